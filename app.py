@@ -1,0 +1,34 @@
+"""Streamlit entry point: page config, session state, navigation over the pages in pages/."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import state
+
+st.set_page_config(page_title="Synthetic data explorer", page_icon="🧪", layout="wide")
+state.init_state()
+
+PAGES = [
+    st.Page("pages/data.py", title="Data", icon="📄", default=True),
+    st.Page("pages/synthesize.py", title="Synthesize", icon="⚙️"),
+    st.Page("pages/sample.py", title="Sample", icon="🎲"),
+    st.Page("pages/compare.py", title="Compare", icon="📊"),
+    st.Page("pages/privacy.py", title="Privacy", icon="🔒"),
+]
+
+with st.sidebar:
+    st.markdown("### Synthetic data explorer")
+    ds, fit, syn = state.dataset(), state.fitted(), state.synthetic()
+    st.caption(
+        "\n\n".join(
+            [
+                f"**Table:** {ds.name} — {len(ds.df):,} rows" if ds else "**Table:** none",
+                f"**Split:** {len(ds.train):,} train / {len(ds.holdout):,} holdout" if ds else "",
+                f"**Model:** {fit.label}" if fit else "**Model:** not fitted yet",
+                f"**Synthetic:** {syn.n_rows:,} rows (seed {syn.seed})" if syn else "**Synthetic:** not sampled yet",
+            ]
+        )
+    )
+
+st.navigation(PAGES).run()

@@ -1,0 +1,1 @@
+"""Fidelity, utility and privacy metrics. Results are frozen dataclasses."""

@@ -1,0 +1,215 @@
+"""Reversible per-column transforms between real values and uniform scores.
+
+Every modelled column becomes one or two uniform "dimensions": its value, and for numeric and datetime
+columns with missing values a missingness indicator, so missing values are reproduced at their real rate and,
+in a copula, with their dependence on other columns. Categorical and boolean columns keep missing as a
+category of its own.
+
+Numeric marginals are stored as a grid of quantiles (at most ``n_knots``) and inverted by linear
+interpolation: the spike at 0 that holds 92% of Adult's capital_gain survives, and values between knots
+are new numbers rather than copies of real ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from synth.schema import ColumnKind, Schema
+
+_MISSING = "__synth_missing__"
+
+
+@dataclass(frozen=True)
+class NumericMarginal:
+    """Empirical quantile function of the observed (non-missing) values."""
+
+    knots: np.ndarray  # quantile values at levels linspace(0, 1, len(knots))
+    integer: bool
+    is_datetime: bool
+    unit: int  # datetimes: nanoseconds of the coarsest unit every value is a multiple of
+
+    @classmethod
+    def fit(cls, values: pd.Series, kind: ColumnKind, n_knots: int) -> NumericMarginal:
+        is_dt = kind is ColumnKind.DATETIME
+        present = values.dropna()
+        if is_dt:
+            ns = present.astype("datetime64[ns]").astype("int64").to_numpy()
+            unit = _datetime_unit(ns)
+            x = ns.astype(float)
+        else:
+            unit = 1
+            x = present.to_numpy(dtype=float)
+        x = np.sort(x[np.isfinite(x)])
+        levels = np.linspace(0.0, 1.0, min(len(x), n_knots))
+        knots = np.quantile(x, levels, method="linear") if len(x) else np.zeros(1)
+        return cls(knots, kind is ColumnKind.DISCRETE, is_dt, unit)
+
+    def to_uniform(self, values: pd.Series, rng: np.random.Generator) -> np.ndarray:
+        """Randomised probability integral transform: ties spread uniformly over their CDF step."""
+        if self.is_datetime:
+            x = values.astype("datetime64[ns]").astype("int64").to_numpy().astype(float)
+        else:
+            x = values.to_numpy(dtype=float)
+        k = len(self.knots)
+        if k == 1:
+            return rng.random(len(x))
+        lo = np.searchsorted(self.knots, x, side="left")
+        hi = np.searchsorted(self.knots, x, side="right")
+        # Strictly inside a step: interpolate the level between neighbouring knots.
+        inside = lo == hi
+        u = np.empty(len(x))
+        j = np.clip(lo[inside], 1, k - 1)
+        left, right = self.knots[j - 1], self.knots[j]
+        frac = np.where(right > left, (x[inside] - left) / np.where(right > left, right - left, 1.0), 0.5)
+        u[inside] = (j - 1 + frac) / (k - 1)
+        # On one or more knots (ties): spread uniformly over the levels they cover.
+        start = lo[~inside]
+        stop = hi[~inside] - 1
+        u[~inside] = (start + rng.random(int((~inside).sum())) * (stop - start)) / (k - 1)
+        return np.clip(u, 0.0, 1.0)
+
+    def from_uniform(self, u: np.ndarray) -> np.ndarray:
+        k = len(self.knots)
+        x = self.knots[0] + np.zeros(len(u)) if k == 1 else np.interp(u * (k - 1), np.arange(k), self.knots)
+        if self.integer:
+            x = np.round(x)
+        if self.is_datetime:
+            x = np.round(x / self.unit) * self.unit
+        return x
+
+    def decode(self, x: np.ndarray) -> pd.Series:
+        if self.is_datetime:
+            return pd.Series(x.astype("int64").astype("datetime64[ns]"))
+        return pd.Series(x)
+
+
+def _datetime_unit(ns: np.ndarray) -> int:
+    for unit in (86_400 * 10**9, 3_600 * 10**9, 60 * 10**9, 10**9, 10**6, 10**3):
+        if len(ns) and np.all(ns % unit == 0):
+            return unit
+    return 1
+
+
+@dataclass(frozen=True)
+class CategoricalMarginal:
+    """Categories on consecutive intervals of [0, 1], most frequent first; missing is a category."""
+
+    categories: tuple[object, ...]
+    upper: np.ndarray  # cumulative probability at each category's upper edge
+
+    @classmethod
+    def fit(cls, values: pd.Series) -> CategoricalMarginal:
+        counts = values.astype(object).where(values.notna(), _MISSING).value_counts(sort=True)
+        probs = counts.to_numpy(dtype=float) / counts.sum()
+        upper = np.cumsum(probs)
+        upper[-1] = 1.0
+        return cls(tuple(counts.index), upper)
+
+    def codes(self, values: pd.Series) -> np.ndarray:
+        lookup = {c: i for i, c in enumerate(self.categories)}
+        filled = values.astype(object).where(values.notna(), _MISSING)
+        return filled.map(lookup).to_numpy(dtype=float)
+
+    def to_uniform(self, values: pd.Series, rng: np.random.Generator) -> np.ndarray:
+        codes = self.codes(values)
+        unseen = np.isnan(codes)
+        codes = np.where(unseen, 0, codes).astype(int)
+        lower = np.concatenate([[0.0], self.upper[:-1]])
+        return lower[codes] + rng.random(len(codes)) * (self.upper[codes] - lower[codes])
+
+    def from_uniform(self, u: np.ndarray) -> np.ndarray:
+        return np.minimum(np.searchsorted(self.upper, u, side="right"), len(self.categories) - 1)
+
+    def decode(self, codes: np.ndarray) -> pd.Series:
+        cats = np.array(self.categories, dtype=object)
+        out = pd.Series(cats[codes], dtype=object)
+        return out.where(out != _MISSING, None)
+
+
+@dataclass(frozen=True)
+class ColumnMarginal:
+    """A column's marginal and, for numbers and datetimes with missing values, its missing rate."""
+
+    name: str
+    kind: ColumnKind
+    numeric: NumericMarginal | None
+    categorical: CategoricalMarginal | None
+    missing_rate: float
+
+    @property
+    def has_indicator(self) -> bool:
+        return self.numeric is not None and self.missing_rate > 0
+
+    @property
+    def width(self) -> int:
+        return 2 if self.has_indicator else 1
+
+
+@dataclass(frozen=True)
+class Marginals:
+    """The marginals of every modelled column, and the uniform matrix ⇄ table maps."""
+
+    columns: tuple[ColumnMarginal, ...]
+
+    @classmethod
+    def fit(cls, data: pd.DataFrame, schema: Schema, n_knots: int = 1001) -> Marginals:
+        cols = []
+        for spec in schema:
+            series = data[spec.name]
+            missing = float(series.isna().mean())
+            if spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME):
+                cols.append(
+                    ColumnMarginal(spec.name, spec.kind, NumericMarginal.fit(series, spec.kind, n_knots), None, missing)
+                )
+            else:
+                cols.append(ColumnMarginal(spec.name, spec.kind, None, CategoricalMarginal.fit(series), missing))
+        return cls(tuple(cols))
+
+    @property
+    def width(self) -> int:
+        return sum(c.width for c in self.columns)
+
+    def to_uniform(self, data: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+        """One row per record, one uniform score per dimension (value, then missing indicator)."""
+        parts = []
+        for col in self.columns:
+            series = data[col.name]
+            if col.numeric is not None:
+                present = series.notna().to_numpy()
+                u = rng.random(len(series))
+                if present.any():
+                    u[present] = col.numeric.to_uniform(series[present], rng)
+                parts.append(u)
+                if col.has_indicator:
+                    # Missing → the lower part of [0, 1], on the interval of width missing_rate.
+                    u_ind = np.where(present, col.missing_rate, 0.0) + rng.random(len(series)) * np.where(
+                        present, 1.0 - col.missing_rate, col.missing_rate
+                    )
+                    parts.append(u_ind)
+            else:
+                assert col.categorical is not None
+                parts.append(col.categorical.to_uniform(series, rng))
+        return np.column_stack(parts) if parts else np.empty((len(data), 0))
+
+    def from_uniform(self, u: np.ndarray) -> pd.DataFrame:
+        out: dict[str, pd.Series] = {}
+        j = 0
+        eps = 1e-12
+        u = np.clip(u, eps, 1.0 - eps)
+        for col in self.columns:
+            if col.numeric is not None:
+                values = col.numeric.decode(col.numeric.from_uniform(u[:, j]))
+                j += 1
+                if col.has_indicator:
+                    missing = u[:, j] < col.missing_rate
+                    values = values.mask(missing)
+                    j += 1
+                out[col.name] = values
+            else:
+                assert col.categorical is not None
+                out[col.name] = col.categorical.decode(col.categorical.from_uniform(u[:, j]))
+                j += 1
+        return pd.DataFrame(out)

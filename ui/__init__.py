@@ -1,0 +1,1 @@
+"""Streamlit-side helpers: session state, cached wrappers around synth, progress. Pages stay thin."""

@@ -1,0 +1,42 @@
+"""Widgets generated from a synthesizer's declared parameter space."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from synth.synthesizers.base import Param
+
+
+def param_widget(param: Param, key: str) -> Any:
+    """Draw the widget for one parameter and return its value."""
+    label = param.label or param.name.replace("_", " ")
+    if param.kind == "bool":
+        return st.checkbox(label, value=bool(param.default), help=param.help, key=key)
+    if param.kind == "choice":
+        options = list(param.choices)
+        return st.selectbox(label, options, index=options.index(param.default), help=param.help, key=key)
+    if param.kind == "int":
+        return int(
+            st.number_input(
+                label,
+                min_value=int(param.low) if param.low is not None else None,
+                max_value=int(param.high) if param.high is not None else None,
+                value=int(param.default),
+                step=1,
+                help=param.help,
+                key=key,
+            )
+        )
+    return float(
+        st.number_input(
+            label,
+            min_value=float(param.low) if param.low is not None else None,
+            max_value=float(param.high) if param.high is not None else None,
+            value=float(param.default),
+            help=param.help,
+            key=key,
+            format="%.3f",
+        )
+    )

@@ -1,0 +1,145 @@
+"""Session state: what it holds, initialised in one place, and the rules that keep it consistent.
+
+Session state holds domain objects only. Changing an upstream object discards what was derived from it
+(a new table discards the fitted model and the synthetic table), and nothing else ever does: a failed
+upload or a failed fit leaves every object as it was.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+import synth
+from ui import cached
+
+DEFAULT_HOLDOUT = 0.2
+DEFAULT_SPLIT_SEED = 0
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A loaded table, its (possibly user-edited) schema, and its train/holdout split."""
+
+    name: str
+    df: pd.DataFrame
+    schema: synth.Schema
+    train: pd.DataFrame
+    holdout: pd.DataFrame
+    holdout_share: float = DEFAULT_HOLDOUT
+    split_seed: int = DEFAULT_SPLIT_SEED
+    id: str = field(default_factory=_new_id)
+
+    @property
+    def key(self) -> str:
+        """Identifies the table, schema and split: cached results are keyed by it."""
+        return f"{self.id}:{self.holdout_share}:{self.split_seed}:{hash(self.schema)}"
+
+
+@dataclass(frozen=True, eq=False)
+class FittedModel:
+    name: str
+    label: str
+    params: dict[str, Any]
+    model: synth.Synthesizer
+    fit_seconds: float
+    dataset_key: str
+    id: str = field(default_factory=_new_id)
+
+
+@dataclass(frozen=True, eq=False)
+class SyntheticTable:
+    model_label: str
+    model_id: str
+    n_rows: int
+    seed: int
+    df: pd.DataFrame
+    sample_seconds: float
+    dataset_key: str
+    id: str = field(default_factory=_new_id)
+
+
+DEFAULTS: dict[str, Any] = {
+    "dataset": None,
+    "fitted": None,
+    "synthetic": None,
+    "data_error": None,
+    "last_upload_id": None,
+}
+
+
+def init_state() -> None:
+    """Create every session key once, and load the demo table so each page can be tried at once."""
+    for key, value in DEFAULTS.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+    if st.session_state["dataset"] is None:
+        name, df = cached.demo_table()
+        set_table(name, df)
+
+
+def dataset() -> Dataset | None:
+    return st.session_state.get("dataset")
+
+
+def fitted() -> FittedModel | None:
+    return st.session_state.get("fitted")
+
+
+def synthetic() -> SyntheticTable | None:
+    return st.session_state.get("synthetic")
+
+
+def set_table(name: str, df: pd.DataFrame) -> Dataset:
+    """Adopt a new table: infer its schema, split it with the default settings, drop derived objects."""
+    schema = cached.infer_schema(df)
+    train, holdout = cached.split(df, DEFAULT_HOLDOUT, DEFAULT_SPLIT_SEED)
+    ds = Dataset(name=name, df=df, schema=schema, train=train, holdout=holdout)
+    st.session_state["dataset"] = ds
+    _discard_derived()
+    return ds
+
+
+def set_split(holdout_share: float, seed: int) -> Dataset:
+    ds = dataset()
+    assert ds is not None
+    if (holdout_share, seed) == (ds.holdout_share, ds.split_seed):
+        return ds
+    train, holdout = cached.split(ds.df, holdout_share, seed)
+    new = replace(ds, train=train, holdout=holdout, holdout_share=holdout_share, split_seed=seed)
+    st.session_state["dataset"] = new
+    _discard_derived()
+    return new
+
+
+def set_schema(schema: synth.Schema) -> Dataset:
+    ds = dataset()
+    assert ds is not None
+    if schema == ds.schema:
+        return ds
+    new = replace(ds, schema=schema)
+    st.session_state["dataset"] = new
+    _discard_derived()
+    return new
+
+
+def set_fitted(model: FittedModel) -> None:
+    st.session_state["fitted"] = model
+    st.session_state["synthetic"] = None
+
+
+def set_synthetic(table: SyntheticTable) -> None:
+    st.session_state["synthetic"] = table
+
+
+def _discard_derived() -> None:
+    st.session_state["fitted"] = None
+    st.session_state["synthetic"] = None
