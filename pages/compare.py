@@ -23,7 +23,13 @@ st.subheader("Quality scores")
 st.caption("All scores run from 0 to 1; 1 means the synthetic table matches train exactly.")
 cols = st.columns(3)
 for col, label, value, ref_value, help_text in (
-    (cols[0], "Overall quality", result.overall, ref.overall if ref else None, "Mean of the two scores beside it."),
+    (
+        cols[0],
+        "Overall quality",
+        result.overall,
+        ref.overall if ref else None,
+        "Mean of the two scores beside it.",
+    ),
     (
         cols[1],
         "Column shapes",
@@ -43,7 +49,9 @@ for col, label, value, ref_value, help_text in (
     col.metric(
         label,
         f"{value:.3f}",
-        delta=f"{value - ref_value:+.3f} vs real holdout ({ref_value:.3f})" if ref_value is not None else None,
+        delta=f"{value - ref_value:+.3f} vs real holdout ({ref_value:.3f})"
+        if ref_value is not None
+        else None,
         delta_color="normal",
         help=help_text,
     )
@@ -68,7 +76,9 @@ worst = result.worst_columns()
 ref_scores = {c.column: c.score for c in ref.columns} if ref else {}
 st.plotly_chart(
     plots.score_bars(
-        [c.column for c in worst], [c.score for c in worst], [ref_scores.get(c.column, float("nan")) for c in worst]
+        [c.column for c in worst],
+        [c.score for c in worst],
+        [ref_scores.get(c.column, float("nan")) for c in worst],
     ),
     key="score_bars",
     config={"displayModeBar": False},

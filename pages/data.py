@@ -106,7 +106,9 @@ if new_schema != ds.schema:
     had_model = state.fitted() is not None
     ds = state.set_schema(new_schema)
     if had_model:
-        st.warning("The column kinds changed, so the fitted model was discarded: fit again on **Synthesize**.")
+        st.warning(
+            "The column kinds changed, so the fitted model was discarded: fit again on **Synthesize**."
+        )
 
 st.download_button(
     "Download the schema (JSON)",
@@ -122,7 +124,7 @@ with left:
         "Holdout share (%)",
         min_value=5,
         max_value=50,
-        value=int(round(ds.holdout_share * 100)),
+        value=round(ds.holdout_share * 100),
         step=5,
         help="Real rows kept away from every synthesizer, used as the reference of fresh real data.",
     )

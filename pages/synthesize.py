@@ -33,7 +33,9 @@ if guarantee:
 with st.form("fit_form", border=True):
     st.markdown("**Parameters**")
     values = {p.name: param_widget(p, key=f"param_{choice}_{p.name}") for p in cls.params}
-    seed = int(st.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="fit_seed"))
+    seed = int(
+        st.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="fit_seed")
+    )
     submitted = st.form_submit_button("Fit", type="primary", key="fit_button")
 
 if submitted:

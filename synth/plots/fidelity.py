@@ -1,8 +1,4 @@
-"""Plotly figures from tables and results. Pure functions: the pages and the HTML report share them.
-
-Histograms are binned here with numpy, so a figure carries counts, not rows: a 1M-row synthetic table
-draws as fast as a 1k-row one.
-"""
+"""Fidelity figures: per-column distributions, per-column scores, association heatmaps."""
 
 from __future__ import annotations
 
@@ -14,36 +10,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from synth.metrics.fidelity import AssociationMatrix
+from synth.plots.common import (
+    HOLDOUT_COLOR,
+    MAX_CATEGORIES,
+    N_BINS,
+    REAL_COLOR,
+    SYNTH_COLOR,
+    layout,
+    numeric_values,
+)
 from synth.schema import ColumnKind
-
-REAL_COLOR = "#1f77b4"
-SYNTH_COLOR = "#ff7f0e"
-HOLDOUT_COLOR = "#7f7f7f"
-MAX_CATEGORIES = 20
-N_BINS = 40
-
-
-def _numeric_values(series: pd.Series, kind: ColumnKind) -> np.ndarray:
-    if kind is ColumnKind.DATETIME:
-        dt = pd.to_datetime(series, errors="coerce").dropna()
-        return dt.astype("int64").to_numpy().astype(float)
-    x = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-    return x[np.isfinite(x)]
-
-
-def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0.0, "xanchor": "left"},
-        xaxis_title=x_title,
-        yaxis_title=y_title,
-        barmode="group",
-        bargap=0.1,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1.0},
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        height=340,
-        template="plotly_white",
-    )
-    return fig
 
 
 def column_distribution(
@@ -65,10 +41,10 @@ def column_distribution(
     title = name if score is None else f"{name} — {metric or 'score'} {score:.3f}"
     fig = go.Figure()
     if kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME):
-        xr, xs = _numeric_values(real, kind), _numeric_values(synthetic, kind)
+        xr, xs = numeric_values(real, kind), numeric_values(synthetic, kind)
         both = np.concatenate([xr, xs]) if len(xr) + len(xs) else np.zeros(1)
         lo, hi = float(np.min(both)), float(np.max(both))
-        n_unique = len(np.unique(xr[: 5000]))
+        n_unique = len(np.unique(xr[:5000]))
         if kind is ColumnKind.DISCRETE and hi - lo + 1 <= N_BINS:
             edges = np.arange(lo - 0.5, hi + 1.5)
         else:
@@ -90,7 +66,7 @@ def column_distribution(
                 width=None if kind is ColumnKind.DATETIME else width * 0.45,
             )
         if holdout is not None:
-            xh = _numeric_values(holdout, kind)
+            xh = numeric_values(holdout, kind)
             counts, _ = np.histogram(xh, bins=edges)
             fig.add_scatter(
                 x=x_axis,
@@ -99,7 +75,7 @@ def column_distribution(
                 name="real holdout",
                 marker={"color": HOLDOUT_COLOR, "symbol": "line-ew-open", "size": 14, "line": {"width": 2}},
             )
-        return _layout(fig, title, name, "share of rows")
+        return layout(fig, title, name, "share of rows")
 
     def labels(series: pd.Series) -> pd.Series:
         return series.astype(object).where(series.notna(), "(missing)").astype(str)
@@ -122,7 +98,7 @@ def column_distribution(
             name="real holdout",
             marker={"color": HOLDOUT_COLOR, "symbol": "line-ew-open", "size": 16, "line": {"width": 2}},
         )
-    return _layout(fig, title, name, "share of rows")
+    return layout(fig, title, name, "share of rows")
 
 
 def association_heatmaps(real: AssociationMatrix, synthetic: AssociationMatrix) -> go.Figure:
@@ -171,35 +147,9 @@ def association_heatmaps(real: AssociationMatrix, synthetic: AssociationMatrix) 
     return fig
 
 
-def dcr_histogram(dcr_synthetic: Sequence[float], dcr_holdout: Sequence[float]) -> go.Figure:
-    """Distance to the closest training row: synthetic rows against real holdout rows.
-
-    When the synthetic distribution sits left of the holdout's (more rows at distance ≈ 0), synthetic rows
-    are closer to training people than fresh real people are: a sign of memorisation.
-    """
-    ds, dh = np.asarray(dcr_synthetic, dtype=float), np.asarray(dcr_holdout, dtype=float)
-    both = np.concatenate([ds, dh]) if len(ds) + len(dh) else np.zeros(1)
-    hi = float(np.quantile(both, 0.99)) if len(both) else 1.0
-    edges = np.linspace(0.0, hi if hi > 0 else 1.0, 41)
-    centers = (edges[:-1] + edges[1:]) / 2
-    fig = go.Figure()
-    for label, values, color in (
-        ("synthetic → train", ds, SYNTH_COLOR),
-        ("real holdout → train", dh, HOLDOUT_COLOR),
-    ):
-        counts, _ = np.histogram(np.clip(values, 0, edges[-1]), bins=edges)
-        fig.add_bar(x=centers, y=counts / max(len(values), 1), name=label, marker_color=color, opacity=0.75)
-    fig = _layout(
-        fig,
-        "Distance to the closest training row",
-        "distance (0 = identical on every learned column; 1 ≈ one column fully different)",
-        "share of rows",
-    )
-    fig.update_layout(barmode="overlay")
-    return fig
-
-
-def score_bars(names: Sequence[str], scores: Sequence[float], reference: Sequence[float] | None = None) -> go.Figure:
+def score_bars(
+    names: Sequence[str], scores: Sequence[float], reference: Sequence[float] | None = None
+) -> go.Figure:
     """Horizontal bars of per-column scores, worst first, with the holdout's score as a marker."""
     fig = go.Figure()
     fig.add_bar(y=list(names), x=list(scores), orientation="h", name="synthetic", marker_color=SYNTH_COLOR)
@@ -211,7 +161,7 @@ def score_bars(names: Sequence[str], scores: Sequence[float], reference: Sequenc
             name="real holdout",
             marker={"color": HOLDOUT_COLOR, "symbol": "line-ns-open", "size": 14, "line": {"width": 2}},
         )
-    fig = _layout(fig, "Column shape score (1 = identical distribution)", "score", "")
+    fig = layout(fig, "Column shape score (1 = identical distribution)", "score", "")
     fig.update_xaxes(range=[max(0.0, min([*scores, 1.0]) - 0.05), 1.0])
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=max(300, 24 * len(names) + 120))

@@ -1,0 +1,38 @@
+"""Shared look of every figure: colours, layout, and numeric conversion for binning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from synth.schema import ColumnKind
+
+REAL_COLOR = "#1f77b4"
+SYNTH_COLOR = "#ff7f0e"
+HOLDOUT_COLOR = "#7f7f7f"
+MAX_CATEGORIES = 20
+N_BINS = 40
+
+
+def numeric_values(series: pd.Series, kind: ColumnKind) -> np.ndarray:
+    if kind is ColumnKind.DATETIME:
+        dt = pd.to_datetime(series, errors="coerce").dropna()
+        return dt.astype("int64").to_numpy().astype(float)
+    x = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    return x[np.isfinite(x)]
+
+
+def layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left"},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        barmode="group",
+        bargap=0.1,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1.0},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        height=340,
+        template="plotly_white",
+    )
+    return fig
