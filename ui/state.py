@@ -71,6 +71,7 @@ DEFAULTS: dict[str, Any] = {
     "dataset": None,
     "fitted": None,
     "synthetic": None,
+    "synthetic_runs": (),
     "data_error": None,
     "last_upload_id": None,
 }
@@ -131,15 +132,30 @@ def set_schema(schema: synth.Schema) -> Dataset:
     return new
 
 
+def synthetic_runs() -> tuple[SyntheticTable, ...]:
+    """Every synthetic table sampled on the current table and split, oldest first (the newest is ``synthetic()``).
+
+    Several runs (one per synthesizer or setting) can be compared side by side.
+    """
+    return st.session_state.get("synthetic_runs", ())
+
+
+MAX_RUNS = 6
+
+
 def set_fitted(model: FittedModel) -> None:
+    """A newly fitted model becomes current; synthetic tables sampled from earlier models stay comparable."""
     st.session_state["fitted"] = model
     st.session_state["synthetic"] = None
 
 
 def set_synthetic(table: SyntheticTable) -> None:
     st.session_state["synthetic"] = table
+    runs = (*synthetic_runs(), table)
+    st.session_state["synthetic_runs"] = runs[-MAX_RUNS:]
 
 
 def _discard_derived() -> None:
     st.session_state["fitted"] = None
     st.session_state["synthetic"] = None
+    st.session_state["synthetic_runs"] = ()
