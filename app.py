@@ -6,15 +6,15 @@ import streamlit as st
 
 from ui import state
 
-st.set_page_config(page_title="Synthetic data explorer", page_icon="🧪", layout="wide")
+st.set_page_config(page_title="Synthetic data explorer", page_icon=":material/science:", layout="wide")
 state.init_state()
 
 PAGES = [
-    st.Page("pages/data.py", title="Data", icon="📄", default=True),
-    st.Page("pages/synthesize.py", title="Synthesize", icon="⚙️"),
-    st.Page("pages/sample.py", title="Sample", icon="🎲"),
-    st.Page("pages/compare.py", title="Compare", icon="📊"),
-    st.Page("pages/privacy.py", title="Privacy", icon="🔒"),
+    st.Page("pages/data.py", title="Data", icon=":material/table_view:", default=True),
+    st.Page("pages/synthesize.py", title="Synthesize", icon=":material/model_training:"),
+    st.Page("pages/sample.py", title="Sample", icon=":material/casino:"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
+    st.Page("pages/privacy.py", title="Privacy", icon=":material/lock:"),
 ]
 
 with st.sidebar:

@@ -7,7 +7,7 @@ import streamlit as st
 from synth import plots
 from ui import cached, guards
 
-st.title("📊 Compare")
+st.title("Compare")
 ds = guards.need_dataset()
 guards.need_fitted()
 syn = guards.need_synthetic()
@@ -110,4 +110,4 @@ st.plotly_chart(
     plots.association_heatmaps(result.association_real, result.association_synthetic),
     key="association_heatmaps",
 )
-st.page_link("pages/privacy.py", label="Next: privacy risk", icon="🔒")
+st.page_link("pages/privacy.py", label="Next: privacy risk", icon=":material/lock:")

@@ -9,7 +9,7 @@ import synth
 from synth.schema import KIND_LABELS, ColumnKind
 from ui import cached, state
 
-st.title("📄 Data")
+st.title("Data")
 st.caption(
     "Bring the real table you want to synthesize. It is split into **train** (what a synthesizer learns) and "
     "a **holdout** of real rows no synthesizer ever sees: the yardstick for fidelity and privacy."
@@ -142,4 +142,4 @@ if (holdout_pct / 100, int(split_seed)) != (ds.holdout_share, ds.split_seed):
 c1, c2 = st.columns(2)
 c1.metric("Train rows", f"{len(ds.train):,}")
 c2.metric("Holdout rows", f"{len(ds.holdout):,}")
-st.page_link("pages/synthesize.py", label="Next: fit a synthesizer", icon="⚙️")
+st.page_link("pages/synthesize.py", label="Next: fit a synthesizer", icon=":material/model_training:")

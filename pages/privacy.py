@@ -7,7 +7,7 @@ import streamlit as st
 from synth import plots
 from ui import cached, guards
 
-st.title("🔒 Privacy")
+st.title("Privacy")
 ds = guards.need_dataset()
 guards.need_fitted()
 syn = guards.need_synthetic()

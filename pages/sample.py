@@ -12,7 +12,7 @@ from ui.progress import StreamlitProgress
 
 MAX_ROWS = int(os.environ.get("SYNTH_MAX_SAMPLE_ROWS", "1000000"))
 
-st.title("🎲 Sample")
+st.title("Sample")
 ds = guards.need_dataset()
 fit = guards.need_fitted()
 st.caption(f"Draw rows from the fitted **{fit.label}**. The same seed always gives the same table.")
@@ -67,4 +67,4 @@ if syn is not None:
         mime="text/csv",
         type="primary",
     )
-    st.page_link("pages/compare.py", label="Next: compare with the real table", icon="📊")
+    st.page_link("pages/compare.py", label="Next: compare with the real table", icon=":material/compare:")

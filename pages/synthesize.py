@@ -10,7 +10,7 @@ from ui import guards, state
 from ui.params import param_widget
 from ui.progress import StreamlitProgress
 
-st.title("⚙️ Synthesize")
+st.title("Synthesize")
 ds = guards.need_dataset()
 st.caption(
     f"Fits on the **{len(ds.train):,} training rows** of {ds.name}. "
@@ -63,4 +63,4 @@ if fit is not None:
     st.success(f"**{fit.label}** fitted in {fit.fit_seconds:.2f} s on {len(ds.train):,} rows.")
     with st.expander("Settings of the fitted model"):
         st.json(fit.params)
-    st.page_link("pages/sample.py", label="Next: sample a synthetic table", icon="🎲")
+    st.page_link("pages/sample.py", label="Next: sample a synthetic table", icon=":material/casino:")

@@ -11,7 +11,7 @@ def need_dataset() -> state.Dataset:
     ds = state.dataset()
     if ds is None:
         st.info("No table is loaded. Go to **Data** and upload a file or use the demo.")
-        st.page_link("pages/data.py", label="Go to Data", icon="📄")
+        st.page_link("pages/data.py", label="Go to Data", icon=":material/table_view:")
         st.stop()
     return ds
 
@@ -20,7 +20,7 @@ def need_fitted() -> state.FittedModel:
     fit = state.fitted()
     if fit is None:
         st.info("No synthesizer is fitted on this table yet. Go to **Synthesize** and fit one.")
-        st.page_link("pages/synthesize.py", label="Go to Synthesize", icon="⚙️")
+        st.page_link("pages/synthesize.py", label="Go to Synthesize", icon=":material/model_training:")
         st.stop()
     return fit
 
@@ -29,6 +29,6 @@ def need_synthetic() -> state.SyntheticTable:
     syn = state.synthetic()
     if syn is None:
         st.info("No synthetic table yet. Fit a synthesizer, then go to **Sample** and draw one.")
-        st.page_link("pages/sample.py", label="Go to Sample", icon="🎲")
+        st.page_link("pages/sample.py", label="Go to Sample", icon=":material/casino:")
         st.stop()
     return syn

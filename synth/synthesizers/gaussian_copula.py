@@ -24,6 +24,18 @@ def nearest_correlation(matrix: np.ndarray, floor: float = 1e-6) -> np.ndarray:
     return out
 
 
+def pairwise_correlation(z: np.ndarray) -> np.ndarray:
+    """Pearson correlation of the columns of ``z`` over the rows where both are observed (NaN = missing)."""
+    observed = ~np.isnan(z)
+    if observed.all():
+        corr = np.corrcoef(z, rowvar=False)
+    else:
+        corr = pd.DataFrame(z).corr(min_periods=3).to_numpy()
+    corr = np.nan_to_num(np.atleast_2d(corr), nan=0.0)
+    np.fill_diagonal(corr, 1.0)
+    return corr
+
+
 @register
 class GaussianCopula(Synthesizer):
     """Marginals per column (empirical quantiles), dependence as a Gaussian copula.
@@ -72,8 +84,7 @@ class GaussianCopula(Synthesizer):
         z = ndtri(np.clip(u, 1e-6, 1 - 1e-6))
         progress(0.7, "estimating correlations")
         d = z.shape[1]
-        corr = np.corrcoef(z, rowvar=False) if d > 1 else np.ones((1, 1))
-        corr = np.nan_to_num(np.atleast_2d(corr), nan=0.0)
+        corr = pairwise_correlation(z) if d > 1 else np.ones((1, 1))
         corr = (1.0 - float(self.shrinkage)) * corr + float(self.shrinkage) * np.eye(d)
         corr = nearest_correlation(corr) if d > 1 else np.ones((1, 1))
         self.marginals_ = marginals

@@ -173,13 +173,17 @@ class Marginals:
         return sum(c.width for c in self.columns)
 
     def to_uniform(self, data: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
-        """One row per record, one uniform score per dimension (value, then missing indicator)."""
+        """One row per record, one uniform score per dimension (value, then missing indicator).
+
+        The value score of a missing number or datetime is NaN; its indicator dimension carries the missingness.
+        """
         parts = []
         for col in self.columns:
             series = data[col.name]
             if col.numeric is not None:
                 present = series.notna().to_numpy()
-                u = rng.random(len(series))
+                # Missing values have no score: NaN, so dependence is estimated on observed pairs only.
+                u = np.full(len(series), np.nan)
                 if present.any():
                     u[present] = col.numeric.to_uniform(series[present], rng)
                 parts.append(u)

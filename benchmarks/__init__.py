@@ -1,0 +1,1 @@
+"""Reproducible speed, quality and privacy runs against real data (and peer tools when installed)."""
