@@ -50,7 +50,7 @@ def column_distribution(
         else:
             edges = np.linspace(lo, hi if hi > lo else lo + 1, min(N_BINS, max(n_unique, 2)) + 1)
         centers = (edges[:-1] + edges[1:]) / 2
-        x_axis: Sequence[object] = (
+        x_axis: Sequence[object] = list(
             pd.to_datetime(centers.astype("int64")) if kind is ColumnKind.DATETIME else centers
         )
         width = float(edges[1] - edges[0])

@@ -26,11 +26,8 @@ def nearest_correlation(matrix: np.ndarray, floor: float = 1e-6) -> np.ndarray:
 
 def pairwise_correlation(z: np.ndarray) -> np.ndarray:
     """Pearson correlation of the columns of ``z`` over the rows where both are observed (NaN = missing)."""
-    observed = ~np.isnan(z)
-    if observed.all():
-        corr = np.corrcoef(z, rowvar=False)
-    else:
-        corr = pd.DataFrame(z).corr(min_periods=3).to_numpy()
+    complete = not np.isnan(z).any()
+    corr = np.corrcoef(z, rowvar=False) if complete else pd.DataFrame(z).corr(min_periods=3).to_numpy()
     corr = np.nan_to_num(np.atleast_2d(corr), nan=0.0)
     np.fill_diagonal(corr, 1.0)
     return corr

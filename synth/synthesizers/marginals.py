@@ -125,8 +125,9 @@ class CategoricalMarginal:
 
     def decode(self, codes: np.ndarray) -> pd.Series:
         cats = np.array(self.categories, dtype=object)
-        out = pd.Series(cats[codes], dtype=object)
-        return out.where(out != _MISSING, None)
+        values = cats[codes]
+        values[values == _MISSING] = None
+        return pd.Series(values, dtype=object)
 
 
 @dataclass(frozen=True)
