@@ -26,9 +26,7 @@ with st.sidebar:
                 f"**Table:** {ds.name} — {len(ds.df):,} rows" if ds else "**Table:** none",
                 f"**Split:** {len(ds.train):,} train / {len(ds.holdout):,} holdout" if ds else "",
                 f"**Model:** {fit.label}" if fit else "**Model:** not fitted yet",
-                f"**Synthetic:** {syn.n_rows:,} rows (seed {syn.seed})"
-                if syn
-                else "**Synthetic:** not sampled yet",
+                f"**Synthetic:** {syn.n_rows:,} rows (seed {syn.seed})" if syn else "**Synthetic:** not sampled yet",
             ]
         )
     )

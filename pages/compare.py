@@ -49,9 +49,7 @@ for col, label, value, ref_value, help_text in (
     col.metric(
         label,
         f"{value:.3f}",
-        delta=f"{value - ref_value:+.3f} vs real holdout ({ref_value:.3f})"
-        if ref_value is not None
-        else None,
+        delta=f"{value - ref_value:+.3f} vs real holdout ({ref_value:.3f})" if ref_value is not None else None,
         delta_color="normal",
         help=help_text,
     )

@@ -106,9 +106,7 @@ if new_schema != ds.schema:
     had_model = state.fitted() is not None
     ds = state.set_schema(new_schema)
     if had_model:
-        st.warning(
-            "The column kinds changed, so the fitted model was discarded: fit again on **Synthesize**."
-        )
+        st.warning("The column kinds changed, so the fitted model was discarded: fit again on **Synthesize**.")
 
 st.download_button(
     "Download the schema (JSON)",

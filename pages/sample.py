@@ -15,6 +15,16 @@ MAX_ROWS = int(os.environ.get("SYNTH_MAX_SAMPLE_ROWS", "1000000"))
 st.title("Sample")
 ds = guards.need_dataset()
 fit = guards.need_fitted()
+models = state.fitted_models()
+if len(models) > 1:
+    ids = [m.id for m in models]
+    chosen_id = st.selectbox(
+        "Model to sample from",
+        ids,
+        index=ids.index(fit.id) if fit.id in ids else len(ids) - 1,
+        format_func=lambda i: next(m.label for m in models if m.id == i),
+    )
+    fit = state.select_fitted(chosen_id)
 st.caption(f"Draw rows from the fitted **{fit.label}**. The same seed always gives the same table.")
 
 with st.form("sample_form"):

@@ -1,7 +1,8 @@
-"""Synthesize: pick a synthesizer, set its parameters, fit it on the training table."""
+"""Synthesize: pick one or more synthesizers, set their parameters, fit them on the training table."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 import synth
@@ -18,49 +19,76 @@ st.caption(
 )
 
 names = synth.available()
-choice = st.selectbox(
-    "Synthesizer",
+default = ["gaussian_copula"] if "gaussian_copula" in names else names[:1]
+chosen = st.multiselect(
+    "Synthesizers to fit",
     names,
+    default=default,
     format_func=lambda n: get(n).label,
     key="synthesizer_choice",
+    help="Fit several to compare them: each fitted model can be sampled, and every sample can be compared.",
 )
-cls = get(choice)
-st.markdown(cls.description)
-guarantee = getattr(cls, "guarantee", None)
-if guarantee:
-    st.info(f"**Privacy guarantee:** {guarantee}")
 
-with st.form("fit_form", border=True):
-    st.markdown("**Parameters**")
-    values = {p.name: param_widget(p, key=f"param_{choice}_{p.name}") for p in cls.params}
-    seed = int(
-        st.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="fit_seed")
-    )
-    submitted = st.form_submit_button("Fit", type="primary", key="fit_button")
-
-if submitted:
-    progress = StreamlitProgress(f"Fitting {cls.label}")
-    try:
-        model = synth.create(choice, random_state=seed, **values)
-        model.fit(ds.train, ds.schema, progress=progress)
-    except (synth.SynthesizerError, ValueError) as exc:
-        st.error(f"**Fitting failed:** {exc}. The previous model, if any, is kept.")
-    else:
-        progress.done(f"Fitted {cls.label}")
-        state.set_fitted(
-            state.FittedModel(
-                name=choice,
-                label=cls.label,
-                params={"random_state": seed, **values},
-                model=model,
-                fit_seconds=progress.elapsed,
-                dataset_key=ds.key,
-            )
+if not chosen:
+    st.info("Choose at least one synthesizer above.")
+else:
+    with st.form("fit_form", border=True):
+        settings: dict[str, dict[str, object]] = {}
+        for tab, name in zip(st.tabs([get(n).label for n in chosen]), chosen, strict=True):
+            cls = get(name)
+            with tab:
+                st.markdown(cls.description)
+                guarantee = getattr(cls, "guarantee", None)
+                if guarantee:
+                    st.info(f"**Privacy guarantee:** {guarantee}")
+                settings[name] = {p.name: param_widget(p, key=f"param_{name}_{p.name}") for p in cls.params}
+        seed = int(st.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="fit_seed"))
+        submitted = st.form_submit_button(
+            "Fit" if len(chosen) == 1 else f"Fit all {len(chosen)}", type="primary", key="fit_button"
         )
+    # Pressing this while a fit runs makes Streamlit stop the run; the fit unwinds and nothing is replaced.
+    cancelled = st.button("Cancel fitting", key="cancel_fit", help="Stops a running fit; earlier models are kept.")
+    if cancelled:
+        st.warning("Fitting was cancelled. Models fitted before are kept.")
 
-fit = state.fitted()
-if fit is not None:
-    st.success(f"**{fit.label}** fitted in {fit.fit_seconds:.2f} s on {len(ds.train):,} rows.")
-    with st.expander("Settings of the fitted model"):
-        st.json(fit.params)
+    if submitted:
+        for name in chosen:
+            cls = get(name)
+            progress = StreamlitProgress(f"Fitting {cls.label}")
+            try:
+                model = synth.create(name, random_state=seed, **settings[name])
+                model.fit(ds.train, ds.schema, progress=progress)
+            except (synth.SynthesizerError, ValueError) as exc:
+                st.error(f"**{cls.label} could not be fitted:** {exc}. Models fitted before are kept.")
+                continue
+            progress.done(f"Fitted {cls.label}")
+            state.set_fitted(
+                state.FittedModel(
+                    name=name,
+                    label=cls.label,
+                    params={"random_state": seed, **settings[name]},
+                    model=model,
+                    fit_seconds=progress.elapsed,
+                    dataset_key=ds.key,
+                )
+            )
+
+models = state.fitted_models()
+if models:
+    current = state.fitted()
+    st.subheader("Fitted models")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "model": [m.label for m in models],
+                "fit time (s)": [round(m.fit_seconds, 2) for m in models],
+                "settings": [", ".join(f"{k}={v}" for k, v in m.params.items()) for m in models],
+                "current": [m is current for m in models],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if current is not None:
+        st.success(f"**{current.label}** fitted in {current.fit_seconds:.2f} s on {len(ds.train):,} rows.")
     st.page_link("pages/sample.py", label="Next: sample a synthetic table", icon=":material/casino:")

@@ -1,4 +1,4 @@
-"""The synth progress protocol mapped onto st.progress, with elapsed time."""
+"""The synth progress protocol mapped onto st.progress, with elapsed time and an estimate of what is left."""
 
 from __future__ import annotations
 
@@ -7,8 +7,19 @@ import time
 import streamlit as st
 
 
+def remaining_seconds(fraction: float, elapsed: float) -> float | None:
+    """Linear estimate of the time left from the share done so far; None until there is enough to go on."""
+    if fraction < 0.05 or elapsed < 0.3:
+        return None
+    return elapsed * (1.0 - fraction) / fraction
+
+
 class StreamlitProgress:
-    """A progress callback drawing one ``st.progress`` bar with the step's message and elapsed time."""
+    """A progress callback drawing one ``st.progress`` bar with the step's message, elapsed and remaining time.
+
+    Streamlit stops a running script when the user presses a button: the next bar update then raises inside the
+    synth call, which unwinds without changing the object it was working on. That is how "Cancel" works.
+    """
 
     def __init__(self, label: str) -> None:
         self.label = label
@@ -21,7 +32,10 @@ class StreamlitProgress:
 
     def __call__(self, fraction: float, message: str, /) -> None:
         fraction = min(max(float(fraction), 0.0), 1.0)
-        self.bar.progress(fraction, text=f"{self.label}: {message} ({self.elapsed:.1f} s)")
+        elapsed = self.elapsed
+        left = remaining_seconds(fraction, elapsed)
+        timing = f"{elapsed:.1f} s" + (f", about {left:.0f} s left" if left is not None and left >= 1 else "")
+        self.bar.progress(fraction, text=f"{self.label}: {message} ({timing})")
 
     def done(self, message: str) -> None:
         self.bar.progress(1.0, text=f"{message} ({self.elapsed:.1f} s)")

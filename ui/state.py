@@ -70,6 +70,7 @@ class SyntheticTable:
 DEFAULTS: dict[str, Any] = {
     "dataset": None,
     "fitted": None,
+    "fitted_models": (),
     "synthetic": None,
     "synthetic_runs": (),
     "data_error": None,
@@ -143,10 +144,26 @@ def synthetic_runs() -> tuple[SyntheticTable, ...]:
 MAX_RUNS = 6
 
 
+def fitted_models() -> tuple[FittedModel, ...]:
+    """Every model fitted on the current table and split, one per synthesizer (the latest fit of each)."""
+    return st.session_state.get("fitted_models", ())
+
+
 def set_fitted(model: FittedModel) -> None:
     """A newly fitted model becomes current; synthetic tables sampled from earlier models stay comparable."""
     st.session_state["fitted"] = model
+    others = tuple(m for m in fitted_models() if m.name != model.name)
+    st.session_state["fitted_models"] = (*others, model)
     st.session_state["synthetic"] = None
+
+
+def select_fitted(model_id: str) -> FittedModel:
+    """Make one of the fitted models current (the Sample page samples from it)."""
+    for model in fitted_models():
+        if model.id == model_id:
+            st.session_state["fitted"] = model
+            return model
+    raise KeyError(model_id)
 
 
 def set_synthetic(table: SyntheticTable) -> None:
@@ -157,5 +174,6 @@ def set_synthetic(table: SyntheticTable) -> None:
 
 def _discard_derived() -> None:
     st.session_state["fitted"] = None
+    st.session_state["fitted_models"] = ()
     st.session_state["synthetic"] = None
     st.session_state["synthetic_runs"] = ()

@@ -24,7 +24,7 @@ def goto(at: AppTest, page: str) -> AppTest:
 
 def fit(at: AppTest, synthesizer: str = "gaussian_copula") -> AppTest:
     goto(at, "synthesize")
-    at.selectbox(key="synthesizer_choice").set_value(synthesizer).run()
+    at.multiselect(key="synthesizer_choice").set_value([synthesizer]).run()
     at.button(key="fit_button").click().run()
     assert not at.exception, at.exception
     return at

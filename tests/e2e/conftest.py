@@ -130,9 +130,11 @@ def page(browser: object, server_url: str) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1400, "height": 2400}, accept_downloads=True)  # type: ignore[attr-defined]
     context.route(
         "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
-        else route.abort(),
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+            else route.abort()
+        ),
     )
     pg = context.new_page()
     pg.set_default_timeout(60_000)

@@ -1,0 +1,60 @@
+"""AppTest: several synthesizers fitted at once, sampling from a chosen one, progress estimate."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.helpers import goto, start
+from ui.progress import remaining_seconds
+
+
+def test_fit_two_synthesizers_and_sample_from_either() -> None:
+    at = goto(start(), "synthesize")
+    at.multiselect(key="synthesizer_choice").set_value(["independent", "gaussian_copula"]).run()
+    at.button(key="fit_button").click().run()
+    assert not at.exception
+    models = at.session_state["fitted_models"]
+    assert [m.name for m in models] == ["independent", "gaussian_copula"]
+    assert all(m.model.is_fitted for m in models)
+    assert at.session_state["fitted"].name == "gaussian_copula"
+
+    goto(at, "sample")
+    picker = at.selectbox[0]
+    assert picker.label == "Model to sample from"
+    picker.set_value(models[0].id).run()
+    at.button(key="sample_button").click().run()
+    assert not at.exception
+    assert at.session_state["synthetic"].model_label == "Independent marginals"
+
+    picker = at.selectbox[0]
+    picker.set_value(models[1].id).run()
+    at.button(key="sample_button").click().run()
+    runs = at.session_state["synthetic_runs"]
+    assert [r.model_label for r in runs] == ["Independent marginals", "Gaussian copula"]
+
+
+def test_no_synthesizer_chosen_says_what_to_do() -> None:
+    at = goto(start(), "synthesize")
+    at.multiselect(key="synthesizer_choice").set_value([]).run()
+    assert not at.exception
+    assert any("at least one synthesizer" in i.value for i in at.info)
+
+
+def test_refitting_a_synthesizer_replaces_only_its_own_model() -> None:
+    at = goto(start(), "synthesize")
+    at.multiselect(key="synthesizer_choice").set_value(["independent", "gaussian_copula"]).run()
+    at.button(key="fit_button").click().run()
+    first = {m.name: m.id for m in at.session_state["fitted_models"]}
+    at.multiselect(key="synthesizer_choice").set_value(["independent"]).run()
+    at.button(key="fit_button").click().run()
+    second = {m.name: m.id for m in at.session_state["fitted_models"]}
+    assert second["gaussian_copula"] == first["gaussian_copula"]
+    assert second["independent"] != first["independent"]
+
+
+@pytest.mark.parametrize(
+    ("fraction", "elapsed", "expected"),
+    [(0.0, 5.0, None), (0.5, 0.1, None), (0.5, 4.0, 4.0), (0.25, 3.0, 9.0), (1.0, 2.0, 0.0)],
+)
+def test_remaining_time_estimate(fraction: float, elapsed: float, expected: float | None) -> None:
+    assert remaining_seconds(fraction, elapsed) == expected
