@@ -20,10 +20,8 @@ def test_walk_the_whole_flow_on_the_demo(page: Page) -> None:
     screenshot(page, "1_data")
 
     goto(page, "Synthesize")
-    page.get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="Gaussian copula").click()
-    settle(page)
-    page.get_by_role("button", name="Fit").click()
+    expect(page.get_by_test_id("stMultiSelect").first).to_contain_text("Gaussian copula")
+    page.get_by_role("button", name="Fit", exact=True).click()
     settle(page)
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="fitted in")).to_be_visible()
     no_exception(page)
