@@ -17,18 +17,24 @@ PAGES = [
     st.Page("pages/privacy.py", title="Privacy", icon=":material/lock:"),
 ]
 
-with st.sidebar:
-    st.markdown("### Synthetic data explorer")
-    ds, fit, syn = state.dataset(), state.fitted(), state.synthetic()
-    st.caption(
-        "\n\n".join(
-            [
-                f"**Table:** {ds.name} — {len(ds.df):,} rows" if ds else "**Table:** none",
-                f"**Split:** {len(ds.train):,} train / {len(ds.holdout):,} holdout" if ds else "",
-                f"**Model:** {fit.label}" if fit else "**Model:** not fitted yet",
-                f"**Synthetic:** {syn.n_rows:,} rows (seed {syn.seed})" if syn else "**Synthetic:** not sampled yet",
-            ]
-        )
-    )
+status = st.sidebar.container()
 
-st.navigation(PAGES).run()
+
+def show_status() -> None:
+    """The walk so far, drawn after the page ran so it includes what this run just did."""
+    ds, fit, syn = state.dataset(), state.fitted(), state.synthetic()
+    lines = [
+        f"**Table:** {ds.name} — {len(ds.df):,} rows" if ds else "**Table:** none",
+        f"**Split:** {len(ds.train):,} train / {len(ds.holdout):,} holdout" if ds else "",
+        f"**Model:** {fit.label}" if fit else "**Model:** not fitted yet",
+        f"**Synthetic:** {syn.n_rows:,} rows (seed {syn.seed})" if syn else "**Synthetic:** not sampled yet",
+    ]
+    with status:
+        st.markdown("### Synthetic data explorer")
+        st.caption("\n\n".join(line for line in lines if line))
+
+
+try:
+    st.navigation(PAGES).run()
+finally:
+    show_status()

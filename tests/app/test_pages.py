@@ -25,8 +25,9 @@ def test_demo_is_loaded_at_start() -> None:
 def test_every_page_runs_without_exception_before_fitting(page: str) -> None:
     at = goto(start(), page)
     if page in ("sample", "compare", "privacy"):
-        # Later steps say which earlier step is missing instead of failing.
+        # Later steps say which earlier step is missing instead of failing, and the sidebar is still drawn.
         assert at.info, f"{page} should explain what to do first"
+    assert any("not fitted yet" in c.value for c in at.sidebar.caption)
 
 
 def test_full_flow_through_session_state() -> None:
@@ -35,6 +36,7 @@ def test_full_flow_through_session_state() -> None:
     fitted = at.session_state["fitted"]
     assert fitted.name == "gaussian_copula" and fitted.model.is_fitted
     assert any("fitted" in s.value for s in at.success)
+    assert any("**Model:** Gaussian copula" in c.value for c in at.sidebar.caption), "sidebar shows this run's fit"
 
     sample(at)
     syn = at.session_state["synthetic"]
