@@ -17,8 +17,6 @@ PAGES = [
     st.Page("pages/privacy.py", title="Privacy", icon=":material/lock:"),
 ]
 
-status = st.sidebar.container()
-
 
 def show_status() -> None:
     """The walk so far, drawn after the page ran so it includes what this run just did."""
@@ -34,7 +32,9 @@ def show_status() -> None:
         st.caption("\n\n".join(line for line in lines if line))
 
 
+navigation = st.navigation(PAGES)
+status = st.sidebar.container()
 try:
-    st.navigation(PAGES).run()
+    navigation.run()
 finally:
     show_status()

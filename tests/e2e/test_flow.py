@@ -24,6 +24,7 @@ def test_walk_the_whole_flow_on_the_demo(page: Page) -> None:
     page.get_by_role("button", name="Fit", exact=True).click()
     settle(page)
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="fitted in")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Model: Gaussian copula")
     no_exception(page)
     screenshot(page, "2_synthesize")
 
@@ -31,6 +32,7 @@ def test_walk_the_whole_flow_on_the_demo(page: Page) -> None:
     page.get_by_role("button", name="Sample").click()
     settle(page)
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="synthetic rows")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Synthetic: 26,049 rows (seed 1)")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download the synthetic table (CSV)").click()
     path = download_info.value.path()
