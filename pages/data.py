@@ -1,4 +1,4 @@
-"""Data: upload a table or use the demo; preview; column kinds; train/holdout split."""
+"""Data: upload a table or use the demo; preview; column kinds; pre-flight audit; train/holdout split."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 import synth
+from synth.io import DEFAULT_MISSING_VALUES
 from synth.schema import KIND_LABELS, ColumnKind
-from ui import cached, state
+from ui import cached, intake, state
 
 st.title("Data")
 st.caption(
@@ -18,10 +19,14 @@ st.caption(
 upload_col, demo_col = st.columns([3, 1])
 with upload_col:
     uploaded = st.file_uploader(
-        "Upload a table (CSV, TSV, TXT or Parquet)",
-        type=["csv", "tsv", "txt", "parquet"],
+        "Upload a table (CSV, TSV, TXT, Parquet, Excel .xlsx, JSON or JSON Lines)",
+        type=intake.UPLOAD_TYPES,
         key="upload",
-        help=f"At most {cached.max_upload_bytes() / 1024 / 1024:.0f} MB. The first row must hold column names.",
+        help=(
+            f"At most {cached.max_upload_bytes() / 1024 / 1024:.0f} MB and {intake.max_rows():,} rows "
+            "(a larger table can be worked on as a random sample). Text files need a header row; the delimiter, "
+            "encoding and decimal mark are detected."
+        ),
     )
 with demo_col:
     st.write("")
@@ -30,23 +35,51 @@ with demo_col:
         name, df = cached.demo_table()
         state.set_table(name, df)
         st.session_state["data_error"] = None
+        st.session_state["data_offer"] = None
 
-if uploaded is not None and uploaded.file_id != st.session_state["last_upload_id"]:
-    # Read each upload once; a failed read leaves the loaded table as it was.
-    st.session_state["last_upload_id"] = uploaded.file_id
-    try:
-        table = cached.read_upload(uploaded.getvalue(), uploaded.name, cached.max_upload_bytes())
-    except synth.TableReadError as exc:
-        st.session_state["data_error"] = str(exc)
-    else:
-        state.set_table(uploaded.name, table)
-        st.session_state["data_error"] = None
-        st.toast(f"Loaded {uploaded.name}: {len(table):,} rows × {table.shape[1]} columns")
+with st.expander("Reading options"):
+    left, mid, right = st.columns(3)
+    delimiter = left.selectbox(
+        "Delimiter", ["detect", ",", ";", "tab", "|"], help="For text files; detected from the first lines."
+    )
+    encoding = mid.selectbox("Encoding", ["detect", "utf-8", "cp1252", "latin-1"])
+    decimal = right.selectbox("Decimal mark", ["detect", ".", ","], help="Some locales write 3,14 for 3.14.")
+    sheet_names = cached.sheets(uploaded.getvalue(), uploaded.name) if uploaded is not None else []
+    sheet = st.selectbox("Excel sheet", sheet_names) if len(sheet_names) > 1 else None
+    markers = st.text_input(
+        "Values read as missing (comma-separated)",
+        value=", ".join(m if m else '""' for m in DEFAULT_MISSING_VALUES),
+        help='Text that means "no value". Use "" for an empty field.',
+    )
+options = intake.ReadOptions(
+    delimiter=None if delimiter == "detect" else ("\t" if delimiter == "tab" else delimiter),
+    encoding=None if encoding == "detect" else encoding,
+    decimal=None if decimal == "detect" else decimal,
+    sheet=sheet,
+    missing_values=tuple("" if m.strip() == '""' else m.strip() for m in markers.split(",")),
+)
+
+if uploaded is not None:
+    # Read each upload (and each change of reading options) once; a failed read leaves the loaded table as it was.
+    read_key = (uploaded.file_id, options)
+    if read_key != st.session_state["last_upload_id"]:
+        st.session_state["last_upload_id"] = read_key
+        intake.load(uploaded, options)
 
 if st.session_state["data_error"]:
     ds_now = state.dataset()
     kept = f" The table loaded before, **{ds_now.name}**, is still in use." if ds_now else ""
     st.error(f"**Could not load that file.** {st.session_state['data_error']}{kept}")
+    offer = st.session_state.get("data_offer")
+    if offer is not None and uploaded is not None:
+        if offer.kind == "sample":
+            label = f"Work on a random sample of {offer.rows:,} of its {offer.total:,} rows"
+            if st.button(label, type="primary", key="offer_sample"):
+                intake.load(uploaded, options, sample=offer.rows)
+                st.rerun()
+        elif offer.kind == "single_column" and st.button("Load the single column anyway", key="offer_single"):
+            intake.load(uploaded, options, allow_single_column=True)
+            st.rerun()
 
 ds = state.dataset()
 if ds is None:
@@ -54,6 +87,10 @@ if ds is None:
     st.stop()
 
 st.success(f"**{ds.name}** — {len(ds.df):,} rows × {ds.df.shape[1]} columns")
+info = ds.df.attrs.get("read_info") or {}
+if info:
+    parts = [f"{k.replace('_', ' ')}: {v!r}" for k, v in info.items() if v not in (None, "", 0, [], ())]
+    st.caption("Read with " + "; ".join(parts))
 
 st.subheader("Preview")
 st.dataframe(ds.df.head(200), width="stretch", height=260, key=f"preview_{ds.id}")
@@ -79,7 +116,7 @@ table = pd.DataFrame(
 )
 edited = st.data_editor(
     table,
-    key=f"schema_editor_{ds.id}",
+    key=f"schema_editor_{ds.id}_{hash(ds.schema)}",
     hide_index=True,
     width="stretch",
     disabled=["column", "why", "missing", "distinct"],
@@ -108,12 +145,72 @@ if new_schema != ds.schema:
     if had_model:
         st.warning("The column kinds changed, so the fitted model was discarded: fit again on **Synthesize**.")
 
-st.download_button(
-    "Download the schema (JSON)",
-    data=ds.schema.to_json(),
-    file_name="schema.json",
-    mime="application/json",
+save_col, load_col = st.columns(2)
+with save_col:
+    st.download_button(
+        "Download the schema (JSON)", data=ds.schema.to_json(), file_name="schema.json", mime="application/json"
+    )
+with load_col:
+    schema_file = st.file_uploader("Load a schema (JSON)", type=["json"], key="schema_upload")
+if schema_file is not None and schema_file.file_id != st.session_state.get("last_schema_id"):
+    st.session_state["last_schema_id"] = schema_file.file_id
+    try:
+        loaded = synth.Schema.from_json(schema_file.getvalue().decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        st.error(f"**{schema_file.name} is not a schema file:** {exc}. Download one above to see the format.")
+    else:
+        if sorted(loaded.names) != sorted(ds.schema.names):
+            missing = sorted(set(ds.schema.names) - set(loaded.names))
+            extra = sorted(set(loaded.names) - set(ds.schema.names))
+            st.error(
+                f"**{schema_file.name} does not fit this table.** "
+                + (f"It lacks {', '.join(missing)}. " if missing else "")
+                + (f"It names columns the table does not have: {', '.join(extra)}. " if extra else "")
+                + "Load the schema saved for this table."
+            )
+        else:
+            ds = state.set_schema(synth.Schema(tuple(loaded[n] for n in ds.schema.names)))
+            st.rerun()
+
+st.subheader("Before fitting")
+report = cached.audit(ds.key, ds.df, ds.schema)
+counts = [
+    f"{len(report.errors)} problem{'s' if len(report.errors) != 1 else ''} to fix" if report.errors else "",
+    f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}" if report.warnings else "",
+    f"{len(report.infos)} note{'s' if len(report.infos) != 1 else ''}" if report.infos else "",
+]
+summary = ", ".join(c for c in counts if c) or "nothing to report"
+surface = (
+    f" {report.unique_on_quasi_identifiers:,} rows ({report.unique_on_quasi_identifiers / max(report.n_rows, 1):.1%}) "
+    "are unique on the quasi-identifiers: the re-identification surface."
+    if report.unique_on_quasi_identifiers is not None
+    else " Flag quasi-identifiers above to see how many rows they single out."
 )
+(st.error if report.errors else st.warning if report.warnings else st.info)(f"**Audit:** {summary}.{surface}")
+icons = {"error": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
+with st.expander("Findings and suggested fixes", expanded=bool(report.errors)):
+    for finding in report.findings:
+        where = f" ({', '.join(finding.columns)})" if finding.columns else ""
+        st.markdown(
+            f"{icons.get(finding.severity, '')} **{finding.title}**{where} — {finding.detail}  \n"
+            f"*What to do:* {finding.suggestion}"
+        )
+    if not report.findings:
+        st.write("No problems found.")
+if report.estimates:
+    st.caption("Estimated fit time and extra memory on this table (calibrated in benchmarks/ on a 2-core machine):")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "synthesizer": [synth.synthesizers.get(e.synthesizer).label for e in report.estimates],
+                "fit time": [f"{e.seconds:.1f} s" if e.seconds is not None else "—" for e in report.estimates],
+                "peak memory": [f"{e.peak_mb:,.0f} MB" if e.peak_mb is not None else "—" for e in report.estimates],
+                "note": [e.note for e in report.estimates],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 st.subheader("Train / holdout split")
 left, right = st.columns(2)

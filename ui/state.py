@@ -74,7 +74,9 @@ DEFAULTS: dict[str, Any] = {
     "synthetic": None,
     "synthetic_runs": (),
     "data_error": None,
+    "data_offer": None,
     "last_upload_id": None,
+    "last_schema_id": None,
 }
 
 

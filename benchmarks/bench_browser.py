@@ -1,0 +1,148 @@
+"""Page timings in a real browser (Debian chromium + Playwright) on the demo data.
+
+Measures what a user waits for: fit, sample, the Compare and Privacy pages' first render after a new sample,
+their cached re-render, and switching the column shown on Compare. Prints a table and writes
+benchmarks/results/browser.json. Needs chromium (`apt-get install chromium`).
+
+Run: `python -m benchmarks.bench_browser [--repeats N]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM_ARGS, _chromium, _free_port  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "browser.json"
+TARGETS = {"compare_first_render": 3.0, "compare_switch_column": 0.5, "compare_cached_render": 0.5}
+
+
+def _server(port: int):  # type: ignore[no-untyped-def]
+    import subprocess
+    import urllib.request
+
+    log = open(ROOT / "benchmarks" / "results" / "browser-streamlit.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless=true",
+            "--browser.gatherUsageStats=false",
+            "--server.address=127.0.0.1",
+            f"--server.port={port}",
+            "--server.fileWatcherType=none",
+        ],
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(240):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                if r.read().decode().strip() == "ok":
+                    return proc
+        except OSError:
+            time.sleep(0.25)
+    proc.kill()
+    raise RuntimeError("streamlit did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="one repeat")
+    args = parser.parse_args()
+    repeats = 1 if args.quick else args.repeats
+    chromium = _chromium()
+    if chromium is None:
+        print("skipped: no chromium found (apt-get install chromium)")
+        return 0
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.streamlit_page import settle
+
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    proc = _server(port)
+    timings: dict[str, list[float]] = {}
+    try:
+        with sync_playwright() as pw:
+            profile = ROOT / "test-output" / ".browser-profile"
+            env = {**os.environ, "XDG_CONFIG_HOME": str(profile / "config"), "XDG_CACHE_HOME": str(profile / "cache")}
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, env=env)
+            for rep in range(repeats):
+                page = browser.new_page(viewport={"width": 1400, "height": 2400})
+                page.set_default_timeout(120_000)
+                page.goto(f"http://127.0.0.1:{port}")
+                settle(page)
+
+                def timed(name: str, action: Callable[[], None]) -> None:
+                    start = time.perf_counter()
+                    action()
+                    settle(page)
+                    # settle() waits 0.3 s before polling so a fresh run is seen; do not count that wait.
+                    timings.setdefault(name, []).append(max(time.perf_counter() - start - 0.3, 0.0))
+
+                def nav(title: str) -> Callable[[], None]:
+                    return lambda: page.locator("[data-testid=stSidebarNavLink]").filter(has_text=title).click()
+
+                timed("open_synthesize", nav("Synthesize"))
+                timed("fit_gaussian_copula", lambda: page.get_by_role("button", name="Fit", exact=True).click())
+                timed("open_sample", nav("Sample"))
+                seed = page.get_by_label("Seed")
+                seed.fill(str(100 + rep))
+                timed("sample_train_size", lambda: page.get_by_role("button", name="Sample", exact=True).click())
+                timed("compare_first_render", nav("Compare"))
+                timed("privacy_first_render", nav("Privacy"))
+                timed("compare_cached_render", nav("Compare"))
+                search = page.get_by_label("Find a column")
+                if search.count():
+                    timed("compare_switch_column", lambda: (search.fill("age"), search.press("Enter")))
+                timed("privacy_cached_render", nav("Privacy"))
+                page.close()
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+    rows = []
+    for name, values in timings.items():
+        median = statistics.median(values)
+        target = TARGETS.get(name)
+        rows.append(
+            {
+                "step": name,
+                "median_s": round(median, 3),
+                "max_s": round(max(values), 3),
+                "runs": len(values),
+                "target_s": target,
+                "meets_target": None if target is None else median <= target,
+            }
+        )
+    print(f"{'step':28} {'median s':>9} {'max s':>7} {'target':>7}  ok")
+    for r in rows:
+        target = "" if r["target_s"] is None else f"{r['target_s']:.1f}"
+        ok = "" if r["meets_target"] is None else ("yes" if r["meets_target"] else "NO")
+        print(f"{r['step']:28} {r['median_s']:9.3f} {r['max_s']:7.3f} {target:>7}  {ok}")
+    RESULTS.write_text(json.dumps({"repeats": repeats, "rows": rows}, indent=2))
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

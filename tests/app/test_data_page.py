@@ -1,0 +1,121 @@
+"""AppTest: the Data page reads real formats, offers one-click fixes, loads schemas and shows the audit."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from tests.app.helpers import goto, start, upload
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode()
+
+
+PEOPLE = pd.DataFrame({"age": range(20, 320), "city": ["Oslo", "Lima", "Pune"] * 100, "score": [0.5] * 300})
+
+
+def test_too_many_rows_offers_a_random_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNTH_MAX_ROWS", "100")
+    at = upload(start(), "people.csv", _csv(PEOPLE))
+    assert any("people.csv" in e.value and "300" in e.value for e in at.error)
+    assert at.session_state["dataset"].name == "UCI Adult (demo)"
+    at.button(key="offer_sample").click().run()
+    assert not at.exception
+    ds = at.session_state["dataset"]
+    assert ds.name == "people.csv" and len(ds.df) == 100
+    assert not at.error
+
+
+def test_single_column_is_refused_then_loaded_on_request() -> None:
+    at = upload(start(), "one.csv", b"height\n" + b"".join(f"{i}\n".encode() for i in range(150)))
+    assert any("one.csv" in e.value for e in at.error)
+    at.button(key="offer_single").click().run()
+    ds = at.session_state["dataset"]
+    assert ds.name == "one.csv" and list(ds.df.columns) == ["height"]
+
+
+def test_excel_sheet_can_be_chosen() -> None:
+    wb = Workbook()
+    first = wb.active
+    first.title = "notes"
+    first.append(["note", "by"])
+    for i in range(60):
+        first.append([f"n{i}", "me"])
+    second = wb.create_sheet("people")
+    second.append(["age", "city"])
+    for i in range(80):
+        second.append([20 + i, ["Oslo", "Lima"][i % 2]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    at = upload(start(), "book.xlsx", buf.getvalue(), "application/vnd.ms-excel")
+    assert at.session_state["dataset"].name == "book.xlsx"
+    assert list(at.session_state["dataset"].df.columns) == ["note", "by"]
+    sheet = next(s for s in at.selectbox if s.label == "Excel sheet")
+    sheet.set_value("people").run()
+    assert not at.exception
+    assert list(at.session_state["dataset"].df.columns) == ["age", "city"]
+    assert len(at.session_state["dataset"].df) == 80
+
+
+def test_json_records_load() -> None:
+    records = [{"age": 20 + i, "city": ["Oslo", "Lima"][i % 2]} for i in range(120)]
+    at = upload(start(), "people.json", json.dumps(records).encode(), "application/json")
+    assert not at.error
+    assert at.session_state["dataset"].df.shape == (120, 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "fragment"),
+    [
+        ("ragged.csv", b"a,b\n1,2\n3,4,5\n6,7\n", "ragged.csv"),
+        ("dupes.csv", b"a,a,b\n1,2,3\n4,5,6\n", "dupes.csv"),
+        ("doc.json", b'{"a": 1, "b": 2}', "doc.json"),
+        ("cut.parquet", b"PAR1" + b"\x00" * 40, "cut.parquet"),
+    ],
+)
+def test_nasty_files_get_named_messages(name: str, data: bytes, fragment: str) -> None:
+    at = upload(start(), name, data, "application/octet-stream")
+    errors = [e.value for e in at.error]
+    assert errors and fragment in errors[0], errors
+    assert "still in use" in errors[0]
+    assert at.session_state["dataset"].name == "UCI Adult (demo)"
+
+
+def test_changing_the_missing_markers_rereads_the_upload() -> None:
+    frame = b"code,city\n" + b"".join(f"{'?' if i % 10 == 0 else i},X{i % 3}\n".encode() for i in range(100))
+    at = upload(start(), "codes.csv", frame)
+    assert at.session_state["dataset"].df["code"].isna().sum() == 10
+    markers = next(t for t in at.text_input if t.label.startswith("Values read as missing"))
+    markers.set_value('""').run()
+    assert not at.exception
+    assert at.session_state["dataset"].df["code"].isna().sum() == 0
+
+
+def test_schema_json_round_trip_through_the_page() -> None:
+    at = goto(start(), "data")
+    ds = at.session_state["dataset"]
+    edited = ds.schema.with_column("education_num", kind="categorical", quasi_identifier=True)
+    at.file_uploader(key="schema_upload").set_value(("schema.json", edited.to_json().encode(), "application/json"))
+    at.run()
+    assert not at.exception
+    assert at.session_state["dataset"].schema == edited
+
+
+def test_a_schema_for_another_table_is_refused() -> None:
+    at = goto(start(), "data")
+    wrong = json.dumps({"columns": [{"name": "zip", "kind": "categorical"}]}).encode()
+    at.file_uploader(key="schema_upload").set_value(("other.json", wrong, "application/json")).run()
+    assert any("does not fit this table" in e.value and "zip" in e.value for e in at.error)
+    assert at.session_state["dataset"].schema.names[0] == "age"
+
+
+def test_audit_shows_the_education_dependency() -> None:
+    at = goto(start(), "data")
+    audit_text = " ".join(m.value for m in at.markdown)
+    assert "education" in audit_text and "education_num" in audit_text
+    assert any(a.value.startswith("**Audit:**") for a in [*at.warning, *at.info, *at.error])

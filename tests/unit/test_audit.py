@@ -1,0 +1,193 @@
+"""Pre-flight audit: each finding on a table built to show it, the real datasets, and the fit estimates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import synth
+from synth.audit import AuditReport, FitEstimate, audit, estimate_fit, load_calibration
+from synth.schema import ColumnKind, infer_schema
+
+DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
+needs_datasets = pytest.mark.skipif(not DATASETS.is_dir(), reason="shared datasets not present")
+
+
+def findings(report: AuditReport, code: str) -> list[tuple[str, tuple[str, ...], str]]:
+    return [(f.severity, f.columns, f.detail) for f in report.findings if f.code == code]
+
+
+@pytest.fixture(scope="module")
+def adult() -> pd.DataFrame:
+    if not DATASETS.is_dir():
+        pytest.skip("shared datasets not present")
+    return synth.read_table(DATASETS / "adult.csv")
+
+
+@pytest.fixture(scope="module")
+def messy() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    n = 3_000
+    days = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
+    income = rng.lognormal(10, 1.5, n)
+    frame = pd.DataFrame(
+        {
+            "row_id": np.arange(1, n + 1),
+            "ticket": [f"T{i:08d}" for i in rng.permutation(n)],
+            "city": [f"city {i}" for i in rng.integers(0, 1_500, n)],
+            "ymd": (days.year * 10_000 + days.month * 100 + days.day).to_numpy().astype(np.int64),
+            "zip": [f"{z:05d}" for z in rng.integers(100, 3000, n)],
+            "bonus": np.where(rng.random(n) < 0.4, np.nan, rng.normal(size=n)),
+            "empty": [None] * n,
+            "country": ["NL"] * n,
+            "colour": list(rng.choice(["red", "green", "blue"], 100))
+            + ["teal"] * 3
+            + list(rng.choice(["red", "green"], n - 103)),
+            "income": income,
+            "email": [f"user{i}@example.com" for i in range(n)],
+        }
+    )
+    copied = [c for c in frame.columns if c not in ("row_id", "ticket")]
+    frame.loc[n - 5 :, copied] = frame.loc[:4, copied].to_numpy()  # five duplicates of the first rows, keys aside
+    return frame
+
+
+@pytest.fixture(scope="module")
+def messy_report(messy: pd.DataFrame) -> AuditReport:
+    schema = infer_schema(messy).with_column("ymd", kind="discrete")
+    return audit(messy, schema)
+
+
+def test_each_problem_of_a_messy_table_is_found(messy: pd.DataFrame, messy_report: AuditReport) -> None:
+    report = messy_report
+    assert report.n_rows == len(messy) and report.n_columns == messy.shape[1]
+    assert {c for _, cols, _ in findings(report, "identifier") for c in cols} == {"row_id", "ticket"}
+    assert findings(report, "high_cardinality")[0][1] == ("city",)
+    n_cities = messy["city"].nunique()
+    assert f"{n_cities:,} distinct values" in findings(report, "high_cardinality")[0][2]
+    severity, columns, detail = findings(report, "integer_dates")[0]
+    assert (severity, columns) == ("warning", ("ymd",)) and "YYYYMMDD" in detail
+    assert findings(report, "leading_zeros")[0][1] == ("zip",)
+    assert findings(report, "missing")[0][:2] == ("warning", ("bonus",))
+    assert findings(report, "all_missing")[0][1] == ("empty",)
+    assert [cols for _, cols, _ in findings(report, "constant")] == [("country",)]
+    rare = {cols[0]: detail for _, cols, detail in findings(report, "rare_categories")}
+    assert "teal" in rare["colour"] and "fewer than 5 rows" in rare["colour"]
+    assert report.duplicate_rows == 5 and "5 rows" in findings(report, "duplicate_rows")[0][2]
+    assert findings(report, "skewed")[0][1] == ("income",)
+    assert findings(report, "pii")[0][1] == ("email",)
+    assert [f.severity for f in report.findings] == sorted(
+        (f.severity for f in report.findings), key=["error", "warning", "info"].index
+    )
+    assert report.ok
+
+
+def test_kind_mismatch_and_schema_mismatch_are_errors(messy: pd.DataFrame) -> None:
+    schema = infer_schema(messy).with_column("city", kind="continuous").with_column("zip", kind="datetime")
+    report = audit(messy.drop(columns=["income"]), schema)
+    mismatched = {cols[0]: severity for severity, cols, _ in findings(report, "kind_mismatch")}
+    assert mismatched == {"city": "error", "zip": "error"}
+    assert findings(report, "schema_mismatch")[0][:2] == ("error", ("income",))
+    assert not report.ok and report.errors[0].severity == "error"
+
+
+def test_identifier_like_category_and_tiny_tables() -> None:
+    frame = pd.DataFrame({"code": [f"x{i}" for i in range(200)], "n": np.arange(200) % 7})
+    schema = infer_schema(frame).with_column("code", kind="categorical")
+    assert findings(audit(frame, schema), "identifier_like")[0][1] == ("code",)
+    tiny = pd.DataFrame({"a": [1]})
+    report = audit(tiny, infer_schema(tiny))
+    assert findings(report, "too_few_rows") and findings(report, "single_column") and not report.ok
+    assert findings(audit(frame.head(30), infer_schema(frame.head(30))), "few_rows")
+
+
+@needs_datasets
+def test_adult_education_pair_duplicates_and_skew(adult: pd.DataFrame) -> None:
+    report = audit(adult, infer_schema(adult))
+    mutual = findings(report, "mutual_dependency")
+    assert [cols for _, cols, _ in mutual] == [("education", "education_num")]
+    assert ("education", "education_num") in report.dependencies and (
+        "education_num",
+        "education",
+    ) in report.dependencies
+    assert report.duplicate_rows == 24
+    skewed = {cols[0]: detail for _, cols, detail in findings(report, "skewed")}
+    assert "91.7% of values are 0" in skewed["capital_gain"]
+    assert "Holand-Netherlands (1)" in findings(report, "rare_categories")[0][2]
+    suggested = findings(report, "suggested_quasi_identifiers")[0][1]
+    assert {"age", "sex", "race"} <= set(suggested)
+    assert report.unique_on_quasi_identifiers is None
+
+
+@needs_datasets
+def test_rows_unique_on_quasi_identifiers_are_counted(adult: pd.DataFrame) -> None:
+    schema = infer_schema(adult)
+    for name in ("age", "sex", "race", "native_country"):
+        schema = schema.with_column(name, quasi_identifier=True)
+    report = audit(adult, schema)
+    sizes = adult.groupby(["age", "sex", "race", "native_country"], dropna=False).size()
+    assert report.unique_on_quasi_identifiers == int((sizes == 1).sum())
+    _, columns, detail = findings(report, "unique_quasi_identifiers")[0]
+    assert (
+        set(columns) == {"age", "sex", "race", "native_country"} and f"{report.unique_on_quasi_identifiers:,}" in detail
+    )
+    assert not findings(report, "suggested_quasi_identifiers")
+
+
+@needs_datasets
+def test_bike_sharing_key_and_date_rules() -> None:
+    bike = synth.read_table(DATASETS / "bike_sharing_hourly.csv")
+    report = audit(bike, infer_schema(bike))
+    assert findings(report, "identifier")[0][1] == ("instant",)
+    rules = {cols[0]: set(cols[1:]) for _, cols, _ in findings(report, "dependency")}
+    assert rules["dteday"] >= {"season", "yr", "mnth", "weekday", "workingday", "holiday"}
+
+
+def test_a_dependency_seen_in_the_sample_is_confirmed_on_the_whole_table() -> None:
+    rng = np.random.default_rng(0)
+    n = 200_000
+    a = rng.integers(0, 50, n)
+    b = a * 2
+    b[123_457] = 1  # one row breaks a → b; the 20,000-row sample most likely misses it
+    report = audit(pd.DataFrame({"a": a, "b": b}), infer_schema(pd.DataFrame({"a": a, "b": b})))
+    assert ("a", "b") not in report.dependencies
+    assert ("b", "a") in report.dependencies, "b → a still holds"
+
+
+def test_fit_estimates_grow_with_the_table() -> None:
+    calibration = load_calibration()
+    assert calibration["synthesizers"], "synth/calibration.json ships with the package"
+    for coef in calibration["synthesizers"].values():
+        assert min(coef["seconds"]) >= 0 and min(coef["peak_mb"]) >= 0
+    names = [n for n in synth.available() if n in calibration["synthesizers"]]
+    small = estimate_fit(1_000, 10, names)
+    large = estimate_fit(1_000_000, 10, names)
+    for s, big in zip(small, large, strict=True):
+        assert s.seconds is not None and big.seconds is not None and big.peak_mb is not None
+        assert big.seconds > s.seconds and big.peak_mb >= (s.peak_mb or 0)
+        assert "extrapolated" in big.note
+    unknown = estimate_fit(100, 3, ["not_a_synthesizer"])
+    assert unknown == (FitEstimate("not_a_synthesizer", None, None, unknown[0].note),) and unknown[0].note
+
+
+def test_report_is_frozen_and_serialisable(messy_report: AuditReport) -> None:
+    document = json.loads(json.dumps(messy_report.to_dict()))
+    assert document["n_rows"] == messy_report.n_rows and len(document["findings"]) == len(messy_report.findings)
+    assert {e.synthesizer for e in messy_report.estimates} == set(synth.available())
+    with pytest.raises(AttributeError):
+        messy_report.n_rows = 3  # type: ignore[misc]
+    assert messy_report.for_column("city") and "high_cardinality" in messy_report.codes()
+
+
+def test_audit_on_an_edited_schema_reports_generated_columns() -> None:
+    frame = pd.DataFrame({"note": [f"remark number {i} on the order, which was fine" for i in range(100)]})
+    frame["n"] = np.arange(100) % 3
+    schema = infer_schema(frame)
+    assert schema["note"].kind is ColumnKind.TEXT
+    assert findings(audit(frame, schema), "text")[0][1] == ("note",)
+    only_text = audit(frame[["note"]], schema.select(["note"]))
+    assert findings(only_text, "nothing_modelled")

@@ -1,0 +1,326 @@
+"""Column typing: kinds and reasons on real and crafted columns, the JSON round trip, and conform()."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import synth
+from synth.generated import PII_PROVIDERS, GeneratedColumns
+from synth.schema import (
+    EPOCH_SECONDS,
+    PII_TYPES,
+    ColumnKind,
+    ColumnSpec,
+    Schema,
+    coerce_to_schema,
+    conform,
+    detect_datetime_format,
+    infer_column,
+    infer_schema,
+    parse_datetimes,
+    suggest_flags,
+)
+
+DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
+needs_datasets = pytest.mark.skipif(not DATASETS.is_dir(), reason="shared datasets not present")
+
+
+def kind_of(values: list[object] | pd.Series, name: str = "col") -> ColumnSpec:
+    return infer_column(pd.Series(values, name=name))
+
+
+# ------------------------------------------------------------------------------------------ real datasets
+
+
+@pytest.fixture(scope="module")
+def real() -> dict[str, pd.DataFrame]:
+    if not DATASETS.is_dir():
+        pytest.skip("shared datasets not present")
+    return {p.stem: synth.read_table(p) for p in DATASETS.glob("*.csv")}
+
+
+@needs_datasets
+def test_bike_sharing_dates_keys_and_counts(real: dict[str, pd.DataFrame]) -> None:
+    schema = infer_schema(real["bike_sharing_hourly"])
+    assert schema["dteday"].kind is ColumnKind.DATETIME and schema["dteday"].datetime_format == "%Y-%m-%d"
+    assert schema["instant"].kind is ColumnKind.IDENTIFIER
+    assert "increasing order" in schema["instant"].reason and "1 … 17,379" in schema["instant"].reason
+    assert schema["cnt"].kind is ColumnKind.DISCRETE and schema["temp"].kind is ColumnKind.CONTINUOUS
+    assert all(spec.reason for spec in schema)
+
+
+@needs_datasets
+def test_adult_kinds(real: dict[str, pd.DataFrame]) -> None:
+    schema = infer_schema(real["adult"])
+    assert schema["education_num"].kind is ColumnKind.DISCRETE
+    assert schema["income"].kind is ColumnKind.CATEGORICAL
+    assert schema["age"].kind is ColumnKind.DISCRETE and schema["fnlwgt"].kind is ColumnKind.DISCRETE
+    assert schema["sex"].kind is ColumnKind.CATEGORICAL and schema["native_country"].kind is ColumnKind.CATEGORICAL
+    assert "missing" in schema["workclass"].reason
+    assert schema.names_of(ColumnKind.PII, ColumnKind.IDENTIFIER, ColumnKind.TEXT) == []
+
+
+@needs_datasets
+def test_bank_and_housing_kinds(real: dict[str, pd.DataFrame]) -> None:
+    bank = infer_schema(real["bank_marketing"])
+    assert bank["y"].kind is ColumnKind.BOOLEAN and bank["job"].kind is ColumnKind.CATEGORICAL
+    assert bank["pdays"].kind is ColumnKind.DISCRETE and bank["month"].kind is ColumnKind.CATEGORICAL
+    housing = infer_schema(real["california_housing"])
+    assert housing["median_income"].kind is ColumnKind.CONTINUOUS
+    assert housing["longitude"].kind is ColumnKind.CONTINUOUS
+    assert housing["ocean_proximity"].kind is ColumnKind.CATEGORICAL
+    assert housing["total_bedrooms"].kind is ColumnKind.DISCRETE
+
+
+@needs_datasets
+def test_suggested_flags_on_adult(real: dict[str, pd.DataFrame]) -> None:
+    flags = suggest_flags(infer_schema(real["adult"]))
+    assert {n for n, (_, quasi) in flags.items() if quasi} >= {"age", "sex", "race", "native_country"}
+    assert flags["income"] == (True, False)
+    assert "fnlwgt" not in flags
+
+
+# ------------------------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("values", "fmt"),
+    [
+        (["2024-01-31", "2023-12-01", "2022-02-28"], "%Y-%m-%d"),
+        (["2024-01-31 10:00:00", "2023-12-01 23:59:59"], "%Y-%m-%d %H:%M:%S"),
+        (["2024-01-31T10:00:00", "2023-12-01T23:59:59"], "%Y-%m-%dT%H:%M:%S"),
+        (["31/01/2024", "15/12/2023", "28/02/2022"], "%d/%m/%Y"),
+        (["01/31/2024", "12/15/2023", "02/28/2022"], "%m/%d/%Y"),
+        (["31.01.2024", "15.12.2023"], "%d.%m.%Y"),
+        (["Jan 31, 2024", "Dec 15, 2023"], "%b %d, %Y"),
+        (["31 January 2024", "15 December 2023"], "%d %B %Y"),
+        (["2024-01-31", "2024-01-31 10:00", "2023-05-01T08:30:00"], "ISO8601"),
+    ],
+)
+def test_date_formats(values: list[str], fmt: str) -> None:
+    spec = kind_of(values * 20)
+    assert spec.kind is ColumnKind.DATETIME
+    assert spec.datetime_format == fmt
+    assert parse_datetimes(pd.Series(values), fmt).notna().all()
+
+
+def test_ambiguous_day_month_says_so() -> None:
+    spec = kind_of(["01/02/2024", "03/04/2024", "05/06/2024"] * 10)
+    assert spec.datetime_format == "%d/%m/%Y" and "month/day order would read them too" in spec.reason
+
+
+def test_integer_dates() -> None:
+    ymd = kind_of([20240131, 20231201, 20220228, 20210615] * 10)
+    assert ymd.kind is ColumnKind.DATETIME and ymd.datetime_format == "%Y%m%d" and "YYYYMMDD" in ymd.reason
+    not_dates = kind_of([20241331, 20231201, 20220228, 20210615] * 10)
+    assert not_dates.kind is ColumnKind.DISCRETE, "month 13 is not a date"
+    stamps = [1_700_000_000 + 3600 * i for i in range(60)]
+    assert infer_column(pd.Series(stamps, name="created_at")).datetime_format == EPOCH_SECONDS
+    shuffled = np.random.default_rng(0).permutation(stamps)
+    assert infer_column(pd.Series(shuffled, name="amount")).kind is ColumnKind.DISCRETE, "no time-like name"
+    assert not detect_datetime_format(pd.Series(["apple", "pear"]))
+
+
+# ------------------------------------------------------------------------------------ keys and PII
+
+
+def test_identifiers() -> None:
+    assert kind_of(list(range(1, 101))).kind is ColumnKind.IDENTIFIER
+    shuffled = np.random.default_rng(0).permutation(np.arange(500, 600))
+    spec = kind_of(shuffled)
+    assert spec.kind is ColumnKind.IDENTIFIER and "shuffled run" in spec.reason
+    random_unique = np.random.default_rng(1).choice(10**9, 100, replace=False)
+    assert kind_of(random_unique).kind is ColumnKind.DISCRETE
+    assert infer_column(pd.Series(random_unique, name="customer_id")).kind is ColumnKind.IDENTIFIER
+    codes = kind_of([f"T{i:08d}" for i in range(1234, 1334)])
+    assert codes.kind is ColumnKind.IDENTIFIER
+    assert "100.0% of values are unique strings shaped like T0000" in codes.reason
+
+
+def _faker_values(method: str, n: int = 200) -> list[str]:
+    from faker import Faker
+
+    faker = Faker("en_US")
+    faker.seed_instance(0)
+    return [str(getattr(faker, method)()) for _ in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("pii_type", "method", "name"),
+    [
+        ("email", "email", "contact"),
+        ("phone", "phone_number", "phone"),
+        ("name", "name", "customer"),
+        ("first_name", "first_name", "first_name"),
+        ("last_name", "last_name", "surname"),
+        ("address", "street_address", "address"),
+        ("ip", "ipv4", "host"),
+        ("card", "credit_card_number", "payment"),
+        ("ssn", "ssn", "tax"),
+    ],
+)
+def test_personal_data_is_recognised(pii_type: str, method: str, name: str) -> None:
+    spec = infer_column(pd.Series(_faker_values(method), name=name))
+    assert spec.kind is ColumnKind.PII, spec.reason
+    assert spec.pii_type == pii_type
+    assert spec.pii_type in PII_PROVIDERS and spec.pii_type in PII_TYPES
+
+
+def test_names_without_a_name_hint_and_things_that_are_not_names() -> None:
+    assert kind_of(_faker_values("name"), "x").pii_type == "name"
+    cities = ["New York", "Los Angeles", "San Diego", "Santa Clara", "El Paso"] * 40
+    assert kind_of(cities, "city").kind is ColumnKind.CATEGORICAL
+    jobs = ["Adm-clerical", "Exec-managerial", "Sales"] * 40
+    assert kind_of(jobs, "occupation").kind is ColumnKind.CATEGORICAL
+
+
+def test_text_constant_boolean_and_codes() -> None:
+    sentences = [f"This is comment number {i} about the delivery, which was late again." for i in range(100)]
+    assert kind_of(sentences).kind is ColumnKind.TEXT
+    assert kind_of(["x"] * 10).kind is ColumnKind.CONSTANT
+    assert kind_of([None] * 10).reason == "every value is missing"
+    assert kind_of(["yes", "no", "no", None]).kind is ColumnKind.BOOLEAN
+    assert kind_of([True, False, None, True]).kind is ColumnKind.BOOLEAN
+    zips = kind_of(["02134", "10001", "00501", "02134"] * 5)
+    assert zips.kind is ColumnKind.CATEGORICAL and "leading zeros" in zips.reason
+
+
+def test_with_column_records_the_user_and_clears_stale_details() -> None:
+    schema = Schema((ColumnSpec("e", ColumnKind.PII, "emails", pii_type="email"),))
+    edited = schema.with_column("e", kind="categorical", quasi_identifier=True)
+    assert edited["e"].kind is ColumnKind.CATEGORICAL and edited["e"].reason == "set by the user"
+    assert edited["e"].pii_type is None and edited["e"].quasi_identifier
+    with pytest.raises(KeyError):
+        schema.with_column("nope", sensitive=True)
+
+
+# ----------------------------------------------------------------------------------------- JSON
+
+
+names = st.text(min_size=1, max_size=12)
+specs = st.builds(
+    ColumnSpec,
+    name=names,
+    kind=st.sampled_from(list(ColumnKind)),
+    reason=st.text(max_size=40),
+    dtype=st.sampled_from(["object", "int64", "float64", "bool", "datetime64[ns]", "Int64"]),
+    sensitive=st.booleans(),
+    quasi_identifier=st.booleans(),
+    pii_type=st.one_of(st.none(), st.sampled_from(PII_TYPES)),
+    datetime_format=st.one_of(st.none(), st.sampled_from(["%Y-%m-%d", "%Y%m%d", "epoch_s", "ISO8601"])),
+)
+
+
+@given(st.lists(specs, max_size=8, unique_by=lambda s: s.name))
+def test_schema_json_round_trip_is_identical(columns: list[ColumnSpec]) -> None:
+    schema = Schema(tuple(columns))
+    again = Schema.from_json(schema.to_json())
+    assert again == schema and hash(again) == hash(schema)
+
+
+def test_schema_documents_are_checked() -> None:
+    with pytest.raises(ValueError, match="columns"):
+        Schema.from_json('{"cols": []}')
+    with pytest.raises(ValueError):
+        Schema.from_json('{"columns": [{"name": "a", "kind": "nonsense"}]}')
+    old = Schema.from_json('{"columns": [{"name": "a", "kind": "discrete", "future_field": 1}]}')
+    assert old["a"].kind is ColumnKind.DISCRETE
+
+
+# ----------------------------------------------------------------------------------------- conform
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"]
+
+
+@st.composite
+def real_tables(draw: st.DrawFn) -> pd.DataFrame:
+    n = draw(st.integers(12, 60))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    makers = {
+        "ints": lambda: rng.integers(-5, 50, n),
+        "floats": lambda: np.where(rng.random(n) < 0.2, np.nan, rng.normal(size=n)),
+        "ints_missing": lambda: np.where(rng.random(n) < 0.2, np.nan, rng.integers(0, 9, n).astype(float)),
+        "flags": lambda: rng.random(n) < 0.5,
+        "labels": lambda: np.where(rng.random(n) < 0.1, None, rng.choice(["red", "green", "blue"], n)).astype(object),
+        "yes_no": lambda: rng.choice(["yes", "no"], n).astype(object),
+        "date_text": lambda: (
+            pd.Series(pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, n) * 3600, unit="s"))
+            .dt.strftime(draw(st.sampled_from(DATE_FORMATS)))
+            .to_numpy(dtype=object)
+        ),
+        "stamps": lambda: pd.Timestamp("2021-06-01") + pd.to_timedelta(rng.integers(0, 10_000, n), unit="min"),
+        "ymd": lambda: (lambda d: (d.year * 10_000 + d.month * 100 + d.day).to_numpy())(
+            pd.DatetimeIndex(pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D"))
+        ),
+        "key": lambda: np.arange(1000, 1000 + n),
+        "code": lambda: np.array([f"K{i:05d}" for i in rng.permutation(n)], dtype=object),
+        "same": lambda: np.array(["only"] * n, dtype=object),
+    }
+    chosen = draw(st.lists(st.sampled_from(sorted(makers)), min_size=1, max_size=6, unique=True))
+    return pd.DataFrame({name: makers[name]() for name in chosen})
+
+
+def _raw_synthetic(real: pd.DataFrame, schema: Schema, rng: np.random.Generator, n: int) -> pd.DataFrame:
+    """What a synthesizer hands to conform(): numbers as floats, dates as datetime64, labels as they are."""
+    coerced = coerce_to_schema(real, schema)
+    out: dict[str, object] = {}
+    for spec in schema:
+        col = coerced[spec.name]
+        present = col.dropna()
+        if spec.kind.is_numeric:
+            values = rng.uniform(float(present.min()), float(present.max()), n)
+            out[spec.name] = np.where(rng.random(n) < col.isna().mean(), np.nan, values)
+        elif spec.kind is ColumnKind.DATETIME:
+            ns = present.astype("datetime64[ns]").astype("int64")
+            picked = pd.Series(rng.integers(ns.min(), ns.max() + 1, n)).astype("datetime64[ns]")
+            out[spec.name] = picked.dt.floor("s")
+        elif spec.kind.is_modelled:
+            pool = col.astype(object).to_numpy()
+            out[spec.name] = pool[rng.integers(0, len(pool), n)]
+    body = pd.DataFrame(out, index=pd.RangeIndex(n))
+    extra = GeneratedColumns.fit(coerced, schema).sample(n, rng)
+    return pd.concat([body, extra], axis=1)
+
+
+def _check_conformed(real: pd.DataFrame, schema: Schema, conformed: pd.DataFrame) -> None:
+    assert list(conformed.columns) == list(real.columns)
+    for spec in schema:
+        assert conformed[spec.name].dtype == real[spec.name].dtype, (spec, conformed[spec.name].dtype)
+        if spec.kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
+            assert set(conformed[spec.name].dropna()) <= set(real[spec.name].dropna()), spec.name
+        if spec.kind is ColumnKind.DATETIME and spec.datetime_format and real[spec.name].dtype == object:
+            reparsed = parse_datetimes(conformed[spec.name].dropna(), spec.datetime_format)
+            assert reparsed.notna().all(), "written back in the real column's own format"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(real_tables(), st.integers(0, 2**16))
+def test_conformed_synthetic_table_has_real_dtypes_and_known_categories(real: pd.DataFrame, seed: int) -> None:
+    schema = infer_schema(real)
+    raw = _raw_synthetic(real, schema, np.random.default_rng(seed), 40)
+    _check_conformed(real, schema, conform(raw, schema, real.iloc[:0]))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(real_tables())
+def test_a_fitted_synthesizer_returns_real_dtypes(real: pd.DataFrame) -> None:
+    schema = infer_schema(real)
+    syn = synth.create("independent").fit(real, schema).sample(30, seed=0)
+    _check_conformed(real, schema, syn)
+
+
+def test_dates_go_back_in_their_own_format() -> None:
+    real = pd.DataFrame({"d": ["31/01/2024", "15/12/2023", "28/02/2022"] * 20, "ymd": [20240131, 20231215] * 30})
+    schema = infer_schema(real)
+    coerced = coerce_to_schema(real, schema)
+    assert pd.api.types.is_datetime64_any_dtype(coerced["d"]) and pd.api.types.is_datetime64_any_dtype(coerced["ymd"])
+    back = conform(coerced, schema, real.iloc[:0])
+    pd.testing.assert_frame_equal(back, real)
+    natural = conform(coerced, schema)
+    assert pd.api.types.is_datetime64_any_dtype(natural["d"]), "without a reference, datetimes stay datetimes"
