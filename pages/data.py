@@ -90,7 +90,10 @@ st.success(f"**{ds.name}** — {len(ds.df):,} rows × {ds.df.shape[1]} columns")
 info = ds.df.attrs.get("read_info") or {}
 if info:
     shown = {k: ("tab" if v == "\t" else v) for k, v in info.items() if v not in (None, "", 0, [], ())}
-    parts = [f"{k.replace('_', ' ')} {v:,}" if isinstance(v, int) else f"{k.replace('_', ' ')} “{v}”" for k, v in shown.items()]
+    parts = [
+        f"{k.replace('_', ' ')} {v:,}" if isinstance(v, int) else f"{k.replace('_', ' ')} “{v}”"
+        for k, v in shown.items()
+    ]
     st.caption("Read as " + " · ".join(parts))
 
 st.subheader("Preview")
