@@ -76,11 +76,11 @@ class Encoder:
     def __init__(self) -> None:
         self.arrays: dict[str, np.ndarray] = {}
 
-    def encode(self, value: Any) -> Any:  # noqa: PLR0911 - one branch per supported type
+    def encode(self, value: Any) -> Any:
+        if isinstance(value, ColumnKind):  # before str: a ColumnKind is a str too
+            return {"$": "kind", "v": value.value}
         if value is None or isinstance(value, bool | str):
             return value
-        if isinstance(value, ColumnKind):
-            return {"$": "kind", "v": value.value}
         if isinstance(value, int):
             return value
         if isinstance(value, float):
@@ -135,7 +135,7 @@ class Decoder:
     def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
         self.arrays = arrays
 
-    def decode(self, value: Any) -> Any:  # noqa: PLR0911 - one branch per tag
+    def decode(self, value: Any) -> Any:
         if value is None or isinstance(value, bool | str | int | float):
             return value
         if isinstance(value, list):
@@ -143,7 +143,7 @@ class Decoder:
         if not isinstance(value, dict) or "$" not in value:
             raise ModelFileError("the model file holds a value this version cannot read")
         tag = value["$"]
-        inner = value.get("v")
+        inner: Any = value.get("v")
         if tag == "kind":
             return ColumnKind(inner)
         if tag == "float":
@@ -151,7 +151,7 @@ class Decoder:
                 raise ModelFileError(f"bad number in the model file: {inner!r}")
             return float(inner)
         if tag == "array":
-            key = value.get("key")
+            key = str(value.get("key"))
             if key not in self.arrays:
                 raise ModelFileError(f"the model file lacks the array {key!r}")
             return self.arrays[key]
@@ -220,7 +220,10 @@ def write_archive(path: str | Path, manifest: Mapping[str, Any], arrays: Mapping
     """Write ``manifest`` and ``arrays`` to ``path`` (a zip), replacing it only once fully written."""
     target = Path(path)
     buffer = io.BytesIO()
-    np.savez(buffer, allow_pickle=False, **arrays)
+    with zipfile.ZipFile(buffer, "w") as npz:  # the .npz layout, written with pickling switched off
+        for key, array in arrays.items():
+            with npz.open(f"{key}.npy", "w") as member:
+                np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
     text = json.dumps(manifest, allow_nan=False, separators=(",", ":"))
     tmp = target.with_name(target.name + ".tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -243,7 +246,7 @@ def read_archive(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray
                 arrays = {key: npz[key] for key in npz.files}
     except zipfile.BadZipFile as exc:
         raise ModelFileError(f"{path} is not a synth model file (not a zip archive)") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ModelFileError(f"{path} has an unreadable manifest: {exc}") from exc
     except ValueError as exc:  # np.load refuses object arrays without pickle
         raise ModelFileError(f"{path} holds arrays that cannot be read safely: {exc}") from exc
@@ -252,7 +255,6 @@ def read_archive(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray
     version = manifest.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise ModelFileError(
-            f"{path} was written by a newer version of synth (format {version}); this one reads up to "
-            f"{FORMAT_VERSION}"
+            f"{path} was written by a newer version of synth (format {version}); this one reads up to {FORMAT_VERSION}"
         )
     return manifest, arrays

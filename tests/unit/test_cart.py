@@ -1,0 +1,172 @@
+"""Sequential CART: leaf sizes, donors, smoothing of rare values, missing values, tree routing, visit order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.tree import DecisionTreeRegressor
+
+import synth
+from synth.synthesizers.cart import FlatTree, SequentialCART, smoothing_ranges
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    """Strong structure: y depends on colour and x; z is missing exactly when colour is blue."""
+    rng = np.random.default_rng(0)
+    n = 3000
+    colour = rng.choice(["red", "green", "blue"], n, p=[0.5, 0.3, 0.2])
+    x = rng.normal(0.0, 1.0, n)
+    y = np.where(colour == "red", 10.0, -10.0) + 3.0 * x + rng.normal(0.0, 0.5, n)
+    z = np.where(colour == "blue", np.nan, rng.integers(0, 100, n).astype(float))
+    return pd.DataFrame(
+        {"colour": colour, "x": x, "y": y, "z": z, "outcome": rng.random(n) < np.where(x > 0, 0.8, 0.1)}
+    )
+
+
+def _fit(table: pd.DataFrame, **params: object) -> SequentialCART:
+    model = synth.create("cart", **params).fit(table)
+    assert isinstance(model, SequentialCART)
+    return model
+
+
+def test_every_leaf_holds_at_least_min_samples_leaf_donors(table: pd.DataFrame) -> None:
+    for leaf_size in (5, 40, 200):
+        model = _fit(table, min_samples_leaf=leaf_size)
+        trees = [s for s in model.steps_ if s.tree is not None]
+        assert trees, "the later columns are modelled by trees"
+        for step in trees:
+            assert step.tree is not None
+            leaves = np.flatnonzero(step.tree.children_left < 0)
+            sizes = np.diff(step.offsets)[leaves]
+            assert sizes.min() >= leaf_size
+            assert sizes.sum() == len(step.donors)
+
+
+def test_larger_leaves_give_fewer_leaves(table: pd.DataFrame) -> None:
+    def n_leaves(model: SequentialCART) -> int:
+        return sum(int((s.tree.children_left < 0).sum()) for s in model.steps_ if s.tree is not None)
+
+    assert n_leaves(_fit(table, min_samples_leaf=5)) > n_leaves(_fit(table, min_samples_leaf=100))
+
+
+def test_relationships_survive(table: pd.DataFrame) -> None:
+    syn = _fit(table).sample(20_000, seed=1)
+    red = syn["colour"] == "red"
+    assert syn.loc[red, "y"].mean() == pytest.approx(table.loc[table["colour"] == "red", "y"].mean(), abs=0.6)
+    assert syn.loc[~red, "y"].mean() == pytest.approx(table.loc[table["colour"] != "red", "y"].mean(), abs=0.6)
+    assert np.corrcoef(syn.loc[red, "x"], syn.loc[red, "y"])[0, 1] > 0.9
+    share_real = table.groupby(table["x"] > 0)["outcome"].mean()
+    share_syn = syn.groupby(syn["x"] > 0)["outcome"].mean()
+    np.testing.assert_allclose(share_syn.to_numpy(), share_real.to_numpy(), atol=0.05)
+
+
+def test_missing_values_follow_their_pattern(table: pd.DataFrame) -> None:
+    syn = _fit(table).sample(20_000, seed=2)
+    blue = syn["colour"] == "blue"
+    assert syn.loc[blue, "z"].isna().mean() > 0.97
+    assert syn.loc[~blue, "z"].notna().mean() > 0.97
+    assert syn["z"].isna().mean() == pytest.approx(table["z"].isna().mean(), abs=0.02)
+
+
+def test_rare_numeric_values_are_never_copied_verbatim() -> None:
+    rng = np.random.default_rng(3)
+    n = 2000
+    common = rng.choice([0.0, 100.0, 250.0], n, p=[0.8, 0.15, 0.05])
+    outliers = rng.random(n) < 0.02
+    amount = np.where(outliers, rng.uniform(1_000, 50_000, n).round(2), common)
+    frame = pd.DataFrame({"group": rng.choice(["a", "b"], n), "amount": amount})
+    counts = frame["amount"].value_counts()
+    rare = set(counts[counts < 5].index)
+    assert len(rare) > 20
+
+    smoothed = synth.create("cart", smooth_below=5, min_samples_leaf=5).fit(frame).sample(20_000, seed=0)
+    assert not rare & set(smoothed["amount"]), "a rare real value was copied"
+    assert set(smoothed["amount"]) >= {0.0, 100.0, 250.0}, "common values are still drawn as they are"
+    assert (smoothed["amount"] == 0.0).mean() == pytest.approx(0.8, abs=0.02)
+
+    copied = synth.create("cart", smooth_below=0, min_samples_leaf=5).fit(frame).sample(20_000, seed=0)
+    assert rare & set(copied["amount"]), "without smoothing, donors are copied (the check above can fail)"
+
+
+def test_smoothing_ranges_span_midpoints_to_the_neighbours() -> None:
+    values = np.array([1.0, 1.0, 1.0, 2.0, 4.0, 10.0, 10.0, 10.0, 20.0])
+    low, width = smoothing_ranges(values, smooth_below=3)
+    ranges = {v: (lo, lo + w) for v, lo, w in zip(values, low, width, strict=True)}
+    assert ranges[1.0] == (1.0, 1.0) and ranges[10.0] == (10.0, 10.0)  # common: exact
+    assert ranges[2.0] == (1.5, 3.0)
+    assert ranges[4.0] == (3.0, 7.0)
+    assert ranges[20.0] == (15.0, 20.0)  # the maximum stays the end of the column
+    low0, width0 = smoothing_ranges(values, smooth_below=0)
+    assert np.array_equal(low0, values) and not width0.any()
+
+
+def test_flat_tree_routes_like_scikit_learn_with_missing_values(tmp_path: Path) -> None:
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(2000, 3)).astype(np.float32)
+    x[rng.random(2000) < 0.2, 1] = np.nan
+    y = x[:, 0] + np.nan_to_num(x[:, 1], nan=5.0)
+    fitted = DecisionTreeRegressor(min_samples_leaf=10, random_state=0).fit(x, y)
+    flat = FlatTree.from_sklearn(fitted.tree_)
+    expected = fitted.apply(x)
+    assert np.array_equal(flat.route(x), expected)
+    rebuilt = FlatTree(
+        flat.children_left,
+        flat.children_right,
+        flat.feature,
+        flat.threshold,
+        flat.missing_go_to_left,
+        flat.n_features,
+        flat.max_depth,
+    )
+    assert np.array_equal(rebuilt.apply(x), expected), "the compiled tree rebuilt from arrays routes the same"
+
+
+def test_visit_orders(table: pd.DataFrame) -> None:
+    def order(visit_order: str) -> list[str]:
+        return [c.name for c in _fit(table, visit_order=visit_order).columns_]
+
+    assert order("table") == list(table.columns)
+    assert order("binary_first") == ["outcome", "colour", "x", "y", "z"]
+    fewest = order("fewest_values")
+    assert fewest[:2] == ["outcome", "colour"] and set(fewest[2:]) == {"x", "y", "z"}
+    assert order("most_values")[-1] == "outcome"
+
+
+def test_a_condition_on_the_first_column_is_met_exactly(table: pd.DataFrame) -> None:
+    model = _fit(table)
+    assert model.columns_[0].name == "outcome"
+    rng = np.random.default_rng(0)
+    quiet = lambda fraction, message: None  # noqa: E731
+    exact = model._sample_given(2000, rng, quiet, {"outcome": True})
+    assert exact["outcome"].all(), "the first column is drawn only from matching values"
+    other = model._sample_given(2000, rng, quiet, {"colour": "red"})
+    assert not (other["colour"] == "red").all(), "later columns are left to the base's rejection"
+    syn = model.sample(3000, seed=1, conditions={"outcome": True})
+    expected = table.loc[table["outcome"], "x"].mean()
+    assert syn["x"].mean() == pytest.approx(expected, abs=0.1), "conditioning keeps the dependence"
+
+
+def test_fit_reports_progress_for_every_column(table: pd.DataFrame) -> None:
+    messages: list[str] = []
+    synth.create("cart").fit(table, progress=lambda fraction, message: messages.append(message))
+    for column in table.columns:
+        assert any(column in m for m in messages), column
+
+
+def test_datetimes_and_integers_keep_their_grain() -> None:
+    rng = np.random.default_rng(5)
+    n = 1500
+    frame = pd.DataFrame(
+        {
+            "when": pd.Timestamp("2024-01-01 08:00") + pd.to_timedelta(rng.integers(0, 5000, n) * 15, unit="min"),
+            "age": rng.integers(18, 80, n),
+        }
+    )
+    syn = synth.create("cart", min_samples_leaf=5).fit(frame).sample(5000, seed=0)
+    offsets = (syn["when"] - pd.Timestamp("2024-01-01 08:00")).dt.total_seconds()
+    assert (offsets % 900 == 0).all(), "15-minute steps stay 15-minute steps"
+    assert syn["age"].dtype == np.int64 and syn["age"].between(18, 79).all()

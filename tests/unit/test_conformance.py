@@ -1,0 +1,536 @@
+"""The synthesizer contract, checked for every registered synthesizer on a small mixed table.
+
+Shapes and dtypes, categories, integers, datetimes, bounds, missing values, seeds, conditions, rebalancing,
+save/load, identifiers, cancel and parameter validation. A synthesizer added with ``@register`` is checked
+here without any change to this file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import synth
+from synth.schema import ColumnKind
+from synth.synthesizers import get
+from synth.synthesizers.base import Param, Synthesizer, largest_remainder
+
+NAMES = synth.available()
+
+# The contract is about structure, not about how much noise a privacy budget adds: on a 400-row table the
+# DP model gets a budget that lets its missing rates and conditional shares be checked with tight bounds.
+CONTRACT_PARAMS: dict[str, dict[str, Any]] = {"privbayes": {"epsilon": 50.0}}
+
+
+def make(name: str, **params: Any) -> Synthesizer:
+    return synth.create(name, **{**CONTRACT_PARAMS.get(name, {}), **params})
+
+
+def mixed_table(n: int = 400, seed: int = 0) -> pd.DataFrame:
+    """Continuous, integer, nullable integer, categorical, boolean, datetime, missing values, identifiers."""
+    rng = np.random.default_rng(seed)
+    colour = rng.choice(["red", "green", "blue"], n, p=[0.5, 0.3, 0.2])
+    x = rng.normal(50.0, 8.0, n) + np.where(colour == "red", 15.0, 0.0)
+    x[rng.random(n) < 0.1] = np.nan
+    count = pd.array(rng.poisson(3, n), dtype="Int64")
+    count[rng.random(n) < 0.08] = pd.NA
+    city = rng.choice(np.array(["Paris", "Lyon", "Nice", None], dtype=object), n, p=[0.5, 0.25, 0.15, 0.1])
+    return pd.DataFrame(
+        {
+            "id": np.arange(5000, 5000 + n),
+            "code": [f"C{v:06d}" for v in rng.choice(10**6, n, replace=False)],
+            "x": x,
+            "age": rng.integers(18, 91, n),
+            "count": count,
+            "colour": colour,
+            "city": city,
+            "flag": rng.random(n) < np.where(colour == "blue", 0.8, 0.2),
+            "when": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D"),
+            "signup": (pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")).strftime(
+                "%d/%m/%Y"
+            ),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def real() -> pd.DataFrame:
+    return mixed_table()
+
+
+@pytest.fixture(scope="module")
+def schema(real: pd.DataFrame) -> synth.Schema:
+    return synth.infer_schema(real)
+
+
+@pytest.fixture(scope="module")
+def fitted(real: pd.DataFrame, schema: synth.Schema) -> dict[str, Synthesizer]:
+    return {name: make(name).fit(real, schema) for name in NAMES}
+
+
+@pytest.fixture(scope="module")
+def samples(fitted: dict[str, Synthesizer]) -> dict[str, pd.DataFrame]:
+    return {name: model.sample(3000, seed=11) for name, model in fitted.items()}
+
+
+def test_the_mixed_table_has_every_kind(schema: synth.Schema) -> None:
+    kinds = schema.kinds()
+    assert kinds["id"] is ColumnKind.IDENTIFIER and kinds["code"] is ColumnKind.IDENTIFIER
+    assert kinds["x"] is ColumnKind.CONTINUOUS
+    assert kinds["age"] is ColumnKind.DISCRETE and kinds["count"] is ColumnKind.DISCRETE
+    assert kinds["colour"] is ColumnKind.CATEGORICAL and kinds["city"] is ColumnKind.CATEGORICAL
+    assert kinds["flag"] is ColumnKind.BOOLEAN
+    assert kinds["when"] is ColumnKind.DATETIME and kinds["signup"] is ColumnKind.DATETIME
+
+
+def test_every_synthesizer_is_described() -> None:
+    assert {"cart", "privbayes", "gaussian_copula", "independent"} <= set(NAMES)
+    for name in NAMES:
+        cls = get(name)
+        assert cls.name == name and cls.label and cls.description
+        assert all(p.help for p in cls.params), f"{name}: every parameter needs help text"
+
+
+# ----------------------------------------------------------------------------- shape of the output
+@pytest.mark.parametrize("name", NAMES)
+def test_columns_and_dtypes_equal_the_real_tables(name: str, real: pd.DataFrame, samples: dict) -> None:
+    syn = samples[name]
+    assert syn.shape == (3000, real.shape[1])
+    assert list(syn.columns) == list(real.columns)
+    assert syn.index.equals(pd.RangeIndex(3000))
+    assert dict(syn.dtypes) == dict(real.dtypes)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_only_categories_seen_in_training(name: str, real: pd.DataFrame, samples: dict) -> None:
+    syn = samples[name]
+    for column in ("colour", "city", "flag"):
+        assert set(syn[column].dropna()) <= set(real[column].dropna()), column
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_integers_stay_integers_and_datetimes_datetimes(name: str, real: pd.DataFrame, samples: dict) -> None:
+    syn = samples[name]
+    for column in ("age", "count"):
+        values = syn[column].dropna().to_numpy(dtype=float)
+        assert np.array_equal(values, np.round(values)), column
+    assert pd.api.types.is_datetime64_any_dtype(syn["when"])
+    assert (syn["when"].dt.normalize() == syn["when"]).all(), "whole days stay whole days"
+    signup = pd.to_datetime(syn["signup"], format="%d/%m/%Y", errors="coerce")
+    assert signup.notna().all(), "dates stored as text come back as text in the same format"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bounds_respected(name: str, real: pd.DataFrame, samples: dict) -> None:
+    syn = samples[name]
+    for column in ("x", "age", "count", "when"):
+        values = syn[column].dropna()
+        assert values.min() >= real[column].min() and values.max() <= real[column].max(), column
+    fake, true = (pd.to_datetime(t["signup"], format="%d/%m/%Y") for t in (syn, real))
+    assert fake.min() >= true.min() and fake.max() <= true.max()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_missing_rates_close_to_real(name: str, real: pd.DataFrame, samples: dict) -> None:
+    syn = samples[name]
+    for column in real.columns:
+        rate = real[column].isna().mean()
+        if rate == 0:
+            assert syn[column].notna().all(), f"{column} is never missing in the real table"
+        else:
+            assert syn[column].isna().mean() == pytest.approx(rate, abs=0.05), column
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_identifiers_unique_and_not_copied(name: str, real: pd.DataFrame, samples: dict) -> None:
+    syn = samples[name]
+    for column in ("id", "code"):
+        assert syn[column].is_unique, column
+        assert not set(syn[column]) & set(real[column]), f"{column}: a real identifier was reused"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_table_with_nothing_to_learn(name: str) -> None:
+    frame = pd.DataFrame({"id": np.arange(100), "country": ["FR"] * 100})
+    syn = make(name).fit(frame).sample(30, seed=0, conditions={"country": "FR"})
+    assert syn["country"].eq("FR").all() and syn["id"].min() >= 100 and syn["id"].is_unique
+
+
+# ----------------------------------------------------------------------------- seeds
+@pytest.mark.parametrize("name", NAMES)
+def test_same_seed_same_table_other_seed_other_table(name: str, fitted: dict) -> None:
+    model = fitted[name]
+    a, b, c = model.sample(300, seed=7), model.sample(300, seed=7), model.sample(300, seed=8)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(c)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_seed_none_continues_the_generator(name: str, real: pd.DataFrame, schema: synth.Schema) -> None:
+    one, two = make(name, random_state=3).fit(real, schema), make(name, random_state=3).fit(real, schema)
+    first, second = one.sample(200), one.sample(200)
+    assert not first.equals(second), "seed=None must move on, not repeat"
+    pd.testing.assert_frame_equal(two.sample(200), first)
+    pd.testing.assert_frame_equal(two.sample(200), second)
+
+
+# ----------------------------------------------------------------------------- conditions
+@pytest.mark.parametrize("name", NAMES)
+def test_conditions_on_several_columns(name: str, fitted: dict) -> None:
+    model = fitted[name]
+    conditions = {
+        "colour": "red",
+        "x": (55.0, 75.0),
+        "city": ["Paris", None],
+        "when": ("2023-03-01", None),
+        "signup": (None, pd.Timestamp("2023-06-30")),
+    }
+    syn = model.sample(200, seed=1, conditions=conditions)
+    assert len(syn) == 200
+    assert (syn["colour"] == "red").all()
+    assert syn["x"].between(55.0, 75.0).all()
+    assert (syn["city"].isna() | (syn["city"] == "Paris")).all()
+    assert (syn["when"] >= pd.Timestamp("2023-03-01")).all()
+    assert (pd.to_datetime(syn["signup"], format="%d/%m/%Y") <= pd.Timestamp("2023-06-30")).all()
+    missing = model.sample(50, seed=2, conditions={"x": None})
+    assert missing["x"].isna().all()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_conditioned_tables_are_seeded(name: str, fitted: dict) -> None:
+    model = fitted[name]
+    a = model.sample(100, seed=4, conditions={"flag": True})
+    pd.testing.assert_frame_equal(a, model.sample(100, seed=4, conditions={"flag": True}))
+    assert a["flag"].all()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_impossible_conditions_fail_at_once_with_the_reason(name: str, fitted: dict) -> None:
+    model = fitted[name]
+    start = time.perf_counter()
+    with pytest.raises(synth.SynthesizerError, match="'purple' never occurs in colour"):
+        model.sample(10, conditions={"colour": "purple"})
+    with pytest.raises(synth.SynthesizerError, match="age ranges from 18"):
+        model.sample(10, conditions={"age": (200, 300)})
+    with pytest.raises(synth.SynthesizerError, match="whole numbers"):
+        model.sample(10, conditions={"age": 30.5})
+    with pytest.raises(synth.SynthesizerError, match="never missing"):
+        model.sample(10, conditions={"age": None})
+    with pytest.raises(synth.SynthesizerError, match="no such column"):
+        model.sample(10, conditions={"nope": 1})
+    with pytest.raises(synth.SynthesizerError, match="generated fresh"):
+        model.sample(10, conditions={"id": 5000})
+    with pytest.raises(synth.SynthesizerError, match="ranges apply to numbers and dates"):
+        model.sample(10, conditions={"colour": ("a", "b")})
+    assert time.perf_counter() - start < 1.0, "the impossibility check must not draw rows"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_unreachable_conditions_end_after_a_bounded_number_of_draws(
+    name: str, real: pd.DataFrame, schema: synth.Schema
+) -> None:
+    model = make(name).fit(real, schema)
+    model.max_condition_draws = 20_000  # type: ignore[misc]
+    values = np.sort(real["x"].dropna().unique())
+    between = float((values[10] + values[11]) / 2)  # within the bounds, never a real value
+    with pytest.raises(synth.SynthesizerError, match=r"^0 of 20,000 draws matched .*x.*; 10 rows were asked"):
+        model.sample(10, conditions={"x": (between, between)})
+    model.sample(5, seed=0)  # still usable afterwards
+
+
+# ----------------------------------------------------------------------------- rebalancing
+@pytest.mark.parametrize("name", NAMES)
+def test_rebalancing_gives_the_target_shares(name: str, fitted: dict) -> None:
+    model = fitted[name]
+    syn = model.sample(1000, seed=3, rebalance={"colour": {"blue": 0.5, "green": 0.3, "red": 0.2}})
+    assert syn["colour"].value_counts().to_dict() == {"blue": 500, "green": 300, "red": 200}
+    assert not syn["colour"].head(50).eq(syn["colour"].iloc[0]).all(), "groups are shuffled together"
+    weights = model.sample(10, seed=3, rebalance={"flag": {True: 3, False: 1}})
+    assert weights["flag"].sum() in (7, 8)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_rebalancing_keeps_other_columns_conditional_on_the_value(name: str, fitted: dict) -> None:
+    model = fitted[name]
+    plain = model.sample(4000, seed=5)
+    rebalanced = model.sample(4000, seed=6, rebalance={"colour": {"blue": 0.5, "red": 0.5}})
+    for colour in ("blue", "red"):
+        expected = plain.loc[plain["colour"] == colour, "x"].mean()
+        got = rebalanced.loc[rebalanced["colour"] == colour, "x"].mean()
+        assert got == pytest.approx(expected, abs=1.5), colour
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_rebalancing_checks_its_input(name: str, fitted: dict) -> None:
+    model = fitted[name]
+    with pytest.raises(synth.SynthesizerError, match="never occurs"):
+        model.sample(10, rebalance={"colour": {"purple": 1.0}})
+    with pytest.raises(synth.SynthesizerError, match="all zero"):
+        model.sample(10, rebalance={"colour": {"red": 0.0}})
+    with pytest.raises(synth.SynthesizerError, match="one column"):
+        model.sample(10, rebalance={"colour": {"red": 1.0}, "flag": {True: 1.0}})
+    with pytest.raises(synth.SynthesizerError, match="both condition on and rebalance"):
+        model.sample(10, conditions={"colour": "red"}, rebalance={"colour": {"red": 1.0}})
+
+
+def test_largest_remainder_counts_sum_to_n() -> None:
+    counts = largest_remainder(np.array([1 / 3, 1 / 3, 1 / 3]), 10)
+    assert counts.sum() == 10 and sorted(counts.tolist()) == [3, 3, 4]
+    assert largest_remainder(np.array([0.25, 0.75]), 8).tolist() == [2, 6]
+
+
+# ----------------------------------------------------------------------------- save / load
+@pytest.mark.parametrize("name", NAMES)
+def test_save_load_round_trip_gives_identical_samples(
+    name: str, real: pd.DataFrame, schema: synth.Schema, tmp_path: Path
+) -> None:
+    model = make(name, random_state=5).fit(real, schema)
+    model.sample(50)  # the generator has moved on: the file keeps where it is
+    path = tmp_path / f"{name}.synth"
+    model.save(path)
+    loaded = synth.load_model(path)
+    assert type(loaded) is type(model) and loaded.get_params() == model.get_params()
+    pd.testing.assert_frame_equal(loaded.sample(500, seed=9), model.sample(500, seed=9))
+    pd.testing.assert_frame_equal(loaded.sample(300), model.sample(300))
+    conditions = {"colour": "red"}
+    pd.testing.assert_frame_equal(
+        loaded.sample(50, seed=1, conditions=conditions), model.sample(50, seed=1, conditions=conditions)
+    )
+    with zipfile.ZipFile(path) as zf:
+        assert sorted(zf.namelist()) == ["arrays.npz", "manifest.json"]
+        manifest = json.loads(zf.read("manifest.json"))
+        with np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False) as arrays:
+            assert all(arrays[key].dtype != object for key in arrays.files)
+    assert manifest["synthesizer"] == name
+
+
+def _rewrite(path: Path, edit: Callable[[dict], None]) -> None:
+    with zipfile.ZipFile(path) as zf:
+        manifest, arrays = json.loads(zf.read("manifest.json")), zf.read("arrays.npz")
+    edit(manifest)
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("arrays.npz", arrays)
+
+
+def test_loading_refuses_anything_but_a_model_file(real: pd.DataFrame, tmp_path: Path) -> None:
+    not_zip = tmp_path / "x.synth"
+    not_zip.write_bytes(b"\x80\x04 certainly not a model")
+    with pytest.raises(synth.ModelFileError, match="not a zip"):
+        synth.load_model(not_zip)
+
+    good = tmp_path / "good.synth"
+    synth.create("independent").fit(real).save(good)
+
+    def foreign_type(manifest: dict) -> None:
+        manifest["fitted"]["generated"] = {"$": "dc", "type": "os.system", "v": {}}
+
+    bad = tmp_path / "type.synth"
+    bad.write_bytes(good.read_bytes())
+    _rewrite(bad, foreign_type)
+    with pytest.raises(synth.ModelFileError, match=r"unknown type 'os\.system'"):
+        synth.load_model(bad)
+
+    def unknown_model(manifest: dict) -> None:
+        manifest["synthesizer"] = "evil"
+
+    bad.write_bytes(good.read_bytes())
+    _rewrite(bad, unknown_model)
+    with pytest.raises(synth.ModelFileError, match="unknown synthesizer"):
+        synth.load_model(bad)
+
+    pickled = tmp_path / "pickle.synth"
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    with zipfile.ZipFile(pickled, "w") as zf:
+        zf.writestr("manifest.json", json.dumps({"format": "synth-model", "format_version": 1}))
+        npz = io.BytesIO()
+        with zipfile.ZipFile(npz, "w") as arrays:
+            arrays.writestr("a0.npy", buffer.getvalue())
+        zf.writestr("arrays.npz", npz.getvalue())
+    with pytest.raises(synth.ModelFileError, match="cannot be read safely"):
+        synth.load_model(pickled)
+
+
+def test_an_unfitted_model_cannot_be_saved(tmp_path: Path) -> None:
+    with pytest.raises(synth.SynthesizerError, match="not fitted"):
+        synth.create("cart").save(tmp_path / "m.synth")
+
+
+# ----------------------------------------------------------------------------- cancel
+class CancelAt:
+    """A progress callback that cancels at its ``stop``-th call (never when ``stop`` is None)."""
+
+    def __init__(self, stop: int | None) -> None:
+        self.stop = stop
+        self.calls = 0
+
+    def __call__(self, fraction: float, message: str, /) -> None:
+        assert 0.0 <= fraction <= 1.0 and message
+        self.calls += 1
+        if self.stop is not None and self.calls >= self.stop:
+            raise synth.Cancelled
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_cancel_at_any_point_leaves_the_model_as_it_was(name: str, real: pd.DataFrame, schema: synth.Schema) -> None:
+    counter = CancelAt(None)
+    make(name).fit(real, schema, progress=counter)
+    assert counter.calls >= 3, "a fit reports progress as it goes"
+    fresh = make(name)
+    for stop in range(1, counter.calls):
+        with pytest.raises(synth.Cancelled):
+            fresh.fit(real, schema, progress=CancelAt(stop))
+        assert not fresh.is_fitted
+        assert sorted(vars(fresh)) == sorted(vars(make(name))), "no learned attribute is left behind"
+
+    fitted = make(name, random_state=2).fit(real, schema)
+    before_state = dict(vars(fitted))
+    expected = make(name, random_state=2).fit(real, schema).sample(100)
+    other = real.sample(frac=0.5, random_state=1).reset_index(drop=True)
+    with pytest.raises(synth.Cancelled):
+        fitted.fit(other, progress=CancelAt(counter.calls - 1))
+    assert vars(fitted).keys() == before_state.keys()
+    assert all(vars(fitted)[k] is v for k, v in before_state.items())
+    pd.testing.assert_frame_equal(fitted.sample(100), expected)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_cancelled_sample_does_not_advance_the_generator(name: str, real: pd.DataFrame, schema: synth.Schema) -> None:
+    one, two = make(name, random_state=4).fit(real, schema), make(name, random_state=4).fit(real, schema)
+    with pytest.raises(synth.Cancelled):
+        one.sample(500, progress=CancelAt(2))
+    pd.testing.assert_frame_equal(one.sample(100), two.sample(100))
+
+
+# ----------------------------------------------------------------------------- parameters
+def _invalid_values(param: Param) -> list[Any]:
+    if param.kind == "bool":
+        return ["yes", 1]
+    if param.kind == "choice":
+        return ["no such choice", None]
+    bad: list[Any] = ["ten", None, True, float("nan")]
+    if param.low is not None:
+        bad.append(param.low - 1)
+    if param.high is not None:
+        bad.append(param.high + 1)
+    if param.kind == "int":
+        bad.append((param.low or 0) + 1.5)
+    return bad
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_parameters_are_validated(name: str, real: pd.DataFrame) -> None:
+    cls = get(name)
+    for param in cls.params:
+        param.check(param.default)
+        for value in _invalid_values(param):
+            with pytest.raises(synth.SynthesizerError, match=param.name):
+                synth.create(name, **{param.name: value})
+        # Set directly on the object, a bad value is caught when fitting, before any work.
+        model = cls(**{param.name: _invalid_values(param)[0]})
+        with pytest.raises(synth.SynthesizerError, match=param.name):
+            model.fit(real)
+        assert not model.is_fitted
+    with pytest.raises(synth.SynthesizerError, match="no parameter 'bogus'"):
+        synth.create(name, bogus=1)
+    with pytest.raises(synth.SynthesizerError, match="random_state"):
+        synth.create(name, random_state=-1)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sample_arguments_are_validated(name: str, fitted: dict, real: pd.DataFrame) -> None:
+    with pytest.raises(synth.SynthesizerError, match="not fitted"):
+        make(name).sample(10)
+    for n in (0, -1, 2.5, True):
+        with pytest.raises(synth.SynthesizerError, match="number of rows"):
+            fitted[name].sample(n)
+    with pytest.raises(synth.SynthesizerError, match="seed"):
+        fitted[name].sample(10, seed=-3)
+    with pytest.raises(synth.SynthesizerError, match="at least 2 rows"):
+        make(name).fit(real.head(1))
+
+
+# ----------------------------------------------------------------------------- any mixed table
+_KINDS = ("float", "float_missing", "int", "int_missing", "category", "category_missing", "bool", "date")
+
+
+def _column(kind: str, n: int, rng: np.random.Generator) -> Any:
+    if kind.startswith("float"):
+        values = rng.normal(rng.uniform(-100, 100), rng.uniform(0.1, 50), n)
+    elif kind.startswith("int"):
+        values = rng.integers(-5, int(rng.integers(1, 200)), n).astype(float)
+    elif kind.startswith("category"):
+        labels = np.array(["a", "b", "c", "d", "e"][: int(rng.integers(2, 6))], dtype=object)
+        values = labels[rng.integers(0, len(labels), n)]
+    elif kind == "bool":
+        return rng.random(n) < rng.uniform(0.1, 0.9)
+    else:
+        return pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1000, n), unit="D")
+    if kind.endswith("missing"):
+        values = np.asarray(values, dtype=object if kind.startswith("category") else float)
+        values[rng.random(n) < 0.2] = None if kind.startswith("category") else np.nan
+    if kind.startswith("int"):
+        return pd.array(values, dtype="Int64") if kind.endswith("missing") else values.astype(np.int64)
+    return values
+
+
+@st.composite
+def mixed_frames(draw: st.DrawFn) -> pd.DataFrame:
+    kinds = draw(st.lists(st.sampled_from(_KINDS), min_size=1, max_size=6))
+    n = draw(st.integers(min_value=8, max_value=60))
+    rng = np.random.default_rng(draw(st.integers(min_value=0, max_value=2**32 - 1)))
+    return pd.DataFrame({f"{kind}_{i}": _column(kind, n, rng) for i, kind in enumerate(kinds)})
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frame=mixed_frames(), seed=st.integers(min_value=0, max_value=1000))
+def test_any_small_mixed_table_gives_conforming_output(name: str, frame: pd.DataFrame, seed: int) -> None:
+    schema = synth.infer_schema(frame)
+    syn = synth.create(name).fit(frame, schema).sample(25, seed=seed)
+    assert list(syn.columns) == list(frame.columns)
+    assert dict(syn.dtypes) == dict(frame.dtypes)
+    for spec in schema:
+        real, fake = frame[spec.name], syn[spec.name]
+        if real.notna().all():
+            assert fake.notna().all(), spec.name
+        if spec.kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.CONSTANT):
+            assert set(fake.dropna()) <= set(real.dropna()), spec.name
+        elif spec.kind.is_modelled and fake.notna().any():
+            assert fake.min() >= real.min() and fake.max() <= real.max(), spec.name
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frame=mixed_frames(), data=st.data())
+def test_any_condition_on_a_seen_value_is_met_or_refused_with_the_draw_count(
+    name: str, frame: pd.DataFrame, data: st.DataObject
+) -> None:
+    schema = synth.infer_schema(frame)
+    candidates = [c for c in schema if c.kind.is_modelled and frame[c.name].notna().any()]
+    assume(candidates)
+    spec = data.draw(st.sampled_from(candidates))
+    value = data.draw(st.sampled_from(sorted(frame[spec.name].dropna().unique().tolist())))
+    ranged = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.DATETIME)
+    condition = (value, None) if ranged else value
+    model = synth.create(name).fit(frame, schema)
+    model.max_condition_draws = 5_000  # type: ignore[misc]
+    try:
+        syn = model.sample(10, seed=0, conditions={spec.name: condition})
+    except synth.SynthesizerError as exc:
+        assert "draws matched" in str(exc)
+        return
+    column = syn[spec.name]
+    assert (column >= value).all() if ranged else (column == value).all()
