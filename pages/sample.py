@@ -1,4 +1,4 @@
-"""Sample: draw a synthetic table from the fitted model; preview; download."""
+"""Sample: draw a synthetic table from a fitted model, optionally conditioned or rebalanced; preview; download."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import streamlit as st
 
 import synth
-from ui import cached, guards, state
+from ui import cached, conditions, guards, state
 from ui.progress import StreamlitProgress
 
 MAX_ROWS = int(os.environ.get("SYNTH_MAX_SAMPLE_ROWS", "1000000"))
@@ -27,27 +27,31 @@ if len(models) > 1:
     fit = state.select_fitted(chosen_id)
 st.caption(f"Draw rows from the fitted **{fit.label}**. The same seed always gives the same table.")
 
-with st.form("sample_form"):
-    left, right = st.columns(2)
-    n_rows = int(
-        left.number_input(
-            "Rows",
-            min_value=1,
-            max_value=MAX_ROWS,
-            value=min(len(ds.train), MAX_ROWS),
-            step=1000,
-            help=f"Up to {MAX_ROWS:,}. The comparison pages work best with about as many rows as train.",
-        )
+left, right = st.columns(2)
+n_rows = int(
+    left.number_input(
+        "Rows",
+        min_value=1,
+        max_value=MAX_ROWS,
+        value=min(len(ds.train), MAX_ROWS),
+        step=1000,
+        help=f"Up to {MAX_ROWS:,}. The comparison pages work best with about as many rows as train.",
     )
-    seed = int(right.number_input("Seed", min_value=0, max_value=2**31 - 1, value=1, step=1))
-    submitted = st.form_submit_button("Sample", type="primary", key="sample_button")
+)
+seed = int(right.number_input("Seed", min_value=0, max_value=2**31 - 1, value=1, step=1))
+with st.expander("Conditions and rebalancing"):
+    wanted = conditions.conditions_editor(ds.train, ds.schema, key="cond")
+    st.divider()
+    rebalance = conditions.rebalance_editor(ds.train, ds.schema, key="rebal")
+if wanted or rebalance:
+    st.info(f"Sampling with: {conditions.describe(wanted, rebalance)}")
 
-if submitted:
+if st.button("Sample", type="primary", key="sample_button"):
     progress = StreamlitProgress(f"Sampling {n_rows:,} rows")
     try:
-        df = fit.model.sample(n_rows, seed=seed, progress=progress)
+        df = fit.model.sample(n_rows, seed=seed, conditions=wanted or None, rebalance=rebalance, progress=progress)
     except (synth.SynthesizerError, ValueError) as exc:
-        st.error(f"**Sampling failed:** {exc}. The previous synthetic table, if any, is kept.")
+        st.error(f"**Sampling failed:** {exc} The previous synthetic table, if any, is kept.")
     else:
         progress.done(f"Sampled {n_rows:,} rows")
         state.set_synthetic(
@@ -59,6 +63,7 @@ if submitted:
                 df=df,
                 sample_seconds=progress.elapsed,
                 dataset_key=ds.key,
+                note=conditions.describe(wanted, rebalance),
             )
         )
 
@@ -67,7 +72,7 @@ if syn is not None:
     rate = syn.n_rows / max(syn.sample_seconds, 1e-9)
     st.success(
         f"**{syn.n_rows:,} synthetic rows** from {syn.model_label} (seed {syn.seed}) "
-        f"in {syn.sample_seconds:.2f} s ({rate:,.0f} rows/s)."
+        f"in {syn.sample_seconds:.2f} s ({rate:,.0f} rows/s)." + (f" Sampled with: {syn.note}." if syn.note else "")
     )
     st.dataframe(syn.df.head(200), width="stretch", height=300, key=f"synthetic_preview_{syn.id}")
     st.download_button(

@@ -7,7 +7,7 @@ import streamlit as st
 
 import synth
 from synth.synthesizers import get
-from ui import guards, state
+from ui import cached, guards, model_files, state
 from ui.params import param_widget
 from ui.progress import StreamlitProgress
 
@@ -73,6 +73,33 @@ else:
                 )
             )
 
+with st.expander("Load a saved model"):
+    model_file = st.file_uploader("Model file (.synth)", type=["synth", "zip"], key="model_upload")
+if model_file is not None and model_file.file_id != st.session_state.get("last_model_id"):
+    st.session_state["last_model_id"] = model_file.file_id
+    try:
+        loaded = model_files.from_bytes(model_file.getvalue())
+    except (synth.ModelFileError, synth.SynthesizerError, ValueError) as exc:
+        st.error(f"**{model_file.name} could not be loaded:** {exc}. Models fitted before are kept.")
+    else:
+        if loaded.schema_.names != ds.schema.names:
+            st.error(
+                f"**{model_file.name} was fitted on another table** (columns {', '.join(loaded.schema_.names[:6])}…). "
+                "Load the table it was fitted on first, or fit a new model here."
+            )
+        else:
+            state.set_fitted(
+                state.FittedModel(
+                    name=loaded.name,
+                    label=f"{loaded.label} (loaded)",
+                    params=loaded.get_params(),
+                    model=loaded,
+                    fit_seconds=0.0,
+                    dataset_key=ds.key,
+                )
+            )
+            st.toast(f"Loaded {model_file.name}")
+
 models = state.fitted_models()
 if models:
     current = state.fitted()
@@ -91,4 +118,12 @@ if models:
     )
     if current is not None:
         st.success(f"**{current.label}** fitted in {current.fit_seconds:.2f} s on {len(ds.train):,} rows.")
+        st.download_button(
+            f"Download the fitted {current.label} model",
+            data=cached.model_bytes(current.id, current.model),
+            file_name=f"{current.name}.synth",
+            mime="application/zip",
+            help="A zip of JSON and numpy arrays (no pickle). It holds what the model learned from the training "
+            "data: keep it as safe as the data.",
+        )
     st.page_link("pages/sample.py", label="Next: sample a synthetic table", icon=":material/casino:")

@@ -64,6 +64,7 @@ class SyntheticTable:
     df: pd.DataFrame
     sample_seconds: float
     dataset_key: str
+    note: str = ""
     id: str = field(default_factory=_new_id)
 
 
@@ -77,6 +78,7 @@ DEFAULTS: dict[str, Any] = {
     "data_offer": None,
     "last_upload_id": None,
     "last_schema_id": None,
+    "last_model_id": None,
 }
 
 

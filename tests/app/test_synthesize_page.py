@@ -58,3 +58,32 @@ def test_refitting_a_synthesizer_replaces_only_its_own_model() -> None:
 )
 def test_remaining_time_estimate(fraction: float, elapsed: float, expected: float | None) -> None:
     assert remaining_seconds(fraction, elapsed) == expected
+
+
+def test_download_a_fitted_model_and_load_it_back() -> None:
+    from ui import model_files
+
+    at = goto(start(), "synthesize")
+    at.button(key="fit_button").click().run()
+    fitted = at.session_state["fitted"]
+    data = model_files.to_bytes(fitted.model)
+    assert data[:2] == b"PK", "a zip archive"
+
+    fresh = goto(start(), "synthesize")
+    fresh.file_uploader(key="model_upload").set_value(("copula.synth", data, "application/zip")).run()
+    assert not fresh.exception and not fresh.error
+    loaded = fresh.session_state["fitted"]
+    assert loaded.label == "Gaussian copula (loaded)"
+    ours = fitted.model.sample(200, seed=4)
+    theirs = loaded.model.sample(200, seed=4)
+    assert ours.equals(theirs)
+
+
+def test_a_file_that_is_not_a_model_is_refused() -> None:
+    at = goto(start(), "synthesize")
+    at.button(key="fit_button").click().run()
+    before = at.session_state["fitted"]
+    at.file_uploader(key="model_upload").set_value(("evil.synth", b"PK\x03\x04 not really", "application/zip")).run()
+    assert not at.exception
+    assert any("evil.synth could not be loaded" in e.value for e in at.error)
+    assert at.session_state["fitted"] is before

@@ -1,0 +1,51 @@
+"""AppTest: conditional sampling, rebalancing and impossible conditions on the Sample page."""
+
+from __future__ import annotations
+
+from tests.app.helpers import fit, goto, start
+
+
+def _sample_page(synthesizer: str = "cart"):  # type: ignore[no-untyped-def]
+    at = fit(start(), synthesizer)
+    return goto(at, "sample")
+
+
+def test_fixed_value_and_range_conditions() -> None:
+    at = _sample_page()
+    at.multiselect(key="cond_columns").set_value(["sex", "age"]).run()
+    at.multiselect(key="cond_sex_values").set_value(["Female"]).run()
+    at.slider(key="cond_age_range").set_value((30, 40)).run()
+    assert any("Sampling with:" in i.value and "sex = Female" in i.value for i in at.info)
+    at.number_input[0].set_value(2000).run()
+    at.button(key="sample_button").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    df = at.session_state["synthetic"].df
+    assert len(df) == 2000
+    assert (df["sex"] == "Female").all()
+    assert df["age"].between(30, 40).all()
+
+
+def test_rebalancing_reaches_the_asked_mix() -> None:
+    at = _sample_page()
+    at.selectbox(key="rebal_column").set_value("income").run()
+    assert not at.exception
+    assert at.get("plotly_chart"), "a preview of the asked-for mix is drawn"
+    at.button(key="sample_button").click().run()
+    df = at.session_state["synthetic"].df
+    share = (df["income"] == ">50K").mean()
+    assert abs(share - 0.5) < 0.01
+    assert "income rebalanced" in at.session_state["synthetic"].note
+
+
+def test_impossible_combination_says_so_and_keeps_the_previous_table() -> None:
+    at = _sample_page()
+    at.button(key="sample_button").click().run()
+    before = at.session_state["synthetic"]
+    at.multiselect(key="cond_columns").set_value(["education", "education_num"]).run()
+    at.multiselect(key="cond_education_values").set_value(["Preschool"]).run()
+    at.slider(key="cond_education_num_range").set_value((16, 16)).run()
+    at.button(key="sample_button").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("Sampling failed" in e and "draws matched" in e for e in errors), errors
+    assert at.session_state["synthetic"] is before
