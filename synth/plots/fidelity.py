@@ -1,4 +1,7 @@
-"""Fidelity figures: per-column distributions, per-column scores, association heatmaps."""
+"""Fidelity figures: per-column distributions, per-column scores, association heatmaps, pair views.
+
+Every figure is drawn from binned counts (:mod:`synth.metrics.distributions`), never from rows.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +12,73 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from synth.metrics.distributions import ColumnDistribution, PairView, column_distributions
 from synth.metrics.fidelity import AssociationMatrix
-from synth.plots.common import (
-    HOLDOUT_COLOR,
-    MAX_CATEGORIES,
-    N_BINS,
-    REAL_COLOR,
-    SYNTH_COLOR,
-    layout,
-    numeric_values,
-)
-from synth.schema import ColumnKind
+from synth.metrics.results import Interval
+from synth.plots.common import HOLDOUT_COLOR, MAX_CATEGORIES, N_BINS, REAL_COLOR, SYNTH_COLOR, layout
+from synth.schema import ColumnKind, ColumnSpec, Schema
+
+
+def distribution_figure(
+    dist: ColumnDistribution,
+    *,
+    score: float | None = None,
+    metric: str = "",
+    reference: float | None = None,
+) -> go.Figure:
+    """Real vs synthetic distribution of one column, as shares of rows, with the holdout as a band.
+
+    Bars: real and synthetic side by side. Grey markers with whiskers: the real holdout's share and its binomial
+    95% band — where fresh real data of the holdout's size lands, i.e. how much difference is just noise.
+
+    Args:
+        dist: the binned distribution.
+        score: the column's shape score, shown in the title.
+        metric: the score's name.
+        reference: the holdout's score, shown in the title.
+    """
+    name = dist.column
+    title = name if score is None else f"{name} — {metric or 'score'} {score:.3f}"
+    if reference is not None:
+        title += f" (holdout {reference:.3f})"
+    fig = go.Figure()
+    x: list[object]
+    width: float | None = None
+    if dist.kind is ColumnKind.DATETIME:
+        x = list(pd.to_datetime(np.asarray(dist.centers).astype("int64")))
+    elif dist.numeric:
+        x, width = list(dist.centers), dist.width * 0.45
+    else:
+        x = list(dist.labels)
+    hover = "%{x}<br>%{y:.2%} of rows<extra>%{fullData.name}</extra>"
+    fig.add_bar(x=x, y=dist.real, name="real", marker_color=REAL_COLOR, opacity=0.8, width=width, hovertemplate=hover)
+    fig.add_bar(
+        x=x, y=dist.synthetic, name="synthetic", marker_color=SYNTH_COLOR, opacity=0.8, width=width, hovertemplate=hover
+    )
+    band = dist.holdout_band()
+    if dist.holdout is not None and band is not None:
+        low, high = band
+        fig.add_scatter(
+            x=x,
+            y=dist.holdout,
+            mode="markers",
+            name="real holdout (95% band)",
+            marker={"color": HOLDOUT_COLOR, "symbol": "line-ew-open", "size": 14, "line": {"width": 2}},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": [h - p for h, p in zip(high, dist.holdout, strict=True)],
+                "arrayminus": [p - lo for lo, p in zip(low, dist.holdout, strict=True)],
+                "color": HOLDOUT_COLOR,
+                "thickness": 1.2,
+                "width": 3,
+            },
+            hovertemplate="%{x}<br>holdout %{y:.2%}<extra></extra>",
+        )
+    missing = ""
+    if dist.numeric and (dist.missing_real or dist.missing_synthetic):
+        missing = f" · missing: real {dist.missing_real:.1%}, synthetic {dist.missing_synthetic:.1%}"
+    return layout(fig, title, name + missing, "share of rows")
 
 
 def column_distribution(
@@ -31,80 +90,27 @@ def column_distribution(
     score: float | None = None,
     metric: str = "",
 ) -> go.Figure:
-    """Real vs synthetic distribution of one column, as shares of rows so tables of any size compare.
+    """Real vs synthetic distribution of one column from the raw columns (bins them, then draws).
 
     Numbers and datetimes: shared histogram bins over both tables. Categories: the most frequent real
     categories, the rest folded into "(other)", and missing values as "(missing)". The holdout, when given,
-    is drawn as grey markers: where fresh real data lands, i.e. how much difference is just noise.
+    is drawn as grey markers with a binomial 95% band.
     """
     name = str(real.name)
-    title = name if score is None else f"{name} — {metric or 'score'} {score:.3f}"
-    fig = go.Figure()
-    if kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME):
-        xr, xs = numeric_values(real, kind), numeric_values(synthetic, kind)
-        both = np.concatenate([xr, xs]) if len(xr) + len(xs) else np.zeros(1)
-        lo, hi = float(np.min(both)), float(np.max(both))
-        n_unique = len(np.unique(xr[:5000]))
-        if kind is ColumnKind.DISCRETE and hi - lo + 1 <= N_BINS:
-            edges = np.arange(lo - 0.5, hi + 1.5)
-        else:
-            edges = np.linspace(lo, hi if hi > lo else lo + 1, min(N_BINS, max(n_unique, 2)) + 1)
-        centers = (edges[:-1] + edges[1:]) / 2
-        x_axis: Sequence[object] = list(
-            pd.to_datetime(centers.astype("int64")) if kind is ColumnKind.DATETIME else centers
-        )
-        width = float(edges[1] - edges[0])
-        for label, values, color in (("real", xr, REAL_COLOR), ("synthetic", xs, SYNTH_COLOR)):
-            counts, _ = np.histogram(values, bins=edges)
-            share = counts / max(len(values), 1)
-            fig.add_bar(
-                x=x_axis,
-                y=share,
-                name=label,
-                marker_color=color,
-                opacity=0.75,
-                width=None if kind is ColumnKind.DATETIME else width * 0.45,
-            )
-        if holdout is not None:
-            xh = numeric_values(holdout, kind)
-            counts, _ = np.histogram(xh, bins=edges)
-            fig.add_scatter(
-                x=x_axis,
-                y=counts / max(len(xh), 1),
-                mode="markers",
-                name="real holdout",
-                marker={"color": HOLDOUT_COLOR, "symbol": "line-ew-open", "size": 14, "line": {"width": 2}},
-            )
-        return layout(fig, title, name, "share of rows")
-
-    def labels(series: pd.Series) -> pd.Series:
-        return series.astype(object).where(series.notna(), "(missing)").astype(str)
-
-    real_l, syn_l = labels(real), labels(synthetic)
-    top = list(real_l.value_counts().index[:MAX_CATEGORIES])
-    order = [*top, "(other)"] if real_l.nunique() > MAX_CATEGORIES or not syn_l.isin(top).all() else top
-
-    def shares(series: pd.Series) -> np.ndarray:
-        folded = series.where(series.isin(top), "(other)")
-        return folded.value_counts(normalize=True).reindex(order, fill_value=0.0).to_numpy()
-
-    fig.add_bar(x=order, y=shares(real_l), name="real", marker_color=REAL_COLOR)
-    fig.add_bar(x=order, y=shares(syn_l), name="synthetic", marker_color=SYNTH_COLOR)
-    if holdout is not None:
-        fig.add_scatter(
-            x=order,
-            y=shares(labels(holdout)),
-            mode="markers",
-            name="real holdout",
-            marker={"color": HOLDOUT_COLOR, "symbol": "line-ew-open", "size": 16, "line": {"width": 2}},
-        )
-    return layout(fig, title, name, "share of rows")
+    schema = Schema((ColumnSpec(name, kind),))
+    frames = [s.to_frame(name) for s in (real, synthetic)]
+    hold = holdout.to_frame(name) if holdout is not None else None
+    dist = column_distributions(
+        frames[0], frames[1], hold, schema=schema, n_bins=N_BINS, max_categories=MAX_CATEGORIES
+    )[0]
+    return distribution_figure(dist, score=score, metric=metric)
 
 
 def association_heatmaps(real: AssociationMatrix, synthetic: AssociationMatrix) -> go.Figure:
     """Real | synthetic | difference heatmaps of pairwise association.
 
-    Numeric pairs show Pearson r (−1 to 1); pairs with a category show Cramér's V (0 to 1).
+    Numeric pairs show Pearson r (or Spearman ρ) from −1 to 1; a number and a category the correlation ratio η,
+    two categories Cramér's V (both 0 to 1).
     """
     r = real.to_frame()
     s = synthetic.to_frame().reindex(index=r.index, columns=r.columns)
@@ -117,12 +123,8 @@ def association_heatmaps(real: AssociationMatrix, synthetic: AssociationMatrix) 
         horizontal_spacing=0.06,
     )
     hover = "%{y} × %{x}<br>%{z:.3f}<extra></extra>"
-    for i, (matrix, scale, zmin, zmax, bar_x) in enumerate(
-        (
-            (r, "RdBu_r", -1.0, 1.0, None),
-            (s, "RdBu_r", -1.0, 1.0, None),
-            (diff, "PuOr_r", -1.0, 1.0, 1.02),
-        ),
+    for i, (matrix, scale, bar_x) in enumerate(
+        ((r, "RdBu_r", None), (s, "RdBu_r", None), (diff, "PuOr_r", 1.02)),
         start=1,
     ):
         fig.add_heatmap(
@@ -130,8 +132,8 @@ def association_heatmaps(real: AssociationMatrix, synthetic: AssociationMatrix) 
             x=names,
             y=names,
             colorscale=scale,
-            zmin=zmin,
-            zmax=zmax,
+            zmin=-1.0,
+            zmax=1.0,
             hovertemplate=hover,
             showscale=i in (2, 3),
             colorbar={"x": bar_x if bar_x else 0.64, "len": 0.9, "thickness": 12} if i in (2, 3) else None,
@@ -148,11 +150,28 @@ def association_heatmaps(real: AssociationMatrix, synthetic: AssociationMatrix) 
 
 
 def score_bars(
-    names: Sequence[str], scores: Sequence[float], reference: Sequence[float] | None = None
+    names: Sequence[str],
+    scores: Sequence[float],
+    reference: Sequence[float] | None = None,
+    *,
+    intervals: Sequence[Interval | None] | None = None,
+    title: str = "Column shape score (1 = identical distribution)",
 ) -> go.Figure:
-    """Horizontal bars of per-column scores, worst first, with the holdout's score as a marker."""
+    """Horizontal bars of per-column scores, worst first, with bootstrap whiskers and the holdout as a marker."""
     fig = go.Figure()
-    fig.add_bar(y=list(names), x=list(scores), orientation="h", name="synthetic", marker_color=SYNTH_COLOR)
+    error_x = None
+    if intervals is not None:
+        plus = [(iv.high - s) if iv else 0.0 for s, iv in zip(scores, intervals, strict=True)]
+        minus = [(s - iv.low) if iv else 0.0 for s, iv in zip(scores, intervals, strict=True)]
+        error_x = {"type": "data", "symmetric": False, "array": plus, "arrayminus": minus, "thickness": 1.2}
+    fig.add_bar(
+        y=list(names),
+        x=list(scores),
+        orientation="h",
+        name="synthetic (95% interval)" if intervals is not None else "synthetic",
+        marker_color=SYNTH_COLOR,
+        error_x=error_x,
+    )
     if reference is not None:
         fig.add_scatter(
             y=list(names),
@@ -161,8 +180,86 @@ def score_bars(
             name="real holdout",
             marker={"color": HOLDOUT_COLOR, "symbol": "line-ns-open", "size": 14, "line": {"width": 2}},
         )
-    fig = layout(fig, "Column shape score (1 = identical distribution)", "score", "")
-    fig.update_xaxes(range=[max(0.0, min([*scores, 1.0]) - 0.05), 1.0])
+    fig = layout(fig, title, "score", "")
+    finite = [v for v in [*scores, *(reference or [])] if np.isfinite(v)]
+    fig.update_xaxes(range=[max(0.0, min([*finite, 1.0]) - 0.05), 1.0 + 0.005])
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=max(300, 24 * len(names) + 120))
+    return fig
+
+
+def pair_figure(view: PairView) -> go.Figure:
+    """A pair of columns, real beside synthetic: density heatmaps (two numbers), box plots (number × category) or
+    joint-share heatmaps with their difference (two categories). Drawn from binned counts only."""
+    title = f"{view.column_y} by {view.column_x}"
+    if view.view == "box":
+        fig = go.Figure()
+        for label, boxes, color in (
+            ("real", view.boxes_real, REAL_COLOR),
+            ("synthetic", view.boxes_synthetic, SYNTH_COLOR),
+        ):
+            fig.add_box(
+                x=[b.category for b in boxes],
+                q1=[b.q25 for b in boxes],
+                median=[b.median for b in boxes],
+                q3=[b.q75 for b in boxes],
+                lowerfence=[b.q05 for b in boxes],
+                upperfence=[b.q95 for b in boxes],
+                mean=[b.mean for b in boxes],
+                name=label,
+                marker_color=color,
+                boxpoints=False,
+            )
+        fig = layout(fig, title + " (whiskers: 5th–95th percentile)", view.column_x, view.column_y)
+        fig.update_layout(boxmode="group")
+        return fig
+    real, syn = np.array(view.real), np.array(view.synthetic)
+    if view.view == "density":
+        fig = make_subplots(rows=1, cols=2, subplot_titles=("real", "synthetic"), horizontal_spacing=0.08)
+        zmax = float(max(real.max(initial=0), syn.max(initial=0))) or 1.0
+        for i, grid in enumerate((real, syn), start=1):
+            fig.add_heatmap(
+                z=grid,
+                x=list(view.x_labels),
+                y=list(view.y_labels),
+                colorscale="Viridis",
+                zmin=0,
+                zmax=zmax,
+                showscale=i == 2,
+                hovertemplate=f"{view.column_x} %{{x}}<br>{view.column_y} %{{y}}<br>%{{z:.2%}}<extra></extra>",
+                row=1,
+                col=i,
+            )
+            fig.update_xaxes(title_text=view.column_x, row=1, col=i)
+        fig.update_yaxes(title_text=view.column_y, row=1, col=1)
+    else:
+        fig = make_subplots(
+            rows=1, cols=3, subplot_titles=("real", "synthetic", "synthetic − real"), horizontal_spacing=0.06
+        )
+        zmax = float(max(real.max(initial=0), syn.max(initial=0))) or 1.0
+        diff = syn - real
+        dmax = float(np.abs(diff).max(initial=0)) or 1.0
+        for i, (grid, scale, lo, hi) in enumerate(
+            ((real, "Blues", 0.0, zmax), (syn, "Blues", 0.0, zmax), (diff, "PuOr_r", -dmax, dmax)), start=1
+        ):
+            fig.add_heatmap(
+                z=grid,
+                x=list(view.x_labels),
+                y=list(view.y_labels),
+                colorscale=scale,
+                zmin=lo,
+                zmax=hi,
+                showscale=i != 1,
+                colorbar={"x": 0.64 if i == 2 else 1.02, "len": 0.9, "thickness": 12},
+                hovertemplate=f"{view.column_x} %{{x}}<br>{view.column_y} %{{y}}<br>%{{z:.2%}}<extra></extra>",
+                row=1,
+                col=i,
+            )
+            fig.update_yaxes(autorange="reversed", showticklabels=i == 1, row=1, col=i)
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left"},
+        height=420,
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        template="plotly_white",
+    )
     return fig

@@ -1,0 +1,181 @@
+"""Feature encoding shared by the model-based metrics (detection, ML efficacy): learned on real data only.
+
+Two encodings of the same columns:
+
+* for tree models (HistGradientBoosting): numbers as floats (NaN kept, the trees handle it), categories as
+  integer codes with a categorical mask;
+* for linear models: numbers standardised (missing → 0 plus a missing indicator), categories one-hot.
+
+Categories are the most frequent real ones (at most ``max_categories``); anything else, including categories
+only the synthetic table has, becomes "(other)", and missing values are their own category.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from synth.schema import ColumnKind, Schema
+
+NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
+MAX_CATEGORIES = 60
+
+
+def numeric_values(series: pd.Series, kind: ColumnKind) -> np.ndarray:
+    """A column as floats (datetimes as nanoseconds), NaN for missing or unparsable values."""
+    if kind is ColumnKind.DATETIME:
+        dt = pd.to_datetime(series, errors="coerce")
+        out = dt.astype("int64").to_numpy().astype(float)
+        out[dt.isna().to_numpy()] = np.nan
+        return out
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+
+
+def labels(series: pd.Series) -> pd.Series:
+    """A column as text labels (whole floats without ".0", so 13.0 reads "13"); missing values become None."""
+    missing = series.isna()
+    if pd.api.types.is_float_dtype(series):
+        x = series.to_numpy(dtype=float)
+        whole = np.isfinite(x) & (np.floor(x) == x)
+        text = np.where(whole, np.where(whole, x, 0).astype(np.int64).astype(str), x.astype(str))
+        out = pd.Series(text, index=series.index, dtype=object)
+    else:
+        out = series.astype(str).astype(object)
+    values = out.to_numpy(dtype=object)
+    values[missing.to_numpy()] = None
+    return pd.Series(values, index=series.index, dtype=object)
+
+
+@dataclass(frozen=True)
+class FeatureEncoder:
+    """Encodes feature columns the same way for every table; fitted on a real table.
+
+    Attributes:
+        columns: feature column names, in order.
+        kinds: their kinds.
+        categories: for categorical features, the kept real categories.
+        centre / scale: for numeric features, the real mean and standard deviation.
+        has_missing: for numeric features, whether the linear encoding has a missing indicator.
+    """
+
+    columns: tuple[str, ...]
+    kinds: tuple[ColumnKind, ...]
+    categories: tuple[tuple[str, ...], ...]
+    centre: tuple[float, ...]
+    scale: tuple[float, ...]
+    has_missing: tuple[bool, ...]
+
+    @classmethod
+    def fit(
+        cls, df: pd.DataFrame, schema: Schema, features: Sequence[str], *, max_categories: int = MAX_CATEGORIES
+    ) -> FeatureEncoder:
+        kinds: list[ColumnKind] = []
+        cats: list[tuple[str, ...]] = []
+        centre: list[float] = []
+        scale: list[float] = []
+        has_missing: list[bool] = []
+        for name in features:
+            kind = schema[name].kind
+            kinds.append(kind)
+            if kind in NUMERIC_KINDS:
+                x = numeric_values(df[name], kind)
+                finite = x[np.isfinite(x)]
+                centre.append(float(finite.mean()) if len(finite) else 0.0)
+                scale.append(float(finite.std()) if len(finite) and finite.std() > 0 else 1.0)
+                has_missing.append(bool(len(finite) < len(x)))
+                cats.append(())
+            else:
+                counts = labels(df[name]).value_counts()
+                cats.append(tuple(str(v) for v in counts.index[:max_categories]))
+                centre.append(0.0)
+                scale.append(1.0)
+                has_missing.append(bool(df[name].isna().any()))
+        return cls(tuple(features), tuple(kinds), tuple(cats), tuple(centre), tuple(scale), tuple(has_missing))
+
+    @property
+    def categorical_mask(self) -> np.ndarray:
+        """Which columns of :meth:`tree_matrix` are categorical codes."""
+        return np.array([k not in NUMERIC_KINDS for k in self.kinds], dtype=bool)
+
+    def _codes(self, series: pd.Series, j: int) -> np.ndarray:
+        """Category codes: kept categories 0..k-1, "(other)" k, missing k+1."""
+        cats = self.categories[j]
+        lookup = {c: i for i, c in enumerate(cats)}
+        text = labels(series)
+        codes = text.map(lookup).to_numpy(dtype=float)
+        codes = np.where(np.isnan(codes), len(cats), codes)
+        codes[text.isna().to_numpy()] = len(cats) + 1
+        return codes.astype(np.int64)
+
+    def tree_matrix(self, df: pd.DataFrame) -> np.ndarray:
+        """Features for tree models: floats with NaN for missing numbers, integer codes for categories."""
+        out = np.empty((len(df), len(self.columns)), dtype=np.float64)
+        for j, (name, kind) in enumerate(zip(self.columns, self.kinds, strict=True)):
+            out[:, j] = numeric_values(df[name], kind) if kind in NUMERIC_KINDS else self._codes(df[name], j)
+        return out
+
+    def linear_blocks(self) -> list[tuple[str, int]]:
+        """(feature, width) of each block of :meth:`linear_matrix`."""
+        out = []
+        for j, name in enumerate(self.columns):
+            if self.kinds[j] in NUMERIC_KINDS:
+                out.append((name, 1 + int(self.has_missing[j])))
+            else:
+                out.append((name, len(self.categories[j]) + 2))
+        return out
+
+    def linear_matrix(self, df: pd.DataFrame) -> np.ndarray:
+        """Features for linear models: standardised numbers (+ missing indicator), one-hot categories."""
+        parts: list[np.ndarray] = []
+        for j, (name, kind) in enumerate(zip(self.columns, self.kinds, strict=True)):
+            if kind in NUMERIC_KINDS:
+                x = (numeric_values(df[name], kind) - self.centre[j]) / self.scale[j]
+                missing = ~np.isfinite(x)
+                parts.append(np.where(missing, 0.0, x)[:, None])
+                if self.has_missing[j]:
+                    parts.append(missing.astype(float)[:, None])
+            else:
+                codes = self._codes(df[name], j)
+                onehot = np.zeros((len(df), len(self.categories[j]) + 2))
+                onehot[np.arange(len(df)), codes] = 1.0
+                parts.append(onehot)
+        if not parts:
+            return np.zeros((len(df), 0))
+        return np.hstack(parts)
+
+
+def default_threads() -> int:
+    """OpenMP threads for HistGradientBoosting: 1 unless SYNTH_ML_THREADS says otherwise.
+
+    On a small machine that is busy (the dashboard, other users), HistGradientBoosting with as many threads as
+    cores can be 10–30 times slower than with one, because its OpenMP threads wait on each other.
+    """
+    return max(1, int(os.environ.get("SYNTH_ML_THREADS", "1")))
+
+
+@contextmanager
+def thread_limit(n_threads: int | None) -> Iterator[None]:
+    """Limit OpenMP / BLAS threads inside the block."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=n_threads or default_threads()):
+        yield
+
+
+def stratified_sample(rng: np.random.Generator, n: int, size: int, labels_: np.ndarray | None = None) -> np.ndarray:
+    """Sorted row indices of a seeded sample of ``size`` rows (all rows when ``size >= n``)."""
+    if size >= n:
+        return np.arange(n)
+    if labels_ is None:
+        return np.sort(rng.choice(n, size, replace=False))
+    picked = []
+    for value in np.unique(labels_):
+        rows = np.flatnonzero(labels_ == value)
+        take = max(1, round(size * len(rows) / n))
+        picked.append(rng.choice(rows, min(take, len(rows)), replace=False))
+    return np.sort(np.concatenate(picked))

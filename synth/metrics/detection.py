@@ -1,0 +1,235 @@
+"""Detection: can a classifier tell synthetic rows from real ones?
+
+A gradient-boosted classifier (and a logistic regression) learns "real or synthetic" from balanced, seeded
+samples of both tables; its cross-validated ROC AUC is the score. 0.5 means the two are indistinguishable, 1.0
+that every synthetic row gives itself away. The same procedure on the real holdout against train gives the
+reference: what two samples of real data look like (about 0.5). The columns the classifier relies on most
+(permutation importance) say where the synthetic table gives itself away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth.metrics import _scoring
+from synth.metrics._features import FeatureEncoder, stratified_sample, thread_limit
+from synth.metrics.results import Interval, to_jsonable
+from synth.metrics.spec import MetricSpec
+from synth.progress import ProgressCallback, ensure
+from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
+
+MODELLED = frozenset(
+    {ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN}
+)
+DETECTION_AUC = MetricSpec(
+    "DetectionAUC",
+    "Cross-validated ROC AUC of a classifier telling synthetic rows from real ones (0.5: indistinguishable)",
+    goal="minimize",
+    low=0.0,
+    high=1.0,
+    kinds=MODELLED,
+)
+DETECTION_SCORE = MetricSpec(
+    "DetectionScore",
+    "1 − (2·max(AUC, 0.5) − 1), as sdmetrics' detection metrics: 1 when the classifier cannot tell",
+    goal="maximize",
+    kinds=MODELLED,
+)
+MAX_ROWS = 5_000
+
+
+@dataclass(frozen=True)
+class FeatureWeight:
+    """How much a model relies on one column (drop in score when the column is shuffled)."""
+
+    feature: str
+    importance: float
+
+
+@dataclass(frozen=True)
+class DetectionResult:
+    """Real-vs-synthetic classification.
+
+    Attributes:
+        auc: cross-validated ROC AUC of HistGradientBoosting (0.5 best).
+        auc_interval: 95% interval (Hanley–McNeil).
+        auc_linear: the same for a logistic regression on one-hot features.
+        score: sdmetrics-style detection score 1 − (2·max(auc, 0.5) − 1), 1 best.
+        reference_auc / reference_interval: the same classifier on the real holdout vs train.
+        top_features: columns the classifier relies on most, most first.
+        n_per_class / folds / seed: how it was run.
+    """
+
+    auc: float
+    auc_interval: Interval | None
+    auc_linear: float
+    score: float
+    reference_auc: float | None
+    reference_interval: Interval | None
+    top_features: tuple[FeatureWeight, ...]
+    n_per_class: int
+    folds: int
+    seed: int
+
+    def verdict(self) -> str:
+        """The AUC in words."""
+        if self.auc < 0.55:
+            words = "the classifier can barely tell synthetic from real rows"
+        elif self.auc < 0.7:
+            words = "the classifier tells synthetic from real rows somewhat better than chance"
+        elif self.auc < 0.9:
+            words = "the classifier tells synthetic from real rows well"
+        else:
+            words = "the classifier tells synthetic from real rows almost always"
+        if self.top_features:
+            words += f", mostly by {', '.join(f.feature for f in self.top_features[:3])}"
+        return words
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = to_jsonable(self)
+        return out
+
+
+def _hgb(seed: int, mask: np.ndarray, n: int) -> Any:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(
+        max_iter=150,
+        learning_rate=0.1,
+        early_stopping=n >= 1000,
+        n_iter_no_change=10,
+        random_state=seed,
+        categorical_features=mask if mask.any() else None,
+    )
+
+
+def _cross_validated(
+    x_tree: np.ndarray,
+    x_lin: np.ndarray | None,
+    y: np.ndarray,
+    mask: np.ndarray,
+    folds: int,
+    seed: int,
+    features: Sequence[str],
+    importance: bool,
+) -> tuple[np.ndarray, np.ndarray | None, tuple[FeatureWeight, ...]]:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    oof = np.zeros(len(y))
+    oof_lin = np.zeros(len(y)) if x_lin is not None else None
+    weights: tuple[FeatureWeight, ...] = ()
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for k, (fit_rows, test_rows) in enumerate(splitter.split(x_tree, y)):
+        model = _hgb(seed, mask, len(fit_rows)).fit(x_tree[fit_rows], y[fit_rows])
+        oof[test_rows] = model.predict_proba(x_tree[test_rows])[:, 1]
+        if x_lin is not None and oof_lin is not None:
+            lin = LogisticRegression(max_iter=300, C=1.0).fit(x_lin[fit_rows], y[fit_rows])
+            oof_lin[test_rows] = lin.predict_proba(x_lin[test_rows])[:, 1]
+        if importance and k == 0:
+            rng = np.random.default_rng(seed)
+            x_test, y_test = x_tree[test_rows], y[test_rows]
+            base = float(_scoring.auc(y_test, oof[test_rows])[0])
+            drops = []
+            for j, name in enumerate(features):
+                shuffled = x_test.copy()
+                shuffled[:, j] = rng.permutation(shuffled[:, j])
+                drops.append((name, base - float(_scoring.auc(y_test, model.predict_proba(shuffled)[:, 1])[0])))
+            weights = tuple(FeatureWeight(n, d) for n, d in sorted(drops, key=lambda t: -t[1]))
+    return oof, oof_lin, weights
+
+
+def evaluate_detection(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    *,
+    holdout: pd.DataFrame | None = None,
+    schema: Schema | None = None,
+    max_rows: int = MAX_ROWS,
+    folds: int = 3,
+    seed: int = 0,
+    n_threads: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> DetectionResult:
+    """Train classifiers to tell synthetic rows from real ones.
+
+    Args:
+        real: the real training table.
+        synthetic: the synthetic table.
+        holdout: the real holdout, for the real-vs-real reference.
+        schema: column kinds (inferred from ``real`` when omitted); only modelled columns are used.
+        max_rows: rows per class (a seeded sample of each table).
+        folds: cross-validation folds.
+        seed: seed of the samples, folds and models.
+        n_threads: OpenMP threads for the boosted trees (default 1, see
+            :func:`synth.metrics._features.default_threads`).
+        progress: called with (fraction, message).
+
+    Returns:
+        A :class:`DetectionResult`.
+
+    Raises:
+        ValueError: no column to compare, or a table has fewer than ``2 * folds`` rows.
+    """
+    report = ensure(progress)
+    schema = schema or infer_schema(real)
+    features = [c.name for c in schema if c.kind.is_modelled and c.name in real.columns and c.name in synthetic]
+    if not features:
+        raise ValueError("no column to compare: every column is an identifier, free text, PII or constant")
+    sub = schema.select(features)
+    rng = np.random.default_rng(seed)
+    m = min(max_rows, len(real), len(synthetic))
+    if m < 2 * folds:
+        raise ValueError(f"detection needs at least {2 * folds} rows in each table")
+    r = coerce_to_schema(real[features], sub).iloc[stratified_sample(rng, len(real), m)]
+    s = coerce_to_schema(synthetic[features], sub).iloc[stratified_sample(rng, len(synthetic), m)]
+    encoder = FeatureEncoder.fit(r, schema, features)
+    both = pd.concat([r, s], ignore_index=True)
+    y = np.r_[np.zeros(len(r), dtype=bool), np.ones(len(s), dtype=bool)]
+    report(0.05, "real vs synthetic: boosted trees and logistic regression")
+    with thread_limit(n_threads):
+        oof, oof_lin, weights = _cross_validated(
+            encoder.tree_matrix(both),
+            encoder.linear_matrix(both),
+            y,
+            encoder.categorical_mask,
+            folds,
+            seed,
+            features,
+            importance=True,
+        )
+        area = float(_scoring.auc(y, oof)[0])
+        area_lin = float(_scoring.auc(y, oof_lin)[0]) if oof_lin is not None else float("nan")
+        ref_area: float | None = None
+        ref_interval: Interval | None = None
+        if holdout is not None and len(holdout) >= 2 * folds:
+            report(0.6, "real holdout vs train: the reference")
+            m_ref = min(max_rows, len(real), len(holdout))
+            r2_ = coerce_to_schema(real[features], sub).iloc[stratified_sample(rng, len(real), m_ref)]
+            h = coerce_to_schema(holdout[features], sub).iloc[stratified_sample(rng, len(holdout), m_ref)]
+            both_ref = pd.concat([r2_, h], ignore_index=True)
+            y_ref = np.r_[np.zeros(len(r2_), dtype=bool), np.ones(len(h), dtype=bool)]
+            oof_ref, _, _ = _cross_validated(
+                encoder.tree_matrix(both_ref), None, y_ref, encoder.categorical_mask, folds, seed, features, False
+            )
+            ref_area = float(_scoring.auc(y_ref, oof_ref)[0])
+            ref_interval = Interval(*_scoring.hanley_mcneil(ref_area, len(h), len(r2_)))
+    report(1.0, "done")
+    low, high = _scoring.hanley_mcneil(area, len(s), len(r))
+    return DetectionResult(
+        auc=area,
+        auc_interval=Interval(low, high),
+        auc_linear=area_lin,
+        score=1.0 - (2.0 * max(area, 0.5) - 1.0),
+        reference_auc=ref_area,
+        reference_interval=ref_interval,
+        top_features=tuple(w for w in weights if w.importance > 0)[:5],
+        n_per_class=m,
+        folds=folds,
+        seed=seed,
+    )

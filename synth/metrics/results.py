@@ -1,0 +1,111 @@
+"""Shared pieces of metric results: confidence intervals, bootstrap helpers and JSON conversion.
+
+Every metric result is a frozen dataclass. :func:`to_jsonable` turns one into plain JSON types (NaN and
+infinities become ``None``, enums their value, tuples lists), so ``json.dumps(result.to_dict())`` works with the
+strict JSON of browsers and other languages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A two-sided confidence interval.
+
+    Attributes:
+        low: lower end.
+        high: upper end.
+        level: coverage, e.g. 0.95.
+    """
+
+    low: float
+    high: float
+    level: float = 0.95
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int | float) and self.low <= float(value) <= self.high
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+    def excludes(self, value: float) -> bool:
+        """Whether ``value`` lies outside the interval (e.g. a gap whose interval excludes 0 is real)."""
+        return not (self.low <= value <= self.high)
+
+    def format(self, digits: int = 3) -> str:
+        """``"0.912–0.934"``; with a negative end ``"-0.107 to -0.086"``."""
+        sep = " to " if self.low < 0 or self.high < 0 else "–"
+        return f"{self.low:.{digits}f}{sep}{self.high:.{digits}f}"
+
+
+def recentred_interval(
+    estimate: float,
+    deviations: np.ndarray,
+    *,
+    level: float = 0.95,
+    bounds: tuple[float, float] = (0.0, 1.0),
+) -> Interval | None:
+    """A bootstrap percentile interval for ``estimate``, re-centred on it.
+
+    ``deviations`` are replicate values minus the estimate (possibly rescaled). Their mean, the bootstrap's
+    estimate of its own bias, is removed, so the interval shows the sampling spread around the estimate: two
+    identical tables score 1 with an interval that ends at 1, not an interval below 1.
+
+    Args:
+        estimate: the point estimate.
+        deviations: one value per bootstrap replicate; NaNs are ignored.
+        level: coverage.
+        bounds: the score's range; the interval is clipped to it.
+
+    Returns:
+        The interval, or None when the estimate is not finite or fewer than 10 replicates are finite.
+    """
+    finite = deviations[np.isfinite(deviations)]
+    if not math.isfinite(estimate) or len(finite) < 10:
+        return None
+    alpha = (1.0 - level) / 2.0
+    lo_q, hi_q = np.quantile(finite - finite.mean(), [alpha, 1.0 - alpha])
+    low = min(max(estimate + float(lo_q), bounds[0]), bounds[1])
+    high = min(max(estimate + float(hi_q), bounds[0]), bounds[1])
+    return Interval(low, high, level)
+
+
+def bootstrap_weights(rng: np.random.Generator, n: int, replicates: int) -> np.ndarray:
+    """Row weights of ``replicates`` bootstrap resamples of ``n`` rows: how often each row is drawn.
+
+    Returns:
+        A float32 array of shape (n, replicates), one column per replicate, each summing to ``n`` (counts are
+        exact in float32 up to 16 million rows).
+    """
+    out = np.empty((n, replicates), dtype=np.float32)
+    for r in range(replicates):
+        out[:, r] = np.bincount(rng.integers(0, n, n), minlength=n)
+    return out
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert a result (dataclasses, tuples, numpy scalars, enums, NaN) to plain JSON types."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [to_jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

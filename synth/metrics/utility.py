@@ -1,0 +1,542 @@
+"""ML efficacy: is a model trained on synthetic data as good as one trained on real data?
+
+Train-synthetic-test-real (TSTR) against train-real-test-real (TRTR): the same models (HistGradientBoosting and a
+linear model) are fitted once on real train and once on synthetic data of the same size, and both are scored on
+the real holdout, which the synthesizer never saw. Classification: accuracy, F1 and ROC AUC; regression: R² and
+MAE. Paired bootstrap intervals over the holdout rows show whether TSTR − TRTR is beyond noise. A trivial model
+(majority class / mean) gives the floor.
+
+Feature-importance rank agreement: permutation importance of every feature for the TRTR and the TSTR boosted
+model on the holdout, and Spearman's rank correlation of the two importance vectors (1: the synthetic data
+teaches the model the same things matter).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from synth.metrics import _scoring
+from synth.metrics._features import NUMERIC_KINDS, FeatureEncoder, labels, numeric_values, thread_limit
+from synth.metrics.results import Interval, bootstrap_weights, recentred_interval, to_jsonable
+from synth.metrics.spec import MetricSpec
+from synth.progress import ProgressCallback, ensure
+from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
+
+MAX_TRAIN_ROWS = 30_000
+MAX_TEST_ROWS = 20_000
+IMPORTANCE_ROWS = 4_000
+MIN_TEST_ROWS = 20
+
+Task = Literal["classification", "regression"]
+
+MODELLED = frozenset(
+    {ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN}
+)
+METRICS: dict[str, MetricSpec] = {
+    "accuracy": MetricSpec("accuracy", "Share of holdout rows predicted right", kinds=MODELLED),
+    "f1": MetricSpec("f1", "F1 of the positive class (binary) or macro F1 (several classes)", kinds=MODELLED),
+    "roc_auc": MetricSpec("roc_auc", "ROC AUC (one-vs-rest, macro, for several classes)", kinds=MODELLED),
+    "r2": MetricSpec("r2", "R² on the holdout", low=float("-inf"), kinds=MODELLED),
+    "mae": MetricSpec("mae", "Mean absolute error on the holdout", goal="minimize", high=float("inf"), kinds=MODELLED),
+}
+IMPORTANCE_AGREEMENT = MetricSpec(
+    "ImportanceRankAgreement",
+    "Spearman correlation of the permutation importances learned from real and from synthetic data",
+    low=-1.0,
+    kinds=MODELLED,
+)
+
+
+class UtilityError(ValueError):
+    """The target cannot be used for ML efficacy; the message says why and what to pick instead."""
+
+
+@dataclass(frozen=True)
+class ModelScore:
+    """One model and one metric: trained on real (TRTR) vs on synthetic (TSTR), both tested on the holdout.
+
+    Attributes:
+        model: ``HistGradientBoosting``, ``LogisticRegression`` or ``Ridge``.
+        metric: ``accuracy``, ``f1``, ``roc_auc``, ``r2`` or ``mae``.
+        goal: ``maximize`` or ``minimize``.
+        trtr / tstr: the two scores.
+        difference: tstr − trtr.
+        trtr_interval / tstr_interval / difference_interval: paired bootstrap intervals over holdout rows.
+        baseline: the trivial model's score (majority class / training mean).
+    """
+
+    model: str
+    metric: str
+    goal: str
+    trtr: float
+    tstr: float
+    difference: float
+    trtr_interval: Interval | None
+    tstr_interval: Interval | None
+    difference_interval: Interval | None
+    baseline: float
+
+    @property
+    def gap_is_real(self) -> bool | None:
+        return None if self.difference_interval is None else self.difference_interval.excludes(0.0)
+
+    @property
+    def ratio(self) -> float:
+        """TSTR / TRTR (for a maximised metric; 1 = synthetic data teaches as well as real data)."""
+        return self.tstr / self.trtr if self.trtr else float("nan")
+
+
+@dataclass(frozen=True)
+class FeatureImportance:
+    """Permutation importance of one feature for the TRTR and the TSTR boosted model (rank 1 = most)."""
+
+    feature: str
+    trtr: float
+    tstr: float
+    rank_trtr: int
+    rank_tstr: int
+
+
+@dataclass(frozen=True)
+class UtilityResult:
+    """ML efficacy for one target.
+
+    Attributes:
+        target / task: what was predicted and how.
+        classes: the target's classes (classification).
+        positive_class: the class F1 and AUC refer to in a binary problem (the less frequent real class).
+        scores: one :class:`ModelScore` per (model, metric).
+        importances: per feature, most important (TRTR) first.
+        importance_agreement: Spearman's ρ between the two importance vectors.
+        top_overlap: share of the TRTR top-5 features that are also in the TSTR top 5.
+        n_train / n_synthetic / n_test: rows used.
+        notes: anything the user should know (a class missing from synthetic, subsampling).
+        seed: seed of the samples, models and bootstrap.
+    """
+
+    target: str
+    task: Task
+    classes: tuple[str, ...]
+    positive_class: str | None
+    scores: tuple[ModelScore, ...]
+    importances: tuple[FeatureImportance, ...]
+    importance_agreement: float
+    top_overlap: float
+    n_train: int
+    n_synthetic: int
+    n_test: int
+    notes: tuple[str, ...]
+    seed: int
+
+    @property
+    def primary_metric(self) -> str:
+        """The headline metric: ROC AUC (binary), accuracy (several classes), R² (regression)."""
+        if self.task == "regression":
+            return "r2"
+        return "roc_auc" if len(self.classes) == 2 else "accuracy"
+
+    def score(self, model: str, metric: str) -> ModelScore:
+        for s in self.scores:
+            if s.model == model and s.metric == metric:
+                return s
+        raise KeyError((model, metric))
+
+    @property
+    def headline(self) -> ModelScore:
+        """The boosted model's primary metric."""
+        return self.score("HistGradientBoosting", self.primary_metric)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = to_jsonable(self)
+        return out
+
+
+def candidate_targets(schema: Schema, columns: Sequence[str] | None = None) -> list[str]:
+    """Columns ML efficacy can predict: categorical and boolean (classification), numeric (regression)."""
+    kinds = {ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.CONTINUOUS, ColumnKind.DISCRETE}
+    return [c.name for c in schema if c.kind in kinds and (columns is None or c.name in columns)]
+
+
+def default_target(schema: Schema, columns: Sequence[str] | None = None) -> str | None:
+    """The last categorical (or boolean) column, e.g. Adult's income; else the last numeric column."""
+    names = [c for c in schema if c.kind.is_modelled and (columns is None or c.name in columns)]
+    for kinds in ((ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN), tuple(NUMERIC_KINDS - {ColumnKind.DATETIME})):
+        found = [c.name for c in names if c.kind in kinds]
+        if found:
+            return found[-1]
+    return None
+
+
+def task_of(schema: Schema, target: str) -> Task:
+    kind = schema[target].kind
+    if kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
+        return "classification"
+    if kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE):
+        return "regression"
+    raise UtilityError(f"{target} is a {kind.value} column: pick a categorical, boolean or numeric target")
+
+
+def _prepare_target(
+    frames: dict[str, pd.DataFrame], target: str, task: Task, kind: ColumnKind
+) -> tuple[dict[str, pd.DataFrame], dict[str, np.ndarray]]:
+    """Drop rows without a target; return the frames and the target as text labels or floats."""
+    out_frames, out_y = {}, {}
+    for name, df in frames.items():
+        if task == "classification":
+            y = labels(df[target])
+            keep = y.notna().to_numpy()
+            out_y[name] = y[keep].to_numpy(dtype=str)
+        else:
+            x = numeric_values(df[target], kind)
+            keep = np.isfinite(x)
+            out_y[name] = x[keep]
+        out_frames[name] = df[keep].reset_index(drop=True)
+    return out_frames, out_y
+
+
+def _validate(y: dict[str, np.ndarray], task: Task, target: str) -> list[str]:
+    notes = []
+    if len(y["train"]) == 0:
+        raise UtilityError(f"every value of {target} is missing in the real table: pick another target")
+    if len(y["test"]) < MIN_TEST_ROWS:
+        raise UtilityError(
+            f"only {len(y['test'])} holdout rows have a value for {target}; at least {MIN_TEST_ROWS} are needed"
+        )
+    if task == "classification":
+        classes = np.unique(y["train"])
+        if len(classes) < 2:
+            raise UtilityError(f"{target} has a single class ({classes[0]!r}) in the real table: nothing to predict")
+        syn_classes = np.unique(y["synthetic"]) if len(y["synthetic"]) else np.array([], dtype=str)
+        if len(syn_classes) < 2:
+            notes.append(
+                f"the synthetic {target} has {'no values' if len(syn_classes) == 0 else 'a single class'}: models "
+                "trained on it can only predict one class"
+            )
+        lost = sorted(set(classes) - set(syn_classes))
+        if lost and len(syn_classes) >= 2:
+            notes.append(f"classes missing from the synthetic {target}: {', '.join(lost[:5])}")
+    else:
+        if np.nanstd(y["train"]) == 0:
+            raise UtilityError(f"{target} is constant in the real table: nothing to predict")
+        if len(y["synthetic"]) == 0:
+            raise UtilityError(f"every value of {target} is missing in the synthetic table")
+    return notes
+
+
+class _Constant:
+    """A model that always predicts one class or value (when the training target has a single value)."""
+
+    def __init__(self, value: Any, classes: np.ndarray | None = None) -> None:
+        self.value = value
+        self.classes_ = classes if classes is not None else np.array([value])
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return np.full(len(x), self.value)
+
+
+def _fit_models(
+    x_tree: np.ndarray,
+    x_lin: np.ndarray,
+    y: np.ndarray,
+    task: Task,
+    mask: np.ndarray,
+    seed: int,
+) -> dict[str, Any]:
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from sklearn.linear_model import LogisticRegression, Ridge
+
+    if len(y) == 0:
+        raise UtilityError("no training rows with a target value")
+    early = len(y) >= 2000
+    cats = mask if mask.any() else None
+    if task == "classification":
+        if len(np.unique(y)) < 2:
+            return {"HistGradientBoosting": _Constant(y[0]), "LogisticRegression": _Constant(y[0])}
+        hgb = HistGradientBoostingClassifier(
+            max_iter=200, early_stopping=early, n_iter_no_change=10, random_state=seed, categorical_features=cats
+        )
+        lin = LogisticRegression(max_iter=500, C=1.0)
+        return {"HistGradientBoosting": hgb.fit(x_tree, y), "LogisticRegression": lin.fit(x_lin, y)}
+    hgb_r = HistGradientBoostingRegressor(
+        max_iter=200, early_stopping=early, n_iter_no_change=10, random_state=seed, categorical_features=cats
+    )
+    return {"HistGradientBoosting": hgb_r.fit(x_tree, y), "Ridge": Ridge(alpha=1.0).fit(x_lin, y)}
+
+
+def _predict(model: Any, x: np.ndarray, task: Task, classes: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Predictions and, for classification, probabilities over ``classes`` (zero for classes the model never
+    saw), from one pass through the model."""
+    if task == "regression":
+        return model.predict(x), None
+    out = np.zeros((len(x), len(classes)))
+    if isinstance(model, _Constant):
+        out[:, np.flatnonzero(classes == model.value)] = 1.0
+        return np.full(len(x), model.value), out
+    p = model.predict_proba(x)
+    pred = np.asarray(model.classes_)[np.argmax(p, axis=1)]
+    lookup = {c: i for i, c in enumerate(classes)}
+    for k, c in enumerate(model.classes_):
+        if c in lookup:
+            out[:, lookup[c]] = p[:, k]
+    return pred, out
+
+
+def _metric_values(
+    task: Task,
+    y: np.ndarray,
+    pred: np.ndarray,
+    proba: np.ndarray | None,
+    classes: np.ndarray,
+    positive: str | None,
+    weights: np.ndarray | None,
+) -> dict[str, np.ndarray]:
+    if task == "regression":
+        return {"r2": _scoring.r2(y, pred, weights), "mae": _scoring.mae(y, pred, weights)}
+    out = {"accuracy": _scoring.accuracy(y, pred, weights)}
+    if len(classes) == 2 and positive is not None:
+        out["f1"] = _scoring.f1(y, pred, positive, weights)
+        assert proba is not None
+        out["roc_auc"] = _scoring.auc(y == positive, proba[:, list(classes).index(positive)], weights)
+    else:
+        out["f1"] = _scoring.macro_f1(y, pred, classes, weights)
+        assert proba is not None
+        out["roc_auc"] = _scoring.macro_auc(y, proba, classes, weights)
+    return out
+
+
+def _primary(task: Task, n_classes: int) -> str:
+    return "r2" if task == "regression" else "roc_auc" if n_classes == 2 else "accuracy"
+
+
+def _permutation_importance(
+    model: Any,
+    x: np.ndarray,
+    y: np.ndarray,
+    task: Task,
+    classes: np.ndarray,
+    positive: str | None,
+    rng: np.random.Generator,
+    repeats: int,
+) -> np.ndarray:
+    metric = _primary(task, len(classes))
+
+    def score(matrix: np.ndarray) -> float:
+        pred, proba = _predict(model, matrix, task, classes)
+        return float(_metric_values(task, y, pred, proba, classes, positive, None)[metric][0])
+
+    base = score(x)
+    out = np.zeros(x.shape[1])
+    for j in range(x.shape[1]):
+        drops = []
+        for _ in range(repeats):
+            shuffled = x.copy()
+            shuffled[:, j] = rng.permutation(shuffled[:, j])
+            drops.append(base - score(shuffled))
+        out[j] = float(np.mean(drops))
+    return out
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(len(values), dtype=int)
+    ranks[order] = np.arange(1, len(values) + 1)
+    return ranks
+
+
+def evaluate_utility(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    holdout: pd.DataFrame,
+    *,
+    target: str,
+    schema: Schema | None = None,
+    seed: int = 0,
+    max_train_rows: int = MAX_TRAIN_ROWS,
+    max_test_rows: int = MAX_TEST_ROWS,
+    n_bootstrap: int = 200,
+    importance_repeats: int = 2,
+    n_threads: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> UtilityResult:
+    """Train on synthetic, test on real (TSTR) against train on real, test on real (TRTR).
+
+    Args:
+        real: the real training table.
+        synthetic: the synthetic table.
+        holdout: real rows the synthesizer never saw: the test set of both.
+        target: the column to predict; categorical/boolean → classification, numeric → regression.
+        schema: column kinds (inferred from ``real`` when omitted); every other modelled column is a feature.
+        seed: seed of the samples, models, permutations and bootstrap.
+        max_train_rows: both training sets are seeded samples of at most this many rows, and of equal size.
+        max_test_rows: the holdout is sampled down to this many rows.
+        n_bootstrap: paired bootstrap replicates over holdout rows for the intervals (0: none).
+        importance_repeats: shuffles per feature for the permutation importance.
+        n_threads: OpenMP threads for the boosted trees (default 1; see
+            :func:`synth.metrics._features.default_threads`).
+        progress: called with (fraction, message).
+
+    Returns:
+        A :class:`UtilityResult`.
+
+    Raises:
+        UtilityError: the target is unusable (not a column, a single class, all missing, ...).
+    """
+    report = ensure(progress)
+    schema = schema or infer_schema(real)
+    if target not in real.columns or target not in schema:
+        raise UtilityError(f"{target!r} is not a column of the real table")
+    if target not in synthetic.columns or target not in holdout.columns:
+        raise UtilityError(f"{target!r} is missing from the synthetic table or the holdout")
+    task = task_of(schema, target)
+    kind = schema[target].kind
+    features = [
+        c.name
+        for c in schema
+        if c.kind.is_modelled and c.name != target and c.name in real.columns and c.name in synthetic.columns
+    ]
+    if not features:
+        raise UtilityError("no feature columns besides the target")
+    used = schema.select([*features, target])
+    frames = {
+        "train": coerce_to_schema(real[[*features, target]], used),
+        "synthetic": coerce_to_schema(synthetic[[*features, target]], used),
+        "test": coerce_to_schema(holdout[[*features, target]], used),
+    }
+    frames, y = _prepare_target(frames, target, task, kind)
+    notes = _validate(y, task, target)
+
+    rng = np.random.default_rng(seed)
+    n_fit = min(max_train_rows, len(y["train"]), len(y["synthetic"]))
+    if n_fit < len(y["train"]) or n_fit < len(y["synthetic"]):
+        notes.append(f"both models train on {n_fit:,} rows (equal-size samples of real train and synthetic data)")
+    picks = {}
+    for name, limit in (("train", n_fit), ("synthetic", n_fit), ("test", max_test_rows)):
+        n = len(y[name])
+        picks[name] = np.arange(n) if limit >= n else np.sort(rng.choice(n, limit, replace=False))
+    frames = {k: v.iloc[picks[k]].reset_index(drop=True) for k, v in frames.items()}
+    y = {k: v[picks[k]] for k, v in y.items()}
+
+    encoder = FeatureEncoder.fit(frames["train"], schema, features)
+    x_tree = {k: encoder.tree_matrix(v) for k, v in frames.items()}
+    x_lin = {k: encoder.linear_matrix(v) for k, v in frames.items()}
+    mask = encoder.categorical_mask
+
+    classes = np.unique(y["train"]) if task == "classification" else np.array([])
+    positive: str | None = None
+    if task == "classification" and len(classes) == 2:
+        counts = {c: int(np.sum(y["train"] == c)) for c in classes}
+        positive = str(min(classes, key=lambda c: (counts[c], c)))
+
+    with thread_limit(n_threads):
+        report(0.05, "training on real data (TRTR)")
+        real_models = _fit_models(x_tree["train"], x_lin["train"], y["train"], task, mask, seed)
+        report(0.3, "training on synthetic data (TSTR)")
+        syn_models = _fit_models(x_tree["synthetic"], x_lin["synthetic"], y["synthetic"], task, mask, seed)
+        report(0.55, "scoring on the real holdout")
+        y_test = y["test"]
+        weights = (
+            bootstrap_weights(np.random.default_rng(seed + 1), len(y_test), n_bootstrap).T if n_bootstrap else None
+        )
+        if task == "classification":
+            values, counts_ = np.unique(y["train"], return_counts=True)
+            majority = values[np.argmax(counts_)]
+            base_pred = np.full(len(y_test), majority)
+            base_proba = np.tile((counts_ / counts_.sum())[None, :], (len(y_test), 1))
+            baseline = _metric_values(task, y_test, base_pred, base_proba, classes, positive, None)
+        else:
+            base_pred = np.full(len(y_test), float(np.mean(y["train"])))
+            baseline = _metric_values(task, y_test, base_pred, None, classes, positive, None)
+
+        scores = []
+        for model_name in real_models:
+            matrix = x_tree["test"] if model_name == "HistGradientBoosting" else x_lin["test"]
+            point, reps = {}, {}
+            for label, model in (("trtr", real_models[model_name]), ("tstr", syn_models[model_name])):
+                pred, proba = _predict(model, matrix, task, classes)
+                point[label] = _metric_values(task, y_test, pred, proba, classes, positive, None)
+                if weights is not None:
+                    reps[label] = _metric_values(task, y_test, pred, proba, classes, positive, weights)
+            for metric in point["trtr"]:
+                spec = METRICS[metric]
+                bounds = (spec.low, spec.high)
+                trtr, tstr = float(point["trtr"][metric][0]), float(point["tstr"][metric][0])
+                intervals: list[Interval | None] = [None, None, None]
+                if reps:
+                    dev_r = reps["trtr"][metric] - trtr
+                    dev_s = reps["tstr"][metric] - tstr
+                    intervals = [
+                        recentred_interval(trtr, dev_r, bounds=bounds),
+                        recentred_interval(tstr, dev_s, bounds=bounds),
+                        recentred_interval(tstr - trtr, dev_s - dev_r, bounds=(-math.inf, math.inf)),
+                    ]
+                scores.append(
+                    ModelScore(
+                        model=model_name,
+                        metric=metric,
+                        goal=spec.goal,
+                        trtr=trtr,
+                        tstr=tstr,
+                        difference=tstr - trtr,
+                        trtr_interval=intervals[0],
+                        tstr_interval=intervals[1],
+                        difference_interval=intervals[2],
+                        baseline=float(baseline[metric][0]),
+                    )
+                )
+
+        report(0.7, "permutation importance of each feature")
+        imp_rows = np.arange(len(y_test))
+        if len(imp_rows) > IMPORTANCE_ROWS:
+            imp_rows = np.sort(np.random.default_rng(seed + 2).choice(len(y_test), IMPORTANCE_ROWS, replace=False))
+        imp = {}
+        for label, models in (("trtr", real_models), ("tstr", syn_models)):
+            imp[label] = _permutation_importance(
+                models["HistGradientBoosting"],
+                x_tree["test"][imp_rows],
+                y_test[imp_rows],
+                task,
+                classes,
+                positive,
+                np.random.default_rng(seed + 3),
+                importance_repeats,
+            )
+    rank_r, rank_s = _ranks(imp["trtr"]), _ranks(imp["tstr"])
+    importances = tuple(
+        sorted(
+            (
+                FeatureImportance(f, float(imp["trtr"][j]), float(imp["tstr"][j]), int(rank_r[j]), int(rank_s[j]))
+                for j, f in enumerate(features)
+            ),
+            key=lambda fi: fi.rank_trtr,
+        )
+    )
+    agreement = float("nan")
+    if len(features) >= 2 and np.std(imp["trtr"]) > 0 and np.std(imp["tstr"]) > 0:
+        from scipy.stats import spearmanr
+
+        agreement = float(spearmanr(imp["trtr"], imp["tstr"]).statistic)
+    k = min(5, len(features))
+    top_r = {features[j] for j in np.argsort(-imp["trtr"], kind="stable")[:k]}
+    top_s = {features[j] for j in np.argsort(-imp["tstr"], kind="stable")[:k]}
+    report(1.0, "done")
+    return UtilityResult(
+        target=target,
+        task=task,
+        classes=tuple(str(c) for c in classes),
+        positive_class=positive,
+        scores=tuple(scores),
+        importances=importances,
+        importance_agreement=agreement,
+        top_overlap=len(top_r & top_s) / k if k else float("nan"),
+        n_train=len(y["train"]),
+        n_synthetic=len(y["synthetic"]),
+        n_test=len(y_test),
+        notes=tuple(notes),
+        seed=seed,
+    )

@@ -1,0 +1,152 @@
+"""AppTest: the Compare page — headline cards, ML checks with a chosen target, subgroups, several runs."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from tests.app.helpers import fit, goto, sample, start, upload
+
+
+def chart_keys(at: AppTest) -> list[str]:
+    return [c.key for c in at.get("plotly_chart")]
+
+
+def metric(at: AppTest, label: str) -> str:
+    found = [m for m in at.metric if m.label == label or m.label.startswith(label)]
+    assert found, [m.label for m in at.metric]
+    return str(found[0].value)
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The one dataframe on the page with this column (AppTest does not expose dataframe keys)."""
+    tables = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(tables) == 1, [list(d.value.columns) for d in at.dataframe]
+    return tables[0]
+
+
+def runs_table(at: AppTest) -> pd.DataFrame:
+    return table_with(at, "overall quality")
+
+
+def compare_page(synthesizer: str = "gaussian_copula") -> AppTest:
+    at = start()
+    fit(at, synthesizer)
+    sample(at)
+    return goto(at, "compare")
+
+
+def test_headline_cards_charts_and_column_search() -> None:
+    at = compare_page()
+    labels = [m.label for m in at.metric]
+    for label in ("Overall quality", "Column shapes", "Column pair trends", "Missing values", "Overall (sdmetrics)"):
+        assert label in labels
+    assert 0.5 < float(metric(at, "Overall quality")) <= 1.0
+    assert metric(at, "Detection AUC") == "—" and metric(at, "TSTR vs TRTR") == "—"
+    assert any("95%:" in c.value for c in at.caption), "the overall score shows its bootstrap interval"
+    keys = chart_keys(at)
+    assert {"score_bars", "association_heatmaps", "pair_view"} <= set(keys)
+    dists = [k for k in keys if k.startswith("dist_")]
+    assert len(dists) == 6
+    # Distributions carry the holdout band: markers with error bars beside the real and synthetic bars.
+    spec = json.loads(next(c for c in at.get("plotly_chart") if c.key == dists[0]).proto.spec)
+    assert [t["type"] for t in spec["data"]] == ["bar", "bar", "scatter"] and "error_y" in spec["data"][2]
+    assert len(runs_table(at)) == 1
+    assert any("Why do the worst columns differ" in e.label for e in at.expander)
+
+    at.text_input(key="column_filter").set_value("capital").run()
+    assert not at.exception
+    assert sorted(k for k in chart_keys(at) if k.startswith("dist_")) == ["dist_capital_gain", "dist_capital_loss"]
+    at.text_input(key="column_filter").set_value("fnlw").run()
+    assert not at.exception
+    assert [k for k in chart_keys(at) if k.startswith("dist_")] == ["dist_fnlwgt"]
+    at.text_input(key="column_filter").set_value("zzz").run()
+    assert not [k for k in chart_keys(at) if k.startswith("dist_")]
+    assert any("No column name contains" in i.value for i in at.info)
+
+    at.selectbox(key="pair_a").set_value("age").run()
+    at.selectbox(key="pair_b").set_value("sex").run()
+    assert not at.exception
+    spec = json.loads(next(c for c in at.get("plotly_chart") if c.key == "pair_view").proto.spec)
+    assert [t["type"] for t in spec["data"]] == ["box", "box"]
+
+
+def test_ml_checks_follow_the_chosen_target() -> None:
+    at = compare_page()
+    assert at.selectbox(key="ml_target").value == "income", "default: the last categorical column"
+    at.toggle(key="ml_checks").set_value(True).run()
+    assert not at.exception
+    assert 0.5 <= float(metric(at, "Detection AUC")) <= 1.0
+    tstr, trtr = (float(v) for v in metric(at, "TSTR vs TRTR (ROC AUC)").split(" vs "))
+    assert 0.5 < tstr <= 1.0 and 0.8 < trtr <= 1.0
+    assert metric(at, "Same conclusions").endswith("%")
+    assert {"utility_bars", "importance_bars", "glm_coefficients"} <= set(chart_keys(at))
+    assert any(s.value == "ML efficacy: predicting income" for s in at.subheader)
+
+    at.selectbox(key="ml_target").set_value("age").run()
+    assert not at.exception
+    assert any(s.value == "ML efficacy: predicting age" for s in at.subheader)
+    tstr_r2, _ = (float(v) for v in metric(at, "TSTR vs TRTR (R²)").split(" vs "))
+    assert tstr_r2 <= 1.0
+    utility = table_with(at, "TSTR − TRTR")
+    assert set(utility["metric"]) == {"r2", "mae"}
+
+
+def test_subgroup_filter_recomputes_and_explains_empty_segments() -> None:
+    at = compare_page("independent")
+    at.text_input(key="segment_filter").set_value("sex = Female and age < 30").run()
+    assert not at.exception
+    assert any("match sex = Female and age < 30" in s.value for s in at.success)
+    assert 0.0 < float(metric(at, "Overall quality (segment)")) <= 1.0
+    assert "segment_score_bars" in chart_keys(at)
+
+    at.text_input(key="segment_filter").set_value("age > 500").run()
+    assert not at.exception
+    assert any("No real or synthetic rows match age > 500" in w.value for w in at.warning)
+    assert "segment_score_bars" not in chart_keys(at)
+
+    at.text_input(key="segment_filter").set_value("height < 3").run()
+    assert not at.exception
+    assert any("could not be read" in w.value and "not a column" in w.value for w in at.warning)
+
+
+def test_several_runs_are_listed_and_one_is_picked() -> None:
+    at = start()
+    fit(at, "independent")
+    sample(at)
+    goto(at, "sample")
+    seed = next(n for n in at.number_input if n.label == "Seed")
+    seed.set_value(7)
+    at.button(key="sample_button").click().run()
+    assert not at.exception
+    goto(at, "compare")
+    table = runs_table(at)
+    assert len(table) == 2
+    assert table["run"].str.contains("seed 7").iloc[0] and table["run"].str.contains("seed 1").iloc[1]
+    choice = at.selectbox(key="compare_run")
+    assert len(choice.options) == 2
+    older = at.session_state["synthetic_runs"][0]
+    choice.set_value(older.id).run()
+    assert not at.exception
+    assert any(f"synthetic rows from **{older.model_label}** (seed {older.seed})" in c.value for c in at.caption)
+
+
+def test_an_unusable_target_is_a_message_not_an_exception() -> None:
+    rng = np.random.default_rng(0)
+    n = 400
+    rare = np.full(n, None, dtype=object)
+    rare[:30] = rng.choice(["a", "b"], 30)
+    frame = pd.DataFrame({"x": rng.normal(size=n).round(3), "g": rng.choice(["p", "q", "r"], n), "rare": rare})
+    at = start()
+    upload(at, "rare.csv", frame.to_csv(index=False).encode())
+    fit(at, "independent")
+    sample(at)
+    goto(at, "compare")
+    at.selectbox(key="ml_target").set_value("rare").run()
+    at.toggle(key="ml_checks").set_value(True).run()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("ML efficacy cannot use rare" in w and "holdout rows have a value" in w for w in warnings), warnings

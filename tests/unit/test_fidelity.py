@@ -1,0 +1,365 @@
+"""Fidelity metrics on known cases, property tests, bootstrap intervals, diagnosis, segments and binned views."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import synth
+from synth.metrics.diagnosis import diagnose, diagnose_column, diagnose_pairs
+from synth.metrics.distributions import column_distributions, pair_view
+from synth.metrics.fidelity import FIDELITY_METRICS, compare_tables, evaluate_fidelity
+from synth.metrics.segments import Condition, SegmentError, evaluate_segment, parse_conditions, segment_mask
+from synth.schema import ColumnKind, ColumnSpec, Schema
+
+SCHEMA = Schema(
+    (
+        ColumnSpec("a", ColumnKind.CONTINUOUS),
+        ColumnSpec("b", ColumnKind.CONTINUOUS),
+        ColumnSpec("c", ColumnKind.CATEGORICAL),
+        ColumnSpec("d", ColumnKind.DISCRETE),
+        ColumnSpec("e", ColumnKind.CATEGORICAL),
+    )
+)
+
+
+def related_table(n: int, seed: int, noise: float = 0.1) -> pd.DataFrame:
+    """b follows a, c is a's tercile, d and e are independent of everything."""
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=n)
+    return pd.DataFrame(
+        {
+            "a": a,
+            "b": a + noise * rng.normal(size=n),
+            "c": np.where(a < -0.43, "low", np.where(a < 0.43, "mid", "high")),
+            "d": rng.integers(0, 5, n),
+            "e": rng.choice(["x", "y", "z"], n),
+        }
+    )
+
+
+def quick(real: pd.DataFrame, other: pd.DataFrame, **kw: object) -> synth.FidelityResult:
+    return evaluate_fidelity(real, other, schema=SCHEMA, run_sdmetrics=False, n_bootstrap=0, **kw)  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- properties
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n_real=st.integers(30, 300),
+    n_other=st.integers(1, 300),
+    seed=st.integers(0, 10_000),
+    missing=st.floats(0.0, 0.5),
+)
+def test_every_score_is_between_0_and_1(n_real: int, n_other: int, seed: int, missing: float) -> None:
+    real = related_table(n_real, seed)
+    other = related_table(n_other, seed + 1, noise=2.0)
+    rng = np.random.default_rng(seed)
+    other.loc[rng.random(n_other) < missing, "a"] = np.nan
+    other.loc[rng.random(n_other) < missing, "c"] = None
+    fid = evaluate_fidelity(
+        real, other, holdout=real.iloc[: n_real // 2], schema=SCHEMA, run_sdmetrics=False, n_bootstrap=20, seed=seed
+    )
+    for scores in (fid.scores, fid.reference):
+        assert scores is not None
+        values = [scores.overall, scores.column_shapes, scores.column_pair_trends, scores.missing_values]
+        values += [c.score for c in scores.columns] + [c.missing_score for c in scores.columns]
+        values += [p.score for p in scores.pairs] + [p.spearman_score for p in scores.pairs if p.spearman_score]
+        assert all(0.0 <= v <= 1.0 for v in values), values
+        for iv in [scores.overall_interval, *(c.interval for c in scores.columns)]:
+            assert iv is None or 0.0 <= iv.low <= iv.high <= 1.0
+    assert all(-1.0 <= g.difference <= 1.0 for g in fid.gaps)
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=st.integers(20, 400), seed=st.integers(0, 10_000))
+def test_identical_tables_score_exactly_one(n: int, seed: int) -> None:
+    real = related_table(n, seed)
+    fid = quick(real, real.sample(frac=1.0, random_state=seed).reset_index(drop=True))
+    assert fid.overall == pytest.approx(1.0)
+    assert all(c.score == pytest.approx(1.0) for c in fid.columns)
+    assert all(p.score == pytest.approx(1.0) for p in fid.scores.pairs)
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=st.integers(200, 600), seed=st.integers(0, 10_000), column=st.sampled_from(["a", "b", "c"]))
+def test_shuffling_one_column_loses_only_its_pairs(n: int, seed: int, column: str) -> None:
+    real = related_table(n, seed)
+    shuffled = real.copy()
+    shuffled[column] = np.random.default_rng(seed).permutation(shuffled[column].to_numpy())
+    fid = quick(real, shuffled)
+    # The column's own distribution is untouched.
+    assert all(c.score == pytest.approx(1.0) for c in fid.columns)
+    for p in fid.scores.pairs:
+        if column in (p.column_a, p.column_b):
+            assert p.score <= 1.0
+        else:
+            assert p.score == pytest.approx(1.0), (p.column_a, p.column_b)
+    # a, b and c depend on each other strongly: the pairs among them are lost.
+    for partner in {"a", "b", "c"} - {column}:
+        assert fid.scores.pair(column, partner).score < 0.9
+
+
+# ----------------------------------------------------------------------------- known cases
+
+
+def test_unrelated_noise_scores_badly() -> None:
+    real = related_table(2000, 0)
+    rng = np.random.default_rng(1)
+    noise = pd.DataFrame(
+        {
+            "a": rng.uniform(50, 60, 2000),
+            "b": rng.uniform(-60, -50, 2000),
+            "c": rng.choice(["q", "r"], 2000),
+            "d": rng.integers(100, 200, 2000),
+            "e": rng.choice(["w"], 2000),
+        }
+    )
+    fid = quick(real, noise)
+    assert fid.column_shapes < 0.05
+    assert fid.overall < 0.5
+
+
+def test_spearman_ignores_monotone_transforms_and_pearson_does_not() -> None:
+    real = related_table(3000, 2)
+    other = real.copy()
+    other["b"] = np.exp(3 * other["b"])  # monotone: ranks unchanged, linear correlation changed
+    pearson = quick(real, other)
+    spearman = quick(real, other, correlation="spearman")
+    assert pearson.scores.pair("a", "b").metric == "CorrelationSimilarity"
+    assert pearson.scores.pair("a", "b").score < 0.9
+    assert spearman.scores.pair("a", "b").metric == "SpearmanSimilarity"
+    assert spearman.scores.pair("a", "b").score == pytest.approx(1.0)
+    assert pearson.scores.pair("a", "b").spearman_score == pytest.approx(1.0)
+    assert spearman.association_real.method == "spearman"
+
+
+def test_association_matrix_uses_r_eta_and_cramers_v() -> None:
+    real = related_table(4000, 3, noise=0.0)
+    fid = quick(real, real)
+    m = fid.association_real.to_frame()
+    assert m.loc["a", "b"] == pytest.approx(1.0)
+    # c is a function of a's terciles: η of a by c is high but below 1; c and e are independent.
+    groups = real.groupby("c")["a"]
+    eta2 = float(
+        (groups.count() * (groups.mean() - real["a"].mean()) ** 2).sum() / ((real["a"] - real["a"].mean()) ** 2).sum()
+    )
+    assert m.loc["a", "c"] == pytest.approx(np.sqrt(eta2))
+    assert m.loc["c", "e"] < 0.05
+    pair = fid.scores.pair("a", "c")
+    assert (pair.metric, pair.association) == ("ContingencySimilarity", "CorrelationRatio")
+
+
+def test_missing_values_are_compared() -> None:
+    real = related_table(1000, 4)
+    real.loc[:199, "c"] = None  # 20% missing
+    other = real.copy()
+    other["c"] = other["c"].fillna("mid")
+    fid = quick(real, other)
+    c = fid.scores.column("c")
+    assert (c.missing_real, c.missing_synthetic) == (pytest.approx(0.2), 0.0)
+    assert c.missing_score == pytest.approx(0.8)
+    assert c.score == pytest.approx(0.8)  # missing is a category of its own: 20% of the mass moved
+    assert fid.scores.missing_values == pytest.approx(1 - 0.2 / 5)
+
+
+def test_compare_tables_matches_evaluate_fidelity() -> None:
+    real, other = related_table(500, 5), related_table(400, 6)
+    assert compare_tables(real, other, SCHEMA).overall == pytest.approx(quick(real, other).overall)
+
+
+# ----------------------------------------------------------------------------- reference and intervals
+
+
+def test_bootstrap_is_seeded_and_intervals_bracket_the_estimate() -> None:
+    real, hold, syn = related_table(1500, 7), related_table(500, 8), related_table(1500, 9, noise=0.5)
+    a = evaluate_fidelity(real, syn, holdout=hold, schema=SCHEMA, run_sdmetrics=False, n_bootstrap=60, seed=3)
+    b = evaluate_fidelity(real, syn, holdout=hold, schema=SCHEMA, run_sdmetrics=False, n_bootstrap=60, seed=3)
+    assert json.dumps(a.to_dict(), allow_nan=False) == json.dumps(b.to_dict(), allow_nan=False)
+    iv = a.scores.overall_interval
+    assert iv is not None and iv.low <= a.overall <= iv.high and iv.width < 0.1
+    assert all(c.interval is not None and c.interval.low <= c.score <= c.interval.high for c in a.columns)
+    assert a.n_bootstrap == 60
+
+
+def test_fresh_real_data_gap_is_noise_and_a_broken_table_gap_is_real() -> None:
+    df = related_table(6000, 10, noise=0.3)
+    train, rest = df.iloc[:3000].reset_index(drop=True), df.iloc[3000:].reset_index(drop=True)
+    holdout, fresh = rest.iloc[:1500].reset_index(drop=True), rest.iloc[1500:].reset_index(drop=True)
+    fid = evaluate_fidelity(train, fresh, holdout=holdout, schema=SCHEMA, run_sdmetrics=False, seed=0)
+    gap = fid.gap("overall")
+    assert gap is not None and gap.is_real is False and "noise" in gap.verdict()
+    broken = fresh.copy()
+    broken["b"] = np.random.default_rng(0).permutation(broken["b"].to_numpy())
+    fid = evaluate_fidelity(train, broken, holdout=holdout, schema=SCHEMA, run_sdmetrics=False, seed=0)
+    gap = fid.gap("column_pair_trends")
+    assert gap is not None and gap.is_real is True and gap.difference < 0
+
+
+def test_large_tables_bootstrap_on_a_subsample() -> None:
+    real, syn = related_table(3000, 11), related_table(3000, 12)
+    full = evaluate_fidelity(real, syn, schema=SCHEMA, run_sdmetrics=False, n_bootstrap=80, seed=0)
+    sub = evaluate_fidelity(real, syn, schema=SCHEMA, run_sdmetrics=False, n_bootstrap=80, seed=0, bootstrap_rows=1000)
+    assert sub.overall == full.overall  # point estimates always use every row
+    w_full, w_sub = full.scores.overall_interval, sub.scores.overall_interval
+    assert w_full is not None and w_sub is not None
+    assert 0.5 < w_sub.width / w_full.width < 2.0  # the rescaled spread matches the full bootstrap's
+
+
+def test_result_is_strict_json_and_metrics_are_declared() -> None:
+    real = related_table(300, 13)
+    fid = evaluate_fidelity(real, real, holdout=real, schema=SCHEMA, run_sdmetrics=False, n_bootstrap=20)
+    text = json.dumps(fid.to_dict(), allow_nan=False)
+    assert '"column_shapes"' in text
+    names = [m.name for m in FIDELITY_METRICS]
+    assert len(names) == len(set(names))
+    assert all(m.goal in ("maximize", "minimize") and m.low < m.high and m.kinds for m in FIDELITY_METRICS)
+
+
+def test_sdmetrics_sees_a_sample_of_a_large_table_and_its_diagnostic(adult_small: pd.DataFrame) -> None:
+    fid = synth.evaluate_fidelity(adult_small, adult_small, n_bootstrap=0, sdmetrics_max_rows=1000)
+    assert fid.sdmetrics is not None, fid.sdmetrics_error
+    assert fid.sdmetrics.n_synthetic_rows == 1000
+    assert fid.sdmetrics.data_validity == pytest.approx(1.0)
+    assert fid.sdmetrics.data_structure == pytest.approx(1.0)
+
+
+def test_bad_input_is_a_clear_error() -> None:
+    real = related_table(100, 14)
+    with pytest.raises(ValueError, match="lacks columns"):
+        quick(real, real.drop(columns="c"))
+    with pytest.raises(ValueError, match="at least one row"):
+        quick(real, real.iloc[:0])
+
+
+# ----------------------------------------------------------------------------- diagnosis
+
+
+def test_diagnosis_names_the_lost_spike_the_share_shift_and_the_missing_rate() -> None:
+    rng = np.random.default_rng(0)
+    n = 5000
+    real = pd.Series(np.where(rng.random(n) < 0.9, 0, rng.integers(1000, 50_000, n)), name="capital_gain")
+    syn = pd.Series(rng.integers(0, 50_000, n), name="capital_gain")
+    messages = [f.message for f in diagnose_column(real, syn, ColumnKind.DISCRETE)]
+    assert any("synthetic lacks the spike at 0 that holds 90" in m for m in messages), messages
+
+    real_c = pd.Series(np.where(rng.random(n) < 0.6, "Never-married", "Married"), name="marital")
+    syn_c = pd.Series(np.where(rng.random(n) < 0.3, "Never-married", "Married"), name="marital")
+    findings = diagnose_column(real_c, syn_c, ColumnKind.CATEGORICAL)
+    pattern = re.compile(
+        r"category 'Never-married' is (5[5-9]|6[0-5])\.\d% of real marital but (2[5-9]|3[0-5])\.\d% of synthetic"
+    )
+    share = [f for f in findings if f.check == "share" and pattern.search(f.message)]
+    assert share and share[0].suggestion, [f.message for f in findings]
+
+    real_m = pd.Series(np.where(rng.random(n) < 0.1, None, "x"), name="occupation")
+    syn_m = pd.Series(["x"] * n, name="occupation")
+    findings = diagnose_column(real_m, syn_m, ColumnKind.CATEGORICAL)
+    assert any(f.check == "missing" and "vs 0.0% synthetic" in f.message for f in findings)
+
+
+def test_diagnose_explains_the_worst_columns_first() -> None:
+    real = related_table(2000, 15)
+    syn = real.copy()
+    syn["e"] = "x"  # categories lost
+    fid = quick(real, syn)
+    out = diagnose(real, syn, schema=SCHEMA, fidelity=fid, top=2)
+    assert out[0].column == "e"
+    assert any(f.check == "lost" for f in out[0].findings)
+    assert diagnose_pairs(fid, top=1)[0].message
+
+
+# ----------------------------------------------------------------------------- segments
+
+
+COLUMNS = ["sex", "age", "workclass", "native country"]
+
+
+def test_parse_conditions() -> None:
+    got = parse_conditions("sex = Female and age < 30", COLUMNS)
+    assert got == (Condition("sex", "=", "Female"), Condition("age", "<", 30))
+    got = parse_conditions("workclass in (Private, 'Self-emp-inc') AND native country != 'United States'", COLUMNS)
+    assert got == (
+        Condition("workclass", "in", ("Private", "Self-emp-inc")),
+        Condition("native country", "!=", "United States"),
+    )
+    assert parse_conditions("workclass is missing", COLUMNS) == (Condition("workclass", "is missing"),)
+    assert parse_conditions("  ", COLUMNS) == ()
+    for bad, words in (
+        ("height > 3", "not a column"),
+        ("age 30", "operator"),
+        ("age <", "value is missing"),
+        ("sex = 'Female", "quote"),
+        ("sex = Female and", "empty"),
+    ):
+        with pytest.raises(SegmentError, match=words):
+            parse_conditions(bad, COLUMNS)
+
+
+def test_segment_mask_types_and_errors(adult_small: pd.DataFrame) -> None:
+    schema = synth.infer_schema(adult_small)
+    mask = segment_mask(adult_small, parse_conditions("sex = Female and age < 30", list(adult_small)), schema)
+    expected = (adult_small["sex"] == "Female") & (adult_small["age"] < 30)
+    assert np.array_equal(mask, expected.to_numpy())
+    assert segment_mask(adult_small, [Condition("education_num", "in", (13, 14))], schema).sum() == int(
+        adult_small["education_num"].isin([13, 14]).sum()
+    )
+    with pytest.raises(SegmentError, match="use =, !=, in"):
+        segment_mask(adult_small, [Condition("sex", "<", "F")], schema)
+    with pytest.raises(SegmentError, match="not a number"):
+        segment_mask(adult_small, [Condition("age", ">", "old")], schema)
+
+
+def test_segment_recomputes_inside_and_reports_empty_segments(adult_small: pd.DataFrame) -> None:
+    train, holdout = synth.split(adult_small, 0.3, seed=0)
+    schema = synth.infer_schema(adult_small)
+    seg = evaluate_segment(
+        train,
+        train,
+        parse_conditions("sex = Female and age < 30", list(train)),
+        holdout=holdout,
+        schema=schema,
+        n_bootstrap=0,
+        run_sdmetrics=False,
+    )
+    assert seg.status == "ok" and seg.fidelity is not None
+    assert seg.fidelity.overall == pytest.approx(1.0)
+    assert "sex" not in [c.column for c in seg.fidelity.columns]  # fixed by the segment
+    assert seg.n_real == seg.n_synthetic and seg.share_real == pytest.approx(seg.share_synthetic)
+
+    empty = evaluate_segment(train, train, [Condition("age", ">", 500)], holdout=holdout, schema=schema)
+    assert empty.status == "empty" and empty.fidelity is None and "No real or synthetic rows" in empty.message
+    small = evaluate_segment(train, train, [Condition("age", "=", 90)], schema=schema)
+    assert small.status in ("too_small", "empty") and "rows" in small.message
+
+
+# ----------------------------------------------------------------------------- binned views
+
+
+def test_column_distributions_are_shares(adult_small: pd.DataFrame) -> None:
+    train, holdout = synth.split(adult_small, 0.3, seed=0)
+    dists = {d.column: d for d in column_distributions(train, train, holdout)}
+    sex = dists["sex"]
+    assert sum(sex.real) == pytest.approx(1.0) and sex.real == sex.synthetic and sex.holdout is not None
+    band = sex.holdout_band()
+    assert band is not None and all(lo <= h <= hi for lo, h, hi in zip(band[0], sex.holdout, band[1], strict=True))
+    age = dists["age"]
+    assert age.numeric and sum(age.real) == pytest.approx(1.0) and len(age.centers) == len(age.real)
+
+
+def test_pair_views_by_kind(adult_small: pd.DataFrame) -> None:
+    density = pair_view(adult_small, adult_small, "age", "hours_per_week")
+    assert density.view == "density" and np.sum(density.real) == pytest.approx(1.0)
+    box = pair_view(adult_small, adult_small, "age", "sex")
+    assert box.view == "box" and box.column_x == "sex" and {b.category for b in box.boxes_real} == {"Male", "Female"}
+    heat = pair_view(adult_small, adult_small, "sex", "race")
+    assert heat.view == "heatmap" and np.sum(heat.synthetic) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="two different"):
+        pair_view(adult_small, adult_small, "sex", "sex")
