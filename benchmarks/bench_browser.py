@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -61,6 +62,34 @@ def _server(port: int):  # type: ignore[no-untyped-def]
     raise RuntimeError("streamlit did not start")
 
 
+def walk(page: Any, rep: int, timings: dict[str, list[float]]) -> None:
+    """One user's walk: fit, sample a new table, open Compare and Privacy, then move around the cached pages."""
+    from tests.e2e.streamlit_page import settle
+
+    def timed(name: str, action: Callable[[], object]) -> None:
+        start = time.perf_counter()
+        action()
+        settle(page)
+        # settle() waits 0.3 s before polling so that a fresh run is seen; that wait is not the app's time.
+        timings.setdefault(name, []).append(max(time.perf_counter() - start - 0.3, 0.0))
+
+    def nav(title: str) -> Callable[[], None]:
+        return lambda: page.locator("[data-testid=stSidebarNavLink]").filter(has_text=title).click()
+
+    timed("open_synthesize", nav("Synthesize"))
+    timed("fit_gaussian_copula", lambda: page.get_by_role("button", name="Fit", exact=True).click())
+    timed("open_sample", nav("Sample"))
+    page.get_by_label("Seed").fill(str(100 + rep))
+    timed("sample_train_size", lambda: page.get_by_role("button", name="Sample", exact=True).click())
+    timed("compare_first_render", nav("Compare"))
+    timed("privacy_first_render", nav("Privacy"))
+    timed("compare_cached_render", nav("Compare"))
+    search = page.get_by_label("Find columns")
+    for column in ("age", "education", ""):
+        timed("compare_switch_column", lambda c=column: (search.fill(c), search.press("Enter")))
+    timed("privacy_cached_render", nav("Privacy"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=3)
@@ -90,30 +119,7 @@ def main() -> int:
                 page.set_default_timeout(120_000)
                 page.goto(f"http://127.0.0.1:{port}")
                 settle(page)
-
-                def timed(name: str, action: Callable[[], None]) -> None:
-                    start = time.perf_counter()
-                    action()
-                    settle(page)
-                    # settle() waits 0.3 s before polling so a fresh run is seen; do not count that wait.
-                    timings.setdefault(name, []).append(max(time.perf_counter() - start - 0.3, 0.0))
-
-                def nav(title: str) -> Callable[[], None]:
-                    return lambda: page.locator("[data-testid=stSidebarNavLink]").filter(has_text=title).click()
-
-                timed("open_synthesize", nav("Synthesize"))
-                timed("fit_gaussian_copula", lambda: page.get_by_role("button", name="Fit", exact=True).click())
-                timed("open_sample", nav("Sample"))
-                seed = page.get_by_label("Seed")
-                seed.fill(str(100 + rep))
-                timed("sample_train_size", lambda: page.get_by_role("button", name="Sample", exact=True).click())
-                timed("compare_first_render", nav("Compare"))
-                timed("privacy_first_render", nav("Privacy"))
-                timed("compare_cached_render", nav("Compare"))
-                search = page.get_by_label("Find a column")
-                if search.count():
-                    timed("compare_switch_column", lambda: (search.fill("age"), search.press("Enter")))
-                timed("privacy_cached_render", nav("Privacy"))
+                walk(page, rep, timings)
                 page.close()
             browser.close()
     finally:

@@ -11,6 +11,7 @@ The public API is small and stable::
     syn = model.sample(len(train), seed=1)
     fid = synth.evaluate_fidelity(train, syn, holdout=holdout, schema=schema)
     risk = synth.evaluate_privacy(train, syn, holdout=holdout, schema=schema)
+    util = synth.evaluate_utility(train, syn, holdout, target="income", schema=schema)  # TSTR vs TRTR
     model.save("model.synth"); same = synth.load_model("model.synth")  # no pickle: JSON + npz
 
 This package never imports streamlit.
@@ -18,8 +19,12 @@ This package never imports streamlit.
 
 from synth.audit import AuditReport, Finding, audit
 from synth.io import SingleColumnError, TableReadError, TooManyRowsError, list_sheets, read_table, sample_rows
+from synth.metrics.detection import DetectionResult, evaluate_detection
 from synth.metrics.fidelity import FidelityResult, evaluate_fidelity
+from synth.metrics.glm import GlmComparison, compare_glm
 from synth.metrics.privacy import PrivacyResult, evaluate_privacy
+from synth.metrics.segments import Condition, SegmentResult, evaluate_segment, parse_conditions
+from synth.metrics.utility import UtilityResult, evaluate_utility
 from synth.progress import Cancelled, ProgressCallback
 from synth.schema import ColumnKind, ColumnSpec, Schema, infer_schema
 from synth.split import split
@@ -40,26 +45,36 @@ __all__ = [
     "Cancelled",
     "ColumnKind",
     "ColumnSpec",
+    "Condition",
+    "DetectionResult",
     "FidelityResult",
     "Finding",
+    "GlmComparison",
     "ModelFileError",
     "Param",
     "PrivacyResult",
     "ProgressCallback",
     "Schema",
+    "SegmentResult",
     "SingleColumnError",
     "Synthesizer",
     "SynthesizerError",
     "TableReadError",
     "TooManyRowsError",
+    "UtilityResult",
     "audit",
     "available",
+    "compare_glm",
     "create",
+    "evaluate_detection",
     "evaluate_fidelity",
     "evaluate_privacy",
+    "evaluate_segment",
+    "evaluate_utility",
     "infer_schema",
     "list_sheets",
     "load_model",
+    "parse_conditions",
     "read_table",
     "sample_rows",
     "split",

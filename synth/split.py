@@ -23,7 +23,7 @@ def split(df: pd.DataFrame, holdout: float = 0.2, seed: int = 0) -> tuple[pd.Dat
     if not 0.0 < holdout < 1.0:
         raise ValueError(f"holdout must be strictly between 0 and 1, got {holdout}")
     n = len(df)
-    n_holdout = int(round(n * holdout))
+    n_holdout = round(n * holdout)
     if n_holdout < 1 or n - n_holdout < 1:
         raise ValueError(f"a table of {n} rows is too small to split {holdout:.0%} off as holdout")
     order = np.random.default_rng(seed).permutation(n)
