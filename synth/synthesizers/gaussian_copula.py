@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
 from synth.progress import ProgressCallback
 from synth.schema import Schema
-from synth.synthesizers.base import Param, Synthesizer
-from synth.synthesizers.marginals import Marginals
+from synth.synthesizers.base import Param, Synthesizer, register_state
+from synth.synthesizers.marginals import NUMERIC_KINDS, Marginals
 from synth.synthesizers.registry import register
 
 
@@ -33,20 +35,117 @@ def pairwise_correlation(z: np.ndarray) -> np.ndarray:
     return corr
 
 
+MAX_STRATA_LEVELS = 30
+MIN_STRATIFY_INFORMATION = 0.1
+DETERMINED = 0.9
+ASSOCIATION_SAMPLE = 5000
+
+
+@dataclass(frozen=True)
+class CopulaComponent:
+    """One Gaussian copula of the mixture: the rows of one level of the stratifying column (or all rows)."""
+
+    share: float
+    marginals: Marginals
+    cholesky: np.ndarray
+
+
+register_state(CopulaComponent)
+
+
+def _codes(series: pd.Series, numeric: bool, bins: int = 10) -> np.ndarray:
+    if numeric:
+        x = pd.to_numeric(series, errors="coerce") if not pd.api.types.is_datetime64_any_dtype(series) else series
+        ranks = pd.Series(x).rank(method="dense", na_option="keep")
+        codes = pd.qcut(ranks, q=bins, labels=False, duplicates="drop")
+        return np.asarray(codes.fillna(-1).to_numpy(dtype=float) + 1, dtype=np.int64)
+    codes, _ = pd.factorize(series.astype(object).where(series.notna(), "__na__"))
+    return np.asarray(codes, dtype=np.int64)
+
+
+def _mutual_information(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
+    """Mutual information of two code arrays and the entropy of each, in nats."""
+    na, nb = int(a.max()) + 1, int(b.max()) + 1
+    joint = np.bincount(a * nb + b, minlength=na * nb).reshape(na, nb).astype(float)
+    p = joint / joint.sum()
+    pa, pb = p.sum(axis=1), p.sum(axis=0)
+    nz = p > 0
+    mi = float((p[nz] * np.log(p[nz] / np.outer(pa, pb)[nz])).sum())
+
+    def entropy(q: np.ndarray) -> float:
+        q = q[q > 0]
+        return float(-(q * np.log(q)).sum())
+
+    return mi, entropy(pa), entropy(pb)
+
+
+def choose_stratum_column(data: pd.DataFrame, schema: Schema, min_rows: int, rng: np.random.Generator) -> str | None:
+    """The categorical column that tells most about the others, if it is worth splitting on.
+
+    Score: the sum of its mutual information with every other column (numbers in 10 quantile bins), leaving out
+    partners it nearly determines or is determined by (normalised MI ≥ ``DETERMINED``): category ordering already
+    carries those, and splitting on them helps little. Measured on Adult, this ranks the columns as the quality
+    gain of splitting does (relationship, then marital_status). A candidate has 2 to ``MAX_STRATA_LEVELS`` levels,
+    at least two of them with ``min_rows`` rows, and a score of at least ``MIN_STRATIFY_INFORMATION``.
+    """
+    rows = rng.choice(len(data), size=min(len(data), ASSOCIATION_SAMPLE), replace=False)
+    sample = data.iloc[np.sort(rows)]
+    codes = {s.name: _codes(sample[s.name], s.kind in NUMERIC_KINDS) for s in schema}
+    best: tuple[float, str] | None = None
+    for spec in schema:
+        if spec.kind in NUMERIC_KINDS:
+            continue
+        counts = data[spec.name].value_counts(dropna=False)
+        if not 2 <= len(counts) <= MAX_STRATA_LEVELS or int((counts >= min_rows).sum()) < 2:
+            continue
+        score = 0.0
+        for other in schema:
+            if other.name == spec.name:
+                continue
+            mi, h_a, h_b = _mutual_information(codes[spec.name], codes[other.name])
+            if min(h_a, h_b) > 0 and mi / min(h_a, h_b) < DETERMINED:
+                score += mi
+        if score >= MIN_STRATIFY_INFORMATION and (best is None or score > best[0]):
+            best = (score, spec.name)
+    return None if best is None else best[1]
+
+
+def fit_copula(
+    data: pd.DataFrame,
+    schema: Schema,
+    rng: np.random.Generator,
+    *,
+    n_knots: int,
+    shrinkage: float,
+    order_categories: bool,
+) -> tuple[Marginals, np.ndarray]:
+    """Marginals and the Cholesky factor of the normal-score correlation of one group of rows."""
+    marginals = Marginals.fit(data, schema, n_knots=n_knots, order_categories=order_categories)
+    z = ndtri(np.clip(marginals.to_uniform(data, rng), 1e-6, 1 - 1e-6))
+    d = z.shape[1]
+    if d < 2:
+        return marginals, np.ones((max(d, 1), max(d, 1)))[:d, :d]
+    corr = pairwise_correlation(z)
+    corr = nearest_correlation((1.0 - shrinkage) * corr + shrinkage * np.eye(d))
+    return marginals, np.linalg.cholesky(corr)
+
+
 @register
 class GaussianCopula(Synthesizer):
-    """Marginals per column (empirical quantiles), dependence as a Gaussian copula.
+    """Marginals per column (empirical quantiles), dependence as a Gaussian copula — or a mixture of them.
 
-    Categorical and boolean columns map to intervals of [0, 1] by frequency; datetimes are modelled as
-    numbers; missing values are an extra dimension, so their rate and their dependence on other columns
-    are both kept.
+    Categorical and boolean columns map to intervals of [0, 1], ordered along the numeric column they are most
+    associated with; datetimes are modelled as numbers; missing values are an extra dimension, so their rate and
+    their dependence on other columns are both kept. With ``stratify="auto"`` one copula is fitted per level of
+    the categorical column most associated with the rest (e.g. Adult's relationship), which keeps that column's
+    relationships exactly and lets correlations differ between groups.
     """
 
     name = "gaussian_copula"
     label = "Gaussian copula"
     description = (
-        "Learns each column's distribution and the correlations between columns. Fast and smooth; "
-        "captures linear and monotone relationships, not interactions."
+        "Learns each column's distribution and the correlations between columns — one copula per group of the "
+        "most telling categorical column. Fast and smooth; captures monotone relationships, few interactions."
     )
     params = (
         Param(
@@ -68,28 +167,82 @@ class GaussianCopula(Synthesizer):
             low=0.0,
             high=1.0,
         ),
+        Param(
+            "stratify",
+            "choice",
+            "auto",
+            "'auto' fits one copula per level of the categorical column most associated with the others (chosen "
+            "by mutual information); 'none' fits a single copula.",
+            label="Mixture by a key column",
+            choices=("auto", "none"),
+        ),
+        Param(
+            "min_stratum_rows",
+            "int",
+            200,
+            "Levels with fewer training rows share one pooled copula, so no small group is learned on its own.",
+            label="Rows per mixture component (at least)",
+            low=20,
+            high=1_000_000,
+        ),
+        Param(
+            "order_categories",
+            "bool",
+            True,
+            "Order each category along the numeric column it is most associated with, so a correlation can carry "
+            "the relationship (e.g. education along education_num).",
+            label="Order categories by association",
+        ),
     )
 
     n_knots: int
     shrinkage: float
+    stratify: str
+    min_stratum_rows: int
+    order_categories: bool
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
-        progress(0.0, "learning column distributions")
-        marginals = Marginals.fit(data, schema, n_knots=int(self.n_knots))
-        progress(0.4, "transforming to normal scores")
-        u = marginals.to_uniform(data, rng)
-        z = ndtri(np.clip(u, 1e-6, 1 - 1e-6))
-        progress(0.7, "estimating correlations")
-        d = z.shape[1]
-        corr = pairwise_correlation(z) if d > 1 else np.ones((1, 1))
-        corr = (1.0 - float(self.shrinkage)) * corr + float(self.shrinkage) * np.eye(d)
-        corr = nearest_correlation(corr) if d > 1 else np.ones((1, 1))
-        self.marginals_ = marginals
-        self.correlation_ = corr
-        self.cholesky_ = np.linalg.cholesky(corr)
+        progress(0.0, "choosing the mixture column")
+        min_rows = int(self.min_stratum_rows)
+        by = choose_stratum_column(data, schema, min_rows, rng) if self.stratify == "auto" else None
+        if by is None:
+            groups = [np.arange(len(data))]
+        else:
+            labels = data[by].astype(object).where(data[by].notna(), "__synth_missing__")
+            counts = labels.value_counts()
+            big = set(counts.index[counts >= min_rows])
+            keyed = labels.where(labels.isin(big), "__synth_pooled__")
+            groups = [np.flatnonzero((keyed == level).to_numpy()) for level in keyed.value_counts().index]
+        components = []
+        for i, rows in enumerate(groups):
+            progress(0.1 + 0.9 * i / len(groups), f"fitting copula {i + 1} of {len(groups)}")
+            part = data.iloc[rows].reset_index(drop=True)
+            # Fewer knots for smaller groups: smoother, and no group's rare values are copied one by one.
+            knots = int(min(self.n_knots, max(11, len(part) // 4)))
+            marginals, chol = fit_copula(
+                part,
+                schema,
+                rng,
+                n_knots=knots,
+                shrinkage=float(self.shrinkage),
+                order_categories=bool(self.order_categories),
+            )
+            components.append(CopulaComponent(len(rows) / len(data), marginals, chol))
+        self.stratify_by_ = by
+        self.components_ = tuple(components)
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
-        progress(0.0, "drawing correlated normal scores")
-        z = rng.standard_normal((n, self.cholesky_.shape[0])) @ self.cholesky_.T
-        progress(0.5, "mapping back to column values")
-        return self.marginals_.from_uniform(ndtr(z))
+        shares = np.array([c.share for c in self.components_])
+        counts = rng.multinomial(n, shares / shares.sum())
+        # Each component writes its rows at random positions of preallocated columns: the mixture comes out
+        # shuffled without concatenating and re-indexing frames.
+        positions = np.split(rng.permutation(n), np.cumsum(counts)[:-1])
+        columns: dict[str, np.ndarray] = {}
+        for i, (component, rows) in enumerate(zip(self.components_, positions, strict=True)):
+            progress(i / len(self.components_), "drawing correlated normal scores")
+            z = rng.standard_normal((len(rows), component.cholesky.shape[0])) @ component.cholesky.T
+            for name, values in component.marginals.decode_arrays(ndtr(z)).items():
+                if name not in columns:
+                    columns[name] = np.empty(n, dtype=values.dtype)
+                columns[name][rows] = values
+        return pd.DataFrame(columns, copy=False)

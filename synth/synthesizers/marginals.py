@@ -12,6 +12,7 @@ are new numbers rather than copies of real ones.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,40 @@ import pandas as pd
 from synth.schema import ColumnKind, Schema
 
 _MISSING = "__synth_missing__"
+NUMERIC_KINDS = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME)
+MIN_ORDER_ETA2 = 0.05
+
+
+def _as_number(series: pd.Series, kind: ColumnKind) -> pd.Series:
+    if kind is ColumnKind.DATETIME:
+        dt = pd.to_datetime(series, errors="coerce")
+        return pd.Series(dt.astype("int64").where(dt.notna()), index=series.index, dtype=float)
+    return pd.to_numeric(series, errors="coerce").astype(float)
+
+
+def _association_order(
+    series: pd.Series, data: pd.DataFrame, numeric: list[str], schema: Schema
+) -> dict[object, float] | None:
+    """Category → mean of the numeric column most associated with it (largest correlation ratio η²).
+
+    None when no numeric column explains at least ``MIN_ORDER_ETA2`` of its variance by the categories.
+    """
+    labels = series.astype(object).where(series.notna(), _MISSING)
+    best: tuple[float, pd.Series] | None = None
+    for name in numeric:
+        x = _as_number(data[name], schema[name].kind)
+        ok = x.notna().to_numpy()
+        if ok.sum() < 10:
+            continue
+        xs, groups = x[ok], labels[ok]
+        total = float(xs.var(ddof=0))
+        if total <= 0:
+            continue
+        stats = xs.groupby(groups).agg(["mean", "count"])
+        eta2 = float(((stats["mean"] - xs.mean()) ** 2 * stats["count"]).sum() / len(xs) / total)
+        if eta2 >= MIN_ORDER_ETA2 and (best is None or eta2 > best[0]):
+            best = (eta2, stats["mean"])
+    return None if best is None else {k: float(v) for k, v in best[1].items()}
 
 
 @dataclass(frozen=True)
@@ -101,8 +136,16 @@ class CategoricalMarginal:
     upper: np.ndarray  # cumulative probability at each category's upper edge
 
     @classmethod
-    def fit(cls, values: pd.Series) -> CategoricalMarginal:
+    def fit(cls, values: pd.Series, order_key: Mapping[object, float] | None = None) -> CategoricalMarginal:
+        """Learn the category frequencies; ``order_key`` (category → number) sets the order of the intervals.
+
+        In a copula, neighbouring intervals are "close": ordering categories along an associated number (e.g.
+        education along education_num) lets a correlation carry the relationship.
+        """
         counts = values.astype(object).where(values.notna(), _MISSING).value_counts(sort=True)
+        if order_key is not None:
+            rank = {c: i for i, c in enumerate(counts.index)}
+            counts = counts.reindex(sorted(counts.index, key=lambda c: (order_key.get(c, np.inf), rank[c])))
         probs = counts.to_numpy(dtype=float) / counts.sum()
         upper = np.cumsum(probs)
         upper[-1] = 1.0
@@ -156,17 +199,30 @@ class Marginals:
     columns: tuple[ColumnMarginal, ...]
 
     @classmethod
-    def fit(cls, data: pd.DataFrame, schema: Schema, n_knots: int = 1001) -> Marginals:
+    def fit(
+        cls, data: pd.DataFrame, schema: Schema, n_knots: int = 1001, *, order_categories: bool = False
+    ) -> Marginals:
+        """Learn every column's marginal.
+
+        Args:
+            data: the modelled columns.
+            schema: their kinds.
+            n_knots: quantile knots per numeric column.
+            order_categories: order each categorical column's categories by the mean of the numeric column it
+                is most associated with (correlation ratio), instead of by frequency.
+        """
+        numeric = [s.name for s in schema if s.kind in NUMERIC_KINDS]
         cols = []
         for spec in schema:
             series = data[spec.name]
             missing = float(series.isna().mean())
-            if spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME):
+            if spec.kind in NUMERIC_KINDS:
                 cols.append(
                     ColumnMarginal(spec.name, spec.kind, NumericMarginal.fit(series, spec.kind, n_knots), None, missing)
                 )
             else:
-                cols.append(ColumnMarginal(spec.name, spec.kind, None, CategoricalMarginal.fit(series), missing))
+                key = _association_order(series, data, numeric, schema) if order_categories else None
+                cols.append(ColumnMarginal(spec.name, spec.kind, None, CategoricalMarginal.fit(series, key), missing))
         return cls(tuple(cols))
 
     @property
@@ -199,22 +255,34 @@ class Marginals:
                 parts.append(col.categorical.to_uniform(series, rng))
         return np.column_stack(parts) if parts else np.empty((len(data), 0))
 
-    def from_uniform(self, u: np.ndarray) -> pd.DataFrame:
-        out: dict[str, pd.Series] = {}
+    def decode_arrays(self, u: np.ndarray) -> dict[str, np.ndarray]:
+        """Uniform scores → one numpy array per column (float with NaN, datetime64 with NaT, object with None)."""
+        out: dict[str, np.ndarray] = {}
         j = 0
         eps = 1e-12
         u = np.clip(u, eps, 1.0 - eps)
         for col in self.columns:
             if col.numeric is not None:
-                values = col.numeric.decode(col.numeric.from_uniform(u[:, j]))
+                x = col.numeric.from_uniform(u[:, j])
                 j += 1
                 if col.has_indicator:
-                    missing = u[:, j] < col.missing_rate
-                    values = values.mask(missing)
+                    x = np.where(u[:, j] < col.missing_rate, np.nan, x)
                     j += 1
-                out[col.name] = values
+                if col.numeric.is_datetime:
+                    missing = np.isnan(x)
+                    values = np.where(missing, 0, x).astype("int64").astype("datetime64[ns]")
+                    values[missing] = np.datetime64("NaT")
+                    out[col.name] = values
+                else:
+                    out[col.name] = x
             else:
                 assert col.categorical is not None
-                out[col.name] = col.categorical.decode(col.categorical.from_uniform(u[:, j]))
+                cats = np.array(col.categorical.categories, dtype=object)
+                values = cats[col.categorical.from_uniform(u[:, j])]
+                values[values == _MISSING] = None
+                out[col.name] = values
                 j += 1
-        return pd.DataFrame(out)
+        return out
+
+    def from_uniform(self, u: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame(self.decode_arrays(u), copy=False)

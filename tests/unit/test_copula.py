@@ -97,3 +97,61 @@ def test_bad_parameters_are_refused() -> None:
         synth.create("gaussian_copula", shrinkage=2.0)
     with pytest.raises(synth.SynthesizerError, match="no parameter"):
         synth.create("gaussian_copula", epochs=3)
+
+
+@pytest.fixture(scope="module")
+def grouped() -> pd.DataFrame:
+    """Group a sits at high x with y rising in x; group b at low x with y falling; group c is tiny."""
+    rng = np.random.default_rng(5)
+    n = 4000
+    group = rng.choice(["a", "b", "c"], size=n, p=[0.5, 0.48, 0.02])
+    sign = np.where(group == "a", 1.0, -1.0)
+    x = 2.0 * sign + rng.normal(size=n)
+    y = sign * (x - 2.0 * sign) + rng.normal(scale=0.2, size=n)
+    return pd.DataFrame({"group": group, "x": x, "y": y, "noise": rng.choice(["p", "q"], size=n)})
+
+
+def test_mixture_keeps_group_specific_correlations(grouped: pd.DataFrame) -> None:
+    model = synth.create("gaussian_copula").fit(grouped)
+    assert model.stratify_by_ == "group"
+    syn = model.sample(8000, seed=0)
+    for level, sign in (("a", 1), ("b", -1)):
+        r = syn[syn["group"] == level][["x", "y"]].corr().iloc[0, 1]
+        assert sign * r > 0.9
+    single = synth.create("gaussian_copula", stratify="none").fit(grouped)
+    assert single.stratify_by_ is None and len(single.components_) == 1
+    syn1 = single.sample(8000, seed=0)
+    assert syn1[syn1["group"] == "b"][["x", "y"]].corr().iloc[0, 1] > -0.5, "one copula cannot give both signs"
+
+
+def test_small_groups_share_a_pooled_component(grouped: pd.DataFrame) -> None:
+    model = synth.create("gaussian_copula", min_stratum_rows=200).fit(grouped)
+    assert len(model.components_) == 3  # a, b, and the pooled rest (c, too small to learn alone)
+    shares = sorted(c.share for c in model.components_)
+    assert shares[0] == pytest.approx((grouped["group"] == "c").mean(), abs=1e-9)
+    syn = model.sample(20_000, seed=1)
+    assert (syn["group"] == "c").mean() == pytest.approx(0.02, abs=0.005)
+
+
+def test_ordered_categories_follow_their_number() -> None:
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=4000)
+    bands = np.array(["low", "mid", "high", "top"])
+    frame = pd.DataFrame(
+        {"x": x, "band": bands[np.digitize(x, [-1.0, 0.0, 1.0])], "other": rng.choice(["p", "q"], 4000)}
+    )
+
+    def consistent(df: pd.DataFrame) -> float:
+        return float((df["band"].to_numpy() == bands[np.digitize(df["x"], [-1.0, 0.0, 1.0])]).mean())
+
+    ordered = synth.create("gaussian_copula", stratify="none").fit(frame).sample(8000, seed=2)
+    plain = synth.create("gaussian_copula", stratify="none", order_categories=False).fit(frame).sample(8000, seed=2)
+    assert consistent(ordered) > 0.55
+    assert consistent(ordered) > consistent(plain) + 0.25
+
+
+def test_mixture_survives_save_and_load(grouped: pd.DataFrame, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    model = synth.create("gaussian_copula").fit(grouped)
+    model.save(tmp_path / "m.synth")
+    again = synth.load_model(tmp_path / "m.synth")
+    pd.testing.assert_frame_equal(model.sample(500, seed=9), again.sample(500, seed=9))
