@@ -57,10 +57,10 @@ def _codes(series: pd.Series, numeric: bool, bins: int = 10) -> np.ndarray:
     if numeric:
         x = pd.to_numeric(series, errors="coerce") if not pd.api.types.is_datetime64_any_dtype(series) else series
         ranks = pd.Series(x).rank(method="dense", na_option="keep")
-        codes = pd.qcut(ranks, q=bins, labels=False, duplicates="drop")
-        return np.asarray(codes.fillna(-1).to_numpy(dtype=float) + 1, dtype=np.int64)
-    codes, _ = pd.factorize(series.astype(object).where(series.notna(), "__na__"))
-    return np.asarray(codes, dtype=np.int64)
+        binned = pd.qcut(ranks, q=bins, labels=False, duplicates="drop")
+        return np.asarray(binned.fillna(-1).to_numpy(dtype=float) + 1, dtype=np.int64)
+    labels, _ = pd.factorize(series.astype(object).where(series.notna(), "__na__"))
+    return np.asarray(labels, dtype=np.int64)
 
 
 def _mutual_information(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
