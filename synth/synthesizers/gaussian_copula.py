@@ -11,7 +11,7 @@ from scipy.special import ndtr, ndtri
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param, Synthesizer, register_state
-from synth.synthesizers.marginals import NUMERIC_KINDS, Marginals
+from synth.synthesizers.marginals import NUMERIC_KINDS, Marginals, category_orders
 from synth.synthesizers.registry import register
 
 
@@ -117,10 +117,10 @@ def fit_copula(
     *,
     n_knots: int,
     shrinkage: float,
-    order_categories: bool,
+    orders: dict[str, dict[object, float]] | None,
 ) -> tuple[Marginals, np.ndarray]:
     """Marginals and the Cholesky factor of the normal-score correlation of one group of rows."""
-    marginals = Marginals.fit(data, schema, n_knots=n_knots, order_categories=order_categories)
+    marginals = Marginals.fit(data, schema, n_knots=n_knots, orders=orders)
     z = ndtri(np.clip(marginals.to_uniform(data, rng), 1e-6, 1 - 1e-6))
     d = z.shape[1]
     if d < 2:
@@ -213,6 +213,8 @@ class GaussianCopula(Synthesizer):
             big = set(counts.index[counts >= min_rows])
             keyed = labels.where(labels.isin(big), "__synth_pooled__")
             groups = [np.flatnonzero((keyed == level).to_numpy()) for level in keyed.value_counts().index]
+        # Category orders come from all rows, so every component lays its categories out the same way.
+        orders = category_orders(data, schema) if self.order_categories else None
         components = []
         for i, rows in enumerate(groups):
             progress(0.1 + 0.9 * i / len(groups), f"fitting copula {i + 1} of {len(groups)}")
@@ -225,7 +227,7 @@ class GaussianCopula(Synthesizer):
                 rng,
                 n_knots=knots,
                 shrinkage=float(self.shrinkage),
-                order_categories=bool(self.order_categories),
+                orders=orders,
             )
             components.append(CopulaComponent(len(rows) / len(data), marginals, chol))
         self.stratify_by_ = by

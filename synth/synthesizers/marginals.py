@@ -32,29 +32,37 @@ def _as_number(series: pd.Series, kind: ColumnKind) -> pd.Series:
     return pd.to_numeric(series, errors="coerce").astype(float)
 
 
-def _association_order(
-    series: pd.Series, data: pd.DataFrame, numeric: list[str], schema: Schema
-) -> dict[object, float] | None:
-    """Category → mean of the numeric column most associated with it (largest correlation ratio η²).
+def category_orders(data: pd.DataFrame, schema: Schema) -> dict[str, dict[object, float]]:
+    """For each categorical column: category → mean of the numeric column most associated with it.
 
-    None when no numeric column explains at least ``MIN_ORDER_ETA2`` of its variance by the categories.
+    "Most associated" is the largest correlation ratio η² (share of the number's variance explained by the
+    categories); columns where no number reaches ``MIN_ORDER_ETA2`` are left out (they keep frequency order).
     """
-    labels = series.astype(object).where(series.notna(), _MISSING)
-    best: tuple[float, pd.Series] | None = None
-    for name in numeric:
-        x = _as_number(data[name], schema[name].kind)
-        ok = x.notna().to_numpy()
-        if ok.sum() < 10:
+    numeric = {s.name: _as_number(data[s.name], s.kind).to_numpy() for s in schema if s.kind in NUMERIC_KINDS}
+    orders: dict[str, dict[object, float]] = {}
+    for spec in schema:
+        if spec.kind in NUMERIC_KINDS:
             continue
-        xs, groups = x[ok], labels[ok]
-        total = float(xs.var(ddof=0))
-        if total <= 0:
-            continue
-        stats = xs.groupby(groups).agg(["mean", "count"])
-        eta2 = float(((stats["mean"] - xs.mean()) ** 2 * stats["count"]).sum() / len(xs) / total)
-        if eta2 >= MIN_ORDER_ETA2 and (best is None or eta2 > best[0]):
-            best = (eta2, stats["mean"])
-    return None if best is None else {k: float(v) for k, v in best[1].items()}
+        series = data[spec.name]
+        codes, levels = pd.factorize(series.astype(object).where(series.notna(), _MISSING))
+        k = len(levels)
+        best_eta2, best_means = MIN_ORDER_ETA2, None
+        for x in numeric.values():
+            ok = ~np.isnan(x)
+            if ok.sum() < 10:
+                continue
+            xs, cs = x[ok], codes[ok]
+            total = float(xs.var())
+            if total <= 0:
+                continue
+            counts = np.bincount(cs, minlength=k)
+            means = np.bincount(cs, weights=xs, minlength=k) / np.maximum(counts, 1)
+            eta2 = float((counts * (means - xs.mean()) ** 2).sum() / len(xs) / total)
+            if eta2 >= best_eta2:
+                best_eta2, best_means = eta2, np.where(counts > 0, means, np.inf)
+        if best_means is not None:
+            orders[spec.name] = {level: float(m) for level, m in zip(levels, best_means, strict=True)}
+    return orders
 
 
 @dataclass(frozen=True)
@@ -200,7 +208,13 @@ class Marginals:
 
     @classmethod
     def fit(
-        cls, data: pd.DataFrame, schema: Schema, n_knots: int = 1001, *, order_categories: bool = False
+        cls,
+        data: pd.DataFrame,
+        schema: Schema,
+        n_knots: int = 1001,
+        *,
+        order_categories: bool = False,
+        orders: Mapping[str, Mapping[object, float]] | None = None,
     ) -> Marginals:
         """Learn every column's marginal.
 
@@ -208,10 +222,12 @@ class Marginals:
             data: the modelled columns.
             schema: their kinds.
             n_knots: quantile knots per numeric column.
-            order_categories: order each categorical column's categories by the mean of the numeric column it
-                is most associated with (correlation ratio), instead of by frequency.
+            order_categories: order each categorical column's categories along the numeric column it is most
+                associated with (see :func:`category_orders`), instead of by frequency.
+            orders: precomputed orders (e.g. from all rows when ``data`` is one group of them); implies ordering.
         """
-        numeric = [s.name for s in schema if s.kind in NUMERIC_KINDS]
+        if orders is None and order_categories:
+            orders = category_orders(data, schema)
         cols = []
         for spec in schema:
             series = data[spec.name]
@@ -221,7 +237,7 @@ class Marginals:
                     ColumnMarginal(spec.name, spec.kind, NumericMarginal.fit(series, spec.kind, n_knots), None, missing)
                 )
             else:
-                key = _association_order(series, data, numeric, schema) if order_categories else None
+                key = orders.get(spec.name) if orders else None
                 cols.append(ColumnMarginal(spec.name, spec.kind, None, CategoricalMarginal.fit(series, key), missing))
         return cls(tuple(cols))
 
