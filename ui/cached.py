@@ -9,16 +9,36 @@ from __future__ import annotations
 
 import gzip
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 import synth
+from synth.audit import AuditReport
+from synth.metrics.attacks import AttackerModel, AttackReport, Criterion, evaluate_attacks
+from synth.metrics.detection import DetectionResult, evaluate_detection
+from synth.metrics.diagnosis import ColumnDiagnosis, diagnose
+from synth.metrics.distributions import ColumnDistribution, PairView, column_distributions, pair_view
 from synth.metrics.fidelity import FidelityResult
+from synth.metrics.glm import GlmComparison, compare_glm
 from synth.metrics.privacy import PrivacyResult
+from synth.metrics.privacy_inspector import RecordInspection
+from synth.metrics.privacy_inspector import inspect_record as synth_inspect_record
+from synth.metrics.privacy_sdmetrics import SdmetricsPrivacy, sdmetrics_privacy
+from synth.metrics.segments import Condition, SegmentResult, evaluate_segment
+from synth.metrics.utility import UtilityResult, evaluate_utility
+from synth.progress import ProgressCallback
+from ui.progress import StreamlitProgress
+
+T = TypeVar("T")
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+if TYPE_CHECKING:
+    from ui.intake import ReadOptions
+
 DEMO_FILE = ASSETS / "adult.csv.gz"
 DEMO_NAME = "UCI Adult (demo)"
 
@@ -33,9 +53,38 @@ def demo_table() -> tuple[str, pd.DataFrame]:
     return DEMO_NAME, synth.read_table(gzip.decompress(DEMO_FILE.read_bytes()), name="adult.csv")
 
 
+@st.cache_data(show_spinner="Reading the file…", max_entries=4)
+def read_upload(
+    data: bytes,
+    name: str,
+    max_bytes: int,
+    max_rows: int,
+    options: ReadOptions,
+    sample: int | None = None,
+    allow_single_column: bool = False,
+) -> pd.DataFrame:
+    return synth.read_table(
+        data,
+        name=name,
+        max_bytes=max_bytes,
+        max_rows=max_rows,
+        sample=sample,
+        allow_single_column=allow_single_column,
+        **options.as_kwargs(),
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
-def read_upload(data: bytes, name: str, max_bytes: int) -> pd.DataFrame:
-    return synth.read_table(data, name=name, max_bytes=max_bytes)
+def sheets(data: bytes, name: str) -> list[str]:
+    try:
+        return synth.list_sheets(data, name=name)
+    except synth.TableReadError:
+        return []
+
+
+@st.cache_data(show_spinner="Checking the table before fitting…", max_entries=8)
+def audit(key: str, _df: pd.DataFrame, schema: synth.Schema) -> AuditReport:
+    return synth.audit(_df, schema)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -48,20 +97,177 @@ def split(df: pd.DataFrame, holdout: float, seed: int) -> tuple[pd.DataFrame, pd
     return synth.split(df, holdout=holdout, seed=seed)
 
 
-@st.cache_data(show_spinner="Scoring fidelity…", max_entries=16)
+@st.cache_data(show_spinner="Scoring fidelity (with bootstrap intervals)…", show_time=True, max_entries=16)
 def fidelity(
     key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
 ) -> FidelityResult:
     return synth.evaluate_fidelity(_train, _synthetic, holdout=_holdout, schema=schema)
 
 
-@st.cache_data(show_spinner="Measuring distances to real rows…", max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16)
+def distributions(
+    key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
+) -> tuple[ColumnDistribution, ...]:
+    """Binned distributions of every compared column (the charts carry counts, not rows)."""
+    return column_distributions(_train, _synthetic, _holdout, schema=schema)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def pair(
+    key: str, column_x: str, column_y: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: synth.Schema
+) -> PairView:
+    return pair_view(_train, _synthetic, column_x, column_y, schema=schema)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def diagnosis(
+    key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _fidelity: FidelityResult, schema: synth.Schema
+) -> tuple[ColumnDiagnosis, ...]:
+    """Why the worst columns differ, in words (``key`` identifies the run, and so its fidelity result)."""
+    return diagnose(_train, _synthetic, schema=schema, fidelity=_fidelity, top=5)
+
+
+@st.cache_data(
+    show_spinner="Training a classifier to tell synthetic rows from real ones…", show_time=True, max_entries=16
+)
+def detection(
+    key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
+) -> DetectionResult:
+    return evaluate_detection(_train, _synthetic, holdout=_holdout, schema=schema)
+
+
+@st.cache_data(show_spinner="Training models on real and on synthetic data…", show_time=True, max_entries=32)
+def utility(
+    key: str,
+    target: str,
+    _train: pd.DataFrame,
+    _synthetic: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    schema: synth.Schema,
+) -> UtilityResult:
+    return evaluate_utility(_train, _synthetic, _holdout, target=target, schema=schema)
+
+
+@st.cache_data(show_spinner="Fitting the same regression on real and synthetic data…", show_time=True, max_entries=32)
+def glm(
+    key: str,
+    target: str,
+    _train: pd.DataFrame,
+    _synthetic: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    schema: synth.Schema,
+) -> GlmComparison:
+    return compare_glm(_train, _synthetic, target=target, holdout=_holdout, schema=schema)
+
+
+@st.cache_data(show_spinner="Comparing inside the segment…", show_time=True, max_entries=32)
+def segment(
+    key: str,
+    segment_key: str,
+    _conditions: tuple[Condition, ...],
+    _train: pd.DataFrame,
+    _synthetic: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    schema: synth.Schema,
+) -> SegmentResult:
+    """Fidelity inside a segment; ``segment_key`` is the conditions as text (they identify ``_conditions``)."""
+    return evaluate_segment(_train, _synthetic, _conditions, holdout=_holdout, schema=schema, run_sdmetrics=False)
+
+
+def _with_progress(label: str, call: Callable[[ProgressCallback], T]) -> T:
+    """Run ``call`` with a progress bar created here, inside the cached function, and removed when it ends.
+
+    A cached function may only draw elements it creates itself (they are replayed, here as an emptied bar, on a
+    cache hit); a bar made by the page would break the replay.
+    """
+    bar = StreamlitProgress(label)
+    try:
+        return call(bar)
+    finally:
+        bar.bar.empty()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def privacy(
     key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
 ) -> PrivacyResult:
-    return synth.evaluate_privacy(_train, _synthetic, holdout=_holdout, schema=schema)
+    """Distances, copies and the membership attack, with a progress bar while they run."""
+    return _with_progress(
+        "Measuring distances to real rows",
+        lambda bar: synth.evaluate_privacy(_train, _synthetic, holdout=_holdout, schema=schema, progress=bar),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def privacy_attacks(
+    key: str,
+    _train: pd.DataFrame,
+    _synthetic: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    schema: synth.Schema,
+    attacker: AttackerModel,
+    criteria: tuple[Criterion, ...],
+    n_attacks: int,
+) -> AttackReport:
+    """The WP216 attacks for one attacker model and set of criteria (cached per choice), with a progress bar."""
+    return _with_progress(
+        f"Running {', '.join(c.replace('_', ' ') for c in criteria)} attacks",
+        lambda bar: evaluate_attacks(
+            _train,
+            _synthetic,
+            holdout=_holdout,
+            attacker=attacker,
+            schema=schema,
+            criteria=criteria,
+            n_attacks=n_attacks,
+            progress=bar,
+        ),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def privacy_sdmetrics(
+    key: str,
+    _train: pd.DataFrame,
+    _synthetic: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    schema: synth.Schema,
+    known: tuple[str, ...],
+    secret: str,
+) -> SdmetricsPrivacy:
+    """sdmetrics' DCR and disclosure scores on subsamples (a few seconds), with a progress bar."""
+    return _with_progress(
+        "Running sdmetrics' privacy metrics",
+        lambda bar: sdmetrics_privacy(
+            _train, _synthetic, holdout=_holdout, schema=schema, known=known, secret=secret or None, progress=bar
+        ),
+    )
+
+
+@st.cache_data(show_spinner="Finding the nearest real rows…", max_entries=64)
+def inspect_record(
+    key: str,
+    _train: pd.DataFrame,
+    _synthetic: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    schema: synth.Schema,
+    row: int,
+    quasi_identifiers: tuple[str, ...],
+) -> RecordInspection:
+    """One synthetic row beside its nearest training rows."""
+    return synth_inspect_record(
+        _train, _synthetic, row, holdout=_holdout, schema=schema, quasi_identifiers=quasi_identifiers
+    )
 
 
 @st.cache_data(show_spinner="Preparing the CSV…", max_entries=4)
 def csv_bytes(key: str, _df: pd.DataFrame) -> bytes:
     return _df.to_csv(index=False).encode("utf-8")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def model_bytes(key: str, _model: synth.Synthesizer) -> bytes:
+    """The saved model file, built once per fitted model (``key`` is the model's id)."""
+    from ui import model_files
+
+    return model_files.to_bytes(_model)

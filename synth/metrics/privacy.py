@@ -1,115 +1,95 @@
 """Privacy: could a synthetic table expose a real person?
 
-Distance to closest record (DCR) uses a mixed-type distance: numbers and datetimes scaled by their real range
-(so a full-range gap counts 1), categories one-hot with weight 1/√2 (so a mismatch counts 1), and missing
-values as their own indicator. Identifiers, PII, free text and constants are generated, not learned, and are
-left out.
+The distance panel. Distance to closest record (DCR) uses a mixed-type distance: numbers and datetimes scaled
+by their real range (so a full-range gap counts 1), categories one-hot with weight 1/√2 (so a mismatch counts
+1), and missing values as their own indicator (see :mod:`synth.metrics.privacy_neighbors`). Identifiers,
+PII, free text and constants are generated, not learned, and are left out.
 
-The DCR share compares each synthetic row's distance to a random sample of train *of the holdout's size*
-with its distance to the holdout: a generator that memorises nothing is as close to one as to the other, so
-50% is ideal. (Against the full train, more rows alone make train look closer.)
+* **DCR** — distance from each synthetic row, and from each real holdout row (the yardstick), to its closest
+  training row.
+* **DCR share** — each synthetic row's distance to a random sample of train *of the holdout's size* against
+  its distance to the holdout: a generator that memorises nothing is as close to one as to the other, so
+  50% is ideal. Against the full train the ideal is ``n_train / (n_train + n_holdout)``; both are reported,
+  the second is the stronger signal (a verbatim copy scores 100% against an ideal of 80%).
+* **NNDR** — nearest-neighbour distance ratio: distance to the closest training row over the distance to the
+  second closest. Near 0 the synthetic row sits on one particular person rather than among several.
+* **Exact copies** — synthetic rows equal to a training row on every learned column, and the subset equal
+  to a training row that is *unique* in training (a copied rare person). The holdout gives the rates that
+  coincidence alone produces.
+* **Membership inference** — :func:`synth.metrics.attacks.membership_inference`, included by default.
+
+The attacks of the Article 29 Working Party criteria are in :mod:`synth.metrics.attacks`, the record
+inspector in :mod:`synth.metrics.privacy_inspector` and the verdict in :mod:`synth.metrics.privacy_verdict`.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.neighbors import NearestNeighbors
 
+from synth.metrics.attacks import MembershipResult, membership_inference
+from synth.metrics.privacy_common import (
+    PrivacyInputError,
+    check_holdout,
+    prepare_tables,
+    success_rate,
+    to_jsonable,
+)
+from synth.metrics.privacy_neighbors import (
+    MAX_ONE_HOT,
+    MixedEncoder,
+    euclidean_neighbors,
+    nearest_distances,
+    row_hashes,
+)
 from synth.metrics.spec import MetricSpec
-from synth.progress import ProgressCallback, ensure
-from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
+from synth.progress import ProgressCallback, ensure, scaled
+from synth.schema import Schema, infer_schema
 
-MAX_ONE_HOT = 100
+__all__ = [
+    "DCR_SHARE",
+    "MAX_ONE_HOT",
+    "MixedEncoder",
+    "PrivacyInputError",
+    "PrivacyResult",
+    "evaluate_privacy",
+    "nearest_distances",
+    "row_hashes",
+]
+
+N_CLOSEST = 50
 
 DCR_SHARE = MetricSpec(
     "DCRShare",
     "Share of synthetic rows closer to train than to an equally large holdout (50% is ideal)",
     goal="minimize",
 )
+DCR_SHARE_FULL = MetricSpec(
+    "DCRShareFullTrain",
+    "Share of synthetic rows closer to the full train than to the holdout (ideal: train's share of real rows)",
+    goal="minimize",
+)
+NNDR = MetricSpec(
+    "NNDR",
+    "Distance to the closest training row over the distance to the second closest (low = on one person)",
+    goal="maximize",
+)
+EXACT_COPY_RATE = MetricSpec(
+    "ExactCopyRate",
+    "Share of synthetic rows identical to a training row on every learned column",
+    goal="minimize",
+)
 
 
-@dataclass(frozen=True)
-class MixedEncoder:
-    """Encodes rows as vectors whose Euclidean distance is a Gower-like mixed-type distance."""
-
-    numeric: tuple[tuple[str, float, float, bool], ...]  # name, minimum, range, has missing
-    categorical: tuple[tuple[str, tuple[str, ...]], ...]  # name, known categories
-
-    @classmethod
-    def fit(cls, train: pd.DataFrame, schema: Schema) -> MixedEncoder:
-        numeric, categorical = [], []
-        for spec in schema:
-            if not spec.kind.is_modelled or spec.name not in train.columns:
-                continue
-            col = train[spec.name]
-            if spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME):
-                x = _numeric(col, spec.kind)
-                finite = x[np.isfinite(x)]
-                lo = float(finite.min()) if len(finite) else 0.0
-                span = float(finite.max() - lo) if len(finite) else 1.0
-                numeric.append((spec.name, lo, span if span > 0 else 1.0, bool(np.isnan(x).any())))
-            else:
-                top = _as_labels(col).value_counts().index[:MAX_ONE_HOT]
-                categorical.append((spec.name, tuple(str(v) for v in top)))
-        return cls(tuple(numeric), tuple(categorical))
-
-    @property
-    def columns(self) -> list[str]:
-        return [n for n, *_ in self.numeric] + [n for n, _ in self.categorical]
-
-    def transform(self, df: pd.DataFrame, kinds: dict[str, ColumnKind]) -> np.ndarray:
-        parts: list[np.ndarray] = []
-        for name, lo, span, has_missing in self.numeric:
-            x = (_numeric(df[name], kinds[name]) - lo) / span
-            missing = np.isnan(x)
-            parts.append(np.where(missing, 0.0, x)[:, None])
-            if has_missing or missing.any():
-                parts.append(missing.astype(float)[:, None])
-        weight = 1.0 / np.sqrt(2.0)
-        for name, cats in self.categorical:
-            lookup = {c: i for i, c in enumerate(cats)}
-            codes = _as_labels(df[name]).map(lookup).fillna(len(cats)).to_numpy(dtype=np.int64)
-            onehot = np.zeros((len(df), len(cats) + 1), dtype=np.float32)
-            onehot[np.arange(len(df)), codes] = weight
-            parts.append(onehot)
-        if not parts:
-            return np.zeros((len(df), 1), dtype=np.float32)
-        return np.hstack(parts).astype(np.float32)
-
-
-def _numeric(col: pd.Series, kind: ColumnKind) -> np.ndarray:
-    if kind is ColumnKind.DATETIME:
-        dt = pd.to_datetime(col, errors="coerce")
-        out = dt.astype("int64").to_numpy().astype(float)
-        out[dt.isna().to_numpy()] = np.nan
-        return out
-    return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
-
-
-def _as_labels(col: pd.Series) -> pd.Series:
-    return col.astype(object).where(col.notna(), "__missing__").astype(str)
-
-
-def nearest_distances(queries: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """Distance from each query row to its nearest reference row (chunked brute force)."""
-    nn = NearestNeighbors(n_neighbors=1, algorithm="brute", metric="euclidean", n_jobs=1).fit(reference)
-    dist, _ = nn.kneighbors(queries, return_distance=True)
-    return dist[:, 0].astype(float)
-
-
-def row_hashes(df: pd.DataFrame, columns: list[str], kinds: dict[str, ColumnKind]) -> np.ndarray:
-    """A hash per row over ``columns``, equal for rows with equal values whatever their dtypes."""
-    normal = pd.DataFrame(index=df.index)
-    for name in columns:
-        if kinds[name] in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME):
-            normal[name] = np.round(_numeric(df[name], kinds[name]), 9)
-        else:
-            normal[name] = _as_labels(df[name])
-    return pd.util.hash_pandas_object(normal, index=False).to_numpy()
+def _ratio(d: np.ndarray) -> np.ndarray:
+    """d1 / d2 per row; 1 where both are 0 (a duplicated training row is not one particular person)."""
+    d1, d2 = d[:, 0], d[:, 1] if d.shape[1] > 1 else d[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(d2 > 0, d1 / d2, 1.0)
+    return np.clip(out, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -121,8 +101,25 @@ class PrivacyResult:
         dcr_holdout: distance from each holdout row to its closest training row (the real-data yardstick).
         dcr_share: share of synthetic rows closer to a holdout-sized train sample than to the holdout (ties
             count half); 0.5 is ideal, higher means the synthetic rows sit on top of training rows.
+        n_compared: synthetic rows in the distance computations.
         exact_copies: synthetic rows identical to some training row (over the learned columns).
+        exact_copy_rate: ``exact_copies`` over all synthetic rows.
         holdout_exact_copies: holdout rows identical to some training row: what fresh real data gives.
+        holdout_exact_copy_rate: ``holdout_exact_copies`` over the holdout rows.
+        n_train / n_holdout / n_synthetic: table sizes.
+        columns: the learned columns compared.
+        dcr_share_full: share of synthetic rows closer to the full train than to the holdout (ties count
+            ``dcr_share_full_expected``).
+        dcr_share_full_expected: its ideal, ``n_train / (n_train + n_holdout compared)``.
+        nndr_synthetic / nndr_holdout: nearest-neighbour distance ratio of each compared synthetic / holdout row.
+        unique_copies: synthetic rows identical to a training row that is unique in training.
+        unique_copy_rate: ``unique_copies`` over all synthetic rows.
+        holdout_unique_copies / holdout_unique_copy_rate: the same for holdout rows.
+        n_train_unique: training rows whose combination of learned values is unique in training.
+        closest_rows: positions in the synthetic table of the compared rows closest to train, closest first
+            (a starting point for the record inspector).
+        membership: the membership inference attack, when it was run.
+        seed: seed of the row samples.
     """
 
     dcr_synthetic: tuple[float, ...]
@@ -137,6 +134,18 @@ class PrivacyResult:
     n_holdout: int
     n_synthetic: int
     columns: tuple[str, ...]
+    dcr_share_full: float = 0.0
+    dcr_share_full_expected: float = 0.0
+    nndr_synthetic: tuple[float, ...] = ()
+    nndr_holdout: tuple[float, ...] = ()
+    unique_copies: int = 0
+    unique_copy_rate: float = 0.0
+    holdout_unique_copies: int = 0
+    holdout_unique_copy_rate: float = 0.0
+    n_train_unique: int = 0
+    closest_rows: tuple[int, ...] = ()
+    membership: MembershipResult | None = None
+    seed: int = 0
 
     @property
     def median_dcr_synthetic(self) -> float:
@@ -146,8 +155,45 @@ class PrivacyResult:
     def median_dcr_holdout(self) -> float:
         return float(np.median(self.dcr_holdout)) if self.dcr_holdout else float("nan")
 
+    @property
+    def median_nndr_synthetic(self) -> float:
+        return float(np.median(self.nndr_synthetic)) if self.nndr_synthetic else float("nan")
+
+    @property
+    def median_nndr_holdout(self) -> float:
+        return float(np.median(self.nndr_holdout)) if self.nndr_holdout else float("nan")
+
+    @property
+    def zero_dcr_share(self) -> float:
+        """Share of compared synthetic rows at distance 0 from a training row."""
+        return float(np.mean(np.asarray(self.dcr_synthetic) == 0.0)) if self.dcr_synthetic else 0.0
+
+    @property
+    def dcr_share_full_excess(self) -> float:
+        """How far the full-train share sits from its ideal towards 100%: 0 ideal, 1 every row on train."""
+        room = 1.0 - self.dcr_share_full_expected
+        return (self.dcr_share_full - self.dcr_share_full_expected) / room if room > 0 else 0.0
+
+    @property
+    def dcr_share_full_excess_interval(self) -> tuple[float, float]:
+        """95% interval of :attr:`dcr_share_full_excess` (Wilson interval of the share over the compared rows)."""
+        room = 1.0 - self.dcr_share_full_expected
+        if room <= 0 or not self.n_compared:
+            return (0.0, 0.0)
+        rate = success_rate(self.dcr_share_full * self.n_compared, self.n_compared)
+        return ((rate.low - self.dcr_share_full_expected) / room, (rate.high - self.dcr_share_full_expected) / room)
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out: dict[str, Any] = to_jsonable(self)
+        out.update(
+            median_dcr_synthetic=to_jsonable(self.median_dcr_synthetic),
+            median_dcr_holdout=to_jsonable(self.median_dcr_holdout),
+            median_nndr_synthetic=to_jsonable(self.median_nndr_synthetic),
+            median_nndr_holdout=to_jsonable(self.median_nndr_holdout),
+            dcr_share_full_excess=self.dcr_share_full_excess,
+            dcr_share_full_excess_interval=list(self.dcr_share_full_excess_interval),
+        )
+        return out
 
 
 def evaluate_privacy(
@@ -159,62 +205,87 @@ def evaluate_privacy(
     max_rows: int = 10_000,
     seed: int = 0,
     progress: ProgressCallback | None = None,
+    membership: bool = True,
+    membership_targets: int = 5000,
 ) -> PrivacyResult:
     """Measure how close synthetic rows sit to the real training rows, against fresh real rows.
 
     Args:
         train: the table the synthesizer was fitted on.
         synthetic: its synthetic output.
-        holdout: real rows the synthesizer never saw.
+        holdout: real rows the synthesizer never saw (at least 100).
         schema: column kinds (inferred from ``train`` when omitted).
         max_rows: at most this many synthetic and holdout rows enter the distance computations.
         seed: seed of the row samples.
         progress: called with (fraction, message).
+        membership: also run the distance-based membership inference attack.
+        membership_targets: training and holdout rows scored by the membership attack.
 
     Returns:
         A frozen :class:`PrivacyResult`.
+
+    Raises:
+        PrivacyInputError: (a ``ValueError``) for a holdout of fewer than 100 rows or no shared learned column.
     """
     report = ensure(progress)
-    if holdout is None or len(holdout) == 0:
-        raise ValueError("privacy needs a holdout of real rows the synthesizer never saw")
+    check_holdout(holdout)
     schema = schema or infer_schema(train)
     kinds = schema.kinds()
     rng = np.random.default_rng(seed)
-    cols = [c for c in schema.modelled if c in train.columns and c in synthetic.columns and c in holdout.columns]
-    if not cols:
-        raise ValueError("no learned column is shared by train, holdout and synthetic tables")
-    sub = schema.select(cols)
-    train_c = coerce_to_schema(train[cols], sub)
-    hold_c = coerce_to_schema(holdout[cols], sub)
-    syn_c = coerce_to_schema(synthetic[cols], sub)
+    t = prepare_tables(train, synthetic, holdout, schema)
+    cols = list(t.columns)
+    if len(t.synthetic) == 0:
+        raise PrivacyInputError("The synthetic table has no rows. Sample some rows first.")
+    steps = 0.6 if membership else 1.0
 
-    report(0.05, "counting exact copies of training rows")
-    train_hashes = row_hashes(train_c, cols, kinds)
-    in_train = np.isin(row_hashes(syn_c, cols, kinds), train_hashes)
-    hold_in_train = np.isin(row_hashes(hold_c, cols, kinds), train_hashes)
+    report(0.05 * steps, "counting exact copies of training rows")
+    train_hashes = row_hashes(t.train, cols, kinds)
+    hashes, counts = np.unique(train_hashes, return_counts=True)
+    unique_hashes = hashes[counts == 1]
+    syn_hashes = row_hashes(t.synthetic, cols, kinds)
+    hold_hashes = row_hashes(t.holdout, cols, kinds)
+    in_train, hold_in_train = np.isin(syn_hashes, hashes), np.isin(hold_hashes, hashes)
+    unique_in, hold_unique_in = np.isin(syn_hashes, unique_hashes), np.isin(hold_hashes, unique_hashes)
 
-    report(0.15, "encoding rows for distances")
-    encoder = MixedEncoder.fit(train_c, sub)
-    n_cmp = min(len(hold_c), max_rows)
-    hold_rows = rng.choice(len(hold_c), size=n_cmp, replace=False) if len(hold_c) > n_cmp else np.arange(n_cmp)
-    syn_rows = rng.choice(len(syn_c), size=min(len(syn_c), n_cmp), replace=False)
-    train_rows = rng.choice(len(train_c), size=min(len(train_c), n_cmp), replace=False)
-    x_train = encoder.transform(train_c, kinds)
-    x_hold = encoder.transform(hold_c.iloc[hold_rows], kinds)
-    x_syn = encoder.transform(syn_c.iloc[syn_rows], kinds)
+    report(0.15 * steps, "encoding rows for distances")
+    encoder = MixedEncoder.fit(t.train, t.schema)
+    n_cmp = min(len(t.holdout), max_rows)
+    hold_rows = rng.choice(len(t.holdout), size=n_cmp, replace=False) if len(t.holdout) > n_cmp else np.arange(n_cmp)
+    syn_rows = rng.choice(len(t.synthetic), size=min(len(t.synthetic), n_cmp), replace=False)
+    train_rows = rng.choice(len(t.train), size=min(len(t.train), n_cmp), replace=False)
+    x_train = encoder.transform(t.train, kinds)
+    x_hold = encoder.transform(t.holdout.iloc[hold_rows], kinds)
+    x_syn = encoder.transform(t.synthetic.iloc[syn_rows], kinds)
 
-    report(0.25, "distance from holdout rows to train")
-    dcr_hold = nearest_distances(x_hold, x_train)
-    report(0.5, "distance from synthetic rows to train")
-    dcr_syn = nearest_distances(x_syn, x_train)
-    report(0.75, "synthetic rows: train sample vs holdout")
+    report(0.25 * steps, "distance from holdout rows to train")
+    d_hold = euclidean_neighbors(x_hold, x_train, 2)[0]
+    report(0.5 * steps, "distance from synthetic rows to train")
+    d_syn = euclidean_neighbors(x_syn, x_train, 2)[0]
+    report(0.75 * steps, "synthetic rows: train vs holdout")
     to_train_sub = nearest_distances(x_syn, x_train[train_rows])
     to_hold = nearest_distances(x_syn, x_hold)
     share = float(np.mean(to_train_sub < to_hold) + 0.5 * np.mean(to_train_sub == to_hold))
+    expected = len(t.train) / (len(t.train) + n_cmp)
+    to_train = d_syn[:, 0]
+    share_full = float(np.mean(to_train < to_hold) + expected * np.mean(to_train == to_hold))
+    closest = syn_rows[np.argsort(to_train, kind="stable")[:N_CLOSEST]]
+
+    mia = None
+    if membership:
+        mia = membership_inference(
+            t.train,
+            t.synthetic,
+            holdout=t.holdout,
+            schema=t.schema,
+            n_targets=membership_targets,
+            seed=seed,
+            progress=scaled(progress, steps, 1.0),
+        )
     report(1.0, "done")
+    n_syn, n_hold = len(t.synthetic), len(t.holdout)
     return PrivacyResult(
-        dcr_synthetic=tuple(float(v) for v in dcr_syn),
-        dcr_holdout=tuple(float(v) for v in dcr_hold),
+        dcr_synthetic=tuple(float(v) for v in to_train),
+        dcr_holdout=tuple(float(v) for v in d_hold[:, 0]),
         dcr_share=share,
         n_compared=len(syn_rows),
         exact_copies=int(in_train.sum()),
@@ -225,4 +296,16 @@ def evaluate_privacy(
         n_holdout=len(holdout),
         n_synthetic=len(synthetic),
         columns=tuple(cols),
+        dcr_share_full=share_full,
+        dcr_share_full_expected=expected,
+        nndr_synthetic=tuple(float(v) for v in _ratio(d_syn)),
+        nndr_holdout=tuple(float(v) for v in _ratio(d_hold)),
+        unique_copies=int(unique_in.sum()),
+        unique_copy_rate=float(unique_in.sum() / n_syn),
+        holdout_unique_copies=int(hold_unique_in.sum()),
+        holdout_unique_copy_rate=float(hold_unique_in.sum() / n_hold),
+        n_train_unique=len(unique_hashes),
+        closest_rows=tuple(int(i) for i in closest),
+        membership=mia,
+        seed=seed,
     )

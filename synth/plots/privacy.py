@@ -1,4 +1,4 @@
-"""Privacy figures: distance to closest record."""
+"""Privacy figures: distance to closest record, nearest-neighbour ratio, attack rates and risks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,31 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from synth.metrics.attacks import AttackResult
 from synth.plots.common import HOLDOUT_COLOR, SYNTH_COLOR, layout
+
+BASELINE_COLOR = "#bcbd22"
+RISK_COLORS = {"green": "#2ca02c", "amber": "#ff9f1c", "red": "#d62728"}
+
+
+def _overlaid_histogram(
+    synthetic: Sequence[float] | np.ndarray,
+    holdout: Sequence[float] | np.ndarray,
+    edges: np.ndarray,
+    title: str,
+    x_title: str,
+) -> go.Figure:
+    centers = (edges[:-1] + edges[1:]) / 2
+    fig = go.Figure()
+    for label, values, color in (
+        ("synthetic → train", np.asarray(synthetic, dtype=float), SYNTH_COLOR),
+        ("real holdout → train", np.asarray(holdout, dtype=float), HOLDOUT_COLOR),
+    ):
+        counts, _ = np.histogram(np.clip(values, edges[0], edges[-1]), bins=edges)
+        fig.add_bar(x=centers, y=counts / max(len(values), 1), name=label, marker_color=color, opacity=0.75)
+    fig = layout(fig, title, x_title, "share of rows")
+    fig.update_layout(barmode="overlay")
+    return fig
 
 
 def dcr_histogram(dcr_synthetic: Sequence[float], dcr_holdout: Sequence[float]) -> go.Figure:
@@ -20,19 +44,90 @@ def dcr_histogram(dcr_synthetic: Sequence[float], dcr_holdout: Sequence[float]) 
     both = np.concatenate([ds, dh]) if len(ds) + len(dh) else np.zeros(1)
     hi = float(np.quantile(both, 0.99)) if len(both) else 1.0
     edges = np.linspace(0.0, hi if hi > 0 else 1.0, 41)
-    centers = (edges[:-1] + edges[1:]) / 2
-    fig = go.Figure()
-    for label, values, color in (
-        ("synthetic → train", ds, SYNTH_COLOR),
-        ("real holdout → train", dh, HOLDOUT_COLOR),
-    ):
-        counts, _ = np.histogram(np.clip(values, 0, edges[-1]), bins=edges)
-        fig.add_bar(x=centers, y=counts / max(len(values), 1), name=label, marker_color=color, opacity=0.75)
-    fig = layout(
-        fig,
+    return _overlaid_histogram(
+        ds,
+        dh,
+        edges,
         "Distance to the closest training row",
         "distance (0 = identical on every learned column; 1 ≈ one column fully different)",
-        "share of rows",
     )
-    fig.update_layout(barmode="overlay")
+
+
+def nndr_histogram(nndr_synthetic: Sequence[float], nndr_holdout: Sequence[float]) -> go.Figure:
+    """Nearest-neighbour distance ratio: closest over second-closest training row, synthetic vs holdout.
+
+    A ratio near 0 means the row sits on one particular training person rather than among several; a
+    synthetic curve piled up left of the holdout's means the generator reproduces individuals.
+    """
+    return _overlaid_histogram(
+        nndr_synthetic,
+        nndr_holdout,
+        np.linspace(0.0, 1.0, 41),
+        "Nearest-neighbour distance ratio",
+        "closest / second-closest training row (0 = on one person; 1 = as close to two)",
+    )
+
+
+def attack_rates(results: Sequence[AttackResult]) -> go.Figure:
+    """Success of each attack against training rows (main), holdout rows (control) and at random (baseline).
+
+    The risk is the gap between the first two bars; the third shows what guessing achieves.
+    """
+    labels = [r.label for r in results]
+    fig = go.Figure()
+    for name, part, color in (
+        ("training rows (main)", "main", SYNTH_COLOR),
+        ("holdout rows (control)", "control", HOLDOUT_COLOR),
+        ("random (baseline)", "baseline", BASELINE_COLOR),
+    ):
+        rates = [getattr(r, part) for r in results]
+        fig.add_bar(
+            x=labels,
+            y=[x.value for x in rates],
+            name=name,
+            marker_color=color,
+            error_y={"type": "data", "array": [x.error for x in rates], "visible": True},
+        )
+    fig = layout(fig, "Attack success: training vs holdout vs random", "", "success rate")
+    fig.update_yaxes(range=[0, 1], tickformat=".0%")
+    return fig
+
+
+def attack_risks(results: Sequence[AttackResult], thresholds: tuple[float, float] = (0.05, 0.15)) -> go.Figure:
+    """Each attack's risk (main over control) with its 95% interval, on the verdict's green/amber/red bands."""
+    labels = [r.label for r in results]
+    values = [r.risk.value for r in results]
+    fig = go.Figure()
+    colors = [
+        RISK_COLORS["red"]
+        if v >= thresholds[1]
+        else RISK_COLORS["amber"]
+        if v >= thresholds[0]
+        else RISK_COLORS["green"]
+        for v in values
+    ]
+    fig.add_bar(
+        y=labels,
+        x=values,
+        orientation="h",
+        marker_color=colors,
+        name="risk",
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": [r.risk.high - r.risk.value for r in results],
+            "arrayminus": [r.risk.value - r.risk.low for r in results],
+            "visible": True,
+        },
+        showlegend=False,
+    )
+    for x0, x1, color in (
+        (0, thresholds[0], "green"),
+        (thresholds[0], thresholds[1], "amber"),
+        (thresholds[1], 1, "red"),
+    ):
+        fig.add_vrect(x0=x0, x1=x1, fillcolor=RISK_COLORS[color], opacity=0.08, line_width=0)
+    fig = layout(fig, "Privacy risk: excess of the attack on training rows over holdout rows", "risk (95% CI)", "")
+    fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    fig.update_layout(height=80 + 45 * max(len(results), 1))
     return fig

@@ -64,7 +64,7 @@ def test_bad_upload_then_good_upload(page: Page, tmp_path) -> None:  # type: ign
     settle(page)
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(empty))
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(empty))
     settle(page)
     error = page.get_by_test_id("stAlertContentError")
     expect(error).to_contain_text("empty.csv is empty")
@@ -76,7 +76,7 @@ def test_bad_upload_then_good_upload(page: Page, tmp_path) -> None:  # type: ign
     pd.DataFrame({"age": range(20, 120), "city": ["Oslo", "Lima"] * 50, "score": [i * 0.5 for i in range(100)]}).to_csv(
         good, index=False
     )
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(good))
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(good))
     settle(page)
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="people.csv")).to_be_visible()
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)

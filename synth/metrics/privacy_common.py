@@ -1,0 +1,256 @@
+"""Shared pieces of the privacy measurements: input errors, table preparation, rates, risks and intervals.
+
+Attack success rates follow the framework of Giomi et al. (PoPETs 2023) as implemented in anonymeter: a
+success rate is the Wilson score estimate of a Bernoulli rate, and the privacy risk is the excess of the
+attack on training rows (main) over the same attack on real rows the generator never saw (control),
+normalised by what the control attack left to gain::
+
+    risk = (main − control) / (1 − control)
+
+with the error of both rates propagated to the risk (anonymeter's ``residual_success``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from synth.schema import Schema, coerce_to_schema
+
+MIN_HOLDOUT_ROWS = 100
+"""Fewer real control rows than this make every control rate too noisy to compare with."""
+
+
+class PrivacyInputError(ValueError):
+    """Input a privacy measurement cannot work with; the message says what was wrong and what to do."""
+
+
+def check_holdout(holdout: pd.DataFrame | None, minimum: int = MIN_HOLDOUT_ROWS) -> None:
+    """Raise a :class:`PrivacyInputError` unless ``holdout`` has at least ``minimum`` rows."""
+    n = 0 if holdout is None else len(holdout)
+    if n == 0:
+        raise PrivacyInputError(
+            "Privacy needs a holdout: real rows the synthesizer never saw. Keep a share of the table out of "
+            "training on the Data page (20% is usual)."
+        )
+    if n < minimum:
+        raise PrivacyInputError(
+            f"The holdout has only {n} rows; privacy checks need at least {minimum} real rows the synthesizer "
+            "never saw to compare with. Increase the holdout share on the Data page or use a larger table."
+        )
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Train, synthetic and holdout tables restricted to their shared learned columns, coerced to the schema."""
+
+    schema: Schema
+    columns: tuple[str, ...]
+    train: pd.DataFrame
+    synthetic: pd.DataFrame
+    holdout: pd.DataFrame
+
+
+def prepare_tables(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    holdout: pd.DataFrame,
+    schema: Schema,
+    columns: Sequence[str] | None = None,
+) -> Tables:
+    """Keep the learned columns shared by all three tables (or ``columns``), coerced to their kinds.
+
+    Raises:
+        PrivacyInputError: when no learned column is shared or a requested column is missing.
+    """
+    wanted = list(columns) if columns is not None else schema.modelled
+    missing = [c for c in wanted if c not in train.columns or c not in synthetic.columns or c not in holdout.columns]
+    if columns is not None and missing:
+        raise PrivacyInputError(
+            f"Column(s) {', '.join(repr(c) for c in missing)} are not in all of train, holdout and synthetic "
+            "tables. Pick columns the synthetic table has."
+        )
+    cols = [c for c in wanted if c not in missing and c in schema]
+    if not cols:
+        raise PrivacyInputError(
+            "No learned column is shared by the train, holdout and synthetic tables, so there is nothing to "
+            "compare. Check that the synthetic table comes from this dataset."
+        )
+    sub = schema.select(cols)
+    return Tables(
+        schema=sub,
+        columns=tuple(cols),
+        train=coerce_to_schema(train[cols].reset_index(drop=True), sub),
+        synthetic=coerce_to_schema(synthetic[cols].reset_index(drop=True), sub),
+        holdout=coerce_to_schema(holdout[cols].reset_index(drop=True), sub),
+    )
+
+
+def _probit(level: float) -> float:
+    return float(stats.norm.ppf(0.5 * (1.0 + level)))
+
+
+@dataclass(frozen=True)
+class Rate:
+    """The success rate of an attack, with its error at the stated confidence level.
+
+    Attributes:
+        value: Wilson score estimate of the rate (anonymeter's point estimate).
+        error: half-width of the Wilson interval.
+        n_success: successful attacks (may be fractional after anonymeter's control size correction).
+        n_total: attacks made.
+        level: confidence level of ``error``.
+    """
+
+    value: float
+    error: float
+    n_success: float
+    n_total: int
+    level: float = 0.95
+
+    @property
+    def low(self) -> float:
+        return min(max(self.value - self.error, 0.0), 1.0)
+
+    @property
+    def high(self) -> float:
+        return min(max(self.value + self.error, 0.0), 1.0)
+
+    @property
+    def observed(self) -> float:
+        """The plain share of successful attacks."""
+        return self.n_success / self.n_total if self.n_total else 0.0
+
+
+def success_rate(n_success: float, n_total: int, level: float = 0.95) -> Rate:
+    """Wilson score estimate of a success rate (as anonymeter's ``success_rate``).
+
+    Args:
+        n_success: successful attacks, clipped to ``[0, n_total]``.
+        n_total: attacks made; 0 gives a rate of 0 with no error.
+        level: confidence level of the error.
+    """
+    if n_total <= 0:
+        return Rate(0.0, 0.0, 0.0, 0, level)
+    k = min(max(float(n_success), 0.0), float(n_total))
+    z = _probit(level)
+    z2 = z * z
+    denominator = n_total + z2
+    value = (k + 0.5 * z2) / denominator
+    error = (z / denominator) * math.sqrt(k * (n_total - k) / n_total + 0.25 * z2)
+    return Rate(value, error, k, int(n_total), level)
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A privacy risk: the excess of the main attack over the control attack.
+
+    Attributes:
+        value: the risk, clipped to [0, 1] (0 = the synthetic data helps no more against training people than
+            against people it never saw).
+        low / high: the confidence interval, clipped to [0, 1].
+        excess: the unclipped excess ``(main − control) / (1 − control)``, bounded to [−1, 1]; negative when the
+            attack did better on the control rows.
+        error: half-width of the interval around ``excess`` (propagated from both rates).
+        level: confidence level.
+    """
+
+    value: float
+    low: float
+    high: float
+    excess: float
+    error: float = 0.0
+    level: float = 0.95
+
+    @property
+    def significant(self) -> bool:
+        """Whether the whole interval lies above zero: the attack does better on training rows beyond noise."""
+        return self.excess - self.error > 0
+
+
+def residual_risk(main: Rate, control: Rate) -> Risk:
+    """The risk from a main and a control rate, with propagated error (anonymeter's ``residual_success``)."""
+    room = 1.0 - control.value
+    if room <= 0.0:
+        return Risk(0.0, 0.0, 1.0, 0.0, 1.0, main.level)
+    excess = (main.value - control.value) / room
+    d_main = 1.0 / room
+    d_control = (main.value - 1.0) / room**2
+    error = math.sqrt((main.error * d_main) ** 2 + (control.error * d_control) ** 2)
+
+    def clip(x: float) -> float:
+        return min(max(x, 0.0), 1.0)
+
+    return Risk(
+        value=clip(excess),
+        low=clip(excess - error),
+        high=clip(excess + error),
+        excess=min(max(excess, -1.0), 1.0),
+        error=error,
+        level=main.level,
+    )
+
+
+@dataclass(frozen=True)
+class AUC:
+    """Area under the ROC curve with a DeLong confidence interval.
+
+    Attributes:
+        value: the AUC; 0.5 means the scores carry no signal, 1 that they separate the classes perfectly.
+        low / high: the confidence interval, clipped to [0, 1].
+        level: confidence level.
+    """
+
+    value: float
+    low: float
+    high: float
+    level: float = 0.95
+
+
+def auc_with_interval(positive: np.ndarray, negative: np.ndarray, level: float = 0.95) -> AUC:
+    """AUC of scores where ``positive`` should score higher, with DeLong's variance (ties count half).
+
+    Args:
+        positive: scores of the positive class (e.g. training members).
+        negative: scores of the negative class (e.g. holdout non-members).
+        level: confidence level.
+    """
+    pos = np.asarray(positive, dtype=float)
+    neg = np.asarray(negative, dtype=float)
+    m, n = len(pos), len(neg)
+    if m == 0 or n == 0:
+        raise PrivacyInputError("the membership attack needs both training and holdout rows to score")
+    ranks = stats.rankdata(np.concatenate([pos, neg]))
+    v10 = (ranks[:m] - stats.rankdata(pos)) / n  # per positive: share of negatives scored below it
+    v01 = 1.0 - (ranks[m:] - stats.rankdata(neg)) / m  # per negative: share of positives scored above it
+    value = float(v10.mean())
+    var = (float(v10.var(ddof=1)) if m > 1 else 0.0) / m + (float(v01.var(ddof=1)) if n > 1 else 0.0) / n
+    half = _probit(level) * math.sqrt(max(var, 0.0))
+    return AUC(value, max(value - half, 0.0), min(value + half, 1.0), level)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert a result (dataclasses, tuples, numpy scalars, enums, NaN) to plain JSON types."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [to_jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

@@ -1,0 +1,261 @@
+"""Mixed-type distances between rows and chunked nearest-neighbour search.
+
+Two forms of one Gower-like distance, where a full-range gap in a number counts 1 and a category mismatch
+counts 1:
+
+* **Euclidean** (:class:`MixedEncoder`): numbers and datetimes scaled by their real range, categories one-hot
+  with weight 1/√2, missing values as their own indicator; distance = √(Σ gap²). Rows become vectors, so
+  scikit-learn's chunked, multi-threaded brute-force search (one matrix product per chunk) finds neighbours
+  in a fraction of a second for 26k × 6.5k rows. Used by the distance panel, the membership attack and the
+  record inspector.
+* **Gower / L1** (:class:`GowerEncoder`): distance = Σ gap, anonymeter's distance, so attack risks compare
+  with anonymeter's. Categories are compared through a one-hot matrix product (mismatches = columns −
+  matches), numbers column by column; queries run in chunks of a bounded number of cells.
+
+Ties are broken towards the lowest reference row, as anonymeter's argsort does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.neighbors import NearestNeighbors
+
+from synth.schema import ColumnKind, Schema
+
+MAX_ONE_HOT = 100
+CHUNK_CELLS = 4_000_000
+"""Query rows × reference rows computed at once (32 MB of float64)."""
+MAX_DENSE_CATEGORIES = 64
+"""Gower categoricals with more categories than this are compared code by code instead of one-hot."""
+
+NUMERIC_KINDS = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME)
+
+
+def numeric_values(col: pd.Series, kind: ColumnKind) -> np.ndarray:
+    """Numbers (datetimes as nanoseconds) as float, missing as NaN."""
+    if kind is ColumnKind.DATETIME:
+        dt = pd.to_datetime(col, errors="coerce")
+        out = dt.astype("int64").to_numpy().astype(float)
+        out[dt.isna().to_numpy()] = np.nan
+        return out
+    return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+
+
+def as_labels(col: pd.Series) -> pd.Series:
+    """Values as strings, missing as the label ``"__missing__"``."""
+    return col.astype(object).where(col.notna(), "__missing__").astype(str)
+
+
+@dataclass(frozen=True)
+class MixedEncoder:
+    """Encodes rows as vectors whose Euclidean distance is a Gower-like mixed-type distance."""
+
+    numeric: tuple[tuple[str, float, float, bool], ...]  # name, minimum, range, has missing
+    categorical: tuple[tuple[str, tuple[str, ...]], ...]  # name, known categories
+
+    @classmethod
+    def fit(cls, train: pd.DataFrame, schema: Schema) -> MixedEncoder:
+        """Learn ranges and categories from ``train`` for the modelled columns of ``schema``."""
+        numeric, categorical = [], []
+        for spec in schema:
+            if not spec.kind.is_modelled or spec.name not in train.columns:
+                continue
+            col = train[spec.name]
+            if spec.kind in NUMERIC_KINDS:
+                x = numeric_values(col, spec.kind)
+                finite = x[np.isfinite(x)]
+                lo = float(finite.min()) if len(finite) else 0.0
+                span = float(finite.max() - lo) if len(finite) else 1.0
+                numeric.append((spec.name, lo, span if span > 0 else 1.0, bool(np.isnan(x).any())))
+            else:
+                top = as_labels(col).value_counts().index[:MAX_ONE_HOT]
+                categorical.append((spec.name, tuple(str(v) for v in top)))
+        return cls(tuple(numeric), tuple(categorical))
+
+    @property
+    def columns(self) -> list[str]:
+        return [n for n, *_ in self.numeric] + [n for n, _ in self.categorical]
+
+    def transform(self, df: pd.DataFrame, kinds: dict[str, ColumnKind]) -> np.ndarray:
+        """Encode ``df`` as a float32 matrix, one row per row."""
+        parts: list[np.ndarray] = []
+        for name, lo, span, has_missing in self.numeric:
+            x = (numeric_values(df[name], kinds[name]) - lo) / span
+            missing = np.isnan(x)
+            parts.append(np.where(missing, 0.0, x)[:, None])
+            if has_missing or missing.any():
+                parts.append(missing.astype(float)[:, None])
+        weight = 1.0 / np.sqrt(2.0)
+        for name, cats in self.categorical:
+            lookup = {c: i for i, c in enumerate(cats)}
+            codes = as_labels(df[name]).map(lookup).fillna(len(cats)).to_numpy(dtype=np.int64)
+            onehot = np.zeros((len(df), len(cats) + 1), dtype=np.float32)
+            onehot[np.arange(len(df)), codes] = weight
+            parts.append(onehot)
+        if not parts:
+            return np.zeros((len(df), 1), dtype=np.float32)
+        return np.hstack(parts).astype(np.float32)
+
+
+def euclidean_neighbors(queries: np.ndarray, reference: np.ndarray, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` nearest reference rows of each query row (Euclidean, chunked brute force).
+
+    scikit-learn finds the candidates with matrix products; their distances are then recomputed exactly in
+    float64, so an identical row is at distance 0, not at a rounding error from it.
+
+    Returns:
+        ``(distances, indices)``, both of shape ``(len(queries), k)``, nearest first.
+    """
+    k = min(k, len(reference))
+    nn = NearestNeighbors(n_neighbors=k, algorithm="brute", metric="euclidean").fit(reference)
+    _, idx = nn.kneighbors(queries, return_distance=True)
+    q = queries.astype(np.float64)
+    dist = np.empty(idx.shape, dtype=float)
+    for j in range(k):
+        diff = q - reference[idx[:, j]].astype(np.float64)
+        dist[:, j] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+    order = np.argsort(dist, axis=1, kind="stable")
+    return np.take_along_axis(dist, order, 1), np.take_along_axis(idx, order, 1)
+
+
+def nearest_distances(queries: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Distance from each query row to its nearest reference row (chunked brute force)."""
+    return euclidean_neighbors(queries, reference, 1)[0][:, 0]
+
+
+def row_hashes(df: pd.DataFrame, columns: Sequence[str], kinds: dict[str, ColumnKind]) -> np.ndarray:
+    """A hash per row over ``columns``, equal for rows with equal values whatever their dtypes."""
+    normal = pd.DataFrame(index=df.index)
+    for name in columns:
+        if kinds[name] in NUMERIC_KINDS:
+            normal[name] = np.round(numeric_values(df[name], kinds[name]), 9)
+        else:
+            normal[name] = as_labels(df[name])
+    return pd.util.hash_pandas_object(normal, index=False).to_numpy()
+
+
+@dataclass(frozen=True)
+class GowerRows:
+    """Rows encoded for the Gower (L1) distance.
+
+    Attributes:
+        numeric: (n, p_num) values scaled by their range; NaN where missing.
+        onehot: (n, V) float32 one-hot of the low-cardinality categoricals.
+        codes: (n, p_wide) int codes of the high-cardinality categoricals.
+        n_dense: number of one-hot encoded categorical columns.
+    """
+
+    numeric: np.ndarray
+    onehot: np.ndarray
+    codes: np.ndarray
+    n_dense: int
+
+    def __len__(self) -> int:
+        return len(self.numeric)
+
+    def take(self, rows: np.ndarray) -> GowerRows:
+        return GowerRows(self.numeric[rows], self.onehot[rows], self.codes[rows], self.n_dense)
+
+
+@dataclass(frozen=True)
+class GowerEncoder:
+    """Encodes rows for anonymeter's mixed-type distance: Σ |scaled number gap| + Σ category mismatches.
+
+    Numbers are scaled by their range over every table the encoder was fitted on, so a gap is at most 1;
+    missing equals missing (gap 0) and differs from any value (gap 1).
+    """
+
+    numeric: tuple[tuple[str, ColumnKind, float, float], ...]  # name, kind, minimum, range
+    categorical: tuple[tuple[str, tuple[str, ...]], ...]  # name, categories
+
+    @classmethod
+    def fit(cls, frames: Sequence[pd.DataFrame], columns: Sequence[str], kinds: dict[str, ColumnKind]) -> GowerEncoder:
+        """Learn ranges and categories of ``columns`` over all ``frames``."""
+        numeric, categorical = [], []
+        for name in columns:
+            kind = kinds[name]
+            if kind in NUMERIC_KINDS:
+                x = np.concatenate([numeric_values(f[name], kind) for f in frames])
+                finite = x[np.isfinite(x)]
+                lo = float(finite.min()) if len(finite) else 0.0
+                span = float(finite.max() - lo) if len(finite) else 1.0
+                numeric.append((name, kind, lo, span if span > 0 else 1.0))
+            else:
+                labels = pd.concat([as_labels(f[name]) for f in frames], ignore_index=True)
+                categorical.append((name, tuple(sorted(labels.unique()))))
+        return cls(tuple(numeric), tuple(categorical))
+
+    def transform(self, df: pd.DataFrame) -> GowerRows:
+        """Encode ``df`` (unknown categories get a code of their own)."""
+        n = len(df)
+        numeric = np.empty((n, len(self.numeric)), dtype=float)
+        for j, (name, kind, lo, span) in enumerate(self.numeric):
+            numeric[:, j] = (numeric_values(df[name], kind) - lo) / span
+        dense = [(name, cats) for name, cats in self.categorical if len(cats) <= MAX_DENSE_CATEGORIES]
+        wide = [(name, cats) for name, cats in self.categorical if len(cats) > MAX_DENSE_CATEGORIES]
+        width = sum(len(cats) + 1 for _, cats in dense)
+        onehot = np.zeros((n, width), dtype=np.float32)
+        offset = 0
+        for name, cats in dense:
+            codes = self._codes(df[name], cats)
+            onehot[np.arange(n), offset + codes] = 1.0
+            offset += len(cats) + 1
+        codes_wide = np.empty((n, len(wide)), dtype=np.int64)
+        for j, (name, cats) in enumerate(wide):
+            codes_wide[:, j] = self._codes(df[name], cats)
+        return GowerRows(numeric, onehot, codes_wide, len(dense))
+
+    @staticmethod
+    def _codes(col: pd.Series, cats: tuple[str, ...]) -> np.ndarray:
+        lookup = {c: i for i, c in enumerate(cats)}
+        return as_labels(col).map(lookup).fillna(len(cats)).to_numpy(dtype=np.int64)
+
+
+def _first_unique(rows: GowerRows) -> np.ndarray:
+    """Positions of the first occurrence of each distinct encoded row, in row order."""
+    frame = pd.DataFrame(np.hstack([rows.numeric, rows.onehot.astype(float), rows.codes.astype(float)]))
+    return np.flatnonzero(~frame.duplicated().to_numpy())
+
+
+def gower_distances(queries: GowerRows, reference: GowerRows) -> np.ndarray:
+    """The full (len(queries), len(reference)) Gower distance matrix (keep the inputs small)."""
+    dist = np.full((len(queries), len(reference)), float(queries.n_dense))
+    if queries.onehot.shape[1]:
+        dist -= (queries.onehot @ reference.onehot.T).astype(float)
+    for j in range(queries.codes.shape[1]):
+        dist += queries.codes[:, j][:, None] != reference.codes[:, j][None, :]
+    for j in range(queries.numeric.shape[1]):
+        q, r = queries.numeric[:, j], reference.numeric[:, j]
+        gap = np.abs(q[:, None] - r[None, :])
+        qn, rn = np.isnan(q), np.isnan(r)
+        if qn.any() or rn.any():
+            gap = np.where(qn[:, None] | rn[None, :], (qn[:, None] != rn[None, :]).astype(float), gap)
+        dist += gap
+    return dist
+
+
+def gower_neighbors(queries: GowerRows, reference: GowerRows, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` nearest reference rows of each query under the Gower (L1) distance, ties to the lowest row.
+
+    For ``k == 1`` duplicate reference rows are searched once (their first occurrence), which gives the same
+    answer faster.
+
+    Returns:
+        ``(distances, indices)``, both of shape ``(len(queries), k)``, nearest first.
+    """
+    k = min(k, len(reference))
+    keep = _first_unique(reference) if k == 1 else np.arange(len(reference))
+    ref = reference.take(keep)
+    step = max(1, CHUNK_CELLS // max(len(ref), 1))
+    dist = np.empty((len(queries), k), dtype=float)
+    idx = np.empty((len(queries), k), dtype=np.int64)
+    for start in range(0, len(queries), step):
+        block = gower_distances(queries.take(np.arange(start, min(start + step, len(queries)))), ref)
+        best = np.argmin(block, axis=1)[:, None] if k == 1 else np.argsort(block, axis=1, kind="stable")[:, :k]
+        dist[start : start + len(block)] = np.take_along_axis(block, best, 1)
+        idx[start : start + len(block)] = keep[best]
+    return dist, idx

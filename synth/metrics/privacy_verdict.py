@@ -1,0 +1,283 @@
+"""A privacy verdict in plain words: a traffic light per criterion, the thresholds stated, and what to do.
+
+The thresholds are judgement calls, not a legal standard; they are stated next to every light so a reader
+can disagree with them. A criterion is **green** below its first threshold, **amber** up to its second and
+**red** beyond; **grey** means it was not measured. A measure with an interval (closeness, membership, the
+attacks) leaves green only when its 95% interval also excludes "no risk" — a deviation within sampling noise
+is not flagged, while a large but uncertain risk is. The overall light is the worst one.
+
+==================  ====================================================================  =======  =======
+criterion           measure                                                               amber    red
+==================  ====================================================================  =======  =======
+copies              synthetic rate of exact (or unique-person) copies minus the holdout's  ≥ 0.1%   ≥ 1%
+closeness           full-train DCR share above its ideal, as a share of the way to 100%   ≥ 10%    ≥ 50%
+membership          ROC AUC of the distance-based membership attack                       ≥ 0.55   ≥ 0.65
+singling out        risk (main over control), worse of univariate and multivariate         ≥ 5%     ≥ 15%
+linkability         risk                                                                  ≥ 5%     ≥ 15%
+inference           risk                                                                  ≥ 5%     ≥ 15%
+==================  ====================================================================  =======  =======
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from synth.metrics.attacks import AttackResult
+from synth.metrics.privacy import PrivacyResult
+from synth.metrics.privacy_common import to_jsonable
+
+Level = Literal["green", "amber", "red", "grey"]
+LIGHTS: dict[str, str] = {"green": "🟢", "amber": "🟠", "red": "🔴", "grey": "⚪"}
+_ORDER = {"grey": 0, "green": 1, "amber": 2, "red": 3}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where each criterion turns amber and red (see the module docstring)."""
+
+    copies: tuple[float, float] = (0.001, 0.01)
+    closeness: tuple[float, float] = (0.10, 0.50)
+    membership: tuple[float, float] = (0.55, 0.65)
+    attack: tuple[float, float] = (0.05, 0.15)
+
+
+@dataclass(frozen=True)
+class CriterionVerdict:
+    """One criterion's light.
+
+    Attributes:
+        key: ``copies``, ``closeness``, ``membership``, ``singling_out``, ``linkability`` or ``inference``.
+        label: the criterion in words.
+        level: ``green``, ``amber``, ``red`` or ``grey`` (not measured).
+        value: the measured value in words, with its interval and yardstick.
+        threshold: the thresholds, in words.
+        explanation: what the value means.
+    """
+
+    key: str
+    label: str
+    level: Level
+    value: str
+    threshold: str
+    explanation: str
+
+    @property
+    def light(self) -> str:
+        return LIGHTS[self.level]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The overall light, a headline, one light per criterion and what to do."""
+
+    level: Level
+    headline: str
+    criteria: tuple[CriterionVerdict, ...]
+    advice: tuple[str, ...]
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @property
+    def light(self) -> str:
+        return LIGHTS[self.level]
+
+    def get(self, key: str) -> CriterionVerdict | None:
+        return next((c for c in self.criteria if c.key == key), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_jsonable(self)
+
+
+def _level(value: float, limits: tuple[float, float], significant: bool = True) -> Level:
+    """The light for ``value``; green whatever the value when the deviation is within sampling noise."""
+    if not significant or value < limits[0]:
+        return "green"
+    return "red" if value >= limits[1] else "amber"
+
+
+NOISE_NOTE = " (within sampling noise: its 95% interval includes no risk)"
+
+
+def _pct(x: float, digits: int = 1) -> str:
+    return f"{x * 100:.{digits}f}%"
+
+
+def _limits(limits: tuple[float, float], fmt: str = "pct") -> str:
+    def show(x: float) -> str:
+        return _pct(x, 1) if fmt == "pct" else f"{x:.2f}"
+
+    return f"green < {show(limits[0])} ≤ amber < {show(limits[1])} ≤ red"
+
+
+def _attack_verdict(
+    key: str, label: str, results: Sequence[AttackResult], limits: tuple[float, float]
+) -> CriterionVerdict:
+    measured = [r for r in results if r.measured]
+    if not measured:
+        return CriterionVerdict(key, label, "grey", "not measured", _limits(limits), "This attack was not run.")
+    worst = max(measured, key=lambda r: (r.risk.significant, r.risk.value))
+    significant = worst.risk.significant
+    value = (
+        f"risk {_pct(worst.risk.value)} (95% CI {_pct(worst.risk.low)}–{_pct(worst.risk.high)}); success "
+        f"{_pct(worst.main.value)} on training rows, {_pct(worst.control.value)} on holdout rows (control), "
+        f"{_pct(worst.baseline.value)} at random (baseline)"
+    )
+    if len(measured) > 1:
+        value = f"{worst.label}: {value}"
+    explanation = {
+        "singling_out": "Predicates built from synthetic rows that isolate exactly one training person, beyond "
+        "what they isolate among people the model never saw.",
+        "linkability": "Two partial records of a training person joined through the same synthetic row, beyond "
+        "what happens for people the model never saw.",
+        "inference": "The secret guessed right from the nearest synthetic row on the known columns, beyond how "
+        "often that works for people the model never saw.",
+    }[key]
+    level = _level(worst.risk.value, limits, significant)
+    if worst.risk.value >= limits[0] and not significant:
+        value += NOISE_NOTE
+    return CriterionVerdict(key, label, level, value, _limits(limits), explanation)
+
+
+def privacy_verdict(
+    distances: PrivacyResult,
+    attacks: Sequence[AttackResult] = (),
+    *,
+    model: str | None = None,
+    quasi_identifiers: Sequence[str] = (),
+    thresholds: Thresholds | None = None,
+) -> Verdict:
+    """Judge a synthetic table's privacy from its distances and attacks.
+
+    Args:
+        distances: :func:`synth.evaluate_privacy`'s result (with its membership attack, if run).
+        attacks: results of :mod:`synth.metrics.attacks` (singling out, linkability, inference); criteria
+            without a result are grey.
+        model: the synthesizer's registry name, to tailor the advice (``cart``, ``privbayes``, ...).
+        quasi_identifiers: the attacker's known columns, named in the advice.
+        thresholds: where lights turn amber and red.
+
+    Returns:
+        A frozen :class:`Verdict`.
+    """
+    th = thresholds or Thresholds()
+    criteria: list[CriterionVerdict] = []
+
+    copy_excess = distances.exact_copy_rate - distances.holdout_exact_copy_rate
+    unique_excess = distances.unique_copy_rate - distances.holdout_unique_copy_rate
+    criteria.append(
+        CriterionVerdict(
+            "copies",
+            "Copies of real rows",
+            _level(max(copy_excess, unique_excess), th.copies),
+            f"{_pct(distances.exact_copy_rate, 2)} of synthetic rows copy a training row "
+            f"({distances.exact_copies:,}; holdout: {_pct(distances.holdout_exact_copy_rate, 2)}); "
+            f"{distances.unique_copies:,} copy a person unique in training "
+            f"(holdout: {_pct(distances.holdout_unique_copy_rate, 2)})",
+            f"on the excess over the holdout's rate: {_limits(th.copies)}",
+            "A synthetic row equal to a training row on every column is that person's record, published.",
+        )
+    )
+    closeness = distances.dcr_share_full_excess
+    low, high = distances.dcr_share_full_excess_interval
+    criteria.append(
+        CriterionVerdict(
+            "closeness",
+            "Closeness to training rows",
+            _level(closeness, th.closeness, low > 0),
+            f"{_pct(distances.dcr_share_full)} of synthetic rows are closer to train than to the holdout "
+            f"(ideal {_pct(distances.dcr_share_full_expected)}; {_pct(closeness)} of the way to 100%, 95% CI "
+            f"{_pct(low)} to {_pct(high)}); holdout-sized sample: {_pct(distances.dcr_share)} (ideal 50%)"
+            + (NOISE_NOTE if closeness >= th.closeness[0] and low <= 0 else ""),
+            f"on the excess: {_limits(th.closeness)}",
+            "Synthetic rows that sit nearer the training people than fresh real people do were shaped by "
+            "individuals, not only by patterns.",
+        )
+    )
+    mia = distances.membership
+    if mia is None:
+        criteria.append(
+            CriterionVerdict(
+                "membership",
+                "Membership inference",
+                "grey",
+                "not measured",
+                _limits(th.membership, "num"),
+                "The membership attack was not run.",
+            )
+        )
+    else:
+        criteria.append(
+            CriterionVerdict(
+                "membership",
+                "Membership inference",
+                _level(mia.auc.value, th.membership, mia.auc.low > 0.5),
+                f"AUC {mia.auc.value:.3f} (95% CI {mia.auc.low:.3f}–{mia.auc.high:.3f}; 0.5 = no signal) over "
+                f"{mia.n_members:,} training and {mia.n_non_members:,} holdout rows"
+                + (NOISE_NOTE if mia.auc.value >= th.membership[0] and mia.auc.low <= 0.5 else ""),
+                f"on the AUC: {_limits(th.membership, 'num')}",
+                "How well an attacker tells whether a real person was in the training data from their distance "
+                "to the nearest synthetic row.",
+            )
+        )
+    by_criterion: dict[str, list[AttackResult]] = {}
+    for r in attacks:
+        by_criterion.setdefault(r.criterion, []).append(r)
+    for key, label in (("singling_out", "Singling out"), ("linkability", "Linkability"), ("inference", "Inference")):
+        criteria.append(_attack_verdict(key, label, by_criterion.get(key, []), th.attack))
+
+    worst: Level = max((c.level for c in criteria), key=lambda lv: _ORDER[lv])
+    flagged = [c for c in criteria if c.level == worst and worst in ("red", "amber")]
+    names = ", ".join(c.label.lower() for c in flagged)
+    if worst == "red":
+        headline = (
+            f"High risk: {names} show that this synthetic table reveals the people it was trained on. Do not "
+            "share it as it is."
+        )
+    elif worst == "amber":
+        headline = (
+            f"Some risk: {names} lean towards the training people. Inspect the closest rows and consider the "
+            "steps below before sharing."
+        )
+    else:
+        headline = (
+            "Low risk: no measured criterion shows the synthetic table revealing more about the training people "
+            "than about people it never saw (at the thresholds stated)."
+        )
+    return Verdict(worst, headline, tuple(criteria), _advice(criteria, model, quasi_identifiers), th)
+
+
+def _advice(
+    criteria: Sequence[CriterionVerdict], model: str | None, quasi_identifiers: Sequence[str]
+) -> tuple[str, ...]:
+    flagged = {c.key for c in criteria if c.level in ("amber", "red")}
+    advice: list[str] = []
+    memorised = flagged & {"copies", "closeness", "membership", "singling_out"}
+    if memorised:
+        cart = (
+            "Raise CART's *Minimum rows per leaf* (`min_samples_leaf`) and keep *Smooth values rarer than* above 0: "
+            "every synthetic value then comes from a leaf of more real people and rare values are not copied."
+        )
+        dp = (
+            "Use the DP Bayesian network (`privbayes`): differential privacy bounds how much any one person can "
+            "change the synthetic table" + (" — lower its ε for stronger protection." if model == "privbayes" else ".")
+        )
+        advice += [cart, dp] if model != "privbayes" else [dp, cart]
+    if flagged & {"linkability", "inference", "singling_out"}:
+        qi = list(quasi_identifiers)
+        example = f" (e.g. {', '.join(repr(c) for c in qi[:3])})" if qi else ""
+        advice.append(
+            f"Drop or coarsen a quasi-identifier{example}: bin ages or dates into bands, group rare categories, "
+            "truncate postcodes — fewer distinct combinations leave fewer people alone in their group."
+        )
+    if flagged:
+        advice.append(
+            "Check the record inspector on the closest synthetic rows, then rerun these checks on the new "
+            "synthetic table."
+        )
+    else:
+        advice.append(
+            "No change needed at these thresholds. Keep the holdout out of every fit, and rerun the checks after "
+            "changing the model or its settings."
+        )
+    return tuple(advice)

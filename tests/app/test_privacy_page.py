@@ -1,0 +1,119 @@
+"""AppTest: the Privacy page shows a verdict, reruns the attacks for a new attacker model, masks the record
+inspector by default, and explains bad input instead of failing."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.helpers import fit, goto, sample, start, upload
+
+
+def _privacy_page(table: pd.DataFrame, sdmetrics: bool = False) -> AppTest:
+    at = start()
+    upload(at, "adult_part.csv", table.to_csv(index=False).encode("utf-8"))
+    fit(at, "gaussian_copula")
+    sample(at)
+    at.session_state["privacy_sdmetrics"] = sdmetrics
+    return goto(at, "privacy")
+
+
+@pytest.fixture(scope="module")
+def part(adult: pd.DataFrame) -> pd.DataFrame:
+    return adult.sample(2500, random_state=0).reset_index(drop=True)
+
+
+def _frame(at: AppTest, column: str) -> pd.DataFrame:
+    """The dataframe on the page that has ``column`` (AppTest does not expose a dataframe's key)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def _inference_detail(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "guesses 'income'" in m.value)
+
+
+def test_verdict_distances_attacks_and_sdmetrics_are_shown(part: pd.DataFrame) -> None:
+    at = _privacy_page(part, sdmetrics=True)
+    assert any(h.value.startswith("Verdict") for h in at.subheader)
+    alerts = [a.value for a in (*at.error, *at.warning, *at.success)]
+    assert any("risk" in a.lower() for a in alerts), alerts
+    criteria = [m.value for m in at.markdown if "-badge[" in m.value]
+    labels_in_order = [c.split("**")[1] for c in criteria]
+    assert labels_in_order == [
+        "Copies of real rows",
+        "Closeness to training rows",
+        "Membership inference",
+        "Singling out",
+        "Linkability",
+        "Inference",
+    ]
+    badges = {c.split("-badge[")[1].split("]")[0] for c in criteria}
+    assert badges <= {"low risk", "some risk", "high risk"}, "every criterion measured"
+    thresholds = [c.value for c in at.caption if c.value.startswith("Thresholds:")]
+    assert len(thresholds) == 6 and all("≤ red" in t for t in thresholds)
+    labels = [m.label for m in at.metric]
+    for label in (
+        "Closer to train than to holdout",
+        "Membership inference AUC",
+        "DCRBaselineProtection (sdmetrics)",
+        "DCROverfittingProtection (sdmetrics)",
+        "DisclosureProtection (sdmetrics)",
+    ):
+        assert label in labels
+    specs = {c.proto.spec and json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")}
+    assert "Distance to the closest training row" in specs
+    attacks = _frame(at, "baseline (random)")
+    assert len(attacks) == 4 and attacks["baseline (random)"].str.endswith("%").all()
+    assert any("subsamples" in c.value for c in at.caption)
+
+
+def test_changing_the_attacker_model_reruns_the_attacks(part: pd.DataFrame) -> None:
+    at = _privacy_page(part)
+    assert "knows [age, marital_status, race, sex, native_country]" in _inference_detail(at)
+    assert any("Defaults" in i.value for i in at.info), "the page says the attacker model is a default"
+    before = _frame(at, "baseline (random)")
+    known = next(w for w in at.multiselect if (w.key or "").startswith("attacker_known|"))
+    known.set_value(["age", "sex", "education"]).run()
+    assert not at.exception
+    assert "knows [age, sex, education]" in _inference_detail(at)
+    after = _frame(at, "baseline (random)")
+    assert len(after) == 4
+    assert before.iloc[:2].equals(after.iloc[:2]), "singling out does not depend on the attacker model"
+    assert not before.iloc[2:].equals(after.iloc[2:])
+
+
+def test_the_record_inspector_masks_values_by_default(part: pd.DataFrame) -> None:
+    at = _privacy_page(part)
+    table = _frame(at, "synthetic row")
+    assert table.shape[0] == len(at.session_state["dataset"].schema.modelled)
+    assert table.astype(str).apply(lambda col: col.str.contains("•••")).all().all()
+    assert at.checkbox(key="inspect_unmask").value is False
+    at.checkbox(key="inspect_unmask").check().run()
+    assert not at.exception
+    unmasked = _frame(at, "synthetic row")
+    assert not unmasked["synthetic row"].str.contains("•••").any()
+    row = next(w for w in at.number_input if (w.key or "").startswith("inspect_row|"))
+    row.set_value(7).run()
+    assert not at.exception and _frame(at, "synthetic row").shape == unmasked.shape
+
+
+def test_a_bad_attacker_model_gets_a_message_not_a_crash(part: pd.DataFrame) -> None:
+    at = _privacy_page(part)
+    known = next(w for w in at.multiselect if (w.key or "").startswith("attacker_known|"))
+    known.set_value(["age", "sex", "income"]).run()
+    assert not at.exception
+    assert any("both known to the attacker and the secret" in e.value for e in at.error)
+    assert len(_frame(at, "baseline (random)")) == 2, "singling out still runs"
+    assert "Closer to train than to holdout" in [m.label for m in at.metric]
+    known.set_value([]).run()
+    assert any("at least one column the attacker knows" in e.value for e in at.error)
+
+
+def test_a_holdout_under_100_rows_is_explained(part: pd.DataFrame) -> None:
+    at = _privacy_page(part.iloc[:400])
+    assert len(at.session_state["dataset"].holdout) < 100
+    assert not at.exception
+    assert any("at least 100" in e.value for e in at.error)
