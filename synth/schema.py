@@ -910,3 +910,13 @@ def conform(synthetic: pd.DataFrame, schema: Schema, reference: pd.DataFrame | N
     # copy=False keeps one block per column: consolidating a million-row object table costs a quarter second.
     frame = pd.DataFrame(out, index=index, copy=False)
     return frame if len(out) else pd.DataFrame(index=index)
+
+
+def numeric_values(series: pd.Series, kind: ColumnKind) -> np.ndarray:
+    """A column as floats (datetimes as nanoseconds since the epoch), NaN where missing or unparsable."""
+    if kind is ColumnKind.DATETIME:
+        dt = pd.to_datetime(series, errors="coerce")
+        out = dt.astype("int64").to_numpy().astype(float)
+        out[dt.isna().to_numpy()] = np.nan
+        return out
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)

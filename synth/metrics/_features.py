@@ -20,20 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from synth.schema import ColumnKind, Schema
+from synth.schema import ColumnKind, Schema, numeric_values
 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
 MAX_CATEGORIES = 60
-
-
-def numeric_values(series: pd.Series, kind: ColumnKind) -> np.ndarray:
-    """A column as floats (datetimes as nanoseconds), NaN for missing or unparsable values."""
-    if kind is ColumnKind.DATETIME:
-        dt = pd.to_datetime(series, errors="coerce")
-        out = dt.astype("int64").to_numpy().astype(float)
-        out[dt.isna().to_numpy()] = np.nan
-        return out
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
 
 
 def labels(series: pd.Series) -> pd.Series:

@@ -44,7 +44,6 @@ from synth.metrics.privacy_common import (
     prepare_tables,
     residual_risk,
     success_rate,
-    to_jsonable,
 )
 from synth.metrics.privacy_neighbors import (
     NUMERIC_KINDS,
@@ -65,6 +64,7 @@ from synth.metrics.privacy_singling_out import (
     unique_columns,
     univariate_queries,
 )
+from synth.metrics.results import to_jsonable
 from synth.metrics.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.schema import ColumnKind, Schema, infer_schema

@@ -24,7 +24,7 @@ import pandas as pd
 
 from synth.metrics.fidelity import FidelityResult, PairScore, compare_tables
 from synth.metrics.results import to_jsonable
-from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
+from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
 SPIKE_SHARE = 0.05
@@ -121,15 +121,6 @@ def _num(x: float, kind: ColumnKind) -> str:
     return f"{x:,.4g}"
 
 
-def _values(series: pd.Series, kind: ColumnKind) -> np.ndarray:
-    if kind is ColumnKind.DATETIME:
-        dt = pd.to_datetime(series, errors="coerce")
-        out = dt.astype("int64").to_numpy().astype(float)
-        out[dt.isna().to_numpy()] = np.nan
-        return out
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-
-
 def _missing_finding(name: str, real: pd.Series, syn: pd.Series) -> Finding | None:
     mr, ms = float(real.isna().mean()), float(syn.isna().mean()) if len(syn) else 0.0
     if abs(mr - ms) < MIN_MISSING_GAP:
@@ -143,7 +134,7 @@ def _missing_finding(name: str, real: pd.Series, syn: pd.Series) -> Finding | No
 
 
 def _numeric_findings(name: str, kind: ColumnKind, real: pd.Series, syn: pd.Series) -> list[Finding]:
-    xr, xs = _values(real, kind), _values(syn, kind)
+    xr, xs = numeric_values(real, kind), numeric_values(syn, kind)
     xr, xs = xr[np.isfinite(xr)], xs[np.isfinite(xs)]
     out: list[Finding] = []
     if len(xr) == 0 or len(xs) == 0:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from synth.metrics.results import to_jsonable
-from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
+from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
 MAX_CATEGORIES = 20
@@ -117,15 +117,6 @@ class PairView:
         return out
 
 
-def _values(series: pd.Series, kind: ColumnKind) -> np.ndarray:
-    if kind is ColumnKind.DATETIME:
-        dt = pd.to_datetime(series, errors="coerce")
-        out = dt.astype("int64").to_numpy().astype(float)
-        out[dt.isna().to_numpy()] = np.nan
-        return out
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-
-
 def _labels(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), MISSING).astype(str)
 
@@ -184,7 +175,7 @@ def column_distributions(
         series = [f[name] for f in frames]
         missing = [float(s.isna().mean()) if len(s) else 0.0 for s in series]
         if kind in NUMERIC_KINDS:
-            values = [_values(s, kind) for s in series]
+            values = [numeric_values(s, kind) for s in series]
             edges = _numeric_edges(values, kind, n_bins)
             centers = (edges[:-1] + edges[1:]) / 2
             shares = []
@@ -300,8 +291,8 @@ def pair_view(
     frames = [coerce_to_schema(f[[column_x, column_y]], sub) for f in (real, synthetic)]
     empty: tuple[BoxStats, ...] = ()
     if num_x and num_y:
-        xs = [_values(f[column_x], kx) for f in frames]
-        ys = [_values(f[column_y], ky) for f in frames]
+        xs = [numeric_values(f[column_x], kx) for f in frames]
+        ys = [numeric_values(f[column_y], ky) for f in frames]
 
         def edges(parts: list[np.ndarray]) -> np.ndarray:
             both = np.concatenate([p[np.isfinite(p)] for p in parts])
@@ -338,7 +329,7 @@ def pair_view(
         )
     codes_x, names_x = _category_codes([f[column_x] for f in frames], max_categories)
     if num_y:
-        ys = [_values(f[column_y], ky) for f in frames]
+        ys = [numeric_values(f[column_y], ky) for f in frames]
         return PairView(
             column_x,
             column_y,

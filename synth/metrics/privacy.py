@@ -36,7 +36,6 @@ from synth.metrics.privacy_common import (
     check_holdout,
     prepare_tables,
     success_rate,
-    to_jsonable,
 )
 from synth.metrics.privacy_neighbors import (
     MAX_ONE_HOT,
@@ -45,6 +44,7 @@ from synth.metrics.privacy_neighbors import (
     nearest_distances,
     row_hashes,
 )
+from synth.metrics.results import to_jsonable
 from synth.metrics.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.schema import Schema, infer_schema

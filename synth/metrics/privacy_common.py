@@ -12,12 +12,9 @@ with the error of both rates propagated to the risk (anonymeter's ``residual_suc
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -235,22 +232,3 @@ def auc_with_interval(positive: np.ndarray, negative: np.ndarray, level: float =
     var = (float(v10.var(ddof=1)) if m > 1 else 0.0) / m + (float(v01.var(ddof=1)) if n > 1 else 0.0) / n
     half = _probit(level) * math.sqrt(max(var, 0.0))
     return AUC(value, max(value - half, 0.0), min(value + half, 1.0), level)
-
-
-def to_jsonable(value: Any) -> Any:
-    """Convert a result (dataclasses, tuples, numpy scalars, enums, NaN) to plain JSON types."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [to_jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from synth.metrics.privacy_common import PrivacyInputError, prepare_tables, to_jsonable
+from synth.metrics.privacy_common import PrivacyInputError, prepare_tables
 from synth.metrics.privacy_neighbors import (
     NUMERIC_KINDS,
     MixedEncoder,
@@ -24,6 +24,7 @@ from synth.metrics.privacy_neighbors import (
     numeric_values,
     row_hashes,
 )
+from synth.metrics.results import to_jsonable
 from synth.schema import ColumnKind, Schema, infer_schema
 
 MASK = "•••"

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
-from synth.schema import ColumnKind, Schema
+from synth.schema import ColumnKind, Schema, numeric_values
 
 MAX_ONE_HOT = 100
 CHUNK_CELLS = 4_000_000
@@ -33,16 +33,6 @@ MAX_DENSE_CATEGORIES = 64
 """Gower categoricals with more categories than this are compared code by code instead of one-hot."""
 
 NUMERIC_KINDS = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME)
-
-
-def numeric_values(col: pd.Series, kind: ColumnKind) -> np.ndarray:
-    """Numbers (datetimes as nanoseconds) as float, missing as NaN."""
-    if kind is ColumnKind.DATETIME:
-        dt = pd.to_datetime(col, errors="coerce")
-        out = dt.astype("int64").to_numpy().astype(float)
-        out[dt.isna().to_numpy()] = np.nan
-        return out
-    return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
 
 
 def as_labels(col: pd.Series) -> pd.Series:

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from synth.metrics.attacks import AttackResult
 from synth.metrics.privacy import PrivacyResult
-from synth.metrics.privacy_common import to_jsonable
+from synth.metrics.results import to_jsonable
 
 Level = Literal["green", "amber", "red", "grey"]
 LIGHTS: dict[str, str] = {"green": "🟢", "amber": "🟠", "red": "🔴", "grey": "⚪"}

@@ -21,7 +21,7 @@ from synth.metrics._features import labels
 from synth.metrics.fidelity import FidelityResult, evaluate_fidelity
 from synth.metrics.results import to_jsonable
 from synth.progress import ProgressCallback
-from synth.schema import ColumnKind, Schema, infer_schema
+from synth.schema import ColumnKind, Schema, infer_schema, numeric_values
 
 Op = Literal["=", "!=", "<", "<=", ">", ">=", "in", "not in", "is missing", "is not missing"]
 OPS: tuple[str, ...] = ("=", "!=", "<", "<=", ">", ">=", "in", "not in", "is missing", "is not missing")
@@ -206,15 +206,6 @@ def _as_number(value: Any, column: str, kind: ColumnKind) -> float:
         raise SegmentError(f"{column} holds numbers: '{value}' is not a number") from exc
 
 
-def _numbers(series: pd.Series, kind: ColumnKind) -> np.ndarray:
-    if kind is ColumnKind.DATETIME:
-        dt = pd.to_datetime(series, errors="coerce")
-        out = dt.astype("int64").to_numpy().astype(float)
-        out[dt.isna().to_numpy()] = np.nan
-        return out
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-
-
 def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -241,7 +232,7 @@ def condition_mask(df: pd.DataFrame, condition: Condition, schema: Schema) -> np
     if c.op == "is not missing":
         return ~missing
     if kind in NUMERIC_KINDS:
-        x = _numbers(series, kind)
+        x = numeric_values(series, kind)
         if c.op in ("in", "not in"):
             wanted = np.array([_as_number(v, c.column, kind) for v in c.value])
             inside = np.isin(x, wanted)
