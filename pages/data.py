@@ -147,7 +147,13 @@ if new_schema != ds.schema:
     had_model = state.fitted() is not None
     ds = state.set_schema(new_schema)
     if had_model:
-        st.warning("The column kinds changed, so the fitted model was discarded: fit again on **Synthesize**.")
+        st.session_state["data_notice"] = (
+            "The column kinds changed, so the fitted model was discarded: fit again on **Synthesize**."
+        )
+    # Draw the editor again from the new schema (its reasons change too).
+    st.rerun()
+if st.session_state.get("data_notice"):
+    st.warning(st.session_state.pop("data_notice"))
 
 save_col, load_col = st.columns(2)
 with save_col:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 import streamlit as st
 
 import synth
+from synth.schema import KIND_LABELS
 from synth.synthesizers import get
 from ui import cached, guards, model_files, state
 from ui.params import param_widget
@@ -13,9 +16,11 @@ from ui.progress import StreamlitProgress
 
 st.title("Synthesize")
 ds = guards.need_dataset()
+kinds = Counter(KIND_LABELS[c.kind] for c in ds.schema)
 st.caption(
     f"Fits on the **{len(ds.train):,} training rows** of {ds.name}. "
-    f"The {len(ds.holdout):,} holdout rows are never shown to a synthesizer."
+    f"The {len(ds.holdout):,} holdout rows are never shown to a synthesizer. "
+    f"Column kinds (set on **Data**): {', '.join(f'{n} {k}' for k, n in kinds.most_common())}."
 )
 
 names = synth.available()
