@@ -22,44 +22,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM_ARGS, _chromium, _free_port  # noqa: E402
+from tests.e2e import server  # noqa: E402
+from tests.e2e.conftest import CHROMIUM_ARGS, _chromium  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "browser.json"
 TARGETS = {"compare_first_render": 3.0, "compare_switch_column": 0.5, "compare_cached_render": 0.5}
-
-
-def _server(port: int):  # type: ignore[no-untyped-def]
-    import subprocess
-    import urllib.request
-
-    log = open(ROOT / "benchmarks" / "results" / "browser-streamlit.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless=true",
-            "--browser.gatherUsageStats=false",
-            "--server.address=127.0.0.1",
-            f"--server.port={port}",
-            "--server.fileWatcherType=none",
-        ],
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    for _ in range(240):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.read().decode().strip() == "ok":
-                    return proc
-        except OSError:
-            time.sleep(0.25)
-    proc.kill()
-    raise RuntimeError("streamlit did not start")
 
 
 def walk(page: Any, rep: int, timings: dict[str, list[float]]) -> None:
@@ -106,8 +73,9 @@ def main() -> int:
     from tests.e2e.streamlit_page import settle
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    proc = _server(port)
+    port = server.free_port()
+    log = (ROOT / "benchmarks" / "results" / "browser-streamlit.log").open("w")
+    proc = server.start(port, log)
     timings: dict[str, list[float]] = {}
     try:
         with sync_playwright() as pw:
@@ -123,8 +91,8 @@ def main() -> int:
                 page.close()
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        server.stop(proc)
+        log.close()
 
     rows = []
     for name, values in timings.items():
