@@ -105,6 +105,7 @@ st.caption(
     "data (PII) are never learned: they are regenerated in the same format. Mark what an attacker would want "
     "to learn (**sensitive**) and what they may already know (**quasi-identifier**) for the privacy checks."
 )
+missing, distinct = cached.column_stats(ds.id, ds.df)
 kind_options = [KIND_LABELS[k] for k in ColumnKind]
 label_to_kind = {KIND_LABELS[k]: k for k in ColumnKind}
 table = pd.DataFrame(
@@ -114,8 +115,8 @@ table = pd.DataFrame(
         "sensitive": [c.sensitive for c in ds.schema],
         "quasi-identifier": [c.quasi_identifier for c in ds.schema],
         "why": [c.reason for c in ds.schema],
-        "missing": [float(ds.df[c.name].isna().mean()) for c in ds.schema],
-        "distinct": [int(ds.df[c.name].nunique()) for c in ds.schema],
+        "missing": [missing[c.name] for c in ds.schema],
+        "distinct": [distinct[c.name] for c in ds.schema],
     }
 )
 edited = st.data_editor(

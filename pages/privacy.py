@@ -285,19 +285,28 @@ if sd is not None:
 # ------------------------------------------------------------------------------------------- record inspector
 st.subheader("Record inspector")
 closest = list(result.closest_rows)
+row_key = f"inspect_row|{key}"
+if closest:
+    st.caption("Click a row to inspect it: the synthetic rows closest to a training row, closest first.")
+    shown = syn.df.iloc[closest[:20]]
+    picked = st.dataframe(
+        shown, on_select="rerun", selection_mode="single-row", key=f"closest_rows|{key}", height=250
+    ).selection.rows
+    # A new click sets the row below; a number typed after the click is kept until the next click.
+    if picked and st.session_state.get("inspect_last_pick") != (key, picked[0]):
+        st.session_state["inspect_last_pick"] = (key, picked[0])
+        st.session_state[row_key] = int(closest[picked[0]])
+st.session_state.setdefault(row_key, int(closest[0]) if closest else 0)
 row = int(
     st.number_input(
         "Synthetic row to inspect",
         min_value=0,
         max_value=max(len(syn.df) - 1, 0),
-        value=closest[0] if closest else 0,
         step=1,
-        key=f"inspect_row|{key}",
-        help="Row number in the synthetic table (0 = first). Starts at the row closest to a training row.",
+        key=row_key,
+        help="Row number in the synthetic table (0 = first): any row, or one clicked above.",
     )
 )
-if closest:
-    st.caption(f"Synthetic rows closest to a training row, closest first: {', '.join(map(str, closest[:10]))}.")
 unmask = st.checkbox(
     "Unmask values",
     value=False,

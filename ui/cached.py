@@ -44,8 +44,8 @@ DEMO_NAME = "UCI Adult (demo)"
 
 
 def max_upload_bytes() -> int:
-    """The upload limit, configurable with SYNTH_MAX_UPLOAD_MB (default 200, Streamlit's own limit)."""
-    return int(float(os.environ.get("SYNTH_MAX_UPLOAD_MB", "200")) * 1024 * 1024)
+    """The upload limit in bytes: SYNTH_MAX_UPLOAD_MB, default 500 (server.maxUploadSize in .streamlit/config.toml)."""
+    return int(float(os.environ.get("SYNTH_MAX_UPLOAD_MB", "500")) * 1024 * 1024)
 
 
 @st.cache_data(show_spinner="Loading the demo table…")
@@ -271,3 +271,9 @@ def model_bytes(key: str, _model: synth.Synthesizer) -> bytes:
     from ui import model_files
 
     return model_files.to_bytes(_model)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def column_stats(key: str, _df: pd.DataFrame) -> tuple[dict[str, float], dict[str, int]]:
+    """Share missing and number of distinct values per column, counted once per table (``key``)."""
+    return {c: float(_df[c].isna().mean()) for c in _df.columns}, {c: int(_df[c].nunique()) for c in _df.columns}

@@ -98,6 +98,15 @@ def test_the_record_inspector_masks_values_by_default(part: pd.DataFrame) -> Non
     row = next(w for w in at.number_input if (w.key or "").startswith("inspect_row|"))
     row.set_value(7).run()
     assert not at.exception and _frame(at, "synthetic row").shape == unmasked.shape
+    # Clicking the third of the closest rows (the selection the browser sends) inspects that row.
+    table = next(d for d in at.dataframe if (d.key or "").startswith("closest_rows|"))
+    third = int(table.value.index[2])
+    at.session_state[table.key] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert not [w for w in at.warning if "Session State" in w.value]
+    row = next(w for w in at.number_input if (w.key or "").startswith("inspect_row|"))
+    assert row.value == third != 7
 
 
 def test_a_bad_attacker_model_gets_a_message_not_a_crash(part: pd.DataFrame) -> None:

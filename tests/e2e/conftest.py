@@ -64,6 +64,14 @@ def server_url() -> Iterator[str]:
         server.stop(proc)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def patient_expectations() -> None:
+    """A loaded 2-core CI machine can take more than Playwright's default 5 s to redraw a page."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
