@@ -200,13 +200,7 @@ class CartColumn:
             labels[:] = [None if c == MISSING else c for c in self.categories]
             return pd.Series(labels[values.astype(np.intp)], dtype=object)
         if self.kind is ColumnKind.DATETIME:
-            missing = np.isnan(values)
-            ns = self.origin + np.where(missing, 0, values).astype(np.int64) * self.unit
-            out = pd.Series(ns.view("datetime64[ns]"))
-            out[missing] = pd.NaT
-            if self.tz is not None:
-                out = out.dt.tz_localize("UTC").dt.tz_convert(self.tz)
-            return out
+            return datetimes_from_units(values, np.isnan(values), self.origin, self.unit, self.tz)
         return pd.Series(values)
 
 
@@ -481,6 +475,16 @@ def time_unit(offsets: np.ndarray) -> int:
     """
     grain = int(np.gcd.reduce(offsets)) if len(offsets) else 0
     return grain if grain > 0 else _DAY_NS
+
+
+def datetimes_from_units(values: np.ndarray, missing: np.ndarray, origin: int, unit: int, tz: str | None) -> pd.Series:
+    """Model numbers (whole ``unit`` steps after ``origin``, in nanoseconds) back to datetimes, NaT where missing."""
+    ns = origin + np.where(missing, 0, values).astype(np.int64) * unit
+    out = pd.Series(ns.view("datetime64[ns]"))
+    out[missing] = pd.NaT
+    if tz is not None:
+        out = out.dt.tz_localize("UTC").dt.tz_convert(tz)
+    return out
 
 
 def smoothing_ranges(values: np.ndarray, smooth_below: int) -> tuple[np.ndarray, np.ndarray]:

@@ -51,7 +51,7 @@ from synth.synthesizers.base import (
     draw_matching,
     register_state,
 )
-from synth.synthesizers.cart import MISSING, datetime_ns, labels, time_unit
+from synth.synthesizers.cart import MISSING, datetime_ns, datetimes_from_units, labels, time_unit
 from synth.synthesizers.registry import register
 
 
@@ -128,12 +128,7 @@ class BinnedColumn:
             values = low + u * (high - low)
         values[missing] = np.nan
         if self.kind is ColumnKind.DATETIME:
-            ns = self.origin + np.where(missing, 0, values).astype(np.int64) * self.unit
-            out = pd.Series(ns.view("datetime64[ns]"))
-            out[missing] = pd.NaT
-            if self.tz is not None:
-                out = out.dt.tz_localize("UTC").dt.tz_convert(self.tz)
-            return out
+            return datetimes_from_units(values, missing, self.origin, self.unit, self.tz)
         return pd.Series(values)
 
 
