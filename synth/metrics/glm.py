@@ -30,7 +30,7 @@ import pandas as pd
 from synth.metrics._features import NUMERIC_KINDS, labels, numeric_values, thread_limit
 from synth.metrics.results import to_jsonable
 from synth.metrics.spec import MetricSpec
-from synth.metrics.utility import UtilityError, task_of
+from synth.metrics.utility import UtilityError, prepare_target, task_of
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
 
@@ -378,21 +378,13 @@ def _compare_glm(
     tables = {"real": real, "synthetic": synthetic}
     if holdout is not None:
         tables["holdout"] = holdout
-    frames: dict[str, pd.DataFrame] = {}
-    responses: dict[str, np.ndarray] = {}
     notes: list[str] = []
-    kind = schema[target].kind
-    for name, df in tables.items():
-        df = coerce_to_schema(df[[*features, target]], used)
-        if family == "logistic":
-            lab = labels(df[target])
-            keep = lab.notna().to_numpy()
-            responses[name] = lab[keep].to_numpy(dtype=str)
-        else:
-            values = numeric_values(df[target], kind)
-            keep = np.isfinite(values)
-            responses[name] = values[keep]
-        frames[name] = df[keep].reset_index(drop=True)
+    frames, responses = prepare_target(
+        {name: coerce_to_schema(df[[*features, target]], used) for name, df in tables.items()},
+        target,
+        task,
+        schema[target].kind,
+    )
     if len(responses["real"]) == 0:
         raise UtilityError(f"every value of {target} is missing in the real table: pick another target")
     if len(responses["synthetic"]) == 0:

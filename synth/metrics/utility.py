@@ -182,7 +182,7 @@ def task_of(schema: Schema, target: str) -> Task:
     raise UtilityError(f"{target} is a {kind.value} column: pick a categorical, boolean or numeric target")
 
 
-def _prepare_target(
+def prepare_target(
     frames: dict[str, pd.DataFrame], target: str, task: Task, kind: ColumnKind
 ) -> tuple[dict[str, pd.DataFrame], dict[str, np.ndarray]]:
     """Drop rows without a target; return the frames and the target as text labels or floats."""
@@ -408,7 +408,7 @@ def evaluate_utility(
         "synthetic": coerce_to_schema(synthetic[[*features, target]], used),
         "test": coerce_to_schema(holdout[[*features, target]], used),
     }
-    frames, y = _prepare_target(frames, target, task, kind)
+    frames, y = prepare_target(frames, target, task, kind)
     notes = _validate(y, task, target)
 
     rng = np.random.default_rng(seed)
