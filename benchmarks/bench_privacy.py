@@ -48,23 +48,14 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
+from benchmarks.common import load_adult  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "privacy.json"
-ADULT = ROOT.parent / "shared" / "datasets" / "adult.csv"
-DEMO = ROOT / "assets" / "adult.csv.gz"
 PEERS_PYTHON = Path(os.environ.get("SYNTH_PEERS_PYTHON", ROOT / "benchmarks" / ".venv" / "bin" / "python"))
 TARGETS = {"distance_panel": 5.0, "membership_inference": 10.0, "three_attacks": 30.0, "peak_memory_mb": 2048.0}
 N_ATTACKS = 2000
 N_ATTACKS_PEER = 500
-
-
-def load_adult() -> pd.DataFrame:
-    import synth
-
-    if ADULT.exists():
-        return synth.read_table(ADULT)
-    import gzip
-
-    return synth.read_table(gzip.decompress(DEMO.read_bytes()), name="adult.csv")
 
 
 def peak_mb() -> float:
@@ -385,7 +376,7 @@ def main(argv: list[str]) -> int:
         "known_cases": known,
         "anonymeter": peer,
     }
-    from synth.metrics.privacy_common import to_jsonable
+    from synth.metrics.results import to_jsonable
 
     RESULTS.write_text(json.dumps(to_jsonable(doc), indent=1, allow_nan=False))
     print(f"\nwrote {RESULTS.relative_to(ROOT)}")
