@@ -36,24 +36,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
+from benchmarks.common import load_adult  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "fidelity.json"
-ADULT = ROOT.parent / "shared" / "datasets" / "adult.csv"
-DEMO = ROOT / "assets" / "adult.csv.gz"
 TARGET_ALL_SECONDS = 3.0
 TARGET_LARGE_MB = 1536.0
-
-
-def load_adult() -> pd.DataFrame:
-    import synth
-
-    if ADULT.exists():
-        return synth.read_table(ADULT)
-    import gzip
-
-    return synth.read_table(gzip.decompress(DEMO.read_bytes()), name="adult.csv")
 
 
 def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:

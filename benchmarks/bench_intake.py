@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +31,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
+from benchmarks.common import run_json_child  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "intake.json"
 DATASETS = ROOT.parent / "shared" / "datasets"
 TARGET_SECONDS = 10.0
@@ -130,16 +132,7 @@ print(json.dumps({
 
 def run_child(path: Path, max_rows: int) -> dict[str, Any]:
     """Read, type and audit ``path`` in a fresh interpreter; its timings and peak memory."""
-    proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(path), str(max_rows)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"intake of {path.name} failed:\n{proc.stderr[-3000:]}")
-    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return run_json_child([sys.executable, "-c", _CHILD, str(path), str(max_rows)], f"intake of {path.name}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,6 +32,9 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
+from benchmarks.common import run_json_child  # noqa: E402
+
 DATA = ROOT / "assets" / "adult.csv.gz"
 OUT_PACKAGE = ROOT / "synth" / "calibration.json"
 OUT_RAW = ROOT / "benchmarks" / "results" / "calibration.json"
@@ -85,16 +87,11 @@ print(json.dumps({"seconds": min(times), "peak_mb": max(peak, 0.0), "rows": n_ro
 
 def measure(name: str, n_rows: int, n_cols: int, data: Path) -> dict[str, Any]:
     """Fit ``name`` on ``n_rows`` × ``n_cols`` of Adult in a fresh subprocess; its time and memory."""
-    proc = subprocess.run(
+    return run_json_child(
         [sys.executable, "-c", _CHILD, name, str(data), str(n_rows), str(n_cols), str(REPEATS)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
+        f"{name} on {n_rows}×{n_cols}",
+        tail=2000,
     )
-    if proc.returncode != 0:
-        raise RuntimeError(f"{name} on {n_rows}×{n_cols} failed:\n{proc.stderr[-2000:]}")
-    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
 def fit_line(cells: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:

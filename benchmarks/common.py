@@ -1,0 +1,36 @@
+"""What several benchmarks share: the Adult table, and running a measurement in a fresh child process."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+ADULT = ROOT.parent / "shared" / "datasets" / "adult.csv"
+DEMO = ROOT / "assets" / "adult.csv.gz"
+
+
+def load_adult() -> pd.DataFrame:
+    """UCI Adult from shared/datasets, or the copy bundled as the demo when shared/ is not beside the repo."""
+    import synth
+
+    if ADULT.exists():
+        return synth.read_table(ADULT)
+    return synth.read_table(gzip.decompress(DEMO.read_bytes()), name="adult.csv")
+
+
+def run_json_child(argv: list[str], what: str, tail: int = 3000) -> dict[str, Any]:
+    """Run ``argv`` from the repository root; its last stdout line is a JSON object, returned as a dict.
+
+    Raises:
+        RuntimeError: the child failed; the message names ``what`` and ends with its stderr.
+    """
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{proc.stderr[-tail:]}")
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
