@@ -70,8 +70,8 @@ def peak_mb() -> tuple[float, float]:
 def large_run(n_rows: int) -> dict[str, Any]:
     """In a fresh process: sample ``n_rows`` synthetic rows, score them; time and peak memory."""
     import synth
-    from synth.metrics.diagnosis import diagnose
-    from synth.metrics.distributions import column_distributions, pair_view
+    from synth.evaluation.fidelity.diagnosis import diagnose
+    from synth.evaluation.fidelity.distributions import column_distributions, pair_view
 
     df = load_adult()
     schema = synth.infer_schema(df)
@@ -124,12 +124,12 @@ def main(argv: list[str] | None = None) -> int:
     repeats = args.repeats or (1 if args.quick else 3)
 
     import synth
-    from synth.metrics.detection import evaluate_detection
-    from synth.metrics.diagnosis import diagnose
-    from synth.metrics.distributions import column_distributions, pair_view
-    from synth.metrics.fidelity import sdmetrics_quality
-    from synth.metrics.glm import compare_glm
-    from synth.metrics.utility import evaluate_utility
+    from synth.evaluation.fidelity.detection import evaluate_detection
+    from synth.evaluation.fidelity.diagnosis import diagnose
+    from synth.evaluation.fidelity.distributions import column_distributions, pair_view
+    from synth.evaluation.fidelity.scores import sdmetrics_quality
+    from synth.evaluation.utility.glm import compare_glm
+    from synth.evaluation.utility.tstr import evaluate_utility
 
     df = load_adult()
     schema = synth.infer_schema(df)

@@ -91,9 +91,9 @@ def setup() -> tuple[pd.DataFrame, pd.DataFrame, Any]:
 def child() -> None:
     """The whole Privacy-page pipeline in a fresh process; prints its peak memory as JSON."""
     import synth
-    from synth.metrics.attacks import evaluate_attacks
-    from synth.metrics.privacy_inspector import inspect_record
-    from synth.metrics.privacy_sdmetrics import sdmetrics_privacy
+    from synth.evaluation.privacy.attacks import evaluate_attacks
+    from synth.evaluation.privacy.inspector import inspect_record
+    from synth.evaluation.privacy.peer_sdmetrics import sdmetrics_privacy
 
     train, holdout, schema = setup()
     syn = synth.create("gaussian_copula").fit(train, schema).sample(len(train), seed=1)
@@ -128,9 +128,9 @@ def tables(train: pd.DataFrame, holdout: pd.DataFrame, schema: Any, quick: bool)
 
 def known_cases(cases: dict[str, tuple[Any, ...]], schema: Any) -> dict[str, Any]:
     import synth
-    from synth.metrics.attacks import evaluate_attacks
-    from synth.metrics.privacy_sdmetrics import sdmetrics_privacy
-    from synth.metrics.privacy_verdict import privacy_verdict
+    from synth.evaluation.privacy.attacks import evaluate_attacks
+    from synth.evaluation.privacy.peer_sdmetrics import sdmetrics_privacy
+    from synth.evaluation.privacy.verdict import privacy_verdict
 
     out: dict[str, Any] = {}
     for label, (train, syn, holdout, model) in cases.items():
@@ -157,7 +157,7 @@ def known_cases(cases: dict[str, tuple[Any, ...]], schema: Any) -> dict[str, Any
 
 def anonymeter_check(cases: dict[str, tuple[Any, ...]], schema: Any, names: list[str]) -> dict[str, Any]:
     """anonymeter's risks beside ours on the same tables, or why the check was skipped."""
-    from synth.metrics.attacks import default_attacker_model, inference, linkability, singling_out
+    from synth.evaluation.privacy.attacks import default_attacker_model, inference, linkability, singling_out
 
     if not PEERS_PYTHON.exists():
         return {"skipped": f"no peers venv at {PEERS_PYTHON}: see benchmarks/requirements-peers.txt"}
@@ -264,8 +264,8 @@ def main(argv: list[str]) -> int:
         child()
         return 0
     import synth
-    from synth.metrics.attacks import evaluate_attacks, membership_inference
-    from synth.metrics.privacy_sdmetrics import sdmetrics_privacy
+    from synth.evaluation.privacy.attacks import evaluate_attacks, membership_inference
+    from synth.evaluation.privacy.peer_sdmetrics import sdmetrics_privacy
 
     repeats = 1 if args.quick else args.repeats
     train, holdout, schema = setup()
@@ -376,7 +376,7 @@ def main(argv: list[str]) -> int:
         "known_cases": known,
         "anonymeter": peer,
     }
-    from synth.metrics.results import to_jsonable
+    from synth.evaluation.results import to_jsonable
 
     RESULTS.write_text(json.dumps(to_jsonable(doc), indent=1, allow_nan=False))
     print(f"\nwrote {RESULTS.relative_to(ROOT)}")

@@ -116,7 +116,7 @@ def tstr_auc(synthetic: pd.DataFrame, holdout: pd.DataFrame, train: pd.DataFrame
 def score(tables: list[pd.DataFrame], train: pd.DataFrame, holdout: pd.DataFrame, schema: Any) -> dict[str, Any]:
     """Fidelity (first table), privacy and TSTR (mean over tables) of synthetic tables of train's size."""
     import synth
-    from synth.metrics.fidelity import sdmetrics_quality
+    from synth.evaluation.fidelity.scores import sdmetrics_quality
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from synth import plots
-from synth.metrics.diagnosis import SUGGESTIONS, diagnose_pairs
-from synth.metrics.segments import SegmentError, parse_conditions
-from synth.metrics.utility import UtilityError, candidate_targets, default_target
+from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
+from synth.evaluation.fidelity.segments import SegmentError, parse_conditions
+from synth.evaluation.utility.tstr import UtilityError, candidate_targets, default_target
 from ui import cached, guards, state
 
 st.title("Compare")

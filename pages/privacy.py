@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from synth import plots
-from synth.metrics.attacks import AttackerModel, AttackerModelError, AttackResult, default_attacker_model
-from synth.metrics.privacy_common import PrivacyInputError
-from synth.metrics.privacy_verdict import privacy_verdict
+from synth.evaluation.privacy.attacks import AttackerModel, AttackerModelError, AttackResult, default_attacker_model
+from synth.evaluation.privacy.common import PrivacyInputError
+from synth.evaluation.privacy.verdict import privacy_verdict
 from ui import cached, guards, state
 
 N_ATTACK_CHOICES = (500, 1000, 2000, 5000)

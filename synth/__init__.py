@@ -18,13 +18,13 @@ This package never imports streamlit.
 """
 
 from synth.audit import AuditReport, Finding, audit
+from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detection
+from synth.evaluation.fidelity.scores import FidelityResult, evaluate_fidelity
+from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment, parse_conditions
+from synth.evaluation.privacy.distances import PrivacyResult, evaluate_privacy
+from synth.evaluation.utility.glm import GlmComparison, compare_glm
+from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.io import SingleColumnError, TableReadError, TooManyRowsError, list_sheets, read_table, sample_rows
-from synth.metrics.detection import DetectionResult, evaluate_detection
-from synth.metrics.fidelity import FidelityResult, evaluate_fidelity
-from synth.metrics.glm import GlmComparison, compare_glm
-from synth.metrics.privacy import PrivacyResult, evaluate_privacy
-from synth.metrics.segments import Condition, SegmentResult, evaluate_segment, parse_conditions
-from synth.metrics.utility import UtilityResult, evaluate_utility
 from synth.progress import Cancelled, ProgressCallback
 from synth.schema import ColumnKind, ColumnSpec, Schema, infer_schema
 from synth.split import split

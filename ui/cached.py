@@ -18,18 +18,18 @@ import streamlit as st
 
 import synth
 from synth.audit import AuditReport
-from synth.metrics.attacks import AttackerModel, AttackReport, Criterion, evaluate_attacks
-from synth.metrics.detection import DetectionResult, evaluate_detection
-from synth.metrics.diagnosis import ColumnDiagnosis, diagnose
-from synth.metrics.distributions import ColumnDistribution, PairView, column_distributions, pair_view
-from synth.metrics.fidelity import FidelityResult
-from synth.metrics.glm import GlmComparison, compare_glm
-from synth.metrics.privacy import PrivacyResult
-from synth.metrics.privacy_inspector import RecordInspection
-from synth.metrics.privacy_inspector import inspect_record as synth_inspect_record
-from synth.metrics.privacy_sdmetrics import SdmetricsPrivacy, sdmetrics_privacy
-from synth.metrics.segments import Condition, SegmentResult, evaluate_segment
-from synth.metrics.utility import UtilityResult, evaluate_utility
+from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detection
+from synth.evaluation.fidelity.diagnosis import ColumnDiagnosis, diagnose
+from synth.evaluation.fidelity.distributions import ColumnDistribution, PairView, column_distributions, pair_view
+from synth.evaluation.fidelity.scores import FidelityResult
+from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment
+from synth.evaluation.privacy.attacks import AttackerModel, AttackReport, Criterion, evaluate_attacks
+from synth.evaluation.privacy.distances import PrivacyResult
+from synth.evaluation.privacy.inspector import RecordInspection
+from synth.evaluation.privacy.inspector import inspect_record as synth_inspect_record
+from synth.evaluation.privacy.peer_sdmetrics import SdmetricsPrivacy, sdmetrics_privacy
+from synth.evaluation.utility.glm import GlmComparison, compare_glm
+from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.progress import ProgressCallback
 from ui.progress import StreamlitProgress
 

@@ -1,6 +1,6 @@
 """Fidelity figures: per-column distributions, per-column scores, association heatmaps, pair views.
 
-Every figure is drawn from binned counts (:mod:`synth.metrics.distributions`), never from rows.
+Every figure is drawn from binned counts (:mod:`synth.evaluation.fidelity.distributions`), never from rows.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from synth.metrics.distributions import ColumnDistribution, PairView, column_distributions
-from synth.metrics.fidelity import AssociationMatrix
-from synth.metrics.results import Interval
+from synth.evaluation.fidelity.distributions import ColumnDistribution, PairView, column_distributions
+from synth.evaluation.fidelity.scores import AssociationMatrix
+from synth.evaluation.results import Interval
 from synth.plots.common import HOLDOUT_COLOR, MAX_CATEGORIES, N_BINS, REAL_COLOR, SYNTH_COLOR, layout
 from synth.schema import ColumnKind, ColumnSpec, Schema
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from synth.metrics.attacks import AttackResult
+from synth.evaluation.privacy.attacks import AttackResult
 from synth.plots.common import HOLDOUT_COLOR, SYNTH_COLOR, layout
 
 BASELINE_COLOR = "#bcbd22"

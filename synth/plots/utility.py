@@ -6,8 +6,8 @@ import math
 
 import plotly.graph_objects as go
 
-from synth.metrics.glm import GlmComparison
-from synth.metrics.utility import UtilityResult
+from synth.evaluation.utility.glm import GlmComparison
+from synth.evaluation.utility.tstr import UtilityResult
 from synth.plots.common import HOLDOUT_COLOR, REAL_COLOR, SYNTH_COLOR, layout
 
 METRIC_LABELS = {"accuracy": "accuracy", "f1": "F1", "roc_auc": "ROC AUC", "r2": "R²", "mae": "MAE"}

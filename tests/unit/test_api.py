@@ -12,7 +12,7 @@ import synth
 
 def test_importing_synth_leaves_streamlit_out() -> None:
     code = (
-        "import sys, synth, synth.plots, synth.metrics.fidelity, synth.metrics.privacy\n"
+        "import sys, synth, synth.plots, synth.evaluation.fidelity.scores, synth.evaluation.privacy.distances\n"
         "import synth.synthesizers\n"
         "assert 'streamlit' not in sys.modules, sorted(m for m in sys.modules if 'streamlit' in m)\n"
     )

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import synth
-from synth.metrics.attacks import (
+from synth.evaluation.privacy.attacks import (
     AttackerModel,
     AttackerModelError,
     default_attacker_model,
@@ -22,9 +22,9 @@ from synth.metrics.attacks import (
     membership_inference,
     singling_out,
 )
-from synth.metrics.privacy_common import PrivacyInputError, residual_risk, success_rate
-from synth.metrics.privacy_neighbors import GowerEncoder, gower_distances, gower_neighbors
-from synth.metrics.privacy_singling_out import (
+from synth.evaluation.privacy.common import PrivacyInputError, residual_risk, success_rate
+from synth.evaluation.privacy.neighbors import GowerEncoder, gower_distances, gower_neighbors
+from synth.evaluation.privacy.singling_out import (
     WEIGHT_GRID,
     Queries,
     _prepare,
@@ -393,7 +393,7 @@ def test_attacks_are_deterministic_per_seed_and_risks_stay_in_range(
 
 def test_the_brute_force_fallback_agrees_with_the_pareto_search(monkeypatch: pytest.MonkeyPatch) -> None:
     """A Pareto front too long to peel falls back to counting every candidate predicate: same answer."""
-    import synth.metrics.privacy_singling_out as so
+    import synth.evaluation.privacy.singling_out as so
 
     rng = np.random.default_rng(3)
     values = np.vstack([rng.integers(0, 30, 300), rng.integers(0, 2, 300), rng.normal(size=300).round(1)]).astype(float)

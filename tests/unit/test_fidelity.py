@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import synth
-from synth.metrics.diagnosis import diagnose, diagnose_column, diagnose_pairs
-from synth.metrics.distributions import column_distributions, pair_view
-from synth.metrics.fidelity import FIDELITY_METRICS, compare_tables, evaluate_fidelity
-from synth.metrics.segments import Condition, SegmentError, evaluate_segment, parse_conditions, segment_mask
+from synth.evaluation.fidelity.diagnosis import diagnose, diagnose_column, diagnose_pairs
+from synth.evaluation.fidelity.distributions import column_distributions, pair_view
+from synth.evaluation.fidelity.scores import FIDELITY_METRICS, compare_tables, evaluate_fidelity
+from synth.evaluation.fidelity.segments import Condition, SegmentError, evaluate_segment, parse_conditions, segment_mask
 from synth.schema import ColumnKind, ColumnSpec, Schema
 
 SCHEMA = Schema(

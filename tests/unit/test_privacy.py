@@ -14,13 +14,13 @@ from hypothesis.extra.pandas import column, data_frames, range_indexes
 
 import synth
 from synth import plots
-from synth.metrics.attacks import AttackerModel, evaluate_attacks
-from synth.metrics.privacy import PrivacyInputError, PrivacyResult
-from synth.metrics.privacy_common import auc_with_interval
-from synth.metrics.privacy_inspector import MASK, inspect_record
-from synth.metrics.privacy_neighbors import MixedEncoder, euclidean_neighbors
-from synth.metrics.privacy_sdmetrics import sdmetrics_privacy
-from synth.metrics.privacy_verdict import privacy_verdict
+from synth.evaluation.privacy.attacks import AttackerModel, evaluate_attacks
+from synth.evaluation.privacy.common import auc_with_interval
+from synth.evaluation.privacy.distances import PrivacyInputError, PrivacyResult
+from synth.evaluation.privacy.inspector import MASK, inspect_record
+from synth.evaluation.privacy.neighbors import MixedEncoder, euclidean_neighbors
+from synth.evaluation.privacy.peer_sdmetrics import sdmetrics_privacy
+from synth.evaluation.privacy.verdict import privacy_verdict
 
 LINK_A = ("age", "sex", "race", "marital_status", "native_country", "education", "workclass")
 LINK_B = ("fnlwgt", "occupation", "relationship", "capital_gain", "capital_loss", "hours_per_week", "education_num")

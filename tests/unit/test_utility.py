@@ -12,10 +12,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 import synth
-from synth.metrics import _scoring
-from synth.metrics.detection import evaluate_detection
-from synth.metrics.glm import compare_glm, karr_overlap
-from synth.metrics.utility import UtilityError, default_target, evaluate_utility
+from synth.evaluation import scoring as _scoring
+from synth.evaluation.fidelity.detection import evaluate_detection
+from synth.evaluation.utility.glm import compare_glm, karr_overlap
+from synth.evaluation.utility.tstr import UtilityError, default_target, evaluate_utility
 
 
 @pytest.fixture(scope="module")

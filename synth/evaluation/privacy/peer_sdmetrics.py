@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.metrics.privacy_common import prepare_tables
-from synth.metrics.results import to_jsonable
+from synth.evaluation.privacy.common import prepare_tables
+from synth.evaluation.results import to_jsonable
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, infer_schema
 

@@ -25,7 +25,7 @@ from math import comb
 import numpy as np
 import pandas as pd
 
-from synth.metrics.privacy_neighbors import NUMERIC_KINDS, as_labels, numeric_values
+from synth.evaluation.privacy.neighbors import NUMERIC_KINDS, as_labels, numeric_values
 from synth.schema import ColumnKind
 
 EQ, NE, LT, LE, GT, GE, ISNULL, NOTNULL = range(8)

@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from synth.metrics.attacks import AttackResult
-from synth.metrics.privacy import PrivacyResult
-from synth.metrics.results import to_jsonable
+from synth.evaluation.privacy.attacks import AttackResult
+from synth.evaluation.privacy.distances import PrivacyResult
+from synth.evaluation.results import to_jsonable
 
 Level = Literal["green", "amber", "red", "grey"]
 LIGHTS: dict[str, str] = {"green": "🟢", "amber": "🟠", "red": "🔴", "grey": "⚪"}
@@ -151,7 +151,7 @@ def privacy_verdict(
 
     Args:
         distances: :func:`synth.evaluate_privacy`'s result (with its membership attack, if run).
-        attacks: results of :mod:`synth.metrics.attacks` (singling out, linkability, inference); criteria
+        attacks: results of :mod:`synth.evaluation.privacy.attacks` (singling out, linkability, inference); criteria
             without a result are grey.
         model: the synthesizer's registry name, to tailor the advice (``cart``, ``privbayes``, ...).
         quasi_identifiers: the attacker's known columns, named in the advice.

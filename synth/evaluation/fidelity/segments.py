@@ -17,9 +17,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from synth.metrics._features import labels
-from synth.metrics.fidelity import FidelityResult, evaluate_fidelity
-from synth.metrics.results import to_jsonable
+from synth.evaluation.features import labels
+from synth.evaluation.fidelity.scores import FidelityResult, evaluate_fidelity
+from synth.evaluation.results import to_jsonable
 from synth.progress import ProgressCallback
 from synth.schema import ColumnKind, Schema, infer_schema, numeric_values
 
@@ -288,7 +288,7 @@ def evaluate_segment(
         schema: column kinds (inferred from ``real`` when omitted).
         min_rows: fewer real or synthetic rows than this inside the segment gives ``too_small``.
         progress: called with (fraction, message).
-        **fidelity_options: passed to :func:`~synth.metrics.fidelity.evaluate_fidelity` (e.g. ``n_bootstrap``).
+        **fidelity_options: passed to :func:`~synth.evaluation.fidelity.scores.evaluate_fidelity`.
 
     Returns:
         A :class:`SegmentResult`; an empty or too small segment is a result with a message, not an error.

@@ -34,9 +34,9 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from synth.metrics._features import labels, thread_limit
-from synth.metrics.results import Interval, bootstrap_weights, recentred_interval, to_jsonable
-from synth.metrics.spec import MetricSpec
+from synth.evaluation.features import labels, thread_limit
+from synth.evaluation.results import Interval, bootstrap_weights, recentred_interval, to_jsonable
+from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
 

@@ -21,10 +21,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from synth.metrics import _scoring
-from synth.metrics._features import NUMERIC_KINDS, FeatureEncoder, labels, numeric_values, thread_limit
-from synth.metrics.results import Interval, bootstrap_weights, recentred_interval, to_jsonable
-from synth.metrics.spec import MetricSpec
+from synth.evaluation import scoring as _scoring
+from synth.evaluation.features import NUMERIC_KINDS, FeatureEncoder, labels, numeric_values, thread_limit
+from synth.evaluation.results import Interval, bootstrap_weights, recentred_interval, to_jsonable
+from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
 
@@ -378,7 +378,7 @@ def evaluate_utility(
         n_bootstrap: paired bootstrap replicates over holdout rows for the intervals (0: none).
         importance_repeats: shuffles per feature for the permutation importance.
         n_threads: OpenMP threads for the boosted trees (default 1; see
-            :func:`synth.metrics._features.default_threads`).
+            :func:`synth.evaluation.features.default_threads`).
         progress: called with (fraction, message).
 
     Returns:

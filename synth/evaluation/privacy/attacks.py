@@ -11,7 +11,7 @@ ways:
 * **baseline** — at random: a sanity check that the attack does better than guessing.
 
 The risk is what the main attack gains over the control, ``(main − control) / (1 − control)``, with a 95%
-interval from the Wilson intervals of both rates (see :mod:`synth.metrics.privacy_common`).
+interval from the Wilson intervals of both rates (see :mod:`synth.evaluation.privacy.common`).
 
 * **Singling out** — predicates built from synthetic rows that isolate exactly one real person
   (univariate: rare values; multivariate: ``n_cols`` columns of a synthetic row).
@@ -34,7 +34,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from synth.metrics.privacy_common import (
+from synth.evaluation.privacy.common import (
     AUC,
     PrivacyInputError,
     Rate,
@@ -45,7 +45,7 @@ from synth.metrics.privacy_common import (
     residual_risk,
     success_rate,
 )
-from synth.metrics.privacy_neighbors import (
+from synth.evaluation.privacy.neighbors import (
     NUMERIC_KINDS,
     GowerEncoder,
     MixedEncoder,
@@ -54,7 +54,7 @@ from synth.metrics.privacy_neighbors import (
     nearest_distances,
     numeric_values,
 )
-from synth.metrics.privacy_singling_out import (
+from synth.evaluation.privacy.singling_out import (
     QueryEncoder,
     control_successes_at,
     match_counts,
@@ -64,8 +64,8 @@ from synth.metrics.privacy_singling_out import (
     unique_columns,
     univariate_queries,
 )
-from synth.metrics.results import to_jsonable
-from synth.metrics.spec import MetricSpec
+from synth.evaluation.results import to_jsonable
+from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.schema import ColumnKind, Schema, infer_schema
 
@@ -432,7 +432,7 @@ def singling_out(
 
     Tables are de-duplicated over the columns first (as anonymeter does). The predicates that single out a
     synthetic row are counted on train (main) and holdout (control); the control count is scaled to what a
-    holdout as large as train would give (see :func:`~synth.metrics.privacy_singling_out.control_successes_at`).
+    holdout as large as train would give (see :func:`~synth.evaluation.privacy.singling_out.control_successes_at`).
     The baseline uses random predicates.
 
     Args:

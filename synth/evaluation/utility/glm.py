@@ -27,10 +27,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from synth.metrics._features import NUMERIC_KINDS, labels, numeric_values, thread_limit
-from synth.metrics.results import to_jsonable
-from synth.metrics.spec import MetricSpec
-from synth.metrics.utility import UtilityError, prepare_target, task_of
+from synth.evaluation.features import NUMERIC_KINDS, labels, numeric_values, thread_limit
+from synth.evaluation.results import to_jsonable
+from synth.evaluation.spec import MetricSpec
+from synth.evaluation.utility.tstr import UtilityError, prepare_target, task_of
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
 

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.metrics.fidelity import FidelityResult, PairScore, compare_tables
-from synth.metrics.results import to_jsonable
+from synth.evaluation.fidelity.scores import FidelityResult, PairScore, compare_tables
+from synth.evaluation.results import to_jsonable
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})

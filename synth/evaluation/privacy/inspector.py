@@ -15,8 +15,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from synth.metrics.privacy_common import PrivacyInputError, prepare_tables
-from synth.metrics.privacy_neighbors import (
+from synth.evaluation.privacy.common import PrivacyInputError, prepare_tables
+from synth.evaluation.privacy.neighbors import (
     NUMERIC_KINDS,
     MixedEncoder,
     as_labels,
@@ -24,7 +24,7 @@ from synth.metrics.privacy_neighbors import (
     numeric_values,
     row_hashes,
 )
-from synth.metrics.results import to_jsonable
+from synth.evaluation.results import to_jsonable
 from synth.schema import ColumnKind, Schema, infer_schema
 
 MASK = "•••"

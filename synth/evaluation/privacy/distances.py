@@ -2,7 +2,7 @@
 
 The distance panel. Distance to closest record (DCR) uses a mixed-type distance: numbers and datetimes scaled
 by their real range (so a full-range gap counts 1), categories one-hot with weight 1/√2 (so a mismatch counts
-1), and missing values as their own indicator (see :mod:`synth.metrics.privacy_neighbors`). Identifiers,
+1), and missing values as their own indicator (see :mod:`synth.evaluation.privacy.neighbors`). Identifiers,
 PII, free text and constants are generated, not learned, and are left out.
 
 * **DCR** — distance from each synthetic row, and from each real holdout row (the yardstick), to its closest
@@ -16,10 +16,10 @@ PII, free text and constants are generated, not learned, and are left out.
 * **Exact copies** — synthetic rows equal to a training row on every learned column, and the subset equal
   to a training row that is *unique* in training (a copied rare person). The holdout gives the rates that
   coincidence alone produces.
-* **Membership inference** — :func:`synth.metrics.attacks.membership_inference`, included by default.
+* **Membership inference** — :func:`synth.evaluation.privacy.attacks.membership_inference`, included by default.
 
-The attacks of the Article 29 Working Party criteria are in :mod:`synth.metrics.attacks`, the record
-inspector in :mod:`synth.metrics.privacy_inspector` and the verdict in :mod:`synth.metrics.privacy_verdict`.
+The attacks of the Article 29 Working Party criteria are in :mod:`synth.evaluation.privacy.attacks`, the record
+inspector in :mod:`synth.evaluation.privacy.inspector` and the verdict in :mod:`synth.evaluation.privacy.verdict`.
 """
 
 from __future__ import annotations
@@ -30,22 +30,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.metrics.attacks import MembershipResult, membership_inference
-from synth.metrics.privacy_common import (
+from synth.evaluation.privacy.attacks import MembershipResult, membership_inference
+from synth.evaluation.privacy.common import (
     PrivacyInputError,
     check_holdout,
     prepare_tables,
     success_rate,
 )
-from synth.metrics.privacy_neighbors import (
+from synth.evaluation.privacy.neighbors import (
     MAX_ONE_HOT,
     MixedEncoder,
     euclidean_neighbors,
     nearest_distances,
     row_hashes,
 )
-from synth.metrics.results import to_jsonable
-from synth.metrics.spec import MetricSpec
+from synth.evaluation.results import to_jsonable
+from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.schema import Schema, infer_schema
 

@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.metrics import _scoring
-from synth.metrics._features import FeatureEncoder, stratified_sample, thread_limit
-from synth.metrics.results import Interval, to_jsonable
-from synth.metrics.spec import MetricSpec
+from synth.evaluation import scoring as _scoring
+from synth.evaluation.features import FeatureEncoder, stratified_sample, thread_limit
+from synth.evaluation.results import Interval, to_jsonable
+from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
 
@@ -167,7 +167,7 @@ def evaluate_detection(
         folds: cross-validation folds.
         seed: seed of the samples, folds and models.
         n_threads: OpenMP threads for the boosted trees (default 1, see
-            :func:`synth.metrics._features.default_threads`).
+            :func:`synth.evaluation.features.default_threads`).
         progress: called with (fraction, message).
 
     Returns:

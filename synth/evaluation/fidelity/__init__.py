@@ -1,0 +1,1 @@
+"""Fidelity: how closely a synthetic table follows the real one (shapes, pairs, detection, diagnosis, segments)."""

@@ -1,0 +1,1 @@
+"""Privacy: distances, membership and attribute attacks, singling out, the inspector and the verdict."""
