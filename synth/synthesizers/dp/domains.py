@@ -44,12 +44,16 @@ OTHER = "(other)"
 #: Nanoseconds in a day: the public unit of modelled dates.
 DAY_NS = 86_400 * 10**9
 #: Chance that a threshold keeps an empty cell of a public grid (union over the grid's cells).
-FALSE_CELL_RATE = 0.05
+FALSE_CELL_RATE = 0.01
+#: Kept cells further apart than this many grid cells are not joined into one range (see :func:`_kept_span`).
+MAX_GAP = 12
 #: Chance that a column without missing values gets a missing code (whose noisy mass would then be sampled).
 FALSE_MISSING_RATE = 1e-3
 #: Zoom levels after the coarse grid, each a noisy histogram of ZOOM_CELLS equal cells.
 ZOOM_LEVELS = 2
 ZOOM_CELLS = 8
+#: Public cells of the noisy histogram whose quantiles place a number's bin edges.
+FINE_CELLS = 64
 #: Whole numbers in a range up to this many are candidates for spikes; wider ranges check only zero.
 MAX_SPIKE_CANDIDATES = 2_000
 
@@ -210,10 +214,25 @@ def _kept_span(
         lows, highs = np.append(lows, 0.0), np.append(highs, 0.0)
     noisy = mechanisms.laplace(counts, 1.0 / epsilon, rng)
     tau = math.log(len(counts) / (2.0 * FALSE_CELL_RATE)) / epsilon
-    kept = noisy > tau
-    if not kept.any():
-        return None
-    return float(lows[kept].min()), float(highs[kept].max())
+    order = np.lexsort((highs, lows))  # cells in value order (the zero cell between its neighbours)
+    lows, highs, noisy = lows[order], highs[order], noisy[order]
+    passed = noisy > tau
+    is_zero = (lows == 0) & (highs == 0)
+    zero_kept = bool((passed & is_zero).any())
+    kept = np.flatnonzero(passed & ~is_zero)
+    if not len(kept):
+        return (0.0, 0.0) if zero_kept else None
+    # The run of kept cells around the largest count, bridging gaps of up to MAX_GAP cells: a rare false
+    # positive far away (an empty cell whose noise passed the threshold) does not stretch the range. Exact
+    # zero (a spike of its own, often far from the rest on a log grid) joins whatever run is found.
+    centre = int(np.argmax(noisy[kept]))
+    first = last = centre
+    while first > 0 and kept[first] - kept[first - 1] <= MAX_GAP:
+        first -= 1
+    while last < len(kept) - 1 and kept[last + 1] - kept[last] <= MAX_GAP:
+        last += 1
+    low, high = float(lows[kept[first]]), float(highs[kept[last]])
+    return (min(low, 0.0), max(high, 0.0)) if zero_kept else (low, high)
 
 
 def private_range(
@@ -276,20 +295,53 @@ def spikes(
     return candidates[noisy > tau]
 
 
-def make_bins(low: float, high: float, heavy: np.ndarray, n_bins: int, integer: bool) -> NumericDomain:
-    """Bins of [low, high]: one per spike, the rest cut into intervals (log-spaced for wide positive ranges)."""
+def _grid(low: float, high: float, k: int) -> np.ndarray:
+    """``k + 1`` edges from low to high: log-spaced for wide positive ranges (a heavy right tail), else even."""
+    if low >= 0 and high > 0 and (low == 0 or high / low > 50):
+        start = max(low, high / 1000.0)
+        return np.concatenate([[low], np.geomspace(start, high, k)]) if low < start else np.geomspace(low, high, k + 1)
+    return np.linspace(low, high, k + 1)
+
+
+def unit_bins(low: float, high: float, n_bins: int, integer: bool) -> bool:
+    """Whether a whole-number range is small enough for one bin per value (no quantile edges needed)."""
+    return integer and high - low + 1 <= 2 * n_bins
+
+
+def quantile_edges(
+    x: np.ndarray, low: float, high: float, k: int, epsilon: float, rng: np.random.Generator
+) -> np.ndarray:
+    """``k + 1`` bin edges at DP quantiles: a noisy histogram of ``FINE_CELLS`` public cells over [low, high].
+
+    Counts under twice the noise scale are taken as empty (the clipped noise of empty cells would otherwise add
+    mass), and the edges are interpolated within cells of the noisy cumulative distribution. ε-DP.
+    """
+    fine = _grid(low, high, FINE_CELLS)
+    cell = np.clip(np.searchsorted(fine, np.clip(x, low, high), side="right") - 1, 0, FINE_CELLS - 1)
+    noisy = mechanisms.laplace(np.bincount(cell, minlength=FINE_CELLS).astype(float), 1.0 / epsilon, rng)
+    mass = np.where(noisy > 2.0 / epsilon, noisy, 0.0)
+    if mass.sum() <= 0:
+        return _grid(low, high, k)
+    cdf = np.concatenate([[0.0], np.cumsum(mass) / mass.sum()])
+    edges = np.interp(np.linspace(0.0, 1.0, k + 1), cdf, fine)
+    edges[0], edges[-1] = low, high
+    return np.unique(edges)
+
+
+def make_bins(
+    low: float, high: float, heavy: np.ndarray, n_bins: int, integer: bool, edges: np.ndarray | None = None
+) -> NumericDomain:
+    """Bins of [low, high]: one per spike, the rest cut at ``edges`` (DP quantiles) or evenly (log for wide
+    positive ranges)."""
     heavy = np.unique(heavy[(heavy >= low) & (heavy <= high)])
-    if integer and high - low + 1 <= 2 * n_bins:
+    if unit_bins(low, high, n_bins, integer):
         values = np.arange(low, high + 1.0)
         return NumericDomain(low, high, values, values.copy())
     if high <= low:
         return NumericDomain(low, high, np.asarray([low]), np.asarray([high]))
     k = max(n_bins - len(heavy), 1)
-    if low >= 0 and high > 0 and (low == 0 or high / low > 50):
-        start = max(low, high / 1000.0)
-        edges = np.concatenate([[low], np.geomspace(start, high, k)]) if low < start else np.geomspace(low, high, k + 1)
-    else:
-        edges = np.linspace(low, high, k + 1)
+    if edges is None or len(edges) < 2:
+        edges = _grid(low, high, k)
     if integer:
         starts = np.ceil(edges[:-1])
         starts[0] = low
