@@ -175,7 +175,8 @@ def broken(kind: str) -> Iterator[None]:
 def run_audits(epsilons: tuple[float, ...], trials: int, calibration: int) -> list[dict[str, Any]]:
     rows = []
     print(
-        f"\n{'scenario':<10} {'mechanism':<24} {'declared ε':>10} {'ε lower bound':>14} {'FPR':>6} {'FNR':>6} {'fits':>6}"
+        f"\n{'scenario':<10} {'mechanism':<24} {'declared ε':>10} {'ε lower bound':>14} "
+        f"{'FPR':>6} {'FNR':>6} {'fits':>6}"
     )
     scenarios: dict[str, Callable[[float], Callable[[bool], float]]] = {
         "counts": audit.counts_scenario,
@@ -195,7 +196,8 @@ def run_audits(epsilons: tuple[float, ...], trials: int, calibration: int) -> li
                 rows.append(row)
                 print(
                     f"{name:<10} {kind:<24} {eps:>10g} {result.epsilon_lower:>14.3f} "
-                    f"{result.false_positive_rate:>6.2f} {result.false_negative_rate:>6.2f} {2 * (trials + calibration):>6}"
+                    f"{result.false_positive_rate:>6.2f} {result.false_negative_rate:>6.2f} "
+                    f"{2 * (trials + calibration):>6}"
                 )
     return rows
 
