@@ -126,7 +126,7 @@ def run_accuracy(epsilons: tuple[float, ...], repeats: int) -> list[dict[str, An
     )
     print(
         f"{rows[0]['config']:<40} {'':>5} {rows[0]['univariate']:>10.3f} {rows[0]['bivariate']:>10.3f} "
-        f"{rows[0]['accuracy']:>9.3f}"
+        f"{rows[0]['trivariate']:>10.3f} {rows[0]['accuracy']:>9.3f}"
     )
     for eps in epsilons:
         for label, params in (
@@ -150,7 +150,7 @@ def run_accuracy(epsilons: tuple[float, ...], repeats: int) -> list[dict[str, An
             rows.append(row)
             print(
                 f"{label:<40} {eps:>5g} {row['univariate']:>10.3f} {row['bivariate']:>10.3f} "
-                f"{row['accuracy']:>9.3f} {row['fit_s']:>6.2f}"
+                f"{row['trivariate']:>10.3f} {row['accuracy']:>9.3f} {row['fit_s']:>6.2f}"
             )
     return rows
 

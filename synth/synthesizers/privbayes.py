@@ -37,11 +37,13 @@ Privacy: what is not covered
     minimum and maximum) seen in the training data are *treated* as public: the user asserts that they are
     known anyway (a codebook), and ε does not protect them. Identifier, PII, free-text and constant columns
     are never learned by the network; the shared base regenerates them from their format, missing rate and
-    (for constants) value, which are outside ε. The schema (column names and kinds) is public input.
+    (for constants) value, which are outside ε. The schema (column names, kinds and dtypes) is public input;
+    the file drops the reasons an inferred schema gives, which quote the data.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Mapping
@@ -314,6 +316,9 @@ class PrivBayes(Synthesizer):
                 domain.append(ColumnDomain(dom.name, dom.kind, (), low, high, col.has_missing))
         self.domain_ = tuple(domain)
         self.n_train_rows_ = max(2, round(self.noisy_rows_))
+        # An inferred schema's reasons quote the data ("two values that read as yes/no (no, yes)", shares of
+        # rows): the file keeps the kinds and dtypes (public input) but not the reasons.
+        self.schema_ = Schema(tuple(dataclasses.replace(c, reason="") for c in self.schema_))
         for name, col in released.items():
             if col.categorical and isinstance(self.reference_[name].dtype, pd.CategoricalDtype):
                 self.reference_[name] = self.reference_[name].astype(object)
@@ -348,7 +353,7 @@ class PrivBayes(Synthesizer):
             )
             columns.append(column)
             codes_list.append(codes)
-            if plan == "public" or (plan != "private" and spec.kind in dpd.CATEGORICAL):
+            if plan != "private":  # declared, or (public_domain=...) the labels / range seen treated as public
                 public.append(spec.name)
         codes = np.column_stack(codes_list) if codes_list else np.zeros((len(data), 0), dtype=np.int64)
         sizes = tuple(c.size for c in columns)
@@ -458,7 +463,10 @@ class PrivBayes(Synthesizer):
         delta = sum(d for _, _, d in self.ledger_)
         text = f"({self.epsilon:g}, {delta:.1g})-differential privacy, spent on {spent}."
         if self.public_columns_:
-            text += f" Treated as public (not protected by ε): the domains of {', '.join(self.public_columns_)}."
+            text += (
+                " Treated as public (not protected by ε): the declared or seen labels and ranges of "
+                f"{', '.join(self.public_columns_)}."
+            )
         return text
 
     # --------------------------------------------------------------- sample

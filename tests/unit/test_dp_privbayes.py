@@ -141,6 +141,7 @@ def test_the_model_file_holds_no_rare_label_no_exact_extreme_and_no_data_order(
     amount = next(d for d in loaded.domain_ if d.name == "amount")
     assert amount.high < CANARY_NUMBER / 2, "the outlier does not set the released range"
     assert loaded.n_train_rows_ == round(model.noisy_rows_)
+    assert any(c.reason for c in synth.infer_schema(table)) and not any(c.reason for c in loaded.schema_)
     manifest = json.loads(_file_text(path))
     assert "ledger_" in json.dumps(manifest["fitted"]["model"])
 
