@@ -6,7 +6,10 @@ Two parts, one table each, both written to ``benchmarks/results/dp_audit.json``:
   times on two neighbouring tables (one row added: a canary) and turns a distinguishing test on the released
   model into a Clopper–Pearson lower bound on ε (95% confidence; Jagielski et al. 2020, Nasr et al. 2021).
   A correct mechanism stays below its declared ε; a deliberately broken one (Laplace noise ten times too
-  small; noise replayed from a fixed seed) is audited the same way to show that the audit can fail.
+  small; noise replayed from a fixed seed; no threshold on labels) is audited the same way to show that the
+  audit can fail. Scenario "counts": two public-label columns, every row (a, a), the canary (b, b), statistic
+  = the model's probability of the canary's cell. Scenario "labels": the canary brings a label nobody else
+  has, statistic = whether the label is in the released model (this tests the δ part).
 * **Accuracy.** PrivBayes on the published Adult split (``adult-peers``: 24,421 train / 24,421 holdout) at
   several ε, with every domain private (``public_domain="none"``) and with the Adult codebook declared
   public (its category lists and documented bounds, :data:`ADULT_PUBLIC_BOUNDS`). The score is a
@@ -168,6 +171,9 @@ def broken(kind: str) -> Iterator[None]:
     elif kind == "noise from a fixed seed":
         with mock.patch.object(mechanisms, "private_rng", lambda: np.random.default_rng(0)):
             yield
+    elif kind == "no label threshold":
+        with mock.patch.object(mechanisms, "threshold", lambda epsilon, delta: 0.0):
+            yield
     else:
         raise ValueError(kind)
 
@@ -185,9 +191,8 @@ def run_audits(epsilons: tuple[float, ...], trials: int, calibration: int) -> li
     for eps in epsilons:
         for name, scenario in scenarios.items():
             delta = PrivBayes.delta if name == "labels" else 0.0
-            for kind in ("correct", "noise / 10", "noise from a fixed seed"):
-                if name == "labels" and kind == "noise / 10":
-                    continue
+            broken_kinds = ("noise / 10", "noise from a fixed seed") if name == "counts" else ("no label threshold",)
+            for kind in ("correct", *broken_kinds):
                 with broken(kind):
                     result = audit.run_audit(
                         scenario(eps), epsilon=eps, delta=delta, trials=trials, calibration=calibration
@@ -209,7 +214,9 @@ def main() -> None:
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
-    out: dict[str, Any] = {"machine_note": "shared 2-core machine; timings are noisy"}
+    # A partial run (--skip-...) keeps the other part of an earlier run's results.
+    out: dict[str, Any] = json.loads(args.out.read_text()) if args.out.exists() else {}
+    out["machine_note"] = "shared 2-core machine; timings are noisy"
     if not args.skip_accuracy:
         out["accuracy"] = run_accuracy((1.0, 3.0) if args.quick else (0.5, 1.0, 3.0, 10.0), 1 if args.quick else 3)
     if not args.skip_audit:

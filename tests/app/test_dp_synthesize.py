@@ -9,7 +9,7 @@ def test_dp_settings_are_offered_and_the_fitted_model_states_its_coverage() -> N
     at = start()
     at = fit(at, "privbayes")
     assert at.selectbox(key="param_privbayes_public_domain").value == "none"
-    assert at.number_input(key="param_privbayes_domain_share").value == 0.1
+    assert at.number_input(key="param_privbayes_domain_share").value == 0.4
     captions = " ".join(c.value for c in at.caption)
     assert "What ε covers in this model" in captions and "domains: ε" in captions
     assert "Treated as public" not in captions, "nothing is declared public by default"
