@@ -75,6 +75,8 @@ from synth.synthesizers.registry import register
 #: Share of ε spent on the noisy row count.
 COUNT_SHARE = 0.02
 PUBLIC_DOMAIN_CHOICES = ("none", "categories", "categories and ranges")
+#: Relative domain cost of a column by how its domain is obtained (see PrivBayes._domain_plan).
+DOMAIN_WEIGHTS = {"private": 1.0, "bounds": 0.5, "seen": 0.5, "public": 0.0}
 
 
 @dataclass(frozen=True)
@@ -343,12 +345,20 @@ class PrivBayes(Synthesizer):
 
         progress(0.02, "private domains")
         plans = [self._domain_plan(spec, declared) for spec in schema]
-        n_private = sum(1 for p in plans if p != "public")
-        eps_domain = budget.spend("domains", float(self.domain_share) * eps, budget.delta) if n_private else 0.0
-        eps_column = eps_domain / max(n_private, 1)
+        # Budget weights: a private domain costs 1, a number or date with a declared or seen range only needs its
+        # bin edges, spikes and missing code (½), a declared or seen label list nothing. ``domain_share`` is the share
+        # when every domain is private, scaled down by the weights otherwise.
+        weights = [
+            0.0 if spec.kind in dpd.CATEGORICAL and plan == "seen" else DOMAIN_WEIGHTS[plan]
+            for spec, plan in zip(schema, plans, strict=True)
+        ]
+        total_weight = sum(weights)
+        share = float(self.domain_share) * total_weight / max(len(plans), 1)
+        eps_domain = budget.spend("domains", share * eps, budget.delta) if total_weight else 0.0
         delta_column = budget.delta / max(n_private_cat, 1)
         columns, codes_list, public = [], [], []
-        for spec, plan in zip(schema, plans, strict=True):
+        for spec, plan, weight in zip(schema, plans, weights, strict=True):
+            eps_column = eps_domain * weight / total_weight if total_weight else 0.0
             column, codes = self._fit_column(
                 data[spec.name], spec.kind, plan, declared.get(spec.name), eps_column, delta_column, noisy_rows, noise
             )
