@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import synth
 from synth.schema import ColumnKind
@@ -221,3 +223,31 @@ def test_a_label_held_by_one_row_is_never_released() -> None:
 def test_dp_randomness_is_fresh_os_entropy() -> None:
     draws = {float(mechanisms.private_rng().random()) for _ in range(50)}
     assert len(draws) == 50
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    low=st.integers(-1000, 1000),
+    width=st.integers(0, 5000),
+    n_bins=st.integers(2, 30),
+    integer=st.booleans(),
+    values=st.lists(st.floats(-1e4, 1e4, allow_nan=False), min_size=1, max_size=50),
+    quantiles=st.booleans(),
+)
+def test_every_value_lands_in_a_bin_that_holds_it_after_clipping(
+    low: int, width: int, n_bins: int, integer: bool, values: list[float], quantiles: bool
+) -> None:
+    lo, hi = float(low), float(low + width)
+    x = np.round(np.asarray(values)) if integer else np.asarray(values)
+    heavy = np.unique(np.clip(x[:2], lo, hi).round())
+    edges = None
+    if quantiles and hi > lo:
+        edges = dpd.quantile_edges(x, lo, hi, max(n_bins - len(heavy), 1), 1.0, np.random.default_rng(0))
+    dom = dpd.make_bins(lo, hi, heavy, n_bins, integer, edges)
+    codes = dpd.numeric_codes(x, dom)
+    v = np.clip(x, lo, hi)
+    assert (codes >= 0).all() and (codes < len(dom.bins_low)).all()
+    if integer:
+        assert (dom.bins_low[codes] <= v).all() and (v <= dom.bins_high[codes]).all()
+    else:
+        assert (dom.bins_low[codes] <= v + 1e-9).all() and (v <= dom.bins_high[codes] + 1e-9).all()
