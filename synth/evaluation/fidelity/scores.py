@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from synth.evaluation.context import EvaluationContext
 from synth.evaluation.features import thread_limit
 from synth.evaluation.fidelity.batch import _assemble, _bootstrap, _gaps, _matrix, _score_batch, _Spread
 from synth.evaluation.fidelity.coding import _code, _columns_to_compare
@@ -68,8 +69,8 @@ def compare_tables(
 
 
 def evaluate_fidelity(
-    real: pd.DataFrame,
-    synthetic: pd.DataFrame,
+    real: pd.DataFrame | None = None,
+    synthetic: pd.DataFrame | None = None,
     *,
     holdout: pd.DataFrame | None = None,
     schema: Schema | None = None,
@@ -82,6 +83,7 @@ def evaluate_fidelity(
     bootstrap_rows: int = BOOTSTRAP_ROWS,
     sdmetrics_max_rows: int | None = SDMETRICS_MAX_ROWS,
     n_threads: int | None = None,
+    context: EvaluationContext | None = None,
 ) -> FidelityResult:
     """Score how faithfully ``synthetic`` follows ``real``.
 
@@ -101,6 +103,8 @@ def evaluate_fidelity(
         bootstrap_rows: larger tables are bootstrapped on a subsample of this many rows, the spread rescaled.
         sdmetrics_max_rows: larger synthetic tables go to sdmetrics as a seeded subsample of this many rows.
         n_threads: BLAS threads (default 1: on a busy small machine more threads are several times slower).
+        context: an :class:`~synth.evaluation.context.EvaluationContext` holding the tables prepared once
+            (then ``real``, ``synthetic``, ``holdout`` and ``schema`` come from it); its column codes are reused.
 
     Returns:
         A frozen :class:`FidelityResult`.
@@ -108,6 +112,11 @@ def evaluate_fidelity(
     Raises:
         ValueError: the synthetic table lacks columns of the real one, or a table has no rows.
     """
+    if context is None:
+        if real is None or synthetic is None:
+            raise ValueError("give the real and the synthetic table, or an evaluation context")
+    else:
+        real, synthetic, holdout, schema = context.train, context.synthetic, context.holdout, context.schema
     with thread_limit(n_threads):
         return _evaluate_fidelity(
             real,
@@ -122,6 +131,7 @@ def evaluate_fidelity(
             level,
             bootstrap_rows,
             sdmetrics_max_rows,
+            context,
         )
 
 
@@ -138,6 +148,7 @@ def _evaluate_fidelity(
     level: float,
     bootstrap_rows: int,
     sdmetrics_max_rows: int | None,
+    context: EvaluationContext | None = None,
 ) -> FidelityResult:
     missing = [c for c in schema.modelled if c in real.columns and c not in synthetic.columns]
     if missing:
@@ -158,7 +169,7 @@ def _evaluate_fidelity(
     others = list(range(1, len(frames)))
 
     report(0.02, "coding columns")
-    cols = _code(frames, schema, names)
+    cols = context.fidelity_codes if context is not None else _code(frames, schema, names)
     report(0.1, "scoring columns and pairs")
     point = _score_batch(
         cols, [None] * len(frames), others, correlation=correlation, point=True, progress=scaled(report, 0.1, 0.25)
