@@ -18,9 +18,14 @@ import streamlit as st
 
 import synth
 from synth.audit import AuditReport
+from synth.evaluation.context import EvaluationContext
+from synth.evaluation.fidelity import peer_sdmetrics
+from synth.evaluation.fidelity.accuracy import AccuracyResult, evaluate_accuracy
 from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detection
 from synth.evaluation.fidelity.diagnosis import ColumnDiagnosis, diagnose
+from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluate_discriminator
 from synth.evaluation.fidelity.distributions import ColumnDistribution, PairView, column_distributions, pair_view
+from synth.evaluation.fidelity.results import SdmetricsScores
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment
 from synth.evaluation.privacy.attacks import AttackerModel, AttackReport, Criterion, evaluate_attacks
@@ -39,6 +44,8 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 if TYPE_CHECKING:
     from ui.intake import ReadOptions
 
+# Cached results hold derived views of real data: they expire after an hour without use.
+CACHE_TTL = 3600
 DEMO_FILE = ASSETS / "adult.csv.gz"
 DEMO_NAME = "UCI Adult (demo)"
 
@@ -97,11 +104,29 @@ def split(df: pd.DataFrame, holdout: float, seed: int) -> tuple[pd.DataFrame, pd
     return synth.split(df, holdout=holdout, seed=seed)
 
 
-@st.cache_data(show_spinner="Scoring fidelity (with bootstrap intervals)…", show_time=True, max_entries=16)
-def fidelity(
-    key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
-) -> FidelityResult:
-    return synth.evaluate_fidelity(_train, _synthetic, holdout=_holdout, schema=schema)
+@st.cache_data(
+    show_spinner="Scoring fidelity (with bootstrap intervals)…", show_time=True, max_entries=16, ttl=CACHE_TTL
+)
+def fidelity(key: str, _context: EvaluationContext) -> FidelityResult:
+    """Shapes, pair trends and missing values with intervals (sdmetrics' report runs separately, on request)."""
+    return synth.evaluate_fidelity(context=_context, run_sdmetrics=False)
+
+
+@st.cache_data(show_spinner="Scoring 1-, 2- and 3-way accuracy…", max_entries=16, ttl=CACHE_TTL)
+def accuracy(key: str, _context: EvaluationContext) -> AccuracyResult:
+    return evaluate_accuracy(context=_context)
+
+
+@st.cache_data(
+    show_spinner="Training a classifier to tell synthetic rows from real ones…", max_entries=16, ttl=CACHE_TTL
+)
+def discriminator(key: str, _context: EvaluationContext) -> DiscriminatorResult:
+    return evaluate_discriminator(context=_context)
+
+
+@st.cache_data(show_spinner="Running sdmetrics' QualityReport…", show_time=True, max_entries=16, ttl=CACHE_TTL)
+def sdmetrics_quality(key: str, _context: EvaluationContext) -> SdmetricsScores:
+    return peer_sdmetrics.sdmetrics_quality(_context.train, _context.synthetic, _context.schema)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 import synth
+from synth.evaluation.context import EvaluationContext
 from ui import cached
 
 DEFAULT_HOLDOUT = 0.2
@@ -79,6 +80,9 @@ DEFAULTS: dict[str, Any] = {
     "last_upload_id": None,
     "last_schema_id": None,
     "last_model_id": None,
+    # run key → EvaluationContext: the tables of one comparison prepared once and shared by every metric.
+    # Kept per session (never in a cache shared between users) and bounded like the runs themselves.
+    "evaluation_contexts": {},
 }
 
 
@@ -181,3 +185,17 @@ def _discard_derived() -> None:
     st.session_state["fitted_models"] = ()
     st.session_state["synthetic"] = None
     st.session_state["synthetic_runs"] = ()
+
+
+def evaluation_context(ds: Dataset, run: SyntheticTable) -> EvaluationContext:
+    """The evaluation context of one synthetic run against the current split, built once per session and run."""
+    store: dict[str, EvaluationContext] = st.session_state.setdefault("evaluation_contexts", {})
+    key = f"{ds.key}|{run.id}"
+    ctx = store.get(key)
+    if ctx is None:
+        ctx = EvaluationContext(ds.train, run.df, ds.holdout, ds.schema)
+        live = {f"{ds.key}|{r.id}" for r in synthetic_runs()}
+        for old in [k for k in store if k not in live]:
+            del store[old]
+        store[key] = ctx
+    return ctx

@@ -152,3 +152,19 @@ def test_accuracy_is_a_share_and_one_for_a_table_against_itself(n: int, seed: in
     assert all(s.value == pytest.approx(1.0) for s in same.orders)
     other = evaluate_accuracy(df, df.sample(frac=1.0, replace=True, random_state=seed), schema=schema)
     assert all(0.0 <= s.value <= 1.0 for s in other.orders)
+
+
+def test_the_headline_flatters_no_one(tables: tuple[pd.DataFrame, pd.DataFrame, synth.Schema]) -> None:
+    """Marginals kept, relationships lost: the old pair-trend average said "within noise"; the headline must not."""
+    from synth.evaluation.fidelity.headline import fidelity_headline
+
+    train, holdout, schema = tables
+    shuffled = EvaluationContext(train, _independent_copy(train, 4), holdout, schema)
+    head = fidelity_headline(evaluate_accuracy(context=shuffled), evaluate_discriminator(context=shuffled))
+    assert head.level == "distinguishable" and "As good as" not in head.sentence
+    assert any("triples of columns" in r for r in head.reasons)
+    fresh = EvaluationContext(train, _correlated(6_000, 11), holdout, schema)
+    good = fidelity_headline(evaluate_accuracy(context=fresh), evaluate_discriminator(context=fresh))
+    assert good.level == "as_good_as_real" and good.reasons == ()
+    no_holdout = EvaluationContext(train, _correlated(6_000, 12), None, schema)
+    assert fidelity_headline(evaluate_accuracy(context=no_holdout), None).level == "unknown"
