@@ -9,6 +9,9 @@ The public API is small and stable::
     train, holdout = synth.split(df, holdout=0.2, seed=0)
     model = synth.create("gaussian_copula").fit(train, schema)
     syn = model.sample(len(train), seed=1)
+    ctx = synth.EvaluationContext(train, syn, holdout, schema)  # tables prepared once, shared by metrics
+    acc = synth.evaluate_accuracy(context=ctx)             # 1-/2-/3-way accuracy, the holdout as ceiling
+    disc = synth.evaluate_discriminator(context=ctx)       # can a classifier tell synthetic from real?
     fid = synth.evaluate_fidelity(train, syn, holdout=holdout, schema=schema)
     risk = synth.evaluate_privacy(train, syn, holdout=holdout, schema=schema)
     util = synth.evaluate_utility(train, syn, holdout, target="income", schema=schema)  # TSTR vs TRTR
@@ -18,7 +21,10 @@ This package never imports streamlit.
 """
 
 from synth.audit import AuditReport, Finding, audit
+from synth.evaluation.context import ContextError, EvaluationContext
+from synth.evaluation.fidelity.accuracy import AccuracyResult, evaluate_accuracy
 from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detection
+from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluate_discriminator
 from synth.evaluation.fidelity.scores import FidelityResult, evaluate_fidelity
 from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment, parse_conditions
 from synth.evaluation.privacy.distances import PrivacyResult, evaluate_privacy
@@ -41,12 +47,16 @@ from synth.synthesizers import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "AccuracyResult",
     "AuditReport",
     "Cancelled",
     "ColumnKind",
     "ColumnSpec",
     "Condition",
+    "ContextError",
     "DetectionResult",
+    "DiscriminatorResult",
+    "EvaluationContext",
     "FidelityResult",
     "Finding",
     "GlmComparison",
@@ -66,7 +76,9 @@ __all__ = [
     "available",
     "compare_glm",
     "create",
+    "evaluate_accuracy",
     "evaluate_detection",
+    "evaluate_discriminator",
     "evaluate_fidelity",
     "evaluate_privacy",
     "evaluate_segment",
