@@ -31,14 +31,13 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
     cols[0].metric(
         "Accuracy",
         fmt(accuracy.overall),
-        delta=f"{accuracy.overall - overall_ref:+.3f} vs fresh real data ({overall_ref:.3f})"
-        if overall_ref is not None
-        else None,
+        delta=f"{accuracy.overall - overall_ref:+.3f} vs holdout" if overall_ref is not None else None,
         help="Mean of univariate, bivariate and trivariate accuracy (1 − total variation distance of binned "
         "marginals, as MOSTLY AI's evaluator). The real holdout scored the same way is the ceiling.",
     )
     if accuracy.overall_interval:
-        cols[0].caption(f"95%: {accuracy.overall_interval.format()}")
+        ceiling = f" · fresh real data {overall_ref:.3f}" if overall_ref is not None else ""
+        cols[0].caption(f"95%: {accuracy.overall_interval.format()}{ceiling}")
     names = {1: "Univariate", 2: "Bivariate", 3: "Trivariate"}
     helps = {
         1: "Each column's binned distribution (10 deciles or the 10 most common categories).",
@@ -49,12 +48,11 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
         col.metric(
             f"{names[score.order]} accuracy",
             fmt(score.value),
-            delta=f"{score.gap:+.3f} vs fresh real data ({score.reference:.3f})"
-            if score.gap is not None and score.reference is not None
-            else None,
+            delta=f"{score.gap:+.3f} vs holdout" if score.gap is not None else None,
             help=helps[score.order],
         )
-        note = "below fresh real data, beyond noise" if score.below_ceiling else "within noise of fresh real data"
+        where = "below fresh real data, beyond noise" if score.below_ceiling else "within noise of fresh real data"
+        note = f"{where} ({score.reference:.3f})" if score.reference is not None else where
         sampled = (
             f" · {score.n_marginals:,} of {score.n_possible:,} sampled" if score.n_marginals < score.n_possible else ""
         )
@@ -63,15 +61,15 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
         cols[4].metric(
             "Discriminator AUC",
             fmt(discriminator.auc, 2),
-            delta=f"{discriminator.auc - discriminator.reference_auc:+.2f} vs fresh real data "
-            f"({discriminator.reference_auc:.2f})"
+            delta=f"{discriminator.auc - discriminator.reference_auc:+.2f} vs holdout"
             if discriminator.reference_auc is not None
             else None,
             delta_color="inverse",
             help="ROC AUC of boosted trees telling synthetic rows from real ones on rows they were not fitted on: "
             "0.5 means indistinguishable. The same classifier on the real holdout against train is the reference.",
         )
-        cols[4].caption(f"95%: {discriminator.interval.format()} · {discriminator.n_per_class:,} rows per class")
+        ref = f" · fresh real data {discriminator.reference_auc:.2f}" if discriminator.reference_auc is not None else ""
+        cols[4].caption(f"95%: {discriminator.interval.format(2)}{ref} · {discriminator.n_per_class:,} rows per class")
     else:
         cols[4].metric("Discriminator AUC", "—")
         cols[4].caption(f"Not run: {error}")
