@@ -584,6 +584,11 @@ class Synthesizer(ABC):
                 raise persist.ModelFileError(f"the model file names a bad attribute {key!r}")
             setattr(self, key, value)
 
+    def _check_state(self) -> None:
+        """Called by :func:`load_model` after ``_set_state``: raise ``ModelFileError`` for state a fit could not
+        have produced. Models whose state reaches compiled code without bounds checks must override it."""
+        return None
+
     def save(self, path: str | Path) -> None:
         """Write the fitted model to ``path``: a zip of a JSON manifest and numpy arrays, no pickle.
 
@@ -654,10 +659,15 @@ def load_model(path: str | Path) -> Synthesizer:
         if not isinstance(state, dict):
             raise persist.ModelFileError(f"{path} holds no model state")
         model._set_state(state)
-    except (KeyError, TypeError, ValueError, RecursionError) as exc:
-        if isinstance(exc, persist.ModelFileError | SynthesizerError):
-            raise
-        raise persist.ModelFileError(f"{path} is damaged or not a synth model file: {exc}") from exc
+        try:
+            model._check_state()  # before anything compiled (a tree, a solver) touches the arrays
+        except persist.ModelFileError as exc:
+            raise persist.ModelFileError(f"{path}: {exc}") from exc
+        model.sample(2, seed=0)  # every array is in range: a consistent model can draw from itself
+    except (persist.ModelFileError, SynthesizerError):
+        raise
+    except Exception as exc:  # a model file is data: whatever is wrong with it is reported, never raised as is
+        raise persist.ModelFileError(f"{path} is damaged or not a synth model file: {exc!r}") from exc
     return model
 
 

@@ -298,6 +298,11 @@ class SequentialCART(Synthesizer):
     columns_: tuple[CartColumn, ...]
     steps_: tuple[CartStep, ...]
 
+    def _check_state(self) -> None:
+        from synth.synthesizers.state_checks import check_cart  # the tree arrays reach compiled code
+
+        check_cart(self)
+
     # ------------------------------------------------------------------ fit
     def _order(self, data: pd.DataFrame, schema: Schema) -> list[str]:
         names = list(schema.names)

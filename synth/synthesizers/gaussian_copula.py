@@ -201,6 +201,12 @@ class GaussianCopula(Synthesizer):
     min_stratum_rows: int
     order_categories: bool
 
+    def _check_state(self) -> None:
+        # A loaded file's arrays are checked before sampling reads them.
+        from synth.synthesizers.state_checks import check_copula
+
+        check_copula(self)
+
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         progress(0.0, "choosing the mixture column")
         min_rows = int(self.min_stratum_rows)

@@ -36,6 +36,13 @@ class IndependentMarginals(Synthesizer):
 
     n_knots: int
 
+    def _check_state(self) -> None:
+        from synth.synthesizers.state_checks import (
+            check_marginals,
+        )  # a loaded file's arrays, before sampling reads them
+
+        check_marginals(self.marginals_)
+
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         progress(0.0, "learning column distributions")
         self.marginals_ = Marginals.fit(data, schema, n_knots=int(self.n_knots))

@@ -243,6 +243,13 @@ class PrivBayes(Synthesizer):
     tables_: tuple[NoisyTable, ...]
     noise_scale_: float
 
+    def _check_state(self) -> None:
+        from synth.synthesizers.state_checks import (
+            check_privbayes,
+        )  # a loaded file's arrays, before sampling reads them
+
+        check_privbayes(self)
+
     # ------------------------------------------------------------------ fit
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         progress(0.0, "binning columns")
