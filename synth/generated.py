@@ -492,6 +492,25 @@ class GeneratedColumns:
             out[plan.name] = values
         return pd.DataFrame(out, index=pd.RangeIndex(n))
 
+    def block_identifiers(self, first_row: int, n: int, total_rows: int, key: int) -> dict[str, np.ndarray]:
+        """Identifier columns of rows ``[first_row, first_row + n)`` of a ``total_rows``-row table.
+
+        For tables drawn in independent blocks (:mod:`synth.sampling`): values are unique over the whole table
+        whichever block or worker draws them (numeric keys by offset, formatted ones by a keyed permutation).
+        """
+        from synth.sampling.identifiers import block_identifiers
+
+        out: dict[str, np.ndarray] = {}
+        for plan in self.plans:
+            if plan.kind is not ColumnKind.IDENTIFIER:
+                continue
+            if plan.detail["numeric"]:
+                start = plan.detail["start"] + first_row
+                out[plan.name] = np.arange(start, start + n, dtype=np.int64)
+            else:
+                out[plan.name] = block_identifiers(plan.detail["template"], _avoid(plan), first_row, n, total_rows, key)
+        return out
+
     @staticmethod
     def _values(plan: _Plan, n: int, rng: np.random.Generator) -> Any:
         if plan.kind is ColumnKind.CONSTANT:
