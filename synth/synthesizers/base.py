@@ -46,6 +46,7 @@ from synth.generated import GeneratedColumns
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.schema import KIND_LABELS, ColumnKind, Schema, coerce_to_schema, conform, infer_schema
 from synth.synthesizers import persist, registry
+from synth.synthesizers.marginals import sorted_values
 
 Condition = Any  # a value, a list of allowed values, or a (low, high) range with None for an open end
 Rebalance = Mapping[str, Mapping[Any, float]]
@@ -102,7 +103,8 @@ class ColumnDomain:
     Attributes:
         name: column name.
         kind: column kind.
-        values: categorical, boolean and constant columns: the values seen (missing excluded).
+        values: categorical, boolean and constant columns: the values seen (missing excluded), sorted (never
+            in order of first appearance, which would give away training row 0).
         low / high: numeric columns: the smallest and largest value (datetimes: as ``pd.Timestamp``).
         has_missing: whether any value was missing.
     """
@@ -125,7 +127,7 @@ class ColumnDomain:
         if kind is ColumnKind.DATETIME and len(present):
             return cls(name, kind, (), present.min(), present.max(), has_missing)
         if kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.CONSTANT):
-            return cls(name, kind, tuple(pd.unique(present)), None, None, has_missing)
+            return cls(name, kind, tuple(sorted_values(pd.unique(present))), None, None, has_missing)
         return cls(name, kind, (), None, None, has_missing)
 
 

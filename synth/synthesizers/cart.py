@@ -54,6 +54,7 @@ from synth.synthesizers.base import (
     draw_matching,
     register_state,
 )
+from synth.synthesizers.marginals import sorted_values
 from synth.synthesizers.registry import register
 
 MISSING = "__synth_missing__"
@@ -144,7 +145,8 @@ class FlatTree:
 class CartColumn:
     """How one column is coded inside the model.
 
-    Categories (and booleans) become integer codes in order of frequency, missing as a category of its own.
+    Categories (and booleans) become integer codes in sorted order (never in order of appearance or of
+    frequency), missing as a category of its own, last.
     Numbers stay numbers, missing as NaN. Datetimes become whole numbers of ``unit`` nanoseconds (their grain) after
     ``origin``, so arithmetic is exact.
     """
@@ -167,8 +169,8 @@ class CartColumn:
     def fit(cls, series: pd.Series, kind: ColumnKind) -> CartColumn:
         name = str(series.name)
         if kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
-            counts = labels(series).value_counts(sort=True)
-            return cls(name, kind, tuple(counts.index), 0, 1, None, True, 0.0, float(len(counts) - 1))
+            categories = tuple(sorted_values(labels(series).unique()))
+            return cls(name, kind, categories, 0, 1, None, True, 0.0, float(len(categories) - 1))
         if kind is ColumnKind.DATETIME:
             ns, missing = datetime_ns(series)
             present = ns[~missing]
@@ -367,14 +369,19 @@ class SequentialCART(Synthesizer):
             tree = FlatTree.from_sklearn(model.tree_)
             leaf = tree.apply(np.asarray(xs, dtype=np.float32))
             node_count = tree.node_count
-        by_leaf = np.argsort(leaf, kind="stable")
         offsets = np.zeros(node_count + 1, dtype=np.int64)
         offsets[1:] = np.cumsum(np.bincount(leaf, minlength=node_count))
-        donors = y[by_leaf].astype(np.float64)
+        values = y.astype(np.float64)
         widths = None
         if not classifier:
-            low, width = smoothing_ranges(y, int(self.smooth_below))
-            donors, widths = low[by_leaf], width[by_leaf]
+            values, widths = smoothing_ranges(y, int(self.smooth_below))
+        # Donors grouped by leaf and sorted by value within it: the file keeps no trace of the training rows'
+        # order (a stable sort by leaf alone would list each leaf's rows as they came, row 0 first).
+        keys = (values, leaf) if widths is None else (widths, values, leaf)
+        by_leaf = np.lexsort(keys)
+        donors = values[by_leaf]
+        if widths is not None:
+            widths = widths[by_leaf]
         return CartStep(j, missing, tree, offsets, donors, widths)
 
     # --------------------------------------------------------------- sample
