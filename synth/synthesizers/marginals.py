@@ -45,6 +45,20 @@ def sorted_values(values: Iterable[object]) -> list[object]:
 
 NUMERIC_KINDS = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME)
 MIN_ORDER_ETA2 = 0.05
+#: Numeric tails are cut at the TAIL_ROWS-th smallest and largest value: the real extremes (one person each)
+#: are never stored.
+TAIL_ROWS = 5
+
+
+def trimmed_bounds(x: np.ndarray, k: int = TAIL_ROWS) -> tuple[float, float]:
+    """The ``k``-th smallest and ``k``-th largest of ``x`` (the median twice when there are fewer than 2k)."""
+    x = np.sort(np.asarray(x, dtype=float)[~np.isnan(np.asarray(x, dtype=float))])
+    if len(x) == 0:
+        return 0.0, 0.0
+    if len(x) < 2 * k:
+        mid = float(x[(len(x) - 1) // 2])
+        return mid, mid
+    return float(x[k - 1]), float(x[len(x) - k])
 
 
 def _as_number(series: pd.Series, kind: ColumnKind) -> pd.Series:
@@ -108,6 +122,8 @@ class NumericMarginal:
             unit = 1
             x = present.to_numpy(dtype=float)
         x = np.sort(x[np.isfinite(x)])
+        if len(x):  # the extremes are one person's each: the tails stop at the TAIL_ROWS-th value
+            x = np.clip(x, *trimmed_bounds(x))
         levels = np.linspace(0.0, 1.0, min(len(x), n_knots))
         knots = np.quantile(x, levels, method="linear") if len(x) else np.zeros(1)
         return cls(knots, kind is ColumnKind.DISCRETE, is_dt, unit)
