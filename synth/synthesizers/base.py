@@ -42,10 +42,12 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from synth.generated import GeneratedColumns
+from synth.generated import MIN_CONSTANT_ROWS, GeneratedColumns
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.schema import KIND_LABELS, ColumnKind, Schema, coerce_to_schema, conform, infer_schema
 from synth.synthesizers import persist, registry
+from synth.synthesizers.marginals import sorted_values, trimmed_bounds
+from synth.synthesizers.rare_categories import DEFAULT_MIN_ROWS, RareCategoryError, hide_rare_categories
 
 Condition = Any  # a value, a list of allowed values, or a (low, high) range with None for an open end
 Rebalance = Mapping[str, Mapping[Any, float]]
@@ -102,8 +104,10 @@ class ColumnDomain:
     Attributes:
         name: column name.
         kind: column kind.
-        values: categorical, boolean and constant columns: the values seen (missing excluded).
-        low / high: numeric columns: the smallest and largest value (datetimes: as ``pd.Timestamp``).
+        values: categorical, boolean and constant columns: the values seen (missing excluded), sorted (never
+            in order of first appearance, which would give away training row 0).
+        low / high: numeric columns: the range of the values, trimmed at the ``TAIL_ROWS``-th smallest and
+            largest (the real extremes are one person's each and are not kept); datetimes as ``pd.Timestamp``.
         has_missing: whether any value was missing.
     """
 
@@ -120,14 +124,32 @@ class ColumnDomain:
         has_missing = bool(len(present) < len(series))
         name = str(series.name)
         if kind in _NUMERIC and len(present):
-            x = present.to_numpy(dtype=float)
-            return cls(name, kind, (), float(x.min()), float(x.max()), has_missing)
+            low, high = trimmed_bounds(present.to_numpy(dtype=float))
+            return cls(name, kind, (), low, high, has_missing)
         if kind is ColumnKind.DATETIME and len(present):
-            return cls(name, kind, (), present.min(), present.max(), has_missing)
+            ordered = present.sort_values()
+            low, high = trimmed_bounds(np.arange(len(ordered), dtype=float))
+            return cls(name, kind, (), ordered.iloc[int(low)], ordered.iloc[int(high)], has_missing)
+        if kind is ColumnKind.CONSTANT and len(present) < MIN_CONSTANT_ROWS:
+            return cls(name, kind, (), None, None, has_missing)
         if kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.CONSTANT):
-            return cls(name, kind, tuple(pd.unique(present)), None, None, has_missing)
+            return cls(name, kind, tuple(sorted_values(pd.unique(present))), None, None, has_missing)
         return cls(name, kind, (), None, None, has_missing)
 
+
+#: Added to the parameters of every synthesizer without a formal guarantee (see
+#: :mod:`synth.synthesizers.rare_categories`); a DP synthesizer picks its categories under its guarantee.
+MIN_CATEGORY_ROWS = Param(
+    "min_category_rows",
+    "int",
+    DEFAULT_MIN_ROWS,
+    "Categories held by fewer training rows than this are never emitted as they are: they are learned as one "
+    "bucket, '(other)', so no rare real value reaches the synthetic table or the model file. 1 keeps every "
+    "category as it is.",
+    label="Hide categories rarer than",
+    low=1,
+    high=1_000_000,
+)
 
 register_state = persist.register_state_type
 register_state(ColumnDomain)
@@ -153,6 +175,11 @@ class Synthesizer(ABC):
     #: Rejection sampling for conditions draws at least this many candidate rows before giving up (and up
     #: to ten per requested row when more rows are asked for).
     max_condition_draws: ClassVar[int] = 200_000
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.guarantee is None and all(p.name != MIN_CATEGORY_ROWS.name for p in cls.params):
+            cls.params = (*cls.params, MIN_CATEGORY_ROWS)
 
     def __init__(self, *, random_state: int | None = 0, **params: Any) -> None:
         declared = {p.name: p for p in self.params}
@@ -223,6 +250,10 @@ class Synthesizer(ABC):
         if missing:
             raise SynthesizerError(f"the schema names columns the table lacks: {', '.join(missing)}")
         df = df[schema.names]
+        try:  # rare categories become "(other)" before anything is learned (k = 1 keeps them)
+            df = hide_rare_categories(df, schema, int(getattr(self, MIN_CATEGORY_ROWS.name, 1)))
+        except RareCategoryError as exc:
+            raise SynthesizerError(str(exc)) from exc
         report(0.0, "preparing columns")
         data = coerce_to_schema(df, schema)
         rng = np.random.default_rng(self.random_state)

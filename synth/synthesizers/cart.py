@@ -14,9 +14,14 @@ values natively.
 
 Privacy knobs. ``min_samples_leaf`` is the smallest number of training rows a leaf may hold: every drawn
 value comes from a pool of at least that many real rows. Numeric values that occur fewer than ``smooth_below``
-times in the training column (outliers, near-unique values such as weights or amounts) are never copied
-verbatim: a donor with a rare value gives a random value between the midpoints to its neighbouring distinct
-values instead, which keeps the distribution while no rare real value reappears as it is.
+times in the training column (outliers, near-unique values such as weights or amounts) are not kept: rare
+values are pooled into groups of at least ``smooth_below`` rows, and a donor from a group gives a uniform draw
+on the group's shared band (see :func:`smoothing_ranges`). What is guaranteed: the model file holds no rare
+value nor anything it can be solved from, the column's extremes are not kept, and a synthetic value that
+happens to equal a rare real one (rounding to the grid can land on it) is no more likely than any other
+value of its gap. That last point is measured, not assumed: the rare-value membership test
+(:mod:`synth.evaluation.privacy.rare_values`) at the defaults finds no excess of train-only rare values over
+holdout-only ones on UCI Adult and California housing (``tests/unit/test_rare_values.py``).
 
 Visit order. By default the two-valued columns come first (an outcome such as ``income``, or ``sex``), then
 the rest in table order: every later column is then drawn given them, and the synthetic table's own
@@ -54,6 +59,7 @@ from synth.synthesizers.base import (
     draw_matching,
     register_state,
 )
+from synth.synthesizers.marginals import sorted_values
 from synth.synthesizers.registry import register
 
 MISSING = "__synth_missing__"
@@ -144,7 +150,8 @@ class FlatTree:
 class CartColumn:
     """How one column is coded inside the model.
 
-    Categories (and booleans) become integer codes in order of frequency, missing as a category of its own.
+    Categories (and booleans) become integer codes in sorted order (never in order of appearance or of
+    frequency), missing as a category of its own, last.
     Numbers stay numbers, missing as NaN. Datetimes become whole numbers of ``unit`` nanoseconds (their grain) after
     ``origin``, so arithmetic is exact.
     """
@@ -164,22 +171,26 @@ class CartColumn:
         return self.kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 
     @classmethod
-    def fit(cls, series: pd.Series, kind: ColumnKind) -> CartColumn:
+    def fit(cls, series: pd.Series, kind: ColumnKind, smooth_below: int = 0) -> CartColumn:
+        """Learn the coding; numbers are clipped to the range of their smoothed values (see
+        :func:`smoothing_ranges`), so a rare extreme is not kept as the column's bound."""
         name = str(series.name)
         if kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
-            counts = labels(series).value_counts(sort=True)
-            return cls(name, kind, tuple(counts.index), 0, 1, None, True, 0.0, float(len(counts) - 1))
+            categories = tuple(sorted_values(labels(series).unique()))
+            return cls(name, kind, categories, 0, 1, None, True, 0.0, float(len(categories) - 1))
         if kind is ColumnKind.DATETIME:
             ns, missing = datetime_ns(series)
             present = ns[~missing]
-            origin = int(present.min()) if len(present) else 0
-            unit = time_unit(present - origin)
+            first = int(present.min()) if len(present) else 0
+            unit = time_unit(present - first)
+            # The origin is the earliest date rounded down to a grid of 1,000 units (on the dates' own phase):
+            # the file does not keep the earliest real date.
+            origin = first - unit * ((first // unit) % 1_000)
             tz = str(series.dt.tz) if getattr(series.dt, "tz", None) is not None else None
-            span = float((int(present.max()) - origin) // unit) if len(present) else 0.0
-            return cls(name, kind, (), origin, unit, tz, True, 0.0, span)
+            low, high = _smoothed_bounds(((present - origin) // unit).astype(float), smooth_below)
+            return cls(name, kind, (), origin, unit, tz, True, low, high)
         x = series.to_numpy(dtype=float)
-        present = x[~np.isnan(x)]
-        low, high = (float(present.min()), float(present.max())) if len(present) else (0.0, 0.0)
+        low, high = _smoothed_bounds(x[~np.isnan(x)], smooth_below)
         return cls(name, kind, (), 0, 1, None, kind is ColumnKind.DISCRETE, low, high)
 
     def encode(self, series: pd.Series) -> np.ndarray:
@@ -272,8 +283,9 @@ class SequentialCART(Synthesizer):
             "smooth_below",
             "int",
             5,
-            "Numeric values seen fewer than this many times in training are never copied as they are: a rare "
-            "value is replaced by a random value between its neighbouring values. 0 copies every value.",
+            "Numeric values seen fewer than this many times in training are not kept: they are pooled into groups "
+            "of at least this many rows, and a donor from a group gives a random value in the group's band. "
+            "0 copies every value.",
             label="Smooth values rarer than",
             low=0,
             high=100_000,
@@ -316,7 +328,8 @@ class SequentialCART(Synthesizer):
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         order = self._order(data, schema)
-        columns = tuple(CartColumn.fit(data[name], schema[name].kind) for name in order)
+        smooth = int(self.smooth_below)
+        columns = tuple(CartColumn.fit(data[name], schema[name].kind, smooth) for name in order)
         n, d = len(data), len(columns)
         x = np.empty((n, d), dtype=np.float32, order="F")
         values = []
@@ -372,14 +385,19 @@ class SequentialCART(Synthesizer):
             tree = FlatTree.from_sklearn(model.tree_)
             leaf = tree.apply(np.asarray(xs, dtype=np.float32))
             node_count = tree.node_count
-        by_leaf = np.argsort(leaf, kind="stable")
         offsets = np.zeros(node_count + 1, dtype=np.int64)
         offsets[1:] = np.cumsum(np.bincount(leaf, minlength=node_count))
-        donors = y[by_leaf].astype(np.float64)
+        values = y.astype(np.float64)
         widths = None
         if not classifier:
-            low, width = smoothing_ranges(y, int(self.smooth_below))
-            donors, widths = low[by_leaf], width[by_leaf]
+            values, widths = smoothing_ranges(y, int(self.smooth_below))
+        # Donors grouped by leaf and sorted by value within it: the file keeps no trace of the training rows'
+        # order (a stable sort by leaf alone would list each leaf's rows as they came, row 0 first).
+        keys = (values, leaf) if widths is None else (widths, values, leaf)
+        by_leaf = np.lexsort(keys)
+        donors = values[by_leaf]
+        if widths is not None:
+            widths = widths[by_leaf]
         return CartStep(j, missing, tree, offsets, donors, widths)
 
     # --------------------------------------------------------------- sample
@@ -493,20 +511,85 @@ def datetimes_from_units(values: np.ndarray, missing: np.ndarray, origin: int, u
 
 
 def smoothing_ranges(values: np.ndarray, smooth_below: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each value's draw range as (low end, width): a point for common values, a band for rare ones.
+    """Each value's draw range as (low end, width): a point for common values, a shared band for rare ones.
 
-    A value seen fewer than ``smooth_below`` times spans from the midpoint to the next smaller distinct
-    value to the midpoint to the next larger one (the column's own minimum and maximum stay the ends), so
-    drawing uniformly within it keeps the distribution's shape and never has to return the rare value.
+    A value seen at least ``smooth_below`` times is kept as a point (each such value stands for that many
+    people). Rare values are pooled, in sorted order, into groups of at least ``smooth_below`` rows that never
+    reach across a common value, and every member of a group gets the same band. Its ends are the common values
+    around the group when there are some; where the neighbour is rare too the end is the midpoint between the
+    two neighbouring values (two rare values in one number: neither can be solved for); at the tails it is the
+    midpoint of the group's own two outermost values, or the group's other end. So a band neither names a rare
+    value nor lets one be recovered from the points the model keeps: a synthetic value drawn in it (and rounded
+    to the column's grid) may equal a rare real value, but no more often than any other value of the gap, which
+    the rare-value membership test of :mod:`synth.evaluation.privacy.rare_values` checks.
     """
+    values = np.asarray(values, dtype=np.float64)
+    if smooth_below <= 1 or len(values) == 0:
+        return values.copy(), np.zeros(len(values))
     uniq, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
     rare = counts < smooth_below
-    low_edge = uniq.astype(float).copy()
-    high_edge = uniq.astype(float).copy()
-    if len(uniq) > 1:
-        mid = (uniq[:-1] + uniq[1:]) / 2.0
-        low_edge[1:] = mid
-        high_edge[:-1] = mid
-    low = np.where(rare, low_edge, uniq)
-    width = np.where(rare, high_edge - low_edge, 0.0)
+    if not rare.any():
+        return values.copy(), np.zeros(len(values))
+    group = _rare_groups(rare, counts, smooth_below)
+    low = uniq.copy()
+    high = uniq.copy()
+    k = len(uniq)
+    for g in np.unique(group[group >= 0]):
+        members = np.flatnonzero(group == g)
+        a, b = int(members[0]), int(members[-1])
+        lo = _band_end(uniq, rare, a, a - 1, a + 1 if b > a else None)
+        hi = _band_end(uniq, rare, b, b + 1 if b + 1 < k else -1, b - 1 if b > a else None)
+        if lo is None and hi is None:  # one rare value is the whole column: nothing of it is kept (missing)
+            lo = hi = float("nan")
+        lo = hi if lo is None else lo
+        hi = lo if hi is None else hi
+        low[members], high[members] = lo, hi
+    width = np.where(rare, high - low, 0.0)
+    width = np.nan_to_num(width, nan=0.0)
     return low[inverse].astype(np.float64), width[inverse].astype(np.float64)
+
+
+def _smoothed_bounds(x: np.ndarray, smooth_below: int) -> tuple[float, float]:
+    """The smallest and largest value a column's smoothed donors can give."""
+    if len(x) == 0:
+        return 0.0, 0.0
+    low, width = smoothing_ranges(x, smooth_below)
+    if np.isnan(low).all():
+        return 0.0, 0.0
+    return float(np.nanmin(low)), float(np.nanmax(low + width))
+
+
+def _rare_groups(rare: np.ndarray, counts: np.ndarray, smooth_below: int) -> np.ndarray:
+    """Group id of each distinct value (-1 for common ones): runs of rare values in groups of enough rows.
+
+    A run between two common values is cut into groups of at least ``smooth_below`` rows; a short remainder
+    joins the group before it in the same run.
+    """
+    group = np.full(len(rare), -1, dtype=np.int64)
+    current, rows, last_closed, next_id = -1, 0, -1, 0
+    for i in range(len(rare)):
+        if not rare[i]:
+            if current >= 0 and rows < smooth_below and last_closed >= 0:
+                group[group == current] = last_closed
+            current, rows, last_closed = -1, 0, -1
+            continue
+        if current < 0:
+            current, rows, next_id = next_id, 0, next_id + 1
+        group[i] = current
+        rows += int(counts[i])
+        if rows >= smooth_below:
+            last_closed, current = current, -1
+    if current >= 0 and rows < smooth_below and last_closed >= 0:
+        group[group == current] = last_closed
+    return group
+
+
+def _band_end(uniq: np.ndarray, rare: np.ndarray, edge: int, outside: int, inside: int | None) -> float | None:
+    """One end of a rare group's band: the common neighbour, a midpoint to a rare neighbour, or a tail end."""
+    if 0 <= outside < len(uniq):
+        if not rare[outside]:
+            return float(uniq[outside])
+        return float((uniq[outside] + uniq[edge]) / 2.0)
+    if inside is not None:  # the column's tail: stop short of its extreme value
+        return float((uniq[edge] + uniq[inside]) / 2.0)
+    return None

@@ -11,7 +11,7 @@ from scipy.special import ndtr, ndtri
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param, Synthesizer, register_state
-from synth.synthesizers.marginals import NUMERIC_KINDS, Marginals, category_orders
+from synth.synthesizers.marginals import NUMERIC_KINDS, Marginals, category_orders, sorted_values
 from synth.synthesizers.registry import register
 
 
@@ -218,7 +218,9 @@ class GaussianCopula(Synthesizer):
             counts = labels.value_counts()
             big = set(counts.index[counts >= min_rows])
             keyed = labels.where(labels.isin(big), "__synth_pooled__")
-            groups = [np.flatnonzero((keyed == level).to_numpy()) for level in keyed.value_counts().index]
+            # Components in sorted order of their level, not by size: the file lists no ranking of counts.
+            levels = sorted_values(keyed.unique())
+            groups = [np.flatnonzero((keyed == level).to_numpy()) for level in levels]
         # Category orders come from all rows, so every component lays its categories out the same way.
         orders = category_orders(data, schema) if self.order_categories else None
         components = []

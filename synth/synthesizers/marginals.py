@@ -12,7 +12,7 @@ are new numbers rather than copies of real ones.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,8 +21,44 @@ import pandas as pd
 from synth.schema import ColumnKind, Schema
 
 _MISSING = "__synth_missing__"
+
+
+def value_sort_key(value: object) -> tuple[int, str, object]:
+    """A total order on labels of any type: missing last, numbers by value, the rest by type then text.
+
+    Model files list categories in this order, never in order of first appearance (which would give away
+    training row 0) nor of frequency (an exact ranking a one-row change can flip).
+    """
+    if value is None or value == _MISSING or (isinstance(value, float) and value != value):
+        return (2, "", 0)
+    if isinstance(value, bool | np.bool_):
+        return (0, "bool", int(value))
+    if isinstance(value, int | float | np.integer | np.floating):
+        return (0, "number", float(value))
+    return (1, type(value).__name__, str(value))
+
+
+def sorted_values(values: Iterable[object]) -> list[object]:
+    """``values`` in :func:`value_sort_key` order."""
+    return sorted(values, key=value_sort_key)
+
+
 NUMERIC_KINDS = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME)
 MIN_ORDER_ETA2 = 0.05
+#: Numeric tails are cut at the TAIL_ROWS-th smallest and largest value: the real extremes (one person each)
+#: are never stored.
+TAIL_ROWS = 5
+
+
+def trimmed_bounds(x: np.ndarray, k: int = TAIL_ROWS) -> tuple[float, float]:
+    """The ``k``-th smallest and ``k``-th largest of ``x`` (the median twice when there are fewer than 2k)."""
+    x = np.sort(np.asarray(x, dtype=float)[~np.isnan(np.asarray(x, dtype=float))])
+    if len(x) == 0:
+        return 0.0, 0.0
+    if len(x) < 2 * k:
+        mid = float(x[(len(x) - 1) // 2])
+        return mid, mid
+    return float(x[k - 1]), float(x[len(x) - k])
 
 
 def _as_number(series: pd.Series, kind: ColumnKind) -> pd.Series:
@@ -86,6 +122,8 @@ class NumericMarginal:
             unit = 1
             x = present.to_numpy(dtype=float)
         x = np.sort(x[np.isfinite(x)])
+        if len(x):  # the extremes are one person's each: the tails stop at the TAIL_ROWS-th value
+            x = np.clip(x, *trimmed_bounds(x))
         levels = np.linspace(0.0, 1.0, min(len(x), n_knots))
         knots = np.quantile(x, levels, method="linear") if len(x) else np.zeros(1)
         return cls(knots, kind is ColumnKind.DISCRETE, is_dt, unit)
@@ -138,7 +176,8 @@ def _datetime_unit(ns: np.ndarray) -> int:
 
 @dataclass(frozen=True)
 class CategoricalMarginal:
-    """Categories on consecutive intervals of [0, 1], most frequent first; missing is a category."""
+    """Categories on consecutive intervals of [0, 1] in sorted order (see :func:`value_sort_key`), or along an
+    associated number; missing is a category."""
 
     categories: tuple[object, ...]
     upper: np.ndarray  # cumulative probability at each category's upper edge
@@ -150,10 +189,12 @@ class CategoricalMarginal:
         In a copula, neighbouring intervals are "close": ordering categories along an associated number (e.g.
         education along education_num) lets a correlation carry the relationship.
         """
-        counts = values.astype(object).where(values.notna(), _MISSING).value_counts(sort=True)
+        counts = values.astype(object).where(values.notna(), _MISSING).value_counts(sort=False)
         if order_key is not None:
-            rank = {c: i for i, c in enumerate(counts.index)}
-            counts = counts.reindex(sorted(counts.index, key=lambda c: (order_key.get(c, np.inf), rank[c])))
+            order = sorted(counts.index, key=lambda c: (order_key.get(c, np.inf), value_sort_key(c)))
+        else:
+            order = sorted_values(counts.index)
+        counts = counts.reindex(order)
         probs = counts.to_numpy(dtype=float) / counts.sum()
         upper = np.cumsum(probs)
         upper[-1] = 1.0
