@@ -519,7 +519,7 @@ def seen_hint(dom: ColumnDomain, limit: int = 8) -> str:
     """The column's training domain in words, for messages."""
     if dom.kind in NUMERIC or dom.kind is ColumnKind.DATETIME:
         return f" (it ranges from {dom.low!r} to {dom.high!r})"
-    shown = ", ".join(repr(v) for v in dom.values[:limit])
+    shown = ", ".join(repr(v) for v in sorted(dom.values, key=str)[:limit])
     more = f", … ({len(dom.values):,} values)" if len(dom.values) > limit else ""
     return f" (it holds {shown}{more})" if dom.values else ""
 
