@@ -141,14 +141,17 @@ def _groups(n: int, rng: np.random.Generator, groups: int) -> np.ndarray:
     return rng.permutation(np.arange(n) % groups)
 
 
-def _tvd_by_group(counts_a: np.ndarray, counts_b: np.ndarray) -> np.ndarray:
-    """1 − TVD for the full tables (index 0) and with each group deleted (1..G), from per-group counts."""
-    full_a, full_b = counts_a.sum(axis=0), counts_b.sum(axis=0)
-    a = np.vstack([full_a, full_a - counts_a])
-    b = np.vstack([full_b, full_b - counts_b])
-    pa = a / np.maximum(a.sum(axis=1, keepdims=True), 1)
-    pb = b / np.maximum(b.sum(axis=1, keepdims=True), 1)
-    out: np.ndarray = 1.0 - 0.5 * np.abs(pa - pb).sum(axis=1)
+def _shares_by_group(counts: np.ndarray) -> np.ndarray:
+    """Shares for the full table (row 0) and with each group deleted (rows 1..G), from per-group counts."""
+    full = counts.sum(axis=0)
+    table = np.vstack([full, full - counts])
+    out: np.ndarray = table / np.maximum(table.sum(axis=1, keepdims=True), 1)
+    return out
+
+
+def _accuracy_by_group(shares_a: np.ndarray, shares_b: np.ndarray) -> np.ndarray:
+    """1 − TVD per row of two share tables (full, then each group deleted)."""
+    out: np.ndarray = 1.0 - 0.5 * np.abs(shares_a - shares_b).sum(axis=1)
     return out
 
 
@@ -224,11 +227,26 @@ def evaluate_accuracy(
     sizes = [b.n_codes for b in bins]
     group_of = [g_train, g_syn, *([g_hold] if g_hold is not None else [])]
 
+    # Each row's code carries its jackknife group as the most significant digit: one bincount per table then
+    # counts every group at once. Prefixes are extended digit by digit (g → g·s_i + c_i → … ), and the prefix
+    # of the previous combination is reused (combinations come in lexicographic order).
+    codes32 = [[c.astype(np.int32) for c in table] for table in codes]
+    prefix: dict[tuple[int, ...], list[np.ndarray]] = {(): [g.astype(np.int32) for g in group_of]}
+
+    def joint_codes(combo: tuple[int, ...]) -> list[np.ndarray]:
+        for cached in [k for k in prefix if k and combo[: len(k)] != k]:
+            del prefix[cached]  # keep only the prefixes of the current combination
+        known = max((k for k in prefix if combo[: len(k)] == k), key=len)
+        out = prefix[known]
+        for depth in range(len(known), len(combo)):
+            j = combo[depth]
+            out = [acc * sizes[j] + c for acc, c in zip(out, codes32[j], strict=True)]
+            if depth < len(combo) - 1:
+                prefix[combo[: depth + 1]] = out
+        return out
+
     def per_group(joint: list[np.ndarray], size: int) -> list[np.ndarray]:
-        return [
-            np.bincount(g * size + j, minlength=groups * size).reshape(groups, size).astype(float)
-            for g, j in zip(group_of, joint, strict=True)
-        ]
+        return [np.bincount(j, minlength=groups * size).reshape(groups, size).astype(float) for j in joint]
 
     scores: dict[int, AccuracyScore] = {}
     marginals: dict[int, list[MarginalScore]] = {}
@@ -242,15 +260,11 @@ def evaluate_accuracy(
         ref_vals = np.zeros(groups + 1)
         found: list[MarginalScore] = []
         for combo in combos:
-            size = 1
-            joint = [np.zeros(len(c), dtype=np.intp) for c in codes[combo[0]]]
-            for j in combo:
-                joint = [acc * sizes[j] + c for acc, c in zip(joint, codes[j], strict=True)]
-                size *= sizes[j]
-            counted = per_group(joint, size)
-            s = _tvd_by_group(counted[0], counted[1])
+            size = math.prod(sizes[j] for j in combo)
+            shares = [_shares_by_group(c) for c in per_group(joint_codes(combo), size)]
+            s = _accuracy_by_group(shares[0], shares[1])
             syn_vals += s
-            r = _tvd_by_group(counted[0], counted[2]) if n_hold else None
+            r = _accuracy_by_group(shares[0], shares[2]) if n_hold else None
             if r is not None:
                 ref_vals += r
             found.append(MarginalScore(tuple(names[j] for j in combo), float(s[0]), None if r is None else float(r[0])))
