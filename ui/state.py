@@ -79,6 +79,7 @@ DEFAULTS: dict[str, Any] = {
     "last_upload_id": None,
     "last_schema_id": None,
     "last_model_id": None,
+    "written_file": None,  # synth.sampling.WriteResult of the last large table written on the server
 }
 
 
@@ -181,3 +182,12 @@ def _discard_derived() -> None:
     st.session_state["fitted_models"] = ()
     st.session_state["synthetic"] = None
     st.session_state["synthetic_runs"] = ()
+
+
+def written_file() -> Any:
+    """Where the last large table went (a ``synth.sampling.WriteResult``), or None."""
+    return st.session_state.get("written_file")
+
+
+def set_written_file(result: Any) -> None:
+    st.session_state["written_file"] = result
