@@ -96,12 +96,28 @@ def _fit(name: str, folder: Path) -> Path:
     return path
 
 
+def _save(out: Path, rows: list[dict[str, Any]]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc = {
+        "benchmark": "volume",
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "note": "rows per CPU-second is the per-core rate; wall time was measured on a shared machine",
+        "targets": {"rows_per_cpu_s": TARGET_ROWS_PER_CORE, "peak_mb": TARGET_PEAK_MB},
+        "results": rows,
+    }
+    out.write_text(json.dumps(doc, indent=2))
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--sizes", type=int, nargs="*")
     parser.add_argument("--synthesizers", nargs="*", default=list(SYNTHESIZERS))
     parser.add_argument("--out-dir", default=None, help="where the Parquet files go (default: a temp folder)")
+    parser.add_argument("--results", default=None, help="the JSON to write (default results/volume.json)")
     parser.add_argument("--child", nargs=3, metavar=("MODEL", "ROWS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -109,6 +125,7 @@ def main(argv: list[str]) -> int:
         return 0
     sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES)
     rows_out: list[dict[str, Any]] = []
+    out = Path(args.results) if args.results else RESULTS if not args.quick else RESULTS.with_name("volume_quick.json")
     with tempfile.TemporaryDirectory(dir=args.out_dir) as tmp:
         folder = Path(tmp)
         print(f"{'synthesizer':<16}{'rows':>13}{'wall s':>9}{'CPU s':>9}{'rows/s wall':>13}"
@@ -130,20 +147,8 @@ def main(argv: list[str]) -> int:
                     f"{row['rows_per_cpu_s']:>12,.0f}{row['peak_mb']:>9.0f}{row['file_mb']:>9.0f}  {marks}",
                     flush=True,
                 )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    doc = {
-        "benchmark": "volume",
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "cpus": os.cpu_count(),
-        "load_average_at_end": os.getloadavg(),
-        "note": "rows per CPU-second is the per-core rate; wall time was measured on a shared machine",
-        "targets": {"rows_per_cpu_s": TARGET_ROWS_PER_CORE, "peak_mb": TARGET_PEAK_MB},
-        "results": rows_out,
-    }
-    out = RESULTS if not args.quick else RESULTS.with_name("volume_quick.json")
-    out.write_text(json.dumps(doc, indent=2))
-    print(f"wrote {out.relative_to(ROOT)}")
+                _save(out, rows_out)  # after every row: a long run that is stopped keeps what it measured
+    print(f"wrote {out}")
     return 0
 
 
