@@ -185,3 +185,11 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     assert bar.bar.n == 500
     bar.close()
     assert not console.Progress("x", quiet=True).enabled
+
+
+def test_dask_engine_mistakes_exit_4(work: Path) -> None:
+    base = ["sample", "model.synth", "--rows", "100"]
+    assert_user_error(run(*base, "-o", "d.parquet", "--engine", "dask", cwd=work), console.OUTPUT, "end the output")
+    unreachable = run(*base, "-o", "d/", "--scheduler", "tcp://127.0.0.1:1", cwd=work)
+    assert_user_error(unreachable, console.OUTPUT, "cannot reach the dask scheduler")
+    assert not (work / "d").exists() and not list(work.glob(".d.partial*"))
