@@ -135,7 +135,7 @@ def sample(args: argparse.Namespace) -> int:
         model = synth.load_model(_existing(args.model, "the model file"))
         conditions = conditions_from_text(args.where, model) if args.where.strip() else None
         rebalance = parse_rebalance(args.rebalance, model) if args.rebalance.strip() else None
-        with Progress(f"sampling {args.rows:,} rows", quiet=args.quiet) as bar:
+        with Progress("sampling", quiet=args.quiet, total=args.rows) as bar:
             result = write_table(
                 model,
                 args.output,

@@ -38,22 +38,33 @@ def fail(message: str, code: int, stream: TextIO | None = None) -> int:
 
 
 class Progress:
-    """A ``synth.progress`` callback drawing a tqdm bar on stderr, silent unless stderr is a terminal."""
+    """A ``synth.progress`` callback drawing a tqdm bar on stderr, silent unless stderr is a terminal.
 
-    def __init__(self, label: str, *, quiet: bool = False) -> None:
+    With ``total`` (e.g. rows to write) the bar counts in those units; otherwise in per mille of the work.
+    """
+
+    def __init__(self, label: str, *, quiet: bool = False, total: int | None = None, unit: str = "rows") -> None:
         self.enabled = not quiet and sys.stderr.isatty()
-        self.label = label
+        self.total = total or 1000
         self.bar: Any = None
         if self.enabled:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=1000, desc=label, unit="‰", leave=False, file=sys.stderr, dynamic_ncols=True)
+            self.bar = tqdm(
+                total=self.total,
+                desc=label,
+                unit=unit if total else "‰",
+                unit_scale=bool(total),
+                leave=False,
+                file=sys.stderr,
+                dynamic_ncols=True,
+            )
 
     def __call__(self, fraction: float, message: str, /) -> None:
         if self.bar is None:
             return
         self.bar.set_postfix_str(message, refresh=False)
-        self.bar.update(max(0, int(min(max(fraction, 0.0), 1.0) * 1000) - self.bar.n))
+        self.bar.update(max(0, round(min(max(fraction, 0.0), 1.0) * self.total) - self.bar.n))
 
     def close(self) -> None:
         if self.bar is not None:

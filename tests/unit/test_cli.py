@@ -184,6 +184,10 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     bar(0.5, "half")
     assert bar.bar.n == 500
     bar.close()
+    rows = console.Progress("x", total=70_000)
+    rows(0.25, "a quarter")
+    assert rows.bar.n == 17_500
+    rows.close()
     assert not console.Progress("x", quiet=True).enabled
 
 
