@@ -7,7 +7,7 @@ import os
 import streamlit as st
 
 import synth
-from ui import cached, conditions, guards, state
+from ui import bulk_export, cached, conditions, guards, state
 from ui.progress import StreamlitProgress
 
 MAX_ROWS = int(os.environ.get("SYNTH_MAX_SAMPLE_ROWS", "1000000"))
@@ -83,3 +83,6 @@ if syn is not None:
         type="primary",
     )
     st.page_link("pages/compare.py", label="Next: compare with the real table", icon=":material/compare:")
+
+st.divider()
+bulk_export.bulk_export(fit.model, fit.label, seed, wanted or None, rebalance)

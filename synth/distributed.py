@@ -66,7 +66,7 @@ def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
         ) from exc
     if scheduler:
         try:
-            return Client(scheduler, timeout="20s"), None
+            return Client(scheduler, timeout="10s"), None
         except (OSError, TimeoutError) as exc:
             raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
     cluster = LocalCluster(

@@ -83,6 +83,7 @@ DEFAULTS: dict[str, Any] = {
     # run key → EvaluationContext: the tables of one comparison prepared once and shared by every metric.
     # Kept per session (never in a cache shared between users) and bounded like the runs themselves.
     "evaluation_contexts": {},
+    "written_file": None,  # synth.sampling.WriteResult of the last large table written on the server
 }
 
 
@@ -199,3 +200,12 @@ def evaluation_context(ds: Dataset, run: SyntheticTable) -> EvaluationContext:
             del store[old]
         store[key] = ctx
     return ctx
+
+
+def written_file() -> Any:
+    """Where the last large table went (a ``synth.sampling.WriteResult``), or None."""
+    return st.session_state.get("written_file")
+
+
+def set_written_file(result: Any) -> None:
+    st.session_state["written_file"] = result

@@ -11,8 +11,10 @@ the rows read back are identical.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import re
 import shutil
 import time
 import uuid
@@ -119,13 +121,28 @@ def _check_chunk(chunk_rows: int, what: str = "chunk") -> int:
 def _os_error(exc: OSError, target: Path) -> OutputError:
     """A one-line message for an operating-system error while writing ``target``."""
     text = str(exc)
-    if getattr(exc, "errno", None) == errno.ENOSPC or "No space left" in text:
+    # Arrow's IO errors carry the errno only in their text ("... Detail: [errno 28] No space left on device").
+    found = re.search(r"\[errno (\d+)\]", text)
+    code = exc.errno if exc.errno is not None else (int(found.group(1)) if found else None)
+    if code == errno.ENOSPC or "No space left" in text:
         return OutputError(f"the disk is full while writing {target}: free some space or write elsewhere")
-    if isinstance(exc, PermissionError) or getattr(exc, "errno", None) in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
         return OutputError(f"cannot write {target}: permission denied; choose a folder you can write to")
-    if isinstance(exc, FileNotFoundError) or getattr(exc, "errno", None) == errno.ENOENT:
+    if code == errno.ENOTDIR:
+        return OutputError(f"cannot write {target}: part of the path is a file, not a folder")
+    if code == errno.ENOENT and not target.parent.exists():
         return OutputError(f"cannot write {target}: the folder {target.parent} does not exist")
-    return OutputError(f"cannot write {target}: {exc.strerror or text}")
+    reason = os.strerror(code) if code is not None else text
+    return OutputError(f"cannot write {target}: {reason}")
+
+
+def _remove(path: Path) -> None:
+    """Remove a partial output, whatever state the failure left it in."""
+    with contextlib.suppress(OSError):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _partial_name(target: Path) -> Path:
@@ -316,10 +333,10 @@ def write_table(
                     )
             finish_dataset_dir(partial, target)
         except OSError as exc:
-            shutil.rmtree(partial, ignore_errors=True)
+            _remove(partial)
             raise _os_error(exc, target) from exc
         except BaseException:
-            shutil.rmtree(partial, ignore_errors=True)
+            _remove(partial)
             raise
         n_files = len(ranges)
     else:
@@ -333,10 +350,10 @@ def write_table(
                 _write_csv(model, spec, partial, schema, report)
             os.replace(partial, target)
         except OSError as exc:
-            partial.unlink(missing_ok=True)
+            _remove(partial)
             raise _os_error(exc, target) from exc
         except BaseException:
-            partial.unlink(missing_ok=True)
+            _remove(partial)
             raise
         n_files = 1
     report(1.0, f"wrote {spec.n_rows:,} rows to {target}")

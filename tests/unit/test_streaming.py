@@ -178,3 +178,27 @@ def test_dask_engine_writes_the_same_bytes_as_the_local_engine(model: synth.Synt
     assert dask.engine == "dask" and dask.n_files == local.n_files == 4
     for part in sorted(Path(local.path).iterdir()):
         assert (Path(dask.path) / part.name).read_bytes() == part.read_bytes(), part.name
+
+
+def test_where_text_becomes_the_synthesizers_conditions(model: synth.Synthesizer) -> None:
+    from synth.evaluation.fidelity.segments import SegmentError
+
+    assert conditions_from_text("age > 30 and age <= 40 and workclass in (Private, 'State-gov')", model) == {
+        "age": (31, 40),
+        "workclass": ["Private", "State-gov"],
+    }
+    assert conditions_from_text("SEX = female", model) == {"sex": "Female"}  # names and labels case-insensitive
+    others = conditions_from_text("race != White", model)["race"]
+    assert "White" not in others and len(others) >= 3
+    assert conditions_from_text("workclass is missing", model) == {"workclass": None}
+    assert conditions_from_text("age is not missing", model) == {"age": (None, None)}
+    for bad, words in [
+        ("age != 30", "categorical"),
+        ("sex > Female", "numbers"),
+        ("sex = Female and sex = Male", "several conditions"),
+        ("age = old", "not a number"),
+    ]:
+        with pytest.raises(SegmentError, match=words):
+            conditions_from_text(bad, model)
+    with pytest.raises(SegmentError, match="value:share"):
+        parse_rebalance("income=>50K", model)
