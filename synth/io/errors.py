@@ -64,9 +64,11 @@ def too_large(label: str, size: int, max_bytes: int, what: str = "") -> TableRea
     )
 
 
-def too_many_rows(label: str, n_rows: int, max_rows: int) -> TooManyRowsError:
+def too_many_rows(label: str, n_rows: int, max_rows: int, *, at_least: bool = False) -> TooManyRowsError:
+    """``at_least``: reading stopped at the limit, so ``n_rows`` is a lower bound (the message says "over")."""
+    amount = f"over {max_rows:,}" if at_least else f"{n_rows:,}"
     return TooManyRowsError(
-        f"{label} has {n_rows:,} rows, over the limit of {max_rows:,}. Work on a random sample of "
+        f"{label} has {amount} rows, over the limit of {max_rows:,}. Work on a random sample of "
         f"{max_rows:,} rows (read it again with sample={max_rows}), or raise the row limit.",
         file=label,
         n_rows=n_rows,

@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from synth.io.columns import _python_column
 from synth.io.errors import TableReadError
+from synth.io.limits import MAX_JSON_DEPTH, LimitExceededError, check
 from synth.io.options import ReadOptions
 
 # --------------------------------------------------------------------------------------------------- json
@@ -24,7 +25,7 @@ def _read_json(data: bytes, opts: ReadOptions, *, jsonl: bool) -> tuple[pa.Table
     doc: Any
     if not jsonl:
         try:
-            doc = json.loads(text)
+            doc = _loads(text, label)
         except json.JSONDecodeError as exc:
             if exc.msg != "Extra data":
                 raise TableReadError(
@@ -41,7 +42,7 @@ def _read_json(data: bytes, opts: ReadOptions, *, jsonl: bool) -> tuple[pa.Table
             if not line.strip():
                 continue
             try:
-                doc.append(json.loads(line))
+                doc.append(_loads(line, label))
             except json.JSONDecodeError as exc:
                 raise TableReadError(
                     f"{label} is not valid JSON Lines: line {number:,} is not a JSON value ({exc.msg}, column "
@@ -66,6 +67,8 @@ def _read_json(data: bytes, opts: ReadOptions, *, jsonl: bool) -> tuple[pa.Table
         frame = pd.DataFrame.from_records(records)
     del records, doc
     names = [str(c) for c in frame.columns]
+    check(label, "columns", len(names), "max_columns", opts.max_columns)
+    check(label, "cells", len(names) * len(frame), "max_cells", opts.max_cells)
     columns = [_python_column(frame.iloc[:, i].tolist(), opts) for i in range(frame.shape[1])]
     n = len(frame)
     del frame
@@ -127,3 +130,40 @@ def _records(doc: Any, label: str) -> list[dict[str, Any]] | None:
                 code="json_not_records",
             )
     return doc
+
+
+def _loads(text: str, label: str) -> Any:
+    """``json.loads`` with the nesting limited to :data:`MAX_JSON_DEPTH` and numbers Python refuses reported."""
+    try:
+        doc = json.loads(text)
+    except RecursionError as exc:
+        raise _too_deep(label) from exc
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise TableReadError(
+            f"{label} holds a value that cannot be read as a number ({exc}). Fix the file or export it again.",
+            file=label,
+            code="json_invalid",
+        ) from exc
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    while stack:  # without recursion: the check must not itself overflow the stack
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise _too_deep(label)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return doc
+
+
+def _too_deep(label: str) -> LimitExceededError:
+    return LimitExceededError(
+        f"{label} nests values more than {MAX_JSON_DEPTH} levels deep; a table's records nest a few levels. "
+        'Flatten it into a list of records such as [{"age": 39, "city": "Oslo"}, ...].',
+        file=label,
+        limit="MAX_JSON_DEPTH",
+        value=MAX_JSON_DEPTH + 1,
+        maximum=MAX_JSON_DEPTH,
+    )

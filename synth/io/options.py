@@ -77,3 +77,4 @@ class ReadOptions:
     max_columns: int | None = None
     max_cells: int | None = None
     max_uncompressed_bytes: int | None = None
+    max_bytes: int | None = None

@@ -7,9 +7,9 @@ import io
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any, NoReturn, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,14 @@ from synth.io.columns import _any_true
 from synth.io.errors import SingleColumnError, TableReadError, too_large, too_many_rows
 from synth.io.excel import _open_workbook, _read_excel, _worksheet_names
 from synth.io.json import _read_json
+from synth.io.limits import (
+    DEFAULT_MAX_CELLS,
+    DEFAULT_MAX_COLUMNS,
+    DEFAULT_MAX_UNCOMPRESSED_BYTES,
+    MAX_JSON_DEPTH,
+    LimitExceededError,
+    check,
+)
 from synth.io.options import (
     _BINARY_SIGNATURES,
     _EXCEL_SUFFIXES,
@@ -42,6 +50,9 @@ from synth.io.text import _read_delimited, _to_utf8
 # ----------------------------------------------------------------------------------------------- public API
 
 
+T = TypeVar("T")
+
+
 def read_table(
     source: str | Path | bytes | IO[bytes],
     *,
@@ -57,6 +68,9 @@ def read_table(
     thousands: str | None = None,
     missing_values: Iterable[str] | None = DEFAULT_MISSING_VALUES,
     allow_single_column: bool = False,
+    max_columns: int | None = DEFAULT_MAX_COLUMNS,
+    max_cells: int | None = DEFAULT_MAX_CELLS,
+    max_uncompressed_bytes: int | None = DEFAULT_MAX_UNCOMPRESSED_BYTES,
     **options: Any,
 ) -> pd.DataFrame:
     """Read a CSV / TSV / TXT, Parquet, Excel (.xlsx), JSON or JSON Lines table.
@@ -82,6 +96,11 @@ def read_table(
         missing_values: text values read as missing (default :data:`DEFAULT_MISSING_VALUES`); ``None`` or
             an empty list for none.
         allow_single_column: accept a table with one column instead of raising :class:`SingleColumnError`.
+        max_columns: refuse tables with more columns; ``None`` for no limit.
+        max_cells: refuse tables with more cells (rows × columns; for nested Parquet columns, every leaf
+            value), checked from the file's metadata or while streaming, before the table is built.
+        max_uncompressed_bytes: refuse a workbook or Parquet file whose content (zip members, pages, text
+            values) expands to more bytes than this.
         **options: aliases accepted for convenience: ``sep`` (for ``delimiter``), ``sheet_name`` (for
             ``sheet``), ``na_values`` (for ``missing_values``).
 
@@ -93,6 +112,8 @@ def read_table(
         TableReadError: the input cannot be read as a table; the message says why and what to do.
         TooManyRowsError: the table has more than ``max_rows`` rows.
         SingleColumnError: the table has a single column and ``allow_single_column`` is false.
+        LimitExceededError: the input exceeds ``max_columns``, ``max_cells`` or ``max_uncompressed_bytes``
+            (``limit`` names which); nothing past the limit was read.
         TypeError: an unknown option was passed.
     """
     aliases = {"sep": "delimiter", "sheet_name": "sheet", "na_values": "missing_values"}
@@ -101,7 +122,7 @@ def read_table(
         raise TypeError(
             f"read_table got unknown options: {', '.join(sorted(unknown))}; it accepts name, max_bytes, "
             "max_rows, sample, seed, sheet, delimiter, encoding, decimal, thousands, missing_values, "
-            "allow_single_column"
+            "allow_single_column, max_columns, max_cells, max_uncompressed_bytes"
         )
     delimiter = options.get("sep", delimiter)
     sheet = options.get("sheet_name", sheet)
@@ -126,14 +147,57 @@ def read_table(
         thousands=thousands,
         missing_values=tuple(str(v).strip() for v in (missing_values or ())),
         allow_single_column=allow_single_column,
+        max_columns=max_columns,
+        max_cells=max_cells,
+        max_uncompressed_bytes=max_uncompressed_bytes,
+        max_bytes=max_bytes,
     )
     box = [data]  # the caller's reference is dropped so a large input can be freed once it is parsed
     del data
-    return _read_bytes(box, opts, max_bytes)
+    return _guarded(lambda: _read_bytes(box, opts, max_bytes), label)
+
+
+def _guarded(read: Callable[[], T], label: str) -> T:
+    """Run a reader so that whatever a hostile or damaged file provokes surfaces as a :class:`TableReadError`.
+
+    The readers raise their own errors for every problem they know; anything else (a parser's internal
+    error, a recursion or memory failure) is still the file's fault, so it is reported the same way, with
+    ``code="unexpected"`` so tests and logs can tell a case nobody anticipated.
+    """
+    try:
+        return read()
+    except TableReadError:
+        raise
+    except (MemoryError, pa.ArrowMemoryError) as exc:
+        raise LimitExceededError(
+            f"{label} needs more memory to read than this process has. Upload a smaller table (for example a "
+            "random sample of its rows).",
+            file=label,
+            limit="memory",
+        ) from exc
+    except RecursionError as exc:
+        raise LimitExceededError(
+            f"{label} is nested too deeply to read. Flatten it into a table of rows and columns.",
+            file=label,
+            limit="depth",
+            maximum=MAX_JSON_DEPTH,
+        ) from exc
+    except Exception as exc:  # the file is data: nothing it holds may escape as a crash of the caller
+        error = TableReadError(
+            f"{label} could not be read ({type(exc).__name__}: {exc}). The file may be damaged: export it "
+            "again, or save it as CSV and upload that.",
+            file=label,
+            code="unexpected",
+        )
+        raise error from exc
 
 
 def list_sheets(
-    source: str | Path | bytes | IO[bytes], *, name: str | None = None, max_bytes: int | None = DEFAULT_MAX_BYTES
+    source: str | Path | bytes | IO[bytes],
+    *,
+    name: str | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_uncompressed_bytes: int | None = DEFAULT_MAX_UNCOMPRESSED_BYTES,
 ) -> list[str]:
     """Names of the worksheets of an Excel workbook, in workbook order.
 
@@ -156,11 +220,15 @@ def list_sheets(
         _raise_ole2(data, label)
     if not data.startswith(_ZIP_MAGIC):
         return []
-    workbook = _open_workbook(data, label)
-    try:
-        return _worksheet_names(workbook, label)
-    finally:
-        workbook.close()
+
+    def names() -> list[str]:
+        workbook = _open_workbook(data, label, max_uncompressed_bytes)
+        try:
+            return _worksheet_names(workbook, label)
+        finally:
+            workbook.close()
+
+    return _guarded(names, label)
 
 
 def sample_rows(df: pd.DataFrame, n: int, seed: int = 0) -> pd.DataFrame:
@@ -399,6 +467,7 @@ def _finish(table: pa.Table, names: list[str], opts: ReadOptions, info: dict[str
         )
     n_rows = table.num_rows
     info["rows"] = n_rows
+    check(label, "columns", table.num_columns, "max_columns", opts.max_columns)
     if opts.sample is not None and n_rows > opts.sample:
         picked = np.sort(np.random.default_rng(opts.seed).choice(n_rows, size=opts.sample, replace=False))
         table = table.take(pa.array(picked))
@@ -406,6 +475,7 @@ def _finish(table: pa.Table, names: list[str], opts: ReadOptions, info: dict[str
         info["seed"] = opts.seed
     if opts.max_rows is not None and table.num_rows > opts.max_rows:
         raise too_many_rows(label, table.num_rows, opts.max_rows)
+    check(label, "cells", table.num_rows * table.num_columns, "max_cells", opts.max_cells)
     box = [table]
     del table
     frame = _to_pandas(box)

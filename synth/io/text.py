@@ -15,6 +15,7 @@ import pyarrow.csv as pacsv
 
 from synth.io.columns import _default_thousands, _type_table
 from synth.io.errors import TableReadError
+from synth.io.limits import check
 from synth.io.options import _DELIMITERS, ReadOptions
 
 # ----------------------------------------------------------------------------------------------- encodings
@@ -159,6 +160,9 @@ def _read_delimited(box: list[bytes], opts: ReadOptions, suffix: str) -> tuple[p
             code="no_columns",
         )
     header = [h.strip() for h in records[0]]
+    # Bounded before parsing: every line is at most one row (quoted newlines only make fewer).
+    check(label, "columns", len(header), "max_columns", opts.max_columns)
+    check(label, "cells", data.count(b"\n") * len(header), "max_cells", opts.max_cells)
     decimal = opts.decimal or ("." if delimiter == "," else _sniff_decimal(records))
     thousands = _default_thousands(decimal, opts.thousands)
     internal = [f"c{i}" for i in range(len(header))]
