@@ -59,6 +59,7 @@ from synth.synthesizers.base import (
     draw_matching,
     register_state,
 )
+from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.marginals import sorted_values
 from synth.synthesizers.registry import register
 
@@ -300,6 +301,32 @@ class SequentialCART(Synthesizer):
             "by the number of distinct values.",
             label="Visit order",
             choices=("binary_first", "table", "fewest_values", "most_values"),
+        ),
+    )
+
+    artifacts = (
+        ArtifactItem(
+            "Donor values",
+            "for every tree leaf, the training values of the column it draws: category codes, missing "
+            "indicators, and numbers (dates as whole units)",
+            "values",
+            "Each leaf holds at least min_samples_leaf training rows; numbers seen fewer than smooth_below times "
+            "are stored only as a band shared by at least that many rows (no rare value, nor anything it can be "
+            "solved from); within a leaf donors are sorted by value, never in training-row order.",
+        ),
+        ArtifactItem(
+            "Trees",
+            "for every column after the first, the split features and thresholds of its decision tree",
+            "aggregates",
+            "A threshold is the midpoint between two neighbouring training values of a predictor, with at least "
+            "min_samples_leaf rows on each side.",
+        ),
+        ArtifactItem(
+            "Column coding",
+            "per column: the category labels (sorted), the clip range of numbers, a date origin and grain",
+            "structure",
+            "Labels are held by at least min_category_rows rows or are '(other)'; the clip range is that of the "
+            "smoothed donors; the date origin is the earliest date rounded down to 1,000 grains.",
         ),
     )
 
