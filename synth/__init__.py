@@ -11,6 +11,7 @@ The public API is small and stable::
     syn = model.sample(len(train), seed=1)
     fid = synth.evaluate_fidelity(train, syn, holdout=holdout, schema=schema)
     risk = synth.evaluate_privacy(train, syn, holdout=holdout, schema=schema)
+    rare = synth.evaluate_rare_values(train, syn, holdout, schema=schema)  # train-only values reproduced?
     util = synth.evaluate_utility(train, syn, holdout, target="income", schema=schema)  # TSTR vs TRTR
     model.save("model.synth"); same = synth.load_model("model.synth")  # no pickle: JSON + npz
 
@@ -22,6 +23,7 @@ from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detect
 from synth.evaluation.fidelity.scores import FidelityResult, evaluate_fidelity
 from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment, parse_conditions
 from synth.evaluation.privacy.distances import PrivacyResult, evaluate_privacy
+from synth.evaluation.privacy.rare_values import RareValueResult, evaluate_rare_values
 from synth.evaluation.utility.glm import GlmComparison, compare_glm
 from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.io import SingleColumnError, TableReadError, TooManyRowsError, list_sheets, read_table, sample_rows
@@ -54,6 +56,7 @@ __all__ = [
     "Param",
     "PrivacyResult",
     "ProgressCallback",
+    "RareValueResult",
     "Schema",
     "SegmentResult",
     "SingleColumnError",
@@ -69,6 +72,7 @@ __all__ = [
     "evaluate_detection",
     "evaluate_fidelity",
     "evaluate_privacy",
+    "evaluate_rare_values",
     "evaluate_segment",
     "evaluate_utility",
     "infer_schema",
