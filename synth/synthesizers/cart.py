@@ -318,8 +318,9 @@ class SequentialCART(Synthesizer):
             "Trees",
             "for every column after the first, the split features and thresholds of its decision tree",
             "aggregates",
-            "A threshold is the midpoint between two neighbouring training values of a predictor, with at least "
-            "min_samples_leaf rows on each side.",
+            "A threshold is the midpoint between two neighbouring predictor values, with at least "
+            "min_samples_leaf rows on each side; rare numbers are replaced by a draw from their band before the "
+            "trees are fitted, so no threshold sits next to a rare value.",
         ),
         ArtifactItem(
             "Column coding",
@@ -358,7 +359,9 @@ class SequentialCART(Synthesizer):
         for j, col in enumerate(columns):
             v = col.encode(data[col.name])
             values.append(v)
-            x[:, j] = v
+            # Trees split on predictors with rare numbers already smoothed, as synthetic rows will hold them: a
+            # threshold is then never the midpoint between a kept value and a rare one (which would give it away).
+            x[:, j] = v if col.categorical else smoothed_draw(v, smooth, rng)
         steps: list[CartStep] = []
         for j, col in enumerate(columns):
             progress(j / d, f"fitting a tree for {col.name} ({j + 1} of {d})")
@@ -569,6 +572,16 @@ def smoothing_ranges(values: np.ndarray, smooth_below: int) -> tuple[np.ndarray,
     width = np.where(rare, high - low, 0.0)
     width = np.nan_to_num(width, nan=0.0)
     return low[inverse].astype(np.float64), width[inverse].astype(np.float64)
+
+
+def smoothed_draw(values: np.ndarray, smooth_below: int, rng: np.random.Generator) -> np.ndarray:
+    """``values`` with every rare one replaced by a uniform draw on its band (see :func:`smoothing_ranges`)."""
+    out = values.astype(np.float64).copy()
+    present = ~np.isnan(out)
+    if smooth_below > 1 and present.any():
+        low, width = smoothing_ranges(out[present], smooth_below)
+        out[present] = low + rng.random(len(low)) * width
+    return out
 
 
 def _smoothed_bounds(x: np.ndarray, smooth_below: int) -> tuple[float, float]:

@@ -263,3 +263,23 @@ def test_bad_k_says_what_to_do(table: pd.DataFrame) -> None:
     with pytest.raises(synth.SynthesizerError, match=r"larger than the 30 training rows.*at most 30"):
         model.fit(small)
     assert not model.is_fitted
+
+
+def test_cart_split_thresholds_do_not_give_rare_values_away(table: pd.DataFrame, schema: synth.Schema) -> None:
+    model = synth.create("cart", min_samples_leaf=5).fit(table, schema)
+    for step in model.steps_:
+        if step.tree is None:
+            continue
+        inner = step.tree.children_left >= 0
+        for feature, threshold in zip(step.tree.feature[inner], step.tree.threshold[inner], strict=True):
+            col = model.columns_[int(feature)]
+            if col.categorical:
+                continue
+            encoded = col.encode(table[col.name])
+            uniq, counts = np.unique(encoded[~np.isnan(encoded)], return_counts=True)
+            rare, kept = set(uniq[counts < 5].tolist()), uniq[counts >= 5]
+            # A threshold halfway between the nearest kept value and a rare one names the rare value.
+            t = float(threshold)
+            near = [kept[kept <= t].max()] if (kept <= t).any() else []
+            near += [kept[kept > t].min()] if (kept > t).any() else []
+            assert not {2 * t - k for k in near} & rare, (col.name, threshold)
