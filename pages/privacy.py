@@ -12,6 +12,7 @@ import streamlit as st
 from synth import plots
 from synth.evaluation.privacy.attacks import AttackerModel, AttackerModelError, AttackResult, default_attacker_model
 from synth.evaluation.privacy.common import PrivacyInputError
+from synth.evaluation.privacy.rare_values import excess_table
 from synth.evaluation.privacy.verdict import privacy_verdict
 from ui import cached, guards, state
 
@@ -132,6 +133,29 @@ st.caption(
     f"closest of the {result.n_train:,} training rows, over {len(result.columns)} learned columns. A synthetic "
     "curve piled up at 0, left of the holdout's, would mean copied people."
 )
+
+# ----------------------------------------------------------------------------------------------- rare values
+st.subheader("Rare values copied")
+rare = shown_errors(lambda: cached.rare_values(key, ds.train, syn.df, ds.holdout, ds.schema))
+if rare is not None:
+    st.caption(
+        "Values that one real person alone had: seen once in train and never in the holdout (train-only), or once "
+        "in the holdout and never in train (holdout-only). A model that learned patterns, not people, reproduces "
+        "both shares alike; an excess whose 95% interval lies above 0 (widened for the number of columns) is "
+        f"flagged. Synthetic table: {rare.n_synthetic:,} rows for {rare.n_train:,} training rows (compare tables "
+        f"of about the same size). All columns pooled: excess {pct(rare.pooled_excess)} (95% CI "
+        f"{pct(rare.pooled_low)} to {pct(rare.pooled_high)}); {rare.train_values_copied:,} train-only values "
+        "appear in the synthetic table."
+    )
+    st.dataframe(
+        excess_table(rare),
+        hide_index=True,
+        key="rare_values_table",
+        column_config={
+            name: st.column_config.NumberColumn(format="percent")
+            for name in ("reproduced (train-only)", "reproduced (holdout-only)", "excess", "95% CI low", "95% CI high")
+        },
+    )
 
 # ------------------------------------------------------------------------------------------- attacker model
 st.subheader("Attacker model")
@@ -328,6 +352,7 @@ verdict = privacy_verdict(
     attack_results,
     model=model.name if model is not None else None,
     quasi_identifiers=known,
+    rare_values=rare,
 )
 BADGES = {"green": ("green", "low risk"), "amber": ("orange", "some risk"), "red": ("red", "high risk")}
 BADGES["grey"] = ("gray", "not measured")

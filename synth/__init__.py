@@ -14,6 +14,7 @@ The public API is small and stable::
     disc = synth.evaluate_discriminator(context=ctx)       # can a classifier tell synthetic from real?
     fid = synth.evaluate_fidelity(train, syn, holdout=holdout, schema=schema)
     risk = synth.evaluate_privacy(train, syn, holdout=holdout, schema=schema)
+    rare = synth.evaluate_rare_values(train, syn, holdout, schema=schema)  # train-only values reproduced?
     util = synth.evaluate_utility(train, syn, holdout, target="income", schema=schema)  # TSTR vs TRTR
     model.save("model.synth"); same = synth.load_model("model.synth")  # no pickle: JSON + npz
 
@@ -28,6 +29,7 @@ from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluat
 from synth.evaluation.fidelity.scores import FidelityResult, evaluate_fidelity
 from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment, parse_conditions
 from synth.evaluation.privacy.distances import PrivacyResult, evaluate_privacy
+from synth.evaluation.privacy.rare_values import RareValueResult, evaluate_rare_values
 from synth.evaluation.utility.glm import GlmComparison, compare_glm
 from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.io import SingleColumnError, TableReadError, TooManyRowsError, list_sheets, read_table, sample_rows
@@ -64,6 +66,7 @@ __all__ = [
     "Param",
     "PrivacyResult",
     "ProgressCallback",
+    "RareValueResult",
     "Schema",
     "SegmentResult",
     "SingleColumnError",
@@ -81,6 +84,7 @@ __all__ = [
     "evaluate_discriminator",
     "evaluate_fidelity",
     "evaluate_privacy",
+    "evaluate_rare_values",
     "evaluate_segment",
     "evaluate_utility",
     "infer_schema",

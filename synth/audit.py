@@ -29,6 +29,7 @@ from synth.schema import (
     parse_datetimes,
     suggest_flags,
 )
+from synth.schema.pii import pii_shares
 
 Severity = Literal["info", "warning", "error"]
 
@@ -429,14 +430,21 @@ def _table_checks(n_rows: int, specs: list[Any]) -> list[Finding]:
             )
         )
     if specs and not any(s.kind.is_modelled for s in specs):
+        generated = [s.name for s in specs if s.kind in (ColumnKind.PII, ColumnKind.IDENTIFIER)]
+        every = (
+            "every column was found to be personal data or an identifier"
+            if len(generated) == len(specs)
+            else ("no column is numeric, categorical, boolean or a date")
+        )
         out.append(
             Finding(
                 "warning",
-                (),
+                tuple(generated),
                 "Nothing to learn",
-                "no column is numeric, categorical, boolean or a date: every column will be generated "
-                "(identifiers, fake personal data, placeholder text, constants)",
-                "Change the kind of the columns that carry information.",
+                f"{every}: every column will be generated (identifiers, fake personal data, placeholder text, "
+                "constants) and the synthetic table will carry no information from the real one",
+                "If some columns carry information (categories, amounts, dates), change their kind on the Data "
+                "page; each personal-data and identifier finding says why its column was flagged.",
                 "nothing_modelled",
             )
         )
@@ -490,9 +498,12 @@ def _column_checks(series: pd.Series, spec: Any, col: _Column | None, n_rows: in
                 "info",
                 (name,),
                 "Identifier",
-                f"{name} is a key ({spec.reason}); it is regenerated in the same format, unique, and never "
-                "equal to a real key",
-                "Nothing to do; change its kind if it carries information.",
+                f"{name} is a key, judged by its values whatever its name ({spec.reason}); it is regenerated in "
+                "the same format with one more digit, unique, never equal to a real key, and no real key (nor a "
+                "hash of one) is kept in a model file",
+                "Nothing to do. If it carries information shared by many rows (a product line, a region code), "
+                "change its kind to categorical on the Data page: values held by fewer than 5 rows are then "
+                "learned only as '(other)'.",
                 "identifier",
             )
         )
@@ -502,9 +513,13 @@ def _column_checks(series: pd.Series, spec: Any, col: _Column | None, n_rows: in
                 "info",
                 (name,),
                 "Personal data",
-                f"{name} holds personal data ({spec.pii_type or 'unknown type'}); it is replaced by realistic "
-                "fake values, none equal to a real one",
-                "Nothing to do; drop the column if the synthetic table does not need it.",
+                f"{name} holds personal data ({spec.pii_type or 'unknown type'}), judged by its values whatever "
+                f"its name: {spec.reason}. It is replaced by realistic fake values (reserved e-mail domains, "
+                "fictional phone lines, never-issued numbers), none equal to a real one, and no real value nor a "
+                "hash of one is kept in a model file",
+                "Nothing to do; drop the column if the synthetic table does not need it. If the values only look "
+                "like personal data, change its kind on the Data page: it is then learned, with values held by "
+                "fewer than 5 rows hidden as '(other)'.",
                 "pii",
             )
         )
@@ -592,7 +607,38 @@ def _column_checks(series: pd.Series, spec: Any, col: _Column | None, n_rows: in
             )
     if col is not None and kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
         out += _category_checks(name, col, n_present, rare_rows)
+    if kind is ColumnKind.CATEGORICAL and len(sample):
+        out += _personal_values(name, sample, rare_rows)
     return out
+
+
+#: A learned column where at least this share of sampled values is shaped like personal data gets a warning.
+PERSONAL_VALUES_SHARE = 0.01
+
+
+def _personal_values(name: str, sample: pd.Series, rare_rows: int) -> list[Finding]:
+    """A warning for personal data mixed into a learned column, below the share that makes it PII."""
+    values = [str(v).strip() for v in sample]
+    shares = {k: v for k, v in pii_shares(name, values).items() if v >= PERSONAL_VALUES_SHARE}
+    if not shares:
+        return []
+    kind, share = max(shares.items(), key=lambda kv: kv[1])
+    what = {"email": "e-mail addresses", "ssn": "social security numbers", "card": "card numbers"}.get(
+        kind, f"{kind} numbers" if kind == "phone" else "IP addresses"
+    )
+    return [
+        Finding(
+            "warning",
+            (name,),
+            "Personal data in a learned column",
+            f"{_pct(share)} of sampled values of {name} are shaped like {what}, too few to treat the column as "
+            "personal data: it is learned as a category",
+            f"Values held by fewer than {rare_rows} rows are hidden as '(other)' when synthesizing; a value held by "
+            "more rows is learned as it is. Mark the column as personal data on the Data page if every value "
+            "should be replaced, or clean the values out of it.",
+            "personal_values",
+        )
+    ]
 
 
 def _skew(series: pd.Series, name: str) -> list[Finding]:

@@ -33,6 +33,7 @@ from synth.evaluation.privacy.distances import PrivacyResult
 from synth.evaluation.privacy.inspector import RecordInspection
 from synth.evaluation.privacy.inspector import inspect_record as synth_inspect_record
 from synth.evaluation.privacy.peer_sdmetrics import SdmetricsPrivacy, sdmetrics_privacy
+from synth.evaluation.privacy.rare_values import RareValueResult, evaluate_rare_values
 from synth.evaluation.utility.glm import GlmComparison, compare_glm
 from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.progress import ProgressCallback
@@ -224,6 +225,14 @@ def privacy(
         "Measuring distances to real rows",
         lambda bar: synth.evaluate_privacy(_train, _synthetic, holdout=_holdout, schema=schema, progress=bar),
     )
+
+
+@st.cache_data(show_spinner="Checking rare values…", max_entries=16)
+def rare_values(
+    key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
+) -> RareValueResult:
+    """The rare-value membership test (train-only vs holdout-only values reproduced), per column."""
+    return evaluate_rare_values(_train, _synthetic, _holdout, schema=schema)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

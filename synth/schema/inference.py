@@ -26,6 +26,9 @@ from synth.schema.pii import (
     singleton_share,
 )
 
+#: A constant's value is named in its reason only when at least this many rows hold it.
+MIN_CONSTANT_ROWS = 5
+
 #: Values above this many rows are checked for patterns on a seeded random sample.
 SAMPLE_SIZE = 2_000
 
@@ -205,10 +208,24 @@ def integer_date_format(name: str, values: np.ndarray, sample: np.ndarray) -> tu
     return None
 
 
+def _outward(x: float, up: bool) -> float:
+    """``x`` rounded away from the inside of a range to two significant digits (17,379 → 18,000 going up)."""
+    if x == 0 or not np.isfinite(x):
+        return x
+    step = 10.0 ** (np.floor(np.log10(abs(x))) - 1)
+    return float((np.ceil if up else np.floor)(x / step) * step)
+
+
 def _range_text(lo: float, hi: float, integral: bool) -> str:
+    """A column's range in words, rounded outward to two significant digits.
+
+    The reason is stored with the schema in model files; the exact extremes (one person's value each, or the
+    largest real key) are not.
+    """
+    lo, hi = _outward(lo, up=False), _outward(hi, up=True)
     if integral:
-        return f"{int(lo):,} … {int(hi):,}"
-    return f"{lo:,.4g} … {hi:,.4g}"
+        return f"about {int(lo):,} … {int(hi):,}"
+    return f"about {lo:,.2g} … {hi:,.2g}"
 
 
 def infer_column(series: pd.Series, *, sample_size: int = SAMPLE_SIZE, seed: int = 0) -> ColumnSpec:
@@ -261,6 +278,8 @@ def infer_column(series: pd.Series, *, sample_size: int = SAMPLE_SIZE, seed: int
 def _constant(name: str, dtype: str, present: pd.Series, missing: int, n: int) -> ColumnSpec:
     shown = repr(present.iloc[0])
     shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    if len(present) < MIN_CONSTANT_ROWS:  # one or a few people's value: not written into the reason
+        shown = f"held by {len(present)} row{'s' if len(present) > 1 else ''}"
     where = "in every row" if not missing else f"in every row that has a value ({missing / n:.1%} missing)"
     return ColumnSpec(name, ColumnKind.CONSTANT, f"a single value ({shown}) {where}", dtype)
 

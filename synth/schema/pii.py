@@ -208,6 +208,19 @@ def detect_pii(name: str, values: list[str]) -> tuple[str, str] | None:
     return _names(values)
 
 
+def pii_shares(name: str, values: list[str]) -> dict[str, float]:
+    """Share of ``values`` shaped like each kind of personal data that has a clear shape (names aside)."""
+    if not values:
+        return {}
+    return {
+        "email": share_matching(values, EMAIL),
+        "ssn": share_matching(values, SSN),
+        "card": card_share(values),
+        "ip": max(share_matching(values, IPV4), share_matching(values, IPV6)),
+        "phone": _phone_share(name, values),
+    }
+
+
 def detect_code_identifier(values: list[str], n_unique: int) -> str | None:
     """The reason a text column is a code-like identifier (``CUST00524``), or None.
 

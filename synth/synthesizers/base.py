@@ -47,6 +47,7 @@ from synth.synthesizers.conditions import (
     largest_remainder,
 )
 from synth.synthesizers.errors import SynthesizerError
+from synth.synthesizers.inventory import ArtifactItem, artifact_inventory
 from synth.synthesizers.marginals import sorted_values, trimmed_bounds
 from synth.synthesizers.rare_categories import DEFAULT_MIN_ROWS, RareCategoryError, hide_rare_categories
 
@@ -199,6 +200,13 @@ class Synthesizer(ABC):
                     f"{cls.label} has no parameter {key!r}; it takes {', '.join(declared) or 'none'}"
                 )
             declared[key].check(value)
+
+    @classmethod
+    def artifact_inventory(cls) -> tuple[ArtifactItem, ...]:
+        """What a saved model of this class holds that came from the real data (see
+        :mod:`synth.synthesizers.inventory`): the items every file holds, then the synthesizer's own
+        ``artifacts``."""
+        return artifact_inventory(cls)
 
     def get_params(self) -> dict[str, Any]:
         return {"random_state": self.random_state, **{p.name: getattr(self, p.name) for p in self.params}}

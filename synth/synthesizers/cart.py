@@ -59,6 +59,7 @@ from synth.synthesizers.base import (
     draw_matching,
     register_state,
 )
+from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.marginals import sorted_values
 from synth.synthesizers.registry import register
 
@@ -303,6 +304,33 @@ class SequentialCART(Synthesizer):
         ),
     )
 
+    artifacts = (
+        ArtifactItem(
+            "Donor values",
+            "for every tree leaf, the training values of the column it draws: category codes, missing "
+            "indicators, and numbers (dates as whole units)",
+            "values",
+            "Each leaf holds at least min_samples_leaf training rows; numbers seen fewer than smooth_below times "
+            "are stored only as a band shared by at least that many rows (no rare value, nor anything it can be "
+            "solved from); within a leaf donors are sorted by value, never in training-row order.",
+        ),
+        ArtifactItem(
+            "Trees",
+            "for every column after the first, the split features and thresholds of its decision tree",
+            "aggregates",
+            "A threshold is the midpoint between two neighbouring predictor values, with at least "
+            "min_samples_leaf rows on each side; rare numbers are replaced by a draw from their band before the "
+            "trees are fitted, so no threshold sits next to a rare value.",
+        ),
+        ArtifactItem(
+            "Column coding",
+            "per column: the category labels (sorted), the clip range of numbers, a date origin and grain",
+            "structure",
+            "Labels are held by at least min_category_rows rows or are '(other)'; the clip range is that of the "
+            "smoothed donors; the date origin is the earliest date rounded down to 1,000 grains.",
+        ),
+    )
+
     min_samples_leaf: int
     smooth_below: int
     visit_order: str
@@ -336,7 +364,9 @@ class SequentialCART(Synthesizer):
         for j, col in enumerate(columns):
             v = col.encode(data[col.name])
             values.append(v)
-            x[:, j] = v
+            # Trees split on predictors with rare numbers already smoothed, as synthetic rows will hold them: a
+            # threshold is then never the midpoint between a kept value and a rare one (which would give it away).
+            x[:, j] = v if col.categorical else smoothed_draw(v, smooth, rng)
         steps: list[CartStep] = []
         for j, col in enumerate(columns):
             progress(j / d, f"fitting a tree for {col.name} ({j + 1} of {d})")
@@ -547,6 +577,16 @@ def smoothing_ranges(values: np.ndarray, smooth_below: int) -> tuple[np.ndarray,
     width = np.where(rare, high - low, 0.0)
     width = np.nan_to_num(width, nan=0.0)
     return low[inverse].astype(np.float64), width[inverse].astype(np.float64)
+
+
+def smoothed_draw(values: np.ndarray, smooth_below: int, rng: np.random.Generator) -> np.ndarray:
+    """``values`` with every rare one replaced by a uniform draw on its band (see :func:`smoothing_ranges`)."""
+    out = values.astype(np.float64).copy()
+    present = ~np.isnan(out)
+    if smooth_below > 1 and present.any():
+        low, width = smoothing_ranges(out[present], smooth_below)
+        out[present] = low + rng.random(len(low)) * width
+    return out
 
 
 def _smoothed_bounds(x: np.ndarray, smooth_below: int) -> tuple[float, float]:

@@ -11,7 +11,16 @@ from scipy.special import ndtr, ndtri
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param, Synthesizer, register_state
-from synth.synthesizers.marginals import NUMERIC_KINDS, Marginals, category_orders, sorted_values
+from synth.synthesizers.inventory import ArtifactItem
+from synth.synthesizers.marginals import (
+    FREQUENCIES,
+    MISSING_RATES,
+    NUMERIC_KINDS,
+    QUANTILES,
+    Marginals,
+    category_orders,
+    sorted_values,
+)
 from synth.synthesizers.registry import register
 
 
@@ -192,6 +201,26 @@ class GaussianCopula(Synthesizer):
             "Order each category along the numeric column it is most associated with, so a correlation can carry "
             "the relationship (e.g. education along education_num).",
             label="Order categories by association",
+        ),
+    )
+
+    artifacts = (
+        QUANTILES,
+        FREQUENCIES,
+        MISSING_RATES,
+        ArtifactItem(
+            "Correlations",
+            "for each mixture component, the Cholesky factor of the correlation of the columns' normal scores",
+            "aggregates",
+            "One number per pair of columns per component, each estimated from every row of the component.",
+        ),
+        ArtifactItem(
+            "Mixture components",
+            "the stratifying column's name and each component's share of rows; the quantiles and frequencies "
+            "above are stored per component",
+            "aggregates",
+            "A component has at least min_stratum_rows rows (smaller levels are pooled) and fewer knots when "
+            "small; components are listed in sorted order of their level.",
         ),
     )
 

@@ -8,7 +8,7 @@ import pandas as pd
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param, Synthesizer
-from synth.synthesizers.marginals import Marginals
+from synth.synthesizers.marginals import FREQUENCIES, MISSING_RATES, QUANTILES, Marginals
 from synth.synthesizers.registry import register
 
 
@@ -33,6 +33,8 @@ class IndependentMarginals(Synthesizer):
             high=20001,
         ),
     )
+
+    artifacts = (QUANTILES, FREQUENCIES, MISSING_RATES)
 
     n_knots: int
 

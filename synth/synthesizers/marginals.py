@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
+from synth.synthesizers.inventory import ArtifactItem
 
 _MISSING = "__synth_missing__"
 
@@ -99,6 +100,29 @@ def category_orders(data: pd.DataFrame, schema: Schema) -> dict[str, dict[object
         if best_means is not None:
             orders[spec.name] = {level: float(m) for level, m in zip(levels, best_means, strict=True)}
     return orders
+
+
+QUANTILES = ArtifactItem(
+    "Numeric quantiles",
+    "for every numeric and date column, up to n_knots quantiles of its values (the inverse CDF the model "
+    "samples from by interpolation)",
+    "aggregates",
+    "Interior quantiles are interpolated between neighbouring order statistics; both tails stop at the 5th "
+    "smallest and 5th largest value, so no column's extreme is kept.",
+)
+FREQUENCIES = ArtifactItem(
+    "Category frequencies",
+    "for every categorical and boolean column, the share of rows of each category (missing as a category)",
+    "aggregates",
+    "Exact shares of categories held by at least min_category_rows rows (rarer ones are one '(other)' "
+    "bucket), listed in sorted order or along an associated number, never by frequency or appearance.",
+)
+MISSING_RATES = ArtifactItem(
+    "Missing rates",
+    "for numeric and date columns with missing values, the exact share of missing rows",
+    "aggregates",
+    "One share per column.",
+)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ def test_verdict_distances_attacks_and_sdmetrics_are_shown(part: pd.DataFrame) -
     labels_in_order = [c.split("**")[1] for c in criteria]
     assert labels_in_order == [
         "Copies of real rows",
+        "Real values copied",
         "Closeness to training rows",
         "Membership inference",
         "Singling out",
@@ -53,7 +54,7 @@ def test_verdict_distances_attacks_and_sdmetrics_are_shown(part: pd.DataFrame) -
     badges = {c.split("-badge[")[1].split("]")[0] for c in criteria}
     assert badges <= {"low risk", "some risk", "high risk"}, "every criterion measured"
     thresholds = [c.value for c in at.caption if c.value.startswith("Thresholds:")]
-    assert len(thresholds) == 6 and all("≤ red" in t for t in thresholds)
+    assert len(thresholds) == 7 and all("≤ red" in t for t in thresholds)
     labels = [m.label for m in at.metric]
     for label in (
         "Closer to train than to holdout",

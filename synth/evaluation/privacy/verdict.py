@@ -10,6 +10,7 @@ is not flagged, while a large but uncertain risk is. The overall light is the wo
 criterion           measure                                                               amber    red
 ==================  ====================================================================  =======  =======
 copies              synthetic rate of exact (or unique-person) copies minus the holdout's  ≥ 0.1%   ≥ 1%
+real values copied  share of train-only rare values reproduced minus the holdout-only's   ≥ 2%     ≥ 10%
 closeness           full-train DCR share above its ideal, as a share of the way to 100%   ≥ 10%    ≥ 50%
 membership          ROC AUC of the distance-based membership attack                       ≥ 0.55   ≥ 0.65
 singling out        risk (main over control), worse of univariate and multivariate         ≥ 5%     ≥ 15%
@@ -26,6 +27,7 @@ from typing import Any, Literal
 
 from synth.evaluation.privacy.attacks import AttackResult
 from synth.evaluation.privacy.distances import PrivacyResult
+from synth.evaluation.privacy.rare_values import RareValueResult
 from synth.evaluation.results import to_jsonable
 
 Level = Literal["green", "amber", "red", "grey"]
@@ -38,6 +40,7 @@ class Thresholds:
     """Where each criterion turns amber and red (see the module docstring)."""
 
     copies: tuple[float, float] = (0.001, 0.01)
+    rare_values: tuple[float, float] = (0.02, 0.10)
     closeness: tuple[float, float] = (0.10, 0.50)
     membership: tuple[float, float] = (0.55, 0.65)
     attack: tuple[float, float] = (0.05, 0.15)
@@ -139,6 +142,30 @@ def _attack_verdict(
     return CriterionVerdict(key, label, level, value, _limits(limits), explanation)
 
 
+def _rare_value_verdict(result: RareValueResult | None, limits: tuple[float, float]) -> CriterionVerdict:
+    """ "Real values copied": the worst column of the rare-value membership test."""
+    key, label = "rare_values", "Real values copied"
+    explanation = (
+        "Values that one training person alone had (seen once in train, never in the holdout) found in the "
+        "synthetic table, against the same share for values one holdout person alone had: a model that learned "
+        "patterns, not people, reproduces both equally."
+    )
+    threshold = f"on the worst column's excess: {_limits(limits)}"
+    worst = None if result is None else result.worst
+    if result is None or worst is None:
+        value = "not measured" if result is None else "no column has enough values seen once to judge"
+        return CriterionVerdict(key, label, "grey", value, threshold, explanation)
+    value = (
+        f"{worst.column}: {_pct(worst.train_share)} of {worst.n_train_only:,} train-only values reproduced, "
+        f"{_pct(worst.holdout_share)} of {worst.n_holdout_only:,} holdout-only values (excess {_pct(worst.excess)}, "
+        f"95% CI {_pct(worst.low)} to {_pct(worst.high)}); {result.train_values_copied:,} train-only values in all"
+    )
+    level = _level(worst.excess, limits, worst.flagged)
+    if worst.excess >= limits[0] and not worst.flagged:
+        value += NOISE_NOTE
+    return CriterionVerdict(key, label, level, value, threshold, explanation)
+
+
 def privacy_verdict(
     distances: PrivacyResult,
     attacks: Sequence[AttackResult] = (),
@@ -146,6 +173,7 @@ def privacy_verdict(
     model: str | None = None,
     quasi_identifiers: Sequence[str] = (),
     thresholds: Thresholds | None = None,
+    rare_values: RareValueResult | None = None,
 ) -> Verdict:
     """Judge a synthetic table's privacy from its distances and attacks.
 
@@ -156,6 +184,8 @@ def privacy_verdict(
         model: the synthesizer's registry name, to tailor the advice (``cart``, ``privbayes``, ...).
         quasi_identifiers: the attacker's known columns, named in the advice.
         thresholds: where lights turn amber and red.
+        rare_values: :func:`synth.evaluation.privacy.rare_values.evaluate_rare_values`'s result, judged as
+            "real values copied" (grey without it).
 
     Returns:
         A frozen :class:`Verdict`.
@@ -178,6 +208,7 @@ def privacy_verdict(
             "A synthetic row equal to a training row on every column is that person's record, published.",
         )
     )
+    criteria.append(_rare_value_verdict(rare_values, th.rare_values))
     closeness = distances.dcr_share_full_excess
     low, high = distances.dcr_share_full_excess_interval
     criteria.append(
@@ -252,7 +283,7 @@ def _advice(
 ) -> tuple[str, ...]:
     flagged = {c.key for c in criteria if c.level in ("amber", "red")}
     advice: list[str] = []
-    memorised = flagged & {"copies", "closeness", "membership", "singling_out"}
+    memorised = flagged & {"copies", "rare_values", "closeness", "membership", "singling_out"}
     if memorised:
         cart = (
             "Raise CART's *Minimum rows per leaf* (`min_samples_leaf`) and keep *Smooth values rarer than* above 0: "
