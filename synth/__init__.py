@@ -22,6 +22,7 @@ from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detect
 from synth.evaluation.fidelity.scores import FidelityResult, evaluate_fidelity
 from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment, parse_conditions
 from synth.evaluation.privacy.distances import PrivacyResult, evaluate_privacy
+from synth.evaluation.utility.augmentation import AugmentationResult, evaluate_augmentation
 from synth.evaluation.utility.glm import GlmComparison, compare_glm
 from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.io import SingleColumnError, TableReadError, TooManyRowsError, list_sheets, read_table, sample_rows
@@ -37,15 +38,18 @@ from synth.synthesizers import (
     create,
     load_model,
 )
+from synth.synthesizers.conditions import Coverage, condition_coverage
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AuditReport",
+    "AugmentationResult",
     "Cancelled",
     "ColumnKind",
     "ColumnSpec",
     "Condition",
+    "Coverage",
     "DetectionResult",
     "FidelityResult",
     "Finding",
@@ -65,7 +69,9 @@ __all__ = [
     "audit",
     "available",
     "compare_glm",
+    "condition_coverage",
     "create",
+    "evaluate_augmentation",
     "evaluate_detection",
     "evaluate_fidelity",
     "evaluate_privacy",
