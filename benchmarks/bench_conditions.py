@@ -137,6 +137,9 @@ def segment_fidelity(
         out["message"] = result.message
         return out
     gaps = {g.name: g for g in result.fidelity.gaps}
+    if "column_shapes" not in gaps:
+        out["message"] = "the holdout segment is too small to give a noise band"
+        return out
     for name in ("column_shapes", "column_pair_trends"):
         gap = gaps.get(name)
         if gap is None:
