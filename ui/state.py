@@ -79,6 +79,9 @@ DEFAULTS: dict[str, Any] = {
     "last_upload_id": None,
     "last_schema_id": None,
     "last_model_id": None,
+    # Rare events page: the parameters of the last augmentation / fairness run asked for (results are cached).
+    "augmentation_request": None,
+    "fairness_request": None,
 }
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from synth.progress import ProgressCallback
 from synth.synthesizers.base import Synthesizer
-from synth.synthesizers.conditions import SHARE_TOLERANCE
+from synth.synthesizers.conditions import FAST_SHARE, SHARE_TOLERANCE
 from synth.synthesizers.errors import SynthesizerError
 
 Mode = Literal["equal_groups", "equal_outcome_rates", "joint"]
@@ -92,3 +92,39 @@ def balance_groups(
         shares = {k: v / total for k, v in shares.items()}
     key: Any = group if all(not isinstance(k, tuple) for k in shares) else (group, outcome)
     return model.sample(n, seed=seed, rebalance={key: shares}, progress=progress)
+
+
+def rare_event_preset(
+    train: pd.DataFrame, columns: list[str], *, max_share: float = 0.1
+) -> tuple[str, Any, dict[Any, float]] | None:
+    """The rarest class worth oversampling, and a 50/50 mix for it: (column, rare value, target shares).
+
+    Among ``columns`` (categorical or boolean candidates), two-valued ones first, the column whose least frequent
+    value (of at least 0.1% of rows) has the smallest share at or below ``max_share``; the target gives that
+    value half the rows and the other values the other half in their real proportions. None when no column has
+    such a rare value.
+    """
+    # Flags (two values) first: a rare event is usually a yes/no column. Values under FAST_SHARE are left out:
+    # a handful of rows is not an event class worth half the table.
+    best: tuple[bool, float, str, Any] | None = None
+    for column in columns:
+        counts = train[column].dropna().value_counts(normalize=True)
+        counts = counts[counts >= FAST_SHARE]
+        if len(counts) < 2:
+            continue
+        value, share = counts.index[-1], float(counts.iloc[-1])
+        flag = train[column].nunique() == 2
+        if share <= max_share and (best is None or (not flag, share) < (not best[0], best[1])):
+            best = (flag, share, column, value)
+    if best is None:
+        return None
+    _, _, column, value = best
+    counts = train[column].dropna().value_counts(normalize=True)
+    rest = counts.drop(value)
+    shares = {_plain(value): 0.5, **{_plain(k): 0.5 * float(v) / float(rest.sum()) for k, v in rest.items()}}
+    return column, _plain(value), shares
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python ones (``True``, not ``np.True_``), for messages and widgets."""
+    return value.item() if isinstance(value, np.generic) else value
