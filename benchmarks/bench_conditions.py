@@ -9,6 +9,9 @@ Cases: rebalancing the fraud flag to 50/50; fraud = True (0.5% of rows); a state
 or says why); a value outside the training domain (refused, with the domain in the message). On Adult: a
 segment of women earning >50K and one of Amer-Indian-Eskimo people earning >50K (~0.1%).
 
+Wall time is what the target is about; CPU time (this process) is printed beside it because on a shared machine
+the wall time mostly measures the other tenants.
+
 Targets: a condition or rebalancing covering ≥ 0.1% of training rows returns exactly the rows asked for,
 10,000 rows in ≤ 5 s. Segment fidelity: inside a conditioned segment, the synthetic rows' column shapes and
 pair trends against the train segment are within the noise band of the holdout segment against the train
@@ -93,14 +96,18 @@ def run_case(model: Any, case: dict[str, Any]) -> dict[str, Any]:
     import synth
     from synth.synthesizers.conditions import condition_mask
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     out: dict[str, Any] = {"case": case["case"], "coverage": case["coverage"]}
     try:
         syn = model.sample(ROWS, seed=1, conditions=case.get("conditions"), rebalance=case.get("rebalance"))
     except synth.SynthesizerError as exc:
-        out.update(seconds=time.perf_counter() - start, rows=0, exact=False, message=str(exc)[:300])
+        out.update(
+            seconds=time.perf_counter() - start, cpu_seconds=time.process_time() - cpu, rows=0, exact=False,
+            message=str(exc)[:300],
+        )  # fmt: skip
         return out
     seconds = time.perf_counter() - start
+    out["cpu_seconds"] = time.process_time() - cpu
     exact = len(syn) == ROWS
     if case.get("conditions"):
         cond = {
@@ -171,7 +178,8 @@ def bench_table(
             rows.append({"table": name, "synthesizer": synth_name, "fit_seconds": fit_s, **result})
             print(
                 f"{name:13s} {synth_name:16s} {result['case']:34s} cover {result['coverage']:7.3%} "
-                f"{result['seconds']:6.2f} s rows {result['rows']:6d} exact {result['exact']!s:5s} "
+                f"{result['seconds']:6.2f} s (cpu {result['cpu_seconds']:5.2f} s) rows {result['rows']:6d} "
+                f"exact {result['exact']!s:5s} "
                 f"{result['message'][:90]}",
                 flush=True,
             )
@@ -225,6 +233,8 @@ def main() -> None:
     summary = {
         "target_fast_cases_met": met,
         "slowest_fast_case_seconds": max((r["seconds"] for r in fast), default=float("nan")),
+        "slowest_fast_case_cpu_seconds": max((r["cpu_seconds"] for r in fast), default=float("nan")),
+        "fast_cases_met_on_cpu_time": all(r["exact"] and r["cpu_seconds"] <= TARGET_SECONDS for r in fast),
         "outside_domain_refused_with_domain": refused,
         "segments_within_noise": sum(
             bool(f.get("column_shapes", {}).get("within_noise"))
