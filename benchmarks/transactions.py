@@ -91,7 +91,7 @@ def make_transactions(n: int = 20_000, seed: int = 0) -> pd.DataFrame:
         + 0.6 * (log_amount - 4.0)
         + 1.0 * risky
         + 0.8 * (card == "prepaid")
-        + rng.gumbel(0.0, 1.0, n)
+        + rng.gumbel(0.0, 0.5, n)
     )
     n_fraud = max(1, round(FRAUD_RATE * n))
     fraud = np.zeros(n, dtype=bool)

@@ -30,6 +30,8 @@ from synth.evaluation.fidelity.scores import FidelityResult, evaluate_fidelity
 from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment, parse_conditions
 from synth.evaluation.privacy.distances import PrivacyResult, evaluate_privacy
 from synth.evaluation.privacy.rare_values import RareValueResult, evaluate_rare_values
+from synth.evaluation.utility.augmentation import AugmentationResult, evaluate_augmentation
+from synth.evaluation.utility.fairness import FairnessResult, evaluate_fairness
 from synth.evaluation.utility.glm import GlmComparison, compare_glm
 from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.io import SingleColumnError, TableReadError, TooManyRowsError, list_sheets, read_table, sample_rows
@@ -45,20 +47,25 @@ from synth.synthesizers import (
     create,
     load_model,
 )
+from synth.synthesizers.balance import balance_groups, balance_mix
+from synth.synthesizers.conditions import Coverage, condition_coverage
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AccuracyResult",
     "AuditReport",
+    "AugmentationResult",
     "Cancelled",
     "ColumnKind",
     "ColumnSpec",
     "Condition",
     "ContextError",
+    "Coverage",
     "DetectionResult",
     "DiscriminatorResult",
     "EvaluationContext",
+    "FairnessResult",
     "FidelityResult",
     "Finding",
     "GlmComparison",
@@ -77,11 +84,16 @@ __all__ = [
     "UtilityResult",
     "audit",
     "available",
+    "balance_groups",
+    "balance_mix",
     "compare_glm",
+    "condition_coverage",
     "create",
     "evaluate_accuracy",
+    "evaluate_augmentation",
     "evaluate_detection",
     "evaluate_discriminator",
+    "evaluate_fairness",
     "evaluate_fidelity",
     "evaluate_privacy",
     "evaluate_rare_values",

@@ -314,3 +314,61 @@ def model_bytes(key: str, _model: synth.Synthesizer) -> bytes:
 def column_stats(key: str, _df: pd.DataFrame) -> tuple[dict[str, float], dict[str, int]]:
     """Share missing and number of distinct values per column, counted once per table (``key``)."""
     return {c: float(_df[c].isna().mean()) for c in _df.columns}, {c: int(_df[c].nunique()) for c in _df.columns}
+
+
+# ----------------------------------------------------------------------------- rare events (conditions, bias)
+@st.cache_data(show_spinner=False, max_entries=64)
+def coverage(key: str, _train: pd.DataFrame, conditions: dict, schema: synth.Schema) -> synth.Coverage:
+    """How many training rows the conditions cover (``key`` identifies the dataset)."""
+    return synth.condition_coverage(_train, conditions, schema)
+
+
+@st.cache_data(show_spinner="Training the same classifier with and without added rows…", show_time=True, max_entries=16)
+def augmentation(
+    key: str,
+    _train: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    _model: synth.Synthesizer,
+    schema: synth.Schema,
+    target: str,
+    positive: object,
+    shares: tuple[float, ...],
+    precision: float,
+) -> synth.AugmentationResult:
+    """Real vs real + synthetic rows of one class, against duplicates and SMOTE (``key``: dataset and model)."""
+    return synth.evaluate_augmentation(
+        _train, _holdout, _model, target=target, positive=positive, schema=schema, shares=shares, precision=precision
+    )
+
+
+@st.cache_data(show_spinner="Sampling, training on each table and judging on the real holdout…", show_time=True)
+def fairness(
+    key: str,
+    _train: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    _model: synth.Synthesizer,
+    schema: synth.Schema,
+    sensitive: str,
+    outcome: str,
+    positive: object,
+    mode: str,
+) -> tuple[synth.FairnessResult, pd.DataFrame | None]:
+    """Fairness of the model's plain sample and (unless ``mode`` is "none") of a balanced one, side by side."""
+    n = len(_train)
+    tables = {"synthetic": _model.sample(n, seed=1)}
+    balanced = None
+    if mode != "none":
+        balanced = synth.balance_groups(
+            _model,
+            n,
+            group=sensitive,
+            outcome=outcome,
+            mode=mode,
+            reference=_train,
+            seed=2,  # type: ignore[arg-type]
+        )
+        tables["balanced"] = balanced
+    result = synth.evaluate_fairness(
+        _train, _holdout, tables, sensitive=sensitive, outcome=outcome, positive=positive, schema=schema
+    )
+    return result, balanced

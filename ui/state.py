@@ -84,6 +84,9 @@ DEFAULTS: dict[str, Any] = {
     # Kept per session (never in a cache shared between users) and bounded like the runs themselves.
     "evaluation_contexts": {},
     "written_file": None,  # synth.sampling.WriteResult of the last large table written on the server
+    # Rare events page: the parameters of the last augmentation / fairness run asked for (results are cached).
+    "augmentation_request": None,
+    "fairness_request": None,
 }
 
 

@@ -345,7 +345,8 @@ def sample_conditioned(
     if not checked:  # conditions on constant columns only: every row meets them
         return model._conform_modelled(model._sample(n, rng, progress))
     sampler = exact_sampler(model)
-    budget = max(int(model.max_condition_draws), 10 * n)
+    # Weighted candidates are cheap (no row is wasted on a condition it cannot meet): a larger budget per row.
+    budget = max(int(model.max_condition_draws), (50 if sampler is not None else 10) * n)
     described = describe_conditions(conditions)
     kept: list[pd.DataFrame] = []
     matched = drawn = 0

@@ -183,3 +183,25 @@ def test_merged_ranges_keep_exactly_the_rows_both_keep(
         assert not both.any()
         return
     assert (column_mask(values, merged) == both).all()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_value_rarer_than_one_in_a_thousand_works_or_says_why(
+    name: str, fitted: dict, transactions: pd.DataFrame
+) -> None:
+    rare = {"state": "UT", "fraud": True}
+    assert condition_coverage(transactions, rare).share < 0.001
+    try:
+        syn = fitted[name].sample(500, seed=4, conditions=rare)
+    except synth.SynthesizerError as exc:
+        assert "draws matched state = 'UT' and fraud = True" in str(exc)
+    else:
+        assert len(syn) == 500 and syn["state"].eq("UT").all() and syn["fraud"].all()
+
+
+def test_the_rare_events_preset_picks_the_rare_flag(transactions: pd.DataFrame) -> None:
+    from synth.synthesizers.balance import rare_event_preset
+
+    column, value, shares = rare_event_preset(transactions, ["state", "channel", "card_type", "fraud"]) or (0, 0, {})
+    assert (column, value) == ("fraud", True) and shares == {True: 0.5, False: 0.5}
+    assert rare_event_preset(transactions, ["channel"]) is None, "no class at or below 10%"

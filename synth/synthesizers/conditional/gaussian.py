@@ -144,8 +144,9 @@ def constraints(marginals: Marginals, conditions: dict[str, Condition]) -> tuple
                     present = [c for c in (cond if isinstance(cond, list) else [cond]) if c is not None]
                     value_cond = present if isinstance(cond, list) else present[0]
                     if not (want_missing and col.has_indicator):
+                        # (Missing or a value: the value stays free and the result is checked row by row.)
                         out[j] = numeric_constraint(col.numeric, value_cond)
-                    fixups.append(_fixup(col.name, col.numeric, value_cond))
+                        fixups.append(_fixup(col.name, col.numeric, value_cond))
         j += col.width
     return out, fixups
 
