@@ -123,6 +123,9 @@ if models:
     )
     if current is not None:
         st.success(f"**{current.label}** fitted in {current.fit_seconds:.2f} s on {len(ds.train):,} rows.")
+        statement = getattr(current.model, "privacy_statement", None)
+        if callable(statement):  # a DP model says what its budget was spent on and what it treated as public
+            st.caption(f"**What ε covers in this model:** {statement()}")
         st.download_button(
             f"Download the fitted {current.label} model",
             data=cached.model_bytes(current.id, current.model),
