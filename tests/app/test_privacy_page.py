@@ -66,7 +66,7 @@ def test_verdict_distances_attacks_and_sdmetrics_are_shown(part: pd.DataFrame) -
     specs = {c.proto.spec and json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")}
     assert "Distance to the closest training row" in specs
     attacks = _frame(at, "baseline (random)")
-    assert len(attacks) == 4 and attacks["baseline (random)"].str.endswith("%").all()
+    assert len(attacks) == 5 and attacks["baseline (random)"].str.endswith("%").all()
     assert any("subsamples" in c.value for c in at.caption)
 
 
@@ -80,7 +80,7 @@ def test_changing_the_attacker_model_reruns_the_attacks(part: pd.DataFrame) -> N
     assert not at.exception
     assert "knows [age, sex, education]" in _inference_detail(at)
     after = _frame(at, "baseline (random)")
-    assert len(after) == 4
+    assert len(after) == 5
     assert before.iloc[:2].equals(after.iloc[:2]), "singling out does not depend on the attacker model"
     assert not before.iloc[2:].equals(after.iloc[2:])
 
