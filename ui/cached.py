@@ -1,6 +1,7 @@
 """Cached wrappers around pure synth functions.
 
-``st.cache_data`` only, never ``st.cache_resource`` for a fitted model. Large tables are passed as
+``st.cache_data`` for results, never ``st.cache_resource`` for a fitted model (the one resource is the privacy
+checks' prepared tables, :func:`privacy_inputs`). Large tables are passed as
 underscore arguments (not hashed) together with a ``key`` that identifies them, so a rerun does not hash a
 million rows to find a cached result.
 """
@@ -11,7 +12,7 @@ import gzip
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -29,9 +30,11 @@ from synth.evaluation.fidelity.results import SdmetricsScores
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment
 from synth.evaluation.privacy.attacks import AttackerModel, AttackReport, Criterion, evaluate_attacks
-from synth.evaluation.privacy.distances import PrivacyResult
+from synth.evaluation.privacy.distances import CopyCounts, PrivacyResult, count_copies
+from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.inspector import RecordInspection
 from synth.evaluation.privacy.inspector import inspect_record as synth_inspect_record
+from synth.evaluation.privacy.membership import MembershipResult, membership_inference
 from synth.evaluation.privacy.peer_sdmetrics import SdmetricsPrivacy, sdmetrics_privacy
 from synth.evaluation.privacy.rare_values import RareValueResult, evaluate_rare_values
 from synth.evaluation.utility.glm import GlmComparison, compare_glm
@@ -216,14 +219,53 @@ def _with_progress(label: str, call: Callable[[ProgressCallback], T]) -> T:
         bar.bar.empty()
 
 
+@st.cache_resource(show_spinner="Preparing the tables for the privacy checks…", max_entries=2)
+def privacy_inputs(
+    key: str,
+    _train: pd.DataFrame,
+    _synthetic: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    schema: synth.Schema,
+    synthesizer: tuple[str, tuple[tuple[str, Any], ...]] | None = None,
+) -> PrivacyInputs:
+    """The tables of one run prepared once (encoders, neighbour searches) and shared by every privacy section.
+
+    A resource, not data: it fills its own caches lazily as sections ask, and copying it per rerun (as
+    ``cache_data`` would) would copy every table. It holds no fitted model, only tables and their encodings.
+    """
+    spec = None if synthesizer is None else (synthesizer[0], dict(synthesizer[1]))
+    return PrivacyInputs(_train, _holdout, _synthetic, schema, synthesizer=spec)
+
+
+@st.cache_data(show_spinner="Counting exact copies…", max_entries=16)
+def privacy_copies(key: str, _inputs: PrivacyInputs) -> CopyCounts:
+    """Exact copies of training rows: the page's first numbers (well under a second)."""
+    return count_copies(_inputs)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def privacy(
-    key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
-) -> PrivacyResult:
-    """Distances, copies and the membership attack, with a progress bar while they run."""
+def privacy(key: str, _inputs: PrivacyInputs) -> PrivacyResult:
+    """Distances and copies (no membership attacks), with a progress bar while they run."""
     return _with_progress(
         "Measuring distances to real rows",
-        lambda bar: synth.evaluate_privacy(_train, _synthetic, holdout=_holdout, schema=schema, progress=bar),
+        lambda bar: synth.evaluate_privacy(
+            _inputs.tables.train,
+            _inputs.tables.synthetic,
+            holdout=_inputs.tables.holdout,
+            inputs=_inputs,
+            membership=False,
+            progress=bar,
+        ),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def privacy_membership(key: str, _inputs: PrivacyInputs) -> MembershipResult:
+    """The membership attacks (distance, density ratio, shadow model, targeted), with a progress bar."""
+    t = _inputs.tables
+    return _with_progress(
+        "Running the membership attacks",
+        lambda bar: membership_inference(t.train, t.synthetic, holdout=t.holdout, inputs=_inputs, progress=bar),
     )
 
 
@@ -238,26 +280,24 @@ def rare_values(
 @st.cache_data(show_spinner=False, max_entries=32)
 def privacy_attacks(
     key: str,
-    _train: pd.DataFrame,
-    _synthetic: pd.DataFrame,
-    _holdout: pd.DataFrame,
-    schema: synth.Schema,
+    _inputs: PrivacyInputs,
     attacker: AttackerModel,
     criteria: tuple[Criterion, ...],
     n_attacks: int,
 ) -> AttackReport:
     """The WP216 attacks for one attacker model and set of criteria (cached per choice), with a progress bar."""
+    t = _inputs.tables
     return _with_progress(
         f"Running {', '.join(c.replace('_', ' ') for c in criteria)} attacks",
         lambda bar: evaluate_attacks(
-            _train,
-            _synthetic,
-            holdout=_holdout,
+            t.train,
+            t.synthetic,
+            holdout=t.holdout,
             attacker=attacker,
-            schema=schema,
             criteria=criteria,
             n_attacks=n_attacks,
             progress=bar,
+            inputs=_inputs,
         ),
     )
 
@@ -282,18 +322,11 @@ def privacy_sdmetrics(
 
 
 @st.cache_data(show_spinner="Finding the nearest real rows…", max_entries=64)
-def inspect_record(
-    key: str,
-    _train: pd.DataFrame,
-    _synthetic: pd.DataFrame,
-    _holdout: pd.DataFrame,
-    schema: synth.Schema,
-    row: int,
-    quasi_identifiers: tuple[str, ...],
-) -> RecordInspection:
-    """One synthetic row beside its nearest training rows."""
+def inspect_record(key: str, _inputs: PrivacyInputs, row: int, quasi_identifiers: tuple[str, ...]) -> RecordInspection:
+    """One synthetic row beside its nearest training rows (on the shared encodings)."""
+    t = _inputs.tables
     return synth_inspect_record(
-        _train, _synthetic, row, holdout=_holdout, schema=schema, quasi_identifiers=quasi_identifiers
+        t.train, t.synthetic, row, holdout=t.holdout, quasi_identifiers=quasi_identifiers, inputs=_inputs
     )
 
 
