@@ -13,6 +13,8 @@ The public API is small and stable::
     risk = synth.evaluate_privacy(train, syn, holdout=holdout, schema=schema)
     util = synth.evaluate_utility(train, syn, holdout, target="income", schema=schema)  # TSTR vs TRTR
     model.save("model.synth"); same = synth.load_model("model.synth")  # no pickle: JSON + npz
+    result = synth.race(train, holdout)                   # every synthesizer fitted, sampled and scored
+    again = synth.reproduce(manifest, df)                 # a run manifest redone, byte for byte
 
 This package never imports streamlit.
 """
@@ -26,6 +28,15 @@ from synth.evaluation.utility.glm import GlmComparison, compare_glm
 from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.io import SingleColumnError, TableReadError, TooManyRowsError, list_sheets, read_table, sample_rows
 from synth.progress import Cancelled, ProgressCallback
+from synth.report import (
+    Contender,
+    EvaluationSettings,
+    RaceResult,
+    evaluate_external,
+    evaluate_table,
+    race,
+)
+from synth.report.manifest import reproduce
 from synth.schema import ColumnKind, ColumnSpec, Schema, infer_schema
 from synth.split import split
 from synth.synthesizers import (
@@ -46,7 +57,9 @@ __all__ = [
     "ColumnKind",
     "ColumnSpec",
     "Condition",
+    "Contender",
     "DetectionResult",
+    "EvaluationSettings",
     "FidelityResult",
     "Finding",
     "GlmComparison",
@@ -54,6 +67,7 @@ __all__ = [
     "Param",
     "PrivacyResult",
     "ProgressCallback",
+    "RaceResult",
     "Schema",
     "SegmentResult",
     "SingleColumnError",
@@ -67,15 +81,19 @@ __all__ = [
     "compare_glm",
     "create",
     "evaluate_detection",
+    "evaluate_external",
     "evaluate_fidelity",
     "evaluate_privacy",
     "evaluate_segment",
+    "evaluate_table",
     "evaluate_utility",
     "infer_schema",
     "list_sheets",
     "load_model",
     "parse_conditions",
+    "race",
     "read_table",
+    "reproduce",
     "sample_rows",
     "split",
 ]

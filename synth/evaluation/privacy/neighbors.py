@@ -73,12 +73,13 @@ class MixedEncoder:
     def transform(self, df: pd.DataFrame, kinds: dict[str, ColumnKind]) -> np.ndarray:
         """Encode ``df`` as a float32 matrix, one row per row."""
         parts: list[np.ndarray] = []
-        for name, lo, span, has_missing in self.numeric:
+        for name, lo, span, _has_missing in self.numeric:
             x = (numeric_values(df[name], kinds[name]) - lo) / span
             missing = np.isnan(x)
             parts.append(np.where(missing, 0.0, x)[:, None])
-            if has_missing or missing.any():
-                parts.append(missing.astype(float)[:, None])
+            # Always the indicator: a table with missing values where train has none (e.g. an external
+            # synthetic table) must encode to as many features as train does.
+            parts.append(missing.astype(float)[:, None])
         weight = 1.0 / np.sqrt(2.0)
         for name, cats in self.categorical:
             lookup = {c: i for i, c in enumerate(cats)}
