@@ -236,7 +236,7 @@ def recommend(runs: Sequence[RunResult], front: Sequence[str]) -> tuple[str, str
     return pick.label, reason
 
 
-def _unique_labels(contenders: Sequence[Contender]) -> list[str]:
+def unique_labels(contenders: Sequence[Contender]) -> list[str]:
     seen: dict[str, int] = {}
     labels = []
     for c in contenders:
@@ -315,7 +315,7 @@ def race(
     n_rows = int(n_rows or len(train))
     overall = ensure(progress)
     runs: list[RunResult] = []
-    labels = _unique_labels(contenders)
+    labels = unique_labels(contenders)
     for i, (contender, label) in enumerate(zip(contenders, labels, strict=True)):
         start, stop = i / len(contenders), (i + 1) / len(contenders)
         own = run_progress(i, label) if run_progress is not None else None
