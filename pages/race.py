@@ -40,7 +40,8 @@ names = synth.available()
 chosen = st.multiselect(
     "Synthesizers (default settings)",
     options=names,
-    default=names,
+    # Independent marginals is a baseline (it keeps no relationship); add it to see the floor.
+    default=[n for n in names if n != "independent"] or names,
     format_func=lambda n: get(n).label,
     key="race_synths",
 )

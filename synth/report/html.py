@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -345,6 +346,18 @@ def _verdict_section(result: RaceResult, ev: TableEvaluation | None) -> str:
     return "\n".join(parts)
 
 
+def _not_copies(synthetic: pd.DataFrame, train: pd.DataFrame, limit: int = 1000) -> pd.DataFrame:
+    """Synthetic rows (of the first ``limit``) equal to no training row: a copied row would be a real row printed."""
+    cols = [c for c in synthetic.columns if c in train.columns]
+    head = synthetic.head(limit)
+    try:
+        seen = pd.util.hash_pandas_object(train[cols].astype(str), index=False).to_numpy()
+        mine = pd.util.hash_pandas_object(head[cols].astype(str), index=False).to_numpy()
+    except TypeError:  # unhashable cells: show none rather than risk a copy
+        return head.iloc[:0]
+    return head[~np.isin(mine, seen)]
+
+
 def _audit_json(audit: AuditReport | None, detailed: bool) -> Any:
     if audit is None:
         return None
@@ -465,7 +478,8 @@ def build_report(
     sections["verdict"] = _verdict_section(result, ev)
     rows_html = ""
     if run is not None and run.synthetic is not None:
-        rows_html += "<h3>Synthetic rows (first 5)</h3>" + run.synthetic.head(5).to_html(index=False, border=0)
+        shown = _not_copies(run.synthetic, train).head(5)
+        rows_html += "<h3>Synthetic rows (5 that copy no training row)</h3>" + shown.to_html(index=False, border=0)
     if options.include_real_rows:
         rows_html += "<h3>Real training rows (5, shown because asked for)</h3>" + train.head(5).to_html(
             index=False, border=0

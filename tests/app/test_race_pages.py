@@ -119,6 +119,8 @@ def test_demo_mode_cards_anonymised_game(part: pd.DataFrame) -> None:
     at = _raced(part, ["independent"])
     goto(at, "demo")
     assert any("demo-card" in m.value for m in at.markdown)
+    # real holdout rows appear only after the presenter confirms they may be shown
+    assert not any("row" in d.value.columns for d in at.dataframe)
     at.checkbox(key="demo_real_ok").check().run()
     rows = next(d.value for d in at.dataframe if "row" in d.value.columns)
     assert len(rows) == 10 and "Column A" in rows.columns and "age" not in rows.columns

@@ -186,3 +186,19 @@ def test_a_reproduced_table_that_differs_is_reported(table: pd.DataFrame, setup:
     manifest["runs"][0]["synthetic_csv_sha256"] = "0" * 64
     again = reproduce(manifest, table)
     assert not again.identical and again.matches == {result.runs[0].label: False}
+
+
+def test_synthetic_rows_that_copy_a_training_row_are_not_printed(table: pd.DataFrame, setup: tuple) -> None:
+    schema, train, holdout, result = setup
+    run = result.runs[0]
+    assert run.synthetic is not None
+    # A synthetic table whose first rows are verbatim training rows (as a memorising model might make).
+    leaky = pd.concat([train.head(5)[run.synthetic.columns], run.synthetic], ignore_index=True)
+    from dataclasses import replace
+
+    from synth.report.race import finish
+
+    leaky_result = finish([replace(run, synthetic=leaky)], result.settings)
+    page = build_report(name="adult", data=table, schema=schema, train=train, holdout=holdout, result=leaky_result).html
+    assert not any(f">{w}<" in page for w in train["fnlwgt"].head(5))
+    assert "5 that copy no training row" in page
