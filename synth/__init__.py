@@ -17,6 +17,8 @@ The public API is small and stable::
     rare = synth.evaluate_rare_values(train, syn, holdout, schema=schema)  # train-only values reproduced?
     util = synth.evaluate_utility(train, syn, holdout, target="income", schema=schema)  # TSTR vs TRTR
     model.save("model.synth"); same = synth.load_model("model.synth")  # no pickle: JSON + npz
+    result = synth.race(train, holdout)                   # every synthesizer fitted, sampled and scored
+    again = synth.reproduce(manifest, df)                 # a run manifest redone, byte for byte
 
 This package never imports streamlit.
 """
@@ -36,6 +38,15 @@ from synth.evaluation.utility.glm import GlmComparison, compare_glm
 from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.io import SingleColumnError, TableReadError, TooManyRowsError, list_sheets, read_table, sample_rows
 from synth.progress import Cancelled, ProgressCallback
+from synth.report import (
+    Contender,
+    EvaluationSettings,
+    RaceResult,
+    evaluate_external,
+    evaluate_table,
+    race,
+)
+from synth.report.manifest import reproduce
 from synth.schema import ColumnKind, ColumnSpec, Schema, infer_schema
 from synth.split import split
 from synth.synthesizers import (
@@ -60,11 +71,13 @@ __all__ = [
     "ColumnKind",
     "ColumnSpec",
     "Condition",
+    "Contender",
     "ContextError",
     "Coverage",
     "DetectionResult",
     "DiscriminatorResult",
     "EvaluationContext",
+    "EvaluationSettings",
     "FairnessResult",
     "FidelityResult",
     "Finding",
@@ -73,6 +86,7 @@ __all__ = [
     "Param",
     "PrivacyResult",
     "ProgressCallback",
+    "RaceResult",
     "RareValueResult",
     "Schema",
     "SegmentResult",
@@ -93,17 +107,21 @@ __all__ = [
     "evaluate_augmentation",
     "evaluate_detection",
     "evaluate_discriminator",
+    "evaluate_external",
     "evaluate_fairness",
     "evaluate_fidelity",
     "evaluate_privacy",
     "evaluate_rare_values",
     "evaluate_segment",
+    "evaluate_table",
     "evaluate_utility",
     "infer_schema",
     "list_sheets",
     "load_model",
     "parse_conditions",
+    "race",
     "read_table",
+    "reproduce",
     "sample_rows",
     "split",
 ]

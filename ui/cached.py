@@ -40,6 +40,7 @@ from synth.evaluation.privacy.rare_values import RareValueResult, evaluate_rare_
 from synth.evaluation.utility.glm import GlmComparison, compare_glm
 from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.progress import ProgressCallback
+from synth.report import EvaluationSettings, ExternalResult, RaceResult
 from ui.progress import StreamlitProgress
 
 T = TypeVar("T")
@@ -54,6 +55,8 @@ CACHE_TTL = 3600
 # first render stays fast; the headline accuracy has its own jackknife intervals.
 PAGE_BOOTSTRAP = 100
 DEMO_FILE = ASSETS / "adult.csv.gz"
+#: How the race and external tables are scored on the pages (the light settings; see benchmarks/bench_race.py).
+RACE_SETTINGS = EvaluationSettings()
 DEMO_NAME = "UCI Adult (demo)"
 
 
@@ -405,3 +408,73 @@ def fairness(
         _train, _holdout, tables, sensitive=sensitive, outcome=outcome, positive=positive, schema=schema
     )
     return result, balanced
+
+
+# ----------------------------------------------------------------------------- race and report (issue 13)
+@st.cache_data(show_spinner="Reading the synthetic table…", max_entries=4)
+def read_external(data: bytes, name: str) -> pd.DataFrame:
+    """A synthetic table made by another tool, read like any upload (same size limit)."""
+    return synth.read_table(data, name=name, max_bytes=max_upload_bytes())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def evaluate_external(
+    key: str, label: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
+) -> ExternalResult:
+    """Column checks and every score of an uploaded synthetic table (``key``: table, split and upload)."""
+    return _with_progress(
+        f"Scoring {label}",
+        lambda bar: synth.evaluate_external(
+            _train, _synthetic, _holdout, schema=schema, label=label, settings=RACE_SETTINGS, progress=bar
+        ),
+    )
+
+
+@st.cache_data(show_spinner="Writing the report…", max_entries=8)
+def report(
+    key: str,
+    focus: str,
+    k: int,
+    include_real_rows: bool,
+    intended_use: str,
+    name: str,
+    _data: pd.DataFrame,
+    _train: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    schema: synth.Schema,
+    _result: RaceResult,
+    _audit: AuditReport | None,
+    split_holdout: float,
+    split_seed: int,
+) -> tuple[bytes, bytes, bytes, bytes]:
+    """HTML report, JSON of every metric, data card (Markdown) and run manifest (JSON) as download bytes.
+
+    ``key`` identifies the race (and so ``_result``); the options are hashed.
+    """
+    from synth.report.card import data_card
+    from synth.report.html import ReportOptions, build_report
+    from synth.report.manifest import build_manifest, manifest_json
+
+    manifest = build_manifest(_data, schema, _result, holdout=split_holdout, split_seed=split_seed, name=name)
+    run = _result.run(focus)
+    card = data_card(
+        run, _data, name=name, split=f"{1 - split_holdout:.0%} train, seed {split_seed}", intended_use=intended_use
+    )
+    built = build_report(
+        name=name,
+        data=_data,
+        schema=schema,
+        train=_train,
+        holdout=_holdout,
+        result=_result,
+        audit=_audit,
+        focus=focus,
+        options=ReportOptions(k=k, include_real_rows=include_real_rows),
+        extra={"card": card.to_dict(), "manifest": manifest},
+    )
+    return (
+        built.html.encode("utf-8"),
+        built.json_text().encode("utf-8"),
+        card.to_markdown().encode("utf-8"),
+        manifest_json(manifest).encode("utf-8"),
+    )

@@ -99,18 +99,19 @@ class MixedEncoder:
     @property
     def width(self) -> int:
         """Number of encoded features."""
-        return sum(2 if m else 1 for *_, m in self.numeric) + sum(len(c) + 1 for _, c in self.categorical)
+        return 2 * len(self.numeric) + sum(len(c) + 1 for _, c in self.categorical)
 
     def transform(self, df: pd.DataFrame, kinds: dict[str, ColumnKind]) -> Matrix:
         """Encode ``df`` as a float32 matrix, one row per row (sparse when wider than :data:`MAX_DENSE_WIDTH`)."""
         n = len(df)
         dense: list[np.ndarray] = []
-        for name, lo, span, has_missing in self.numeric:
+        for name, lo, span, _has_missing in self.numeric:
             x = (numeric_values(df[name], kinds[name]) - lo) / span
             missing = np.isnan(x)
             dense.append(np.where(missing, 0.0, x)[:, None])
-            if has_missing or missing.any():
-                dense.append(missing.astype(float)[:, None])
+            # Always the indicator: a table with missing values where train has none (e.g. an external
+            # synthetic table) must encode to as many features as train does.
+            dense.append(missing.astype(float)[:, None])
         weight = np.float32(1.0 / np.sqrt(2.0))
         offsets, codes = [], []
         offset = 0
