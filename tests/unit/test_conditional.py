@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import synth
 from benchmarks.transactions import make_transactions
-from synth.synthesizers.conditions import column_mask, condition_coverage, merge_conditions
+from synth.synthesizers.conditions import column_mask, merge_conditions
+from synth.synthesizers.coverage import condition_coverage
 from synth.synthesizers.independent import IndependentMarginals
 
 NAMES = synth.available()
