@@ -218,7 +218,7 @@ def check_value(dom: ColumnDomain, value: Any, described: str) -> Any:
         within_bounds(dom, value, value, described)
         return value
     if dom.kind is ColumnKind.DATETIME:
-        ts = timestamp(dom.name, value)
+        ts = _same_zone(timestamp(dom.name, value), dom)
         within_bounds(dom, ts, ts, described)
         return ts
     try:
@@ -244,8 +244,8 @@ def check_range(dom: ColumnDomain, cond: tuple[Any, ...], described: str) -> tup
         )
     low, high = cond
     if dom.kind is ColumnKind.DATETIME:
-        low = None if low is None else timestamp(dom.name, low)
-        high = None if high is None else timestamp(dom.name, high)
+        low = None if low is None else _same_zone(timestamp(dom.name, low), dom)
+        high = None if high is None else _same_zone(timestamp(dom.name, high), dom)
     else:
         for end in (low, high):
             if end is not None and (
@@ -434,6 +434,17 @@ def timestamp(column: str, value: Any) -> pd.Timestamp:
         raise SynthesizerError(f"{column} holds dates; {value!r} does not read as a date") from exc
     if ts is pd.NaT:
         raise SynthesizerError(f"{column} holds dates; {value!r} does not read as a date")
+    return ts
+
+
+def _same_zone(ts: pd.Timestamp, dom: ColumnDomain) -> pd.Timestamp:
+    """A date without a time zone on a column with one is read in the column's zone; a zoned date on a column
+    without one keeps its wall-clock time."""
+    zone = getattr(dom.low, "tz", None)
+    if zone is not None and ts.tz is None:
+        return ts.tz_localize(zone)
+    if zone is None and ts.tz is not None and isinstance(dom.low, pd.Timestamp):
+        return ts.tz_localize(None)
     return ts
 
 
