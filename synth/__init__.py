@@ -59,7 +59,7 @@ from synth.synthesizers import (
     load_model,
 )
 from synth.synthesizers.balance import balance_groups, balance_mix
-from synth.synthesizers.conditions import Coverage, condition_coverage
+from synth.synthesizers.coverage import Coverage, condition_coverage
 
 __version__ = "0.1.0"
 

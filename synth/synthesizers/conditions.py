@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from synth.progress import ProgressCallback, scaled
-from synth.schema import KIND_LABELS, ColumnKind, Schema, coerce_to_schema, infer_schema
+from synth.schema import KIND_LABELS, ColumnKind, coerce_to_schema
 from synth.synthesizers.errors import SynthesizerError
 
 if TYPE_CHECKING:
@@ -48,6 +48,9 @@ NUMERIC = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
 GENERATED = (ColumnKind.IDENTIFIER, ColumnKind.PII, ColumnKind.TEXT)
 REBALANCE_KINDS = (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.DISCRETE)
 SHARE_TOLERANCE = 1e-6
+#: Conditions covering at least this share of training rows are sampled quickly by every model (the target
+#: of ``benchmarks/bench_conditions.py``).
+FAST_SHARE = 0.001
 #: An exact sampler whose candidates all weigh 0 after this many draws has shown the model gives the
 #: conditions no probability: stop early rather than spend the whole budget.
 ZERO_WEIGHT_PROOF = 50_000
@@ -215,7 +218,7 @@ def check_value(dom: ColumnDomain, value: Any, described: str) -> Any:
         within_bounds(dom, value, value, described)
         return value
     if dom.kind is ColumnKind.DATETIME:
-        ts = timestamp(dom.name, value)
+        ts = _same_zone(timestamp(dom.name, value), dom)
         within_bounds(dom, ts, ts, described)
         return ts
     try:
@@ -241,8 +244,8 @@ def check_range(dom: ColumnDomain, cond: tuple[Any, ...], described: str) -> tup
         )
     low, high = cond
     if dom.kind is ColumnKind.DATETIME:
-        low = None if low is None else timestamp(dom.name, low)
-        high = None if high is None else timestamp(dom.name, high)
+        low = None if low is None else _same_zone(timestamp(dom.name, low), dom)
+        high = None if high is None else _same_zone(timestamp(dom.name, high), dom)
     else:
         for end in (low, high):
             if end is not None and (
@@ -416,88 +419,6 @@ def sample_rebalanced(
     return model._finish(body, rng)
 
 
-# ----------------------------------------------------------------------------- coverage
-@dataclass(frozen=True)
-class Coverage:
-    """How many training rows a set of conditions covers: the feasibility preview.
-
-    Attributes:
-        n_rows: rows in the table.
-        n_matching: rows meeting every condition.
-        share: ``n_matching / n_rows``.
-        per_column: (column, rows meeting that condition alone), in the order given.
-        message: the verdict in words.
-    """
-
-    n_rows: int
-    n_matching: int
-    share: float
-    per_column: tuple[tuple[str, int], ...]
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "n_rows": self.n_rows,
-            "n_matching": self.n_matching,
-            "share": self.share,
-            "per_column": [list(p) for p in self.per_column],
-            "message": self.message,
-        }
-
-
-#: Conditions covering at least this share of training rows are sampled quickly by every model (the target
-#: of ``benchmarks/bench_conditions.py``).
-FAST_SHARE = 0.001
-
-
-def condition_coverage(
-    df: pd.DataFrame,
-    conditions: Mapping[str, Condition] | Sequence[tuple[str, Condition]],
-    schema: Schema | None = None,
-) -> Coverage:
-    """Count the rows of ``df`` (the training table) that meet ``conditions``, and say what that means."""
-    conds = normalise_conditions(conditions)
-    schema = schema if schema is not None else infer_schema(df)
-    missing = [c for c in conds if c not in df.columns]
-    if missing:
-        raise SynthesizerError(f"cannot preview conditions on {', '.join(map(repr, missing))}: no such column")
-    data = coerce_to_schema(df[list(conds)], schema.select(list(conds))) if conds else df.iloc[:, :0]
-    normalised = {c: _comparable(v, schema[c].kind) for c, v in conds.items()}
-    mask = np.ones(len(df), dtype=bool)
-    per_column = []
-    for column, cond in normalised.items():
-        one = column_mask(data[column], cond)
-        per_column.append((column, int(one.sum())))
-        mask &= one
-    hits, total = int(mask.sum()), len(df)
-    share = hits / total if total else 0.0
-    if hits == 0 and per_column and all(count > 0 for _, count in per_column):
-        message = (
-            "No training row meets all these conditions together, though each alone does: they contradict each "
-            "other in the data, so a model can only invent such rows (or refuse)."
-        )
-    elif hits == 0:
-        message = "No training row meets these conditions."
-    elif share >= FAST_SHARE:
-        message = f"{hits:,} training rows ({share:.2%}) meet the conditions: every model samples them directly."
-    else:
-        message = (
-            f"Only {hits:,} training rows ({share:.3%}) meet the conditions: sampling still works but is slower, "
-            "and what the model learned about so few rows is thin."
-        )
-    return Coverage(total, hits, share, tuple(per_column), message)
-
-
-def _comparable(cond: Condition, kind: ColumnKind) -> Condition:
-    if kind is not ColumnKind.DATETIME:
-        return cond
-    if isinstance(cond, tuple):
-        return tuple(None if v is None else pd.Timestamp(v) for v in cond)
-    if isinstance(cond, list):
-        return [None if is_missing(v) else pd.Timestamp(v) for v in cond]
-    return None if is_missing(cond) else pd.Timestamp(cond)
-
-
 # ----------------------------------------------------------------------------- helpers
 def is_missing(value: Any) -> bool:
     """Whether a condition value means "missing"."""
@@ -513,6 +434,17 @@ def timestamp(column: str, value: Any) -> pd.Timestamp:
         raise SynthesizerError(f"{column} holds dates; {value!r} does not read as a date") from exc
     if ts is pd.NaT:
         raise SynthesizerError(f"{column} holds dates; {value!r} does not read as a date")
+    return ts
+
+
+def _same_zone(ts: pd.Timestamp, dom: ColumnDomain) -> pd.Timestamp:
+    """A date without a time zone on a column with one is read in the column's zone; a zoned date on a column
+    without one keeps its wall-clock time."""
+    zone = getattr(dom.low, "tz", None)
+    if zone is not None and ts.tz is None:
+        return ts.tz_localize(zone)
+    if zone is None and ts.tz is not None and isinstance(dom.low, pd.Timestamp):
+        return ts.tz_localize(None)
     return ts
 
 

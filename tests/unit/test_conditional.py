@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import synth
 from benchmarks.transactions import make_transactions
-from synth.synthesizers.conditions import column_mask, condition_coverage, merge_conditions
+from synth.synthesizers.conditions import column_mask, merge_conditions
+from synth.synthesizers.coverage import condition_coverage
 from synth.synthesizers.independent import IndependentMarginals
 
 NAMES = synth.available()
@@ -205,3 +206,14 @@ def test_the_rare_events_preset_picks_the_rare_flag(transactions: pd.DataFrame) 
     column, value, shares = rare_event_preset(transactions, ["state", "channel", "card_type", "fraud"]) or (0, 0, {})
     assert (column, value) == ("fraud", True) and shares == {True: 0.5, False: 0.5}
     assert rare_event_preset(transactions, ["channel"]) is None, "no class at or below 10%"
+
+
+@pytest.mark.parametrize("name", ["cart", "privbayes"])
+def test_dates_without_a_zone_are_read_in_the_columns_zone(name: str) -> None:
+    rng = np.random.default_rng(0)
+    when = pd.Timestamp("2023-01-01", tz="Europe/Paris") + pd.to_timedelta(rng.integers(0, 365, 2000), unit="D")
+    table = pd.DataFrame({"when": when, "c": rng.choice(["a", "b"], 2000)})
+    model = synth.create(name).fit(table)
+    syn = model.sample(300, seed=0, conditions={"when": ("2023-03-01", "2023-04-30"), "c": "b"})
+    low, high = pd.Timestamp("2023-03-01", tz="Europe/Paris"), pd.Timestamp("2023-04-30", tz="Europe/Paris")
+    assert syn["when"].between(low, high).all() and syn["c"].eq("b").all()
