@@ -707,8 +707,9 @@ def _category_checks(name: str, col: _Column, n_present: int, rare_rows: int) ->
                 "Rare categories",
                 f"{len(rare):,} value(s) of {name} occur in fewer than {rare_rows} rows "
                 f"({_rows(int(counts[rare].sum()))} in all), e.g. {examples}",
-                "Rare values single people out and are hard to learn: group them into 'other' or accept that "
-                "synthetic data may drop or over-represent them.",
+                "Rare values single people out: synthesizers learn them only as one '(other)' bucket (below "
+                "min_category_rows, 5 by default), so they never appear as they are. Group them yourself if a "
+                "meaningful grouping exists, or set min_category_rows to 1 to keep them (not advised).",
                 "rare_categories",
             )
         )

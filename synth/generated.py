@@ -79,7 +79,7 @@ def _shape(value: str) -> str:
 
 
 def hash_values(values: Any) -> np.ndarray:
-    """Sorted unique 64-bit hashes of values as text (what generated values are checked against)."""
+    """Sorted unique 64-bit hashes of values as text, for an in-memory ``avoid`` set (never stored in a file)."""
     text = pd.Series(values, dtype=object).dropna().astype(str).to_numpy(dtype=object)
     if len(text) == 0:
         return np.zeros(0, dtype=np.uint64)
@@ -409,8 +409,9 @@ def fake_values(
             format.
         n: how many values.
         rng: the random generator (the same state gives the same values).
-        avoid: sorted hashes of the real values (:func:`hash_values`); a fake value equal to a real one is
-            drawn again.
+        avoid: sorted hashes of values to avoid (:func:`hash_values`), held in memory by a caller; a fake value
+            equal to one is drawn again. Model files never keep such hashes: the fakes of
+            :class:`GeneratedColumns` are disjoint from real values by construction.
         template: the real values' format, for unknown PII types.
 
     Returns:

@@ -561,19 +561,9 @@ def smoothing_ranges(values: np.ndarray, smooth_below: int) -> tuple[np.ndarray,
     if not rare.any():
         return values.copy(), np.zeros(len(values))
     group = _rare_groups(rare, counts, smooth_below)
-    low = uniq.copy()
-    high = uniq.copy()
-    k = len(uniq)
-    for g in np.unique(group[group >= 0]):
-        members = np.flatnonzero(group == g)
-        a, b = int(members[0]), int(members[-1])
-        lo = _band_end(uniq, rare, a, a - 1, a + 1 if b > a else None)
-        hi = _band_end(uniq, rare, b, b + 1 if b + 1 < k else -1, b - 1 if b > a else None)
-        if lo is None and hi is None:  # one rare value is the whole column: nothing of it is kept (missing)
-            lo = hi = float("nan")
-        lo = hi if lo is None else lo
-        hi = lo if hi is None else hi
-        low[members], high[members] = lo, hi
+    lo, hi = _group_bands(uniq, rare, group)
+    low, high = uniq.copy(), uniq.copy()
+    low[rare], high[rare] = lo[group[rare]], hi[group[rare]]
     width = np.where(rare, high - low, 0.0)
     width = np.nan_to_num(width, nan=0.0)
     return low[inverse].astype(np.float64), width[inverse].astype(np.float64)
@@ -603,33 +593,52 @@ def _rare_groups(rare: np.ndarray, counts: np.ndarray, smooth_below: int) -> np.
     """Group id of each distinct value (-1 for common ones): runs of rare values in groups of enough rows.
 
     A run between two common values is cut into groups of at least ``smooth_below`` rows; a short remainder
-    joins the group before it in the same run.
+    joins the group before it in the same run. Groups are contiguous, numbered in value order.
     """
     group = np.full(len(rare), -1, dtype=np.int64)
-    current, rows, last_closed, next_id = -1, 0, -1, 0
-    for i in range(len(rare)):
-        if not rare[i]:
-            if current >= 0 and rows < smooth_below and last_closed >= 0:
-                group[group == current] = last_closed
-            current, rows, last_closed = -1, 0, -1
+    start, rows, last_closed, next_id = -1, 0, -1, 0
+    for i in range(len(rare) + 1):
+        if i == len(rare) or not rare[i]:
+            if start >= 0 and rows < smooth_below and last_closed >= 0:
+                group[start:i] = last_closed  # a short remainder joins the previous group of its run
+                next_id -= 1
+            start, rows, last_closed = -1, 0, -1
             continue
-        if current < 0:
-            current, rows, next_id = next_id, 0, next_id + 1
-        group[i] = current
+        if start < 0:
+            start, rows = i, 0
+            next_id += 1
+        group[i] = next_id - 1
         rows += int(counts[i])
         if rows >= smooth_below:
-            last_closed, current = current, -1
-    if current >= 0 and rows < smooth_below and last_closed >= 0:
-        group[group == current] = last_closed
+            last_closed, start = next_id - 1, -1
     return group
 
 
-def _band_end(uniq: np.ndarray, rare: np.ndarray, edge: int, outside: int, inside: int | None) -> float | None:
-    """One end of a rare group's band: the common neighbour, a midpoint to a rare neighbour, or a tail end."""
-    if 0 <= outside < len(uniq):
-        if not rare[outside]:
-            return float(uniq[outside])
-        return float((uniq[outside] + uniq[edge]) / 2.0)
-    if inside is not None:  # the column's tail: stop short of its extreme value
-        return float((uniq[edge] + uniq[inside]) / 2.0)
-    return None
+def _group_bands(uniq: np.ndarray, rare: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's band ends: the common neighbour, a midpoint to a rare neighbour, or a tail end.
+
+    At the column's tails the end is the midpoint of the group's own two outermost values (a lone rare extreme
+    falls back to its other end); a group that is the whole column and holds one value gets NaN (nothing kept).
+    """
+    k = len(uniq)
+    members = np.flatnonzero(rare)
+    ids = group[members]
+    n_groups = int(ids.max()) + 1
+    first = np.full(n_groups, k, dtype=np.int64)
+    last = np.full(n_groups, -1, dtype=np.int64)
+    np.minimum.at(first, ids, members)
+    np.maximum.at(last, ids, members)
+    x = uniq.astype(np.float64)
+
+    def end(edge: np.ndarray, outside: np.ndarray, inside: np.ndarray) -> np.ndarray:
+        has_out = (outside >= 0) & (outside < k)
+        o = np.clip(outside, 0, k - 1)
+        i = np.clip(inside, 0, k - 1)
+        towards = np.where(rare[o], (x[o] + x[edge]) / 2.0, x[o])
+        tail = np.where(inside != edge, (x[edge] + x[i]) / 2.0, np.nan)
+        return np.where(has_out, towards, tail)
+
+    lo = end(first, first - 1, np.minimum(first + 1, last))
+    hi = end(last, last + 1, np.maximum(last - 1, first))
+    lo, hi = np.where(np.isnan(lo), hi, lo), np.where(np.isnan(hi), lo, hi)
+    return lo, hi

@@ -7,7 +7,9 @@ category of its own.
 
 Numeric marginals are stored as a grid of quantiles (at most ``n_knots``) and inverted by linear
 interpolation: the spike at 0 that holds 92% of Adult's capital_gain survives, and values between knots
-are new numbers rather than copies of real ones.
+are new numbers rather than copies of real ones. The tails stop at the ``TAIL_ROWS``-th smallest and largest
+value, so no column's extreme (one person's value) is stored. Categories are stored in sorted order (or along
+an associated number), never in order of first appearance or of frequency.
 """
 
 from __future__ import annotations

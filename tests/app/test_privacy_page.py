@@ -39,6 +39,7 @@ def _inference_detail(at: AppTest) -> str:
 def test_verdict_distances_attacks_and_sdmetrics_are_shown(part: pd.DataFrame) -> None:
     at = _privacy_page(part, sdmetrics=True)
     assert any(h.value.startswith("Verdict") for h in at.subheader)
+    assert any(h.value == "Rare values copied" for h in at.subheader)
     alerts = [a.value for a in (*at.error, *at.warning, *at.success)]
     assert any("risk" in a.lower() for a in alerts), alerts
     criteria = [m.value for m in at.markdown if "-badge[" in m.value]

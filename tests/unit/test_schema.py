@@ -375,3 +375,19 @@ def test_reasons_keep_no_exact_extreme() -> None:
     assert "3,457" not in spec.reason and "3,500" in spec.reason
     lonely = pd.Series(["Quintavius"] + [None] * 20, name="c")
     assert "Quintavius" not in infer_column(lonely).reason
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    share=st.floats(0.55, 1.0),
+    filler=st.sampled_from(["unknown", "n/a", "-", "none given"]),
+    name=st.sampled_from(["c1", "x", "notes", "field_7"]),
+)
+def test_a_column_mostly_of_emails_is_personal_data_whatever_else_it_holds(
+    share: float, filler: str, name: str
+) -> None:
+    n = 400
+    k = round(share * n)
+    values = [f"p{i}.q{i % 7}@corp{i % 3}.org" for i in range(k)] + [filler] * (n - k)
+    spec = kind_of(list(np.random.default_rng(0).permutation(values)), name)
+    assert spec.kind is ColumnKind.PII and spec.pii_type == "email", spec.reason
