@@ -134,4 +134,11 @@ if models:
             help="A zip of JSON and numpy arrays (no pickle). It holds what the model learned from the training "
             "data: keep it as safe as the data.",
         )
+        st.markdown(f"**What the {current.label} model file holds from the training data**")
+        st.markdown(
+            "\n".join(
+                f"- **{item.name}** ({item.derivation}): {item.content}. {item.protection}"
+                for item in current.model.artifact_inventory()
+            )
+        )
     st.page_link("pages/sample.py", label="Next: sample a synthetic table", icon=":material/casino:")

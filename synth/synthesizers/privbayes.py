@@ -289,6 +289,13 @@ class PrivBayes(Synthesizer):
     def get_params(self) -> dict[str, Any]:
         return {**super().get_params(), "public_domains": self.public_domains}
 
+    def _check_state(self) -> None:
+        from synth.synthesizers.state_checks import (
+            check_privbayes,
+        )  # a loaded file's arrays, before sampling reads them
+
+        check_privbayes(self)
+
     # ------------------------------------------------------------------ fit
     def fit(
         self, df: pd.DataFrame, schema: Schema | None = None, *, progress: ProgressCallback | None = None

@@ -1,0 +1,117 @@
+"""The ``synth`` command line: fit, sample (streamed, any size), schema and evaluate without a browser.
+
+    synth schema adult.csv -o schema.json
+    synth fit adult.csv --synthesizer gaussian_copula --schema schema.json -o model.synth
+    synth sample model.synth --rows 100000000 --seed 1 -o out.parquet --where 'sex = Female' \\
+        --rebalance 'income=>50K:0.5,<=50K:0.5'
+    synth sample model.synth --rows 1000000000 --seed 1 -o out_dir/ --engine dask --scheduler tcp://host:8786
+    synth evaluate train.csv out.parquet --holdout holdout.csv -o report.json
+
+User mistakes end with one line on stderr and an exit code (see :mod:`synth.cli.console`), never a traceback.
+Set ``SYNTH_DEBUG=1`` to see the traceback of an unexpected error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from synth.cli import console
+from synth.cli.console import UserError
+
+
+def _parser() -> argparse.ArgumentParser:
+    from synth.cli import commands
+    from synth.sampling.writers import DEFAULT_CHUNK_ROWS, DEFAULT_PARTITION_ROWS
+
+    parser = argparse.ArgumentParser(
+        prog="synth",
+        description="Fit synthesizers and write synthetic tables of any size, without a browser.",
+        epilog=console.EXIT_CODES_HELP,
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    fit = sub.add_parser("fit", help="fit a synthesizer on a table and save the model", epilog=console.EXIT_CODES_HELP)
+    fit.add_argument("data", help="the real table (CSV, TSV, Parquet, Excel, JSON; a Parquet folder)")
+    fit.add_argument("--synthesizer", "-s", default="gaussian_copula", help="registered name (see synth fit --list)")
+    fit.add_argument("--param", "-p", action="append", default=[], metavar="K=V", help="a parameter, e.g. n_knots=50")
+    fit.add_argument("--schema", help="a schema JSON written by `synth schema` (edited or not)")
+    fit.add_argument("--seed", type=int, default=0, help="random_state of the fit (default 0)")
+    fit.add_argument(
+        "--max-rows",
+        type=int,
+        default=1_000_000,
+        help="fit on a seeded sample of this many rows when the table is larger (default 1,000,000)",
+    )
+    fit.add_argument("-o", "--output", required=True, help="the model file to write (e.g. model.synth)")
+    fit.set_defaults(run=commands.fit)
+
+    sample = sub.add_parser(
+        "sample",
+        help="stream synthetic rows to Parquet, CSV or a partitioned Parquet folder",
+        epilog=console.EXIT_CODES_HELP,
+    )
+    sample.add_argument("model", help="a model file written by `synth fit` or the dashboard")
+    sample.add_argument("--rows", "-n", type=int, required=True, help="number of rows (memory does not grow with it)")
+    sample.add_argument("--seed", type=int, default=0, help="run seed: same seed, same rows (default 0)")
+    sample.add_argument("-o", "--output", required=True, help="out.parquet, out.csv, or out_dir/ (a dataset)")
+    sample.add_argument(
+        "--chunk-rows", type=int, default=DEFAULT_CHUNK_ROWS, help="rows per Parquet row group (rows are the same)"
+    )
+    sample.add_argument(
+        "--partition-rows", type=int, default=DEFAULT_PARTITION_ROWS, help="rows per file of a dataset folder"
+    )
+    sample.add_argument("--where", default="", help="conditions, e.g. 'state = \"OH\" and age >= 30'")
+    sample.add_argument("--rebalance", default="", help="column=value:share,..., e.g. 'income=>50K:0.5,<=50K:0.5'")
+    sample.add_argument("--engine", choices=("local", "dask"), default="local", help="where to run (default local)")
+    sample.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (else a LocalCluster)")
+    sample.add_argument("--workers", type=int, help="LocalCluster worker processes (default: one per core)")
+    sample.add_argument("--overwrite", action="store_true", help="replace an existing dataset folder")
+    sample.set_defaults(run=commands.sample)
+
+    schema = sub.add_parser("schema", help="infer column kinds and write them as editable JSON")
+    schema.add_argument("data", help="the real table")
+    schema.add_argument("--max-rows", type=int, default=1_000_000, help="infer from a seeded sample this large")
+    schema.add_argument("-o", "--output", default="-", help="the JSON file to write (default: stdout)")
+    schema.set_defaults(run=commands.schema)
+
+    evaluate = sub.add_parser("evaluate", help="score fidelity and privacy of a synthetic table against the real one")
+    evaluate.add_argument("real", help="the real (training) table")
+    evaluate.add_argument("synthetic", help="the synthetic table (a file or a dataset folder)")
+    evaluate.add_argument("--holdout", help="real rows not used for fitting (makes privacy scores meaningful)")
+    evaluate.add_argument("--schema", help="a schema JSON (default: inferred from the real table)")
+    evaluate.add_argument(
+        "--max-rows", type=int, default=100_000, help="score seeded samples of at most this many rows per table"
+    )
+    evaluate.add_argument("--seed", type=int, default=0, help="seed of those samples")
+    evaluate.add_argument("--no-privacy", action="store_true", help="skip the privacy evaluation (faster)")
+    evaluate.add_argument("-o", "--output", required=True, help="report.json (or report.html when available)")
+    evaluate.set_defaults(run=commands.evaluate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (``python -m synth.cli`` and the ``synth`` script)."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except UserError as exc:
+        return console.fail(str(exc), exc.code)
+    except KeyboardInterrupt:
+        return console.fail("interrupted; nothing was left half-written", console.CANCELLED)
+    except MemoryError:
+        return console.fail("out of memory: lower --max-rows or --chunk-rows", console.OUTPUT)
+    except Exception as exc:
+        if os.environ.get("SYNTH_DEBUG"):
+            raise
+        return console.fail(
+            f"unexpected {type(exc).__name__}: {exc} (a bug: rerun with SYNTH_DEBUG=1 and report the traceback)",
+            console.INTERNAL,
+        )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

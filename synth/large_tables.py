@@ -1,0 +1,140 @@
+"""Tables larger than memory, read as a seeded sample of a stated size (for fitting and for evaluation).
+
+Files up to ``max_bytes`` go through :func:`synth.read_table` with ``sample=`` (the same typing, limits and
+messages as the dashboard). Larger Parquet files or datasets are sampled with Arrow without reading them whole
+(row counts come from the footers; only the chosen rows are materialised); larger CSV / TSV files are streamed
+twice (count, then collect the chosen rows as text). The chosen rows are then typed by :func:`synth.read_table`
+like any small file, so a sample types its columns exactly as a file holding only those rows would.
+
+Which rows are chosen depends only on the number of rows and the seed: ``sorted(choice(N, k, replace=False))``
+from ``numpy.random.default_rng(seed)``, the rule ``read_table(sample=k, seed=seed)`` uses.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.dataset as pa_ds
+import pyarrow.parquet as pq
+
+from synth.io import DEFAULT_MAX_BYTES, TableReadError, read_table
+
+
+@dataclass(frozen=True)
+class InputSample:
+    """How a table was read: recorded in fitted models (``training_input_``) and evaluation reports.
+
+    Attributes:
+        source: the file or folder name (not its full path).
+        source_rows: rows in the input (``None`` if not counted because the whole file was read).
+        rows_used: rows kept.
+        sampled: whether a sample was taken.
+        seed: the sample's seed.
+        streamed: whether the input was too large to read whole and was sampled by streaming.
+    """
+
+    source: str
+    source_rows: int
+    rows_used: int
+    sampled: bool
+    seed: int
+    streamed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _choose(n_rows: int, k: int, seed: int) -> np.ndarray:
+    return np.sort(np.random.default_rng(seed).choice(n_rows, size=k, replace=False))
+
+
+def _is_parquet(path: Path) -> bool:
+    if path.is_dir():
+        return True
+    with path.open("rb") as fh:
+        return fh.read(4) == b"PAR1"
+
+
+def _parquet_sample(path: Path, k: int, seed: int) -> tuple[bytes, int]:
+    dataset = pa_ds.dataset(str(path), format="parquet")
+    n_rows = dataset.count_rows()
+    if n_rows == 0:
+        raise TableReadError(f"{path.name} has no rows", file=path.name, code="no_rows")
+    keep = _choose(n_rows, min(k, n_rows), seed) if n_rows > k else None
+    table = dataset.to_table() if keep is None else dataset.take(pa.array(keep))
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    return sink.getvalue(), n_rows
+
+
+def _csv_reader(path: Path) -> tuple[pa_csv.CSVStreamingReader, list[str], str]:
+    with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
+        head = fh.read(65536)
+    try:
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else csv.Sniffer().sniff(head, ",;\t|").delimiter
+    except csv.Error:
+        delimiter = ","
+    names = next(csv.reader(io.StringIO(head), delimiter=delimiter))
+    reader = pa_csv.open_csv(
+        str(path),
+        read_options=pa_csv.ReadOptions(block_size=32 << 20),
+        parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+        ),
+    )
+    return reader, names, delimiter
+
+
+def _csv_sample(path: Path, k: int, seed: int) -> tuple[bytes, int]:
+    reader, _, delimiter = _csv_reader(path)
+    n_rows = sum(batch.num_rows for batch in reader)
+    keep = _choose(n_rows, k, seed) if n_rows > k else np.arange(n_rows)
+    reader, _, _ = _csv_reader(path)
+    parts, offset = [], 0
+    for batch in reader:
+        lo, hi = np.searchsorted(keep, [offset, offset + batch.num_rows])
+        if hi > lo:
+            parts.append(pa.Table.from_batches([batch]).take(pa.array(keep[lo:hi] - offset)))
+        offset += batch.num_rows
+    sink = io.BytesIO()
+    pa_csv.write_csv(
+        pa.concat_tables(parts), sink, write_options=pa_csv.WriteOptions(delimiter=delimiter, quoting_style="needed")
+    )
+    return sink.getvalue(), n_rows
+
+
+def read_sample(
+    path: str | Path, max_rows: int, *, seed: int = 0, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[pd.DataFrame, InputSample]:
+    """A seeded sample of at most ``max_rows`` rows of the table at ``path``, and how it was taken.
+
+    Raises:
+        TableReadError: the file is missing, empty or not a table (the message says why).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise TableReadError(f"{path} does not exist: check the path", file=str(path), code="missing")
+    if max_rows < 1:
+        raise ValueError(f"the sample must hold at least 1 row, got {max_rows}")
+    size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
+    if size <= max_bytes and not path.is_dir():
+        df = read_table(path, max_bytes=max_bytes, max_rows=None, sample=max_rows, seed=seed)
+        info = df.attrs.get("read_info", {})
+        source_rows = int(info.get("sampled_from", len(df)))
+        return df, InputSample(path.name, source_rows, len(df), source_rows > len(df), seed, False)
+    parquet = _is_parquet(path)
+    try:
+        data, n_rows = _parquet_sample(path, max_rows, seed) if parquet else _csv_sample(path, max_rows, seed)
+    except (pa.ArrowException, OSError, csv.Error, StopIteration) as exc:
+        raise TableReadError(f"{path.name} could not be read as a table: {exc}", file=path.name) from exc
+    df = read_table(data, name=f"{path.stem}.parquet" if parquet else path.name, max_bytes=None, max_rows=None)
+    return df, InputSample(path.name, n_rows, len(df), n_rows > len(df), seed, True)

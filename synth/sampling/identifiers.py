@@ -1,0 +1,131 @@
+"""Identifiers that stay unique when a table is drawn in independent blocks, on any number of workers.
+
+A block cannot see the identifiers other blocks made, so drawing them at random and removing duplicates (what a
+single :meth:`Synthesizer.sample` call does) would repeat values across blocks. Instead row ``i`` of the table
+gets ``π(i)`` where ``π`` is a keyed permutation of every value the identifier's format can hold: distinct rows
+get distinct values by construction, whichever worker draws them, and the values still look random.
+
+``π`` is a four-round Feistel network on the smallest even power of two covering the format's capacity, made a
+permutation of ``[0, capacity)`` by cycle walking. A value that equals a real identifier (compared through the
+64-bit hashes fitting kept) is replaced by ``π(i + t·N)`` for the first ``t = 1, 2, …`` that is not real: the
+inputs ``i + t·N`` of different rows never coincide, so uniqueness survives the replacement.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from synth.generated import _ALPHABETS, _parse_template, _seen, _widen
+
+#: The format is widened until it holds this many times the rows (plus the real values), so replacement
+#: inputs ``i + t·N`` up to ``t = SPREAD - 1`` stay inside the permuted range.
+SPREAD = 16
+_ROUNDS = 4
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: a fast, well-mixed 64-bit hash (wrapping arithmetic is intended)."""
+    with np.errstate(over="ignore"):
+        z = x + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+class Permutation:
+    """A keyed bijection of ``[0, size)`` onto itself, vectorised over numpy arrays."""
+
+    def __init__(self, size: int, key: int) -> None:
+        if size < 1:
+            raise ValueError(f"a permutation needs a size of at least 1, got {size}")
+        self.size = int(size)
+        bits = max(2, (self.size - 1).bit_length())
+        self.half = (bits + 1) // 2
+        if 2 * self.half > 64:
+            raise ValueError(f"identifier space of {size:,} values is too large to permute (at most 2**64)")
+        self.mask = np.uint64((1 << self.half) - 1)
+        keys = np.random.SeedSequence(int(key)).generate_state(_ROUNDS, dtype=np.uint64)
+        self.keys = [np.uint64(k) for k in keys]
+
+    def _encrypt(self, x: np.ndarray) -> np.ndarray:
+        left = x >> np.uint64(self.half)
+        right = x & self.mask
+        for k in self.keys:
+            left, right = right, left ^ (_mix(right ^ k) & self.mask)
+        return (left << np.uint64(self.half)) | right
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        out = self._encrypt(np.asarray(x, dtype=np.uint64))
+        # Cycle walking: the network permutes [0, 4^half), which is under 4 × size, so few values walk again.
+        outside = np.flatnonzero(out >= np.uint64(self.size))
+        while len(outside):
+            out[outside] = self._encrypt(out[outside])
+            outside = outside[out[outside] >= np.uint64(self.size)]
+        return out
+
+
+def _encode(values: np.ndarray, parts: list[tuple[bool, str]]) -> np.ndarray:
+    """Integers in ``[0, capacity)`` written in the template's slots (mixed radix, last slot fastest)."""
+    n = len(values)
+    width = len(parts)
+    chars = np.empty((n, width), dtype="<U1")
+    rest = values.copy()
+    for i in range(width - 1, -1, -1):
+        is_slot, ch = parts[i]
+        if is_slot:
+            alphabet = np.array(list(_ALPHABETS[ch]), dtype="<U1")
+            radix = np.uint64(len(alphabet))
+            chars[:, i] = alphabet[(rest % radix).astype(np.int64)]
+            rest //= radix
+        else:
+            chars[:, i] = ch
+    return np.ascontiguousarray(chars).view(f"<U{width}").ravel().astype(object)
+
+
+def _capacity(parts: list[tuple[bool, str]]) -> int:
+    cap = 1
+    for is_slot, ch in parts:
+        if is_slot:
+            cap *= len(_ALPHABETS[ch])
+    return cap
+
+
+def block_identifiers(
+    template: str, avoid: np.ndarray, first_row: int, n: int, total_rows: int, key: int
+) -> np.ndarray:
+    """Identifiers of rows ``[first_row, first_row + n)`` of a ``total_rows``-row table, unique over the table.
+
+    Args:
+        template: the identifier format learned at fit (see :func:`synth.generated._template`).
+        avoid: sorted 64-bit hashes of the real identifiers; none of them is produced.
+        first_row: global index of the first row.
+        n: rows in this block.
+        total_rows: rows in the whole table (every block of one table must pass the same value).
+        key: the permutation key, the same for every block of one table.
+
+    Returns:
+        An object array of ``n`` strings.
+
+    Raises:
+        ValueError: a row found only real identifiers among its ``SPREAD`` candidates (the format barely
+            exceeds the real values; mark the column as categorical or text).
+    """
+    parts = _widen(_parse_template(template), float(SPREAD) * (total_rows + len(avoid)))
+    capacity = _capacity(parts)
+    perm = Permutation(min(capacity, 2**64 - 1), key)
+    rows = np.arange(first_row, first_row + n, dtype=np.uint64)
+    out = _encode(perm(rows), parts)
+    bad = np.flatnonzero(_seen(out, avoid))
+    for t in range(1, SPREAD):
+        if len(bad) == 0:
+            return out
+        candidates = _encode(perm(rows[bad] + np.uint64(t * total_rows)), parts)
+        out[bad] = candidates
+        bad = bad[_seen(candidates, avoid)]
+    if len(bad):
+        raise ValueError(
+            f"could not find identifiers that differ from every real value for {len(bad):,} rows; the format "
+            "has too few possible values. Mark the column as categorical or text instead."
+        )
+    return out

@@ -1,0 +1,199 @@
+"""The `synth` command line, run as a subprocess: every command, and every user mistake ends in one line."""
+
+from __future__ import annotations
+
+import errno
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+import synth
+from synth.cli import console, main
+
+ROWS = 800
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "synth.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
+
+
+def assert_user_error(proc: subprocess.CompletedProcess[str], code: int, words: str) -> None:
+    """Exit ``code``, one line on stderr that mentions ``words``, and no traceback."""
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("synth: error: "), proc.stderr
+    assert words.lower() in lines[0].lower(), lines[0]
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory, adult_small: pd.DataFrame) -> Path:
+    root = tmp_path_factory.mktemp("cli")
+    adult_small.head(ROWS).to_csv(root / "train.csv", index=False)
+    adult_small.iloc[ROWS : 2 * ROWS].to_csv(root / "holdout.csv", index=False)
+    proc = run("schema", "train.csv", "-o", "schema.json", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    proc = run(
+        "fit", "train.csv", "--synthesizer", "gaussian_copula", "--schema", "schema.json", "--param", "n_knots=30",
+        "--max-rows", "600", "--seed", "3", "-o", "model.synth", cwd=root,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "seeded sample of 800 rows" in proc.stderr
+    return root
+
+
+def test_help_of_every_command() -> None:
+    for argv in ([], ["fit"], ["sample"], ["schema"], ["evaluate"]):
+        with pytest.raises(SystemExit) as stop:
+            main([*argv, "--help"])
+        assert stop.value.code == 0
+
+
+def test_schema_and_fit_record_what_they_read(work: Path) -> None:
+    schema = synth.Schema.from_json((work / "schema.json").read_text())
+    assert schema["age"].kind is synth.ColumnKind.DISCRETE
+    stdout = run("schema", "train.csv", cwd=work)
+    assert stdout.returncode == 0 and json.loads(stdout.stdout)["columns"]
+    model = synth.load_model(work / "model.synth")
+    assert model.get_params()["n_knots"] == 30 and model.random_state == 3
+    assert model.n_train_rows_ == 600
+    assert model.training_input_ == {  # type: ignore[attr-defined]
+        "source": "train.csv", "source_rows": ROWS, "rows_used": 600, "sampled": True, "seed": 3, "streamed": False,
+    }  # fmt: skip
+
+
+def test_sample_to_parquet_csv_and_dataset_gives_the_same_rows(work: Path) -> None:
+    common = ["--rows", "70000", "--seed", "5", "--where", "age >= 30 and sex = Female"]
+    a = run("sample", "model.synth", *common, "-o", "a.parquet", "--chunk-rows", "10000", cwd=work)
+    b = run("sample", "model.synth", *common, "-o", "b/", "--partition-rows", "30000", cwd=work)
+    c = run("sample", "model.synth", *common, "-o", "c.csv", cwd=work)
+    for proc in (a, b, c):
+        assert proc.returncode == 0, proc.stderr
+        assert "wrote 70,000 rows" in proc.stderr
+        assert "\r" not in proc.stderr  # no progress bar when stderr is not a terminal
+    ta = pq.read_table(work / "a.parquet")
+    assert ta.equals(pq.read_table(work / "b").select(ta.column_names).cast(ta.schema))
+    df = ta.to_pandas()
+    assert (df["age"] >= 30).all() and (df["sex"] == "Female").all()
+    csv = pd.read_csv(work / "c.csv")
+    pd.testing.assert_frame_equal(csv.fillna(-1), df.fillna(-1), check_dtype=False)
+
+
+def test_sample_rebalances(work: Path) -> None:
+    proc = run(
+        "sample", "model.synth", "--rows", "4000", "-o", "r.parquet", "--rebalance", "income=>50K:0.25,<=50K:0.75",
+        cwd=work,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    income = pq.read_table(work / "r.parquet").column("income").to_pandas()
+    assert (income == ">50K").sum() == 1_000
+
+
+def test_evaluate_writes_json_scores(work: Path) -> None:
+    proc = run("sample", "model.synth", "--rows", "800", "--seed", "2", "-o", "syn.parquet", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    proc = run("evaluate", "train.csv", "syn.parquet", "--holdout", "holdout.csv", "-o", "report.json", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((work / "report.json").read_text())
+    assert 0.0 <= report["summary"]["fidelity"] <= 1.0
+    assert report["summary"]["fidelity"] == report["fidelity"]["scores"]["overall"]
+    assert report["privacy"] is not None and report["inputs"]["synthetic"]["rows_used"] == 800
+
+
+def test_input_mistakes_exit_1(work: Path) -> None:
+    assert_user_error(run("fit", "nope.csv", "-o", "m.synth", cwd=work), console.BAD_INPUT, "does not exist")
+    assert_user_error(run("sample", "nope.synth", "--rows", "5", "-o", "x.csv", cwd=work), 1, "does not exist")
+    assert_user_error(run("sample", "train.csv", "--rows", "5", "-o", "x.csv", cwd=work), 1, "not a synth model")
+    # A tampered model file: the manifest names a synthesizer that does not exist (loading never imports it).
+    with zipfile.ZipFile(work / "model.synth") as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    manifest = json.loads(members["manifest.json"])
+    manifest["synthesizer"] = "os.system"
+    members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(work / "tampered.synth", "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    assert_user_error(run("sample", "tampered.synth", "--rows", "5", "-o", "x.csv", cwd=work), 1, "unknown synthesizer")
+    (work / "cut.synth").write_bytes((work / "model.synth").read_bytes()[:300])
+    assert_user_error(run("sample", "cut.synth", "--rows", "5", "-o", "x.csv", cwd=work), 1, "not a synth model")
+    (work / "bad_schema.json").write_text("{not json")
+    assert_user_error(run("fit", "train.csv", "--schema", "bad_schema.json", "-o", "m.synth", cwd=work), 1, "schema")
+    (work / "empty.csv").write_text("")
+    assert_user_error(run("schema", "empty.csv", cwd=work), 1, "empty.csv")
+    assert not list(work.glob("x.csv*")) and not (work / "m.synth").exists()
+
+
+def test_impossible_requests_exit_3_and_bad_arguments_exit_2(work: Path) -> None:
+    base = ["sample", "model.synth", "--rows", "100", "-o", "x.parquet"]
+    assert_user_error(run(*base, "--where", "sex = Martian", cwd=work), console.IMPOSSIBLE, "never occurs")
+    assert_user_error(run(*base, "--where", "age >= 500", cwd=work), console.IMPOSSIBLE, "ranges from")
+    assert_user_error(run(*base, "--where", "planet = Mars", cwd=work), console.USAGE, "not a column")
+    assert_user_error(run(*base, "--rebalance", "income", cwd=work), console.USAGE, "column=value:share")
+    assert_user_error(run(*base[:-2], "-o", "x.xlsx", cwd=work), console.OUTPUT, ".parquet or .csv")
+    fit = ["fit", "train.csv", "-o", "m.synth"]
+    assert_user_error(run(*fit, "--synthesizer", "magic", cwd=work), console.USAGE, "no synthesizer named")
+    assert_user_error(run(*fit, "--param", "n_knots=-4", cwd=work), console.IMPOSSIBLE, "n_knots")
+    assert_user_error(run(*fit, "--param", "flux=1", cwd=work), console.IMPOSSIBLE, "no parameter")
+    assert_user_error(run("evaluate", "train.csv", "train.csv", "-o", "r.html", cwd=work), console.USAGE, "json")
+    usage = run("sample", "model.synth", cwd=work)  # --rows missing: argparse's own message and code
+    assert usage.returncode == 2 and "Traceback" not in usage.stderr
+    assert not list(work.glob("x.*")) and not (work / "m.synth").exists()
+
+
+def test_unwritable_outputs_exit_4(work: Path) -> None:
+    (work / "a_file").write_text("")
+    base = ["sample", "model.synth", "--rows", "10"]
+    assert_user_error(run(*base, "-o", "missing_dir/x.parquet", cwd=work), console.OUTPUT, "does not exist")
+    assert_user_error(run(*base, "-o", "a_file/x.parquet", cwd=work), console.OUTPUT, "is a file")
+    assert_user_error(run(*base, "-o", "/proc/x.parquet", cwd=work), console.OUTPUT, "cannot write")
+    assert_user_error(run("fit", "train.csv", "-o", "a_file/m.synth", cwd=work), console.OUTPUT, "cannot write")
+    assert_user_error(run("schema", "train.csv", "-o", "no/s.json", cwd=work), console.OUTPUT, "does not exist")
+
+
+def test_disk_full_exits_4_without_leftovers(
+    work: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real_write = pq.ParquetWriter.write_table
+
+    def full(self: pq.ParquetWriter, *args: object, **kw: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    code = main(["sample", str(work / "model.synth"), "--rows", "1000", "-o", str(tmp_path / "x.parquet")])
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", real_write)
+    assert code == console.OUTPUT
+    err = capsys.readouterr().err
+    assert err.startswith("synth: error: the disk is full") and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert not console.Progress("x").enabled
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    bar = console.Progress("x")
+    assert bar.enabled
+    bar(0.5, "half")
+    assert bar.bar.n == 500
+    bar.close()
+    rows = console.Progress("x", total=70_000)
+    rows(0.25, "a quarter")
+    assert rows.bar.n == 17_500
+    rows.close()
+    assert not console.Progress("x", quiet=True).enabled
+
+
+def test_dask_engine_mistakes_exit_4(work: Path) -> None:
+    base = ["sample", "model.synth", "--rows", "100"]
+    assert_user_error(run(*base, "-o", "d.parquet", "--engine", "dask", cwd=work), console.OUTPUT, "end the output")
+    unreachable = run(*base, "-o", "d/", "--scheduler", "tcp://127.0.0.1:1", cwd=work)
+    assert_user_error(unreachable, console.OUTPUT, "cannot reach the dask scheduler")
+    assert not (work / "d").exists() and not list(work.glob(".d.partial*"))
