@@ -70,6 +70,7 @@ from synth.synthesizers.cart import MISSING, datetimes_from_units, labels
 from synth.synthesizers.dp import domains as dpd
 from synth.synthesizers.dp import mechanisms
 from synth.synthesizers.dp.accountant import Budget
+from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.registry import register
 
 #: Share of ε spent on the noisy row count.
@@ -178,6 +179,36 @@ class PrivBayes(Synthesizer):
         "choose. The noise comes from fresh OS entropy, never from the seed, and is never saved. Not covered: "
         "what you declare public (with 'Treat as public', the labels and ranges seen in the data), and the "
         "identifier, personal-data, free-text and constant columns, which are regenerated from their format."
+    )
+    artifacts = (
+        ArtifactItem(
+            "Noisy row count",
+            "the number of training rows, with Laplace noise (it replaces the exact count the base would store)",
+            "aggregates",
+            "2% of ε; covered by the (ε, δ) guarantee.",
+        ),
+        ArtifactItem(
+            "Private column domains",
+            "per modelled column, the category labels, or the range, bin edges and frequent values of a number or "
+            "date, and whether it has a missing code (these replace the base's column domains for these columns)",
+            "aggregates",
+            "Released by DP mechanisms with domain_share of ε: labels under a noisy threshold become '(other)', "
+            "ranges and edges come from noisy histograms over a public grid, labels are sorted. Declared public "
+            "domains are stored as declared; with 'Treat as public' the labels and ranges seen are stored as seen.",
+        ),
+        ArtifactItem(
+            "Network and probability tables",
+            "the parents of each column and, per parent configuration, the conditional probabilities of its codes",
+            "aggregates",
+            "Structure by the exponential mechanism, probabilities from Laplace-noised counts; covered by ε. The "
+            "noise came from fresh OS entropy and is not in the file.",
+        ),
+        ArtifactItem(
+            "Privacy ledger",
+            "the ε (and δ) each part of the fit spent and the columns whose domains were public",
+            "structure",
+            "Parameters only; derived from no row.",
+        ),
     )
     params = (
         Param(
