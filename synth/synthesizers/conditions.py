@@ -475,10 +475,22 @@ def condition_mask(df: pd.DataFrame, conditions: Mapping[str, Condition]) -> np.
     return mask
 
 
+def _in_zone_of(values: pd.Series, bound: Any) -> Any:
+    """A date bound in the time zone of the dates it is compared with (naive dates read in the column's zone)."""
+    zone = getattr(values.dtype, "tz", None)
+    if not isinstance(bound, pd.Timestamp):
+        return bound
+    if zone is not None and bound.tz is None:
+        return bound.tz_localize(zone)
+    if zone is None and bound.tz is not None and pd.api.types.is_datetime64_dtype(values.dtype):
+        return bound.tz_convert(None)
+    return bound
+
+
 def column_mask(values: pd.Series, cond: Condition) -> np.ndarray:
     """Rows of one column that meet one condition (value, list of values, ``None``, or range)."""
     if isinstance(cond, tuple) and len(cond) == 2:
-        low, high = cond
+        low, high = (_in_zone_of(values, b) for b in cond)
         mask = values.notna().to_numpy(dtype=bool)
         if low is not None:
             mask &= (values >= low).fillna(False).to_numpy(dtype=bool)
