@@ -14,7 +14,11 @@ PAGES = [
     st.Page("pages/synthesize.py", title="Synthesize", icon=":material/model_training:"),
     st.Page("pages/sample.py", title="Sample", icon=":material/casino:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
+    st.Page("pages/rare_events.py", title="Rare events", icon=":material/balance:"),
     st.Page("pages/privacy.py", title="Privacy", icon=":material/lock:"),
+    st.Page("pages/race.py", title="Race", icon=":material/leaderboard:"),
+    st.Page("pages/report.py", title="Report", icon=":material/description:"),
+    st.Page("pages/demo.py", title="Demo mode", icon=":material/co_present:"),
 ]
 
 

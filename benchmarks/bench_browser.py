@@ -26,7 +26,18 @@ from tests.e2e import server  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS, _chromium  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "browser.json"
-TARGETS = {"compare_first_render": 3.0, "compare_switch_column": 0.5, "compare_cached_render": 0.5}
+# Issue 16's targets (median of 3 on the 2-core machines).
+TARGETS = {
+    "compare_first_render": 2.0,
+    "compare_cached_render": 0.3,
+    "compare_switch_column": 0.2,
+    "privacy_first_results": 2.0,
+    "privacy_first_render": 20.0,
+    "privacy_cached_render": 0.3,
+}
+
+
+PRIVACY_FIRST_CARD = "Closer to train than to holdout"
 
 
 def walk(page: Any, rep: int, timings: dict[str, list[float]]) -> None:
@@ -49,7 +60,14 @@ def walk(page: Any, rep: int, timings: dict[str, list[float]]) -> None:
     page.get_by_label("Seed").fill(str(100 + rep))
     timed("sample_train_size", lambda: page.get_by_role("button", name="Sample", exact=True).click())
     timed("compare_first_render", nav("Compare"))
-    timed("privacy_first_render", nav("Privacy"))
+    # First results: the first metric card on the Privacy page, while the rest may still be computing.
+    start = time.perf_counter()
+    nav("Privacy")()
+    first = page.get_by_test_id("stMetricLabel").filter(has_text=PRIVACY_FIRST_CARD).first
+    first.wait_for(state="visible", timeout=120_000)
+    timings.setdefault("privacy_first_results", []).append(time.perf_counter() - start)
+    settle(page)
+    timings.setdefault("privacy_first_render", []).append(time.perf_counter() - start - 0.3)
     timed("compare_cached_render", nav("Compare"))
     search = page.get_by_label("Find columns")
     for column in ("age", "education", ""):

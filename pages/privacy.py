@@ -1,19 +1,24 @@
-"""Privacy: could the synthetic table expose a real person? Distances, attacks with their control and baseline,
-sdmetrics beside ours, a record inspector, and a verdict in plain words."""
+"""Privacy: could the synthetic table expose a real person? Copies, distances, membership attacks, the WP216
+attacks with their control and baseline, sdmetrics beside ours, a record inspector, and a verdict in plain words.
+
+The tables are prepared once per run (:func:`ui.cached.privacy_inputs`) and every section reuses them. Sections
+are drawn in order of cost, each as soon as its result is ready — copies first (well under a second), then
+distances, membership attacks and the attacks — so the page is never blank; the verdict on top fills in last.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TypeVar
 
-import pandas as pd
 import streamlit as st
 
-from synth import plots
 from synth.evaluation.privacy.attacks import AttackerModel, AttackerModelError, AttackResult, default_attacker_model
 from synth.evaluation.privacy.common import PrivacyInputError
+from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.verdict import privacy_verdict
-from ui import cached, guards, state
+from ui import cached, guards, privacy_panels, state
 
 N_ATTACK_CHOICES = (500, 1000, 2000, 5000)
 T = TypeVar("T")
@@ -31,10 +36,9 @@ st.caption(
     "number below."
 )
 verdict_box = st.container()
-
-
-def pct(x: float, digits: int = 1) -> str:
-    return f"{x * 100:.{digits}f}%"
+with verdict_box:
+    pending = st.empty()
+    pending.info("The verdict appears here as soon as every check below has finished; results fill in as they come.")
 
 
 def shown_errors(call: Callable[[], T]) -> T | None:
@@ -46,92 +50,43 @@ def shown_errors(call: Callable[[], T]) -> T | None:
         return None
 
 
+spec = None if model is None else (model.model.name, tuple(sorted(model.model.get_params().items())))
+prepared = shown_errors(lambda: cached.privacy_inputs(key, ds.train, syn.df, ds.holdout, ds.schema, spec))
+if prepared is None:
+    pending.empty()
+    st.stop()
+assert prepared is not None  # st.stop() ends the run above
+inputs: PrivacyInputs = prepared
+for note in inputs.notes:
+    st.info(note)
+
+# ---------------------------------------------------------------------------------------------------- copies
+st.subheader("Copies of training rows")
+privacy_panels.copies(cached.privacy_copies(key, inputs))
+
 # ------------------------------------------------------------------------------------------------ distances
 st.subheader("Distance to the closest real row")
-result = shown_errors(
-    lambda: cached.privacy(key, ds.train, syn.df, ds.holdout, ds.schema),
-)
-if result is None:
-    st.stop()
+result = shown_errors(lambda: cached.privacy(key, inputs))
+if result is not None:
+    privacy_panels.distances(result)
 
-c = st.columns(4)
-c[0].metric(
-    "Closer to train than to holdout",
-    pct(result.dcr_share),
-    delta=f"{(result.dcr_share - 0.5) * 100:+.1f} points vs ideal 50%",
-    delta_color="inverse",
-    help=(
-        "Share of synthetic rows whose closest real row is in a random train sample of the holdout's size "
-        "rather than in the holdout. A model that memorises nothing lands near 50%."
-    ),
-)
-c[1].metric(
-    "Closer to the full train than to holdout",
-    pct(result.dcr_share_full),
-    delta=f"{(result.dcr_share_full - result.dcr_share_full_expected) * 100:+.1f} points vs ideal "
-    f"{pct(result.dcr_share_full_expected)}",
-    delta_color="inverse",
-    help="Against the full train the ideal is train's share of the real rows, n_train / (n_train + n_holdout). "
-    "A verbatim copy of train scores 100%.",
-)
-c[2].metric(
-    "Exact copies of training rows",
-    f"{result.exact_copies:,}",
-    delta=f"{pct(result.exact_copy_rate, 2)} of synthetic vs {pct(result.holdout_exact_copy_rate, 2)} of holdout",
-    delta_color="off",
-    help="Synthetic rows equal to a training row on every learned column. The holdout rate is what "
-    "coincidence alone gives for real people.",
-)
-c[3].metric(
-    "Copies of people unique in training",
-    f"{result.unique_copies:,}",
-    delta=f"holdout: {result.holdout_unique_copies:,} ({pct(result.holdout_unique_copy_rate, 2)})",
-    delta_color="off",
-    help=f"Synthetic rows equal to one of the {result.n_train_unique:,} training rows whose combination of "
-    "values no other training row has: a copied rare person.",
-)
-c = st.columns(4)
-c[0].metric(
-    "Median distance to closest training row",
-    f"{result.median_dcr_synthetic:.3f}",
-    delta=f"holdout: {result.median_dcr_holdout:.3f}",
-    delta_color="off",
-    help="Mixed-type distance: numbers scaled by their range, a category mismatch counts 1.",
-)
-c[1].metric(
-    "Median nearest-neighbour ratio",
-    f"{result.median_nndr_synthetic:.3f}",
-    delta=f"holdout: {result.median_nndr_holdout:.3f}",
-    delta_color="off",
-    help="Distance to the closest training row over the distance to the second closest. Near 0 the row sits "
-    "on one particular person rather than among several.",
-)
-if result.membership is not None:
-    auc = result.membership.auc
-    c[2].metric(
-        "Membership inference AUC",
-        f"{auc.value:.3f}",
-        delta=f"95% CI {auc.low:.3f}–{auc.high:.3f}; 0.5 = no signal",
-        delta_color="off",
-        help="An attacker guesses that a real person was in the training data when a synthetic row sits close "
-        f"to them; scored on {result.membership.n_members:,} training and {result.membership.n_non_members:,} "
-        "holdout rows.",
-    )
-c[3].metric(
-    "Synthetic rows at distance 0",
-    pct(result.zero_dcr_share, 2),
-    help="Share of the compared synthetic rows identical to some training row.",
-)
-left, right = st.columns(2)
-with left:
-    st.plotly_chart(plots.dcr_histogram(result.dcr_synthetic, result.dcr_holdout), key="dcr_chart")
-with right:
-    st.plotly_chart(plots.nndr_histogram(result.nndr_synthetic, result.nndr_holdout), key="nndr_chart")
+# ----------------------------------------------------------------------------------------------- rare values
+st.subheader("Rare values copied")
+rare = shown_errors(lambda: cached.rare_values(key, ds.train, syn.df, ds.holdout, ds.schema))
+if rare is not None:
+    privacy_panels.rare_values(rare)
+
+# ------------------------------------------------------------------------------------------------ membership
+st.subheader("Membership inference")
 st.caption(
-    f"Distances of {result.n_compared:,} synthetic rows and {len(result.dcr_holdout):,} holdout rows to their "
-    f"closest of the {result.n_train:,} training rows, over {len(result.columns)} learned columns. A synthetic "
-    "curve piled up at 0, left of the holdout's, would mean copied people."
+    "Could an attacker tell that a real person was in the training data? Four ways of attacking — distance to the "
+    "closest synthetic row, the density ratio (DOMIAS), a shadow model (the synthesizer refitted on data the "
+    "attacker holds) and the same attacks on the 1% most isolated training rows — each scored by AUC and by the "
+    "share of members caught at 1% and 10% false alarms."
 )
+mia = shown_errors(lambda: cached.privacy_membership(key, inputs))
+if mia is not None:
+    privacy_panels.membership(mia)
 
 # ------------------------------------------------------------------------------------------- attacker model
 st.subheader("Attacker model")
@@ -190,55 +145,27 @@ st.caption(
 )
 attack_results: list[AttackResult] = []
 so = shown_errors(
-    lambda: cached.privacy_attacks(
-        key, ds.train, syn.df, ds.holdout, ds.schema, AttackerModel((), ""), ("singling_out",), n_attacks
-    ),
+    lambda: cached.privacy_attacks(key, inputs, AttackerModel((), ""), ("singling_out",), n_attacks),
 )
 if so is not None:
     attack_results += so.results
 if attacker_error is None:
     ai = shown_errors(
-        lambda: cached.privacy_attacks(
-            key, ds.train, syn.df, ds.holdout, ds.schema, attacker, ("linkability", "inference"), n_attacks
-        ),
+        lambda: cached.privacy_attacks(key, inputs, attacker, ("linkability", "inference"), n_attacks),
     )
     if ai is not None:
         attack_results += ai.results
 if attack_results:
-    left, right = st.columns(2)
-    with left:
-        st.plotly_chart(plots.attack_risks(attack_results), key="attack_risks_chart")
-    with right:
-        st.plotly_chart(plots.attack_rates(attack_results), key="attack_rates_chart")
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "attack": [r.label for r in attack_results],
-                "risk": [pct(r.risk.value) for r in attack_results],
-                "95% CI": [f"{pct(r.risk.low)}–{pct(r.risk.high)}" for r in attack_results],
-                "main (train)": [pct(r.main.value) for r in attack_results],
-                "control (holdout)": [pct(r.control.value) for r in attack_results],
-                "baseline (random)": [pct(r.baseline.value) for r in attack_results],
-                "attacks": [r.n_attacks for r in attack_results],
-            }
-        ),
-        hide_index=True,
-        key="attack_table",
-    )
-    for r in attack_results:
-        with st.expander(f"{r.label}: how it was measured"):
-            st.markdown(r.detail)
-            for w in r.warnings:
-                st.warning(w)
+    privacy_panels.attacks(attack_results)
 
 # --------------------------------------------------------------------------------------------------- sdmetrics
 st.subheader("sdmetrics beside ours")
 sd = None
-st.session_state.setdefault("privacy_sdmetrics", True)  # a widget's default, kept across reruns
+st.session_state.setdefault("privacy_sdmetrics", False)  # a widget's default, kept across reruns
 if st.toggle(
     "Compare with sdmetrics",
     key="privacy_sdmetrics",
-    help="sdmetrics' own privacy metrics on small subsamples (a few seconds).",
+    help="sdmetrics' own privacy metrics on small subsamples (a few seconds; off until asked for).",
 ):
     sd = shown_errors(
         lambda: cached.privacy_sdmetrics(
@@ -284,11 +211,20 @@ if sd is not None:
 
 # ------------------------------------------------------------------------------------------- record inspector
 st.subheader("Record inspector")
-closest = list(result.closest_rows)
+unmask = st.checkbox(
+    "Unmask values",
+    value=False,
+    key="inspect_unmask",
+    help="Real values of real people are hidden by default; show them only to someone allowed to see the data.",
+)
+closest = list(result.closest_rows) if result is not None else []
 row_key = f"inspect_row|{key}"
 if closest:
-    st.caption("Click a row to inspect it: the synthetic rows closest to a training row, closest first.")
-    shown = syn.df.iloc[closest[:20]]
+    st.caption(
+        f"Click a row to inspect it: the synthetic rows closest to a training row, closest first, found among all "
+        f"{len(syn.df):,} synthetic rows" + ("." if unmask else "; values masked.")
+    )
+    shown = privacy_panels.masked(syn.df.iloc[closest[:20]], unmask)
     picked = st.dataframe(
         shown, on_select="rerun", selection_mode="single-row", key=f"closest_rows|{key}", height=250
     ).selection.rows
@@ -307,15 +243,7 @@ row = int(
         help="Row number in the synthetic table (0 = first): any row, or one clicked above.",
     )
 )
-unmask = st.checkbox(
-    "Unmask values",
-    value=False,
-    key="inspect_unmask",
-    help="Real values of real people are hidden by default; show them only to someone allowed to see the data.",
-)
-inspection = shown_errors(
-    lambda: cached.inspect_record(key, ds.train, syn.df, ds.holdout, ds.schema, row, tuple(known)),
-)
+inspection = shown_errors(lambda: cached.inspect_record(key, inputs, row, tuple(known)))
 if inspection is not None:
     st.markdown(inspection.summary())
     st.dataframe(inspection.table(masked=not unmask), key="inspector_table")
@@ -323,21 +251,14 @@ if inspection is not None:
         st.caption("Values are masked: ✓ marks a column equal to the synthetic row's, ✗ a different one.")
 
 # ----------------------------------------------------------------------------------------------------- verdict
-verdict = privacy_verdict(
-    result,
-    attack_results,
-    model=model.name if model is not None else None,
-    quasi_identifiers=known,
-)
-BADGES = {"green": ("green", "low risk"), "amber": ("orange", "some risk"), "red": ("red", "high risk")}
-BADGES["grey"] = ("gray", "not measured")
-with verdict_box:
-    color, words = BADGES[verdict.level]
-    st.subheader("Verdict")
-    show = {"red": st.error, "amber": st.warning, "green": st.success, "grey": st.info}[verdict.level]
-    show(f"**{words.capitalize()}.** {verdict.headline}")
-    for c in verdict.criteria:
-        color, words = BADGES[c.level]
-        st.markdown(f":{color}-badge[{words}] **{c.label}** — {c.value}")
-        st.caption(f"Thresholds: {c.threshold}")
-    st.markdown("**What to do**\n" + "\n".join(f"- {a}" for a in verdict.advice))
+pending.empty()
+if result is not None:
+    verdict = privacy_verdict(
+        dataclasses.replace(result, membership=mia),
+        attack_results,
+        model=model.name if model is not None else None,
+        quasi_identifiers=known,
+        rare_values=rare,
+    )
+    with verdict_box:
+        privacy_panels.verdict(verdict)

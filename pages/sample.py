@@ -7,7 +7,7 @@ import os
 import streamlit as st
 
 import synth
-from ui import bulk_export, cached, conditions, guards, state
+from ui import bulk_export, cached, conditions, guards, rare_events, state
 from ui.progress import StreamlitProgress
 
 MAX_ROWS = int(os.environ.get("SYNTH_MAX_SAMPLE_ROWS", "1000000"))
@@ -40,9 +40,11 @@ n_rows = int(
 )
 seed = int(right.number_input("Seed", min_value=0, max_value=2**31 - 1, value=1, step=1))
 with st.expander("Conditions and rebalancing"):
+    preset = rare_events.preset_toggle(ds)
     wanted = conditions.conditions_editor(ds.train, ds.schema, key="cond")
+    rare_events.coverage_preview(ds, wanted)
     st.divider()
-    rebalance = conditions.rebalance_editor(ds.train, ds.schema, key="rebal")
+    rebalance = preset or conditions.rebalance_editor(ds.train, ds.schema, key="rebal")
 if wanted or rebalance:
     st.info(f"Sampling with: {conditions.describe(wanted, rebalance)}")
 

@@ -123,6 +123,9 @@ if models:
     )
     if current is not None:
         st.success(f"**{current.label}** fitted in {current.fit_seconds:.2f} s on {len(ds.train):,} rows.")
+        statement = getattr(current.model, "privacy_statement", None)
+        if callable(statement):  # a DP model says what its budget was spent on and what it treated as public
+            st.caption(f"**What ε covers in this model:** {statement()}")
         st.download_button(
             f"Download the fitted {current.label} model",
             data=cached.model_bytes(current.id, current.model),
@@ -130,5 +133,12 @@ if models:
             mime="application/zip",
             help="A zip of JSON and numpy arrays (no pickle). It holds what the model learned from the training "
             "data: keep it as safe as the data.",
+        )
+        st.markdown(f"**What the {current.label} model file holds from the training data**")
+        st.markdown(
+            "\n".join(
+                f"- **{item.name}** ({item.derivation}): {item.content}. {item.protection}"
+                for item in current.model.artifact_inventory()
+            )
         )
     st.page_link("pages/sample.py", label="Next: sample a synthetic table", icon=":material/casino:")

@@ -9,23 +9,44 @@ The public API is small and stable::
     train, holdout = synth.split(df, holdout=0.2, seed=0)
     model = synth.create("gaussian_copula").fit(train, schema)
     syn = model.sample(len(train), seed=1)
+    ctx = synth.EvaluationContext(train, syn, holdout, schema)  # tables prepared once, shared by metrics
+    acc = synth.evaluate_accuracy(context=ctx)             # 1-/2-/3-way accuracy, the holdout as ceiling
+    disc = synth.evaluate_discriminator(context=ctx)       # can a classifier tell synthetic from real?
     fid = synth.evaluate_fidelity(train, syn, holdout=holdout, schema=schema)
     risk = synth.evaluate_privacy(train, syn, holdout=holdout, schema=schema)
+    rare = synth.evaluate_rare_values(train, syn, holdout, schema=schema)  # train-only values reproduced?
     util = synth.evaluate_utility(train, syn, holdout, target="income", schema=schema)  # TSTR vs TRTR
     model.save("model.synth"); same = synth.load_model("model.synth")  # no pickle: JSON + npz
+    result = synth.race(train, holdout)                   # every synthesizer fitted, sampled and scored
+    again = synth.reproduce(manifest, df)                 # a run manifest redone, byte for byte
 
 This package never imports streamlit.
 """
 
 from synth.audit import AuditReport, Finding, audit
+from synth.evaluation.context import ContextError, EvaluationContext
+from synth.evaluation.fidelity.accuracy import AccuracyResult, evaluate_accuracy
 from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detection
+from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluate_discriminator
 from synth.evaluation.fidelity.scores import FidelityResult, evaluate_fidelity
 from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment, parse_conditions
 from synth.evaluation.privacy.distances import PrivacyResult, evaluate_privacy
+from synth.evaluation.privacy.rare_values import RareValueResult, evaluate_rare_values
+from synth.evaluation.utility.augmentation import AugmentationResult, evaluate_augmentation
+from synth.evaluation.utility.fairness import FairnessResult, evaluate_fairness
 from synth.evaluation.utility.glm import GlmComparison, compare_glm
 from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.io import SingleColumnError, TableReadError, TooManyRowsError, list_sheets, read_table, sample_rows
 from synth.progress import Cancelled, ProgressCallback
+from synth.report import (
+    Contender,
+    EvaluationSettings,
+    RaceResult,
+    evaluate_external,
+    evaluate_table,
+    race,
+)
+from synth.report.manifest import reproduce
 from synth.schema import ColumnKind, ColumnSpec, Schema, infer_schema
 from synth.split import split
 from synth.synthesizers import (
@@ -37,16 +58,27 @@ from synth.synthesizers import (
     create,
     load_model,
 )
+from synth.synthesizers.balance import balance_groups, balance_mix
+from synth.synthesizers.coverage import Coverage, condition_coverage
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AccuracyResult",
     "AuditReport",
+    "AugmentationResult",
     "Cancelled",
     "ColumnKind",
     "ColumnSpec",
     "Condition",
+    "Contender",
+    "ContextError",
+    "Coverage",
     "DetectionResult",
+    "DiscriminatorResult",
+    "EvaluationContext",
+    "EvaluationSettings",
+    "FairnessResult",
     "FidelityResult",
     "Finding",
     "GlmComparison",
@@ -54,6 +86,8 @@ __all__ = [
     "Param",
     "PrivacyResult",
     "ProgressCallback",
+    "RaceResult",
+    "RareValueResult",
     "Schema",
     "SegmentResult",
     "SingleColumnError",
@@ -64,18 +98,30 @@ __all__ = [
     "UtilityResult",
     "audit",
     "available",
+    "balance_groups",
+    "balance_mix",
     "compare_glm",
+    "condition_coverage",
     "create",
+    "evaluate_accuracy",
+    "evaluate_augmentation",
     "evaluate_detection",
+    "evaluate_discriminator",
+    "evaluate_external",
+    "evaluate_fairness",
     "evaluate_fidelity",
     "evaluate_privacy",
+    "evaluate_rare_values",
     "evaluate_segment",
+    "evaluate_table",
     "evaluate_utility",
     "infer_schema",
     "list_sheets",
     "load_model",
     "parse_conditions",
+    "race",
     "read_table",
+    "reproduce",
     "sample_rows",
     "split",
 ]

@@ -2,11 +2,25 @@
 
 Identifiers are regenerated in the real format (literal where all real values agree, e.g. the ``C`` of
 ``C10090342``) and stay unique. PII is replaced by realistic fake values: seeded pools of names, streets and
-phone formats from Faker, combined and re-numbered with numpy, so a million values take about a second;
-emails use the reserved ``example.com`` / ``.org`` / ``.net`` domains. Free text is made of Faker sentences.
+phone formats from Faker, combined and re-numbered with numpy, so a million values take about a second.
 
-No real identifier or PII value can reach the synthetic table: fitting keeps 64-bit hashes of the real
-values (not the values), and every generated value whose hash is among them is drawn again.
+No real identifier or PII value can reach the synthetic table, and a model file holds nothing that tests
+whether a value was real: generated values are disjoint from real ones *by construction*, so nothing about
+the real values (no value, no hash) needs to be kept to avoid them:
+
+* numeric keys start at the next power of ten above the largest real key (the file keeps that power of
+  ten, never the largest key);
+* text keys and PII of unknown type get one more digit than the real format holds, widened at fit time
+  until no real value has that shape (the file keeps only the template);
+* e-mails use the reserved ``example.com`` / ``.org`` / ``.net`` domains (RFC 2606), phone numbers the
+  fictional ``555-0100``–``555-0199`` lines, IP addresses the documentation ranges (RFC 5737), social
+  security numbers the never-issued ``9xx-01..49-xxxx`` block;
+* names, addresses and card numbers are drawn from Faker's lists and random digits with no input from the
+  real column, so a coincidence with a real value (a common name) says nothing about the data.
+
+A format's literal characters are learned only from at least :data:`MIN_TEMPLATE_VALUES` distinct values (a
+column with fewer gives only the shape: digit, letter, punctuation). Missing rates are stored rounded to
+:data:`MISSING_RATE_STEP`; a constant is kept only when at least :data:`MIN_CONSTANT_ROWS` rows hold it.
 """
 
 from __future__ import annotations
@@ -35,6 +49,15 @@ PII_PROVIDERS: dict[str, str] = {
 }
 """PII types (``ColumnSpec.pii_type``) → the Faker provider whose kind of value replaces them."""
 
+#: A format's literal characters are learned from at least this many distinct values.
+MIN_TEMPLATE_VALUES = 5
+#: Generated columns' missing rates are stored rounded to this step.
+MISSING_RATE_STEP = 0.05
+#: A constant column's value is kept only when at least this many rows hold it (else it is left missing).
+MIN_CONSTANT_ROWS = 5
+#: Widest extension (in digits) tried to make generated text keys disjoint from the real ones.
+_MAX_EXTRA_DIGITS = 6
+
 #: Size of the seeded pools of Faker values that fake values are combined from.
 POOL_SIZE = 2_000
 #: Values sampled from the real column to learn an identifier's format.
@@ -56,7 +79,7 @@ def _shape(value: str) -> str:
 
 
 def hash_values(values: Any) -> np.ndarray:
-    """Sorted unique 64-bit hashes of values as text (what generated values are checked against)."""
+    """Sorted unique 64-bit hashes of values as text, for an in-memory ``avoid`` set (never stored in a file)."""
     text = pd.Series(values, dtype=object).dropna().astype(str).to_numpy(dtype=object)
     if len(text) == 0:
         return np.zeros(0, dtype=np.uint64)
@@ -287,10 +310,13 @@ _PHONE_FORMATS = ("{a}-{e}-{l}", "({a}) {e}-{l}", "({a}){e}-{l}", "{a}.{e}.{l}",
 
 
 def _fake_phones(n: int, rng: np.random.Generator) -> np.ndarray:
-    """North-American style numbers (area and exchange codes 200-999) in a few common layouts."""
+    """North-American style numbers on the fictional lines 555-0100 to 555-0199, in a few common layouts.
+
+    Those lines are reserved for fiction in every area code, so no fake number is a real person's.
+    """
     area = pd.Series(rng.integers(200, 1000, n)).astype(str)
-    exchange = pd.Series(rng.integers(200, 1000, n)).astype(str)
-    line = pd.Series(_digits(n, 4, rng))
+    exchange = pd.Series(np.full(n, "555", dtype=object))
+    line = pd.Series(_digits(n, 2, rng)).radd("01")
     which = rng.integers(0, len(_PHONE_FORMATS), n)
     out = np.empty(n, dtype=object)
     for i, layout in enumerate(_PHONE_FORMATS):
@@ -316,9 +342,13 @@ def _fake_addresses(n: int, rng: np.random.Generator) -> np.ndarray:
     return _join(numbers, " ", streets[rng.integers(0, len(streets), n)])
 
 
+#: The IPv4 documentation ranges (RFC 5737): never assigned to a real host.
+_TEST_NETS = np.array(["192.0.2.", "198.51.100.", "203.0.113."], dtype=object)
+
+
 def _fake_ips(n: int, rng: np.random.Generator) -> np.ndarray:
-    octets = [pd.Series(rng.integers(1, 255, n)).astype(str) for _ in range(4)]
-    return _join(octets[0], ".", octets[1], ".", octets[2], ".", octets[3])
+    """Addresses in the documentation ranges (RFC 5737), which no real host has."""
+    return _join(_TEST_NETS[rng.integers(0, len(_TEST_NETS), n)], pd.Series(rng.integers(1, 255, n)).astype(str))
 
 
 def _fake_cards(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -334,12 +364,11 @@ def _fake_cards(n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def _fake_ssns(n: int, rng: np.random.Generator) -> np.ndarray:
-    area = rng.integers(1, 900, n)
-    area = np.where(area == 666, 665, area)
+    """Numbers in the 900-999 area with group 01-49: never issued as SSNs (nor as ITINs)."""
     return _join(
-        pd.Series(area).astype(str).str.zfill(3),
+        pd.Series(rng.integers(900, 1000, n)).astype(str),
         "-",
-        _digits(n, 2, rng, low=1),
+        pd.Series(rng.integers(1, 50, n)).astype(str).str.zfill(2),
         "-",
         _digits(n, 4, rng, low=1),
     )
@@ -380,8 +409,9 @@ def fake_values(
             format.
         n: how many values.
         rng: the random generator (the same state gives the same values).
-        avoid: sorted hashes of the real values (:func:`hash_values`); a fake value equal to a real one is
-            drawn again.
+        avoid: sorted hashes of values to avoid (:func:`hash_values`), held in memory by a caller; a fake value
+            equal to one is drawn again. Model files never keep such hashes: the fakes of
+            :class:`GeneratedColumns` are disjoint from real values by construction.
         template: the real values' format, for unknown PII types.
 
     Returns:
@@ -439,6 +469,71 @@ def _sample_text(present: pd.Series, k: int = _FORMAT_SAMPLE) -> list[str]:
     return [str(v) for v in picked]
 
 
+def _shape_template(values: list[str]) -> str:
+    """The format of values with no literal letter or digit: ``9`` digit, ``A``/``a`` letter, punctuation kept.
+
+    Used when too few distinct values back a format, so one person's value cannot become the template.
+    """
+    if not values:
+        return "A99999999"
+    width = int(pd.Series([len(v) for v in values]).mode().iloc[0])
+    same = [v for v in values if len(v) == width]
+    out = []
+    for i in range(width):
+        chars = {v[i] for v in same}
+        if all(c.isdigit() for c in chars):
+            out.append("9")
+        elif all(c.isupper() for c in chars):
+            out.append("A")
+        elif all(c.islower() for c in chars):
+            out.append("a")
+        elif all(c.isalnum() for c in chars):
+            out.append("*")
+        elif len(chars) == 1 and next(iter(chars)) not in "9AaXx*\\":
+            out.append(next(iter(chars)))
+        else:
+            out.append("*")
+    return "".join(out)
+
+
+def _regex(parts: list[tuple[bool, str]]) -> re.Pattern[str]:
+    """What a parsed template can produce once every literal digit is a slot too (as :func:`_widen` may do)."""
+    classes = {"9": r"\d", "A": "[A-Z]", "a": "[a-z]", "X": "[A-Z0-9]", "x": "[a-z0-9]", "*": "[A-Za-z0-9]"}
+    pieces = [classes[ch] if is_slot else (r"\d" if ch.isdigit() else re.escape(ch)) for is_slot, ch in parts]
+    return re.compile("".join(pieces))
+
+
+def disjoint_template(present: pd.Series) -> str:
+    """A template of the real values' format that no real value can match: one or more extra digits.
+
+    The real format is learned from a sample (literal characters only from at least
+    :data:`MIN_TEMPLATE_VALUES` distinct values); digit slots are appended until no real value (all of them
+    are checked) has the extended shape, so a generated value can never equal a real one, even after the
+    model is saved and loaded with nothing about the real values kept.
+    """
+    sample = _sample_text(present)
+    base = _template(sample) if len(set(sample)) >= MIN_TEMPLATE_VALUES else _shape_template(sample)
+    real = present.astype(str).to_numpy(dtype=object)
+    template = base
+    for _ in range(_MAX_EXTRA_DIGITS):
+        template += "9"
+        pattern = _regex(_parse_template(template))
+        if not any(pattern.fullmatch(v) for v in real):
+            return template
+    return template + "-9"  # six extra digits still taken: a separator no value of that width has after it
+
+
+def _rounded_rate(rate: float) -> float:
+    return float(round(rate / MISSING_RATE_STEP) * MISSING_RATE_STEP)
+
+
+def _next_power_of_ten(largest: float) -> int:
+    """The first power of ten above ``largest``: new keys start there (the largest real key is not kept)."""
+    if largest < 1:
+        return 1
+    return int(10 ** len(str(int(largest))))
+
+
 @dataclass(frozen=True)
 class GeneratedColumns:
     """What the shared base needs to generate the non-modelled columns of a schema."""
@@ -449,32 +544,33 @@ class GeneratedColumns:
     def fit(cls, data: pd.DataFrame, schema: Schema) -> GeneratedColumns:
         """Learn, for each identifier / PII / text / constant column, only what generation needs.
 
-        That is the missing rate, the format of identifiers, the typical length of text, and hashes of the
-        real identifier and PII values (so none is reproduced); never the values themselves.
+        That is the missing rate (rounded to :data:`MISSING_RATE_STEP`), a format template that no real value
+        matches, the power of ten above the largest numeric key, the typical length of text, and a constant
+        held by at least :data:`MIN_CONSTANT_ROWS` rows; never a real identifier or PII value, nor a hash of one.
         """
         plans = []
         for spec in schema:
             if spec.kind.is_modelled:
                 continue
             col = data[spec.name]
-            missing = float(col.isna().mean())
+            missing = _rounded_rate(float(col.isna().mean()))
             present = col.dropna()
             detail: dict[str, Any] = {}
             if spec.kind is ColumnKind.CONSTANT:
-                detail["value"] = present.iloc[0] if len(present) else None
+                detail["value"] = present.iloc[0] if len(present) >= MIN_CONSTANT_ROWS else None
             elif spec.kind is ColumnKind.IDENTIFIER:
                 if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
                     detail["numeric"] = True
-                    detail["start"] = int(np.nanmax(present.to_numpy(dtype=float))) + 1 if len(present) else 1
+                    largest = float(np.nanmax(present.to_numpy(dtype=float))) if len(present) else 0.0
+                    detail["start"] = _next_power_of_ten(largest)
                 else:
                     detail["numeric"] = False
-                    detail["template"] = _template(_sample_text(present))
-                    detail["avoid"] = hash_values(present)
+                    detail["template"] = disjoint_template(present)
             elif spec.kind is ColumnKind.PII:
                 detail["pii_type"] = spec.pii_type
                 detail["provider"] = PII_PROVIDERS.get(spec.pii_type or "", "pystr")
-                detail["template"] = _template(_sample_text(present))
-                detail["avoid"] = hash_values(present)
+                if spec.pii_type not in _FAKERS:
+                    detail["template"] = disjoint_template(present)
             elif spec.kind is ColumnKind.TEXT:
                 lengths = present.astype(str).str.len()
                 detail["max_chars"] = int(max(20, min(400, lengths.median() if len(lengths) else 80)))
@@ -482,7 +578,7 @@ class GeneratedColumns:
         return cls(tuple(plans))
 
     def sample(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
-        """``n`` rows of the generated columns, with missing values at the real rates (not for identifiers)."""
+        """``n`` rows of the generated columns, with missing values at the stored rates (not for identifiers)."""
         out: dict[str, Any] = {}
         for plan in self.plans:
             values = self._values(plan, n, rng)
@@ -517,7 +613,7 @@ class GeneratedColumns:
             return pd.Series([plan.detail["value"]] * n, dtype=object)
         if plan.kind is ColumnKind.IDENTIFIER:
             if plan.detail["numeric"]:
-                # New keys above every real key: unique, and none of them is a real person's key.
+                # New keys from a power of ten above every real key: unique, and none of them a real key.
                 return np.arange(plan.detail["start"], plan.detail["start"] + n, dtype=np.int64)
             return fresh_identifiers(plan.detail["template"], _avoid(plan), n, rng)
         if plan.kind is ColumnKind.PII:
@@ -526,6 +622,7 @@ class GeneratedColumns:
 
 
 def _avoid(plan: _Plan) -> np.ndarray:
+    """Hashes of real values kept by files written before generation became disjoint by construction."""
     avoid = plan.detail.get("avoid")
     if isinstance(avoid, np.ndarray):
         return avoid

@@ -1,6 +1,7 @@
 """Cached wrappers around pure synth functions.
 
-``st.cache_data`` only, never ``st.cache_resource`` for a fitted model. Large tables are passed as
+``st.cache_data`` for results, never ``st.cache_resource`` for a fitted model (the one resource is the privacy
+checks' prepared tables, :func:`privacy_inputs`). Large tables are passed as
 underscore arguments (not hashed) together with a ``key`` that identifies them, so a rerun does not hash a
 million rows to find a cached result.
 """
@@ -11,26 +12,35 @@ import gzip
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 import synth
 from synth.audit import AuditReport
+from synth.evaluation.context import EvaluationContext
+from synth.evaluation.fidelity import peer_sdmetrics
+from synth.evaluation.fidelity.accuracy import AccuracyResult, evaluate_accuracy
 from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detection
 from synth.evaluation.fidelity.diagnosis import ColumnDiagnosis, diagnose
+from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluate_discriminator
 from synth.evaluation.fidelity.distributions import ColumnDistribution, PairView, column_distributions, pair_view
+from synth.evaluation.fidelity.results import SdmetricsScores
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment
 from synth.evaluation.privacy.attacks import AttackerModel, AttackReport, Criterion, evaluate_attacks
-from synth.evaluation.privacy.distances import PrivacyResult
+from synth.evaluation.privacy.distances import CopyCounts, PrivacyResult, count_copies
+from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.inspector import RecordInspection
 from synth.evaluation.privacy.inspector import inspect_record as synth_inspect_record
+from synth.evaluation.privacy.membership import MembershipResult, membership_inference
 from synth.evaluation.privacy.peer_sdmetrics import SdmetricsPrivacy, sdmetrics_privacy
+from synth.evaluation.privacy.rare_values import RareValueResult, evaluate_rare_values
 from synth.evaluation.utility.glm import GlmComparison, compare_glm
 from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.progress import ProgressCallback
+from synth.report import EvaluationSettings, ExternalResult, RaceResult
 from ui.progress import StreamlitProgress
 
 T = TypeVar("T")
@@ -39,7 +49,14 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 if TYPE_CHECKING:
     from ui.intake import ReadOptions
 
+# Cached results hold derived views of real data: they expire after an hour without use.
+CACHE_TTL = 3600
+# Bootstrap replicates for the page's quality intervals: half the library default (200) and half its cost, so the
+# first render stays fast; the headline accuracy has its own jackknife intervals.
+PAGE_BOOTSTRAP = 100
 DEMO_FILE = ASSETS / "adult.csv.gz"
+#: How the race and external tables are scored on the pages (the light settings; see benchmarks/bench_race.py).
+RACE_SETTINGS = EvaluationSettings()
 DEMO_NAME = "UCI Adult (demo)"
 
 
@@ -97,11 +114,29 @@ def split(df: pd.DataFrame, holdout: float, seed: int) -> tuple[pd.DataFrame, pd
     return synth.split(df, holdout=holdout, seed=seed)
 
 
-@st.cache_data(show_spinner="Scoring fidelity (with bootstrap intervals)…", show_time=True, max_entries=16)
-def fidelity(
-    key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
-) -> FidelityResult:
-    return synth.evaluate_fidelity(_train, _synthetic, holdout=_holdout, schema=schema)
+@st.cache_data(
+    show_spinner="Scoring fidelity (with bootstrap intervals)…", show_time=True, max_entries=16, ttl=CACHE_TTL
+)
+def fidelity(key: str, _context: EvaluationContext) -> FidelityResult:
+    """Shapes, pair trends and missing values with intervals (sdmetrics' report runs separately, on request)."""
+    return synth.evaluate_fidelity(context=_context, run_sdmetrics=False, n_bootstrap=PAGE_BOOTSTRAP)
+
+
+@st.cache_data(show_spinner="Scoring 1-, 2- and 3-way accuracy…", max_entries=16, ttl=CACHE_TTL)
+def accuracy(key: str, _context: EvaluationContext) -> AccuracyResult:
+    return evaluate_accuracy(context=_context)
+
+
+@st.cache_data(
+    show_spinner="Training a classifier to tell synthetic rows from real ones…", max_entries=16, ttl=CACHE_TTL
+)
+def discriminator(key: str, _context: EvaluationContext) -> DiscriminatorResult:
+    return evaluate_discriminator(context=_context)
+
+
+@st.cache_data(show_spinner="Running sdmetrics' QualityReport…", show_time=True, max_entries=16, ttl=CACHE_TTL)
+def sdmetrics_quality(key: str, _context: EvaluationContext) -> SdmetricsScores:
+    return peer_sdmetrics.sdmetrics_quality(_context.train, _context.synthetic, _context.schema)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -187,40 +222,85 @@ def _with_progress(label: str, call: Callable[[ProgressCallback], T]) -> T:
         bar.bar.empty()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def privacy(
-    key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
-) -> PrivacyResult:
-    """Distances, copies and the membership attack, with a progress bar while they run."""
-    return _with_progress(
-        "Measuring distances to real rows",
-        lambda bar: synth.evaluate_privacy(_train, _synthetic, holdout=_holdout, schema=schema, progress=bar),
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def privacy_attacks(
+@st.cache_resource(show_spinner="Preparing the tables for the privacy checks…", max_entries=2)
+def privacy_inputs(
     key: str,
     _train: pd.DataFrame,
     _synthetic: pd.DataFrame,
     _holdout: pd.DataFrame,
     schema: synth.Schema,
+    synthesizer: tuple[str, tuple[tuple[str, Any], ...]] | None = None,
+) -> PrivacyInputs:
+    """The tables of one run prepared once (encoders, neighbour searches) and shared by every privacy section.
+
+    A resource, not data: it fills its own caches lazily as sections ask, and copying it per rerun (as
+    ``cache_data`` would) would copy every table. It holds no fitted model, only tables and their encodings.
+    """
+    spec = None if synthesizer is None else (synthesizer[0], dict(synthesizer[1]))
+    return PrivacyInputs(_train, _holdout, _synthetic, schema, synthesizer=spec)
+
+
+@st.cache_data(show_spinner="Counting exact copies…", max_entries=16)
+def privacy_copies(key: str, _inputs: PrivacyInputs) -> CopyCounts:
+    """Exact copies of training rows: the page's first numbers (well under a second)."""
+    return count_copies(_inputs)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def privacy(key: str, _inputs: PrivacyInputs) -> PrivacyResult:
+    """Distances and copies (no membership attacks), with a progress bar while they run."""
+    return _with_progress(
+        "Measuring distances to real rows",
+        lambda bar: synth.evaluate_privacy(
+            _inputs.tables.train,
+            _inputs.tables.synthetic,
+            holdout=_inputs.tables.holdout,
+            inputs=_inputs,
+            membership=False,
+            progress=bar,
+        ),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def privacy_membership(key: str, _inputs: PrivacyInputs) -> MembershipResult:
+    """The membership attacks (distance, density ratio, shadow model, targeted), with a progress bar."""
+    t = _inputs.tables
+    return _with_progress(
+        "Running the membership attacks",
+        lambda bar: membership_inference(t.train, t.synthetic, holdout=t.holdout, inputs=_inputs, progress=bar),
+    )
+
+
+@st.cache_data(show_spinner="Checking rare values…", max_entries=16)
+def rare_values(
+    key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
+) -> RareValueResult:
+    """The rare-value membership test (train-only vs holdout-only values reproduced), per column."""
+    return evaluate_rare_values(_train, _synthetic, _holdout, schema=schema)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def privacy_attacks(
+    key: str,
+    _inputs: PrivacyInputs,
     attacker: AttackerModel,
     criteria: tuple[Criterion, ...],
     n_attacks: int,
 ) -> AttackReport:
     """The WP216 attacks for one attacker model and set of criteria (cached per choice), with a progress bar."""
+    t = _inputs.tables
     return _with_progress(
         f"Running {', '.join(c.replace('_', ' ') for c in criteria)} attacks",
         lambda bar: evaluate_attacks(
-            _train,
-            _synthetic,
-            holdout=_holdout,
+            t.train,
+            t.synthetic,
+            holdout=t.holdout,
             attacker=attacker,
-            schema=schema,
             criteria=criteria,
             n_attacks=n_attacks,
             progress=bar,
+            inputs=_inputs,
         ),
     )
 
@@ -245,18 +325,11 @@ def privacy_sdmetrics(
 
 
 @st.cache_data(show_spinner="Finding the nearest real rows…", max_entries=64)
-def inspect_record(
-    key: str,
-    _train: pd.DataFrame,
-    _synthetic: pd.DataFrame,
-    _holdout: pd.DataFrame,
-    schema: synth.Schema,
-    row: int,
-    quasi_identifiers: tuple[str, ...],
-) -> RecordInspection:
-    """One synthetic row beside its nearest training rows."""
+def inspect_record(key: str, _inputs: PrivacyInputs, row: int, quasi_identifiers: tuple[str, ...]) -> RecordInspection:
+    """One synthetic row beside its nearest training rows (on the shared encodings)."""
+    t = _inputs.tables
     return synth_inspect_record(
-        _train, _synthetic, row, holdout=_holdout, schema=schema, quasi_identifiers=quasi_identifiers
+        t.train, t.synthetic, row, holdout=t.holdout, quasi_identifiers=quasi_identifiers, inputs=_inputs
     )
 
 
@@ -277,3 +350,131 @@ def model_bytes(key: str, _model: synth.Synthesizer) -> bytes:
 def column_stats(key: str, _df: pd.DataFrame) -> tuple[dict[str, float], dict[str, int]]:
     """Share missing and number of distinct values per column, counted once per table (``key``)."""
     return {c: float(_df[c].isna().mean()) for c in _df.columns}, {c: int(_df[c].nunique()) for c in _df.columns}
+
+
+# ----------------------------------------------------------------------------- rare events (conditions, bias)
+@st.cache_data(show_spinner=False, max_entries=64)
+def coverage(key: str, _train: pd.DataFrame, conditions: dict, schema: synth.Schema) -> synth.Coverage:
+    """How many training rows the conditions cover (``key`` identifies the dataset)."""
+    return synth.condition_coverage(_train, conditions, schema)
+
+
+@st.cache_data(show_spinner="Training the same classifier with and without added rows…", show_time=True, max_entries=16)
+def augmentation(
+    key: str,
+    _train: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    _model: synth.Synthesizer,
+    schema: synth.Schema,
+    target: str,
+    positive: object,
+    shares: tuple[float, ...],
+    precision: float,
+) -> synth.AugmentationResult:
+    """Real vs real + synthetic rows of one class, against duplicates and SMOTE (``key``: dataset and model)."""
+    return synth.evaluate_augmentation(
+        _train, _holdout, _model, target=target, positive=positive, schema=schema, shares=shares, precision=precision
+    )
+
+
+@st.cache_data(show_spinner="Sampling, training on each table and judging on the real holdout…", show_time=True)
+def fairness(
+    key: str,
+    _train: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    _model: synth.Synthesizer,
+    schema: synth.Schema,
+    sensitive: str,
+    outcome: str,
+    positive: object,
+    mode: str,
+) -> tuple[synth.FairnessResult, pd.DataFrame | None]:
+    """Fairness of the model's plain sample and (unless ``mode`` is "none") of a balanced one, side by side."""
+    n = len(_train)
+    tables = {"synthetic": _model.sample(n, seed=1)}
+    balanced = None
+    if mode != "none":
+        balanced = synth.balance_groups(
+            _model,
+            n,
+            group=sensitive,
+            outcome=outcome,
+            mode=mode,
+            reference=_train,
+            seed=2,  # type: ignore[arg-type]
+        )
+        tables["balanced"] = balanced
+    result = synth.evaluate_fairness(
+        _train, _holdout, tables, sensitive=sensitive, outcome=outcome, positive=positive, schema=schema
+    )
+    return result, balanced
+
+
+# ----------------------------------------------------------------------------- race and report (issue 13)
+@st.cache_data(show_spinner="Reading the synthetic table…", max_entries=4)
+def read_external(data: bytes, name: str) -> pd.DataFrame:
+    """A synthetic table made by another tool, read like any upload (same size limit)."""
+    return synth.read_table(data, name=name, max_bytes=max_upload_bytes())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def evaluate_external(
+    key: str, label: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
+) -> ExternalResult:
+    """Column checks and every score of an uploaded synthetic table (``key``: table, split and upload)."""
+    return _with_progress(
+        f"Scoring {label}",
+        lambda bar: synth.evaluate_external(
+            _train, _synthetic, _holdout, schema=schema, label=label, settings=RACE_SETTINGS, progress=bar
+        ),
+    )
+
+
+@st.cache_data(show_spinner="Writing the report…", max_entries=8)
+def report(
+    key: str,
+    focus: str,
+    k: int,
+    include_real_rows: bool,
+    intended_use: str,
+    name: str,
+    _data: pd.DataFrame,
+    _train: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    schema: synth.Schema,
+    _result: RaceResult,
+    _audit: AuditReport | None,
+    split_holdout: float,
+    split_seed: int,
+) -> tuple[bytes, bytes, bytes, bytes]:
+    """HTML report, JSON of every metric, data card (Markdown) and run manifest (JSON) as download bytes.
+
+    ``key`` identifies the race (and so ``_result``); the options are hashed.
+    """
+    from synth.report.card import data_card
+    from synth.report.html import ReportOptions, build_report
+    from synth.report.manifest import build_manifest, manifest_json
+
+    manifest = build_manifest(_data, schema, _result, holdout=split_holdout, split_seed=split_seed, name=name)
+    run = _result.run(focus)
+    card = data_card(
+        run, _data, name=name, split=f"{1 - split_holdout:.0%} train, seed {split_seed}", intended_use=intended_use
+    )
+    built = build_report(
+        name=name,
+        data=_data,
+        schema=schema,
+        train=_train,
+        holdout=_holdout,
+        result=_result,
+        audit=_audit,
+        focus=focus,
+        options=ReportOptions(k=k, include_real_rows=include_real_rows),
+        extra={"card": card.to_dict(), "manifest": manifest},
+    )
+    return (
+        built.html.encode("utf-8"),
+        built.json_text().encode("utf-8"),
+        card.to_markdown().encode("utf-8"),
+        manifest_json(manifest).encode("utf-8"),
+    )

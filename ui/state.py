@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 import synth
+from synth.evaluation.context import EvaluationContext
 from ui import cached
 
 DEFAULT_HOLDOUT = 0.2
@@ -79,7 +80,21 @@ DEFAULTS: dict[str, Any] = {
     "last_upload_id": None,
     "last_schema_id": None,
     "last_model_id": None,
+    # run key → EvaluationContext: the tables of one comparison prepared once and shared by every metric.
+    # Kept per session (never in a cache shared between users) and bounded like the runs themselves.
+    "evaluation_contexts": {},
     "written_file": None,  # synth.sampling.WriteResult of the last large table written on the server
+    # Rare events page: the parameters of the last augmentation / fairness run asked for (results are cached).
+    "augmentation_request": None,
+    "fairness_request": None,
+    # Race and report (pages/race.py, pages/report.py, pages/demo.py)
+    "race": None,  # RaceRecord: the finished race on the current table and split
+    "race_job": None,  # ui.race_job.RaceJob while a race runs in the background
+    "external_runs": (),  # ExternalRecord per uploaded synthetic table from another tool
+    "external_error": None,
+    "last_external_id": None,
+    "reproduction": None,  # synth.report.manifest.Reproduction of an uploaded manifest
+    "last_manifest_id": None,
 }
 
 
@@ -177,11 +192,93 @@ def set_synthetic(table: SyntheticTable) -> None:
     st.session_state["synthetic_runs"] = runs[-MAX_RUNS:]
 
 
+@dataclass(frozen=True, eq=False)
+class RaceRecord:
+    """A finished race, on the table, schema and split it ran on."""
+
+    result: Any  # synth.RaceResult
+    dataset_key: str
+    id: str = field(default_factory=_new_id)
+
+
+@dataclass(frozen=True, eq=False)
+class ExternalRecord:
+    """A synthetic table from another tool, checked and scored against the current table and split."""
+
+    name: str
+    result: Any  # synth.report.ExternalResult
+    dataset_key: str
+    id: str = field(default_factory=_new_id)
+
+
+def race_record() -> RaceRecord | None:
+    rec = st.session_state.get("race")
+    ds = dataset()
+    return rec if rec is not None and ds is not None and rec.dataset_key == ds.key else None
+
+
+def set_race(result: Any) -> RaceRecord:
+    ds = dataset()
+    assert ds is not None
+    rec = RaceRecord(result=result, dataset_key=ds.key)
+    st.session_state["race"] = rec
+    return rec
+
+
+def external_runs() -> tuple[ExternalRecord, ...]:
+    ds = dataset()
+    return tuple(r for r in st.session_state.get("external_runs", ()) if ds is not None and r.dataset_key == ds.key)
+
+
+def add_external(name: str, result: Any) -> ExternalRecord:
+    ds = dataset()
+    assert ds is not None
+    rec = ExternalRecord(name=name, result=result, dataset_key=ds.key)
+    others = tuple(r for r in external_runs() if r.name != name)
+    st.session_state["external_runs"] = (*others, rec)[-MAX_RUNS:]
+    return rec
+
+
+def current_race() -> Any:
+    """The race with every external table's row added (a RaceResult), or None when there is neither."""
+    from synth.report.evaluation import EvaluationSettings
+    from synth.report.race import finish
+
+    rec, externals = race_record(), external_runs()
+    if rec is None and not externals:
+        return None
+    runs = [*(rec.result.runs if rec else ()), *(e.result.run for e in externals)]
+    return finish(runs, rec.result.settings if rec else EvaluationSettings())
+
+
+def current_race_key() -> str:
+    """Identifies :func:`current_race` for cached reports."""
+    rec = race_record()
+    return "|".join([rec.id if rec else "", *(e.id for e in external_runs())])
+
+
 def _discard_derived() -> None:
+    st.session_state["race"] = None
+    st.session_state["external_runs"] = ()
+    st.session_state["reproduction"] = None
     st.session_state["fitted"] = None
     st.session_state["fitted_models"] = ()
     st.session_state["synthetic"] = None
     st.session_state["synthetic_runs"] = ()
+
+
+def evaluation_context(ds: Dataset, run: SyntheticTable) -> EvaluationContext:
+    """The evaluation context of one synthetic run against the current split, built once per session and run."""
+    store: dict[str, EvaluationContext] = st.session_state.setdefault("evaluation_contexts", {})
+    key = f"{ds.key}|{run.id}"
+    ctx = store.get(key)
+    if ctx is None:
+        ctx = EvaluationContext(ds.train, run.df, ds.holdout, ds.schema)
+        live = {f"{ds.key}|{r.id}" for r in synthetic_runs()}
+        for old in [k for k in store if k not in live]:
+            del store[old]
+        store[key] = ctx
+    return ctx
 
 
 def written_file() -> Any:

@@ -10,20 +10,9 @@ The scikit-learn rules hold: ``__init__`` only stores parameters; learned state 
 in ``_``. Every such attribute that the base does not own is the model's state: it is what :meth:`save`
 writes, so it must be made of the types :mod:`synth.synthesizers.persist` allows.
 
-Conditions
-    ``sample(n, conditions={"state": "CA", "age": (30, 40)})`` fixes values (a value, a list of allowed
-    values, ``None`` for missing) and ranges (``(low, high)``, ``None`` for an open end) on several columns at
-    once. A condition the training data makes impossible (a category never seen, a range outside the
-    column's training bounds) fails at once with a message that says why. The rest is bounded rejection:
-    rows are drawn until ``n`` match or the draw budget is spent, which fails with
-    ``"0 of 200,000 draws matched state = 'XX'; ..."`` rather than hanging. A model that can honour some
-    conditions exactly overrides :meth:`Synthesizer._sample_given`.
-
-Rebalancing
-    ``sample(n, rebalance={"income": {">50K": 0.5, "<=50K": 0.5}})`` gives one column a chosen distribution
-    (shares are weights, normalised to sum to 1): the number of rows of each value is fixed by largest
-    remainder rounding, each group is drawn conditionally on its value (so every other column keeps its
-    relationship to the rebalanced one), and the rows are shuffled together.
+Conditions and rebalancing
+    Checked and drawn by :mod:`synth.synthesizers.conditions`; each model's exact conditional sampler lives in
+    :mod:`synth.synthesizers.conditional`.
 
 Saving
     ``model.save(path)`` writes a zip with a JSON manifest and a numpy ``.npz`` (no pickle);
@@ -34,7 +23,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -42,22 +31,29 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from synth.generated import GeneratedColumns
+from synth.generated import MIN_CONSTANT_ROWS, GeneratedColumns
 from synth.progress import ProgressCallback, ensure, scaled
-from synth.schema import KIND_LABELS, ColumnKind, Schema, coerce_to_schema, conform, infer_schema
+from synth.schema import ColumnKind, Schema, coerce_to_schema, conform, infer_schema
+from synth.synthesizers import conditions as _conditions
 from synth.synthesizers import persist, registry
-
-Condition = Any  # a value, a list of allowed values, or a (low, high) range with None for an open end
-Rebalance = Mapping[str, Mapping[Any, float]]
+from synth.synthesizers.conditions import (
+    Condition,
+    Rebalance,
+    column_mask,
+    condition_mask,
+    describe_conditions,
+    draw_matching,
+    is_missing,
+    largest_remainder,
+)
+from synth.synthesizers.errors import SynthesizerError
+from synth.synthesizers.inventory import ArtifactItem, artifact_inventory
+from synth.synthesizers.marginals import sorted_values, trimmed_bounds
+from synth.synthesizers.rare_categories import DEFAULT_MIN_ROWS, RareCategoryError, hide_rare_categories
 
 _NUMERIC = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
-_GENERATED = (ColumnKind.IDENTIFIER, ColumnKind.PII, ColumnKind.TEXT)
 # Learned attributes owned by the base; every other public attribute ending in "_" is the model's state.
 _BASE_STATE = frozenset({"schema_", "reference_", "generated_", "n_train_rows_", "rng_", "domain_"})
-
-
-class SynthesizerError(ValueError):
-    """A synthesizer was used wrongly or asked for something impossible; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -102,8 +98,10 @@ class ColumnDomain:
     Attributes:
         name: column name.
         kind: column kind.
-        values: categorical, boolean and constant columns: the values seen (missing excluded).
-        low / high: numeric columns: the smallest and largest value (datetimes: as ``pd.Timestamp``).
+        values: categorical, boolean and constant columns: the values seen (missing excluded), sorted (never
+            in order of first appearance, which would give away training row 0).
+        low / high: numeric columns: the range of the values, trimmed at the ``TAIL_ROWS``-th smallest and
+            largest (the real extremes are one person's each and are not kept); datetimes as ``pd.Timestamp``.
         has_missing: whether any value was missing.
     """
 
@@ -120,14 +118,32 @@ class ColumnDomain:
         has_missing = bool(len(present) < len(series))
         name = str(series.name)
         if kind in _NUMERIC and len(present):
-            x = present.to_numpy(dtype=float)
-            return cls(name, kind, (), float(x.min()), float(x.max()), has_missing)
+            low, high = trimmed_bounds(present.to_numpy(dtype=float))
+            return cls(name, kind, (), low, high, has_missing)
         if kind is ColumnKind.DATETIME and len(present):
-            return cls(name, kind, (), present.min(), present.max(), has_missing)
+            ordered = present.sort_values()
+            low, high = trimmed_bounds(np.arange(len(ordered), dtype=float))
+            return cls(name, kind, (), ordered.iloc[int(low)], ordered.iloc[int(high)], has_missing)
+        if kind is ColumnKind.CONSTANT and len(present) < MIN_CONSTANT_ROWS:
+            return cls(name, kind, (), None, None, has_missing)
         if kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.CONSTANT):
-            return cls(name, kind, tuple(pd.unique(present)), None, None, has_missing)
+            return cls(name, kind, tuple(sorted_values(pd.unique(present))), None, None, has_missing)
         return cls(name, kind, (), None, None, has_missing)
 
+
+#: Added to the parameters of every synthesizer without a formal guarantee (see
+#: :mod:`synth.synthesizers.rare_categories`); a DP synthesizer picks its categories under its guarantee.
+MIN_CATEGORY_ROWS = Param(
+    "min_category_rows",
+    "int",
+    DEFAULT_MIN_ROWS,
+    "Categories held by fewer training rows than this are never emitted as they are: they are learned as one "
+    "bucket, '(other)', so no rare real value reaches the synthetic table or the model file. 1 keeps every "
+    "category as it is.",
+    label="Hide categories rarer than",
+    low=1,
+    high=1_000_000,
+)
 
 register_state = persist.register_state_type
 register_state(ColumnDomain)
@@ -154,6 +170,11 @@ class Synthesizer(ABC):
     #: to ten per requested row when more rows are asked for).
     max_condition_draws: ClassVar[int] = 200_000
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.guarantee is None and all(p.name != MIN_CATEGORY_ROWS.name for p in cls.params):
+            cls.params = (*cls.params, MIN_CATEGORY_ROWS)
+
     def __init__(self, *, random_state: int | None = 0, **params: Any) -> None:
         declared = {p.name: p for p in self.params}
         unknown = set(params) - set(declared)
@@ -179,6 +200,13 @@ class Synthesizer(ABC):
                     f"{cls.label} has no parameter {key!r}; it takes {', '.join(declared) or 'none'}"
                 )
             declared[key].check(value)
+
+    @classmethod
+    def artifact_inventory(cls) -> tuple[ArtifactItem, ...]:
+        """What a saved model of this class holds that came from the real data (see
+        :mod:`synth.synthesizers.inventory`): the items every file holds, then the synthesizer's own
+        ``artifacts``."""
+        return artifact_inventory(cls)
 
     def get_params(self) -> dict[str, Any]:
         return {"random_state": self.random_state, **{p.name: getattr(self, p.name) for p in self.params}}
@@ -223,6 +251,10 @@ class Synthesizer(ABC):
         if missing:
             raise SynthesizerError(f"the schema names columns the table lacks: {', '.join(missing)}")
         df = df[schema.names]
+        try:  # rare categories become "(other)" before anything is learned (k = 1 keeps them)
+            df = hide_rare_categories(df, schema, int(getattr(self, MIN_CATEGORY_ROWS.name, 1)))
+        except RareCategoryError as exc:
+            raise SynthesizerError(str(exc)) from exc
         report(0.0, "preparing columns")
         data = coerce_to_schema(df, schema)
         rng = np.random.default_rng(self.random_state)
@@ -258,9 +290,10 @@ class Synthesizer(ABC):
         progress: ProgressCallback,
         conditions: Mapping[str, Condition],
     ) -> pd.DataFrame:
-        """Draw ``n`` candidate rows for conditional sampling.
+        """Draw ``n`` candidate rows for conditional sampling by rejection.
 
-        The base checks every returned row against every condition and keeps those that match, so an
+        Used only for a model without an exact sampler in :mod:`synth.synthesizers.conditional`. The base
+        checks every returned row against every condition and keeps those that match, so an
         override may honour some conditions exactly (e.g. on the column a sequential model draws first)
         and leave the rest to rejection. ``conditions`` are validated: datetimes are ``pd.Timestamp``,
         lists hold only values seen in training, ``None`` means missing.
@@ -277,7 +310,7 @@ class Synthesizer(ABC):
         n: int,
         *,
         seed: int | None = None,
-        conditions: Mapping[str, Condition] | None = None,
+        conditions: Mapping[str, Condition] | Sequence[tuple[str, Condition]] | None = None,
         rebalance: Rebalance | None = None,
         progress: ProgressCallback | None = None,
     ) -> pd.DataFrame:
@@ -287,12 +320,13 @@ class Synthesizer(ABC):
             n: number of rows, at least 1.
             seed: the same seed gives the same table; ``None`` continues the generator made at fit.
             conditions: column → value, list of allowed values, ``None`` (missing) or ``(low, high)`` range
-                (``None`` for an open end). Impossible conditions fail at once; otherwise rows are drawn
-                until ``n`` match or the draw budget is spent (then a :class:`SynthesizerError` says how
-                many draws matched).
-            rebalance: ``{column: {value: share, ...}}`` for one column: the output holds each value in
-                the given share (weights are normalised), every other column drawn conditionally on it.
-                Values left out get no rows. Combines with ``conditions`` on other columns.
+                (``None`` for an open end), or a list of ``(column, condition)`` pairs (intersected per
+                column). Impossible or contradictory conditions fail at once; otherwise the other columns are
+                drawn from the model's own conditional distribution (see :mod:`synth.synthesizers.conditions`).
+            rebalance: ``{column: {value: share, ...}}`` (or ``{(col_a, col_b): {(a, b): share, ...}}`` for a
+                joint mix): the output holds each value in the given share (shares sum to 1), every other
+                column drawn conditionally on it. Values left out get no rows. Combines with ``conditions``
+                on other columns.
             progress: called with (fraction, message); may raise :class:`synth.Cancelled`.
 
         Returns:
@@ -305,17 +339,17 @@ class Synthesizer(ABC):
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):
             raise SynthesizerError(f"the seed must be a whole number ≥ 0 or None, got {seed!r}")
         n = int(n)
-        conds = self._check_conditions(dict(conditions or {}))
-        plan = self._check_rebalance(rebalance, conds) if rebalance else None
+        conds = _conditions.check_conditions(self, _conditions.normalise_conditions(conditions))
+        plan = _conditions.check_rebalance(self, rebalance, conds) if rebalance else None
         rng = self.rng_ if seed is None else np.random.default_rng(seed)
         before = rng.bit_generator.state if seed is None else None
         report = ensure(progress)
         try:
             report(0.0, f"sampling {n:,} rows")
             if plan is not None:
-                out = self._sample_rebalanced(n, conds, plan, rng, report)
+                out = _conditions.sample_rebalanced(self, n, conds, plan, rng, report)
             elif conds:
-                body = self._sample_conditioned(n, conds, rng, scaled(report, 0.0, 0.95))
+                body = _conditions.sample_conditioned(self, n, conds, rng, scaled(report, 0.0, 0.95))
                 out = self._finish(body, rng)
             else:
                 out = self._draw(n, rng, report)
@@ -347,229 +381,12 @@ class Synthesizer(ABC):
     def _conform_modelled(self, body: pd.DataFrame) -> pd.DataFrame:
         return conform(body.reset_index(drop=True), self.schema_.select(self.schema_.modelled), self.reference_)
 
-    def _sample_conditioned(
-        self,
-        n: int,
-        conditions: dict[str, Condition],
-        rng: np.random.Generator,
-        progress: ProgressCallback,
-    ) -> pd.DataFrame:
-        """``n`` rows of the modelled columns (conformed) that meet ``conditions``, by bounded rejection."""
-        modelled = self.schema_.modelled
-        checked = {c: v for c, v in conditions.items() if c in modelled}
-        if not modelled:
-            return pd.DataFrame(index=pd.RangeIndex(n))
-        if not checked:  # conditions on constant columns only: every row meets them
-            return self._conform_modelled(self._sample(n, rng, progress))
-        budget = max(int(self.max_condition_draws), 10 * n)
-        kept: list[pd.DataFrame] = []
-        matched = drawn = 0
-        while matched < n and drawn < budget:
-            rate = matched / drawn if matched else 0.0
-            want = (n - matched) / rate * 1.1 if rate > 0 else max(2 * n, 10_000)
-            size = int(min(max(want, 10_000), 2_000_000, budget - drawn))
-            body = self._sample_given(size, rng, scaled(progress, 0.0, 0.0), checked)
-            candidates = self._conform_modelled(body)
-            drawn += size
-            # Conditions are checked on the values as the user sees them (rounded, in the real dtype), read
-            # back as numbers and datetimes where the real column stores them as text.
-            comparable = coerce_to_schema(candidates[list(checked)], self.schema_.select(checked))
-            hits = candidates[condition_mask(comparable, checked)]
-            kept.append(hits)
-            matched += len(hits)
-            progress(min(matched / n, 0.99), f"{matched:,} of {n:,} rows match the conditions")
-            if 0 < matched < n and drawn * n / matched > 2 * budget:
-                raise SynthesizerError(
-                    f"{matched:,} of {drawn:,} draws matched {describe_conditions(conditions)}; "
-                    f"{n:,} rows would take about {drawn * n / matched:,.0f} draws, more than the limit of "
-                    f"{budget:,}. The condition is too rare for this model: widen it or ask for fewer rows."
-                )
-        if matched < n:
-            raise SynthesizerError(
-                f"{matched:,} of {drawn:,} draws matched {describe_conditions(conditions)}; "
-                f"{n:,} rows were asked for. The condition is impossible or too rare for this model: "
-                "widen it or ask for fewer rows."
-            )
-        return pd.concat(kept, ignore_index=True).iloc[:n].reset_index(drop=True)
-
-    def _sample_rebalanced(
-        self,
-        n: int,
-        conditions: dict[str, Condition],
-        plan: tuple[str, list[Any], np.ndarray],
-        rng: np.random.Generator,
-        progress: ProgressCallback,
-    ) -> pd.DataFrame:
-        column, values, shares = plan
-        counts = largest_remainder(shares, n)
-        parts = []
-        done = 0
-        for value, count in zip(values, counts, strict=True):
-            if count == 0:
-                continue
-            step = scaled(progress, 0.95 * done / n, 0.95 * (done + count) / n)
-            parts.append(self._sample_conditioned(int(count), {**conditions, column: value}, rng, step))
-            done += int(count)
-        body = pd.concat(parts, ignore_index=True)
-        body = body.iloc[rng.permutation(len(body))].reset_index(drop=True)
-        return self._finish(body, rng)
-
     # ----------------------------------------------------------- conditions
     def _domain(self, column: str) -> ColumnDomain:
         for dom in self.domain_:
             if dom.name == column:
                 return dom
         raise KeyError(column)
-
-    def _check_conditions(self, conditions: dict[str, Condition]) -> dict[str, Condition]:
-        """Validate conditions against the training domain; return them normalised.
-
-        Raises :class:`SynthesizerError` at once for a malformed condition or one the training data
-        makes impossible.
-        """
-        out: dict[str, Condition] = {}
-        for column, cond in conditions.items():
-            if column not in self.schema_:
-                raise SynthesizerError(f"cannot condition on {column!r}: the table has no such column")
-            kind = self.schema_[column].kind
-            if kind in _GENERATED:
-                raise SynthesizerError(
-                    f"cannot condition on {column!r}: it is a {KIND_LABELS[kind]} column, generated fresh "
-                    "for every row rather than learned"
-                )
-            if kind is ColumnKind.CONSTANT and self._domain(column).has_missing:
-                raise SynthesizerError(
-                    f"cannot condition on {column!r}: it holds one value or nothing, so there is nothing to choose"
-                )
-            out[column] = self._check_condition(column, cond)
-        return out
-
-    def _check_condition(self, column: str, cond: Condition) -> Condition:
-        dom = self._domain(column)
-        described = describe_conditions({column: cond})
-        if is_missing(cond):
-            if not dom.has_missing:
-                raise SynthesizerError(
-                    f"cannot sample with {described}: {column} is never missing in the training data"
-                )
-            return None
-        if isinstance(cond, tuple):
-            return self._check_range(dom, cond, described)
-        if isinstance(cond, list | set | frozenset | Sequence | np.ndarray) and not isinstance(cond, str):
-            items = list(cond)
-            if not items:
-                raise SynthesizerError(f"the list of allowed values for {column} is empty: it matches nothing")
-            possible: list[Any] = []
-            for item in items:
-                try:
-                    possible.append(self._check_condition(column, item))
-                except SynthesizerError:
-                    continue
-            if not possible:
-                raise SynthesizerError(
-                    f"cannot sample with {described}: none of these values occurs in {column} in the "
-                    f"training data{_seen_hint(dom)}"
-                )
-            return possible
-        return self._check_value(dom, cond, described)
-
-    def _check_value(self, dom: ColumnDomain, value: Any, described: str) -> Any:
-        if dom.kind in _NUMERIC:
-            if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-                raise SynthesizerError(f"{dom.name} holds numbers; cannot condition it on {value!r}")
-            if dom.kind is ColumnKind.DISCRETE and float(value) != round(float(value)):
-                raise SynthesizerError(f"cannot sample with {described}: {dom.name} holds whole numbers only")
-            self._within_bounds(dom, value, value, described)
-            return value
-        if dom.kind is ColumnKind.DATETIME:
-            ts = _timestamp(dom.name, value)
-            self._within_bounds(dom, ts, ts, described)
-            return ts
-        try:
-            seen = value in set(dom.values)
-        except TypeError:
-            seen = False
-        if not seen:
-            raise SynthesizerError(
-                f"cannot sample with {described}: {value!r} never occurs in {dom.name} in the training "
-                f"data{_seen_hint(dom)}"
-            )
-        return value
-
-    def _check_range(self, dom: ColumnDomain, cond: tuple[Any, ...], described: str) -> tuple[Any, Any]:
-        if len(cond) != 2:
-            raise SynthesizerError(
-                f"a range on {dom.name} is a (low, high) pair, got {cond!r}; use a list for several values"
-            )
-        if dom.kind not in (*_NUMERIC, ColumnKind.DATETIME):
-            raise SynthesizerError(
-                f"ranges apply to numbers and dates; {dom.name} is {KIND_LABELS[dom.kind]}: give a value or a "
-                "list of values"
-            )
-        low, high = cond
-        if dom.kind is ColumnKind.DATETIME:
-            low = None if low is None else _timestamp(dom.name, low)
-            high = None if high is None else _timestamp(dom.name, high)
-        else:
-            for end in (low, high):
-                if end is not None and (
-                    isinstance(end, bool)
-                    or not isinstance(end, int | float | np.integer | np.floating)
-                    or math.isnan(float(end))
-                ):
-                    raise SynthesizerError(f"{dom.name} holds numbers; a range on it needs numbers, got {end!r}")
-        if low is not None and high is not None and low > high:
-            raise SynthesizerError(f"the range on {dom.name} is empty: its low end {low!r} is above {high!r}")
-        self._within_bounds(dom, low, high, described)
-        return (low, high)
-
-    @staticmethod
-    def _within_bounds(dom: ColumnDomain, low: Any, high: Any, described: str) -> None:
-        if dom.low is None or dom.high is None:
-            raise SynthesizerError(f"cannot sample with {described}: {dom.name} has no values in training")
-        try:
-            outside = (high is not None and high < dom.low) or (low is not None and low > dom.high)
-        except TypeError as exc:
-            raise SynthesizerError(f"cannot compare the condition on {dom.name} with its values: {exc}") from exc
-        if outside:
-            raise SynthesizerError(
-                f"cannot sample with {described}: {dom.name} ranges from {dom.low!r} to {dom.high!r} in the "
-                "training data"
-            )
-
-    def _check_rebalance(
-        self, rebalance: Rebalance, conditions: Mapping[str, Condition]
-    ) -> tuple[str, list[Any], np.ndarray]:
-        if not isinstance(rebalance, Mapping) or len(rebalance) != 1:
-            raise SynthesizerError(
-                "rebalance takes one column and its target shares, e.g. {'income': {'>50K': 0.5, '<=50K': 0.5}}"
-            )
-        ((column, target),) = rebalance.items()
-        if column in conditions:
-            raise SynthesizerError(f"cannot both condition on and rebalance {column!r}: choose one")
-        if column not in self.schema_ or self.schema_[column].kind not in (
-            ColumnKind.CATEGORICAL,
-            ColumnKind.BOOLEAN,
-            ColumnKind.DISCRETE,
-        ):
-            raise SynthesizerError(
-                f"cannot rebalance {column!r}: rebalancing needs a categorical, boolean or whole-number column"
-            )
-        if not isinstance(target, Mapping) or not target:
-            raise SynthesizerError(f"rebalance needs the target shares of {column}'s values, e.g. {{value: 0.5}}")
-        values, shares = [], []
-        for value, share in target.items():
-            if isinstance(share, bool) or not isinstance(share, int | float | np.integer | np.floating):
-                raise SynthesizerError(f"the share of {value!r} must be a number, got {share!r}")
-            if not math.isfinite(float(share)) or share < 0:
-                raise SynthesizerError(f"the share of {value!r} must be a finite number ≥ 0, got {share!r}")
-            if share > 0:
-                values.append(self._check_condition(column, value))
-                shares.append(float(share))
-        total = sum(shares)
-        if total <= 0:
-            raise SynthesizerError(f"the target shares of {column} are all zero: at least one must be positive")
-        return column, values, np.asarray(shares) / total
 
     # ---------------------------------------------------------- save / load
     def _get_state(self) -> dict[str, Any]:
@@ -583,6 +400,11 @@ class Synthesizer(ABC):
             if not (isinstance(key, str) and key.endswith("_") and not key.startswith("_")):
                 raise persist.ModelFileError(f"the model file names a bad attribute {key!r}")
             setattr(self, key, value)
+
+    def _check_state(self) -> None:
+        """Called by :func:`load_model` after ``_set_state``: raise ``ModelFileError`` for state a fit could not
+        have produced. Models whose state reaches compiled code without bounds checks must override it."""
+        return None
 
     def save(self, path: str | Path) -> None:
         """Write the fitted model to ``path``: a zip of a JSON manifest and numpy arrays, no pickle.
@@ -654,135 +476,16 @@ def load_model(path: str | Path) -> Synthesizer:
         if not isinstance(state, dict):
             raise persist.ModelFileError(f"{path} holds no model state")
         model._set_state(state)
-    except (KeyError, TypeError, ValueError, RecursionError) as exc:
-        if isinstance(exc, persist.ModelFileError | SynthesizerError):
-            raise
-        raise persist.ModelFileError(f"{path} is damaged or not a synth model file: {exc}") from exc
+        try:
+            model._check_state()  # before anything compiled (a tree, a solver) touches the arrays
+        except persist.ModelFileError as exc:
+            raise persist.ModelFileError(f"{path}: {exc}") from exc
+        model.sample(2, seed=0)  # every array is in range: a consistent model can draw from itself
+    except (persist.ModelFileError, SynthesizerError):
+        raise
+    except Exception as exc:  # a model file is data: whatever is wrong with it is reported, never raised as is
+        raise persist.ModelFileError(f"{path} is damaged or not a synth model file: {exc!r}") from exc
     return model
-
-
-# ------------------------------------------------------------------- helpers
-def is_missing(value: Any) -> bool:
-    """Whether a condition value means "missing"."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float | np.floating) and math.isnan(value)
-
-
-def _timestamp(column: str, value: Any) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise SynthesizerError(f"{column} holds dates; {value!r} does not read as a date") from exc
-    if ts is pd.NaT:
-        raise SynthesizerError(f"{column} holds dates; {value!r} does not read as a date")
-    return ts
-
-
-def _seen_hint(dom: ColumnDomain, limit: int = 8) -> str:
-    if dom.kind in _NUMERIC or dom.kind is ColumnKind.DATETIME:
-        return f" (it ranges from {dom.low!r} to {dom.high!r})"
-    shown = ", ".join(repr(v) for v in dom.values[:limit])
-    more = f", … ({len(dom.values):,} values)" if len(dom.values) > limit else ""
-    return f" (it holds {shown}{more})" if dom.values else ""
-
-
-def largest_remainder(shares: np.ndarray, n: int) -> np.ndarray:
-    """Whole counts summing to ``n`` in the proportions ``shares`` (which sum to 1)."""
-    exact = np.asarray(shares, dtype=float) * n
-    counts = np.floor(exact).astype(np.int64)
-    short = n - int(counts.sum())
-    if short > 0:
-        counts[np.argsort(-(exact - counts), kind="stable")[:short]] += 1
-    return counts
-
-
-def condition_mask(df: pd.DataFrame, conditions: Mapping[str, Condition]) -> np.ndarray:
-    """Rows of ``df`` that meet every condition."""
-    mask = np.ones(len(df), dtype=bool)
-    for column, cond in conditions.items():
-        mask &= column_mask(df[column], cond)
-    return mask
-
-
-def column_mask(values: pd.Series, cond: Condition) -> np.ndarray:
-    """Rows of one column that meet one condition (value, list of values, ``None``, or range)."""
-    if isinstance(cond, tuple) and len(cond) == 2:
-        low, high = cond
-        mask = values.notna().to_numpy(dtype=bool)
-        if low is not None:
-            mask &= (values >= low).fillna(False).to_numpy(dtype=bool)
-        if high is not None:
-            mask &= (values <= high).fillna(False).to_numpy(dtype=bool)
-        return mask
-    if isinstance(cond, list | set | frozenset | Sequence | np.ndarray) and not isinstance(cond, str):
-        items = list(cond)
-        present = [v for v in items if not is_missing(v)]
-        mask = values.isin(present).fillna(False).to_numpy(dtype=bool) if present else np.zeros(len(values), bool)
-        if len(present) < len(items):
-            mask |= values.isna().to_numpy(dtype=bool)
-        return mask
-    if is_missing(cond):
-        return values.isna().to_numpy(dtype=bool)
-    return (values == cond).fillna(False).to_numpy(dtype=bool)
-
-
-def describe_conditions(conditions: Mapping[str, Condition]) -> str:
-    """Conditions in words, e.g. ``state = 'CA' and 30 ≤ age ≤ 40``."""
-    parts = []
-    for column, cond in conditions.items():
-        if isinstance(cond, tuple) and len(cond) == 2:
-            low, high = cond
-            if low is not None and high is not None:
-                parts.append(f"{low!r} ≤ {column} ≤ {high!r}")
-            elif low is not None:
-                parts.append(f"{column} ≥ {low!r}")
-            elif high is not None:
-                parts.append(f"{column} ≤ {high!r}")
-            else:
-                parts.append(f"{column} is not missing")
-        elif isinstance(cond, list | set | frozenset | np.ndarray):
-            parts.append(f"{column} in [{', '.join(sorted(map(repr, cond)))}]")
-        elif is_missing(cond):
-            parts.append(f"{column} is missing")
-        else:
-            parts.append(f"{column} = {cond!r}")
-    return " and ".join(parts)
-
-
-def draw_matching(
-    n: int,
-    draw: Callable[[int], np.ndarray],
-    accept: Callable[[np.ndarray], np.ndarray],
-    budget: int,
-    described: str,
-) -> np.ndarray:
-    """``n`` values from ``draw`` that ``accept`` keeps: column-level rejection for exact conditioning.
-
-    A sequential model draws its first column from a marginal; conditioning that column this way (before
-    the columns that depend on it are drawn) is exact and costs one column per rejected draw, not a row.
-
-    Raises:
-        SynthesizerError: fewer than ``n`` of ``max(budget, 10 n)`` draws were accepted.
-    """
-    budget = max(budget, 10 * n)
-    kept: list[np.ndarray] = []
-    matched = drawn = 0
-    while matched < n and drawn < budget:
-        rate = matched / drawn if matched else 0.0
-        want = (n - matched) / rate * 1.1 if rate > 0 else max(2 * n, 10_000)
-        size = int(min(max(want, 10_000), 4_000_000, budget - drawn))
-        values = draw(size)
-        drawn += size
-        hits = values[accept(values)]
-        kept.append(hits)
-        matched += len(hits)
-    if matched < n:
-        raise SynthesizerError(
-            f"{matched:,} of {drawn:,} draws matched {described}; {n:,} rows were asked for. The condition is "
-            "impossible or too rare for this model: widen it or ask for fewer rows."
-        )
-    return np.concatenate(kept)[:n]
 
 
 __all__ = [

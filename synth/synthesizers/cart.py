@@ -14,9 +14,14 @@ values natively.
 
 Privacy knobs. ``min_samples_leaf`` is the smallest number of training rows a leaf may hold: every drawn
 value comes from a pool of at least that many real rows. Numeric values that occur fewer than ``smooth_below``
-times in the training column (outliers, near-unique values such as weights or amounts) are never copied
-verbatim: a donor with a rare value gives a random value between the midpoints to its neighbouring distinct
-values instead, which keeps the distribution while no rare real value reappears as it is.
+times in the training column (outliers, near-unique values such as weights or amounts) are not kept: rare
+values are pooled into groups of at least ``smooth_below`` rows, and a donor from a group gives a uniform draw
+on the group's shared band (see :func:`smoothing_ranges`). What is guaranteed: the model file holds no rare
+value nor anything it can be solved from, the column's extremes are not kept, and a synthetic value that
+happens to equal a rare real one (rounding to the grid can land on it) is no more likely than any other
+value of its gap. That last point is measured, not assumed: the rare-value membership test
+(:mod:`synth.evaluation.privacy.rare_values`) at the defaults finds no excess of train-only rare values over
+holdout-only ones on UCI Adult and California housing (``tests/unit/test_rare_values.py``).
 
 Visit order. By default the two-valued columns come first (an outcome such as ``income``, or ``sex``), then
 the rest in table order: every later column is then drawn given them, and the synthetic table's own
@@ -54,6 +59,8 @@ from synth.synthesizers.base import (
     draw_matching,
     register_state,
 )
+from synth.synthesizers.inventory import ArtifactItem
+from synth.synthesizers.marginals import sorted_values
 from synth.synthesizers.registry import register
 
 MISSING = "__synth_missing__"
@@ -144,7 +151,8 @@ class FlatTree:
 class CartColumn:
     """How one column is coded inside the model.
 
-    Categories (and booleans) become integer codes in order of frequency, missing as a category of its own.
+    Categories (and booleans) become integer codes in sorted order (never in order of appearance or of
+    frequency), missing as a category of its own, last.
     Numbers stay numbers, missing as NaN. Datetimes become whole numbers of ``unit`` nanoseconds (their grain) after
     ``origin``, so arithmetic is exact.
     """
@@ -164,22 +172,26 @@ class CartColumn:
         return self.kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 
     @classmethod
-    def fit(cls, series: pd.Series, kind: ColumnKind) -> CartColumn:
+    def fit(cls, series: pd.Series, kind: ColumnKind, smooth_below: int = 0) -> CartColumn:
+        """Learn the coding; numbers are clipped to the range of their smoothed values (see
+        :func:`smoothing_ranges`), so a rare extreme is not kept as the column's bound."""
         name = str(series.name)
         if kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
-            counts = labels(series).value_counts(sort=True)
-            return cls(name, kind, tuple(counts.index), 0, 1, None, True, 0.0, float(len(counts) - 1))
+            categories = tuple(sorted_values(labels(series).unique()))
+            return cls(name, kind, categories, 0, 1, None, True, 0.0, float(len(categories) - 1))
         if kind is ColumnKind.DATETIME:
             ns, missing = datetime_ns(series)
             present = ns[~missing]
-            origin = int(present.min()) if len(present) else 0
-            unit = time_unit(present - origin)
+            first = int(present.min()) if len(present) else 0
+            unit = time_unit(present - first)
+            # The origin is the earliest date rounded down to a grid of 1,000 units (on the dates' own phase):
+            # the file does not keep the earliest real date.
+            origin = first - unit * ((first // unit) % 1_000)
             tz = str(series.dt.tz) if getattr(series.dt, "tz", None) is not None else None
-            span = float((int(present.max()) - origin) // unit) if len(present) else 0.0
-            return cls(name, kind, (), origin, unit, tz, True, 0.0, span)
+            low, high = _smoothed_bounds(((present - origin) // unit).astype(float), smooth_below)
+            return cls(name, kind, (), origin, unit, tz, True, low, high)
         x = series.to_numpy(dtype=float)
-        present = x[~np.isnan(x)]
-        low, high = (float(present.min()), float(present.max())) if len(present) else (0.0, 0.0)
+        low, high = _smoothed_bounds(x[~np.isnan(x)], smooth_below)
         return cls(name, kind, (), 0, 1, None, kind is ColumnKind.DISCRETE, low, high)
 
     def encode(self, series: pd.Series) -> np.ndarray:
@@ -272,8 +284,9 @@ class SequentialCART(Synthesizer):
             "smooth_below",
             "int",
             5,
-            "Numeric values seen fewer than this many times in training are never copied as they are: a rare "
-            "value is replaced by a random value between its neighbouring values. 0 copies every value.",
+            "Numeric values seen fewer than this many times in training are not kept: they are pooled into groups "
+            "of at least this many rows, and a donor from a group gives a random value in the group's band. "
+            "0 copies every value.",
             label="Smooth values rarer than",
             low=0,
             high=100_000,
@@ -291,12 +304,44 @@ class SequentialCART(Synthesizer):
         ),
     )
 
+    artifacts = (
+        ArtifactItem(
+            "Donor values",
+            "for every tree leaf, the training values of the column it draws: category codes, missing "
+            "indicators, and numbers (dates as whole units)",
+            "values",
+            "Each leaf holds at least min_samples_leaf training rows; numbers seen fewer than smooth_below times "
+            "are stored only as a band shared by at least that many rows (no rare value, nor anything it can be "
+            "solved from); within a leaf donors are sorted by value, never in training-row order.",
+        ),
+        ArtifactItem(
+            "Trees",
+            "for every column after the first, the split features and thresholds of its decision tree",
+            "aggregates",
+            "A threshold is the midpoint between two neighbouring predictor values, with at least "
+            "min_samples_leaf rows on each side; rare numbers are replaced by a draw from their band before the "
+            "trees are fitted, so no threshold sits next to a rare value.",
+        ),
+        ArtifactItem(
+            "Column coding",
+            "per column: the category labels (sorted), the clip range of numbers, a date origin and grain",
+            "structure",
+            "Labels are held by at least min_category_rows rows or are '(other)'; the clip range is that of the "
+            "smoothed donors; the date origin is the earliest date rounded down to 1,000 grains.",
+        ),
+    )
+
     min_samples_leaf: int
     smooth_below: int
     visit_order: str
 
     columns_: tuple[CartColumn, ...]
     steps_: tuple[CartStep, ...]
+
+    def _check_state(self) -> None:
+        from synth.synthesizers.state_checks import check_cart  # the tree arrays reach compiled code
+
+        check_cart(self)
 
     # ------------------------------------------------------------------ fit
     def _order(self, data: pd.DataFrame, schema: Schema) -> list[str]:
@@ -311,14 +356,17 @@ class SequentialCART(Synthesizer):
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         order = self._order(data, schema)
-        columns = tuple(CartColumn.fit(data[name], schema[name].kind) for name in order)
+        smooth = int(self.smooth_below)
+        columns = tuple(CartColumn.fit(data[name], schema[name].kind, smooth) for name in order)
         n, d = len(data), len(columns)
         x = np.empty((n, d), dtype=np.float32, order="F")
         values = []
         for j, col in enumerate(columns):
             v = col.encode(data[col.name])
             values.append(v)
-            x[:, j] = v
+            # Trees split on predictors with rare numbers already smoothed, as synthetic rows will hold them: a
+            # threshold is then never the midpoint between a kept value and a rare one (which would give it away).
+            x[:, j] = v if col.categorical else smoothed_draw(v, smooth, rng)
         steps: list[CartStep] = []
         for j, col in enumerate(columns):
             progress(j / d, f"fitting a tree for {col.name} ({j + 1} of {d})")
@@ -367,14 +415,19 @@ class SequentialCART(Synthesizer):
             tree = FlatTree.from_sklearn(model.tree_)
             leaf = tree.apply(np.asarray(xs, dtype=np.float32))
             node_count = tree.node_count
-        by_leaf = np.argsort(leaf, kind="stable")
         offsets = np.zeros(node_count + 1, dtype=np.int64)
         offsets[1:] = np.cumsum(np.bincount(leaf, minlength=node_count))
-        donors = y[by_leaf].astype(np.float64)
+        values = y.astype(np.float64)
         widths = None
         if not classifier:
-            low, width = smoothing_ranges(y, int(self.smooth_below))
-            donors, widths = low[by_leaf], width[by_leaf]
+            values, widths = smoothing_ranges(y, int(self.smooth_below))
+        # Donors grouped by leaf and sorted by value within it: the file keeps no trace of the training rows'
+        # order (a stable sort by leaf alone would list each leaf's rows as they came, row 0 first).
+        keys = (values, leaf) if widths is None else (widths, values, leaf)
+        by_leaf = np.lexsort(keys)
+        donors = values[by_leaf]
+        if widths is not None:
+            widths = widths[by_leaf]
         return CartStep(j, missing, tree, offsets, donors, widths)
 
     # --------------------------------------------------------------- sample
@@ -488,20 +541,104 @@ def datetimes_from_units(values: np.ndarray, missing: np.ndarray, origin: int, u
 
 
 def smoothing_ranges(values: np.ndarray, smooth_below: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each value's draw range as (low end, width): a point for common values, a band for rare ones.
+    """Each value's draw range as (low end, width): a point for common values, a shared band for rare ones.
 
-    A value seen fewer than ``smooth_below`` times spans from the midpoint to the next smaller distinct
-    value to the midpoint to the next larger one (the column's own minimum and maximum stay the ends), so
-    drawing uniformly within it keeps the distribution's shape and never has to return the rare value.
+    A value seen at least ``smooth_below`` times is kept as a point (each such value stands for that many
+    people). Rare values are pooled, in sorted order, into groups of at least ``smooth_below`` rows that never
+    reach across a common value, and every member of a group gets the same band. Its ends are the common values
+    around the group when there are some; where the neighbour is rare too the end is the midpoint between the
+    two neighbouring values (two rare values in one number: neither can be solved for); at the tails it is the
+    midpoint of the group's own two outermost values, or the group's other end. So a band neither names a rare
+    value nor lets one be recovered from the points the model keeps: a synthetic value drawn in it (and rounded
+    to the column's grid) may equal a rare real value, but no more often than any other value of the gap, which
+    the rare-value membership test of :mod:`synth.evaluation.privacy.rare_values` checks.
     """
+    values = np.asarray(values, dtype=np.float64)
+    if smooth_below <= 1 or len(values) == 0:
+        return values.copy(), np.zeros(len(values))
     uniq, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
     rare = counts < smooth_below
-    low_edge = uniq.astype(float).copy()
-    high_edge = uniq.astype(float).copy()
-    if len(uniq) > 1:
-        mid = (uniq[:-1] + uniq[1:]) / 2.0
-        low_edge[1:] = mid
-        high_edge[:-1] = mid
-    low = np.where(rare, low_edge, uniq)
-    width = np.where(rare, high_edge - low_edge, 0.0)
+    if not rare.any():
+        return values.copy(), np.zeros(len(values))
+    group = _rare_groups(rare, counts, smooth_below)
+    lo, hi = _group_bands(uniq, rare, group)
+    low, high = uniq.copy(), uniq.copy()
+    low[rare], high[rare] = lo[group[rare]], hi[group[rare]]
+    width = np.where(rare, high - low, 0.0)
+    width = np.nan_to_num(width, nan=0.0)
     return low[inverse].astype(np.float64), width[inverse].astype(np.float64)
+
+
+def smoothed_draw(values: np.ndarray, smooth_below: int, rng: np.random.Generator) -> np.ndarray:
+    """``values`` with every rare one replaced by a uniform draw on its band (see :func:`smoothing_ranges`)."""
+    out = values.astype(np.float64).copy()
+    present = ~np.isnan(out)
+    if smooth_below > 1 and present.any():
+        low, width = smoothing_ranges(out[present], smooth_below)
+        out[present] = low + rng.random(len(low)) * width
+    return out
+
+
+def _smoothed_bounds(x: np.ndarray, smooth_below: int) -> tuple[float, float]:
+    """The smallest and largest value a column's smoothed donors can give."""
+    if len(x) == 0:
+        return 0.0, 0.0
+    low, width = smoothing_ranges(x, smooth_below)
+    if np.isnan(low).all():
+        return 0.0, 0.0
+    return float(np.nanmin(low)), float(np.nanmax(low + width))
+
+
+def _rare_groups(rare: np.ndarray, counts: np.ndarray, smooth_below: int) -> np.ndarray:
+    """Group id of each distinct value (-1 for common ones): runs of rare values in groups of enough rows.
+
+    A run between two common values is cut into groups of at least ``smooth_below`` rows; a short remainder
+    joins the group before it in the same run. Groups are contiguous, numbered in value order.
+    """
+    group = np.full(len(rare), -1, dtype=np.int64)
+    start, rows, last_closed, next_id = -1, 0, -1, 0
+    for i in range(len(rare) + 1):
+        if i == len(rare) or not rare[i]:
+            if start >= 0 and rows < smooth_below and last_closed >= 0:
+                group[start:i] = last_closed  # a short remainder joins the previous group of its run
+                next_id -= 1
+            start, rows, last_closed = -1, 0, -1
+            continue
+        if start < 0:
+            start, rows = i, 0
+            next_id += 1
+        group[i] = next_id - 1
+        rows += int(counts[i])
+        if rows >= smooth_below:
+            last_closed, start = next_id - 1, -1
+    return group
+
+
+def _group_bands(uniq: np.ndarray, rare: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's band ends: the common neighbour, a midpoint to a rare neighbour, or a tail end.
+
+    At the column's tails the end is the midpoint of the group's own two outermost values (a lone rare extreme
+    falls back to its other end); a group that is the whole column and holds one value gets NaN (nothing kept).
+    """
+    k = len(uniq)
+    members = np.flatnonzero(rare)
+    ids = group[members]
+    n_groups = int(ids.max()) + 1
+    first = np.full(n_groups, k, dtype=np.int64)
+    last = np.full(n_groups, -1, dtype=np.int64)
+    np.minimum.at(first, ids, members)
+    np.maximum.at(last, ids, members)
+    x = uniq.astype(np.float64)
+
+    def end(edge: np.ndarray, outside: np.ndarray, inside: np.ndarray) -> np.ndarray:
+        has_out = (outside >= 0) & (outside < k)
+        o = np.clip(outside, 0, k - 1)
+        i = np.clip(inside, 0, k - 1)
+        towards = np.where(rare[o], (x[o] + x[edge]) / 2.0, x[o])
+        tail = np.where(inside != edge, (x[edge] + x[i]) / 2.0, np.nan)
+        return np.where(has_out, towards, tail)
+
+    lo = end(first, first - 1, np.minimum(first + 1, last))
+    hi = end(last, last + 1, np.maximum(last - 1, first))
+    lo, hi = np.where(np.isnan(lo), hi, lo), np.where(np.isnan(hi), lo, hi)
+    return lo, hi

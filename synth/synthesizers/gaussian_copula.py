@@ -11,7 +11,16 @@ from scipy.special import ndtr, ndtri
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param, Synthesizer, register_state
-from synth.synthesizers.marginals import NUMERIC_KINDS, Marginals, category_orders
+from synth.synthesizers.inventory import ArtifactItem
+from synth.synthesizers.marginals import (
+    FREQUENCIES,
+    MISSING_RATES,
+    NUMERIC_KINDS,
+    QUANTILES,
+    Marginals,
+    category_orders,
+    sorted_values,
+)
 from synth.synthesizers.registry import register
 
 
@@ -195,11 +204,37 @@ class GaussianCopula(Synthesizer):
         ),
     )
 
+    artifacts = (
+        QUANTILES,
+        FREQUENCIES,
+        MISSING_RATES,
+        ArtifactItem(
+            "Correlations",
+            "for each mixture component, the Cholesky factor of the correlation of the columns' normal scores",
+            "aggregates",
+            "One number per pair of columns per component, each estimated from every row of the component.",
+        ),
+        ArtifactItem(
+            "Mixture components",
+            "the stratifying column's name and each component's share of rows; the quantiles and frequencies "
+            "above are stored per component",
+            "aggregates",
+            "A component has at least min_stratum_rows rows (smaller levels are pooled) and fewer knots when "
+            "small; components are listed in sorted order of their level.",
+        ),
+    )
+
     n_knots: int
     shrinkage: float
     stratify: str
     min_stratum_rows: int
     order_categories: bool
+
+    def _check_state(self) -> None:
+        # A loaded file's arrays are checked before sampling reads them.
+        from synth.synthesizers.state_checks import check_copula
+
+        check_copula(self)
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         progress(0.0, "choosing the mixture column")
@@ -212,7 +247,9 @@ class GaussianCopula(Synthesizer):
             counts = labels.value_counts()
             big = set(counts.index[counts >= min_rows])
             keyed = labels.where(labels.isin(big), "__synth_pooled__")
-            groups = [np.flatnonzero((keyed == level).to_numpy()) for level in keyed.value_counts().index]
+            # Components in sorted order of their level, not by size: the file lists no ranking of counts.
+            levels = sorted_values(keyed.unique())
+            groups = [np.flatnonzero((keyed == level).to_numpy()) for level in levels]
         # Category orders come from all rows, so every component lays its categories out the same way.
         orders = category_orders(data, schema) if self.order_categories else None
         components = []

@@ -8,7 +8,7 @@ import pandas as pd
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param, Synthesizer
-from synth.synthesizers.marginals import Marginals
+from synth.synthesizers.marginals import FREQUENCIES, MISSING_RATES, QUANTILES, Marginals
 from synth.synthesizers.registry import register
 
 
@@ -34,7 +34,16 @@ class IndependentMarginals(Synthesizer):
         ),
     )
 
+    artifacts = (QUANTILES, FREQUENCIES, MISSING_RATES)
+
     n_knots: int
+
+    def _check_state(self) -> None:
+        from synth.synthesizers.state_checks import (
+            check_marginals,
+        )  # a loaded file's arrays, before sampling reads them
+
+        check_marginals(self.marginals_)
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         progress(0.0, "learning column distributions")

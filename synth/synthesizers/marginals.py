@@ -7,22 +7,61 @@ category of its own.
 
 Numeric marginals are stored as a grid of quantiles (at most ``n_knots``) and inverted by linear
 interpolation: the spike at 0 that holds 92% of Adult's capital_gain survives, and values between knots
-are new numbers rather than copies of real ones.
+are new numbers rather than copies of real ones. The tails stop at the ``TAIL_ROWS``-th smallest and largest
+value, so no column's extreme (one person's value) is stored. Categories are stored in sorted order (or along
+an associated number), never in order of first appearance or of frequency.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
+from synth.synthesizers.inventory import ArtifactItem
 
 _MISSING = "__synth_missing__"
+
+
+def value_sort_key(value: object) -> tuple[int, str, object]:
+    """A total order on labels of any type: missing last, numbers by value, the rest by type then text.
+
+    Model files list categories in this order, never in order of first appearance (which would give away
+    training row 0) nor of frequency (an exact ranking a one-row change can flip).
+    """
+    if value is None or value == _MISSING or (isinstance(value, float) and value != value):
+        return (2, "", 0)
+    if isinstance(value, bool | np.bool_):
+        return (0, "bool", int(value))
+    if isinstance(value, int | float | np.integer | np.floating):
+        return (0, "number", float(value))
+    return (1, type(value).__name__, str(value))
+
+
+def sorted_values(values: Iterable[object]) -> list[object]:
+    """``values`` in :func:`value_sort_key` order."""
+    return sorted(values, key=value_sort_key)
+
+
 NUMERIC_KINDS = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME)
 MIN_ORDER_ETA2 = 0.05
+#: Numeric tails are cut at the TAIL_ROWS-th smallest and largest value: the real extremes (one person each)
+#: are never stored.
+TAIL_ROWS = 5
+
+
+def trimmed_bounds(x: np.ndarray, k: int = TAIL_ROWS) -> tuple[float, float]:
+    """The ``k``-th smallest and ``k``-th largest of ``x`` (the median twice when there are fewer than 2k)."""
+    x = np.sort(np.asarray(x, dtype=float)[~np.isnan(np.asarray(x, dtype=float))])
+    if len(x) == 0:
+        return 0.0, 0.0
+    if len(x) < 2 * k:
+        mid = float(x[(len(x) - 1) // 2])
+        return mid, mid
+    return float(x[k - 1]), float(x[len(x) - k])
 
 
 def _as_number(series: pd.Series, kind: ColumnKind) -> pd.Series:
@@ -65,6 +104,29 @@ def category_orders(data: pd.DataFrame, schema: Schema) -> dict[str, dict[object
     return orders
 
 
+QUANTILES = ArtifactItem(
+    "Numeric quantiles",
+    "for every numeric and date column, up to n_knots quantiles of its values (the inverse CDF the model "
+    "samples from by interpolation)",
+    "aggregates",
+    "Interior quantiles are interpolated between neighbouring order statistics; both tails stop at the 5th "
+    "smallest and 5th largest value, so no column's extreme is kept.",
+)
+FREQUENCIES = ArtifactItem(
+    "Category frequencies",
+    "for every categorical and boolean column, the share of rows of each category (missing as a category)",
+    "aggregates",
+    "Exact shares of categories held by at least min_category_rows rows (rarer ones are one '(other)' "
+    "bucket), listed in sorted order or along an associated number, never by frequency or appearance.",
+)
+MISSING_RATES = ArtifactItem(
+    "Missing rates",
+    "for numeric and date columns with missing values, the exact share of missing rows",
+    "aggregates",
+    "One share per column.",
+)
+
+
 @dataclass(frozen=True)
 class NumericMarginal:
     """Empirical quantile function of the observed (non-missing) values."""
@@ -86,6 +148,8 @@ class NumericMarginal:
             unit = 1
             x = present.to_numpy(dtype=float)
         x = np.sort(x[np.isfinite(x)])
+        if len(x):  # the extremes are one person's each: the tails stop at the TAIL_ROWS-th value
+            x = np.clip(x, *trimmed_bounds(x))
         levels = np.linspace(0.0, 1.0, min(len(x), n_knots))
         knots = np.quantile(x, levels, method="linear") if len(x) else np.zeros(1)
         return cls(knots, kind is ColumnKind.DISCRETE, is_dt, unit)
@@ -138,7 +202,8 @@ def _datetime_unit(ns: np.ndarray) -> int:
 
 @dataclass(frozen=True)
 class CategoricalMarginal:
-    """Categories on consecutive intervals of [0, 1], most frequent first; missing is a category."""
+    """Categories on consecutive intervals of [0, 1] in sorted order (see :func:`value_sort_key`), or along an
+    associated number; missing is a category."""
 
     categories: tuple[object, ...]
     upper: np.ndarray  # cumulative probability at each category's upper edge
@@ -150,10 +215,12 @@ class CategoricalMarginal:
         In a copula, neighbouring intervals are "close": ordering categories along an associated number (e.g.
         education along education_num) lets a correlation carry the relationship.
         """
-        counts = values.astype(object).where(values.notna(), _MISSING).value_counts(sort=True)
+        counts = values.astype(object).where(values.notna(), _MISSING).value_counts(sort=False)
         if order_key is not None:
-            rank = {c: i for i, c in enumerate(counts.index)}
-            counts = counts.reindex(sorted(counts.index, key=lambda c: (order_key.get(c, np.inf), rank[c])))
+            order = sorted(counts.index, key=lambda c: (order_key.get(c, np.inf), value_sort_key(c)))
+        else:
+            order = sorted_values(counts.index)
+        counts = counts.reindex(order)
         probs = counts.to_numpy(dtype=float) / counts.sum()
         upper = np.cumsum(probs)
         upper[-1] = 1.0

@@ -36,14 +36,47 @@ FORMAT = "synth-model"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 ARRAYS = "arrays.npz"
-#: A manifest larger than this is refused rather than parsed.
-MAX_MANIFEST_BYTES = 256 * 1024 * 1024
+# Limits on what a model file may make this process allocate. They are module attributes so a caller who
+# trusts a larger file can raise them (the error message names the one to raise).
+#: A manifest larger than this (uncompressed) is refused rather than parsed.
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+#: The arrays together may hold at most this many bytes once loaded.
+MAX_ARRAY_BYTES = 1024 * 1024 * 1024
+#: At most this many arrays.
+MAX_ARRAYS = 100_000
+#: The manifest's JSON may nest at most this deep (a saved model nests about 15 levels).
+MAX_JSON_DEPTH = 100
+#: A model archive has two members; a few more are tolerated, thousands are not.
+MAX_ARCHIVE_MEMBERS = 16
+_NPZ_OVERHEAD = 16 * 1024 * 1024  # zip and .npy headers around the array bytes
+_MAX_NPY_HEADER = 10_000
+_MAX_ITEMSIZE = 1024 * 1024
+_ARRAY_KINDS = "biufcmMUS"  # numbers, booleans, datetimes, fixed-width text: never objects or raw bytes
 
 _TYPES: dict[str, type] = {}
 
 
 class ModelFileError(ValueError):
     """A file is not a synth model file, or one this version cannot read."""
+
+
+class ModelLimitError(ModelFileError):
+    """A model file exceeds a size limit; ``limit`` names the module attribute to raise if the file is trusted.
+
+    Attributes:
+        limit: the limit's name (e.g. ``"MAX_ARRAY_BYTES"``).
+        value: the size found (at the point the limit was exceeded).
+        maximum: the limit's value.
+    """
+
+    def __init__(self, message: str, *, limit: str = "", value: int = 0, maximum: int = 0) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.value = value
+        self.maximum = maximum
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self),), self.__dict__)
 
 
 def _type_key(cls: type) -> str:
@@ -161,8 +194,8 @@ class Decoder:
             return out
         if tag == "np":
             dtype = np.dtype(value["dtype"])
-            if dtype.hasobject:
-                raise ModelFileError("object scalars are not allowed in a model file")
+            if dtype.kind not in _ARRAY_KINDS or dtype.fields is not None or dtype.itemsize > _MAX_ITEMSIZE:
+                raise ModelFileError(f"a scalar of dtype {dtype} is not allowed in a model file")
             if dtype.kind in "mM":
                 return np.array(int(inner), dtype="int64").view(dtype)[()]
             return dtype.type(self.decode(inner))
@@ -233,28 +266,128 @@ def write_archive(path: str | Path, manifest: Mapping[str, Any], arrays: Mapping
 
 
 def read_archive(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """Read a model file's manifest and arrays, checking its format; never unpickles."""
+    """Read a model file's manifest and arrays, checking its format; never unpickles.
+
+    Nothing is trusted before it is bounded: the manifest is read up to :data:`MAX_MANIFEST_BYTES` and its
+    nesting up to :data:`MAX_JSON_DEPTH`; each array's header (dtype, shape) is read and checked against the
+    allowed kinds and :data:`MAX_ARRAY_BYTES` before its data is read, so a small compressed file cannot
+    expand into gigabytes.
+
+    Raises:
+        ModelLimitError: the file exceeds one of the limits (the message names it and how to raise it).
+        ModelFileError: the file is not a readable synth model file.
+    """
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
+            infos = zf.infolist()
+            if len(infos) > MAX_ARCHIVE_MEMBERS:
+                raise ModelFileError(f"{path} is not a synth model file ({len(infos)} members in the archive)")
+            names = {info.filename for info in infos}
             if MANIFEST not in names or ARRAYS not in names:
                 raise ModelFileError(f"{path} is not a synth model file (no {MANIFEST} or {ARRAYS} inside)")
-            if zf.getinfo(MANIFEST).file_size > MAX_MANIFEST_BYTES:
-                raise ModelFileError(f"{path} has an implausibly large manifest")
-            manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
-            with np.load(io.BytesIO(zf.read(ARRAYS)), allow_pickle=False) as npz:
-                arrays = {key: npz[key] for key in npz.files}
-    except zipfile.BadZipFile as exc:
-        raise ModelFileError(f"{path} is not a synth model file (not a zip archive)") from exc
+            text = _read_member(zf, MANIFEST, MAX_MANIFEST_BYTES, "MAX_MANIFEST_BYTES", path)
+            manifest = json.loads(text.decode("utf-8"))
+            del text
+            check_depth(manifest, path)
+            npz = _read_member(zf, ARRAYS, MAX_ARRAY_BYTES + _NPZ_OVERHEAD, "MAX_ARRAY_BYTES", path)
+        arrays = _read_npz(npz, path)
+    except ModelFileError:
+        raise
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ModelFileError(f"{path} has an unreadable manifest: {exc}") from exc
-    except ValueError as exc:  # np.load refuses object arrays without pickle
-        raise ModelFileError(f"{path} holds arrays that cannot be read safely: {exc}") from exc
+    except MemoryError as exc:
+        raise ModelLimitError(
+            f"{path} needs more memory than this process has to load.", limit="memory", value=0, maximum=0
+        ) from exc
+    except Exception as exc:  # zipfile, zlib, lzma, struct errors on a damaged archive: it is data, not ours
+        raise ModelFileError(f"{path} is not a synth model file or is damaged ({type(exc).__name__}: {exc})") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ModelFileError(f"{path} is not a synth model file")
     version = manifest.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version > FORMAT_VERSION:
         raise ModelFileError(
             f"{path} was written by a newer version of synth (format {version}); this one reads up to {FORMAT_VERSION}"
         )
     return manifest, arrays
+
+
+def _limit_error(path: Any, what: str, value: int, limit_name: str) -> ModelLimitError:
+    maximum = int(globals()[limit_name])
+    return ModelLimitError(
+        f"{path}: {what} ({value:,}) is over the limit of {maximum:,}. If you trust this file, raise "
+        f"synth.synthesizers.persist.{limit_name} before loading it.",
+        limit=limit_name,
+        value=value,
+        maximum=maximum,
+    )
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, limit: int, limit_name: str, path: Any) -> bytes:
+    """A member's bytes, reading at most ``limit`` + 1 of them whatever its header declares."""
+    with zf.open(name) as member:
+        data = member.read(limit + 1)
+    if len(data) > limit:
+        raise _limit_error(path, f"{name} uncompressed is over {limit:,} bytes", len(data), limit_name)
+    return data
+
+
+def _read_npz(npz: bytes, path: Any) -> dict[str, np.ndarray]:
+    """The arrays of an ``.npz``, each header checked (kind, shape, total bytes) before its data is read."""
+    arrays: dict[str, np.ndarray] = {}
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(npz)) as inner:
+        infos = inner.infolist()
+        if len(infos) > MAX_ARRAYS:
+            raise _limit_error(path, "the number of arrays", len(infos), "MAX_ARRAYS")
+        for info in infos:
+            if not info.filename.endswith(".npy"):
+                raise ModelFileError(f"{path} holds an unexpected member {info.filename!r} in {ARRAYS}")
+            key = info.filename[: -len(".npy")]
+            with inner.open(info) as fp:
+                version = np.lib.format.read_magic(fp)
+                if version == (1, 0):
+                    shape, fortran, dtype = np.lib.format.read_array_header_1_0(fp, max_header_size=_MAX_NPY_HEADER)
+                elif version in ((2, 0), (3, 0)):
+                    shape, fortran, dtype = np.lib.format.read_array_header_2_0(fp, max_header_size=_MAX_NPY_HEADER)
+                else:
+                    raise ModelFileError(f"{path}: array {key!r} has an unknown .npy version {version}")
+                _check_array_dtype(dtype, key, path)
+                count = math.prod(int(n) for n in shape)  # Python ints: a giant shape cannot overflow
+                nbytes = count * dtype.itemsize
+                total += nbytes
+                if total > MAX_ARRAY_BYTES:
+                    raise _limit_error(
+                        path, f"the arrays' total size in bytes (reached at {key!r})", total, "MAX_ARRAY_BYTES"
+                    )
+                buffer = bytearray(nbytes)
+                view = memoryview(buffer)
+                done = 0
+                while done < nbytes:
+                    got = fp.readinto(view[done:])  # type: ignore[attr-defined]
+                    if not got:
+                        raise ModelFileError(f"{path}: array {key!r} is truncated ({done:,} of {nbytes:,} bytes)")
+                    done += got
+            arrays[key] = np.frombuffer(buffer, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+    return arrays
+
+
+def _check_array_dtype(dtype: np.dtype, key: str, path: Any) -> None:
+    if dtype.hasobject or dtype.fields is not None or dtype.subdtype is not None or dtype.kind not in _ARRAY_KINDS:
+        raise ModelFileError(
+            f"{path}: array {key!r} has a dtype a model file may not hold ({dtype}): it cannot be read safely"
+        )
+    if dtype.itemsize == 0 or dtype.itemsize > _MAX_ITEMSIZE:
+        raise ModelFileError(f"{path}: array {key!r} has an implausible item size ({dtype.itemsize})")
+
+
+def check_depth(value: Any, path: Any = "the model file") -> None:
+    """Refuse JSON nested deeper than :data:`MAX_JSON_DEPTH` (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise _limit_error(path, "the manifest's nesting depth", depth, "MAX_JSON_DEPTH")
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)

@@ -1,41 +1,54 @@
 """A differentially private Bayesian network: PrivBayes (Zhang et al., SIGMOD 2014; TODS 2017), in the manner
-of DataSynthesizer.
+of DataSynthesizer, with the guarantee covering the whole learned model.
 
 The model
-    Every modelled column becomes a discrete attribute: categories (missing as a category of its own), and
-    numbers and datetimes cut into at most ``bins`` bins (plus a bin for missing). A Bayesian network of
-    degree ``degree`` (each attribute has at most that many parents) is built greedily: starting from a
-    random attribute, each step adds one (attribute, parent set) pair chosen by the exponential mechanism
-    with the mutual information I(X; Π) as score, scaled by its sensitivity from the PrivBayes paper
-    (Lemma 4.1; smaller when X or Π is binary). Then the joint counts of every attribute with its parents
-    get Laplace noise, and the noisy counts, clipped at zero and normalised, are the conditional probability
-    tables. Sampling is ancestral: each column is drawn from its table row given the parents already drawn
-    (inverse CDF, vectorised), and a numeric bin becomes a value drawn uniformly within the bin.
+    Every modelled column becomes a discrete attribute: categories (plus a code for missing and one for
+    "(other)"), and numbers and dates cut into at most ``bins`` bins (plus a code for missing). A Bayesian
+    network of degree ``degree`` is built greedily: starting from a random attribute, each step adds one
+    (attribute, parent set) pair chosen by the exponential mechanism with n · I(X; Π) as score. Then the joint
+    counts of every attribute with its parents get Laplace noise; the noisy counts, clipped at zero and
+    normalised, are the conditional probability tables. Sampling is ancestral (inverse CDF, vectorised) and a
+    numeric bin becomes a value drawn uniformly within the bin.
 
-Privacy budget
-    ``epsilon`` is split: ``structure_share`` of it for the network (equally over its d − 1 choices), the rest
-    for the d tables (equally, so each gets Laplace noise of scale 2d / ε_tables on its counts: one row
-    changes at most two cells of a table). The parent sets offered to the exponential mechanism are limited,
-    as in PrivBayes' θ-usefulness, to tables whose cell count keeps the average count per cell at least
-    ``usefulness`` times the noise scale; that limit depends only on the domain sizes, the number of rows and
-    ε, not on the data's values.
+Privacy: what is covered
+    Neighbouring tables differ by one row added or removed. Everything the fitted model holds about the
+    modelled columns is released by a DP mechanism or is public by the user's declaration:
 
-What is and is not covered (stated in :attr:`PrivBayes.guarantee`)
-    Covered by ε-differential privacy (neighbouring tables differ in one row; the number of rows is
-    public): the network structure and every probability table. Not covered: the *domain* — the category
-    labels of each column, and the bins of numeric and date columns (their frequent values, quantile edges,
-    minimum and maximum) — is read from the training data without noise and treated as public metadata, as
-    DataSynthesizer does. Supply a schema without the columns whose labels or ranges are themselves secret.
-    Identifier, PII and free-text columns are never learned (the shared base generates them).
+    * the number of rows: Laplace noise (2% of ε); the saved row count is the noisy one;
+    * the domains (category labels, numeric and date ranges, spikes, bins): declared public, or bought with
+      ``domain_share`` of ε (see :mod:`synth.synthesizers.dp.domains`); labels under a noisy threshold become
+      "(other)", which makes the label lists (ε, δ)-DP with δ = :attr:`PrivBayes.delta` (δ = 0 when every
+      categorical column's labels are declared public); stored orders are sorted, never first-appearance;
+    * the structure: exponential mechanism, ``structure_share`` of the rest, sensitivity of n · I(X; Π)
+      bounded by ln(N + 1) + 1 for tables up to N = 10⁹ rows (:func:`~synth.synthesizers.dp.mechanisms.
+      mi_count_sensitivity`);
+    * the tables: Laplace noise on every count, table i getting ε_i ∝ √(its cells) with Σ ε_i = ε_tables
+      (one row changes one cell of each table by one);
+    * the budget adds up by sequential composition (:class:`~synth.synthesizers.dp.accountant.Budget`);
+      :attr:`PrivBayes.ledger_` lists every spending.
+
+    All DP randomness comes from a generator seeded with fresh OS entropy for each fit
+    (:func:`~synth.synthesizers.dp.mechanisms.private_rng`), independent of ``random_state`` and never stored:
+    two fits with the same seed give different noisy models, and a model file cannot be used to replay the
+    noise. ``random_state`` governs sampling only, so a loaded model and a seed give the same table.
+
+Privacy: what is not covered
+    With ``public_domain="categories"`` (or ``"categories and ranges"``) the category labels (and the
+    minimum and maximum) seen in the training data are *treated* as public: the user asserts that they are
+    known anyway (a codebook), and ε does not protect them. Identifier, PII, free-text and constant columns
+    are never learned by the network; the shared base regenerates them from their format, missing rate and
+    (for constants) value, which are outside ε. The schema (column names, kinds and dtypes) is public input;
+    the file drops the reasons an inferred schema gives, which quote the data.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -43,25 +56,34 @@ import pandas as pd
 from synth.progress import ProgressCallback, scaled
 from synth.schema import ColumnKind, Schema
 from synth.synthesizers.base import (
+    ColumnDomain,
     Condition,
     Param,
     Synthesizer,
+    SynthesizerError,
     column_mask,
     describe_conditions,
     draw_matching,
     register_state,
 )
-from synth.synthesizers.cart import MISSING, datetime_ns, datetimes_from_units, labels, time_unit
+from synth.synthesizers.cart import MISSING, datetimes_from_units, labels
+from synth.synthesizers.dp import domains as dpd
+from synth.synthesizers.dp import mechanisms
+from synth.synthesizers.dp.accountant import Budget
 from synth.synthesizers.registry import register
+
+#: Share of ε spent on the noisy row count.
+COUNT_SHARE = 0.02
+PUBLIC_DOMAIN_CHOICES = ("none", "categories", "categories and ranges")
 
 
 @dataclass(frozen=True)
 class BinnedColumn:
     """One column as a discrete attribute.
 
-    Categorical and boolean columns: one code per label (missing as a label). Numbers and datetimes: one code
-    per bin, bin ``i`` holding the values from ``low[i]`` to ``high[i]`` (equal ends: a single value), in
-    model units (datetimes: whole ``unit`` steps after ``origin``), then one code for missing if any.
+    Categorical and boolean columns: one code per label (missing and "(other)" are labels). Numbers and dates:
+    one code per bin, bin ``i`` holding the values from ``low[i]`` to ``high[i]`` (equal ends: a single
+    value), in model units (dates: whole days since 1970-01-01), then one code for missing.
     """
 
     name: str
@@ -77,40 +99,11 @@ class BinnedColumn:
 
     @property
     def categorical(self) -> bool:
-        return self.kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
+        return self.kind in dpd.CATEGORICAL
 
     @property
     def size(self) -> int:
         return len(self.categories) if self.categorical else len(self.low) + int(self.has_missing)
-
-    @classmethod
-    def fit(cls, series: pd.Series, kind: ColumnKind, n_bins: int) -> tuple[BinnedColumn, np.ndarray]:
-        """The column's bins and its training codes."""
-        name = str(series.name)
-        empty = np.zeros(0)
-        if kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
-            lab = labels(series)
-            counts = lab.value_counts(sort=True)
-            cats = tuple(counts.index)
-            codes = lab.map({c: i for i, c in enumerate(cats)}).to_numpy(dtype=np.int64)
-            return cls(name, kind, cats, empty, empty, False, True, 0, 1, None), codes
-        if kind is ColumnKind.DATETIME:
-            ns, missing = datetime_ns(series)
-            origin = int(ns[~missing].min()) if (~missing).any() else 0
-            unit = time_unit(ns[~missing] - origin)
-            x = np.where(missing, np.nan, ((ns - origin) // unit).astype(float))
-            tz = str(series.dt.tz) if getattr(series.dt, "tz", None) is not None else None
-            integer = True
-        else:
-            x = series.to_numpy(dtype=float)
-            missing = np.isnan(x)
-            origin, unit, tz = 0, 1, None
-            integer = kind is ColumnKind.DISCRETE
-        low, high, present_codes = bin_values(x[~missing], n_bins)
-        codes = np.full(len(x), len(low), dtype=np.int64)
-        codes[~missing] = present_codes
-        column = cls(name, kind, (), low, high, bool(missing.any()), integer, origin, unit, tz)
-        return column, codes
 
     def decode(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
         if self.categorical:
@@ -165,20 +158,24 @@ register_state(BinnedColumn, NoisyTable)
 
 @register
 class PrivBayes(Synthesizer):
-    """PrivBayes: a degree-k Bayesian network learned and filled in under ε-differential privacy."""
+    """PrivBayes: a degree-k Bayesian network whose every learned part is released under differential privacy."""
 
     name = "privbayes"
     label = "DP Bayesian network"
     description = (
-        "A Bayesian network whose structure and probability tables are learned under ε-differential "
-        "privacy (PrivBayes). A formal guarantee for the counts; fidelity grows with ε and the table size."
+        "A Bayesian network whose domains, structure and probability tables are learned under differential "
+        "privacy (PrivBayes). A formal guarantee for the whole model; fidelity grows with ε and the table size."
     )
+    #: δ of the noisy category thresholds (shared by the categorical columns whose labels are not public).
+    delta: ClassVar[float] = 1e-6
     guarantee = (
-        "ε-differential privacy (ε = the epsilon you choose) for the whole learned model: the network "
-        "structure and every probability table, for tables that differ in one row. Not covered: the column "
-        "domains are read from the training data without noise and treated as public, namely the category "
-        "labels and, for numbers and dates, the bins (frequent values, quantile edges, minimum and maximum); "
-        "the number of rows is treated as public too."
+        "(ε, δ)-differential privacy for the whole learned model, for tables that differ by one row added or "
+        "removed: the row count, every column's domain (category labels under a noisy threshold become "
+        "'(other)'; numeric and date ranges and bins come from noisy histograms), the network structure and "
+        "every probability table. δ = 1e-6, only for category labels not declared public; ε = the epsilon you "
+        "choose. The noise comes from fresh OS entropy, never from the seed, and is never saved. Not covered: "
+        "what you declare public (with 'Treat as public', the labels and ranges seen in the data), and the "
+        "identifier, personal-data, free-text and constant columns, which are regenerated from their format."
     )
     params = (
         Param(
@@ -205,8 +202,8 @@ class PrivBayes(Synthesizer):
             "bins",
             "int",
             10,
-            "Numbers and dates are cut into at most this many bins (frequent values get a bin of their own). "
-            "More bins follow shapes more closely but spread the noise over more cells.",
+            "Numbers and dates are cut into at most this many bins (values held by many rows get a bin of "
+            "their own). More bins follow shapes more closely but spread the noise over more cells.",
             label="Bins per numeric column",
             low=2,
             high=100,
@@ -215,18 +212,40 @@ class PrivBayes(Synthesizer):
             "structure_share",
             "float",
             0.3,
-            "The share of ε spent on choosing the network; the rest goes to the probability tables. The "
-            "PrivBayes paper uses 0.3.",
+            "The share of ε (after the domains) spent on choosing the network; the rest goes to the "
+            "probability tables. The PrivBayes paper uses 0.3.",
             label="Budget share for the structure",
             low=0.05,
             high=0.95,
         ),
         Param(
+            "domain_share",
+            "float",
+            0.1,
+            "The share of ε spent on learning the columns' domains privately: which category labels are "
+            "common enough to keep (the rest become '(other)') and the ranges and bins of numbers and dates. "
+            "Not spent on columns whose domain is declared public.",
+            label="Budget share for the domains",
+            low=0.01,
+            high=0.9,
+        ),
+        Param(
+            "public_domain",
+            "choice",
+            "none",
+            "What you declare public knowledge (e.g. from a codebook), so no budget is spent on it and ε does "
+            "not protect it: 'categories' keeps every category label seen in the data; 'categories and ranges' "
+            "also the smallest and largest value of each number and date. 'none': everything is private.",
+            label="Treat as public",
+            choices=PUBLIC_DOMAIN_CHOICES,
+        ),
+        Param(
             "usefulness",
             "float",
-            4.0,
+            8.0,
             "PrivBayes' θ: a parent set is only considered when its table's average count per cell is at "
-            "least θ times the noise scale. Higher keeps tables small (less noise, fewer interactions).",
+            "least θ times the noise scale. Higher keeps tables small (less noise, fewer interactions); 8 scored "
+            "best on Adult (benchmarks/bench_dp_audit.py).",
             label="Usefulness θ",
             low=0.5,
             high=100.0,
@@ -237,46 +256,225 @@ class PrivBayes(Synthesizer):
     degree: int
     bins: int
     structure_share: float
+    domain_share: float
+    public_domain: str
     usefulness: float
 
     columns_: tuple[BinnedColumn, ...]
     tables_: tuple[NoisyTable, ...]
     noise_scale_: float
+    noisy_rows_: float
+    ledger_: tuple[tuple[str, float, float], ...]
+    public_columns_: tuple[str, ...]
+
+    def __init__(
+        self, *, random_state: int | None = 0, public_domains: Mapping[str, Any] | None = None, **params: Any
+    ) -> None:
+        super().__init__(random_state=random_state, **params)
+        self.public_domains = public_domains
+
+    @classmethod
+    def check_params(cls, params: Mapping[str, Any]) -> None:
+        rest = dict(params)
+        declared = rest.pop("public_domains", None)
+        if declared is not None and not isinstance(declared, Mapping):
+            raise dpd.PublicDomainError(
+                "public_domains maps column names to their public domain, e.g. {'sex': ['F', 'M'], 'age': (0, 120)}"
+            )
+        super().check_params(rest)
+
+    def get_params(self) -> dict[str, Any]:
+        return {**super().get_params(), "public_domains": self.public_domains}
+
+    def _check_state(self) -> None:
+        from synth.synthesizers.state_checks import (
+            check_privbayes,
+        )  # a loaded file's arrays, before sampling reads them
+
+        check_privbayes(self)
 
     # ------------------------------------------------------------------ fit
+    def fit(
+        self, df: pd.DataFrame, schema: Schema | None = None, *, progress: ProgressCallback | None = None
+    ) -> PrivBayes:
+        """Learn ``df`` under (ε, δ)-DP (see the module docstring); the base's exact domains are replaced."""
+        super().fit(df, schema, progress=progress)
+        self._release_private_metadata()
+        return self
+
+    def _release_private_metadata(self) -> None:
+        # The base reads each column's exact values, range and missingness for checking conditions, the exact
+        # row count, and the real dtypes (a categorical dtype lists the real labels): replace all of it, for
+        # the modelled columns, by what the DP fit released.
+        released = {c.name: c for c in self.columns_}
+        domain = []
+        for dom in self.domain_:
+            col = released.get(dom.name)
+            if col is None:
+                domain.append(dom)  # a generated column: outside ε, as the guarantee says
+            elif col.categorical:
+                values = tuple(c for c in col.categories if c != MISSING)
+                domain.append(ColumnDomain(dom.name, dom.kind, values, None, None, MISSING in col.categories))
+            else:
+                low, high = float(col.low.min()), float(col.high.max())
+                if col.kind is ColumnKind.DATETIME:
+                    ends = datetimes_from_units(np.asarray([low, high]), np.zeros(2, bool), col.origin, col.unit, None)
+                    low, high = ends.iloc[0], ends.iloc[1]
+                domain.append(ColumnDomain(dom.name, dom.kind, (), low, high, col.has_missing))
+        self.domain_ = tuple(domain)
+        self.n_train_rows_ = max(2, round(self.noisy_rows_))
+        # An inferred schema's reasons quote the data ("two values that read as yes/no (no, yes)", shares of
+        # rows): the file keeps the kinds and dtypes (public input) but not the reasons.
+        self.schema_ = Schema(tuple(dataclasses.replace(c, reason="") for c in self.schema_))
+        for name, col in released.items():
+            if col.categorical and isinstance(self.reference_[name].dtype, pd.CategoricalDtype):
+                self.reference_[name] = self.reference_[name].astype(object)
+
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
-        progress(0.0, "binning columns")
-        columns, codes_list = [], []
-        for spec in schema:
-            column, codes = BinnedColumn.fit(data[spec.name], spec.kind, int(self.bins))
+        # ``rng`` (from random_state) is deliberately unused: every draw here is a DP mechanism's, from ``noise``.
+        noise = mechanisms.private_rng()
+        progress(0.0, "checking declared domains")
+        declared = dpd.normalise_public(self.public_domains, schema)
+        eps = float(self.epsilon)
+        n_private_cat = sum(
+            1
+            for s in schema
+            if s.kind in dpd.CATEGORICAL
+            and s.name not in declared
+            and self.public_domain == "none"
+            and not _is_bool(data[s.name])
+        )
+        budget = Budget(eps, self.delta if n_private_cat else 0.0)
+        noisy_rows = max(2.0, mechanisms.noisy_count(len(data), budget.spend("row count", COUNT_SHARE * eps), noise))
+
+        progress(0.02, "private domains")
+        plans = [self._domain_plan(spec, declared) for spec in schema]
+        n_private = sum(1 for p in plans if p != "public")
+        eps_domain = budget.spend("domains", float(self.domain_share) * eps, budget.delta) if n_private else 0.0
+        eps_column = eps_domain / max(n_private, 1)
+        delta_column = budget.delta / max(n_private_cat, 1)
+        columns, codes_list, public = [], [], []
+        for spec, plan in zip(schema, plans, strict=True):
+            column, codes = self._fit_column(
+                data[spec.name], spec.kind, plan, declared.get(spec.name), eps_column, delta_column, noisy_rows, noise
+            )
             columns.append(column)
             codes_list.append(codes)
+            if plan != "private":  # declared, or (public_domain=...) the labels / range seen treated as public
+                public.append(spec.name)
         codes = np.column_stack(codes_list) if codes_list else np.zeros((len(data), 0), dtype=np.int64)
         sizes = tuple(c.size for c in columns)
-        n, d = codes.shape
-        eps = float(self.epsilon)
-        eps_structure = eps * float(self.structure_share) if d > 1 else 0.0
-        eps_tables = eps - eps_structure
-        noise_scale = 2.0 * max(d, 1) / eps_tables
-        max_cells = max(1.0, n / (float(self.usefulness) * noise_scale))
+        d = codes.shape[1]
+        rest = eps - budget.spent_epsilon
+        eps_structure = budget.spend("structure", rest * float(self.structure_share)) if d > 1 else 0.0
+        eps_tables = budget.spend("tables", eps - budget.spent_epsilon)
+        noise_scale = max(d, 1) / eps_tables  # add/remove one row: one cell of each of the d tables moves by 1
+        max_cells = max(1.0, noisy_rows / (float(self.usefulness) * noise_scale))
         network = learn_network(
-            codes, sizes, int(self.degree), eps_structure, max_cells, rng, scaled(progress, 0.05, 0.7)
+            codes, sizes, int(self.degree), eps_structure, max_cells, noise, scaled(progress, 0.1, 0.7)
         )
+        # The tables' ε split ∝ √cells (each table's own sensitivity is 1): that minimises the summed expected
+        # L1 error Σ cells_i / ε_i under Σ ε_i = ε_tables, instead of giving a 2-cell table as much as a 400-cell one.
+        cells = np.asarray([sizes[c] * math.prod(sizes[p] for p in parents) for c, parents in network], dtype=float)
+        shares = np.sqrt(cells) / np.sqrt(cells).sum() if len(cells) else cells
         tables = []
         for i, (child, parents) in enumerate(network):
             progress(0.7 + 0.3 * i / max(d, 1), f"noisy table for {columns[child].name}")
             counts = count_table(codes, child, parents, sizes)
-            noisy = counts + rng.laplace(0.0, noise_scale, counts.shape)
+            noisy = mechanisms.laplace(counts, 1.0 / (eps_tables * shares[i]), noise)
             tables.append(NoisyTable(child, parents, conditional_cdf(noisy)))
         progress(1.0, "network fitted")
         self.columns_ = tuple(columns)
         self.tables_ = tuple(tables)
         self.noise_scale_ = noise_scale
+        self.noisy_rows_ = noisy_rows
+        self.ledger_ = budget.ledger()
+        self.public_columns_ = tuple(public)
+
+    def _domain_plan(self, spec: Any, declared: Mapping[str, Any]) -> str:
+        """How a column's domain is obtained: "public" (no budget), "bounds" (public range, private spikes),
+        "seen" (labels or range seen treated as public), or "private"."""
+        if spec.kind in dpd.CATEGORICAL:
+            if spec.name in declared:
+                return "public"
+            return "seen" if self.public_domain != "none" else "private"
+        if spec.name in declared:
+            return "bounds"
+        return "seen" if self.public_domain == "categories and ranges" else "private"
+
+    def _fit_column(
+        self,
+        series: pd.Series,
+        kind: ColumnKind,
+        plan: str,
+        declared: Any,
+        epsilon: float,
+        delta: float,
+        noisy_rows: float,
+        noise: np.random.Generator,
+    ) -> tuple[BinnedColumn, np.ndarray]:
+        name = str(series.name)
+        empty = np.zeros(0)
+        if kind in dpd.CATEGORICAL:
+            lab = labels(series)
+            if plan == "public":
+                cats = dpd.public_categories(lab, declared, name)
+            elif plan == "seen":
+                cats = tuple(sorted(set(lab), key=dpd.label_key))
+            elif _is_bool(series):  # true/false is public by the dtype; only missing needs the budget
+                has_missing = dpd.private_has_missing(int(series.isna().sum()), epsilon, noise)
+                cats = (False, True, MISSING) if has_missing else (False, True)
+            else:
+                cats = dpd.private_categories(lab, epsilon, delta, noise)
+            codes = dpd.category_codes(lab, cats)
+            return BinnedColumn(name, kind, cats, empty, empty, False, True, 0, 1, None), codes
+        x = dpd.model_units(series, kind)
+        integer = kind in (ColumnKind.DISCRETE, ColumnKind.DATETIME)
+        present = x[~np.isnan(x)]
+        n_missing = int(np.isnan(x).sum())
+        if plan == "bounds":
+            dpd.check_bounds(x, declared, name)
+            low, high = declared
+        elif plan == "seen":
+            low, high = (float(present.min()), float(present.max())) if len(present) else (0.0, 0.0)
+        else:
+            low, high = dpd.private_range(present, kind, epsilon / 3.0, noise, integer)
+        # The column's ε: a third for the range (when private), then of the rest a sixth for the missing code,
+        # a third for the spikes and a half for the quantile edges of the other bins.
+        rest = epsilon * 2.0 / 3.0 if plan == "private" else epsilon
+        has_missing = n_missing > 0 if plan == "seen" else dpd.private_has_missing(n_missing, rest / 6.0, noise)
+        clipped = np.clip(present, low, high)
+        heavy = dpd.spikes(clipped, low, high, noisy_rows, int(self.bins), rest / 3.0, noise)
+        edges = None
+        if not dpd.unit_bins(low, high, int(self.bins), integer) and high > low:
+            k = max(int(self.bins) - len(heavy), 1)
+            edges = dpd.quantile_edges(clipped[~np.isin(clipped, heavy)], low, high, k, rest / 2.0, noise)
+        dom = dpd.make_bins(low, high, heavy, int(self.bins), integer, edges)
+        tz = None
+        if kind is ColumnKind.DATETIME and getattr(series.dt, "tz", None) is not None:
+            tz = str(series.dt.tz)
+        unit = dpd.DAY_NS if kind is ColumnKind.DATETIME else 1
+        column = BinnedColumn(name, kind, (), dom.bins_low, dom.bins_high, has_missing, integer, 0, unit, tz)
+        return column, dpd.numeric_codes(x, dom, has_missing)
 
     def network(self) -> list[tuple[str, list[str]]]:
         """The learned network in sampling order: (column, its parent columns)."""
         names = [c.name for c in self.columns_]
         return [(names[t.child], [names[p] for p in t.parents]) for t in self.tables_]
+
+    def privacy_statement(self) -> str:
+        """What this fitted model's guarantee covers, in words: the budget spent and the public columns."""
+        if not self.is_fitted:
+            raise SynthesizerError(f"{self.label} is not fitted yet: fit(train) first")
+        spent = "; ".join(f"{what}: ε = {e:.4g}" + (f", δ = {d:.1g}" if d else "") for what, e, d in self.ledger_)
+        delta = sum(d for _, _, d in self.ledger_)
+        text = f"({self.epsilon:g}, {delta:.1g})-differential privacy, spent on {spent}."
+        if self.public_columns_:
+            text += (
+                " Treated as public (not protected by ε): the declared or seen labels and ranges of "
+                f"{', '.join(self.public_columns_)}."
+            )
+        return text
 
     # --------------------------------------------------------------- sample
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
@@ -326,44 +524,9 @@ class PrivBayes(Synthesizer):
 
 
 # ----------------------------------------------------------------------------- the mechanism
-def bin_values(x: np.ndarray, n_bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Cut values into at most ``n_bins`` bins: (low ends, high ends, code of each value).
-
-    Few distinct values: one bin each. Otherwise every value held by at least 1/``n_bins`` of the rows gets a
-    bin of its own (the spike at 0 of a capital-gains column survives), and the other values are cut at
-    their quantiles; a bin spans the smallest to the largest value it holds.
-    """
-    if len(x) == 0:
-        return np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
-    uniq, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
-    if len(uniq) <= n_bins:
-        return uniq.astype(float), uniq.astype(float), inverse.astype(np.int64)
-    heavy = counts >= len(x) / n_bins
-    rest = ~heavy[inverse]
-    n_interval = max(n_bins - int(heavy.sum()), 1)
-    group = np.full(len(x), -1, dtype=np.int64)
-    if rest.any():
-        edges = np.quantile(x[rest], np.linspace(0.0, 1.0, n_interval + 1)[1:-1])
-        group[rest] = np.searchsorted(edges, x[rest], side="right")
-    # Bins: each heavy value, and each non-empty quantile group, ordered by their low ends.
-    lows, highs, keys = [], [], []
-    for value in uniq[heavy]:
-        lows.append(float(value))
-        highs.append(float(value))
-        keys.append(("v", float(value)))
-    for g in np.unique(group[rest]):
-        members = x[group == g]
-        lows.append(float(members.min()))
-        highs.append(float(members.max()))
-        keys.append(("g", int(g)))
-    order = np.lexsort((np.asarray(highs), np.asarray(lows)))
-    code_of = {keys[i]: code for code, i in enumerate(order)}
-    codes = np.empty(len(x), dtype=np.int64)
-    for value in uniq[heavy]:
-        codes[x == value] = code_of[("v", float(value))]
-    for g in np.unique(group[rest]):
-        codes[group == g] = code_of[("g", int(g))]
-    return np.asarray(lows)[order], np.asarray(highs)[order], codes
+def _is_bool(series: pd.Series) -> bool:
+    """Whether a column holds Python/numpy booleans (its dtype says so; no value is read)."""
+    return pd.api.types.is_bool_dtype(series.dtype) or str(series.dtype) == "boolean"
 
 
 def configurations(codes: np.ndarray, parents: tuple[int, ...], sizes: tuple[int, ...]) -> np.ndarray:
@@ -408,18 +571,6 @@ def mutual_information(x: np.ndarray, y: np.ndarray, kx: int, ky: int) -> float:
     return float((joint[nz] * np.log(joint[nz] / np.outer(px, py)[nz])).sum())
 
 
-def mi_sensitivity(n: int, binary: bool) -> float:
-    """Sensitivity of I(X; Π) to changing one of ``n`` rows (PrivBayes, Lemma 4.1; natural log).
-
-    ``binary``: X or Π has two values, which gives the smaller bound.
-    """
-    if n < 3:
-        return math.log(2.0)
-    if binary:
-        return math.log(n) / n + (n - 1) / n * math.log(n / (n - 1))
-    return 2.0 / n * math.log((n + 1) / 2.0) + (n - 1) / n * math.log((n + 1) / (n - 1))
-
-
 def candidate_parents(
     child_size: int, chosen: list[int], sizes: tuple[int, ...], degree: int, max_cells: float
 ) -> list[tuple[int, ...]]:
@@ -447,22 +598,25 @@ def learn_network(
     degree: int,
     eps_structure: float,
     max_cells: float,
-    rng: np.random.Generator,
+    noise: np.random.Generator,
     progress: ProgressCallback,
 ) -> list[tuple[int, tuple[int, ...]]]:
     """Greedy PrivBayes structure: (child, parents) pairs in sampling order.
 
     The first attribute is drawn uniformly at random (costing no budget). Each later step scores every
-    (attribute not yet chosen, maximal parent set among the chosen) pair by I(X; Π) divided by its
-    sensitivity and picks one with the exponential mechanism at ε_structure / (d − 1).
+    (attribute not yet chosen, maximal parent set among the chosen) pair by n · I(X; Π) and picks one with the
+    exponential mechanism at ε_structure / (d − 1), with the score's sensitivity bounded for any table of up
+    to a billion rows (:func:`~synth.synthesizers.dp.mechanisms.mi_count_sensitivity`). ``noise`` must be a
+    private generator (:func:`~synth.synthesizers.dp.mechanisms.private_rng`).
     """
     n, d = codes.shape
     if d == 0:
         return []
-    root = int(rng.integers(d))
+    root = int(noise.integers(d))
     chosen = [root]
     network: list[tuple[int, tuple[int, ...]]] = [(root, ())]
     eps_step = eps_structure / (d - 1) if d > 1 else 0.0
+    sensitivity = mechanisms.mi_count_sensitivity()
     config_cache: dict[tuple[int, ...], np.ndarray] = {}
     for step in range(1, d):
         progress(step / d, f"choosing the network: attribute {step + 1} of {d}")
@@ -479,13 +633,9 @@ def learn_network(
                     mi = mutual_information(codes[:, child], config_cache[parents], sizes[child], k_parents)
                 else:
                     mi = 0.0
-                binary = sizes[child] == 2 or (len(parents) == 1 and sizes[parents[0]] == 2)
                 candidates.append((child, parents))
-                scores.append(mi / mi_sensitivity(n, binary))
-        # Exponential mechanism: each scaled score changes by at most 1 when one row changes.
-        logits = eps_step * np.asarray(scores) / 2.0
-        weights = np.exp(logits - logits.max())
-        pick = int(rng.choice(len(candidates), p=weights / weights.sum()))
+                scores.append(n * mi)
+        pick = mechanisms.exponential(np.asarray(scores), eps_step, sensitivity, noise)
         child, parents = candidates[pick]
         chosen.append(child)
         network.append((child, parents))

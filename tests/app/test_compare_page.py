@@ -42,11 +42,23 @@ def compare_page(synthesizer: str = "gaussian_copula") -> AppTest:
 def test_headline_cards_charts_and_column_search() -> None:
     at = compare_page()
     labels = [m.label for m in at.metric]
-    for label in ("Overall quality", "Column shapes", "Column pair trends", "Missing values", "Overall (sdmetrics)"):
+    headline = ("Accuracy", "Univariate accuracy", "Bivariate accuracy", "Trivariate accuracy", "Discriminator AUC")
+    for label in (*headline, "Overall quality", "Column shapes", "Column pair trends", "Missing values"):
         assert label in labels
+    assert labels[:5] == list(headline), "the page leads with scores that separate good generators from bad ones"
     assert 0.5 < float(metric(at, "Overall quality")) <= 1.0
+    # The copula keeps every column's shape but a classifier tells it apart: the verdict must not flatter it.
+    assert float(metric(at, "Discriminator AUC")) > 0.7
+    assert not at.success or not any("As good as fresh real data" in s.value for s in at.success)
+    assert any(w.value.startswith("**Distinguishable from real data") for w in at.warning), [
+        w.value for w in at.warning
+    ]
     assert metric(at, "Detection AUC") == "—" and metric(at, "TSTR vs TRTR") == "—"
-    assert any("95%:" in c.value for c in at.caption), "the overall score shows its bootstrap interval"
+    assert any("95%:" in c.value for c in at.caption), "the headline shows its intervals"
+    assert "Overall (sdmetrics)" not in labels, "sdmetrics' report runs on request only"
+    at.toggle(key=next(t.key for t in at.toggle if t.key and t.key.startswith("sdmetrics_"))).set_value(True).run()
+    assert not at.exception
+    assert 0.5 < float(metric(at, "Overall (sdmetrics)")) <= 1.0
     keys = chart_keys(at)
     assert {"score_bars", "association_heatmaps", "pair_view"} <= set(keys)
     dists = [k for k in keys if k.startswith("dist_")]

@@ -8,7 +8,7 @@ import pytest
 
 from tests.app.helpers import fit, goto, sample, start
 
-PAGES = ["data", "synthesize", "sample", "compare", "privacy"]
+PAGES = ["data", "synthesize", "sample", "compare", "privacy", "race", "report", "demo"]
 
 
 def test_demo_is_loaded_at_start() -> None:
@@ -26,7 +26,7 @@ def test_demo_is_loaded_at_start() -> None:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_without_exception_before_fitting(page: str) -> None:
     at = goto(start(), page)
-    if page in ("sample", "compare", "privacy"):
+    if page in ("sample", "compare", "privacy", "race", "report", "demo"):
         # Later steps say which earlier step is missing instead of failing.
         assert at.info, f"{page} should explain what to do first"
 

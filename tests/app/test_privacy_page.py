@@ -3,6 +3,7 @@ inspector by default, and explains bad input instead of failing."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pandas as pd
@@ -38,12 +39,14 @@ def _inference_detail(at: AppTest) -> str:
 def test_verdict_distances_attacks_and_sdmetrics_are_shown(part: pd.DataFrame) -> None:
     at = _privacy_page(part, sdmetrics=True)
     assert any(h.value.startswith("Verdict") for h in at.subheader)
+    assert any(h.value == "Rare values copied" for h in at.subheader)
     alerts = [a.value for a in (*at.error, *at.warning, *at.success)]
     assert any("risk" in a.lower() for a in alerts), alerts
     criteria = [m.value for m in at.markdown if "-badge[" in m.value]
     labels_in_order = [c.split("**")[1] for c in criteria]
     assert labels_in_order == [
         "Copies of real rows",
+        "Real values copied",
         "Closeness to training rows",
         "Membership inference",
         "Singling out",
@@ -53,7 +56,7 @@ def test_verdict_distances_attacks_and_sdmetrics_are_shown(part: pd.DataFrame) -
     badges = {c.split("-badge[")[1].split("]")[0] for c in criteria}
     assert badges <= {"low risk", "some risk", "high risk"}, "every criterion measured"
     thresholds = [c.value for c in at.caption if c.value.startswith("Thresholds:")]
-    assert len(thresholds) == 6 and all("≤ red" in t for t in thresholds)
+    assert len(thresholds) == 7 and all("≤ red" in t for t in thresholds)
     labels = [m.label for m in at.metric]
     for label in (
         "Closer to train than to holdout",
@@ -66,7 +69,7 @@ def test_verdict_distances_attacks_and_sdmetrics_are_shown(part: pd.DataFrame) -
     specs = {c.proto.spec and json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")}
     assert "Distance to the closest training row" in specs
     attacks = _frame(at, "baseline (random)")
-    assert len(attacks) == 4 and attacks["baseline (random)"].str.endswith("%").all()
+    assert len(attacks) == 5 and attacks["baseline (random)"].str.endswith("%").all()
     assert any("subsamples" in c.value for c in at.caption)
 
 
@@ -80,7 +83,7 @@ def test_changing_the_attacker_model_reruns_the_attacks(part: pd.DataFrame) -> N
     assert not at.exception
     assert "knows [age, sex, education]" in _inference_detail(at)
     after = _frame(at, "baseline (random)")
-    assert len(after) == 4
+    assert len(after) == 5
     assert before.iloc[:2].equals(after.iloc[:2]), "singling out does not depend on the attacker model"
     assert not before.iloc[2:].equals(after.iloc[2:])
 
@@ -126,3 +129,23 @@ def test_a_holdout_under_100_rows_is_explained(part: pd.DataFrame) -> None:
     assert len(at.session_state["dataset"].holdout) < 100
     assert not at.exception
     assert any("at least 100" in e.value for e in at.error)
+
+
+def test_a_copy_of_train_is_high_risk_everywhere_and_the_closest_rows_are_masked(part: pd.DataFrame) -> None:
+    at = _privacy_page(part)
+    ds, syn = at.session_state["dataset"], at.session_state["synthetic"]
+    copy = ds.train.sample(frac=1.0, random_state=0).reset_index(drop=True).assign(extra_column=1)
+    at.session_state["synthetic"] = dataclasses.replace(syn, df=copy, n_rows=len(copy), id="copy-of-train")
+    at.run()
+    assert not at.exception
+    criteria = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert len(criteria) == 6 and all("high risk" in c for c in criteria), criteria
+    metrics = [m for m in at.metric]
+    closeness = [m for m in metrics if m.label.startswith("Closer to")]
+    assert closeness[0].label == "Closer to the full train than to holdout" and closeness[0].value == "100.0%"
+    assert any(m.label == "Membership inference AUC" for m in metrics)
+    assert "TPR at 1% FPR" in _frame(at, "TPR at 1% FPR").columns
+    closest = next(d for d in at.dataframe if (d.key or "").startswith("closest_rows|"))
+    assert (closest.value.astype(str) == "•••").all().all(), "closest rows are masked by default"
+    assert any("'extra_column'" in i.value and "lacks" in i.value for i in at.info)
+    assert any("shadow" in c.value.lower() or "Shadow" in c.value for c in (*at.info, *at.markdown, *at.caption))

@@ -87,3 +87,16 @@ def test_a_file_that_is_not_a_model_is_refused() -> None:
     assert not at.exception
     assert any("evil.synth could not be loaded" in e.value for e in at.error)
     assert at.session_state["fitted"] is before
+
+
+def test_the_model_file_inventory_is_visible_text_next_to_the_download() -> None:
+    at = goto(start(), "synthesize")
+    at.multiselect(key="synthesizer_choice").set_value(["cart"]).run()
+    at.button(key="fit_button").click().run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert "What the Sequential CART model file holds from the training data" in text
+    model = at.session_state["fitted"].model
+    for item in model.artifact_inventory():
+        assert f"**{item.name}**" in text and item.protection in text
+    assert "Donor values" in text and "min_samples_leaf" in text

@@ -43,9 +43,11 @@ def test_walk_the_whole_flow_on_the_demo(page: Page) -> None:
     screenshot(page, "3_sample")
 
     goto(page, "Compare")
-    expect(page.get_by_test_id("stMetricLabel").filter(has_text="Overall quality")).to_be_visible()
-    overall = page.get_by_test_id("stMetric").filter(has_text="Overall quality").get_by_test_id("stMetricValue")
+    expect(page.get_by_test_id("stMetricLabel").filter(has_text="Trivariate accuracy")).to_be_visible()
+    overall = page.get_by_test_id("stMetric").filter(has_text="Trivariate accuracy").get_by_test_id("stMetricValue")
     assert re.fullmatch(r"0\.\d{3}|1\.000", overall.first.inner_text().strip())
+    auc = page.get_by_test_id("stMetric").filter(has_text="Discriminator AUC").get_by_test_id("stMetricValue")
+    assert re.fullmatch(r"0\.\d{2}|1\.00", auc.first.inner_text().strip())
     expect(chart(page, "association_heatmaps").first).to_be_visible()
     expect(chart(page, "score_bars").first).to_be_visible()
     expect(page.locator("[class*='st-key-dist_'] [data-testid=stPlotlyChart]").first).to_be_visible()

@@ -69,6 +69,7 @@ def test_a_copy_of_train_is_high_risk_on_every_attack(
         "singling_out_multivariate",
         "linkability",
         "inference",
+        "inference_rare",
     ]
     for r in report.results:
         assert r.risk.significant, r.name

@@ -191,3 +191,36 @@ def test_audit_on_an_edited_schema_reports_generated_columns() -> None:
     assert findings(audit(frame, schema), "text")[0][1] == ("note",)
     only_text = audit(frame[["note"]], schema.select(["note"]))
     assert findings(only_text, "nothing_modelled")
+
+
+# ------------------------------------------------------------------------------- personal data explained
+
+
+def test_personal_data_findings_say_why_and_how_to_override() -> None:
+    rng = np.random.default_rng(0)
+    emails = np.array([f"user{i}@mail.com" for i in range(400)], dtype=object)
+    emails[rng.random(400) < 0.15] = "unknown"
+    mixed = rng.choice(["red", "green", "blue"], 400).astype(object)
+    mixed[:20] = [f"person{i}@mail.com" for i in range(20)]
+    df = pd.DataFrame({"c1": emails, "k": [f"CUST{v:05d}" for v in rng.integers(0, 120, 400)], "m": mixed})
+    schema = synth.infer_schema(df)
+    report = synth.audit(df, schema, synthesizers=[])
+    pii = report.for_column("c1")[0]
+    assert pii.code == "pii" and "judged by its values" in pii.detail and "e-mail" in pii.detail
+    assert "change its kind" in pii.suggestion
+    key = next(f for f in report.for_column("k") if f.code == "identifier")
+    assert "whatever its uniqueness" in key.detail and "categorical" in key.suggestion
+    personal = next(f for f in report.for_column("m") if f.code == "personal_values")
+    assert personal.severity == "warning" and "e-mail" in personal.detail
+
+
+def test_a_table_of_nothing_but_personal_data_says_so() -> None:
+    from faker import Faker
+
+    faker = Faker("en_US")
+    faker.seed_instance(0)
+    df = pd.DataFrame({"a": [faker.email() for _ in range(200)], "b": [faker.ssn() for _ in range(200)]})
+    schema = synth.infer_schema(df)
+    finding = next(f for f in synth.audit(df, schema, synthesizers=[]).findings if f.code == "nothing_modelled")
+    assert "every column was found to be personal data or an identifier" in finding.detail
+    assert set(finding.columns) == {"a", "b"} and "Data page" in finding.suggestion

@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.tree import DecisionTreeRegressor
 
 import synth
@@ -92,16 +94,33 @@ def test_rare_numeric_values_are_never_copied_verbatim() -> None:
     assert rare & set(copied["amount"]), "without smoothing, donors are copied (the check above can fail)"
 
 
-def test_smoothing_ranges_span_midpoints_to_the_neighbours() -> None:
+def test_smoothing_pools_rare_values_into_shared_bands() -> None:
     values = np.array([1.0, 1.0, 1.0, 2.0, 4.0, 10.0, 10.0, 10.0, 20.0])
     low, width = smoothing_ranges(values, smooth_below=3)
     ranges = {v: (lo, lo + w) for v, lo, w in zip(values, low, width, strict=True)}
     assert ranges[1.0] == (1.0, 1.0) and ranges[10.0] == (10.0, 10.0)  # common: exact
-    assert ranges[2.0] == (1.5, 3.0)
-    assert ranges[4.0] == (3.0, 7.0)
-    assert ranges[20.0] == (15.0, 20.0)  # the maximum stays the end of the column
+    assert ranges[2.0] == ranges[4.0] == (1.0, 10.0), "rare values between common ones share one band"
+    assert ranges[20.0] == (10.0, 10.0), "a lone rare maximum is not kept: it falls back to its neighbour"
     low0, width0 = smoothing_ranges(values, smooth_below=0)
     assert np.array_equal(low0, values) and not width0.any()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.integers(-50, 200), min_size=2, max_size=120),
+    smooth_below=st.integers(2, 8),
+)
+def test_no_rare_value_can_be_read_or_solved_from_the_bands(values: list[int], smooth_below: int) -> None:
+    x = np.array(values, dtype=float)
+    uniq, counts = np.unique(x, return_counts=True)
+    rare = set(uniq[counts < smooth_below].tolist())
+    low, width = smoothing_ranges(x, smooth_below)
+    ends = {e for e in set(low.tolist()) | set((low + width).tolist()) if e == e}  # NaN: nothing kept
+    assert not ends & rare, "a band end is a rare value"
+    points = set(uniq[counts >= smooth_below].tolist())
+    # The attack on midpoints: an end halfway between a kept point and a rare value gives the rare value away.
+    midpoints = ends - points
+    assert not {2 * e - p for e in midpoints for p in points if abs(2 * e - p - p) > 0} & rare
 
 
 def test_flat_tree_routes_like_scikit_learn_with_missing_values(tmp_path: Path) -> None:

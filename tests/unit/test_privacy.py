@@ -20,6 +20,7 @@ from synth.evaluation.privacy.distances import PrivacyInputError, PrivacyResult
 from synth.evaluation.privacy.inspector import MASK, inspect_record
 from synth.evaluation.privacy.neighbors import MixedEncoder, euclidean_neighbors
 from synth.evaluation.privacy.peer_sdmetrics import sdmetrics_privacy
+from synth.evaluation.privacy.rare_values import evaluate_rare_values
 from synth.evaluation.privacy.verdict import privacy_verdict
 
 LINK_A = ("age", "sex", "race", "marital_status", "native_country", "education", "workclass")
@@ -175,9 +176,13 @@ def test_the_verdict_for_a_copy_is_red_on_every_criterion(
     strong = AttackerModel(tuple(c for c in schema.modelled if c != "income"), "income", link_a=LINK_A, link_b=LINK_B)
     copy = train.sample(frac=1.0, random_state=1).reset_index(drop=True)
     attacks = evaluate_attacks(train, copy, holdout=holdout, attacker=strong, schema=schema, n_attacks=400)
-    verdict = privacy_verdict(copy_result, attacks.results, model="cart", quasi_identifiers=("age", "sex"))
+    rare = evaluate_rare_values(train, copy, holdout, schema=schema)
+    verdict = privacy_verdict(
+        copy_result, attacks.results, model="cart", quasi_identifiers=("age", "sex"), rare_values=rare
+    )
     assert [c.key for c in verdict.criteria] == [
         "copies",
+        "rare_values",
         "closeness",
         "membership",
         "singling_out",
@@ -198,11 +203,13 @@ def test_the_verdict_for_fresh_data_is_green_and_unmeasured_criteria_are_grey(ad
     train, fresh = synth.split(rest, 0.5, seed=0)
     distances = synth.evaluate_privacy(train, fresh, holdout=holdout)
     attacks = evaluate_attacks(train, fresh, holdout=holdout, n_attacks=800, seed=1)
-    verdict = privacy_verdict(distances, attacks.results)
+    rare = evaluate_rare_values(train, fresh, holdout)
+    verdict = privacy_verdict(distances, attacks.results, rare_values=rare)
     assert verdict.level == "green", [(c.key, c.level, c.value) for c in verdict.criteria]
     assert verdict.headline.startswith("Low risk")
     partial = privacy_verdict(synth.evaluate_privacy(train, fresh, holdout=holdout, membership=False))
     assert {c.key: c.level for c in partial.criteria if c.level == "grey"}.keys() == {
+        "rare_values",
         "membership",
         "singling_out",
         "linkability",

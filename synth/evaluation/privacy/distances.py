@@ -2,8 +2,10 @@
 
 The distance panel. Distance to closest record (DCR) uses a mixed-type distance: numbers and datetimes scaled
 by their real range (so a full-range gap counts 1), categories one-hot with weight 1/√2 (so a mismatch counts
-1), and missing values as their own indicator (see :mod:`synth.evaluation.privacy.neighbors`). Identifiers,
-PII, free text and constants are generated, not learned, and are left out.
+1), and missing values as their own indicator (see :mod:`synth.evaluation.privacy.neighbors`). Every category
+has its own code (no "other" lumping). Identifiers, PII, free text and constants are generated, not learned,
+and are left out. Every synthetic and holdout row is searched against every training row; the tables are
+prepared once in a shared :class:`~synth.evaluation.privacy.inputs.PrivacyInputs`.
 
 * **DCR** — distance from each synthetic row, and from each real holdout row (the yardstick), to its closest
   training row.
@@ -16,7 +18,8 @@ PII, free text and constants are generated, not learned, and are left out.
 * **Exact copies** — synthetic rows equal to a training row on every learned column, and the subset equal
   to a training row that is *unique* in training (a copied rare person). The holdout gives the rates that
   coincidence alone produces.
-* **Membership inference** — :func:`synth.evaluation.privacy.attacks.membership_inference`, included by default.
+* **Membership inference** — :func:`synth.evaluation.privacy.membership.membership_inference` (distance,
+  density ratio, shadow model, targeted check), included by default.
 
 The attacks of the Article 29 Working Party criteria are in :mod:`synth.evaluation.privacy.attacks`, the record
 inspector in :mod:`synth.evaluation.privacy.inspector` and the verdict in :mod:`synth.evaluation.privacy.verdict`.
@@ -30,30 +33,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.evaluation.privacy.attacks import MembershipResult, membership_inference
-from synth.evaluation.privacy.common import (
-    PrivacyInputError,
-    check_holdout,
-    prepare_tables,
-    success_rate,
-)
-from synth.evaluation.privacy.neighbors import (
-    MAX_ONE_HOT,
-    MixedEncoder,
-    euclidean_neighbors,
-    nearest_distances,
-    row_hashes,
-)
+from synth.evaluation.privacy.common import PrivacyInputError, success_rate
+from synth.evaluation.privacy.inputs import DEFAULT_TARGETS, PrivacyInputs
+from synth.evaluation.privacy.membership import MembershipResult, membership_inference
+from synth.evaluation.privacy.neighbors import MixedEncoder, nearest_distances, row_hashes
 from synth.evaluation.results import to_jsonable
 from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure, scaled
-from synth.schema import Schema, infer_schema
+from synth.schema import Schema
 
 __all__ = [
     "DCR_SHARE",
-    "MAX_ONE_HOT",
     "MixedEncoder",
     "PrivacyInputError",
+    "PrivacyInputs",
     "PrivacyResult",
     "evaluate_privacy",
     "nearest_distances",
@@ -97,11 +90,11 @@ class PrivacyResult:
     """Distance-based privacy evidence for one synthetic table.
 
     Attributes:
-        dcr_synthetic: distance from each compared synthetic row to its closest training row.
-        dcr_holdout: distance from each holdout row to its closest training row (the real-data yardstick).
+        dcr_synthetic: distance from every synthetic row to its closest training row.
+        dcr_holdout: distance from every holdout row to its closest training row (the real-data yardstick).
         dcr_share: share of synthetic rows closer to a holdout-sized train sample than to the holdout (ties
             count half); 0.5 is ideal, higher means the synthetic rows sit on top of training rows.
-        n_compared: synthetic rows in the distance computations.
+        n_compared: synthetic rows in the distance computations (all of them).
         exact_copies: synthetic rows identical to some training row (over the learned columns).
         exact_copy_rate: ``exact_copies`` over all synthetic rows.
         holdout_exact_copies: holdout rows identical to some training row: what fresh real data gives.
@@ -116,10 +109,12 @@ class PrivacyResult:
         unique_copy_rate: ``unique_copies`` over all synthetic rows.
         holdout_unique_copies / holdout_unique_copy_rate: the same for holdout rows.
         n_train_unique: training rows whose combination of learned values is unique in training.
-        closest_rows: positions in the synthetic table of the compared rows closest to train, closest first
-            (a starting point for the record inspector).
-        membership: the membership inference attack, when it was run.
+        closest_rows: positions in the synthetic table of the rows closest to train, closest first, found among
+            all synthetic rows (a starting point for the record inspector).
+        membership: the membership attacks, when they were run.
         seed: seed of the row samples.
+        n_train_sample: training rows in the holdout-sized sample of ``dcr_share`` (the one subsample here).
+        notes: what was left out of the comparison and why (extra synthetic columns, empty columns).
     """
 
     dcr_synthetic: tuple[float, ...]
@@ -146,6 +141,8 @@ class PrivacyResult:
     closest_rows: tuple[int, ...] = ()
     membership: MembershipResult | None = None
     seed: int = 0
+    n_train_sample: int = 0
+    notes: tuple[str, ...] = ()
 
     @property
     def median_dcr_synthetic(self) -> float:
@@ -196,30 +193,87 @@ class PrivacyResult:
         return out
 
 
+@dataclass(frozen=True)
+class CopyCounts:
+    """Exact copies of training rows: the first privacy numbers, counted in well under a second.
+
+    Attributes:
+        exact_copies / exact_copy_rate: synthetic rows equal to a training row on every compared column.
+        holdout_exact_copies / holdout_exact_copy_rate: the same for holdout rows (what coincidence gives).
+        unique_copies / unique_copy_rate: synthetic rows equal to a training row unique in training.
+        holdout_unique_copies / holdout_unique_copy_rate: the same for holdout rows.
+        n_train_unique: training rows whose combination of values is unique in training.
+        n_synthetic / n_holdout: rows counted (all of them).
+    """
+
+    exact_copies: int
+    exact_copy_rate: float
+    holdout_exact_copies: int
+    holdout_exact_copy_rate: float
+    unique_copies: int
+    unique_copy_rate: float
+    holdout_unique_copies: int
+    holdout_unique_copy_rate: float
+    n_train_unique: int
+    n_synthetic: int
+    n_holdout: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_jsonable(self)
+
+
+def count_copies(inputs: PrivacyInputs) -> CopyCounts:
+    """Count exact copies of training rows in the synthetic table and, for comparison, in the holdout."""
+    hashes, counts = np.unique(inputs.hashes("train"), return_counts=True)
+    unique_hashes = hashes[counts == 1]
+    syn_hashes, hold_hashes = inputs.hashes("synthetic"), inputs.hashes("holdout")
+    in_train, hold_in_train = np.isin(syn_hashes, hashes), np.isin(hold_hashes, hashes)
+    unique_in, hold_unique_in = np.isin(syn_hashes, unique_hashes), np.isin(hold_hashes, unique_hashes)
+    return CopyCounts(
+        exact_copies=int(in_train.sum()),
+        exact_copy_rate=float(in_train.mean()),
+        holdout_exact_copies=int(hold_in_train.sum()),
+        holdout_exact_copy_rate=float(hold_in_train.mean()),
+        unique_copies=int(unique_in.sum()),
+        unique_copy_rate=float(unique_in.mean()),
+        holdout_unique_copies=int(hold_unique_in.sum()),
+        holdout_unique_copy_rate=float(hold_unique_in.mean()),
+        n_train_unique=len(unique_hashes),
+        n_synthetic=len(syn_hashes),
+        n_holdout=len(hold_hashes),
+    )
+
+
 def evaluate_privacy(
     train: pd.DataFrame,
     synthetic: pd.DataFrame,
     *,
     holdout: pd.DataFrame,
     schema: Schema | None = None,
-    max_rows: int = 10_000,
     seed: int = 0,
     progress: ProgressCallback | None = None,
     membership: bool = True,
-    membership_targets: int = 5000,
+    membership_targets: int = DEFAULT_TARGETS,
+    inputs: PrivacyInputs | None = None,
+    synthesizer: tuple[str, dict[str, Any]] | None = None,
 ) -> PrivacyResult:
     """Measure how close synthetic rows sit to the real training rows, against fresh real rows.
+
+    Every synthetic and every holdout row is compared with every training row (no subsample); only the
+    holdout-sized DCR share uses a seeded train sample as large as the holdout, as its definition says.
 
     Args:
         train: the table the synthesizer was fitted on.
         synthetic: its synthetic output.
         holdout: real rows the synthesizer never saw (at least 100).
         schema: column kinds (inferred from ``train`` when omitted).
-        max_rows: at most this many synthetic and holdout rows enter the distance computations.
         seed: seed of the row samples.
         progress: called with (fraction, message).
-        membership: also run the distance-based membership inference attack.
-        membership_targets: training and holdout rows scored by the membership attack.
+        membership: also run the membership attacks (:func:`~synth.evaluation.privacy.membership.membership_inference`).
+        membership_targets: training rows scored by the membership attacks.
+        inputs: the tables prepared once (:class:`PrivacyInputs`); built from the tables when omitted.
+        synthesizer: ``(name, params)`` of the synthesizer, for the shadow-model attack (when ``inputs`` is built
+            here).
 
     Returns:
         A frozen :class:`PrivacyResult`.
@@ -228,84 +282,62 @@ def evaluate_privacy(
         PrivacyInputError: (a ``ValueError``) for a holdout of fewer than 100 rows or no shared learned column.
     """
     report = ensure(progress)
-    check_holdout(holdout)
-    schema = schema or infer_schema(train)
-    kinds = schema.kinds()
-    rng = np.random.default_rng(seed)
-    t = prepare_tables(train, synthetic, holdout, schema)
-    cols = list(t.columns)
-    if len(t.synthetic) == 0:
-        raise PrivacyInputError("The synthetic table has no rows. Sample some rows first.")
+    if inputs is None:
+        inputs = PrivacyInputs(
+            train, holdout, synthetic, schema, seed=seed, synthesizer=synthesizer, n_targets=membership_targets
+        )
+    t = inputs.tables
     steps = 0.6 if membership else 1.0
 
     report(0.05 * steps, "counting exact copies of training rows")
-    train_hashes = row_hashes(t.train, cols, kinds)
-    hashes, counts = np.unique(train_hashes, return_counts=True)
-    unique_hashes = hashes[counts == 1]
-    syn_hashes = row_hashes(t.synthetic, cols, kinds)
-    hold_hashes = row_hashes(t.holdout, cols, kinds)
-    in_train, hold_in_train = np.isin(syn_hashes, hashes), np.isin(hold_hashes, hashes)
-    unique_in, hold_unique_in = np.isin(syn_hashes, unique_hashes), np.isin(hold_hashes, unique_hashes)
+    copies = count_copies(inputs)
 
-    report(0.15 * steps, "encoding rows for distances")
-    encoder = MixedEncoder.fit(t.train, t.schema)
-    n_cmp = min(len(t.holdout), max_rows)
-    hold_rows = rng.choice(len(t.holdout), size=n_cmp, replace=False) if len(t.holdout) > n_cmp else np.arange(n_cmp)
-    syn_rows = rng.choice(len(t.synthetic), size=min(len(t.synthetic), n_cmp), replace=False)
-    train_rows = rng.choice(len(t.train), size=min(len(t.train), n_cmp), replace=False)
-    x_train = encoder.transform(t.train, kinds)
-    x_hold = encoder.transform(t.holdout.iloc[hold_rows], kinds)
-    x_syn = encoder.transform(t.synthetic.iloc[syn_rows], kinds)
-
-    report(0.25 * steps, "distance from holdout rows to train")
-    d_hold = euclidean_neighbors(x_hold, x_train, 2)[0]
-    report(0.5 * steps, "distance from synthetic rows to train")
-    d_syn = euclidean_neighbors(x_syn, x_train, 2)[0]
+    report(0.15 * steps, f"distance from {len(t.holdout):,} holdout rows to {len(t.train):,} training rows")
+    d_hold = inputs.neighbors("holdout", "train", 2)[0]
+    report(0.3 * steps, f"distance from {len(t.synthetic):,} synthetic rows to {len(t.train):,} training rows")
+    d_syn = inputs.neighbors("synthetic", "train", 2)[0]
     report(0.75 * steps, "synthetic rows: train vs holdout")
-    to_train_sub = nearest_distances(x_syn, x_train[train_rows])
-    to_hold = nearest_distances(x_syn, x_hold)
+    to_train_sub = inputs.synthetic_to_train_sample()
+    to_hold = inputs.neighbors("synthetic", "holdout", 1)[0][:, 0]
     share = float(np.mean(to_train_sub < to_hold) + 0.5 * np.mean(to_train_sub == to_hold))
-    expected = len(t.train) / (len(t.train) + n_cmp)
+    n_hold = len(t.holdout)
+    expected = len(t.train) / (len(t.train) + n_hold)
     to_train = d_syn[:, 0]
     share_full = float(np.mean(to_train < to_hold) + expected * np.mean(to_train == to_hold))
-    closest = syn_rows[np.argsort(to_train, kind="stable")[:N_CLOSEST]]
+    closest = np.argsort(to_train, kind="stable")[:N_CLOSEST]
 
     mia = None
     if membership:
         mia = membership_inference(
-            t.train,
-            t.synthetic,
-            holdout=t.holdout,
-            schema=t.schema,
-            n_targets=membership_targets,
-            seed=seed,
-            progress=scaled(progress, steps, 1.0),
+            train, synthetic, holdout=holdout, seed=seed, progress=scaled(progress, steps, 1.0), inputs=inputs
         )
     report(1.0, "done")
-    n_syn, n_hold = len(t.synthetic), len(t.holdout)
+    n_syn = len(t.synthetic)
     return PrivacyResult(
         dcr_synthetic=tuple(float(v) for v in to_train),
         dcr_holdout=tuple(float(v) for v in d_hold[:, 0]),
         dcr_share=share,
-        n_compared=len(syn_rows),
-        exact_copies=int(in_train.sum()),
-        exact_copy_rate=float(in_train.mean()),
-        holdout_exact_copies=int(hold_in_train.sum()),
-        holdout_exact_copy_rate=float(hold_in_train.mean()),
-        n_train=len(train),
-        n_holdout=len(holdout),
-        n_synthetic=len(synthetic),
-        columns=tuple(cols),
+        n_compared=n_syn,
+        exact_copies=copies.exact_copies,
+        exact_copy_rate=copies.exact_copy_rate,
+        holdout_exact_copies=copies.holdout_exact_copies,
+        holdout_exact_copy_rate=copies.holdout_exact_copy_rate,
+        n_train=len(t.train),
+        n_holdout=n_hold,
+        n_synthetic=n_syn,
+        columns=t.columns,
         dcr_share_full=share_full,
         dcr_share_full_expected=expected,
         nndr_synthetic=tuple(float(v) for v in _ratio(d_syn)),
         nndr_holdout=tuple(float(v) for v in _ratio(d_hold)),
-        unique_copies=int(unique_in.sum()),
-        unique_copy_rate=float(unique_in.sum() / n_syn),
-        holdout_unique_copies=int(hold_unique_in.sum()),
-        holdout_unique_copy_rate=float(hold_unique_in.sum() / n_hold),
-        n_train_unique=len(unique_hashes),
+        unique_copies=copies.unique_copies,
+        unique_copy_rate=copies.unique_copy_rate,
+        holdout_unique_copies=copies.holdout_unique_copies,
+        holdout_unique_copy_rate=copies.holdout_unique_copy_rate,
+        n_train_unique=copies.n_train_unique,
         closest_rows=tuple(int(i) for i in closest),
         membership=mia,
         seed=seed,
+        n_train_sample=len(inputs.train_sample),
+        notes=inputs.notes,
     )

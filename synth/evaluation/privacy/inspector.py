@@ -15,7 +15,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from synth.evaluation.privacy.common import PrivacyInputError, prepare_tables
+from synth.evaluation.privacy.common import PrivacyInputError, Tables, prepare_tables
+from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.neighbors import (
     NUMERIC_KINDS,
     MixedEncoder,
@@ -162,6 +163,7 @@ def inspect_record(
     schema: Schema | None = None,
     quasi_identifiers: Sequence[str] = (),
     k: int = 3,
+    inputs: PrivacyInputs | None = None,
 ) -> RecordInspection:
     """Put synthetic row ``row`` beside its ``k`` nearest training rows.
 
@@ -173,20 +175,30 @@ def inspect_record(
         schema: column kinds (inferred from ``train`` when omitted).
         quasi_identifiers: columns an attacker knows; the row's combination on them is counted in train.
         k: how many nearest training rows to show.
+        inputs: the tables prepared and encoded once (:class:`PrivacyInputs`); the search then reuses them.
 
     Raises:
         PrivacyInputError: for a row outside the synthetic table.
     """
     if not 0 <= row < len(synthetic):
         raise PrivacyInputError(f"There is no synthetic row {row}: pick a row between 0 and {len(synthetic) - 1:,}.")
-    schema = schema or infer_schema(train)
-    hold = holdout if holdout is not None else train.iloc[:0]
-    t = prepare_tables(train, synthetic.iloc[[row]], hold, schema)
+    if inputs is not None:
+        t = inputs.tables
+        kinds = inputs.kinds
+        x_row = inputs.encoded("synthetic")[[row]]
+        dist, idx = euclidean_neighbors(x_row, inputs.encoded("train"), max(1, k))
+        x_hold = inputs.encoded("holdout")
+        t = Tables(t.schema, t.columns, t.train, t.synthetic.iloc[[row]].reset_index(drop=True), t.holdout)
+    else:
+        schema = schema or infer_schema(train)
+        hold = holdout if holdout is not None else train.iloc[:0]
+        t = prepare_tables(train, synthetic.iloc[[row]], hold, schema)
+        kinds = t.schema.kinds()
+        encoder = MixedEncoder.fit(t.train, t.schema, (t.synthetic, t.holdout))
+        x_row = encoder.transform(t.synthetic, kinds)
+        dist, idx = euclidean_neighbors(x_row, encoder.transform(t.train, kinds), max(1, k))
+        x_hold = encoder.transform(t.holdout, kinds) if len(t.holdout) else None
     cols = list(t.columns)
-    kinds = t.schema.kinds()
-    encoder = MixedEncoder.fit(t.train, t.schema)
-    x_row = encoder.transform(t.synthetic, kinds)
-    dist, idx = euclidean_neighbors(x_row, encoder.transform(t.train, kinds), max(1, k))
     labels = {c: _comparable(t.train[c], kinds[c]) for c in cols}
     mine = {c: _comparable(t.synthetic[c], kinds[c])[0] for c in cols}
     original = synthetic.iloc[row]
@@ -196,8 +208,8 @@ def inspect_record(
         values = tuple(_display(train.iloc[int(i)][c]) for c in cols)
         neighbours.append(Neighbour(int(i), float(d), matching, values))
     holdout_distance = None
-    if len(t.holdout):
-        holdout_distance = float(euclidean_neighbors(x_row, encoder.transform(t.holdout, kinds), 1)[0][0, 0])
+    if x_hold is not None and x_hold.shape[0]:
+        holdout_distance = float(euclidean_neighbors(x_row, x_hold, 1)[0][0, 0])
     matched = neighbours[0].matching if neighbours else ()
     match_count = _count(t.train, t.synthetic, list(matched), kinds) if matched else 0
     qis = [c for c in quasi_identifiers if c in cols]

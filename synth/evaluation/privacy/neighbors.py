@@ -3,8 +3,9 @@
 Two forms of one Gower-like distance, where a full-range gap in a number counts 1 and a category mismatch
 counts 1:
 
-* **Euclidean** (:class:`MixedEncoder`): numbers and datetimes scaled by their real range, categories one-hot
-  with weight 1/√2, missing values as their own indicator; distance = √(Σ gap²). Rows become vectors, so
+* **Euclidean** (:class:`MixedEncoder`): numbers and datetimes scaled by their real range, every category
+  one-hot with weight 1/√2 (none lumped into "other"), missing values as their own indicator;
+  distance = √(Σ gap²). Rows become vectors, so
   scikit-learn's chunked, multi-threaded brute-force search (one matrix product per chunk) finds neighbours
   in a fraction of a second for 26k × 6.5k rows. Used by the distance panel, the membership attack and the
   record inspector.
@@ -19,20 +20,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.neighbors import NearestNeighbors
 
 from synth.schema import ColumnKind, Schema, numeric_values
 
-MAX_ONE_HOT = 100
+MAX_DENSE_WIDTH = 512
+"""Encodings wider than this (many categories) are sparse: a dense 26k × 10k matrix would take a gigabyte."""
 CHUNK_CELLS = 4_000_000
 """Query rows × reference rows computed at once (32 MB of float64)."""
 MAX_DENSE_CATEGORIES = 64
 """Gower categoricals with more categories than this are compared code by code instead of one-hot."""
 
 NUMERIC_KINDS = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME)
+Matrix: TypeAlias = Any
+"""A dense ndarray or a scipy CSR matrix of encoded rows."""
 
 
 def as_labels(col: pd.Series) -> pd.Series:
@@ -42,14 +48,28 @@ def as_labels(col: pd.Series) -> pd.Series:
 
 @dataclass(frozen=True)
 class MixedEncoder:
-    """Encodes rows as vectors whose Euclidean distance is a Gower-like mixed-type distance."""
+    """Encodes rows as vectors whose Euclidean distance is a Gower-like mixed-type distance.
+
+    Every category seen in any fitted table gets its own one-hot column: lumping rare categories into one
+    "other" code would make an unseen holdout value equal to a rare training value and bias every
+    distance-based measure towards "safe". A category unseen at fit time gets a shared "unseen" column, so it
+    still differs from every fitted category by a full mismatch; fit on every table that will be compared
+    (:class:`~synth.evaluation.privacy.inputs.PrivacyInputs` does) and no value is unseen. Wide encodings
+    (many categories) are returned as sparse matrices.
+    """
 
     numeric: tuple[tuple[str, float, float, bool], ...]  # name, minimum, range, has missing
     categorical: tuple[tuple[str, tuple[str, ...]], ...]  # name, known categories
 
     @classmethod
-    def fit(cls, train: pd.DataFrame, schema: Schema) -> MixedEncoder:
-        """Learn ranges and categories from ``train`` for the modelled columns of ``schema``."""
+    def fit(cls, train: pd.DataFrame, schema: Schema, others: Sequence[pd.DataFrame] = ()) -> MixedEncoder:
+        """Learn ranges from ``train`` and the categories of ``train`` and ``others`` (every one of them).
+
+        Args:
+            train: the training table; numbers are scaled by its range.
+            schema: column kinds; only its modelled columns are encoded.
+            others: further tables whose categories get columns of their own (holdout, synthetic).
+        """
         numeric, categorical = [], []
         for spec in schema:
             if not spec.kind.is_modelled or spec.name not in train.columns:
@@ -60,59 +80,91 @@ class MixedEncoder:
                 finite = x[np.isfinite(x)]
                 lo = float(finite.min()) if len(finite) else 0.0
                 span = float(finite.max() - lo) if len(finite) else 1.0
-                numeric.append((spec.name, lo, span if span > 0 else 1.0, bool(np.isnan(x).any())))
+                missing = bool(np.isnan(x).any()) or any(
+                    spec.name in o.columns and bool(o[spec.name].isna().any()) for o in others
+                )
+                numeric.append((spec.name, lo, span if span > 0 else 1.0, missing))
             else:
-                top = as_labels(col).value_counts().index[:MAX_ONE_HOT]
-                categorical.append((spec.name, tuple(str(v) for v in top)))
+                labels = pd.concat(
+                    [as_labels(col), *(as_labels(o[spec.name]) for o in others if spec.name in o.columns)],
+                    ignore_index=True,
+                )
+                categorical.append((spec.name, tuple(str(v) for v in labels.value_counts().index)))
         return cls(tuple(numeric), tuple(categorical))
 
     @property
     def columns(self) -> list[str]:
         return [n for n, *_ in self.numeric] + [n for n, _ in self.categorical]
 
-    def transform(self, df: pd.DataFrame, kinds: dict[str, ColumnKind]) -> np.ndarray:
-        """Encode ``df`` as a float32 matrix, one row per row."""
-        parts: list[np.ndarray] = []
-        for name, lo, span, has_missing in self.numeric:
+    @property
+    def width(self) -> int:
+        """Number of encoded features."""
+        return 2 * len(self.numeric) + sum(len(c) + 1 for _, c in self.categorical)
+
+    def transform(self, df: pd.DataFrame, kinds: dict[str, ColumnKind]) -> Matrix:
+        """Encode ``df`` as a float32 matrix, one row per row (sparse when wider than :data:`MAX_DENSE_WIDTH`)."""
+        n = len(df)
+        dense: list[np.ndarray] = []
+        for name, lo, span, _has_missing in self.numeric:
             x = (numeric_values(df[name], kinds[name]) - lo) / span
             missing = np.isnan(x)
-            parts.append(np.where(missing, 0.0, x)[:, None])
-            if has_missing or missing.any():
-                parts.append(missing.astype(float)[:, None])
-        weight = 1.0 / np.sqrt(2.0)
+            dense.append(np.where(missing, 0.0, x)[:, None])
+            # Always the indicator: a table with missing values where train has none (e.g. an external
+            # synthetic table) must encode to as many features as train does.
+            dense.append(missing.astype(float)[:, None])
+        weight = np.float32(1.0 / np.sqrt(2.0))
+        offsets, codes = [], []
+        offset = 0
         for name, cats in self.categorical:
             lookup = {c: i for i, c in enumerate(cats)}
-            codes = as_labels(df[name]).map(lookup).fillna(len(cats)).to_numpy(dtype=np.int64)
-            onehot = np.zeros((len(df), len(cats) + 1), dtype=np.float32)
-            onehot[np.arange(len(df)), codes] = weight
-            parts.append(onehot)
-        if not parts:
-            return np.zeros((len(df), 1), dtype=np.float32)
-        return np.hstack(parts).astype(np.float32)
+            codes.append(as_labels(df[name]).map(lookup).fillna(len(cats)).to_numpy(dtype=np.int64) + offset)
+            offsets.append(offset)
+            offset += len(cats) + 1
+        num = np.hstack(dense).astype(np.float32) if dense else np.zeros((n, 0), dtype=np.float32)
+        if not dense and not codes:
+            return np.zeros((n, 1), dtype=np.float32)
+        if num.shape[1] + offset <= MAX_DENSE_WIDTH:
+            onehot = np.zeros((n, offset), dtype=np.float32)
+            for c in codes:
+                onehot[np.arange(n), c] = weight
+            return np.hstack([num, onehot])
+        cols = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+        rows = np.tile(np.arange(n), len(codes))
+        onehot_sparse = sparse.csr_matrix(
+            (np.full(len(cols), weight, dtype=np.float32), (rows, cols)), shape=(n, offset)
+        )
+        return sparse.hstack([sparse.csr_matrix(num), onehot_sparse], format="csr", dtype=np.float32)
 
 
-def euclidean_neighbors(queries: np.ndarray, reference: np.ndarray, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def _row_distances(a: Matrix, b: Matrix) -> np.ndarray:
+    """Exact (float64) Euclidean distance between row i of ``a`` and row i of ``b``."""
+    if sparse.issparse(a) or sparse.issparse(b):
+        diff = sparse.csr_matrix(a, dtype=np.float64) - sparse.csr_matrix(b, dtype=np.float64)
+        return np.sqrt(np.asarray(diff.multiply(diff).sum(axis=1)).ravel())
+    diff = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)
+    return np.sqrt(np.einsum("ij,ij->i", diff, diff))
+
+
+def euclidean_neighbors(queries: Matrix, reference: Matrix, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` nearest reference rows of each query row (Euclidean, chunked brute force).
 
-    scikit-learn finds the candidates with matrix products; their distances are then recomputed exactly in
-    float64, so an identical row is at distance 0, not at a rounding error from it.
+    scikit-learn finds the candidates with matrix products (dense or sparse); their distances are then
+    recomputed exactly in float64, so an identical row is at distance 0, not at a rounding error from it.
 
     Returns:
         ``(distances, indices)``, both of shape ``(len(queries), k)``, nearest first.
     """
-    k = min(k, len(reference))
+    k = min(k, reference.shape[0])
     nn = NearestNeighbors(n_neighbors=k, algorithm="brute", metric="euclidean").fit(reference)
     _, idx = nn.kneighbors(queries, return_distance=True)
-    q = queries.astype(np.float64)
     dist = np.empty(idx.shape, dtype=float)
     for j in range(k):
-        diff = q - reference[idx[:, j]].astype(np.float64)
-        dist[:, j] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+        dist[:, j] = _row_distances(queries, reference[idx[:, j]])
     order = np.argsort(dist, axis=1, kind="stable")
     return np.take_along_axis(dist, order, 1), np.take_along_axis(idx, order, 1)
 
 
-def nearest_distances(queries: np.ndarray, reference: np.ndarray) -> np.ndarray:
+def nearest_distances(queries: Matrix, reference: Matrix) -> np.ndarray:
     """Distance from each query row to its nearest reference row (chunked brute force)."""
     return euclidean_neighbors(queries, reference, 1)[0][:, 0]
 
@@ -179,6 +231,13 @@ class GowerEncoder:
                 categorical.append((name, tuple(sorted(labels.unique()))))
         return cls(tuple(numeric), tuple(categorical))
 
+    def select(self, columns: Sequence[str]) -> GowerEncoder:
+        """The encoder restricted to ``columns`` (ranges and categories as fitted on all of them)."""
+        wanted = set(columns)
+        return GowerEncoder(
+            tuple(c for c in self.numeric if c[0] in wanted), tuple(c for c in self.categorical if c[0] in wanted)
+        )
+
     def transform(self, df: pd.DataFrame) -> GowerRows:
         """Encode ``df`` (unknown categories get a code of their own)."""
         n = len(df)
@@ -226,6 +285,18 @@ def gower_distances(queries: GowerRows, reference: GowerRows) -> np.ndarray:
             gap = np.where(qn[:, None] | rn[None, :], (qn[:, None] != rn[None, :]).astype(float), gap)
         dist += gap
     return dist
+
+
+def paired_gower_distances(queries: GowerRows, reference: GowerRows) -> np.ndarray:
+    """Gower distance between row i of ``queries`` and row i of ``reference`` (equal lengths)."""
+    dist = np.full(len(queries), float(queries.n_dense))
+    if queries.onehot.shape[1]:
+        dist -= np.einsum("ij,ij->i", queries.onehot.astype(float), reference.onehot.astype(float))
+    dist += (queries.codes != reference.codes).sum(axis=1)
+    q, r = queries.numeric, reference.numeric
+    qn, rn = np.isnan(q), np.isnan(r)
+    gap = np.where(qn | rn, (qn != rn).astype(float), np.abs(np.nan_to_num(q) - np.nan_to_num(r)))
+    return np.asarray(dist + gap.sum(axis=1))
 
 
 def gower_neighbors(queries: GowerRows, reference: GowerRows, k: int = 1) -> tuple[np.ndarray, np.ndarray]:

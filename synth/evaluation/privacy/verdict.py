@@ -4,14 +4,18 @@ The thresholds are judgement calls, not a legal standard; they are stated next t
 can disagree with them. A criterion is **green** below its first threshold, **amber** up to its second and
 **red** beyond; **grey** means it was not measured. A measure with an interval (closeness, membership, the
 attacks) leaves green only when its 95% interval also excludes "no risk" — a deviation within sampling noise
-is not flagged, while a large but uncertain risk is. The overall light is the worst one.
+is not flagged, while a large but uncertain risk is. Where a criterion is measured by several attacks (the
+membership attacks, both singling-out modes, inference on everyone and on the rare), the interval is
+Bonferroni-adjusted for their number, so trying more attacks does not raise more false alarms. The overall
+light is the worst one.
 
 ==================  ====================================================================  =======  =======
 criterion           measure                                                               amber    red
 ==================  ====================================================================  =======  =======
 copies              synthetic rate of exact (or unique-person) copies minus the holdout's  ≥ 0.1%   ≥ 1%
+real values copied  share of train-only rare values reproduced minus the holdout-only's   ≥ 2%     ≥ 10%
 closeness           full-train DCR share above its ideal, as a share of the way to 100%   ≥ 10%    ≥ 50%
-membership          ROC AUC of the distance-based membership attack                       ≥ 0.55   ≥ 0.65
+membership          highest ROC AUC over the membership attacks                           ≥ 0.55   ≥ 0.65
 singling out        risk (main over control), worse of univariate and multivariate         ≥ 5%     ≥ 15%
 linkability         risk                                                                  ≥ 5%     ≥ 15%
 inference           risk                                                                  ≥ 5%     ≥ 15%
@@ -24,8 +28,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from scipy import stats
+
 from synth.evaluation.privacy.attacks import AttackResult
 from synth.evaluation.privacy.distances import PrivacyResult
+from synth.evaluation.privacy.membership import MembershipResult
+from synth.evaluation.privacy.rare_values import RareValueResult
 from synth.evaluation.results import to_jsonable
 
 Level = Literal["green", "amber", "red", "grey"]
@@ -38,6 +46,7 @@ class Thresholds:
     """Where each criterion turns amber and red (see the module docstring)."""
 
     copies: tuple[float, float] = (0.001, 0.01)
+    rare_values: tuple[float, float] = (0.02, 0.10)
     closeness: tuple[float, float] = (0.10, 0.50)
     membership: tuple[float, float] = (0.55, 0.65)
     attack: tuple[float, float] = (0.05, 0.15)
@@ -110,14 +119,29 @@ def _limits(limits: tuple[float, float], fmt: str = "pct") -> str:
     return f"green < {show(limits[0])} ≤ amber < {show(limits[1])} ≤ red"
 
 
+def _bonferroni_widening(m: int, level: float = 0.95) -> float:
+    """How much wider a ``level`` interval gets at the Bonferroni-adjusted level for ``m`` tests."""
+    if m <= 1:
+        return 1.0
+    return float(stats.norm.ppf(1 - (1 - level) / (2 * m)) / stats.norm.ppf(1 - (1 - level) / 2))
+
+
 def _attack_verdict(
     key: str, label: str, results: Sequence[AttackResult], limits: tuple[float, float]
 ) -> CriterionVerdict:
     measured = [r for r in results if r.measured]
     if not measured:
         return CriterionVerdict(key, label, "grey", "not measured", _limits(limits), "This attack was not run.")
-    worst = max(measured, key=lambda r: (r.risk.significant, r.risk.value))
-    significant = worst.risk.significant
+    # Several attacks per criterion (univariate and multivariate singling out; inference on everyone and on
+    # the rare) are several chances of a false alarm: each is judged on its interval widened to a
+    # Bonferroni-adjusted level, so the criterion's false-alarm rate stays at 5%.
+    widen = _bonferroni_widening(len(measured))
+
+    def significant_(r: AttackResult) -> bool:
+        return r.risk.excess - widen * r.risk.error > 0
+
+    worst = max(measured, key=lambda r: (significant_(r), r.risk.value))
+    significant = significant_(worst)
     value = (
         f"risk {_pct(worst.risk.value)} (95% CI {_pct(worst.risk.low)}–{_pct(worst.risk.high)}); success "
         f"{_pct(worst.main.value)} on training rows, {_pct(worst.control.value)} on holdout rows (control), "
@@ -139,6 +163,62 @@ def _attack_verdict(
     return CriterionVerdict(key, label, level, value, _limits(limits), explanation)
 
 
+def _rare_value_verdict(result: RareValueResult | None, limits: tuple[float, float]) -> CriterionVerdict:
+    """ "Real values copied": the worst column of the rare-value membership test."""
+    key, label = "rare_values", "Real values copied"
+    explanation = (
+        "Values that one training person alone had (seen once in train, never in the holdout) found in the "
+        "synthetic table, against the same share for values one holdout person alone had: a model that learned "
+        "patterns, not people, reproduces both equally."
+    )
+    threshold = f"on the worst column's excess: {_limits(limits)}"
+    worst = None if result is None else result.worst
+    if result is None or worst is None:
+        value = "not measured" if result is None else "no column has enough values seen once to judge"
+        return CriterionVerdict(key, label, "grey", value, threshold, explanation)
+    value = (
+        f"{worst.column}: {_pct(worst.train_share)} of {worst.n_train_only:,} train-only values reproduced, "
+        f"{_pct(worst.holdout_share)} of {worst.n_holdout_only:,} holdout-only values (excess {_pct(worst.excess)}, "
+        f"95% CI {_pct(worst.low)} to {_pct(worst.high)}); {result.train_values_copied:,} train-only values in all"
+    )
+    level = _level(worst.excess, limits, worst.flagged)
+    if worst.excess >= limits[0] and not worst.flagged:
+        value += NOISE_NOTE
+    return CriterionVerdict(key, label, level, value, threshold, explanation)
+
+
+def _membership_verdict(mia: MembershipResult, limits: tuple[float, float]) -> CriterionVerdict:
+    """The strongest membership attack (highest AUC), significant when its Bonferroni-adjusted interval
+    excludes 0.5 (trying several attacks must not raise false alarms)."""
+    head = mia.headline
+    if head is None:  # a result from before the attacks were recorded: the distance attack only
+        auc, n_m, n_n, name, low = mia.auc, mia.n_members, mia.n_non_members, "", mia.auc.low
+    else:
+        auc, n_m, n_n, name, low = head.auc, head.n_members, head.n_non_members, head.label, head.auc_adjusted_low
+    significant = low > 0.5
+    tprs = "; ".join(
+        f"TPR {_pct(t.tpr)} at {_pct(t.fpr, 0)} FPR (95% CI {_pct(t.low)}–{_pct(t.high)})"
+        for t in (head.tpr_at_fpr if head is not None else ())
+    )
+    value = (
+        (f"{name}: " if name else "")
+        + f"AUC {auc.value:.3f} (95% CI {auc.low:.3f}–{auc.high:.3f}; 0.5 = no signal) over {n_m:,} training and "
+        f"{n_n:,} holdout rows"
+        + (f"; {tprs}" if tprs else "")
+        + (f"; strongest of {len(mia.attacks)} attacks" if len(mia.attacks) > 1 else "")
+        + (NOISE_NOTE if auc.value >= limits[0] and not significant else "")
+    )
+    return CriterionVerdict(
+        "membership",
+        "Membership inference",
+        _level(auc.value, limits, significant),
+        value,
+        f"on the highest AUC: {_limits(limits, 'num')}",
+        "How well an attacker tells whether a real person was in the training data, by the strongest of the "
+        "attacks run (distance, density ratio, shadow model, the most isolated rows).",
+    )
+
+
 def privacy_verdict(
     distances: PrivacyResult,
     attacks: Sequence[AttackResult] = (),
@@ -146,6 +226,7 @@ def privacy_verdict(
     model: str | None = None,
     quasi_identifiers: Sequence[str] = (),
     thresholds: Thresholds | None = None,
+    rare_values: RareValueResult | None = None,
 ) -> Verdict:
     """Judge a synthetic table's privacy from its distances and attacks.
 
@@ -156,6 +237,8 @@ def privacy_verdict(
         model: the synthesizer's registry name, to tailor the advice (``cart``, ``privbayes``, ...).
         quasi_identifiers: the attacker's known columns, named in the advice.
         thresholds: where lights turn amber and red.
+        rare_values: :func:`synth.evaluation.privacy.rare_values.evaluate_rare_values`'s result, judged as
+            "real values copied" (grey without it).
 
     Returns:
         A frozen :class:`Verdict`.
@@ -178,6 +261,7 @@ def privacy_verdict(
             "A synthetic row equal to a training row on every column is that person's record, published.",
         )
     )
+    criteria.append(_rare_value_verdict(rare_values, th.rare_values))
     closeness = distances.dcr_share_full_excess
     low, high = distances.dcr_share_full_excess_interval
     criteria.append(
@@ -207,19 +291,7 @@ def privacy_verdict(
             )
         )
     else:
-        criteria.append(
-            CriterionVerdict(
-                "membership",
-                "Membership inference",
-                _level(mia.auc.value, th.membership, mia.auc.low > 0.5),
-                f"AUC {mia.auc.value:.3f} (95% CI {mia.auc.low:.3f}–{mia.auc.high:.3f}; 0.5 = no signal) over "
-                f"{mia.n_members:,} training and {mia.n_non_members:,} holdout rows"
-                + (NOISE_NOTE if mia.auc.value >= th.membership[0] and mia.auc.low <= 0.5 else ""),
-                f"on the AUC: {_limits(th.membership, 'num')}",
-                "How well an attacker tells whether a real person was in the training data from their distance "
-                "to the nearest synthetic row.",
-            )
-        )
+        criteria.append(_membership_verdict(mia, th.membership))
     by_criterion: dict[str, list[AttackResult]] = {}
     for r in attacks:
         by_criterion.setdefault(r.criterion, []).append(r)
@@ -252,7 +324,7 @@ def _advice(
 ) -> tuple[str, ...]:
     flagged = {c.key for c in criteria if c.level in ("amber", "red")}
     advice: list[str] = []
-    memorised = flagged & {"copies", "closeness", "membership", "singling_out"}
+    memorised = flagged & {"copies", "rare_values", "closeness", "membership", "singling_out"}
     if memorised:
         cart = (
             "Raise CART's *Minimum rows per leaf* (`min_samples_leaf`) and keep *Smooth values rarer than* above 0: "

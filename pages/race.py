@@ -1,0 +1,223 @@
+"""Race: fit several synthesizers and settings on the same split, score each, pick one; or bring your own
+synthetic table from another tool and score it the same way."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+import synth
+from synth.plots.race import pareto_scatter
+from synth.report import Contender, ExternalTableError, sweep
+from synth.synthesizers.registry import get
+from ui import cached, guards, race_job, state
+
+st.title("Race")
+ds = guards.need_dataset()
+st.caption(
+    "Every synthesizer below is fitted on the same training rows, samples the same number of rows with the same "
+    "seed, and is scored against the same holdout. A run that fails shows its error in its row; the others go on."
+)
+
+
+def parse_values(text: str, cast: type) -> list:
+    """'5, 40, 200' → [5, 40, 200]; raises ValueError naming the bad value."""
+    out = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if part:
+            try:
+                out.append(cast(part))
+            except ValueError:
+                raise ValueError(f"'{part}' is not a {'whole number' if cast is int else 'number'}") from None
+    return out
+
+
+# ----------------------------------------------------------------------------- what to race
+names = synth.available()
+chosen = st.multiselect(
+    "Synthesizers (default settings)",
+    options=names,
+    # Independent marginals is a baseline (it keeps no relationship); add it to see the floor.
+    default=[n for n in names if n != "independent"] or names,
+    format_func=lambda n: get(n).label,
+    key="race_synths",
+)
+with st.expander("Several settings of one synthesizer"):
+    leaves = st.text_input(
+        "Sequential CART — minimum rows per leaf", key="race_cart_leaves", placeholder="e.g. 5, 40, 200"
+    )
+    epsilons = st.text_input(
+        "DP Bayesian network — privacy budgets ε", key="race_epsilons", placeholder="e.g. 0.5, 1, 5"
+    )
+left, right = st.columns(2)
+n_rows = left.number_input(
+    "Synthetic rows per run", min_value=100, max_value=1_000_000, value=len(ds.train), step=1000, key="race_rows"
+)
+seed = right.number_input("Sample seed", min_value=0, value=1, step=1, key="race_seed")
+
+contenders = [Contender(n) for n in chosen]
+sweep_error = ""
+try:
+    contenders += sweep("cart", "min_samples_leaf", parse_values(leaves, int))
+    contenders += sweep("privbayes", "epsilon", parse_values(epsilons, float))
+except ValueError as exc:
+    sweep_error = f"Settings: {exc}. Separate values with commas, e.g. 5, 40, 200."
+    st.error(sweep_error)
+
+job: race_job.RaceJob | None = st.session_state.get("race_job")
+running = job is not None and not job.done
+cols = st.columns([1, 1, 4])
+if cols[0].button(
+    "Start race", type="primary", key="race_start", disabled=running or not contenders or bool(sweep_error)
+):
+    st.session_state["race_job"] = race_job.start(
+        ds.key,
+        ds.train,
+        ds.holdout,
+        contenders,
+        ds.schema,
+        n_rows=int(n_rows),
+        sample_seed=int(seed),
+        settings=cached.RACE_SETTINGS,
+    )
+    running = True
+if running and cols[1].button("Cancel", key="race_cancel"):
+    st.session_state["race_job"].cancel()
+
+
+@st.fragment(run_every=1.0 if running else None)
+def race_progress() -> None:
+    """Per-run progress while the race runs; adopts the result when it ends."""
+    current: race_job.RaceJob | None = st.session_state.get("race_job")
+    if current is None:
+        return
+    if current.done:
+        st.session_state["race_job"] = None
+        if current.error:
+            st.error(f"The race stopped: {current.error}")
+        elif current.cancelled:
+            st.warning(f"Race cancelled after {current.elapsed:.0f} s; the previous results are kept.")
+        elif current.result is not None and current.dataset_key == ds.key:
+            state.set_race(current.result)
+            st.rerun(scope="app")
+        return
+    st.markdown(f"**Racing {len(current.runs)} runs** · {current.elapsed:.0f} s")
+    for i, run in enumerate(current.runs):
+        icon = {"ok": "✅", "failed": "❌", "running": "⏳"}.get(run.status, "·")
+        st.progress(run.fraction, text=f"{icon} {run.label}: {run.message}")
+        if i >= 11:
+            break
+
+
+race_progress()
+
+
+def fmt(x: float | None, digits: int = 3) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+# ----------------------------------------------------------------------------- bring your own synthetic table
+st.subheader("Bring your own synthetic table")
+st.caption(
+    "Synthetic data from another tool (SDV, MOSTLY AI, synthpop, Gretel, …), made from this table's training rows: "
+    "upload it and it is checked column by column and scored like a race run."
+)
+upload = st.file_uploader(
+    "Synthetic table (CSV, TSV, Parquet, Excel, JSON)",
+    type=["csv", "tsv", "txt", "parquet", "xlsx", "xls", "json", "gz"],
+    key="external_upload",
+)
+if upload is not None and upload.file_id != st.session_state.get("last_external_id"):
+    st.session_state["last_external_id"] = upload.file_id
+    try:
+        frame = cached.read_external(upload.getvalue(), upload.name)
+        result = cached.evaluate_external(
+            f"{ds.key}|{upload.file_id}", upload.name, ds.train, frame, ds.holdout, ds.schema
+        )
+        state.add_external(upload.name, result)
+        st.session_state["external_error"] = None
+    except (synth.TableReadError, ExternalTableError) as exc:
+        st.session_state["external_error"] = f"{upload.name}: {exc}"
+if st.session_state.get("external_error"):
+    st.error(st.session_state["external_error"])
+for ext in state.external_runs():
+    check, ev = ext.result.check, ext.result.run.evaluation
+    with st.container(border=True, key=f"external_{ext.id}"):
+        st.markdown(f"**{ext.name}** — {ext.result.run.n_rows:,} rows")
+        (st.success if check.clean else st.warning)("\n\n".join(check.messages()))
+        m = st.columns(5)
+        m[0].metric("Quality", fmt(ev.quality))
+        m[1].metric("Detection AUC", fmt(ev.detection_auc))
+        m[2].metric("TSTR vs TRTR", f"{fmt(ev.tstr)} / {fmt(ev.trtr)}")
+        m[3].metric("Closeness (DCR share)", fmt(ev.closeness))
+        m[4].metric("Privacy light", ev.privacy_level)
+        for part, msg in ev.errors.items():
+            st.warning(f"{part.capitalize()} could not be scored: {msg}")
+
+# ----------------------------------------------------------------------------- the leaderboard
+result = state.current_race()
+if result is None:
+    st.info("Start a race, or bring your own synthetic table, to see the leaderboard here.")
+    st.stop()
+st.subheader("Leaderboard")
+board = result.leaderboard()
+show = pd.DataFrame(
+    {
+        "run": board["label"] + board["recommended"].map({True: " ★", False: ""}),
+        "status": board["status"],
+        "quality": board["quality"],
+        "95% interval": [
+            f"{iv[0]:.3f}–{iv[1]:.3f}" if isinstance(iv, list) else "—"
+            for iv in board.get("quality_interval", [None] * len(board))
+        ],
+        "pair trends": board["pair_trends"],
+        "detection AUC": board["detection_auc"],
+        "TSTR": board["tstr"],
+        "TRTR": board["trtr"],
+        "closeness": board["closeness"],
+        "membership TPR@low FPR": board["membership_tpr_low_fpr"],
+        "singling out": board["singling_out_risk"],
+        "linkability": board["linkability_risk"],
+        "inference": board["inference_risk"],
+        "rare values copied": board["rare_values_copied"],
+        "fit s": board["fit_seconds"],
+        "sample s": board["sample_seconds"],
+        "peak MB": board["peak_mb"],
+        "privacy": board["privacy_level"],
+        "on front": board["pareto"],
+        "error": board["error"],
+    }
+)
+st.dataframe(
+    show,
+    hide_index=True,
+    width="stretch",
+    key="race_leaderboard",
+    column_config={
+        **{
+            c: st.column_config.NumberColumn(format="%.3f")
+            for c in ("quality", "pair trends", "detection AUC", "TSTR", "TRTR", "closeness")
+        },
+        **{
+            c: st.column_config.NumberColumn(format="percent")
+            for c in ("membership TPR@low FPR", "singling out", "linkability", "inference", "rare values copied")
+        },
+        **{c: st.column_config.NumberColumn(format="%.2f") for c in ("fit s", "sample s")},
+        "peak MB": st.column_config.NumberColumn(format="%.0f"),
+    },
+)
+if result.recommended:
+    st.success(result.reason, icon=":material/emoji_events:")
+else:
+    st.warning(result.reason)
+st.plotly_chart(pareto_scatter(result), key="race_pareto", width="stretch")
+st.caption(
+    "Privacy risk is the worst of: closeness above its ideal, membership advantage 2·(AUC − 0.5), and the three "
+    "attack risks. The front holds the runs no other run beats on both quality and privacy risk. Peak MB is "
+    "memory traced during fit and sample. Membership TPR at low FPR and rare values copied show “—” until the "
+    "privacy checks report them."
+)
+st.page_link("pages/report.py", label="Write the report", icon=":material/description:")

@@ -1,0 +1,236 @@
+"""One evaluation's tables, prepared once and shared by every metric.
+
+Every fidelity, utility and privacy metric used to coerce, code and encode the same three tables again. An
+:class:`EvaluationContext` holds (train, synthetic, holdout, schema) and computes each preparation lazily, once:
+the schema (inferred once when not given), the compared columns, the fidelity codes, the accuracy bins, the
+feature encoder for classifiers and its matrices. Metrics that take ``context=`` read from it instead of
+preparing their own, so the Compare page, the race, the report and the CLI pay for each preparation once per
+synthetic table.
+
+``prepared`` counts how often each preparation ran; the tests use it to prove that metrics share them.
+
+The context is a plain object (no streamlit): the UI keeps one per run in the session, never in a cache shared
+between users.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from synth.evaluation.features import FeatureEncoder, labels, stratified_sample
+from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
+
+T = TypeVar("T")
+Role = Literal["train", "synthetic", "holdout"]
+ACCURACY_BINS = 10  # as mostlyai-qa: 10 quantile bins for numbers, the 10 most common categories
+NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
+
+
+class ContextError(ValueError):
+    """The tables cannot be evaluated together (missing columns, no rows); the message says what to do."""
+
+
+@dataclass(frozen=True)
+class BinnedColumn:
+    """One column in at most ``ACCURACY_BINS`` + 2 bins, the same bins for every table.
+
+    Attributes:
+        name: the column.
+        codes: per table (train, synthetic, holdout when given), an integer bin per row.
+        n_codes: number of bins, including "(other)" and "(missing)".
+        labels: a readable label per bin.
+    """
+
+    name: str
+    codes: tuple[np.ndarray, ...]
+    n_codes: int
+    labels: tuple[str, ...]
+
+
+def _bin_numeric(values: list[np.ndarray], n_bins: int) -> tuple[list[np.ndarray], int, tuple[str, ...]]:
+    real = values[0][np.isfinite(values[0])]
+    # Quantile edges of the real table (duplicates dropped), as mostlyai-qa's bin_data does.
+    inner = np.linspace(0, 1, n_bins + 1)[1:-1]
+    edges = np.unique(np.quantile(real, inner)) if len(real) else np.zeros(0)
+    n = len(edges) + 1
+    out = []
+    for x in values:
+        codes = np.searchsorted(edges, x, side="right")
+        out.append(np.where(np.isfinite(x), codes, n).astype(np.intp))
+    names = (*(f"bin {i + 1}" for i in range(n)), "(missing)")
+    return out, n + 1, names
+
+
+def _bin_categories(series: list[pd.Series], n_bins: int) -> tuple[list[np.ndarray], int, tuple[str, ...]]:
+    texts = [labels(s) for s in series]
+    top = [str(v) for v in texts[0].value_counts().index[:n_bins]]
+    lookup = {v: i for i, v in enumerate(top)}
+    other, missing = len(top), len(top) + 1
+    out = []
+    for t in texts:
+        codes = t.map(lookup).to_numpy(dtype=float)
+        codes = np.where(np.isnan(codes), other, codes)
+        codes[t.isna().to_numpy()] = missing
+        out.append(codes.astype(np.intp))
+    return out, len(top) + 2, (*top, "(other)", "(missing)")
+
+
+class EvaluationContext:
+    """The tables of one evaluation and everything prepared from them, computed lazily and once.
+
+    Args:
+        train: the real training table.
+        synthetic: the synthetic table.
+        holdout: real rows the synthesizer never saw (the reference), or None.
+        schema: column kinds; inferred once from ``train`` when omitted.
+        seed: seed of every subsample drawn by the context.
+
+    Raises:
+        ContextError: a table has no rows, or the synthetic table or the holdout lacks modelled columns.
+    """
+
+    def __init__(
+        self,
+        train: pd.DataFrame,
+        synthetic: pd.DataFrame,
+        holdout: pd.DataFrame | None = None,
+        schema: Schema | None = None,
+        *,
+        seed: int = 0,
+    ) -> None:
+        if len(train) == 0 or len(synthetic) == 0:
+            raise ContextError("both the real and the synthetic table need at least one row")
+        self.train = train
+        self.synthetic = synthetic
+        self.holdout = holdout if holdout is not None and len(holdout) else None
+        self.seed = seed
+        self.prepared: Counter[str] = Counter()
+        self._given_schema = schema
+        self._cache: dict[str, Any] = {}
+        self._lock = threading.RLock()
+        missing = [c for c in self.schema.modelled if c in train.columns and c not in synthetic.columns]
+        if missing:
+            raise ContextError(
+                f"the synthetic table lacks columns of the real one: {', '.join(missing)}; "
+                "sample again from a model fitted on this table, or evaluate the shared columns only"
+            )
+        if self.holdout is not None:
+            lacking = [c for c in self.schema.modelled if c in train.columns and c not in self.holdout.columns]
+            if lacking:
+                raise ContextError(f"the holdout lacks columns of the real table: {', '.join(lacking)}")
+
+    # -------------------------------------------------------------------------------------------- machinery
+    def once(self, name: str, build: Callable[[], T]) -> T:
+        """The value of preparation ``name``, built on first use (thread-safe) and shared afterwards."""
+        with self._lock:
+            if name not in self._cache:
+                self.prepared[name] += 1
+                self._cache[name] = build()
+            value: T = self._cache[name]
+            return value
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        """The tables present, in the order every per-table tuple uses."""
+        return ("train", "synthetic", "holdout") if self.holdout is not None else ("train", "synthetic")
+
+    def table(self, role: Role) -> pd.DataFrame:
+        if role == "holdout":
+            if self.holdout is None:
+                raise ContextError("this evaluation has no holdout")
+            return self.holdout
+        return self.train if role == "train" else self.synthetic
+
+    # -------------------------------------------------------------------------------------------- prepared
+    @property
+    def schema(self) -> Schema:
+        return self.once("schema", lambda: self._given_schema or infer_schema(self.train))
+
+    @property
+    def compared(self) -> tuple[str, ...]:
+        """Modelled columns present in the real table (identifiers, PII, free text and constants are not)."""
+        return self.once(
+            "compared", lambda: tuple(c.name for c in self.schema if c.kind.is_modelled and c.name in self.train)
+        )
+
+    def coerced(self, role: Role) -> pd.DataFrame:
+        """The compared columns of one table with the storage their kinds need (numbers numeric, dates parsed)."""
+
+        def build() -> pd.DataFrame:
+            names = list(self.compared)
+            return coerce_to_schema(self.table(role)[names], self.schema.select(names))
+
+        return self.once(f"coerced:{role}", build)
+
+    @property
+    def fidelity_codes(self) -> list[Any]:
+        """Every compared column coded for the fidelity scores (train, synthetic[, holdout])."""
+        from synth.evaluation.fidelity.coding import _code
+
+        return self.once(
+            "fidelity_codes",
+            lambda: _code([self.table(r) for r in self.roles], self.schema, list(self.compared)),
+        )
+
+    @property
+    def accuracy_bins(self) -> tuple[BinnedColumn, ...]:
+        """Every compared column in mostlyai-qa-style bins: 10 real-quantile bins or the 10 top categories."""
+
+        def build() -> tuple[BinnedColumn, ...]:
+            out = []
+            for name in self.compared:
+                kind = self.schema[name].kind
+                if kind in NUMERIC_KINDS:
+                    codes, n, names = _bin_numeric(
+                        [numeric_values(self.table(r)[name], kind) for r in self.roles], ACCURACY_BINS
+                    )
+                else:
+                    codes, n, names = _bin_categories([self.table(r)[name] for r in self.roles], ACCURACY_BINS)
+                out.append(BinnedColumn(name, tuple(codes), n, names))
+            return tuple(out)
+
+        return self.once("accuracy_bins", build)
+
+    @property
+    def encoder(self) -> FeatureEncoder:
+        """The classifier feature encoding, fitted once on the real training table."""
+        return self.once("encoder", lambda: FeatureEncoder.fit(self.coerced("train"), self.schema, self.compared))
+
+    def sample_rows(self, role: Role, size: int, *, salt: int = 0) -> np.ndarray:
+        """A seeded sample of row positions of one table (all rows when it is small enough), shared by metrics."""
+        n = len(self.table(role))
+
+        def build() -> np.ndarray:
+            rng = np.random.default_rng([self.seed, salt, len(role), size])
+            return np.sort(stratified_sample(rng, n, min(size, n)))
+
+        return self.once(f"rows:{role}:{size}:{salt}", build)
+
+    def tree_matrix(self, role: Role, size: int, *, salt: int = 0) -> np.ndarray:
+        """Classifier features (numbers, category codes) for a seeded sample of ``size`` rows of one table."""
+
+        def build() -> np.ndarray:
+            rows = self.sample_rows(role, size, salt=salt)
+            return self.encoder.tree_matrix(self.coerced(role).iloc[rows])
+
+        return self.once(f"tree:{role}:{size}:{salt}", build)
+
+    def extension(self, name: str, build: Callable[[EvaluationContext], T]) -> T:
+        """A preparation owned by another module (e.g. the privacy neighbours), built once on this context."""
+        return self.once(f"ext:{name}", lambda: build(self))

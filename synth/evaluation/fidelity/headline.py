@@ -1,0 +1,79 @@
+"""The one-sentence fidelity verdict, built only from scores that separate good generators from bad ones.
+
+"As good as fresh real data" is said only when every order of marginal accuracy (1-, 2- and 3-way) is within
+noise of the real holdout AND the discriminator cannot tell synthetic rows from real ones better than it tells
+the holdout from train. A score averaged over many weak pairs cannot carry it alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from synth.evaluation.fidelity.accuracy import AccuracyResult
+from synth.evaluation.fidelity.discriminator import DiscriminatorResult
+from synth.evaluation.results import to_jsonable
+
+Level = Literal["as_good_as_real", "close", "distinguishable", "unknown"]
+CLEAR_AUC = 0.6  # a discriminator at or above this tells the tables apart for most rows
+CLEAR_GAP = 0.02  # accuracy this far below the holdout is visible in the charts
+
+
+@dataclass(frozen=True)
+class FidelityHeadline:
+    """The verdict and the reasons behind it, worst first."""
+
+    level: Level
+    sentence: str
+    reasons: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = to_jsonable(self)
+        return out
+
+
+def fidelity_headline(accuracy: AccuracyResult, discriminator: DiscriminatorResult | None) -> FidelityHeadline:
+    """Say in one sentence how close the synthetic table is to fresh real data, and why.
+
+    Args:
+        accuracy: marginal accuracy with the holdout ceiling.
+        discriminator: the fast discriminator, or None when it could not run (then the verdict says so).
+    """
+    names = {1: "single columns", 2: "pairs of columns", 3: "triples of columns"}
+    reasons: list[str] = []
+    worst_gap = 0.0
+    for score in accuracy.orders:
+        if score.below_ceiling and score.gap is not None and score.reference is not None:
+            worst_gap = min(worst_gap, score.gap)
+            reasons.append(
+                f"{names[score.order]}: accuracy {score.value:.3f} against {score.reference:.3f} for fresh real data"
+            )
+    if discriminator is not None and discriminator.distinguishable:
+        reasons.insert(0, discriminator.verdict())
+    if accuracy.as_good_as_holdout is None:
+        return FidelityHeadline(
+            "unknown",
+            "No real holdout to compare with: the scores below cannot say what fresh real data would get.",
+            tuple(reasons),
+        )
+    if discriminator is None:
+        reasons.append("the discriminator did not run")
+    if not reasons:
+        return FidelityHeadline(
+            "as_good_as_real",
+            "As good as fresh real data: every marginal check is within noise of the holdout and a classifier "
+            "cannot tell synthetic from real rows.",
+            (),
+        )
+    clear = (discriminator is not None and discriminator.auc >= CLEAR_AUC) or worst_gap <= -CLEAR_GAP
+    if clear:
+        return FidelityHeadline(
+            "distinguishable",
+            "Distinguishable from real data: " + "; ".join(reasons[:2]) + ".",
+            tuple(reasons),
+        )
+    return FidelityHeadline(
+        "close",
+        "Close to real data, but not as close as fresh real data: " + "; ".join(reasons[:2]) + ".",
+        tuple(reasons),
+    )

@@ -1,0 +1,138 @@
+"""Results of the WP216 attacks: a main, control and baseline rate per attack and the risk between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from synth.evaluation.privacy.attacker import AttackerModel
+from synth.evaluation.privacy.common import Rate, Risk, residual_risk, success_rate
+from synth.evaluation.results import to_jsonable
+from synth.evaluation.spec import MetricSpec
+
+Criterion = Literal["singling_out", "linkability", "inference"]
+CRITERIA: tuple[Criterion, ...] = ("singling_out", "linkability", "inference")
+
+SINGLING_OUT_RISK = MetricSpec(
+    "SinglingOutRisk",
+    "Excess of predicates from synthetic rows that isolate one training person over one holdout person",
+    goal="minimize",
+)
+LINKABILITY_RISK = MetricSpec(
+    "LinkabilityRisk",
+    "Excess of training people whose two column groups link through one synthetic row, over holdout people",
+    goal="minimize",
+)
+INFERENCE_RISK = MetricSpec(
+    "InferenceRisk",
+    "Excess of correct secret guesses from the nearest synthetic row for training people over holdout people",
+    goal="minimize",
+)
+
+
+@dataclass(frozen=True)
+class AttackResult:
+    """One attack, run against training rows (main), holdout rows (control) and at random (baseline).
+
+    Attributes:
+        name: ``singling_out_univariate``, ``singling_out_multivariate``, ``linkability`` or ``inference``.
+        criterion: the WP216 criterion: ``singling_out``, ``linkability`` or ``inference``.
+        label: the attack in words.
+        main: success rate against training rows.
+        control: success rate against holdout rows (for singling out, corrected to the train size).
+        baseline: success rate of the random attack.
+        risk: excess of main over control, in [0, 1] with its interval.
+        columns: the columns the attack used (for linkability: group A then group B).
+        secret: the inferred column (inference only).
+        detail: what was done, in one or two sentences.
+        examples: a few successful attacks in words (singling-out predicates); real values, show with care.
+        warnings: caveats: too few predicates, a baseline as good as the attack, a failed correction.
+        seed: the seed used.
+    """
+
+    name: str
+    criterion: Criterion
+    label: str
+    main: Rate
+    control: Rate
+    baseline: Rate
+    risk: Risk
+    columns: tuple[str, ...]
+    secret: str | None = None
+    detail: str = ""
+    examples: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    seed: int = 0
+
+    @property
+    def n_attacks(self) -> int:
+        return self.main.n_total
+
+    @property
+    def measured(self) -> bool:
+        """Whether any attack could be made (e.g. no singling-out predicate exists for a tiny table)."""
+        return self.main.n_total > 0
+
+    @property
+    def beats_baseline(self) -> bool:
+        return self.main.value > self.baseline.value
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = to_jsonable(self)
+        for part in ("main", "control", "baseline"):
+            rate: Rate = getattr(self, part)
+            out[part].update(low=rate.low, high=rate.high, observed=rate.observed)
+        return out
+
+
+@dataclass(frozen=True)
+class AttackReport:
+    """The attacks run for one attacker model."""
+
+    attacker: AttackerModel
+    results: tuple[AttackResult, ...]
+    n_attacks: int
+    seed: int
+
+    def get(self, name: str) -> AttackResult | None:
+        return next((r for r in self.results if r.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "attacker": self.attacker.to_dict(),
+            "results": [r.to_dict() for r in self.results],
+            "n_attacks": self.n_attacks,
+            "seed": self.seed,
+        }
+
+
+def _result(
+    name: str,
+    criterion: Criterion,
+    label: str,
+    n_main: tuple[float, int],
+    n_control: tuple[float, int],
+    n_baseline: tuple[float, int],
+    confidence: float,
+    **extra: Any,
+) -> AttackResult:
+    main = success_rate(*n_main, level=confidence)
+    control = success_rate(*n_control, level=confidence)
+    baseline = success_rate(*n_baseline, level=confidence)
+    warnings = list(extra.pop("warnings", ()))
+    if main.n_total and baseline.value >= main.value:
+        warnings.append(
+            "The attack did no better than the random baseline: its risk estimate cannot be trusted "
+            "(anonymeter gives the same warning)."
+        )
+    return AttackResult(
+        name=name,
+        criterion=criterion,
+        label=label,
+        main=main,
+        control=control,
+        baseline=baseline,
+        risk=residual_risk(main, control) if main.n_total and control.n_total else Risk(0.0, 0.0, 0.0, 0.0),
+        warnings=tuple(warnings),
+        **extra,
+    )

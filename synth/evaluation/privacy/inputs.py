@@ -1,0 +1,306 @@
+"""The tables of one privacy evaluation, prepared once and shared by every measurement.
+
+Following a privacy evaluation used to show the training table prepared again and again: the schema inferred
+per call, :func:`~synth.evaluation.privacy.common.prepare_tables` run per attack, the distance encoders refitted
+per attack and the same nearest-neighbour searches repeated by the distance panel, the membership attack and the
+inspector. A :class:`PrivacyInputs` is built from ``(train, holdout, synthetic, schema)`` and computes each of
+those once, lazily, on first use:
+
+* the schema (inferred from train once when not given) and the coerced tables;
+* the encoders: the Euclidean mixed encoder (every category of every table), the Gower encoder of the
+  linkability and inference attacks, the query encoder of singling out, and the encoded tables;
+* the nearest-neighbour searches: synthetic → train and holdout → train (two neighbours: DCR and NNDR),
+  synthetic → holdout, and the membership targets → synthetic and → the attacker's reference rows;
+* the membership split: the holdout halved into the attacker's reference rows and the non-member targets,
+  a seeded sample of training members, and the most isolated training rows.
+
+:attr:`PrivacyInputs.runs` counts how often each step ran, so tests can prove the sharing. The object is plain
+Python (no streamlit); pages cache one per run and pass it to every privacy call.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from synth.evaluation.privacy.common import PrivacyInputError, Tables, check_holdout, prepare_tables
+from synth.evaluation.privacy.neighbors import (
+    GowerEncoder,
+    GowerRows,
+    Matrix,
+    MixedEncoder,
+    euclidean_neighbors,
+    row_hashes,
+)
+from synth.evaluation.privacy.singling_out import QueryEncoder, unique_columns
+from synth.schema import ColumnKind, Schema, infer_schema
+
+Which = Literal["train", "holdout", "synthetic"]
+T = TypeVar("T")
+
+DEFAULT_TARGETS = 5000
+"""Training members scored by the membership attacks (a seeded sample; the page states the number)."""
+ISOLATED_SHARE = 0.01
+"""The targeted membership check looks at this share of training rows, the most isolated ones."""
+
+
+def _empty_columns(df: pd.DataFrame, columns: Sequence[str]) -> list[str]:
+    return [c for c in columns if c in df.columns and not df[c].notna().any()]
+
+
+class PrivacyInputs:
+    """Train, holdout and synthetic tables, their encodings and neighbour searches, each computed once.
+
+    Args:
+        train: the table the synthesizer was fitted on.
+        holdout: real rows it never saw (at least 100).
+        synthetic: its synthetic output.
+        schema: column kinds (inferred from ``train`` once when omitted).
+        seed: seed of every row sample drawn here (membership targets, holdout halves).
+        synthesizer: ``(name, params)`` of the synthesizer that made ``synthetic``, for the shadow-model
+            attack (``synth.create(name, **params)`` refits it); None leaves that attack out.
+        n_targets: training members scored by the membership attacks.
+
+    Raises:
+        PrivacyInputError: for a holdout under 100 rows, an empty synthetic table, or no learned column shared
+            by the three tables.
+    """
+
+    def __init__(
+        self,
+        train: pd.DataFrame,
+        holdout: pd.DataFrame,
+        synthetic: pd.DataFrame,
+        schema: Schema | None = None,
+        *,
+        seed: int = 0,
+        synthesizer: tuple[str, dict[str, Any]] | None = None,
+        n_targets: int = DEFAULT_TARGETS,
+    ) -> None:
+        check_holdout(holdout)
+        if len(synthetic) == 0:
+            raise PrivacyInputError("The synthetic table has no rows. Sample some rows first.")
+        self.runs: Counter[str] = Counter()
+        self.runs["schema"] += schema is None
+        self.schema = schema if schema is not None else infer_schema(train)
+        self.seed = seed
+        self.synthesizer = synthesizer
+        self.n_targets = n_targets
+        notes: list[str] = []
+        extra = [c for c in synthetic.columns if c not in train.columns]
+        if extra:
+            notes.append(
+                f"The synthetic table has column(s) the real table lacks ({', '.join(repr(c) for c in extra[:5])}"
+                f"{', …' if len(extra) > 5 else ''}); they are left out of every privacy measure."
+            )
+        modelled = [c for c in self.schema.modelled if c in train.columns]
+        lacking = [c for c in modelled if c not in synthetic.columns or c not in holdout.columns]
+        if lacking:
+            notes.append(
+                f"Learned column(s) {', '.join(repr(c) for c in lacking)} are missing from the synthetic or holdout "
+                "table; the measures use the other columns."
+            )
+        empty = _empty_columns(train, [c for c in modelled if c not in lacking])
+        if empty:
+            notes.append(
+                f"Column(s) {', '.join(repr(c) for c in empty)} have no values in the training table; they are "
+                "left out (a column of missing values says nothing about anyone)."
+            )
+        keep = [c for c in modelled if c not in lacking and c not in empty]
+        if not keep:
+            raise PrivacyInputError(
+                "No learned column with values is shared by the train, holdout and synthetic tables, so there is "
+                "nothing to compare. Check that the synthetic table comes from this dataset."
+            )
+        self.runs["prepare_tables"] += 1
+        self.tables: Tables = prepare_tables(train, synthetic, holdout, self.schema, keep)
+        self.kinds: dict[str, ColumnKind] = self.tables.schema.kinds()
+        self.notes: tuple[str, ...] = tuple(notes)
+        self._cache: dict[Any, Any] = {}
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------------------------------- plumbing
+    def _once(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()`` the first time ``key`` is asked for, the stored value afterwards (thread-safe)."""
+        with self._lock:
+            if key not in self._cache:
+                name = key[0] if isinstance(key, tuple) else key
+                self.runs[str(name)] += 1
+                self._cache[key] = compute()
+            return self._cache[key]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.tables.columns
+
+    def table(self, which: Which) -> pd.DataFrame:
+        return {"train": self.tables.train, "holdout": self.tables.holdout, "synthetic": self.tables.synthetic}[which]
+
+    def check_columns(self, columns: Sequence[str]) -> list[str]:
+        """``columns`` de-duplicated; raises :class:`PrivacyInputError` when one is not a compared column."""
+        wanted = list(dict.fromkeys(columns))
+        missing = [c for c in wanted if c not in self.columns]
+        if missing:
+            raise PrivacyInputError(
+                f"Column(s) {', '.join(repr(c) for c in missing)} are not learned columns shared by the train, "
+                "holdout and synthetic tables (or have no values). Pick columns the synthetic table has."
+            )
+        return wanted
+
+    # ------------------------------------------------------------------------------------------- encoders
+    @property
+    def mixed_encoder(self) -> MixedEncoder:
+        """The Euclidean mixed-type encoder, fitted once on train (ranges) and every table's categories."""
+        t = self.tables
+        return self._once("mixed_encoder", lambda: MixedEncoder.fit(t.train, t.schema, (t.holdout, t.synthetic)))
+
+    def encoded(self, which: Which) -> Matrix:
+        """``which`` table encoded by :attr:`mixed_encoder`."""
+        return self._once(("encode", which), lambda: self.mixed_encoder.transform(self.table(which), self.kinds))
+
+    @property
+    def gower_encoder(self) -> GowerEncoder:
+        """anonymeter's Gower encoder over every compared column, fitted once on the three tables."""
+        t = self.tables
+        return self._once(
+            "gower_encoder", lambda: GowerEncoder.fit([t.synthetic, t.train, t.holdout], t.columns, self.kinds)
+        )
+
+    def gower(self, which: Which, columns: Sequence[str]) -> GowerRows:
+        """``which`` table's ``columns`` encoded for the Gower distance."""
+        cols = tuple(columns)
+        return self._once(("gower", which, cols), lambda: self.gower_encoder.select(cols).transform(self.table(which)))
+
+    @property
+    def query_encoder(self) -> QueryEncoder:
+        """The singling-out vocabulary of every compared column, fitted once on the three tables."""
+        t = self.tables
+        return self._once(
+            "query_encoder", lambda: QueryEncoder.fit([t.synthetic, t.train, t.holdout], t.columns, self.kinds)
+        )
+
+    def query_values(self, which: Which) -> np.ndarray:
+        """``which`` table as the singling-out value matrix (columns × distinct rows, de-duplicated)."""
+
+        def compute() -> np.ndarray:
+            values = self.query_encoder.transform(self.table(which))
+            return values[:, unique_columns(values)]
+
+        return self._once(("query_values", which), compute)
+
+    def hashes(self, which: Which) -> np.ndarray:
+        """One hash per row of ``which`` over the compared columns (exact copies)."""
+        return self._once(("hashes", which), lambda: row_hashes(self.table(which), self.columns, self.kinds))
+
+    # ------------------------------------------------------------------------------------- neighbour searches
+    def neighbors(self, query: Which, reference: Which, k: int = 2) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` nearest ``reference`` rows of every ``query`` row (all rows, no subsample)."""
+        return self._once(
+            ("neighbors", query, reference, k),
+            lambda: euclidean_neighbors(self.encoded(query), self.encoded(reference), k),
+        )
+
+    @property
+    def train_sample(self) -> np.ndarray:
+        """A seeded sample of training rows as large as the holdout (the holdout-sized DCR share)."""
+        n_train, n_hold = len(self.tables.train), len(self.tables.holdout)
+        rng = np.random.default_rng([self.seed, 1])
+        return self._once(
+            "train_sample", lambda: np.sort(rng.choice(n_train, size=min(n_train, n_hold), replace=False))
+        )
+
+    def synthetic_to_train_sample(self) -> np.ndarray:
+        """Distance of every synthetic row to its nearest row of :attr:`train_sample`."""
+
+        def compute() -> np.ndarray:
+            x_train = self.encoded("train")[self.train_sample]
+            return euclidean_neighbors(self.encoded("synthetic"), x_train, 1)[0][:, 0]
+
+        return self._once("synthetic_to_train_sample", compute)
+
+    # ------------------------------------------------------------------------------------ membership targets
+    @property
+    def holdout_halves(self) -> tuple[np.ndarray, np.ndarray]:
+        """The holdout split (seeded) into the attacker's reference rows and the non-member targets."""
+
+        def compute() -> tuple[np.ndarray, np.ndarray]:
+            order = np.random.default_rng([self.seed, 2]).permutation(len(self.tables.holdout))
+            half = len(order) // 2
+            return np.sort(order[:half]), np.sort(order[half:])
+
+        return self._once("holdout_halves", compute)
+
+    @property
+    def member_sample(self) -> np.ndarray:
+        """A seeded sample of at most ``n_targets`` training rows: the members every membership attack scores."""
+
+        def compute() -> np.ndarray:
+            n = len(self.tables.train)
+            rng = np.random.default_rng([self.seed, 3])
+            return np.sort(rng.choice(n, size=min(n, self.n_targets), replace=False))
+
+        return self._once("member_sample", compute)
+
+    def isolation(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distance of every training row and every non-member to its nearest reference row (isolation)."""
+
+        def compute() -> tuple[np.ndarray, np.ndarray]:
+            ref, non_members = self.holdout_halves
+            x_ref = self.encoded("holdout")[ref]
+            d_train = euclidean_neighbors(self.encoded("train"), x_ref, 1)[0][:, 0]
+            d_non = euclidean_neighbors(self.encoded("holdout")[non_members], x_ref, 1)[0][:, 0]
+            return d_train, d_non
+
+        return self._once("isolation", compute)
+
+    @property
+    def isolated_members(self) -> np.ndarray:
+        """The :data:`ISOLATED_SHARE` most isolated training rows (farthest from any reference row)."""
+
+        def compute() -> np.ndarray:
+            d_train, _ = self.isolation()
+            n = max(1, round(ISOLATED_SHARE * len(d_train)))
+            return np.sort(np.argsort(-d_train, kind="stable")[:n])
+
+        return self._once("isolated_members", compute)
+
+    @property
+    def isolation_threshold(self) -> float:
+        """The isolation of the least isolated of :attr:`isolated_members`."""
+        d_train, _ = self.isolation()
+        return float(d_train[self.isolated_members].min())
+
+    @property
+    def member_targets(self) -> np.ndarray:
+        """Training rows scored by the membership attacks: the sample and the isolated rows."""
+        return self._once("member_targets", lambda: np.union1d(self.member_sample, self.isolated_members))
+
+    def target_features(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Distances of the membership targets that every attack scores from, computed once.
+
+        Returns:
+            ``{"members": (d_syn, d_ref), "non_members": (d_syn, d_ref)}``: ``d_syn`` the distances to the two
+            nearest synthetic rows (n, 2), ``d_ref`` the distance to the nearest reference row (n,).
+        """
+
+        def compute() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+            _, non_members = self.holdout_halves
+            d_train, d_non = self.isolation()
+            x_syn = self.encoded("synthetic")
+            out = {}
+            for label, x, d_ref in (
+                ("members", self.encoded("train")[self.member_targets], d_train[self.member_targets]),
+                ("non_members", self.encoded("holdout")[non_members], d_non),
+            ):
+                d_syn = euclidean_neighbors(x, x_syn, 2)[0]
+                if d_syn.shape[1] == 1:
+                    d_syn = np.hstack([d_syn, d_syn])
+                out[label] = (d_syn, d_ref)
+            return out
+
+        return self._once("target_features", compute)

@@ -1,0 +1,319 @@
+"""Membership inference: is this real person one the synthesizer trained on?
+
+Every attack scores the same targets — a seeded sample of training rows (members) and the half of the holdout
+the attacker does not hold (non-members) — and is reported as a ROC AUC with DeLong's 95% interval and as the
+true-positive rate at 1% and 10% false-positive rate with bootstrap 95% intervals (the MIDST challenge's
+measure: an attack that finds a few members with confidence matters even when its AUC is near 0.5). The other
+half of the holdout is the attacker's **reference data**: real rows from the same population, never targets.
+
+* **Distance** — closer to a synthetic row means more likely a member (the classic DCR attack).
+* **Density ratio** (DOMIAS, van Breugel et al., AISTATS 2023) — synthetic density over reference density at
+  the target, both estimated by nearest-neighbour distances: ``log d_ref − log d_syn``. A member in a crowded
+  region is close to synthetic rows *and* to reference rows; the ratio cancels the crowding that fools the
+  distance attack ("The DCR Delusion", Yao et al. 2025).
+* **Shadow model** (:mod:`synth.evaluation.privacy.shadow`) — the chosen synthesizer refitted on the
+  reference data with and without each row; a meta-classifier learns which features of the synthetic output
+  give membership away (TAPAS-style, Houssiau et al. 2022).
+* **Targeted** — the same attacks on the 1% most isolated training rows (and the non-members as isolated),
+  since average-case numbers hide outliers ("Achilles' heels", Meeus et al. 2023).
+
+The headline is the attack with the highest AUC, named. Whether it is a significant finding is judged on an
+interval Bonferroni-adjusted for the number of attacks, so trying more attacks does not raise false alarms.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth.evaluation.privacy.common import AUC, auc_with_interval
+from synth.evaluation.privacy.inputs import PrivacyInputs
+from synth.evaluation.results import to_jsonable
+from synth.evaluation.spec import MetricSpec
+from synth.progress import ProgressCallback, ensure, scaled
+from synth.schema import Schema
+
+MEMBERSHIP_AUC = MetricSpec(
+    "MembershipInferenceAUC",
+    "Highest ROC AUC over the membership attacks of telling training rows from holdout rows (0.5 ideal)",
+    goal="minimize",
+)
+FPRS = (0.01, 0.1)
+N_BOOTSTRAP = 200
+MIN_TARGETED = 10
+"""The targeted check needs at least this many isolated non-members to compare with."""
+EPS = 1e-3
+"""Added to distances before their logarithm (distances are in units of a full-range gap)."""
+
+
+@dataclass(frozen=True)
+class TprAtFpr:
+    """The share of members caught when at most ``fpr`` of non-members are wrongly accused.
+
+    Attributes:
+        fpr: the false-positive rate the threshold was set at (on the non-members' scores).
+        tpr: members scoring above that threshold (ties count by the share needed to hit ``fpr``).
+        low / high: bootstrap 95% interval (members and non-members resampled).
+    """
+
+    fpr: float
+    tpr: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class MembershipAttack:
+    """One membership attack's score over members vs non-members.
+
+    Attributes:
+        name: ``distance``, ``density_ratio``, ``shadow_model``, or ``targeted_<name>`` for the isolated rows.
+        label: the attack in words.
+        auc: ROC AUC with its 95% DeLong interval (0.5 = no signal).
+        tpr_at_fpr: TPR at 1% and 10% FPR (an FPR below one non-member is left out).
+        n_members / n_non_members: targets scored.
+        detail: what was done, with every sample size.
+        auc_adjusted_low / auc_adjusted_high: the AUC's interval at the Bonferroni-adjusted level (95% over all
+            the attacks run) the verdict uses.
+    """
+
+    name: str
+    label: str
+    auc: AUC
+    tpr_at_fpr: tuple[TprAtFpr, ...]
+    n_members: int
+    n_non_members: int
+    detail: str = ""
+    auc_adjusted_low: float = 0.0
+    auc_adjusted_high: float = 1.0
+
+    def tpr(self, fpr: float) -> TprAtFpr | None:
+        return next((t for t in self.tpr_at_fpr if abs(t.fpr - fpr) < 1e-12), None)
+
+
+@dataclass(frozen=True)
+class MembershipResult:
+    """The membership attacks. The top-level fields describe the distance attack (kept for old callers).
+
+    Attributes:
+        auc: the distance attack's AUC.
+        n_members / n_non_members: training and holdout rows scored.
+        median_distance_members / median_distance_non_members: their median distance to the synthetic table.
+        share_members_at_zero / share_non_members_at_zero: rows with an identical synthetic row.
+        seed: the seed of the row samples.
+        attacks: every attack run, the distance attack first.
+        not_run: attacks that could not run, with the reason (e.g. no synthesizer to refit for shadows).
+        n_reference: holdout rows held by the attacker as reference data (never targets).
+        n_synthetic: synthetic rows searched (all of them).
+    """
+
+    auc: AUC
+    n_members: int
+    n_non_members: int
+    median_distance_members: float
+    median_distance_non_members: float
+    share_members_at_zero: float
+    share_non_members_at_zero: float
+    seed: int = 0
+    attacks: tuple[MembershipAttack, ...] = ()
+    not_run: tuple[str, ...] = ()
+    n_reference: int = 0
+    n_synthetic: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def headline(self) -> MembershipAttack | None:
+        """The attack with the highest AUC (the worst case for privacy)."""
+        return max(self.attacks, key=lambda a: a.auc.value, default=None)
+
+    def get(self, name: str) -> MembershipAttack | None:
+        return next((a for a in self.attacks if a.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = to_jsonable(self)
+        head = self.headline
+        out["headline"] = None if head is None else {"name": head.name, "label": head.label, "auc": head.auc.value}
+        return out
+
+
+# ------------------------------------------------------------------------------------------------ ROC numbers
+def _tpr_at(pos: np.ndarray, neg: np.ndarray, fpr: float) -> float:
+    """TPR at exactly ``fpr`` (a randomised threshold splits a tie, as a ROC curve interpolates)."""
+    neg_sorted = np.sort(neg)[::-1]
+    k = fpr * len(neg)
+    idx = min(int(np.floor(k)), len(neg) - 1)
+    t = neg_sorted[idx]
+    above_neg = float(np.sum(neg > t))
+    at_neg = float(np.sum(neg == t))
+    share = min(max((k - above_neg) / at_neg, 0.0), 1.0) if at_neg else 0.0
+    return float((np.sum(pos > t) + share * np.sum(pos == t)) / len(pos))
+
+
+def roc_summary(
+    pos: np.ndarray, neg: np.ndarray, seed: int, confidence: float = 0.95
+) -> tuple[AUC, tuple[TprAtFpr, ...]]:
+    """AUC (DeLong) and TPR at :data:`FPRS` with bootstrap intervals, for scores where members score higher."""
+    auc = auc_with_interval(pos, neg, confidence)
+    rng = np.random.default_rng([seed, 7])
+    out = []
+    alpha = (1.0 - confidence) / 2
+    for fpr in FPRS:
+        if fpr * len(neg) < 1:
+            continue
+        boot = [_tpr_at(rng.choice(pos, len(pos)), rng.choice(neg, len(neg)), fpr) for _ in range(N_BOOTSTRAP)]
+        low, high = np.quantile(boot, [alpha, 1 - alpha])
+        out.append(TprAtFpr(fpr, _tpr_at(pos, neg, fpr), float(low), float(high)))
+    return auc, tuple(out)
+
+
+def _attack(
+    name: str, label: str, pos: np.ndarray, neg: np.ndarray, seed: int, confidence: float, detail: str
+) -> tuple[MembershipAttack, np.ndarray, np.ndarray]:
+    auc, tprs = roc_summary(pos, neg, seed, confidence)
+    return MembershipAttack(name, label, auc, tprs, len(pos), len(neg), detail), pos, neg
+
+
+def density_ratio_scores(d_syn: np.ndarray, d_ref: np.ndarray) -> np.ndarray:
+    """DOMIAS' score from nearest-neighbour density estimates: log p_syn − log p_ref, up to a constant.
+
+    A k-NN density estimate is ∝ 1 / (n·d_k^D); the dimension D and the sizes are the same for every target,
+    so the log ratio ranks targets as ``log d_ref − log d_syn`` does.
+    """
+    return np.log(d_ref + EPS) - np.log(d_syn + EPS)
+
+
+# ------------------------------------------------------------------------------------------------ the attacks
+def membership_inference(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    *,
+    holdout: pd.DataFrame,
+    schema: Schema | None = None,
+    n_targets: int = 5000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    progress: ProgressCallback | None = None,
+    inputs: PrivacyInputs | None = None,
+    shadow: bool = True,
+    n_shadow: int = 4,
+) -> MembershipResult:
+    """Run the membership attacks: distance, density ratio, shadow model (when the synthesizer is known) and
+    the targeted check of the most isolated rows.
+
+    Args:
+        train: the table the synthesizer was fitted on (members).
+        synthetic: its synthetic output (what the attacker has); every row is searched.
+        holdout: real rows it never saw (at least 100): half reference data, half non-member targets.
+        schema: column kinds (inferred from ``train`` when omitted).
+        n_targets: at most this many members are scored (a seeded sample, plus the isolated rows).
+        seed: seed of the row samples, the bootstrap and the shadow fits.
+        confidence: level of the intervals.
+        progress: called with (fraction, message).
+        inputs: the tables prepared once; built from the tables when omitted (then ``seed`` and
+            ``n_targets`` apply to it).
+        shadow: run the shadow-model attack when ``inputs.synthesizer`` names the synthesizer to refit.
+        n_shadow: shadow fits.
+
+    Returns:
+        A frozen :class:`MembershipResult`.
+    """
+    report = ensure(progress)
+    if inputs is None:
+        inputs = PrivacyInputs(train, holdout, synthetic, schema, seed=seed, n_targets=n_targets)
+    report(0.05, "distances of the targets to the synthetic and reference rows")
+    feats = inputs.target_features()
+    (syn_m, ref_m), (syn_n, ref_n) = feats["members"], feats["non_members"]
+    sample = np.isin(inputs.member_targets, inputs.member_sample)
+    isolated = np.isin(inputs.member_targets, inputs.isolated_members)
+    _, d_non = inputs.isolation()
+    isolated_non = d_non >= inputs.isolation_threshold
+    ref_rows, non_rows = inputs.holdout_halves
+    n_syn = len(inputs.tables.synthetic)
+    sizes = (
+        f"{int(sample.sum()):,} training rows (members) vs {len(non_rows):,} holdout rows (non-members); "
+        f"the attacker holds the other {len(ref_rows):,} holdout rows as reference data"
+    )
+    scores: dict[str, tuple[np.ndarray, np.ndarray]] = {
+        "distance": (-syn_m[:, 0], -syn_n[:, 0]),
+        "density_ratio": (density_ratio_scores(syn_m[:, 0], ref_m), density_ratio_scores(syn_n[:, 0], ref_n)),
+    }
+    labels = {
+        "distance": "Distance to the closest synthetic row",
+        "density_ratio": "Density ratio (DOMIAS)",
+        "shadow_model": "Shadow model",
+    }
+    details = {
+        "distance": f"Closer to a synthetic row scores higher; all {n_syn:,} synthetic rows searched. {sizes}.",
+        "density_ratio": "Synthetic over reference density at each target, from the distance to the nearest "
+        f"synthetic row and to the nearest reference row (all {n_syn:,} synthetic rows searched). {sizes}.",
+    }
+    not_run: list[str] = []
+    if shadow and inputs.synthesizer is not None:
+        from synth.evaluation.privacy.shadow import ShadowError, shadow_scores
+
+        report(0.3, f"refitting {inputs.synthesizer[0]} on reference data ({n_shadow} shadow fits)")
+        try:
+            pos, neg, note = shadow_scores(inputs, n_shadow, seed, scaled(progress, 0.3, 0.9))
+            scores["shadow_model"] = (pos, neg)
+            details["shadow_model"] = f"{note} {sizes}."
+        except ShadowError as exc:
+            not_run.append(f"Shadow model: {exc}")
+    elif shadow:
+        not_run.append(
+            "Shadow model: not run — the synthesizer that made this table is unknown (an uploaded table), so it "
+            "cannot be refitted on reference data."
+        )
+    report(0.9, "scoring the attacks")
+    attacks: list[tuple[MembershipAttack, np.ndarray, np.ndarray]] = []
+    for name, (pos, neg) in scores.items():
+        attacks.append(_attack(name, labels[name], pos[sample], neg, seed, confidence, details[name]))
+    n_iso_non = int(isolated_non.sum())
+    if n_iso_non >= MIN_TARGETED:
+        for name, (pos, neg) in scores.items():
+            detail = (
+                f"{labels[name]} on the {int(isolated.sum()):,} most isolated training rows (1%, farthest from any "
+                f"reference row: distance ≥ {inputs.isolation_threshold:.3f}) vs the {n_iso_non:,} non-members as "
+                "isolated."
+            )
+            attacks.append(
+                _attack(
+                    f"targeted_{name}",
+                    f"{labels[name]}, 1% most isolated rows",
+                    pos[isolated],
+                    neg[isolated_non],
+                    seed,
+                    confidence,
+                    detail,
+                )
+            )
+    else:
+        not_run.append(
+            f"Targeted check: only {n_iso_non} non-member(s) are as isolated as the 1% most isolated training rows "
+            f"(at least {MIN_TARGETED} are needed to compare with); a larger holdout makes it possible."
+        )
+    adjusted_level = 1.0 - (1.0 - confidence) / max(len(attacks), 1)
+    final = []
+    for a, pos, neg in attacks:
+        adjusted = auc_with_interval(pos, neg, adjusted_level)
+        final.append(dataclasses.replace(a, auc_adjusted_low=adjusted.low, auc_adjusted_high=adjusted.high))
+    report(1.0, "done")
+    d_m, d_n = syn_m[sample, 0], syn_n[:, 0]
+    return MembershipResult(
+        auc=final[0].auc,
+        n_members=len(d_m),
+        n_non_members=len(d_n),
+        median_distance_members=float(np.median(d_m)),
+        median_distance_non_members=float(np.median(d_n)),
+        share_members_at_zero=float(np.mean(d_m == 0.0)),
+        share_non_members_at_zero=float(np.mean(d_n == 0.0)),
+        seed=inputs.seed,
+        attacks=tuple(final),
+        not_run=tuple(not_run),
+        n_reference=len(ref_rows),
+        n_synthetic=n_syn,
+        notes=inputs.notes,
+    )

@@ -1,0 +1,246 @@
+"""Rare values: does the synthetic table reproduce values that only one training person had?
+
+A value-level membership test, column by column. Take the values each real person alone has in the pooled
+real data: **train-only** values (seen once in train, never in the holdout) and **holdout-only** values (seen
+once in the holdout, never in train). Because the split is random, the two sets are exchangeable: a model that
+learned patterns, not people, reproduces a train-only value no more often than a holdout-only one. The test
+reports, per column, the share of each set present in the synthetic table (which should be train-sized)
+and the difference (the *excess*), with a 95% interval (Newcombe's hybrid score interval for a difference of
+two independent proportions). A column is **flagged** when its interval, widened for the number of columns
+tested (Bonferroni), lies above zero; the verdict's "real values copied" criterion reads the worst column.
+
+A copy of train reproduces every train-only value and no holdout-only one (excess 100%); CART with leaves
+of one row and no smoothing, about 60% on UCI Adult; at the defaults, every synthesizer here stays within
+noise (``tests/unit/test_rare_values.py``).
+
+Values are compared as they are stored: numbers as numbers (``39`` and ``39.0`` are one value), dates as
+instants, everything else as text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from scipy.stats import norm
+
+from synth.evaluation.privacy.common import PrivacyInputError
+from synth.evaluation.results import to_jsonable
+from synth.schema import ColumnKind, Schema, infer_schema
+
+#: Two-sided level of every interval.
+CONFIDENCE = 0.95
+#: Columns with fewer train-only or holdout-only values than this are reported but not judged.
+MIN_VALUES = 10
+
+
+@dataclass(frozen=True)
+class RareValueColumn:
+    """The test on one column.
+
+    Attributes:
+        column: its name.
+        n_train_only: values seen once in train and never in the holdout.
+        n_holdout_only: values seen once in the holdout and never in train.
+        train_reproduced: how many train-only values the synthetic table holds.
+        holdout_reproduced: how many holdout-only values it holds.
+        train_share / holdout_share: those as shares.
+        excess: ``train_share - holdout_share``.
+        low / high: the 95% interval of the excess.
+        flagged: the interval widened for the number of columns judged lies above zero.
+        judged: both sets hold at least :data:`MIN_VALUES` values.
+        examples: up to three train-only values the synthetic table reproduced (as text), for the inspector.
+    """
+
+    column: str
+    n_train_only: int
+    n_holdout_only: int
+    train_reproduced: int
+    holdout_reproduced: int
+    train_share: float
+    holdout_share: float
+    excess: float
+    low: float
+    high: float
+    flagged: bool
+    judged: bool
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RareValueResult:
+    """The rare-value membership test over every column.
+
+    Attributes:
+        columns: one result per column, in table order.
+        n_synthetic: rows of the synthetic table.
+        n_train: rows of the training table (the synthetic table should be about as large).
+        pooled_excess / pooled_low / pooled_high: all columns' values pooled, with the 95% interval.
+        train_values_copied: train-only values present in the synthetic table, over all columns.
+    """
+
+    columns: tuple[RareValueColumn, ...]
+    n_synthetic: int
+    n_train: int
+    pooled_excess: float
+    pooled_low: float
+    pooled_high: float
+    train_values_copied: int
+
+    @property
+    def flagged(self) -> tuple[RareValueColumn, ...]:
+        """The columns whose excess lies above zero beyond the noise."""
+        return tuple(c for c in self.columns if c.flagged)
+
+    @property
+    def worst(self) -> RareValueColumn | None:
+        """The judged column with the largest excess (flagged ones first)."""
+        judged = [c for c in self.columns if c.judged]
+        return max(judged, key=lambda c: (c.flagged, c.excess)) if judged else None
+
+    def get(self, column: str) -> RareValueColumn:
+        return next(c for c in self.columns if c.column == column)
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_jsonable(self)
+
+
+def _wilson(k: int, n: int, z: float) -> tuple[float, float]:
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def excess_interval(k1: int, n1: int, k2: int, n2: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Newcombe's hybrid score interval for ``k1/n1 - k2/n2`` (independent proportions)."""
+    z = float(norm.ppf(0.5 + confidence / 2))
+    p1, p2 = (k1 / n1 if n1 else 0.0), (k2 / n2 if n2 else 0.0)
+    l1, u1 = _wilson(k1, n1, z)
+    l2, u2 = _wilson(k2, n2, z)
+    d = p1 - p2
+    low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return max(-1.0, low), min(1.0, high)
+
+
+def _keys(series: pd.Series, kind: ColumnKind) -> pd.Series:
+    """Comparable keys of non-missing values: floats for numbers, nanoseconds for dates, else text."""
+    present = series.dropna()
+    if kind.is_numeric or (pd.api.types.is_numeric_dtype(present.dtype) and not pd.api.types.is_bool_dtype(present)):
+        numbers = pd.to_numeric(present, errors="coerce")
+        if numbers.notna().all():
+            return numbers.astype(float)
+    if kind is ColumnKind.DATETIME or pd.api.types.is_datetime64_any_dtype(present.dtype):
+        stamps = pd.to_datetime(present, errors="coerce")
+        if stamps.notna().all():
+            if getattr(stamps.dt, "tz", None) is not None:
+                stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+            return pd.Series(stamps.astype("datetime64[ns]").astype("int64").to_numpy(), dtype="int64")
+    return present.astype(str)
+
+
+def _singletons(keys: pd.Series) -> pd.Index:
+    counts = keys.value_counts()
+    return counts.index[counts == 1]
+
+
+def evaluate_rare_values(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    holdout: pd.DataFrame,
+    *,
+    schema: Schema | None = None,
+    columns: Sequence[str] | None = None,
+) -> RareValueResult:
+    """Run the rare-value membership test on every column the three tables share.
+
+    Args:
+        train: the table the synthesizer was fitted on.
+        synthetic: its output, ideally as many rows as ``train`` (the shares grow with its size).
+        holdout: real rows the synthesizer never saw, drawn from the same population as ``train``.
+        schema: column kinds (inferred from ``train`` when omitted).
+        columns: the columns to test (default: every column of ``train`` also in the other two).
+
+    Returns:
+        A frozen :class:`RareValueResult`.
+
+    Raises:
+        PrivacyInputError: the tables share no column, or one of them is empty.
+    """
+    if len(train) == 0 or len(holdout) == 0 or len(synthetic) == 0:
+        raise PrivacyInputError(
+            "the rare-value test needs rows in train, the holdout and the synthetic table: split off a holdout "
+            "and sample at least one row"
+        )
+    names = [c for c in (columns or train.columns) if c in synthetic.columns and c in holdout.columns]
+    if not names:
+        raise PrivacyInputError(
+            "train, the holdout and the synthetic table share no column to test: compare tables with the same columns"
+        )
+    schema = schema if schema is not None else infer_schema(train[names])
+    kinds = {c.name: c.kind for c in schema}
+    raw: list[tuple[str, int, int, int, int, tuple[str, ...]]] = []
+    for name in names:
+        kind = kinds.get(name, ColumnKind.CATEGORICAL)
+        t, h, s = (_keys(frame[name], kind) for frame in (train, holdout, synthetic))
+        t_single, h_single = _singletons(t), _singletons(h)
+        train_only = t_single[~t_single.isin(h)]
+        holdout_only = h_single[~h_single.isin(t)]
+        in_syn = pd.Index(s.unique())
+        copied = train_only[train_only.isin(in_syn)]
+        examples = tuple(str(v) for v in train[name].dropna()[t.isin(copied[:3]).to_numpy()].head(3))
+        raw.append(
+            (name, len(train_only), len(holdout_only), len(copied), int(holdout_only.isin(in_syn).sum()), examples)
+        )
+    judged = [r for r in raw if min(r[1], r[2]) >= MIN_VALUES]
+    adjusted = 1.0 - (1.0 - CONFIDENCE) / max(1, len(judged))
+    out = []
+    for name, n_t, n_h, k_t, k_h, examples in raw:
+        is_judged = min(n_t, n_h) >= MIN_VALUES
+        low, high = excess_interval(k_t, n_t, k_h, n_h)
+        flagged = is_judged and excess_interval(k_t, n_t, k_h, n_h, adjusted)[0] > 0
+        p_t, p_h = (k_t / n_t if n_t else 0.0), (k_h / n_h if n_h else 0.0)
+        out.append(
+            RareValueColumn(name, n_t, n_h, k_t, k_h, p_t, p_h, p_t - p_h, low, high, flagged, is_judged, examples)
+        )
+    n_t = sum(c.n_train_only for c in out)
+    n_h = sum(c.n_holdout_only for c in out)
+    k_t = sum(c.train_reproduced for c in out)
+    k_h = sum(c.holdout_reproduced for c in out)
+    pooled = (k_t / n_t if n_t else 0.0) - (k_h / n_h if n_h else 0.0)
+    low, high = excess_interval(k_t, n_t, k_h, n_h)
+    return RareValueResult(tuple(out), len(synthetic), len(train), pooled, low, high, k_t)
+
+
+def excess_table(result: RareValueResult) -> pd.DataFrame:
+    """One row per column, for display: counts, shares, the excess and its interval, the flag."""
+    rows = [
+        {
+            "column": c.column,
+            "train-only values": c.n_train_only,
+            "reproduced (train-only)": c.train_share,
+            "holdout-only values": c.n_holdout_only,
+            "reproduced (holdout-only)": c.holdout_share,
+            "excess": c.excess,
+            "95% CI low": c.low,
+            "95% CI high": c.high,
+            "flagged": c.flagged,
+        }
+        for c in result.columns
+    ]
+    return pd.DataFrame(rows)
+
+
+__all__ = [
+    "RareValueColumn",
+    "RareValueResult",
+    "evaluate_rare_values",
+    "excess_interval",
+    "excess_table",
+]

@@ -1,0 +1,536 @@
+"""The three criteria of the EU Article 29 Working Party (WP216) as attacks: singling out, linkability, inference.
+
+Each attack uses only the synthetic table and runs against training rows (main), holdout rows (control) and at
+random (baseline); see :mod:`synth.evaluation.privacy.attacks`. Every function takes the raw tables or a shared
+:class:`~synth.evaluation.privacy.inputs.PrivacyInputs` (``inputs=``), which prepares and encodes them once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from synth.evaluation.privacy.attack_result import CRITERIA, AttackReport, AttackResult, Criterion, _result
+from synth.evaluation.privacy.attacker import AttackerModel, AttackerModelError, default_attacker_model
+from synth.evaluation.privacy.common import PrivacyInputError
+from synth.evaluation.privacy.inputs import PrivacyInputs
+from synth.evaluation.privacy.neighbors import (
+    NUMERIC_KINDS,
+    GowerRows,
+    as_labels,
+    gower_neighbors,
+    numeric_values,
+    paired_gower_distances,
+    row_hashes,
+)
+from synth.evaluation.privacy.singling_out import (
+    QueryEncoder,
+    control_successes_at,
+    match_counts,
+    match_matrix,
+    multivariate_queries,
+    random_queries,
+    unique_columns,
+    univariate_queries,
+)
+from synth.progress import ProgressCallback, ensure, scaled
+from synth.schema import ColumnKind, Schema
+
+DEFAULT_N_ATTACKS = 2000
+INFERENCE_TOLERANCE = 0.05
+RARE_IN_SYNTHETIC = 5
+"""The targeted inference attack looks at people whose known values occur in at most this many synthetic rows."""
+
+
+def _shared(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    holdout: pd.DataFrame,
+    schema: Schema | None,
+    inputs: PrivacyInputs | None,
+) -> PrivacyInputs:
+    """The shared inputs, or inputs built from the tables when the caller has none."""
+    return inputs if inputs is not None else PrivacyInputs(train, holdout, synthetic, schema)
+
+
+def singling_out(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    *,
+    holdout: pd.DataFrame,
+    schema: Schema | None = None,
+    mode: Literal["univariate", "multivariate"] = "multivariate",
+    columns: Sequence[str] | None = None,
+    n_attacks: int = DEFAULT_N_ATTACKS,
+    n_cols: int = 3,
+    size_correction: Literal["npmle", "anonymeter"] = "npmle",
+    seed: int = 0,
+    confidence: float = 0.95,
+    progress: ProgressCallback | None = None,
+    inputs: PrivacyInputs | None = None,
+) -> AttackResult:
+    """Singling-out risk: do predicates built from synthetic rows isolate exactly one training person?
+
+    Tables are de-duplicated over the columns first (as anonymeter does). The predicates that single out a
+    synthetic row are counted on train (main) and holdout (control); the control count is scaled to what a
+    holdout as large as train would give (see :func:`~synth.evaluation.privacy.singling_out.control_successes_at`).
+    The baseline uses random predicates.
+
+    Args:
+        train: the table the synthesizer was fitted on.
+        synthetic: its synthetic output.
+        holdout: real rows it never saw (at least 100).
+        schema: column kinds (inferred from ``train`` when omitted).
+        mode: ``univariate`` (rare values) or ``multivariate`` (``n_cols`` columns of a synthetic row).
+        columns: the columns predicates may use; every learned column when omitted (anonymeter's default).
+        n_attacks: predicates to use (fewer when fewer single out a synthetic row).
+        n_cols: conditions per multivariate predicate.
+        size_correction: how the control count is scaled to the train size: ``npmle`` (default, empirical
+            Bayes) or ``anonymeter`` (anonymeter's fitted curve, for comparison with it).
+        seed: seed of every random choice.
+        confidence: level of the intervals.
+        progress: called with (fraction, message).
+        inputs: the tables prepared once (:class:`PrivacyInputs`); built from the tables when omitted.
+
+    Returns:
+        An :class:`AttackResult` named ``singling_out_<mode>``.
+
+    Raises:
+        PrivacyInputError: for a holdout of fewer than 100 rows or columns that are not shared.
+    """
+    if mode not in ("univariate", "multivariate"):
+        raise PrivacyInputError(f"singling-out mode must be 'univariate' or 'multivariate', not {mode!r}")
+    report = ensure(progress)
+    inputs = _shared(train, synthetic, holdout, schema, inputs)
+    rng = np.random.default_rng(seed)
+    report(0.05, "encoding tables")
+    if columns is None:
+        encoder = inputs.query_encoder
+        syn, real, control = (inputs.query_values(w) for w in ("synthetic", "train", "holdout"))
+    else:
+        cols = inputs.check_columns(columns)
+        t = inputs.tables
+        encoder = QueryEncoder.fit([t.synthetic, t.train, t.holdout], cols, inputs.kinds)
+        syn, real, control = (encoder.transform(f) for f in (t.synthetic, t.train, t.holdout))
+        syn, real, control = (v[:, unique_columns(v)] for v in (syn, real, control))
+    numeric = encoder.numeric
+    warnings: list[str] = []
+    report(0.15, f"building {mode} predicates from synthetic rows")
+    if mode == "univariate":
+        pool = univariate_queries(syn, numeric)
+        n_pool = len(pool)
+        queries = pool.take(rng.permutation(n_pool)[:n_attacks])
+        arity = 1
+    else:
+        arity = min(n_cols, len(encoder.columns))
+        queries, n_pool = multivariate_queries(syn, numeric, n_attacks, arity, rng)
+    n = len(queries)
+    if n < n_attacks:
+        warnings.append(
+            f"Only {n:,} predicates single out a synthetic row (asked for {n_attacks:,}); the interval is wider for it."
+            if n
+            else "No predicate singles out a synthetic row, so singling out could not be measured."
+        )
+    report(0.5, "counting predicates on training rows")
+    main_hits = match_counts(real, queries) == 1
+    report(0.65, "counting predicates on holdout rows")
+    control_matches = match_matrix(control, queries)
+    n_control, correction = control_successes_at(control_matches, real.shape[1], rng, size_correction)
+    report(0.85, "random baseline predicates")
+    base = random_queries(syn, numeric, n, arity, rng)
+    n_base = int((match_counts(real, base) == 1).sum()) if n else 0
+    examples = tuple(queries.describe(int(i), encoder) for i in np.flatnonzero(main_hits)[:5])
+    report(1.0, "done")
+    label = "Singling out (univariate)" if mode == "univariate" else f"Singling out ({arity} columns)"
+    detail = (
+        f"{n:,} predicates drawn from {n_pool:,} that isolate one synthetic row "
+        f"({'rare values' if mode == 'univariate' else f'{arity} columns of a synthetic row'}); each is a success "
+        f"when it isolates exactly one of {real.shape[1]:,} distinct training rows (main) or of "
+        f"{control.shape[1]:,} distinct holdout rows (control: {correction})."
+    )
+    return _result(
+        f"singling_out_{mode}",
+        "singling_out",
+        label,
+        (float(main_hits.sum()), n),
+        (min(n_control, float(n)), n),
+        (float(n_base), n),
+        confidence,
+        columns=encoder.columns,
+        detail=detail,
+        examples=examples,
+        warnings=tuple(warnings),
+        seed=seed,
+    )
+
+
+# -------------------------------------------------------------------------------------------- linkability
+def _targets(n_rows: int, n_attacks: int, rng: np.random.Generator) -> np.ndarray:
+    return np.sort(rng.choice(n_rows, size=min(n_attacks, n_rows), replace=False))
+
+
+def _links(idx_a: np.ndarray, idx_b: np.ndarray) -> np.ndarray:
+    """Whether the neighbour sets of each row's two halves share a synthetic row."""
+    return np.asarray((idx_a[:, :, None] == idx_b[:, None, :]).any(axis=(1, 2)))
+
+
+def _tied_links(
+    target_a: GowerRows,
+    target_b: GowerRows,
+    syn_a: GowerRows,
+    syn_b: GowerRows,
+    dist_a: np.ndarray,
+    dist_b: np.ndarray,
+    idx_a: np.ndarray,
+    idx_b: np.ndarray,
+) -> np.ndarray:
+    """Links that a lowest-row tie-break hides: the B half's nearest row is also among the A half's nearest
+    (tied at the same distance), or the other way round.
+
+    anonymeter keeps one nearest row per half, the first of any ties; when many synthetic rows share a
+    target's known values (a common age, sex and country) the first is rarely the target's own row, so a
+    verbatim copy of train linked no better than chance. The attacker sees the ties too.
+    """
+    a0, b0 = idx_a[:, 0], idx_b[:, 0]
+    b_on_a = paired_gower_distances(target_a, syn_a.take(b0)) <= dist_a[:, 0] + 1e-9
+    a_on_b = paired_gower_distances(target_b, syn_b.take(a0)) <= dist_b[:, 0] + 1e-9
+    return np.asarray(b_on_a | a_on_b)
+
+
+def linkability(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    *,
+    holdout: pd.DataFrame,
+    columns_a: Sequence[str],
+    columns_b: Sequence[str],
+    schema: Schema | None = None,
+    n_attacks: int = DEFAULT_N_ATTACKS,
+    n_neighbors: int = 1,
+    seed: int = 0,
+    confidence: float = 0.95,
+    progress: ProgressCallback | None = None,
+    inputs: PrivacyInputs | None = None,
+) -> AttackResult:
+    """Linkability risk: can two tables about the same people be joined through the synthetic table?
+
+    Each target's columns are split into group A and group B; the attack finds the nearest synthetic rows
+    (Gower distance) of each half and succeeds when the two share a row. Targets are training rows (main)
+    and holdout rows (control); the baseline links random synthetic rows.
+
+    Args:
+        train: the table the synthesizer was fitted on.
+        synthetic: its synthetic output.
+        holdout: real rows it never saw (at least 100).
+        columns_a: the first column group (e.g. the quasi-identifiers).
+        columns_b: the second column group, disjoint from the first.
+        schema: column kinds (inferred from ``train`` when omitted).
+        n_attacks: targets per run (capped by the rows available).
+        n_neighbors: nearest synthetic rows considered per half (anonymeter's default: 1).
+        seed: seed of the target samples and the baseline.
+        confidence: level of the intervals.
+        progress: called with (fraction, message).
+        inputs: the tables prepared once (:class:`PrivacyInputs`); built from the tables when omitted.
+
+    Raises:
+        AttackerModelError: for empty or overlapping groups; PrivacyInputError for a small holdout.
+    """
+    report = ensure(progress)
+    a, b = list(dict.fromkeys(columns_a)), list(dict.fromkeys(columns_b))
+    if not a or not b:
+        raise AttackerModelError("The linkability attack needs two non-empty column groups.")
+    if set(a) & set(b):
+        raise AttackerModelError(
+            f"Column(s) {', '.join(repr(c) for c in sorted(set(a) & set(b)))} are in both linkability groups; "
+            "each column can be in one group only."
+        )
+    inputs = _shared(train, synthetic, holdout, schema, inputs)
+    a, b = inputs.check_columns(a), inputs.check_columns(b)
+    t = inputs.tables
+    rng = np.random.default_rng(seed)
+    syn_a, syn_b = inputs.gower("synthetic", a), inputs.gower("synthetic", b)
+    k = max(1, min(n_neighbors, len(t.synthetic)))
+    counts = []
+    for step, (label, which) in enumerate((("training", "train"), ("holdout", "holdout"))):
+        rows = _targets(len(inputs.table(which)), n_attacks, rng)  # type: ignore[arg-type]
+        report(0.1 + 0.4 * step, f"linking {len(rows):,} {label} rows through synthetic neighbours")
+        target_a, target_b = inputs.gower(which, a).take(rows), inputs.gower(which, b).take(rows)  # type: ignore[arg-type]
+        dist_a, idx_a = gower_neighbors(target_a, syn_a, k)
+        dist_b, idx_b = gower_neighbors(target_b, syn_b, k)
+        linked = _links(idx_a, idx_b) | _tied_links(target_a, target_b, syn_a, syn_b, dist_a, dist_b, idx_a, idx_b)
+        counts.append((float(linked.sum()), len(rows)))
+    n_main = counts[0][1]
+    n_syn = len(t.synthetic)
+    rand_a = np.array([rng.choice(n_syn, size=k, replace=False) for _ in range(n_main)]).reshape(n_main, k)
+    rand_b = np.array([rng.choice(n_syn, size=k, replace=False) for _ in range(n_main)]).reshape(n_main, k)
+    n_base = float(_links(rand_a, rand_b).sum())
+    report(1.0, "done")
+    detail = (
+        f"{n_main:,} training and {counts[1][1]:,} holdout people split into [{', '.join(a)}] and "
+        f"[{', '.join(b)}]; a success when both halves have the same nearest synthetic row"
+        f"{'' if k == 1 else f' among their {k} nearest'}."
+    )
+    return _result(
+        "linkability",
+        "linkability",
+        "Linkability",
+        counts[0],
+        counts[1],
+        (n_base, n_main),
+        confidence,
+        columns=(*a, *b),
+        detail=detail,
+        seed=seed,
+    )
+
+
+# ---------------------------------------------------------------------------------------------- inference
+def _guess_is_right(
+    guesses: pd.Series, truths: pd.Series, kind: ColumnKind, span: float, tolerance: float
+) -> np.ndarray:
+    """anonymeter's rule: exact match for categories; for numbers a relative gap within ``tolerance``."""
+    if kind in NUMERIC_KINDS:
+        g, s = numeric_values(guesses, kind), numeric_values(truths, kind)
+        both_missing = np.isnan(g) & np.isnan(s)
+        gap = np.abs(g - s)
+        with np.errstate(invalid="ignore"):
+            close = gap <= tolerance * span if kind is ColumnKind.DATETIME else gap <= tolerance * (np.abs(g) + 1e-12)
+        return np.asarray(both_missing | close)
+    return np.asarray(as_labels(guesses).to_numpy() == as_labels(truths).to_numpy())
+
+
+def inference(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    *,
+    holdout: pd.DataFrame,
+    known: Sequence[str],
+    secret: str,
+    schema: Schema | None = None,
+    n_attacks: int = DEFAULT_N_ATTACKS,
+    tolerance: float = INFERENCE_TOLERANCE,
+    seed: int = 0,
+    confidence: float = 0.95,
+    progress: ProgressCallback | None = None,
+    inputs: PrivacyInputs | None = None,
+    rare_only: bool = False,
+) -> AttackResult:
+    """Attribute-inference risk: does the nearest synthetic row give away a training person's secret?
+
+    For each target the attacker takes the synthetic row nearest on the ``known`` columns (Gower distance)
+    and guesses its ``secret``. A guess is right when it equals the secret (categories) or is within
+    ``tolerance`` of it relative to the guess (numbers; for datetimes, of the real range). The baseline
+    guesses a random synthetic value of the secret for each training target — a guess from the marginal
+    distribution, paired with the targets by position.
+
+    Args:
+        train: the table the synthesizer was fitted on.
+        synthetic: its synthetic output.
+        holdout: real rows it never saw (at least 100).
+        known: the quasi-identifiers the attacker knows.
+        secret: the column the attacker wants to learn.
+        schema: column kinds (inferred from ``train`` when omitted).
+        n_attacks: targets per run (capped by the rows available).
+        tolerance: relative tolerance for numeric secrets.
+        seed: seed of the target samples and the baseline.
+        confidence: level of the intervals.
+        progress: called with (fraction, message).
+        inputs: the tables prepared once (:class:`PrivacyInputs`); built from the tables when omitted.
+        rare_only: target only people whose combination of known values occurs in at most
+            :data:`RARE_IN_SYNTHETIC` synthetic rows, or none (named ``inference_rare``). The attacker sees which
+            combinations are rare in the synthetic table; for those the nearest row is nearly always the
+            person's own when it was copied, while common combinations hide a copy among look-alikes — the
+            average over everyone let a verbatim copy of train pass as low risk.
+
+    Raises:
+        AttackerModelError: when the secret is also known, no column is known, or the secret is all missing.
+        PrivacyInputError: for a holdout of fewer than 100 rows.
+    """
+    report = ensure(progress)
+    known = list(dict.fromkeys(known))
+    inputs = _shared(train, synthetic, holdout, schema, inputs)
+    AttackerModel(tuple(known), secret, link_a=tuple(known), link_b=(secret,)).validate(inputs.schema, train)
+    known = inputs.check_columns(known)
+    inputs.check_columns([secret])
+    t = inputs.tables
+    kind = inputs.kinds[secret]
+    rng = np.random.default_rng(seed)
+    syn_known = inputs.gower("synthetic", known)
+    syn_secret = t.synthetic[secret].reset_index(drop=True)
+    real_secret = numeric_values(t.train[secret], kind) if kind in NUMERIC_KINDS else np.zeros(1)
+    finite = real_secret[np.isfinite(real_secret)]
+    span = float(finite.max() - finite.min()) if len(finite) else 1.0
+    counts = []
+    truths_main = None
+    if rare_only:
+        syn_combos, syn_counts = np.unique(row_hashes(t.synthetic, known, inputs.kinds), return_counts=True)
+    for step, (label, which) in enumerate((("training", "train"), ("holdout", "holdout"))):
+        table = inputs.table(which)  # type: ignore[arg-type]
+        if rare_only:
+            mine = row_hashes(table, known, inputs.kinds)
+            pos = np.minimum(np.searchsorted(syn_combos, mine), len(syn_combos) - 1)
+            in_syn = np.where(syn_combos[pos] == mine, syn_counts[pos], 0)
+            eligible = np.flatnonzero(in_syn <= RARE_IN_SYNTHETIC)
+            rows = eligible[_targets(len(eligible), n_attacks, rng)]
+        else:
+            rows = _targets(len(table), n_attacks, rng)
+        target = table.iloc[rows]
+        report(0.1 + 0.4 * step, f"guessing '{secret}' of {len(rows):,} {label} rows from their nearest synthetic row")
+        idx = gower_neighbors(inputs.gower(which, known).take(rows), syn_known, 1)[1][:, 0]  # type: ignore[arg-type]
+        truths = target[secret].reset_index(drop=True)
+        right = _guess_is_right(syn_secret.iloc[idx].reset_index(drop=True), truths, kind, span, tolerance)
+        counts.append((float(right.sum()), len(rows)))
+        if truths_main is None:
+            truths_main = truths
+    assert truths_main is not None
+    if rare_only and min(counts[0][1], counts[1][1]) == 0:
+        warning = (
+            "No training or no holdout person has a combination of known values that is rare in the synthetic table."
+        )
+        return _result(
+            "inference_rare",
+            "inference",
+            f"Inference of '{secret}' (people rare on the known columns)",
+            (0.0, 0),
+            (0.0, 0),
+            (0.0, 0),
+            confidence,
+            columns=tuple(known),
+            secret=secret,
+            detail=warning,
+            warnings=(warning,),
+            seed=seed,
+        )
+    guesses = syn_secret.iloc[rng.integers(0, len(syn_secret), len(truths_main))].reset_index(drop=True)
+    n_base = float(_guess_is_right(guesses, truths_main, kind, span, tolerance).sum())
+    report(1.0, "done")
+    rule = (
+        "equal to the secret"
+        if kind not in NUMERIC_KINDS
+        else f"within {tolerance:.0%} of {'the real range' if kind is ColumnKind.DATETIME else 'the guess'}"
+    )
+    who = f" whose known values occur in at most {RARE_IN_SYNTHETIC} synthetic rows" if rare_only else ""
+    detail = (
+        f"{counts[0][1]:,} training and {counts[1][1]:,} holdout people{who}: the attacker knows "
+        f"[{', '.join(known)}] and guesses '{secret}' from the nearest synthetic row; a guess counts when "
+        f"{rule}. The baseline guesses a random synthetic value."
+    )
+    return _result(
+        "inference_rare" if rare_only else "inference",
+        "inference",
+        f"Inference of '{secret}'" + (" (people rare on the known columns)" if rare_only else ""),
+        counts[0],
+        counts[1],
+        (n_base, counts[0][1]),
+        confidence,
+        columns=tuple(known),
+        secret=secret,
+        detail=detail,
+        seed=seed,
+    )
+
+
+def evaluate_attacks(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    *,
+    holdout: pd.DataFrame,
+    attacker: AttackerModel | None = None,
+    schema: Schema | None = None,
+    criteria: Sequence[Criterion] = CRITERIA,
+    n_attacks: int = DEFAULT_N_ATTACKS,
+    n_cols: int = 3,
+    seed: int = 0,
+    confidence: float = 0.95,
+    progress: ProgressCallback | None = None,
+    inputs: PrivacyInputs | None = None,
+) -> AttackReport:
+    """Run the WP216 attacks for one attacker model: singling out (univariate and multivariate), linkability
+    and inference.
+
+    Args:
+        train: the table the synthesizer was fitted on.
+        synthetic: its synthetic output.
+        holdout: real rows it never saw (at least 100).
+        attacker: known columns, secret and linkability groups; :func:`default_attacker_model` when omitted.
+        schema: column kinds and attacker-model flags (inferred from ``train`` when omitted).
+        criteria: which criteria to run (singling out does not depend on the attacker model).
+        n_attacks: attacks per run.
+        n_cols: conditions per multivariate singling-out predicate.
+        seed: seed of every attack.
+        confidence: level of the intervals.
+        progress: called with (fraction, message).
+        inputs: the tables prepared once (:class:`PrivacyInputs`); built from the tables when omitted.
+
+    Raises:
+        AttackerModelError: for an attacker model the attacks cannot run with.
+        PrivacyInputError: for a holdout of fewer than 100 rows.
+    """
+    inputs = _shared(train, synthetic, holdout, schema, inputs)
+    schema = inputs.schema
+    attacker = attacker or default_attacker_model(schema, train)
+    wanted = [c for c in CRITERIA if c in criteria]
+    if "linkability" in wanted or "inference" in wanted:
+        attacker.validate(schema, train)
+    steps = (["univariate", "multivariate"] if "singling_out" in wanted else []) + [
+        c for c in wanted if c != "singling_out"
+    ]
+    if "inference" in steps:
+        steps.insert(steps.index("inference") + 1, "inference_rare")
+    results = []
+    for i, step in enumerate(steps):
+        sub = scaled(progress, i / len(steps), (i + 1) / len(steps))
+        if step in ("univariate", "multivariate"):
+            results.append(
+                singling_out(
+                    train,
+                    synthetic,
+                    holdout=holdout,
+                    schema=schema,
+                    mode=step,  # type: ignore[arg-type]
+                    n_attacks=n_attacks,
+                    n_cols=n_cols,
+                    seed=seed,
+                    confidence=confidence,
+                    progress=sub,
+                    inputs=inputs,
+                )
+            )
+        elif step == "linkability":
+            a, b = attacker.linkability_groups(list(inputs.columns))
+            results.append(
+                linkability(
+                    train,
+                    synthetic,
+                    holdout=holdout,
+                    columns_a=a,
+                    columns_b=b,
+                    schema=schema,
+                    n_attacks=n_attacks,
+                    seed=seed,
+                    confidence=confidence,
+                    progress=sub,
+                    inputs=inputs,
+                )
+            )
+        else:
+            results.append(
+                inference(
+                    train,
+                    synthetic,
+                    holdout=holdout,
+                    known=attacker.known,
+                    secret=attacker.secret,
+                    schema=schema,
+                    n_attacks=n_attacks,
+                    seed=seed,
+                    confidence=confidence,
+                    progress=sub,
+                    inputs=inputs,
+                    rare_only=step == "inference_rare",
+                )
+            )
+    return AttackReport(attacker=attacker, results=tuple(results), n_attacks=n_attacks, seed=seed)

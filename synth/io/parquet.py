@@ -1,0 +1,123 @@
+"""Parquet, bounded by its own metadata before any page is decoded.
+
+A Parquet file says in its footer how many rows, columns and leaf values it holds and how large its pages are
+once decompressed; all of these are checked against the caps first. That is not enough on its own:
+dictionary encoding lets a 1.5 KB file repeat one long string a million times (a gigabyte once decoded),
+and neither the page sizes nor the row count show it. So text columns are read *as dictionaries* (indices
+into the distinct values, small), the length they would have once decoded is summed from the dictionary's
+value lengths, and only then are they decoded.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from synth.io.columns import type_text_column
+from synth.io.errors import TableReadError, too_many_rows
+from synth.io.limits import check
+from synth.io.options import ReadOptions
+
+_NESTED_SLICE = 10_000  # rows of a nested column turned into JSON text at a time
+
+
+def _read_parquet(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str]]:
+    label = opts.label
+    try:
+        probe = pq.ParquetFile(io.BytesIO(data))
+        text_leaves = _check_metadata(probe, opts)
+        handle = pq.ParquetFile(io.BytesIO(data), read_dictionary=text_leaves)
+        table = handle.read()
+    except TableReadError:
+        raise
+    except Exception as exc:  # pyarrow raises several unrelated types for corrupt files
+        raise TableReadError(
+            f"{label} could not be read as Parquet ({type(exc).__name__}: {exc}). The file may be truncated "
+            "or not Parquet at all: export it again.",
+            file=label,
+            code="parquet",
+        ) from exc
+    decoded = sum(_decoded_bytes(chunk) for col in table.columns for chunk in col.chunks)
+    # Text held in a Parquet file may not exceed what the same table as a CSV upload could hold.
+    check(label, "bytes of text once decoded", decoded, "max_bytes", opts.max_bytes)
+    meta = table.schema.pandas_metadata or {}
+    drop = [c for c in meta.get("index_columns", []) if isinstance(c, str) and c.startswith("__index_level_")]
+    if drop:
+        table = table.drop_columns(drop)
+    names = [str(n) for n in table.column_names]
+    columns = []
+    for col in table.columns:
+        typ = col.type
+        if pa.types.is_dictionary(typ):
+            col = pc.cast(col, typ.value_type)
+            typ = col.type
+        if pa.types.is_decimal(typ):
+            col = pc.cast(col, pa.float64())
+        elif pa.types.is_nested(typ):
+            col = _nested_as_json(col)
+        elif pa.types.is_large_string(typ):
+            col = pc.cast(col, pa.string())
+        if pa.types.is_string(col.type):
+            col = type_text_column(col, opts.missing_values, ".", ",")
+        columns.append(col)
+    return pa.table(columns, names=[f"c{i}" for i in range(len(columns))]), names
+
+
+def _check_metadata(handle: pq.ParquetFile, opts: ReadOptions) -> list[str]:
+    """Check rows, columns, leaf values and decompressed page bytes from the footer; the text leaves' paths."""
+    label = opts.label
+    meta = handle.metadata
+    n_rows = int(meta.num_rows)
+    if n_rows < 0:
+        raise TableReadError(f"{label} declares a negative number of rows: the file is damaged.", file=label)
+    if opts.sample is None and opts.max_rows is not None and n_rows > opts.max_rows:
+        raise too_many_rows(label, n_rows, opts.max_rows)
+    n_top = len(handle.schema_arrow)
+    check(label, "columns", n_top, "max_columns", opts.max_columns)
+    check(label, "cells", n_rows * n_top, "max_cells", opts.max_cells)
+    leaf_values = 0
+    page_bytes = 0
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        page_bytes += max(int(group.total_byte_size), 0)
+        for c in range(group.num_columns):
+            leaf_values += max(int(group.column(c).num_values), 0)
+    check(label, "values (counting every element of nested columns)", leaf_values, "max_cells", opts.max_cells)
+    check(label, "bytes once decompressed", page_bytes, "max_uncompressed_bytes", opts.max_uncompressed_bytes)
+    schema = handle.schema
+    return [schema.column(i).path for i in range(len(schema)) if schema.column(i).physical_type == "BYTE_ARRAY"]
+
+
+def _decoded_bytes(array: pa.Array) -> int:
+    """Bytes the variable-length values of ``array`` take once every dictionary is decoded (an upper bound)."""
+    typ = array.type
+    if pa.types.is_dictionary(typ):
+        assert isinstance(array, pa.DictionaryArray)
+        if not (pa.types.is_string(typ.value_type) or pa.types.is_binary(typ.value_type)):
+            return _decoded_bytes(array.dictionary)
+        lengths = pc.binary_length(array.dictionary)
+        total = pc.sum(pc.take(lengths.cast(pa.int64()), array.indices)).as_py()
+        return int(total or 0)
+    if pa.types.is_string(typ) or pa.types.is_binary(typ) or pa.types.is_large_string(typ):
+        return int(array.nbytes)
+    if isinstance(array, pa.ListArray | pa.LargeListArray | pa.FixedSizeListArray):
+        return _decoded_bytes(array.values)
+    if isinstance(array, pa.MapArray):
+        return _decoded_bytes(array.keys) + _decoded_bytes(array.items)
+    if isinstance(array, pa.StructArray):
+        return sum(_decoded_bytes(array.field(i)) for i in range(typ.num_fields))
+    return 0
+
+
+def _nested_as_json(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Lists, structs and maps as JSON text, a slice of rows at a time (bounded Python objects)."""
+    pieces = []
+    for start in range(0, len(col), _NESTED_SLICE):
+        values: list[Any] = col.slice(start, _NESTED_SLICE).to_pylist()
+        pieces.append(pa.array([None if v is None else json.dumps(v, default=str) for v in values], pa.string()))
+    return pa.chunked_array(pieces, pa.string())

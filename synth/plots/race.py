@@ -1,0 +1,64 @@
+"""Race figures: privacy risk against fidelity, with the Pareto front highlighted."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from synth.plots.common import HOLDOUT_COLOR, SYNTH_COLOR, layout
+from synth.report.race import RaceResult
+
+FRONT_COLOR = "#2ca02c"
+
+
+def pareto_scatter(result: RaceResult) -> go.Figure:
+    """Each scored run as a point (x: privacy risk, lower is better; y: quality, higher is better).
+
+    Runs on the Pareto front are green and joined by a line; the recommended run is a star.
+    """
+    fig = go.Figure()
+    points = []
+    for r in result.runs:
+        ev = r.evaluation
+        if ev is None or ev.quality is None or ev.privacy_risk is None:
+            continue
+        points.append((r.label, ev.privacy_risk, ev.quality, r.label in result.pareto, r.label == result.recommended))
+    others = [p for p in points if not p[3]]
+    front = sorted((p for p in points if p[3]), key=lambda p: p[1])
+    hover = "%{text}<br>privacy risk %{x:.1%}<br>quality %{y:.3f}<extra></extra>"
+    if others:
+        fig.add_scatter(
+            x=[p[1] for p in others],
+            y=[p[2] for p in others],
+            text=[p[0] for p in others],
+            mode="markers+text",
+            textposition="top center",
+            name="dominated",
+            marker={"color": HOLDOUT_COLOR, "size": 11},
+            hovertemplate=hover,
+        )
+    if front:
+        fig.add_scatter(
+            x=[p[1] for p in front],
+            y=[p[2] for p in front],
+            text=[p[0] for p in front],
+            mode="lines+markers+text",
+            textposition="top center",
+            name="Pareto front",
+            line={"color": FRONT_COLOR, "dash": "dot"},
+            marker={"color": FRONT_COLOR, "size": 13},
+            hovertemplate=hover,
+        )
+    pick = [p for p in points if p[4]]
+    if pick:
+        fig.add_scatter(
+            x=[pick[0][1]],
+            y=[pick[0][2]],
+            mode="markers",
+            name="recommended",
+            marker={"color": SYNTH_COLOR, "size": 22, "symbol": "star", "line": {"width": 1, "color": "black"}},
+            hovertemplate=f"{pick[0][0]} (recommended)<extra></extra>",
+        )
+    fig = layout(fig, "Privacy risk vs fidelity (up and left is better)", "privacy risk (worst measured)", "quality")
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_layout(height=420)
+    return fig

@@ -1,0 +1,65 @@
+"""Figures for the rare-events page: augmentation arms and group outcome rates, with their intervals."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from synth.evaluation.utility.augmentation import AugmentationResult
+from synth.evaluation.utility.fairness import FairnessResult
+from synth.plots.common import HOLDOUT_COLOR, REAL_COLOR, SYNTH_COLOR, layout
+
+SOURCE_COLORS = {"real only": REAL_COLOR, "synthetic": SYNTH_COLOR, "duplicates": HOLDOUT_COLOR, "SMOTE": "#2ca02c"}
+TABLE_COLORS = (REAL_COLOR, SYNTH_COLOR, "#2ca02c", "#9467bd", "#8c564b")
+
+
+def augmentation_figure(result: AugmentationResult) -> go.Figure:
+    """PR-AUC of every arm on the real holdout, grouped by rows added, with 95% intervals."""
+    fig = go.Figure()
+    for source, color in SOURCE_COLORS.items():
+        arms = [a for a in result.arms if a.source == source]
+        if not arms:
+            continue
+        fig.add_bar(
+            x=["none" if a.k == 0 else f"+{a.k:,} ({a.positive_share:.0%})" for a in arms],
+            y=[a.pr_auc for a in arms],
+            name=source,
+            marker_color=color,
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": [a.pr_auc_interval.high - a.pr_auc for a in arms],
+                "arrayminus": [a.pr_auc - a.pr_auc_interval.low for a in arms],
+            },
+        )
+    return layout(
+        fig,
+        f"PR-AUC for {result.target} = {result.positive!r} on the real holdout",
+        "rows of the class added",
+        "PR-AUC",
+    )
+
+
+def group_rates_figure(result: FairnessResult) -> go.Figure:
+    """Each group's outcome rate in every table, with 95% intervals."""
+    fig = go.Figure()
+    tables = list(dict.fromkeys(r.table for r in result.rows))
+    for i, table in enumerate(tables):
+        rows = [r for r in result.rows if r.table == table]
+        fig.add_bar(
+            x=[r.group for r in rows],
+            y=[r.outcome_rate for r in rows],
+            name=table,
+            marker_color=TABLE_COLORS[i % len(TABLE_COLORS)],
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": [r.outcome_interval.high - r.outcome_rate for r in rows],
+                "arrayminus": [r.outcome_rate - r.outcome_interval.low for r in rows],
+            },
+        )
+    fig = layout(
+        fig, f"Share with {result.outcome} = {result.positive!r} in each {result.sensitive} group", result.sensitive,
+        "outcome rate",
+    )  # fmt: skip
+    fig.update_yaxes(tickformat=".0%")
+    return fig

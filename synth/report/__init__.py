@@ -1,0 +1,34 @@
+"""Decide and share: race synthesizers, evaluate any synthetic table, the HTML/JSON report, the data card and the
+run manifest."""
+
+from synth.report.evaluation import EvaluationSettings, TableEvaluation, evaluate_table
+from synth.report.external import ColumnCheck, ExternalResult, ExternalTableError, check_columns, evaluate_external
+from synth.report.race import (
+    Contender,
+    RaceError,
+    RaceResult,
+    RunResult,
+    default_contenders,
+    pareto_front,
+    race,
+    sweep,
+)
+
+__all__ = [
+    "ColumnCheck",
+    "Contender",
+    "EvaluationSettings",
+    "ExternalResult",
+    "ExternalTableError",
+    "RaceError",
+    "RaceResult",
+    "RunResult",
+    "TableEvaluation",
+    "check_columns",
+    "default_contenders",
+    "evaluate_external",
+    "evaluate_table",
+    "pareto_front",
+    "race",
+    "sweep",
+]

@@ -1,0 +1,194 @@
+"""The synthetic-data card: one page that travels with a synthetic table and says what it is fit for.
+
+Intended use, the source table's fingerprint (hash and shape, never a row), the synthesizer and its
+parameters, ε where differential privacy was used, the scores with their intervals, the known limitations
+(the worst columns, the privacy criteria flagged, parts that could not be measured) and what the model file
+contains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from synth.evaluation.results import to_jsonable
+from synth.report.manifest import csv_sha256, table_fingerprint
+from synth.report.race import RunResult
+from synth.synthesizers.registry import get
+
+DEFAULT_USE = (
+    "Exploration, prototyping, teaching and sharing the table's patterns with people who may not see the real "
+    "data. Not for decisions about the individuals in the source table, and not a substitute for the real data "
+    "where exact small-group figures matter."
+)
+
+# What every saved model holds besides its own learned state (see Synthesizer.save).
+_BASE_CONTENTS = (
+    "the schema (column names, kinds and flags)",
+    "each column's domain learned from the training data: category labels, and the minimum and maximum of "
+    "numbers and dates (read without noise)",
+    "the number of training rows",
+    "the random generator's state",
+)
+
+
+def model_contents(run: RunResult) -> list[str]:
+    """What the model file holds, in words: the synthesizer's own inventory when it offers one, else a listing
+    of its learned attributes."""
+    model = run.model
+    if model is None:
+        return ["no model file: this table was made outside synth"] if run.contender.name == "external" else []
+    inventory = getattr(model, "artifact_inventory", None) or getattr(model, "inventory", None)
+    if callable(inventory):
+        inventory = inventory()
+    if inventory:
+        items = inventory.items() if isinstance(inventory, dict) else inventory
+        out = []
+        for item in items:
+            if isinstance(item, tuple) and len(item) == 2:
+                out.append(f"{item[0]}: {item[1]}")
+            elif hasattr(item, "to_dict"):
+                d = item.to_dict()
+                out.append(", ".join(f"{k}: {v}" for k, v in d.items()))
+            else:
+                out.append(str(item))
+        return out
+    learned = sorted(k for k in model._get_state())
+    return [*_BASE_CONTENTS, f"the model's learned state: {', '.join(learned) or 'nothing else'}"]
+
+
+@dataclass(frozen=True)
+class DataCard:
+    """A synthetic-data card (see the module docstring); :meth:`to_markdown` prints it."""
+
+    title: str
+    intended_use: str
+    source: dict[str, Any]
+    synthesizer: dict[str, Any]
+    epsilon: float | None
+    guarantee: str | None
+    synthetic: dict[str, Any]
+    scores: dict[str, Any]
+    limitations: tuple[str, ...]
+    model_file: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_jsonable(self)
+
+    def to_markdown(self) -> str:
+        s = self.scores
+
+        def fmt(x: Any, pct: bool = False) -> str:
+            if x is None:
+                return "not measured"
+            return f"{x:.1%}" if pct else f"{x:.3f}"
+
+        interval = s.get("quality_interval")
+        quality = fmt(s.get("quality")) + (f" (95% CI {interval[0]:.3f}–{interval[1]:.3f})" if interval else "")
+        lines = [
+            f"# {self.title}",
+            "",
+            "## Intended use",
+            self.intended_use,
+            "",
+            "## Source",
+            f"- Table: {self.source.get('name') or '(unnamed)'}, {self.source['rows']:,} rows × "
+            f"{self.source['columns']} columns",
+            f"- Fingerprint (SHA-256 of values, names and dtypes): `{self.source['sha256']}`",
+            f"- Split: {self.source.get('split', '')}",
+            "",
+            "## Synthesizer",
+            f"- {self.synthesizer['label']} (`{self.synthesizer['name']}`), "
+            f"seed {self.synthesizer.get('random_state')}",
+            f"- Parameters: {self.synthesizer['params'] or 'defaults'}",
+            f"- Differential privacy: ε = {self.epsilon}"
+            if self.epsilon is not None
+            else "- Differential privacy: none",
+        ]
+        if self.guarantee:
+            lines.append(f"- Guarantee: {self.guarantee}")
+        lines += [
+            "",
+            "## Synthetic table",
+            f"- {self.synthetic['rows']:,} rows, sample seed {self.synthetic.get('sample_seed')}, CSV SHA-256 "
+            f"`{self.synthetic.get('csv_sha256', '')}`",
+            "",
+            "## Scores",
+            f"- Quality (column shapes and pair trends): {quality}",
+            f"- Pair trends: {fmt(s.get('pair_trends'))}",
+            f"- Detection AUC (0.5 = indistinguishable): {fmt(s.get('detection_auc'))}",
+            f"- ML utility (TSTR vs TRTR): {fmt(s.get('tstr'))} vs {fmt(s.get('trtr'))}",
+            f"- Privacy verdict: {s.get('privacy_level', 'grey')}; "
+            f"worst measured risk {fmt(s.get('privacy_risk'), True)}",
+            "",
+            "## Known limitations",
+            *[f"- {x}" for x in self.limitations],
+            "",
+            "## What the model file contains",
+            *[f"- {x}" for x in self.model_file],
+            "",
+        ]
+        return "\n".join(lines)
+
+
+def data_card(
+    run: RunResult,
+    data: pd.DataFrame,
+    *,
+    name: str = "",
+    split: str = "",
+    intended_use: str = DEFAULT_USE,
+) -> DataCard:
+    """The card of one race run (or an external table) made from the real table ``data``."""
+    ev = run.evaluation
+    params = dict(run.contender.params)
+    try:
+        cls = get(run.contender.name)
+        label, guarantee = cls.label, cls.guarantee
+        if run.model is not None:
+            params = {k: v for k, v in run.model.get_params().items() if k != "random_state"}
+    except KeyError:
+        label, guarantee = run.label, None
+    epsilon = float(params["epsilon"]) if guarantee and "epsilon" in params else None
+    limitations: list[str] = []
+    if ev is not None:
+        worst = ev.worst_columns(3)
+        if worst:
+            limitations.append(
+                "Least faithful columns: " + ", ".join(f"{c} ({v:.3f})" for c, v in worst) + " (column shape score)."
+            )
+        if ev.verdict is not None:
+            flagged = [c for c in ev.verdict.criteria if c.level in ("amber", "red")]
+            limitations += [f"Privacy: {c.label} is {c.level} — {c.value}." for c in flagged]
+            unmeasured = [c.label for c in ev.verdict.criteria if c.level == "grey"]
+            if unmeasured:
+                limitations.append(f"Not measured: {', '.join(unmeasured)}.")
+        limitations += [f"{part.capitalize()} could not be scored: {msg}" for part, msg in ev.errors.items()]
+        if ev.utility is not None:
+            limitations += list(ev.utility.notes)
+    if not limitations:
+        limitations.append("None found at the thresholds used.")
+    fp = table_fingerprint(data)
+    return DataCard(
+        title=f"Synthetic data card — {run.label}",
+        intended_use=intended_use,
+        source={"name": name, **fp, "split": split},
+        synthesizer={
+            "name": run.contender.name,
+            "label": label,
+            "params": to_jsonable(params),
+            "random_state": run.contender.random_state,
+        },
+        epsilon=epsilon,
+        guarantee=guarantee,
+        synthetic={
+            "rows": run.n_rows,
+            "sample_seed": run.sample_seed,
+            "csv_sha256": csv_sha256(run.synthetic) if run.synthetic is not None else "",
+        },
+        scores=ev.headline() if ev is not None else {},
+        limitations=tuple(limitations),
+        model_file=tuple(model_contents(run)),
+    )

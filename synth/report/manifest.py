@@ -1,0 +1,215 @@
+"""The run manifest: everything needed to make the same synthetic tables and the same scores again.
+
+A manifest records the real table's fingerprint (a SHA-256 over its values, column names and dtypes, and its
+shape), the schema, the split (holdout share and seed), each run's synthesizer, parameters and seeds, the
+evaluation settings, the package versions, and each synthetic table's own fingerprint with its headline
+scores. :func:`reproduce` takes the manifest and the same real table and redoes every run; each reproduced
+table is checked against its recorded fingerprint (the SHA-256 of its CSV, so "the same" means byte for byte).
+
+The manifest holds no real row: only hashes, the schema (column names, kinds and the flags set on the Data
+page) and scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from synth.evaluation.results import to_jsonable
+from synth.progress import ProgressCallback
+from synth.report.evaluation import EvaluationSettings
+from synth.report.race import Contender, RaceResult, RunResult, race
+from synth.schema import Schema
+from synth.split import split
+
+FORMAT = "synth-run-manifest"
+FORMAT_VERSION = 1
+PACKAGES = ("synth", "numpy", "pandas", "scikit-learn", "scipy")
+
+
+class ManifestError(ValueError):
+    """A manifest that cannot be read, or a table that is not the one the manifest was made from."""
+
+
+def table_fingerprint(df: pd.DataFrame) -> dict[str, Any]:
+    """SHA-256 over a table's values (row order included), column names and dtypes; plus its shape."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([[str(c), str(t)] for c, t in df.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    return {"sha256": digest.hexdigest(), "rows": int(df.shape[0]), "columns": int(df.shape[1])}
+
+
+def csv_sha256(df: pd.DataFrame) -> str:
+    """SHA-256 of the table as the dashboard downloads it (CSV, UTF-8, no index)."""
+    return hashlib.sha256(df.to_csv(index=False).encode("utf-8")).hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def build_manifest(
+    data: pd.DataFrame,
+    schema: Schema,
+    result: RaceResult,
+    *,
+    holdout: float,
+    split_seed: int,
+    name: str = "",
+) -> dict[str, Any]:
+    """The manifest of a race (or of a single run, as a race of one) on ``data`` split with (holdout, seed).
+
+    Runs of external tables are listed with their fingerprint but cannot be reproduced (no model made them).
+    """
+    runs = []
+    for r in result.runs:
+        entry: dict[str, Any] = {
+            "label": r.label,
+            "status": r.status,
+            "synthesizer": r.contender.name,
+            "params": to_jsonable(dict(r.contender.params)),
+            "random_state": r.contender.random_state,
+            "n_rows": r.n_rows,
+            "sample_seed": r.sample_seed,
+            "reproducible": r.contender.name != "external",
+        }
+        if r.synthetic is not None:
+            entry["synthetic_csv_sha256"] = csv_sha256(r.synthetic)
+        if r.evaluation is not None:
+            entry["scores"] = r.evaluation.headline()
+        runs.append(entry)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "data": {"name": name, **table_fingerprint(data), "column_names": [str(c) for c in data.columns]},
+        "schema": schema.to_dict(),
+        "split": {"holdout": holdout, "seed": split_seed},
+        "evaluation": result.settings.to_dict(),
+        "runs": runs,
+        "packages": package_versions(),
+    }
+
+
+def read_manifest(manifest: Mapping[str, Any] | str | bytes | Path) -> dict[str, Any]:
+    """A manifest from a dict, JSON text or bytes, or a path to a JSON file; checked for its format."""
+    if isinstance(manifest, Mapping):
+        data: Any = dict(manifest)
+    else:
+        try:
+            if isinstance(manifest, Path) or (isinstance(manifest, str) and not manifest.lstrip().startswith("{")):
+                manifest = Path(manifest).read_text(encoding="utf-8")
+            data = json.loads(manifest)
+        except (OSError, ValueError) as exc:
+            raise ManifestError(f"This is not a readable run manifest ({exc}). Download it again from Report.") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ManifestError("This JSON file is not a synth run manifest (its 'format' is not synth-run-manifest).")
+    if int(data.get("format_version", 0)) > FORMAT_VERSION:
+        raise ManifestError(
+            f"This manifest has format version {data['format_version']}; this synth reads up to {FORMAT_VERSION}. "
+            "Upgrade synth."
+        )
+    return data
+
+
+@dataclass(frozen=True, eq=False)
+class Reproduction:
+    """The reproduced race and, per run, whether its synthetic table matches the manifest byte for byte.
+
+    Attributes:
+        result: the reproduced race.
+        matches: label → whether the reproduced table's CSV hash equals the recorded one.
+        version_differences: packages whose version differs from the manifest's (a cause of mismatches).
+    """
+
+    result: RaceResult
+    matches: dict[str, bool]
+    version_differences: dict[str, tuple[str, str]]
+
+    @property
+    def identical(self) -> bool:
+        return bool(self.matches) and all(self.matches.values())
+
+
+def reproduce(
+    manifest: Mapping[str, Any] | str | bytes | Path,
+    data: pd.DataFrame,
+    *,
+    progress: ProgressCallback | None = None,
+) -> Reproduction:
+    """Redo every reproducible run of ``manifest`` on ``data`` (the same real table, as loaded).
+
+    Raises:
+        ManifestError: an unreadable manifest, or ``data`` whose fingerprint differs from the recorded one
+            (a different table, or the same table edited or re-ordered).
+    """
+    m = read_manifest(manifest)
+    recorded = m["data"]
+    found = table_fingerprint(data)
+    if found["sha256"] != recorded["sha256"]:
+        raise ManifestError(
+            f"This table is not the one the manifest was made from: it has {found['rows']:,} rows × "
+            f"{found['columns']} columns, the manifest's had {recorded['rows']:,} × {recorded['columns']}"
+            + (
+                " (same shape, different values or dtypes)"
+                if (found["rows"], found["columns"]) == (recorded["rows"], recorded["columns"])
+                else ""
+            )
+            + ". Load the original table."
+        )
+    schema = Schema.from_dict(m["schema"])
+    train, holdout = split(data, holdout=float(m["split"]["holdout"]), seed=int(m["split"]["seed"]))
+    settings = EvaluationSettings(**m["evaluation"])
+    entries = [r for r in m["runs"] if r.get("reproducible", True) and r.get("status") == "ok"]
+    contenders = [Contender(r["synthesizer"], dict(r["params"]), r["label"], int(r["random_state"])) for r in entries]
+    # Every run of one race shares n_rows and the sample seed; reproduce each with its own to stay exact.
+    runs: list[RunResult] = []
+    for entry, contender in zip(entries, contenders, strict=True):
+        one = race(
+            train,
+            holdout,
+            [contender],
+            schema=schema,
+            n_rows=int(entry["n_rows"]),
+            sample_seed=int(entry["sample_seed"]),
+            settings=settings,
+            progress=progress,
+        )
+        runs.extend(one.runs)
+    from synth.report.race import finish
+
+    result = finish(runs, settings)
+    matches = {
+        e["label"]: r.synthetic is not None and csv_sha256(r.synthetic) == e.get("synthetic_csv_sha256")
+        for e, r in zip(entries, runs, strict=True)
+    }
+    now = package_versions()
+    diffs = {k: (v, now.get(k, "")) for k, v in m.get("packages", {}).items() if now.get(k) != v}
+    return Reproduction(result, matches, diffs)
+
+
+def manifest_json(manifest: Mapping[str, Any]) -> str:
+    return json.dumps(manifest, indent=2, allow_nan=False)
+
+
+def contenders_of(manifest: Mapping[str, Any]) -> Sequence[Contender]:
+    """The reproducible runs of a manifest as contenders (the Race page pre-fills its choices with them)."""
+    m = read_manifest(manifest)
+    return [
+        Contender(r["synthesizer"], dict(r["params"]), r["label"], int(r["random_state"]))
+        for r in m["runs"]
+        if r.get("reproducible", True)
+    ]

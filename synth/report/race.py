@@ -1,0 +1,385 @@
+"""Race synthesizers: fit several synthesizers and settings on the same train split, sample each, score each.
+
+One run failing (a bad parameter, a fit error, an evaluation error) records its error in its row and the race
+goes on. The leaderboard lists quality with its interval, pair trends, detection AUC, TSTR vs TRTR, closeness,
+membership attack, the three attack risks, rare values copied, fit and sample seconds and peak memory. The
+Pareto front keeps the runs no other run beats on both fidelity (quality, higher is better) and privacy risk
+(:attr:`TableEvaluation.privacy_risk`, lower is better); the recommended pick is the most faithful run on the
+front among those with the mildest privacy verdict, explained in one sentence.
+
+Peak memory is measured with :mod:`tracemalloc` around fit and sample (numpy reports its buffers to it); while
+another thread allocates at the same time, its allocations are counted too.
+"""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from synth.evaluation.results import to_jsonable
+from synth.progress import Cancelled, ProgressCallback, ensure, scaled
+from synth.report.evaluation import EvaluationSettings, TableEvaluation, evaluate_table
+from synth.schema import Schema, infer_schema
+from synth.synthesizers import create
+from synth.synthesizers.base import Synthesizer
+from synth.synthesizers.registry import available, get
+
+Status = Literal["ok", "failed"]
+_LEVEL_ORDER = {"green": 0, "amber": 1, "grey": 2, "red": 3}
+
+
+class RaceError(ValueError):
+    """The race cannot start: no contender, or a train/holdout that cannot be scored."""
+
+
+@dataclass(frozen=True)
+class Contender:
+    """One entry of the race: a registered synthesizer with its parameters.
+
+    Attributes:
+        name: registry name (``cart``, ``privbayes``, ...).
+        params: parameters other than ``random_state``.
+        label: the name shown in the leaderboard (``"<Label> k=v"`` when empty).
+        random_state: the fit's seed.
+    """
+
+    name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    label: str = ""
+    random_state: int = 0
+
+    @property
+    def display(self) -> str:
+        if self.label:
+            return self.label
+        try:
+            base = get(self.name).label
+        except KeyError:
+            base = self.name
+        args = ", ".join(f"{k}={v}" for k, v in self.params.items())
+        return f"{base} ({args})" if args else base
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_jsonable(
+            {"name": self.name, "params": dict(self.params), "label": self.display, "random_state": self.random_state}
+        )
+
+
+def default_contenders() -> list[Contender]:
+    """Every registered synthesizer with its default settings."""
+    return [Contender(name) for name in available()]
+
+
+def sweep(name: str, param: str, values: Sequence[Any], **fixed: Any) -> list[Contender]:
+    """Several settings of one synthesizer, e.g. ``sweep("cart", "min_samples_leaf", [5, 40, 200])``."""
+    return [Contender(name, {**fixed, param: v}) for v in values]
+
+
+@dataclass(frozen=True, eq=False)
+class RunResult:
+    """One contender's fit, sample and scores (or its error).
+
+    Attributes:
+        contender: what was raced.
+        label: its unique name in this race.
+        status: ``ok`` or ``failed``.
+        error: why it failed (fit or sample), empty when it did not.
+        fit_seconds / sample_seconds: wall-clock times.
+        peak_mb: peak traced memory during fit and sample.
+        n_rows: synthetic rows sampled.
+        sample_seed: the seed of the sample.
+        evaluation: the scores (``None`` when the run failed before scoring).
+        synthetic: the synthetic table (not serialised).
+        model: the fitted synthesizer (not serialised).
+    """
+
+    contender: Contender
+    label: str
+    status: Status
+    error: str = ""
+    fit_seconds: float | None = None
+    sample_seconds: float | None = None
+    peak_mb: float | None = None
+    n_rows: int = 0
+    sample_seed: int = 1
+    evaluation: TableEvaluation | None = None
+    synthetic: pd.DataFrame | None = field(default=None, repr=False)
+    model: Synthesizer | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def row(self) -> dict[str, Any]:
+        """The leaderboard row: label, status, headline scores, timings."""
+        scores = self.evaluation.headline() if self.evaluation is not None else {}
+        return to_jsonable(
+            {
+                "label": self.label,
+                "synthesizer": self.contender.name,
+                "status": self.status,
+                "error": self.error,
+                **scores,
+                "fit_seconds": self.fit_seconds,
+                "sample_seconds": self.sample_seconds,
+                "peak_mb": self.peak_mb,
+            }
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "contender": self.contender.to_dict(),
+            "status": self.status,
+            "error": self.error,
+            "fit_seconds": to_jsonable(self.fit_seconds),
+            "sample_seconds": to_jsonable(self.sample_seconds),
+            "peak_mb": to_jsonable(self.peak_mb),
+            "n_rows": self.n_rows,
+            "sample_seed": self.sample_seed,
+            "evaluation": None if self.evaluation is None else self.evaluation.to_dict(),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class RaceResult:
+    """The leaderboard, its Pareto front and the recommended pick.
+
+    Attributes:
+        runs: one per contender, in race order.
+        pareto: labels of the runs on the privacy-vs-fidelity front.
+        recommended: label of the recommended run (empty when no run succeeded).
+        reason: the recommendation in one sentence.
+        settings: how each table was scored.
+    """
+
+    runs: tuple[RunResult, ...]
+    pareto: tuple[str, ...]
+    recommended: str
+    reason: str
+    settings: EvaluationSettings
+
+    def run(self, label: str) -> RunResult:
+        for r in self.runs:
+            if r.label == label:
+                return r
+        raise KeyError(label)
+
+    def leaderboard(self) -> pd.DataFrame:
+        """One row per run (JSON-ready values), failed runs with their error."""
+        rows = [
+            {**r.row(), "pareto": r.label in self.pareto, "recommended": r.label == self.recommended} for r in self.runs
+        ]
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "runs": [r.to_dict() for r in self.runs],
+            "leaderboard": [r.row() for r in self.runs],
+            "pareto": list(self.pareto),
+            "recommended": self.recommended,
+            "reason": self.reason,
+            "settings": self.settings.to_dict(),
+        }
+
+
+def pareto_front(points: Mapping[str, tuple[float, float]]) -> list[str]:
+    """Labels whose (quality, risk) no other point beats: another is at least as good on both and better on one.
+
+    Args:
+        points: label → (quality, higher is better; risk, lower is better).
+    """
+    front = []
+    for label, (q, r) in points.items():
+        dominated = any(
+            (q2 >= q and r2 <= r) and (q2 > q or r2 < r) for other, (q2, r2) in points.items() if other != label
+        )
+        if not dominated:
+            front.append(label)
+    return front
+
+
+def recommend(runs: Sequence[RunResult], front: Sequence[str]) -> tuple[str, str]:
+    """The recommended run and why, in one sentence.
+
+    Among the front, the runs with the mildest privacy verdict (green before amber before unmeasured before red);
+    of those, the highest quality.
+    """
+    scored = [r for r in runs if r.label in front and r.evaluation is not None and r.evaluation.quality is not None]
+    if not scored:
+        return "", "No run finished with scores, so there is nothing to recommend."
+
+    def level(r: RunResult) -> str:
+        assert r.evaluation is not None
+        return r.evaluation.privacy_level
+
+    best_level = min((level(r) for r in scored), key=lambda lv: _LEVEL_ORDER.get(lv, 2))
+    pick = max((r for r in scored if level(r) == best_level), key=lambda r: r.evaluation.quality or 0.0)  # type: ignore[union-attr]
+    ev = pick.evaluation
+    assert ev is not None
+    risk = ev.privacy_risk
+    risk_text = "unmeasured privacy risk" if risk is None else f"privacy risk {risk:.1%}"
+    light = {"green": "a green", "amber": "an amber", "red": "a red", "grey": "an unmeasured"}[best_level]
+    others = len(scored) - 1
+    reason = (
+        f"{pick.label} is recommended: it has the highest quality ({ev.quality:.3f}) of the "
+        f"{'runs' if others else 'run'} on the privacy-fidelity front with {light} privacy verdict "
+        f"({risk_text})."
+    )
+    if best_level == "red":
+        reason = reason[:-1] + ", but every run on the front is flagged red: do not share any of them as they are."
+    return pick.label, reason
+
+
+def unique_labels(contenders: Sequence[Contender]) -> list[str]:
+    seen: dict[str, int] = {}
+    labels = []
+    for c in contenders:
+        base = c.display
+        seen[base] = seen.get(base, 0) + 1
+        labels.append(base if seen[base] == 1 else f"{base} #{seen[base]}")
+    return labels
+
+
+def _fit_and_sample(
+    contender: Contender, train: pd.DataFrame, schema: Schema, n_rows: int, seed: int, progress: ProgressCallback
+) -> tuple[Synthesizer, pd.DataFrame, float, float, float]:
+    """Fit and sample one contender, timing each and tracing peak memory across both."""
+    started_here = not tracemalloc.is_tracing()
+    if started_here:
+        tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        model = create(contender.name, random_state=contender.random_state, **dict(contender.params))
+        t0 = time.perf_counter()
+        model.fit(train, schema, progress=scaled(progress, 0.0, 0.8))
+        fit_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        syn = model.sample(n_rows, seed=seed, progress=scaled(progress, 0.8, 1.0))
+        sample_s = time.perf_counter() - t0
+        peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        if started_here:
+            tracemalloc.stop()
+    return model, syn, fit_s, sample_s, peak_mb
+
+
+def race(
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    contenders: Sequence[Contender] | None = None,
+    *,
+    schema: Schema | None = None,
+    n_rows: int | None = None,
+    sample_seed: int = 1,
+    settings: EvaluationSettings | None = None,
+    progress: ProgressCallback | None = None,
+    run_progress: Callable[[int, str], ProgressCallback] | None = None,
+    on_result: Callable[[RunResult], None] | None = None,
+) -> RaceResult:
+    """Fit, sample and score every contender on the same split.
+
+    Args:
+        train: the real training table (every contender fits on it).
+        holdout: real rows no contender sees; the reference of every score.
+        contenders: what to race; every registered synthesizer with defaults when omitted.
+        schema: column kinds (inferred from ``train`` when omitted).
+        n_rows: synthetic rows per run (``len(train)`` when omitted).
+        sample_seed: the seed of every sample.
+        settings: how each table is scored.
+        progress: the whole race, called with (fraction, message).
+        run_progress: ``(run index, label) → callback`` for one run's own progress bar.
+        on_result: called with each :class:`RunResult` as soon as it is ready (a UI shows partial results).
+
+    Returns:
+        A :class:`RaceResult`. A :class:`synth.Cancelled` raised by a progress callback stops the race.
+
+    Raises:
+        RaceError: no contender, or too few rows to fit and score.
+    """
+    contenders = list(default_contenders() if contenders is None else contenders)
+    if not contenders:
+        raise RaceError("Nothing to race: choose at least one synthesizer.")
+    if len(train) < 2 or len(holdout) < 100:
+        raise RaceError(
+            f"A race needs at least 2 training rows and 100 holdout rows (got {len(train)} and {len(holdout)}): "
+            "load a larger table or enlarge the holdout."
+        )
+    settings = settings or EvaluationSettings()
+    schema = schema or infer_schema(train)
+    n_rows = int(n_rows or len(train))
+    overall = ensure(progress)
+    runs: list[RunResult] = []
+    labels = unique_labels(contenders)
+    for i, (contender, label) in enumerate(zip(contenders, labels, strict=True)):
+        start, stop = i / len(contenders), (i + 1) / len(contenders)
+        own = run_progress(i, label) if run_progress is not None else None
+
+        def report(
+            fraction: float, message: str, /, _own: Any = own, _a: float = start, _b: float = stop, _name: str = label
+        ) -> None:
+            if _own is not None:
+                _own(fraction, message)
+            overall(_a + (_b - _a) * fraction, f"{_name}: {message}")
+
+        result = _run_one(contender, label, train, holdout, schema, n_rows, sample_seed, settings, report)
+        runs.append(result)
+        if on_result is not None:
+            on_result(result)
+    overall(1.0, "race finished")
+    return finish(runs, settings)
+
+
+def finish(runs: Sequence[RunResult], settings: EvaluationSettings) -> RaceResult:
+    """The front and the pick for a set of runs (also used to add an external table's row to a race)."""
+    points = {}
+    for r in runs:
+        ev = r.evaluation
+        if r.ok and ev is not None and ev.quality is not None and ev.privacy_risk is not None:
+            points[r.label] = (ev.quality, ev.privacy_risk)
+    front = pareto_front(points)
+    pick, reason = recommend(runs, front)
+    return RaceResult(tuple(runs), tuple(front), pick, reason, settings)
+
+
+def _run_one(
+    contender: Contender,
+    label: str,
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    schema: Schema,
+    n_rows: int,
+    sample_seed: int,
+    settings: EvaluationSettings,
+    report: ProgressCallback,
+) -> RunResult:
+    try:
+        model, syn, fit_s, sample_s, peak = _fit_and_sample(
+            contender, train, schema, n_rows, sample_seed, scaled(report, 0.0, 0.4)
+        )
+    except Cancelled:
+        raise
+    except Exception as exc:  # one failing run is reported in its row and the race goes on
+        report(1.0, "failed")
+        return RunResult(contender, label, "failed", error=f"{type(exc).__name__}: {exc}", sample_seed=sample_seed)
+    evaluation = evaluate_table(
+        train, syn, holdout, schema=schema, settings=settings, progress=scaled(report, 0.4, 1.0)
+    )
+    return RunResult(
+        contender,
+        label,
+        "ok",
+        fit_seconds=fit_s,
+        sample_seconds=sample_s,
+        peak_mb=peak,
+        n_rows=n_rows,
+        sample_seed=sample_seed,
+        evaluation=evaluation,
+        synthetic=syn,
+        model=model,
+    )

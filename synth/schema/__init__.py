@@ -1,0 +1,51 @@
+"""Column kinds, their inference (personal data and identifiers found by content), and output conformance.
+
+* :mod:`synth.schema.kinds`: :class:`ColumnKind`, :class:`ColumnSpec` and the editable :class:`Schema`.
+* :mod:`synth.schema.inference`: :func:`infer_schema` — every kind with the reason for it.
+* :mod:`synth.schema.pii`: personal data (e-mail, phone, names, SSN, card, address, IP) and identifiers
+  (codes such as ``CUST00524``, mostly-unique columns) recognised by their values, whatever the column name.
+* :mod:`synth.schema.conformance`: reading columns as the schema says and casting synthetic output back.
+"""
+
+from synth.schema.conformance import coerce_to_schema, conform, numeric_values, parse_datetimes
+from synth.schema.inference import (
+    SAMPLE_SIZE,
+    detect_datetime_format,
+    infer_column,
+    infer_schema,
+    integer_date_format,
+    suggest_flags,
+)
+from synth.schema.kinds import (
+    EPOCH_MILLISECONDS,
+    EPOCH_SECONDS,
+    ISO8601,
+    KIND_LABELS,
+    MODELLED_KINDS,
+    PII_TYPES,
+    ColumnKind,
+    ColumnSpec,
+    Schema,
+)
+
+__all__ = [
+    "EPOCH_MILLISECONDS",
+    "EPOCH_SECONDS",
+    "ISO8601",
+    "KIND_LABELS",
+    "MODELLED_KINDS",
+    "PII_TYPES",
+    "SAMPLE_SIZE",
+    "ColumnKind",
+    "ColumnSpec",
+    "Schema",
+    "coerce_to_schema",
+    "conform",
+    "detect_datetime_format",
+    "infer_column",
+    "infer_schema",
+    "integer_date_format",
+    "numeric_values",
+    "parse_datetimes",
+    "suggest_flags",
+]

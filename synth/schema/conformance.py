@@ -1,0 +1,189 @@
+"""Conformance: reading columns the way the schema says, and casting synthetic output back to real dtypes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth.schema.kinds import EPOCH_MILLISECONDS, EPOCH_SECONDS, ISO8601, ColumnKind, ColumnSpec, Schema
+
+
+def parse_datetimes(values: pd.Series, datetime_format: str | None) -> pd.Series:
+    """Read a column as datetimes the way its schema says (unparseable values become NaT).
+
+    Args:
+        values: text, numbers or datetimes.
+        datetime_format: a ``strftime`` pattern, :data:`EPOCH_SECONDS`, :data:`EPOCH_MILLISECONDS`,
+            :data:`ISO8601`, or None to let pandas guess.
+
+    Returns:
+        A time-zone naive ``datetime64`` series with the index of ``values`` (times with a zone or an offset
+        become UTC).
+    """
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert(None)
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        numbers = pd.to_numeric(values, errors="coerce")
+        if datetime_format == EPOCH_MILLISECONDS:
+            return pd.to_datetime(numbers, errors="coerce", unit="ms")
+        if datetime_format is None or datetime_format == EPOCH_SECONDS:
+            return pd.to_datetime(numbers, errors="coerce", unit="s")
+        text = numbers.round().astype("Int64").astype("string")
+        return pd.to_datetime(text, format=datetime_format, errors="coerce")
+    text = values.astype("string").str.strip()
+    guess = datetime_format in (None, EPOCH_SECONDS, EPOCH_MILLISECONDS)
+    parsed = pd.to_datetime(text, errors="coerce", format="mixed" if guess else datetime_format, utc=True)
+    return parsed.dt.tz_convert(None)
+
+
+def coerce_to_schema(df: pd.DataFrame, schema: Schema) -> pd.DataFrame:
+    """Give each column the storage its kind needs for modelling: datetimes parsed, numbers numeric.
+
+    Booleans and categories keep their raw values (``"yes"``/``"no"`` stays as it is), so synthetic output
+    shows the same labels as the real table.
+
+    Args:
+        df: a table with (at least) the schema's columns.
+        schema: its schema.
+
+    Returns:
+        A copy of ``df``: datetime columns as time-zone naive ``datetime64`` (read with their
+        ``datetime_format``), numeric columns as numbers (unreadable values missing), the rest unchanged.
+    """
+    out = df.copy()
+    for spec in schema:
+        col = out[spec.name]
+        if spec.kind is ColumnKind.DATETIME and not pd.api.types.is_datetime64_any_dtype(col.dtype):
+            out[spec.name] = parse_datetimes(col, spec.datetime_format)
+        elif spec.kind.is_numeric and not pd.api.types.is_numeric_dtype(col.dtype):
+            out[spec.name] = pd.to_numeric(col, errors="coerce")
+    return out
+
+
+def _numbers_like(values: pd.Series, target: Any, integer: bool) -> pd.Series:
+    """Numbers (already rounded when ``integer``) in the real column's dtype where it can hold them."""
+    has_missing = bool(values.isna().any())
+    if target is None:
+        if integer:
+            return values.astype("Int64") if has_missing else values.astype("int64")
+        return values.astype("float64")
+    if isinstance(target, pd.api.extensions.ExtensionDtype) and pd.api.types.is_integer_dtype(target):
+        return values.astype(target)
+    if pd.api.types.is_integer_dtype(target):
+        info = np.iinfo(target)
+        clipped = values.clip(info.min, info.max)
+        return clipped.astype("Int64") if has_missing else clipped.astype(target)
+    if pd.api.types.is_float_dtype(target):
+        return values.astype(target)
+    if integer:
+        return values.astype("Int64") if has_missing else values.astype("int64")
+    return values.astype("float64")
+
+
+def _datetimes_like(values: pd.Series, spec: ColumnSpec, target: Any) -> pd.Series:
+    """Datetimes written back the way the real column stored them (text in its format, YYYYMMDD, epoch)."""
+    fmt = spec.datetime_format
+    if target is None or pd.api.types.is_datetime64_any_dtype(target):
+        if target is None:
+            return values
+        if isinstance(target, pd.DatetimeTZDtype):
+            if values.dt.tz is None:
+                return values.dt.tz_localize("UTC").dt.tz_convert(target.tz)
+            return values.dt.tz_convert(target.tz)
+        return values.astype(target) if values.dt.tz is None else values.dt.tz_localize(None).astype(target)
+    if pd.api.types.is_numeric_dtype(target) and not pd.api.types.is_bool_dtype(target):
+        if fmt == "%Y%m%d":
+            numbers = values.dt.year * 10_000 + values.dt.month * 100 + values.dt.day
+        elif fmt == EPOCH_MILLISECONDS:
+            numbers = values.astype("int64").where(values.notna()) // 10**6
+        else:
+            numbers = values.astype("int64").where(values.notna()) // 10**9
+        return _numbers_like(numbers.astype("float64"), target, integer=True)
+    if fmt in (None, ISO8601, EPOCH_SECONDS, EPOCH_MILLISECONDS):
+        valid = values.dropna()
+        has_time = bool(len(valid)) and bool((valid != valid.dt.normalize()).any())
+        fmt = "%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d"
+    text = values.dt.strftime(fmt).astype(object)
+    text[values.isna()] = None
+    if isinstance(target, pd.StringDtype):
+        return text.astype(target)
+    return text
+
+
+def _values_like(values: pd.Series, target: Any) -> pd.Series:
+    """Labels (categories, booleans, generated values) in the real column's dtype where it can hold them."""
+    if target is None:
+        return pd.Series(values.to_numpy(), index=values.index)
+    has_missing = bool(values.isna().any())
+    try:
+        if pd.api.types.is_bool_dtype(target):
+            if isinstance(target, pd.api.extensions.ExtensionDtype) or not has_missing:
+                return values.astype(target if not has_missing else "boolean")
+            return values.astype("boolean")
+        if pd.api.types.is_integer_dtype(target):
+            if isinstance(target, pd.api.extensions.ExtensionDtype):
+                return values.astype(target)
+            return values.astype("Int64") if has_missing else values.astype(target)
+        if pd.api.types.is_float_dtype(target):
+            return pd.to_numeric(values, errors="coerce").astype(target)
+        if pd.api.types.is_datetime64_any_dtype(target):
+            return pd.to_datetime(values, errors="coerce").astype(target)
+        if isinstance(target, pd.CategoricalDtype | pd.StringDtype):
+            return values.astype(target)
+        if pd.api.types.is_object_dtype(target):
+            out = values.astype(object)
+            out[values.isna().to_numpy()] = None
+            return out
+    except (TypeError, ValueError):
+        pass
+    return pd.Series(values.to_numpy(), index=values.index)
+
+
+def conform(synthetic: pd.DataFrame, schema: Schema, reference: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Cast synthetic output back to the real table's columns and dtypes.
+
+    Integers stay integers (nullable ``Int64`` when values are missing), booleans booleans; datetimes are
+    written back the way the real column stored them (datetimes, text in the column's date format, YYYYMMDD
+    integers or Unix time); categorical columns keep the real dtype. Column order follows the schema.
+
+    Args:
+        synthetic: a synthesizer's raw output: numbers as floats, datetimes as ``datetime64``, labels as
+            they are.
+        schema: the table's schema.
+        reference: the real table (zero rows are enough); without it, the natural dtype of each kind is used.
+
+    Returns:
+        The conformed table with a fresh 0..n-1 index.
+    """
+    index = pd.RangeIndex(len(synthetic))
+    out: dict[str, pd.Series] = {}
+    for spec in schema:
+        col = synthetic[spec.name].reset_index(drop=True)
+        target = reference[spec.name].dtype if reference is not None and spec.name in reference.columns else None
+        if spec.kind is ColumnKind.DISCRETE:
+            numbers = pd.to_numeric(col, errors="coerce").astype("float64").round()
+            out[spec.name] = _numbers_like(numbers, target, integer=True)
+        elif spec.kind is ColumnKind.CONTINUOUS:
+            numbers = pd.to_numeric(col, errors="coerce").astype("float64")
+            out[spec.name] = _numbers_like(numbers, target, integer=False)
+        elif spec.kind is ColumnKind.DATETIME:
+            out[spec.name] = _datetimes_like(parse_datetimes(col, spec.datetime_format), spec, target)
+        else:
+            out[spec.name] = _values_like(col, target)
+    # copy=False keeps one block per column: consolidating a million-row object table costs a quarter second.
+    frame = pd.DataFrame(out, index=index, copy=False)
+    return frame if len(out) else pd.DataFrame(index=index)
+
+
+def numeric_values(series: pd.Series, kind: ColumnKind) -> np.ndarray:
+    """A column as floats (datetimes as nanoseconds since the epoch), NaN where missing or unparsable."""
+    if kind is ColumnKind.DATETIME:
+        dt = pd.to_datetime(series, errors="coerce")
+        out = dt.astype("int64").to_numpy().astype(float)
+        out[dt.isna().to_numpy()] = np.nan
+        return out
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)

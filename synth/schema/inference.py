@@ -1,0 +1,424 @@
+"""Inference of column kinds, each with the reason for it.
+
+Inference looks at each column once: counts (missing values, distinct values) on the whole column, and the
+more expensive pattern checks (dates, emails, names, ...) on a seeded random sample of its values, so a
+million-row table is typed in seconds. Every inferred kind comes with the reason for it, in words a user can
+check ("99.8% of values are unique strings shaped like C########"). Personal data and identifiers are found
+by their content (:mod:`synth.schema.pii`), whatever the column is called.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth.schema.kinds import EPOCH_MILLISECONDS, EPOCH_SECONDS, ISO8601, ColumnKind, ColumnSpec, Schema
+from synth.schema.pii import (
+    MIN_SINGLETON_ROWS,
+    PII_SHARE,
+    SINGLETON_SHARE,
+    card_share,
+    detect_code_identifier,
+    detect_pii,
+    singleton_share,
+)
+
+#: A constant's value is named in its reason only when at least this many rows hold it.
+MIN_CONSTANT_ROWS = 5
+
+#: Values above this many rows are checked for patterns on a seeded random sample.
+SAMPLE_SIZE = 2_000
+
+_TRUE = {"true", "t", "yes", "y"}
+_FALSE = {"false", "f", "no", "n"}
+
+_DATEISH = re.compile(
+    r"\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?([ T]\d.*)?"
+    r"|\d{1,2}[ -][A-Za-z]{3,9}\.?[ -,]+\d{2,4}.*"
+    r"|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}.*"
+    r"|[A-Za-z]{3,9} \d{4}"
+)
+
+_DATE_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y/%m/%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%d.%m.%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%b %Y",
+    "%B %Y",
+)
+
+#: Day-first formats and their month-first twins: when both read every value, the reason says so.
+_DAY_MONTH_TWINS = {
+    "%d/%m/%Y": "%m/%d/%Y",
+    "%d/%m/%Y %H:%M": "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S": "%m/%d/%Y %H:%M:%S",
+    "%d/%m/%y": "%m/%d/%y",
+    "%d-%m-%Y": "%m-%d-%Y",
+}
+
+_TIME_NAME = re.compile(r"(time|date|_at$|_on$|^ts$|_ts$|^ts_|epoch|stamp|created|updated|modified)", re.I)
+_KEY_NAME = re.compile(r"(^id$|_id$|^id_|Id$|ID$|^key$|_key$|^uuid|^guid|_no$|^number$|_number$|_num_?id)")
+_QI_NAME = re.compile(
+    r"(^age$|^age_|^sex$|gender|^race$|ethnic|^zip|zipcode|postcode|postal|^dob$|birth|marital|"
+    r"nationality|native_country|^country$|^occupation$|^education$)",
+    re.I,
+)
+_SENSITIVE_NAME = re.compile(
+    r"(income|salary|wage|diagnos|disease|illness|health|religion|sexual|hiv|medical|criminal|credit_score)",
+    re.I,
+)
+
+
+def _describe_format(fmt: str) -> str:
+    """``%d/%m/%Y`` → ``DD/MM/YYYY``: a date pattern in words a user recognises."""
+    table = {
+        "%Y": "YYYY",
+        "%y": "YY",
+        "%m": "MM",
+        "%d": "DD",
+        "%H": "hh",
+        "%I": "hh",
+        "%M": "mm",
+        "%S": "ss",
+        "%f": "ffffff",
+        "%b": "Mon",
+        "%B": "Month",
+        "%p": "AM/PM",
+    }
+    return re.sub(r"%[a-zA-Z]", lambda m: table.get(m.group(0), m.group(0)), fmt)
+
+
+def _pattern_of(values: list[str]) -> str:
+    """The common shape of values, literal where they agree: ``C10090342``, ``C10588251`` → ``C1#######``.
+
+    ``#`` stands for a digit, ``@`` for a letter and ``?`` for anything else that varies.
+    """
+    if not values:
+        return ""
+    lengths = pd.Series([len(v) for v in values])
+    width = int(lengths.mode().iloc[0])
+    same = [v for v in values if len(v) == width]
+    out = []
+    for i in range(width):
+        chars = {v[i] for v in same}
+        if len(chars) == 1:
+            out.append(next(iter(chars)))
+        elif all(c.isdigit() for c in chars):
+            out.append("#")
+        elif all(c.isalpha() for c in chars):
+            out.append("@")
+        else:
+            out.append("?")
+    text = "".join(out)
+    return text if len(same) == len(values) else f"{text} (most values)"
+
+
+def detect_datetime_format(values: pd.Series) -> tuple[str, float, bool] | None:
+    """Find the date format that reads text values.
+
+    Args:
+        values: non-missing text values (a sample is enough).
+
+    Returns:
+        ``(format, share parsed, ambiguous)`` for the best format reading at least 95% of the values, or
+        None. ``ambiguous`` is true when day/month and month/day orders both read every value (the day-first
+        reading is returned).
+    """
+    text = values.astype(str).str.strip()
+    if text.empty or text.str.fullmatch(_DATEISH).mean() < 0.9:
+        return None
+    best: tuple[str, float] | None = None
+    shares: dict[str, float] = {}
+    for fmt in _DATE_FORMATS:
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
+        share = float(parsed.notna().mean())
+        shares[fmt] = share
+        if share >= 0.95 and (best is None or share > best[1]):
+            best = (fmt, share)
+            if share == 1.0 and fmt not in _DAY_MONTH_TWINS:
+                break
+    if best is None or best[1] < 1.0:
+        iso = float(pd.to_datetime(text, format=ISO8601, errors="coerce", utc=True).notna().mean())
+        if iso >= 0.95 and (best is None or iso > best[1]):
+            return ISO8601, iso, False
+    if best is None:
+        return None
+    fmt, share = best
+    twin = _DAY_MONTH_TWINS.get(fmt)
+    ambiguous = twin is not None and shares.get(twin, 0.0) >= share
+    return fmt, share, ambiguous
+
+
+def integer_date_format(name: str, values: np.ndarray, sample: np.ndarray) -> tuple[str, str] | None:
+    """Whether whole numbers are dates: YYYYMMDD, or Unix time when the column is named like a time.
+
+    Args:
+        name: the column name (Unix time is only assumed for names such as ``created_at``).
+        values: every non-missing value, as floats (for the range).
+        sample: some of them (for the YYYYMMDD calendar check).
+
+    Returns:
+        ``(datetime_format, reason)``, or None.
+    """
+    lo, hi = float(values.min()), float(values.max())
+    if lo >= 18_000_101 and hi <= 22_001_231:
+        text = pd.Series(sample.astype(np.int64)).astype(str)
+        if pd.to_datetime(text, format="%Y%m%d", errors="coerce").notna().all():
+            return "%Y%m%d", "8-digit whole numbers that all read as dates YYYYMMDD"
+    if _TIME_NAME.search(name):
+        if lo >= 315_532_800 and hi <= 4_102_444_800:
+            return EPOCH_SECONDS, "whole numbers in the range of Unix time in seconds (1980–2100), named like a time"
+        if lo >= 315_532_800_000 and hi <= 4_102_444_800_000:
+            return EPOCH_MILLISECONDS, "numbers in the range of Unix time in milliseconds, named like a time"
+    return None
+
+
+def _outward(x: float, up: bool) -> float:
+    """``x`` rounded away from the inside of a range to two significant digits (17,379 → 18,000 going up)."""
+    if x == 0 or not np.isfinite(x):
+        return x
+    step = 10.0 ** (np.floor(np.log10(abs(x))) - 1)
+    return float((np.ceil if up else np.floor)(x / step) * step)
+
+
+def _range_text(lo: float, hi: float, integral: bool) -> str:
+    """A column's range in words, rounded outward to two significant digits.
+
+    The reason is stored with the schema in model files; the exact extremes (one person's value each, or the
+    largest real key) are not.
+    """
+    lo, hi = _outward(lo, up=False), _outward(hi, up=True)
+    if integral:
+        return f"about {int(lo):,} … {int(hi):,}"
+    return f"about {lo:,.2g} … {hi:,.2g}"
+
+
+def infer_column(series: pd.Series, *, sample_size: int = SAMPLE_SIZE, seed: int = 0) -> ColumnSpec:
+    """Infer one column's kind, with the reason for it.
+
+    Args:
+        series: the column (its name becomes the spec's name).
+        sample_size: pattern checks (dates, personal data, shapes) look at this many sampled values.
+        seed: seed of that sample.
+
+    Returns:
+        The column's :class:`ColumnSpec` (no sensitive / quasi-identifier flags).
+    """
+    name = str(series.name)
+    dtype = str(series.dtype)
+    n = len(series)
+    present = series.dropna()
+    n_present = len(present)
+    missing = n - n_present
+
+    def spec(kind: ColumnKind, reason: str, **extra: Any) -> ColumnSpec:
+        if missing and kind is not ColumnKind.CONSTANT:
+            reason = f"{reason}; {missing / n:.1%} missing"
+        return ColumnSpec(name, kind, reason, dtype, **extra)
+
+    if n_present == 0:
+        return ColumnSpec(name, ColumnKind.CONSTANT, "every value is missing", dtype)
+    sample = present.sample(sample_size, random_state=seed) if n_present > sample_size else present
+    try:
+        n_unique = int(present.nunique())
+    except TypeError:  # unhashable cells (lists, dicts): judge them by their text
+        present, sample = present.astype(str), sample.astype(str)
+        n_unique = int(present.nunique())
+    if pd.api.types.is_bool_dtype(series.dtype) or (
+        series.dtype == object and sample.map(type).isin([bool, np.bool_]).all()
+    ):
+        if n_unique == 1:
+            return _constant(name, dtype, present, missing, n)
+        return spec(ColumnKind.BOOLEAN, "stored as true/false")
+    if n_unique == 1:
+        return _constant(name, dtype, present, missing, n)
+    unique_share = n_unique / n_present
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return spec(ColumnKind.DATETIME, "stored as dates/times")
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        return _infer_numeric(name, dtype, present, sample, n, n_unique, spec)
+    return _infer_text(name, present, sample, n_present, n_unique, unique_share, spec)
+
+
+def _constant(name: str, dtype: str, present: pd.Series, missing: int, n: int) -> ColumnSpec:
+    shown = repr(present.iloc[0])
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    if len(present) < MIN_CONSTANT_ROWS:  # one or a few people's value: not written into the reason
+        shown = f"held by {len(present)} row{'s' if len(present) > 1 else ''}"
+    where = "in every row" if not missing else f"in every row that has a value ({missing / n:.1%} missing)"
+    return ColumnSpec(name, ColumnKind.CONSTANT, f"a single value ({shown}) {where}", dtype)
+
+
+def _infer_numeric(
+    name: str, dtype: str, present: pd.Series, sample: pd.Series, n: int, n_unique: int, spec: Any
+) -> ColumnSpec:
+    values = present.to_numpy(dtype=float)
+    finite = np.isfinite(values)
+    integral = bool(finite.all() and np.all(np.floor(values) == values))
+    lo, hi = (
+        float(np.nanmin(values[finite])) if finite.any() else 0.0,
+        (float(np.nanmax(values[finite])) if finite.any() else 0.0),
+    )
+    if integral:
+        dates = integer_date_format(name, values, sample.to_numpy(dtype=float))
+        if dates is not None:
+            fmt, reason = dates
+            return spec(ColumnKind.DATETIME, reason, datetime_format=fmt)
+        if lo >= 1e12:
+            digits = [str(int(v)) for v in sample.to_numpy(dtype=float)]
+            share = card_share(digits)
+            if share >= PII_SHARE:
+                return spec(
+                    ColumnKind.PII,
+                    f"{share:.0%} of sampled values are 13–19 digit numbers with a valid card checksum",
+                    pii_type="card",
+                )
+        if n_unique == n and n > 50:
+            diffs = np.diff(values)
+            if np.all(diffs > 0) or np.all(diffs < 0):
+                order = "increasing" if diffs[0] > 0 else "decreasing"
+                return spec(
+                    ColumnKind.IDENTIFIER,
+                    f"every value is a unique whole number, in {order} order ({_range_text(lo, hi, True)})",
+                )
+            if hi - lo + 1 == n:
+                return spec(
+                    ColumnKind.IDENTIFIER,
+                    f"every value is a unique whole number, a shuffled run {_range_text(lo, hi, True)}",
+                )
+            if _KEY_NAME.search(name):
+                return spec(ColumnKind.IDENTIFIER, "every value is a unique whole number and the name says key/id")
+        return spec(
+            ColumnKind.DISCRETE,
+            f"whole numbers only ({n_unique:,} distinct values, {_range_text(lo, hi, True)})",
+        )
+    return spec(ColumnKind.CONTINUOUS, f"numbers with fractions ({n_unique:,} distinct, {_range_text(lo, hi, False)})")
+
+
+def _infer_text(
+    name: str,
+    present: pd.Series,
+    sample: pd.Series,
+    n_present: int,
+    n_unique: int,
+    unique_share: float,
+    spec: Any,
+) -> ColumnSpec:
+    if n_unique == 2:
+        labels = [str(v).strip() for v in present.unique()]
+        lowered = {v.lower() for v in labels}
+        if lowered <= (_TRUE | _FALSE) and lowered & _TRUE and lowered & _FALSE:
+            return spec(ColumnKind.BOOLEAN, f"two values that read as yes/no ({', '.join(sorted(labels))})")
+    text = sample.astype(str).str.strip()
+    found = detect_datetime_format(text)
+    if found is not None:
+        fmt, share, ambiguous = found
+        if fmt == ISO8601:
+            reason = f"{share:.0%} of sampled values are ISO 8601 dates/times in mixed forms"
+        else:
+            reason = f"{share:.0%} of sampled values are dates in the form {_describe_format(fmt)}"
+        if ambiguous:
+            reason += " (month/day order would read them too: change the format if they are month first)"
+        return spec(ColumnKind.DATETIME, reason, datetime_format=fmt)
+    values = text.tolist()
+    pii = detect_pii(name, values)
+    if pii is not None:
+        pii_type, reason = pii
+        return spec(ColumnKind.PII, reason, pii_type=pii_type)
+    lengths = text.str.len()
+    mean_length = float(lengths.mean())
+    spaced = float(text.str.contains(" ", regex=False).mean())
+    if mean_length > 40 and spaced >= 0.5 and unique_share > 0.5:
+        return spec(
+            ColumnKind.TEXT,
+            f"long strings ({mean_length:.0f} characters on average, {spaced:.0%} with spaces, "
+            f"{unique_share:.0%} unique)",
+        )
+    if unique_share > 0.95 and n_present > 50:
+        return spec(
+            ColumnKind.IDENTIFIER,
+            f"{unique_share:.1%} of values are unique strings shaped like {_pattern_of(values)}",
+        )
+    code = detect_code_identifier(values, n_unique)
+    if code is not None:
+        return spec(ColumnKind.IDENTIFIER, code)
+    if n_present >= MIN_SINGLETON_ROWS:
+        once = singleton_share(present)
+        if once >= SINGLETON_SHARE:
+            return spec(
+                ColumnKind.IDENTIFIER,
+                f"{once:.0%} of values occur only once (shaped like {_pattern_of(values)}): learned as they are, "
+                "they would copy single people's values",
+            )
+    reason = f"{n_unique:,} distinct values ({unique_share:.1%} unique)"
+    if text.str.fullmatch(r"0\d+").any() and text.str.fullmatch(r"\d+").all():
+        reason += "; digit codes with leading zeros, kept as text"
+    return spec(ColumnKind.CATEGORICAL, reason)
+
+
+def infer_schema(df: pd.DataFrame, *, sample_size: int = SAMPLE_SIZE, seed: int = 0) -> Schema:
+    """Infer the kind of every column of ``df``.
+
+    Args:
+        df: a table as read by :func:`synth.read_table`.
+        sample_size: pattern checks look at a seeded random sample of this many values per column.
+        seed: seed of those samples.
+
+    Returns:
+        A :class:`Schema` in the column order of ``df``; no column is flagged sensitive or quasi-identifier
+        (see :func:`suggest_flags`).
+    """
+    return Schema(tuple(infer_column(df[c], sample_size=sample_size, seed=seed) for c in df.columns))
+
+
+def suggest_flags(schema: Schema) -> dict[str, tuple[bool, bool]]:
+    """Suggested attacker-model flags from column names: ``{name: (sensitive, quasi_identifier)}``.
+
+    Quasi-identifiers are what a neighbour or a public register knows (age, sex, race, zip code, birth date,
+    marital status, country); sensitive columns are what a person would not want known (income, health).
+    Only columns with a suggestion are listed; nothing is applied to the schema.
+    """
+    out: dict[str, tuple[bool, bool]] = {}
+    for spec in schema:
+        if not spec.kind.is_modelled:
+            continue
+        sensitive = bool(_SENSITIVE_NAME.search(spec.name))
+        quasi = bool(_QI_NAME.search(spec.name)) and not sensitive
+        if sensitive or quasi:
+            out[spec.name] = (sensitive, quasi)
+    return out

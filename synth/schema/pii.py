@@ -1,0 +1,253 @@
+"""Personal data and identifiers, recognised by what a column holds rather than by what it is called.
+
+A column is personal data when about half of its (sampled, non-missing) values are shaped like one kind of
+it: e-mail addresses, phone numbers, personal names (first and last names from Faker's en_US lists, with no
+uniqueness gate: a column of a few names repeated is still names), social security or card numbers (card
+numbers must pass the Luhn check), street addresses or IP addresses. A column name only ever *lowers* the bar
+a little (a column called ``phone`` may hold bare digit strings); no name is needed.
+
+Identifiers are found by content too: code-like values (letters then at least three digits, such as
+``CUST00524``) in at least :data:`MIN_CODE_LEVELS` distinct values, at any uniqueness (a customer code
+repeated over a customer's orders is still a key to that customer), and columns whose values mostly occur
+once (:data:`SINGLETON_SHARE`). Learned verbatim, such columns would copy real people's keys into the
+synthetic table; as identifiers they are regenerated instead.
+
+Every finding is returned with its reason in words a user can check; the user can override the kind.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pandas as pd
+
+#: Share of sampled non-missing values that must look like one kind of personal data.
+PII_SHARE = 0.5
+#: Code-like values (``[A-Za-z]+[-_]?\d{3,}``) in at least this share of values make a column an identifier...
+CODE_SHARE = 0.5
+#: ... when they take at least this many distinct values (``Q1``…``Q4`` or 12 product lines are categories).
+MIN_CODE_LEVELS = 20
+#: A text column where at least this share of the non-missing values occur exactly once is an identifier.
+SINGLETON_SHARE = 0.5
+#: ... judged only on columns with at least this many non-missing values.
+MIN_SINGLETON_ROWS = 20
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+IPV4 = re.compile(r"(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}")
+IPV6 = re.compile(r"[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}")
+SSN = re.compile(r"\d{3}-\d{2}-\d{4}")
+CARD = re.compile(r"\d{4}([ -]?\d{3,4}){2,3}([ -]?\d{1,4})?")
+PHONE = re.compile(r"\+?[\d().\- ]{7,24}(\s*(x|ext\.?)\s*\d{1,6})?", re.IGNORECASE)
+CODE = re.compile(r"[A-Za-z]{1,8}[-_]?\d{3,}")
+_PHONE_PUNCT = re.compile(r"[+()\-. ]")
+_NAME = re.compile(r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? )?[A-Z][a-zA-Z'’\-]+(?: [A-Z]\.?)?(?: [A-Z][a-zA-Z'’\-]+){1,2}")
+_WORD = re.compile(r"[A-Z][a-zA-Z'’\-]+")
+_ADDRESS_START = re.compile(r"\d{1,6}[A-Za-z]?(-\d+)?,? +[A-Za-z0-9]")
+_PHONE_NAME = re.compile(r"(phone|tel|mobile|cell|fax)", re.I)
+
+_STREET_WORDS = frozenset(
+    [
+        "st",
+        "street",
+        "ave",
+        "avenue",
+        "rd",
+        "road",
+        "blvd",
+        "boulevard",
+        "ln",
+        "lane",
+        "dr",
+        "drive",
+        "ct",
+        "court",
+        "way",
+        "pl",
+        "place",
+        "ter",
+        "terrace",
+        "cir",
+        "circle",
+        "hwy",
+        "highway",
+        "pkwy",
+        "parkway",
+        "sq",
+        "square",
+        "trl",
+        "trail",
+        "close",
+        "crescent",
+        "apt",
+        "suite",
+        "unit",
+        "straße",
+        "strasse",
+        "rue",
+        "via",
+        "calle",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def person_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """First names, last names (Faker's en_US lists) and street suffixes, lower-cased."""
+    from faker.providers.address.en_US import Provider as AddressProvider
+    from faker.providers.person.en_US import Provider as PersonProvider
+
+    firsts = frozenset(str(n).lower() for n in PersonProvider.first_names)
+    lasts = frozenset(str(n).lower() for n in PersonProvider.last_names)
+    streets = _STREET_WORDS | frozenset(str(s).lower() for s in AddressProvider.street_suffixes)
+    return firsts, lasts, streets
+
+
+def share_matching(values: list[str], pattern: re.Pattern[str]) -> float:
+    """Share of ``values`` that ``pattern`` matches in full."""
+    return sum(1 for v in values if pattern.fullmatch(v)) / len(values) if values else 0.0
+
+
+def luhn_ok(digits: str) -> bool:
+    """Whether a digit string passes the Luhn check of card numbers."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def card_share(values: list[str]) -> float:
+    """Share of values that are 13–19 digit numbers (spaces or dashes allowed) with a valid Luhn check."""
+    hits = 0
+    for v in values:
+        if CARD.fullmatch(v):
+            digits = re.sub(r"\D", "", v)
+            if 13 <= len(digits) <= 19 and luhn_ok(digits):
+                hits += 1
+    return hits / len(values) if values else 0.0
+
+
+def _phone_share(name: str, values: list[str]) -> float:
+    hits = 0
+    for v in values:
+        if PHONE.fullmatch(v):
+            digits = sum(ch.isdigit() for ch in re.split(r"(?i)x|ext", v)[0])
+            if 7 <= digits <= 15 and (_PHONE_PUNCT.search(v) or _PHONE_NAME.search(name)):
+                hits += 1
+    return hits / len(values) if values else 0.0
+
+
+def _address_share(values: list[str]) -> float:
+    _, _, streets = person_words()
+    hits = 0
+    for v in values:
+        if _ADDRESS_START.match(v):
+            words = {w.strip(".,").lower() for w in v.split()[1:]}
+            if words & streets:
+                hits += 1
+    return hits / len(values) if values else 0.0
+
+
+def _names(values: list[str]) -> tuple[str, str] | None:
+    """Personal names: full names with a known first name, or single words that are mostly known names.
+
+    Judged on rows *and* on distinct values, so one common word that happens to be a surname ("White" in a
+    race column) does not make a column of names, while a handful of real names repeated many times does.
+    """
+    firsts, lasts, _ = person_words()
+    distinct = sorted(set(values))
+
+    def known_full(v: str) -> bool:
+        if not _NAME.fullmatch(v):
+            return False
+        words = [w.strip(".") for w in v.split()]
+        return words[0].lower() in firsts or (len(words) > 2 and words[1].lower() in firsts)
+
+    full_rows = sum(1 for v in values if known_full(v)) / len(values)
+    full_distinct = [v for v in distinct if known_full(v)]
+    if full_rows >= PII_SHARE and len(full_distinct) >= max(3, PII_SHARE * len(distinct)):
+        return "name", f"{full_rows:.0%} of sampled values are personal names (a known first name, then a last name)"
+    words = [v for v in distinct if _WORD.fullmatch(v)]
+    first_distinct = [v for v in words if v.lower() in firsts]
+    last_distinct = [v for v in words if v.lower() in lasts]
+    first_rows = sum(1 for v in values if v.lower() in firsts) / len(values)
+    last_rows = sum(1 for v in values if v.lower() in lasts) / len(values)
+    # Colours (Green, White, Brown, Gray) are surnames too: family names need more distinct values.
+    if first_rows >= PII_SHARE and len(first_distinct) >= max(5, PII_SHARE * len(distinct)):
+        return "first_name", f"{first_rows:.0%} of sampled values are first names ({len(first_distinct)} distinct)"
+    if last_rows >= PII_SHARE and len(last_distinct) >= max(10, PII_SHARE * len(distinct)):
+        return "last_name", f"{last_rows:.0%} of sampled values are family names ({len(last_distinct)} distinct)"
+    return None
+
+
+def detect_pii(name: str, values: list[str]) -> tuple[str, str] | None:
+    """``(pii_type, reason)`` when about half of the sampled text values are one kind of personal data.
+
+    Args:
+        name: the column name (only used to accept bare digit strings as phone numbers).
+        values: sampled non-missing values, as stripped text.
+    """
+    if not values:
+        return None
+    checks: list[tuple[str, float, str]] = [
+        ("email", share_matching(values, EMAIL), "e-mail addresses"),
+        ("ssn", share_matching(values, SSN), "shaped like social security numbers (###-##-####)"),
+        ("card", card_share(values), "13–19 digit numbers with a valid card checksum"),
+        ("ip", max(share_matching(values, IPV4), share_matching(values, IPV6)), "IP addresses"),
+        ("address", _address_share(values), "street addresses (a number, then a street name)"),
+    ]
+    for pii_type, share, what in checks:
+        if share >= PII_SHARE:
+            return pii_type, f"{share:.0%} of sampled values are {what}"
+    phone = _phone_share(name, values)
+    if phone >= PII_SHARE:
+        return "phone", f"{phone:.0%} of sampled values are shaped like phone numbers"
+    return _names(values)
+
+
+def pii_shares(name: str, values: list[str]) -> dict[str, float]:
+    """Share of ``values`` shaped like each kind of personal data that has a clear shape (names aside)."""
+    if not values:
+        return {}
+    return {
+        "email": share_matching(values, EMAIL),
+        "ssn": share_matching(values, SSN),
+        "card": card_share(values),
+        "ip": max(share_matching(values, IPV4), share_matching(values, IPV6)),
+        "phone": _phone_share(name, values),
+    }
+
+
+def detect_code_identifier(values: list[str], n_unique: int) -> str | None:
+    """The reason a text column is a code-like identifier (``CUST00524``), or None.
+
+    Args:
+        values: sampled non-missing values, as stripped text.
+        n_unique: distinct values of the whole column.
+    """
+    if not values or n_unique < MIN_CODE_LEVELS:
+        return None
+    share = share_matching(values, CODE)
+    if share < CODE_SHARE:
+        return None
+    return (
+        f"{share:.0%} of sampled values are codes (letters, then digits, e.g. {pattern_hint(values)}) in "
+        f"{n_unique:,} distinct values: a key to a person or account, whatever its uniqueness"
+    )
+
+
+def singleton_share(present: pd.Series) -> float:
+    """Share of non-missing values whose value occurs exactly once in the column."""
+    if len(present) == 0:
+        return 0.0
+    counts = present.value_counts()
+    return float(counts[counts == 1].sum() / len(present))
+
+
+def pattern_hint(values: list[str]) -> str:
+    """A value's shape with every digit shown as ``#`` and every letter as ``@``, e.g. ``@@@@#####``."""
+    sample = sorted(values, key=len)[len(values) // 2]
+    return re.sub(r"[A-Za-z]", "@", re.sub(r"\d", "#", sample))

@@ -1,0 +1,50 @@
+"""Exact conditional samplers: each model draws the other columns from its own conditional distribution.
+
+One module per synthesizer family. Each sampler has the signature ``sampler(model, m, rng, conditions) ->
+(rows, weights)``: ``m`` candidate rows of the modelled columns that meet the (checked) conditions by
+construction, and their importance weights (the model's probability of the conditions given how the candidate
+was drawn, up to a constant). :func:`synth.synthesizers.conditions.sample_conditioned` keeps a candidate with
+probability weight / largest weight, which turns the weighted candidates into draws from the model's exact
+conditional distribution without duplicating rows.
+
+- Gaussian copula and independent marginals (:mod:`.gaussian`): each condition becomes an interval (or a point)
+  of the column's normal score; the Gaussian is conditioned by the GHK recursion (conditioned dimensions
+  first, each drawn from its truncated conditional normal), the mixture component chosen in proportion to
+  how much of the condition it holds.
+- Sequential CART (:mod:`.cart`): likelihood weighting down the visit order. A conditioned column's value is
+  drawn from the donors of its leaf that meet the condition (a donor with a smoothed range only over the part
+  inside the condition); the weight is the share of the leaf that does.
+- The Bayesian network (:mod:`.bayesnet`): likelihood weighting in the ancestral order, with bins cut by
+  ranges in proportion to the values they hold inside the range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from synth.synthesizers.base import Synthesizer
+
+ExactSampler = Callable[["Synthesizer", int, np.random.Generator, dict[str, Any]], tuple[pd.DataFrame, np.ndarray]]
+
+
+def exact_sampler(model: Synthesizer) -> ExactSampler | None:
+    """The exact conditional sampler of ``model``'s family, or None (then the base filters rows)."""
+    name = getattr(type(model), "name", None)
+    if name in ("gaussian_copula", "independent"):
+        from synth.synthesizers.conditional import gaussian
+
+        return gaussian.sample_weighted
+    if name == "cart":
+        from synth.synthesizers.conditional import cart
+
+        return cart.sample_weighted
+    if name == "privbayes":
+        from synth.synthesizers.conditional import bayesnet
+
+        return bayesnet.sample_weighted
+    return None

@@ -1,0 +1,384 @@
+"""Column domains for a DP model: public when the user declares them, otherwise bought with ε.
+
+A domain is what the discrete attributes are made of: the category labels of a categorical column, and the
+range and bins of a number or date. Read from the data without noise, a domain leaks (a label held by one
+person, the exact maximum of a salary column), so every domain here is either
+
+* **public**: declared by the user (a list of labels, or ``(low, high)`` bounds) and not read from the data,
+  except to check that no training value falls outside it (:class:`PublicDomainError` otherwise); or
+* **private**: released by a DP mechanism with its own share of ε:
+
+  - categories: Laplace noise on the count of every label present, and only labels whose noisy count exceeds
+    the stability threshold 1 + ln(1/(2δ))/ε are kept (:func:`synth.synthesizers.dp.mechanisms.threshold`),
+    which makes the label list (ε, δ)-DP. Labels below it fall into :data:`OTHER`. Kept labels are sorted, so
+    no order carries information either;
+  - numbers and dates: a noisy histogram over a public grid (log-spaced, a cell for exact zero; dates in
+    30-day cells) whose cells above a noisy threshold give a range (a range inside one coarse cell, such as
+    years, is refined by noisy histograms of eight equal cells inside it); then noisy counts of the whole
+    numbers (and zero) in that range find the
+    values held by at least 1/bins of the rows ("spikes", e.g. 40 hours a week), which get a bin of their
+    own. Values outside the range are clipped to it.
+
+Missing values: a label like any other for categories; for numbers and dates a code of its own when the noisy
+count of missing values clearly exceeds zero (declared labels must list None to allow missing values).
+Dates are modelled in whole days since 1970-01-01 (a public origin and unit).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth.schema import ColumnKind, Schema
+from synth.synthesizers.base import SynthesizerError
+from synth.synthesizers.cart import MISSING, datetime_ns
+from synth.synthesizers.dp import mechanisms
+
+#: The label that stands for every category under the noisy threshold.
+OTHER = "(other)"
+#: Nanoseconds in a day: the public unit of modelled dates.
+DAY_NS = 86_400 * 10**9
+#: Chance that a threshold keeps an empty cell of a public grid (union over the grid's cells).
+FALSE_CELL_RATE = 0.01
+#: Kept cells further apart than this many grid cells are not joined into one range (see :func:`_kept_span`).
+MAX_GAP = 12
+#: Chance that a column without missing values gets a missing code (whose noisy mass would then be sampled).
+FALSE_MISSING_RATE = 1e-3
+#: Zoom levels after the coarse grid, each a noisy histogram of ZOOM_CELLS equal cells.
+ZOOM_LEVELS = 2
+ZOOM_CELLS = 8
+#: Public cells of the noisy histogram whose quantiles place a number's bin edges.
+FINE_CELLS = 64
+#: Whole numbers in a range up to this many are candidates for spikes; wider ranges check only zero.
+MAX_SPIKE_CANDIDATES = 2_000
+
+CATEGORICAL = (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
+
+
+class PublicDomainError(SynthesizerError):
+    """A declared public domain is malformed or excludes training values; the message says which and what to do."""
+
+
+def _coarse_edges() -> np.ndarray:
+    positive = 10.0 ** (np.arange(-16, 61) / 4.0)  # 1e-4 … 1e15, four cells a decade
+    return np.concatenate([-positive[::-1], [0.0], positive])
+
+
+COARSE_EDGES = _coarse_edges()
+#: Dates: 30-day cells from 1900 to 2100, in days since 1970-01-01.
+DATE_EDGES = np.arange(-25_567.0, 47_482.0 + 30.0, 30.0)
+
+
+def label_key(value: Any) -> tuple[str, str]:
+    """A data-independent total order on labels of any type (numbers by value, then the rest as text)."""
+    if isinstance(value, bool | np.bool_):
+        return ("0", str(bool(value)))
+    if isinstance(value, int | float | np.integer | np.floating):
+        return ("1", f"{float(value):+040.15f}" if abs(float(value)) < 1e20 else str(value))
+    return ("2", str(value))
+
+
+@dataclass(frozen=True)
+class NumericDomain:
+    """A number or date column's released domain: its range, spikes and bins (in model units)."""
+
+    low: float
+    high: float
+    bins_low: np.ndarray
+    bins_high: np.ndarray
+
+
+def normalise_public(public_domains: Mapping[str, Any] | None, schema: Schema) -> dict[str, Any]:
+    """Check the user's declared domains: labels for categorical columns, ``(low, high)`` for numbers and dates."""
+    if public_domains is None:
+        return {}
+    if not isinstance(public_domains, Mapping):
+        raise PublicDomainError(
+            "public_domains maps column names to their public domain, e.g. {'sex': ['F', 'M'], 'age': (0, 120)}"
+        )
+    out: dict[str, Any] = {}
+    for column, domain in public_domains.items():
+        if column not in schema.names:
+            raise PublicDomainError(f"public_domains names {column!r}, which is not a column of the table")
+        kind = schema[column].kind
+        if kind in CATEGORICAL:
+            if isinstance(domain, str) or not isinstance(domain, list | tuple | set | frozenset):
+                raise PublicDomainError(
+                    f"the public domain of {column!r} (categorical) is a list of its labels, got {domain!r}"
+                )
+            labels = [MISSING if _is_missing(v) else v for v in domain]
+            if not labels:
+                raise PublicDomainError(f"the public domain of {column!r} is empty: list its labels")
+            out[column] = tuple(sorted(set(labels), key=label_key))
+        elif kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME):
+            if not isinstance(domain, list | tuple) or len(domain) != 2:
+                raise PublicDomainError(
+                    f"the public domain of {column!r} is a (low, high) pair of bounds, got {domain!r}"
+                )
+            low, high = (_model_units(pd.Series([v]), kind)[0] for v in domain)
+            if not (math.isfinite(low) and math.isfinite(high)) or low > high:
+                raise PublicDomainError(
+                    f"the public bounds of {column!r} must be two finite values, low ≤ high, got {domain!r}"
+                )
+            out[column] = (low, high)
+        else:
+            raise PublicDomainError(
+                f"{column!r} is {kind.value}: it is generated, not learned, so it takes no public domain"
+            )
+    return out
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
+
+
+def _model_units(series: pd.Series, kind: ColumnKind) -> np.ndarray:
+    """Numbers as floats; dates as whole days since 1970-01-01 (floor); NaN where missing."""
+    if kind is ColumnKind.DATETIME:
+        ns, missing = datetime_ns(series)
+        days = np.floor_divide(ns, DAY_NS).astype(float)
+        days[missing] = np.nan
+        return days
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+
+
+def model_units(series: pd.Series, kind: ColumnKind) -> np.ndarray:
+    """A column in model units (see :func:`_model_units`)."""
+    return _model_units(series, kind)
+
+
+# ----------------------------------------------------------------------------- categories
+def public_categories(labels: pd.Series, declared: tuple[Any, ...], column: str) -> tuple[Any, ...]:
+    """The declared labels, after checking that every training label is among them (missing: declare None)."""
+    outside = labels[~labels.isin(list(declared))]
+    if len(outside):
+        shown = ", ".join("None (missing)" if v == MISSING else repr(v) for v in sorted(set(outside), key=label_key))
+        raise PublicDomainError(
+            f"{column!r} holds {len(outside):,} training values outside its declared public labels (e.g. "
+            f"{shown[:200]}): add them to the declared list (None for missing), or recode those rows before fitting"
+        )
+    return tuple(declared)
+
+
+def private_categories(labels: pd.Series, epsilon: float, delta: float, rng: np.random.Generator) -> tuple[Any, ...]:
+    """Labels (missing included) whose noisy count passes the stability threshold, sorted; then :data:`OTHER`."""
+    counts = labels.value_counts(sort=False)
+    noisy = mechanisms.laplace(counts.to_numpy(dtype=float), 1.0 / epsilon, rng)
+    kept = [label for label, c in zip(counts.index, noisy, strict=True) if c > mechanisms.threshold(epsilon, delta)]
+    return (*sorted(kept, key=label_key), OTHER)
+
+
+def private_has_missing(missing: int, epsilon: float, rng: np.random.Generator) -> bool:
+    """Whether a number or date column gets a missing code: its noisy count of missing values is clearly > 0."""
+    noisy = mechanisms.laplace(np.asarray([float(missing)]), 1.0 / epsilon, rng)[0]
+    return bool(noisy > math.log(1.0 / (2.0 * FALSE_MISSING_RATE)) / epsilon)
+
+
+def category_codes(labels: pd.Series, categories: tuple[Any, ...]) -> np.ndarray:
+    """Each label's code; labels not among ``categories`` get the last code (:data:`OTHER` when private)."""
+    lookup = {c: i for i, c in enumerate(categories)}
+    codes = labels.map(lookup)
+    return codes.fillna(len(categories) - 1).to_numpy(dtype=np.int64)
+
+
+# ----------------------------------------------------------------------------- numbers and dates
+def check_bounds(x: np.ndarray, bounds: tuple[float, float], column: str) -> None:
+    """Refuse training values outside declared public bounds (no silent clipping of what the user declared)."""
+    low, high = bounds
+    present = x[~np.isnan(x)]
+    outside = present[(present < low) | (present > high)]
+    if len(outside):
+        raise PublicDomainError(
+            f"{column!r} holds {len(outside):,} training values outside its declared public bounds ({low:g}, "
+            f"{high:g}); they range from {float(present.min()):g} to {float(present.max()):g} in this table. Widen "
+            "the bounds, or drop or clip those rows before fitting"
+        )
+
+
+def _kept_span(
+    x: np.ndarray, edges: np.ndarray, epsilon: float, rng: np.random.Generator, zero_cell: bool
+) -> tuple[float, float] | None:
+    """Noisy histogram of ``x`` over the cells between ``edges``; the span of cells above the threshold."""
+    n_cells = len(edges) - 1
+    cell = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, n_cells - 1)
+    counts = np.bincount(cell, minlength=n_cells).astype(float)
+    lows, highs = edges[:-1].copy(), edges[1:].copy()
+    if zero_cell:  # exact zero gets a cell of its own: a spike at 0 must not widen the range to ±1e-4
+        is_zero = x == 0
+        counts = np.concatenate([np.bincount(cell[~is_zero], minlength=n_cells).astype(float), [is_zero.sum()]])
+        lows, highs = np.append(lows, 0.0), np.append(highs, 0.0)
+    noisy = mechanisms.laplace(counts, 1.0 / epsilon, rng)
+    tau = math.log(len(counts) / (2.0 * FALSE_CELL_RATE)) / epsilon
+    order = np.lexsort((highs, lows))  # cells in value order (the zero cell between its neighbours)
+    lows, highs, noisy = lows[order], highs[order], noisy[order]
+    passed = noisy > tau
+    is_zero = (lows == 0) & (highs == 0)
+    zero_kept = bool((passed & is_zero).any())
+    kept = np.flatnonzero(passed & ~is_zero)
+    if not len(kept):
+        return (0.0, 0.0) if zero_kept else None
+    # The run of kept cells around the largest count, bridging gaps of up to MAX_GAP cells: a rare false
+    # positive far away (an empty cell whose noise passed the threshold) does not stretch the range. Exact
+    # zero (a spike of its own, often far from the rest on a log grid) joins whatever run is found.
+    centre = int(np.argmax(noisy[kept]))
+    first = last = centre
+    while first > 0 and kept[first] - kept[first - 1] <= MAX_GAP:
+        first -= 1
+    while last < len(kept) - 1 and kept[last + 1] - kept[last] <= MAX_GAP:
+        last += 1
+    low, high = float(lows[kept[first]]), float(highs[kept[last]])
+    return (min(low, 0.0), max(high, 0.0)) if zero_kept else (low, high)
+
+
+def private_range(
+    x: np.ndarray, kind: ColumnKind, epsilon: float, rng: np.random.Generator, integer: bool
+) -> tuple[float, float]:
+    """A DP range of the present values: the span of the public grid's cells above a noisy threshold.
+
+    When that span is a single coarse cell (values far from zero in a narrow band, e.g. years), up to
+    ``ZOOM_LEVELS`` zooms cut it into ``ZOOM_CELLS`` equal cells and keep the span above the threshold again.
+    Zooming a wider span would only trim real but sparse tails. The coarse grid gets two thirds of ε, the
+    zooms share the rest.
+    """
+    eps_level = epsilon * 2.0 / 3.0
+    if kind is ColumnKind.DATETIME:
+        edges = DATE_EDGES
+        span = _kept_span(x, edges, eps_level, rng, zero_cell=False)
+    else:
+        edges = COARSE_EDGES
+        span = _kept_span(x, edges, eps_level, rng, zero_cell=True)
+    if span is None:  # nothing clearly above the noise: the most central public guess, zero (or 1970)
+        return 0.0, 0.0
+    low, high = span
+    for _ in range(ZOOM_LEVELS):
+        inside = edges[(edges > low) & (edges < high)]
+        if high <= low or len(inside) > 0:  # a span of several cells: keep it
+            break
+        clipped = np.clip(x, low, high)
+        edges = np.linspace(low, high, ZOOM_CELLS + 1)
+        inner = _kept_span(clipped, edges, epsilon / 3.0 / ZOOM_LEVELS, rng, zero_cell=False)
+        if inner is None:
+            break
+        low, high = inner
+    if integer:
+        low, high = float(math.ceil(low)), float(math.floor(high))
+        if low > high:
+            low = high = float(round((low + high) / 2))
+    return low, high
+
+
+def spikes(
+    x: np.ndarray, low: float, high: float, n_rows: float, n_bins: int, epsilon: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Whole numbers in [low, high] (only zero when the range is wide) held by ≥ 1/``n_bins`` of the rows.
+
+    Noisy counts of a public candidate list (ε-DP); a candidate is a spike when its noisy count exceeds both
+    ``n_rows / n_bins`` and the grid's false-positive threshold.
+    """
+    if high - low + 1 <= MAX_SPIKE_CANDIDATES:
+        candidates = np.arange(math.ceil(low), math.floor(high) + 1, dtype=float)
+    else:
+        candidates = np.asarray([0.0]) if low <= 0 <= high else np.zeros(0)
+    if len(candidates) == 0:
+        return candidates
+    pos = np.searchsorted(candidates, x)
+    pos = np.minimum(pos, len(candidates) - 1)
+    hit = candidates[pos] == x
+    counts = np.bincount(pos[hit], minlength=len(candidates)).astype(float)
+    noisy = mechanisms.laplace(counts, 1.0 / epsilon, rng)
+    tau = max(n_rows / n_bins, math.log(len(candidates) / (2.0 * FALSE_CELL_RATE)) / epsilon)
+    return candidates[noisy > tau]
+
+
+def _grid(low: float, high: float, k: int) -> np.ndarray:
+    """``k + 1`` edges from low to high: log-spaced for wide positive ranges (a heavy right tail), else even."""
+    if low >= 0 and high > 0 and (low == 0 or high / low > 50):
+        start = max(low, high / 1000.0)
+        return np.concatenate([[low], np.geomspace(start, high, k)]) if low < start else np.geomspace(low, high, k + 1)
+    return np.linspace(low, high, k + 1)
+
+
+def unit_bins(low: float, high: float, n_bins: int, integer: bool) -> bool:
+    """Whether a whole-number range is small enough for one bin per value (no quantile edges needed)."""
+    return integer and high - low + 1 <= 2 * n_bins
+
+
+def quantile_edges(
+    x: np.ndarray, low: float, high: float, k: int, epsilon: float, rng: np.random.Generator
+) -> np.ndarray:
+    """``k + 1`` bin edges at DP quantiles: a noisy histogram of ``FINE_CELLS`` public cells over [low, high].
+
+    Counts under twice the noise scale are taken as empty (the clipped noise of empty cells would otherwise add
+    mass), and the edges are interpolated within cells of the noisy cumulative distribution. ε-DP.
+    """
+    fine = _grid(low, high, FINE_CELLS)
+    cell = np.clip(np.searchsorted(fine, np.clip(x, low, high), side="right") - 1, 0, FINE_CELLS - 1)
+    noisy = mechanisms.laplace(np.bincount(cell, minlength=FINE_CELLS).astype(float), 1.0 / epsilon, rng)
+    mass = np.where(noisy > 2.0 / epsilon, noisy, 0.0)
+    if mass.sum() <= 0:
+        return _grid(low, high, k)
+    cdf = np.concatenate([[0.0], np.cumsum(mass) / mass.sum()])
+    edges = np.interp(np.linspace(0.0, 1.0, k + 1), cdf, fine)
+    edges[0], edges[-1] = low, high
+    return np.unique(edges)
+
+
+def make_bins(
+    low: float, high: float, heavy: np.ndarray, n_bins: int, integer: bool, edges: np.ndarray | None = None
+) -> NumericDomain:
+    """Bins of [low, high]: one per spike, the rest cut at ``edges`` (DP quantiles) or evenly (log for wide
+    positive ranges)."""
+    heavy = np.unique(heavy[(heavy >= low) & (heavy <= high)])
+    if unit_bins(low, high, n_bins, integer):
+        values = np.arange(low, high + 1.0)
+        return NumericDomain(low, high, values, values.copy())
+    if high <= low:
+        return NumericDomain(low, high, np.asarray([low]), np.asarray([high]))
+    k = max(n_bins - len(heavy), 1)
+    if edges is None or len(edges) < 2:
+        edges = _grid(low, high, k)
+    if integer:
+        starts = np.ceil(edges[:-1])
+        starts[0] = low
+        ends = np.ceil(edges[1:]) - 1.0
+        ends[-1] = high
+        keep = ends >= starts
+        lows, highs = starts[keep], ends[keep]
+    else:
+        lows, highs = edges[:-1], edges[1:]
+    lows = np.concatenate([lows, heavy])
+    highs = np.concatenate([highs, heavy])
+    order = np.lexsort((highs, lows))
+    return NumericDomain(low, high, lows[order], highs[order])
+
+
+def numeric_codes(x: np.ndarray, domain: NumericDomain, has_missing: bool = True) -> np.ndarray:
+    """Each value's bin (values clipped to the range; spikes to their own bin).
+
+    Missing values get the last code, or without a missing code the lowest bin (they were too few to pass
+    the noisy threshold).
+    """
+    missing = np.isnan(x) if has_missing else np.zeros(len(x), dtype=bool)
+    v = np.clip(np.where(missing, domain.low, x), domain.low, domain.high)
+    single = domain.bins_low == domain.bins_high
+    codes = np.zeros(len(v), dtype=np.int64)
+    interval = np.flatnonzero(~single)
+    if len(interval):
+        lows = domain.bins_low[interval]
+        idx = np.clip(np.searchsorted(lows, v, side="right") - 1, 0, len(interval) - 1)
+        codes = interval[idx]
+    points = np.flatnonzero(single)
+    if len(points):
+        values = domain.bins_low[points]
+        pos = np.minimum(np.searchsorted(values, v), len(points) - 1)
+        exact = values[pos] == v
+        if not len(interval):  # only points (whole-number bins): the nearest
+            exact = np.ones(len(v), dtype=bool)
+        codes = np.where(exact, points[pos], codes)
+    codes[missing] = len(domain.bins_low)
+    return codes

@@ -1,0 +1,73 @@
+"""The randomised mechanisms PrivBayes is made of, with their privacy accounting in the docstrings.
+
+Neighbouring tables differ by one row added or removed ("unbounded" differential privacy), so the number of
+rows is private too. Every mechanism takes its randomness from :func:`private_rng`: a generator seeded from
+fresh OS entropy (``secrets``), made once per fit and dropped when the fit ends. It is never derived from
+``random_state`` and never saved, so a model file cannot be used to replay and subtract the noise.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+
+import numpy as np
+
+
+def private_rng() -> np.random.Generator:
+    """A generator seeded with 128 fresh bits from the OS: the only source of DP noise."""
+    return np.random.Generator(np.random.PCG64(secrets.randbits(128)))
+
+
+def laplace(values: np.ndarray, scale: float, rng: np.random.Generator) -> np.ndarray:
+    """``values`` plus Laplace noise of ``scale``: ε-DP for a query of L1 sensitivity ``scale·ε``."""
+    if not scale > 0 or not math.isfinite(scale):
+        raise ValueError(f"the Laplace scale must be a positive finite number, got {scale!r}")
+    values = np.asarray(values, dtype=float)
+    return values + rng.laplace(0.0, scale, values.shape)
+
+
+def exponential(scores: np.ndarray, epsilon: float, sensitivity: float, rng: np.random.Generator) -> int:
+    """The exponential mechanism: index i drawn with probability ∝ exp(ε · score_i / (2 Δ)).
+
+    ε-DP when every score changes by at most ``sensitivity`` (Δ) between neighbouring tables.
+    """
+    scores = np.asarray(scores, dtype=float)
+    if len(scores) == 0:
+        raise ValueError("the exponential mechanism needs at least one candidate")
+    if epsilon <= 0:
+        return int(rng.integers(len(scores)))  # no budget: a uniform choice reveals nothing
+    logits = epsilon * scores / (2.0 * sensitivity)
+    weights = np.exp(logits - logits.max())
+    return int(rng.choice(len(scores), p=weights / weights.sum()))
+
+
+def threshold(epsilon: float, delta: float) -> float:
+    """The count a noisy count of a label must exceed to be released (stability-based histogram).
+
+    With Laplace noise of scale 1/ε on the counts of the labels present and this threshold, a label held by
+    one row only (present in one neighbour, absent in the other) is released with probability at most δ:
+    P(1 + Lap(1/ε) > 1 + ln(1/(2δ))/ε) = δ. Together: (ε, δ)-DP (Korolova et al. 2009; Wilson et al. 2020).
+    """
+    return 1.0 + math.log(1.0 / (2.0 * delta)) / epsilon
+
+
+def noisy_count(n: int, epsilon: float, rng: np.random.Generator) -> float:
+    """The number of rows with Laplace noise of scale 1/ε (sensitivity 1): ε-DP."""
+    return float(laplace(np.asarray([float(n)]), 1.0 / epsilon, rng)[0])
+
+
+#: The largest table the structure's sensitivity bound is stated for (see :func:`mi_count_sensitivity`).
+MAX_ROWS = 10**9
+
+
+def mi_count_sensitivity(max_rows: int = MAX_ROWS) -> float:
+    """Sensitivity of n · I(X; Π) (empirical mutual information in nats times the row count) to one row.
+
+    With f(c) = c ln c, n · I = Σ f(c_xπ) − Σ f(c_x) − Σ f(c_π) + f(n). Adding a row in cell (x, π)
+    changes it by g(c_xπ) − g(c_x) − g(c_π) + g(n), where g(c) = f(c + 1) − f(c) increases with c and
+    c_xπ ≤ c_x, c_π ≤ n; so the change lies in [−g(n), g(n)], and g(n) = ln(n + 1) + n ln(1 + 1/n)
+    < ln(n + 1) + 1. Bounded for every table of up to ``max_rows`` rows, it is a constant that does not depend
+    on the (private) number of rows.
+    """
+    return math.log(max_rows + 1.0) + 1.0

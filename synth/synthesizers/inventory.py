@@ -1,0 +1,90 @@
+"""What a saved model file holds that came from the real data: the inventory each synthesizer declares.
+
+A model file (``model.save(path)``) is as sensitive as what it holds. Every file holds the items of
+:data:`COMMON_ITEMS` (written by the shared base); each synthesizer adds its own in its ``artifacts`` class
+attribute. :func:`artifact_inventory` joins them, and the Synthesize page shows them next to the download.
+
+What no file holds, for any synthesizer (pinned by ``tests/unit/test_model_files.py``, which scans the bytes of
+saved files): an identifier or personal-data value, or its unkeyed hash; a category held by fewer than
+``min_category_rows`` training rows; the largest real numeric key; a column's exact extremes; the order of the
+training rows (every stored list is sorted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Derivation = Literal["values", "aggregates", "structure"]
+
+
+@dataclass(frozen=True)
+class ArtifactItem:
+    """One kind of content in a model file.
+
+    Attributes:
+        name: a short title ("Donor values").
+        content: what exactly is stored, and for which columns.
+        derivation: ``"values"`` (real values, as they are), ``"aggregates"`` (counts, shares, quantiles,
+            correlations: each computed from many rows) or ``"structure"`` (names, kinds, formats, sizes).
+        protection: what limits it (thresholds, rounding, sorting), in words a reviewer can check.
+    """
+
+    name: str
+    content: str
+    derivation: Derivation
+    protection: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def as_text(self) -> str:
+        """One line of plain text: ``name (derivation): content. protection``."""
+        return f"{self.name} ({self.derivation}): {self.content}. {self.protection}"
+
+
+COMMON_ITEMS: tuple[ArtifactItem, ...] = (
+    ArtifactItem(
+        "Schema",
+        "column names, kinds, dtypes, the attacker-model flags and the reason each kind was inferred",
+        "structure",
+        "Reasons give shares and counts of distinct values; numeric ranges in them are rounded outward to two "
+        "significant digits; a constant's value is shown only when at least 5 rows hold it.",
+    ),
+    ArtifactItem(
+        "Column domains",
+        "per column, the category labels that may be asked for in conditions, the numeric or date range, and "
+        "whether values were missing",
+        "aggregates",
+        "Labels are sorted (never in order of appearance) and each is held by at least min_category_rows "
+        "training rows, or is the '(other)' bucket; ranges stop at the 5th smallest and 5th largest value.",
+    ),
+    ArtifactItem(
+        "Generated columns",
+        "for identifier, personal-data, free-text and constant columns: a format template, the missing rate, "
+        "the first new numeric key, the typical text length and the constant",
+        "structure",
+        "No real value and no hash of one: templates are widened until no real value matches them, numeric "
+        "keys start at the power of ten above the largest real key, missing rates are rounded to 5%, a "
+        "constant is kept only when at least 5 rows hold it.",
+    ),
+    ArtifactItem(
+        "Size and sampling state",
+        "the number of training rows, the parameters, and the random generator's state after fitting",
+        "structure",
+        "The generator state makes a loaded model sample exactly what the saved one would; it encodes no value.",
+    ),
+)
+
+UNDECLARED = ArtifactItem(
+    "Model state (not itemised)",
+    "this synthesizer does not declare what its learned state holds",
+    "aggregates",
+    "Treat the file as carefully as the training data.",
+)
+
+
+def artifact_inventory(cls: type) -> tuple[ArtifactItem, ...]:
+    """The items a saved model of synthesizer class ``cls`` holds: the common ones, then its own."""
+    own = getattr(cls, "artifacts", None)
+    return COMMON_ITEMS + (tuple(own) if own else (UNDECLARED,))

@@ -1,0 +1,88 @@
+"""Rare categories: what a synthesizer is allowed to learn of a category seen in only a few training rows.
+
+A category held by fewer than ``k`` training rows (``min_category_rows``, default 5) singles those rows out:
+emitted verbatim, it tells anyone who sees the synthetic table that someone in the training data had it
+(a rare job title, a village, a misspelt name typed into a category field). Before a synthesizer sees the
+table, every such category of a categorical column is replaced by one bucket, :data:`RARE_LABEL`
+(``"(other)"``): the model learns how often "something rare" occurs and how it relates to other columns, and
+neither the synthetic table nor the model file holds the rare values themselves. ``min_category_rows = 1``
+opts out (every category is learned as it is).
+
+Boolean columns are left alone (two values are never distinctive); numeric rare values are the concern of
+each model (CART smooths them, the copula interpolates between quantiles). Synthesizers with a formal
+guarantee (differential privacy) choose their own categories under that guarantee and do not use this exact
+threshold, which a one-row change could flip.
+
+The same step keeps identifier / PII / text columns' values out of the model file: a pandas ``category``
+dtype lists every value in its categories, so those columns are kept as plain ``object`` in the reference
+table the base stores, and a categorical column's dtype keeps only the categories that remain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from synth.schema import ColumnKind, Schema
+
+#: What every rare category of a column becomes.
+RARE_LABEL = "(other)"
+#: Default of ``min_category_rows``.
+DEFAULT_MIN_ROWS = 5
+
+_GENERATED = (ColumnKind.IDENTIFIER, ColumnKind.PII, ColumnKind.TEXT)
+
+
+class RareCategoryError(ValueError):
+    """``min_category_rows`` cannot be honoured on this table."""
+
+
+def rare_categories(series: pd.Series, k: int) -> list[Any]:
+    """The categories of ``series`` held by fewer than ``k`` rows (missing is not a category here)."""
+    if k <= 1:
+        return []
+    counts = series.value_counts(dropna=True)
+    return counts.index[counts < k].tolist()
+
+
+def hide_rare_categories(df: pd.DataFrame, schema: Schema, k: int) -> pd.DataFrame:
+    """``df`` with each categorical column's rare categories replaced by :data:`RARE_LABEL`.
+
+    Args:
+        df: the training table (the schema's columns).
+        schema: its schema; only ``categorical`` columns are bucketed.
+        k: categories with fewer rows than this are rare; 1 keeps every category.
+
+    Returns:
+        A copy (the input is never changed); identifier / PII / text columns of ``category`` dtype become
+        ``object`` so the stored dtype lists none of their values.
+
+    Raises:
+        RareCategoryError: ``k`` is larger than the table, so every category would be hidden.
+    """
+    if k > len(df):
+        raise RareCategoryError(
+            f"min_category_rows = {k:,} is larger than the {len(df):,} training rows: every category would be "
+            f"hidden as {RARE_LABEL!r}. Set it to at most {len(df):,} (1 keeps every category)."
+        )
+    out = df.copy()
+    for spec in schema:
+        if spec.name not in out.columns:
+            continue
+        col = out[spec.name]
+        if spec.kind in _GENERATED and isinstance(col.dtype, pd.CategoricalDtype):
+            out[spec.name] = col.astype(object)
+            continue
+        if spec.kind is not ColumnKind.CATEGORICAL:
+            continue
+        rare = rare_categories(col, k)
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            if rare:
+                if RARE_LABEL not in col.cat.categories:
+                    col = col.cat.add_categories([RARE_LABEL])
+                col = col.where(~col.isin(rare), RARE_LABEL)
+            out[spec.name] = col.cat.remove_unused_categories()
+        elif rare:
+            out[spec.name] = col.astype(object).where(~col.isin(rare) | col.isna(), RARE_LABEL)
+    return out

@@ -1,0 +1,212 @@
+"""Checks that a loaded model's learned state is one a fit could have produced.
+
+A model file is data from outside: its arrays are checked for shape, dtype and value range before any
+compiled code (scikit-learn's tree routing, which has no bounds checks) reads them. Each synthesizer whose
+state reaches compiled code calls the checks for its state from its ``_check_state`` hook.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from synth.synthesizers.persist import ModelFileError
+
+if TYPE_CHECKING:
+    from synth.synthesizers.cart import CartColumn, CartStep, FlatTree, SequentialCART
+
+
+def fail(message: str) -> None:
+    raise ModelFileError(f"the model file is damaged or was altered: {message}")
+
+
+def check_array(value: Any, name: str, *, kinds: str, ndim: int = 1, length: int | None = None) -> np.ndarray:
+    """``value`` is a numpy array of one of the dtype ``kinds``, ``ndim`` dimensions and (optionally) ``length``."""
+    if not isinstance(value, np.ndarray):
+        fail(f"{name} is not an array")
+    if value.dtype.kind not in kinds:
+        fail(f"{name} has dtype {value.dtype}, expected one of the kinds {kinds!r}")
+    if value.ndim != ndim:
+        fail(f"{name} has {value.ndim} dimensions, expected {ndim}")
+    if length is not None and len(value) != length:
+        fail(f"{name} has {len(value)} entries, expected {length}")
+    return value
+
+
+def check_int(value: Any, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= int(value) <= high:
+        fail(f"{name} must be a whole number from {low} to {high}, got {value!r}")
+    return int(value)
+
+
+def check_tree(tree: FlatTree, n_features: int, name: str) -> None:
+    """A tree scikit-learn's compiled ``apply`` can route safely: every child after its parent and inside the
+    node range (so routing ends at a leaf), every split on an existing feature with a finite threshold."""
+    n = len(check_array(tree.children_left, f"{name}.children_left", kinds="iu"))
+    if n < 1:
+        fail(f"{name} has no nodes")
+    left = tree.children_left
+    right = check_array(tree.children_right, f"{name}.children_right", kinds="iu", length=n)
+    feature = check_array(tree.feature, f"{name}.feature", kinds="iu", length=n)
+    threshold = check_array(tree.threshold, f"{name}.threshold", kinds="f", length=n)
+    to_left = check_array(tree.missing_go_to_left, f"{name}.missing_go_to_left", kinds="biu", length=n)
+    check_int(tree.n_features, f"{name}.n_features", n_features, n_features)
+    check_int(tree.max_depth, f"{name}.max_depth", 0, n)
+    node = np.arange(n)
+    leaf = left == -1
+    if not np.array_equal(leaf, right == -1):
+        fail(f"{name} has a node with only one child")
+    inner = ~leaf
+    # A child's id is greater than its parent's (scikit-learn builds depth first): no cycles, routing ends.
+    if np.any(left[inner] <= node[inner]) or np.any(right[inner] <= node[inner]):
+        fail(f"{name} has a child that does not come after its parent")
+    if np.any(left[inner] >= n) or np.any(right[inner] >= n):
+        fail(f"{name} has a child outside its {n} nodes")
+    if np.any(feature[inner] < 0) or np.any(feature[inner] >= n_features):
+        fail(f"{name} splits on a feature outside its {n_features} features")
+    if not np.all(np.isfinite(threshold[inner])):
+        fail(f"{name} has a split with a threshold that is not a finite number")
+    if np.any((to_left != 0) & (to_left != 1)):
+        fail(f"{name}.missing_go_to_left holds values other than 0 and 1")
+
+
+def check_step(step: CartStep, columns: tuple[CartColumn, ...], name: str) -> None:
+    """Donors grouped by leaf: offsets monotone from 0 to the number of donors, every leaf non-empty, donor
+    values in the range their column's decoding can take."""
+    j = check_int(step.column, f"{name}.column", 0, len(columns) - 1)
+    donors = check_array(step.donors, f"{name}.donors", kinds="fiu")
+    n_donors = len(donors)
+    if n_donors < 1:
+        fail(f"{name} has no donors")
+    if step.tree is None:
+        nodes = 1
+        leaves = np.array([0])
+    else:
+        check_tree(step.tree, j, f"{name}.tree")
+        nodes = len(step.tree.children_left)
+        leaves = np.flatnonzero(step.tree.children_left == -1)
+    offsets = check_array(step.offsets, f"{name}.offsets", kinds="iu", length=nodes + 1)
+    if offsets[0] != 0 or offsets[-1] != n_donors or np.any(np.diff(offsets) < 0):
+        fail(f"{name}.offsets are not increasing from 0 to the {n_donors} donors")
+    if np.any(offsets[leaves + 1] <= offsets[leaves]):
+        fail(f"{name} has a leaf without donors")
+    if step.widths is not None:
+        widths = check_array(step.widths, f"{name}.widths", kinds="f", length=n_donors)
+        if not np.all(np.isfinite(widths)) or np.any(widths < 0):
+            fail(f"{name}.widths must be finite and ≥ 0")
+    if not np.all(np.isfinite(donors)):
+        fail(f"{name}.donors hold a value that is not a finite number")
+    column = columns[j]
+    if step.missing:
+        if np.any((donors != 0) & (donors != 1)):
+            fail(f"{name} draws missing indicators other than 0 and 1")
+    elif column.categorical and (
+        np.any(donors < 0) or np.any(donors >= len(column.categories)) or np.any(donors != np.floor(donors))
+    ):
+        fail(f"{name} draws category codes outside the {len(column.categories)} categories of {column.name!r}")
+
+
+def check_cart(model: SequentialCART) -> None:
+    """The whole CART state: columns, then every step against the columns and its tree."""
+    from synth.synthesizers.cart import CartColumn, CartStep, FlatTree
+
+    columns = model.columns_
+    if not isinstance(columns, tuple) or not columns or not all(isinstance(c, CartColumn) for c in columns):
+        fail("the CART model has no columns")
+    steps = model.steps_
+    if not isinstance(steps, tuple) or not all(
+        isinstance(s, CartStep) and (s.tree is None or isinstance(s.tree, FlatTree)) for s in steps
+    ):
+        fail("the CART model's steps are not CART steps")
+    for i, column in enumerate(columns):
+        if column.categorical and not column.categories:
+            fail(f"column {i} ({column.name!r}) has no categories")
+        check_int(column.unit, f"column {column.name!r} unit", 1, 2**62)
+        check_int(column.origin, f"column {column.name!r} origin", -(2**63), 2**63 - 1)
+        if not (np.isfinite(column.low) and np.isfinite(column.high) and column.low <= column.high):
+            fail(f"column {column.name!r} has an invalid range")
+    for k, step in enumerate(steps):
+        check_step(step, columns, f"step {k}")
+
+
+def check_marginals(marginals: Any, name: str = "marginals") -> int:
+    """Every column's marginal: quantile knots finite and sorted, category edges increasing to 1, one edge per
+    category. Returns the number of uniform dimensions."""
+    from synth.synthesizers.marginals import CategoricalMarginal, ColumnMarginal, Marginals, NumericMarginal
+
+    if not isinstance(marginals, Marginals) or not isinstance(marginals.columns, tuple):
+        fail(f"{name} are not marginals")
+    for col in marginals.columns:
+        if not isinstance(col, ColumnMarginal) or not 0.0 <= float(col.missing_rate) <= 1.0:
+            fail(f"{name} hold a damaged column")
+        label = f"{name} of {col.name!r}"
+        if isinstance(col.numeric, NumericMarginal) and col.categorical is None:
+            knots = check_array(col.numeric.knots, f"{label}.knots", kinds="fiu")
+            if len(knots) < 1 or not np.all(np.isfinite(knots)) or np.any(np.diff(knots) < 0):
+                fail(f"{label} has quantile knots that are not finite and sorted")
+            check_int(col.numeric.unit, f"{label}.unit", 1, 2**62)
+        elif isinstance(col.categorical, CategoricalMarginal) and col.numeric is None:
+            n = len(col.categorical.categories)
+            upper = check_array(col.categorical.upper, f"{label}.upper", kinds="f", length=n)
+            if n < 1 or np.any(np.diff(upper) < -1e-9) or not np.all((upper >= 0) & (upper <= 1)) or upper[-1] != 1.0:
+                fail(f"{label} has category edges that do not increase to 1")
+        else:
+            fail(f"{label} is neither numeric nor categorical")
+    return int(marginals.width)
+
+
+def check_copula(model: Any) -> None:
+    """Each mixture component: shares summing to 1, marginals, and a finite lower-triangular Cholesky factor of
+    the size of the marginals' dimensions."""
+    from synth.synthesizers.gaussian_copula import CopulaComponent
+
+    components = model.components_
+    if not isinstance(components, tuple) or not components:
+        fail("the copula has no components")
+    shares = []
+    for k, comp in enumerate(components):
+        if not isinstance(comp, CopulaComponent):
+            fail(f"component {k} is not a copula component")
+        width = check_marginals(comp.marginals, f"component {k} marginals")
+        chol = check_array(comp.cholesky, f"component {k} cholesky", kinds="f", ndim=2)
+        if chol.shape != (width, width) or not np.all(np.isfinite(chol)):
+            fail(f"component {k} has a correlation factor of shape {chol.shape}, expected ({width}, {width})")
+        shares.append(float(comp.share))
+    if not np.all(np.isfinite(shares)) or min(shares) < 0 or abs(sum(shares) - 1.0) > 1e-6:
+        fail("the copula's component shares do not sum to 1")
+
+
+def check_privbayes(model: Any) -> None:
+    """Columns with a positive number of codes; each table's parents drawn before it, its shape the product of
+    the parents' sizes by the child's size, its rows cumulative probabilities ending at 1."""
+    from synth.synthesizers.privbayes import BinnedColumn, NoisyTable
+
+    columns = model.columns_
+    if not isinstance(columns, tuple) or not all(isinstance(c, BinnedColumn) for c in columns):
+        fail("the PrivBayes model's columns are damaged")
+    sizes = []
+    for c in columns:
+        if not c.categorical:
+            low = check_array(c.low, f"{c.name!r}.low", kinds="fiu")
+            check_array(c.high, f"{c.name!r}.high", kinds="fiu", length=len(low))
+            check_int(c.unit, f"{c.name!r}.unit", 1, 2**62)
+        if c.size < 1:
+            fail(f"column {c.name!r} has no codes")
+        sizes.append(int(c.size))
+    tables = model.tables_
+    if not isinstance(tables, tuple) or not all(isinstance(t, NoisyTable) for t in tables):
+        fail("the PrivBayes model's tables are damaged")
+    drawn: set[int] = set()
+    for k, table in enumerate(tables):
+        child = check_int(table.child, f"table {k} child", 0, len(columns) - 1)
+        parents = [check_int(p, f"table {k} parent", 0, len(columns) - 1) for p in table.parents]
+        if not set(parents) <= drawn or child in drawn:
+            fail(f"table {k} is out of order: its parents must be drawn before it")
+        configs = int(np.prod([sizes[p] for p in parents], dtype=object)) if parents else 1
+        cum = check_array(table.cumulative, f"table {k}", kinds="f", ndim=2)
+        if cum.shape != (configs, sizes[child]):
+            fail(f"table {k} has shape {cum.shape}, expected ({configs}, {sizes[child]})")
+        if not np.all(np.isfinite(cum)) or np.any(np.diff(cum, axis=1) < -1e-9) or not np.allclose(cum[:, -1], 1.0):
+            fail(f"table {k} does not hold cumulative probabilities")
+        drawn.add(child)

@@ -1,0 +1,133 @@
+"""AppTest: the Race page races in the background and shows the leaderboard, the front and the pick; an external
+table is checked and scored; the Report page offers the four downloads and reproduces an uploaded manifest;
+Demo mode plays the game."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.helpers import goto, start, upload
+from tests.conftest import SHARED_DATASETS
+
+
+@pytest.fixture(scope="module")
+def part(adult: pd.DataFrame) -> pd.DataFrame:
+    return adult.sample(2000, random_state=1).reset_index(drop=True)
+
+
+def _raced(part: pd.DataFrame, synths: list[str], leaves: str = "") -> AppTest:
+    at = start()
+    upload(at, "adult_part.csv", part.to_csv(index=False).encode("utf-8"))
+    goto(at, "race")
+    at.multiselect(key="race_synths").set_value(synths)
+    at.text_input(key="race_cart_leaves").set_value(leaves)
+    at.button(key="race_start").click().run()
+    assert not at.exception, at.exception
+    job = at.session_state["race_job"]
+    assert job is not None and job.wait(600)
+    at.run()  # the progress fragment adopts the result and reruns the app
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_race_shows_every_run_the_front_and_the_pick(part: pd.DataFrame) -> None:
+    at = _raced(part, ["independent"], leaves="1, 200")
+    board = next(d.value for d in at.dataframe if "detection AUC" in d.value.columns)
+    assert len(board) == 3
+    assert set(board["status"]) == {"ok"}
+    assert board["quality"].notna().all() and board["singling out"].notna().all()
+    assert any("is recommended" in s.value for s in at.success)
+    assert at.get("plotly_chart"), "the privacy-vs-fidelity chart is drawn"
+    spec = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert any(trace.get("name") == "Pareto front" for trace in spec["data"])
+
+
+def test_a_bad_setting_is_explained_and_the_race_cannot_start(part: pd.DataFrame) -> None:
+    at = start()
+    goto(at, "race")
+    at.text_input(key="race_cart_leaves").set_value("5, lots").run()
+    assert any("'lots' is not a whole number" in e.value for e in at.error)
+    assert at.button(key="race_start").disabled
+
+
+def test_a_failing_run_shows_its_error_in_its_row(part: pd.DataFrame) -> None:
+    at = _raced(part, ["independent"], leaves="0")  # min_samples_leaf must be ≥ 1
+    board = next(d.value for d in at.dataframe if "detection AUC" in d.value.columns)
+    failed = board[board["status"] == "failed"]
+    assert len(failed) == 1 and "min_samples_leaf" in failed["error"].iloc[0]
+    assert (board["status"] == "ok").sum() == 1
+
+
+@pytest.mark.skipif(not (SHARED_DATASETS / "adult-peers").exists(), reason="shared peer outputs not present")
+def test_an_external_table_is_checked_and_scored(part: pd.DataFrame) -> None:
+    at = start()
+    upload(at, "adult_part.csv", part.to_csv(index=False).encode("utf-8"))
+    goto(at, "race")
+    peer = pd.read_csv(SHARED_DATASETS / "adult-peers" / "adult_synthpop.csv.gz").head(1500).drop(columns=["fnlwgt"])
+    at.file_uploader(key="external_upload").set_value(
+        ("synthpop.csv", peer.to_csv(index=False).encode("utf-8"), "text/csv")
+    ).run()
+    assert not at.exception, at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "lacks 1 real column(s): fnlwgt" in warnings and "'education-num' → 'education_num'" in warnings
+    labels = [m.label for m in at.metric]
+    assert "Quality" in labels and "Detection AUC" in labels
+    quality = float(next(m.value for m in at.metric if m.label == "Quality"))
+    assert 0.8 < quality <= 1.0
+    board = next(d.value for d in at.dataframe if "detection AUC" in d.value.columns)
+    assert list(board["run"].str.replace(" ★", "")) == ["synthpop.csv"]
+    # an unreadable upload is explained and the scored table stays
+    at.file_uploader(key="external_upload").set_value(("bad.csv", b"a,b\n1,2\n3,4\n", "text/csv")).run()
+    assert any("column names" in e.value or "bad.csv" in e.value for e in at.error)
+    assert any(m.label == "Quality" for m in at.metric)
+
+
+def test_report_downloads_and_manifest_reproduces_byte_for_byte(part: pd.DataFrame) -> None:
+    at = _raced(part, ["independent", "cart"])
+    goto(at, "report")
+    buttons = at.get("download_button")
+    assert len(buttons) == 4
+    assert any("Intended use" in m.value for m in at.markdown)
+    from synth.report.manifest import build_manifest, manifest_json
+
+    ds = at.session_state["dataset"]
+    race = at.session_state["race"].result
+    manifest = manifest_json(build_manifest(ds.df, ds.schema, race, holdout=ds.holdout_share, split_seed=ds.split_seed))
+    at.file_uploader(key="manifest_upload").set_value(("m.json", manifest.encode(), "application/json")).run()
+    assert not at.exception, at.exception
+    assert any("identical byte for byte" in s.value for s in at.success)
+    # a manifest of another table is refused with a reason, the race stays
+    other = json.loads(manifest)
+    other["data"]["sha256"] = "0" * 64
+    at.file_uploader(key="manifest_upload").set_value(("o.json", json.dumps(other).encode(), "application/json")).run()
+    assert any("not the one the manifest was made from" in e.value for e in at.error)
+    assert at.session_state["race"] is not None
+
+
+def test_report_without_a_race_says_where_to_go() -> None:
+    at = start()
+    goto(at, "report")
+    assert any("Race" in i.value for i in at.info)
+
+
+def test_demo_mode_cards_anonymised_game(part: pd.DataFrame) -> None:
+    at = _raced(part, ["independent"])
+    goto(at, "demo")
+    assert any("demo-card" in m.value for m in at.markdown)
+    # real holdout rows appear only after the presenter confirms they may be shown
+    assert not any("row" in d.value.columns for d in at.dataframe)
+    at.checkbox(key="demo_real_ok").check().run()
+    rows = next(d.value for d in at.dataframe if "row" in d.value.columns)
+    assert len(rows) == 10 and "Column A" in rows.columns and "age" not in rows.columns
+    at.multiselect(key="demo_guess_0").set_value([1, 2, 3, 4, 5]).run()
+    at.button(key="demo_reveal").click().run()
+    assert not at.exception, at.exception
+    assert any("the room:" in m.value for m in at.markdown)
+    at.toggle(key="demo_anonymise").set_value(False).run()
+    rows = next(d.value for d in at.dataframe if "row" in d.value.columns)
+    assert "age" in rows.columns

@@ -1,0 +1,58 @@
+"""AppTest: the Rare events page (augmentation, bias) and the Sample page's feasibility preview and preset."""
+
+from __future__ import annotations
+
+from tests.app.helpers import fit, goto, start
+
+
+def test_the_page_says_what_to_do_first() -> None:
+    at = goto(start(), "rare_events")
+    assert at.info and any("Synthesize" in i.value for i in at.info)
+
+
+def test_augmentation_and_bias_panels_answer_on_the_demo() -> None:
+    at = goto(fit(start(), "cart"), "rare_events")
+    at.selectbox(key="aug_target").set_value("income").run()
+    at.selectbox(key="aug_positive").set_value(">50K").run()
+    at.multiselect(key="aug_shares").set_value([0.5]).run()
+    at.button(key="aug_button").click().run()
+    assert not at.exception, at.exception
+    verdicts = [m.value for m in (*at.success, *at.info, *at.error) if "PR-AUC" in m.value]
+    assert verdicts and "oversampling" in verdicts[0]
+    table = next(d for d in at.dataframe if "added from" in d.value.columns)
+    assert list(table.value["added from"]) == ["real only", "synthetic", "duplicates", "SMOTE"]
+
+    at.selectbox(key="fair_sensitive").set_value("sex").run()
+    at.selectbox(key="fair_outcome").set_value("income").run()
+    at.selectbox(key="fair_positive").set_value(">50K").run()
+    at.radio(key="fair_mode").set_value("equal_outcome_rates").run()
+    at.button(key="fair_button").click().run()
+    assert not at.exception, at.exception
+    models = next(d for d in at.dataframe if "trained on" in d.value.columns)
+    assert list(models.value["trained on"]) == ["real", "synthetic", "balanced"]
+    assert table.value is not None, "the augmentation result stays on the page"
+    assert any("PR-AUC" in m.value for m in (*at.success, *at.info, *at.error))
+
+    at.button(key="fair_keep").click().run()
+    assert not at.exception, at.exception
+    syn = at.session_state["synthetic"]
+    assert "balanced" in syn.note
+    female = syn.df[syn.df["sex"] == "Female"]["income"].eq(">50K").mean()
+    male = syn.df[syn.df["sex"] == "Male"]["income"].eq(">50K").mean()
+    assert abs(female - male) < 0.01
+
+
+def test_sample_page_previews_coverage_and_offers_the_rare_events_preset() -> None:
+    at = goto(fit(start(), "cart"), "sample")
+    at.multiselect(key="cond_columns").set_value(["race", "sex"]).run()
+    at.multiselect(key="cond_race_values").set_value(["Amer-Indian-Eskimo"]).run()
+    at.multiselect(key="cond_sex_values").set_value(["Female"]).run()
+    previews = [c.value for c in (*at.caption, *at.info, *at.warning) if "Feasibility" in c.value]
+    assert previews and "training rows" in previews[0]
+    at.multiselect(key="cond_columns").set_value([]).run()
+    at.toggle(key="rare_preset").set_value(True).run()
+    at.number_input[0].set_value(2000).run()
+    at.button(key="sample_button").click().run()
+    assert not at.exception, at.exception
+    df = at.session_state["synthetic"].df
+    assert len(df) == 2000 and (df["race"] == "Other").sum() == 1000

@@ -1,0 +1,170 @@
+"""Accuracy of 1-/2-/3-way marginals, the fast discriminator and the shared evaluation context."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import synth
+from synth.evaluation.context import ContextError, EvaluationContext
+from synth.evaluation.features import FeatureEncoder
+from synth.evaluation.fidelity.accuracy import evaluate_accuracy
+from synth.evaluation.fidelity.discriminator import evaluate_discriminator
+
+
+def _correlated(n: int, seed: int) -> pd.DataFrame:
+    """Three columns tied together beyond pairs (z depends on x XOR y), plus a numeric and a missing-value column."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 2, n)
+    y = rng.integers(0, 2, n)
+    z = np.where(rng.random(n) < 0.95, x ^ y, 1 - (x ^ y))
+    num = rng.normal(x * 2.0, 1.0, n)
+    opt = np.where(rng.random(n) < 0.2, None, rng.choice(["a", "b", "c"], n)).astype(object)
+    return pd.DataFrame(
+        {"x": x.astype(str), "y": y.astype(str), "z": z.astype(str), "num": num, "opt": pd.Series(opt, dtype=object)}
+    )
+
+
+def _independent_copy(df: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Every column shuffled on its own: the marginals stay, every relationship is gone."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({c: df[c].to_numpy()[rng.permutation(len(df))] for c in df.columns})
+
+
+@pytest.fixture(scope="module")
+def tables() -> tuple[pd.DataFrame, pd.DataFrame, synth.Schema]:
+    df = _correlated(6_000, 0)
+    schema = synth.infer_schema(df)
+    train, holdout = synth.split(df, holdout=0.25, seed=0)
+    return train, holdout, schema
+
+
+def test_fresh_real_data_is_within_noise_of_the_ceiling(
+    tables: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
+) -> None:
+    train, holdout, schema = tables
+    fresh = _correlated(6_000, 99)
+    result = evaluate_accuracy(train, fresh, holdout=holdout, schema=schema)
+    assert result.as_good_as_holdout is True
+    for score in result.orders:
+        assert score.gap_interval is not None and score.gap_interval.low <= 0 <= score.gap_interval.high
+    assert result.n_synthetic_rows == len(holdout)  # size-matched to the holdout
+
+
+def test_a_table_that_only_keeps_marginals_is_caught_above_pairs(
+    tables: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
+) -> None:
+    train, holdout, schema = tables
+    shuffled = _independent_copy(train, 1)
+    result = evaluate_accuracy(train, shuffled, holdout=holdout, schema=schema)
+    assert result.univariate.below_ceiling is False  # every column's own distribution is intact
+    assert result.trivariate is not None and result.trivariate.below_ceiling is True
+    assert result.as_good_as_holdout is False
+    assert result.worst_triples[0].columns == ("x", "y", "z")
+
+
+def test_pairwise_independent_but_triple_dependent_is_caught_only_by_trivariate() -> None:
+    """x, y, z pairwise independent, z = x XOR y: bivariate accuracy of a pairwise-faithful table is perfect."""
+    rng = np.random.default_rng(3)
+    n = 8_000
+
+    def xor_table(dependent: bool) -> pd.DataFrame:
+        x, y = rng.integers(0, 2, n), rng.integers(0, 2, n)
+        z = x ^ y if dependent else rng.integers(0, 2, n)
+        return pd.DataFrame({"x": x.astype(str), "y": y.astype(str), "z": z.astype(str)})
+
+    train, holdout, fake = xor_table(True), xor_table(True), xor_table(False)
+    result = evaluate_accuracy(train, fake, holdout=holdout)
+    assert result.bivariate is not None and result.bivariate.below_ceiling is False
+    assert result.trivariate is not None and result.trivariate.below_ceiling is True
+
+
+def test_the_discriminator_separates_and_its_reference_does_not(
+    tables: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
+) -> None:
+    train, holdout, schema = tables
+    shuffled = evaluate_discriminator(train, _independent_copy(train, 2), holdout=holdout, schema=schema)
+    assert shuffled.distinguishable and shuffled.auc > 0.6
+    assert shuffled.reference_auc is not None and abs(shuffled.reference_auc - 0.5) < 0.06
+    fresh = evaluate_discriminator(train, _correlated(6_000, 5), holdout=holdout, schema=schema)
+    assert not fresh.distinguishable
+    assert "cannot tell" in fresh.verdict()
+
+
+def test_one_context_prepares_each_thing_once(
+    tables: tuple[pd.DataFrame, pd.DataFrame, synth.Schema], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    train, holdout, schema = tables
+    fits = []
+    original = FeatureEncoder.fit.__func__  # type: ignore[attr-defined]
+
+    def counting_fit(cls: type[FeatureEncoder], *args: object, **kwargs: object) -> FeatureEncoder:
+        fits.append(1)
+        return original(cls, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(FeatureEncoder, "fit", classmethod(counting_fit))
+    ctx = EvaluationContext(train, _correlated(4_500, 7), holdout)
+    first = (evaluate_accuracy(context=ctx), evaluate_discriminator(context=ctx))
+    synth.evaluate_fidelity(context=ctx, run_sdmetrics=False, n_bootstrap=20)
+    again = (evaluate_accuracy(context=ctx), evaluate_discriminator(context=ctx))
+    assert len(fits) == 1
+    assert ctx.prepared["schema"] == 1 and ctx.prepared["accuracy_bins"] == 1
+    assert ctx.prepared["fidelity_codes"] == 1 and ctx.prepared["encoder"] == 1
+    assert first == again  # shared preparations give the same, seeded results
+    # A context built without a schema infers it once, and the results equal those with the schema passed.
+    assert evaluate_accuracy(context=EvaluationContext(train, ctx.synthetic, holdout, schema)) == first[0]
+
+
+def test_context_refuses_tables_that_cannot_be_compared(
+    tables: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
+) -> None:
+    train, holdout, schema = tables
+    with pytest.raises(ContextError, match="lacks columns of the real one: z"):
+        EvaluationContext(train, train.drop(columns=["z"]), holdout, schema)
+    with pytest.raises(ContextError, match="at least one row"):
+        EvaluationContext(train, train.iloc[:0], holdout, schema)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(min_value=5, max_value=200),
+    seed=st.integers(min_value=0, max_value=2**16),
+    missing=st.floats(min_value=0.0, max_value=0.9),
+)
+def test_accuracy_is_a_share_and_one_for_a_table_against_itself(n: int, seed: int, missing: float) -> None:
+    rng = np.random.default_rng(seed)
+    num = rng.normal(size=n)
+    num[rng.random(n) < missing] = np.nan
+    df = pd.DataFrame({"a": rng.choice(["p", "q", "r"], n), "b": num, "c": rng.integers(0, 3, n).astype(str)})
+    schema = synth.Schema.from_dict(
+        {
+            "columns": [
+                {"name": "a", "kind": "categorical"},
+                {"name": "b", "kind": "continuous"},
+                {"name": "c", "kind": "categorical"},
+            ]
+        }
+    )
+    same = evaluate_accuracy(df, df.copy(), schema=schema)
+    assert all(s.value == pytest.approx(1.0) for s in same.orders)
+    other = evaluate_accuracy(df, df.sample(frac=1.0, replace=True, random_state=seed), schema=schema)
+    assert all(0.0 <= s.value <= 1.0 for s in other.orders)
+
+
+def test_the_headline_flatters_no_one(tables: tuple[pd.DataFrame, pd.DataFrame, synth.Schema]) -> None:
+    """Marginals kept, relationships lost: the old pair-trend average said "within noise"; the headline must not."""
+    from synth.evaluation.fidelity.headline import fidelity_headline
+
+    train, holdout, schema = tables
+    shuffled = EvaluationContext(train, _independent_copy(train, 4), holdout, schema)
+    head = fidelity_headline(evaluate_accuracy(context=shuffled), evaluate_discriminator(context=shuffled))
+    assert head.level == "distinguishable" and "As good as" not in head.sentence
+    assert any("triples of columns" in r for r in head.reasons)
+    fresh = EvaluationContext(train, _correlated(6_000, 11), holdout, schema)
+    good = fidelity_headline(evaluate_accuracy(context=fresh), evaluate_discriminator(context=fresh))
+    assert good.level == "as_good_as_real" and good.reasons == ()
+    no_holdout = EvaluationContext(train, _correlated(6_000, 12), None, schema)
+    assert fidelity_headline(evaluate_accuracy(context=no_holdout), None).level == "unknown"

@@ -1,0 +1,103 @@
+"""Augmentation with synthetic rows of a rare class: scores checked against scikit-learn, verdicts attacked."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import average_precision_score, f1_score, precision_recall_curve
+
+import synth
+from benchmarks.transactions import make_transactions
+from synth.evaluation.utility.augmentation import AugmentationError, curve_scores, evaluate_augmentation, shares_to_k
+
+
+@pytest.fixture(scope="module")
+def split() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return synth.split(make_transactions(20_000, seed=1), holdout=0.3, seed=0)
+
+
+@pytest.fixture(scope="module")
+def cart(split: tuple[pd.DataFrame, pd.DataFrame]) -> synth.Synthesizer:
+    return synth.create("cart").fit(split[0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    data=st.lists(st.tuples(st.booleans(), st.integers(0, 20), st.integers(1, 3)), min_size=2, max_size=60),
+    precision=st.sampled_from([0.3, 0.5, 0.9]),
+)
+def test_curve_scores_agree_with_scikit_learn(data: list[tuple[bool, int, int]], precision: float) -> None:
+    y = np.array([d[0] for d in data])
+    scores = np.array([d[1] / 20 for d in data])
+    counts = np.array([d[2] for d in data])
+    if not y.any():
+        return
+    ap, rec, f1 = curve_scores(y, scores, counts[:, None].astype(np.float32), precision)
+    # Integer weights are repeated rows: scikit-learn on the repeated table must agree.
+    yy, ss = np.repeat(y, counts), np.repeat(scores, counts)
+    assert ap[0] == pytest.approx(average_precision_score(yy, ss))
+    p, r, _ = precision_recall_curve(yy, ss)
+    assert rec[0] == pytest.approx(max((ri for pi, ri in zip(p, r, strict=True) if pi >= precision), default=0.0))
+    assert f1[0] == pytest.approx(f1_score(yy, ss >= 0.5, zero_division=0.0))
+
+
+def test_shares_become_rows_to_add() -> None:
+    k = shares_to_k(1000, 10, [0.1, 0.5])
+    assert (10 + k[0]) / (1000 + k[0]) == pytest.approx(0.1, abs=0.001)
+    assert (10 + k[1]) / (1000 + k[1]) == pytest.approx(0.5, abs=0.001)
+    with pytest.raises(AugmentationError, match="strictly between 0 and 1"):
+        shares_to_k(1000, 10, [1.0])
+
+
+def test_synthetic_fraud_rows_are_compared_with_oversampling(split: tuple, cart: synth.Synthesizer) -> None:
+    train, holdout = split
+    result = evaluate_augmentation(
+        train, holdout, cart, target="fraud", positive=True, shares=(0.1,), n_bootstrap=60, seed=0
+    )
+    sources = [a.source for a in result.arms]
+    assert sources == ["real only", "synthetic", "duplicates", "SMOTE"]
+    k = result.arms[1].k
+    assert all(a.k == k for a in result.arms[1:])
+    assert result.arms[1].positive_share == pytest.approx(0.1, abs=0.002)
+    for arm in result.arms:
+        assert arm.pr_auc_interval.low <= arm.pr_auc <= arm.pr_auc_interval.high
+        assert 0.0 <= arm.recall_at_precision <= 1.0
+    gain = result.arm("synthetic").pr_auc_gain_interval
+    assert gain is not None
+    assert result.helps is (True if gain.low > 0 else (False if gain.high < 0 else None))
+    assert "oversampling" in result.verdict and result.to_dict()["arms"][0]["source"] == "real only"
+    again = evaluate_augmentation(
+        train, holdout, cart, target="fraud", positive=True, shares=(0.1,), n_bootstrap=60, seed=0, baselines=False
+    )
+    assert again.arms[1] == result.arms[1], "seeded"
+
+
+def test_rows_that_are_not_the_class_are_called_harmful(split: tuple) -> None:
+    # The attack: "synthetic fraud" that is the opposite of fraud (daytime, in-store, small amounts) relabelled.
+    # It must not be praised.
+    train, holdout = split
+    calm = train[~train["fraud"] & (train["channel"] != "online") & train["hour"].between(8, 20)]
+    fake = calm.nsmallest(3000, "amount").assign(fraud=True)
+    result = evaluate_augmentation(
+        train, holdout, fake, target="fraud", positive=True, k=[3000], n_bootstrap=60, baselines=False
+    )
+    assert result.helps is False
+    assert "hurts" in result.verdict and "Do not train on them" in result.verdict
+
+
+def test_bad_requests_are_refused(split: tuple, cart: synth.Synthesizer) -> None:
+    train, holdout = split
+    with pytest.raises(AugmentationError, match="not a categorical"):
+        evaluate_augmentation(train, holdout, cart, target="amount", positive=1.0)
+    with pytest.raises(AugmentationError, match="no training row has"):
+        evaluate_augmentation(train, holdout, cart, target="channel", positive="teleport")
+    few = pd.concat([holdout[~holdout["fraud"]], holdout[holdout["fraud"]].head(2)])
+    with pytest.raises(AugmentationError, match="the holdout has 2 rows"):
+        evaluate_augmentation(train, few, cart, target="fraud", positive=True)
+    with pytest.raises(AugmentationError, match="already makes up"):
+        evaluate_augmentation(train, holdout, cart, target="fraud", positive=False, shares=(0.5,))
+    with pytest.raises(AugmentationError, match="holds 0 rows"):
+        evaluate_augmentation(train, holdout, train[~train["fraud"]], target="fraud", positive=True, k=[10])

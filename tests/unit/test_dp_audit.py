@@ -1,0 +1,61 @@
+"""Empirical privacy audit of PrivBayes: the ε lower bound stays below the declared ε, and the audit can fail.
+
+Fits on two neighbouring tables (one row added: a canary) and a distinguishing test on the released model give
+a Clopper–Pearson lower bound on ε (Jagielski et al. 2020; Nasr et al. 2021). A correct mechanism stays below
+its declared ε; the same audit of deliberately broken mechanisms (noise ten times too small, noise replayed from
+a fixed seed, no label threshold) must find a bound above it, or the audit proves nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from synth.synthesizers.dp import audit, mechanisms
+
+EPSILON = 1.0
+TRIALS = 100
+CALIBRATION = 40
+
+
+def test_clopper_pearson_and_the_bound_are_right_on_known_counts() -> None:
+    # 0 successes in 100: the one-sided 97.5% upper bound is 1 − 0.025^(1/100).
+    assert audit.clopper_pearson_upper(0, 100, 0.025) == pytest.approx(1 - 0.025 ** (1 / 100), rel=1e-6)
+    assert audit.clopper_pearson_upper(100, 100, 0.025) == 1.0
+    # A perfect test on 100 + 100 fits proves about ln(1 / 0.0362) ≈ 3.3, never more.
+    perfect = audit.epsilon_bound(0, 0, 100, 100, 0.0, 0.05)
+    assert 3.0 < perfect < 3.5
+    assert audit.epsilon_bound(50, 50, 100, 100, 0.0, 0.05) == 0.0  # a coin flip proves nothing
+
+
+def test_the_noisy_tables_pass_the_audit() -> None:
+    result = audit.run_audit(audit.counts_scenario(EPSILON), epsilon=EPSILON, trials=TRIALS, calibration=CALIBRATION)
+    assert result.epsilon_lower <= EPSILON, result
+
+
+def test_the_audit_catches_noise_ten_times_too_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = mechanisms.laplace
+    monkeypatch.setattr(mechanisms, "laplace", lambda values, scale, rng: real(values, scale / 10, rng))
+    result = audit.run_audit(audit.counts_scenario(EPSILON), epsilon=EPSILON, trials=TRIALS, calibration=CALIBRATION)
+    assert result.epsilon_lower > EPSILON, result
+
+
+def test_the_audit_catches_noise_replayed_from_a_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bug this project once had: noise from the same generator as random_state.
+    monkeypatch.setattr(mechanisms, "private_rng", lambda: np.random.default_rng(0))
+    result = audit.run_audit(audit.counts_scenario(EPSILON), epsilon=EPSILON, trials=TRIALS, calibration=CALIBRATION)
+    assert result.epsilon_lower > EPSILON, result
+
+
+def test_the_label_threshold_passes_the_audit_and_its_absence_fails_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    delta = 1e-6
+    fine = audit.run_audit(
+        audit.labels_scenario(EPSILON), epsilon=EPSILON, delta=delta, trials=TRIALS, calibration=CALIBRATION
+    )
+    assert fine.epsilon_lower <= EPSILON, fine
+    assert fine.false_negative_rate > 0.99, "a label held by one row is (almost) never released"
+    monkeypatch.setattr(mechanisms, "threshold", lambda epsilon, delta: 0.0)  # "keep every label seen"
+    broken = audit.run_audit(
+        audit.labels_scenario(EPSILON), epsilon=EPSILON, delta=delta, trials=TRIALS, calibration=CALIBRATION
+    )
+    assert broken.epsilon_lower > EPSILON, broken

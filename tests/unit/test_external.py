@@ -1,0 +1,76 @@
+"""Evaluating a synthetic table made by another tool: column checks and scores on what can be compared."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import synth
+from synth.report import EvaluationSettings, ExternalTableError, check_columns, evaluate_external
+from tests.conftest import SHARED_DATASETS
+
+PEERS = SHARED_DATASETS / "adult-peers"
+LIGHT = EvaluationSettings(n_bootstrap=20, detection=False, utility=False, attacks=False, membership_targets=200)
+
+
+@pytest.fixture(scope="module")
+def real(adult_small: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, synth.Schema]:
+    schema = synth.infer_schema(adult_small)
+    train, holdout = synth.split(adult_small, holdout=0.2, seed=0)
+    return train, holdout, schema
+
+
+def test_renamed_missing_extra_and_mistyped_columns_are_reported(
+    real: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
+) -> None:
+    train, _, schema = real
+    syn = train.sample(500, random_state=1).reset_index(drop=True)
+    syn = syn.rename(columns={"education_num": "Education-Num"}).drop(columns=["fnlwgt"])
+    syn["tool_id"] = range(len(syn))
+    syn["age"] = syn["age"].astype(str)
+    syn.loc[:9, "age"] = "unknown"  # 10 of 500 unreadable: kept
+    syn["hours_per_week"] = "many"  # all unreadable: left out
+    aligned, check = check_columns(train, syn, schema)
+    assert check.renamed == (("Education-Num", "education_num"),)
+    assert check.missing == ("fnlwgt",) and check.extra == ("tool_id",)
+    issues = {t.column: t for t in check.type_issues}
+    assert not issues["age"].dropped and issues["age"].n_unreadable == 10
+    assert issues["hours_per_week"].dropped
+    assert "fnlwgt" not in check.evaluated and "hours_per_week" not in check.evaluated
+    assert list(aligned.columns) == list(check.evaluated)
+    assert aligned["age"].isna().sum() == 10 and pd.api.types.is_numeric_dtype(aligned["age"])
+    text = " ".join(check.messages())
+    for word in ("'Education-Num' → 'education_num'", "lacks 1 real column", "fnlwgt", "tool_id", "left out"):
+        assert word in text
+    assert not check.complete
+
+
+def test_no_shared_column_or_no_row_is_a_clear_error(real: tuple[pd.DataFrame, pd.DataFrame, synth.Schema]) -> None:
+    train, _, schema = real
+    with pytest.raises(ExternalTableError, match="column names"):
+        check_columns(train, pd.DataFrame({"a": [1, 2], "b": [3, 4]}), schema)
+    with pytest.raises(ExternalTableError, match="no rows"):
+        check_columns(train, train.iloc[:0], schema)
+
+
+def test_a_copy_of_train_scores_as_a_leak_and_a_peer_table_does_not(
+    real: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
+) -> None:
+    train, holdout, schema = real
+    copy = evaluate_external(train, train.copy(), holdout, schema=schema, label="copy", settings=LIGHT)
+    ev = copy.run.evaluation
+    assert ev is not None and ev.privacy is not None
+    assert ev.privacy.exact_copy_rate == 1.0 and ev.privacy_level == "red"
+    assert copy.check.clean
+
+
+@pytest.mark.skipif(not (PEERS / "adult_synthpop.csv.gz").exists(), reason="shared peer outputs not present")
+def test_synthpop_output_with_hyphenated_names_is_scored(real: tuple[pd.DataFrame, pd.DataFrame, synth.Schema]) -> None:
+    train, holdout, schema = real
+    syn = synth.read_table(PEERS / "adult_synthpop.csv.gz").sample(2000, random_state=0)
+    result = evaluate_external(train, syn, holdout, schema=schema, label="synthpop", settings=LIGHT)
+    assert result.check.complete and len(result.check.renamed) == 6
+    ev = result.run.evaluation
+    assert ev is not None and not ev.errors
+    assert ev.quality is not None and ev.quality > 0.9
+    assert result.run.row()["label"] == "synthpop"

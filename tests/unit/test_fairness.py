@@ -1,0 +1,109 @@
+"""Bias you can see (group rates, model fairness against fairlearn) and fix (balance-groups sampling)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from fairlearn.metrics import demographic_parity_difference, equalized_odds_difference
+
+import synth
+from synth.evaluation.utility.fairness import FairnessError, evaluate_fairness, parity_differences
+from synth.synthesizers.balance import balance_groups, balance_mix
+
+
+@pytest.fixture(scope="module")
+def split(adult: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return synth.split(adult.sample(8000, random_state=0), holdout=0.3, seed=0)
+
+
+@pytest.fixture(scope="module")
+def cart(split: tuple[pd.DataFrame, pd.DataFrame]) -> synth.Synthesizer:
+    return synth.create("cart").fit(split[0])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_vectorised_parity_differences_equal_fairlearn_with_weights(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 300
+    groups = rng.choice(np.array(["a", "b", "c"], dtype=object), n)
+    y = rng.random(n) < np.where(groups == "a", 0.3, 0.6)
+    pred = rng.random(n) < np.where(y, 0.7, 0.2) + np.where(groups == "c", 0.1, 0.0)
+    weights = rng.integers(0, 4, n).astype(np.float32)
+    dpd, eod = parity_differences(y, pred, groups, weights[:, None], ("a", "b", "c"))
+    sf = groups.astype(str)
+    assert dpd[0] == pytest.approx(demographic_parity_difference(y, pred, sensitive_features=sf, sample_weight=weights))
+    assert eod[0] == pytest.approx(equalized_odds_difference(y, pred, sensitive_features=sf, sample_weight=weights))
+
+
+def test_a_faithful_table_raises_no_warning_and_an_amplifying_one_does(split: tuple) -> None:
+    train, holdout = split
+    faithful = train.sample(len(train), replace=True, random_state=1)
+    # The attack: the same rows with most women's high incomes turned low, a wider gap than the real one.
+    skewed = train.copy()
+    flip = (skewed["sex"] == "Female") & (skewed["income"] == ">50K")
+    skewed.loc[flip & (np.random.default_rng(0).random(len(skewed)) < 0.8), "income"] = "<=50K"
+    result = evaluate_fairness(
+        train, holdout, {"faithful": faithful, "skewed": skewed}, sensitive="sex", outcome="income", positive=">50K"
+    )
+    assert result.groups == ("Male", "Female")
+    gaps = {name: gap for name, gap, _ in result.outcome_gaps}
+    assert gaps["skewed"] > gaps["real"] + 0.05
+    assert "skewed" in result.amplified and "faithful" not in result.amplified
+    assert any("skewed amplifies the gap" in w for w in result.warnings)
+    assert [m.trained_on for m in result.models] == ["real", "faithful", "skewed"]
+    skew_model = result.models[2]
+    assert skew_model.demographic_parity_difference > result.models[0].demographic_parity_difference
+    real_rows = result.table().query("table == 'real'")
+    assert real_rows["share"].sum() == pytest.approx(1.0)
+    female = real_rows.set_index("group").loc["Female"]
+    assert female["outcome_rate"] == pytest.approx((train.loc[train["sex"] == "Female", "income"] == ">50K").mean())
+    assert result.to_dict()["sensitive"] == "sex"
+
+
+def test_a_numeric_sensitive_column_is_cut_into_bands(split: tuple) -> None:
+    train, holdout = split
+    result = evaluate_fairness(train, holdout, train, sensitive="age", outcome="income", positive=">50K", models=False)
+    assert len(result.groups) == 4 and result.groups[0].startswith("< ")
+    assert result.table().groupby("table")["n"].sum()["real"] == train["age"].notna().sum()
+
+
+def test_bad_fairness_requests_get_clear_messages(split: tuple) -> None:
+    train, holdout = split
+    one_group = train.assign(country="US")
+    with pytest.raises(FairnessError, match="'country' has one group in the training data \\('US'\\)"):
+        evaluate_fairness(one_group, holdout.assign(country="US"), one_group, sensitive="country", outcome="income",
+                          positive=">50K")  # fmt: skip
+    with pytest.raises(FairnessError, match="never occurs"):
+        evaluate_fairness(train, holdout, train, sensitive="sex", outcome="income", positive="rich")
+    with pytest.raises(FairnessError, match="different columns"):
+        evaluate_fairness(train, holdout, train, sensitive="sex", outcome="sex", positive="Male")
+    with pytest.raises(FairnessError, match="no column"):
+        evaluate_fairness(train, holdout, train, sensitive="gender", outcome="income", positive=">50K")
+
+
+# ----------------------------------------------------------------------------- balance groups
+def test_equal_groups_and_equal_outcome_rates(split: tuple, cart: synth.Synthesizer) -> None:
+    train, _ = split
+    equal = balance_groups(cart, 2000, group="sex", mode="equal_groups", reference=train, seed=1)
+    assert equal["sex"].value_counts().to_dict() == {"Male": 1000, "Female": 1000}
+    parity = balance_groups(
+        cart, 4000, group="sex", outcome="income", mode="equal_outcome_rates", reference=train, seed=2
+    )
+    rates = parity.groupby("sex")["income"].apply(lambda s: (s == ">50K").mean())
+    assert rates["Male"] == pytest.approx(rates["Female"], abs=0.002)
+    assert rates.mean() == pytest.approx((train["income"] == ">50K").mean(), abs=0.005)
+    shares = parity["sex"].value_counts(normalize=True)
+    assert shares["Female"] == pytest.approx((train["sex"] == "Female").mean(), abs=0.005)
+
+
+def test_a_joint_mix_is_honoured_and_checked(cart: synth.Synthesizer) -> None:
+    mix = {("Female", ">50K"): 0.25, ("Female", "<=50K"): 0.25, ("Male", ">50K"): 0.25, ("Male", "<=50K"): 0.25}
+    out = balance_groups(cart, 1000, group="sex", outcome="income", mode="joint", mix=mix, seed=3)
+    assert out.groupby(["sex", "income"]).size().tolist() == [250, 250, 250, 250]
+    with pytest.raises(synth.SynthesizerError, match=r"sum to 0\.75, not 1"):
+        balance_groups(cart, 100, group="sex", outcome="income", mode="joint", mix={**mix, ("Male", "<=50K"): 0.0})
+    with pytest.raises(synth.SynthesizerError, match="balance mode must be one of"):
+        balance_mix(cart, "sex", "income", "fair")  # type: ignore[arg-type]
+    with pytest.raises(synth.SynthesizerError, match="one group"):
+        balance_mix(cart, "sex", reference=pd.DataFrame({"sex": ["Male"] * 5}))

@@ -1,0 +1,166 @@
+"""The race: every contender scored on the same split, failures isolated, the front and the pick."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import synth
+from synth.report import Contender, EvaluationSettings, RaceError, pareto_front, race, sweep
+from synth.report.race import RunResult, finish
+
+FAST = EvaluationSettings(n_bootstrap=20, n_attacks=100, membership_targets=200, utility_rows=1500)
+
+
+@pytest.fixture(scope="module")
+def split_small(adult_small: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, synth.Schema]:
+    schema = synth.infer_schema(adult_small)
+    train, holdout = synth.split(adult_small, holdout=0.2, seed=0)
+    return train, holdout, schema
+
+
+@pytest.fixture(scope="module")
+def small_race(split_small: tuple[pd.DataFrame, pd.DataFrame, synth.Schema]) -> synth.report.RaceResult:
+    train, holdout, schema = split_small
+    contenders = [
+        Contender("independent"),
+        Contender("cart", {"min_samples_leaf": 1, "smooth_below": 0}),
+        Contender("cart", {"min_samples_leaf": -5}),  # invalid: must fail in its row only
+    ]
+    return race(train, holdout, contenders, schema=schema, n_rows=1000, settings=FAST)
+
+
+def test_failed_run_keeps_its_error_and_the_others_finish(small_race: synth.report.RaceResult) -> None:
+    statuses = [r.status for r in small_race.runs]
+    assert statuses == ["ok", "ok", "failed"]
+    failed = small_race.runs[2]
+    assert "min_samples_leaf" in failed.error and failed.evaluation is None
+    assert small_race.leaderboard().loc[2, "status"] == "failed"
+
+
+def test_every_leaderboard_column_is_filled_for_a_scored_run(small_race: synth.report.RaceResult) -> None:
+    row = small_race.runs[1].row()
+    for key in (
+        "quality",
+        "pair_trends",
+        "detection_auc",
+        "tstr",
+        "trtr",
+        "closeness",
+        "membership_auc",
+        "singling_out_risk",
+        "linkability_risk",
+        "inference_risk",
+        "fit_seconds",
+        "sample_seconds",
+        "peak_mb",
+    ):
+        assert row[key] is not None, key
+    lo, hi = row["quality_interval"]
+    assert lo <= row["quality"] <= hi
+    json.dumps(small_race.to_dict(), allow_nan=False)
+
+
+def test_a_memorising_cart_has_more_privacy_risk_than_independent_marginals(
+    small_race: synth.report.RaceResult,
+) -> None:
+    indep, cart = small_race.runs[0].evaluation, small_race.runs[1].evaluation
+    assert indep is not None and cart is not None
+    assert cart.quality is not None and indep.quality is not None and cart.quality > indep.quality
+    assert cart.privacy_risk is not None and indep.privacy_risk is not None and cart.privacy_risk > indep.privacy_risk
+    assert small_race.recommended in small_race.pareto
+    assert small_race.recommended in small_race.reason and small_race.reason.count(".") >= 1
+
+
+def test_same_seeds_give_the_same_tables_and_scores(
+    split_small: tuple[pd.DataFrame, pd.DataFrame, synth.Schema], small_race: synth.report.RaceResult
+) -> None:
+    train, holdout, schema = split_small
+    again = race(
+        train,
+        holdout,
+        [Contender("cart", {"min_samples_leaf": 1, "smooth_below": 0})],
+        schema=schema,
+        n_rows=1000,
+        settings=FAST,
+    )
+    first = small_race.runs[1]
+    assert first.synthetic is not None and again.runs[0].synthetic is not None
+    pd.testing.assert_frame_equal(first.synthetic, again.runs[0].synthetic)
+    a, b = first.row(), again.runs[0].row()
+    for key in ("quality", "detection_auc", "tstr", "closeness", "singling_out_risk"):
+        assert a[key] == b[key], key
+
+
+def test_progress_is_reported_per_run_and_overall(split_small: tuple[pd.DataFrame, pd.DataFrame, synth.Schema]) -> None:
+    train, holdout, schema = split_small
+    overall: list[float] = []
+    per_run: dict[int, list[float]] = {}
+    done: list[str] = []
+    race(
+        train,
+        holdout,
+        [Contender("independent"), Contender("gaussian_copula")],
+        schema=schema,
+        n_rows=500,
+        settings=EvaluationSettings(
+            detection=False, utility=False, attacks=False, n_bootstrap=0, membership_targets=200
+        ),
+        progress=lambda f, m: overall.append(f),
+        run_progress=lambda i, label: lambda f, m: per_run.setdefault(i, []).append(f),
+        on_result=lambda r: done.append(r.label),
+    )
+    assert overall == sorted(overall) and overall[-1] == 1.0
+    assert set(per_run) == {0, 1} and all(v[-1] == 1.0 for v in per_run.values())
+    assert done == ["Independent marginals", "Gaussian copula"]
+
+
+def test_cancel_stops_the_race(split_small: tuple[pd.DataFrame, pd.DataFrame, synth.Schema]) -> None:
+    train, holdout, schema = split_small
+
+    def cancel(fraction: float, message: str) -> None:
+        if fraction > 0.1:
+            raise synth.Cancelled()
+
+    with pytest.raises(synth.Cancelled):
+        race(train, holdout, [Contender("independent")] * 2, schema=schema, n_rows=500, settings=FAST, progress=cancel)
+
+
+def test_a_race_needs_contenders_and_a_holdout(split_small: tuple[pd.DataFrame, pd.DataFrame, synth.Schema]) -> None:
+    train, holdout, schema = split_small
+    with pytest.raises(RaceError, match="at least one"):
+        race(train, holdout, [], schema=schema)
+    with pytest.raises(RaceError, match="100 holdout rows"):
+        race(train, holdout.head(10), [Contender("independent")], schema=schema)
+
+
+def test_sweep_labels_are_unique_and_name_the_setting() -> None:
+    contenders = sweep("cart", "min_samples_leaf", [5, 40, 200])
+    assert [c.display for c in contenders] == [
+        "Sequential CART (min_samples_leaf=5)",
+        "Sequential CART (min_samples_leaf=40)",
+        "Sequential CART (min_samples_leaf=200)",
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(st.text("abcdef", min_size=1, max_size=3), st.tuples(st.floats(0, 1), st.floats(0, 1)), max_size=8)
+)
+def test_pareto_front_is_exactly_the_undominated_points(points: dict[str, tuple[float, float]]) -> None:
+    front = set(pareto_front(points))
+    for label, (q, r) in points.items():
+        beaten = any(q2 >= q and r2 <= r and (q2 > q or r2 < r) for o, (q2, r2) in points.items() if o != label)
+        assert (label in front) == (not beaten)
+    if points:
+        assert front
+
+
+def test_no_scored_run_means_no_pick() -> None:
+    failed = RunResult(Contender("cart"), "CART", "failed", error="boom")
+    result = finish([failed], FAST)
+    assert result.recommended == "" and "nothing to recommend" in result.reason

@@ -1,0 +1,117 @@
+"""The rare-value membership test: leaky configurations are flagged, the defaults stay within noise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import synth
+from synth.evaluation.privacy.common import PrivacyInputError
+from synth.evaluation.privacy.rare_values import evaluate_rare_values, excess_interval, excess_table
+from synth.evaluation.privacy.verdict import privacy_verdict
+
+DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
+needs_datasets = pytest.mark.skipif(not DATASETS.is_dir(), reason="shared datasets not present")
+
+LEAKY = {"min_samples_leaf": 1, "smooth_below": 0}
+
+
+def _split(name: str) -> tuple[pd.DataFrame, pd.DataFrame, synth.Schema]:
+    df = synth.read_table(DATASETS / f"{name}.csv")
+    train, holdout = synth.split(df, holdout=0.2, seed=0)
+    return train, holdout, synth.infer_schema(train)
+
+
+@pytest.fixture(scope="module", params=["adult", "california_housing"])
+def real(request: pytest.FixtureRequest) -> tuple[pd.DataFrame, pd.DataFrame, synth.Schema]:
+    if not DATASETS.is_dir():
+        pytest.skip("shared datasets not present")
+    return _split(request.param)
+
+
+@needs_datasets
+@pytest.mark.parametrize("name", synth.available())
+def test_every_synthesizer_at_its_defaults_stays_within_noise(
+    name: str, real: tuple[pd.DataFrame, pd.DataFrame, synth.Schema]
+) -> None:
+    train, holdout, schema = real
+    syn = synth.create(name).fit(train, schema).sample(len(train), seed=1)
+    result = evaluate_rare_values(train, syn, holdout, schema=schema)
+    assert not result.flagged, [(c.column, c.excess, c.low) for c in result.flagged]
+    assert result.pooled_low <= 0 <= result.pooled_high, (result.pooled_excess, result.pooled_low)
+    assert sum(c.judged for c in result.columns) >= 1, "the test judged something"
+
+
+@needs_datasets
+def test_a_copy_of_train_and_leafy_unsmoothed_cart_are_flagged(
+    real: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
+) -> None:
+    train, holdout, schema = real
+    copy = evaluate_rare_values(train, train.reset_index(drop=True), holdout, schema=schema)
+    assert copy.pooled_excess > 0.99 and copy.flagged
+    assert copy.worst is not None and copy.worst.train_share == 1.0 and copy.worst.holdout_share == 0.0
+    leaky = synth.create("cart", **LEAKY).fit(train, schema).sample(len(train), seed=1)
+    result = evaluate_rare_values(train, leaky, holdout, schema=schema)
+    assert result.flagged and result.pooled_low > 0.3, result.pooled_excess
+
+
+def _small(seed: int, n: int = 600) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "amount": rng.gamma(2.0, 300.0, n).round(2),
+            "size": rng.integers(0, 5_000, n),
+            "colour": rng.choice(["red", "green", "blue"], n),
+        }
+    )
+
+
+def test_the_verdict_cannot_be_green_when_real_rare_values_were_copied() -> None:
+    train, holdout = _small(0), _small(1, 200)
+    for synthetic, expected in ((train.copy(), "red"), (_small(2), "green")):
+        rare = evaluate_rare_values(train, synthetic, holdout)
+        verdict = privacy_verdict(synth.evaluate_privacy(train, synthetic, holdout=holdout), rare_values=rare)
+        criterion = verdict.get("rare_values")
+        assert criterion is not None and criterion.level == expected, criterion
+        if expected == "red":
+            assert verdict.level == "red" and "real values copied" in verdict.headline.lower()
+    assert privacy_verdict(synth.evaluate_privacy(train, _small(2), holdout=holdout)).get("rare_values").level == "grey"
+
+
+def test_results_are_frozen_serialisable_and_tabulated() -> None:
+    train, holdout = _small(0), _small(1, 200)
+    result = evaluate_rare_values(train, train.copy(), holdout)
+    data = result.to_dict()
+    assert data["columns"][0]["column"] == "amount" and data["pooled_excess"] == pytest.approx(1.0)
+    table = excess_table(result)
+    assert list(table["column"]) == ["amount", "size", "colour"] and table["flagged"].iloc[0]
+    with pytest.raises(AttributeError):
+        result.pooled_excess = 0.0  # type: ignore[misc]
+    colour = result.get("colour")
+    assert not colour.judged and not colour.flagged, "three common colours: nothing seen once to judge"
+
+
+def test_numbers_compare_as_numbers_and_bad_input_says_what_to_do() -> None:
+    train = pd.DataFrame({"x": np.arange(100, dtype=np.int64)})
+    holdout = pd.DataFrame({"x": np.arange(1_000, 1_030, dtype=np.int64)})
+    synthetic = pd.DataFrame({"x": np.arange(100, dtype=float)})  # 39.0 is the training value 39
+    assert evaluate_rare_values(train, synthetic, holdout).get("x").train_share == 1.0
+    with pytest.raises(PrivacyInputError, match="share no column"):
+        evaluate_rare_values(train, pd.DataFrame({"y": [1]}), holdout)
+    with pytest.raises(PrivacyInputError, match="needs rows"):
+        evaluate_rare_values(train, synthetic.iloc[:0], holdout)
+
+
+@settings(max_examples=80, deadline=None)
+@given(n1=st.integers(1, 400), n2=st.integers(1, 400), data=st.data())
+def test_the_interval_holds_the_estimate_and_stays_in_range(n1: int, n2: int, data: st.DataObject) -> None:
+    k1 = data.draw(st.integers(0, n1))
+    k2 = data.draw(st.integers(0, n2))
+    low, high = excess_interval(k1, n1, k2, n2)
+    d = k1 / n1 - k2 / n2
+    assert -1.0 <= low <= d <= high <= 1.0

@@ -1,0 +1,204 @@
+"""The HTML/JSON report, small-cell suppression, the data card and the run manifest."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import synth
+from synth.evaluation.fidelity.distributions import column_distributions
+from synth.report import Contender, EvaluationSettings, RaceResult, race
+from synth.report.card import data_card
+from synth.report.html import SECTIONS, ReportOptions, build_report
+from synth.report.manifest import ManifestError, build_manifest, csv_sha256, reproduce, table_fingerprint
+from synth.report.suppression import folded_label, suppress
+
+FAST = EvaluationSettings(n_bootstrap=20, n_attacks=100, membership_targets=200, utility_rows=1500, detection_rows=800)
+HOLDOUT, SEED = 0.25, 3
+
+
+@pytest.fixture(scope="module")
+def table(adult_small: pd.DataFrame) -> pd.DataFrame:
+    df = adult_small.copy()
+    # A person alone in their country: the report must never name that country.
+    df.loc[0, "native_country"] = "Atlantis"
+    return df
+
+
+@pytest.fixture(scope="module")
+def setup(table: pd.DataFrame) -> tuple[synth.Schema, pd.DataFrame, pd.DataFrame, RaceResult]:
+    schema = synth.infer_schema(table)
+    train, holdout = synth.split(table, holdout=HOLDOUT, seed=SEED)
+    result = race(
+        train,
+        holdout,
+        [Contender("cart", {"min_samples_leaf": 1, "smooth_below": 0}), Contender("privbayes", {"epsilon": 1.0})],
+        schema=schema,
+        n_rows=1200,
+        sample_seed=7,
+        settings=FAST,
+    )
+    return schema, train, holdout, result
+
+
+def _report(table: pd.DataFrame, setup: tuple, **options: object) -> object:
+    schema, train, holdout, result = setup
+    return build_report(
+        name="adult",
+        data=table,
+        schema=schema,
+        train=train,
+        holdout=holdout,
+        result=result,
+        audit=synth.audit(table, schema),
+        options=ReportOptions(**options),  # type: ignore[arg-type]
+    )
+
+
+def test_every_section_is_present_with_its_charts(table: pd.DataFrame, setup: tuple) -> None:
+    report = _report(table, setup)
+    page = report.html  # type: ignore[attr-defined]
+    for key in SECTIONS:
+        assert f'<section id="{key}">' in page, key
+    # plotly.js inline exactly once, and one plot call per chart
+    assert page.count("Plotly.newPlot") >= 6
+    assert page.count("plotly.js v") <= 2 and "cdn.plot.ly" not in page.split("</script>", 1)[1]
+    assert "<script src=" not in page  # nothing fetched: opens offline
+    for run in setup[3].runs:
+        assert run.label in page
+    assert setup[3].reason in page
+    json.dumps(report.data, allow_nan=False)  # type: ignore[attr-defined]
+
+
+def test_real_rows_are_not_printed_unless_asked(table: pd.DataFrame, setup: tuple) -> None:
+    train = setup[1]
+    # fnlwgt is nearly unique per person: if a real row were printed, its weight would appear.
+    weights = {f">{w}<" for w in train["fnlwgt"].head(5)}
+    safe = _report(table, setup).html  # type: ignore[attr-defined]
+    assert not any(w in safe for w in weights)
+    assert "no real row is printed" in safe
+    opted = _report(table, setup, include_real_rows=True).html  # type: ignore[attr-defined]
+    assert any(w in opted for w in weights)
+
+
+def test_small_cells_are_suppressed_and_the_report_says_so(table: pd.DataFrame, setup: tuple) -> None:
+    report = _report(table, setup, k=10, max_distributions=14)
+    page = report.html  # type: ignore[attr-defined]
+    assert report.suppressed_cells > 0  # type: ignore[attr-defined]
+    assert "under 10 rows are suppressed" in page
+    assert f"({report.suppressed_cells:,} cells here)" in page  # type: ignore[attr-defined]
+    # The one-person country is in the training data but nowhere in the report or its JSON.
+    assert "Atlantis" in set(setup[1]["native_country"]) or "Atlantis" in set(setup[2]["native_country"])
+    assert "Atlantis" not in page
+    assert "Atlantis" not in json.dumps(report.data)  # type: ignore[attr-defined]
+    unsuppressed = _report(table, setup, k=1, max_distributions=14)
+    assert unsuppressed.suppressed_cells == 0  # type: ignore[attr-defined]
+
+
+def test_attack_examples_leave_the_json_unless_real_rows_are_allowed(table: pd.DataFrame, setup: tuple) -> None:
+    safe = json.dumps(_report(table, setup).data)  # type: ignore[attr-defined]
+    assert re.search(r'"examples": \[[^\]]', safe) is None
+    opted = json.dumps(_report(table, setup, include_real_rows=True).data)  # type: ignore[attr-defined]
+    assert re.search(r'"examples": \[[^\]]', opted) is not None
+
+
+@settings(max_examples=25, deadline=None)
+@given(k=st.integers(2, 30), seed=st.integers(0, 10_000))
+def test_no_shown_real_cell_counts_fewer_than_k_rows(k: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 400
+    real = pd.DataFrame(
+        {
+            "c": rng.choice(list("abcdefghij"), n, p=[0.5, 0.2, 0.1, 0.08, 0.05, 0.03, 0.02, 0.01, 0.005, 0.005]),
+            "x": rng.exponential(10, n),
+        }
+    )
+    syn = real.sample(frac=1.0, random_state=seed, replace=True).reset_index(drop=True)
+    hold = real.sample(150, random_state=seed + 1).reset_index(drop=True)
+    for dist in column_distributions(real, syn, hold, schema=synth.infer_schema(real)):
+        safe, _ = suppress(dist, k)
+        for shares, total in ((safe.real, safe.n_real), (safe.holdout, safe.n_holdout)):
+            counts = [round(s * total) for s in shares if not math.isnan(s)]  # type: ignore[union-attr, operator]
+            assert all(c == 0 or c >= k for c in counts)
+        if not dist.numeric:
+            shown = set(safe.labels) - {folded_label(k)}
+            for label, share in zip(dist.labels, dist.real, strict=True):
+                if 0 < round(share * dist.n_real) < k:
+                    assert label not in shown
+
+
+def test_data_card_states_source_epsilon_scores_limits_and_model_contents(table: pd.DataFrame, setup: tuple) -> None:
+    _, _, _, result = setup
+    dp = result.runs[1]
+    card = data_card(dp, table, name="adult", split=f"{1 - HOLDOUT:.0%} train")
+    assert card.epsilon == 1.0 and card.guarantee
+    assert card.source["sha256"] == table_fingerprint(table)["sha256"] and card.source["rows"] == len(table)
+    assert card.scores["quality"] == dp.evaluation.quality  # type: ignore[union-attr]
+    assert card.limitations and card.model_file
+    text = card.to_markdown()
+    for heading in ("Intended use", "Source", "Synthesizer", "Scores", "Known limitations", "What the model file"):
+        assert f"## {heading}" in text
+    assert "ε = 1.0" in text
+    worst = dp.evaluation.worst_columns(1)[0][0]  # type: ignore[union-attr]
+    assert worst in text
+    cart = data_card(result.runs[0], table)
+    assert cart.epsilon is None and "Differential privacy: none" in cart.to_markdown()
+
+
+def test_manifest_reproduces_every_table_byte_for_byte_and_the_scores(table: pd.DataFrame, setup: tuple) -> None:
+    schema, _, _, result = setup
+    manifest = build_manifest(table, schema, result, holdout=HOLDOUT, split_seed=SEED, name="adult")
+    text = json.dumps(manifest, allow_nan=False)
+    assert "Atlantis" not in text and str(table.loc[5, "fnlwgt"]) not in text.replace('"', " ").split()
+    again = reproduce(text, table.copy())
+    assert again.identical and set(again.matches) == {r.label for r in result.runs}
+    for old, new in zip(result.runs, again.result.runs, strict=True):
+        assert csv_sha256(new.synthetic) == csv_sha256(old.synthetic)  # type: ignore[arg-type]
+        a, b = old.row(), new.row()
+        for key in ("quality", "detection_auc", "tstr", "closeness", "membership_auc", "singling_out_risk"):
+            assert a[key] == b[key], key
+
+
+def test_manifest_refuses_another_table(table: pd.DataFrame, setup: tuple) -> None:
+    schema, _, _, result = setup
+    manifest = build_manifest(table, schema, result, holdout=HOLDOUT, split_seed=SEED)
+    edited = table.copy()
+    edited.loc[3, "age"] = edited.loc[3, "age"] + 1
+    with pytest.raises(ManifestError, match="same shape, different values"):
+        reproduce(manifest, edited)
+    with pytest.raises(ManifestError, match="not a synth run manifest"):
+        reproduce({"format": "other"}, table)
+    with pytest.raises(ManifestError, match="not a readable run manifest"):
+        reproduce("{not json", table)
+
+
+def test_a_reproduced_table_that_differs_is_reported(table: pd.DataFrame, setup: tuple) -> None:
+    schema, _, _, result = setup
+    manifest = build_manifest(table, schema, result, holdout=HOLDOUT, split_seed=SEED)
+    manifest["runs"] = manifest["runs"][:1]
+    manifest["runs"][0]["synthetic_csv_sha256"] = "0" * 64
+    again = reproduce(manifest, table)
+    assert not again.identical and again.matches == {result.runs[0].label: False}
+
+
+def test_synthetic_rows_that_copy_a_training_row_are_not_printed(table: pd.DataFrame, setup: tuple) -> None:
+    schema, train, holdout, result = setup
+    run = result.runs[0]
+    assert run.synthetic is not None
+    # A synthetic table whose first rows are verbatim training rows (as a memorising model might make).
+    leaky = pd.concat([train.head(5)[run.synthetic.columns], run.synthetic], ignore_index=True)
+    from dataclasses import replace
+
+    from synth.report.race import finish
+
+    leaky_result = finish([replace(run, synthetic=leaky)], result.settings)
+    page = build_report(name="adult", data=table, schema=schema, train=train, holdout=holdout, result=leaky_result).html
+    assert not any(f">{w}<" in page for w in train["fnlwgt"].head(5))
+    assert "5 that copy no training row" in page

@@ -1,0 +1,119 @@
+"""Compare's column and association sections: distributions worst first with a diagnosis, heatmaps, pairs."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from synth import plots
+from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
+from synth.evaluation.fidelity.scores import FidelityResult
+from ui import cached, state
+
+
+def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: FidelityResult) -> None:
+    """Per-column distributions (worst first), the association heatmaps and the pair explorer."""
+    ref = result.reference
+    modelled = [c.column for c in result.columns]
+    st.subheader("Column distributions, worst match first")
+    dists = {d.column: d for d in cached.distributions(run_key, ds.train, syn.df, ds.holdout, ds.schema)}
+    worst = result.worst_columns()
+    ref_scores = {c.column: c.score for c in ref.columns} if ref else {}
+    diagnoses = cached.diagnosis(run_key, ds.train, syn.df, result, ds.schema)
+    with st.expander("Why do the worst columns differ?", expanded=True):
+        if diagnoses and all(not d.findings for d in diagnoses):
+            pair_gap = result.gap("column_pair_trends")
+            where = (
+                " The gap is in the relationships between columns: see the association heatmaps below."
+                if pair_gap is not None and pair_gap.is_real and pair_gap.difference < 0
+                else ""
+            )
+            st.success(f"Even the worst columns are as close to train as fresh real data.{where}")
+        for d in diagnoses:
+            st.markdown(f"**{d.column}** ({d.metric} {d.score:.3f}): {d.summary}")
+            for f in d.findings[1:3]:
+                st.markdown(f"- {f.message}")
+            if d.findings:
+                st.caption(f"Try: {d.findings[0].suggestion}")
+    st.plotly_chart(
+        plots.score_bars(
+            [c.column for c in worst],
+            [c.score for c in worst],
+            [ref_scores.get(c.column, float("nan")) for c in worst] if ref else None,
+            intervals=[c.interval for c in worst],
+        ),
+        key="score_bars",
+        config={"displayModeBar": False},
+    )
+    st.caption(
+        "Bars: synthetic vs train, with bootstrap 95% whiskers. Grey ticks: the real holdout vs train — a synthetic "
+        "score near the tick is as good as fresh real data."
+    )
+
+    @st.fragment
+    def column_explorer() -> None:
+        left, right = st.columns([2, 1])
+        query = left.text_input("Find columns", key="column_filter", placeholder="type part of a column name")
+        shown = [c for c in worst if query.strip().lower() in c.column.lower()]
+        if not shown:
+            st.info(f"No column name contains “{query}”.")
+            return
+        n_show = 1
+        if len(shown) > 1:
+            n_show = right.slider(
+                "Columns to show", min_value=1, max_value=len(shown), value=min(6, len(shown)), key="columns_to_show"
+            )
+        grid = st.columns(2)
+        for i, score in enumerate(shown[:n_show]):
+            with grid[i % 2]:
+                fig = plots.distribution_figure(
+                    dists[score.column], score=score.score, metric=score.metric, reference=ref_scores.get(score.column)
+                )
+                st.plotly_chart(fig, key=f"dist_{score.column}", config={"displayModeBar": False})
+
+    column_explorer()
+
+    # ----------------------------------------------------------------------------- associations and pairs
+    st.subheader("Association between columns")
+    method = st.radio(
+        "Numeric pairs", ["Pearson", "Spearman"], horizontal=True, key="assoc_method", label_visibility="collapsed"
+    )
+    st.caption(
+        f"{method} correlation for two numeric columns (−1 to 1), the correlation ratio η for a number and a category, "
+        "Cramér's V for two categories (0 to 1). The right panel shows synthetic − real: white means the relationship "
+        "was kept."
+    )
+    if method == "Spearman" and result.spearman_real is not None and result.spearman_synthetic is not None:
+        heat = plots.association_heatmaps(result.spearman_real, result.spearman_synthetic)
+    else:
+        heat = plots.association_heatmaps(result.association_real, result.association_synthetic)
+    st.plotly_chart(heat, key="association_heatmaps")
+    worst_pairs = result.worst_pairs()
+    with st.expander("Which relationships are lost?"):
+        for pd_ in diagnose_pairs(result, top=5):
+            st.markdown(f"- {pd_.message}")
+        st.caption(f"Try: {SUGGESTIONS['association']}")
+
+    @st.fragment
+    def pair_explorer() -> None:
+        st.markdown("**Pair explorer**")
+        first = worst_pairs[0] if worst_pairs else None
+        left, right = st.columns(2)
+        a = left.selectbox("Column", modelled, index=modelled.index(first.column_a) if first else 0, key="pair_a")
+        others = [c for c in modelled if c != a]
+        if not others:
+            st.info("The pair explorer needs two compared columns.")
+            return
+        b_default = first.column_b if first and first.column_b in others else others[0]
+        b = right.selectbox("against", others, index=others.index(b_default), key="pair_b")
+        view = cached.pair(run_key, a, b, ds.train, syn.df, ds.schema)
+        st.plotly_chart(plots.pair_figure(view), key="pair_view", config={"displayModeBar": False})
+        try:
+            score = result.scores.pair(a, b)
+            st.caption(
+                f"{score.metric} {score.score:.3f} · association {score.real:.2f} real"
+                f" vs {score.synthetic:.2f} synthetic"
+            )
+        except KeyError:
+            pass
+
+    pair_explorer()

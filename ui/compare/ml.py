@@ -1,0 +1,203 @@
+"""Compare's ML checks: full detection with feature importance, train-synthetic-test-real, "same conclusions?".
+
+They train boosted trees and linear models on real and on synthetic data (a few seconds), so they run on
+request, in a fragment: turning them on does not rerun the rest of the page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from synth import plots
+from synth.evaluation.fidelity.scores import FidelityResult
+from synth.evaluation.utility.tstr import UtilityError, candidate_targets, default_target
+from ui import cached, state
+from ui.compare.headline import fmt
+
+
+@st.fragment
+def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: FidelityResult) -> None:
+    st.subheader("ML checks")
+    modelled = [c.column for c in result.columns]
+    targets = candidate_targets(ds.schema, modelled)
+    default = default_target(ds.schema, modelled)
+    left, right = st.columns([2, 3])
+    target = left.selectbox(
+        "Target for ML efficacy and “same conclusions?”",
+        options=targets,
+        index=targets.index(default) if default in targets else 0,
+        key="ml_target",
+        help="Categorical or boolean: classification (logistic model); numeric: regression (linear model).",
+    )
+    run_ml = right.toggle(
+        "Run the ML checks (detection, train-on-synthetic, same conclusions)",
+        key="ml_checks",
+        help="Trains boosted trees and linear models on real and on synthetic data; a few seconds, cached per run "
+        "and target.",
+    )
+    detection = utility = glm = None
+    ml_errors: dict[str, str] = {}
+    if run_ml:
+        bar = st.progress(0.0, text="ML checks: telling synthetic from real rows…")
+        try:
+            detection = cached.detection(run_key, ds.train, syn.df, ds.holdout, ds.schema)
+        except ValueError as exc:
+            ml_errors["detection"] = str(exc)
+        bar.progress(1 / 3, text=f"ML checks: training on real and on synthetic data to predict {target}…")
+        try:
+            utility = cached.utility(run_key, target, ds.train, syn.df, ds.holdout, ds.schema)
+        except UtilityError as exc:
+            ml_errors["utility"] = str(exc)
+        bar.progress(2 / 3, text=f"ML checks: fitting the same regression of {target} on both…")
+        try:
+            glm = cached.glm(run_key, target, ds.train, syn.df, ds.holdout, ds.schema)
+        except UtilityError as exc:
+            ml_errors["glm"] = str(exc)
+        bar.empty()
+
+    cols = st.columns(3)
+    if detection is not None:
+        cols[0].metric(
+            "Detection AUC",
+            fmt(detection.auc),
+            delta=f"{detection.auc - detection.reference_auc:+.3f} vs real holdout ({detection.reference_auc:.3f})"
+            if detection.reference_auc is not None
+            else None,
+            delta_color="inverse",
+            help="Cross-validated ROC AUC of boosted trees telling synthetic rows from real ones: 0.5 means "
+            "indistinguishable, 1 that every row gives itself away.",
+        )
+        cols[0].caption(f"95%: {detection.auc_interval.format()}" if detection.auc_interval else "")
+    elif "detection" in ml_errors:
+        cols[0].metric("Detection AUC", "—")
+        cols[0].caption(f"Not run: {ml_errors['detection']}")
+    else:
+        cols[0].metric("Detection AUC", "—", help="Turn on the ML checks to train the real-vs-synthetic classifier.")
+    if utility is not None:
+        head = utility.headline
+        metric_name = {"roc_auc": "ROC AUC", "accuracy": "accuracy", "r2": "R²"}[head.metric]
+        cols[1].metric(
+            f"TSTR vs TRTR ({metric_name})",
+            f"{head.tstr:.3f} vs {head.trtr:.3f}",
+            delta=f"{head.difference:+.3f}",
+            delta_color="normal",
+            help=f"Boosted trees predicting {target} on the real holdout, trained on synthetic (TSTR) or real (TRTR).",
+        )
+        if head.difference_interval:
+            cols[1].caption(
+                f"gap 95%: {head.difference_interval.format()} · {'beyond' if head.gap_is_real else 'within'} noise"
+            )
+    elif "utility" in ml_errors:
+        cols[1].metric("TSTR vs TRTR", "—")
+        cols[1].caption("See the message under ML efficacy.")
+    else:
+        cols[1].metric("TSTR vs TRTR", "—", help="Turn on the ML checks to train on synthetic and test on real data.")
+    if glm is not None:
+        cols[2].metric(
+            "Same conclusions",
+            f"{glm.same_conclusions:.0%}",
+            delta=f"CI overlap {glm.mean_overlap:.2f} (holdout {fmt(glm.reference_mean_overlap, 2)})",
+            delta_color="off",
+            help="Share of regression coefficients that lead to the same conclusion on synthetic as on real data, and "
+            "the mean overlap of their 95% intervals (Karr et al.).",
+        )
+    else:
+        cols[2].metric("Same conclusions", "—", help="Turn on the ML checks to fit the same regression on both.")
+
+    # ----------------------------------------------------------------------------- utility
+    st.subheader(f"ML efficacy: predicting {target}")
+    if not run_ml:
+        st.info("Turn on **Run the ML checks** above to train on synthetic and test on the real holdout.")
+    elif "utility" in ml_errors:
+        st.warning(f"**ML efficacy cannot use {target}:** {ml_errors['utility']}")
+    elif utility is not None:
+        st.caption(
+            f"Trained on {utility.n_train:,} real rows (TRTR) or {utility.n_synthetic:,} synthetic rows (TSTR); both "
+            f"tested on {utility.n_test:,} holdout rows the synthesizer never saw."
+            + (f" F1 and AUC refer to “{utility.positive_class}”." if utility.positive_class else "")
+        )
+        for note in utility.notes:
+            st.info(f"Note: {note}")
+        left, right = st.columns(2)
+        left.plotly_chart(plots.utility_bars(utility), key="utility_bars", config={"displayModeBar": False})
+        right.plotly_chart(plots.importance_bars(utility), key="importance_bars", config={"displayModeBar": False})
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "model": s.model,
+                        "metric": s.metric,
+                        "TRTR": s.trtr,
+                        "TSTR": s.tstr,
+                        "TSTR − TRTR": s.difference,
+                        "95% interval of the gap": s.difference_interval.format() if s.difference_interval else "—",
+                        "trivial model": s.baseline,
+                    }
+                    for s in utility.scores
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                k: st.column_config.NumberColumn(format="%.3f")
+                for k in ("TRTR", "TSTR", "TSTR − TRTR", "trivial model")
+            },
+            key="utility_table",
+        )
+        st.caption(
+            f"Feature-importance rank agreement (Spearman): {fmt(utility.importance_agreement, 2)}; "
+            f"{utility.top_overlap:.0%} of the five most important features are shared."
+        )
+
+    st.subheader("Same conclusions?")
+    if not run_ml:
+        st.info("Turn on **Run the ML checks** above to fit the same regression on real and on synthetic data.")
+    elif "glm" in ml_errors:
+        st.warning(f"**No regression on {target}:** {ml_errors['glm']}")
+    elif glm is not None:
+        family = "Logistic regression of" if glm.family == "logistic" else "Linear regression of"
+        what = f"P({glm.target} = {glm.positive_class})" if glm.family == "logistic" else glm.target
+        st.caption(
+            f"{family} {what} on every other column, fitted on real and on synthetic data of the same size. "
+            f"{glm.same_conclusions:.0%} of the coefficients lead to the same conclusion; their 95% intervals overlap "
+            f"{glm.mean_overlap:.2f} on average (Karr et al.; real train vs real holdout: "
+            f"{fmt(glm.reference_mean_overlap, 2)})."
+        )
+        for note in glm.notes:
+            st.caption(f"Note: {note}")
+        st.plotly_chart(plots.coefficient_plot(glm), key="glm_coefficients", config={"displayModeBar": False})
+        differing = [c for c in glm.coefficients if c.conclusion not in ("same",)]
+        if differing:
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "term": c.term,
+                            "conclusion": c.conclusion,
+                            "real": c.real,
+                            "synthetic": c.synthetic,
+                            "overlap": c.overlap,
+                        }
+                        for c in differing
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    k: st.column_config.NumberColumn(format="%.3f") for k in ("real", "synthetic", "overlap")
+                },
+                key="glm_table",
+            )
+
+    if detection is not None:
+        st.subheader("Detection")
+        reference = (
+            f" Two samples of real data (holdout vs train) give {detection.reference_auc:.3f}."
+            if detection.reference_auc is not None
+            else ""
+        )
+        st.markdown(
+            f"ROC AUC **{detection.auc:.3f}** (logistic regression: {detection.auc_linear:.3f}): "
+            f"{detection.verdict()}.{reference}"
+        )

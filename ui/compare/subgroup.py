@@ -1,0 +1,70 @@
+"""Compare's subgroup section: every score recomputed inside a segment typed as conditions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from synth import plots
+from synth.evaluation.fidelity.segments import SegmentError, parse_conditions
+from ui import cached, state
+from ui.compare.headline import fmt
+
+
+def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
+    st.subheader("Inside a subgroup")
+
+    @st.fragment
+    def subgroup() -> None:
+        text = st.text_input(
+            "Segment",
+            key="segment_filter",
+            placeholder="sex = Female and age < 30",
+            help="Conditions joined by “and”: =, !=, <, <=, >, >=, in (a, b), not in (a, b), is missing, "
+            "is not missing. "
+            "Values with spaces go in quotes.",
+        )
+        if not text.strip():
+            st.caption("Type a segment such as `sex = Female and age < 30` to recompute the comparison inside it.")
+            return
+        try:
+            conditions = parse_conditions(text, list(ds.train.columns))
+            seg = cached.segment(
+                run_key, " and ".join(str(c) for c in conditions), conditions, ds.train, syn.df, ds.holdout, ds.schema
+            )
+        except SegmentError as exc:
+            st.warning(f"**The segment could not be read:** {exc}")
+            return
+        if seg.status != "ok" or seg.fidelity is None:
+            st.warning(seg.message)
+            return
+        st.success(seg.message)
+        fid = seg.fidelity
+        c = st.columns(3)
+        gap = fid.gap("overall")
+        c[0].metric(
+            "Overall quality (segment)",
+            fmt(fid.overall),
+            delta=f"{gap.difference:+.3f} vs real holdout ({gap.reference:.3f})" if gap else None,
+        )
+        c[1].metric(
+            "Share of rows in the segment",
+            f"{seg.share_synthetic:.1%}",
+            delta=f"{100 * (seg.share_synthetic - seg.share_real):+.1f} pp vs real ({seg.share_real:.1%})",
+            delta_color="off",
+        )
+        c[2].metric("Column pair trends (segment)", fmt(fid.column_pair_trends))
+        ws = fid.worst_columns()
+        seg_ref = {x.column: x.score for x in fid.reference.columns} if fid.reference else {}
+        st.plotly_chart(
+            plots.score_bars(
+                [x.column for x in ws],
+                [x.score for x in ws],
+                [seg_ref.get(x.column, float("nan")) for x in ws] if seg_ref else None,
+                intervals=[x.interval for x in ws],
+                title="Column shape score inside the segment",
+            ),
+            key="segment_score_bars",
+            config={"displayModeBar": False},
+        )
+
+    subgroup()

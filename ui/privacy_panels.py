@@ -1,0 +1,227 @@
+"""The Privacy page's sections: each draws one result (computed by a cached synth call) and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from synth import plots
+from synth.evaluation.privacy.attacks import AttackResult
+from synth.evaluation.privacy.distances import CopyCounts, PrivacyResult
+from synth.evaluation.privacy.inspector import MASK
+from synth.evaluation.privacy.membership import MembershipResult
+from synth.evaluation.privacy.rare_values import RareValueResult, excess_table
+from synth.evaluation.privacy.verdict import Verdict
+
+BADGES = {
+    "green": ("green", "low risk"),
+    "amber": ("orange", "some risk"),
+    "red": ("red", "high risk"),
+    "grey": ("gray", "not measured"),
+}
+
+
+def pct(x: float, digits: int = 1) -> str:
+    return f"{x * 100:.{digits}f}%"
+
+
+def copies(result: CopyCounts) -> None:
+    """Exact copies of training rows (the first numbers on the page: counted in well under a second)."""
+    c = st.columns(2)
+    c[0].metric(
+        "Exact copies of training rows",
+        f"{result.exact_copies:,}",
+        delta=f"{pct(result.exact_copy_rate, 2)} of synthetic vs {pct(result.holdout_exact_copy_rate, 2)} of holdout",
+        delta_color="off",
+        help="Synthetic rows equal to a training row on every learned column. The holdout rate is what "
+        "coincidence alone gives for real people.",
+    )
+    c[1].metric(
+        "Copies of people unique in training",
+        f"{result.unique_copies:,}",
+        delta=f"holdout: {result.holdout_unique_copies:,} ({pct(result.holdout_unique_copy_rate, 2)})",
+        delta_color="off",
+        help=f"Synthetic rows equal to one of the {result.n_train_unique:,} training rows whose combination of "
+        "values no other training row has: a copied rare person.",
+    )
+
+
+def distances(result: PrivacyResult) -> None:
+    """Closeness, DCR and NNDR: the first card is the full-train closeness (a copy reads 100%)."""
+    c = st.columns(2)
+    c[0].metric(
+        "Closer to the full train than to holdout",
+        pct(result.dcr_share_full),
+        delta=f"{pct(result.dcr_share_full_excess)} of the way from the ideal {pct(result.dcr_share_full_expected)} "
+        "to 100%",
+        delta_color="inverse",
+        help="Share of synthetic rows whose closest real row is a training row rather than a holdout row. A model "
+        "that memorises nothing sits at train's share of the real rows, n_train / (n_train + n_holdout); a "
+        "verbatim copy of train scores 100%.",
+    )
+    c[1].metric(
+        "Closer to train than to holdout",
+        pct(result.dcr_share),
+        delta=f"{(result.dcr_share - 0.5) * 100:+.1f} points vs ideal 50%",
+        delta_color="inverse",
+        help=f"Against a seeded sample of {result.n_train_sample:,} training rows, as many as the holdout. A model "
+        "that memorises nothing lands near 50%; only rows that happen to be in the sample count, so even a copy of "
+        "train stays well below 100% — read the first card first.",
+    )
+    d = st.columns(3)
+    d[0].metric(
+        "Median distance to closest training row",
+        f"{result.median_dcr_synthetic:.3f}",
+        delta=f"holdout: {result.median_dcr_holdout:.3f}",
+        delta_color="off",
+        help="Mixed-type distance: numbers scaled by their range, a category mismatch counts 1 (every category "
+        "has its own code).",
+    )
+    d[1].metric(
+        "Median nearest-neighbour ratio",
+        f"{result.median_nndr_synthetic:.3f}",
+        delta=f"holdout: {result.median_nndr_holdout:.3f}",
+        delta_color="off",
+        help="Distance to the closest training row over the distance to the second closest. Near 0 the row sits "
+        "on one particular person rather than among several.",
+    )
+    d[2].metric(
+        "Synthetic rows at distance 0",
+        pct(result.zero_dcr_share, 2),
+        help="Share of the synthetic rows identical to some training row.",
+    )
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(plots.dcr_histogram(result.dcr_synthetic, result.dcr_holdout), key="dcr_chart")
+    with right:
+        st.plotly_chart(plots.nndr_histogram(result.nndr_synthetic, result.nndr_holdout), key="nndr_chart")
+    st.caption(
+        f"Distances of all {result.n_compared:,} synthetic rows and all {len(result.dcr_holdout):,} holdout rows to "
+        f"their closest of the {result.n_train:,} training rows, over {len(result.columns)} learned columns (no "
+        "subsample). A synthetic curve piled up at 0, left of the holdout's, would mean copied people."
+    )
+
+
+def membership(mia: MembershipResult) -> None:
+    """The membership attacks: the headline (highest AUC, named) and a table of AUC and TPR at low FPR."""
+    head = mia.headline
+    if head is None:
+        return
+    c = st.columns(3)
+    c[0].metric(
+        "Membership inference AUC",
+        f"{head.auc.value:.3f}",
+        delta=f"{head.label}; 95% CI {head.auc.low:.3f}–{head.auc.high:.3f}; 0.5 = no signal",
+        delta_color="off",
+        help="The strongest of the membership attacks below (highest AUC), over training members and holdout "
+        "non-members.",
+    )
+    for col, fpr in zip(c[1:], (0.01, 0.1), strict=True):
+        t = head.tpr(fpr)
+        col.metric(
+            f"Members caught at {pct(fpr, 0)} false alarms",
+            "—" if t is None else pct(t.tpr),
+            delta=None if t is None else f"95% CI {pct(t.low)}–{pct(t.high)}; no signal: {pct(fpr, 0)}",
+            delta_color="off",
+            help="True-positive rate of the strongest attack when its threshold wrongly accuses this share of "
+            "non-members. An attack that finds a few members with confidence matters even when its AUC is modest.",
+        )
+
+    def tpr(a: object, fpr: float) -> str:
+        t = a.tpr(fpr)  # type: ignore[attr-defined]
+        return "—" if t is None else f"{pct(t.tpr)} ({pct(t.low)}–{pct(t.high)})"
+
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "attack": [a.label for a in mia.attacks],
+                "AUC": [f"{a.auc.value:.3f}" for a in mia.attacks],
+                "95% CI": [f"{a.auc.low:.3f}–{a.auc.high:.3f}" for a in mia.attacks],
+                "TPR at 1% FPR": [tpr(a, 0.01) for a in mia.attacks],
+                "TPR at 10% FPR": [tpr(a, 0.1) for a in mia.attacks],
+                "members": [a.n_members for a in mia.attacks],
+                "non-members": [a.n_non_members for a in mia.attacks],
+            }
+        ),
+        hide_index=True,
+        key="membership_table",
+    )
+    st.caption(
+        f"Members: a seeded sample of {mia.n_members:,} training rows; non-members: {mia.n_non_members:,} holdout "
+        f"rows; the attacker holds the other {mia.n_reference:,} holdout rows as reference data; all "
+        f"{mia.n_synthetic:,} synthetic rows are searched."
+    )
+    for a in mia.attacks:
+        with st.expander(f"{a.label}: how it was measured"):
+            st.markdown(a.detail)
+    for note in mia.not_run:
+        st.info(note)
+
+
+def attacks(results: Sequence[AttackResult]) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(plots.attack_risks(results), key="attack_risks_chart")
+    with right:
+        st.plotly_chart(plots.attack_rates(results), key="attack_rates_chart")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "attack": [r.label for r in results],
+                "risk": [pct(r.risk.value) for r in results],
+                "95% CI": [f"{pct(r.risk.low)}–{pct(r.risk.high)}" for r in results],
+                "main (train)": [pct(r.main.value) for r in results],
+                "control (holdout)": [pct(r.control.value) for r in results],
+                "baseline (random)": [pct(r.baseline.value) for r in results],
+                "attacks": [r.n_attacks for r in results],
+            }
+        ),
+        hide_index=True,
+        key="attack_table",
+    )
+    for r in results:
+        with st.expander(f"{r.label}: how it was measured"):
+            st.markdown(r.detail)
+            for w in r.warnings:
+                st.warning(w)
+
+
+def masked(df: pd.DataFrame, unmask: bool) -> pd.DataFrame:
+    """``df`` with every value replaced by the mask unless ``unmask``."""
+    return df if unmask else pd.DataFrame(MASK, index=df.index, columns=df.columns)
+
+
+def verdict(v: Verdict) -> None:
+    color, words = BADGES[v.level]
+    st.subheader("Verdict")
+    show = {"red": st.error, "amber": st.warning, "green": st.success, "grey": st.info}[v.level]
+    show(f"**{words.capitalize()}.** {v.headline}")
+    for c in v.criteria:
+        color, words = BADGES[c.level]
+        st.markdown(f":{color}-badge[{words}] **{c.label}** — {c.value}")
+        st.caption(f"Thresholds: {c.threshold}")
+    st.markdown("**What to do**\n" + "\n".join(f"- {a}" for a in v.advice))
+
+
+def rare_values(rare: RareValueResult) -> None:
+    """The value-level membership test: train-only vs holdout-only values reproduced, per column."""
+    st.caption(
+        "Values that one real person alone had: seen once in train and never in the holdout (train-only), or once "
+        "in the holdout and never in train (holdout-only). A model that learned patterns, not people, reproduces "
+        "both shares alike; an excess whose 95% interval lies above 0 (widened for the number of columns) is "
+        f"flagged. Synthetic table: {rare.n_synthetic:,} rows for {rare.n_train:,} training rows (compare tables "
+        f"of about the same size). All columns pooled: excess {pct(rare.pooled_excess)} (95% CI "
+        f"{pct(rare.pooled_low)} to {pct(rare.pooled_high)}); {rare.train_values_copied:,} train-only values "
+        "appear in the synthetic table."
+    )
+    st.dataframe(
+        excess_table(rare),
+        hide_index=True,
+        key="rare_values_table",
+        column_config={
+            name: st.column_config.NumberColumn(format="percent")
+            for name in ("reproduced (train-only)", "reproduced (holdout-only)", "excess", "95% CI low", "95% CI high")
+        },
+    )

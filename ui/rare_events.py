@@ -1,0 +1,231 @@
+"""Rare events in the UI: the Sample page's feasibility preview and preset, and the two panels of the Rare events
+page (augmentation, bias). Widgets and rendering only; the work is in ``synth`` behind ``ui.cached``."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+import synth
+from synth.evaluation.utility.augmentation import AugmentationError
+from synth.evaluation.utility.fairness import FairnessError
+from synth.plots.rare_events import augmentation_figure, group_rates_figure
+from synth.schema import ColumnKind
+from synth.synthesizers.balance import rare_event_preset
+from ui import cached, state
+
+CLASS_KINDS = (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
+MAX_LEVELS = 12
+
+
+def _class_columns(ds: state.Dataset) -> list[str]:
+    return [c.name for c in ds.schema if c.kind in CLASS_KINDS and 1 < ds.train[c.name].nunique() <= MAX_LEVELS]
+
+
+def _fmt(value: float) -> str:
+    return "—" if not math.isfinite(value) else f"{value:.3f}"
+
+
+# ----------------------------------------------------------------------------- Sample page
+def preset_toggle(ds: state.Dataset) -> dict[str, dict[Any, float]] | None:
+    """The "rare events" preset: the rarest class (≤ 10% of rows) rebalanced to half the rows; None when off."""
+    found = rare_event_preset(ds.train, _class_columns(ds))
+    if found is None:
+        return None
+    column, value, shares = found
+    real = float((ds.train[column] == value).mean())
+    on = st.toggle(
+        f"Rare events preset: {column} = {value!r} in half the rows (real: {real:.2%})",
+        key="rare_preset",
+        help="Rebalances the rarest class to 50% of the synthetic rows, every other column drawn from the model's "
+        "conditional distribution given it: more examples of the rare event, e.g. to train a detector.",
+    )
+    if not on:
+        return None
+    st.caption("The preset sets the mix; turn it off to choose your own rebalancing below.")
+    return {column: shares}
+
+
+def coverage_preview(ds: state.Dataset, wanted: dict[str, Any]) -> None:
+    """How many training rows the conditions cover, and what that means for sampling."""
+    if not wanted:
+        return
+    try:
+        cov = cached.coverage(ds.key, ds.train, wanted, ds.schema)
+    except (synth.SynthesizerError, ValueError) as exc:
+        st.warning(f"Cannot preview these conditions: {exc}")
+        return
+    per = ", ".join(f"{c}: {n:,}" for c, n in cov.per_column)
+    text = f"**Feasibility:** {cov.message} (Each condition alone — {per}.)"
+    if cov.n_matching == 0:
+        st.warning(text)
+    elif cov.share < synth.synthesizers.conditions.FAST_SHARE:
+        st.info(text)
+    else:
+        st.caption(text)
+
+
+# ----------------------------------------------------------------------------- augmentation panel
+def augmentation_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
+    st.subheader("Does adding synthetic rows of a rare class help a model?")
+    st.caption(
+        "The same classifier is trained on the real training rows, and on them plus synthetic rows of the class "
+        "(drawn from the model conditioned on it), random duplicates, or SMOTE rows; all are judged on the real "
+        "holdout, which none of them saw. Intervals are 95% bootstrap intervals over the holdout rows."
+    )
+    columns = _class_columns(ds)
+    if not columns:
+        st.info("The table has no categorical or boolean column with 2–12 values to augment.")
+        return
+    preset = rare_event_preset(ds.train, columns, max_share=0.5)
+    left, mid, right = st.columns(3)
+    target = left.selectbox("Class column", columns, index=columns.index(preset[0]) if preset else 0, key="aug_target")
+    levels = list(ds.train[target].dropna().value_counts().index[::-1])
+    positive = mid.selectbox("Class to add", levels, key="aug_positive", format_func=repr)
+    real_share = float((ds.train[target] == positive).mean())
+    options = [s for s in (0.05, 0.1, 0.25, 0.5) if s > real_share]
+    shares = right.multiselect(
+        f"Reach a share of (real {real_share:.1%})",
+        options,
+        default=options[1:2] or options[:1],
+        format_func=lambda s: f"{s:.0%}",
+        key="aug_shares",
+    )
+    precision = st.slider("Read recall at precision", 0.1, 0.95, 0.5, 0.05, key="aug_precision")
+    if not shares:
+        st.info("Pick at least one share above the class's real share.")
+        return
+    request = (f"{ds.key}|{fit.id}", target, positive, tuple(sorted(shares)), float(precision))
+    if st.button("Run the augmentation check", key="aug_button", type="primary"):
+        st.session_state["augmentation_request"] = request
+    if st.session_state.get("augmentation_request") != request:  # results stay while nothing changes
+        return
+    try:
+        result = cached.augmentation(
+            request[0], ds.train, ds.holdout, fit.model, ds.schema, target, positive, request[3], request[4]
+        )
+    except (AugmentationError, synth.SynthesizerError) as exc:
+        st.error(f"**The augmentation check cannot run:** {exc}")
+        return
+    show = {True: st.success, False: st.error, None: st.info}[result.helps]
+    show(result.verdict)
+    st.plotly_chart(augmentation_figure(result), key="aug_chart")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "added from": a.source,
+                "rows added": a.k,
+                "class share": f"{a.positive_share:.1%}",
+                "PR-AUC": f"{a.pr_auc:.3f} [{a.pr_auc_interval.low:.3f}, {a.pr_auc_interval.high:.3f}]",
+                f"recall @ {result.precision:.0%} precision": f"{_fmt(a.recall_at_precision)} "
+                f"[{_fmt(a.recall_interval.low)}, {_fmt(a.recall_interval.high)}]",
+                "F1 (0.5 threshold)": f"{a.f1:.3f} [{a.f1_interval.low:.3f}, {a.f1_interval.high:.3f}]",
+                "PR-AUC gain": "—" if a.pr_auc_gain is None else f"{a.pr_auc_gain:+.3f}",
+            }
+            for a in result.arms
+        ),
+        hide_index=True,
+        key="aug_table",
+    )
+    for note in result.notes:
+        st.caption(note)
+
+
+# ----------------------------------------------------------------------------- bias panel
+MODES = {
+    "none": "no balancing (just compare)",
+    "equal_groups": "equal group shares",
+    "equal_outcome_rates": "equal outcome rates across groups",
+}
+
+
+def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
+    st.subheader("Bias: groups and outcomes, real vs synthetic — and balanced")
+    st.caption(
+        "Group shares and outcome rates in the real training table and the synthetic tables; then the same "
+        "classifier trained on each, judged on the real holdout: accuracy, demographic parity difference and "
+        "equalized odds difference (0 is perfectly even; fairlearn's definitions)."
+    )
+    sensitive_options = [
+        c.name
+        for c in ds.schema
+        if (c.kind in CLASS_KINDS and ds.train[c.name].nunique() <= 30)
+        or c.kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
+    ]
+    outcomes = _class_columns(ds)
+    if not sensitive_options or not outcomes:
+        st.info("The table needs a group column and a categorical outcome column for this panel.")
+        return
+    left, mid, right = st.columns(3)
+    sensitive = left.selectbox("Sensitive column", sensitive_options, key="fair_sensitive")
+    outcome_choices = [c for c in outcomes if c != sensitive] or outcomes
+    outcome = mid.selectbox("Outcome", outcome_choices, index=len(outcome_choices) - 1, key="fair_outcome")
+    levels = list(ds.train[outcome].dropna().value_counts().index[::-1])
+    positive = right.selectbox("Favourable outcome", levels, key="fair_positive", format_func=repr)
+    numeric = ds.schema[sensitive].kind not in CLASS_KINDS
+    mode_options = ["none"] if numeric else list(MODES)
+    mode = st.radio(
+        "Balance groups", mode_options, format_func=MODES.__getitem__, horizontal=True, key="fair_mode",
+        help="Sample a second synthetic table with the chosen mix and compare it side by side."
+        + (" Numeric columns are compared in quartile bands and cannot be balanced." if numeric else ""),
+    )  # fmt: skip
+    request = (f"{ds.key}|{fit.id}", sensitive, outcome, positive, mode)
+    if st.button("Compare fairness", key="fair_button", type="primary"):
+        st.session_state["fairness_request"] = request
+    if st.session_state.get("fairness_request") != request:  # results stay while nothing changes
+        return
+    try:
+        result, balanced = cached.fairness(
+            request[0], ds.train, ds.holdout, fit.model, ds.schema, sensitive, outcome, positive, mode
+        )
+    except (FairnessError, synth.SynthesizerError) as exc:
+        st.error(f"**The fairness comparison cannot run:** {exc}")
+        return
+    for warning in result.warnings:
+        st.warning(warning)
+    if not result.warnings:
+        st.success("No synthetic table amplifies a gap between groups beyond noise.")
+    st.plotly_chart(group_rates_figure(result), key="fair_chart")
+    gaps = ", ".join(f"{name} {gap:.1%} [{iv.low:.1%}, {iv.high:.1%}]" for name, gap, iv in result.outcome_gaps)
+    st.markdown(f"**Outcome gap** (highest − lowest group rate): {gaps}")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "trained on": m.trained_on,
+                "accuracy": f"{m.accuracy:.3f} [{m.accuracy_interval.low:.3f}, {m.accuracy_interval.high:.3f}]",
+                "demographic parity diff.": f"{m.demographic_parity_difference:.3f} "
+                f"[{m.dpd_interval.low:.3f}, {m.dpd_interval.high:.3f}]",
+                "equalized odds diff.": f"{m.equalized_odds_difference:.3f} "
+                f"[{m.eod_interval.low:.3f}, {m.eod_interval.high:.3f}]",
+            }
+            for m in result.models
+        ),
+        hide_index=True,
+        key="fair_models",
+    )
+    with st.expander("Group shares and outcome rates"):
+        table = result.table()
+        st.dataframe(
+            table.assign(
+                share=table["share"].map("{:.1%}".format), outcome_rate=table["outcome_rate"].map("{:.1%}".format)
+            )[["table", "group", "n", "share", "outcome_rate"]],
+            hide_index=True,
+            key="fair_groups",
+        )
+    if balanced is not None and st.button("Use the balanced table as the synthetic table", key="fair_keep"):
+        state.set_synthetic(
+            state.SyntheticTable(
+                model_label=fit.label,
+                model_id=fit.id,
+                n_rows=len(balanced),
+                seed=2,
+                df=balanced,
+                sample_seconds=0.0,
+                dataset_key=ds.key,
+                note=f"balanced: {MODES[mode]} of {sensitive} × {outcome}",
+            )
+        )
+        st.success("The balanced table is now the synthetic table: Compare and Privacy judge it next.")
