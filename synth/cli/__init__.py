@@ -32,9 +32,14 @@ def _parser() -> argparse.ArgumentParser:
         epilog=console.EXIT_CODES_HELP,
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
+    # -q also after the command; SUPPRESS keeps the main parser's value when it is not given there.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    fit = sub.add_parser("fit", help="fit a synthesizer on a table and save the model", epilog=console.EXIT_CODES_HELP)
+    fit = sub.add_parser(
+        "fit", parents=[common], help="fit a synthesizer on a table and save the model", epilog=console.EXIT_CODES_HELP
+    )
     fit.add_argument("data", help="the real table (CSV, TSV, Parquet, Excel, JSON; a Parquet folder)")
     fit.add_argument("--synthesizer", "-s", default="gaussian_copula", help="registered name (see synth fit --list)")
     fit.add_argument("--param", "-p", action="append", default=[], metavar="K=V", help="a parameter, e.g. n_knots=50")
@@ -51,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sample = sub.add_parser(
         "sample",
+        parents=[common],
         help="stream synthetic rows to Parquet, CSV or a partitioned Parquet folder",
         epilog=console.EXIT_CODES_HELP,
     )
@@ -72,13 +78,15 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--overwrite", action="store_true", help="replace an existing dataset folder")
     sample.set_defaults(run=commands.sample)
 
-    schema = sub.add_parser("schema", help="infer column kinds and write them as editable JSON")
+    schema = sub.add_parser("schema", parents=[common], help="infer column kinds and write them as editable JSON")
     schema.add_argument("data", help="the real table")
     schema.add_argument("--max-rows", type=int, default=1_000_000, help="infer from a seeded sample this large")
     schema.add_argument("-o", "--output", default="-", help="the JSON file to write (default: stdout)")
     schema.set_defaults(run=commands.schema)
 
-    evaluate = sub.add_parser("evaluate", help="score fidelity and privacy of a synthetic table against the real one")
+    evaluate = sub.add_parser(
+        "evaluate", parents=[common], help="score fidelity and privacy of a synthetic table against the real one"
+    )
     evaluate.add_argument("real", help="the real (training) table")
     evaluate.add_argument("synthetic", help="the synthetic table (a file or a dataset folder)")
     evaluate.add_argument("--holdout", help="real rows not used for fitting (makes privacy scores meaningful)")

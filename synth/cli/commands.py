@@ -96,6 +96,9 @@ def _write_atomically(path: str, write: Any) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make the output private to this user
         os.replace(tmp, target)
     except OSError as exc:
         reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
@@ -176,13 +179,27 @@ def schema(args: argparse.Namespace) -> int:
     return console.OK
 
 
-def _html_report() -> Any:
-    """The dashboard's HTML report builder, when this version has one (``synth.report``)."""
+def _html_builder() -> Any:
+    """A function building the dashboard's HTML report, when this version has one (``synth.report``), else None.
+
+    The report scores the synthetic table as an external table (a race of one) and renders the same HTML the
+    Race and report page downloads.
+    """
     try:
-        import synth.report as report
+        from synth.report import evaluate_external  # type: ignore[attr-defined,unused-ignore]
+        from synth.report.evaluation import EvaluationSettings  # type: ignore[import-not-found,unused-ignore]
+        from synth.report.html import build_report  # type: ignore[import-not-found,unused-ignore]
+        from synth.report.race import finish  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
-    return report
+
+    def build(real: Any, syn: Any, holdout: Any, schema: Any, name: str, label: str, progress: Any) -> str:
+        external = evaluate_external(real, syn, holdout, schema=schema, label=label, progress=progress)
+        result = finish([external.run], EvaluationSettings())
+        report = build_report(name=name, data=real, schema=schema, train=real, holdout=holdout, result=result)
+        return str(report.html)
+
+    return build
 
 
 def evaluate(args: argparse.Namespace) -> int:
@@ -190,11 +207,15 @@ def evaluate(args: argparse.Namespace) -> int:
     from synth.evaluation.results import to_jsonable
 
     html = args.output.lower().endswith((".html", ".htm"))
-    report_module = _html_report() if html else None
-    if html and report_module is None:
+    build_html = _html_builder() if html else None
+    if html and build_html is None:
         raise UserError(
             "this version has no HTML report (synth.report); write a JSON report instead: -o report.json",
             console.USAGE,
+        )
+    if html and not args.holdout:
+        raise UserError(
+            "an HTML report compares against real rows held out from fitting: pass --holdout", console.USAGE
         )
     with user_errors():
         real, real_info = _read(args.real, args.max_rows, args.seed)
@@ -206,6 +227,12 @@ def evaluate(args: argparse.Namespace) -> int:
             raise UserError(
                 f"the synthetic table lacks columns of the real one: {', '.join(missing[:5])}", console.BAD_INPUT
             )
+        if build_html is not None:
+            with Progress("building the report", quiet=args.quiet) as bar:
+                page = build_html(real, syn, holdout, schema, real_info.source, syn_info.source, bar)
+            _write_atomically(args.output, lambda p: p.write_text(page, encoding="utf-8"))
+            note(f"report on {syn_info.rows_used:,} synthetic rows → {args.output}", quiet=args.quiet)
+            return console.OK
         with Progress("scoring fidelity", quiet=args.quiet) as bar:
             fidelity = synth.evaluate_fidelity(real, syn, holdout=holdout, schema=schema, progress=bar, seed=args.seed)
         privacy = None
@@ -214,22 +241,19 @@ def evaluate(args: argparse.Namespace) -> int:
                 privacy = synth.evaluate_privacy(
                     real, syn, holdout=holdout, schema=schema, progress=bar, seed=args.seed
                 )
-        if report_module is not None and hasattr(report_module, "write_report"):
-            _write_atomically(args.output, lambda p: report_module.write_report(p, fidelity=fidelity, privacy=privacy))
-        else:
-            doc = {
-                "summary": {"fidelity": fidelity.overall},
-                "inputs": {
-                    "real": real_info.to_dict(),
-                    "synthetic": syn_info.to_dict(),
-                    "holdout": holdout_info.to_dict() if holdout_info else None,
-                },
-                "fidelity": to_jsonable(fidelity.to_dict()),
-                "privacy": to_jsonable(privacy.to_dict()) if privacy is not None else None,
-                "privacy_note": None if privacy is not None else "privacy needs --holdout (and no --no-privacy)",
-            }
-            text = json.dumps(doc, indent=2, allow_nan=False, default=str)
-            _write_atomically(args.output, lambda p: p.write_text(text, encoding="utf-8"))
+        doc = {
+            "summary": {"fidelity": fidelity.overall},
+            "inputs": {
+                "real": real_info.to_dict(),
+                "synthetic": syn_info.to_dict(),
+                "holdout": holdout_info.to_dict() if holdout_info else None,
+            },
+            "fidelity": to_jsonable(fidelity.to_dict()),
+            "privacy": to_jsonable(privacy.to_dict()) if privacy is not None else None,
+            "privacy_note": None if privacy is not None else "privacy needs --holdout (and no --no-privacy)",
+        }
+        text = json.dumps(doc, indent=2, allow_nan=False, default=str)
+        _write_atomically(args.output, lambda p: p.write_text(text, encoding="utf-8"))
     overall = getattr(fidelity, "overall", None)
     score = f"fidelity {overall:.3f}" if isinstance(overall, float) else "fidelity scored"
     note(f"{score} on {syn_info.rows_used:,} synthetic rows → {args.output}", quiet=args.quiet)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import importlib.util
 import json
 import subprocess
 import sys
@@ -108,6 +109,18 @@ def test_evaluate_writes_json_scores(work: Path) -> None:
     assert report["privacy"] is not None and report["inputs"]["synthetic"]["rows_used"] == 800
 
 
+def test_evaluate_html_is_the_dashboard_report_or_a_clear_message(work: Path) -> None:
+    proc = run("evaluate", "train.csv", "holdout.csv", "--holdout", "holdout.csv", "-o", "r.html", cwd=work)
+    if importlib.util.find_spec("synth.report") is None:
+        assert_user_error(proc, console.USAGE, "-o report.json")
+        assert not (work / "r.html").exists()
+    else:
+        assert proc.returncode == 0, proc.stderr
+        assert (work / "r.html").read_text().lstrip().lower().startswith("<!doctype html")
+    no_holdout = run("evaluate", "train.csv", "holdout.csv", "-o", "r2.html", cwd=work)
+    assert no_holdout.returncode == console.USAGE and "Traceback" not in no_holdout.stderr
+
+
 def test_input_mistakes_exit_1(work: Path) -> None:
     assert_user_error(run("fit", "nope.csv", "-o", "m.synth", cwd=work), console.BAD_INPUT, "does not exist")
     assert_user_error(run("sample", "nope.synth", "--rows", "5", "-o", "x.csv", cwd=work), 1, "does not exist")
@@ -142,7 +155,6 @@ def test_impossible_requests_exit_3_and_bad_arguments_exit_2(work: Path) -> None
     assert_user_error(run(*fit, "--synthesizer", "magic", cwd=work), console.USAGE, "no synthesizer named")
     assert_user_error(run(*fit, "--param", "n_knots=-4", cwd=work), console.IMPOSSIBLE, "n_knots")
     assert_user_error(run(*fit, "--param", "flux=1", cwd=work), console.IMPOSSIBLE, "no parameter")
-    assert_user_error(run("evaluate", "train.csv", "train.csv", "-o", "r.html", cwd=work), console.USAGE, "json")
     usage = run("sample", "model.synth", cwd=work)  # --rows missing: argparse's own message and code
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
     assert not list(work.glob("x.*")) and not (work / "m.synth").exists()
