@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -24,3 +26,17 @@ def adult() -> pd.DataFrame:
 def adult_small(adult: pd.DataFrame) -> pd.DataFrame:
     """A seeded 3,000-row sample of Adult, for fast tests."""
     return adult.sample(3000, random_state=0).reset_index(drop=True)
+
+
+@pytest.fixture(autouse=True)
+def seeded_dp_noise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seed the DP network's private noise in tests, so that every run of a test draws the same noise.
+
+    In the product each fit's noise comes from fresh OS entropy (never from ``random_state``, never saved); here
+    each fit still gets its own stream (two fits differ, as the DP tests require), numbered from the start of
+    the test. Tests that attack the mechanism patch ``private_rng`` themselves.
+    """
+    from synth.synthesizers.dp import mechanisms
+
+    streams = itertools.count()
+    monkeypatch.setattr(mechanisms, "private_rng", lambda: np.random.default_rng([20261201, next(streams)]))

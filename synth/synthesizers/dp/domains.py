@@ -297,6 +297,8 @@ def spikes(
 
 def _grid(low: float, high: float, k: int) -> np.ndarray:
     """``k + 1`` edges from low to high: log-spaced for wide positive ranges (a heavy right tail), else even."""
+    if k < 2:
+        return np.asarray([low, high], dtype=float)
     if low >= 0 and high > 0 and (low == 0 or high / low > 50):
         start = max(low, high / 1000.0)
         return np.concatenate([[low], np.geomspace(start, high, k)]) if low < start else np.geomspace(low, high, k + 1)
