@@ -66,7 +66,7 @@ def singling_out(
     columns: Sequence[str] | None = None,
     n_attacks: int = DEFAULT_N_ATTACKS,
     n_cols: int = 3,
-    size_correction: Literal["npmle", "anonymeter"] = "npmle",
+    size_correction: Literal["calibrated", "npmle", "anonymeter"] = "calibrated",
     seed: int = 0,
     confidence: float = 0.95,
     progress: ProgressCallback | None = None,
@@ -88,8 +88,9 @@ def singling_out(
         columns: the columns predicates may use; every learned column when omitted (anonymeter's default).
         n_attacks: predicates to use (fewer when fewer single out a synthetic row).
         n_cols: conditions per multivariate predicate.
-        size_correction: how the control count is scaled to the train size: ``npmle`` (default, empirical
-            Bayes) or ``anonymeter`` (anonymeter's fitted curve, for comparison with it).
+        size_correction: how the control count is scaled to the train size: ``calibrated`` (default: empirical
+            Bayes, its bias measured on the holdout's halves and undone), ``npmle`` (empirical Bayes alone) or
+            ``anonymeter`` (anonymeter's fitted curve, for comparison with it).
         seed: seed of every random choice.
         confidence: level of the intervals.
         progress: called with (fraction, message).
@@ -218,7 +219,9 @@ def linkability(
     """Linkability risk: can two tables about the same people be joined through the synthetic table?
 
     Each target's columns are split into group A and group B; the attack finds the nearest synthetic rows
-    (Gower distance) of each half and succeeds when the two share a row. Targets are training rows (main)
+    (Gower distance) of each half and succeeds when the two share a row — counting rows tied at the nearest
+    distance, which the attacker sees too (anonymeter keeps only the first of them, so a copy of train hid
+    among its look-alikes on common known values). Targets are training rows (main)
     and holdout rows (control); the baseline links random synthetic rows.
 
     Args:
@@ -270,7 +273,8 @@ def linkability(
     report(1.0, "done")
     detail = (
         f"{n_main:,} training and {counts[1][1]:,} holdout people split into [{', '.join(a)}] and "
-        f"[{', '.join(b)}]; a success when both halves have the same nearest synthetic row"
+        f"[{', '.join(b)}]; a success when both halves have the same nearest synthetic row (rows tied at the "
+        "nearest distance count)"
         f"{'' if k == 1 else f' among their {k} nearest'}."
     )
     return _result(
