@@ -8,6 +8,7 @@ from synth import plots
 from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
 from synth.evaluation.fidelity.scores import FidelityResult
 from ui import cached, state
+from ui.text import md
 
 
 def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: FidelityResult) -> None:
@@ -29,11 +30,11 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
             )
             st.success(f"Even the worst columns are as close to train as fresh real data.{where}")
         for d in diagnoses:
-            st.markdown(f"**{d.column}** ({d.metric} {d.score:.3f}): {d.summary}")
+            st.markdown(f"**{md(d.column)}** ({d.metric} {d.score:.3f}): {md(d.summary)}")
             for f in d.findings[1:3]:
-                st.markdown(f"- {f.message}")
+                st.markdown(f"- {md(f.message)}")
             if d.findings:
-                st.caption(f"Try: {d.findings[0].suggestion}")
+                st.caption(f"Try: {md(d.findings[0].suggestion)}")
     st.plotly_chart(
         plots.score_bars(
             [c.column for c in worst],
@@ -55,7 +56,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         query = left.text_input("Find columns", key="column_filter", placeholder="type part of a column name")
         shown = [c for c in worst if query.strip().lower() in c.column.lower()]
         if not shown:
-            st.info(f"No column name contains “{query}”.")
+            st.info(f"No column name contains “{md(query)}”.")
             return
         n_show = 1
         if len(shown) > 1:
@@ -90,7 +91,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
     worst_pairs = result.worst_pairs()
     with st.expander("Which relationships are lost?"):
         for pd_ in diagnose_pairs(result, top=5):
-            st.markdown(f"- {pd_.message}")
+            st.markdown(f"- {md(pd_.message)}")
         st.caption(f"Try: {SUGGESTIONS['association']}")
 
     @st.fragment

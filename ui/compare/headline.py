@@ -13,6 +13,7 @@ from synth.evaluation.fidelity.discriminator import DiscriminatorResult
 from synth.evaluation.fidelity.headline import fidelity_headline
 from synth.evaluation.fidelity.scores import FidelityResult
 from ui import cached
+from ui.text import md
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
@@ -72,7 +73,7 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
         cols[4].caption(f"95%: {discriminator.interval.format(2)}{ref} · {discriminator.n_per_class:,} rows per class")
     else:
         cols[4].metric("Discriminator AUC", "—")
-        cols[4].caption(f"Not run: {error}")
+        cols[4].caption(f"Not run: {md(error)}")
 
 
 def quality_cards(result: FidelityResult) -> None:
@@ -112,7 +113,7 @@ def sdmetrics_section(run_key: str, context: EvaluationContext, n_rows: int) -> 
     try:
         sd = cached.sdmetrics_quality(run_key, context)
     except Exception as exc:  # a third-party report must not take the page down
-        st.warning(f"sdmetrics' QualityReport could not run on this table: {type(exc).__name__}: {exc}")
+        st.warning(f"sdmetrics' QualityReport could not run on this table: {type(exc).__name__}: {md(exc)}")
         return
     c = st.columns(5)
     c[0].metric("Overall (sdmetrics)", fmt(sd.overall))

@@ -14,6 +14,7 @@ from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.utility.tstr import UtilityError, candidate_targets, default_target
 from ui import cached, state
 from ui.compare.headline import fmt
+from ui.text import md
 
 
 @st.fragment
@@ -106,11 +107,11 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         cols[2].metric("Same conclusions", "—", help="Turn on the ML checks to fit the same regression on both.")
 
     # ----------------------------------------------------------------------------- utility
-    st.subheader(f"ML efficacy: predicting {target}")
+    st.subheader(f"ML efficacy: predicting {md(target)}")
     if not run_ml:
         st.info("Turn on **Run the ML checks** above to train on synthetic and test on the real holdout.")
     elif "utility" in ml_errors:
-        st.warning(f"**ML efficacy cannot use {target}:** {ml_errors['utility']}")
+        st.warning(f"**ML efficacy cannot use {md(target)}:** {md(ml_errors['utility'])}")
     elif utility is not None:
         st.caption(
             f"Trained on {utility.n_train:,} real rows (TRTR) or {utility.n_synthetic:,} synthetic rows (TSTR); both "
@@ -118,7 +119,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
             + (f" F1 and AUC refer to “{utility.positive_class}”." if utility.positive_class else "")
         )
         for note in utility.notes:
-            st.info(f"Note: {note}")
+            st.info(f"Note: {md(note)}")
         left, right = st.columns(2)
         left.plotly_chart(plots.utility_bars(utility), key="utility_bars", config={"displayModeBar": False})
         right.plotly_chart(plots.importance_bars(utility), key="importance_bars", config={"displayModeBar": False})
@@ -154,7 +155,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
     if not run_ml:
         st.info("Turn on **Run the ML checks** above to fit the same regression on real and on synthetic data.")
     elif "glm" in ml_errors:
-        st.warning(f"**No regression on {target}:** {ml_errors['glm']}")
+        st.warning(f"**No regression on {md(target)}:** {md(ml_errors['glm'])}")
     elif glm is not None:
         family = "Logistic regression of" if glm.family == "logistic" else "Linear regression of"
         what = f"P({glm.target} = {glm.positive_class})" if glm.family == "logistic" else glm.target
@@ -165,7 +166,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
             f"{fmt(glm.reference_mean_overlap, 2)})."
         )
         for note in glm.notes:
-            st.caption(f"Note: {note}")
+            st.caption(f"Note: {md(note)}")
         st.plotly_chart(plots.coefficient_plot(glm), key="glm_coefficients", config={"displayModeBar": False})
         differing = [c for c in glm.coefficients if c.conclusion not in ("same",)]
         if differing:

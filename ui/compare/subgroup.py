@@ -8,6 +8,7 @@ from synth import plots
 from synth.evaluation.fidelity.segments import SegmentError, parse_conditions
 from ui import cached, state
 from ui.compare.headline import fmt
+from ui.text import md
 
 
 def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
@@ -32,12 +33,12 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
                 run_key, " and ".join(str(c) for c in conditions), conditions, ds.train, syn.df, ds.holdout, ds.schema
             )
         except SegmentError as exc:
-            st.warning(f"**The segment could not be read:** {exc}")
+            st.warning(f"**The segment could not be read:** {md(exc)}")
             return
         if seg.status != "ok" or seg.fidelity is None:
-            st.warning(seg.message)
+            st.warning(md(seg.message))
             return
-        st.success(seg.message)
+        st.success(md(seg.message))
         fid = seg.fidelity
         c = st.columns(3)
         gap = fid.gap("overall")

@@ -390,138 +390,21 @@ def random_queries(
     return Queries(qcols.astype(np.int64), ops, vals)
 
 
-# ---------------------------------------------------------------------------------------- control correction
-def _so_integral(n: np.ndarray | float, w_min: float, w_max: float) -> np.ndarray | float:
-    """∫ P(w, n) dw over [w_min, w_max], P(w, n) = n·w·(1 − w)^(n−1): chance a query of weight w singles out."""
-    return ((n * w_min + 1) * (1 - w_min) ** n - (n * w_max + 1) * (1 - w_max) ** n) / (n + 1)
+# The control correction lives in its own module; these names stay importable from here.
+from synth.evaluation.privacy.singling_control import (  # noqa: E402
+    WEIGHT_GRID,
+    control_successes_at,
+)
 
-
-WEIGHT_GRID = np.logspace(-9.0, 0.0, 361)[:-1]
-"""Support of the predicate-weight distribution fitted by :func:`_weight_distribution` (w = 1 excluded)."""
-SMOOTHING = 0.05
-"""Width (in powers of ten of w) of the Gaussian kernel that smooths the weight distribution at each EM step."""
-
-
-def _smoothing_kernel() -> np.ndarray:
-    x = np.log10(WEIGHT_GRID)
-    kernel = np.exp(-0.5 * ((x[:, None] - x[None, :]) / SMOOTHING) ** 2)
-    return np.asarray(kernel / kernel.sum(axis=0, keepdims=True))
-
-
-def _weight_distribution(
-    k: np.ndarray, n: int, max_iter: int = 5000, tol: float = 1e-10
-) -> tuple[np.ndarray, np.ndarray]:
-    """Smoothed nonparametric maximum-likelihood distribution of predicate weights from their match counts.
-
-    Each count ``k`` is Binomial(n, w) for the predicate's unknown weight w. The distribution of w over
-    :data:`WEIGHT_GRID` is fitted by EM, smoothing it with a narrow Gaussian kernel on log w after every step
-    (the EMS algorithm): the plain maximum-likelihood fit piles its mass on a few spikes whose position the
-    counts barely pin down, and its extrapolations then jump from one random seed to the next.
-
-    Returns:
-        The distinct counts and, for each, the posterior probabilities of the grid weights (rows sum to 1).
-    """
-    from scipy import stats
-
-    values, weights = np.unique(k, return_counts=True)
-    log_lik = stats.binom.logpmf(values[:, None], n, WEIGHT_GRID[None, :])
-    lik = np.exp(log_lik - log_lik.max(axis=1, keepdims=True))
-    kernel = _smoothing_kernel()
-    prior = np.full(len(WEIGHT_GRID), 1.0 / len(WEIGHT_GRID))
-    share = weights / weights.sum()
-    for _ in range(max_iter):
-        post = lik * prior
-        post /= post.sum(axis=1, keepdims=True)
-        updated = kernel @ (share @ post)
-        updated /= updated.sum()
-        if np.abs(updated - prior).max() < tol:
-            prior = updated
-            break
-        prior = updated
-    post = lik * prior
-    post /= post.sum(axis=1, keepdims=True)
-    return values, post
-
-
-def control_successes_at(
-    control_matches: np.ndarray,
-    n_target: int,
-    rng: np.random.Generator,
-    method: str = "npmle",
-) -> tuple[float, str]:
-    """The control attack's expected successes had the control table been as large as the train table.
-
-    A predicate of weight w (the chance a random person matches it) singles out a table of n people with
-    probability P(w, n) = n·w·(1 − w)^(n−1): the same predicates single out more or fewer people in a larger
-    table, so a control smaller than train must be scaled before the two are compared.
-
-    * ``npmle`` (default): each predicate's match count in the control is Binomial(n_control, w). The
-      distribution of w is estimated from all counts without assuming its shape (smoothed nonparametric
-      maximum likelihood, by EM on a log grid), and P(w, n_train) is averaged over each predicate's
-      posterior. On Adult, with real fresh rows 2× and 4.5× the holdout's size standing in for train
-      (predicates from Gaussian-copula, independent, DP Bayesian-network and CART output), it predicted their
-      success rate within ±0.025 in 16 of 18 runs (worst 0.042). Extrapolating is not identified from the
-      counts alone — weights far below 1/n_control all give 0 matches — so expect errors of a few points at
-      4× and keep the holdout at least a fifth of the table.
-    * ``anonymeter``: anonymeter's correction — successes on control subsamples at 10 sizes × 5 repeats,
-      fitted with ``norm · ∫₀^w_eff P(w, n) dw`` and the fit's ratio at the two sizes applied. On the same
-      Adult runs it was off by up to 0.2 for 3-column predicates (too low, which inflates the risk); kept for
-      comparison with anonymeter.
-
-    Args:
-        control_matches: (Q, n_control) boolean match matrix of the predicates on the control rows.
-        n_target: size of the (de-duplicated) train table.
-        rng: random generator (subsamples of the ``anonymeter`` method).
-        method: ``npmle`` or ``anonymeter``.
-
-    Returns:
-        The expected number of successes (predicates singling out exactly one person) at ``n_target``, and
-        a sentence describing the correction.
-    """
-    counts = control_matches.sum(axis=1)
-    raw = float((counts == 1).sum())
-    n_control = control_matches.shape[1]
-    if n_control == n_target or not len(counts) or n_control == 0:
-        return raw, "no size correction (control and train are the same size)"
-    if method == "anonymeter":
-        factor, note = _anonymeter_factor(control_matches, n_target, rng)
-        return raw * factor, note
-    if method != "npmle":
-        raise ValueError(f"unknown size correction {method!r}; use 'npmle' or 'anonymeter'")
-    values, post = _weight_distribution(counts, n_control)
-    p_target = n_target * WEIGHT_GRID * np.exp((n_target - 1) * np.log1p(-WEIGHT_GRID))
-    per_value = post @ p_target
-    expected = float(per_value[np.searchsorted(values, counts)].sum())
-    return expected, (
-        f"{int(raw):,} raw successes among {n_control:,} rows, {expected:,.0f} expected among the "
-        f"{n_target:,} rows of train"
-    )
-
-
-def _anonymeter_factor(control_matches: np.ndarray, n_target: int, rng: np.random.Generator) -> tuple[float, str]:
-    from scipy.optimize import curve_fit
-
-    n_control = control_matches.shape[1]
-    sizes = np.repeat(np.linspace(min(1000, n_control), n_control, 10).astype(int), 5)
-    indicator = np.zeros((n_control, len(sizes)), dtype=np.float32)
-    for i, size in enumerate(sizes):
-        indicator[rng.choice(n_control, size=size, replace=False), i] = 1.0
-    counts = control_matches.astype(np.float32) @ indicator
-    successes = (np.rint(counts) == 1).sum(axis=0).astype(float)
-    if successes.max(initial=0) == 0:
-        return 1.0, "no size correction (no control success in any subsample)"
-
-    def model(x: np.ndarray, w_eff: float, norm: float) -> np.ndarray:
-        return norm * np.asarray(_so_integral(x, 0.0, w_eff))
-
-    w0 = 1.0 / sizes.max()
-    p0 = (w0, 1.0 / float(_so_integral(float(sizes.max()), 0.0, w0)))
-    try:
-        popt, _ = curve_fit(model, sizes.astype(float), successes, bounds=(0, (1, np.inf)), p0=p0)
-        at_control = float(model(np.array([float(n_control)]), *popt)[0])
-        at_target = float(model(np.array([float(n_target)]), *popt)[0])
-    except (RuntimeError, ValueError) as exc:
-        return 1.0, f"anonymeter's size correction could not be fitted ({exc}); uncorrected"
-    if not np.isfinite(at_control) or at_control <= 0 or not np.isfinite(at_target):
-        return 1.0, "anonymeter's size correction was degenerate; uncorrected"
-    return at_target / at_control, f"anonymeter's size correction (factor {at_target / at_control:.2f})"
+__all__ = [
+    "WEIGHT_GRID",
+    "Queries",
+    "QueryEncoder",
+    "control_successes_at",
+    "match_counts",
+    "match_matrix",
+    "multivariate_queries",
+    "random_queries",
+    "unique_columns",
+    "univariate_queries",
+]

@@ -13,8 +13,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from synth.evaluation.privacy.attack_result import CRITERIA, AttackReport, AttackResult, Criterion, _result
-from synth.evaluation.privacy.attacker import AttackerModel, AttackerModelError, default_attacker_model
+from synth.evaluation.privacy.attack_result import AttackResult, _result
+from synth.evaluation.privacy.attacker import AttackerModel, AttackerModelError
 from synth.evaluation.privacy.common import PrivacyInputError
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.neighbors import (
@@ -36,7 +36,7 @@ from synth.evaluation.privacy.singling_out import (
     unique_columns,
     univariate_queries,
 )
-from synth.progress import ProgressCallback, ensure, scaled
+from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema
 
 DEFAULT_N_ATTACKS = 2000
@@ -66,7 +66,7 @@ def singling_out(
     columns: Sequence[str] | None = None,
     n_attacks: int = DEFAULT_N_ATTACKS,
     n_cols: int = 3,
-    size_correction: Literal["npmle", "anonymeter"] = "npmle",
+    size_correction: Literal["calibrated", "npmle", "anonymeter"] = "calibrated",
     seed: int = 0,
     confidence: float = 0.95,
     progress: ProgressCallback | None = None,
@@ -88,8 +88,9 @@ def singling_out(
         columns: the columns predicates may use; every learned column when omitted (anonymeter's default).
         n_attacks: predicates to use (fewer when fewer single out a synthetic row).
         n_cols: conditions per multivariate predicate.
-        size_correction: how the control count is scaled to the train size: ``npmle`` (default, empirical
-            Bayes) or ``anonymeter`` (anonymeter's fitted curve, for comparison with it).
+        size_correction: how the control count is scaled to the train size: ``calibrated`` (default: empirical
+            Bayes, its bias measured on the holdout's halves and undone), ``npmle`` (empirical Bayes alone) or
+            ``anonymeter`` (anonymeter's fitted curve, for comparison with it).
         seed: seed of every random choice.
         confidence: level of the intervals.
         progress: called with (fraction, message).
@@ -218,7 +219,9 @@ def linkability(
     """Linkability risk: can two tables about the same people be joined through the synthetic table?
 
     Each target's columns are split into group A and group B; the attack finds the nearest synthetic rows
-    (Gower distance) of each half and succeeds when the two share a row. Targets are training rows (main)
+    (Gower distance) of each half and succeeds when the two share a row — counting rows tied at the nearest
+    distance, which the attacker sees too (anonymeter keeps only the first of them, so a copy of train hid
+    among its look-alikes on common known values). Targets are training rows (main)
     and holdout rows (control); the baseline links random synthetic rows.
 
     Args:
@@ -270,7 +273,8 @@ def linkability(
     report(1.0, "done")
     detail = (
         f"{n_main:,} training and {counts[1][1]:,} holdout people split into [{', '.join(a)}] and "
-        f"[{', '.join(b)}]; a success when both halves have the same nearest synthetic row"
+        f"[{', '.join(b)}]; a success when both halves have the same nearest synthetic row (rows tied at the "
+        "nearest distance count)"
         f"{'' if k == 1 else f' among their {k} nearest'}."
     )
     return _result(
@@ -431,106 +435,3 @@ def inference(
         detail=detail,
         seed=seed,
     )
-
-
-def evaluate_attacks(
-    train: pd.DataFrame,
-    synthetic: pd.DataFrame,
-    *,
-    holdout: pd.DataFrame,
-    attacker: AttackerModel | None = None,
-    schema: Schema | None = None,
-    criteria: Sequence[Criterion] = CRITERIA,
-    n_attacks: int = DEFAULT_N_ATTACKS,
-    n_cols: int = 3,
-    seed: int = 0,
-    confidence: float = 0.95,
-    progress: ProgressCallback | None = None,
-    inputs: PrivacyInputs | None = None,
-) -> AttackReport:
-    """Run the WP216 attacks for one attacker model: singling out (univariate and multivariate), linkability
-    and inference.
-
-    Args:
-        train: the table the synthesizer was fitted on.
-        synthetic: its synthetic output.
-        holdout: real rows it never saw (at least 100).
-        attacker: known columns, secret and linkability groups; :func:`default_attacker_model` when omitted.
-        schema: column kinds and attacker-model flags (inferred from ``train`` when omitted).
-        criteria: which criteria to run (singling out does not depend on the attacker model).
-        n_attacks: attacks per run.
-        n_cols: conditions per multivariate singling-out predicate.
-        seed: seed of every attack.
-        confidence: level of the intervals.
-        progress: called with (fraction, message).
-        inputs: the tables prepared once (:class:`PrivacyInputs`); built from the tables when omitted.
-
-    Raises:
-        AttackerModelError: for an attacker model the attacks cannot run with.
-        PrivacyInputError: for a holdout of fewer than 100 rows.
-    """
-    inputs = _shared(train, synthetic, holdout, schema, inputs)
-    schema = inputs.schema
-    attacker = attacker or default_attacker_model(schema, train)
-    wanted = [c for c in CRITERIA if c in criteria]
-    if "linkability" in wanted or "inference" in wanted:
-        attacker.validate(schema, train)
-    steps = (["univariate", "multivariate"] if "singling_out" in wanted else []) + [
-        c for c in wanted if c != "singling_out"
-    ]
-    if "inference" in steps:
-        steps.insert(steps.index("inference") + 1, "inference_rare")
-    results = []
-    for i, step in enumerate(steps):
-        sub = scaled(progress, i / len(steps), (i + 1) / len(steps))
-        if step in ("univariate", "multivariate"):
-            results.append(
-                singling_out(
-                    train,
-                    synthetic,
-                    holdout=holdout,
-                    schema=schema,
-                    mode=step,  # type: ignore[arg-type]
-                    n_attacks=n_attacks,
-                    n_cols=n_cols,
-                    seed=seed,
-                    confidence=confidence,
-                    progress=sub,
-                    inputs=inputs,
-                )
-            )
-        elif step == "linkability":
-            a, b = attacker.linkability_groups(list(inputs.columns))
-            results.append(
-                linkability(
-                    train,
-                    synthetic,
-                    holdout=holdout,
-                    columns_a=a,
-                    columns_b=b,
-                    schema=schema,
-                    n_attacks=n_attacks,
-                    seed=seed,
-                    confidence=confidence,
-                    progress=sub,
-                    inputs=inputs,
-                )
-            )
-        else:
-            results.append(
-                inference(
-                    train,
-                    synthetic,
-                    holdout=holdout,
-                    known=attacker.known,
-                    secret=attacker.secret,
-                    schema=schema,
-                    n_attacks=n_attacks,
-                    seed=seed,
-                    confidence=confidence,
-                    progress=sub,
-                    inputs=inputs,
-                    rare_only=step == "inference_rare",
-                )
-            )
-    return AttackReport(attacker=attacker, results=tuple(results), n_attacks=n_attacks, seed=seed)
