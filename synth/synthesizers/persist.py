@@ -359,6 +359,8 @@ def _read_npz(npz: bytes, path: Any) -> dict[str, np.ndarray]:
                     raise _limit_error(
                         path, f"the arrays' total size in bytes (reached at {key!r})", total, "MAX_ARRAY_BYTES"
                     )
+                if nbytes > info.file_size:  # the member cannot hold it (zipfile enforces the declared size)
+                    raise ModelFileError(f"{path}: array {key!r} declares {nbytes:,} bytes but holds fewer")
                 buffer = bytearray(nbytes)
                 view = memoryview(buffer)
                 done = 0
