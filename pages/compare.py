@@ -13,6 +13,7 @@ from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
 from synth.evaluation.fidelity.segments import SegmentError, parse_conditions
 from synth.evaluation.utility.tstr import UtilityError, candidate_targets, default_target
 from ui import cached, guards, state
+from ui.text import md
 
 st.title("Compare")
 ds = guards.need_dataset()
@@ -230,7 +231,7 @@ if result.sdmetrics is not None:
         f"(since sdmetrics 0.27). Our pair-trend score averages every pair.{subsample}"
     )
 elif result.sdmetrics_error:
-    st.warning(f"sdmetrics' QualityReport could not run on this table: {result.sdmetrics_error}")
+    st.warning(f"sdmetrics' QualityReport could not run on this table: {md(result.sdmetrics_error)}")
 
 # ----------------------------------------------------------------------------- columns
 st.subheader("Column distributions, worst match first")
@@ -248,11 +249,11 @@ with st.expander("Why do the worst columns differ?", expanded=True):
         )
         st.success(f"Even the worst columns are as close to train as fresh real data.{where}")
     for d in diagnoses:
-        st.markdown(f"**{d.column}** ({d.metric} {d.score:.3f}): {d.summary}")
+        st.markdown(f"**{md(d.column)}** ({d.metric} {d.score:.3f}): {md(d.summary)}")
         for f in d.findings[1:3]:
-            st.markdown(f"- {f.message}")
+            st.markdown(f"- {md(f.message)}")
         if d.findings:
-            st.caption(f"Try: {d.findings[0].suggestion}")
+            st.caption(f"Try: {md(d.findings[0].suggestion)}")
 st.plotly_chart(
     plots.score_bars(
         [c.column for c in worst],
@@ -275,7 +276,7 @@ def column_explorer() -> None:
     query = left.text_input("Find columns", key="column_filter", placeholder="type part of a column name")
     shown = [c for c in worst if query.strip().lower() in c.column.lower()]
     if not shown:
-        st.info(f"No column name contains “{query}”.")
+        st.info(f"No column name contains “{md(query)}”.")
         return
     n_show = 1
     if len(shown) > 1:
@@ -311,7 +312,7 @@ st.plotly_chart(heat, key="association_heatmaps")
 worst_pairs = result.worst_pairs()
 with st.expander("Which relationships are lost?"):
     for pd_ in diagnose_pairs(result, top=5):
-        st.markdown(f"- {pd_.message}")
+        st.markdown(f"- {md(pd_.message)}")
     st.caption(f"Try: {SUGGESTIONS['association']}")
 
 
@@ -362,7 +363,7 @@ def subgroup() -> None:
             run_key, " and ".join(str(c) for c in conditions), conditions, ds.train, syn.df, ds.holdout, ds.schema
         )
     except SegmentError as exc:
-        st.warning(f"**The segment could not be read:** {exc}")
+        st.warning(f"**The segment could not be read:** {md(exc)}")
         return
     if seg.status != "ok" or seg.fidelity is None:
         st.warning(seg.message)
@@ -401,11 +402,11 @@ def subgroup() -> None:
 subgroup()
 
 # ----------------------------------------------------------------------------- utility
-st.subheader(f"ML efficacy: predicting {target}")
+st.subheader(f"ML efficacy: predicting {md(target)}")
 if not run_ml:
     st.info("Turn on **Run the ML checks** above to train on synthetic and test on the real holdout.")
 elif "utility" in ml_errors:
-    st.warning(f"**ML efficacy cannot use {target}:** {ml_errors['utility']}")
+    st.warning(f"**ML efficacy cannot use {md(target)}:** {md(ml_errors['utility'])}")
 elif utility is not None:
     st.caption(
         f"Trained on {utility.n_train:,} real rows (TRTR) or {utility.n_synthetic:,} synthetic rows (TSTR); both "
@@ -413,7 +414,7 @@ elif utility is not None:
         + (f" F1 and AUC refer to “{utility.positive_class}”." if utility.positive_class else "")
     )
     for note in utility.notes:
-        st.info(f"Note: {note}")
+        st.info(f"Note: {md(note)}")
     left, right = st.columns(2)
     left.plotly_chart(plots.utility_bars(utility), key="utility_bars", config={"displayModeBar": False})
     right.plotly_chart(plots.importance_bars(utility), key="importance_bars", config={"displayModeBar": False})
@@ -448,7 +449,7 @@ st.subheader("Same conclusions?")
 if not run_ml:
     st.info("Turn on **Run the ML checks** above to fit the same regression on real and on synthetic data.")
 elif "glm" in ml_errors:
-    st.warning(f"**No regression on {target}:** {ml_errors['glm']}")
+    st.warning(f"**No regression on {md(target)}:** {md(ml_errors['glm'])}")
 elif glm is not None:
     family = "Logistic regression of" if glm.family == "logistic" else "Linear regression of"
     what = f"P({glm.target} = {glm.positive_class})" if glm.family == "logistic" else glm.target
@@ -459,7 +460,7 @@ elif glm is not None:
         f"{fmt(glm.reference_mean_overlap, 2)})."
     )
     for note in glm.notes:
-        st.caption(f"Note: {note}")
+        st.caption(f"Note: {md(note)}")
     st.plotly_chart(plots.coefficient_plot(glm), key="glm_coefficients", config={"displayModeBar": False})
     differing = [c for c in glm.coefficients if c.conclusion not in ("same",)]
     if differing:

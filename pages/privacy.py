@@ -14,6 +14,7 @@ from synth.evaluation.privacy.attacks import AttackerModel, AttackerModelError, 
 from synth.evaluation.privacy.common import PrivacyInputError
 from synth.evaluation.privacy.verdict import privacy_verdict
 from ui import cached, guards, state
+from ui.text import md
 
 N_ATTACK_CHOICES = (500, 1000, 2000, 5000)
 T = TypeVar("T")
@@ -280,7 +281,7 @@ if sd is not None:
         "inside the range of real generators — read these beside the measures above, not instead of them."
     )
     for err in sd.errors:
-        st.warning(f"sdmetrics could not compute {err}")
+        st.warning(f"sdmetrics could not compute {md(err)}")
 
 # ------------------------------------------------------------------------------------------- record inspector
 st.subheader("Record inspector")
@@ -317,7 +318,7 @@ inspection = shown_errors(
     lambda: cached.inspect_record(key, ds.train, syn.df, ds.holdout, ds.schema, row, tuple(known)),
 )
 if inspection is not None:
-    st.markdown(inspection.summary())
+    st.markdown(md(inspection.summary()))
     st.dataframe(inspection.table(masked=not unmask), key="inspector_table")
     if not unmask:
         st.caption("Values are masked: ✓ marks a column equal to the synthetic row's, ✗ a different one.")

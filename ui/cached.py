@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from ui.intake import ReadOptions
 
 DEMO_FILE = ASSETS / "adult.csv.gz"
+# Cached results hold users' data (uploads, their schemas, scores, inspected records): they expire after this
+# many seconds (SYNTH_CACHE_TTL_SECONDS, default one hour) so nothing stays in server memory indefinitely.
+USER_DATA_TTL = int(os.environ.get("SYNTH_CACHE_TTL_SECONDS", "3600"))
 DEMO_NAME = "UCI Adult (demo)"
 
 
@@ -53,7 +56,7 @@ def demo_table() -> tuple[str, pd.DataFrame]:
     return DEMO_NAME, synth.read_table(gzip.decompress(DEMO_FILE.read_bytes()), name="adult.csv")
 
 
-@st.cache_data(show_spinner="Reading the file…", max_entries=4)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Reading the file…", max_entries=4)
 def read_upload(
     data: bytes,
     name: str,
@@ -74,7 +77,7 @@ def read_upload(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=4)
 def sheets(data: bytes, name: str) -> list[str]:
     try:
         return synth.list_sheets(data, name=name)
@@ -82,29 +85,31 @@ def sheets(data: bytes, name: str) -> list[str]:
         return []
 
 
-@st.cache_data(show_spinner="Checking the table before fitting…", max_entries=8)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Checking the table before fitting…", max_entries=8)
 def audit(key: str, _df: pd.DataFrame, schema: synth.Schema) -> AuditReport:
     return synth.audit(_df, schema)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
 def infer_schema(df: pd.DataFrame) -> synth.Schema:
     return synth.infer_schema(df)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
 def split(df: pd.DataFrame, holdout: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return synth.split(df, holdout=holdout, seed=seed)
 
 
-@st.cache_data(show_spinner="Scoring fidelity (with bootstrap intervals)…", show_time=True, max_entries=16)
+@st.cache_data(
+    ttl=USER_DATA_TTL, show_spinner="Scoring fidelity (with bootstrap intervals)…", show_time=True, max_entries=16
+)
 def fidelity(
     key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
 ) -> FidelityResult:
     return synth.evaluate_fidelity(_train, _synthetic, holdout=_holdout, schema=schema)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
 def distributions(
     key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
 ) -> tuple[ColumnDistribution, ...]:
@@ -112,14 +117,14 @@ def distributions(
     return column_distributions(_train, _synthetic, _holdout, schema=schema)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=64)
 def pair(
     key: str, column_x: str, column_y: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: synth.Schema
 ) -> PairView:
     return pair_view(_train, _synthetic, column_x, column_y, schema=schema)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
 def diagnosis(
     key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _fidelity: FidelityResult, schema: synth.Schema
 ) -> tuple[ColumnDiagnosis, ...]:
@@ -128,7 +133,10 @@ def diagnosis(
 
 
 @st.cache_data(
-    show_spinner="Training a classifier to tell synthetic rows from real ones…", show_time=True, max_entries=16
+    ttl=USER_DATA_TTL,
+    show_spinner="Training a classifier to tell synthetic rows from real ones…",
+    show_time=True,
+    max_entries=16,
 )
 def detection(
     key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
@@ -136,7 +144,9 @@ def detection(
     return evaluate_detection(_train, _synthetic, holdout=_holdout, schema=schema)
 
 
-@st.cache_data(show_spinner="Training models on real and on synthetic data…", show_time=True, max_entries=32)
+@st.cache_data(
+    ttl=USER_DATA_TTL, show_spinner="Training models on real and on synthetic data…", show_time=True, max_entries=32
+)
 def utility(
     key: str,
     target: str,
@@ -148,7 +158,12 @@ def utility(
     return evaluate_utility(_train, _synthetic, _holdout, target=target, schema=schema)
 
 
-@st.cache_data(show_spinner="Fitting the same regression on real and synthetic data…", show_time=True, max_entries=32)
+@st.cache_data(
+    ttl=USER_DATA_TTL,
+    show_spinner="Fitting the same regression on real and synthetic data…",
+    show_time=True,
+    max_entries=32,
+)
 def glm(
     key: str,
     target: str,
@@ -160,7 +175,7 @@ def glm(
     return compare_glm(_train, _synthetic, target=target, holdout=_holdout, schema=schema)
 
 
-@st.cache_data(show_spinner="Comparing inside the segment…", show_time=True, max_entries=32)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Comparing inside the segment…", show_time=True, max_entries=32)
 def segment(
     key: str,
     segment_key: str,
@@ -187,7 +202,7 @@ def _with_progress(label: str, call: Callable[[ProgressCallback], T]) -> T:
         bar.bar.empty()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
 def privacy(
     key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
 ) -> PrivacyResult:
@@ -198,7 +213,7 @@ def privacy(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=32)
 def privacy_attacks(
     key: str,
     _train: pd.DataFrame,
@@ -225,7 +240,7 @@ def privacy_attacks(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
 def privacy_sdmetrics(
     key: str,
     _train: pd.DataFrame,
@@ -244,7 +259,7 @@ def privacy_sdmetrics(
     )
 
 
-@st.cache_data(show_spinner="Finding the nearest real rows…", max_entries=64)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Finding the nearest real rows…", max_entries=64)
 def inspect_record(
     key: str,
     _train: pd.DataFrame,
@@ -260,12 +275,12 @@ def inspect_record(
     )
 
 
-@st.cache_data(show_spinner="Preparing the CSV…", max_entries=4)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Preparing the CSV…", max_entries=4)
 def csv_bytes(key: str, _df: pd.DataFrame) -> bytes:
     return _df.to_csv(index=False).encode("utf-8")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
 def model_bytes(key: str, _model: synth.Synthesizer) -> bytes:
     """The saved model file, built once per fitted model (``key`` is the model's id)."""
     from ui import model_files
@@ -273,7 +288,41 @@ def model_bytes(key: str, _model: synth.Synthesizer) -> bytes:
     return model_files.to_bytes(_model)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
 def column_stats(key: str, _df: pd.DataFrame) -> tuple[dict[str, float], dict[str, int]]:
     """Share missing and number of distinct values per column, counted once per table (``key``)."""
     return {c: float(_df[c].isna().mean()) for c in _df.columns}, {c: int(_df[c].nunique()) for c in _df.columns}
+
+
+def clear_user_data() -> None:
+    """Drop every cached result that holds users' data (all but the bundled demo table).
+
+    ``st.cache_data`` cannot drop one session's entries alone, so this clears them for every session: others
+    only recompute, while nothing derived from this session's data stays in server memory.
+    """
+    for wrapper in USER_DATA_CACHES:
+        wrapper.clear()
+
+
+USER_DATA_CACHES = (
+    read_upload,
+    sheets,
+    audit,
+    infer_schema,
+    split,
+    fidelity,
+    distributions,
+    pair,
+    diagnosis,
+    detection,
+    utility,
+    glm,
+    segment,
+    privacy,
+    privacy_attacks,
+    privacy_sdmetrics,
+    inspect_record,
+    csv_bytes,
+    model_bytes,
+    column_stats,
+)
