@@ -115,35 +115,44 @@ async def one_session(browser: Any, url: str, i: int, csv: Path, result: dict[st
                 text = await page.locator(f"[data-testid={testid}]").first.inner_text()
                 result["errors"].append(f"{step}: {testid}: {text[:200]}")
 
-    async def timed(step: str, action: Any) -> None:
+    async def timed(step: str, action: Any, done: Any) -> None:
+        """Run ``action``, wait until ``done`` (what the step draws when it finished) shows and the run ended."""
         start = time.perf_counter()
         await action()
+        await done.first.wait_for(state="visible")
         await settle(page)
         times[step] = max(time.perf_counter() - start - 0.3, 0.0)  # settle's fixed 0.3 s is not the app's time
         await check(step)
 
-    async def nav(title: str) -> None:
-        await page.locator("[data-testid=stSidebarNavLink]").filter(has_text=title).click()
+    def title(text: str) -> Any:
+        return page.locator("h1").filter(has_text=text)
+
+    def alert(kind: str, text: str) -> Any:
+        return page.get_by_test_id(f"stAlertContent{kind}").filter(has_text=text)
+
+    async def nav(text: str) -> None:
+        await page.locator("[data-testid=stSidebarNavLink]").filter(has_text=text).click()
 
     try:
-        await timed("open", lambda: page.goto(url))
-        await timed(
-            "upload", lambda: page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(csv))
-        )
-        success = page.get_by_test_id("stAlertContentSuccess").filter(has_text=csv.name)
-        if await success.count() == 0:
-            result["errors"].append("upload: the table was not loaded")
-            await page.screenshot(path=str(ROOT / "test-output" / f"load-session{i}-upload.png"))
+        await timed("open", lambda: page.goto(url), alert("Success", "UCI Adult"))
+        upload = page.get_by_test_id("stFileUploaderDropzoneInput").first
+        await timed("upload", lambda: upload.set_input_files(str(csv)), alert("Success", csv.name))
         await nav("Synthesize")
+        await title("Synthesize").first.wait_for()
         await settle(page)
-        await timed("fit", lambda: page.get_by_role("button", name="Fit", exact=True).click())
+        fit = page.get_by_role("button", name="Fit", exact=True)
+        await timed("fit", lambda: fit.click(), alert("Success", "fitted in"))
         await nav("Sample")
+        await title("Sample").first.wait_for()
         await settle(page)
-        await timed("sample", lambda: page.get_by_role("button", name="Sample", exact=True).click())
-        await timed("compare", lambda: nav("Compare"))
+        sample = page.get_by_role("button", name="Sample", exact=True)
+        await timed("sample", lambda: sample.click(), alert("Success", "synthetic rows"))
+        overall = page.get_by_test_id("stMetricLabel").filter(has_text="Overall quality")
+        await timed("compare", lambda: nav("Compare"), overall)
         if f"zq{i}x" not in await page.content():
             result["errors"].append("compare: the session's own columns are not shown")
-        await timed("privacy", lambda: nav("Privacy"))
+        dcr = page.get_by_test_id("stMetricLabel").filter(has_text="Closer to train than to holdout")
+        await timed("privacy", lambda: nav("Privacy"), dcr)
     except Exception as exc:  # a step that never finished is an error of the run, recorded, not raised
         result["errors"].append(f"{type(exc).__name__}: {str(exc)[:300]}")
         await page.screenshot(path=str(ROOT / "test-output" / f"load-session{i}.png"))
