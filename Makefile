@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# The dashboard listens on this machine only; `make run HOST=0.0.0.0` exposes it to the network (no login!).
+HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
 .PHONY: run test test-fast lint typecheck bench clean
@@ -22,7 +24,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.headless true \
+	$(BIN)/python -m streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
 test: $(VENV)/.installed-test

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import state
+from ui import forget, state
+from ui.text import md
 
 st.set_page_config(page_title="Synthetic data explorer", page_icon=":material/science:", layout="wide")
 state.init_state()
@@ -26,9 +27,9 @@ def show_status() -> None:
     """The walk so far, drawn after the page ran so it includes what this run just did."""
     ds, fit, syn = state.dataset(), state.fitted(), state.synthetic()
     lines = [
-        f"**Table:** {ds.name} — {len(ds.df):,} rows" if ds else "**Table:** none",
+        f"**Table:** {md(ds.name)} — {len(ds.df):,} rows" if ds else "**Table:** none",
         f"**Split:** {len(ds.train):,} train / {len(ds.holdout):,} holdout" if ds else "",
-        f"**Model:** {fit.label}" if fit else "**Model:** not fitted yet",
+        f"**Model:** {md(fit.label)}" if fit else "**Model:** not fitted yet",
         f"**Synthetic:** {syn.n_rows:,} rows (seed {syn.seed})" if syn else "**Synthetic:** not sampled yet",
     ]
     with status:
@@ -38,6 +39,7 @@ def show_status() -> None:
 
 navigation = st.navigation(PAGES)
 status = st.sidebar.container()
+forget.forget_button()
 try:
     navigation.run()
 finally:

@@ -9,6 +9,7 @@ import synth
 from synth.io import DEFAULT_MISSING_VALUES
 from synth.schema import KIND_LABELS, ColumnKind
 from ui import cached, intake, state
+from ui.text import md
 
 st.title("Data")
 st.caption(
@@ -68,8 +69,8 @@ if uploaded is not None:
 
 if st.session_state["data_error"]:
     ds_now = state.dataset()
-    kept = f" The table loaded before, **{ds_now.name}**, is still in use." if ds_now else ""
-    st.error(f"**Could not load that file.** {st.session_state['data_error']}{kept}")
+    kept = f" The table loaded before, **{md(ds_now.name)}**, is still in use." if ds_now else ""
+    st.error(f"**Could not load that file.** {md(st.session_state['data_error'])}{kept}")
     offer = st.session_state.get("data_offer")
     if offer is not None and uploaded is not None:
         if offer.kind == "sample":
@@ -86,7 +87,7 @@ if ds is None:
     st.info("No table loaded yet: upload one above or use the demo table.")
     st.stop()
 
-st.success(f"**{ds.name}** — {len(ds.df):,} rows × {ds.df.shape[1]} columns")
+st.success(f"**{md(ds.name)}** — {len(ds.df):,} rows × {ds.df.shape[1]} columns")
 info = ds.df.attrs.get("read_info") or {}
 if info:
     shown = {k: ("tab" if v == "\t" else v) for k, v in info.items() if v not in (None, "", 0, [], ())}
@@ -168,7 +169,7 @@ if schema_file is not None and schema_file.file_id != st.session_state.get("last
     try:
         loaded = synth.Schema.from_json(schema_file.getvalue().decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        st.error(f"**{schema_file.name} is not a schema file:** {exc}. Download one above to see the format.")
+        st.error(f"**{md(schema_file.name)} is not a schema file:** {md(exc)}. Download one above to see the format.")
     else:
         if sorted(loaded.names) != sorted(ds.schema.names):
             missing = sorted(set(ds.schema.names) - set(loaded.names))
@@ -201,10 +202,10 @@ surface = (
 icons = {"error": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
 with st.expander("Findings and suggested fixes", expanded=bool(report.errors)):
     for finding in report.findings:
-        where = f" ({', '.join(finding.columns)})" if finding.columns else ""
+        where = f" ({md(', '.join(finding.columns))})" if finding.columns else ""
         st.markdown(
-            f"{icons.get(finding.severity, '')} **{finding.title}**{where} — {finding.detail}  \n"
-            f"*What to do:* {finding.suggestion}"
+            f"{icons.get(finding.severity, '')} **{md(finding.title)}**{where} — {md(finding.detail)}  \n"
+            f"*What to do:* {md(finding.suggestion)}"
         )
     if not report.findings:
         st.write("No problems found.")
@@ -241,7 +242,7 @@ if (holdout_pct / 100, int(split_seed)) != (ds.holdout_share, ds.split_seed):
     try:
         ds = state.set_split(holdout_pct / 100, int(split_seed))
     except ValueError as exc:
-        st.error(f"Cannot split this table that way: {exc}. Choose a smaller holdout share.")
+        st.error(f"Cannot split this table that way: {md(exc)}. Choose a smaller holdout share.")
     else:
         if had_model:
             st.warning("The split changed, so the fitted model was discarded: fit again on **Synthesize**.")

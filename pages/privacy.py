@@ -1,7 +1,7 @@
 """Privacy: could the synthetic table expose a real person? Copies, distances, membership attacks, the WP216
 attacks with their control and baseline, sdmetrics beside ours, a record inspector, and a verdict in plain words.
 
-The tables are prepared once per run (:func:`ui.cached.privacy_inputs`) and every section reuses them. Sections
+The tables are prepared once per run (:func:`ui.state.privacy_inputs`) and every section reuses them. Sections
 are drawn in order of cost, each as soon as its result is ready — copies first (well under a second), then
 distances, membership attacks and the attacks — so the page is never blank; the verdict on top fills in last.
 """
@@ -19,6 +19,7 @@ from synth.evaluation.privacy.common import PrivacyInputError
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.verdict import privacy_verdict
 from ui import cached, guards, privacy_panels, state
+from ui.text import md
 
 N_ATTACK_CHOICES = (500, 1000, 2000, 5000)
 T = TypeVar("T")
@@ -46,19 +47,19 @@ def shown_errors(call: Callable[[], T]) -> T | None:
     try:
         return call()
     except PrivacyInputError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return None
 
 
 spec = None if model is None else (model.model.name, tuple(sorted(model.model.get_params().items())))
-prepared = shown_errors(lambda: cached.privacy_inputs(key, ds.train, syn.df, ds.holdout, ds.schema, spec))
+prepared = shown_errors(lambda: state.privacy_inputs(ds, syn, spec))
 if prepared is None:
     pending.empty()
     st.stop()
 assert prepared is not None  # st.stop() ends the run above
 inputs: PrivacyInputs = prepared
 for note in inputs.notes:
-    st.info(note)
+    st.info(md(note))
 
 # ---------------------------------------------------------------------------------------------------- copies
 st.subheader("Copies of training rows")
@@ -132,7 +133,7 @@ try:
     attacker.validate(ds.schema, ds.train)
 except AttackerModelError as exc:
     attacker_error = str(exc)
-    st.error(attacker_error)
+    st.error(md(attacker_error))
 
 # ----------------------------------------------------------------------------------------------------- attacks
 st.subheader("Attacks, with their control and baseline")
@@ -207,7 +208,7 @@ if sd is not None:
         "inside the range of real generators — read these beside the measures above, not instead of them."
     )
     for err in sd.errors:
-        st.warning(f"sdmetrics could not compute {err}")
+        st.warning(f"sdmetrics could not compute {md(err)}")
 
 # ------------------------------------------------------------------------------------------- record inspector
 st.subheader("Record inspector")
@@ -245,7 +246,7 @@ row = int(
 )
 inspection = shown_errors(lambda: cached.inspect_record(key, inputs, row, tuple(known)))
 if inspection is not None:
-    st.markdown(inspection.summary())
+    st.markdown(md(inspection.summary()))
     st.dataframe(inspection.table(masked=not unmask), key="inspector_table")
     if not unmask:
         st.caption("Values are masked: ✓ marks a column equal to the synthetic row's, ✗ a different one.")

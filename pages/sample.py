@@ -9,6 +9,7 @@ import streamlit as st
 import synth
 from ui import bulk_export, cached, conditions, guards, rare_events, state
 from ui.progress import StreamlitProgress
+from ui.text import md
 
 MAX_ROWS = int(os.environ.get("SYNTH_MAX_SAMPLE_ROWS", "1000000"))
 
@@ -46,14 +47,14 @@ with st.expander("Conditions and rebalancing"):
     st.divider()
     rebalance = preset or conditions.rebalance_editor(ds.train, ds.schema, key="rebal")
 if wanted or rebalance:
-    st.info(f"Sampling with: {conditions.describe(wanted, rebalance)}")
+    st.info(f"Sampling with: {md(conditions.describe(wanted, rebalance))}")
 
 if st.button("Sample", type="primary", key="sample_button"):
     progress = StreamlitProgress(f"Sampling {n_rows:,} rows")
     try:
         df = fit.model.sample(n_rows, seed=seed, conditions=wanted or None, rebalance=rebalance, progress=progress)
     except (synth.SynthesizerError, ValueError) as exc:
-        st.error(f"**Sampling failed:** {exc} The previous synthetic table, if any, is kept.")
+        st.error(f"**Sampling failed:** {md(exc)} The previous synthetic table, if any, is kept.")
     else:
         progress.done(f"Sampled {n_rows:,} rows")
         state.set_synthetic(

@@ -13,6 +13,7 @@ from synth.synthesizers import get
 from ui import cached, guards, model_files, state
 from ui.params import param_widget
 from ui.progress import StreamlitProgress
+from ui.text import md
 
 st.title("Synthesize")
 ds = guards.need_dataset()
@@ -64,7 +65,7 @@ else:
                 model = synth.create(name, random_state=seed, **settings[name])
                 model.fit(ds.train, ds.schema, progress=progress)
             except (synth.SynthesizerError, ValueError) as exc:
-                st.error(f"**{cls.label} could not be fitted:** {exc}. Models fitted before are kept.")
+                st.error(f"**{cls.label} could not be fitted:** {md(exc)}. Models fitted before are kept.")
                 continue
             progress.done(f"Fitted {cls.label}")
             state.set_fitted(
@@ -85,7 +86,7 @@ if model_file is not None and model_file.file_id != st.session_state.get("last_m
     try:
         loaded = model_files.from_bytes(model_file.getvalue())
     except (synth.ModelFileError, synth.SynthesizerError, ValueError) as exc:
-        st.error(f"**{model_file.name} could not be loaded:** {exc}. Models fitted before are kept.")
+        st.error(f"**{md(model_file.name)} could not be loaded:** {md(exc)}. Models fitted before are kept.")
     else:
         if loaded.schema_.names != ds.schema.names:
             st.error(
@@ -103,7 +104,7 @@ if model_file is not None and model_file.file_id != st.session_state.get("last_m
                     dataset_key=ds.key,
                 )
             )
-            st.toast(f"Loaded {model_file.name}")
+            st.toast(f"Loaded {md(model_file.name)}")
 
 models = state.fitted_models()
 if models:

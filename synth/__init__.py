@@ -125,3 +125,9 @@ __all__ = [
     "sample_rows",
     "split",
 ]
+
+# Appended (io-hardening): the limit errors, for callers that offer to raise a limit.
+from synth.io import LimitExceededError
+from synth.synthesizers.persist import ModelLimitError
+
+__all__ += ["LimitExceededError", "ModelLimitError"]

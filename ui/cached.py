@@ -1,7 +1,8 @@
 """Cached wrappers around pure synth functions.
 
-``st.cache_data`` for results, never ``st.cache_resource`` for a fitted model (the one resource is the privacy
-checks' prepared tables, :func:`privacy_inputs`). Large tables are passed as
+``st.cache_data`` for results, never ``st.cache_resource`` (a fitted model or users' tables must not be shared
+between sessions): prepared tables live on the session's evaluation context (:mod:`ui.state`).
+Large tables are passed as
 underscore arguments (not hashed) together with a ``key`` that identifies them, so a rerun does not hash a
 million rows to find a cached result.
 """
@@ -12,7 +13,7 @@ import gzip
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -49,8 +50,10 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 if TYPE_CHECKING:
     from ui.intake import ReadOptions
 
-# Cached results hold derived views of real data: they expire after an hour without use.
-CACHE_TTL = 3600
+# Cached results hold users' data (uploads, their schemas, scores, inspected records): they expire after this
+# many seconds (SYNTH_CACHE_TTL_SECONDS, default one hour) so nothing stays in server memory indefinitely.
+USER_DATA_TTL = int(os.environ.get("SYNTH_CACHE_TTL_SECONDS", "3600"))
+CACHE_TTL = USER_DATA_TTL
 # Bootstrap replicates for the page's quality intervals: half the library default (200) and half its cost, so the
 # first render stays fast; the headline accuracy has its own jackknife intervals.
 PAGE_BOOTSTRAP = 100
@@ -70,7 +73,7 @@ def demo_table() -> tuple[str, pd.DataFrame]:
     return DEMO_NAME, synth.read_table(gzip.decompress(DEMO_FILE.read_bytes()), name="adult.csv")
 
 
-@st.cache_data(show_spinner="Reading the file…", max_entries=4)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Reading the file…", max_entries=4)
 def read_upload(
     data: bytes,
     name: str,
@@ -91,7 +94,7 @@ def read_upload(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=4)
 def sheets(data: bytes, name: str) -> list[str]:
     try:
         return synth.list_sheets(data, name=name)
@@ -99,17 +102,17 @@ def sheets(data: bytes, name: str) -> list[str]:
         return []
 
 
-@st.cache_data(show_spinner="Checking the table before fitting…", max_entries=8)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Checking the table before fitting…", max_entries=8)
 def audit(key: str, _df: pd.DataFrame, schema: synth.Schema) -> AuditReport:
     return synth.audit(_df, schema)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
 def infer_schema(df: pd.DataFrame) -> synth.Schema:
     return synth.infer_schema(df)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
 def split(df: pd.DataFrame, holdout: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return synth.split(df, holdout=holdout, seed=seed)
 
@@ -139,7 +142,7 @@ def sdmetrics_quality(key: str, _context: EvaluationContext) -> SdmetricsScores:
     return peer_sdmetrics.sdmetrics_quality(_context.train, _context.synthetic, _context.schema)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
 def distributions(
     key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
 ) -> tuple[ColumnDistribution, ...]:
@@ -147,14 +150,14 @@ def distributions(
     return column_distributions(_train, _synthetic, _holdout, schema=schema)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=64)
 def pair(
     key: str, column_x: str, column_y: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: synth.Schema
 ) -> PairView:
     return pair_view(_train, _synthetic, column_x, column_y, schema=schema)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
 def diagnosis(
     key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _fidelity: FidelityResult, schema: synth.Schema
 ) -> tuple[ColumnDiagnosis, ...]:
@@ -163,7 +166,10 @@ def diagnosis(
 
 
 @st.cache_data(
-    show_spinner="Training a classifier to tell synthetic rows from real ones…", show_time=True, max_entries=16
+    ttl=USER_DATA_TTL,
+    show_spinner="Training a classifier to tell synthetic rows from real ones…",
+    show_time=True,
+    max_entries=16,
 )
 def detection(
     key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
@@ -171,7 +177,9 @@ def detection(
     return evaluate_detection(_train, _synthetic, holdout=_holdout, schema=schema)
 
 
-@st.cache_data(show_spinner="Training models on real and on synthetic data…", show_time=True, max_entries=32)
+@st.cache_data(
+    ttl=USER_DATA_TTL, show_spinner="Training models on real and on synthetic data…", show_time=True, max_entries=32
+)
 def utility(
     key: str,
     target: str,
@@ -183,7 +191,12 @@ def utility(
     return evaluate_utility(_train, _synthetic, _holdout, target=target, schema=schema)
 
 
-@st.cache_data(show_spinner="Fitting the same regression on real and synthetic data…", show_time=True, max_entries=32)
+@st.cache_data(
+    ttl=USER_DATA_TTL,
+    show_spinner="Fitting the same regression on real and synthetic data…",
+    show_time=True,
+    max_entries=32,
+)
 def glm(
     key: str,
     target: str,
@@ -195,7 +208,7 @@ def glm(
     return compare_glm(_train, _synthetic, target=target, holdout=_holdout, schema=schema)
 
 
-@st.cache_data(show_spinner="Comparing inside the segment…", show_time=True, max_entries=32)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Comparing inside the segment…", show_time=True, max_entries=32)
 def segment(
     key: str,
     segment_key: str,
@@ -222,31 +235,13 @@ def _with_progress(label: str, call: Callable[[ProgressCallback], T]) -> T:
         bar.bar.empty()
 
 
-@st.cache_resource(show_spinner="Preparing the tables for the privacy checks…", max_entries=2)
-def privacy_inputs(
-    key: str,
-    _train: pd.DataFrame,
-    _synthetic: pd.DataFrame,
-    _holdout: pd.DataFrame,
-    schema: synth.Schema,
-    synthesizer: tuple[str, tuple[tuple[str, Any], ...]] | None = None,
-) -> PrivacyInputs:
-    """The tables of one run prepared once (encoders, neighbour searches) and shared by every privacy section.
-
-    A resource, not data: it fills its own caches lazily as sections ask, and copying it per rerun (as
-    ``cache_data`` would) would copy every table. It holds no fitted model, only tables and their encodings.
-    """
-    spec = None if synthesizer is None else (synthesizer[0], dict(synthesizer[1]))
-    return PrivacyInputs(_train, _holdout, _synthetic, schema, synthesizer=spec)
-
-
-@st.cache_data(show_spinner="Counting exact copies…", max_entries=16)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Counting exact copies…", max_entries=16)
 def privacy_copies(key: str, _inputs: PrivacyInputs) -> CopyCounts:
     """Exact copies of training rows: the page's first numbers (well under a second)."""
     return count_copies(_inputs)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
 def privacy(key: str, _inputs: PrivacyInputs) -> PrivacyResult:
     """Distances and copies (no membership attacks), with a progress bar while they run."""
     return _with_progress(
@@ -262,7 +257,7 @@ def privacy(key: str, _inputs: PrivacyInputs) -> PrivacyResult:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
 def privacy_membership(key: str, _inputs: PrivacyInputs) -> MembershipResult:
     """The membership attacks (distance, density ratio, shadow model, targeted), with a progress bar."""
     t = _inputs.tables
@@ -272,7 +267,7 @@ def privacy_membership(key: str, _inputs: PrivacyInputs) -> MembershipResult:
     )
 
 
-@st.cache_data(show_spinner="Checking rare values…", max_entries=16)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Checking rare values…", max_entries=16)
 def rare_values(
     key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
 ) -> RareValueResult:
@@ -280,7 +275,7 @@ def rare_values(
     return evaluate_rare_values(_train, _synthetic, _holdout, schema=schema)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=32)
 def privacy_attacks(
     key: str,
     _inputs: PrivacyInputs,
@@ -305,7 +300,7 @@ def privacy_attacks(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
 def privacy_sdmetrics(
     key: str,
     _train: pd.DataFrame,
@@ -324,7 +319,7 @@ def privacy_sdmetrics(
     )
 
 
-@st.cache_data(show_spinner="Finding the nearest real rows…", max_entries=64)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Finding the nearest real rows…", max_entries=64)
 def inspect_record(key: str, _inputs: PrivacyInputs, row: int, quasi_identifiers: tuple[str, ...]) -> RecordInspection:
     """One synthetic row beside its nearest training rows (on the shared encodings)."""
     t = _inputs.tables
@@ -333,12 +328,12 @@ def inspect_record(key: str, _inputs: PrivacyInputs, row: int, quasi_identifiers
     )
 
 
-@st.cache_data(show_spinner="Preparing the CSV…", max_entries=4)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Preparing the CSV…", max_entries=4)
 def csv_bytes(key: str, _df: pd.DataFrame) -> bytes:
     return _df.to_csv(index=False).encode("utf-8")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
 def model_bytes(key: str, _model: synth.Synthesizer) -> bytes:
     """The saved model file, built once per fitted model (``key`` is the model's id)."""
     from ui import model_files
@@ -346,20 +341,25 @@ def model_bytes(key: str, _model: synth.Synthesizer) -> bytes:
     return model_files.to_bytes(_model)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
 def column_stats(key: str, _df: pd.DataFrame) -> tuple[dict[str, float], dict[str, int]]:
     """Share missing and number of distinct values per column, counted once per table (``key``)."""
     return {c: float(_df[c].isna().mean()) for c in _df.columns}, {c: int(_df[c].nunique()) for c in _df.columns}
 
 
 # ----------------------------------------------------------------------------- rare events (conditions, bias)
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=64)
 def coverage(key: str, _train: pd.DataFrame, conditions: dict, schema: synth.Schema) -> synth.Coverage:
     """How many training rows the conditions cover (``key`` identifies the dataset)."""
     return synth.condition_coverage(_train, conditions, schema)
 
 
-@st.cache_data(show_spinner="Training the same classifier with and without added rows…", show_time=True, max_entries=16)
+@st.cache_data(
+    ttl=USER_DATA_TTL,
+    show_spinner="Training the same classifier with and without added rows…",
+    show_time=True,
+    max_entries=16,
+)
 def augmentation(
     key: str,
     _train: pd.DataFrame,
@@ -377,7 +377,9 @@ def augmentation(
     )
 
 
-@st.cache_data(show_spinner="Sampling, training on each table and judging on the real holdout…", show_time=True)
+@st.cache_data(
+    ttl=USER_DATA_TTL, show_spinner="Sampling, training on each table and judging on the real holdout…", show_time=True
+)
 def fairness(
     key: str,
     _train: pd.DataFrame,
@@ -411,13 +413,13 @@ def fairness(
 
 
 # ----------------------------------------------------------------------------- race and report (issue 13)
-@st.cache_data(show_spinner="Reading the synthetic table…", max_entries=4)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Reading the synthetic table…", max_entries=4)
 def read_external(data: bytes, name: str) -> pd.DataFrame:
     """A synthetic table made by another tool, read like any upload (same size limit)."""
     return synth.read_table(data, name=name, max_bytes=max_upload_bytes())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
 def evaluate_external(
     key: str, label: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
 ) -> ExternalResult:
@@ -430,7 +432,7 @@ def evaluate_external(
     )
 
 
-@st.cache_data(show_spinner="Writing the report…", max_entries=8)
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Writing the report…", max_entries=8)
 def report(
     key: str,
     focus: str,
@@ -478,3 +480,19 @@ def report(
         card.to_markdown().encode("utf-8"),
         manifest_json(manifest).encode("utf-8"),
     )
+
+
+def clear_user_data() -> None:
+    """Drop every cached result that holds users' data (all but the bundled demo table).
+
+    ``st.cache_data`` cannot drop one session's entries alone, so this clears them for every session: others
+    only recompute, while nothing derived from this session's data stays in server memory.
+    """
+    for wrapper in USER_DATA_CACHES:
+        wrapper.clear()
+
+
+# Every cached wrapper of this module except the demo table (found, not listed, so a new wrapper can't be missed).
+USER_DATA_CACHES = tuple(
+    f for name, f in list(globals().items()) if type(f) is type(demo_table) and name != "demo_table"
+)

@@ -14,6 +14,7 @@ import streamlit as st
 import synth
 from synth.io import DEFAULT_MISSING_VALUES
 from ui import cached, state
+from ui.text import md
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "parquet", "xlsx", "json", "jsonl"]
 
@@ -76,4 +77,4 @@ def load(uploaded: Any, options: ReadOptions, *, sample: int | None = None, allo
     else:
         state.set_table(uploaded.name, table)
         st.session_state["data_error"] = None
-        st.toast(f"Loaded {uploaded.name}: {len(table):,} rows × {table.shape[1]} columns")
+        st.toast(f"Loaded {md(uploaded.name)}: {len(table):,} rows × {table.shape[1]} columns")

@@ -14,6 +14,7 @@ from synth.evaluation.privacy.inspector import MASK
 from synth.evaluation.privacy.membership import MembershipResult
 from synth.evaluation.privacy.rare_values import RareValueResult, excess_table
 from synth.evaluation.privacy.verdict import Verdict
+from ui.text import md
 
 BADGES = {
     "green": ("green", "low risk"),
@@ -157,7 +158,7 @@ def membership(mia: MembershipResult) -> None:
         with st.expander(f"{a.label}: how it was measured"):
             st.markdown(a.detail)
     for note in mia.not_run:
-        st.info(note)
+        st.info(md(note))
 
 
 def attacks(results: Sequence[AttackResult]) -> None:
@@ -185,7 +186,7 @@ def attacks(results: Sequence[AttackResult]) -> None:
         with st.expander(f"{r.label}: how it was measured"):
             st.markdown(r.detail)
             for w in r.warnings:
-                st.warning(w)
+                st.warning(md(w))
 
 
 def masked(df: pd.DataFrame, unmask: bool) -> pd.DataFrame:
@@ -200,9 +201,9 @@ def verdict(v: Verdict) -> None:
     show(f"**{words.capitalize()}.** {v.headline}")
     for c in v.criteria:
         color, words = BADGES[c.level]
-        st.markdown(f":{color}-badge[{words}] **{c.label}** — {c.value}")
+        st.markdown(f":{color}-badge[{words}] **{c.label}** — {md(c.value)}")
         st.caption(f"Thresholds: {c.threshold}")
-    st.markdown("**What to do**\n" + "\n".join(f"- {a}" for a in v.advice))
+    st.markdown("**What to do**\n" + "\n".join(f"- {md(a)}" for a in v.advice))
 
 
 def rare_values(rare: RareValueResult) -> None:

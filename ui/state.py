@@ -16,6 +16,7 @@ import streamlit as st
 
 import synth
 from synth.evaluation.context import EvaluationContext
+from synth.evaluation.privacy.inputs import PrivacyInputs
 from ui import cached
 
 DEFAULT_HOLDOUT = 0.2
@@ -288,3 +289,20 @@ def written_file() -> Any:
 
 def set_written_file(result: Any) -> None:
     st.session_state["written_file"] = result
+
+
+def privacy_inputs(
+    ds: Dataset, run: SyntheticTable, synthesizer: tuple[str, tuple[tuple[str, Any], ...]] | None = None
+) -> PrivacyInputs:
+    """The privacy checks' prepared tables (encoders, neighbour searches) for one run, built once per session.
+
+    They hang on the run's :class:`EvaluationContext`, so they live in this session only (never in a cache shared
+    between users), go when the run goes or the user forgets their data, and are shared by every privacy section.
+    """
+    spec = None if synthesizer is None else (synthesizer[0], dict(synthesizer[1]))
+    ctx = evaluation_context(ds, run)
+    with st.spinner("Preparing the tables for the privacy checks…"):
+        return ctx.extension(
+            f"privacy_inputs:{synthesizer!r}",
+            lambda c: PrivacyInputs(c.train, c.holdout, c.synthetic, c.schema, synthesizer=spec),
+        )

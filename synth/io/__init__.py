@@ -14,6 +14,12 @@ Every failure raises :class:`TableReadError` (a :class:`ValueError`) whose messa
 was wrong and what to do; its ``code`` attribute says which check failed. A table with more rows than
 ``max_rows`` raises :class:`TooManyRowsError`, which carries ``n_rows`` so a caller can offer to work on a
 seeded random sample instead (``read_table(..., sample=n)`` or :func:`sample_rows`).
+
+Every reader is bounded before it materialises anything (:mod:`synth.io.limits`): sizes are read from the
+file's metadata or counted while streaming, and the first excess raises :class:`LimitExceededError` naming the
+limit (``max_bytes``, ``max_rows``, ``max_columns``, ``max_cells``, ``max_uncompressed_bytes``, JSON depth) and
+how to raise it. Modules: :mod:`~synth.io.reader` (``read_table``), one per format (:mod:`~synth.io.text`,
+:mod:`~synth.io.excel`, :mod:`~synth.io.parquet`, :mod:`~synth.io.json`), :mod:`~synth.io.columns` (typing).
 """
 
 from synth.io.columns import type_text_column

@@ -14,8 +14,6 @@ import pyarrow.compute as pc
 
 from synth.io.options import _CODE_RE, _HEAD, DEFAULT_MISSING_VALUES, ReadOptions
 
-# ------------------------------------------------------------------------------------------------ typing
-
 
 def _all_true(mask: pa.ChunkedArray | pa.Array) -> bool:
     return pc.all(mask).as_py() is True

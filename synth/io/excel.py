@@ -28,7 +28,7 @@ def _open_workbook(data: bytes, label: str, max_uncompressed_bytes: int | None) 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError) as exc:  # damaged directory
         raise TableReadError(
             f"{label} is a damaged zip / Excel file ({exc}). Save it again and upload it.",
             file=label,
@@ -97,7 +97,17 @@ def _read_excel(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str], st
                 file=label,
                 code="excel_sheet",
             )
-        rows = _stream_rows(workbook[chosen], opts, chosen)
+        try:
+            rows = _stream_rows(workbook[chosen], opts, chosen)
+        except TableReadError:
+            raise
+        except Exception as exc:  # damaged XML inside the sheet: ParseError, KeyError, ValueError, ...
+            raise TableReadError(
+                f"sheet {chosen!r} of {label} is damaged ({type(exc).__name__}: {exc}). Open and save it again "
+                "in Excel, or export the sheet as CSV.",
+                file=label,
+                code="excel_invalid",
+            ) from exc
     finally:
         workbook.close()
     if not rows:

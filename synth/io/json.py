@@ -1,4 +1,4 @@
-"""JSON records and JSON Lines."""
+"""JSON records and JSON Lines; nesting deeper than :data:`~synth.io.limits.MAX_JSON_DEPTH` is refused."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from synth.io.columns import _python_column
 from synth.io.errors import TableReadError
 from synth.io.limits import MAX_JSON_DEPTH, LimitExceededError, check
 from synth.io.options import ReadOptions
-
-# --------------------------------------------------------------------------------------------------- json
 
 
 def _read_json(data: bytes, opts: ReadOptions, *, jsonl: bool) -> tuple[pa.Table, list[str], str]:

@@ -29,19 +29,23 @@ _NESTED_SLICE = 10_000  # rows of a nested column turned into JSON text at a tim
 def _read_parquet(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str]]:
     label = opts.label
     try:
-        probe = pq.ParquetFile(io.BytesIO(data))
-        text_leaves = _check_metadata(probe, opts)
-        handle = pq.ParquetFile(io.BytesIO(data), read_dictionary=text_leaves)
-        table = handle.read()
+        return _read_checked(data, opts)
     except TableReadError:
         raise
-    except Exception as exc:  # pyarrow raises several unrelated types for corrupt files
+    except Exception as exc:  # pyarrow raises several unrelated types for corrupt files (and their metadata)
         raise TableReadError(
             f"{label} could not be read as Parquet ({type(exc).__name__}: {exc}). The file may be truncated "
             "or not Parquet at all: export it again.",
             file=label,
             code="parquet",
         ) from exc
+
+
+def _read_checked(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str]]:
+    label = opts.label
+    probe = pq.ParquetFile(io.BytesIO(data))
+    text_leaves = _check_metadata(probe, opts)
+    table = pq.ParquetFile(io.BytesIO(data), read_dictionary=text_leaves).read()
     decoded = sum(_decoded_bytes(chunk) for col in table.columns for chunk in col.chunks)
     # Text held in a Parquet file may not exceed what the same table as a CSV upload could hold.
     check(label, "bytes of text once decoded", decoded, "max_bytes", opts.max_bytes)

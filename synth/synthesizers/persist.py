@@ -12,6 +12,11 @@ timestamps, :class:`~synth.schema.ColumnKind` values, and frozen dataclasses of 
 (:func:`register_state_type`). Loading builds only those; an unknown tag or type name is an error, never an
 import. A model file holds what the model learned from the training data (category labels, and for CART the
 training values it draws from), so treat it as carefully as the data itself.
+
+A model file is also untrusted input: :func:`read_archive` bounds the manifest (``MAX_MANIFEST_BYTES``,
+``MAX_JSON_DEPTH``) and checks every array's header (allowed dtypes, declared shape against
+``MAX_ARRAY_BYTES``) before reading its data; :func:`synth.load_model` then has each synthesizer check its state
+(``_check_state``, see :mod:`synth.synthesizers.state_checks`) before anything compiled reads it.
 """
 
 from __future__ import annotations
@@ -359,6 +364,8 @@ def _read_npz(npz: bytes, path: Any) -> dict[str, np.ndarray]:
                     raise _limit_error(
                         path, f"the arrays' total size in bytes (reached at {key!r})", total, "MAX_ARRAY_BYTES"
                     )
+                if nbytes > info.file_size:  # the member cannot hold it (zipfile enforces the declared size)
+                    raise ModelFileError(f"{path}: array {key!r} declares {nbytes:,} bytes but holds fewer")
                 buffer = bytearray(nbytes)
                 view = memoryview(buffer)
                 done = 0

@@ -12,3 +12,12 @@ def clear_streamlit_cache() -> Iterator[None]:
     st.cache_data.clear()
     yield
     st.cache_data.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def full_error_details_in_tests() -> None:
+    """.streamlit/config.toml hides error details from users ("none"); AppTest reads it too, so failing tests
+    would only say "redacted". Tests see the full message (the production default is checked in test_safety)."""
+    from streamlit import config
+
+    config.set_option("client.showErrorDetails", "full")

@@ -75,7 +75,7 @@ def _in_child(data: bytes, name: str, tmp_path: Path, limit: int = 1_500_000_000
 
     env = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}
     done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, timeout=180, preexec_fn=limit_memory, env=env
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, timeout=600, preexec_fn=limit_memory, env=env
     )
     assert done.returncode == 0, done.stderr.decode()[-3000:]
     return json.loads(done.stdout.decode().strip().splitlines()[-1])

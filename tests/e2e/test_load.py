@@ -1,0 +1,15 @@
+"""Three concurrent browser sessions on one server: no errors, no session sees another's table, and the
+server still answers afterwards (the short version of ``benchmarks/bench_load.py``)."""
+
+from __future__ import annotations
+
+from benchmarks.bench_load import run_load
+
+
+def test_three_concurrent_sessions_stay_isolated_and_the_server_survives() -> None:
+    out = run_load(sessions=3, rows=1000)
+    assert not out["errors"], out["errors"]
+    assert not out["leaks"], out["leaks"]  # every page showed only its own session's columns and file
+    assert out["healthy_after"]
+    assert set(out["steps"]) == {"open", "upload", "fit", "sample", "compare", "privacy"}
+    assert all(step["n"] == 3 for step in out["steps"].values())
