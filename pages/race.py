@@ -139,6 +139,20 @@ if upload is not None and upload.file_id != st.session_state.get("last_external_
         )
         state.add_external(upload.name, result)
         st.session_state["external_error"] = None
+        if result.check.complete and result.run.synthetic is not None:
+            # Every real column is there: Compare and Privacy can show it like a sampled run.
+            state.set_synthetic(
+                state.SyntheticTable(
+                    model_label=f"{upload.name} (external)",
+                    model_id="external",
+                    n_rows=len(result.run.synthetic),
+                    seed=0,
+                    df=result.run.synthetic,
+                    sample_seconds=0.0,
+                    dataset_key=ds.key,
+                    note="uploaded synthetic table from another tool",
+                )
+            )
     except (synth.TableReadError, ExternalTableError) as exc:
         st.session_state["external_error"] = f"{upload.name}: {exc}"
 if st.session_state.get("external_error"):
@@ -148,6 +162,8 @@ for ext in state.external_runs():
     with st.container(border=True, key=f"external_{ext.id}"):
         st.markdown(f"**{ext.name}** — {ext.result.run.n_rows:,} rows")
         (st.success if check.clean else st.warning)("\n\n".join(check.messages()))
+        if check.complete:
+            st.caption("Every real column is present: it is also on **Compare** and **Privacy** as a run.")
         m = st.columns(5)
         m[0].metric("Quality", fmt(ev.quality))
         m[1].metric("Detection AUC", fmt(ev.detection_auc))

@@ -223,7 +223,10 @@ def recommend(runs: Sequence[RunResult], front: Sequence[str]) -> tuple[str, str
     ev = pick.evaluation
     assert ev is not None
     risk = ev.privacy_risk
-    risk_text = "unmeasured privacy risk" if risk is None else f"privacy risk {risk:.1%}"
+    risk_text = "unmeasured privacy risk" if risk is None else f"worst measured privacy risk {risk:.1%}"
+    if risk is not None and best_level == "green" and risk >= 0.05:
+        # green despite a visible risk: the verdict found it within sampling noise (its interval includes 0)
+        risk_text += ", within sampling noise"
     light = {"green": "a green", "amber": "an amber", "red": "a red", "grey": "an unmeasured"}[best_level]
     others = len(scored) - 1
     reason = (

@@ -81,10 +81,28 @@ def test_an_external_table_is_checked_and_scored(part: pd.DataFrame) -> None:
     assert 0.8 < quality <= 1.0
     board = next(d.value for d in at.dataframe if "detection AUC" in d.value.columns)
     assert list(board["run"].str.replace(" ★", "")) == ["synthpop.csv"]
+    # fnlwgt is missing, so it is not offered to Compare as a complete run
+    assert at.session_state["synthetic"] is None
     # an unreadable upload is explained and the scored table stays
     at.file_uploader(key="external_upload").set_value(("bad.csv", b"a,b\n1,2\n3,4\n", "text/csv")).run()
     assert any("column names" in e.value or "bad.csv" in e.value for e in at.error)
     assert any(m.label == "Quality" for m in at.metric)
+
+
+@pytest.mark.skipif(not (SHARED_DATASETS / "adult-peers").exists(), reason="shared peer outputs not present")
+def test_a_complete_external_table_is_on_compare(part: pd.DataFrame) -> None:
+    at = start()
+    upload(at, "adult_part.csv", part.to_csv(index=False).encode("utf-8"))
+    goto(at, "race")
+    peer = pd.read_csv(SHARED_DATASETS / "adult-peers" / "adult_synthpop.csv.gz").head(1500)
+    at.file_uploader(key="external_upload").set_value(
+        ("synthpop.csv", peer.to_csv(index=False).encode("utf-8"), "text/csv")
+    ).run()
+    assert not at.exception, at.exception
+    assert at.session_state["synthetic"].model_label == "synthpop.csv (external)"
+    goto(at, "compare")
+    assert not any("No synthetic table yet" in i.value for i in at.info)
+    assert any("synthpop.csv (external)" in d.value.to_string() for d in at.dataframe)
 
 
 def test_report_downloads_and_manifest_reproduces_byte_for_byte(part: pd.DataFrame) -> None:
