@@ -56,7 +56,10 @@ PUBLISHED = ("synthpop", "mostly", "tabularargn", "ctgan", "tvae", "gaussian_cop
 PEERS_PYTHON = Path(os.environ.get("SYNTH_PEERS_PYTHON", ROOT / "benchmarks" / ".venv" / "bin" / "python"))
 SAMPLE_ROWS = 200_000
 
-# Issue 14, item 1: the frontier synthesizer's targets (the ceiling row supplies the identical-match bound).
+# Issue 14, item 1: the frontier synthesizer's targets on Adult (the ceiling row supplies the identical-match bound).
+# On other tables the accuracy and TSTR targets keep the same distance to that table's own ceiling (0.982 − 0.979,
+# and 0.005 below TRTR).
+ACCURACY_MARGIN = 0.003
 TARGETS = {
     "accuracy_min": 0.979,
     "dcr_share_max": 0.515,
@@ -160,12 +163,17 @@ def verdict(row: dict[str, Any], ceiling: dict[str, Any]) -> dict[str, bool | No
             return None
         return bool(value >= bound) if low else bool(value <= bound)
 
+    accuracy_min = TARGETS["accuracy_min"]
+    if ceiling.get("accuracy") is not None and abs(ceiling["accuracy"] - 0.982) > 0.001:  # not the Adult split
+        accuracy_min = ceiling["accuracy"] - ACCURACY_MARGIN
     return {
-        "accuracy_min": check("accuracy", TARGETS["accuracy_min"], True),
+        "accuracy_min": check("accuracy", accuracy_min, True),
         "dcr_share_max": check("dcr_share", TARGETS["dcr_share_max"], False),
         "discriminator_auc_max": check("discriminator_auc", TARGETS["discriminator_auc_max"], False),
         "identical_match_max": check("ims_training", ceiling.get("ims_training", 0.0), False),
-        "tstr_auc_min": check("tstr", TARGETS["tstr_auc_min"], True),
+        "tstr_auc_min": check("tstr", TARGETS["tstr_auc_min"], True)
+        if accuracy_min == TARGETS["accuracy_min"]
+        else None,
         "tstr_within_0.005_of_trtr": check("tstr", row.get("trtr", 1.0) - 0.005, True),
         "fit_s_max": check("fit_s", TARGETS["fit_s_max"], False),
         "rows_per_s_min": check("rows_per_s", TARGETS["rows_per_s_min"], True),
