@@ -3,6 +3,7 @@
 # Registration order is the order users see: the baselines first, then the richer models.
 from synth.synthesizers import gaussian_copula, independent  # noqa: I001
 from synth.synthesizers import cart, privbayes
+from synth.synthesizers import pruned_cart
 from synth.synthesizers.base import Param, Synthesizer, SynthesizerError, load_model
 from synth.synthesizers.persist import ModelFileError
 from synth.synthesizers.registry import available, create, get, register
@@ -20,5 +21,6 @@ __all__ = [
     "independent",
     "load_model",
     "privbayes",
+    "pruned_cart",
     "register",
 ]

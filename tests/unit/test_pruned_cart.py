@@ -1,0 +1,189 @@
+"""Pruned CART: pruned trees on coarse predictors, rare numeric values redrawn inside their leaf."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import synth
+from synth.synthesizers.cart import SequentialCART
+from synth.synthesizers.pruned_cart import PrunedCART, leaf_smoothing_ranges
+
+
+def people(n: int, seed: int) -> pd.DataFrame:
+    """Adult-like: categories that shape an income flag, a near-unique weight, an amount that is mostly zero."""
+    rng = np.random.default_rng(seed)
+    job = rng.choice(["clerk", "manager", "farmer", "nurse"], n, p=[0.4, 0.2, 0.1, 0.3])
+    age = rng.integers(18, 80, n)
+    hours = np.where(job == "farmer", 55, 40) + rng.integers(-5, 6, n)
+    rich = rng.random(n) < np.where(job == "manager", 0.5, 0.1) + 0.003 * (age - 18)
+    weight = np.round(rng.lognormal(12.0, 0.5, n))  # near-unique, like Adult's fnlwgt
+    gain = np.where(rng.random(n) < np.where(rich, 0.3, 0.03), np.round(rng.lognormal(8.5, 1.0, n)), 0.0)
+    return pd.DataFrame({"rich": rich, "job": job, "age": age, "weight": weight, "hours": hours, "gain": gain})
+
+
+@pytest.fixture(scope="module")
+def train() -> pd.DataFrame:
+    return people(4000, seed=0)
+
+
+def test_leaf_bands_stay_between_neighbours_in_the_leaf() -> None:
+    values = np.array([1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 10.0, 20.0, 30.0])
+    leaf = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1])
+    low, width = leaf_smoothing_ranges(values, leaf, smooth_below=2, width=1.0)
+    # 8 is common (3 times): copied. 2 sits between 1 and 4; 1 and 10 are leaf ends: their bands stop at them.
+    np.testing.assert_array_equal(width[3:6], 0.0)
+    np.testing.assert_array_equal(low[3:6], 8.0)
+    assert (low[1], low[1] + width[1]) == (1.0, 4.0)
+    assert (low[0], low[0] + width[0]) == (1.0, 2.0)
+    assert (low[6], low[6] + width[6]) == (10.0, 20.0)  # 10 is leaf 1's smallest value: nothing below it there
+    assert (low[8], low[8] + width[8]) == (20.0, 30.0)
+    half_low, half_width = leaf_smoothing_ranges(values, leaf, smooth_below=2, width=0.5)
+    assert (half_low[1], half_low[1] + half_width[1]) == (1.5, 3.0)
+
+
+def test_a_leaf_of_one_rare_value_falls_back_to_the_column_band() -> None:
+    values = np.array([5.0, 5.0, 7.0, 9.0])
+    leaf = np.array([0, 0, 1, 1])
+    low, width = leaf_smoothing_ranges(values, leaf, smooth_below=3, width=1.0)
+    assert (width[:2] > 0).all(), "5.0 is rare (2 < 3) and alone in its leaf: it must still not be copied"
+    assert low[0] <= 5.0 <= low[0] + width[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 30), min_size=1, max_size=60),
+    st.integers(0, 4),
+    st.integers(1, 6),
+    st.floats(0.0, 1.0),
+)
+def test_every_band_lies_within_its_leaf_range(raw: list[int], n_leaves: int, smooth_below: int, w: float) -> None:
+    values = np.array(raw, dtype=float)
+    leaf = np.sort(np.arange(len(values)) % (n_leaves + 1))
+    low, width = leaf_smoothing_ranges(values, leaf, smooth_below, w)
+    assert (width >= 0).all()
+    for k in np.unique(leaf):
+        inside = leaf == k
+        lo, hi = values[inside].min(), values[inside].max()
+        banded = inside & (width > 0)
+        if not banded.any():
+            continue
+        # A leaf-local band never leaves the leaf's range, unless it is the column-wide fallback.
+        local = banded & (low >= lo) & (low + width <= hi)
+        fallback = banded & ~local
+        assert (low[fallback] >= values.min()).all() and (low[fallback] + width[fallback] <= values.max()).all()
+    _, counts = np.unique(values, return_counts=True)
+    common = np.isin(values, np.unique(values)[counts >= smooth_below])
+    np.testing.assert_array_equal(width[common], 0.0)
+    np.testing.assert_array_equal(low[common], values[common])
+
+
+def test_no_rare_training_value_reappears(train: pd.DataFrame) -> None:
+    """The promise in the docstring, attacked: look for every rare training weight and gain in a large sample."""
+    model = synth.create("pruned_cart").fit(train)
+    syn = model.sample(50_000, seed=1)
+    for column in ("weight", "gain"):
+        counts = train[column].value_counts()
+        rare = set(counts.index[counts < model.smooth_below])
+        assert rare, f"the fixture must hold rare {column} values"
+        drawn = syn[column].to_numpy()
+        # Integers are rounded after the draw, so the test looks at the continuous draw's effect: an exact rare
+        # training value can reappear only by rounding, as often as its neighbours do, never by copying.
+        copied = np.isin(drawn, list(rare)).mean()
+        neighbours = np.isin(drawn, list({v + 1 for v in rare} - set(counts.index))).mean()
+        assert copied <= 3 * neighbours + 1e-3, (
+            f"{column}: rare training values reappear {copied:.4f} vs {neighbours:.4f}"
+        )
+
+
+def test_plain_cart_does_copy_rare_values(train: pd.DataFrame) -> None:
+    """The attack above can fail: CART with its own smoothing off copies rare weights one for one."""
+    syn = synth.create("cart", smooth_below=0).fit(train).sample(50_000, seed=1)
+    counts = train["weight"].value_counts()
+    rare = counts.index[counts < 20]
+    assert np.isin(syn["weight"].to_numpy(), rare).mean() > 0.5
+
+
+def test_synthetic_rows_are_no_closer_to_training_than_fresh_rows(train: pd.DataFrame) -> None:
+    """Pruning is what moves synthetic rows away from training rows: attacked with the DCR share (0.5 is ideal)."""
+    holdout = people(4000, seed=1)
+
+    def share(name: str, **params: object) -> float:
+        syn = synth.create(name, **params).fit(train).sample(len(train), seed=2)
+        return synth.evaluate_privacy(train, syn, holdout=holdout).dcr_share
+
+    cart = share("cart")
+    default = share("pruned_cart")
+    strong = share("pruned_cart", prune=1e-3)
+    assert strong < 0.53, strong
+    assert strong < default < cart, (strong, default, cart)
+    assert share("pruned_cart", prune=0.0, smooth_below=0, min_samples_leaf=5) > cart, "the knob can be undone"
+
+
+def test_fidelity_is_kept(train: pd.DataFrame) -> None:
+    syn = synth.create("pruned_cart").fit(train).sample(20_000, seed=3)
+    by_job_real = train.groupby("job")["rich"].mean()
+    by_job_syn = syn.groupby("job")["rich"].mean()
+    np.testing.assert_allclose(by_job_syn[by_job_real.index], by_job_real, atol=0.04)
+    assert syn["weight"].median() == pytest.approx(train["weight"].median(), rel=0.05)
+    assert (syn["gain"] == 0).mean() == pytest.approx((train["gain"] == 0).mean(), abs=0.02)
+    assert syn["age"].between(train["age"].min(), train["age"].max()).all()
+
+
+def test_is_a_cart_and_round_trips(tmp_path, train: pd.DataFrame) -> None:
+    model = synth.create("pruned_cart", min_samples_leaf=30, smooth_width=0.5).fit(train)
+    assert isinstance(model, PrunedCART)
+    path = tmp_path / "m.synth"
+    model.save(path)
+    loaded = synth.load_model(path)
+    pd.testing.assert_frame_equal(model.sample(500, seed=4), loaded.sample(500, seed=4))
+
+
+def test_thresholds_on_bins_route_raw_values_like_the_binned_tree() -> None:
+    from sklearn.tree import DecisionTreeRegressor
+
+    from synth.synthesizers.pruned_cart import raw_thresholds
+
+    rng = np.random.default_rng(5)
+    x = np.column_stack([rng.lognormal(3, 1, 3000), rng.integers(0, 5, 3000)]).astype(np.float32)
+    x[rng.random(3000) < 0.05, 0] = np.nan
+    y = np.nan_to_num(x[:, 0], nan=7.0) * (1 + x[:, 1]) + rng.normal(0, 1, 3000)
+    model = synth.create("pruned_cart", predictor_bins=8)
+    assert isinstance(model, PrunedCART)
+    edges = [model._predictor_edges(x[:, 0]), model._predictor_edges(x[:, 1])]
+    assert edges[0] is not None and len(edges[0]) == 7
+    assert edges[1] is None, "five distinct values need no bins"
+    binned = x.copy()
+    binned[:, 0] = np.searchsorted(edges[0], x[:, 0], side="left")
+    binned[np.isnan(x[:, 0]), 0] = np.nan
+    tree = DecisionTreeRegressor(min_samples_leaf=20, random_state=0).fit(binned, y).tree_
+    fresh = np.column_stack([rng.lognormal(3, 1, 5000), rng.integers(0, 5, 5000)]).astype(np.float32)
+    fresh[:100, 0] = np.nan
+    fresh[100:200, 0] = edges[0][rng.integers(0, len(edges[0]), 100)]  # values exactly on an edge
+    fresh_binned = fresh.copy()
+    fresh_binned[:, 0] = np.searchsorted(edges[0], fresh[:, 0], side="left")
+    fresh_binned[:100, 0] = np.nan
+    flat = raw_thresholds(tree, edges)
+    np.testing.assert_array_equal(flat.apply(fresh), tree.apply(fresh_binned))
+    np.testing.assert_array_equal(flat.route(fresh), tree.apply(fresh_binned))
+
+
+def test_pruning_and_bins_make_fewer_broader_leaves(train: pd.DataFrame) -> None:
+    def leaves(model: SequentialCART) -> int:
+        return sum(int((s.tree.children_left < 0).sum()) for s in model.steps_ if s.tree is not None)
+
+    plain = synth.create("pruned_cart", prune=0.0, predictor_bins=0, min_samples_leaf=10).fit(train)
+    pruned = synth.create("pruned_cart", min_samples_leaf=10, predictor_bins=16).fit(train)
+    assert isinstance(plain, SequentialCART) and isinstance(pruned, SequentialCART)
+    assert leaves(pruned) < leaves(plain) / 2
+    bins = int(pruned.predictor_bins)
+    for step in pruned.steps_:
+        if step.tree is None:
+            continue
+        inner = step.tree.children_left >= 0
+        for feature in np.unique(step.tree.feature[inner]):
+            cuts = np.unique(step.tree.threshold[inner & (step.tree.feature == feature)])
+            assert len(cuts) <= bins - 1, "a tree on binned predictors cuts only at bin edges"
