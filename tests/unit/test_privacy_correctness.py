@@ -38,7 +38,8 @@ def _levels(
     inputs = PrivacyInputs(train, holdout, synthetic, schema, seed=seed, synthesizer=synthesizer)
     distances = synth.evaluate_privacy(train, synthetic, holdout=holdout, inputs=inputs, seed=seed)
     attacks = evaluate_attacks(train, synthetic, holdout=holdout, inputs=inputs, n_attacks=1000, seed=seed)
-    verdict = privacy_verdict(distances, attacks.results)
+    rare = synth.evaluate_rare_values(train, synthetic, holdout, schema=schema)
+    verdict = privacy_verdict(distances, attacks.results, rare_values=rare)
     return {c.key: c.level for c in verdict.criteria}
 
 
