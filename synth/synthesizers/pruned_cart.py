@@ -1,4 +1,8 @@
-"""Pruned CART: sequential CART whose trees keep only the splits that pay for themselves.
+"""Pruned CART: sequential CART whose trees keep only the splits that pay for themselves (experimental).
+
+Not offered on the pages or in :func:`synth.available` yet: on the planted-canary test its model file and output
+still hold a canary value (an extreme age) that plain CART hides. ``synth.create("pruned_cart")`` builds it for
+benchmarks/bench_frontier.py.
 
 Sequential CART (:mod:`synth.synthesizers.cart`) draws each column from the donors of a tree leaf: training rows
 that agree with the synthetic row on the columns drawn before. Grown down to ``min_samples_leaf`` rows, a tree also
@@ -18,15 +22,14 @@ This model keeps synthpop's method and changes what a leaf may be:
   values through that many quantile bins (category codes, ordered by frequency, pool their rarest values in the
   last bin). A leaf is then a union of whole bins: it cannot single out one weight, one rare country. The fitted
   thresholds are mapped back to the bins' edges, so sampling routes raw values with no binning step.
-* **Smoothing inside the leaf**: a numeric value rare in its column (seen fewer than ``smooth_below`` times) is not
-  copied from the donor; it is drawn between its neighbouring distinct values *among the rows of the donor's
-  leaf*, at the leaf's resolution rather than the column's (in a near-unique column the column's neighbours are so
-  close that a "smoothed" value is the donor's).
+* **Rare numbers** are pooled into shared bands and donors stored sorted, exactly as plain CART does, so every
+  promise CART's model file and output make holds here too.
 
 Measured on MOSTLY AI's Adult split with mostlyai-qa 1.10 (benchmarks/bench_frontier.py; README, "The frontier"):
 pruning trades accuracy for distance smoothly. CART scores accuracy 0.979 at DCR share 0.54; ``prune = 2e-4`` (the
 default) 0.977 at 0.513; ``prune = 3e-4`` with 16 predictor bins 0.974 at 0.508; MOSTLY AI's published output 0.973
-at 0.509. No setting reached CART's accuracy at a DCR share of 0.515 or less. Everything else (visit order, missing
+at 0.509 (measured with an earlier in-leaf smoothing of rare numbers, which moved the DCR share by less than
+0.003). No setting reached CART's accuracy at a DCR share of 0.515 or less. Everything else (visit order, missing
 values, conditions, vectorised sampling, saving) is CART's.
 """
 
@@ -42,10 +45,10 @@ from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param
 from synth.synthesizers.cart import CartStep, FlatTree, SequentialCART, smoothing_ranges
-from synth.synthesizers.registry import register
+from synth.synthesizers.registry import experimental
 
 
-@register
+@experimental
 class PrunedCART(SequentialCART):
     """Sequential CART with pruned trees on coarse predictors and rare values smoothed inside leaves."""
 
@@ -93,22 +96,11 @@ class PrunedCART(SequentialCART):
             "smooth_below",
             "int",
             20,
-            "Numeric values seen fewer than this many times in training are never copied as they are: they are "
-            "redrawn between their neighbouring values among the rows of the same tree leaf. 0 copies every "
-            "value.",
+            "Numeric values seen fewer than this many times in training are pooled into shared bands (as plain "
+            "CART does) and drawn from the band, never copied as they are. 0 copies every value.",
             label="Smooth values rarer than",
             low=0,
             high=100_000,
-        ),
-        Param(
-            "smooth_width",
-            "float",
-            1.0,
-            "How far towards its neighbouring values in the leaf a rare value may move: 0.5 reaches the "
-            "midpoints, 1 the neighbours themselves.",
-            label="Smoothing width",
-            low=0.0,
-            high=1.0,
         ),
         Param(
             "visit_order",
@@ -122,7 +114,6 @@ class PrunedCART(SequentialCART):
 
     prune: float
     predictor_bins: int
-    smooth_width: float
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         # Bin edges of each predictor slot, filled in as CART's _fit reaches the columns (read by _step only).
@@ -187,15 +178,19 @@ class PrunedCART(SequentialCART):
             tree = raw_thresholds(model.tree_, edges)
             leaf = tree.apply(np.asarray(xs, dtype=np.float32))
             node_count = tree.node_count
-        by_leaf = np.argsort(leaf, kind="stable")
         offsets = np.zeros(node_count + 1, dtype=np.int64)
         offsets[1:] = np.cumsum(np.bincount(leaf, minlength=node_count))
-        donors = y[by_leaf].astype(np.float64)
+        # Donors are stored exactly as plain CART stores them (rare numbers pooled into shared bands, sorted
+        # within each leaf), so pruning inherits every promise CART's model file and output make.
+        values = y.astype(np.float64)
         widths = None
         if not classifier:
-            donors, widths = leaf_smoothing_ranges(
-                donors, leaf[by_leaf], int(self.smooth_below), float(self.smooth_width)
-            )
+            values, widths = smoothing_ranges(y, int(self.smooth_below))
+        keys = (values, leaf) if widths is None else (widths, values, leaf)
+        by_leaf = np.lexsort(keys)
+        donors = values[by_leaf]
+        if widths is not None:
+            widths = widths[by_leaf]
         return CartStep(j, missing, tree, offsets, donors, widths)
 
 
@@ -223,50 +218,3 @@ def raw_thresholds(tree: object, edges: list[np.ndarray | None]) -> FlatTree:
         flat.n_features,
         flat.max_depth,
     )
-
-
-def leaf_smoothing_ranges(
-    values: np.ndarray, leaf: np.ndarray, smooth_below: int, width: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each donor's draw range (low end, width): a point for common values, a band inside its leaf for rare ones.
-
-    A value seen fewer than ``smooth_below`` times in the whole column spans from ``width`` of the way down to the
-    next smaller distinct value in its leaf to ``width`` of the way up to the next larger one; at the ends of a
-    leaf's range the band stops at the value itself.
-    """
-    n = len(values)
-    if n == 0 or smooth_below <= 0:
-        return values.astype(np.float64), np.zeros(n)
-    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-    rare = counts[inverse] < smooth_below
-    # Sort by (leaf, value); within a leaf, neighbours are the adjacent distinct values.
-    order = np.lexsort((values, leaf))
-    v = values[order].astype(np.float64)
-    lf = leaf[order]
-    new_group = np.ones(n, dtype=bool)
-    new_group[1:] = (lf[1:] != lf[:-1]) | (v[1:] != v[:-1])
-    gid = np.cumsum(new_group) - 1
-    first = np.flatnonzero(new_group)
-    gval, gleaf = v[first], lf[first]
-    prev_val = gval.copy()
-    next_val = gval.copy()
-    same_leaf = gleaf[1:] == gleaf[:-1]
-    prev_val[1:] = np.where(same_leaf, gval[:-1], gval[1:])
-    next_val[:-1] = np.where(same_leaf, gval[1:], gval[:-1])
-    lo = gval - width * (gval - prev_val)
-    hi = gval + width * (next_val - gval)
-    rare_sorted = rare[order]
-    low_sorted = np.where(rare_sorted, lo[gid], v)
-    width_sorted = np.where(rare_sorted, hi[gid] - lo[gid], 0.0)
-    # A leaf holding nothing but one rare value (possible when leaves are smaller than ``smooth_below``) has no
-    # neighbours of its own: such a value gets CART's column-wide band instead, so it is still never copied.
-    lonely = rare_sorted & (width_sorted <= 0)
-    if lonely.any() and width > 0:
-        col_low, col_width = smoothing_ranges(v, smooth_below)
-        low_sorted = np.where(lonely, col_low, low_sorted)
-        width_sorted = np.where(lonely, col_width, width_sorted)
-    low = np.empty(n)
-    wid = np.empty(n)
-    low[order] = low_sorted
-    wid[order] = width_sorted
-    return low, wid

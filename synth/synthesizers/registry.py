@@ -12,6 +12,9 @@ _REGISTRY: dict[str, type[Synthesizer]] = {}
 S = TypeVar("S", bound="type[Synthesizer]")
 
 
+_EXPERIMENTAL: set[str] = set()
+
+
 def register(cls: S) -> S:
     """Class decorator: make a synthesizer available under ``cls.name``."""
     if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
@@ -20,9 +23,19 @@ def register(cls: S) -> S:
     return cls
 
 
-def available() -> list[str]:
-    """Names of the registered synthesizers, in registration order."""
-    return list(_REGISTRY)
+def experimental(cls: S) -> S:
+    """Class decorator: creatable by name (``synth.create``) but not offered (:func:`available`, the pages).
+
+    For a synthesizer under evaluation that has not yet passed the privacy suites run over every offered one.
+    """
+    register(cls)
+    _EXPERIMENTAL.add(cls.name)
+    return cls
+
+
+def available(include_experimental: bool = False) -> list[str]:
+    """Names of the offered synthesizers, in registration order (experimental ones only when asked)."""
+    return [n for n in _REGISTRY if include_experimental or n not in _EXPERIMENTAL]
 
 
 def get(name: str) -> type[Synthesizer]:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import synth
 from synth.synthesizers.cart import SequentialCART
-from synth.synthesizers.pruned_cart import PrunedCART, leaf_smoothing_ranges
+from synth.synthesizers.pruned_cart import PrunedCART
 
 
 def people(n: int, seed: int) -> pd.DataFrame:
@@ -28,57 +26,6 @@ def people(n: int, seed: int) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def train() -> pd.DataFrame:
     return people(4000, seed=0)
-
-
-def test_leaf_bands_stay_between_neighbours_in_the_leaf() -> None:
-    values = np.array([1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 10.0, 20.0, 30.0])
-    leaf = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1])
-    low, width = leaf_smoothing_ranges(values, leaf, smooth_below=2, width=1.0)
-    # 8 is common (3 times): copied. 2 sits between 1 and 4; 1 and 10 are leaf ends: their bands stop at them.
-    np.testing.assert_array_equal(width[3:6], 0.0)
-    np.testing.assert_array_equal(low[3:6], 8.0)
-    assert (low[1], low[1] + width[1]) == (1.0, 4.0)
-    assert (low[0], low[0] + width[0]) == (1.0, 2.0)
-    assert (low[6], low[6] + width[6]) == (10.0, 20.0)  # 10 is leaf 1's smallest value: nothing below it there
-    assert (low[8], low[8] + width[8]) == (20.0, 30.0)
-    half_low, half_width = leaf_smoothing_ranges(values, leaf, smooth_below=2, width=0.5)
-    assert (half_low[1], half_low[1] + half_width[1]) == (1.5, 3.0)
-
-
-def test_a_leaf_of_one_rare_value_falls_back_to_the_column_band() -> None:
-    values = np.array([5.0, 5.0, 7.0, 9.0])
-    leaf = np.array([0, 0, 1, 1])
-    low, width = leaf_smoothing_ranges(values, leaf, smooth_below=3, width=1.0)
-    assert (width[:2] > 0).all(), "5.0 is rare (2 < 3) and alone in its leaf: it must still not be copied"
-    assert low[0] <= 5.0 <= low[0] + width[0]
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.integers(0, 30), min_size=1, max_size=60),
-    st.integers(0, 4),
-    st.integers(1, 6),
-    st.floats(0.0, 1.0),
-)
-def test_every_band_lies_within_its_leaf_range(raw: list[int], n_leaves: int, smooth_below: int, w: float) -> None:
-    values = np.array(raw, dtype=float)
-    leaf = np.sort(np.arange(len(values)) % (n_leaves + 1))
-    low, width = leaf_smoothing_ranges(values, leaf, smooth_below, w)
-    assert (width >= 0).all()
-    for k in np.unique(leaf):
-        inside = leaf == k
-        lo, hi = values[inside].min(), values[inside].max()
-        banded = inside & (width > 0)
-        if not banded.any():
-            continue
-        # A leaf-local band never leaves the leaf's range, unless it is the column-wide fallback.
-        local = banded & (low >= lo) & (low + width <= hi)
-        fallback = banded & ~local
-        assert (low[fallback] >= values.min()).all() and (low[fallback] + width[fallback] <= values.max()).all()
-    _, counts = np.unique(values, return_counts=True)
-    common = np.isin(values, np.unique(values)[counts >= smooth_below])
-    np.testing.assert_array_equal(width[common], 0.0)
-    np.testing.assert_array_equal(low[common], values[common])
 
 
 def test_no_rare_training_value_reappears(train: pd.DataFrame) -> None:
@@ -134,7 +81,7 @@ def test_fidelity_is_kept(train: pd.DataFrame) -> None:
 
 
 def test_is_a_cart_and_round_trips(tmp_path, train: pd.DataFrame) -> None:
-    model = synth.create("pruned_cart", min_samples_leaf=30, smooth_width=0.5).fit(train)
+    model = synth.create("pruned_cart", min_samples_leaf=30).fit(train)
     assert isinstance(model, PrunedCART)
     path = tmp_path / "m.synth"
     model.save(path)

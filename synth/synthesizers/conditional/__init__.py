@@ -39,7 +39,7 @@ def exact_sampler(model: Synthesizer) -> ExactSampler | None:
         from synth.synthesizers.conditional import gaussian
 
         return gaussian.sample_weighted
-    if name == "cart":
+    if name in ("cart", "pruned_cart"):  # pruned CART stores its trees and donors exactly as CART does
         from synth.synthesizers.conditional import cart
 
         return cart.sample_weighted
