@@ -73,7 +73,10 @@ def build_manifest(
 ) -> dict[str, Any]:
     """The manifest of a race (or of a single run, as a race of one) on ``data`` split with (holdout, seed).
 
-    Runs of external tables are listed with their fingerprint but cannot be reproduced (no model made them).
+    Runs of external tables are listed with their fingerprint but cannot be reproduced (no model made them), and
+    neither can differentially private fits: their noise comes from fresh OS entropy and is never saved, so a
+    refit draws new noise by design (``reproducible`` is false with the reason in ``not_reproducible``). Their
+    synthetic tables are reproduced from the saved model file instead.
     """
     runs = []
     for r in result.runs:
@@ -85,8 +88,15 @@ def build_manifest(
             "random_state": r.contender.random_state,
             "n_rows": r.n_rows,
             "sample_seed": r.sample_seed,
-            "reproducible": r.contender.name != "external",
+            "reproducible": r.contender.name != "external" and not _is_private(r.contender.name),
         }
+        if r.contender.name == "external":
+            entry["not_reproducible"] = "an uploaded table: no model made it"
+        elif _is_private(r.contender.name):
+            entry["not_reproducible"] = (
+                "a differentially private fit: its noise is fresh OS entropy, never saved, so a refit differs by "
+                "design; keep its model file to sample the same table again"
+            )
         if r.synthetic is not None:
             entry["synthetic_csv_sha256"] = csv_sha256(r.synthetic)
         if r.evaluation is not None:
@@ -142,6 +152,16 @@ class Reproduction:
     @property
     def identical(self) -> bool:
         return bool(self.matches) and all(self.matches.values())
+
+
+def _is_private(name: str) -> bool:
+    """Whether a synthesizer's fit carries a DP guarantee (and so private noise that no seed replays)."""
+    from synth.synthesizers.registry import get
+
+    try:
+        return get(name).guarantee is not None
+    except KeyError:  # an unknown name: treat as an ordinary, seeded fit
+        return False
 
 
 def reproduce(

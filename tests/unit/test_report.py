@@ -158,8 +158,12 @@ def test_manifest_reproduces_every_table_byte_for_byte_and_the_scores(table: pd.
     text = json.dumps(manifest, allow_nan=False)
     assert "Atlantis" not in text and str(table.loc[5, "fnlwgt"]) not in text.replace('"', " ").split()
     again = reproduce(text, table.copy())
-    assert again.identical and set(again.matches) == {r.label for r in result.runs}
-    for old, new in zip(result.runs, again.result.runs, strict=True):
+    # A DP fit is never reproducible from a seed (its noise is fresh OS entropy, never saved): the manifest says so.
+    private = {r["label"] for r in manifest["runs"] if r["synthesizer"] == "privbayes"}
+    assert all("differentially private" in r["not_reproducible"] for r in manifest["runs"] if r["label"] in private)
+    seeded = [r for r in result.runs if r.label not in private]
+    assert again.identical and set(again.matches) == {r.label for r in seeded}
+    for old, new in zip(seeded, again.result.runs, strict=True):
         assert csv_sha256(new.synthetic) == csv_sha256(old.synthetic)  # type: ignore[arg-type]
         a, b = old.row(), new.row()
         for key in ("quality", "detection_auc", "tstr", "closeness", "membership_auc", "singling_out_risk"):
