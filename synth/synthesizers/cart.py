@@ -41,15 +41,13 @@ are stored grouped by leaf with offsets, so a donor draw is one gather.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from synth.progress import ProgressCallback
-from synth.schema import ColumnKind, Schema
+from synth.schema import Schema
 from synth.synthesizers.base import (
     Condition,
     Param,
@@ -57,203 +55,46 @@ from synth.synthesizers.base import (
     column_mask,
     describe_conditions,
     draw_matching,
-    register_state,
+)
+
+# The model's parts live in cart_steps; they are re-exported here, where other modules (and the type names
+# in saved model files) have always found them.
+from synth.synthesizers.cart_steps import (
+    _DAY_NS,
+    MISSING,
+    CartColumn,
+    CartStep,
+    FlatTree,
+    _group_bands,
+    _rare_groups,
+    _smoothed_bounds,
+    datetime_ns,
+    datetimes_from_units,
+    labels,
+    smoothed_draw,
+    smoothing_ranges,
+    time_unit,
 )
 from synth.synthesizers.inventory import ArtifactItem
-from synth.synthesizers.marginals import sorted_values
 from synth.synthesizers.registry import register
 
-MISSING = "__synth_missing__"
-_DAY_NS = 86_400 * 10**9
-
-
-@dataclass(frozen=True)
-class FlatTree:
-    """A fitted decision tree reduced to the arrays that route rows to leaves.
-
-    Routing uses scikit-learn's compiled tree, rebuilt from these arrays after loading; :meth:`route` is
-    the same routing in numpy, for checking and as a fallback.
-    """
-
-    children_left: np.ndarray  # int64, -1 at leaves
-    children_right: np.ndarray
-    feature: np.ndarray  # int64
-    threshold: np.ndarray  # float64: go left when x <= threshold
-    missing_go_to_left: np.ndarray  # uint8: where a missing value goes
-    n_features: int
-    max_depth: int
-    _compiled: Any = field(default=None, init=False, repr=False, compare=False)
-
-    @classmethod
-    def from_sklearn(cls, tree: Any) -> FlatTree:
-        flat = cls(
-            np.asarray(tree.children_left, dtype=np.int64).copy(),
-            np.asarray(tree.children_right, dtype=np.int64).copy(),
-            np.asarray(tree.feature, dtype=np.int64).copy(),
-            np.asarray(tree.threshold, dtype=np.float64).copy(),
-            np.asarray(tree.missing_go_to_left, dtype=np.uint8).copy(),
-            int(tree.n_features),
-            int(tree.max_depth),
-        )
-        object.__setattr__(flat, "_compiled", tree)
-        return flat
-
-    @property
-    def node_count(self) -> int:
-        return len(self.children_left)
-
-    def apply(self, x: np.ndarray) -> np.ndarray:
-        """Leaf node id of every row of ``x`` (float32, ``n_features`` columns)."""
-        compiled = self._compiled if self._compiled is not None else self._compile()
-        if compiled is None:
-            return self.route(x)
-        return np.asarray(compiled.apply(x), dtype=np.int64)
-
-    def _compile(self) -> Any:
-        try:
-            from sklearn.tree._tree import NODE_DTYPE, Tree
-
-            nodes = np.zeros(self.node_count, dtype=NODE_DTYPE)
-            nodes["left_child"] = self.children_left
-            nodes["right_child"] = self.children_right
-            nodes["feature"] = self.feature
-            nodes["threshold"] = self.threshold
-            nodes["missing_go_to_left"] = self.missing_go_to_left
-            compiled = Tree(self.n_features, np.array([1], dtype=np.intp), 1)
-            compiled.__setstate__(
-                {
-                    "max_depth": self.max_depth,
-                    "node_count": self.node_count,
-                    "nodes": nodes,
-                    "values": np.zeros((self.node_count, 1, 1)),
-                }
-            )
-        except (ImportError, KeyError, ValueError, TypeError):  # a scikit-learn whose tree layout differs
-            compiled = None
-        object.__setattr__(self, "_compiled", compiled)
-        return compiled
-
-    def route(self, x: np.ndarray) -> np.ndarray:
-        """Leaf node id of every row of ``x``, in numpy (the same rule as scikit-learn's ``apply``)."""
-        node = np.zeros(len(x), dtype=np.int64)
-        active = np.flatnonzero(self.children_left[node] >= 0)
-        while len(active):
-            here = node[active]
-            values = x[active, self.feature[here]]
-            missing = np.isnan(values)
-            left = np.where(missing, self.missing_go_to_left[here] == 1, values <= self.threshold[here])
-            node[active] = np.where(left, self.children_left[here], self.children_right[here])
-            active = active[self.children_left[node[active]] >= 0]
-        return node
-
-
-@dataclass(frozen=True)
-class CartColumn:
-    """How one column is coded inside the model.
-
-    Categories (and booleans) become integer codes in sorted order (never in order of appearance or of
-    frequency), missing as a category of its own, last.
-    Numbers stay numbers, missing as NaN. Datetimes become whole numbers of ``unit`` nanoseconds (their grain) after
-    ``origin``, so arithmetic is exact.
-    """
-
-    name: str
-    kind: ColumnKind
-    categories: tuple[Any, ...]
-    origin: int
-    unit: int
-    tz: str | None
-    integer: bool
-    low: float
-    high: float
-
-    @property
-    def categorical(self) -> bool:
-        return self.kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
-
-    @classmethod
-    def fit(cls, series: pd.Series, kind: ColumnKind, smooth_below: int = 0) -> CartColumn:
-        """Learn the coding; numbers are clipped to the range of their smoothed values (see
-        :func:`smoothing_ranges`), so a rare extreme is not kept as the column's bound."""
-        name = str(series.name)
-        if kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
-            categories = tuple(sorted_values(labels(series).unique()))
-            return cls(name, kind, categories, 0, 1, None, True, 0.0, float(len(categories) - 1))
-        if kind is ColumnKind.DATETIME:
-            ns, missing = datetime_ns(series)
-            present = ns[~missing]
-            first = int(present.min()) if len(present) else 0
-            unit = time_unit(present - first)
-            # The origin is the earliest date rounded down to a grid of 1,000 units (on the dates' own phase):
-            # the file does not keep the earliest real date.
-            origin = first - unit * ((first // unit) % 1_000)
-            tz = str(series.dt.tz) if getattr(series.dt, "tz", None) is not None else None
-            low, high = _smoothed_bounds(((present - origin) // unit).astype(float), smooth_below)
-            return cls(name, kind, (), origin, unit, tz, True, low, high)
-        x = series.to_numpy(dtype=float)
-        low, high = _smoothed_bounds(x[~np.isnan(x)], smooth_below)
-        return cls(name, kind, (), 0, 1, None, kind is ColumnKind.DISCRETE, low, high)
-
-    def encode(self, series: pd.Series) -> np.ndarray:
-        """Model values (float64): codes, numbers, or datetime units; NaN for a missing number or date."""
-        if self.categorical:
-            lookup = {c: i for i, c in enumerate(self.categories)}
-            return labels(series).map(lookup).to_numpy(dtype=float)
-        if self.kind is ColumnKind.DATETIME:
-            ns, missing = datetime_ns(series)
-            out = ((ns - self.origin) // self.unit).astype(float)
-            out[missing] = np.nan
-            return out
-        return series.to_numpy(dtype=float)
-
-    def decode(self, values: np.ndarray) -> pd.Series:
-        if self.categorical:
-            labels = np.empty(len(self.categories), dtype=object)
-            labels[:] = [None if c == MISSING else c for c in self.categories]
-            return pd.Series(labels[values.astype(np.intp)], dtype=object)
-        if self.kind is ColumnKind.DATETIME:
-            return datetimes_from_units(values, np.isnan(values), self.origin, self.unit, self.tz)
-        return pd.Series(values)
-
-
-@dataclass(frozen=True)
-class CartStep:
-    """One tree of the sequence and its donors.
-
-    Attributes:
-        column: the column's position in the visit order (= its slot in the predictor matrix); the tree
-            reads the slots before it.
-        missing: this step draws a numeric column's missing indicator (1 = missing), not its value.
-        tree: the fitted tree, or None when the step draws from all its donors (first column, constant).
-        offsets: donors of leaf ``i`` are ``donors[offsets[i]:offsets[i + 1]]``.
-        donors: training values grouped by leaf: codes, indicators, or the low end of a value's range.
-        widths: numeric steps: the width of each donor's range (0 for a value copied as it is).
-    """
-
-    column: int
-    missing: bool
-    tree: FlatTree | None
-    offsets: np.ndarray
-    donors: np.ndarray
-    widths: np.ndarray | None
-
-    def draw(self, x: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-        """Values for ``n`` rows whose earlier columns are ``x[:, :column]``."""
-        if self.tree is None:
-            start = np.zeros(n, dtype=np.int64)
-            count = np.full(n, len(self.donors), dtype=np.int64)
-        else:
-            leaf = self.tree.apply(x[:, : self.column])
-            start = self.offsets[leaf]
-            count = self.offsets[leaf + 1] - start
-        idx = start + (rng.random(n) * count).astype(np.int64)
-        values = self.donors[idx]
-        if self.widths is not None:
-            values = values + rng.random(n) * self.widths[idx]
-        return values
-
-
-register_state(FlatTree, CartColumn, CartStep)
+__all__ = [
+    "MISSING",
+    "_DAY_NS",
+    "CartColumn",
+    "CartStep",
+    "FlatTree",
+    "SequentialCART",
+    "_group_bands",
+    "_rare_groups",
+    "_smoothed_bounds",
+    "datetime_ns",
+    "datetimes_from_units",
+    "labels",
+    "smoothed_draw",
+    "smoothing_ranges",
+    "time_unit",
+]
 
 
 @register
@@ -503,142 +344,3 @@ class SequentialCART(Synthesizer):
             x[:, j] = v
         # copy=False: no consolidation of the object columns into one block (a slow copy of every pointer).
         return pd.DataFrame({col.name: col.decode(values[j]) for j, col in enumerate(self.columns_)}, copy=False)
-
-
-# ----------------------------------------------------------------------------- helpers
-def labels(series: pd.Series) -> pd.Series:
-    """Values as labels, missing as the :data:`MISSING` category."""
-    return series.astype(object).where(series.notna(), MISSING)
-
-
-def datetime_ns(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Nanoseconds since the epoch (UTC for aware values) and the missing mask."""
-    dt = pd.to_datetime(series, errors="coerce")
-    if getattr(dt.dt, "tz", None) is not None:
-        dt = dt.dt.tz_convert("UTC").dt.tz_localize(None)
-    missing = dt.isna().to_numpy()
-    ns = dt.astype("datetime64[ns]").to_numpy().view(np.int64)
-    return ns, missing
-
-
-def time_unit(offsets: np.ndarray) -> int:
-    """The grain of datetimes: the greatest common divisor of their offsets in nanoseconds.
-
-    Days stay days, 15-minute slots stay 15-minute slots, Mondays stay Mondays.
-    """
-    grain = int(np.gcd.reduce(offsets)) if len(offsets) else 0
-    return grain if grain > 0 else _DAY_NS
-
-
-def datetimes_from_units(values: np.ndarray, missing: np.ndarray, origin: int, unit: int, tz: str | None) -> pd.Series:
-    """Model numbers (whole ``unit`` steps after ``origin``, in nanoseconds) back to datetimes, NaT where missing."""
-    ns = origin + np.where(missing, 0, values).astype(np.int64) * unit
-    out = pd.Series(ns.view("datetime64[ns]"))
-    out[missing] = pd.NaT
-    if tz is not None:
-        out = out.dt.tz_localize("UTC").dt.tz_convert(tz)
-    return out
-
-
-def smoothing_ranges(values: np.ndarray, smooth_below: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each value's draw range as (low end, width): a point for common values, a shared band for rare ones.
-
-    A value seen at least ``smooth_below`` times is kept as a point (each such value stands for that many
-    people). Rare values are pooled, in sorted order, into groups of at least ``smooth_below`` rows that never
-    reach across a common value, and every member of a group gets the same band. Its ends are the common values
-    around the group when there are some; where the neighbour is rare too the end is the midpoint between the
-    two neighbouring values (two rare values in one number: neither can be solved for); at the tails it is the
-    midpoint of the group's own two outermost values, or the group's other end. So a band neither names a rare
-    value nor lets one be recovered from the points the model keeps: a synthetic value drawn in it (and rounded
-    to the column's grid) may equal a rare real value, but no more often than any other value of the gap, which
-    the rare-value membership test of :mod:`synth.evaluation.privacy.rare_values` checks.
-    """
-    values = np.asarray(values, dtype=np.float64)
-    if smooth_below <= 1 or len(values) == 0:
-        return values.copy(), np.zeros(len(values))
-    uniq, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-    rare = counts < smooth_below
-    if not rare.any():
-        return values.copy(), np.zeros(len(values))
-    group = _rare_groups(rare, counts, smooth_below)
-    lo, hi = _group_bands(uniq, rare, group)
-    low, high = uniq.copy(), uniq.copy()
-    low[rare], high[rare] = lo[group[rare]], hi[group[rare]]
-    width = np.where(rare, high - low, 0.0)
-    width = np.nan_to_num(width, nan=0.0)
-    return low[inverse].astype(np.float64), width[inverse].astype(np.float64)
-
-
-def smoothed_draw(values: np.ndarray, smooth_below: int, rng: np.random.Generator) -> np.ndarray:
-    """``values`` with every rare one replaced by a uniform draw on its band (see :func:`smoothing_ranges`)."""
-    out = values.astype(np.float64).copy()
-    present = ~np.isnan(out)
-    if smooth_below > 1 and present.any():
-        low, width = smoothing_ranges(out[present], smooth_below)
-        out[present] = low + rng.random(len(low)) * width
-    return out
-
-
-def _smoothed_bounds(x: np.ndarray, smooth_below: int) -> tuple[float, float]:
-    """The smallest and largest value a column's smoothed donors can give."""
-    if len(x) == 0:
-        return 0.0, 0.0
-    low, width = smoothing_ranges(x, smooth_below)
-    if np.isnan(low).all():
-        return 0.0, 0.0
-    return float(np.nanmin(low)), float(np.nanmax(low + width))
-
-
-def _rare_groups(rare: np.ndarray, counts: np.ndarray, smooth_below: int) -> np.ndarray:
-    """Group id of each distinct value (-1 for common ones): runs of rare values in groups of enough rows.
-
-    A run between two common values is cut into groups of at least ``smooth_below`` rows; a short remainder
-    joins the group before it in the same run. Groups are contiguous, numbered in value order.
-    """
-    group = np.full(len(rare), -1, dtype=np.int64)
-    start, rows, last_closed, next_id = -1, 0, -1, 0
-    for i in range(len(rare) + 1):
-        if i == len(rare) or not rare[i]:
-            if start >= 0 and rows < smooth_below and last_closed >= 0:
-                group[start:i] = last_closed  # a short remainder joins the previous group of its run
-                next_id -= 1
-            start, rows, last_closed = -1, 0, -1
-            continue
-        if start < 0:
-            start, rows = i, 0
-            next_id += 1
-        group[i] = next_id - 1
-        rows += int(counts[i])
-        if rows >= smooth_below:
-            last_closed, start = next_id - 1, -1
-    return group
-
-
-def _group_bands(uniq: np.ndarray, rare: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each group's band ends: the common neighbour, a midpoint to a rare neighbour, or a tail end.
-
-    At the column's tails the end is the midpoint of the group's own two outermost values (a lone rare extreme
-    falls back to its other end); a group that is the whole column and holds one value gets NaN (nothing kept).
-    """
-    k = len(uniq)
-    members = np.flatnonzero(rare)
-    ids = group[members]
-    n_groups = int(ids.max()) + 1
-    first = np.full(n_groups, k, dtype=np.int64)
-    last = np.full(n_groups, -1, dtype=np.int64)
-    np.minimum.at(first, ids, members)
-    np.maximum.at(last, ids, members)
-    x = uniq.astype(np.float64)
-
-    def end(edge: np.ndarray, outside: np.ndarray, inside: np.ndarray) -> np.ndarray:
-        has_out = (outside >= 0) & (outside < k)
-        o = np.clip(outside, 0, k - 1)
-        i = np.clip(inside, 0, k - 1)
-        towards = np.where(rare[o], (x[o] + x[edge]) / 2.0, x[o])
-        tail = np.where(inside != edge, (x[edge] + x[i]) / 2.0, np.nan)
-        return np.where(has_out, towards, tail)
-
-    lo = end(first, first - 1, np.minimum(first + 1, last))
-    hi = end(last, last + 1, np.maximum(last - 1, first))
-    lo, hi = np.where(np.isnan(lo), hi, lo), np.where(np.isnan(hi), lo, hi)
-    return lo, hi
