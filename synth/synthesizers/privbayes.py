@@ -46,7 +46,6 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -69,10 +68,11 @@ from synth.synthesizers.cart import MISSING, datetimes_from_units
 from synth.synthesizers.dp import domains as dpd
 from synth.synthesizers.dp import mechanisms
 from synth.synthesizers.dp.accountant import Budget
-from synth.synthesizers.dp.encoding import DOMAIN_WEIGHTS, domain_plan, encode_categorical, encode_numeric
+from synth.synthesizers.dp.encoding import DOMAIN_WEIGHTS, BinnedColumn, domain_plan, encode_categorical, encode_numeric
 from synth.synthesizers.dp.encoding import is_bool as _is_bool
+from synth.synthesizers.dp.network import NoisyTable, conditional_cdf, count_table, learn_network
 from synth.synthesizers.dp.network import candidate_parents as candidate_parents  # re-exported
-from synth.synthesizers.dp.network import conditional_cdf, configurations, count_table, learn_network
+from synth.synthesizers.dp.network import configurations as configurations  # re-exported
 from synth.synthesizers.dp.network import mutual_information as mutual_information  # re-exported
 from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.registry import register
@@ -80,82 +80,6 @@ from synth.synthesizers.registry import register
 #: Share of ε spent on the noisy row count.
 COUNT_SHARE = 0.02
 PUBLIC_DOMAIN_CHOICES = ("none", "categories", "categories and ranges")
-
-
-@dataclass(frozen=True)
-class BinnedColumn:
-    """One column as a discrete attribute.
-
-    Categorical and boolean columns: one code per label (missing and "(other)" are labels). Numbers and dates:
-    one code per bin, bin ``i`` holding the values from ``low[i]`` to ``high[i]`` (equal ends: a single
-    value), in model units (dates: whole days since 1970-01-01), then one code for missing.
-    """
-
-    name: str
-    kind: ColumnKind
-    categories: tuple[Any, ...]
-    low: np.ndarray
-    high: np.ndarray
-    has_missing: bool
-    integer: bool
-    origin: int
-    unit: int
-    tz: str | None
-
-    @property
-    def categorical(self) -> bool:
-        return self.kind in dpd.CATEGORICAL
-
-    @property
-    def size(self) -> int:
-        return len(self.categories) if self.categorical else len(self.low) + int(self.has_missing)
-
-    def decode(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
-        if self.categorical:
-            lookup = np.empty(len(self.categories), dtype=object)
-            lookup[:] = [None if c == MISSING else c for c in self.categories]
-            return pd.Series(lookup[codes], dtype=object)
-        missing = codes >= len(self.low)
-        safe = np.where(missing, 0, codes)
-        low, high = self.low[safe], self.high[safe]
-        u = rng.random(len(codes))
-        if self.integer:
-            values = low + np.floor(u * (high - low + 1.0))
-            values = np.minimum(values, high)
-        else:
-            values = low + u * (high - low)
-        values[missing] = np.nan
-        if self.kind is ColumnKind.DATETIME:
-            return datetimes_from_units(values, missing, self.origin, self.unit, self.tz)
-        return pd.Series(values)
-
-
-@dataclass(frozen=True)
-class NoisyTable:
-    """P(child | parents) from noisy counts, as cumulative probabilities: one row per parent configuration.
-
-    A configuration's row index is the parents' codes in mixed radix (the first parent most significant).
-    """
-
-    child: int
-    parents: tuple[int, ...]
-    cumulative: np.ndarray  # (configurations, child size), each row ending at 1
-
-    def draw(self, codes: np.ndarray, sizes: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
-        n = len(codes)
-        config = configurations(codes, self.parents, sizes)
-        u = rng.random(n)
-        k = self.cumulative.shape[1]
-        if k <= 16:
-            # Inverse CDF by counting the cumulative probabilities at or below u: k − 1 cheap passes.
-            out = np.zeros(n, dtype=np.int64)
-            for column in np.ascontiguousarray(self.cumulative[:, :-1].T):
-                out += u >= column[config]
-            return out
-        # Row r of the table, shifted by r, is an increasing run inside (r, r + 1]: one search finds the code.
-        flat = (self.cumulative + np.arange(self.cumulative.shape[0])[:, None]).ravel()
-        hit = np.searchsorted(flat, config + u, side="right")
-        return np.minimum(hit - config * k, k - 1)
 
 
 register_state(BinnedColumn, NoisyTable)

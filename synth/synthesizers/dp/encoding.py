@@ -3,23 +3,78 @@
 A column's domain is declared public, treated as public as seen, or bought with its share of ε through the
 mechanisms of :mod:`synth.synthesizers.dp.domains` (:func:`domain_plan`, :data:`DOMAIN_WEIGHTS`). Categories
 become one code per label (:func:`encode_categorical`); numbers and dates one code per bin plus one for missing
-(:func:`encode_numeric`). Every draw comes from the private generator ``noise``, in the order the fit makes it.
+(:func:`encode_numeric`), held as a :class:`BinnedColumn`, which also turns codes back into values. Every draw
+comes from the private generator ``noise``, in the order the fit makes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind
-from synth.synthesizers.cart import MISSING, labels
+from synth.synthesizers.cart import MISSING, datetimes_from_units, labels
 from synth.synthesizers.dp import domains as dpd
 
 #: Relative domain cost of a column by how its domain is obtained (see :func:`domain_plan`).
 DOMAIN_WEIGHTS = {"private": 1.0, "bounds": 0.5, "seen": 0.5, "public": 0.0}
+
+
+@dataclass(frozen=True)
+class BinnedColumn:
+    """One column as a discrete attribute.
+
+    Categorical and boolean columns: one code per label (missing and "(other)" are labels). Numbers and dates:
+    one code per bin, bin ``i`` holding the values from ``low[i]`` to ``high[i]`` (equal ends: a single
+    value), in model units (dates: whole days since 1970-01-01), then one code for missing.
+    """
+
+    name: str
+    kind: ColumnKind
+    categories: tuple[Any, ...]
+    low: np.ndarray
+    high: np.ndarray
+    has_missing: bool
+    integer: bool
+    origin: int
+    unit: int
+    tz: str | None
+
+    @property
+    def categorical(self) -> bool:
+        return self.kind in dpd.CATEGORICAL
+
+    @property
+    def size(self) -> int:
+        return len(self.categories) if self.categorical else len(self.low) + int(self.has_missing)
+
+    def decode(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        if self.categorical:
+            lookup = np.empty(len(self.categories), dtype=object)
+            lookup[:] = [None if c == MISSING else c for c in self.categories]
+            return pd.Series(lookup[codes], dtype=object)
+        missing = codes >= len(self.low)
+        safe = np.where(missing, 0, codes)
+        low, high = self.low[safe], self.high[safe]
+        u = rng.random(len(codes))
+        if self.integer:
+            values = low + np.floor(u * (high - low + 1.0))
+            values = np.minimum(values, high)
+        else:
+            values = low + u * (high - low)
+        values[missing] = np.nan
+        if self.kind is ColumnKind.DATETIME:
+            return datetimes_from_units(values, missing, self.origin, self.unit, self.tz)
+        return pd.Series(values)
+
+
+# Model files name state types by module and class: pinned to the module that defined it before the split,
+# so files saved earlier still load (synth.synthesizers.privbayes re-exports it).
+BinnedColumn.__module__ = "synth.synthesizers.privbayes"
 
 
 def is_bool(series: pd.Series) -> bool:

@@ -2,20 +2,55 @@
 
 Structure learning scores (attribute, parent set) pairs by n · I(X; Π) and picks one with the exponential
 mechanism (:func:`learn_network`); the tables are exact joint counts (:func:`count_table`) that the synthesizer
-noises with Laplace and turns into conditional distributions (:func:`conditional_cdf`, post-processing only).
-Codes are the discrete attributes of :class:`~synth.synthesizers.privbayes.BinnedColumn`; a parent
-configuration is the parents' codes in mixed radix (:func:`configurations`).
+noises with Laplace and turns into conditional distributions (:func:`conditional_cdf`, post-processing only),
+held and sampled by :class:`NoisyTable`. Codes are the discrete attributes of
+:class:`~synth.synthesizers.dp.encoding.BinnedColumn`; a parent configuration is the parents' codes in mixed
+radix (:func:`configurations`).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from synth.progress import ProgressCallback
 from synth.synthesizers.dp import mechanisms
+
+
+@dataclass(frozen=True)
+class NoisyTable:
+    """P(child | parents) from noisy counts, as cumulative probabilities: one row per parent configuration.
+
+    A configuration's row index is the parents' codes in mixed radix (the first parent most significant).
+    """
+
+    child: int
+    parents: tuple[int, ...]
+    cumulative: np.ndarray  # (configurations, child size), each row ending at 1
+
+    def draw(self, codes: np.ndarray, sizes: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+        n = len(codes)
+        config = configurations(codes, self.parents, sizes)
+        u = rng.random(n)
+        k = self.cumulative.shape[1]
+        if k <= 16:
+            # Inverse CDF by counting the cumulative probabilities at or below u: k − 1 cheap passes.
+            out = np.zeros(n, dtype=np.int64)
+            for column in np.ascontiguousarray(self.cumulative[:, :-1].T):
+                out += u >= column[config]
+            return out
+        # Row r of the table, shifted by r, is an increasing run inside (r, r + 1]: one search finds the code.
+        flat = (self.cumulative + np.arange(self.cumulative.shape[0])[:, None]).ravel()
+        hit = np.searchsorted(flat, config + u, side="right")
+        return np.minimum(hit - config * k, k - 1)
+
+
+# Model files name state types by module and class: pinned to the module that defined it before the split,
+# so files saved earlier still load (synth.synthesizers.privbayes re-exports it).
+NoisyTable.__module__ = "synth.synthesizers.privbayes"
 
 
 def configurations(codes: np.ndarray, parents: tuple[int, ...], sizes: tuple[int, ...]) -> np.ndarray:
