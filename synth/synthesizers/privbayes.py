@@ -44,10 +44,8 @@ Privacy: what is not covered
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -66,94 +64,22 @@ from synth.synthesizers.base import (
     draw_matching,
     register_state,
 )
-from synth.synthesizers.cart import MISSING, datetimes_from_units, labels
+from synth.synthesizers.cart import MISSING, datetimes_from_units
 from synth.synthesizers.dp import domains as dpd
 from synth.synthesizers.dp import mechanisms
 from synth.synthesizers.dp.accountant import Budget
+from synth.synthesizers.dp.encoding import DOMAIN_WEIGHTS, BinnedColumn, domain_plan, encode_categorical, encode_numeric
+from synth.synthesizers.dp.encoding import is_bool as _is_bool
+from synth.synthesizers.dp.network import NoisyTable, conditional_cdf, count_table, learn_network
+from synth.synthesizers.dp.network import candidate_parents as candidate_parents  # re-exported
+from synth.synthesizers.dp.network import configurations as configurations  # re-exported
+from synth.synthesizers.dp.network import mutual_information as mutual_information  # re-exported
 from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.registry import register
 
 #: Share of ε spent on the noisy row count.
 COUNT_SHARE = 0.02
 PUBLIC_DOMAIN_CHOICES = ("none", "categories", "categories and ranges")
-#: Relative domain cost of a column by how its domain is obtained (see PrivBayes._domain_plan).
-DOMAIN_WEIGHTS = {"private": 1.0, "bounds": 0.5, "seen": 0.5, "public": 0.0}
-
-
-@dataclass(frozen=True)
-class BinnedColumn:
-    """One column as a discrete attribute.
-
-    Categorical and boolean columns: one code per label (missing and "(other)" are labels). Numbers and dates:
-    one code per bin, bin ``i`` holding the values from ``low[i]`` to ``high[i]`` (equal ends: a single
-    value), in model units (dates: whole days since 1970-01-01), then one code for missing.
-    """
-
-    name: str
-    kind: ColumnKind
-    categories: tuple[Any, ...]
-    low: np.ndarray
-    high: np.ndarray
-    has_missing: bool
-    integer: bool
-    origin: int
-    unit: int
-    tz: str | None
-
-    @property
-    def categorical(self) -> bool:
-        return self.kind in dpd.CATEGORICAL
-
-    @property
-    def size(self) -> int:
-        return len(self.categories) if self.categorical else len(self.low) + int(self.has_missing)
-
-    def decode(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
-        if self.categorical:
-            lookup = np.empty(len(self.categories), dtype=object)
-            lookup[:] = [None if c == MISSING else c for c in self.categories]
-            return pd.Series(lookup[codes], dtype=object)
-        missing = codes >= len(self.low)
-        safe = np.where(missing, 0, codes)
-        low, high = self.low[safe], self.high[safe]
-        u = rng.random(len(codes))
-        if self.integer:
-            values = low + np.floor(u * (high - low + 1.0))
-            values = np.minimum(values, high)
-        else:
-            values = low + u * (high - low)
-        values[missing] = np.nan
-        if self.kind is ColumnKind.DATETIME:
-            return datetimes_from_units(values, missing, self.origin, self.unit, self.tz)
-        return pd.Series(values)
-
-
-@dataclass(frozen=True)
-class NoisyTable:
-    """P(child | parents) from noisy counts, as cumulative probabilities: one row per parent configuration.
-
-    A configuration's row index is the parents' codes in mixed radix (the first parent most significant).
-    """
-
-    child: int
-    parents: tuple[int, ...]
-    cumulative: np.ndarray  # (configurations, child size), each row ending at 1
-
-    def draw(self, codes: np.ndarray, sizes: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
-        n = len(codes)
-        config = configurations(codes, self.parents, sizes)
-        u = rng.random(n)
-        k = self.cumulative.shape[1]
-        if k <= 16:
-            # Inverse CDF by counting the cumulative probabilities at or below u: k − 1 cheap passes.
-            out = np.zeros(n, dtype=np.int64)
-            for column in np.ascontiguousarray(self.cumulative[:, :-1].T):
-                out += u >= column[config]
-            return out
-        # Row r of the table, shifted by r, is an increasing run inside (r, r + 1]: one search finds the code.
-        flat = (self.cumulative + np.arange(self.cumulative.shape[0])[:, None]).ravel()
-        hit = np.searchsorted(flat, config + u, side="right")
-        return np.minimum(hit - config * k, k - 1)
 
 
 register_state(BinnedColumn, NoisyTable)
@@ -434,15 +360,8 @@ class PrivBayes(Synthesizer):
         self.public_columns_ = tuple(public)
 
     def _domain_plan(self, spec: Any, declared: Mapping[str, Any]) -> str:
-        """How a column's domain is obtained: "public" (no budget), "bounds" (public range, private spikes),
-        "seen" (labels or range seen treated as public), or "private"."""
-        if spec.kind in dpd.CATEGORICAL:
-            if spec.name in declared:
-                return "public"
-            return "seen" if self.public_domain != "none" else "private"
-        if spec.name in declared:
-            return "bounds"
-        return "seen" if self.public_domain == "categories and ranges" else "private"
+        """How a column's domain is obtained (see :func:`~synth.synthesizers.dp.encoding.domain_plan`)."""
+        return domain_plan(spec, declared, self.public_domain)
 
     def _fit_column(
         self,
@@ -458,46 +377,17 @@ class PrivBayes(Synthesizer):
         name = str(series.name)
         empty = np.zeros(0)
         if kind in dpd.CATEGORICAL:
-            lab = labels(series)
-            if plan == "public":
-                cats = dpd.public_categories(lab, declared, name)
-            elif plan == "seen":
-                cats = tuple(sorted(set(lab), key=dpd.label_key))
-            elif _is_bool(series):  # true/false is public by the dtype; only missing needs the budget
-                has_missing = dpd.private_has_missing(int(series.isna().sum()), epsilon, noise)
-                cats = (False, True, MISSING) if has_missing else (False, True)
-            else:
-                cats = dpd.private_categories(lab, epsilon, delta, noise)
-            codes = dpd.category_codes(lab, cats)
+            cats, codes = encode_categorical(series, plan, declared, epsilon, delta, noise)
             return BinnedColumn(name, kind, cats, empty, empty, False, True, 0, 1, None), codes
-        x = dpd.model_units(series, kind)
-        integer = kind in (ColumnKind.DISCRETE, ColumnKind.DATETIME)
-        present = x[~np.isnan(x)]
-        n_missing = int(np.isnan(x).sum())
-        if plan == "bounds":
-            dpd.check_bounds(x, declared, name)
-            low, high = declared
-        elif plan == "seen":
-            low, high = (float(present.min()), float(present.max())) if len(present) else (0.0, 0.0)
-        else:
-            low, high = dpd.private_range(present, kind, epsilon / 3.0, noise, integer)
-        # The column's ε: a third for the range (when private), then of the rest a sixth for the missing code,
-        # a third for the spikes and a half for the quantile edges of the other bins.
-        rest = epsilon * 2.0 / 3.0 if plan == "private" else epsilon
-        has_missing = n_missing > 0 if plan == "seen" else dpd.private_has_missing(n_missing, rest / 6.0, noise)
-        clipped = np.clip(present, low, high)
-        heavy = dpd.spikes(clipped, low, high, noisy_rows, int(self.bins), rest / 3.0, noise)
-        edges = None
-        if not dpd.unit_bins(low, high, int(self.bins), integer) and high > low:
-            k = max(int(self.bins) - len(heavy), 1)
-            edges = dpd.quantile_edges(clipped[~np.isin(clipped, heavy)], low, high, k, rest / 2.0, noise)
-        dom = dpd.make_bins(low, high, heavy, int(self.bins), integer, edges)
+        dom, has_missing, integer, codes = encode_numeric(
+            series, kind, plan, declared, epsilon, noisy_rows, int(self.bins), noise
+        )
         tz = None
         if kind is ColumnKind.DATETIME and getattr(series.dt, "tz", None) is not None:
             tz = str(series.dt.tz)
         unit = dpd.DAY_NS if kind is ColumnKind.DATETIME else 1
         column = BinnedColumn(name, kind, (), dom.bins_low, dom.bins_high, has_missing, integer, 0, unit, tz)
-        return column, dpd.numeric_codes(x, dom, has_missing)
+        return column, codes
 
     def network(self) -> list[tuple[str, list[str]]]:
         """The learned network in sampling order: (column, its parent columns)."""
@@ -563,122 +453,3 @@ class PrivBayes(Synthesizer):
         progress(0.8, "turning bins into values")
         out = {c.name: c.decode(codes[:, j], rng) for j, c in enumerate(self.columns_)}
         return pd.DataFrame(out, copy=False)
-
-
-# ----------------------------------------------------------------------------- the mechanism
-def _is_bool(series: pd.Series) -> bool:
-    """Whether a column holds Python/numpy booleans (its dtype says so; no value is read)."""
-    return pd.api.types.is_bool_dtype(series.dtype) or str(series.dtype) == "boolean"
-
-
-def configurations(codes: np.ndarray, parents: tuple[int, ...], sizes: tuple[int, ...]) -> np.ndarray:
-    """Each row's parent configuration in mixed radix (0 when there are no parents)."""
-    config = np.zeros(len(codes), dtype=np.int64)
-    for p in parents:
-        config = config * sizes[p] + codes[:, p]
-    return config
-
-
-def count_table(codes: np.ndarray, child: int, parents: tuple[int, ...], sizes: tuple[int, ...]) -> np.ndarray:
-    """Exact joint counts of (parent configuration, child code): shape (configurations, child size)."""
-    n_config = math.prod(sizes[p] for p in parents)
-    config = configurations(codes, parents, sizes)
-    k = sizes[child]
-    return np.bincount(config * k + codes[:, child], minlength=n_config * k).reshape(n_config, k).astype(float)
-
-
-def conditional_cdf(noisy: np.ndarray) -> np.ndarray:
-    """Noisy joint counts → cumulative conditional distributions per parent configuration.
-
-    Negative counts are clipped to 0; a configuration whose counts all vanish falls back to the child's
-    distribution summed over all configurations (uniform if that vanishes too). Post-processing only.
-    """
-    clipped = np.clip(noisy, 0.0, None)
-    k = clipped.shape[1]
-    marginal = clipped.sum(axis=0)
-    marginal = marginal / marginal.sum() if marginal.sum() > 0 else np.full(k, 1.0 / k)
-    totals = clipped.sum(axis=1, keepdims=True)
-    probs = np.where(totals > 0, clipped / np.where(totals > 0, totals, 1.0), marginal)
-    cdf = np.cumsum(probs, axis=1)
-    cdf[:, -1] = 1.0
-    return cdf
-
-
-def mutual_information(x: np.ndarray, y: np.ndarray, kx: int, ky: int) -> float:
-    """I(X; Y) in nats from paired codes."""
-    joint = np.bincount(x * ky + y, minlength=kx * ky).reshape(kx, ky).astype(float)
-    joint /= joint.sum()
-    px, py = joint.sum(axis=1), joint.sum(axis=0)
-    nz = joint > 0
-    return float((joint[nz] * np.log(joint[nz] / np.outer(px, py)[nz])).sum())
-
-
-def candidate_parents(
-    child_size: int, chosen: list[int], sizes: tuple[int, ...], degree: int, max_cells: float
-) -> list[tuple[int, ...]]:
-    """Maximal parent sets for a child: at most ``degree`` chosen attributes whose table fits ``max_cells``.
-
-    A set is maximal when no chosen attribute can join it without exceeding the degree or the cell limit.
-    When not even the child alone fits, the empty set is its only candidate.
-    """
-    limit = min(degree, len(chosen))
-    out: list[tuple[int, ...]] = []
-    for size in range(limit, -1, -1):
-        for subset in itertools.combinations(chosen, size):
-            cells = child_size * math.prod(sizes[p] for p in subset)
-            if cells > max_cells:
-                continue
-            if size < limit and any(cells * sizes[v] <= max_cells for v in chosen if v not in subset):
-                continue
-            out.append(subset)
-    return out or [()]
-
-
-def learn_network(
-    codes: np.ndarray,
-    sizes: tuple[int, ...],
-    degree: int,
-    eps_structure: float,
-    max_cells: float,
-    noise: np.random.Generator,
-    progress: ProgressCallback,
-) -> list[tuple[int, tuple[int, ...]]]:
-    """Greedy PrivBayes structure: (child, parents) pairs in sampling order.
-
-    The first attribute is drawn uniformly at random (costing no budget). Each later step scores every
-    (attribute not yet chosen, maximal parent set among the chosen) pair by n · I(X; Π) and picks one with the
-    exponential mechanism at ε_structure / (d − 1), with the score's sensitivity bounded for any table of up
-    to a billion rows (:func:`~synth.synthesizers.dp.mechanisms.mi_count_sensitivity`). ``noise`` must be a
-    private generator (:func:`~synth.synthesizers.dp.mechanisms.private_rng`).
-    """
-    n, d = codes.shape
-    if d == 0:
-        return []
-    root = int(noise.integers(d))
-    chosen = [root]
-    network: list[tuple[int, tuple[int, ...]]] = [(root, ())]
-    eps_step = eps_structure / (d - 1) if d > 1 else 0.0
-    sensitivity = mechanisms.mi_count_sensitivity()
-    config_cache: dict[tuple[int, ...], np.ndarray] = {}
-    for step in range(1, d):
-        progress(step / d, f"choosing the network: attribute {step + 1} of {d}")
-        candidates: list[tuple[int, tuple[int, ...]]] = []
-        scores: list[float] = []
-        for child in range(d):
-            if child in chosen:
-                continue
-            for parents in candidate_parents(sizes[child], chosen, sizes, degree, max_cells):
-                if parents:
-                    if parents not in config_cache:
-                        config_cache[parents] = configurations(codes, parents, sizes)
-                    k_parents = math.prod(sizes[p] for p in parents)
-                    mi = mutual_information(codes[:, child], config_cache[parents], sizes[child], k_parents)
-                else:
-                    mi = 0.0
-                candidates.append((child, parents))
-                scores.append(n * mi)
-        pick = mechanisms.exponential(np.asarray(scores), eps_step, sensitivity, noise)
-        child, parents = candidates[pick]
-        chosen.append(child)
-        network.append((child, parents))
-    return network

@@ -1,0 +1,247 @@
+"""Identifier formats: templates learned from real values, and fresh values in a format that are never real.
+
+A template has a literal character where every sampled value agrees and a slot (digit, letter, ...) elsewhere
+(:func:`_template`); :func:`disjoint_template` extends it with digits until no real value has its shape, so
+generated values are disjoint from real ones by construction. :func:`fresh_identifiers` fills a template at
+random, unique and avoiding an in-memory set of real hashes (:func:`hash_values`). See :mod:`synth.generated`
+for what a model file keeps.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: A format's literal characters are learned from at least this many distinct values.
+MIN_TEMPLATE_VALUES = 5
+#: Widest extension (in digits) tried to make generated text keys disjoint from the real ones.
+_MAX_EXTRA_DIGITS = 6
+#: Values sampled from the real column to learn an identifier's format.
+_FORMAT_SAMPLE = 2_000
+_MAX_ROUNDS = 50
+
+
+def _shape(value: str) -> str:
+    """A format template: digits → 9, letters → A/a, the rest kept."""
+    return re.sub(r"[a-z]", "a", re.sub(r"[A-Z]", "A", re.sub(r"\d", "9", value)))
+
+
+def hash_values(values: Any) -> np.ndarray:
+    """Sorted unique 64-bit hashes of values as text, for an in-memory ``avoid`` set (never stored in a file)."""
+    text = pd.Series(values, dtype=object).dropna().astype(str).to_numpy(dtype=object)
+    if len(text) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    return np.unique(pd.util.hash_array(text, categorize=False))
+
+
+def _seen(values: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """Which values (object array of str) hash to one of the sorted ``hashes``."""
+    if len(hashes) == 0 or len(values) == 0:
+        return np.zeros(len(values), dtype=bool)
+    h = pd.util.hash_array(values.astype(object), categorize=False)
+    pos = np.minimum(np.searchsorted(hashes, h), len(hashes) - 1)
+    return np.asarray(hashes[pos] == h)
+
+
+def _template(values: list[str]) -> str:
+    """The format of identifiers: a literal character where every sampled value agrees, else a slot.
+
+    Slots: ``9`` digit, ``A`` upper-case letter, ``a`` lower-case letter, ``X`` upper-case letter or digit,
+    ``x`` lower-case letter or digit, ``*`` any letter or digit. Literal slot characters are escaped with a
+    backslash.
+    """
+    if not values:
+        return "A99999999"
+    width = int(pd.Series([len(v) for v in values]).mode().iloc[0])
+    same = [v for v in values if len(v) == width]
+    out = []
+    for i in range(width):
+        chars = {v[i] for v in same}
+        if len(chars) == 1:
+            ch = next(iter(chars))
+            out.append("\\" + ch if ch in "9AaXx*\\" else ch)
+        elif all(c.isdigit() for c in chars):
+            out.append("9")
+        elif all(c.isupper() for c in chars):
+            out.append("A")
+        elif all(c.islower() for c in chars):
+            out.append("a")
+        elif all(c.isupper() or c.isdigit() for c in chars):
+            out.append("X")
+        elif all(c.islower() or c.isdigit() for c in chars):
+            out.append("x")
+        else:
+            out.append("*")
+    return "".join(out)
+
+
+_ALPHABETS = {
+    "9": string.digits,
+    "A": string.ascii_uppercase,
+    "a": string.ascii_lowercase,
+    "X": string.ascii_uppercase + string.digits,
+    "x": string.ascii_lowercase + string.digits,
+    "*": string.ascii_letters + string.digits,
+}
+
+
+def _parse_template(template: str) -> list[tuple[bool, str]]:
+    """``(is_slot, char)`` per position of a template."""
+    out: list[tuple[bool, str]] = []
+    escaped = False
+    for ch in template:
+        if escaped:
+            out.append((False, ch))
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        else:
+            out.append((ch in _ALPHABETS, ch))
+    return out
+
+
+def _capacity(parts: list[tuple[bool, str]]) -> float:
+    cap = 1.0
+    for is_slot, ch in parts:
+        if is_slot:
+            cap *= len(_ALPHABETS[ch])
+    return cap
+
+
+def _widen(parts: list[tuple[bool, str]], needed: float) -> list[tuple[bool, str]]:
+    """Turn literal digits into slots (right to left), then append digits, until ``needed`` values fit.
+
+    Literal letters (prefixes such as the ``C`` of ``C10090342``) are kept: they carry the format.
+    """
+    parts = list(parts)
+    for i in range(len(parts) - 1, -1, -1):
+        if _capacity(parts) >= needed:
+            return parts
+        is_slot, ch = parts[i]
+        if not is_slot and ch in string.digits:
+            parts[i] = (True, "9")
+    if _capacity(parts) < needed:
+        parts.append((False, "-"))
+        while _capacity(parts) < needed:
+            parts.append((True, "9"))
+    return parts
+
+
+def _fill(parts: list[tuple[bool, str]], n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` random strings of a parsed template, as an object array (vectorised)."""
+    width = len(parts)
+    if width == 0:
+        return np.full(n, "", dtype=object)
+    chars = np.empty((n, width), dtype="<U1")
+    for i, (is_slot, ch) in enumerate(parts):
+        if is_slot:
+            pool = np.array(list(_ALPHABETS[ch]), dtype="<U1")
+            chars[:, i] = pool[rng.integers(0, len(pool), n)]
+        else:
+            chars[:, i] = ch
+    return np.ascontiguousarray(chars).view(f"<U{width}").ravel().astype(object)
+
+
+def _unique_fresh(
+    draw: Callable[[int], np.ndarray], n: int, avoid: np.ndarray, *, unique: bool, what: str
+) -> np.ndarray:
+    """``n`` values from ``draw``, none hashing into ``avoid`` (and all distinct when ``unique``)."""
+    out = draw(n)
+    bad = _seen(out, avoid)
+    if unique:
+        bad |= pd.Series(out).duplicated().to_numpy()
+    for _ in range(_MAX_ROUNDS):
+        redo = np.flatnonzero(bad)
+        if len(redo) == 0:
+            return out
+        fresh = draw(len(redo))
+        out[redo] = fresh
+        bad = np.zeros(n, dtype=bool)
+        bad[redo] = _seen(fresh, avoid)  # values kept from earlier rounds were already checked
+        if unique:
+            bad |= pd.Series(out).duplicated().to_numpy()
+    raise ValueError(
+        f"could not generate {n:,} fresh {what} that differ from every real value; the format has too few "
+        "possible values. Mark the column as categorical or text instead."
+    )
+
+
+def fresh_identifiers(template: str, avoid: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` unique identifiers in ``template``'s format (see :func:`_template`), none of them real.
+
+    Args:
+        template: the format; widened (literal characters become slots, digits are appended) when it cannot
+            hold four times ``n`` plus the number of real values.
+        avoid: sorted hashes of the real identifiers (:func:`hash_values`).
+        n: how many to make.
+        rng: the random generator.
+
+    Returns:
+        An object array of strings.
+    """
+    parts = _widen(_parse_template(template), 4.0 * (n + len(avoid)))
+    return _unique_fresh(lambda k: _fill(parts, k, rng), n, avoid, unique=True, what="identifiers")
+
+
+def _sample_text(present: pd.Series, k: int = _FORMAT_SAMPLE) -> list[str]:
+    picked = present.sample(k, random_state=0) if len(present) > k else present
+    return [str(v) for v in picked]
+
+
+def _shape_template(values: list[str]) -> str:
+    """The format of values with no literal letter or digit: ``9`` digit, ``A``/``a`` letter, punctuation kept.
+
+    Used when too few distinct values back a format, so one person's value cannot become the template.
+    """
+    if not values:
+        return "A99999999"
+    width = int(pd.Series([len(v) for v in values]).mode().iloc[0])
+    same = [v for v in values if len(v) == width]
+    out = []
+    for i in range(width):
+        chars = {v[i] for v in same}
+        if all(c.isdigit() for c in chars):
+            out.append("9")
+        elif all(c.isupper() for c in chars):
+            out.append("A")
+        elif all(c.islower() for c in chars):
+            out.append("a")
+        elif all(c.isalnum() for c in chars):
+            out.append("*")
+        elif len(chars) == 1 and next(iter(chars)) not in "9AaXx*\\":
+            out.append(next(iter(chars)))
+        else:
+            out.append("*")
+    return "".join(out)
+
+
+def _regex(parts: list[tuple[bool, str]]) -> re.Pattern[str]:
+    """What a parsed template can produce once every literal digit is a slot too (as :func:`_widen` may do)."""
+    classes = {"9": r"\d", "A": "[A-Z]", "a": "[a-z]", "X": "[A-Z0-9]", "x": "[a-z0-9]", "*": "[A-Za-z0-9]"}
+    pieces = [classes[ch] if is_slot else (r"\d" if ch.isdigit() else re.escape(ch)) for is_slot, ch in parts]
+    return re.compile("".join(pieces))
+
+
+def disjoint_template(present: pd.Series) -> str:
+    """A template of the real values' format that no real value can match: one or more extra digits.
+
+    The real format is learned from a sample (literal characters only from at least
+    :data:`MIN_TEMPLATE_VALUES` distinct values); digit slots are appended until no real value (all of them
+    are checked) has the extended shape, so a generated value can never equal a real one, even after the
+    model is saved and loaded with nothing about the real values kept.
+    """
+    sample = _sample_text(present)
+    base = _template(sample) if len(set(sample)) >= MIN_TEMPLATE_VALUES else _shape_template(sample)
+    real = present.astype(str).to_numpy(dtype=object)
+    template = base
+    for _ in range(_MAX_EXTRA_DIGITS):
+        template += "9"
+        pattern = _regex(_parse_template(template))
+        if not any(pattern.fullmatch(v) for v in real):
+            return template
+    return template + "-9"  # six extra digits still taken: a separator no value of that width has after it

@@ -1,0 +1,244 @@
+"""Fake personal data: realistic values of each PII type and placeholder text, none of them a real value.
+
+Seeded pools of names, streets and sentences from Faker, combined and re-numbered with numpy, so a million
+values take about a second. E-mails use reserved domains, phone numbers fictional lines, IP addresses the
+documentation ranges and social security numbers a never-issued block (see :mod:`synth.generated`).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth.generated_formats import _capacity, _fill, _parse_template, _seen, _unique_fresh
+
+#: Size of the seeded pools of Faker values that fake values are combined from.
+POOL_SIZE = 2_000
+
+
+def _faker(seed: int) -> Any:
+    from faker import Faker
+
+    faker = Faker("en_US")
+    faker.seed_instance(seed)
+    return faker
+
+
+def _weighted(provider_attr: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Values and probabilities of a Faker word list (an OrderedDict of weights, or a plain sequence)."""
+    if hasattr(provider_attr, "items"):
+        words = np.array(list(provider_attr.keys()), dtype=object)
+        weights = np.array(list(provider_attr.values()), dtype=float)
+    else:
+        words = np.array(list(provider_attr), dtype=object)
+        weights = np.ones(len(words))
+    return words, weights / weights.sum()
+
+
+def _name_lists() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    from faker.providers.person.en_US import Provider
+
+    return _weighted(Provider.first_names), _weighted(Provider.last_names)
+
+
+def _choice(words: tuple[np.ndarray, np.ndarray], n: int, rng: np.random.Generator) -> np.ndarray:
+    values, probs = words
+    return values[rng.choice(len(values), size=n, p=probs)]
+
+
+def _join(*parts: Any) -> np.ndarray:
+    """Element-wise concatenation of arrays / series of strings and plain strings."""
+    out: Any = None
+    for part in parts:
+        piece = part if isinstance(part, str) else pd.Series(np.asarray(part, dtype=object))
+        out = piece if out is None else out + piece
+    return pd.Series(out).to_numpy(dtype=object)
+
+
+def _digits(n: int, width: int, rng: np.random.Generator, low: int = 0) -> np.ndarray:
+    """``n`` zero-padded random numbers of ``width`` digits (at least ``low``), as strings."""
+    numbers = rng.integers(low, 10**width, n)
+    return pd.Series(numbers).astype(str).str.zfill(width).to_numpy(dtype=object)
+
+
+def _fake_names(n: int, rng: np.random.Generator) -> np.ndarray:
+    """First and last names from Faker's weighted lists; a third get a middle initial ("Mary J. Lopez").
+
+    The initials widen the space of names about tenfold, so a column of a million real names still leaves
+    plenty of fake names that are none of them.
+    """
+    firsts, lasts = _name_lists()
+    initials = np.array([f" {c}. " for c in string.ascii_uppercase], dtype=object)[rng.integers(0, 26, n)]
+    middle = np.where(rng.random(n) < 1 / 3, initials, " ")
+    return _join(_choice(firsts, n, rng), middle, _choice(lasts, n, rng))
+
+
+def _fake_emails(n: int, rng: np.random.Generator) -> np.ndarray:
+    firsts, lasts = _name_lists()
+    first = pd.Series(_choice(firsts, n, rng)).str.lower()
+    last = pd.Series(_choice(lasts, n, rng)).str.lower()
+    sep = np.array([".", "_", ""], dtype=object)[rng.integers(0, 3, n)]
+    number = pd.Series(rng.integers(1, 10_000, n)).astype(str)
+    number[rng.random(n) < 0.4] = ""
+    domain = np.array(["example.com", "example.org", "example.net"], dtype=object)[rng.integers(0, 3, n)]
+    return _join(first, sep, last, number, "@", domain)
+
+
+_PHONE_FORMATS = ("{a}-{e}-{l}", "({a}) {e}-{l}", "({a}){e}-{l}", "{a}.{e}.{l}", "+1-{a}-{e}-{l}", "{a}{e}{l}")
+
+
+def _fake_phones(n: int, rng: np.random.Generator) -> np.ndarray:
+    """North-American style numbers on the fictional lines 555-0100 to 555-0199, in a few common layouts.
+
+    Those lines are reserved for fiction in every area code, so no fake number is a real person's.
+    """
+    area = pd.Series(rng.integers(200, 1000, n)).astype(str)
+    exchange = pd.Series(np.full(n, "555", dtype=object))
+    line = pd.Series(_digits(n, 2, rng)).radd("01")
+    which = rng.integers(0, len(_PHONE_FORMATS), n)
+    out = np.empty(n, dtype=object)
+    for i, layout in enumerate(_PHONE_FORMATS):
+        rows = np.flatnonzero(which == i)
+        if len(rows) == 0:
+            continue
+        pieces: list[Any] = []
+        for literal, field_name, _, _ in string.Formatter().parse(layout):
+            if literal:
+                pieces.append(literal)
+            if field_name:
+                source = {"a": area, "e": exchange, "l": line}[field_name]
+                pieces.append(source.iloc[rows].reset_index(drop=True))
+        out[rows] = _join(*pieces)
+    return out
+
+
+def _fake_addresses(n: int, rng: np.random.Generator) -> np.ndarray:
+    faker = _faker(int(rng.integers(0, 2**31 - 1)))
+    streets = np.array(sorted({re.sub(r"^\d+\s+", "", faker.street_address()) for _ in range(POOL_SIZE)}), dtype=object)
+    width = rng.integers(2, 6, n)
+    numbers = pd.Series(np.maximum(1, (rng.random(n) * 10.0**width).astype(np.int64))).astype(str)
+    return _join(numbers, " ", streets[rng.integers(0, len(streets), n)])
+
+
+#: The IPv4 documentation ranges (RFC 5737): never assigned to a real host.
+_TEST_NETS = np.array(["192.0.2.", "198.51.100.", "203.0.113."], dtype=object)
+
+
+def _fake_ips(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Addresses in the documentation ranges (RFC 5737), which no real host has."""
+    return _join(_TEST_NETS[rng.integers(0, len(_TEST_NETS), n)], pd.Series(rng.integers(1, 255, n)).astype(str))
+
+
+def _fake_cards(n: int, rng: np.random.Generator) -> np.ndarray:
+    """16-digit numbers starting with 4 (the Visa range) with a valid Luhn check digit."""
+    body = rng.integers(0, 10, (n, 15))
+    body[:, 0] = 4
+    doubled = body[:, ::-1][:, ::2] * 2  # every second digit from the right of the final number
+    doubled = np.where(doubled > 9, doubled - 9, doubled)
+    total = doubled.sum(axis=1) + body[:, ::-1][:, 1::2].sum(axis=1)
+    check = (10 - total % 10) % 10
+    digits = np.column_stack([body, check]).astype(np.uint8) + ord("0")
+    return np.ascontiguousarray(digits).view("S16").ravel().astype(str).astype(object)
+
+
+def _fake_ssns(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Numbers in the 900-999 area with group 01-49: never issued as SSNs (nor as ITINs)."""
+    return _join(
+        pd.Series(rng.integers(900, 1000, n)).astype(str),
+        "-",
+        pd.Series(rng.integers(1, 50, n)).astype(str).str.zfill(2),
+        "-",
+        _digits(n, 4, rng, low=1),
+    )
+
+
+def _fake_from_pool(kind: str) -> Callable[[int, np.random.Generator], np.ndarray]:
+    def draw(n: int, rng: np.random.Generator) -> np.ndarray:
+        firsts, lasts = _name_lists()
+        return _choice(firsts if kind == "first_name" else lasts, n, rng)
+
+    return draw
+
+
+_FAKERS: dict[str, Callable[[int, np.random.Generator], np.ndarray]] = {
+    "email": _fake_emails,
+    "phone": _fake_phones,
+    "name": _fake_names,
+    "first_name": _fake_from_pool("first_name"),
+    "last_name": _fake_from_pool("last_name"),
+    "address": _fake_addresses,
+    "ip": _fake_ips,
+    "card": _fake_cards,
+    "ssn": _fake_ssns,
+}
+
+
+def fake_values(
+    pii_type: str | None,
+    n: int,
+    rng: np.random.Generator,
+    avoid: np.ndarray | None = None,
+    template: str | None = None,
+) -> np.ndarray:
+    """``n`` realistic fake values of a kind of personal data, none of them a real value.
+
+    Args:
+        pii_type: a key of :data:`synth.generated.PII_PROVIDERS`; another value (or None) makes strings in
+            ``template``'s format.
+        n: how many values.
+        rng: the random generator (the same state gives the same values).
+        avoid: sorted hashes of values to avoid (:func:`hash_values`), held in memory by a caller; a fake value
+            equal to one is drawn again. Model files never keep such hashes: the fakes of
+            :class:`~synth.generated.GeneratedColumns` are disjoint from real values by construction.
+        template: the real values' format, for unknown PII types.
+
+    Returns:
+        An object array of strings.
+    """
+    hashes = np.zeros(0, dtype=np.uint64) if avoid is None else avoid
+    maker = _FAKERS.get(pii_type or "")
+    if pii_type == "phone" and template and _capacity(_parse_template(template)) >= 1e7:
+        maker = None  # phone numbers in the real column's own layout (e.g. "+44 9999 999999")
+    if maker is None:
+        parts = _parse_template(template or "Aaaaaaaa")
+        return _unique_fresh(lambda k: _fill(parts, k, rng), n, hashes, unique=False, what="values")
+    if pii_type in ("first_name", "last_name") and len(hashes):
+        firsts, lasts = _name_lists()
+        words, probs = firsts if pii_type == "first_name" else lasts
+        keep = ~_seen(words.astype(object), hashes)
+        if keep.sum() < 10:
+            raise ValueError(
+                f"the real column holds nearly every {pii_type.replace('_', ' ')} Faker knows; mark it as "
+                "categorical or text instead"
+            )
+        pool = (words[keep], probs[keep] / probs[keep].sum())
+        return _choice(pool, n, rng)
+    return _unique_fresh(lambda k: maker(k, rng), n, hashes, unique=False, what=f"{pii_type} values")
+
+
+def fake_text(n: int, rng: np.random.Generator, median_chars: int = 80) -> np.ndarray:
+    """Placeholder paragraphs made of Faker sentences (never real text).
+
+    Args:
+        n: how many paragraphs.
+        rng: the random generator (the same state gives the same text).
+        median_chars: typical length; the number of sentences per row varies around it.
+
+    Returns:
+        An object array of strings.
+    """
+    faker = _faker(int(rng.integers(0, 2**31 - 1)))
+    sentences = np.array([faker.sentence() for _ in range(POOL_SIZE // 4)], dtype=object)
+    mean_len = float(np.mean([len(s) for s in sentences])) + 1.0
+    per_row = max(1, round(median_chars / mean_len))
+    counts = np.clip(rng.poisson(per_row, n), 1, 2 * per_row)
+    out = pd.Series(sentences[rng.integers(0, len(sentences), n)])
+    for j in range(1, int(counts.max())):
+        more = sentences[rng.integers(0, len(sentences), n)]
+        out = out.where(counts <= j, out + " " + pd.Series(more))
+    return out.to_numpy(dtype=object)

@@ -1,0 +1,147 @@
+"""Columns as PrivBayes' discrete attributes: how each column's domain is obtained, and its values as codes.
+
+A column's domain is declared public, treated as public as seen, or bought with its share of ε through the
+mechanisms of :mod:`synth.synthesizers.dp.domains` (:func:`domain_plan`, :data:`DOMAIN_WEIGHTS`). Categories
+become one code per label (:func:`encode_categorical`); numbers and dates one code per bin plus one for missing
+(:func:`encode_numeric`), held as a :class:`BinnedColumn`, which also turns codes back into values. Every draw
+comes from the private generator ``noise``, in the order the fit makes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth.schema import ColumnKind
+from synth.synthesizers.cart import MISSING, datetimes_from_units, labels
+from synth.synthesizers.dp import domains as dpd
+
+#: Relative domain cost of a column by how its domain is obtained (see :func:`domain_plan`).
+DOMAIN_WEIGHTS = {"private": 1.0, "bounds": 0.5, "seen": 0.5, "public": 0.0}
+
+
+@dataclass(frozen=True)
+class BinnedColumn:
+    """One column as a discrete attribute.
+
+    Categorical and boolean columns: one code per label (missing and "(other)" are labels). Numbers and dates:
+    one code per bin, bin ``i`` holding the values from ``low[i]`` to ``high[i]`` (equal ends: a single
+    value), in model units (dates: whole days since 1970-01-01), then one code for missing.
+    """
+
+    name: str
+    kind: ColumnKind
+    categories: tuple[Any, ...]
+    low: np.ndarray
+    high: np.ndarray
+    has_missing: bool
+    integer: bool
+    origin: int
+    unit: int
+    tz: str | None
+
+    @property
+    def categorical(self) -> bool:
+        return self.kind in dpd.CATEGORICAL
+
+    @property
+    def size(self) -> int:
+        return len(self.categories) if self.categorical else len(self.low) + int(self.has_missing)
+
+    def decode(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        if self.categorical:
+            lookup = np.empty(len(self.categories), dtype=object)
+            lookup[:] = [None if c == MISSING else c for c in self.categories]
+            return pd.Series(lookup[codes], dtype=object)
+        missing = codes >= len(self.low)
+        safe = np.where(missing, 0, codes)
+        low, high = self.low[safe], self.high[safe]
+        u = rng.random(len(codes))
+        if self.integer:
+            values = low + np.floor(u * (high - low + 1.0))
+            values = np.minimum(values, high)
+        else:
+            values = low + u * (high - low)
+        values[missing] = np.nan
+        if self.kind is ColumnKind.DATETIME:
+            return datetimes_from_units(values, missing, self.origin, self.unit, self.tz)
+        return pd.Series(values)
+
+
+# Model files name state types by module and class: pinned to the module that defined it before the split,
+# so files saved earlier still load (synth.synthesizers.privbayes re-exports it).
+BinnedColumn.__module__ = "synth.synthesizers.privbayes"
+
+
+def is_bool(series: pd.Series) -> bool:
+    """Whether a column holds Python/numpy booleans (its dtype says so; no value is read)."""
+    return pd.api.types.is_bool_dtype(series.dtype) or str(series.dtype) == "boolean"
+
+
+def domain_plan(spec: Any, declared: Mapping[str, Any], public_domain: str) -> str:
+    """How a column's domain is obtained: "public" (no budget), "bounds" (public range, private spikes),
+    "seen" (labels or range seen treated as public), or "private"."""
+    if spec.kind in dpd.CATEGORICAL:
+        if spec.name in declared:
+            return "public"
+        return "seen" if public_domain != "none" else "private"
+    if spec.name in declared:
+        return "bounds"
+    return "seen" if public_domain == "categories and ranges" else "private"
+
+
+def encode_categorical(
+    series: pd.Series, plan: str, declared: Any, epsilon: float, delta: float, noise: np.random.Generator
+) -> tuple[tuple[Any, ...], np.ndarray]:
+    """A categorical or boolean column's labels (missing and "(other)" are labels) and each row's code."""
+    lab = labels(series)
+    if plan == "public":
+        cats = dpd.public_categories(lab, declared, str(series.name))
+    elif plan == "seen":
+        cats = tuple(sorted(set(lab), key=dpd.label_key))
+    elif is_bool(series):  # true/false is public by the dtype; only missing needs the budget
+        has_missing = dpd.private_has_missing(int(series.isna().sum()), epsilon, noise)
+        cats = (False, True, MISSING) if has_missing else (False, True)
+    else:
+        cats = dpd.private_categories(lab, epsilon, delta, noise)
+    return cats, dpd.category_codes(lab, cats)
+
+
+def encode_numeric(
+    series: pd.Series,
+    kind: ColumnKind,
+    plan: str,
+    declared: Any,
+    epsilon: float,
+    noisy_rows: float,
+    bins: int,
+    noise: np.random.Generator,
+) -> tuple[dpd.NumericDomain, bool, bool, np.ndarray]:
+    """A number or date column's bins, whether it has a missing code, whether it is integer, and each row's code."""
+    x = dpd.model_units(series, kind)
+    integer = kind in (ColumnKind.DISCRETE, ColumnKind.DATETIME)
+    present = x[~np.isnan(x)]
+    n_missing = int(np.isnan(x).sum())
+    if plan == "bounds":
+        dpd.check_bounds(x, declared, str(series.name))
+        low, high = declared
+    elif plan == "seen":
+        low, high = (float(present.min()), float(present.max())) if len(present) else (0.0, 0.0)
+    else:
+        low, high = dpd.private_range(present, kind, epsilon / 3.0, noise, integer)
+    # The column's ε: a third for the range (when private), then of the rest a sixth for the missing code,
+    # a third for the spikes and a half for the quantile edges of the other bins.
+    rest = epsilon * 2.0 / 3.0 if plan == "private" else epsilon
+    has_missing = n_missing > 0 if plan == "seen" else dpd.private_has_missing(n_missing, rest / 6.0, noise)
+    clipped = np.clip(present, low, high)
+    heavy = dpd.spikes(clipped, low, high, noisy_rows, bins, rest / 3.0, noise)
+    edges = None
+    if not dpd.unit_bins(low, high, bins, integer) and high > low:
+        k = max(bins - len(heavy), 1)
+        edges = dpd.quantile_edges(clipped[~np.isin(clipped, heavy)], low, high, k, rest / 2.0, noise)
+    dom = dpd.make_bins(low, high, heavy, bins, integer, edges)
+    return dom, has_missing, integer, dpd.numeric_codes(x, dom, has_missing)

@@ -1,0 +1,166 @@
+"""PrivBayes' network: the greedy private structure search and the noisy conditional tables it samples from.
+
+Structure learning scores (attribute, parent set) pairs by n · I(X; Π) and picks one with the exponential
+mechanism (:func:`learn_network`); the tables are exact joint counts (:func:`count_table`) that the synthesizer
+noises with Laplace and turns into conditional distributions (:func:`conditional_cdf`, post-processing only),
+held and sampled by :class:`NoisyTable`. Codes are the discrete attributes of
+:class:`~synth.synthesizers.dp.encoding.BinnedColumn`; a parent configuration is the parents' codes in mixed
+radix (:func:`configurations`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from synth.progress import ProgressCallback
+from synth.synthesizers.dp import mechanisms
+
+
+@dataclass(frozen=True)
+class NoisyTable:
+    """P(child | parents) from noisy counts, as cumulative probabilities: one row per parent configuration.
+
+    A configuration's row index is the parents' codes in mixed radix (the first parent most significant).
+    """
+
+    child: int
+    parents: tuple[int, ...]
+    cumulative: np.ndarray  # (configurations, child size), each row ending at 1
+
+    def draw(self, codes: np.ndarray, sizes: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+        n = len(codes)
+        config = configurations(codes, self.parents, sizes)
+        u = rng.random(n)
+        k = self.cumulative.shape[1]
+        if k <= 16:
+            # Inverse CDF by counting the cumulative probabilities at or below u: k − 1 cheap passes.
+            out = np.zeros(n, dtype=np.int64)
+            for column in np.ascontiguousarray(self.cumulative[:, :-1].T):
+                out += u >= column[config]
+            return out
+        # Row r of the table, shifted by r, is an increasing run inside (r, r + 1]: one search finds the code.
+        flat = (self.cumulative + np.arange(self.cumulative.shape[0])[:, None]).ravel()
+        hit = np.searchsorted(flat, config + u, side="right")
+        return np.minimum(hit - config * k, k - 1)
+
+
+# Model files name state types by module and class: pinned to the module that defined it before the split,
+# so files saved earlier still load (synth.synthesizers.privbayes re-exports it).
+NoisyTable.__module__ = "synth.synthesizers.privbayes"
+
+
+def configurations(codes: np.ndarray, parents: tuple[int, ...], sizes: tuple[int, ...]) -> np.ndarray:
+    """Each row's parent configuration in mixed radix (0 when there are no parents)."""
+    config = np.zeros(len(codes), dtype=np.int64)
+    for p in parents:
+        config = config * sizes[p] + codes[:, p]
+    return config
+
+
+def count_table(codes: np.ndarray, child: int, parents: tuple[int, ...], sizes: tuple[int, ...]) -> np.ndarray:
+    """Exact joint counts of (parent configuration, child code): shape (configurations, child size)."""
+    n_config = math.prod(sizes[p] for p in parents)
+    config = configurations(codes, parents, sizes)
+    k = sizes[child]
+    return np.bincount(config * k + codes[:, child], minlength=n_config * k).reshape(n_config, k).astype(float)
+
+
+def conditional_cdf(noisy: np.ndarray) -> np.ndarray:
+    """Noisy joint counts → cumulative conditional distributions per parent configuration.
+
+    Negative counts are clipped to 0; a configuration whose counts all vanish falls back to the child's
+    distribution summed over all configurations (uniform if that vanishes too). Post-processing only.
+    """
+    clipped = np.clip(noisy, 0.0, None)
+    k = clipped.shape[1]
+    marginal = clipped.sum(axis=0)
+    marginal = marginal / marginal.sum() if marginal.sum() > 0 else np.full(k, 1.0 / k)
+    totals = clipped.sum(axis=1, keepdims=True)
+    probs = np.where(totals > 0, clipped / np.where(totals > 0, totals, 1.0), marginal)
+    cdf = np.cumsum(probs, axis=1)
+    cdf[:, -1] = 1.0
+    return cdf
+
+
+def mutual_information(x: np.ndarray, y: np.ndarray, kx: int, ky: int) -> float:
+    """I(X; Y) in nats from paired codes."""
+    joint = np.bincount(x * ky + y, minlength=kx * ky).reshape(kx, ky).astype(float)
+    joint /= joint.sum()
+    px, py = joint.sum(axis=1), joint.sum(axis=0)
+    nz = joint > 0
+    return float((joint[nz] * np.log(joint[nz] / np.outer(px, py)[nz])).sum())
+
+
+def candidate_parents(
+    child_size: int, chosen: list[int], sizes: tuple[int, ...], degree: int, max_cells: float
+) -> list[tuple[int, ...]]:
+    """Maximal parent sets for a child: at most ``degree`` chosen attributes whose table fits ``max_cells``.
+
+    A set is maximal when no chosen attribute can join it without exceeding the degree or the cell limit.
+    When not even the child alone fits, the empty set is its only candidate.
+    """
+    limit = min(degree, len(chosen))
+    out: list[tuple[int, ...]] = []
+    for size in range(limit, -1, -1):
+        for subset in itertools.combinations(chosen, size):
+            cells = child_size * math.prod(sizes[p] for p in subset)
+            if cells > max_cells:
+                continue
+            if size < limit and any(cells * sizes[v] <= max_cells for v in chosen if v not in subset):
+                continue
+            out.append(subset)
+    return out or [()]
+
+
+def learn_network(
+    codes: np.ndarray,
+    sizes: tuple[int, ...],
+    degree: int,
+    eps_structure: float,
+    max_cells: float,
+    noise: np.random.Generator,
+    progress: ProgressCallback,
+) -> list[tuple[int, tuple[int, ...]]]:
+    """Greedy PrivBayes structure: (child, parents) pairs in sampling order.
+
+    The first attribute is drawn uniformly at random (costing no budget). Each later step scores every
+    (attribute not yet chosen, maximal parent set among the chosen) pair by n · I(X; Π) and picks one with the
+    exponential mechanism at ε_structure / (d − 1), with the score's sensitivity bounded for any table of up
+    to a billion rows (:func:`~synth.synthesizers.dp.mechanisms.mi_count_sensitivity`). ``noise`` must be a
+    private generator (:func:`~synth.synthesizers.dp.mechanisms.private_rng`).
+    """
+    n, d = codes.shape
+    if d == 0:
+        return []
+    root = int(noise.integers(d))
+    chosen = [root]
+    network: list[tuple[int, tuple[int, ...]]] = [(root, ())]
+    eps_step = eps_structure / (d - 1) if d > 1 else 0.0
+    sensitivity = mechanisms.mi_count_sensitivity()
+    config_cache: dict[tuple[int, ...], np.ndarray] = {}
+    for step in range(1, d):
+        progress(step / d, f"choosing the network: attribute {step + 1} of {d}")
+        candidates: list[tuple[int, tuple[int, ...]]] = []
+        scores: list[float] = []
+        for child in range(d):
+            if child in chosen:
+                continue
+            for parents in candidate_parents(sizes[child], chosen, sizes, degree, max_cells):
+                if parents:
+                    if parents not in config_cache:
+                        config_cache[parents] = configurations(codes, parents, sizes)
+                    k_parents = math.prod(sizes[p] for p in parents)
+                    mi = mutual_information(codes[:, child], config_cache[parents], sizes[child], k_parents)
+                else:
+                    mi = 0.0
+                candidates.append((child, parents))
+                scores.append(n * mi)
+        pick = mechanisms.exponential(np.asarray(scores), eps_step, sensitivity, noise)
+        child, parents = candidates[pick]
+        chosen.append(child)
+        network.append((child, parents))
+    return network
