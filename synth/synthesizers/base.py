@@ -21,12 +21,11 @@ Saving
 
 from __future__ import annotations
 
-import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -35,7 +34,7 @@ from synth.generated import MIN_CONSTANT_ROWS, GeneratedColumns
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.schema import ColumnKind, Schema, coerce_to_schema, conform, infer_schema
 from synth.synthesizers import conditions as _conditions
-from synth.synthesizers import persist, registry
+from synth.synthesizers import persist
 from synth.synthesizers.conditions import (
     Condition,
     Rebalance,
@@ -48,47 +47,14 @@ from synth.synthesizers.conditions import (
 )
 from synth.synthesizers.errors import SynthesizerError
 from synth.synthesizers.inventory import ArtifactItem, artifact_inventory
+from synth.synthesizers.loading import load_model
 from synth.synthesizers.marginals import sorted_values, trimmed_bounds
-from synth.synthesizers.rare_categories import DEFAULT_MIN_ROWS, RareCategoryError, hide_rare_categories
+from synth.synthesizers.params import MIN_CATEGORY_ROWS, Param
+from synth.synthesizers.rare_categories import RareCategoryError, hide_rare_categories
 
 _NUMERIC = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
 # Learned attributes owned by the base; every other public attribute ending in "_" is the model's state.
 _BASE_STATE = frozenset({"schema_", "reference_", "generated_", "n_train_rows_", "rng_", "domain_"})
-
-
-@dataclass(frozen=True)
-class Param:
-    """One tunable parameter: enough to validate it and to draw a widget for it."""
-
-    name: str
-    kind: Literal["int", "float", "choice", "bool"]
-    default: Any
-    help: str
-    label: str = ""
-    low: float | None = None
-    high: float | None = None
-    choices: tuple[Any, ...] = ()
-
-    def check(self, value: Any) -> None:
-        """Raise :class:`SynthesizerError` unless ``value`` is valid for this parameter."""
-        if self.kind == "bool":
-            if not isinstance(value, bool | np.bool_):
-                raise SynthesizerError(f"{self.name} must be true or false, got {value!r}")
-            return
-        if self.kind == "choice":
-            if value not in self.choices:
-                raise SynthesizerError(f"{self.name} must be one of {list(self.choices)}, got {value!r}")
-            return
-        if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-            raise SynthesizerError(f"{self.name} must be a number, got {value!r}")
-        if not math.isfinite(float(value)):
-            raise SynthesizerError(f"{self.name} must be a finite number, got {value!r}")
-        if self.kind == "int" and float(value) != int(value):
-            raise SynthesizerError(f"{self.name} must be a whole number, got {value!r}")
-        if self.low is not None and value < self.low:
-            raise SynthesizerError(f"{self.name} must be at least {self.low}, got {value!r}")
-        if self.high is not None and value > self.high:
-            raise SynthesizerError(f"{self.name} must be at most {self.high}, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -130,20 +96,6 @@ class ColumnDomain:
             return cls(name, kind, tuple(sorted_values(pd.unique(present))), None, None, has_missing)
         return cls(name, kind, (), None, None, has_missing)
 
-
-#: Added to the parameters of every synthesizer without a formal guarantee (see
-#: :mod:`synth.synthesizers.rare_categories`); a DP synthesizer picks its categories under its guarantee.
-MIN_CATEGORY_ROWS = Param(
-    "min_category_rows",
-    "int",
-    DEFAULT_MIN_ROWS,
-    "Categories held by fewer training rows than this are never emitted as they are: they are learned as one "
-    "bucket, '(other)', so no rare real value reaches the synthetic table or the model file. 1 keeps every "
-    "category as it is.",
-    label="Hide categories rarer than",
-    low=1,
-    high=1_000_000,
-)
 
 register_state = persist.register_state_type
 register_state(ColumnDomain)
@@ -434,58 +386,6 @@ class Synthesizer(ABC):
             "fitted": fitted,
         }
         persist.write_archive(path, manifest, enc.arrays)
-
-
-def load_model(path: str | Path) -> Synthesizer:
-    """Read a model written by :meth:`Synthesizer.save`. Loading never executes code from the file.
-
-    Raises:
-        synth.synthesizers.persist.ModelFileError: the file is not a readable synth model file.
-        SynthesizerError: the file names parameters that are not valid.
-    """
-    manifest, arrays = persist.read_archive(path)
-    dec = persist.Decoder(arrays)
-    try:
-        cls = registry.get(str(manifest["synthesizer"]))
-    except KeyError as exc:
-        raise persist.ModelFileError(f"{path} holds an unknown synthesizer {manifest.get('synthesizer')!r}") from exc
-    try:
-        params = dec.decode(manifest["params"])
-        fitted = manifest["fitted"]
-        if not isinstance(params, dict) or not isinstance(fitted, dict):
-            raise persist.ModelFileError(f"{path} is not a synth model file")
-        cls.check_params(params)
-        model = cls(**params)
-        schema = dec.decode(fitted["schema"])
-        if not isinstance(schema, Schema):
-            raise persist.ModelFileError(f"{path} holds no schema")
-        model.schema_ = schema
-        model.reference_ = pd.DataFrame(
-            {str(c): pd.Series([], dtype=persist.decode_dtype(t)) for c, t in fitted["reference"]}
-        )
-        model.generated_ = dec.decode(fitted["generated"])
-        model.domain_ = dec.decode(fitted["domain"])
-        model.n_train_rows_ = int(fitted["n_train_rows"])
-        rng_state = dec.decode(fitted["rng"])
-        if not isinstance(rng_state, dict) or rng_state.get("bit_generator") != "PCG64":
-            raise persist.ModelFileError(f"{path} holds an unknown random generator")
-        rng = np.random.default_rng()
-        rng.bit_generator.state = rng_state
-        model.rng_ = rng
-        state = dec.decode(fitted["model"])
-        if not isinstance(state, dict):
-            raise persist.ModelFileError(f"{path} holds no model state")
-        model._set_state(state)
-        try:
-            model._check_state()  # before anything compiled (a tree, a solver) touches the arrays
-        except persist.ModelFileError as exc:
-            raise persist.ModelFileError(f"{path}: {exc}") from exc
-        model.sample(2, seed=0)  # every array is in range: a consistent model can draw from itself
-    except (persist.ModelFileError, SynthesizerError):
-        raise
-    except Exception as exc:  # a model file is data: whatever is wrong with it is reported, never raised as is
-        raise persist.ModelFileError(f"{path} is damaged or not a synth model file: {exc!r}") from exc
-    return model
 
 
 __all__ = [

@@ -1,0 +1,252 @@
+"""The HTML report's building blocks: escaping and number formatting, tables, inline charts, and the
+race, fidelity, utility, privacy and verdict sections of :func:`synth.report.html.build_report`.
+
+Kept apart from :mod:`synth.report.html` (which assembles the page and the JSON) so each stays short; every
+name here is also importable from :mod:`synth.report.html`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from synth.evaluation.fidelity.distributions import column_distributions
+from synth.plots.fidelity import association_heatmaps, distribution_figure, score_bars
+from synth.plots.privacy import attack_risks, dcr_histogram
+from synth.plots.utility import utility_bars
+from synth.report.evaluation import TableEvaluation
+from synth.report.race import RaceResult, RunResult
+from synth.report.suppression import suppress
+from synth.schema import Schema
+
+if TYPE_CHECKING:  # html imports this module; the options type is only needed for annotations
+    from synth.report.html import ReportOptions
+
+
+def _e(x: Any) -> str:
+    return html.escape(str(x))
+
+
+def _num(x: Any, digits: int = 3, pct: bool = False) -> str:
+    if x is None or (isinstance(x, float) and x != x):
+        return "—"
+    return f"{x:.1%}" if pct else f"{x:.{digits}f}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+class _Figures:
+    """Turns figures into divs; plotly.js itself is written once, in the page head."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, fig: go.Figure) -> str:
+        self.count += 1
+        div: str = pio.to_html(
+            fig, include_plotlyjs=False, full_html=False, div_id=f"fig{self.count}", config={"displaylogo": False}
+        )
+        return f'<div class="chart">{div}</div>'
+
+
+def _leaderboard_rows(result: RaceResult) -> list[list[str]]:
+    rows = []
+    for r in result.runs:
+        ev = r.evaluation
+        if ev is None:
+            rows.append([r.label, f"failed: {r.error}", *["—"] * 13])
+            continue
+        iv = ev.quality_interval
+        tstr = f"{_num(ev.tstr)} vs {_num(ev.trtr)}" if ev.tstr is not None else "—"
+        mark = " ★" if r.label == result.recommended else (" (front)" if r.label in result.pareto else "")
+        rows.append(
+            [
+                r.label + mark,
+                f"{_num(ev.quality)} ({_num(iv[0])}–{_num(iv[1])})" if iv else _num(ev.quality),
+                _num(ev.pair_trends),
+                _num(ev.detection_auc),
+                tstr,
+                _num(ev.closeness, pct=True),
+                _num(ev.membership_tpr_low_fpr, pct=True),
+                _num(ev.attack_risk("singling_out"), pct=True),
+                _num(ev.attack_risk("linkability"), pct=True),
+                _num(ev.attack_risk("inference"), pct=True),
+                _num(ev.rare_values_copied, pct=True),
+                _num(r.fit_seconds, 2),
+                _num(r.sample_seconds, 2),
+                _num(r.peak_mb, 0),
+                ev.privacy_level,
+            ]
+        )
+    return rows
+
+
+LEADERBOARD_HEADER = (
+    "run",
+    "quality (95% CI)",
+    "pair trends",
+    "detection AUC",
+    "TSTR vs TRTR",
+    "closeness (DCR share)",
+    "membership TPR @ low FPR",
+    "singling out",
+    "linkability",
+    "inference",
+    "rare values copied",
+    "fit s",
+    "sample s",
+    "peak MB",
+    "privacy light",
+)
+
+
+def _fidelity_section(
+    ev: TableEvaluation,
+    run: RunResult,
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    schema: Schema,
+    options: ReportOptions,
+    fig: _Figures,
+) -> tuple[str, int]:
+    fid = ev.fidelity
+    if fid is None:
+        return f"<p>Fidelity could not be scored: {_e(ev.errors.get('fidelity', 'not run'))}</p>", 0
+    ref = fid.reference
+    rows = []
+    for name, val, iv, refval in (
+        ("overall", fid.overall, fid.scores.overall_interval, ref.overall if ref else None),
+        ("column shapes", fid.column_shapes, fid.scores.column_shapes_interval, ref.column_shapes if ref else None),
+        (
+            "pair trends",
+            fid.column_pair_trends,
+            fid.scores.column_pair_trends_interval,
+            ref.column_pair_trends if ref else None,
+        ),
+    ):
+        rows.append([name, _num(val), iv.format() if iv else "—", _num(refval)])
+    parts = [
+        "<p>Scores are 1 when the synthetic table's column distributions and pairwise associations match the "
+        "real training table's. The real holdout, scored the same way, is the yardstick: fresh real data of "
+        "the same source rarely scores 1 either.</p>",
+        _table(["score", "synthetic", "95% interval", "real holdout"], rows),
+    ]
+    if ev.detection is not None:
+        d = ev.detection
+        ref_auc = f"; real holdout vs train: {_num(d.reference_auc)}" if d.reference_auc is not None else ""
+        parts.append(
+            f"<p><b>Detection:</b> AUC {_num(d.auc)} (0.5 = indistinguishable{ref_auc}). {_e(d.verdict())}.</p>"
+        )
+    cols = sorted(fid.scores.columns, key=lambda c: c.score)
+    parts.append(
+        fig(
+            score_bars(
+                [c.column for c in cols],
+                [c.score for c in cols],
+                [ref.column(c.column).score for c in cols] if ref else None,
+                intervals=[c.interval for c in cols],
+            )
+        )
+    )
+    parts.append(fig(association_heatmaps(fid.association_real, fid.association_synthetic)))
+    suppressed = 0
+    if run.synthetic is not None:
+        shown = [c.column for c in cols[: options.max_distributions]]
+        dists = column_distributions(train[shown], run.synthetic[shown], holdout[shown], schema=schema.select(shown))
+        for dist in dists:
+            safe, n = suppress(dist, options.k)
+            suppressed += n
+            score = fid.scores.column(dist.column).score
+            parts.append(fig(distribution_figure(safe, score=score, metric="shape score")))
+    return "\n".join(parts), suppressed
+
+
+def _utility_section(ev: TableEvaluation, fig: _Figures) -> str:
+    u = ev.utility
+    if u is None:
+        why = ev.errors.get("utility", "no column to predict, or switched off")
+        return f"<p>ML utility was not measured: {_e(why)}</p>"
+    rows = [
+        [
+            s.model,
+            s.metric,
+            _num(s.trtr),
+            _num(s.tstr),
+            s.difference_interval.format() if s.difference_interval else "—",
+            _num(s.baseline),
+        ]
+        for s in u.scores
+    ]
+    notes = "".join(f"<li>{_e(n)}</li>" for n in u.notes)
+    return "\n".join(
+        [
+            f"<p>Models trained on synthetic rows (TSTR) and on real training rows (TRTR) predict "
+            f"<b>{_e(u.target)}</b> on the real holdout. A TSTR close to TRTR means the synthetic table teaches "
+            f"what the real one does. Top-5 feature overlap: {_num(u.top_overlap, pct=True)}.</p>",
+            _table(["model", "metric", "TRTR", "TSTR", "difference 95% CI", "trivial baseline"], rows),
+            f"<ul>{notes}</ul>" if notes else "",
+            fig(utility_bars(u)),
+        ]
+    )
+
+
+def _privacy_section(ev: TableEvaluation, fig: _Figures) -> str:
+    p = ev.privacy
+    if p is None:
+        return f"<p>Privacy could not be measured: {_e(ev.errors.get('privacy', 'not run'))}</p>"
+    parts = [
+        f"<p>{p.exact_copies:,} synthetic rows copy a training row exactly ({_num(p.exact_copy_rate, pct=True)}; "
+        f"the holdout copies {_num(p.holdout_exact_copy_rate, pct=True)} by coincidence). "
+        f"{_num(p.dcr_share_full, pct=True)} of synthetic rows are closer to train than to the holdout "
+        f"(ideal {_num(p.dcr_share_full_expected, pct=True)}).</p>",
+        fig(dcr_histogram(p.dcr_synthetic, p.dcr_holdout)),
+    ]
+    if p.membership is not None:
+        a = p.membership.auc
+        tpr = ev.membership_tpr_low_fpr
+        parts.append(
+            f"<p><b>Membership inference:</b> AUC {_num(a.value)} (95% CI {_num(a.low)}–{_num(a.high)}; 0.5 = no "
+            f"signal)" + (f"; TPR at low FPR {_num(tpr, pct=True)}" if tpr is not None else "") + ".</p>"
+        )
+    if ev.attacks is not None:
+        rows = [
+            [
+                r.label,
+                _num(r.main.value, pct=True),
+                _num(r.control.value, pct=True),
+                _num(r.baseline.value, pct=True),
+                f"{_num(r.risk.value, pct=True)} ({_num(r.risk.low, pct=True)}–{_num(r.risk.high, pct=True)})",
+            ]
+            for r in ev.attacks.results
+        ]
+        known = ", ".join(ev.attacks.attacker.known)
+        parts += [
+            f"<p>Attacker model: knows {_e(known) or 'nothing'}; secret {_e(ev.attacks.attacker.secret) or '—'}.</p>",
+            _table(["attack", "success on train", "on holdout (control)", "at random", "risk (95% CI)"], rows),
+            fig(attack_risks(ev.attacks.results)),
+        ]
+    return "\n".join(parts)
+
+
+def _verdict_section(result: RaceResult, ev: TableEvaluation | None) -> str:
+    parts = [f'<p class="pick">{_e(result.reason)}</p>']
+    if ev is not None and ev.verdict is not None:
+        v = ev.verdict
+        parts.append(f'<p class="level-{v.level}"><b>{v.light} {_e(v.headline)}</b></p>')
+        parts.append(
+            _table(
+                ["criterion", "light", "measured", "thresholds"],
+                [[c.label, f"{c.light} {c.level}", c.value, c.threshold] for c in v.criteria],
+            )
+        )
+        parts.append("<ul>" + "".join(f"<li>{_e(a)}</li>" for a in v.advice) + "</ul>")
+    return "\n".join(parts)
