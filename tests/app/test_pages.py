@@ -46,7 +46,7 @@ def test_full_flow_through_session_state() -> None:
 
     goto(at, "compare")
     labels = [m.label for m in at.metric]
-    assert "Overall quality" in labels and "Overall (sdmetrics)" in labels
+    assert "Overall quality" in labels and "Trivariate accuracy" in labels and "Discriminator AUC" in labels
     overall = next(m for m in at.metric if m.label == "Overall quality")
     assert 0.5 < float(overall.value) <= 1.0
     charts = at.get("plotly_chart")

@@ -139,7 +139,7 @@ def test_a_copy_of_train_is_high_risk_everywhere_and_the_closest_rows_are_masked
     at.run()
     assert not at.exception
     criteria = [m.value for m in at.markdown if "-badge[" in m.value]
-    assert len(criteria) == 6 and all("high risk" in c for c in criteria), criteria
+    assert len(criteria) == 7 and all("high risk" in c for c in criteria), criteria
     metrics = [m for m in at.metric]
     closeness = [m for m in metrics if m.label.startswith("Closer to")]
     assert closeness[0].label == "Closer to the full train than to holdout" and closeness[0].value == "100.0%"
