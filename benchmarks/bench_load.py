@@ -147,7 +147,7 @@ async def one_session(browser: Any, url: str, i: int, csv: Path, result: dict[st
         await settle(page)
         sample = page.get_by_role("button", name="Sample", exact=True)
         await timed("sample", lambda: sample.click(), alert("Success", "synthetic rows"))
-        overall = page.get_by_test_id("stMetricLabel").filter(has_text="Overall quality")
+        overall = page.get_by_test_id("stMetricLabel").filter(has_text="Trivariate accuracy")
         await timed("compare", lambda: nav("Compare"), overall)
         if f"zq{i}x" not in await page.content():
             result["errors"].append("compare: the session's own columns are not shown")
