@@ -246,14 +246,7 @@ class SequentialCART(Synthesizer):
             node_count = 1
         else:
             xs = x[:, :j] if rows is None else x[rows, :j]
-            model: DecisionTreeClassifier | DecisionTreeRegressor
-            if classifier:
-                model = DecisionTreeClassifier(min_samples_leaf=leaf_size, random_state=seed)
-                model.fit(xs, y.astype(np.int64))
-            else:
-                model = DecisionTreeRegressor(min_samples_leaf=leaf_size, random_state=seed)
-                model.fit(xs, y)
-            tree = FlatTree.from_sklearn(model.tree_)
+            tree = self._grow_tree(xs, x, y, classifier=classifier, seed=seed)
             leaf = tree.apply(np.asarray(xs, dtype=np.float32))
             node_count = tree.node_count
         offsets = np.zeros(node_count + 1, dtype=np.int64)
@@ -270,6 +263,18 @@ class SequentialCART(Synthesizer):
         if widths is not None:
             widths = widths[by_leaf]
         return CartStep(j, missing, tree, offsets, donors, widths)
+
+    def _grow_tree(self, xs: np.ndarray, x: np.ndarray, y: np.ndarray, *, classifier: bool, seed: int) -> FlatTree:
+        """The tree that predicts ``y`` from the predictors ``xs`` (``x``: every predictor column, all rows)."""
+        leaf_size = int(self.min_samples_leaf)
+        model: DecisionTreeClassifier | DecisionTreeRegressor
+        if classifier:
+            model = DecisionTreeClassifier(min_samples_leaf=leaf_size, random_state=seed)
+            model.fit(xs, y.astype(np.int64))
+        else:
+            model = DecisionTreeRegressor(min_samples_leaf=leaf_size, random_state=seed)
+            model.fit(xs, y)
+        return FlatTree.from_sklearn(model.tree_)
 
     # --------------------------------------------------------------- sample
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:

@@ -44,7 +44,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param
-from synth.synthesizers.cart import CartStep, FlatTree, SequentialCART, smoothing_ranges
+from synth.synthesizers.cart import FlatTree, SequentialCART
 from synth.synthesizers.registry import experimental
 
 
@@ -145,53 +145,19 @@ class PrunedCART(SequentialCART):
                 out[:, c] = b
         return out, edges
 
-    def _step(
-        self,
-        x: np.ndarray,
-        j: int,
-        y: np.ndarray,
-        rows: np.ndarray | None,
-        *,
-        classifier: bool,
-        missing: bool,
-        rng: np.random.Generator,
-    ) -> CartStep:
-        seed = int(rng.integers(0, 2**31 - 1))
+    def _grow_tree(self, xs: np.ndarray, x: np.ndarray, y: np.ndarray, *, classifier: bool, seed: int) -> FlatTree:
+        """CART's tree, pruned by cost complexity and fitted on binned predictors; donors are stored as CART does."""
         leaf_size = int(self.min_samples_leaf)
-        if j == 0 or len(y) < 2 * leaf_size or np.all(y == y[0]):
-            tree = None
-            leaf = np.zeros(len(y), dtype=np.int64)
-            node_count = 1
+        binned, edges = self._binned(xs, x)
+        model: DecisionTreeClassifier | DecisionTreeRegressor
+        if classifier:
+            model = DecisionTreeClassifier(min_samples_leaf=leaf_size, ccp_alpha=float(self.prune), random_state=seed)
+            model.fit(binned, y.astype(np.int64))
         else:
-            xs = x[:, :j] if rows is None else x[rows, :j]
-            binned, edges = self._binned(xs, x)
-            model: DecisionTreeClassifier | DecisionTreeRegressor
-            if classifier:
-                model = DecisionTreeClassifier(
-                    min_samples_leaf=leaf_size, ccp_alpha=float(self.prune), random_state=seed
-                )
-                model.fit(binned, y.astype(np.int64))
-            else:
-                alpha = float(self.prune) * float(np.var(y))
-                model = DecisionTreeRegressor(min_samples_leaf=leaf_size, ccp_alpha=alpha, random_state=seed)
-                model.fit(binned, y)
-            tree = raw_thresholds(model.tree_, edges)
-            leaf = tree.apply(np.asarray(xs, dtype=np.float32))
-            node_count = tree.node_count
-        offsets = np.zeros(node_count + 1, dtype=np.int64)
-        offsets[1:] = np.cumsum(np.bincount(leaf, minlength=node_count))
-        # Donors are stored exactly as plain CART stores them (rare numbers pooled into shared bands, sorted
-        # within each leaf), so pruning inherits every promise CART's model file and output make.
-        values = y.astype(np.float64)
-        widths = None
-        if not classifier:
-            values, widths = smoothing_ranges(y, int(self.smooth_below))
-        keys = (values, leaf) if widths is None else (widths, values, leaf)
-        by_leaf = np.lexsort(keys)
-        donors = values[by_leaf]
-        if widths is not None:
-            widths = widths[by_leaf]
-        return CartStep(j, missing, tree, offsets, donors, widths)
+            alpha = float(self.prune) * float(np.var(y))
+            model = DecisionTreeRegressor(min_samples_leaf=leaf_size, ccp_alpha=alpha, random_state=seed)
+            model.fit(binned, y)
+        return raw_thresholds(model.tree_, edges)
 
 
 def raw_thresholds(tree: object, edges: list[np.ndarray | None]) -> FlatTree:
