@@ -118,7 +118,9 @@ def _values_like(values: pd.Series, target: Any) -> pd.Series:
     """Labels (categories, booleans, generated values) in the real column's dtype where it can hold them."""
     if target is None:
         return pd.Series(values.to_numpy(), index=values.index)
-    has_missing = bool(values.isna().any())
+    # One missing-value scan per column (it costs as much as the cast on object columns of strings).
+    missing = values.isna().to_numpy()
+    has_missing = bool(missing.any())
     try:
         if pd.api.types.is_bool_dtype(target):
             if isinstance(target, pd.api.extensions.ExtensionDtype) or not has_missing:
@@ -136,7 +138,8 @@ def _values_like(values: pd.Series, target: Any) -> pd.Series:
             return values.astype(target)
         if pd.api.types.is_object_dtype(target):
             out = values.astype(object)
-            out[values.isna().to_numpy()] = None
+            if has_missing:
+                out[missing] = None
             return out
     except (TypeError, ValueError):
         pass

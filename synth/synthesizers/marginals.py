@@ -361,9 +361,9 @@ class Marginals:
             else:
                 assert col.categorical is not None
                 cats = np.array(col.categorical.categories, dtype=object)
-                values = cats[col.categorical.from_uniform(u[:, j])]
-                values[values == _MISSING] = None
-                out[col.name] = values
+                # Map the missing label to None on the few categories, not on the million decoded values.
+                cats[cats == _MISSING] = None
+                out[col.name] = cats[col.categorical.from_uniform(u[:, j])]
                 j += 1
         return out
 
