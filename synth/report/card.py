@@ -34,6 +34,25 @@ _BASE_CONTENTS = (
 )
 
 
+def training_input(run: RunResult) -> str:
+    """What the model was fitted on, in words: the whole training split, or a seeded sample of a larger input
+    (recorded as ``training_input_`` by ``synth fit`` when the input is larger than it reads whole)."""
+    model = run.model
+    if model is None:
+        return "not known: this table was made outside synth"
+    n_rows = int(getattr(model, "n_train_rows_", 0))
+    info = getattr(model, "training_input_", None)
+    if isinstance(info, dict) and info.get("sampled"):
+        how = "streamed" if info.get("streamed") else "read"
+        return (
+            f"a seeded sample of {int(info['rows_used']):,} of {int(info['source_rows']):,} rows of "
+            f"{info.get('source') or 'the input'} ({how}, seed {info.get('seed')}); scores describe the sample"
+        )
+    if isinstance(info, dict):
+        return f"all {int(info['rows_used']):,} rows of {info.get('source') or 'the input'}"
+    return f"all {n_rows:,} rows of the training split"
+
+
 def model_contents(run: RunResult) -> list[str]:
     """What the model file holds, in words: the synthesizer's own inventory when it offers one, else a listing
     of its learned attributes."""
@@ -98,6 +117,7 @@ class DataCard:
             f"{self.source['columns']} columns",
             f"- Fingerprint (SHA-256 of values, names and dtypes): `{self.source['sha256']}`",
             f"- Split: {self.source.get('split', '')}",
+            f"- Fitted on: {self.source.get('training_input', 'not recorded')}",
             "",
             "## Synthesizer",
             f"- {self.synthesizer['label']} (`{self.synthesizer['name']}`), "
@@ -174,7 +194,7 @@ def data_card(
     return DataCard(
         title=f"Synthetic data card — {run.label}",
         intended_use=intended_use,
-        source={"name": name, **fp, "split": split},
+        source={"name": name, **fp, "split": split, "training_input": training_input(run)},
         synthesizer={
             "name": run.contender.name,
             "label": label,

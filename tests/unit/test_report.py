@@ -206,3 +206,26 @@ def test_synthetic_rows_that_copy_a_training_row_are_not_printed(table: pd.DataF
     page = build_report(name="adult", data=table, schema=schema, train=train, holdout=holdout, result=leaky_result).html
     assert not any(f">{w}<" in page for w in train["fnlwgt"].head(5))
     assert "5 that copy no training row" in page
+
+
+def test_data_card_says_when_the_model_was_fitted_on_a_sample_of_a_larger_input(
+    table: pd.DataFrame, setup: tuple
+) -> None:
+    _, _, _, result = setup
+    run = result.runs[0]
+    whole = data_card(run, table)
+    assert whole.source["training_input"] == f"all {run.model.n_train_rows_:,} rows of the training split"
+    # What `synth fit` records for an input read as a seeded sample (see synth.large_tables.InputSample).
+    run.model.training_input_ = {
+        "source": "big.parquet",
+        "source_rows": 5_000_000,
+        "rows_used": 200_000,
+        "sampled": True,
+        "seed": 7,
+        "streamed": True,
+    }
+    try:
+        text = data_card(run, table).to_markdown()
+    finally:
+        del run.model.training_input_
+    assert "Fitted on: a seeded sample of 200,000 of 5,000,000 rows of big.parquet (streamed, seed 7)" in text
