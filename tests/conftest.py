@@ -5,11 +5,19 @@ from __future__ import annotations
 import gzip
 import io
 import itertools
+import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import settings
+
+# Hypothesis draws its examples from a fixed seed, like every other random thing in the suite, so a run is
+# reproducible; SYNTH_HYPOTHESIS_PROFILE=explore searches fresh examples (worth a run before a release).
+settings.register_profile("seeded", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("SYNTH_HYPOTHESIS_PROFILE", "seeded"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "assets" / "adult.csv.gz"

@@ -11,7 +11,7 @@ import streamlit as st
 
 import synth
 from synth.evaluation.utility.augmentation import AugmentationError
-from synth.evaluation.utility.fairness import FairnessError
+from synth.evaluation.utility.fairness import FairnessError, group_column_order
 from synth.plots.rare_events import augmentation_figure, group_rates_figure
 from synth.schema import ColumnKind
 from synth.synthesizers.balance import rare_event_preset
@@ -149,12 +149,15 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
         "classifier trained on each, judged on the real holdout: accuracy, demographic parity difference and "
         "equalized odds difference (0 is perfectly even; fairlearn's definitions)."
     )
-    sensitive_options = [
-        c.name
-        for c in ds.schema
-        if (c.kind in CLASS_KINDS and ds.train[c.name].nunique() <= 30)
-        or c.kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
-    ]
+    numeric_kinds = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
+    sensitive_options = group_column_order(
+        [
+            c.name
+            for c in ds.schema
+            if (c.kind in CLASS_KINDS and ds.train[c.name].nunique() <= 30) or c.kind in numeric_kinds
+        ],
+        numeric={c.name for c in ds.schema if c.kind in numeric_kinds},
+    )
     outcomes = _class_columns(ds)
     if not sensitive_options or not outcomes:
         st.info("The table needs a group column and a categorical outcome column for this panel.")

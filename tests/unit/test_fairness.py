@@ -107,3 +107,15 @@ def test_a_joint_mix_is_honoured_and_checked(cart: synth.Synthesizer) -> None:
         balance_mix(cart, "sex", "income", "fair")  # type: ignore[arg-type]
     with pytest.raises(synth.SynthesizerError, match="one group"):
         balance_mix(cart, "sex", reference=pd.DataFrame({"sex": ["Male"] * 5}))
+
+
+def test_group_columns_named_like_protected_attributes_come_first_categorical_before_numeric() -> None:
+    from synth.evaluation.utility.fairness import group_column_order
+
+    columns = ["age", "workclass", "education", "marital_status", "race", "sex", "hours_per_week", "income"]
+    order = group_column_order(columns, numeric={"age", "hours_per_week"})
+    assert order[:4] == ["sex", "race", "age", "marital_status"]
+    assert sorted(order) == sorted(columns)
+    # Names that merely contain a protected word are not protected ("page_views", "stage", "racecar").
+    assert group_column_order(["page_views", "stage", "racecar", "gender"])[0] == "gender"
+    assert group_column_order(["page_views", "stage", "racecar"]) == ["page_views", "stage", "racecar"]

@@ -17,7 +17,8 @@ binary outcome (one value against the rest):
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,6 +134,31 @@ class Grouping:
     @property
     def all_labels(self) -> tuple[str, ...]:
         return self.labels if self.kind in NUMERIC else (*self.labels, OTHER)
+
+
+# Attributes anti-discrimination law and fairness audits usually protect (EU Charter art. 21, US Title VII), in
+# the order the Bias panel offers them: the most commonly audited first.
+_PROTECTED_NAMES = tuple(
+    re.compile(rf"(^|_|\b)({words})($|_|\b)", re.I)
+    for words in (
+        r"sex|gender",
+        r"race|ethnic\w*",
+        r"age",
+        r"religion|disab\w*|marital\w*|nationality|native_country|country_of_birth|pregnan\w*|orientation",
+    )
+)
+
+
+def _protected_rank(name: str) -> int:
+    return next((i for i, pattern in enumerate(_PROTECTED_NAMES) if pattern.search(name)), len(_PROTECTED_NAMES))
+
+
+def group_column_order(columns: Sequence[str], numeric: Collection[str] = ()) -> list[str]:
+    """Candidate group (sensitive) columns: those named like protected attributes first (sex, race, age, then
+    the rest), among equals the categorical before the ``numeric`` ones (those can only be compared in bands,
+    not balanced), table order otherwise. The Bias panel's default is then sex, not whatever column comes first."""
+    order = {c: i for i, c in enumerate(columns)}
+    return sorted(columns, key=lambda c: (_protected_rank(c), c in numeric, order[c]))
 
 
 def band_names(edges: tuple[float, ...]) -> list[str]:
