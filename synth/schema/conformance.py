@@ -75,7 +75,8 @@ def _numbers_like(values: pd.Series, target: Any, integer: bool) -> pd.Series:
         return values.astype(target)
     if pd.api.types.is_integer_dtype(target):
         info = np.iinfo(target)
-        clipped = values.clip(info.min, info.max)
+        # numpy's clip: pandas' costs a mask and a copy per bound, a fifth of a copula's sampling time.
+        clipped = pd.Series(np.clip(values.to_numpy(dtype="float64"), info.min, info.max), index=values.index)
         return clipped.astype("Int64") if has_missing else clipped.astype(target)
     if pd.api.types.is_float_dtype(target):
         return values.astype(target)
