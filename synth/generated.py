@@ -69,8 +69,10 @@ from synth.generated_pii import _faker as _faker
 from synth.generated_pii import _join as _join
 from synth.generated_pii import _name_lists as _name_lists
 from synth.generated_pii import _weighted as _weighted
+from synth.generated_pii import clashes_with_fakes as clashes_with_fakes
 from synth.generated_pii import fake_text as fake_text
 from synth.generated_pii import fake_values as fake_values
+from synth.generated_pii import unused_email_domains as unused_email_domains
 from synth.schema import ColumnKind, Schema
 
 PII_PROVIDERS: dict[str, str] = {
@@ -146,7 +148,10 @@ class GeneratedColumns:
             elif spec.kind is ColumnKind.PII:
                 detail["pii_type"] = spec.pii_type
                 detail["provider"] = PII_PROVIDERS.get(spec.pii_type or "", "pystr")
-                if spec.pii_type not in _FAKERS:
+                if spec.pii_type == "email":
+                    # Public reserved names, not real values: the ones the real addresses do not use.
+                    detail["domains"] = unused_email_domains(present)
+                elif spec.pii_type not in _FAKERS or clashes_with_fakes(spec.pii_type, present):
                     detail["template"] = disjoint_template(present)
             elif spec.kind is ColumnKind.TEXT:
                 lengths = present.astype(str).str.len()
@@ -194,7 +199,14 @@ class GeneratedColumns:
                 return np.arange(plan.detail["start"], plan.detail["start"] + n, dtype=np.int64)
             return fresh_identifiers(plan.detail["template"], _avoid(plan), n, rng)
         if plan.kind is ColumnKind.PII:
-            return fake_values(plan.detail.get("pii_type"), n, rng, _avoid(plan), plan.detail.get("template"))
+            return fake_values(
+                plan.detail.get("pii_type"),
+                n,
+                rng,
+                _avoid(plan),
+                plan.detail.get("template"),
+                domains=plan.detail.get("domains"),
+            )
         return fake_text(n, rng, plan.detail["max_chars"])
 
 

@@ -1,4 +1,4 @@
-"""Fake personal data: realistic values of each PII type and placeholder text, none of them a real value.
+"""Fake personal data: realistic values of each PII type and placeholder text, never learned from real values.
 
 Seeded pools of names, streets and sentences from Faker, combined and re-numbered with numpy, so a million
 values take about a second. E-mails use reserved domains, phone numbers fictional lines, IP addresses the
@@ -78,14 +78,45 @@ def _fake_names(n: int, rng: np.random.Generator) -> np.ndarray:
     return _join(_choice(firsts, n, rng), middle, _choice(lasts, n, rng))
 
 
-def _fake_emails(n: int, rng: np.random.Generator) -> np.ndarray:
+#: Domains reserved for documentation and testing (RFC 2606, RFC 6761): no real mailbox is at them. A fit keeps
+#: three the real column does not use (test data often uses example.com), so no fake equals a real address.
+RESERVED_EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.example", "mail.test", "mail.invalid")
+
+
+def unused_email_domains(present: pd.Series, k: int = 3) -> list[str]:
+    """Up to ``k`` reserved domains that no real address in ``present`` uses (compared without case); when the
+    real column uses every reserved one, numbered subdomains of ``.invalid`` that it does not use."""
+    real = {str(v).rsplit("@", 1)[-1].strip().lower() for v in present.dropna()}
+    unused = [d for d in RESERVED_EMAIL_DOMAINS if d not in real]
+    i = 0
+    while len(unused) < k:
+        i += 1
+        if f"m{i}.invalid" not in real:
+            unused.append(f"m{i}.invalid")
+    return unused[:k]
+
+
+def clashes_with_fakes(pii_type: str | None, present: pd.Series) -> bool:
+    """Whether real values already lie in the space the fakes of ``pii_type`` are drawn from (fictional phone
+    lines, documentation IP ranges, never-issued SSNs): then generation uses a format no real value matches."""
+    text = present.dropna().astype(str)
+    if pii_type == "phone":
+        return bool(text.str.replace(r"\D", "", regex=True).str[-7:].str.startswith("55501").any())
+    if pii_type == "ip":
+        return bool(text.str.startswith(tuple(_TEST_NETS)).any())
+    if pii_type == "ssn":
+        return bool(text.str.fullmatch(r"\s*9\d\d-?(0[1-9]|[1-4]\d)-?\d{4}\s*").any())
+    return False
+
+
+def _fake_emails(n: int, rng: np.random.Generator, domains: Any = RESERVED_EMAIL_DOMAINS[:3]) -> np.ndarray:
     firsts, lasts = _name_lists()
     first = pd.Series(_choice(firsts, n, rng)).str.lower()
     last = pd.Series(_choice(lasts, n, rng)).str.lower()
     sep = np.array([".", "_", ""], dtype=object)[rng.integers(0, 3, n)]
     number = pd.Series(rng.integers(1, 10_000, n)).astype(str)
     number[rng.random(n) < 0.4] = ""
-    domain = np.array(["example.com", "example.org", "example.net"], dtype=object)[rng.integers(0, 3, n)]
+    domain = np.array(list(domains), dtype=object)[rng.integers(0, len(domains), n)]
     return _join(first, sep, last, number, "@", domain)
 
 
@@ -184,8 +215,13 @@ def fake_values(
     rng: np.random.Generator,
     avoid: np.ndarray | None = None,
     template: str | None = None,
+    domains: Any = None,
 ) -> np.ndarray:
-    """``n`` realistic fake values of a kind of personal data, none of them a real value.
+    """``n`` realistic fake values of a kind of personal data.
+
+    E-mails, phone numbers, IP addresses, SSNs and values made from ``template`` are never a real value (by
+    construction, see the module docstring); names and street addresses come from Faker's public lists, so one
+    may equal a real person's by chance (as "John Smith" would) without being learned from the real column.
 
     Args:
         pii_type: a key of :data:`synth.generated.PII_PROVIDERS`; another value (or None) makes strings in
@@ -195,7 +231,9 @@ def fake_values(
         avoid: sorted hashes of values to avoid (:func:`hash_values`), held in memory by a caller; a fake value
             equal to one is drawn again. Model files never keep such hashes: the fakes of
             :class:`~synth.generated.GeneratedColumns` are disjoint from real values by construction.
-        template: the real values' format, for unknown PII types.
+        template: the real values' format, for unknown PII types and for types whose real values lie in the
+            fakes' own space (:func:`clashes_with_fakes`).
+        domains: the e-mail domains to use (:func:`unused_email_domains`); the first three reserved ones if None.
 
     Returns:
         An object array of strings.
@@ -204,6 +242,10 @@ def fake_values(
     maker = _FAKERS.get(pii_type or "")
     if pii_type == "phone" and template and _capacity(_parse_template(template)) >= 1e7:
         maker = None  # phone numbers in the real column's own layout (e.g. "+44 9999 999999")
+    if template and pii_type in ("ip", "ssn"):
+        maker = None  # the real column holds values of the fakes' space: a format none of them matches
+    if pii_type == "email" and domains:
+        maker = lambda k, rng: _fake_emails(k, rng, list(domains))  # noqa: E731
     if maker is None:
         parts = _parse_template(template or "Aaaaaaaa")
         return _unique_fresh(lambda k: _fill(parts, k, rng), n, hashes, unique=False, what="values")

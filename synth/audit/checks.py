@@ -28,6 +28,21 @@ from synth.schema.pii import pii_shares
 # ------------------------------------------------------------------------------------------------ helpers
 
 
+def _fake_promise(pii_type: str | None) -> str:
+    """What the fakes of a PII type promise, in the audit's words (see :mod:`synth.generated_pii`)."""
+    if pii_type in ("name", "first_name", "last_name", "address"):
+        return (
+            " (drawn from Faker's public lists, so a fake may share a common name or street with a real person by "
+            "chance, as any 'John Smith' would)"
+        )
+    if pii_type == "card":
+        return " (random Luhn-valid numbers: a chance match with a real card is about 1 in 10¹⁵ per pair)"
+    return (
+        " and none equal to a real one (reserved e-mail domains the real column does not use, fictional phone "
+        "lines, documentation IP ranges, never-issued numbers, or a format no real value has)"
+    )
+
+
 def _names(columns: Iterable[str]) -> str:
     items = list(columns)
     shown = ", ".join(items[:6])
@@ -207,9 +222,8 @@ def _column_checks(series: pd.Series, spec: Any, col: _Column | None, n_rows: in
                 (name,),
                 "Personal data",
                 f"{name} holds personal data ({spec.pii_type or 'unknown type'}), judged by its values whatever "
-                f"its name: {spec.reason}. It is replaced by realistic fake values (reserved e-mail domains, "
-                "fictional phone lines, never-issued numbers), none equal to a real one, and no real value nor a "
-                "hash of one is kept in a model file",
+                f"its name: {spec.reason}. It is replaced by realistic fake values, never learned from the real "
+                f"ones{_fake_promise(spec.pii_type)}, and no real value nor a hash of one is kept in a model file",
                 "Nothing to do; drop the column if the synthetic table does not need it. If the values only look "
                 "like personal data, change its kind on the Data page: it is then learned, with values held by "
                 "fewer than 5 rows hidden as '(other)'.",

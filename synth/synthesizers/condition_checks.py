@@ -7,8 +7,9 @@ conditions, never samples.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -127,6 +128,25 @@ def _same(a: Any, b: Any) -> bool:
         return False
 
 
+#: How a model with a formal guarantee knows its domains: learned under the privacy noise, not read off the data.
+PRIVATE_DOMAIN = (
+    "in the model's differentially private domain (the privacy noise can leave out values that few training rows "
+    "hold, such as a rare class; a larger ε or declaring the column's values public keeps them)"
+)
+
+
+@contextlib.contextmanager
+def _domain_words(model: Synthesizer) -> Iterator[None]:
+    """Say "the model's private domain" rather than "the training data" where the domain was learned under DP:
+    such a domain is not what the training data held, and claiming so would be wrong both ways."""
+    try:
+        yield
+    except SynthesizerError as exc:
+        if getattr(model, "guarantee", None) and "in the training data" in str(exc):
+            raise SynthesizerError(str(exc).replace("in the training data", PRIVATE_DOMAIN)) from None
+        raise
+
+
 def check_conditions(model: Synthesizer, conditions: dict[str, Condition]) -> dict[str, Condition]:
     """Validate conditions against the model's training domain; return them normalised.
 
@@ -150,7 +170,8 @@ def check_conditions(model: Synthesizer, conditions: dict[str, Condition]) -> di
             raise SynthesizerError(
                 f"cannot condition on {column!r}: it holds one value or nothing, so there is nothing to choose"
             )
-        out[column] = check_condition(model._domain(column), cond)
+        with _domain_words(model):
+            out[column] = check_condition(model._domain(column), cond)
     return out
 
 
@@ -248,6 +269,7 @@ def within_bounds(dom: ColumnDomain, low: Any, high: Any, described: str) -> Non
     if outside:
         raise SynthesizerError(
             f"cannot sample with {described}: {dom.name} ranges from {dom.low!r} to {dom.high!r} in the training data"
+            " (the range leaves out the few most extreme values at each end: they are single people's)"
         )
 
 
@@ -283,7 +305,8 @@ def check_rebalance(model: Synthesizer, rebalance: Rebalance, conditions: Mappin
             )
         total += float(share)
         if share > 0:
-            cells.append(tuple(check_condition(model._domain(c), v) for c, v in zip(columns, cell, strict=True)))
+            with _domain_words(model):
+                cells.append(tuple(check_condition(model._domain(c), v) for c, v in zip(columns, cell, strict=True)))
             shares.append(float(share))
     if total <= 0:
         raise SynthesizerError(f"the target shares of {key!r} are all zero: at least one must be positive")

@@ -221,3 +221,23 @@ def test_dates_without_a_zone_are_read_in_the_columns_zone(name: str) -> None:
     syn = model.sample(300, seed=0, conditions={"when": ("2023-03-01", "2023-04-30"), "c": "b"})
     low, high = pd.Timestamp("2023-03-01", tz="Europe/Paris"), pd.Timestamp("2023-04-30", tz="Europe/Paris")
     assert syn["when"].between(low, high).all() and syn["c"].eq("b").all()
+
+
+@pytest.mark.parametrize("name", ["cart", "privbayes"])
+def test_an_impossible_value_is_described_by_where_the_domain_came_from(name: str) -> None:
+    # A DP model's domain is learned under noise: "never in the training data" would be a false statement.
+    import dataclasses
+
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"flag": (rng.random(2000) < 0.01).astype(int), "x": rng.normal(size=2000)})
+    model = synth.create(name, random_state=0).fit(table)
+    model.domain_ = tuple(
+        dataclasses.replace(d, high=0) if d.name == "flag" else d
+        for d in model.domain_  # as when the noise leaves the rare 1 out
+    )
+    with pytest.raises(synth.SynthesizerError) as err:
+        model.sample(10, seed=0, conditions={"flag": 1})
+    if name == "privbayes":
+        assert "differentially private domain" in str(err.value) and "training data" not in str(err.value)
+    else:
+        assert "in the training data" in str(err.value)

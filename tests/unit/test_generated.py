@@ -54,11 +54,11 @@ def test_fake_values_look_real_and_are_seeded(pii_type: str) -> None:
         assert all(0 <= int(part) <= 255 for v in values for part in v.split("."))
 
 
-def _faker_column(pii_type: str, n: int = 3_000) -> pd.Series:
+def _faker_column(pii_type: str, n: int = 3_000, seed: int = 11) -> pd.Series:
     from faker import Faker
 
     faker = Faker("en_US")
-    faker.seed_instance(11)
+    faker.seed_instance(seed)
     method = getattr(faker, PII_PROVIDERS[pii_type])
     values = pd.Series([str(method()) for _ in range(n)], name="x")
     if pii_type == "email":  # Faker's own e-mails are at reserved domains already; real ones are not
@@ -68,9 +68,10 @@ def _faker_column(pii_type: str, n: int = 3_000) -> pd.Series:
 
 @pytest.mark.parametrize("pii_type", sorted(PII_PROVIDERS))
 def test_fake_pii_depends_on_nothing_but_the_type_and_never_equals_a_real_value(pii_type: str) -> None:
-    # Two unrelated "real" columns of the same kind give the very same fakes: nothing of the values is used.
+    # Two unrelated "real" columns of the same kind give the very same fakes: nothing of the values is used
+    # (only which reserved domains or fictional ranges the real column itself occupies, see the test below).
     real = _faker_column(pii_type)
-    other = pd.Series(fake_values(pii_type, 3_000, np.random.default_rng(99)), name="x")
+    other = _faker_column(pii_type, seed=99)
     schema = Schema((ColumnSpec("x", ColumnKind.PII, pii_type=pii_type),))
     fitted = GeneratedColumns.fit(real.to_frame(), schema)
     out = fitted.sample(20_000, np.random.default_rng(6))["x"]
@@ -80,6 +81,31 @@ def test_fake_pii_depends_on_nothing_but_the_type_and_never_equals_a_real_value(
         # Disjoint by construction (reserved domains, fictional phone lines, documentation IP ranges, SSNs
         # never issued, 16-digit card space): not one real value comes back.
         assert not set(out) & set(real)
+
+
+def _fictional_real_column(pii_type: str, rng: np.random.Generator, n: int = 3_000) -> pd.Series:
+    """A "real" column that is itself test data, living in the very space our fakes come from."""
+    if pii_type == "email":  # Faker's own test e-mails and every reserved domain, in mixed case
+        domains = np.array(["example.com", "EXAMPLE.org", "example.net", "mail.example", "Mail.Test", "mail.invalid"])
+        return pd.Series(fake_values("email", n, rng)).str.split("@").str[0] + "@" + domains[rng.integers(0, 6, n)]
+    return pd.Series(fake_values(pii_type, n, rng))
+
+
+@pytest.mark.parametrize("pii_type", ["email", "phone", "ip", "ssn"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_real_values_inside_the_fakes_own_space_never_come_back(pii_type: str, seed: int) -> None:
+    # Attack on "none equal to a real one": a real table that is itself test data (Faker's example.com e-mails,
+    # 555-01xx phone lines, documentation IPs, 9xx SSNs), then a large sample, saved and loaded on the way.
+    rng = np.random.default_rng(seed)
+    real = _fictional_real_column(pii_type, rng).rename("x")
+    schema = Schema((ColumnSpec("x", ColumnKind.PII, pii_type=pii_type),))
+    fitted = GeneratedColumns.fit(real.to_frame(), schema)
+    out = fitted.sample(50_000, np.random.default_rng(seed + 10))["x"].dropna()
+    assert len(out) == 50_000
+    assert not set(out.str.lower()) & set(real.str.lower())
+    if pii_type == "email":  # still realistic addresses, at reserved domains the real column does not use
+        used = {v.rsplit("@", 1)[1].lower() for v in real}
+        assert all("@" in v and v.rsplit("@", 1)[1] not in used for v in out)
 
 
 def test_reserved_ranges_make_fakes_disjoint_from_real_ones() -> None:
