@@ -64,15 +64,29 @@ def main(argv: list[str]) -> int:
 
     rows = [r.row() for r in result.runs]
     print(
-        f"{'run':32s} {'quality':>8s} {'det AUC':>8s} {'TSTR':>6s} {'risk':>6s} "
+        f"{'run':32s} {'1-way':>6s} {'2-way':>6s} {'3-way':>6s} {'det AUC':>8s} {'fidel.':>6s} {'quality':>8s} "
+        f"{'TSTR':>6s} {'risk':>6s} {'light':>6s} "
         f"{'fit s':>6s} {'sample s':>8s} {'MB':>6s}"
     )
     for r in rows:
         print(
-            f"{r['label']:32s} {r['quality'] or 0:8.3f} {r['detection_auc'] or 0:8.3f} {r['tstr'] or 0:6.3f} "
-            f"{r['privacy_risk'] or 0:6.1%} {r['fit_seconds'] or 0:6.2f} {r['sample_seconds'] or 0:8.2f} "
+            f"{r['label']:32s} {r.get('univariate_accuracy') or 0:6.3f} {r.get('bivariate_accuracy') or 0:6.3f} "
+            f"{r.get('trivariate_accuracy') or 0:6.3f} {r.get('discriminator_auc') or 0:8.3f} "
+            f"{r.get('honest_fidelity') or 0:6.2f} {r.get('quality') or 0:8.3f} {r.get('tstr') or 0:6.3f} "
+            f"{r.get('privacy_risk') or 0:6.1%} {r.get('privacy_level') or '':>6s} "
+            f"{r['fit_seconds'] or 0:6.2f} {r['sample_seconds'] or 0:8.2f} "
             f"{r['peak_mb'] or 0:6.0f}"
         )
+    for run in result.runs:  # what drives each privacy light (the criteria above green, with their intervals)
+        verdict = run.evaluation.verdict if run.evaluation is not None else None
+        flagged = [c for c in verdict.criteria if c.level in ("amber", "red")] if verdict is not None else []
+        for c in flagged:
+            print(f"  {run.label}: {c.level} {c.label.lower()}: {c.value}")
+    ceilings = result.ceilings
+    print(
+        f"fresh real data (holdout): 1-way {ceilings['univariate'] or 0:.3f}, 2-way {ceilings['bivariate'] or 0:.3f}, "
+        f"3-way {ceilings['trivariate'] or 0:.3f}"
+    )
     print(
         f"\nrace of {len(rows)} on {len(train):,} train rows: {race_s:.1f} s "
         f"(target ≤ {TARGET_S:.0f} s; load {load:.1f})"
@@ -94,6 +108,7 @@ def main(argv: list[str]) -> int:
         "train_rows": len(train),
         "holdout_rows": len(holdout),
         "race_seconds": race_s,
+        "load_average_at_end": os.getloadavg()[0],
         "target_seconds": TARGET_S,
         "within_target": race_s <= TARGET_S,
         "report_seconds": report_s,

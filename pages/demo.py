@@ -55,7 +55,7 @@ cards = st.columns(4)
 card(cards[0], pct(ev.quality), "fidelity: how closely columns and pairs match the real data")
 card(
     cards[1],
-    "—" if ev.detection_auc is None else f"{ev.detection_auc:.2f}",
+    "—" if ev.discriminator_auc is None else f"{ev.discriminator_auc:.2f}",
     "detection AUC: 0.5 means a classifier cannot tell synthetic from real",
 )
 card(
@@ -91,7 +91,7 @@ if st.button("Reveal", type="primary", key="demo_reveal"):
     res = st.columns(3)
     card(res[0], f"{score.accuracy:.0%}", f"the room: {score.correct} of {score.total} right")
     card(res[1], "50%", "guessing at random")
-    auc = ev.detection_auc
+    auc = ev.discriminator_auc
     card(
         res[2],
         "—" if auc is None else f"{auc:.2f}",

@@ -164,12 +164,25 @@ for ext in state.external_runs():
         (st.success if check.clean else st.warning)("\n\n".join(check.messages()))
         if check.complete:
             st.caption("Every real column is present: it is also on **Compare** and **Privacy** as a run.")
-        m = st.columns(5)
-        m[0].metric("Quality", fmt(ev.quality))
-        m[1].metric("Detection AUC", fmt(ev.detection_auc))
-        m[2].metric("TSTR vs TRTR", f"{fmt(ev.tstr)} / {fmt(ev.trtr)}")
-        m[3].metric("Closeness (DCR share)", fmt(ev.closeness))
-        m[4].metric("Privacy light", ev.privacy_level)
+        tri = ev.accuracy_order(3)
+        m = st.columns(7)
+        m[0].metric(
+            "Trivariate accuracy",
+            fmt(tri.value if tri else None),
+            help=f"Fresh real data (the holdout): {fmt(tri.reference if tri else None)}",
+        )
+        m[1].metric(
+            "Detection AUC (discriminator)",
+            fmt(ev.discriminator_auc),
+            help="Boosted trees telling synthetic from real rows; 0.5: they cannot tell them apart",
+        )
+        m[2].metric("Quality", fmt(ev.quality), help="sdmetrics-style, for comparison with published numbers")
+        m[3].metric("Pair trends", fmt(ev.pair_trends))
+        m[4].metric("TSTR vs TRTR", f"{fmt(ev.tstr)} / {fmt(ev.trtr)}")
+        m[5].metric("Closeness (DCR share)", fmt(ev.closeness))
+        m[6].metric("Privacy light", ev.privacy_level)
+        if ev.fidelity_headline is not None:
+            st.caption(ev.fidelity_headline.sentence)
         for part, msg in ev.errors.items():
             st.warning(f"{part.capitalize()} could not be scored: {msg}")
 
@@ -180,17 +193,36 @@ if result is None:
     st.stop()
 st.subheader("Leaderboard")
 board = result.leaderboard()
+
+
+def interval(column: str) -> list[str]:
+    return [
+        f"{iv[0]:.3f}–{iv[1]:.3f}" if isinstance(iv, list) else "—" for iv in board.get(column, [None] * len(board))
+    ]
+
+
+ceilings = result.ceilings
+if ceilings["trivariate"] is not None:
+    st.caption(
+        f"Fresh real data (the holdout, same size) gets univariate {fmt(ceilings['univariate'])}, bivariate "
+        f"{fmt(ceilings['bivariate'])}, trivariate {fmt(ceilings['trivariate'])} accuracy: the ceiling of each "
+        "accuracy column. Detection AUC is the discriminator's (boosted trees telling synthetic from real rows; "
+        "0.5 = they cannot). Fidelity is the weaker of trivariate accuracy ÷ its ceiling and 1 − 2·(detection "
+        "AUC − the real-vs-real AUC): 1 = as good as fresh real data. It ranks the runs; quality (sdmetrics-style) "
+        "is there for comparison with published numbers."
+    )
 show = pd.DataFrame(
     {
         "run": board["label"] + board["recommended"].map({True: " ★", False: ""}),
         "status": board["status"],
+        **{name: board.get(f"{name}_accuracy") for name in ("univariate", "bivariate", "trivariate")},
+        **{f"{name} 95% CI": interval(f"{name}_interval") for name in ("univariate", "bivariate", "trivariate")},
+        "detection AUC": board.get("discriminator_auc"),
+        "fidelity": board.get("honest_fidelity"),
         "quality": board["quality"],
-        "95% interval": [
-            f"{iv[0]:.3f}–{iv[1]:.3f}" if isinstance(iv, list) else "—"
-            for iv in board.get("quality_interval", [None] * len(board))
-        ],
+        "95% interval": interval("quality_interval"),
         "pair trends": board["pair_trends"],
-        "detection AUC": board["detection_auc"],
+        **({"detection AUC, 3-fold CV": board["detection_auc"]} if board["detection_auc"].notna().any() else {}),
         "TSTR": board["tstr"],
         "TRTR": board["trtr"],
         "closeness": board["closeness"],
@@ -215,7 +247,19 @@ st.dataframe(
     column_config={
         **{
             c: st.column_config.NumberColumn(format="%.3f")
-            for c in ("quality", "pair trends", "detection AUC", "TSTR", "TRTR", "closeness")
+            for c in (
+                "univariate",
+                "bivariate",
+                "trivariate",
+                "fidelity",
+                "detection AUC, 3-fold CV",
+                "quality",
+                "pair trends",
+                "detection AUC",
+                "TSTR",
+                "TRTR",
+                "closeness",
+            )
         },
         **{
             c: st.column_config.NumberColumn(format="percent")
@@ -232,7 +276,7 @@ else:
 st.plotly_chart(pareto_scatter(result), key="race_pareto", width="stretch")
 st.caption(
     "Privacy risk is the worst of: closeness above its ideal, membership advantage 2·(AUC − 0.5), and the three "
-    "attack risks. The front holds the runs no other run beats on both quality and privacy risk. Peak MB is "
+    "attack risks. The front holds the runs no other run beats on both fidelity and privacy risk. Peak MB is "
     "memory traced during fit and sample. Membership TPR at low FPR and rare values copied show “—” until the "
     "privacy checks report them."
 )

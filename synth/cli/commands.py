@@ -204,7 +204,12 @@ def _html_builder() -> Any:
 
 def evaluate(args: argparse.Namespace) -> int:
     import synth
+    from synth.evaluation.context import ContextError, EvaluationContext
+    from synth.evaluation.fidelity.accuracy import evaluate_accuracy
+    from synth.evaluation.fidelity.discriminator import evaluate_discriminator
+    from synth.evaluation.fidelity.headline import fidelity_headline
     from synth.evaluation.results import to_jsonable
+    from synth.progress import scaled
 
     html = args.output.lower().endswith((".html", ".htm"))
     build_html = _html_builder() if html else None
@@ -233,8 +238,17 @@ def evaluate(args: argparse.Namespace) -> int:
             _write_atomically(args.output, lambda p: p.write_text(page, encoding="utf-8"))
             note(f"report on {syn_info.rows_used:,} synthetic rows → {args.output}", quiet=args.quiet)
             return console.OK
+        # One evaluation context: the tables are coerced, coded and encoded once for every score below.
+        try:
+            context = EvaluationContext(real, syn, holdout, schema, seed=args.seed)
+        except ContextError as exc:
+            raise UserError(str(exc), console.BAD_INPUT) from exc
         with Progress("scoring fidelity", quiet=args.quiet) as bar:
-            fidelity = synth.evaluate_fidelity(real, syn, holdout=holdout, schema=schema, progress=bar, seed=args.seed)
+            fidelity = synth.evaluate_fidelity(context=context, progress=bar, seed=args.seed)
+        with Progress("marginal accuracy and discriminator", quiet=args.quiet) as bar:
+            accuracy = evaluate_accuracy(context=context, seed=args.seed, progress=scaled(bar, 0.0, 0.5))
+            discriminator = evaluate_discriminator(context=context, seed=args.seed, progress=scaled(bar, 0.5, 1.0))
+        headline = fidelity_headline(accuracy, discriminator)
         privacy = None
         if holdout is not None and not args.no_privacy:
             with Progress("measuring privacy", quiet=args.quiet) as bar:
@@ -242,7 +256,22 @@ def evaluate(args: argparse.Namespace) -> int:
                     real, syn, holdout=holdout, schema=schema, progress=bar, seed=args.seed
                 )
         doc = {
-            "summary": {"fidelity": fidelity.overall},
+            "summary": {
+                "fidelity": fidelity.overall,
+                "headline": headline.sentence,
+                "fidelity_level": headline.level,
+                "accuracy": {
+                    {1: "univariate", 2: "bivariate", 3: "trivariate"}[o.order]: {
+                        "value": o.value,
+                        "ceiling": o.reference,
+                    }
+                    for o in accuracy.orders
+                },
+                "discriminator_auc": discriminator.auc,
+                "discriminator_reference_auc": discriminator.reference_auc,
+            },
+            "accuracy": to_jsonable(accuracy.to_dict()),
+            "discriminator": to_jsonable(discriminator.to_dict()),
             "inputs": {
                 "real": real_info.to_dict(),
                 "synthetic": syn_info.to_dict(),

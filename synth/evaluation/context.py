@@ -9,6 +9,12 @@ synthetic table.
 
 ``prepared`` counts how often each preparation ran; the tests use it to prove that metrics share them.
 
+Several synthetic tables scored against the same real tables (a race) share one
+:class:`~synth.evaluation.reference.RealReference` (``reference=``): the preparations of the real tables (their
+coerced frames, the classifier encoder fitted on train, their feature matrices) and whatever a metric computes
+from the real tables alone (:meth:`EvaluationContext.real_once`: the TRTR models, the real-vs-real references)
+are then built once per race instead of once per synthetic table.
+
 The context is a plain object (no streamlit): the UI keeps one per run in the session, never in a cache shared
 between users.
 """
@@ -25,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation.features import FeatureEncoder, labels, stratified_sample
+from synth.evaluation.reference import RealReference
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
 
 T = TypeVar("T")
@@ -91,9 +98,12 @@ class EvaluationContext:
         holdout: real rows the synthesizer never saw (the reference), or None.
         schema: column kinds; inferred once from ``train`` when omitted.
         seed: seed of every subsample drawn by the context.
+        reference: the real-only results shared with other synthetic tables of the same (train, holdout,
+            schema); it must hold these very tables (and the schema, when given). None keeps them on this context.
 
     Raises:
-        ContextError: a table has no rows, or the synthetic table or the holdout lacks modelled columns.
+        ContextError: a table has no rows, the synthetic table or the holdout lacks modelled columns, or
+            ``reference`` holds other real tables.
     """
 
     def __init__(
@@ -104,15 +114,24 @@ class EvaluationContext:
         schema: Schema | None = None,
         *,
         seed: int = 0,
+        reference: RealReference | None = None,
     ) -> None:
         if len(train) == 0 or len(synthetic) == 0:
             raise ContextError("both the real and the synthetic table need at least one row")
+        if reference is not None and not reference.covers(train, holdout, schema):
+            raise ContextError(
+                "the shared real reference holds other real tables (or another schema): build the context from "
+                "reference.train, reference.holdout and reference.schema, or leave reference out"
+            )
+        if reference is not None and reference.seed != seed:
+            reference = None  # real-only results depend on the seed: this context computes its own
         self.train = train
         self.synthetic = synthetic
         self.holdout = holdout if holdout is not None and len(holdout) else None
         self.seed = seed
         self.prepared: Counter[str] = Counter()
-        self._given_schema = schema
+        self.reference = reference
+        self._given_schema = schema if schema is not None or reference is None else reference.schema
         self._cache: dict[str, Any] = {}
         self._lock = threading.RLock()
         missing = [c for c in self.schema.modelled if c in train.columns and c not in synthetic.columns]
@@ -135,6 +154,15 @@ class EvaluationContext:
                 self._cache[name] = build()
             value: T = self._cache[name]
             return value
+
+    def real_once(self, name: str, build: Callable[[], T]) -> T:
+        """A result computed from the real tables alone: shared through :attr:`reference` when there is one.
+
+        ``name`` must spell out everything the result depends on besides (train, holdout, schema, seed).
+        """
+        if self.reference is None:
+            return self.once(name, build)
+        return self.reference.once(name, build)
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -176,6 +204,8 @@ class EvaluationContext:
             names = list(self.compared)
             return coerce_to_schema(self.table(role)[names], self.schema.select(names))
 
+        if role != "synthetic":
+            return self.real_once(f"coerced:{role}", build)
         return self.once(f"coerced:{role}", build)
 
     @property
@@ -210,7 +240,7 @@ class EvaluationContext:
     @property
     def encoder(self) -> FeatureEncoder:
         """The classifier feature encoding, fitted once on the real training table."""
-        return self.once("encoder", lambda: FeatureEncoder.fit(self.coerced("train"), self.schema, self.compared))
+        return self.real_once("encoder", lambda: FeatureEncoder.fit(self.coerced("train"), self.schema, self.compared))
 
     def sample_rows(self, role: Role, size: int, *, salt: int = 0) -> np.ndarray:
         """A seeded sample of row positions of one table (all rows when it is small enough), shared by metrics."""
@@ -220,6 +250,8 @@ class EvaluationContext:
             rng = np.random.default_rng([self.seed, salt, len(role), size])
             return np.sort(stratified_sample(rng, n, min(size, n)))
 
+        if role != "synthetic":
+            return self.real_once(f"rows:{role}:{size}:{salt}", build)
         return self.once(f"rows:{role}:{size}:{salt}", build)
 
     def tree_matrix(self, role: Role, size: int, *, salt: int = 0) -> np.ndarray:
@@ -229,6 +261,8 @@ class EvaluationContext:
             rows = self.sample_rows(role, size, salt=salt)
             return self.encoder.tree_matrix(self.coerced(role).iloc[rows])
 
+        if role != "synthetic":
+            return self.real_once(f"tree:{role}:{size}:{salt}", build)
         return self.once(f"tree:{role}:{size}:{salt}", build)
 
     def extension(self, name: str, build: Callable[[EvaluationContext], T]) -> T:

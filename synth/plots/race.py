@@ -11,7 +11,10 @@ FRONT_COLOR = "#2ca02c"
 
 
 def pareto_scatter(result: RaceResult) -> go.Figure:
-    """Each scored run as a point (x: privacy risk, lower is better; y: quality, higher is better).
+    """Each scored run as a point (x: privacy risk, lower is better; y: fidelity, higher is better).
+
+    Fidelity is the race's honest figure (:attr:`synth.report.TableEvaluation.honest_fidelity`: 1 = as good as
+    fresh real data on both 3-way accuracy and the discriminator).
 
     Runs on the Pareto front are green and joined by a line; the recommended run is a star.
     """
@@ -19,12 +22,14 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
     points = []
     for r in result.runs:
         ev = r.evaluation
-        if ev is None or ev.quality is None or ev.privacy_risk is None:
+        if ev is None or ev.honest_fidelity is None or ev.privacy_risk is None:
             continue
-        points.append((r.label, ev.privacy_risk, ev.quality, r.label in result.pareto, r.label == result.recommended))
+        points.append(
+            (r.label, ev.privacy_risk, ev.honest_fidelity, r.label in result.pareto, r.label == result.recommended)
+        )
     others = [p for p in points if not p[3]]
     front = sorted((p for p in points if p[3]), key=lambda p: p[1])
-    hover = "%{text}<br>privacy risk %{x:.1%}<br>quality %{y:.3f}<extra></extra>"
+    hover = "%{text}<br>privacy risk %{x:.1%}<br>fidelity %{y:.2f}<extra></extra>"
     if others:
         fig.add_scatter(
             x=[p[1] for p in others],
@@ -58,7 +63,12 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
             marker={"color": SYNTH_COLOR, "size": 22, "symbol": "star", "line": {"width": 1, "color": "black"}},
             hovertemplate=f"{pick[0][0]} (recommended)<extra></extra>",
         )
-    fig = layout(fig, "Privacy risk vs fidelity (up and left is better)", "privacy risk (worst measured)", "quality")
+    fig = layout(
+        fig,
+        "Privacy risk vs fidelity (up and left is better)",
+        "privacy risk (worst measured)",
+        "fidelity (1 = as good as fresh real data)",
+    )
     fig.update_xaxes(tickformat=".0%", rangemode="tozero")
     fig.update_layout(height=420)
     return fig

@@ -136,9 +136,16 @@ class DataCard:
             f"`{self.synthetic.get('csv_sha256', '')}`",
             "",
             "## Scores",
-            f"- Quality (column shapes and pair trends): {quality}",
+            *(
+                f"- {order.capitalize()} accuracy: {fmt(s.get(f'{order}_accuracy'))}"
+                + (f" (95% CI {iv[0]:.3f}–{iv[1]:.3f})" if (iv := s.get(f"{order}_interval")) else "")
+                + f"; fresh real data (the holdout): {fmt(s.get(f'{order}_ceiling'))}"
+                for order in ("univariate", "bivariate", "trivariate")
+            ),
+            f"- Detection AUC, discriminator (0.5 = indistinguishable): {fmt(s.get('discriminator_auc'))}; "
+            f"fresh real data: {fmt(s.get('discriminator_reference'))}",
+            f"- Quality, sdmetrics-style (column shapes and pair trends): {quality}",
             f"- Pair trends: {fmt(s.get('pair_trends'))}",
-            f"- Detection AUC (0.5 = indistinguishable): {fmt(s.get('detection_auc'))}",
             f"- ML utility (TSTR vs TRTR): {fmt(s.get('tstr'))} vs {fmt(s.get('trtr'))}",
             f"- Privacy verdict: {s.get('privacy_level', 'grey')}; "
             f"worst measured risk {fmt(s.get('privacy_risk'), True)}",

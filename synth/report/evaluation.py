@@ -1,10 +1,17 @@
 """Every score of one synthetic table, gathered in one call: what a race row, an external table and the report
 share.
 
-:func:`evaluate_table` runs fidelity (with its holdout reference and bootstrap intervals), detection, ML
-efficacy (TSTR vs TRTR), the distance panel with its membership attack, the three WP216 attacks and the privacy
-verdict. Each part that fails records its error in ``errors`` and leaves its result ``None``: one broken metric
-never hides the others.
+:func:`evaluate_context` runs, on one :class:`~synth.evaluation.context.EvaluationContext`, the honest fidelity
+headline of the Compare page (1-, 2- and 3-way marginal accuracy with the same-size holdout as ceiling and
+jackknife intervals, the fast discriminator with its real-vs-real reference, and the verdict built from both),
+sdmetrics-style quality (with its holdout reference and bootstrap intervals, kept for comparison with published
+numbers), detection, ML efficacy (TSTR vs TRTR), the distance panel with its membership attack, the three WP216
+attacks and the privacy verdict. Each part that fails records its error in ``errors`` and leaves its result
+``None``: one broken metric never hides the others. :func:`evaluate_table` does the same from raw frames.
+
+Everything that depends on the real tables alone (the TRTR models, the real-vs-real references, the holdout's
+neighbours in train) is computed through :meth:`EvaluationContext.real_once`; a race gives every run's context
+the same :class:`~synth.evaluation.reference.RealReference`, so it is computed once per race.
 
 Two measures come from other parts of the package when they offer them and are ``None`` otherwise (the report
 then shows "not measured"): the membership attack's true-positive rate at a low false-positive rate, and the
@@ -20,11 +27,16 @@ from typing import Any
 
 import pandas as pd
 
+from synth.evaluation.context import EvaluationContext
+from synth.evaluation.fidelity.accuracy import AccuracyResult, AccuracyScore, evaluate_accuracy
 from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detection
+from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluate_discriminator
+from synth.evaluation.fidelity.headline import CLEAR_AUC, FidelityHeadline, fidelity_headline
 from synth.evaluation.fidelity.scores import FidelityResult, evaluate_fidelity
 from synth.evaluation.privacy.attacks import AttackReport, evaluate_attacks
-from synth.evaluation.privacy.distances import PrivacyResult, evaluate_privacy
+from synth.evaluation.privacy.distances import PrivacyInputs, PrivacyResult, evaluate_privacy
 from synth.evaluation.privacy.verdict import Verdict, privacy_verdict
+from synth.evaluation.reference import RealReference
 from synth.evaluation.results import to_jsonable
 from synth.evaluation.utility.tstr import UtilityResult, default_target, evaluate_utility
 from synth.progress import Cancelled, ProgressCallback, ensure, scaled
@@ -45,9 +57,14 @@ class EvaluationSettings:
 
     Attributes:
         target: the column ML efficacy predicts; ``None`` picks the default (e.g. Adult's income).
+        headline: run the honest fidelity headline (marginal accuracy with the holdout ceiling, discriminator).
+        discriminator_rows: rows per class of the fast discriminator.
         n_bootstrap: bootstrap replicates of the fidelity intervals.
         run_sdmetrics: also run sdmetrics' QualityReport (slower; for comparison with published numbers).
-        detection / utility / attacks: run these parts at all.
+        detection / utility / attacks: run these parts at all. ``detection`` is the full cross-validated detection
+            (boosted trees and a linear model, 3 folds, the columns that give the rows away); it is off by default
+            because the discriminator of the headline already measures detection (the same boosted trees on one
+            split, with its real-vs-real reference) at a third of the cost.
         n_attacks: attacks per WP216 attack.
         membership_targets: training and holdout rows scored by the membership attack.
         detection_rows / utility_rows: seeded row samples of the detection classifier (per class) and the TSTR
@@ -57,9 +74,11 @@ class EvaluationSettings:
     """
 
     target: str | None = None
+    headline: bool = True
+    discriminator_rows: int = 4000
     n_bootstrap: int = 50
     run_sdmetrics: bool = False
-    detection: bool = True
+    detection: bool = False
     utility: bool = True
     attacks: bool = True
     n_attacks: int = 300
@@ -104,6 +123,58 @@ class TableEvaluation:
     columns: tuple[str, ...]
     settings: EvaluationSettings
     errors: dict[str, str] = field(default_factory=dict)
+    accuracy: AccuracyResult | None = None
+    discriminator: DiscriminatorResult | None = None
+
+    # ---------------------------------------------------------------- the honest headline (as on Compare)
+    @property
+    def fidelity_headline(self) -> FidelityHeadline | None:
+        """The Compare page's verdict: "as good as fresh real data" only when accuracy and discriminator agree."""
+        return None if self.accuracy is None else fidelity_headline(self.accuracy, self.discriminator)
+
+    @property
+    def fidelity_level(self) -> str:
+        headline = self.fidelity_headline
+        return "unknown" if headline is None else headline.level
+
+    def accuracy_order(self, order: int) -> AccuracyScore | None:
+        """Univariate (1), bivariate (2) or trivariate (3) accuracy, with interval and holdout ceiling."""
+        if self.accuracy is None:
+            return None
+        return next((s for s in self.accuracy.orders if s.order == order), None)
+
+    @property
+    def discriminator_auc(self) -> float | None:
+        return None if self.discriminator is None else float(self.discriminator.auc)
+
+    @property
+    def clearly_detected(self) -> bool:
+        """The discriminator tells synthetic from real rows beyond noise and with AUC ≥ ``CLEAR_AUC`` (0.6)."""
+        d = self.discriminator
+        return d is not None and d.distinguishable and d.auc >= CLEAR_AUC
+
+    @property
+    def honest_fidelity(self) -> float | None:
+        """The race's fidelity axis: the weaker of two "share of fresh real data" figures (1 = as good as it).
+
+        * accuracy: the highest order of marginal accuracy measured (trivariate when there are three columns)
+          divided by the same-size holdout's, capped at 1;
+        * discriminator: ``1 − 2·(AUC − reference AUC)``, the classifier's advantage over telling the holdout
+          from train, floored at 0 and capped at 1.
+
+        The weaker one counts, as in the headline verdict (both must agree): a table that keeps every marginal
+        but that a classifier spots at a glance scores low, and so does one that fools a classifier but gets
+        the 3-way marginals wrong. ``None`` without a holdout or a discriminator.
+        """
+        if self.accuracy is None or self.discriminator is None or not self.accuracy.orders:
+            return None
+        top = self.accuracy.orders[-1]
+        if top.reference is None or top.reference <= 0:
+            return None
+        acc = min(top.value / top.reference, 1.0)
+        ref = self.discriminator.reference_auc if self.discriminator.reference_auc is not None else 0.5
+        disc = min(max(1.0 - 2.0 * max(self.discriminator.auc - max(ref, 0.5), 0.0), 0.0), 1.0)
+        return float(min(acc, disc))
 
     # ---------------------------------------------------------------- headline numbers
     @property
@@ -187,8 +258,21 @@ class TableEvaluation:
 
     def headline(self) -> dict[str, Any]:
         """The leaderboard numbers, JSON-ready."""
+        orders = {n: self.accuracy_order(k) for k, n in ((1, "univariate"), (2, "bivariate"), (3, "trivariate"))}
+        d = self.discriminator
+        honest: dict[str, Any] = {"honest_fidelity": self.honest_fidelity, "fidelity_level": self.fidelity_level}
+        for name, score in orders.items():
+            honest[f"{name}_accuracy"] = None if score is None else score.value
+            iv = None if score is None else score.interval
+            honest[f"{name}_interval"] = None if iv is None else (iv.low, iv.high)
+            honest[f"{name}_ceiling"] = None if score is None else score.reference
+        honest["discriminator_auc"] = self.discriminator_auc
+        honest["discriminator_interval"] = None if d is None else (d.interval.low, d.interval.high)
+        honest["discriminator_reference"] = None if d is None else d.reference_auc
+        honest["clearly_detected"] = self.clearly_detected
         return to_jsonable(
             {
+                **honest,
                 "quality": self.quality,
                 "quality_interval": self.quality_interval,
                 "pair_trends": self.pair_trends,
@@ -209,8 +293,10 @@ class TableEvaluation:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        parts = ("fidelity", "detection", "utility", "privacy", "attacks", "verdict")
+        parts = ("accuracy", "discriminator", "fidelity", "detection", "utility", "privacy", "attacks", "verdict")
         out: dict[str, Any] = {"headline": self.headline(), "columns": list(self.columns)}
+        headline = self.fidelity_headline
+        out["fidelity_headline"] = None if headline is None else headline.to_dict()
         for name in parts:
             value = getattr(self, name)
             out[name] = None if value is None else value.to_dict() if hasattr(value, "to_dict") else to_jsonable(value)
@@ -227,20 +313,51 @@ def evaluate_table(
     schema: Schema | None = None,
     settings: EvaluationSettings | None = None,
     progress: ProgressCallback | None = None,
+    reference: RealReference | None = None,
 ) -> TableEvaluation:
     """Score ``synthetic`` against the real ``train`` it imitates and the ``holdout`` it never saw.
+
+    Builds the :class:`EvaluationContext` and calls :func:`evaluate_context` (prefer that when a context exists).
 
     Args:
         train / synthetic / holdout: the three tables, with the schema's columns.
         schema: column kinds and attacker flags (inferred from ``train`` when omitted).
         settings: which parts to run and how thoroughly.
         progress: called with (fraction, message); raising :class:`synth.Cancelled` stops the evaluation.
+        reference: real-only results shared with other tables scored against the same train and holdout.
 
     Returns:
         A :class:`TableEvaluation`; a part that raised is ``None`` with its message in ``errors``.
     """
     settings = settings or EvaluationSettings()
+    if reference is not None:
+        schema = schema or reference.schema
     schema = schema or infer_schema(train)
+    context = EvaluationContext(train, synthetic, holdout, schema, seed=settings.seed, reference=reference)
+    return evaluate_context(context, settings=settings, progress=progress)
+
+
+def evaluate_context(
+    context: EvaluationContext,
+    *,
+    settings: EvaluationSettings | None = None,
+    progress: ProgressCallback | None = None,
+) -> TableEvaluation:
+    """Score the synthetic table of ``context`` against its real train and holdout.
+
+    Args:
+        context: the tables, prepared once (give it a :class:`RealReference` to share real-only results
+            between several synthetic tables); it needs a holdout of at least 100 rows for the privacy parts.
+        settings: which parts to run and how thoroughly (``settings.seed`` should be ``context.seed``).
+        progress: called with (fraction, message); raising :class:`synth.Cancelled` stops the evaluation.
+
+    Returns:
+        A :class:`TableEvaluation`; a part that raised is ``None`` with its message in ``errors``.
+    """
+    settings = settings or EvaluationSettings()
+    train, synthetic, holdout, schema = context.train, context.synthetic, context.holdout, context.schema
+    if holdout is None:
+        raise ValueError("evaluating a table for a race or a report needs a real holdout: split the data first")
     report = ensure(progress)
     errors: dict[str, str] = {}
     seed = settings.seed
@@ -255,15 +372,23 @@ def evaluate_table(
             errors[part] = f"{type(exc).__name__}: {exc}"
             return None
 
+    accuracy = discriminator = None
+    if settings.headline:
+        accuracy = attempt("accuracy", 0.0, 0.05, lambda p: evaluate_accuracy(context=context, seed=seed, progress=p))
+        discriminator = attempt(
+            "discriminator",
+            0.05,
+            0.1,
+            lambda p: evaluate_discriminator(
+                context=context, max_rows=settings.discriminator_rows, seed=seed, progress=p
+            ),
+        )
     fidelity = attempt(
         "fidelity",
-        0.0,
+        0.1,
         0.2,
         lambda p: evaluate_fidelity(
-            train,
-            synthetic,
-            holdout=holdout,
-            schema=schema,
+            context=context,
             run_sdmetrics=settings.run_sdmetrics,
             n_bootstrap=settings.n_bootstrap,
             seed=seed,
@@ -284,6 +409,7 @@ def evaluate_table(
                 max_rows=settings.detection_rows,
                 seed=seed,
                 progress=p,
+                context=context,
             ),
         )
     utility = None
@@ -304,32 +430,51 @@ def evaluate_table(
                 max_train_rows=settings.utility_rows,
                 importance_repeats=1,
                 progress=p,
+                context=context,
             ),
         )
-    privacy = attempt(
+    # One set of privacy inputs for the distance panel and the attacks; the searches among real rows come from
+    # the context (once per race when it has a shared reference).
+    inputs = attempt(
         "privacy",
         0.55,
-        0.75,
-        lambda p: evaluate_privacy(
-            train,
-            synthetic,
-            holdout=holdout,
-            schema=schema,
-            seed=seed,
-            membership_targets=settings.membership_targets,
-            progress=p,
-        ),
+        0.56,
+        lambda p: PrivacyInputs(train, holdout, synthetic, schema, seed=seed, n_targets=settings.membership_targets),
     )
-    attacks = None
-    if settings.attacks:
-        attacks = attempt(
-            "attacks",
+    privacy = attacks = None
+    if inputs is not None:
+        inputs.share_real_only(context.real_once)
+        privacy = attempt(
+            "privacy",
+            0.56,
             0.75,
-            1.0,
-            lambda p: evaluate_attacks(
-                train, synthetic, holdout=holdout, schema=schema, n_attacks=settings.n_attacks, seed=seed, progress=p
+            lambda p: evaluate_privacy(
+                train,
+                synthetic,
+                holdout=holdout,
+                schema=schema,
+                seed=seed,
+                membership_targets=settings.membership_targets,
+                progress=p,
+                inputs=inputs,
             ),
         )
+        if settings.attacks:
+            attacks = attempt(
+                "attacks",
+                0.75,
+                1.0,
+                lambda p: evaluate_attacks(
+                    train,
+                    synthetic,
+                    holdout=holdout,
+                    schema=schema,
+                    n_attacks=settings.n_attacks,
+                    seed=seed,
+                    progress=p,
+                    inputs=inputs,
+                ),
+            )
     verdict = None
     if privacy is not None:
         verdict = privacy_verdict(
@@ -348,4 +493,6 @@ def evaluate_table(
         columns=tuple(c for c in schema.names if c in synthetic.columns),
         settings=settings,
         errors=errors,
+        accuracy=accuracy,
+        discriminator=discriminator,
     )

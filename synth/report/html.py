@@ -37,6 +37,7 @@ from synth.report.sections import (
     _table,
     _utility_section,
     _verdict_section,
+    ceilings_note,
 )
 from synth.report.sections import _num as _num  # re-exported: it lived here
 from synth.report.suppression import DEFAULT_K
@@ -239,7 +240,8 @@ def build_report(
         + f"<p class='muted'>Evaluation settings: {_e(json.dumps(result.settings.to_dict()))}</p>"
     )
     sections["race"] = (
-        _table(LEADERBOARD_HEADER, _leaderboard_rows(result))
+        ceilings_note(result)
+        + _table(LEADERBOARD_HEADER, _leaderboard_rows(result))
         + "<p class='muted'>Privacy risk on the chart is the worst of: closeness above its ideal, membership "
         "advantage 2·(AUC − 0.5), and the three attack risks. The front holds the runs no other run beats on both "
         "axes. Peak MB is traced memory during fit and sample.</p>" + fig(pareto_scatter(result))

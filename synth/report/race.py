@@ -1,11 +1,26 @@
 """Race synthesizers: fit several synthesizers and settings on the same train split, sample each, score each.
 
 One run failing (a bad parameter, a fit error, an evaluation error) records its error in its row and the race
-goes on. The leaderboard lists quality with its interval, pair trends, detection AUC, TSTR vs TRTR, closeness,
-membership attack, the three attack risks, rare values copied, fit and sample seconds and peak memory. The
-Pareto front keeps the runs no other run beats on both fidelity (quality, higher is better) and privacy risk
-(:attr:`TableEvaluation.privacy_risk`, lower is better); the recommended pick is the most faithful run on the
-front among those with the mildest privacy verdict, explained in one sentence.
+goes on. The leaderboard leads with the Compare page's honest headline: 1-, 2- and 3-way marginal accuracy with
+their intervals (the same-size real holdout is the ceiling: what fresh real data gets) and the discriminator AUC
+(with its real-vs-real reference); then sdmetrics-style quality with its interval (kept for comparison with
+published numbers, never used to rank), pair trends, detection AUC, TSTR vs TRTR, closeness, membership attack,
+the three attack risks, rare values copied, fit and sample seconds and peak memory.
+
+The Pareto front keeps the runs no other run beats on both fidelity and privacy risk. Fidelity is
+:attr:`TableEvaluation.honest_fidelity`: the weaker of trivariate accuracy as a share of the holdout's and
+``1 − 2·(discriminator AUC − its reference)`` (1 = as good as fresh real data; both must agree, as in the
+headline verdict). Privacy risk is :attr:`TableEvaluation.privacy_risk` (lower is better). The pick, among the
+front, weighs risk the way the privacy verdict does (its lights already account for each measure's interval):
+
+1. a red privacy verdict is passed over while any run on the front is not red (sharing it is unsafe);
+2. a run the discriminator clearly detects (beyond noise and AUC ≥ 0.6) is passed over while any remaining run
+   on the front is not clearly detected, however high its sdmetrics-style quality;
+3. then the mildest privacy light (green, amber, unmeasured), then the highest fidelity.
+
+The sentence says why, in those terms. All real-only work (the TRTR models, the real-vs-real references, the
+holdout's neighbours in train) is computed once per race: every run's evaluation context shares one
+:class:`~synth.evaluation.reference.RealReference`.
 
 Peak memory is measured with :mod:`tracemalloc` around fit and sample (numpy reports its buffers to it); while
 another thread allocates at the same time, its allocations are counted too.
@@ -21,9 +36,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from synth.evaluation.context import EvaluationContext
+from synth.evaluation.reference import RealReference
 from synth.evaluation.results import to_jsonable
 from synth.progress import Cancelled, ProgressCallback, ensure, scaled
-from synth.report.evaluation import EvaluationSettings, TableEvaluation, evaluate_table
+from synth.report.evaluation import EvaluationSettings, TableEvaluation, evaluate_context
 from synth.schema import Schema, infer_schema
 from synth.synthesizers import create
 from synth.synthesizers.base import Synthesizer
@@ -31,6 +48,7 @@ from synth.synthesizers.registry import available, get
 
 Status = Literal["ok", "failed"]
 _LEVEL_ORDER = {"green": 0, "amber": 1, "grey": 2, "red": 3}
+_LIGHT = {"green": "a green", "amber": "an amber", "red": "a red", "grey": "an unmeasured"}
 
 
 class RaceError(ValueError):
@@ -156,6 +174,7 @@ class RaceResult:
         recommended: label of the recommended run (empty when no run succeeded).
         reason: the recommendation in one sentence.
         settings: how each table was scored.
+        reference: the real-only results every run shared (not serialised).
     """
 
     runs: tuple[RunResult, ...]
@@ -163,6 +182,17 @@ class RaceResult:
     recommended: str
     reason: str
     settings: EvaluationSettings
+    reference: RealReference | None = field(default=None, repr=False)
+
+    @property
+    def ceilings(self) -> dict[str, float | None]:
+        """The holdout's 1-, 2- and 3-way accuracy: what fresh real data gets (shown once, above the board)."""
+        for r in self.runs:
+            ev = r.evaluation
+            if ev is not None and ev.accuracy is not None:
+                orders = ((1, "univariate"), (2, "bivariate"), (3, "trivariate"))
+                return {name: getattr(ev.accuracy_order(k), "reference", None) for k, name in orders}
+        return {"univariate": None, "bivariate": None, "trivariate": None}
 
     def run(self, label: str) -> RunResult:
         for r in self.runs:
@@ -184,15 +214,23 @@ class RaceResult:
             "pareto": list(self.pareto),
             "recommended": self.recommended,
             "reason": self.reason,
+            "ceilings": to_jsonable(self.ceilings),
+            "fidelity_axis": FIDELITY_AXIS,
             "settings": self.settings.to_dict(),
         }
 
 
+FIDELITY_AXIS = (
+    "fidelity = the weaker of trivariate accuracy ÷ the real holdout's and 1 − 2·(discriminator AUC − its "
+    "real-vs-real reference); 1 = as good as fresh real data"
+)
+
+
 def pareto_front(points: Mapping[str, tuple[float, float]]) -> list[str]:
-    """Labels whose (quality, risk) no other point beats: another is at least as good on both and better on one.
+    """Labels whose (fidelity, risk) no other point beats: another is at least as good on both and better on one.
 
     Args:
-        points: label → (quality, higher is better; risk, lower is better).
+        points: label → (fidelity, higher is better; risk, lower is better).
     """
     front = []
     for label, (q, r) in points.items():
@@ -205,38 +243,71 @@ def pareto_front(points: Mapping[str, tuple[float, float]]) -> list[str]:
 
 
 def recommend(runs: Sequence[RunResult], front: Sequence[str]) -> tuple[str, str]:
-    """The recommended run and why, in one sentence.
-
-    Among the front, the runs with the mildest privacy verdict (green before amber before unmeasured before red);
-    of those, the highest quality.
-    """
-    scored = [r for r in runs if r.label in front and r.evaluation is not None and r.evaluation.quality is not None]
+    """The recommended run and why, in one sentence (the rules are in the module docstring)."""
+    scored = [
+        r for r in runs if r.label in front and r.evaluation is not None and r.evaluation.honest_fidelity is not None
+    ]
     if not scored:
-        return "", "No run finished with scores, so there is nothing to recommend."
+        return "", "No run finished with the fidelity headline and privacy scores, so there is nothing to recommend."
 
-    def level(r: RunResult) -> str:
+    def ev(r: RunResult) -> TableEvaluation:
         assert r.evaluation is not None
-        return r.evaluation.privacy_level
+        return r.evaluation
 
-    best_level = min((level(r) for r in scored), key=lambda lv: _LEVEL_ORDER.get(lv, 2))
-    pick = max((r for r in scored if level(r) == best_level), key=lambda r: r.evaluation.quality or 0.0)  # type: ignore[union-attr]
-    ev = pick.evaluation
-    assert ev is not None
-    risk = ev.privacy_risk
-    risk_text = "unmeasured privacy risk" if risk is None else f"worst measured privacy risk {risk:.1%}"
-    if risk is not None and best_level == "green" and risk >= 0.05:
-        # green despite a visible risk: the verdict found it within sampling noise (its interval includes 0)
-        risk_text += ", within sampling noise"
-    light = {"green": "a green", "amber": "an amber", "red": "a red", "grey": "an unmeasured"}[best_level]
-    others = len(scored) - 1
-    reason = (
-        f"{pick.label} is recommended: it has the highest quality ({ev.quality:.3f}) of the "
-        f"{'runs' if others else 'run'} on the privacy-fidelity front with {light} privacy verdict "
-        f"({risk_text})."
+    candidates = scored
+    passed_over: list[str] = []
+    if any(ev(r).privacy_level != "red" for r in candidates):
+        passed_over += [f"{r.label} (red privacy verdict)" for r in candidates if ev(r).privacy_level == "red"]
+        candidates = [r for r in candidates if ev(r).privacy_level != "red"]
+    if any(not ev(r).clearly_detected for r in candidates):
+        passed_over += [
+            f"{r.label} (a classifier detects it: AUC {ev(r).discriminator_auc:.2f})"
+            for r in candidates
+            if ev(r).clearly_detected
+        ]
+        candidates = [r for r in candidates if not ev(r).clearly_detected]
+    best_level = min((ev(r).privacy_level for r in candidates), key=lambda lv: _LEVEL_ORDER.get(lv, 2))
+    pick = max((r for r in candidates if ev(r).privacy_level == best_level), key=lambda r: ev(r).honest_fidelity or 0.0)
+    e = ev(pick)
+    reason = f"{pick.label} is recommended: {_fidelity_words(e)}, with {_privacy_words(e)}"
+    if passed_over:
+        reason += "; passed over on the front: " + ", ".join(passed_over)
+    if e.privacy_level == "red":
+        reason += "; but every run on the front is flagged red: do not share any of them as they are"
+    return pick.label, reason + "."
+
+
+def _fidelity_words(e: TableEvaluation) -> str:
+    """The headline in words: top-order accuracy against the ceiling, and the discriminator."""
+    assert e.accuracy is not None and e.discriminator is not None
+    top = e.accuracy.orders[-1]
+    name = {1: "univariate", 2: "bivariate", 3: "trivariate"}[top.order]
+    iv = f", 95% CI {top.interval.low:.3f}–{top.interval.high:.3f}," if top.interval is not None else ""
+    d = e.discriminator
+    ref = f" against {d.reference_auc:.2f} for fresh real data" if d.reference_auc is not None else ""
+    lead = {
+        "as_good_as_real": "as good as fresh real data",
+        "close": "close to fresh real data",
+        "distinguishable": "the most faithful of the front, though distinguishable from real data",
+    }.get(e.fidelity_level, "the most faithful of the front")
+    return (
+        f"{lead} ({name} accuracy {top.value:.3f}{iv} vs {top.reference:.3f} for the real holdout, "
+        f"discriminator AUC {d.auc:.2f}{ref}; fidelity {e.honest_fidelity:.2f})"
     )
-    if best_level == "red":
-        reason = reason[:-1] + ", but every run on the front is flagged red: do not share any of them as they are."
-    return pick.label, reason
+
+
+def _privacy_words(e: TableEvaluation) -> str:
+    """The privacy light in words, naming the flagged criteria with their measured value and interval."""
+    level = e.privacy_level
+    if e.verdict is None:
+        return "an unmeasured privacy verdict"
+    flagged = [c for c in e.verdict.criteria if c.level == level and level in ("amber", "red")]
+    if not flagged:
+        return f"{_LIGHT[level]} privacy verdict (no measured risk beyond sampling noise at the stated thresholds)"
+    # The measured value up to its first bracket's end: the figure, its yardstick and its interval.
+    values = [c.value.split(")")[0] + ")" if ")" in c.value else c.value for c in flagged[:2]]
+    what = "; ".join(f"{c.label.lower()}: {v}" for c, v in zip(flagged, values, strict=False))
+    return f"{_LIGHT[level]} privacy verdict ({what})"
 
 
 def unique_labels(contenders: Sequence[Contender]) -> list[str]:
@@ -316,6 +387,8 @@ def race(
     settings = settings or EvaluationSettings()
     schema = schema or infer_schema(train)
     n_rows = int(n_rows or len(train))
+    # What depends on the real tables alone is computed once and shared by every run's evaluation.
+    reference = RealReference(train, holdout, schema, seed=settings.seed)
     overall = ensure(progress)
     runs: list[RunResult] = []
     labels = unique_labels(contenders)
@@ -330,37 +403,38 @@ def race(
                 _own(fraction, message)
             overall(_a + (_b - _a) * fraction, f"{_name}: {message}")
 
-        result = _run_one(contender, label, train, holdout, schema, n_rows, sample_seed, settings, report)
+        result = _run_one(contender, label, reference, n_rows, sample_seed, settings, report)
         runs.append(result)
         if on_result is not None:
             on_result(result)
     overall(1.0, "race finished")
-    return finish(runs, settings)
+    return finish(runs, settings, reference=reference)
 
 
-def finish(runs: Sequence[RunResult], settings: EvaluationSettings) -> RaceResult:
+def finish(
+    runs: Sequence[RunResult], settings: EvaluationSettings, *, reference: RealReference | None = None
+) -> RaceResult:
     """The front and the pick for a set of runs (also used to add an external table's row to a race)."""
     points = {}
     for r in runs:
         ev = r.evaluation
-        if r.ok and ev is not None and ev.quality is not None and ev.privacy_risk is not None:
-            points[r.label] = (ev.quality, ev.privacy_risk)
+        if r.ok and ev is not None and ev.honest_fidelity is not None and ev.privacy_risk is not None:
+            points[r.label] = (ev.honest_fidelity, ev.privacy_risk)
     front = pareto_front(points)
     pick, reason = recommend(runs, front)
-    return RaceResult(tuple(runs), tuple(front), pick, reason, settings)
+    return RaceResult(tuple(runs), tuple(front), pick, reason, settings, reference)
 
 
 def _run_one(
     contender: Contender,
     label: str,
-    train: pd.DataFrame,
-    holdout: pd.DataFrame,
-    schema: Schema,
+    reference: RealReference,
     n_rows: int,
     sample_seed: int,
     settings: EvaluationSettings,
     report: ProgressCallback,
 ) -> RunResult:
+    train, schema = reference.train, reference.schema
     try:
         model, syn, fit_s, sample_s, peak = _fit_and_sample(
             contender, train, schema, n_rows, sample_seed, scaled(report, 0.0, 0.4)
@@ -370,9 +444,14 @@ def _run_one(
     except Exception as exc:  # one failing run is reported in its row and the race goes on
         report(1.0, "failed")
         return RunResult(contender, label, "failed", error=f"{type(exc).__name__}: {exc}", sample_seed=sample_seed)
-    evaluation = evaluate_table(
-        train, syn, holdout, schema=schema, settings=settings, progress=scaled(report, 0.4, 1.0)
-    )
+    try:
+        context = EvaluationContext(train, syn, reference.holdout, schema, seed=settings.seed, reference=reference)
+    except Cancelled:
+        raise
+    except Exception as exc:  # e.g. a sample that lacks columns: its row says so and the race goes on
+        report(1.0, "failed")
+        return RunResult(contender, label, "failed", error=f"{type(exc).__name__}: {exc}", sample_seed=sample_seed)
+    evaluation = evaluate_context(context, settings=settings, progress=scaled(report, 0.4, 1.0))
     return RunResult(
         contender,
         label,

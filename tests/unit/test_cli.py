@@ -107,6 +107,13 @@ def test_evaluate_writes_json_scores(work: Path) -> None:
     assert 0.0 <= report["summary"]["fidelity"] <= 1.0
     assert report["summary"]["fidelity"] == report["fidelity"]["scores"]["overall"]
     assert report["privacy"] is not None and report["inputs"]["synthetic"]["rows_used"] == 800
+    # The honest headline leads: accuracy against the holdout's ceiling and the discriminator, as on Compare.
+    summary = report["summary"]
+    assert summary["fidelity_level"] in ("as_good_as_real", "close", "distinguishable")
+    tri = summary["accuracy"]["trivariate"]
+    assert 0.0 < tri["value"] <= 1.0 and 0.0 < tri["ceiling"] <= 1.0
+    assert tri["value"] == report["accuracy"]["trivariate"]["value"]
+    assert 0.0 <= summary["discriminator_auc"] <= 1.0 and summary["discriminator_reference_auc"] is not None
 
 
 def test_evaluate_html_is_the_dashboard_report_or_a_clear_message(work: Path) -> None:

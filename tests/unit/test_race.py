@@ -46,8 +46,13 @@ def test_every_leaderboard_column_is_filled_for_a_scored_run(small_race: synth.r
     row = small_race.runs[1].row()
     for key in (
         "quality",
+        "univariate_accuracy",
+        "bivariate_accuracy",
+        "trivariate_accuracy",
+        "trivariate_ceiling",
+        "discriminator_auc",
+        "honest_fidelity",
         "pair_trends",
-        "detection_auc",
         "tstr",
         "trtr",
         "closeness",

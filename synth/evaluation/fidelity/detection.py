@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation import scoring as _scoring
+from synth.evaluation.context import EvaluationContext
 from synth.evaluation.features import FeatureEncoder, stratified_sample, thread_limit
 from synth.evaluation.results import Interval, to_jsonable
 from synth.evaluation.spec import MetricSpec
@@ -155,6 +156,7 @@ def evaluate_detection(
     seed: int = 0,
     n_threads: int | None = None,
     progress: ProgressCallback | None = None,
+    context: EvaluationContext | None = None,
 ) -> DetectionResult:
     """Train classifiers to tell synthetic rows from real ones.
 
@@ -169,6 +171,8 @@ def evaluate_detection(
         n_threads: OpenMP threads for the boosted trees (default 1, see
             :func:`synth.evaluation.features.default_threads`).
         progress: called with (fraction, message).
+        context: the evaluation context of these tables; the real-vs-real reference depends on the real tables
+            only and is kept there (shared by every run of a race through its reference).
 
     Returns:
         A :class:`DetectionResult`.
@@ -210,15 +214,25 @@ def evaluate_detection(
         if holdout is not None and len(holdout) >= 2 * folds:
             report(0.6, "real holdout vs train: the reference")
             m_ref = min(max_rows, len(real), len(holdout))
-            r2_ = coerce_to_schema(real[features], sub).iloc[stratified_sample(rng, len(real), m_ref)]
-            h = coerce_to_schema(holdout[features], sub).iloc[stratified_sample(rng, len(holdout), m_ref)]
-            both_ref = pd.concat([r2_, h], ignore_index=True)
-            y_ref = np.r_[np.zeros(len(r2_), dtype=bool), np.ones(len(h), dtype=bool)]
-            oof_ref, _, _ = _cross_validated(
-                encoder.tree_matrix(both_ref), None, y_ref, encoder.categorical_mask, folds, seed, features, False
-            )
-            ref_area = float(_scoring.auc(y_ref, oof_ref)[0])
-            ref_interval = Interval(*_scoring.hanley_mcneil(ref_area, len(h), len(r2_)))
+            ref_holdout = holdout
+
+            def reference() -> tuple[float, Interval]:
+                r2_ = coerce_to_schema(real[features], sub).iloc[stratified_sample(rng, len(real), m_ref)]
+                h = coerce_to_schema(ref_holdout[features], sub).iloc[stratified_sample(rng, len(ref_holdout), m_ref)]
+                both_ref = pd.concat([r2_, h], ignore_index=True)
+                y_ref = np.r_[np.zeros(len(r2_), dtype=bool), np.ones(len(h), dtype=bool)]
+                oof_ref, _, _ = _cross_validated(
+                    encoder.tree_matrix(both_ref), None, y_ref, encoder.categorical_mask, folds, seed, features, False
+                )
+                area_ref = float(_scoring.auc(y_ref, oof_ref)[0])
+                return area_ref, Interval(*_scoring.hanley_mcneil(area_ref, len(h), len(r2_)))
+
+            if context is None:
+                ref_area, ref_interval = reference()
+            else:
+                # Real rows only (their sample follows the synthetic one's draws, hence its size in the key).
+                key = f"detection_reference:{','.join(features)}:{m}:{m_ref}:{len(synthetic)}:{folds}:{seed}"
+                ref_area, ref_interval = context.real_once(key, reference)
     report(1.0, "done")
     low, high = _scoring.hanley_mcneil(area, len(s), len(r))
     return DetectionResult(

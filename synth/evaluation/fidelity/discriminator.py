@@ -139,9 +139,13 @@ def evaluate_discriminator(
         if context.holdout is not None and len(context.holdout) >= 20:
             report(0.55, "real holdout vs train: the reference")
             m_ref = min(max_rows, len(context.train), len(context.holdout))
-            # A different sample of train (salt 1) so the reference does not reuse the rows fitted above.
-            ref_auc, ref_interval, _ = _auc(
-                context.tree_matrix("train", m_ref, salt=1), context.tree_matrix("holdout", m_ref), mask, seed
+            # A different sample of train (salt 1) so the reference does not reuse the rows fitted above. It
+            # depends on the real tables only: a race computes it once for all its runs.
+            ref_auc, ref_interval, _ = context.real_once(
+                f"discriminator_reference:{m_ref}:{seed}",
+                lambda: _auc(
+                    context.tree_matrix("train", m_ref, salt=1), context.tree_matrix("holdout", m_ref), mask, seed
+                ),
             )
     report(1.0, "done")
     return DiscriminatorResult(

@@ -304,3 +304,22 @@ class PrivacyInputs:
             return out
 
         return self._once("target_features", compute)
+
+    # ------------------------------------------------------------------------------------ shared across tables
+    def share_real_only(self, shared_once: Callable[[str, Callable[[], Any]], Any]) -> None:
+        """Take the searches among real rows from a store shared by several synthetic tables (a race).
+
+        The holdout's neighbours in train and the isolation of the membership targets compare real rows only,
+        and their distances do not depend on the synthetic table: numbers are scaled by train's range, and each
+        category is a one-hot column of the same weight, so categories only the synthetic table has add columns
+        that are zero for every real row. ``shared_once(name, build)`` returns the stored value of ``name`` or
+        builds it (e.g. :meth:`synth.evaluation.context.EvaluationContext.real_once`).
+        """
+        searches: dict[Any, Callable[[], Any]] = {
+            ("neighbors", "holdout", "train", 2): lambda: self.neighbors("holdout", "train", 2),
+            "isolation": self.isolation,
+        }
+        for key, build in searches.items():
+            value = shared_once(f"privacy:{key}:{','.join(self.columns)}:{self.seed}", build)
+            with self._lock:
+                self._cache.setdefault(key, value)

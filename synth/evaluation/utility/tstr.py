@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation import scoring as _scoring
+from synth.evaluation.context import EvaluationContext
 from synth.evaluation.features import FeatureEncoder, thread_limit
 from synth.evaluation.results import Interval, bootstrap_weights, recentred_interval, to_jsonable
 from synth.evaluation.spec import MetricSpec
@@ -293,6 +294,7 @@ def evaluate_utility(
     importance_repeats: int = 2,
     n_threads: int | None = None,
     progress: ProgressCallback | None = None,
+    context: EvaluationContext | None = None,
 ) -> UtilityResult:
     """Train on synthetic, test on real (TSTR) against train on real, test on real (TRTR).
 
@@ -310,6 +312,8 @@ def evaluate_utility(
         n_threads: OpenMP threads for the boosted trees (default 1; see
             :func:`synth.evaluation.features.default_threads`).
         progress: called with (fraction, message).
+        context: the evaluation context of these tables; the TRTR models and their feature importance depend
+            on the real tables only and are kept there (shared by every run of a race through its reference).
 
     Returns:
         A :class:`UtilityResult`.
@@ -365,7 +369,18 @@ def evaluate_utility(
 
     with thread_limit(n_threads):
         report(0.05, "training on real data (TRTR)")
-        real_models = _fit_models(x_tree["train"], x_lin["train"], y["train"], task, mask, seed)
+        # Everything the real side depends on (the sizes fix the seeded row picks).
+        real_key = (
+            f"{target}|{','.join(features)}|{n_fit}|{len(picks['train'])}|{len(y['test'])}|{len(frames['train'])}"
+            f"|{len(y['synthetic'])}|{max_test_rows}|{seed}|{importance_repeats}"
+        )
+
+        def shared(name: str, build: Any) -> Any:
+            return build() if context is None else context.real_once(f"{name}:{real_key}", build)
+
+        real_models = shared(
+            "trtr_models", lambda: _fit_models(x_tree["train"], x_lin["train"], y["train"], task, mask, seed)
+        )
         report(0.3, "training on synthetic data (TSTR)")
         syn_models = _fit_models(x_tree["synthetic"], x_lin["synthetic"], y["synthetic"], task, mask, seed)
         report(0.55, "scoring on the real holdout")
@@ -424,9 +439,9 @@ def evaluate_utility(
         imp_rows = np.arange(len(y_test))
         if len(imp_rows) > IMPORTANCE_ROWS:
             imp_rows = np.sort(np.random.default_rng(seed + 2).choice(len(y_test), IMPORTANCE_ROWS, replace=False))
-        imp = {}
-        for label, models in (("trtr", real_models), ("tstr", syn_models)):
-            imp[label] = _permutation_importance(
+
+        def importance(models: dict[str, Any]) -> np.ndarray:
+            return _permutation_importance(
                 models["HistGradientBoosting"],
                 x_tree["test"][imp_rows],
                 y_test[imp_rows],
@@ -436,6 +451,8 @@ def evaluate_utility(
                 np.random.default_rng(seed + 3),
                 importance_repeats,
             )
+
+        imp = {"trtr": shared("trtr_importance", lambda: importance(real_models)), "tstr": importance(syn_models)}
     rank_r, rank_s = _ranks(imp["trtr"]), _ranks(imp["tstr"])
     importances = tuple(
         sorted(
