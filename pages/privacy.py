@@ -1,27 +1,45 @@
 """Privacy: could the synthetic table expose a real person? Copies, distances, membership attacks, the WP216
 attacks with their control and baseline, sdmetrics beside ours, a record inspector, and a verdict in plain words.
 
-The tables are prepared once per run (:func:`ui.state.privacy_inputs`) and every section reuses them. Sections
-are drawn in order of cost, each as soon as its result is ready — copies first (well under a second), then
-distances, membership attacks and the attacks — so the page is never blank; the verdict on top fills in last.
+The tables are prepared once per run (:func:`ui.state.privacy_inputs`) and every section reuses them. Every check
+runs in the session's background worker (:mod:`ui.privacy_job`), cheapest first — copies, the holdout-sized
+closeness share, distances, rare values, membership attacks, the WP216 attacks — and each section is drawn as soon
+as its result lands (a fragment polls while work is pending), so the page is never blank and stays usable; the
+verdict on top fills in last. Finished results stay with the run: coming back to the page recomputes nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import streamlit as st
 
-from synth.evaluation.privacy.attacks import AttackerModel, AttackerModelError, AttackResult, default_attacker_model
+import synth
+from synth.evaluation.privacy.attacks import (
+    AttackerModel,
+    AttackerModelError,
+    AttackResult,
+    default_attacker_model,
+    evaluate_attacks,
+)
 from synth.evaluation.privacy.common import PrivacyInputError
+from synth.evaluation.privacy.distances import closeness_share, count_copies
 from synth.evaluation.privacy.inputs import PrivacyInputs
+from synth.evaluation.privacy.membership import membership_inference
+from synth.evaluation.privacy.peer_sdmetrics import sdmetrics_privacy
+from synth.evaluation.privacy.rare_values import evaluate_rare_values
 from synth.evaluation.privacy.verdict import privacy_verdict
 from ui import cached, guards, privacy_panels, state
+from ui.privacy_job import PrivacyJob, Task
 from ui.text import md
 
 N_ATTACK_CHOICES = (500, 1000, 2000, 5000)
+POLL_SECONDS = 0.5
+FIRST_WAIT_SECONDS = 1.2
+"""On a first visit the page waits this long for the first numbers before drawing placeholders (no poll delay)."""
 T = TypeVar("T")
 
 st.title("Privacy")
@@ -58,22 +76,93 @@ if prepared is None:
     st.stop()
 assert prepared is not None  # st.stop() ends the run above
 inputs: PrivacyInputs = prepared
+job: PrivacyJob = state.privacy_job(ds, syn, spec)
+finished_at_start = job.finished_names()
+t = inputs.tables
 for note in inputs.notes:
     st.info(md(note))
 
+# Every check goes to the background worker at once, cheapest first; a section draws its result when it is in.
+job.submit("copies", "Counting exact copies", lambda bar: count_copies(inputs))
+job.submit("closeness", "Comparing closeness to train and holdout", lambda bar: closeness_share(inputs))
+job.submit(
+    "distances",
+    "Measuring distances to every training row",
+    lambda bar: synth.evaluate_privacy(
+        t.train, t.synthetic, holdout=t.holdout, inputs=inputs, membership=False, progress=bar
+    ),
+)
+job.submit(
+    "rare_values",
+    "Checking rare values",
+    lambda bar: evaluate_rare_values(ds.train, syn.df, ds.holdout, schema=ds.schema),
+)
+job.submit(
+    "membership",
+    "Running the membership attacks",
+    lambda bar: membership_inference(t.train, t.synthetic, holdout=t.holdout, inputs=inputs, progress=bar),
+)
+
+
+def submit_attacks(attacker: AttackerModel, criteria: tuple[Any, ...], n_attacks: int) -> Task:
+    names = ", ".join(c.replace("_", " ") for c in criteria)
+    return job.submit(
+        f"attacks|{attacker!r}|{criteria}|{n_attacks}",
+        f"Running {names} attacks",
+        lambda bar: evaluate_attacks(
+            t.train,
+            t.synthetic,
+            holdout=t.holdout,
+            attacker=attacker,
+            criteria=criteria,
+            n_attacks=n_attacks,
+            progress=bar,
+            inputs=inputs,
+        ),
+    )
+
+
+def result_of(task: Task | None) -> Any:
+    """The task's result; its input error as a message; a progress bar while it runs."""
+    if task is None:
+        return None
+    if task.status == "done":
+        return task.result
+    if task.status == "failed":
+        st.error(md(task.error))
+    else:
+        st.progress(task.fraction, text=f"⏳ {task.label}: {task.message}")
+    return None
+
+
+# On a first visit, wait briefly for the first numbers so that they arrive with the page rather than a poll later.
+deadline = time.perf_counter() + FIRST_WAIT_SECONDS
+while job.pending(["copies", "closeness"]) and time.perf_counter() < deadline:
+    time.sleep(0.05)
+
 # ---------------------------------------------------------------------------------------------------- copies
 st.subheader("Copies of training rows")
-privacy_panels.copies(cached.privacy_copies(key, inputs))
+copies = result_of(job.get("copies"))
+if copies is not None:
+    privacy_panels.copies(copies)
 
 # ------------------------------------------------------------------------------------------------ distances
 st.subheader("Distance to the closest real row")
-result = shown_errors(lambda: cached.privacy(key, inputs))
+share_task, distances_task = job.get("closeness"), job.get("distances")
+share = share_task.result if share_task is not None and share_task.status == "done" else None
+result = distances_task.result if distances_task is not None and distances_task.status == "done" else None
+if share_task is not None and share_task.status == "failed":
+    st.error(md(share_task.error))
+else:
+    privacy_panels.closeness(share, result)
 if result is not None:
     privacy_panels.distances(result)
+elif share_task is None or share_task.status != "failed":
+    result_of(distances_task)
 
 # ----------------------------------------------------------------------------------------------- rare values
 st.subheader("Rare values copied")
-rare = shown_errors(lambda: cached.rare_values(key, ds.train, syn.df, ds.holdout, ds.schema))
+rare = result_of(job.get("rare_values"))
 if rare is not None:
     privacy_panels.rare_values(rare)
 
@@ -85,7 +174,7 @@ st.caption(
     "attacker holds) and the same attacks on the 1% most isolated training rows — each scored by AUC and by the "
     "share of members caught at 1% and 10% false alarms."
 )
-mia = shown_errors(lambda: cached.privacy_membership(key, inputs))
+mia = result_of(job.get("membership"))
 if mia is not None:
     privacy_panels.membership(mia)
 
@@ -144,18 +233,14 @@ st.caption(
     "Giomi et al. (PoPETs 2023), as in anonymeter. Singling out uses every learned column; linkability and "
     "inference follow the attacker model above."
 )
-attack_results: list[AttackResult] = []
-so = shown_errors(
-    lambda: cached.privacy_attacks(key, inputs, AttackerModel((), ""), ("singling_out",), n_attacks),
-)
-if so is not None:
-    attack_results += so.results
+attack_tasks = [submit_attacks(AttackerModel((), ""), ("singling_out",), n_attacks)]
 if attacker_error is None:
-    ai = shown_errors(
-        lambda: cached.privacy_attacks(key, inputs, attacker, ("linkability", "inference"), n_attacks),
-    )
-    if ai is not None:
-        attack_results += ai.results
+    attack_tasks.append(submit_attacks(attacker, ("linkability", "inference"), n_attacks))
+attack_results: list[AttackResult] = []
+for task in attack_tasks:
+    report = result_of(task)
+    if report is not None:
+        attack_results += report.results
 if attack_results:
     privacy_panels.attacks(attack_results)
 
@@ -163,21 +248,27 @@ if attack_results:
 st.subheader("sdmetrics beside ours")
 sd = None
 st.session_state.setdefault("privacy_sdmetrics", False)  # a widget's default, kept across reruns
+sd_known = tuple(known) if attacker_error is None else ()
+sd_secret = secret if attacker_error is None else ""
 if st.toggle(
     "Compare with sdmetrics",
     key="privacy_sdmetrics",
     help="sdmetrics' own privacy metrics on small subsamples (a few seconds; off until asked for).",
 ):
-    sd = shown_errors(
-        lambda: cached.privacy_sdmetrics(
-            key,
-            ds.train,
-            syn.df,
-            ds.holdout,
-            ds.schema,
-            tuple(known) if attacker_error is None else (),
-            secret if attacker_error is None else "",
-        ),
+    sd = result_of(
+        job.submit(
+            f"sdmetrics|{sd_known}|{sd_secret}",
+            "Running sdmetrics' privacy metrics",
+            lambda bar: sdmetrics_privacy(
+                ds.train,
+                syn.df,
+                holdout=ds.holdout,
+                schema=ds.schema,
+                known=sd_known,
+                secret=sd_secret or None,
+                progress=bar,
+            ),
+        )
     )
 if sd is not None:
 
@@ -212,54 +303,80 @@ if sd is not None:
 
 # ------------------------------------------------------------------------------------------- record inspector
 st.subheader("Record inspector")
-unmask = st.checkbox(
-    "Unmask values",
-    value=False,
-    key="inspect_unmask",
-    help="Real values of real people are hidden by default; show them only to someone allowed to see the data.",
-)
-closest = list(result.closest_rows) if result is not None else []
-row_key = f"inspect_row|{key}"
-if closest:
-    st.caption(
-        f"Click a row to inspect it: the synthetic rows closest to a training row, closest first, found among all "
-        f"{len(syn.df):,} synthetic rows" + ("." if unmask else "; values masked.")
+if result is None:
+    st.caption("The inspector opens on the synthetic rows closest to a training row once the distances are in.")
+else:
+    unmask = st.checkbox(
+        "Unmask values",
+        value=False,
+        key="inspect_unmask",
+        help="Real values of real people are hidden by default; show them only to someone allowed to see the data.",
     )
-    shown = privacy_panels.masked(syn.df.iloc[closest[:20]], unmask)
-    picked = st.dataframe(
-        shown, on_select="rerun", selection_mode="single-row", key=f"closest_rows|{key}", height=250
-    ).selection.rows
-    # A new click sets the row below; a number typed after the click is kept until the next click.
-    if picked and st.session_state.get("inspect_last_pick") != (key, picked[0]):
-        st.session_state["inspect_last_pick"] = (key, picked[0])
-        st.session_state[row_key] = int(closest[picked[0]])
-st.session_state.setdefault(row_key, int(closest[0]) if closest else 0)
-row = int(
-    st.number_input(
-        "Synthetic row to inspect",
-        min_value=0,
-        max_value=max(len(syn.df) - 1, 0),
-        step=1,
-        key=row_key,
-        help="Row number in the synthetic table (0 = first): any row, or one clicked above.",
+    closest = list(result.closest_rows)
+    row_key = f"inspect_row|{key}"
+    if closest:
+        st.caption(
+            f"Click a row to inspect it: the synthetic rows closest to a training row, closest first, found among "
+            f"all {len(syn.df):,} synthetic rows" + ("." if unmask else "; values masked.")
+        )
+        shown = privacy_panels.masked(syn.df.iloc[closest[:20]], unmask)
+        picked = st.dataframe(
+            shown, on_select="rerun", selection_mode="single-row", key=f"closest_rows|{key}", height=250
+        ).selection.rows
+        # A new click sets the row below; a number typed after the click is kept until the next click.
+        if picked and st.session_state.get("inspect_last_pick") != (key, picked[0]):
+            st.session_state["inspect_last_pick"] = (key, picked[0])
+            st.session_state[row_key] = int(closest[picked[0]])
+    st.session_state.setdefault(row_key, int(closest[0]) if closest else 0)
+    row = int(
+        st.number_input(
+            "Synthetic row to inspect",
+            min_value=0,
+            max_value=max(len(syn.df) - 1, 0),
+            step=1,
+            key=row_key,
+            help="Row number in the synthetic table (0 = first): any row, or one clicked above.",
+        )
     )
-)
-inspection = shown_errors(lambda: cached.inspect_record(key, inputs, row, tuple(known)))
-if inspection is not None:
-    st.markdown(md(inspection.summary()))
-    st.dataframe(inspection.table(masked=not unmask), key="inspector_table")
-    if not unmask:
-        st.caption("Values are masked: ✓ marks a column equal to the synthetic row's, ✗ a different one.")
+    inspection = shown_errors(lambda: cached.inspect_record(key, inputs, row, tuple(known)))
+    if inspection is not None:
+        st.markdown(md(inspection.summary()))
+        st.dataframe(inspection.table(masked=not unmask), key="inspector_table")
+        if not unmask:
+            st.caption("Values are masked: ✓ marks a column equal to the synthetic row's, ✗ a different one.")
 
 # ----------------------------------------------------------------------------------------------------- verdict
+verdict_needs = ["distances", "membership", "rare_values", *(task.name for task in attack_tasks)]
+waiting = job.pending(verdict_needs)
+
+
+@st.fragment(run_every=POLL_SECONDS if job.pending() else None)
+def progress_poll() -> None:
+    """While checks run: their progress; when one finishes, a rerun of the page draws its result."""
+    if job.finished_names() != finished_at_start:
+        st.rerun(scope="app")
+    running = job.pending()
+    if running:
+        st.info(
+            "The verdict appears here once every check has finished; each section below fills in as its check ends. "
+            "You can leave this page meanwhile: the checks go on and their results are kept."
+        )
+    for task in running:
+        st.progress(task.fraction, text=f"⏳ {task.label}: {task.message}")
+
+
 pending.empty()
-if result is not None:
-    verdict = privacy_verdict(
-        dataclasses.replace(result, membership=mia),
-        attack_results,
-        model=model.name if model is not None else None,
-        quasi_identifiers=known,
-        rare_values=rare,
-    )
-    with verdict_box:
+with verdict_box:
+    if waiting:
+        progress_poll()
+    elif result is not None:
+        verdict = privacy_verdict(
+            dataclasses.replace(result, membership=mia),
+            attack_results,
+            model=model.name if model is not None else None,
+            quasi_identifiers=known,
+            rare_values=rare,
+        )
         privacy_panels.verdict(verdict)
+        if job.pending():
+            progress_poll()

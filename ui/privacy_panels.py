@@ -9,9 +9,9 @@ import streamlit as st
 
 from synth import plots
 from synth.evaluation.privacy.attacks import AttackResult
-from synth.evaluation.privacy.distances import CopyCounts, PrivacyResult
+from synth.evaluation.privacy.distances import ClosenessShare, CopyCounts, PrivacyResult
 from synth.evaluation.privacy.inspector import MASK
-from synth.evaluation.privacy.membership import MembershipResult
+from synth.evaluation.privacy.membership import MembershipAttack, MembershipResult, min_non_members
 from synth.evaluation.privacy.rare_values import RareValueResult, excess_table
 from synth.evaluation.privacy.verdict import Verdict
 from ui.text import md
@@ -49,28 +49,42 @@ def copies(result: CopyCounts) -> None:
     )
 
 
-def distances(result: PrivacyResult) -> None:
-    """Closeness, DCR and NNDR: the first card is the full-train closeness (a copy reads 100%)."""
+def closeness(share: ClosenessShare | None, result: PrivacyResult | None) -> None:
+    """The two closeness cards: the full-train share (a copy reads 100%) and the holdout-sized one.
+
+    The holdout-sized share takes about a quarter of the distance work, so it is shown first; a card whose number
+    is still being computed says so.
+    """
     c = st.columns(2)
-    c[0].metric(
-        "Closer to the full train than to holdout",
-        pct(result.dcr_share_full),
-        delta=f"{pct(result.dcr_share_full_excess)} of the way from the ideal {pct(result.dcr_share_full_expected)} "
-        "to 100%",
-        delta_color="inverse",
-        help="Share of synthetic rows whose closest real row is a training row rather than a holdout row. A model "
-        "that memorises nothing sits at train's share of the real rows, n_train / (n_train + n_holdout); a "
-        "verbatim copy of train scores 100%.",
-    )
-    c[1].metric(
-        "Closer to train than to holdout",
-        pct(result.dcr_share),
-        delta=f"{(result.dcr_share - 0.5) * 100:+.1f} points vs ideal 50%",
-        delta_color="inverse",
-        help=f"Against a seeded sample of {result.n_train_sample:,} training rows, as many as the holdout. A model "
-        "that memorises nothing lands near 50%; only rows that happen to be in the sample count, so even a copy of "
-        "train stays well below 100% — read the first card first.",
-    )
+    if result is not None:
+        c[0].metric(
+            "Closer to the full train than to holdout",
+            pct(result.dcr_share_full),
+            delta=f"{pct(result.dcr_share_full_excess)} of the way from the ideal "
+            f"{pct(result.dcr_share_full_expected)} to 100%",
+            delta_color="inverse",
+            help="Share of synthetic rows whose closest real row is a training row rather than a holdout row. A "
+            "model that memorises nothing sits at train's share of the real rows, n_train / (n_train + n_holdout); "
+            "a verbatim copy of train scores 100%.",
+        )
+    else:
+        c[0].info("Closer to the full train than to holdout: searching every training row…")
+    if share is not None:
+        c[1].metric(
+            "Closer to train than to holdout",
+            pct(share.dcr_share),
+            delta=f"{(share.dcr_share - 0.5) * 100:+.1f} points vs ideal 50%",
+            delta_color="inverse",
+            help=f"Against a seeded sample of {share.n_train_sample:,} training rows, as many as the holdout. A "
+            "model that memorises nothing lands near 50%; only rows that happen to be in the sample count, so even "
+            "a copy of train stays well below 100% — read the first card first.",
+        )
+    else:
+        c[1].info("Closer to train than to holdout: measuring…")
+
+
+def distances(result: PrivacyResult) -> None:
+    """DCR and NNDR cards, their histograms and what was compared."""
     d = st.columns(3)
     d[0].metric(
         "Median distance to closest training row",
@@ -123,16 +137,22 @@ def membership(mia: MembershipResult) -> None:
         t = head.tpr(fpr)
         col.metric(
             f"Members caught at {pct(fpr, 0)} false alarms",
-            "—" if t is None else pct(t.tpr),
-            delta=None if t is None else f"95% CI {pct(t.low)}–{pct(t.high)}; no signal: {pct(fpr, 0)}",
+            "n/a" if t is None else pct(t.tpr),
+            delta=f"{head.label}: {head.tpr_unavailable(fpr)}"
+            if t is None
+            else f"95% CI {pct(t.low)}–{pct(t.high)}; no signal: {pct(fpr, 0)}",
             delta_color="off",
             help="True-positive rate of the strongest attack when its threshold wrongly accuses this share of "
             "non-members. An attack that finds a few members with confidence matters even when its AUC is modest.",
         )
 
-    def tpr(a: object, fpr: float) -> str:
-        t = a.tpr(fpr)  # type: ignore[attr-defined]
-        return "—" if t is None else f"{pct(t.tpr)} ({pct(t.low)}–{pct(t.high)})"
+    def tpr(a: MembershipAttack, fpr: float) -> str:
+        t = a.tpr(fpr)
+        return (
+            f"n/a (needs ≥ {min_non_members(fpr):,} non-members)"
+            if t is None
+            else f"{pct(t.tpr)} ({pct(t.low)}–{pct(t.high)})"
+        )
 
     st.dataframe(
         pd.DataFrame(
@@ -154,6 +174,11 @@ def membership(mia: MembershipResult) -> None:
         f"rows; the attacker holds the other {mia.n_reference:,} holdout rows as reference data; all "
         f"{mia.n_synthetic:,} synthetic rows are searched."
     )
+    for a in mia.attacks:
+        for fpr in (0.01, 0.1):
+            why = a.tpr_unavailable(fpr)
+            if why is not None:
+                st.caption(f"{a.label}, TPR at {pct(fpr, 0)} FPR: {why}.")
     for a in mia.attacks:
         with st.expander(f"{a.label}: how it was measured"):
             st.markdown(a.detail)

@@ -123,16 +123,29 @@ class PrivacyInputs:
         self.notes: tuple[str, ...] = tuple(notes)
         self._cache: dict[Any, Any] = {}
         self._lock = threading.RLock()
+        self._key_locks: dict[Any, threading.Lock] = {}
 
     # ------------------------------------------------------------------------------------------- plumbing
     def _once(self, key: Any, compute: Callable[[], T]) -> T:
-        """``compute()`` the first time ``key`` is asked for, the stored value afterwards (thread-safe)."""
+        """``compute()`` the first time ``key`` is asked for, the stored value afterwards (thread-safe).
+
+        One lock per key: a page thread asking for a cheap preparation (the record inspector's encodings) does
+        not wait for a background thread computing a long neighbour search under another key.
+        """
         with self._lock:
-            if key not in self._cache:
+            if key in self._cache:
+                return self._cache[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._cache:
+                    return self._cache[key]
+            value = compute()
+            with self._lock:
                 name = key[0] if isinstance(key, tuple) else key
                 self.runs[str(name)] += 1
-                self._cache[key] = compute()
-            return self._cache[key]
+                self._cache[key] = value
+            return value
 
     @property
     def columns(self) -> tuple[str, ...]:
