@@ -112,6 +112,13 @@ class PrivacyInputs:
                 "left out (a column of missing values says nothing about anyone)."
             )
         keep = [c for c in modelled if c not in lacking and c not in empty]
+        empty_synthetic = _empty_columns(synthetic, keep)
+        if empty_synthetic:
+            notes.append(
+                f"Column(s) {', '.join(repr(c) for c in empty_synthetic)} have no values in the synthetic table: "
+                "there every synthetic row differs from every real one, so the distances look safer than the other "
+                "columns alone would. Check the generator or the upload."
+            )
         if not keep:
             raise PrivacyInputError(
                 "No learned column with values is shared by the train, holdout and synthetic tables, so there is "
