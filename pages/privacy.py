@@ -74,7 +74,7 @@ if closeness_task is not None and closeness_task.status == "failed":
 else:
     privacy_panels.closeness(done(closeness_task), result)
     if result is not None:
-        privacy_panels.distances(result)
+        privacy_panels.distances(result, job.memo("distance_figures", lambda: privacy_panels.distance_figures(result)))
     else:
         shown(job.get("distances"))
 
@@ -160,7 +160,8 @@ for task in attack_tasks:
     if report is not None:
         attack_results += report.results
 if attack_results:
-    privacy_panels.attacks(attack_results)
+    figures_key = ("attack_figures", *(t.name for t in attack_tasks if t.status == "done"))
+    privacy_panels.attacks(attack_results, job.memo(figures_key, lambda: privacy_panels.attack_figures(attack_results)))
 
 # --------------------------------------------------------------------------------------------------- sdmetrics
 st.subheader("sdmetrics beside ours")

@@ -106,13 +106,16 @@ def done(task: Task | None) -> Any:
 
 
 def shown(task: Task | None) -> Any:
-    """The task's result; draws its error message if it failed, or its progress bar while it runs."""
+    """The task's result; draws its error message if it failed, or a line saying it is under way."""
     if task is None:
         return None
     if task.status == "failed":
         st.error(md(task.error))
     elif task.status != "done":
-        st.progress(task.fraction, text=f"⏳ {task.label}: {task.message}")
+        # Live progress is drawn at the top of the page (the polling fragment); this part is redrawn only when
+        # a check ends, so it says where the check stands without a bar that would go stale.
+        where = "running" if task.status == "running" else "queued"
+        st.caption(f"⏳ {task.label} — {where}; its progress is shown at the top of the page.")
     return done(task)
 
 

@@ -18,12 +18,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from synth.evaluation.privacy.common import PrivacyInputError
 from synth.progress import ProgressCallback
 
 INLINE_ENV = "SYNTH_PRIVACY_INLINE"
+T = TypeVar("T")
 
 
 def inline() -> bool:
@@ -77,6 +78,7 @@ class PrivacyJob:
         self._queue: queue.Queue[Task] = queue.Queue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._memo: dict[Any, Any] = {}
 
     def submit(self, name: str, label: str, call: Callable[[ProgressCallback], Any]) -> Task:
         """The task called ``name``, started (queued behind the others) the first time it is asked for."""
@@ -94,6 +96,15 @@ class PrivacyJob:
                 self._thread = threading.Thread(target=self._work, name="synth-privacy", daemon=True)
                 self._thread.start()
         return task
+
+    def memo(self, key: Any, build: Callable[[], T]) -> T:
+        """``build()`` once per key for this run (e.g. a chart of a finished result), kept for later reruns."""
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]  # type: ignore[no-any-return]
+        value = build()
+        with self._lock:
+            return self._memo.setdefault(key, value)  # type: ignore[no-any-return]
 
     def get(self, name: str) -> Task | None:
         return self.tasks.get(name)

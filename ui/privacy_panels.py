@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from synth import plots
@@ -84,8 +85,17 @@ def closeness(share: ClosenessShare | None, result: PrivacyResult | None) -> Non
         c[1].info("Closer to train than to holdout: measuring…")
 
 
-def distances(result: PrivacyResult) -> None:
+def distance_figures(result: PrivacyResult) -> tuple[go.Figure, go.Figure]:
+    """The DCR and NNDR histograms (built once per run: the page keeps them with its results)."""
+    return (
+        plots.dcr_histogram(result.dcr_synthetic, result.dcr_holdout),
+        plots.nndr_histogram(result.nndr_synthetic, result.nndr_holdout),
+    )
+
+
+def distances(result: PrivacyResult, figures: tuple[go.Figure, go.Figure] | None = None) -> None:
     """DCR and NNDR cards, their histograms and what was compared."""
+    figures = figures or distance_figures(result)
     d = st.columns(3)
     d[0].metric(
         "Median distance to closest training row",
@@ -110,9 +120,9 @@ def distances(result: PrivacyResult) -> None:
     )
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(plots.dcr_histogram(result.dcr_synthetic, result.dcr_holdout), key="dcr_chart")
+        st.plotly_chart(figures[0], key="dcr_chart")
     with right:
-        st.plotly_chart(plots.nndr_histogram(result.nndr_synthetic, result.nndr_holdout), key="nndr_chart")
+        st.plotly_chart(figures[1], key="nndr_chart")
     st.caption(
         f"Distances of all {result.n_compared:,} synthetic rows and all {len(result.dcr_holdout):,} holdout rows to "
         f"their closest of the {result.n_train:,} training rows, over {len(result.columns)} learned columns (no "
@@ -187,12 +197,18 @@ def membership(mia: MembershipResult) -> None:
         st.info(md(note))
 
 
-def attacks(results: Sequence[AttackResult]) -> None:
+def attack_figures(results: Sequence[AttackResult]) -> tuple[go.Figure, go.Figure]:
+    """The attacks' risk and rate charts (built once per set of results)."""
+    return plots.attack_risks(results), plots.attack_rates(results)
+
+
+def attacks(results: Sequence[AttackResult], figures: tuple[go.Figure, go.Figure] | None = None) -> None:
+    risks, rates = figures or attack_figures(results)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(plots.attack_risks(results), key="attack_risks_chart")
+        st.plotly_chart(risks, key="attack_risks_chart")
     with right:
-        st.plotly_chart(plots.attack_rates(results), key="attack_rates_chart")
+        st.plotly_chart(rates, key="attack_rates_chart")
     st.dataframe(
         pd.DataFrame(
             {
