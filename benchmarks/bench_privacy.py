@@ -365,10 +365,12 @@ def main(argv: list[str]) -> int:
         attacks = d["membership"]["attacks"] if d.get("membership") else []
         head = max(attacks, key=lambda a: a["auc"]["value"]) if attacks else None
         auc = head["auc"]["value"] if head else float("nan")
-        tpr1 = next((t["tpr"] for t in head["tpr_at_fpr"] if t["fpr"] == 0.01), float("nan")) if head else float("nan")
+        tpr1_value = next((t["tpr"] for t in head["tpr_at_fpr"] if t["fpr"] == 0.01), None) if head else None
+        # The targeted attack has too few non-members for a 1% FPR threshold: say so rather than print nan.
+        tpr1 = "n/a" if tpr1_value is None else f"{tpr1_value:.3f}"
         print(
             f"{label:<38}{d['dcr_share']:>7.3f}{d['dcr_share_full_excess']:>7.3f}{d['exact_copy_rate']:>8.4f}{auc:>7.3f}"
-            f"{tpr1:>7.3f}{risks['singling_out_univariate']:>7.3f}{risks['singling_out_multivariate']:>7.3f}"
+            f"{tpr1:>7}{risks['singling_out_univariate']:>7.3f}{risks['singling_out_multivariate']:>7.3f}"
             f"{risks['linkability']:>7.3f}{risks['inference']:>7.3f}{risks.get('inference_rare', float('nan')):>7.3f}"
             f"  {res['verdict']['overall']}"
             f" ({', '.join(f'{k}={v}' for k, v in res['verdict'].items() if k != 'overall' and v != 'green')})"
@@ -376,7 +378,8 @@ def main(argv: list[str]) -> int:
         )
     print("  share: DCR share vs a holdout-sized train sample (ideal 0.5); full+: full-train share's excess over its")
     print("  ideal (0 ideal, 1 = every row on train); AUC / TPR1: the strongest membership attack's AUC and TPR at 1%")
-    print("  FPR; SO-1/SO-3: singling-out risk univariate / 3 columns; infR: inference on people rare on the QIs.")
+    print("  FPR (n/a: fewer than 100 non-members, e.g. the targeted check); SO-1/SO-3: singling-out risk")
+    print("  univariate / 3 columns; infR: inference on people rare on the QIs.")
 
     peer: dict[str, Any] = {"skipped": "--quick"}
     if not args.quick:

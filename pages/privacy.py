@@ -1,16 +1,16 @@
 """Privacy: could the synthetic table expose a real person? Copies, distances, membership attacks, the WP216
 attacks with their control and baseline, sdmetrics beside ours, a record inspector, and a verdict in plain words.
 
-The tables are prepared once per run (:func:`ui.state.privacy_inputs`) and every section reuses them. Sections
-are drawn in order of cost, each as soon as its result is ready — copies first (well under a second), then
-distances, membership attacks and the attacks — so the page is never blank; the verdict on top fills in last.
+The tables are prepared once per run (:func:`ui.state.privacy_inputs`) and every section reuses them. Every check
+runs in the session's background worker (:mod:`ui.privacy_checks`), cheapest first — copies, the holdout-sized
+closeness share, distances, rare values, membership attacks, the WP216 attacks — and each section is drawn as soon
+as its result lands (a fragment polls while work is pending), so the page is never blank and stays usable; the
+verdict on top fills in last. Finished results stay with the run: coming back to the page recomputes nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import TypeVar
 
 import streamlit as st
 
@@ -18,11 +18,13 @@ from synth.evaluation.privacy.attacks import AttackerModel, AttackerModelError, 
 from synth.evaluation.privacy.common import PrivacyInputError
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.verdict import privacy_verdict
-from ui import cached, guards, privacy_panels, state
+from ui import guards, privacy_checks, privacy_panels, state
+from ui.privacy_checks import done, shown
+from ui.privacy_inspector import inspector
+from ui.privacy_job import PrivacyJob
 from ui.text import md
 
 N_ATTACK_CHOICES = (500, 1000, 2000, 5000)
-T = TypeVar("T")
 
 st.title("Privacy")
 ds = guards.need_dataset()
@@ -42,38 +44,43 @@ with verdict_box:
     pending.info("The verdict appears here as soon as every check below has finished; results fill in as they come.")
 
 
-def shown_errors(call: Callable[[], T]) -> T | None:
-    """Run a cached call (it draws its own progress bar); bad input becomes an error message, not a crash."""
-    try:
-        return call()
-    except PrivacyInputError as exc:
-        st.error(md(exc))
-        return None
-
-
 spec = None if model is None else (model.model.name, tuple(sorted(model.model.get_params().items())))
-prepared = shown_errors(lambda: state.privacy_inputs(ds, syn, spec))
-if prepared is None:
+try:
+    inputs: PrivacyInputs = state.privacy_inputs(ds, syn, spec)
+except PrivacyInputError as exc:
     pending.empty()
+    st.error(md(exc))
     st.stop()
-assert prepared is not None  # st.stop() ends the run above
-inputs: PrivacyInputs = prepared
+job: PrivacyJob = state.privacy_job(ds, syn, spec)
+finished_at_start = job.finished_names()
 for note in inputs.notes:
     st.info(md(note))
+raw = (ds.train, syn.df, ds.holdout)
+privacy_checks.submit_base(job, inputs, raw, ds.schema)
+privacy_checks.wait_first(job)
 
 # ---------------------------------------------------------------------------------------------------- copies
 st.subheader("Copies of training rows")
-privacy_panels.copies(cached.privacy_copies(key, inputs))
+copies = shown(job.get("copies"))
+if copies is not None:
+    privacy_panels.copies(copies)
 
 # ------------------------------------------------------------------------------------------------ distances
 st.subheader("Distance to the closest real row")
-result = shown_errors(lambda: cached.privacy(key, inputs))
-if result is not None:
-    privacy_panels.distances(result)
+closeness_task = job.get("closeness")
+result = done(job.get("distances"))
+if closeness_task is not None and closeness_task.status == "failed":
+    shown(closeness_task)  # its error message
+else:
+    privacy_panels.closeness(done(closeness_task), result)
+    if result is not None:
+        privacy_panels.distances(result, job.memo("distance_figures", lambda: privacy_panels.distance_figures(result)))
+    else:
+        shown(job.get("distances"))
 
 # ----------------------------------------------------------------------------------------------- rare values
 st.subheader("Rare values copied")
-rare = shown_errors(lambda: cached.rare_values(key, ds.train, syn.df, ds.holdout, ds.schema))
+rare = shown(job.get("rare_values"))
 if rare is not None:
     privacy_panels.rare_values(rare)
 
@@ -85,7 +92,7 @@ st.caption(
     "attacker holds) and the same attacks on the 1% most isolated training rows — each scored by AUC and by the "
     "share of members caught at 1% and 10% false alarms."
 )
-mia = shown_errors(lambda: cached.privacy_membership(key, inputs))
+mia = shown(job.get("membership"))
 if mia is not None:
     privacy_panels.membership(mia)
 
@@ -144,122 +151,51 @@ st.caption(
     "Giomi et al. (PoPETs 2023), as in anonymeter. Singling out uses every learned column; linkability and "
     "inference follow the attacker model above."
 )
-attack_results: list[AttackResult] = []
-so = shown_errors(
-    lambda: cached.privacy_attacks(key, inputs, AttackerModel((), ""), ("singling_out",), n_attacks),
-)
-if so is not None:
-    attack_results += so.results
+attack_tasks = [privacy_checks.submit_attacks(job, inputs, AttackerModel((), ""), ("singling_out",), n_attacks)]
 if attacker_error is None:
-    ai = shown_errors(
-        lambda: cached.privacy_attacks(key, inputs, attacker, ("linkability", "inference"), n_attacks),
-    )
-    if ai is not None:
-        attack_results += ai.results
+    attack_tasks.append(privacy_checks.submit_attacks(job, inputs, attacker, ("linkability", "inference"), n_attacks))
+attack_results: list[AttackResult] = []
+for task in attack_tasks:
+    report = shown(task)
+    if report is not None:
+        attack_results += report.results
 if attack_results:
-    privacy_panels.attacks(attack_results)
+    figures_key = ("attack_figures", *(t.name for t in attack_tasks if t.status == "done"))
+    privacy_panels.attacks(attack_results, job.memo(figures_key, lambda: privacy_panels.attack_figures(attack_results)))
 
 # --------------------------------------------------------------------------------------------------- sdmetrics
 st.subheader("sdmetrics beside ours")
-sd = None
 st.session_state.setdefault("privacy_sdmetrics", False)  # a widget's default, kept across reruns
 if st.toggle(
     "Compare with sdmetrics",
     key="privacy_sdmetrics",
     help="sdmetrics' own privacy metrics on small subsamples (a few seconds; off until asked for).",
 ):
-    sd = shown_errors(
-        lambda: cached.privacy_sdmetrics(
-            key,
-            ds.train,
-            syn.df,
-            ds.holdout,
-            ds.schema,
-            tuple(known) if attacker_error is None else (),
-            secret if attacker_error is None else "",
-        ),
-    )
-if sd is not None:
-
-    def score(x: float | None) -> str:
-        return "—" if x is None else f"{x:.3f}"
-
-    c = st.columns(3)
-    c[0].metric(
-        "DCRBaselineProtection (sdmetrics)",
-        score(sd.dcr_baseline_protection),
-        help="Median DCR of synthetic rows over that of uniformly random rows; 1 = as far from real rows as noise.",
-    )
-    c[1].metric(
-        "DCROverfittingProtection (sdmetrics)",
-        score(sd.dcr_overfitting_protection),
-        help="2 × (1 − share of synthetic rows closer to train than to the holdout), capped at 1.",
-    )
-    c[2].metric(
-        "DisclosureProtection (sdmetrics)",
-        score(sd.disclosure_protection),
-        help="CAP attack protection over random guessing of the secret from the known columns (estimated on "
-        f"{sd.disclosure_iterations} × {sd.disclosure_rows_subsample:,}-row subsamples).",
-    )
-    st.caption(
-        f"sdmetrics {sd.version}, 1 = best protection. Its DCR metrics ran on {sd.num_iterations} subsamples of "
-        f"{sd.num_rows_subsample:,} rows (its num_rows_subsample / num_iterations): on the full tables each takes "
-        "minutes. On such subsamples a verbatim copy of train still scores about 0.91 on DCROverfittingProtection, "
-        "inside the range of real generators — read these beside the measures above, not instead of them."
-    )
-    for err in sd.errors:
-        st.warning(f"sdmetrics could not compute {md(err)}")
+    ok = attacker_error is None
+    sd = shown(privacy_checks.submit_sdmetrics(job, raw, ds.schema, tuple(known) if ok else (), secret if ok else ""))
+    if sd is not None:
+        privacy_panels.sdmetrics(sd)
 
 # ------------------------------------------------------------------------------------------- record inspector
 st.subheader("Record inspector")
-unmask = st.checkbox(
-    "Unmask values",
-    value=False,
-    key="inspect_unmask",
-    help="Real values of real people are hidden by default; show them only to someone allowed to see the data.",
-)
-closest = list(result.closest_rows) if result is not None else []
-row_key = f"inspect_row|{key}"
-if closest:
-    st.caption(
-        f"Click a row to inspect it: the synthetic rows closest to a training row, closest first, found among all "
-        f"{len(syn.df):,} synthetic rows" + ("." if unmask else "; values masked.")
-    )
-    shown = privacy_panels.masked(syn.df.iloc[closest[:20]], unmask)
-    picked = st.dataframe(
-        shown, on_select="rerun", selection_mode="single-row", key=f"closest_rows|{key}", height=250
-    ).selection.rows
-    # A new click sets the row below; a number typed after the click is kept until the next click.
-    if picked and st.session_state.get("inspect_last_pick") != (key, picked[0]):
-        st.session_state["inspect_last_pick"] = (key, picked[0])
-        st.session_state[row_key] = int(closest[picked[0]])
-st.session_state.setdefault(row_key, int(closest[0]) if closest else 0)
-row = int(
-    st.number_input(
-        "Synthetic row to inspect",
-        min_value=0,
-        max_value=max(len(syn.df) - 1, 0),
-        step=1,
-        key=row_key,
-        help="Row number in the synthetic table (0 = first): any row, or one clicked above.",
-    )
-)
-inspection = shown_errors(lambda: cached.inspect_record(key, inputs, row, tuple(known)))
-if inspection is not None:
-    st.markdown(md(inspection.summary()))
-    st.dataframe(inspection.table(masked=not unmask), key="inspector_table")
-    if not unmask:
-        st.caption("Values are masked: ✓ marks a column equal to the synthetic row's, ✗ a different one.")
+if result is None:
+    st.caption("The inspector opens on the synthetic rows closest to a training row once the distances are in.")
+else:
+    inspector(key, inputs, syn.df, result, known)
 
 # ----------------------------------------------------------------------------------------------------- verdict
 pending.empty()
-if result is not None:
-    verdict = privacy_verdict(
-        dataclasses.replace(result, membership=mia),
-        attack_results,
-        model=model.name if model is not None else None,
-        quasi_identifiers=known,
-        rare_values=rare,
-    )
-    with verdict_box:
+with verdict_box:
+    if job.pending(["distances", "membership", "rare_values", *(t.name for t in attack_tasks)]) or result is None:
+        privacy_checks.poll(job, finished_at_start)
+    else:
+        verdict = privacy_verdict(
+            dataclasses.replace(result, membership=mia),
+            attack_results,
+            model=model.name if model is not None else None,
+            quasi_identifiers=known,
+            rare_values=rare,
+        )
         privacy_panels.verdict(verdict)
+        if job.pending():  # e.g. sdmetrics, asked for after the rest
+            privacy_checks.poll(job, finished_at_start)

@@ -30,14 +30,9 @@ from synth.evaluation.fidelity.distributions import ColumnDistribution, PairView
 from synth.evaluation.fidelity.results import SdmetricsScores
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment
-from synth.evaluation.privacy.attacks import AttackerModel, AttackReport, Criterion, evaluate_attacks
-from synth.evaluation.privacy.distances import CopyCounts, PrivacyResult, count_copies
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.inspector import RecordInspection
 from synth.evaluation.privacy.inspector import inspect_record as synth_inspect_record
-from synth.evaluation.privacy.membership import MembershipResult, membership_inference
-from synth.evaluation.privacy.peer_sdmetrics import SdmetricsPrivacy, sdmetrics_privacy
-from synth.evaluation.privacy.rare_values import RareValueResult, evaluate_rare_values
 from synth.evaluation.utility.glm import GlmComparison, compare_glm
 from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.progress import ProgressCallback
@@ -235,90 +230,8 @@ def _with_progress(label: str, call: Callable[[ProgressCallback], T]) -> T:
         bar.bar.empty()
 
 
-@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Counting exact copies…", max_entries=16)
-def privacy_copies(key: str, _inputs: PrivacyInputs) -> CopyCounts:
-    """Exact copies of training rows: the page's first numbers (well under a second)."""
-    return count_copies(_inputs)
-
-
-@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
-def privacy(key: str, _inputs: PrivacyInputs) -> PrivacyResult:
-    """Distances and copies (no membership attacks), with a progress bar while they run."""
-    return _with_progress(
-        "Measuring distances to real rows",
-        lambda bar: synth.evaluate_privacy(
-            _inputs.tables.train,
-            _inputs.tables.synthetic,
-            holdout=_inputs.tables.holdout,
-            inputs=_inputs,
-            membership=False,
-            progress=bar,
-        ),
-    )
-
-
-@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
-def privacy_membership(key: str, _inputs: PrivacyInputs) -> MembershipResult:
-    """The membership attacks (distance, density ratio, shadow model, targeted), with a progress bar."""
-    t = _inputs.tables
-    return _with_progress(
-        "Running the membership attacks",
-        lambda bar: membership_inference(t.train, t.synthetic, holdout=t.holdout, inputs=_inputs, progress=bar),
-    )
-
-
-@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Checking rare values…", max_entries=16)
-def rare_values(
-    key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
-) -> RareValueResult:
-    """The rare-value membership test (train-only vs holdout-only values reproduced), per column."""
-    return evaluate_rare_values(_train, _synthetic, _holdout, schema=schema)
-
-
-@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=32)
-def privacy_attacks(
-    key: str,
-    _inputs: PrivacyInputs,
-    attacker: AttackerModel,
-    criteria: tuple[Criterion, ...],
-    n_attacks: int,
-) -> AttackReport:
-    """The WP216 attacks for one attacker model and set of criteria (cached per choice), with a progress bar."""
-    t = _inputs.tables
-    return _with_progress(
-        f"Running {', '.join(c.replace('_', ' ') for c in criteria)} attacks",
-        lambda bar: evaluate_attacks(
-            t.train,
-            t.synthetic,
-            holdout=t.holdout,
-            attacker=attacker,
-            criteria=criteria,
-            n_attacks=n_attacks,
-            progress=bar,
-            inputs=_inputs,
-        ),
-    )
-
-
-@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
-def privacy_sdmetrics(
-    key: str,
-    _train: pd.DataFrame,
-    _synthetic: pd.DataFrame,
-    _holdout: pd.DataFrame,
-    schema: synth.Schema,
-    known: tuple[str, ...],
-    secret: str,
-) -> SdmetricsPrivacy:
-    """sdmetrics' DCR and disclosure scores on subsamples (a few seconds), with a progress bar."""
-    return _with_progress(
-        "Running sdmetrics' privacy metrics",
-        lambda bar: sdmetrics_privacy(
-            _train, _synthetic, holdout=_holdout, schema=schema, known=known, secret=secret or None, progress=bar
-        ),
-    )
-
-
+# The Privacy page's checks run in its background worker (ui/privacy_checks.py), their results kept per session
+# and run; only the record inspector (one row, well under a second) is cached here.
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Finding the nearest real rows…", max_entries=64)
 def inspect_record(key: str, _inputs: PrivacyInputs, row: int, quasi_identifiers: tuple[str, ...]) -> RecordInspection:
     """One synthetic row beside its nearest training rows (on the shared encodings)."""

@@ -18,6 +18,7 @@ import synth
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from ui import cached
+from ui.privacy_job import PrivacyJob
 
 DEFAULT_HOLDOUT = 0.2
 DEFAULT_SPLIT_SEED = 0
@@ -306,3 +307,14 @@ def privacy_inputs(
             f"privacy_inputs:{synthesizer!r}",
             lambda c: PrivacyInputs(c.train, c.holdout, c.synthetic, c.schema, synthesizer=spec),
         )
+
+
+def privacy_job(
+    ds: Dataset, run: SyntheticTable, synthesizer: tuple[str, tuple[tuple[str, Any], ...]] | None = None
+) -> PrivacyJob:
+    """The background checks of the Privacy page for one run (:mod:`ui.privacy_job`), one per session and run.
+
+    Kept on the run's evaluation context beside its :func:`privacy_inputs`: finished results survive page
+    switches and go when the run goes.
+    """
+    return evaluation_context(ds, run).extension(f"privacy_job:{synthesizer!r}", lambda c: PrivacyJob())

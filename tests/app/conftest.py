@@ -21,3 +21,12 @@ def full_error_details_in_tests() -> None:
     from streamlit import config
 
     config.set_option("client.showErrorDetails", "full")
+
+
+@pytest.fixture(autouse=True)
+def privacy_checks_inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTest has no browser to poll the Privacy page's background checks: run each in the script's thread
+    (tests/app/test_privacy_page.py has one test of the background path itself)."""
+    from ui.privacy_job import INLINE_ENV
+
+    monkeypatch.setenv(INLINE_ENV, "1")

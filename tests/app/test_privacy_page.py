@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import fit, goto, sample, start, upload
+from ui.privacy_job import INLINE_ENV, PrivacyJob
 
 
 def _privacy_page(table: pd.DataFrame, sdmetrics: bool = False) -> AppTest:
@@ -149,3 +150,58 @@ def test_a_copy_of_train_is_high_risk_everywhere_and_the_closest_rows_are_masked
     assert (closest.value.astype(str) == "•••").all().all(), "closest rows are masked by default"
     assert any("'extra_column'" in i.value and "lacks" in i.value for i in at.info)
     assert any("shadow" in c.value.lower() or "Shadow" in c.value for c in (*at.info, *at.markdown, *at.caption))
+
+
+def _privacy_job(at: AppTest) -> PrivacyJob:
+    (ctx,) = at.session_state["evaluation_contexts"].values()
+    return next(v for k, v in ctx._cache.items() if k.startswith("ext:privacy_job"))
+
+
+def test_checks_run_in_the_background_and_survive_leaving_the_page(
+    part: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(INLINE_ENV)
+    at = _privacy_page(part)
+    assert any(h.value == "Copies of training rows" for h in at.subheader), "the page is drawn, never blank"
+    job = _privacy_job(at)
+    assert {"copies", "closeness", "distances", "membership", "rare_values"} <= set(job.tasks)
+    goto(at, "compare")  # leave while the checks run: they go on
+    assert job.wait(300)
+    assert all(t.status == "done" for t in job.tasks.values()), {n: t.error for n, t in job.tasks.items()}
+    results = {n: t.result for n, t in job.tasks.items()}
+    goto(at, "privacy")
+    assert any(h.value.startswith("Verdict") for h in at.subheader)
+    assert len([m for m in at.markdown if "-badge[" in m.value]) == 7
+    assert "Closer to train than to holdout" in [m.label for m in at.metric]
+    assert {n: t.result for n, t in job.tasks.items()} == results, "nothing recomputed on coming back"
+    assert all(results[n] is job.tasks[n].result for n in results)
+
+
+def test_a_single_column_table_gets_messages_and_the_rest_of_the_page(
+    part: pd.DataFrame,
+) -> None:
+    heights = "height\n" + "".join(f"{150 + (i * 37) % 50}\n" for i in range(1000))
+    at = upload(start(), "one.csv", heights.encode())
+    at.button(key="offer_single").click().run()
+    assert list(at.session_state["dataset"].df.columns) == ["height"]
+    fit(at, "gaussian_copula")
+    sample(at)
+    goto(at, "privacy")
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert "Exact copies of training rows" in labels and "Closer to train than to holdout" in labels
+    messages = [e.value for e in at.error] + [w.value for w in at.warning] + [i.value for i in at.info]
+    assert any("attacker knows" in m or "one column" in m for m in messages), messages
+    assert any(h.value.startswith("Verdict") for h in at.subheader), "the verdict is drawn from what could be measured"
+
+
+def test_an_all_missing_synthetic_column_is_named(part: pd.DataFrame) -> None:
+    at = _privacy_page(part)
+    syn = at.session_state["synthetic"]
+    empty = syn.df.assign(age=float("nan"))
+    at.session_state["synthetic"] = dataclasses.replace(syn, df=empty, id="age-missing")
+    at.run()
+    assert not at.exception
+    assert any("'age'" in i.value and "no values in the synthetic table" in i.value for i in at.info)
+    assert "Closer to train than to holdout" in [m.label for m in at.metric]
+    assert any(h.value.startswith("Verdict") for h in at.subheader)

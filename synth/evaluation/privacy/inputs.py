@@ -112,6 +112,13 @@ class PrivacyInputs:
                 "left out (a column of missing values says nothing about anyone)."
             )
         keep = [c for c in modelled if c not in lacking and c not in empty]
+        empty_synthetic = _empty_columns(synthetic, keep)
+        if empty_synthetic:
+            notes.append(
+                f"Column(s) {', '.join(repr(c) for c in empty_synthetic)} have no values in the synthetic table: "
+                "there every synthetic row differs from every real one, so the distances look safer than the other "
+                "columns alone would. Check the generator or the upload."
+            )
         if not keep:
             raise PrivacyInputError(
                 "No learned column with values is shared by the train, holdout and synthetic tables, so there is "
@@ -123,16 +130,29 @@ class PrivacyInputs:
         self.notes: tuple[str, ...] = tuple(notes)
         self._cache: dict[Any, Any] = {}
         self._lock = threading.RLock()
+        self._key_locks: dict[Any, threading.Lock] = {}
 
     # ------------------------------------------------------------------------------------------- plumbing
     def _once(self, key: Any, compute: Callable[[], T]) -> T:
-        """``compute()`` the first time ``key`` is asked for, the stored value afterwards (thread-safe)."""
+        """``compute()`` the first time ``key`` is asked for, the stored value afterwards (thread-safe).
+
+        One lock per key: a page thread asking for a cheap preparation (the record inspector's encodings) does
+        not wait for a background thread computing a long neighbour search under another key.
+        """
         with self._lock:
-            if key not in self._cache:
+            if key in self._cache:
+                return self._cache[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._cache:
+                    return self._cache[key]
+            value = compute()
+            with self._lock:
                 name = key[0] if isinstance(key, tuple) else key
                 self.runs[str(name)] += 1
-                self._cache[key] = compute()
-            return self._cache[key]
+                self._cache[key] = value
+            return value
 
     @property
     def columns(self) -> tuple[str, ...]:

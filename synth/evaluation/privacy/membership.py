@@ -94,6 +94,15 @@ class MembershipAttack:
     def tpr(self, fpr: float) -> TprAtFpr | None:
         return next((t for t in self.tpr_at_fpr if abs(t.fpr - fpr) < 1e-12), None)
 
+    def tpr_unavailable(self, fpr: float) -> str | None:
+        """Why the TPR at ``fpr`` was not estimated (too few non-members to set such a threshold), or None."""
+        if self.tpr(fpr) is not None:
+            return None
+        return (
+            f"n/a (needs ≥ {min_non_members(fpr):,} non-members, has {self.n_non_members:,}): a false-positive rate "
+            f"of {fpr:.0%} is below one wrongly accused non-member"
+        )
+
 
 @dataclass(frozen=True)
 class MembershipResult:
@@ -137,10 +146,22 @@ class MembershipResult:
         out: dict[str, Any] = to_jsonable(self)
         head = self.headline
         out["headline"] = None if head is None else {"name": head.name, "label": head.label, "auc": head.auc.value}
+        for attack, row in zip(self.attacks, out.get("attacks", []), strict=True):
+            row["tpr_unavailable"] = {str(f): why for f in FPRS if (why := attack.tpr_unavailable(f)) is not None}
+        if head is not None:
+            for f in FPRS:
+                t = head.tpr(f)
+                out["headline"][f"tpr_at_{f:g}"] = None if t is None else t.tpr
+                out["headline"][f"tpr_at_{f:g}_note"] = head.tpr_unavailable(f)
         return out
 
 
 # ------------------------------------------------------------------------------------------------ ROC numbers
+def min_non_members(fpr: float) -> int:
+    """Non-members needed to set a threshold at ``fpr`` (one wrongly accused non-member at least)."""
+    return int(np.ceil(1.0 / fpr - 1e-9))
+
+
 def _tpr_at(pos: np.ndarray, neg: np.ndarray, fpr: float) -> float:
     """TPR at exactly ``fpr`` (a randomised threshold splits a tie, as a ROC curve interpolates)."""
     neg_sorted = np.sort(neg)[::-1]
@@ -162,7 +183,7 @@ def roc_summary(
     out = []
     alpha = (1.0 - confidence) / 2
     for fpr in FPRS:
-        if fpr * len(neg) < 1:
+        if len(neg) < min_non_members(fpr):
             continue
         boot = [_tpr_at(rng.choice(pos, len(pos)), rng.choice(neg, len(neg)), fpr) for _ in range(N_BOOTSTRAP)]
         low, high = np.quantile(boot, [alpha, 1 - alpha])

@@ -32,7 +32,7 @@ from scipy import stats
 
 from synth.evaluation.privacy.attacks import AttackResult
 from synth.evaluation.privacy.distances import PrivacyResult
-from synth.evaluation.privacy.membership import MembershipResult
+from synth.evaluation.privacy.membership import FPRS, MembershipResult, min_non_members
 from synth.evaluation.privacy.rare_values import RareValueResult
 from synth.evaluation.results import to_jsonable
 
@@ -200,6 +200,13 @@ def _membership_verdict(mia: MembershipResult, limits: tuple[float, float]) -> C
         f"TPR {_pct(t.tpr)} at {_pct(t.fpr, 0)} FPR (95% CI {_pct(t.low)}–{_pct(t.high)})"
         for t in (head.tpr_at_fpr if head is not None else ())
     )
+    if head is not None:
+        missing = [
+            f"TPR at {_pct(f, 0)} FPR n/a (needs ≥ {min_non_members(f):,} non-members)"
+            for f in FPRS
+            if head.tpr(f) is None
+        ]
+        tprs = "; ".join([tprs, *missing] if tprs else missing)
     value = (
         (f"{name}: " if name else "")
         + f"AUC {auc.value:.3f} (95% CI {auc.low:.3f}–{auc.high:.3f}; 0.5 = no signal) over {n_m:,} training and "

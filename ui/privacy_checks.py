@@ -1,0 +1,142 @@
+"""The Privacy page's checks as background tasks (:mod:`ui.privacy_job`), and how the page shows a task.
+
+Each ``submit_*`` hands one plain ``synth`` call on the run's shared
+:class:`~synth.evaluation.privacy.inputs.PrivacyInputs` to the session's worker (once per name: a rerun or a
+return to the page finds the task, running or done). :func:`shown` draws a task's progress or error and returns its
+result once it is in; :func:`poll` is the fragment that reruns the page when a result lands.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+import synth
+from synth.evaluation.privacy.attacks import AttackerModel, AttackReport, Criterion, evaluate_attacks
+from synth.evaluation.privacy.distances import closeness_share, count_copies
+from synth.evaluation.privacy.inputs import PrivacyInputs
+from synth.evaluation.privacy.membership import membership_inference
+from synth.evaluation.privacy.peer_sdmetrics import sdmetrics_privacy
+from synth.evaluation.privacy.rare_values import evaluate_rare_values
+from ui.privacy_job import PrivacyJob, Task
+from ui.text import md
+
+POLL_SECONDS = 0.5
+FIRST_WAIT_SECONDS = 1.2
+"""On a first visit the page waits up to this long for the first numbers (they come with the page, not a poll
+later); everything slower is drawn as a progress bar and filled in when it lands."""
+FIRST = ("copies", "closeness")
+BASE = ("copies", "closeness", "distances", "rare_values", "membership")
+Raw = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
+
+
+def submit_base(job: PrivacyJob, inputs: PrivacyInputs, raw: Raw, schema: synth.Schema) -> None:
+    """Copies, the holdout-sized closeness share, the distance panel, rare values and the membership attacks,
+    cheapest first (the worker runs them in this order). ``raw`` is (train, synthetic, holdout) as loaded."""
+    t = inputs.tables
+    job.submit("copies", "Counting exact copies", lambda bar: count_copies(inputs))
+    job.submit("closeness", "Comparing closeness to train and holdout", lambda bar: closeness_share(inputs))
+    job.submit(
+        "distances",
+        "Measuring distances to every training row",
+        lambda bar: synth.evaluate_privacy(
+            t.train, t.synthetic, holdout=t.holdout, inputs=inputs, membership=False, progress=bar
+        ),
+    )
+    job.submit("rare_values", "Checking rare values", lambda bar: evaluate_rare_values(*raw, schema=schema))
+    job.submit(
+        "membership",
+        "Running the membership attacks",
+        lambda bar: membership_inference(t.train, t.synthetic, holdout=t.holdout, inputs=inputs, progress=bar),
+    )
+
+
+def submit_attacks(
+    job: PrivacyJob, inputs: PrivacyInputs, attacker: AttackerModel, criteria: tuple[Criterion, ...], n_attacks: int
+) -> Task:
+    """The WP216 attacks for one attacker model, set of criteria and number of attacks (a task per choice)."""
+    t = inputs.tables
+    names = ", ".join(c.replace("_", " ") for c in criteria)
+
+    def run(bar: synth.ProgressCallback) -> AttackReport:
+        return evaluate_attacks(
+            t.train,
+            t.synthetic,
+            holdout=t.holdout,
+            attacker=attacker,
+            criteria=criteria,
+            n_attacks=n_attacks,
+            progress=bar,
+            inputs=inputs,
+        )
+
+    return job.submit(f"attacks|{attacker!r}|{criteria}|{n_attacks}", f"Running {names} attacks", run)
+
+
+def submit_sdmetrics(job: PrivacyJob, raw: Raw, schema: synth.Schema, known: tuple[str, ...], secret: str) -> Task:
+    """sdmetrics' privacy metrics on subsamples (only when the user asks for them)."""
+    return job.submit(
+        f"sdmetrics|{known}|{secret}",
+        "Running sdmetrics' privacy metrics",
+        lambda bar: sdmetrics_privacy(
+            raw[0],
+            raw[1],
+            holdout=raw[2],
+            schema=schema,
+            known=known,
+            secret=secret or None,
+            progress=bar,
+        ),
+    )
+
+
+def wait_first(job: PrivacyJob, seconds: float = FIRST_WAIT_SECONDS) -> None:
+    """Wait up to ``seconds`` for the first, cheap numbers (no wait when they are in already)."""
+    deadline = time.perf_counter() + seconds
+    while job.pending(list(FIRST)) and time.perf_counter() < deadline:
+        time.sleep(0.05)
+
+
+def done(task: Task | None) -> Any:
+    """The task's result when it has finished without error, else None (draws nothing)."""
+    return task.result if task is not None and task.status == "done" else None
+
+
+def shown(task: Task | None) -> Any:
+    """The task's result; draws its error message if it failed, or a line saying it is under way."""
+    if task is None:
+        return None
+    if task.status == "failed":
+        st.error(md(task.error))
+    elif task.status != "done":
+        # Live progress is drawn at the top of the page (the polling fragment); this part is redrawn only when
+        # a check ends, so it says where the check stands without a bar that would go stale.
+        where = "running" if task.status == "running" else "queued"
+        st.caption(f"⏳ {task.label} — {where}; its progress is shown at the top of the page.")
+    return done(task)
+
+
+def poll(job: PrivacyJob, finished_at_start: frozenset[str]) -> None:
+    """While checks run: their progress, redrawn every :data:`POLL_SECONDS`; a rerun of the page when one ends.
+
+    The fragment only reads the job (the worker makes no Streamlit call); once nothing is pending the page's
+    rerun defines it without a timer and the polling stops.
+    """
+
+    @st.fragment(run_every=POLL_SECONDS if job.pending() else None)
+    def progress_poll() -> None:
+        if job.finished_names() != finished_at_start:
+            st.rerun(scope="app")
+        running = job.pending()
+        if running:
+            st.info(
+                "The verdict appears here once every check has finished; each section below fills in as its check "
+                "ends. You can leave this page meanwhile: the checks go on and their results are kept."
+            )
+        for task in running:
+            st.progress(task.fraction, text=f"⏳ {task.label}: {task.message}")
+
+    progress_poll()
