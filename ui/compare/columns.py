@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+import plotly.graph_objects as go
 import streamlit as st
 
 from synth import plots
 from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
+from synth.evaluation.fidelity.results import ColumnScore
 from synth.evaluation.fidelity.scores import FidelityResult
-from ui import cached, state
+from ui import cached, figures, state
 from ui.text import md
 
 
 def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: FidelityResult) -> None:
     """Per-column distributions (worst first), the association heatmaps and the pair explorer."""
     ref = result.reference
+    context = state.evaluation_context(ds, syn)
     modelled = [c.column for c in result.columns]
     st.subheader("Column distributions, worst match first")
     dists = {d.column: d for d in cached.distributions(run_key, ds.train, syn.df, ds.holdout, ds.schema)}
@@ -36,11 +41,15 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
             if d.findings:
                 st.caption(f"Try: {md(d.findings[0].suggestion)}")
     st.plotly_chart(
-        plots.score_bars(
-            [c.column for c in worst],
-            [c.score for c in worst],
-            [ref_scores.get(c.column, float("nan")) for c in worst] if ref else None,
-            intervals=[c.interval for c in worst],
+        figures.once(
+            context,
+            "score_bars",
+            lambda: plots.score_bars(
+                [c.column for c in worst],
+                [c.score for c in worst],
+                [ref_scores.get(c.column, float("nan")) for c in worst] if ref else None,
+                intervals=[c.interval for c in worst],
+            ),
         ),
         key="score_bars",
         config={"displayModeBar": False},
@@ -49,6 +58,11 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         "Bars: synthetic vs train, with bootstrap 95% whiskers. Grey ticks: the real holdout vs train — a synthetic "
         "score near the tick is as good as fresh real data."
     )
+
+    def distribution(score: ColumnScore) -> go.Figure:
+        return plots.distribution_figure(
+            dists[score.column], score=score.score, metric=score.metric, reference=ref_scores.get(score.column)
+        )
 
     @st.fragment
     def column_explorer() -> None:
@@ -66,9 +80,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         grid = st.columns(2)
         for i, score in enumerate(shown[:n_show]):
             with grid[i % 2]:
-                fig = plots.distribution_figure(
-                    dists[score.column], score=score.score, metric=score.metric, reference=ref_scores.get(score.column)
-                )
+                fig = figures.once(context, f"distribution:{score.column}", partial(distribution, score))
                 st.plotly_chart(fig, key=f"dist_{score.column}", config={"displayModeBar": False})
 
     column_explorer()
@@ -84,9 +96,17 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         "was kept."
     )
     if method == "Spearman" and result.spearman_real is not None and result.spearman_synthetic is not None:
-        heat = plots.association_heatmaps(result.spearman_real, result.spearman_synthetic)
+        heat = figures.once(
+            context,
+            "heatmaps:spearman",
+            lambda: plots.association_heatmaps(result.spearman_real, result.spearman_synthetic),  # type: ignore[arg-type]
+        )
     else:
-        heat = plots.association_heatmaps(result.association_real, result.association_synthetic)
+        heat = figures.once(
+            context,
+            "heatmaps:default",
+            lambda: plots.association_heatmaps(result.association_real, result.association_synthetic),
+        )
     st.plotly_chart(heat, key="association_heatmaps")
     worst_pairs = result.worst_pairs()
     with st.expander("Which relationships are lost?"):
@@ -107,7 +127,8 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         b_default = first.column_b if first and first.column_b in others else others[0]
         b = right.selectbox("against", others, index=others.index(b_default), key="pair_b")
         view = cached.pair(run_key, a, b, ds.train, syn.df, ds.schema)
-        st.plotly_chart(plots.pair_figure(view), key="pair_view", config={"displayModeBar": False})
+        fig = figures.once(context, f"pair:{a!r}:{b!r}", lambda: plots.pair_figure(view))
+        st.plotly_chart(fig, key="pair_view", config={"displayModeBar": False})
         try:
             score = result.scores.pair(a, b)
             st.caption(
