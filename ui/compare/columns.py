@@ -21,7 +21,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
     context = state.evaluation_context(ds, syn)
     modelled = [c.column for c in result.columns]
     st.subheader("Column distributions, worst match first")
-    dists = {d.column: d for d in cached.distributions(run_key, ds.train, syn.df, ds.holdout, ds.schema)}
+    dists = {d.column: d for d in cached.run_distributions(run_key, context)}
     worst = result.worst_columns()
     ref_scores = {c.column: c.score for c in ref.columns} if ref else {}
     diagnoses = cached.diagnosis(run_key, ds.train, syn.df, result, ds.schema)
