@@ -14,6 +14,20 @@ from synth.evaluation.fidelity.scores import FidelityResult
 from ui import cached, figures, state
 from ui.text import md
 
+# Distribution charts drawn at first: a plotly chart costs the browser about a tenth of a second to draw, most of
+# a cached page render once the scores are cached; the slider shows more (every column is scored regardless).
+DEFAULT_SHOWN = 2
+
+
+def bootstrap_note(n_synthetic: int, n_train: int) -> str:
+    """How the page's intervals were bootstrapped, when a table was subsampled for them."""
+    if max(n_synthetic, n_train) <= cached.PAGE_BOOTSTRAP_ROWS:
+        return ""
+    return (
+        f" ({cached.PAGE_BOOTSTRAP} replicates on seeded samples of {cached.PAGE_BOOTSTRAP_ROWS:,} rows per table,"
+        " their spread rescaled to the full tables)"
+    )
+
 
 def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: FidelityResult) -> None:
     """Per-column distributions (worst first), the association heatmaps and the pair explorer."""
@@ -55,8 +69,8 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         config={"displayModeBar": False},
     )
     st.caption(
-        "Bars: synthetic vs train, with bootstrap 95% whiskers. Grey ticks: the real holdout vs train — a synthetic "
-        "score near the tick is as good as fresh real data."
+        f"Bars: synthetic vs train, with bootstrap 95% whiskers{bootstrap_note(syn.n_rows, len(ds.train))}. Grey "
+        "ticks: the real holdout vs train — a synthetic score near the tick is as good as fresh real data."
     )
 
     def distribution(score: ColumnScore) -> go.Figure:
@@ -75,7 +89,17 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         n_show = 1
         if len(shown) > 1:
             n_show = right.slider(
-                "Columns to show", min_value=1, max_value=len(shown), value=min(6, len(shown)), key="columns_to_show"
+                "Columns to show",
+                min_value=1,
+                max_value=len(shown),
+                value=min(DEFAULT_SHOWN, len(shown)),
+                key="columns_to_show",
+                help="Every column is scored above; each chart drawn here takes the browser a moment.",
+            )
+        if n_show < len(shown):
+            st.caption(
+                f"Showing the {n_show} worst-matching of {len(shown)} columns: raise **Columns to show** or type part "
+                "of a name to see others."
             )
         grid = st.columns(2)
         for i, score in enumerate(shown[:n_show]):
