@@ -4,6 +4,8 @@ distributions, associations, a pair explorer, subgroups, and the ML checks on re
 
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 import streamlit as st
 
@@ -25,6 +27,11 @@ def run_label(run: state.SyntheticTable) -> str:
 
 # ----------------------------------------------------------------------------- every run: accuracy and quality
 contexts, accuracies, results, failed = {}, {}, {}, {}
+# The run shown in detail (the last chosen, else the newest): its slow scores start at once, in the background.
+shown = st.session_state.get("compare_run")
+detailed = next((r for r in runs if r.id == shown), runs[-1])
+with contextlib.suppress(ContextError):  # reported below, where the run is scored
+    cached.prefetch_compare(state.evaluation_context(ds, detailed))
 bar = st.progress(0.0, text="Scoring the synthetic runs…") if len(runs) > 1 else None
 for i, run in enumerate(runs):
     key = f"{ds.key}|{run.id}"

@@ -52,6 +52,9 @@ CACHE_TTL = USER_DATA_TTL
 # Bootstrap replicates for the page's quality intervals: half the library default (200) and half its cost, so the
 # first render stays fast; the headline accuracy has its own jackknife intervals.
 PAGE_BOOTSTRAP = 100
+# ... each on a seeded subsample of this many rows per table, the spread rescaled to the full sizes (the
+# library's bootstrap_rows; point scores use every row). A third less work on the demo table; the page says so.
+PAGE_BOOTSTRAP_ROWS = 10_000
 DEMO_FILE = ASSETS / "adult.csv.gz"
 #: How the race and external tables are scored on the pages (the light settings; see benchmarks/bench_race.py).
 RACE_SETTINGS = EvaluationSettings()
@@ -112,12 +115,38 @@ def split(df: pd.DataFrame, holdout: float, seed: int) -> tuple[pd.DataFrame, pd
     return synth.split(df, holdout=holdout, seed=seed)
 
 
+def _page_fidelity(context: EvaluationContext) -> FidelityResult:
+    return synth.evaluate_fidelity(
+        context=context, run_sdmetrics=False, n_bootstrap=PAGE_BOOTSTRAP, bootstrap_rows=PAGE_BOOTSTRAP_ROWS
+    )
+
+
+def _page_discriminator(context: EvaluationContext) -> DiscriminatorResult:
+    return evaluate_discriminator(context=context)
+
+
+def _page_distributions(context: EvaluationContext) -> tuple[ColumnDistribution, ...]:
+    return column_distributions(context.train, context.synthetic, context.holdout, schema=context.schema)
+
+
+def prefetch_compare(context: EvaluationContext) -> None:
+    """Start Compare's slowest scores of one run in background threads (no-ops once they are built).
+
+    The page's own thread scores accuracy meanwhile, then :func:`fidelity`, :func:`discriminator` and
+    :func:`distributions` wait for (or take) the results on the run's context: the same calls, made at once on
+    both cores instead of one after the other.
+    """
+    context.prefetch("compare:discriminator", _page_discriminator)
+    context.prefetch("compare:fidelity", _page_fidelity)
+    context.prefetch("compare:distributions", _page_distributions)
+
+
 @st.cache_data(
     show_spinner="Scoring fidelity (with bootstrap intervals)…", show_time=True, max_entries=16, ttl=CACHE_TTL
 )
 def fidelity(key: str, _context: EvaluationContext) -> FidelityResult:
     """Shapes, pair trends and missing values with intervals (sdmetrics' report runs separately, on request)."""
-    return synth.evaluate_fidelity(context=_context, run_sdmetrics=False, n_bootstrap=PAGE_BOOTSTRAP)
+    return _context.extension("compare:fidelity", _page_fidelity)
 
 
 @st.cache_data(show_spinner="Scoring 1-, 2- and 3-way accuracy…", max_entries=16, ttl=CACHE_TTL)
@@ -129,7 +158,7 @@ def accuracy(key: str, _context: EvaluationContext) -> AccuracyResult:
     show_spinner="Training a classifier to tell synthetic rows from real ones…", max_entries=16, ttl=CACHE_TTL
 )
 def discriminator(key: str, _context: EvaluationContext) -> DiscriminatorResult:
-    return evaluate_discriminator(context=_context)
+    return _context.extension("compare:discriminator", _page_discriminator)
 
 
 @st.cache_data(show_spinner="Running sdmetrics' QualityReport…", show_time=True, max_entries=16, ttl=CACHE_TTL)
@@ -143,6 +172,12 @@ def distributions(
 ) -> tuple[ColumnDistribution, ...]:
     """Binned distributions of every compared column (the charts carry counts, not rows)."""
     return column_distributions(_train, _synthetic, _holdout, schema=schema)
+
+
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
+def run_distributions(key: str, _context: EvaluationContext) -> tuple[ColumnDistribution, ...]:
+    """:func:`distributions` of one run's context (``key``), taken from :func:`prefetch_compare` when it ran."""
+    return _context.extension("compare:distributions", _page_distributions)
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=64)

@@ -21,6 +21,7 @@ between users.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -133,7 +134,9 @@ class EvaluationContext:
         self.reference = reference
         self._given_schema = schema if schema is not None or reference is None else reference.schema
         self._cache: dict[str, Any] = {}
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # guards _cache, _locks and _started; each preparation has its own lock
+        self._locks: dict[str, threading.RLock] = {}
+        self._started: set[str] = set()
         missing = [c for c in self.schema.modelled if c in train.columns and c not in synthetic.columns]
         if missing:
             raise ContextError(
@@ -147,12 +150,25 @@ class EvaluationContext:
 
     # -------------------------------------------------------------------------------------------- machinery
     def once(self, name: str, build: Callable[[], T]) -> T:
-        """The value of preparation ``name``, built on first use (thread-safe) and shared afterwards."""
+        """The value of preparation ``name``, built on first use (thread-safe) and shared afterwards.
+
+        Each name has a lock of its own: two threads asking for the same preparation build it once (the second
+        waits), while different preparations build at the same time (see :meth:`prefetch`).
+        """
         with self._lock:
-            if name not in self._cache:
+            if name in self._cache:
+                found: T = self._cache[name]
+                return found
+            lock = self._locks.setdefault(name, threading.RLock())
+        with lock:
+            with self._lock:
+                if name in self._cache:
+                    done: T = self._cache[name]
+                    return done
+            value = build()
+            with self._lock:
                 self.prepared[name] += 1
-                self._cache[name] = build()
-            value: T = self._cache[name]
+                self._cache[name] = value
             return value
 
     def real_once(self, name: str, build: Callable[[], T]) -> T:
@@ -164,14 +180,38 @@ class EvaluationContext:
             return self.once(name, build)
         return self.reference.once(name, build)
 
+    def prefetch(self, name: str, build: Callable[[EvaluationContext], Any]) -> threading.Thread | None:
+        """Start building extension ``name`` in a background thread; :meth:`extension` then waits for it.
+
+        For work a page will need a moment later: on a machine with more than one core it runs beside the
+        page's own computations. Nothing starts when the value is already built or being built. An error in
+        the background is dropped: the later :meth:`extension` call builds again and raises it to its caller.
+        """
+        key = f"ext:{name}"
+        with self._lock:
+            if key in self._cache or key in self._started:
+                return None
+            self._started.add(key)
+
+        def run() -> None:
+            with contextlib.suppress(Exception):  # raised again by the caller's own extension() call
+                self.extension(name, build)
+
+        thread = threading.Thread(target=run, name=f"prefetch {name}", daemon=True)
+        thread.start()
+        return thread
+
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_lock"]
+        for unpicklable in ("_lock", "_locks", "_started"):
+            del state[unpicklable]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.RLock()
+        self._locks = {}
+        self._started = set()
 
     @property
     def roles(self) -> tuple[Role, ...]:

@@ -23,6 +23,27 @@ def numeric_values(series: pd.Series, kind: ColumnKind) -> np.ndarray:
     return x[np.isfinite(x)]
 
 
+# The trace types the figures of synth.plots draw: the template keeps plotly_white's defaults for these only.
+TRACE_TYPES = ("bar", "box", "heatmap", "scatter")
+_TEMPLATE: list[go.layout.Template] = []
+
+
+def template() -> go.layout.Template:
+    """plotly_white's look, restricted to the trace types drawn here, built once per process.
+
+    Passing ``template="plotly_white"`` copies and validates plotly_white's defaults for all 24 trace types in
+    every figure (about 35 ms each, most of a cached page render); this template holds the same layout and the
+    same defaults for every trace type used here, so figures look the same at a third of the cost.
+    """
+    if not _TEMPLATE:
+        import plotly.io as pio
+
+        white = pio.templates["plotly_white"]
+        data = {t: white.data[t] for t in TRACE_TYPES if white.data[t]}
+        _TEMPLATE.append(go.layout.Template(layout=white.layout, data=data))
+    return _TEMPLATE[0]
+
+
 def layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.0, "xanchor": "left"},
@@ -33,6 +54,6 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1.0},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         height=340,
-        template="plotly_white",
+        template=template(),
     )
     return fig

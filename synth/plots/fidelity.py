@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from synth.evaluation.fidelity.distributions import ColumnDistribution, PairView, column_distributions
 from synth.evaluation.fidelity.scores import AssociationMatrix
 from synth.evaluation.results import Interval
-from synth.plots.common import HOLDOUT_COLOR, MAX_CATEGORIES, N_BINS, REAL_COLOR, SYNTH_COLOR, layout
+from synth.plots.common import HOLDOUT_COLOR, MAX_CATEGORIES, N_BINS, REAL_COLOR, SYNTH_COLOR, layout, template
 from synth.schema import ColumnKind, ColumnSpec, Schema
 
 
@@ -144,7 +144,7 @@ def association_heatmaps(real: AssociationMatrix, synthetic: AssociationMatrix) 
     fig.update_layout(
         height=max(420, 26 * len(names) + 160),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        template="plotly_white",
+        template=template(),
     )
     return fig
 
@@ -260,6 +260,6 @@ def pair_figure(view: PairView) -> go.Figure:
         title={"text": title, "x": 0.0, "xanchor": "left"},
         height=420,
         margin={"l": 10, "r": 10, "t": 70, "b": 10},
-        template="plotly_white",
+        template=template(),
     )
     return fig

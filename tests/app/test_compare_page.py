@@ -62,7 +62,12 @@ def test_headline_cards_charts_and_column_search() -> None:
     keys = chart_keys(at)
     assert {"score_bars", "association_heatmaps", "pair_view"} <= set(keys)
     dists = [k for k in keys if k.startswith("dist_")]
-    assert len(dists) == 6
+    assert len(dists) == 2, "two charts at first (the worst columns); the slider shows more"
+    assert any("Showing the 2 worst-matching of" in c.value for c in at.caption)
+    assert any("replicates on seeded samples of 10,000 rows" in c.value for c in at.caption), "says it subsamples"
+    at.slider(key="columns_to_show").set_value(6).run()
+    assert not at.exception
+    assert len([k for k in chart_keys(at) if k.startswith("dist_")]) == 6
     # Distributions carry the holdout band: markers with error bars beside the real and synthetic bars.
     spec = json.loads(next(c for c in at.get("plotly_chart") if c.key == dists[0]).proto.spec)
     assert [t["type"] for t in spec["data"]] == ["bar", "bar", "scatter"] and "error_y" in spec["data"][2]

@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+import plotly.graph_objects as go
 import streamlit as st
 
 from synth import plots
 from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
+from synth.evaluation.fidelity.results import ColumnScore
 from synth.evaluation.fidelity.scores import FidelityResult
-from ui import cached, state
+from ui import cached, figures, state
 from ui.text import md
+
+# Distribution charts drawn at first: a plotly chart costs the browser about a tenth of a second to draw, most of
+# a cached page render once the scores are cached; the slider shows more (every column is scored regardless).
+DEFAULT_SHOWN = 2
+
+
+def bootstrap_note(n_synthetic: int, n_train: int) -> str:
+    """How the page's intervals were bootstrapped, when a table was subsampled for them."""
+    if max(n_synthetic, n_train) <= cached.PAGE_BOOTSTRAP_ROWS:
+        return ""
+    return (
+        f" ({cached.PAGE_BOOTSTRAP} replicates on seeded samples of {cached.PAGE_BOOTSTRAP_ROWS:,} rows per table,"
+        " their spread rescaled to the full tables)"
+    )
 
 
 def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: FidelityResult) -> None:
     """Per-column distributions (worst first), the association heatmaps and the pair explorer."""
     ref = result.reference
+    context = state.evaluation_context(ds, syn)
     modelled = [c.column for c in result.columns]
     st.subheader("Column distributions, worst match first")
-    dists = {d.column: d for d in cached.distributions(run_key, ds.train, syn.df, ds.holdout, ds.schema)}
+    dists = {d.column: d for d in cached.run_distributions(run_key, context)}
     worst = result.worst_columns()
     ref_scores = {c.column: c.score for c in ref.columns} if ref else {}
     diagnoses = cached.diagnosis(run_key, ds.train, syn.df, result, ds.schema)
@@ -36,19 +55,28 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
             if d.findings:
                 st.caption(f"Try: {md(d.findings[0].suggestion)}")
     st.plotly_chart(
-        plots.score_bars(
-            [c.column for c in worst],
-            [c.score for c in worst],
-            [ref_scores.get(c.column, float("nan")) for c in worst] if ref else None,
-            intervals=[c.interval for c in worst],
+        figures.once(
+            context,
+            "score_bars",
+            lambda: plots.score_bars(
+                [c.column for c in worst],
+                [c.score for c in worst],
+                [ref_scores.get(c.column, float("nan")) for c in worst] if ref else None,
+                intervals=[c.interval for c in worst],
+            ),
         ),
         key="score_bars",
         config={"displayModeBar": False},
     )
     st.caption(
-        "Bars: synthetic vs train, with bootstrap 95% whiskers. Grey ticks: the real holdout vs train — a synthetic "
-        "score near the tick is as good as fresh real data."
+        f"Bars: synthetic vs train, with bootstrap 95% whiskers{bootstrap_note(syn.n_rows, len(ds.train))}. Grey "
+        "ticks: the real holdout vs train — a synthetic score near the tick is as good as fresh real data."
     )
+
+    def distribution(score: ColumnScore) -> go.Figure:
+        return plots.distribution_figure(
+            dists[score.column], score=score.score, metric=score.metric, reference=ref_scores.get(score.column)
+        )
 
     @st.fragment
     def column_explorer() -> None:
@@ -61,14 +89,22 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         n_show = 1
         if len(shown) > 1:
             n_show = right.slider(
-                "Columns to show", min_value=1, max_value=len(shown), value=min(6, len(shown)), key="columns_to_show"
+                "Columns to show",
+                min_value=1,
+                max_value=len(shown),
+                value=min(DEFAULT_SHOWN, len(shown)),
+                key="columns_to_show",
+                help="Every column is scored above; each chart drawn here takes the browser a moment.",
+            )
+        if n_show < len(shown):
+            st.caption(
+                f"Showing the {n_show} worst-matching of {len(shown)} columns: raise **Columns to show** or type part "
+                "of a name to see others."
             )
         grid = st.columns(2)
         for i, score in enumerate(shown[:n_show]):
             with grid[i % 2]:
-                fig = plots.distribution_figure(
-                    dists[score.column], score=score.score, metric=score.metric, reference=ref_scores.get(score.column)
-                )
+                fig = figures.once(context, f"distribution:{score.column}", partial(distribution, score))
                 st.plotly_chart(fig, key=f"dist_{score.column}", config={"displayModeBar": False})
 
     column_explorer()
@@ -84,9 +120,17 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         "was kept."
     )
     if method == "Spearman" and result.spearman_real is not None and result.spearman_synthetic is not None:
-        heat = plots.association_heatmaps(result.spearman_real, result.spearman_synthetic)
+        heat = figures.once(
+            context,
+            "heatmaps:spearman",
+            lambda: plots.association_heatmaps(result.spearman_real, result.spearman_synthetic),  # type: ignore[arg-type]
+        )
     else:
-        heat = plots.association_heatmaps(result.association_real, result.association_synthetic)
+        heat = figures.once(
+            context,
+            "heatmaps:default",
+            lambda: plots.association_heatmaps(result.association_real, result.association_synthetic),
+        )
     st.plotly_chart(heat, key="association_heatmaps")
     worst_pairs = result.worst_pairs()
     with st.expander("Which relationships are lost?"):
@@ -107,7 +151,8 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         b_default = first.column_b if first and first.column_b in others else others[0]
         b = right.selectbox("against", others, index=others.index(b_default), key="pair_b")
         view = cached.pair(run_key, a, b, ds.train, syn.df, ds.schema)
-        st.plotly_chart(plots.pair_figure(view), key="pair_view", config={"displayModeBar": False})
+        fig = figures.once(context, f"pair:{a!r}:{b!r}", lambda: plots.pair_figure(view))
+        st.plotly_chart(fig, key="pair_view", config={"displayModeBar": False})
         try:
             score = result.scores.pair(a, b)
             st.caption(

@@ -1,0 +1,93 @@
+"""The evaluation context builds each preparation once even when threads ask at the same time, and builds
+different preparations side by side (what Compare's background prefetch relies on)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synth.evaluation.context import EvaluationContext
+
+
+def context() -> EvaluationContext:
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.normal(size=200), "c": rng.choice(list("abc"), 200)})
+    return EvaluationContext(df.iloc[:100], df.iloc[100:150], df.iloc[150:])
+
+
+def test_threads_asking_for_the_same_preparation_build_it_once() -> None:
+    ctx = context()
+    calls: list[int] = []
+
+    def build(_: EvaluationContext) -> int:
+        calls.append(1)
+        time.sleep(0.05)
+        return 42
+
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(ctx.extension("slow", build))) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [42] * 6
+    assert len(calls) == 1 and ctx.prepared["ext:slow"] == 1
+
+
+def test_different_preparations_build_at_the_same_time() -> None:
+    ctx = context()
+    inside = threading.Barrier(2, timeout=5)
+
+    def build(_: EvaluationContext) -> str:
+        inside.wait()  # only passes when the other preparation is being built at the same moment
+        return "done"
+
+    first = ctx.prefetch("a", build)
+    assert first is not None
+    assert ctx.extension("b", build) == "done"
+    first.join(5)
+    assert ctx.extension("a", build) == "done" and ctx.prepared["ext:a"] == 1
+
+
+def test_prefetch_starts_once_and_the_caller_waits_for_its_result() -> None:
+    ctx = context()
+    calls: list[int] = []
+
+    def build(_: EvaluationContext) -> int:
+        calls.append(1)
+        time.sleep(0.1)
+        return 7
+
+    thread = ctx.prefetch("x", build)
+    assert thread is not None and ctx.prefetch("x", build) is None
+    assert ctx.extension("x", build) == 7  # waits for the background build instead of building again
+    thread.join(5)
+    assert len(calls) == 1
+    assert ctx.prefetch("x", build) is None, "nothing starts once the value is built"
+
+
+def test_an_error_in_the_background_reaches_the_caller() -> None:
+    ctx = context()
+
+    def build(_: EvaluationContext) -> int:
+        raise ValueError("no column to compare")
+
+    thread = ctx.prefetch("bad", build)
+    assert thread is not None
+    thread.join(5)
+    with pytest.raises(ValueError, match="no column to compare"):
+        ctx.extension("bad", build)
+
+
+def test_a_context_still_pickles() -> None:
+    import pickle
+
+    ctx = context()
+    ctx.extension("v", lambda c: 3)
+    copy = pickle.loads(pickle.dumps(ctx))
+    assert copy.extension("v", lambda c: 4) == 3
+    assert copy.extension("w", lambda c: 5) == 5

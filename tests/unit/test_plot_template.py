@@ -1,0 +1,46 @@
+"""The figures' slim template looks exactly like plotly_white for every trace type they draw."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.io as pio
+
+from synth import plots
+from synth.evaluation.fidelity.distributions import column_distributions
+from synth.evaluation.fidelity.results import AssociationMatrix
+from synth.plots.common import TRACE_TYPES, template
+from synth.schema import ColumnKind, ColumnSpec, Schema
+
+
+def figures() -> list:
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"x": rng.normal(size=300), "c": rng.choice(list("abc"), 300)})
+    syn = pd.DataFrame({"x": rng.normal(0.2, 1, 300), "c": rng.choice(list("abc"), 300)})
+    schema = Schema((ColumnSpec("x", ColumnKind.CONTINUOUS), ColumnSpec("c", ColumnKind.CATEGORICAL)))
+    dists = column_distributions(real, syn, real, schema=schema)
+    matrix = AssociationMatrix(("x", "c"), ((1.0, 0.2), (0.2, 1.0)), "pearson")
+    return [
+        *(plots.distribution_figure(d, score=0.9, metric="KS", reference=0.95) for d in dists),
+        plots.score_bars(["x", "c"], [0.9, 0.8], [0.95, 0.9]),
+        plots.association_heatmaps(matrix, matrix),
+    ]
+
+
+def test_template_is_plotly_white_for_the_drawn_trace_types() -> None:
+    white = pio.templates["plotly_white"]
+    slim = template()
+    assert slim.layout.to_plotly_json() == white.layout.to_plotly_json()
+    for kind in TRACE_TYPES:
+        assert [t.to_plotly_json() for t in slim.data[kind]] == [t.to_plotly_json() for t in white.data[kind]]
+
+
+def test_every_trace_drawn_has_its_plotly_white_defaults() -> None:
+    white = pio.templates["plotly_white"]
+    for fig in figures():
+        spec = fig.to_dict()
+        assert spec["layout"]["template"]["layout"] == white.layout.to_plotly_json()
+        for trace in spec["data"]:
+            assert trace["type"] in TRACE_TYPES, f"add {trace['type']} to TRACE_TYPES to keep its look"
+            drawn = spec["layout"]["template"].get("data", {}).get(trace["type"], [])
+            assert drawn == [t.to_plotly_json() for t in white.data[trace["type"]]]
