@@ -32,14 +32,17 @@ def show_status() -> None:
         f"**Model:** {md(fit.label)}" if fit else "**Model:** not fitted yet",
         f"**Synthetic:** {syn.n_rows:,} rows (seed {syn.seed})" if syn else "**Synthetic:** not sampled yet",
     ]
-    with status:
+    with status.container():  # replaces what an earlier call drew in the placeholder
         st.markdown("### Synthetic data explorer")
         st.caption("\n\n".join(line for line in lines if line))
 
 
 navigation = st.navigation(PAGES)
-status = st.sidebar.container()
+status = st.sidebar.empty()
 forget.forget_button()
+# Drawn before the page too: a page that stops early (st.stop() for "fit a model first") stops every later
+# Streamlit call, so the drawing after it would never arrive and the sidebar would lose the walk.
+show_status()
 try:
     navigation.run()
 finally:

@@ -12,8 +12,12 @@ ds = guards.need_dataset()
 result = state.current_race()
 if result is None or not any(r.evaluation is not None and r.synthetic is not None for r in result.runs):
     st.title("Demo mode")
-    st.info("Run a race first (on the **Race** page): demo mode shows its result to the room.")
+    st.info(
+        "Demo mode shows scored runs to the room: run a race on the **Race** page, or add the current run on the "
+        "**Report** page."
+    )
     st.page_link("pages/race.py", label="Go to Race", icon=":material/leaderboard:")
+    st.page_link("pages/report.py", label="Go to Report", icon=":material/description:")
     st.stop()
 
 st.markdown(

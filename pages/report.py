@@ -46,8 +46,34 @@ with st.expander("Reproduce a run from its manifest", expanded=st.session_state.
             )
 
 result = state.current_race()
+fit, syn = state.fitted(), state.synthetic()
+current = fit is not None and syn is not None and syn.model_id == fit.id
+if current and fit is not None and syn is not None:
+    label = f"{fit.label} · seed {syn.seed} (current run)"
+    listed = {r.label for r in (result.runs if result is not None else ())}
+    if label not in listed and st.button(f"Add the current run to the report: {label}", key="report_current_run"):
+        row = cached.evaluate_run(
+            f"{ds.key}|{fit.id}|{syn.id}",
+            label,
+            ds.train,
+            ds.holdout,
+            fit.model,
+            syn.df,
+            syn.seed,
+            fit.fit_seconds,
+            syn.sample_seconds,
+            ds.schema,
+        )
+        state.add_external(label, row)
+        st.rerun()
 if result is None:
-    st.info("Nothing to report yet: run a race (or bring your own synthetic table) on the **Race** page.")
+    st.info(
+        "Nothing to report yet: add the current run with the button above, or run a race (or bring your own "
+        "synthetic table) on the **Race** page."
+        if current
+        else "Nothing to report yet: fit and sample a model, or run a race (or bring your own synthetic table) on "
+        "the **Race** page."
+    )
     st.page_link("pages/race.py", label="Go to Race", icon=":material/leaderboard:")
     st.stop()
 

@@ -380,6 +380,41 @@ def evaluate_external(
     )
 
 
+def evaluate_run(
+    key: str,
+    label: str,
+    _train: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    _model: synth.Synthesizer,
+    _synthetic: pd.DataFrame,
+    sample_seed: int,
+    fit_seconds: float,
+    sample_seconds: float,
+    schema: synth.Schema,
+) -> ExternalResult:
+    """Every score of the session's current run as a race row (``key``: table, split, model and sample).
+
+    Not cached: the row keeps the fitted model, and the session holds the result (never a cache of models)."""
+    from synth.report import evaluate_run as score_run
+
+    return _with_progress(
+        f"Scoring {label}",
+        lambda bar: score_run(
+            _train,
+            _holdout,
+            _model,
+            _synthetic,
+            sample_seed=sample_seed,
+            schema=schema,
+            label=label,
+            fit_seconds=fit_seconds,
+            sample_seconds=sample_seconds,
+            settings=RACE_SETTINGS,
+            progress=bar,
+        ),
+    )
+
+
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Writing the report…", max_entries=8)
 def report(
     key: str,

@@ -2,7 +2,14 @@
 run manifest."""
 
 from synth.report.evaluation import EvaluationSettings, TableEvaluation, evaluate_table
-from synth.report.external import ColumnCheck, ExternalResult, ExternalTableError, check_columns, evaluate_external
+from synth.report.external import (
+    ColumnCheck,
+    ExternalResult,
+    ExternalTableError,
+    check_columns,
+    evaluate_external,
+    evaluate_run,
+)
 from synth.report.race import (
     Contender,
     RaceError,
@@ -27,6 +34,7 @@ __all__ = [
     "check_columns",
     "default_contenders",
     "evaluate_external",
+    "evaluate_run",
     "evaluate_table",
     "pareto_front",
     "race",

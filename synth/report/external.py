@@ -18,6 +18,7 @@ from synth.progress import ProgressCallback, ensure, scaled
 from synth.report.evaluation import EvaluationSettings, evaluate_table
 from synth.report.race import Contender, RunResult
 from synth.schema import ColumnKind, Schema, conform, infer_schema, parse_datetimes
+from synth.synthesizers.base import Synthesizer
 
 #: A column whose values are unreadable as the real column's kind for more than this share is left out.
 MAX_UNREADABLE = 0.5
@@ -223,3 +224,51 @@ def evaluate_external(
         synthetic=aligned,
     )
     return ExternalResult(check, run)
+
+
+def evaluate_run(
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    model: Synthesizer,
+    synthetic: pd.DataFrame,
+    *,
+    sample_seed: int,
+    schema: Schema | None = None,
+    label: str = "",
+    fit_seconds: float | None = None,
+    sample_seconds: float | None = None,
+    settings: EvaluationSettings | None = None,
+    progress: ProgressCallback | None = None,
+) -> ExternalResult:
+    """Score a model fitted and sampled outside a race (the dashboard's current run) as a race row of its own.
+
+    The row carries the model and its settings, so the report's data card lists what the model file holds and
+    the run manifest can refit and resample it (``synth.reproduce``) like any race run.
+
+    Args:
+        train / holdout: the split the model was fitted on, and the rows it never saw.
+        model: the fitted synthesizer.
+        synthetic: what it sampled, with ``sample_seed``.
+        label: the row's name (the model's label when empty).
+    """
+    params = {k: v for k, v in model.get_params().items() if k != "random_state"}
+    seed = model.get_params().get("random_state")
+    contender = Contender(
+        model.name, params, label=label or model.label, random_state=int(seed) if isinstance(seed, int) else 0
+    )
+    result = evaluate_external(
+        train, synthetic, holdout, schema=schema, label=contender.display, settings=settings, progress=progress
+    )
+    run = RunResult(
+        contender,
+        contender.display,
+        "ok",
+        fit_seconds=fit_seconds,
+        sample_seconds=sample_seconds,
+        n_rows=len(synthetic),
+        sample_seed=int(sample_seed),
+        evaluation=result.run.evaluation,
+        synthetic=result.run.synthetic,
+        model=model,
+    )
+    return ExternalResult(result.check, run)

@@ -133,6 +133,35 @@ def test_report_without_a_race_says_where_to_go() -> None:
     assert any("Race" in i.value for i in at.info)
 
 
+def test_report_on_the_current_run_without_a_race_reproduces_it(part: pd.DataFrame) -> None:
+    from tests.app.helpers import fit, sample
+
+    at = start()
+    upload(at, "adult_part.csv", part.to_csv(index=False).encode("utf-8"))
+    fit(at, "cart")
+    sample(at)
+    goto(at, "report")
+    button = at.button(key="report_current_run")
+    assert "Sequential CART · seed 1 (current run)" in button.label
+    button.click().run()
+    assert not at.exception, at.exception
+    assert len(at.get("download_button")) == 4
+    assert any("What the model file contains" in m.value for m in at.markdown)
+    from synth.report.manifest import build_manifest, manifest_json
+
+    ds = at.session_state["dataset"]
+    (run,) = [e.result.run for e in at.session_state["external_runs"]]
+    assert run.model is at.session_state["fitted"].model and run.contender.name == "cart"
+    from synth.report import EvaluationSettings
+    from synth.report.race import finish
+
+    race = finish([run], EvaluationSettings())
+    manifest = manifest_json(build_manifest(ds.df, ds.schema, race, holdout=ds.holdout_share, split_seed=ds.split_seed))
+    at.file_uploader(key="manifest_upload").set_value(("m.json", manifest.encode(), "application/json")).run()
+    assert not at.exception, at.exception
+    assert any("identical byte for byte" in s.value for s in at.success)
+
+
 def test_demo_mode_cards_anonymised_game(part: pd.DataFrame) -> None:
     at = _raced(part, ["independent"])
     goto(at, "demo")

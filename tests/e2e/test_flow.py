@@ -64,6 +64,12 @@ def test_walk_the_whole_flow_on_the_demo(page: Page) -> None:
     screenshot(page, "5_privacy")
     assert all((OUTPUT / f"{n}.png").stat().st_size > 10_000 for n in ("1_data", "4_compare", "5_privacy"))
 
+    # A page that stops early (no race yet) still shows the walk so far in the sidebar.
+    goto(page, "Report")
+    expect(page.get_by_text("Nothing to report yet")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Model: Gaussian copula")
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Synthetic: 26,049 rows (seed 1)")
+
 
 def test_bad_upload_then_good_upload(page: Page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settle(page)
