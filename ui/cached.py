@@ -167,16 +167,9 @@ def sdmetrics_quality(key: str, _context: EvaluationContext) -> SdmetricsScores:
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
-def distributions(
-    key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
-) -> tuple[ColumnDistribution, ...]:
-    """Binned distributions of every compared column (the charts carry counts, not rows)."""
-    return column_distributions(_train, _synthetic, _holdout, schema=schema)
-
-
-@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
 def run_distributions(key: str, _context: EvaluationContext) -> tuple[ColumnDistribution, ...]:
-    """:func:`distributions` of one run's context (``key``), taken from :func:`prefetch_compare` when it ran."""
+    """Binned distributions of every compared column of one run (``key``; the charts carry counts, not rows),
+    taken from :func:`prefetch_compare` when it ran."""
     return _context.extension("compare:distributions", _page_distributions)
 
 
