@@ -60,7 +60,7 @@ def _shares(counts: np.ndarray) -> np.ndarray:
 
 def _tv_complement(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """1 − TV distance per replicate, from count tables of shape (replicates, cells)."""
-    out = 1.0 - 0.5 * np.abs(_shares(a) - _shares(b)).sum(axis=1)
+    out = np.clip(1.0 - 0.5 * np.abs(_shares(a) - _shares(b)).sum(axis=1), 0.0, 1.0)  # rounding stays in [0, 1]
     empty_a, empty_b = a.sum(axis=1) == 0, b.sum(axis=1) == 0
     return np.where(empty_a & empty_b, 1.0, np.where(empty_a | empty_b, 0.0, out))
 
@@ -70,7 +70,7 @@ def _ks_complement(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ta, tb = a.sum(axis=1, keepdims=True), b.sum(axis=1, keepdims=True)
     cdf_a = np.cumsum(a, axis=1) / np.where(ta > 0, ta, 1.0)
     cdf_b = np.cumsum(b, axis=1) / np.where(tb > 0, tb, 1.0)
-    out = 1.0 - (np.abs(cdf_a - cdf_b).max(axis=1) if a.shape[1] else np.zeros(len(a)))
+    out = np.clip(1.0 - (np.abs(cdf_a - cdf_b).max(axis=1) if a.shape[1] else np.zeros(len(a))), 0.0, 1.0)
     empty_a, empty_b = ta[:, 0] == 0, tb[:, 0] == 0
     return np.where(empty_a & empty_b, 1.0, np.where(empty_a | empty_b, 0.0, out))
 
@@ -257,9 +257,10 @@ def _score_batch(
                 corr[method][t] = _pair_correlations(z, cols, idx, t, weights[t])
         main = corr[correlation]
         for t in others:
-            pairs[t][:, slots] = 1.0 - np.abs(main[0] - main[t]) / 2.0
+            # Clipped: a correlation computed in floating point can exceed 1 by an ulp (a score of -2e-16).
+            pairs[t][:, slots] = np.clip(1.0 - np.abs(main[0] - main[t]) / 2.0, 0.0, 1.0)
             if point:
-                spear[t][:, slots] = 1.0 - np.abs(corr["spearman"][0] - corr["spearman"][t]) / 2.0
+                spear[t][:, slots] = np.clip(1.0 - np.abs(corr["spearman"][0] - corr["spearman"][t]) / 2.0, 0.0, 1.0)
         if point:
             for q, (i, j) in enumerate(idx):
                 for t in tables:
