@@ -15,6 +15,7 @@ import streamlit as st
 
 from synth.plots.common import REAL_COLOR, SYNTH_COLOR, layout
 from synth.schema import ColumnKind, Schema
+from ui import charts
 
 CATEGORY_KINDS = (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 MAX_REBALANCE_LEVELS = 12
@@ -103,7 +104,7 @@ def rebalance_editor(train: pd.DataFrame, schema: Schema, key: str) -> dict[str,
         st.error("Give at least one value a share above 0%.")
         return None
     shares = {k: v / total for k, v in target.items()}
-    st.plotly_chart(_mix_figure(column, real, shares), key=f"{key}_preview", config={"displayModeBar": False})
+    charts.plotly_chart(_mix_figure(column, real, shares), key=f"{key}_preview", config={"displayModeBar": False})
     return {column: shares}
 
 

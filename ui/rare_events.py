@@ -15,7 +15,7 @@ from synth.evaluation.utility.fairness import FairnessError, group_column_order
 from synth.plots.rare_events import augmentation_figure, group_rates_figure
 from synth.schema import ColumnKind
 from synth.synthesizers.balance import rare_event_preset
-from ui import cached, state
+from ui import cached, charts, state
 
 CLASS_KINDS = (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 MAX_LEVELS = 12
@@ -112,7 +112,7 @@ def augmentation_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
         return
     show = {True: st.success, False: st.error, None: st.info}[result.helps]
     show(result.verdict)
-    st.plotly_chart(augmentation_figure(result), key="aug_chart")
+    charts.plotly_chart(augmentation_figure(result), key="aug_chart")
     st.dataframe(
         pd.DataFrame(
             {
@@ -191,7 +191,7 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
         st.warning(warning)
     if not result.warnings:
         st.success("No synthetic table amplifies a gap between groups beyond noise.")
-    st.plotly_chart(group_rates_figure(result), key="fair_chart")
+    charts.plotly_chart(group_rates_figure(result), key="fair_chart")
     gaps = ", ".join(f"{name} {gap:.1%} [{iv.low:.1%}, {iv.high:.1%}]" for name, gap, iv in result.outcome_gaps)
     st.markdown(f"**Outcome gap** (highest − lowest group rate): {gaps}")
     st.dataframe(

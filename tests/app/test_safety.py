@@ -145,3 +145,48 @@ def test_server_defaults_listen_locally_and_hide_tracebacks() -> None:
     assert "--server.address 127.0.0.1" in dry.stdout, dry.stdout
     exposed = subprocess.run(["make", "-n", "run", "HOST=0.0.0.0"], cwd=ROOT, capture_output=True, text=True)
     assert "--server.address 0.0.0.0" in exposed.stdout
+
+
+PLOTLY_LINK = '<a href="https://evil.example/login">Sign in again</a>'
+
+
+def test_hostile_column_names_and_labels_reach_no_chart_as_markup() -> None:
+    # Plotly renders <a href>, <span style> and friends in titles, ticks, legends and hover text.
+    import json
+
+    import numpy as np
+
+    from tests.app.helpers import fit, goto, sample
+
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(
+        {
+            PLOTLY_LINK: rng.choice(['<span style="font-size:400px">X</span>', "plain", "other"], 400),
+            "amount": rng.gamma(2.0, 10.0, 400).round(2),
+            "group": rng.choice(["a", "b", "c"], 400),
+        }
+    )
+    at = upload(start(), "table.csv", table.to_csv(index=False).encode())
+    fit(at)
+    sample(at)
+    specs: list[str] = []
+    for page in ("compare", "privacy", "rare_events"):
+        goto(at, page)
+        specs += [chart.proto.spec for chart in at.get("plotly_chart")]
+    assert specs, "the pages drew charts"
+    strings: list[str] = []
+
+    def walk(obj: object) -> None:
+        if isinstance(obj, str):
+            strings.append(obj)
+        elif isinstance(obj, dict):
+            for v in obj.values():
+                walk(v)
+        elif isinstance(obj, list):
+            for v in obj:
+                walk(v)
+
+    for spec in specs:
+        walk(json.loads(spec))
+    assert not [s for s in strings if "<a" in s or "<span" in s]
+    assert any("&lt;a href=" in s for s in strings), "the column is charted, its name shown as text"

@@ -11,7 +11,7 @@ from synth import plots
 from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
 from synth.evaluation.fidelity.results import ColumnScore
 from synth.evaluation.fidelity.scores import FidelityResult
-from ui import cached, figures, state
+from ui import cached, charts, figures, state
 from ui.text import md
 
 # Distribution charts drawn at first: a plotly chart costs the browser about a tenth of a second to draw, most of
@@ -54,7 +54,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
                 st.markdown(f"- {md(f.message)}")
             if d.findings:
                 st.caption(f"Try: {md(d.findings[0].suggestion)}")
-    st.plotly_chart(
+    charts.plotly_chart(
         figures.once(
             context,
             "score_bars",
@@ -105,7 +105,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         for i, score in enumerate(shown[:n_show]):
             with grid[i % 2]:
                 fig = figures.once(context, f"distribution:{score.column}", partial(distribution, score))
-                st.plotly_chart(fig, key=f"dist_{score.column}", config={"displayModeBar": False})
+                charts.plotly_chart(fig, key=f"dist_{score.column}", config={"displayModeBar": False})
 
     column_explorer()
 
@@ -131,7 +131,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
             "heatmaps:default",
             lambda: plots.association_heatmaps(result.association_real, result.association_synthetic),
         )
-    st.plotly_chart(heat, key="association_heatmaps")
+    charts.plotly_chart(heat, key="association_heatmaps")
     worst_pairs = result.worst_pairs()
     with st.expander("Which relationships are lost?"):
         for pd_ in diagnose_pairs(result, top=5):
@@ -152,7 +152,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         b = right.selectbox("against", others, index=others.index(b_default), key="pair_b")
         view = cached.pair(run_key, a, b, ds.train, syn.df, ds.schema)
         fig = figures.once(context, f"pair:{a!r}:{b!r}", lambda: plots.pair_figure(view))
-        st.plotly_chart(fig, key="pair_view", config={"displayModeBar": False})
+        charts.plotly_chart(fig, key="pair_view", config={"displayModeBar": False})
         try:
             score = result.scores.pair(a, b)
             st.caption(

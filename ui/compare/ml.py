@@ -12,7 +12,7 @@ import streamlit as st
 from synth import plots
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.utility.tstr import UtilityError, candidate_targets, default_target
-from ui import cached, state
+from ui import cached, charts, state
 from ui.compare.headline import fmt
 from ui.text import md
 
@@ -167,7 +167,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         )
         for note in glm.notes:
             st.caption(f"Note: {md(note)}")
-        st.plotly_chart(plots.coefficient_plot(glm), key="glm_coefficients", config={"displayModeBar": False})
+        charts.plotly_chart(plots.coefficient_plot(glm), key="glm_coefficients", config={"displayModeBar": False})
         differing = [c for c in glm.coefficients if c.conclusion not in ("same",)]
         if differing:
             st.dataframe(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from synth import plots
 from synth.evaluation.fidelity.segments import SegmentError, parse_conditions
-from ui import cached, state
+from ui import cached, charts, state
 from ui.compare.headline import fmt
 from ui.text import md
 
@@ -56,7 +56,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
         c[2].metric("Column pair trends (segment)", fmt(fid.column_pair_trends))
         ws = fid.worst_columns()
         seg_ref = {x.column: x.score for x in fid.reference.columns} if fid.reference else {}
-        st.plotly_chart(
+        charts.plotly_chart(
             plots.score_bars(
                 [x.column for x in ws],
                 [x.score for x in ws],
