@@ -189,12 +189,15 @@ with verdict_box:
     if job.pending(["distances", "membership", "rare_values", *(t.name for t in attack_tasks)]) or result is None:
         privacy_checks.poll(job, finished_at_start)
     else:
-        verdict = privacy_verdict(
-            dataclasses.replace(result, membership=mia),
-            attack_results,
-            model=model.name if model is not None else None,
-            quasi_identifiers=known,
-            rare_values=rare,
+        verdict = job.memo(
+            ("verdict", *(t.name for t in attack_tasks), tuple(known)),
+            lambda: privacy_verdict(
+                dataclasses.replace(result, membership=mia),
+                attack_results,
+                model=model.name if model is not None else None,
+                quasi_identifiers=known,
+                rare_values=rare,
+            ),
         )
         privacy_panels.verdict(verdict)
         if job.pending():  # e.g. sdmetrics, asked for after the rest
