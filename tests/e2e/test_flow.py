@@ -56,7 +56,9 @@ def test_walk_the_whole_flow_on_the_demo(page: Page) -> None:
 
     goto(page, "Privacy")
     # The checks run in the background and each section fills in as its check ends (minutes on a loaded machine).
-    expect(page.get_by_test_id("stMetricLabel").filter(has_text="Exact copies of training rows")).to_be_visible()
+    expect(page.get_by_test_id("stMetricLabel").filter(has_text="Exact copies of training rows")).to_be_visible(
+        timeout=120_000
+    )
     expect(chart(page, "dcr_chart").first).to_be_visible(timeout=300_000)
     expect(page.get_by_test_id("stMetricLabel").filter(has_text="Closer to train than to holdout")).to_be_visible()
     no_exception(page)
