@@ -11,6 +11,7 @@ verdict on top fills in last. Finished results stay with the run: coming back to
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import streamlit as st
 
@@ -26,6 +27,7 @@ from ui.text import md
 
 N_ATTACK_CHOICES = (500, 1000, 2000, 5000)
 
+started = time.perf_counter()
 st.title("Privacy")
 ds = guards.need_dataset()
 guards.need_fitted()
@@ -57,7 +59,8 @@ for note in inputs.notes:
     st.info(md(note))
 raw = (ds.train, syn.df, ds.holdout)
 privacy_checks.submit_base(job, inputs, raw, ds.schema)
-privacy_checks.wait_first(job)
+first_deadline = started + privacy_checks.FIRST_WAIT_SECONDS
+privacy_checks.wait_first(job, ("copies",), first_deadline)
 
 # ---------------------------------------------------------------------------------------------------- copies
 st.subheader("Copies of training rows")
@@ -67,6 +70,7 @@ if copies is not None:
 
 # ------------------------------------------------------------------------------------------------ distances
 st.subheader("Distance to the closest real row")
+privacy_checks.wait_first(job, ("closeness",), first_deadline)
 closeness_task = job.get("closeness")
 result = done(job.get("distances"))
 if closeness_task is not None and closeness_task.status == "failed":
@@ -189,12 +193,15 @@ with verdict_box:
     if job.pending(["distances", "membership", "rare_values", *(t.name for t in attack_tasks)]) or result is None:
         privacy_checks.poll(job, finished_at_start)
     else:
-        verdict = privacy_verdict(
-            dataclasses.replace(result, membership=mia),
-            attack_results,
-            model=model.name if model is not None else None,
-            quasi_identifiers=known,
-            rare_values=rare,
+        verdict = job.memo(
+            ("verdict", *(t.name for t in attack_tasks), tuple(known)),
+            lambda: privacy_verdict(
+                dataclasses.replace(result, membership=mia),
+                attack_results,
+                model=model.name if model is not None else None,
+                quasi_identifiers=known,
+                rare_values=rare,
+            ),
         )
         privacy_panels.verdict(verdict)
         if job.pending():  # e.g. sdmetrics, asked for after the rest

@@ -25,11 +25,9 @@ from ui.privacy_job import PrivacyJob, Task
 from ui.text import md
 
 POLL_SECONDS = 0.5
-FIRST_WAIT_SECONDS = 1.2
-"""On a first visit the page waits up to this long for the first numbers (they come with the page, not a poll
-later); everything slower is drawn as a progress bar and filled in when it lands."""
-FIRST = ("copies", "closeness")
-BASE = ("copies", "closeness", "distances", "rare_values", "membership")
+FIRST_WAIT_SECONDS = 1.6
+"""On a first visit the page waits up to this long (from the start of its run) for the copies and the closeness
+share, so they come with the page rather than a poll later; everything slower fills in when it lands."""
 Raw = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
 
 
@@ -93,10 +91,9 @@ def submit_sdmetrics(job: PrivacyJob, raw: Raw, schema: synth.Schema, known: tup
     )
 
 
-def wait_first(job: PrivacyJob, seconds: float = FIRST_WAIT_SECONDS) -> None:
-    """Wait up to ``seconds`` for the first, cheap numbers (no wait when they are in already)."""
-    deadline = time.perf_counter() + seconds
-    while job.pending(list(FIRST)) and time.perf_counter() < deadline:
+def wait_first(job: PrivacyJob, names: tuple[str, ...], deadline: float) -> None:
+    """Wait until the tasks ``names`` are in or ``time.perf_counter()`` reaches ``deadline`` (no wait when done)."""
+    while job.pending(list(names)) and time.perf_counter() < deadline:
         time.sleep(0.05)
 
 
