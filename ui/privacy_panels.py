@@ -16,6 +16,7 @@ from synth.evaluation.privacy.membership import MembershipAttack, MembershipResu
 from synth.evaluation.privacy.peer_sdmetrics import SdmetricsPrivacy
 from synth.evaluation.privacy.rare_values import RareValueResult, excess_table
 from synth.evaluation.privacy.verdict import Verdict
+from ui import charts
 from ui.text import md
 
 BADGES = {
@@ -120,9 +121,9 @@ def distances(result: PrivacyResult, figures: tuple[go.Figure, go.Figure] | None
     )
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(figures[0], key="dcr_chart")
+        charts.plotly_chart(figures[0], key="dcr_chart")
     with right:
-        st.plotly_chart(figures[1], key="nndr_chart")
+        charts.plotly_chart(figures[1], key="nndr_chart")
     st.caption(
         f"Distances of all {result.n_compared:,} synthetic rows and all {len(result.dcr_holdout):,} holdout rows to "
         f"their closest of the {result.n_train:,} training rows, over {len(result.columns)} learned columns (no "
@@ -206,9 +207,9 @@ def attacks(results: Sequence[AttackResult], figures: tuple[go.Figure, go.Figure
     risks, rates = figures or attack_figures(results)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(risks, key="attack_risks_chart")
+        charts.plotly_chart(risks, key="attack_risks_chart")
     with right:
-        st.plotly_chart(rates, key="attack_rates_chart")
+        charts.plotly_chart(rates, key="attack_rates_chart")
     st.dataframe(
         pd.DataFrame(
             {
