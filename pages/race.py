@@ -12,7 +12,7 @@ import synth
 from synth.plots.race import pareto_scatter
 from synth.report import Contender, ExternalTableError, sweep
 from synth.synthesizers.registry import get
-from ui import cached, guards, race_job, state
+from ui import cached, charts, guards, race_job, state
 
 st.title("Race")
 ds = guards.need_dataset()
@@ -273,7 +273,7 @@ if result.recommended:
     st.success(result.reason, icon=":material/emoji_events:")
 else:
     st.warning(result.reason)
-st.plotly_chart(pareto_scatter(result), key="race_pareto", width="stretch")
+charts.plotly_chart(pareto_scatter(result), key="race_pareto", width="stretch")
 st.caption(
     "Privacy risk is the worst of: closeness above its ideal, membership advantage 2·(AUC − 0.5), and the three "
     "attack risks. The front holds the runs no other run beats on both fidelity and privacy risk. Peak MB is "

@@ -131,3 +131,9 @@ from synth.io import LimitExceededError
 from synth.synthesizers.persist import ModelLimitError
 
 __all__ += ["LimitExceededError", "ModelLimitError"]
+
+# Appended (race-honest): the real-only results a race shares between its runs, and every score of one context.
+from synth.evaluation.reference import RealReference  # noqa: E402
+from synth.report.evaluation import evaluate_context  # noqa: E402
+
+__all__ += ["RealReference", "evaluate_context"]

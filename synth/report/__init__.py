@@ -1,7 +1,7 @@
 """Decide and share: race synthesizers, evaluate any synthetic table, the HTML/JSON report, the data card and the
 run manifest."""
 
-from synth.report.evaluation import EvaluationSettings, TableEvaluation, evaluate_table
+from synth.report.evaluation import EvaluationSettings, TableEvaluation, evaluate_context, evaluate_table
 from synth.report.external import (
     ColumnCheck,
     ExternalResult,
@@ -33,6 +33,7 @@ __all__ = [
     "TableEvaluation",
     "check_columns",
     "default_contenders",
+    "evaluate_context",
     "evaluate_external",
     "evaluate_run",
     "evaluate_table",

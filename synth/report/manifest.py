@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from synth.evaluation.reference import RealReference
 from synth.evaluation.results import to_jsonable
 from synth.progress import ProgressCallback
 from synth.report.evaluation import EvaluationSettings
@@ -197,6 +198,7 @@ def reproduce(
     contenders = [Contender(r["synthesizer"], dict(r["params"]), r["label"], int(r["random_state"])) for r in entries]
     # Every run of one race shares n_rows and the sample seed; reproduce each with its own to stay exact.
     runs: list[RunResult] = []
+    reference = RealReference(train, holdout, schema, seed=settings.seed)  # real-only work once for every run
     for entry, contender in zip(entries, contenders, strict=True):
         one = race(
             train,
@@ -207,6 +209,7 @@ def reproduce(
             sample_seed=int(entry["sample_seed"]),
             settings=settings,
             progress=progress,
+            reference=reference,
         )
         runs.extend(one.runs)
     from synth.report.race import finish

@@ -355,6 +355,7 @@ def race(
     progress: ProgressCallback | None = None,
     run_progress: Callable[[int, str], ProgressCallback] | None = None,
     on_result: Callable[[RunResult], None] | None = None,
+    reference: RealReference | None = None,
 ) -> RaceResult:
     """Fit, sample and score every contender on the same split.
 
@@ -369,6 +370,8 @@ def race(
         progress: the whole race, called with (fraction, message).
         run_progress: ``(run index, label) → callback`` for one run's own progress bar.
         on_result: called with each :class:`RunResult` as soon as it is ready (a UI shows partial results).
+        reference: real-only results to share with other races on the same tables (e.g. reproducing a
+            manifest run by run); used when it holds these very tables, schema and seed, else a new one is made.
 
     Returns:
         A :class:`RaceResult`. A :class:`synth.Cancelled` raised by a progress callback stops the race.
@@ -388,7 +391,8 @@ def race(
     schema = schema or infer_schema(train)
     n_rows = int(n_rows or len(train))
     # What depends on the real tables alone is computed once and shared by every run's evaluation.
-    reference = RealReference(train, holdout, schema, seed=settings.seed)
+    if reference is None or not reference.covers(train, holdout, schema) or reference.seed != settings.seed:
+        reference = RealReference(train, holdout, schema, seed=settings.seed)
     overall = ensure(progress)
     runs: list[RunResult] = []
     labels = unique_labels(contenders)
