@@ -13,7 +13,6 @@ import subprocess
 import sys
 import types
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,138 +23,21 @@ from synth.progress import Cancelled
 from synth.synthesizers import registry
 from synth.synthesizers.peers import argn, sdv_peers
 from synth.synthesizers.peers.base import PeerCodec, PeerError, _version_tuple
+from tests.peer_fakes import FakeCTGAN, FakeEngine, FakeSDVSynthesizer, install_fake_engine, install_fake_sdv
 from tests.unit.test_conformance import mixed_table
 
 SDV_NAMES = ("sdv_gaussian_copula", "sdv_ctgan", "sdv_tvae")
 HEAVY = ("torch", "sdv", "ctgan", "copulas", "rdt", "mostlyai.engine", "transformers")
 
 
-# ------------------------------------------------------------------------------------------- fake libraries
-class FakeMetadata:
-    def __init__(self, spec: dict[str, Any]) -> None:
-        self.spec = spec
-
-    @classmethod
-    def load_from_dict(cls, spec: dict[str, Any]) -> FakeMetadata:
-        return cls(spec)
-
-
-class FakeSDVSynthesizer:
-    """Learns the rows; samples them with replacement from a numpy RandomState seeded like SDV's model."""
-
-    instances: list[FakeSDVSynthesizer] = []  # noqa: RUF012 - a record of what the adapter built
-    fail_with: BaseException | None = None
-
-    def __init__(self, metadata: FakeMetadata, enforce_min_max_values: bool = True, **params: Any) -> None:
-        self.metadata = metadata
-        self.params = params
-        self.seed: int | None = None
-        FakeSDVSynthesizer.instances.append(self)
-
-    def fit(self, data: pd.DataFrame) -> None:
-        if FakeSDVSynthesizer.fail_with is not None:
-            raise FakeSDVSynthesizer.fail_with
-        columns = self.metadata.spec["tables"]["table"]["columns"]
-        assert list(columns) == list(data.columns), "metadata names exactly the table's columns"
-        self.data = data.copy()
-        self.fit_draw = float(np.random.random())  # noqa: NPY002 - SDV draws from the global generator
-
-    def reset_sampling(self) -> None:
-        self.seed = None
-
-    def _set_random_state(self, seed: int) -> None:
-        self.seed = seed
-
-    def sample(self, num_rows: int) -> pd.DataFrame:
-        rng = np.random.RandomState(self.seed if self.seed is not None else 73)
-        return self.data.iloc[rng.randint(0, len(self.data), num_rows)].reset_index(drop=True)
-
-
-class FakeGaussianCopula(FakeSDVSynthesizer):
-    def __init__(self, metadata: FakeMetadata, default_distribution: str = "beta", enable_gpu: bool = True) -> None:
-        super().__init__(metadata, default_distribution=default_distribution, enable_gpu=enable_gpu)
-
-
-class FakeCTGAN(FakeSDVSynthesizer):
-    def __init__(self, metadata: FakeMetadata, epochs: int = 300, enable_gpu: bool = True) -> None:
-        super().__init__(metadata, epochs=epochs, enable_gpu=enable_gpu)
-
-
-class FakeTVAE(FakeSDVSynthesizer):  # an older signature: no enable_gpu
-    def __init__(self, metadata: FakeMetadata, epochs: int = 300) -> None:
-        super().__init__(metadata, epochs=epochs)
-
-
 @pytest.fixture
 def fake_sdv(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
-    root = types.ModuleType("sdv")
-    root.__version__ = "1.20.1"  # type: ignore[attr-defined]
-    single = types.ModuleType("sdv.single_table")
-    single.GaussianCopulaSynthesizer = FakeGaussianCopula  # type: ignore[attr-defined]
-    single.CTGANSynthesizer = FakeCTGAN  # type: ignore[attr-defined]
-    single.TVAESynthesizer = FakeTVAE  # type: ignore[attr-defined]
-    meta = types.ModuleType("sdv.metadata")
-    meta.Metadata = FakeMetadata  # type: ignore[attr-defined]
-    root.single_table, root.metadata = single, meta  # type: ignore[attr-defined]
-    for name, module in (("sdv", root), ("sdv.single_table", single), ("sdv.metadata", meta)):
-        monkeypatch.setitem(sys.modules, name, module)
-    FakeSDVSynthesizer.instances = []
-    FakeSDVSynthesizer.fail_with = None
-    return root
-
-
-class FakeEngine(types.ModuleType):
-    """split/analyze/encode/train/generate over a workspace directory, like mostlyai.engine."""
-
-    def __init__(self) -> None:
-        super().__init__("mostlyai.engine")
-        self.__version__ = "2.5.0"
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.seed: int | None = None
-        self.train_steps = 10
-
-    def set_random_state(self, random_state: int | None = None) -> None:
-        self.seed = random_state
-
-    def split(self, tgt_data: pd.DataFrame, *, workspace_dir: Path, **kwargs: Any) -> None:
-        self.calls.append(("split", kwargs))
-        (workspace_dir / "OriginalData" / "tgt-data").mkdir(parents=True)
-        tgt_data.to_parquet(workspace_dir / "OriginalData" / "tgt-data" / "part.parquet")
-
-    def analyze(self, *, workspace_dir: Path, **kwargs: Any) -> None:
-        self.calls.append(("analyze", kwargs))
-        (workspace_dir / "ModelStore").mkdir()
-
-    def encode(self, *, workspace_dir: Path, **kwargs: Any) -> None:
-        self.calls.append(("encode", kwargs))
-
-    def train(self, *, workspace_dir: Path, update_progress: Any, **kwargs: Any) -> None:
-        self.calls.append(("train", kwargs))
-        data = pd.read_parquet(workspace_dir / "OriginalData" / "tgt-data" / "part.parquet")
-        for step in range(self.train_steps + 1):
-            update_progress(total=self.train_steps, completed=step)
-        data.to_parquet(workspace_dir / "ModelStore" / "weights.parquet")  # the fake's "model"
-
-    def generate(self, *, sample_size: int, workspace_dir: Path, update_progress: Any, **kwargs: Any) -> None:
-        self.calls.append(("generate", kwargs))
-        data = pd.read_parquet(workspace_dir / "ModelStore" / "weights.parquet")
-        rng = np.random.RandomState(self.seed)
-        update_progress(total=1, completed=0)
-        (workspace_dir / "SyntheticData").mkdir()
-        rows = data.iloc[rng.randint(0, len(data), sample_size)]
-        rows.iloc[: sample_size // 2].to_parquet(workspace_dir / "SyntheticData" / "part.000000.parquet")
-        rows.iloc[sample_size // 2 :].to_parquet(workspace_dir / "SyntheticData" / "part.000001.parquet")
-        update_progress(total=1, completed=1)
+    return install_fake_sdv(monkeypatch)
 
 
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
-    engine = FakeEngine()
-    parent = types.ModuleType("mostlyai")
-    parent.engine = engine  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "mostlyai", parent)
-    monkeypatch.setitem(sys.modules, "mostlyai.engine", engine)
-    return engine
+    return install_fake_engine(monkeypatch)
 
 
 @pytest.fixture(scope="module")
@@ -311,11 +193,11 @@ def test_a_peer_cannot_be_saved_and_writes_nothing(
     ],
 )
 def test_a_failing_fit_is_our_error_and_keeps_the_fitted_model(
-    fake_sdv: types.ModuleType, real: pd.DataFrame, error: BaseException, message: str
+    fake_sdv: types.ModuleType, real: pd.DataFrame, error: BaseException, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     model = synth.create("sdv_ctgan", epochs=2).fit(real)
     before = model.sample(50, seed=3)
-    FakeSDVSynthesizer.fail_with = error
+    monkeypatch.setattr(FakeCTGAN, "fail_with", error)
     with pytest.raises(PeerError, match=message) as info:
         model.fit(real)
     assert "SDV CTGAN" in str(info.value)
