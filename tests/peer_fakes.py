@@ -35,10 +35,20 @@ class FakeSDVSynthesizer:
         self.seed: int | None = None
         FakeSDVSynthesizer.instances.append(self)
 
-    def fit(self, data: pd.DataFrame) -> None:
+    @staticmethod
+    def takes_tables() -> bool:
+        """Like SDV 2: fit on ``{table: frame}`` and sample such a dict (SDV 1: the frame itself)."""
+        return not sys.modules["sdv"].__version__.startswith("1.")
+
+    def fit(self, data: pd.DataFrame | dict[str, pd.DataFrame]) -> None:
         if self.fail_with is not None:
             raise self.fail_with
-        columns = self.metadata.spec["tables"]["table"]["columns"]
+        if self.takes_tables():
+            assert isinstance(data, dict) and len(data) == 1, "SDV 2 takes {table name: frame}"
+            ((name, data),) = data.items()
+            assert name in self.metadata.spec["tables"]
+        assert isinstance(data, pd.DataFrame)
+        ((columns,),) = ([t["columns"] for t in self.metadata.spec["tables"].values()],)
         assert list(columns) == list(data.columns), "metadata names exactly the table's columns"
         self.data = data.copy()
         self.fit_draw = float(np.random.random())  # noqa: NPY002 - SDV draws from the global generator
@@ -49,9 +59,10 @@ class FakeSDVSynthesizer:
     def _set_random_state(self, seed: int) -> None:
         self.seed = seed
 
-    def sample(self, num_rows: int) -> pd.DataFrame:
+    def sample(self, num_rows: int) -> pd.DataFrame | dict[str, pd.DataFrame]:
         rng = np.random.RandomState(self.seed if self.seed is not None else 73)
-        return self.data.iloc[rng.randint(0, len(self.data), num_rows)].reset_index(drop=True)
+        rows = self.data.iloc[rng.randint(0, len(self.data), num_rows)].reset_index(drop=True)
+        return {next(iter(self.metadata.spec["tables"])): rows} if self.takes_tables() else rows
 
 
 class FakeGaussianCopula(FakeSDVSynthesizer):
@@ -70,9 +81,9 @@ class FakeTVAE(FakeSDVSynthesizer):  # an older signature: no enable_gpu
 
 
 def install_fake_sdv(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
-    """Put a fake ``sdv`` (1.20.1) in ``sys.modules`` for the test's duration."""
+    """Put a fake ``sdv`` (2.0.0) in ``sys.modules`` for the test's duration."""
     root = types.ModuleType("sdv")
-    root.__version__ = "1.20.1"  # type: ignore[attr-defined]
+    root.__version__ = "2.0.0"  # type: ignore[attr-defined]
     single = types.ModuleType("sdv.single_table")
     single.GaussianCopulaSynthesizer = FakeGaussianCopula  # type: ignore[attr-defined]
     single.CTGANSynthesizer = FakeCTGAN  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ import synth
 from synth.progress import Cancelled
 from synth.synthesizers import registry
 from synth.synthesizers.peers import argn, sdv_peers
-from synth.synthesizers.peers.base import PeerCodec, PeerError, _version_tuple
+from synth.synthesizers.peers.base import PeerCodec, PeerError, version_tuple
 from tests.peer_fakes import FakeCTGAN, FakeEngine, FakeSDVSynthesizer, install_fake_engine, install_fake_sdv
 from tests.unit.test_conformance import mixed_table
 
@@ -85,15 +85,15 @@ def test_fakes_make_the_peers_available(fake_sdv: types.ModuleType, fake_engine:
 
 # ----------------------------------------------------------------------------------------------- versions
 @pytest.mark.parametrize(
-    ("version", "ok"), [("1.17.0", True), ("1.38.2.dev0", True), ("1.16.9", False), ("2.0.0", False)]
+    ("version", "ok"), [("1.17.0", True), ("1.38.2.dev0", True), ("2.0.0", True), ("1.16.9", False), ("2.1.0", False)]
 )
 def test_an_untested_sdv_version_is_refused_naming_the_extra(
     fake_sdv: types.ModuleType, real: pd.DataFrame, version: str, ok: bool
 ) -> None:
     fake_sdv.__version__ = version  # type: ignore[attr-defined]
     model = synth.create("sdv_gaussian_copula")
-    if ok:
-        assert model.fit(real).is_fitted
+    if ok:  # SDV 1 fits on a frame and samples one; SDV 2 uses {table: frame} both ways (the fake checks which)
+        assert len(model.fit(real).sample(20, seed=0)) == 20
         return
     with pytest.raises(PeerError, match=rf"{version} is installed: pip install -e \"\.\[sdv\]\""):
         model.fit(real)
@@ -109,9 +109,9 @@ def test_a_library_that_fails_to_import_is_reported(
 
 
 def test_version_parsing() -> None:
-    assert _version_tuple("1.17.4.dev0") == (1, 17, 4)
-    assert _version_tuple("2.5.0+cpu") == (2, 5, 0)
-    assert _version_tuple("unknown") == ()
+    assert version_tuple("1.17.4.dev0") == (1, 17, 4)
+    assert version_tuple("2.5.0+cpu") == (2, 5, 0)
+    assert version_tuple("unknown") == ()
 
 
 # -------------------------------------------------------------------------------------------------- SDV
@@ -287,3 +287,18 @@ def test_codec_round_trip_keeps_labels_days_and_range() -> None:
 
 def test_the_modules_import_no_library() -> None:
     assert sdv_peers.EXTRA == "sdv" and argn.EXTRA == "mostlyai"
+
+
+def test_a_broken_install_is_not_reported_as_missing(fake_engine: FakeEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    real_import = importlib.import_module
+
+    def broken(name: str, package: str | None = None) -> types.ModuleType:
+        if name == "mostlyai.engine":  # e.g. transformers failing on a torchvision built for another torch
+            raise ModuleNotFoundError("Could not import module 'PreTrainedModel'", name="transformers.modeling_utils")
+        return real_import(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", broken)
+    with pytest.raises(PeerError, match=r"could not import mostlyai-engine: it or a library it needs is broken"):
+        synth.create("mostlyai_argn").fit(mixed_table(50))

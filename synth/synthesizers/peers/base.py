@@ -53,7 +53,7 @@ class PeerError(SynthesizerError):
     """A peer synthesizer's library is missing, of an untested version, or failed; the message says what to do."""
 
 
-def _version_tuple(version: str) -> tuple[int, ...]:
+def version_tuple(version: str) -> tuple[int, ...]:
     """The leading release numbers of a version string ("1.17.4.dev0" → (1, 17, 4)); () if there are none."""
     match = re.match(r"\d+(?:\.\d+)*", version.strip())
     return tuple(int(p) for p in match.group(0).split(".")) if match else ()
@@ -80,10 +80,14 @@ def import_peer(
     install = f'pip install -e ".[{extra}]"'
     try:
         imported = importlib.import_module(module)
-    except ImportError as exc:
-        raise PeerError(f"{label} needs {distribution}, which is not installed ({exc}): {install}") from exc
     except Exception as exc:  # a broken install raises anything while importing
-        raise PeerError(f"{label} could not import {distribution} ({type(exc).__name__}: {exc}): {install}") from exc
+        missing = getattr(exc, "name", None)
+        if isinstance(exc, ImportError) and (missing is None or module == missing or module.startswith(f"{missing}.")):
+            raise PeerError(f"{label} needs {distribution}, which is not installed ({exc}): {install}") from exc
+        raise PeerError(
+            f"{label} could not import {distribution}: it or a library it needs is broken or of a mismatched "
+            f"version ({type(exc).__name__}: {exc}); reinstall with {install}"
+        ) from exc
     version = getattr(sys.modules.get(distribution.replace("-", ".")), "__version__", None)
     if not isinstance(version, str):
         try:
@@ -91,8 +95,8 @@ def import_peer(
         except importlib.metadata.PackageNotFoundError:
             version = str(getattr(imported, "__version__", "unknown"))
     low, high = supported
-    have = _version_tuple(version)
-    if not have or not (_version_tuple(low) <= have < _version_tuple(high)):
+    have = version_tuple(version)
+    if not have or not (version_tuple(low) <= have < version_tuple(high)):
         raise PeerError(
             f"{label} is tested with {distribution} {low} up to (not including) {high}, but {version} is "
             f"installed: {install} installs a tested version"
@@ -291,6 +295,7 @@ class PeerSynthesizer(Synthesizer):
         codec = PeerCodec.fit(data, schema)
         frame = codec.encode(data)
         seed = int(rng.integers(_SEED_BOUND))
+        self.library_version_ = version  # read by adapters whose calls differ between versions
         try:
             with seeded(seed):
                 model = self._fit_library(library, frame, codec, seed, progress)
@@ -300,7 +305,6 @@ class PeerSynthesizer(Synthesizer):
             raise failure(self.label, "fitting", exc, self.extra) from exc
         self.peer_model_ = model
         self.codec_ = codec
-        self.library_version_ = version
         progress(1.0, f"{self.label} fitted")
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:

@@ -24,12 +24,15 @@ import pandas as pd
 from synth.progress import ProgressCallback
 from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.params import Param
-from synth.synthesizers.peers.base import PEER_CODEC_ITEM, PeerCodec, PeerError, PeerSynthesizer
+from synth.synthesizers.peers.base import PEER_CODEC_ITEM, PeerCodec, PeerError, PeerSynthesizer, version_tuple
 from synth.synthesizers.registry import peer
 
 EXTRA = "sdv"
-#: Tested versions: (lowest, first untested).
-SUPPORTED = ("1.17", "2")
+#: Tested versions: (lowest, first untested). 2.0 runs in tests/unit/test_peers_real.py; the 1.x calls (a frame in,
+#: a frame out) only against the fake library of tests/peer_fakes.py.
+SUPPORTED = ("1.17", "2.1")
+#: The one table's name in SDV's metadata.
+TABLE = "table"
 
 _SDV_STATE = ArtifactItem(
     "SDV model (in memory only)",
@@ -51,13 +54,10 @@ def metadata_for(codec: PeerCodec) -> Any:
     """SDV metadata written from our schema (never detected): categories as categorical, the rest numerical."""
     metadata_module = importlib.import_module("sdv.metadata")
     columns = {
-        codec.key(i): {"sdtype": "categorical"}
-        if col.is_label
-        else {"sdtype": "numerical", "computer_representation": "Float"}
-        for i, col in enumerate(codec.columns)
+        codec.key(i): {"sdtype": "categorical" if col.is_label else "numerical"} for i, col in enumerate(codec.columns)
     }
     return metadata_module.Metadata.load_from_dict(
-        {"METADATA_SPEC_VERSION": "V1", "tables": {"table": {"columns": columns}}}
+        {"METADATA_SPEC_VERSION": "V1", "tables": {TABLE: {"columns": columns}}}
     )
 
 
@@ -93,14 +93,21 @@ class _SDVPeer(PeerSynthesizer):
             params["enable_gpu"] = False
         model = cls(metadata_for(codec), **params)
         progress(0.05, f"fitting SDV's {self.sdv_class} (no progress is reported until it ends)")
-        model.fit(frame)
+        model.fit({TABLE: frame} if self._takes_tables() else frame)
         return model
+
+    def _takes_tables(self) -> bool:
+        """SDV 2 fits on ``{table name: frame}`` and samples such a dict; SDV 1 on the frame itself."""
+        return version_tuple(self.library_version_)[:1] >= (2,)
 
     def _sample_library(self, n: int, seed: int, progress: ProgressCallback) -> pd.DataFrame:
         model = self.peer_model_
         model.reset_sampling()  # SDV's data transformers restart from their fixed seed
         model._set_random_state(seed)  # SDV's own hook (its sample() seeds the model with a constant otherwise)
-        return model.sample(num_rows=n)
+        sampled = model.sample(num_rows=n)
+        if isinstance(sampled, dict):  # SDV 2: {table name: frame}
+            sampled = sampled[TABLE]
+        return sampled
 
 
 @peer("sdv", EXTRA)
