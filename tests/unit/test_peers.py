@@ -8,6 +8,8 @@ back, and every failure path: library missing, untested version, a fit that fail
 
 from __future__ import annotations
 
+import copy
+import gc
 import json
 import subprocess
 import sys
@@ -228,13 +230,19 @@ def test_argn_runs_the_engine_pipeline_with_our_settings(fake_engine: FakeEngine
     assert set(split["tgt_encoding_types"].values()) == {"TABULAR_CATEGORICAL", "TABULAR_NUMERIC_AUTO"}
     assert seen == sorted(seen) and seen[-1] == 1.0
     assert len({round(f, 3) for f in seen if 0.1 <= f <= 0.98}) >= fake_engine.train_steps, "training steps reported"
-    workspace = Path(model.peer_model_.name)
+    workspace = model.peer_model_.path
     assert not (workspace / "OriginalData").exists(), "the engine's copy of the training rows is deleted"
     syn = model.sample(400, seed=2)
     assert dict(syn.dtypes) == dict(real.dtypes) and len(syn) == 400
     pd.testing.assert_frame_equal(syn, model.sample(400, seed=2))
     assert not syn.equals(model.sample(400, seed=5))
     assert dict(fake_engine.calls)["generate"]["rare_category_replacement_method"] == "SAMPLE"
+    twin = copy.deepcopy(model)
+    assert twin.peer_model_.path != workspace
+    del model
+    gc.collect()
+    assert not workspace.exists(), "the workspace goes with the model"
+    pd.testing.assert_frame_equal(twin.sample(400, seed=2), syn)
 
 
 def test_argn_cancel_during_training_leaves_the_model_as_it_was(fake_engine: FakeEngine, real: pd.DataFrame) -> None:

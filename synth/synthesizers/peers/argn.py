@@ -39,6 +39,23 @@ SUPPORTED = ("2.3", "3")
 TRAINING_COPIES = ("OriginalData",)
 
 
+class EngineWorkspace:
+    """The engine's working directory for one fitted model: deleted with it; a deep copy copies the directory
+    (so a copied model never shares, or outlives, another model's files)."""
+
+    def __init__(self) -> None:
+        self._directory = tempfile.TemporaryDirectory(prefix="synth-argn-")
+        self.path = Path(self._directory.name)
+
+    def cleanup(self) -> None:
+        self._directory.cleanup()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> EngineWorkspace:
+        copy = EngineWorkspace()
+        shutil.copytree(self.path, copy.path, dirs_exist_ok=True)
+        return copy
+
+
 def engine_progress(progress: ProgressCallback, message: str) -> Any:
     """The engine's ``update_progress(total=, completed=, ...)`` as our ``progress(fraction, message)``."""
 
@@ -123,8 +140,8 @@ class TabularARGN(PeerSynthesizer):
     def _fit_library(
         self, library: ModuleType, frame: pd.DataFrame, codec: PeerCodec, seed: int, progress: ProgressCallback
     ) -> Any:
-        workspace = tempfile.TemporaryDirectory(prefix="synth-argn-")
-        path = Path(workspace.name)
+        workspace = EngineWorkspace()
+        path = workspace.path
         try:
             library.set_random_state(seed)
             encoding = {
@@ -154,7 +171,7 @@ class TabularARGN(PeerSynthesizer):
 
     def _sample_library(self, n: int, seed: int, progress: ProgressCallback) -> pd.DataFrame:
         library, _ = self.import_library()
-        path = Path(self.peer_model_.name)
+        path = self.peer_model_.path
         if not (path / "ModelStore").is_dir():
             raise PeerError(f"{self.label}'s working directory {path} is gone: fit the model again")
         out = path / "SyntheticData"
