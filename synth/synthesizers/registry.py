@@ -65,6 +65,11 @@ def installed(module: str) -> bool:
         return False
 
 
+def is_peer(name: str) -> bool:
+    """Whether ``name`` wraps another library (registered with :func:`peer`)."""
+    return name in _PEERS
+
+
 def missing_extra(name: str) -> str | None:
     """For a peer synthesizer whose library is not installed: the pip extra that installs it; else None."""
     if name not in _PEERS:

@@ -28,11 +28,12 @@ from synth.schema import ColumnKind
 from synth.synthesizers import get
 from synth.synthesizers.base import Param, Synthesizer, largest_remainder
 from synth.synthesizers.dp.domains import OTHER
-from synth.synthesizers.peers import PeerError, PeerSynthesizer
+from synth.synthesizers.peers import PeerError
+from synth.synthesizers.registry import is_peer
 
 # Peer synthesizers (other libraries, synth/synthesizers/peers/) are offered, and so checked here, only when their
 # extra is installed; their cases carry the `peers` mark (deselect with -m "not peers").
-PEER_NAMES = [n for n in synth.available() if issubclass(get(n), PeerSynthesizer)]
+PEER_NAMES = [n for n in synth.available() if is_peer(n)]
 NAMES = [pytest.param(n, marks=pytest.mark.peers) if n in PEER_NAMES else n for n in synth.available()]
 FITTED_NAMES = synth.available()
 

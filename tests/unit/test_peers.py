@@ -310,3 +310,24 @@ def test_a_broken_install_is_not_reported_as_missing(fake_engine: FakeEngine, mo
     monkeypatch.setattr(importlib, "import_module", broken)
     with pytest.raises(PeerError, match=r"could not import mostlyai-engine: it or a library it needs is broken"):
         synth.create("mostlyai_argn").fit(mixed_table(50))
+
+
+# --------------------------------------------------------------------------------------------------- race
+def test_a_race_names_peers_only_when_asked_and_a_failing_peer_is_one_failed_row(
+    fake_sdv: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from synth.report import Contender
+    from synth.report.race import default_contenders
+
+    assert not any(registry.is_peer(c.name) for c in default_contenders()), "peers are minutes per fit: opt-in"
+    monkeypatch.setattr(FakeCTGAN, "fail_with", MemoryError())
+    table = mixed_table(500, seed=1)
+    train, holdout = synth.split(table, holdout=0.4, seed=0)
+    result = synth.race(
+        train,
+        holdout,
+        [Contender("independent"), Contender("sdv_ctgan", {"epochs": 2}), Contender("sdv_gaussian_copula")],
+    )
+    status = {r.contender.name: (r.status, r.error) for r in result.runs}
+    assert status["independent"][0] == "ok" and status["sdv_gaussian_copula"][0] == "ok"
+    assert status["sdv_ctgan"][0] == "failed" and "ran out of memory" in status["sdv_ctgan"][1]
