@@ -8,6 +8,7 @@ benchmarks/bench_synthesizers.py for that).
 from __future__ import annotations
 
 import copy
+import gc
 import importlib.util
 from pathlib import Path
 
@@ -124,5 +125,25 @@ def test_the_engine_reports_training_steps_and_keeps_no_copy_of_the_rows(adult: 
     model.fit(adult.head(500), progress=lambda f, m: fractions.append(f))
     assert len([f for f in fractions if 0.1 < f < 0.98]) >= 2, "training steps move the progress bar"
     assert fractions == sorted(fractions)
-    files = [p for p in model.peer_model_.path.rglob("*") if p.is_file()]
-    assert files and not any("OriginalData" in p.parts for p in files)
+    workspace = model.peer_model_.path
+    files = [p for p in workspace.rglob("*") if p.is_file()]
+    assert files and not any("OriginalData" in p.parts for p in files), "the engine's copy of the rows is deleted"
+    del model
+    gc.collect()
+    assert not workspace.exists(), "the workspace goes with the model"
+
+
+@pytest.mark.skipif(not HAVE_SDV, reason="sdv extra not installed")
+def test_fitting_a_peer_leaves_the_global_generators_alone(adult: pd.DataFrame) -> None:
+    import random
+
+    import torch
+
+    torch.manual_seed(11)
+    np.random.seed(11)  # noqa: NPY002
+    random.seed(11)
+    before = (torch.random.get_rng_state().clone(), np.random.get_state()[1].copy(), random.getstate())  # noqa: NPY002
+    synth.create("sdv_tvae", epochs=1, random_state=0).fit(adult.head(300)).sample(50, seed=0)
+    assert torch.equal(torch.random.get_rng_state(), before[0])
+    assert np.array_equal(np.random.get_state()[1], before[1])  # noqa: NPY002
+    assert random.getstate() == before[2]

@@ -90,9 +90,10 @@ class TabularARGN(PeerSynthesizer):
         PEER_CODEC_ITEM,
         ArtifactItem(
             "Engine workspace (temporary directory, deleted with the model)",
-            "the engine's column statistics (category labels, numeric bins and ranges after its own rare-value "
-            "protection) and the network weights trained on the rows",
-            "aggregates",
+            "the engine's column statistics (category labels, numeric bins and ranges: after the engine's own "
+            "protection of rare values and extremes, unless 'Engine value protection' is off) and the network "
+            "weights trained on the rows",
+            "values",
             "The copy of the training rows the engine makes is deleted as soon as training ends; the rest is "
             "never written by synth and is removed when the fitted model is discarded.",
         ),
