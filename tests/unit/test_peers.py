@@ -331,3 +331,11 @@ def test_a_race_names_peers_only_when_asked_and_a_failing_peer_is_one_failed_row
     status = {r.contender.name: (r.status, r.error) for r in result.runs}
     assert status["independent"][0] == "ok" and status["sdv_gaussian_copula"][0] == "ok"
     assert status["sdv_ctgan"][0] == "failed" and "ran out of memory" in status["sdv_ctgan"][1]
+
+
+def test_a_table_with_nothing_to_learn_never_reaches_the_library(fake_sdv: types.ModuleType) -> None:
+    frame = pd.DataFrame({"id": np.arange(100), "country": ["FR"] * 100})
+    model = synth.create("sdv_ctgan").fit(frame)
+    assert FakeSDVSynthesizer.instances == [], "an empty table is not handed to SDV"
+    syn = model.sample(30, seed=0, conditions={"country": "FR"})
+    assert syn["country"].eq("FR").all() and syn["id"].min() >= 100

@@ -291,8 +291,11 @@ class PeerSynthesizer(Synthesizer):
     # ------------------------------------------------------------ contract
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         library, version = self.import_library()
-        progress(0.0, f"handing the table to {self.distribution} {version}")
         codec = PeerCodec.fit(data, schema)
+        if not codec.columns:  # every column is generated or constant: nothing for the library to learn
+            self.peer_model_, self.codec_, self.library_version_ = None, codec, version
+            return
+        progress(0.0, f"handing the table to {self.distribution} {version}")
         frame = codec.encode(data)
         seed = int(rng.integers(_SEED_BOUND))
         self.library_version_ = version  # read by adapters whose calls differ between versions
@@ -308,6 +311,8 @@ class PeerSynthesizer(Synthesizer):
         progress(1.0, f"{self.label} fitted")
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
+        if not self.codec_.columns:
+            return pd.DataFrame(index=pd.RangeIndex(n))
         seed = int(rng.integers(_SEED_BOUND))
         try:
             with seeded(seed):
