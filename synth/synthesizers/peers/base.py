@@ -293,7 +293,8 @@ class PeerSynthesizer(Synthesizer):
         library, version = self.import_library()
         codec = PeerCodec.fit(data, schema)
         if not codec.columns:  # every column is generated or constant: nothing for the library to learn
-            self.peer_model_, self.codec_, self.library_version_ = None, codec, version
+            self.peer_model_: Any = None
+            self.codec_, self.library_version_ = codec, version
             return
         progress(0.0, f"handing the table to {self.distribution} {version}")
         frame = codec.encode(data)
