@@ -43,6 +43,8 @@ NEURAL_PEERS = {"sdv_ctgan", "sdv_tvae", "mostlyai_argn"}
 PEER_QUALITY_GAPS = {
     ("missing_rates", "sdv_ctgan"): "CTGAN after 30 epochs on 400 rows misses missing rates by more than 5 points",
     ("missing_rates", "sdv_tvae"): "TVAE after 30 epochs on 400 rows misses missing rates by more than 5 points",
+    ("conditioned_seeded", "sdv_tvae"): "TVAE after 30 epochs on 400 rows never draws flag=True (a collapsed mode): "
+    "the condition is refused as too rare for this model",
 }
 
 
@@ -253,7 +255,7 @@ def test_conditions_on_several_columns(name: str, fitted: dict) -> None:
     assert missing["x"].isna().all()
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", names_for("conditioned_seeded"))
 def test_conditioned_tables_are_seeded(name: str, fitted: dict) -> None:
     model = fitted[name]
     a = model.sample(100, seed=4, conditions={"flag": True})
