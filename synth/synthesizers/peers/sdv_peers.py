@@ -14,11 +14,14 @@ and a cancel takes effect once the library returns.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from synth.progress import ProgressCallback
@@ -48,6 +51,27 @@ EPOCHS_HELP = (
     "Passes over the training rows. SDV's default is 300; each pass takes seconds on a few thousand rows on a "
     "laptop CPU and minutes on 50,000 rows, and the fit cannot be interrupted before it ends."
 )
+
+
+@contextlib.contextmanager
+def rdt_fit_state(seed: int) -> Iterator[None]:
+    """SDV's data transformers (rdt) draw while fitting from one RandomState shared by the whole process (a class
+    attribute, ``BaseTransformer.INITIAL_FIT_STATE``), so a fit depended on every fit before it in the process:
+    give it one seeded from ``random_state`` for this fit, and put the shared one back."""
+    try:
+        base = importlib.import_module("rdt.transformers.base").BaseTransformer
+    except (ImportError, AttributeError):
+        yield
+        return
+    if not hasattr(base, "INITIAL_FIT_STATE"):
+        yield
+        return
+    shared = base.INITIAL_FIT_STATE
+    base.INITIAL_FIT_STATE = np.random.RandomState(seed)
+    try:
+        yield
+    finally:
+        base.INITIAL_FIT_STATE = shared
 
 
 def metadata_for(codec: PeerCodec) -> Any:
@@ -91,9 +115,10 @@ class _SDVPeer(PeerSynthesizer):
         accepted = inspect.signature(cls).parameters
         if "enable_gpu" in accepted:  # the same result on every machine: synth fits on the CPU
             params["enable_gpu"] = False
-        model = cls(metadata_for(codec), **params)
         progress(0.05, f"fitting SDV's {self.sdv_class} (no progress is reported until it ends)")
-        model.fit({TABLE: frame} if self._takes_tables() else frame)
+        with rdt_fit_state(seed):
+            model = cls(metadata_for(codec), **params)
+            model.fit({TABLE: frame} if self._takes_tables() else frame)
         return model
 
     def _takes_tables(self) -> bool:
