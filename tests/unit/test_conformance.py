@@ -45,6 +45,8 @@ PEER_QUALITY_GAPS = {
     ("missing_rates", "sdv_tvae"): "TVAE after 30 epochs on 400 rows misses missing rates by more than 5 points",
     ("conditioned_seeded", "sdv_tvae"): "TVAE after 30 epochs on 400 rows never draws flag=True (a collapsed mode): "
     "the condition is refused as too rare for this model",
+    ("rebalancing", "sdv_tvae"): "TVAE after 30 epochs on 400 rows never draws flag=True or some colours: the "
+    "rebalanced values are refused as too rare for this model",
 }
 
 
@@ -305,7 +307,7 @@ def test_a_point_condition_is_met_exactly_or_refused_after_bounded_draws(
 
 
 # ----------------------------------------------------------------------------- rebalancing
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", names_for("rebalancing"))
 def test_rebalancing_gives_the_target_shares(name: str, fitted: dict) -> None:
     model = fitted[name]
     syn = model.sample(1000, seed=3, rebalance={"colour": {"blue": 0.5, "green": 0.3, "red": 0.2}})
@@ -315,7 +317,7 @@ def test_rebalancing_gives_the_target_shares(name: str, fitted: dict) -> None:
     assert three_to_one["flag"].sum() in (7, 8)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", names_for("rebalancing"))
 def test_rebalancing_keeps_other_columns_conditional_on_the_value(name: str, fitted: dict) -> None:
     model = fitted[name]
     plain = model.sample(4000, seed=5)
