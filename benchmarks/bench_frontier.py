@@ -53,7 +53,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "datasets"
 PEERS_DIR = SHARED / "adult-peers"
 PUBLISHED = ("synthpop", "mostly", "tabularargn", "ctgan", "tvae", "gaussian_copula")
-PEERS_PYTHON = Path(os.environ.get("SYNTH_PEERS_PYTHON", ROOT / "benchmarks" / ".venv" / "bin" / "python"))
+
+
+def _peers_python() -> Path:
+    """The interpreter that runs mostlyai-qa: $SYNTH_PEERS_PYTHON, benchmarks/.venv, .venv-peers (the venv with the
+    peer extras, README "Peer synthesizers"), else this one."""
+    if os.environ.get("SYNTH_PEERS_PYTHON"):
+        return Path(os.environ["SYNTH_PEERS_PYTHON"])
+    for venv in (ROOT / "benchmarks" / ".venv", ROOT / ".venv-peers"):
+        if (venv / "bin" / "python").exists():
+            return venv / "bin" / "python"
+    return Path(sys.executable)
+
+
+PEERS_PYTHON = _peers_python()
 SAMPLE_ROWS = 200_000
 
 # Issue 14, item 1: the frontier synthesizer's targets on Adult (the ceiling row supplies the identical-match bound).
@@ -188,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=None, help="only these synthesizer names")
     parser.add_argument("--published", action="store_true", help="also score the published peer outputs (Adult)")
     parser.add_argument("--out", type=Path, default=None, help="JSON path (default results/frontier_<data>.json)")
+    parser.add_argument(
+        "--epochs", type=int, default=None, help="epochs of the peer networks (SDV CTGAN/TVAE, TabularARGN's most)"
+    )
     args = parser.parse_args(argv)
     out_path = args.out or ROOT / "benchmarks" / "results" / f"frontier_{args.data}.json"
 
@@ -203,6 +219,10 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             params: dict[str, Any] = {"epsilon": 1.0} if name == "privbayes" else {}
             label = name + (" ε=1" if params else "")
+            epochs_param = {"sdv_ctgan": "epochs", "sdv_tvae": "epochs", "mostlyai_argn": "max_epochs"}.get(name)
+            if args.epochs and epochs_param:  # peer synthesizers (README "Peer synthesizers"), when installed
+                params[epochs_param] = args.epochs
+                label += f" {args.epochs} epochs"
             print(f"… {label}", file=sys.stderr, flush=True)
             try:
                 rows.append(

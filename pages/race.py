@@ -11,7 +11,7 @@ import streamlit as st
 import synth
 from synth.plots.race import pareto_scatter
 from synth.report import Contender, ExternalTableError, sweep
-from synth.synthesizers.registry import get
+from synth.synthesizers.registry import get, is_peer
 from ui import cached, charts, guards, race_job, state
 
 st.title("Race")
@@ -40,8 +40,9 @@ names = synth.available()
 chosen = st.multiselect(
     "Synthesizers (default settings)",
     options=names,
-    # Independent marginals is a baseline (it keeps no relationship); add it to see the floor.
-    default=[n for n in names if n != "independent"] or names,
+    # Independent marginals is a baseline (it keeps no relationship); add it to see the floor. Peer synthesizers
+    # (other libraries, minutes per fit) join when picked.
+    default=[n for n in names if n != "independent" and not is_peer(n)] or names,
     format_func=lambda n: get(n).label,
     key="race_synths",
 )

@@ -127,15 +127,21 @@ if models:
         statement = getattr(current.model, "privacy_statement", None)
         if callable(statement):  # a DP model says what its budget was spent on and what it treated as public
             st.caption(f"**What ε covers in this model:** {statement()}")
-        st.download_button(
-            f"Download the fitted {current.label} model",
-            data=cached.model_bytes(current.id, current.model),
-            file_name=f"{current.name}.synth",
-            mime="application/zip",
-            help="A zip of JSON and numpy arrays (no pickle). It holds what the model learned from the training "
-            "data: keep it as safe as the data.",
-        )
-        st.markdown(f"**What the {current.label} model file holds from the training data**")
+        cannot_save = getattr(current.model, "cannot_save", None)
+        if cannot_save:  # a peer library's model (pickle, torch files) never becomes a synth model file
+            st.info(f"**{current.label} cannot be saved:** {md(cannot_save)}")
+            heading = f"**What the fitted {current.label} model holds from the training data (in memory only)**"
+        else:
+            st.download_button(
+                f"Download the fitted {current.label} model",
+                data=cached.model_bytes(current.id, current.model),
+                file_name=f"{current.name}.synth",
+                mime="application/zip",
+                help="A zip of JSON and numpy arrays (no pickle). It holds what the model learned from the training "
+                "data: keep it as safe as the data.",
+            )
+            heading = f"**What the {current.label} model file holds from the training data**"
+        st.markdown(heading)
         st.markdown(
             "\n".join(
                 f"- **{item.name}** ({item.derivation}): {item.content}. {item.protection}"

@@ -44,7 +44,7 @@ from synth.report.evaluation import EvaluationSettings, TableEvaluation, evaluat
 from synth.schema import Schema, infer_schema
 from synth.synthesizers import create
 from synth.synthesizers.base import Synthesizer
-from synth.synthesizers.registry import available, get
+from synth.synthesizers.registry import available, get, is_peer
 
 Status = Literal["ok", "failed"]
 _LEVEL_ORDER = {"green": 0, "amber": 1, "grey": 2, "red": 3}
@@ -89,8 +89,9 @@ class Contender:
 
 
 def default_contenders() -> list[Contender]:
-    """Every registered synthesizer with its default settings."""
-    return [Contender(name) for name in available()]
+    """Every offered synthesizer with its default settings; peer synthesizers (other libraries, minutes per fit
+    at their defaults) only when named."""
+    return [Contender(name) for name in available() if not is_peer(name)]
 
 
 def sweep(name: str, param: str, values: Sequence[Any], **fixed: Any) -> list[Contender]:

@@ -4,6 +4,7 @@
 from synth.synthesizers import gaussian_copula, independent  # noqa: I001
 from synth.synthesizers import cart, privbayes
 from synth.synthesizers import pruned_cart
+from synth.synthesizers import peers  # other libraries' models, offered when their extra is installed
 from synth.synthesizers.base import Param, Synthesizer, SynthesizerError, load_model
 from synth.synthesizers.persist import ModelFileError
 from synth.synthesizers.registry import available, create, get, register
@@ -20,6 +21,7 @@ __all__ = [
     "get",
     "independent",
     "load_model",
+    "peers",
     "privbayes",
     "pruned_cart",
     "register",

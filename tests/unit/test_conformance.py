@@ -28,13 +28,52 @@ from synth.schema import ColumnKind
 from synth.synthesizers import get
 from synth.synthesizers.base import Param, Synthesizer, largest_remainder
 from synth.synthesizers.dp.domains import OTHER
+from synth.synthesizers.peers import PeerError
+from synth.synthesizers.registry import is_peer
 
-NAMES = synth.available()
+# Peer synthesizers (other libraries, synth/synthesizers/peers/) are offered, and so checked here, only when their
+# extra is installed; their cases carry the `peers` mark (deselect with -m "not peers").
+PEER_NAMES = [n for n in synth.available() if is_peer(n)]
+NAMES = [pytest.param(n, marks=pytest.mark.peers) if n in PEER_NAMES else n for n in synth.available()]
+FITTED_NAMES = synth.available()
+# Neural peers fit for seconds to minutes each: the property tests below (30 fits per synthesizer) leave them out;
+# the adapter's mapping on small mixed tables is covered by the copula peer and tests/unit/test_peers*.py.
+NEURAL_PEERS = {"sdv_ctgan", "sdv_tvae", "mostlyai_argn"}
+#: Where a peer's model, trained briefly on 400 rows, misses a quality bound of this suite (reported, not hidden).
+PEER_QUALITY_GAPS = {
+    ("missing_rates", "sdv_ctgan"): "CTGAN after 30 epochs on 400 rows misses missing rates by more than 5 points",
+    ("missing_rates", "sdv_tvae"): "TVAE after 30 epochs on 400 rows misses missing rates by more than 5 points",
+    ("conditioned_seeded", "sdv_tvae"): "TVAE after 30 epochs on 400 rows never draws flag=True (a collapsed mode): "
+    "the condition is refused as too rare for this model",
+    ("rebalancing", "sdv_tvae"): "TVAE after 30 epochs on 400 rows never draws flag=True or some colours: the "
+    "rebalanced values are refused as too rare for this model",
+}
+
+
+def names_for(test: str) -> list[Any]:
+    """NAMES for one test, with the known peer quality gaps marked xfail and neural peers left out of the
+    property tests."""
+    out: list[Any] = []
+    for name in synth.available():
+        marks: list[Any] = [pytest.mark.peers] if name in PEER_NAMES else []
+        if (test, name) in PEER_QUALITY_GAPS:
+            marks.append(pytest.mark.xfail(reason=PEER_QUALITY_GAPS[test, name], strict=False))
+        if test == "property" and name in NEURAL_PEERS:
+            continue
+        out.append(pytest.param(name, marks=marks) if marks else name)
+    return out
+
 
 # The contract is about structure, not about how much noise a privacy budget adds: on a 400-row table the
 # DP model gets a budget that lets its missing rates and conditional shares be checked with tight bounds, and
 # treats the labels and ranges seen as public (its private domains are attacked in tests/unit/test_dp_*.py).
-CONTRACT_PARAMS: dict[str, dict[str, Any]] = {"privbayes": {"epsilon": 50.0, "public_domain": "categories and ranges"}}
+CONTRACT_PARAMS: dict[str, dict[str, Any]] = {
+    "privbayes": {"epsilon": 50.0, "public_domain": "categories and ranges"},
+    # Peers: enough training for the missing rates and conditional shares checked here, no more.
+    "sdv_ctgan": {"epochs": 30},
+    "sdv_tvae": {"epochs": 30},
+    "mostlyai_argn": {"max_epochs": 10},
+}
 
 
 def make(name: str, **params: Any) -> Synthesizer:
@@ -80,7 +119,7 @@ def schema(real: pd.DataFrame) -> synth.Schema:
 
 @pytest.fixture(scope="module")
 def fitted(real: pd.DataFrame, schema: synth.Schema) -> dict[str, Synthesizer]:
-    return {name: make(name).fit(real, schema) for name in NAMES}
+    return {name: make(name).fit(real, schema) for name in FITTED_NAMES}
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +138,8 @@ def test_the_mixed_table_has_every_kind(schema: synth.Schema) -> None:
 
 
 def test_every_synthesizer_is_described() -> None:
-    assert {"cart", "privbayes", "gaussian_copula", "independent"} <= set(NAMES)
-    for name in NAMES:
+    assert {"cart", "privbayes", "gaussian_copula", "independent"} <= set(FITTED_NAMES)
+    for name in FITTED_NAMES:
         cls = get(name)
         assert cls.name == name and cls.label and cls.description
         assert all(p.help for p in cls.params), f"{name}: every parameter needs help text"
@@ -147,7 +186,7 @@ def test_bounds_respected(name: str, real: pd.DataFrame, samples: dict) -> None:
     assert fake.min() >= true.min() and fake.max() <= true.max()
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", names_for("missing_rates"))
 def test_missing_rates_close_to_real(name: str, real: pd.DataFrame, samples: dict) -> None:
     syn = samples[name]
     for column in real.columns:
@@ -218,7 +257,7 @@ def test_conditions_on_several_columns(name: str, fitted: dict) -> None:
     assert missing["x"].isna().all()
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", names_for("conditioned_seeded"))
 def test_conditioned_tables_are_seeded(name: str, fitted: dict) -> None:
     model = fitted[name]
     a = model.sample(100, seed=4, conditions={"flag": True})
@@ -268,7 +307,7 @@ def test_a_point_condition_is_met_exactly_or_refused_after_bounded_draws(
 
 
 # ----------------------------------------------------------------------------- rebalancing
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", names_for("rebalancing"))
 def test_rebalancing_gives_the_target_shares(name: str, fitted: dict) -> None:
     model = fitted[name]
     syn = model.sample(1000, seed=3, rebalance={"colour": {"blue": 0.5, "green": 0.3, "red": 0.2}})
@@ -278,7 +317,7 @@ def test_rebalancing_gives_the_target_shares(name: str, fitted: dict) -> None:
     assert three_to_one["flag"].sum() in (7, 8)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", names_for("rebalancing"))
 def test_rebalancing_keeps_other_columns_conditional_on_the_value(name: str, fitted: dict) -> None:
     model = fitted[name]
     plain = model.sample(4000, seed=5)
@@ -318,6 +357,11 @@ def test_save_load_round_trip_gives_identical_samples(
     model = make(name, random_state=5).fit(real, schema)
     model.sample(50)  # the generator has moved on: the file keeps where it is
     path = tmp_path / f"{name}.synth"
+    if name in PEER_NAMES:  # a peer library's model is pickle or torch files: refused, with the reason
+        with pytest.raises(PeerError, match="cannot be saved"):
+            model.save(path)
+        assert not path.exists()
+        return
     model.save(path)
     loaded = synth.load_model(path)
     assert type(loaded) is type(model) and loaded.get_params() == model.get_params()
@@ -515,12 +559,16 @@ def mixed_frames(draw: st.DrawFn) -> pd.DataFrame:
     return pd.DataFrame({f"{kind}_{i}": _column(kind, n, rng) for i, kind in enumerate(kinds)})
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", names_for("property"))
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(frame=mixed_frames(), seed=st.integers(min_value=0, max_value=1000))
 def test_any_small_mixed_table_gives_conforming_output(name: str, frame: pd.DataFrame, seed: int) -> None:
     schema = synth.infer_schema(frame)
-    syn = make(name).fit(frame, schema).sample(25, seed=seed)
+    try:
+        syn = make(name).fit(frame, schema).sample(25, seed=seed)
+    except PeerError:  # another library may refuse a tiny table: with our error, naming it
+        assert name in PEER_NAMES
+        return
     assert list(syn.columns) == list(frame.columns)
     assert dict(syn.dtypes) == dict(frame.dtypes)
     for spec in schema:
@@ -537,7 +585,7 @@ def test_any_small_mixed_table_gives_conforming_output(name: str, frame: pd.Data
             assert fake.min() >= real.min() and fake.max() <= real.max(), spec.name
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", names_for("property"))
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(frame=mixed_frames(), data=st.data())
 def test_any_condition_on_a_seen_value_is_met_or_refused_with_the_draw_count(
@@ -550,7 +598,11 @@ def test_any_condition_on_a_seen_value_is_met_or_refused_with_the_draw_count(
     value = data.draw(st.sampled_from(sorted(frame[spec.name].dropna().unique().tolist())))
     ranged = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.DATETIME)
     condition = (value, None) if ranged else value
-    model = make(name).fit(frame, schema)
+    try:
+        model = make(name).fit(frame, schema)
+    except PeerError:  # another library may refuse a tiny table: with our error, naming it
+        assert name in PEER_NAMES
+        return
     model.max_condition_draws = 5_000  # type: ignore[misc]
     try:
         syn = model.sample(10, seed=0, conditions={spec.name: condition})
