@@ -199,6 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default="adult", help="adult (the peers split) or a shared table's stem")
     parser.add_argument("--only", nargs="*", default=None, help="only these synthesizer names")
+    parser.add_argument(
+        "--params",
+        nargs="*",
+        default=[],
+        metavar="NAME:KEY=VALUE,...",
+        help="one more row: a synthesizer at these parameters (e.g. pruned_cart:prune=1e-4); repeatable",
+    )
     parser.add_argument("--published", action="store_true", help="also score the published peer outputs (Adult)")
     parser.add_argument("--out", type=Path, default=None, help="JSON path (default results/frontier_<data>.json)")
     parser.add_argument(
@@ -214,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         train_path, holdout_path = tmp / "train.parquet", tmp / "holdout.parquet"
         train.to_parquet(train_path)
         holdout.to_parquet(holdout_path)
+        # Experimental synthesizers (not offered on the pages) are benchmarked too when named.
+        runs: list[tuple[str, dict[str, Any], str]] = []
         for name in synth.available():
             if args.only and name not in args.only:
                 continue
@@ -223,13 +232,22 @@ def main(argv: list[str] | None = None) -> int:
             if args.epochs and epochs_param:  # peer synthesizers (README "Peer synthesizers"), when installed
                 params[epochs_param] = args.epochs
                 label += f" {args.epochs} epochs"
+            runs.append((name, params, label))
+        for name in set(args.only or ()) - set(synth.available()):
+            runs.append((name, {}, name))
+        for spec in args.params:
+            name, _, pairs = spec.partition(":")
+            params = {k: json.loads(v) for k, v in (p.split("=", 1) for p in pairs.split(",") if p)}
+            runs.append((name, params, name + " " + ", ".join(f"{k}={v}" for k, v in params.items())))
+        for name, params, label in runs:
             print(f"… {label}", file=sys.stderr, flush=True)
             try:
                 rows.append(
                     {
                         "label": label,
                         "name": name,
-                        **run_synthesizer(name, params, train, holdout, tmp / f"{name}.parquet"),
+                        "params": params,
+                        **run_synthesizer(name, params, train, holdout, tmp / f"{len(rows)}_{name}.parquet"),
                     }
                 )
             except Exception as exc:  # a failing synthesizer is a row of the table, not the end of the run

@@ -21,11 +21,15 @@ import pytest
 import synth
 from synth.schema import ColumnKind
 from synth.synthesizers import get
+from synth.synthesizers.registry import available
 
 NAMES = synth.available()
+#: Synthesizers under evaluation (``@experimental``: creatable by name, not offered) face the same attacks before
+#: they may be offered.
+UNDER_TEST = available(include_experimental=True)
 #: PrivBayes chooses its categories and bounds under its DP guarantee (another branch); the generated columns
 #: and the file scan for identifiers / personal data apply to it as to every synthesizer.
-NON_DP = [n for n in NAMES if get(n).guarantee is None]
+NON_DP = [n for n in UNDER_TEST if get(n).guarantee is None]
 
 CANARIES: list[dict[str, Any]] = [
     {
@@ -150,7 +154,7 @@ def _strings(text: str, manifest: Any, arrays: dict[str, np.ndarray]) -> str:
     return text + "\n" + "\n".join(stored)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", UNDER_TEST)
 def test_no_model_file_holds_a_real_identifier_or_personal_value_or_its_hash(
     name: str, table: pd.DataFrame, schema: synth.Schema, tmp_path: Path
 ) -> None:
@@ -198,7 +202,7 @@ def test_no_synthesizer_emits_a_canary_value(name: str, table: pd.DataFrame, sch
             assert not (syn[column] == canary[column]).any(), (column, canary[column])
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", UNDER_TEST)
 def test_generated_columns_emit_no_canary_and_no_real_key(name: str, table: pd.DataFrame, schema: synth.Schema) -> None:
     syn = synth.create(name).fit(table, schema).sample(5_000, seed=2)
     for column in ("c1", "x2", "k3", "s4", "p5", "n6"):
