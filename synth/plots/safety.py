@@ -56,7 +56,9 @@ def _escaped(value: Any) -> tuple[Any, bool]:
 
 def _escape_title(obj: Any) -> None:
     title = getattr(obj, "title", None)
-    text = getattr(title, "text", None) if title is not None else None
+    if title is None:
+        return
+    text = getattr(title, "text", None)
     if isinstance(text, str):
         new, changed = _escaped(text)
         if changed:
