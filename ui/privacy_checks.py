@@ -24,7 +24,7 @@ from synth.evaluation.privacy.rare_values import evaluate_rare_values
 from ui.privacy_job import PrivacyJob, Task
 from ui.text import md
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 1.0
 FIRST_WAIT_SECONDS = 1.6
 """On a first visit the page waits up to this long (from the start of its run) for the copies and the closeness
 share, so they come with the page rather than a poll later; everything slower fills in when it lands."""

@@ -6,6 +6,8 @@ sdmetrics-style quality, a green privacy light) but a classifier spots its rows;
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -91,7 +93,9 @@ def test_real_only_references_are_computed_once_per_race(
     auc = fidelity.discriminator._auc
     monkeypatch.setattr(fidelity.discriminator, "_auc", lambda *a, **k: aucs.append(1) or auc(*a, **k))
     contenders = [Contender("independent", random_state=s) for s in range(3)]
-    result = race(train, holdout, contenders, schema=schema, n_rows=800, settings=FAST)
+    # The full cross-validated detection is opt-in: switched on here so that its real-vs-real part is counted too.
+    settings = dataclasses.replace(FAST, detection=True)
+    result = race(train, holdout, contenders, schema=schema, n_rows=800, settings=settings)
     assert all(r.ok and not r.evaluation.errors for r in result.runs if r.evaluation is not None)
     assert len(fits) == 1 + 3  # one TRTR fit for the race, one TSTR fit per run
     assert len(aucs) == 1 + 3  # one real-vs-real discriminator, one per run
