@@ -8,6 +8,7 @@ every chart has drawn, with the section titles as PDF bookmarks.
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import shutil
 from pathlib import Path
@@ -48,7 +49,8 @@ def report_pdf(html: str) -> bytes:
             f"{CHROMIUM_ENV} to a Chromium binary; the HTML report works without it"
         ) from exc
     executable = _chromium()
-    try:
+
+    def render() -> bytes:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
             try:
@@ -63,7 +65,13 @@ def report_pdf(html: str) -> bytes:
                 pdf: bytes = page.pdf(format="A4", print_background=True, outline=True, tagged=True)
             finally:
                 browser.close()
+        return pdf
+
+    try:
+        # Playwright's sync API refuses to run in a thread whose asyncio loop is running (a notebook, a server,
+        # another sync Playwright session): a thread of its own always has none.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="synth-pdf") as pool:
+            return pool.submit(render).result()
     except PlaywrightError as exc:
         where = executable or "Playwright's own Chromium (`playwright install chromium`)"
         raise ReportPdfError(f"could not print the report with {where}: {str(exc).splitlines()[0]}") from exc
-    return pdf
