@@ -5,6 +5,7 @@ distributions, associations, a pair explorer, subgroups, and the ML checks on re
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -47,7 +48,7 @@ if bar is not None:
     bar.empty()
 
 st.subheader("Synthetic runs")
-rows = []
+rows: list[dict[str, Any]] = []
 for run in reversed(runs):
     if run.id in failed:
         rows.append({"run": run_label(run), "note": failed[run.id]})

@@ -172,12 +172,12 @@ if schema_file is not None and schema_file.file_id != st.session_state.get("last
         st.error(f"**{md(schema_file.name)} is not a schema file:** {md(exc)}. Download one above to see the format.")
     else:
         if sorted(loaded.names) != sorted(ds.schema.names):
-            missing = sorted(set(ds.schema.names) - set(loaded.names))
-            extra = sorted(set(loaded.names) - set(ds.schema.names))
+            lacking = sorted(set(ds.schema.names) - set(loaded.names))
+            unknown = sorted(set(loaded.names) - set(ds.schema.names))
             st.error(
-                f"**{schema_file.name} does not fit this table.** "
-                + (f"It lacks {', '.join(missing)}. " if missing else "")
-                + (f"It names columns the table does not have: {', '.join(extra)}. " if extra else "")
+                f"**{md(schema_file.name)} does not fit this table.** "
+                + (f"It lacks {md(', '.join(lacking))}. " if lacking else "")
+                + (f"It names columns the table does not have: {md(', '.join(unknown))}. " if unknown else "")
                 + "Load the schema saved for this table."
             )
         else:

@@ -32,7 +32,7 @@ with st.expander("Reproduce a run from its manifest", expanded=st.session_state.
         except ManifestError as exc:
             st.session_state["reproduction"] = None
             st.error(str(exc))
-    again = st.session_state.get("reproduction")
+    again = st.session_state.get("reproduction")  # type: ignore[assignment]
     if again is not None:
         if again.identical:
             st.success(f"Reproduced {len(again.matches)} run(s): every synthetic table is identical byte for byte.")

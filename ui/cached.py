@@ -342,9 +342,9 @@ def fairness(
             n,
             group=sensitive,
             outcome=outcome,
-            mode=mode,
+            mode=mode,  # type: ignore[arg-type]
             reference=_train,
-            seed=2,  # type: ignore[arg-type]
+            seed=2,
         )
         tables["balanced"] = balanced
     result = synth.evaluate_fairness(

@@ -101,10 +101,10 @@ class PrivacyJob:
         """``build()`` once per key for this run (e.g. a chart of a finished result), kept for later reruns."""
         with self._lock:
             if key in self._memo:
-                return self._memo[key]  # type: ignore[no-any-return]
+                return self._memo[key]
         value = build()
         with self._lock:
-            return self._memo.setdefault(key, value)  # type: ignore[no-any-return]
+            return self._memo.setdefault(key, value)
 
     def get(self, name: str) -> Task | None:
         return self.tasks.get(name)

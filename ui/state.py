@@ -305,7 +305,7 @@ def privacy_inputs(
     with st.spinner("Preparing the tables for the privacy checks…"):
         return ctx.extension(
             f"privacy_inputs:{synthesizer!r}",
-            lambda c: PrivacyInputs(c.train, c.holdout, c.synthetic, c.schema, synthesizer=spec),
+            lambda c: PrivacyInputs(c.train, _holdout_of(c), c.synthetic, c.schema, synthesizer=spec),
         )
 
 
@@ -318,3 +318,11 @@ def privacy_job(
     switches and go when the run goes.
     """
     return evaluation_context(ds, run).extension(f"privacy_job:{synthesizer!r}", lambda c: PrivacyJob())
+
+
+def _holdout_of(context: Any) -> pd.DataFrame:
+    """The context's holdout: the privacy checks compare against it, and every dataset here has one."""
+    holdout = context.holdout
+    if holdout is None:
+        raise ValueError("the privacy checks need a holdout: split the table on the Data page")
+    return holdout
