@@ -69,6 +69,9 @@ class ColumnDomain:
         low / high: numeric columns: the range of the values, trimmed at the ``TAIL_ROWS``-th smallest and
             largest (the real extremes are one person's each and are not kept); datetimes as ``pd.Timestamp``.
         has_missing: whether any value was missing.
+        private: the domain was released under differential privacy (noisy ranges, categories kept by a
+            noisy count) rather than read off the data: messages then speak of the model's private domain,
+            since claiming "the training data" holds or lacks a value would be wrong both ways.
     """
 
     name: str
@@ -77,6 +80,7 @@ class ColumnDomain:
     low: Any
     high: Any
     has_missing: bool
+    private: bool = False
 
     @classmethod
     def fit(cls, series: pd.Series, kind: ColumnKind) -> ColumnDomain:

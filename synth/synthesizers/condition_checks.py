@@ -7,9 +7,8 @@ conditions, never samples.
 
 from __future__ import annotations
 
-import contextlib
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -135,16 +134,9 @@ PRIVATE_DOMAIN = (
 )
 
 
-@contextlib.contextmanager
-def _domain_words(model: Synthesizer) -> Iterator[None]:
-    """Say "the model's private domain" rather than "the training data" where the domain was learned under DP:
-    such a domain is not what the training data held, and claiming so would be wrong both ways."""
-    try:
-        yield
-    except SynthesizerError as exc:
-        if getattr(model, "guarantee", None) and "in the training data" in str(exc):
-            raise SynthesizerError(str(exc).replace("in the training data", PRIVATE_DOMAIN)) from None
-        raise
+def where_known(dom: ColumnDomain) -> str:
+    """Where the model's knowledge of a column comes from, phrased for a message."""
+    return PRIVATE_DOMAIN if dom.private else "in the training data"
 
 
 def check_conditions(model: Synthesizer, conditions: dict[str, Condition]) -> dict[str, Condition]:
@@ -170,8 +162,7 @@ def check_conditions(model: Synthesizer, conditions: dict[str, Condition]) -> di
             raise SynthesizerError(
                 f"cannot condition on {column!r}: it holds one value or nothing, so there is nothing to choose"
             )
-        with _domain_words(model):
-            out[column] = check_condition(model._domain(column), cond)
+        out[column] = check_condition(model._domain(column), cond)
     return out
 
 
@@ -181,7 +172,7 @@ def check_condition(dom: ColumnDomain, cond: Condition) -> Condition:
     described = describe_conditions({column: cond})
     if is_missing(cond):
         if not dom.has_missing:
-            raise SynthesizerError(f"cannot sample with {described}: {column} is never missing in the training data")
+            raise SynthesizerError(f"cannot sample with {described}: {column} is never missing {where_known(dom)}")
         return None
     if isinstance(cond, tuple):
         return check_range(dom, cond, described)
@@ -197,8 +188,8 @@ def check_condition(dom: ColumnDomain, cond: Condition) -> Condition:
                 continue
         if not possible:
             raise SynthesizerError(
-                f"cannot sample with {described}: none of these values occurs in {column} in the "
-                f"training data{seen_hint(dom)}"
+                f"cannot sample with {described}: none of these values occurs in {column} "
+                f"{where_known(dom)}{seen_hint(dom)}"
             )
         return possible
     return check_value(dom, cond, described)
@@ -222,7 +213,7 @@ def check_value(dom: ColumnDomain, value: Any, described: str) -> Any:
         seen = False
     if not seen:
         raise SynthesizerError(
-            f"cannot sample with {described}: {value!r} never occurs in {dom.name} in the training data{seen_hint(dom)}"
+            f"cannot sample with {described}: {value!r} never occurs in {dom.name} {where_known(dom)}{seen_hint(dom)}"
         )
     return value
 
@@ -261,15 +252,20 @@ def check_range(dom: ColumnDomain, cond: tuple[Any, ...], described: str) -> tup
 
 def within_bounds(dom: ColumnDomain, low: Any, high: Any, described: str) -> None:
     if dom.low is None or dom.high is None:
-        raise SynthesizerError(f"cannot sample with {described}: {dom.name} has no values in training")
+        raise SynthesizerError(f"cannot sample with {described}: {dom.name} has no values {where_known(dom)}")
     try:
         outside = (high is not None and high < dom.low) or (low is not None and low > dom.high)
     except TypeError as exc:
         raise SynthesizerError(f"cannot compare the condition on {dom.name} with its values: {exc}") from exc
     if outside:
+        trimmed = (
+            ""
+            if dom.private
+            else " (the range leaves out the few most extreme values at each end: they are single people's)"
+        )
         raise SynthesizerError(
-            f"cannot sample with {described}: {dom.name} ranges from {dom.low!r} to {dom.high!r} in the training data"
-            " (the range leaves out the few most extreme values at each end: they are single people's)"
+            f"cannot sample with {described}: {dom.name} ranges from {dom.low!r} to {dom.high!r} {where_known(dom)}"
+            + trimmed
         )
 
 
@@ -305,8 +301,7 @@ def check_rebalance(model: Synthesizer, rebalance: Rebalance, conditions: Mappin
             )
         total += float(share)
         if share > 0:
-            with _domain_words(model):
-                cells.append(tuple(check_condition(model._domain(c), v) for c, v in zip(columns, cell, strict=True)))
+            cells.append(tuple(check_condition(model._domain(c), v) for c, v in zip(columns, cell, strict=True)))
             shares.append(float(share))
     if total <= 0:
         raise SynthesizerError(f"the target shares of {key!r} are all zero: at least one must be positive")

@@ -274,13 +274,15 @@ class PrivBayes(Synthesizer):
                 domain.append(dom)  # a generated column: outside ε, as the guarantee says
             elif col.categorical:
                 values = tuple(c for c in col.categories if c != MISSING)
-                domain.append(ColumnDomain(dom.name, dom.kind, values, None, None, MISSING in col.categories))
+                domain.append(
+                    ColumnDomain(dom.name, dom.kind, values, None, None, MISSING in col.categories, private=True)
+                )
             else:
                 low, high = float(col.low.min()), float(col.high.max())
                 if col.kind is ColumnKind.DATETIME:
                     ends = datetimes_from_units(np.asarray([low, high]), np.zeros(2, bool), col.origin, col.unit, None)
                     low, high = ends.iloc[0], ends.iloc[1]
-                domain.append(ColumnDomain(dom.name, dom.kind, (), low, high, col.has_missing))
+                domain.append(ColumnDomain(dom.name, dom.kind, (), low, high, col.has_missing, private=True))
         self.domain_ = tuple(domain)
         self.n_train_rows_ = max(2, round(self.noisy_rows_))
         # An inferred schema's reasons quote the data ("two values that read as yes/no (no, yes)", shares of

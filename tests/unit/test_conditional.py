@@ -6,6 +6,7 @@ filtered to the condition (what rejection would give with unlimited draws), colu
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -241,3 +242,19 @@ def test_an_impossible_value_is_described_by_where_the_domain_came_from(name: st
         assert "differentially private domain" in str(err.value) and "training data" not in str(err.value)
     else:
         assert "in the training data" in str(err.value)
+
+
+def test_a_private_domain_stays_private_through_the_model_file(tmp_path: Path) -> None:
+    # The provenance travels with the domain: a loaded DP model must not start claiming "the training data".
+    rng = np.random.default_rng(1)
+    table = pd.DataFrame({"c": rng.choice(["a", "b"], 1500), "x": rng.normal(size=1500)})
+    model = synth.create("privbayes", random_state=0).fit(table)
+    assert all(d.private for d in model.domain_)
+    path = tmp_path / "dp.synth"
+    model.save(path)
+    loaded = synth.load_model(path)
+    assert all(d.private for d in loaded.domain_)
+    with pytest.raises(synth.SynthesizerError) as err:
+        loaded.sample(10, seed=0, conditions={"x": (1e9, 2e9)})
+    assert "differentially private domain" in str(err.value) and "training data" not in str(err.value)
+    assert not any(d.private for d in synth.create("cart", random_state=0).fit(table).domain_)
