@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -206,22 +207,39 @@ def evaluate_external(
     Raises:
         ExternalTableError: the tables share no column, or the synthetic table is empty.
     """
+    return _scored_row(
+        train, synthetic, holdout, schema, Contender(EXTERNAL, {}, label=label), settings=settings, progress=progress
+    )
+
+
+def _scored_row(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    holdout: pd.DataFrame,
+    schema: Schema | None,
+    contender: Contender,
+    *,
+    settings: EvaluationSettings | None,
+    progress: ProgressCallback | None,
+    **row: Any,
+) -> ExternalResult:
+    """Align ``synthetic`` to the real columns, score it, and build its race row once (``row``: the row's other
+    fields, such as the model and its timings)."""
     schema = schema or infer_schema(train)
     report = ensure(progress)
     report(0.0, "checking columns")
     aligned, check = check_columns(train, synthetic, schema)
     cols = list(check.evaluated)
-    sub = schema.select(cols)
     evaluation = evaluate_table(
-        train[cols], aligned, holdout[cols], schema=sub, settings=settings, progress=scaled(progress, 0.05, 1.0)
+        train[cols],
+        aligned,
+        holdout[cols],
+        schema=schema.select(cols),
+        settings=settings,
+        progress=scaled(progress, 0.05, 1.0),
     )
     run = RunResult(
-        Contender(EXTERNAL, {}, label=label),
-        label,
-        "ok",
-        n_rows=len(aligned),
-        evaluation=evaluation,
-        synthetic=aligned,
+        contender, contender.display, "ok", n_rows=len(aligned), evaluation=evaluation, synthetic=aligned, **row
     )
     return ExternalResult(check, run)
 
@@ -256,19 +274,16 @@ def evaluate_run(
     contender = Contender(
         model.name, params, label=label or model.label, random_state=int(seed) if isinstance(seed, int) else 0
     )
-    result = evaluate_external(
-        train, synthetic, holdout, schema=schema, label=contender.display, settings=settings, progress=progress
-    )
-    run = RunResult(
+    return _scored_row(
+        train,
+        synthetic,
+        holdout,
+        schema,
         contender,
-        contender.display,
-        "ok",
+        settings=settings,
+        progress=progress,
         fit_seconds=fit_seconds,
         sample_seconds=sample_seconds,
-        n_rows=len(synthetic),
         sample_seed=int(sample_seed),
-        evaluation=result.run.evaluation,
-        synthetic=result.run.synthetic,
         model=model,
     )
-    return ExternalResult(result.check, run)

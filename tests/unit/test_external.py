@@ -74,3 +74,28 @@ def test_synthpop_output_with_hyphenated_names_is_scored(real: tuple[pd.DataFram
     assert ev is not None and not ev.errors
     assert ev.quality is not None and ev.quality > 0.9
     assert result.run.row()["label"] == "synthpop"
+
+
+def test_the_current_run_becomes_one_reproducible_race_row(
+    real: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
+) -> None:
+    from synth.report.external import evaluate_run
+
+    train, holdout, schema = real
+    model = synth.create("independent", random_state=3).fit(train, schema)
+    syn = model.sample(len(holdout), seed=7)
+    result = evaluate_run(
+        train, holdout, model, syn, sample_seed=7, schema=schema, fit_seconds=0.5, sample_seconds=0.1, settings=LIGHT
+    )
+    row = result.run
+    assert row.model is model and row.sample_seed == 7 and row.fit_seconds == 0.5 and row.sample_seconds == 0.1
+    assert row.label == model.label and row.contender.random_state == 3
+    assert row.n_rows == len(syn) and row.evaluation is not None
+    # Scored exactly as a table from another tool would be: the same evaluation, figure for figure.
+    external = evaluate_external(train, syn, holdout, schema=schema, settings=LIGHT).run.evaluation
+    assert external is not None
+    assert row.evaluation.to_dict() == external.to_dict()
+    # The row refits and resamples to the same table.
+    again = row.contender
+    refit = synth.create(again.name, random_state=again.random_state, **again.params).fit(train, schema)
+    pd.testing.assert_frame_equal(refit.sample(len(holdout), seed=7), syn)
