@@ -48,6 +48,19 @@ def _seen(values: np.ndarray, hashes: np.ndarray) -> np.ndarray:
     return np.asarray(hashes[pos] == h)
 
 
+#: The format of an identifier column with no value to learn one from.
+_DEFAULT_TEMPLATE = "A99999999"
+
+
+def _positions(values: list[str]) -> list[set[str]]:
+    """The characters at each position of the values of the most common width (no positions for no values)."""
+    if not values:
+        return []
+    width = int(pd.Series([len(v) for v in values]).mode().iloc[0])
+    same = [v for v in values if len(v) == width]
+    return [{v[i] for v in same} for i in range(width)]
+
+
 def _template(values: list[str]) -> str:
     """The format of identifiers: a literal character where every sampled value agrees, else a slot.
 
@@ -55,13 +68,8 @@ def _template(values: list[str]) -> str:
     ``x`` lower-case letter or digit, ``*`` any letter or digit. Literal slot characters are escaped with a
     backslash.
     """
-    if not values:
-        return "A99999999"
-    width = int(pd.Series([len(v) for v in values]).mode().iloc[0])
-    same = [v for v in values if len(v) == width]
     out = []
-    for i in range(width):
-        chars = {v[i] for v in same}
+    for chars in _positions(values):
         if len(chars) == 1:
             ch = next(iter(chars))
             out.append("\\" + ch if ch in "9AaXx*\\" else ch)
@@ -77,7 +85,7 @@ def _template(values: list[str]) -> str:
             out.append("x")
         else:
             out.append("*")
-    return "".join(out)
+    return "".join(out) or _DEFAULT_TEMPLATE
 
 
 _ALPHABETS = {
@@ -198,13 +206,8 @@ def _shape_template(values: list[str]) -> str:
 
     Used when too few distinct values back a format, so one person's value cannot become the template.
     """
-    if not values:
-        return "A99999999"
-    width = int(pd.Series([len(v) for v in values]).mode().iloc[0])
-    same = [v for v in values if len(v) == width]
     out = []
-    for i in range(width):
-        chars = {v[i] for v in same}
+    for chars in _positions(values):
         if all(c.isdigit() for c in chars):
             out.append("9")
         elif all(c.isupper() for c in chars):
@@ -217,7 +220,7 @@ def _shape_template(values: list[str]) -> str:
             out.append(next(iter(chars)))
         else:
             out.append("*")
-    return "".join(out)
+    return "".join(out) or _DEFAULT_TEMPLATE
 
 
 def _regex(parts: list[tuple[bool, str]]) -> re.Pattern[str]:

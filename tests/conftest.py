@@ -13,6 +13,9 @@ import pandas as pd
 import pytest
 from hypothesis import settings
 
+from synth.report import EvaluationSettings
+from synth.schema import Schema
+
 # Hypothesis draws its examples from a fixed seed, like every other random thing in the suite, so a run is
 # reproducible; SYNTH_HYPOTHESIS_PROFILE=explore searches fresh examples (worth a run before a release).
 settings.register_profile("seeded", derandomize=True)
@@ -22,6 +25,8 @@ settings.load_profile(os.environ.get("SYNTH_HYPOTHESIS_PROFILE", "seeded"))
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "assets" / "adult.csv.gz"
 SHARED_DATASETS = ROOT.parent / "shared" / "datasets"
+#: Race and report scoring light enough for unit tests (a few bootstrap rounds, few attack targets).
+FAST_RACE = EvaluationSettings(n_bootstrap=20, n_attacks=100, membership_targets=200, utility_rows=1500)
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +39,16 @@ def adult() -> pd.DataFrame:
 def adult_small(adult: pd.DataFrame) -> pd.DataFrame:
     """A seeded 3,000-row sample of Adult, for fast tests."""
     return adult.sample(3000, random_state=0).reset_index(drop=True)
+
+
+@pytest.fixture(scope="session")
+def split_small(adult_small: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, Schema]:
+    """``adult_small`` split 80/20 (seed 0), with its inferred schema: the race and report tests' table."""
+    from synth import infer_schema, split
+
+    schema = infer_schema(adult_small)
+    train, holdout = split(adult_small, holdout=0.2, seed=0)
+    return train, holdout, schema
 
 
 @pytest.fixture(autouse=True)

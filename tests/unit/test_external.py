@@ -9,21 +9,15 @@ import synth
 from synth.report import EvaluationSettings, ExternalTableError, check_columns, evaluate_external
 from tests.conftest import SHARED_DATASETS
 
+Split = tuple[pd.DataFrame, pd.DataFrame, synth.Schema]
 PEERS = SHARED_DATASETS / "adult-peers"
 LIGHT = EvaluationSettings(n_bootstrap=20, detection=False, utility=False, attacks=False, membership_targets=200)
 
 
-@pytest.fixture(scope="module")
-def real(adult_small: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, synth.Schema]:
-    schema = synth.infer_schema(adult_small)
-    train, holdout = synth.split(adult_small, holdout=0.2, seed=0)
-    return train, holdout, schema
-
-
 def test_renamed_missing_extra_and_mistyped_columns_are_reported(
-    real: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
+    split_small: Split,
 ) -> None:
-    train, _, schema = real
+    train, _, schema = split_small
     syn = train.sample(500, random_state=1).reset_index(drop=True)
     syn = syn.rename(columns={"education_num": "Education-Num"}).drop(columns=["fnlwgt"])
     syn["tool_id"] = range(len(syn))
@@ -45,8 +39,8 @@ def test_renamed_missing_extra_and_mistyped_columns_are_reported(
     assert not check.complete
 
 
-def test_no_shared_column_or_no_row_is_a_clear_error(real: tuple[pd.DataFrame, pd.DataFrame, synth.Schema]) -> None:
-    train, _, schema = real
+def test_no_shared_column_or_no_row_is_a_clear_error(split_small: Split) -> None:
+    train, _, schema = split_small
     with pytest.raises(ExternalTableError, match="column names"):
         check_columns(train, pd.DataFrame({"a": [1, 2], "b": [3, 4]}), schema)
     with pytest.raises(ExternalTableError, match="no rows"):
@@ -54,9 +48,9 @@ def test_no_shared_column_or_no_row_is_a_clear_error(real: tuple[pd.DataFrame, p
 
 
 def test_a_copy_of_train_scores_as_a_leak_and_a_peer_table_does_not(
-    real: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
+    split_small: Split,
 ) -> None:
-    train, holdout, schema = real
+    train, holdout, schema = split_small
     copy = evaluate_external(train, train.copy(), holdout, schema=schema, label="copy", settings=LIGHT)
     ev = copy.run.evaluation
     assert ev is not None and ev.privacy is not None
@@ -65,8 +59,8 @@ def test_a_copy_of_train_scores_as_a_leak_and_a_peer_table_does_not(
 
 
 @pytest.mark.skipif(not (PEERS / "adult_synthpop.csv.gz").exists(), reason="shared peer outputs not present")
-def test_synthpop_output_with_hyphenated_names_is_scored(real: tuple[pd.DataFrame, pd.DataFrame, synth.Schema]) -> None:
-    train, holdout, schema = real
+def test_synthpop_output_with_hyphenated_names_is_scored(split_small: Split) -> None:
+    train, holdout, schema = split_small
     syn = synth.read_table(PEERS / "adult_synthpop.csv.gz").sample(2000, random_state=0)
     result = evaluate_external(train, syn, holdout, schema=schema, label="synthpop", settings=LIGHT)
     assert result.check.complete and len(result.check.renamed) == 6
@@ -77,11 +71,11 @@ def test_synthpop_output_with_hyphenated_names_is_scored(real: tuple[pd.DataFram
 
 
 def test_the_current_run_becomes_one_reproducible_race_row(
-    real: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
+    split_small: Split,
 ) -> None:
     from synth.report.external import evaluate_run
 
-    train, holdout, schema = real
+    train, holdout, schema = split_small
     model = synth.create("independent", random_state=3).fit(train, schema)
     syn = model.sample(len(holdout), seed=7)
     result = evaluate_run(

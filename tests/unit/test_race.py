@@ -12,15 +12,7 @@ from hypothesis import strategies as st
 import synth
 from synth.report import Contender, EvaluationSettings, RaceError, pareto_front, race, sweep
 from synth.report.race import RunResult, finish
-
-FAST = EvaluationSettings(n_bootstrap=20, n_attacks=100, membership_targets=200, utility_rows=1500)
-
-
-@pytest.fixture(scope="module")
-def split_small(adult_small: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, synth.Schema]:
-    schema = synth.infer_schema(adult_small)
-    train, holdout = synth.split(adult_small, holdout=0.2, seed=0)
-    return train, holdout, schema
+from tests.conftest import FAST_RACE as FAST
 
 
 @pytest.fixture(scope="module")
