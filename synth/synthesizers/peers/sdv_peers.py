@@ -160,8 +160,18 @@ class SDVGaussianCopula(_SDVPeer):
         return {"default_distribution": self.default_distribution}
 
 
+class _SDVNeuralPeer(_SDVPeer):
+    """SDV's torch synthesizers: the number of training epochs is their one parameter here."""
+
+    params = (Param("epochs", "int", 300, EPOCHS_HELP, label="Epochs", low=1, high=10_000),)
+    epochs: int
+
+    def _sdv_params(self) -> dict[str, Any]:
+        return {"epochs": int(self.epochs)}
+
+
 @peer("sdv", EXTRA)
-class SDVCTGAN(_SDVPeer):
+class SDVCTGAN(_SDVNeuralPeer):
     name = "sdv_ctgan"
     label = "SDV CTGAN (peer)"
     description = (
@@ -169,15 +179,10 @@ class SDVCTGAN(_SDVPeer):
         "the `sdv` extra). Slow: minutes per 50,000 rows at the default 300 epochs. It cannot be saved."
     )
     sdv_class = "CTGANSynthesizer"
-    params = (Param("epochs", "int", 300, EPOCHS_HELP, label="Epochs", low=1, high=10_000),)
-    epochs: int
-
-    def _sdv_params(self) -> dict[str, Any]:
-        return {"epochs": int(self.epochs)}
 
 
 @peer("sdv", EXTRA)
-class SDVTVAE(_SDVPeer):
+class SDVTVAE(_SDVNeuralPeer):
     name = "sdv_tvae"
     label = "SDV TVAE (peer)"
     description = (
@@ -185,8 +190,3 @@ class SDVTVAE(_SDVPeer):
         "(installed with the `sdv` extra). Faster than CTGAN, still minutes on large tables. It cannot be saved."
     )
     sdv_class = "TVAESynthesizer"
-    params = (Param("epochs", "int", 300, EPOCHS_HELP, label="Epochs", low=1, high=10_000),)
-    epochs: int
-
-    def _sdv_params(self) -> dict[str, Any]:
-        return {"epochs": int(self.epochs)}
