@@ -10,7 +10,7 @@ import streamlit as st
 import synth
 from synth.report.card import DEFAULT_USE
 from synth.report.manifest import ManifestError
-from ui import cached, guards, state
+from ui import cached, guards, report_pdf, state
 
 st.title("Report")
 ds = guards.need_dataset()
@@ -141,6 +141,7 @@ cols[3].download_button(
     "Run manifest (JSON)", manifest, file_name=f"{stem}_manifest.json", mime="application/json", key="download_manifest"
 )
 st.caption(f"The HTML report is one file of {len(html) / 2**20:.1f} MB: charts included, it opens offline.")
+report_pdf.render(html, stem)
 
 st.subheader("Data card")
 st.markdown(card_md.decode("utf-8"))

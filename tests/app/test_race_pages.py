@@ -179,3 +179,37 @@ def test_demo_mode_cards_anonymised_game(part: pd.DataFrame) -> None:
     at.toggle(key="demo_anonymise").set_value(False).run()
     rows = next(d.value for d in at.dataframe if "row" in d.value.columns)
     assert "age" in rows.columns
+
+
+def test_report_pdf_is_printed_on_request_and_a_missing_printer_loses_nothing(
+    part: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from synth.report.pdf import ReportPdfError
+    from tests.app.helpers import fit, sample
+    from ui import report_pdf
+
+    printed: list[str] = []
+
+    def no_printer(html: str) -> bytes:
+        printed.append(html)
+        raise ReportPdfError('a PDF needs Playwright: pip install -e ".[pdf]"')
+
+    monkeypatch.setattr(report_pdf, "report_pdf", no_printer)
+    at = start()
+    upload(at, "adult_part.csv", part.to_csv(index=False).encode("utf-8"))
+    fit(at, "independent")
+    sample(at)
+    goto(at, "report")
+    at.button(key="report_current_run").click().run()
+    assert len(at.get("download_button")) == 4 and not printed  # nothing printed until asked
+    at.button(key="report_make_pdf").click().run()
+    assert not at.exception, at.exception
+    assert len(printed) == 1 and "<html" in printed[0].lower()
+    assert any("No PDF here" in i.value and ".[pdf]" in i.value for i in at.info)
+    assert len(at.get("download_button")) == 4  # the other downloads are still there
+    # With a printer, the same button gives the PDF's download next to the others.
+    monkeypatch.setattr(report_pdf, "report_pdf", lambda html: b"%PDF-1.7 printed")
+    at.button(key="report_make_pdf").click().run()
+    assert not at.exception, at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels[-1] == "Report (PDF)" and len(labels) == 5
