@@ -15,6 +15,7 @@ FORGOTTEN = "forgot_my_data"
 def forget_my_data() -> None:
     """Clear this session's state (tables, models, synthetic tables, widget values), the files it uploaded,
     and every cached result computed from users' data. The next run starts afresh on the demo table."""
+    state.close_evaluation_contexts()  # background checks stop now, not when their queue runs dry
     for key in list(st.session_state.keys()):
         if key in state.DEFAULTS:  # reset, not deleted: the page may run before init_state sees it again
             st.session_state[key] = state.DEFAULTS[key]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from synth.evaluation.privacy.common import PrivacyInputError
-from synth.progress import ProgressCallback
+from synth.progress import Cancelled, ProgressCallback
 
 INLINE_ENV = "SYNTH_PRIVACY_INLINE"
 T = TypeVar("T")
@@ -45,6 +45,7 @@ class Task:
     result: Any = None
     error: str = ""
     seconds: float = 0.0
+    cancelled: bool = False  # set when the job is closed: the check stops at its next progress report
 
     @property
     def finished(self) -> bool:
@@ -56,11 +57,15 @@ class Task:
         start = time.perf_counter()
 
         def report(fraction: float, message: str, /) -> None:
+            if self.cancelled:
+                raise Cancelled(self.name)
             self.fraction, self.message = float(fraction), message
 
         try:
             self.result = self.call(report)
             self.status = "done"
+        except Cancelled:
+            self.error, self.status = "stopped: the data it checked was forgotten", "failed"
         except PrivacyInputError as exc:  # bad input: a message on the page, the other checks go on
             self.error, self.status = str(exc), "failed"
         except Exception as exc:  # a bug in one check must not take the others (or the session) down
@@ -68,6 +73,11 @@ class Task:
         finally:
             self.seconds = time.perf_counter() - start
             self.fraction = 1.0
+            self.call = _gone  # the call's closure holds the run's tables: let them go with the result
+
+
+def _gone(progress: ProgressCallback) -> Any:
+    raise RuntimeError("this check has already run")
 
 
 class PrivacyJob:
@@ -79,6 +89,7 @@ class PrivacyJob:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._memo: dict[Any, Any] = {}
+        self._closed = False
 
     def submit(self, name: str, label: str, call: Callable[[ProgressCallback], Any]) -> Task:
         """The task called ``name``, started (queued behind the others) the first time it is asked for."""
@@ -87,6 +98,9 @@ class PrivacyJob:
             if task is not None:
                 return task
             task = Task(name, label, call)
+            if self._closed:  # the run was forgotten or dropped: nothing more runs on its tables
+                task.status, task.error, task.call = "failed", "this run's data was forgotten", _gone
+                return task
             self.tasks[name] = task
             if inline():
                 task.run()
@@ -96,6 +110,23 @@ class PrivacyJob:
                 self._thread = threading.Thread(target=self._work, name="synth-privacy", daemon=True)
                 self._thread.start()
         return task
+
+    def close(self) -> None:
+        """Stop for good: queued checks never run, the running one stops at its next progress report, and no
+        task, result or chart of this run is kept (called when the run goes or the user forgets their data)."""
+        with self._lock:
+            self._closed = True
+            while True:
+                try:
+                    self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            for task in self.tasks.values():
+                task.cancelled = True
+                if not task.finished:
+                    task.call = _gone
+            self.tasks = {}
+            self._memo = {}
 
     def memo(self, key: Any, build: Callable[[], T]) -> T:
         """``build()`` once per key for this run (e.g. a chart of a finished result), kept for later reruns."""

@@ -278,9 +278,15 @@ def evaluation_context(ds: Dataset, run: SyntheticTable) -> EvaluationContext:
         ctx = EvaluationContext(ds.train, run.df, ds.holdout, ds.schema)
         live = {f"{ds.key}|{r.id}" for r in synthetic_runs()}
         for old in [k for k in store if k not in live]:
-            del store[old]
+            store.pop(old).close()  # its background checks stop and let go of the run's tables
         store[key] = ctx
     return ctx
+
+
+def close_evaluation_contexts() -> None:
+    """Stop every background check of this session and drop what its runs prepared (``Forget my data``)."""
+    for ctx in st.session_state.get("evaluation_contexts", {}).values():
+        ctx.close()
 
 
 def written_file() -> Any:

@@ -171,6 +171,16 @@ class EvaluationContext:
                 self._cache[name] = value
             return value
 
+    def close(self) -> None:
+        """Forget every prepared value, closing those that run work of their own (a value with a ``close()``
+        method, such as a page's background job): for a run that goes, or a user who forgets their data."""
+        with self._lock:
+            values, self._cache = list(self._cache.values()), {}
+        for value in values:
+            close = getattr(value, "close", None)
+            if callable(close):
+                close()
+
     def real_once(self, name: str, build: Callable[[], T]) -> T:
         """A result computed from the real tables alone: shared through :attr:`reference` when there is one.
 

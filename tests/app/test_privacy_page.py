@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -205,3 +207,62 @@ def test_an_all_missing_synthetic_column_is_named(part: pd.DataFrame) -> None:
     assert any("'age'" in i.value and "no values in the synthetic table" in i.value for i in at.info)
     assert "Closer to train than to holdout" in [m.label for m in at.metric]
     assert any(h.value.startswith("Verdict") for h in at.subheader)
+
+
+def test_a_closed_job_stops_its_check_skips_the_queue_and_lets_go_of_the_tables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+    import threading
+    import weakref
+
+    monkeypatch.delenv(INLINE_ENV)
+    table = pd.DataFrame({"x": range(1000)})
+    alive = weakref.ref(table)
+    started, ran_second = threading.Event(), threading.Event()
+
+    def long_check(progress: Any, data: pd.DataFrame = table) -> int:
+        started.set()
+        for i in range(10_000):  # a check that reports progress as it goes, as every privacy check does
+            progress(i / 10_000, "working")
+            time.sleep(0.01)
+        return len(data)
+
+    job = PrivacyJob()
+    first = job.submit("long", "A long check", long_check)
+    job.submit("second", "Queued behind it", lambda progress: ran_second.set())
+    del table, long_check
+    assert started.wait(10)
+    job.close()
+    deadline = time.perf_counter() + 10
+    while not first.finished and time.perf_counter() < deadline:
+        time.sleep(0.02)
+    assert first.status == "failed" and "forgotten" in first.error, "the running check stops at its next report"
+    time.sleep(1.5)
+    assert not ran_second.is_set(), "a queued check never starts once the job is closed"
+    assert job.tasks == {} and job.submit("again", "After", lambda progress: 1).status == "failed"
+    del first
+    gc.collect()
+    assert alive() is None, "nothing of the job holds the table any more"
+
+
+def _forget() -> None:
+    from ui import forget
+
+    forget.forget_my_data()
+
+
+def test_forget_my_data_closes_the_running_checks(part: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(INLINE_ENV)
+    page = _privacy_page(part)
+    contexts = page.session_state["evaluation_contexts"]
+    job = _privacy_job(page)
+    assert job.tasks
+    # The sidebar button calls forget_my_data (AppTest draws the sidebar on a first run only): call it directly
+    # in a session that holds the same contexts.
+    at = AppTest.from_function(_forget, default_timeout=120)
+    at.session_state["evaluation_contexts"] = contexts
+    at.run()
+    assert not at.exception, at.exception
+    assert job._closed and job.tasks == {}
+    assert all(not ctx._cache for ctx in contexts.values()), "nothing the runs prepared is kept"
