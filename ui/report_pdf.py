@@ -22,8 +22,9 @@ def render(html: bytes, stem: str) -> None:
     """A button that prints the HTML report to PDF, then the PDF's download; a missing printer says what to
     install and the HTML, JSON, card and manifest downloads above stay as they are."""
     digest = hashlib.sha256(html).hexdigest()
+    slot = st.empty()  # the button, replaced by the PDF's download once it is printed
     if st.session_state.get(_ASKED) != digest:
-        if st.button("Make a PDF of the report", key="report_make_pdf", help="Prints the HTML report (seconds)."):
+        if slot.button("Make a PDF of the report", key="report_make_pdf", help="Prints the HTML report (seconds)."):
             st.session_state[_ASKED] = digest
         else:
             return
@@ -34,6 +35,6 @@ def render(html: bytes, stem: str) -> None:
         st.session_state.pop(_ASKED, None)
         st.info(f"No PDF here: {exc}")
         return
-    st.download_button(
+    slot.download_button(
         "Report (PDF)", pdf, file_name=f"{stem}_report.pdf", mime="application/pdf", key="download_report_pdf"
     )
