@@ -124,6 +124,8 @@ if models:
     )
     if current is not None:
         st.success(f"**{current.label}** fitted in {current.fit_seconds:.2f} s on {len(ds.train):,} rows.")
+        for warning in current.model.fit_warnings():
+            st.warning(md(warning), icon=":material/warning:")
         statement = getattr(current.model, "privacy_statement", None)
         if callable(statement):  # a DP model says what its budget was spent on and what it treated as public
             st.caption(f"**What ε covers in this model:** {statement()}")

@@ -126,6 +126,8 @@ def fit(args: argparse.Namespace) -> int:
         _write_atomically(args.output, model.save)
     sampled = f" (a seeded sample of {info.source_rows:,} rows, seed {info.seed})" if info.sampled else ""
     note(f"fitted {model.label} on {info.rows_used:,} rows{sampled} → {args.output}", quiet=args.quiet)
+    for warning in model.fit_warnings():  # shown even with --quiet: the samples will carry it
+        note(f"warning: {warning}")
     return console.OK
 
 

@@ -235,6 +235,11 @@ class Synthesizer(ABC):
         Report progress regularly (at least once per column) so a cancel is prompt.
         """
 
+    def fit_warnings(self) -> tuple[str, ...]:
+        """What a user should know about this fit before trusting its samples (e.g. columns a DP model could
+        not learn at its ε), one sentence each; empty when there is nothing to say."""
+        return ()
+
     @abstractmethod
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         """Draw ``n`` rows of the modelled columns (numbers as floats, datetimes as datetime64)."""

@@ -410,6 +410,39 @@ class PrivBayes(Synthesizer):
             )
         return text
 
+    def collapsed_columns(self) -> dict[str, Any]:
+        """Columns whose private domain came out as one value (or only "(other)"), with that value.
+
+        At a small ε (or a small table) the noise can hide every cell of a column's range or every label: the
+        model then writes that one value in every synthetic row (an age of 0 for everybody). Computed from the
+        released domains only, so saying it costs no privacy.
+        """
+        from synth.synthesizers.dp.domains import OTHER
+
+        out: dict[str, Any] = {}
+        for col in self.columns_:
+            if col.name in self.public_columns_:
+                continue
+            if col.categorical:
+                labels = [c for c in col.categories if c != MISSING]
+                if len(labels) <= 1 and (not labels or labels[0] == OTHER):
+                    out[col.name] = labels[0] if labels else None
+            elif len(col.low) and float(col.low.min()) == float(col.high.max()):
+                out[col.name] = float(col.low.min())
+        return out
+
+    def fit_warnings(self) -> tuple[str, ...]:
+        collapsed = self.collapsed_columns()
+        if not collapsed:
+            return ()
+        shown = ", ".join(f"{name} (always {value!r})" for name, value in list(collapsed.items())[:8])
+        more = f" and {len(collapsed) - 8} more" if len(collapsed) > 8 else ""
+        return (
+            f"At ε = {self.epsilon:g} the privacy noise hid the whole domain of {len(collapsed)} column(s): "
+            f"{shown}{more} hold one value in every synthetic row. Raise ε, give the domains a larger budget "
+            "share, or, if a codebook makes them public knowledge, declare them public (Treat as public).",
+        )
+
     # --------------------------------------------------------------- sample
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         return self._generate(n, rng, progress, None)

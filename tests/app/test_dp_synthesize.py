@@ -18,3 +18,18 @@ def test_dp_settings_are_offered_and_the_fitted_model_states_its_coverage() -> N
     assert not at.exception, at.exception
     captions = " ".join(c.value for c in at.caption)
     assert "Treated as public (not protected by ε)" in captions
+
+
+def test_a_domain_lost_to_the_noise_is_a_warning_on_the_page() -> None:
+    at = start()
+    at = fit(at, "privbayes")  # ε = 1: capital gain and loss (zero for 9 in 10 people) come out all zero
+    (warning,) = [w.value for w in at.warning if "privacy noise hid" in w.value]
+    assert "capital_gain (always 0.0)" in warning and "age" not in warning
+    at.number_input(key="param_privbayes_epsilon").set_value(3.0)
+    at.button(key="fit_button").click().run()
+    assert not [w for w in at.warning if "privacy noise hid" in w.value], "at ε = 3 every domain is learned"
+    at.number_input(key="param_privbayes_epsilon").set_value(0.1)
+    at.button(key="fit_button").click().run()
+    assert not at.exception, at.exception
+    (warning,) = [w.value for w in at.warning if "privacy noise hid" in w.value]
+    assert "ε = 0.1" in warning and "age" in warning and "Treat as public" in warning

@@ -71,6 +71,17 @@ def test_schema_and_fit_record_what_they_read(work: Path) -> None:
     }  # fmt: skip
 
 
+def test_fit_says_when_a_dp_model_lost_a_domain_to_the_noise(work: Path) -> None:
+    proc = run(
+        "fit", "train.csv", "--synthesizer", "privbayes", "--param", "epsilon=0.05", "--quiet", "-o", "dp.synth",
+        cwd=work,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    (line,) = proc.stderr.strip().splitlines()  # --quiet drops the result line, never the warning
+    collapsed = synth.load_model(work / "dp.synth").collapsed_columns()  # type: ignore[attr-defined]
+    assert line.startswith("warning: At ε = 0.05") and collapsed and all(c in line for c in list(collapsed)[:8])
+
+
 def test_sample_to_parquet_csv_and_dataset_gives_the_same_rows(work: Path) -> None:
     common = ["--rows", "70000", "--seed", "5", "--where", "age >= 30 and sex = Female"]
     a = run("sample", "model.synth", *common, "-o", "a.parquet", "--chunk-rows", "10000", cwd=work)

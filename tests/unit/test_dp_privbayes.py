@@ -257,3 +257,26 @@ def test_the_inventory_names_every_dp_part_of_the_file() -> None:
     names = {item.name for item in PrivBayes.artifact_inventory()}
     assert {"Noisy row count", "Private column domains", "Network and probability tables"} <= names
     assert "Model state (not itemised)" not in names
+
+
+def test_a_domain_lost_to_the_noise_is_said_not_silently_sampled(table: pd.DataFrame) -> None:
+    # At a tiny ε every cell of a range falls under the noisy threshold: the model writes one value for everyone.
+    tiny = PrivBayes(epsilon=0.01, random_state=0).fit(table)
+    syn = tiny.sample(500, seed=1)
+    collapsed = tiny.collapsed_columns()
+    assert collapsed, "at ε = 0.01 on 3,000 rows some private domain collapses"
+    for name, value in collapsed.items():
+        assert syn[name].nunique(dropna=True) <= 1, f"{name} is said to hold one value"
+        if value is not None and pd.api.types.is_numeric_dtype(syn[name]):
+            assert (syn[name].dropna() == value).all()
+    (warning,) = tiny.fit_warnings()
+    assert all(name in warning for name in collapsed) and "ε = 0.01" in warning
+    # A column that varies in the synthetic table is never named.
+    varying = [c for c in syn.columns if syn[c].nunique(dropna=True) > 1]
+    assert not set(varying) & set(collapsed)
+    # With a budget that can see the domains, nothing collapses and nothing is said.
+    ample = PrivBayes(epsilon=50.0, random_state=0).fit(table)
+    assert ample.collapsed_columns() == {} and ample.fit_warnings() == ()
+    # Public ranges are never "lost to the noise".
+    public = PrivBayes(epsilon=0.01, public_domain="categories and ranges", random_state=0).fit(table)
+    assert public.collapsed_columns() == {}
