@@ -7,6 +7,7 @@ import streamlit as st
 
 from synth.report.demo import anonymous_names, spot_the_synthetic
 from ui import guards, state
+from ui.text import md
 
 ds = guards.need_dataset()
 result = state.current_race()
@@ -69,7 +70,7 @@ card(
 )
 light = {"green": "🟢 low", "amber": "🟠 some", "red": "🔴 high", "grey": "⚪ n/a"}[ev.privacy_level]
 card(cards[3], light, "privacy risk: do synthetic rows reveal the people in the training data?")
-st.markdown(f"#### {result.reason}")
+st.markdown(f"#### {md(result.reason)}")
 
 # ----------------------------------------------------------------------------- the game
 st.header("Spot the synthetic row")

@@ -3,16 +3,15 @@ synthetic table from another tool and score it the same way."""
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
 import synth
 from synth.plots.race import pareto_scatter
-from synth.report import Contender, ExternalTableError, sweep
+from synth.report import Contender, sweep
 from synth.synthesizers.registry import get, is_peer
-from ui import cached, charts, guards, race_job, state
+from ui import cached, charts, guards, race_external, race_job, state
+from ui.text import md
 
 st.title("Race")
 ds = guards.need_dataset()
@@ -98,7 +97,7 @@ def race_progress() -> None:
     if current.done:
         st.session_state["race_job"] = None
         if current.error:
-            st.error(f"The race stopped: {current.error}")
+            st.error(f"The race stopped: {md(current.error)}")
         elif current.cancelled:
             st.warning(f"Race cancelled after {current.elapsed:.0f} s; the previous results are kept.")
         elif current.result is not None and current.dataset_key == ds.key:
@@ -116,76 +115,11 @@ def race_progress() -> None:
 race_progress()
 
 
-def fmt(x: float | None, digits: int = 3) -> str:
-    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+fmt = race_external.fmt
 
 
 # ----------------------------------------------------------------------------- bring your own synthetic table
-st.subheader("Bring your own synthetic table")
-st.caption(
-    "Synthetic data from another tool (SDV, MOSTLY AI, synthpop, Gretel, …), made from this table's training rows: "
-    "upload it and it is checked column by column and scored like a race run."
-)
-upload = st.file_uploader(
-    "Synthetic table (CSV, TSV, Parquet, Excel, JSON)",
-    type=["csv", "tsv", "txt", "parquet", "xlsx", "xls", "json", "gz"],
-    key="external_upload",
-)
-if upload is not None and upload.file_id != st.session_state.get("last_external_id"):
-    st.session_state["last_external_id"] = upload.file_id
-    try:
-        frame = cached.read_external(upload.getvalue(), upload.name)
-        result = cached.evaluate_external(
-            f"{ds.key}|{upload.file_id}", upload.name, ds.train, frame, ds.holdout, ds.schema
-        )
-        state.add_external(upload.name, result)
-        st.session_state["external_error"] = None
-        if result.check.complete and result.run.synthetic is not None:
-            # Every real column is there: Compare and Privacy can show it like a sampled run.
-            state.set_synthetic(
-                state.SyntheticTable(
-                    model_label=f"{upload.name} (external)",
-                    model_id="external",
-                    n_rows=len(result.run.synthetic),
-                    seed=0,
-                    df=result.run.synthetic,
-                    sample_seconds=0.0,
-                    dataset_key=ds.key,
-                    note="uploaded synthetic table from another tool",
-                )
-            )
-    except (synth.TableReadError, ExternalTableError) as exc:
-        st.session_state["external_error"] = f"{upload.name}: {exc}"
-if st.session_state.get("external_error"):
-    st.error(st.session_state["external_error"])
-for ext in state.external_runs():
-    check, ev = ext.result.check, ext.result.run.evaluation
-    with st.container(border=True, key=f"external_{ext.id}"):
-        st.markdown(f"**{ext.name}** — {ext.result.run.n_rows:,} rows")
-        (st.success if check.clean else st.warning)("\n\n".join(check.messages()))
-        if check.complete:
-            st.caption("Every real column is present: it is also on **Compare** and **Privacy** as a run.")
-        tri = ev.accuracy_order(3)
-        m = st.columns(7)
-        m[0].metric(
-            "Trivariate accuracy",
-            fmt(tri.value if tri else None),
-            help=f"Fresh real data (the holdout): {fmt(tri.reference if tri else None)}",
-        )
-        m[1].metric(
-            "Detection AUC (discriminator)",
-            fmt(ev.discriminator_auc),
-            help="Boosted trees telling synthetic from real rows; 0.5: they cannot tell them apart",
-        )
-        m[2].metric("Quality", fmt(ev.quality), help="sdmetrics-style, for comparison with published numbers")
-        m[3].metric("Pair trends", fmt(ev.pair_trends))
-        m[4].metric("TSTR vs TRTR", f"{fmt(ev.tstr)} / {fmt(ev.trtr)}")
-        m[5].metric("Closeness (DCR share)", fmt(ev.closeness))
-        m[6].metric("Privacy light", ev.privacy_level)
-        if ev.fidelity_headline is not None:
-            st.caption(ev.fidelity_headline.sentence)
-        for part, msg in ev.errors.items():
-            st.warning(f"{part.capitalize()} could not be scored: {msg}")
+race_external.render(ds)
 
 # ----------------------------------------------------------------------------- the leaderboard
 result = state.current_race()
@@ -271,9 +205,9 @@ st.dataframe(
     },
 )
 if result.recommended:
-    st.success(result.reason, icon=":material/emoji_events:")
+    st.success(md(result.reason), icon=":material/emoji_events:")
 else:
-    st.warning(result.reason)
+    st.warning(md(result.reason))
 charts.plotly_chart(pareto_scatter(result), key="race_pareto", width="stretch")
 st.caption(
     "Privacy risk is the worst of: closeness above its ideal, membership advantage 2·(AUC − 0.5), and the three "

@@ -11,6 +11,7 @@ import synth
 from synth.report.card import DEFAULT_USE
 from synth.report.manifest import ManifestError
 from ui import cached, guards, report_pdf, state
+from ui.text import md
 
 st.title("Report")
 ds = guards.need_dataset()
@@ -31,14 +32,14 @@ with st.expander("Reproduce a run from its manifest", expanded=st.session_state.
             state.set_race(again.result)
         except ManifestError as exc:
             st.session_state["reproduction"] = None
-            st.error(str(exc))
+            st.error(md(exc))
     again = st.session_state.get("reproduction")  # type: ignore[assignment]
     if again is not None:
         if again.identical:
             st.success(f"Reproduced {len(again.matches)} run(s): every synthetic table is identical byte for byte.")
         else:
             differ = [label for label, ok in again.matches.items() if not ok]
-            st.warning(f"Reproduced, but these tables differ from the manifest's: {', '.join(differ)}.")
+            st.warning(f"Reproduced, but these tables differ from the manifest's: {md(', '.join(differ))}.")
         if again.version_differences:
             st.caption(
                 "Package versions differ from the manifest's: "
@@ -79,7 +80,7 @@ if result is None:
 
 scored = [r.label for r in result.runs if r.evaluation is not None]
 if not scored:
-    st.warning("No run finished with scores: " + "; ".join(f"{r.label}: {r.error}" for r in result.runs))
+    st.warning("No run finished with scores: " + "; ".join(f"{md(r.label)}: {md(r.error)}" for r in result.runs))
     st.stop()
 
 # ----------------------------------------------------------------------------- options

@@ -15,6 +15,7 @@ import pandas as pd
 
 from synth.evaluation.results import to_jsonable
 from synth.report.manifest import csv_sha256, table_fingerprint
+from synth.report.markdown import literal
 from synth.report.race import RunResult
 from synth.synthesizers.registry import get
 
@@ -107,28 +108,28 @@ class DataCard:
         interval = s.get("quality_interval")
         quality = fmt(s.get("quality")) + (f" (95% CI {interval[0]:.3f}–{interval[1]:.3f})" if interval else "")
         lines = [
-            f"# {self.title}",
+            f"# {literal(self.title)}",
             "",
             "## Intended use",
             self.intended_use,
             "",
             "## Source",
-            f"- Table: {self.source.get('name') or '(unnamed)'}, {self.source['rows']:,} rows × "
+            f"- Table: {literal(self.source.get('name') or '(unnamed)')}, {self.source['rows']:,} rows × "
             f"{self.source['columns']} columns",
             f"- Fingerprint (SHA-256 of values, names and dtypes): `{self.source['sha256']}`",
             f"- Split: {self.source.get('split', '')}",
-            f"- Fitted on: {self.source.get('training_input', 'not recorded')}",
+            f"- Fitted on: {literal(self.source.get('training_input', 'not recorded'))}",
             "",
             "## Synthesizer",
-            f"- {self.synthesizer['label']} (`{self.synthesizer['name']}`), "
+            f"- {literal(self.synthesizer['label'])} (`{literal(self.synthesizer['name'])}`), "
             f"seed {self.synthesizer.get('random_state')}",
-            f"- Parameters: {self.synthesizer['params'] or 'defaults'}",
+            f"- Parameters: {literal(self.synthesizer['params'] or 'defaults')}",
             f"- Differential privacy: ε = {self.epsilon}"
             if self.epsilon is not None
             else "- Differential privacy: none",
         ]
         if self.guarantee:
-            lines.append(f"- Guarantee: {self.guarantee}")
+            lines.append(f"- Guarantee: {literal(self.guarantee)}")
         lines += [
             "",
             "## Synthetic table",
@@ -151,10 +152,10 @@ class DataCard:
             f"worst measured risk {fmt(s.get('privacy_risk'), True)}",
             "",
             "## Known limitations",
-            *[f"- {x}" for x in self.limitations],
+            *[f"- {literal(x)}" for x in self.limitations],
             "",
             "## What the model file contains",
-            *[f"- {x}" for x in self.model_file],
+            *[f"- {literal(x)}" for x in self.model_file],
             "",
         ]
         return "\n".join(lines)

@@ -190,3 +190,25 @@ def test_hostile_column_names_and_labels_reach_no_chart_as_markup() -> None:
         walk(json.loads(spec))
     assert not [s for s in strings if "<a" in s or "<span" in s]
     assert any("&lt;a href=" in s for s in strings), "the column is charted, its name shown as text"
+
+
+def test_an_external_table_and_its_report_show_hostile_names_as_text(adult: pd.DataFrame) -> None:
+    # Another tool's output, from whoever sent it: its file name and an extra column name are theirs to choose.
+    from tests.app.helpers import goto
+
+    part = adult.sample(1500, random_state=1).reset_index(drop=True)
+    at = upload(start(), "adult_part.csv", part.to_csv(index=False).encode("utf-8"))
+    goto(at, "race")
+    hostile = part.sample(800, random_state=2).reset_index(drop=True).drop(columns=["fnlwgt"])
+    hostile[EVIL_IMAGE] = 1
+    at.file_uploader(key="external_upload").set_value(
+        (EVIL_FILE, hostile.to_csv(index=False).encode("utf-8"), "text/csv")
+    ).run()
+    assert not at.exception, at.exception
+    sources = _markdown_sources(at)
+    assert any(md(EVIL_FILE) in s for s in sources) and any(md(EVIL_IMAGE) in s for s in sources)
+    _assert_no_links_or_images(at)
+    goto(at, "report")  # the data card names the run after the file
+    assert not at.exception, at.exception
+    assert any(md(EVIL_FILE) in s for s in _markdown_sources(at))
+    _assert_no_links_or_images(at)
