@@ -128,7 +128,7 @@ if models:
             st.warning(md(warning), icon=":material/warning:")
         statement = getattr(current.model, "privacy_statement", None)
         if callable(statement):  # a DP model says what its budget was spent on and what it treated as public
-            st.caption(f"**What ε covers in this model:** {statement()}")
+            st.caption(f"**What ε covers in this model:** {md(statement())}")
         cannot_save = getattr(current.model, "cannot_save", None)
         if cannot_save:  # a peer library's model (pickle, torch files) never becomes a synth model file
             st.info(f"**{current.label} cannot be saved:** {md(cannot_save)}")

@@ -19,6 +19,7 @@ import synth
 from synth.sampling import OutputError, write_table
 from ui import state
 from ui.progress import StreamlitProgress
+from ui.text import md
 
 MAX_ROWS = 2_000_000_000
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
@@ -76,7 +77,7 @@ def bulk_export(
         try:
             target = folder / checked_name(name)
         except ValueError as exc:
-            st.error(f"**Cannot write:** {exc}")
+            st.error(f"**Cannot write:** {md(exc)}")
             return
         progress = StreamlitProgress(f"Writing {rows:,} rows of {label}")
         try:
@@ -88,10 +89,10 @@ def bulk_export(
             st.info("Cancelled: the partial file was removed; nothing was written.")
             return
         except (OutputError, OSError) as exc:
-            st.error(f"**Writing failed:** {exc}")
+            st.error(f"**Writing failed:** {md(exc)}")
             return
         except (synth.SynthesizerError, ValueError) as exc:
-            st.error(f"**Sampling failed:** {exc}")
+            st.error(f"**Sampling failed:** {md(exc)}")
             return
         progress.done(f"Wrote {result.n_rows:,} rows")
         state.set_written_file(result)

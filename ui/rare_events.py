@@ -16,6 +16,7 @@ from synth.plots.rare_events import augmentation_figure, group_rates_figure
 from synth.schema import ColumnKind
 from synth.synthesizers.balance import rare_event_preset
 from ui import cached, charts, state
+from ui.text import md
 
 CLASS_KINDS = (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 MAX_LEVELS = 12
@@ -56,7 +57,7 @@ def coverage_preview(ds: state.Dataset, wanted: dict[str, Any]) -> None:
     try:
         cov = cached.coverage(ds.key, ds.train, wanted, ds.schema)
     except (synth.SynthesizerError, ValueError) as exc:
-        st.warning(f"Cannot preview these conditions: {exc}")
+        st.warning(f"Cannot preview these conditions: {md(exc)}")
         return
     per = ", ".join(f"{c}: {n:,}" for c, n in cov.per_column)
     text = f"**Feasibility:** {cov.message} (Each condition alone — {per}.)"
@@ -108,7 +109,7 @@ def augmentation_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
             request[0], ds.train, ds.holdout, fit.model, ds.schema, target, positive, request[3], request[4]
         )
     except (AugmentationError, synth.SynthesizerError) as exc:
-        st.error(f"**The augmentation check cannot run:** {exc}")
+        st.error(f"**The augmentation check cannot run:** {md(exc)}")
         return
     show = {True: st.success, False: st.error, None: st.info}[result.helps]
     show(result.verdict)
@@ -185,10 +186,10 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
             request[0], ds.train, ds.holdout, fit.model, ds.schema, sensitive, outcome, positive, mode
         )
     except (FairnessError, synth.SynthesizerError) as exc:
-        st.error(f"**The fairness comparison cannot run:** {exc}")
+        st.error(f"**The fairness comparison cannot run:** {md(exc)}")
         return
     for warning in result.warnings:
-        st.warning(warning)
+        st.warning(md(warning))
     if not result.warnings:
         st.success("No synthetic table amplifies a gap between groups beyond noise.")
     charts.plotly_chart(group_rates_figure(result), key="fair_chart")
