@@ -247,3 +247,12 @@ def test_privacy_figures(copy_result: PrivacyResult, split_small: tuple[pd.DataF
     assert list(risks.data[0].y) == [r.label for r in report.results]
     rates = plots.attack_rates(report.results)
     assert [t.name for t in rates.data] == ["training rows (main)", "holdout rows (control)", "random (baseline)"]
+
+
+@given(st.floats(min_value=-1.0, max_value=1.0, allow_nan=False))
+def test_a_percentage_in_the_verdict_never_reads_minus_zero(x: float) -> None:
+    from synth.evaluation.privacy.verdict import _pct
+
+    text = _pct(x)
+    assert not text.startswith("-0.0") or float(text[:-1]) != 0
+    assert abs(float(text[:-1]) - x * 100) <= 0.05 + 1e-9

@@ -109,7 +109,8 @@ NOISE_NOTE = " (within sampling noise: its 95% interval includes no risk)"
 
 
 def _pct(x: float, digits: int = 1) -> str:
-    return f"{x * 100:.{digits}f}%"
+    text = f"{x * 100:.{digits}f}%"
+    return text[1:] if text.startswith("-") and float(text[1:-1]) == 0 else text  # "-0.0%" reads as a sign error
 
 
 def _limits(limits: tuple[float, float], fmt: str = "pct") -> str:
