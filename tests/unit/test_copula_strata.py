@@ -117,3 +117,19 @@ def test_components_split_the_rows_exactly_once(
     assert all(len(g) for g in groups)
     if use_flag and data["f"].any():
         assert set(groups[-1].tolist()) == set(np.flatnonzero(data["f"].to_numpy()).tolist())
+
+
+def test_the_baselines_note_is_true_its_segment_is_the_whole_tables_marginals(flagged: pd.DataFrame) -> None:
+    from scipy.stats import ks_2samp
+
+    from synth.synthesizers.conditional import segment_note
+
+    note = segment_note("independent")
+    assert note is not None and "whole-table distribution" in note
+    model = synth.create("independent").fit(flagged)
+    inside = model.sample(3000, seed=6, conditions={"flag": True})["amount"]
+    whole = model.sample(3000, seed=7)["amount"]
+    assert ks_2samp(inside, whole).pvalue > 0.01, "the other columns ignore the condition"
+    real_inside = flagged[flagged["flag"]]["amount"]
+    assert ks_2samp(inside, real_inside).pvalue < 1e-6, "so the real segment's own amounts are not kept"
+    assert segment_note("cart") is None and segment_note(synth.create("gaussian_copula")) is None

@@ -6,6 +6,7 @@ import streamlit as st
 
 from synth import plots
 from synth.evaluation.fidelity.segments import SegmentError, parse_conditions
+from synth.synthesizers.conditional import segment_note
 from ui import cached, charts, state
 from ui.compare.headline import fmt
 from ui.text import md
@@ -39,6 +40,10 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
             st.warning(md(seg.message))
             return
         st.success(md(seg.message))
+        source = next((m for m in state.fitted_models() if m.id == syn.model_id), None)
+        note = segment_note(source.model) if source is not None else None
+        if note:
+            st.info(f"**{md(source.label if source else '')}:** {md(note)}")
         fid = seg.fidelity
         c = st.columns(3)
         gap = fid.gap("overall")
