@@ -186,6 +186,11 @@ def within_noise(seg: dict[str, Any]) -> bool:
     )
 
 
+def dp_label(params: dict[str, Any]) -> str:
+    key = params.get("key_column")
+    return f"epsilon {params.get('epsilon', 1.0):g}" + (" with the segment's column as key" if key else "")
+
+
 def segment_variants(name: str, quick: bool) -> list[tuple[str, dict[str, Any]]]:
     """Segment fidelity only, beyond the defaults: the DP network across ε (is a failure the DP noise?), and on
     Adult the copula stratified by the columns a 'women >50K' segment interacts with."""
@@ -297,15 +302,14 @@ def main() -> None:
             "column_shapes" in f for f in fidelity if not f["params"] and f["synthesizer"] != "independent"
         ),
         "dp_network_by_epsilon": {
-            str(f["params"].get("epsilon", 1.0)): f"{sum(within_noise(g) for g in same)}/{len(same)}"
+            dp_label(f["params"]): f"{sum(within_noise(g) for g in same)}/{len(same)}"
             for f in fidelity
             if f["synthesizer"] == "privbayes"
             and (
                 same := [
                     g
                     for g in fidelity
-                    if g["synthesizer"] == "privbayes"
-                    and g["params"].get("epsilon", 1.0) == f["params"].get("epsilon", 1.0)
+                    if g["synthesizer"] == "privbayes" and dp_label(g["params"]) == dp_label(f["params"])
                 ]
             )
         },
