@@ -4,8 +4,10 @@ of DataSynthesizer, with the guarantee covering the whole learned model.
 The model
     Every modelled column becomes a discrete attribute: categories (plus a code for missing and one for
     "(other)"), and numbers and dates cut into at most ``bins`` bins (plus a code for missing). A Bayesian
-    network of degree ``degree`` is built greedily: starting from a random attribute, each step adds one
-    (attribute, parent set) pair chosen by the exponential mechanism with n · I(X; Π) as score. Then the joint
+    network of degree ``degree`` is built greedily: starting from a random attribute (or the user's
+    ``key_column``, then a parent of every attribute whose table stays useful: a public choice that costs no
+    budget), each step adds one (attribute, parent set) pair chosen by the exponential mechanism with
+    n · I(X; Π) as score. Then the joint
     counts of every attribute with its parents get Laplace noise; the noisy counts, clipped at zero and
     normalised, are the conditional probability tables. Sampling is ancestral (inverse CDF, vectorised) and a
     numeric bin becomes a value drawn uniformly within the bin.
