@@ -303,8 +303,9 @@ class GaussianCopula(Synthesizer):
         ),
         ArtifactItem(
             "Mixture components",
-            "the stratifying column's name and each component's share of rows; the quantiles and frequencies "
-            "above are stored per component",
+            "the stratifying columns' names, the rare flag's column and value (a label the frequencies above "
+            "already hold) and each component's share of rows; the quantiles and frequencies above are stored per "
+            "component",
             "aggregates",
             "A component has at least min_stratum_rows rows (smaller levels are pooled) and fewer knots when "
             "small; components are listed in sorted order of their level.",
