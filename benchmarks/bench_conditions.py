@@ -192,11 +192,14 @@ def dp_label(params: dict[str, Any]) -> str:
 
 
 def segment_variants(name: str, quick: bool) -> list[tuple[str, dict[str, Any]]]:
-    """Segment fidelity only, beyond the defaults: the DP network across ε (is a failure the DP noise?), and on
-    Adult the copula stratified by the columns a 'women >50K' segment interacts with."""
-    variants: list[tuple[str, dict[str, Any]]] = [
-        ("privbayes", {"epsilon": eps}) for eps in ((0.1, 10.0) if quick else DP_EPSILONS)
-    ]
+    """Segment fidelity only, beyond the defaults: the DP network across ε (is a failure the DP noise?) and with
+    the segment's column as its key column, and on Adult the copula stratified by the columns a 'women >50K'
+    segment interacts with."""
+    epsilons = (0.1, 10.0) if quick else DP_EPSILONS
+    variants: list[tuple[str, dict[str, Any]]] = [("privbayes", {"epsilon": eps}) for eps in epsilons]
+    # The segment's column as PrivBayes' key column (a parent of every column), at ε = 1 and 10.
+    key = "income" if name == "adult" else "fraud"
+    variants += [("privbayes", {"epsilon": eps, "key_column": key}) for eps in (1.0, 10.0)]
     if name == "adult":
         variants.append(("gaussian_copula", {"stratify": "relationship,income"}))
     return variants
