@@ -257,8 +257,9 @@ class GaussianCopula(Synthesizer):
             "choice",
             "auto",
             "'auto' fits one copula per level of the categorical column most associated with the others (chosen "
-            "by mutual information); 'none' fits a single copula. From Python or the command line it may also "
-            "name a categorical or yes/no column, e.g. stratify='fraud'.",
+            "by mutual information); 'none' fits a single copula. It may also name a categorical or yes/no column "
+            "(e.g. 'fraud'), or from Python and the command line several ('relationship,income': one copula per "
+            "combination).",
             label="Mixture by a key column",
             choices=STRATIFY_MODES,
             names_columns=True,

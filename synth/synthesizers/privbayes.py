@@ -227,7 +227,7 @@ class PrivBayes(Synthesizer):
             "and a parent of every column whose table stays useful, so samples conditioned on it keep how the "
             "other columns differ inside it (the search alone leaves a rare flag as a leaf with one or two "
             "parents). The choice is yours, not the data's, and costs no budget; it needs a large enough ε for "
-            "the segment's cells to rise above the noise. From Python or the command line: a column name.",
+            "the segment's cells to rise above the noise.",
             label="Key column",
             choices=("none",),
             names_columns=True,
