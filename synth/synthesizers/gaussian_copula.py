@@ -52,6 +52,7 @@ DETERMINED = 0.9
 ASSOCIATION_SAMPLE = 5000
 RARE_FLAG_SHARE = 0.1
 MIN_FLAG_DISTINCTNESS = 0.15
+FLAG_SAMPLE_ROWS = 200_000
 STRATIFY_MODES = ("auto", "none")
 
 
@@ -152,10 +153,12 @@ def find_rare_flag(data: pd.DataFrame, schema: Schema, min_rows: int) -> tuple[s
         counts = labels.value_counts()
         if len(counts) != 2 or not min_rows <= int(counts.iloc[-1]) <= RARE_FLAG_SHARE * len(data):
             continue
+        # Distinctness from every step-th row of a large table (no random draw: the fit's stream is untouched).
+        step = -(-len(data) // FLAG_SAMPLE_ROWS)
         if not codes:
-            codes = {s.name: _codes(data[s.name], s.kind in NUMERIC_KINDS) for s in schema}
+            codes = {s.name: _codes(data[s.name].iloc[::step], s.kind in NUMERIC_KINDS) for s in schema}
         value = counts.index[-1]
-        inside = (labels == value).to_numpy()
+        inside = (labels.iloc[::step] == value).to_numpy()
         others = [_total_variation(codes[o.name], inside) for o in schema if o.name != spec.name]
         score = float(np.mean(others)) if others else 0.0
         if score >= MIN_FLAG_DISTINCTNESS and (best is None or score > best[0]):
