@@ -7,6 +7,7 @@ import os
 import streamlit as st
 
 import synth
+from synth.synthesizers.conditional import segment_note
 from ui import bulk_export, cached, conditions, guards, rare_events, state
 from ui.progress import StreamlitProgress
 from ui.text import md
@@ -48,6 +49,9 @@ with st.expander("Conditions and rebalancing"):
     rebalance = preset or conditions.rebalance_editor(ds.train, ds.schema, key="rebal")
 if wanted or rebalance:
     st.info(f"Sampling with: {md(conditions.describe(wanted, rebalance))}")
+    note = segment_note(fit.model)
+    if note:
+        st.caption(f"**Inside the segment, with {md(fit.label)}:** {md(note)}")
 
 if st.button("Sample", type="primary", key="sample_button"):
     progress = StreamlitProgress(f"Sampling {n_rows:,} rows")

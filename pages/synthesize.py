@@ -25,6 +25,8 @@ st.caption(
 )
 
 names = synth.available()
+# Offered where a parameter may name a column (the copula's mixture column, the DP network's key column).
+category_columns = [c.name for c in ds.schema if c.kind in (synth.ColumnKind.CATEGORICAL, synth.ColumnKind.BOOLEAN)]
 default = ["gaussian_copula"] if "gaussian_copula" in names else names[:1]
 chosen = st.multiselect(
     "Synthesizers to fit",
@@ -47,7 +49,9 @@ else:
                 guarantee = getattr(cls, "guarantee", None)
                 if guarantee:
                     st.info(f"**Privacy guarantee:** {guarantee}")
-                settings[name] = {p.name: param_widget(p, key=f"param_{name}_{p.name}") for p in cls.params}
+                settings[name] = {
+                    p.name: param_widget(p, key=f"param_{name}_{p.name}", columns=category_columns) for p in cls.params
+                }
         seed = int(st.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="fit_seed"))
         submitted = st.form_submit_button(
             "Fit" if len(chosen) == 1 else f"Fit all {len(chosen)}", type="primary", key="fit_button"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
@@ -9,13 +10,13 @@ import streamlit as st
 from synth.synthesizers.base import Param
 
 
-def param_widget(param: Param, key: str) -> Any:
-    """Draw the widget for one parameter and return its value."""
+def param_widget(param: Param, key: str, columns: Sequence[str] = ()) -> Any:
+    """Draw the widget for one parameter and return its value; ``columns`` are offered where it may name one."""
     label = param.label or param.name.replace("_", " ")
     if param.kind == "bool":
         return st.checkbox(label, value=bool(param.default), help=param.help, key=key)
     if param.kind == "choice":
-        options = list(param.choices)
+        options = list(param.choices) + (list(columns) if param.names_columns else [])
         return st.selectbox(label, options, index=options.index(param.default), help=param.help, key=key)
     if param.kind == "int":
         return int(

@@ -27,6 +27,9 @@ class Param:
     low: float | None = None
     high: float | None = None
     choices: tuple[Any, ...] = ()
+    #: A choice that may instead name columns of the table ('fraud', 'a,b' or a list): which columns exist is
+    #: only known at fit, where the synthesizer checks the names.
+    names_columns: bool = False
 
     def check(self, value: Any) -> None:
         """Raise :class:`SynthesizerError` unless ``value`` is valid for this parameter."""
@@ -35,6 +38,13 @@ class Param:
                 raise SynthesizerError(f"{self.name} must be true or false, got {value!r}")
             return
         if self.kind == "choice":
+            if self.names_columns and not (isinstance(value, str) and value in self.choices):
+                if not column_names(value):
+                    raise SynthesizerError(
+                        f"{self.name} must be one of {list(self.choices)} or name columns (e.g. 'a' or 'a,b'), "
+                        f"got {value!r}"
+                    )
+                return
             if value not in self.choices:
                 raise SynthesizerError(f"{self.name} must be one of {list(self.choices)}, got {value!r}")
             return
@@ -48,6 +58,19 @@ class Param:
             raise SynthesizerError(f"{self.name} must be at least {self.low}, got {value!r}")
         if self.high is not None and value > self.high:
             raise SynthesizerError(f"{self.name} must be at most {self.high}, got {value!r}")
+
+
+def column_names(value: object) -> tuple[str, ...]:
+    """Column names from a value naming columns ('fraud', 'relationship,income' or a list); () if it names none."""
+    if isinstance(value, str):
+        items: list[object] = list(value.split(","))
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        return ()
+    if not items or not all(isinstance(v, str) and v.strip() for v in items):
+        return ()
+    return tuple(dict.fromkeys(str(v).strip() for v in items))
 
 
 #: Added to the parameters of every synthesizer without a formal guarantee (see

@@ -120,6 +120,10 @@ def test_subgroup_filter_recomputes_and_explains_empty_segments() -> None:
     assert any("match sex = Female and age < 30" in s.value.replace("\\", "") for s in at.success)
     assert 0.0 < float(metric(at, "Overall quality (segment)")) <= 1.0
     assert "segment_score_bars" in chart_keys(at)
+    # The segment is judged against the holdout's noise band, in words.
+    assert any("Inside the segment" in c.value and "Column pair trends: " in c.value for c in at.caption)
+    # The no-dependence baseline's segment is the whole table's marginals: said, not left to be misread.
+    assert any("whole-table distribution" in i.value and "by design" in i.value for i in at.info)
 
     at.text_input(key="segment_filter").set_value("age > 500").run()
     assert not at.exception

@@ -49,3 +49,20 @@ def test_impossible_combination_says_so_and_keeps_the_previous_table() -> None:
     errors = [e.value for e in at.error]
     assert any("Sampling failed" in e and "draws matched" in e for e in errors), errors
     assert at.session_state["synthetic"] is before
+
+
+def test_conditioning_the_no_dependence_baseline_says_what_the_segment_keeps() -> None:
+    at = _sample_page("independent")
+    at.multiselect(key="cond_columns").set_value(["sex"]).run()
+    at.multiselect(key="cond_sex_values").set_value(["Female"]).run()
+    assert not at.exception
+    notes = [c.value for c in at.caption if "Inside the segment" in c.value]
+    assert len(notes) == 1 and "whole-table distribution" in notes[0] and "by design" in notes[0], notes
+
+
+def test_a_model_that_learns_dependence_gets_no_such_note() -> None:
+    at = _sample_page("cart")
+    at.multiselect(key="cond_columns").set_value(["sex"]).run()
+    at.multiselect(key="cond_sex_values").set_value(["Female"]).run()
+    assert not at.exception
+    assert not [c.value for c in at.caption if "Inside the segment" in c.value]

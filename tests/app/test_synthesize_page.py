@@ -100,3 +100,18 @@ def test_the_model_file_inventory_is_visible_text_next_to_the_download() -> None
     for item in model.artifact_inventory():
         assert f"**{item.name}**" in text and item.protection in text
     assert "Donor values" in text and "min_samples_leaf" in text
+
+
+def test_the_copulas_mixture_column_and_the_networks_key_column_can_be_named() -> None:
+    at = goto(start(), "synthesize")
+    at.multiselect(key="synthesizer_choice").set_value(["gaussian_copula", "privbayes"]).run()
+    stratify = at.selectbox(key="param_gaussian_copula_stratify")
+    assert {"auto", "none", "sex", "income"} <= set(stratify.options)
+    assert "age" not in stratify.options, "only categorical and yes/no columns are offered"
+    stratify.set_value("income")
+    at.selectbox(key="param_privbayes_key_column").set_value("income")
+    at.button(key="fit_button").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    models = {m.name: m.model for m in at.session_state["fitted_models"]}
+    assert models["gaussian_copula"].stratify_by_ == ("income",)
+    assert models["privbayes"].network()[0] == ("income", [])

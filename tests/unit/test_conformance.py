@@ -484,7 +484,8 @@ def _invalid_values(param: Param) -> list[Any]:
     if param.kind == "bool":
         return ["yes", 1]
     if param.kind == "choice":
-        return ["no such choice", None]
+        # A choice that may name columns takes any name at creation (the fit checks it: see below).
+        return [None, 3] if param.names_columns else ["no such choice", None]
     bad: list[Any] = ["ten", None, True, float("nan")]
     if param.low is not None:
         bad.append(param.low - 1)
@@ -508,6 +509,11 @@ def test_parameters_are_validated(name: str, real: pd.DataFrame) -> None:
         with pytest.raises(synth.SynthesizerError, match=param.name):
             model.fit(real)
         assert not model.is_fitted
+        if param.names_columns:
+            model = synth.create(name, **{param.name: "no such column"})
+            with pytest.raises(synth.SynthesizerError, match="no such column"):
+                model.fit(real)
+            assert not model.is_fitted
     with pytest.raises(synth.SynthesizerError, match="no parameter 'bogus'"):
         synth.create(name, bogus=1)
     with pytest.raises(synth.SynthesizerError, match="random_state"):

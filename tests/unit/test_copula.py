@@ -113,13 +113,13 @@ def grouped() -> pd.DataFrame:
 
 def test_mixture_keeps_group_specific_correlations(grouped: pd.DataFrame) -> None:
     model = synth.create("gaussian_copula").fit(grouped)
-    assert model.stratify_by_ == "group"
+    assert model.stratify_by_ == ("group",)
     syn = model.sample(8000, seed=0)
     for level, sign in (("a", 1), ("b", -1)):
         r = syn[syn["group"] == level][["x", "y"]].corr().iloc[0, 1]
         assert sign * r > 0.9
     single = synth.create("gaussian_copula", stratify="none").fit(grouped)
-    assert single.stratify_by_ is None and len(single.components_) == 1
+    assert single.stratify_by_ == () and len(single.components_) == 1
     syn1 = single.sample(8000, seed=0)
     assert syn1[syn1["group"] == "b"][["x", "y"]].corr().iloc[0, 1] > -0.5, "one copula cannot give both signs"
 

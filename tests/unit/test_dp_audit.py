@@ -33,6 +33,13 @@ def test_the_noisy_tables_pass_the_audit() -> None:
     assert result.epsilon_lower <= EPSILON, result
 
 
+def test_a_key_column_passes_the_audit() -> None:
+    # The key is the user's choice, not the data's: a root and a forced parent must cost no privacy.
+    scenario = audit.counts_scenario(EPSILON, key_column="x")
+    result = audit.run_audit(scenario, epsilon=EPSILON, trials=TRIALS, calibration=CALIBRATION)
+    assert result.epsilon_lower <= EPSILON, result
+
+
 def test_the_audit_catches_noise_ten_times_too_small(monkeypatch: pytest.MonkeyPatch) -> None:
     real = mechanisms.laplace
     monkeypatch.setattr(mechanisms, "laplace", lambda values, scale, rng: real(values, scale / 10, rng))

@@ -6,9 +6,12 @@ import streamlit as st
 
 from synth import plots
 from synth.evaluation.fidelity.segments import SegmentError, parse_conditions
+from synth.synthesizers.conditional import segment_note
 from ui import cached, charts, state
 from ui.compare.headline import fmt
 from ui.text import md
+
+SEGMENT_GAPS = (("Column shapes", "column_shapes"), ("Column pair trends", "column_pair_trends"))
 
 
 def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
@@ -39,6 +42,16 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
             st.warning(md(seg.message))
             return
         st.success(md(seg.message))
+        gaps = [(label, seg.fidelity.gap(name)) for label, name in SEGMENT_GAPS]
+        said = [f"{label}: {gap.verdict()}" for label, gap in gaps if gap is not None]
+        st.caption(
+            "Inside the segment, synthetic vs real training rows, against the real holdout rows of the same segment. "
+            + ("; ".join(said) + "." if said else "Too few holdout rows in the segment for a noise band.")
+        )
+        source = next((m for m in state.fitted_models() if m.id == syn.model_id), None)
+        note = segment_note(source.model) if source is not None else None
+        if note:
+            st.info(f"**{md(source.label if source else '')}:** {md(note)}")
         fid = seg.fidelity
         c = st.columns(3)
         gap = fid.gap("overall")

@@ -48,3 +48,28 @@ def exact_sampler(model: Synthesizer) -> ExactSampler | None:
 
         return bayesnet.sample_weighted
     return None
+
+
+#: What a conditioned segment can and cannot keep, per synthesizer family, where it is a limit of the model
+#: rather than of conditioning (measured in benchmarks/bench_conditions.py). Shown where a user conditions.
+SEGMENT_NOTES = {
+    "independent": (
+        "Independent marginals learn no dependence between columns: the conditioned columns take the values "
+        "asked for, and every other column comes from its whole-table distribution. Inside the segment its "
+        "shapes and pair trends are therefore the whole table's, not the segment's. That is by design (it is the "
+        "no-dependence baseline); for a faithful segment use a model that learns dependence, e.g. sequential CART."
+    ),
+    "privbayes": (
+        "The DP Bayesian network draws the other columns from its noisy probability tables given the condition. "
+        "Its structure search leaves a rare flag as a leaf with one or two parents, and in a small segment the "
+        "privacy noise and the binning of numbers blur the segment's own shapes. Naming the conditioned column as "
+        "the Key column makes it a parent of every column, which keeps the segment faithful once ε is large "
+        "enough for its cells to rise above the noise (on the benchmark's 0.5% fraud flag: ε = 10, not ε = 1)."
+    ),
+}
+
+
+def segment_note(model: Synthesizer | str) -> str | None:
+    """What ``model``'s conditioned segments keep and lose by the model's design, or None when nothing to say."""
+    name = model if isinstance(model, str) else getattr(type(model), "name", "")
+    return SEGMENT_NOTES.get(name)

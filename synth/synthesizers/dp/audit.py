@@ -134,7 +134,7 @@ def canary_probability(model: Any, canary: dict[str, Any]) -> float:
     return p
 
 
-def counts_scenario(epsilon: float, n_rows: int = 20) -> Callable[[bool], float]:
+def counts_scenario(epsilon: float, n_rows: int = 20, **params: Any) -> Callable[[bool], float]:
     """Two categorical columns with public labels; every row is (a, a) and the canary is (b, b).
 
     The statistic is the model's probability of the canary's cell: the canary's one count moves the noisy
@@ -152,7 +152,7 @@ def counts_scenario(epsilon: float, n_rows: int = 20) -> Callable[[bool], float]
     public = {"x": ["a", "b"], "y": ["a", "b"]}
 
     def statistic(include: bool) -> float:
-        model = PrivBayes(epsilon=epsilon, degree=1, public_domains=public)
+        model = PrivBayes(**{"epsilon": epsilon, "degree": 1, **params}, public_domains=public)
         model.fit(with_canary if include else without, schema)
         return canary_probability(model, canary)
 

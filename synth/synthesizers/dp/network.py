@@ -116,6 +116,17 @@ def candidate_parents(
     return out or [()]
 
 
+def parent_sets(
+    child: int, chosen: list[int], sizes: tuple[int, ...], degree: int, max_cells: float, key: int | None
+) -> list[tuple[int, ...]]:
+    """The candidate parent sets of ``child``: :func:`candidate_parents`, each holding ``key`` when it fits."""
+    if key is None or degree < 1 or sizes[child] * sizes[key] > max_cells:
+        return candidate_parents(sizes[child], chosen, sizes, degree, max_cells)
+    others = [c for c in chosen if c != key]
+    rest = candidate_parents(sizes[child] * sizes[key], others, sizes, degree - 1, max_cells)
+    return [(key, *subset) for subset in rest]
+
+
 def learn_network(
     codes: np.ndarray,
     sizes: tuple[int, ...],
@@ -124,8 +135,14 @@ def learn_network(
     max_cells: float,
     noise: np.random.Generator,
     progress: ProgressCallback,
+    key: int | None = None,
 ) -> list[tuple[int, tuple[int, ...]]]:
     """Greedy PrivBayes structure: (child, parents) pairs in sampling order.
+
+    With a ``key`` attribute (named by the user, so the choice costs no budget) the key is the root and
+    every candidate parent set holds it whenever the child's table with the key alone fits ``max_cells``: a
+    rare flag, whose mutual information with anything is tiny and which the search would leave as a leaf,
+    then conditions every column. The candidate sets still depend only on the public sizes and limit.
 
     The first attribute is drawn uniformly at random (costing no budget). Each later step scores every
     (attribute not yet chosen, maximal parent set among the chosen) pair by n · I(X; Π) and picks one with the
@@ -136,7 +153,7 @@ def learn_network(
     n, d = codes.shape
     if d == 0:
         return []
-    root = int(noise.integers(d))
+    root = int(noise.integers(d)) if key is None else key
     chosen = [root]
     network: list[tuple[int, tuple[int, ...]]] = [(root, ())]
     eps_step = eps_structure / (d - 1) if d > 1 else 0.0
@@ -149,7 +166,7 @@ def learn_network(
         for child in range(d):
             if child in chosen:
                 continue
-            for parents in candidate_parents(sizes[child], chosen, sizes, degree, max_cells):
+            for parents in parent_sets(child, chosen, sizes, degree, max_cells, key):
                 if parents:
                     if parents not in config_cache:
                         config_cache[parents] = configurations(codes, parents, sizes)

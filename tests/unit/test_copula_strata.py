@@ -1,0 +1,145 @@
+"""The copula's mixture components: a rare flag's own component, and stratifying columns named by the caller."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import synth
+from synth.synthesizers.gaussian_copula import stratum_groups
+
+
+@pytest.fixture(scope="module")
+def flagged() -> pd.DataFrame:
+    """3% of rows carry a flag; inside them y falls with x and amounts are larger, outside y rises with x."""
+    rng = np.random.default_rng(11)
+    n = 10_000
+    flag = rng.random(n) < 0.03
+    x = rng.normal(size=n)
+    sign = np.where(flag, -1.0, 1.0)
+    y = sign * 0.9 * x + rng.normal(scale=0.3, size=n)
+    amount = np.exp(rng.normal(3.0, 0.5, n) + 1.5 * flag)
+    return pd.DataFrame({"x": x, "y": y, "amount": amount, "kind": rng.choice(["p", "q", "r"], n), "flag": flag})
+
+
+def _segment_corr(model: synth.Synthesizer) -> float:
+    syn = model.sample(4000, seed=3, conditions={"flag": True})
+    assert bool(syn["flag"].all())
+    return float(syn[["x", "y"]].corr().iloc[0, 1])
+
+
+def test_a_rare_flag_gets_a_component_that_keeps_its_own_correlation(flagged: pd.DataFrame) -> None:
+    real = float(flagged[flagged["flag"]][["x", "y"]].corr().iloc[0, 1])
+    assert real < -0.9
+    own = synth.create("gaussian_copula", stratify="none").fit(flagged)
+    assert own.rare_flag_ == ("flag", True)
+    assert len(own.components_) == 2
+    assert own.components_[-1].share == pytest.approx(flagged["flag"].mean(), abs=1e-12)
+    assert _segment_corr(own) < -0.8
+    pooled = synth.create("gaussian_copula", stratify="none", rare_flags=False).fit(flagged)
+    assert pooled.rare_flag_ is None and len(pooled.components_) == 1
+    assert _segment_corr(pooled) > 0.5, "one Gaussian gives the 3% the common rows' rising trend"
+
+
+def test_the_flag_component_keeps_the_segments_amounts(flagged: pd.DataFrame) -> None:
+    real = flagged[flagged["flag"]]["amount"].median()
+    own = synth.create("gaussian_copula").fit(flagged)
+    syn = own.sample(4000, seed=4, conditions={"flag": True})
+    assert syn["amount"].median() == pytest.approx(real, rel=0.15)
+    # Unconditioned, the flag keeps its share.
+    assert own.sample(20_000, seed=5)["flag"].mean() == pytest.approx(0.03, abs=0.005)
+
+
+def test_naming_the_flag_as_the_stratifying_column_does_the_same(flagged: pd.DataFrame) -> None:
+    model = synth.create("gaussian_copula", stratify="flag", rare_flags=False).fit(flagged)
+    assert model.stratify_by_ == ("flag",)
+    assert _segment_corr(model) < -0.8
+
+
+def test_a_flag_that_tells_nothing_does_not_split_the_model() -> None:
+    rng = np.random.default_rng(12)
+    n = 10_000
+    frame = pd.DataFrame(
+        {"x": rng.normal(size=n), "kind": rng.choice(["p", "q", "r"], n), "flag": rng.random(n) < 0.04}
+    )
+    model = synth.create("gaussian_copula", stratify="none").fit(frame)
+    assert model.rare_flag_ is None and len(model.components_) == 1
+
+
+def test_several_named_columns_give_one_component_per_combination(flagged: pd.DataFrame, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    model = synth.create("gaussian_copula", stratify="kind,flag", min_stratum_rows=50).fit(flagged)
+    assert model.stratify_by_ == ("kind", "flag")
+    assert model.rare_flag_ is None, "the flag is already one of the stratifying columns"
+    assert len(model.components_) == 6
+    as_list = synth.create("gaussian_copula", stratify=["kind", "flag"], min_stratum_rows=50).fit(flagged)
+    pd.testing.assert_frame_equal(model.sample(300, seed=1), as_list.sample(300, seed=1))
+    as_list.save(tmp_path / "m.synth")
+    pd.testing.assert_frame_equal(
+        as_list.sample(300, seed=2), synth.load_model(tmp_path / "m.synth").sample(300, seed=2)
+    )
+
+
+@pytest.mark.parametrize(
+    ("stratify", "needle"),
+    [("amount", "is a number or date column"), ("nope", "is not a modelled column"), ("kind,x", "'x'")],
+)
+def test_a_bad_stratifying_column_is_named_with_the_choices(flagged: pd.DataFrame, stratify: str, needle: str) -> None:
+    model = synth.create("gaussian_copula", stratify=stratify)
+    with pytest.raises(synth.SynthesizerError, match="cannot stratify") as info:
+        model.fit(flagged)
+    assert needle in str(info.value) and "'kind'" in str(info.value) and "'flag'" in str(info.value)
+
+
+@pytest.mark.parametrize("stratify", [3, "", ",", ["kind", 2], None])
+def test_a_stratify_value_that_names_nothing_is_refused_before_fitting(stratify: object) -> None:
+    with pytest.raises(synth.SynthesizerError, match="stratify must be one of"):
+        synth.create("gaussian_copula", stratify=stratify)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    levels=st.lists(st.sampled_from(["a", "b", "c", None]), min_size=1, max_size=300),
+    flags=st.lists(st.booleans(), min_size=300, max_size=300),
+    min_rows=st.integers(1, 60),
+    use_flag=st.booleans(),
+    use_by=st.booleans(),
+)
+def test_components_split_the_rows_exactly_once(
+    levels: list, flags: list[bool], min_rows: int, use_flag: bool, use_by: bool
+) -> None:
+    data = pd.DataFrame({"g": levels, "f": flags[: len(levels)]})
+    groups = stratum_groups(data, ("g",) if use_by else (), ("f", True) if use_flag else None, min_rows)
+    rows = np.concatenate(groups)
+    assert sorted(rows.tolist()) == list(range(len(data))), "every row in exactly one component"
+    assert all(len(g) for g in groups)
+    if use_flag and data["f"].any():
+        assert set(groups[-1].tolist()) == set(np.flatnonzero(data["f"].to_numpy()).tolist())
+
+
+def test_the_baselines_note_is_true_its_segment_is_the_whole_tables_marginals(flagged: pd.DataFrame) -> None:
+    from scipy.stats import ks_2samp
+
+    from synth.synthesizers.conditional import segment_note
+
+    note = segment_note("independent")
+    assert note is not None and "whole-table distribution" in note
+    model = synth.create("independent").fit(flagged)
+    inside = model.sample(3000, seed=6, conditions={"flag": True})["amount"]
+    whole = model.sample(3000, seed=7)["amount"]
+    assert ks_2samp(inside, whole).pvalue > 0.01, "the other columns ignore the condition"
+    real_inside = flagged[flagged["flag"]]["amount"]
+    assert ks_2samp(inside, real_inside).pvalue < 1e-6, "so the real segment's own amounts are not kept"
+    assert segment_note("cart") is None and segment_note(synth.create("gaussian_copula")) is None
+
+
+def test_a_large_table_judges_its_flag_on_every_step_th_row(flagged: pd.DataFrame, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from synth.synthesizers import gaussian_copula
+
+    whole = synth.create("gaussian_copula", stratify="none").fit(flagged)
+    monkeypatch.setattr(gaussian_copula, "FLAG_SAMPLE_ROWS", 2_000)  # every 5th row of 10,000
+    strided = synth.create("gaussian_copula", stratify="none").fit(flagged)
+    assert strided.rare_flag_ == whole.rare_flag_ == ("flag", True)
+    pd.testing.assert_frame_equal(whole.sample(500, seed=1), strided.sample(500, seed=1))
