@@ -80,6 +80,11 @@ from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.params import column_names
 from synth.synthesizers.registry import register
 
+#: Each parent configuration's noisy counts are shrunk towards the child's overall distribution by this many
+#: Laplace scales of pseudo-rows (post-processing, no budget): a configuration where the noise left one cell alone no
+#: longer makes that cell certain. Measured on Adult (3 fits each, 1-/2-/3-way accuracy): ε = 3 0.941 → 0.946,
+#: ε = 1 0.911 → 0.913; 1 to 10 scales score alike.
+PRIOR_NOISE_SCALES = 2.0
 #: Share of ε spent on the noisy row count.
 COUNT_SHARE = 0.02
 PUBLIC_DOMAIN_CHOICES = ("none", "categories", "categories and ranges")
@@ -375,8 +380,9 @@ class PrivBayes(Synthesizer):
         for i, (child, parents) in enumerate(network):
             progress(0.7 + 0.3 * i / max(d, 1), f"noisy table for {columns[child].name}")
             counts = count_table(codes, child, parents, sizes)
-            noisy = mechanisms.laplace(counts, 1.0 / (eps_tables * shares[i]), noise)
-            tables.append(NoisyTable(child, parents, conditional_cdf(noisy)))
+            scale = 1.0 / (eps_tables * shares[i])
+            noisy = mechanisms.laplace(counts, scale, noise)
+            tables.append(NoisyTable(child, parents, conditional_cdf(noisy, PRIOR_NOISE_SCALES * scale)))
         progress(1.0, "network fitted")
         self.columns_ = tuple(columns)
         self.tables_ = tuple(tables)

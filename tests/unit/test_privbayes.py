@@ -231,3 +231,14 @@ def test_fit_reports_progress_for_every_column(table: pd.DataFrame) -> None:
     PrivBayes().fit(table, progress=lambda fraction, message: messages.append(message))
     assert sum("network" in m for m in messages) >= table.shape[1] - 1
     assert sum("noisy table" in m for m in messages) == table.shape[1]
+
+
+def test_a_lone_surviving_cell_is_no_longer_certain_and_full_configurations_barely_move() -> None:
+    # Row 0: the noise left one cell of a configuration (a rare class) and clipped the rest; row 1: many rows.
+    noisy = np.asarray([[0.0, 0.0, 3.0], [500.0, 300.0, 5.0]])
+    plain = np.diff(conditional_cdf(noisy), prepend=0.0, axis=1)
+    shrunk = np.diff(conditional_cdf(noisy, prior_rows=4.0), prepend=0.0, axis=1)
+    assert plain[0, 2] == 1.0 and shrunk[0, 2] < 0.6, "the lone cell is no longer certain"
+    assert np.all(shrunk[0, :2] > 0), "the other classes come back in the child's overall proportions"
+    assert np.abs(shrunk[1] - plain[1]).max() < 0.01, "a well-populated configuration barely moves"
+    assert np.allclose(shrunk.sum(axis=1), 1.0)

@@ -69,16 +69,21 @@ def count_table(codes: np.ndarray, child: int, parents: tuple[int, ...], sizes: 
     return np.bincount(config * k + codes[:, child], minlength=n_config * k).reshape(n_config, k).astype(float)
 
 
-def conditional_cdf(noisy: np.ndarray) -> np.ndarray:
+def conditional_cdf(noisy: np.ndarray, prior_rows: float = 0.0) -> np.ndarray:
     """Noisy joint counts → cumulative conditional distributions per parent configuration.
 
     Negative counts are clipped to 0; a configuration whose counts all vanish falls back to the child's
-    distribution summed over all configurations (uniform if that vanishes too). Post-processing only.
+    distribution summed over all configurations (uniform if that vanishes too). With ``prior_rows`` > 0 each
+    configuration's counts are shrunk towards that distribution as if it held ``prior_rows`` more rows drawn from
+    it: a configuration the noise left with a single surviving cell (often a rare class's) then no longer gives
+    that cell probability 1, while a well-populated one barely moves. Post-processing only.
     """
     clipped = np.clip(noisy, 0.0, None)
     k = clipped.shape[1]
     marginal = clipped.sum(axis=0)
     marginal = marginal / marginal.sum() if marginal.sum() > 0 else np.full(k, 1.0 / k)
+    if prior_rows > 0:
+        clipped = clipped + prior_rows * marginal
     totals = clipped.sum(axis=1, keepdims=True)
     probs = np.where(totals > 0, clipped / np.where(totals > 0, totals, 1.0), marginal)
     cdf = np.cumsum(probs, axis=1)
