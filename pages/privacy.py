@@ -94,17 +94,19 @@ section = (
     or "Distances"
 )
 
-rare = done(job.get("rare_values"))
 if section == "Distances":
     if result is not None:
         privacy_panels.distances(result, job.memo("distance_figures", lambda: privacy_panels.distance_figures(result)))
     elif closeness_task is None or closeness_task.status != "failed":
         shown(job.get("distances"))
     st.subheader("Rare values copied")
-    if shown(job.get("rare_values")) is not None:
-        privacy_panels.rare_values(rare)
+# Read each task once: the worker may finish it between two reads of this run.
+rare = shown(job.get("rare_values")) if section == "Distances" else done(job.get("rare_values"))
+if rare is not None and section == "Distances":
+    privacy_panels.rare_values(rare)
 
-mia = done(job.get("membership"))
+membership_task = job.get("membership")
+mia = done(membership_task)
 if section == "Membership":
     st.subheader("Membership inference")
     st.caption(
@@ -113,7 +115,9 @@ if section == "Membership":
         "attacker holds) and the same attacks on the 1% most isolated training rows — each scored by AUC and by the "
         "share of members caught at 1% and 10% false alarms."
     )
-    if shown(job.get("membership")) is not None:
+    if mia is None:
+        shown(membership_task)
+    else:
         privacy_panels.membership(mia)
 
 learned = [c for c in ds.schema.modelled if c in syn.df.columns]
@@ -127,12 +131,14 @@ if attacker_error is None:
 if section == "Attacks":
     privacy_sections.attacks_intro()
 attack_results: list[AttackResult] = []
+collected: list[str] = []  # the tasks whose results are in attack_results (one read each: see above)
 for task in attack_tasks:
     report = shown(task) if section == "Attacks" else done(task)
     if report is not None:
         attack_results += report.results
+        collected.append(task.name)
 if section == "Attacks":
-    privacy_sections.attacks(job, attack_tasks, attack_results)
+    privacy_sections.attacks(job, collected, attack_results)
     privacy_sections.sdmetrics(job, raw, ds.schema, known, secret, attacker_error)
 
 if section == "Record inspector":
@@ -145,7 +151,15 @@ if section == "Record inspector":
 # ----------------------------------------------------------------------------------------------------- verdict
 pending.empty()
 with verdict_box:
-    if job.pending(["distances", "membership", "rare_values", *(t.name for t in attack_tasks)]) or result is None:
+    # Every input of the verdict as this run read it: a check that ended after its read waits for the next run
+    # (the poll sees it end), so a memoised verdict never lacks a result.
+    complete = (
+        result is not None
+        and privacy_checks.read_in(mia, membership_task)
+        and privacy_checks.read_in(rare, job.get("rare_values"))
+        and all(t.name in collected or t.status == "failed" for t in attack_tasks)
+    )
+    if not complete:
         privacy_checks.poll(job, finished_at_start)
     else:
         verdict = job.memo(

@@ -10,7 +10,7 @@ import synth
 from synth.evaluation.privacy.attacks import AttackResult
 from ui import privacy_checks, privacy_panels
 from ui.privacy_checks import Raw, shown
-from ui.privacy_job import PrivacyJob, Task
+from ui.privacy_job import PrivacyJob
 
 
 def attacks_intro() -> None:
@@ -24,11 +24,11 @@ def attacks_intro() -> None:
     )
 
 
-def attacks(job: PrivacyJob, tasks: Sequence[Task], results: list[AttackResult]) -> None:
-    """The attacks' charts (built once per set of finished tasks) and table."""
+def attacks(job: PrivacyJob, collected: Sequence[str], results: list[AttackResult]) -> None:
+    """The attacks' charts (built once per set of tasks ``collected`` into ``results``) and table."""
     if not results:
         return
-    figures_key = ("attack_figures", *(t.name for t in tasks if t.status == "done"))
+    figures_key = ("attack_figures", *collected)
     privacy_panels.attacks(results, job.memo(figures_key, lambda: privacy_panels.attack_figures(results)))
 
 
