@@ -1,6 +1,6 @@
 """Compare: how faithful is the synthetic table, and is it useful? A verdict built from scores that separate good
-generators from bad ones (1-/2-/3-way accuracy with the holdout as the ceiling, a discriminator), then per-column
-distributions, associations, a pair explorer, subgroups, and the ML checks on request."""
+generators from bad ones (1-/2-/3-way accuracy with the holdout as the ceiling, a discriminator), then one section
+at a time: per-column distributions, associations with a pair explorer, subgroups, or the ML checks on request."""
 
 from __future__ import annotations
 
@@ -109,7 +109,23 @@ with st.expander("Quality scores as sdmetrics defines them", expanded=False):
     headline.sdmetrics_section(run_key, context, syn.n_rows)
 
 # ----------------------------------------------------------------------------- sections
-columns.render(run_key, ds, syn, result)
-subgroup.render(run_key, ds, syn)
-ml.render(run_key, ds, syn, result)
+# One section at a time: the browser draws only that section's charts (st.tabs and st.expander would draw them all),
+# so the page settles quickly; the headline above answers "how faithful" whichever section is open.
+SECTIONS = {
+    "Columns": lambda: columns.distributions(run_key, ds, syn, result),
+    "Associations": lambda: columns.associations(run_key, ds, syn, result),
+    "Subgroups": lambda: subgroup.render(run_key, ds, syn),
+    "ML checks": lambda: ml.render(run_key, ds, syn, result),
+}
+section = st.segmented_control(
+    "Section",
+    list(SECTIONS),
+    default="Columns",
+    required=True,
+    key="compare_section",
+    persist_state="session",  # the same section when the user comes back
+    help="Columns: each column's distribution, worst first. Associations: how pairs of columns relate. Subgroups: "
+    "the scores inside a segment you type. ML checks: detection, train-on-synthetic, same conclusions (on request).",
+)
+SECTIONS[section or "Columns"]()
 st.page_link("pages/privacy.py", label="Next: privacy risk", icon=":material/lock:")

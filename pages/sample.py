@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import streamlit as st
 
 import synth
+from synth.evaluation.context import ContextError
 from synth.synthesizers.conditional import segment_note
 from ui import bulk_export, cached, conditions, guards, rare_events, state
 from ui.progress import StreamlitProgress
@@ -93,3 +95,8 @@ if syn is not None:
 
 st.divider()
 bulk_export.bulk_export(fit.model, fit.label, seed, wanted or None, rebalance)
+if syn is not None and syn.dataset_key == ds.key:
+    # Compare's headline scores start now, in background threads on this session's context of the run (the page
+    # is drawn already, so they do not hold it up): they are done or under way when the user opens Compare.
+    with contextlib.suppress(ContextError):  # Compare reports it where the run is scored
+        cached.prefetch_compare(state.evaluation_context(ds, syn))

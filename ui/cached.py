@@ -121,6 +121,10 @@ def _page_fidelity(context: EvaluationContext) -> FidelityResult:
     )
 
 
+def _page_accuracy(context: EvaluationContext) -> AccuracyResult:
+    return evaluate_accuracy(context=context)
+
+
 def _page_discriminator(context: EvaluationContext) -> DiscriminatorResult:
     return evaluate_discriminator(context=context)
 
@@ -130,12 +134,14 @@ def _page_distributions(context: EvaluationContext) -> tuple[ColumnDistribution,
 
 
 def prefetch_compare(context: EvaluationContext) -> None:
-    """Start Compare's slowest scores of one run in background threads (no-ops once they are built).
+    """Start Compare's scores of one run in background threads (no-ops once they are built or under way).
 
-    The page's own thread scores accuracy meanwhile, then :func:`fidelity`, :func:`discriminator` and
-    :func:`distributions` wait for (or take) the results on the run's context: the same calls, made at once on
-    both cores instead of one after the other.
+    Called by the Sample page as soon as a table is sampled, so that the work is done or under way when the user
+    opens Compare, and by Compare itself. :func:`accuracy`, :func:`fidelity`, :func:`discriminator` and
+    :func:`run_distributions` then wait for (or take) the results on the run's context, which lives in the user's
+    session only: the same calls, made at once on both cores instead of one after the other.
     """
+    context.prefetch("compare:accuracy", _page_accuracy)
     context.prefetch("compare:discriminator", _page_discriminator)
     context.prefetch("compare:fidelity", _page_fidelity)
     context.prefetch("compare:distributions", _page_distributions)
@@ -151,7 +157,7 @@ def fidelity(key: str, _context: EvaluationContext) -> FidelityResult:
 
 @st.cache_data(show_spinner="Scoring 1-, 2- and 3-way accuracy…", max_entries=16, ttl=CACHE_TTL)
 def accuracy(key: str, _context: EvaluationContext) -> AccuracyResult:
-    return evaluate_accuracy(context=_context)
+    return _context.extension("compare:accuracy", _page_accuracy)
 
 
 @st.cache_data(

@@ -14,8 +14,10 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 
 from synth.evaluation.context import EvaluationContext
+from ui import charts
 
 
 def once(context: EvaluationContext, name: str, build: Callable[[], go.Figure]) -> go.Figure:
-    """The figure ``name`` of this run, built on first use. ``name`` must identify everything it shows."""
-    return context.extension(f"figure:{name}", lambda _context: build())
+    """The figure ``name`` of this run, built (and its user text escaped) on first use. ``name`` must identify
+    everything it shows."""
+    return context.extension(f"figure:{name}", lambda _context: charts.escaped(build()))

@@ -18,7 +18,7 @@ def forget_my_data() -> None:
     state.close_evaluation_contexts()  # background checks stop now, not when their queue runs dry
     for key in list(st.session_state.keys()):
         if key in state.DEFAULTS:  # reset, not deleted: the page may run before init_state sees it again
-            st.session_state[key] = state.DEFAULTS[key]
+            st.session_state[key] = state.default(key)
         else:  # widget values (the uploaders' files, chosen columns, typed conditions) and everything else
             del st.session_state[key]
     try:  # the uploaded files' bytes are held per session by Streamlit's upload manager

@@ -102,6 +102,11 @@ def done(task: Task | None) -> Any:
     return task.result if task is not None and task.status == "done" else None
 
 
+def read_in(value: Any, task: Task | None) -> bool:
+    """Whether ``value`` (read from ``task`` earlier in this run) is final: the result, or None for a failed task."""
+    return task is not None and (value is not None or task.status == "failed")
+
+
 def shown(task: Task | None) -> Any:
     """The task's result; draws its error message if it failed, or a line saying it is under way."""
     if task is None:

@@ -87,10 +87,10 @@ def closeness(share: ClosenessShare | None, result: PrivacyResult | None) -> Non
 
 
 def distance_figures(result: PrivacyResult) -> tuple[go.Figure, go.Figure]:
-    """The DCR and NNDR histograms (built once per run: the page keeps them with its results)."""
+    """The DCR and NNDR histograms (built and escaped once per run: the page keeps them with its results)."""
     return (
-        plots.dcr_histogram(result.dcr_synthetic, result.dcr_holdout),
-        plots.nndr_histogram(result.nndr_synthetic, result.nndr_holdout),
+        charts.escaped(plots.dcr_histogram(result.dcr_synthetic, result.dcr_holdout)),
+        charts.escaped(plots.nndr_histogram(result.nndr_synthetic, result.nndr_holdout)),
     )
 
 
@@ -199,8 +199,8 @@ def membership(mia: MembershipResult) -> None:
 
 
 def attack_figures(results: Sequence[AttackResult]) -> tuple[go.Figure, go.Figure]:
-    """The attacks' risk and rate charts (built once per set of results)."""
-    return plots.attack_risks(results), plots.attack_rates(results)
+    """The attacks' risk and rate charts (built and escaped once per set of results)."""
+    return charts.escaped(plots.attack_risks(results)), charts.escaped(plots.attack_rates(results))
 
 
 def attacks(results: Sequence[AttackResult], figures: tuple[go.Figure, go.Figure] | None = None) -> None:

@@ -7,6 +7,7 @@ upload or a failed fit leaves every object as it was.
 
 from __future__ import annotations
 
+import copy
 import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -100,11 +101,17 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def default(key: str) -> Any:
+    """A fresh copy of the default of ``key``: a mutable default (the contexts' dict) must never be shared by
+    sessions, or one session's tables would sit in (and be pruned by) another's store."""
+    return copy.copy(DEFAULTS[key])
+
+
 def init_state() -> None:
     """Create every session key once, and load the demo table so each page can be tried at once."""
-    for key, value in DEFAULTS.items():
+    for key in DEFAULTS:
         if key not in st.session_state:
-            st.session_state[key] = value
+            st.session_state[key] = default(key)
     if st.session_state["dataset"] is None:
         name, df = cached.demo_table()
         set_table(name, df)

@@ -32,6 +32,10 @@ def runs_table(at: AppTest) -> pd.DataFrame:
     return table_with(at, "overall quality")
 
 
+HEADLINE = ("Accuracy", "Univariate accuracy", "Bivariate accuracy", "Trivariate accuracy", "Discriminator AUC")
+SECTIONS = ("Columns", "Associations", "Subgroups", "ML checks")
+
+
 def compare_page(synthesizer: str = "gaussian_copula") -> AppTest:
     at = start()
     fit(at, synthesizer)
@@ -39,13 +43,18 @@ def compare_page(synthesizer: str = "gaussian_copula") -> AppTest:
     return goto(at, "compare")
 
 
+def open_section(at: AppTest, name: str) -> AppTest:
+    at.segmented_control(key="compare_section").set_value(name).run()
+    assert not at.exception, at.exception
+    return at
+
+
 def test_headline_cards_charts_and_column_search() -> None:
     at = compare_page()
     labels = [m.label for m in at.metric]
-    headline = ("Accuracy", "Univariate accuracy", "Bivariate accuracy", "Trivariate accuracy", "Discriminator AUC")
-    for label in (*headline, "Overall quality", "Column shapes", "Column pair trends", "Missing values"):
+    for label in (*HEADLINE, "Overall quality", "Column shapes", "Column pair trends", "Missing values"):
         assert label in labels
-    assert labels[:5] == list(headline), "the page leads with scores that separate good generators from bad ones"
+    assert labels[:5] == list(HEADLINE), "the page leads with scores that separate good generators from bad ones"
     assert 0.5 < float(metric(at, "Overall quality")) <= 1.0
     # The copula keeps every column's shape but a classifier tells it apart: the verdict must not flatter it.
     assert float(metric(at, "Discriminator AUC")) > 0.7
@@ -53,14 +62,13 @@ def test_headline_cards_charts_and_column_search() -> None:
     assert any(w.value.startswith("**Distinguishable from real data") for w in at.warning), [
         w.value for w in at.warning
     ]
-    assert metric(at, "Detection AUC") == "—" and metric(at, "TSTR vs TRTR") == "—"
     assert any("95%:" in c.value for c in at.caption), "the headline shows its intervals"
     assert "Overall (sdmetrics)" not in labels, "sdmetrics' report runs on request only"
     at.toggle(key=next(t.key for t in at.toggle if t.key and t.key.startswith("sdmetrics_"))).set_value(True).run()
     assert not at.exception
     assert 0.5 < float(metric(at, "Overall (sdmetrics)")) <= 1.0
     keys = chart_keys(at)
-    assert {"score_bars", "association_heatmaps", "pair_view"} <= set(keys)
+    assert "score_bars" in keys and not {"association_heatmaps", "pair_view"} & set(keys), "one section at a time"
     dists = [k for k in keys if k.startswith("dist_")]
     assert len(dists) == 2, "two charts at first (the worst columns); the slider shows more"
     assert any("Showing the 2 worst-matching of" in c.value for c in at.caption)
@@ -84,6 +92,9 @@ def test_headline_cards_charts_and_column_search() -> None:
     assert not [k for k in chart_keys(at) if k.startswith("dist_")]
     assert any("No column name contains" in i.value for i in at.info)
 
+    open_section(at, "Associations")
+    assert {"association_heatmaps", "pair_view"} <= set(chart_keys(at))
+    assert not [k for k in chart_keys(at) if k.startswith("dist_")]
     at.selectbox(key="pair_a").set_value("age").run()
     at.selectbox(key="pair_b").set_value("sex").run()
     assert not at.exception
@@ -92,7 +103,8 @@ def test_headline_cards_charts_and_column_search() -> None:
 
 
 def test_ml_checks_follow_the_chosen_target() -> None:
-    at = compare_page()
+    at = open_section(compare_page(), "ML checks")
+    assert metric(at, "Detection AUC") == "—" and metric(at, "TSTR vs TRTR") == "—", "on request only"
     assert at.selectbox(key="ml_target").value == "income", "default: the last categorical column"
     at.toggle(key="ml_checks").set_value(True).run()
     assert not at.exception
@@ -113,7 +125,7 @@ def test_ml_checks_follow_the_chosen_target() -> None:
 
 
 def test_subgroup_filter_recomputes_and_explains_empty_segments() -> None:
-    at = compare_page("independent")
+    at = open_section(compare_page("independent"), "Subgroups")
     at.text_input(key="segment_filter").set_value("sex = Female and age < 30").run()
     assert not at.exception
     # Messages quoting user input are markdown-escaped ("<" shows as itself): compare the text as displayed.
@@ -166,9 +178,37 @@ def test_an_unusable_target_is_a_message_not_an_exception() -> None:
     upload(at, "rare.csv", frame.to_csv(index=False).encode())
     fit(at, "independent")
     sample(at)
-    goto(at, "compare")
+    open_section(goto(at, "compare"), "ML checks")
     at.selectbox(key="ml_target").set_value("rare").run()
     at.toggle(key="ml_checks").set_value(True).run()
     assert not at.exception
     warnings = [w.value for w in at.warning]
     assert any("ML efficacy cannot use rare" in w and "holdout rows have a value" in w for w in warnings), warnings
+
+
+def test_each_section_is_reachable_under_the_headline_and_keeps_its_inputs() -> None:
+    at = compare_page("independent")
+    assert at.segmented_control(key="compare_section").value == "Columns", "distributions first"
+    expected = {
+        "Columns": "Column distributions, worst match first",
+        "Associations": "Association between columns",
+        "Subgroups": "Inside a subgroup",
+        "ML checks": "ML checks",
+    }
+    for name in SECTIONS:
+        open_section(at, name)
+        labels = [m.label for m in at.metric]
+        assert labels[:5] == list(HEADLINE), f"the headline leads the page with {name} open"
+        assert any(w.value.startswith("**") for w in (*at.warning, *at.success, *at.info)), "the verdict is shown"
+        subheaders = [s.value for s in at.subheader]
+        assert expected[name] in subheaders
+        assert not [v for k, v in expected.items() if k != name and v in subheaders], f"only {name} is drawn"
+    open_section(at, "Subgroups")
+    at.text_input(key="segment_filter").set_value("sex = Female").run()
+    open_section(at, "Columns")
+    open_section(at, "Subgroups")
+    assert at.text_input(key="segment_filter").value == "sex = Female", "a section's inputs survive a switch"
+    assert "segment_score_bars" in chart_keys(at)
+    goto(at, "data")
+    goto(at, "compare")
+    assert at.segmented_control(key="compare_section").value == "Subgroups", "the same section on coming back"

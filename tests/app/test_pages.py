@@ -52,10 +52,12 @@ def test_full_flow_through_session_state() -> None:
     charts = at.get("plotly_chart")
     assert len(charts) >= 3
     specs = [json.loads(c.proto.spec) for c in charts]
-    traces = [[t["type"] for t in spec["data"]] for spec in specs]
-    assert ["heatmap", "heatmap", "heatmap"] in traces, "real | synthetic | difference heatmaps"
     bars = [spec for spec in specs if [t["type"] for t in spec["data"]][:2] == ["bar", "bar"]]
     assert len(bars) >= 2, "the worst columns' distributions, real and synthetic side by side"
+    at.segmented_control(key="compare_section").set_value("Associations").run()
+    traces = [[t["type"] for t in json.loads(c.proto.spec)["data"]] for c in at.get("plotly_chart")]
+    assert ["heatmap", "heatmap", "heatmap"] in traces, "real | synthetic | difference heatmaps"
+    at.segmented_control(key="compare_section").set_value("Columns").run()
     at.slider(key="columns_to_show").set_value(6).run()
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     bars = [spec for spec in specs if [t["type"] for t in spec["data"]][:2] == ["bar", "bar"]]

@@ -30,6 +30,12 @@ def part(adult: pd.DataFrame) -> pd.DataFrame:
     return adult.sample(2500, random_state=0).reset_index(drop=True)
 
 
+def open_section(at: AppTest, name: str) -> AppTest:
+    at.segmented_control(key="privacy_section").set_value(name).run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _frame(at: AppTest, column: str) -> pd.DataFrame:
     """The dataframe on the page that has ``column`` (AppTest does not expose a dataframe's key)."""
     return next(d.value for d in at.dataframe if column in d.value.columns)
@@ -60,24 +66,24 @@ def test_verdict_distances_attacks_and_sdmetrics_are_shown(part: pd.DataFrame) -
     assert badges <= {"low risk", "some risk", "high risk"}, "every criterion measured"
     thresholds = [c.value for c in at.caption if c.value.startswith("Thresholds:")]
     assert len(thresholds) == 7 and all("≤ red" in t for t in thresholds)
-    labels = [m.label for m in at.metric]
+    assert "Closer to train than to holdout" in [m.label for m in at.metric]
+    specs = {c.proto.spec and json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")}
+    assert "Distance to the closest training row" in specs
+    assert "Membership inference AUC" in [m.label for m in open_section(at, "Membership").metric]
+    labels = [m.label for m in open_section(at, "Attacks").metric]
     for label in (
-        "Closer to train than to holdout",
-        "Membership inference AUC",
         "DCRBaselineProtection (sdmetrics)",
         "DCROverfittingProtection (sdmetrics)",
         "DisclosureProtection (sdmetrics)",
     ):
         assert label in labels
-    specs = {c.proto.spec and json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")}
-    assert "Distance to the closest training row" in specs
     attacks = _frame(at, "baseline (random)")
     assert len(attacks) == 5 and attacks["baseline (random)"].str.endswith("%").all()
     assert any("subsamples" in c.value for c in at.caption)
 
 
 def test_changing_the_attacker_model_reruns_the_attacks(part: pd.DataFrame) -> None:
-    at = _privacy_page(part)
+    at = open_section(_privacy_page(part), "Attacks")
     assert "knows [age, marital_status, race, sex, native_country]" in _inference_detail(at)
     assert any("Defaults" in i.value for i in at.info), "the page says the attacker model is a default"
     before = _frame(at, "baseline (random)")
@@ -92,7 +98,7 @@ def test_changing_the_attacker_model_reruns_the_attacks(part: pd.DataFrame) -> N
 
 
 def test_the_record_inspector_masks_values_by_default(part: pd.DataFrame) -> None:
-    at = _privacy_page(part)
+    at = open_section(_privacy_page(part), "Record inspector")
     table = _frame(at, "synthetic row")
     assert table.shape[0] == len(at.session_state["dataset"].schema.modelled)
     assert table.astype(str).apply(lambda col: col.str.contains("•••")).all().all()
@@ -116,7 +122,7 @@ def test_the_record_inspector_masks_values_by_default(part: pd.DataFrame) -> Non
 
 
 def test_a_bad_attacker_model_gets_a_message_not_a_crash(part: pd.DataFrame) -> None:
-    at = _privacy_page(part)
+    at = open_section(_privacy_page(part), "Attacks")
     known = next(w for w in at.multiselect if (w.key or "").startswith("attacker_known|"))
     known.set_value(["age", "sex", "income"]).run()
     assert not at.exception
@@ -146,12 +152,14 @@ def test_a_copy_of_train_is_high_risk_everywhere_and_the_closest_rows_are_masked
     metrics = [m for m in at.metric]
     closeness = [m for m in metrics if m.label.startswith("Closer to")]
     assert closeness[0].label == "Closer to the full train than to holdout" and closeness[0].value == "100.0%"
-    assert any(m.label == "Membership inference AUC" for m in metrics)
+    assert any("'extra_column'" in i.value and "lacks" in i.value for i in at.info)
+    open_section(at, "Membership")
+    assert any(m.label == "Membership inference AUC" for m in at.metric)
     assert "TPR at 1% FPR" in _frame(at, "TPR at 1% FPR").columns
+    assert any("shadow" in c.value.lower() or "Shadow" in c.value for c in (*at.info, *at.markdown, *at.caption))
+    open_section(at, "Record inspector")
     closest = next(d for d in at.dataframe if (d.key or "").startswith("closest_rows|"))
     assert (closest.value.astype(str) == "•••").all().all(), "closest rows are masked by default"
-    assert any("'extra_column'" in i.value and "lacks" in i.value for i in at.info)
-    assert any("shadow" in c.value.lower() or "Shadow" in c.value for c in (*at.info, *at.markdown, *at.caption))
 
 
 def _privacy_job(at: AppTest) -> PrivacyJob:
@@ -192,6 +200,8 @@ def test_a_single_column_table_gets_messages_and_the_rest_of_the_page(
     assert not at.exception
     labels = [m.label for m in at.metric]
     assert "Exact copies of training rows" in labels and "Closer to train than to holdout" in labels
+    assert any(h.value.startswith("Verdict") for h in at.subheader), "the verdict is drawn from what could be measured"
+    open_section(at, "Attacks")
     messages = [e.value for e in at.error] + [w.value for w in at.warning] + [i.value for i in at.info]
     assert any("attacker knows" in m or "one column" in m for m in messages), messages
     assert any(h.value.startswith("Verdict") for h in at.subheader), "the verdict is drawn from what could be measured"
@@ -266,3 +276,32 @@ def test_forget_my_data_closes_the_running_checks(part: pd.DataFrame, monkeypatc
     assert not at.exception, at.exception
     assert job._closed and job.tasks == {}
     assert all(not ctx._cache for ctx in contexts.values()), "nothing the runs prepared is kept"
+
+
+def test_each_section_is_reachable_under_the_verdict_and_the_attacker_model_is_kept(part: pd.DataFrame) -> None:
+    at = _privacy_page(part)
+    assert at.segmented_control(key="privacy_section").value == "Distances"
+    expected = {
+        "Distances": "Rare values copied",
+        "Membership": "Membership inference",
+        "Attacks": "Attacks, with their control and baseline",
+        "Record inspector": "Record inspector",
+    }
+    for name, heading in expected.items():
+        open_section(at, name)
+        subheaders = [h.value for h in at.subheader]
+        assert subheaders[0].startswith("Verdict"), f"the verdict leads the page with {name} open"
+        assert len([m for m in at.markdown if "-badge[" in m.value]) == 7
+        assert "Closer to train than to holdout" in [m.label for m in at.metric]
+        assert heading in subheaders
+        assert not [h for k, h in expected.items() if k != name and h in subheaders], f"only {name} is drawn"
+    open_section(at, "Attacks")
+    known = next(w for w in at.multiselect if (w.key or "").startswith("attacker_known|"))
+    known.set_value(["age", "sex", "education"]).run()
+    verdict = [m.value for m in at.markdown if "-badge[" in m.value]
+    open_section(at, "Distances")
+    assert [m.value for m in at.markdown if "-badge[" in m.value] == verdict, "the verdict keeps the chosen attacker"
+    open_section(at, "Attacks")
+    known = next(w for w in at.multiselect if (w.key or "").startswith("attacker_known|"))
+    assert known.value == ["age", "sex", "education"], "the attacker model survives a switch of section"
+    assert "knows [age, sex, education]" in _inference_detail(at)

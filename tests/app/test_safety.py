@@ -173,6 +173,18 @@ def test_hostile_column_names_and_labels_reach_no_chart_as_markup() -> None:
     for page in ("compare", "privacy", "rare_events"):
         goto(at, page)
         specs += [chart.proto.spec for chart in at.get("plotly_chart")]
+        if page == "compare":  # one section at a time: every section's charts, the ML checks' too
+            for section in ("Associations", "ML checks"):
+                at.segmented_control(key="compare_section").set_value(section).run()
+                if section == "ML checks":
+                    at.toggle(key="ml_checks").set_value(True).run()
+                assert not at.exception, at.exception
+                specs += [chart.proto.spec for chart in at.get("plotly_chart")]
+        if page == "privacy" and any(w.key == "privacy_section" for w in at.segmented_control):
+            # the attacks' charts are in their own section (a table too small for the checks stops before)
+            at.segmented_control(key="privacy_section").set_value("Attacks").run()
+            assert not at.exception, at.exception
+            specs += [chart.proto.spec for chart in at.get("plotly_chart")]
     assert specs, "the pages drew charts"
     strings: list[str] = []
 
@@ -212,3 +224,28 @@ def test_an_external_table_and_its_report_show_hostile_names_as_text(adult: pd.D
     assert not at.exception, at.exception
     assert any(md(EVIL_FILE) in s for s in _markdown_sources(at))
     _assert_no_links_or_images(at)
+
+
+def test_evaluation_contexts_stay_in_their_session_and_go_with_forget() -> None:
+    # Compare's scores start on the Sample page, in threads working on the run's context: the contexts (which
+    # hold the user's tables) must live in that session alone, and "Forget my data" must drop them.
+    from synth.evaluation.context import EvaluationContext
+    from tests.app.helpers import fit, sample, start
+
+    first, second = start(), start()
+    for at in (first, second):
+        sample(fit(at, "independent"))
+    mine, theirs = first.session_state["evaluation_contexts"], second.session_state["evaluation_contexts"]
+    assert mine is not theirs, "two sessions share one store of evaluation contexts"
+    assert len(mine) == 1 and len(theirs) == 1 and not set(mine) & set(theirs)
+
+    # AppTest shows the sidebar (the button) on the first run only: this session holds a context before it.
+    at = AppTest.from_file(APP, default_timeout=120)
+    frame = pd.read_csv(io.BytesIO(_evil_table()))
+    at.session_state["evaluation_contexts"] = {"mine": EvaluationContext(frame, frame)}
+    at.run()
+    at.button(key="forget_my_data_button").click().run()
+    assert not at.exception, at.exception
+    assert not at.session_state["evaluation_contexts"], "the forgotten session still holds its contexts"
+    assert len(second.session_state["evaluation_contexts"]) == 1, "forgetting one session touched another"
+    assert not state.DEFAULTS["evaluation_contexts"], "a context was stored in the defaults every session starts from"

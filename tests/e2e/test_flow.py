@@ -48,11 +48,19 @@ def test_walk_the_whole_flow_on_the_demo(page: Page) -> None:
     assert re.fullmatch(r"0\.\d{3}|1\.000", overall.first.inner_text().strip())
     auc = page.get_by_test_id("stMetric").filter(has_text="Discriminator AUC").get_by_test_id("stMetricValue")
     assert re.fullmatch(r"0\.\d{2}|1\.00", auc.first.inner_text().strip())
-    expect(chart(page, "association_heatmaps").first).to_be_visible()
     expect(chart(page, "score_bars").first).to_be_visible()
     expect(page.locator("[class*='st-key-dist_'] [data-testid=stPlotlyChart]").first).to_be_visible()
     no_exception(page)
     screenshot(page, "4_compare")
+    # One section at a time: the association heatmaps are one click away, the headline stays on top.
+    expect(chart(page, "association_heatmaps")).to_have_count(0)
+    page.locator(".st-key-compare_section").get_by_role("radio", name="Associations", exact=True).click()
+    settle(page)
+    expect(chart(page, "association_heatmaps").first).to_be_visible()
+    expect(page.get_by_test_id("stMetricLabel").filter(has_text="Trivariate accuracy")).to_be_visible()
+    expect(page.locator("[class*='st-key-dist_'] [data-testid=stPlotlyChart]")).to_have_count(0)
+    no_exception(page)
+    screenshot(page, "4_compare_associations")
 
     goto(page, "Privacy")
     # The checks run in the background and each section fills in as its check ends (minutes on a loaded machine).

@@ -1,4 +1,4 @@
-"""Compare's column and association sections: distributions worst first with a diagnosis, heatmaps, pairs."""
+"""Compare's column and association sections: distributions worst first with a diagnosis; heatmaps and pairs."""
 
 from __future__ import annotations
 
@@ -29,11 +29,10 @@ def bootstrap_note(n_synthetic: int, n_train: int) -> str:
     )
 
 
-def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: FidelityResult) -> None:
-    """Per-column distributions (worst first), the association heatmaps and the pair explorer."""
+def distributions(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: FidelityResult) -> None:
+    """Per-column distributions, worst first: why the worst differ, every column's score, a chart per column."""
     ref = result.reference
     context = state.evaluation_context(ds, syn)
-    modelled = [c.column for c in result.columns]
     st.subheader("Column distributions, worst match first")
     dists = {d.column: d for d in cached.run_distributions(run_key, context)}
     worst = result.worst_columns()
@@ -43,7 +42,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         if diagnoses and all(not d.findings for d in diagnoses):
             pair_gap = result.gap("column_pair_trends")
             where = (
-                " The gap is in the relationships between columns: see the association heatmaps below."
+                " The gap is in the relationships between columns: open **Associations** below."
                 if pair_gap is not None and pair_gap.is_real and pair_gap.difference < 0
                 else ""
             )
@@ -81,7 +80,12 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
     @st.fragment
     def column_explorer() -> None:
         left, right = st.columns([2, 1])
-        query = left.text_input("Find columns", key="column_filter", placeholder="type part of a column name")
+        query = left.text_input(
+            "Find columns",
+            key="column_filter",
+            placeholder="type part of a column name",
+            persist_state="page",  # kept while another section is open
+        )
         shown = [c for c in worst if query.strip().lower() in c.column.lower()]
         if not shown:
             st.info(f"No column name contains “{md(query)}”.")
@@ -94,6 +98,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
                 max_value=len(shown),
                 value=min(DEFAULT_SHOWN, len(shown)),
                 key="columns_to_show",
+                persist_state="page",
                 help="Every column is scored above; each chart drawn here takes the browser a moment.",
             )
         if n_show < len(shown):
@@ -109,10 +114,19 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
 
     column_explorer()
 
-    # ----------------------------------------------------------------------------- associations and pairs
+
+def associations(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: FidelityResult) -> None:
+    """The association heatmaps (real, synthetic, their difference), the lost relationships and the pair explorer."""
+    context = state.evaluation_context(ds, syn)
+    modelled = [c.column for c in result.columns]
     st.subheader("Association between columns")
     method = st.radio(
-        "Numeric pairs", ["Pearson", "Spearman"], horizontal=True, key="assoc_method", label_visibility="collapsed"
+        "Numeric pairs",
+        ["Pearson", "Spearman"],
+        horizontal=True,
+        key="assoc_method",
+        label_visibility="collapsed",
+        persist_state="page",  # kept while another section is open
     )
     st.caption(
         f"{method} correlation for two numeric columns (−1 to 1), the correlation ratio η for a number and a category, "
@@ -143,13 +157,15 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         st.markdown("**Pair explorer**")
         first = worst_pairs[0] if worst_pairs else None
         left, right = st.columns(2)
-        a = left.selectbox("Column", modelled, index=modelled.index(first.column_a) if first else 0, key="pair_a")
+        a = left.selectbox(
+            "Column", modelled, index=modelled.index(first.column_a) if first else 0, key="pair_a", persist_state="page"
+        )
         others = [c for c in modelled if c != a]
         if not others:
             st.info("The pair explorer needs two compared columns.")
             return
         b_default = first.column_b if first and first.column_b in others else others[0]
-        b = right.selectbox("against", others, index=others.index(b_default), key="pair_b")
+        b = right.selectbox("against", others, index=others.index(b_default), key="pair_b", persist_state="page")
         view = cached.pair(run_key, a, b, ds.train, syn.df, ds.schema)
         fig = figures.once(context, f"pair:{a!r}:{b!r}", lambda: plots.pair_figure(view))
         charts.plotly_chart(fig, key="pair_view", config={"displayModeBar": False})

@@ -29,11 +29,13 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         options=targets,
         index=targets.index(default) if default in targets else 0,
         key="ml_target",
+        persist_state="page",  # kept while another section is open
         help="Categorical or boolean: classification (logistic model); numeric: regression (linear model).",
     )
     run_ml = right.toggle(
         "Run the ML checks (detection, train-on-synthetic, same conclusions)",
         key="ml_checks",
+        persist_state="page",
         help="Trains boosted trees and linear models on real and on synthetic data; a few seconds, cached per run "
         "and target.",
     )
@@ -121,8 +123,10 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         for note in utility.notes:
             st.info(f"Note: {md(note)}")
         left, right = st.columns(2)
-        left.plotly_chart(plots.utility_bars(utility), key="utility_bars", config={"displayModeBar": False})
-        right.plotly_chart(plots.importance_bars(utility), key="importance_bars", config={"displayModeBar": False})
+        with left:  # through ui.charts: the importance bars name the table's columns
+            charts.plotly_chart(plots.utility_bars(utility), key="utility_bars", config={"displayModeBar": False})
+        with right:
+            charts.plotly_chart(plots.importance_bars(utility), key="importance_bars", config={"displayModeBar": False})
         st.dataframe(
             pd.DataFrame(
                 [

@@ -22,6 +22,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
         text = st.text_input(
             "Segment",
             key="segment_filter",
+            persist_state="page",  # kept while another section is open
             placeholder="sex = Female and age < 30",
             help="Conditions joined by “and”: =, !=, <, <=, >, >=, in (a, b), not in (a, b), is missing, "
             "is not missing. "

@@ -1,0 +1,50 @@
+"""The Privacy page's Attacks section: the WP216 attacks' charts and table, and sdmetrics beside ours on request."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+import synth
+from synth.evaluation.privacy.attacks import AttackResult
+from ui import privacy_checks, privacy_panels
+from ui.privacy_checks import Raw, shown
+from ui.privacy_job import PrivacyJob
+
+
+def attacks_intro() -> None:
+    st.subheader("Attacks, with their control and baseline")
+    st.caption(
+        "Each attack uses only the synthetic table and runs three ways: against training rows (**main**), against "
+        "holdout rows the model never saw (**control**) and at random (**baseline**). The **risk** is what the main "
+        "attack gains over the control, (main − control) / (1 − control), with a 95% interval — the framework of "
+        "Giomi et al. (PoPETs 2023), as in anonymeter. Singling out uses every learned column; linkability and "
+        "inference follow the attacker model above."
+    )
+
+
+def attacks(job: PrivacyJob, collected: Sequence[str], results: list[AttackResult]) -> None:
+    """The attacks' charts (built once per set of tasks ``collected`` into ``results``) and table."""
+    if not results:
+        return
+    figures_key = ("attack_figures", *collected)
+    privacy_panels.attacks(results, job.memo(figures_key, lambda: privacy_panels.attack_figures(results)))
+
+
+def sdmetrics(
+    job: PrivacyJob, raw: Raw, schema: synth.Schema, known: list[str], secret: str, attacker_error: str | None
+) -> None:
+    """sdmetrics' own privacy metrics, run only when the user turns them on."""
+    st.subheader("sdmetrics beside ours")
+    st.session_state.setdefault("privacy_sdmetrics", False)  # a widget's default, kept across reruns
+    if st.toggle(
+        "Compare with sdmetrics",
+        key="privacy_sdmetrics",
+        help="sdmetrics' own privacy metrics on small subsamples (a few seconds; off until asked for).",
+    ):
+        ok = attacker_error is None
+        task = privacy_checks.submit_sdmetrics(job, raw, schema, tuple(known) if ok else (), secret if ok else "")
+        sd = shown(task)
+        if sd is not None:
+            privacy_panels.sdmetrics(sd)
