@@ -110,31 +110,35 @@ def utility(train: pd.DataFrame, syn: pd.DataFrame, holdout: pd.DataFrame, schem
 
 
 def run_synthesizer(
-    name: str, params: dict[str, Any], train: pd.DataFrame, holdout: pd.DataFrame, out: Path
+    name: str, params: dict[str, Any], train: pd.DataFrame, holdout: pd.DataFrame, out: Path, seed: int | None = None
 ) -> dict[str, Any]:
     import synth
 
     schema = synth.infer_schema(train)
     start = time.perf_counter()
-    model = synth.create(name, **params).fit(train, schema)
+    model = synth.create(name, **params, **({} if seed is None else {"random_state": seed})).fit(train, schema)
     fit_s = time.perf_counter() - start
     start = time.perf_counter()
     model.sample(SAMPLE_ROWS, seed=100)
     rows_per_s = SAMPLE_ROWS / (time.perf_counter() - start)
-    syn = model.sample(len(train), seed=1)
+    syn = model.sample(len(train), seed=1 if seed is None else seed + 1)
     syn.to_parquet(out)
     tstr, trtr, task = utility(train, syn, holdout, schema)
     return {"fit_s": fit_s, "rows_per_s": rows_per_s, "tstr": tstr, "trtr": trtr, "task": task, "path": str(out)}
 
 
-def mostlyai_qa(train_path: Path, holdout_path: Path, synthetic: list[str], out: Path) -> dict[str, Any] | None:
+def mostlyai_qa(
+    train_path: Path, holdout_path: Path, synthetic: list[str], out: Path, seed: int = 0
+) -> dict[str, Any] | None:
     if not PEERS_PYTHON.exists():
         return None
     probe = subprocess.run([str(PEERS_PYTHON), "-c", "import mostlyai.qa"], capture_output=True, check=False)
     if probe.returncode:
         return None
     spec = out / "qa_spec.json"
-    spec.write_text(json.dumps({"train": str(train_path), "holdout": str(holdout_path), "synthetic": synthetic}))
+    spec.write_text(
+        json.dumps({"train": str(train_path), "holdout": str(holdout_path), "synthetic": synthetic, "seed": seed})
+    )
     done = subprocess.run(
         [str(PEERS_PYTHON), str(ROOT / "benchmarks" / "peers_mostlyai_qa.py"), str(spec)],
         capture_output=True,
@@ -211,6 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--epochs", type=int, default=None, help="epochs of the peer networks (SDV CTGAN/TVAE, TabularARGN's most)"
     )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="another draw: fit random_state, synthetic seed (+1) and mostlyai-qa's column groups (default: 0, 1, 0)",
+    )
     args = parser.parse_args(argv)
     out_path = args.out or ROOT / "benchmarks" / "results" / f"frontier_{args.data}.json"
 
@@ -247,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
                         "label": label,
                         "name": name,
                         "params": params,
-                        **run_synthesizer(name, params, train, holdout, tmp / f"{len(rows)}_{name}.parquet"),
+                        **run_synthesizer(name, params, train, holdout, tmp / f"{len(rows)}_{name}.parquet", args.seed),
                     }
                 )
             except Exception as exc:  # a failing synthesizer is a row of the table, not the end of the run
@@ -264,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
         synthetic = [r["path"] for r in rows if "path" in r]
         print("… mostlyai-qa", file=sys.stderr, flush=True)
-        qa = mostlyai_qa(train_path, holdout_path, synthetic, tmp)
+        qa = mostlyai_qa(train_path, holdout_path, synthetic, tmp, args.seed or 0)
     ceiling: dict[str, Any] = {"label": "same-size holdout (ceiling)", "name": "holdout", "dcr_share": 0.5}
     if qa is None:
         print(f"mostlyai-qa is not importable by {PEERS_PYTHON} (see requirements-peers.txt): its columns are empty.")
@@ -295,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "frontier: mostlyai-qa accuracy / discriminator AUC / DCR share, TSTR, speed",
         "split": split,
         "train_rows": len(train),
+        "seed": args.seed,
         "targets": TARGETS,
         "verdicts": verdicts,
         "mostlyai_qa": None if qa is None else qa.get("mostlyai_qa"),
