@@ -106,8 +106,9 @@ def race_progress() -> None:
         return
     st.markdown(f"**Racing {len(current.runs)} runs** · {current.elapsed:.0f} s")
     for i, run in enumerate(current.runs):
-        icon = {"ok": "✅", "failed": "❌", "running": "⏳"}.get(run.status, "·")
-        st.progress(run.fraction, text=f"{icon} {run.label}: {run.message}")
+        # Material icons rather than emoji: a browser without an emoji font draws those as empty boxes.
+        icon = {"ok": ":material/check_circle:", "failed": ":material/cancel:", "running": ":material/hourglass_top:"}
+        st.progress(run.fraction, text=f"{icon.get(run.status, '·')} {md(run.label)}: {md(run.message)}")
         if i >= 11:
             break
 

@@ -117,7 +117,7 @@ def shown(task: Task | None) -> Any:
         # Live progress is drawn at the top of the page (the polling fragment); this part is redrawn only when
         # a check ends, so it says where the check stands without a bar that would go stale.
         where = "running" if task.status == "running" else "queued"
-        st.caption(f"⏳ {task.label} — {where}; its progress is shown at the top of the page.")
+        st.caption(f":material/hourglass_top: {task.label} — {where}; its progress is shown at the top of the page.")
     return done(task)
 
 
@@ -139,6 +139,6 @@ def poll(job: PrivacyJob, finished_at_start: frozenset[str]) -> None:
                 "ends. You can leave this page meanwhile: the checks go on and their results are kept."
             )
         for task in running:
-            st.progress(task.fraction, text=f"⏳ {task.label}: {task.message}")
+            st.progress(task.fraction, text=f":material/hourglass_top: {task.label}: {task.message}")
 
     progress_poll()
