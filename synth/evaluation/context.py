@@ -137,6 +137,7 @@ class EvaluationContext:
         self._lock = threading.RLock()  # guards _cache, _locks and _started; each preparation has its own lock
         self._locks: dict[str, threading.RLock] = {}
         self._started: set[str] = set()
+        self._closed = False
         missing = [c for c in self.schema.modelled if c in train.columns and c not in synthetic.columns]
         if missing:
             raise ContextError(
@@ -168,13 +169,15 @@ class EvaluationContext:
             value = build()
             with self._lock:
                 self.prepared[name] += 1
-                self._cache[name] = value
+                if not self._closed:  # a build that ends after close() is handed back, never kept
+                    self._cache[name] = value
             return value
 
     def close(self) -> None:
         """Forget every prepared value, closing those that run work of their own (a value with a ``close()``
         method, such as a page's background job): for a run that goes, or a user who forgets their data."""
         with self._lock:
+            self._closed = True
             values, self._cache = list(self._cache.values()), {}
         for value in values:
             close = getattr(value, "close", None)
@@ -199,7 +202,7 @@ class EvaluationContext:
         """
         key = f"ext:{name}"
         with self._lock:
-            if key in self._cache or key in self._started:
+            if self._closed or key in self._cache or key in self._started:
                 return None
             self._started.add(key)
 

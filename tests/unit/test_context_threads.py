@@ -91,3 +91,22 @@ def test_a_context_still_pickles() -> None:
     copy = pickle.loads(pickle.dumps(ctx))
     assert copy.extension("v", lambda c: 4) == 3
     assert copy.extension("w", lambda c: 5) == 5
+
+
+def test_a_build_that_ends_after_close_is_not_kept_and_nothing_starts_after() -> None:
+    # "Forget my data" closes the context while a prefetch may still be building from the tables.
+    ctx = context()
+    started, release = threading.Event(), threading.Event()
+
+    def build(_: EvaluationContext) -> str:
+        started.set()
+        release.wait(5)
+        return "built from the tables"
+
+    thread = ctx.prefetch("slow", build)
+    assert thread is not None and started.wait(5)
+    ctx.close()
+    release.set()
+    thread.join(5)
+    assert ctx._cache == {}, "the late result is not kept on a closed context"
+    assert ctx.prefetch("other", build) is None, "a closed context starts no new work"
