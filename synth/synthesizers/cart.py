@@ -254,7 +254,7 @@ class SequentialCART(Synthesizer):
         values = y.astype(np.float64)
         widths = None
         if not classifier:
-            values, widths = self._donor_ranges(y)
+            values, widths = smoothing_ranges(y, int(self.smooth_below))
         # Donors grouped by leaf and sorted by value within it: the file keeps no trace of the training rows'
         # order (a stable sort by leaf alone would list each leaf's rows as they came, row 0 first).
         keys = (values, leaf) if widths is None else (widths, values, leaf)
@@ -263,10 +263,6 @@ class SequentialCART(Synthesizer):
         if widths is not None:
             widths = widths[by_leaf]
         return CartStep(j, missing, tree, offsets, donors, widths)
-
-    def _donor_ranges(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each numeric donor's draw range as (low end, width): rare values pooled into shared bands."""
-        return smoothing_ranges(y, int(self.smooth_below))
 
     def _grow_tree(self, xs: np.ndarray, x: np.ndarray, y: np.ndarray, *, classifier: bool, seed: int) -> FlatTree:
         """The tree that predicts ``y`` from the predictors ``xs`` (``x``: every predictor column, all rows)."""

@@ -460,15 +460,13 @@ class PrivBayes(Synthesizer):
         model then writes that one value in every synthetic row (an age of 0 for everybody). Computed from the
         released domains only, so saying it costs no privacy.
         """
-        from synth.synthesizers.dp.domains import OTHER
-
         out: dict[str, Any] = {}
         for col in self.columns_:
             if col.name in self.public_columns_:
                 continue
             if col.categorical:
                 labels = [c for c in col.categories if c != MISSING]
-                if len(labels) <= 1 and (not labels or labels[0] == OTHER):
+                if len(labels) <= 1 and (not labels or labels[0] == dpd.OTHER):
                     out[col.name] = labels[0] if labels else None
             elif len(col.low) and float(col.low.min()) == float(col.high.max()):
                 out[col.name] = float(col.low.min())
