@@ -259,7 +259,7 @@ def test_the_inventory_names_every_dp_part_of_the_file() -> None:
     assert "Model state (not itemised)" not in names
 
 
-def test_a_domain_lost_to_the_noise_is_said_not_silently_sampled(table: pd.DataFrame) -> None:
+def test_a_domain_lost_to_the_noise_is_said_not_silently_sampled(table: pd.DataFrame, tmp_path: Path) -> None:
     # At a tiny ε every cell of a range falls under the noisy threshold: the model writes one value for everyone.
     tiny = PrivBayes(epsilon=0.01, random_state=0).fit(table)
     syn = tiny.sample(500, seed=1)
@@ -277,6 +277,11 @@ def test_a_domain_lost_to_the_noise_is_said_not_silently_sampled(table: pd.DataF
     # With a budget that can see the domains, nothing collapses and nothing is said.
     ample = PrivBayes(epsilon=50.0, random_state=0).fit(table)
     assert ample.collapsed_columns() == {} and ample.fit_warnings() == ()
+    # Said from the released model alone: a model loaded from its file (no training data anywhere) says the same.
+    path = tmp_path / "tiny.synth"
+    tiny.save(path)
+    loaded = load_model(path)
+    assert loaded.collapsed_columns() == collapsed and loaded.fit_warnings() == tiny.fit_warnings()
     # Public ranges are never "lost to the noise".
     public = PrivBayes(epsilon=0.01, public_domain="categories and ranges", random_state=0).fit(table)
     assert public.collapsed_columns() == {}
