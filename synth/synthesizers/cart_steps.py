@@ -191,16 +191,22 @@ class CartStep:
     donors: np.ndarray
     widths: np.ndarray | None
 
-    def draw(self, x: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-        """Values for ``n`` rows whose earlier columns are ``x[:, :column]``."""
+    def draw(self, x: np.ndarray, n: int, rng: np.random.Generator, balanced: bool = False) -> np.ndarray:
+        """Values for ``n`` rows whose earlier columns are ``x[:, :column]``.
+
+        ``balanced``: the rows that reach one leaf share its donors evenly (see :func:`balanced_uniforms`)
+        instead of each picking one at random.
+        """
         if self.tree is None:
+            leaf = np.zeros(n, dtype=np.int64)
             start = np.zeros(n, dtype=np.int64)
             count = np.full(n, len(self.donors), dtype=np.int64)
         else:
             leaf = self.tree.apply(x[:, : self.column])
             start = self.offsets[leaf]
             count = self.offsets[leaf + 1] - start
-        idx = start + (rng.random(n) * count).astype(np.int64)
+        u = balanced_uniforms(leaf, rng) if balanced else rng.random(n)
+        idx = start + np.minimum(u * count, count - 1).astype(np.int64)
         values = self.donors[idx]
         if self.widths is not None:
             values = values + rng.random(n) * self.widths[idx]
@@ -215,6 +221,26 @@ register_state(FlatTree, CartColumn, CartStep)
 
 
 # ----------------------------------------------------------------------------- helpers
+def balanced_uniforms(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Uniform draws on [0, 1), one per row, stratified within each group: the ``m`` rows of a group get one
+    draw from each of the strata ``[r / m, (r + 1) / m)``, the strata dealt to the rows in random order.
+
+    Each row's draw is still uniform (a random stratum, a uniform point in it), so each synthetic row has the
+    same distribution as with independent draws; what changes is the group as a whole. ``m`` rows that reach a
+    leaf of ``k`` sorted donors use every donor ``m / k`` times give or take one, instead of a multinomial
+    count, so the synthetic table carries the model's distribution with far less sampling noise (systematic
+    sampling, as survey samplers draw from a sorted frame)."""
+    n = len(groups)
+    order = np.lexsort((rng.random(n), groups))
+    sorted_groups = groups[order]
+    starts = np.r_[0, np.flatnonzero(sorted_groups[1:] != sorted_groups[:-1]) + 1] if n else np.zeros(0, int)
+    sizes = np.diff(np.r_[starts, n])
+    rank = np.arange(n) - np.repeat(starts, sizes)
+    u = np.empty(n)
+    u[order] = (rank + rng.random(n)) / np.repeat(sizes, sizes)
+    return u
+
+
 def labels(series: pd.Series) -> pd.Series:
     """Values as labels, missing as the :data:`MISSING` category."""
     return series.astype(object).where(series.notna(), MISSING)
@@ -269,7 +295,7 @@ def smoothing_ranges(values: np.ndarray, smooth_below: int) -> tuple[np.ndarray,
     rare = counts < smooth_below
     if not rare.any():
         return values.copy(), np.zeros(len(values))
-    group = _rare_groups(rare, counts, smooth_below)
+    group = _rare_groups(rare, counts, pool_rows(int(counts[rare].sum()), smooth_below))
     lo, hi = _group_bands(uniq, rare, group)
     low, high = uniq.copy(), uniq.copy()
     low[rare], high[rare] = lo[group[rare]], hi[group[rare]]
@@ -296,6 +322,26 @@ def _smoothed_bounds(x: np.ndarray, smooth_below: int) -> tuple[float, float]:
     if np.isnan(low).all():
         return 0.0, 0.0
     return float(np.nanmin(low)), float(np.nanmax(low + width))
+
+
+def pool_rows(rare_rows: int, smooth_below: int) -> int:
+    """How many rows each group of rare values pools: ``smooth_below``, or, in a column with thousands of rare
+    rows (a near-unique number: a weight, an amount), the square root of their count when that is more.
+
+    A band of ``k`` rows is a k-nearest-neighbour density estimate: it is denser where the training rows happen
+    to crowd, so a draw lands on a training value more often than on a fresh one, by about 1/k. On a near-unique
+    column that adds up: Adult's fnlwgt (about 19,000 rare rows) with bands of 5 rows reproduced train-only rare
+    values about one point more often than holdout-only ones (mean excess 0.010 over eight samples, every sample
+    positive); √rows (about 140) keeps the bias under the test's noise while a column with a few rare tail
+    values keeps bands of ``smooth_below`` rows, as the histogram rule of thumb (√n bins of √n rows) suggests.
+    Below ``NEAR_UNIQUE_RARE_ROWS`` the per-band bias sums over too few values to show, and a small table's tails
+    keep their narrow bands (wider ones there pushed band ends onto planted extreme values)."""
+    if rare_rows < NEAR_UNIQUE_RARE_ROWS:
+        return int(smooth_below)
+    return max(int(smooth_below), int(np.ceil(np.sqrt(rare_rows))))
+
+
+NEAR_UNIQUE_RARE_ROWS = 2_000
 
 
 def _rare_groups(rare: np.ndarray, counts: np.ndarray, smooth_below: int) -> np.ndarray:

@@ -56,7 +56,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param
-from synth.synthesizers.cart import FlatTree, SequentialCART
+from synth.synthesizers.cart import DRAWS_PARAM, FlatTree, SequentialCART
 from synth.synthesizers.registry import experimental
 
 
@@ -133,6 +133,7 @@ class PrunedCART(SequentialCART):
             label="Visit order",
             choices=("binary_first", "table", "fewest_values", "most_values"),
         ),
+        DRAWS_PARAM,
     )
 
     prune: float
