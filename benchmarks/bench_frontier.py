@@ -156,7 +156,7 @@ def fmt(value: Any, spec: str) -> str:
 
 def print_table(rows: list[dict[str, Any]]) -> None:
     header = (
-        f"{'generator':<30}{'accuracy':>9}{'trivar':>8}{'disc AUC':>9}{'DCR share':>10}{'ident.':>8}"
+        f"{'generator':<30}{'accuracy':>9}{'trivar':>8}{'disc AUC':>9}{'DCR share':>10}{'ident. (holdout)':>17}"
         f"{'TSTR':>8}{'TRTR':>8}{'fit s':>8}{'rows/s':>10}"
     )
     print(header)
@@ -168,7 +168,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         print(
             f"{r['label']:<30}{fmt(r.get('accuracy'), '.4f'):>9}{fmt(r.get('trivariate'), '.4f'):>8}"
             f"{fmt(r.get('discriminator_auc'), '.3f'):>9}{fmt(r.get('dcr_share'), '.3f'):>10}"
-            f"{fmt(r.get('ims_training'), '.4f'):>8}{fmt(r.get('tstr'), '.4f'):>8}{fmt(r.get('trtr'), '.4f'):>8}"
+            f"{fmt(r.get('ims_training'), '.4f'):>8} ({fmt(r.get('ims_training_vs_holdout'), '.4f'):>6})"
+            f"{fmt(r.get('tstr'), '.4f'):>8}{fmt(r.get('trtr'), '.4f'):>8}"
             f"{fmt(r.get('fit_s'), '.2f'):>8}{fmt(r.get('rows_per_s'), ',.0f'):>10}"
         )
 
@@ -187,7 +188,12 @@ def verdict(row: dict[str, Any], ceiling: dict[str, Any]) -> dict[str, bool | No
         "accuracy_min": check("accuracy", accuracy_min, True),
         "dcr_share_max": check("dcr_share", TARGETS["dcr_share_max"], False),
         "discriminator_auc_max": check("discriminator_auc", TARGETS["discriminator_auc_max"], False),
-        "identical_match_max": check("ims_training", ceiling.get("ims_training", 0.0), False),
+        # mostlyai-qa reports the identical-match share on the column group whose DCR share is the highest, a group
+        # that differs between tables; the holdout's own share on that same group is the bound (the ceiling row
+        # shows the first table's group only).
+        "identical_match_max": check(
+            "ims_training", row.get("ims_training_vs_holdout", ceiling.get("ims_training", 0.0)), False
+        ),
         "tstr_auc_min": check("tstr", TARGETS["tstr_auc_min"], True)
         if accuracy_min == TARGETS["accuracy_min"]
         else None,

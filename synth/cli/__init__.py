@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         "fit", parents=[common], help="fit a synthesizer on a table and save the model", epilog=console.EXIT_CODES_HELP
     )
     fit.add_argument("data", help="the real table (CSV, TSV, Parquet, Excel, JSON; a Parquet folder)")
-    fit.add_argument("--synthesizer", "-s", default="gaussian_copula", help="registered name (see synth fit --list)")
+    fit.add_argument("--synthesizer", "-s", default="pruned_cart", help="registered name (see synth fit --list)")
     fit.add_argument("--param", "-p", action="append", default=[], metavar="K=V", help="a parameter, e.g. n_knots=50")
     fit.add_argument("--schema", help="a schema JSON written by `synth schema` (edited or not)")
     fit.add_argument("--seed", type=int, default=0, help="random_state of the fit (default 0)")

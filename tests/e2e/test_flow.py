@@ -20,11 +20,11 @@ def test_walk_the_whole_flow_on_the_demo(page: Page) -> None:
     screenshot(page, "1_data")
 
     goto(page, "Synthesize")
-    expect(page.get_by_test_id("stMultiSelect").first).to_contain_text("Gaussian copula")
+    expect(page.get_by_test_id("stMultiSelect").first).to_contain_text("Pruned CART")
     page.get_by_role("button", name="Fit", exact=True).click()
     settle(page)
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="fitted in")).to_be_visible()
-    expect(page.get_by_test_id("stSidebar")).to_contain_text("Model: Gaussian copula")
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Model: Pruned CART")
     no_exception(page)
     screenshot(page, "2_synthesize")
 
@@ -76,7 +76,7 @@ def test_walk_the_whole_flow_on_the_demo(page: Page) -> None:
     # A page that stops early (no race yet) still shows the walk so far in the sidebar.
     goto(page, "Report")
     expect(page.get_by_text("Nothing to report yet")).to_be_visible()
-    expect(page.get_by_test_id("stSidebar")).to_contain_text("Model: Gaussian copula")
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Model: Pruned CART")
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Synthetic: 26,049 rows (seed 1)")
 
 

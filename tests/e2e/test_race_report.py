@@ -27,14 +27,14 @@ def test_race_three_download_the_report_and_open_it_offline(page: Page, browser:
     settle(page)
     goto(page, "Race")
     chosen = page.get_by_test_id("stMultiSelect").filter(has_text="Synthesizers")
-    for label in ("Gaussian copula", "Sequential CART", "DP Bayesian network"):
+    for label in ("Gaussian copula", "Sequential CART", "DP Bayesian network", "Pruned CART"):
         expect(chosen).to_contain_text(label)
     expect(chosen).not_to_contain_text("Independent marginals")
     _set_number(page, "Synthetic rows per run", 1000)
     page.get_by_role("button", name="Start race").click()
     # per-run progress bars while it runs
     expect(page.get_by_test_id("stProgress").first).to_be_visible(timeout=60_000)
-    expect(page.get_by_text("Racing 3 runs")).to_be_visible()
+    expect(page.get_by_text("Racing 4 runs")).to_be_visible()
     screenshot(page, "race_running")
     pick = page.get_by_test_id("stAlertContentSuccess").filter(has_text="is recommended")
     expect(pick).to_be_visible(timeout=RACE_TIMEOUT)
