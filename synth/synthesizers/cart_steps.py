@@ -222,8 +222,8 @@ register_state(FlatTree, CartColumn, CartStep)
 
 # ----------------------------------------------------------------------------- helpers
 def balanced_uniforms(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Uniform draws on [0, 1), one per row, stratified within each group: the ``m`` rows of a group get one
-    draw from each of the strata ``[r / m, (r + 1) / m)``, the strata dealt to the rows in random order.
+    """Uniform draws on [0, 1), one per row, spread evenly within each group: the ``m`` rows of a group get the
+    points ``(r + s) / m`` for ``r = 0 … m-1`` and one random start ``s``, dealt to the rows in random order.
 
     Each row's draw is still uniform (a random stratum, a uniform point in it), so each synthetic row has the
     same distribution as with independent draws; what changes is the group as a whole. ``m`` rows that reach a
@@ -231,13 +231,20 @@ def balanced_uniforms(groups: np.ndarray, rng: np.random.Generator) -> np.ndarra
     count, so the synthetic table carries the model's distribution with far less sampling noise (systematic
     sampling, as survey samplers draw from a sorted frame)."""
     n = len(groups)
-    order = np.lexsort((rng.random(n), groups))
+    # Rows in random order, then a stable sort by group: each group's rows come out shuffled. Leaf ids fit 16 bits
+    # on any table with leaves of some size, and numpy sorts those by radix, in linear time.
+    shuffled = rng.permutation(n)
+    keys = groups[shuffled]
+    small = n == 0 or (keys.min() >= 0 and keys.max() < 2**16)
+    order = shuffled[np.argsort(keys.astype(np.uint16) if small else keys, kind="stable")]
     sorted_groups = groups[order]
     starts = np.r_[0, np.flatnonzero(sorted_groups[1:] != sorted_groups[:-1]) + 1] if n else np.zeros(0, int)
     sizes = np.diff(np.r_[starts, n])
     rank = np.arange(n) - np.repeat(starts, sizes)
     u = np.empty(n)
-    u[order] = (rank + rng.random(n)) / np.repeat(sizes, sizes)
+    # One random start per group (systematic sampling): the points sit exactly 1/m apart, so each donor's share
+    # of [0, 1) holds floor(m/k) or ceil(m/k) of them; with a start per row a donor could get one more or less.
+    u[order] = (rank + np.repeat(rng.random(len(sizes)), sizes)) / np.repeat(sizes, sizes)
     return u
 
 

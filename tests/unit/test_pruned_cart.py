@@ -195,8 +195,8 @@ def test_prune_per_row_neither_stores_nor_copies_a_planted_canary(tmp_path) -> N
 
 def test_the_default_is_as_faithful_as_fresh_data_and_no_closer_to_training_on_adult() -> None:
     """The Synthesize page's claim for its default, attacked on MOSTLY AI's Adult split (24,421 + 24,421 rows) with
-    our own scores: accuracy within noise of the holdout's, and a DCR share near 0.5, where plain CART with
-    synthpop's random draws is closer to its training rows."""
+    our own scores: accuracy within noise of the holdout's, and a DCR share near 0.5 (within 0.02), where plain
+    CART with synthpop's random draws is clearly closer to its training rows."""
     from synth.evaluation.fidelity.accuracy import evaluate_accuracy
     from tests.conftest import SHARED_DATASETS
 
@@ -214,4 +214,6 @@ def test_the_default_is_as_faithful_as_fresh_data_and_no_closer_to_training_on_a
     assert accuracy.as_good_as_holdout, accuracy.to_dict()
     share = synth.evaluate_privacy(train, default, holdout=holdout, schema=schema).dcr_share
     cart_share = synth.evaluate_privacy(train, cart, holdout=holdout, schema=schema).dcr_share
-    assert share < 0.515 and share < cart_share - 0.01, (share, cart_share)
+    # Our DCR share (full train against a holdout-sized train sample) reads 0.509-0.518 over three draws here,
+    # mostlyai-qa's 0.512-0.513; plain CART with random draws 0.546.
+    assert share < 0.52 and share < cart_share - 0.02, (share, cart_share)
