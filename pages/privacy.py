@@ -66,13 +66,18 @@ copies = shown(job.get("copies"))
 if copies is not None:
     privacy_panels.copies(copies)
 st.subheader("Distance to the closest real row")
-privacy_checks.wait_first(job, ("closeness",), first_deadline)
+closeness_box = st.empty()
+if job.pending(["closeness"]):
+    with closeness_box.container():
+        privacy_panels.closeness(None, None)  # "measuring…" until the share lands, just below
+    privacy_checks.wait_first(job, ("closeness",), started + privacy_checks.CLOSENESS_WAIT_SECONDS)
 closeness_task = job.get("closeness")
 result = done(job.get("distances"))
-if closeness_task is not None and closeness_task.status == "failed":
-    shown(closeness_task)  # its error message
-else:
-    privacy_panels.closeness(done(closeness_task), result)
+with closeness_box.container():
+    if closeness_task is not None and closeness_task.status == "failed":
+        shown(closeness_task)  # its error message
+    else:
+        privacy_panels.closeness(done(closeness_task), result)
 
 # ------------------------------------------------------------------------------------------------- sections
 # One section at a time: the browser draws only its charts and tables (on every rerun while checks land, too);

@@ -26,8 +26,12 @@ from ui.text import md
 
 POLL_SECONDS = 1.0
 FIRST_WAIT_SECONDS = 1.6
-"""On a first visit the page waits up to this long (from the start of its run) for the copies and the closeness
-share, so they come with the page rather than a poll later; everything slower fills in when it lands."""
+"""On a first visit the page waits up to this long (from the start of its run) for the copies, so they come with
+the page rather than a poll later; everything slower fills in when it lands."""
+CLOSENESS_WAIT_SECONDS = 4.0
+"""...and up to this long for the closeness share, the page's first distance card, with a placeholder in its
+place meanwhile (the copies and everything above are already drawn): a card that lands after the wait comes with
+the next poll, up to :data:`POLL_SECONDS` later."""
 Raw = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
 
 
