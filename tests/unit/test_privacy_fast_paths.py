@@ -87,3 +87,29 @@ def test_packed_counting_on_a_seeded_table_with_random_predicates() -> None:
     expected = _reference_matrix(values, queries)
     np.testing.assert_array_equal(match_counts(values, queries), expected.sum(axis=1))
     np.testing.assert_array_equal(match_matrix(values, queries), expected)
+
+
+def _reference_singletons(group: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Rows that no other row of their group equals or exceeds on every key, by comparing every pair."""
+    n = len(group)
+    return np.array(
+        [not any(j != i and group[j] == group[i] and (keys[j] >= keys[i]).all() for j in range(n)) for i in range(n)],
+        dtype=bool,
+    )
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.integers(1, 3),
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 4), st.integers(0, 4), st.integers(0, 4)), max_size=40),
+    st.sampled_from([1, 2**61]),
+)
+def test_pareto_singletons_in_one_sort_equal_the_pairwise_definition(
+    n_keys: int, rows: list[tuple[int, int, int, int]], group_scale: int
+) -> None:
+    """One and two keys take the one-sort path (huge group ids its lexsort fallback), three the rounds."""
+    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    group, keys = table[:, 0] * group_scale, table[:, 1 : 1 + n_keys]
+    got = singling_out._pareto_singletons(group, keys)
+    assert got is not None
+    np.testing.assert_array_equal(got, _reference_singletons(group, keys))

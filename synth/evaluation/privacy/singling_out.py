@@ -255,6 +255,8 @@ def _pareto_singletons(group: np.ndarray, keys: np.ndarray) -> np.ndarray | None
     if keys.shape[1] == 0:
         _, inverse, counts = np.unique(group, return_inverse=True, return_counts=True)
         return np.asarray(counts[inverse] == 1)
+    if keys.shape[1] <= 2:
+        return _pareto_singletons_2d(group, keys)
     order = np.lexsort((-keys.sum(axis=1), group))
     g, k = group[order], keys[order]
     alive = np.ones(n, dtype=bool)
@@ -277,6 +279,39 @@ def _pareto_singletons(group: np.ndarray, keys: np.ndarray) -> np.ndarray | None
         single[pivots] = n_equal == 1
         alive[live[dominated]] = False
     return None
+
+
+def _pareto_singletons_2d(group: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """:func:`_pareto_singletons` for one or two keys, in one sort: no rounds.
+
+    Sorted by group, then the first key and the second key both descending, a row's dominators in its group
+    are the rows before it whose second key is at least its own (a running maximum tells), and an identical row
+    right after it.
+    """
+    n = len(group)
+    a = keys[:, 0].astype(np.int64)
+    b = keys[:, 1].astype(np.int64) if keys.shape[1] > 1 else np.zeros(n, dtype=np.int64)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    a, b = a - a.min(), b - b.min()
+    g0 = group - group.min()
+    span_a, span_b = int(a.max()) + 1, int(b.max()) + 1
+    if (int(g0.max()) + 1) * span_a * span_b < 2**62:
+        # One integer key sorts faster than three (rows equal on all three need no particular order).
+        order = np.argsort((g0 * span_a + (span_a - 1 - a)) * span_b + (span_b - 1 - b))
+    else:
+        order = np.lexsort((-b, -a, group))
+    g, a, b = group[order], a[order], b[order]
+    first = np.r_[True, g[1:] != g[:-1]]
+    ordinal = np.cumsum(first) - 1
+    # A running maximum that restarts at every group: lift each group above all earlier ones.
+    span = span_b
+    running = np.maximum.accumulate(b + ordinal * span)
+    before = np.where(first, -1, np.r_[-1, running[:-1]] - ordinal * span)
+    same_next = np.r_[(g[1:] == g[:-1]) & (a[1:] == a[:-1]) & (b[1:] == b[:-1]), False]
+    out = np.empty(n, dtype=bool)
+    out[order] = (before < b) & ~same_next
+    return out
 
 
 @dataclass(frozen=True)
