@@ -35,6 +35,7 @@ from synth.evaluation.privacy.neighbors import (
     Matrix,
     MixedEncoder,
     euclidean_neighbors,
+    gower_neighbors,
     row_hashes,
 )
 from synth.evaluation.privacy.singling_out import QueryEncoder, unique_columns
@@ -195,6 +196,20 @@ class PrivacyInputs:
         """``which`` table's ``columns`` encoded for the Gower distance."""
         cols = tuple(columns)
         return self._once(("gower", which, cols), lambda: self.gower_encoder.select(cols).transform(self.table(which)))
+
+    def gower_nearest(
+        self, which: Which, columns: Sequence[str], rows: np.ndarray, k: int = 1
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` nearest synthetic rows (Gower, on ``columns``) of the rows ``rows`` of ``which``, kept.
+
+        Linkability's first column group and inference's known columns are the same quasi-identifiers, and both
+        attacks draw the same seeded targets: the inference attack finds the search done.
+        """
+        cols, rows = tuple(columns), np.asarray(rows, dtype=np.int64)
+        return self._once(
+            ("gower_nearest", which, cols, k, rows.tobytes()),
+            lambda: gower_neighbors(self.gower(which, cols).take(rows), self.gower("synthetic", cols), k),
+        )
 
     @property
     def query_encoder(self) -> QueryEncoder:

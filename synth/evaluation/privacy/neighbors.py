@@ -346,16 +346,29 @@ def _first_unique(rows: GowerRows) -> np.ndarray:
     return np.flatnonzero(~frame.duplicated().to_numpy())
 
 
-def gower_distances(queries: GowerRows, reference: GowerRows) -> np.ndarray:
-    """The full (len(queries), len(reference)) Gower distance matrix (keep the inputs small)."""
-    dist = np.full((len(queries), len(reference)), float(queries.n_dense))
+def gower_distances(
+    queries: GowerRows, reference: GowerRows, out: np.ndarray | None = None, scratch: np.ndarray | None = None
+) -> np.ndarray:
+    """The full (len(queries), len(reference)) Gower distance matrix (keep the inputs small).
+
+    ``out`` and ``scratch`` (float64, at least that many cells each) hold the result and the gap of one number
+    when given: the chunked search reuses two blocks instead of allocating fresh ones per chunk. The sum runs in
+    a fixed order (categories, then each number in turn), so a distance is the same whatever the chunking.
+    """
+    shape = (len(queries), len(reference))
+    dist = np.full(shape, float(queries.n_dense)) if out is None else out.reshape(-1)[: shape[0] * shape[1]]
+    dist = dist.reshape(shape)
+    if out is not None:
+        dist.fill(float(queries.n_dense))
     if queries.onehot.shape[1]:
-        dist -= (queries.onehot @ reference.onehot.T).astype(float)
+        dist -= queries.onehot @ reference.onehot.T
     for j in range(queries.codes.shape[1]):
         dist += queries.codes[:, j][:, None] != reference.codes[:, j][None, :]
+    gap = np.empty(shape) if scratch is None else scratch.reshape(-1)[: shape[0] * shape[1]].reshape(shape)
     for j in range(queries.numeric.shape[1]):
         q, r = queries.numeric[:, j], reference.numeric[:, j]
-        gap = np.abs(q[:, None] - r[None, :])
+        np.subtract(q[:, None], r[None, :], out=gap)
+        np.abs(gap, out=gap)
         qn, rn = np.isnan(q), np.isnan(r)
         if qn.any() or rn.any():
             gap = np.where(qn[:, None] | rn[None, :], (qn[:, None] != rn[None, :]).astype(float), gap)
@@ -390,8 +403,9 @@ def gower_neighbors(queries: GowerRows, reference: GowerRows, k: int = 1) -> tup
     step = max(1, CHUNK_CELLS // max(len(ref), 1))
     dist = np.empty((len(queries), k), dtype=float)
     idx = np.empty((len(queries), k), dtype=np.int64)
+    buffers = np.empty((2, min(step, len(queries)) * len(ref)))
     for start in range(0, len(queries), step):
-        block = gower_distances(queries.take(np.arange(start, min(start + step, len(queries)))), ref)
+        block = gower_distances(queries.take(np.arange(start, min(start + step, len(queries)))), ref, *buffers)
         best = np.argmin(block, axis=1)[:, None] if k == 1 else np.argsort(block, axis=1, kind="stable")[:, :k]
         dist[start : start + len(block)] = np.take_along_axis(block, best, 1)
         idx[start : start + len(block)] = keep[best]
