@@ -1,17 +1,22 @@
 """The privacy checks' fast paths give the answers of the straightforward code they replaced.
 
-Each fast path (predicates counted on bit-packed rows, ...) is checked against a plain reference written here,
+Each fast path (predicates counted on bit-packed rows, Pareto singletons in one sort,
+the synthetic → train search split at the closeness share's sample) is checked against a plain reference written here,
 on seeded or generated inputs, including missing values, ties and batches split at awkward sizes.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import synth
 from synth.evaluation.privacy import singling_out
+from synth.evaluation.privacy.inputs import PrivacyInputs
+from synth.evaluation.privacy.neighbors import euclidean_neighbors
 from synth.evaluation.privacy.singling_out import (
     EQ,
     GE,
@@ -113,3 +118,25 @@ def test_pareto_singletons_in_one_sort_equal_the_pairwise_definition(
     got = singling_out._pareto_singletons(group, keys)
     assert got is not None
     np.testing.assert_array_equal(got, _reference_singletons(group, keys))
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_synthetic_to_train_in_two_parts_equals_one_search(adult_small: pd.DataFrame, k: int) -> None:
+    """The sample's and the other rows' nearest, merged, are the nearest of all training rows: the same distances
+    (exact copies and duplicated training rows included), the lowest training row first among copies."""
+    train, holdout = synth.split(adult_small, 0.3, seed=0)
+    noisy = train.sample(frac=1.0, random_state=4, replace=True).reset_index(drop=True)
+    noisy.loc[::3, "age"] = noisy.loc[::3, "age"] + 1  # near-copies beside exact ones
+    syn = pd.concat([noisy, train.iloc[:50]], ignore_index=True)
+    inputs = PrivacyInputs(train, holdout, syn)
+    dist, idx = inputs.neighbors("synthetic", "train", k)
+    x_syn, x_train = inputs.encoded("synthetic"), inputs.encoded("train")
+    d_one, i_one = euclidean_neighbors(x_syn, x_train, k)
+    np.testing.assert_allclose(dist, d_one, rtol=0, atol=1e-6)
+    for j in range(k):  # the distances reported are those of the rows reported
+        got = np.sqrt(((x_syn.astype(float) - x_train[idx[:, j]].astype(float)) ** 2).sum(1))
+        np.testing.assert_allclose(got, dist[:, j], rtol=0, atol=1e-9)
+    copies = dist[:, 0] == 0
+    assert copies.sum() >= 50
+    np.testing.assert_array_equal(idx[copies, 0], i_one[copies, 0])
+    assert inputs.runs["synthetic_to_train_sample"] == 1 and inputs.runs["synthetic_to_train_rest"] == 1
