@@ -154,6 +154,10 @@ if section == "Record inspector":
         inspector(key, inputs, syn.df, result, known)
 
 # ----------------------------------------------------------------------------------------------------- verdict
+# The checks whose end changes what this run draws below the verdict (the rest only matter to the verdict, drawn
+# when the last check ends); the Attacks section shows every attack and sdmetrics task.
+SHOWN = {"Distances": ("distances", "rare_values"), "Membership": ("membership",), "Record inspector": ("distances",)}
+watched = None if section == "Attacks" else frozenset(("copies", "closeness", *SHOWN.get(section, ())))
 pending.empty()
 with verdict_box:
     # Every input of the verdict as this run read it: a check that ended after its read waits for the next run
@@ -165,7 +169,7 @@ with verdict_box:
         and all(t.name in collected or t.status == "failed" for t in attack_tasks)
     )
     if not complete:
-        privacy_checks.poll(job, finished_at_start)
+        privacy_checks.poll(job, finished_at_start, watched)
     else:
         verdict = job.memo(
             ("verdict", *(t.name for t in attack_tasks), tuple(known)),
@@ -179,4 +183,4 @@ with verdict_box:
         )
         privacy_panels.verdict(verdict)
         if job.pending():  # e.g. sdmetrics, asked for after the rest
-            privacy_checks.poll(job, finished_at_start)
+            privacy_checks.poll(job, finished_at_start, watched)
