@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import synth
-from synth.evaluation.privacy import singling_out
+from synth.evaluation.privacy import neighbors, singling_out
 from synth.evaluation.privacy.inputs import PrivacyInputs
-from synth.evaluation.privacy.neighbors import euclidean_neighbors
+from synth.evaluation.privacy.neighbors import GowerEncoder, euclidean_neighbors, gower_distances, gower_neighbors
 from synth.evaluation.privacy.singling_out import (
     EQ,
     GE,
@@ -140,3 +140,34 @@ def test_synthetic_to_train_in_two_parts_equals_one_search(adult_small: pd.DataF
     assert copies.sum() >= 50
     np.testing.assert_array_equal(idx[copies, 0], i_one[copies, 0])
     assert inputs.runs["synthetic_to_train_sample"] == 1 and inputs.runs["synthetic_to_train_rest"] == 1
+
+
+@pytest.mark.parametrize("chunk_cells", [1, 700, 4_000_000])
+def test_chunked_gower_search_reusing_its_blocks_equals_one_block(chunk_cells: int) -> None:
+    """Missing numbers (the gap's own branch), one-hot and code-by-code categories, chunks of uneven size: the
+    distances bit for bit, the nearest rows the same."""
+    from synth.schema import ColumnKind
+
+    rng = np.random.default_rng(3)
+    n = 130
+    frame = pd.DataFrame(
+        {
+            "x": np.where(rng.random(n) < 0.1, np.nan, rng.random(n)),
+            "y": rng.integers(0, 4, n).astype(float),
+            "c": rng.choice(list("abc"), n),
+            "wide": rng.choice([f"v{i}" for i in range(80)], n),  # > 64 categories: compared code by code
+        }
+    )
+    kinds = {"x": ColumnKind.CONTINUOUS, "y": ColumnKind.DISCRETE, "c": ColumnKind.CATEGORICAL}
+    kinds["wide"] = ColumnKind.CATEGORICAL
+    enc = GowerEncoder.fit([frame], list(frame.columns), kinds)
+    queries, reference = enc.transform(frame.iloc[:47]), enc.transform(frame.iloc[47:])
+    full = gower_distances(queries, reference)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(neighbors, "CHUNK_CELLS", chunk_cells)
+        for k in (1, 3):
+            dist, idx = gower_neighbors(queries, reference, k)
+            np.testing.assert_array_equal(np.take_along_axis(full, idx, 1), dist)
+            np.testing.assert_array_equal(dist, np.sort(full, axis=1)[:, :k])
+    buffers = np.full((2, full.size + 5), 7.0)  # stale values in reused blocks must not leak in
+    np.testing.assert_array_equal(gower_distances(queries, reference, *buffers), full)
