@@ -66,13 +66,18 @@ copies = shown(job.get("copies"))
 if copies is not None:
     privacy_panels.copies(copies)
 st.subheader("Distance to the closest real row")
-privacy_checks.wait_first(job, ("closeness",), first_deadline)
+closeness_box = st.empty()
+if job.pending(["closeness"]):
+    with closeness_box.container():
+        privacy_panels.closeness(None, None)  # "measuring…" until the share lands, just below
+    privacy_checks.wait_first(job, ("closeness",), started + privacy_checks.CLOSENESS_WAIT_SECONDS)
 closeness_task = job.get("closeness")
 result = done(job.get("distances"))
-if closeness_task is not None and closeness_task.status == "failed":
-    shown(closeness_task)  # its error message
-else:
-    privacy_panels.closeness(done(closeness_task), result)
+with closeness_box.container():
+    if closeness_task is not None and closeness_task.status == "failed":
+        shown(closeness_task)  # its error message
+    else:
+        privacy_panels.closeness(done(closeness_task), result)
 
 # ------------------------------------------------------------------------------------------------- sections
 # One section at a time: the browser draws only its charts and tables (on every rerun while checks land, too);
@@ -149,6 +154,10 @@ if section == "Record inspector":
         inspector(key, inputs, syn.df, result, known)
 
 # ----------------------------------------------------------------------------------------------------- verdict
+# The checks whose end changes what this run draws below the verdict (the rest only matter to the verdict, drawn
+# when the last check ends); the Attacks section shows every attack and sdmetrics task.
+SHOWN = {"Distances": ("distances", "rare_values"), "Membership": ("membership",), "Record inspector": ("distances",)}
+watched = None if section == "Attacks" else frozenset(("copies", "closeness", *SHOWN.get(section, ())))
 pending.empty()
 with verdict_box:
     # Every input of the verdict as this run read it: a check that ended after its read waits for the next run
@@ -160,7 +169,7 @@ with verdict_box:
         and all(t.name in collected or t.status == "failed" for t in attack_tasks)
     )
     if not complete:
-        privacy_checks.poll(job, finished_at_start)
+        privacy_checks.poll(job, finished_at_start, watched)
     else:
         verdict = job.memo(
             ("verdict", *(t.name for t in attack_tasks), tuple(known)),
@@ -174,4 +183,4 @@ with verdict_box:
         )
         privacy_panels.verdict(verdict)
         if job.pending():  # e.g. sdmetrics, asked for after the rest
-            privacy_checks.poll(job, finished_at_start)
+            privacy_checks.poll(job, finished_at_start, watched)

@@ -26,8 +26,12 @@ from ui.text import md
 
 POLL_SECONDS = 1.0
 FIRST_WAIT_SECONDS = 1.6
-"""On a first visit the page waits up to this long (from the start of its run) for the copies and the closeness
-share, so they come with the page rather than a poll later; everything slower fills in when it lands."""
+"""On a first visit the page waits up to this long (from the start of its run) for the copies, so they come with
+the page rather than a poll later; everything slower fills in when it lands."""
+CLOSENESS_WAIT_SECONDS = 4.0
+"""...and up to this long for the closeness share, the page's first distance card, with a placeholder in its
+place meanwhile (the copies and everything above are already drawn): a card that lands after the wait comes with
+the next poll, up to :data:`POLL_SECONDS` later."""
 Raw = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
 
 
@@ -121,16 +125,25 @@ def shown(task: Task | None) -> Any:
     return done(task)
 
 
-def poll(job: PrivacyJob, finished_at_start: frozenset[str]) -> None:
-    """While checks run: their progress, redrawn every :data:`POLL_SECONDS`; a rerun of the page when one ends.
+def rerun_due(ended: frozenset[str], watched: frozenset[str] | None, pending: bool) -> bool:
+    """Whether checks that ``ended`` since the page's run call for a new run: one the page shows ended (any, when
+    ``watched`` is None), or the last one did (the verdict is drawn then)."""
+    return bool(ended) and (watched is None or bool(ended & watched) or not pending)
 
-    The fragment only reads the job (the worker makes no Streamlit call); once nothing is pending the page's
-    rerun defines it without a timer and the polling stops.
+
+def poll(job: PrivacyJob, finished_at_start: frozenset[str], watched: frozenset[str] | None = None) -> None:
+    """While checks run: their progress, redrawn every :data:`POLL_SECONDS`; a rerun of the page when a check
+    that the page shows ends (any of ``watched``; any check when None), and when the last one ends (the verdict).
+
+    A check the open section does not show (the attacks while Distances is open) ends without a rerun: each
+    rerun redraws the section's charts and takes the CPU the remaining checks run on. The fragment only reads
+    the job (the worker makes no Streamlit call); once nothing is pending the page's rerun defines it without a
+    timer and the polling stops.
     """
 
     @st.fragment(run_every=POLL_SECONDS if job.pending() else None)
     def progress_poll() -> None:
-        if job.finished_names() != finished_at_start:
+        if rerun_due(job.finished_names() - finished_at_start, watched, bool(job.pending())):
             st.rerun(scope="app")
         running = job.pending()
         if running:

@@ -305,3 +305,14 @@ def test_each_section_is_reachable_under_the_verdict_and_the_attacker_model_is_k
     known = next(w for w in at.multiselect if (w.key or "").startswith("attacker_known|"))
     assert known.value == ["age", "sex", "education"], "the attacker model survives a switch of section"
     assert "knows [age, sex, education]" in _inference_detail(at)
+
+
+def test_a_check_the_open_section_does_not_show_ends_without_a_rerun() -> None:
+    from ui.privacy_checks import rerun_due
+
+    distances = frozenset({"copies", "closeness", "distances", "rare_values"})
+    assert not rerun_due(frozenset(), distances, pending=True)
+    assert not rerun_due(frozenset({"membership", "attacks|x"}), distances, pending=True), "not drawn: no rerun"
+    assert rerun_due(frozenset({"membership", "distances"}), distances, pending=True), "its charts fill in"
+    assert rerun_due(frozenset({"attacks|x"}), distances, pending=False), "the last check: the verdict is drawn"
+    assert rerun_due(frozenset({"attacks|x"}), None, pending=True), "the Attacks section shows every check"

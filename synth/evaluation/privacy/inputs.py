@@ -35,6 +35,7 @@ from synth.evaluation.privacy.neighbors import (
     Matrix,
     MixedEncoder,
     euclidean_neighbors,
+    gower_neighbors,
     row_hashes,
 )
 from synth.evaluation.privacy.singling_out import QueryEncoder, unique_columns
@@ -196,6 +197,20 @@ class PrivacyInputs:
         cols = tuple(columns)
         return self._once(("gower", which, cols), lambda: self.gower_encoder.select(cols).transform(self.table(which)))
 
+    def gower_nearest(
+        self, which: Which, columns: Sequence[str], rows: np.ndarray, k: int = 1
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` nearest synthetic rows (Gower, on ``columns``) of the rows ``rows`` of ``which``, kept.
+
+        Linkability's first column group and inference's known columns are the same quasi-identifiers, and both
+        attacks draw the same seeded targets: the inference attack finds the search done.
+        """
+        cols, rows = tuple(columns), np.asarray(rows, dtype=np.int64)
+        return self._once(
+            ("gower_nearest", which, cols, k, rows.tobytes()),
+            lambda: gower_neighbors(self.gower(which, cols).take(rows), self.gower("synthetic", cols), k),
+        )
+
     @property
     def query_encoder(self) -> QueryEncoder:
         """The singling-out vocabulary of every compared column, fitted once on the three tables."""
@@ -219,7 +234,13 @@ class PrivacyInputs:
 
     # ------------------------------------------------------------------------------------- neighbour searches
     def neighbors(self, query: Which, reference: Which, k: int = 2) -> tuple[np.ndarray, np.ndarray]:
-        """The ``k`` nearest ``reference`` rows of every ``query`` row (all rows, no subsample)."""
+        """The ``k`` nearest ``reference`` rows of every ``query`` row (all rows, no subsample).
+
+        Synthetic → train with ``k`` ≤ 2 is searched in two parts: the holdout-sized :attr:`train_sample` (searched
+        first, for the closeness share) and the other training rows, the nearest of both kept.
+        """
+        if (query, reference) == ("synthetic", "train") and k <= 2:
+            return self._once(("neighbors", query, reference, k), lambda: self._synthetic_to_train(k))
         return self._once(
             ("neighbors", query, reference, k),
             lambda: euclidean_neighbors(self.encoded(query), self.encoded(reference), k),
@@ -234,14 +255,32 @@ class PrivacyInputs:
             "train_sample", lambda: np.sort(rng.choice(n_train, size=min(n_train, n_hold), replace=False))
         )
 
+    def _part_neighbors(self, name: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The two nearest of the training rows ``rows`` of every synthetic row, as positions in train."""
+
+        def compute() -> tuple[np.ndarray, np.ndarray]:
+            dist, idx = euclidean_neighbors(self.encoded("synthetic"), self.encoded("train")[rows], 2)
+            return dist, rows[idx]
+
+        return self._once(name, compute)
+
     def synthetic_to_train_sample(self) -> np.ndarray:
         """Distance of every synthetic row to its nearest row of :attr:`train_sample`."""
+        return self._part_neighbors("synthetic_to_train_sample", self.train_sample)[0][:, 0]
 
-        def compute() -> np.ndarray:
-            x_train = self.encoded("train")[self.train_sample]
-            return euclidean_neighbors(self.encoded("synthetic"), x_train, 1)[0][:, 0]
-
-        return self._once("synthetic_to_train_sample", compute)
+    def _synthetic_to_train(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Synthetic → train from the sample's two nearest and the other rows' two nearest: the ``k`` nearest of
+        the four by exact distance, ties to the lowest training row (as one search of all rows orders them)."""
+        sample = self.train_sample
+        rest = np.setdiff1d(np.arange(len(self.tables.train)), sample)
+        if not len(rest):
+            dist, idx = self._part_neighbors("synthetic_to_train_sample", sample)
+            return dist[:, :k], idx[:, :k]
+        d_sample, i_sample = self._part_neighbors("synthetic_to_train_sample", sample)
+        d_rest, i_rest = self._part_neighbors("synthetic_to_train_rest", rest)
+        dist, idx = np.hstack([d_sample, d_rest]), np.hstack([i_sample, i_rest])
+        order = np.lexsort((idx, dist))[:, :k]
+        return np.take_along_axis(dist, order, 1), np.take_along_axis(idx, order, 1)
 
     # ------------------------------------------------------------------------------------ membership targets
     @property

@@ -174,29 +174,38 @@ def _dense_neighbors(queries: np.ndarray, reference: np.ndarray, k: int) -> np.n
     first, lowest reference row first (:func:`_exact_matches`).
     """
     ref = np.asarray(reference, dtype=np.float32)
-    centre = ref.mean(axis=0, dtype=np.float64).astype(np.float32)
-    ref = ref - centre
-    ref_t = np.ascontiguousarray(ref.T)
-    ref_norms = np.einsum("ij,ij->i", ref, ref, dtype=np.float64).astype(np.float32)
+    queries = np.asarray(queries)
+    # Features that are 0 in every row of both tables (the missing indicator of a complete column, the "unseen"
+    # column of a category) add nothing to any distance: leave them out of the products.
+    used = np.flatnonzero(ref.any(axis=0) | queries.any(axis=0))
+    centre = ref[:, used].mean(axis=0, dtype=np.float64).astype(np.float32)
+    ref_c = ref[:, used] - centre
+    # ‖q − r‖² − ‖q‖² = ‖r‖² − 2 q·r (the query's own norm does not change its ranking), as one product:
+    # [q, 1] · [−2r, ‖r‖²].
+    aug = np.empty((len(used) + 1, ref.shape[0]), dtype=np.float32)
+    aug[:-1] = ref_c.T
+    aug[:-1] *= -2.0
+    aug[-1] = np.einsum("ij,ij->i", ref_c, ref_c, dtype=np.float64).astype(np.float32)
     n_q, n_ref = queries.shape[0], ref.shape[0]
     idx = np.empty((n_q, k), dtype=np.int64)
     step = max(1, CHUNK_CELLS // max(n_ref, 1))
     rows = np.arange(step)
+    q = np.empty((min(step, n_q), len(used) + 1), dtype=np.float32)
+    q[:, -1] = 1.0
     for start in range(0, n_q, step):
-        q = np.asarray(queries[start : start + step], dtype=np.float32) - centre
-        # ‖q − r‖² − ‖q‖² = ‖r‖² − 2 q·r: the query's own norm does not change its ranking.
-        block = q @ ref_t
-        block *= -2.0
-        block += ref_norms
-        r = rows[: len(q)]
+        stop = min(start + step, n_q)
+        qc = q[: stop - start]
+        np.subtract(np.asarray(queries[start:stop][:, used], dtype=np.float32), centre, out=qc[:, :-1])
+        block = qc @ aug
+        r = rows[: len(qc)]
         if k <= 3:
             for j in range(k):
                 best = np.argmin(block, axis=1)
-                idx[start : start + len(q), j] = best
-                block[r, best] = np.inf
+                idx[start:stop, j] = best
+                if j + 1 < k:
+                    block[r, best] = np.inf
         else:
-            part = np.argpartition(block, k - 1, axis=1)[:, :k]
-            idx[start : start + len(q)] = part
+            idx[start:stop] = np.argpartition(block, k - 1, axis=1)[:, :k]
     exact, n_exact = _exact_matches(queries, np.asarray(reference), k)
     for i in np.flatnonzero(n_exact):
         # Exact copies first (lowest row first), then the nearest other rows the approximate search found.
@@ -337,16 +346,29 @@ def _first_unique(rows: GowerRows) -> np.ndarray:
     return np.flatnonzero(~frame.duplicated().to_numpy())
 
 
-def gower_distances(queries: GowerRows, reference: GowerRows) -> np.ndarray:
-    """The full (len(queries), len(reference)) Gower distance matrix (keep the inputs small)."""
-    dist = np.full((len(queries), len(reference)), float(queries.n_dense))
+def gower_distances(
+    queries: GowerRows, reference: GowerRows, out: np.ndarray | None = None, scratch: np.ndarray | None = None
+) -> np.ndarray:
+    """The full (len(queries), len(reference)) Gower distance matrix (keep the inputs small).
+
+    ``out`` and ``scratch`` (float64, at least that many cells each) hold the result and the gap of one number
+    when given: the chunked search reuses two blocks instead of allocating fresh ones per chunk. The sum runs in
+    a fixed order (categories, then each number in turn), so a distance is the same whatever the chunking.
+    """
+    shape = (len(queries), len(reference))
+    dist = np.full(shape, float(queries.n_dense)) if out is None else out.reshape(-1)[: shape[0] * shape[1]]
+    dist = dist.reshape(shape)
+    if out is not None:
+        dist.fill(float(queries.n_dense))
     if queries.onehot.shape[1]:
-        dist -= (queries.onehot @ reference.onehot.T).astype(float)
+        dist -= queries.onehot @ reference.onehot.T
     for j in range(queries.codes.shape[1]):
         dist += queries.codes[:, j][:, None] != reference.codes[:, j][None, :]
+    gap = np.empty(shape) if scratch is None else scratch.reshape(-1)[: shape[0] * shape[1]].reshape(shape)
     for j in range(queries.numeric.shape[1]):
         q, r = queries.numeric[:, j], reference.numeric[:, j]
-        gap = np.abs(q[:, None] - r[None, :])
+        np.subtract(q[:, None], r[None, :], out=gap)
+        np.abs(gap, out=gap)
         qn, rn = np.isnan(q), np.isnan(r)
         if qn.any() or rn.any():
             gap = np.where(qn[:, None] | rn[None, :], (qn[:, None] != rn[None, :]).astype(float), gap)
@@ -381,8 +403,9 @@ def gower_neighbors(queries: GowerRows, reference: GowerRows, k: int = 1) -> tup
     step = max(1, CHUNK_CELLS // max(len(ref), 1))
     dist = np.empty((len(queries), k), dtype=float)
     idx = np.empty((len(queries), k), dtype=np.int64)
+    buffers = np.empty((2, min(step, len(queries)) * len(ref)))
     for start in range(0, len(queries), step):
-        block = gower_distances(queries.take(np.arange(start, min(start + step, len(queries)))), ref)
+        block = gower_distances(queries.take(np.arange(start, min(start + step, len(queries)))), ref, *buffers)
         best = np.argmin(block, axis=1)[:, None] if k == 1 else np.argsort(block, axis=1, kind="stable")[:, :k]
         dist[start : start + len(block)] = np.take_along_axis(block, best, 1)
         idx[start : start + len(block)] = keep[best]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 from math import comb
 
 import numpy as np
@@ -117,59 +117,88 @@ class Queries:
         return self.take(np.sort(first))
 
 
-def _condition(x: np.ndarray, ops: np.ndarray, vals: np.ndarray) -> np.ndarray:
-    """Rows of ``x`` (one row of table values per predicate) that satisfy each predicate's condition."""
-    out = np.empty(x.shape, dtype=bool)
-    for op in np.unique(ops):
-        sel = ops == op
-        xs, v = x[sel], vals[sel][:, None]
-        with np.errstate(invalid="ignore"):
-            if op == EQ:
-                m = xs == v
-            elif op == NE:
-                m = (xs != v) & ~np.isnan(xs)
-            elif op == LT:
-                m = xs < v
-            elif op == LE:
-                m = xs <= v
-            elif op == GT:
-                m = xs > v
-            elif op == GE:
-                m = xs >= v
-            elif op == ISNULL:
-                m = np.isnan(xs)
-            else:
-                m = ~np.isnan(xs)
-        out[sel] = m
-    return out
+def _compare(x: np.ndarray, op: int, v: np.ndarray) -> np.ndarray:
+    """``x OP v`` with broadcasting; a missing value satisfies only ``is missing`` (and not ``!=``)."""
+    with np.errstate(invalid="ignore"):
+        if op == EQ:
+            return np.asarray(x == v)
+        if op == NE:
+            return np.asarray((x != v) & ~np.isnan(x))
+        if op == LT:
+            return np.asarray(x < v)
+        if op == LE:
+            return np.asarray(x <= v)
+        if op == GT:
+            return np.asarray(x > v)
+        if op == GE:
+            return np.asarray(x >= v)
+        if op == ISNULL:
+            return np.asarray(np.isnan(x) | np.zeros(np.shape(v), dtype=bool))
+        return np.asarray(~np.isnan(x) | np.zeros(np.shape(v), dtype=bool))
 
 
 def _batches(queries: Queries, n_rows: int) -> list[np.ndarray]:
-    step = max(1, BATCH_CELLS // max(n_rows, 1))
+    # Rows are packed 8 to a byte: a batch holds BATCH_CELLS bytes per condition of a predicate.
+    step = max(1, 8 * BATCH_CELLS // max(n_rows, 1))
     return [np.arange(s, min(s + step, len(queries))) for s in range(0, len(queries), step)]
+
+
+def _packed_conditions(values: np.ndarray, cols: np.ndarray, ops: np.ndarray, vals: np.ndarray) -> np.ndarray:
+    """The rows of ``values`` satisfying each condition (column, operator, value), packed 8 rows to a byte.
+
+    Each distinct condition is evaluated once, on its column as stored (no copy of the column per predicate):
+    predicates drawn from synthetic rows share most of their conditions (``sex == 'Male'``, ``age <= 30``).
+
+    Returns:
+        ``(len(cols), ceil(n / 8))`` uint8, row i the packed match mask of condition i.
+    """
+    n = values.shape[1]
+    key = np.column_stack([cols, ops, np.isnan(vals), np.nan_to_num(vals, nan=0.0)])
+    distinct, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    u_cols, u_ops, u_vals = cols[first], ops[first], vals[first]
+    packed = np.empty((len(distinct), (n + 7) // 8), dtype=np.uint8)
+    step = max(1, BATCH_CELLS // max(n, 1))
+    # np.unique sorts by column then operator: each (column, operator) run is evaluated in bounded blocks.
+    bounds = np.flatnonzero(np.r_[True, (u_cols[1:] != u_cols[:-1]) | (u_ops[1:] != u_ops[:-1]), True])
+    for lo, hi in pairwise(bounds):
+        x, op = values[int(u_cols[lo])][None, :], int(u_ops[lo])
+        for start in range(lo, hi, step):
+            sel = slice(start, min(start + step, hi))
+            packed[sel] = np.packbits(_compare(x, op, u_vals[sel][:, None]), axis=1)
+    return packed[inverse.reshape(-1)]
+
+
+def _packed_matches(values: np.ndarray, queries: Queries, rows: np.ndarray) -> np.ndarray:
+    """The packed rows of ``values`` that each predicate of ``queries.take(rows)`` matches (all its conditions)."""
+    m = queries.cols.shape[1]
+    conds = _packed_conditions(
+        values, queries.cols[rows].reshape(-1), queries.ops[rows].reshape(-1), queries.vals[rows].reshape(-1)
+    ).reshape(len(rows), m, -1)
+    mask = conds[:, 0].copy()
+    for j in range(1, m):
+        mask &= conds[:, j]
+    return mask
 
 
 def match_counts(values: np.ndarray, queries: Queries) -> np.ndarray:
     """How many rows of ``values`` (column-major table) each predicate matches."""
     counts = np.zeros(len(queries), dtype=np.int64)
+    if queries.cols.shape[1] == 0:
+        return counts
     for rows in _batches(queries, values.shape[1]):
-        mask = None
-        for j in range(queries.cols.shape[1]):
-            cond = _condition(values[queries.cols[rows, j]], queries.ops[rows, j], queries.vals[rows, j])
-            mask = cond if mask is None else (mask & cond)
-        if mask is not None:
-            counts[rows] = mask.sum(axis=1)
+        counts[rows] = np.bitwise_count(_packed_matches(values, queries, rows)).sum(axis=1, dtype=np.int64)
     return counts
 
 
 def match_matrix(values: np.ndarray, queries: Queries) -> np.ndarray:
     """(Q, n) boolean: which rows each predicate matches. Keep ``Q × n`` moderate."""
-    out = np.zeros((len(queries), values.shape[1]), dtype=bool)
-    for rows in _batches(queries, values.shape[1]):
-        mask = np.ones((len(rows), values.shape[1]), dtype=bool)
-        for j in range(queries.cols.shape[1]):
-            mask &= _condition(values[queries.cols[rows, j]], queries.ops[rows, j], queries.vals[rows, j])
-        out[rows] = mask
+    n = values.shape[1]
+    out = np.zeros((len(queries), n), dtype=bool)
+    if queries.cols.shape[1] == 0:
+        out[:] = True
+        return out
+    for rows in _batches(queries, n):
+        out[rows] = np.unpackbits(_packed_matches(values, queries, rows), axis=1, count=n).astype(bool)
     return out
 
 
@@ -226,6 +255,8 @@ def _pareto_singletons(group: np.ndarray, keys: np.ndarray) -> np.ndarray | None
     if keys.shape[1] == 0:
         _, inverse, counts = np.unique(group, return_inverse=True, return_counts=True)
         return np.asarray(counts[inverse] == 1)
+    if keys.shape[1] <= 2:
+        return _pareto_singletons_2d(group, keys)
     order = np.lexsort((-keys.sum(axis=1), group))
     g, k = group[order], keys[order]
     alive = np.ones(n, dtype=bool)
@@ -248,6 +279,39 @@ def _pareto_singletons(group: np.ndarray, keys: np.ndarray) -> np.ndarray | None
         single[pivots] = n_equal == 1
         alive[live[dominated]] = False
     return None
+
+
+def _pareto_singletons_2d(group: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """:func:`_pareto_singletons` for one or two keys, in one sort: no rounds.
+
+    Sorted by group, then the first key and the second key both descending, a row's dominators in its group
+    are the rows before it whose second key is at least its own (a running maximum tells), and an identical row
+    right after it.
+    """
+    n = len(group)
+    a = keys[:, 0].astype(np.int64)
+    b = keys[:, 1].astype(np.int64) if keys.shape[1] > 1 else np.zeros(n, dtype=np.int64)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    a, b = a - a.min(), b - b.min()
+    g0 = group - group.min()
+    span_a, span_b = int(a.max()) + 1, int(b.max()) + 1
+    if (int(g0.max()) + 1) * span_a * span_b < 2**62:
+        # One integer key sorts faster than three (rows equal on all three need no particular order).
+        order = np.argsort((g0 * span_a + (span_a - 1 - a)) * span_b + (span_b - 1 - b))
+    else:
+        order = np.lexsort((-b, -a, group))
+    g, a, b = group[order], a[order], b[order]
+    first = np.r_[True, g[1:] != g[:-1]]
+    ordinal = np.cumsum(first) - 1
+    # A running maximum that restarts at every group: lift each group above all earlier ones.
+    span = span_b
+    running = np.maximum.accumulate(b + ordinal * span)
+    before = np.where(first, -1, np.r_[-1, running[:-1]] - ordinal * span)
+    same_next = np.r_[(g[1:] == g[:-1]) & (a[1:] == a[:-1]) & (b[1:] == b[:-1]), False]
+    out = np.empty(n, dtype=bool)
+    out[order] = (before < b) & ~same_next
+    return out
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from synth.evaluation.privacy.neighbors import (
     NUMERIC_KINDS,
     GowerRows,
     as_labels,
-    gower_neighbors,
     numeric_values,
     paired_gower_distances,
     row_hashes,
@@ -261,8 +260,8 @@ def linkability(
         rows = _targets(len(inputs.table(which)), n_attacks, rng)  # type: ignore[arg-type]
         report(0.1 + 0.4 * step, f"linking {len(rows):,} {label} rows through synthetic neighbours")
         target_a, target_b = inputs.gower(which, a).take(rows), inputs.gower(which, b).take(rows)  # type: ignore[arg-type]
-        dist_a, idx_a = gower_neighbors(target_a, syn_a, k)
-        dist_b, idx_b = gower_neighbors(target_b, syn_b, k)
+        dist_a, idx_a = inputs.gower_nearest(which, a, rows, k)  # type: ignore[arg-type]
+        dist_b, idx_b = inputs.gower_nearest(which, b, rows, k)  # type: ignore[arg-type]
         linked = _links(idx_a, idx_b) | _tied_links(target_a, target_b, syn_a, syn_b, dist_a, dist_b, idx_a, idx_b)
         counts.append((float(linked.sum()), len(rows)))
     n_main = counts[0][1]
@@ -362,7 +361,6 @@ def inference(
     t = inputs.tables
     kind = inputs.kinds[secret]
     rng = np.random.default_rng(seed)
-    syn_known = inputs.gower("synthetic", known)
     syn_secret = t.synthetic[secret].reset_index(drop=True)
     real_secret = numeric_values(t.train[secret], kind) if kind in NUMERIC_KINDS else np.zeros(1)
     finite = real_secret[np.isfinite(real_secret)]
@@ -383,7 +381,7 @@ def inference(
             rows = _targets(len(table), n_attacks, rng)
         target = table.iloc[rows]
         report(0.1 + 0.4 * step, f"guessing '{secret}' of {len(rows):,} {label} rows from their nearest synthetic row")
-        idx = gower_neighbors(inputs.gower(which, known).take(rows), syn_known, 1)[1][:, 0]  # type: ignore[arg-type]
+        idx = inputs.gower_nearest(which, known, rows, 1)[1][:, 0]  # type: ignore[arg-type]
         truths = target[secret].reset_index(drop=True)
         right = _guess_is_right(syn_secret.iloc[idx].reset_index(drop=True), truths, kind, span, tolerance)
         counts.append((float(right.sum()), len(rows)))
