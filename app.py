@@ -40,7 +40,9 @@ def show_status() -> None:
 navigation = st.navigation(PAGES)
 status = st.sidebar.empty()
 forget.forget_button()
-if state.fitted() is not None:  # the next pages draw charts: the browser loads their library while idle
+# The pages after a fit draw charts: the browser loads their library in its idle time, best while the server fits
+# (the run of the Fit button: the sidebar is sent before the page starts fitting), else once a model exists.
+if state.fitted() is not None or st.session_state.get("fit_button"):
     with st.sidebar:
         preload.chart_library()
 # Drawn before the page too: a page that stops early (st.stop() for "fit a model first") stops every later

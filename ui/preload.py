@@ -2,9 +2,10 @@
 
 Streamlit's frontend loads plotly (a 4.7 MB JavaScript module) the first time a browser tab draws a plotly chart,
 and evaluating it takes a second or more on a small machine: without this, the first chart page of a walk
-(Compare, after Sample) paid it on top of its own work, most of its first render. Once a model is fitted the
-next pages draw charts, so the app asks the browser to import that module when it has nothing else to do
-(``requestIdleCallback``), once per tab. The import resolves to the very module Streamlit's chart element
+(Compare, after Sample) paid it on top of its own work, most of its first render. The pages after a fit draw
+charts, so the app asks the browser to import that module when it has nothing else to do
+(``requestIdleCallback``), once per tab: while the server fits a model (the browser only waits then), or on the
+first page after a model exists. The import resolves to the very module Streamlit's chart element
 imports later (same URL), which then finds it ready.
 
 Nothing here depends on user data. Where the module cannot be found (another Streamlit build) nothing is sent,

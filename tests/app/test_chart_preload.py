@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.helpers import APP, fit, start
+from tests.app.helpers import APP, fit, goto, start
 from ui import preload
 
 
@@ -50,3 +50,16 @@ def test_the_library_is_asked_for_once_a_model_is_fitted_and_never_before() -> N
     scripts = preload_scripts(after)
     assert len(scripts) == 1 and scripts[0] == preload.script(preload.plotly_chunk() or "")
     assert all(e.proto.unsafe_allow_javascript for e in after.get("html") if "__synthChartsPreloaded" in e.proto.body)
+
+
+def test_the_library_is_asked_for_in_the_run_that_fits() -> None:
+    # The Fit button's run sends the sidebar before the page fits: the browser loads the module during the fit.
+    at = start()
+    goto(at, "synthesize")
+    at.multiselect(key="synthesizer_choice").set_value(["independent"]).run()
+    fitting = AppTest.from_file(APP, default_timeout=120)
+    fitting.session_state["dataset"] = at.session_state["dataset"]
+    fitting.session_state["fit_button"] = True  # the button's value in the run its click starts
+    fitting.session_state["fitted"] = None
+    fitting.run()
+    assert len(preload_scripts(fitting)) == 1
