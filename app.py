@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import forget, state
+from ui import forget, preload, state
 from ui.text import md
 
 st.set_page_config(page_title="Synthetic data explorer", page_icon=":material/science:", layout="wide")
@@ -40,6 +40,11 @@ def show_status() -> None:
 navigation = st.navigation(PAGES)
 status = st.sidebar.empty()
 forget.forget_button()
+# The pages after a fit draw charts: the browser loads their library in its idle time, best while the server fits
+# (the run of the Fit button: the sidebar is sent before the page starts fitting), else once a model exists.
+if state.fitted() is not None or st.session_state.get("fit_button"):
+    with st.sidebar:
+        preload.chart_library()
 # Drawn before the page too: a page that stops early (st.stop() for "fit a model first") stops every later
 # Streamlit call, so the drawing after it would never arrive and the sidebar would lose the walk.
 show_status()

@@ -18,6 +18,7 @@ import streamlit as st
 import synth
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.privacy.inputs import PrivacyInputs
+from synth.evaluation.reference import RealReference
 from ui import cached
 from ui.privacy_job import PrivacyJob
 
@@ -86,6 +87,9 @@ DEFAULTS: dict[str, Any] = {
     # run key → EvaluationContext: the tables of one comparison prepared once and shared by every metric.
     # Kept per session (never in a cache shared between users) and bounded like the runs themselves.
     "evaluation_contexts": {},
+    # Dataset key → RealReference: what the runs' contexts compute from the real tables alone (coerced tables,
+    # encoder, the holdout-vs-train references), computed once for every run sampled on the same split.
+    "real_references": {},
     "written_file": None,  # synth.sampling.WriteResult of the last large table written on the server
     # Rare events page: the parameters of the last augmentation / fairness run asked for (results are cached).
     "augmentation_request": None,
@@ -282,12 +286,23 @@ def evaluation_context(ds: Dataset, run: SyntheticTable) -> EvaluationContext:
     key = f"{ds.key}|{run.id}"
     ctx = store.get(key)
     if ctx is None:
-        ctx = EvaluationContext(ds.train, run.df, ds.holdout, ds.schema)
+        ctx = EvaluationContext(ds.train, run.df, ds.holdout, ds.schema, reference=real_reference(ds))
         live = {f"{ds.key}|{r.id}" for r in synthetic_runs()}
         for old in [k for k in store if k not in live]:
             store.pop(old).close()  # its background checks stop and let go of the run's tables
         store[key] = ctx
     return ctx
+
+
+def real_reference(ds: Dataset) -> RealReference:
+    """The real-only results of the current table and split, shared by the evaluation contexts of all its runs
+    (a new sample's Compare does not redo them). One per session, for the current split only."""
+    store: dict[str, RealReference] = st.session_state.setdefault("real_references", {})
+    ref = store.get(ds.key)
+    if ref is None or not ref.covers(ds.train, ds.holdout, ds.schema):
+        store.clear()  # another table or split: the old results go
+        ref = store[ds.key] = RealReference(ds.train, ds.holdout, ds.schema)
+    return ref
 
 
 def close_evaluation_contexts() -> None:

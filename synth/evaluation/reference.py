@@ -45,7 +45,8 @@ class RealReference:
         self.seed = seed
         self.computed: Counter[str] = Counter()
         self._cache: dict[str, Any] = {}
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # guards _cache and _locks; each result has its own lock (see once)
+        self._locks: dict[str, threading.RLock] = {}
 
     def covers(self, train: pd.DataFrame, holdout: pd.DataFrame | None, schema: Schema | None) -> bool:
         """True when an evaluation of these tables may share this reference (the very same objects)."""
@@ -55,20 +56,32 @@ class RealReference:
     def once(self, name: str, build: Callable[[], T]) -> T:
         """The real-only result ``name``, built on first use (thread-safe) and shared afterwards.
 
-        ``name`` must spell out everything the result depends on besides (train, holdout, schema, seed).
+        ``name`` must spell out everything the result depends on besides (train, holdout, schema, seed). Each
+        name has a lock of its own: two threads asking for the same result build it once (the second waits), while
+        different results build at the same time (a page's background scores run side by side).
         """
         with self._lock:
-            if name not in self._cache:
+            if name in self._cache:
+                found: T = self._cache[name]
+                return found
+            lock = self._locks.setdefault(name, threading.RLock())
+        with lock:
+            with self._lock:
+                if name in self._cache:
+                    done: T = self._cache[name]
+                    return done
+            value = build()
+            with self._lock:
                 self.computed[name.split(":", 1)[0]] += 1
-                self._cache[name] = build()
-            value: T = self._cache[name]
+                self._cache[name] = value
             return value
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_lock"]
+        del state["_lock"], state["_locks"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.RLock()
+        self._locks = {}

@@ -212,3 +212,19 @@ def test_each_section_is_reachable_under_the_headline_and_keeps_its_inputs() -> 
     goto(at, "data")
     goto(at, "compare")
     assert at.segmented_control(key="compare_section").value == "Subgroups", "the same section on coming back"
+
+
+def test_a_new_sample_reuses_what_was_computed_from_the_real_tables() -> None:
+    at = compare_page("independent")
+    [ref] = at.session_state["real_references"].values()
+    first = dict(ref.computed)
+    assert first.get("discriminator_reference") == 1 and first.get("encoder") == 1, first
+    goto(at, "sample")
+    next(n for n in at.number_input if n.label == "Seed").set_value(7)
+    at.button(key="sample_button").click().run()
+    assert not at.exception
+    goto(at, "compare")
+    assert float(metric(at, "Discriminator AUC")) > 0.5
+    contexts = list(at.session_state["evaluation_contexts"].values())
+    assert len(contexts) == 2 and all(c.reference is ref for c in contexts), "both runs read the same reference"
+    assert dict(ref.computed) == first, "the second run's Compare rebuilt nothing from the real tables"

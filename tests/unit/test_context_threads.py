@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from synth.evaluation.context import EvaluationContext
+from synth.evaluation.reference import RealReference
 
 
 def context() -> EvaluationContext:
@@ -110,3 +111,61 @@ def test_a_build_that_ends_after_close_is_not_kept_and_nothing_starts_after() ->
     thread.join(5)
     assert ctx._cache == {}, "the late result is not kept on a closed context"
     assert ctx.prefetch("other", build) is None, "a closed context starts no new work"
+
+
+# ----------------------------------------------------------------------------- the shared real reference
+def shared_reference() -> tuple[RealReference, EvaluationContext, EvaluationContext]:
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"x": rng.normal(size=300), "c": rng.choice(list("abc"), 300)})
+    train, holdout = df.iloc[:100], df.iloc[250:]
+    ref = RealReference(train, holdout)
+    first = EvaluationContext(train, df.iloc[100:150], holdout, ref.schema, reference=ref)
+    second = EvaluationContext(train, df.iloc[150:250], holdout, ref.schema, reference=ref)
+    return ref, first, second
+
+
+def test_two_runs_sharing_a_reference_build_a_real_only_result_once_even_at_the_same_time() -> None:
+    ref, first, second = shared_reference()
+    calls: list[int] = []
+
+    def build() -> int:
+        calls.append(1)
+        time.sleep(0.05)
+        return 11
+
+    results: list[int] = []
+    threads = [
+        threading.Thread(target=lambda c=c: results.append(c.real_once("slow", build)))
+        for c in (first, second, first, second)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [11] * 4 and len(calls) == 1 and ref.computed["slow"] == 1
+
+
+def test_different_real_only_results_build_at_the_same_time() -> None:
+    # A run's background scores (the discriminator's real reference, the encoder...) run side by side: one lock
+    # for the whole reference would make the second wait for the first, and the barrier would time out.
+    _, first, second = shared_reference()
+    inside = threading.Barrier(2, timeout=5)
+
+    def build() -> str:
+        inside.wait()
+        return "done"
+
+    other = threading.Thread(target=lambda: first.real_once("a", build))
+    other.start()
+    assert second.real_once("b", build) == "done"
+    other.join(5)
+    assert first.real_once("a", build) == "done"
+
+
+def test_a_shared_reference_still_pickles() -> None:
+    import pickle
+
+    ref, first, _ = shared_reference()
+    first.real_once("v", lambda: 3)
+    copy = pickle.loads(pickle.dumps(ref))
+    assert copy.once("v", lambda: 4) == 3 and copy.once("w", lambda: 5) == 5
