@@ -55,7 +55,7 @@ def walk(page: Any, rep: int, timings: dict[str, list[float]]) -> None:
         return lambda: page.locator("[data-testid=stSidebarNavLink]").filter(has_text=title).click()
 
     timed("open_synthesize", nav("Synthesize"))
-    timed("fit_gaussian_copula", lambda: page.get_by_role("button", name="Fit", exact=True).click())
+    timed("fit_default_synthesizer", lambda: page.get_by_role("button", name="Fit", exact=True).click())
     timed("open_sample", nav("Sample"))
     page.get_by_label("Seed").fill(str(100 + rep))
     timed("sample_train_size", lambda: page.get_by_role("button", name="Sample", exact=True).click())

@@ -231,20 +231,24 @@ def balanced_uniforms(groups: np.ndarray, rng: np.random.Generator) -> np.ndarra
     count, so the synthetic table carries the model's distribution with far less sampling noise (systematic
     sampling, as survey samplers draw from a sorted frame)."""
     n = len(groups)
+    if n == 0:
+        return np.zeros(0)
+    g = groups.astype(np.int64, copy=False)
+    low, span = int(g.min()), int(g.max()) - int(g.min()) + 1
     # Rows in random order, then a stable sort by group: each group's rows come out shuffled. Leaf ids fit 16 bits
     # on any table with leaves of some size, and numpy sorts those by radix, in linear time.
+    key = (g - low).astype(np.uint16) if span <= 2**16 else np.unique(g, return_inverse=True)[1].ravel()
     shuffled = rng.permutation(n)
-    keys = groups[shuffled]
-    small = n == 0 or (keys.min() >= 0 and keys.max() < 2**16)
-    order = shuffled[np.argsort(keys.astype(np.uint16) if small else keys, kind="stable")]
-    sorted_groups = groups[order]
-    starts = np.r_[0, np.flatnonzero(sorted_groups[1:] != sorted_groups[:-1]) + 1] if n else np.zeros(0, int)
-    sizes = np.diff(np.r_[starts, n])
-    rank = np.arange(n) - np.repeat(starts, sizes)
-    u = np.empty(n)
+    shuffled_key = key[shuffled]
+    by_group = np.argsort(shuffled_key, kind="stable")
+    order, sorted_key = shuffled[by_group], shuffled_key[by_group]
+    counts = np.bincount(sorted_key)
+    first = np.cumsum(counts) - counts
     # One random start per group (systematic sampling): the points sit exactly 1/m apart, so each donor's share
     # of [0, 1) holds floor(m/k) or ceil(m/k) of them; with a start per row a donor could get one more or less.
-    u[order] = (rank + np.repeat(rng.random(len(sizes)), sizes)) / np.repeat(sizes, sizes)
+    start = rng.random(len(counts))
+    u = np.empty(n)
+    u[order] = (np.arange(n) - first[sorted_key] + start[sorted_key]) / counts[sorted_key]
     return u
 
 
