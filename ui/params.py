@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,14 +31,19 @@ def param_widget(param: Param, key: str, columns: Sequence[str] = ()) -> Any:
                 key=key,
             )
         )
+    default = float(param.default)
+    # A small default (a pruning threshold of 2e-4) would read 0.000 with three decimals and step by 0.01:
+    # show it in scientific notation and step by its own order of magnitude.
+    small = 0 < abs(default) < 0.01
     return float(
         st.number_input(
             label,
             min_value=float(param.low) if param.low is not None else None,
             max_value=float(param.high) if param.high is not None else None,
-            value=float(param.default),
+            value=default,
+            step=10.0 ** math.floor(math.log10(abs(default))) if small else None,
             help=param.help,
             key=key,
-            format="%.3f",
+            format="%.1e" if small else "%.3f",
         )
     )

@@ -89,7 +89,8 @@ class PrunedCART(SequentialCART):
             2e-4,
             "Privacy knob: how much a split must improve a tree (per leaf, as a share of the column's impurity) "
             "to be kept. Larger values keep fewer, broader leaves: synthetic rows move away from the training "
-            "rows and follow the data less closely. 0 keeps every split (plain CART).",
+            "rows and follow the data less closely. 0 keeps every split (plain CART). Used only when 'Pruning per "
+            "row' is 0.",
             label="Pruning strength",
             low=0.0,
             high=0.1,

@@ -115,3 +115,11 @@ def test_the_copulas_mixture_column_and_the_networks_key_column_can_be_named() -
     models = {m.name: m.model for m in at.session_state["fitted_models"]}
     assert models["gaussian_copula"].stratify_by_ == ("income",)
     assert models["privbayes"].network()[0] == ("income", [])
+
+
+def test_a_small_default_reads_as_itself_not_zero() -> None:
+    """Pruned CART's fixed pruning threshold (2e-4) must not read 0.000 on the page, nor step by 0.01."""
+    at = goto(start(), "synthesize")
+    box = at.number_input(key="param_pruned_cart_prune")
+    assert box.value == 2e-4
+    assert box.proto.format == "%.1e" and box.proto.step == 1e-4
