@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation.features import FeatureEncoder, labels, stratified_sample
+from synth.evaluation.once import build_once
 from synth.evaluation.reference import RealReference
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
 
@@ -156,22 +157,13 @@ class EvaluationContext:
         Each name has a lock of its own: two threads asking for the same preparation build it once (the second
         waits), while different preparations build at the same time (see :meth:`prefetch`).
         """
-        with self._lock:
-            if name in self._cache:
-                found: T = self._cache[name]
-                return found
-            lock = self._locks.setdefault(name, threading.RLock())
-        with lock:
-            with self._lock:
-                if name in self._cache:
-                    done: T = self._cache[name]
-                    return done
-            value = build()
-            with self._lock:
-                self.prepared[name] += 1
-                if not self._closed:  # a build that ends after close() is handed back, never kept
-                    self._cache[name] = value
-            return value
+
+        def record(key: str, value: T) -> None:
+            self.prepared[key] += 1
+            if not self._closed:  # a build that ends after close() is handed back, never kept
+                self._cache[key] = value
+
+        return build_once(self._lock, self._locks, self._cache, name, build, record)
 
     def close(self) -> None:
         """Forget every prepared value, closing those that run work of their own (a value with a ``close()``

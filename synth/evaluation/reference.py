@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from synth.evaluation.once import build_once
 from synth.schema import Schema, infer_schema
 
 T = TypeVar("T")
@@ -60,21 +61,12 @@ class RealReference:
         name has a lock of its own: two threads asking for the same result build it once (the second waits), while
         different results build at the same time (a page's background scores run side by side).
         """
-        with self._lock:
-            if name in self._cache:
-                found: T = self._cache[name]
-                return found
-            lock = self._locks.setdefault(name, threading.RLock())
-        with lock:
-            with self._lock:
-                if name in self._cache:
-                    done: T = self._cache[name]
-                    return done
-            value = build()
-            with self._lock:
-                self.computed[name.split(":", 1)[0]] += 1
-                self._cache[name] = value
-            return value
+
+        def record(key: str, value: T) -> None:
+            self.computed[key.split(":", 1)[0]] += 1
+            self._cache[key] = value
+
+        return build_once(self._lock, self._locks, self._cache, name, build, record)
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
