@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import forget, preload, state
+from ui import forget, gc_tuning, preload, state
 from ui.text import md
+
+gc_tuning.freeze_imports()  # once per process, before any user data: the collector stops walking the libraries
 
 st.set_page_config(page_title="Synthetic data explorer", page_icon=":material/science:", layout="wide")
 state.init_state()

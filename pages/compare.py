@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from synth.evaluation.context import ContextError
-from ui import cached, guards, state
+from ui import cached, guards, privacy_checks, state
 from ui.compare import columns, headline, ml, subgroup
 
 st.title("Compare")
@@ -129,3 +129,6 @@ section = st.segmented_control(
 )
 SECTIONS[section or "Columns"]()
 st.page_link("pages/privacy.py", label="Next: privacy risk", icon=":material/lock:")
+# The user reads this page for a while: meanwhile the Privacy page's tables are prepared and its first check (the
+# closeness to train and to holdout) runs in the background, so that page opens with its first cards.
+state.prefetch_privacy(ds, syn, privacy_checks.submit_first)

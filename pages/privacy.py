@@ -30,7 +30,6 @@ st.title("Privacy")
 ds = guards.need_dataset()
 guards.need_fitted()
 syn = guards.need_synthetic()
-model = next((m for m in (*state.fitted_models(), state.fitted()) if m is not None and m.id == syn.model_id), None)
 key = f"{ds.key}|{syn.id}"
 st.caption(
     f"{syn.n_rows:,} synthetic rows from **{syn.model_label}** against the {len(ds.train):,} training rows. A "
@@ -44,7 +43,7 @@ with verdict_box:
     pending.info("The verdict appears here as soon as every check below has finished; results fill in as they come.")
 
 
-spec = None if model is None else (model.model.name, tuple(sorted(model.model.get_params().items())))
+spec = state.privacy_spec(syn)
 try:
     inputs: PrivacyInputs = state.privacy_inputs(ds, syn, spec)
 except PrivacyInputError as exc:
@@ -176,7 +175,7 @@ with verdict_box:
             lambda: privacy_verdict(
                 dataclasses.replace(result, membership=mia),
                 attack_results,
-                model=model.name if model is not None else None,
+                model=spec[0] if spec is not None else None,
                 quasi_identifiers=known,
                 rare_values=rare,
             ),

@@ -35,12 +35,18 @@ the next poll, up to :data:`POLL_SECONDS` later."""
 Raw = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
 
 
+def submit_first(job: PrivacyJob, inputs: PrivacyInputs) -> None:
+    """The page's first cards: exact copies and the holdout-sized closeness share (also started ahead of the
+    page, see :func:`ui.state.prefetch_privacy`)."""
+    job.submit("copies", "Counting exact copies", lambda bar: count_copies(inputs))
+    job.submit("closeness", "Comparing closeness to train and holdout", lambda bar: closeness_share(inputs))
+
+
 def submit_base(job: PrivacyJob, inputs: PrivacyInputs, raw: Raw, schema: synth.Schema) -> None:
     """Copies, the holdout-sized closeness share, the distance panel, rare values and the membership attacks,
     cheapest first (the worker runs them in this order). ``raw`` is (train, synthetic, holdout) as loaded."""
     t = inputs.tables
-    job.submit("copies", "Counting exact copies", lambda bar: count_copies(inputs))
-    job.submit("closeness", "Comparing closeness to train and holdout", lambda bar: closeness_share(inputs))
+    submit_first(job, inputs)
     job.submit(
         "distances",
         "Measuring distances to every training row",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -21,6 +22,7 @@ from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.reference import RealReference
 from ui import cached
 from ui.privacy_job import PrivacyJob
+from ui.privacy_job import inline as privacy_inline
 
 DEFAULT_HOLDOUT = 0.2
 DEFAULT_SPLIT_SEED = 0
@@ -320,32 +322,62 @@ def set_written_file(result: Any) -> None:
     st.session_state["written_file"] = result
 
 
-def privacy_inputs(
-    ds: Dataset, run: SyntheticTable, synthesizer: tuple[str, tuple[tuple[str, Any], ...]] | None = None
-) -> PrivacyInputs:
+SynthesizerSpec = tuple[str, tuple[tuple[str, Any], ...]]
+
+
+def privacy_spec(run: SyntheticTable) -> SynthesizerSpec | None:
+    """The synthesizer behind ``run`` (name and parameters) as the privacy checks key it, None once it is gone."""
+    candidates = (*fitted_models(), fitted())
+    model = next((m for m in candidates if m is not None and m.id == run.model_id), None)
+    return None if model is None else (model.model.name, tuple(sorted(model.model.get_params().items())))
+
+
+def _privacy_inputs_of(synthesizer: SynthesizerSpec | None) -> Any:
+    spec = None if synthesizer is None else (synthesizer[0], dict(synthesizer[1]))
+    return lambda c: PrivacyInputs(c.train, _holdout_of(c), c.synthetic, c.schema, synthesizer=spec)
+
+
+def privacy_inputs(ds: Dataset, run: SyntheticTable, synthesizer: SynthesizerSpec | None = None) -> PrivacyInputs:
     """The privacy checks' prepared tables (encoders, neighbour searches) for one run, built once per session.
 
     They hang on the run's :class:`EvaluationContext`, so they live in this session only (never in a cache shared
     between users), go when the run goes or the user forgets their data, and are shared by every privacy section.
     """
-    spec = None if synthesizer is None else (synthesizer[0], dict(synthesizer[1]))
     ctx = evaluation_context(ds, run)
     with st.spinner("Preparing the tables for the privacy checks…"):
-        return ctx.extension(
-            f"privacy_inputs:{synthesizer!r}",
-            lambda c: PrivacyInputs(c.train, _holdout_of(c), c.synthetic, c.schema, synthesizer=spec),
-        )
+        return ctx.extension(f"privacy_inputs:{synthesizer!r}", _privacy_inputs_of(synthesizer))
 
 
-def privacy_job(
-    ds: Dataset, run: SyntheticTable, synthesizer: tuple[str, tuple[tuple[str, Any], ...]] | None = None
-) -> PrivacyJob:
+def privacy_job(ds: Dataset, run: SyntheticTable, synthesizer: SynthesizerSpec | None = None) -> PrivacyJob:
     """The background checks of the Privacy page for one run (:mod:`ui.privacy_job`), one per session and run.
 
     Kept on the run's evaluation context beside its :func:`privacy_inputs`: finished results survive page
     switches and go when the run goes.
     """
     return evaluation_context(ds, run).extension(f"privacy_job:{synthesizer!r}", lambda c: PrivacyJob())
+
+
+def prefetch_privacy(ds: Dataset, run: SyntheticTable, first: Callable[[PrivacyJob, PrivacyInputs], None]) -> None:
+    """Prepare the Privacy page's inputs of ``run`` in a background thread, then hand its first checks
+    (``first(job, inputs)``: they queue on the run's :func:`privacy_job`) to the session's worker.
+
+    Called once a page that comes before Privacy in the walk (Compare) has drawn its own results: the user reads
+    them while the closeness to train and holdout is measured, and Privacy opens with its first cards. It runs on
+    the run's evaluation context, which lives in this session only and goes with the run; nothing starts twice,
+    and with the checks run inline (the AppTest suite) nothing starts here at all.
+    """
+    if privacy_inline():
+        return
+    synthesizer = privacy_spec(run)
+    ctx = evaluation_context(ds, run)
+    build_inputs = _privacy_inputs_of(synthesizer)
+
+    def head_start(c: EvaluationContext) -> bool:
+        inputs = c.extension(f"privacy_inputs:{synthesizer!r}", build_inputs)
+        first(c.extension(f"privacy_job:{synthesizer!r}", lambda _: PrivacyJob()), inputs)
+        return True
+
+    ctx.prefetch(f"privacy_head_start:{synthesizer!r}", head_start)
 
 
 def _holdout_of(context: Any) -> pd.DataFrame:

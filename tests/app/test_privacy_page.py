@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 import time
 from typing import Any
 
@@ -316,3 +317,28 @@ def test_a_check_the_open_section_does_not_show_ends_without_a_rerun() -> None:
     assert rerun_due(frozenset({"membership", "distances"}), distances, pending=True), "its charts fill in"
     assert rerun_due(frozenset({"attacks|x"}), distances, pending=False), "the last check: the verdict is drawn"
     assert rerun_due(frozenset({"attacks|x"}), None, pending=True), "the Attacks section shows every check"
+
+
+def test_compare_starts_the_first_privacy_checks_and_privacy_takes_them_over(
+    part: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(INLINE_ENV)
+    at = start()
+    upload(at, "adult_part.csv", part.to_csv(index=False).encode("utf-8"))
+    fit(at, "gaussian_copula")
+    sample(at)
+    goto(at, "compare")
+    (ctx,) = at.session_state["evaluation_contexts"].values()
+    for thread in [t for t in threading.enumerate() if t.name.startswith("prefetch privacy_head_start")]:
+        thread.join(120)
+    assert any(k.startswith("ext:privacy_head_start") for k in ctx._cache), "Compare gave Privacy a head start"
+    job = _privacy_job(at)
+    assert set(job.tasks) == {"copies", "closeness"}, "only the first cards run before the user opens Privacy"
+    assert job.wait(120) and all(t.status == "done" for t in job.tasks.values())
+    started = {n: t for n, t in job.tasks.items()}
+    inputs = [v for k, v in ctx._cache.items() if k.startswith("ext:privacy_inputs")]
+    goto(at, "privacy")
+    assert "Closer to train than to holdout" in [m.label for m in at.metric]
+    assert _privacy_job(at) is job and all(job.tasks[n] is t for n, t in started.items()), "taken over, not rerun"
+    assert [v for k, v in ctx._cache.items() if k.startswith("ext:privacy_inputs")] == inputs, "tables prepared once"
+    assert {"distances", "membership", "rare_values"} <= set(job.tasks), "the page asks for the rest itself"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -169,3 +170,53 @@ def test_a_shared_reference_still_pickles() -> None:
     first.real_once("v", lambda: 3)
     copy = pickle.loads(pickle.dumps(ref))
     assert copy.once("v", lambda: 4) == 3 and copy.once("w", lambda: 5) == 5
+
+
+def test_several_prefetched_builds_run_in_order_in_one_thread_and_each_once() -> None:
+    ctx = context()
+    ran: list[tuple[str, str]] = []
+    release = threading.Event()
+
+    def build(name: str) -> Callable[[EvaluationContext], str]:
+        def run(_: EvaluationContext) -> str:
+            if name == "a":
+                release.wait(5)  # hold the thread on its first build while the caller takes the last one itself
+            ran.append((name, threading.current_thread().name))
+            return name
+
+        return run
+
+    thread = ctx.prefetch("a", build("a"), ("b", build("b")), ("c", build("c")))
+    assert thread is not None
+    assert ctx.prefetch("b", build("b")) is None, "b is already under way"
+    assert ctx.extension("c", build("c")) == "c"  # not reached by the thread yet: the caller builds it
+    release.set()
+    thread.join(5)
+    assert [n for n, _ in ran] == ["c", "a", "b"]
+    background = {t for n, t in ran if n != "c"}
+    assert len(background) == 1 and threading.current_thread().name not in background, "a and b in one thread"
+    assert all(ctx.prepared[f"ext:{n}"] == 1 for n in "abc"), "c was not built again by the thread"
+
+
+def test_a_closed_context_starts_nothing_and_stops_between_builds() -> None:
+    ctx = context()
+    ran: list[str] = []
+    first_running, go_on = threading.Event(), threading.Event()
+
+    def first(_: EvaluationContext) -> str:
+        first_running.set()
+        go_on.wait(5)
+        ran.append("first")
+        return "first"
+
+    def second(_: EvaluationContext) -> str:
+        ran.append("second")
+        return "second"
+
+    thread = ctx.prefetch("first", first, ("second", second))
+    assert thread is not None and first_running.wait(5)
+    ctx.close()
+    go_on.set()
+    thread.join(5)
+    assert ran == ["first"], "the thread stops once its context is closed"
+    assert ctx.prefetch("third", second) is None
