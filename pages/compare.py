@@ -5,12 +5,14 @@ at a time: per-column distributions, associations with a pair explorer, subgroup
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from synth.evaluation.context import ContextError
+from synth.evaluation.fidelity.scores import FidelityResult
 from ui import cached, guards, privacy_checks, state
 from ui.compare import columns, headline, ml, subgroup
 
@@ -39,7 +41,9 @@ for i, run in enumerate(runs):
     try:
         contexts[run.id] = state.evaluation_context(ds, run)
         accuracies[run.id] = cached.accuracy(key, contexts[run.id])
-        results[run.id] = cached.fidelity(key, contexts[run.id])
+        # The detailed run's column scores may still be under way: its headline comes first, its sections fill in.
+        score = cached.fidelity_when_ready if run.id == detailed.id else cached.fidelity
+        results[run.id] = score(key, contexts[run.id])
     except (ContextError, ValueError) as exc:
         failed[run.id] = str(exc)
     if bar is not None:
@@ -60,9 +64,10 @@ for run in reversed(runs):
             "accuracy": acc.overall,
             "trivariate": acc.trivariate.value if acc.trivariate else None,
             "vs fresh real data": "within noise" if acc.as_good_as_holdout else "below" if acc.orders else "—",
-            "overall quality": res.overall,
-            "pair trends": res.column_pair_trends,
+            "overall quality": res.overall if res else None,
+            "pair trends": res.column_pair_trends if res else None,
         }
+        | ({} if res else {"note": "scoring every column…"})
     )
 st.dataframe(
     pd.DataFrame(rows),
@@ -104,18 +109,34 @@ except ValueError as exc:
     disc_error = str(exc)
 headline.verdict(accuracy, discriminator)
 headline.accuracy_cards(accuracy, discriminator, disc_error)
+if result is None:
+    columns.scores_pending(context)  # the sections below fill in when the column scores land
 with st.expander("Quality scores as sdmetrics defines them", expanded=False):
-    headline.quality_cards(result)
+    if result is not None:
+        headline.quality_cards(result)
     headline.sdmetrics_section(run_key, context, syn.n_rows)
 
 # ----------------------------------------------------------------------------- sections
 # One section at a time: the browser draws only that section's charts (st.tabs and st.expander would draw them all),
 # so the page settles quickly; the headline above answers "how faithful" whichever section is open.
+Section = Callable[[str, state.Dataset, state.SyntheticTable, FidelityResult], None]
+
+
+def needs_scores(draw: Section) -> Callable[[], None]:
+    """A section drawn from the column scores: nothing until they are in (the note above says they are coming)."""
+
+    def section() -> None:
+        if result is not None:
+            draw(run_key, ds, syn, result)
+
+    return section
+
+
 SECTIONS = {
-    "Columns": lambda: columns.distributions(run_key, ds, syn, result),
-    "Associations": lambda: columns.associations(run_key, ds, syn, result),
+    "Columns": needs_scores(columns.distributions),
+    "Associations": needs_scores(columns.associations),
     "Subgroups": lambda: subgroup.render(run_key, ds, syn),
-    "ML checks": lambda: ml.render(run_key, ds, syn, result),
+    "ML checks": needs_scores(ml.render),
 }
 section = st.segmented_control(
     "Section",

@@ -10,7 +10,7 @@ import streamlit as st
 import synth
 from synth.evaluation.context import ContextError
 from synth.synthesizers.conditional import segment_note
-from ui import bulk_export, cached, conditions, guards, rare_events, state
+from ui import bulk_export, cached, conditions, guards, privacy_checks, rare_events, state
 from ui.progress import StreamlitProgress
 from ui.text import md
 
@@ -100,3 +100,4 @@ if syn is not None and syn.dataset_key == ds.key:
     # is drawn already, so they do not hold it up): they are done or under way when the user opens Compare.
     with contextlib.suppress(ContextError):  # Compare reports it where the run is scored
         cached.prefetch_compare(state.evaluation_context(ds, syn))
+        state.prefetch_privacy(ds, syn, privacy_checks.submit_first)

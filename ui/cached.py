@@ -37,6 +37,7 @@ from synth.evaluation.utility.glm import GlmComparison, compare_glm
 from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.progress import ProgressCallback
 from synth.report import EvaluationSettings, ExternalResult, RaceResult
+from ui.background import inline
 from ui.progress import StreamlitProgress
 
 T = TypeVar("T")
@@ -144,10 +145,22 @@ def prefetch_compare(context: EvaluationContext) -> None:
     context.prefetch(
         "compare:accuracy",
         _page_accuracy,
-        ("compare:fidelity", _page_fidelity),  # in the order the page asks for them, so it rarely builds one itself
-        ("compare:discriminator", _page_discriminator),
+        ("compare:discriminator", _page_discriminator),  # the headline first: the page waits for these two
+        ("compare:fidelity", _page_fidelity),  # then the sections' scores, which fill in when they land
         ("compare:distributions", _page_distributions),
     )
+
+
+def fidelity_when_ready(key: str, context: EvaluationContext) -> FidelityResult | None:
+    """:func:`fidelity`, or None while its background build (:func:`prefetch_compare`) is under way, so that the
+    page draws its headline at once and the sections that need these scores fill in when they land. With
+    background work inline (AppTest) it waits, as :func:`fidelity` does."""
+    if inline() or context.settled("compare:fidelity"):
+        return fidelity(key, context)
+    prefetch_compare(context)  # under way already, unless the page is the first to ask
+    if context.settled("compare:fidelity"):  # landed meanwhile
+        return fidelity(key, context)
+    return None
 
 
 @st.cache_data(

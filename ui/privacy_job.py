@@ -7,12 +7,12 @@ attributes of its :class:`Task` objects (each replaced whole, so the page never 
 
 The job hangs on the run's evaluation context (:func:`ui.state.privacy_job`), so it lives in this session only,
 survives page switches (finished results are not recomputed) and goes when the run goes. With
-``SYNTH_PRIVACY_INLINE=1`` (the AppTest suite) each check runs at once in the page's own thread instead.
+``SYNTH_BACKGROUND_INLINE=1`` (the AppTest suite, :mod:`ui.background`) each check runs at once in the page's own
+thread instead.
 """
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 import time
@@ -22,14 +22,11 @@ from typing import Any, TypeVar
 
 from synth.evaluation.privacy.common import PrivacyInputError
 from synth.progress import Cancelled, ProgressCallback
+from ui.background import INLINE_ENV, inline
 
-INLINE_ENV = "SYNTH_PRIVACY_INLINE"
+__all__ = ["INLINE_ENV", "PrivacyJob", "Task", "inline"]
+
 T = TypeVar("T")
-
-
-def inline() -> bool:
-    """Whether checks run in the page's thread (tests) rather than in the background."""
-    return os.environ.get(INLINE_ENV, "") == "1"
 
 
 @dataclass

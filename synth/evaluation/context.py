@@ -21,7 +21,6 @@ between users.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -140,6 +139,7 @@ class EvaluationContext:
         self._lock = threading.RLock()  # guards _cache, _locks and _started; each preparation has its own lock
         self._locks: dict[str, threading.RLock] = {}
         self._started: set[str] = set()
+        self._failed: set[str] = set()  # background builds that raised (see settled)
         self._closed = False
         missing = [c for c in self.schema.modelled if c in train.columns and c not in synthetic.columns]
         if missing:
@@ -214,8 +214,11 @@ class EvaluationContext:
             for item_name, item_build in todo:
                 if self._closed:
                     return
-                with contextlib.suppress(Exception):  # raised again by the caller's own extension() call
+                try:
                     self.extension(item_name, item_build)
+                except Exception:  # raised again by the caller's own extension() call
+                    with self._lock:
+                        self._failed.add(f"ext:{item_name}")
 
         thread = threading.Thread(target=run, name=f"prefetch {todo[0][0]}", daemon=True)
         thread.start()
@@ -223,7 +226,7 @@ class EvaluationContext:
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for unpicklable in ("_lock", "_locks", "_started"):
+        for unpicklable in ("_lock", "_locks", "_started", "_failed"):
             del state[unpicklable]
         return state
 
@@ -232,6 +235,7 @@ class EvaluationContext:
         self._lock = threading.RLock()
         self._locks = {}
         self._started = set()
+        self._failed = set()
 
     @property
     def roles(self) -> tuple[Role, ...]:
@@ -324,6 +328,14 @@ class EvaluationContext:
         if role != "synthetic":
             return self.real_once(f"tree:{role}:{size}:{salt}", build)
         return self.once(f"tree:{role}:{size}:{salt}", build)
+
+    def settled(self, name: str) -> bool:
+        """Whether :meth:`extension` ``name`` would answer at once: it is built, or its background build failed
+        (the caller's own call then builds again and raises the error). For a page that draws something else
+        while a prefetched value is under way, instead of waiting for it."""
+        key = f"ext:{name}"
+        with self._lock:
+            return key in self._cache or key in self._failed
 
     def extension(self, name: str, build: Callable[[EvaluationContext], T]) -> T:
         """A preparation owned by another module (e.g. the privacy neighbours), built once on this context."""

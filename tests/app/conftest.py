@@ -25,8 +25,8 @@ def full_error_details_in_tests() -> None:
 
 @pytest.fixture(autouse=True)
 def privacy_checks_inline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """AppTest has no browser to poll the Privacy page's background checks: run each in the script's thread
-    (tests/app/test_privacy_page.py has one test of the background path itself)."""
-    from ui.privacy_job import INLINE_ENV
+    """AppTest has no browser to poll for background results (the Privacy page's checks, Compare's column scores):
+    run them in the script's thread (test_privacy_page.py and test_compare_page.py test the background path)."""
+    from ui.background import INLINE_ENV
 
     monkeypatch.setenv(INLINE_ENV, "1")

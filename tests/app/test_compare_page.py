@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import fit, goto, sample, start, upload
+from ui import cached
+from ui.background import INLINE_ENV
 
 
 def chart_keys(at: AppTest) -> list[str]:
@@ -228,3 +234,59 @@ def test_a_new_sample_reuses_what_was_computed_from_the_real_tables() -> None:
     contexts = list(at.session_state["evaluation_contexts"].values())
     assert len(contexts) == 2 and all(c.reference is ref for c in contexts), "both runs read the same reference"
     assert dict(ref.computed) == first, "the second run's Compare rebuilt nothing from the real tables"
+
+
+def _context(at: AppTest) -> Any:
+    (ctx,) = at.session_state["evaluation_contexts"].values()
+    return ctx
+
+
+def test_the_headline_comes_first_and_the_sections_fill_in_when_the_column_scores_land(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(INLINE_ENV)
+    gate = threading.Event()
+    real = cached._page_fidelity
+
+    def held(context: Any) -> Any:  # the column scores take their time: the page must not wait for them
+        assert gate.wait(120)
+        return real(context)
+
+    monkeypatch.setattr(cached, "_page_fidelity", held)
+    at = compare_page()
+    assert [m.label for m in at.metric][:5] == list(HEADLINE), "the headline is drawn without the column scores"
+    assert any("Scoring every column" in i.value for i in at.info)
+    assert chart_keys(at) == [], "no section is drawn from scores that are not in yet"
+    assert runs_table(at)["overall quality"].isna().all()
+    ctx = _context(at)
+    assert not ctx.settled("compare:fidelity")
+    gate.set()
+    deadline = time.monotonic() + 120
+    while not ctx.settled("compare:fidelity") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    at.run()  # what the page's poll does once they land
+    assert not at.exception, at.exception
+    assert not any("Scoring every column" in i.value for i in at.info)
+    assert "score_bars" in chart_keys(at) and runs_table(at)["overall quality"].notna().all()
+    assert ctx.prepared["ext:compare:fidelity"] == 1, "scored once, in the background"
+
+
+def test_column_scores_that_fail_in_the_background_give_a_message_not_an_endless_wait(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(INLINE_ENV)
+
+    def broken(context: Any) -> Any:
+        raise ValueError("no column to compare: every column is an identifier")
+
+    monkeypatch.setattr(cached, "_page_fidelity", broken)
+    at = start()
+    fit(at, "gaussian_copula")
+    sample(at)
+    ctx = _context(at)
+    deadline = time.monotonic() + 120
+    while not ctx.settled("compare:fidelity") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    goto(at, "compare")
+    assert not any("Scoring every column" in i.value for i in at.info), "nothing is left waiting"
+    assert any("no column to compare" in e.value for e in at.error)

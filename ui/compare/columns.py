@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from synth import plots
+from synth.evaluation.context import EvaluationContext
 from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
 from synth.evaluation.fidelity.results import ColumnScore
 from synth.evaluation.fidelity.scores import FidelityResult
@@ -17,6 +18,7 @@ from ui.text import md
 # Distribution charts drawn at first: a plotly chart costs the browser about a tenth of a second to draw, most of
 # a cached page render once the scores are cached; the slider shows more (every column is scored regardless).
 DEFAULT_SHOWN = 2
+PENDING_POLL_SECONDS = 0.5
 
 
 def bootstrap_note(n_synthetic: int, n_train: int) -> str:
@@ -27,6 +29,22 @@ def bootstrap_note(n_synthetic: int, n_train: int) -> str:
         f" ({cached.PAGE_BOOTSTRAP} replicates on seeded samples of {cached.PAGE_BOOTSTRAP_ROWS:,} rows per table,"
         " their spread rescaled to the full tables)"
     )
+
+
+def scores_pending(context: EvaluationContext) -> None:
+    """While the run's column scores are computed in the background: say so where the sections will be, and rerun
+    the page when they land (a fragment polls twice a second; once they are in, the page defines no timer)."""
+
+    @st.fragment(run_every=PENDING_POLL_SECONDS)
+    def wait_for_scores() -> None:
+        if context.settled("compare:fidelity"):
+            st.rerun(scope="app")
+        st.info(
+            ":material/hourglass_top: Scoring every column and pair with bootstrap intervals: the sections below "
+            "fill in by themselves in a moment. The headline above is final."
+        )
+
+    wait_for_scores()
 
 
 def distributions(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: FidelityResult) -> None:
