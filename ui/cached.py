@@ -24,7 +24,6 @@ from synth.evaluation.context import EvaluationContext
 from synth.evaluation.fidelity import peer_sdmetrics
 from synth.evaluation.fidelity.accuracy import AccuracyResult, evaluate_accuracy
 from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detection
-from synth.evaluation.fidelity.diagnosis import ColumnDiagnosis, diagnose
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluate_discriminator
 from synth.evaluation.fidelity.distributions import ColumnDistribution, PairView, column_distributions, pair_view
 from synth.evaluation.fidelity.results import SdmetricsScores
@@ -38,6 +37,7 @@ from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
 from synth.progress import ProgressCallback
 from synth.report import EvaluationSettings, ExternalResult, RaceResult
 from ui.background import inline
+from ui.compare import prepare
 from ui.progress import StreamlitProgress
 
 T = TypeVar("T")
@@ -134,6 +134,11 @@ def _page_distributions(context: EvaluationContext) -> tuple[ColumnDistribution,
     return column_distributions(context.train, context.synthetic, context.holdout, schema=context.schema)
 
 
+def _page_columns_section(context: EvaluationContext) -> bool:
+    fidelity = context.extension("compare:fidelity", _page_fidelity)
+    return prepare.columns_section(context, fidelity, context.extension("compare:distributions", _page_distributions))
+
+
 def prefetch_compare(context: EvaluationContext) -> None:
     """Start Compare's scores of one run in background threads (no-ops once they are built or under way).
 
@@ -148,6 +153,7 @@ def prefetch_compare(context: EvaluationContext) -> None:
         ("compare:discriminator", _page_discriminator),  # the headline first: the page waits for these two
         ("compare:fidelity", _page_fidelity),  # then the sections' scores, which fill in when they land
         ("compare:distributions", _page_distributions),
+        ("compare:columns_section", _page_columns_section),  # and what the first section draws
     )
 
 
@@ -200,14 +206,6 @@ def pair(
     key: str, column_x: str, column_y: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: synth.Schema
 ) -> PairView:
     return pair_view(_train, _synthetic, column_x, column_y, schema=schema)
-
-
-@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=16)
-def diagnosis(
-    key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _fidelity: FidelityResult, schema: synth.Schema
-) -> tuple[ColumnDiagnosis, ...]:
-    """Why the worst columns differ, in words (``key`` identifies the run, and so its fidelity result)."""
-    return diagnose(_train, _synthetic, schema=schema, fidelity=_fidelity, top=5)
 
 
 @st.cache_data(

@@ -269,6 +269,8 @@ def test_the_headline_comes_first_and_the_sections_fill_in_when_the_column_score
     assert not any("Scoring every column" in i.value for i in at.info)
     assert "score_bars" in chart_keys(at) and runs_table(at)["overall quality"].notna().all()
     assert ctx.prepared["ext:compare:fidelity"] == 1, "scored once, in the background"
+    assert ctx.prepared["ext:figure:score_bars"] == 1, "the section's figures are built once (lane or page)"
+    assert ctx.prepared["ext:compare:diagnosis"] == 1
 
 
 def test_column_scores_that_fail_in_the_background_give_a_message_not_an_endless_wait(

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from functools import partial
-
-import plotly.graph_objects as go
 import streamlit as st
 
 from synth import plots
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
-from synth.evaluation.fidelity.results import ColumnScore
 from synth.evaluation.fidelity.scores import FidelityResult
 from ui import cached, charts, figures, state
+from ui.compare import prepare
 from ui.text import md
 
-# Distribution charts drawn at first: a plotly chart costs the browser about a tenth of a second to draw, most of
-# a cached page render once the scores are cached; the slider shows more (every column is scored regardless).
-DEFAULT_SHOWN = 2
 PENDING_POLL_SECONDS = 0.5
 
 
@@ -49,13 +43,11 @@ def scores_pending(context: EvaluationContext) -> None:
 
 def distributions(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: FidelityResult) -> None:
     """Per-column distributions, worst first: why the worst differ, every column's score, a chart per column."""
-    ref = result.reference
     context = state.evaluation_context(ds, syn)
     st.subheader("Column distributions, worst match first")
     dists = {d.column: d for d in cached.run_distributions(run_key, context)}
     worst = result.worst_columns()
-    ref_scores = {c.column: c.score for c in ref.columns} if ref else {}
-    diagnoses = cached.diagnosis(run_key, ds.train, syn.df, result, ds.schema)
+    diagnoses = prepare.diagnoses(context, result)
     with st.expander("Why do the worst columns differ?", expanded=True):
         if diagnoses and all(not d.findings for d in diagnoses):
             pair_gap = result.gap("column_pair_trends")
@@ -71,29 +63,11 @@ def distributions(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, re
                 st.markdown(f"- {md(f.message)}")
             if d.findings:
                 st.caption(f"Try: {md(d.findings[0].suggestion)}")
-    charts.plotly_chart(
-        figures.once(
-            context,
-            "score_bars",
-            lambda: plots.score_bars(
-                [c.column for c in worst],
-                [c.score for c in worst],
-                [ref_scores.get(c.column, float("nan")) for c in worst] if ref else None,
-                intervals=[c.interval for c in worst],
-            ),
-        ),
-        key="score_bars",
-        config={"displayModeBar": False},
-    )
+    charts.plotly_chart(prepare.score_bars(context, result), key="score_bars", config={"displayModeBar": False})
     st.caption(
         f"Bars: synthetic vs train, with bootstrap 95% whiskers{bootstrap_note(syn.n_rows, len(ds.train))}. Grey "
         "ticks: the real holdout vs train — a synthetic score near the tick is as good as fresh real data."
     )
-
-    def distribution(score: ColumnScore) -> go.Figure:
-        return plots.distribution_figure(
-            dists[score.column], score=score.score, metric=score.metric, reference=ref_scores.get(score.column)
-        )
 
     @st.fragment
     def column_explorer() -> None:
@@ -114,7 +88,7 @@ def distributions(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, re
                 "Columns to show",
                 min_value=1,
                 max_value=len(shown),
-                value=min(DEFAULT_SHOWN, len(shown)),
+                value=min(prepare.DEFAULT_SHOWN, len(shown)),
                 key="columns_to_show",
                 persist_state="page",
                 help="Every column is scored above; each chart drawn here takes the browser a moment.",
@@ -127,7 +101,7 @@ def distributions(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, re
         grid = st.columns(2)
         for i, score in enumerate(shown[:n_show]):
             with grid[i % 2]:
-                fig = figures.once(context, f"distribution:{score.column}", partial(distribution, score))
+                fig = prepare.distribution(context, result, dists, score)
                 charts.plotly_chart(fig, key=f"dist_{score.column}", config={"displayModeBar": False})
 
     column_explorer()
