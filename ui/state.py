@@ -323,6 +323,9 @@ def set_written_file(result: Any) -> None:
 
 
 SynthesizerSpec = tuple[str, tuple[tuple[str, Any], ...]]
+PRIVACY_HEAD_START_MAX_PAIRS = 500_000_000
+"""Synthetic × holdout rows up to which Privacy's first checks start ahead of the page (the demo's 26k × 6.5k is
+1.7e8, about 2 s of one core for the closeness search; the search grows with this product)."""
 
 
 def privacy_spec(run: SyntheticTable) -> SynthesizerSpec | None:
@@ -364,9 +367,11 @@ def prefetch_privacy(ds: Dataset, run: SyntheticTable, first: Callable[[PrivacyJ
     Called once a page that comes before Privacy in the walk (Compare) has drawn its own results: the user reads
     them while the closeness to train and holdout is measured, and Privacy opens with its first cards. It runs on
     the run's evaluation context, which lives in this session only and goes with the run; nothing starts twice,
-    and with the checks run inline (the AppTest suite) nothing starts here at all.
+    and with the checks run inline (the AppTest suite) nothing starts here at all. Neither does it for tables whose
+    closeness search would keep a core busy for long (:data:`PRIVACY_HEAD_START_MAX_PAIRS`): a user who never opens
+    Privacy should not pay for it; the page then starts its checks itself.
     """
-    if privacy_inline():
+    if privacy_inline() or run.n_rows * len(ds.holdout) > PRIVACY_HEAD_START_MAX_PAIRS:
         return
     synthesizer = privacy_spec(run)
     ctx = evaluation_context(ds, run)

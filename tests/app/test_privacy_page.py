@@ -342,3 +342,22 @@ def test_compare_starts_the_first_privacy_checks_and_privacy_takes_them_over(
     assert _privacy_job(at) is job and all(job.tasks[n] is t for n, t in started.items()), "taken over, not rerun"
     assert [v for k, v in ctx._cache.items() if k.startswith("ext:privacy_inputs")] == inputs, "tables prepared once"
     assert {"distances", "membership", "rare_values"} <= set(job.tasks), "the page asks for the rest itself"
+
+
+def test_no_head_start_for_tables_whose_closeness_search_is_long(
+    part: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui import state
+
+    monkeypatch.delenv(INLINE_ENV)
+    monkeypatch.setattr(state, "PRIVACY_HEAD_START_MAX_PAIRS", 1000)  # every table here is "large"
+    at = start()
+    upload(at, "adult_part.csv", part.to_csv(index=False).encode("utf-8"))
+    fit(at, "gaussian_copula")
+    sample(at)
+    goto(at, "compare")
+    (ctx,) = at.session_state["evaluation_contexts"].values()
+    begun = [*ctx._cache, *ctx._started]
+    assert not any(k.startswith(("ext:privacy_head_start", "ext:privacy_job")) for k in begun)
+    goto(at, "privacy")
+    assert {"copies", "closeness"} <= set(_privacy_job(at).tasks), "the page starts its checks itself"
