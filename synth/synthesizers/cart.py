@@ -351,7 +351,7 @@ class SequentialCART(Synthesizer):
     ) -> pd.DataFrame:
         d = len(self.columns_)
         x = np.empty((n, d), dtype=np.float32, order="F")
-        values: list[np.ndarray] = [np.full(n, np.nan) for _ in range(d)]
+        values: list[np.ndarray] = [np.empty(0)] * d  # every column's value step assigns its own
         missing: list[np.ndarray | None] = [None] * d
         if first is not None:
             values[0] = first
