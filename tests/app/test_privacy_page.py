@@ -319,19 +319,25 @@ def test_a_check_the_open_section_does_not_show_ends_without_a_rerun() -> None:
     assert rerun_due(frozenset({"attacks|x"}), None, pending=True), "the Attacks section shows every check"
 
 
-def test_compare_starts_the_first_privacy_checks_and_privacy_takes_them_over(
-    part: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv(INLINE_ENV)
+def _sampled_then_compare(part: pd.DataFrame) -> tuple[AppTest, Any]:
+    """A sample looked at on Compare, with background work on (the caller unsets the inline switch)."""
     at = start()
     upload(at, "adult_part.csv", part.to_csv(index=False).encode("utf-8"))
     fit(at, "gaussian_copula")
     sample(at)
     goto(at, "compare")
     (ctx,) = at.session_state["evaluation_contexts"].values()
+    return at, ctx
+
+
+def test_sample_and_compare_start_the_first_privacy_checks_and_privacy_takes_them_over(
+    part: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(INLINE_ENV)
+    at, ctx = _sampled_then_compare(part)
     for thread in [t for t in threading.enumerate() if t.name.startswith("prefetch privacy_head_start")]:
         thread.join(120)
-    assert any(k.startswith("ext:privacy_head_start") for k in ctx._cache), "Compare gave Privacy a head start"
+    assert any(k.startswith("ext:privacy_head_start") for k in ctx._cache), "Privacy got a head start"
     job = _privacy_job(at)
     assert set(job.tasks) == {"copies", "closeness"}, "only the first cards run before the user opens Privacy"
     assert job.wait(120) and all(t.status == "done" for t in job.tasks.values())
@@ -351,12 +357,7 @@ def test_no_head_start_for_tables_whose_closeness_search_is_long(
 
     monkeypatch.delenv(INLINE_ENV)
     monkeypatch.setattr(state, "PRIVACY_HEAD_START_MAX_PAIRS", 1000)  # every table here is "large"
-    at = start()
-    upload(at, "adult_part.csv", part.to_csv(index=False).encode("utf-8"))
-    fit(at, "gaussian_copula")
-    sample(at)
-    goto(at, "compare")
-    (ctx,) = at.session_state["evaluation_contexts"].values()
+    at, ctx = _sampled_then_compare(part)
     begun = [*ctx._cache, *ctx._started]
     assert not any(k.startswith(("ext:privacy_head_start", "ext:privacy_job")) for k in begun)
     goto(at, "privacy")
