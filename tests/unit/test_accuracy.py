@@ -168,3 +168,43 @@ def test_the_headline_flatters_no_one(tables: tuple[pd.DataFrame, pd.DataFrame, 
     assert good.level == "as_good_as_real" and good.reasons == ()
     no_holdout = EvaluationContext(train, _correlated(6_000, 12), None, schema)
     assert fidelity_headline(evaluate_accuracy(context=no_holdout), None).level == "unknown"
+
+
+def _spiky(n: int, seed: int) -> pd.DataFrame:
+    """Capital gains as in Adult: zero for 90% of the rows, spread over three orders of magnitude for the rest."""
+    rng = np.random.default_rng(seed)
+    gain = np.where(rng.random(n) < 0.9, 0.0, np.round(rng.lognormal(8.0, 1.0, n)))
+    return pd.DataFrame({"gain": gain, "group": rng.choice(["a", "b", "c"], n)})
+
+
+def test_a_spiky_column_is_cut_where_its_values_spread_so_a_flattened_copy_is_caught() -> None:
+    train, holdout = _spiky(6_000, 0), _spiky(6_000, 1)
+    flattened = train.copy()
+    positive = flattened["gain"] > 0
+    flattened.loc[positive, "gain"] = float(np.median(train.loc[positive, "gain"]))  # zeros right, the rest one value
+    univariate = evaluate_accuracy(train, flattened, holdout=holdout).orders[0]
+    assert univariate.below_ceiling, "deciles of a column that is 90% zeros are one value: bins must not collapse"
+    assert univariate.value < univariate.reference - 0.02
+    fresh = evaluate_accuracy(train, _spiky(6_000, 2), holdout=holdout).orders[0]
+    assert not fresh.below_ceiling
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(-50, 50), min_size=1, max_size=300),
+    st.integers(2, 12),
+)
+def test_bin_breaks_are_distinct_span_the_values_and_number_as_many_as_the_values_allow(
+    values: list[int], n_bins: int
+) -> None:
+    from synth.evaluation.context import bin_breaks
+
+    real = np.asarray(values, dtype=float)
+    breaks = bin_breaks(real, n_bins)
+    distinct = np.unique(real)
+    assert np.all(np.diff(breaks) > 0)
+    assert breaks[0] == distinct[0] and breaks[-1] >= distinct[-1]
+    if len(distinct) <= n_bins:
+        assert list(breaks[:-1]) == list(distinct), "few values: each its own bin"
+    else:
+        assert len(breaks) >= n_bins + 1, "as many bins as asked for (fewer than 1,000 rows: always reachable)"
