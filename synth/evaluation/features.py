@@ -150,10 +150,17 @@ def default_threads() -> int:
 
 @contextmanager
 def thread_limit(n_threads: int | None) -> Iterator[None]:
-    """Limit OpenMP / BLAS threads inside the block."""
+    """Limit OpenMP threads (scikit-learn's HistGradientBoosting) inside the block.
+
+    BLAS is left alone on purpose. OpenBLAS's thread count is one setting for the whole process: changing it while
+    another thread is inside a BLAS call can crash the process. The dashboard runs such calls side by side (a
+    privacy check's neighbour search, matrix products, beside a page's classifier scores), and the test suite
+    saw exactly that crash (a segmentation fault) when this also limited BLAS. OpenMP's setting belongs to the
+    calling thread, so limiting it here changes nothing for the others.
+    """
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=n_threads or default_threads()):
+    with threadpool_limits(limits=n_threads or default_threads(), user_api="openmp"):
         yield
 
 

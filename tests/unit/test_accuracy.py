@@ -12,7 +12,7 @@ import synth
 from synth.evaluation.context import ContextError, EvaluationContext
 from synth.evaluation.features import FeatureEncoder
 from synth.evaluation.fidelity.accuracy import evaluate_accuracy
-from synth.evaluation.fidelity.discriminator import evaluate_discriminator
+from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluate_discriminator
 
 
 def _correlated(n: int, seed: int) -> pd.DataFrame:
@@ -208,3 +208,36 @@ def test_bin_breaks_are_distinct_span_the_values_and_number_as_many_as_the_value
         assert list(breaks[:-1]) == list(distinct), "few values: each its own bin"
     else:
         assert len(breaks) >= n_bins + 1, "as many bins as asked for (fewer than 1,000 rows: always reachable)"
+
+
+def _disc(auc: float, low: float, high: float, ref: tuple[float, float, float] | None) -> DiscriminatorResult:
+    from synth.evaluation.results import Interval
+
+    return DiscriminatorResult(
+        auc=auc,
+        interval=Interval(low, high),
+        reference_auc=None if ref is None else ref[0],
+        reference_interval=None if ref is None else Interval(ref[1], ref[2]),
+        n_per_class=3_617,
+        n_scored=2_170,
+        seed=0,
+    )
+
+
+def test_a_discriminator_above_chance_and_the_reference_beyond_noise_is_distinguishable_though_intervals_touch() -> (
+    None
+):
+    # Bank Marketing, Pruned CART: 0.56 [0.53–0.58] against the holdout's 0.49 [0.45–0.54]. The intervals overlap,
+    # yet the difference (0.07) is well beyond its own noise (±0.05): a classifier does tell the tables apart.
+    seen = _disc(0.557, 0.532, 0.581, (0.494, 0.446, 0.543))
+    assert seen.distinguishable
+    assert "slightly" in seen.verdict()
+    assert not _disc(0.51, 0.49, 0.53, (0.494, 0.446, 0.543)).distinguishable, "not above chance"
+    assert not _disc(0.53, 0.505, 0.555, (0.494, 0.446, 0.543)).distinguishable, "above chance, not the reference"
+    assert _disc(0.53, 0.505, 0.555, None).distinguishable, "without a reference: above chance is enough"
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.floats(0.3, 0.99), st.floats(0.001, 0.1), st.floats(0.001, 0.1))
+def test_a_table_scored_like_its_reference_is_never_distinguishable(auc: float, half: float, ref_half: float) -> None:
+    assert not _disc(auc, auc - half, auc + half, (auc, auc - ref_half, auc + ref_half)).distinguishable

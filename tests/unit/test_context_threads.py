@@ -220,3 +220,46 @@ def test_a_closed_context_starts_nothing_and_stops_between_builds() -> None:
     thread.join(5)
     assert ran == ["first"], "the thread stops once its context is closed"
     assert ctx.prefetch("third", second) is None
+
+
+def test_the_ml_thread_limit_leaves_blas_alone_so_other_threads_blas_calls_are_safe() -> None:
+    # OpenBLAS has one thread count per process; changing it while another thread multiplies matrices can crash
+    # the process (it did, in this suite). The limit may only touch OpenMP, whose setting is per thread.
+    from threadpoolctl import threadpool_info
+
+    from synth.evaluation.features import thread_limit
+
+    def blas_threads() -> list[int]:
+        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+    before = blas_threads()
+    with thread_limit(1):
+        inside = blas_threads()
+    assert inside == before and blas_threads() == before
+
+
+def test_blas_in_one_thread_survives_ml_thread_limits_in_another() -> None:
+    from synth.evaluation.features import thread_limit
+
+    stop = threading.Event()
+    failures: list[BaseException] = []
+    rng = np.random.default_rng(0)
+    a = rng.random((400, 400), dtype=np.float32)
+
+    def multiply() -> None:
+        try:
+            while not stop.is_set():
+                float((a @ a).sum())
+        except BaseException as exc:
+            failures.append(exc)
+
+    worker = threading.Thread(target=multiply)
+    worker.start()
+    try:
+        for _ in range(30):
+            with thread_limit(1):
+                time.sleep(0.001)
+    finally:
+        stop.set()
+        worker.join(10)
+    assert not failures

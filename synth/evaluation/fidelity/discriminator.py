@@ -11,6 +11,7 @@ with a linear model and feature importance lives in :mod:`synth.evaluation.fidel
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,9 +56,20 @@ class DiscriminatorResult:
 
     @property
     def distinguishable(self) -> bool:
-        """True when the AUC is above the reference (or 0.5) beyond both intervals' noise."""
-        floor = self.reference_interval.high if self.reference_interval is not None else 0.5
-        return self.interval.low > floor
+        """True when the AUC is above chance and above the reference beyond noise.
+
+        Above chance: the interval's low end is over 0.5. Above the reference: the difference of the two AUCs
+        exceeds its own 95% half-width, taken from the two intervals' half-widths as independent errors. Asking
+        the two intervals not to overlap instead (as this did before) lets a real difference pass as noise: on
+        Bank Marketing a synthetic AUC of 0.56 [0.53–0.58] against the holdout's 0.49 read "cannot tell".
+        """
+        if self.interval.low <= 0.5:
+            return False
+        if self.reference_auc is None or self.reference_interval is None:
+            return True
+        half = (self.interval.high - self.interval.low) / 2
+        ref_half = (self.reference_interval.high - self.reference_interval.low) / 2
+        return self.auc - self.reference_auc > math.hypot(half, ref_half)
 
     def verdict(self) -> str:
         ref = f" (fresh real data: {self.reference_auc:.2f})" if self.reference_auc is not None else ""
