@@ -89,6 +89,7 @@ from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.registry import register
 
 __all__ = [
+    "CLASSIFY_PARAM",
     "DRAWS_PARAM",
     "MISSING",
     "_DAY_NS",
@@ -118,6 +119,19 @@ DRAWS_PARAM = Param(
     "independently, as synthpop does.",
     label="Donor draws",
     choices=("balanced", "random"),
+)
+
+
+CLASSIFY_PARAM = Param(
+    "classify_up_to",
+    "int",
+    32,
+    "Numeric columns with at most this many distinct values are predicted by a classification tree, one class "
+    "per value (as categories are), so a tree follows how the whole distribution of the column shifts, not only "
+    "its mean. Columns with more values get a regression tree. 0 uses regression trees for every number.",
+    label="Classify numbers with at most … values",
+    low=0,
+    high=1_000,
 )
 
 
@@ -167,6 +181,7 @@ class SequentialCART(Synthesizer):
             label="Visit order",
             choices=("binary_first", "table", "fewest_values", "most_values"),
         ),
+        CLASSIFY_PARAM,
         DRAWS_PARAM,
     )
 
@@ -197,6 +212,7 @@ class SequentialCART(Synthesizer):
         ),
     )
 
+    classify_up_to: int
     min_samples_leaf: int
     smooth_below: int
     visit_order: str
@@ -248,7 +264,8 @@ class SequentialCART(Synthesizer):
             if not present.any():
                 continue
             rows = None if present.all() else np.flatnonzero(present)
-            steps.append(self._step(x, j, y[present], rows, classifier=False, missing=False, rng=rng))
+            few = len(np.unique(y[present])) <= int(self.classify_up_to)
+            steps.append(self._step(x, j, y[present], rows, classifier=few, missing=False, rng=rng, numeric=True))
         progress(1.0, "trees fitted")
         self.columns_ = columns
         self.steps_ = tuple(steps)
@@ -263,6 +280,7 @@ class SequentialCART(Synthesizer):
         classifier: bool,
         missing: bool,
         rng: np.random.Generator,
+        numeric: bool = False,
     ) -> CartStep:
         seed = int(rng.integers(0, 2**31 - 1))
         leaf_size = int(self.min_samples_leaf)
@@ -272,14 +290,18 @@ class SequentialCART(Synthesizer):
             node_count = 1
         else:
             xs = x[:, :j] if rows is None else x[rows, :j]
-            tree = self._grow_tree(xs, x, y, classifier=classifier, seed=seed)
+            # A number with few values is a class per value: a classification tree follows how its whole
+            # distribution shifts, where a regression tree sees only the mean (a weekday's mean is the same on
+            # working days and at weekends).
+            target = np.unique(y, return_inverse=True)[1] if classifier and numeric else y
+            tree = self._grow_tree(xs, x, target, classifier=classifier, seed=seed)
             leaf = tree.apply(np.asarray(xs, dtype=np.float32))
             node_count = tree.node_count
         offsets = np.zeros(node_count + 1, dtype=np.int64)
         offsets[1:] = np.cumsum(np.bincount(leaf, minlength=node_count))
         values = y.astype(np.float64)
         widths = None
-        if not classifier:
+        if numeric:
             values, widths = smoothing_ranges(y, int(self.smooth_below))
         # Donors grouped by leaf and sorted by value within it: the file keeps no trace of the training rows'
         # order (a stable sort by leaf alone would list each leaf's rows as they came, row 0 first).

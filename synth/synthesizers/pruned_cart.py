@@ -55,7 +55,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param
-from synth.synthesizers.cart import DRAWS_PARAM, FlatTree, SequentialCART
+from synth.synthesizers.cart import CLASSIFY_PARAM, DRAWS_PARAM, FlatTree, SequentialCART
 from synth.synthesizers.registry import register
 
 
@@ -134,6 +134,7 @@ class PrunedCART(SequentialCART):
             label="Visit order",
             choices=("binary_first", "table", "fewest_values", "most_values"),
         ),
+        CLASSIFY_PARAM,
         DRAWS_PARAM,
     )
 

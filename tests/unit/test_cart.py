@@ -239,3 +239,46 @@ def test_balanced_cart_tables_follow_the_training_marginals_closer_than_random_d
         model.draws = draws
         gaps[draws] = np.mean([gap(model.sample(len(train), seed=s)) for s in range(5)])
     assert gaps["balanced"] < 0.7 * gaps["random"], gaps
+
+
+def _weekdays(n: int, seed: int) -> pd.DataFrame:
+    """A day, its weekday and whether it is a working day: weekends are days 0 and 6, so the weekday's mean (3) is
+    the same on both sides and only its distribution tells them apart; the day number offers a regression tree
+    splits that look better than the working day's."""
+    rng = np.random.default_rng(seed)
+    day = rng.integers(0, 700, n)
+    weekday = day % 7
+    working = np.where((weekday == 0) | (weekday == 6), "no", "yes")
+    return pd.DataFrame({"working": working, "day": day, "weekday": weekday})
+
+
+@pytest.mark.parametrize("name", ["cart", "pruned_cart"])
+def test_a_number_with_few_values_keeps_its_distribution_given_earlier_columns(name: str) -> None:
+    """A regression tree sees only the conditional mean, equal here, and drew weekdays as if working days were
+    independent of them, splitting on day numbers instead (8–23% of rows a weekend on a working day or the
+    reverse); a classification tree per value keeps it (none)."""
+    table = _weekdays(4000, 0)
+    weekend = {0, 6}
+    wrong = {}
+    for up_to in (32, 0):
+        syn = synth.create(name, classify_up_to=up_to).fit(table).sample(20_000, seed=1)
+        wrong[up_to] = float((syn["weekday"].isin(weekend) == (syn["working"] == "yes")).mean())
+    assert wrong[32] < 0.005
+    assert wrong[0] > 0.05  # the failure this setting fixes, pinned so the test can fail
+
+
+@settings(max_examples=25, deadline=None)
+@given(values=st.integers(2, 12), seed=st.integers(0, 2**16))
+def test_a_classified_number_draws_only_values_its_leaf_holds(values: int, seed: int) -> None:
+    """For any number with few values, every synthetic value is one the training column holds (and was common
+    enough to be kept), and each comes from a leaf that holds it given the earlier column."""
+    rng = np.random.default_rng(seed)
+    n = 600
+    group = rng.choice(["a", "b"], n)
+    number = np.where(group == "a", rng.integers(0, values, n) * 2, rng.integers(0, values, n) * 2 + 1)
+    table = pd.DataFrame({"group": group, "number": number})
+    syn = _fit(table, classify_up_to=32, min_samples_leaf=20, smooth_below=0).sample(2000, seed=seed)
+    assert set(syn["number"]) <= set(table["number"])
+    parity = syn["number"] % 2
+    assert (parity[syn["group"] == "a"] == 0).all()
+    assert (parity[syn["group"] == "b"] == 1).all()
