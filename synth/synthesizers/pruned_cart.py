@@ -65,7 +65,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param
-from synth.synthesizers.cart import CLASSIFY_PARAM, DRAWS_PARAM, FlatTree, SequentialCART
+from synth.synthesizers.cart import CLASSIFY_PARAM, DRAWS_PARAM, FlatTree, SequentialCART, split_first_param
 from synth.synthesizers.registry import register
 
 
@@ -158,6 +158,7 @@ class PrunedCART(SequentialCART):
             low=0.0,
             high=1_000.0,
         ),
+        split_first_param(True),
         CLASSIFY_PARAM,
         DRAWS_PARAM,
     )

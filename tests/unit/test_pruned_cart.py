@@ -134,6 +134,7 @@ def test_pruning_and_bins_make_fewer_broader_leaves(train: pd.DataFrame) -> None
     # values now get classification trees (classify_up_to), whose Gini gains the fixed threshold prunes less of.
     for up_to, share in ((0, 0.5), (32, 0.6)):
         kept = {"classify_up_to": up_to, "min_samples_leaf": 10, "prune_per_row": 0.0, "prune_numbers_locally": 0.0}
+        kept["split_first"] = False  # one tree per column, as when this was written
         plain = synth.create("pruned_cart", prune=0.0, predictor_bins=0, **kept).fit(train)
         pruned = synth.create("pruned_cart", predictor_bins=16, **kept).fit(train)
         assert isinstance(plain, SequentialCART) and isinstance(pruned, SequentialCART)
@@ -149,11 +150,13 @@ def test_pruning_and_bins_make_fewer_broader_leaves(train: pd.DataFrame) -> None
 
 
 def test_prune_per_row_is_prune_over_the_rows_a_tree_sees(train: pd.DataFrame) -> None:
-    """``prune_per_row = k`` is ``prune = k / rows``, on every table size: the same trees, the same rows."""
+    """``prune_per_row = k`` is ``prune = k / rows``, on every table size: the same trees, the same rows. (With
+    ``split_first`` each subtree is pruned by the rows it sees, k / rows of its side: one tree per column here.)"""
     for rows in (len(train), len(train) // 2):
         part = train.iloc[:rows]
-        per_row = synth.create("pruned_cart", prune_per_row=2.5).fit(part).sample(500, seed=4)
-        fixed = synth.create("pruned_cart", prune_per_row=0.0, prune=2.5 / rows).fit(part).sample(500, seed=4)
+        one = {"split_first": False}
+        per_row = synth.create("pruned_cart", prune_per_row=2.5, **one).fit(part).sample(500, seed=4)
+        fixed = synth.create("pruned_cart", prune_per_row=0.0, prune=2.5 / rows, **one).fit(part).sample(500, seed=4)
         pd.testing.assert_frame_equal(per_row, fixed)
     fixed = synth.create("pruned_cart", prune_per_row=0.0).fit(train).sample(500, seed=4)  # prune = 2e-4
     assert not fixed.equals(synth.create("pruned_cart", prune_per_row=2.5).fit(train).sample(500, seed=4))
