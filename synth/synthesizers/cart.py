@@ -196,10 +196,11 @@ class SequentialCART(Synthesizer):
             "binary_first",
             "The order in which columns are synthesised. 'binary_first' starts with the two-valued columns, "
             "the last of them first (often the outcome a model will be trained to predict, which then shapes "
-            "every other column), then the table's order; 'table' keeps the table's order; 'fewest_values' / "
-            "'most_values' sort by the number of distinct values.",
+            "every other column), then the table's order; 'binary_then_fewest' visits the rest from the fewest "
+            "distinct values to the most (categories before the numbers they shape); 'table' keeps the table's "
+            "order; 'fewest_values' / 'most_values' sort by the number of distinct values.",
             label="Visit order",
-            choices=("binary_first", "table", "fewest_values", "most_values"),
+            choices=("binary_first", "binary_then_fewest", "table", "fewest_values", "most_values"),
         ),
         split_first_param(False),
         CLASSIFY_PARAM,
@@ -254,12 +255,15 @@ class SequentialCART(Synthesizer):
         if self.visit_order == "table":
             return names
         distinct = {c: int(data[c].nunique(dropna=False)) for c in names}
-        if self.visit_order == "binary_first":
+        if self.visit_order in ("binary_first", "binary_then_fewest"):
             binary = [c for c in names if distinct[c] <= 2]
             # The last two-valued column first: a table's outcome usually closes it (the column
             # synth.evaluate_utility predicts by default), and every later column is then drawn given it.
             binary = binary[-1:] + binary[:-1]
-            return binary + [c for c in names if distinct[c] > 2]
+            rest = [c for c in names if distinct[c] > 2]
+            if self.visit_order == "binary_then_fewest":
+                rest = sorted(rest, key=lambda c: distinct[c])  # stable: ties keep the table's order
+            return binary + rest
         reverse = self.visit_order == "most_values"
         return sorted(names, key=lambda c: -distinct[c] if reverse else distinct[c])
 

@@ -143,7 +143,7 @@ class PrunedCART(SequentialCART):
             "binary_first",
             "The order in which columns are synthesised (see Sequential CART).",
             label="Visit order",
-            choices=("binary_first", "table", "fewest_values", "most_values"),
+            choices=("binary_first", "binary_then_fewest", "table", "fewest_values", "most_values"),
         ),
         Param(
             "prune_numbers_locally",

@@ -153,6 +153,8 @@ def test_visit_orders(table: pd.DataFrame) -> None:
     fewest = order("fewest_values")
     assert fewest[:2] == ["outcome", "colour"] and set(fewest[2:]) == {"x", "y", "z"}
     assert order("most_values")[-1] == "outcome"
+    # z (100 values and missing) before x and y (near-unique); colour (3) first of the rest
+    assert order("binary_then_fewest") == ["outcome", "colour", "z", "x", "y"]
 
 
 def test_a_condition_on_the_first_column_is_met_exactly(table: pd.DataFrame) -> None:
