@@ -92,8 +92,25 @@ def load(data: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
         val = pd.read_csv(PEERS_DIR / "adult_val.csv.gz")
         return trn, val, "MOSTLY AI's Adult split (adult-peers: adult_trn / adult_val)"
     df = synth.read_table(SHARED / f"{data}.csv")
-    trn, val = synth.split(df, holdout=0.5, seed=0)
-    return trn.reset_index(drop=True), val.reset_index(drop=True), f"{data}.csv, synth.split(holdout=0.5, seed=0)"
+    generated = generated_columns(df)
+    trn, val = synth.split(df.drop(columns=generated), holdout=0.5, seed=0)
+    dropped = f"; without {', '.join(generated)} (generated, not modelled)" if generated else ""
+    return (
+        trn.reset_index(drop=True),
+        val.reset_index(drop=True),
+        f"{data}.csv, synth.split(holdout=0.5, seed=0){dropped}",
+    )
+
+
+def generated_columns(df: pd.DataFrame) -> list[str]:
+    """Columns no synthesizer learns (identifiers, PII, free text): the shared base makes up fresh values for them
+    (a row counter from 100,000, fake names), which any discriminator tells from the real ones and no accuracy
+    counts as fidelity. They are left out of the frontier, as they would be of any model's comparison."""
+    import synth
+    from synth.schema import ColumnKind
+
+    schema = synth.infer_schema(df)
+    return [c.name for c in schema if c.kind in (ColumnKind.IDENTIFIER, ColumnKind.PII, ColumnKind.TEXT)]
 
 
 def utility(train: pd.DataFrame, syn: pd.DataFrame, holdout: pd.DataFrame, schema: Any) -> tuple[float, float, str]:

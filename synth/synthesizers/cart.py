@@ -28,7 +28,12 @@ the rest in table order: every later column is then drawn given them, and the sy
 P(outcome | rest) comes from all the trees rather than from a single one. On UCI Adult this raised the
 train-synthetic-test-real AUC for income from 0.915 (table order, income last) to 0.927, at the same
 closeness to training rows; ``min_samples_leaf = 40`` gave a DCR share of 0.52 (0.5 is ideal), against 0.55
-at synthpop's 5.
+at synthpop's 5. Since session 6 the last two-valued column leads (tables usually end with their outcome: Adult's
+income, Bank Marketing's ``y``), and ``split_first`` (Pruned CART's default) roots every later tree in a split on
+it, with one subtree per value: a later column then keeps its own distribution given the outcome even where other
+predictors win every greedy split. On Bank Marketing the month a client was called carried no trace of the
+outcome without it (a model trained on the synthetic month alone scored AUC 0.50 on real rows, 0.64 trained on
+real ones), and train-synthetic-test-real AUC rose from 0.84 to 0.89 (TRTR 0.905).
 
 Conditions on the first visited column are met exactly and cheaply: its values are drawn (by column-level
 rejection) before the columns that depend on them. Conditions on later columns are left to the shared base's
@@ -80,6 +85,7 @@ from synth.synthesizers.cart_steps import (
     _smoothed_bounds,
     datetime_ns,
     datetimes_from_units,
+    join_trees,
     labels,
     smoothed_draw,
     smoothing_ranges,
@@ -89,6 +95,7 @@ from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.registry import register
 
 __all__ = [
+    "CLASSIFY_PARAM",
     "DRAWS_PARAM",
     "MISSING",
     "_DAY_NS",
@@ -104,6 +111,7 @@ __all__ = [
     "labels",
     "smoothed_draw",
     "smoothing_ranges",
+    "split_first_param",
     "time_unit",
 ]
 
@@ -118,6 +126,32 @@ DRAWS_PARAM = Param(
     "independently, as synthpop does.",
     label="Donor draws",
     choices=("balanced", "random"),
+)
+
+
+def split_first_param(default: bool) -> Param:
+    return Param(
+        "split_first",
+        "bool",
+        default,
+        "Every tree first splits on the first visited column when it has two values (by default the table's last "
+        "two-valued column, usually its outcome), and grows one subtree per value. Each later column then keeps "
+        "its own distribution given the outcome, even where other columns would win every split: a model trained "
+        "on the synthetic table predicts the outcome as well as one trained on real rows.",
+        label="Split every tree on the first column",
+    )
+
+
+CLASSIFY_PARAM = Param(
+    "classify_up_to",
+    "int",
+    32,
+    "Numeric columns with at most this many distinct values are predicted by a classification tree, one class "
+    "per value (as categories are), so a tree follows how the whole distribution of the column shifts, not only "
+    "its mean. Columns with more values get a regression tree. 0 uses regression trees for every number.",
+    label="Classify numbers with at most … values",
+    low=0,
+    high=1_000,
 )
 
 
@@ -160,13 +194,16 @@ class SequentialCART(Synthesizer):
             "visit_order",
             "choice",
             "binary_first",
-            "The order in which columns are synthesised. 'binary_first' starts with the two-valued columns "
-            "(often the outcome a model will be trained to predict, which then shapes every other column), "
-            "then the table's order; 'table' keeps the table's order; 'fewest_values' / 'most_values' sort "
-            "by the number of distinct values.",
+            "The order in which columns are synthesised. 'binary_first' starts with the two-valued columns, "
+            "the last of them first (often the outcome a model will be trained to predict, which then shapes "
+            "every other column), then the table's order; 'binary_then_fewest' visits the rest from the fewest "
+            "distinct values to the most (categories before the numbers they shape); 'table' keeps the table's "
+            "order; 'fewest_values' / 'most_values' sort by the number of distinct values.",
             label="Visit order",
-            choices=("binary_first", "table", "fewest_values", "most_values"),
+            choices=("binary_first", "binary_then_fewest", "table", "fewest_values", "most_values"),
         ),
+        split_first_param(False),
+        CLASSIFY_PARAM,
         DRAWS_PARAM,
     )
 
@@ -197,6 +234,8 @@ class SequentialCART(Synthesizer):
         ),
     )
 
+    split_first: bool
+    classify_up_to: int
     min_samples_leaf: int
     smooth_below: int
     visit_order: str
@@ -216,8 +255,15 @@ class SequentialCART(Synthesizer):
         if self.visit_order == "table":
             return names
         distinct = {c: int(data[c].nunique(dropna=False)) for c in names}
-        if self.visit_order == "binary_first":
-            return [c for c in names if distinct[c] <= 2] + [c for c in names if distinct[c] > 2]
+        if self.visit_order in ("binary_first", "binary_then_fewest"):
+            binary = [c for c in names if distinct[c] <= 2]
+            # The last two-valued column first: a table's outcome usually closes it (the column
+            # synth.evaluate_utility predicts by default), and every later column is then drawn given it.
+            binary = binary[-1:] + binary[:-1]
+            rest = [c for c in names if distinct[c] > 2]
+            if self.visit_order == "binary_then_fewest":
+                rest = sorted(rest, key=lambda c: distinct[c])  # stable: ties keep the table's order
+            return binary + rest
         reverse = self.visit_order == "most_values"
         return sorted(names, key=lambda c: -distinct[c] if reverse else distinct[c])
 
@@ -248,7 +294,8 @@ class SequentialCART(Synthesizer):
             if not present.any():
                 continue
             rows = None if present.all() else np.flatnonzero(present)
-            steps.append(self._step(x, j, y[present], rows, classifier=False, missing=False, rng=rng))
+            few = len(np.unique(y[present])) <= int(self.classify_up_to)
+            steps.append(self._step(x, j, y[present], rows, classifier=few, missing=False, rng=rng, numeric=True))
         progress(1.0, "trees fitted")
         self.columns_ = columns
         self.steps_ = tuple(steps)
@@ -263,6 +310,7 @@ class SequentialCART(Synthesizer):
         classifier: bool,
         missing: bool,
         rng: np.random.Generator,
+        numeric: bool = False,
     ) -> CartStep:
         seed = int(rng.integers(0, 2**31 - 1))
         leaf_size = int(self.min_samples_leaf)
@@ -272,14 +320,18 @@ class SequentialCART(Synthesizer):
             node_count = 1
         else:
             xs = x[:, :j] if rows is None else x[rows, :j]
-            tree = self._grow_tree(xs, x, y, classifier=classifier, seed=seed)
+            # A number with few values is a class per value: a classification tree follows how its whole
+            # distribution shifts, where a regression tree sees only the mean (a weekday's mean is the same on
+            # working days and at weekends).
+            target = np.unique(y, return_inverse=True)[1] if classifier and numeric else y
+            tree = self._grow_split_tree(xs, x, target, classifier=classifier, seed=seed)
             leaf = tree.apply(np.asarray(xs, dtype=np.float32))
             node_count = tree.node_count
         offsets = np.zeros(node_count + 1, dtype=np.int64)
         offsets[1:] = np.cumsum(np.bincount(leaf, minlength=node_count))
         values = y.astype(np.float64)
         widths = None
-        if not classifier:
+        if numeric:
             values, widths = smoothing_ranges(y, int(self.smooth_below))
         # Donors grouped by leaf and sorted by value within it: the file keeps no trace of the training rows'
         # order (a stable sort by leaf alone would list each leaf's rows as they came, row 0 first).
@@ -289,6 +341,27 @@ class SequentialCART(Synthesizer):
         if widths is not None:
             widths = widths[by_leaf]
         return CartStep(j, missing, tree, offsets, donors, widths)
+
+    def _grow_split_tree(
+        self, xs: np.ndarray, x: np.ndarray, y: np.ndarray, *, classifier: bool, seed: int
+    ) -> FlatTree:
+        """The tree for ``y``; with ``split_first``, one tree per value of a two-valued first column under a root
+        split on it, so every later column keeps its own distribution given the first (the outcome, by default)."""
+        first = xs[:, 0]
+        values = np.unique(first[~np.isnan(first)])
+        leaf_size = int(self.min_samples_leaf)
+        if not self.split_first or len(values) != 2 or np.isnan(first).any():
+            return self._grow_tree(xs, x, y, classifier=classifier, seed=seed)
+        low = first == values[0]
+        if min(int(low.sum()), int((~low).sum())) < leaf_size:
+            return self._grow_tree(xs, x, y, classifier=classifier, seed=seed)
+        parts: list[FlatTree | None] = []
+        for side in (low, ~low):
+            if len(np.unique(y[side])) < 2 or side.sum() < 2 * leaf_size:
+                parts.append(None)
+            else:
+                parts.append(self._grow_tree(xs[side], x, y[side], classifier=classifier, seed=seed))
+        return join_trees(0, float((values[0] + values[1]) / 2.0), parts[0], parts[1], xs.shape[1])
 
     def _grow_tree(self, xs: np.ndarray, x: np.ndarray, y: np.ndarray, *, classifier: bool, seed: int) -> FlatTree:
         """The tree that predicts ``y`` from the predictors ``xs`` (``x``: every predictor column, all rows)."""

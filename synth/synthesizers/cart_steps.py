@@ -213,6 +213,34 @@ class CartStep:
         return values
 
 
+def join_trees(
+    feature: int, threshold: float, left: FlatTree | None, right: FlatTree | None, n_features: int
+) -> FlatTree:
+    """One tree: a root split (``x[feature] <= threshold`` goes left) over two trees (None: a single leaf)."""
+
+    def arrays(tree: FlatTree | None) -> tuple[np.ndarray, ...]:
+        if tree is None:
+            return (np.array([-1]), np.array([-1]), np.array([-2]), np.array([-2.0]), np.array([0], dtype=np.uint8))
+        return (tree.children_left, tree.children_right, tree.feature, tree.threshold, tree.missing_go_to_left)
+
+    a, b = arrays(left), arrays(right)
+    offset_a, offset_b = 1, 1 + len(a[0])
+
+    def shift(child: np.ndarray, offset: int) -> np.ndarray:
+        return np.where(child >= 0, child + offset, -1)
+
+    depth = 1 + max(0 if left is None else left.max_depth, 0 if right is None else right.max_depth)
+    return FlatTree(
+        np.concatenate([[offset_a], shift(a[0], offset_a), shift(b[0], offset_b)]).astype(np.int64),
+        np.concatenate([[offset_b], shift(a[1], offset_a), shift(b[1], offset_b)]).astype(np.int64),
+        np.concatenate([[feature], a[2], b[2]]).astype(np.int64),
+        np.concatenate([[threshold], a[3], b[3]]).astype(np.float64),
+        np.concatenate([[1], a[4], b[4]]).astype(np.uint8),
+        n_features,
+        depth,
+    )
+
+
 # Model files name state types by module and class: these were defined in synth.synthesizers.cart, and saved
 # files say so. Keep that name (it is re-exported there) so every file written before the split still loads.
 for _cls in (FlatTree, CartColumn, CartStep):

@@ -24,7 +24,11 @@ from tests.conftest import FAST_RACE as FAST
 @pytest.fixture(scope="module")
 def copula_vs_cart(split_small: tuple[pd.DataFrame, pd.DataFrame, synth.Schema]) -> synth.report.RaceResult:
     train, holdout, schema = split_small
-    return race(train, holdout, [Contender("gaussian_copula"), Contender("cart")], schema=schema, settings=FAST)
+    # CART with leaves of 20 rows: its privacy light is amber here, the trap's premise. At its defaults it turned
+    # green on this slice once the outcome (income) was visited first (session 6), and the old rule then picked
+    # it too. Labelled as the default is, so the reasons read the same.
+    cart = Contender("cart", params={"min_samples_leaf": 20}, label="Sequential CART")
+    return race(train, holdout, [Contender("gaussian_copula"), cart], schema=schema, settings=FAST)
 
 
 def test_the_pick_is_the_undetected_run_not_the_flattering_one(copula_vs_cart: synth.report.RaceResult) -> None:
