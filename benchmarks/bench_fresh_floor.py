@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.bench_frontier import PEERS_PYTHON, ROOT, SHARED, generated_columns
+from benchmarks.bench_frontier import ROOT, SHARED, generated_columns, run_peers_qa
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,15 +65,7 @@ def main(argv: list[str] | None = None) -> int:
                     }
                 )
             )
-            done = subprocess.run(
-                [str(PEERS_PYTHON), str(ROOT / "benchmarks" / "peers_mostlyai_qa.py"), str(spec)],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if done.returncode:
-                raise RuntimeError(f"mostlyai-qa failed:\n{done.stderr[-3000:]}")
-            results = json.loads(done.stdout.strip().splitlines()[-1])["results"]
+            results = run_peers_qa(spec)["results"]
             for label, path in paths.items():
                 r = results[str(path)]
                 rows.append({"cut": k, "rows": "fresh real" if label == "fresh" else label, **r})

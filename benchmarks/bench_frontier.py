@@ -156,6 +156,11 @@ def mostlyai_qa(
     spec.write_text(
         json.dumps({"train": str(train_path), "holdout": str(holdout_path), "synthetic": synthetic, "seed": seed})
     )
+    return run_peers_qa(spec)
+
+
+def run_peers_qa(spec: Path) -> dict[str, Any]:
+    """``peers_mostlyai_qa.py`` on a spec file, in the peers venv: its JSON answer (raises when it fails)."""
     done = subprocess.run(
         [str(PEERS_PYTHON), str(ROOT / "benchmarks" / "peers_mostlyai_qa.py"), str(spec)],
         capture_output=True,
