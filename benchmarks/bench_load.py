@@ -149,6 +149,10 @@ async def one_session(browser: Any, url: str, i: int, csv: Path, result: dict[st
         await timed("sample", lambda: sample.click(), alert("Success", "synthetic rows"))
         overall = page.get_by_test_id("stMetricLabel").filter(has_text="Trivariate accuracy")
         await timed("compare", lambda: nav("Compare"), overall)
+        # The headline comes first; the sections (which name the columns) fill in when the column scores land.
+        await page.get_by_text("Column distributions, worst match first").first.wait_for(state="visible")
+        await settle(page)
+        await check("compare sections")
         if f"zq{i}x" not in await page.content():
             result["errors"].append("compare: the session's own columns are not shown")
         dcr = page.get_by_test_id("stMetricLabel").filter(has_text="Closer to train than to holdout")
