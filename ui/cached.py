@@ -140,7 +140,7 @@ def _page_columns_section(context: EvaluationContext) -> bool:
 
 
 def prefetch_compare(context: EvaluationContext) -> None:
-    """Start Compare's scores of one run in background threads (no-ops once they are built or under way).
+    """Start Compare's scores of one run in a background thread (a no-op once they are built or under way).
 
     Called by the Sample page as soon as a table is sampled, so that the work is done or under way when the user
     opens Compare, and by Compare itself. :func:`accuracy`, :func:`fidelity`, :func:`discriminator` and
@@ -161,12 +161,11 @@ def fidelity_when_ready(key: str, context: EvaluationContext) -> FidelityResult 
     """:func:`fidelity`, or None while its background build (:func:`prefetch_compare`) is under way, so that the
     page draws its headline at once and the sections that need these scores fill in when they land. With
     background work inline (AppTest) it waits, as :func:`fidelity` does."""
-    if inline() or context.settled("compare:fidelity"):
-        return fidelity(key, context)
-    prefetch_compare(context)  # under way already, unless the page is the first to ask
-    if context.settled("compare:fidelity"):  # landed meanwhile
-        return fidelity(key, context)
-    return None
+    if not inline():
+        prefetch_compare(context)  # a no-op when under way or built, unless the page is the first to ask
+        if not context.settled("compare:fidelity"):
+            return None
+    return fidelity(key, context)
 
 
 @st.cache_data(

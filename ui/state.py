@@ -21,8 +21,8 @@ from synth.evaluation.context import EvaluationContext
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.reference import RealReference
 from ui import cached
+from ui.background import inline as background_inline
 from ui.privacy_job import PrivacyJob
-from ui.privacy_job import inline as privacy_inline
 
 DEFAULT_HOLDOUT = 0.2
 DEFAULT_SPLIT_SEED = 0
@@ -335,9 +335,18 @@ def privacy_spec(run: SyntheticTable) -> SynthesizerSpec | None:
     return None if model is None else (model.model.name, tuple(sorted(model.model.get_params().items())))
 
 
-def _privacy_inputs_of(synthesizer: SynthesizerSpec | None) -> Any:
+def _inputs_on(ctx: EvaluationContext, synthesizer: SynthesizerSpec | None) -> PrivacyInputs:
+    """The run's privacy inputs, kept on its context (shared by the page and the head start)."""
     spec = None if synthesizer is None else (synthesizer[0], dict(synthesizer[1]))
-    return lambda c: PrivacyInputs(c.train, _holdout_of(c), c.synthetic, c.schema, synthesizer=spec)
+    return ctx.extension(
+        f"privacy_inputs:{synthesizer!r}",
+        lambda c: PrivacyInputs(c.train, _holdout_of(c), c.synthetic, c.schema, synthesizer=spec),
+    )
+
+
+def _job_on(ctx: EvaluationContext, synthesizer: SynthesizerSpec | None) -> PrivacyJob:
+    """The run's privacy job, kept on its context (shared by the page and the head start)."""
+    return ctx.extension(f"privacy_job:{synthesizer!r}", lambda c: PrivacyJob())
 
 
 def privacy_inputs(ds: Dataset, run: SyntheticTable, synthesizer: SynthesizerSpec | None = None) -> PrivacyInputs:
@@ -346,9 +355,8 @@ def privacy_inputs(ds: Dataset, run: SyntheticTable, synthesizer: SynthesizerSpe
     They hang on the run's :class:`EvaluationContext`, so they live in this session only (never in a cache shared
     between users), go when the run goes or the user forgets their data, and are shared by every privacy section.
     """
-    ctx = evaluation_context(ds, run)
     with st.spinner("Preparing the tables for the privacy checks…"):
-        return ctx.extension(f"privacy_inputs:{synthesizer!r}", _privacy_inputs_of(synthesizer))
+        return _inputs_on(evaluation_context(ds, run), synthesizer)
 
 
 def privacy_job(ds: Dataset, run: SyntheticTable, synthesizer: SynthesizerSpec | None = None) -> PrivacyJob:
@@ -357,32 +365,30 @@ def privacy_job(ds: Dataset, run: SyntheticTable, synthesizer: SynthesizerSpec |
     Kept on the run's evaluation context beside its :func:`privacy_inputs`: finished results survive page
     switches and go when the run goes.
     """
-    return evaluation_context(ds, run).extension(f"privacy_job:{synthesizer!r}", lambda c: PrivacyJob())
+    return _job_on(evaluation_context(ds, run), synthesizer)
 
 
 def prefetch_privacy(ds: Dataset, run: SyntheticTable, first: Callable[[PrivacyJob, PrivacyInputs], None]) -> None:
     """Prepare the Privacy page's inputs of ``run`` in a background thread, then hand its first checks
     (``first(job, inputs)``: they queue on the run's :func:`privacy_job`) to the session's worker.
 
-    Called once a page that comes before Privacy in the walk (Compare) has drawn its own results: the user reads
-    them while the closeness to train and holdout is measured, and Privacy opens with its first cards. It runs on
+    Called by the pages before Privacy in the walk (Sample once a table is sampled, Compare once drawn): the user
+    reads them while the closeness to train and holdout is measured, and Privacy opens with its first cards. It runs on
     the run's evaluation context, which lives in this session only and goes with the run; nothing starts twice,
     and with the checks run inline (the AppTest suite) nothing starts here at all. Neither does it for tables whose
     closeness search would keep a core busy for long (:data:`PRIVACY_HEAD_START_MAX_PAIRS`): a user who never opens
     Privacy should not pay for it; the page then starts its checks itself.
     """
-    if privacy_inline() or run.n_rows * len(ds.holdout) > PRIVACY_HEAD_START_MAX_PAIRS:
+    if background_inline() or run.n_rows * len(ds.holdout) > PRIVACY_HEAD_START_MAX_PAIRS:
         return
     synthesizer = privacy_spec(run)
-    ctx = evaluation_context(ds, run)
-    build_inputs = _privacy_inputs_of(synthesizer)
 
     def head_start(c: EvaluationContext) -> bool:
-        inputs = c.extension(f"privacy_inputs:{synthesizer!r}", build_inputs)
-        first(c.extension(f"privacy_job:{synthesizer!r}", lambda _: PrivacyJob()), inputs)
+        inputs = _inputs_on(c, synthesizer)  # first: tables that cannot be prepared start no job
+        first(_job_on(c, synthesizer), inputs)
         return True
 
-    ctx.prefetch(f"privacy_head_start:{synthesizer!r}", head_start)
+    evaluation_context(ds, run).prefetch(f"privacy_head_start:{synthesizer!r}", head_start)
 
 
 def _holdout_of(context: Any) -> pd.DataFrame:
