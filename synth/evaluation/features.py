@@ -152,11 +152,11 @@ def default_threads() -> int:
 def thread_limit(n_threads: int | None) -> Iterator[None]:
     """Limit OpenMP threads (scikit-learn's HistGradientBoosting) inside the block.
 
-    BLAS is left alone on purpose. OpenBLAS's thread count is one setting for the whole process: changing it while
-    another thread is inside a BLAS call can crash the process. The dashboard runs such calls side by side (a
-    privacy check's neighbour search, matrix products, beside a page's classifier scores), and the test suite
-    saw exactly that crash (a segmentation fault) when this also limited BLAS. OpenMP's setting belongs to the
-    calling thread, so limiting it here changes nothing for the others.
+    BLAS is left alone on purpose. OpenBLAS's thread count is one setting for the whole process, and the dashboard
+    runs BLAS calls side by side (a privacy check's matrix products beside a page's classifier scores): changing
+    it under another thread's call is a hazard OpenMP's per-thread setting does not have. (A segmentation fault
+    seen in the test suite with a privacy check beside a race was first blamed on this; it recurred after the
+    change, so its cause is still open.)
     """
     from threadpoolctl import threadpool_limits
 

@@ -30,3 +30,17 @@ def privacy_checks_inline(monkeypatch: pytest.MonkeyPatch) -> None:
     from ui.background import INLINE_ENV
 
     monkeypatch.setenv(INLINE_ENV, "1")
+
+
+@pytest.fixture(autouse=True)
+def background_work_ends_with_its_test() -> Iterator[None]:
+    """A test that leaves the page while its background checks run must not leave them running into the next test
+    (they would compete with it, and twice a leftover privacy job was running beside a race when a test worker
+    crashed): wait for the threads this test started (privacy and race workers, prefetches)."""
+    import threading
+
+    before = set(threading.enumerate())
+    yield
+    for thread in set(threading.enumerate()) - before:
+        if thread.name.startswith(("synth-", "prefetch ")):
+            thread.join(300)
