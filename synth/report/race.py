@@ -22,14 +22,14 @@ The sentence says why, in those terms. All real-only work (the TRTR models, the 
 holdout's neighbours in train) is computed once per race: every run's evaluation context shares one
 :class:`~synth.evaluation.reference.RealReference`.
 
-Peak memory is measured with :mod:`tracemalloc` around fit and sample (numpy reports its buffers to it); while
-another thread allocates at the same time, its allocations are counted too.
+Peak memory is the growth of the process's resident memory during fit and sample, sampled every 20 ms
+(:mod:`synth.report.memory`; not :mod:`tracemalloc`, whose start and stop crashed the process beside other
+threads); what another thread allocates at the same time is counted too.
 """
 
 from __future__ import annotations
 
 import time
-import tracemalloc
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -41,6 +41,7 @@ from synth.evaluation.reference import RealReference
 from synth.evaluation.results import to_jsonable
 from synth.progress import Cancelled, ProgressCallback, ensure, scaled
 from synth.report.evaluation import EvaluationSettings, TableEvaluation, evaluate_context
+from synth.report.memory import peak_memory
 from synth.schema import Schema, infer_schema
 from synth.synthesizers import create
 from synth.synthesizers.base import Synthesizer
@@ -109,7 +110,7 @@ class RunResult:
         status: ``ok`` or ``failed``.
         error: why it failed (fit or sample), empty when it did not.
         fit_seconds / sample_seconds: wall-clock times.
-        peak_mb: peak traced memory during fit and sample.
+        peak_mb: peak growth of resident memory during fit and sample (``None`` where it cannot be read).
         n_rows: synthetic rows sampled.
         sample_seed: the seed of the sample.
         evaluation: the scores (``None`` when the run failed before scoring).
@@ -323,13 +324,13 @@ def unique_labels(contenders: Sequence[Contender]) -> list[str]:
 
 def _fit_and_sample(
     contender: Contender, train: pd.DataFrame, schema: Schema, n_rows: int, seed: int, progress: ProgressCallback
-) -> tuple[Synthesizer, pd.DataFrame, float, float, float]:
-    """Fit and sample one contender, timing each and tracing peak memory across both."""
-    started_here = not tracemalloc.is_tracing()
-    if started_here:
-        tracemalloc.start()
-    tracemalloc.reset_peak()
-    try:
+) -> tuple[Synthesizer, pd.DataFrame, float, float, float | None]:
+    """Fit and sample one contender, timing each and measuring peak memory across both.
+
+    Not with :mod:`tracemalloc`: starting and stopping it beside other threads crashed the process on CPython
+    3.11 (see :mod:`synth.report.memory`).
+    """
+    with peak_memory() as peak:
         model = create(contender.name, random_state=contender.random_state, **dict(contender.params))
         t0 = time.perf_counter()
         model.fit(train, schema, progress=scaled(progress, 0.0, 0.8))
@@ -337,10 +338,7 @@ def _fit_and_sample(
         t0 = time.perf_counter()
         syn = model.sample(n_rows, seed=seed, progress=scaled(progress, 0.8, 1.0))
         sample_s = time.perf_counter() - t0
-        peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        if started_here:
-            tracemalloc.stop()
+    peak_mb = peak.mb
     return model, syn, fit_s, sample_s, peak_mb
 
 
