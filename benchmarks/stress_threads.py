@@ -40,7 +40,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "stress_threads.json"
 LOOPS = ("race", "attacks", "privacy")
 
 
-def child(minutes: float, rows: int) -> int:
+def child(minutes: float, rows: int, peers: Path) -> int:
     """The loops themselves; one JSON line per finished iteration, a last one when time is up."""
     import faulthandler
 
@@ -51,9 +51,9 @@ def child(minutes: float, rows: int) -> int:
     from synth import Contender
     from synth.evaluation.privacy.attacks import evaluate_attacks
 
-    train = pd.read_csv(PEERS / "adult_trn.csv.gz").head(rows)
-    holdout = pd.read_csv(PEERS / "adult_val.csv.gz").head(rows)
-    synthetic = pd.read_csv(PEERS / "adult_synthpop.csv.gz").head(rows)
+    train = pd.read_csv(peers / "adult_trn.csv.gz").head(rows)
+    holdout = pd.read_csv(peers / "adult_val.csv.gz").head(rows)
+    synthetic = pd.read_csv(peers / "adult_synthpop.csv.gz").head(rows)
     schema = synth.infer_schema(train)
     work = {
         "race": lambda: synth.race(train, holdout, [Contender("pruned_cart"), Contender("gaussian_copula")]),
@@ -92,13 +92,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--minutes", type=float, default=15.0)
     parser.add_argument("--rows", type=int, default=6000)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--peers", type=Path, default=PEERS, help="folder of the adult-peers CSVs")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        return child(args.minutes, args.rows)
+        return child(args.minutes, args.rows, args.peers)
 
     cmd = [sys.executable, "-m", "benchmarks.stress_threads", "--child", "--minutes", str(args.minutes)]
-    cmd += ["--rows", str(args.rows)]
+    cmd += ["--rows", str(args.rows), "--peers", str(args.peers)]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     load = os.getloadavg()[0]
     t0 = time.perf_counter()

@@ -156,7 +156,8 @@ def thread_limit(n_threads: int | None) -> Iterator[None]:
     runs BLAS calls side by side (a privacy check's matrix products beside a page's classifier scores): changing
     it under another thread's call is a hazard OpenMP's per-thread setting does not have. (A segmentation fault
     seen in the test suite with a privacy check beside a race was first blamed on this; it recurred after the
-    change, so its cause is still open.)
+    change. Its cause was the race's ``tracemalloc.start()`` / ``stop()`` swapping the raw allocator under
+    other threads' allocations: see :mod:`synth.report.memory`.)
     """
     from threadpoolctl import threadpool_limits
 
