@@ -202,7 +202,11 @@ st.dataframe(
             for c in ("membership TPR@low FPR", "singling out", "linkability", "inference", "rare values copied")
         },
         **{c: st.column_config.NumberColumn(format="%.2f") for c in ("fit s", "sample s")},
-        "peak MB": st.column_config.NumberColumn(format="%.0f"),
+        "peak MB": st.column_config.NumberColumn(
+            format="%.0f",
+            help="Growth of the server's resident memory during fit and sample: work running beside it counts too, "
+            "memory an earlier run freed and this one reused does not.",
+        ),
     },
 )
 if result.recommended:
