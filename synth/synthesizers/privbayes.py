@@ -58,7 +58,6 @@ from synth.schema import ColumnKind, Schema
 from synth.synthesizers.base import (
     ColumnDomain,
     Condition,
-    Param,
     Synthesizer,
     SynthesizerError,
     column_mask,
@@ -76,7 +75,8 @@ from synth.synthesizers.dp.network import NoisyTable, conditional_cdf, count_tab
 from synth.synthesizers.dp.network import candidate_parents as candidate_parents  # re-exported
 from synth.synthesizers.dp.network import configurations as configurations  # re-exported
 from synth.synthesizers.dp.network import mutual_information as mutual_information  # re-exported
-from synth.synthesizers.inventory import ArtifactItem
+from synth.synthesizers.dp.options import ARTIFACTS, PARAMS
+from synth.synthesizers.dp.options import PUBLIC_DOMAIN_CHOICES as PUBLIC_DOMAIN_CHOICES  # re-exported
 from synth.synthesizers.params import column_names
 from synth.synthesizers.registry import register
 
@@ -87,7 +87,6 @@ from synth.synthesizers.registry import register
 PRIOR_NOISE_SCALES = 2.0
 #: Share of ε spent on the noisy row count.
 COUNT_SHARE = 0.02
-PUBLIC_DOMAIN_CHOICES = ("none", "categories", "categories and ranges")
 
 
 register_state(BinnedColumn, NoisyTable)
@@ -120,124 +119,8 @@ class PrivBayes(Synthesizer):
         "what you declare public (with 'Treat as public', the labels and ranges seen in the data), and the "
         "identifier, personal-data, free-text and constant columns, which are regenerated from their format."
     )
-    artifacts = (
-        ArtifactItem(
-            "Noisy row count",
-            "the number of training rows, with Laplace noise (it replaces the exact count the base would store)",
-            "aggregates",
-            "2% of ε; covered by the (ε, δ) guarantee.",
-        ),
-        ArtifactItem(
-            "Private column domains",
-            "per modelled column, the category labels, or the range, bin edges and frequent values of a number or "
-            "date, and whether it has a missing code (these replace the base's column domains for these columns)",
-            "aggregates",
-            "Released by DP mechanisms with domain_share of ε: labels under a noisy threshold become '(other)', "
-            "ranges and edges come from noisy histograms over a public grid, labels are sorted. Declared public "
-            "domains are stored as declared; with 'Treat as public' the labels and ranges seen are stored as seen.",
-        ),
-        ArtifactItem(
-            "Network and probability tables",
-            "the parents of each column and, per parent configuration, the conditional probabilities of its codes",
-            "aggregates",
-            "Structure by the exponential mechanism, probabilities from Laplace-noised counts; covered by ε. The "
-            "noise came from fresh OS entropy and is not in the file.",
-        ),
-        ArtifactItem(
-            "Privacy ledger",
-            "the ε (and δ) each part of the fit spent and the columns whose domains were public",
-            "structure",
-            "Parameters only; derived from no row.",
-        ),
-    )
-    params = (
-        Param(
-            "epsilon",
-            "float",
-            1.0,
-            "The privacy budget ε: smaller is more private and noisier. Around 1 is a common choice; 0.1 is "
-            "strong privacy, 10 is weak.",
-            label="Privacy budget ε",
-            low=0.01,
-            high=100.0,
-        ),
-        Param(
-            "degree",
-            "int",
-            2,
-            "The most parents an attribute may have in the network: higher captures more interactions but "
-            "makes tables larger, so each cell gets relatively more noise.",
-            label="Network degree k",
-            low=0,
-            high=5,
-        ),
-        Param(
-            "bins",
-            "int",
-            10,
-            "Numbers and dates are cut into at most this many bins (values held by many rows get a bin of "
-            "their own). More bins follow shapes more closely but spread the noise over more cells.",
-            label="Bins per numeric column",
-            low=2,
-            high=100,
-        ),
-        Param(
-            "structure_share",
-            "float",
-            0.3,
-            "The share of ε (after the domains) spent on choosing the network; the rest goes to the "
-            "probability tables. The PrivBayes paper uses 0.3.",
-            label="Budget share for the structure",
-            low=0.05,
-            high=0.95,
-        ),
-        Param(
-            "domain_share",
-            "float",
-            0.4,
-            "The share of ε spent on learning the columns' domains privately: which category labels are "
-            "common enough to keep (the rest become '(other)') and the ranges and bins of numbers and dates. "
-            "Not spent on columns whose domain is declared public. 0.4 scored best on Adult at ε = 0.5 to 3 with "
-            "every domain private (benchmarks/bench_dp_audit.py).",
-            label="Budget share for the domains",
-            low=0.01,
-            high=0.9,
-        ),
-        Param(
-            "public_domain",
-            "choice",
-            "none",
-            "What you declare public knowledge (e.g. from a codebook), so no budget is spent on it and ε does "
-            "not protect it: 'categories' keeps every category label seen in the data; 'categories and ranges' "
-            "also the smallest and largest value of each number and date. 'none': everything is private.",
-            label="Treat as public",
-            choices=PUBLIC_DOMAIN_CHOICES,
-        ),
-        Param(
-            "usefulness",
-            "float",
-            8.0,
-            "PrivBayes' θ: a parent set is only considered when its table's average count per cell is at "
-            "least θ times the noise scale. Higher keeps tables small (less noise, fewer interactions); 8 scored "
-            "best on Adult (benchmarks/bench_dp_audit.py).",
-            label="Usefulness θ",
-            low=0.5,
-            high=100.0,
-        ),
-        Param(
-            "key_column",
-            "choice",
-            "none",
-            "A column to condition everything on, e.g. a rare flag such as fraud: it becomes the network's root "
-            "and a parent of every column whose table stays useful, so samples conditioned on it keep how the "
-            "other columns differ inside it (the search alone leaves a rare flag as a leaf with one or two "
-            "parents). The choice is yours, not the data's, and costs no budget; it needs a large enough ε for "
-            "the segment's cells to rise above the noise.",
-            label="Key column",
-            choices=("none",),
-            names_columns=True,
-        ),
-    )
+    artifacts = ARTIFACTS
+    params = PARAMS
 
     epsilon: float
     degree: int
@@ -247,6 +130,8 @@ class PrivBayes(Synthesizer):
     public_domain: str
     usefulness: float
     key_column: str
+    structure_score: str
+    draws: str
 
     columns_: tuple[BinnedColumn, ...]
     tables_: tuple[NoisyTable, ...]
