@@ -255,7 +255,15 @@ class PrivBayes(Synthesizer):
         noise_scale = max(d, 1) / eps_tables  # add/remove one row: one cell of each of the d tables moves by 1
         max_cells = max(1.0, noisy_rows / (float(self.usefulness) * noise_scale))
         network = learn_network(
-            codes, sizes, int(self.degree), eps_structure, max_cells, noise, scaled(progress, 0.1, 0.7), key
+            codes,
+            sizes,
+            int(self.degree),
+            eps_structure,
+            max_cells,
+            noise,
+            scaled(progress, 0.1, 0.7),
+            key,
+            str(self.structure_score),
         )
         # The tables' ε split ∝ √cells (each table's own sensitivity is 1): that minimises the summed expected
         # L1 error Σ cells_i / ε_i under Σ ε_i = ε_tables, instead of giving a 2-cell table as much as a 400-cell one.
@@ -410,7 +418,8 @@ class PrivBayes(Synthesizer):
             if i == 0 and first is not None:
                 codes[:, table.child] = first
             else:
-                codes[:, table.child] = table.draw(codes, sizes, rng)
+                draw = table.draw_balanced if self.draws == "balanced" else table.draw
+                codes[:, table.child] = draw(codes, sizes, rng)
         progress(0.8, "turning bins into values")
         out = {c.name: c.decode(codes[:, j], rng) for j, c in enumerate(self.columns_)}
         return pd.DataFrame(out, copy=False)
