@@ -317,14 +317,14 @@ class PrivBayes(Synthesizer):
         if kind in dpd.CATEGORICAL:
             cats, codes = encode_categorical(series, plan, declared, epsilon, delta, noise)
             return BinnedColumn(name, kind, cats, empty, empty, False, True, 0, 1, None), codes
-        dom, has_missing, integer, codes = encode_numeric(
+        dom, has_missing, integer, codes, fine = encode_numeric(
             series, kind, plan, declared, epsilon, noisy_rows, int(self.bins), noise
         )
         tz = None
         if kind is ColumnKind.DATETIME and getattr(series.dt, "tz", None) is not None:
             tz = str(series.dt.tz)
         unit = dpd.DAY_NS if kind is ColumnKind.DATETIME else 1
-        column = BinnedColumn(name, kind, (), dom.bins_low, dom.bins_high, has_missing, integer, 0, unit, tz)
+        column = BinnedColumn(name, kind, (), dom.bins_low, dom.bins_high, has_missing, integer, 0, unit, tz, fine)
         return column, codes
 
     def network(self) -> list[tuple[str, list[str]]]:
