@@ -6,11 +6,14 @@ The model
     "(other)"), and numbers and dates cut into at most ``bins`` bins (plus a code for missing). A Bayesian
     network of degree ``degree`` is built greedily: starting from a random attribute (or the user's
     ``key_column``, then a parent of every attribute whose table stays useful: a public choice that costs no
-    budget), each step adds one (attribute, parent set) pair chosen by the exponential mechanism with
-    n · I(X; Π) as score. Then the joint
-    counts of every attribute with its parents get Laplace noise; the noisy counts, clipped at zero and
-    normalised, are the conditional probability tables. Sampling is ancestral (inverse CDF, vectorised) and a
-    numeric bin becomes a value drawn uniformly within the bin.
+    budget), each step adds one (attribute, parent set) pair chosen by the exponential mechanism with the L1
+    dependence n · R(X, Π) (``structure_score``; or n · I(X; Π)) as score. Then the joint counts of every
+    attribute with its parents get Laplace noise; the noisy counts, clipped at zero and shrunk towards the
+    child's overall distribution, are the conditional probability tables. Sampling is ancestral and, by default
+    (``draws="balanced"``), rounds each parent configuration's expected counts systematically instead of drawing
+    every row independently. A numeric bin becomes a value drawn within the bin: uniformly, or for whole numbers
+    (ranges of at most 2,000 values) by the bin's fine cells, weights from the noisy per-value counts the spikes
+    were found with (:func:`~synth.synthesizers.dp.domains.fine_cells`).
 
 Privacy: what is covered
     Neighbouring tables differ by one row added or removed. Everything the fitted model holds about the
@@ -21,11 +24,15 @@ Privacy: what is covered
       ``domain_share`` of ε (see :mod:`synth.synthesizers.dp.domains`); labels under a noisy threshold become
       "(other)", which makes the label lists (ε, δ)-DP with δ = :attr:`PrivBayes.delta` (δ = 0 when every
       categorical column's labels are declared public); stored orders are sorted, never first-appearance;
-    * the structure: exponential mechanism, ``structure_share`` of the rest, sensitivity of n · I(X; Π)
-      bounded by ln(N + 1) + 1 for tables up to N = 10⁹ rows (:func:`~synth.synthesizers.dp.mechanisms.
+    * the structure: exponential mechanism, ``structure_share`` of the rest; the sensitivity of n · R(X, Π) is
+      below 2 for every table (:func:`~synth.synthesizers.dp.mechanisms.l1_dependence_sensitivity`), that of
+      n · I(X; Π) below ln(N + 1) + 1 for tables up to N = 10⁹ rows (:func:`~synth.synthesizers.dp.mechanisms.
       mi_count_sensitivity`);
+    * the fine cells of whole-number columns: a function of the spikes' noisy per-value counts, already
+      released and paid for by the domain's budget, and of the released bins (post-processing, no budget);
     * the tables: Laplace noise on every count, table i getting ε_i ∝ √(its cells) with Σ ε_i = ε_tables
       (one row changes one cell of each table by one);
+    * sampling (balanced or independent draws) reads the released model and the seed only: post-processing;
     * the budget adds up by sequential composition (:class:`~synth.synthesizers.dp.accountant.Budget`);
       :attr:`PrivBayes.ledger_` lists every spending.
 

@@ -80,9 +80,11 @@ PARAMS = (
     Param(
         "structure_share",
         "float",
-        0.3,
+        0.15,
         "The share of ε (after the domains) spent on choosing the network; the rest goes to the "
-        "probability tables. The PrivBayes paper uses 0.3.",
+        "probability tables. The PrivBayes paper uses 0.3 with mutual information; the L1 dependence score needs "
+        "less: on Adult at ε = 3 (6 to 8 fits each) 0.05 / 0.1 / 0.15 / 0.2 / 0.3 scored 0.946 / 0.947 / 0.948 / "
+        "0.946 / 0.943, and at ε = 1 0.15 and 0.3 alike (0.902, 0.904).",
         label="Budget share for the structure",
         low=0.05,
         high=0.95,
