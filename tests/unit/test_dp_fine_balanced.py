@@ -224,3 +224,35 @@ def test_the_replay_attack_catches_a_leak(table: pd.DataFrame, monkeypatch: pyte
     replay.replaying = True
     second = PrivBayes(epsilon=50.0).fit(neighbour)
     assert _state(second) != _state(first)
+
+
+def test_a_file_saved_before_fine_cells_and_the_new_parameters_still_loads(table: pd.DataFrame, tmp_path: Path) -> None:
+    import json
+    import zipfile
+
+    path, old = tmp_path / "new.synth", tmp_path / "old.synth"
+    PrivBayes(epsilon=50.0).fit(table).save(path)
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        arrays = zf.read("arrays.npz")
+    dropped = []
+
+    def strip(value: Any) -> Any:  # the file as written before: no fine weights, no draws / structure_score
+        if isinstance(value, dict):
+            if value.get("$") == "dc" and value.get("type", "").endswith("BinnedColumn"):
+                dropped.append(value["v"].pop("fine"))
+            return {k: strip(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [strip(v) for v in value if not (isinstance(v, list) and v[:1] in (["draws"], ["structure_score"]))]
+        return value
+
+    manifest = strip(manifest)
+    assert any(d is not None for d in dropped), "the new file had fine weights to drop"
+    with zipfile.ZipFile(old, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("arrays.npz", arrays)
+    loaded = load_model(old)
+    assert all(c.fine is None for c in loaded.columns_)
+    assert loaded.draws == "balanced"
+    syn = loaded.sample(1000, seed=0)
+    assert len(syn) == 1000 and syn["age"].between(loaded.columns_[0].low.min(), loaded.columns_[0].high.max()).all()

@@ -62,7 +62,7 @@ class NoisyTable:
         config = configurations(codes, self.parents, sizes)
         n_config = self.cumulative.shape[0]
         rows = np.bincount(config, minlength=n_config).astype(float)
-        u = rng.random(n_config)
+        u = np.asarray(rng.random(n_config), dtype=float)
         edges = np.floor(self.cumulative * rows[:, None] + u[:, None])
         edges[:, -1] = np.floor(rows + u)  # the last cumulative is exactly 1: all m rows
         edges = np.minimum(np.maximum.accumulate(edges, axis=1), edges[:, -1:])  # rounding never runs backwards

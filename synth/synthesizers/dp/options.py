@@ -25,11 +25,13 @@ ARTIFACTS = (
     ArtifactItem(
         "Private column domains",
         "per modelled column, the category labels, or the range, bin edges and frequent values of a number or "
-        "date, and whether it has a missing code (these replace the base's column domains for these columns)",
+        "date, whether it has a missing code (these replace the base's column domains for these columns), and "
+        "for whole numbers with at most 2,000 values the fine cells: how likely each value is within its bin",
         "aggregates",
         "Released by DP mechanisms with domain_share of ε: labels under a noisy threshold become '(other)', "
-        "ranges and edges come from noisy histograms over a public grid, labels are sorted. Declared public "
-        "domains are stored as declared; with 'Treat as public' the labels and ranges seen are stored as seen.",
+        "ranges and edges come from noisy histograms over a public grid, labels are sorted; the fine cells are "
+        "computed from the same noisy per-value counts that find the frequent values (no extra budget). Declared "
+        "public domains are stored as declared; with 'Treat as public' the labels and ranges seen are stored as seen.",
     ),
     ArtifactItem(
         "Network and probability tables",
