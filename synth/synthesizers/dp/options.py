@@ -72,9 +72,11 @@ PARAMS = (
     Param(
         "bins",
         "int",
-        10,
+        15,
         "Numbers and dates are cut into at most this many bins (values held by many rows get a bin of "
-        "their own). More bins follow shapes more closely but spread the noise over more cells.",
+        "their own). More bins follow shapes more closely but spread the noise over more cells. 15 scored best "
+        "on Adult with the other defaults (8 fits each, ε = 3: 10 / 15 / 20 bins 0.946 / 0.949 / 0.947; ε = 1: "
+        "10 / 15 bins 0.902 / 0.907).",
         label="Bins per numeric column",
         low=2,
         high=100,
