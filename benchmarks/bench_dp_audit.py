@@ -9,7 +9,9 @@ Two parts, one table each, both written to ``benchmarks/results/dp_audit.json``:
   small; noise replayed from a fixed seed; no threshold on labels) is audited the same way to show that the
   audit can fail. Scenario "counts": two public-label columns, every row (a, a), the canary (b, b), statistic
   = the model's probability of the canary's cell. Scenario "labels": the canary brings a label nobody else
-  has, statistic = whether the label is in the released model (this tests the δ part).
+  has, statistic = whether the label is in the released model (this tests the δ part). Scenario "fine": a
+  whole-number column with public bounds, 60 rows at each of 0–99, the canary one more at 50, statistic = the
+  model's fine-cell weight of 50 (broken: fine cells from exact counts).
 * **Accuracy.** PrivBayes on the published Adult split (``adult-peers``: 24,421 train / 24,421 holdout) at
   several ε, with every domain private (``public_domain="none"``) and with the Adult codebook declared
   public (its category lists and documented bounds, :data:`ADULT_PUBLIC_BOUNDS`). The score is a
@@ -171,6 +173,23 @@ def broken(kind: str) -> Iterator[None]:
     elif kind == "noise from a fixed seed":
         with mock.patch.object(mechanisms, "private_rng", lambda: np.random.default_rng(0)):
             yield
+    elif kind == "fine cells from exact counts":
+        from synth.synthesizers.dp import domains as dpd
+
+        exact: dict[str, np.ndarray] = {}
+        real_counts, real_fine = dpd.value_counts, dpd.fine_cells
+
+        def leaky_counts(x: np.ndarray, low: float, high: float, epsilon: float, rng: Any) -> Any:
+            candidates, noisy = real_counts(x, low, high, epsilon, rng)
+            pos = np.clip(np.searchsorted(candidates, x), 0, max(len(candidates) - 1, 0))
+            exact["counts"] = np.bincount(pos, minlength=len(candidates)).astype(float)
+            return candidates, noisy
+
+        def exact_fine(dom: Any, candidates: np.ndarray, noisy: np.ndarray, scale: float) -> Any:
+            return real_fine(dom, candidates, exact["counts"], scale)
+
+        with mock.patch.object(dpd, "value_counts", leaky_counts), mock.patch.object(dpd, "fine_cells", exact_fine):
+            yield
     elif kind == "no label threshold":
         with mock.patch.object(mechanisms, "threshold", lambda epsilon, delta: 0.0):
             yield
@@ -187,11 +206,16 @@ def run_audits(epsilons: tuple[float, ...], trials: int, calibration: int) -> li
     scenarios: dict[str, Callable[[float], Callable[[bool], float]]] = {
         "counts": audit.counts_scenario,
         "labels": audit.labels_scenario,
+        "fine": audit.fine_scenario,
     }
     for eps in epsilons:
         for name, scenario in scenarios.items():
             delta = PrivBayes.delta if name == "labels" else 0.0
-            broken_kinds = ("noise / 10", "noise from a fixed seed") if name == "counts" else ("no label threshold",)
+            broken_kinds = {
+                "counts": ("noise / 10", "noise from a fixed seed"),
+                "labels": ("no label threshold",),
+                "fine": ("fine cells from exact counts",),
+            }[name]
             for kind in ("correct", *broken_kinds):
                 with broken(kind):
                     result = audit.run_audit(

@@ -6,11 +6,14 @@ The model
     "(other)"), and numbers and dates cut into at most ``bins`` bins (plus a code for missing). A Bayesian
     network of degree ``degree`` is built greedily: starting from a random attribute (or the user's
     ``key_column``, then a parent of every attribute whose table stays useful: a public choice that costs no
-    budget), each step adds one (attribute, parent set) pair chosen by the exponential mechanism with
-    n · I(X; Π) as score. Then the joint
-    counts of every attribute with its parents get Laplace noise; the noisy counts, clipped at zero and
-    normalised, are the conditional probability tables. Sampling is ancestral (inverse CDF, vectorised) and a
-    numeric bin becomes a value drawn uniformly within the bin.
+    budget), each step adds one (attribute, parent set) pair chosen by the exponential mechanism with the L1
+    dependence n · R(X, Π) (``structure_score``; or n · I(X; Π)) as score. Then the joint counts of every
+    attribute with its parents get Laplace noise; the noisy counts, clipped at zero and shrunk towards the
+    child's overall distribution, are the conditional probability tables. Sampling is ancestral and, by default
+    (``draws="balanced"``), rounds each parent configuration's expected counts systematically instead of drawing
+    every row independently. A numeric bin becomes a value drawn within the bin: uniformly, or for whole numbers
+    (ranges of at most 2,000 values) by the bin's fine cells, weights from the noisy per-value counts the spikes
+    were found with (:func:`~synth.synthesizers.dp.domains.fine_cells`).
 
 Privacy: what is covered
     Neighbouring tables differ by one row added or removed. Everything the fitted model holds about the
@@ -21,11 +24,15 @@ Privacy: what is covered
       ``domain_share`` of ε (see :mod:`synth.synthesizers.dp.domains`); labels under a noisy threshold become
       "(other)", which makes the label lists (ε, δ)-DP with δ = :attr:`PrivBayes.delta` (δ = 0 when every
       categorical column's labels are declared public); stored orders are sorted, never first-appearance;
-    * the structure: exponential mechanism, ``structure_share`` of the rest, sensitivity of n · I(X; Π)
-      bounded by ln(N + 1) + 1 for tables up to N = 10⁹ rows (:func:`~synth.synthesizers.dp.mechanisms.
+    * the structure: exponential mechanism, ``structure_share`` of the rest; the sensitivity of n · R(X, Π) is
+      below 2 for every table (:func:`~synth.synthesizers.dp.mechanisms.l1_dependence_sensitivity`), that of
+      n · I(X; Π) below ln(N + 1) + 1 for tables up to N = 10⁹ rows (:func:`~synth.synthesizers.dp.mechanisms.
       mi_count_sensitivity`);
+    * the fine cells of whole-number columns: a function of the spikes' noisy per-value counts, already
+      released and paid for by the domain's budget, and of the released bins (post-processing, no budget);
     * the tables: Laplace noise on every count, table i getting ε_i ∝ √(its cells) with Σ ε_i = ε_tables
       (one row changes one cell of each table by one);
+    * sampling (balanced or independent draws) reads the released model and the seed only: post-processing;
     * the budget adds up by sequential composition (:class:`~synth.synthesizers.dp.accountant.Budget`);
       :attr:`PrivBayes.ledger_` lists every spending.
 
@@ -58,7 +65,6 @@ from synth.schema import ColumnKind, Schema
 from synth.synthesizers.base import (
     ColumnDomain,
     Condition,
-    Param,
     Synthesizer,
     SynthesizerError,
     column_mask,
@@ -76,7 +82,8 @@ from synth.synthesizers.dp.network import NoisyTable, conditional_cdf, count_tab
 from synth.synthesizers.dp.network import candidate_parents as candidate_parents  # re-exported
 from synth.synthesizers.dp.network import configurations as configurations  # re-exported
 from synth.synthesizers.dp.network import mutual_information as mutual_information  # re-exported
-from synth.synthesizers.inventory import ArtifactItem
+from synth.synthesizers.dp.options import ARTIFACTS, PARAMS
+from synth.synthesizers.dp.options import PUBLIC_DOMAIN_CHOICES as PUBLIC_DOMAIN_CHOICES  # re-exported
 from synth.synthesizers.params import column_names
 from synth.synthesizers.registry import register
 
@@ -87,7 +94,6 @@ from synth.synthesizers.registry import register
 PRIOR_NOISE_SCALES = 2.0
 #: Share of ε spent on the noisy row count.
 COUNT_SHARE = 0.02
-PUBLIC_DOMAIN_CHOICES = ("none", "categories", "categories and ranges")
 
 
 register_state(BinnedColumn, NoisyTable)
@@ -120,124 +126,8 @@ class PrivBayes(Synthesizer):
         "what you declare public (with 'Treat as public', the labels and ranges seen in the data), and the "
         "identifier, personal-data, free-text and constant columns, which are regenerated from their format."
     )
-    artifacts = (
-        ArtifactItem(
-            "Noisy row count",
-            "the number of training rows, with Laplace noise (it replaces the exact count the base would store)",
-            "aggregates",
-            "2% of ε; covered by the (ε, δ) guarantee.",
-        ),
-        ArtifactItem(
-            "Private column domains",
-            "per modelled column, the category labels, or the range, bin edges and frequent values of a number or "
-            "date, and whether it has a missing code (these replace the base's column domains for these columns)",
-            "aggregates",
-            "Released by DP mechanisms with domain_share of ε: labels under a noisy threshold become '(other)', "
-            "ranges and edges come from noisy histograms over a public grid, labels are sorted. Declared public "
-            "domains are stored as declared; with 'Treat as public' the labels and ranges seen are stored as seen.",
-        ),
-        ArtifactItem(
-            "Network and probability tables",
-            "the parents of each column and, per parent configuration, the conditional probabilities of its codes",
-            "aggregates",
-            "Structure by the exponential mechanism, probabilities from Laplace-noised counts; covered by ε. The "
-            "noise came from fresh OS entropy and is not in the file.",
-        ),
-        ArtifactItem(
-            "Privacy ledger",
-            "the ε (and δ) each part of the fit spent and the columns whose domains were public",
-            "structure",
-            "Parameters only; derived from no row.",
-        ),
-    )
-    params = (
-        Param(
-            "epsilon",
-            "float",
-            1.0,
-            "The privacy budget ε: smaller is more private and noisier. Around 1 is a common choice; 0.1 is "
-            "strong privacy, 10 is weak.",
-            label="Privacy budget ε",
-            low=0.01,
-            high=100.0,
-        ),
-        Param(
-            "degree",
-            "int",
-            2,
-            "The most parents an attribute may have in the network: higher captures more interactions but "
-            "makes tables larger, so each cell gets relatively more noise.",
-            label="Network degree k",
-            low=0,
-            high=5,
-        ),
-        Param(
-            "bins",
-            "int",
-            10,
-            "Numbers and dates are cut into at most this many bins (values held by many rows get a bin of "
-            "their own). More bins follow shapes more closely but spread the noise over more cells.",
-            label="Bins per numeric column",
-            low=2,
-            high=100,
-        ),
-        Param(
-            "structure_share",
-            "float",
-            0.3,
-            "The share of ε (after the domains) spent on choosing the network; the rest goes to the "
-            "probability tables. The PrivBayes paper uses 0.3.",
-            label="Budget share for the structure",
-            low=0.05,
-            high=0.95,
-        ),
-        Param(
-            "domain_share",
-            "float",
-            0.4,
-            "The share of ε spent on learning the columns' domains privately: which category labels are "
-            "common enough to keep (the rest become '(other)') and the ranges and bins of numbers and dates. "
-            "Not spent on columns whose domain is declared public. 0.4 scored best on Adult at ε = 0.5 to 3 with "
-            "every domain private (benchmarks/bench_dp_audit.py).",
-            label="Budget share for the domains",
-            low=0.01,
-            high=0.9,
-        ),
-        Param(
-            "public_domain",
-            "choice",
-            "none",
-            "What you declare public knowledge (e.g. from a codebook), so no budget is spent on it and ε does "
-            "not protect it: 'categories' keeps every category label seen in the data; 'categories and ranges' "
-            "also the smallest and largest value of each number and date. 'none': everything is private.",
-            label="Treat as public",
-            choices=PUBLIC_DOMAIN_CHOICES,
-        ),
-        Param(
-            "usefulness",
-            "float",
-            8.0,
-            "PrivBayes' θ: a parent set is only considered when its table's average count per cell is at "
-            "least θ times the noise scale. Higher keeps tables small (less noise, fewer interactions); 8 scored "
-            "best on Adult (benchmarks/bench_dp_audit.py).",
-            label="Usefulness θ",
-            low=0.5,
-            high=100.0,
-        ),
-        Param(
-            "key_column",
-            "choice",
-            "none",
-            "A column to condition everything on, e.g. a rare flag such as fraud: it becomes the network's root "
-            "and a parent of every column whose table stays useful, so samples conditioned on it keep how the "
-            "other columns differ inside it (the search alone leaves a rare flag as a leaf with one or two "
-            "parents). The choice is yours, not the data's, and costs no budget; it needs a large enough ε for "
-            "the segment's cells to rise above the noise.",
-            label="Key column",
-            choices=("none",),
-            names_columns=True,
-        ),
-    )
+    artifacts = ARTIFACTS
+    params = PARAMS
 
     epsilon: float
     degree: int
@@ -247,6 +137,8 @@ class PrivBayes(Synthesizer):
     public_domain: str
     usefulness: float
     key_column: str
+    structure_score: str
+    draws: str
 
     columns_: tuple[BinnedColumn, ...]
     tables_: tuple[NoisyTable, ...]
@@ -370,7 +262,15 @@ class PrivBayes(Synthesizer):
         noise_scale = max(d, 1) / eps_tables  # add/remove one row: one cell of each of the d tables moves by 1
         max_cells = max(1.0, noisy_rows / (float(self.usefulness) * noise_scale))
         network = learn_network(
-            codes, sizes, int(self.degree), eps_structure, max_cells, noise, scaled(progress, 0.1, 0.7), key
+            codes,
+            sizes,
+            int(self.degree),
+            eps_structure,
+            max_cells,
+            noise,
+            scaled(progress, 0.1, 0.7),
+            key,
+            str(self.structure_score),
         )
         # The tables' ε split ∝ √cells (each table's own sensitivity is 1): that minimises the summed expected
         # L1 error Σ cells_i / ε_i under Σ ε_i = ε_tables, instead of giving a 2-cell table as much as a 400-cell one.
@@ -424,14 +324,14 @@ class PrivBayes(Synthesizer):
         if kind in dpd.CATEGORICAL:
             cats, codes = encode_categorical(series, plan, declared, epsilon, delta, noise)
             return BinnedColumn(name, kind, cats, empty, empty, False, True, 0, 1, None), codes
-        dom, has_missing, integer, codes = encode_numeric(
+        dom, has_missing, integer, codes, fine = encode_numeric(
             series, kind, plan, declared, epsilon, noisy_rows, int(self.bins), noise
         )
         tz = None
         if kind is ColumnKind.DATETIME and getattr(series.dt, "tz", None) is not None:
             tz = str(series.dt.tz)
         unit = dpd.DAY_NS if kind is ColumnKind.DATETIME else 1
-        column = BinnedColumn(name, kind, (), dom.bins_low, dom.bins_high, has_missing, integer, 0, unit, tz)
+        column = BinnedColumn(name, kind, (), dom.bins_low, dom.bins_high, has_missing, integer, 0, unit, tz, fine)
         return column, codes
 
     def network(self) -> list[tuple[str, list[str]]]:
@@ -525,7 +425,8 @@ class PrivBayes(Synthesizer):
             if i == 0 and first is not None:
                 codes[:, table.child] = first
             else:
-                codes[:, table.child] = table.draw(codes, sizes, rng)
+                draw = table.draw_balanced if self.draws == "balanced" else table.draw
+                codes[:, table.child] = draw(codes, sizes, rng)
         progress(0.8, "turning bins into values")
         out = {c.name: c.decode(codes[:, j], rng) for j, c in enumerate(self.columns_)}
         return pd.DataFrame(out, copy=False)

@@ -191,6 +191,12 @@ def check_privbayes(model: Any) -> None:
             low = check_array(c.low, f"{c.name!r}.low", kinds="fiu")
             check_array(c.high, f"{c.name!r}.high", kinds="fiu", length=len(low))
             check_int(c.unit, f"{c.name!r}.unit", 1, 2**62)
+            fine = getattr(c, "fine", None)  # files saved before fine cells have none
+            if fine is not None:
+                span = float(np.max(c.high)) - float(np.min(c.low)) + 1.0 if len(low) else 0.0
+                weights = check_array(fine, f"{c.name!r}.fine", kinds="f", ndim=1)
+                if not c.integer or len(weights) != span or not np.all(np.isfinite(weights)) or np.any(weights < 0):
+                    fail(f"column {c.name!r} has fine weights that do not cover its whole numbers")
         if c.size < 1:
             fail(f"column {c.name!r} has no codes")
         sizes.append(int(c.size))

@@ -66,3 +66,24 @@ def test_the_label_threshold_passes_the_audit_and_its_absence_fails_it(monkeypat
         audit.labels_scenario(EPSILON), epsilon=EPSILON, delta=delta, trials=TRIALS, calibration=CALIBRATION
     )
     assert broken.epsilon_lower > EPSILON, broken
+
+
+def test_fine_cells_pass_the_audit_and_exact_fine_cells_fail_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from synth.synthesizers.dp import domains as dpd
+
+    scenario = audit.fine_scenario(EPSILON)
+    assert scenario(True) >= 0.0, "the scenario's column has fine cells at this ε"
+    result = audit.run_audit(scenario, epsilon=EPSILON, trials=TRIALS, calibration=CALIBRATION)
+    assert result.epsilon_lower <= EPSILON, result
+    exact: dict[str, np.ndarray] = {}
+    real_counts, real_fine = dpd.value_counts, dpd.fine_cells
+
+    def leaky_counts(x: np.ndarray, low: float, high: float, epsilon: float, rng: np.random.Generator):  # type: ignore[no-untyped-def]
+        candidates, noisy = real_counts(x, low, high, epsilon, rng)
+        exact["counts"] = np.bincount(np.searchsorted(candidates, x), minlength=len(candidates)).astype(float)
+        return candidates, noisy
+
+    monkeypatch.setattr(dpd, "value_counts", leaky_counts)
+    monkeypatch.setattr(dpd, "fine_cells", lambda dom, c, noisy, scale: real_fine(dom, c, exact["counts"], scale))
+    broken = audit.run_audit(audit.fine_scenario(EPSILON), epsilon=EPSILON, trials=TRIALS, calibration=CALIBRATION)
+    assert broken.epsilon_lower > EPSILON, broken

@@ -4,7 +4,8 @@ Each attribute is drawn from its (noisy) table row given its parents, as in unco
 conditioned attribute the row is restricted to the codes that meet the condition, each code weighted by the
 share of its values inside the condition (a bin a range cuts through counts by the part of the bin inside
 the range, since values are uniform within a bin), and the row's weight is multiplied by the restricted mass.
-A conditioned numeric value is then drawn inside the part of its bin that meets the condition.
+A conditioned numeric value is then drawn inside the part of its bin that meets the condition (for whole numbers
+with fine cells, by the bin's fine weights there, and a bin's share is its fine weight inside the condition).
 
 A rare value the privacy noise erased from every row of its table (all its noisy counts clipped to zero)
 would make it impossible to condition on, though the domain (public, see :attr:`PrivBayes.guarantee`) says
@@ -62,6 +63,8 @@ def code_shares(column: BinnedColumn, cond: Condition) -> tuple[np.ndarray, list
     grain = 1.0 if column.integer else 0.0
     intervals = admissible(present if isinstance(cond, list) else present[0], grain, _to_model(column))
     low, high = column.low, column.high
+    if column.integer and column.fine is not None:
+        return np.minimum(_fine_shares(column, intervals, shares), 1.0), intervals
     for a, b in intervals:
         if column.integer:
             # Whole values low..high, each equally likely: count those inside [a, b] (their rounding cells).
@@ -74,6 +77,51 @@ def code_shares(column: BinnedColumn, cond: Condition) -> tuple[np.ndarray, list
             point = width <= 0
             shares[:n_bins] += np.where(point, (low >= a) & (low <= b), cut / np.where(point, 1.0, width))
     return np.minimum(shares, 1.0), intervals
+
+
+def _allowed_values(column: BinnedColumn, intervals: list[Interval]) -> tuple[float, np.ndarray]:
+    """The first whole number of a column with fine cells, and which of its whole numbers meet the intervals."""
+    assert column.fine is not None
+    origin = float(column.low.min())
+    values = origin + np.arange(len(column.fine))
+    allowed = np.zeros(len(values), dtype=bool)
+    for a, b in intervals:
+        allowed |= (values >= np.ceil(a)) & (values <= np.floor(b))
+    return origin, allowed
+
+
+def _fine_shares(column: BinnedColumn, intervals: list[Interval], shares: np.ndarray) -> np.ndarray:
+    """:func:`code_shares` for whole numbers drawn by fine cells: a bin's share is its fine weight inside."""
+    assert column.fine is not None
+    origin, allowed = _allowed_values(column, intervals)
+    total = np.concatenate([[0.0], np.cumsum(np.where(allowed, column.fine, 0.0))])
+    count = np.concatenate([[0], np.cumsum(allowed)])
+    first = (column.low - origin).astype(np.int64)
+    last = (column.high - origin).astype(np.int64) + 1
+    spans = column.low < column.high
+    n_bins = len(column.low)
+    shares[:n_bins] += np.where(spans, total[last] - total[first], (count[last] - count[first]) > 0)
+    return shares
+
+
+def _decode_fine(
+    column: BinnedColumn, codes: np.ndarray, missing: np.ndarray, intervals: list[Interval], rng: np.random.Generator
+) -> np.ndarray:
+    """Whole numbers inside the intervals, drawn within each row's bin by the fine weights (as unconditioned)."""
+    assert column.fine is not None
+    origin, allowed = _allowed_values(column, intervals)
+    values = column.low[np.where(missing, 0, codes)].astype(float)
+    for code in np.unique(codes[~missing]):
+        rows = np.flatnonzero((codes == code) & ~missing)
+        first, last = int(column.low[code] - origin), int(column.high[code] - origin)
+        ok = allowed[first : last + 1]
+        if not ok.any():
+            continue
+        w = column.fine[first : last + 1] * ok if column.low[code] < column.high[code] else ok.astype(float)
+        if w.sum() <= 0:
+            w = ok.astype(float)
+        values[rows] = origin + first + rng.choice(len(w), len(rows), p=w / w.sum())
+    return values
 
 
 def draw_restricted(
@@ -101,6 +149,10 @@ def decode_inside(
     missing = codes >= n_bins
     safe = np.where(missing, 0, codes)
     low, high = column.low[safe].astype(float), column.high[safe].astype(float)
+    if column.integer and column.fine is not None:
+        values = _decode_fine(column, safe, missing, intervals, rng)
+        values[missing] = np.nan
+        return pd.Series(values) if column.kind.name != "DATETIME" else _dates(column, values, missing)
     if column.integer:
         # Whole values from the first to the last allowed one of the bin, in the chosen interval.
         spans = [(np.maximum(low, np.ceil(a)), np.minimum(high, np.floor(b))) for a, b in intervals]
@@ -122,10 +174,14 @@ def decode_inside(
     values = np.where(total > 0, values, low)
     values[missing] = np.nan
     if column.kind.name == "DATETIME":
-        from synth.synthesizers.cart import datetimes_from_units
-
-        return datetimes_from_units(values, missing, column.origin, column.unit, column.tz)
+        return _dates(column, values, missing)
     return pd.Series(values)
+
+
+def _dates(column: BinnedColumn, values: np.ndarray, missing: np.ndarray) -> pd.Series:
+    from synth.synthesizers.cart import datetimes_from_units
+
+    return datetimes_from_units(values, missing, column.origin, column.unit, column.tz)
 
 
 def sample_weighted(

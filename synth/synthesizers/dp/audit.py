@@ -179,3 +179,28 @@ def labels_scenario(epsilon: float, n_rows: int = 20) -> Callable[[bool], float]
         return float("zz-canary" in model.columns_[0].categories)
 
     return statistic
+
+
+def fine_scenario(epsilon: float, per_value: int = 60, canary_value: int = 50) -> Callable[[bool], float]:
+    """A whole-number column with public bounds 0–99, ``per_value`` rows at every value; the canary is one more
+    row at ``canary_value``. The statistic is the model's fine weight of that value within its bin: it tests
+    that the fine cells come from the released noisy counts (per_value = 60 keeps them active down to ε = 0.5).
+    """
+    import pandas as pd
+
+    from synth.schema import ColumnKind, ColumnSpec, Schema
+    from synth.synthesizers.privbayes import PrivBayes
+
+    schema = Schema((ColumnSpec("x", ColumnKind.DISCRETE),))
+    without = pd.DataFrame({"x": np.repeat(np.arange(100), per_value)})
+    with_canary = pd.concat([without, pd.DataFrame({"x": [canary_value]})], ignore_index=True)
+
+    def statistic(include: bool) -> float:
+        model = PrivBayes(epsilon=epsilon, public_domains={"x": (0, 99)})
+        model.fit(with_canary if include else without, schema)
+        column = model.columns_[0]
+        if column.fine is None:
+            return -1.0
+        return float(column.fine[canary_value - int(column.low.min())])
+
+    return statistic

@@ -56,6 +56,8 @@ ZOOM_CELLS = 8
 FINE_CELLS = 64
 #: Whole numbers in a range up to this many are candidates for spikes; wider ranges check only zero.
 MAX_SPIKE_CANDIDATES = 2_000
+#: Pseudo-rows per value, in noise scales, added to the noisy counts of a refined bin (see :func:`fine_cells`).
+FINE_PRIOR_SCALES = 2.0
 
 CATEGORICAL = (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 
@@ -277,22 +279,76 @@ def spikes(
 ) -> np.ndarray:
     """Whole numbers in [low, high] (only zero when the range is wide) held by ≥ 1/``n_bins`` of the rows.
 
-    Noisy counts of a public candidate list (ε-DP); a candidate is a spike when its noisy count exceeds both
-    ``n_rows / n_bins`` and the grid's false-positive threshold.
+    Noisy counts of a public candidate list (ε-DP, :func:`value_counts`); a candidate is a spike when its noisy
+    count exceeds both ``n_rows / n_bins`` and the grid's false-positive threshold (:func:`spikes_from`).
+    """
+    candidates, noisy = value_counts(x, low, high, epsilon, rng)
+    return spikes_from(candidates, noisy, n_rows, n_bins, epsilon)
+
+
+def value_counts(
+    x: np.ndarray, low: float, high: float, epsilon: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """The public candidates (every whole number in [low, high] when there are at most
+    ``MAX_SPIKE_CANDIDATES``, else only zero) and their counts in ``x`` with Laplace noise of scale 1/ε.
+
+    One row adds or removes one to at most one candidate's count (L1 sensitivity 1): ε-DP. Everything computed
+    from the noisy counts afterwards (spikes, the fine cells of :func:`fine_cells`) is post-processing.
     """
     if high - low + 1 <= MAX_SPIKE_CANDIDATES:
         candidates = np.arange(math.ceil(low), math.floor(high) + 1, dtype=float)
     else:
         candidates = np.asarray([0.0]) if low <= 0 <= high else np.zeros(0)
     if len(candidates) == 0:
-        return candidates
+        return candidates, np.zeros(0)
     pos = np.searchsorted(candidates, x)
     pos = np.minimum(pos, len(candidates) - 1)
     hit = candidates[pos] == x
     counts = np.bincount(pos[hit], minlength=len(candidates)).astype(float)
-    noisy = mechanisms.laplace(counts, 1.0 / epsilon, rng)
+    return candidates, mechanisms.laplace(counts, 1.0 / epsilon, rng)
+
+
+def spikes_from(candidates: np.ndarray, noisy: np.ndarray, n_rows: float, n_bins: int, epsilon: float) -> np.ndarray:
+    """The candidates whose noisy count passes both ``n_rows / n_bins`` and the false-positive threshold."""
+    if len(candidates) == 0:
+        return candidates
     tau = max(n_rows / n_bins, math.log(len(candidates) / (2.0 * FALSE_CELL_RATE)) / epsilon)
     return candidates[noisy > tau]
+
+
+def fine_cells(domain: NumericDomain, candidates: np.ndarray, noisy: np.ndarray, scale: float) -> np.ndarray | None:
+    """Within-bin probabilities of every whole number of a whole-number column's range, from released counts.
+
+    ``noisy`` are the counts of :func:`value_counts` (Laplace of scale ``scale`` = 1/ε_spikes), already released
+    to find the spikes: turning them into weights is post-processing and spends no budget. A bin that spans
+    several whole numbers then draws them in proportion to their noisy counts (clipped at zero, plus
+    ``FINE_PRIOR_SCALES`` noise scales of pseudo-rows per value as smoothing) instead of uniformly, when its
+    noisy rows per value reach one noise scale; under that the noise would outweigh the shape and the bin stays
+    uniform. Spike values (bins of their own) get weight 0 inside the wider bins around them: their rows are
+    the spike bin's. None when there is nothing to refine: no bin spans several values, or the candidates are
+    not every whole number of the range (a range wider than ``MAX_SPIKE_CANDIDATES``).
+    """
+    low, high = domain.low, domain.high
+    spans = domain.bins_low < domain.bins_high
+    if not spans.any() or len(candidates) != high - low + 1 or candidates[0] != low:
+        return None
+    counts = np.clip(noisy, 0.0, None)
+    spike = np.zeros(len(candidates), dtype=bool)
+    singles = domain.bins_low[~spans]
+    spike[np.searchsorted(candidates, singles[(singles >= low) & (singles <= high)])] = True
+    weights = np.zeros(len(candidates))
+    for a, b in zip(domain.bins_low[spans], domain.bins_high[spans], strict=True):
+        cells = slice(int(a - low), int(b - low) + 1)
+        free = ~spike[cells]
+        if not free.any():  # every value a spike (cannot happen with integer bins): keep them drawable
+            free = np.ones_like(free)
+        inside = np.where(free, counts[cells], 0.0)
+        if inside.sum() / free.sum() >= scale:
+            w = np.where(free, inside + FINE_PRIOR_SCALES * scale, 0.0)
+        else:
+            w = free.astype(float)
+        weights[cells] = w / w.sum()
+    return weights
 
 
 def _grid(low: float, high: float, k: int) -> np.ndarray:

@@ -43,6 +43,9 @@ class BinnedColumn:
     origin: int
     unit: int
     tz: str | None
+    #: Whole numbers only: the within-bin probability of every value from low.min() to high.max() (see
+    #: :func:`~synth.synthesizers.dp.domains.fine_cells`); None draws uniformly within bins (files saved before).
+    fine: np.ndarray | None = None
 
     @property
     def categorical(self) -> bool:
@@ -64,12 +67,40 @@ class BinnedColumn:
         if self.integer:
             values = low + np.floor(u * (high - low + 1.0))
             values = np.minimum(values, high)
+            if self.fine is not None:
+                values = self._fine_values(safe, missing, u, values)
         else:
             values = low + u * (high - low)
         values[missing] = np.nan
         if self.kind is ColumnKind.DATETIME:
             return datetimes_from_units(values, missing, self.origin, self.unit, self.tz)
         return pd.Series(values)
+
+    def _fine_values(self, codes: np.ndarray, missing: np.ndarray, u: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Values of the rows in bins spanning several whole numbers, drawn by the bins' fine weights."""
+        assert self.fine is not None
+        spans = np.flatnonzero(self.low < self.high)
+        if not len(spans):
+            return values
+        origin = float(self.low.min())
+        starts = (self.low[spans] - origin).astype(np.int64)
+        ends = (self.high[spans] - origin).astype(np.int64)
+        grid = np.arange(len(self.fine))
+        owner = np.clip(np.searchsorted(starts, grid, side="right") - 1, 0, len(spans) - 1)
+        total = np.concatenate([[0.0], np.cumsum(self.fine)])
+        within = total[1:] - total[starts[owner]]
+        within[ends] = 1.0
+        # Bin j's values occupy (j, j + 1] of this increasing run: one search finds a row's value.
+        run = owner + np.minimum(within, 1.0)
+        rank = np.full(len(self.low), -1, dtype=np.int64)
+        rank[spans] = np.arange(len(spans))
+        r = rank[codes]
+        take = (r >= 0) & ~missing
+        hit = np.searchsorted(run, r[take] + u[take], side="right")
+        hit = np.clip(hit, starts[r[take]], ends[r[take]])
+        out = values.copy()
+        out[take] = origin + hit
+        return out
 
 
 # Model files name state types by module and class: pinned to the module that defined it before the split,
@@ -120,8 +151,11 @@ def encode_numeric(
     noisy_rows: float,
     bins: int,
     noise: np.random.Generator,
-) -> tuple[dpd.NumericDomain, bool, bool, np.ndarray]:
-    """A number or date column's bins, whether it has a missing code, whether it is integer, and each row's code."""
+    fine_cells: bool = True,
+) -> tuple[dpd.NumericDomain, bool, bool, np.ndarray, np.ndarray | None]:
+    """A number or date column's bins, whether it has a missing code, whether it is integer, each row's code, and
+    (whole numbers only) the within-bin weights of every value (:func:`~synth.synthesizers.dp.domains.fine_cells`,
+    from the spikes' released noisy counts: no budget of their own)."""
     x = dpd.model_units(series, kind)
     integer = kind in (ColumnKind.DISCRETE, ColumnKind.DATETIME)
     present = x[~np.isnan(x)]
@@ -138,10 +172,13 @@ def encode_numeric(
     rest = epsilon * 2.0 / 3.0 if plan == "private" else epsilon
     has_missing = n_missing > 0 if plan == "seen" else dpd.private_has_missing(n_missing, rest / 6.0, noise)
     clipped = np.clip(present, low, high)
-    heavy = dpd.spikes(clipped, low, high, noisy_rows, bins, rest / 3.0, noise)
+    eps_spikes = rest / 3.0
+    candidates, noisy = dpd.value_counts(clipped, low, high, eps_spikes, noise)
+    heavy = dpd.spikes_from(candidates, noisy, noisy_rows, bins, eps_spikes)
     edges = None
     if not dpd.unit_bins(low, high, bins, integer) and high > low:
         k = max(bins - len(heavy), 1)
         edges = dpd.quantile_edges(clipped[~np.isin(clipped, heavy)], low, high, k, rest / 2.0, noise)
     dom = dpd.make_bins(low, high, heavy, bins, integer, edges)
-    return dom, has_missing, integer, dpd.numeric_codes(x, dom, has_missing)
+    fine = dpd.fine_cells(dom, candidates, noisy, 1.0 / eps_spikes) if integer and fine_cells else None
+    return dom, has_missing, integer, dpd.numeric_codes(x, dom, has_missing), fine

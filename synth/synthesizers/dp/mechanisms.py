@@ -71,3 +71,25 @@ def mi_count_sensitivity(max_rows: int = MAX_ROWS) -> float:
     on the (private) number of rows.
     """
     return math.log(max_rows + 1.0) + 1.0
+
+
+def l1_dependence_sensitivity() -> float:
+    """Sensitivity of n · R(X, Π), PrivBayes' L1 dependence score on the count scale, to one row added or removed: 2.
+
+    Zhang et al. (PrivBayes, TODS 2017, §4.4) score a pair by R(X, Π) = ½ ‖Pr[X, Π] − Pr[X] Pr[Π]‖₁ and bound its
+    sensitivity by 3/n + 2/n² (n the number of rows). That bound depends on the private n; on the count scale the
+    bound is a constant. With counts c_xπ, margins c_x, c_π and n rows, let T_xπ = c_xπ − c_x c_π / n, so that
+    S = n · R = ½ Σ |T_xπ| (S = 0 for an empty table). Add one row in cell (a, b) and write α = c_a/n, β = c_b/n:
+
+    * cell (a, b): T grows by 1 − (n(α + β − αβ) + 1)/(n + 1) = n(1 − α)(1 − β)/(n + 1) =: D ≥ 0;
+    * cells (a, π ≠ b): T falls by c_π (n − c_a)/(n(n + 1)), D in total; likewise cells (x ≠ a, b), D in total;
+    * cells (x ≠ a, π ≠ b): T grows by c_x c_π/(n(n + 1)), which adds up to (n − c_a)(n − c_b)/(n(n + 1)) = D.
+
+    So Σ |ΔT| = 4D and |ΔS| ≤ ½ Σ |ΔT| = 2D = 2n(1 − α)(1 − β)/(n + 1) < 2. Removing a row is the same step read
+    backwards, and an empty table gains S = 0 from its first row. The bound holds for every n, so (unlike the
+    mutual information's, :func:`mi_count_sensitivity`) it needs no cap on the table size; it is nearly attained
+    (α, β → 0, large n), and ``tests/unit/test_dp_structure_score.py`` checks it on random neighbouring tables.
+    The paper's bound is on R's probability scale, where n itself moves with the row; the exponential mechanism
+    here scores n · R against this constant instead, so no private n enters the mechanism.
+    """
+    return 2.0

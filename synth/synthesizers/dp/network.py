@@ -1,11 +1,11 @@
 """PrivBayes' network: the greedy private structure search and the noisy conditional tables it samples from.
 
-Structure learning scores (attribute, parent set) pairs by n · I(X; Π) and picks one with the exponential
-mechanism (:func:`learn_network`); the tables are exact joint counts (:func:`count_table`) that the synthesizer
-noises with Laplace and turns into conditional distributions (:func:`conditional_cdf`, post-processing only),
-held and sampled by :class:`NoisyTable`. Codes are the discrete attributes of
-:class:`~synth.synthesizers.dp.encoding.BinnedColumn`; a parent configuration is the parents' codes in mixed
-radix (:func:`configurations`).
+Structure learning scores (attribute, parent set) pairs by PrivBayes' L1 dependence n · R(X, Π) (or by
+n · I(X; Π)) and picks one with the exponential mechanism (:func:`learn_network`); the tables are exact joint
+counts (:func:`count_table`) that the synthesizer noises with Laplace and turns into conditional distributions
+(:func:`conditional_cdf`, post-processing only), held and sampled by :class:`NoisyTable` (independent or balanced
+draws). Codes are the discrete attributes of :class:`~synth.synthesizers.dp.encoding.BinnedColumn`; a parent
+configuration is the parents' codes in mixed radix (:func:`configurations`).
 """
 
 from __future__ import annotations
@@ -46,6 +46,33 @@ class NoisyTable:
         flat = (self.cumulative + np.arange(self.cumulative.shape[0])[:, None]).ravel()
         hit = np.searchsorted(flat, config + u, side="right")
         return np.minimum(hit - config * k, k - 1)
+
+    def draw_balanced(self, codes: np.ndarray, sizes: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+        """Codes whose counts follow the table with almost no sampling noise (post-processing of the model).
+
+        The m rows of a parent configuration get m · p_k rows of code k, rounded systematically: one uniform
+        offset u per configuration, count_k = ⌊m·P_k + u⌋ − ⌊m·P_(k−1) + u⌋ with P the cumulative probabilities.
+        Every count is within one row of its expectation m·p_k (and equal to it on average), the counts add up to
+        m, and the codes are handed to the configuration's rows in a random order, so a row's code depends on its
+        parents only, as in the model. Independent draws (:meth:`draw`) add multinomial noise of about √(m·p_k)
+        rows on top of the privacy noise; this removes it. Reads only the released table and ``rng``.
+        """
+        n = len(codes)
+        k = self.cumulative.shape[1]
+        config = configurations(codes, self.parents, sizes)
+        n_config = self.cumulative.shape[0]
+        rows = np.bincount(config, minlength=n_config).astype(float)
+        u = np.asarray(rng.random(n_config), dtype=float)
+        edges = np.floor(self.cumulative * rows[:, None] + u[:, None])
+        edges[:, -1] = np.floor(rows + u)  # the last cumulative is exactly 1: all m rows
+        edges = np.minimum(np.maximum.accumulate(edges, axis=1), edges[:, -1:])  # rounding never runs backwards
+        counts = np.diff(np.concatenate([np.floor(u)[:, None], edges], axis=1), axis=1).astype(np.int64)
+        # Rows sorted by configuration after a random shuffle: each configuration's rows in random order.
+        shuffled = rng.permutation(n)
+        order = shuffled[np.argsort(config[shuffled], kind="stable")]
+        out = np.empty(n, dtype=np.int64)
+        out[order] = np.repeat(np.tile(np.arange(k), n_config), counts.ravel())
+        return out
 
 
 # Model files name state types by module and class: pinned to the module that defined it before the split,
@@ -100,6 +127,20 @@ def mutual_information(x: np.ndarray, y: np.ndarray, kx: int, ky: int) -> float:
     return float((joint[nz] * np.log(joint[nz] / np.outer(px, py)[nz])).sum())
 
 
+def l1_dependence(x: np.ndarray, y: np.ndarray, kx: int, ky: int) -> float:
+    """n · R(X, Y) = ½ Σ |c_xy − c_x c_y / n| from paired codes: PrivBayes' R score on the count scale.
+
+    0 when X and Y are independent in the table, never above n. Its sensitivity to one row added or removed is
+    below 2 (:func:`~synth.synthesizers.dp.mechanisms.l1_dependence_sensitivity`).
+    """
+    n = len(x)
+    if n == 0:
+        return 0.0
+    joint = np.bincount(x * ky + y, minlength=kx * ky).reshape(kx, ky).astype(float)
+    expected = np.outer(joint.sum(axis=1), joint.sum(axis=0)) / n
+    return float(0.5 * np.abs(joint - expected).sum())
+
+
 def candidate_parents(
     child_size: int, chosen: list[int], sizes: tuple[int, ...], degree: int, max_cells: float
 ) -> list[tuple[int, ...]]:
@@ -141,6 +182,7 @@ def learn_network(
     noise: np.random.Generator,
     progress: ProgressCallback,
     key: int | None = None,
+    score: str = "L1 dependence",
 ) -> list[tuple[int, tuple[int, ...]]]:
     """Greedy PrivBayes structure: (child, parents) pairs in sampling order.
 
@@ -150,10 +192,13 @@ def learn_network(
     then conditions every column. The candidate sets still depend only on the public sizes and limit.
 
     The first attribute is drawn uniformly at random (costing no budget). Each later step scores every
-    (attribute not yet chosen, maximal parent set among the chosen) pair by n · I(X; Π) and picks one with the
-    exponential mechanism at ε_structure / (d − 1), with the score's sensitivity bounded for any table of up
-    to a billion rows (:func:`~synth.synthesizers.dp.mechanisms.mi_count_sensitivity`). ``noise`` must be a
-    private generator (:func:`~synth.synthesizers.dp.mechanisms.private_rng`).
+    (attribute not yet chosen, maximal parent set among the chosen) pair and picks one with the exponential
+    mechanism at ε_structure / (d − 1). ``score`` "L1 dependence" (the default) is PrivBayes' R on the count
+    scale, n · R(X, Π) (:func:`l1_dependence`), of sensitivity 2 for any table
+    (:func:`~synth.synthesizers.dp.mechanisms.l1_dependence_sensitivity`); "mutual information" is n · I(X; Π),
+    whose sensitivity is bounded for any table of up to a billion rows
+    (:func:`~synth.synthesizers.dp.mechanisms.mi_count_sensitivity`), about 11 times larger relative to the
+    scores' spread. ``noise`` must be a private generator (:func:`~synth.synthesizers.dp.mechanisms.private_rng`).
     """
     n, d = codes.shape
     if d == 0:
@@ -162,7 +207,11 @@ def learn_network(
     chosen = [root]
     network: list[tuple[int, tuple[int, ...]]] = [(root, ())]
     eps_step = eps_structure / (d - 1) if d > 1 else 0.0
-    sensitivity = mechanisms.mi_count_sensitivity()
+    if score not in ("L1 dependence", "mutual information"):
+        raise ValueError(f"unknown structure score {score!r}")
+    l1 = score == "L1 dependence"
+    sensitivity = mechanisms.l1_dependence_sensitivity() if l1 else mechanisms.mi_count_sensitivity()
+    measure = l1_dependence if l1 else mutual_information
     config_cache: dict[tuple[int, ...], np.ndarray] = {}
     for step in range(1, d):
         progress(step / d, f"choosing the network: attribute {step + 1} of {d}")
@@ -176,11 +225,11 @@ def learn_network(
                     if parents not in config_cache:
                         config_cache[parents] = configurations(codes, parents, sizes)
                     k_parents = math.prod(sizes[p] for p in parents)
-                    mi = mutual_information(codes[:, child], config_cache[parents], sizes[child], k_parents)
+                    value = measure(codes[:, child], config_cache[parents], sizes[child], k_parents)
                 else:
-                    mi = 0.0
+                    value = 0.0
                 candidates.append((child, parents))
-                scores.append(n * mi)
+                scores.append(value if l1 else n * value)
         pick = mechanisms.exponential(np.asarray(scores), eps_step, sensitivity, noise)
         child, parents = candidates[pick]
         chosen.append(child)
