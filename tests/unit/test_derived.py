@@ -5,7 +5,6 @@ under conditions, and never a way for a rare real value into the model file."""
 from __future__ import annotations
 
 import json
-import time
 import zipfile
 from pathlib import Path
 
@@ -273,9 +272,9 @@ def test_the_rules_are_described_in_words() -> None:
     assert describe_rules(synth.create("gaussian_copula", exact_rules=False).fit(_bike_like(800, 10))) is None
 
 
-def test_the_search_is_fast_on_a_wide_table() -> None:
-    """300 columns × 20,000 rows (measured about 0.8 s; Adult about 0.03 s): a bound with room for a shared
-    machine, so the search never dominates a fit."""
+def test_the_search_finds_one_sum_among_300_columns() -> None:
+    """300 columns × 20,000 rows (the search took about 0.8 s here, Adult's 0.03 s; timed in
+    benchmarks/bench_discriminator_columns.py, never here): the screens keep the one true rule and no false one."""
     rng = np.random.default_rng(0)
     n = 20_000
     cols: dict[str, np.ndarray] = {}
@@ -284,8 +283,5 @@ def test_the_search_is_fast_on_a_wide_table() -> None:
     cols["total"] = cols["c1"] + cols["c4"]
     table = pd.DataFrame(cols)
     schema = synth.infer_schema(table)
-    data = coerce_to_schema(table, schema)
-    start = time.perf_counter()
-    rules = find_rules(data, schema, 10)
-    assert time.perf_counter() - start < 10.0
+    rules = find_rules(coerce_to_schema(table, schema), schema, 10)
     assert [r.describe() for r in rules] == ["total = c1 + c4"]
