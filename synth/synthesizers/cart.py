@@ -282,15 +282,16 @@ class SequentialCART(Synthesizer):
         reverse = self.visit_order == "most_values"
         return sorted(names, key=lambda c: -distinct[c] if reverse else distinct[c])
 
-    def rule_threshold(self) -> int:
-        """The fewest training rows that must hold a value before a rule's table may store it: the threshold of
-        categories (``min_category_rows``) and of numbers (``smooth_below``), whichever is higher."""
-        return max(int(getattr(self, MIN_CATEGORY_ROWS.name, 1)), int(self.smooth_below), 1)
+    def rule_thresholds(self) -> tuple[int, int]:
+        """The fewest training rows that must hold a value before a rule's table may store it: a label, as for
+        categories (``min_category_rows``); a number or date, as for donors (``smooth_below``, when higher)."""
+        labels = max(int(getattr(self, MIN_CATEGORY_ROWS.name, 1)), 1)
+        return labels, max(labels, int(self.smooth_below))
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         # Columns an exact rule computes get no tree: they are computed from their inputs, visited right after
         # the last of them, and stay predictors of the columns after them.
-        rules = find_rules(data, schema, self.rule_threshold()) if self.exact_rules else ()
+        rules = find_rules(data, schema, *self.rule_thresholds()) if self.exact_rules else ()
         derived = {r.output for r in rules}
         order = order_with_rules(self._order(data, schema), rules)
         smooth = int(self.smooth_below)

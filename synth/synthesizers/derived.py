@@ -11,14 +11,15 @@ is computed from its (synthetic) inputs at sample time, so every synthetic row s
 
 Rules (one frozen dataclass, :class:`DerivedRule`, saved in the model file):
 
-* ``date_part``: a part (year, quarter, month, day, weekday with Monday = 0, day of year, hour) of a datetime
-  column, plus a constant ``offset`` (``yr = year - 2011``) or relabelled by a fixed table (``keys`` are the
+* ``date_part``: a part (year, quarter, month, day, weekday with Monday = 0, day of year, calendar day, hour) of a
+  datetime column, plus a constant ``offset`` (``yr = year - 2011``) or relabelled by a fixed table (``keys`` are the
   part's values, ``values`` the column's: Bike Sharing's weekday counts Sunday as 0).
 * ``lookup``: ``output = f(source)`` by a table of every value of the source (``keys``) and the output's value
-  for it. Stored only when every key is held by at least as many training rows as the model's own storage
+  for it. A key is listed only when it is held by at least as many training rows as the model's own storage
   threshold for a value (``min_category_rows``, and CART's ``smooth_below``): a lookup never writes a value into
-  the file that the model would not have written anyway. A value not in the table (a smoothed number or date
-  between two kept ones) takes the nearest key's output.
+  the file that the model would not have written anyway. A value not in the table (a rarer date, a smoothed
+  number between two kept ones) takes the nearest key's output; a lookup with such values is kept only when that
+  gives every training row its own output.
 * ``sum``: ``output = a + b``.
 
 Rules are listed so that every rule's inputs are either modelled or computed by an earlier rule.
@@ -38,8 +39,9 @@ from synth.synthesizers.params import Param
 from synth.synthesizers.persist import register_state_type as register_state
 
 KINDS = ("date_part", "lookup", "sum")
-#: Date parts, each an integer array of a datetime column (pandas' ``.dt`` accessors; weekday: Monday = 0).
-PARTS = ("year", "quarter", "month", "day", "weekday", "dayofyear", "hour")
+#: Date parts, each an integer array of a datetime column (pandas' ``.dt`` accessors; weekday: Monday = 0;
+#: monthday: 100 × month + day, the calendar date whatever the year, for seasons).
+PARTS = ("year", "quarter", "month", "day", "weekday", "dayofyear", "monthday", "hour")
 
 EXACT_RULES_PARAM = Param(
     "exact_rules",
@@ -47,7 +49,7 @@ EXACT_RULES_PARAM = Param(
     True,
     "Find columns that are an exact function of others on every training row (a date's year, month or weekday, "
     "a flag looked up from a date, a total of two parts) and compute them from their inputs instead of modelling "
-    "them, so no synthetic row breaks the rule. A lookup is kept only when each of its input values is held by "
+    "them, so no synthetic row breaks the rule. A lookup lists only input values held by "
     "enough rows to be stored at all.",
     label="Exact derived columns",
 )
@@ -58,8 +60,9 @@ RULES_ARTIFACT = ArtifactItem(
     "column's values to another's, the two parts of a sum",
     "values",
     "A rule holds on every training row and passes a test that chance cannot explain it; a relabelling or lookup "
-    "table is stored only when every value it lists is held by at least min_category_rows training rows (and, in "
-    "CART, smooth_below): no value the model would not store anyway.",
+    "table lists only values held by at least min_category_rows training rows (and, in CART, smooth_below): no "
+    "value the model would not store anyway. A rarer input value is left out of the table (it takes the nearest "
+    "listed value's output, which the rule checks on every training row).",
 )
 
 
@@ -91,7 +94,9 @@ class DerivedRule:
             return f"{self.output} = {self.inputs[0]} + {self.inputs[1]}"
         if self.kind == "lookup":
             return f"{self.output} = a lookup of {self.inputs[0]} ({len(self.keys):,} values)"
-        part = {"dayofyear": "day of year", "weekday": "weekday (Monday = 0)"}.get(self.part, self.part)
+        part = {"dayofyear": "day of year", "weekday": "weekday (Monday = 0)", "monthday": "calendar day"}.get(
+            self.part, self.part
+        )
         text = f"{self.output} = {part} of {self.inputs[0]}"
         if self.keys:
             return f"{text}, relabelled"
@@ -108,6 +113,8 @@ register_state(DerivedRule)
 def date_part(series: pd.Series, part: str) -> np.ndarray:
     """The integer ``part`` of a datetime series (NaN where missing)."""
     dt = pd.to_datetime(series, errors="coerce")
+    if part == "monthday":
+        return (dt.dt.month * 100 + dt.dt.day).to_numpy(dtype=float, na_value=np.nan)
     got = getattr(dt.dt, part)
     return got.to_numpy(dtype=float, na_value=np.nan)
 

@@ -5,7 +5,9 @@ A rule is kept only when it holds on *every* training row, and only when chance 
 * a relabelling or a lookup (``B = f(A)``) must show that B depends on A by a chi-square test of independence
   (p below :data:`P_DEPENDENT`), which a near-unique A cannot: with one row per value of A, any B is "a function"
   of it and the test finds nothing. Every value of A must moreover be held by at least ``threshold`` training rows
-  (the model's own threshold for storing a value), since the table stores each of them;
+  (the model's own threshold for storing a value) to be listed in the table; a rarer value is left out, and the
+  lookup stands only if the nearest listed value (for numbers and dates) gives the same output on every row that
+  holds it, so a rare value is never written into the file and the rule still holds on every training row;
 * an offset date part or a sum (``c = a + b``) must be too unlikely to hold by chance: under independence a row
   satisfies it with probability at most the share of the output's most common value, so the rule must hold on
   enough rows that this share to the power of the rows is below :data:`CHANCE`.
@@ -25,7 +27,7 @@ import pandas as pd
 from scipy.stats import chi2
 
 from synth.schema import ColumnKind, Schema
-from synth.synthesizers.derived import PARTS, DerivedRule, date_part, topological
+from synth.synthesizers.derived import PARTS, DerivedRule, date_part, table_lookup, topological
 
 #: A relabelling or lookup is kept when the chi-square test of independence gives p below this.
 P_DEPENDENT = 1e-6
@@ -183,7 +185,7 @@ def sum_rules(cols: list[_Column]) -> dict[str, list[DerivedRule]]:
     return out
 
 
-def lookup_rules(cols: list[_Column], threshold: int) -> dict[str, list[DerivedRule]]:
+def lookup_rules(cols: list[_Column], threshold: int, number_threshold: int) -> dict[str, list[DerivedRule]]:
     out: dict[str, list[DerivedRule]] = {}
     n = len(cols[0].codes)
     outputs = [c for c in cols if c.kind is not ColumnKind.DATETIME]
@@ -194,7 +196,11 @@ def lookup_rules(cols: list[_Column], threshold: int) -> dict[str, list[DerivedR
     screen_codes = all_codes[rows]
     ks = np.array([c.k for c in outputs])
     # Fewest distinct values first: the smallest table (and the most general input) wins for each output.
-    sources = sorted((c for c in cols if c.k < n and int(c.counts.min()) >= max(threshold, 2)), key=lambda c: c.k)
+
+    def least(c: _Column) -> int:  # labels by the category threshold, numbers and dates by the numbers' one
+        return max(threshold if c.kind in _LABELS else number_threshold, 2)
+
+    sources = sorted((c for c in cols if c.k < n and int((c.counts >= least(c)).sum()) >= 2), key=lambda c: c.k)
     for a in sources:
         fit = (ks <= a.k) & np.array([c.name != a.name for c in outputs])
         idx = np.flatnonzero(fit)
@@ -209,14 +215,29 @@ def lookup_rules(cols: list[_Column], threshold: int) -> dict[str, list[DerivedR
             if not depends(a.codes, a.k, col.codes, col.k):
                 continue
             keys, values = _table(a, col)
+            kept = a.counts >= least(a)
+            if not kept.all():
+                # Values of A held by too few rows are not listed; such a row takes the nearest listed value's output
+                # (numbers and dates), and the rule stands only if that is its own output on every training row.
+                keys = tuple(k for k, keep in zip(keys, kept, strict=True) if keep)
+                values = tuple(v for v, keep in zip(values, kept, strict=True) if keep)
+                got = table_lookup(a.series, keys, values)
+                if not bool((pd.Series(got, dtype=object) == col.series.astype(object)).all()):
+                    continue
             out.setdefault(col.name, []).append(DerivedRule("lookup", col.name, (a.name,), keys=keys, values=values))
     return out
 
 
-def find_rules(data: pd.DataFrame, schema: Schema, threshold: int) -> tuple[DerivedRule, ...]:
+def find_rules(
+    data: pd.DataFrame, schema: Schema, threshold: int, number_threshold: int | None = None
+) -> tuple[DerivedRule, ...]:
     """The exact rules of ``data``: for each column in table order the first rule that holds (date parts, then
     sums, then lookups on the input with fewest values) whose inputs do not depend on the column (no cycles).
-    Rules are returned in an order that computes every input before its use."""
+    Rules are returned in an order that computes every input before its use.
+
+    ``threshold``: the fewest rows that must hold a label before a table may list it (the model's
+    ``min_category_rows``); ``number_threshold``: the same for numbers and dates (CART's ``smooth_below`` when
+    higher; ``threshold`` when None)."""
     n = len(data)
     if n < MIN_ROWS:
         return ()
@@ -233,7 +254,8 @@ def find_rules(data: pd.DataFrame, schema: Schema, threshold: int) -> tuple[Deri
     if len(cols) < 2:
         return ()
     found: dict[str, list[DerivedRule]] = {}
-    for part in (date_part_rules(cols, threshold), sum_rules(cols), lookup_rules(cols, threshold)):
+    numbers = threshold if number_threshold is None else max(threshold, number_threshold)
+    for part in (date_part_rules(cols, threshold), sum_rules(cols), lookup_rules(cols, threshold, numbers)):
         for name, rules in part.items():
             found.setdefault(name, []).extend(rules)
     accepted: list[DerivedRule] = []
