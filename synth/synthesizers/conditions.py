@@ -186,7 +186,13 @@ def sample_conditioned(
                 "for this model: widen it or ask for fewer rows."
             )
     if matched < n:
-        how = "" if sampler is not None else f" ({model.label} has no exact conditional sampler: rows were filtered)"
+        filtered = sorted(set(checked) & computed)
+        if filtered:
+            how = f" ({', '.join(filtered)}: computed from other columns by an exact rule, so rows were filtered)"
+        elif sampler is None:
+            how = f" ({model.label} has no exact conditional sampler: rows were filtered)"
+        else:
+            how = ""
         raise SynthesizerError(
             f"{matched:,} of {drawn:,} draws matched {described}; {n:,} rows were asked for{how}. The condition "
             "is impossible or too rare for this model: widen it or ask for fewer rows."

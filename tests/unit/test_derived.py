@@ -287,3 +287,9 @@ def test_the_search_finds_one_sum_among_300_columns() -> None:
     schema = synth.infer_schema(table)
     rules = find_rules(coerce_to_schema(table, schema), schema, 10)
     assert [r.describe() for r in rules] == ["total = c1 + c4"]
+
+
+def test_a_condition_a_rule_makes_impossible_is_refused_and_says_why() -> None:
+    model = synth.create("pruned_cart").fit(_bike_like(1500, 11))
+    with pytest.raises(synth.SynthesizerError, match="coastal: computed from other columns by an exact rule"):
+        model.sample(20, seed=0, conditions={"station": "pier", "coastal": "no"})
