@@ -95,7 +95,7 @@ from synth.synthesizers.derived import (
     EXACT_RULES_PARAM,
     RULES_ARTIFACT,
     DerivedRule,
-    compute,
+    derive_codes,
     order_with_rules,
     rules_of,
 )
@@ -292,7 +292,7 @@ class SequentialCART(Synthesizer):
         # Columns an exact rule computes get no tree: they are computed from their inputs, visited right after
         # the last of them, and stay predictors of the columns after them.
         rules = find_rules(data, schema, *self.rule_thresholds()) if self.exact_rules else ()
-        derived = {r.output for r in rules}
+        derived = {r.output for r in rules if not r.partial}  # a partial lookup's column keeps its tree
         order = order_with_rules(self._order(data, schema), rules)
         smooth = int(self.smooth_below)
         columns = tuple(CartColumn.fit(data[name], schema[name].kind, smooth) for name in order)
@@ -488,12 +488,6 @@ class SequentialCART(Synthesizer):
         return sorted(((where[r.output], r) for r in rules_of(self)), key=lambda p: p[0])
 
     def _derive(self, j: int, rule: DerivedRule, values: list[np.ndarray], x: np.ndarray) -> None:
-        """Compute column ``j`` by its rule from the (already drawn) columns it reads; it becomes a predictor."""
-        where = {col.name: i for i, col in enumerate(self.columns_)}
-        inputs = {c: self.columns_[where[c]].decode(values[where[c]]) for c in rule.inputs}
-        col = self.columns_[j]
-        v = col.encode(compute(rule, inputs))
-        if col.categorical:  # a value outside the column's categories cannot come from a rule; never index past them
-            v = np.where(np.isnan(v), 0.0, v)
-        values[j] = v
-        x[:, j] = v
+        """Compute column ``j`` by its rule from the (already drawn) columns it reads; it becomes a predictor. A
+        partial lookup overwrites only the rows whose input it lists (the others keep their drawn value)."""
+        values[j] = x[:, j] = derive_codes(self.columns_, j, rule, values)

@@ -78,6 +78,8 @@ class DerivedRule:
         offset: date parts without a table: ``output = part + offset``.
         keys / values: a relabelling of a date part or a lookup table: ``output = values[i]`` where the input is
             ``keys[i]``; keys sorted.
+        partial: a lookup that lists only the input's common values: rows whose input is listed are computed, the
+            others keep the value the model draws (CART still fits a tree for the column).
     """
 
     kind: str
@@ -87,12 +89,18 @@ class DerivedRule:
     offset: float = 0.0
     keys: tuple[Any, ...] = ()
     values: tuple[Any, ...] = ()
+    partial: bool = False
 
     def describe(self) -> str:
         """The rule in words, e.g. ``yr = year of dteday − 2011``."""
         if self.kind == "sum":
             return f"{self.output} = {self.inputs[0]} + {self.inputs[1]}"
         if self.kind == "lookup":
+            if self.partial:
+                return (
+                    f"{self.output} = a lookup of {self.inputs[0]} where it is one of {len(self.keys):,} common "
+                    "values (modelled for the others)"
+                )
             return f"{self.output} = a lookup of {self.inputs[0]} ({len(self.keys):,} values)"
         part = {"dayofyear": "day of year", "weekday": "weekday (Monday = 0)", "monthday": "calendar day"}.get(
             self.part, self.part
@@ -171,6 +179,17 @@ def compute(rule: DerivedRule, inputs: Mapping[str, pd.Series]) -> pd.Series:
     return pd.Series(table_lookup(source.reset_index(drop=True), rule.keys, rule.values), dtype=object)
 
 
+def covered(rule: DerivedRule, inputs: Mapping[str, pd.Series]) -> np.ndarray | None:
+    """The rows a partial lookup computes (its input is one of the listed keys); None: every row."""
+    if not rule.partial:
+        return None
+    source = inputs[rule.inputs[0]].reset_index(drop=True)
+    k, x = key_array(rule.keys), key_array(source)
+    if k is not None and x is not None:
+        return np.isin(x, k)
+    return source.astype(object).isin(list(rule.keys)).to_numpy()
+
+
 def apply_rules(frame: pd.DataFrame, rules: Sequence[DerivedRule]) -> pd.DataFrame:
     """``frame`` with every rule's output (re)computed from its inputs, in the rules' order."""
     if not rules:
@@ -182,6 +201,9 @@ def apply_rules(frame: pd.DataFrame, rules: Sequence[DerivedRule]) -> pd.DataFra
         old = columns.get(rule.output)
         if old is not None and pd.api.types.is_numeric_dtype(old.dtype) and got.dtype == object:
             got = pd.to_numeric(got, errors="coerce")
+        rows = covered(rule, columns)
+        if rows is not None and old is not None:
+            got = pd.Series(np.where(rows, got.to_numpy(), old.reset_index(drop=True).to_numpy()))
         columns[rule.output] = got
     return pd.DataFrame({c: columns[c] for c in out.columns}, copy=False)
 
@@ -193,6 +215,7 @@ def rules_of(model: Any) -> tuple[DerivedRule, ...]:
 
 
 def derived_columns(model: Any) -> frozenset[str]:
+    """Every column a rule computes (on some rows or all)."""
     return frozenset(r.output for r in rules_of(model))
 
 
@@ -210,7 +233,8 @@ def describe_rules(model: Any) -> str | None:
 
 
 def order_with_rules(order: Sequence[str], rules: Sequence[DerivedRule]) -> list[str]:
-    """``order`` with each derived column moved to just after the last of its inputs (rules in their order)."""
+    """``order`` with each derived column moved to just after the last of its inputs (rules in their order); a
+    partially computed column is drawn there first (its tree reads its input) and then overwritten where listed."""
     out = [c for c in order if c not in {r.output for r in rules}]
     for rule in rules:
         last = max(out.index(c) for c in rule.inputs)
@@ -233,3 +257,18 @@ def topological(rules: Sequence[DerivedRule]) -> tuple[DerivedRule, ...]:
             done.add(r.output)
             pending.remove(r)
     return tuple(out)
+
+
+def derive_codes(columns: Sequence[Any], j: int, rule: DerivedRule, values: list[np.ndarray]) -> np.ndarray:
+    """CART's model values (codes, numbers, date units) of column ``j`` by ``rule``, from the model values of the
+    columns before it (``columns``: CART's column codings, with ``decode`` / ``encode``)."""
+    where = {col.name: i for i, col in enumerate(columns)}
+    inputs = {c: columns[where[c]].decode(values[where[c]]) for c in rule.inputs}
+    col = columns[j]
+    v = col.encode(compute(rule, inputs))
+    if col.categorical:  # a value outside the column's categories cannot come from a rule; never index past them
+        v = np.where(np.isnan(v), 0.0, v)
+    rows = covered(rule, inputs)
+    if rows is not None:
+        v = np.where(rows, v, values[j])
+    return np.asarray(v, dtype=np.float64)

@@ -7,7 +7,9 @@ A rule is kept only when it holds on *every* training row, and only when chance 
   of it and the test finds nothing. Every value of A must moreover be held by at least ``threshold`` training rows
   (the model's own threshold for storing a value) to be listed in the table; a rarer value is left out, and the
   lookup stands only if the nearest listed value (for numbers and dates) gives the same output on every row that
-  holds it, so a rare value is never written into the file and the rule still holds on every training row;
+  holds it, so a rare value is never written into the file and the rule still holds on every training row. When
+  the nearest value is wrong for some of them, the lookup is *partial*: it computes the rows whose value is listed
+  (at least half of them) and leaves the others to the model;
 * an offset date part or a sum (``c = a + b``) must be too unlikely to hold by chance: under independence a row
   satisfies it with probability at most the share of the output's most common value, so the rule must hold on
   enough rows that this share to the power of the rows is below :data:`CHANCE`.
@@ -35,6 +37,8 @@ P_DEPENDENT = 1e-6
 CHANCE = 1e-9
 #: Rows of the strided sample that screens pairs before a full check.
 SCREEN_ROWS = 256
+#: A partial lookup must compute at least this share of the training rows.
+PARTIAL_SHARE = 0.5
 #: Tables with fewer rows are not searched.
 MIN_ROWS = 20
 
@@ -223,6 +227,12 @@ def lookup_rules(cols: list[_Column], threshold: int, number_threshold: int) -> 
                 values = tuple(v for v, keep in zip(values, kept, strict=True) if keep)
                 got = table_lookup(a.series, keys, values)
                 if not bool((pd.Series(got, dtype=object) == col.series.astype(object)).all()):
+                    # Nearest is wrong somewhere: a partial lookup computes only rows whose value is listed, when
+                    # they are most rows; the others are modelled as without a rule.
+                    if a.counts[kept].sum() < PARTIAL_SHARE * n:
+                        continue
+                    rule = DerivedRule("lookup", col.name, (a.name,), keys=keys, values=values, partial=True)
+                    out.setdefault(col.name, []).append(rule)
                     continue
             out.setdefault(col.name, []).append(DerivedRule("lookup", col.name, (a.name,), keys=keys, values=values))
     return out

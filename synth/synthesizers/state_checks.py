@@ -248,6 +248,8 @@ def check_rules(model: Any) -> None:
             fail(f"{name} takes an unknown part {rule.part!r} or a part of a column that is not a date")
         if rule.kind == "lookup" and not rule.keys:
             fail(f"{name} is a lookup without a table")
+        if not isinstance(rule.partial, bool) or (rule.partial and rule.kind != "lookup"):
+            fail(f"{name} is partial but not a lookup")
         done.add(rule.output)
     columns = getattr(model, "columns_", None)
     if columns is None or not rules:
@@ -256,5 +258,9 @@ def check_rules(model: Any) -> None:
     for rule in rules:
         if rule.output not in where or any(where.get(c, len(columns)) >= where[rule.output] for c in rule.inputs):
             fail(f"the computed column {rule.output!r} is visited before its inputs")
-    if any(columns[s.column].name in outputs for s in model.steps_):
+    whole = {r.output for r in rules if not r.partial}
+    if any(columns[s.column].name in whole for s in model.steps_):
         fail("a computed column also has a tree")
+    partial = {r.output for r in rules if r.partial}
+    if not partial <= {columns[s.column].name for s in model.steps_}:
+        fail("a partly computed column has no tree for the rows its lookup does not list")

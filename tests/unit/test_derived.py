@@ -153,9 +153,11 @@ def test_a_lookup_is_not_stored_when_its_input_holds_a_rare_value(tmp_path: Path
         assert not np.any(numbers == 987_654_321)
         syn = model.sample(2000, seed=1)
         assert (syn["band"] == np.where(syn["code"] > 350, "high", "low")).all()
-    # When the nearest listed value would give the rare row another output, there is no rule (and no leak).
+    # When the nearest listed value would give the rare row another output, the lookup is partial: the rare row is
+    # left to the model, and still not listed.
     table.loc[17, "band"] = "low"
-    assert "band" not in _rules(table)
+    band = _rules(table)["band"]
+    assert band.partial and band.keys == (101, 202, 303, 404, 505, 606)
 
 
 @pytest.mark.parametrize("name", RULED)
@@ -217,9 +219,10 @@ def test_a_file_saved_before_rules_still_loads(name: str, tmp_path: Path) -> Non
         ("part", "century", "unknown part"),
         ("kind", "product", "unknown kind"),
         ("output", "nowhere", "does not draw"),
+        ("partial", True, "partial but not a lookup"),
     ],
 )
-def test_an_altered_rule_is_refused_on_load(field: str, value: str, message: str, tmp_path: Path) -> None:
+def test_an_altered_rule_is_refused_on_load(field: str, value: object, message: str, tmp_path: Path) -> None:
     model = synth.create("pruned_cart").fit(_bike_like(800, 7))
     model.save(tmp_path / "m.synth")
 
@@ -293,3 +296,31 @@ def test_a_condition_a_rule_makes_impossible_is_refused_and_says_why() -> None:
     model = synth.create("pruned_cart").fit(_bike_like(1500, 11))
     with pytest.raises(synth.SynthesizerError, match="coastal: computed from other columns by an exact rule"):
         model.sample(20, seed=0, conditions={"station": "pier", "coastal": "no"})
+
+
+@pytest.mark.parametrize("name", RULED)
+def test_a_partial_lookup_lists_only_common_dates_and_computes_their_rows(name: str, tmp_path: Path) -> None:
+    """A flag that is a function of the date, where a few dates are rare and flagged unlike their neighbours: the
+    nearest listed date would give them the wrong flag, so the lookup is partial. It lists only dates held by
+    enough rows (no rare date in the file), computes every row whose date it lists, and leaves the rest modelled."""
+    rng = np.random.default_rng(12)
+    common = pd.date_range("2022-01-01", periods=60, freq="D")
+    rare = common[5::12] + pd.Timedelta(hours=12)  # between two common days: rare, never listed
+    days = np.concatenate([np.repeat(common.to_numpy(), 40), np.repeat(rare.to_numpy(), 2)])
+    table = pd.DataFrame({"day": days})
+    table["flag"] = np.where(table["day"].isin(rare) | (table["day"].dt.dayofweek == 0), "yes", "no")
+    table["x"] = rng.normal(size=len(table)).round(2)
+    table = table.sample(frac=1.0, random_state=0).reset_index(drop=True)
+    model = synth.create(name).fit(table)
+    rule = {r.output: r for r in rules_of(model)}["flag"]
+    assert rule.kind == "lookup" and rule.partial and len(rule.keys) == 60
+    assert not set(rule.keys) & set(rare)
+    model.save(tmp_path / "m.synth")
+    with zipfile.ZipFile(tmp_path / "m.synth") as archive:
+        manifest = archive.read("manifest.json").decode()
+    assert not any(d.isoformat() in manifest for d in rare)
+    syn = model.sample(3000, seed=1)
+    day = pd.to_datetime(syn["day"])
+    listed = day.isin(common)
+    assert listed.mean() > 0.5
+    assert (syn.loc[listed, "flag"] == np.where(day[listed].dt.dayofweek == 0, "yes", "no")).all()
