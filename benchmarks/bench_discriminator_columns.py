@@ -109,9 +109,11 @@ def main(argv: list[str] | None = None) -> int:
     schema = synth.infer_schema(train)
     data = coerce_to_schema(train, schema)[schema.modelled]
     start = time.perf_counter()
-    rules = find_rules(data, schema.select(schema.modelled), 10)
+    rules = find_rules(data, schema.select(schema.modelled), 5, 10)  # Pruned CART's thresholds
     search_s = time.perf_counter() - start
-    print(f"{split}; {len(train):,} rows; rule search {search_s:.3f} s: {[r.describe() for r in rules]}")
+    print(f"{split}; {len(train):,} rows; rule search {search_s:.3f} s (Pruned CART's thresholds):")
+    for rule in rules:
+        print(f"  {rule.describe()}")
     results = []
     for spec in args.runs:
         name, _, pairs = spec.partition(":")
