@@ -461,7 +461,7 @@ class SequentialCART(Synthesizer):
         for k, step in enumerate(self.steps_):
             j = step.column
             while pending and pending[0][0] < j:
-                self._derive(*pending.pop(0), values, x)
+                self._derive(*pending.pop(0)[1:], values, x)
             if first is not None and j == 0:
                 continue
             col = self.columns_[j]
@@ -477,15 +477,17 @@ class SequentialCART(Synthesizer):
                 v[mask] = np.nan
             values[j] = v
             x[:, j] = v
-        for j, rule in pending:
+        for _, j, rule in pending:
             self._derive(j, rule, values, x)
         # copy=False: no consolidation of the object columns into one block (a slow copy of every pointer).
         return pd.DataFrame({col.name: col.decode(values[j]) for j, col in enumerate(self.columns_)}, copy=False)
 
-    def _derived_positions(self) -> list[tuple[int, DerivedRule]]:
-        """(visit position, rule) of every computed column, in visit order (each after its inputs)."""
+    def _derived_positions(self) -> list[tuple[int, int, DerivedRule]]:
+        """(when, visit position, rule) of every computed column: it is computed before the first step past
+        ``when``, the last of its own and its inputs' positions (a partial lookup's column is drawn first)."""
         where = {col.name: j for j, col in enumerate(self.columns_)}
-        return sorted(((where[r.output], r) for r in rules_of(self)), key=lambda p: p[0])
+        due = [(max(where[c] for c in (r.output, *r.inputs)), where[r.output], r) for r in rules_of(self)]
+        return sorted(due, key=lambda p: p[0])
 
     def _derive(self, j: int, rule: DerivedRule, values: list[np.ndarray], x: np.ndarray) -> None:
         """Compute column ``j`` by its rule from the (already drawn) columns it reads; it becomes a predictor. A

@@ -233,10 +233,12 @@ def describe_rules(model: Any) -> str | None:
 
 
 def order_with_rules(order: Sequence[str], rules: Sequence[DerivedRule]) -> list[str]:
-    """``order`` with each derived column moved to just after the last of its inputs (rules in their order); a
-    partially computed column is drawn there first (its tree reads its input) and then overwritten where listed."""
-    out = [c for c in order if c not in {r.output for r in rules}]
-    for rule in rules:
+    """``order`` with each derived column moved to just after the last of its inputs (rules in their order). A
+    partially computed column keeps its place (and its tree): it is overwritten where listed once its input is
+    drawn, and the columns drawn between see the tree's draw (which, in training, equals the rule's value)."""
+    whole = [r for r in rules if not r.partial]
+    out = [c for c in order if c not in {r.output for r in whole}]
+    for rule in whole:
         last = max(out.index(c) for c in rule.inputs)
         out.insert(last + 1, rule.output)
     return out

@@ -277,6 +277,11 @@ def find_rules(
                 inputs |= needs.get(c, set())
             if col.name in inputs:
                 continue  # a cycle: an input is computed from this column
+            # A partial lookup's column is overwritten late (see order_with_rules): no rule reads it.
+            if any(r.partial and r.output in rule.inputs for r in accepted):
+                continue
+            if rule.partial and any(col.name in r.inputs for r in accepted):
+                continue
             accepted.append(rule)
             needs[col.name] = inputs
             for got in needs.values():

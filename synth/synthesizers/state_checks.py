@@ -256,7 +256,9 @@ def check_rules(model: Any) -> None:
         return
     where = {c.name: j for j, c in enumerate(columns)}
     for rule in rules:
-        if rule.output not in where or any(where.get(c, len(columns)) >= where[rule.output] for c in rule.inputs):
+        if rule.output not in where or any(c not in where for c in rule.inputs):
+            fail(f"rule for {rule.output!r} names a column the model does not draw")
+        if not rule.partial and any(where[c] >= where[rule.output] for c in rule.inputs):
             fail(f"the computed column {rule.output!r} is visited before its inputs")
     whole = {r.output for r in rules if not r.partial}
     if any(columns[s.column].name in whole for s in model.steps_):

@@ -121,7 +121,7 @@ def sample_weighted(
     for step in model.steps_:
         j = step.column
         while pending and pending[0][0] < j:
-            model._derive(*pending.pop(0), values, x)
+            model._derive(*pending.pop(0)[1:], values, x)
         col = columns[j]
         plan = plan_step(step, col, conditions[col.name]) if col.name in conditions else None
         if plan is None:
@@ -139,7 +139,7 @@ def sample_weighted(
             v[mask] = np.nan
         values[j] = v
         x[:, j] = v
-    for j, rule in pending:
+    for _, j, rule in pending:
         model._derive(j, rule, values, x)
     frame = pd.DataFrame({col.name: col.decode(values[j]) for j, col in enumerate(columns)}, copy=False)
     return frame, weights
