@@ -54,7 +54,8 @@ class _Column:
         self.kind = kind
         self.series = series.reset_index(drop=True)
         codes, uniques = pd.factorize(self.series, sort=True)
-        self.codes = codes.astype(np.int64)
+        self.missing = bool(len(codes)) and int(codes.min()) < 0  # factorize codes missing as -1
+        self.codes = np.maximum(codes, 0).astype(np.int64)
         self.uniques = uniques
         self.k = len(uniques)
         self.counts = np.bincount(self.codes, minlength=self.k)
@@ -115,12 +116,15 @@ def _screen(n: int) -> np.ndarray:
 def date_part_rules(cols: list[_Column], threshold: int) -> dict[str, list[DerivedRule]]:
     out: dict[str, list[DerivedRule]] = {}
     n = len(cols[0].codes)
+    sources = [c for c in cols if c.kind is ColumnKind.DATETIME]
+    if not sources:
+        return out
     numeric = [c for c in cols if c.numeric]
     num_matrix = np.column_stack([c.values for c in numeric]) if numeric else np.empty((n, 0))
     label_like = [c for c in cols if c.kind in _LABELS or c.numeric]
     codes = np.column_stack([c.codes for c in label_like]) if label_like else np.empty((n, 0), dtype=np.int64)
     rows = _screen(n)
-    for source in (c for c in cols if c.kind is ColumnKind.DATETIME):
+    for source in sources:
         for part in PARTS:
             p = date_part(source.series, part)
             if np.isnan(p).any():
@@ -196,7 +200,9 @@ def lookup_rules(cols: list[_Column], threshold: int, number_threshold: int) -> 
     if not outputs:
         return out
     rows = _screen(n)
-    all_codes = np.column_stack([c.codes for c in outputs])
+    all_codes = np.empty((n, len(outputs)), dtype=np.int32)
+    for j, c in enumerate(outputs):
+        all_codes[:, j] = c.codes
     screen_codes = all_codes[rows]
     ks = np.array([c.k for c in outputs])
     # Fewest distinct values first: the smallest table (and the most general input) wins for each output.
@@ -255,11 +261,8 @@ def find_rules(
     for spec in schema:
         if spec.name not in data.columns or spec.kind not in (*_NUMERIC, *_LABELS, ColumnKind.DATETIME):
             continue
-        series = data[spec.name]
-        if series.isna().any():
-            continue
-        col = _Column(spec.name, spec.kind, series)
-        if col.k >= 2:
+        col = _Column(spec.name, spec.kind, data[spec.name])
+        if col.k >= 2 and not col.missing:
             cols.append(col)
     if len(cols) < 2:
         return ()
