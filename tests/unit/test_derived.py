@@ -324,3 +324,24 @@ def test_a_partial_lookup_lists_only_common_dates_and_computes_their_rows(name: 
     listed = day.isin(common)
     assert listed.mean() > 0.5
     assert (syn.loc[listed, "flag"] == np.where(day[listed].dt.dayofweek == 0, "yes", "no")).all()
+
+
+def test_the_hour_and_quarter_of_a_timestamp_written_as_text_are_found() -> None:
+    rng = np.random.default_rng(13)
+    n = 3000
+    when = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 365 * 24, n), unit="h")
+    table = pd.DataFrame(
+        {
+            "when": when.strftime("%Y-%m-%d %H:00"),  # date-like text: the schema reads it as a datetime
+            "hr": when.hour,
+            "q": when.quarter.map({1: "Q1", 2: "Q2", 3: "Q3", 4: "Q4"}),
+            "load": rng.gamma(2.0, 10.0, n).round(1),
+        }
+    )
+    rules = _rules(table)
+    assert rules["hr"].part == "hour" and rules["hr"].offset == 0 and not rules["hr"].keys
+    assert rules["q"].part == "quarter" and rules["q"].values == ("Q1", "Q2", "Q3", "Q4")
+    syn = synth.create("pruned_cart").fit(table).sample(2000, seed=1)
+    stamp = pd.to_datetime(syn["when"])
+    assert (syn["hr"] == stamp.dt.hour).all()
+    assert (syn["q"] == "Q" + stamp.dt.quarter.astype(str)).all()
