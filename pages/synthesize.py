@@ -10,6 +10,7 @@ import streamlit as st
 import synth
 from synth.schema import KIND_LABELS
 from synth.synthesizers import get
+from synth.synthesizers.derived import describe_rules
 from ui import cached, guards, model_files, state
 from ui.params import param_widget
 from ui.progress import StreamlitProgress
@@ -132,6 +133,9 @@ if models:
         st.success(f"**{current.label}** fitted in {current.fit_seconds:.2f} s on {len(ds.train):,} rows.")
         for warning in current.model.fit_warnings():
             st.warning(md(warning), icon=":material/warning:")
+        rules = describe_rules(current.model)
+        if rules:  # columns computed from others (exact rules): every synthetic row satisfies them
+            st.caption(f":material/function: **Exact rules:** {md(rules)}")
         statement = getattr(current.model, "privacy_statement", None)
         if callable(statement):  # a DP model says what its budget was spent on and what it treated as public
             st.caption(f"**What ε covers in this model:** {md(statement())}")

@@ -261,6 +261,11 @@ class Synthesizer(ABC):
         """
         return self._sample(n, rng, progress)
 
+    def _derive_frame(self, body: pd.DataFrame) -> pd.DataFrame:
+        """Rows of the modelled columns from the exact conditional sampler with every computed column (exact rules,
+        :mod:`synth.synthesizers.derived`) filled in; models whose sampler computes them already return ``body``."""
+        return body
+
     # --------------------------------------------------------------- sample
     @property
     def is_fitted(self) -> bool:

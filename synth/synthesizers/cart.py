@@ -91,7 +91,17 @@ from synth.synthesizers.cart_steps import (
     smoothing_ranges,
     time_unit,
 )
+from synth.synthesizers.derived import (
+    EXACT_RULES_PARAM,
+    RULES_ARTIFACT,
+    DerivedRule,
+    derive_codes,
+    order_with_rules,
+    rules_of,
+)
+from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.inventory import ArtifactItem
+from synth.synthesizers.params import MIN_CATEGORY_ROWS
 from synth.synthesizers.registry import register
 
 __all__ = [
@@ -205,6 +215,7 @@ class SequentialCART(Synthesizer):
         split_first_param(False),
         CLASSIFY_PARAM,
         DRAWS_PARAM,
+        EXACT_RULES_PARAM,
     )
 
     artifacts = (
@@ -232,6 +243,7 @@ class SequentialCART(Synthesizer):
             "Labels are held by at least min_category_rows rows or are '(other)'; the clip range is that of the "
             "smoothed donors; the date origin is the earliest date rounded down to 1,000 grains.",
         ),
+        RULES_ARTIFACT,
     )
 
     split_first: bool
@@ -240,14 +252,17 @@ class SequentialCART(Synthesizer):
     smooth_below: int
     visit_order: str
     draws: str
+    exact_rules: bool
 
     columns_: tuple[CartColumn, ...]
     steps_: tuple[CartStep, ...]
+    rules_: tuple[DerivedRule, ...]
 
     def _check_state(self) -> None:
-        from synth.synthesizers.state_checks import check_cart  # the tree arrays reach compiled code
+        from synth.synthesizers.state_checks import check_cart, check_rules  # the tree arrays reach compiled code
 
         check_cart(self)
+        check_rules(self)
 
     # ------------------------------------------------------------------ fit
     def _order(self, data: pd.DataFrame, schema: Schema) -> list[str]:
@@ -267,8 +282,18 @@ class SequentialCART(Synthesizer):
         reverse = self.visit_order == "most_values"
         return sorted(names, key=lambda c: -distinct[c] if reverse else distinct[c])
 
+    def rule_thresholds(self) -> tuple[int, int]:
+        """The fewest training rows that must hold a value before a rule's table may store it: a label, as for
+        categories (``min_category_rows``); a number or date, as for donors (``smooth_below``, when higher)."""
+        labels = max(int(getattr(self, MIN_CATEGORY_ROWS.name, 1)), 1)
+        return labels, max(labels, int(self.smooth_below))
+
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
-        order = self._order(data, schema)
+        # Columns an exact rule computes get no tree: they are computed from their inputs, visited right after
+        # the last of them, and stay predictors of the columns after them.
+        rules = find_rules(data, schema, *self.rule_thresholds()) if self.exact_rules else ()
+        derived = {r.output for r in rules if not r.partial}  # a partial lookup's column keeps its tree
+        order = order_with_rules(self._order(data, schema), rules)
         smooth = int(self.smooth_below)
         columns = tuple(CartColumn.fit(data[name], schema[name].kind, smooth) for name in order)
         n, d = len(data), len(columns)
@@ -283,6 +308,8 @@ class SequentialCART(Synthesizer):
         steps: list[CartStep] = []
         for j, col in enumerate(columns):
             progress(j / d, f"fitting a tree for {col.name} ({j + 1} of {d})")
+            if col.name in derived:
+                continue
             y = values[j]
             if col.categorical:
                 steps.append(self._step(x, j, y, None, classifier=True, missing=False, rng=rng))
@@ -299,6 +326,7 @@ class SequentialCART(Synthesizer):
         progress(1.0, "trees fitted")
         self.columns_ = columns
         self.steps_ = tuple(steps)
+        self.rules_ = tuple(rules)
 
     def _step(
         self,
@@ -429,8 +457,11 @@ class SequentialCART(Synthesizer):
         if first is not None:
             values[0] = first
             x[:, 0] = first
+        pending = self._derived_positions()
         for k, step in enumerate(self.steps_):
             j = step.column
+            while pending and pending[0][0] < j:
+                self._derive(*pending.pop(0)[1:], values, x)
             if first is not None and j == 0:
                 continue
             col = self.columns_[j]
@@ -446,5 +477,19 @@ class SequentialCART(Synthesizer):
                 v[mask] = np.nan
             values[j] = v
             x[:, j] = v
+        for _, j, rule in pending:
+            self._derive(j, rule, values, x)
         # copy=False: no consolidation of the object columns into one block (a slow copy of every pointer).
         return pd.DataFrame({col.name: col.decode(values[j]) for j, col in enumerate(self.columns_)}, copy=False)
+
+    def _derived_positions(self) -> list[tuple[int, int, DerivedRule]]:
+        """(when, visit position, rule) of every computed column: it is computed before the first step past
+        ``when``, the last of its own and its inputs' positions (a partial lookup's column is drawn first)."""
+        where = {col.name: j for j, col in enumerate(self.columns_)}
+        due = [(max(where[c] for c in (r.output, *r.inputs)), where[r.output], r) for r in rules_of(self)]
+        return sorted(due, key=lambda p: p[0])
+
+    def _derive(self, j: int, rule: DerivedRule, values: list[np.ndarray], x: np.ndarray) -> None:
+        """Compute column ``j`` by its rule from the (already drawn) columns it reads; it becomes a predictor. A
+        partial lookup overwrites only the rows whose input it lists (the others keep their drawn value)."""
+        values[j] = x[:, j] = derive_codes(self.columns_, j, rule, values)

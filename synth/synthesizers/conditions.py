@@ -131,6 +131,7 @@ def sample_conditioned(
     against the conditions on its final, user-facing values.
     """
     from synth.synthesizers.conditional import exact_sampler
+    from synth.synthesizers.derived import derived_columns
 
     schema = model.schema_
     modelled = schema.modelled
@@ -139,7 +140,11 @@ def sample_conditioned(
         return pd.DataFrame(index=pd.RangeIndex(n))
     if not checked:  # conditions on constant columns only: every row meets them
         return model._conform_modelled(model._sample(n, rng, progress))
-    sampler = exact_sampler(model)
+    # A column an exact rule computes (synth.synthesizers.derived) is not drawn by the model: conditions on it are
+    # met by filtering the rows (every row is checked below), the others by the exact sampler.
+    computed = derived_columns(model)
+    drawn_conditions = {c: v for c, v in checked.items() if c not in computed}
+    sampler = exact_sampler(model) if drawn_conditions else None
     # Weighted candidates are cheap (no row is wasted on a condition it cannot meet): a larger budget per row.
     budget = max(int(model.max_condition_draws), (50 if sampler is not None else 10) * n)
     described = describe_conditions(conditions)
@@ -153,7 +158,8 @@ def sample_conditioned(
         want = (n - matched) / rate * 1.1 if rate > 0 else max(2 * n, floor)
         size = int(min(max(want, floor), 2_000_000, budget - drawn))
         if sampler is not None:
-            body, weights = sampler(model, size, rng, checked)
+            body, weights = sampler(model, size, rng, drawn_conditions)
+            body = model._derive_frame(body)
             top = max(top, float(weights.max(initial=0.0)))
             body = body[rng.random(size) * top < weights] if top > 0 else body.iloc[:0]
         else:
@@ -180,7 +186,13 @@ def sample_conditioned(
                 "for this model: widen it or ask for fewer rows."
             )
     if matched < n:
-        how = "" if sampler is not None else f" ({model.label} has no exact conditional sampler: rows were filtered)"
+        filtered = sorted(set(checked) & computed)
+        if filtered:
+            how = f" ({', '.join(filtered)}: computed from other columns by an exact rule, so rows were filtered)"
+        elif sampler is None:
+            how = f" ({model.label} has no exact conditional sampler: rows were filtered)"
+        else:
+            how = ""
         raise SynthesizerError(
             f"{matched:,} of {drawn:,} draws matched {described}; {n:,} rows were asked for{how}. The condition "
             "is impossible or too rare for this model: widen it or ask for fewer rows."

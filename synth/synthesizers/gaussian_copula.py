@@ -11,6 +11,8 @@ from scipy.special import ndtr, ndtri
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param, Synthesizer, register_state
+from synth.synthesizers.derived import EXACT_RULES_PARAM, RULES_ARTIFACT, DerivedRule, apply_rules, rules_of
+from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.errors import SynthesizerError
 from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.marginals import (
@@ -293,6 +295,7 @@ class GaussianCopula(Synthesizer):
             "the relationship (e.g. education along education_num).",
             label="Order categories by association",
         ),
+        EXACT_RULES_PARAM,
     )
 
     artifacts = (
@@ -314,6 +317,7 @@ class GaussianCopula(Synthesizer):
             "A component has at least min_stratum_rows rows (smaller levels are pooled) and fewer knots when "
             "small; components are listed in sorted order of their level.",
         ),
+        RULES_ARTIFACT,
     )
 
     n_knots: int
@@ -322,7 +326,9 @@ class GaussianCopula(Synthesizer):
     min_stratum_rows: int
     order_categories: bool
     rare_flags: bool
+    exact_rules: bool
 
+    rules_: tuple[DerivedRule, ...]
     stratify_by_: tuple[str, ...]
     rare_flag_: tuple[str, object] | None
     components_: tuple[CopulaComponent, ...]
@@ -345,9 +351,10 @@ class GaussianCopula(Synthesizer):
 
     def _check_state(self) -> None:
         # A loaded file's arrays are checked before sampling reads them.
-        from synth.synthesizers.state_checks import check_copula
+        from synth.synthesizers.state_checks import check_copula, check_rules
 
         check_copula(self)
+        check_rules(self)
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         progress(0.0, "choosing the mixture column")
@@ -377,6 +384,13 @@ class GaussianCopula(Synthesizer):
         self.stratify_by_ = by
         self.rare_flag_ = flag
         self.components_ = tuple(components)
+        # Columns that are exact functions of others are still in the copula (their correlations cost nothing and
+        # shape nothing else) but are recomputed from their inputs in every sample (synth.synthesizers.derived).
+        threshold = int(getattr(self, "min_category_rows", 1))
+        self.rules_ = find_rules(data, schema, threshold) if self.exact_rules else ()
+
+    def _derive_frame(self, body: pd.DataFrame) -> pd.DataFrame:
+        return apply_rules(body, rules_of(self))
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         shares = np.array([c.share for c in self.components_])
@@ -392,4 +406,4 @@ class GaussianCopula(Synthesizer):
                 if name not in columns:
                     columns[name] = np.empty(n, dtype=values.dtype)
                 columns[name][rows] = values
-        return pd.DataFrame(columns, copy=False)
+        return self._derive_frame(pd.DataFrame(columns, copy=False))

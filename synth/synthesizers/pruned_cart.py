@@ -74,6 +74,7 @@ from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param
 from synth.synthesizers.cart import CLASSIFY_PARAM, DRAWS_PARAM, FlatTree, SequentialCART, split_first_param
+from synth.synthesizers.derived import EXACT_RULES_PARAM
 from synth.synthesizers.registry import register
 
 
@@ -169,6 +170,7 @@ class PrunedCART(SequentialCART):
         split_first_param(True),
         CLASSIFY_PARAM,
         DRAWS_PARAM,
+        EXACT_RULES_PARAM,
     )
 
     prune: float

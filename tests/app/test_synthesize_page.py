@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from tests.app.helpers import goto, start
+from tests.app.helpers import fit, goto, start, upload
 from ui.progress import remaining_seconds
 
 
@@ -123,3 +125,21 @@ def test_a_small_default_reads_as_itself_not_zero() -> None:
     box = at.number_input(key="param_pruned_cart_prune")
     assert box.value == 2e-4
     assert box.proto.format == "%.1e" and box.proto.step == 1e-4
+
+
+def test_the_exact_rules_a_model_found_are_listed_under_it() -> None:
+    rng = np.random.default_rng(0)
+    n = 400
+    date = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 600, n), unit="D")
+    a, b = rng.integers(0, 50, n), rng.integers(0, 80, n)
+    table = pd.DataFrame(
+        {"date": date.strftime("%Y-%m-%d"), "yr": date.year - 2021, "mnth": date.month, "a": a, "b": b, "total": a + b}
+    )
+    at = upload(start(), "rules.csv", table.to_csv(index=False).encode())
+    fit(at, "independent")  # no rules: no caption
+    assert not any("Exact rules" in c.value for c in at.caption)
+    fit(at, "gaussian_copula")
+    shown = [c.value for c in at.caption if "Exact rules" in c.value]
+    assert len(shown) == 1, [c.value for c in at.caption]
+    for rule in ("yr = year of date − 2021", "mnth = month of date", "total = a + b"):
+        assert rule in shown[0], shown[0]

@@ -115,8 +115,13 @@ def sample_weighted(
     values: list[np.ndarray] = [np.full(m, np.nan) for _ in range(d)]
     missing: list[np.ndarray | None] = [None] * d
     weights = np.ones(m)
+    # Computed columns (exact rules) are filled in as their inputs are drawn; a condition on one is met by the
+    # shared filter in sample_conditioned, which checks every row.
+    pending = model._derived_positions()
     for step in model.steps_:
         j = step.column
+        while pending and pending[0][0] < j:
+            model._derive(*pending.pop(0)[1:], values, x)
         col = columns[j]
         plan = plan_step(step, col, conditions[col.name]) if col.name in conditions else None
         if plan is None:
@@ -134,5 +139,7 @@ def sample_weighted(
             v[mask] = np.nan
         values[j] = v
         x[:, j] = v
+    for _, j, rule in pending:
+        model._derive(j, rule, values, x)
     frame = pd.DataFrame({col.name: col.decode(values[j]) for j, col in enumerate(columns)}, copy=False)
     return frame, weights

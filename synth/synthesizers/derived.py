@@ -1,0 +1,276 @@
+"""Exact derived-column rules: columns that are a fixed function of others, computed rather than modelled.
+
+Real tables carry columns that are exact functions of other columns: the year, month or weekday of a date
+(Bike Sharing's ``yr = year(dteday) - 2011``, ``weekday``), a flag looked up from the date (``holiday``), a
+total of its parts (``cnt = casual + registered``), a code that is a relabelling of a category (Adult's
+``education`` and ``education-num``). A synthesizer that models such a column statistically produces rows the
+real table never holds (a total that is not the sum of its parts, a weekday that does not match the date), and a
+discriminator tells them apart at once. With ``exact_rules`` (CART, Pruned CART, Gaussian copula) the rules that
+hold on *every* training row are found at fit (:mod:`synth.synthesizers.derived_search`) and each dependent column
+is computed from its (synthetic) inputs at sample time, so every synthetic row satisfies every rule.
+
+Rules (one frozen dataclass, :class:`DerivedRule`, saved in the model file):
+
+* ``date_part``: a part (year, quarter, month, day, weekday with Monday = 0, day of year, calendar day, hour) of a
+  datetime column, plus a constant ``offset`` (``yr = year - 2011``) or relabelled by a fixed table (``keys`` are the
+  part's values, ``values`` the column's: Bike Sharing's weekday counts Sunday as 0).
+* ``lookup``: ``output = f(source)`` by a table of every value of the source (``keys``) and the output's value
+  for it. A key is listed only when it is held by at least as many training rows as the model's own storage
+  threshold for a value (``min_category_rows``, and CART's ``smooth_below``): a lookup never writes a value into
+  the file that the model would not have written anyway. A value not in the table (a rarer date, a smoothed
+  number between two kept ones) takes the nearest key's output; a lookup with such values is kept only when that
+  gives every training row its own output.
+* ``sum``: ``output = a + b``.
+
+Rules are listed so that every rule's inputs are either modelled or computed by an earlier rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth.synthesizers.inventory import ArtifactItem
+from synth.synthesizers.params import Param
+from synth.synthesizers.persist import register_state_type as register_state
+
+KINDS = ("date_part", "lookup", "sum")
+#: Date parts, each an integer array of a datetime column (pandas' ``.dt`` accessors; weekday: Monday = 0;
+#: monthday: 100 × month + day, the calendar date whatever the year, for seasons).
+PARTS = ("year", "quarter", "month", "day", "weekday", "dayofyear", "monthday", "hour")
+
+EXACT_RULES_PARAM = Param(
+    "exact_rules",
+    "bool",
+    True,
+    "Find columns that are an exact function of others on every training row (a date's year, month or weekday, "
+    "a flag looked up from a date, a total of two parts) and compute them from their inputs instead of modelling "
+    "them, so no synthetic row breaks the rule. A lookup lists only input values held by "
+    "enough rows to be stored at all.",
+    label="Exact derived columns",
+)
+
+RULES_ARTIFACT = ArtifactItem(
+    "Exact rules",
+    "columns computed from others: a date part and its offset or relabelling table, a lookup table from one "
+    "column's values to another's, the two parts of a sum",
+    "values",
+    "A rule holds on every training row and passes a test that chance cannot explain it; a relabelling or lookup "
+    "table lists only values held by at least min_category_rows training rows (and, in CART, smooth_below): no "
+    "value the model would not store anyway. A rarer input value is left out of the table (it takes the nearest "
+    "listed value's output, which the rule checks on every training row).",
+)
+
+
+@dataclass(frozen=True)
+class DerivedRule:
+    """One column computed from others (see the module docstring).
+
+    Attributes:
+        kind: ``"date_part"``, ``"lookup"`` or ``"sum"``.
+        output: the computed column.
+        inputs: its inputs (one for a date part or a lookup, two for a sum).
+        part: date parts: one of :data:`PARTS`; empty otherwise.
+        offset: date parts without a table: ``output = part + offset``.
+        keys / values: a relabelling of a date part or a lookup table: ``output = values[i]`` where the input is
+            ``keys[i]``; keys sorted.
+        partial: a lookup that lists only the input's common values: rows whose input is listed are computed, the
+            others keep the value the model draws (CART still fits a tree for the column).
+    """
+
+    kind: str
+    output: str
+    inputs: tuple[str, ...]
+    part: str = ""
+    offset: float = 0.0
+    keys: tuple[Any, ...] = ()
+    values: tuple[Any, ...] = ()
+    partial: bool = False
+
+    def describe(self) -> str:
+        """The rule in words, e.g. ``yr = year of dteday − 2011``."""
+        if self.kind == "sum":
+            return f"{self.output} = {self.inputs[0]} + {self.inputs[1]}"
+        if self.kind == "lookup":
+            if self.partial:
+                return (
+                    f"{self.output} = a lookup of {self.inputs[0]} where it is one of {len(self.keys):,} common "
+                    "values (modelled for the others)"
+                )
+            return f"{self.output} = a lookup of {self.inputs[0]} ({len(self.keys):,} values)"
+        part = {"dayofyear": "day of year", "weekday": "weekday (Monday = 0)", "monthday": "calendar day"}.get(
+            self.part, self.part
+        )
+        text = f"{self.output} = {part} of {self.inputs[0]}"
+        if self.keys:
+            return f"{text}, relabelled"
+        off = float(self.offset)
+        if off == 0:
+            return text
+        shown = f"{abs(off):g}"
+        return f"{text} {'−' if off < 0 else '+'} {shown}"
+
+
+register_state(DerivedRule)
+
+
+def date_part(series: pd.Series, part: str) -> np.ndarray:
+    """The integer ``part`` of a datetime series (NaN where missing)."""
+    dt = pd.to_datetime(series, errors="coerce")
+    if part == "monthday":
+        return (dt.dt.month * 100 + dt.dt.day).to_numpy(dtype=float, na_value=np.nan)
+    got = getattr(dt.dt, part)
+    return got.to_numpy(dtype=float, na_value=np.nan)
+
+
+def key_array(values: Sequence[Any] | pd.Series) -> np.ndarray | None:
+    """Numbers (datetimes as nanoseconds) as a float array to search in, or None for labels."""
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values))
+    if pd.api.types.is_datetime64_any_dtype(series) or (len(series) and isinstance(series.iloc[0], pd.Timestamp)):
+        dt = pd.to_datetime(series, errors="coerce")
+        if getattr(dt.dt, "tz", None) is not None:
+            dt = dt.dt.tz_convert("UTC").dt.tz_localize(None)
+        ns = dt.astype("datetime64[ns]").to_numpy().view(np.int64).astype(float)
+        ns[dt.isna().to_numpy()] = np.nan
+        return ns
+    if pd.api.types.is_bool_dtype(series) or series.dtype == object:
+        if all(isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool) for v in series):
+            return series.to_numpy(dtype=float)
+        return None
+    return series.to_numpy(dtype=float)
+
+
+def table_lookup(source: pd.Series, keys: Sequence[Any], values: Sequence[Any]) -> np.ndarray:
+    """``values[i]`` for each source value equal to ``keys[i]``; numbers and dates not in ``keys`` take the nearest
+    key's value, labels not in ``keys`` the first value."""
+    out_values = np.empty(len(values), dtype=object)
+    out_values[:] = list(values)
+    k = key_array(keys)
+    x = key_array(source) if k is not None else None
+    if k is not None and x is not None:
+        order = np.argsort(k, kind="stable")
+        ks = k[order]
+        pos = np.clip(np.searchsorted(ks, x), 0, len(ks) - 1)
+        before = np.clip(pos - 1, 0, len(ks) - 1)
+        with np.errstate(invalid="ignore"):
+            nearer = np.abs(x - ks[before]) < np.abs(ks[pos] - x)
+        idx = order[np.where(nearer, before, pos)]
+        return out_values[idx]
+    index = {key: i for i, key in enumerate(keys)}
+    idx = np.array([index.get(v, 0) for v in source.astype(object).tolist()], dtype=np.intp)
+    return out_values[idx]
+
+
+def compute(rule: DerivedRule, inputs: Mapping[str, pd.Series]) -> pd.Series:
+    """The rule's output for rows whose inputs are ``inputs`` (user-facing values: numbers, datetimes, labels)."""
+    if rule.kind == "sum":
+        a, b = (pd.to_numeric(inputs[c], errors="coerce").to_numpy(dtype=float) for c in rule.inputs)
+        return pd.Series(a + b)
+    source = inputs[rule.inputs[0]]
+    if rule.kind == "date_part":
+        part = date_part(source, rule.part)
+        if not rule.keys:
+            return pd.Series(part + float(rule.offset))
+        return pd.Series(table_lookup(pd.Series(part), rule.keys, rule.values), dtype=object)
+    return pd.Series(table_lookup(source.reset_index(drop=True), rule.keys, rule.values), dtype=object)
+
+
+def covered(rule: DerivedRule, inputs: Mapping[str, pd.Series]) -> np.ndarray | None:
+    """The rows a partial lookup computes (its input is one of the listed keys); None: every row."""
+    if not rule.partial:
+        return None
+    source = inputs[rule.inputs[0]].reset_index(drop=True)
+    k, x = key_array(rule.keys), key_array(source)
+    if k is not None and x is not None:
+        return np.isin(x, k)
+    return source.astype(object).isin(list(rule.keys)).to_numpy()
+
+
+def apply_rules(frame: pd.DataFrame, rules: Sequence[DerivedRule]) -> pd.DataFrame:
+    """``frame`` with every rule's output (re)computed from its inputs, in the rules' order."""
+    if not rules:
+        return frame
+    out = frame.reset_index(drop=True)
+    columns = {c: out[c] for c in out.columns}
+    for rule in rules:
+        got = compute(rule, columns)
+        old = columns.get(rule.output)
+        if old is not None and pd.api.types.is_numeric_dtype(old.dtype) and got.dtype == object:
+            got = pd.to_numeric(got, errors="coerce")
+        rows = covered(rule, columns)
+        if rows is not None and old is not None:
+            got = pd.Series(np.where(rows, got.to_numpy(), old.reset_index(drop=True).to_numpy()))
+        columns[rule.output] = got
+    return pd.DataFrame({c: columns[c] for c in out.columns}, copy=False)
+
+
+def rules_of(model: Any) -> tuple[DerivedRule, ...]:
+    """The model's rules (none for a model without them, or one loaded from a file saved before rules)."""
+    rules = getattr(model, "rules_", ())
+    return tuple(rules) if isinstance(rules, tuple | list) else ()
+
+
+def derived_columns(model: Any) -> frozenset[str]:
+    """Every column a rule computes (on some rows or all)."""
+    return frozenset(r.output for r in rules_of(model))
+
+
+def describe_rules(model: Any) -> str | None:
+    """One sentence listing the model's exact rules, or None when it has none."""
+    rules = rules_of(model)
+    if not rules:
+        return None
+    listed = "; ".join(r.describe() for r in rules)
+    many = "s are" if len(rules) > 1 else " is"
+    return (
+        f"{len(rules)} column{many} computed from other columns, as on every training row: {listed}. "
+        "Every synthetic row satisfies these rules."
+    )
+
+
+def order_with_rules(order: Sequence[str], rules: Sequence[DerivedRule]) -> list[str]:
+    """``order`` with each derived column moved to just after the last of its inputs (rules in their order). A
+    partially computed column keeps its place (and its tree): it is overwritten where listed once its input is
+    drawn, and the columns drawn between see the tree's draw (which, in training, equals the rule's value)."""
+    whole = [r for r in rules if not r.partial]
+    out = [c for c in order if c not in {r.output for r in whole}]
+    for rule in whole:
+        last = max(out.index(c) for c in rule.inputs)
+        out.insert(last + 1, rule.output)
+    return out
+
+
+def topological(rules: Sequence[DerivedRule]) -> tuple[DerivedRule, ...]:
+    """``rules`` reordered so that every rule comes after the rules computing its inputs (rules form no cycle)."""
+    pending = list(rules)
+    outputs = {r.output for r in rules}
+    done: set[str] = set()
+    out: list[DerivedRule] = []
+    while pending:
+        ready = [r for r in pending if all(c not in outputs or c in done for c in r.inputs)]
+        if not ready:
+            raise ValueError("derived-column rules form a cycle")
+        for r in ready:
+            out.append(r)
+            done.add(r.output)
+            pending.remove(r)
+    return tuple(out)
+
+
+def derive_codes(columns: Sequence[Any], j: int, rule: DerivedRule, values: list[np.ndarray]) -> np.ndarray:
+    """CART's model values (codes, numbers, date units) of column ``j`` by ``rule``, from the model values of the
+    columns before it (``columns``: CART's column codings, with ``decode`` / ``encode``)."""
+    where = {col.name: i for i, col in enumerate(columns)}
+    inputs = {c: columns[where[c]].decode(values[where[c]]) for c in rule.inputs}
+    col = columns[j]
+    v = col.encode(compute(rule, inputs))
+    if col.categorical:  # a value outside the column's categories cannot come from a rule; never index past them
+        v = np.where(np.isnan(v), 0.0, v)
+    rows = covered(rule, inputs)
+    if rows is not None:
+        v = np.where(rows, v, values[j])
+    return np.asarray(v, dtype=np.float64)

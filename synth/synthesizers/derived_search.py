@@ -1,0 +1,294 @@
+"""Finding exact derived-column rules at fit (see :mod:`synth.synthesizers.derived` for what they are).
+
+A rule is kept only when it holds on *every* training row, and only when chance cannot explain it:
+
+* a relabelling or a lookup (``B = f(A)``) must show that B depends on A by a chi-square test of independence
+  (p below :data:`P_DEPENDENT`), which a near-unique A cannot: with one row per value of A, any B is "a function"
+  of it and the test finds nothing. Every value of A must moreover be held by at least ``threshold`` training rows
+  (the model's own threshold for storing a value) to be listed in the table; a rarer value is left out, and the
+  lookup stands only if the nearest listed value (for numbers and dates) gives the same output on every row that
+  holds it, so a rare value is never written into the file and the rule still holds on every training row. When
+  the nearest value is wrong for some of them, the lookup is *partial*: it computes the rows whose value is listed
+  (at least half of them) and leaves the others to the model;
+* an offset date part or a sum (``c = a + b``) must be too unlikely to hold by chance: under independence a row
+  satisfies it with probability at most the share of the output's most common value, so the rule must hold on
+  enough rows that this share to the power of the rows is below :data:`CHANCE`.
+
+Search is vectorised and screened on a strided sample of rows (no random draw, so a fit's random stream is
+untouched): a pair that fails on the sample is never checked on the whole table. Sums are screened by a random
+projection of each column (a linear fingerprint: ``f(a) + f(b) = f(a + b)``), so the triples checked are the few
+whose fingerprints add up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import chi2
+
+from synth.schema import ColumnKind, Schema
+from synth.synthesizers.derived import PARTS, DerivedRule, date_part, table_lookup, topological
+
+#: A relabelling or lookup is kept when the chi-square test of independence gives p below this.
+P_DEPENDENT = 1e-6
+#: An offset or a sum is kept when holding on every row by chance has probability below this.
+CHANCE = 1e-9
+#: Rows of the strided sample that screens pairs before a full check.
+SCREEN_ROWS = 256
+#: A partial lookup must compute at least this share of the training rows.
+PARTIAL_SHARE = 0.5
+#: Tables with fewer rows are not searched.
+MIN_ROWS = 20
+
+_NUMERIC = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
+_LABELS = (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
+
+
+class _Column:
+    """One candidate column: its values, integer codes and value counts."""
+
+    def __init__(self, name: str, kind: ColumnKind, series: pd.Series) -> None:
+        self.name = name
+        self.kind = kind
+        self.series = series.reset_index(drop=True)
+        codes, uniques = pd.factorize(self.series, sort=True)
+        self.missing = bool(len(codes)) and int(codes.min()) < 0  # factorize codes missing as -1
+        self.codes = np.maximum(codes, 0).astype(np.int64)
+        self.uniques = uniques
+        self.k = len(uniques)
+        self.counts = np.bincount(self.codes, minlength=self.k)
+        self.top_share = float(self.counts.max() / len(codes))
+        self.numeric = kind in _NUMERIC
+        self.values: np.ndarray = self.series.to_numpy(dtype=float) if self.numeric else np.zeros(0)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def depends(a: np.ndarray, ka: int, b: np.ndarray, kb: int) -> bool:
+    """Whether the chi-square test of independence finds that ``b`` depends on ``a`` (p < P_DEPENDENT)."""
+    n = len(a)
+    table = np.bincount(a * kb + b, minlength=ka * kb).reshape(ka, kb).astype(float)
+    rows, cols = table.sum(axis=1), table.sum(axis=0)
+    expected = np.outer(rows, cols) / n
+    keep = expected > 0
+    stat = float((((table - expected) ** 2)[keep] / expected[keep]).sum())
+    dof = (int((rows > 0).sum()) - 1) * (int((cols > 0).sum()) - 1)
+    return dof > 0 and float(chi2.sf(stat, dof)) < P_DEPENDENT
+
+
+def functional(a: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each column of ``others`` (rows × m codes), whether it is a function of the codes ``a``."""
+    if others.shape[1] == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.argsort(a, kind="stable")
+    sa = a[order]
+    same = sa[1:] == sa[:-1]
+    so = others[order]
+    return ~((so[1:] != so[:-1]) & same[:, None]).any(axis=0)
+
+
+def _table(a: _Column | np.ndarray, b: _Column) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Keys (sorted values of ``a``) and the value of ``b`` for each: ``b`` is a function of ``a``."""
+    if isinstance(a, _Column):
+        codes, uniques = a.codes, list(a.uniques)
+    else:
+        c, u = pd.factorize(pd.Series(a), sort=True)
+        codes, uniques = c.astype(np.int64), list(u)
+    first = np.full(len(uniques), -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    values = b.series.to_numpy()
+    return tuple(_plain(k) for k in uniques), tuple(_plain(values[i]) for i in first)
+
+
+def _screen(n: int) -> np.ndarray:
+    step = max(1, n // SCREEN_ROWS)
+    return np.arange(0, n, step)[:SCREEN_ROWS]
+
+
+def date_part_rules(cols: list[_Column], threshold: int) -> dict[str, list[DerivedRule]]:
+    out: dict[str, list[DerivedRule]] = {}
+    n = len(cols[0].codes)
+    sources = [c for c in cols if c.kind is ColumnKind.DATETIME]
+    if not sources:
+        return out
+    numeric = [c for c in cols if c.numeric]
+    num_matrix = np.column_stack([c.values for c in numeric]) if numeric else np.empty((n, 0))
+    label_like = [c for c in cols if c.kind in _LABELS or c.numeric]
+    codes = np.column_stack([c.codes for c in label_like]) if label_like else np.empty((n, 0), dtype=np.int64)
+    rows = _screen(n)
+    for source in sources:
+        for part in PARTS:
+            p = date_part(source.series, part)
+            if np.isnan(p).any():
+                continue
+            p_codes, p_uniques = pd.factorize(p, sort=True)
+            if len(p_uniques) < 2:
+                continue
+            if numeric:  # output = part + offset, screened on the sample rows
+                near = np.flatnonzero(np.ptp(num_matrix[rows] - p[rows, None], axis=0) <= 1e-6)
+                diff = num_matrix[:, near] - p[:, None]
+                flat = np.ptp(diff, axis=0) <= 1e-9 * np.maximum(1.0, np.abs(diff[0]))
+                for j, off in zip(near[flat], diff[0, flat], strict=True):
+                    col = numeric[j]
+                    if col.top_share**n < CHANCE:
+                        offset = float(np.round(off, 9))
+                        rule = DerivedRule("date_part", col.name, (source.name,), part=part, offset=offset)
+                        out.setdefault(col.name, []).append(rule)
+            counts = np.bincount(p_codes)
+            if counts.min() < threshold:
+                continue
+            pc = p_codes.astype(np.int64)
+            idx = np.flatnonzero(functional(pc[rows], codes[rows]))
+            for j in idx[functional(pc, codes[:, idx])]:
+                col = label_like[j]
+                if col.k < 2 or not depends(pc, len(p_uniques), col.codes, col.k):
+                    continue
+                keys, values = _table(p, col)
+                keys = tuple(int(k) for k in keys)
+                out.setdefault(col.name, []).append(
+                    DerivedRule("date_part", col.name, (source.name,), part=part, keys=keys, values=values)
+                )
+    return out
+
+
+def sum_rules(cols: list[_Column]) -> dict[str, list[DerivedRule]]:
+    numeric = [c for c in cols if c.numeric]
+    out: dict[str, list[DerivedRule]] = {}
+    k = len(numeric)
+    if k < 3:
+        return out
+    full = np.column_stack([c.values for c in numeric])
+    rows = _screen(len(full))
+    sample = full[rows]
+    w = np.random.default_rng(20261203).standard_normal(len(rows))
+    finger = w @ sample
+    size = np.abs(w) @ np.abs(sample)
+    order = np.argsort(finger)
+    sorted_f = finger[order]
+    for i, c in enumerate(numeric):
+        if c.top_share ** len(full) >= CHANCE:
+            continue
+        target = finger[i] - finger  # f(b) for each a
+        tol = 1e-7 * (size[i] + 2 * size) + 1e-12
+        low = np.searchsorted(sorted_f, target - tol, side="left")
+        high = np.searchsorted(sorted_f, target + tol, side="right")
+        for a in np.flatnonzero(high > low):
+            if a == i:
+                continue
+            for b in order[low[a] : high[a]]:
+                if b == i or b <= a:
+                    continue
+                got = full[:, a] + full[:, b]
+                if np.all(np.abs(full[:, i] - got) <= 1e-9 * np.maximum(1.0, np.abs(got))):
+                    rule = DerivedRule("sum", c.name, (numeric[a].name, numeric[int(b)].name))
+                    out.setdefault(c.name, []).append(rule)
+    return out
+
+
+def lookup_rules(cols: list[_Column], threshold: int, number_threshold: int) -> dict[str, list[DerivedRule]]:
+    out: dict[str, list[DerivedRule]] = {}
+    n = len(cols[0].codes)
+    outputs = [c for c in cols if c.kind is not ColumnKind.DATETIME]
+    if not outputs:
+        return out
+    rows = _screen(n)
+    all_codes = np.empty((n, len(outputs)), dtype=np.int32)
+    for j, c in enumerate(outputs):
+        all_codes[:, j] = c.codes
+    screen_codes = all_codes[rows]
+    ks = np.array([c.k for c in outputs])
+    # Fewest distinct values first: the smallest table (and the most general input) wins for each output.
+
+    def least(c: _Column) -> int:  # labels by the category threshold, numbers and dates by the numbers' one
+        return max(threshold if c.kind in _LABELS else number_threshold, 2)
+
+    sources = sorted((c for c in cols if c.k < n and int((c.counts >= least(c)).sum()) >= 2), key=lambda c: c.k)
+    for a in sources:
+        fit = (ks <= a.k) & np.array([c.name != a.name for c in outputs])
+        idx = np.flatnonzero(fit)
+        if not len(idx):
+            continue
+        idx = idx[functional(a.codes[rows], screen_codes[:, idx])]
+        if not len(idx):
+            continue
+        idx = idx[functional(a.codes, all_codes[:, idx])]
+        for j in idx:
+            col = outputs[j]
+            if not depends(a.codes, a.k, col.codes, col.k):
+                continue
+            keys, values = _table(a, col)
+            kept = a.counts >= least(a)
+            if not kept.all():
+                # Values of A held by too few rows are not listed; such a row takes the nearest listed value's output
+                # (numbers and dates), and the rule stands only if that is its own output on every training row.
+                keys = tuple(k for k, keep in zip(keys, kept, strict=True) if keep)
+                values = tuple(v for v, keep in zip(values, kept, strict=True) if keep)
+                got = table_lookup(a.series, keys, values)
+                if not bool((pd.Series(got, dtype=object) == col.series.astype(object)).all()):
+                    # Nearest is wrong somewhere: a partial lookup computes only rows whose value is listed, when
+                    # they are most rows; the others are modelled as without a rule.
+                    if a.counts[kept].sum() < PARTIAL_SHARE * n:
+                        continue
+                    rule = DerivedRule("lookup", col.name, (a.name,), keys=keys, values=values, partial=True)
+                    out.setdefault(col.name, []).append(rule)
+                    continue
+            out.setdefault(col.name, []).append(DerivedRule("lookup", col.name, (a.name,), keys=keys, values=values))
+    return out
+
+
+def find_rules(
+    data: pd.DataFrame, schema: Schema, threshold: int, number_threshold: int | None = None
+) -> tuple[DerivedRule, ...]:
+    """The exact rules of ``data``: for each column in table order the first rule that holds (date parts, then
+    sums, then lookups on the input with fewest values) whose inputs do not depend on the column (no cycles).
+    Rules are returned in an order that computes every input before its use.
+
+    ``threshold``: the fewest rows that must hold a label before a table may list it (the model's
+    ``min_category_rows``); ``number_threshold``: the same for numbers and dates (CART's ``smooth_below`` when
+    higher; ``threshold`` when None)."""
+    n = len(data)
+    if n < MIN_ROWS:
+        return ()
+    cols = []
+    for spec in schema:
+        if spec.name not in data.columns or spec.kind not in (*_NUMERIC, *_LABELS, ColumnKind.DATETIME):
+            continue
+        col = _Column(spec.name, spec.kind, data[spec.name])
+        if col.k >= 2 and not col.missing:
+            cols.append(col)
+    if len(cols) < 2:
+        return ()
+    found: dict[str, list[DerivedRule]] = {}
+    numbers = threshold if number_threshold is None else max(threshold, number_threshold)
+    for part in (date_part_rules(cols, threshold), sum_rules(cols), lookup_rules(cols, threshold, numbers)):
+        for name, rules in part.items():
+            found.setdefault(name, []).extend(rules)
+    accepted: list[DerivedRule] = []
+    needs: dict[str, set[str]] = {}  # every column a derived column is computed from, transitively
+    for col in cols:
+        for rule in found.get(col.name, []):
+            inputs = set(rule.inputs)
+            for c in rule.inputs:
+                inputs |= needs.get(c, set())
+            if col.name in inputs:
+                continue  # a cycle: an input is computed from this column
+            # A partial lookup's column is overwritten late (see order_with_rules): no rule reads it.
+            if any(r.partial and r.output in rule.inputs for r in accepted):
+                continue
+            if rule.partial and any(col.name in r.inputs for r in accepted):
+                continue
+            accepted.append(rule)
+            needs[col.name] = inputs
+            for got in needs.values():
+                if col.name in got:
+                    got |= inputs
+            break
+    return topological(accepted)
