@@ -109,6 +109,7 @@ def _write_atomically(path: str, write: Any) -> None:
 
 def fit(args: argparse.Namespace) -> int:
     import synth
+    from synth.synthesizers.derived import describe_rules
 
     if args.synthesizer not in synth.available():
         raise UserError(
@@ -126,6 +127,9 @@ def fit(args: argparse.Namespace) -> int:
         _write_atomically(args.output, model.save)
     sampled = f" (a seeded sample of {info.source_rows:,} rows, seed {info.seed})" if info.sampled else ""
     note(f"fitted {model.label} on {info.rows_used:,} rows{sampled} → {args.output}", quiet=args.quiet)
+    rules = describe_rules(model)
+    if rules:  # what the Synthesize page shows under the fit: columns computed, not modelled
+        note(rules, quiet=args.quiet)
     for warning in model.fit_warnings():  # shown even with --quiet: the samples will carry it
         note(f"warning: {warning}")
     return console.OK

@@ -10,6 +10,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -80,6 +81,25 @@ def test_fit_says_when_a_dp_model_lost_a_domain_to_the_noise(work: Path) -> None
     (line,) = proc.stderr.strip().splitlines()  # --quiet drops the result line, never the warning
     collapsed = synth.load_model(work / "dp.synth").collapsed_columns()  # type: ignore[attr-defined]
     assert line.startswith("warning: At ε = 0.05") and collapsed and all(c in line for c in list(collapsed)[:8])
+
+
+def test_fit_names_the_columns_it_computes_instead_of_modelling(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    casual, registered = rng.poisson(20, 600), rng.poisson(120, 600)
+    day = pd.Timestamp("2011-01-01") + pd.to_timedelta(rng.integers(0, 730, 600), unit="D")
+    table = pd.DataFrame({"dteday": day, "mnth": day.month, "casual": casual, "registered": registered})
+    table["cnt"] = table["casual"] + table["registered"]
+    table.to_csv(tmp_path / "bike.csv", index=False)
+    proc = run("fit", "bike.csv", "--synthesizer", "pruned_cart", "--seed", "0", "-o", "m.synth", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    (rules,) = [line for line in proc.stderr.splitlines() if "computed from other columns" in line]
+    assert "cnt = casual + registered" in rules and "mnth = month of dteday" in rules
+    quiet = run("fit", "bike.csv", "--synthesizer", "pruned_cart", "--quiet", "-o", "q.synth", cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    plain = run(
+        "fit", "bike.csv", "--synthesizer", "pruned_cart", "--param", "exact_rules=false", "-o", "p.synth", cwd=tmp_path
+    )
+    assert plain.returncode == 0 and "computed from other columns" not in plain.stderr
 
 
 def test_sample_to_parquet_csv_and_dataset_gives_the_same_rows(work: Path) -> None:
