@@ -97,8 +97,9 @@ run_key = f"{ds.key}|{syn.id}"
 st.caption(
     f"{syn.n_rows:,} synthetic rows from **{syn.model_label}** (seed {syn.seed}) against the {len(ds.train):,} real "
     f"training rows. The real holdout ({len(ds.holdout):,} rows the model never saw) shows what fresh real data "
-    f"scores; accuracy compares {accuracy.n_synthetic_rows:,} synthetic rows (a seeded sample as large as the "
-    "holdout, so both face the same sampling noise). Intervals are 95%."
+    f"scores; accuracy compares {accuracy.n_synthetic_rows:,} synthetic rows with "
+    f"{accuracy.n_holdout_rows or len(ds.holdout):,} holdout rows (the larger table is a seeded sample of the "
+    "smaller's size, so both face the same sampling noise). Intervals are 95%."
 )
 
 # ----------------------------------------------------------------------------- headline

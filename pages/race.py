@@ -217,7 +217,7 @@ charts.plotly_chart(pareto_scatter(result), key="race_pareto", width="stretch")
 st.caption(
     "Privacy risk is the worst of: closeness above its ideal, membership advantage 2·(AUC − 0.5), and the three "
     "attack risks. The front holds the runs no other run beats on both fidelity and privacy risk. Peak MB is "
-    "memory traced during fit and sample. Membership TPR at low FPR and rare values copied show “—” until the "
-    "privacy checks report them."
+    "how much the process's resident memory grew during fit and sample (read every 20 ms). Membership TPR at "
+    "low FPR and rare values copied show “—” until the privacy checks report them."
 )
 st.page_link("pages/report.py", label="Write the report", icon=":material/description:")

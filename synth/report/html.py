@@ -244,7 +244,8 @@ def build_report(
         + _table(LEADERBOARD_HEADER, _leaderboard_rows(result))
         + "<p class='muted'>Privacy risk on the chart is the worst of: closeness above its ideal, membership "
         "advantage 2·(AUC − 0.5), and the three attack risks. The front holds the runs no other run beats on both "
-        "axes. Peak MB is traced memory during fit and sample.</p>" + fig(pareto_scatter(result))
+        "axes. Peak MB is how much the process's resident memory grew during fit and sample (read every 20 ms).</p>"
+        + fig(pareto_scatter(result))
     )
     suppressed = 0
     focus_note = f"<p class='muted'>Details of <b>{_e(label)}</b>.</p>"
