@@ -225,6 +225,14 @@ def verdict(row: dict[str, Any], ceiling: dict[str, Any]) -> dict[str, bool | No
     }
 
 
+def _param_value(text: str) -> Any:
+    """A --params value: JSON (numbers, true/false, quoted strings), else the bare word (draws=random)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
 def main(argv: list[str] | None = None) -> int:
     import synth
 
@@ -275,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
             runs.append((name, {}, name))
         for spec in args.params:
             name, _, pairs = spec.partition(":")
-            params = {k: json.loads(v) for k, v in (p.split("=", 1) for p in pairs.split(",") if p)}
+            params = {k: _param_value(v) for k, v in (p.split("=", 1) for p in pairs.split(",") if p)}
             runs.append((name, params, name + " " + ", ".join(f"{k}={v}" for k, v in params.items())))
         for name, params, label in runs:
             print(f"… {label}", file=sys.stderr, flush=True)

@@ -9,9 +9,12 @@ The model
     budget), each step adds one (attribute, parent set) pair chosen by the exponential mechanism with the L1
     dependence n · R(X, Π) (``structure_score``; or n · I(X; Π)) as score. Then the joint counts of every
     attribute with its parents get Laplace noise; the noisy counts, clipped at zero and shrunk towards the
-    child's overall distribution, are the conditional probability tables. Sampling is ancestral and, by default
-    (``draws="balanced"``), rounds each parent configuration's expected counts systematically instead of drawing
-    every row independently. A numeric bin becomes a value drawn within the bin: uniformly, or for whole numbers
+    child's overall distribution, are the conditional probability tables. Sampling is ancestral, every row drawn
+    independently; ``draws="balanced"`` (the default until session 9) rounds each parent configuration's expected
+    counts systematically instead, which lowers sampling noise but makes the rows dependent, so held-out checks
+    read such a table as less distinguishable than its rows are (dashboard discriminator at ε = 3 on 1,000 rows:
+    0.768 against 0.786 for a 1,000-row subsample of a ten times larger balanced draw; independent draws 0.813 /
+    0.814). A numeric bin becomes a value drawn within the bin: uniformly, or for whole numbers
     (ranges of at most 2,000 values) by the bin's fine cells, weights from the noisy per-value counts the spikes
     were found with (:func:`~synth.synthesizers.dp.domains.fine_cells`).
 

@@ -206,10 +206,11 @@ def test_prune_per_row_neither_stores_nor_copies_a_planted_canary(tmp_path) -> N
     assert not np.isclose(syn["amount"].to_numpy(), [[c["amount"]] for c in CANARIES], rtol=0, atol=1e-6).any()
 
 
-def test_the_default_is_as_faithful_as_fresh_data_and_no_closer_to_training_on_adult() -> None:
+def test_the_default_sits_near_fresh_data_in_accuracy_and_no_closer_to_training_on_adult() -> None:
     """The Synthesize page's claim for its default, attacked on MOSTLY AI's Adult split (24,421 + 24,421 rows) with
-    our own scores: accuracy within noise of the holdout's, and a DCR share near 0.5 (within 0.02), where plain
-    CART with synthpop's random draws is clearly closer to its training rows."""
+    our own scores: accuracy a little below the holdout's (0.977-0.978 by mostlyai-qa against 0.982; until session 9
+    balanced draws read as good as fresh data, see synth.synthesizers.cart "Donor draws"), and a DCR share near 0.5
+    (within 0.02), where plain CART is clearly closer to its training rows."""
     from synth.evaluation.fidelity.accuracy import evaluate_accuracy
     from tests.conftest import SHARED_DATASETS
 
@@ -222,13 +223,16 @@ def test_the_default_is_as_faithful_as_fresh_data_and_no_closer_to_training_on_a
     def sample(name: str, **params: object) -> pd.DataFrame:
         return synth.create(name, **params).fit(train, schema).sample(len(train), seed=1)
 
-    default, cart = sample("pruned_cart"), sample("cart", draws="random")
+    default, cart = sample("pruned_cart"), sample("cart")
+    assert synth.create("pruned_cart").draws == "random"  # independent rows: held-out checks read them right
     accuracy = evaluate_accuracy(train, default, holdout=holdout, schema=schema)
-    assert accuracy.as_good_as_holdout, accuracy.to_dict()
+    assert accuracy.overall_reference is not None
+    # Ours reads 0.9785 against the holdout's 0.982x here: within 0.006 of fresh data, not above it.
+    assert accuracy.overall_reference - 0.006 <= accuracy.overall <= accuracy.overall_reference, accuracy.to_dict()
     share = synth.evaluate_privacy(train, default, holdout=holdout, schema=schema).dcr_share
     cart_share = synth.evaluate_privacy(train, cart, holdout=holdout, schema=schema).dcr_share
     # Our DCR share (full train against a holdout-sized train sample) reads 0.509-0.518 over three draws here,
-    # mostlyai-qa's 0.512-0.513; plain CART with random draws 0.546.
+    # mostlyai-qa's 0.511 (random draws, seeds 0 and 2); plain CART 0.546.
     assert share < 0.52 and share < cart_share - 0.02, (share, cart_share)
 
 

@@ -13,7 +13,7 @@ PUBLIC_DOMAIN_CHOICES = ("none", "categories", "categories and ranges")
 #: Scores of the structure search (see :func:`synth.synthesizers.dp.network.learn_network`).
 STRUCTURE_SCORES = ("L1 dependence", "mutual information")
 #: How sampling turns the tables into codes (see :meth:`synth.synthesizers.dp.network.NoisyTable.draw_balanced`).
-DRAWS = ("balanced", "independent")
+DRAWS = ("independent", "balanced")
 
 ARTIFACTS = (
     ArtifactItem(
@@ -153,11 +153,13 @@ PARAMS = (
     Param(
         "draws",
         "choice",
-        "balanced",
-        "How synthetic rows pick their codes from the learned probabilities. 'balanced' rounds the expected "
-        "counts of every parent configuration systematically, so the synthetic counts follow the model with "
-        "almost no sampling noise; 'independent' draws every row on its own (multinomial). Both only read the "
-        "released model: no privacy cost.",
+        "independent",
+        "How synthetic rows pick their codes from the learned probabilities. 'independent' draws every row on its "
+        "own (multinomial): the rows are independent draws from the model. 'balanced' rounds the expected counts "
+        "of every parent configuration systematically, so the synthetic counts follow the model with almost no "
+        "sampling noise; its rows are then not independent, and checks that fit on some synthetic rows and score "
+        "the others (the discriminator, detection) read it as harder to tell from real data than its rows are. "
+        "Both only read the released model: no privacy cost.",
         label="Draws",
         choices=DRAWS,
     ),
