@@ -292,3 +292,18 @@ def test_column_scores_that_fail_in_the_background_give_a_message_not_an_endless
     goto(at, "compare")
     assert not any("Scoring every column" in i.value for i in at.info), "nothing is left waiting"
     assert any("no column to compare" in e.value for e in at.error)
+
+
+def test_a_balanced_draws_run_is_flagged_beside_the_discriminator_and_an_independent_one_is_not() -> None:
+    at = start()
+    goto(at, "synthesize")
+    at.multiselect(key="synthesizer_choice").set_value(["pruned_cart"]).run()
+    at.selectbox(key="param_pruned_cart_draws").set_value("balanced")  # inside the fit form: sent on submit
+    at.button(key="fit_button").click().run()
+    assert at.session_state["fitted"].model.draws == "balanced"
+    assert not at.exception, at.exception
+    sample(at)
+    goto(at, "compare")
+    assert any("balanced draws" in w.value for w in at.warning), [w.value for w in at.warning]
+    at = compare_page("pruned_cart")  # the default draws rows independently: nothing to flag
+    assert not any("balanced draws" in w.value for w in at.warning), [w.value for w in at.warning]
