@@ -141,7 +141,35 @@ def run_synthesizer(
     syn = model.sample(len(train), seed=1 if seed is None else seed + 1)
     syn.to_parquet(out)
     tstr, trtr, task = utility(train, syn, holdout, schema)
-    return {"fit_s": fit_s, "rows_per_s": rows_per_s, "tstr": tstr, "trtr": trtr, "task": task, "path": str(out)}
+    training = engine_training(model)
+    return {
+        "fit_s": fit_s,
+        "rows_per_s": rows_per_s,
+        "tstr": tstr,
+        "trtr": trtr,
+        "task": task,
+        "path": str(out),
+        **({"training": training} if training else {}),
+    }
+
+
+def engine_training(model: Any) -> dict[str, float | None] | None:
+    """How long TabularARGN trained, from the engine's own log (``progress-messages.csv`` in the fitted model's
+    workspace): epochs run, the epoch whose weights were kept (the engine keeps its checkpoint of lowest validation
+    loss and stops when that stops improving), training seconds. None for any other synthesizer."""
+    path = getattr(getattr(model, "peer_model_", None), "path", None)
+    log = Path(path) / "ModelStore" / "model-data" / "progress-messages.csv" if path is not None else None
+    if log is None or not log.is_file():
+        return None
+    frame = pd.read_csv(log)
+    if frame.empty or not {"epoch", "is_checkpoint", "total_time"} <= set(frame.columns):
+        return None
+    kept = frame.loc[frame["is_checkpoint"] == 1, "epoch"]
+    return {
+        "epochs": float(frame["epoch"].max()),
+        "checkpoint_epoch": float(kept.max()) if len(kept) else None,
+        "training_s": float(frame["total_time"].max()),
+    }
 
 
 def mostlyai_qa(
@@ -329,6 +357,13 @@ def main(argv: list[str] | None = None) -> int:
     table = [ceiling, *rows]
     print(f"{split}; {len(train):,} training rows; {platform.node()} ({os.cpu_count()} CPUs, may be shared)")
     print_table(table)
+    for r in rows:
+        if r.get("training"):
+            t = r["training"]
+            print(
+                f"{r['label']}: the engine trained {t['epochs']:.0f} epochs in {t['training_s']:.0f} s and kept "
+                f"epoch {fmt(t['checkpoint_epoch'], '.0f')} (lowest validation loss)"
+            )
     verdicts = {
         r["label"]: verdict(r, ceiling) for r in rows if r.get("name") in ("pruned_cart", "cart") and "error" not in r
     }
