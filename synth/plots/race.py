@@ -27,14 +27,16 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
         points.append(
             (r.label, ev.privacy_risk, ev.honest_fidelity, r.label in result.pareto, r.label == result.recommended)
         )
+    shown = _shared_labels([(p[0], p[1], p[2]) for p in points])
     others = [p for p in points if not p[3]]
     front = sorted((p for p in points if p[3]), key=lambda p: p[1])
-    hover = "%{text}<br>privacy risk %{x:.1%}<br>fidelity %{y:.2f}<extra></extra>"
+    hover = "%{customdata}<br>privacy risk %{x:.1%}<br>fidelity %{y:.2f}<extra></extra>"
     if others:
         fig.add_scatter(
             x=[p[1] for p in others],
             y=[p[2] for p in others],
-            text=[p[0] for p in others],
+            text=[shown[p[0]] for p in others],
+            customdata=[p[0] for p in others],
             mode="markers+text",
             textposition="top center",
             name="dominated",
@@ -45,7 +47,8 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
         fig.add_scatter(
             x=[p[1] for p in front],
             y=[p[2] for p in front],
-            text=[p[0] for p in front],
+            text=[shown[p[0]] for p in front],
+            customdata=[p[0] for p in front],
             mode="lines+markers+text",
             textposition="top center",
             name="Pareto front",
@@ -72,3 +75,23 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
     fig.update_xaxes(tickformat=".0%", rangemode="tozero")
     fig.update_layout(height=420)
     return fig
+
+
+def _shared_labels(points: list[tuple[str, float, float]]) -> dict[str, str]:
+    """Each run's text on the chart: runs drawn on (nearly) the same spot share one label, "A · B", on the first
+    of them, so their names do not print over each other; hovering still names each run."""
+    xs = [p[1] for p in points] or [0.0]
+    ys = [p[2] for p in points] or [0.0]
+    dx = max(max(xs) - min(xs), 0.05) * 0.04
+    dy = max(max(ys) - min(ys), 0.05) * 0.04
+    shown: dict[str, str] = {}
+    anchors: list[tuple[str, float, float]] = []
+    for label, x, y in points:
+        near = next((a for a in anchors if abs(a[1] - x) <= dx and abs(a[2] - y) <= dy), None)
+        if near is None:
+            anchors.append((label, x, y))
+            shown[label] = label
+        else:
+            shown[near[0]] += f" · {label}"
+            shown[label] = ""
+    return shown

@@ -118,3 +118,12 @@ def test_a_context_refuses_a_reference_of_other_tables(
 
 def _level(level: str) -> int:
     return {"green": 0, "amber": 1, "grey": 2, "red": 3}[level]
+
+
+def test_runs_on_the_same_spot_of_the_pareto_chart_share_one_label() -> None:
+    from synth.plots.race import _shared_labels
+
+    shown = _shared_labels([("Sequential CART", 0.72, 1.0), ("Pruned CART", 0.721, 1.0), ("DP network", 0.66, 0.03)])
+    assert shown == {"Sequential CART": "Sequential CART · Pruned CART", "Pruned CART": "", "DP network": "DP network"}
+    apart = _shared_labels([("A", 0.1, 0.9), ("B", 0.5, 0.9)])
+    assert apart == {"A": "A", "B": "B"}
