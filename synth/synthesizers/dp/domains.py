@@ -13,7 +13,7 @@ person, the exact maximum of a salary column), so every domain here is either
     which makes the label list (ε, δ)-DP. Labels below it fall into :data:`OTHER`. Kept labels are sorted, so
     no order carries information either;
   - numbers and dates: a noisy histogram over a public grid (log-spaced, a cell for exact zero; dates in
-    30-day cells) whose cells above a noisy threshold give a range (a range inside one coarse cell, such as
+    calendar years) whose cells above a noisy threshold give a range (a range inside one coarse cell, such as
     years, is refined by noisy histograms of eight equal cells inside it); then noisy counts of the whole
     numbers (and zero) in that range find the
     values held by at least 1/bins of the rows ("spikes", e.g. 40 hours a week), which get a bin of their
@@ -72,8 +72,11 @@ def _coarse_edges() -> np.ndarray:
 
 
 COARSE_EDGES = _coarse_edges()
-#: Dates: 30-day cells from 1900 to 2100, in days since 1970-01-01.
-DATE_EDGES = np.arange(-25_567.0, 47_482.0 + 30.0, 30.0)
+#: Dates: one cell per calendar year from 1900 to 2100, in days since 1970-01-01 (a range within one year is
+#: zoomed like any single coarse cell). Thirty-day cells, used before, held too few rows each to pass the
+#: threshold a grid of 2,400 cells needs: Bike Sharing's dates (8,689 rows over two years) collapsed to one day in
+#: nine fits of ten, at ε = 1 and 3 alike, and so did every date of a 4,800-row table over 2.5 years.
+DATE_EDGES = ((pd.date_range("1900-01-01", "2101-01-01", freq="YS") - pd.Timestamp("1970-01-01")).days).to_numpy(float)
 
 
 def label_key(value: Any) -> tuple[str, str]:
@@ -267,6 +270,8 @@ def private_range(
         if inner is None:
             break
         low, high = inner
+    if kind is ColumnKind.DATETIME and high > low and high in DATE_EDGES:
+        high -= 1.0  # a year's cell ends the day before the next year starts
     if integer:
         low, high = float(math.ceil(low)), float(math.floor(high))
         if low > high:
