@@ -187,10 +187,21 @@ def _fit_models(
     early = len(y) >= 2000
     cats = mask if mask.any() else None
     if task == "classification":
-        if len(np.unique(y)) < 2:
+        classes, counts = np.unique(y, return_counts=True)
+        if len(classes) < 2:
             return {"HistGradientBoosting": _Constant(y[0]), "LogisticRegression": _Constant(y[0])}
+        # Early stopping holds out a stratified tenth, which needs two rows of every class: a synthetic table
+        # with one row of a rare class (California's ISLAND) made the whole check fail. The L2 penalty keeps such
+        # a class's leaves finite: without it a leaf's value is about rows ÷ leaf size for a one-row class, which
+        # then took over whole regions (accuracy 0.72 or 0.56 instead of 0.93-0.98; it moves Adult's TRTR AUC
+        # from 0.9252 to 0.9255).
         hgb = HistGradientBoostingClassifier(
-            max_iter=200, early_stopping=early, n_iter_no_change=10, random_state=seed, categorical_features=cats
+            max_iter=200,
+            early_stopping=early and bool(counts.min() >= 2),
+            l2_regularization=1.0,
+            n_iter_no_change=10,
+            random_state=seed,
+            categorical_features=cats,
         )
         lin = LogisticRegression(max_iter=500, C=1.0)
         return {"HistGradientBoosting": hgb.fit(x_tree, y), "LogisticRegression": lin.fit(x_lin, y)}
