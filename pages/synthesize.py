@@ -29,7 +29,7 @@ names = synth.available()
 # Offered where a parameter may name a column (the copula's mixture column, the DP network's key column).
 category_columns = [c.name for c in ds.schema if c.kind in (synth.ColumnKind.CATEGORICAL, synth.ColumnKind.BOOLEAN)]
 # The default keeps rows almost as far from the training rows as fresh rows are (DCR share 0.51 by mostlyai-qa) at
-# the highest accuracy we measured there (README, "The frontier" and "Balanced draws flattered the discriminator").
+# the highest accuracy we measured there (README, "Correction (session 9)").
 default = ["pruned_cart"] if "pruned_cart" in names else names[:1]
 chosen = st.multiselect(
     "Synthesizers to fit",
