@@ -140,3 +140,19 @@ def test_a_thin_tail_keeps_its_range_at_the_budget_adult_gives_it() -> None:
     highs = [dpd.private_range(x, ColumnKind.DISCRETE, eps, mechanisms.private_rng(), True)[1] for _ in range(300)]
     assert np.mean(np.asarray(highs) == 0.0) < 0.01
     assert np.mean(np.asarray(highs) >= 3162) > 0.95  # the bulk of the nonzero part (up to 5,623) at least
+
+
+def test_a_second_look_is_never_followed_by_a_zoom(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both follow-ups draw on the same last third of ε: a second look whose span lies inside one coarse cell
+    # (a decade cell next to zero, (0, 1e-4), holds no coarse edge) must not zoom on top of it.
+    looks: list[int] = []
+    scripted = iter([(0.0, 0.0), (0.0, 1e-4)])
+
+    def kept_span(x: np.ndarray, edges: np.ndarray, epsilon: float, rng: np.random.Generator, zero_cell: bool):  # type: ignore[no-untyped-def]
+        looks.append(len(edges))
+        return next(scripted)
+
+    monkeypatch.setattr(dpd, "_kept_span", kept_span)
+    low, high = dpd.private_range(np.zeros(10), ColumnKind.CONTINUOUS, 1.0, mechanisms.private_rng(), False)
+    assert (low, high) == (0.0, 1e-4)
+    assert looks == [len(dpd.COARSE_EDGES), len(dpd.COARSER_EDGES)]  # the coarse grid, the second look, no zoom

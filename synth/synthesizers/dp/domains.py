@@ -264,13 +264,14 @@ def private_range(
     else:
         edges = COARSE_EDGES
         span = _kept_span(x, edges, eps_level, rng, zero_cell=True)
-    if span is None or span == (0.0, 0.0):  # nothing, or only exact zero, clearly above the noise
+    second_look = span is None or span == (0.0, 0.0)  # nothing, or only exact zero, clearly above the noise
+    if second_look:
         wide = _kept_span(x, _coarser(edges), epsilon / 3.0, rng, zero_cell=kind is not ColumnKind.DATETIME)
         span = wide if wide is not None else span
     if span is None:  # nothing clearly above the noise: the most central public guess, zero (or 1970)
         return 0.0, 0.0
     low, high = span
-    for _ in range(ZOOM_LEVELS):
+    for _ in range(0 if second_look else ZOOM_LEVELS):  # the second look spent the zooms' third
         inside = edges[(edges > low) & (edges < high)]
         if high <= low or len(inside) > 0:  # a span of several cells: keep it
             break
