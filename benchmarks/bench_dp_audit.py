@@ -11,7 +11,10 @@ Two parts, one table each, both written to ``benchmarks/results/dp_audit.json``:
   = the model's probability of the canary's cell. Scenario "labels": the canary brings a label nobody else
   has, statistic = whether the label is in the released model (this tests the δ part). Scenario "fine": a
   whole-number column with public bounds, 60 rows at each of 0–99, the canary one more at 50, statistic = the
-  model's fine-cell weight of 50 (broken: fine cells from exact counts).
+  model's fine-cell weight of 50 (broken: fine cells from exact counts). Scenario "range": a number column's
+  private range, 2,000 zeros and a tail spread thinly under the coarse grid's threshold, as many tail rows as the
+  range's second look on decades needs (rounded down), the canary one more; statistic = whether the released
+  range reaches the tail (broken: the second look's counts without noise).
 * **Accuracy.** PrivBayes on the published Adult split (``adult-peers``: 24,421 train / 24,421 holdout) at
   several ε, with every domain private (``public_domain="none"``) and with the Adult codebook declared
   public (its category lists and documented bounds, :data:`ADULT_PUBLIC_BOUNDS`). The score is a
@@ -190,6 +193,19 @@ def broken(kind: str) -> Iterator[None]:
 
         with mock.patch.object(dpd, "value_counts", leaky_counts), mock.patch.object(dpd, "fine_cells", exact_fine):
             yield
+    elif kind == "second look without noise":
+        from synth.synthesizers.dp import domains as dpd
+
+        real_span = dpd._kept_span
+
+        def exact_second_look(x: np.ndarray, edges: np.ndarray, epsilon: float, rng: Any, zero_cell: bool) -> Any:
+            if edges is not dpd.COARSER_EDGES:
+                return real_span(x, edges, epsilon, rng, zero_cell)
+            with mock.patch.object(mechanisms, "laplace", lambda v, scale, rng: np.asarray(v, dtype=float)):
+                return real_span(x, edges, epsilon, rng, zero_cell)
+
+        with mock.patch.object(dpd, "_kept_span", exact_second_look):
+            yield
     elif kind == "no label threshold":
         with mock.patch.object(mechanisms, "threshold", lambda epsilon, delta: 0.0):
             yield
@@ -207,6 +223,7 @@ def run_audits(epsilons: tuple[float, ...], trials: int, calibration: int) -> li
         "counts": audit.counts_scenario,
         "labels": audit.labels_scenario,
         "fine": audit.fine_scenario,
+        "range": audit.range_scenario,
     }
     for eps in epsilons:
         for name, scenario in scenarios.items():
@@ -215,6 +232,7 @@ def run_audits(epsilons: tuple[float, ...], trials: int, calibration: int) -> li
                 "counts": ("noise / 10", "noise from a fixed seed"),
                 "labels": ("no label threshold",),
                 "fine": ("fine cells from exact counts",),
+                "range": ("second look without noise",),
             }[name]
             for kind in ("correct", *broken_kinds):
                 with broken(kind):

@@ -4,10 +4,11 @@ of DataSynthesizer, with the guarantee covering the whole learned model.
 The model
     Every modelled column becomes a discrete attribute: categories (plus a code for missing and one for
     "(other)"), and numbers and dates cut into at most ``bins`` bins (plus a code for missing). A Bayesian
-    network of degree ``degree`` is built greedily: starting from a random attribute (or the user's
-    ``key_column``, then a parent of every attribute whose table stays useful: a public choice that costs no
-    budget), each step adds one (attribute, parent set) pair chosen by the exponential mechanism with the L1
-    dependence n · R(X, Π) (``structure_score``; or n · I(X; Π)) as score. Then the joint counts of every
+    network of degree ``degree`` is built greedily: starting from an attribute with the fewest codes (drawn
+    among them; a function of the released domains, :func:`~synth.synthesizers.dp.network.root_candidates`), or
+    from the user's ``key_column``, then a parent of every attribute whose table stays useful (a public choice
+    that costs no budget), each step adds one (attribute, parent set) pair chosen by the exponential mechanism
+    with the L1 dependence n · R(X, Π) (``structure_score``; or n · I(X; Π)) as score. Then the joint counts of every
     attribute with its parents get Laplace noise; the noisy counts, clipped at zero and shrunk towards the
     child's overall distribution, are the conditional probability tables. Sampling is ancestral, every row drawn
     independently; ``draws="balanced"`` (the default until session 9) rounds each parent configuration's expected
@@ -31,6 +32,8 @@ Privacy: what is covered
       below 2 for every table (:func:`~synth.synthesizers.dp.mechanisms.l1_dependence_sensitivity`), that of
       n · I(X; Π) below ln(N + 1) + 1 for tables up to N = 10⁹ rows (:func:`~synth.synthesizers.dp.mechanisms.
       mi_count_sensitivity`);
+    * the root: drawn among the attributes with the fewest codes, read from the released domains (post-processing,
+      no budget; :func:`~synth.synthesizers.dp.network.root_candidates`);
     * the fine cells of whole-number columns: a function of the spikes' noisy per-value counts, already
       released and paid for by the domain's budget, and of the released bins (post-processing, no budget);
     * the tables: Laplace noise on every count, table i getting ε_i ∝ √(its cells) with Σ ε_i = ε_tables
@@ -81,7 +84,7 @@ from synth.synthesizers.dp import mechanisms
 from synth.synthesizers.dp.accountant import Budget
 from synth.synthesizers.dp.encoding import DOMAIN_WEIGHTS, BinnedColumn, domain_plan, encode_categorical, encode_numeric
 from synth.synthesizers.dp.encoding import is_bool as _is_bool
-from synth.synthesizers.dp.network import NoisyTable, conditional_cdf, count_table, learn_network
+from synth.synthesizers.dp.network import NoisyTable, conditional_cdf, count_table, learn_network, root_candidates
 from synth.synthesizers.dp.network import candidate_parents as candidate_parents  # re-exported
 from synth.synthesizers.dp.network import configurations as configurations  # re-exported
 from synth.synthesizers.dp.network import mutual_information as mutual_information  # re-exported
@@ -274,6 +277,7 @@ class PrivBayes(Synthesizer):
             scaled(progress, 0.1, 0.7),
             key,
             str(self.structure_score),
+            root_candidates(sizes, tuple(c.value_codes >= 2 for c in columns)),
         )
         # The tables' ε split ∝ √cells (each table's own sensitivity is 1): that minimises the summed expected
         # L1 error Σ cells_i / ε_i under Σ ε_i = ε_tables, instead of giving a 2-cell table as much as a 400-cell one.

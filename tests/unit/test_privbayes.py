@@ -212,7 +212,7 @@ def test_table_draws_follow_the_conditional_probabilities() -> None:
 
 
 def test_a_categorical_root_is_conditioned_exactly(table: pd.DataFrame) -> None:
-    for _ in range(30):  # the root is drawn at random: fit until a categorical column comes first
+    for _ in range(30):  # the root is drawn among the fewest-code columns: fit until a categorical one comes first
         model = PrivBayes(epsilon=5.0).fit(table)
         root = model.columns_[model.tables_[0].child]
         if root.kind is ColumnKind.CATEGORICAL:

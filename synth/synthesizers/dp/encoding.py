@@ -55,6 +55,11 @@ class BinnedColumn:
     def size(self) -> int:
         return len(self.categories) if self.categorical else len(self.low) + int(self.has_missing)
 
+    @property
+    def value_codes(self) -> int:
+        """Codes that stand for a value (the missing code not counted): under 2, the column holds one value."""
+        return self.size - int(MISSING in self.categories if self.categorical else self.has_missing)
+
     def decode(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
         if self.categorical:
             lookup = np.empty(len(self.categories), dtype=object)
