@@ -62,6 +62,7 @@ draw.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -77,9 +78,6 @@ from synth.synthesizers.base import (
     describe_conditions,
     draw_matching,
 )
-
-# The model's parts live in cart_steps; they are re-exported here, where other modules (and the type names
-# in saved model files) have always found them.
 from synth.synthesizers.cart_steps import (
     _DAY_NS,
     MISSING,
@@ -97,6 +95,10 @@ from synth.synthesizers.cart_steps import (
     smoothing_ranges,
     time_unit,
 )
+
+# The model's parts live in cart_steps; they are re-exported here, where other modules (and the type names
+# in saved model files) have always found them.
+from synth.synthesizers.date_order import find_anchors, in_units_of
 from synth.synthesizers.derived import (
     EXACT_RULES_PARAM,
     RULES_ARTIFACT,
@@ -230,7 +232,8 @@ class SequentialCART(Synthesizer):
         ArtifactItem(
             "Donor values",
             "for every tree leaf, the training values of the column it draws: category codes, missing "
-            "indicators, and numbers (dates as whole units)",
+            "indicators, and numbers (dates as whole units; a date that never precedes an earlier date column "
+            "as its gap from that date)",
             "values",
             "Each leaf holds at least min_samples_leaf training rows; numbers seen fewer than smooth_below times "
             "are stored only as a band shared by at least that many rows (no rare value, nor anything it can be "
@@ -313,12 +316,16 @@ class SequentialCART(Synthesizer):
             # Trees split on predictors with rare numbers already smoothed, as synthetic rows will hold them: a
             # threshold is then never the midpoint between a kept value and a rare one (which would give it away).
             x[:, j] = v if col.categorical else smoothed_draw(v, smooth, rng)
+        anchors = find_anchors(columns, values, {r.output for r in rules})
         steps: list[CartStep] = []
         for j, col in enumerate(columns):
             progress(j / d, f"fitting a tree for {col.name} ({j + 1} of {d})")
             if col.name in derived:
                 continue
             y = values[j]
+            anchor = anchors.get(j)
+            if anchor is not None:  # drawn as a gap from the earlier date it never precedes (or follows)
+                y = anchor.sign * (y - in_units_of(values[anchor.anchor], columns[anchor.anchor], col))
             if col.categorical:
                 steps.append(self._step(x, j, y, None, classifier=True, missing=False, rng=rng))
                 continue
@@ -330,7 +337,8 @@ class SequentialCART(Synthesizer):
                 continue
             rows = None if present.all() else np.flatnonzero(present)
             few = len(np.unique(y[present])) <= int(self.classify_up_to)
-            steps.append(self._step(x, j, y[present], rows, classifier=few, missing=False, rng=rng, numeric=True))
+            step = self._step(x, j, y[present], rows, classifier=few, missing=False, rng=rng, numeric=True)
+            steps.append(step if anchor is None else replace(step, anchor=anchor.anchor, sign=anchor.sign))
         progress(1.0, "trees fitted")
         self.columns_ = columns
         self.steps_ = tuple(steps)
@@ -479,7 +487,13 @@ class SequentialCART(Synthesizer):
                 missing[j] = drawn > 0.5
                 x[:, j] = np.nan
                 continue
+            start = None
+            if step.anchor >= 0:
+                start = in_units_of(values[step.anchor], self.columns_[step.anchor], col)
+                drawn = start + step.sign * drawn
             v = self._finish_values(drawn, col)
+            if start is not None:  # the clip to this column's range must not undo the order
+                v = np.maximum(v, start) if step.sign > 0 else np.minimum(v, start)
             mask = missing[j]
             if mask is not None:
                 v[mask] = np.nan

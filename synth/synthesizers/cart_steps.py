@@ -182,6 +182,10 @@ class CartStep:
         offsets: donors of leaf ``i`` are ``donors[offsets[i]:offsets[i + 1]]``.
         donors: training values grouped by leaf: codes, indicators, or the low end of a value's range.
         widths: numeric steps: the width of each donor's range (0 for a value copied as it is).
+        anchor: a date step's earlier date column whose order it keeps (-1: none): the donors are then gaps,
+            ``sign`` × (this date − the anchor's), and a row's date is its anchor's plus ``sign`` × its gap
+            (:mod:`synth.synthesizers.date_order`).
+        sign: 1.0 when this date is never before its anchor, -1.0 when never after.
     """
 
     column: int
@@ -190,6 +194,8 @@ class CartStep:
     offsets: np.ndarray
     donors: np.ndarray
     widths: np.ndarray | None
+    anchor: int = -1
+    sign: float = 1.0
 
     def draw(self, x: np.ndarray, n: int, rng: np.random.Generator, balanced: bool = False) -> np.ndarray:
         """Values for ``n`` rows whose earlier columns are ``x[:, :column]``.

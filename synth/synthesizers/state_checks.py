@@ -97,7 +97,17 @@ def check_step(step: CartStep, columns: tuple[CartColumn, ...], name: str) -> No
             fail(f"{name}.widths must be finite and ≥ 0")
     if not np.all(np.isfinite(donors)):
         fail(f"{name}.donors hold a value that is not a finite number")
+    from synth.schema import ColumnKind
+
     column = columns[j]
+    anchor = check_int(step.anchor, f"{name}.anchor", -1, j - 1)
+    if anchor >= 0 and (
+        step.missing
+        or step.sign not in (1.0, -1.0)
+        or column.kind is not ColumnKind.DATETIME
+        or columns[anchor].kind is not ColumnKind.DATETIME
+    ):
+        fail(f"{name} keeps a date order it cannot: only a date's value step may follow an earlier date column")
     if step.missing:
         if np.any((donors != 0) & (donors != 1)):
             fail(f"{name} draws missing indicators other than 0 and 1")
