@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
-from synth.schema import ColumnKind
-from synth.synthesizers.cart_steps import CartColumn
+from synth.schema import ColumnKind, Schema
+from synth.synthesizers.cart_steps import CartColumn, datetime_ns
 
 #: Smallest share of independently paired dates that would break the order for it to be kept as a rule.
 MIN_BREAKS = 0.01
@@ -80,3 +81,57 @@ def find_anchors(columns: Sequence[CartColumn], values: Sequence[np.ndarray], sk
         if best is not None:
             out[j] = best[1]
     return out
+
+
+DAY_NS = 86_400 * 10**9
+
+
+def frame_anchors(data: pd.DataFrame, schema: Schema, skip: set[str]) -> tuple[tuple[str, str, float], ...]:
+    """The same rule on a table, for models that see whole columns (the Gaussian copula): (later, earlier, sign)
+    for each date column that never precedes (sign 1) or follows (sign -1) an earlier date column of the table,
+    in table order, where independently paired dates would break the order on at least :data:`MIN_BREAKS`."""
+    dates = [c.name for c in schema if c.kind is ColumnKind.DATETIME and c.name not in skip and c.name in data]
+    ns = {name: datetime_ns(data[name]) for name in dates}
+    rng = np.random.default_rng(0)
+    out: list[tuple[str, str, float]] = []
+    for j, later_name in enumerate(dates):
+        later, missing = ns[later_name]
+        present = ~missing
+        if present.sum() < 2:
+            continue
+        best: tuple[float, tuple[str, str, float]] | None = None
+        for earlier_name in dates[:j]:
+            earlier, earlier_missing = ns[earlier_name]
+            if earlier_missing.any():
+                continue
+            gap = later[present].astype(np.float64) - earlier[present].astype(np.float64)
+            for sign in (1.0, -1.0):
+                if np.all(sign * gap >= 0):
+                    b = sign * later[present].astype(np.float64)
+                    breaks = _breaks(b, sign * earlier.astype(np.float64), rng)
+                    if breaks >= MIN_BREAKS and (best is None or breaks > best[0]):
+                        best = (breaks, (later_name, earlier_name, sign))
+        if best is not None:
+            out.append(best[1])
+    return tuple(out)
+
+
+def to_gaps(
+    data: pd.DataFrame, schema: Schema, anchors: Sequence[tuple[str, str, float]]
+) -> tuple[pd.DataFrame, Schema]:
+    """The table with each later date replaced by its gap in days from its anchor, and its kind made a number."""
+    out = data.copy()
+    for later, earlier, sign in anchors:
+        gap = sign * (datetime_ns(data[later])[0].astype(np.float64) - datetime_ns(data[earlier])[0]) / DAY_NS
+        out[later] = np.where(datetime_ns(data[later])[1], np.nan, gap)
+        schema = schema.with_column(later, kind=ColumnKind.CONTINUOUS)
+    return out, schema
+
+
+def from_gaps(body: pd.DataFrame, anchors: Sequence[tuple[str, str, float]]) -> pd.DataFrame:
+    """Dates back from their gaps (in table order, so a chain of anchors resolves), never out of order."""
+    for later, earlier, sign in anchors:
+        start = pd.to_datetime(body[earlier])
+        gap = pd.to_numeric(body[later], errors="coerce").clip(lower=0.0)
+        body[later] = start + pd.to_timedelta(np.round(sign * gap.to_numpy() * DAY_NS), unit="ns")
+    return body

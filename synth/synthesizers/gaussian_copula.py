@@ -11,6 +11,7 @@ from scipy.special import ndtr, ndtri
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param, Synthesizer, register_state
+from synth.synthesizers.date_order import frame_anchors, from_gaps, to_gaps
 from synth.synthesizers.derived import EXACT_RULES_PARAM, RULES_ARTIFACT, DerivedRule, apply_rules, rules_of
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.errors import SynthesizerError
@@ -329,6 +330,7 @@ class GaussianCopula(Synthesizer):
     exact_rules: bool
 
     rules_: tuple[DerivedRule, ...]
+    date_gaps_: tuple[tuple[str, str, float], ...]
     stratify_by_: tuple[str, ...]
     rare_flag_: tuple[str, object] | None
     components_: tuple[CopulaComponent, ...]
@@ -358,6 +360,13 @@ class GaussianCopula(Synthesizer):
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         progress(0.0, "choosing the mixture column")
+        # Exact rules are found on the table as it is; a date that never precedes an earlier one is then modelled
+        # as its gap from it (synth.synthesizers.date_order), so the order holds in every sample.
+        threshold = int(getattr(self, "min_category_rows", 1))
+        rules = find_rules(data, schema, threshold) if self.exact_rules else ()
+        skip = {r.output for r in rules}
+        self.date_gaps_ = frame_anchors(data, schema, skip)
+        data, schema = to_gaps(data, schema, self.date_gaps_)
         min_rows = int(self.min_stratum_rows)
         by = self._stratify_columns(data, schema, rng)
         flag = find_rare_flag(data, schema, min_rows) if self.rare_flags else None
@@ -386,10 +395,10 @@ class GaussianCopula(Synthesizer):
         self.components_ = tuple(components)
         # Columns that are exact functions of others are still in the copula (their correlations cost nothing and
         # shape nothing else) but are recomputed from their inputs in every sample (synth.synthesizers.derived).
-        threshold = int(getattr(self, "min_category_rows", 1))
-        self.rules_ = find_rules(data, schema, threshold) if self.exact_rules else ()
+        self.rules_ = rules
 
     def _derive_frame(self, body: pd.DataFrame) -> pd.DataFrame:
+        body = from_gaps(body, getattr(self, "date_gaps_", ()))  # files saved before date gaps have none
         return apply_rules(body, rules_of(self))
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:

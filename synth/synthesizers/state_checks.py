@@ -169,8 +169,19 @@ def check_marginals(marginals: Any, name: str = "marginals") -> int:
 def check_copula(model: Any) -> None:
     """Each mixture component: shares summing to 1, marginals, and a finite lower-triangular Cholesky factor of
     the size of the marginals' dimensions."""
+    from synth.schema import ColumnKind
     from synth.synthesizers.gaussian_copula import CopulaComponent
 
+    gaps = getattr(model, "date_gaps_", ())
+    dates = {c.name for c in model.schema_ if c.kind is ColumnKind.DATETIME} if hasattr(model, "schema_") else set()
+
+    def gap_ok(g: Any) -> bool:
+        if not (isinstance(g, tuple) and len(g) == 3):
+            return False
+        return g[0] in dates and g[1] in dates and g[0] != g[1] and g[2] in (1, -1)
+
+    if not isinstance(gaps, tuple) or not all(gap_ok(g) for g in gaps):
+        fail("the copula's date gaps must name two date columns of its schema and a sign of 1 or -1")
     components = model.components_
     if not isinstance(components, tuple) or not components:
         fail("the copula has no components")

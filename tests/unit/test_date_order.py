@@ -129,3 +129,27 @@ def test_a_saved_model_keeps_the_order_and_a_file_from_before_loads(tmp_path: Pa
     for anchor in (99, 0):  # past the step's own column; the plan column, which is no date
         with pytest.raises(ModelFileError):
             load_model(crafted(anchor))
+
+
+def test_the_copula_keeps_the_order_too_and_refuses_a_crafted_one(tmp_path: Path) -> None:
+    table = _orders(3_000, 0)
+    model = synth.create("gaussian_copula", random_state=0).fit(table)
+    assert set(model.date_gaps_) == {("last_order", "signup", 1.0), ("trial_start", "signup", -1.0)}
+    syn = model.sample(5_000, seed=1)
+    assert (_days(syn, "last_order", "signup") >= 0).all()
+    assert (_days(syn, "signup", "trial_start") >= 0).all()
+    real, fake = pd.to_datetime(table["last_order"]), pd.to_datetime(syn["last_order"])
+    q = np.linspace(0.1, 0.9, 9)
+    assert ((fake.quantile(q) - real.quantile(q)).abs() < pd.Timedelta(days=31)).all()
+    path = tmp_path / "c.synth"
+    model.save(path)
+    pd.testing.assert_frame_equal(load_model(path).sample(300, seed=4), model.sample(300, seed=4))
+    with zipfile.ZipFile(path) as zf:
+        text, arrays = zf.read("manifest.json").decode(), zf.read("arrays.npz")
+    crafted = tmp_path / "crafted.synth"
+    with zipfile.ZipFile(crafted, "w") as zf:  # a gap anchored on a column that is no date
+        at = text.index('"date_gaps_"')
+        zf.writestr("manifest.json", text[:at] + text[at:].replace('"signup"', '"plan"', 1))
+        zf.writestr("arrays.npz", arrays)
+    with pytest.raises(ModelFileError, match="date gaps"):
+        load_model(crafted)
