@@ -208,7 +208,7 @@ def test_prune_per_row_neither_stores_nor_copies_a_planted_canary(tmp_path) -> N
 
 def test_the_default_sits_near_fresh_data_in_accuracy_and_no_closer_to_training_on_adult() -> None:
     """The Synthesize page's claim for its default, attacked on MOSTLY AI's Adult split (24,421 + 24,421 rows) with
-    our own scores: accuracy a little below the holdout's (0.978-0.979 by mostlyai-qa against 0.982; until session 9
+    our own scores: accuracy a little below the holdout's (0.977-0.978 by mostlyai-qa against 0.982; until session 9
     balanced draws read as good as fresh data, see synth.synthesizers.cart "Donor draws"), and a DCR share near 0.5
     (within 0.02), where plain CART is clearly closer to its training rows."""
     from synth.evaluation.fidelity.accuracy import evaluate_accuracy
@@ -227,8 +227,8 @@ def test_the_default_sits_near_fresh_data_in_accuracy_and_no_closer_to_training_
     assert synth.create("pruned_cart").draws == "random"  # independent rows: held-out checks read them right
     accuracy = evaluate_accuracy(train, default, holdout=holdout, schema=schema)
     assert accuracy.overall_reference is not None
-    # Ours reads 0.9793 against the holdout's 0.9790 here (0.9785 at prune_per_row 3.5): within noise of fresh data.
-    assert abs(accuracy.overall - accuracy.overall_reference) <= 0.006, accuracy.to_dict()
+    # Ours reads 0.9785 against the holdout's 0.982x here: within 0.006 of fresh data, not above it.
+    assert accuracy.overall_reference - 0.006 <= accuracy.overall <= accuracy.overall_reference, accuracy.to_dict()
     share = synth.evaluate_privacy(train, default, holdout=holdout, schema=schema).dcr_share
     cart_share = synth.evaluate_privacy(train, cart, holdout=holdout, schema=schema).dcr_share
     # Our DCR share (full train against a holdout-sized train sample) reads 0.509-0.518 over three draws here,
@@ -266,10 +266,7 @@ def test_local_pruning_keeps_a_total_and_drops_noise() -> None:
 
     def fitted(local: float) -> tuple[float, dict[str, int]]:
         # exact_rules off: with it the total is computed as a + b (error 0 both ways); the subject is the tree.
-        # prune_per_row 3.5, the default these figures were measured at: the weaker 2.5 prunes the wide trees less.
-        model = synth.create("pruned_cart", prune_numbers_locally=local, exact_rules=False, prune_per_row=3.5).fit(
-            table
-        )
+        model = synth.create("pruned_cart", prune_numbers_locally=local, exact_rules=False).fit(table)
         assert isinstance(model, SequentialCART)
         syn = model.sample(n, seed=1)
         error = float(np.abs(syn["total"] - syn["a"] - syn["b"]).mean())
