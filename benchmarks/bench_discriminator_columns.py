@@ -93,6 +93,7 @@ def drop_one(train: pd.DataFrame, syn: pd.DataFrame, schema: Any, seed: int = 0)
 def main(argv: list[str] | None = None) -> int:
     import synth
     from benchmarks.bench_frontier import load
+    from benchmarks.common import synthesizer_spec
     from synth.schema import coerce_to_schema
     from synth.synthesizers.derived import rules_of
     from synth.synthesizers.derived_search import find_rules
@@ -116,8 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {rule.describe()}")
     results = []
     for spec in args.runs:
-        name, _, pairs = spec.partition(":")
-        params = {k: json.loads(v) for k, v in (p.split("=", 1) for p in pairs.split(",") if p)}
+        name, params = synthesizer_spec(spec)
         model = synth.create(name, random_state=args.seed, **params).fit(train, schema)
         syn = model.sample(len(train), seed=args.seed + 1)
         got = drop_one(train, syn, schema, args.seed)

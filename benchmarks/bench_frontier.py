@@ -49,6 +49,8 @@ from typing import Any  # noqa: E402
 
 import pandas as pd  # noqa: E402
 
+from benchmarks.common import synthesizer_spec  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "datasets"
 PEERS_DIR = SHARED / "adult-peers"
@@ -253,14 +255,6 @@ def verdict(row: dict[str, Any], ceiling: dict[str, Any]) -> dict[str, bool | No
     }
 
 
-def _param_value(text: str) -> Any:
-    """A --params value: JSON (numbers, true/false, quoted strings), else the bare word (draws=random)."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
-
-
 def main(argv: list[str] | None = None) -> int:
     import synth
 
@@ -310,8 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in set(args.only or ()) - set(synth.available()):
             runs.append((name, {}, name))
         for spec in args.params:
-            name, _, pairs = spec.partition(":")
-            params = {k: _param_value(v) for k, v in (p.split("=", 1) for p in pairs.split(",") if p)}
+            name, params = synthesizer_spec(spec)
             runs.append((name, params, name + " " + ", ".join(f"{k}={v}" for k, v in params.items())))
         for name, params, label in runs:
             print(f"… {label}", file=sys.stderr, flush=True)

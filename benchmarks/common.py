@@ -34,3 +34,12 @@ def run_json_child(argv: list[str], what: str, tail: int = 3000) -> dict[str, An
     if proc.returncode != 0:
         raise RuntimeError(f"{what} failed:\n{proc.stderr[-tail:]}")
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def synthesizer_spec(spec: str) -> tuple[str, dict[str, Any]]:
+    """``name:key=value,key=value`` → (name, params), each value read as ``synth fit --param`` reads it (JSON, else
+    the bare word: ``draws=random``)."""
+    from synth.cli.commands import _param
+
+    name, _, pairs = spec.partition(":")
+    return name, dict(_param(p) for p in pairs.split(",") if p)

@@ -110,7 +110,7 @@ except ValueError as exc:
     disc_error = str(exc)
 headline.verdict(accuracy, discriminator)
 headline.accuracy_cards(accuracy, discriminator, disc_error)
-made_by = next((m for m in (*state.fitted_models(), state.fitted()) if m and m.id == syn.model_id), None)
+made_by = state.model_of(syn)
 if made_by is not None and getattr(made_by.model, "draws", None) == "balanced":
     st.warning(
         "This run was drawn with **balanced draws**: its rows depend on each other, so the discriminator (and the "

@@ -328,10 +328,14 @@ PRIVACY_HEAD_START_MAX_PAIRS = 500_000_000
 1.7e8, about 2 s of one core for the closeness search; the search grows with this product)."""
 
 
+def model_of(run: SyntheticTable) -> FittedModel | None:
+    """The fitted model ``run`` was sampled from, None once it is gone (refitted, or the table changed)."""
+    return next((m for m in (*fitted_models(), fitted()) if m is not None and m.id == run.model_id), None)
+
+
 def privacy_spec(run: SyntheticTable) -> SynthesizerSpec | None:
     """The synthesizer behind ``run`` (name and parameters) as the privacy checks key it, None once it is gone."""
-    candidates = (*fitted_models(), fitted())
-    model = next((m for m in candidates if m is not None and m.id == run.model_id), None)
+    model = model_of(run)
     return None if model is None else (model.model.name, tuple(sorted(model.model.get_params().items())))
 
 

@@ -78,6 +78,9 @@ from synth.synthesizers.base import (
     describe_conditions,
     draw_matching,
 )
+
+# The model's parts live in cart_steps; they are re-exported here, where other modules (and the type names
+# in saved model files) have always found them.
 from synth.synthesizers.cart_steps import (
     _DAY_NS,
     MISSING,
@@ -95,9 +98,6 @@ from synth.synthesizers.cart_steps import (
     smoothing_ranges,
     time_unit,
 )
-
-# The model's parts live in cart_steps; they are re-exported here, where other modules (and the type names
-# in saved model files) have always found them.
 from synth.synthesizers.date_order import find_anchors, in_units_of
 from synth.synthesizers.derived import (
     EXACT_RULES_PARAM,

@@ -14,14 +14,17 @@ order held on every training row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
-from synth.synthesizers.cart_steps import CartColumn, datetime_ns
+from synth.synthesizers.cart_steps import _DAY_NS, CartColumn, datetime_ns
+
+K = TypeVar("K")
 
 #: Smallest share of independently paired dates that would break the order for it to be kept as a rule.
 MIN_BREAKS = 0.01
@@ -49,6 +52,26 @@ def _breaks(later: np.ndarray, earlier: np.ndarray, rng: np.random.Generator) ->
     return float(np.mean(len(a) - np.searchsorted(a, b, side="right")) / len(a))
 
 
+def _best_anchor(
+    later: np.ndarray, candidates: Iterable[tuple[K, np.ndarray]], rng: np.random.Generator
+) -> tuple[K, float] | None:
+    """The candidate whose order ``later`` keeps on every row where it is present and which constrains it most
+    (the highest share of independent pairs that would break it, at least :data:`MIN_BREAKS`), with the order's
+    sign; None when none qualifies. ``later`` has NaN where missing; each candidate is in the same unit, complete."""
+    present = ~np.isnan(later)
+    if present.sum() < 2:
+        return None
+    best: tuple[float, K, float] | None = None
+    for key, earlier in candidates:
+        gap = later[present] - earlier[present]
+        for sign in (1.0, -1.0):
+            if np.all(sign * gap >= 0):
+                breaks = _breaks(sign * later[present], sign * earlier, rng)
+                if breaks >= MIN_BREAKS and (best is None or breaks > best[0]):
+                    best = (breaks, key, sign)
+    return None if best is None else (best[1], best[2])
+
+
 def find_anchors(columns: Sequence[CartColumn], values: Sequence[np.ndarray], skip: set[str]) -> dict[int, DateAnchor]:
     """For each date column (visit position → anchor), the earlier date column it never precedes or follows.
 
@@ -58,32 +81,22 @@ def find_anchors(columns: Sequence[CartColumn], values: Sequence[np.ndarray], sk
     dates = [
         j for j, c in enumerate(columns) if c.kind is ColumnKind.DATETIME and not c.categorical and c.name not in skip
     ]
-    out: dict[int, DateAnchor] = {}
     rng = np.random.default_rng(0)  # samples for the break share only: the model's own stream stays untouched
-    for j in dates:
-        later = values[j]
-        present = ~np.isnan(later)
-        if present.sum() < 2:
-            continue
-        best: tuple[float, DateAnchor] | None = None
+
+    def candidates(j: int) -> Iterator[tuple[int, np.ndarray]]:
         for i in dates:
             if i >= j or np.isnan(values[i]).any():
                 continue
             earlier = in_units_of(values[i], columns[i], columns[j])
-            if not np.allclose(earlier, np.round(earlier)):
-                continue  # a finer grain than the later column's: the sum would need rounding
-            gap = later[present] - earlier[present]
-            for sign in (1.0, -1.0):
-                if np.all(sign * gap >= 0):
-                    breaks = _breaks(sign * later[present], sign * earlier, rng)
-                    if breaks >= MIN_BREAKS and (best is None or breaks > best[0]):
-                        best = (breaks, DateAnchor(j, i, sign))
-        if best is not None:
-            out[j] = best[1]
+            if np.allclose(earlier, np.round(earlier)):  # a finer grain than j's would need rounding: skipped
+                yield i, earlier
+
+    out: dict[int, DateAnchor] = {}
+    for j in dates:
+        found = _best_anchor(values[j], candidates(j), rng)
+        if found is not None:
+            out[j] = DateAnchor(j, *found)
     return out
-
-
-DAY_NS = 86_400 * 10**9
 
 
 def frame_anchors(data: pd.DataFrame, schema: Schema, skip: set[str]) -> tuple[tuple[str, str, float], ...]:
@@ -91,29 +104,21 @@ def frame_anchors(data: pd.DataFrame, schema: Schema, skip: set[str]) -> tuple[t
     for each date column that never precedes (sign 1) or follows (sign -1) an earlier date column of the table,
     in table order, where independently paired dates would break the order on at least :data:`MIN_BREAKS`."""
     dates = [c.name for c in schema if c.kind is ColumnKind.DATETIME and c.name not in skip and c.name in data]
-    ns = {name: datetime_ns(data[name]) for name in dates}
+    ns = {name: _nanoseconds(data[name]) for name in dates}
     rng = np.random.default_rng(0)
     out: list[tuple[str, str, float]] = []
-    for j, later_name in enumerate(dates):
-        later, missing = ns[later_name]
-        present = ~missing
-        if present.sum() < 2:
-            continue
-        best: tuple[float, tuple[str, str, float]] | None = None
-        for earlier_name in dates[:j]:
-            earlier, earlier_missing = ns[earlier_name]
-            if earlier_missing.any():
-                continue
-            gap = later[present].astype(np.float64) - earlier[present].astype(np.float64)
-            for sign in (1.0, -1.0):
-                if np.all(sign * gap >= 0):
-                    b = sign * later[present].astype(np.float64)
-                    breaks = _breaks(b, sign * earlier.astype(np.float64), rng)
-                    if breaks >= MIN_BREAKS and (best is None or breaks > best[0]):
-                        best = (breaks, (later_name, earlier_name, sign))
-        if best is not None:
-            out.append(best[1])
+    for j, name in enumerate(dates):
+        complete = ((e, ns[e]) for e in dates[:j] if not np.isnan(ns[e]).any())
+        found = _best_anchor(ns[name], complete, rng)
+        if found is not None:
+            out.append((name, *found))
     return tuple(out)
+
+
+def _nanoseconds(series: pd.Series) -> np.ndarray:
+    """A date column as float nanoseconds since the epoch, NaN where missing."""
+    ns, missing = datetime_ns(series)
+    return np.where(missing, np.nan, ns.astype(np.float64))
 
 
 def to_gaps(
@@ -122,8 +127,7 @@ def to_gaps(
     """The table with each later date replaced by its gap in days from its anchor, and its kind made a number."""
     out = data.copy()
     for later, earlier, sign in anchors:
-        gap = sign * (datetime_ns(data[later])[0].astype(np.float64) - datetime_ns(data[earlier])[0]) / DAY_NS
-        out[later] = np.where(datetime_ns(data[later])[1], np.nan, gap)
+        out[later] = sign * (_nanoseconds(data[later]) - _nanoseconds(data[earlier])) / _DAY_NS
         schema = schema.with_column(later, kind=ColumnKind.CONTINUOUS)
     return out, schema
 
@@ -133,5 +137,5 @@ def from_gaps(body: pd.DataFrame, anchors: Sequence[tuple[str, str, float]]) -> 
     for later, earlier, sign in anchors:
         start = pd.to_datetime(body[earlier])
         gap = pd.to_numeric(body[later], errors="coerce").clip(lower=0.0)
-        body[later] = start + pd.to_timedelta(np.round(sign * gap.to_numpy() * DAY_NS), unit="ns")
+        body[later] = start + pd.to_timedelta(np.round(sign * gap.to_numpy() * _DAY_NS), unit="ns")
     return body

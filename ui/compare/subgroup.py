@@ -49,7 +49,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
             "Inside the segment, synthetic vs real training rows, against the real holdout rows of the same segment. "
             + ("; ".join(said) + "." if said else "Too few holdout rows in the segment for a noise band.")
         )
-        source = next((m for m in state.fitted_models() if m.id == syn.model_id), None)
+        source = state.model_of(syn)
         note = segment_note(source.model) if source is not None else None
         if note:
             st.info(f"**{md(source.label if source else '')}:** {md(note)}")
