@@ -52,7 +52,7 @@ FALSE_MISSING_RATE = 1e-3
 #: Zoom levels after the coarse grid, each a noisy histogram of ZOOM_CELLS equal cells.
 ZOOM_LEVELS = 2
 #: Year cells joined into one (twelve years) for the second look at a date range that kept nothing.
-COARSER_DAYS = 12
+COARSER_DATE_CELLS = 12
 ZOOM_CELLS = 8
 #: Public cells of the noisy histogram whose quantiles place a number's bin edges.
 FINE_CELLS = 64
@@ -296,7 +296,7 @@ def private_range(
 def _coarser(edges: np.ndarray) -> np.ndarray:
     """A public grid coarser than ``edges``: decades (and exact zero) for numbers, twelve-year cells for dates."""
     if edges is DATE_EDGES:
-        out = edges[::COARSER_DAYS]
+        out = edges[::COARSER_DATE_CELLS]
         return out if out[-1] == edges[-1] else np.append(out, edges[-1])
     return COARSER_EDGES
 
