@@ -153,3 +153,20 @@ def test_the_copula_keeps_the_order_too_and_refuses_a_crafted_one(tmp_path: Path
         zf.writestr("arrays.npz", arrays)
     with pytest.raises(ModelFileError, match="date gaps"):
         load_model(crafted)
+
+
+def test_a_rare_gap_is_banded_like_any_rare_number_and_never_stored(tmp_path: Path) -> None:
+    """The docstring's promise: gaps are donors like any number, so one person's unusual gap (777 days, where
+    everyone else's is 0–300) is pooled in a band and is nowhere in the model file."""
+    table = _orders(3_000, 1)
+    signup = pd.to_datetime(table.loc[0, "signup"])
+    table.loc[0, "last_order"] = (signup + pd.Timedelta(days=777)).strftime("%Y-%m-%d")
+    model = synth.create("pruned_cart", random_state=0).fit(table)
+    step = next(s for s in model.steps_ if s.anchor >= 0 and model.columns_[s.column].name == "last_order")
+    assert not np.isclose(step.donors, 777.0).any() and not np.isclose(step.donors + step.widths, 777.0).any()
+    path = tmp_path / "m.synth"
+    model.save(path)
+    with zipfile.ZipFile(path) as zf, zf.open("arrays.npz") as raw:
+        arrays = np.load(raw)
+        numbers = [arrays[k].ravel() for k in arrays.files if arrays[k].dtype.kind in "fiu"]
+    assert not any(np.isclose(a.astype(float), 777.0).any() for a in numbers)
