@@ -271,7 +271,8 @@ def recommend(runs: Sequence[RunResult], front: Sequence[str]) -> tuple[str, str
     best_level = min((ev(r).privacy_level for r in candidates), key=lambda lv: _LEVEL_ORDER.get(lv, 2))
     pick = max((r for r in candidates if ev(r).privacy_level == best_level), key=lambda r: ev(r).honest_fidelity or 0.0)
     e = ev(pick)
-    reason = f"{pick.label} is recommended: {_fidelity_words(e)}, with {_privacy_words(e)}"
+    most_faithful = (e.honest_fidelity or 0.0) >= max(ev(r).honest_fidelity or 0.0 for r in scored)
+    reason = f"{pick.label} is recommended: {_fidelity_words(e, most_faithful)}, with {_privacy_words(e)}"
     if passed_over:
         reason += "; passed over on the front: " + ", ".join(passed_over)
     if e.privacy_level == "red":
@@ -279,19 +280,21 @@ def recommend(runs: Sequence[RunResult], front: Sequence[str]) -> tuple[str, str
     return pick.label, reason + "."
 
 
-def _fidelity_words(e: TableEvaluation) -> str:
-    """The headline in words: top-order accuracy against the ceiling, and the discriminator."""
+def _fidelity_words(e: TableEvaluation, most_faithful: bool = True) -> str:
+    """The headline in words: top-order accuracy against the ceiling, and the discriminator. ``most_faithful``:
+    no run on the front has a higher fidelity (else the pick was made after more faithful runs were passed over)."""
     assert e.accuracy is not None and e.discriminator is not None
     top = e.accuracy.orders[-1]
     name = {1: "univariate", 2: "bivariate", 3: "trivariate"}[top.order]
     iv = f", 95% CI {top.interval.low:.3f}–{top.interval.high:.3f}," if top.interval is not None else ""
     d = e.discriminator
     ref = f" against {d.reference_auc:.2f} for fresh real data" if d.reference_auc is not None else ""
+    rank = "the most faithful of the front" if most_faithful else "the most faithful run left on the front"
     lead = {
         "as_good_as_real": "as good as fresh real data",
         "close": "close to fresh real data",
-        "distinguishable": "the most faithful of the front, though distinguishable from real data",
-    }.get(e.fidelity_level, "the most faithful of the front")
+        "distinguishable": f"{rank}, though distinguishable from real data",
+    }.get(e.fidelity_level, rank)
     return (
         f"{lead} ({name} accuracy {top.value:.3f}{iv} vs {top.reference:.3f} for the real holdout, "
         f"discriminator AUC {d.auc:.2f}{ref}; fidelity {e.honest_fidelity:.2f})"

@@ -127,3 +127,31 @@ def test_runs_on_the_same_spot_of_the_pareto_chart_share_one_label() -> None:
     assert shown == {"Sequential CART": "Sequential CART · Pruned CART", "Pruned CART": "", "DP network": "DP network"}
     apart = _shared_labels([("A", 0.1, 0.9), ("B", 0.5, 0.9)])
     assert apart == {"A": "A", "B": "B"}
+
+
+def test_a_pick_made_after_more_faithful_runs_were_passed_over_does_not_claim_to_be_the_most_faithful() -> None:
+    """On a messy table the DP network (fidelity 0.11) was recommended over CART runs at 1.00 whose privacy verdict
+    was red, and the sentence called it "the most faithful of the front"."""
+    from types import SimpleNamespace
+
+    from synth.report.race import recommend
+
+    def run(label: str, fidelity: float, level: str) -> SimpleNamespace:
+        score = SimpleNamespace(order=3, value=fidelity, interval=None, reference=0.8)
+        evaluation = SimpleNamespace(
+            honest_fidelity=fidelity,
+            privacy_level=level,
+            clearly_detected=False,
+            discriminator_auc=0.5,
+            fidelity_level="distinguishable",
+            accuracy=SimpleNamespace(orders=[score]),
+            discriminator=SimpleNamespace(auc=0.5, reference_auc=0.5),
+            verdict=None,
+        )
+        return SimpleNamespace(label=label, evaluation=evaluation)
+
+    runs = [run("CART", 1.0, "red"), run("DP", 0.11, "green")]
+    pick, reason = recommend(runs, ["CART", "DP"])  # type: ignore[arg-type]
+    assert pick == "DP" and "most faithful run left on the front" in reason and "CART (red privacy verdict)" in reason
+    pick, reason = recommend(runs[:1], ["CART"])  # type: ignore[arg-type]
+    assert pick == "CART" and "the most faithful of the front" in reason
