@@ -10,6 +10,7 @@ import streamlit as st
 import synth
 from synth.schema import KIND_LABELS
 from synth.synthesizers import get
+from synth.synthesizers.column_order import describe_orders
 from synth.synthesizers.derived import describe_rules
 from ui import cached, guards, model_files, state
 from ui.params import param_widget
@@ -136,6 +137,9 @@ if models:
         rules = describe_rules(current.model)
         if rules:  # columns computed from others (exact rules): every synthetic row satisfies them
             st.caption(f":material/function: **Exact rules:** {md(rules)}")
+        orders = describe_orders(current.model)
+        if orders:  # a later date or number drawn so it never passes an earlier one (synth.synthesizers.column_order)
+            st.caption(f":material/swap_vert: **Orders kept:** {md(orders)}")
         statement = getattr(current.model, "privacy_statement", None)
         if callable(statement):  # a DP model says what its budget was spent on and what it treated as public
             st.caption(f"**What ε covers in this model:** {md(statement())}")

@@ -28,6 +28,7 @@ from synth.evaluation.context import ContextError, EvaluationContext
 from synth.evaluation.fidelity.accuracy import AccuracyResult, evaluate_accuracy
 from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detection
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluate_discriminator
+from synth.evaluation.fidelity.orders import ColumnOrder, OrderBreaks, evaluate_orders
 from synth.evaluation.fidelity.scores import FidelityResult, evaluate_fidelity
 from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment, parse_conditions
 from synth.evaluation.privacy.distances import PrivacyResult, evaluate_privacy
@@ -69,6 +70,7 @@ __all__ = [
     "AugmentationResult",
     "Cancelled",
     "ColumnKind",
+    "ColumnOrder",
     "ColumnSpec",
     "Condition",
     "Contender",
@@ -83,6 +85,7 @@ __all__ = [
     "Finding",
     "GlmComparison",
     "ModelFileError",
+    "OrderBreaks",
     "Param",
     "PrivacyResult",
     "ProgressCallback",
@@ -110,6 +113,7 @@ __all__ = [
     "evaluate_external",
     "evaluate_fairness",
     "evaluate_fidelity",
+    "evaluate_orders",
     "evaluate_privacy",
     "evaluate_rare_values",
     "evaluate_segment",

@@ -26,6 +26,7 @@ from synth.evaluation.fidelity.accuracy import AccuracyResult, evaluate_accuracy
 from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detection
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluate_discriminator
 from synth.evaluation.fidelity.distributions import ColumnDistribution, PairView, column_distributions, pair_view
+from synth.evaluation.fidelity.orders import OrderBreaks
 from synth.evaluation.fidelity.results import SdmetricsScores
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment
@@ -205,6 +206,11 @@ def pair(
     key: str, column_x: str, column_y: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: synth.Schema
 ) -> PairView:
     return pair_view(_train, _synthetic, column_x, column_y, schema=schema)
+
+
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Looking for orders the real table keeps…", max_entries=16)
+def orders(key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: synth.Schema) -> tuple[OrderBreaks, ...]:
+    return synth.evaluate_orders(_train, _synthetic, schema)
 
 
 @st.cache_data(

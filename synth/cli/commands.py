@@ -109,6 +109,7 @@ def _write_atomically(path: str, write: Any) -> None:
 
 def fit(args: argparse.Namespace) -> int:
     import synth
+    from synth.synthesizers.column_order import describe_orders
     from synth.synthesizers.derived import describe_rules
 
     if args.synthesizer not in synth.available():
@@ -130,6 +131,9 @@ def fit(args: argparse.Namespace) -> int:
     rules = describe_rules(model)
     if rules:  # what the Synthesize page shows under the fit: columns computed, not modelled
         note(rules, quiet=args.quiet)
+    orders = describe_orders(model)
+    if orders:  # and the orders between columns every synthetic row keeps
+        note(orders, quiet=args.quiet)
     for warning in model.fit_warnings():  # shown even with --quiet: the samples will carry it
         note(f"warning: {warning}")
     return console.OK

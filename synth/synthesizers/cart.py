@@ -69,7 +69,7 @@ import pandas as pd
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from synth.progress import ProgressCallback
-from synth.schema import Schema
+from synth.schema import ColumnKind, Schema
 from synth.synthesizers.base import (
     Condition,
     Param,
@@ -98,7 +98,8 @@ from synth.synthesizers.cart_steps import (
     smoothing_ranges,
     time_unit,
 )
-from synth.synthesizers.date_order import find_anchors, in_units_of
+from synth.synthesizers.category_splits import category_ranks, recoded
+from synth.synthesizers.column_order import anchor_base, find_anchors, in_units_of, redraw_out_of_order
 from synth.synthesizers.derived import (
     EXACT_RULES_PARAM,
     RULES_ARTIFACT,
@@ -159,6 +160,18 @@ def split_first_param(default: bool) -> Param:
         "its own distribution given the outcome, even where other columns would win every split: a model trained "
         "on the synthetic table predicts the outcome as well as one trained on real rows.",
         label="Split every tree on the first column",
+    )
+
+
+def category_splits_param(default: bool) -> Param:
+    return Param(
+        "category_splits",
+        "bool",
+        default,
+        "Each tree orders a category predictor's values by the column it draws (its mean, or its shares along their "
+        "main axis) before splitting, so one split can group any categories together (as rpart and synthpop do). "
+        "Off, a split can only cut the labels' alphabetical order in two.",
+        label="Group categories in splits",
     )
 
 
@@ -223,6 +236,7 @@ class SequentialCART(Synthesizer):
             choices=("binary_first", "binary_then_fewest", "table", "fewest_values", "most_values"),
         ),
         split_first_param(False),
+        category_splits_param(False),
         CLASSIFY_PARAM,
         DRAWS_PARAM,
         EXACT_RULES_PARAM,
@@ -249,15 +263,19 @@ class SequentialCART(Synthesizer):
         ),
         ArtifactItem(
             "Column coding",
-            "per column: the category labels (sorted), the clip range of numbers, a date origin and grain",
+            "per column: the category labels (sorted), the clip range of numbers, a date origin and grain; for a "
+            "date or number never below (or above) an earlier column of its kind on any training row, that column "
+            "and the direction",
             "structure",
             "Labels are held by at least min_category_rows rows or are '(other)'; the clip range is that of the "
-            "smoothed donors; the date origin is the earliest date rounded down to 1,000 grains.",
+            "smoothed donors; the date origin is the earliest date rounded down to 1,000 grains. An order is kept "
+            "only when random pairs of the two columns' values would break it on at least 1% of pairs.",
         ),
         RULES_ARTIFACT,
     )
 
     split_first: bool
+    category_splits: bool
     classify_up_to: int
     min_samples_leaf: int
     smooth_below: int
@@ -307,6 +325,7 @@ class SequentialCART(Synthesizer):
         order = order_with_rules(self._order(data, schema), rules)
         smooth = int(self.smooth_below)
         columns = tuple(CartColumn.fit(data[name], schema[name].kind, smooth) for name in order)
+        self.columns_ = columns  # read by the trees' category orders (_category_recodes)
         n, d = len(data), len(columns)
         x = np.empty((n, d), dtype=np.float32, order="F")
         values = []
@@ -324,8 +343,9 @@ class SequentialCART(Synthesizer):
                 continue
             y = values[j]
             anchor = anchors.get(j)
-            if anchor is not None:  # drawn as a gap from the earlier date it never precedes (or follows)
-                y = anchor.sign * (y - in_units_of(values[anchor.anchor], columns[anchor.anchor], col))
+            if anchor is not None and col.kind is ColumnKind.DATETIME:  # drawn as a gap from its earlier date
+                earlier = in_units_of(values[anchor.anchor], columns[anchor.anchor], col)
+                y = anchor.sign * (y - anchor_base(earlier, anchor.sign, col.integer))
             if col.categorical:
                 steps.append(self._step(x, j, y, None, classifier=True, missing=False, rng=rng))
                 continue
@@ -340,7 +360,6 @@ class SequentialCART(Synthesizer):
             step = self._step(x, j, y[present], rows, classifier=few, missing=False, rng=rng, numeric=True)
             steps.append(step if anchor is None else replace(step, anchor=anchor.anchor, sign=anchor.sign))
         progress(1.0, "trees fitted")
-        self.columns_ = columns
         self.steps_ = tuple(steps)
         self.rules_ = tuple(rules)
 
@@ -358,6 +377,7 @@ class SequentialCART(Synthesizer):
     ) -> CartStep:
         seed = int(rng.integers(0, 2**31 - 1))
         leaf_size = int(self.min_samples_leaf)
+        recodes: tuple[tuple[int, np.ndarray], ...] = ()
         if j == 0 or len(y) < 2 * leaf_size or np.all(y == y[0]):
             tree = None
             leaf = np.zeros(len(y), dtype=np.int64)
@@ -368,8 +388,10 @@ class SequentialCART(Synthesizer):
             # distribution shifts, where a regression tree sees only the mean (a weekday's mean is the same on
             # working days and at weekends).
             target = np.unique(y, return_inverse=True)[1] if classifier and numeric else y
+            recodes = self._category_recodes(xs, target, classifier) if getattr(self, "category_splits", False) else ()
+            xs = recoded(np.asarray(xs, dtype=np.float32), recodes)
             tree = self._grow_split_tree(xs, x, target, classifier=classifier, seed=seed)
-            leaf = tree.apply(np.asarray(xs, dtype=np.float32))
+            leaf = tree.apply(xs)
             node_count = tree.node_count
         offsets = np.zeros(node_count + 1, dtype=np.int64)
         offsets[1:] = np.cumsum(np.bincount(leaf, minlength=node_count))
@@ -384,7 +406,21 @@ class SequentialCART(Synthesizer):
         donors = values[by_leaf]
         if widths is not None:
             widths = widths[by_leaf]
-        return CartStep(j, missing, tree, offsets, donors, widths)
+        return CartStep(j, missing, tree, offsets, donors, widths, recodes=recodes)
+
+    def _category_recodes(self, xs: np.ndarray, y: np.ndarray, classifier: bool) -> tuple[tuple[int, np.ndarray], ...]:
+        """(slot, place of each code) for every category predictor of three or more labels this tree may group
+        (synth.synthesizers.category_splits); a two-valued first column, which split_first roots trees in, is
+        never recoded."""
+        out = []
+        for slot in range(xs.shape[1]):
+            col = self.columns_[slot]
+            if not col.categorical:
+                continue
+            ranks = category_ranks(xs[:, slot], len(col.categories), y, classifier=classifier)
+            if ranks is not None:
+                out.append((slot, ranks))
+        return tuple(out)
 
     def _grow_split_tree(
         self, xs: np.ndarray, x: np.ndarray, y: np.ndarray, *, classifier: bool, seed: int
@@ -489,10 +525,19 @@ class SequentialCART(Synthesizer):
                 continue
             start = None
             if step.anchor >= 0:
-                start = in_units_of(values[step.anchor], self.columns_[step.anchor], col)
-                drawn = start + step.sign * drawn
+                earlier = in_units_of(values[step.anchor], self.columns_[step.anchor], col)
+                start = anchor_base(earlier, step.sign, col.integer)
+                if col.kind is ColumnKind.DATETIME:
+                    drawn = start + step.sign * drawn
             v = self._finish_values(drawn, col)
-            if start is not None:  # the clip to this column's range must not undo the order
+            if start is not None:
+                if col.kind is not ColumnKind.DATETIME:
+
+                    def again(rows: np.ndarray, step: CartStep = step, col: CartColumn = col) -> np.ndarray:
+                        return self._finish_values(step.draw(rows, len(rows), rng), col)
+
+                    v = redraw_out_of_order(again, x, v, start, step.sign)
+                # the clip to this column's range must not undo the order
                 v = np.maximum(v, start) if step.sign > 0 else np.minimum(v, start)
             mask = missing[j]
             if mask is not None:

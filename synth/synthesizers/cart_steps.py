@@ -15,6 +15,7 @@ import pandas as pd
 
 from synth.schema import ColumnKind
 from synth.synthesizers.base import register_state
+from synth.synthesizers.category_splits import recoded
 from synth.synthesizers.marginals import sorted_values
 
 MISSING = "__synth_missing__"
@@ -182,10 +183,13 @@ class CartStep:
         offsets: donors of leaf ``i`` are ``donors[offsets[i]:offsets[i + 1]]``.
         donors: training values grouped by leaf: codes, indicators, or the low end of a value's range.
         widths: numeric steps: the width of each donor's range (0 for a value copied as it is).
-        anchor: a date step's earlier date column whose order it keeps (-1: none): the donors are then gaps,
-            ``sign`` × (this date − the anchor's), and a row's date is its anchor's plus ``sign`` × its gap
-            (:mod:`synth.synthesizers.date_order`).
-        sign: 1.0 when this date is never before its anchor, -1.0 when never after.
+        anchor: the earlier column (a date's or a number's, of the same kind) whose order this value step keeps
+            (-1: none; :mod:`synth.synthesizers.column_order`). For a date the donors are then gaps, ``sign`` ×
+            (this date − the anchor's), and a row's date is its anchor's plus ``sign`` × its gap; a number keeps
+            its own donors and rows drawn on the wrong side of the anchor are drawn again.
+        sign: 1.0 when this column is never below its anchor, -1.0 when never above.
+        recodes: (predictor slot, place of each category code) for the category predictors whose values the tree
+            reads in an order of its own (:mod:`synth.synthesizers.category_splits`).
     """
 
     column: int
@@ -196,6 +200,11 @@ class CartStep:
     widths: np.ndarray | None
     anchor: int = -1
     sign: float = 1.0
+    recodes: tuple[tuple[int, np.ndarray], ...] = ()
+
+    def predictors(self, x: np.ndarray) -> np.ndarray:
+        """The slots this step's tree reads, category codes in its own order where it has one."""
+        return recoded(x[:, : self.column], self.recodes)
 
     def draw(self, x: np.ndarray, n: int, rng: np.random.Generator, balanced: bool = False) -> np.ndarray:
         """Values for ``n`` rows whose earlier columns are ``x[:, :column]``.
@@ -208,7 +217,7 @@ class CartStep:
             start = np.zeros(n, dtype=np.int64)
             count = np.full(n, len(self.donors), dtype=np.int64)
         else:
-            leaf = self.tree.apply(x[:, : self.column])
+            leaf = self.tree.apply(self.predictors(x))
             start = self.offsets[leaf]
             count = self.offsets[leaf + 1] - start
         u = balanced_uniforms(leaf, rng) if balanced else rng.random(n)

@@ -11,7 +11,7 @@ from scipy.special import ndtr, ndtri
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param, Synthesizer, register_state
-from synth.synthesizers.date_order import frame_anchors, from_gaps, to_gaps
+from synth.synthesizers.column_order import frame_anchors, from_gaps, to_gaps
 from synth.synthesizers.derived import EXACT_RULES_PARAM, RULES_ARTIFACT, DerivedRule, apply_rules, rules_of
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.errors import SynthesizerError
@@ -318,6 +318,14 @@ class GaussianCopula(Synthesizer):
             "A component has at least min_stratum_rows rows (smaller levels are pooled) and fewer knots when "
             "small; components are listed in sorted order of their level.",
         ),
+        ArtifactItem(
+            "Date orders",
+            "for a date never before (or after) an earlier date column on any training row: that column and the "
+            "direction; the date's quantiles above are then those of its gap in days from that column",
+            "structure",
+            "Kept only when dates paired at random would break the order on at least 1% of pairs; the gaps' "
+            "quantiles are limited like any number's.",
+        ),
         RULES_ARTIFACT,
     )
 
@@ -361,7 +369,7 @@ class GaussianCopula(Synthesizer):
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         progress(0.0, "choosing the mixture column")
         # Exact rules are found on the table as it is; a date that never precedes an earlier one is then modelled
-        # as its gap from it (synth.synthesizers.date_order), so the order holds in every sample.
+        # as its gap from it (synth.synthesizers.column_order), so the order holds in every sample.
         threshold = int(getattr(self, "min_category_rows", 1))
         rules = find_rules(data, schema, threshold) if self.exact_rules else ()
         skip = {r.output for r in rules}

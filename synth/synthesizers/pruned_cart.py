@@ -76,7 +76,14 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param
-from synth.synthesizers.cart import CLASSIFY_PARAM, DRAWS_PARAM, FlatTree, SequentialCART, split_first_param
+from synth.synthesizers.cart import (
+    CLASSIFY_PARAM,
+    DRAWS_PARAM,
+    FlatTree,
+    SequentialCART,
+    category_splits_param,
+    split_first_param,
+)
 from synth.synthesizers.derived import EXACT_RULES_PARAM
 from synth.synthesizers.registry import register
 
@@ -171,6 +178,7 @@ class PrunedCART(SequentialCART):
             high=1_000.0,
         ),
         split_first_param(True),
+        category_splits_param(False),
         CLASSIFY_PARAM,
         DRAWS_PARAM,
         EXACT_RULES_PARAM,

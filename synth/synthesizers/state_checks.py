@@ -7,6 +7,7 @@ state reaches compiled code calls the checks for its state from its ``_check_sta
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -99,15 +100,17 @@ def check_step(step: CartStep, columns: tuple[CartColumn, ...], name: str) -> No
         fail(f"{name}.donors hold a value that is not a finite number")
     from synth.schema import ColumnKind
 
+    check_recodes(step.recodes, columns, j, name)
     column = columns[j]
     anchor = check_int(step.anchor, f"{name}.anchor", -1, j - 1)
-    if anchor >= 0 and (
-        step.missing
-        or step.sign not in (1.0, -1.0)
-        or column.kind is not ColumnKind.DATETIME
-        or columns[anchor].kind is not ColumnKind.DATETIME
-    ):
-        fail(f"{name} keeps a date order it cannot: only a date's value step may follow an earlier date column")
+    if anchor >= 0:
+        dates = column.kind is ColumnKind.DATETIME and columns[anchor].kind is ColumnKind.DATETIME
+        numbers = all(c.kind.is_numeric and not c.categorical for c in (column, columns[anchor]))
+        if step.missing or step.sign not in (1.0, -1.0) or not (dates or numbers):
+            fail(
+                f"{name} keeps an order it cannot: only a date's or a number's value step may follow an earlier "
+                "column of its own kind"
+            )
     if step.missing:
         if np.any((donors != 0) & (donors != 1)):
             fail(f"{name} draws missing indicators other than 0 and 1")
@@ -293,3 +296,21 @@ def check_rules(model: Any) -> None:
     partial = {r.output for r in rules if r.partial}
     if not partial <= {columns[s.column].name for s in model.steps_}:
         fail("a partly computed column has no tree for the rows its lookup does not list")
+
+
+def check_recodes(recodes: Any, columns: Sequence[Any], j: int, name: str) -> None:
+    """Each category order: an earlier category slot, named once, and a permutation of its codes' places (a code
+    past the array, or two codes at one place, would misroute rows or read out of bounds)."""
+    if not isinstance(recodes, tuple):
+        fail(f"{name}.recodes must be a tuple")
+    seen: set[int] = set()
+    for k, item in enumerate(recodes):
+        if not (isinstance(item, tuple) and len(item) == 2):
+            fail(f"{name}.recodes[{k}] must be a (slot, places) pair")
+        slot = check_int(item[0], f"{name}.recodes[{k}] slot", 0, j - 1)
+        if slot in seen or not columns[slot].categorical:
+            fail(f"{name}.recodes[{k}] must name a category predictor once")
+        seen.add(slot)
+        places = check_array(item[1], f"{name}.recodes[{k}] places", kinds="f", length=len(columns[slot].categories))
+        if not np.array_equal(np.sort(places), np.arange(len(places), dtype=places.dtype)):
+            fail(f"{name}.recodes[{k}] places must be a permutation of the category codes")

@@ -307,3 +307,37 @@ def test_a_balanced_draws_run_is_flagged_beside_the_discriminator_and_an_indepen
     assert any("balanced draws" in w.value for w in at.warning), [w.value for w in at.warning]
     at = compare_page("pruned_cart")  # the default draws rows independently: nothing to flag
     assert not any("balanced draws" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def _blocks(n: int = 1_200) -> pd.DataFrame:
+    """Blocks whose households never outnumber their people, and a label."""
+    rng = np.random.default_rng(0)
+    people = rng.integers(5, 3_000, n)
+    return pd.DataFrame(
+        {
+            "region": rng.choice(["north", "south", "coast"], n),
+            "people": people,
+            "households": np.maximum(1, np.round(people * rng.uniform(0.2, 0.5, n))).astype(int),
+            "income": rng.lognormal(1.0, 0.5, n).round(2),
+        }
+    )
+
+
+@pytest.mark.parametrize(("synthesizer", "kept"), [("independent", False), ("pruned_cart", True)])
+def test_associations_say_which_orders_of_the_real_table_the_synthetic_rows_break(synthesizer: str, kept: bool) -> None:
+    at = start()
+    upload(at, "blocks.csv", _blocks().to_csv(index=False).encode())
+    fit(at, synthesizer)
+    sample(at)
+    open_section(goto(at, "compare"), "Associations")
+    orders = table_with(at, "synthetic rows breaking it").set_index("order")
+    assert list(orders.index) == ["households ≤ people"]
+    assert orders.loc["households ≤ people", "real rows breaking it"] == 0
+    broken = orders.loc["households ≤ people", "synthetic rows breaking it"]
+    warnings = [w.value for w in at.warning if "orders break more often" in w.value]
+    if kept:  # Pruned CART draws the households as a gap below the people
+        assert broken == 0 and not warnings
+        assert any("keep the real table's one order" in s.value for s in at.success)
+    else:  # drawn apart, a household count lands above its block's people on a good share of rows
+        assert broken > 0.05
+        assert len(warnings) == 1 and "households above people" in warnings[0], warnings

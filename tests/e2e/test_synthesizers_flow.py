@@ -13,10 +13,19 @@ def _pick(page: Page, widget_label: str, option: str) -> None:
     for _attempt in range(3):
         box.locator("input").click()
         # Long option lists are virtualised: type to filter until only the wanted option is left, highlight it
-        # with the arrow key (typing alone highlights nothing when the machine is slow), then take it.
-        page.keyboard.type(option)
-        expect(page.get_by_role("option")).to_have_count(1)
-        expect(page.get_by_role("option", name=option, exact=True)).to_be_attached()
+        # with the arrow key (typing alone highlights nothing when the machine is slow), then take it. A rerun
+        # still finishing from the previous pick can close the list or eat keystrokes (the list then shows no
+        # option at all), so an attempt that does not narrow to the one option closes the list and starts again.
+        try:
+            expect(page.get_by_role("option").first).to_be_attached(timeout=10_000)
+            box.locator("input").fill("")  # what an earlier attempt typed, if the list kept it
+            page.keyboard.type(option)
+            expect(page.get_by_role("option")).to_have_count(1, timeout=10_000)
+            expect(page.get_by_role("option", name=option, exact=True)).to_be_attached(timeout=5_000)
+        except AssertionError:
+            page.keyboard.press("Escape")
+            settle(page)
+            continue
         page.keyboard.press("ArrowDown")
         page.keyboard.press("Enter")
         page.keyboard.press("Escape")

@@ -7,6 +7,7 @@ import streamlit as st
 from synth import plots
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
+from synth.evaluation.fidelity.orders import broken_beyond_real
 from synth.evaluation.fidelity.scores import FidelityResult
 from ui import cached, charts, figures, state
 from ui.compare import prepare
@@ -143,6 +144,7 @@ def associations(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, res
         for pd_ in diagnose_pairs(result, top=5):
             st.markdown(f"- {md(pd_.message)}")
         st.caption(f"Try: {SUGGESTIONS['association']}")
+    order_checks(run_key, ds, syn)
 
     @st.fragment
     def pair_explorer() -> None:
@@ -171,3 +173,50 @@ def associations(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, res
             pass
 
     pair_explorer()
+
+
+def order_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
+    """Orders the real table keeps (a last order never before the signup, bedrooms never above rooms) and how
+    often the synthetic rows break them: an impossible row is what an analyst, or a discriminator, notices first."""
+    found = cached.orders(run_key, ds.train, syn.df, ds.schema)
+    st.markdown("**Orders the real table keeps**")
+    if not found:
+        st.caption(
+            "No two dates or two numbers of the real table keep an order (one never above the other on every row, "
+            "where random pairs of their values would break it), so there is no order to check."
+        )
+        return
+    broken = [b for b in found if broken_beyond_real(b)]
+    if broken:
+        worst = broken[0]
+        st.warning(
+            f"{len(broken)} of {len(found)} orders break more often in the synthetic rows than in the real ones: "
+            f"{worst.broken:.1%} of synthetic rows have {md(worst.order.low)} above {md(worst.order.high)}, against "
+            f"{worst.order.real_breaks:.2%} of real rows. Such rows are impossible on their face. CART and Pruned "
+            "CART keep an order that held on every training row; a model that draws the columns apart does not."
+        )
+    else:
+        which = "the real table's one order" if len(found) == 1 else f"all {len(found)} orders of the real table"
+        st.success(f"The synthetic rows keep {which} as often as the real rows do.")
+    st.dataframe(
+        [
+            {
+                "order": f"{b.order.low} ≤ {b.order.high}",
+                "real rows breaking it": b.order.real_breaks,
+                "synthetic rows breaking it": b.broken,
+                "random pairs breaking it": b.order.random_breaks,
+            }
+            for b in found
+        ],
+        column_config={
+            name: st.column_config.NumberColumn(format="percent")
+            for name in ("real rows breaking it", "synthetic rows breaking it", "random pairs breaking it")
+        },
+        hide_index=True,
+        key="order_breaks",
+    )
+    st.caption(
+        "An order counts when it holds on at least 99.9% of the real training rows and values of the two columns "
+        "paired at random would break it on at least 1% of pairs (so a weight in the hundreds of thousands is not "
+        "'above' an age). Rows with either value missing are left out."
+    )

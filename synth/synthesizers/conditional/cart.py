@@ -88,7 +88,7 @@ def draw_restricted(
         start = np.zeros(n, dtype=np.int64)
         count = np.full(n, len(step.donors), dtype=np.int64)
     else:
-        leaf = step.tree.apply(x[:, : step.column])
+        leaf = step.tree.apply(step.predictors(x))
         start = step.offsets[leaf]
         count = step.offsets[leaf + 1] - start
     cum = np.concatenate([[0.0], np.cumsum(plan.donor_weight)])

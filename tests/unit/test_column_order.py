@@ -1,4 +1,4 @@
-"""Date columns that follow one another keep their order in CART's synthetic rows (synth.synthesizers.date_order)."""
+"""Date columns that follow one another keep their order in CART's synthetic rows (synth.synthesizers.column_order)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def test_an_order_that_holds_on_every_training_row_holds_on_every_synthetic_one(
 
 def test_without_the_order_rule_cart_breaks_it() -> None:
     """The premise: drawing each date from its own donors puts some orders before their signup."""
-    from synth.synthesizers import date_order
+    from synth.synthesizers import column_order as date_order
 
     table = _orders(3_000, 0)
     original = date_order.MIN_BREAKS

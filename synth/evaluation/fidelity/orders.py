@@ -1,0 +1,127 @@
+"""Orders between columns that the real table always keeps, and how often a synthetic table breaks them.
+
+A last order never before its customer's signup, a block's bedrooms never more than its rooms, households never
+more than people: a real table keeps such orders on every row, and a synthetic row that breaks one is impossible
+on its face. An analyst sees it at once, and a discriminator learns it.
+
+An order counts only when it holds and constrains: ``a ≤ b`` on all but at most :data:`MAX_REAL_BREAKS` of the real
+rows where both are present (California Housing's households exceed its population on 3 blocks of 20,640: the
+synthetic table is then held to the real share, not to zero), and values of the two columns paired at random
+would break it on at least :data:`MIN_BREAKS` of pairs. Without that test every
+pair of columns on different scales (a weight in the hundreds of thousands, an age under 100) would be an
+"order" that nothing could break. Dates are compared with dates, numbers with numbers; booleans and columns
+with fewer than three distinct values are left out (a 0/1 flag "below" another proves nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from synth.schema import ColumnKind, Schema
+
+#: Smallest share of randomly paired values that would break an order for it to count as one.
+MIN_BREAKS = 0.01
+#: Largest share of real rows that may break an order for it still to count as one.
+MAX_REAL_BREAKS = 0.001
+
+_NUMBERS = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
+
+
+@dataclass(frozen=True)
+class ColumnOrder:
+    """``low`` ≤ ``high`` on (nearly) every real row where both are present."""
+
+    low: str
+    high: str
+    #: share of real rows (with both present) that break it: 0 for an order that always holds
+    real_breaks: float
+    #: share of randomly paired real values that would break it (how much the order constrains)
+    random_breaks: float
+
+
+@dataclass(frozen=True)
+class OrderBreaks:
+    """How often a synthetic table breaks one of the real table's orders."""
+
+    order: ColumnOrder
+    #: synthetic rows where both columns are present
+    rows: int
+    #: share of those rows with ``low`` > ``high``
+    broken: float
+
+
+def _as_numbers(series: pd.Series, kind: ColumnKind) -> np.ndarray:
+    """A column as floats (dates as nanoseconds), NaN where missing or unreadable."""
+    if kind is ColumnKind.DATETIME:
+        dates = pd.to_datetime(series, errors="coerce", format="mixed")
+        ns = dates.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
+        return np.where(dates.isna().to_numpy(), np.nan, ns)
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+
+
+def _random_breaks(low: np.ndarray, high: np.ndarray, rng: np.random.Generator) -> float:
+    """Share of (low, high) pairs drawn independently from the two columns' values with low > high."""
+    a = np.sort(rng.choice(low, size=min(len(low), 5_000), replace=False))
+    b = rng.choice(high, size=min(len(high), 5_000), replace=False)
+    return float(np.mean(len(a) - np.searchsorted(a, b, side="right")) / len(a))
+
+
+def find_orders(real: pd.DataFrame, schema: Schema, min_rows: int = 20) -> tuple[ColumnOrder, ...]:
+    """Every order ``low ≤ high`` between two date columns or two number columns that holds on all but
+    :data:`MAX_REAL_BREAKS` of the real rows where both are present (at least ``min_rows`` such rows) and
+    constrains (:data:`MIN_BREAKS`)."""
+    groups: dict[bool, list[tuple[str, np.ndarray]]] = {True: [], False: []}
+    for spec in schema:
+        if spec.name not in real or spec.kind not in (*_NUMBERS, ColumnKind.DATETIME):
+            continue
+        values = _as_numbers(real[spec.name], spec.kind)
+        if len(np.unique(values[~np.isnan(values)])) < 3:
+            continue
+        groups[spec.kind is ColumnKind.DATETIME].append((spec.name, values))
+    rng = np.random.default_rng(0)
+    found: list[ColumnOrder] = []
+    for columns in groups.values():
+        for i, (name_a, a) in enumerate(columns):
+            for name_b, b in columns[i + 1 :]:
+                both = ~np.isnan(a) & ~np.isnan(b)
+                if both.sum() < min_rows:
+                    continue
+                for low, high, lo, hi in ((name_a, name_b, a, b), (name_b, name_a, b, a)):
+                    share = float(np.mean(lo[both] > hi[both]))
+                    if share <= MAX_REAL_BREAKS:
+                        breaks = _random_breaks(lo[~np.isnan(lo)], hi[~np.isnan(hi)], rng)
+                        if breaks >= MIN_BREAKS:
+                            found.append(ColumnOrder(low, high, share, breaks))
+                        break  # equal on (nearly) every row is one order, not two
+    return tuple(found)
+
+
+def order_breaks(synthetic: pd.DataFrame, schema: Schema, orders: tuple[ColumnOrder, ...]) -> tuple[OrderBreaks, ...]:
+    """For each order, the share of synthetic rows (with both columns present) that break it."""
+    kinds = {spec.name: spec.kind for spec in schema}
+    out: list[OrderBreaks] = []
+    for order in orders:
+        if order.low not in synthetic or order.high not in synthetic:
+            continue
+        low = _as_numbers(synthetic[order.low], kinds[order.low])
+        high = _as_numbers(synthetic[order.high], kinds[order.high])
+        both = ~np.isnan(low) & ~np.isnan(high)
+        rows = int(both.sum())
+        out.append(OrderBreaks(order, rows, float(np.mean(low[both] > high[both])) if rows else 0.0))
+    return tuple(out)
+
+
+def evaluate_orders(real: pd.DataFrame, synthetic: pd.DataFrame, schema: Schema) -> tuple[OrderBreaks, ...]:
+    """The orders ``real`` keeps (:func:`find_orders`) and, for each, how often ``synthetic`` breaks it; the
+    orders synthetic rows break most often (beyond the real share) first."""
+    found = order_breaks(synthetic, schema, find_orders(real, schema))
+    return tuple(sorted(found, key=lambda b: -(b.broken - b.order.real_breaks)))
+
+
+def broken_beyond_real(found: OrderBreaks, slack: float = 0.001) -> bool:
+    """Whether synthetic rows break the order clearly more often than real ones do: by more than ``slack`` (0.1%
+    of rows) and by more than twice the real share."""
+    return found.broken > max(found.order.real_breaks + slack, 2 * found.order.real_breaks)

@@ -1,0 +1,174 @@
+"""Numbers that never exceed another keep that order in CART's rows (synth.synthesizers.column_order), and the
+evaluation that finds such orders and counts the synthetic rows breaking them (synth.evaluation.fidelity.orders)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import synth
+from synth.evaluation.fidelity.orders import find_orders, order_breaks
+from synth.synthesizers.base import load_model
+from synth.synthesizers.persist import ModelFileError
+
+
+def _blocks(n: int, seed: int, spread: float = 1.0) -> pd.DataFrame:
+    """Housing blocks: rooms, bedrooms ≤ rooms (whole numbers), people, households ≤ people, an income that is
+    below nothing, a 0/1 flag, and a fractional floor area just above the bedrooms, visited before them: it bounds
+    them far more tightly than the rooms do, and bedrooms must stay whole numbers."""
+    rng = np.random.default_rng(seed)
+    rooms = rng.integers(20, 4_000, n)
+    people = rng.integers(5, 3_000, n)
+    bedrooms = np.minimum(rooms, np.maximum(1, np.round(rooms * rng.uniform(0.1, 0.3 * spread, n)))).astype(int)
+    return pd.DataFrame(
+        {
+            "region": rng.choice(["north", "south", "coast"], n),
+            "rooms": rooms,
+            "area": bedrooms + rng.uniform(0.01, 0.99, n),
+            "bedrooms": bedrooms,
+            "people": people,
+            "households": np.maximum(1, np.round(people * rng.uniform(0.2, 0.5 * spread, n))).astype(int),
+            "income": rng.lognormal(1.0, 0.5, n),
+            "flag": rng.integers(0, 2, n),
+        }
+    )
+
+
+def _anchored(model: synth.Synthesizer) -> dict[str, str]:
+    return {model.columns_[s.column].name: model.columns_[s.anchor].name for s in model.steps_ if s.anchor >= 0}
+
+
+@pytest.mark.parametrize("name", ["cart", "pruned_cart"])
+def test_a_number_never_above_another_in_training_never_is_in_synthetic_rows(name: str) -> None:
+    table = _blocks(3_000, 0)
+    model = synth.create(name, random_state=0).fit(table)
+    syn = model.sample(6_000, seed=1)
+    assert (syn["bedrooms"] <= syn["rooms"]).all()
+    assert (syn["bedrooms"] <= syn["area"]).all() and (syn["area"] <= syn["rooms"]).all()
+    assert (syn["households"] <= syn["people"]).all()
+    assert (syn["bedrooms"] == np.round(syn["bedrooms"])).all()  # whole numbers stay whole
+    anchored = _anchored(model)
+    # The bedrooms follow the tightest bound, the fractional area (as a whole gap below its floor); flags and
+    # unconstrained columns are anchored to nothing.
+    assert anchored == {"area": "rooms", "bedrooms": "area", "households": "people"}
+    from synth.synthesizers.column_order import describe_orders
+
+    said = describe_orders(model) or ""
+    assert said.startswith("3 orders") and all(p in said for p in ("bedrooms ≤ area", "households ≤ people"))
+    # Each drawn number keeps its own distribution: deciles within 5% of the range of the real ones.
+    for col in ("bedrooms", "households"):
+        q = np.linspace(0.1, 0.9, 9)
+        gap = np.abs(syn[col].quantile(q).to_numpy() - table[col].quantile(q).to_numpy())
+        assert (gap <= 0.05 * (table[col].max() - table[col].min())).all(), col
+
+
+def test_without_the_rule_cart_breaks_the_order() -> None:
+    """The premise, on the same table: numbers drawn from their own donors break the order on some rows."""
+    from synth.synthesizers import column_order
+
+    table = _blocks(3_000, 0)
+    original = column_order.MIN_BREAKS
+    try:
+        column_order.MIN_BREAKS = 2.0  # no pair can qualify
+        syn = synth.create("pruned_cart", random_state=0).fit(table).sample(6_000, seed=1)
+    finally:
+        column_order.MIN_BREAKS = original
+    assert (syn["households"] > syn["people"]).mean() > 0.002
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 2**16), spread=st.floats(0.4, 3.0), n=st.integers(150, 600))
+def test_the_order_holds_for_any_table(seed: int, spread: float, n: int) -> None:
+    table = _blocks(n, seed, spread)
+    table["households"] = np.minimum(table["households"], table["people"])  # spread > 2 could break it
+    syn = synth.create("pruned_cart", random_state=seed, min_samples_leaf=10).fit(table).sample(500, seed=seed)
+    orders = find_orders(table, synth.infer_schema(table))
+    assert orders, "the table has orders to keep"
+    for found in order_breaks(syn, synth.infer_schema(table), orders):
+        # Each order CART could anchor (an earlier number of the same grain) holds; none breaks more often than
+        # numbers paired at random would.
+        assert found.broken <= found.order.random_breaks
+    assert (syn["households"] <= syn["people"]).all()
+
+
+def test_a_crafted_file_anchoring_a_number_to_a_category_is_refused(tmp_path: Path) -> None:
+    model = synth.create("pruned_cart", random_state=0).fit(_blocks(2_000, 2))
+    path = tmp_path / "m.synth"
+    model.save(path)
+    pd.testing.assert_frame_equal(load_model(path).sample(300, seed=3), model.sample(300, seed=3))
+    with zipfile.ZipFile(path) as zf:
+        manifest, arrays = json.loads(zf.read("manifest.json")), zf.read("arrays.npz")
+    region = next(j for j, c in enumerate(model.columns_) if c.name == "region")
+
+    def poke(value: object) -> None:
+        if isinstance(value, dict):
+            step = value.get("$") == "dc" and str(value.get("type", "")).endswith("CartStep")
+            if step and value["v"].get("anchor", -1) != -1:
+                value["v"]["anchor"] = region
+            for v in value.values():
+                poke(v)
+        elif isinstance(value, list):
+            for v in value:
+                poke(v)
+
+    poke(manifest)
+    crafted = tmp_path / "crafted.synth"
+    with zipfile.ZipFile(crafted, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("arrays.npz", arrays)
+    assert region < max(s.column for s in model.steps_ if s.anchor >= 0)  # an earlier column: only its kind is wrong
+    with pytest.raises(ModelFileError, match="order"):
+        load_model(crafted)
+
+
+def test_find_orders_keeps_only_orders_that_hold_and_constrain() -> None:
+    table = _blocks(2_000, 4)
+    table["weight"] = np.random.default_rng(0).uniform(1e5, 2e5, len(table))  # above every room count: no order
+    table.loc[0, "households"] = table.loc[0, "people"] + 1  # one block of 2,000 breaks it: under 0.1%, still kept
+    orders = {(o.low, o.high): o for o in find_orders(table, synth.infer_schema(table))}
+    assert ("bedrooms", "rooms") in orders and ("households", "people") in orders
+    assert orders[("households", "people")].real_breaks == pytest.approx(1 / 2_000)
+    assert not any("weight" in pair or "flag" in pair for pair in orders)
+    table.loc[:9, "households"] = table.loc[:9, "people"] + 1  # 10 of 2,000: 0.5%, no longer an order
+    assert ("households", "people") not in {(o.low, o.high) for o in find_orders(table, synth.infer_schema(table))}
+
+
+@settings(max_examples=30, deadline=None)
+@given(broken=st.integers(0, 200), n=st.integers(300, 1_000), seed=st.integers(0, 2**16))
+def test_order_breaks_counts_exactly_the_rows_out_of_order(broken: int, n: int, seed: int) -> None:
+    table = _blocks(n, seed)
+    schema = synth.infer_schema(table)
+    orders = tuple(o for o in find_orders(table, schema) if (o.low, o.high) == ("households", "people"))
+    assert orders
+    syn = table.copy()
+    k = min(broken, n)
+    syn.loc[: k - 1, "households"] = syn.loc[: k - 1, "people"] + 1
+    syn.loc[n - 1, "people"] = np.nan  # a missing value is neither in nor out of order
+    (found,) = order_breaks(syn, schema, orders)
+    assert found.rows == n - 1
+    assert found.broken == pytest.approx(min(k, n - 1) / (n - 1))
+
+
+@given(
+    earlier=st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=50),
+    sign=st.sampled_from([1.0, -1.0]),
+)
+def test_a_whole_gap_from_the_rounded_anchor_keeps_order_and_grain(earlier: list[float], sign: float) -> None:
+    """Every whole number on the right side of its anchor is a whole gap away from the anchor's base, and every
+    whole gap from the base lands on the right side of the anchor."""
+    from synth.synthesizers.column_order import anchor_base
+
+    a = np.array(earlier)
+    base = anchor_base(a, sign, whole=True)
+    assert np.array_equal(base, np.round(base))
+    later = np.where(sign > 0, np.ceil(a - 1e-6), np.floor(a + 1e-6))  # the nearest whole value on the right side
+    assert np.all(sign * (later - base) >= 0)
+    for gap in (0.0, 1.0, 7.0):
+        assert np.all(sign * (base + sign * gap - a) >= -1e-6)
