@@ -163,6 +163,67 @@ def frame_anchors(data: pd.DataFrame, schema: Schema, skip: set[str]) -> tuple[t
     return tuple(out)
 
 
+def frame_number_orders(data: pd.DataFrame, schema: Schema, skip: set[str]) -> tuple[tuple[str, str, float], ...]:
+    """The number rule on a table, for models that draw whole rows (the Gaussian copula): (later, earlier, sign)
+    for each number (three or more distinct values) that is never below (sign 1) or above (sign -1) an earlier
+    complete number of the table, where randomly paired values would break that on at least :data:`MIN_BREAKS`."""
+    numbers = [c.name for c in schema if c.kind.is_numeric and c.name not in skip and c.name in data]
+    values = {name: pd.to_numeric(data[name], errors="coerce").to_numpy(dtype=np.float64) for name in numbers}
+    numbers = [name for name in numbers if len(np.unique(values[name][~np.isnan(values[name])])) >= 3]
+    rng = np.random.default_rng(0)
+    out: list[tuple[str, str, float]] = []
+    for j, name in enumerate(numbers):
+        complete = ((e, values[e]) for e in numbers[:j] if not np.isnan(values[e]).any())
+        found = _best_anchor(values[name], complete, rng)
+        if found is not None:
+            out.append((name, *found))
+    return tuple(out)
+
+
+def _bounds(body: pd.DataFrame, later: str, earlier: str, sign: float) -> tuple[np.ndarray, np.ndarray]:
+    """The later column's values and its bound from the earlier one (rounded towards it for whole numbers)."""
+    low = pd.to_numeric(body[later], errors="coerce").to_numpy(dtype=np.float64)
+    whole = bool(np.all(np.isnan(low) | (low == np.round(low))))
+    bound = pd.to_numeric(body[earlier], errors="coerce").to_numpy(dtype=np.float64)
+    return low, anchor_base(bound, sign, whole)
+
+
+def out_of_order(body: pd.DataFrame, orders: Sequence[tuple[str, str, float]]) -> np.ndarray:
+    """Rows of ``body`` that break any of the number ``orders`` (a missing value breaks none)."""
+    bad = np.zeros(len(body), dtype=bool)
+    for later, earlier, sign in orders:
+        value, bound = _bounds(body, later, earlier, sign)
+        bad |= sign * (value - bound) < 0
+    return bad
+
+
+def keep_number_orders(
+    body: pd.DataFrame, orders: Sequence[tuple[str, str, float]], draw: Callable[[int], pd.DataFrame]
+) -> pd.DataFrame:
+    """``body`` with every row that breaks one of the ``orders`` replaced by a fresh row from ``draw`` (up to
+    :data:`ORDER_REDRAWS` rounds: the model's distribution cut to the rows that keep them), then what is still
+    out of order set to its bound."""
+    if not orders:
+        return body
+    for _ in range(ORDER_REDRAWS):
+        bad = np.flatnonzero(out_of_order(body, orders))
+        if not len(bad):
+            return body
+        fresh = draw(len(bad))
+        for name in body.columns:
+            column = body[name].to_numpy(copy=True)
+            column[bad] = fresh[name].to_numpy()
+            body[name] = column
+    for later, earlier, sign in orders:  # in table order, so a chain of bounds resolves
+        value, bound = _bounds(body, later, earlier, sign)
+        wrong = sign * (value - bound) < 0
+        if wrong.any():
+            column = body[later].to_numpy(copy=True)
+            column[wrong] = bound[wrong]
+            body[later] = column
+    return body
+
+
 def _nanoseconds(series: pd.Series) -> np.ndarray:
     """A date column as float nanoseconds since the epoch, NaN where missing."""
     ns, missing = datetime_ns(series)

@@ -11,7 +11,7 @@ from scipy.special import ndtr, ndtri
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param, Synthesizer, register_state
-from synth.synthesizers.column_order import frame_anchors, from_gaps, to_gaps
+from synth.synthesizers.column_order import frame_anchors, frame_number_orders, from_gaps, keep_number_orders, to_gaps
 from synth.synthesizers.derived import EXACT_RULES_PARAM, RULES_ARTIFACT, DerivedRule, apply_rules, rules_of
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.errors import SynthesizerError
@@ -319,11 +319,12 @@ class GaussianCopula(Synthesizer):
             "small; components are listed in sorted order of their level.",
         ),
         ArtifactItem(
-            "Date orders",
+            "Orders",
             "for a date never before (or after) an earlier date column on any training row: that column and the "
-            "direction; the date's quantiles above are then those of its gap in days from that column",
+            "direction (the date's quantiles above are then those of its gap in days from that column); the same "
+            "for a number and an earlier number",
             "structure",
-            "Kept only when dates paired at random would break the order on at least 1% of pairs; the gaps' "
+            "Kept only when values paired at random would break the order on at least 1% of pairs; the gaps' "
             "quantiles are limited like any number's.",
         ),
         RULES_ARTIFACT,
@@ -339,6 +340,7 @@ class GaussianCopula(Synthesizer):
 
     rules_: tuple[DerivedRule, ...]
     date_gaps_: tuple[tuple[str, str, float], ...]
+    number_orders_: tuple[tuple[str, str, float], ...]
     stratify_by_: tuple[str, ...]
     rare_flag_: tuple[str, object] | None
     components_: tuple[CopulaComponent, ...]
@@ -374,6 +376,9 @@ class GaussianCopula(Synthesizer):
         rules = find_rules(data, schema, threshold) if self.exact_rules else ()
         skip = {r.output for r in rules}
         self.date_gaps_ = frame_anchors(data, schema, skip)
+        # A number never above (or below) an earlier one on any training row: sampled rows that break it are
+        # drawn again (synth.synthesizers.column_order.keep_number_orders).
+        self.number_orders_ = frame_number_orders(data, schema, skip)
         data, schema = to_gaps(data, schema, self.date_gaps_)
         min_rows = int(self.min_stratum_rows)
         by = self._stratify_columns(data, schema, rng)
@@ -410,6 +415,11 @@ class GaussianCopula(Synthesizer):
         return apply_rules(body, rules_of(self))
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
+        body = self._draw_rows(n, rng, progress)
+        orders = getattr(self, "number_orders_", ())  # files saved before number orders have none
+        return keep_number_orders(body, orders, lambda m: self._draw_rows(m, rng, lambda *_: None))
+
+    def _draw_rows(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         shares = np.array([c.share for c in self.components_])
         counts = rng.multinomial(n, shares / shares.sum())
         # Each component writes its rows at random positions of preallocated columns: the mixture comes out

@@ -179,12 +179,22 @@ def check_copula(model: Any) -> None:
     dates = {c.name for c in model.schema_ if c.kind is ColumnKind.DATETIME} if hasattr(model, "schema_") else set()
 
     def gap_ok(g: Any) -> bool:
-        if not (isinstance(g, tuple) and len(g) == 3):
-            return False
+        if not (isinstance(g, tuple) and len(g) == 3 and isinstance(g[0], str) and isinstance(g[1], str)):
+            return False  # (a list or dict where a name belongs would not even hash)
         return g[0] in dates and g[1] in dates and g[0] != g[1] and g[2] in (1, -1)
 
     if not isinstance(gaps, tuple) or not all(gap_ok(g) for g in gaps):
         fail("the copula's date gaps must name two date columns of its schema and a sign of 1 or -1")
+    orders = getattr(model, "number_orders_", ())
+    numbers = {c.name for c in model.schema_ if c.kind.is_numeric} if hasattr(model, "schema_") else set()
+
+    def order_ok(o: Any) -> bool:
+        if not (isinstance(o, tuple) and len(o) == 3 and isinstance(o[0], str) and isinstance(o[1], str)):
+            return False
+        return o[0] in numbers and o[1] in numbers and o[0] != o[1] and o[2] in (1, -1)
+
+    if not isinstance(orders, tuple) or not all(order_ok(o) for o in orders):
+        fail("the copula's number orders must name two number columns of its schema and a sign of 1 or -1")
     components = model.components_
     if not isinstance(components, tuple) or not components:
         fail("the copula has no components")

@@ -172,3 +172,68 @@ def test_a_whole_gap_from_the_rounded_anchor_keeps_order_and_grain(earlier: list
     assert np.all(sign * (later - base) >= 0)
     for gap in (0.0, 1.0, 7.0):
         assert np.all(sign * (base + sign * gap - a) >= -1e-6)
+
+
+def test_the_copula_draws_rows_that_break_an_order_again_and_refuses_a_crafted_one(tmp_path: Path) -> None:
+    table = _blocks(3_000, 0)
+    model = synth.create("gaussian_copula", random_state=0).fit(table)
+    assert ("households", "people", -1.0) in model.number_orders_
+    syn = model.sample(6_000, seed=1)
+    assert (syn["households"] <= syn["people"]).all() and (syn["bedrooms"] <= syn["area"]).all()
+    q = np.linspace(0.1, 0.9, 9)  # the cut leaves the column's own distribution in place
+    gap = np.abs(syn["households"].quantile(q).to_numpy() - table["households"].quantile(q).to_numpy())
+    assert (gap <= 0.05 * (table["households"].max() - table["households"].min())).all()
+    path = tmp_path / "c.synth"
+    model.save(path)
+    pd.testing.assert_frame_equal(load_model(path).sample(300, seed=4), model.sample(300, seed=4))
+    with zipfile.ZipFile(path) as zf:
+        text, arrays = zf.read("manifest.json").decode(), zf.read("arrays.npz")
+    crafted = tmp_path / "crafted.synth"
+    with zipfile.ZipFile(crafted, "w") as zf:  # an order naming a category column
+        at = text.index('"number_orders_"')
+        zf.writestr("manifest.json", text[:at] + text[at:].replace('"people"', '"region"', 1))
+        zf.writestr("arrays.npz", arrays)
+    with pytest.raises(ModelFileError, match="number orders"):
+        load_model(crafted)
+
+
+def test_without_the_rule_the_copula_breaks_the_order() -> None:
+    from synth.synthesizers import column_order
+
+    table = _blocks(3_000, 0)
+    original = column_order.MIN_BREAKS
+    try:
+        column_order.MIN_BREAKS = 2.0
+        syn = synth.create("gaussian_copula", random_state=0).fit(table).sample(6_000, seed=1)
+    finally:
+        column_order.MIN_BREAKS = original
+    assert (syn["households"] > syn["people"]).mean() > 0.002
+
+
+@pytest.mark.parametrize("field", ["number_orders_", "date_gaps_"])
+def test_a_name_that_is_no_string_in_the_copulas_orders_is_a_model_file_error(tmp_path: Path, field: str) -> None:
+    """A list where a column name belongs cannot even be looked up in a set: the check must refuse it, not raise
+    a TypeError past the loader."""
+    model = synth.create("gaussian_copula", random_state=0).fit(_blocks(1_000, 1))
+    path = tmp_path / "c.synth"
+    model.save(path)
+    with zipfile.ZipFile(path) as zf:
+        manifest, arrays = json.loads(zf.read("manifest.json")), zf.read("arrays.npz")
+
+    def poke(value: object) -> bool:
+        if isinstance(value, dict):
+            return any(poke(v) for v in value.values())
+        elif isinstance(value, list):
+            if len(value) == 2 and value[0] == field:
+                value[1] = {"$": "tuple", "v": [{"$": "tuple", "v": [["x"], "people", -1.0]}]}
+                return True
+            return any(poke(v) for v in value)
+        return False
+
+    assert poke(manifest), "the field is in the manifest"
+    crafted = tmp_path / "crafted.synth"
+    with zipfile.ZipFile(crafted, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("arrays.npz", arrays)
+    with pytest.raises(ModelFileError):
+        load_model(crafted)
