@@ -78,6 +78,13 @@ from synth.synthesizers.base import (
     describe_conditions,
     draw_matching,
 )
+from synth.synthesizers.cart_params import (
+    CLASSIFY_PARAM,
+    DRAWS_PARAM,
+    category_splits_param,
+    residual_splits_param,
+    split_first_param,
+)
 
 # The model's parts live in cart_steps; they are re-exported here, where other modules (and the type names
 # in saved model files) have always found them.
@@ -112,6 +119,7 @@ from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.params import MIN_CATEGORY_ROWS
 from synth.synthesizers.registry import register
+from synth.synthesizers.residual_features import Residual, find_residuals, residuals_before, with_residuals
 
 __all__ = [
     "CLASSIFY_PARAM",
@@ -133,59 +141,6 @@ __all__ = [
     "split_first_param",
     "time_unit",
 ]
-
-
-DRAWS_PARAM = Param(
-    "draws",
-    "choice",
-    "random",
-    "How the rows that reach one tree leaf pick their donors. 'random' lets each row pick independently, as "
-    "synthpop does: the synthetic rows are independent draws from the model. 'balanced' shares the leaf's donors "
-    "out evenly (each row still gets a uniformly random donor, but no donor is used much more often than the "
-    "others), so the table follows the model with less sampling noise; its rows are then not independent, and "
-    "checks that fit on some synthetic rows and score the others (the discriminator, detection) read it as "
-    "harder to tell from real data than its rows are.",
-    label="Donor draws",
-    choices=("random", "balanced"),
-)
-
-
-def split_first_param(default: bool) -> Param:
-    return Param(
-        "split_first",
-        "bool",
-        default,
-        "Every tree first splits on the first visited column when it has two values (by default the table's last "
-        "two-valued column, usually its outcome), and grows one subtree per value. Each later column then keeps "
-        "its own distribution given the outcome, even where other columns would win every split: a model trained "
-        "on the synthetic table predicts the outcome as well as one trained on real rows.",
-        label="Split every tree on the first column",
-    )
-
-
-def category_splits_param(default: bool) -> Param:
-    return Param(
-        "category_splits",
-        "bool",
-        default,
-        "Each tree orders a category predictor's values by the column it draws (its mean, or its shares along their "
-        "main axis) before splitting, so one split can group any categories together (as rpart and synthpop do). "
-        "Off, a split can only cut the labels' alphabetical order in two.",
-        label="Group categories in splits",
-    )
-
-
-CLASSIFY_PARAM = Param(
-    "classify_up_to",
-    "int",
-    32,
-    "Numeric columns with at most this many distinct values are predicted by a classification tree, one class "
-    "per value (as categories are), so a tree follows how the whole distribution of the column shifts, not only "
-    "its mean. Columns with more values get a regression tree. 0 uses regression trees for every number.",
-    label="Classify numbers with at most … values",
-    low=0,
-    high=1_000,
-)
 
 
 @register
@@ -237,6 +192,7 @@ class SequentialCART(Synthesizer):
         ),
         split_first_param(False),
         category_splits_param(False),
+        residual_splits_param(False),
         CLASSIFY_PARAM,
         DRAWS_PARAM,
         EXACT_RULES_PARAM,
@@ -255,11 +211,15 @@ class SequentialCART(Synthesizer):
         ),
         ArtifactItem(
             "Trees",
-            "for every column after the first, the split features and thresholds of its decision tree",
+            "for every column after the first, the split features and thresholds of its decision tree; with "
+            "residual splits, the intercept and slope of each line a tree's residual predictors are measured "
+            "from; with category grouping, each tree's order of a category predictor's labels",
             "aggregates",
             "A threshold is the midpoint between two neighbouring predictor values, with at least "
             "min_samples_leaf rows on each side; rare numbers are replaced by a draw from their band before the "
-            "trees are fitted, so no threshold sits next to a rare value.",
+            "trees are fitted, so no threshold sits next to a rare value. A line is a least-squares fit on every "
+            "complete training row; a label order comes from each label's mean over its rows, shrunk towards "
+            "the overall mean.",
         ),
         ArtifactItem(
             "Column coding",
@@ -276,6 +236,7 @@ class SequentialCART(Synthesizer):
 
     split_first: bool
     category_splits: bool
+    residual_splits: bool
     classify_up_to: int
     min_samples_leaf: int
     smooth_below: int
@@ -336,6 +297,8 @@ class SequentialCART(Synthesizer):
             # threshold is then never the midpoint between a kept value and a rare one (which would give it away).
             x[:, j] = v if col.categorical else smoothed_draw(v, smooth, rng)
         anchors = find_anchors(columns, values, {r.output for r in rules})
+        numbers = [j for j, c in enumerate(columns) if c.kind.is_numeric]
+        self._residuals = find_residuals(x, numbers) if getattr(self, "residual_splits", False) else ()
         steps: list[CartStep] = []
         for j, col in enumerate(columns):
             progress(j / d, f"fitting a tree for {col.name} ({j + 1} of {d})")
@@ -359,6 +322,7 @@ class SequentialCART(Synthesizer):
             few = len(np.unique(y[present])) <= int(self.classify_up_to)
             step = self._step(x, j, y[present], rows, classifier=few, missing=False, rng=rng, numeric=True)
             steps.append(step if anchor is None else replace(step, anchor=anchor.anchor, sign=anchor.sign))
+        del self._residuals
         progress(1.0, "trees fitted")
         self.steps_ = tuple(steps)
         self.rules_ = tuple(rules)
@@ -378,6 +342,7 @@ class SequentialCART(Synthesizer):
         seed = int(rng.integers(0, 2**31 - 1))
         leaf_size = int(self.min_samples_leaf)
         recodes: tuple[tuple[int, np.ndarray], ...] = ()
+        residuals: tuple[Residual, ...] = ()
         if j == 0 or len(y) < 2 * leaf_size or np.all(y == y[0]):
             tree = None
             leaf = np.zeros(len(y), dtype=np.int64)
@@ -389,7 +354,8 @@ class SequentialCART(Synthesizer):
             # working days and at weekends).
             target = np.unique(y, return_inverse=True)[1] if classifier and numeric else y
             recodes = self._category_recodes(xs, target, classifier) if getattr(self, "category_splits", False) else ()
-            xs = recoded(np.asarray(xs, dtype=np.float32), recodes)
+            residuals = residuals_before(getattr(self, "_residuals", ()), j)
+            xs = with_residuals(recoded(np.asarray(xs, dtype=np.float32), recodes), residuals)
             tree = self._grow_split_tree(xs, x, target, classifier=classifier, seed=seed)
             leaf = tree.apply(xs)
             node_count = tree.node_count
@@ -406,7 +372,7 @@ class SequentialCART(Synthesizer):
         donors = values[by_leaf]
         if widths is not None:
             widths = widths[by_leaf]
-        return CartStep(j, missing, tree, offsets, donors, widths, recodes=recodes)
+        return CartStep(j, missing, tree, offsets, donors, widths, recodes=recodes, residuals=residuals)
 
     def _category_recodes(self, xs: np.ndarray, y: np.ndarray, classifier: bool) -> tuple[tuple[int, np.ndarray], ...]:
         """(slot, place of each code) for every category predictor of three or more labels this tree may group

@@ -17,6 +17,7 @@ from synth.schema import ColumnKind
 from synth.synthesizers.base import register_state
 from synth.synthesizers.category_splits import recoded
 from synth.synthesizers.marginals import sorted_values
+from synth.synthesizers.residual_features import Residual, with_residuals
 
 MISSING = "__synth_missing__"
 _DAY_NS = 86_400 * 10**9
@@ -190,6 +191,8 @@ class CartStep:
         sign: 1.0 when this column is never below its anchor, -1.0 when never above.
         recodes: (predictor slot, place of each category code) for the category predictors whose values the tree
             reads in an order of its own (:mod:`synth.synthesizers.category_splits`).
+        residuals: extra predictors after the slots, one per pair of correlated numbers
+            (:mod:`synth.synthesizers.residual_features`); the tree's features past ``column`` are these.
     """
 
     column: int
@@ -201,10 +204,12 @@ class CartStep:
     anchor: int = -1
     sign: float = 1.0
     recodes: tuple[tuple[int, np.ndarray], ...] = ()
+    residuals: tuple[Residual, ...] = ()
 
     def predictors(self, x: np.ndarray) -> np.ndarray:
-        """The slots this step's tree reads, category codes in its own order where it has one."""
-        return recoded(x[:, : self.column], self.recodes)
+        """The slots this step's tree reads, category codes in its own order where it has one, then its residual
+        predictors (:mod:`synth.synthesizers.residual_features`)."""
+        return with_residuals(recoded(x[:, : self.column], self.recodes), self.residuals)
 
     def draw(self, x: np.ndarray, n: int, rng: np.random.Generator, balanced: bool = False) -> np.ndarray:
         """Values for ``n`` rows whose earlier columns are ``x[:, :column]``.
@@ -260,7 +265,7 @@ def join_trees(
 # files say so. Keep that name (it is re-exported there) so every file written before the split still loads.
 for _cls in (FlatTree, CartColumn, CartStep):
     _cls.__module__ = "synth.synthesizers.cart"
-register_state(FlatTree, CartColumn, CartStep)
+register_state(FlatTree, CartColumn, CartStep, Residual)
 
 
 # ----------------------------------------------------------------------------- helpers

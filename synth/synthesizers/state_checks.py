@@ -84,7 +84,7 @@ def check_step(step: CartStep, columns: tuple[CartColumn, ...], name: str) -> No
         nodes = 1
         leaves = np.array([0])
     else:
-        check_tree(step.tree, j, f"{name}.tree")
+        check_tree(step.tree, j + len(check_residuals(step.residuals, columns, j, name)), f"{name}.tree")
         nodes = len(step.tree.children_left)
         leaves = np.flatnonzero(step.tree.children_left == -1)
     offsets = check_array(step.offsets, f"{name}.offsets", kinds="iu", length=nodes + 1)
@@ -324,3 +324,21 @@ def check_recodes(recodes: Any, columns: Sequence[Any], j: int, name: str) -> No
         places = check_array(item[1], f"{name}.recodes[{k}] places", kinds="f", length=len(columns[slot].categories))
         if not np.array_equal(np.sort(places), np.arange(len(places), dtype=places.dtype)):
             fail(f"{name}.recodes[{k}] places must be a permutation of the category codes")
+
+
+def check_residuals(residuals: Any, columns: Sequence[Any], j: int, name: str) -> tuple[Any, ...]:
+    """Each residual predictor: two different earlier number slots and a finite line."""
+    from synth.synthesizers.residual_features import Residual
+
+    if not isinstance(residuals, tuple):
+        fail(f"{name}.residuals must be a tuple")
+    for m, r in enumerate(residuals):
+        if not isinstance(r, Residual):
+            fail(f"{name}.residuals[{m}] is not a residual")
+        i = check_int(r.i, f"{name}.residuals[{m}].i", 0, j - 1)
+        k = check_int(r.k, f"{name}.residuals[{m}].k", 0, j - 1)
+        if i == k or columns[i].categorical or columns[k].categorical:
+            fail(f"{name}.residuals[{m}] must join two different number slots")
+        if not all(isinstance(v, float) and np.isfinite(v) for v in (r.intercept, r.slope)):
+            fail(f"{name}.residuals[{m}] needs a finite intercept and slope")
+    return residuals
