@@ -21,11 +21,14 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
+from synth.synthesizers.column_order import NUMBER_TOLERANCE
 
 #: Smallest share of randomly paired values that would break an order for it to count as one.
 MIN_BREAKS = 0.01
-#: Largest share of real rows that may break an order for it still to count as one.
-MAX_REAL_BREAKS = 0.001
+#: Largest share of real rows that may break an order for it still to count as one: the share below which CART
+#: and the copula keep a number's order (one constant, so the page never lists an order the models could keep
+#: but did not).
+MAX_REAL_BREAKS = NUMBER_TOLERANCE
 
 _NUMBERS = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
 
