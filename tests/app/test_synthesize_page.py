@@ -143,3 +143,22 @@ def test_the_exact_rules_a_model_found_are_listed_under_it() -> None:
     assert len(shown) == 1, [c.value for c in at.caption]
     for rule in ("yr = year of date − 2021", "mnth = month of date", "total = a + b"):
         assert rule in shown[0], shown[0]
+
+
+def test_the_orders_a_model_keeps_are_listed_under_it() -> None:
+    rng = np.random.default_rng(0)
+    n = 600
+    people = rng.integers(5, 3_000, n)
+    table = pd.DataFrame(
+        {
+            "region": rng.choice(["north", "south"], n),
+            "people": people,
+            "households": np.maximum(1, np.round(people * rng.uniform(0.2, 0.5, n))).astype(int),
+        }
+    )
+    at = upload(start(), "blocks.csv", table.to_csv(index=False).encode())
+    fit(at, "independent")  # keeps no order: no caption
+    assert not any("Orders kept" in c.value for c in at.caption)
+    fit(at, "pruned_cart")
+    shown = [c.value for c in at.caption if "Orders kept" in c.value]
+    assert len(shown) == 1 and "households ≤ people" in shown[0], [c.value for c in at.caption]

@@ -102,6 +102,17 @@ def test_fit_names_the_columns_it_computes_instead_of_modelling(tmp_path: Path) 
     assert plain.returncode == 0 and "computed from other columns" not in plain.stderr
 
 
+def test_fit_names_the_orders_every_synthetic_row_keeps(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    people = rng.integers(5, 3_000, 800)
+    households = np.maximum(1, np.round(people * rng.uniform(0.2, 0.5, 800))).astype(int)
+    pd.DataFrame({"people": people, "households": households}).to_csv(tmp_path / "blocks.csv", index=False)
+    proc = run("fit", "blocks.csv", "--synthesizer", "pruned_cart", "--seed", "0", "-o", "m.synth", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    (orders,) = [line for line in proc.stderr.splitlines() if "every synthetic row keeps" in line]
+    assert "households ≤ people" in orders
+
+
 def test_sample_to_parquet_csv_and_dataset_gives_the_same_rows(work: Path) -> None:
     common = ["--rows", "70000", "--seed", "5", "--where", "age >= 30 and sex = Female"]
     a = run("sample", "model.synth", *common, "-o", "a.parquet", "--chunk-rows", "10000", cwd=work)
