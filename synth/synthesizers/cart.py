@@ -465,6 +465,26 @@ class SequentialCART(Synthesizer):
             values = np.round(values)
         return np.clip(values, col.low, col.high)
 
+    def _step_values(
+        self, step: CartStep, drawn: np.ndarray, values: list[np.ndarray], x: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
+        """A value step's drawn donors as the column's values: rounded and clipped, and kept on the right side of
+        the step's anchor (a date's gap added to it; a number's rows on the wrong side drawn again, then clipped)."""
+        col = self.columns_[step.column]
+        if step.anchor < 0:
+            return self._finish_values(drawn, col)
+        earlier = in_units_of(values[step.anchor], self.columns_[step.anchor], col)
+        start = anchor_base(earlier, step.sign, col.integer)
+        if col.kind is ColumnKind.DATETIME:
+            drawn = start + step.sign * drawn
+        v = self._finish_values(drawn, col)
+        if col.kind is not ColumnKind.DATETIME:
+            v = redraw_out_of_order(
+                lambda rows: self._finish_values(step.draw(rows, len(rows), rng), col), x, v, start, step.sign
+            )
+        # the clip to this column's range must not undo the order
+        return np.maximum(v, start) if step.sign > 0 else np.minimum(v, start)
+
     def _generate(
         self, n: int, rng: np.random.Generator, progress: ProgressCallback, first: np.ndarray | None
     ) -> pd.DataFrame:
@@ -489,22 +509,7 @@ class SequentialCART(Synthesizer):
                 missing[j] = drawn > 0.5
                 x[:, j] = np.nan
                 continue
-            start = None
-            if step.anchor >= 0:
-                earlier = in_units_of(values[step.anchor], self.columns_[step.anchor], col)
-                start = anchor_base(earlier, step.sign, col.integer)
-                if col.kind is ColumnKind.DATETIME:
-                    drawn = start + step.sign * drawn
-            v = self._finish_values(drawn, col)
-            if start is not None:
-                if col.kind is not ColumnKind.DATETIME:
-
-                    def again(rows: np.ndarray, step: CartStep = step, col: CartColumn = col) -> np.ndarray:
-                        return self._finish_values(step.draw(rows, len(rows), rng), col)
-
-                    v = redraw_out_of_order(again, x, v, start, step.sign)
-                # the clip to this column's range must not undo the order
-                v = np.maximum(v, start) if step.sign > 0 else np.minimum(v, start)
+            v = self._step_values(step, drawn, values, x, rng)
             mask = missing[j]
             if mask is not None:
                 v[mask] = np.nan

@@ -280,3 +280,15 @@ def describe_orders(model: object) -> str | None:
     listed = "; ".join(f"{low} ≤ {high}" for low, high in pairs)
     many = "s" if len(pairs) > 1 else ""
     return f"{len(pairs)} order{many} held on every training row, and every synthetic row keeps {listed}."
+
+
+def unplanned_columns(model: object) -> frozenset[str]:
+    """Columns an exact conditional sampler cannot restrict as it draws them: drawn as a gap from another column
+    (CART's and the copula's dates) or drawn again to keep an order (CART's numbers). A condition on one is met by
+    filtering the rows, as for a column an exact rule computes."""
+    names = {later for later, _, _ in getattr(model, "date_gaps_", ())}
+    columns = getattr(model, "columns_", ())
+    for step in getattr(model, "steps_", ()):
+        if getattr(step, "anchor", -1) >= 0:
+            names.add(columns[step.column].name)
+    return frozenset(names)

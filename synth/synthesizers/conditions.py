@@ -130,6 +130,7 @@ def sample_conditioned(
     unconditioned rows are drawn and filtered (bounded rejection). Either way every kept row is checked
     against the conditions on its final, user-facing values.
     """
+    from synth.synthesizers.column_order import out_of_order, unplanned_columns
     from synth.synthesizers.conditional import exact_sampler
     from synth.synthesizers.derived import derived_columns
 
@@ -140,9 +141,11 @@ def sample_conditioned(
         return pd.DataFrame(index=pd.RangeIndex(n))
     if not checked:  # conditions on constant columns only: every row meets them
         return model._conform_modelled(model._sample(n, rng, progress))
-    # A column an exact rule computes (synth.synthesizers.derived) is not drawn by the model: conditions on it are
-    # met by filtering the rows (every row is checked below), the others by the exact sampler.
-    computed = derived_columns(model)
+    # A column an exact rule computes (synth.synthesizers.derived) is not drawn by the model, and one drawn against
+    # an order's anchor (synth.synthesizers.column_order) is not drawn as its own value: conditions on them are met
+    # by filtering the rows (every row is checked below), the others by the exact sampler.
+    computed = derived_columns(model) | unplanned_columns(model)
+    number_orders = getattr(model, "number_orders_", ())  # the copula's: its exact sampler draws whole rows
     drawn_conditions = {c: v for c, v in checked.items() if c not in computed}
     sampler = exact_sampler(model) if drawn_conditions else None
     # Weighted candidates are cheap (no row is wasted on a condition it cannot meet): a larger budget per row.
@@ -160,6 +163,9 @@ def sample_conditioned(
         if sampler is not None:
             body, weights = sampler(model, size, rng, drawn_conditions)
             body = model._derive_frame(body)
+            if number_orders:  # rows that break an order the model keeps are not rows it draws
+                inside = ~out_of_order(body, number_orders)
+                body, weights, size = body[inside].reset_index(drop=True), weights[inside], int(inside.sum())
             top = max(top, float(weights.max(initial=0.0)))
             body = body[rng.random(size) * top < weights] if top > 0 else body.iloc[:0]
         else:
@@ -188,7 +194,10 @@ def sample_conditioned(
     if matched < n:
         filtered = sorted(set(checked) & computed)
         if filtered:
-            how = f" ({', '.join(filtered)}: computed from other columns by an exact rule, so rows were filtered)"
+            how = (
+                f" ({', '.join(filtered)}: computed from other columns by an exact rule or drawn to keep an order, "
+                "so rows were filtered)"
+            )
         elif sampler is None:
             how = f" ({model.label} has no exact conditional sampler: rows were filtered)"
         else:

@@ -254,3 +254,59 @@ def test_an_order_broken_by_a_handful_of_training_rows_is_still_kept(name: str) 
     table.loc[:9, "households"] = table.loc[:9, "people"] + 3  # 10 rows of 3,000: 0.33%, no longer an order
     model = synth.create(name, random_state=0).fit(table)
     assert ("households", "people") not in kept_orders(model)
+
+
+def _customers(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    signup = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D")
+    return pd.DataFrame(
+        {
+            "plan": rng.choice(["basic", "plus", "pro"], n, p=[0.6, 0.3, 0.1]),
+            "signup": signup.strftime("%Y-%m-%d"),
+            "last_order": (signup + pd.to_timedelta(rng.integers(0, 301, n), unit="D")).strftime("%Y-%m-%d"),
+        }
+    )
+
+
+@pytest.mark.parametrize("name", ["cart", "pruned_cart", "gaussian_copula"])
+@pytest.mark.parametrize(
+    "conditions",
+    [
+        {"plan": "pro"},  # a column before the orders
+        {"last_order": (pd.Timestamp("2022-06-01"), None)},  # the date drawn as a gap
+        {"signup": (None, pd.Timestamp("2021-06-30"))},  # the anchor
+    ],
+    ids=["other", "later", "anchor"],
+)
+def test_conditioned_rows_keep_the_date_order_and_meet_the_condition(name: str, conditions: dict) -> None:
+    """Session 9 kept the order in plain sampling only: conditioned CART rows came out with their gap read as a
+    date (98.7% of them before the signup, every last order in January 2021), and a condition on the later date
+    found no row at all."""
+    table = _customers(3_000, 0)
+    syn = synth.create(name, random_state=0).fit(table).sample(1_000, seed=1, conditions=conditions)
+    signup, last = pd.to_datetime(syn["signup"]), pd.to_datetime(syn["last_order"])
+    gap = (last - signup).dt.days
+    assert len(syn) == 1_000 and (gap >= 0).all() and gap.max() <= 310
+    assert last.max() > pd.Timestamp("2021-12-31"), "later dates are dates, not gaps read as dates"
+    (column, condition), *_ = conditions.items()
+    if column == "plan":
+        assert (syn["plan"] == "pro").all()
+    elif column == "last_order":
+        assert (last >= condition[0]).all()
+    else:
+        assert (signup <= condition[1]).all()
+
+
+@pytest.mark.parametrize("name", ["pruned_cart", "gaussian_copula"])
+def test_conditioned_and_rebalanced_rows_keep_a_number_order(name: str) -> None:
+    table = _blocks(3_000, 0)
+    model = synth.create(name, random_state=0).fit(table)
+    for syn in (
+        model.sample(1_000, seed=1, conditions={"region": "coast"}),
+        model.sample(1_000, seed=2, conditions={"households": (600, None)}),
+        model.sample(1_000, seed=3, conditions={"people": (None, 800)}),
+        model.sample(1_000, seed=4, rebalance={"region": {"north": 0.5, "south": 0.25, "coast": 0.25}}),
+    ):
+        assert len(syn) == 1_000
+        assert (syn["households"] <= syn["people"]).all()
+        assert (syn["bedrooms"] <= syn["rooms"]).all()

@@ -123,7 +123,10 @@ def sample_weighted(
         while pending and pending[0][0] < j:
             model._derive(*pending.pop(0)[1:], values, x)
         col = columns[j]
-        plan = plan_step(step, col, conditions[col.name]) if col.name in conditions else None
+        # A step drawn against an anchor (a date as a gap, a number kept on one side of another) is not
+        # restricted here: its condition is met by the shared filter, like a computed column's.
+        planned = col.name in conditions and step.anchor < 0
+        plan = plan_step(step, col, conditions[col.name]) if planned else None
         if plan is None:
             drawn = step.draw(x, m, rng)
         else:
@@ -133,7 +136,7 @@ def sample_weighted(
             missing[j] = drawn > 0.5
             x[:, j] = np.nan
             continue
-        v = model._finish_values(drawn, col)
+        v = model._step_values(step, drawn, values, x, rng)
         mask = missing[j]
         if mask is not None:
             v[mask] = np.nan
