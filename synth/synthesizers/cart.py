@@ -298,7 +298,9 @@ class SequentialCART(Synthesizer):
             x[:, j] = v if col.categorical else smoothed_draw(v, smooth, rng)
         anchors = find_anchors(columns, values, {r.output for r in rules})
         numbers = [j for j, c in enumerate(columns) if c.kind.is_numeric]
-        self._residuals = find_residuals(x, numbers) if getattr(self, "residual_splits", False) else ()
+        # Binned predictors (Pruned CART's predictor_bins) are binned per slot: residual predictors are not offered.
+        offered = getattr(self, "residual_splits", False) and not int(getattr(self, "predictor_bins", 0))
+        self._residuals = find_residuals(x, numbers) if offered else ()
         steps: list[CartStep] = []
         for j, col in enumerate(columns):
             progress(j / d, f"fitting a tree for {col.name} ({j + 1} of {d})")

@@ -52,7 +52,8 @@ def residual_splits_param(default: bool) -> Param:
         default,
         "Trees may also split on how far a number sits from its straight-line fit on a strongly correlated "
         "number (|r| ≥ 0.7), so a boundary along a diagonal (a felt temperature against the temperature, a "
-        "coast across latitude and longitude) takes one split instead of a staircase.",
+        "coast across latitude and longitude) takes one split instead of a staircase. Not used with predictor "
+        "bins.",
         label="Split on residuals of correlated numbers",
     )
 

@@ -99,3 +99,12 @@ def test_residuals_survive_saving_and_a_crafted_one_is_refused(tmp_path: Path) -
         load_model(crafted(r'"i":0', '"i":2'))  # the step's own column (a category, too)
     with pytest.raises(ModelFileError, match="residuals"):
         load_model(crafted(r'"slope":[-0-9.e]+', '"slope":{"$":"float","v":"nan"}'))  # not a finite line
+
+
+def test_binned_predictors_get_no_residuals() -> None:
+    """Pruned CART bins each predictor slot by its own values: a residual column past the slots has no bins of its
+    own, so with predictor_bins the trees are offered none (they used to be binned by whichever column sat at that
+    position of the table)."""
+    model = synth.create("pruned_cart", random_state=0, visit_order="table", predictor_bins=10).fit(_diagonal(2_000))
+    assert not any(step.residuals for step in model.steps_)
+    assert len(model.sample(200, seed=1)) == 200
