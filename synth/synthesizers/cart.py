@@ -355,7 +355,9 @@ class SequentialCART(Synthesizer):
             # distribution shifts, where a regression tree sees only the mean (a weekday's mean is the same on
             # working days and at weekends).
             target = np.unique(y, return_inverse=True)[1] if classifier and numeric else y
-            recodes = self._category_recodes(xs, target, classifier) if getattr(self, "category_splits", False) else ()
+            # Binned predictors (predictor_bins) are binned by their codes: category orders are not combined with them.
+            grouped = getattr(self, "category_splits", False) and not int(getattr(self, "predictor_bins", 0))
+            recodes = self._category_recodes(xs, target, classifier) if grouped else ()
             residuals = residuals_before(getattr(self, "_residuals", ()), j)
             xs = with_residuals(recoded(np.asarray(xs, dtype=np.float32), recodes), residuals)
             tree = self._grow_split_tree(xs, x, target, classifier=classifier, seed=seed)

@@ -40,7 +40,7 @@ def category_splits_param(default: bool) -> Param:
         default,
         "Each tree orders a category predictor's values by the column it draws (its mean, or its shares along their "
         "main axis) before splitting, so one split can group any categories together (as rpart and synthpop do). "
-        "Off, a split can only cut the labels' alphabetical order in two.",
+        "Off, a split can only cut the labels' alphabetical order in two. Not used with predictor bins.",
         label="Group categories in splits",
     )
 

@@ -105,3 +105,12 @@ def test_the_order_survives_saving_and_a_crafted_order_is_refused(tmp_path: Path
                 np.savez(raw, **{**arrays, keys[0]: bad})
         with pytest.raises(ModelFileError, match="permutation"):
             load_model(crafted)
+
+
+def test_binned_predictors_keep_their_codes() -> None:
+    """Predictor bins are cut on a category's codes: with them, trees are given no category order (its places
+    would be binned by edges of the codes)."""
+    model = synth.create(
+        "pruned_cart", random_state=0, visit_order="table", category_splits=True, predictor_bins=4
+    ).fit(_interleaved(2_000))
+    assert not any(step.recodes for step in model.steps_)
