@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import synth
 from synth.synthesizers.base import load_model
 from synth.synthesizers.persist import ModelFileError
+from tests.unit.crafting import each_cart_step, write_model
 
 
 def _orders(n: int, seed: int, max_gap: int = 300) -> pd.DataFrame:
@@ -56,17 +57,13 @@ def test_an_order_that_holds_on_every_training_row_holds_on_every_synthetic_one(
     assert anchored.get("last_order") == "signup" and "unrelated" not in anchored
 
 
-def test_without_the_order_rule_cart_breaks_it() -> None:
+def test_without_the_order_rule_cart_breaks_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """The premise: drawing each date from its own donors puts some orders before their signup."""
-    from synth.synthesizers import column_order as date_order
+    from synth.synthesizers import column_order
 
     table = _orders(3_000, 0)
-    original = date_order.MIN_BREAKS
-    try:
-        date_order.MIN_BREAKS = 2.0  # no pair can qualify
-        syn = synth.create("pruned_cart", random_state=0).fit(table).sample(5_000, seed=1)
-    finally:
-        date_order.MIN_BREAKS = original
+    monkeypatch.setattr(column_order, "MIN_BREAKS", 2.0)  # no pair can qualify
+    syn = synth.create("pruned_cart", random_state=0).fit(table).sample(5_000, seed=1)
     assert (_days(syn, "last_order", "signup") < 0).mean() > 0.005
 
 
@@ -108,23 +105,12 @@ def test_a_saved_model_keeps_the_order_and_a_file_from_before_loads(tmp_path: Pa
     def crafted(anchor: object) -> Path:
         bad = json.loads(json.dumps(manifest))
 
-        def poke(value: object) -> None:
-            if isinstance(value, dict):
-                step = value.get("$") == "dc" and str(value.get("type", "")).endswith("CartStep")
-                if step and value["v"].get("anchor", -1) != -1:
-                    value["v"]["anchor"] = anchor
-                for v in value.values():
-                    poke(v)
-            elif isinstance(value, list):
-                for v in value:
-                    poke(v)
+        def poke(step: dict) -> None:
+            if step.get("anchor", -1) != -1:
+                step["anchor"] = anchor
 
-        poke(bad)
-        out = tmp_path / f"bad_{anchor}.synth"
-        with zipfile.ZipFile(out, "w") as zf:
-            zf.writestr("manifest.json", json.dumps(bad))
-            zf.writestr("arrays.npz", arrays)
-        return out
+        each_cart_step(bad, poke)
+        return write_model(tmp_path / f"bad_{anchor}.synth", bad, arrays)
 
     for anchor in (99, 0):  # past the step's own column; the plan column, which is no date
         with pytest.raises(ModelFileError):

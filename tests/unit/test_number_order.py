@@ -17,6 +17,7 @@ import synth
 from synth.evaluation.fidelity.orders import find_orders, order_breaks
 from synth.synthesizers.base import load_model
 from synth.synthesizers.persist import ModelFileError
+from tests.unit.crafting import each_cart_step, read_model, write_model
 
 
 def _blocks(n: int, seed: int, spread: float = 1.0) -> pd.DataFrame:
@@ -69,17 +70,13 @@ def test_a_number_never_above_another_in_training_never_is_in_synthetic_rows(nam
         assert (gap <= 0.05 * (table[col].max() - table[col].min())).all(), col
 
 
-def test_without_the_rule_cart_breaks_the_order() -> None:
+def test_without_the_rule_cart_breaks_the_order(monkeypatch: pytest.MonkeyPatch) -> None:
     """The premise, on the same table: numbers drawn from their own donors break the order on some rows."""
     from synth.synthesizers import column_order
 
     table = _blocks(3_000, 0)
-    original = column_order.MIN_BREAKS
-    try:
-        column_order.MIN_BREAKS = 2.0  # no pair can qualify
-        syn = synth.create("pruned_cart", random_state=0).fit(table).sample(6_000, seed=1)
-    finally:
-        column_order.MIN_BREAKS = original
+    monkeypatch.setattr(column_order, "MIN_BREAKS", 2.0)  # no pair can qualify
+    syn = synth.create("pruned_cart", random_state=0).fit(table).sample(6_000, seed=1)
     assert (syn["households"] > syn["people"]).mean() > 0.002
 
 
@@ -103,26 +100,15 @@ def test_a_crafted_file_anchoring_a_number_to_a_category_is_refused(tmp_path: Pa
     path = tmp_path / "m.synth"
     model.save(path)
     pd.testing.assert_frame_equal(load_model(path).sample(300, seed=3), model.sample(300, seed=3))
-    with zipfile.ZipFile(path) as zf:
-        manifest, arrays = json.loads(zf.read("manifest.json")), zf.read("arrays.npz")
+    manifest, arrays = read_model(path)
     region = next(j for j, c in enumerate(model.columns_) if c.name == "region")
 
-    def poke(value: object) -> None:
-        if isinstance(value, dict):
-            step = value.get("$") == "dc" and str(value.get("type", "")).endswith("CartStep")
-            if step and value["v"].get("anchor", -1) != -1:
-                value["v"]["anchor"] = region
-            for v in value.values():
-                poke(v)
-        elif isinstance(value, list):
-            for v in value:
-                poke(v)
+    def poke(step: dict) -> None:
+        if step.get("anchor", -1) != -1:
+            step["anchor"] = region
 
-    poke(manifest)
-    crafted = tmp_path / "crafted.synth"
-    with zipfile.ZipFile(crafted, "w") as zf:
-        zf.writestr("manifest.json", json.dumps(manifest))
-        zf.writestr("arrays.npz", arrays)
+    each_cart_step(manifest, poke)
+    crafted = write_model(tmp_path / "crafted.synth", manifest, arrays)
     assert region < max(s.column for s in model.steps_ if s.anchor >= 0)  # an earlier column: only its kind is wrong
     with pytest.raises(ModelFileError, match="order"):
         load_model(crafted)
@@ -197,16 +183,12 @@ def test_the_copula_draws_rows_that_break_an_order_again_and_refuses_a_crafted_o
         load_model(crafted)
 
 
-def test_without_the_rule_the_copula_breaks_the_order() -> None:
+def test_without_the_rule_the_copula_breaks_the_order(monkeypatch: pytest.MonkeyPatch) -> None:
     from synth.synthesizers import column_order
 
     table = _blocks(3_000, 0)
-    original = column_order.MIN_BREAKS
-    try:
-        column_order.MIN_BREAKS = 2.0
-        syn = synth.create("gaussian_copula", random_state=0).fit(table).sample(6_000, seed=1)
-    finally:
-        column_order.MIN_BREAKS = original
+    monkeypatch.setattr(column_order, "MIN_BREAKS", 2.0)  # no pair can qualify
+    syn = synth.create("gaussian_copula", random_state=0).fit(table).sample(6_000, seed=1)
     assert (syn["households"] > syn["people"]).mean() > 0.002
 
 

@@ -1,0 +1,34 @@
+"""Crafting model files for the tests that attack the loader: walk a saved manifest, change it, write it back."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def read_model(path: Path) -> tuple[dict[str, Any], bytes]:
+    """A saved model's manifest (parsed) and its arrays (raw)."""
+    with zipfile.ZipFile(path) as zf:
+        return json.loads(zf.read("manifest.json")), zf.read("arrays.npz")
+
+
+def write_model(path: Path, manifest: dict[str, Any], arrays: bytes) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("arrays.npz", arrays)
+    return path
+
+
+def each_cart_step(value: Any, change: Callable[[dict[str, Any]], None]) -> None:
+    """Call ``change`` on the fields of every saved CART step in ``value`` (a manifest or part of one)."""
+    if isinstance(value, dict):
+        if value.get("$") == "dc" and str(value.get("type", "")).endswith("CartStep"):
+            change(value["v"])
+        for v in value.values():
+            each_cart_step(v, change)
+    elif isinstance(value, list):
+        for v in value:
+            each_cart_step(v, change)
