@@ -5,7 +5,11 @@ For each table, the orders are found on the training half (``synth.evaluation.fi
 dates or two numbers, ``low ≤ high`` on all but 0.1% of the rows, and constraining: values paired at random would
 break it on at least 1% of pairs). Every synthesizer is fitted on that half (seed S) and asked for as many rows
 (seed S + 1); the table prints, per order, the share of real training rows and of synthetic rows that break it.
-Also printed, per date column, the largest share of synthetic rows on one date (a date that collapsed to a
+The DP network learns no order from the rows (that would spend budget); with ``--declare`` (the default) it also
+runs with the orders that hold on every training row declared, as a user who knows them would
+(``declared_orders``, public input). Also printed: each run's 1-, 2- and 3-way accuracy
+(``synth.evaluate_accuracy``, the holdout half as ceiling), so what keeping an order costs or buys in fidelity
+shows beside it; and per date column, the largest share of synthetic rows on one date (a date that collapsed to a
 single value reads near 1; the real share beside it).
 
 Tables: ``customers`` (generated here, seeded: 6,000 customers with a signup date, a last order 0–300 days later,
@@ -55,7 +59,8 @@ def customers(n: int = 6_000, seed: int = 0) -> pd.DataFrame:
     )
 
 
-def training_half(data: str) -> pd.DataFrame:
+def halves(data: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The training and holdout halves of a table."""
     import synth
 
     if data == "customers":
@@ -63,8 +68,8 @@ def training_half(data: str) -> pd.DataFrame:
     else:
         df = synth.read_table(SHARED / f"{data}.csv")
         df = df.drop(columns=generated_columns(df))
-    train, _ = synth.split(df, holdout=0.5, seed=0)
-    return train.reset_index(drop=True)
+    train, holdout = synth.split(df, holdout=0.5, seed=0)
+    return train.reset_index(drop=True), holdout.reset_index(drop=True)
 
 
 def top_date_share(values: pd.Series) -> float:
@@ -81,23 +86,49 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", nargs="*", default=list(TABLES))
     parser.add_argument("--only", nargs="*", default=list(SYNTHESIZERS), help="names, or name:param=value,...")
     parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1, 2])
+    parser.add_argument(
+        "--declare",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run the DP network with the orders that hold on every training row declared (default: on)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "orders.json")
     args = parser.parse_args(argv)
 
     rows: list[dict[str, Any]] = []
     for data in args.data:
-        train = training_half(data)
+        train, holdout = halves(data)
         schema = synth.infer_schema(train)
         orders = find_orders(train, schema)
         dates = [c.name for c in schema if c.kind is ColumnKind.DATETIME and c.name in train]
         print(f"\n{data}: {len(train):,} training rows; orders: " + ", ".join(f"{o.low} ≤ {o.high}" for o in orders))
-        for spec in args.only:
-            name, params = synthesizer_spec(spec)
+        runs = [(spec, *synthesizer_spec(spec)) for spec in args.only]
+        if args.declare:  # the DP network with the orders a user who knows them would declare (public input)
+            always = [(o.low, o.high) for o in orders if o.real_breaks == 0]
+            runs += [
+                (f"{spec} +declared", name, {**params, "declared_orders": always})
+                for spec, name, params in list(runs)
+                if name == "privbayes" and always
+            ]
+        for spec, name, params in runs:
             for seed in args.seeds:
                 start = time.perf_counter()
                 model = synth.create(name, random_state=seed, **params).fit(train, schema)
                 syn = model.sample(len(train), seed=seed + 1)
                 seconds = time.perf_counter() - start
+                # What keeping the orders costs or buys in fidelity: our 1-, 2- and 3-way accuracy (holdout beside).
+                acc = synth.evaluate_accuracy(train, syn, holdout=holdout, schema=schema)
+                scores = {f"accuracy_{k}": s.value for k, s in zip((1, 2, 3), acc.orders, strict=False)}
+                ceiling = {f"holdout_{k}": s.reference for k, s in zip((1, 2, 3), acc.orders, strict=False)}
+                rows.append({"data": data, "synthesizer": spec, "seed": seed, **scores, **ceiling})
+                print(
+                    f"  {spec:<32} seed {seed}  accuracy 1/2/3-way "
+                    + " / ".join(f"{v:.4f}" for v in scores.values())
+                    + "  (holdout "
+                    + " / ".join(f"{v:.4f}" for v in ceiling.values() if v is not None)
+                    + ")",
+                    flush=True,
+                )
                 for found in order_breaks(syn, schema, orders):
                     row = {
                         "data": data,
@@ -110,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                     }
                     rows.append(row)
                     print(
-                        f"  {spec:<22} seed {seed}  {row['order']:<36} broken: real {found.order.real_breaks:.4f}"
+                        f"  {spec:<32} seed {seed}  {row['order']:<36} broken: real {found.order.real_breaks:.4f}"
                         f"  synthetic {found.broken:.4f}",
                         flush=True,
                     )
@@ -126,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
                             "synthetic_top_share": share,
                         }
                     )
-                    print(f"  {spec:<22} seed {seed}  {column:<36} most common date: real {real:.4f}  ", end="")
+                    print(f"  {spec:<32} seed {seed}  {column:<36} most common date: real {real:.4f}  ", end="")
                     print(f"synthetic {share:.4f}")
     args.out.write_text(
         json.dumps(

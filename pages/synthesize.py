@@ -13,7 +13,7 @@ from synth.synthesizers import get
 from synth.synthesizers.column_order import describe_orders
 from synth.synthesizers.derived import describe_rules
 from ui import cached, guards, model_files, state
-from ui.params import param_widget
+from ui.params import declared_orders_widget, param_widget
 from ui.progress import StreamlitProgress
 from ui.text import md
 
@@ -56,6 +56,8 @@ else:
                 settings[name] = {
                     p.name: param_widget(p, key=f"param_{name}_{p.name}", columns=category_columns) for p in cls.params
                 }
+                if getattr(cls, "declares_orders", False):  # a model that keeps only orders the user declares
+                    settings[name]["declared_orders"] = declared_orders_widget(ds.schema, key=f"orders_{name}")
         seed = int(st.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="fit_seed"))
         submitted = st.form_submit_button(
             "Fit" if len(chosen) == 1 else f"Fit all {len(chosen)}", type="primary", key="fit_button"

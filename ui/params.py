@@ -8,7 +8,9 @@ from typing import Any
 
 import streamlit as st
 
+from synth.schema import Schema
 from synth.synthesizers.base import Param
+from synth.synthesizers.column_order import declarable_orders
 
 
 def param_widget(param: Param, key: str, columns: Sequence[str] = ()) -> Any:
@@ -47,3 +49,25 @@ def param_widget(param: Param, key: str, columns: Sequence[str] = ()) -> Any:
             format="%.1e" if small else "%.3f",
         )
     )
+
+
+def declared_orders_widget(schema: Schema, key: str) -> list[tuple[str, str]]:
+    """The orders a user declares for a model that does not read them from the data (the DP network): every pair
+    of two dates or two numbers, from the schema only, as "lower ≤ higher"."""
+    pairs = declarable_orders(schema)
+    if not pairs:
+        return []
+    labels = {f"{low} ≤ {high}": (low, high) for low, high in pairs}
+    chosen = st.multiselect(
+        "Orders every row must keep (declared, public)",
+        list(labels),
+        key=key,
+        placeholder="e.g. signup ≤ last_order",
+        help="Facts you know without the data, such as 'an order is never before its signup'. The DP network does "
+        "not learn orders from the rows (that would spend privacy budget): orders you declare are public, never "
+        "checked against the data, and every synthetic row keeps them. A later date is learned as its gap from "
+        "the earlier one, which also ties the two dates together (on a customer table, 2-way accuracy 0.75 → "
+        "0.93); a number is kept by drawing rows that break the order again, which can cost some accuracy when "
+        "the network breaks it often (Bike Sharing at ε = 3: 1-way accuracy 0.944 → 0.916).",
+    )
+    return [labels[c] for c in chosen]

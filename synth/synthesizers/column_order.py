@@ -41,7 +41,7 @@ from synth.synthesizers.cart_steps import _DAY_NS, CartColumn, datetime_ns
 K = TypeVar("K")
 
 #: Rounds of redrawing a number's out-of-order rows before the rest are clipped to their anchor.
-ORDER_REDRAWS = 20
+ORDER_REDRAWS = 50
 
 #: Largest share of training rows that may break a number's order for it still to be kept (a date's order must
 #: hold on every row: it is drawn as a gap). California Housing's households exceed the population on 3 blocks of
@@ -188,29 +188,40 @@ def frame_number_orders(data: pd.DataFrame, schema: Schema, skip: set[str]) -> t
     return tuple(out)
 
 
-def _bounds(body: pd.DataFrame, later: str, earlier: str, sign: float) -> tuple[np.ndarray, np.ndarray]:
-    """The later column's values and its bound from the earlier one (rounded towards it for whole numbers)."""
-    low = pd.to_numeric(body[later], errors="coerce").to_numpy(dtype=np.float64)
-    whole = bool(np.all(np.isnan(low) | (low == np.round(low))))
-    bound = pd.to_numeric(body[earlier], errors="coerce").to_numpy(dtype=np.float64)
-    return low, anchor_base(bound, sign, whole)
+def _as_values(series: pd.Series) -> tuple[np.ndarray, bool]:
+    """A column as floats (dates, as datetimes or as text, in nanoseconds), NaN where missing, and whether it
+    holds dates."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64), False
+    dates = series if pd.api.types.is_datetime64_any_dtype(series) else pd.to_datetime(series, errors="coerce")
+    ns = dates.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
+    return np.where(dates.isna().to_numpy(), np.nan, ns), True
+
+
+def _bounds(body: pd.DataFrame, later: str, earlier: str, sign: float) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The later column's values, its bound from the earlier one (rounded towards it for whole numbers), and
+    whether they are dates."""
+    value, dates = _as_values(body[later])
+    whole = not dates and bool(np.all(np.isnan(value) | (value == np.round(value))))
+    bound, _ = _as_values(body[earlier])
+    return value, anchor_base(bound, sign, whole), dates
 
 
 def out_of_order(body: pd.DataFrame, orders: Sequence[tuple[str, str, float]]) -> np.ndarray:
-    """Rows of ``body`` that break any of the number ``orders`` (a missing value breaks none)."""
+    """Rows of ``body`` that break any of the ``orders`` (later, earlier, sign); a missing value breaks none."""
     bad = np.zeros(len(body), dtype=bool)
     for later, earlier, sign in orders:
-        value, bound = _bounds(body, later, earlier, sign)
+        value, bound, _ = _bounds(body, later, earlier, sign)
         bad |= sign * (value - bound) < 0
     return bad
 
 
-def keep_number_orders(
+def keep_orders(
     body: pd.DataFrame, orders: Sequence[tuple[str, str, float]], draw: Callable[[int], pd.DataFrame]
 ) -> pd.DataFrame:
     """``body`` with every row that breaks one of the ``orders`` replaced by a fresh row from ``draw`` (up to
     :data:`ORDER_REDRAWS` rounds: the model's distribution cut to the rows that keep them), then what is still
-    out of order set to its bound."""
+    out of order set to its bound (a date to the earlier date itself)."""
     if not orders:
         return body
     for _ in range(ORDER_REDRAWS):
@@ -222,14 +233,27 @@ def keep_number_orders(
             column = body[name].to_numpy(copy=True)
             column[bad] = fresh[name].to_numpy()
             body[name] = column
-    for later, earlier, sign in orders:  # in table order, so a chain of bounds resolves
-        value, bound = _bounds(body, later, earlier, sign)
-        wrong = sign * (value - bound) < 0
-        if wrong.any():
-            column = body[later].to_numpy(copy=True)
-            column[wrong] = bound[wrong]
-            body[later] = column
+    # Clipping one column can break a chained order (a signup moved up past its last order): pass again until
+    # none breaks; orders only ever move a value towards its bound, so a chain settles within len(orders) passes.
+    for _ in range(len(orders) + 1):
+        changed = False
+        for later, earlier, sign in orders:
+            value, bound, dates = _bounds(body, later, earlier, sign)
+            wrong = sign * (value - bound) < 0
+            if wrong.any():
+                column = body[later].to_numpy(copy=True)
+                column[wrong] = body[earlier].to_numpy()[wrong] if dates else bound[wrong]
+                body[later] = column
+                changed = True
+        if not changed:
+            break
     return body
+
+
+def model_orders(model: object) -> tuple[tuple[str, str, float], ...]:
+    """The orders (later, earlier, sign) a model keeps by dropping or redrawing whole rows: the copula's number
+    orders and the DP network's declared ones. Conditioned candidates that break one are not the model's rows."""
+    return (*getattr(model, "number_orders_", ()), *getattr(model, "declared_orders_", ()))
 
 
 def _nanoseconds(series: pd.Series) -> np.ndarray:
@@ -286,9 +310,71 @@ def unplanned_columns(model: object) -> frozenset[str]:
     """Columns an exact conditional sampler cannot restrict as it draws them: drawn as a gap from another column
     (CART's and the copula's dates) or drawn again to keep an order (CART's numbers). A condition on one is met by
     filtering the rows, as for a column an exact rule computes."""
-    names = {later for later, _, _ in getattr(model, "date_gaps_", ())}
+    names = {later for later, _, _ in (*getattr(model, "date_gaps_", ()), *getattr(model, "order_gaps_", ()))}
     columns = getattr(model, "columns_", ())
     for step in getattr(model, "steps_", ()):
         if getattr(step, "anchor", -1) >= 0:
             names.add(columns[step.column].name)
     return frozenset(names)
+
+
+def check_declared_orders(
+    declared: Sequence[Sequence[str]] | None, schema: Schema
+) -> tuple[tuple[str, str, float], ...]:
+    """Orders the user declares (``(lower, higher)`` column pairs, public knowledge such as "an order is never
+    before its signup") as (later, earlier, 1.0) for :func:`keep_orders`. Only the schema is read: two different
+    date columns or two different number columns of it.
+
+    Raises:
+        SynthesizerError: a pair names a column the table lacks, the same column twice, or columns of other
+            kinds, with the pair and the columns that may be paired.
+    """
+    from synth.synthesizers.errors import SynthesizerError
+
+    out: list[tuple[str, str, float]] = []
+    kinds = {c.name: c.kind for c in schema}
+    for pair in declared or ():
+        low, high = (str(c) for c in pair)
+        missing = [c for c in (low, high) if c not in kinds]
+        if missing:
+            raise SynthesizerError(f"the declared order {low} ≤ {high} names {', '.join(missing)}, not in the table")
+        both_dates = kinds[low] is ColumnKind.DATETIME and kinds[high] is ColumnKind.DATETIME
+        both_numbers = kinds[low].is_numeric and kinds[high].is_numeric
+        if low == high or not (both_dates or both_numbers):
+            dates = [c.name for c in schema if c.kind is ColumnKind.DATETIME]
+            numbers = [c.name for c in schema if c.kind.is_numeric]
+            raise SynthesizerError(
+                f"the declared order {low} ≤ {high} must join two different dates or two different numbers "
+                f"(dates: {', '.join(dates) or 'none'}; numbers: {', '.join(numbers) or 'none'})"
+            )
+        out.append((high, low, 1.0))
+    return tuple(out)
+
+
+def declarable_orders(schema: Schema) -> list[tuple[str, str]]:
+    """Every (lower, higher) pair a user may declare: two different dates or two different numbers of the schema,
+    both ways. Read from the schema only, so offering them reveals nothing about the rows."""
+    groups = (
+        [c.name for c in schema if c.kind is ColumnKind.DATETIME],
+        [c.name for c in schema if c.kind.is_numeric],
+    )
+    return [(a, b) for names in groups for a in names for b in names if a != b]
+
+
+def declared_gaps(declared: Sequence[tuple[str, str, float]], schema: Schema) -> tuple[tuple[str, str, float], ...]:
+    """The declared date orders a model can draw as gaps (:func:`to_gaps`): each later date once, anchors first
+    (a chain signup ≤ renewal ≤ end restores renewal before end). The rest are kept by redrawing rows."""
+    kinds = {c.name: c.kind for c in schema}
+    dates = [o for o in declared if kinds.get(o[0]) is ColumnKind.DATETIME and kinds.get(o[1]) is ColumnKind.DATETIME]
+    chosen: dict[str, tuple[str, str, float]] = {}
+    for later, earlier, sign in dates:
+        chosen.setdefault(later, (later, earlier, sign))
+    ordered: list[tuple[str, str, float]] = []
+    pending = list(chosen.values())
+    while pending:
+        ready = [g for g in pending if g[1] not in {p[0] for p in pending}]
+        if not ready:  # a cycle (a ≤ b ≤ a): those stay with redrawing
+            break
+        ordered.extend(ready)
+        pending = [g for g in pending if g not in ready]
+    return tuple(ordered)

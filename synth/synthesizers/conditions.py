@@ -130,7 +130,7 @@ def sample_conditioned(
     unconditioned rows are drawn and filtered (bounded rejection). Either way every kept row is checked
     against the conditions on its final, user-facing values.
     """
-    from synth.synthesizers.column_order import out_of_order, unplanned_columns
+    from synth.synthesizers.column_order import model_orders, out_of_order, unplanned_columns
     from synth.synthesizers.conditional import exact_sampler
     from synth.synthesizers.derived import derived_columns
 
@@ -145,7 +145,7 @@ def sample_conditioned(
     # an order's anchor (synth.synthesizers.column_order) is not drawn as its own value: conditions on them are met
     # by filtering the rows (every row is checked below), the others by the exact sampler.
     computed = derived_columns(model) | unplanned_columns(model)
-    number_orders = getattr(model, "number_orders_", ())  # the copula's: its exact sampler draws whole rows
+    number_orders = model_orders(model)  # kept on whole rows (the copula's, the DP network's declared ones)
     drawn_conditions = {c: v for c, v in checked.items() if c not in computed}
     sampler = exact_sampler(model) if drawn_conditions else None
     # Weighted candidates are cheap (no row is wasted on a condition it cannot meet): a larger budget per row.

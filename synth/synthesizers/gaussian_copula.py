@@ -11,7 +11,7 @@ from scipy.special import ndtr, ndtri
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param, Synthesizer, register_state
-from synth.synthesizers.column_order import frame_anchors, frame_number_orders, from_gaps, keep_number_orders, to_gaps
+from synth.synthesizers.column_order import frame_anchors, frame_number_orders, from_gaps, keep_orders, to_gaps
 from synth.synthesizers.derived import EXACT_RULES_PARAM, RULES_ARTIFACT, DerivedRule, apply_rules, rules_of
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.errors import SynthesizerError
@@ -377,7 +377,7 @@ class GaussianCopula(Synthesizer):
         skip = {r.output for r in rules}
         self.date_gaps_ = frame_anchors(data, schema, skip)
         # A number never above (or below) an earlier one on any training row: sampled rows that break it are
-        # drawn again (synth.synthesizers.column_order.keep_number_orders).
+        # drawn again (synth.synthesizers.column_order.keep_orders).
         self.number_orders_ = frame_number_orders(data, schema, skip)
         data, schema = to_gaps(data, schema, self.date_gaps_)
         min_rows = int(self.min_stratum_rows)
@@ -417,7 +417,7 @@ class GaussianCopula(Synthesizer):
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         body = self._draw_rows(n, rng, progress)
         orders = getattr(self, "number_orders_", ())  # files saved before number orders have none
-        return keep_number_orders(body, orders, lambda m: self._draw_rows(m, rng, lambda *_: None))
+        return keep_orders(body, orders, lambda m: self._draw_rows(m, rng, lambda *_: None))
 
     def _draw_rows(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         shares = np.array([c.share for c in self.components_])

@@ -60,7 +60,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -79,6 +79,7 @@ from synth.synthesizers.base import (
     register_state,
 )
 from synth.synthesizers.cart import MISSING, datetimes_from_units
+from synth.synthesizers.column_order import check_declared_orders, declared_gaps, from_gaps, keep_orders, to_gaps
 from synth.synthesizers.dp import domains as dpd
 from synth.synthesizers.dp import mechanisms
 from synth.synthesizers.dp.accountant import Budget
@@ -153,11 +154,20 @@ class PrivBayes(Synthesizer):
     ledger_: tuple[tuple[str, float, float], ...]
     public_columns_: tuple[str, ...]
 
+    #: The Synthesize page offers declared orders (kept on every row, never read from the data).
+    declares_orders: ClassVar[bool] = True
+
     def __init__(
-        self, *, random_state: int | None = 0, public_domains: Mapping[str, Any] | None = None, **params: Any
+        self,
+        *,
+        random_state: int | None = 0,
+        public_domains: Mapping[str, Any] | None = None,
+        declared_orders: Sequence[tuple[str, str]] | None = None,
+        **params: Any,
     ) -> None:
         super().__init__(random_state=random_state, **params)
         self.public_domains = public_domains
+        self.declared_orders = declared_orders
 
     @classmethod
     def check_params(cls, params: Mapping[str, Any]) -> None:
@@ -167,10 +177,20 @@ class PrivBayes(Synthesizer):
             raise dpd.PublicDomainError(
                 "public_domains maps column names to their public domain, e.g. {'sex': ['F', 'M'], 'age': (0, 120)}"
             )
+        orders = rest.pop("declared_orders", None)
+
+        def pair(o: Any) -> bool:
+            names = isinstance(o, Sequence) and not isinstance(o, str) and len(o) == 2
+            return names and all(isinstance(c, str) for c in o)
+
+        if orders is not None and (isinstance(orders, str | bytes) or not all(pair(o) for o in orders)):
+            raise SynthesizerError(
+                "declared_orders lists (lower, higher) pairs of column names, e.g. [('signup', 'last_order')]"
+            )
         super().check_params(rest)
 
     def get_params(self) -> dict[str, Any]:
-        return {**super().get_params(), "public_domains": self.public_domains}
+        return {**super().get_params(), "public_domains": self.public_domains, "declared_orders": self.declared_orders}
 
     def _check_state(self) -> None:
         from synth.synthesizers.state_checks import (
@@ -209,7 +229,7 @@ class PrivBayes(Synthesizer):
                     ends = datetimes_from_units(np.asarray([low, high]), np.zeros(2, bool), col.origin, col.unit, None)
                     low, high = ends.iloc[0], ends.iloc[1]
                 domain.append(ColumnDomain(dom.name, dom.kind, (), low, high, col.has_missing, private=True))
-        self.domain_ = tuple(domain)
+        self.domain_ = self._gapped_domains(tuple(domain))
         self.n_train_rows_ = max(2, round(self.noisy_rows_))
         # An inferred schema's reasons quote the data ("two values that read as yes/no (no, yes)", shares of
         # rows): the file keeps the kinds and dtypes (public input) but not the reasons.
@@ -221,9 +241,19 @@ class PrivBayes(Synthesizer):
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         # ``rng`` (from random_state) is deliberately unused: every draw here is a DP mechanism's, from ``noise``.
         key = self._key_index(schema)  # before any budget is spent
+        self.declared_orders_ = check_declared_orders(self.declared_orders, schema)  # public input: no data read
+        # A declared date order is learned as the later date's gap from the earlier one (a public, per-row
+        # transform before any mechanism: neighbouring tables still differ in one row), so it holds on every row
+        # and the network models how long after, not two dates it cannot tie together under the noise.
+        self.order_gaps_ = declared_gaps(self.declared_orders_, schema)
+        data, schema = to_gaps(data, schema, self.order_gaps_)
+        gapped = {later for later, _, _ in self.order_gaps_}
         noise = mechanisms.private_rng()
         progress(0.0, "checking declared domains")
-        declared = dpd.normalise_public(self.public_domains, schema)
+        # A declared public range of a date drawn as a gap is a range of dates, not of the gap: the gap's range is
+        # learned privately (the date's range is then the anchor's moved by it; see _gapped_domains).
+        declared_public = {k: v for k, v in (self.public_domains or {}).items() if k not in gapped}
+        declared = dpd.normalise_public(declared_public, schema)
         eps = float(self.epsilon)
         n_private_cat = sum(
             1
@@ -252,8 +282,20 @@ class PrivBayes(Synthesizer):
         columns, codes_list, public = [], [], []
         for spec, plan, weight in zip(schema, plans, weights, strict=True):
             eps_column = eps_domain * weight / total_weight if total_weight else 0.0
+            # A declared order's gap is never below 0 (public: the declaration says so). A private range trims
+            # the sparse low cells of its log grid (gaps spread evenly over 0-300 days started at 31.6 days), so a
+            # gap's range is extended down to 0: public knowledge, no budget.
+            floor = 0.0 if spec.name in gapped else None
             column, codes = self._fit_column(
-                data[spec.name], spec.kind, plan, declared.get(spec.name), eps_column, delta_column, noisy_rows, noise
+                data[spec.name],
+                spec.kind,
+                plan,
+                declared.get(spec.name),
+                eps_column,
+                delta_column,
+                noisy_rows,
+                noise,
+                floor=floor,
             )
             columns.append(column)
             codes_list.append(codes)
@@ -325,6 +367,7 @@ class PrivBayes(Synthesizer):
         delta: float,
         noisy_rows: float,
         noise: np.random.Generator,
+        floor: float | None = None,
     ) -> tuple[BinnedColumn, np.ndarray]:
         name = str(series.name)
         empty = np.zeros(0)
@@ -332,7 +375,7 @@ class PrivBayes(Synthesizer):
             cats, codes = encode_categorical(series, plan, declared, epsilon, delta, noise)
             return BinnedColumn(name, kind, cats, empty, empty, False, True, 0, 1, None), codes
         dom, has_missing, integer, codes, fine = encode_numeric(
-            series, kind, plan, declared, epsilon, noisy_rows, int(self.bins), noise
+            series, kind, plan, declared, epsilon, noisy_rows, int(self.bins), noise, floor=floor
         )
         tz = None
         if kind is ColumnKind.DATETIME and getattr(series.dt, "tz", None) is not None:
@@ -346,6 +389,18 @@ class PrivBayes(Synthesizer):
         names = [c.name for c in self.columns_]
         return [(names[t.child], [names[p] for p in t.parents]) for t in self.tables_]
 
+    def _gapped_domains(self, domain: tuple[ColumnDomain, ...]) -> tuple[ColumnDomain, ...]:
+        """A date drawn as a gap released its gap's range in days: its date range is the anchor's released range
+        moved by it (post-processing), and it is missing wherever the gap or the anchor is."""
+        by_name = {d.name: d for d in domain}
+        for later, earlier, sign in getattr(self, "order_gaps_", ()):
+            gap, start = by_name[later], by_name[earlier]
+            days = sorted(pd.Timedelta(days=float(v) * sign) for v in (gap.low, gap.high))
+            low, high = pd.Timestamp(start.low) + days[0], pd.Timestamp(start.high) + days[1]
+            has_missing = gap.has_missing or start.has_missing
+            by_name[later] = ColumnDomain(later, ColumnKind.DATETIME, (), low, high, has_missing, private=True)
+        return tuple(by_name[d.name] for d in domain)
+
     def privacy_statement(self) -> str:
         """What this fitted model's guarantee covers, in words: the budget spent and the public columns."""
         if not self.is_fitted:
@@ -357,6 +412,14 @@ class PrivBayes(Synthesizer):
             text += (
                 " Treated as public (not protected by ε): the declared or seen labels and ranges of "
                 f"{', '.join(self.public_columns_)}."
+            )
+        orders = getattr(self, "declared_orders_", ())
+        if orders:
+            listed = "; ".join(f"{earlier} ≤ {later}" for later, earlier, _ in orders)
+            text += (
+                f" Declared by you, public and never checked against the data: {listed}; every synthetic row "
+                "keeps these orders (a later date is learned as its gap from the earlier one, so its range above "
+                "is the gap's; other orders by drawing rows that break one again)."
             )
         return text
 
@@ -392,8 +455,15 @@ class PrivBayes(Synthesizer):
         )
 
     # --------------------------------------------------------------- sample
+    def _derive_frame(self, body: pd.DataFrame) -> pd.DataFrame:
+        return from_gaps(body, getattr(self, "order_gaps_", ()))  # files saved before declared orders have none
+
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
-        return self._generate(n, rng, progress, None)
+        body = self._derive_frame(self._generate(n, rng, progress, None))
+        # Declared orders not drawn as gaps cut the model's distribution to the rows that keep them (rows that
+        # break one are drawn again): post-processing of the released model, no budget.
+        orders = getattr(self, "declared_orders_", ())
+        return keep_orders(body, orders, lambda m: self._derive_frame(self._generate(m, rng, lambda *_: None, None)))
 
     def _sample_given(
         self,
@@ -413,14 +483,20 @@ class PrivBayes(Synthesizer):
         cond = conditions[column.name]
         allowed = column_mask(column.decode(np.arange(column.size), rng), cond)
         sizes = tuple(c.size for c in self.columns_)
-        first = draw_matching(
-            n,
-            lambda m: root.draw(np.zeros((m, len(sizes)), dtype=np.int64), sizes, rng),
-            lambda codes: allowed[codes],
-            self.max_condition_draws,
-            describe_conditions({column.name: cond}),
-        )
-        return self._generate(n, rng, progress, first)
+
+        def roots(m: int) -> np.ndarray:
+            return draw_matching(
+                m,
+                lambda k: root.draw(np.zeros((k, len(sizes)), dtype=np.int64), sizes, rng),
+                lambda codes: allowed[codes],
+                self.max_condition_draws,
+                describe_conditions({column.name: cond}),
+            )
+
+        body = self._derive_frame(self._generate(n, rng, progress, roots(n)))
+        orders = getattr(self, "declared_orders_", ())
+        again = lambda m: self._derive_frame(self._generate(m, rng, lambda *_: None, roots(m)))  # noqa: E731
+        return keep_orders(body, orders, again)
 
     def _generate(
         self, n: int, rng: np.random.Generator, progress: ProgressCallback, first: np.ndarray | None

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from synth.synthesizers.errors import SynthesizerError
 from synth.synthesizers.persist import ModelFileError
 
 if TYPE_CHECKING:
@@ -215,6 +216,18 @@ def check_privbayes(model: Any) -> None:
     """Columns with a positive number of codes; each table's parents drawn before it, its shape the product of
     the parents' sizes by the child's size, its rows cumulative probabilities ending at 1."""
     from synth.synthesizers.privbayes import BinnedColumn, NoisyTable
+
+    orders = getattr(model, "declared_orders_", ())
+    if not isinstance(orders, tuple) or not all(
+        isinstance(o, tuple) and len(o) == 3 and all(isinstance(c, str) for c in o[:2]) and o[2] == 1.0 for o in orders
+    ):
+        fail("the DP network's declared orders must be (later, earlier, 1.0) column names")
+    try:
+        from synth.synthesizers.column_order import check_declared_orders
+
+        check_declared_orders([(earlier, later) for later, earlier, _ in orders], model.schema_)
+    except SynthesizerError as exc:
+        fail(f"the DP network's declared orders do not fit its schema: {exc}")
 
     columns = model.columns_
     if not isinstance(columns, tuple) or not all(isinstance(c, BinnedColumn) for c in columns):

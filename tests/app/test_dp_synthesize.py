@@ -33,3 +33,36 @@ def test_a_domain_lost_to_the_noise_is_a_warning_on_the_page() -> None:
     assert not at.exception, at.exception
     (warning,) = [w.value for w in at.warning if "privacy noise hid" in w.value]
     assert "ε = 0.1" in warning and "age" in warning and "Treat as public" in warning
+
+
+def test_declared_orders_are_offered_for_the_dp_network_and_kept_in_samples() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from tests.app.helpers import goto, sample, upload
+
+    rng = np.random.default_rng(0)
+    n = 800
+    signup = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D")
+    table = pd.DataFrame(
+        {
+            "plan": rng.choice(["basic", "pro"], n),
+            "signup": signup.strftime("%Y-%m-%d"),
+            "last_order": (signup + pd.to_timedelta(rng.integers(0, 300, n), unit="D")).strftime("%Y-%m-%d"),
+        }
+    )
+    at = upload(start(), "customers.csv", table.to_csv(index=False).encode())
+    goto(at, "synthesize")
+    at.multiselect(key="synthesizer_choice").set_value(["privbayes"]).run()
+    offered = at.multiselect(key="orders_privbayes")
+    assert "signup ≤ last_order" in offered.options and "last_order ≤ signup" in offered.options
+    assert not [o for o in offered.options if "plan" in o], "only dates with dates, numbers with numbers"
+    offered.set_value(["signup ≤ last_order"])
+    at.number_input(key="param_privbayes_epsilon").set_value(3.0)
+    at.button(key="fit_button").click().run()
+    assert not at.exception, at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "never checked against the data: signup ≤ last_order" in captions
+    sample(at)
+    syn = at.session_state["synthetic"].df
+    assert (pd.to_datetime(syn["signup"]) <= pd.to_datetime(syn["last_order"])).all()

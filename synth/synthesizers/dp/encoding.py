@@ -157,10 +157,12 @@ def encode_numeric(
     bins: int,
     noise: np.random.Generator,
     fine_cells: bool = True,
+    floor: float | None = None,
 ) -> tuple[dpd.NumericDomain, bool, bool, np.ndarray, np.ndarray | None]:
     """A number or date column's bins, whether it has a missing code, whether it is integer, each row's code, and
     (whole numbers only) the within-bin weights of every value (:func:`~synth.synthesizers.dp.domains.fine_cells`,
-    from the spikes' released noisy counts: no budget of their own)."""
+    from the spikes' released noisy counts: no budget of their own). ``floor``: a public lower bound of the values
+    (a declared order's gap is never below 0); a private range is extended down to it."""
     x = dpd.model_units(series, kind)
     integer = kind in (ColumnKind.DISCRETE, ColumnKind.DATETIME)
     present = x[~np.isnan(x)]
@@ -172,6 +174,8 @@ def encode_numeric(
         low, high = (float(present.min()), float(present.max())) if len(present) else (0.0, 0.0)
     else:
         low, high = dpd.private_range(present, kind, epsilon / 3.0, noise, integer)
+        if floor is not None and high >= floor:
+            low = min(low, floor)
     # The column's ε: a third for the range (when private), then of the rest a sixth for the missing code,
     # a third for the spikes and a half for the quantile edges of the other bins.
     rest = epsilon * 2.0 / 3.0 if plan == "private" else epsilon
