@@ -265,19 +265,28 @@ def _nanoseconds(series: pd.Series) -> np.ndarray:
 def to_gaps(
     data: pd.DataFrame, schema: Schema, anchors: Sequence[tuple[str, str, float]]
 ) -> tuple[pd.DataFrame, Schema]:
-    """The table with each later date replaced by its gap in days from its anchor, and its kind made a number."""
+    """The table with each later column replaced by its gap from its anchor: a date by its gap in days (its kind
+    made a number), a number by the difference (its kind kept)."""
     out = data.copy()
+    kinds = {c.name: c.kind for c in schema}
     for later, earlier, sign in anchors:
-        out[later] = sign * (_nanoseconds(data[later]) - _nanoseconds(data[earlier])) / _DAY_NS
-        schema = schema.with_column(later, kind=ColumnKind.CONTINUOUS)
+        if kinds[later] is ColumnKind.DATETIME:
+            out[later] = sign * (_nanoseconds(data[later]) - _nanoseconds(data[earlier])) / _DAY_NS
+            schema = schema.with_column(later, kind=ColumnKind.CONTINUOUS)
+        else:
+            high, low = (pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=np.float64) for c in (later, earlier))
+            out[later] = sign * (high - low)
     return out, schema
 
 
 def from_gaps(body: pd.DataFrame, anchors: Sequence[tuple[str, str, float]]) -> pd.DataFrame:
-    """Dates back from their gaps (in table order, so a chain of anchors resolves), never out of order."""
+    """Columns back from their gaps (in table order, so a chain of anchors resolves), never out of order."""
     for later, earlier, sign in anchors:
-        start = pd.to_datetime(body[earlier])
         gap = pd.to_numeric(body[later], errors="coerce").clip(lower=0.0)
+        if pd.api.types.is_numeric_dtype(body[earlier]) and not pd.api.types.is_bool_dtype(body[earlier]):
+            body[later] = pd.to_numeric(body[earlier], errors="coerce") + sign * gap
+            continue
+        start = pd.to_datetime(body[earlier])
         body[later] = start + pd.to_timedelta(np.round(sign * gap.to_numpy() * _DAY_NS), unit="ns")
     return body
 
@@ -362,12 +371,19 @@ def declarable_orders(schema: Schema) -> list[tuple[str, str]]:
 
 
 def declared_gaps(declared: Sequence[tuple[str, str, float]], schema: Schema) -> tuple[tuple[str, str, float], ...]:
-    """The declared date orders a model can draw as gaps (:func:`to_gaps`): each later date once, anchors first
-    (a chain signup ≤ renewal ≤ end restores renewal before end). The rest are kept by redrawing rows."""
+    """The declared orders a model can draw as gaps (:func:`to_gaps`): dates with dates, numbers with numbers of
+    the same kind; each later column once, anchors first (a chain signup ≤ renewal ≤ end restores renewal before
+    end). The rest are kept by redrawing rows."""
     kinds = {c.name: c.kind for c in schema}
-    dates = [o for o in declared if kinds.get(o[0]) is ColumnKind.DATETIME and kinds.get(o[1]) is ColumnKind.DATETIME]
+
+    def gappable(later: str, earlier: str) -> bool:
+        # Dates with dates; numbers of one kind (a whole number from a fractional one would need rounding that
+        # could cross the bound).
+        pair = (kinds.get(later), kinds.get(earlier))
+        return pair in ((ColumnKind.DATETIME,) * 2, (ColumnKind.DISCRETE,) * 2, (ColumnKind.CONTINUOUS,) * 2)
+
     chosen: dict[str, tuple[str, str, float]] = {}
-    for later, earlier, sign in dates:
+    for later, earlier, sign in (o for o in declared if gappable(o[0], o[1])):
         chosen.setdefault(later, (later, earlier, sign))
     ordered: list[tuple[str, str, float]] = []
     pending = list(chosen.values())

@@ -390,15 +390,20 @@ class PrivBayes(Synthesizer):
         return [(names[t.child], [names[p] for p in t.parents]) for t in self.tables_]
 
     def _gapped_domains(self, domain: tuple[ColumnDomain, ...]) -> tuple[ColumnDomain, ...]:
-        """A date drawn as a gap released its gap's range in days: its date range is the anchor's released range
-        moved by it (post-processing), and it is missing wherever the gap or the anchor is."""
+        """A column drawn as a gap released its gap's range (in days for a date): its own range is the anchor's
+        released range moved by it (post-processing), and it is missing wherever the gap or the anchor is."""
         by_name = {d.name: d for d in domain}
+        kinds = {c.name: c.kind for c in self.schema_}
         for later, earlier, sign in getattr(self, "order_gaps_", ()):
             gap, start = by_name[later], by_name[earlier]
-            days = sorted(pd.Timedelta(days=float(v) * sign) for v in (gap.low, gap.high))
-            low, high = pd.Timestamp(start.low) + days[0], pd.Timestamp(start.high) + days[1]
             has_missing = gap.has_missing or start.has_missing
-            by_name[later] = ColumnDomain(later, ColumnKind.DATETIME, (), low, high, has_missing, private=True)
+            if kinds[later] is ColumnKind.DATETIME:
+                days = sorted(pd.Timedelta(days=float(v) * sign) for v in (gap.low, gap.high))
+                low, high = pd.Timestamp(start.low) + days[0], pd.Timestamp(start.high) + days[1]
+            else:
+                moves = sorted(float(v) * sign for v in (gap.low, gap.high))
+                low, high = float(start.low) + moves[0], float(start.high) + moves[1]
+            by_name[later] = ColumnDomain(later, kinds[later], (), low, high, has_missing, private=True)
         return tuple(by_name[d.name] for d in domain)
 
     def privacy_statement(self) -> str:
@@ -418,7 +423,7 @@ class PrivBayes(Synthesizer):
             listed = "; ".join(f"{earlier} ≤ {later}" for later, earlier, _ in orders)
             text += (
                 f" Declared by you, public and never checked against the data: {listed}; every synthetic row "
-                "keeps these orders (a later date is learned as its gap from the earlier one, so its range above "
+                "keeps these orders (a later column is learned as its gap from the earlier one, so its range above "
                 "is the gap's; other orders by drawing rows that break one again)."
             )
         return text

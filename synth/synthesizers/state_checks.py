@@ -228,6 +228,11 @@ def check_privbayes(model: Any) -> None:
         check_declared_orders([(earlier, later) for later, earlier, _ in orders], model.schema_)
     except SynthesizerError as exc:
         fail(f"the DP network's declared orders do not fit its schema: {exc}")
+    gaps = getattr(model, "order_gaps_", ())
+    from synth.synthesizers.column_order import declared_gaps
+
+    if not isinstance(gaps, tuple) or set(gaps) - set(declared_gaps(orders, model.schema_)):
+        fail("the DP network's order gaps must be declared orders it can learn as gaps")
 
     columns = model.columns_
     if not isinstance(columns, tuple) or not all(isinstance(c, BinnedColumn) for c in columns):

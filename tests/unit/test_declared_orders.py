@@ -127,3 +127,23 @@ def test_a_declared_date_order_is_learned_as_a_gap_and_costs_no_budget() -> None
     # A condition on a gapped date is met by filtering, and its domain is a date range.
     late = model.sample(300, seed=2, conditions={"last_order": (pd.Timestamp("2022-06-01"), None)})
     assert (late["last_order"] >= pd.Timestamp("2022-06-01")).all() and (late["signup"] <= late["last_order"]).all()
+
+
+def test_a_declared_number_order_is_learned_as_a_gap_and_a_crafted_gap_is_refused(tmp_path: Path) -> None:
+    table = _table(2_000, 3)
+    model = synth.create("privbayes", random_state=0, epsilon=3.0, declared_orders=[("households", "people")])
+    model.fit(table)
+    assert model.order_gaps_ == (("people", "households", 1.0),)
+    syn = model.sample(2_000, seed=1)
+    assert (syn["households"] <= syn["people"]).all() and (syn["people"] == syn["people"].round()).all()
+    path = tmp_path / "m.synth"
+    model.save(path)
+    with zipfile.ZipFile(path) as zf:
+        text, arrays = zf.read("manifest.json").decode(), zf.read("arrays.npz")
+    at = text.index('"order_gaps_"')
+    crafted = tmp_path / "crafted.synth"
+    with zipfile.ZipFile(crafted, "w") as zf:  # a gap nobody declared
+        zf.writestr("manifest.json", text[:at] + text[at:].replace('"households"', '"signup"', 1))
+        zf.writestr("arrays.npz", arrays)
+    with pytest.raises(ModelFileError, match="order gaps"):
+        load_model(crafted)
