@@ -286,9 +286,23 @@ def from_gaps(body: pd.DataFrame, anchors: Sequence[tuple[str, str, float]]) -> 
         if pd.api.types.is_numeric_dtype(body[earlier]) and not pd.api.types.is_bool_dtype(body[earlier]):
             body[later] = pd.to_numeric(body[earlier], errors="coerce") + sign * gap
             continue
-        start = pd.to_datetime(body[earlier])
-        body[later] = start + pd.to_timedelta(np.round(sign * gap.to_numpy() * _DAY_NS), unit="ns")
+        body[later] = shift_dates(pd.to_datetime(body[earlier]), sign * gap.to_numpy(dtype=np.float64))
     return body
+
+
+def shift_dates(start: pd.Series, days: np.ndarray) -> pd.Series:
+    """``start`` moved by ``days`` (fractions allowed), clipped to the dates pandas can hold: a DP network's
+    private range for a gap can reach 10¹⁵ days (a false-positive cell far out on its log grid), which would
+    overflow a timedelta. NaT where either is missing."""
+    ns = start.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
+    missing = start.isna().to_numpy() | np.isnan(days)
+    # ±9.2e18 ns (years 1678 to 2261): inside int64 even after float rounding, which ±Timestamp.max is not.
+    total = np.clip(ns + np.nan_to_num(days) * _DAY_NS, -9.2e18, 9.2e18)
+    out = pd.Series(total.astype(np.int64).view("datetime64[ns]"), index=start.index)
+    if getattr(start.dt, "tz", None) is not None:
+        out = out.dt.tz_localize("UTC").dt.tz_convert(start.dt.tz)
+    out[missing] = pd.NaT
+    return out
 
 
 def kept_orders(model: object) -> tuple[tuple[str, str], ...]:

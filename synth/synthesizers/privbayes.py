@@ -79,7 +79,14 @@ from synth.synthesizers.base import (
     register_state,
 )
 from synth.synthesizers.cart import MISSING, datetimes_from_units
-from synth.synthesizers.column_order import check_declared_orders, declared_gaps, from_gaps, keep_orders, to_gaps
+from synth.synthesizers.column_order import (
+    check_declared_orders,
+    declared_gaps,
+    from_gaps,
+    keep_orders,
+    shift_dates,
+    to_gaps,
+)
 from synth.synthesizers.dp import domains as dpd
 from synth.synthesizers.dp import mechanisms
 from synth.synthesizers.dp.accountant import Budget
@@ -398,8 +405,9 @@ class PrivBayes(Synthesizer):
             gap, start = by_name[later], by_name[earlier]
             has_missing = gap.has_missing or start.has_missing
             if kinds[later] is ColumnKind.DATETIME:
-                days = sorted(pd.Timedelta(days=float(v) * sign) for v in (gap.low, gap.high))
-                low, high = pd.Timestamp(start.low) + days[0], pd.Timestamp(start.high) + days[1]
+                days = np.sort(np.asarray([float(gap.low), float(gap.high)]) * sign)
+                ends = shift_dates(pd.Series(pd.to_datetime([start.low, start.high])), days)
+                low, high = ends.iloc[0], ends.iloc[1]
             else:
                 moves = sorted(float(v) * sign for v in (gap.low, gap.high))
                 low, high = float(start.low) + moves[0], float(start.high) + moves[1]

@@ -147,3 +147,13 @@ def test_a_declared_number_order_is_learned_as_a_gap_and_a_crafted_gap_is_refuse
         zf.writestr("arrays.npz", arrays)
     with pytest.raises(ModelFileError, match="order gaps"):
         load_model(crafted)
+
+
+def test_a_gap_beyond_the_calendar_is_clipped_not_an_overflow() -> None:
+    """A private range for a gap can reach 10¹⁵ days (a false-positive cell far out on the log grid)."""
+    from synth.synthesizers.column_order import shift_dates
+
+    start = pd.Series(pd.to_datetime(["2020-01-01", None, "2021-06-01"]))
+    moved = shift_dates(start, np.asarray([1e15, 5.0, -1e15]))
+    assert moved.iloc[0].year == 2261 and pd.isna(moved.iloc[1]) and moved.iloc[2].year == 1678
+    assert shift_dates(start, np.asarray([1.5, 2.0, np.nan])).iloc[0] == pd.Timestamp("2020-01-02 12:00")

@@ -109,3 +109,23 @@ def test_the_ranges_second_look_passes_the_audit_and_fails_it_without_noise(monk
     monkeypatch.setattr(dpd, "_kept_span", exact_second_look)
     broken = audit.run_audit(scenario, epsilon=EPSILON, trials=4 * TRIALS, calibration=2 * CALIBRATION)
     assert broken.epsilon_lower > EPSILON, broken
+
+
+def test_a_declared_order_learned_as_a_gap_passes_the_audit_and_a_gap_read_off_the_rows_fails_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The README's argument for declared orders (a gap is a public per-row transform, taken before any
+    mechanism) as an attack: the canary ends 3,000 days after its start where everyone else ends 10 days after."""
+    scenario = audit.gap_scenario(EPSILON)
+    result = audit.run_audit(scenario, epsilon=EPSILON, trials=TRIALS, calibration=CALIBRATION)
+    assert result.epsilon_lower <= EPSILON, result
+    from synth.synthesizers.privbayes import PrivBayes
+
+    real_plan = PrivBayes._domain_plan
+
+    def gap_range_seen(self: PrivBayes, spec: object, declared: object) -> str:  # the bug: the gap's range read
+        return "seen" if getattr(spec, "name", None) == "end" else real_plan(self, spec, declared)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PrivBayes, "_domain_plan", gap_range_seen)
+    broken = audit.run_audit(scenario, epsilon=EPSILON, trials=TRIALS, calibration=CALIBRATION)
+    assert broken.epsilon_lower > EPSILON, broken

@@ -228,3 +228,32 @@ def range_scenario(epsilon: float, zeros: int = 2000, tail: int | None = None) -
         return float(domains.private_range(x, ColumnKind.DISCRETE, epsilon, mechanisms.private_rng(), True)[1] > 0)
 
     return statistic
+
+
+def gap_scenario(epsilon: float, n_rows: int = 20) -> Callable[[bool], float]:
+    """A declared date order (``start ≤ end``), learned as the end's gap from the start: every row ends 10 days
+    after it starts, the canary 3,000 days after. The start's range is declared public. The statistic is 1 when
+    the released gap's range reaches past 1,000 days: a gap whose range (or any part of the path) were read off the
+    rows would give the canary away every time.
+    """
+    import pandas as pd
+
+    from synth.schema import ColumnKind, ColumnSpec, Schema
+    from synth.synthesizers.privbayes import PrivBayes
+
+    schema = Schema((ColumnSpec("start", ColumnKind.DATETIME), ColumnSpec("end", ColumnKind.DATETIME)))
+    start = pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(n_rows) * 7, unit="D")
+    without = pd.DataFrame({"start": start, "end": start + pd.Timedelta(days=10)})
+    canary = pd.DataFrame(
+        {"start": [pd.Timestamp("2020-03-01")], "end": [pd.Timestamp("2020-03-01") + pd.Timedelta(days=3000)]}
+    )
+    with_canary = pd.concat([without, canary], ignore_index=True)
+    public = {"start": (pd.Timestamp("2019-01-01"), pd.Timestamp("2021-12-31"))}
+
+    def statistic(include: bool) -> float:
+        model = PrivBayes(epsilon=epsilon, public_domains=public, declared_orders=[("start", "end")])
+        model.fit(with_canary if include else without, schema)
+        gap = next(c for c in model.columns_ if c.name == "end")
+        return float(gap.high.max() > 1000)
+
+    return statistic
