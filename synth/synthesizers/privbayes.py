@@ -137,8 +137,9 @@ class PrivBayes(Synthesizer):
         "'(other)'; numeric and date ranges and bins come from noisy histograms), the network structure and "
         "every probability table. δ = 1e-6, only for category labels not declared public; ε = the epsilon you "
         "choose. The noise comes from fresh OS entropy, never from the seed, and is never saved. Not covered: "
-        "what you declare public (with 'Treat as public', the labels and ranges seen in the data), and the "
-        "identifier, personal-data, free-text and constant columns, which are regenerated from their format."
+        "what you declare public (with 'Treat as public', the labels and ranges seen in the data; the orders you "
+        "declare, which are never checked against the data), and the identifier, personal-data, free-text and "
+        "constant columns, which are regenerated from their format."
     )
     artifacts = ARTIFACTS
     params = PARAMS
