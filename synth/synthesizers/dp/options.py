@@ -46,6 +46,14 @@ ARTIFACTS = (
         "structure",
         "Parameters only; derived from no row.",
     ),
+    ArtifactItem(
+        "Declared orders",
+        "the (lower, higher) column pairs you declared, and which later columns were learned as their gap from "
+        "the earlier one (their bins above are then the gap's)",
+        "structure",
+        "Your declaration, never checked against the data; a gap is a public function of each row, taken before "
+        "any mechanism, so its bins are covered by ε like any column's.",
+    ),
 )
 
 PARAMS = (
