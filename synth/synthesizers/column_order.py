@@ -326,7 +326,10 @@ def describe_orders(model: object) -> str | None:
         return None
     listed = "; ".join(f"{low} ≤ {high}" for low, high in pairs)
     many = "s" if len(pairs) > 1 else ""
-    return f"{len(pairs)} order{many} held on every training row, and every synthetic row keeps {listed}."
+    return (
+        f"{len(pairs)} order{many} held on the training rows (a number's on at least 99.9% of them, a date's on "
+        f"every one), and every synthetic row keeps {listed}."
+    )
 
 
 def unplanned_columns(model: object) -> frozenset[str]:
