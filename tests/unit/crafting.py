@@ -32,3 +32,15 @@ def each_cart_step(value: Any, change: Callable[[dict[str, Any]], None]) -> None
     elif isinstance(value, list):
         for v in value:
             each_cart_step(v, change)
+
+
+def replaced_after(path: Path, out: Path, field: str, old: str, new: str) -> Path:
+    """A copy of the model file at ``path`` whose manifest has the first ``old`` after the key ``field``
+    replaced by ``new`` (a name swapped inside one learned attribute), written to ``out``."""
+    with zipfile.ZipFile(path) as zf:
+        text, arrays = zf.read("manifest.json").decode(), zf.read("arrays.npz")
+    at = text.index(f'"{field}"')
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("manifest.json", text[:at] + text[at:].replace(old, new, 1))
+        zf.writestr("arrays.npz", arrays)
+    return out
