@@ -119,7 +119,13 @@ from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.params import MIN_CATEGORY_ROWS
 from synth.synthesizers.registry import register
-from synth.synthesizers.residual_features import Residual, find_residuals, residuals_before, with_residuals
+from synth.synthesizers.residual_features import (
+    Residual,
+    find_residuals,
+    residuals_before,
+    used_residuals,
+    with_residuals,
+)
 
 __all__ = [
     "CLASSIFY_PARAM",
@@ -362,6 +368,7 @@ class SequentialCART(Synthesizer):
             xs = with_residuals(recoded(np.asarray(xs, dtype=np.float32), recodes), residuals)
             tree = self._grow_split_tree(xs, x, target, classifier=classifier, seed=seed)
             leaf = tree.apply(xs)
+            tree, residuals = used_residuals(tree, j, residuals)  # leaf ids stay: only feature numbers change
             node_count = tree.node_count
         offsets = np.zeros(node_count + 1, dtype=np.int64)
         offsets[1:] = np.cumsum(np.bincount(leaf, minlength=node_count))

@@ -21,6 +21,7 @@ computed from every training row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -81,3 +82,28 @@ def with_residuals(xs: np.ndarray, residuals: tuple[Residual, ...]) -> np.ndarra
     for m, r in enumerate(residuals):
         out[:, d + m] = xs[:, r.k].astype(np.float64) - r.intercept - r.slope * xs[:, r.i].astype(np.float64)
     return out
+
+
+def used_residuals(tree: Any, column: int, residuals: tuple[Residual, ...]) -> tuple[Any, tuple[Residual, ...]]:
+    """``tree`` and ``residuals`` reduced to the residual predictors the tree splits on, its features renumbered:
+    a tree that uses none reads the slots as they are, and sampling copies nothing for it."""
+    from synth.synthesizers.cart_steps import FlatTree
+
+    if not residuals:
+        return tree, residuals
+    inner = tree.children_left >= 0
+    used = sorted({int(f) - column for f in tree.feature[inner] if f >= column})
+    if len(used) == len(residuals):
+        return tree, residuals
+    renumber = {column + old: column + new for new, old in enumerate(used)}
+    feature = np.asarray([renumber.get(int(f), int(f)) for f in tree.feature], dtype=np.int64)
+    reduced = FlatTree(
+        tree.children_left,
+        tree.children_right,
+        feature,
+        tree.threshold,
+        tree.missing_go_to_left,
+        column + len(used),
+        tree.max_depth,
+    )
+    return reduced, tuple(residuals[u] for u in used)

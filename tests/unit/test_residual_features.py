@@ -108,3 +108,32 @@ def test_binned_predictors_get_no_residuals() -> None:
     model = synth.create("pruned_cart", random_state=0, visit_order="table", predictor_bins=10).fit(_diagonal(2_000))
     assert not any(step.residuals for step in model.steps_)
     assert len(model.sample(200, seed=1)) == 200
+
+
+def test_a_tree_keeps_only_the_residuals_it_splits_on_and_samples_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unused residual predictors are dropped after the fit (sampling then copies nothing for their trees); the
+    renumbered trees route every row as before, so the synthetic table is the same."""
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=(3_000, 1))
+    table = pd.DataFrame(base + 0.3 * rng.normal(size=(3_000, 6)), columns=[f"x{i}" for i in range(6)])
+    table["side"] = np.where(table["x1"] > table["x0"], "above", "below")
+    model = synth.create("pruned_cart", random_state=0, visit_order="table").fit(table)
+    for step in model.steps_:
+        if step.tree is not None and step.residuals:
+            inner = step.tree.children_left >= 0
+            used = {int(f) for f in step.tree.feature[inner] if f >= step.column}
+            assert used == set(range(step.column, step.column + len(step.residuals)))
+    assert sum(len(s.residuals) for s in model.steps_) < sum(
+        min(len([r for r in model_residuals(table) if r.i < s.column and r.k < s.column]), 8) for s in model.steps_
+    ), "some offered residuals went unused and were dropped"
+    from synth.synthesizers import cart
+
+    monkeypatch.setattr(cart, "used_residuals", lambda tree, column, residuals: (tree, residuals))
+    unreduced = synth.create("pruned_cart", random_state=0, visit_order="table").fit(table)
+    pd.testing.assert_frame_equal(model.sample(2_000, seed=1), unreduced.sample(2_000, seed=1))
+
+
+def model_residuals(table: pd.DataFrame) -> tuple:
+    """The residual pairs a model offers on ``table`` (visit order = table order, every column a number but one)."""
+    numbers = table.select_dtypes("number")
+    return find_residuals(numbers.to_numpy(dtype=np.float32), list(range(numbers.shape[1])))
