@@ -93,8 +93,9 @@ def redraw_out_of_order(
     return values
 
 
-def _breaks(later: np.ndarray, earlier: np.ndarray, rng: np.random.Generator) -> float:
-    """Share of independently paired (earlier, later) values, from samples of each, where later < earlier."""
+def random_breaks(later: np.ndarray, earlier: np.ndarray, rng: np.random.Generator) -> float:
+    """Share of independently paired (earlier, later) values, from samples of each, where later < earlier (how much
+    an order constrains: the evaluation's check of a table uses it too)."""
     a = np.sort(rng.choice(earlier, size=min(len(earlier), 5_000), replace=False))
     b = rng.choice(later, size=min(len(later), 5_000), replace=False)
     return float(np.mean(len(a) - np.searchsorted(a, b, side="right")) / len(a))
@@ -115,7 +116,7 @@ def _best_anchor(
         gap = later[present] - earlier[present]
         for sign in (1.0, -1.0):
             if np.mean(sign * gap < 0) <= tolerance:
-                breaks = _breaks(sign * later[present], sign * earlier, rng)
+                breaks = random_breaks(sign * later[present], sign * earlier, rng)
                 if breaks >= MIN_BREAKS and (best is None or breaks > best[0]):
                     best = (breaks, key, sign)
     return None if best is None else (best[1], best[2])
@@ -155,20 +156,27 @@ def find_anchors(columns: Sequence[CartColumn], values: Sequence[np.ndarray], sk
     return out
 
 
+def _table_orders(
+    names: Sequence[str], values: dict[str, np.ndarray], tolerance: float
+) -> tuple[tuple[str, str, float], ...]:
+    """For each of ``names`` in order, the earlier complete one it is never below (sign 1) or above (sign -1), the
+    most constraining (:func:`_best_anchor`): (later, earlier, sign)."""
+    rng = np.random.default_rng(0)
+    out: list[tuple[str, str, float]] = []
+    for j, name in enumerate(names):
+        complete = ((e, values[e]) for e in names[:j] if not np.isnan(values[e]).any())
+        found = _best_anchor(values[name], complete, rng, tolerance)
+        if found is not None:
+            out.append((name, *found))
+    return tuple(out)
+
+
 def frame_anchors(data: pd.DataFrame, schema: Schema, skip: set[str]) -> tuple[tuple[str, str, float], ...]:
     """The same rule on a table, for models that see whole columns (the Gaussian copula): (later, earlier, sign)
     for each date column that never precedes (sign 1) or follows (sign -1) an earlier date column of the table,
     in table order, where independently paired dates would break the order on at least :data:`MIN_BREAKS`."""
     dates = [c.name for c in schema if c.kind is ColumnKind.DATETIME and c.name not in skip and c.name in data]
-    ns = {name: _nanoseconds(data[name]) for name in dates}
-    rng = np.random.default_rng(0)
-    out: list[tuple[str, str, float]] = []
-    for j, name in enumerate(dates):
-        complete = ((e, ns[e]) for e in dates[:j] if not np.isnan(ns[e]).any())
-        found = _best_anchor(ns[name], complete, rng)
-        if found is not None:
-            out.append((name, *found))
-    return tuple(out)
+    return _table_orders(dates, {name: _nanoseconds(data[name]) for name in dates}, 0.0)
 
 
 def frame_number_orders(data: pd.DataFrame, schema: Schema, skip: set[str]) -> tuple[tuple[str, str, float], ...]:
@@ -178,14 +186,7 @@ def frame_number_orders(data: pd.DataFrame, schema: Schema, skip: set[str]) -> t
     numbers = [c.name for c in schema if c.kind.is_numeric and c.name not in skip and c.name in data]
     values = {name: pd.to_numeric(data[name], errors="coerce").to_numpy(dtype=np.float64) for name in numbers}
     numbers = [name for name in numbers if len(np.unique(values[name][~np.isnan(values[name])])) >= 3]
-    rng = np.random.default_rng(0)
-    out: list[tuple[str, str, float]] = []
-    for j, name in enumerate(numbers):
-        complete = ((e, values[e]) for e in numbers[:j] if not np.isnan(values[e]).any())
-        found = _best_anchor(values[name], complete, rng, NUMBER_TOLERANCE)
-        if found is not None:
-            out.append((name, *found))
-    return tuple(out)
+    return _table_orders(numbers, values, NUMBER_TOLERANCE)
 
 
 def _as_values(series: pd.Series) -> tuple[np.ndarray, bool]:
@@ -305,18 +306,19 @@ def shift_dates(start: pd.Series, days: np.ndarray) -> pd.Series:
     return out
 
 
-def kept_orders(model: object) -> tuple[tuple[str, str], ...]:
-    """(lower, higher) column names of every order a fitted model keeps: CART's anchored steps, the copula's
-    date gaps and number orders; () for models that keep none."""
-    pairs: list[tuple[str, str]] = []
+def _step_orders(model: object) -> Iterator[tuple[str, str, float]]:
+    """(later, earlier, sign) of every CART step drawn against an anchor."""
     columns = getattr(model, "columns_", ())
     for step in getattr(model, "steps_", ()):
         if getattr(step, "anchor", -1) >= 0:
-            later, earlier = columns[step.column].name, columns[step.anchor].name
-            pairs.append((earlier, later) if step.sign > 0 else (later, earlier))
-    for later, earlier, sign in (*getattr(model, "date_gaps_", ()), *getattr(model, "number_orders_", ())):
-        pairs.append((earlier, later) if sign > 0 else (later, earlier))
-    return tuple(pairs)
+            yield columns[step.column].name, columns[step.anchor].name, step.sign
+
+
+def kept_orders(model: object) -> tuple[tuple[str, str], ...]:
+    """(lower, higher) column names of every order a fitted model keeps: CART's anchored steps, the copula's
+    date gaps and number orders; () for models that keep none."""
+    found = (*_step_orders(model), *getattr(model, "date_gaps_", ()), *getattr(model, "number_orders_", ()))
+    return tuple((earlier, later) if sign > 0 else (later, earlier) for later, earlier, sign in found)
 
 
 def describe_orders(model: object) -> str | None:
@@ -336,12 +338,8 @@ def unplanned_columns(model: object) -> frozenset[str]:
     """Columns an exact conditional sampler cannot restrict as it draws them: drawn as a gap from another column
     (CART's and the copula's dates) or drawn again to keep an order (CART's numbers). A condition on one is met by
     filtering the rows, as for a column an exact rule computes."""
-    names = {later for later, _, _ in (*getattr(model, "date_gaps_", ()), *getattr(model, "order_gaps_", ()))}
-    columns = getattr(model, "columns_", ())
-    for step in getattr(model, "steps_", ()):
-        if getattr(step, "anchor", -1) >= 0:
-            names.add(columns[step.column].name)
-    return frozenset(names)
+    found = (*_step_orders(model), *getattr(model, "date_gaps_", ()), *getattr(model, "order_gaps_", ()))
+    return frozenset(later for later, _, _ in found)
 
 
 def check_declared_orders(

@@ -20,6 +20,7 @@ computed from every training row.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,8 +88,6 @@ def with_residuals(xs: np.ndarray, residuals: tuple[Residual, ...]) -> np.ndarra
 def used_residuals(tree: Any, column: int, residuals: tuple[Residual, ...]) -> tuple[Any, tuple[Residual, ...]]:
     """``tree`` and ``residuals`` reduced to the residual predictors the tree splits on, its features renumbered:
     a tree that uses none reads the slots as they are, and sampling copies nothing for it."""
-    from synth.synthesizers.cart_steps import FlatTree
-
     if not residuals:
         return tree, residuals
     inner = tree.children_left >= 0
@@ -97,13 +96,6 @@ def used_residuals(tree: Any, column: int, residuals: tuple[Residual, ...]) -> t
         return tree, residuals
     renumber = {column + old: column + new for new, old in enumerate(used)}
     feature = np.asarray([renumber.get(int(f), int(f)) for f in tree.feature], dtype=np.int64)
-    reduced = FlatTree(
-        tree.children_left,
-        tree.children_right,
-        feature,
-        tree.threshold,
-        tree.missing_go_to_left,
-        column + len(used),
-        tree.max_depth,
-    )
+    # replace() leaves the compiled tree behind (an init=False field): it is rebuilt from the new features.
+    reduced = dataclasses.replace(tree, feature=feature, n_features=column + len(used))
     return reduced, tuple(residuals[u] for u in used)

@@ -7,7 +7,8 @@ on its face. An analyst sees it at once, and a discriminator learns it.
 An order counts only when it holds and constrains: ``a ≤ b`` on all but at most :data:`MAX_REAL_BREAKS` of the real
 rows where both are present (California Housing's households exceed its population on 3 blocks of 20,640: the
 synthetic table is then held to the real share, not to zero), and values of the two columns paired at random
-would break it on at least :data:`MIN_BREAKS` of pairs. Without that test every
+would break it on at least :data:`MIN_BREAKS` of pairs (the models' own rule, from
+:mod:`synth.synthesizers.column_order`). Without that test every
 pair of columns on different scales (a weight in the hundreds of thousands, an age under 100) would be an
 "order" that nothing could break. Dates are compared with dates, numbers with numbers; booleans and columns
 with fewer than three distinct values are left out (a 0/1 flag "below" another proves nothing).
@@ -21,10 +22,8 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
-from synth.synthesizers.column_order import NUMBER_TOLERANCE
+from synth.synthesizers.column_order import MIN_BREAKS, NUMBER_TOLERANCE, random_breaks
 
-#: Smallest share of randomly paired values that would break an order for it to count as one.
-MIN_BREAKS = 0.01
 #: Largest share of real rows that may break an order for it still to count as one: the share below which CART
 #: and the copula keep a number's order (one constant, so the page never lists an order the models could keep
 #: but did not).
@@ -65,13 +64,6 @@ def _as_numbers(series: pd.Series, kind: ColumnKind) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
 
 
-def _random_breaks(low: np.ndarray, high: np.ndarray, rng: np.random.Generator) -> float:
-    """Share of (low, high) pairs drawn independently from the two columns' values with low > high."""
-    a = np.sort(rng.choice(low, size=min(len(low), 5_000), replace=False))
-    b = rng.choice(high, size=min(len(high), 5_000), replace=False)
-    return float(np.mean(len(a) - np.searchsorted(a, b, side="right")) / len(a))
-
-
 def find_orders(real: pd.DataFrame, schema: Schema, min_rows: int = 20) -> tuple[ColumnOrder, ...]:
     """Every order ``low ≤ high`` between two date columns or two number columns that holds on all but
     :data:`MAX_REAL_BREAKS` of the real rows where both are present (at least ``min_rows`` such rows) and
@@ -95,7 +87,7 @@ def find_orders(real: pd.DataFrame, schema: Schema, min_rows: int = 20) -> tuple
                 for low, high, lo, hi in ((name_a, name_b, a, b), (name_b, name_a, b, a)):
                     share = float(np.mean(lo[both] > hi[both]))
                     if share <= MAX_REAL_BREAKS:
-                        breaks = _random_breaks(lo[~np.isnan(lo)], hi[~np.isnan(hi)], rng)
+                        breaks = random_breaks(hi[~np.isnan(hi)], lo[~np.isnan(lo)], rng)
                         if breaks >= MIN_BREAKS:
                             found.append(ColumnOrder(low, high, share, breaks))
                         break  # equal on (nearly) every row is one order, not two
