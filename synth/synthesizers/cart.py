@@ -104,8 +104,9 @@ from synth.synthesizers.cart_steps import (
     smoothed_draw,
     smoothing_ranges,
     time_unit,
+    tree_inputs,
 )
-from synth.synthesizers.category_splits import category_ranks, recoded
+from synth.synthesizers.category_splits import category_ranks
 from synth.synthesizers.column_order import anchor_base, find_anchors, in_units_of, redraw_out_of_order
 from synth.synthesizers.derived import (
     EXACT_RULES_PARAM,
@@ -124,7 +125,6 @@ from synth.synthesizers.residual_features import (
     find_residuals,
     residuals_before,
     used_residuals,
-    with_residuals,
 )
 
 __all__ = [
@@ -305,7 +305,7 @@ class SequentialCART(Synthesizer):
         anchors = find_anchors(columns, values, {r.output for r in rules})
         numbers = [j for j, c in enumerate(columns) if c.kind.is_numeric]
         # Binned predictors (Pruned CART's predictor_bins) are binned per slot: residual predictors are not offered.
-        offered = getattr(self, "residual_splits", False) and not int(getattr(self, "predictor_bins", 0))
+        offered = getattr(self, "residual_splits", False) and not self._binned_predictors()
         self._residuals = find_residuals(x, numbers) if offered else ()
         steps: list[CartStep] = []
         for j, col in enumerate(columns):
@@ -362,10 +362,10 @@ class SequentialCART(Synthesizer):
             # working days and at weekends).
             target = np.unique(y, return_inverse=True)[1] if classifier and numeric else y
             # Binned predictors (predictor_bins) are binned by their codes: category orders are not combined with them.
-            grouped = getattr(self, "category_splits", False) and not int(getattr(self, "predictor_bins", 0))
+            grouped = getattr(self, "category_splits", False) and not self._binned_predictors()
             recodes = self._category_recodes(xs, target, classifier) if grouped else ()
             residuals = residuals_before(getattr(self, "_residuals", ()), j)
-            xs = with_residuals(recoded(np.asarray(xs, dtype=np.float32), recodes), residuals)
+            xs = tree_inputs(np.asarray(xs, dtype=np.float32), recodes, residuals)
             tree = self._grow_split_tree(xs, x, target, classifier=classifier, seed=seed)
             leaf = tree.apply(xs)
             tree, residuals = used_residuals(tree, j, residuals)  # leaf ids stay: only feature numbers change
@@ -384,6 +384,11 @@ class SequentialCART(Synthesizer):
         if widths is not None:
             widths = widths[by_leaf]
         return CartStep(j, missing, tree, offsets, donors, widths, recodes=recodes, residuals=residuals)
+
+    def _binned_predictors(self) -> bool:
+        """Whether trees read predictors through quantile bins (Pruned CART's predictor_bins), which are cut per slot
+        on raw values: neither category orders nor residual predictors fit them."""
+        return bool(int(getattr(self, "predictor_bins", 0)))
 
     def _category_recodes(self, xs: np.ndarray, y: np.ndarray, classifier: bool) -> tuple[tuple[int, np.ndarray], ...]:
         """(slot, place of each code) for every category predictor of three or more labels this tree may group

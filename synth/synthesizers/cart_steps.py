@@ -172,6 +172,16 @@ class CartColumn:
         return pd.Series(values)
 
 
+def tree_inputs(
+    xs: np.ndarray, recodes: tuple[tuple[int, np.ndarray], ...], residuals: tuple[Residual, ...]
+) -> np.ndarray:
+    """What a tree reads: the slots ``xs`` (a view when nothing changes), category codes in the tree's own order,
+    then its residual predictors, in one copy at most."""
+    if residuals:
+        return recoded(xs, recodes, out=with_residuals(xs, residuals))
+    return recoded(xs, recodes)
+
+
 @dataclass(frozen=True)
 class CartStep:
     """One tree of the sequence and its donors.
@@ -209,7 +219,7 @@ class CartStep:
     def predictors(self, x: np.ndarray) -> np.ndarray:
         """The slots this step's tree reads, category codes in its own order where it has one, then its residual
         predictors (:mod:`synth.synthesizers.residual_features`)."""
-        return with_residuals(recoded(x[:, : self.column], self.recodes), self.residuals)
+        return tree_inputs(x[:, : self.column], self.recodes, self.residuals)
 
     def draw(self, x: np.ndarray, n: int, rng: np.random.Generator, balanced: bool = False) -> np.ndarray:
         """Values for ``n`` rows whose earlier columns are ``x[:, :column]``.

@@ -64,12 +64,14 @@ def category_ranks(codes: np.ndarray, n_categories: int, y: np.ndarray, *, class
     return ranks
 
 
-def recoded(x: np.ndarray, recodes: tuple[tuple[int, np.ndarray], ...]) -> np.ndarray:
-    """``x`` (predictor slots in columns) with each recoded slot's codes replaced by their places; ``x`` itself
-    when there is nothing to recode."""
+def recoded(x: np.ndarray, recodes: tuple[tuple[int, np.ndarray], ...], out: np.ndarray | None = None) -> np.ndarray:
+    """``x`` (predictor slots in columns) with each recoded slot's codes replaced by their places: written into
+    ``out`` when given (an array already holding ``x``'s slots first), else into a copy; ``x`` (or ``out``) as it
+    is when there is nothing to recode."""
     if not recodes:
-        return x
-    out = np.array(x, dtype=np.float32, order="F")
+        return x if out is None else out
+    if out is None:
+        out = np.array(x, dtype=np.float32, order="F")
     for slot, ranks in recodes:
         out[:, slot] = ranks[x[:, slot].astype(np.intp)]
     return out

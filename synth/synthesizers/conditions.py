@@ -145,7 +145,7 @@ def sample_conditioned(
     # an order's anchor (synth.synthesizers.column_order) is not drawn as its own value: conditions on them are met
     # by filtering the rows (every row is checked below), the others by the exact sampler.
     computed = derived_columns(model) | unplanned_columns(model)
-    number_orders = model_orders(model)  # kept on whole rows (the copula's, the DP network's declared ones)
+    row_orders = model_orders(model)  # kept on whole rows (the copula's, the DP network's declared ones)
     drawn_conditions = {c: v for c, v in checked.items() if c not in computed}
     sampler = exact_sampler(model) if drawn_conditions else None
     # Weighted candidates are cheap (no row is wasted on a condition it cannot meet): a larger budget per row.
@@ -163,8 +163,8 @@ def sample_conditioned(
         if sampler is not None:
             body, weights = sampler(model, size, rng, drawn_conditions)
             body = model._derive_frame(body)
-            if number_orders:  # rows that break an order the model keeps are not rows it draws
-                inside = ~out_of_order(body, number_orders)
+            if row_orders:  # rows that break an order the model keeps are not rows it draws
+                inside = ~out_of_order(body, row_orders)
                 body, weights, size = body[inside].reset_index(drop=True), weights[inside], int(inside.sum())
             top = max(top, float(weights.max(initial=0.0)))
             body = body[rng.random(size) * top < weights] if top > 0 else body.iloc[:0]

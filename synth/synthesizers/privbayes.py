@@ -60,7 +60,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -473,11 +473,23 @@ class PrivBayes(Synthesizer):
         return from_gaps(body, getattr(self, "order_gaps_", ()))  # files saved before declared orders have none
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
-        body = self._derive_frame(self._generate(n, rng, progress, None))
-        # Declared orders not drawn as gaps cut the model's distribution to the rows that keep them (rows that
-        # break one are drawn again): post-processing of the released model, no budget.
-        orders = getattr(self, "declared_orders_", ())
-        return keep_orders(body, orders, lambda m: self._derive_frame(self._generate(m, rng, lambda *_: None, None)))
+        return self._rows(n, rng, progress, None)
+
+    def _rows(
+        self,
+        n: int,
+        rng: np.random.Generator,
+        progress: ProgressCallback,
+        roots: Callable[[int], np.ndarray] | None,
+    ) -> pd.DataFrame:
+        """``n`` rows with their gaps turned back into columns; ``roots(m)``, when given, draws the first column's
+        codes of ``m`` rows. Declared orders not drawn as gaps cut the model's distribution to the rows that keep
+        them (rows that break one are drawn again): post-processing of the released model, no budget."""
+
+        def draw(m: int, report: ProgressCallback) -> pd.DataFrame:
+            return self._derive_frame(self._generate(m, rng, report, None if roots is None else roots(m)))
+
+        return keep_orders(draw(n, progress), getattr(self, "declared_orders_", ()), lambda m: draw(m, lambda *_: None))
 
     def _sample_given(
         self,
@@ -507,10 +519,7 @@ class PrivBayes(Synthesizer):
                 describe_conditions({column.name: cond}),
             )
 
-        body = self._derive_frame(self._generate(n, rng, progress, roots(n)))
-        orders = getattr(self, "declared_orders_", ())
-        again = lambda m: self._derive_frame(self._generate(m, rng, lambda *_: None, roots(m)))  # noqa: E731
-        return keep_orders(body, orders, again)
+        return self._rows(n, rng, progress, roots)
 
     def _generate(
         self, n: int, rng: np.random.Generator, progress: ProgressCallback, first: np.ndarray | None

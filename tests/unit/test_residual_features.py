@@ -137,3 +137,23 @@ def model_residuals(table: pd.DataFrame) -> tuple:
     """The residual pairs a model offers on ``table`` (visit order = table order, every column a number but one)."""
     numbers = table.select_dtypes("number")
     return find_residuals(numbers.to_numpy(dtype=np.float32), list(range(numbers.shape[1])))
+
+
+def test_a_tree_with_category_orders_and_residuals_reads_both_from_one_copy() -> None:
+    from synth.synthesizers.cart_steps import tree_inputs
+    from synth.synthesizers.category_splits import recoded
+
+    rng = np.random.default_rng(5)
+    u = rng.uniform(0, 100, 3_000)
+    cat = rng.choice(list("abcdef"), 3_000)
+    table = pd.DataFrame({"cat": cat, "u": u.round(2), "v": (u + rng.normal(0, 8, 3_000)).round(2)})
+    table["side"] = np.where((table["v"] > table["u"]) ^ np.isin(table["cat"], list("ace")), "x", "y")
+    model = synth.create(
+        "pruned_cart", random_state=0, visit_order="table", category_splits=True, residual_splits=True
+    ).fit(table)
+    step = next(s for s in model.steps_ if model.columns_[s.column].name == "side")
+    assert step.recodes and step.residuals
+    x = np.asfortranarray(table[["cat", "u", "v"]].assign(cat=pd.Categorical(table["cat"]).codes).to_numpy(np.float32))
+    expected = with_residuals(recoded(x, step.recodes), step.residuals)  # two copies, the plain way
+    np.testing.assert_array_equal(tree_inputs(x, step.recodes, step.residuals), expected)
+    np.testing.assert_array_equal(x[:, 0], pd.Categorical(table["cat"]).codes)  # the caller's array is untouched
