@@ -170,31 +170,31 @@ def check_marginals(marginals: Any, name: str = "marginals") -> int:
     return int(marginals.width)
 
 
+def named_orders(value: Any, names: set[str] | None, signs: tuple[float, ...] = (1.0, -1.0)) -> bool:
+    """Whether ``value`` is a tuple of (later, earlier, sign) orders: two different column names (of ``names``,
+    when given) and a sign of ``signs``. A list or dict where a name belongs is refused before it is hashed."""
+
+    def one(o: Any) -> bool:
+        if not (isinstance(o, tuple) and len(o) == 3 and isinstance(o[0], str) and isinstance(o[1], str)):
+            return False
+        known = names is None or (o[0] in names and o[1] in names)
+        return known and o[0] != o[1] and o[2] in signs
+
+    return isinstance(value, tuple) and all(one(o) for o in value)
+
+
 def check_copula(model: Any) -> None:
     """Each mixture component: shares summing to 1, marginals, and a finite lower-triangular Cholesky factor of
     the size of the marginals' dimensions."""
     from synth.schema import ColumnKind
     from synth.synthesizers.gaussian_copula import CopulaComponent
 
-    gaps = getattr(model, "date_gaps_", ())
-    dates = {c.name for c in model.schema_ if c.kind is ColumnKind.DATETIME} if hasattr(model, "schema_") else set()
-
-    def gap_ok(g: Any) -> bool:
-        if not (isinstance(g, tuple) and len(g) == 3 and isinstance(g[0], str) and isinstance(g[1], str)):
-            return False  # (a list or dict where a name belongs would not even hash)
-        return g[0] in dates and g[1] in dates and g[0] != g[1] and g[2] in (1, -1)
-
-    if not isinstance(gaps, tuple) or not all(gap_ok(g) for g in gaps):
+    schema = getattr(model, "schema_", ())
+    dates = {c.name for c in schema if c.kind is ColumnKind.DATETIME}
+    numbers = {c.name for c in schema if c.kind.is_numeric}
+    if not named_orders(getattr(model, "date_gaps_", ()), dates):
         fail("the copula's date gaps must name two date columns of its schema and a sign of 1 or -1")
-    orders = getattr(model, "number_orders_", ())
-    numbers = {c.name for c in model.schema_ if c.kind.is_numeric} if hasattr(model, "schema_") else set()
-
-    def order_ok(o: Any) -> bool:
-        if not (isinstance(o, tuple) and len(o) == 3 and isinstance(o[0], str) and isinstance(o[1], str)):
-            return False
-        return o[0] in numbers and o[1] in numbers and o[0] != o[1] and o[2] in (1, -1)
-
-    if not isinstance(orders, tuple) or not all(order_ok(o) for o in orders):
+    if not named_orders(getattr(model, "number_orders_", ()), numbers):
         fail("the copula's number orders must name two number columns of its schema and a sign of 1 or -1")
     components = model.components_
     if not isinstance(components, tuple) or not components:
@@ -215,23 +215,18 @@ def check_copula(model: Any) -> None:
 def check_privbayes(model: Any) -> None:
     """Columns with a positive number of codes; each table's parents drawn before it, its shape the product of
     the parents' sizes by the child's size, its rows cumulative probabilities ending at 1."""
+    from synth.synthesizers.column_order import check_declared_orders, declared_gaps
     from synth.synthesizers.privbayes import BinnedColumn, NoisyTable
 
     orders = getattr(model, "declared_orders_", ())
-    if not isinstance(orders, tuple) or not all(
-        isinstance(o, tuple) and len(o) == 3 and all(isinstance(c, str) for c in o[:2]) and o[2] == 1.0 for o in orders
-    ):
+    if not named_orders(orders, None, (1.0,)):
         fail("the DP network's declared orders must be (later, earlier, 1.0) column names")
     try:
-        from synth.synthesizers.column_order import check_declared_orders
-
         check_declared_orders([(earlier, later) for later, earlier, _ in orders], model.schema_)
     except SynthesizerError as exc:
         fail(f"the DP network's declared orders do not fit its schema: {exc}")
     gaps = getattr(model, "order_gaps_", ())
-    from synth.synthesizers.column_order import declared_gaps
-
-    if not isinstance(gaps, tuple) or set(gaps) - set(declared_gaps(orders, model.schema_)):
+    if not named_orders(gaps, None, (1.0,)) or set(gaps) - set(declared_gaps(orders, model.schema_)):
         fail("the DP network's order gaps must be declared orders it can learn as gaps")
 
     columns = model.columns_
