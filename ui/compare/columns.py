@@ -182,8 +182,8 @@ def order_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> 
     st.markdown("**Orders the real table keeps**")
     if not found:
         st.caption(
-            "No two dates or two numbers of the real table keep an order (one never above the other on every row, "
-            "where random pairs of their values would break it), so there is no order to check."
+            "No two dates or two numbers of the real table keep an order (one not above the other on at least "
+            "99.9% of the rows, where random pairs of their values would break it), so there is no order to check."
         )
         return
     broken = [b for b in found if broken_beyond_real(b)]
@@ -192,8 +192,9 @@ def order_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> 
         st.warning(
             f"{len(broken)} of {len(found)} orders break more often in the synthetic rows than in the real ones: "
             f"{worst.broken:.1%} of synthetic rows have {md(worst.order.low)} above {md(worst.order.high)}, against "
-            f"{worst.order.real_breaks:.2%} of real rows. Such rows are impossible on their face. CART and Pruned "
-            "CART keep an order that held on every training row; a model that draws the columns apart does not."
+            f"{worst.order.real_breaks:.2%} of real rows. Such rows are impossible on their face. CART, Pruned CART "
+            "and the Gaussian copula keep such orders themselves; the DP network keeps the orders you declare on "
+            "the Synthesize page; a model that draws the columns apart keeps none."
         )
     else:
         which = "the real table's one order" if len(found) == 1 else f"all {len(found)} orders of the real table"
