@@ -230,8 +230,8 @@ class SequentialCART(Synthesizer):
         ArtifactItem(
             "Column coding",
             "per column: the category labels (sorted), the clip range of numbers, a date origin and grain; for a "
-            "date or number never below (or above) an earlier column of its kind on any training row, that column "
-            "and the direction",
+            "date or number never below (or above) an earlier column of its kind on the training rows (a number's "
+            "on at least 99.9% of them), that column and the direction",
             "structure",
             "Labels are held by at least min_category_rows rows or are '(other)'; the clip range is that of the "
             "smoothed donors; the date origin is the earliest date rounded down to 1,000 grains. An order is kept "

@@ -55,7 +55,8 @@ MIN_BREAKS = 0.01
 
 @dataclass(frozen=True)
 class Anchor:
-    """Column ``column`` is drawn as ``sign`` × (its value − ``anchor``'s value), in its own units."""
+    """Column ``column`` keeps ``sign`` × (its value − ``anchor``'s value) ≥ 0: a date is drawn as that gap, a
+    number from its own donors, redrawn when it lands on the wrong side."""
 
     column: int
     anchor: int
