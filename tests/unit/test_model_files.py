@@ -311,3 +311,53 @@ def test_cart_split_thresholds_do_not_give_rare_values_away(table: pd.DataFrame,
             near = [kept[kept <= t].max()] if (kept <= t).any() else []
             near += [kept[kept > t].min()] if (kept > t).any() else []
             assert not {2 * t - k for k in near} & rare, (col.name, threshold)
+
+
+def _correlated_table(n: int = 1_500, seed: int = 4) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Two strongly correlated numbers (so CART offers their residual to its trees) and a category set by the
+    residual, with two planted records: each extreme on both numbers, off the line, and a label of its own."""
+    rng = np.random.default_rng(seed)
+    size = rng.gamma(3.0, 40.0, n).round(1)
+    price = (2.5 * size + rng.normal(0.0, 20.0, n)).round(2)
+    # Whether a price is above or below its line: a diagonal in (size, price) that a residual split finds at once.
+    band = np.where(price - 2.5 * size + rng.normal(0.0, 5.0, n) > 0.0, "dear", "cheap")
+    band = np.where(rng.random(n) < 0.25, rng.choice(["fair", "mixed"], n), band)
+    frame = pd.DataFrame({"size": size, "price": price, "band": band, "score": rng.normal(50.0, 10.0, n).round(3)})
+    planted = [
+        {"size": 9_876.5, "price": 4_321.09, "band": "Zorblatt-Quokka", "score": 1.234},
+        {"size": 7_654.3, "price": 98_765.43, "band": "Pflimlin-Vortex", "score": 98.765},
+    ]
+    for record, row in zip(planted, rng.choice(n, len(planted), replace=False), strict=True):
+        for column, value in record.items():
+            frame.at[row, column] = value
+    return frame, planted
+
+
+@pytest.mark.parametrize("name", ["cart", "pruned_cart"])
+def test_residual_lines_and_category_orders_hold_no_real_value(name: str, tmp_path: Path) -> None:
+    # The residual lines (two least-squares numbers per correlated pair) and the trees' category orders (places of
+    # labels by shrunk outcome shares) are documented as computed from every row: neither may hold a planted
+    # record's value, its residual on the stored line, or its label; nor may a draw copy the record.
+    frame, planted = _correlated_table()
+    schema = synth.infer_schema(frame)
+    model = synth.create(name, residual_splits=True, category_splits=True).fit(frame, schema)
+    assert any(step.residuals for step in model.steps_), "no tree uses a residual: the attack would prove nothing"
+    assert any(step.recodes for step in model.steps_), "no tree orders categories: the attack would prove nothing"
+    text, manifest, arrays = _archive(model, tmp_path / "m.synth")
+    numbers = _numbers(manifest, arrays)
+    strings = _strings(text, manifest, arrays)
+    lines = {(r.i, r.k, r.intercept, r.slope) for step in model.steps_ for r in step.residuals}
+    slot = {col.name: j for j, col in enumerate(model.columns_)}
+    for record in planted:
+        assert record["band"] not in strings, record["band"]
+        values = [record["size"], record["price"], record["score"]]
+        for i, k, intercept, slope in lines:  # the record's own residual, as a tree would compute it
+            pair = {slot["size"]: record["size"], slot["price"]: record["price"]}
+            if {i, k} == set(pair):
+                values.append(pair[k] - intercept - slope * pair[i])
+        for value in values:
+            assert not np.isclose(numbers, value, rtol=1e-6, atol=1e-9).any(), (name, value)
+    syn = model.sample(20_000, seed=5)
+    for record in planted:
+        for column, value in record.items():
+            assert not (syn[column] == value).any(), (name, column, value)
