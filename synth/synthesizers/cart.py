@@ -82,6 +82,7 @@ from synth.synthesizers.cart_params import (
     CLASSIFY_PARAM,
     DRAWS_PARAM,
     category_splits_param,
+    refine_param,
     residual_splits_param,
     split_first_param,
 )
@@ -119,6 +120,7 @@ from synth.synthesizers.derived import (
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.params import MIN_CATEGORY_ROWS
+from synth.synthesizers.refinement import CALIBRATION_ROWS, MAX_TRAINING_ROWS, Refiner, fit_refiner, refined_rows
 from synth.synthesizers.registry import register
 from synth.synthesizers.residual_features import (
     Residual,
@@ -199,6 +201,7 @@ class SequentialCART(Synthesizer):
         split_first_param(False),
         category_splits_param(False),
         residual_splits_param(False),
+        refine_param(False),
         CLASSIFY_PARAM,
         DRAWS_PARAM,
         EXACT_RULES_PARAM,
@@ -228,6 +231,15 @@ class SequentialCART(Synthesizer):
             "the overall mean.",
         ),
         ArtifactItem(
+            "Refiner (with refinement only)",
+            "the boosted trees of a classifier telling the training rows from the model's own: split features "
+            "and thresholds, a value per leaf, a baseline",
+            "aggregates",
+            "It reads the same predictors as the trees (rare numbers already replaced by a draw from their band); "
+            "each leaf holds at least 400 rows, training and synthetic together, and its value is a gradient "
+            "step over them.",
+        ),
+        ArtifactItem(
             "Column coding",
             "per column: the category labels (sorted), the clip range of numbers, a date origin and grain; for a "
             "date or number never below (or above) an earlier column of its kind on the training rows (a number's "
@@ -243,6 +255,7 @@ class SequentialCART(Synthesizer):
     split_first: bool
     category_splits: bool
     residual_splits: bool
+    refine: bool
     classify_up_to: int
     min_samples_leaf: int
     smooth_below: int
@@ -253,6 +266,7 @@ class SequentialCART(Synthesizer):
     columns_: tuple[CartColumn, ...]
     steps_: tuple[CartStep, ...]
     rules_: tuple[DerivedRule, ...]
+    refiner_: Refiner | None
 
     def _check_state(self) -> None:
         from synth.synthesizers.state_checks import check_cart, check_rules  # the tree arrays reach compiled code
@@ -331,9 +345,16 @@ class SequentialCART(Synthesizer):
             step = self._step(x, j, y[present], rows, classifier=few, missing=False, rng=rng, numeric=True)
             steps.append(step if anchor is None else replace(step, anchor=anchor.anchor, sign=anchor.sign))
         del self._residuals
-        progress(1.0, "trees fitted")
         self.steps_ = tuple(steps)
         self.rules_ = tuple(rules)
+        self.refiner_ = None
+        # Balanced draws share each leaf's donors out evenly; redrawing rejected rows would undo that.
+        if getattr(self, "refine", False) and self.draws != "balanced" and n >= 2 and d >= 1:
+            progress(1.0, "fitting a classifier that tells the model's rows from real ones")
+            real = x if n <= MAX_TRAINING_ROWS else x[np.sort(rng.choice(n, MAX_TRAINING_ROWS, replace=False))]
+            _, drawn = self._draw_rows(CALIBRATION_ROWS * len(real), rng, lambda *_: None, None)
+            self.refiner_ = fit_refiner(real, drawn, int(rng.integers(0, 2**31 - 1)))
+        progress(1.0, "trees fitted")
 
     def _step(
         self,
@@ -504,6 +525,23 @@ class SequentialCART(Synthesizer):
     def _generate(
         self, n: int, rng: np.random.Generator, progress: ProgressCallback, first: np.ndarray | None
     ) -> pd.DataFrame:
+        refiner = getattr(self, "refiner_", None)
+        if refiner is None:
+            values, _ = self._draw_rows(n, rng, progress, first)
+        else:
+            # Each row is drawn until the refiner keeps it; a row conditioned on its first column keeps that value.
+            def draw(rows: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+                return self._draw_rows(len(rows), rng, lambda *_: None, None if first is None else first[rows])
+
+            values = refined_rows(draw, n, refiner, rng, progress)
+        # copy=False: no consolidation of the object columns into one block (a slow copy of every pointer).
+        return pd.DataFrame({col.name: col.decode(values[j]) for j, col in enumerate(self.columns_)}, copy=False)
+
+    def _draw_rows(
+        self, n: int, rng: np.random.Generator, progress: ProgressCallback, first: np.ndarray | None
+    ) -> tuple[list[np.ndarray], np.ndarray]:
+        """Every column's values for ``n`` rows drawn down the trees (coded: category codes, numbers, date units),
+        and the predictor matrix the trees read (rows × slots, NaN where missing)."""
         d = len(self.columns_)
         x = np.empty((n, d), dtype=np.float32, order="F")
         values: list[np.ndarray] = [np.empty(0)] * d  # every column's value step assigns its own
@@ -533,8 +571,7 @@ class SequentialCART(Synthesizer):
             x[:, j] = v
         for _, j, rule in pending:
             self._derive(j, rule, values, x)
-        # copy=False: no consolidation of the object columns into one block (a slow copy of every pointer).
-        return pd.DataFrame({col.name: col.decode(values[j]) for j, col in enumerate(self.columns_)}, copy=False)
+        return values, x
 
     def _derived_positions(self) -> list[tuple[int, int, DerivedRule]]:
         """(when, visit position, rule) of every computed column: it is computed before the first step past

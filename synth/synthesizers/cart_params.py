@@ -58,6 +58,19 @@ def residual_splits_param(default: bool) -> Param:
     )
 
 
+def refine_param(default: bool) -> Param:
+    return Param(
+        "refine",
+        "bool",
+        default,
+        "After the trees, a classifier learns to tell the training rows from the model's own rows, and each "
+        "synthetic row is kept with a chance that grows with how real it looks (else drawn again): structure "
+        "that no single tree holds (three columns together, a diagonal) comes back. Rows stay independent draws. "
+        "Fitting takes longer, and sampling draws one to three rows per row kept. Not used with balanced draws.",
+        label="Refine rows with a discriminator",
+    )
+
+
 CLASSIFY_PARAM = Param(
     "classify_up_to",
     "int",

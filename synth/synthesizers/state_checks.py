@@ -142,6 +142,37 @@ def check_cart(model: SequentialCART) -> None:
             fail(f"column {column.name!r} has an invalid range")
     for k, step in enumerate(steps):
         check_step(step, columns, f"step {k}")
+    refiner = getattr(model, "refiner_", None)
+    if refiner is not None:
+        check_refiner(refiner, len(columns))
+
+
+def check_refiner(refiner: Any, n_features: int) -> None:
+    """A discriminator refiner (:mod:`synth.synthesizers.refinement`): at most MAX_TREES routable trees over the
+    model's slots, a finite value for every node, a finite baseline, a power in (0, 1] and a cap of at least 1."""
+    from synth.synthesizers.cart import FlatTree
+    from synth.synthesizers.refinement import MAX_TREES, Refiner
+
+    if (
+        not isinstance(refiner, Refiner)
+        or not isinstance(refiner.trees, tuple)
+        or not isinstance(refiner.values, tuple)
+    ):
+        fail("the CART model's refiner is not a refiner")
+    if len(refiner.trees) != len(refiner.values) or len(refiner.trees) > MAX_TREES:
+        fail(f"the refiner must have one value array per tree and at most {MAX_TREES} trees")
+    for k, (tree, value) in enumerate(zip(refiner.trees, refiner.values, strict=True)):
+        if not isinstance(tree, FlatTree):
+            fail(f"refiner tree {k} is not a tree")
+        check_tree(tree, n_features, f"refiner tree {k}")
+        value = check_array(value, f"refiner tree {k} values", kinds="f", length=tree.node_count)
+        if not np.all(np.isfinite(value)):
+            fail(f"refiner tree {k} has a value that is not a finite number")
+    numbers = (refiner.baseline, refiner.temper, refiner.cap)
+    if not all(isinstance(v, float) and np.isfinite(v) for v in numbers):
+        fail("the refiner's baseline, power and cap must be finite numbers")
+    if not (0.0 < refiner.temper <= 1.0 and refiner.cap >= 1.0):
+        fail("the refiner's power must be in (0, 1] and its cap at least 1")
 
 
 def check_marginals(marginals: Any, name: str = "marginals") -> int:

@@ -361,3 +361,25 @@ def test_residual_lines_and_category_orders_hold_no_real_value(name: str, tmp_pa
     for record in planted:
         for column, value in record.items():
             assert not (syn[column] == value).any(), (name, column, value)
+
+
+@pytest.mark.parametrize("name", ["cart", "pruned_cart"])
+def test_a_refined_model_holds_and_emits_no_canary(
+    name: str, table: pd.DataFrame, schema: synth.Schema, tmp_path: Path
+) -> None:
+    # Refinement (off by default) adds a boosted classifier's trees to the file: thresholds over the trees'
+    # predictors and leaf values. Neither may hold a canary, and the refined draws may not copy one.
+    model = synth.create(name, refine=True, random_state=0).fit(table, schema)
+    assert model.refiner_ is not None and model.refiner_.trees, "no refiner: the attack would prove nothing"
+    text, manifest, arrays = _archive(model, tmp_path / "m.synth")
+    strings, numbers = _strings(text, manifest, arrays), _numbers(manifest, arrays)
+    for canary in CANARIES:
+        for column in TEXT_CANARIES:
+            assert canary[column] not in strings, (column, canary[column])
+        for column in NUMBER_CANARIES:
+            assert not np.isclose(numbers, canary[column], rtol=1e-6, atol=1e-9).any(), (column, canary[column])
+        assert not (numbers == float(canary["day"].value)).any()
+    syn = model.sample(20_000, seed=1)
+    for canary in CANARIES:
+        for column in (*TEXT_CANARIES, "amount", "day"):
+            assert not (syn[column] == canary[column]).any(), (column, canary[column])
