@@ -321,9 +321,12 @@ class SequentialCART(Synthesizer):
         # Binned predictors (Pruned CART's predictor_bins) are binned per slot: residual predictors are not offered.
         offered = getattr(self, "residual_splits", False) and not self._binned_predictors()
         self._residuals = find_residuals(x, numbers) if offered else ()
+        # Balanced draws share each leaf's donors out evenly; redrawing rejected rows would undo that.
+        refining = bool(getattr(self, "refine", False)) and self.draws != "balanced" and n >= 2 and d >= 1
+        share = 0.6 if refining else 1.0  # of the progress bar: the refiner's classifier takes the rest
         steps: list[CartStep] = []
         for j, col in enumerate(columns):
-            progress(j / d, f"fitting a tree for {col.name} ({j + 1} of {d})")
+            progress(share * j / d, f"fitting a tree for {col.name} ({j + 1} of {d})")
             if col.name in derived:
                 continue
             y = values[j]
@@ -348,13 +351,12 @@ class SequentialCART(Synthesizer):
         self.steps_ = tuple(steps)
         self.rules_ = tuple(rules)
         self.refiner_ = None
-        # Balanced draws share each leaf's donors out evenly; redrawing rejected rows would undo that.
-        if getattr(self, "refine", False) and self.draws != "balanced" and n >= 2 and d >= 1:
-            progress(1.0, "fitting a classifier that tells the model's rows from real ones")
+        if refining:
+            progress(share, "fitting a classifier that tells the model's rows from real ones")
             real = x if n <= MAX_TRAINING_ROWS else x[np.sort(rng.choice(n, MAX_TRAINING_ROWS, replace=False))]
             _, drawn = self._draw_rows(CALIBRATION_ROWS * len(real), rng, lambda *_: None, None)
             self.refiner_ = fit_refiner(real, drawn, int(rng.integers(0, 2**31 - 1)))
-        progress(1.0, "trees fitted")
+        progress(1.0, "trees and classifier fitted" if refining else "trees fitted")
 
     def _step(
         self,

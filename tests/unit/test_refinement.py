@@ -161,3 +161,18 @@ def test_the_classifier_sees_a_bounded_sample_of_a_large_table(monkeypatch: pyte
     model = synth.create("pruned_cart", random_state=0).fit(_diagonal(1_500, 5))
     assert seen == [(300, 900)] and model.refiner_ is not None
     assert len(model.sample(500, seed=1)) == 500
+
+
+def test_fit_and_sample_report_the_classifier_and_the_rows_kept_in_order() -> None:
+    # A long step shows progress: the trees take the first 60% of the bar, the classifier the rest; sampling counts
+    # the rows kept. Fractions never go back and stay within [0, 1].
+    calls: list[tuple[float, str]] = []
+    model = synth.create("pruned_cart", random_state=0)
+    model.fit(_diagonal(1_500, 6), progress=lambda f, m: calls.append((f, m)))
+    fractions = [f for f, _ in calls]
+    assert fractions == sorted(fractions) and fractions[0] >= 0.0 and fractions[-1] == 1.0
+    assert any("classifier" in m and 0.5 < f < 0.7 for f, m in calls), calls
+    calls.clear()
+    model.sample(3_000, seed=1, progress=lambda f, m: calls.append((f, m)))
+    kept = [f for f, m in calls if "kept" in m]
+    assert kept and kept == sorted(kept) and "3,000 of 3,000 kept" in calls[-2][1] and calls[-1][0] == 1.0, calls
