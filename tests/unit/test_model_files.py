@@ -383,3 +383,29 @@ def test_a_refined_model_holds_and_emits_no_canary(
     for canary in CANARIES:
         for column in (*TEXT_CANARIES, "amount", "day"):
             assert not (syn[column] == canary[column]).any(), (column, canary[column])
+
+
+def test_the_refiner_never_sees_a_rare_number(
+    table: pd.DataFrame, schema: synth.Schema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The refiner's thresholds are cut from the rows it is fitted on; the training rows reach it with rare numbers
+    # already replaced by a draw from their band, so no threshold can sit next to a planted extreme (min leaf 400
+    # alone would not stop one: a split puts the extreme and the synthetic rows near it on one side).
+    import synth.synthesizers.cart as cart
+
+    seen: list[np.ndarray] = []
+    real_fit = cart.fit_refiner
+
+    def spy(real: np.ndarray, synthetic: np.ndarray, seed: int) -> Any:
+        seen.append(real.copy())
+        return real_fit(real, synthetic, seed)
+
+    monkeypatch.setattr(cart, "fit_refiner", spy)
+    model = synth.create("pruned_cart", random_state=0).fit(table, schema)
+    assert len(seen) == 1 and model.refiner_ is not None
+    for column in (*NUMBER_CANARIES, "day"):
+        slot = next(j for j, col in enumerate(model.columns_) if col.name == column)
+        values = seen[0][:, slot].astype(np.float64)
+        for canary in CANARIES:
+            coded = float(model.columns_[slot].encode(pd.Series([canary[column]]))[0])  # a date in the model's units
+            assert not np.isclose(values, coded, rtol=1e-6, atol=1e-6).any(), (column, canary[column])
