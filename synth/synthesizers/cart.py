@@ -78,6 +78,7 @@ from synth.synthesizers.base import (
     describe_conditions,
     draw_matching,
 )
+from synth.synthesizers.cart_artifacts import CART_ARTIFACTS
 from synth.synthesizers.cart_params import (
     CLASSIFY_PARAM,
     DRAWS_PARAM,
@@ -111,14 +112,12 @@ from synth.synthesizers.category_splits import category_ranks
 from synth.synthesizers.column_order import anchor_base, find_anchors, in_units_of, redraw_out_of_order
 from synth.synthesizers.derived import (
     EXACT_RULES_PARAM,
-    RULES_ARTIFACT,
     DerivedRule,
     derive_codes,
     order_with_rules,
     rules_of,
 )
 from synth.synthesizers.derived_search import find_rules
-from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.params import MIN_CATEGORY_ROWS
 from synth.synthesizers.refinement import CALIBRATION_ROWS, MAX_TRAINING_ROWS, Refiner, fit_refiner, refined_rows
 from synth.synthesizers.registry import register
@@ -207,50 +206,7 @@ class SequentialCART(Synthesizer):
         EXACT_RULES_PARAM,
     )
 
-    artifacts = (
-        ArtifactItem(
-            "Donor values",
-            "for every tree leaf, the training values of the column it draws: category codes, missing "
-            "indicators, and numbers (dates as whole units; a date that never precedes an earlier date column "
-            "as its gap from that date)",
-            "values",
-            "Each leaf holds at least min_samples_leaf training rows; numbers seen fewer than smooth_below times "
-            "are stored only as a band shared by at least that many rows (no rare value, nor anything it can be "
-            "solved from); within a leaf donors are sorted by value, never in training-row order.",
-        ),
-        ArtifactItem(
-            "Trees",
-            "for every column after the first, the split features and thresholds of its decision tree; with "
-            "residual splits, the intercept and slope of each line a tree's residual predictors are measured "
-            "from; with category grouping, each tree's order of a category predictor's labels",
-            "aggregates",
-            "A threshold is the midpoint between two neighbouring predictor values, with at least "
-            "min_samples_leaf rows on each side; rare numbers are replaced by a draw from their band before the "
-            "trees are fitted, so no threshold sits next to a rare value. A line is a least-squares fit on every "
-            "complete training row; a label order comes from each label's mean over its rows, shrunk towards "
-            "the overall mean.",
-        ),
-        ArtifactItem(
-            "Refiner (with refinement only)",
-            "the boosted trees of a classifier telling the training rows from the model's own: split features "
-            "and thresholds, a value per leaf, a baseline",
-            "aggregates",
-            "It reads the same predictors as the trees (rare numbers already replaced by a draw from their band); "
-            "each leaf holds at least 400 rows, training and synthetic together, and its value is a gradient "
-            "step over them.",
-        ),
-        ArtifactItem(
-            "Column coding",
-            "per column: the category labels (sorted), the clip range of numbers, a date origin and grain; for a "
-            "date or number never below (or above) an earlier column of its kind on the training rows (a number's "
-            "on at least 99.9% of them), that column and the direction",
-            "structure",
-            "Labels are held by at least min_category_rows rows or are '(other)'; the clip range is that of the "
-            "smoothed donors; the date origin is the earliest date rounded down to 1,000 grains. An order is kept "
-            "only when random pairs of the two columns' values would break it on at least 1% of pairs.",
-        ),
-        RULES_ARTIFACT,
-    )
+    artifacts = CART_ARTIFACTS
 
     split_first: bool
     category_splits: bool
