@@ -86,10 +86,13 @@ class Refiner:
             out += value[tree.apply(x)]
         return out
 
+    def tempered_odds(self, x: np.ndarray) -> np.ndarray:
+        """The odds that each row is real, raised to ``temper`` (bounded: e^50 at most)."""
+        return np.exp(np.minimum(self.temper * self.log_odds(x), 50.0))
+
     def keep(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Which drawn rows to keep: each independently, with probability min(odds ** temper / cap, 1)."""
-        chance = np.exp(np.minimum(self.temper * self.log_odds(x), 50.0)) / self.cap
-        return rng.random(len(x)) < chance
+        return rng.random(len(x)) < self.tempered_odds(x) / self.cap
 
 
 register_state(Refiner)
@@ -100,7 +103,7 @@ def fit_refiner(real: np.ndarray, synthetic: np.ndarray, seed: int) -> Refiner:
     float32 rows × predictor slots, NaN where missing)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    x = np.vstack([real, synthetic]).astype(np.float32)
+    x = np.vstack([real, synthetic]).astype(np.float32, copy=False)
     y = np.r_[np.ones(len(real)), np.zeros(len(synthetic))]
     weight = np.r_[np.ones(len(real)), np.full(len(synthetic), len(real) / max(len(synthetic), 1))]
     model = HistGradientBoostingClassifier(
@@ -115,9 +118,9 @@ def fit_refiner(real: np.ndarray, synthetic: np.ndarray, seed: int) -> Refiner:
         random_state=seed,
     )
     model.fit(x, y, sample_weight=weight)
-    refiner = refiner_from(model, x.shape[1])
-    tempered = np.exp(np.minimum(TEMPER * refiner.log_odds(synthetic.astype(np.float32)), 50.0))
-    return replace(refiner, temper=TEMPER, cap=max(1.0, float(np.quantile(tempered, CAP_QUANTILE))))
+    refiner = replace(refiner_from(model, x.shape[1]), temper=TEMPER)
+    tempered = refiner.tempered_odds(synthetic.astype(np.float32, copy=False))
+    return replace(refiner, cap=max(1.0, float(np.quantile(tempered, CAP_QUANTILE))))
 
 
 def refiner_from(model: Any, n_features: int) -> Refiner:
