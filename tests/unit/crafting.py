@@ -22,16 +22,22 @@ def write_model(path: Path, manifest: dict[str, Any], arrays: bytes) -> Path:
     return path
 
 
-def each_cart_step(value: Any, change: Callable[[dict[str, Any]], None]) -> None:
-    """Call ``change`` on the fields of every saved CART step in ``value`` (a manifest or part of one)."""
+def each_state(value: Any, type_name: str, change: Callable[[dict[str, Any]], None]) -> None:
+    """Call ``change`` on the fields of every saved dataclass of class ``type_name`` in ``value`` (a manifest or
+    part of one)."""
     if isinstance(value, dict):
-        if value.get("$") == "dc" and str(value.get("type", "")).endswith("CartStep"):
+        if value.get("$") == "dc" and str(value.get("type", "")).endswith(f".{type_name}"):
             change(value["v"])
         for v in value.values():
-            each_cart_step(v, change)
+            each_state(v, type_name, change)
     elif isinstance(value, list):
         for v in value:
-            each_cart_step(v, change)
+            each_state(v, type_name, change)
+
+
+def each_cart_step(value: Any, change: Callable[[dict[str, Any]], None]) -> None:
+    """Call ``change`` on the fields of every saved CART step in ``value`` (a manifest or part of one)."""
+    each_state(value, "CartStep", change)
 
 
 def replaced_after(path: Path, out: Path, field: str, old: str, new: str) -> Path:

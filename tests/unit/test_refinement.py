@@ -16,7 +16,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 import synth
 from synth.synthesizers.persist import ModelFileError
 from synth.synthesizers.refinement import Refiner, fit_refiner, refiner_from
-from tests.unit.crafting import read_model, write_model
+from tests.unit.crafting import each_state, read_model, write_model
 
 
 def test_the_stored_trees_give_the_classifiers_own_log_odds() -> None:
@@ -62,20 +62,9 @@ def test_refinement_brings_back_what_the_trees_miss(seed: int) -> None:
 
 
 def _refiner_fields(manifest: Any) -> dict[str, Any]:
-    """The saved refiner's fields (a manifest walk)."""
+    """The saved refiner's fields."""
     found: list[dict[str, Any]] = []
-
-    def walk(v: Any) -> None:
-        if isinstance(v, dict):
-            if v.get("$") == "dc" and str(v.get("type", "")).endswith(".Refiner"):
-                found.append(v["v"])
-            for w in v.values():
-                walk(w)
-        elif isinstance(v, list):
-            for w in v:
-                walk(w)
-
-    walk(manifest)
+    each_state(manifest, "Refiner", found.append)
     assert len(found) == 1
     return found[0]
 
