@@ -165,3 +165,22 @@ def test_fit_and_sample_report_the_classifier_and_the_rows_kept_in_order() -> No
     model.sample(3_000, seed=1, progress=lambda f, m: calls.append((f, m)))
     kept = [f for f, m in calls if "kept" in m]
     assert kept and kept == sorted(kept) and "3,000 of 3,000 kept" in calls[-2][1] and calls[-1][0] == 1.0, calls
+
+
+def test_every_leaf_of_the_classifier_holds_at_least_min_leaf_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The model file's inventory says each stored leaf value is a step over at least MIN_LEAF_ROWS rows: read the
+    # row counts of the fitted classifier's leaves (the file keeps only their values).
+    import synth.synthesizers.refinement as refinement
+
+    counts: list[np.ndarray] = []
+    convert = refinement.refiner_from
+
+    def spy(model: Any, n_features: int) -> Refiner:
+        counts.extend(p.nodes["count"][p.nodes["is_leaf"].astype(bool)] for (p,) in model._predictors)
+        return convert(model, n_features)
+
+    monkeypatch.setattr(refinement, "refiner_from", spy)
+    model = synth.create("pruned_cart", random_state=0).fit(_diagonal(3_000, 7))
+    assert model.refiner_ is not None and len(counts) == len(model.refiner_.trees)
+    assert any(len(c) > 1 for c in counts), "no tree split: the check would prove nothing"
+    assert min(int(c.min()) for c in counts) >= refinement.MIN_LEAF_ROWS
