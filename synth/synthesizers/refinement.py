@@ -26,7 +26,7 @@ boosted tree's splits and leaf values, and the baseline; a leaf value is a gradi
 :data:`MIN_LEAF_ROWS` rows. ``tests/unit/test_model_files.py`` scans a refined model's file for planted records.
 
 Measured (README, "Session 11"): the discriminator AUC falls on Adult, California Housing (0.61 → 0.56) and Bike
-Sharing, not on Bank Marketing; accuracy moves by −0.002 to +0.007, and sampling draws one to three rows per row kept.
+Sharing, not on Bank Marketing; accuracy moves by −0.0001 to +0.007, and sampling draws one to three rows per row kept.
 """
 
 from __future__ import annotations
