@@ -508,10 +508,11 @@ class SequentialCART(Synthesizer):
             values[0] = first
             x[:, 0] = first
         pending = self._derived_positions()
+        decoded: dict[int, pd.Series] = {}  # inputs of the rules, decoded once per draw
         for k, step in enumerate(self.steps_):
             j = step.column
             while pending and pending[0][0] < j:
-                self._derive(*pending.pop(0)[1:], values, x)
+                self._derive(*pending.pop(0)[1:], values, x, decoded)
             if first is not None and j == 0:
                 continue
             col = self.columns_[j]
@@ -527,8 +528,9 @@ class SequentialCART(Synthesizer):
                 v[mask] = np.nan
             values[j] = v
             x[:, j] = v
+            decoded.pop(j, None)
         for _, j, rule in pending:
-            self._derive(j, rule, values, x)
+            self._derive(j, rule, values, x, decoded)
         return values, x
 
     def _derived_positions(self) -> list[tuple[int, int, DerivedRule]]:
@@ -538,7 +540,15 @@ class SequentialCART(Synthesizer):
         due = [(max(where[c] for c in (r.output, *r.inputs)), where[r.output], r) for r in rules_of(self)]
         return sorted(due, key=lambda p: p[0])
 
-    def _derive(self, j: int, rule: DerivedRule, values: list[np.ndarray], x: np.ndarray) -> None:
+    def _derive(
+        self,
+        j: int,
+        rule: DerivedRule,
+        values: list[np.ndarray],
+        x: np.ndarray,
+        decoded: dict[int, pd.Series] | None = None,
+    ) -> None:
         """Compute column ``j`` by its rule from the (already drawn) columns it reads; it becomes a predictor. A
-        partial lookup overwrites only the rows whose input it lists (the others keep their drawn value)."""
-        values[j] = x[:, j] = derive_codes(self.columns_, j, rule, values)
+        partial lookup overwrites only the rows whose input it lists (the others keep their drawn value).
+        ``decoded``: see :func:`synth.synthesizers.derived.derive_codes`."""
+        values[j] = x[:, j] = derive_codes(self.columns_, j, rule, values, decoded)

@@ -120,7 +120,8 @@ register_state(DerivedRule)
 
 def date_part(series: pd.Series, part: str) -> np.ndarray:
     """The integer ``part`` of a datetime series (NaN where missing)."""
-    dt = pd.to_datetime(series, errors="coerce")
+    # Already datetimes (as CART decodes them): to_datetime would still look up every unique value, slowly.
+    dt = series if pd.api.types.is_datetime64_any_dtype(series) else pd.to_datetime(series, errors="coerce")
     if part == "monthday":
         return (dt.dt.month * 100 + dt.dt.day).to_numpy(dtype=float, na_value=np.nan)
     got = getattr(dt.dt, part)
@@ -131,7 +132,7 @@ def key_array(values: Sequence[Any] | pd.Series) -> np.ndarray | None:
     """Numbers (datetimes as nanoseconds) as a float array to search in, or None for labels."""
     series = values if isinstance(values, pd.Series) else pd.Series(list(values))
     if pd.api.types.is_datetime64_any_dtype(series) or (len(series) and isinstance(series.iloc[0], pd.Timestamp)):
-        dt = pd.to_datetime(series, errors="coerce")
+        dt = series if pd.api.types.is_datetime64_any_dtype(series) else pd.to_datetime(series, errors="coerce")
         if getattr(dt.dt, "tz", None) is not None:
             dt = dt.dt.tz_convert("UTC").dt.tz_localize(None)
         ns = dt.astype("datetime64[ns]").to_numpy().view(np.int64).astype(float)
@@ -261,11 +262,32 @@ def topological(rules: Sequence[DerivedRule]) -> tuple[DerivedRule, ...]:
     return tuple(out)
 
 
-def derive_codes(columns: Sequence[Any], j: int, rule: DerivedRule, values: list[np.ndarray]) -> np.ndarray:
+def derive_codes(
+    columns: Sequence[Any],
+    j: int,
+    rule: DerivedRule,
+    values: list[np.ndarray],
+    decoded: dict[int, pd.Series] | None = None,
+) -> np.ndarray:
     """CART's model values (codes, numbers, date units) of column ``j`` by ``rule``, from the model values of the
-    columns before it (``columns``: CART's column codings, with ``decode`` / ``encode``)."""
+    columns before it (``columns``: CART's column codings, with ``decode`` / ``encode``).
+
+    ``decoded``: the user-facing values of columns already decoded for these rows, by position, filled as inputs
+    are decoded (one date read by seven calendar rules is decoded once); column ``j``'s entry is dropped, as its
+    values change here. The caller drops a column's entry whenever it assigns the column anew.
+    """
     where = {col.name: i for i, col in enumerate(columns)}
-    inputs = {c: columns[where[c]].decode(values[where[c]]) for c in rule.inputs}
+
+    def read(i: int) -> pd.Series:
+        if decoded is None:
+            return columns[i].decode(values[i])
+        if i not in decoded:
+            decoded[i] = columns[i].decode(values[i])
+        return decoded[i]
+
+    inputs = {c: read(where[c]) for c in rule.inputs}
+    if decoded is not None:
+        decoded.pop(j, None)
     col = columns[j]
     v = col.encode(compute(rule, inputs))
     if col.categorical:  # a value outside the column's categories cannot come from a rule; never index past them

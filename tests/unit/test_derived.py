@@ -262,6 +262,38 @@ def test_cart_computes_a_derived_column_after_its_inputs_and_keeps_it_as_a_predi
     assert any(s.tree is not None and s.tree.n_features > first for s in model.steps_)
 
 
+def test_the_rules_decode_a_shared_input_once_per_draw_and_give_the_same_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three calendar rules read one date: it is decoded once per draw (not once per rule), and the rows are the ones
+    decoding it for every rule gives."""
+    import synth.synthesizers.derived as derived
+
+    model = synth.create("pruned_cart", refine=False).fit(_bike_like(1500, 9))
+    date = next(c for c in model.columns_ if c.name == "dteday")
+    expected = model.sample(2000, seed=3)
+    calls = []
+    original = type(date).decode
+
+    def counting(self: object, values: np.ndarray) -> pd.Series:
+        calls.append(getattr(self, "name", None))
+        return original(self, values)
+
+    monkeypatch.setattr(type(date), "decode", counting)
+    got = model.sample(2000, seed=3)
+    pd.testing.assert_frame_equal(got, expected)
+    # Once for the rules and once for the output table.
+    assert calls.count("dteday") == 2, calls
+
+    uncached = derived.derive_codes
+
+    def without_cache(*args: object, **kwargs: object) -> np.ndarray:
+        return uncached(*args[:4])  # type: ignore[arg-type]
+
+    monkeypatch.setattr("synth.synthesizers.cart.derive_codes", without_cache)
+    calls.clear()
+    pd.testing.assert_frame_equal(model.sample(2000, seed=3), expected)
+    assert calls.count("dteday") == 1 + sum("dteday" in r.inputs for r in rules_of(model))
+
+
 def test_only_the_cart_family_and_the_copula_take_exact_rules() -> None:
     for name in synth.available():
         has = any(p.name == "exact_rules" for p in synth.synthesizers.get(name).params)
