@@ -16,7 +16,9 @@ is fitted on the training half and asked for a synthetic table of the training h
 The ceiling row is what a same-size fresh real sample scores: mostlyai-qa's ``accuracy_max`` (the expected
 accuracy of a holdout of the synthetic table's size), DCR share 0.5 by construction, and the share of holdout
 rows identical to a training row. On Adult the published outputs of synthpop, MOSTLY AI, TabularARGN, CTGAN, TVAE
-and SDV's GaussianCopula are scored the same way (``--published``).
+and SDV's GaussianCopula are scored the same way (``--published``). ``--copy`` adds the training rows resampled
+with replacement: a model that learnt the training table exactly. It marks the other end of the frontier (its
+accuracy is at the ceiling, its DCR share far above 0.5, many of its rows identical to training rows).
 
 Usage::
 
@@ -269,6 +271,12 @@ def main(argv: list[str] | None = None) -> int:
         help="one more row: a synthesizer at these parameters (e.g. pruned_cart:prune=1e-4); repeatable",
     )
     parser.add_argument("--published", action="store_true", help="also score the published peer outputs (Adult)")
+    parser.add_argument(
+        "--copy",
+        action="store_true",
+        help="also score the training rows resampled with replacement: what a model that learnt the training "
+        "table exactly would score (accuracy at the ceiling, every row a training row)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="JSON path (default results/frontier_<data>.json)")
     parser.add_argument(
         "--epochs", type=int, default=None, help="epochs of the peer networks (SDV CTGAN/TVAE, TabularARGN's most)"
@@ -329,6 +337,20 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(
                     {"label": f"published: {peer}", "name": peer, "path": str(path), "tstr": tstr, "trtr": trtr}
                 )
+        if args.copy:
+            path = tmp / "copy.parquet"
+            copy = train.sample(len(train), replace=True, random_state=args.seed or 0).reset_index(drop=True)
+            copy.to_parquet(path)
+            tstr, trtr, _ = utility(train, copy, holdout, synth.infer_schema(train))
+            rows.append(
+                {
+                    "label": "copy: training rows resampled",
+                    "name": "copy",
+                    "path": str(path),
+                    "tstr": tstr,
+                    "trtr": trtr,
+                }
+            )
         synthetic = [r["path"] for r in rows if "path" in r]
         print("… mostlyai-qa", file=sys.stderr, flush=True)
         qa = mostlyai_qa(train_path, holdout_path, synthetic, tmp, args.seed or 0)
