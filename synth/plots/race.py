@@ -28,6 +28,10 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
             (r.label, ev.privacy_risk, ev.honest_fidelity, r.label in result.pareto, r.label == result.recommended)
         )
     shown = _shared_labels([(p[0], p[1], p[2]) for p in points])
+    x_range, y_range = _padded_ranges([p[1] for p in points], [p[2] for p in points])
+    place = {p[0]: _text_position(p[1], p[2], x_range, y_range) for p in points}
+    # The recommended run's name is written by the star's trace, offset by the star's size, not under the star.
+    text = {p[0]: "" if p[4] else shown[p[0]] for p in points}
     others = [p for p in points if not p[3]]
     front = sorted((p for p in points if p[3]), key=lambda p: p[1])
     hover = "%{customdata}<br>privacy risk %{x:.1%}<br>fidelity %{y:.2f}<extra></extra>"
@@ -35,10 +39,10 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
         fig.add_scatter(
             x=[p[1] for p in others],
             y=[p[2] for p in others],
-            text=[shown[p[0]] for p in others],
+            text=[text[p[0]] for p in others],
             customdata=[p[0] for p in others],
             mode="markers+text",
-            textposition="top center",
+            textposition=[place[p[0]] for p in others],
             name="dominated",
             marker={"color": HOLDOUT_COLOR, "size": 11},
             hovertemplate=hover,
@@ -47,10 +51,10 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
         fig.add_scatter(
             x=[p[1] for p in front],
             y=[p[2] for p in front],
-            text=[shown[p[0]] for p in front],
+            text=[text[p[0]] for p in front],
             customdata=[p[0] for p in front],
             mode="lines+markers+text",
-            textposition="top center",
+            textposition=[place[p[0]] for p in front],
             name="Pareto front",
             line={"color": FRONT_COLOR, "dash": "dot"},
             marker={"color": FRONT_COLOR, "size": 13},
@@ -61,7 +65,9 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
         fig.add_scatter(
             x=[pick[0][1]],
             y=[pick[0][2]],
-            mode="markers",
+            text=[shown[pick[0][0]]],
+            mode="markers+text",
+            textposition=place[pick[0][0]],
             name="recommended",
             marker={"color": SYNTH_COLOR, "size": 22, "symbol": "star", "line": {"width": 1, "color": "black"}},
             hovertemplate=f"{pick[0][0]} (recommended)<extra></extra>",
@@ -72,9 +78,33 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
         "privacy risk (worst measured)",
         "fidelity (1 = as good as fresh real data)",
     )
-    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_xaxes(tickformat=".0%", range=list(x_range))
+    fig.update_yaxes(range=list(y_range))
     fig.update_layout(height=420)
     return fig
+
+
+def _padded_ranges(xs: list[float], ys: list[float]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis ranges with room around the points for their names: the x axis from 0 (no risk), both padded by a
+    tenth of their span (at least 0.02 and 0.05), so a point at an edge keeps its marker and its name inside."""
+    if not xs:
+        return (0.0, 0.1), (0.0, 1.05)
+    x_span = max(max(xs), 0.02)
+    y_low, y_high = min(ys), max(ys)
+    y_pad = max((y_high - y_low) * 0.12, 0.05)
+    return (0.0, max(xs) + max(x_span * 0.1, 0.02)), (y_low - y_pad, y_high + y_pad)
+
+
+def _text_position(x: float, y: float, x_range: tuple[float, float], y_range: tuple[float, float]) -> str:
+    """Where a point's name goes so it stays on the chart: below a point in the top fifth of the y range (above it
+    would leave the plot), above otherwise; leftwards of a point in the right third, rightwards in the left
+    sixth, centred between."""
+    span_x = x_range[1] - x_range[0] or 1.0
+    span_y = y_range[1] - y_range[0] or 1.0
+    vertical = "bottom" if (y - y_range[0]) / span_y > 0.8 else "top"
+    where = (x - x_range[0]) / span_x
+    horizontal = "left" if where > 2 / 3 else "right" if where < 1 / 6 else "center"
+    return f"{vertical} {horizontal}"
 
 
 def _shared_labels(points: list[tuple[str, float, float]]) -> dict[str, str]:

@@ -155,3 +155,42 @@ def test_a_pick_made_after_more_faithful_runs_were_passed_over_does_not_claim_to
     assert pick == "DP" and "most faithful run left on the front" in reason and "CART (red privacy verdict)" in reason
     pick, reason = recommend(runs[:1], ["CART"])  # type: ignore[arg-type]
     assert pick == "CART" and "the most faithful of the front" in reason
+
+
+def test_every_name_on_the_pareto_chart_points_into_the_plot_and_the_star_writes_its_own() -> None:
+    """The leaderboard chart clipped the right-most run's name at the edge ("DP Bayesian networ") and printed the
+    recommended run's name under its star; names now point away from the edges they are near, the axes leave room,
+    and the star's trace writes the recommended name, offset by the star's size."""
+    from types import SimpleNamespace
+
+    from synth.plots.race import pareto_scatter
+
+    def run(label: str, risk: float, fidelity: float) -> SimpleNamespace:
+        return SimpleNamespace(label=label, evaluation=SimpleNamespace(privacy_risk=risk, honest_fidelity=fidelity))
+
+    runs = [
+        run("Gaussian copula", 0.05, 0.74),
+        run("Sequential CART", 0.10, 0.98),
+        run("Pruned CART", 0.22, 1.0),
+        run("DP Bayesian network", 0.26, 0.16),
+        run("Independent marginals", 0.0, 0.45),
+    ]
+    result = SimpleNamespace(
+        runs=runs, pareto=("Gaussian copula", "Sequential CART", "Pruned CART"), recommended="Pruned CART"
+    )
+    fig = pareto_scatter(result)  # type: ignore[arg-type]
+    placed = {}
+    for trace in fig.data:
+        positions = trace.textposition if isinstance(trace.textposition, tuple | list) else [trace.textposition]
+        for name, position in zip(trace.text or (), positions * len(trace.text or ()), strict=False):
+            if name:
+                placed[name] = (trace.name, position)
+    assert placed["DP Bayesian network"][1].endswith("left")  # the right-most run
+    assert placed["Pruned CART"] == ("recommended", "bottom left")  # top right: below and leftwards, by the star
+    assert placed["Sequential CART"][1].startswith("bottom")  # at the top too
+    assert placed["Independent marginals"][1] == "top right"  # on the left edge
+    assert placed["Gaussian copula"][1] == "top center"  # room on both sides
+    x_low, x_high = fig.layout.xaxis.range
+    y_low, y_high = fig.layout.yaxis.range
+    assert x_low == 0 and x_high > 0.26 * 1.05
+    assert y_low < 0.16 and y_high > 1.0
