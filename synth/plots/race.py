@@ -16,10 +16,13 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
     Fidelity is the race's honest figure (:attr:`synth.report.TableEvaluation.honest_fidelity`: 1 = as good as
     fresh real data on both 3-way accuracy and the discriminator).
 
-    Runs on the Pareto front are green and joined by a line; the recommended run is a star.
+    Runs on the Pareto front are green and joined by a line; the recommended run is a star. Whiskers span each
+    run's 95% range of privacy risk (:attr:`synth.report.TableEvaluation.privacy_risk_interval`): on a race's small
+    tables two runs' risks often overlap, and the chart must not rank them by noise.
     """
     fig = go.Figure()
     points = []
+    spans: dict[str, tuple[float, float]] = {}  # each run's 95% range of privacy risk
     for r in result.runs:
         ev = r.evaluation
         if ev is None or ev.honest_fidelity is None or ev.privacy_risk is None:
@@ -27,14 +30,26 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
         points.append(
             (r.label, ev.privacy_risk, ev.honest_fidelity, r.label in result.pareto, r.label == result.recommended)
         )
+        interval = getattr(ev, "privacy_risk_interval", None)
+        if interval is not None:
+            spans[r.label] = (min(interval[0], ev.privacy_risk), max(interval[1], ev.privacy_risk))
     shown = _shared_labels([(p[0], p[1], p[2]) for p in points])
-    x_range, y_range = _padded_ranges([p[1] for p in points], [p[2] for p in points])
+    x_range, y_range = _padded_ranges([spans.get(p[0], (p[1], p[1]))[1] for p in points], [p[2] for p in points])
     place = {p[0]: _text_position(p[1], p[2], x_range, y_range) for p in points}
     # The recommended run's name is written by the star's trace, offset by the star's size, not under the star.
     text = {p[0]: "" if p[4] else shown[p[0]] for p in points}
     others = [p for p in points if not p[3]]
     front = sorted((p for p in points if p[3]), key=lambda p: p[1])
     hover = "%{customdata}<br>privacy risk %{x:.1%}<br>fidelity %{y:.2f}<extra></extra>"
+
+    def whiskers(group: list[tuple[str, float, float, bool, bool]]) -> dict[str, object]:
+        """The privacy risk's 95% range of each run, as horizontal whiskers."""
+        if not any(p[0] in spans for p in group):
+            return {}
+        low = [p[1] - spans.get(p[0], (p[1], p[1]))[0] for p in group]
+        high = [spans.get(p[0], (p[1], p[1]))[1] - p[1] for p in group]
+        return {"error_x": {"type": "data", "symmetric": False, "array": high, "arrayminus": low, "thickness": 1.2}}
+
     if others:
         fig.add_scatter(
             x=[p[1] for p in others],
@@ -46,6 +61,7 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
             name="dominated",
             marker={"color": HOLDOUT_COLOR, "size": 11},
             hovertemplate=hover,
+            **whiskers(others),
         )
     if front:
         fig.add_scatter(
@@ -59,6 +75,7 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
             line={"color": FRONT_COLOR, "dash": "dot"},
             marker={"color": FRONT_COLOR, "size": 13},
             hovertemplate=hover,
+            **whiskers(front),
         )
     pick = [p for p in points if p[4]]
     if pick:
@@ -75,7 +92,7 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
     fig = layout(
         fig,
         "Privacy risk vs fidelity (up and left is better)",
-        "privacy risk (worst measured)",
+        "privacy risk (worst measured; whiskers: 95% range)",
         "fidelity (1 = as good as fresh real data)",
     )
     fig.update_xaxes(tickformat=".0%", range=list(x_range))

@@ -247,6 +247,27 @@ class TableEvaluation:
         return max(found) if found else None
 
     @property
+    def privacy_risk_interval(self) -> tuple[float, float] | None:
+        """A 95% range for :attr:`privacy_risk`: each part's own interval (Wilson for the DCR share, DeLong for the
+        membership AUC, the attacks' main-vs-control intervals), and the worst of the parts lies between the highest
+        low end and the highest high end. None when no part has an interval."""
+        parts: list[tuple[float, float]] = []
+        if self.privacy is not None:
+            low, high = self.privacy.dcr_share_full_excess_interval
+            parts.append((max(low, 0.0), max(high, 0.0)))
+            mia = self.privacy.membership
+            if mia is not None:
+                parts.append((max(2 * (mia.auc.low - 0.5), 0.0), max(2 * (mia.auc.high - 0.5), 0.0)))
+        if self.attacks is not None:
+            for criterion in ("singling_out", "linkability", "inference"):
+                risks = [r.risk for r in self.attacks.results if r.criterion == criterion and r.measured]
+                if risks:
+                    parts.append((max(r.low for r in risks), max(r.high for r in risks)))
+        if not parts:
+            return None
+        return (max(p[0] for p in parts), min(max(p[1] for p in parts), 1.0))
+
+    @property
     def privacy_level(self) -> str:
         return "grey" if self.verdict is None else self.verdict.level
 
@@ -288,6 +309,7 @@ class TableEvaluation:
                 "inference_risk": self.attack_risk("inference"),
                 "rare_values_copied": self.rare_values_copied,
                 "privacy_risk": self.privacy_risk,
+                "privacy_risk_interval": self.privacy_risk_interval,
                 "privacy_level": self.privacy_level,
             }
         )

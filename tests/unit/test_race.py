@@ -69,6 +69,10 @@ def test_a_memorising_cart_has_more_privacy_risk_than_independent_marginals(
     assert indep is not None and cart is not None
     assert cart.quality is not None and indep.quality is not None and cart.quality > indep.quality
     assert cart.privacy_risk is not None and indep.privacy_risk is not None and cart.privacy_risk > indep.privacy_risk
+    for ev in (indep, cart):  # the chart's whiskers: a range that holds the point value
+        assert ev.privacy_risk_interval is not None and ev.privacy_risk is not None
+        low, high = ev.privacy_risk_interval
+        assert 0.0 <= low <= ev.privacy_risk <= high <= 1.0
     assert small_race.recommended in small_race.pareto
     assert small_race.recommended in small_race.reason and small_race.reason.count(".") >= 1
 

@@ -194,3 +194,50 @@ def test_every_name_on_the_pareto_chart_points_into_the_plot_and_the_star_writes
     y_low, y_high = fig.layout.yaxis.range
     assert x_low == 0 and x_high > 0.26 * 1.05
     assert y_low < 0.16 and y_high > 1.0
+
+
+def test_the_privacy_risk_has_a_range_that_holds_its_worst_part_and_the_chart_draws_it() -> None:
+    """A race on 1,000 rows drew Pruned CART at twice Sequential CART's privacy risk (22% against 10%) as if that
+    were a ranking; each part of the risk has an interval, and the worst part lies between the highest low end and
+    the highest high end."""
+    from types import SimpleNamespace
+
+    from synth.plots.race import pareto_scatter
+    from synth.report.evaluation import TableEvaluation
+
+    def risk(value: float, low: float, high: float) -> SimpleNamespace:
+        return SimpleNamespace(value=value, low=low, high=high)
+
+    attacks = SimpleNamespace(
+        results=[
+            SimpleNamespace(criterion="singling_out", measured=True, risk=risk(0.22, 0.05, 0.40)),
+            SimpleNamespace(criterion="inference", measured=True, risk=risk(0.08, 0.0, 0.15)),
+            SimpleNamespace(criterion="linkability", measured=False, risk=risk(0.9, 0.8, 1.0)),  # not measured
+        ]
+    )
+    privacy = SimpleNamespace(
+        dcr_share_full_excess=0.02,
+        dcr_share_full_excess_interval=(-0.01, 0.06),
+        membership=SimpleNamespace(auc=SimpleNamespace(value=0.53, low=0.49, high=0.57)),
+    )
+    ev = SimpleNamespace(privacy=privacy, attacks=attacks)
+    low, high = TableEvaluation.privacy_risk_interval.fget(ev)  # type: ignore[attr-defined]
+    # The worst part is singling out (0.22; closeness 0.02, membership 2·0.03): its interval, the highest ends.
+    assert (low, high) == pytest.approx((0.05, 0.40))
+
+    def run(label: str, value: float, span: tuple[float, float] | None) -> SimpleNamespace:
+        evaluation = SimpleNamespace(privacy_risk=value, honest_fidelity=0.99, privacy_risk_interval=span)
+        return SimpleNamespace(label=label, evaluation=evaluation)
+
+    result = SimpleNamespace(
+        runs=[run("Pruned CART", 0.22, (0.05, 0.40)), run("Sequential CART", 0.10, (0.02, 0.18))],
+        pareto=("Sequential CART",),
+        recommended="Sequential CART",
+    )
+    fig = pareto_scatter(result)  # type: ignore[arg-type]
+    drawn = {trace.name: trace.error_x for trace in fig.data if trace.error_x is not None and trace.error_x.array}
+    assert list(drawn["dominated"].array) == pytest.approx([0.18]) and list(
+        drawn["dominated"].arrayminus
+    ) == pytest.approx([0.17])
+    assert list(drawn["Pareto front"].array) == pytest.approx([0.08])
+    assert fig.layout.xaxis.range[1] > 0.40  # the widest whisker fits
