@@ -61,8 +61,9 @@ draw.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -118,6 +119,7 @@ from synth.synthesizers.derived import (
     rules_of,
 )
 from synth.synthesizers.derived_search import find_rules
+from synth.synthesizers.fit_threads import fit_threads, run_all
 from synth.synthesizers.params import MIN_CATEGORY_ROWS
 from synth.synthesizers.refinement import CALIBRATION_ROWS, MAX_TRAINING_ROWS, Refiner, fit_refiner, refined_rows
 from synth.synthesizers.registry import register
@@ -280,9 +282,9 @@ class SequentialCART(Synthesizer):
         # Balanced draws share each leaf's donors out evenly; redrawing rejected rows would undo that.
         refining = bool(getattr(self, "refine", False)) and self.draws != "balanced" and n >= 2 and d >= 1
         share = 0.6 if refining else 1.0  # of the progress bar: the refiner's classifier takes the rest
-        steps: list[CartStep] = []
+        # Each tree's seed is drawn here, in step order, so the trees may be grown side by side (fit_threads).
+        tasks: list[tuple[str, Callable[[], CartStep]]] = []
         for j, col in enumerate(columns):
-            progress(share * j / d, f"fitting a tree for {col.name} ({j + 1} of {d})")
             if col.name in derived:
                 continue
             y = values[j]
@@ -291,18 +293,23 @@ class SequentialCART(Synthesizer):
                 earlier = in_units_of(values[anchor.anchor], columns[anchor.anchor], col)
                 y = anchor.sign * (y - anchor_base(earlier, anchor.sign, col.integer))
             if col.categorical:
-                steps.append(self._step(x, j, y, None, classifier=True, missing=False, rng=rng))
+                tasks.append((col.name, partial(self._step, x, j, y, None, classifier=True, seed=_seed(rng))))
                 continue
             missing = np.isnan(y)
             if missing.any():
-                steps.append(self._step(x, j, missing.astype(float), None, classifier=True, missing=True, rng=rng))
+                flags = missing.astype(float)
+                fit = partial(self._step, x, j, flags, None, classifier=True, missing=True, seed=_seed(rng))
+                tasks.append((col.name, fit))
             present = ~missing
             if not present.any():
                 continue
             rows = None if present.all() else np.flatnonzero(present)
             few = len(np.unique(y[present])) <= int(self.classify_up_to)
-            step = self._step(x, j, y[present], rows, classifier=few, missing=False, rng=rng, numeric=True)
-            steps.append(step if anchor is None else replace(step, anchor=anchor.anchor, sign=anchor.sign))
+            fit = partial(self._step, x, j, y[present], rows, classifier=few, seed=_seed(rng), numeric=True)
+            if anchor is not None:
+                fit = partial(_anchored, fit, anchor.anchor, anchor.sign)
+            tasks.append((col.name, fit))
+        steps = run_all(tasks, fit_threads(n, d), progress, 0.0, share)
         del self._residuals
         self.steps_ = tuple(steps)
         self.rules_ = tuple(rules)
@@ -322,11 +329,10 @@ class SequentialCART(Synthesizer):
         rows: np.ndarray | None,
         *,
         classifier: bool,
-        missing: bool,
-        rng: np.random.Generator,
+        seed: int,
+        missing: bool = False,
         numeric: bool = False,
     ) -> CartStep:
-        seed = int(rng.integers(0, 2**31 - 1))
         leaf_size = int(self.min_samples_leaf)
         recodes: tuple[tuple[int, np.ndarray], ...] = ()
         residuals: tuple[Residual, ...] = ()
@@ -552,3 +558,13 @@ class SequentialCART(Synthesizer):
         partial lookup overwrites only the rows whose input it lists (the others keep their drawn value).
         ``decoded``: see :func:`synth.synthesizers.derived.derive_codes`."""
         values[j] = x[:, j] = derive_codes(self.columns_, j, rule, values, decoded)
+
+
+def _seed(rng: np.random.Generator) -> int:
+    """One tree's seed, drawn in step order before any tree is grown."""
+    return int(rng.integers(0, 2**31 - 1))
+
+
+def _anchored(fit: Callable[[], CartStep], anchor: int, sign: float) -> CartStep:
+    """The step ``fit`` grows, kept on its side of an earlier column (synth.synthesizers.column_order)."""
+    return replace(fit(), anchor=anchor, sign=sign)
