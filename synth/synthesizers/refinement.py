@@ -117,7 +117,12 @@ def fit_refiner(real: np.ndarray, synthetic: np.ndarray, seed: int) -> Refiner:
         n_iter_no_change=20,
         random_state=seed,
     )
-    model.fit(x, y, sample_weight=weight)
+    # OpenMP threads as every other boosted model here (synth.evaluation.features.default_threads: one unless
+    # SYNTH_ML_THREADS says otherwise): on a busy machine, a thread per core waits on the others.
+    from synth.evaluation.features import thread_limit
+
+    with thread_limit(None):
+        model.fit(x, y, sample_weight=weight)
     refiner = replace(refiner_from(model, x.shape[1]), temper=TEMPER)
     tempered = refiner.tempered_odds(synthetic.astype(np.float32, copy=False))
     return replace(refiner, cap=max(1.0, float(np.quantile(tempered, CAP_QUANTILE))))
