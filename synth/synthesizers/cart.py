@@ -121,7 +121,14 @@ from synth.synthesizers.derived import (
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.fit_threads import fit_threads, run_all
 from synth.synthesizers.params import MIN_CATEGORY_ROWS
-from synth.synthesizers.refinement import CALIBRATION_ROWS, MAX_TRAINING_ROWS, Refiner, fit_refiner, refined_rows
+from synth.synthesizers.refinement import (
+    CALIBRATION_ROWS,
+    MAX_TRAINING_ROWS,
+    Refiner,
+    RefinerUnavailable,
+    fit_refiner,
+    refined_rows,
+)
 from synth.synthesizers.registry import register
 from synth.synthesizers.residual_features import (
     Residual,
@@ -225,6 +232,7 @@ class SequentialCART(Synthesizer):
     steps_: tuple[CartStep, ...]
     rules_: tuple[DerivedRule, ...]
     refiner_: Refiner | None
+    refine_skipped_: bool
 
     def _check_state(self) -> None:
         from synth.synthesizers.state_checks import check_cart, check_rules  # the tree arrays reach compiled code
@@ -314,11 +322,15 @@ class SequentialCART(Synthesizer):
         self.steps_ = tuple(steps)
         self.rules_ = tuple(rules)
         self.refiner_ = None
+        self.refine_skipped_ = False
         if refining:
             progress(share, "fitting a classifier that tells the model's rows from real ones")
             real = x if n <= MAX_TRAINING_ROWS else x[np.sort(rng.choice(n, MAX_TRAINING_ROWS, replace=False))]
             _, drawn = self._draw_rows(CALIBRATION_ROWS * len(real), rng, lambda *_: None, None)
-            self.refiner_ = fit_refiner(real, drawn, int(rng.integers(0, 2**31 - 1)))
+            try:
+                self.refiner_ = fit_refiner(real, drawn, int(rng.integers(0, 2**31 - 1)))
+            except RefinerUnavailable:
+                self.refine_skipped_ = True  # rows are drawn from the trees alone; fit_warnings says so
         progress(1.0, "trees and classifier fitted" if refining else "trees fitted")
 
     def _step(
@@ -369,6 +381,14 @@ class SequentialCART(Synthesizer):
         if widths is not None:
             widths = widths[by_leaf]
         return CartStep(j, missing, tree, offsets, donors, widths, recodes=recodes, residuals=residuals)
+
+    def fit_warnings(self) -> tuple[str, ...]:
+        if getattr(self, "refine_skipped_", False) is True:  # (absent from files saved before it existed)
+            return (
+                f"{self.label} fitted without refinement: this scikit-learn's boosted trees could not be read, so "
+                "rows are drawn from the trees alone (a discriminator may tell them from real rows more easily).",
+            )
+        return ()
 
     def _binned_predictors(self) -> bool:
         """Whether trees read predictors through quantile bins (Pruned CART's predictor_bins), which are cut per slot

@@ -61,6 +61,11 @@ CAP_QUANTILE = 0.99
 MAX_ROUNDS = 60
 
 
+class RefinerUnavailable(RuntimeError):
+    """The fitted classifier could not be read into a :class:`Refiner` (it reads scikit-learn's private
+    ``_predictors`` / ``_baseline_prediction``, whose layout a new release may change)."""
+
+
 @dataclass(frozen=True)
 class Refiner:
     """A boosted classifier's trees (real = 1) and how its odds set a drawn row's chance of being kept.
@@ -123,7 +128,12 @@ def fit_refiner(real: np.ndarray, synthetic: np.ndarray, seed: int) -> Refiner:
 
     with thread_limit(None):
         model.fit(x, y, sample_weight=weight)
-    refiner = replace(refiner_from(model, x.shape[1]), temper=TEMPER)
+    try:
+        read = refiner_from(model, x.shape[1])
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
+        # scikit-learn's private layout of a boosted tree changed: fit without refinement rather than fail.
+        raise RefinerUnavailable(f"this scikit-learn's boosted trees could not be read ({exc})") from exc
+    refiner = replace(read, temper=TEMPER)
     tempered = refiner.tempered_odds(synthetic.astype(np.float32, copy=False))
     return replace(refiner, cap=max(1.0, float(np.quantile(tempered, CAP_QUANTILE))))
 

@@ -145,6 +145,8 @@ def check_cart(model: SequentialCART) -> None:
     refiner = getattr(model, "refiner_", None)
     if refiner is not None:
         check_refiner(refiner, len(columns))
+    if not isinstance(getattr(model, "refine_skipped_", False), bool):
+        fail("the CART model's refine_skipped_ is not true or false")
 
 
 def check_refiner(refiner: Any, n_features: int) -> None:

@@ -184,3 +184,27 @@ def test_every_leaf_of_the_classifier_holds_at_least_min_leaf_rows(monkeypatch: 
     assert model.refiner_ is not None and len(counts) == len(model.refiner_.trees)
     assert any(len(c) > 1 for c in counts), "no tree split: the check would prove nothing"
     assert min(int(c.min()) for c in counts) >= refinement.MIN_LEAF_ROWS
+
+
+def test_a_classifier_that_cannot_be_read_leaves_an_unrefined_model_and_a_warning(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The refiner reads scikit-learn's private tree layout; if a release changes it, the default model must still
+    fit (without refinement) and say so, on the page and after a save and load, rather than fail every fit."""
+    import synth.synthesizers.refinement as refinement
+
+    def changed_layout(model: object, n_features: int) -> object:
+        raise AttributeError("'HistGradientBoostingClassifier' object has no attribute '_predictors'")
+
+    monkeypatch.setattr(refinement, "refiner_from", changed_layout)
+    table = _diagonal(3000, 0)
+    model = synth.create("pruned_cart", random_state=0).fit(table)
+    assert model.refiner_ is None and model.refine_skipped_ is True
+    (warning,) = model.fit_warnings()
+    assert "without refinement" in warning and "scikit-learn" in warning
+    assert len(model.sample(500, seed=1)) == 500
+    model.save(tmp_path / "m.synth")
+    assert synth.load_model(tmp_path / "m.synth").fit_warnings() == (warning,)
+    monkeypatch.undo()
+    refined = synth.create("pruned_cart", random_state=0).fit(table)
+    assert refined.refiner_ is not None and refined.fit_warnings() == ()
