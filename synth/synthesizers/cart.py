@@ -61,7 +61,7 @@ draw.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
@@ -72,12 +72,8 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from synth.progress import ProgressCallback
 from synth.schema import ColumnKind, Schema
 from synth.synthesizers.base import (
-    Condition,
     Param,
     Synthesizer,
-    column_mask,
-    describe_conditions,
-    draw_matching,
 )
 from synth.synthesizers.cart_artifacts import CART_ARTIFACTS
 from synth.synthesizers.cart_params import (
@@ -88,6 +84,7 @@ from synth.synthesizers.cart_params import (
     residual_splits_param,
     split_first_param,
 )
+from synth.synthesizers.cart_sampling import CartSampling
 
 # The model's parts live in cart_steps; they are re-exported here, where other modules (and the type names
 # in saved model files) have always found them.
@@ -110,13 +107,11 @@ from synth.synthesizers.cart_steps import (
     tree_inputs,
 )
 from synth.synthesizers.category_splits import category_ranks
-from synth.synthesizers.column_order import anchor_base, find_anchors, in_units_of, redraw_out_of_order
+from synth.synthesizers.column_order import anchor_base, find_anchors, in_units_of
 from synth.synthesizers.derived import (
     EXACT_RULES_PARAM,
     DerivedRule,
-    derive_codes,
     order_with_rules,
-    rules_of,
 )
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.fit_threads import fit_threads, run_all
@@ -127,7 +122,6 @@ from synth.synthesizers.refinement import (
     Refiner,
     RefinerUnavailable,
     fit_refiner,
-    refined_rows,
 )
 from synth.synthesizers.registry import register
 from synth.synthesizers.residual_features import (
@@ -160,7 +154,7 @@ __all__ = [
 
 
 @register
-class SequentialCART(Synthesizer):
+class SequentialCART(CartSampling, Synthesizer):
     """Sequential decision trees with donor sampling (synthpop's ``cart`` method)."""
 
     name = "cart"
@@ -441,143 +435,6 @@ class SequentialCART(Synthesizer):
             model = DecisionTreeRegressor(min_samples_leaf=leaf_size, random_state=seed)
             model.fit(xs, y)
         return FlatTree.from_sklearn(model.tree_)
-
-    # --------------------------------------------------------------- sample
-    def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
-        return self._generate(n, rng, progress, None)
-
-    def _sample_given(
-        self,
-        n: int,
-        rng: np.random.Generator,
-        progress: ProgressCallback,
-        conditions: Mapping[str, Condition],
-    ) -> pd.DataFrame:
-        first = self.columns_[0]
-        if first.name not in conditions:
-            return self._sample(n, rng, progress)
-        cond = conditions[first.name]
-        root = draw_matching(
-            n,
-            lambda m: self._draw_first(m, rng),
-            lambda v: column_mask(first.decode(v), cond),
-            self.max_condition_draws,
-            describe_conditions({first.name: cond}),
-        )
-        return self._generate(n, rng, progress, root)
-
-    def _draw_first(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        values = np.full(n, np.nan)
-        missing = np.zeros(n, dtype=bool)
-        for step in self.steps_:
-            if step.column != 0:
-                break
-            drawn = step.draw(np.empty((n, 0), dtype=np.float32), n, rng, self.draws == "balanced")
-            if step.missing:
-                missing = drawn > 0.5
-            else:
-                values = self._finish_values(drawn, self.columns_[0])
-        values[missing] = np.nan
-        return values
-
-    @staticmethod
-    def _finish_values(values: np.ndarray, col: CartColumn) -> np.ndarray:
-        if col.integer and not col.categorical:
-            values = np.round(values)
-        return np.clip(values, col.low, col.high)
-
-    def _step_values(
-        self, step: CartStep, drawn: np.ndarray, values: list[np.ndarray], x: np.ndarray, rng: np.random.Generator
-    ) -> np.ndarray:
-        """A value step's drawn donors as the column's values: rounded and clipped, and kept on the right side of
-        the step's anchor (a date's gap added to it; a number's rows on the wrong side drawn again, then clipped)."""
-        col = self.columns_[step.column]
-        if step.anchor < 0:
-            return self._finish_values(drawn, col)
-        earlier = in_units_of(values[step.anchor], self.columns_[step.anchor], col)
-        start = anchor_base(earlier, step.sign, col.integer)
-        if col.kind is ColumnKind.DATETIME:
-            drawn = start + step.sign * drawn
-        v = self._finish_values(drawn, col)
-        if col.kind is not ColumnKind.DATETIME:
-            v = redraw_out_of_order(
-                lambda rows: self._finish_values(step.draw(rows, len(rows), rng), col), x, v, start, step.sign
-            )
-        # the clip to this column's range must not undo the order
-        return np.maximum(v, start) if step.sign > 0 else np.minimum(v, start)
-
-    def _generate(
-        self, n: int, rng: np.random.Generator, progress: ProgressCallback, first: np.ndarray | None
-    ) -> pd.DataFrame:
-        refiner = getattr(self, "refiner_", None)
-        if refiner is None:
-            values, _ = self._draw_rows(n, rng, progress, first)
-        else:
-            # Each row is drawn until the refiner keeps it; a row conditioned on its first column keeps that value.
-            def draw(rows: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-                return self._draw_rows(len(rows), rng, lambda *_: None, None if first is None else first[rows])
-
-            values = refined_rows(draw, n, refiner, rng, progress)
-        # copy=False: no consolidation of the object columns into one block (a slow copy of every pointer).
-        return pd.DataFrame({col.name: col.decode(values[j]) for j, col in enumerate(self.columns_)}, copy=False)
-
-    def _draw_rows(
-        self, n: int, rng: np.random.Generator, progress: ProgressCallback, first: np.ndarray | None
-    ) -> tuple[list[np.ndarray], np.ndarray]:
-        """Every column's values for ``n`` rows drawn down the trees (coded: category codes, numbers, date units),
-        and the predictor matrix the trees read (rows × slots, NaN where missing)."""
-        d = len(self.columns_)
-        x = np.empty((n, d), dtype=np.float32, order="F")
-        values: list[np.ndarray] = [np.empty(0)] * d  # every column's value step assigns its own
-        missing: list[np.ndarray | None] = [None] * d
-        if first is not None:
-            values[0] = first
-            x[:, 0] = first
-        pending = self._derived_positions()
-        decoded: dict[int, pd.Series] = {}  # inputs of the rules, decoded once per draw
-        for k, step in enumerate(self.steps_):
-            j = step.column
-            while pending and pending[0][0] < j:
-                self._derive(*pending.pop(0)[1:], values, x, decoded)
-            if first is not None and j == 0:
-                continue
-            col = self.columns_[j]
-            progress(k / len(self.steps_), f"drawing {col.name}")
-            drawn = step.draw(x, n, rng, self.draws == "balanced")
-            if step.missing:
-                missing[j] = drawn > 0.5
-                x[:, j] = np.nan
-                continue
-            v = self._step_values(step, drawn, values, x, rng)
-            mask = missing[j]
-            if mask is not None:
-                v[mask] = np.nan
-            values[j] = v
-            x[:, j] = v
-            decoded.pop(j, None)
-        for _, j, rule in pending:
-            self._derive(j, rule, values, x, decoded)
-        return values, x
-
-    def _derived_positions(self) -> list[tuple[int, int, DerivedRule]]:
-        """(when, visit position, rule) of every computed column: it is computed before the first step past
-        ``when``, the last of its own and its inputs' positions (a partial lookup's column is drawn first)."""
-        where = {col.name: j for j, col in enumerate(self.columns_)}
-        due = [(max(where[c] for c in (r.output, *r.inputs)), where[r.output], r) for r in rules_of(self)]
-        return sorted(due, key=lambda p: p[0])
-
-    def _derive(
-        self,
-        j: int,
-        rule: DerivedRule,
-        values: list[np.ndarray],
-        x: np.ndarray,
-        decoded: dict[int, pd.Series] | None = None,
-    ) -> None:
-        """Compute column ``j`` by its rule from the (already drawn) columns it reads; it becomes a predictor. A
-        partial lookup overwrites only the rows whose input it lists (the others keep their drawn value).
-        ``decoded``: see :func:`synth.synthesizers.derived.derive_codes`."""
-        values[j] = x[:, j] = derive_codes(self.columns_, j, rule, values, decoded)
 
 
 def _seed(rng: np.random.Generator) -> int:

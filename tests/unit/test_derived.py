@@ -288,7 +288,7 @@ def test_the_rules_decode_a_shared_input_once_per_draw_and_give_the_same_rows(mo
     def without_cache(*args: object, **kwargs: object) -> np.ndarray:
         return uncached(*args[:4])  # type: ignore[arg-type]
 
-    monkeypatch.setattr("synth.synthesizers.cart.derive_codes", without_cache)
+    monkeypatch.setattr("synth.synthesizers.cart_sampling.derive_codes", without_cache)
     calls.clear()
     pd.testing.assert_frame_equal(model.sample(2000, seed=3), expected)
     assert calls.count("dteday") == 1 + sum("dteday" in r.inputs for r in rules_of(model))

@@ -1,0 +1,165 @@
+"""Sequential CART's sampling half: rows drawn down the trees column by column, rules computed from their inputs,
+refinement's redraws, and the first column drawn alone for a condition on it (:class:`CartSampling`, a base of
+:class:`synth.synthesizers.cart.SequentialCART`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from synth.progress import ProgressCallback
+from synth.schema import ColumnKind
+from synth.synthesizers.base import Condition, column_mask, describe_conditions, draw_matching
+from synth.synthesizers.cart_steps import CartColumn, CartStep
+from synth.synthesizers.column_order import anchor_base, in_units_of, redraw_out_of_order
+from synth.synthesizers.derived import DerivedRule, derive_codes, rules_of
+from synth.synthesizers.refinement import Refiner, refined_rows
+
+
+class CartSampling:
+    """Sampling for a fitted sequential CART model (its ``columns_``, ``steps_`` and ``refiner_``)."""
+
+    columns_: tuple[CartColumn, ...]
+    steps_: tuple[CartStep, ...]
+    refiner_: Refiner | None
+    draws: str
+    max_condition_draws: ClassVar[int]
+
+    def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
+        return self._generate(n, rng, progress, None)
+
+    def _sample_given(
+        self,
+        n: int,
+        rng: np.random.Generator,
+        progress: ProgressCallback,
+        conditions: Mapping[str, Condition],
+    ) -> pd.DataFrame:
+        first = self.columns_[0]
+        if first.name not in conditions:
+            return self._sample(n, rng, progress)
+        cond = conditions[first.name]
+        root = draw_matching(
+            n,
+            lambda m: self._draw_first(m, rng),
+            lambda v: column_mask(first.decode(v), cond),
+            self.max_condition_draws,
+            describe_conditions({first.name: cond}),
+        )
+        return self._generate(n, rng, progress, root)
+
+    def _draw_first(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        values = np.full(n, np.nan)
+        missing = np.zeros(n, dtype=bool)
+        for step in self.steps_:
+            if step.column != 0:
+                break
+            drawn = step.draw(np.empty((n, 0), dtype=np.float32), n, rng, self.draws == "balanced")
+            if step.missing:
+                missing = drawn > 0.5
+            else:
+                values = self._finish_values(drawn, self.columns_[0])
+        values[missing] = np.nan
+        return values
+
+    @staticmethod
+    def _finish_values(values: np.ndarray, col: CartColumn) -> np.ndarray:
+        if col.integer and not col.categorical:
+            values = np.round(values)
+        return np.clip(values, col.low, col.high)
+
+    def _step_values(
+        self, step: CartStep, drawn: np.ndarray, values: list[np.ndarray], x: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
+        """A value step's drawn donors as the column's values: rounded and clipped, and kept on the right side of
+        the step's anchor (a date's gap added to it; a number's rows on the wrong side drawn again, then clipped)."""
+        col = self.columns_[step.column]
+        if step.anchor < 0:
+            return self._finish_values(drawn, col)
+        earlier = in_units_of(values[step.anchor], self.columns_[step.anchor], col)
+        start = anchor_base(earlier, step.sign, col.integer)
+        if col.kind is ColumnKind.DATETIME:
+            drawn = start + step.sign * drawn
+        v = self._finish_values(drawn, col)
+        if col.kind is not ColumnKind.DATETIME:
+            v = redraw_out_of_order(
+                lambda rows: self._finish_values(step.draw(rows, len(rows), rng), col), x, v, start, step.sign
+            )
+        # the clip to this column's range must not undo the order
+        return np.maximum(v, start) if step.sign > 0 else np.minimum(v, start)
+
+    def _generate(
+        self, n: int, rng: np.random.Generator, progress: ProgressCallback, first: np.ndarray | None
+    ) -> pd.DataFrame:
+        refiner = getattr(self, "refiner_", None)
+        if refiner is None:
+            values, _ = self._draw_rows(n, rng, progress, first)
+        else:
+            # Each row is drawn until the refiner keeps it; a row conditioned on its first column keeps that value.
+            def draw(rows: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+                return self._draw_rows(len(rows), rng, lambda *_: None, None if first is None else first[rows])
+
+            values = refined_rows(draw, n, refiner, rng, progress)
+        # copy=False: no consolidation of the object columns into one block (a slow copy of every pointer).
+        return pd.DataFrame({col.name: col.decode(values[j]) for j, col in enumerate(self.columns_)}, copy=False)
+
+    def _draw_rows(
+        self, n: int, rng: np.random.Generator, progress: ProgressCallback, first: np.ndarray | None
+    ) -> tuple[list[np.ndarray], np.ndarray]:
+        """Every column's values for ``n`` rows drawn down the trees (coded: category codes, numbers, date units),
+        and the predictor matrix the trees read (rows × slots, NaN where missing)."""
+        d = len(self.columns_)
+        x = np.empty((n, d), dtype=np.float32, order="F")
+        values: list[np.ndarray] = [np.empty(0)] * d  # every column's value step assigns its own
+        missing: list[np.ndarray | None] = [None] * d
+        if first is not None:
+            values[0] = first
+            x[:, 0] = first
+        pending = self._derived_positions()
+        decoded: dict[int, pd.Series] = {}  # inputs of the rules, decoded once per draw
+        for k, step in enumerate(self.steps_):
+            j = step.column
+            while pending and pending[0][0] < j:
+                self._derive(*pending.pop(0)[1:], values, x, decoded)
+            if first is not None and j == 0:
+                continue
+            col = self.columns_[j]
+            progress(k / len(self.steps_), f"drawing {col.name}")
+            drawn = step.draw(x, n, rng, self.draws == "balanced")
+            if step.missing:
+                missing[j] = drawn > 0.5
+                x[:, j] = np.nan
+                continue
+            v = self._step_values(step, drawn, values, x, rng)
+            mask = missing[j]
+            if mask is not None:
+                v[mask] = np.nan
+            values[j] = v
+            x[:, j] = v
+            decoded.pop(j, None)
+        for _, j, rule in pending:
+            self._derive(j, rule, values, x, decoded)
+        return values, x
+
+    def _derived_positions(self) -> list[tuple[int, int, DerivedRule]]:
+        """(when, visit position, rule) of every computed column: it is computed before the first step past
+        ``when``, the last of its own and its inputs' positions (a partial lookup's column is drawn first)."""
+        where = {col.name: j for j, col in enumerate(self.columns_)}
+        due = [(max(where[c] for c in (r.output, *r.inputs)), where[r.output], r) for r in rules_of(self)]
+        return sorted(due, key=lambda p: p[0])
+
+    def _derive(
+        self,
+        j: int,
+        rule: DerivedRule,
+        values: list[np.ndarray],
+        x: np.ndarray,
+        decoded: dict[int, pd.Series] | None = None,
+    ) -> None:
+        """Compute column ``j`` by its rule from the (already drawn) columns it reads; it becomes a predictor. A
+        partial lookup overwrites only the rows whose input it lists (the others keep their drawn value).
+        ``decoded``: see :func:`synth.synthesizers.derived.derive_codes`."""
+        values[j] = x[:, j] = derive_codes(self.columns_, j, rule, values, decoded)
