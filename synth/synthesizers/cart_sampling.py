@@ -128,21 +128,34 @@ class CartSampling:
                 continue
             col = self.columns_[j]
             progress(k / len(self.steps_), f"drawing {col.name}")
-            drawn = step.draw(x, n, rng, self.draws == "balanced")
-            if step.missing:
-                missing[j] = drawn > 0.5
-                x[:, j] = np.nan
-                continue
-            v = self._step_values(step, drawn, values, x, rng)
-            mask = missing[j]
-            if mask is not None:
-                v[mask] = np.nan
-            values[j] = v
-            x[:, j] = v
+            self._store(step, step.draw(x, n, rng, self.draws == "balanced"), values, missing, x, rng)
             decoded.pop(j, None)
         for _, j, rule in pending:
             self._derive(j, rule, values, x, decoded)
         return values, x
+
+    def _store(
+        self,
+        step: CartStep,
+        drawn: np.ndarray,
+        values: list[np.ndarray],
+        missing: list[np.ndarray | None],
+        x: np.ndarray,
+        rng: np.random.Generator,
+    ) -> None:
+        """Put one step's draw in place: a missing-indicator step marks its column's missing rows (drawn later as
+        NaN); a value step's donors become the column's values (rounded, clipped, kept in order) and its slot."""
+        j = step.column
+        if step.missing:
+            missing[j] = drawn > 0.5
+            x[:, j] = np.nan
+            return
+        v = self._step_values(step, drawn, values, x, rng)
+        mask = missing[j]
+        if mask is not None:
+            v[mask] = np.nan
+        values[j] = v
+        x[:, j] = v
 
     def _derived_positions(self) -> list[tuple[int, int, DerivedRule]]:
         """(when, visit position, rule) of every computed column: it is computed before the first step past

@@ -132,16 +132,7 @@ def sample_weighted(
         else:
             drawn, w = draw_restricted(step, plan, x, m, rng)
             weights *= w
-        if step.missing:
-            missing[j] = drawn > 0.5
-            x[:, j] = np.nan
-            continue
-        v = model._step_values(step, drawn, values, x, rng)
-        mask = missing[j]
-        if mask is not None:
-            v[mask] = np.nan
-        values[j] = v
-        x[:, j] = v
+        model._store(step, drawn, values, missing, x, rng)
     for _, j, rule in pending:
         model._derive(j, rule, values, x)
     frame = pd.DataFrame({col.name: col.decode(values[j]) for j, col in enumerate(columns)}, copy=False)
