@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import ROOT, run_json_child
+from benchmarks.common import ROOT, machine, run_json_child, write_results
 
 
 def wide_table(rows: int, numbers: int, seed: int = 0) -> Any:
@@ -87,12 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "fit seconds of the CART family on a generated wide table, trees one at a time and side by side",
         "rows": args.rows,
         "columns": columns,
-        "machine": {"cpus": os.cpu_count(), "load_average": load, "date": time.strftime("%Y-%m-%d %H:%M")},
+        "machine": machine(),
         "results": results,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(payload, indent=1))
-    print(f"wrote {args.out}")
+    write_results(args.out, payload)
     return 0
 
 

@@ -33,7 +33,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUME
     os.environ[_var] = THREADS
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
@@ -42,6 +41,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from benchmarks.bench_frontier import ROOT, load, utility  # noqa: E402
+from benchmarks.common import machine, write_results  # noqa: E402
 
 FOLDS = 5
 
@@ -149,12 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     payload = {
         "benchmark": "TSTR reference: training features with outcomes drawn from a cross-fitted classifier",
         "folds": FOLDS,
-        "machine": {"cpus": os.cpu_count(), "threads": THREADS, "date": time.strftime("%Y-%m-%d %H:%M")},
+        "machine": {**machine(), "threads": THREADS},
         "results": results,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(payload, indent=1))
-    print(f"wrote {args.out}")
+    write_results(args.out, payload)
     return 0
 
 

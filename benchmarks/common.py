@@ -43,3 +43,19 @@ def synthesizer_spec(spec: str) -> tuple[str, dict[str, Any]]:
 
     name, _, pairs = spec.partition(":")
     return name, dict(_param(p) for p in pairs.split(",") if p)
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on: CPUs, the load average at the end, the time."""
+    import os
+    import time
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    return {"cpus": os.cpu_count(), "load_average": load, "date": time.strftime("%Y-%m-%d %H:%M")}
+
+
+def write_results(path: Path, payload: dict[str, Any]) -> None:
+    """Write a benchmark's JSON (its folder made if needed) and say where."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=1))
+    print(f"wrote {path}")
