@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import synth
 from synth.synthesizers.fit_threads import MEMORY_BUDGET, fit_threads, run_all
@@ -59,6 +61,21 @@ def test_the_model_is_the_same_whatever_the_number_of_threads(
         samples.append(model.sample(2000, seed=1))
     assert files[0] == files[1]
     pd.testing.assert_frame_equal(samples[0], samples[1])
+
+
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 2**16), n=st.integers(200, 2500), name=st.sampled_from(["cart", "pruned_cart"]))
+def test_any_table_gives_the_same_rows_at_one_and_at_four_threads(
+    seed: int, n: int, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = _messy(n, seed)
+    rows = []
+    for threads in ("1", "4"):
+        monkeypatch.setenv("SYNTH_FIT_THREADS", threads)
+        rows.append(synth.create(name, random_state=seed).fit(table).sample(500, seed=seed + 1))
+    pd.testing.assert_frame_equal(rows[0], rows[1])
 
 
 def test_results_come_back_in_step_order_when_later_trees_finish_first() -> None:
