@@ -30,7 +30,9 @@ T = TypeVar("T")
 def fit_threads(rows: int, slots: int) -> int:
     """Threads for fitting the trees of a table of ``rows`` × ``slots`` predictor slots (float32)."""
     wanted = os.environ.get("SYNTH_FIT_THREADS")
-    threads = int(wanted) if wanted and wanted.strip().isdigit() else min(os.cpu_count() or 1, MOST_THREADS)
+    cores = os.cpu_count() or 1
+    # A setting is honoured up to four threads a core (more only adds switching); anything else means the default.
+    threads = min(int(wanted), 4 * cores) if wanted and wanted.strip().isdigit() else min(cores, MOST_THREADS)
     per_tree = max(rows * slots * 4, 1)
     return max(1, min(threads, MEMORY_BUDGET // per_tree))
 

@@ -3,6 +3,7 @@ in step order, a cancel that does not wait for the trees not started, and a thre
 
 from __future__ import annotations
 
+import os
 import time
 import zipfile
 from pathlib import Path
@@ -131,4 +132,8 @@ def test_threads_follow_the_setting_and_shrink_for_large_tables(monkeypatch: pyt
     monkeypatch.setenv("SYNTH_FIT_THREADS", "1")
     assert fit_threads(100, 5) == 1
     monkeypatch.setenv("SYNTH_FIT_THREADS", "many")  # not a number: the default
-    assert fit_threads(100, 5) >= 1
+    assert 1 <= fit_threads(100, 5) <= 4
+    monkeypatch.setenv("SYNTH_FIT_THREADS", "0")
+    assert fit_threads(100, 5) == 1
+    monkeypatch.setenv("SYNTH_FIT_THREADS", "100000")  # bounded by the machine, not the setting
+    assert fit_threads(100, 5) <= 4 * (os.cpu_count() or 1)
