@@ -22,7 +22,8 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
     """
     fig = go.Figure()
     points = []
-    spans: dict[str, tuple[float, float]] = {}  # each run's 95% range of privacy risk
+    spans: dict[str, tuple[float, float]] = {}  # each run's 95% range of privacy risk (its point where it has none)
+    ranged: set[str] = set()  # the runs with a range
     for r in result.runs:
         ev = r.evaluation
         if ev is None or ev.honest_fidelity is None or ev.privacy_risk is None:
@@ -32,9 +33,11 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
         )
         interval = getattr(ev, "privacy_risk_interval", None)
         if interval is not None:
-            spans[r.label] = (min(interval[0], ev.privacy_risk), max(interval[1], ev.privacy_risk))
+            ranged.add(r.label)
+        low, high = interval if interval is not None else (ev.privacy_risk, ev.privacy_risk)
+        spans[r.label] = (min(low, ev.privacy_risk), max(high, ev.privacy_risk))
     shown = _shared_labels([(p[0], p[1], p[2]) for p in points])
-    x_range, y_range = _padded_ranges([spans.get(p[0], (p[1], p[1]))[1] for p in points], [p[2] for p in points])
+    x_range, y_range = _padded_ranges([spans[p[0]][1] for p in points], [p[2] for p in points])
     place = {p[0]: _text_position(p[1], p[2], x_range, y_range) for p in points}
     # The recommended run's name is written by the star's trace, offset by the star's size, not under the star.
     text = {p[0]: "" if p[4] else shown[p[0]] for p in points}
@@ -44,10 +47,10 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
 
     def whiskers(group: list[tuple[str, float, float, bool, bool]]) -> dict[str, object]:
         """The privacy risk's 95% range of each run, as horizontal whiskers."""
-        if not any(p[0] in spans for p in group):
+        if not any(p[0] in ranged for p in group):
             return {}
-        low = [p[1] - spans.get(p[0], (p[1], p[1]))[0] for p in group]
-        high = [spans.get(p[0], (p[1], p[1]))[1] - p[1] for p in group]
+        low = [p[1] - spans[p[0]][0] for p in group]
+        high = [spans[p[0]][1] - p[1] for p in group]
         return {"error_x": {"type": "data", "symmetric": False, "array": high, "arrayminus": low, "thickness": 1.2}}
 
     if others:

@@ -91,6 +91,26 @@ class EvaluationSettings:
         return to_jsonable(self)
 
 
+def _risk_parts(privacy: Any, attacks: Any) -> list[tuple[float, float, float]]:
+    """(value, low, high) of each part of the privacy risk, one list for the risk and its range: closeness excess
+    (its Wilson interval), membership advantage ``2·(AUC − 0.5)`` (DeLong), and per WP216 criterion the worst
+    measured attack (highest value, highest ends); each clipped at 0."""
+    parts: list[tuple[float, float, float]] = []
+    if privacy is not None:
+        low, high = privacy.dcr_share_full_excess_interval
+        parts.append((max(float(privacy.dcr_share_full_excess), 0.0), max(low, 0.0), max(high, 0.0)))
+        mia = privacy.membership
+        if mia is not None:
+            value, low, high = (max(2 * (float(a) - 0.5), 0.0) for a in (mia.auc.value, mia.auc.low, mia.auc.high))
+            parts.append((value, low, high))
+    if attacks is not None:
+        for criterion in ("singling_out", "linkability", "inference"):
+            risks = [r.risk for r in attacks.results if r.criterion == criterion and r.measured]
+            if risks:
+                parts.append((max(r.value for r in risks), max(r.low for r in risks), max(r.high for r in risks)))
+    return parts
+
+
 def _first_number(obj: Any, names: tuple[str, ...]) -> float | None:
     """The first attribute of ``obj`` among ``names`` that is a number (or has a numeric ``value``)."""
     if obj is None:
@@ -239,33 +259,18 @@ class TableEvaluation:
     def privacy_risk(self) -> float | None:
         """One number for the privacy-vs-fidelity chart: the worst of closeness excess, membership advantage
         ``2·(AUC − 0.5)`` and the three attack risks (0 = no measured leak, 1 = total)."""
-        parts = [self.closeness_excess]
-        if self.membership_auc is not None:
-            parts.append(max(2 * (self.membership_auc - 0.5), 0.0))
-        parts += [self.attack_risk(c) for c in ("singling_out", "linkability", "inference")]
-        found = [p for p in parts if p is not None]
-        return max(found) if found else None
+        parts = _risk_parts(self.privacy, self.attacks)
+        return max(p[0] for p in parts) if parts else None
 
     @property
     def privacy_risk_interval(self) -> tuple[float, float] | None:
         """A 95% range for :attr:`privacy_risk`: each part's own interval (Wilson for the DCR share, DeLong for the
         membership AUC, the attacks' main-vs-control intervals), and the worst of the parts lies between the highest
         low end and the highest high end. None when no part has an interval."""
-        parts: list[tuple[float, float]] = []
-        if self.privacy is not None:
-            low, high = self.privacy.dcr_share_full_excess_interval
-            parts.append((max(low, 0.0), max(high, 0.0)))
-            mia = self.privacy.membership
-            if mia is not None:
-                parts.append((max(2 * (mia.auc.low - 0.5), 0.0), max(2 * (mia.auc.high - 0.5), 0.0)))
-        if self.attacks is not None:
-            for criterion in ("singling_out", "linkability", "inference"):
-                risks = [r.risk for r in self.attacks.results if r.criterion == criterion and r.measured]
-                if risks:
-                    parts.append((max(r.low for r in risks), max(r.high for r in risks)))
+        parts = _risk_parts(self.privacy, self.attacks)
         if not parts:
             return None
-        return (max(p[0] for p in parts), min(max(p[1] for p in parts), 1.0))
+        return (max(p[1] for p in parts), min(max(p[2] for p in parts), 1.0))
 
     @property
     def privacy_level(self) -> str:
