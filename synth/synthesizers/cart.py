@@ -322,7 +322,7 @@ class SequentialCART(CartSampling, Synthesizer):
             real = x if n <= MAX_TRAINING_ROWS else x[np.sort(rng.choice(n, MAX_TRAINING_ROWS, replace=False))]
             _, drawn = self._draw_rows(CALIBRATION_ROWS * len(real), rng, lambda *_: None, None)
             try:
-                self.refiner_ = fit_refiner(real, drawn, int(rng.integers(0, 2**31 - 1)))
+                self.refiner_ = fit_refiner(real, drawn, _seed(rng))
             except RefinerUnavailable:
                 self.refine_skipped_ = True  # rows are drawn from the trees alone; fit_warnings says so
         progress(1.0, "trees and classifier fitted" if refining else "trees fitted")
@@ -438,7 +438,7 @@ class SequentialCART(CartSampling, Synthesizer):
 
 
 def _seed(rng: np.random.Generator) -> int:
-    """One tree's seed, drawn in step order before any tree is grown."""
+    """A seed for one tree (drawn in step order before any tree is grown) or for the refiner's classifier."""
     return int(rng.integers(0, 2**31 - 1))
 
 

@@ -118,10 +118,15 @@ class DerivedRule:
 register_state(DerivedRule)
 
 
+def _datetimes(series: pd.Series) -> pd.Series:
+    """``series`` as datetimes (NaT where unreadable); already datetimes (as CART decodes them), it is returned as
+    it is: to_datetime would still look up every unique value, slowly."""
+    return series if pd.api.types.is_datetime64_any_dtype(series) else pd.to_datetime(series, errors="coerce")
+
+
 def date_part(series: pd.Series, part: str) -> np.ndarray:
     """The integer ``part`` of a datetime series (NaN where missing)."""
-    # Already datetimes (as CART decodes them): to_datetime would still look up every unique value, slowly.
-    dt = series if pd.api.types.is_datetime64_any_dtype(series) else pd.to_datetime(series, errors="coerce")
+    dt = _datetimes(series)
     if part == "monthday":
         return (dt.dt.month * 100 + dt.dt.day).to_numpy(dtype=float, na_value=np.nan)
     got = getattr(dt.dt, part)
@@ -132,7 +137,7 @@ def key_array(values: Sequence[Any] | pd.Series) -> np.ndarray | None:
     """Numbers (datetimes as nanoseconds) as a float array to search in, or None for labels."""
     series = values if isinstance(values, pd.Series) else pd.Series(list(values))
     if pd.api.types.is_datetime64_any_dtype(series) or (len(series) and isinstance(series.iloc[0], pd.Timestamp)):
-        dt = series if pd.api.types.is_datetime64_any_dtype(series) else pd.to_datetime(series, errors="coerce")
+        dt = _datetimes(series)
         if getattr(dt.dt, "tz", None) is not None:
             dt = dt.dt.tz_convert("UTC").dt.tz_localize(None)
         ns = dt.astype("datetime64[ns]").to_numpy().view(np.int64).astype(float)
