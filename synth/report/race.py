@@ -286,7 +286,18 @@ def _fidelity_words(e: TableEvaluation, most_faithful: bool = True) -> str:
     assert e.accuracy is not None and e.discriminator is not None
     top = e.accuracy.orders[-1]
     name = {1: "univariate", 2: "bivariate", 3: "trivariate"}[top.order]
-    iv = f", 95% CI {top.interval.low:.3f}–{top.interval.high:.3f}," if top.interval is not None else ""
+    # The verdict reads the paired difference from the holdout (both tables scored on the same column groups), not
+    # the table's own interval: "0.938, 95% CI 0.935–0.941 vs 0.942" beside "as good as fresh real data" read as a
+    # contradiction when the difference's own interval held 0. So the sentence gives the difference and its interval.
+    gap, gap_iv = getattr(top, "gap", None), getattr(top, "gap_interval", None)
+    if gap is not None and gap_iv is not None:
+        noise = "beyond noise" if gap_iv.high < 0 else "within noise"
+        # Four decimals: an interval end of +0.0002 printed as "+0.000" could not be told from one just below 0.
+        iv = f", a difference of {gap:+.4f} with 95% CI {gap_iv.low:+.4f} to {gap_iv.high:+.4f}, {noise}"
+    elif top.interval is not None:
+        iv = f", 95% CI {top.interval.low:.3f}–{top.interval.high:.3f}"
+    else:
+        iv = ""
     d = e.discriminator
     ref = f" against {d.reference_auc:.2f} for fresh real data" if d.reference_auc is not None else ""
     rank = "the most faithful of the front" if most_faithful else "the most faithful run left on the front"
@@ -296,7 +307,7 @@ def _fidelity_words(e: TableEvaluation, most_faithful: bool = True) -> str:
         "distinguishable": f"{rank}, though distinguishable from real data",
     }.get(e.fidelity_level, rank)
     return (
-        f"{lead} ({name} accuracy {top.value:.3f}{iv} vs {top.reference:.3f} for the real holdout, "
+        f"{lead} ({name} accuracy {top.value:.3f} vs {top.reference:.3f} for the real holdout{iv}; "
         f"discriminator AUC {d.auc:.2f}{ref}; fidelity {e.honest_fidelity:.2f})"
     )
 

@@ -157,6 +157,53 @@ def test_a_pick_made_after_more_faithful_runs_were_passed_over_does_not_claim_to
     assert pick == "CART" and "the most faithful of the front" in reason
 
 
+def test_the_pick_states_the_interval_its_verdict_reads() -> None:
+    """A race on Adult recommended Pruned CART as "as good as fresh real data (trivariate accuracy 0.938, 95% CI
+    0.935–0.941, vs 0.942 for the real holdout ...)": the table's own interval excluded the holdout's figure while
+    the verdict, rightly, read the paired difference, whose interval held 0. The sentence now states the
+    difference and its interval, so a claim of "within noise" is one a reader can check in the same sentence."""
+    import re
+    from types import SimpleNamespace
+
+    from synth.evaluation.results import Interval
+    from synth.report.race import recommend
+
+    def run(label: str, gap: float, gap_iv: tuple[float, float], level: str) -> SimpleNamespace:
+        score = SimpleNamespace(
+            order=3,
+            value=0.942 + gap,
+            interval=Interval(0.935, 0.941),
+            reference=0.942,
+            gap=gap,
+            gap_interval=Interval(*gap_iv),
+        )
+        evaluation = SimpleNamespace(
+            honest_fidelity=0.98,
+            privacy_level="green",
+            clearly_detected=False,
+            discriminator_auc=0.52,
+            fidelity_level=level,
+            accuracy=SimpleNamespace(orders=[score]),
+            discriminator=SimpleNamespace(auc=0.52, reference_auc=0.51),
+            verdict=None,
+        )
+        return SimpleNamespace(label=label, evaluation=evaluation)
+
+    number = r"([+-]\d\.\d{4})"
+    for gap_iv, level, words in (
+        ((-0.009, 0.0002), "as_good_as_real", "within noise"),  # an end printed "+0.000" could read either way
+        ((-0.012, -0.0002), "close", "beyond noise"),
+    ):
+        _, reason = recommend([run("Pruned CART", -0.004, gap_iv, level)], ["Pruned CART"])  # type: ignore[arg-type]
+        found = re.search(rf"a difference of {number} with 95% CI {number} to {number}, ([a-z ]+);", reason)
+        assert found is not None, reason
+        low, high = float(found.group(2)), float(found.group(3))
+        assert (low, high) == gap_iv and found.group(4) == words
+        # What the sentence claims agrees with the interval it prints.
+        assert ("as good as fresh real data" in reason) == (low <= 0 <= high)
+        assert "0.935–0.941" not in reason
+
+
 def test_every_name_on_the_pareto_chart_points_into_the_plot_and_the_star_writes_its_own() -> None:
     """The leaderboard chart clipped the right-most run's name at the edge ("DP Bayesian networ") and printed the
     recommended run's name under its star; names now point away from the edges they are near, the axes leave room,
