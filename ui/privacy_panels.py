@@ -205,11 +205,10 @@ def attack_figures(results: Sequence[AttackResult]) -> tuple[go.Figure, go.Figur
 
 def attacks(results: Sequence[AttackResult], figures: tuple[go.Figure, go.Figure] | None = None) -> None:
     risks, rates = figures or attack_figures(results)
-    left, right = st.columns(2)
-    with left:
-        charts.plotly_chart(risks, key="attack_risks_chart")
-    with right:
-        charts.plotly_chart(rates, key="attack_rates_chart")
+    # One under the other, full width: side by side, the attacks' long labels left each plot a sliver and the
+    # legend sat on the title.
+    charts.plotly_chart(risks, key="attack_risks_chart")
+    charts.plotly_chart(rates, key="attack_rates_chart")
     st.dataframe(
         pd.DataFrame(
             {
@@ -241,7 +240,9 @@ def verdict(v: Verdict) -> None:
     color, words = BADGES[v.level]
     st.subheader("Verdict")
     show = {"red": st.error, "amber": st.warning, "green": st.success, "grey": st.info}[v.level]
-    show(f"**{words.capitalize()}.** {v.headline}")
+    # The headline names its level itself ("Low risk: …"): bold that lead instead of writing the level twice.
+    lead, sep, rest = v.headline.partition(": ")
+    show(f"**{lead}:** {rest}" if sep and lead.lower() == words else f"**{words.capitalize()}.** {v.headline}")
     for c in v.criteria:
         color, words = BADGES[c.level]
         st.markdown(f":{color}-badge[{words}] **{c.label}** — {md(c.value)}")
