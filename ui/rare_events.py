@@ -26,6 +26,28 @@ def _class_columns(ds: state.Dataset) -> list[str]:
     return [c.name for c in ds.schema if c.kind in CLASS_KINDS and 1 < ds.train[c.name].nunique() <= MAX_LEVELS]
 
 
+def _coded_hint(ds: state.Dataset) -> str:
+    """A sentence naming the whole-number columns with 2–12 values (0/1 flags, codes such as season 1–4): they
+    are modelled as numbers, so the panels cannot offer them until their kind is changed on Data."""
+    coded = [
+        c.name for c in ds.schema if c.kind is ColumnKind.DISCRETE and 1 < ds.train[c.name].nunique() <= MAX_LEVELS
+    ]
+    if not coded:
+        return ""
+    return (
+        f" {md(', '.join(coded))} hold{'s' if len(coded) == 1 else ''} 2–{MAX_LEVELS} whole numbers (codes or 0/1 "
+        "flags) and are modelled as numbers: set the kind to categorical or boolean on **Data** to choose "
+        f"{'it' if len(coded) == 1 else 'them'} here."
+    )
+
+
+def _share(x: float) -> str:
+    """A class's share of rows: a rare class reads 0.04%, not 0.0%."""
+    if x == 0 or x >= 0.01:
+        return f"{x:.1%}"
+    return f"{x:.2%}" if x >= 0.0001 else "< 0.01%"
+
+
 def _fmt(value: float) -> str:
     return "—" if not math.isfinite(value) else f"{value:.3f}"
 
@@ -78,9 +100,12 @@ def augmentation_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
         "holdout, which none of them saw. Intervals are 95% bootstrap intervals over the holdout rows."
     )
     columns = _class_columns(ds)
+    hint = _coded_hint(ds)
     if not columns:
-        st.info("The table has no categorical or boolean column with 2–12 values to augment.")
+        st.info("The table has no categorical or boolean column with 2–12 values to augment." + hint)
         return
+    if hint:
+        st.caption(hint.strip())
     preset = rare_event_preset(ds.train, columns, max_share=0.5)
     left, mid, right = st.columns(3)
     target = left.selectbox("Class column", columns, index=columns.index(preset[0]) if preset else 0, key="aug_target")
@@ -89,7 +114,7 @@ def augmentation_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
     real_share = float((ds.train[target] == positive).mean())
     options = [s for s in (0.05, 0.1, 0.25, 0.5) if s > real_share]
     shares = right.multiselect(
-        f"Reach a share of (real {real_share:.1%})",
+        f"Reach a share of (real {_share(real_share)})",
         options,
         default=options[1:2] or options[:1],
         format_func=lambda s: f"{s:.0%}",
@@ -161,7 +186,7 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
     )
     outcomes = _class_columns(ds)
     if not sensitive_options or not outcomes:
-        st.info("The table needs a group column and a categorical outcome column for this panel.")
+        st.info("The table needs a group column and a categorical outcome column for this panel." + _coded_hint(ds))
         return
     left, mid, right = st.columns(3)
     sensitive = left.selectbox("Sensitive column", sensitive_options, key="fair_sensitive")

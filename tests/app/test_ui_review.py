@@ -1,13 +1,19 @@
 """AppTest: defects seen walking the dashboard in a real browser on a messy customer table and on bike sharing.
 
-The privacy verdict writes its level once; the attack charts get the page's width.
+The privacy verdict writes its level once; the attack charts get the page's width; Rare events shows a rare
+class's share and names the whole-number columns it could offer.
 """
 
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
+import numpy as np
+import pandas as pd
 from streamlit.testing.v1 import AppTest
+
+from tests.app.helpers import goto, start, upload
 
 
 def _verdict_page() -> None:
@@ -59,3 +65,38 @@ def test_the_attack_charts_are_drawn_full_width() -> None:
     ]
     # Side by side in two columns the long attack labels squeezed each plot to a sliver (seen in Chromium).
     assert len(at.columns) == 0
+
+
+def _coded_table() -> bytes:
+    rng = np.random.default_rng(0)
+    n = 600
+    table = pd.DataFrame(
+        {
+            "season": rng.integers(1, 5, n),
+            "holiday": (rng.random(n) < 0.03).astype(int),
+            "temp": rng.normal(20, 5, n).round(2),
+            "count": rng.integers(0, 900, n),
+        }
+    )
+    return table.to_csv(index=False).encode("utf-8")
+
+
+def test_rare_events_names_the_whole_number_codes_it_could_offer() -> None:
+    at = start()
+    upload(at, "bikes.csv", _coded_table())
+    at.session_state["fitted"] = SimpleNamespace(id="x", label="stub")  # the panels stop before using the model
+    at.session_state["fitted_models"] = ()
+    goto(at, "rare_events")
+    infos = [i.value for i in at.info]
+    assert any("no categorical or boolean column" in i and "season, holiday" in i and "**Data**" in i for i in infos)
+    assert any("group column and a categorical outcome" in i and "season, holiday" in i for i in infos)
+
+
+def test_a_rare_class_share_is_not_rounded_to_zero() -> None:
+    from ui.rare_events import _share
+
+    assert _share(2 / 2400) == "0.08%"
+    assert _share(0.005) == "0.50%"
+    assert _share(0.25) == "25.0%"
+    assert _share(0.0) == "0.0%"
+    assert _share(1 / 100_000) == "< 0.01%"
