@@ -52,12 +52,13 @@ def card(column: st.delta_generator.DeltaGenerator, value: str, caption: str) ->
     )
 
 
-def pct(x: float | None) -> str:
-    return "—" if x is None else f"{x:.0%}"
-
-
 cards = st.columns(4)
-card(cards[0], pct(ev.quality), "fidelity: how closely columns and pairs match the real data")
+# The fidelity the Race page ranks by and its pick sentence quotes (not sdmetrics-style quality, another number).
+card(
+    cards[0],
+    "—" if ev.honest_fidelity is None else f"{ev.honest_fidelity:.2f}",
+    "fidelity: 1 means as good as fresh real data (3-way accuracy and the discriminator)",
+)
 card(
     cards[1],
     "—" if ev.discriminator_auc is None else f"{ev.discriminator_auc:.2f}",

@@ -1,7 +1,8 @@
 """AppTest: defects seen walking the dashboard in a real browser on a messy customer table and on bike sharing.
 
 The privacy verdict writes its level once; the attack charts get the page's width; Rare events shows a rare
-class's share and names the whole-number columns it could offer.
+class's share and names the whole-number columns it could offer; Demo mode's fidelity card is the Race page's
+fidelity.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import goto, start, upload
@@ -100,3 +102,21 @@ def test_a_rare_class_share_is_not_rounded_to_zero() -> None:
     assert _share(0.25) == "25.0%"
     assert _share(0.0) == "0.0%"
     assert _share(1 / 100_000) == "< 0.01%"
+
+
+def test_demo_fidelity_is_the_race_fidelity_not_sdmetrics_quality(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import state
+
+    evaluation = SimpleNamespace(
+        honest_fidelity=0.962, quality=0.972, discriminator_auc=0.53, tstr=0.8, trtr=0.81, privacy_level="green"
+    )
+    run = SimpleNamespace(label="Pruned CART", evaluation=evaluation, synthetic=pd.DataFrame({"a": [1]}))
+    race = SimpleNamespace(runs=[run], recommended="Pruned CART", reason="Pruned CART is recommended: fidelity 0.96")
+    monkeypatch.setattr(state, "current_race", lambda: race)
+    at = start()
+    upload(at, "bikes.csv", _coded_table())
+    goto(at, "demo")
+    cards = [m.value for m in at.markdown if "demo-card" in m.value and "fidelity" in m.value]
+    assert len(cards) == 1
+    assert "<div class='v'>0.96</div>" in cards[0], cards[0]
+    assert "97%" not in cards[0]
