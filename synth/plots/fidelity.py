@@ -194,24 +194,34 @@ def pair_figure(view: PairView) -> go.Figure:
     title = f"{view.column_y} by {view.column_x}"
     if view.view == "box":
         fig = go.Figure()
-        for label, boxes, color in (
+
+        def y(values: list[float]) -> list[object]:
+            """Dates are binned as nanoseconds since 1970: drawn as dates, not as numbers like 1.65e18."""
+            if view.kind_y is not ColumnKind.DATETIME:
+                return list(values)
+            return list(pd.to_datetime(pd.Series(values, dtype="float64"), unit="ns"))
+
+        for label, all_boxes, color in (
             ("real", view.boxes_real, REAL_COLOR),
             ("synthetic", view.boxes_synthetic, SYNTH_COLOR),
         ):
+            boxes = [b for b in all_boxes if b.n]  # a category with no rows has no box (not one at 0 = 1970)
             fig.add_box(
                 x=[b.category for b in boxes],
-                q1=[b.q25 for b in boxes],
-                median=[b.median for b in boxes],
-                q3=[b.q75 for b in boxes],
-                lowerfence=[b.q05 for b in boxes],
-                upperfence=[b.q95 for b in boxes],
-                mean=[b.mean for b in boxes],
+                q1=y([b.q25 for b in boxes]),
+                median=y([b.median for b in boxes]),
+                q3=y([b.q75 for b in boxes]),
+                lowerfence=y([b.q05 for b in boxes]),
+                upperfence=y([b.q95 for b in boxes]),
+                mean=y([b.mean for b in boxes]),
                 name=label,
                 marker_color=color,
                 boxpoints=False,
             )
         fig = layout(fig, title + " (whiskers: 5th–95th percentile)", view.column_x, view.column_y)
         fig.update_layout(boxmode="group")
+        if view.kind_y is ColumnKind.DATETIME:  # precomputed boxes carry no y for plotly to guess the axis from
+            fig.update_yaxes(type="date")
         return fig
     real, syn = np.array(view.real), np.array(view.synthetic)
     if view.view == "density":
