@@ -34,10 +34,11 @@ def _coded_hint(ds: state.Dataset) -> str:
     ]
     if not coded:
         return ""
+    one = len(coded) == 1
     return (
-        f" {md(', '.join(coded))} hold{'s' if len(coded) == 1 else ''} 2–{MAX_LEVELS} whole numbers (codes or 0/1 "
-        "flags) and are modelled as numbers: set the kind to categorical or boolean on **Data** to choose "
-        f"{'it' if len(coded) == 1 else 'them'} here."
+        f" {md(', '.join(coded))} hold{'s' if one else ''} 2–{MAX_LEVELS} distinct whole numbers (codes or 0/1 flags) "
+        f"and {'is' if one else 'are'} modelled as numbers: set the kind to categorical or boolean on **Data** to "
+        f"choose {'it' if one else 'them'} here."
     )
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import synth
 from tests.app.helpers import goto, start, upload
 
 
@@ -120,3 +121,15 @@ def test_demo_fidelity_is_the_race_fidelity_not_sdmetrics_quality(monkeypatch: p
     assert len(cards) == 1
     assert "<div class='v'>0.96</div>" in cards[0], cards[0]
     assert "97%" not in cards[0]
+
+
+def test_one_coded_column_is_named_in_the_singular() -> None:
+    from ui.rare_events import _coded_hint
+
+    schema = synth.infer_schema(pd.DataFrame({"fraud": [0, 1] * 50, "channel": ["a", "b", "c", "d"] * 25}))
+    ds = SimpleNamespace(
+        schema=schema, train=pd.DataFrame({"fraud": [0, 1] * 50, "channel": ["a", "b", "c", "d"] * 25})
+    )
+    hint = _coded_hint(ds)  # type: ignore[arg-type]
+    assert hint.strip().startswith("fraud holds 2–12 distinct whole numbers") and " is modelled as numbers" in hint
+    assert "choose it here" in hint
