@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import synth
-from synth.evaluation.utility.augmentation import AugmentationError
+from synth.evaluation.utility.augmentation import MIN_HOLDOUT_POSITIVES, AugmentationError
 from synth.evaluation.utility.fairness import FairnessError, group_column_order
 from synth.plots.rare_events import augmentation_figure, group_rates_figure
 from synth.schema import ColumnKind
@@ -111,7 +111,13 @@ def augmentation_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
     left, mid, right = st.columns(3)
     target = left.selectbox("Class column", columns, index=columns.index(preset[0]) if preset else 0, key="aug_target")
     levels = list(ds.train[target].dropna().value_counts().index[::-1])
-    positive = mid.selectbox("Class to add", levels, key="aug_positive", format_func=repr)
+    # Offer first the rarest class the check can judge (enough of it in the holdout), not a class of two rows that
+    # can only end in "the holdout has 1 rows"; the most common class is no class to add.
+    in_holdout = ds.holdout[target].value_counts()
+    judged = [i for i, v in enumerate(levels[:-1]) if in_holdout.get(v, 0) >= MIN_HOLDOUT_POSITIVES]
+    positive = mid.selectbox(
+        "Class to add", levels, index=judged[0] if judged else 0, key="aug_positive", format_func=repr
+    )
     real_share = float((ds.train[target] == positive).mean())
     options = [s for s in (0.05, 0.1, 0.25, 0.5) if s > real_share]
     shares = right.multiselect(

@@ -133,3 +133,18 @@ def test_one_coded_column_is_named_in_the_singular() -> None:
     hint = _coded_hint(ds)  # type: ignore[arg-type]
     assert hint.strip().startswith("fraud holds 2–12 distinct whole numbers") and " is modelled as numbers" in hint
     assert "choose it here" in hint
+
+
+def test_the_class_to_add_is_one_the_holdout_can_judge() -> None:
+    rng = np.random.default_rng(1)
+    n = 1000
+    channel = rng.choice(["retail", "online", "partner"], n, p=[0.6, 0.33, 0.07]).astype(object)
+    channel[:3] = "vending"  # three rows: the holdout gets at most one of them
+    table = pd.DataFrame({"channel": channel, "spend": rng.gamma(2.0, 50.0, n).round(2)})
+    at = start()
+    upload(at, "shops.csv", table.to_csv(index=False).encode("utf-8"))
+    at.session_state["fitted"] = SimpleNamespace(id="x", label="stub")  # the panel stops before using the model
+    at.session_state["fitted_models"] = ()
+    goto(at, "rare_events")
+    assert at.selectbox(key="aug_target").value == "channel"
+    assert at.selectbox(key="aug_positive").value == "partner"  # not 'vending', rarer but judged on 0–1 rows
