@@ -39,6 +39,7 @@ def copies(result: CopyCounts) -> None:
         f"{result.exact_copies:,}",
         delta=f"{pct(result.exact_copy_rate, 2)} of synthetic vs {pct(result.holdout_exact_copy_rate, 2)} of holdout",
         delta_color="off",
+        delta_arrow="off",  # a description beside the number, not a change
         help="Synthetic rows equal to a training row on every learned column. The holdout rate is what "
         "coincidence alone gives for real people.",
     )
@@ -47,6 +48,7 @@ def copies(result: CopyCounts) -> None:
         f"{result.unique_copies:,}",
         delta=f"holdout: {result.holdout_unique_copies:,} ({pct(result.holdout_unique_copy_rate, 2)})",
         delta_color="off",
+        delta_arrow="off",  # a description beside the number, not a change
         help=f"Synthetic rows equal to one of the {result.n_train_unique:,} training rows whose combination of "
         "values no other training row has: a copied rare person.",
     )
@@ -103,6 +105,7 @@ def distances(result: PrivacyResult, figures: tuple[go.Figure, go.Figure] | None
         f"{result.median_dcr_synthetic:.3f}",
         delta=f"holdout: {result.median_dcr_holdout:.3f}",
         delta_color="off",
+        delta_arrow="off",  # a description beside the number, not a change
         help="Mixed-type distance: numbers scaled by their range, a category mismatch counts 1 (every category "
         "has its own code).",
     )
@@ -111,6 +114,7 @@ def distances(result: PrivacyResult, figures: tuple[go.Figure, go.Figure] | None
         f"{result.median_nndr_synthetic:.3f}",
         delta=f"holdout: {result.median_nndr_holdout:.3f}",
         delta_color="off",
+        delta_arrow="off",  # a description beside the number, not a change
         help="Distance to the closest training row over the distance to the second closest. Near 0 the row sits "
         "on one particular person rather than among several.",
     )
@@ -142,6 +146,7 @@ def membership(mia: MembershipResult) -> None:
         f"{head.auc.value:.3f}",
         delta=f"{head.label}; 95% CI {head.auc.low:.3f}–{head.auc.high:.3f}; 0.5 = no signal",
         delta_color="off",
+        delta_arrow="off",  # a description beside the number, not a change
         help="The strongest of the membership attacks below (highest AUC), over training members and holdout "
         "non-members.",
     )
@@ -154,6 +159,7 @@ def membership(mia: MembershipResult) -> None:
             if t is None
             else f"95% CI {pct(t.low)}–{pct(t.high)}; no signal: {pct(fpr, 0)}",
             delta_color="off",
+            delta_arrow="off",  # a description beside the number, not a change
             help="True-positive rate of the strongest attack when its threshold wrongly accuses this share of "
             "non-members. An attack that finds a few members with confidence matters even when its AUC is modest.",
         )

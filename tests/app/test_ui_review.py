@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 import synth
@@ -148,3 +149,20 @@ def test_the_class_to_add_is_one_the_holdout_can_judge() -> None:
     goto(at, "rare_events")
     assert at.selectbox(key="aug_target").value == "channel"
     assert at.selectbox(key="aug_positive").value == "partner"  # not 'vending', rarer but judged on 0–1 rows
+
+
+def _copies_page() -> None:
+    from synth.evaluation.privacy.distances import CopyCounts
+    from ui import privacy_panels
+
+    privacy_panels.copies(CopyCounts(0, 0.0, 0, 0.0, 0, 0.0, 0, 0.0, 120, 2400, 600))
+
+
+def test_a_description_under_a_number_has_no_arrow() -> None:
+    at = AppTest.from_function(_copies_page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    deltas = {m.label: m.proto for m in at.metric}
+    assert deltas["Exact copies of training rows"].delta == "0.00% of synthetic vs 0.00% of holdout"
+    # An up arrow beside "holdout: 0 (0.00%)" reads as a rise; these deltas describe, they do not compare.
+    none = Metric.MetricDirection.NONE
+    assert {p.direction for p in deltas.values()} == {none}, [p.direction for p in deltas.values()]
