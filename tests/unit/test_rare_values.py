@@ -135,3 +135,70 @@ def test_cart_reproduces_rare_training_values_no_more_than_fresh_ones_over_many_
         ]
         # Six samples' mean moves by about 0.0025 between runs; the leak this pins was 0.010.
         assert np.mean(excess) < 0.005, (draws, excess)
+
+
+def _noted_interval(text: str) -> tuple[float, float]:
+    """The interval a verdict's noise note says it judged by: "its 95% interval is A% to B%" (or A%–B%)."""
+    import re
+
+    found = re.search(r"its 95% interval is (-?[\d.]+)%(?: to |–)(-?[\d.]+)%", text)
+    assert found is not None, text
+    return float(found.group(1)) / 100, float(found.group(2)) / 100
+
+
+def test_a_green_light_quotes_the_widened_interval_it_was_judged_by() -> None:
+    """On Bike Sharing the verdict read "cnt: … excess 28.2%, 95% CI 4.9% to 46.4% … (within sampling noise: its
+    95% interval includes no risk)": the light rightly read the interval widened for the 13 columns judged, which
+    held 0, but the sentence quoted the plain one, which did not. Twelve columns here, one of which reproduces a
+    quarter of its train-only values: the plain interval excludes 0, the widened one includes it."""
+    n, columns = 40, 12
+    plain = adjusted = None
+    for k_t in range(3, n):  # the smallest count whose plain interval clears 0 (the widened one then holds 0)
+        plain = excess_interval(k_t, n, 2, n)
+        adjusted = excess_interval(k_t, n, 2, n, 1 - 0.05 / columns)
+        if plain[0] > 0:
+            break
+    assert plain is not None and adjusted is not None and plain[0] > 0 >= adjusted[0], (k_t, plain, adjusted)
+    rows = 200
+
+    def table(prefix: str) -> dict[str, list[str]]:
+        return {f"c{j}": [f"{prefix}{j}_{i}" for i in range(n)] + ["common"] * (rows - n) for j in range(columns)}
+
+    train, holdout = pd.DataFrame(table("t")), pd.DataFrame(table("h"))
+    synthetic = pd.DataFrame({f"c{j}": ["common"] * rows for j in range(columns)})
+    synthetic.loc[: k_t - 1, "c0"] = [f"t0_{i}" for i in range(k_t)]  # train-only values reproduced
+    synthetic.loc[k_t : k_t + 1, "c0"] = ["h0_0", "h0_1"]  # and two holdout-only ones
+    rare = evaluate_rare_values(train, synthetic, holdout)
+    worst = rare.worst
+    assert worst is not None and worst.column == "c0" and not worst.flagged and worst.n_judged == columns
+    assert (worst.low, worst.high) == pytest.approx(plain) and worst.adjusted_low == pytest.approx(adjusted[0])
+    verdict = privacy_verdict(synth.evaluate_privacy(train, synthetic, holdout=holdout), rare_values=rare)
+    criterion = verdict.get("rare_values")
+    assert criterion is not None and criterion.level == "green", criterion
+    assert "its 95% interval includes no risk" not in criterion.value  # the plain interval does not
+    low, high = _noted_interval(criterion.value)
+    assert low <= 0 < high and f"widened for the {columns} columns judged" in criterion.value
+    assert low == pytest.approx(adjusted[0], abs=0.0006) and high == pytest.approx(adjusted[1], abs=0.0006)
+
+
+def test_attack_notes_quote_the_widened_interval_their_light_read() -> None:
+    """The attack criteria judge several attacks at a Bonferroni-widened level too: a risk whose plain interval
+    clears 0 but whose widened one does not is green, and its note quotes the widened interval."""
+    from types import SimpleNamespace
+
+    from synth.evaluation.privacy.common import Rate, Risk
+    from synth.evaluation.privacy.verdict import _attack_verdict
+
+    def attack(label: str, excess: float, error: float) -> SimpleNamespace:
+        risk = Risk(max(excess, 0.0), max(excess - error, 0.0), min(excess + error, 1.0), excess, error)
+        rate = Rate(0.5, 0.05, 50, 100)
+        return SimpleNamespace(measured=True, risk=risk, main=rate, control=rate, baseline=rate, label=label)
+
+    # Plain interval 1%–15% clears 0; widened for two attacks (×1.14) it starts below 0.
+    results = [attack("univariate", 0.08, 0.07), attack("multivariate", 0.0, 0.05)]
+    criterion = _attack_verdict("singling_out", "Singling out", results, (0.05, 0.15))
+    assert criterion.level == "green" and "risk 8.0% (95% CI 1.0%–15.0%)" in criterion.value, criterion.value
+    low, high = _noted_interval(criterion.value)
+    assert low == 0.0 and high > 0.15 and "widened for the 2 attacks judged" in criterion.value
+    alone = _attack_verdict("singling_out", "Singling out", results[:1], (0.05, 0.15))
+    assert alone.level == "amber" and "within sampling noise" not in alone.value  # one attack: the plain interval

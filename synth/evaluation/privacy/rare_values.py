@@ -53,6 +53,9 @@ class RareValueColumn:
         flagged: the interval widened for the number of columns judged lies above zero.
         judged: both sets hold at least :data:`MIN_VALUES` values.
         examples: up to three train-only values the synthetic table reproduced (as text), for the inspector.
+        adjusted_low / adjusted_high: the interval ``flagged`` reads — at the Bonferroni-adjusted level for
+            ``n_judged`` columns — so that a verdict can quote the interval it judged by (None when not judged).
+        n_judged: columns judged in this test.
     """
 
     column: str
@@ -68,6 +71,9 @@ class RareValueColumn:
     flagged: bool
     judged: bool
     examples: tuple[str, ...] = ()
+    adjusted_low: float | None = None
+    adjusted_high: float | None = None
+    n_judged: int = 1
 
 
 @dataclass(frozen=True)
@@ -204,10 +210,28 @@ def evaluate_rare_values(
     for name, n_t, n_h, k_t, k_h, examples in raw:
         is_judged = min(n_t, n_h) >= MIN_VALUES
         low, high = excess_interval(k_t, n_t, k_h, n_h)
-        flagged = is_judged and excess_interval(k_t, n_t, k_h, n_h, adjusted)[0] > 0
+        wide = excess_interval(k_t, n_t, k_h, n_h, adjusted) if is_judged else None
+        flagged = wide is not None and wide[0] > 0
         p_t, p_h = (k_t / n_t if n_t else 0.0), (k_h / n_h if n_h else 0.0)
         out.append(
-            RareValueColumn(name, n_t, n_h, k_t, k_h, p_t, p_h, p_t - p_h, low, high, flagged, is_judged, examples)
+            RareValueColumn(
+                name,
+                n_t,
+                n_h,
+                k_t,
+                k_h,
+                p_t,
+                p_h,
+                p_t - p_h,
+                low,
+                high,
+                flagged,
+                is_judged,
+                examples,
+                adjusted_low=None if wide is None else wide[0],
+                adjusted_high=None if wide is None else wide[1],
+                n_judged=len(judged),
+            )
         )
     n_t = sum(c.n_train_only for c in out)
     n_h = sum(c.n_holdout_only for c in out)

@@ -108,6 +108,16 @@ def _level(value: float, limits: tuple[float, float], significant: bool = True) 
 NOISE_NOTE = " (within sampling noise: its 95% interval includes no risk)"
 
 
+def _noise_note(tests: int, what: str, interval: str) -> str:
+    """Why a value past the amber line stays green, quoting the interval the light read. With several tests
+    (columns, attacks) that is the Bonferroni-widened interval, not the plain 95% one printed beside the value:
+    "excess 28.2%, 95% CI 4.9% to 46.4% (within sampling noise: its 95% interval includes no risk)" contradicted
+    itself on Bike Sharing, where the widened interval over 13 columns did include 0."""
+    if tests <= 1:
+        return NOISE_NOTE
+    return f" (within sampling noise: widened for the {tests} {what} judged, its 95% interval is {interval})"
+
+
 def _pct(x: float, digits: int = 1) -> str:
     text = f"{x * 100:.{digits}f}%"
     return text[1:] if text.startswith("-") and float(text[1:-1]) == 0 else text  # "-0.0%" reads as a sign error
@@ -143,6 +153,10 @@ def _attack_verdict(
 
     worst = max(measured, key=lambda r: (significant_(r), r.risk.value))
     significant = significant_(worst)
+    widened = (
+        f"{_pct(max(worst.risk.excess - widen * worst.risk.error, 0.0))}–"
+        f"{_pct(min(max(worst.risk.excess + widen * worst.risk.error, 0.0), 1.0))}, which includes no risk"
+    )
     value = (
         f"risk {_pct(worst.risk.value)} (95% CI {_pct(worst.risk.low)}–{_pct(worst.risk.high)}); success "
         f"{_pct(worst.main.value)} on training rows, {_pct(worst.control.value)} on holdout rows (control), "
@@ -160,7 +174,7 @@ def _attack_verdict(
     }[key]
     level = _level(worst.risk.value, limits, significant)
     if worst.risk.value >= limits[0] and not significant:
-        value += NOISE_NOTE
+        value += _noise_note(len(measured), "attacks", widened)
     return CriterionVerdict(key, label, level, value, _limits(limits), explanation)
 
 
@@ -184,7 +198,8 @@ def _rare_value_verdict(result: RareValueResult | None, limits: tuple[float, flo
     )
     level = _level(worst.excess, limits, worst.flagged)
     if worst.excess >= limits[0] and not worst.flagged:
-        value += NOISE_NOTE
+        low, high = (worst.low, worst.high) if worst.adjusted_low is None else (worst.adjusted_low, worst.adjusted_high)
+        value += _noise_note(worst.n_judged, "columns", f"{_pct(low)} to {_pct(high or 0.0)}, which includes no risk")
     return CriterionVerdict(key, label, level, value, threshold, explanation)
 
 
@@ -214,7 +229,11 @@ def _membership_verdict(mia: MembershipResult, limits: tuple[float, float]) -> C
         f"{n_n:,} holdout rows"
         + (f"; {tprs}" if tprs else "")
         + (f"; strongest of {len(mia.attacks)} attacks" if len(mia.attacks) > 1 else "")
-        + (NOISE_NOTE if auc.value >= limits[0] and not significant else "")
+        + (
+            _noise_note(len(mia.attacks), "attacks", f"from {low:.3f} up, which includes 0.5 (no signal)")
+            if auc.value >= limits[0] and not significant
+            else ""
+        )
     )
     return CriterionVerdict(
         "membership",
