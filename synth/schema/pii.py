@@ -1,10 +1,11 @@
 """Personal data and identifiers, recognised by what a column holds rather than by what it is called.
 
 A column is personal data when about half of its (sampled, non-missing) values are shaped like one kind of
-it: e-mail addresses, phone numbers, personal names (first and last names from Faker's en_US lists, with no
-uniqueness gate: a column of a few names repeated is still names), social security or card numbers (card
-numbers must pass the Luhn check), street addresses or IP addresses. A column name only ever *lowers* the bar
-a little (a column called ``phone`` may hold bare digit strings); no name is needed.
+it: e-mail addresses, phone numbers, personal names (full names opening on a first name from Faker's en_US lists,
+or on a first name and closing on a last name from any of its 86 locales; single first or last names from the
+en_US lists; with no uniqueness gate: a column of a few names repeated is still names), social security or
+card numbers (card numbers must pass the Luhn check), street addresses or IP addresses. A column name only
+ever *lowers* the bar a little (a column called ``phone`` may hold bare digit strings); no name is needed.
 
 Identifiers are found by content too: code-like values (letters then at least three digits, such as
 ``CUST00524``) in at least :data:`MIN_CODE_LEVELS` distinct values, at any uniqueness (a customer code
@@ -41,8 +42,12 @@ CARD = re.compile(r"\d{4}([ -]?\d{3,4}){2,3}([ -]?\d{1,4})?")
 PHONE = re.compile(r"\+?[\d().\- ]{7,24}(\s*(x|ext\.?)\s*\d{1,6})?", re.IGNORECASE)
 CODE = re.compile(r"[A-Za-z]{1,8}[-_]?\d{3,}")
 _PHONE_PUNCT = re.compile(r"[+()\-. ]")
-_NAME = re.compile(r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? )?[A-Z][a-zA-Z'’\-]+(?: [A-Z]\.?)?(?: [A-Z][a-zA-Z'’\-]+){1,2}")
-_WORD = re.compile(r"[A-Z][a-zA-Z'’\-]+")
+# Words of letters in any script ("Chloé", "Müller", "O'Brien"): [^\W\d_] is a letter; capitals are checked apart
+# (_capitalised), as Python's re has no class for upper-case letters beyond ASCII.
+_LETTERS = r"[^\W\d_][^\W\d_'’\-]+"
+_NAME = re.compile(rf"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? )?{_LETTERS}(?: [^\W\d_]\.?)?(?: {_LETTERS}){{1,2}}")
+_WORD = re.compile(_LETTERS)
+_TITLES = frozenset(["mr", "mrs", "ms", "miss", "dr", "prof"])
 _ADDRESS_START = re.compile(r"\d{1,6}[A-Za-z]?(-\d+)?,? +[A-Za-z0-9]")
 _PHONE_NAME = re.compile(r"(phone|tel|mobile|cell|fax)", re.I)
 
@@ -103,6 +108,40 @@ def person_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return firsts, lasts, streets
 
 
+@lru_cache(maxsize=1)
+def world_names() -> tuple[frozenset[str], frozenset[str]]:
+    """First and last names of every locale Faker ships (86 of them: Chloé, Farid, Priya, Tariq, Müller, García,
+    Nguyen …), lower-cased. Read for full names only ("Priya Haddad"), whose two capitalised words make a chance
+    match rare; a column of single words is judged on the en_US lists (:func:`person_words`), because across all
+    locales "May", "June", "Summer", "Male" and "Unknown" are first names too."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as person
+
+    firsts: set[str] = set()
+    lasts: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        try:
+            provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        except (ImportError, AttributeError):  # a locale that fails to import costs only its names
+            continue
+        # first_names, first_names_female, male_last_names, unisex_last_names …: locales name their lists freely.
+        for attr in dir(provider):
+            into = firsts if "first_names" in attr else lasts if "last_names" in attr else None
+            if into is None:
+                continue
+            names = getattr(provider, attr, ())
+            if isinstance(names, dict | list | tuple | set | frozenset):  # (some locales weight names in a dict)
+                into.update(str(n).lower() for n in names)
+    return frozenset(firsts), frozenset(lasts)
+
+
+def _capitalised(value: str) -> bool:
+    """Every word starts with a capital letter, in any script."""
+    return all(word[:1].isupper() for word in value.split())
+
+
 def share_matching(values: list[str], pattern: re.Pattern[str]) -> float:
     """Share of ``values`` that ``pattern`` matches in full."""
     return sum(1 for v in values if pattern.fullmatch(v)) / len(values) if values else 0.0
@@ -158,19 +197,24 @@ def _names(values: list[str]) -> tuple[str, str] | None:
     race column) does not make a column of names, while a handful of real names repeated many times does.
     """
     firsts, lasts, _ = person_words()
+    world_firsts, world_lasts = world_names()
     distinct = sorted(set(values))
 
     def known_full(v: str) -> bool:
-        if not _NAME.fullmatch(v):
+        if not _NAME.fullmatch(v) or not _capitalised(v):
             return False
-        words = [w.strip(".") for w in v.split()]
-        return words[0].lower() in firsts or (len(words) > 2 and words[1].lower() in firsts)
+        words = [w.strip(".").lower() for w in v.split()]
+        given = words[1] if len(words) > 2 and words[0] in _TITLES else words[0]
+        if given in firsts or (len(words) > 2 and words[1] in firsts):
+            return True
+        # Any locale's first name, then any locale's last name: "Chloé García", "Farid Haddad".
+        return given in world_firsts and words[-1] in world_lasts
 
     full_rows = sum(1 for v in values if known_full(v)) / len(values)
     full_distinct = [v for v in distinct if known_full(v)]
     if full_rows >= PII_SHARE and len(full_distinct) >= max(3, PII_SHARE * len(distinct)):
         return "name", f"{full_rows:.0%} of sampled values are personal names (a known first name, then a last name)"
-    words = [v for v in distinct if _WORD.fullmatch(v)]
+    words = [v for v in distinct if _WORD.fullmatch(v) and _capitalised(v)]
     first_distinct = [v for v in words if v.lower() in firsts]
     last_distinct = [v for v in words if v.lower() in lasts]
     first_rows = sum(1 for v in values if v.lower() in firsts) / len(values)
