@@ -147,10 +147,27 @@ def _values_like(values: pd.Series, target: Any) -> pd.Series:
     return pd.Series(values.to_numpy(), index=values.index)
 
 
+def round_recorded(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
+    """``frame`` with every number-with-fractions column the schema knows rounded to its recorded decimals
+    (``ColumnSpec.decimals``). A synthesizer with exact rules rounds before computing them, so that a sum of
+    amounts in cents is the sum of the amounts it shows."""
+    specs = {c.name: c for c in schema}
+    out = frame
+    for name in frame.columns:
+        spec = specs.get(str(name))
+        if spec is None or spec.kind is not ColumnKind.CONTINUOUS or spec.decimals is None:
+            continue
+        if out is frame:
+            out = frame.copy(deep=False)
+        out[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64").round(spec.decimals)
+    return out
+
+
 def conform(synthetic: pd.DataFrame, schema: Schema, reference: pd.DataFrame | None = None) -> pd.DataFrame:
     """Cast synthetic output back to the real table's columns and dtypes.
 
-    Integers stay integers (nullable ``Int64`` when values are missing), booleans booleans; datetimes are
+    Integers stay integers (nullable ``Int64`` when values are missing), numbers with fractions are rounded to the
+    decimal places the real column was recorded at (``ColumnSpec.decimals``), booleans stay booleans; datetimes are
     written back the way the real column stored them (datetimes, text in the column's date format, YYYYMMDD
     integers or Unix time); categorical columns keep the real dtype. Column order follows the schema.
 
@@ -173,6 +190,8 @@ def conform(synthetic: pd.DataFrame, schema: Schema, reference: pd.DataFrame | N
             out[spec.name] = _numbers_like(numbers, target, integer=True)
         elif spec.kind is ColumnKind.CONTINUOUS:
             numbers = pd.to_numeric(col, errors="coerce").astype("float64")
+            if spec.decimals is not None:  # amounts in cents come out in cents, not as 28036.743798791013
+                numbers = numbers.round(spec.decimals)
             out[spec.name] = _numbers_like(numbers, target, integer=False)
         elif spec.kind is ColumnKind.DATETIME:
             out[spec.name] = _datetimes_like(parse_datetimes(col, spec.datetime_format), spec, target)

@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.schema.kinds import EPOCH_MILLISECONDS, EPOCH_SECONDS, ISO8601, ColumnKind, ColumnSpec, Schema
+from synth.schema.kinds import (
+    EPOCH_MILLISECONDS,
+    EPOCH_SECONDS,
+    ISO8601,
+    MAX_DECIMALS,
+    ColumnKind,
+    ColumnSpec,
+    Schema,
+)
 from synth.schema.pii import (
     MIN_SINGLETON_ROWS,
     PII_SHARE,
@@ -327,7 +335,31 @@ def _infer_numeric(
             ColumnKind.DISCRETE,
             f"whole numbers only ({n_unique:,} distinct values, {_range_text(lo, hi, True)})",
         )
-    return spec(ColumnKind.CONTINUOUS, f"numbers with fractions ({n_unique:,} distinct, {_range_text(lo, hi, False)})")
+    places = recorded_decimals(values[finite])
+    grain = "" if places is None else f", recorded to {places} decimal place{'s' if places != 1 else ''}"
+    return spec(
+        ColumnKind.CONTINUOUS,
+        f"numbers with fractions ({n_unique:,} distinct, {_range_text(lo, hi, False)}{grain})",
+        decimals=places,
+    )
+
+
+def recorded_decimals(values: np.ndarray) -> int | None:
+    """The fewest decimal places (0 to :data:`MAX_DECIMALS`) at which every value is exact, or None.
+
+    Values read from text are binary approximations of decimals (0.1 is not exact), so "exact" allows a few units
+    of float rounding in the scaled value, never a real digit: 361690.84 is 2 places, 361690.8437 is 4.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return None
+    for places in range(MAX_DECIMALS + 1):
+        scaled = values * 10.0**places
+        slack = 1e-9 + 16 * np.finfo(np.float64).eps * np.abs(scaled)
+        if np.all(np.abs(scaled - np.round(scaled)) <= slack):
+            return places
+    return None
 
 
 def _infer_text(

@@ -69,6 +69,10 @@ EPOCH_MILLISECONDS = "epoch_ms"
 ISO8601 = "ISO8601"
 
 
+#: The most decimal places a column is rounded to (values recorded more finely are left as drawn).
+MAX_DECIMALS = 6
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     """One column of a schema.
@@ -86,6 +90,9 @@ class ColumnSpec:
             ``strftime`` pattern (``"%d/%m/%Y"``, ``"%Y%m%d"`` for integers such as 20240131),
             :data:`EPOCH_SECONDS`, :data:`EPOCH_MILLISECONDS` or :data:`ISO8601`; ``None`` to let pandas guess.
             Synthetic values are written back in the same form.
+        decimals: for numbers with fractions, the decimal places every real value is recorded at (2 for amounts in
+            cents), at most :data:`MAX_DECIMALS`; synthetic values are rounded to them. ``None``: finer or
+            irregular, left as drawn.
     """
 
     name: str
@@ -96,6 +103,19 @@ class ColumnSpec:
     quasi_identifier: bool = False
     pii_type: str | None = None
     datetime_format: str | None = None
+    decimals: int | None = None
+
+    def __post_init__(self) -> None:
+        # A schema file or a model file is input: a crafted value must not reach np.round.
+        if self.decimals is not None and (
+            isinstance(self.decimals, bool)
+            or not isinstance(self.decimals, int)
+            or not 0 <= self.decimals <= MAX_DECIMALS
+        ):
+            raise ValueError(
+                f"column {self.name!r}: decimals must be a whole number from 0 to {MAX_DECIMALS} or absent, "
+                f"not {self.decimals!r}"
+            )
 
 
 @dataclass(frozen=True)

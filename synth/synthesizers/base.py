@@ -213,6 +213,7 @@ class Synthesizer(ABC):
             raise SynthesizerError(str(exc)) from exc
         report(0.0, "preparing columns")
         data = coerce_to_schema(df, schema)
+        schema = self._output_schema(data, schema)
         rng = np.random.default_rng(self.random_state)
         generated = GeneratedColumns.fit(data, schema)
         domain = tuple(ColumnDomain.fit(data[c.name], c.kind) for c in schema)
@@ -227,6 +228,11 @@ class Synthesizer(ABC):
         self.rng_ = rng
         report(1.0, "fitted")
         return self
+
+    def _output_schema(self, data: pd.DataFrame, schema: Schema) -> Schema:
+        """The schema the model keeps and its samples are conformed to: the given one, unless a synthesizer must
+        not round some column to its recorded decimals (CART: :func:`synth.synthesizers.cart_steps.safe_decimals`)."""
+        return schema
 
     @abstractmethod
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:

@@ -101,6 +101,7 @@ from synth.synthesizers.cart_steps import (
     datetimes_from_units,
     join_trees,
     labels,
+    safe_decimals,
     smoothed_draw,
     smoothing_ranges,
     time_unit,
@@ -258,10 +259,51 @@ class SequentialCART(CartSampling, Synthesizer):
         labels = max(int(getattr(self, MIN_CATEGORY_ROWS.name, 1)), 1)
         return labels, max(labels, int(self.smooth_below))
 
+    def _output_schema(self, data: pd.DataFrame, schema: Schema) -> Schema:
+        """Numbers drawn from pooled bands are rounded to their recorded decimals only where that cannot bring rare
+        real values back (:func:`safe_decimals`); elsewhere the model keeps no decimals and draws keep their
+        precision."""
+        smooth = int(self.smooth_below)
+        dropped = {
+            spec.name
+            for spec in schema
+            if spec.kind is ColumnKind.CONTINUOUS
+            and spec.decimals is not None
+            and spec.name in data.columns
+            and safe_decimals(data[spec.name].to_numpy(dtype=float), spec.decimals, smooth) is None
+        }
+        # The rules are found here, once (the fit reuses them): a sum whose input keeps its precision must keep
+        # its own, or rounding it would break the sum by half a grid step.
+        modelled = schema.modelled
+        rules = find_rules(data[modelled], schema.select(modelled), *self.rule_thresholds()) if self.exact_rules else ()
+        self._found_rules = rules
+        for rule in rules:
+            if dropped.intersection(rule.inputs):
+                dropped.add(rule.output)
+        return Schema(tuple(replace(s, decimals=None) if s.name in dropped else s for s in schema))
+
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
+        self._fit_schema = schema  # read by _finish_values while the refiner's calibration rows are drawn
+        try:
+            self._fit_trees(data, schema, rng, progress)
+        finally:
+            del self._fit_schema
+
+    def _fit_trees(
+        self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback
+    ) -> None:
         # Columns an exact rule computes get no tree: they are computed from their inputs, visited right after
         # the last of them, and stay predictors of the columns after them.
-        rules = find_rules(data, schema, *self.rule_thresholds()) if self.exact_rules else ()
+        found = getattr(self, "_found_rules", None)  # (found by _output_schema on the same table)
+        if found is not None:
+            del self._found_rules
+        rules = (
+            found
+            if found is not None
+            else find_rules(data, schema, *self.rule_thresholds())
+            if self.exact_rules
+            else ()
+        )
         derived = {r.output for r in rules if not r.partial}  # a partial lookup's column keeps its tree
         order = order_with_rules(self._order(data, schema), rules)
         smooth = int(self.smooth_below)

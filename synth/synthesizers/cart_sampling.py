@@ -65,11 +65,25 @@ class CartSampling:
         values[missing] = np.nan
         return values
 
-    @staticmethod
-    def _finish_values(values: np.ndarray, col: CartColumn) -> np.ndarray:
+    def _finish_values(self, values: np.ndarray, col: CartColumn) -> np.ndarray:
+        """Drawn values as the column holds them: whole numbers rounded, numbers with fractions rounded to the
+        decimals they were recorded at (before any rule reads them: a sum of amounts in cents stays exact), all
+        within the column's smoothed range."""
         if col.integer and not col.categorical:
             values = np.round(values)
+        elif col.kind is ColumnKind.CONTINUOUS:
+            places = self._recorded_decimals(col.name)
+            if places is not None:
+                values = np.round(values, places)
         return np.clip(values, col.low, col.high)
+
+    def _recorded_decimals(self, name: str) -> int | None:
+        """The decimals ``name`` was recorded at: from the schema being fitted (the refiner's calibration rows are
+        drawn before the fit ends) or, after the fit, the model's."""
+        schema = getattr(self, "_fit_schema", None) or getattr(self, "schema_", None)
+        if schema is None or name not in schema.names:
+            return None
+        return schema[name].decimals
 
     def _step_values(
         self, step: CartStep, drawn: np.ndarray, values: list[np.ndarray], x: np.ndarray, rng: np.random.Generator

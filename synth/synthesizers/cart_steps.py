@@ -383,6 +383,36 @@ def smoothed_draw(values: np.ndarray, smooth_below: int, rng: np.random.Generato
     return out
 
 
+#: Rounding a draw from a pooled band to the column's recorded decimals is allowed only where the band holds at
+#: least this many grid values for each real value pooled in it (see :func:`safe_decimals`).
+GRID_VALUES_PER_ROW = 100
+
+
+def safe_decimals(values: np.ndarray, decimals: int | None, smooth_below: int) -> int | None:
+    """``decimals`` when rounding draws from this column's pooled bands to them cannot make real rare values
+    reappear measurably, else None (draws keep their precision).
+
+    A band pools rare values and is drawn uniformly; rounded to the column's grid, a draw lands on one of the
+    band's grid values, and the real values pooled there are among them. Where grid values are scarce (California's
+    median income: 4 decimals, about 3 grid values per pooled row) a rounded draw is a real rare value a third of
+    the time, and a band, placed around the training values (a k-nearest-neighbour density), holds more of them
+    than fresh rows would: measured, rare training values came back 0.8 points more often than fresh ones. Where
+    grid values are plentiful (amounts in cents: about 2,000 per pooled row) the chance of landing on a real one is
+    negligible. The 10th percentile over banded rows must reach :data:`GRID_VALUES_PER_ROW`.
+    """
+    if decimals is None:
+        return None
+    present = np.asarray(values, dtype=np.float64)
+    present = present[~np.isnan(present)]
+    low, width = smoothing_ranges(present, smooth_below)
+    banded = width > 0
+    if not banded.any():
+        return decimals
+    _, band, rows = np.unique(np.c_[low[banded], width[banded]], axis=0, return_inverse=True, return_counts=True)
+    per_row = width[banded] * 10.0**decimals / rows[np.ravel(band)]
+    return decimals if float(np.quantile(per_row, 0.1)) >= GRID_VALUES_PER_ROW else None
+
+
 def _smoothed_bounds(x: np.ndarray, smooth_below: int) -> tuple[float, float]:
     """The smallest and largest value a column's smoothed donors can give."""
     if len(x) == 0:

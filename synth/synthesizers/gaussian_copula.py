@@ -10,6 +10,7 @@ from scipy.special import ndtr, ndtri
 
 from synth.progress import ProgressCallback
 from synth.schema import Schema
+from synth.schema.conformance import round_recorded
 from synth.synthesizers.base import Param, Synthesizer, register_state
 from synth.synthesizers.column_order import frame_anchors, frame_number_orders, from_gaps, keep_orders, to_gaps
 from synth.synthesizers.derived import EXACT_RULES_PARAM, RULES_ARTIFACT, DerivedRule, apply_rules, rules_of
@@ -412,7 +413,8 @@ class GaussianCopula(Synthesizer):
 
     def _derive_frame(self, body: pd.DataFrame) -> pd.DataFrame:
         body = from_gaps(body, getattr(self, "date_gaps_", ()))  # files saved before date gaps have none
-        return apply_rules(body, rules_of(self))
+        # Rules read the values as they will be shown (amounts in cents), so a sum stays exact after conform.
+        return apply_rules(round_recorded(body, self.schema_), rules_of(self))
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         body = self._draw_rows(n, rng, progress)
