@@ -148,7 +148,7 @@ def _noted_interval(text: str) -> tuple[float, float]:
 
 def test_a_green_light_quotes_the_widened_interval_it_was_judged_by() -> None:
     """On Bike Sharing the verdict read "cnt: … excess 28.2%, 95% CI 4.9% to 46.4% … (within sampling noise: its
-    95% interval includes no risk)": the light rightly read the interval widened for the 13 columns judged, which
+    95% interval includes no risk)": the light rightly read the interval widened for the columns judged, which
     held 0, but the sentence quoted the plain one, which did not. Twelve columns here, one of which reproduces a
     quarter of its train-only values: the plain interval excludes 0, the widened one includes it."""
     n, columns = 40, 12

@@ -112,7 +112,7 @@ def _noise_note(tests: int, what: str, interval: str) -> str:
     """Why a value past the amber line stays green, quoting the interval the light read. With several tests
     (columns, attacks) that is the Bonferroni-widened interval, not the plain 95% one printed beside the value:
     "excess 28.2%, 95% CI 4.9% to 46.4% (within sampling noise: its 95% interval includes no risk)" contradicted
-    itself on Bike Sharing, where the widened interval over 13 columns did include 0."""
+    itself on Bike Sharing, where the interval widened for the columns judged did include 0."""
     if tests <= 1:
         return NOISE_NOTE
     return f" (within sampling noise: widened for the {tests} {what} judged, its 95% interval is {interval})"
