@@ -23,19 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import ROOT, machine, run_json_child, write_results
-
-
-def wide_table(rows: int, numbers: int, seed: int = 0) -> Any:
-    import numpy as np
-    import pandas as pd
-
-    rng = np.random.default_rng(seed)
-    factors = rng.normal(size=(rows, 5))
-    cols = {f"x{i}": (factors @ rng.normal(size=5) + rng.normal(size=rows) * 0.5).round(3) for i in range(numbers)}
-    for i in range(numbers // 4):
-        cols[f"c{i}"] = rng.choice(list("abcdef"), rows)
-    return pd.DataFrame(cols)
+from benchmarks.common import ROOT, machine, run_json_child, wide_table, write_results
 
 
 def child(name: str, rows: int, numbers: int, params: dict[str, Any]) -> dict[str, Any]:

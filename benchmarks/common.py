@@ -59,3 +59,17 @@ def write_results(path: Path, payload: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(payload, indent=1))
     print(f"wrote {path}")
+
+
+def wide_table(rows: int, numbers: int, seed: int = 0) -> pd.DataFrame:
+    """A generated wide table: ``numbers`` numeric columns driven by five shared factors (every pair correlated)
+    and ``numbers // 4`` six-level categories, seeded: for fit costs that grow with width, which Adult's 15 columns
+    cannot show."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    factors = rng.normal(size=(rows, 5))
+    cols = {f"x{i}": (factors @ rng.normal(size=5) + rng.normal(size=rows) * 0.5).round(3) for i in range(numbers)}
+    for i in range(numbers // 4):
+        cols[f"c{i}"] = rng.choice(list("abcdef"), rows)
+    return pd.DataFrame(cols)

@@ -174,6 +174,27 @@ def test_fit_estimates_grow_with_the_table() -> None:
     assert unknown == (FitEstimate("not_a_synthesizer", None, None, unknown[0].note),) and unknown[0].note
 
 
+def test_fit_estimates_pay_for_width_as_the_fits_do() -> None:
+    """A sequential tree reads every earlier column and the DP network searches parents among them, so their fits
+    grow faster than the cells; the calibration before session 13 was linear in cells and put 4,000 rows × 80
+    columns at 0.9 s for Pruned CART and 0.1 s for the DP network, which took 12 s and 33 s on the calibration
+    machine. The shipped coefficients must now charge more than twice as much for twice the width at the same
+    cells per row for those three, and say when a table is wider than any they were measured on."""
+    from synth.audit.calibration import fit_cost
+
+    assert fit_cost([0.5, 2.0], 10, 3) == 0.5 + 2.0 * 30  # a two-coefficient calibration still reads
+    assert fit_cost([0.0, 0.0, 1.0, 1.0], 2, 3) == 2 * 9 + 2 * 27
+    assert fit_cost([-5.0, 0.0], 1, 1) == 0.0
+    calibration = load_calibration()
+    for name in ("cart", "pruned_cart", "privbayes"):
+        narrow, wide = estimate_fit(4_000, 40, [name]) + estimate_fit(4_000, 80, [name])
+        assert narrow.seconds is not None and wide.seconds is not None
+        assert wide.seconds > 2.5 * narrow.seconds, (name, narrow.seconds, wide.seconds)
+        widest = calibration["synthesizers"][name]["max_columns"]
+        (far,) = estimate_fit(100, 2 * widest, [name])
+        assert f"up to {widest:,} columns" in far.note
+
+
 def test_report_is_frozen_and_serialisable(messy_report: AuditReport) -> None:
     document = json.loads(json.dumps(messy_report.to_dict()))
     assert document["n_rows"] == messy_report.n_rows and len(document["findings"]) == len(messy_report.findings)
