@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,11 +16,11 @@ from synth.evaluation.privacy.inspector import MASK
 from synth.evaluation.privacy.membership import MembershipAttack, MembershipResult, min_non_members
 from synth.evaluation.privacy.peer_sdmetrics import SdmetricsPrivacy
 from synth.evaluation.privacy.rare_values import RareValueResult, excess_table
-from synth.evaluation.privacy.verdict import Verdict
+from synth.evaluation.privacy.verdict import Verdict, closeness_level
 from ui import charts
 from ui.text import md
 
-BADGES = {
+BADGES: dict[str, tuple[Literal["green", "orange", "red", "gray"], str]] = {
     "green": ("green", "low risk"),
     "amber": ("orange", "some risk"),
     "red": ("red", "high risk"),
@@ -61,13 +62,16 @@ def closeness(share: ClosenessShare | None, result: PrivacyResult | None) -> Non
     is still being computed says so.
     """
     c = st.columns(2)
+    # Both cards take the colour of the verdict's closeness light (green within noise or below the amber line),
+    # not red for any share above the ideal; grey until the full-train share, which the light reads, is in.
+    color = BADGES[closeness_level(result)][0] if result is not None else "off"
     if result is not None:
         c[0].metric(
             "Closer to the full train than to holdout",
             pct(result.dcr_share_full),
             delta=f"{pct(result.dcr_share_full_excess)} of the way from the ideal "
             f"{pct(result.dcr_share_full_expected)} to 100%",
-            delta_color="inverse",
+            delta_color=color,
             help="Share of synthetic rows whose closest real row is a training row rather than a holdout row. A "
             "model that memorises nothing sits at train's share of the real rows, n_train / (n_train + n_holdout); "
             "a verbatim copy of train scores 100%.",
@@ -79,7 +83,7 @@ def closeness(share: ClosenessShare | None, result: PrivacyResult | None) -> Non
             "Closer to train than to holdout",
             pct(share.dcr_share),
             delta=f"{(share.dcr_share - 0.5) * 100:+.1f} points vs ideal 50%",
-            delta_color="inverse",
+            delta_color=color,
             help=f"Against a seeded sample of {share.n_train_sample:,} training rows, as many as the holdout. A "
             "model that memorises nothing lands near 50%; only rows that happen to be in the sample count, so even "
             "a copy of train stays well below 100% — read the first card first.",

@@ -4,6 +4,7 @@ sdmetrics-style quality scores (with sdmetrics' own report on request)."""
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import streamlit as st
 
@@ -20,6 +21,14 @@ def fmt(value: float | None, digits: int = 3) -> str:
     return "—" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
 
 
+def noise_color(beyond_noise: bool | None, lower_is_better: bool = False) -> Literal["normal", "inverse", "off"]:
+    """A card's delta colour: red or green only for a difference beyond sampling noise. A within-noise gap drawn
+    red ("↓ -0.003 vs holdout" above "within noise of fresh real data") read as a defect the caption denies."""
+    if not beyond_noise:
+        return "off"
+    return "inverse" if lower_is_better else "normal"
+
+
 def verdict(accuracy: AccuracyResult, discriminator: DiscriminatorResult | None) -> None:
     head = fidelity_headline(accuracy, discriminator)
     show = {"as_good_as_real": st.success, "close": st.info, "distinguishable": st.warning, "unknown": st.info}
@@ -33,6 +42,8 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
         "Accuracy",
         fmt(accuracy.overall),
         delta=f"{accuracy.overall - overall_ref:+.3f} vs holdout" if overall_ref is not None else None,
+        # The overall gap has no interval of its own: it is beyond noise when an order's is (the verdict's rule).
+        delta_color=noise_color(accuracy.as_good_as_holdout is False),
         help="Mean of univariate, bivariate and trivariate accuracy (1 − total variation distance of binned "
         "marginals, as MOSTLY AI's evaluator). The real holdout scored the same way is the ceiling.",
     )
@@ -50,6 +61,7 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
             f"{names[score.order]} accuracy",
             fmt(score.value),
             delta=f"{score.gap:+.3f} vs holdout" if score.gap is not None else None,
+            delta_color=noise_color(score.below_ceiling),
             help=helps[score.order],
         )
         where = "below fresh real data, beyond noise" if score.below_ceiling else "within noise of fresh real data"
@@ -65,7 +77,7 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
             delta=f"{discriminator.auc - discriminator.reference_auc:+.2f} vs holdout"
             if discriminator.reference_auc is not None
             else None,
-            delta_color="inverse",
+            delta_color=noise_color(discriminator.distinguishable, lower_is_better=True),
             help="ROC AUC of boosted trees telling synthetic rows from real ones on rows they were not fitted on: "
             "0.5 means indistinguishable. The same classifier on the real holdout against train is the reference.",
         )
@@ -96,7 +108,7 @@ def quality_cards(result: FidelityResult) -> None:
             label,
             fmt(value),
             delta=f"{gap.difference:+.3f} vs real holdout ({gap.reference:.3f})" if gap else None,
-            delta_color="normal",
+            delta_color=noise_color(gap.is_real if gap else None),
         )
         col.caption(f"95%: {interval.format()}" if interval else "")
 

@@ -13,7 +13,7 @@ from synth import plots
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.utility.tstr import UtilityError, candidate_targets, default_target
 from ui import cached, charts, state
-from ui.compare.headline import fmt
+from ui.compare.headline import fmt, noise_color
 from ui.text import md
 
 
@@ -67,7 +67,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
             delta=f"{detection.auc - detection.reference_auc:+.3f} vs real holdout ({detection.reference_auc:.3f})"
             if detection.reference_auc is not None
             else None,
-            delta_color="inverse",
+            delta_color=noise_color(detection.beyond_reference, lower_is_better=True),
             help="Cross-validated ROC AUC of boosted trees telling synthetic rows from real ones: 0.5 means "
             "indistinguishable, 1 that every row gives itself away.",
         )
@@ -84,7 +84,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
             f"TSTR vs TRTR ({metric_name})",
             f"{head.tstr:.3f} vs {head.trtr:.3f}",
             delta=f"{head.difference:+.3f}",
-            delta_color="normal",
+            delta_color=noise_color(head.gap_is_real),
             help=f"Boosted trees predicting {target} on the real holdout, trained on synthetic (TSTR) or real (TRTR).",
         )
         if head.difference_interval:

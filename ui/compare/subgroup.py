@@ -8,7 +8,7 @@ from synth import plots
 from synth.evaluation.fidelity.segments import SegmentError, parse_conditions
 from synth.synthesizers.conditional import segment_note
 from ui import cached, charts, state
-from ui.compare.headline import fmt
+from ui.compare.headline import fmt, noise_color
 from ui.text import md
 
 SEGMENT_GAPS = (("Column shapes", "column_shapes"), ("Column pair trends", "column_pair_trends"))
@@ -60,6 +60,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
             "Overall quality (segment)",
             fmt(fid.overall),
             delta=f"{gap.difference:+.3f} vs real holdout ({gap.reference:.3f})" if gap else None,
+            delta_color=noise_color(gap.is_real if gap else None),
         )
         c[1].metric(
             "Share of rows in the segment",

@@ -19,6 +19,7 @@ import pandas as pd
 from synth.evaluation import scoring as _scoring
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.features import FeatureEncoder, stratified_sample, thread_limit
+from synth.evaluation.fidelity.discriminator import above_reference
 from synth.evaluation.results import Interval, to_jsonable
 from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure
@@ -76,6 +77,14 @@ class DetectionResult:
     n_per_class: int
     folds: int
     seed: int
+
+    @property
+    def beyond_reference(self) -> bool | None:
+        """True when the AUC is above the real holdout's beyond noise (as the discriminator's test); None without
+        a reference."""
+        if self.auc_interval is None or self.reference_auc is None or self.reference_interval is None:
+            return None
+        return above_reference(self.auc, self.auc_interval, self.reference_auc, self.reference_interval)
 
     def verdict(self) -> str:
         """The AUC in words."""

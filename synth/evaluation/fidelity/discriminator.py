@@ -35,6 +35,14 @@ MAX_ROWS = 4_000
 TEST_SHARE = 0.3
 
 
+def above_reference(auc: float, interval: Interval, reference_auc: float, reference_interval: Interval) -> bool:
+    """Whether an AUC is above the real holdout's beyond noise: the difference exceeds its own 95% half-width,
+    taken from the two intervals' half-widths as independent errors."""
+    half = (interval.high - interval.low) / 2
+    ref_half = (reference_interval.high - reference_interval.low) / 2
+    return auc - reference_auc > math.hypot(half, ref_half)
+
+
 @dataclass(frozen=True)
 class DiscriminatorResult:
     """Real-vs-synthetic AUC with the real-vs-real reference.
@@ -67,9 +75,7 @@ class DiscriminatorResult:
             return False
         if self.reference_auc is None or self.reference_interval is None:
             return True
-        half = (self.interval.high - self.interval.low) / 2
-        ref_half = (self.reference_interval.high - self.reference_interval.low) / 2
-        return self.auc - self.reference_auc > math.hypot(half, ref_half)
+        return above_reference(self.auc, self.interval, self.reference_auc, self.reference_interval)
 
     def verdict(self) -> str:
         ref = f" (fresh real data: {self.reference_auc:.2f})" if self.reference_auc is not None else ""

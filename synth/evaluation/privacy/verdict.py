@@ -130,6 +130,15 @@ def _limits(limits: tuple[float, float], fmt: str = "pct") -> str:
     return f"green < {show(limits[0])} ≤ amber < {show(limits[1])} ≤ red"
 
 
+def closeness_level(distances: PrivacyResult, thresholds: Thresholds | None = None) -> Level:
+    """The closeness criterion's light: the full-train share's excess, green while its interval includes 0.
+
+    Shared with the Privacy page's closeness card, whose colour must agree with the verdict's light (a red card
+    beside a green "Closeness to training rows" contradicted it)."""
+    limits = (thresholds or Thresholds()).closeness
+    return _level(distances.dcr_share_full_excess, limits, distances.dcr_share_full_excess_interval[0] > 0)
+
+
 def _bonferroni_widening(m: int, level: float = 0.95) -> float:
     """How much wider a ``level`` interval gets at the Bonferroni-adjusted level for ``m`` tests."""
     if m <= 1:
@@ -295,7 +304,7 @@ def privacy_verdict(
         CriterionVerdict(
             "closeness",
             "Closeness to training rows",
-            _level(closeness, th.closeness, low > 0),
+            closeness_level(distances, th),
             f"{_pct(distances.dcr_share_full)} of synthetic rows are closer to train than to the holdout "
             f"(ideal {_pct(distances.dcr_share_full_expected)}; {_pct(closeness)} of the way to 100%, 95% CI "
             f"{_pct(low)} to {_pct(high)}); holdout-sized sample: {_pct(distances.dcr_share)} (ideal 50%)"

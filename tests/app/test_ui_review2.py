@@ -1,0 +1,81 @@
+"""AppTest: a second walk of the dashboard in a real browser (a messy customer table and bike sharing).
+
+Cards colour only differences beyond noise, and the closeness cards take the verdict's light.
+"""
+
+from __future__ import annotations
+
+from streamlit.proto.Metric_pb2 import Metric
+from streamlit.testing.v1 import AppTest
+
+GRAY, RED, GREEN = Metric.MetricColor.GRAY, Metric.MetricColor.RED, Metric.MetricColor.GREEN
+
+
+def _accuracy_page() -> None:
+    from synth.evaluation.fidelity.accuracy import AccuracyResult, AccuracyScore
+    from synth.evaluation.fidelity.discriminator import DiscriminatorResult
+    from synth.evaluation.results import Interval
+    from ui.compare import headline
+
+    def score(order: int, value: float, reference: float, gap: Interval) -> AccuracyScore:
+        return AccuracyScore(order, value, Interval(value - 0.01, value + 0.01), reference, None, value - reference,
+                             gap, 10, 10)  # fmt: skip
+
+    within = score(1, 0.961, 0.964, Interval(-0.012, 0.006))
+    below = score(2, 0.850, 0.897, Interval(-0.06, -0.03))  # beyond noise: drawn red
+    accuracy = AccuracyResult(
+        0.9, Interval(0.88, 0.92), 0.93, within, below, None, (), (), (), 600, 600, 0
+    )  # fmt: skip
+    noise = DiscriminatorResult(0.49, Interval(0.46, 0.52), 0.53, Interval(0.50, 0.56), 2400, 720, 0)
+    headline.accuracy_cards(accuracy, noise, None)
+
+
+def test_a_difference_within_noise_is_not_coloured() -> None:
+    at = AppTest.from_function(_accuracy_page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    colors = {m.label: m.proto.color for m in at.metric}
+    # "↓ -0.003 vs holdout" in red stood beside "within noise of fresh real data"; so did a green AUC drop.
+    assert colors["Univariate accuracy"] == GRAY
+    assert colors["Discriminator AUC"] == GRAY
+    assert colors["Bivariate accuracy"] == RED
+    assert colors["Accuracy"] == RED  # an order is below beyond noise: the verdict says so too
+
+
+def _closeness_page() -> None:
+    from synth.evaluation.privacy.distances import ClosenessShare, PrivacyResult
+    from ui import privacy_panels
+
+    # 81.1% closer to train, ideal 80%: 5.6% of the way to 100%, below the amber line (10%).
+    result = PrivacyResult(
+        (0.5,) * 10, (0.5,) * 10, 0.502, 2400, 0, 0.0, 0, 0.0, 2400, 600, 2400, ("a",),
+        dcr_share_full=0.811, dcr_share_full_expected=0.8,
+    )  # fmt: skip
+    privacy_panels.closeness(ClosenessShare(0.502, 600, 2400, 600), result)
+
+
+def test_the_closeness_cards_take_the_verdicts_light() -> None:
+    from synth.evaluation.privacy.distances import PrivacyResult
+    from synth.evaluation.privacy.verdict import privacy_verdict
+
+    at = AppTest.from_function(_closeness_page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    colors = {m.label: m.proto.color for m in at.metric}
+    # Red cards ("↑ 5.6% of the way from the ideal") stood beside a green "Closeness to training rows".
+    assert colors == {"Closer to the full train than to holdout": GREEN, "Closer to train than to holdout": GREEN}
+    result = PrivacyResult(
+        (0.5,) * 10, (0.5,) * 10, 0.502, 2400, 0, 0.0, 0, 0.0, 2400, 600, 2400, ("a",),
+        dcr_share_full=0.811, dcr_share_full_expected=0.8,
+    )  # fmt: skip
+    light = privacy_verdict(result).get("closeness")
+    assert light is not None and light.level == "green"
+
+
+def test_the_detection_card_knows_when_its_auc_is_within_noise() -> None:
+    from synth.evaluation.fidelity.detection import DetectionResult
+    from synth.evaluation.results import Interval
+
+    def detection(auc: float, low: float, high: float) -> DetectionResult:
+        return DetectionResult(auc, Interval(low, high), 0.5, 1.0, 0.52, Interval(0.50, 0.54), (), 1000, 5, 0)
+
+    assert detection(0.53, 0.51, 0.55).beyond_reference is False  # drawn grey, not red
+    assert detection(0.70, 0.68, 0.72).beyond_reference is True
