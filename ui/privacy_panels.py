@@ -219,15 +219,21 @@ def attacks(results: Sequence[AttackResult], figures: tuple[go.Figure, go.Figure
     # legend sat on the title.
     charts.plotly_chart(risks, key="attack_risks_chart")
     charts.plotly_chart(rates, key="attack_rates_chart")
+
+    def shown(r: AttackResult, text: str) -> str:
+        # An attack with no targets has rates and a risk of 0 that measure nothing: "0.0% (CI 0.0–0.0%)" read as
+        # a measured absence of risk.
+        return text if r.measured else "—"
+
     st.dataframe(
         pd.DataFrame(
             {
                 "attack": [r.label for r in results],
-                "risk": [pct(r.risk.value) for r in results],
-                "95% CI": [f"{pct(r.risk.low)}–{pct(r.risk.high)}" for r in results],
-                "main (train)": [pct(r.main.value) for r in results],
-                "control (holdout)": [pct(r.control.value) for r in results],
-                "baseline (random)": [pct(r.baseline.value) for r in results],
+                "risk": [pct(r.risk.value) if r.measured else "not run" for r in results],
+                "95% CI": [shown(r, f"{pct(r.risk.low)}–{pct(r.risk.high)}") for r in results],
+                "main (train)": [shown(r, pct(r.main.value)) for r in results],
+                "control (holdout)": [shown(r, pct(r.control.value)) for r in results],
+                "baseline (random)": [shown(r, pct(r.baseline.value)) for r in results],
                 "attacks": [r.n_attacks for r in results],
             }
         ),
@@ -235,6 +241,11 @@ def attacks(results: Sequence[AttackResult], figures: tuple[go.Figure, go.Figure
         key="attack_table",
     )
     for r in results:
+        if not r.measured:
+            st.info(f"**{md(r.label)}** was not run: {md(r.not_run_reason)}")
+    for r in results:
+        if not r.measured:
+            continue  # its reason is said above; there is no measurement to explain
         with st.expander(f"{r.label}: how it was measured"):
             st.markdown(r.detail)
             for w in r.warnings:

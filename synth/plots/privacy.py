@@ -83,11 +83,18 @@ def attack_rates(results: Sequence[AttackResult]) -> go.Figure:
         rates = [getattr(r, part) for r in results]
         fig.add_bar(
             x=labels,
-            y=[x.value for x in rates],
+            y=[x.value if r.measured else None for x, r in zip(rates, results, strict=True)],
             name=name,
             marker_color=color,
-            error_y={"type": "data", "array": [x.error for x in rates], "visible": True},
+            error_y={
+                "type": "data",
+                "array": [x.error if r.measured else None for x, r in zip(rates, results, strict=True)],
+                "visible": True,
+            },
         )
+    for i, r in enumerate(results):
+        if not r.measured:  # placed by position: a label is escaped in the trace, so it may not match there
+            fig.add_annotation(x=i, y=0, text="not run", showarrow=False, yanchor="bottom")
     fig = layout(fig, "Attack success: training vs holdout vs random", "", "success rate")
     fig.update_yaxes(range=[0, 1], tickformat=".0%")
     return fig
@@ -106,21 +113,25 @@ def attack_risks(results: Sequence[AttackResult], thresholds: tuple[float, float
         else RISK_COLORS["green"]
         for v in values
     ]
+    # An attack with no targets has a placeholder risk of 0 (0–0): no bar, and "not run" in its place.
     fig.add_bar(
         y=labels,
-        x=values,
+        x=[v if r.measured else None for v, r in zip(values, results, strict=True)],
         orientation="h",
         marker_color=colors,
         name="risk",
         error_x={
             "type": "data",
             "symmetric": False,
-            "array": [r.risk.high - r.risk.value for r in results],
-            "arrayminus": [r.risk.value - r.risk.low for r in results],
+            "array": [r.risk.high - r.risk.value if r.measured else None for r in results],
+            "arrayminus": [r.risk.value - r.risk.low if r.measured else None for r in results],
             "visible": True,
         },
         showlegend=False,
     )
+    for i, r in enumerate(results):
+        if not r.measured:  # placed by position: a label is escaped in the trace, so it may not match there
+            fig.add_annotation(x=0, y=i, text="not run", showarrow=False, xanchor="left")
     for x0, x1, color in (
         (0, thresholds[0], "green"),
         (thresholds[0], thresholds[1], "amber"),

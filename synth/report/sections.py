@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from synth.evaluation.fidelity.distributions import column_distributions
+from synth.evaluation.privacy.attack_result import AttackResult
 from synth.plots.fidelity import association_heatmaps, distribution_figure, score_bars
 from synth.plots.privacy import attack_risks, dcr_histogram
 from synth.plots.utility import utility_bars
@@ -267,16 +268,7 @@ def _privacy_section(ev: TableEvaluation, fig: _Figures) -> str:
             f"signal)" + (f"; TPR at low FPR {_num(tpr, pct=True)}" if tpr is not None else "") + ".</p>"
         )
     if ev.attacks is not None:
-        rows = [
-            [
-                r.label,
-                _num(r.main.value, pct=True),
-                _num(r.control.value, pct=True),
-                _num(r.baseline.value, pct=True),
-                f"{_num(r.risk.value, pct=True)} ({_num(r.risk.low, pct=True)}–{_num(r.risk.high, pct=True)})",
-            ]
-            for r in ev.attacks.results
-        ]
+        rows = _attacks_rows(ev.attacks.results)
         known = ", ".join(ev.attacks.attacker.known)
         parts += [
             f"<p>Attacker model: knows {_e(known) or 'nothing'}; secret {_e(ev.attacks.attacker.secret) or '—'}.</p>",
@@ -284,6 +276,23 @@ def _privacy_section(ev: TableEvaluation, fig: _Figures) -> str:
             fig(attack_risks(ev.attacks.results)),
         ]
     return "\n".join(parts)
+
+
+def _attacks_rows(results: Sequence[AttackResult]) -> list[list[str]]:
+    """The attack table's rows: success on train, holdout and at random, and the risk with its interval."""
+    return [
+        [
+            r.label,
+            _num(r.main.value, pct=True),
+            _num(r.control.value, pct=True),
+            _num(r.baseline.value, pct=True),
+            f"{_num(r.risk.value, pct=True)} ({_num(r.risk.low, pct=True)}–{_num(r.risk.high, pct=True)})",
+        ]
+        if r.measured
+        # No targets: its 0% rates and 0–0 risk are placeholders, not a measured absence of risk.
+        else [r.label, "—", "—", "—", f"not run: {r.not_run_reason}"]
+        for r in results
+    ]
 
 
 def _verdict_section(result: RaceResult, ev: TableEvaluation | None) -> str:

@@ -5,6 +5,8 @@ Cards colour only differences beyond noise, and the closeness cards take the ver
 
 from __future__ import annotations
 
+import json
+
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
@@ -79,3 +81,30 @@ def test_the_detection_card_knows_when_its_auc_is_within_noise() -> None:
 
     assert detection(0.53, 0.51, 0.55).beyond_reference is False  # drawn grey, not red
     assert detection(0.70, 0.68, 0.72).beyond_reference is True
+
+
+def _attacks_page() -> None:
+    from synth.evaluation.privacy.attack_result import _result
+    from ui import privacy_panels
+
+    reason = "No training or no holdout person has a combination of known values that is rare in the synthetic table."
+    ran = _result("inference", "inference", "Inference of 'cnt'", (78.0, 2000), (50.0, 2000), (42.0, 2000), 0.95,
+                  columns=("hr",), secret="cnt")  # fmt: skip
+    none = _result("inference_rare", "inference", "Inference of 'cnt' (people rare on the known columns)",
+                   (0.0, 0), (0.0, 0), (0.0, 0), 0.95, columns=("hr",), secret="cnt", detail=reason,
+                   warnings=(reason,))  # fmt: skip
+    privacy_panels.attacks([ran, none])
+
+
+def test_an_attack_with_no_targets_reads_as_not_run() -> None:
+    at = AppTest.from_function(_attacks_page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value.set_index("attack")
+    # "0.0% risk (CI 0.0–0.0%)" over 0 attacks read as a measured absence of risk (bike sharing, rare people).
+    row = table.loc["Inference of 'cnt' (people rare on the known columns)"]
+    assert row["risk"] == "not run" and row["95% CI"] == "—" and row["main (train)"] == "—"
+    assert table.loc["Inference of 'cnt'", "risk"] != "not run"
+    assert any("was not run" in i.value and "rare in the synthetic table" in i.value for i in at.info)
+    risks = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert risks["data"][0]["x"][1] is None  # no 0% bar
+    assert [a["text"] for a in risks["layout"]["annotations"]] == ["not run"]

@@ -70,8 +70,20 @@ class AttackResult:
 
     @property
     def measured(self) -> bool:
-        """Whether any attack could be made (e.g. no singling-out predicate exists for a tiny table)."""
-        return self.main.n_total > 0
+        """Whether the attack could be made on training rows and on holdout rows (e.g. no singling-out predicate
+        exists for a tiny table; no person is rare on the known columns). Without either there is no risk, only a
+        placeholder of 0 with a 0–0 interval, which must not read or count as a measured 0%."""
+        return self.main.n_total > 0 and self.control.n_total > 0
+
+    @property
+    def not_run_reason(self) -> str | None:
+        """Why the attack was not measured, in words; None when it was."""
+        if self.measured:
+            return None
+        if self.warnings:
+            return self.warnings[0]
+        side = "training" if self.main.n_total == 0 else "holdout"
+        return f"No attack could be made on {side} rows."
 
     @property
     def beats_baseline(self) -> bool:

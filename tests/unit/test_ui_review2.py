@@ -1,0 +1,20 @@
+"""Unit pins for the second browser walk of the dashboard (what the pages show is in tests/app/test_ui_review2.py)."""
+
+from __future__ import annotations
+
+from synth.evaluation.privacy.attack_result import _result
+from synth.evaluation.privacy.distances import PrivacyResult
+from synth.evaluation.privacy.verdict import privacy_verdict
+from synth.report.sections import _attacks_rows
+
+
+def test_an_attack_without_holdout_targets_is_not_measured() -> None:
+    """Training targets but no holdout ones leave a placeholder risk of 0 (0–0): the verdict and the report must
+    not count it as a measured 0%."""
+    r = _result("inference_rare", "inference", "Inference of 'x' (rare)", (3.0, 40), (0.0, 0), (1.0, 40), 0.95,
+                columns=("a",), secret="x")  # fmt: skip
+    assert not r.measured and r.not_run_reason == "No attack could be made on holdout rows."
+    distances = PrivacyResult((0.5,), (0.5,), 0.5, 1, 0, 0.0, 0, 0.0, 1, 1, 1, ())
+    inference = privacy_verdict(distances, [r]).get("inference")
+    assert inference is not None and inference.level == "grey"
+    assert _attacks_rows([r]) == [["Inference of 'x' (rare)", "—", "—", "—", "not run: " + r.not_run_reason]]
