@@ -107,7 +107,7 @@ if section == "Distances":
 # Read each task once: the worker may finish it between two reads of this run.
 rare = shown(job.get("rare_values")) if section == "Distances" else done(job.get("rare_values"))
 if rare is not None and section == "Distances":
-    privacy_panels.rare_values(rare)
+    privacy_panels.rare_values(rare, [c for c in ds.schema.names if c not in ds.schema.modelled])
 
 membership_task = job.get("membership")
 mia = done(membership_task)

@@ -15,7 +15,7 @@ from synth.evaluation.privacy.distances import ClosenessShare, CopyCounts, Priva
 from synth.evaluation.privacy.inspector import MASK
 from synth.evaluation.privacy.membership import MembershipAttack, MembershipResult, min_non_members
 from synth.evaluation.privacy.peer_sdmetrics import SdmetricsPrivacy
-from synth.evaluation.privacy.rare_values import RareValueResult, excess_table
+from synth.evaluation.privacy.rare_values import MIN_VALUES, RareValueResult, excess_table
 from synth.evaluation.privacy.verdict import Verdict, closeness_level
 from ui import charts
 from ui.text import md
@@ -271,8 +271,10 @@ def verdict(v: Verdict) -> None:
     st.markdown("**What to do**\n" + "\n".join(f"- {md(a)}" for a in v.advice))
 
 
-def rare_values(rare: RareValueResult) -> None:
-    """The value-level membership test: train-only vs holdout-only values reproduced, per column."""
+def rare_values(rare: RareValueResult, generated: Sequence[str] = ()) -> None:
+    """The value-level membership test: train-only vs holdout-only values reproduced, per learned column; the
+    judged columns worst first, the ones with nothing to judge counted below them, ``generated`` (not learned)
+    named as left out."""
     st.caption(
         "Values that one real person alone had: seen once in train and never in the holdout (train-only), or once "
         "in the holdout and never in train (holdout-only). A model that learned patterns, not people, reproduces "
@@ -282,15 +284,36 @@ def rare_values(rare: RareValueResult) -> None:
         f"{pct(rare.pooled_low)} to {pct(rare.pooled_high)}); {rare.train_values_copied:,} train-only values "
         "appear in the synthetic table."
     )
-    st.dataframe(
-        excess_table(rare),
-        hide_index=True,
-        key="rare_values_table",
-        column_config={
-            name: st.column_config.NumberColumn(format="percent")
-            for name in ("reproduced (train-only)", "reproduced (holdout-only)", "excess", "95% CI low", "95% CI high")
-        },
-    )
+    judged = excess_table(rare, judged=True)
+    if len(judged):
+        st.dataframe(
+            judged,
+            hide_index=True,
+            key="rare_values_table",
+            column_config={
+                name: st.column_config.NumberColumn(format="percent")
+                for name in (
+                    "reproduced (train-only)",
+                    "reproduced (holdout-only)",
+                    "excess",
+                    "95% CI low",
+                    "95% CI high",
+                )
+            },
+        )
+    else:
+        st.info(f"No column has {MIN_VALUES} or more values seen once in train and in the holdout: nothing to judge.")
+    unjudged = excess_table(rare, judged=False)
+    if len(unjudged):
+        # Hidden behind a count: a column with no value on one side has an interval of -100% to 100%, which says
+        # nothing, and listed among the judged ones it buried them.
+        with st.expander(f"{len(unjudged)} column{'s' if len(unjudged) != 1 else ''} with nothing to judge"):
+            st.dataframe(unjudged, hide_index=True, key="rare_values_unjudged")
+    if generated:
+        names = md(", ".join(generated))
+        st.caption(
+            f"Left out, generated rather than learned (identifiers, personal data, free text, constants): {names}."
+        )
 
 
 def sdmetrics(sd: SdmetricsPrivacy) -> None:

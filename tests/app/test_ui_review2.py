@@ -6,6 +6,7 @@ Cards colour only differences beyond noise, and the closeness cards take the ver
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
@@ -108,3 +109,53 @@ def test_an_attack_with_no_targets_reads_as_not_run() -> None:
     risks = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert risks["data"][0]["x"][1] is None  # no 0% bar
     assert [a["text"] for a in risks["layout"]["annotations"]] == ["not run"]
+
+
+def _rare_values_page() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from synth.evaluation.privacy.rare_values import evaluate_rare_values
+    from ui import privacy_panels
+
+    rng = np.random.default_rng(0)
+
+    def table(n: int) -> pd.DataFrame:
+        return pd.DataFrame({"colour": rng.choice(["red", "blue"], n), "amount": rng.gamma(2.0, 300.0, n).round(2)})
+
+    train, holdout = table(600), table(200)
+    privacy_panels.rare_values(evaluate_rare_values(train, table(600), holdout), ["customer_id", "email"])
+
+
+def test_rare_values_show_the_judged_columns_and_count_the_rest() -> None:
+    at = AppTest.from_function(_rare_values_page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    # 'colour' has no value seen once: its -100%–100% interval was listed among the judged columns.
+    assert list(at.dataframe[0].value["column"]) == ["amount"]
+    assert [e.label for e in at.expander] == ["1 column with nothing to judge"]
+    unjudged = at.dataframe[1].value
+    assert list(unjudged["column"]) == ["colour"] and unjudged["why"].iloc[0].startswith("nothing to judge")
+    assert any("generated rather than learned" in c.value and "customer_id, email" in c.value for c in at.caption)
+
+
+def test_the_rare_value_test_leaves_generated_columns_out() -> None:
+    import pandas as pd
+
+    import synth
+    from ui import privacy_checks
+
+    calls = {}
+
+    class Job:
+        def submit(self, name: str, label: str, run: object) -> None:
+            calls[name] = run
+
+    n = 300
+    train = pd.DataFrame({"customer_id": [f"C{i:05d}" for i in range(n)], "amount": [float(i % 97) for i in range(n)]})
+    schema = synth.infer_schema(train)
+    assert schema["customer_id"].kind.value == "identifier"
+    inputs = SimpleNamespace(tables=SimpleNamespace(train=train, synthetic=train, holdout=train))
+    privacy_checks.submit_base(Job(), inputs, (train, train, train), schema)  # type: ignore[arg-type]
+    rare = calls["rare_values"](lambda *a: None)  # type: ignore[operator]
+    # An identifier is generated: its "copied" values say nothing about memorising anyone.
+    assert [c.column for c in rare.columns] == ["amount"]

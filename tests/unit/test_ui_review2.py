@@ -18,3 +18,33 @@ def test_an_attack_without_holdout_targets_is_not_measured() -> None:
     inference = privacy_verdict(distances, [r]).get("inference")
     assert inference is not None and inference.level == "grey"
     assert _attacks_rows([r]) == [["Inference of 'x' (rare)", "—", "—", "—", "not run: " + r.not_run_reason]]
+
+
+def test_the_rare_value_table_puts_judged_columns_worst_first() -> None:
+    import numpy as np
+    import pandas as pd
+    import pytest
+
+    from synth.evaluation.privacy.common import PrivacyInputError
+    from synth.evaluation.privacy.rare_values import evaluate_rare_values, excess_table
+
+    rng = np.random.default_rng(0)
+
+    def table(n: int) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "colour": rng.choice(["red", "blue"], n),
+                "size": rng.integers(0, 5_000, n),
+                "amount": rng.gamma(2.0, 300.0, n).round(2),
+            }
+        )
+
+    train, holdout = table(600), table(200)
+    leaky = pd.concat([table(300), train.iloc[:300]], ignore_index=True)  # half of train copied: 'amount' leaks
+    result = evaluate_rare_values(train, leaky, holdout)
+    judged = excess_table(result, judged=True)
+    assert list(judged["column"]) == sorted(["size", "amount"], key=lambda c: -result.get(c).excess)
+    assert list(excess_table(result, judged=False)["column"]) == ["colour"]
+    assert list(excess_table(result)["column"]) == ["colour", "size", "amount"]  # every column, in table order
+    with pytest.raises(PrivacyInputError, match="share no column"):  # no learned column is none, not all of them
+        evaluate_rare_values(train, leaky, holdout, columns=[])

@@ -184,7 +184,10 @@ def evaluate_rare_values(
             "the rare-value test needs rows in train, the holdout and the synthetic table: split off a holdout "
             "and sample at least one row"
         )
-    names = [c for c in (columns or train.columns) if c in synthetic.columns and c in holdout.columns]
+    # An empty ``columns`` (no learned column) means none, not every column.
+    names = [
+        c for c in (train.columns if columns is None else columns) if c in synthetic.columns and c in holdout.columns
+    ]
     if not names:
         raise PrivacyInputError(
             "train, the holdout and the synthetic table share no column to test: compare tables with the same columns"
@@ -242,8 +245,33 @@ def evaluate_rare_values(
     return RareValueResult(tuple(out), len(synthetic), len(train), pooled, low, high, k_t)
 
 
-def excess_table(result: RareValueResult) -> pd.DataFrame:
-    """One row per column, for display: counts, shares, the excess and its interval, the flag."""
+NOTHING_TO_JUDGE = f"nothing to judge: fewer than {MIN_VALUES} train-only or holdout-only values"
+
+
+def excess_table(result: RareValueResult, judged: bool | None = None) -> pd.DataFrame:
+    """One row per column, for display: counts, shares, the excess and its interval, the flag.
+
+    Args:
+        result: the test's result.
+        judged: None for every column in table order; True for the judged columns, flagged first then the
+            largest excess; False for the columns with nothing to judge, with their counts and why only (their
+            interval, -100% to 100% with no value on one side, says nothing).
+    """
+    if judged is False:
+        rows = [
+            {
+                "column": c.column,
+                "train-only values": c.n_train_only,
+                "holdout-only values": c.n_holdout_only,
+                "why": NOTHING_TO_JUDGE,
+            }
+            for c in result.columns
+            if not c.judged
+        ]
+        return pd.DataFrame(rows, columns=["column", "train-only values", "holdout-only values", "why"])
+    columns = [c for c in result.columns if c.judged or judged is None]
+    if judged:
+        columns.sort(key=lambda c: (c.flagged, c.excess), reverse=True)
     rows = [
         {
             "column": c.column,
@@ -256,7 +284,7 @@ def excess_table(result: RareValueResult) -> pd.DataFrame:
             "95% CI high": c.high,
             "flagged": c.flagged,
         }
-        for c in result.columns
+        for c in columns
     ]
     return pd.DataFrame(rows)
 
