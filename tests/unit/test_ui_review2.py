@@ -48,3 +48,22 @@ def test_the_rare_value_table_puts_judged_columns_worst_first() -> None:
     assert list(excess_table(result)["column"]) == ["colour", "size", "amount"]  # every column, in table order
     with pytest.raises(PrivacyInputError, match="share no column"):  # no learned column is none, not all of them
         evaluate_rare_values(train, leaky, holdout, columns=[])
+
+
+def test_distance_histograms_keep_the_legends_colours_and_their_axis_titles_whole() -> None:
+    import numpy as np
+
+    from synth import plots
+    from synth.plots.common import HOLDOUT_COLOR, SYNTH_COLOR
+
+    rng = np.random.default_rng(0)
+    a, b = rng.gamma(2.0, 0.1, 500), rng.gamma(2.0, 0.1, 200)
+    nndr = plots.nndr_histogram((a / a.max()).tolist(), (b / b.max()).tolist())
+    for fig in (plots.dcr_histogram(a.tolist(), b.tolist()), nndr):
+        # Two translucent bar sets overlaid turned brown where they met, a colour the legend does not have.
+        kinds = [(t.type, t.name) for t in fig.data]
+        assert kinds == [("bar", "synthetic → train"), ("scatter", "real holdout → train")]
+        assert fig.data[0].marker.color == SYNTH_COLOR and fig.data[0].opacity is None
+        assert fig.data[1].line.color == HOLDOUT_COLOR
+        # On one line of 80 characters the title ran past a half-width chart's edges.
+        assert all(len(line) <= 50 for line in fig.layout.xaxis.title.text.split("<br>")), fig.layout.xaxis.title
