@@ -14,9 +14,11 @@ from typing import Any
 import pandas as pd
 
 from synth.evaluation.results import to_jsonable
+from synth.evaluation.utility.tstr import SAMPLING_NOTE
 from synth.report.manifest import csv_sha256, table_fingerprint
 from synth.report.markdown import literal
 from synth.report.race import RunResult
+from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.registry import get
 
 DEFAULT_USE = (
@@ -33,6 +35,13 @@ _BASE_CONTENTS = (
     "the number of training rows",
     "the random generator's state",
 )
+
+
+_DERIVED = {
+    "values": "real values, as they are",
+    "aggregates": "aggregates, each computed from many rows",
+    "structure": "structure: names, kinds, formats and sizes",
+}
 
 
 def training_input(run: RunResult) -> str:
@@ -69,9 +78,9 @@ def model_contents(run: RunResult) -> list[str]:
         for item in items:
             if isinstance(item, tuple) and len(item) == 2:
                 out.append(f"{item[0]}: {item[1]}")
-            elif hasattr(item, "to_dict"):
-                d = item.to_dict()
-                out.append(", ".join(f"{k}: {v}" for k, v in d.items()))
+            elif isinstance(item, ArtifactItem):
+                # A sentence per item: its fields printed as "name: …, content: …, derivation: …" read as a raw dict.
+                out.append(f"{item.name} — {item.content} ({_DERIVED[item.derivation]}). {item.protection}")
             else:
                 out.append(str(item))
         return out
@@ -93,6 +102,7 @@ class DataCard:
     scores: dict[str, Any]
     limitations: tuple[str, ...]
     model_file: tuple[str, ...]
+    score_notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)
@@ -147,7 +157,8 @@ class DataCard:
             f"fresh real data: {fmt(s.get('discriminator_reference'))}",
             f"- Quality, sdmetrics-style (column shapes and pair trends): {quality}",
             f"- Pair trends: {fmt(s.get('pair_trends'))}",
-            f"- ML utility (TSTR vs TRTR): {fmt(s.get('tstr'))} vs {fmt(s.get('trtr'))}",
+            f"- ML utility (TSTR vs TRTR): {fmt(s.get('tstr'))} vs {fmt(s.get('trtr'))}"
+            + "".join(f"; {literal(note)}" for note in self.score_notes),
             f"- Privacy verdict: {s.get('privacy_level', 'grey')}; "
             f"worst measured risk {fmt(s.get('privacy_risk'), True)}",
             "",
@@ -194,8 +205,11 @@ def data_card(
             if unmeasured:
                 limitations.append(f"Not measured: {', '.join(unmeasured)}.")
         limitations += [f"{part.capitalize()} could not be scored: {msg}" for part, msg in ev.errors.items()]
-        if ev.utility is not None:
-            limitations += list(ev.utility.notes)
+    # How ML utility was measured ("both models train on 1,940 rows…") describes the score, not a limitation of
+    # the synthetic table: it goes beside the score (a missing class and the like stay limitations).
+    notes = list(ev.utility.notes) if ev is not None and ev.utility is not None else []
+    score_notes = [n for n in notes if n.startswith(SAMPLING_NOTE)]
+    limitations += [n for n in notes if n not in score_notes]
     if not limitations:
         limitations.append("None found at the thresholds used.")
     fp = table_fingerprint(data)
@@ -219,4 +233,5 @@ def data_card(
         scores=ev.headline() if ev is not None else {},
         limitations=tuple(limitations),
         model_file=tuple(model_contents(run)),
+        score_notes=tuple(score_notes),
     )

@@ -13,10 +13,10 @@ Everything that depends on the real tables alone (the TRTR models, the real-vs-r
 neighbours in train) is computed through :meth:`EvaluationContext.real_once`; a race gives every run's context
 the same :class:`~synth.evaluation.reference.RealReference`, so it is computed once per race.
 
-Two measures come from other parts of the package when they offer them and are ``None`` otherwise (the report
-then shows "not measured"): the membership attack's true-positive rate at a low false-positive rate, and the
-share of rare real values copied into the synthetic table. They are read with ``getattr`` so this module keeps
-working whichever version of the privacy package it runs against.
+The share of rare real values copied is the rare-value test's worst judged column (the verdict's "real values
+copied"). The membership attack's true-positive rate at a low false-positive rate comes from the privacy package
+when it offers it and is ``None`` otherwise (the report then shows "not measured"); it is read with ``getattr`` so
+this module keeps working whichever version of the privacy package it runs against.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from synth.evaluation.fidelity.headline import CLEAR_AUC, FidelityHeadline, fide
 from synth.evaluation.fidelity.scores import FidelityResult, evaluate_fidelity
 from synth.evaluation.privacy.attacks import AttackReport, evaluate_attacks
 from synth.evaluation.privacy.distances import PrivacyInputs, PrivacyResult, evaluate_privacy
+from synth.evaluation.privacy.rare_values import RareValueResult, evaluate_rare_values
 from synth.evaluation.privacy.verdict import Verdict, privacy_verdict
 from synth.evaluation.reference import RealReference
 from synth.evaluation.results import to_jsonable
@@ -145,6 +146,7 @@ class TableEvaluation:
     errors: dict[str, str] = field(default_factory=dict)
     accuracy: AccuracyResult | None = None
     discriminator: DiscriminatorResult | None = None
+    rare_values: RareValueResult | None = None
 
     # ---------------------------------------------------------------- the honest headline (as on Compare)
     @property
@@ -245,7 +247,11 @@ class TableEvaluation:
 
     @property
     def rare_values_copied(self) -> float | None:
-        """Share of rare real values copied, when the privacy package reports it."""
+        """How many more train-only than holdout-only values the synthetic table holds, in the worst judged
+        column (what the verdict's "real values copied" reads); None when no column could be judged."""
+        if self.rare_values is not None:
+            worst = self.rare_values.worst
+            return None if worst is None else worst.excess
         return _first_number(self.privacy, _RARE_NAMES)
 
     def attack_risk(self, criterion: str) -> float | None:
@@ -502,12 +508,23 @@ def evaluate_context(
                     inputs=inputs,
                 ),
             )
+    rare_values = None
+    if privacy is not None:
+        # Counting values is cheap beside the distances: without it the report's verdict and card said "Not
+        # measured: Real values copied" for a run whose Privacy page had measured it (learned columns, as there).
+        rare_values = attempt(
+            "rare values",
+            1.0,
+            1.0,
+            lambda p: evaluate_rare_values(train, synthetic, holdout, schema=schema, columns=schema.modelled),
+        )
     verdict = None
     if privacy is not None:
         verdict = privacy_verdict(
             privacy,
             attacks.results if attacks is not None else (),
             quasi_identifiers=attacks.attacker.known if attacks is not None else (),
+            rare_values=rare_values,
         )
     report(1.0, "scored")
     return TableEvaluation(
@@ -522,4 +539,5 @@ def evaluate_context(
         errors=errors,
         accuracy=accuracy,
         discriminator=discriminator,
+        rare_values=rare_values,
     )

@@ -67,3 +67,49 @@ def test_distance_histograms_keep_the_legends_colours_and_their_axis_titles_whol
         assert fig.data[1].line.color == HOLDOUT_COLOR
         # On one line of 80 characters the title ran past a half-width chart's edges.
         assert all(len(line) <= 50 for line in fig.layout.xaxis.title.text.split("<br>")), fig.layout.xaxis.title
+
+
+def test_the_data_card_reads_as_prose_and_puts_each_note_where_it_belongs() -> None:
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    import synth
+    from synth.report.card import data_card
+    from synth.report.evaluation import EvaluationSettings, evaluate_table
+    from synth.report.race import Contender, RunResult
+
+    rng = np.random.default_rng(0)
+    n = 800
+    table = pd.DataFrame(
+        {
+            "amount": rng.gamma(2.0, 300.0, n).round(2),
+            "size": rng.integers(0, 5_000, n),
+            "colour": rng.choice(["red", "green", "blue"], n),
+        }
+    )
+    train, holdout = table.iloc[:600].reset_index(drop=True), table.iloc[600:].reset_index(drop=True)
+    model = synth.create("independent").fit(train)
+    syn = model.sample(600, seed=1)
+    settings = EvaluationSettings(headline=False, utility=True, attacks=False, n_bootstrap=5, utility_rows=300)
+    ev = evaluate_table(train, syn, holdout, settings=settings)
+    # The Privacy page measured 'real values copied'; the report's own evaluation never did, so its card said
+    # "Not measured: Real values copied".
+    assert ev.verdict is not None and ev.verdict.get("rare_values").level != "grey"  # type: ignore[union-attr]
+    assert ev.rare_values_copied is not None
+    assert ev.utility is not None and any(x.startswith("both models train on 300 rows") for x in ev.utility.notes)
+    ev = dataclasses.replace(ev, utility=dataclasses.replace(ev.utility, notes=(*ev.utility.notes, "a class note")))
+    run = RunResult(
+        Contender("independent"), "Independent", "ok", n_rows=600, evaluation=ev, synthetic=syn, model=model
+    )
+    card = data_card(run, table).to_markdown()
+    scores, limitations = card.split("## Scores")[1].split("## Known limitations")
+    limitations, contents = limitations.split("## What the model file contains")
+    assert "Not measured: Real values copied" not in limitations
+    # How the score was measured is said beside it, not listed as a limitation of the table.
+    assert "both models train on 300 rows" in scores and "both models train" not in limitations
+    assert "a class note" in limitations
+    # Each item is a sentence, not a dict printed as "name: Schema, content: …, derivation: structure".
+    assert "name: " not in contents and "derivation: " not in contents
+    assert "- Schema — column names" in contents

@@ -41,6 +41,10 @@ MAX_TRAIN_ROWS = 30_000
 MAX_TEST_ROWS = 20_000
 IMPORTANCE_ROWS = 4_000
 
+#: How every note on subsampling the training rows starts: it describes the measurement, not the synthetic table
+#: (the data card prints it beside the score, not among the limitations).
+SAMPLING_NOTE = "both models train on "
+
 
 MODELLED = frozenset(
     {ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN}
@@ -359,7 +363,7 @@ def evaluate_utility(
     rng = np.random.default_rng(seed)
     n_fit = min(max_train_rows, len(y["train"]), len(y["synthetic"]))
     if n_fit < len(y["train"]) or n_fit < len(y["synthetic"]):
-        notes.append(f"both models train on {n_fit:,} rows (equal-size samples of real train and synthetic data)")
+        notes.append(f"{SAMPLING_NOTE}{n_fit:,} rows (equal-size samples of real train and synthetic data)")
     picks = {}
     for name, limit in (("train", n_fit), ("synthetic", n_fit), ("test", max_test_rows)):
         n = len(y[name])
