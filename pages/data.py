@@ -9,7 +9,7 @@ import synth
 from synth.io import DEFAULT_MISSING_VALUES
 from synth.schema import KIND_LABELS, ColumnKind
 from ui import cached, intake, state
-from ui.text import md
+from ui.text import duration, md
 
 st.title("Data")
 st.caption(
@@ -215,7 +215,7 @@ if report.estimates:
         pd.DataFrame(
             {
                 "synthesizer": [synth.synthesizers.get(e.synthesizer).label for e in report.estimates],
-                "fit time": [f"{e.seconds:.1f} s" if e.seconds is not None else "—" for e in report.estimates],
+                "fit time": [duration(e.seconds) for e in report.estimates],
                 "peak memory": [f"{e.peak_mb:,.0f} MB" if e.peak_mb is not None else "—" for e in report.estimates],
                 "note": [e.note for e in report.estimates],
             }

@@ -3,11 +3,26 @@
 Streamlit renders markdown in ``st.markdown``, captions, alerts, expander and widget labels: a column named
 ``[x](http://evil)`` would become a link and ``![i](http://e/i.png)`` an image fetched from another server.
 :func:`md` escapes every markdown-significant character so such a name shows as the literal text it is (the same
-escaping as the downloaded data card's, :func:`synth.report.markdown.literal`).
+escaping as the downloaded data card's, :func:`synth.report.markdown.literal`). :func:`duration` writes a time
+estimate as the pages print it.
 """
 
 from __future__ import annotations
 
 from synth.report.markdown import literal as md
 
-__all__ = ["md"]
+__all__ = ["duration", "md"]
+
+
+def duration(seconds: float | None) -> str:
+    """A time estimate for a table cell: "< 0.1 s", two significant digits under 10 s, then whole seconds or
+    minutes. With one decimal, estimates under 0.05 s printed "0.0 s", which read as instant or as broken."""
+    if seconds is None:
+        return "—"
+    if seconds < 0.1:
+        return "< 0.1 s"
+    if seconds < 10:
+        return f"{seconds:.2g} s"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min"

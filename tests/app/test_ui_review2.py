@@ -159,3 +159,15 @@ def test_the_rare_value_test_leaves_generated_columns_out() -> None:
     rare = calls["rare_values"](lambda *a: None)  # type: ignore[operator]
     # An identifier is generated: its "copied" values say nothing about memorising anyone.
     assert [c.column for c in rare.columns] == ["amount"]
+
+
+def test_a_fit_time_estimate_under_a_tenth_of_a_second_does_not_read_zero() -> None:
+    from ui.text import duration
+
+    # "0.0 s" beside fits that take a fraction of a second read as instant, or as broken.
+    assert duration(0.04) == "< 0.1 s"
+    assert duration(0.63) == "0.63 s"
+    assert duration(3.456) == "3.5 s"
+    assert duration(42.4) == "42 s"
+    assert duration(600.0) == "10 min"
+    assert duration(None) == "—"
