@@ -58,27 +58,20 @@ for run in reversed(runs):
         rows.append({"run": run_label(run), "note": failed[run.id]})
         continue
     acc, res = accuracies[run.id], results[run.id]
+    # Numbers as text: a score still being computed read "None" in a number column; it says so instead.
     rows.append(
         {
             "run": run_label(run),
-            "accuracy": acc.overall,
-            "trivariate": acc.trivariate.value if acc.trivariate else None,
+            "accuracy": headline.fmt(acc.overall),
+            "trivariate": headline.fmt(acc.trivariate.value if acc.trivariate else None),
             "vs fresh real data": "within noise" if acc.as_good_as_holdout else "below" if acc.orders else "—",
-            "overall quality": res.overall if res else None,
-            "pair trends": res.column_pair_trends if res else None,
+            "overall quality": headline.fmt(res.overall) if res else "computing…",
+            "pair trends": headline.fmt(res.column_pair_trends) if res else "computing…",
         }
         | ({} if res else {"note": "scoring every column…"})
     )
-st.dataframe(
-    pd.DataFrame(rows),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        k: st.column_config.NumberColumn(format="%.3f")
-        for k in ("accuracy", "trivariate", "overall quality", "pair trends")
-    },
-    key="runs_table",
-)
+# A failed run has only a note: its other cells are dashes, not "None".
+st.dataframe(pd.DataFrame(rows).fillna("—"), hide_index=True, width="stretch", key="runs_table")
 by_id = {r.id: r for r in runs}
 choices = [r.id for r in reversed(runs) if r.id not in failed]
 if not choices:

@@ -113,3 +113,15 @@ def test_the_data_card_reads_as_prose_and_puts_each_note_where_it_belongs() -> N
     # Each item is a sentence, not a dict printed as "name: Schema, content: …, derivation: structure".
     assert "name: " not in contents and "derivation: " not in contents
     assert "- Schema — column names" in contents
+
+
+def test_a_count_of_one_row_is_singular() -> None:
+    import pandas as pd
+    import pytest
+
+    from synth.evaluation.utility.augmentation import AugmentationError, evaluate_augmentation
+
+    train = pd.DataFrame({"fraud": [1] * 20 + [0] * 180, "amount": [float(i) for i in range(200)]})
+    holdout = pd.DataFrame({"fraud": [1] + [0] * 99, "amount": [float(i) for i in range(100)]})
+    with pytest.raises(AugmentationError, match=r"the holdout has 1 row with fraud = 1;"):  # not "1 rows"
+        evaluate_augmentation(train, holdout, train, target="fraud", positive=1)

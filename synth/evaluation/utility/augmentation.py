@@ -39,6 +39,11 @@ MIN_HOLDOUT_POSITIVES = 5
 SOURCES = ("synthetic", "duplicates", "SMOTE")
 
 
+def _rows(n: int) -> str:
+    """ "1 row", "12 rows": "the holdout has 1 rows" read as a slip."""
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
+
+
 class AugmentationError(ValueError):
     """The augmentation experiment cannot run as asked; the message says why and what to change."""
 
@@ -222,7 +227,7 @@ def _synthetic_rows(
     rows = source[labels(source[target]).to_numpy(dtype=object) == str(labels(pd.Series([positive]))[0])]
     if len(rows) < k:
         raise AugmentationError(
-            f"the synthetic table holds {len(rows):,} rows with {target} = {positive!r}; {k:,} are needed. Sample "
+            f"the synthetic table holds {_rows(len(rows))} with {target} = {positive!r}; {k:,} are needed. Sample "
             "more rows of the class (condition the sample on it) or ask for a smaller share."
         )
     return rows.iloc[:k]
@@ -280,7 +285,7 @@ def evaluate_augmentation(
         raise AugmentationError(f"no training row has {target} = {positive!r}: there is nothing to augment")
     if n_hold_pos < MIN_HOLDOUT_POSITIVES:
         raise AugmentationError(
-            f"the holdout has {n_hold_pos} rows with {target} = {positive!r}; at least {MIN_HOLDOUT_POSITIVES} are "
+            f"the holdout has {_rows(n_hold_pos)} with {target} = {positive!r}; at least {MIN_HOLDOUT_POSITIVES} are "
             "needed to judge a model on the class. Use a larger holdout share or a larger table."
         )
     ks = sorted({int(v) for v in k}) if k is not None else shares_to_k(len(train_c), n_pos, shares)
@@ -303,7 +308,12 @@ def evaluate_augmentation(
 
     def train_and_score(source: str, added: np.ndarray | None, kk: int) -> None:
         nonlocal done
-        report(done / steps, f"training on real + {kk:,} {source} rows" if kk else "training on real rows only")
+        report(
+            done / steps,
+            f"training on real + {kk:,} {source} {'row' if kk == 1 else 'rows'}"
+            if kk
+            else "training on real rows only",
+        )
         x = x_train if added is None else np.vstack([x_train, added])
         y = y_train if added is None else np.r_[y_train, np.ones(len(added), dtype=bool)]
         with thread_limit(n_threads):
@@ -375,11 +385,14 @@ def _verdict(
         f"{iv.high:+.3f})"
     )
     if helps:
-        text = f"Adding {best.k:,} synthetic {what} helps the model on real data: {change}."
+        text = (
+            f"Adding {_rows(best.k).replace(' row', ' synthetic row')} with {target} = {positive!r} helps the model "
+            f"on real data: {change}."
+        )
     elif helps is False:
         worst = min(below, key=lambda a: a.pr_auc)
         text = (
-            f"Adding synthetic {what} hurts the model on real data: with {worst.k:,} rows PR-AUC falls from "
+            f"Adding synthetic {what} hurts the model on real data: with {_rows(worst.k)} PR-AUC falls from "
             f"{base.pr_auc:.3f} to {worst.pr_auc:.3f}. Do not train on them."
         )
     else:
@@ -395,7 +408,7 @@ def _verdict(
         beyond = True if div.low > 0 else (False if div.high < 0 else None)
         words = {True: "beats", False: "falls behind", None: "does no better than"}[beyond]
         text += (
-            f" Against simple oversampling with the same {best.k:,} rows, the synthesizer {words} {rival[0]} "
+            f" Against simple oversampling with the same {_rows(best.k)}, the synthesizer {words} {rival[0]} "
             f"(PR-AUC {by_key[rival][0, 0]:.3f}; difference {diff[0]:+.3f}, interval {div.low:+.3f} to "
             f"{div.high:+.3f})."
         )
