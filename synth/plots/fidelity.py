@@ -93,8 +93,8 @@ def column_distribution(
     """Real vs synthetic distribution of one column from the raw columns (bins them, then draws).
 
     Numbers and datetimes: shared histogram bins over both tables. Categories: the most frequent real
-    categories, the rest folded into "(other)", and missing values as "(missing)". The holdout, when given,
-    is drawn as grey markers with a binomial 95% band.
+    categories, the rest folded into "all other categories (N)", and missing values as "(missing)". The holdout,
+    when given, is drawn as grey markers with a binomial 95% band.
     """
     name = str(real.name)
     schema = Schema((ColumnSpec(name, kind),))

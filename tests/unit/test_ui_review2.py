@@ -125,3 +125,22 @@ def test_a_count_of_one_row_is_singular() -> None:
     holdout = pd.DataFrame({"fraud": [1] + [0] * 99, "amount": [float(i) for i in range(100)]})
     with pytest.raises(AugmentationError, match=r"the holdout has 1 row with fraud = 1;"):  # not "1 rows"
         evaluate_augmentation(train, holdout, train, target="fraud", positive=1)
+
+
+def test_the_charts_other_bucket_never_merges_with_a_synthesizers_other_value() -> None:
+    import pandas as pd
+
+    import synth
+    from synth.evaluation.fidelity.distributions import column_distributions
+
+    names = [f"name{i:02d}" for i in range(30)]
+    real = pd.DataFrame({"name": names * 4})
+    synthetic = pd.DataFrame({"name": names[:10] * 10 + ["(other)"] * 20})  # the synthesizer's rare bucket
+    schema = synth.infer_schema(real).with_column("name", kind=synth.ColumnKind.CATEGORICAL)
+    (dist,) = column_distributions(real, synthetic, schema=schema, max_categories=20)
+    # Both were drawn as "(other)": 20 % of synthetic rows in the synthesizer's bucket looked like the 10 real
+    # names the chart left out.
+    assert dist.labels[-2:] == ("(other)", "all other categories (10)")
+    share = dict(zip(dist.labels, dist.synthetic, strict=True))
+    assert share["(other)"] == 20 / 120 and share["all other categories (10)"] == 0.0
+    assert dict(zip(dist.labels, dist.real, strict=True))["all other categories (10)"] == 10 / 30

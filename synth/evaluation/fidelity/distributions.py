@@ -158,7 +158,8 @@ def column_distributions(
         schema: column kinds (inferred from ``real`` when omitted).
         columns: which columns (default: every modelled column).
         n_bins: numeric bins (integers with few values get one bin per value).
-        max_categories: the most frequent real categories shown; the rest fold into "(other)".
+        max_categories: the most frequent real categories shown; the rest fold into "all other categories (N)"
+            (a synthesizer's own "(other)" value keeps its bar).
 
     Returns:
         One :class:`ColumnDistribution` per column, in schema order.
@@ -189,12 +190,18 @@ def column_distributions(
             labelled = [_labels(s) for s in series]
             counts_real = labelled[0].value_counts()
             top = [str(v) for v in counts_real.index[:max_categories]]
+            # A synthesizer's own rare-category bucket is a value, "(other)": it keeps its own bar, and the
+            # chart's fold of the remaining categories gets a label of its own. Both read "(other)" before, so
+            # the synthesizer's bucket was silently merged with the real categories the chart left out.
+            if OTHER not in top and any((lab == OTHER).any() for lab in labelled):
+                top.append(OTHER)
             seen = set(top)
-            needs_other = len(counts_real) > max_categories or any(not lab.isin(seen).all() for lab in labelled[1:])
-            labels = (*top, OTHER) if needs_other else tuple(top)
+            left_out = set().union(*(set(lab[~lab.isin(seen)].unique()) for lab in labelled))
+            bucket = f"all other categories ({len(left_out):,})"
+            labels = (*top, bucket) if left_out else tuple(top)
             shares = []
             for lab in labelled:
-                folded = lab.where(lab.isin(seen), OTHER)
+                folded = lab.where(lab.isin(seen), bucket)
                 shares.append(tuple(folded.value_counts(normalize=True).reindex(labels, fill_value=0.0).tolist()))
             width, center_t = 0.0, ()
         out.append(
