@@ -6,6 +6,7 @@ import gzip
 import io
 import itertools
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,27 @@ def split_small(adult_small: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     schema = infer_schema(adult_small)
     train, holdout = split(adult_small, holdout=0.2, seed=0)
     return train, holdout, schema
+
+
+@pytest.fixture(autouse=True)
+def main_module_restored() -> Iterator[None]:
+    """Put back the ``__main__`` module a test found. AppTest runs a page as ``__main__`` from a temporary script
+    (``AppTest.from_function`` writes one) and leaves its ``__file__`` behind; a later test that starts processes by
+    spawning (the Dask engine's workers) then re-ran that script in every worker, which failed with "name '__args'
+    is not defined" and "Nanny failed to start"."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    saved = None if main is None else {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
+    yield
+    if main is None or saved is None:
+        return
+    sys.modules["__main__"] = main
+    for key in ("__file__", "__spec__"):
+        if key in saved:
+            main.__dict__[key] = saved[key]
+        else:
+            main.__dict__.pop(key, None)
 
 
 @pytest.fixture(autouse=True)
