@@ -256,3 +256,17 @@ def test_a_discriminator_above_chance_and_the_reference_beyond_noise_is_distingu
 @given(st.floats(0.3, 0.99), st.floats(0.001, 0.1), st.floats(0.001, 0.1))
 def test_a_table_scored_like_its_reference_is_never_distinguishable(auc: float, half: float, ref_half: float) -> None:
     assert not _disc(auc, auc - half, auc + half, (auc, auc - ref_half, auc + ref_half)).distinguishable
+
+
+def test_an_auc_under_chance_beyond_its_interval_is_called_luck_not_quality() -> None:
+    """On a 3,000-row table the walk showed 'AUC 0.46 (0.43-0.49): cannot tell' with no word on why a classifier
+    would do worse than a coin; the verdict now says it is the luck of one split."""
+    from synth.evaluation.results import Interval
+
+    def result(auc: float, low: float, high: float) -> DiscriminatorResult:
+        return DiscriminatorResult(auc, Interval(low, high), 0.5, Interval(0.47, 0.53), 2_400, 1_440, 0)
+
+    under = result(0.46, 0.43, 0.49)
+    assert not under.distinguishable and "under 0.5 only by chance" in under.verdict()
+    straddling = result(0.48, 0.45, 0.51)
+    assert "by chance" not in straddling.verdict() and "cannot tell" in straddling.verdict()

@@ -80,7 +80,12 @@ class DiscriminatorResult:
     def verdict(self) -> str:
         ref = f" (fresh real data: {self.reference_auc:.2f})" if self.reference_auc is not None else ""
         if not self.distinguishable:
-            return f"AUC {self.auc:.2f}{ref}: the classifier cannot tell synthetic from real rows"
+            below = ""
+            if self.interval.high < 0.5:
+                # A classifier cannot be reliably worse than chance: an AUC under 0.5 beyond its interval is the
+                # luck of one split (on 3,000 rows seeds 0-5 gave 0.48-0.52), not a sign of better data.
+                below = " (under 0.5 only by chance: a classifier that finds nothing lands either side of 0.5)"
+            return f"AUC {self.auc:.2f}{ref}: the classifier cannot tell synthetic from real rows{below}"
         strength = "easily" if self.auc >= 0.8 else "clearly" if self.auc >= 0.6 else "slightly"
         return f"AUC {self.auc:.2f}{ref}: a classifier tells synthetic from real rows {strength}"
 
