@@ -34,7 +34,7 @@ with demo_col:
     st.write("")
     if st.button("Use the demo table", help="UCI Adult census extract, 32,561 people × 15 columns"):
         name, df = cached.demo_table()
-        state.set_table(name, df)
+        state.set_table(name, df, table_id=state.DEMO_ID)
         st.session_state["data_error"] = None
         st.session_state["data_offer"] = None
 

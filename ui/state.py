@@ -26,6 +26,7 @@ from ui.privacy_job import PrivacyJob
 
 DEFAULT_HOLDOUT = 0.2
 DEFAULT_SPLIT_SEED = 0
+DEMO_ID = "demo"  # the bundled demo table: the same rows in every session
 
 
 def _new_id() -> str:
@@ -120,7 +121,7 @@ def init_state() -> None:
             st.session_state[key] = default(key)
     if st.session_state["dataset"] is None:
         name, df = cached.demo_table()
-        set_table(name, df)
+        set_table(name, df, table_id=DEMO_ID)
 
 
 def dataset() -> Dataset | None:
@@ -135,11 +136,14 @@ def synthetic() -> SyntheticTable | None:
     return st.session_state.get("synthetic")
 
 
-def set_table(name: str, df: pd.DataFrame) -> Dataset:
-    """Adopt a new table: infer its schema, split it with the default settings, drop derived objects."""
+def set_table(name: str, df: pd.DataFrame, *, table_id: str | None = None) -> Dataset:
+    """Adopt a new table: infer its schema, split it with the default settings, drop derived objects.
+
+    ``table_id``: a fixed id for a table every session loads the same (the demo), so that what is cached for it
+    (the pre-flight audit) is computed once per server, not once per visitor; an upload gets a fresh id."""
     schema = cached.infer_schema(df)
     train, holdout = cached.split(df, DEFAULT_HOLDOUT, DEFAULT_SPLIT_SEED)
-    ds = Dataset(name=name, df=df, schema=schema, train=train, holdout=holdout)
+    ds = Dataset(name=name, df=df, schema=schema, train=train, holdout=holdout, id=table_id or _new_id())
     st.session_state["dataset"] = ds
     _discard_derived()
     return ds

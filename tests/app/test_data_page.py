@@ -119,3 +119,25 @@ def test_audit_shows_the_education_dependency() -> None:
     audit_text = " ".join(m.value for m in at.markdown)
     assert "education" in audit_text and "education_num" in audit_text
     assert any(a.value.startswith("**Audit:**") for a in [*at.warning, *at.info, *at.error])
+
+
+def test_a_new_visitor_reuses_the_demo_tables_audit_an_upload_gets_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every session loads the demo table; its pre-flight audit (0.2-0.4 s) was computed again for each new visitor
+    because each load got a fresh id. Two sessions now share one audit; an upload of the same rows is still a table
+    of its own (its results are never served from another visitor's)."""
+    import synth
+
+    calls: list[int] = []
+    real_audit = synth.audit
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real_audit(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(synth, "audit", counting)
+    first, second = start(), start()
+    assert first.session_state["dataset"].key == second.session_state["dataset"].key
+    assert len(calls) <= 1  # 0 when an earlier test already audited the demo in this process
+    uploaded = upload(start(), "people.csv", _csv(PEOPLE))
+    other = upload(start(), "people.csv", _csv(PEOPLE))
+    assert uploaded.session_state["dataset"].key != other.session_state["dataset"].key
