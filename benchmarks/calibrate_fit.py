@@ -7,16 +7,19 @@ subprocess fits the synthesizer three times and reports the fastest fit and the 
 memory during the first fit (``VmHWM`` after resetting it through ``/proc/self/clear_refs``), after a warm-up fit
 on 50 rows has loaded every lazily imported module. Then, per synthesizer, non-negative least squares fits
 
-    seconds ≈ a + b·rows·columns + c·rows·columns² + d·rows·columns³ + e·columns³ + f·columns⁴   (peak MB likewise)
+    seconds ≈ a + b·rows·columns + c·rows·columns² + d·rows·columns³ + e·columns³ + f·columns⁴
+              + g·rows·numbers + h·rows·columns·numbers                                       (peak MB likewise)
 
-(columns = modelled columns; ``synth.audit.calibration.TERMS``). Width is why the higher powers are there: a
-sequential tree reads every earlier column, and the DP network's parent search grows with about the fourth power
-of the width whatever the rows; Adult's 15 columns alone could not show it, and
-a model linear in cells put 4,000 rows × 80 columns at 0.9 s for Pruned CART (12 s measured) and 0.1 s for the
-DP network (33 s). The coefficients go to ``synth/calibration.json`` (shipped with the package, read by
-:func:`synth.audit.estimate_fit`), the raw measurements to ``benchmarks/results/calibration.json``, with a
-check on tables the fit never saw (the shared Bike Sharing, California Housing and Bank Marketing tables and a
-generated 8,000 × 75 table): measured seconds, estimated seconds and their ratio, printed as a table.
+(columns = modelled columns, numbers = those that are numbers with over 32 distinct values;
+``synth.audit.calibration.TERMS``). The numbers are there because a number with many values costs a tree far more
+than a category: the generated tables (eight numbers in ten columns) cost 2.4 times Adult's price per cell. Width is
+why the higher powers are there: a sequential tree reads every earlier column, and the DP network's parent search
+grows with about the fourth power of the width whatever the rows; Adult's 15 columns alone could not show it, and a
+model linear in cells put 4,000 rows × 80 columns at 0.9 s for Pruned CART (12 s measured) and 0.1 s for the DP
+network (33 s). The coefficients go to ``synth/calibration.json`` (shipped with the package, read by
+:func:`synth.audit.estimate_fit`), the raw measurements to ``benchmarks/results/calibration.json``, with a check on
+tables the fit never saw (the shared Bike Sharing, California Housing and Bank Marketing tables and a generated
+8,000 × 75 table): measured seconds, estimated seconds and their ratio, printed as a table.
 
 Usage::
 
@@ -101,7 +104,10 @@ for _ in range(repeats):
     times.append(time.perf_counter() - start)
     if len(times) == 1:
         peak = peak_of() - before
-print(json.dumps({"seconds": min(times), "peak_mb": max(peak, 0.0), "rows": n_rows, "columns": len(columns)}))
+from synth.audit.calibration import many_valued_numbers
+numeric = many_valued_numbers(table, sub)
+result = {"seconds": min(times), "peak_mb": max(peak, 0.0), "rows": n_rows, "columns": len(columns)}
+print(json.dumps({**result, "numeric": numeric}))
 """
 
 
@@ -116,9 +122,33 @@ def measure(name: str, n_rows: int, n_cols: int, data: Path | str, repeats: int 
     )
 
 
-def basis(rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """The cost model's terms per table (``synth.audit.calibration.TERMS``: rows^p · columns^q)."""
-    return np.column_stack([rows**p * columns**q for p, q in TERMS])
+def basis(rows: np.ndarray, columns: np.ndarray, numeric: np.ndarray) -> np.ndarray:
+    """The cost model's terms per table (``synth.audit.calibration.TERMS``: rows^p · columns^q · numbers^r)."""
+    return np.column_stack([rows**p * columns**q * numeric**r for p, q, r in TERMS])
+
+
+def numeric_columns(run: dict[str, Any], adult: Path) -> int:
+    """How many of a measured table's modelled columns are numbers with many values
+    (:func:`synth.audit.calibration.many_valued_numbers`): recorded by the child since session 14, else counted
+    again on the table it names (Adult's first ``columns`` modelled columns, a generated table of that width, or a
+    shared table)."""
+    if "numeric" in run:
+        return int(run["numeric"])
+    import synth
+    from benchmarks.common import wide_table
+    from synth.audit.calibration import many_valued_numbers
+
+    table = str(run.get("table", "adult"))
+    if table == "adult":
+        frame = synth.read_table(adult, name=adult.name.removesuffix(".gz"))
+        schema = synth.infer_schema(frame)
+        return many_valued_numbers(frame, schema.select(schema.modelled[: int(run["columns"])]))
+    if table == "wide" or table.startswith("wide:"):
+        numbers = int(run["columns"]) - int(run["columns"]) // 5  # wide_table: n numbers and n // 4 categories
+        frame = wide_table(2_000, numbers)
+    else:
+        frame = synth.read_table(SHARED / f"{table}.csv", name=f"{table}.csv")
+    return many_valued_numbers(frame, synth.infer_schema(frame))
 
 
 def measure_all(
@@ -150,12 +180,14 @@ def measure_all(
     return raw, checks
 
 
-def fit_cost_model(rows: np.ndarray, columns: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
+def fit_cost_model(
+    rows: np.ndarray, columns: np.ndarray, numeric: np.ndarray, y: np.ndarray
+) -> tuple[list[float], float]:
     """Non-negative least squares for ``y`` on :func:`basis`, each term scaled to its largest value so that the
     solver sees comparable columns; returns the coefficients and r² on the measurements' own scale."""
     from scipy.optimize import nnls
 
-    design = basis(rows.astype(float), columns.astype(float))
+    design = basis(rows.astype(float), columns.astype(float), numeric.astype(float))
     scale = np.maximum(design.max(axis=0), 1e-300)
     # Relative errors matter (a 0.1 s fit off by 1 s misleads as much as a 100 s fit off by 1,000 s): each row is
     # weighted by 1 / its measured value, so the small tables are not drowned by the large ones.
@@ -201,8 +233,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, runs in raw.items():
         rows = np.array([r["rows"] for r in runs], dtype=float)
         cols = np.array([r["columns"] for r in runs], dtype=float)
-        seconds, r2_t = fit_cost_model(rows, cols, np.array([r["seconds"] for r in runs]))
-        peak, r2_m = fit_cost_model(rows, cols, np.array([r["peak_mb"] for r in runs]))
+        for r in runs:
+            r["numeric"] = numeric_columns(r, args.data)
+        numeric = np.array([r["numeric"] for r in runs], dtype=float)
+        seconds, r2_t = fit_cost_model(rows, cols, numeric, np.array([r["seconds"] for r in runs]))
+        peak, r2_m = fit_cost_model(rows, cols, numeric, np.array([r["peak_mb"] for r in runs]))
         coefficients[name] = {
             "terms": [list(t) for t in TERMS],
             "seconds": seconds,
@@ -212,10 +247,11 @@ def main(argv: list[str] | None = None) -> int:
             "max_cells": int((rows * cols).max()),
             "max_columns": int(cols.max()),
         }
-        terms = " + ".join(f"{c:.3g}·n^{p}·d^{q}" for c, (p, q) in zip(seconds, TERMS, strict=True) if c)
+        terms = " + ".join(f"{c:.3g}·n^{p}·d^{q}·k^{r}" for c, (p, q, r) in zip(seconds, TERMS, strict=True) if c)
         print(f"{name}: seconds ≈ {terms} (r² {r2_t:.2f}); peak MB r² {r2_m:.2f}")
         for c in checks.get(name, []):
-            c["estimated_seconds"] = fit_cost(seconds, c["rows"], c["columns"], TERMS)
+            c["numeric"] = numeric_columns(c, args.data)
+            c["estimated_seconds"] = fit_cost(seconds, c["rows"], c["columns"], TERMS, c["numeric"])
     print("\nchecked on tables the fit never saw (one fit each; estimate ÷ measured, 1 = exact):")
     print(f"{'synthesizer':<18}{'table':>22}{'rows':>8}{'cols':>6}{'measured s':>12}{'estimate s':>12}{'ratio':>7}")
     for name, rows_ in checks.items():
@@ -234,8 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     merged = {**existing.get("synthesizers", {}), **coefficients}
     document = {
-        "model": "seconds = sum of coefficient * rows**p * columns**q over terms (p, q), each coefficient >= 0; "
-        "peak_mb likewise (columns = modelled columns)",
+        "model": "seconds = sum of coefficient * rows**p * columns**q * numeric**r over terms (p, q, r), each "
+        "coefficient >= 0; peak_mb likewise (columns = modelled columns, numeric = those that are numbers)",
         "data": "UCI Adult (assets/adult.csv.gz): seeded row subsamples and a 4x resample, 5 or 15 columns; generated "
         "tables (benchmarks.common.wide_table) of 5,000 and 20,000 rows by 10 columns, 2,000 and 6,000 rows by 30 and "
         "60 columns",

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from synth.audit.calibration import estimate_fit, load_calibration
+from synth.audit.calibration import estimate_fit, load_calibration, many_valued_numbers
 from synth.audit.checks import (
     _Column,
     _column_checks,
@@ -144,8 +144,9 @@ def audit(
                     "suggested_quasi_identifiers",
                 )
             )
-    modelled = [s.name for s in specs if s.kind.is_modelled]
-    estimates = estimate_fit(n_rows, len(modelled), synthesizers, calibration)
+    modelled = [s for s in specs if s.kind.is_modelled]
+    numbers = many_valued_numbers(df, Schema(tuple(modelled)))
+    estimates = estimate_fit(n_rows, len(modelled), synthesizers, calibration, n_numeric=numbers)
     findings.sort(key=lambda f: _ORDER[f.severity])
     return AuditReport(
         n_rows=n_rows,
