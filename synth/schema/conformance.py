@@ -159,8 +159,15 @@ def round_recorded(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
             continue
         if out is frame:
             out = frame.copy(deep=False)
-        out[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64").round(spec.decimals)
+        out[name] = _as_recorded(frame[name], spec)
     return out
+
+
+def _as_recorded(values: pd.Series, spec: ColumnSpec) -> pd.Series:
+    """A number-with-fractions column as floats at its recorded decimals (amounts in cents come out in cents, not
+    as 28036.743798791013); unchanged precision where none was recorded."""
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    return numbers if spec.decimals is None else numbers.round(spec.decimals)
 
 
 def conform(synthetic: pd.DataFrame, schema: Schema, reference: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -189,10 +196,7 @@ def conform(synthetic: pd.DataFrame, schema: Schema, reference: pd.DataFrame | N
             numbers = pd.to_numeric(col, errors="coerce").astype("float64").round()
             out[spec.name] = _numbers_like(numbers, target, integer=True)
         elif spec.kind is ColumnKind.CONTINUOUS:
-            numbers = pd.to_numeric(col, errors="coerce").astype("float64")
-            if spec.decimals is not None:  # amounts in cents come out in cents, not as 28036.743798791013
-                numbers = numbers.round(spec.decimals)
-            out[spec.name] = _numbers_like(numbers, target, integer=False)
+            out[spec.name] = _numbers_like(_as_recorded(col, spec), target, integer=False)
         elif spec.kind is ColumnKind.DATETIME:
             out[spec.name] = _datetimes_like(parse_datetimes(col, spec.datetime_format), spec, target)
         else:

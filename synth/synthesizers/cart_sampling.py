@@ -81,9 +81,8 @@ class CartSampling:
         """The decimals ``name`` was recorded at: from the schema being fitted (the refiner's calibration rows are
         drawn before the fit ends) or, after the fit, the model's."""
         schema = getattr(self, "_fit_schema", None) or getattr(self, "schema_", None)
-        if schema is None or name not in schema.names:
-            return None
-        return schema[name].decimals
+        spec = next((c for c in schema.columns if c.name == name), None) if schema is not None else None
+        return None if spec is None else spec.decimals
 
     def _step_values(
         self, step: CartStep, drawn: np.ndarray, values: list[np.ndarray], x: np.ndarray, rng: np.random.Generator
