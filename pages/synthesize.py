@@ -53,9 +53,16 @@ else:
                 guarantee = getattr(cls, "guarantee", None)
                 if guarantee:
                     st.info(f"**Privacy guarantee:** {guarantee}")
+                main, advanced = cls.split_params()
                 settings[name] = {
-                    p.name: param_widget(p, key=f"param_{name}_{p.name}", columns=category_columns) for p in cls.params
+                    p.name: param_widget(p, key=f"param_{name}_{p.name}", columns=category_columns) for p in main
                 }
+                if advanced:  # the defaults were chosen by measurement (README, Benchmarks): folded, not hidden
+                    with st.expander(f"Advanced settings ({len(advanced)})"):
+                        for p in advanced:
+                            settings[name][p.name] = param_widget(
+                                p, key=f"param_{name}_{p.name}", columns=category_columns
+                            )
                 if getattr(cls, "declares_orders", False):  # a model that keeps only orders the user declares
                     settings[name]["declared_orders"] = declared_orders_widget(ds.schema, key=f"orders_{name}")
         seed = int(st.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="fit_seed"))

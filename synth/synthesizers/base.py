@@ -113,6 +113,8 @@ class Synthesizer(ABC):
         label: name shown to users.
         description: one or two sentences on what the model does and when to use it.
         params: the declared parameter space (widgets are generated from it).
+        main_params: the names of the parameters an analyst is expected to set (the rest are shown as advanced);
+            None: all of them.
         guarantee: a formal privacy guarantee in plain words, or None when the model gives none.
     """
 
@@ -120,6 +122,7 @@ class Synthesizer(ABC):
     label: ClassVar[str]
     description: ClassVar[str]
     params: ClassVar[tuple[Param, ...]] = ()
+    main_params: ClassVar[tuple[str, ...] | None] = None
     guarantee: ClassVar[str | None] = None
 
     #: Rejection sampling for conditions draws at least this many candidate rows before giving up (and up
@@ -130,6 +133,15 @@ class Synthesizer(ABC):
         super().__init_subclass__(**kwargs)
         if cls.guarantee is None and all(p.name != MIN_CATEGORY_ROWS.name for p in cls.params):
             cls.params = (*cls.params, MIN_CATEGORY_ROWS)
+
+    @classmethod
+    def split_params(cls) -> tuple[tuple[Param, ...], tuple[Param, ...]]:
+        """(main, advanced): the declared parameters an analyst is expected to set, and the rest, in declared
+        order (pages show the second group folded)."""
+        if cls.main_params is None:
+            return cls.params, ()
+        main = tuple(p for p in cls.params if p.name in cls.main_params)
+        return main, tuple(p for p in cls.params if p.name not in cls.main_params)
 
     def __init__(self, *, random_state: int | None = 0, **params: Any) -> None:
         declared = {p.name: p for p in self.params}

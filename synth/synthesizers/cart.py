@@ -160,6 +160,7 @@ class SequentialCART(CartSampling, Synthesizer):
 
     name = "cart"
     label = "Sequential CART"
+    main_params = ("min_samples_leaf", "smooth_below", "min_category_rows")
     description = (
         "Synthesises columns one after another, each from a decision tree on the columns before it, drawing "
         "real values from the tree's leaves (R synthpop's method). Captures interactions and non-linear "

@@ -235,6 +235,7 @@ class GaussianCopula(Synthesizer):
 
     name = "gaussian_copula"
     label = "Gaussian copula"
+    main_params = ("stratify", "min_category_rows")
     description = (
         "Learns each column's distribution and the correlations between columns — one copula per group of the "
         "most telling categorical column. Fast and smooth; captures monotone relationships, few interactions."

@@ -111,6 +111,7 @@ class PrunedCART(SequentialCART):
 
     name = "pruned_cart"
     label = "Pruned CART"
+    main_params = ("min_samples_leaf", "prune_per_row", "smooth_below", "min_category_rows")
     description = (
         "Sequential decision trees like CART, pruned to the splits that would show in other data too, and rows a "
         "classifier can tell from real ones drawn again. On UCI Adult its rows sit almost as far from the training "
@@ -138,7 +139,7 @@ class PrunedCART(SequentialCART):
             "to be kept. Larger values keep fewer, broader leaves: synthetic rows move away from the training "
             "rows and follow the data less closely. 0 keeps every split (plain CART). Used only when 'Pruning per "
             "row' is 0, and for numbers with many values only when 'Local pruning of numbers' is 0.",
-            label="Pruning strength",
+            label="Pruning strength (when pruning per row is 0)",
             low=0.0,
             high=0.1,
         ),

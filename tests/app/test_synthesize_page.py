@@ -162,3 +162,22 @@ def test_the_orders_a_model_keeps_are_listed_under_it() -> None:
     fit(at, "pruned_cart")
     shown = [c.value for c in at.caption if "Orders kept" in c.value]
     assert len(shown) == 1 and "households ≤ people" in shown[0], [c.value for c in at.caption]
+
+
+def test_the_main_settings_show_and_the_rest_fold_into_advanced() -> None:
+    """Pruned CART showed fifteen settings in a row, among them 'Pruning strength', which it ignores unless
+    'Pruning per row' is 0. The settings an analyst is expected to touch stay in view; the rest (defaults chosen
+    by measurement) fold into 'Advanced settings', and a fit still reads them."""
+    at = goto(start(), "synthesize")
+    at.multiselect(key="synthesizer_choice").set_value(["pruned_cart"]).run()
+    (advanced,) = [e for e in at.expander if e.label.startswith("Advanced settings")]
+    folded = {w.key for w in advanced.checkbox} | {w.key for w in advanced.number_input}
+    assert {"param_pruned_cart_refine", "param_pruned_cart_prune"} <= folded
+    assert "param_pruned_cart_min_samples_leaf" not in folded
+    assert at.number_input(key="param_pruned_cart_min_samples_leaf").value == 40
+    at.checkbox(key="param_pruned_cart_refine").uncheck()
+    at.number_input(key="param_pruned_cart_min_samples_leaf").set_value(60)
+    at.button(key="fit_button").click().run()
+    assert not at.exception
+    params = at.session_state["fitted"].params
+    assert params["refine"] is False and params["min_samples_leaf"] == 60

@@ -143,6 +143,10 @@ def test_every_synthesizer_is_described() -> None:
         cls = get(name)
         assert cls.name == name and cls.label and cls.description
         assert all(p.help for p in cls.params), f"{name}: every parameter needs help text"
+        declared = {p.name for p in cls.params}
+        assert set(cls.main_params or ()) <= declared, f"{name}: main_params names a parameter it does not declare"
+        main, advanced = cls.split_params()
+        assert {p.name for p in main + advanced} == declared and len(main) + len(advanced) == len(declared)
 
 
 # ----------------------------------------------------------------------------- shape of the output
