@@ -64,6 +64,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -160,7 +161,7 @@ class SequentialCART(CartSampling, Synthesizer):
 
     name = "cart"
     label = "Sequential CART"
-    main_params = ("min_samples_leaf", "smooth_below", "min_category_rows")
+    main_params: ClassVar[tuple[str, ...] | None] = ("min_samples_leaf", "smooth_below", "min_category_rows")
     description = (
         "Synthesises columns one after another, each from a decision tree on the columns before it, drawing "
         "real values from the tree's leaves (R synthpop's method). Captures interactions and non-linear "

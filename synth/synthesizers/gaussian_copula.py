@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -235,7 +236,7 @@ class GaussianCopula(Synthesizer):
 
     name = "gaussian_copula"
     label = "Gaussian copula"
-    main_params = ("stratify", "min_category_rows")
+    main_params: ClassVar[tuple[str, ...] | None] = ("stratify", "min_category_rows")
     description = (
         "Learns each column's distribution and the correlations between columns — one copula per group of the "
         "most telling categorical column. Fast and smooth; captures monotone relationships, few interactions."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 import pandas as pd
 
@@ -18,7 +20,7 @@ class IndependentMarginals(Synthesizer):
 
     name = "independent"
     label = "Independent marginals"
-    main_params = ("min_category_rows",)
+    main_params: ClassVar[tuple[str, ...] | None] = ("min_category_rows",)
     description = (
         "Draws each column on its own from its real distribution. Every column looks right; every "
         "relationship between columns is lost. Use it as the baseline a real model must beat."

@@ -119,7 +119,7 @@ class PrivBayes(Synthesizer):
 
     name = "privbayes"
     label = "DP Bayesian network"
-    main_params = ("epsilon", "degree", "public_domain")
+    main_params: ClassVar[tuple[str, ...] | None] = ("epsilon", "degree", "public_domain")
     description = (
         "A Bayesian network whose domains, structure and probability tables are learned under differential "
         "privacy (PrivBayes). A formal guarantee for the whole model; fidelity grows with ε and the table size."

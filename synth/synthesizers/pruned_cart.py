@@ -111,7 +111,12 @@ class PrunedCART(SequentialCART):
 
     name = "pruned_cart"
     label = "Pruned CART"
-    main_params = ("min_samples_leaf", "prune_per_row", "smooth_below", "min_category_rows")
+    main_params: ClassVar[tuple[str, ...] | None] = (
+        "min_samples_leaf",
+        "prune_per_row",
+        "smooth_below",
+        "min_category_rows",
+    )
     description = (
         "Sequential decision trees like CART, pruned to the splits that would show in other data too, and rows a "
         "classifier can tell from real ones drawn again. On UCI Adult its rows sit almost as far from the training "
