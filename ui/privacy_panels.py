@@ -15,7 +15,7 @@ from synth.evaluation.privacy.distances import ClosenessShare, CopyCounts, Priva
 from synth.evaluation.privacy.inspector import MASK
 from synth.evaluation.privacy.membership import MembershipAttack, MembershipResult, min_non_members
 from synth.evaluation.privacy.peer_sdmetrics import SdmetricsPrivacy
-from synth.evaluation.privacy.rare_values import MIN_VALUES, RareValueResult, excess_table
+from synth.evaluation.privacy.rare_values import MIN_VALUES, RareValueResult, excess_display, excess_table
 from synth.evaluation.privacy.verdict import Verdict, closeness_level
 from ui import charts
 from ui.text import md
@@ -284,21 +284,29 @@ def rare_values(rare: RareValueResult, generated: Sequence[str] = ()) -> None:
         f"{pct(rare.pooled_low)} to {pct(rare.pooled_high)}); {rare.train_values_copied:,} train-only values "
         "appear in the synthetic table."
     )
-    judged = excess_table(rare, judged=True)
+    judged = excess_display(rare)
     if len(judged):
         st.dataframe(
             judged,
             hide_index=True,
+            width="stretch",
             key="rare_values_table",
             column_config={
-                name: st.column_config.NumberColumn(format="percent")
-                for name in (
-                    "reproduced (train-only)",
-                    "reproduced (holdout-only)",
-                    "excess",
-                    "95% CI low",
-                    "95% CI high",
-                )
+                "column": st.column_config.TextColumn(width="small", pinned=True),
+                "verdict": st.column_config.TextColumn(
+                    width="medium",
+                    help="Flagged when the excess's interval, widened for the number of columns judged "
+                    "(Bonferroni), lies above 0: the model reproduces values only training people had.",
+                ),
+                "excess (95% CI)": st.column_config.TextColumn(
+                    width="medium", help="Share of train-only values reproduced minus share of holdout-only ones."
+                ),
+                "train-only values reproduced": st.column_config.TextColumn(
+                    width="medium", help="Values seen once in train and never in the holdout."
+                ),
+                "holdout-only values reproduced": st.column_config.TextColumn(
+                    width="medium", help="Values seen once in the holdout and never in train."
+                ),
             },
         )
     else:

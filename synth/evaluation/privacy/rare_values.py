@@ -289,10 +289,48 @@ def excess_table(result: RareValueResult, judged: bool | None = None) -> pd.Data
     return pd.DataFrame(rows)
 
 
+def _signed(x: float) -> str:
+    return f"{x * 100:+.1f}%".replace("-", "\u2212")
+
+
+def excess_display(result: RareValueResult) -> pd.DataFrame:
+    """The judged columns (flagged first, then the largest excess) in five columns that fit a page.
+
+    The verdict leads, the excess carries its 95% interval, and each reproduced share keeps its count: the nine
+    numeric columns of :func:`excess_table` ran wider than the page and hid the decisive "flagged" column behind
+    a horizontal scroll.
+    """
+    columns = sorted((c for c in result.columns if c.judged), key=lambda c: (c.flagged, c.excess), reverse=True)
+    rows = [
+        {
+            "column": c.column,
+            "verdict": "flagged: copies real values" if c.flagged else "within noise",
+            "excess (95% CI)": f"{_signed(c.excess)} ({_signed(c.low)} to {_signed(c.high)})",
+            "train-only values reproduced": f"{c.train_reproduced:,} of {c.n_train_only:,} ({c.train_share:.1%})",
+            "holdout-only values reproduced": (
+                f"{c.holdout_reproduced:,} of {c.n_holdout_only:,} ({c.holdout_share:.1%})"
+            ),
+        }
+        for c in columns
+    ]
+    return pd.DataFrame(rows, columns=list(DISPLAY_COLUMNS))
+
+
+#: The columns of :func:`excess_display`.
+DISPLAY_COLUMNS = (
+    "column",
+    "verdict",
+    "excess (95% CI)",
+    "train-only values reproduced",
+    "holdout-only values reproduced",
+)
+
+
 __all__ = [
     "RareValueColumn",
     "RareValueResult",
     "evaluate_rare_values",
+    "excess_display",
     "excess_interval",
     "excess_table",
 ]
