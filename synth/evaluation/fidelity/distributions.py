@@ -95,7 +95,8 @@ class PairView:
     * ``density`` (two numbers): ``x_labels`` / ``y_labels`` are bin centres, ``real`` / ``synthetic`` the share
       of rows per cell (rows × columns = y × x); values beyond the 0.5–99.5% quantiles sit in the edge bins.
     * ``box`` (number × category): ``boxes_real`` / ``boxes_synthetic`` per category (``x`` is the category).
-    * ``heatmap`` (two categories): joint shares per cell, most frequent real categories, the rest as (other).
+    * ``heatmap`` (two categories): joint shares per cell, most frequent real categories, the rest folded into
+      "all other categories (N)" (see :func:`fold_categories`).
     """
 
     column_x: str
@@ -188,20 +189,12 @@ def column_distributions(
             center_t = tuple(float(c) for c in centers)
         else:
             labelled = [_labels(s) for s in series]
-            counts_real = labelled[0].value_counts()
-            top = [str(v) for v in counts_real.index[:max_categories]]
-            # A synthesizer's own rare-category bucket is a value, "(other)": it keeps its own bar, and the
-            # chart's fold of the remaining categories gets a label of its own. Both read "(other)" before, so
-            # the synthesizer's bucket was silently merged with the real categories the chart left out.
-            if OTHER not in top and any((lab == OTHER).any() for lab in labelled):
-                top.append(OTHER)
+            top, bucket = fold_categories(labelled, max_categories)
             seen = set(top)
-            left_out = set().union(*(set(lab[~lab.isin(seen)].unique()) for lab in labelled))
-            bucket = f"all other categories ({len(left_out):,})"
-            labels = (*top, bucket) if left_out else tuple(top)
+            labels = (*top, bucket) if bucket else tuple(top)
             shares = []
             for lab in labelled:
-                folded = lab.where(lab.isin(seen), bucket)
+                folded = lab.where(lab.isin(seen), bucket or "")
                 shares.append(tuple(folded.value_counts(normalize=True).reindex(labels, fill_value=0.0).tolist()))
             width, center_t = 0.0, ()
         out.append(
@@ -225,12 +218,28 @@ def column_distributions(
     return tuple(out)
 
 
+def fold_categories(labelled: Sequence[pd.Series], max_categories: int) -> tuple[list[str], str | None]:
+    """The categories a chart shows, and the label of its fold of the rest (None when nothing is left out).
+
+    ``labelled``: each table's values as labels (real first). The most frequent real categories are shown; a
+    synthesizer's own rare-category bucket, the value "(other)", keeps a place of its own; the categories left
+    out fold into "all other categories (N)". Both read "(other)" once, so the synthesizer's bucket was silently
+    merged with the real categories the chart left out. Every chart of categories (a column's bars, a pair's
+    boxes and heatmap) folds through here, so they all name the fold alike.
+    """
+    top = [str(v) for v in labelled[0].value_counts().index[:max_categories]]
+    if OTHER not in top and any((lab == OTHER).any() for lab in labelled):
+        top.append(OTHER)
+    seen = set(top)
+    left_out = set().union(*(set(lab[~lab.isin(seen)].unique()) for lab in labelled))
+    return top, (f"all other categories ({len(left_out):,})" if left_out else None)
+
+
 def _category_codes(parts: Sequence[pd.Series], max_categories: int) -> tuple[list[np.ndarray], list[str]]:
     labelled = [_labels(p) for p in parts]
-    top = [str(v) for v in labelled[0].value_counts().index[:max_categories]]
-    needs_other = any(not lab.isin(top).all() for lab in labelled)
-    names = [*top, OTHER] if needs_other else top
-    lookup = {name: i for i, name in enumerate(names)}
+    top, bucket = fold_categories(labelled, max_categories)
+    names = [*top, bucket] if bucket else top
+    lookup = {name: i for i, name in enumerate(top)}
     codes = [lab.map(lookup).fillna(len(top)).to_numpy(dtype=np.intp) for lab in labelled]
     return codes, names
 
@@ -273,7 +282,8 @@ def pair_view(
         column_x / column_y: the pair (for a number and a category, the category goes on x).
         schema: column kinds (inferred from ``real`` when omitted).
         n_bins: bins per numeric axis of a density.
-        max_categories: categories per axis; the rest fold into "(other)".
+        max_categories: categories per axis; the rest fold into "all other categories (N)" (a synthesizer's
+            own "(other)" value keeps its place).
 
     Returns:
         A :class:`PairView`.
