@@ -3,12 +3,12 @@ synthetic table from another tool and score it the same way."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 import synth
 from synth.plots.race import pareto_scatter
 from synth.report import Contender, sweep
+from synth.report.leaderboard import VIEWS, leaderboard_table, view_columns
 from synth.synthesizers.registry import get, is_peer
 from ui import cached, charts, guards, race_external, race_job, state
 from ui.text import md
@@ -128,15 +128,7 @@ if result is None:
     st.info("Start a race, or bring your own synthetic table, to see the leaderboard here.")
     st.stop()
 st.subheader("Leaderboard")
-board = result.leaderboard()
-
-
-def interval(column: str) -> list[str]:
-    return [
-        f"{iv[0]:.3f}–{iv[1]:.3f}" if isinstance(iv, list) else "—" for iv in board.get(column, [None] * len(board))
-    ]
-
-
+show = leaderboard_table(result)
 ceilings = result.ceilings
 if ceilings["trivariate"] is not None:
     st.caption(
@@ -147,68 +139,40 @@ if ceilings["trivariate"] is not None:
         "AUC − the real-vs-real AUC): 1 = as good as fresh real data. It ranks the runs; quality (sdmetrics-style) "
         "is there for comparison with published numbers."
     )
-show = pd.DataFrame(
-    {
-        "run": board["label"] + board["recommended"].map({True: " ★", False: ""}),
-        "status": board["status"],
-        **{name: board.get(f"{name}_accuracy") for name in ("univariate", "bivariate", "trivariate")},
-        **{f"{name} 95% CI": interval(f"{name}_interval") for name in ("univariate", "bivariate", "trivariate")},
-        "detection AUC": board.get("discriminator_auc"),
-        "fidelity": board.get("honest_fidelity"),
-        "quality": board["quality"],
-        "95% interval": interval("quality_interval"),
-        "pair trends": board["pair_trends"],
-        **({"detection AUC, 3-fold CV": board["detection_auc"]} if board["detection_auc"].notna().any() else {}),
-        "TSTR": board["tstr"],
-        "TRTR": board["trtr"],
-        "closeness": board["closeness"],
-        "membership TPR@low FPR": board["membership_tpr_low_fpr"],
-        "singling out": board["singling_out_risk"],
-        "linkability": board["linkability_risk"],
-        "inference": board["inference_risk"],
-        "rare values copied": board["rare_values_copied"],
-        "fit s": board["fit_seconds"],
-        "sample s": board["sample_seconds"],
-        "peak MB": board["peak_mb"],
-        "privacy": board["privacy_level"],
-        "on front": board["pareto"],
-        "error": board["error"],
-    }
-)
-st.dataframe(
-    show,
-    hide_index=True,
-    width="stretch",
-    key="race_leaderboard",
-    column_config={
-        **{
-            c: st.column_config.NumberColumn(format="%.3f")
-            for c in (
-                "univariate",
-                "bivariate",
-                "trivariate",
-                "fidelity",
-                "detection AUC, 3-fold CV",
-                "quality",
-                "pair trends",
-                "detection AUC",
-                "TSTR",
-                "TRTR",
-                "closeness",
-            )
-        },
-        **{
-            c: st.column_config.NumberColumn(format="percent")
-            for c in ("membership TPR@low FPR", "singling out", "linkability", "inference", "rare values copied")
-        },
-        **{c: st.column_config.NumberColumn(format="%.2f") for c in ("fit s", "sample s")},
-        "peak MB": st.column_config.NumberColumn(
-            format="%.0f",
-            help="Growth of the server's resident memory during fit and sample: work running beside it counts too, "
-            "memory an earlier run freed and this one reused does not.",
-        ),
+column_config = {
+    "run": st.column_config.TextColumn(pinned=True),
+    **{
+        c: st.column_config.NumberColumn(format="%.3f")
+        for c in ("fidelity", "detection AUC, 3-fold CV", "quality", "pair trends", "detection AUC", "TSTR", "TRTR")
     },
-)
+    "closeness": st.column_config.NumberColumn(
+        format="%.3f",
+        help="Share of synthetic rows closer to the training rows than to the holdout (ideal: train's share of "
+        "the real rows, 0.8 for an 80/20 split).",
+    ),
+    **{
+        c: st.column_config.NumberColumn(format="percent")
+        for c in ("membership TPR@low FPR", "singling out", "linkability", "inference", "rare values copied")
+    },
+    **{c: st.column_config.NumberColumn(format="%.2f") for c in ("fit s", "sample s")},
+    "peak MB": st.column_config.NumberColumn(
+        format="%.0f",
+        help="Growth of the server's resident memory during fit and sample: work running beside it counts too, "
+        "memory an earlier run freed and this one reused does not.",
+    ),
+}
+# Some two dozen columns: one table ran past the page and hid privacy and cost behind a horizontal scroll. Each
+# tab shows one group, led by the run.
+for view, tab in zip(VIEWS, st.tabs(list(VIEWS)), strict=True):
+    with tab:
+        st.dataframe(
+            show,
+            hide_index=True,
+            width="stretch",
+            key=f"race_leaderboard_{view.split()[0].lower()}",
+            column_order=view_columns(show, view),
+            column_config=column_config,
+        )
 if result.recommended:
     st.success(md(result.reason), icon=":material/emoji_events:")
 else:

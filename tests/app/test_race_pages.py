@@ -39,6 +39,10 @@ def test_race_shows_every_run_the_front_and_the_pick(part: pd.DataFrame) -> None
     at = _raced(part, ["independent"], leaves="1, 200")
     board = next(d.value for d in at.dataframe if "detection AUC" in d.value.columns)
     assert len(board) == 3
+    # One tab per group of the board's columns (all of them in one table ran past a 1400 px page).
+    assert [t.label for t in at.tabs][:4] == ["Fidelity", "Quality and utility", "Privacy", "Cost and errors"]
+    orders = [list(d.proto.column_order) for d in at.dataframe if list(d.proto.column_order)[:1] == ["run"]]
+    assert len(orders) == 4 and all(o[0] == "run" and len(o) <= 8 for o in orders)
     assert set(board["status"]) == {"ok"}
     assert board["quality"].notna().all() and board["singling out"].notna().all()
     assert any("is recommended" in s.value for s in at.success)

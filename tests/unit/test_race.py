@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import synth
 from synth.report import Contender, EvaluationSettings, RaceError, pareto_front, race, sweep
+from synth.report.leaderboard import VIEWS, leaderboard_table, view_columns
 from synth.report.race import RunResult, finish
 from tests.conftest import FAST_RACE as FAST
 
@@ -60,6 +61,17 @@ def test_every_leaderboard_column_is_filled_for_a_scored_run(small_race: synth.r
     lo, hi = row["quality_interval"]
     assert lo <= row["quality"] <= hi
     json.dumps(small_race.to_dict(), allow_nan=False)
+
+
+def test_the_leaderboard_views_fit_a_page_and_together_show_every_column(small_race: synth.report.RaceResult) -> None:
+    table = leaderboard_table(small_race)
+    # One table of 25 columns ran past the page at 1400 px: privacy and cost sat behind a horizontal scroll.
+    views = {view: view_columns(table, view) for view in VIEWS}
+    assert all(columns[0] == "run" and len(columns) <= 8 for columns in views.values()), views
+    assert {c for columns in views.values() for c in columns} == set(table.columns), "no column is lost"
+    ok, failed = table.iloc[1], table.iloc[2]
+    assert ok["trivariate (95% CI)"].startswith(f"{small_race.runs[1].row()['trivariate_accuracy']:.3f} (0.")
+    assert failed["trivariate (95% CI)"] == "—" and "min_samples_leaf" in failed["error"]
 
 
 def test_a_memorising_cart_has_more_privacy_risk_than_independent_marginals(
