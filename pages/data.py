@@ -11,6 +11,8 @@ from synth.schema import KIND_LABELS, ColumnKind
 from ui import cached, intake, state
 from ui.text import duration, md
 
+EDITOR_ROW = 35  # px: Streamlit's row height in a data editor
+
 st.title("Data")
 st.caption(
     "Bring the real table you want to synthesize. It is split into **train** (what a synthesizer learns) and "
@@ -115,24 +117,37 @@ table = pd.DataFrame(
         "kind": [KIND_LABELS[c.kind] for c in ds.schema],
         "sensitive": [c.sensitive for c in ds.schema],
         "quasi-identifier": [c.quasi_identifier for c in ds.schema],
-        "why": [c.reason for c in ds.schema],
         "missing": [missing[c.name] for c in ds.schema],
         "distinct": [distinct[c.name] for c in ds.schema],
+        "why": [c.reason for c in ds.schema],
     }
 )
+# The reason comes last and takes what is left (about 940 px in all on a 1400 px screen): placed before "missing"
+# and "distinct" it pushed them past the page's right edge; its full text is in the expander below. Every column
+# is listed (up to 30) without a scroll inside the table.
 edited = st.data_editor(
     table,
     key=f"schema_editor_{ds.id}_{hash(ds.schema)}",
     hide_index=True,
     width="stretch",
+    height=EDITOR_ROW * (min(len(table), 30) + 1) + 3,
     disabled=["column", "why", "missing", "distinct"],
     column_config={
-        "kind": st.column_config.SelectboxColumn("kind", options=kind_options, required=True),
-        "missing": st.column_config.ProgressColumn("missing", min_value=0.0, max_value=1.0, format="percent"),
-        "sensitive": st.column_config.CheckboxColumn("sensitive"),
-        "quasi-identifier": st.column_config.CheckboxColumn("quasi-identifier"),
+        "column": st.column_config.TextColumn("column", width=140, pinned=True),
+        "kind": st.column_config.SelectboxColumn("kind", options=kind_options, required=True, width=165),
+        "sensitive": st.column_config.CheckboxColumn("sensitive", width=85),
+        "quasi-identifier": st.column_config.CheckboxColumn(
+            "quasi-id",
+            width=85,
+            help="Quasi-identifier: a column an attacker may already know about a person (age, postcode).",
+        ),
+        "missing": st.column_config.ProgressColumn("missing", min_value=0.0, max_value=1.0, format="percent", width=90),
+        "distinct": st.column_config.NumberColumn("distinct", width=75),
+        "why": st.column_config.TextColumn("why", width=290),
     },
 )
+with st.expander("Why each kind was chosen (the full reasons)"):
+    st.markdown("\n".join(f"- **{md(c.name)}** — {md(c.reason)}" for c in ds.schema))
 new_schema = ds.schema
 for row in edited.to_dict("records"):
     spec = new_schema[row["column"]]

@@ -42,3 +42,30 @@ def test_the_rare_values_table_fits_the_page_with_its_verdict_in_view() -> None:
     assert row["excess (95% CI)"].startswith("+100.0% (")  # the excess keeps its interval
     assert row["train-only values reproduced"].endswith("(100.0%)") and " of " in row["train-only values reproduced"]
     assert row["holdout-only values reproduced"].startswith("0 of ")
+
+
+def test_the_column_kinds_editor_keeps_every_column_in_view_on_a_wide_table() -> None:
+    import json
+
+    import numpy as np
+    import pandas as pd
+
+    from tests.app.helpers import start, upload
+
+    rng = np.random.default_rng(0)
+    n = 300
+    wide = pd.DataFrame({f"col{i:02d}": rng.integers(0, 5 + i, n) for i in range(16)})
+    wide["name"] = rng.choice(["Ann Lee", "Bo Kim", "Cy Diaz"], n)
+    at = upload(start(), "wide.csv", wide.to_csv(index=False).encode())
+    editor = next(d for d in at.dataframe if (d.key or "").startswith("schema_editor_"))
+    # The long reason sat before "missing" and "distinct" and pushed them past the page's right edge.
+    order = ["column", "kind", "sensitive", "quasi-identifier", "missing", "distinct", "why"]
+    assert list(editor.value.columns) == order
+    config = json.loads(editor.proto.columns)
+    assert config["column"]["pinned"]
+    # The widths add up to the page's content width at 1400 px (about 940 px): no horizontal scroll.
+    assert sum(config[c]["width"] for c in editor.value.columns) <= 940
+    # The reason is cut at the table's edge: the full text of every column's is one click away.
+    reasons = next(e for e in at.expander if e.label.startswith("Why each kind was chosen"))
+    text = reasons.markdown[0].value
+    assert all(f"**col{i:02d}**" in text for i in range(16)) and "whole numbers only" in text
