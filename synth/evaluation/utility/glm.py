@@ -30,6 +30,7 @@ import pandas as pd
 from synth.evaluation.features import NUMERIC_KINDS, labels, numeric_values, thread_limit
 from synth.evaluation.results import to_jsonable
 from synth.evaluation.spec import MetricSpec
+from synth.evaluation.utility.glm_fit import Fit, fit, independent_columns, stable_terms
 from synth.evaluation.utility.tstr import UtilityError, prepare_target, task_of
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
@@ -113,13 +114,6 @@ class GlmComparison:
 
 
 @dataclass(frozen=True)
-class _Fit:
-    beta: np.ndarray
-    se: np.ndarray
-    converged: bool
-
-
-@dataclass(frozen=True)
 class _Design:
     """How columns become model terms; learned on real train."""
 
@@ -196,99 +190,6 @@ def _determined_numbers(df: pd.DataFrame, design: _Design) -> dict[str, str]:
                 out[name] = cat
                 break
     return out
-
-
-def _logistic(x: np.ndarray, y: np.ndarray, max_iter: int = 30, tol: float = 1e-8) -> _Fit:
-    """Logistic regression by Newton–Raphson (IRLS); standard errors from the inverse Fisher information."""
-    p = x.shape[1]
-    beta = np.zeros(p)
-    ridge = 1e-8 * np.eye(p)
-    converged = False
-    info = np.eye(p)
-    for _ in range(max_iter):
-        eta = np.clip(x @ beta, -30, 30)
-        mu = 1.0 / (1.0 + np.exp(-eta))
-        w = np.maximum(mu * (1 - mu), 1e-10)
-        info = x.T @ (x * w[:, None]) + ridge
-        grad = x.T @ (y - mu)
-        try:
-            step = np.linalg.solve(info, grad)
-        except np.linalg.LinAlgError:
-            break
-        beta = beta + step
-        if np.max(np.abs(step)) < tol:
-            converged = True
-            break
-        if np.max(np.abs(beta)) > 25:  # separation: the estimate runs off to infinity
-            break
-    try:
-        cov = np.linalg.inv(info)
-    except np.linalg.LinAlgError:
-        return _Fit(beta, np.full(p, np.nan), False)
-    se = np.sqrt(np.maximum(np.diag(cov), 0.0))
-    # Quasi-separation: a coefficient running off to infinity has a huge estimate and standard error.
-    separated = (np.abs(beta) > 15) & (se > 10)
-    se = np.where(separated, np.nan, se)
-    beta = np.where(separated, np.nan, beta)
-    return _Fit(beta, se, converged)
-
-
-def _linear(x: np.ndarray, y: np.ndarray) -> _Fit:
-    """Ordinary least squares; classical standard errors."""
-    n, p = x.shape
-    beta, _, rank, _ = np.linalg.lstsq(x, y, rcond=None)
-    resid = y - x @ beta
-    sigma2 = float(resid @ resid) / max(n - p, 1)
-    try:
-        cov = sigma2 * np.linalg.inv(x.T @ x)
-    except np.linalg.LinAlgError:
-        return _Fit(beta, np.full(p, np.nan), False)
-    return _Fit(beta, np.sqrt(np.maximum(np.diag(cov), 0.0)), rank == p)
-
-
-def _fit(x: np.ndarray, y: np.ndarray, family: str) -> _Fit:
-    """Fit on the estimable columns only; NaN for columns that are constant zero in this table."""
-    p = x.shape[1]
-    usable = np.ones(p, dtype=bool)
-    usable[1:] = np.any(x[:, 1:] != 0, axis=0) & (np.ptp(x[:, 1:], axis=0) > 0)
-    fit = _logistic(x[:, usable], y) if family == "logistic" else _linear(x[:, usable], y)
-    beta, se = np.full(p, np.nan), np.full(p, np.nan)
-    beta[usable], se[usable] = fit.beta, fit.se
-    return _Fit(beta, se, fit.converged)
-
-
-def _stable_terms(x: np.ndarray, y: np.ndarray, family: str, keep: np.ndarray, rounds: int = 4) -> np.ndarray:
-    """Drop terms the real data cannot estimate (near-aliased, or separated in a logistic model), then refit.
-
-    A logistic coefficient with a standard error above 10 (per real standard deviation, on the log-odds scale)
-    or a linear one with a standard error 10⁴ times the median is not estimable; R would print it with a huge
-    interval, we leave it out so the other terms stay stable.
-    """
-    for _ in range(rounds):
-        fit = _fit(x[:, keep], y, family)
-        se = fit.se
-        if family == "logistic":
-            bad = ~np.isfinite(se) | (se > 10)
-        else:
-            median = float(np.nanmedian(se)) if np.isfinite(se).any() else 0.0
-            bad = ~np.isfinite(se) | (se > 1e4 * max(median, 1e-300))
-        bad[0] = False  # the intercept stays
-        if not bad.any():
-            break
-        keep = keep[~bad]
-    return keep
-
-
-def _independent_columns(x: np.ndarray) -> np.ndarray:
-    """Indices of a maximal set of linearly independent columns (pivoted QR), in their original order."""
-    from scipy.linalg import qr
-
-    scale = np.linalg.norm(x, axis=0)
-    scale[scale == 0] = 1.0
-    _, r, piv = qr(x / scale, mode="economic", pivoting=True)
-    diag = np.abs(np.diag(r))
-    rank = int(np.sum(diag > diag.max() * 1e-9)) if len(diag) else 0
-    return np.sort(piv[:rank])
 
 
 def karr_overlap(low_a: float, high_a: float, low_b: float, high_b: float) -> float:
@@ -430,8 +331,8 @@ def _compare_glm(
     for number, category in determined.items():
         notes.append(f"{number} is determined by {category} in the real data: left out (aliased)")
     candidates = np.array([j for j, t in enumerate(terms) if t not in determined], dtype=int)
-    keep = candidates[_independent_columns(matrices["real"][:, candidates])]
-    keep = _stable_terms(matrices["real"], y["real"], family, keep)
+    keep = candidates[independent_columns(matrices["real"][:, candidates])]
+    keep = stable_terms(matrices["real"], y["real"], family, keep)
     kept = set(keep.tolist())
     dropped = tuple(t for j, t in enumerate(terms) if j not in kept)
     terms = [terms[int(j)] for j in keep]
@@ -440,14 +341,14 @@ def _compare_glm(
         notes.append(f"the holdout has too few rows ({len(y['holdout'])}) for a reference fit of {len(terms)} terms")
         del x["holdout"], y["holdout"]
 
-    fits: dict[str, _Fit] = {}
+    fits: dict[str, Fit] = {}
     for i, name in enumerate(x):
         report(0.2 + 0.7 * i / len(x), f"fitting on {name} data")
         if family == "logistic" and y[name].min() == y[name].max():
             p = x[name].shape[1]
-            fits[name] = _Fit(np.full(p, np.nan), np.full(p, np.nan), False)
+            fits[name] = Fit(np.full(p, np.nan), np.full(p, np.nan), False)
             continue
-        fits[name] = _fit(x[name], y[name], family)
+        fits[name] = fit(x[name], y[name], family)
         if not fits[name].converged and family == "logistic":
             notes.append(f"the fit on {name} data did not fully converge")
 
