@@ -30,3 +30,42 @@ def test_pair_charts_name_their_fold_apart_from_a_synthesizers_other_value() -> 
     other, fold = len(heat.x_labels) - 2, len(heat.x_labels) - 1
     assert sum(row[other] for row in heat.synthetic) == 20 / 140 and sum(row[fold] for row in heat.synthetic) == 0
     assert sum(row[fold] for row in heat.real) == 20 / 140
+
+
+def _customers(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    channel = rng.choice(["retail", "online", "wholesale"], n, p=[0.5, 0.35, 0.15]).astype(object)
+    channel[:4] = ["kiosk", "Barter", "vending", "kiosk"]  # 4 rows of three rare channels
+    fraud = np.zeros(n, dtype=int)
+    fraud[rng.choice(n, 15, replace=False)] = 1  # 0.75%: under the 1% a category needs to stand alone
+    age = rng.integers(18, 90, n)
+    income = 20_000 + 800 * age + 15_000 * (channel == "wholesale") + rng.normal(0, 5_000, n)
+    return pd.DataFrame({"age": age, "channel": channel, "fraud": fraud, "income": income})
+
+
+def test_same_conclusions_shows_only_estimable_terms_and_names_a_rare_flag() -> None:
+    from synth.evaluation.utility.glm import compare_glm
+
+    real, holdout = _customers(2000, 0), _customers(500, 1)
+    synthetic = _customers(2000, 2)
+    synthetic.loc[:3, "channel"] = "(other)"  # a synthesizer's rare-category bucket
+    schema = synth.infer_schema(real).with_column("fraud", kind=synth.ColumnKind.BOOLEAN)
+    glm = compare_glm(real, synthetic, target="income", holdout=holdout, schema=schema)
+    terms = [c.term for c in glm.coefficients]
+    # The 0/1 flag's rare 1 read "fraud = (other)"; the three rare channels (4 rows) pooled into
+    # "channel = (other)", which no fit could estimate: "(other) — not estimable".
+    assert "fraud = 1" in terms and not [t for t in terms if "(other)" in t]
+    assert all(c.conclusion != "not estimable" for c in glm.coefficients), glm.coefficients
+    assert any(n.startswith("channel: 3 rare categories (4 rows) too few to estimate") for n in glm.notes)
+
+
+def test_a_term_the_synthetic_data_cannot_estimate_says_why() -> None:
+    from synth.evaluation.utility.glm import compare_glm
+
+    real = _customers(2000, 0)
+    synthetic = _customers(2000, 2)
+    synthetic["channel"] = synthetic["channel"].replace({"wholesale": "retail"})  # the synthesizer lost a channel
+    glm = compare_glm(real, synthetic, target="income", schema=synth.infer_schema(real))
+    lost = next(c for c in glm.coefficients if c.term == "channel = wholesale")
+    assert lost.conclusion == "not estimable" and lost.reason == "no synthetic row has channel = wholesale"
+    assert all(c.reason == "" for c in glm.coefficients if c.conclusion != "not estimable")

@@ -172,6 +172,11 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         )
         for note in glm.notes:
             st.caption(f"Note: {md(note)}")
+        if glm.dropped_terms:
+            st.caption(
+                "Note: left out because the real data cannot estimate them (aliased with other terms, or every "
+                f"real row with them has the same {md(glm.target)}): {md(', '.join(glm.dropped_terms))}"
+            )
         charts.plotly_chart(plots.coefficient_plot(glm), key="glm_coefficients", config={"displayModeBar": False})
         differing = [c for c in glm.coefficients if c.conclusion not in ("same",)]
         if differing:
@@ -180,7 +185,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
                     [
                         {
                             "term": c.term,
-                            "conclusion": c.conclusion,
+                            "conclusion": f"{c.conclusion}: {c.reason}" if c.reason else c.conclusion,
                             "real": c.real,
                             "synthetic": c.synthetic,
                             "overlap": c.overlap,

@@ -3,7 +3,8 @@
 A logistic regression (categorical or boolean target: P(target = positive class)) or a linear regression
 (numeric target) with every other modelled column as a term: numbers standardised with the real mean and
 standard deviation (so a coefficient is "per real standard deviation"), categories as indicators against the
-most frequent real category, rare categories (under 1% of real rows) pooled as "(other)". Terms aliased in the
+most frequent real category, rare categories (under 1% of real rows) pooled as "(other)" (a single rare one
+keeps its name; rare rows too few to estimate count with the reference, with a note). Terms aliased in the
 real design (say ``education`` and ``education_num``, which encode the same thing) are dropped, as R does.
 
 Fitted with numpy: Newton–Raphson / IRLS for the logistic model, least squares for the linear one; standard
@@ -36,6 +37,7 @@ from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
 
 RARE_SHARE = 0.01
+MIN_TERM_ROWS = 10  # real rows a category needs to get a coefficient of its own
 MAX_LEVELS = 15
 MAX_ROWS = 50_000
 Z95 = 1.959963984540054
@@ -65,6 +67,8 @@ class Coefficient:
         reference_overlap: the same between real train and the real holdout.
         conclusion: ``same`` (both significant with the same sign, or both not), ``sign flip``,
             ``only real significant``, ``only synthetic significant`` or ``not estimable``.
+        reason: why a ``not estimable`` term has no interval, in plain words ("no synthetic row has
+            channel = partner"); empty otherwise.
     """
 
     term: str
@@ -77,6 +81,7 @@ class Coefficient:
     overlap: float
     reference_overlap: float | None
     conclusion: Conclusion
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,16 +118,50 @@ class GlmComparison:
         return out
 
 
+def _levels(name: str, lab: pd.Series) -> tuple[list[str], str]:
+    """A categorical column's levels, the reference (most frequent) first, and a note when rows were folded.
+
+    Categories under :data:`RARE_SHARE` of the real rows (and any beyond :data:`MAX_LEVELS`) are rare. Two or more
+    pool into "(other)"; a single one keeps its own name ("fraud = 1", not "fraud = (other)": pooling one level only
+    renamed it, and a 0/1 column with a rare 1 read as "(other)"). Rare rows fewer than :data:`MIN_TERM_ROWS`
+    cannot be estimated (on the messy customer table, 4 rows pooled from three rare channels came out "(other) —
+    not estimable"): they count with the reference level instead, and the note says so without naming them
+    (rare values single people out).
+    """
+    counts = lab.value_counts()
+    n = max(int(counts.sum()), 1)
+    kept = [str(v) for v, c in counts.items() if c / n >= RARE_SHARE][: MAX_LEVELS + 1]
+    rare = counts[[str(v) not in set(kept) for v in counts.index]]
+    if rare.empty:
+        return kept, ""
+    rows = int(rare.sum())
+    if rows >= MIN_TERM_ROWS:
+        return kept + ([str(rare.index[0])] if len(rare) == 1 else ["(other)"]), ""
+    if not kept:  # nothing common to count them with
+        return [], ""
+    held = f"{rows} row{'s' if rows != 1 else ''}"
+    if len(kept) == 1:  # e.g. a 0/1 flag with a handful of 1s: nothing is left to compare with the reference
+        return kept, (
+            f"{name} left out: only {held} differ from its most common value, {kept[0]}; too few to estimate "
+            "a coefficient"
+        )
+    what = "1 rare category" if len(rare) == 1 else f"{len(rare)} rare categories"
+    return kept, (
+        f"{name}: {what} ({held}) too few to estimate a coefficient, counted with the most common value, {kept[0]}"
+    )
+
+
 @dataclass(frozen=True)
 class _Design:
     """How columns become model terms; learned on real train."""
 
     numeric: tuple[tuple[str, ColumnKind, float, float, bool], ...]  # name, kind, mean, sd, missing indicator
     categorical: tuple[tuple[str, str, tuple[str, ...]], ...]  # name, reference level, other levels
+    notes: tuple[str, ...] = ()  # categories too rare to estimate, counted with the reference level
 
     @classmethod
     def fit(cls, df: pd.DataFrame, schema: Schema, features: list[str]) -> _Design:
-        numeric, categorical = [], []
+        numeric, categorical, notes = [], [], []
         for name in features:
             kind = schema[name].kind
             if kind in NUMERIC_KINDS:
@@ -133,15 +172,12 @@ class _Design:
                 miss = float(np.mean(~np.isfinite(x)))
                 numeric.append((name, kind, float(finite.mean()), float(finite.std()), miss >= RARE_SHARE))
             else:
-                lab = labels(df[name]).fillna("(missing)")
-                shares = lab.value_counts(normalize=True)
-                kept = [str(v) for v, s in shares.items() if s >= RARE_SHARE][: MAX_LEVELS + 1]
-                if len(kept) < 2 and len(shares) < 2:
-                    continue
-                pooled = len(kept) < len(shares)
-                levels = kept + (["(other)"] if pooled else [])
-                categorical.append((name, levels[0], tuple(levels[1:])))
-        return cls(tuple(numeric), tuple(categorical))
+                levels, note = _levels(name, labels(df[name]).fillna("(missing)"))
+                if note:
+                    notes.append(note)
+                if len(levels) > 1:
+                    categorical.append((name, levels[0], tuple(levels[1:])))
+        return cls(tuple(numeric), tuple(categorical), tuple(notes))
 
     @property
     def terms(self) -> list[str]:
@@ -212,6 +248,28 @@ def _conclusion(real: float, r_lo: float, r_hi: float, syn: float, s_lo: float, 
     if sig_s:
         return "only synthetic significant"
     return "same"
+
+
+def _why_not_estimable(
+    term: str, x: dict[str, np.ndarray], y: dict[str, np.ndarray], j: int, fits: dict[str, Fit], target: str
+) -> str:
+    """Why a term has no interval on real or synthetic data, in plain words."""
+    for name in ("real", "synthetic"):
+        if all(math.isfinite(v) for v in (fits[name].beta[j], fits[name].se[j])):
+            continue
+        column, outcome = x[name][:, j], y[name]
+        if outcome.min() == outcome.max():
+            return f"the {name} {target} never varies"
+        if " = " in term and not column.any():
+            return f"no {name} row has {term}"
+        if np.ptp(column) == 0:
+            return f"{term} does not vary in the {name} data"
+        if " = " in term and np.ptp(outcome[column != 0]) == 0:
+            return (
+                f"every {name} row with {term} has the same {target}: its coefficient runs off to infinity (separation)"
+            )
+        return f"the {name} data cannot separate it from the other terms"
+    return ""
 
 
 def compare_glm(
@@ -325,6 +383,7 @@ def _compare_glm(
 
     report(0.1, "building the design")
     design = _Design.fit(frames["real"], schema, features)
+    notes += design.notes
     matrices = {k: design.matrix(v) for k, v in frames.items()}
     terms = design.terms
     determined = _determined_numbers(frames["real"], design)
@@ -374,6 +433,9 @@ def _compare_glm(
                 overlap=karr_overlap(r_lo, r_hi, s_lo, s_hi),
                 reference_overlap=ref,
                 conclusion=_conclusion(r_b, r_lo, r_hi, s_b, s_lo, s_hi),
+                reason=_why_not_estimable(term, x, y, j, fits, target)
+                if not all(math.isfinite(v) for v in (r_lo, r_hi, s_lo, s_hi))
+                else "",
             )
         )
 
