@@ -236,12 +236,16 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
                 f"[{m.dpd_interval.low:.3f}, {m.dpd_interval.high:.3f}]",
                 "equalized odds diff.": f"{m.equalized_odds_difference:.3f} "
                 f"[{m.eod_interval.low:.3f}, {m.eod_interval.high:.3f}]",
+                "predicted favourable": f"{m.predicted_share:.1%}",
             }
             for m in result.models
         ),
         hide_index=True,
+        width="stretch",
         key="fair_models",
     )
+    for note in result.notes:  # a model that predicts one outcome for all: its differences of 0 mean nothing
+        st.info(md(note))
     with st.expander("Group shares and outcome rates"):
         table = result.table()
         st.dataframe(

@@ -69,3 +69,29 @@ def test_a_term_the_synthetic_data_cannot_estimate_says_why() -> None:
     lost = next(c for c in glm.coefficients if c.term == "channel = wholesale")
     assert lost.conclusion == "not estimable" and lost.reason == "no synthetic row has channel = wholesale"
     assert all(c.reason == "" for c in glm.coefficients if c.conclusion != "not estimable")
+
+
+def test_fairness_says_when_a_model_predicts_one_outcome_for_everyone() -> None:
+    from synth.evaluation.utility.fairness import evaluate_fairness
+
+    rng = np.random.default_rng(0)
+
+    def table(n: int, predictable: bool) -> pd.DataFrame:
+        x = rng.normal(size=n)
+        noise = rng.random(n)
+        good = (x > 1.0) if predictable else (noise < 0.1)  # unpredictable: 10% at random
+        return pd.DataFrame({"group": rng.choice(["a", "b"], n), "x": x, "outcome": np.where(good, "yes", "no")})
+
+    for predictable in (False, True):
+        train, holdout = table(2500, predictable), table(500, predictable)  # early stopping from 2,000 rows
+        result = evaluate_fairness(train, holdout, train.copy(), sensitive="group", outcome="outcome", positive="yes")
+        one = [m for m in result.models if m.one_prediction]
+        if predictable:
+            assert not one and not result.notes
+            continue
+        # The messy table's models predicted "great service!" for no one: parity differences of 0.000 [0.000,
+        # 0.000] read as perfectly fair, beside "no synthetic table amplifies a gap".
+        assert [m.trained_on for m in one] == ["real", "synthetic"]
+        assert all(m.demographic_parity_difference == 0 and m.predicted_share == 0 for m in one)
+        assert len(result.notes) == 2 and "0 by construction" in result.notes[0]
+        assert "predicts outcome ≠ 'yes' for every holdout row" in result.notes[0]

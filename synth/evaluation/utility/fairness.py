@@ -65,6 +65,12 @@ class ModelFairness:
     dpd_interval: Interval
     equalized_odds_difference: float
     eod_interval: Interval
+    predicted_share: float = float("nan")  # holdout rows predicted favourable: 0 or 1 makes both differences 0
+
+    @property
+    def one_prediction(self) -> bool:
+        """The model predicts the same outcome for every holdout row: its parity differences are 0 by construction."""
+        return self.predicted_share in (0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,8 @@ class FairnessResult:
             interval.
         amplified: tables that amplify a gap beyond noise (outcome gap, or the model's DPD / EOD).
         warnings: the amplifications in words.
+        notes: caveats in words, e.g. a model that predicts one outcome for everyone (its differences of 0 say
+            nothing about fairness).
     """
 
     sensitive: str
@@ -89,6 +97,7 @@ class FairnessResult:
     warnings: tuple[str, ...]
     n_bootstrap: int
     seed: int
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return dict(to_jsonable(self))
@@ -334,10 +343,17 @@ def evaluate_fairness(
                         f"its {label} difference is {reps[m.trained_on][j][0]:.3f} against {reps['real'][j][0]:.3f} "
                         f"(+{diff[0]:.3f}, beyond noise)."
                     )
+    notes = [
+        f"The model trained on {m.trained_on} predicts {outcome} {'=' if m.predicted_share else '≠'} {positive!r} "
+        "for every holdout row, so its demographic parity and equalized odds differences are 0 by construction: "
+        "they say nothing about fairness here (no holdout row's predicted chance is on the other side of 50%)."
+        for m in fitted
+        if m.one_prediction
+    ]
     report(1.0, "fairness compared")
     return FairnessResult(
         sensitive, outcome, positive, names, tuple(rows), tuple(gaps), tuple(fitted), tuple(amplified),
-        tuple(warnings), n_bootstrap, seed,
+        tuple(warnings), n_bootstrap, seed, tuple(notes),
     )  # fmt: skip
 
 
@@ -390,6 +406,15 @@ def _model_fairness(
         dpd0 = float(demographic_parity_difference(y_hold[keep], pred[keep], sensitive_features=sf))
         eod0 = float(equalized_odds_difference(y_hold[keep], pred[keep], sensitive_features=sf))
         out.append(
-            ModelFairness(name, float(accuracy[0]), _interval(accuracy), dpd0, _interval(dpd), eod0, _interval(eod))
+            ModelFairness(
+                name,
+                float(accuracy[0]),
+                _interval(accuracy),
+                dpd0,
+                _interval(dpd),
+                eod0,
+                _interval(eod),
+                float(pred[keep].mean()) if keep.any() else float("nan"),
+            )
         )
     return out, reps
