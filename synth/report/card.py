@@ -88,6 +88,18 @@ def model_contents(run: RunResult) -> list[str]:
     return [*_BASE_CONTENTS, f"the model's learned state: {', '.join(learned) or 'nothing else'}"]
 
 
+def params_text(params: dict[str, Any] | None) -> str:
+    """'min_samples_leaf = 40, visit_order = binary_first, refine = off': a synthesizer's settings as a reader
+    writes them (the card printed the raw dict, "{'min_samples_leaf': 40, ...}")."""
+    if not params:
+        return "defaults"
+
+    def value(v: Any) -> str:
+        return ("on" if v else "off") if isinstance(v, bool) else str(v)
+
+    return ", ".join(f"{name} = {value(v)}" for name, v in params.items())
+
+
 @dataclass(frozen=True)
 class DataCard:
     """A synthetic-data card (see the module docstring); :meth:`to_markdown` prints it."""
@@ -133,7 +145,7 @@ class DataCard:
             "## Synthesizer",
             f"- {literal(self.synthesizer['label'])} (`{literal(self.synthesizer['name'])}`), "
             f"seed {self.synthesizer.get('random_state')}",
-            f"- Parameters: {literal(self.synthesizer['params'] or 'defaults')}",
+            f"- Parameters: {literal(params_text(self.synthesizer['params']))}",
             f"- Differential privacy: ε = {self.epsilon}"
             if self.epsilon is not None
             else "- Differential privacy: none",

@@ -146,6 +146,8 @@ def test_data_card_states_source_epsilon_scores_limits_and_model_contents(table:
     for heading in ("Intended use", "Source", "Synthesizer", "Scores", "Known limitations", "What the model file"):
         assert f"## {heading}" in text
     assert "ε = 1.0" in text
+    params = next(line for line in text.splitlines() if line.startswith("- Parameters: "))
+    assert "{" not in params and "epsilon = 1.0" in params, params  # not the raw dict "{'epsilon': 1.0, ...}"
     worst = dp.evaluation.worst_columns(1)[0][0]  # type: ignore[union-attr]
     assert worst in text
     cart = data_card(result.runs[0], table)

@@ -95,3 +95,12 @@ def test_fairness_says_when_a_model_predicts_one_outcome_for_everyone() -> None:
         assert all(m.demographic_parity_difference == 0 and m.predicted_share == 0 for m in one)
         assert len(result.notes) == 2 and "0 by construction" in result.notes[0]
         assert "predicts outcome ≠ 'yes' for every holdout row" in result.notes[0]
+
+
+def test_the_data_card_writes_a_synthesizers_settings_as_a_reader_would() -> None:
+    from synth.report.card import params_text
+
+    # The card printed "Parameters: {'min_samples_leaf': 40, 'smooth_below': 5, 'split_first': False, ...}".
+    text = params_text({"min_samples_leaf": 40, "visit_order": "binary_first", "split_first": False, "refine": True})
+    assert text == "min_samples_leaf = 40, visit_order = binary_first, split_first = off, refine = on"
+    assert params_text({}) == "defaults"
