@@ -69,3 +69,33 @@ def test_the_column_kinds_editor_keeps_every_column_in_view_on_a_wide_table() ->
     reasons = next(e for e in at.expander if e.label.startswith("Why each kind was chosen"))
     text = reasons.markdown[0].value
     assert all(f"**col{i:02d}**" in text for i in range(16)) and "whole numbers only" in text
+
+
+def _ml_checks_page() -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+    import pandas as pd
+    import streamlit as st
+
+    import synth
+    from ui.compare import ml
+
+    rng = np.random.default_rng(0)
+    n = 400
+    df = pd.DataFrame({"age": rng.integers(18, 90, n), "fraud": (rng.random(n) < 0.05).astype(int)})
+    schema = synth.infer_schema(df)
+    ds = SimpleNamespace(schema=schema, train=df, holdout=df)
+    result = SimpleNamespace(columns=[SimpleNamespace(column=c) for c in df.columns])
+    st.session_state.setdefault("ml_target", "fraud")
+    ml.render("run", ds, SimpleNamespace(df=df), result)  # type: ignore[arg-type]
+
+
+def test_ml_checks_say_a_0_1_target_is_predicted_by_regression_and_how_to_classify_it() -> None:
+    at = AppTest.from_function(_ml_checks_page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="ml_target").value == "fraud"
+    # The messy table's fraud (0/1) was scored with R² and a linear model, with no word of why.
+    assert any("fraud is a 0/1 flag modelled as a number" in i.value and "boolean" in i.value for i in at.info)
+    at.selectbox(key="ml_target").set_value("age").run()
+    assert not any("modelled as a number" in i.value for i in at.info)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from synth import plots
 from synth.evaluation.fidelity.scores import FidelityResult
+from synth.evaluation.utility.targets import coded_target_note
 from synth.evaluation.utility.tstr import UtilityError, candidate_targets, default_target
 from ui import cached, charts, state
 from ui.compare.headline import fmt, noise_color
@@ -39,6 +40,9 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         help="Trains boosted trees and linear models on real and on synthetic data; a few seconds, cached per run "
         "and target.",
     )
+    coded = coded_target_note(ds.schema, ds.train, target) if target else None
+    if coded:
+        st.info(md(coded), icon=":material/info:")
     detection = utility = glm = None
     ml_errors: dict[str, str] = {}
     if run_ml:

@@ -35,6 +35,22 @@ def default_target(schema: Schema, columns: Sequence[str] | None = None) -> str 
     return None
 
 
+def coded_target_note(schema: Schema, train: pd.DataFrame, target: str, max_levels: int = 12) -> str | None:
+    """A sentence for a whole-number target with 2–``max_levels`` values (a 0/1 flag, codes such as season 1–4):
+    it is modelled as a number, so ML efficacy and "same conclusions?" fit regressions (R², a linear model of
+    the 0/1 value) where the user most likely meant to classify it. None for any other target."""
+    if target not in schema or schema[target].kind is not ColumnKind.DISCRETE or target not in train.columns:
+        return None
+    n = int(train[target].nunique())
+    if not 1 < n <= max_levels:
+        return None
+    what = "0/1 flag" if set(pd.unique(train[target].dropna())) <= {0, 1} else f"code with {n} values"
+    return (
+        f"{target} is a {what} modelled as a number, so it is predicted by regression (R², a linear model): set its "
+        "kind to boolean or categorical on Data to classify it (ROC AUC, a logistic model)."
+    )
+
+
 def task_of(schema: Schema, target: str) -> Task:
     kind = schema[target].kind
     if kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
