@@ -172,6 +172,7 @@ for view, tab in zip(VIEWS, st.tabs(list(VIEWS)), strict=True):
             key=f"race_leaderboard_{view.split()[0].lower()}",
             column_order=view_columns(show, view),
             column_config=column_config,
+            placeholder="—",  # not measured (yet): the caption below says "—", the grid said "None"
         )
 if result.recommended:
     st.success(md(result.reason), icon=":material/emoji_events:")

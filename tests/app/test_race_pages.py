@@ -43,6 +43,8 @@ def test_race_shows_every_run_the_front_and_the_pick(part: pd.DataFrame) -> None
     assert [t.label for t in at.tabs][:4] == ["Fidelity", "Quality and utility", "Privacy", "Cost and errors"]
     orders = [list(d.proto.column_order) for d in at.dataframe if list(d.proto.column_order)[:1] == ["run"]]
     assert len(orders) == 4 and all(o[0] == "run" and len(o) <= 8 for o in orders)
+    boards = [d for d in at.dataframe if list(d.proto.column_order)[:1] == ["run"]]
+    assert all(d.proto.placeholder == "—" for d in boards), "an unmeasured cell read 'None'"
     assert set(board["status"]) == {"ok"}
     assert board["quality"].notna().all() and board["singling out"].notna().all()
     assert any("is recommended" in s.value for s in at.success)
