@@ -67,7 +67,7 @@ def test_a_term_the_synthetic_data_cannot_estimate_says_why() -> None:
     synthetic["channel"] = synthetic["channel"].replace({"wholesale": "retail"})  # the synthesizer lost a channel
     glm = compare_glm(real, synthetic, target="income", schema=synth.infer_schema(real))
     lost = next(c for c in glm.coefficients if c.term == "channel = wholesale")
-    assert lost.conclusion == "not estimable" and lost.reason == "no synthetic row has channel = wholesale"
+    assert lost.conclusion == "not estimable" and lost.reason == "no synthetic row with channel = wholesale"
     assert all(c.reason == "" for c in glm.coefficients if c.conclusion != "not estimable")
 
 
@@ -104,3 +104,19 @@ def test_the_data_card_writes_a_synthesizers_settings_as_a_reader_would() -> Non
     text = params_text({"min_samples_leaf": 40, "visit_order": "binary_first", "split_first": False, "refine": True})
     assert text == "min_samples_leaf = 40, visit_order = binary_first, split_first = off, refine = on"
     assert params_text({}) == "defaults"
+
+
+def test_a_separated_missing_value_indicator_says_why_in_words() -> None:
+    from synth.evaluation.utility.glm import _why_not_estimable
+    from synth.evaluation.utility.glm_fit import Fit
+
+    missing = np.array([0.0, 0.0, 1.0, 1.0, 0.0, 0.0])
+    x = {"real": np.column_stack([np.ones(6), missing]), "synthetic": np.column_stack([np.ones(6), missing])}
+    y = {"real": np.array([0.0, 1, 0, 1, 0, 1]), "synthetic": np.array([0.0, 1, 0, 0, 1, 0])}
+    nan = np.array([0.1, np.nan])
+    fits = {"real": Fit(np.zeros(2), np.ones(2), True), "synthetic": Fit(nan, nan, False)}
+    # It read "the synthetic data cannot separate it from the other terms".
+    assert _why_not_estimable("income is missing", x, y, 1, fits, "fraud") == (
+        "every synthetic row where income is missing has the same fraud: its coefficient runs off to infinity "
+        "(separation)"
+    )

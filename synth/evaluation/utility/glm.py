@@ -254,20 +254,20 @@ def _why_not_estimable(
     term: str, x: dict[str, np.ndarray], y: dict[str, np.ndarray], j: int, fits: dict[str, Fit], target: str
 ) -> str:
     """Why a term has no interval on real or synthetic data, in plain words."""
+    rows = f"with {term}" if " = " in term else f"where {term}"  # "channel = partner", "income is missing"
     for name in ("real", "synthetic"):
         if all(math.isfinite(v) for v in (fits[name].beta[j], fits[name].se[j])):
             continue
         column, outcome = x[name][:, j], y[name]
+        indicator = bool(np.isin(column, (0.0, 1.0)).all())
         if outcome.min() == outcome.max():
             return f"the {name} {target} never varies"
-        if " = " in term and not column.any():
-            return f"no {name} row has {term}"
+        if indicator and not column.any():
+            return f"no {name} row {rows}"
         if np.ptp(column) == 0:
             return f"{term} does not vary in the {name} data"
-        if " = " in term and np.ptp(outcome[column != 0]) == 0:
-            return (
-                f"every {name} row with {term} has the same {target}: its coefficient runs off to infinity (separation)"
-            )
+        if indicator and np.ptp(outcome[column != 0]) == 0:
+            return f"every {name} row {rows} has the same {target}: its coefficient runs off to infinity (separation)"
         return f"the {name} data cannot separate it from the other terms"
     return ""
 
