@@ -285,27 +285,27 @@ def rare_values(rare: RareValueResult, generated: Sequence[str] = ()) -> None:
         "appear in the synthetic table."
     )
     judged = excess_display(rare)
-    if len(judged):
+    if len(judged):  # widths add up to the page's content width at 1400 px (about 940 px): nothing scrolls
         st.dataframe(
             judged,
             hide_index=True,
             width="stretch",
             key="rare_values_table",
             column_config={
-                "column": st.column_config.TextColumn(width="small", pinned=True),
+                "column": st.column_config.TextColumn(width=160, pinned=True),
                 "verdict": st.column_config.TextColumn(
-                    width="medium",
+                    width=180,
                     help="Flagged when the excess's interval, widened for the number of columns judged "
                     "(Bonferroni), lies above 0: the model reproduces values only training people had.",
                 ),
                 "excess (95% CI)": st.column_config.TextColumn(
-                    width="medium", help="Share of train-only values reproduced minus share of holdout-only ones."
+                    width=190, help="Share of train-only values reproduced minus share of holdout-only ones."
                 ),
                 "train-only values reproduced": st.column_config.TextColumn(
-                    width="medium", help="Values seen once in train and never in the holdout."
+                    width=195, help="Values seen once in train and never in the holdout."
                 ),
                 "holdout-only values reproduced": st.column_config.TextColumn(
-                    width="medium", help="Values seen once in the holdout and never in train."
+                    width=195, help="Values seen once in the holdout and never in train."
                 ),
             },
         )

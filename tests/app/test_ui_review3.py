@@ -25,6 +25,8 @@ def _rare_values_copied_page() -> None:
 
 
 def test_the_rare_values_table_fits_the_page_with_its_verdict_in_view() -> None:
+    import json
+
     at = AppTest.from_function(_rare_values_copied_page, default_timeout=60).run()
     assert not at.exception, at.exception
     table = at.dataframe[0].value
@@ -37,6 +39,8 @@ def test_the_rare_values_table_fits_the_page_with_its_verdict_in_view() -> None:
         "train-only values reproduced",
         "holdout-only values reproduced",
     ]
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["column"]["pinned"] and sum(config[c]["width"] for c in table.columns) <= 940
     row = table.set_index("column").loc["amount"]
     assert row["verdict"].startswith("flagged")
     assert row["excess (95% CI)"].startswith("+100.0% (")  # the excess keeps its interval
