@@ -343,13 +343,20 @@ def evaluate_fairness(
                         f"its {label} difference is {reps[m.trained_on][j][0]:.3f} against {reps['real'][j][0]:.3f} "
                         f"(+{diff[0]:.3f}, beyond noise)."
                     )
-    notes = [
-        f"The model trained on {m.trained_on} predicts {outcome} {'=' if m.predicted_share else '≠'} {positive!r} "
-        "for every holdout row, so its demographic parity and equalized odds differences are 0 by construction: "
-        "they say nothing about fairness here (no holdout row's predicted chance is on the other side of 50%)."
-        for m in fitted
-        if m.one_prediction
-    ]
+    notes = []
+    for favourable in (False, True):  # one note per direction, naming every model that predicts it for all
+        same = [m.trained_on for m in fitted if m.one_prediction and bool(m.predicted_share) is favourable]
+        if same:
+            who = (
+                f"The model trained on {same[0]} predicts"
+                if len(same) == 1
+                else (f"The models trained on {', '.join(same[:-1])} and {same[-1]} each predict")
+            )
+            notes.append(
+                f"{who} {outcome} {'=' if favourable else '≠'} {positive!r} for every holdout row, so the demographic "
+                "parity and equalized odds differences are 0 by construction: they say nothing about fairness here "
+                "(no holdout row's predicted chance is on the other side of 50%)."
+            )
     report(1.0, "fairness compared")
     return FairnessResult(
         sensitive, outcome, positive, names, tuple(rows), tuple(gaps), tuple(fitted), tuple(amplified),
