@@ -25,6 +25,7 @@ from plotly.offline import get_plotlyjs
 from synth.audit import AuditReport
 from synth.evaluation.results import to_jsonable
 from synth.plots.race import pareto_scatter
+from synth.report.card import params_text
 from synth.report.manifest import table_fingerprint
 from synth.report.race import RaceResult
 from synth.report.sections import (
@@ -228,7 +229,7 @@ def build_report(
         [
             r.label,
             r.contender.name,
-            json.dumps(to_jsonable(dict(r.contender.params))) or "defaults",
+            params_text(to_jsonable(dict(r.contender.params))),
             r.contender.random_state,
             r.sample_seed,
             r.n_rows,

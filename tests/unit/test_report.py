@@ -75,6 +75,9 @@ def test_every_section_is_present_with_its_charts(table: pd.DataFrame, setup: tu
         assert run.label in page
     assert setup[3].reason in page
     json.dumps(report.data, allow_nan=False)  # type: ignore[attr-defined]
+    # settings as a reader writes them, as on the data card (the race table printed '{"min_samples_leaf": 1, ...}')
+    assert "min_samples_leaf = 1, smooth_below = 0" in page and "epsilon = 1.0" in page
+    assert "{&quot;min_samples_leaf" not in page and '{"min_samples_leaf' not in page
 
 
 def test_real_rows_are_not_printed_unless_asked(table: pd.DataFrame, setup: tuple) -> None:
