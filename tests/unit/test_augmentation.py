@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +13,14 @@ from sklearn.metrics import average_precision_score, f1_score, precision_recall_
 
 import synth
 from benchmarks.transactions import make_transactions
-from synth.evaluation.utility.augmentation import AugmentationError, curve_scores, evaluate_augmentation, shares_to_k
+from synth.evaluation.results import Interval
+from synth.evaluation.utility.augmentation import (
+    AugmentationError,
+    _zero_score_notes,
+    curve_scores,
+    evaluate_augmentation,
+    shares_to_k,
+)
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +78,7 @@ def test_synthetic_fraud_rows_are_compared_with_oversampling(split: tuple, cart:
     assert gain is not None
     assert result.helps is (True if gain.low > 0 else (False if gain.high < 0 else None))
     assert "oversampling" in result.verdict and result.to_dict()["arms"][0]["source"] == "real only"
+    assert not any("No classifier reaches" in n or "F1 is 0" in n for n in result.notes)  # fraud is learnable
     again = evaluate_augmentation(
         train, holdout, cart, target="fraud", positive=True, shares=(0.1,), n_bootstrap=60, seed=0, baselines=False
     )
@@ -86,6 +96,30 @@ def test_rows_that_are_not_the_class_are_called_harmful(split: tuple) -> None:
     )
     assert result.helps is False
     assert "hurts" in result.verdict and "Do not train on them" in result.verdict
+
+
+def test_a_class_no_model_can_find_says_why_its_scores_read_zero(split: tuple) -> None:
+    """A coin flip at 3% is a class no classifier finds: F1 at the 0.5 threshold is 0.000 [0.000, 0.000] in every
+    arm (no holdout row is predicted positive), and the page showed those zeros with no word on why."""
+    train, holdout = split
+    rng = np.random.default_rng(3)
+    train = train.assign(coin=rng.random(len(train)) < 0.03)
+    holdout = holdout.assign(coin=rng.random(len(holdout)) < 0.03)
+    fake = train[train["coin"]].sample(100, random_state=0)
+    result = evaluate_augmentation(
+        train, holdout, fake, target="coin", positive=True, k=[100], precision=0.9, n_bootstrap=40, baselines=False
+    )
+    assert all(a.f1 == 0 and a.f1_interval.high == 0 for a in result.arms)
+    assert any("no classifier predicts coin = True for any holdout row" in n for n in result.notes)
+    # Recall at 90% precision is not 0 in every arm here (the real-only model's top-ranked holdout row happens to
+    # be a coin = True row), so no note claims it is; when it is 0 everywhere, the note says so.
+    assert result.arms[0].recall_at_precision > 0
+    assert not any("No classifier reaches" in n for n in result.notes)
+    zero = Interval(0.0, 0.0)
+    flat = [replace(a, recall_at_precision=0.0, recall_interval=zero) for a in result.arms]
+    assert any(
+        "No classifier reaches 90% precision on coin = True" in n for n in _zero_score_notes(flat, "coin", True, 0.9)
+    )
 
 
 def test_bad_requests_are_refused(split: tuple, cart: synth.Synthesizer) -> None:

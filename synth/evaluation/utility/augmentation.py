@@ -340,6 +340,7 @@ def evaluate_augmentation(
     base = runs[0][3]
     arms = [_arm(source, kk, share, values, base) for source, kk, share, values in runs]
     helps, beyond, verdict = _verdict(arms, runs, target, positive, precision)
+    notes += _zero_score_notes(arms, target, positive, precision)
     return AugmentationResult(
         target=target,
         positive=positive,
@@ -414,3 +415,21 @@ def _verdict(
         )
     text += f" Recall is read at precision {precision:.0%}; F1 at the 0.5 threshold, which added rows move."
     return helps, beyond, text
+
+
+def _zero_score_notes(arms: list[ArmScore], target: str, positive: Any, precision: float) -> list[str]:
+    """Why a whole column of the table reads 0.000 [0.000, 0.000]: a rare class no classifier reaches the precision
+    for, or predicts at the 0.5 threshold, scores 0 there in every arm (the Rare events page showed the zeros with
+    no word on them)."""
+    out = []
+    if all(a.recall_at_precision == 0 and a.recall_interval.high == 0 for a in arms):
+        out.append(
+            f"No classifier reaches {precision:.0%} precision on {target} = {positive}, so recall at that precision "
+            "is 0 in every row of the table: lower 'Read recall at precision', or compare PR-AUC."
+        )
+    if all(a.f1 == 0 and a.f1_interval.high == 0 for a in arms):
+        out.append(
+            f"At the 0.5 threshold no classifier predicts {target} = {positive} for any holdout row, so F1 is 0 in "
+            "every row of the table; PR-AUC compares the rankings."
+        )
+    return out
