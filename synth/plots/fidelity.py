@@ -157,19 +157,22 @@ def score_bars(
     intervals: Sequence[Interval | None] | None = None,
     title: str = "Column shape score (1 = identical distribution)",
 ) -> go.Figure:
-    """Horizontal bars of per-column scores, worst first, with bootstrap whiskers and the holdout as a marker."""
+    """Per-column scores as dots, worst first, with bootstrap whiskers and the holdout as a tick.
+
+    Dots, not bars: the axis starts near the lowest score (every score sits between 0.9 and 1 on most tables), and
+    a bar's length from a cut axis reads as a size it does not have (0.98 drawn twice as long as 0.96)."""
     fig = go.Figure()
     error_x = None
     if intervals is not None:
         plus = [(iv.high - s) if iv else 0.0 for s, iv in zip(scores, intervals, strict=True)]
         minus = [(s - iv.low) if iv else 0.0 for s, iv in zip(scores, intervals, strict=True)]
         error_x = {"type": "data", "symmetric": False, "array": plus, "arrayminus": minus, "thickness": 1.2}
-    fig.add_bar(
+    fig.add_scatter(
         y=list(names),
         x=list(scores),
-        orientation="h",
+        mode="markers",
         name="synthetic (95% interval)" if intervals is not None else "synthetic",
-        marker_color=SYNTH_COLOR,
+        marker={"color": SYNTH_COLOR, "size": 10},
         error_x=error_x,
     )
     if reference is not None:

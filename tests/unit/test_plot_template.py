@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.io as pio
+import pytest
 
 from synth import plots
 from synth.evaluation.fidelity.distributions import column_distributions
@@ -44,3 +45,15 @@ def test_every_trace_drawn_has_its_plotly_white_defaults() -> None:
             assert trace["type"] in TRACE_TYPES, f"add {trace['type']} to TRACE_TYPES to keep its look"
             drawn = spec["layout"]["template"].get("data", {}).get(trace["type"], [])
             assert drawn == [t.to_plotly_json() for t in white.data[trace["type"]]]
+
+
+def test_column_scores_are_dots_on_their_cut_axis_not_bars() -> None:
+    """The axis starts near the lowest score (0.92 on California Housing); bars from there drew 0.98 twice as long
+    as 0.96. The scores are dots with their whiskers, the holdout a tick."""
+    from synth.evaluation.results import Interval
+    from synth.plots.fidelity import score_bars
+
+    fig = score_bars(["a", "b"], [0.96, 0.98], [0.97, 0.985], intervals=[Interval(0.95, 0.97), Interval(0.975, 0.985)])
+    assert [t.type for t in fig.data] == ["scatter", "scatter"]
+    assert fig.data[0].mode == "markers" and list(fig.data[0].error_x.array) == pytest.approx([0.01, 0.005])
+    assert fig.layout.xaxis.range[0] > 0.5  # the cut axis stays: dots are read by position, not length

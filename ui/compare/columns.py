@@ -66,7 +66,7 @@ def distributions(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, re
                 st.caption(f"Try: {md(d.findings[0].suggestion)}")
     charts.plotly_chart(prepare.score_bars(context, result), key="score_bars", config={"displayModeBar": False})
     st.caption(
-        f"Bars: synthetic vs train, with bootstrap 95% whiskers{bootstrap_note(syn.n_rows, len(ds.train))}. Grey "
+        f"Dots: synthetic vs train, with bootstrap 95% whiskers{bootstrap_note(syn.n_rows, len(ds.train))}. Grey "
         "ticks: the real holdout vs train — a synthetic score near the tick is as good as fresh real data."
     )
 
