@@ -16,7 +16,7 @@ from synth.evaluation.privacy.inspector import MASK
 from synth.evaluation.privacy.membership import MembershipAttack, MembershipResult, min_non_members
 from synth.evaluation.privacy.peer_sdmetrics import SdmetricsPrivacy
 from synth.evaluation.privacy.rare_values import MIN_VALUES, RareValueResult, excess_display, excess_table
-from synth.evaluation.privacy.verdict import Verdict, closeness_level
+from synth.evaluation.privacy.verdict import Verdict, closeness_level, percent
 from ui import charts
 from ui.text import md
 
@@ -29,7 +29,7 @@ BADGES: dict[str, tuple[Literal["green", "orange", "red", "gray"], str]] = {
 
 
 def pct(x: float, digits: int = 1) -> str:
-    return f"{x * 100:.{digits}f}%"
+    return percent(x, digits)
 
 
 def copies(result: CopyCounts) -> None:
@@ -69,8 +69,8 @@ def closeness(share: ClosenessShare | None, result: PrivacyResult | None) -> Non
         c[0].metric(
             "Closer to the full train than to holdout",
             pct(result.dcr_share_full),
-            delta=f"{pct(result.dcr_share_full_excess)} of the way from the ideal "
-            f"{pct(result.dcr_share_full_expected)} to 100%",
+            delta=f"{result.dcr_share_full_excess * 100:+.1f}% of the gap from the ideal "
+            f"{pct(result.dcr_share_full_expected)} to a copy's 100%",
             delta_color=color,
             help="Share of synthetic rows whose closest real row is a training row rather than a holdout row. A "
             "model that memorises nothing sits at train's share of the real rows, n_train / (n_train + n_holdout); "

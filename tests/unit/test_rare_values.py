@@ -141,9 +141,9 @@ def _noted_interval(text: str) -> tuple[float, float]:
     """The interval a verdict's noise note says it judged by: "its 95% interval is A% to B%" (or A%–B%)."""
     import re
 
-    found = re.search(r"its 95% interval is (-?[\d.]+)%(?: to |–)(-?[\d.]+)%", text)
+    found = re.search(r"its 95% interval is ([−-]?[\d.]+)%(?: to |–)([−-]?[\d.]+)%", text)
     assert found is not None, text
-    return float(found.group(1)) / 100, float(found.group(2)) / 100
+    return tuple(float(found.group(g).replace("\u2212", "-")) / 100 for g in (1, 2))  # type: ignore[return-value]
 
 
 def test_a_green_light_quotes_the_widened_interval_it_was_judged_by() -> None:

@@ -118,9 +118,16 @@ def _noise_note(tests: int, what: str, interval: str) -> str:
     return f" (within sampling noise: widened for the {tests} {what} judged, its 95% interval is {interval})"
 
 
-def _pct(x: float, digits: int = 1) -> str:
+def percent(x: float, digits: int = 1) -> str:
+    """``x`` as a percentage with a true minus sign (tables and charts print "−2.1%"; a hyphen beside them read as
+    another number); "-0.0%" reads as a sign error and is written 0.0%."""
     text = f"{x * 100:.{digits}f}%"
-    return text[1:] if text.startswith("-") and float(text[1:-1]) == 0 else text  # "-0.0%" reads as a sign error
+    if not text.startswith("-"):
+        return text
+    return text[1:] if float(text[1:-1]) == 0 else "\u2212" + text[1:]
+
+
+_pct = percent
 
 
 def _limits(limits: tuple[float, float], fmt: str = "pct") -> str:
@@ -306,8 +313,9 @@ def privacy_verdict(
             "Closeness to training rows",
             closeness_level(distances, th),
             f"{_pct(distances.dcr_share_full)} of synthetic rows are closer to train than to the holdout "
-            f"(ideal {_pct(distances.dcr_share_full_expected)}; {_pct(closeness)} of the way to 100%, 95% CI "
-            f"{_pct(low)} to {_pct(high)}); holdout-sized sample: {_pct(distances.dcr_share)} (ideal 50%)"
+            f"(ideal {_pct(distances.dcr_share_full_expected)}, a copy of train 100%: an excess of {_pct(closeness)} "
+            f"of the gap between them, 95% CI {_pct(low)} to {_pct(high)}); holdout-sized sample: "
+            f"{_pct(distances.dcr_share)} (ideal 50%)"
             + (NOISE_NOTE if closeness >= th.closeness[0] and low <= 0 else ""),
             f"on the excess: {_limits(th.closeness)}",
             "Synthetic rows that sit nearer the training people than fresh real people do were shaped by "
