@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.streamlit_page import goto, no_exception, screenshot, settle
 
 ROW_HEIGHT = 35
+NAME_WIDTH = 140  # the pinned 'column' column (pages/data.py); 'kind' is next
 
 
 def test_edit_a_kind_and_fit_with_it(page: Page) -> None:
@@ -18,9 +19,10 @@ def test_edit_a_kind_and_fit_with_it(page: Page) -> None:
     editor = page.locator("[class*='st-key-schema_editor'] [data-testid=stDataFrame]").first
     box = editor.bounding_box()
     assert box is not None
-    # The grid is a canvas: click the "kind" cell of the first row, move down to education_num (row 5), edit.
+    # The grid is a canvas: click the "kind" cell of the first row (past the pinned name column), move down to
+    # education_num (row 5), edit.
     # The canvas opens its cell editor asynchronously: short pauses let each step land.
-    page.mouse.click(box["x"] + 120, box["y"] + ROW_HEIGHT + ROW_HEIGHT / 2)
+    page.mouse.click(box["x"] + NAME_WIDTH + 80, box["y"] + ROW_HEIGHT + ROW_HEIGHT / 2)
     page.wait_for_timeout(300)
     for _ in range(4):
         page.keyboard.press("ArrowDown")
