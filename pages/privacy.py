@@ -82,6 +82,10 @@ with closeness_box.container():
 # One section at a time: the browser draws only its charts and tables (on every rerun while checks land, too);
 # the verdict on top and the cards above sum them all up. Every check runs whichever section is open.
 SECTIONS = ("Distances", "Membership", "Attacks", "Record inspector")
+# A rule and a heading of its own: the control sat under "Distance to the closest real row", between its cards and
+# its histograms, as if it belonged to that section alone.
+st.divider()
+st.subheader("Details")
 section = (
     st.segmented_control(
         "Section",
@@ -99,6 +103,7 @@ section = (
 )
 
 if section == "Distances":
+    st.subheader("Distances, row by row")
     if result is not None:
         privacy_panels.distances(result, job.memo("distance_figures", lambda: privacy_panels.distance_figures(result)))
     elif closeness_task is None or closeness_task.status != "failed":

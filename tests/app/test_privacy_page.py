@@ -50,6 +50,11 @@ def test_verdict_distances_attacks_and_sdmetrics_are_shown(part: pd.DataFrame) -
     at = _privacy_page(part, sdmetrics=True)
     assert any(h.value.startswith("Verdict") for h in at.subheader)
     assert any(h.value == "Rare values copied" for h in at.subheader)
+    # The section control has a heading of its own: it sat under "Distance to the closest real row", between that
+    # heading's cards and its histograms.
+    heads = [h.value for h in at.subheader]
+    closest, details = heads.index("Distance to the closest real row"), heads.index("Details")
+    assert closest < details < heads.index("Distances, row by row")
     alerts = [a.value for a in (*at.error, *at.warning, *at.success)]
     assert any("risk" in a.lower() for a in alerts), alerts
     criteria = [m.value for m in at.markdown if "-badge[" in m.value]
