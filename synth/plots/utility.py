@@ -69,9 +69,12 @@ def importance_bars(result: UtilityResult, top: int = 12) -> go.Figure:
     words = f"rank agreement (Spearman) {agreement:.2f}" if math.isfinite(agreement) else "rank agreement undefined"
     fig = layout(fig, f"What the model relies on — {words}", "drop in score when the feature is shuffled", "")
     fig.update_yaxes(autorange="reversed")
+    # The legend sits at the figure's bottom edge (container coordinates), under the x-axis title: placed in plot
+    # coordinates (y = -0.18) it landed on that title whenever the chart was short.
     fig.update_layout(
-        height=max(300, 26 * len(names) + 120),
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0.0},
+        height=max(300, 26 * len(names) + 150),
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0, "xanchor": "left", "x": 0.0},
+        margin={"b": 90},
     )
     return fig
 

@@ -57,3 +57,16 @@ def test_column_scores_are_dots_on_their_cut_axis_not_bars() -> None:
     assert [t.type for t in fig.data] == ["scatter", "scatter"]
     assert fig.data[0].mode == "markers" and list(fig.data[0].error_x.array) == pytest.approx([0.01, 0.005])
     assert fig.layout.xaxis.range[0] > 0.5  # the cut axis stays: dots are read by position, not length
+
+
+def test_the_importance_legend_sits_below_the_axis_title_not_on_it() -> None:
+    """Placed at y = -0.18 of the plot, the legend of 'What the model relies on' landed on the x-axis title of a
+    short chart; it is now anchored to the figure's bottom edge, with a margin that holds it."""
+    from types import SimpleNamespace
+
+    from synth.plots.utility import importance_bars
+
+    items = [SimpleNamespace(feature=f"f{i}", trtr=0.1 / (i + 1), tstr=0.09 / (i + 1)) for i in range(3)]
+    fig = importance_bars(SimpleNamespace(importances=items, importance_agreement=0.9))  # type: ignore[arg-type]
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
+    assert fig.layout.margin.b >= 80 and fig.layout.margin.t == 60  # the template's other margins are kept
