@@ -16,7 +16,8 @@ from synth.evaluation.privacy.inspector import MASK
 from synth.evaluation.privacy.membership import MembershipAttack, MembershipResult, min_non_members
 from synth.evaluation.privacy.peer_sdmetrics import SdmetricsPrivacy
 from synth.evaluation.privacy.rare_values import MIN_VALUES, RareValueResult, excess_display, excess_table
-from synth.evaluation.privacy.verdict import Verdict, closeness_level, percent
+from synth.evaluation.privacy.verdict import Verdict, closeness_level
+from synth.evaluation.results import percent as pct
 from ui import charts
 from ui.text import md
 
@@ -26,10 +27,6 @@ BADGES: dict[str, tuple[Literal["green", "orange", "red", "gray"], str]] = {
     "red": ("red", "high risk"),
     "grey": ("gray", "not measured"),
 }
-
-
-def pct(x: float, digits: int = 1) -> str:
-    return percent(x, digits)
 
 
 def copies(result: CopyCounts) -> None:

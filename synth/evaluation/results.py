@@ -92,6 +92,18 @@ def bootstrap_weights(rng: np.random.Generator, n: int, replicates: int) -> np.n
     return out
 
 
+def percent(x: float, digits: int = 1, *, signed: bool = False) -> str:
+    """``x`` as a percentage with a true minus sign, as tables and charts print it ("−2.1%"; a hyphen beside them
+    read as another number); ``signed`` writes a plus too ("+6.9%"). A value that rounds to zero is written without
+    a minus: "-0.0%" reads as a sign error."""
+    text = f"{x * 100:{'+' if signed else ''}.{digits}f}%"
+    if not text.startswith("-"):
+        return text
+    if float(text[1:-1]) == 0:
+        return ("+" if signed else "") + text[1:]
+    return "\u2212" + text[1:]
+
+
 def to_jsonable(value: Any) -> Any:
     """Convert a result (dataclasses, tuples, numpy scalars, enums, NaN) to plain JSON types."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

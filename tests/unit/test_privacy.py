@@ -251,10 +251,12 @@ def test_privacy_figures(copy_result: PrivacyResult, split_small: tuple[pd.DataF
 
 @given(st.floats(min_value=-1.0, max_value=1.0, allow_nan=False))
 def test_a_percentage_in_the_verdict_never_reads_minus_zero(x: float) -> None:
-    from synth.evaluation.privacy.verdict import _pct
+    from synth.evaluation.results import percent as _pct
 
     text = _pct(x)
     assert "-" not in text, "a true minus sign, as the tables print it"
     number = float(text[:-1].replace("\u2212", "-"))
     assert not text.startswith("\u22120.0") or number != 0
     assert abs(number - x * 100) <= 0.05 + 1e-9
+    signed = _pct(x, signed=True)  # the rare-values table's excess and its interval
+    assert "-" not in signed and signed[0] in "+\u2212" and signed[1:] == text.lstrip("\u2212")

@@ -28,7 +28,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from synth.evaluation.privacy.common import PrivacyInputError
-from synth.evaluation.results import to_jsonable
+from synth.evaluation.results import percent, to_jsonable
 from synth.schema import ColumnKind, Schema, infer_schema
 
 #: Two-sided level of every interval.
@@ -289,8 +289,14 @@ def excess_table(result: RareValueResult, judged: bool | None = None) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def _signed(x: float) -> str:
-    return f"{x * 100:+.1f}%".replace("-", "\u2212")
+#: The columns of :func:`excess_display`.
+DISPLAY_COLUMNS = (
+    "column",
+    "verdict",
+    "excess (95% CI)",
+    "train-only values reproduced",
+    "holdout-only values reproduced",
+)
 
 
 def excess_display(result: RareValueResult) -> pd.DataFrame:
@@ -305,7 +311,9 @@ def excess_display(result: RareValueResult) -> pd.DataFrame:
         {
             "column": c.column,
             "verdict": "flagged: copies real values" if c.flagged else "within noise",
-            "excess (95% CI)": f"{_signed(c.excess)} ({_signed(c.low)} to {_signed(c.high)})",
+            "excess (95% CI)": (
+                f"{percent(c.excess, signed=True)} ({percent(c.low, signed=True)} to {percent(c.high, signed=True)})"
+            ),
             "train-only values reproduced": f"{c.train_reproduced:,} of {c.n_train_only:,} ({c.train_share:.1%})",
             "holdout-only values reproduced": (
                 f"{c.holdout_reproduced:,} of {c.n_holdout_only:,} ({c.holdout_share:.1%})"
@@ -314,16 +322,6 @@ def excess_display(result: RareValueResult) -> pd.DataFrame:
         for c in columns
     ]
     return pd.DataFrame(rows, columns=list(DISPLAY_COLUMNS))
-
-
-#: The columns of :func:`excess_display`.
-DISPLAY_COLUMNS = (
-    "column",
-    "verdict",
-    "excess (95% CI)",
-    "train-only values reproduced",
-    "holdout-only values reproduced",
-)
 
 
 __all__ = [

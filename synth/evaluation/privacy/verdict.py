@@ -34,6 +34,7 @@ from synth.evaluation.privacy.attacks import AttackResult
 from synth.evaluation.privacy.distances import PrivacyResult
 from synth.evaluation.privacy.membership import FPRS, MembershipResult, min_non_members
 from synth.evaluation.privacy.rare_values import RareValueResult
+from synth.evaluation.results import percent as _pct
 from synth.evaluation.results import to_jsonable
 
 Level = Literal["green", "amber", "red", "grey"]
@@ -116,18 +117,6 @@ def _noise_note(tests: int, what: str, interval: str) -> str:
     if tests <= 1:
         return NOISE_NOTE
     return f" (within sampling noise: widened for the {tests} {what} judged, its 95% interval is {interval})"
-
-
-def percent(x: float, digits: int = 1) -> str:
-    """``x`` as a percentage with a true minus sign (tables and charts print "−2.1%"; a hyphen beside them read as
-    another number); "-0.0%" reads as a sign error and is written 0.0%."""
-    text = f"{x * 100:.{digits}f}%"
-    if not text.startswith("-"):
-        return text
-    return text[1:] if float(text[1:-1]) == 0 else "\u2212" + text[1:]
-
-
-_pct = percent
 
 
 def _limits(limits: tuple[float, float], fmt: str = "pct") -> str:
