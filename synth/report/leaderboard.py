@@ -46,13 +46,19 @@ VIEWS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _span(interval: object) -> str | None:
+    """'0.949–0.978', or None when there is no interval."""
+    if isinstance(interval, (list, tuple)) and len(interval) == 2:
+        return f"{interval[0]:.3f}–{interval[1]:.3f}"
+    return None
+
+
 def _interval(value: object, interval: object) -> str:
     """'0.963 (0.949–0.978)': the score with its interval in one cell ("—" when not measured)."""
     if not isinstance(value, (int, float)) or pd.isna(value):
         return "—"
-    if isinstance(interval, (list, tuple)) and len(interval) == 2:
-        return f"{value:.3f} ({interval[0]:.3f}–{interval[1]:.3f})"
-    return f"{value:.3f}"
+    span = _span(interval)
+    return f"{value:.3f} ({span})" if span else f"{value:.3f}"
 
 
 def leaderboard_table(result: RaceResult) -> pd.DataFrame:
@@ -66,10 +72,7 @@ def leaderboard_table(result: RaceResult) -> pd.DataFrame:
     def with_interval(order: str) -> list[str]:
         return [_interval(v, iv) for v, iv in zip(col(f"{order}_accuracy"), col(f"{order}_interval"), strict=True)]
 
-    quality_ci = [
-        f"{iv[0]:.3f}–{iv[1]:.3f}" if isinstance(iv, (list, tuple)) and len(iv) == 2 else "—"
-        for iv in col("quality_interval")
-    ]
+    quality_ci = [_span(iv) or "—" for iv in col("quality_interval")]
     detection_cv = col("detection_auc")
     return pd.DataFrame(
         {
