@@ -66,6 +66,7 @@ def closeness(share: ClosenessShare | None, result: PrivacyResult | None) -> Non
         c[0].metric(
             "Closer to the full train than to holdout",
             pct(result.dcr_share_full),
+            # A hyphen-minus, not pct's true minus: Streamlit reads the delta's sign from it to point the arrow.
             delta=f"{result.dcr_share_full_excess * 100:+.1f}% of the gap from the ideal "
             f"{pct(result.dcr_share_full_expected)} to a copy's 100%",
             delta_color=color,
