@@ -296,8 +296,10 @@ def rare_values(rare: RareValueResult, generated: Sequence[str] = ()) -> None:
                     help="Flagged when the excess's interval, widened for the number of columns judged "
                     "(Bonferroni), lies above 0: the model reproduces values only training people had.",
                 ),
-                "excess (95% CI)": st.column_config.TextColumn(
-                    width=190, help="Share of train-only values reproduced minus share of holdout-only ones."
+                "excess (interval judged)": st.column_config.TextColumn(
+                    width=190,
+                    help="Share of train-only values reproduced minus share of holdout-only ones, with the 95% "
+                    "interval widened for the number of columns judged (the interval the verdict reads).",
                 ),
                 "train-only values reproduced": st.column_config.TextColumn(
                     width=195, help="Values seen once in train and never in the holdout."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 import synth
 from synth.evaluation.privacy.common import PrivacyInputError
-from synth.evaluation.privacy.rare_values import evaluate_rare_values, excess_interval, excess_table
+from synth.evaluation.privacy.rare_values import evaluate_rare_values, excess_display, excess_interval, excess_table
 from synth.evaluation.privacy.verdict import privacy_verdict
 
 DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
@@ -179,6 +180,14 @@ def test_a_green_light_quotes_the_widened_interval_it_was_judged_by() -> None:
     low, high = _noted_interval(criterion.value)
     assert low <= 0 < high and f"widened for the {columns} columns judged" in criterion.value
     assert low == pytest.approx(adjusted[0], abs=0.0006) and high == pytest.approx(adjusted[1], abs=0.0006)
+    # The Privacy page's table printed the plain interval (above 0) beside "within noise": it quotes the same one.
+    row = excess_display(rare).set_index("column").loc["c0"]
+    assert row["verdict"] == "within noise"
+    shown = re.findall(r"[−+-]?\d+\.\d%", row["excess (interval judged)"].replace("−", "-"))
+    assert len(shown) == 3
+    shown_low, shown_high = (float(v.rstrip("%")) / 100 for v in shown[1:])
+    assert shown_low <= 0 and shown_low == pytest.approx(adjusted[0], abs=0.0006)
+    assert shown_high == pytest.approx(adjusted[1], abs=0.0006)
 
 
 def test_attack_notes_quote_the_widened_interval_their_light_read() -> None:
