@@ -69,10 +69,22 @@ else:
         submitted = st.form_submit_button(
             "Fit" if len(chosen) == 1 else f"Fit all {len(chosen)}", type="primary", key="fit_button"
         )
-    # Pressing this while a fit runs makes Streamlit stop the run; the fit unwinds and nothing is replaced.
-    cancelled = st.button("Cancel fitting", key="cancel_fit", help="Stops a running fit; earlier models are kept.")
+    # Pressing this while a fit runs makes Streamlit stop the run; the fit unwinds and nothing is replaced. It is
+    # drawn before the fit starts (a button drawn after it could not be pressed until the fit ended) and enabled
+    # only in the run that fits: an enabled "Cancel fitting" with nothing fitting read as if a fit were running.
+    # The press is read before drawing: the rerun it starts is not a fitting run, and a disabled button would
+    # return False there.
+    pressed = bool(st.session_state.get("cancel_fit"))
+    cancel_slot = st.empty()
+    cancelled = cancel_slot.button(
+        "Cancel fitting",
+        key="cancel_fit",
+        disabled=not (submitted or pressed),
+        help="Stops a running fit; earlier models are kept.",
+    )
     if cancelled:
         st.warning("Fitting was cancelled. Models fitted before are kept.")
+        cancel_slot.button("Cancel fitting", key="cancel_fit_idle", disabled=True)
 
     if submitted:
         for name in chosen:
@@ -95,6 +107,8 @@ else:
                     dataset_key=ds.key,
                 )
             )
+        # The fits are over: the button goes back to disabled without a rerun (which would drop their messages).
+        cancel_slot.button("Cancel fitting", key="cancel_fit_idle", disabled=True)
 
 with st.expander("Load a saved model"):
     model_file = st.file_uploader("Model file (.synth)", type=["synth", "zip"], key="model_upload")

@@ -70,3 +70,32 @@ def test_cart_and_privbayes_with_a_condition(page: Page) -> None:
     assert set(downloaded["sex"]) == {"Male"}
     assert downloaded["age"].between(17, 90).all()
     assert set(downloaded["income"].dropna()) <= {"<=50K", ">50K"}
+
+
+def test_cancel_stops_a_running_fit_and_keeps_the_model_fitted_before(page: Page) -> None:
+    """The Cancel fitting button had no test: it is enabled only while a fit runs, stops that fit, and the model fitted
+    before (seed 0) stays current instead of the cancelled one (seed 1)."""
+    settle(page)
+    goto(page, "Synthesize")
+    cancel = page.get_by_role("button", name="Cancel fitting")
+    expect(cancel).to_be_disabled()  # nothing is fitting
+    page.get_by_role("button", name="Fit", exact=True).click()
+    settle(page)
+    fitted = page.get_by_test_id("stDataFrame").filter(has_text="fit time").first
+    expect(fitted).to_contain_text("random_state=0")
+    expect(cancel).to_be_disabled()
+
+    seed = page.get_by_test_id("stNumberInput").filter(has_text="Random seed").locator("input")
+    seed.fill("1")
+    seed.press("Tab")
+    page.get_by_role("button", name="Fit", exact=True).click()
+    expect(page.get_by_text("Fitting Pruned CART")).to_be_visible()  # the fit is under way
+    expect(cancel).to_be_enabled()
+    cancel.click()
+    settle(page)
+    expect(page.get_by_test_id("stAlertContentWarning").filter(has_text="Fitting was cancelled")).to_be_visible()
+    expect(fitted).to_contain_text("random_state=0")
+    expect(fitted).not_to_contain_text("random_state=1")
+    expect(page.get_by_role("button", name="Cancel fitting")).to_be_disabled()  # nothing is fitting again
+    no_exception(page)
+    screenshot(page, "fit_cancelled")
