@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import synth
+from synth.report.card import params_text
 from synth.schema import KIND_LABELS
 from synth.synthesizers import get
 from synth.synthesizers.column_order import describe_orders
@@ -146,7 +147,11 @@ if models:
             {
                 "model": [m.label for m in models],
                 "fit time (s)": [round(m.fit_seconds, 2) for m in models],
-                "settings": [", ".join(f"{k}={v}" for k, v in m.params.items()) for m in models],
+                # Only what differs from the defaults: every setting printed ran past the page's edge.
+                "settings": [
+                    f"seed {m.params.get('random_state')}; {params_text(get(m.name).changed_params(m.params))}"
+                    for m in models
+                ],
                 "current": [m is current for m in models],
             }
         ),

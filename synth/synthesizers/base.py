@@ -143,6 +143,13 @@ class Synthesizer(ABC):
         main = tuple(p for p in cls.params if p.name in cls.main_params)
         return main, tuple(p for p in cls.params if p.name not in cls.main_params)
 
+    @classmethod
+    def changed_params(cls, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The declared parameters in ``params`` whose value differs from their default, in declared order
+        (``random_state`` and names the model does not declare are left out): what a list of fitted models
+        shows, where every setting printed ran past the page with nothing to tell two models apart."""
+        return {p.name: params[p.name] for p in cls.params if p.name in params and params[p.name] != p.default}
+
     def __init__(self, *, random_state: int | None = 0, **params: Any) -> None:
         declared = {p.name: p for p in self.params}
         unknown = set(params) - set(declared)

@@ -181,3 +181,16 @@ def test_the_main_settings_show_and_the_rest_fold_into_advanced() -> None:
     assert not at.exception
     params = at.session_state["fitted"].params
     assert params["refine"] is False and params["min_samples_leaf"] == 60
+
+
+def test_fitted_models_show_the_seed_and_only_the_settings_changed_from_the_defaults() -> None:
+    # Every setting printed ("random_state=0, min_samples_leaf=40, prune_per_row=3.5, …") ran past the page's edge
+    # and two models differing in one setting looked alike.
+    at = goto(start(), "synthesize")
+    at.multiselect(key="synthesizer_choice").set_value(["independent", "cart"]).run()
+    at.number_input(key="param_cart_min_samples_leaf").set_value(20)  # inside the form: sent with the submit
+    at.button(key="fit_button").click().run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "fit time (s)" in d.value.columns).set_index("model")
+    assert table.loc["Independent marginals", "settings"] == "seed 0; defaults"
+    assert table.loc["Sequential CART", "settings"] == "seed 0; min_samples_leaf = 20"

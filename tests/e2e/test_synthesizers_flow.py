@@ -82,7 +82,7 @@ def test_cancel_stops_a_running_fit_and_keeps_the_model_fitted_before(page: Page
     page.get_by_role("button", name="Fit", exact=True).click()
     settle(page)
     fitted = page.get_by_test_id("stDataFrame").filter(has_text="fit time").first
-    expect(fitted).to_contain_text("random_state=0")
+    expect(fitted).to_contain_text("seed 0;")
     expect(cancel).to_be_disabled()
 
     seed = page.get_by_test_id("stNumberInput").filter(has_text="Random seed").locator("input")
@@ -94,8 +94,8 @@ def test_cancel_stops_a_running_fit_and_keeps_the_model_fitted_before(page: Page
     cancel.click()
     settle(page)
     expect(page.get_by_test_id("stAlertContentWarning").filter(has_text="Fitting was cancelled")).to_be_visible()
-    expect(fitted).to_contain_text("random_state=0")
-    expect(fitted).not_to_contain_text("random_state=1")
+    expect(fitted).to_contain_text("seed 0;")
+    expect(fitted).not_to_contain_text("seed 1;")
     expect(page.get_by_role("button", name="Cancel fitting")).to_be_disabled()  # nothing is fitting again
     no_exception(page)
     screenshot(page, "fit_cancelled")

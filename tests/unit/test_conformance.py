@@ -147,6 +147,13 @@ def test_every_synthesizer_is_described() -> None:
         assert set(cls.main_params or ()) <= declared, f"{name}: main_params names a parameter it does not declare"
         main, advanced = cls.split_params()
         assert {p.name for p in main + advanced} == declared and len(main) + len(advanced) == len(declared)
+        # The fitted-models list shows only what differs from the defaults.
+        defaults = {p.name: p.default for p in cls.params}
+        assert cls.changed_params({"random_state": 3, **defaults}) == {}
+        for p in cls.params:
+            other = next((v for v in (*p.choices, not p.default, 1, 7, 0.25, 99) if v != p.default), None)
+            changed = cls.changed_params({**defaults, p.name: other, "not_a_parameter": 1})
+            assert changed == {p.name: other}, (name, p.name, changed)
 
 
 # ----------------------------------------------------------------------------- shape of the output
