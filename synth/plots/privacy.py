@@ -56,7 +56,7 @@ def dcr_histogram(dcr_synthetic: Sequence[float], dcr_holdout: Sequence[float]) 
     both = np.concatenate([ds, dh]) if len(ds) + len(dh) else np.zeros(1)
     hi = float(np.quantile(both, 0.99)) if len(both) else 1.0
     edges = np.linspace(0.0, hi if hi > 0 else 1.0, 41)
-    return _overlaid_histogram(
+    fig = _overlaid_histogram(
         ds,
         dh,
         edges,
@@ -64,6 +64,20 @@ def dcr_histogram(dcr_synthetic: Sequence[float], dcr_holdout: Sequence[float]) 
         # Two short lines: on one line the title ran past a half-width chart's edges and was cut off.
         "distance: 0 = identical on every learned column,<br>1 ≈ one column fully different",
     )
+    beyond = int((ds > edges[-1]).sum() + (dh > edges[-1]).sum())
+    if beyond:  # the axis stops at the 99th percentile: the farthest rows pile up in the last bar, which says so
+        fig.add_annotation(
+            x=float(edges[-1]),
+            xref="x",
+            y=1.0,
+            yref="paper",
+            xanchor="right",
+            yanchor="top",
+            showarrow=False,
+            font={"size": 11},
+            text=f"last bar includes the {beyond:,} rows farther than {edges[-1]:.2f}",
+        )
+    return fig
 
 
 def nndr_histogram(nndr_synthetic: Sequence[float], nndr_holdout: Sequence[float]) -> go.Figure:
