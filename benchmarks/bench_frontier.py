@@ -122,7 +122,7 @@ def utility(train: pd.DataFrame, syn: pd.DataFrame, holdout: pd.DataFrame, schem
     import synth
     from synth.evaluation.utility.tstr import default_target
 
-    target = default_target(schema)
+    target = default_target(schema, data=train)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = synth.evaluate_utility(train, syn, holdout, target=target, schema=schema)

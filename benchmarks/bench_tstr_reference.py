@@ -90,8 +90,8 @@ def run_table(data: str, draws: int, names: list[str], seeds: list[int]) -> dict
 
     train, holdout, split = load(data)
     schema = synth.infer_schema(train)
-    target = default_target(schema)
-    if target is None or task_of(schema, target) != "classification":
+    target = default_target(schema, data=train)
+    if target is None or task_of(schema, target, train[target]) != "classification":
         return {"data": data, "split": split, "target": target, "skipped": "not a classification target"}
     start = time.perf_counter()
     _, trtr, task = utility(train, train, holdout, schema)

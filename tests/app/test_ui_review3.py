@@ -80,26 +80,44 @@ def _ml_checks_page() -> None:
 
     import numpy as np
     import pandas as pd
-    import streamlit as st
 
     import synth
     from ui.compare import ml
 
     rng = np.random.default_rng(0)
     n = 400
-    df = pd.DataFrame({"age": rng.integers(18, 90, n), "fraud": (rng.random(n) < 0.05).astype(int)})
+    age = rng.integers(18, 90, n)
+    df = pd.DataFrame(
+        {
+            "age": age,
+            "fraud": (rng.random(n) < np.where(age < 40, 0.3, 0.05)).astype(int),
+            "season": rng.integers(1, 5, n),
+            "channel": rng.choice(["retail", "online", "partner"], n),
+        }
+    )
     schema = synth.infer_schema(df)
-    ds = SimpleNamespace(schema=schema, train=df, holdout=df)
+    ds = SimpleNamespace(key="table", schema=schema, train=df, holdout=df)
     result = SimpleNamespace(columns=[SimpleNamespace(column=c) for c in df.columns])
-    st.session_state.setdefault("ml_target", "fraud")
     ml.render("run", ds, SimpleNamespace(df=df), result)  # type: ignore[arg-type]
 
 
-def test_ml_checks_say_a_0_1_target_is_predicted_by_regression_and_how_to_classify_it() -> None:
-    at = AppTest.from_function(_ml_checks_page, default_timeout=60).run()
+def test_ml_checks_classify_a_0_1_target_and_name_the_codes_they_cannot() -> None:
+    at = AppTest.from_function(_ml_checks_page, default_timeout=120).run()
     assert not at.exception, at.exception
-    assert at.selectbox(key="ml_target").value == "fraud"
-    # The messy table's fraud (0/1) was scored with R² and a linear model, with no word of why.
-    assert any("fraud is a 0/1 flag modelled as a number" in i.value and "boolean" in i.value for i in at.info)
+    # The messy table's fraud (0/1) was scored with R² and a linear model; it is now the default and classified,
+    # ahead of channel, the last categorical column.
+    target = at.selectbox(key="ml_target")
+    assert target.value == "fraud"
+    assert "0/1 number: classification (ROC AUC" in (target.help or "")
+    assert not any("modelled as a number" in i.value for i in at.info)
+    at.toggle(key="ml_checks").set_value(True).run()
+    assert not at.exception, at.exception
+    assert any(m.label == "TSTR vs TRTR (ROC AUC)" for m in at.metric)
+    assert any("Logistic regression of P(fraud = 1)" in c.value for c in at.caption)
+    at.selectbox(key="ml_target").set_value("season").run()
+    assert any(
+        "season is a code with 4 values modelled as a number" in i.value and "categorical" in i.value for i in at.info
+    )
+    assert any(m.label == "TSTR vs TRTR (R²)" for m in at.metric)
     at.selectbox(key="ml_target").set_value("age").run()
     assert not any("modelled as a number" in i.value for i in at.info)

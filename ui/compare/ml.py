@@ -12,7 +12,7 @@ import streamlit as st
 from synth import plots
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.utility.targets import coded_target_note
-from synth.evaluation.utility.tstr import UtilityError, candidate_targets, default_target
+from synth.evaluation.utility.tstr import UtilityError, candidate_targets
 from ui import cached, charts, state
 from ui.compare.headline import fmt, noise_color
 from ui.text import md
@@ -23,7 +23,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
     st.subheader("ML checks")
     modelled = [c.column for c in result.columns]
     targets = candidate_targets(ds.schema, modelled)
-    default = default_target(ds.schema, modelled)
+    default = cached.default_target(ds.key, ds.schema, tuple(modelled), ds.train)
     left, right = st.columns([2, 3])
     target = left.selectbox(
         "Target for ML efficacy and “same conclusions?”",
@@ -31,7 +31,8 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         index=targets.index(default) if default in targets else 0,
         key="ml_target",
         persist_state="page",  # kept while another section is open
-        help="Categorical or boolean: classification (logistic model); numeric: regression (linear model).",
+        help="Categorical, boolean or a 0/1 number: classification (ROC AUC, logistic model); any other number: "
+        "regression (R², linear model).",
     )
     run_ml = right.toggle(
         "Run the ML checks (detection, train-on-synthetic, same conclusions)",

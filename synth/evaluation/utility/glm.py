@@ -1,7 +1,7 @@
 """Same conclusions? Fit the same regression on real and on synthetic data and compare the coefficients.
 
-A logistic regression (categorical or boolean target: P(target = positive class)) or a linear regression
-(numeric target) with every other modelled column as a term: numbers standardised with the real mean and
+A logistic regression (categorical, boolean or 0/1 target: P(target = positive class)) or a linear regression
+(any other numeric target) with every other modelled column as a term: numbers standardised with the real mean and
 standard deviation (so a coefficient is "per real standard deviation"), categories as indicators against the
 most frequent real category, rare categories (under 1% of real rows) pooled as "(other)" (a single rare one
 keeps its name; rare rows too few to estimate count with the reference, with a note). Terms aliased in the
@@ -290,7 +290,7 @@ def compare_glm(
     Args:
         real: the real training table.
         synthetic: the synthetic table (sampled down to the real size when larger).
-        target: the response: categorical/boolean → logistic, numeric → linear.
+        target: the response: categorical, boolean or 0/1 in ``real`` → logistic, any other number → linear.
         holdout: the real holdout, for the real-vs-real reference overlap.
         schema: column kinds (inferred from ``real`` when omitted); every other modelled column is a term.
         positive_class: the modelled class of a logistic model (default: the less frequent of the two most
@@ -325,7 +325,7 @@ def _compare_glm(
     schema = schema or infer_schema(real)
     if target not in real.columns or target not in schema or target not in synthetic.columns:
         raise UtilityError(f"{target!r} is not a column of both tables")
-    task = task_of(schema, target)
+    task = task_of(schema, target, real[target])
     family: Literal["logistic", "linear"] = "logistic" if task == "classification" else "linear"
     features = [
         c.name

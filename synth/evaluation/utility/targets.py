@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from synth.evaluation.features import NUMERIC_KINDS, labels, numeric_values
-from synth.schema import ColumnKind, Schema
+from synth.evaluation.features import labels, numeric_values
+from synth.schema import ColumnKind, ColumnSpec, Schema
 
 MIN_TEST_ROWS = 20
 Task = Literal["classification", "regression"]
+CLASS_KINDS = (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 
 
 class UtilityError(ValueError):
@@ -25,35 +27,110 @@ def candidate_targets(schema: Schema, columns: Sequence[str] | None = None) -> l
     return [c.name for c in schema if c.kind in kinds and (columns is None or c.name in columns)]
 
 
-def default_target(schema: Schema, columns: Sequence[str] | None = None) -> str | None:
-    """The last categorical (or boolean) column, e.g. Adult's income; else the last numeric column."""
-    names = [c for c in schema if c.kind.is_modelled and (columns is None or c.name in columns)]
-    for kinds in ((ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN), tuple(NUMERIC_KINDS - {ColumnKind.DATETIME})):
-        found = [c.name for c in names if c.kind in kinds]
-        if found:
-            return found[-1]
-    return None
+#: Words that make a column's name read like the outcome an analyst predicts: matched whole and case-insensitively
+#: against the name split at every non-letter-or-digit and at camelCase humps ("isFraud" → is, fraud), so
+#: "median_income" reads like one and "workclass" or "poutcome" do not.
+OUTCOME_WORDS = frozenset(
+    {
+        "target", "label", "class", "outcome", "y", "churn", "churned", "exited", "attrition", "fraud", "fraudulent",
+        "default", "defaulted", "response", "survived", "income", "converted", "conversion", "clicked",
+        "readmitted", "diagnosis",
+    }
+)  # fmt: skip
+#: A class column has this many distinct labels (fewer is no contrast, more is an identifier or a measurement).
+CLASS_LEVELS = (2, 20)
+#: The fallback class column may miss at most this share of its values (a sparse column is rarely the outcome).
+MAX_MISSING_SHARE = 0.05
+#: Labels this long, or any with a line break, are free text (comments, notes), not classes.
+MAX_LABEL_CHARS = 50
+
+
+def is_flag(values: pd.Series) -> bool:
+    """Whether the values, missing ones aside, are exactly the numbers 0 and 1 (both present): a 0/1 flag."""
+    present = values.dropna()
+    if present.nunique() != 2:
+        return False
+    numbers = pd.to_numeric(present, errors="coerce")
+    return bool(numbers.notna().all()) and set(numbers.unique().tolist()) == {0, 1}
+
+
+def _words(name: str) -> set[str]:
+    return {w.lower() for w in re.split(r"[^A-Za-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)) if w}
+
+
+def _is_class(spec: ColumnSpec, data: pd.DataFrame | None) -> bool:
+    """A categorical/boolean column with 2–20 labels that are not free text, or a 0/1 whole-number column.
+    Without the column's values a categorical or boolean column counts as a class and no number does."""
+    if data is None or spec.name not in data.columns:
+        return spec.kind in CLASS_KINDS
+    values = data[spec.name]
+    if spec.kind is ColumnKind.DISCRETE:
+        return is_flag(values)
+    if spec.kind not in CLASS_KINDS:
+        return False
+    levels = pd.unique(values.dropna())
+    if not CLASS_LEVELS[0] <= len(levels) <= CLASS_LEVELS[1]:
+        return False
+    text = [str(v) for v in levels]
+    return not any("\n" in t or "\r" in t or len(t) > MAX_LABEL_CHARS for t in text)
+
+
+def default_target(
+    schema: Schema, columns: Sequence[str] | None = None, data: pd.DataFrame | None = None
+) -> str | None:
+    """The column ML efficacy predicts unless the user picks another: the first of these rules that finds one.
+
+    1. The last *class* whose name reads like an outcome (a word of :data:`OUTCOME_WORDS`: Adult's income, Bank
+       Marketing's y, a 0/1 ``fraud``). A class is a categorical or boolean column with 2–20 labels, none of
+       them free text (a line break, or over 50 characters), or a whole-number column whose values are exactly
+       0 and 1.
+    2. The last categorical or boolean class with at most 5% of its values missing (California's
+       ocean_proximity).
+    3. The last numeric column (Bike Sharing's cnt).
+    4. The last categorical or boolean column.
+
+    ``data`` (the real training rows) is what the labels, the 0/1 values and the missing share are read from;
+    without it every categorical or boolean column is a class and no number is, as before. None only when no
+    column is a :func:`candidate_targets` column.
+    """
+    names = set(candidate_targets(schema, columns))
+    specs = [c for c in schema if c.name in names]
+    classes = [c for c in specs if _is_class(c, data)]
+
+    def complete(spec: ColumnSpec) -> bool:
+        return data is None or spec.name not in data.columns or data[spec.name].isna().mean() <= MAX_MISSING_SHARE
+
+    tiers = (
+        [c for c in classes if _words(c.name) & OUTCOME_WORDS],
+        [c for c in classes if c.kind in CLASS_KINDS and complete(c)],
+        [c for c in specs if c.kind.is_numeric],
+        specs,
+    )
+    return next((tier[-1].name for tier in tiers if tier), None)
 
 
 def coded_target_note(schema: Schema, train: pd.DataFrame, target: str, max_levels: int = 12) -> str | None:
-    """A sentence for a whole-number target with 2–``max_levels`` values (a 0/1 flag, codes such as season 1–4):
-    it is modelled as a number, so ML efficacy and "same conclusions?" fit regressions (R², a linear model of
-    the 0/1 value) where the user most likely meant to classify it. None for any other target."""
+    """A sentence for a whole-number target with 2–``max_levels`` values other than a 0/1 flag (codes such as
+    season 1–4): it is modelled as a number, so ML efficacy and "same conclusions?" fit regressions (R², a linear
+    model) where the user most likely meant to classify it. None for any other target, a 0/1 flag included (it is
+    classified, see :func:`task_of`)."""
     if target not in schema or schema[target].kind is not ColumnKind.DISCRETE or target not in train.columns:
         return None
     n = int(train[target].nunique())
-    if not 1 < n <= max_levels:
+    if not 1 < n <= max_levels or is_flag(train[target]):
         return None
-    what = "0/1 flag" if set(pd.unique(train[target].dropna())) <= {0, 1} else f"code with {n} values"
     return (
-        f"{target} is a {what} modelled as a number, so it is predicted by regression (R², a linear model): set its "
-        "kind to boolean or categorical on Data to classify it (ROC AUC, a logistic model)."
+        f"{target} is a code with {n} values modelled as a number, so it is predicted by regression (R², a linear "
+        "model): set its kind to categorical on Data to classify it (ROC AUC, a logistic model)."
     )
 
 
-def task_of(schema: Schema, target: str) -> Task:
+def task_of(schema: Schema, target: str, real: pd.Series | None = None) -> Task:
+    """Classification for a categorical or boolean target, and for a whole-number one whose ``real`` (training)
+    values are exactly 0 and 1 (a flag: ROC AUC and a logistic model, with the classes "0" and "1"); regression
+    for any other number."""
     kind = schema[target].kind
-    if kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
+    if kind in CLASS_KINDS or (kind is ColumnKind.DISCRETE and real is not None and is_flag(real)):
         return "classification"
     if kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE):
         return "regression"

@@ -317,7 +317,8 @@ def evaluate_utility(
         real: the real training table.
         synthetic: the synthetic table.
         holdout: real rows the synthesizer never saw: the test set of both.
-        target: the column to predict; categorical/boolean → classification, numeric → regression.
+        target: the column to predict; categorical, boolean or 0/1 in ``real`` → classification, any other
+            number → regression (see :func:`~synth.evaluation.utility.targets.task_of`).
         schema: column kinds (inferred from ``real`` when omitted); every other modelled column is a feature.
         seed: seed of the samples, models, permutations and bootstrap.
         max_train_rows: both training sets are seeded samples of at most this many rows, and of equal size.
@@ -342,7 +343,7 @@ def evaluate_utility(
         raise UtilityError(f"{target!r} is not a column of the real table")
     if target not in synthetic.columns or target not in holdout.columns:
         raise UtilityError(f"{target!r} is missing from the synthetic table or the holdout")
-    task = task_of(schema, target)
+    task = task_of(schema, target, real[target])
     kind = schema[target].kind
     features = [
         c.name
