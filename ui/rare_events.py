@@ -12,6 +12,7 @@ import streamlit as st
 import synth
 from synth.evaluation.utility.augmentation import MIN_HOLDOUT_POSITIVES, AugmentationError
 from synth.evaluation.utility.fairness import FairnessError, group_column_order
+from synth.evaluation.utility.targets import is_flag
 from synth.plots.rare_events import augmentation_figure, group_rates_figure
 from synth.schema import ColumnKind
 from synth.synthesizers.balance import rare_event_preset
@@ -26,17 +27,32 @@ def _class_columns(ds: state.Dataset) -> list[str]:
     return [c.name for c in ds.schema if c.kind in CLASS_KINDS and 1 < ds.train[c.name].nunique() <= MAX_LEVELS]
 
 
-def _coded_hint(ds: state.Dataset) -> str:
-    """A sentence naming the whole-number columns with 2–12 values (0/1 flags, codes such as season 1–4): they
-    are modelled as numbers, so the panels cannot offer them until their kind is changed on Data."""
+def _outcome_columns(ds: state.Dataset) -> list[str]:
+    """The bias panel's outcomes: the class columns and the 0/1 whole-number columns (a yes/no flag stored as a
+    number is an outcome as it stands; the fairness check reads its values as the labels "0" and "1")."""
+    classes = set(_class_columns(ds))
+    return [
+        c.name for c in ds.schema if c.name in classes or (c.kind is ColumnKind.DISCRETE and is_flag(ds.train[c.name]))
+    ]
+
+
+def _coded_hint(ds: state.Dataset, *, flags: bool = True) -> str:
+    """A sentence naming the whole-number columns with 2–12 values (0/1 flags unless ``flags`` is False, codes
+    such as season 1–4): they are modelled as numbers, so the panel cannot offer them until their kind is
+    changed on Data (the bias panel offers the 0/1 flags as they are)."""
     coded = [
-        c.name for c in ds.schema if c.kind is ColumnKind.DISCRETE and 1 < ds.train[c.name].nunique() <= MAX_LEVELS
+        c.name
+        for c in ds.schema
+        if c.kind is ColumnKind.DISCRETE
+        and 1 < ds.train[c.name].nunique() <= MAX_LEVELS
+        and (flags or not is_flag(ds.train[c.name]))
     ]
     if not coded:
         return ""
     one = len(coded) == 1
     return (
-        f" {md(', '.join(coded))} hold{'s' if one else ''} 2–{MAX_LEVELS} distinct whole numbers (codes or 0/1 flags) "
+        f" {md(', '.join(coded))} hold{'s' if one else ''} 2–{MAX_LEVELS} distinct whole numbers "
+        f"({'codes or 0/1 flags' if flags else 'codes'}) "
         f"and {'is' if one else 'are'} modelled as numbers: set the kind to categorical or boolean on **Data** to "
         f"choose {'it' if one else 'them'} here."
     )
@@ -191,14 +207,20 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
         ],
         numeric={c.name for c in ds.schema if c.kind in numeric_kinds},
     )
-    outcomes = _class_columns(ds)
+    outcomes = _outcome_columns(ds)
     if not sensitive_options or not outcomes:
-        st.info("The table needs a group column and a categorical outcome column for this panel." + _coded_hint(ds))
+        st.info(
+            "The table needs a group column and a categorical, boolean or 0/1 outcome column for this panel."
+            + _coded_hint(ds, flags=False)
+        )
         return
     left, mid, right = st.columns(3)
     sensitive = left.selectbox("Sensitive column", sensitive_options, key="fair_sensitive")
     outcome_choices = [c for c in outcomes if c != sensitive] or outcomes
-    outcome = mid.selectbox("Outcome", outcome_choices, index=len(outcome_choices) - 1, key="fair_outcome")
+    # The rule that picks ML efficacy's target: a class named like an outcome (income, fraud, churn) comes first.
+    default = cached.default_target(ds.key, ds.schema, tuple(outcome_choices), ds.train)
+    index = outcome_choices.index(default) if default in outcome_choices else len(outcome_choices) - 1
+    outcome = mid.selectbox("Outcome", outcome_choices, index=index, key="fair_outcome")
     levels = list(ds.train[outcome].dropna().value_counts().index[::-1])
     positive = right.selectbox("Favourable outcome", levels, key="fair_positive", format_func=repr)
     numeric = ds.schema[sensitive].kind not in CLASS_KINDS

@@ -7,6 +7,7 @@ fidelity.
 
 from __future__ import annotations
 
+import io
 import json
 from types import SimpleNamespace
 
@@ -93,7 +94,43 @@ def test_rare_events_names_the_whole_number_codes_it_could_offer() -> None:
     goto(at, "rare_events")
     infos = [i.value for i in at.info]
     assert any("no categorical or boolean column" in i and "season, holiday" in i and "**Data**" in i for i in infos)
-    assert any("group column and a categorical outcome" in i and "season, holiday" in i for i in infos)
+    # The bias panel takes the 0/1 holiday as an outcome as it stands: only season is a code it cannot offer.
+    assert at.selectbox(key="fair_outcome").options == ["holiday"]
+    assert not any("outcome column" in i for i in infos)
+    at = start()
+    codes_only = pd.read_csv(io.BytesIO(_coded_table())).drop(columns="holiday")
+    upload(at, "bikes.csv", codes_only.to_csv(index=False).encode())
+    at.session_state["fitted"] = SimpleNamespace(id="x", label="stub")
+    at.session_state["fitted_models"] = ()
+    goto(at, "rare_events")
+    infos = [i.value for i in at.info]
+    assert any(
+        "group column and a categorical, boolean or 0/1 outcome" in i and "season holds" in i and "(codes)" in i
+        for i in infos
+    ), infos
+
+
+def test_the_bias_panel_defaults_to_the_outcome_ml_efficacy_would_predict() -> None:
+    rng = np.random.default_rng(2)
+    n = 600
+    table = pd.DataFrame(
+        {
+            "region": rng.choice(["north", "south", "east"], n),
+            "churned": (rng.random(n) < 0.2).astype(int),
+            "spend": rng.gamma(2.0, 40.0, n).round(2),
+            "plan": rng.choice(["basic", "pro"], n),
+        }
+    )
+    at = start()
+    upload(at, "churn.csv", table.to_csv(index=False).encode())
+    at.session_state["fitted"] = SimpleNamespace(id="x", label="stub")  # the panels stop before using the model
+    at.session_state["fitted_models"] = ()
+    goto(at, "rare_events")
+    outcome = at.selectbox(key="fair_outcome")
+    # Not plan, the last class column: churned reads like the outcome, and a 0/1 flag is a binary outcome.
+    assert "churned" in outcome.options and "plan" in outcome.options
+    assert outcome.value == "churned"
+    assert at.selectbox(key="fair_positive").options == ["1", "0"]  # rarest first, as for any outcome
 
 
 def test_a_rare_class_share_is_not_rounded_to_zero() -> None:
