@@ -119,3 +119,31 @@ def test_group_columns_named_like_protected_attributes_come_first_categorical_be
     # Names that merely contain a protected word are not protected ("page_views", "stage", "racecar").
     assert group_column_order(["page_views", "stage", "racecar", "gender"])[0] == "gender"
     assert group_column_order(["page_views", "stage", "racecar"]) == ["page_views", "stage", "racecar"]
+
+
+def test_a_0_1_whole_number_outcome_is_compared_and_balanced_as_it_stands() -> None:
+    """The bias panel offers 0/1 columns (a fraud or churn flag stored as a number) without a change of kind."""
+    rng = np.random.default_rng(0)
+    n = 3000
+    sex = rng.choice(["F", "M"], n)
+    table = pd.DataFrame(
+        {
+            "sex": sex,
+            "age": rng.integers(18, 80, n),
+            "fraud": (rng.random(n) < np.where(sex == "F", 0.05, 0.15)).astype(int),
+        }
+    )
+    schema = synth.infer_schema(table)
+    assert schema["fraud"].kind is synth.ColumnKind.DISCRETE
+    train, holdout = synth.split(table, holdout=0.3, seed=0)
+    model = synth.create("cart").fit(train, schema)
+    balanced = balance_groups(
+        model, len(train), group="sex", outcome="fraud", mode="equal_outcome_rates", reference=train, seed=2
+    )
+    rates = balanced.groupby("sex")["fraud"].mean()
+    assert rates["F"] == pytest.approx(rates["M"], abs=0.01)
+    result = evaluate_fairness(
+        train, holdout, {"balanced": balanced}, sensitive="sex", outcome="fraud", positive=1, schema=schema
+    )
+    gaps = {name: gap for name, gap, _ in result.outcome_gaps}
+    assert gaps["real"] > 0.05 and gaps["balanced"] < 0.02
