@@ -134,8 +134,8 @@ if ceilings["trivariate"] is not None:
     st.caption(
         f"Fresh real data (the holdout, same size) gets univariate {fmt(ceilings['univariate'])}, bivariate "
         f"{fmt(ceilings['bivariate'])}, trivariate {fmt(ceilings['trivariate'])} accuracy: the ceiling of each "
-        "accuracy column. Detection AUC is the discriminator's (boosted trees telling synthetic from real rows; "
-        "0.5 = they cannot). Fidelity is the weaker of trivariate accuracy ÷ its ceiling and 1 − 2·(detection "
+        "accuracy column. Detection AUC is the discriminator's (boosted trees telling synthetic from real holdout "
+        "rows; 0.5 = they cannot). Fidelity is the weaker of trivariate accuracy ÷ its ceiling and 1 − 2·(detection "
         "AUC − the real-vs-real AUC): 1 = as good as fresh real data. It ranks the runs; quality (sdmetrics-style) "
         "is there for comparison with published numbers."
     )

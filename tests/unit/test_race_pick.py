@@ -41,7 +41,8 @@ def test_the_pick_is_the_undetected_run_not_the_flattering_one(copula_vs_cart: s
     # (mildest light, then highest quality) picked it; yet a classifier tells its rows apart.
     assert copula.quality is not None and copula.quality > 0.95
     assert _level(copula.privacy_level) < _level(cart.privacy_level)
-    assert copula.clearly_detected and copula.discriminator_auc is not None and copula.discriminator_auc > 0.7
+    # (0.68 against the slice's 750 holdout rows, 0.7+ against 2,250 training rows before session 15)
+    assert copula.clearly_detected and copula.discriminator_auc is not None and copula.discriminator_auc > 0.6
     assert not cart.clearly_detected
     assert set(copula_vs_cart.pareto) == {"Gaussian copula", "Sequential CART"}
     assert copula_vs_cart.recommended == "Sequential CART"

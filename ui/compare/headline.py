@@ -78,11 +78,16 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
             if discriminator.reference_auc is not None
             else None,
             delta_color=noise_color(discriminator.distinguishable, lower_is_better=True),
-            help="ROC AUC of boosted trees telling synthetic rows from real ones on rows they were not fitted on: "
-            "0.5 means indistinguishable. The same classifier on the real holdout against train is the reference.",
+            help="ROC AUC of boosted trees telling synthetic rows from real holdout rows (people the model never "
+            "saw) on rows they were not fitted on: 0.5 means indistinguishable. The same classifier on train against "
+            "those holdout rows is the reference. Told from its own training rows, a table that copies their "
+            "sampling noise would score under 0.5 and look better than fresh data.",
         )
         ref = f" · fresh real data {discriminator.reference_auc:.2f}" if discriminator.reference_auc is not None else ""
-        cols[4].caption(f"95%: {discriminator.interval.format(2)}{ref} · {discriminator.n_per_class:,} rows per class")
+        against = "holdout" if discriminator.real_rows == "holdout" else "training (holdout too small)"
+        cols[4].caption(
+            f"95%: {discriminator.interval.format(2)}{ref} · {discriminator.n_per_class:,} synthetic and {against} rows"
+        )
     else:
         cols[4].metric("Discriminator AUC", "—")
         cols[4].caption(f"Not run: {md(error)}")

@@ -19,7 +19,7 @@ import pandas as pd
 from synth.evaluation import scoring as _scoring
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.features import FeatureEncoder, stratified_sample, thread_limit
-from synth.evaluation.fidelity.discriminator import above_reference
+from synth.evaluation.fidelity.discriminator import MIN_FRESH_ROWS, above_reference
 from synth.evaluation.results import Interval, to_jsonable
 from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure
@@ -65,6 +65,8 @@ class DetectionResult:
         reference_auc / reference_interval: the same classifier on the real holdout vs train.
         top_features: columns the classifier relies on most, most first.
         n_per_class / folds / seed: how it was run.
+        real_rows: whose rows the synthetic ones were told from: ``"holdout"`` (at least
+            :data:`~synth.evaluation.fidelity.discriminator.MIN_FRESH_ROWS` rows) or ``"train"``.
     """
 
     auc: float
@@ -77,6 +79,7 @@ class DetectionResult:
     n_per_class: int
     folds: int
     seed: int
+    real_rows: str = "train"
 
     @property
     def beyond_reference(self) -> bool | None:
@@ -172,7 +175,8 @@ def evaluate_detection(
     Args:
         real: the real training table.
         synthetic: the synthetic table.
-        holdout: the real holdout, for the real-vs-real reference.
+        holdout: the real holdout: the rows the synthetic ones are told from (when it has at least
+            ``MIN_FRESH_ROWS``), and the real-vs-real reference against ``real``.
         schema: column kinds (inferred from ``real`` when omitted); only modelled columns are used.
         max_rows: rows per class (a seeded sample of each table).
         folds: cross-validation folds.
@@ -196,10 +200,15 @@ def evaluate_detection(
         raise ValueError("no column to compare: every column is an identifier, free text, PII or constant")
     sub = schema.select(features)
     rng = np.random.default_rng(seed)
-    m = min(max_rows, len(real), len(synthetic))
+    # The synthetic rows are told from fresh real rows (the holdout) where there are enough: told from the rows
+    # the model was fitted on, a table that reproduces their sampling noise reads as harder to tell apart than it
+    # is (see synth.evaluation.fidelity.discriminator).
+    fresh = holdout is not None and len(holdout) >= MIN_FRESH_ROWS and all(f in holdout.columns for f in features)
+    told_from = holdout if fresh and holdout is not None else real
+    m = min(max_rows, len(told_from), len(synthetic))
     if m < 2 * folds:
         raise ValueError(f"detection needs at least {2 * folds} rows in each table")
-    r = coerce_to_schema(real[features], sub).iloc[stratified_sample(rng, len(real), m)]
+    r = coerce_to_schema(told_from[features], sub).iloc[stratified_sample(rng, len(told_from), m)]
     s = coerce_to_schema(synthetic[features], sub).iloc[stratified_sample(rng, len(synthetic), m)]
     encoder = FeatureEncoder.fit(r, schema, features)
     both = pd.concat([r, s], ignore_index=True)
@@ -255,4 +264,5 @@ def evaluate_detection(
         n_per_class=m,
         folds=folds,
         seed=seed,
+        real_rows="holdout" if fresh else "train",
     )

@@ -7,6 +7,16 @@ per class, one stratified split (70% to fit, 30% to score), HistGradientBoosting
 iterations on the real columns (numbers as numbers, categories as native categorical features). The same
 procedure on the real holdout against train is the reference (about 0.5). The full cross-validated detection
 with a linear model and feature importance lives in :mod:`synth.evaluation.fidelity.detection`.
+
+The real rows are the **holdout's** when it has at least :data:`MIN_FRESH_ROWS` rows, the training rows
+otherwise. Against the training rows a synthetic table that reproduces their sampling noise (every marginal
+drawn from the training sample's own quantiles, as the copula and CART do) reads as *harder* to tell from real
+than fresh real data: each cell's real and synthetic counts agree more closely than two independent samples
+would, so what the split gives the fitted part it takes from the scored part, and the classifier scores below
+0.5. On a 3,000-row customer table the copula and CART read 0.42–0.47 against their training rows, seed after
+seed, and 0.52 / 0.55 against the holdout (``tests/unit/test_accuracy.py``). The holdout shares none of the
+training sample's noise: a generator as good as fresh data scores the reference there, and one that tracks its
+training rows scores above it. The reference (train against the same holdout rows) is drawn at the same size.
 """
 
 from __future__ import annotations
@@ -19,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation import scoring as _scoring
-from synth.evaluation.context import EvaluationContext
+from synth.evaluation.context import EvaluationContext, Role
 from synth.evaluation.features import thread_limit
 from synth.evaluation.results import Interval, to_jsonable
 from synth.evaluation.spec import MetricSpec
@@ -33,6 +43,8 @@ DISCRIMINATOR_AUC = MetricSpec(
 )
 MAX_ROWS = 4_000
 TEST_SHARE = 0.3
+#: The synthetic rows are told from the holdout's rather than the training rows' when it has this many.
+MIN_FRESH_ROWS = 200
 
 
 def above_reference(auc: float, interval: Interval, reference_auc: float, reference_interval: Interval) -> bool:
@@ -52,6 +64,9 @@ class DiscriminatorResult:
         reference_auc / reference_interval: the same for the real holdout against train (None without one).
         n_per_class: rows per class (fit + scored); ``n_scored`` of them were scored.
         seed: seed of the samples, split and model.
+        real_rows: whose rows the synthetic ones were told from: ``"holdout"`` (fresh real data) or
+            ``"train"`` (no holdout of :data:`MIN_FRESH_ROWS` rows; a table that tracks its training rows then
+            reads as harder to tell apart than it is).
     """
 
     auc: float
@@ -61,6 +76,7 @@ class DiscriminatorResult:
     n_per_class: int
     n_scored: int
     seed: int
+    real_rows: str = "train"
 
     @property
     def distinguishable(self) -> bool:
@@ -150,20 +166,26 @@ def evaluate_discriminator(
         context = EvaluationContext(real, synthetic, holdout, schema, seed=seed)
     if not context.compared:
         raise ValueError("no column to compare: every column is an identifier, free text, PII or constant")
-    m = min(max_rows, len(context.train), len(context.synthetic))
+    fresh = context.holdout is not None and len(context.holdout) >= MIN_FRESH_ROWS
+    real_rows: Role = "holdout" if fresh else "train"
+    real_table = context.holdout if fresh and context.holdout is not None else context.train
+    m = min(max_rows, len(real_table), len(context.synthetic))
     if m < 20:
         raise ValueError("the discriminator needs at least 20 rows in each table")
     mask = context.encoder.categorical_mask
     report(0.1, "real vs synthetic")
     with thread_limit(n_threads):
-        auc, interval, n_scored = _auc(context.tree_matrix("train", m), context.tree_matrix("synthetic", m), mask, seed)
+        auc, interval, n_scored = _auc(
+            context.tree_matrix(real_rows, m), context.tree_matrix("synthetic", m), mask, seed
+        )
         ref_auc: float | None = None
         ref_interval: Interval | None = None
         if context.holdout is not None and len(context.holdout) >= 20:
             report(0.55, "real holdout vs train: the reference")
-            m_ref = min(max_rows, len(context.train), len(context.holdout))
-            # A different sample of train (salt 1) so the reference does not reuse the rows fitted above. It
-            # depends on the real tables only: a race computes it once for all its runs.
+            m_ref = m if fresh else min(max_rows, len(context.train), len(context.holdout))
+            # Train against the holdout rows the synthetic ones were told from (the same sample, at the same
+            # size): the two AUCs differ only in what faces those rows. It depends on the real tables only: a
+            # race computes it once for all its runs.
             ref_auc, ref_interval, _ = context.real_once(
                 f"discriminator_reference:{m_ref}:{seed}",
                 lambda: _auc(
@@ -179,4 +201,5 @@ def evaluate_discriminator(
         n_per_class=m,
         n_scored=n_scored,
         seed=seed,
+        real_rows=real_rows,
     )
