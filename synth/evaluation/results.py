@@ -1,4 +1,5 @@
-"""Shared pieces of metric results: confidence intervals, bootstrap helpers and JSON conversion.
+"""Shared pieces of metric results: confidence intervals, bootstrap helpers, JSON conversion and the number
+formatters every user-facing text uses (:func:`number`, :func:`percent`).
 
 Every metric result is a frozen dataclass. :func:`to_jsonable` turns one into plain JSON types (NaN and
 infinities become ``None``, enums their value, tuples lists), so ``json.dumps(result.to_dict())`` works with the
@@ -41,10 +42,13 @@ class Interval:
         """Whether ``value`` lies outside the interval (e.g. a gap whose interval excludes 0 is real)."""
         return not (self.low <= value <= self.high)
 
-    def format(self, digits: int = 3) -> str:
-        """``"0.912–0.934"``; with a negative end ``"-0.107 to -0.086"``."""
-        sep = " to " if self.low < 0 or self.high < 0 else "–"
-        return f"{self.low:.{digits}f}{sep}{self.high:.{digits}f}"
+    def format(self, digits: int = 3, *, signed: bool = False) -> str:
+        """``"0.912–0.934"``; with an end printed negative ``"−0.107 to −0.086"`` (a dash between minus signs
+        reads as a third one), and ``signed`` (an interval of a difference) ``"−0.011 to +0.004"``. Each end is
+        written by :func:`number`: true minus signs, and an end that rounds to zero is "0.000", never "−0.000"."""
+        low, high = number(self.low, digits, signed=signed), number(self.high, digits, signed=signed)
+        sep = " to " if signed or low.startswith(MINUS) or high.startswith(MINUS) else "–"
+        return f"{low}{sep}{high}"
 
 
 def recentred_interval(
@@ -92,16 +96,31 @@ def bootstrap_weights(rng: np.random.Generator, n: int, replicates: int) -> np.n
     return out
 
 
+#: The minus sign user-facing numbers are written with (U+2212): beside en dashes and in tables a hyphen-minus
+#: reads as another number or a dash.
+MINUS = "\u2212"
+
+
+def number(x: float, digits: int = 3, *, signed: bool = False) -> str:
+    """``x`` with ``digits`` decimals as tables and sentences print it: a true minus sign ("−0.011"), and ``signed``
+    writes a plus too ("+0.004", for a difference). A value that rounds to zero is written without a minus:
+    "-0.000" reads as a sign error. NaN is "—" (not measured)."""
+    if math.isnan(x):
+        return "—"
+    text = f"{x:{'+' if signed else ''}.{digits}f}"
+    if not text.startswith("-"):
+        return text
+    if float(text[1:]) == 0:
+        return ("+" if signed else "") + text[1:]
+    return MINUS + text[1:]
+
+
 def percent(x: float, digits: int = 1, *, signed: bool = False) -> str:
     """``x`` as a percentage with a true minus sign, as tables and charts print it ("−2.1%"; a hyphen beside them
     read as another number); ``signed`` writes a plus too ("+6.9%"). A value that rounds to zero is written without
-    a minus: "-0.0%" reads as a sign error."""
-    text = f"{x * 100:{'+' if signed else ''}.{digits}f}%"
-    if not text.startswith("-"):
-        return text
-    if float(text[1:-1]) == 0:
-        return ("+" if signed else "") + text[1:]
-    return "\u2212" + text[1:]
+    a minus: "-0.0%" reads as a sign error. Written by :func:`number`, so NaN is "—"."""
+    text = number(x * 100, digits, signed=signed)
+    return text if text == "—" else text + "%"
 
 
 def to_jsonable(value: Any) -> Any:

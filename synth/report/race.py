@@ -38,7 +38,7 @@ import pandas as pd
 
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.reference import RealReference
-from synth.evaluation.results import to_jsonable
+from synth.evaluation.results import number, to_jsonable
 from synth.progress import Cancelled, ProgressCallback, ensure, scaled
 from synth.report.evaluation import EvaluationSettings, TableEvaluation, evaluate_context
 from synth.report.memory import peak_memory
@@ -293,9 +293,9 @@ def _fidelity_words(e: TableEvaluation, most_faithful: bool = True) -> str:
     if gap is not None and gap_iv is not None:
         noise = "beyond noise" if gap_iv.high < 0 else "within noise"
         # Four decimals: an interval end of +0.0002 printed as "+0.000" could not be told from one just below 0.
-        iv = f", a difference of {gap:+.4f} with 95% CI {gap_iv.low:+.4f} to {gap_iv.high:+.4f}, {noise}"
+        iv = f", a difference of {number(gap, 4, signed=True)} with 95% CI {gap_iv.format(4, signed=True)}, {noise}"
     elif top.interval is not None:
-        iv = f", 95% CI {top.interval.low:.3f}–{top.interval.high:.3f}"
+        iv = f", 95% CI {top.interval.format()}"
     else:
         iv = ""
     d = e.discriminator

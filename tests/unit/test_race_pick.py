@@ -190,7 +190,7 @@ def test_the_pick_states_the_interval_its_verdict_reads() -> None:
         )
         return SimpleNamespace(label=label, evaluation=evaluation)
 
-    number = r"([+-]\d\.\d{4})"
+    number = r"([+\u2212]\d\.\d{4})"  # true minus signs, as every user-facing number
     for gap_iv, level, words in (
         ((-0.009, 0.0002), "as_good_as_real", "within noise"),  # an end printed "+0.000" could read either way
         ((-0.012, -0.0002), "close", "beyond noise"),
@@ -198,7 +198,7 @@ def test_the_pick_states_the_interval_its_verdict_reads() -> None:
         _, reason = recommend([run("Pruned CART", -0.004, gap_iv, level)], ["Pruned CART"])  # type: ignore[arg-type]
         found = re.search(rf"a difference of {number} with 95% CI {number} to {number}, ([a-z ]+);", reason)
         assert found is not None, reason
-        low, high = float(found.group(2)), float(found.group(3))
+        low, high = (float(found.group(g).replace("\u2212", "-")) for g in (2, 3))
         assert (low, high) == gap_iv and found.group(4) == words
         # What the sentence claims agrees with the interval it prints.
         assert ("as good as fresh real data" in reason) == (low <= 0 <= high)

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation.context import EvaluationContext
-from synth.evaluation.results import Interval, to_jsonable
+from synth.evaluation.results import Interval, number, to_jsonable
 from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema
@@ -89,8 +89,8 @@ class AccuracyScore:
         if self.reference is None or self.gap is None:
             return "no holdout to compare with"
         if self.below_ceiling:
-            return f"{self.gap:+.3f} below fresh real data ({self.reference:.3f}), beyond noise"
-        return f"{self.gap:+.3f} vs fresh real data ({self.reference:.3f}): within noise"
+            return f"{number(self.gap, signed=True)} below fresh real data ({number(self.reference)}), beyond noise"
+        return f"{number(self.gap, signed=True)} vs fresh real data ({number(self.reference)}): within noise"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from synth.evaluation.results import Interval, to_jsonable
+from synth.evaluation.results import Interval, number, to_jsonable
 from synth.evaluation.spec import MetricSpec
 from synth.schema import ColumnKind
 
@@ -246,12 +246,13 @@ class ScoreGap:
 
     def verdict(self) -> str:
         """The gap in words."""
+        gap = number(self.difference, signed=True)
         if self.is_real is None:
-            return f"{self.difference:+.3f} vs the real holdout"
+            return f"{gap} vs the real holdout"
         if not self.is_real:
-            return f"{self.difference:+.3f} vs the real holdout: within sampling noise"
+            return f"{gap} vs the real holdout: within sampling noise"
         better = "better" if self.difference > 0 else "worse"
-        return f"{self.difference:+.3f} vs the real holdout: {better} than fresh real data, beyond noise"
+        return f"{gap} vs the real holdout: {better} than fresh real data, beyond noise"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation.features import FeatureEncoder, labels, thread_limit
-from synth.evaluation.results import Interval, bootstrap_weights, to_jsonable
+from synth.evaluation.results import Interval, bootstrap_weights, number, to_jsonable
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
 
@@ -382,8 +382,8 @@ def _verdict(
     iv = best.pr_auc_gain_interval
     assert iv is not None and best.pr_auc_gain is not None
     change = (
-        f"PR-AUC {base.pr_auc:.3f} → {best.pr_auc:.3f} ({best.pr_auc_gain:+.3f}, 95% interval {iv.low:+.3f} to "
-        f"{iv.high:+.3f})"
+        f"PR-AUC {base.pr_auc:.3f} → {best.pr_auc:.3f} ({number(best.pr_auc_gain, signed=True)}, 95% interval "
+        f"{iv.format(signed=True)})"
     )
     if helps:
         text = (
@@ -410,8 +410,8 @@ def _verdict(
         words = {True: "beats", False: "falls behind", None: "does no better than"}[beyond]
         text += (
             f" Against simple oversampling with the same {_rows(best.k)}, the synthesizer {words} {rival[0]} "
-            f"(PR-AUC {by_key[rival][0, 0]:.3f}; difference {diff[0]:+.3f}, interval {div.low:+.3f} to "
-            f"{div.high:+.3f})."
+            f"(PR-AUC {by_key[rival][0, 0]:.3f}; difference {number(diff[0], signed=True)}, interval "
+            f"{div.format(signed=True)})."
         )
     text += f" Recall is read at precision {precision:.0%}; F1 at the 0.5 threshold, which added rows move."
     return helps, beyond, text

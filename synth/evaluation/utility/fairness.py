@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation.features import FeatureEncoder, labels, thread_limit
-from synth.evaluation.results import Interval, bootstrap_weights, recentred_interval, to_jsonable
+from synth.evaluation.results import Interval, bootstrap_weights, number, recentred_interval, to_jsonable
 from synth.evaluation.utility.augmentation import FEATURE_KINDS
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
@@ -341,7 +341,7 @@ def evaluate_fairness(
                     warnings.append(
                         f"A model trained on {m.trained_on} is less fair on real data than one trained on real data: "
                         f"its {label} difference is {reps[m.trained_on][j][0]:.3f} against {reps['real'][j][0]:.3f} "
-                        f"(+{diff[0]:.3f}, beyond noise)."
+                        f"({number(diff[0], signed=True)}, beyond noise)."
                     )
     notes = []
     for favourable in (False, True):  # one note per direction, naming every model that predicts it for all
