@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation.fidelity.scores import FidelityResult, PairScore, compare_tables
-from synth.evaluation.results import to_jsonable
+from synth.evaluation.results import percent, to_jsonable
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
@@ -109,10 +109,6 @@ class PairDiagnosis:
     suggestion: str
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
 def _num(x: float, kind: ColumnKind) -> str:
     if kind is ColumnKind.DATETIME:
         return str(pd.Timestamp(int(x)).date())
@@ -127,7 +123,7 @@ def _missing_finding(name: str, real: pd.Series, syn: pd.Series) -> Finding | No
         return None
     return Finding(
         "missing",
-        f"missing rate {_pct(mr)} real vs {_pct(ms)} synthetic in {name}",
+        f"missing rate {percent(mr)} real vs {percent(ms)} synthetic in {name}",
         abs(mr - ms),
         SUGGESTIONS["missing"],
     )
@@ -154,11 +150,11 @@ def _numeric_findings(name: str, kind: ColumnKind, real: pd.Series, syn: pd.Seri
             continue
         if p_s < p_r / 2:
             msg = (
-                f"synthetic lacks the spike at {_num(v, kind)} that holds {_pct(p_r)} of real {name} "
-                f"(synthetic: {_pct(p_s)})"
+                f"synthetic lacks the spike at {_num(v, kind)} that holds {percent(p_r)} of real {name} "
+                f"(synthetic: {percent(p_s)})"
             )
         else:
-            msg = f"the spike at {_num(v, kind)} holds {_pct(p_r)} of real {name} but {_pct(p_s)} of synthetic"
+            msg = f"the spike at {_num(v, kind)} holds {percent(p_r)} of real {name} but {percent(p_s)} of synthetic"
         out.append(Finding("spike", msg, abs(p_r - p_s), SUGGESTIONS["spike"]))
     lo, hi = float(xr.min()), float(xr.max())
     outside = float(np.mean((xs < lo) | (xs > hi)))
@@ -166,7 +162,7 @@ def _numeric_findings(name: str, kind: ColumnKind, real: pd.Series, syn: pd.Seri
         out.append(
             Finding(
                 "range",
-                f"{_pct(outside)} of synthetic {name} values fall outside the real range "
+                f"{percent(outside)} of synthetic {name} values fall outside the real range "
                 f"{_num(lo, kind)}–{_num(hi, kind)}",
                 outside,
                 SUGGESTIONS["range"],
@@ -178,7 +174,7 @@ def _numeric_findings(name: str, kind: ColumnKind, real: pd.Series, syn: pd.Seri
             out.append(
                 Finding(
                     "integer",
-                    f"{_pct(fractional)} of synthetic {name} values are not whole numbers",
+                    f"{percent(fractional)} of synthetic {name} values are not whole numbers",
                     fractional,
                     SUGGESTIONS["integer"],
                 )
@@ -242,8 +238,8 @@ def _category_findings(name: str, real: pd.Series, syn: pd.Series) -> list[Findi
         out.append(
             Finding(
                 "share",
-                f"category '{cat}' is {_pct(float(pr_all[cat]))} of real {name} but {_pct(float(ps_all[cat]))} of "
-                "synthetic",
+                f"category '{cat}' is {percent(float(pr_all[cat]))} of real {name} but "
+                f"{percent(float(ps_all[cat]))} of synthetic",
                 gap,
                 SUGGESTIONS["share"],
             )
@@ -256,7 +252,7 @@ def _category_findings(name: str, real: pd.Series, syn: pd.Series) -> list[Findi
             Finding(
                 "lost",
                 f"{len(lost)} real {name} categor{'y' if len(lost) == 1 else 'ies'} never appear in synthetic "
-                f"({examples}; {_pct(share)} of real rows)",
+                f"({examples}; {percent(share)} of real rows)",
                 max(share, 0.005),
                 SUGGESTIONS["lost"],
             )
@@ -269,7 +265,7 @@ def _category_findings(name: str, real: pd.Series, syn: pd.Series) -> list[Findi
             Finding(
                 "invented",
                 f"synthetic {name} has {len(invented)} categor{'y' if len(invented) == 1 else 'ies'} not in real "
-                f"({examples}; {_pct(share)} of synthetic rows)",
+                f"({examples}; {percent(share)} of synthetic rows)",
                 max(share, 0.005),
                 SUGGESTIONS["invented"],
             )
