@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from synth.evaluation.results import number
 from synth.report.demo import anonymous_names, spot_the_synthetic
 from ui import guards, state
 from ui.text import md
@@ -56,17 +57,17 @@ cards = st.columns(4)
 # The fidelity the Race page ranks by and its pick sentence quotes (not sdmetrics-style quality, another number).
 card(
     cards[0],
-    "—" if ev.honest_fidelity is None else f"{ev.honest_fidelity:.2f}",
+    "—" if ev.honest_fidelity is None else number(ev.honest_fidelity, 2),
     "fidelity: 1 means as good as fresh real data (3-way accuracy and the discriminator)",
 )
 card(
     cards[1],
-    "—" if ev.discriminator_auc is None else f"{ev.discriminator_auc:.2f}",
+    "—" if ev.discriminator_auc is None else number(ev.discriminator_auc, 2),
     "detection AUC: 0.5 means a classifier cannot tell synthetic from real",
 )
 card(
     cards[2],
-    "—" if ev.tstr is None else f"{ev.tstr:.2f} / {ev.trtr:.2f}",
+    "—" if ev.tstr is None else f"{number(ev.tstr, 2)} / {number(ev.trtr, 2)}",  # R² can be negative
     "a model trained on synthetic vs on real data, tested on real",
 )
 light = {"green": "🟢 low", "amber": "🟠 some", "red": "🔴 high", "grey": "⚪ n/a"}[ev.privacy_level]

@@ -3,18 +3,17 @@ like a race run. Every name in it (the file's, the columns') is the user's text 
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 import synth
+from synth.evaluation.results import number
 from synth.report import ExternalTableError
 from ui import cached, state
 from ui.text import md
 
 
 def fmt(x: float | None, digits: int = 3) -> str:
-    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+    return "—" if x is None else number(x, digits)
 
 
 def render(ds: state.Dataset) -> None:

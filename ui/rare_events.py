@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import synth
+from synth.evaluation.results import Interval, number, percent
 from synth.evaluation.utility.augmentation import MIN_HOLDOUT_POSITIVES, AugmentationError
 from synth.evaluation.utility.fairness import FairnessError, group_column_order
 from synth.evaluation.utility.targets import is_flag
@@ -66,7 +67,15 @@ def _share(x: float) -> str:
 
 
 def _fmt(value: float) -> str:
-    return "—" if not math.isfinite(value) else f"{value:.3f}"
+    return "—" if not math.isfinite(value) else number(value)
+
+
+def _with_interval(value: float, interval: Interval) -> str:
+    """'0.512 (0.480–0.540)', as every other table writes a score with its interval; "—" when not measured."""
+    if not math.isfinite(value):
+        return "—"
+    ends = math.isfinite(interval.low) and math.isfinite(interval.high)
+    return f"{_fmt(value)} ({interval.format()})" if ends else _fmt(value)
 
 
 # ----------------------------------------------------------------------------- Sample page
@@ -168,11 +177,10 @@ def augmentation_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
                 "added from": a.source,
                 "rows added": a.k,
                 "class share": f"{a.positive_share:.1%}",
-                "PR-AUC": f"{a.pr_auc:.3f} [{a.pr_auc_interval.low:.3f}, {a.pr_auc_interval.high:.3f}]",
-                f"recall @ {result.precision:.0%} precision": f"{_fmt(a.recall_at_precision)} "
-                f"[{_fmt(a.recall_interval.low)}, {_fmt(a.recall_interval.high)}]",
-                "F1 (0.5 threshold)": f"{a.f1:.3f} [{a.f1_interval.low:.3f}, {a.f1_interval.high:.3f}]",
-                "PR-AUC gain": "—" if a.pr_auc_gain is None else f"{a.pr_auc_gain:+.3f}",
+                "PR-AUC": _with_interval(a.pr_auc, a.pr_auc_interval),
+                f"recall @ {result.precision:.0%} precision": _with_interval(a.recall_at_precision, a.recall_interval),
+                "F1 (0.5 threshold)": _with_interval(a.f1, a.f1_interval),
+                "PR-AUC gain": "—" if a.pr_auc_gain is None else number(a.pr_auc_gain, signed=True),
             }
             for a in result.arms
         ),
@@ -247,17 +255,17 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
     if not result.warnings:
         st.success("No synthetic table amplifies a gap between groups beyond noise.")
     charts.plotly_chart(group_rates_figure(result), key="fair_chart")
-    gaps = ", ".join(f"{name} {gap:.1%} [{iv.low:.1%}, {iv.high:.1%}]" for name, gap, iv in result.outcome_gaps)
+    gaps = ", ".join(
+        f"{name} {percent(gap)} ({percent(iv.low)}–{percent(iv.high)})" for name, gap, iv in result.outcome_gaps
+    )
     st.markdown(f"**Outcome gap** (highest − lowest group rate): {gaps}")
     st.dataframe(
         pd.DataFrame(
             {
                 "trained on": m.trained_on,
-                "accuracy": f"{m.accuracy:.3f} [{m.accuracy_interval.low:.3f}, {m.accuracy_interval.high:.3f}]",
-                "demographic parity diff.": f"{m.demographic_parity_difference:.3f} "
-                f"[{m.dpd_interval.low:.3f}, {m.dpd_interval.high:.3f}]",
-                "equalized odds diff.": f"{m.equalized_odds_difference:.3f} "
-                f"[{m.eod_interval.low:.3f}, {m.eod_interval.high:.3f}]",
+                "accuracy": _with_interval(m.accuracy, m.accuracy_interval),
+                "demographic parity diff.": _with_interval(m.demographic_parity_difference, m.dpd_interval),
+                "equalized odds diff.": _with_interval(m.equalized_odds_difference, m.eod_interval),
                 "predicted favourable": f"{m.predicted_share:.1%}",
             }
             for m in result.models

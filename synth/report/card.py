@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from synth.evaluation.results import to_jsonable
+from synth.evaluation.results import Interval, number, percent, to_jsonable
 from synth.evaluation.utility.tstr import SAMPLING_NOTE
 from synth.report.manifest import csv_sha256, table_fingerprint
 from synth.report.markdown import literal
@@ -125,10 +125,12 @@ class DataCard:
         def fmt(x: Any, pct: bool = False) -> str:
             if x is None:
                 return "not measured"
-            return f"{x:.1%}" if pct else f"{x:.3f}"
+            return percent(x) if pct else number(x)
 
-        interval = s.get("quality_interval")
-        quality = fmt(s.get("quality")) + (f" (95% CI {interval[0]:.3f}–{interval[1]:.3f})" if interval else "")
+        def ci(pair: Any) -> str:
+            return f" (95% CI {Interval(*pair).format()})" if pair else ""
+
+        quality = fmt(s.get("quality")) + ci(s.get("quality_interval"))
         lines = [
             f"# {literal(self.title)}",
             "",
@@ -161,7 +163,7 @@ class DataCard:
             "## Scores",
             *(
                 f"- {order.capitalize()} accuracy: {fmt(s.get(f'{order}_accuracy'))}"
-                + (f" (95% CI {iv[0]:.3f}–{iv[1]:.3f})" if (iv := s.get(f"{order}_interval")) else "")
+                + ci(s.get(f"{order}_interval"))
                 + f"; fresh real data (the holdout): {fmt(s.get(f'{order}_ceiling'))}"
                 for order in ("univariate", "bivariate", "trivariate")
             ),
@@ -208,7 +210,9 @@ def data_card(
         worst = ev.worst_columns(3)
         if worst:
             limitations.append(
-                "Least faithful columns: " + ", ".join(f"{c} ({v:.3f})" for c, v in worst) + " (column shape score)."
+                "Least faithful columns: "
+                + ", ".join(f"{c} ({number(v)})" for c, v in worst)
+                + " (column shape score)."
             )
         if ev.verdict is not None:
             flagged = [c for c in ev.verdict.criteria if c.level in ("amber", "red")]

@@ -17,6 +17,7 @@ import plotly.io as pio
 
 from synth.evaluation.fidelity.distributions import column_distributions
 from synth.evaluation.privacy.attack_result import AttackResult
+from synth.evaluation.results import number, percent
 from synth.plots.fidelity import association_heatmaps, distribution_figure, score_bars
 from synth.plots.privacy import attack_risks, dcr_histogram
 from synth.plots.utility import utility_bars
@@ -34,9 +35,10 @@ def _e(x: Any) -> str:
 
 
 def _num(x: Any, digits: int = 3, pct: bool = False) -> str:
+    """A number as every user-facing text writes it (true minus signs, never "−0.000"); "—" when missing."""
     if x is None or (isinstance(x, float) and x != x):
         return "—"
-    return f"{x:.1%}" if pct else f"{x:.{digits}f}"
+    return percent(float(x)) if pct else number(float(x), digits)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

@@ -9,6 +9,7 @@ from synth.evaluation.context import EvaluationContext
 from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
 from synth.evaluation.fidelity.orders import broken_beyond_real
 from synth.evaluation.fidelity.scores import FidelityResult
+from synth.evaluation.results import number
 from ui import cached, charts, figures, state
 from ui.compare import prepare
 from ui.text import md
@@ -166,8 +167,9 @@ def associations(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, res
         try:
             score = result.scores.pair(a, b)
             st.caption(
-                f"{score.metric} {score.score:.3f} · association {score.real:.2f} real"
-                f" vs {score.synthetic:.2f} synthetic"
+                # Associations (correlations) are often negative: a true minus, as every number on the page.
+                f"{score.metric} {number(score.score)} · association {number(score.real, 2)} real"
+                f" vs {number(score.synthetic, 2)} synthetic"
             )
         except KeyError:
             pass

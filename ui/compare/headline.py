@@ -13,12 +13,13 @@ from synth.evaluation.fidelity.accuracy import AccuracyResult
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult
 from synth.evaluation.fidelity.headline import fidelity_headline
 from synth.evaluation.fidelity.scores import FidelityResult
+from synth.evaluation.results import number
 from ui import cached
 from ui.text import md
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
-    return "—" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+    return "—" if value is None or not math.isfinite(value) else number(value, digits)
 
 
 def noise_color(beyond_noise: bool | None, lower_is_better: bool = False) -> Literal["normal", "inverse", "off"]:
