@@ -18,6 +18,7 @@ import plotly.io as pio
 from synth.evaluation.fidelity.distributions import column_distributions
 from synth.evaluation.privacy.attack_result import AttackResult
 from synth.evaluation.results import number, percent
+from synth.evaluation.utility.efficacy_table import EFFICACY_COLUMNS, efficacy_rows
 from synth.plots.fidelity import association_heatmaps, distribution_figure, score_bars
 from synth.plots.privacy import attack_risks, dcr_histogram
 from synth.plots.utility import utility_bars
@@ -227,24 +228,14 @@ def _utility_section(ev: TableEvaluation, fig: _Figures) -> str:
     if u is None:
         why = ev.errors.get("utility", "no column to predict, or switched off")
         return f"<p>ML utility was not measured: {_e(why)}</p>"
-    rows = [
-        [
-            s.model,
-            s.metric,
-            _num(s.trtr),
-            _num(s.tstr),
-            s.difference_interval.format() if s.difference_interval else "—",
-            _num(s.baseline),
-        ]
-        for s in u.scores
-    ]
+    rows = [list(row.values()) for row in efficacy_rows(u)]
     notes = "".join(f"<li>{_e(n)}</li>" for n in u.notes)
     return "\n".join(
         [
             f"<p>Models trained on synthetic rows (TSTR) and on real training rows (TRTR) predict "
             f"<b>{_e(u.target)}</b> on the real holdout. A TSTR close to TRTR means the synthetic table teaches "
             f"what the real one does. Top-5 feature overlap: {_num(u.top_overlap, pct=True)}.</p>",
-            _table(["model", "metric", "TRTR", "TSTR", "difference 95% CI", "trivial baseline"], rows),
+            _table(EFFICACY_COLUMNS, rows),
             f"<ul>{notes}</ul>" if notes else "",
             fig(utility_bars(u)),
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from typing import Any
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from synth.evaluation.results import MINUS
 from tests.app.helpers import fit, goto, sample, start, upload
 from ui import cached
 from ui.background import INLINE_ENV
@@ -115,7 +117,7 @@ def test_ml_checks_follow_the_chosen_target() -> None:
     at.toggle(key="ml_checks").set_value(True).run()
     assert not at.exception
     assert 0.5 <= float(metric(at, "Detection AUC")) <= 1.0
-    tstr, trtr = (float(v) for v in metric(at, "TSTR vs TRTR (ROC AUC)").split(" vs "))
+    tstr, trtr = (float(v.replace(MINUS, "-")) for v in metric(at, "TSTR vs TRTR (ROC AUC)").split(" vs "))
     assert 0.5 < tstr <= 1.0 and 0.8 < trtr <= 1.0
     assert metric(at, "Same conclusions").endswith("%")
     assert {"utility_bars", "importance_bars", "glm_coefficients"} <= set(chart_keys(at))
@@ -124,10 +126,16 @@ def test_ml_checks_follow_the_chosen_target() -> None:
     at.selectbox(key="ml_target").set_value("age").run()
     assert not at.exception
     assert any(s.value == "ML efficacy: predicting age" for s in at.subheader)
-    tstr_r2, _ = (float(v) for v in metric(at, "TSTR vs TRTR (R²)").split(" vs "))
+    tstr_r2, _ = (float(v.replace(MINUS, "-")) for v in metric(at, "TSTR vs TRTR (R²)").split(" vs "))
     assert tstr_r2 <= 1.0
     utility = table_with(at, "TSTR − TRTR")
     assert set(utility["metric"]) == {"r2", "mae"}
+    # The copula teaches R² worse than real data: a negative difference, printed as synth writes it (the table
+    # printed "-0.011" and "-0.011 to -0.000" with hyphen-minus signs and a negative zero).
+    r2 = utility[utility["metric"] == "r2"]
+    assert all(d.startswith(MINUS) for d in r2["TSTR − TRTR"]), list(r2["TSTR − TRTR"])
+    cells = [str(c) for c in utility.drop(columns=["model", "metric"]).to_numpy().ravel()]
+    assert not any(re.search(r"-\d", c) or f"{MINUS}0.000" in c for c in cells), cells
 
 
 def test_subgroup_filter_recomputes_and_explains_empty_segments() -> None:

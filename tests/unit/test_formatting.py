@@ -1,11 +1,21 @@
-"""User-facing numbers: one formatter for decimals and intervals (true minus signs, never a negative zero)."""
+"""User-facing numbers: one formatter for decimals and intervals (true minus signs, never a negative zero), used by
+the ML efficacy table of the Compare page and the report."""
 
 from __future__ import annotations
+
+import html
+import re
+from types import SimpleNamespace
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from synth.evaluation.results import MINUS, Interval, number, percent
+from synth.evaluation.utility.efficacy_table import EFFICACY_COLUMNS, efficacy_rows
+from synth.evaluation.utility.tstr import ModelScore, UtilityResult
+
+#: A hyphen-minus written as a sign: before a digit, not inside a word ("1-, 2-way") or a range of names.
+HYPHEN_SIGN = re.compile(r"(?<![\w.])-\d")
 
 values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 digits = st.integers(min_value=0, max_value=6)
@@ -57,3 +67,82 @@ def test_an_interval_never_prints_a_negative_zero_and_reads_back_within_rounding
     for end, x in zip(ends, (low, high), strict=True):
         assert not (end.startswith(MINUS) and _parse(end) == 0)
         assert abs(_parse(end) - x) <= 0.5 * 10**-places * (1 + 1e-9) + 1e-9 * abs(x)
+
+
+def _utility(scores: tuple[ModelScore, ...]) -> UtilityResult:
+    return UtilityResult(
+        target="y",
+        task="regression",
+        classes=(),
+        positive_class=None,
+        scores=scores,
+        importances=(),
+        importance_agreement=float("nan"),
+        top_overlap=0.6,
+        n_train=100,
+        n_synthetic=100,
+        n_test=50,
+        notes=(),
+        seed=0,
+    )
+
+
+def _score(model: str, metric: str, trtr: float, tstr: float, gap: tuple[float, float], base: float) -> ModelScore:
+    width = Interval(-0.01, 0.01)
+    return ModelScore(
+        model,
+        metric,
+        "maximize",
+        trtr,
+        tstr,
+        tstr - trtr,
+        Interval(trtr + width.low, trtr + width.high),
+        Interval(tstr + width.low, tstr + width.high),
+        Interval(*gap),
+        base,
+    )
+
+
+# A run whose synthetic table teaches less than the real one: every difference negative, one interval ending just
+# below zero (the "-0.000" of the Compare page), an R² below zero and a trivial model below zero.
+WORSE = _utility(
+    (
+        _score("HistGradientBoosting", "r2", 0.412, 0.401, (-0.0114, -0.0004), -0.002),
+        _score("Ridge", "r2", 0.05, -0.137, (-0.25, -0.12), -0.0003),
+    )
+)
+
+
+def test_the_ml_efficacy_table_prints_negative_numbers_with_a_true_minus() -> None:
+    rows = efficacy_rows(WORSE)
+    assert [list(r) for r in rows] == [list(EFFICACY_COLUMNS)] * 2
+    boosted, ridge = rows
+    assert boosted["TSTR − TRTR"] == f"{MINUS}0.011" and boosted["95% interval of the gap"] == f"{MINUS}0.011 to 0.000"
+    assert ridge["TSTR"] == f"{MINUS}0.137" and ridge["TSTR − TRTR"] == f"{MINUS}0.187"
+    assert ridge["95% interval of the gap"] == f"{MINUS}0.250 to {MINUS}0.120"
+    assert boosted["trivial model"] == f"{MINUS}0.002" and ridge["trivial model"] == "0.000"
+    for row in rows:
+        for cell in row.values():
+            assert not HYPHEN_SIGN.search(cell) and f"{MINUS}0.000" not in cell, (row, cell)
+
+
+def _tables(page: str) -> list[str]:
+    return re.findall(r"<table>.*?</table>", page, flags=re.S)
+
+
+def _cells(table: str) -> list[list[str]]:
+    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
+    return [[html.unescape(c) for c in re.findall(r"<t[hd]>(.*?)</t[hd]>", row, flags=re.S)] for row in rows]
+
+
+def test_the_reports_utility_table_is_the_compare_pages() -> None:
+    from synth.report.sections import _Figures, _utility_section
+
+    section = _utility_section(SimpleNamespace(utility=WORSE, errors={}), _Figures())  # type: ignore[arg-type]
+    (table,) = _tables(section)
+    header, *body = _cells(table)
+    assert header == list(EFFICACY_COLUMNS)
+    assert body == [list(r.values()) for r in efficacy_rows(WORSE)]
+    text = " ".join(c for row in body for c in row)
+    assert MINUS in text and not HYPHEN_SIGN.search(text), text
+    assert f"{MINUS}0.000" not in text

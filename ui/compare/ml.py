@@ -11,6 +11,8 @@ import streamlit as st
 
 from synth import plots
 from synth.evaluation.fidelity.scores import FidelityResult
+from synth.evaluation.results import number
+from synth.evaluation.utility.efficacy_table import EFFICACY_COLUMNS, NUMBER_COLUMNS, efficacy_rows
 from synth.evaluation.utility.targets import coded_target_note
 from synth.evaluation.utility.tstr import UtilityError, candidate_targets
 from ui import cached, charts, state
@@ -87,7 +89,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         metric_name = {"roc_auc": "ROC AUC", "accuracy": "accuracy", "r2": "R²"}[head.metric]
         cols[1].metric(
             f"TSTR vs TRTR ({metric_name})",
-            f"{head.tstr:.3f} vs {head.trtr:.3f}",
+            f"{number(head.tstr)} vs {number(head.trtr)}",
             delta=f"{head.difference:+.3f}",
             delta_color=noise_color(head.gap_is_real),
             help=f"Boosted trees predicting {target} on the real holdout, trained on synthetic (TSTR) or real (TRTR).",
@@ -133,27 +135,13 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
             charts.plotly_chart(plots.utility_bars(utility), key="utility_bars", config={"displayModeBar": False})
         with right:
             charts.plotly_chart(plots.importance_bars(utility), key="importance_bars", config={"displayModeBar": False})
+        # Text cells written by synth (as in the report): a number column's "%.3f" printed "-0.011" with a
+        # hyphen-minus, and the interval "-0.011 to -0.000".
         st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "model": s.model,
-                        "metric": s.metric,
-                        "TRTR": s.trtr,
-                        "TSTR": s.tstr,
-                        "TSTR − TRTR": s.difference,
-                        "95% interval of the gap": s.difference_interval.format() if s.difference_interval else "—",
-                        "trivial model": s.baseline,
-                    }
-                    for s in utility.scores
-                ]
-            ),
+            pd.DataFrame(efficacy_rows(utility), columns=list(EFFICACY_COLUMNS)),
             hide_index=True,
             width="stretch",
-            column_config={
-                k: st.column_config.NumberColumn(format="%.3f")
-                for k in ("TRTR", "TSTR", "TSTR − TRTR", "trivial model")
-            },
+            column_config={k: st.column_config.TextColumn(alignment="right") for k in NUMBER_COLUMNS},
             key="utility_table",
         )
         st.caption(
@@ -191,9 +179,10 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
                         {
                             "term": c.term,
                             "conclusion": f"{c.conclusion}: {c.reason}" if c.reason else c.conclusion,
-                            "real": c.real,
-                            "synthetic": c.synthetic,
-                            "overlap": c.overlap,
+                            # Coefficients and overlaps are often negative: written by synth with a true minus.
+                            "real": number(c.real),
+                            "synthetic": number(c.synthetic),
+                            "overlap": number(c.overlap),
                         }
                         for c in differing
                     ]
@@ -201,7 +190,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
                 hide_index=True,
                 width="stretch",
                 column_config={
-                    k: st.column_config.NumberColumn(format="%.3f") for k in ("real", "synthetic", "overlap")
+                    k: st.column_config.TextColumn(alignment="right") for k in ("real", "synthetic", "overlap")
                 },
                 key="glm_table",
             )
