@@ -3,12 +3,14 @@ synthetic table from another tool and score it the same way."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 import synth
 from synth.plots.race import pareto_scatter
 from synth.report import Contender, sweep
-from synth.report.leaderboard import VIEWS, leaderboard_table, view_columns
+from synth.report.leaderboard import VIEWS, cell_text, leaderboard_table, view_columns
 from synth.synthesizers.registry import get, is_peer
 from ui import cached, charts, guards, race_external, race_job, state
 from ui.text import md
@@ -139,34 +141,27 @@ if ceilings["trivariate"] is not None:
         "AUC − the real-vs-real AUC): 1 = as good as fresh real data. It ranks the runs; quality (sdmetrics-style) "
         "is there for comparison with published numbers."
     )
+# The cells' text is synth's (cell_text), the same as the report's race table; the numbers stay underneath so a
+# column sorts as numbers. A NumberColumn given a format would print its own text instead (a hyphen-minus, other
+# digits), so these set none.
 column_config = {
     "run": st.column_config.TextColumn(pinned=True),
-    **{
-        c: st.column_config.NumberColumn(format="%.3f")
-        for c in ("fidelity", "detection AUC, 3-fold CV", "quality", "pair trends", "detection AUC", "TSTR", "TRTR")
-    },
     "closeness": st.column_config.NumberColumn(
-        format="%.3f",
         help="Share of synthetic rows closer to the training rows than to the holdout (ideal: train's share of "
         "the real rows, 0.8 for an 80/20 split).",
     ),
-    **{
-        c: st.column_config.NumberColumn(format="percent")
-        for c in ("membership TPR@low FPR", "singling out", "linkability", "inference", "rare values copied")
-    },
-    **{c: st.column_config.NumberColumn(format="%.2f") for c in ("fit s", "sample s")},
     "peak MB": st.column_config.NumberColumn(
-        format="%.0f",
         help="Growth of the server's resident memory during fit and sample: work running beside it counts too, "
         "memory an earlier run freed and this one reused does not.",
     ),
 }
+styled = show.style.format({c: partial(cell_text, c) for c in show.columns})  # "—" for None too, as the report
 # Some two dozen columns: one table ran past the page and hid privacy and cost behind a horizontal scroll. Each
 # tab shows one group, led by the run.
 for view, tab in zip(VIEWS, st.tabs(list(VIEWS)), strict=True):
     with tab:
         st.dataframe(
-            show,
+            styled,
             hide_index=True,
             width="stretch",
             key=f"race_leaderboard_{view.split()[0].lower()}",

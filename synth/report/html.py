@@ -29,16 +29,15 @@ from synth.report.card import params_text
 from synth.report.manifest import table_fingerprint
 from synth.report.race import RaceResult
 from synth.report.sections import (
-    LEADERBOARD_HEADER,
     _e,
     _fidelity_section,
     _Figures,
-    _leaderboard_rows,
     _privacy_section,
     _table,
     _utility_section,
     _verdict_section,
     ceilings_note,
+    race_tables,
 )
 from synth.report.sections import _num as _num  # re-exported: it lived here
 from synth.report.suppression import DEFAULT_K
@@ -242,7 +241,7 @@ def build_report(
     )
     sections["race"] = (
         ceilings_note(result)
-        + _table(LEADERBOARD_HEADER, _leaderboard_rows(result))
+        + race_tables(result)
         + "<p class='muted'>Privacy risk on the chart is the worst of: closeness above its ideal, membership "
         "advantage 2·(AUC − 0.5), and the three attack risks. The front holds the runs no other run beats on both "
         "axes. Peak MB is how much the process's resident memory grew during fit and sample (read every 20 ms).</p>"

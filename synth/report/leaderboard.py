@@ -3,13 +3,20 @@
 The board has some two dozen columns (accuracy of three orders with intervals, detection, quality, utility, five
 privacy measures, cost); drawn as one table at 1400 px the privacy and cost columns sat behind a horizontal
 scroll. :data:`VIEWS` splits them into groups of at most eight, each led by the run, and every column is in a view.
+
+Every cell is written here, once (:func:`cell_text`, :func:`leaderboard_text`): the page and the HTML report's race
+table show the same text for the same run.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
+
+from synth.evaluation.results import Interval, number, percent
 
 if TYPE_CHECKING:
     from synth.report.race import RaceResult
@@ -46,19 +53,52 @@ VIEWS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: How each number column of :func:`leaderboard_table` is written: its decimals, or "%" for a share written as a
+#: percentage with one decimal. Columns not named here are text (or the ``on front`` flag).
+NUMBER_FORMATS: dict[str, int | str] = {
+    **dict.fromkeys(
+        ("detection AUC", "fidelity", "quality", "pair trends", "detection AUC, 3-fold CV", "TSTR", "TRTR"), 3
+    ),
+    "closeness": 3,
+    **dict.fromkeys(("membership TPR@low FPR", "singling out", "linkability", "inference", "rare values copied"), "%"),
+    "fit s": 2,
+    "sample s": 2,
+    "peak MB": 0,
+}
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _span(interval: object) -> str | None:
-    """'0.949–0.978', or None when there is no interval."""
-    if isinstance(interval, (list, tuple)) and len(interval) == 2:
-        return f"{interval[0]:.3f}–{interval[1]:.3f}"
+    """'0.949–0.978' (from an :class:`Interval` or a JSON pair), or None when there is no interval."""
+    if isinstance(interval, Interval):
+        return interval.format()
+    if isinstance(interval, (list, tuple)) and len(interval) == 2 and not any(map(_missing, interval)):
+        return Interval(float(interval[0]), float(interval[1])).format()
     return None
 
 
-def _interval(value: object, interval: object) -> str:
+def with_interval(value: object, interval: object) -> str:
     """'0.963 (0.949–0.978)': the score with its interval in one cell ("—" when not measured)."""
-    if not isinstance(value, (int, float)) or pd.isna(value):
+    if not isinstance(value, (int, float)) or _missing(value):
         return "—"
     span = _span(interval)
-    return f"{value:.3f} ({span})" if span else f"{value:.3f}"
+    return f"{number(float(value))} ({span})" if span else number(float(value))
+
+
+def cell_text(column: str, value: object) -> str:
+    """One cell of :func:`leaderboard_table` as the page and the HTML report print it: numbers by
+    :data:`NUMBER_FORMATS` (true minus signs, never "−0.000"), "—" when not measured, the front flag "yes"/"no"."""
+    if _missing(value):
+        return "—"
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    digits = NUMBER_FORMATS.get(column)
+    if digits is None or not isinstance(value, (int, float, np.number)):
+        return str(value)
+    return percent(float(value)) if digits == "%" else number(float(value), int(digits))
 
 
 def leaderboard_table(result: RaceResult) -> pd.DataFrame:
@@ -69,8 +109,8 @@ def leaderboard_table(result: RaceResult) -> pd.DataFrame:
     def col(name: str) -> pd.Series:
         return board[name] if name in board else pd.Series([None] * n, dtype=object)
 
-    def with_interval(order: str) -> list[str]:
-        return [_interval(v, iv) for v, iv in zip(col(f"{order}_accuracy"), col(f"{order}_interval"), strict=True)]
+    def accuracy_cells(order: str) -> list[str]:
+        return [with_interval(v, iv) for v, iv in zip(col(f"{order}_accuracy"), col(f"{order}_interval"), strict=True)]
 
     quality_ci = [_span(iv) or "—" for iv in col("quality_interval")]
     detection_cv = col("detection_auc")
@@ -78,7 +118,7 @@ def leaderboard_table(result: RaceResult) -> pd.DataFrame:
         {
             "run": board["label"] + board["recommended"].map({True: " ★", False: ""}),
             "status": board["status"],
-            **{f"{o} (95% CI)": with_interval(o) for o in ("trivariate", "bivariate", "univariate")},
+            **{f"{o} (95% CI)": accuracy_cells(o) for o in ("trivariate", "bivariate", "univariate")},
             "detection AUC": col("discriminator_auc"),
             "fidelity": col("honest_fidelity"),
             "on front": board["pareto"],
@@ -101,6 +141,13 @@ def leaderboard_table(result: RaceResult) -> pd.DataFrame:
             "error": col("error"),
         }
     )
+
+
+def leaderboard_text(result: RaceResult) -> pd.DataFrame:
+    """:func:`leaderboard_table` with every cell written by :func:`cell_text`: what the report prints and the page
+    shows (the page keeps the numbers underneath, so its columns sort as numbers)."""
+    table = leaderboard_table(result)
+    return pd.DataFrame({c: [cell_text(c, v) for v in table[c]] for c in table.columns}, dtype=object)
 
 
 def view_columns(table: pd.DataFrame, view: str) -> list[str]:

@@ -23,6 +23,7 @@ from synth.plots.fidelity import association_heatmaps, distribution_figure, scor
 from synth.plots.privacy import attack_risks, dcr_histogram
 from synth.plots.utility import utility_bars
 from synth.report.evaluation import TableEvaluation
+from synth.report.leaderboard import VIEWS, leaderboard_text, view_columns, with_interval
 from synth.report.race import RaceResult, RunResult
 from synth.report.suppression import suppress
 from synth.schema import Schema
@@ -62,46 +63,23 @@ class _Figures:
         return f'<div class="chart">{div}</div>'
 
 
-def _leaderboard_rows(result: RaceResult) -> list[list[str]]:
-    rows = []
-    for r in result.runs:
-        ev = r.evaluation
-        if ev is None:
-            rows.append([r.label, f"failed: {r.error}", *["—"] * (len(LEADERBOARD_HEADER) - 2)])
-            continue
-        iv = ev.quality_interval
-        tstr = f"{_num(ev.tstr)} vs {_num(ev.trtr)}" if ev.tstr is not None else "—"
-        mark = " ★" if r.label == result.recommended else (" (front)" if r.label in result.pareto else "")
-        rows.append(
-            [
-                r.label + mark,
-                *(_with_interval(ev.accuracy_order(k)) for k in (1, 2, 3)),
-                _num(ev.discriminator_auc, 2) + (" (detected)" if ev.clearly_detected else ""),
-                _num(ev.honest_fidelity, 2),
-                f"{_num(ev.quality)} ({_num(iv[0])}–{_num(iv[1])})" if iv else _num(ev.quality),
-                _num(ev.pair_trends),
-                _num(ev.detection_auc),
-                tstr,
-                _num(ev.closeness, pct=True),
-                _num(ev.membership_tpr_low_fpr, pct=True),
-                _num(ev.attack_risk("singling_out"), pct=True),
-                _num(ev.attack_risk("linkability"), pct=True),
-                _num(ev.attack_risk("inference"), pct=True),
-                _num(ev.rare_values_copied, pct=True),
-                _num(r.fit_seconds, 2),
-                _num(r.sample_seconds, 2),
-                _num(r.peak_mb, 0),
-                ev.privacy_level,
-            ]
-        )
-    return rows
+def race_tables(result: RaceResult) -> str:
+    """The leaderboard as the Race page shows it: one table per view of :data:`VIEWS`, each led by the run, every
+    cell written by :func:`~synth.report.leaderboard.leaderboard_text` (the report once formatted it itself, and
+    the two disagreed on digits and signs for the same run)."""
+    board = leaderboard_text(result)
+    parts = []
+    for view in VIEWS:
+        columns = view_columns(board, view)
+        parts.append(f"<h3>{_e(view)}</h3>" + _table(columns, board[columns].to_numpy().tolist()))
+    return "\n".join(parts)
 
 
 def _with_interval(score: Any) -> str:
+    """An accuracy with its interval, as the leaderboard's accuracy cells write it."""
     if score is None:
         return "—"
-    iv = score.interval
-    return f"{score.value:.3f} ({iv.low:.3f}–{iv.high:.3f})" if iv is not None else f"{score.value:.3f}"
+    return with_interval(score.value, score.interval)
 
 
 def ceilings_note(result: RaceResult) -> str:
@@ -116,30 +94,6 @@ def ceilings_note(result: RaceResult) -> str:
         "1 − 2·(discriminator AUC − the real-vs-real AUC); 1 = as good as fresh real data. The sdmetrics-style "
         "quality is shown for comparison with published numbers and does not rank the runs.</p>"
     )
-
-
-LEADERBOARD_HEADER = (
-    "run",
-    "univariate accuracy (95% CI)",
-    "bivariate accuracy (95% CI)",
-    "trivariate accuracy (95% CI)",
-    "detection AUC (discriminator)",
-    "fidelity",
-    "quality, sdmetrics-style (95% CI)",
-    "pair trends",
-    "detection AUC, 3-fold CV",
-    "TSTR vs TRTR",
-    "closeness (DCR share)",
-    "membership TPR @ low FPR",
-    "singling out",
-    "linkability",
-    "inference",
-    "rare values copied",
-    "fit s",
-    "sample s",
-    "peak MB",
-    "privacy light",
-)
 
 
 def _fidelity_section(

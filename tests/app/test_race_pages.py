@@ -8,8 +8,10 @@ import json
 
 import pandas as pd
 import pytest
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
+from synth.report.leaderboard import leaderboard_text
 from tests.app.helpers import goto, start, upload
 from tests.conftest import SHARED_DATASETS
 
@@ -45,6 +47,11 @@ def test_race_shows_every_run_the_front_and_the_pick(part: pd.DataFrame) -> None
     assert len(orders) == 4 and all(o[0] == "run" and len(o) <= 8 for o in orders)
     boards = [d for d in at.dataframe if list(d.proto.column_order)[:1] == ["run"]]
     assert all(d.proto.placeholder == "—" for d in boards), "an unmeasured cell read 'None'"
+    # The grid shows synth's text for every cell (the report's race table prints the same), over the numbers.
+    shown = dataframe_util.convert_arrow_bytes_to_pandas_df(boards[0].proto.arrow_data.styler.display_values)
+    expected = leaderboard_text(at.session_state["race"].result)
+    assert shown.to_numpy().tolist() == expected.to_numpy().tolist()
+    assert board["quality"].dtype.kind == "f", "the numbers stay underneath: the columns sort as numbers"
     assert set(board["status"]) == {"ok"}
     assert board["quality"].notna().all() and board["singling out"].notna().all()
     assert any("is recommended" in s.value for s in at.success)

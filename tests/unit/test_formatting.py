@@ -1,12 +1,15 @@
 """User-facing numbers: one formatter for decimals and intervals (true minus signs, never a negative zero), used by
-the ML efficacy table of the Compare page and the report."""
+the ML efficacy table of the Compare page and the report, and one leaderboard text for the Race page and the
+report."""
 
 from __future__ import annotations
 
 import html
+import math
 import re
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -146,3 +149,23 @@ def test_the_reports_utility_table_is_the_compare_pages() -> None:
     text = " ".join(c for row in body for c in row)
     assert MINUS in text and not HYPHEN_SIGN.search(text), text
     assert f"{MINUS}0.000" not in text
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "text"),
+    [
+        ("TSTR", -0.1374, f"{MINUS}0.137"),
+        ("TSTR", -0.0001, "0.000"),
+        ("singling out", 0.0234, "2.3%"),
+        ("fit s", 1.234, "1.23"),
+        ("peak MB", 412.6, "413"),
+        ("TRTR", None, "—"),
+        ("TRTR", math.nan, "—"),
+        ("on front", True, "yes"),
+        ("status", "ok", "ok"),
+    ],
+)
+def test_a_leaderboard_cell_is_written_by_the_shared_formatters(column: str, value: object, text: str) -> None:
+    from synth.report.leaderboard import cell_text
+
+    assert cell_text(column, value) == text

@@ -80,6 +80,37 @@ def test_every_section_is_present_with_its_charts(table: pd.DataFrame, setup: tu
     assert "{&quot;min_samples_leaf" not in page and '{"min_samples_leaf' not in page
 
 
+def test_the_race_table_is_the_leaderboard_cell_for_cell(table: pd.DataFrame, setup: tuple) -> None:
+    """The report formatted its race table itself (other digits, other columns, its own interval text) and the Race
+    page showed other strings for the same run; both now print :func:`leaderboard_text`, one table per view."""
+    from html import unescape
+
+    from synth.evaluation.results import number
+    from synth.report.leaderboard import VIEWS, leaderboard_table, leaderboard_text, view_columns
+
+    result = setup[3]
+    page = _report(table, setup).html  # type: ignore[attr-defined]
+    race = page.split('<section id="race">', 1)[1].split("</section>", 1)[0]
+    tables = re.findall(r"<table>.*?</table>", race, flags=re.S)
+    board = leaderboard_text(result)
+    assert len(tables) == len(VIEWS)
+    shown: set[str] = set()
+    for view, html_table in zip(VIEWS, tables, strict=True):
+        rows = [
+            [unescape(c) for c in re.findall(r"<t[hd]>(.*?)</t[hd]>", row, flags=re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", html_table, flags=re.S)
+        ]
+        columns = view_columns(board, view)
+        assert rows[0] == columns, view
+        assert rows[1:] == board[columns].to_numpy().tolist(), view
+        shown |= set(columns)
+    assert shown == set(board.columns), "every leaderboard column is in the report"
+    # The text is the shared formatter's, not a copy of the numbers: e.g. the quality of each run to 3 decimals.
+    numbers = leaderboard_table(result)
+    assert list(board["quality"]) == [number(q) for q in numbers["quality"]]
+    assert "-" not in "".join(board.drop(columns=["run", "error"]).to_numpy().ravel()), "true minus signs only"
+
+
 def test_real_rows_are_not_printed_unless_asked(table: pd.DataFrame, setup: tuple) -> None:
     train = setup[1]
     # fnlwgt is nearly unique per person: if a real row were printed, its weight would appear.
