@@ -7,6 +7,7 @@ sdmetrics-style quality, a green privacy light) but a classifier spots its rows;
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import pandas as pd
 import pytest
@@ -124,10 +125,16 @@ def _level(level: str) -> int:
 def test_runs_on_the_same_spot_of_the_pareto_chart_share_one_label() -> None:
     from synth.plots.race import _shared_labels
 
-    shown = _shared_labels([("Sequential CART", 0.72, 1.0), ("Pruned CART", 0.721, 1.0), ("DP network", 0.66, 0.03)])
+    x_range, y_range = (0.0, 0.8), (0.0, 1.05)  # 600 pixels per unit of risk on the narrowest plot
+    shown = _shared_labels(
+        [("Sequential CART", 0.72, 1.0), ("Pruned CART", 0.721, 1.0), ("DP network", 0.66, 0.03)], x_range, y_range
+    )
     assert shown == {"Sequential CART": "Sequential CART · Pruned CART", "Pruned CART": "", "DP network": "DP network"}
-    apart = _shared_labels([("A", 0.1, 0.9), ("B", 0.5, 0.9)])
+    apart = _shared_labels([("A", 0.1, 0.9), ("B", 0.5, 0.9)], x_range, y_range)
     assert apart == {"A": "A", "B": "B"}
+    # 0.03 apart is 18 pixels even on the narrowest plot: two markers, two names (on leader lines if need be).
+    near = _shared_labels([("A", 0.70, 0.9), ("B", 0.73, 0.9)], x_range, y_range)
+    assert near == {"A": "A", "B": "B"}
 
 
 def test_a_pick_made_after_more_faithful_runs_were_passed_over_does_not_claim_to_be_the_most_faithful() -> None:
@@ -205,13 +212,48 @@ def test_the_pick_states_the_interval_its_verdict_reads() -> None:
         assert "0.935–0.941" not in reason
 
 
-def test_every_name_on_the_pareto_chart_points_into_the_plot_and_the_star_writes_its_own() -> None:
-    """The leaderboard chart clipped the right-most run's name at the edge ("DP Bayesian networ") and printed the
-    recommended run's name under its star; names now point away from the edges they are near, the axes leave room,
-    and the star's trace writes the recommended name, offset by the star's size."""
+def _drawn_names(fig: object, width: float, height: float) -> tuple[dict[str, tuple[float, ...]], list[tuple]]:
+    """The box of every run's name and of every marker on a Pareto chart, in pixels of a plot ``width × height``,
+    read back from the figure as plotly draws it (``xshift`` right, ``yshift`` up; ``ax`` right, ``ay`` down)."""
+    from synth.plots.labels import text_size
+
+    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range  # type: ignore[attr-defined]
+
+    def pixel(x: float, y: float) -> tuple[float, float]:
+        return (x - x0) / (x1 - x0) * width, (y1 - y) / (y1 - y0) * height
+
+    names = {}
+    for note in fig.layout.annotations:  # type: ignore[attr-defined]
+        if note.xref != "x":
+            continue  # the key under a numbered chart
+        px, py = pixel(note.x, note.y)
+        if note.showarrow:
+            cx, cy = px + note.ax, py + note.ay
+        else:
+            cx, cy = px + note.xshift, py - note.yshift
+        w, h = text_size(note.text)
+        names[note.text] = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+    markers = []
+    for trace in fig.data:  # type: ignore[attr-defined]
+        radius = trace.marker.size * (0.68 if trace.marker.symbol == "star" else 0.5)
+        for x, y in zip(trace.x, trace.y, strict=True):
+            px, py = pixel(x, y)
+            markers.append((px - radius, py - radius, px + radius, py + radius))
+    return names, markers
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_every_name_on_the_pareto_chart_is_inside_the_plot_and_clear_of_the_others_and_of_the_markers() -> None:
+    """The leaderboard chart clipped the right-most run's name at the edge ("DP Bayesian networ"), printed the
+    recommended run's name under its star, and printed the names of runs drawn close together (CART and Pruned
+    CART, the DP networks at several ε) over each other. Each name is now an annotation placed clear of every
+    other name and every marker, inside the plot, at every width the page stretches the chart to."""
     from types import SimpleNamespace
 
-    from synth.plots.race import pareto_scatter
+    from synth.plots.race import PLOT_SIZE, pareto_scatter
 
     def run(label: str, risk: float, fidelity: float) -> SimpleNamespace:
         return SimpleNamespace(label=label, evaluation=SimpleNamespace(privacy_risk=risk, honest_fidelity=fidelity))
@@ -219,29 +261,87 @@ def test_every_name_on_the_pareto_chart_points_into_the_plot_and_the_star_writes
     runs = [
         run("Gaussian copula", 0.05, 0.74),
         run("Sequential CART", 0.10, 0.98),
-        run("Pruned CART", 0.22, 1.0),
-        run("DP Bayesian network", 0.26, 0.16),
-        run("Independent marginals", 0.0, 0.45),
+        run("Pruned CART", 0.107, 0.975),  # beside Sequential CART
+        run("DP Bayesian network (epsilon=0.5)", 0.02, 0.40),
+        run("DP Bayesian network (epsilon=1)", 0.025, 0.44),
+        run("DP Bayesian network (epsilon=5)", 0.03, 0.47),
+        run("Independent marginals", 0.0, 0.42),  # on the left edge
+        run("DP Bayesian network", 0.26, 0.16),  # the right-most run
     ]
     result = SimpleNamespace(
-        runs=runs, pareto=("Gaussian copula", "Sequential CART", "Pruned CART"), recommended="Pruned CART"
+        runs=runs,
+        pareto=("Independent marginals", "DP Bayesian network (epsilon=0.5)", "Gaussian copula", "Sequential CART"),
+        recommended="Sequential CART",
     )
     fig = pareto_scatter(result)  # type: ignore[arg-type]
-    placed = {}
-    for trace in fig.data:
-        positions = trace.textposition if isinstance(trace.textposition, tuple | list) else [trace.textposition]
-        for name, position in zip(trace.text or (), positions * len(trace.text or ()), strict=False):
-            if name:
-                placed[name] = (trace.name, position)
-    assert placed["DP Bayesian network"][1].endswith("left")  # the right-most run
-    assert placed["Pruned CART"] == ("recommended", "bottom left")  # top right: below and leftwards, by the star
-    assert placed["Sequential CART"][1].startswith("bottom")  # at the top too
-    assert placed["Independent marginals"][1] == "top right"  # on the left edge
-    assert placed["Gaussian copula"][1] == "top center"  # room on both sides
+    key = [n for n in fig.layout.annotations if n.xref == "paper"]
+    named = {n.text for n in fig.layout.annotations if n.xref == "x"}
+    # Every run is named on the chart, or numbered there and named in the key under it.
+    for r in runs:
+        assert r.label in named or any(r.label in k.text for k in key), r.label
+    assert "Sequential CART" in named  # the recommended run keeps its name
+    for width in (PLOT_SIZE.widths[0], 700.0, 1000.0, PLOT_SIZE.widths[1]):
+        for height in PLOT_SIZE.heights:
+            names, markers = _drawn_names(fig, width, height)
+            for a, b in itertools.combinations(names, 2):
+                assert not _overlap(names[a], names[b]), (a, b, width)
+            for name, box in names.items():
+                assert not any(_overlap(box, m) for m in markers), (name, width)
+                assert box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height, (name, width, box)
     x_low, x_high = fig.layout.xaxis.range
     y_low, y_high = fig.layout.yaxis.range
     assert x_low == 0 and x_high > 0.26 * 1.05
-    assert y_low < 0.16 and y_high > 1.0
+    assert y_low < 0.16 and y_high > 0.98
+
+
+def test_names_of_runs_far_apart_sit_next_to_their_points() -> None:
+    from types import SimpleNamespace
+
+    from synth.plots.race import pareto_scatter
+
+    def run(label: str, risk: float, fidelity: float) -> SimpleNamespace:
+        return SimpleNamespace(label=label, evaluation=SimpleNamespace(privacy_risk=risk, honest_fidelity=fidelity))
+
+    runs = [run("Gaussian copula", 0.05, 0.74), run("Pruned CART", 0.22, 1.0), run("DP Bayesian network", 0.26, 0.16)]
+    result = SimpleNamespace(runs=runs, pareto=("Gaussian copula", "Pruned CART"), recommended="Pruned CART")
+    fig = pareto_scatter(result)  # type: ignore[arg-type]
+    notes = {n.text: n for n in fig.layout.annotations}
+    assert set(notes) == {r.label for r in runs}
+    for r in runs:
+        note = notes[r.label]
+        assert not note.showarrow and (note.x, note.y) == (r.evaluation.privacy_risk, r.evaluation.honest_fidelity)
+        assert abs(note.xshift) + abs(note.yshift) < 120  # touching the marker: no leader line needed
+    assert notes["Pruned CART"].yshift < 0  # at the top of the plot: below its star
+    assert notes["DP Bayesian network"].xshift < 0  # the right-most run: leftwards
+
+
+def test_a_pile_of_runs_is_numbered_on_the_pareto_chart_and_named_in_a_key_under_it() -> None:
+    """Five CART settings within a percent of each other: their names cannot all sit by their markers, so the
+    ones that cannot are numbered and the key under the chart pairs each number with its run."""
+    import re
+    from types import SimpleNamespace
+
+    from synth.plots.race import HEIGHT, KEY_LINE, pareto_scatter
+
+    def run(label: str, risk: float, fidelity: float) -> SimpleNamespace:
+        return SimpleNamespace(label=label, evaluation=SimpleNamespace(privacy_risk=risk, honest_fidelity=fidelity))
+
+    runs = [
+        run(f"Sequential CART (min_samples_leaf={k})", 0.28 + 0.004 * i, 0.97 + 0.005 * (i % 2))
+        for i, k in enumerate((5, 10, 20, 40, 80))
+    ]
+    runs.append(run("DP Bayesian network", 0.02, 0.3))
+    result = SimpleNamespace(runs=runs, pareto=("DP Bayesian network", runs[0].label), recommended=runs[0].label)
+    fig = pareto_scatter(result)  # type: ignore[arg-type]
+    on_chart = [n.text for n in fig.layout.annotations if n.xref == "x"]
+    (key,) = [n.text for n in fig.layout.annotations if n.xref == "paper"]
+    pairs = dict(re.findall(r"<b>(\d+)</b> ([^<]+?)(?=\s{4}|<br>|$)", key))
+    assert pairs and all(number in on_chart for number in pairs)
+    # Markers on one spot share a name ("A · B"); every run is named once, on the chart or in the key.
+    texts = [t for t in on_chart if not t.isdigit()] + list(pairs.values())
+    assert sorted(name for t in texts for name in t.split(" · ")) == sorted(r.label for r in runs)
+    rows = key.count("<br>") + 1
+    assert fig.layout.height == HEIGHT + KEY_LINE * rows + 9  # the figure grows by the key; the plot does not
 
 
 def test_the_privacy_risk_has_a_range_that_holds_its_worst_part_and_the_chart_draws_it() -> None:
