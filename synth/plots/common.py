@@ -28,6 +28,20 @@ TRACE_TYPES = ("bar", "box", "heatmap", "scatter")
 _TEMPLATE: list[go.layout.Template] = []
 
 
+def percent_ticks(top: float) -> str:
+    """A plotly tick format for an axis of shares from 0 to ``top``, with as many decimals as its ticks need.
+
+    Plotly spaces ticks by 1, 2 or 5 times a power of ten, at least about a sixth of the range apart on our
+    charts; the decimals are those of the smallest such step, so no two ticks print alike (on a 0–1.3% axis the
+    ticks at 0.5% and 1% both read "1%" at no decimals, as Rare events' outcome rates did).
+    """
+    top = abs(float(top)) if np.isfinite(top) and top != 0 else 1.0
+    step = top * 100 / 6  # in percent
+    power = 10.0 ** np.floor(np.log10(step))
+    nice = next(m * power for m in (1, 2, 5, 10) if m * power >= step - 1e-12)
+    return f".{max(0, int(-np.floor(np.log10(nice) + 1e-9)))}%"
+
+
 def template() -> go.layout.Template:
     """plotly_white's look, restricted to the trace types drawn here, built once per process.
 

@@ -7,7 +7,7 @@ import math
 
 import plotly.graph_objects as go
 
-from synth.plots.common import HOLDOUT_COLOR, SYNTH_COLOR, layout
+from synth.plots.common import HOLDOUT_COLOR, SYNTH_COLOR, layout, percent_ticks
 from synth.plots.labels import FONT_SIZE, PlotSize, Point, place_labels
 from synth.report.race import RaceResult
 
@@ -114,7 +114,7 @@ def pareto_scatter(result: RaceResult) -> go.Figure:
         "privacy risk (worst measured; whiskers: 95% range)",
         "fidelity (1 = as good as fresh real data)",
     )
-    fig.update_xaxes(tickformat=".0%", range=list(x_range))
+    fig.update_xaxes(tickformat=percent_ticks(x_range[1]), range=list(x_range))
     fig.update_yaxes(range=list(y_range))
     fig.update_layout(height=HEIGHT)
     _write_names(fig, points, shown, spans, [p[0] for p in front], x_range, y_range)

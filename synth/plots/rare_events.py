@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from synth.evaluation.utility.augmentation import AugmentationResult
 from synth.evaluation.utility.fairness import FairnessResult
-from synth.plots.common import HOLDOUT_COLOR, REAL_COLOR, SYNTH_COLOR, layout
+from synth.plots.common import HOLDOUT_COLOR, REAL_COLOR, SYNTH_COLOR, layout, percent_ticks
 
 SOURCE_COLORS = {"real only": REAL_COLOR, "synthetic": SYNTH_COLOR, "duplicates": HOLDOUT_COLOR, "SMOTE": "#2ca02c"}
 TABLE_COLORS = (REAL_COLOR, SYNTH_COLOR, "#2ca02c", "#9467bd", "#8c564b")
@@ -61,5 +61,6 @@ def group_rates_figure(result: FairnessResult) -> go.Figure:
         fig, f"Share with {result.outcome} = {result.positive!r} in each {result.sensitive} group", result.sensitive,
         "outcome rate",
     )  # fmt: skip
-    fig.update_yaxes(tickformat=".0%")
+    top = max((r.outcome_interval.high for r in result.rows), default=1.0)
+    fig.update_yaxes(tickformat=percent_ticks(top))
     return fig

@@ -147,3 +147,20 @@ def test_a_0_1_whole_number_outcome_is_compared_and_balanced_as_it_stands() -> N
     )
     gaps = {name: gap for name, gap, _ in result.outcome_gaps}
     assert gaps["real"] > 0.05 and gaps["balanced"] < 0.02
+
+
+def test_the_outcome_rate_chart_labels_low_rates_with_decimals() -> None:
+    # Outcome rates near 1% were drawn on an axis whose ticks read "0%, 1%, 1%".
+    from synth.plots.rare_events import group_rates_figure
+
+    rng = np.random.default_rng(0)
+
+    def table(n: int) -> pd.DataFrame:
+        return pd.DataFrame({"group": rng.choice(["a", "b"], n), "flag": (rng.random(n) < 0.01).astype(int)})
+
+    train, holdout = table(3_000), table(1_000)
+    syn = table(3_000)
+    result = evaluate_fairness(train, holdout, syn, sensitive="group", outcome="flag", positive=1, models=False)
+    fig = group_rates_figure(result)
+    assert max(r.outcome_interval.high for r in result.rows) < 0.05
+    assert fig.layout.yaxis.tickformat in (".1%", ".2%")

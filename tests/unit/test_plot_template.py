@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.io as pio
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from synth import plots
 from synth.evaluation.fidelity.distributions import column_distributions
@@ -70,3 +72,23 @@ def test_the_importance_legend_sits_below_the_axis_title_not_on_it() -> None:
     fig = importance_bars(SimpleNamespace(importances=items, importance_agreement=0.9))  # type: ignore[arg-type]
     assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
     assert fig.layout.margin.b >= 80 and fig.layout.margin.t == 60  # the template's other margins are kept
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(min_value=1e-5, max_value=1.0))
+def test_percent_ticks_never_print_two_ticks_alike(top: float) -> None:
+    """On a 0–1.3% axis the outcome-rate chart's ticks read "0%, 1%, 1%": every 1-2-5 step plotly may pick (at
+    least a sixth of the range) prints distinct labels at the chosen decimals."""
+    import math
+
+    from synth.plots.common import percent_ticks
+
+    digits = int(percent_ticks(top)[1:-1])
+    power = 10.0 ** math.floor(math.log10(top / 6))
+    steps = [m * power * 10**k for k in range(3) for m in (1, 2, 5) if top / 6 <= m * power * 10**k <= top / 2]
+    assert steps, top
+    for step in steps:
+        ticks = [i * step for i in range(int(top / step + 1e-9) + 1)]
+        labels = [f"{t * 100:.{digits}f}%" for t in ticks]
+        assert len(set(labels)) == len(labels), (top, step, labels)
+    assert percent_ticks(0.013) == ".1%" and percent_ticks(0.18) == ".0%" and percent_ticks(1.0) == ".0%"
