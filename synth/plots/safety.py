@@ -4,9 +4,9 @@ Column names and category labels come from the uploaded table. Plotly draws ``<a
 ``<span style=...>`` with its style and ``<br>`` as a line break in any of those places, so a crafted file could
 put a phishing link or a page-covering label into a chart. :func:`escape_figure_text` escapes every ``<`` and
 ``>`` in the strings a figure renders, except the few formatting tags our own figures use (``<b>``, ``<i>``,
-``<br>``, ``<sup>``, ``<sub>``, ``<em>``, with no attributes): plotly splits tags first and decodes entities only
-in the text between them, so a column named ``<a href="https://evil">x</a>`` reads exactly so, as text. ``&`` is
-left alone, which makes escaping idempotent (figures kept for a session are escaped again on every draw).
+``<br>``, ``<sup>``, ``<sub>``, ``<em>``, ``<extra>``, with no attributes): plotly splits tags first and decodes
+entities only in the text between them, so a column named ``<a href="https://evil">x</a>`` reads exactly so, as
+text. ``&`` is left alone, which makes escaping idempotent (figures kept for a session are escaped again on every draw).
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 #: Formatting tags our figures write themselves; no attributes, so nothing in them can link or style.
-_OWN_TAGS = re.compile(r"</?(?:b|i|br|sup|sub|em)\s*/?>", re.I)
-#: Trace properties plotly renders as text (x / y become category tick labels; customdata reaches hover text).
-_TRACE_TEXT = ("name", "text", "hovertext", "x", "y", "labels", "customdata")
+#: ``<extra>`` (hover templates' secondary box) likewise.
+_OWN_TAGS = re.compile(r"</?(?:b|i|br|sup|sub|em|extra)\s*/?>", re.I)
+#: Trace properties plotly renders as text (x / y become category tick labels; customdata reaches hover text;
+#: a hover or text template is drawn with the same markup: the race chart put run names in its hover template).
+_TRACE_TEXT = ("name", "text", "hovertext", "hovertemplate", "texttemplate", "x", "y", "labels", "customdata")
 
 
 def _angles(text: str) -> str:

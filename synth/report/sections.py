@@ -21,6 +21,7 @@ from synth.evaluation.results import number, percent
 from synth.evaluation.utility.efficacy_table import EFFICACY_COLUMNS, efficacy_rows
 from synth.plots.fidelity import association_heatmaps, distribution_figure, score_bars
 from synth.plots.privacy import attack_risks, dcr_histogram
+from synth.plots.safety import escape_figure_text
 from synth.plots.utility import utility_bars
 from synth.report.evaluation import TableEvaluation
 from synth.report.leaderboard import VIEWS, leaderboard_text, view_columns, with_interval
@@ -57,6 +58,9 @@ class _Figures:
 
     def __call__(self, fig: go.Figure) -> str:
         self.count += 1
+        # User text (column names, labels, an external table's file name) shown as text, as on the pages: plotly
+        # draws <a href> and <span style> in titles, ticks, legends and hover text of a shared report too.
+        escape_figure_text(fig)
         div: str = pio.to_html(
             fig, include_plotlyjs=False, full_html=False, div_id=f"fig{self.count}", config={"displaylogo": False}
         )

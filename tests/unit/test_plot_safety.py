@@ -78,3 +78,20 @@ def test_escaped_text_opens_no_tag_but_our_own_and_escaping_twice_changes_nothin
 
     for tag in re.findall(r"<[^>]*>?", out):
         assert re.fullmatch(r"</?(b|i|br|sup|sub|em)\s*/?>", tag, flags=re.I), (text, out)
+
+
+def test_hover_templates_are_escaped_and_keep_their_own_extra_box() -> None:
+    # The race chart wrote a run's name (an external table's file name, the user's label) into a hover template,
+    # which plotly renders with the same markup as text: a crafted name was a live link on hover.
+    fig = go.Figure(
+        go.Scatter(
+            x=[0.1],
+            y=[0.9],
+            hovertemplate='<a href="http://evil.example">x</a> (recommended)<br>%{x}<extra></extra>',
+            texttemplate='<span style="font-size:400px">%{y}</span>',
+        )
+    )
+    escape_figure_text(fig)
+    trace = fig.data[0]
+    assert trace.hovertemplate == '&lt;a href="http://evil.example"&gt;x&lt;/a&gt; (recommended)<br>%{x}<extra></extra>'
+    assert trace.texttemplate == '&lt;span style="font-size:400px"&gt;%{y}&lt;/span&gt;'

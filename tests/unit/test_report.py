@@ -266,3 +266,31 @@ def test_data_card_says_when_the_model_was_fitted_on_a_sample_of_a_larger_input(
     finally:
         del run.model.training_input_
     assert "Fitted on: a seeded sample of 200,000 of 5,000,000 rows of big.parquet (streamed, seed 7)" in text
+
+
+def test_hostile_names_reach_no_report_chart_as_markup() -> None:
+    """The pages escape user text in charts (``ui.charts``); the HTML report drew its figures unescaped, so a
+    column or run named ``<a href=…>`` became a live link in a report that is sent around."""
+    rng = np.random.default_rng(0)
+    link = '<a href="http://evil.example">click</a>'
+    n = 600
+    table = pd.DataFrame(
+        {
+            link: rng.choice(['<span style="font-size:400px">X</span>', "plain", "other"], n),
+            "amount": rng.gamma(2.0, 10.0, n).round(2),
+            "group": rng.choice(["a", "b", "c"], n),
+        }
+    )
+    schema = synth.infer_schema(table)
+    train, holdout = synth.split(table, holdout=0.25, seed=0)
+    result = race(train, holdout, [Contender("independent", label=link)], schema=schema, settings=FAST)
+    html = build_report(
+        name="hostile", data=table, schema=schema, train=train, holdout=holdout, result=result, options=ReportOptions()
+    ).html
+    # The figures' JSON is in the per-chart <script> blocks (plotly.js itself sits in the head's typed script),
+    # with "<" written as \u003c, which the browser reads back as "<" before plotly draws the text.
+    scripts = [b for b in re.findall(r"<script>(.*?)</script>", html, flags=re.S) if "Plotly.newPlot" in b]
+    assert scripts, "the report drew charts"
+    decoded = "\n".join(b.replace("\\u003c", "<").replace("\\u003e", ">") for b in scripts)
+    assert "<a href" not in decoded and "<span style" not in decoded
+    assert "&lt;a href=" in decoded, "the hostile name is charted, as text"
