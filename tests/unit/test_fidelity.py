@@ -250,6 +250,9 @@ def test_diagnosis_names_the_lost_spike_the_share_shift_and_the_missing_rate() -
     syn = pd.Series(rng.integers(0, 50_000, n), name="capital_gain")
     messages = [f.message for f in diagnose_column(real, syn, ColumnKind.DISCRETE)]
     assert any("synthetic lacks the spike at 0 that holds 90" in m for m in messages), messages
+    # A negative value reads with a true minus sign (a hyphen read as a dash in the sentence).
+    negative = [f.message for f in diagnose_column(real - 5, syn, ColumnKind.DISCRETE)]
+    assert any("spike at −5 " in m for m in messages + negative) and not any("-5" in m for m in negative), negative
 
     real_c = pd.Series(np.where(rng.random(n) < 0.6, "Never-married", "Married"), name="marital")
     syn_c = pd.Series(np.where(rng.random(n) < 0.3, "Never-married", "Married"), name="marital")

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation.fidelity.scores import FidelityResult, PairScore, compare_tables
-from synth.evaluation.results import percent, to_jsonable
+from synth.evaluation.results import MINUS, percent, to_jsonable
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
@@ -110,11 +110,12 @@ class PairDiagnosis:
 
 
 def _num(x: float, kind: ColumnKind) -> str:
+    """A value of the column as a sentence prints it: a date as a date, a negative number with a true minus
+    ("the spike at −5"; a hyphen read as a dash in the sentence)."""
     if kind is ColumnKind.DATETIME:
         return str(pd.Timestamp(int(x)).date())
-    if float(x).is_integer():
-        return f"{int(x):,}"
-    return f"{x:,.4g}"
+    text = f"{int(x):,}" if float(x).is_integer() else f"{x:,.4g}"
+    return text.replace("-", MINUS)
 
 
 def _missing_finding(name: str, real: pd.Series, syn: pd.Series) -> Finding | None:
