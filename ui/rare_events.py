@@ -29,8 +29,9 @@ def _class_columns(ds: state.Dataset) -> list[str]:
 
 
 def _outcome_columns(ds: state.Dataset) -> list[str]:
-    """The bias panel's outcomes: the class columns and the 0/1 whole-number columns (a yes/no flag stored as a
-    number is an outcome as it stands; the fairness check reads its values as the labels "0" and "1")."""
+    """The class columns and the 0/1 whole-number columns: the bias panel's outcomes, the augmentation panel's
+    classes and the Sample page's rare-events preset (a yes/no flag stored as a number is a class as it stands:
+    the checks read its values as the labels "0" and "1", and a model conditions on ``flag = 1`` as on a label)."""
     classes = set(_class_columns(ds))
     return [
         c.name for c in ds.schema if c.name in classes or (c.kind is ColumnKind.DISCRETE and is_flag(ds.train[c.name]))
@@ -81,7 +82,7 @@ def _with_interval(value: float, interval: Interval) -> str:
 # ----------------------------------------------------------------------------- Sample page
 def preset_toggle(ds: state.Dataset) -> dict[str, dict[Any, float]] | None:
     """The "rare events" preset: the rarest class (≤ 10% of rows) rebalanced to half the rows; None when off."""
-    found = rare_event_preset(ds.train, _class_columns(ds))
+    found = rare_event_preset(ds.train, _outcome_columns(ds))
     if found is None:
         return None
     column, value, shares = found
@@ -125,10 +126,10 @@ def augmentation_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
         "(drawn from the model conditioned on it), random duplicates, or SMOTE rows; all are judged on the real "
         "holdout, which none of them saw. Intervals are 95% bootstrap intervals over the holdout rows."
     )
-    columns = _class_columns(ds)
-    hint = _coded_hint(ds)
+    columns = _outcome_columns(ds)  # a 0/1 flag (fraud, churn) is the rare class users bring most often
+    hint = _coded_hint(ds, flags=False)
     if not columns:
-        st.info("The table has no categorical or boolean column with 2–12 values to augment." + hint)
+        st.info("The table has no categorical or boolean column with 2–12 values, nor a 0/1 flag, to augment." + hint)
         return
     if hint:
         st.caption(hint.strip())

@@ -56,3 +56,42 @@ def test_sample_page_previews_coverage_and_offers_the_rare_events_preset() -> No
     assert not at.exception, at.exception
     df = at.session_state["synthetic"].df
     assert len(df) == 2000 and (df["race"] == "Other").sum() == 1000
+
+
+def _flag_table() -> bytes:
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    n = 3_000
+    amount = rng.gamma(2.0, 100.0, n).round(2)
+    channel = rng.choice(["retail", "online", "partner"], n, p=[0.5, 0.4, 0.1])
+    # A 0/1 flag, as fraud and churn columns come: rarer than every channel, and tied to the amount.
+    fraud = (rng.random(n) < np.where(amount > 400, 0.3, 0.03)).astype(int)
+    return pd.DataFrame({"amount": amount, "channel": channel, "fraud": fraud}).to_csv(index=False).encode()
+
+
+def test_a_0_1_flag_is_a_class_to_augment_and_the_rare_events_preset_without_a_change_of_kind() -> None:
+    # The panel and the preset offered categorical and boolean columns only: a fraud flag stored as 0/1 (the way
+    # such columns usually come) had to be re-kinded on Data first.
+    from tests.app.helpers import upload
+
+    at = fit(upload(start(), "flags.csv", _flag_table()), "cart")
+    assert at.session_state["dataset"].schema["fraud"].kind.value == "discrete"
+    goto(at, "rare_events")
+    assert "fraud" in at.selectbox(key="aug_target").options
+    at.selectbox(key="aug_target").set_value("fraud").run()
+    assert at.selectbox(key="aug_positive").value == 1  # the rarer value, as stored
+    at.multiselect(key="aug_shares").set_value([0.25]).run()
+    at.button(key="aug_button").click().run()
+    assert not at.exception, at.exception
+    table = next(d for d in at.dataframe if "added from" in d.value.columns).value
+    assert list(table["added from"]) == ["real only", "synthetic", "duplicates", "SMOTE"]
+    assert not any("holds 2–12 distinct whole numbers" in c.value for c in at.caption)  # no re-kind hint for it
+
+    goto(at, "sample")
+    at.toggle(key="rare_preset").set_value(True).run()
+    at.number_input[0].set_value(2000).run()
+    at.button(key="sample_button").click().run()
+    assert not at.exception, at.exception
+    assert (at.session_state["synthetic"].df["fraud"] == 1).sum() == 1000
