@@ -173,6 +173,8 @@ def test_several_runs_are_listed_and_one_is_picked() -> None:
     goto(at, "compare")
     table = runs_table(at)
     assert len(table) == 2
+    # The runs table's verdict is accuracy's alone, and says so (the headline adds the discriminator).
+    assert "accuracy vs holdout" in table.columns and "vs fresh real data" not in table.columns
     assert table["run"].str.contains("seed 7").iloc[0] and table["run"].str.contains("seed 1").iloc[1]
     choice = at.selectbox(key="compare_run")
     assert len(choice.options) == 2
