@@ -10,6 +10,8 @@ Usage::
 
     .venv/bin/python -m benchmarks.bench_discriminator_sides                 # Adult, published peers and ours
     .venv/bin/python -m benchmarks.bench_discriminator_sides --data california_housing --seeds 0 1 2
+    .venv/bin/python -m benchmarks.bench_discriminator_sides --data bank_marketing --fit-seeds 0 2 \
+        --runs pruned_cart pruned_cart:refine=false --no-copy
 """
 
 from __future__ import annotations
@@ -34,25 +36,33 @@ PEERS = ("synthpop", "mostly", "tabularargn", "gaussian_copula")
 OURS = ("pruned_cart", "cart")
 
 
-def tables(data: str, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
-    """Train, holdout and the synthetic tables to score: the published peers' outputs (Adult only), ours fitted
-    with ``random_state=seed`` and sampled with ``seed + 1``, and a bootstrap copy of the training rows."""
+def tables(
+    data: str, seed: int, runs: list[str], *, peers: bool = True, copy: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Train, holdout and the synthetic tables to score: the published peers' outputs (Adult only), ours (each of
+    ``runs``, "name" or "name:key=value,…") fitted with ``random_state=seed`` and sampled with ``seed + 1``, and a
+    bootstrap copy of the training rows."""
     import synth
     from benchmarks.bench_frontier import PEERS_DIR, load
+    from benchmarks.common import synthesizer_spec
 
     trn, val, _ = load(data)
     schema = synth.infer_schema(trn)
     out: dict[str, pd.DataFrame] = {}
-    if data == "adult":
+    if data == "adult" and peers:
         for peer in PEERS:
             path = PEERS_DIR / f"adult_{peer}.csv.gz"
             if path.exists():
                 out[f"{peer} (published output)"] = pd.read_csv(path)[list(trn.columns)]
-    for name in OURS:
-        model = synth.create(name, random_state=seed)
+    for spec in runs:
+        name, params = synthesizer_spec(spec)
+        model = synth.create(name, random_state=seed, **params)
         model.fit(trn, schema)
-        out[f"ours: {name}"] = model.sample(len(trn), seed=seed + 1)
-    out["a copy of train (bootstrap)"] = trn.sample(len(trn), replace=True, random_state=seed).reset_index(drop=True)
+        out[f"ours: {spec} (fit seed {seed})"] = model.sample(len(trn), seed=seed + 1)
+    if copy:
+        out["a copy of train (bootstrap)"] = trn.sample(len(trn), replace=True, random_state=seed).reset_index(
+            drop=True
+        )
     return trn, val, out
 
 
@@ -63,12 +73,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", default="adult", help="adult (MOSTLY AI's split) or a shared dataset's name")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="discriminator seeds")
-    parser.add_argument("--fit-seed", type=int, default=0)
+    parser.add_argument("--fit-seeds", type=int, nargs="+", default=[0], help="fit seeds of our synthesizers")
+    parser.add_argument("--runs", nargs="+", default=list(OURS), help="our synthesizers: name or name:key=value,…")
+    parser.add_argument("--no-copy", action="store_true", help="leave out the bootstrap copy of train")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "discriminator_sides.json")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    trn, val, synthetic = tables(args.data, args.fit_seed)
+    synthetic: dict[str, pd.DataFrame] = {}
+    for i, fit_seed in enumerate(args.fit_seeds):
+        trn, val, more = tables(args.data, fit_seed, args.runs, peers=i == 0, copy=i == 0 and not args.no_copy)
+        synthetic.update(more)
     schema = synth.infer_schema(trn)
     rows = []
     print(f"{'table':32s} {'vs train':>9s} {'vs holdout':>11s} {'reference':>10s}   (means over seeds {args.seeds})")
@@ -91,7 +106,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     result = {
         "data": args.data,
         "seeds": args.seeds,
-        "fit_seed": args.fit_seed,
+        "fit_seeds": args.fit_seeds,
+        "runs": args.runs,
         "rows": rows,
         "seconds": time.perf_counter() - started,
         "load_average": os.getloadavg()[0],
