@@ -351,3 +351,21 @@ def test_associations_say_which_orders_of_the_real_table_the_synthetic_rows_brea
     else:  # drawn apart, a household count lands above its block's people on a good share of rows
         assert broken > 0.05
         assert len(warnings) == 1 and "households above people" in warnings[0], warnings
+
+
+def test_the_discriminator_caption_says_whose_real_rows_it_faced() -> None:
+    # Against the holdout when it has 200 rows; a smaller one leaves the training rows, which flatter a table
+    # that tracks them, and the caption says so rather than passing the figure off as the usual one.
+    def page(n: int) -> AppTest:
+        rng = np.random.default_rng(0)
+        table = pd.DataFrame({"amount": rng.gamma(2.0, 50.0, n).round(2), "group": rng.choice(["a", "b", "c"], n)})
+        at = upload(start(), "t.csv", table.to_csv(index=False).encode())
+        fit(at, "independent")
+        sample(at)
+        return goto(at, "compare")
+
+    big, small = page(2_000), page(600)  # holdouts of 400 and 120 rows
+    caption = [c.value for c in big.caption if "95%" in c.value and "rows" in c.value and "synthetic and" in c.value]
+    assert caption and "400 synthetic and holdout rows" in caption[0], caption
+    caption = [c.value for c in small.caption if "synthetic and" in c.value]
+    assert caption and "training (holdout too small) rows" in caption[0], caption
