@@ -279,6 +279,8 @@ def evaluate(args: argparse.Namespace) -> int:
                 },
                 "discriminator_auc": discriminator.auc,
                 "discriminator_reference_auc": discriminator.reference_auc,
+                # "holdout", or "train" without --holdout (a table that tracks its training rows then reads low)
+                "discriminator_real_rows": discriminator.real_rows,
             },
             "accuracy": to_jsonable(accuracy.to_dict()),
             "discriminator": to_jsonable(discriminator.to_dict()),

@@ -156,6 +156,8 @@ def test_evaluate_writes_json_scores(work: Path) -> None:
     assert 0.0 < tri["value"] <= 1.0 and 0.0 < tri["ceiling"] <= 1.0
     assert tri["value"] == report["accuracy"]["trivariate"]["value"]
     assert 0.0 <= summary["discriminator_auc"] <= 1.0 and summary["discriminator_reference_auc"] is not None
+    assert summary["discriminator_real_rows"] == report["discriminator"]["real_rows"]
+    assert summary["discriminator_real_rows"] == "holdout"  # told from fresh rows, not the ones fitted on
 
 
 def test_evaluate_html_is_the_dashboard_report_or_a_clear_message(work: Path) -> None:
