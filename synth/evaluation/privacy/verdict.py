@@ -196,10 +196,13 @@ def _rare_value_verdict(result: RareValueResult | None, limits: tuple[float, flo
     if result is None or worst is None:
         value = "not measured" if result is None else "no column has enough values seen once to judge"
         return CriterionVerdict(key, label, "grey", value, threshold, explanation)
+    # The excess leads: the two shares alone ("70.1% of train-only values reproduced" for a date column whose
+    # few hundred days any table covers) read as a leak where the comparison shows none.
     value = (
-        f"{worst.column}: {_pct(worst.train_share)} of {worst.n_train_only:,} train-only values reproduced, "
-        f"{_pct(worst.holdout_share)} of {worst.n_holdout_only:,} holdout-only values (excess {_pct(worst.excess)}, "
-        f"95% CI {_pct(worst.low)} to {_pct(worst.high)}); {result.train_values_copied:,} train-only values in all"
+        f"{worst.column}: excess {_pct(worst.excess)} (95% CI {_pct(worst.low)} to {_pct(worst.high)}): "
+        f"{_pct(worst.train_share)} of {worst.n_train_only:,} train-only values reproduced against "
+        f"{_pct(worst.holdout_share)} of {worst.n_holdout_only:,} holdout-only ones; "
+        f"{result.train_values_copied:,} train-only values in all"
     )
     level = _level(worst.excess, limits, worst.flagged)
     if worst.excess >= limits[0] and not worst.flagged:
