@@ -12,8 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from synth.evaluation.context import ContextError
+from synth.evaluation.fidelity.headline import fidelity_headline
 from synth.evaluation.fidelity.scores import FidelityResult
-from ui import cached, guards, privacy_checks, state
+from ui import background, cached, guards, privacy_checks, state
 from ui.compare import columns, headline, ml, subgroup
 
 st.title("Compare")
@@ -22,6 +23,15 @@ runs = [r for r in state.synthetic_runs() if r.dataset_key == ds.key]
 if not runs:
     guards.need_synthetic()
     st.stop()
+
+
+#: The headline's level in a table cell (the detailed view below says it in a sentence, with the reasons).
+VERDICT_WORDS = {
+    "as_good_as_real": "as good",
+    "close": "close, not as good",
+    "distinguishable": "told apart",
+    "unknown": "no holdout",
+}
 
 
 def run_label(run: state.SyntheticTable) -> str:
@@ -58,15 +68,24 @@ for run in reversed(runs):
         rows.append({"run": run_label(run), "note": failed[run.id]})
         continue
     acc, res = accuracies[run.id], results[run.id]
+    # Each run's discriminator was started when it was sampled; one still training says so rather than hold the
+    # table (the detailed run's is awaited by the headline below).
+    disc, disc_state = None, "computing…"
+    if background.inline() or contexts[run.id].settled("compare:discriminator") or run.id == detailed.id:
+        try:
+            disc = cached.discriminator(f"{ds.key}|{run.id}", contexts[run.id])
+        except ValueError:
+            disc_state = "—"
     # Numbers as text: a score still being computed read "None" in a number column; it says so instead.
     rows.append(
         {
             "run": run_label(run),
             "accuracy": headline.fmt(acc.overall),
             "trivariate": headline.fmt(acc.trivariate.value if acc.trivariate else None),
-            # Accuracy's verdict alone (the discriminator is computed for the detailed run): headed "vs fresh real
-            # data", it read "within noise" above a headline saying a classifier tells the rows apart.
-            "accuracy vs holdout": "within noise" if acc.as_good_as_holdout else "below" if acc.orders else "—",
+            "discriminator AUC": headline.fmt(disc.auc, 2) if disc else disc_state,
+            # The headline's verdict (accuracy and discriminator), as the detailed view states it: accuracy's
+            # alone read "within noise" above a headline saying a classifier tells the rows apart.
+            "vs fresh real data": VERDICT_WORDS[fidelity_headline(acc, disc).level] if disc else disc_state,
             "overall quality": headline.fmt(res.overall) if res else "computing…",
             "pair trends": headline.fmt(res.column_pair_trends) if res else "computing…",
         }

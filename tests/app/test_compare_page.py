@@ -173,8 +173,18 @@ def test_several_runs_are_listed_and_one_is_picked() -> None:
     goto(at, "compare")
     table = runs_table(at)
     assert len(table) == 2
-    # The runs table's verdict is accuracy's alone, and says so (the headline adds the discriminator).
-    assert "accuracy vs holdout" in table.columns and "vs fresh real data" not in table.columns
+    # Each run's verdict is the headline's (accuracy and discriminator), with the discriminator beside it: the
+    # column once held accuracy's verdict alone and read "within noise" above "a classifier tells them apart".
+    assert {"discriminator AUC", "vs fresh real data"} <= set(table.columns)
+    assert set(table["vs fresh real data"]) <= {"as good", "close, not as good", "told apart"}, table
+    assert all(0.0 <= float(v) <= 1.0 for v in table["discriminator AUC"])
+    shown = next(m for m in at.metric if m.label == "Discriminator AUC").value
+    assert table["discriminator AUC"].iloc[0] == shown  # the detailed (newest) run: the same figure as its card
+    words = {"As good": "as good", "Close": "close, not as good", "Distinguishable": "told apart"}
+    sentence = next(
+        m.value.strip("*") for m in (*at.success, *at.info, *at.warning) if m.value.strip("*").startswith(tuple(words))
+    )
+    assert table["vs fresh real data"].iloc[0] == next(v for k, v in words.items() if sentence.startswith(k))
     assert table["run"].str.contains("seed 7").iloc[0] and table["run"].str.contains("seed 1").iloc[1]
     choice = at.selectbox(key="compare_run")
     assert len(choice.options) == 2
