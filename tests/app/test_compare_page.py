@@ -379,3 +379,13 @@ def test_the_discriminator_caption_says_whose_real_rows_it_faced() -> None:
     assert caption and "400 synthetic and holdout rows" in caption[0], caption
     caption = [c.value for c in small.caption if "synthetic and" in c.value]
     assert caption and "training (holdout too small) rows" in caption[0], caption
+
+
+def test_a_gap_that_rounds_to_zero_has_no_arrow() -> None:
+    # California Housing's univariate card read "↓ -0.000 vs holdout": an arrow pointing at nothing.
+    from ui.compare.headline import gap_delta
+
+    assert gap_delta(-0.0004) == ("±0.000 vs holdout", "off")
+    assert gap_delta(0.0002) == ("±0.000 vs holdout", "off")
+    assert gap_delta(-0.003) == ("-0.003 vs holdout", "auto")  # the ASCII sign Streamlit reads the arrow from
+    assert gap_delta(0.07, 2) == ("+0.07 vs holdout", "auto") and gap_delta(None) == (None, "auto")

@@ -22,6 +22,17 @@ def fmt(value: float | None, digits: int = 3) -> str:
     return "—" if value is None or not math.isfinite(value) else number(value, digits)
 
 
+def gap_delta(gap: float | None, digits: int = 3) -> tuple[str | None, Literal["auto", "off"]]:
+    """A card's "±x vs holdout" delta and its arrow. The text keeps its ASCII sign (Streamlit reads the arrow's
+    direction from it); a gap that rounds to zero reads "±0.000" with no arrow: "↓ -0.000" pointed at nothing."""
+    if gap is None or not math.isfinite(gap):
+        return None, "auto"
+    text = f"{gap:+.{digits}f}"
+    if float(text) == 0:
+        return f"±{abs(float(text)):.{digits}f} vs holdout", "off"
+    return f"{text} vs holdout", "auto"
+
+
 def noise_color(beyond_noise: bool | None, lower_is_better: bool = False) -> Literal["normal", "inverse", "off"]:
     """A card's delta colour: red or green only for a difference beyond sampling noise. A within-noise gap drawn
     red ("↓ -0.003 vs holdout" above "within noise of fresh real data") read as a defect the caption denies."""
@@ -42,7 +53,8 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
     cols[0].metric(
         "Accuracy",
         fmt(accuracy.overall),
-        delta=f"{accuracy.overall - overall_ref:+.3f} vs holdout" if overall_ref is not None else None,
+        delta=gap_delta(None if overall_ref is None else accuracy.overall - overall_ref)[0],
+        delta_arrow=gap_delta(None if overall_ref is None else accuracy.overall - overall_ref)[1],
         # The overall gap has no interval of its own: it is beyond noise when an order's is (the verdict's rule).
         delta_color=noise_color(accuracy.as_good_as_holdout is False),
         help="Mean of univariate, bivariate and trivariate accuracy (1 − total variation distance of binned "
@@ -61,7 +73,8 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
         col.metric(
             f"{names[score.order]} accuracy",
             fmt(score.value),
-            delta=f"{score.gap:+.3f} vs holdout" if score.gap is not None else None,
+            delta=gap_delta(score.gap)[0],
+            delta_arrow=gap_delta(score.gap)[1],
             delta_color=noise_color(score.below_ceiling),
             help=helps[score.order],
         )
@@ -72,12 +85,13 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
         )
         col.caption(f"{note}{sampled}" if score.reference is not None else f"no holdout{sampled}")
     if discriminator is not None:
+        ref_auc = discriminator.reference_auc
+        disc_gap = None if ref_auc is None else discriminator.auc - ref_auc
         cols[4].metric(
             "Discriminator AUC",
             fmt(discriminator.auc, 2),
-            delta=f"{discriminator.auc - discriminator.reference_auc:+.2f} vs holdout"
-            if discriminator.reference_auc is not None
-            else None,
+            delta=gap_delta(disc_gap, 2)[0],
+            delta_arrow=gap_delta(disc_gap, 2)[1],
             delta_color=noise_color(discriminator.distinguishable, lower_is_better=True),
             help="ROC AUC of boosted trees telling synthetic rows from real holdout rows (people the model never "
             "saw) on rows they were not fitted on: 0.5 means indistinguishable. The same classifier on train against "
