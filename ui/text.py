@@ -9,6 +9,8 @@ estimate as the pages print it.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from synth.report.markdown import literal as md
 
 __all__ = ["duration", "md"]
@@ -26,3 +28,17 @@ def duration(seconds: float | None) -> str:
     if seconds < 120:
         return f"{seconds:.0f} s"
     return f"{seconds / 60:.0f} min"
+
+
+def signed_delta(
+    x: float | None, digits: int = 3, suffix: str = "", *, scale: float = 1.0
+) -> tuple[str | None, Literal["auto", "off"]]:
+    """An ``st.metric`` delta for a signed difference, and its arrow. The text keeps its ASCII sign (Streamlit reads
+    the arrow's direction from it); a difference that rounds to zero reads "±0.000" with no arrow ("↓ -0.000"
+    pointed at nothing). ``suffix`` follows the number ("% of the gap…", " vs holdout")."""
+    if x is None or x != x:
+        return None, "auto"
+    text = f"{x * scale:+.{digits}f}"
+    if float(text) == 0:
+        return f"±{0:.{digits}f}{suffix}", "off"
+    return f"{text}{suffix}", "auto"

@@ -389,3 +389,9 @@ def test_a_gap_that_rounds_to_zero_has_no_arrow() -> None:
     assert gap_delta(0.0002) == ("±0.000 vs holdout", "off")
     assert gap_delta(-0.003) == ("-0.003 vs holdout", "auto")  # the ASCII sign Streamlit reads the arrow from
     assert gap_delta(0.07, 2) == ("+0.07 vs holdout", "auto") and gap_delta(None) == (None, "auto")
+    # The same rule for every card that shows a signed difference (privacy closeness, segments, ML checks).
+    from ui.text import signed_delta
+
+    assert signed_delta(0.0004, 1, " points vs ideal 50%", scale=100) == ("±0.0 points vs ideal 50%", "off")
+    assert signed_delta(0.016, 1, " points vs ideal 50%", scale=100) == ("+1.6 points vs ideal 50%", "auto")
+    assert signed_delta(float("nan")) == (None, "auto")

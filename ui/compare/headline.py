@@ -15,7 +15,7 @@ from synth.evaluation.fidelity.headline import fidelity_headline
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.results import number
 from ui import cached
-from ui.text import md
+from ui.text import md, signed_delta
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
@@ -23,14 +23,8 @@ def fmt(value: float | None, digits: int = 3) -> str:
 
 
 def gap_delta(gap: float | None, digits: int = 3) -> tuple[str | None, Literal["auto", "off"]]:
-    """A card's "±x vs holdout" delta and its arrow. The text keeps its ASCII sign (Streamlit reads the arrow's
-    direction from it); a gap that rounds to zero reads "±0.000" with no arrow: "↓ -0.000" pointed at nothing."""
-    if gap is None or not math.isfinite(gap):
-        return None, "auto"
-    text = f"{gap:+.{digits}f}"
-    if float(text) == 0:
-        return f"±{abs(float(text)):.{digits}f} vs holdout", "off"
-    return f"{text} vs holdout", "auto"
+    """A card's "±x vs holdout" delta and its arrow (:func:`ui.text.signed_delta`)."""
+    return signed_delta(gap, digits, " vs holdout")
 
 
 def noise_color(beyond_noise: bool | None, lower_is_better: bool = False) -> Literal["normal", "inverse", "off"]:
@@ -127,7 +121,8 @@ def quality_cards(result: FidelityResult) -> None:
         col.metric(
             label,
             fmt(value),
-            delta=f"{gap.difference:+.3f} vs real holdout ({gap.reference:.3f})" if gap else None,
+            delta=signed_delta(gap.difference, 3, f" vs real holdout ({gap.reference:.3f})")[0] if gap else None,
+            delta_arrow=signed_delta(gap.difference if gap else None)[1],
             delta_color=noise_color(gap.is_real if gap else None),
         )
         col.caption(f"95%: {interval.format()}" if interval else "")

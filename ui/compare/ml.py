@@ -17,7 +17,7 @@ from synth.evaluation.utility.targets import coded_target_note
 from synth.evaluation.utility.tstr import UtilityError, candidate_targets
 from ui import cached, charts, state
 from ui.compare.headline import fmt, noise_color
-from ui.text import md
+from ui.text import md, signed_delta
 
 
 @st.fragment
@@ -68,12 +68,13 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
 
     cols = st.columns(3)
     if detection is not None:
+        ref = detection.reference_auc
+        detection_gap = None if ref is None else detection.auc - ref
         cols[0].metric(
             "Detection AUC",
             fmt(detection.auc),
-            delta=f"{detection.auc - detection.reference_auc:+.3f} vs real holdout ({detection.reference_auc:.3f})"
-            if detection.reference_auc is not None
-            else None,
+            delta=signed_delta(detection_gap, 3, f" vs real holdout ({ref:.3f})")[0] if ref is not None else None,
+            delta_arrow=signed_delta(detection_gap)[1],
             delta_color=noise_color(detection.beyond_reference, lower_is_better=True),
             help="Cross-validated ROC AUC of boosted trees telling synthetic rows from real ones: 0.5 means "
             "indistinguishable, 1 that every row gives itself away.",
@@ -90,7 +91,8 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         cols[1].metric(
             f"TSTR vs TRTR ({metric_name})",
             f"{number(head.tstr)} vs {number(head.trtr)}",
-            delta=f"{head.difference:+.3f}",
+            delta=signed_delta(head.difference)[0],
+            delta_arrow=signed_delta(head.difference)[1],
             delta_color=noise_color(head.gap_is_real),
             help=f"Boosted trees predicting {target} on the real holdout, trained on synthetic (TSTR) or real (TRTR).",
         )
