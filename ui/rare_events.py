@@ -3,14 +3,13 @@ page (augmentation, bias). Widgets and rendering only; the work is in ``synth`` 
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 import synth
-from synth.evaluation.results import Interval, number, percent
+from synth.evaluation.results import number, percent, with_interval
 from synth.evaluation.utility.augmentation import MIN_HOLDOUT_POSITIVES, AugmentationError
 from synth.evaluation.utility.fairness import FairnessError, group_column_order
 from synth.evaluation.utility.targets import is_flag
@@ -65,18 +64,6 @@ def _share(x: float) -> str:
     if x == 0 or x >= 0.01:
         return f"{x:.1%}"
     return f"{x:.2%}" if x >= 0.0001 else "< 0.01%"
-
-
-def _fmt(value: float) -> str:
-    return "—" if not math.isfinite(value) else number(value)
-
-
-def _with_interval(value: float, interval: Interval) -> str:
-    """'0.512 (0.480–0.540)', as every other table writes a score with its interval; "—" when not measured."""
-    if not math.isfinite(value):
-        return "—"
-    ends = math.isfinite(interval.low) and math.isfinite(interval.high)
-    return f"{_fmt(value)} ({interval.format()})" if ends else _fmt(value)
 
 
 # ----------------------------------------------------------------------------- Sample page
@@ -178,9 +165,9 @@ def augmentation_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
                 "added from": a.source,
                 "rows added": a.k,
                 "class share": f"{a.positive_share:.1%}",
-                "PR-AUC": _with_interval(a.pr_auc, a.pr_auc_interval),
-                f"recall @ {result.precision:.0%} precision": _with_interval(a.recall_at_precision, a.recall_interval),
-                "F1 (0.5 threshold)": _with_interval(a.f1, a.f1_interval),
+                "PR-AUC": with_interval(a.pr_auc, a.pr_auc_interval),
+                f"recall @ {result.precision:.0%} precision": with_interval(a.recall_at_precision, a.recall_interval),
+                "F1 (0.5 threshold)": with_interval(a.f1, a.f1_interval),
                 "PR-AUC gain": "—" if a.pr_auc_gain is None else number(a.pr_auc_gain, signed=True),
             }
             for a in result.arms
@@ -264,9 +251,9 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
         pd.DataFrame(
             {
                 "trained on": m.trained_on,
-                "accuracy": _with_interval(m.accuracy, m.accuracy_interval),
-                "demographic parity diff.": _with_interval(m.demographic_parity_difference, m.dpd_interval),
-                "equalized odds diff.": _with_interval(m.equalized_odds_difference, m.eod_interval),
+                "accuracy": with_interval(m.accuracy, m.accuracy_interval),
+                "demographic parity diff.": with_interval(m.demographic_parity_difference, m.dpd_interval),
+                "equalized odds diff.": with_interval(m.equalized_odds_difference, m.eod_interval),
                 "predicted favourable": f"{m.predicted_share:.1%}",
             }
             for m in result.models

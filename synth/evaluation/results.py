@@ -12,7 +12,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -121,6 +121,34 @@ def percent(x: float, digits: int = 1, *, signed: bool = False) -> str:
     a minus: "-0.0%" reads as a sign error. Written by :func:`number`, so NaN is "—"."""
     text = number(x * 100, digits, signed=signed)
     return text if text == "—" else text + "%"
+
+
+def _finite(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and math.isfinite(value)
+
+
+def interval_text(interval: object) -> str | None:
+    """'0.949–0.978' from an :class:`Interval` or a JSON pair (a result read back), by :meth:`Interval.format`;
+    None when there is no interval or an end was not measured (NaN)."""
+    if isinstance(interval, Interval):
+        low, high = interval.low, interval.high
+    elif isinstance(interval, list | tuple) and len(interval) == 2:
+        low, high = interval
+    else:
+        return None
+    if not (_finite(low) and _finite(high)):
+        return None
+    return Interval(float(low), float(high)).format()
+
+
+def with_interval(value: object, interval: object) -> str:
+    """'0.963 (0.949–0.978)': a score with its interval in one cell, as every table writes it (the race
+    leaderboard, the report, the rare-events tables); the score alone when the interval is missing, "—" when the
+    score was not measured."""
+    if not _finite(value):
+        return "—"
+    span = interval_text(interval)
+    return f"{number(float(value))} ({span})" if span else number(float(value))
 
 
 def to_jsonable(value: Any) -> Any:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from synth.evaluation.results import Interval, number, percent
+from synth.evaluation.results import interval_text, number, percent, with_interval
 
 if TYPE_CHECKING:
     from synth.report.race import RaceResult
@@ -71,23 +71,6 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _span(interval: object) -> str | None:
-    """'0.949–0.978' (from an :class:`Interval` or a JSON pair), or None when there is no interval."""
-    if isinstance(interval, Interval):
-        return interval.format()
-    if isinstance(interval, (list, tuple)) and len(interval) == 2 and not any(map(_missing, interval)):
-        return Interval(float(interval[0]), float(interval[1])).format()
-    return None
-
-
-def with_interval(value: object, interval: object) -> str:
-    """'0.963 (0.949–0.978)': the score with its interval in one cell ("—" when not measured)."""
-    if not isinstance(value, (int, float)) or _missing(value):
-        return "—"
-    span = _span(interval)
-    return f"{number(float(value))} ({span})" if span else number(float(value))
-
-
 def cell_text(column: str, value: object) -> str:
     """One cell of :func:`leaderboard_table` as the page and the HTML report print it: numbers by
     :data:`NUMBER_FORMATS` (true minus signs, never "−0.000"), "—" when not measured, the front flag "yes"/"no"."""
@@ -112,7 +95,7 @@ def leaderboard_table(result: RaceResult) -> pd.DataFrame:
     def accuracy_cells(order: str) -> list[str]:
         return [with_interval(v, iv) for v, iv in zip(col(f"{order}_accuracy"), col(f"{order}_interval"), strict=True)]
 
-    quality_ci = [_span(iv) or "—" for iv in col("quality_interval")]
+    quality_ci = [interval_text(iv) or "—" for iv in col("quality_interval")]
     detection_cv = col("detection_auc")
     return pd.DataFrame(
         {

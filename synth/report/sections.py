@@ -17,14 +17,14 @@ import plotly.io as pio
 
 from synth.evaluation.fidelity.distributions import column_distributions
 from synth.evaluation.privacy.attack_result import AttackResult
-from synth.evaluation.results import number, percent
+from synth.evaluation.results import number, percent, with_interval
 from synth.evaluation.utility.efficacy_table import EFFICACY_COLUMNS, efficacy_rows
 from synth.plots.fidelity import association_heatmaps, distribution_figure, score_bars
 from synth.plots.privacy import attack_risks, dcr_histogram
 from synth.plots.safety import escape_figure_text
 from synth.plots.utility import utility_bars
 from synth.report.evaluation import TableEvaluation
-from synth.report.leaderboard import VIEWS, leaderboard_text, view_columns, with_interval
+from synth.report.leaderboard import VIEWS, leaderboard_text, view_columns
 from synth.report.race import RaceResult, RunResult
 from synth.report.suppression import suppress
 from synth.schema import Schema

@@ -169,3 +169,16 @@ def test_a_leaderboard_cell_is_written_by_the_shared_formatters(column: str, val
     from synth.report.leaderboard import cell_text
 
     assert cell_text(column, value) == text
+
+
+def test_a_score_with_its_interval_is_written_once_for_every_table() -> None:
+    # The rare-events tables and the race leaderboard each wrote "score (low–high)"; one function now does,
+    # keeping both behaviours: the score alone when an end was not measured, "—" when the score was not.
+    from synth.evaluation.results import Interval, interval_text, with_interval
+
+    assert with_interval(0.5123, Interval(0.48, 0.54)) == "0.512 (0.480–0.540)"
+    assert with_interval(0.5123, [0.48, 0.54]) == "0.512 (0.480–0.540)"  # a JSON pair read back
+    assert with_interval(-0.011, Interval(-0.02, 0.0004)) == "\u22120.011 (\u22120.020 to 0.000)"
+    assert with_interval(0.5, Interval(float("nan"), float("nan"))) == "0.500"
+    assert with_interval(float("nan"), Interval(0.1, 0.2)) == "—" and with_interval(None, None) == "—"
+    assert interval_text([None, 0.2]) is None and interval_text("0.1–0.2") is None
