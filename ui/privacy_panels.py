@@ -19,7 +19,7 @@ from synth.evaluation.privacy.rare_values import MIN_VALUES, RareValueResult, ex
 from synth.evaluation.privacy.verdict import Verdict, closeness_level
 from synth.evaluation.results import percent as pct
 from ui import charts
-from ui.text import md, signed_delta
+from ui.text import md, metric_delta
 
 BADGES: dict[str, tuple[Literal["green", "orange", "red", "gray"], str]] = {
     "green": ("green", "low risk"),
@@ -67,13 +67,12 @@ def closeness(share: ClosenessShare | None, result: PrivacyResult | None) -> Non
             "Closer to the full train than to holdout",
             pct(result.dcr_share_full),
             # A hyphen-minus, not pct's true minus: Streamlit reads the delta's sign from it to point the arrow.
-            delta=signed_delta(
+            **metric_delta(
                 result.dcr_share_full_excess,
                 1,
                 f"% of the gap from the ideal {pct(result.dcr_share_full_expected)} to a copy's 100%",
                 scale=100,
-            )[0],
-            delta_arrow=signed_delta(result.dcr_share_full_excess, 1, scale=100)[1],
+            ),
             delta_color=color,
             help="Share of synthetic rows whose closest real row is a training row rather than a holdout row. A "
             "model that memorises nothing sits at train's share of the real rows, n_train / (n_train + n_holdout); "
@@ -85,8 +84,7 @@ def closeness(share: ClosenessShare | None, result: PrivacyResult | None) -> Non
         c[1].metric(
             "Closer to train than to holdout",
             pct(share.dcr_share),
-            delta=signed_delta(share.dcr_share - 0.5, 1, " points vs ideal 50%", scale=100)[0],
-            delta_arrow=signed_delta(share.dcr_share - 0.5, 1, scale=100)[1],
+            **metric_delta(share.dcr_share - 0.5, 1, " points vs ideal 50%", scale=100),
             delta_color=color,
             help=f"Against a seeded sample of {share.n_train_sample:,} training rows, as many as the holdout. A "
             "model that memorises nothing lands near 50%; only rows that happen to be in the sample count, so even "

@@ -9,7 +9,7 @@ estimate as the pages print it.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from synth.report.markdown import literal as md
 
@@ -42,3 +42,9 @@ def signed_delta(
     if float(text) == 0:
         return f"±{0:.{digits}f}{suffix}", "off"
     return f"{text}{suffix}", "auto"
+
+
+def metric_delta(x: float | None, digits: int = 3, suffix: str = "", *, scale: float = 1.0) -> dict[str, Any]:
+    """``st.metric``'s ``delta`` and ``delta_arrow`` from one :func:`signed_delta` (``**metric_delta(...)``)."""
+    text, arrow = signed_delta(x, digits, suffix, scale=scale)
+    return {"delta": text, "delta_arrow": arrow}

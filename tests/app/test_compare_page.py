@@ -383,12 +383,14 @@ def test_the_discriminator_caption_says_whose_real_rows_it_faced() -> None:
 
 def test_a_gap_that_rounds_to_zero_has_no_arrow() -> None:
     # California Housing's univariate card read "↓ -0.000 vs holdout": an arrow pointing at nothing.
-    from ui.compare.headline import gap_delta
+    from ui.text import metric_delta
 
-    assert gap_delta(-0.0004) == ("±0.000 vs holdout", "off")
-    assert gap_delta(0.0002) == ("±0.000 vs holdout", "off")
-    assert gap_delta(-0.003) == ("-0.003 vs holdout", "auto")  # the ASCII sign Streamlit reads the arrow from
-    assert gap_delta(0.07, 2) == ("+0.07 vs holdout", "auto") and gap_delta(None) == (None, "auto")
+    assert metric_delta(-0.0004, 3, " vs holdout") == {"delta": "±0.000 vs holdout", "delta_arrow": "off"}
+    assert metric_delta(0.0002, 3, " vs holdout") == {"delta": "±0.000 vs holdout", "delta_arrow": "off"}
+    # the ASCII sign Streamlit reads the arrow from
+    assert metric_delta(-0.003, 3, " vs holdout") == {"delta": "-0.003 vs holdout", "delta_arrow": "auto"}
+    assert metric_delta(0.07, 2, " vs holdout") == {"delta": "+0.07 vs holdout", "delta_arrow": "auto"}
+    assert metric_delta(None, 3, " vs holdout") == {"delta": None, "delta_arrow": "auto"}
     # The same rule for every card that shows a signed difference (privacy closeness, segments, ML checks).
     from ui.text import signed_delta
 

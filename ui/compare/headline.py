@@ -15,16 +15,11 @@ from synth.evaluation.fidelity.headline import fidelity_headline
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.results import number
 from ui import cached
-from ui.text import md, signed_delta
+from ui.text import md, metric_delta
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
     return "—" if value is None or not math.isfinite(value) else number(value, digits)
-
-
-def gap_delta(gap: float | None, digits: int = 3) -> tuple[str | None, Literal["auto", "off"]]:
-    """A card's "±x vs holdout" delta and its arrow (:func:`ui.text.signed_delta`)."""
-    return signed_delta(gap, digits, " vs holdout")
 
 
 def noise_color(beyond_noise: bool | None, lower_is_better: bool = False) -> Literal["normal", "inverse", "off"]:
@@ -47,8 +42,7 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
     cols[0].metric(
         "Accuracy",
         fmt(accuracy.overall),
-        delta=gap_delta(None if overall_ref is None else accuracy.overall - overall_ref)[0],
-        delta_arrow=gap_delta(None if overall_ref is None else accuracy.overall - overall_ref)[1],
+        **metric_delta(None if overall_ref is None else accuracy.overall - overall_ref, 3, " vs holdout"),
         # The overall gap has no interval of its own: it is beyond noise when an order's is (the verdict's rule).
         delta_color=noise_color(accuracy.as_good_as_holdout is False),
         help="Mean of univariate, bivariate and trivariate accuracy (1 − total variation distance of binned "
@@ -67,8 +61,7 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
         col.metric(
             f"{names[score.order]} accuracy",
             fmt(score.value),
-            delta=gap_delta(score.gap)[0],
-            delta_arrow=gap_delta(score.gap)[1],
+            **metric_delta(score.gap, 3, " vs holdout"),
             delta_color=noise_color(score.below_ceiling),
             help=helps[score.order],
         )
@@ -84,8 +77,7 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
         cols[4].metric(
             "Discriminator AUC",
             fmt(discriminator.auc, 2),
-            delta=gap_delta(disc_gap, 2)[0],
-            delta_arrow=gap_delta(disc_gap, 2)[1],
+            **metric_delta(disc_gap, 2, " vs holdout"),
             delta_color=noise_color(discriminator.distinguishable, lower_is_better=True),
             help="ROC AUC of boosted trees telling synthetic rows from real holdout rows (people the model never "
             "saw) on rows they were not fitted on: 0.5 means indistinguishable. The same classifier on train against "
@@ -121,8 +113,7 @@ def quality_cards(result: FidelityResult) -> None:
         col.metric(
             label,
             fmt(value),
-            delta=signed_delta(gap.difference, 3, f" vs real holdout ({gap.reference:.3f})")[0] if gap else None,
-            delta_arrow=signed_delta(gap.difference if gap else None)[1],
+            **(metric_delta(gap.difference, 3, f" vs real holdout ({gap.reference:.3f})") if gap else {}),
             delta_color=noise_color(gap.is_real if gap else None),
         )
         col.caption(f"95%: {interval.format()}" if interval else "")

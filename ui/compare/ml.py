@@ -17,7 +17,7 @@ from synth.evaluation.utility.targets import coded_target_note
 from synth.evaluation.utility.tstr import UtilityError, candidate_targets
 from ui import cached, charts, state
 from ui.compare.headline import fmt, noise_color
-from ui.text import md, signed_delta
+from ui.text import md, metric_delta
 
 
 @st.fragment
@@ -73,8 +73,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         cols[0].metric(
             "Detection AUC",
             fmt(detection.auc),
-            delta=signed_delta(detection_gap, 3, f" vs real holdout ({ref:.3f})")[0] if ref is not None else None,
-            delta_arrow=signed_delta(detection_gap)[1],
+            **(metric_delta(detection_gap, 3, f" vs real holdout ({ref:.3f})") if ref is not None else {}),
             delta_color=noise_color(detection.beyond_reference, lower_is_better=True),
             help="Cross-validated ROC AUC of boosted trees telling synthetic rows from real ones: 0.5 means "
             "indistinguishable, 1 that every row gives itself away.",
@@ -91,8 +90,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         cols[1].metric(
             f"TSTR vs TRTR ({metric_name})",
             f"{number(head.tstr)} vs {number(head.trtr)}",
-            delta=signed_delta(head.difference)[0],
-            delta_arrow=signed_delta(head.difference)[1],
+            **metric_delta(head.difference),
             delta_color=noise_color(head.gap_is_real),
             help=f"Boosted trees predicting {target} on the real holdout, trained on synthetic (TSTR) or real (TRTR).",
         )

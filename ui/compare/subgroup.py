@@ -9,7 +9,7 @@ from synth.evaluation.fidelity.segments import SegmentError, parse_conditions
 from synth.synthesizers.conditional import segment_note
 from ui import cached, charts, state
 from ui.compare.headline import fmt, noise_color
-from ui.text import md, signed_delta
+from ui.text import md, metric_delta
 
 SEGMENT_GAPS = (("Column shapes", "column_shapes"), ("Column pair trends", "column_pair_trends"))
 
@@ -59,17 +59,13 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
         c[0].metric(
             "Overall quality (segment)",
             fmt(fid.overall),
-            delta=signed_delta(gap.difference, 3, f" vs real holdout ({gap.reference:.3f})")[0] if gap else None,
-            delta_arrow=signed_delta(gap.difference if gap else None)[1],
+            **(metric_delta(gap.difference, 3, f" vs real holdout ({gap.reference:.3f})") if gap else {}),
             delta_color=noise_color(gap.is_real if gap else None),
         )
         c[1].metric(
             "Share of rows in the segment",
             f"{seg.share_synthetic:.1%}",
-            delta=signed_delta(
-                seg.share_synthetic - seg.share_real, 1, f" pp vs real ({seg.share_real:.1%})", scale=100
-            )[0],
-            delta_arrow=signed_delta(seg.share_synthetic - seg.share_real, 1, scale=100)[1],
+            **metric_delta(seg.share_synthetic - seg.share_real, 1, f" pp vs real ({seg.share_real:.1%})", scale=100),
             delta_color="off",
         )
         c[2].metric("Column pair trends (segment)", fmt(fid.column_pair_trends))
