@@ -34,6 +34,7 @@ from synth.evaluation.features import FeatureEncoder, labels, stratified_sample
 from synth.evaluation.once import build_once
 from synth.evaluation.reference import RealReference
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
+from synth.synthesizers.rare_categories import RARE_LABEL
 
 T = TypeVar("T")
 Role = Literal["train", "synthetic", "holdout"]
@@ -41,6 +42,8 @@ Build = Callable[["EvaluationContext"], Any]
 """Builds an extension of a context (see :meth:`EvaluationContext.extension`)."""
 ACCURACY_BINS = 10  # as mostlyai-qa: 10 quantile bins for numbers, the 10 most common categories
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
+#: The accuracy bin of a synthesizer's rare-category bucket, when no real training row holds that value.
+BUCKET_BIN = f"{RARE_LABEL} (synthesizer's bucket)"
 
 
 class ContextError(ValueError):
@@ -101,17 +104,26 @@ def _bin_numeric(values: list[np.ndarray], n_bins: int) -> tuple[list[np.ndarray
 
 
 def _bin_categories(series: list[pd.Series], n_bins: int) -> tuple[list[np.ndarray], int, tuple[str, ...]]:
+    # The 10 most common training categories, "(other)" for the rest, "(missing)". A synthesizer's own bucket for
+    # rare categories (RARE_LABEL, a value no real row holds) gets a bin of its own, BUCKET_BIN: folded into
+    # "(other)" it matched the real rare tail, so a postcode column that came out 98% "(other)" scored as well as
+    # fresh real data.
     texts = [labels(s) for s in series]
-    top = [str(v) for v in texts[0].value_counts().index[:n_bins]]
+    counts = texts[0].value_counts()
+    top = [str(v) for v in counts.index[:n_bins]]
     lookup = {v: i for i, v in enumerate(top)}
     other, missing = len(top), len(top) + 1
+    bucket = RARE_LABEL not in counts.index and any(bool((t == RARE_LABEL).any()) for t in texts[1:])
+    if bucket:
+        lookup[RARE_LABEL] = len(top) + 2
     out = []
     for t in texts:
         codes = t.map(lookup).to_numpy(dtype=float)
         codes = np.where(np.isnan(codes), other, codes)
         codes[t.isna().to_numpy()] = missing
         out.append(codes.astype(np.intp))
-    return out, len(top) + 2, (*top, "(other)", "(missing)")
+    names = (*top, "(other)", "(missing)", *((BUCKET_BIN,) if bucket else ()))
+    return out, len(names), names
 
 
 class EvaluationContext:

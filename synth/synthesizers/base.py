@@ -50,7 +50,12 @@ from synth.synthesizers.inventory import ArtifactItem, artifact_inventory
 from synth.synthesizers.loading import load_model
 from synth.synthesizers.marginals import sorted_values, trimmed_bounds
 from synth.synthesizers.params import MIN_CATEGORY_ROWS, Param
-from synth.synthesizers.rare_categories import RareCategoryError, hide_rare_categories
+from synth.synthesizers.rare_categories import (
+    RareCategoryError,
+    bucket_warning,
+    bucketed_shares,
+    hide_rare_categories,
+)
 
 _NUMERIC = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
 # Learned attributes owned by the base; every other public attribute ending in "_" is the model's state.
@@ -226,10 +231,13 @@ class Synthesizer(ABC):
         if missing:
             raise SynthesizerError(f"the schema names columns the table lacks: {', '.join(missing)}")
         df = df[schema.names]
+        k = int(getattr(self, MIN_CATEGORY_ROWS.name, 1))
         try:  # rare categories become "(other)" before anything is learned (k = 1 keeps them)
-            df = hide_rare_categories(df, schema, int(getattr(self, MIN_CATEGORY_ROWS.name, 1)))
+            hidden = hide_rare_categories(df, schema, k)
         except RareCategoryError as exc:
             raise SynthesizerError(str(exc)) from exc
+        bucketed = bucketed_shares(df, schema, k)
+        df = hidden
         report(0.0, "preparing columns")
         data = coerce_to_schema(df, schema)
         schema = self._output_schema(data, schema)
@@ -245,6 +253,7 @@ class Synthesizer(ABC):
         self.domain_ = domain
         self.n_train_rows_ = len(df)
         self.rng_ = rng
+        self.bucketed_ = bucketed
         report(1.0, "fitted")
         return self
 
@@ -262,8 +271,11 @@ class Synthesizer(ABC):
 
     def fit_warnings(self) -> tuple[str, ...]:
         """What a user should know about this fit before trusting its samples (e.g. columns a DP model could
-        not learn at its ε), one sentence each; empty when there is nothing to say."""
-        return ()
+        not learn at its ε, columns mostly learned as the rare-category bucket), one sentence each; empty when there
+        is nothing to say. Subclasses add theirs to these."""
+        k = int(getattr(self, MIN_CATEGORY_ROWS.name, 1))
+        # (absent from files saved before it existed)
+        return tuple(bucket_warning(column, share, k) for column, share in getattr(self, "bucketed_", ()))
 
     @abstractmethod
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:

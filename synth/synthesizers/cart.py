@@ -425,8 +425,9 @@ class SequentialCART(CartSampling, Synthesizer):
             return (
                 f"{self.label} fitted without refinement: this scikit-learn's boosted trees could not be read, so "
                 "rows are drawn from the trees alone (a discriminator may tell them from real rows more easily).",
+                *super().fit_warnings(),
             )
-        return ()
+        return super().fit_warnings()
 
     def _binned_predictors(self) -> bool:
         """Whether trees read predictors through quantile bins (Pruned CART's predictor_bins), which are cut per slot

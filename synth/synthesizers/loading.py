@@ -7,7 +7,7 @@ its safety limits are :mod:`synth.synthesizers.persist`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -64,9 +64,30 @@ def load_model(path: str | Path) -> Synthesizer:
             model._check_state()  # before anything compiled (a tree, a solver) touches the arrays
         except persist.ModelFileError as exc:
             raise persist.ModelFileError(f"{path}: {exc}") from exc
+        model.bucketed_ = _bucketed(getattr(model, "bucketed_", ()), schema, path)
         model.sample(2, seed=0)  # every array is in range: a consistent model can draw from itself
     except (persist.ModelFileError, SynthesizerError):
         raise
     except Exception as exc:  # a model file is data: whatever is wrong with it is reported, never raised as is
         raise persist.ModelFileError(f"{path} is damaged or not a synth model file: {exc!r}") from exc
     return model
+
+
+def _bucketed(value: Any, schema: Schema, path: str | Path) -> tuple[tuple[str, float], ...]:
+    """A file's ``bucketed_`` (the columns its fit warns about, :func:`~synth.synthesizers.rare_categories.
+    bucketed_shares`) checked before a page formats it: (schema column, share in [0, 1]) pairs, or a ModelFileError."""
+    names = set(schema.names)
+    ok = isinstance(value, list | tuple) and len(value) <= len(names)
+    pairs = []
+    for item in value if ok else ():
+        if not (isinstance(item, list | tuple) and len(item) == 2 and item[0] in names):
+            ok = False
+            break
+        share = item[1]
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0.0 <= float(share) <= 1.0:
+            ok = False
+            break
+        pairs.append((str(item[0]), float(share)))
+    if not ok:
+        raise persist.ModelFileError(f"{path} names its rare-category columns wrongly (bucketed_): {value!r:.200}")
+    return tuple(pairs)

@@ -44,7 +44,8 @@ def check_int(value: Any, name: str, low: int, high: int) -> int:
 
 def check_tree(tree: FlatTree, n_features: int, name: str) -> None:
     """A tree scikit-learn's compiled ``apply`` can route safely: every child after its parent and inside the
-    node range (so routing ends at a leaf), every split on an existing feature with a finite threshold."""
+    node range (so routing ends at a leaf), every split on an existing feature with a threshold that is a number
+    (±inf included: a boosted tree's split on "is this value missing" keeps every number left, threshold +inf)."""
     n = len(check_array(tree.children_left, f"{name}.children_left", kinds="iu"))
     if n < 1:
         fail(f"{name} has no nodes")
@@ -67,8 +68,8 @@ def check_tree(tree: FlatTree, n_features: int, name: str) -> None:
         fail(f"{name} has a child outside its {n} nodes")
     if np.any(feature[inner] < 0) or np.any(feature[inner] >= n_features):
         fail(f"{name} splits on a feature outside its {n_features} features")
-    if not np.all(np.isfinite(threshold[inner])):
-        fail(f"{name} has a split with a threshold that is not a finite number")
+    if np.any(np.isnan(threshold[inner])):
+        fail(f"{name} has a split with a threshold that is not a number")
     if np.any((to_left != 0) & (to_left != 1)):
         fail(f"{name}.missing_go_to_left holds values other than 0 and 1")
 

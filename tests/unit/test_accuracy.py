@@ -299,3 +299,68 @@ def test_the_discriminator_tells_synthetic_rows_from_the_holdout_not_from_the_ro
     detected = evaluate_detection(train, syn, holdout=holdout, schema=schema)
     assert flattered.real_rows == "train" and detected.real_rows == "holdout"
     assert detected.n_per_class == len(holdout) and detected.auc > flattered.auc, (detected, flattered)
+
+
+def _postcodes(n: int, seed: int) -> pd.DataFrame:
+    """A postcode of 3,000 possible values (most held by one or two rows) beside a plain category and a number."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "postcode": [f"{x:05d}" for x in rng.integers(0, 3_000, n)],
+            "plan": rng.choice(["basic", "plus", "pro"], n, p=[0.6, 0.3, 0.1]),
+            "amount": np.round(rng.lognormal(5.0, 1.0, n), 2),
+        }
+    )
+
+
+def test_a_column_that_came_out_as_the_rare_category_bucket_is_not_as_good_as_fresh_data() -> None:
+    """Found on a claims table: Pruned CART learns every postcode held by fewer than 5 training rows as "(other)",
+    98% of its synthetic postcodes were that bucket, and the headline read "as good as fresh real data" (the bucket
+    fell into the bin of the real categories past the top 10, where 98% of real postcodes are too)."""
+    from synth.evaluation.fidelity.headline import fidelity_headline
+
+    train, holdout = _postcodes(3_000, 0), _postcodes(1_000, 1)
+    schema = synth.infer_schema(train)
+    model = synth.create("pruned_cart", random_state=0).fit(train, schema)
+    syn = model.sample(len(train), seed=1)
+    assert (syn["postcode"] == "(other)").mean() > 0.9  # the premise: the bucket fills the column
+    context = EvaluationContext(train, syn, holdout, schema)
+    accuracy = evaluate_accuracy(context=context)
+    postcode = next(m for m in accuracy.columns if m.columns == ("postcode",))
+    assert postcode.reference is not None and postcode.accuracy < postcode.reference - 0.5
+    assert accuracy.buckets[0][0] == "postcode" and accuracy.buckets[0][1] > 0.9
+    discriminator = evaluate_discriminator(context=context)
+    assert discriminator.auc > 0.9, "a value no real row holds tells the rows apart"
+    head = fidelity_headline(accuracy, discriminator)
+    assert head.level == "distinguishable" and head.reasons[0].startswith("postcode: ")
+    assert "(other)" in head.reasons[0]
+
+    # Every category kept (min_category_rows=1): no bucket, and fresh-like postcodes are scored as real ones.
+    kept = synth.create("pruned_cart", random_state=0, min_category_rows=1).fit(train, schema).sample(3_000, seed=1)
+    assert EvaluationContext(train, kept, holdout, schema).accuracy_bins[0].labels[-1] == "(missing)"
+    assert evaluate_accuracy(train, kept, holdout=holdout, schema=schema).buckets == ()
+
+
+def test_a_real_category_named_like_the_bucket_is_a_real_category() -> None:
+    """Real rows that hold "(other)" themselves: that value is theirs, binned and encoded as any other."""
+    train, holdout = _postcodes(2_000, 0), _postcodes(2_000, 1)
+    for df in (train, holdout):
+        df.loc[df.index % 4 == 0, "plan"] = "(other)"
+    schema = synth.infer_schema(train)
+    fresh = _postcodes(2_000, 2)
+    fresh.loc[fresh.index % 4 == 0, "plan"] = "(other)"
+    accuracy = evaluate_accuracy(train, fresh, holdout=holdout, schema=schema)
+    assert accuracy.buckets == () and accuracy.univariate.below_ceiling is False
+    encoder = FeatureEncoder.fit(train, schema, ["plan"])
+    assert encoder.categories[0].count("(other)") == 1
+
+
+def test_the_bucket_has_a_code_no_real_row_shares() -> None:
+    """For the classifiers: "(other)" from a synthesizer is not coded as the real categories past the kept ones."""
+    train = _postcodes(3_000, 0)
+    schema = synth.infer_schema(train)
+    encoder = FeatureEncoder.fit(train, schema, ["postcode"])
+    real_codes = set(encoder.tree_matrix(train)[:, 0])
+    bucket = encoder.tree_matrix(pd.DataFrame({"postcode": ["(other)"]}))[0, 0]
+    unseen = encoder.tree_matrix(pd.DataFrame({"postcode": ["99999"]}))[0, 0]
+    assert bucket not in real_codes and unseen in real_codes

@@ -280,6 +280,28 @@ def test_diagnose_explains_the_worst_columns_first() -> None:
     assert diagnose_pairs(fid, top=1)[0].message
 
 
+def test_a_column_turned_into_the_rare_category_bucket_is_explained_as_such() -> None:
+    """Real postcodes mostly held by one row each; the synthesizer's "(other)" bucket in their place. "Use a
+    synthesizer that keeps every category (CART)" was the advice, and CART buckets them too by default."""
+    from synth.evaluation.fidelity.diagnosis import diagnose_column
+    from synth.schema import ColumnKind
+
+    rng = np.random.default_rng(0)
+    real = pd.Series([f"{x:05d}" for x in rng.integers(0, 3_000, 2_000)])
+    syn = real.where(real.map(real.value_counts()) >= 5, "(other)")
+    findings = diagnose_column(real, syn, ColumnKind.CATEGORICAL)
+    assert findings[0].check == "bucket" and "'(other)'" in findings[0].message
+    assert findings[0].severity >= (syn == "(other)").mean()
+    assert not any(f.check == "invented" for f in findings)
+    lost = next(f for f in findings if f.check == "lost")
+    assert "CART" not in lost.suggestion and "coarser version" in lost.suggestion
+    # A real "(other)" category is a category like any other: nothing about a bucket.
+    real_other = pd.Series(["(other)", "a", "b"] * 300)
+    assert not any(
+        f.check == "bucket" for f in diagnose_column(real_other, real_other.iloc[::-1], ColumnKind.CATEGORICAL)
+    )
+
+
 # ----------------------------------------------------------------------------- segments
 
 

@@ -292,6 +292,63 @@ def test_rare_categories_become_other_and_k_is_a_visible_setting(name: str, tabl
     assert {c["cat"] for c in CANARIES} & set(kept["cat"]), "opting in keeps rare categories (the check can fail)"
 
 
+def _postcodes(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {"postcode": [f"{x:05d}" for x in rng.integers(0, 3_000, n)], "plan": rng.choice(["a", "b", "c"], n)}
+    )
+
+
+@pytest.mark.parametrize("name", NON_DP)
+def test_a_column_mostly_learned_as_the_bucket_is_named_by_the_fit_and_kept_in_the_file(
+    name: str, tmp_path: Path
+) -> None:
+    """A postcode of 3,000 values over 2,000 rows: nearly every value is held by fewer than 5 rows, so nearly every
+    sampled postcode is "(other)". The fit says so, with what to do, and the saved model still says so."""
+    table = _postcodes(2_000, 0)
+    model = synth.create(name, random_state=0).fit(table)
+    share = float((model.sample(5_000, seed=1)["postcode"] == "(other)").mean())
+    warnings = [w for w in model.fit_warnings() if w.startswith("postcode: ")]
+    assert len(warnings) == 1 and "'(other)'" in warnings[0] and "coarser version" in warnings[0]
+    said = float(warnings[0].split("postcode: ")[1].split("%")[0]) / 100
+    assert said > 0.9 and abs(said - share) < 0.05, (said, share)  # the share said is the share sampled
+    assert not any(w.startswith("plan: ") for w in model.fit_warnings())
+    model.save(tmp_path / "m.synth")
+    assert synth.load_model(tmp_path / "m.synth").fit_warnings() == model.fit_warnings()
+    kept = synth.create(name, random_state=0, min_category_rows=1).fit(table)
+    assert not any(w.startswith("postcode: ") for w in kept.fit_warnings())
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [["postcode", 1.5]],
+        [["not a column", 0.5]],
+        [["postcode", "half"]],
+        [["postcode", True]],
+        "postcode",
+        [["postcode", 0.5, 0.1]],
+        [["plan", 0.1], ["plan", 0.1], ["postcode", 0.1]],
+    ],
+)
+def test_a_file_with_crafted_bucket_warnings_is_refused(value: Any, tmp_path: Path) -> None:
+    """``bucketed_`` is formatted into a sentence on the Synthesize page: a crafted one must not reach it."""
+    from synth.synthesizers.persist import Encoder, ModelFileError
+    from tests.unit.crafting import read_model, write_model
+
+    synth.create("independent", random_state=0).fit(_postcodes(2_000, 0)).save(tmp_path / "m.synth")
+    manifest, arrays = read_model(tmp_path / "m.synth")
+    state = manifest["fitted"]["model"]["v"]
+    encoded = Encoder().encode(
+        tuple(tuple(v) if isinstance(v, list) else v for v in value) if isinstance(value, list) else value
+    )
+    for entry in state:
+        if entry[0] == "bucketed_":
+            entry[1] = encoded
+    with pytest.raises(ModelFileError, match="bucketed_"):
+        synth.load_model(write_model(tmp_path / "bad.synth", manifest, arrays))
+
+
 def test_bad_k_says_what_to_do(table: pd.DataFrame) -> None:
     small = table.head(30)
     model = synth.create("independent", min_category_rows=50)

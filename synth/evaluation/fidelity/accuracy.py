@@ -5,7 +5,8 @@ a Gaussian copula could read "as good as fresh data" while a classifier tells it
 scores, as MOSTLY AI's evaluator (mostlyai-qa) does, the total variation distance (TVD) of binned marginals:
 
 * every column in 10 bins (deciles of the real column for numbers and dates, the 10 most common real categories
-  plus "(other)" for categories; missing values in their own bin);
+  plus "(other)" for categories; missing values in their own bin; a synthesizer's bucket for rare categories,
+  a value no real row holds, in a bin of its own, where mostlyai-qa folds it into "(other)");
 * univariate accuracy: 1 − TVD of each column's binned distribution; bivariate: of each pair's joint
   distribution; trivariate: of each triple's (a seeded sample of at most ``max_combinations`` pairs or
   triples when there are more); each averaged over its columns, pairs or triples.
@@ -28,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.evaluation.context import EvaluationContext
+from synth.evaluation.context import BUCKET_BIN, BinnedColumn, EvaluationContext
 from synth.evaluation.results import Interval, number, to_jsonable
 from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure
@@ -105,6 +106,8 @@ class AccuracyResult:
         n_synthetic_rows: synthetic rows scored (as many as the holdout when there is one and it is smaller).
         n_holdout_rows: holdout rows scored (as many as the synthetic rows when those are fewer), or None.
         seed: seed of the samples and groups.
+        buckets: (column, share of synthetic rows) for each categorical column whose synthetic rows hold a
+            synthesizer's rare-category bucket, a value no real training row holds; largest share first.
     """
 
     overall: float
@@ -119,6 +122,7 @@ class AccuracyResult:
     n_synthetic_rows: int
     n_holdout_rows: int | None
     seed: int
+    buckets: tuple[tuple[str, float], ...] = ()
 
     @property
     def orders(self) -> tuple[AccuracyScore, ...]:
@@ -307,4 +311,11 @@ def evaluate_accuracy(
         n_synthetic_rows=n_syn_used,
         n_holdout_rows=n_hold_used,
         seed=seed,
+        buckets=_bucket_shares(bins),
     )
+
+
+def _bucket_shares(bins: Sequence[BinnedColumn]) -> tuple[tuple[str, float], ...]:
+    """Share of the synthetic rows in each column's bucket bin (:data:`BUCKET_BIN`), largest first."""
+    found = [(b.name, float(np.mean(b.codes[1] == b.labels.index(BUCKET_BIN)))) for b in bins if BUCKET_BIN in b.labels]
+    return tuple(sorted(found, key=lambda x: (-x[1], x[0])))

@@ -25,6 +25,7 @@ import pandas as pd
 from synth.evaluation.fidelity.scores import FidelityResult, PairScore, compare_tables
 from synth.evaluation.results import MINUS, percent, to_jsonable
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
+from synth.synthesizers.rare_categories import RARE_LABEL
 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
 SPIKE_SHARE = 0.05
@@ -50,6 +51,10 @@ SUGGESTIONS = {
     "lost": "Rare categories get lost: merge rare categories before fitting, or use a synthesizer that keeps every "
     "category (CART, Bayesian network).",
     "invented": "The synthetic table invents categories: constrain sampling to the real categories.",
+    "bucket": "Categories held by few training rows (fewer than the synthesizer's 'Hide categories rarer than', 5 "
+    "by default) are learned as one bucket so that no rare value is copied. Keep a coarser version of the column "
+    "(e.g. the first digits of a code), mark it as an identifier (regenerated), or lower that setting (rare values "
+    "are then copied).",
     "shape": "No single cause: the whole shape differs a little. Try a more flexible synthesizer or more epochs.",
     "association": "The relationship between the two columns is not kept: a synthesizer that models dependence "
     "between these kinds of columns (CART or a Bayesian network for categories, a copula for numbers) keeps it.",
@@ -62,7 +67,7 @@ class Finding:
 
     Attributes:
         check: ``missing``, ``spike``, ``range``, ``integer``, ``location``, ``spread``, ``tail``, ``share``,
-            ``lost``, ``invented`` or ``shape``.
+            ``lost``, ``invented``, ``bucket`` (the synthesizer's rare-category bucket) or ``shape``.
         message: the finding in words.
         severity: roughly the share of rows it concerns (for ranking), in [0, 1].
         suggestion: what to try.
@@ -245,7 +250,21 @@ def _category_findings(name: str, real: pd.Series, syn: pd.Series) -> list[Findi
                 SUGGESTIONS["share"],
             )
         )
+    # The synthesizer's rare-category bucket: the lost categories went into it, so "a synthesizer that keeps every
+    # category" (the plain advice) is not the cure; every synthesizer here buckets them by default.
+    bucket = RARE_LABEL in ps.index and RARE_LABEL not in pr.index
     lost = [str(c) for c in pr.index if c not in ps.index]
+    if bucket:
+        out.append(
+            Finding(
+                "bucket",
+                f"{percent(float(ps[RARE_LABEL]))} of synthetic {name} is {RARE_LABEL!r}, the bucket its rare "
+                "categories were learned as (no real row holds it)",
+                # ranked with the categories it stands for, so the cause is read before the symptom
+                max(float(ps[RARE_LABEL]), float(pr[lost].sum()) if lost else 0.0),
+                SUGGESTIONS["bucket"],
+            )
+        )
     if lost:
         share = float(pr[lost].sum())
         examples = ", ".join(f"'{c}'" for c in lost[:3])
@@ -255,10 +274,10 @@ def _category_findings(name: str, real: pd.Series, syn: pd.Series) -> list[Findi
                 f"{len(lost)} real {name} categor{'y' if len(lost) == 1 else 'ies'} never appear in synthetic "
                 f"({examples}; {percent(share)} of real rows)",
                 max(share, 0.005),
-                SUGGESTIONS["lost"],
+                SUGGESTIONS["bucket" if bucket else "lost"],
             )
         )
-    invented = [str(c) for c in ps.index if c not in pr.index]
+    invented = [str(c) for c in ps.index if c not in pr.index and not (bucket and c == RARE_LABEL)]
     if invented:
         share = float(ps[invented].sum())
         examples = ", ".join(f"'{c}'" for c in invented[:3])

@@ -2,7 +2,8 @@
 
 "As good as fresh real data" is said only when every order of marginal accuracy (1-, 2- and 3-way) is within
 noise of the real holdout AND the discriminator cannot tell synthetic rows from real ones better than it tells
-the holdout from train. A score averaged over many weak pairs cannot carry it alone.
+the holdout from train AND no column's synthetic rows hold a synthesizer's rare-category bucket ("(other)", a
+value no real row holds) in more than 1% of rows. A score averaged over many weak pairs cannot carry it alone.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from typing import Any, Literal
 
 from synth.evaluation.fidelity.accuracy import AccuracyResult
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult
-from synth.evaluation.results import to_jsonable
+from synth.evaluation.results import percent, to_jsonable
+from synth.synthesizers.rare_categories import RARE_LABEL
 
 Level = Literal["as_good_as_real", "close", "distinguishable", "unknown"]
 CLEAR_AUC = 0.6  # a discriminator at or above this tells the tables apart for most rows
 CLEAR_GAP = 0.02  # accuracy this far below the holdout is visible in the charts
+BUCKET_SHARE = 0.01  # a column whose synthetic rows hold the rare-category bucket this often is named
+CLEAR_BUCKET = 0.1  # ... and this often, the rows are told apart by that column alone
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,12 @@ def fidelity_headline(accuracy: AccuracyResult, discriminator: DiscriminatorResu
             )
     if discriminator is not None and discriminator.distinguishable:
         reasons.insert(0, discriminator.verdict())
+    buckets = [(column, share) for column, share in accuracy.buckets if share >= BUCKET_SHARE]
+    reasons[:0] = [
+        f"{column}: {percent(share)} of synthetic rows hold {RARE_LABEL!r}, the bucket its rare categories were "
+        "learned as, and no real row does"
+        for column, share in buckets
+    ]
     if accuracy.as_good_as_holdout is None:
         return FidelityHeadline(
             "unknown",
@@ -65,7 +75,11 @@ def fidelity_headline(accuracy: AccuracyResult, discriminator: DiscriminatorResu
             "cannot tell synthetic from real rows.",
             (),
         )
-    clear = (discriminator is not None and discriminator.auc >= CLEAR_AUC) or worst_gap <= -CLEAR_GAP
+    clear = (
+        (discriminator is not None and discriminator.auc >= CLEAR_AUC)
+        or worst_gap <= -CLEAR_GAP
+        or any(share >= CLEAR_BUCKET for _, share in buckets)
+    )
     if clear:
         return FidelityHeadline(
             "distinguishable",
