@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import synth
+from synth.evaluation.results import percent
 from synth.io import DEFAULT_MISSING_VALUES
 from synth.schema import KIND_LABELS, ColumnKind
 from ui import cached, intake, state
@@ -224,6 +225,25 @@ with st.expander("Findings and suggested fixes", expanded=bool(report.errors)):
         )
     if not report.findings:
         st.write("No problems found.")
+for offer in report.coarser_codes:
+    # One click for the fix the fit warning asks for: the code's leading characters, which most rows share.
+    st.info(
+        f"**{md(offer.column)}**: {percent(offer.rare_share, 1)} of its rows hold a value fewer than {offer.k} rows "
+        f"share, so every synthesizer learns them as one bucket, `(other)`, and its synthetic rows hold little "
+        f"else. Its first **{offer.length}** characters ({offer.n_values:,} values become {offer.n_values_after:,}) "
+        f"leave {percent(offer.rare_share_after, 1)} of rows in the bucket.",
+        icon=":material/content_cut:",
+    )
+    if st.button(f"Keep the first {offer.length} characters of {offer.column}", key=f"cut_{offer.column}"):
+        had_model = state.fitted() is not None
+        ds = state.cut_to_prefix(offer)
+        st.session_state["cut_note"] = (offer.column, offer.length, had_model)
+        st.rerun()
+if st.session_state["cut_note"]:
+    column, length, had_model = st.session_state["cut_note"]
+    st.session_state["cut_note"] = None
+    dropped = " The fitted model was discarded: fit again on **Synthesize**." if had_model else ""
+    st.success(f"**{md(column)}** now holds its first {length} characters in every row.{dropped}")
 if report.estimates:
     st.caption("Estimated fit time and extra memory on this table (calibrated in benchmarks/ on a 2-core machine):")
     st.dataframe(

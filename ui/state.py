@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 import synth
+from synth.audit.coarser_codes import CoarserCode, apply_offer
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.reference import RealReference
@@ -87,6 +88,7 @@ DEFAULTS: dict[str, Any] = {
     "last_upload_id": None,
     "last_schema_id": None,
     "last_model_id": None,
+    "cut_note": None,  # (column, characters kept, a model was discarded) after the Data page cut a code column
     # run key → EvaluationContext: the tables of one comparison prepared once and shared by every metric.
     # Kept per session (never in a cache shared between users) and bounded like the runs themselves.
     "evaluation_contexts": {},
@@ -147,6 +149,20 @@ def set_table(name: str, df: pd.DataFrame, *, table_id: str | None = None) -> Da
     st.session_state["dataset"] = ds
     _discard_derived()
     return ds
+
+
+def cut_to_prefix(offer: CoarserCode) -> Dataset:
+    """Adopt the table with a code column cut to its prefix (the Data page's coarser-code offer): a new table (its
+    own id, a name that says what changed), the same split settings and kinds, derived objects dropped."""
+    ds = dataset()
+    assert ds is not None
+    df, schema = apply_offer(ds.df, ds.schema, offer)
+    train, holdout = cached.split(df, ds.holdout_share, ds.split_seed)
+    name = f"{ds.name} ({offer.column}: first {offer.length} characters)"
+    new = Dataset(name, df, schema, train, holdout, ds.holdout_share, ds.split_seed, _new_id())
+    st.session_state["dataset"] = new
+    _discard_derived()
+    return new
 
 
 def set_split(holdout_share: float, seed: int) -> Dataset:

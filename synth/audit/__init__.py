@@ -27,6 +27,7 @@ from synth.audit.checks import (
     _pct,
     _table_checks,
 )
+from synth.audit.coarser_codes import coarser_codes
 from synth.audit.findings import _ORDER, RARE_ROWS, AuditReport, Finding, FitEstimate
 from synth.schema import ColumnKind, Schema, suggest_flags
 
@@ -156,6 +157,7 @@ def audit(
         duplicate_rows=duplicates,
         unique_on_quasi_identifiers=unique_qi,
         dependencies=tuple(dependencies),
+        coarser_codes=coarser_codes(df, schema, rare_rows),
     )
 
 

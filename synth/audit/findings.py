@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from synth.audit.coarser_codes import CoarserCode
+
 Severity = Literal["info", "warning", "error"]
 
 
@@ -80,6 +82,8 @@ class AuditReport:
         duplicate_rows: rows that exactly repeat an earlier row (identifier columns left out of the comparison).
         unique_on_quasi_identifiers: rows whose quasi-identifier values no other row shares (the
             re-identification surface); None when the schema flags no quasi-identifier.
+        coarser_codes: code columns a synthesizer would learn mostly as "(other)", with the prefix that keeps
+            them (:mod:`synth.audit.coarser_codes`).
     """
 
     n_rows: int
@@ -89,6 +93,7 @@ class AuditReport:
     duplicate_rows: int = 0
     unique_on_quasi_identifiers: int | None = None
     dependencies: tuple[tuple[str, str], ...] = field(default=())
+    coarser_codes: tuple[CoarserCode, ...] = ()
 
     @property
     def errors(self) -> tuple[Finding, ...]:

@@ -114,5 +114,5 @@ def bucket_warning(column: str, share: float, k: int) -> str:
         f"{column}: {share:.0%} of the training rows hold a category seen in fewer than {k} rows; each is learned as "
         f"one bucket, {RARE_LABEL!r}, and about as many sampled rows will hold it. Keep a coarser version of the "
         "column (e.g. the first digits of a code), mark it as an identifier (regenerated), or set min_category_rows "
-        "to 1 (not advised: rare values would be copied)."
+        "('Hide categories rarer than') to 1 (not advised: rare values would be copied)."
     )

@@ -141,3 +141,46 @@ def test_a_new_visitor_reuses_the_demo_tables_audit_an_upload_gets_its_own(monke
     uploaded = upload(start(), "people.csv", _csv(PEOPLE))
     other = upload(start(), "people.csv", _csv(PEOPLE))
     assert uploaded.session_state["dataset"].key != other.session_state["dataset"].key
+
+
+def _claims(n: int) -> pd.DataFrame:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "postcode": [f"{x:05d}" for x in rng.integers(0, 3_000, n)],
+            "plan": rng.choice(["basic", "plus", "pro"], n),
+            "amount": np.round(rng.lognormal(5.0, 1.0, n), 2),
+        }
+    )
+
+
+def test_a_code_column_mostly_rare_is_offered_its_prefix_and_the_fit_no_longer_warns() -> None:
+    """A postcode of 3,000 values over 2,000 rows: the Data page offers its first 3 characters; one click replaces
+    the column in every row, keeps the split and the kinds, drops the fitted model and says so; after that the
+    fit's "(other)" warning is gone."""
+    from tests.app.helpers import fit
+
+    at = upload(start(), "claims.csv", _csv(_claims(2_000)))
+    before = at.session_state["dataset"]
+    offer = next(i for i in at.info if "postcode" in i.value and "first **3** characters" in i.value)
+    assert "(other)" in offer.value
+    at = fit(at, "pruned_cart")
+    assert any("postcode: " in w.value and "'(other)'" in w.value for w in at.warning)
+    at = goto(at, "data")
+    at.button(key="cut_postcode").click().run()
+    assert not at.exception
+    ds = at.session_state["dataset"]
+    assert ds.name == "claims.csv (postcode: first 3 characters)" and ds.id != before.id
+    assert ds.df["postcode"].str.len().eq(3).all()
+    assert (ds.df["postcode"] == before.df["postcode"].str[:3]).all() and ds.df["plan"].equals(before.df["plan"])
+    assert (
+        ds.schema["postcode"].kind == before.schema["postcode"].kind
+        and "first 3 characters" in ds.schema["postcode"].reason
+    )
+    assert list(ds.train.index) == list(before.train.index) and at.session_state["fitted"] is None
+    assert any("now holds its first 3 characters" in s.value and "discarded" in s.value for s in at.success)
+    assert not any("first **" in i.value for i in at.info), "the offer is gone once taken"
+    at = fit(at, "pruned_cart")
+    assert not any("postcode: " in w.value for w in at.warning)
