@@ -364,3 +364,24 @@ def test_the_bucket_has_a_code_no_real_row_shares() -> None:
     bucket = encoder.tree_matrix(pd.DataFrame({"postcode": ["(other)"]}))[0, 0]
     unseen = encoder.tree_matrix(pd.DataFrame({"postcode": ["99999"]}))[0, 0]
     assert bucket not in real_codes and unseen in real_codes
+
+
+def test_a_few_bucketed_rows_are_left_to_the_scores_and_many_are_named(
+    tables: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
+) -> None:
+    """The bucket in 1% of a fresh table's rows (a column's few rare categories, the usual case) moves no score
+    beyond noise and the verdict stays; in 6% the column is named first and the verdict falls."""
+    from synth.evaluation.fidelity.headline import fidelity_headline
+
+    train, holdout, schema = tables
+    levels = {}
+    for share in (0.01, 0.06):
+        fresh = _correlated(6_000, 11)
+        fresh.loc[np.random.default_rng(1).random(6_000) < share, "opt"] = "(other)"
+        context = EvaluationContext(train, fresh, holdout, schema)
+        accuracy = evaluate_accuracy(context=context)
+        assert accuracy.buckets[0][0] == "opt" and accuracy.buckets[0][1] == pytest.approx(share, abs=0.005)
+        head = fidelity_headline(accuracy, evaluate_discriminator(context=context))
+        levels[share] = (head.level, head.reasons[0] if head.reasons else "")
+    assert levels[0.01] == ("as_good_as_real", "")
+    assert levels[0.06][0] != "as_good_as_real" and levels[0.06][1].startswith("opt: 5.9% of synthetic rows")
