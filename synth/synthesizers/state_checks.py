@@ -127,8 +127,9 @@ def check_cart(model: SequentialCART) -> None:
     from synth.synthesizers.cart import CartColumn, CartStep, FlatTree
 
     columns = model.columns_
-    if not isinstance(columns, tuple) or not columns or not all(isinstance(c, CartColumn) for c in columns):
-        fail("the CART model has no columns")
+    # No columns is a real fit: a table whose modelled columns are all constant (kept by the base, not the trees).
+    if not isinstance(columns, tuple) or not all(isinstance(c, CartColumn) for c in columns):
+        fail("the CART model's columns are not CART columns")
     steps = model.steps_
     if not isinstance(steps, tuple) or not all(
         isinstance(s, CartStep) and (s.tree is None or isinstance(s.tree, FlatTree)) for s in steps

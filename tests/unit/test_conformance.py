@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import synth
@@ -388,6 +388,76 @@ def test_save_load_round_trip_gives_identical_samples(
         with np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False) as arrays:
             assert all(arrays[key].dtype != object for key in arrays.files)
     assert manifest["synthesizer"] == name
+
+
+@pytest.mark.parametrize("name", [n for n in synth.available() if n not in PEER_NAMES])
+def test_a_table_of_constant_columns_is_saved_and_read_back(name: str, tmp_path: Path) -> None:
+    """Found by fitting, saving and loading random tables: a table whose only modelled column is constant gave CART
+    no columns of its own, and the file check refused "no columns" as damage, so the model it wrote could not be
+    read back."""
+    table = pd.DataFrame({"level": [7.0] * 200, "id": [f"u{i}" for i in range(200)]})
+    model = make(name, random_state=0).fit(table)
+    model.save(tmp_path / "m.synth")
+    loaded = synth.load_model(tmp_path / "m.synth")
+    pd.testing.assert_frame_equal(loaded.sample(50, seed=1), model.sample(50, seed=1))
+    assert (loaded.sample(20, seed=2)["level"] == 7.0).all()
+
+
+_COLUMN_TYPES = ("number", "count", "category", "postcode", "flag", "date", "constant", "spike")
+
+
+def _random_table(seed: int, n: int, types: list[str], missing: list[float]) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    columns: dict[str, pd.Series] = {}
+    for j, (kind, share) in enumerate(zip(types, missing, strict=True)):
+        values: Any
+        if kind == "number":
+            values = rng.normal(rng.normal(), 10.0 ** rng.integers(-3, 6), n)
+        elif kind == "count":
+            values = rng.integers(-5, int(rng.choice([3, 50, 10**6])), n).astype(float)
+        elif kind == "category":
+            values = rng.choice(list("abcde")[: int(rng.integers(1, 6))], n).astype(object)
+        elif kind == "postcode":
+            values = np.array([f"{x:05d}" for x in rng.integers(0, 3_000, n)], dtype=object)
+        elif kind == "flag":
+            values = (rng.random(n) < rng.random()).astype(object)
+        elif kind == "date":
+            values = (pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D")).to_numpy()
+        elif kind == "constant":
+            values = np.full(n, 7.0)
+        else:
+            values = np.where(rng.random(n) < 0.9, 0.0, rng.lognormal(5, 2, n))
+        column = pd.Series(values)
+        column[rng.random(n) < share] = None
+        columns[f"c{j}_{kind}"] = column
+    return pd.DataFrame(columns)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(seed=0, n=300, columns=[("constant", 0.0)])  # CART with no columns of its own
+@given(
+    seed=st.integers(0, 2**16),
+    n=st.sampled_from([3, 8, 30, 300]),
+    columns=st.lists(
+        st.tuples(st.sampled_from(_COLUMN_TYPES), st.sampled_from([0.0, 0.05, 0.5, 0.95])), min_size=1, max_size=5
+    ),
+)
+def test_every_model_a_fit_writes_is_read_back(seed: int, n: int, columns: list[tuple[str, float]]) -> None:
+    """The file check refuses only what no fit produces: for any table a synthesizer accepts, the model it saves
+    loads and draws the same rows. (Two checks were stricter than the fits: a boosted refiner's +inf threshold on
+    missing values, and CART with no columns of its own.)"""
+    import tempfile
+
+    table = _random_table(seed, n, [c[0] for c in columns], [c[1] for c in columns])
+    for name in (n for n in synth.available() if n not in PEER_NAMES):
+        try:
+            model = make(name, random_state=seed).fit(table)
+        except synth.SynthesizerError:
+            continue  # refused with the project's own error (too few rows, nothing to learn): not this test's claim
+        with tempfile.TemporaryDirectory() as folder:
+            model.save(Path(folder) / "m.synth")
+            loaded = synth.load_model(Path(folder) / "m.synth")
+        pd.testing.assert_frame_equal(loaded.sample(40, seed=1), model.sample(40, seed=1))
 
 
 def _rewrite(path: Path, edit: Callable[[dict], None]) -> None:
