@@ -19,7 +19,7 @@ import pandas as pd
 from synth.evaluation import scoring as _scoring
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.features import FeatureEncoder, stratified_sample, thread_limit
-from synth.evaluation.fidelity.discriminator import MIN_FRESH_ROWS, above_reference
+from synth.evaluation.fidelity.discriminator import above_reference, faces_holdout
 from synth.evaluation.results import Interval, to_jsonable
 from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure
@@ -200,10 +200,7 @@ def evaluate_detection(
         raise ValueError("no column to compare: every column is an identifier, free text, PII or constant")
     sub = schema.select(features)
     rng = np.random.default_rng(seed)
-    # The synthetic rows are told from fresh real rows (the holdout) where there are enough: told from the rows
-    # the model was fitted on, a table that reproduces their sampling noise reads as harder to tell apart than it
-    # is (see synth.evaluation.fidelity.discriminator).
-    fresh = holdout is not None and len(holdout) >= MIN_FRESH_ROWS and all(f in holdout.columns for f in features)
+    fresh = faces_holdout(holdout, features)
     told_from = holdout if fresh and holdout is not None else real
     m = min(max_rows, len(told_from), len(synthetic))
     if m < 2 * folds:

@@ -22,6 +22,7 @@ training rows scores above it. The reference (train against the same holdout row
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,13 @@ MAX_ROWS = 4_000
 TEST_SHARE = 0.3
 #: The synthetic rows are told from the holdout's rather than the training rows' when it has this many.
 MIN_FRESH_ROWS = 200
+
+
+def faces_holdout(holdout: pd.DataFrame | None, columns: Sequence[str] = ()) -> bool:
+    """Whether synthetic rows are told from the holdout's (at least :data:`MIN_FRESH_ROWS` rows holding ``columns``)
+    rather than the training rows': told from the rows the model was fitted on, a table that reproduces their
+    sampling noise reads as harder to tell apart than it is. The discriminator and the full detection share it."""
+    return holdout is not None and len(holdout) >= MIN_FRESH_ROWS and all(c in holdout.columns for c in columns)
 
 
 def above_reference(auc: float, interval: Interval, reference_auc: float, reference_interval: Interval) -> bool:
@@ -166,7 +174,7 @@ def evaluate_discriminator(
         context = EvaluationContext(real, synthetic, holdout, schema, seed=seed)
     if not context.compared:
         raise ValueError("no column to compare: every column is an identifier, free text, PII or constant")
-    fresh = context.holdout is not None and len(context.holdout) >= MIN_FRESH_ROWS
+    fresh = faces_holdout(context.holdout)
     real_rows: Role = "holdout" if fresh else "train"
     real_table = context.holdout if fresh and context.holdout is not None else context.train
     m = min(max_rows, len(real_table), len(context.synthetic))
