@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import synth
 from synth.audit.coarser_codes import TARGET_SHARE, apply_offer, coarser_code, coarser_codes, keep_prefix
+from synth.synthesizers.rare_categories import WARN_SHARE
 
 
 def _postcodes(n: int, seed: int, values: int = 3_000) -> pd.Series:
@@ -73,3 +74,26 @@ def test_keep_prefix_cuts_every_value_and_keeps_missing_ones(values: list[str | 
 def test_keep_prefix_refuses_to_keep_nothing() -> None:
     with pytest.raises(ValueError, match="at least one character"):
         keep_prefix(pd.Series(["a"]), 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(0, 2**16),
+    st.integers(30, 3_000),
+    st.integers(2, 8),
+    st.integers(2, 6),
+)
+def test_the_offer_is_the_longest_prefix_any_search_would_find(seed: int, n: int, width: int, k: int) -> None:
+    """The bisection agrees with trying every length from the longest down (the rare share of a prefix never rises
+    as characters are dropped)."""
+    rng = np.random.default_rng(seed)
+    codes = pd.Series([f"{x:0{width}d}" for x in rng.integers(0, 10**width, n)], name="code")
+    offer = coarser_code(codes, k)
+    expected = None
+    if _rare_share(codes, k) >= WARN_SHARE:
+        for length in range(width - 1, 0, -1):
+            prefixes = codes.str[:length]
+            if _rare_share(prefixes, k) <= TARGET_SHARE and prefixes.nunique() >= 2:
+                expected = length
+                break
+    assert (offer.length if offer else None) == expected
