@@ -95,9 +95,8 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
             help=f"Boosted trees predicting {target} on the real holdout, trained on synthetic (TSTR) or real (TRTR).",
         )
         if head.difference_interval:
-            cols[1].caption(
-                f"gap 95%: {head.difference_interval.format()} · {'beyond' if head.gap_is_real else 'within'} noise"
-            )
+            judged = {True: "beyond noise", False: "within noise", None: "too few rows of a class to judge"}
+            cols[1].caption(f"gap 95%: {head.difference_interval.format()} · {judged[head.gap_is_real]}")
     elif "utility" in ml_errors:
         cols[1].metric("TSTR vs TRTR", "—")
         cols[1].caption("See the message under ML efficacy.")
