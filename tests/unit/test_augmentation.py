@@ -98,6 +98,23 @@ def test_rows_that_are_not_the_class_are_called_harmful(split: tuple) -> None:
     assert "hurts" in result.verdict and "Do not train on them" in result.verdict
 
 
+def test_a_class_of_a_few_holdout_rows_gets_scores_but_no_verdict(split: tuple) -> None:
+    """The harmful rows of the test above, judged on a holdout with 12 fraud rows: the table still shows what each
+    model scored, but "hurts" (or "falls behind SMOTE", as the Rare events page said of a claims table with 4
+    holdout rows of fraud) is not said: the intervals resample holdout rows with the models fixed."""
+    train, holdout = split
+    few = pd.concat([holdout[~holdout["fraud"]], holdout[holdout["fraud"]].head(12)])
+    calm = train[~train["fraud"] & (train["channel"] != "online") & train["hour"].between(8, 20)]
+    fake = calm.nsmallest(3000, "amount").assign(fraud=True)
+    result = evaluate_augmentation(train, few, fake, target="fraud", positive=True, k=[3000], n_bootstrap=60)
+    assert result.n_holdout_positive == 12 and result.helps is None and result.beyond_oversampling is None
+    assert (
+        result.verdict.startswith("Too few rows of fraud = True to judge")
+        and "12 rows in the holdout" in result.verdict
+    )
+    assert len(result.arms) == 4 and all(np.isfinite(a.pr_auc) for a in result.arms)
+
+
 def test_a_class_no_model_can_find_says_why_its_scores_read_zero(split: tuple) -> None:
     """A coin flip at 3% is a class no classifier finds: F1 at the 0.5 threshold is 0.000 [0.000, 0.000] in every
     arm (no holdout row is predicted positive), and the page showed those zeros with no word on why."""

@@ -27,6 +27,7 @@ import pandas as pd
 
 from synth.evaluation.features import FeatureEncoder, labels, thread_limit
 from synth.evaluation.results import Interval, bootstrap_weights, number, to_jsonable
+from synth.evaluation.utility.tstr import MIN_CLASS_ROWS
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
 
@@ -83,9 +84,11 @@ class AugmentationResult:
         n_train / n_train_positive / n_holdout / n_holdout_positive: the real tables' sizes.
         arms: every trained model (real only first, then by k and source).
         helps: True when some synthetic arm's PR-AUC gain interval lies above 0, False when one lies below and
-            none above, None when every gain is within noise.
+            none above, None when every gain is within noise or the class has fewer than
+            :data:`~synth.evaluation.utility.tstr.MIN_CLASS_ROWS` rows in training or the holdout.
         beyond_oversampling: True when the best synthetic arm beats the best oversampling arm of the same k
-            beyond noise, False when it is beaten beyond noise, None otherwise (or without baselines).
+            beyond noise, False when it is beaten beyond noise, None otherwise (or without baselines, or with too
+            few rows of the class).
         verdict: the answer in plain words.
         notes: what was skipped and why (e.g. SMOTE with too few rows of the class).
     """
@@ -340,6 +343,17 @@ def evaluate_augmentation(
     base = runs[0][3]
     arms = [_arm(source, kk, share, values, base) for source, kk, share, values in runs]
     helps, beyond, verdict = _verdict(arms, runs, target, positive, precision)
+    fewest = min(n_pos, n_hold_pos)
+    if fewest < MIN_CLASS_ROWS:
+        # The intervals resample holdout rows with each model fixed; with this few rows of the class, refitting
+        # moves PR-AUC more than they say, so no arm is called better or worse (the claims table of
+        # synth.evaluation.utility.tstr.MIN_CLASS_ROWS: "falls behind SMOTE" on 4 holdout rows of fraud).
+        helps, beyond = None, None
+        verdict = (
+            f"Too few rows of {target} = {positive!r} to judge ({_rows(n_pos)} in training, {_rows(n_hold_pos)} "
+            f"in the holdout; at least {MIN_CLASS_ROWS} of each are needed): the table shows what each model scored, "
+            "but no difference in it can be told from noise. Use a larger holdout share or a larger table."
+        )
     notes += _zero_score_notes(arms, target, positive, precision)
     return AugmentationResult(
         target=target,
