@@ -49,7 +49,7 @@ VIEWS: dict[str, tuple[str, ...]] = {
         "inference",
         "rare values copied",
     ),
-    "Cost and errors": ("fit s", "sample s", "peak MB", "error"),
+    "Cost and errors": ("fit s", "sample s", "peak MB", "error", "fit warnings"),
 }
 
 
@@ -122,6 +122,7 @@ def leaderboard_table(result: RaceResult) -> pd.DataFrame:
             "sample s": col("sample_seconds"),
             "peak MB": col("peak_mb"),
             "error": col("error"),
+            "fit warnings": col("fit_warnings"),
         }
     )
 

@@ -135,6 +135,12 @@ class RunResult:
     def ok(self) -> bool:
         return self.status == "ok"
 
+    @property
+    def fit_warnings(self) -> tuple[str, ...]:
+        """What the fit said a user should know before trusting its samples (a column learned mostly as the
+        rare-category bucket, a DP domain lost to the noise); empty without a model (an uploaded table)."""
+        return () if self.model is None else tuple(self.model.fit_warnings())
+
     def row(self) -> dict[str, Any]:
         """The leaderboard row: label, status, headline scores, timings."""
         scores = self.evaluation.headline() if self.evaluation is not None else {}
@@ -148,6 +154,7 @@ class RunResult:
                 "fit_seconds": self.fit_seconds,
                 "sample_seconds": self.sample_seconds,
                 "peak_mb": self.peak_mb,
+                "fit_warnings": " ".join(self.fit_warnings),
             }
         )
 
@@ -162,6 +169,7 @@ class RunResult:
             "peak_mb": to_jsonable(self.peak_mb),
             "n_rows": self.n_rows,
             "sample_seed": self.sample_seed,
+            "fit_warnings": list(self.fit_warnings),
             "evaluation": None if self.evaluation is None else self.evaluation.to_dict(),
         }
 

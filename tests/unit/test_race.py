@@ -177,3 +177,33 @@ def test_no_scored_run_means_no_pick() -> None:
     failed = RunResult(Contender("cart"), "CART", "failed", error="boom")
     result = finish([failed], FAST)
     assert result.recommended == "" and "nothing to recommend" in result.reason
+
+
+def test_a_runs_fit_warnings_reach_the_leaderboard_and_the_report() -> None:
+    """A postcode every synthesizer learns mostly as "(other)": the Synthesize page warned, but a race (and the
+    report a stakeholder reads) said only "ok". The warning is now in the run's row, its JSON and the report."""
+    import numpy as np
+
+    from synth.report.html import build_report
+
+    rng = np.random.default_rng(0)
+    n = 4_000
+    table = pd.DataFrame(
+        {
+            "postcode": [f"{x:05d}" for x in rng.integers(0, 3_000, n)],
+            "plan": rng.choice(["basic", "plus", "pro"], n),
+            "amount": np.round(rng.lognormal(5.0, 1.0, n), 2),
+        }
+    )
+    train, holdout = synth.split(table, holdout=0.3, seed=0)
+    schema = synth.infer_schema(train)
+    result = race(train, holdout, [Contender("cart"), Contender("cart", {"min_category_rows": 1})], schema=schema,
+                  n_rows=1_000, settings=FAST)  # fmt: skip
+    bucketed, kept = result.runs
+    assert bucketed.fit_warnings and bucketed.fit_warnings[0].startswith("postcode: ")
+    assert kept.fit_warnings == (), "every category kept: nothing bucketed, nothing said"
+    board = leaderboard_table(result)
+    assert board["fit warnings"].iloc[0].startswith("postcode: ") and board["fit warnings"].iloc[1] == ""
+    assert json.loads(json.dumps(result.to_dict()))["runs"][0]["fit_warnings"] == list(bucketed.fit_warnings)
+    html = build_report(name="claims", data=table, schema=schema, train=train, holdout=holdout, result=result).html
+    assert "postcode: " in html and "&#x27;(other)&#x27;" in html
