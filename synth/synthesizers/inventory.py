@@ -69,6 +69,13 @@ COMMON_ITEMS: tuple[ArtifactItem, ...] = (
         "constant is kept only when at least 5 rows hold it.",
     ),
     ArtifactItem(
+        "Fit warnings",
+        "for each categorical column whose categories held by fewer than min_category_rows rows make up at least "
+        "20% of its rows, the column's name and that share",
+        "aggregates",
+        "One share per column, over all its rows; no category is named.",
+    ),
+    ArtifactItem(
         "Size and sampling state",
         "the number of training rows, the parameters, and the random generator's state after fitting",
         "structure",
