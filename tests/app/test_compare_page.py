@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from synth.evaluation.results import MINUS
@@ -210,6 +211,34 @@ def test_an_unusable_target_is_a_message_not_an_exception() -> None:
     assert not at.exception
     warnings = [w.value for w in at.warning]
     assert any("ML efficacy cannot use rare" in w and "holdout rows have a value" in w for w in warnings), warnings
+
+
+def test_a_gap_on_a_rare_class_is_shown_without_a_noise_verdict() -> None:
+    """A fraud flag of 0.6%: the TSTR vs TRTR card shows both scores and the gap's interval, says there are too few
+    rows of a class to judge, and draws the difference grey; the note under ML efficacy says why."""
+    rng = np.random.default_rng(0)
+    n = 3_000
+    fraud = (rng.random(n) < 0.006).astype(int)
+    frame = pd.DataFrame(
+        {
+            "amount": np.round(np.exp(rng.normal(7, 1.2, n)) * (1 + 3 * fraud), 2),
+            "region": rng.choice(["north", "south", "east", "west"], n),
+            "age": rng.integers(18, 90, n),
+            "fraud": fraud,
+        }
+    )
+    at = start()
+    upload(at, "claims.csv", frame.to_csv(index=False).encode())
+    fit(at, "independent")
+    sample(at)
+    open_section(goto(at, "compare"), "ML checks")
+    assert at.selectbox(key="ml_target").value == "fraud"
+    at.toggle(key="ml_checks").set_value(True).run()
+    assert not at.exception
+    card = next(m for m in at.metric if m.label.startswith("TSTR vs TRTR"))
+    assert card.proto.color == MetricProto.MetricColor.GRAY, "no verdict: neither red nor green"
+    assert any("gap 95%" in c.value and "too few rows of a class to judge" in c.value for c in at.caption)
+    assert any("too few to call a TSTR − TRTR gap" in i.value for i in at.info)
 
 
 def test_each_section_is_reachable_under_the_headline_and_keeps_its_inputs() -> None:
