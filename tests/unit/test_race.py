@@ -201,6 +201,7 @@ def test_a_runs_fit_warnings_reach_the_leaderboard_and_the_report() -> None:
                   n_rows=1_000, settings=FAST)  # fmt: skip
     bucketed, kept = result.runs
     assert bucketed.fit_warnings and bucketed.fit_warnings[0].startswith("postcode: ")
+    assert "postcode: " in result.reason and "'(other)'" in result.reason, "the pick says why runs are told apart"
     assert kept.fit_warnings == (), "every category kept: nothing bucketed, nothing said"
     board = leaderboard_table(result)
     assert board["fit warnings"].iloc[0].startswith("postcode: ") and board["fit warnings"].iloc[1] == ""
