@@ -8,8 +8,8 @@ Two encodings of the same columns:
 
 Categories are the most frequent real ones (at most ``max_categories``); anything else, including categories
 only the synthetic table has, becomes "(other)", and missing values are their own category. A synthesizer's
-bucket for rare categories (:data:`~synth.synthesizers.rare_categories.RARE_LABEL`) is kept as a category of its
-own when no real row holds it, so a classifier can tell the rows that hold it from real ones.
+bucket for rare categories (:data:`~synth.synthesizers.rare_categories.BUCKET_LABELS`) is kept as a category of
+its own when no real row holds it, so a classifier can tell the rows that hold it from real ones.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema, numeric_values
-from synth.synthesizers.rare_categories import RARE_LABEL
+from synth.synthesizers.rare_categories import BUCKET_LABELS
 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
 MAX_CATEGORIES = 60
@@ -87,7 +87,7 @@ class FeatureEncoder:
                 kept = tuple(str(v) for v in counts.index[:max_categories])
                 # A synthesizer's rare-category bucket is no real value: a code of its own, not "(other)", which
                 # real rows of every category past the kept ones share (most rows of a postcode column).
-                cats.append(kept if RARE_LABEL in counts.index else (*kept, RARE_LABEL))
+                cats.append((*kept, *(b for b in BUCKET_LABELS if b not in counts.index)))
                 centre.append(0.0)
                 scale.append(1.0)
                 has_missing.append(bool(df[name].isna().any()))

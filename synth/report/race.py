@@ -45,7 +45,7 @@ from synth.report.memory import peak_memory
 from synth.schema import Schema, infer_schema
 from synth.synthesizers import create
 from synth.synthesizers.base import Synthesizer
-from synth.synthesizers.rare_categories import RARE_LABEL
+from synth.synthesizers.rare_categories import BUCKET_LABELS
 from synth.synthesizers.registry import available, get, is_peer
 
 Status = Literal["ok", "failed"]
@@ -318,7 +318,7 @@ def _fidelity_words(e: TableEvaluation, most_faithful: bool = True) -> str:
     # A column the fit learned mostly as the rare-category bucket is the likeliest reason a run is told apart (a
     # bucketed postcode made every run of a race "distinguishable" with no word on why): named first by the headline.
     head = e.fidelity_headline
-    bucket = next((r for r in head.reasons if RARE_LABEL in r), None) if head is not None else None
+    bucket = next((r for r in head.reasons if any(repr(b) in r for b in BUCKET_LABELS)), None) if head else None
     return (
         f"{lead} ({name} accuracy {top.value:.3f} vs {top.reference:.3f} for the real holdout{iv}; "
         f"discriminator AUC {d.auc:.2f}{ref}; fidelity {e.honest_fidelity:.2f}{'; ' + bucket if bucket else ''})"

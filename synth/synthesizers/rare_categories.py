@@ -28,6 +28,9 @@ from synth.schema import ColumnKind, Schema
 
 #: What every rare category of a column becomes.
 RARE_LABEL = "(other)"
+#: The rare-category buckets of the generators whose tables are scored here: ours, and mostlyai-engine's (MOSTLY AI,
+#: TabularARGN). Written by a generator, neither is a value of the real data (see synth.evaluation.context).
+BUCKET_LABELS = (RARE_LABEL, "_RARE_")
 #: Default of ``min_category_rows``.
 DEFAULT_MIN_ROWS = 5
 #: A column whose rare categories hold at least this share of its rows gets a fit warning (:func:`bucketed_shares`).

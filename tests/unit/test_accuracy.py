@@ -13,6 +13,7 @@ from synth.evaluation.context import ContextError, EvaluationContext
 from synth.evaluation.features import FeatureEncoder
 from synth.evaluation.fidelity.accuracy import evaluate_accuracy
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluate_discriminator
+from synth.schema import ColumnKind
 
 
 def _correlated(n: int, seed: int) -> pd.DataFrame:
@@ -385,3 +386,28 @@ def test_a_few_bucketed_rows_are_left_to_the_scores_and_many_are_named(
         levels[share] = (head.level, head.reasons[0] if head.reasons else "")
     assert levels[0.01] == ("as_good_as_real", "")
     assert levels[0.06][0] != "as_good_as_real" and levels[0.06][1].startswith("opt: 5.9% of synthetic rows")
+
+
+def test_mostlyai_engines_rare_bucket_in_an_uploaded_table_is_a_bucket_too() -> None:
+    """MOSTLY AI and TabularARGN write "_RARE_" where they hid a rare category (the published TabularARGN output on
+    Adult holds one). mostlyai-qa bins its own engine's token apart and ours with the real tail; here both are
+    buckets: their own accuracy bin and classifier code, named by the headline, explained by the diagnosis."""
+    from synth.evaluation.fidelity.diagnosis import diagnose_column
+    from synth.evaluation.fidelity.headline import fidelity_headline
+
+    train, holdout = _postcodes(3_000, 0), _postcodes(1_000, 1)
+    schema = synth.infer_schema(train)
+    uploaded = _postcodes(3_000, 2)
+    counts = train["postcode"].value_counts()
+    uploaded["postcode"] = uploaded["postcode"].where(uploaded["postcode"].map(counts).fillna(0) >= 5, "_RARE_")
+    assert (uploaded["postcode"] == "_RARE_").mean() > 0.9  # the premise
+    context = EvaluationContext(train, uploaded, holdout, schema)
+    accuracy = evaluate_accuracy(context=context)
+    assert accuracy.buckets[0][0] == "postcode" and accuracy.buckets[0][2] == ("_RARE_",)
+    head = fidelity_headline(accuracy, evaluate_discriminator(context=context))
+    assert (
+        head.level == "distinguishable" and head.reasons[0].startswith("postcode: ") and "'_RARE_'" in head.reasons[0]
+    )
+    findings = diagnose_column(train["postcode"], uploaded["postcode"], ColumnKind.CATEGORICAL)
+    assert findings[0].check == "bucket" and "'_RARE_'" in findings[0].message
+    assert FeatureEncoder.fit(train, schema, ["postcode"]).categories[0][-2:] == ("(other)", "_RARE_")

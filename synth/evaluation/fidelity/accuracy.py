@@ -106,8 +106,9 @@ class AccuracyResult:
         n_synthetic_rows: synthetic rows scored (as many as the holdout when there is one and it is smaller).
         n_holdout_rows: holdout rows scored (as many as the synthetic rows when those are fewer), or None.
         seed: seed of the samples and groups.
-        buckets: (column, share of synthetic rows) for each categorical column whose synthetic rows hold a
-            synthesizer's rare-category bucket, a value no real training row holds; largest share first.
+        buckets: (column, share of synthetic rows, bucket labels) for each categorical column whose synthetic rows
+            hold a generator's rare-category bucket ("(other)", mostlyai-engine's "_RARE_"), a value no real training
+            row holds; largest share first.
     """
 
     overall: float
@@ -122,7 +123,7 @@ class AccuracyResult:
     n_synthetic_rows: int
     n_holdout_rows: int | None
     seed: int
-    buckets: tuple[tuple[str, float], ...] = ()
+    buckets: tuple[tuple[str, float, tuple[str, ...]], ...] = ()
 
     @property
     def orders(self) -> tuple[AccuracyScore, ...]:
@@ -315,7 +316,11 @@ def evaluate_accuracy(
     )
 
 
-def _bucket_shares(bins: Sequence[BinnedColumn]) -> tuple[tuple[str, float], ...]:
+def _bucket_shares(bins: Sequence[BinnedColumn]) -> tuple[tuple[str, float, tuple[str, ...]], ...]:
     """Share of the synthetic rows in each column's bucket bin (:data:`BUCKET_BIN`), largest first."""
-    found = [(b.name, float(np.mean(b.codes[1] == b.labels.index(BUCKET_BIN)))) for b in bins if BUCKET_BIN in b.labels]
+    found = [
+        (b.name, float(np.mean(b.codes[1] == b.labels.index(BUCKET_BIN))), b.buckets)
+        for b in bins
+        if BUCKET_BIN in b.labels
+    ]
     return tuple(sorted(found, key=lambda x: (-x[1], x[0])))

@@ -25,7 +25,7 @@ import pandas as pd
 from synth.evaluation.fidelity.scores import FidelityResult, PairScore, compare_tables
 from synth.evaluation.results import MINUS, percent, to_jsonable
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
-from synth.synthesizers.rare_categories import RARE_LABEL
+from synth.synthesizers.rare_categories import BUCKET_LABELS
 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
 SPIKE_SHARE = 0.05
@@ -252,16 +252,17 @@ def _category_findings(name: str, real: pd.Series, syn: pd.Series) -> list[Findi
         )
     # The synthesizer's rare-category bucket: the lost categories went into it, so "a synthesizer that keeps every
     # category" (the plain advice) is not the cure; every synthesizer here buckets them by default.
-    bucket = RARE_LABEL in ps.index and RARE_LABEL not in pr.index
+    tokens = [b for b in BUCKET_LABELS if b in ps.index and b not in pr.index]
+    bucket = bool(tokens)
     lost = [str(c) for c in pr.index if c not in ps.index]
-    if bucket:
+    for token in tokens:
         out.append(
             Finding(
                 "bucket",
-                f"{percent(float(ps[RARE_LABEL]))} of synthetic {name} is {RARE_LABEL!r}, the bucket its rare "
+                f"{percent(float(ps[token]))} of synthetic {name} is {token!r}, the bucket its rare "
                 "categories were learned as (no real row holds it)",
                 # ranked with the categories it stands for, so the cause is read before the symptom
-                max(float(ps[RARE_LABEL]), float(pr[lost].sum()) if lost else 0.0),
+                max(float(ps[token]), float(pr[lost].sum()) if lost else 0.0),
                 SUGGESTIONS["bucket"],
             )
         )
@@ -277,7 +278,7 @@ def _category_findings(name: str, real: pd.Series, syn: pd.Series) -> list[Findi
                 SUGGESTIONS["bucket" if bucket else "lost"],
             )
         )
-    invented = [str(c) for c in ps.index if c not in pr.index and not (bucket and c == RARE_LABEL)]
+    invented = [str(c) for c in ps.index if c not in pr.index and c not in tokens]
     if invented:
         share = float(ps[invented].sum())
         examples = ", ".join(f"'{c}'" for c in invented[:3])

@@ -2,10 +2,11 @@
 
 "As good as fresh real data" is said only when every order of marginal accuracy (1-, 2- and 3-way) is within
 noise of the real holdout AND the discriminator cannot tell synthetic rows from real ones better than it tells
-the holdout from train AND no column's synthetic rows hold a synthesizer's rare-category bucket ("(other)", a
-value no real row holds) in 5% of rows or more. A score averaged over many weak pairs cannot carry it alone.
-Under 5% (the few rows of a column's rare categories, the usual case) the bucket is left to the scores, which give
-it a bin and a classifier code of its own: a region bucketed in 1% of rows moved none of them beyond noise.
+the holdout from train AND no column's synthetic rows hold a generator's rare-category bucket ("(other)", or
+mostlyai-engine's "_RARE_": a value no real row holds) in 5% of rows or more. A score averaged over many weak pairs
+cannot carry it alone. Under 5% (the few rows of a column's rare categories, the usual case) the bucket is left to
+the scores, which give it a bin and a classifier code of its own: a region bucketed in 1% of rows moved none of them
+beyond noise.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any, Literal
 from synth.evaluation.fidelity.accuracy import AccuracyResult
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult
 from synth.evaluation.results import percent, to_jsonable
-from synth.synthesizers.rare_categories import RARE_LABEL
 
 Level = Literal["as_good_as_real", "close", "distinguishable", "unknown"]
 CLEAR_AUC = 0.6  # a discriminator at or above this tells the tables apart for most rows
@@ -56,11 +56,12 @@ def fidelity_headline(accuracy: AccuracyResult, discriminator: DiscriminatorResu
             )
     if discriminator is not None and discriminator.distinguishable:
         reasons.insert(0, discriminator.verdict())
-    buckets = [(column, share) for column, share in accuracy.buckets if share >= BUCKET_SHARE]
+    buckets = [(column, share) for column, share, _ in accuracy.buckets if share >= BUCKET_SHARE]
     reasons[:0] = [
-        f"{column}: {percent(share)} of synthetic rows hold {RARE_LABEL!r}, the bucket its rare categories were "
-        "learned as, and no real row does"
-        for column, share in buckets
+        f"{column}: {percent(share)} of synthetic rows hold {' / '.join(repr(t) for t in tokens)}, the bucket its "
+        "rare categories were learned as, and no real row does"
+        for column, share, tokens in accuracy.buckets
+        if share >= BUCKET_SHARE
     ]
     if accuracy.as_good_as_holdout is None:
         return FidelityHeadline(
