@@ -162,6 +162,14 @@ if models:
         st.success(f"**{current.label}** fitted in {current.fit_seconds:.2f} s on {len(ds.train):,} rows.")
         for warning in current.model.fit_warnings():
             st.warning(md(warning), icon=":material/warning:")
+        bucketed = {column for column, _ in getattr(current.model, "bucketed_", ())}
+        offers = [o for o in cached.audit(ds.key, ds.df, ds.schema).coarser_codes if o.column in bucketed]
+        if offers:  # the fix the warning asks for is one click on Data
+            st.page_link(
+                "pages/data.py",
+                label="Cut " + ", ".join(f"{o.column} to its first {o.length} characters" for o in offers) + " on Data",
+                icon=":material/content_cut:",
+            )
         rules = describe_rules(current.model)
         if rules:  # columns computed from others (exact rules): every synthetic row satisfies them
             st.caption(f":material/function: **Exact rules:** {md(rules)}")

@@ -168,6 +168,8 @@ def test_a_code_column_mostly_rare_is_offered_its_prefix_and_the_fit_no_longer_w
     assert "(other)" in offer.value
     at = fit(at, "pruned_cart")
     assert any("postcode: " in w.value and "'(other)'" in w.value for w in at.warning)
+    links = [e.proto.label for e in at.get("page_link")]
+    assert "Cut postcode to its first 3 characters on Data" in links, links
     at = goto(at, "data")
     at.button(key="cut_postcode").click().run()
     assert not at.exception
@@ -184,3 +186,4 @@ def test_a_code_column_mostly_rare_is_offered_its_prefix_and_the_fit_no_longer_w
     assert not any("first **" in i.value for i in at.info), "the offer is gone once taken"
     at = fit(at, "pruned_cart")
     assert not any("postcode: " in w.value for w in at.warning)
+    assert not any(e.proto.label.startswith("Cut ") for e in at.get("page_link"))
