@@ -50,11 +50,20 @@ def distribution_figure(
         x, width = list(dist.centers), dist.width * 0.45
     else:
         x = list(dist.labels)
-    hover = "%{x}<br>%{y:.2%} of rows<extra>%{fullData.name}</extra>"
-    fig.add_bar(x=x, y=dist.real, name="real", marker_color=REAL_COLOR, opacity=0.8, width=width, hovertemplate=hover)
-    fig.add_bar(
-        x=x, y=dist.synthetic, name="synthetic", marker_color=SYNTH_COLOR, opacity=0.8, width=width, hovertemplate=hover
-    )
+    # the bin's label, not its centre: an end bin holds every value beyond the axis and says so ("≥ 200,000")
+    labels = list(dist.labels)
+    hover = "%{customdata}<br>%{y:.2%} of rows<extra>%{fullData.name}</extra>"
+    for name_, shares, color in (("real", dist.real, REAL_COLOR), ("synthetic", dist.synthetic, SYNTH_COLOR)):
+        fig.add_bar(
+            x=x,
+            y=shares,
+            name=name_,
+            marker_color=color,
+            opacity=0.8,
+            width=width,
+            customdata=labels,
+            hovertemplate=hover,
+        )
     band = dist.holdout_band()
     if dist.holdout is not None and band is not None:
         low, high = band
@@ -73,12 +82,15 @@ def distribution_figure(
                 "thickness": 1.2,
                 "width": 3,
             },
-            hovertemplate="%{x}<br>holdout %{y:.2%}<extra></extra>",
+            customdata=labels,
+            hovertemplate="%{customdata}<br>holdout %{y:.2%}<extra></extra>",
         )
     missing = ""
     if dist.numeric and (dist.missing_real or dist.missing_synthetic):
         missing = f" · missing: real {dist.missing_real:.1%}, synthetic {dist.missing_synthetic:.1%}"
-    return layout(fig, title, name + missing, "share of rows")
+    folded = dist.numeric and len(labels) > 1 and labels[-1].startswith("≥")
+    beyond = " · end bars hold every value beyond" if folded else ""
+    return layout(fig, title, name + missing + beyond, "share of rows")
 
 
 def column_distribution(

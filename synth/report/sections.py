@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from synth.evaluation.fidelity.distributions import column_distributions
+from synth.evaluation.fidelity.distributions import TAIL_ROWS, column_distributions
 from synth.evaluation.privacy.attack_result import AttackResult
 from synth.evaluation.results import number, percent, with_interval
 from synth.evaluation.utility.efficacy_table import EFFICACY_COLUMNS, efficacy_rows
@@ -172,7 +172,14 @@ def _fidelity_section(
     suppressed = 0
     if run.synthetic is not None:
         shown = [c.column for c in cols[: options.max_distributions]]
-        dists = column_distributions(train[shown], run.synthetic[shown], holdout[shown], schema=schema.select(shown))
+        # the axes end inside the k most extreme real values too, so no axis states an extreme a blank bar hides
+        dists = column_distributions(
+            train[shown],
+            run.synthetic[shown],
+            holdout[shown],
+            schema=schema.select(shown),
+            tail_rows=max(options.k, TAIL_ROWS),
+        )
         for dist in dists:
             safe, n = suppress(dist, options.k)
             suppressed += n

@@ -389,3 +389,49 @@ def test_pair_views_by_kind(adult_small: pd.DataFrame) -> None:
     assert heat.view == "heatmap" and np.sum(heat.synthetic) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="two different"):
         pair_view(adult_small, adult_small, "sex", "sex")
+
+
+def _salaries(seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    pay = np.round(rng.lognormal(11, 0.35, 3000), 2)
+    pay[17] = 1_530_000.37  # one person far beyond everyone else
+    return pd.DataFrame({"salary": pay, "grade": rng.integers(1, 6, 3000)})
+
+
+def test_a_numeric_axis_never_ends_at_one_persons_value() -> None:
+    """A salary chart whose axis ran to 1.6M put every bar in its first eighth and told anyone reading the report
+    that one person earns about 1.53M, though the report blanked that person's bar."""
+    real = _salaries()
+    train, holdout = synth.split(real, 0.25, seed=0)
+    (dist, _) = column_distributions(train, train, holdout, tail_rows=10)
+    pay = np.sort(real["salary"].to_numpy())
+    top = dist.centers[-1] + dist.width / 2
+    bottom = dist.centers[0] - dist.width / 2
+    assert top < pay[-10] + dist.width and bottom > pay[9] - dist.width  # the axis stops at the 10th value
+    assert top < 400_000  # not a trace of the 1.53M
+    # the end bins hold the values beyond (nothing is lost) and at least 10 real rows each
+    assert sum(dist.real) == pytest.approx(1.0) and sum(dist.holdout or ()) == pytest.approx(1.0)
+    for end in (0, -1):
+        rows = dist.real[end] * dist.n_real + (dist.holdout or ())[end] * (dist.n_holdout or 0)
+        assert round(rows) >= 10
+    assert dist.labels[0].startswith("< ") and dist.labels[-1].startswith("≥ ")
+    # round edges, not a real value: the edge the label states is a multiple of the bin width
+    edge = float(dist.labels[-1].removeprefix("≥ ").replace(",", ""))
+    assert edge not in set(pay) and edge % dist.width == pytest.approx(0, abs=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(st.floats(-1e9, 1e9, allow_nan=False), min_size=1, max_size=300),
+    tail=st.integers(0, 20),
+    whole=st.booleans(),
+)
+def test_binned_shares_keep_every_value_whatever_the_extremes(values: list[float], tail: int, whole: bool) -> None:
+    col = np.round(values) if whole else np.asarray(values)
+    real = pd.DataFrame({"x": col})
+    synthetic = pd.DataFrame({"x": col[::-1] * 3})  # beyond the real range on both sides
+    kind = synth.ColumnKind.DISCRETE if whole else synth.ColumnKind.CONTINUOUS
+    schema = synth.infer_schema(real).with_column("x", kind=kind)
+    (dist,) = column_distributions(real, synthetic, schema=schema, tail_rows=tail)
+    assert sum(dist.real) == pytest.approx(1.0) and sum(dist.synthetic) == pytest.approx(1.0)
+    assert len(dist.labels) == len(dist.centers) == len(dist.real) and np.all(np.diff(dist.centers) > 0)

@@ -295,3 +295,25 @@ def test_hostile_names_reach_no_report_chart_as_markup() -> None:
     decoded = "\n".join(b.replace("\\u003c", "<").replace("\\u003e", ">") for b in scripts)
     assert "<a href" not in decoded and "<span style" not in decoded
     assert "&lt;a href=" in decoded, "the hostile name is charted, as text"
+
+
+def test_no_report_axis_states_an_extreme_value_its_blank_bar_hides() -> None:
+    """A salary chart's axis ran to 1.6M: the report blanked the one person's bar but its axis still said that
+    someone earns about 1.53M (and squeezed the other bars into the first eighth of the chart)."""
+    rng = np.random.default_rng(0)
+    n = 1200
+    table = pd.DataFrame({"salary": np.round(rng.lognormal(11, 0.35, n), 2), "team": rng.choice(["a", "b", "c"], n)})
+    table.loc[5, "salary"] = 1_530_000.37
+    schema = synth.infer_schema(table)
+    train, holdout = synth.split(table, holdout=0.25, seed=0)
+    result = race(train, holdout, [Contender("independent")], schema=schema, settings=FAST)
+    report = build_report(
+        name="pay", data=table, schema=schema, train=train, holdout=holdout, result=result, options=ReportOptions()
+    )
+    scripts = [b for b in re.findall(r"<script>(.*?)</script>", report.html, flags=re.S) if "Plotly.newPlot" in b]
+    numbers = [float(v) for b in scripts for v in re.findall(r"(?<![#\w.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?", b)]
+    tenth = np.sort(table["salary"].to_numpy())[-10]
+    # no drawn value (bar centre, axis range) lies anywhere near the one person's 1.53M
+    assert not [v for v in numbers if 2 * tenth < v < 3_000_000], "an axis reaches the extreme salary"
+    for text in (report.html, json.dumps(report.data)):
+        assert "1530000" not in text and "1,530,000" not in text and "1.53e+06" not in text

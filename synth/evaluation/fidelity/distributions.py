@@ -19,6 +19,7 @@ from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, num
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
 MAX_CATEGORIES = 20
 N_BINS = 40
+TAIL_ROWS = 10  # real rows a numeric axis leaves beyond each end (see _axis_ends)
 PAIR_BINS = 30
 PAIR_CATEGORIES = 12
 OTHER = "(other)"
@@ -128,16 +129,62 @@ def _format_number(value: float, kind: ColumnKind) -> str:
     return f"{value:,.4g}"
 
 
-def _numeric_edges(parts: Sequence[np.ndarray], kind: ColumnKind, n_bins: int) -> np.ndarray:
+def _bin_labels(centers: np.ndarray, edges: np.ndarray, kind: ColumnKind, folded: bool) -> tuple[str, ...]:
+    """Each bin's label (its centre); when values beyond the axis were folded in, the end bins say so."""
+    labels = [_format_number(c, kind) for c in centers]
+    if folded and len(labels) > 1:
+        whole = bool(np.all(edges[1:] - edges[:-1] == 1) and edges[0] % 1 == 0.5)  # a bin per whole number
+        labels[0] = f"≤ {labels[0]}" if whole else f"< {_format_number(edges[1], kind)}"
+        labels[-1] = f"≥ {labels[-1]}" if whole else f"≥ {_format_number(edges[-2], kind)}"
+    return tuple(labels)
+
+
+def _nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least ``raw`` (a chart axis's step)."""
+    if not raw > 0 or not np.isfinite(raw):
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(raw))
+    return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * (1 - 1e-12)))
+
+
+def _axis_ends(real: np.ndarray, tail_rows: int) -> tuple[float, float]:
+    """Where a real column's axis may end: its ``tail_rows``-th smallest and largest value.
+
+    Never the smallest or largest value itself: an axis that ends at the real maximum states one person's value
+    (the one 1.5M salary) even where the report blanks that person's bar, and squeezes every other bar into a
+    corner of the chart. Values beyond sit in the end bins."""
+    k = min(tail_rows, max(1, len(real) // 40))  # a tiny table keeps a range to draw
+    ordered = np.partition(real, (k - 1, len(real) - k))
+    return float(ordered[k - 1]), float(ordered[len(real) - k])
+
+
+def _numeric_edges(
+    parts: Sequence[np.ndarray], kind: ColumnKind, n_bins: int, tail_rows: int
+) -> tuple[np.ndarray, bool]:
+    """Bin edges for one numeric column, and whether values beyond them were folded into the end bins.
+
+    ``parts``: each table's finite-or-not values, real first (the holdout, when given, last: real too). The edges
+    span the real rows (training and holdout) but for their ``tail_rows`` most extreme at each end
+    (:func:`_axis_ends`); the end bins hold every value beyond, synthetic ones too. Edges are round numbers (a step
+    of 1, 2, 2.5 or 5 times a power of ten, rounded outwards), so no edge states a real row's value and each end
+    bin holds at least ``tail_rows`` real rows."""
     finite = [p[np.isfinite(p)] for p in parts]
     both = np.concatenate(finite) if any(len(f) for f in finite) else np.zeros(1)
-    lo, hi = float(both.min()), float(both.max())
-    real = finite[0]
+    real_parts = [finite[0], *finite[2:]]
+    real = np.concatenate(real_parts) if any(len(f) for f in real_parts) else both
+    lo, hi = _axis_ends(real, tail_rows) if tail_rows > 0 else (float(real.min()), float(real.max()))
     integral = kind is ColumnKind.DISCRETE and bool(np.all(np.floor(both) == both))
     if integral and hi - lo + 1 <= n_bins:
-        return np.arange(lo - 0.5, hi + 1.5)
-    n_unique = len(np.unique(real[:5000])) if len(real) else 2
-    return np.linspace(lo, hi if hi > lo else lo + 1, min(n_bins, max(n_unique, 2)) + 1)
+        edges = np.arange(lo - 0.5, hi + 1.5)  # one bin per whole number
+    else:
+        n_unique = len(np.unique(real[:5000])) if len(real) else 2
+        step = _nice_step((hi - lo) / min(n_bins, max(n_unique, 2))) if hi > lo else _nice_step(abs(lo) / 10 or 1)
+        if kind is ColumnKind.DATETIME:
+            step = max(step, 86_400e9)  # a day at least: dates' bins need not be finer
+        start, stop = np.floor(lo / step) * step, np.ceil(hi / step) * step
+        edges = start + step * np.arange(max(round(float((stop - start) / step)), 1) + 1)
+    folded = bool((both < edges[0]).any() or (both > edges[-1]).any())
+    return edges, folded
 
 
 def column_distributions(
@@ -149,6 +196,7 @@ def column_distributions(
     columns: Sequence[str] | None = None,
     n_bins: int = N_BINS,
     max_categories: int = MAX_CATEGORIES,
+    tail_rows: int = TAIL_ROWS,
 ) -> tuple[ColumnDistribution, ...]:
     """Binned distributions of the modelled columns, for overlaid real | synthetic | holdout charts.
 
@@ -161,6 +209,9 @@ def column_distributions(
         n_bins: numeric bins (integers with few values get one bin per value).
         max_categories: the most frequent real categories shown; the rest fold into "all other categories (N)"
             (a synthesizer's own "(other)" value keeps its bar).
+        tail_rows: a numeric axis ends inside the real rows' ``tail_rows`` most extreme values at each end (at most
+            a 40th of the rows); the end bins, labelled "≤ x" / "≥ y", hold them and any value beyond. A report
+            passes its suppression threshold. 0 spans every value.
 
     Returns:
         One :class:`ColumnDistribution` per column, in schema order.
@@ -178,13 +229,14 @@ def column_distributions(
         missing = [float(s.isna().mean()) if len(s) else 0.0 for s in series]
         if kind in NUMERIC_KINDS:
             values = [numeric_values(s, kind) for s in series]
-            edges = _numeric_edges(values, kind, n_bins)
+            edges, beyond = _numeric_edges(values, kind, n_bins, tail_rows)
             centers = (edges[:-1] + edges[1:]) / 2
             shares = []
             for v in values:
-                counts, _ = np.histogram(v[np.isfinite(v)], bins=edges)
+                inside = np.clip(v[np.isfinite(v)], edges[0], edges[-1])  # the end bins hold what lies beyond
+                counts, _ = np.histogram(inside, bins=edges)
                 shares.append(tuple((counts / max(len(v), 1)).tolist()))
-            labels = tuple(_format_number(c, kind) for c in centers)
+            labels = _bin_labels(centers, edges, kind, beyond)
             width = float(edges[1] - edges[0])
             center_t = tuple(float(c) for c in centers)
         else:
