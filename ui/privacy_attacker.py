@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import streamlit as st
 
 from synth.evaluation.privacy.attacks import AttackerModel, AttackerModelError, default_attacker_model
+from synth.evaluation.privacy.wp216 import DEFAULT_N_ATTACKS  # the Race's too: one table, one risk on both pages
 from ui import state
 from ui.text import md
 
 N_ATTACK_CHOICES = (500, 1000, 2000, 5000)
-DEFAULT_N_ATTACKS = 2000
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from synth.evaluation.privacy.attacks import AttackReport, evaluate_attacks
 from synth.evaluation.privacy.distances import PrivacyInputs, PrivacyResult, evaluate_privacy
 from synth.evaluation.privacy.rare_values import RareValueResult, evaluate_rare_values
 from synth.evaluation.privacy.verdict import Verdict, privacy_verdict
+from synth.evaluation.privacy.wp216 import DEFAULT_N_ATTACKS
 from synth.evaluation.reference import RealReference
 from synth.evaluation.results import to_jsonable
 from synth.evaluation.utility.tstr import UtilityResult, default_target, evaluate_utility
@@ -82,7 +83,7 @@ class EvaluationSettings:
     detection: bool = False
     utility: bool = True
     attacks: bool = True
-    n_attacks: int = 300
+    n_attacks: int = DEFAULT_N_ATTACKS  # as the Privacy page: the same table reads the same risk on both
     membership_targets: int = 500
     detection_rows: int = 2000
     utility_rows: int = 5000

@@ -208,3 +208,34 @@ def test_a_runs_fit_warnings_reach_the_leaderboard_and_the_report() -> None:
     assert json.loads(json.dumps(result.to_dict()))["runs"][0]["fit_warnings"] == list(bucketed.fit_warnings)
     html = build_report(name="claims", data=table, schema=schema, train=train, holdout=holdout, result=result).html
     assert "postcode: " in html and "&#x27;(other)&#x27;" in html
+
+
+def test_a_race_run_reads_the_singling_out_risk_the_privacy_page_reads(
+    split_small: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
+) -> None:
+    """The Race ran 300 singling-out predicates, the Privacy page 2,000: the same synthetic table read 12.5%
+    (amber) in the Race and 0.8% (green) on Privacy, and the Race's pick rested on the amber light."""
+    from synth.evaluation.privacy.attacks import AttackerModel, evaluate_attacks
+    from synth.report.evaluation import evaluate_table
+    from ui.privacy_attacker import DEFAULT_N_ATTACKS as PAGE_N_ATTACKS
+
+    train, holdout, schema = split_small
+    synthetic = synth.create("cart", random_state=0).fit(train, schema=schema).sample(len(train))
+    settings = EvaluationSettings(headline=False, utility=False, n_bootstrap=10, membership_targets=200)
+    assert settings.n_attacks == PAGE_N_ATTACKS
+    raced = evaluate_table(train, synthetic, holdout, schema=schema, settings=settings).attacks
+    # the page's call (ui/privacy_checks.submit_attacks): singling out needs no attacker model
+    page = evaluate_attacks(
+        train,
+        synthetic,
+        holdout=holdout,
+        schema=schema,
+        attacker=AttackerModel((), ""),
+        criteria=("singling_out",),
+        n_attacks=PAGE_N_ATTACKS,
+    )
+    assert raced is not None
+    for name in ("singling_out_univariate", "singling_out_multivariate"):
+        ours, theirs = raced.get(name), page.get(name)
+        assert ours is not None and theirs is not None
+        assert ours.risk == theirs.risk and ours.n_attacks == theirs.n_attacks

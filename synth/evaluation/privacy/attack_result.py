@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from synth.evaluation.privacy.attacker import AttackerModel
-from synth.evaluation.privacy.common import Rate, Risk, residual_risk, success_rate
+from synth.evaluation.privacy.common import Rate, Risk, _probit, residual_risk, success_rate
 from synth.evaluation.results import to_jsonable
 from synth.evaluation.spec import MetricSpec
 
@@ -126,10 +126,17 @@ def _result(
     n_control: tuple[float, int],
     n_baseline: tuple[float, int],
     confidence: float,
+    control_se: float = 0.0,
     **extra: Any,
 ) -> AttackResult:
+    """``control_se``: the standard error of an estimated control count (singling out's extrapolation to the
+    train size, :func:`~synth.evaluation.privacy.singling_control.control_error`); the control's interval is
+    at least that wide, so the risk's interval carries it."""
     main = success_rate(*n_main, level=confidence)
     control = success_rate(*n_control, level=confidence)
+    if control_se > 0 and control.n_total:
+        error = max(control.error, _probit(confidence) * control_se / control.n_total)
+        control = replace(control, error=error)
     baseline = success_rate(*n_baseline, level=confidence)
     warnings = list(extra.pop("warnings", ()))
     if main.n_total and baseline.value >= main.value:

@@ -4,6 +4,8 @@ compared (see :func:`control_successes_at`)."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 
@@ -18,6 +20,13 @@ SMOOTHING = 0.05
 """Width (in powers of ten of w) of the Gaussian kernel that smooths the weight distribution at each EM step."""
 
 
+BOOTSTRAP_REPLICATES = 20
+REPLICATE_ITERATIONS = 300
+"""A replicate's fit starts at the full fit's distribution, so it needs far fewer EM steps than the 5,000 a fit
+from scratch may take (each step ~30 µs; a replicate is three fits with the calibration's halves)."""
+
+
+@functools.cache
 def _smoothing_kernel() -> np.ndarray:
     x = np.log10(WEIGHT_GRID)
     kernel = np.exp(-0.5 * ((x[:, None] - x[None, :]) / SMOOTHING) ** 2)
@@ -25,8 +34,8 @@ def _smoothing_kernel() -> np.ndarray:
 
 
 def _weight_distribution(
-    k: np.ndarray, n: int, max_iter: int = 5000, tol: float = 1e-10
-) -> tuple[np.ndarray, np.ndarray]:
+    k: np.ndarray, n: int, max_iter: int = 5000, tol: float = 1e-10, start: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Smoothed nonparametric maximum-likelihood distribution of predicate weights from their match counts.
 
     Each count ``k`` is Binomial(n, w) for the predicate's unknown weight w. The distribution of w over
@@ -34,8 +43,11 @@ def _weight_distribution(
     (the EMS algorithm): the plain maximum-likelihood fit piles its mass on a few spikes whose position the
     counts barely pin down, and its extrapolations then jump from one random seed to the next.
 
+    ``start``: a fitted distribution to start from (a bootstrap replicate's fit starts at the full fit's).
+
     Returns:
-        The distinct counts and, for each, the posterior probabilities of the grid weights (rows sum to 1).
+        The distinct counts; for each, the posterior probabilities of the grid weights (rows sum to 1); and the
+        fitted distribution itself.
     """
     from scipy import stats
 
@@ -43,7 +55,7 @@ def _weight_distribution(
     log_lik = stats.binom.logpmf(values[:, None], n, WEIGHT_GRID[None, :])
     lik = np.exp(log_lik - log_lik.max(axis=1, keepdims=True))
     kernel = _smoothing_kernel()
-    prior = np.full(len(WEIGHT_GRID), 1.0 / len(WEIGHT_GRID))
+    prior = np.full(len(WEIGHT_GRID), 1.0 / len(WEIGHT_GRID)) if start is None else start
     share = weights / weights.sum()
     for _ in range(max_iter):
         post = lik * prior
@@ -56,7 +68,7 @@ def _weight_distribution(
         prior = updated
     post = lik * prior
     post /= post.sum(axis=1, keepdims=True)
-    return values, post
+    return values, post, prior
 
 
 def control_successes_at(
@@ -113,13 +125,10 @@ def control_successes_at(
         # Adult at 2×). Measure that bias where the answer is known — predict the whole control's successes
         # from each half of it — and undo it, compounded over the log2(n_target / n_control) doublings.
         # Only holdout rows enter the check, so it cannot absorb a signal from the training people.
-        order = rng.permutation(n_control)
-        halves = (order[: n_control // 2], order[n_control // 2 :])
-        predicted = sum(_npmle_at(control_matches[:, h].sum(axis=1), len(h), n_control) for h in halves)
-        if predicted > 0 and raw > 0:
-            factor = min(max(2 * raw / predicted, 0.5), 2.0)
-            expected *= factor ** (np.log2(n_target / n_control))
-            note = f"; ×{factor:.2f} per doubling from a self-check on the holdout's halves"
+        per_doubling, _ = _calibration(control_matches, raw, rng)
+        if per_doubling is not None:
+            expected *= per_doubling ** (np.log2(n_target / n_control))
+            note = f"; ×{per_doubling:.2f} per doubling from a self-check on the holdout's halves"
     return expected, (
         f"{int(raw):,} raw successes among {n_control:,} rows, {expected:,.0f} expected among the "
         f"{n_target:,} rows of train{note}"
@@ -128,10 +137,74 @@ def control_successes_at(
 
 def _npmle_at(counts: np.ndarray, n_control: int, n_target: int) -> float:
     """Expected successes at ``n_target`` rows from the match ``counts`` among ``n_control`` rows (npmle)."""
-    values, post = _weight_distribution(counts, n_control)
+    return _npmle_fit(counts, n_control, n_target)[0]
+
+
+def _npmle_fit(
+    counts: np.ndarray, n_control: int, n_target: int, start: np.ndarray | None = None, max_iter: int = 5000
+) -> tuple[float, np.ndarray]:
+    """:func:`_npmle_at` and the fitted weight distribution (to warm-start a replicate's fit)."""
+    values, post, prior = _weight_distribution(counts, n_control, max_iter=max_iter, start=start)
     p_target = n_target * WEIGHT_GRID * np.exp((n_target - 1) * np.log1p(-WEIGHT_GRID))
     per_value = post @ p_target
-    return float(per_value[np.searchsorted(values, counts)].sum())
+    return float(per_value[np.searchsorted(values, counts)].sum()), prior
+
+
+def _calibration(
+    control_matches: np.ndarray,
+    raw: float,
+    rng: np.random.Generator,
+    start: np.ndarray | None = None,
+    max_iter: int = 5000,
+) -> tuple[float | None, np.ndarray | None]:
+    """The calibrated correction's factor per doubling from one random halving of the control (None when it
+    cannot be measured), and the halves' fitted weight distribution."""
+    n_control = control_matches.shape[1]
+    order = rng.permutation(n_control)
+    predicted, fitted = 0.0, start
+    for half in (order[: n_control // 2], order[n_control // 2 :]):
+        expected, fitted = _npmle_fit(control_matches[:, half].sum(axis=1), len(half), n_control, start, max_iter)
+        predicted += expected
+    if predicted <= 0 or raw <= 0:
+        return None, fitted
+    return min(max(2 * raw / predicted, 0.5), 2.0), fitted
+
+
+def control_error(
+    control_matches: np.ndarray,
+    n_target: int,
+    rng: np.random.Generator,
+    method: str = "calibrated",
+    n_boot: int = BOOTSTRAP_REPLICATES,
+    max_iter: int = REPLICATE_ITERATIONS,
+) -> float:
+    """Standard error of :func:`control_successes_at`'s expected successes, by a bootstrap over the predicates.
+
+    The extrapolated control is a fitted estimate, not a count: which predicates were drawn moves the fitted
+    weight distribution, and the calibrated method's factor moves with the random halving it is measured on.
+    A binomial interval around the estimate left both out; on a 3,000-row HR table one synthetic table's
+    multivariate singling-out risk read 12.5% (95% CI 6.0–19.1%) at one seed and 0.0% (0.0–3.9%) at the next.
+    Each replicate resamples the predicates and, for ``calibrated``, draws a new halving. 0 for a control as
+    large as train (no extrapolation) and for the ``anonymeter`` method (kept as anonymeter computes it).
+    """
+    counts = control_matches.sum(axis=1)
+    n_control, q = control_matches.shape[1], len(counts)
+    if n_control == n_target or not q or n_control == 0 or method not in ("npmle", "calibrated") or n_boot < 2:
+        return 0.0
+    doublings = np.log2(n_target / n_control)
+    _, full = _npmle_fit(counts, n_control, n_target)
+    halves: np.ndarray | None = None
+    replicates = []
+    for _ in range(n_boot):
+        rows = rng.integers(0, q, q)
+        expected, _ = _npmle_fit(counts[rows], n_control, n_target, full, max_iter)
+        if method == "calibrated" and n_control >= 200:
+            sub = control_matches[rows]
+            factor, halves = _calibration(sub, float((counts[rows] == 1).sum()), rng, halves, max_iter)
+            if factor is not None:
+                expected *= factor**doublings
+        replicates.append(expected)
+    return float(np.std(replicates, ddof=1))
 
 
 def _anonymeter_factor(control_matches: np.ndarray, n_target: int, rng: np.random.Generator) -> tuple[float, str]:

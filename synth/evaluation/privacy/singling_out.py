@@ -457,6 +457,7 @@ def random_queries(
 # The control correction lives in its own module; these names stay importable from here.
 from synth.evaluation.privacy.singling_control import (  # noqa: E402
     WEIGHT_GRID,
+    control_error,
     control_successes_at,
 )
 
@@ -464,6 +465,7 @@ __all__ = [
     "WEIGHT_GRID",
     "Queries",
     "QueryEncoder",
+    "control_error",
     "control_successes_at",
     "match_counts",
     "match_matrix",

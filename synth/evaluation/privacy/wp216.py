@@ -27,6 +27,7 @@ from synth.evaluation.privacy.neighbors import (
 )
 from synth.evaluation.privacy.singling_out import (
     QueryEncoder,
+    control_error,
     control_successes_at,
     match_counts,
     match_matrix,
@@ -139,6 +140,8 @@ def singling_out(
     report(0.65, "counting predicates on holdout rows")
     control_matches = match_matrix(control, queries)
     n_control, correction = control_successes_at(control_matches, real.shape[1], rng, size_correction)
+    # its own stream: the bootstrap leaves every other draw of the attack as it was
+    control_se = control_error(control_matches, real.shape[1], np.random.default_rng([seed, 1]), size_correction)
     report(0.85, "random baseline predicates")
     base = random_queries(syn, numeric, n, arity, rng)
     n_base = int((match_counts(real, base) == 1).sum()) if n else 0
@@ -159,6 +162,7 @@ def singling_out(
         (min(n_control, float(n)), n),
         (float(n_base), n),
         confidence,
+        control_se=control_se,
         columns=encoder.columns,
         detail=detail,
         examples=examples,
