@@ -168,6 +168,8 @@ def _fidelity_section(
             )
         )
     )
+    if fid.pairs_note:
+        parts.append(f"<p>{_e(fid.pairs_note)}</p>")
     parts.append(fig(association_heatmaps(fid.association_real, fid.association_synthetic)))
     suppressed = 0
     if run.synthetic is not None:

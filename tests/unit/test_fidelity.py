@@ -435,3 +435,35 @@ def test_binned_shares_keep_every_value_whatever_the_extremes(values: list[float
     (dist,) = column_distributions(real, synthetic, schema=schema, tail_rows=tail)
     assert sum(dist.real) == pytest.approx(1.0) and sum(dist.synthetic) == pytest.approx(1.0)
     assert len(dist.labels) == len(dist.centers) == len(dist.real) and np.all(np.diff(dist.centers) > 0)
+
+
+def test_a_wide_tables_pairs_are_those_among_a_seeded_sample_of_columns() -> None:
+    """2,000 columns make 2 million pairs: scored with their bootstrap replicates they took 24 GB and the
+    evaluation was killed; sdmetrics' report, which scores every pair, alone ran for minutes."""
+    from synth.evaluation.fidelity.batch import PAIRED_COLUMNS, _pairs, pair_count
+
+    assert _pairs(40) == [(i, j) for i in range(40) for j in range(i + 1, 40)]  # narrow tables: every pair
+    rng = np.random.default_rng(0)
+    k = 300
+    real = pd.DataFrame(rng.integers(0, 5, (240, k)), columns=[f"c{i}" for i in range(k)])
+    synthetic = pd.DataFrame(rng.integers(0, 5, (240, k)), columns=real.columns)
+    result = synth.evaluate_fidelity(real.iloc[:160], synthetic, holdout=real.iloc[160:], n_bootstrap=5)
+    assert len(result.scores.pairs) == pair_count(PAIRED_COLUMNS) < result.pairs_total == pair_count(k)
+    assert len(result.association_real.columns) == PAIRED_COLUMNS
+    assert np.isfinite(result.association_real.to_frame().to_numpy()).all()  # every pair shown was scored
+    assert result.pairs_note is not None and f"{pair_count(k):,} column pairs" in result.pairs_note
+    assert result.sdmetrics is None and "scores every one" in (result.sdmetrics_error or "")
+    again = synth.evaluate_fidelity(real.iloc[:160], synthetic, holdout=real.iloc[160:], n_bootstrap=5)
+    assert again.association_real.columns == result.association_real.columns  # the same sample every time
+    narrow = synth.evaluate_fidelity(real.iloc[:160, :30], synthetic.iloc[:, :30], n_bootstrap=0, run_sdmetrics=False)
+    assert narrow.pairs_note is None and len(narrow.scores.pairs) == pair_count(30)
+
+
+def test_accuracy_draws_its_triples_of_a_wide_table_without_listing_them() -> None:
+    from synth.evaluation.fidelity.accuracy import _combos
+
+    combos, possible = _combos(2000, 3, 1000, np.random.default_rng(0))  # 1.3 billion triples
+    assert possible == 1_331_334_000 and len(combos) == len(set(combos)) == 1000
+    assert all(0 <= a < b < c < 2000 for a, b, c in combos)
+    small, n = _combos(20, 3, 100, np.random.default_rng(0))
+    assert n == 1140 and len(small) == 100  # below the listing limit: drawn from the list, as before

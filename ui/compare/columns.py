@@ -125,7 +125,7 @@ def associations(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, res
     st.caption(
         f"{method} correlation for two numeric columns (−1 to 1), the correlation ratio η for a number and a category, "
         "Cramér's V for two categories (0 to 1). The right panel shows synthetic − real: white means the relationship "
-        "was kept."
+        "was kept." + (f" {result.pairs_note}" if result.pairs_note else "")
     )
     if method == "Spearman" and result.spearman_real is not None and result.spearman_synthetic is not None:
         heat = figures.once(

@@ -168,7 +168,18 @@ def _jackknife_interval(values: np.ndarray) -> Interval:
     return Interval(float(values[0] - Z95 * se), float(values[0] + Z95 * se))
 
 
+ENUMERABLE = 1_000_000
+"""Combinations listed before a sample is drawn from them; beyond, the sample is drawn without the list (2,000
+columns make 1.3 billion triples: listing them ran out of memory)."""
+
+
 def _combos(n_columns: int, order: int, limit: int, rng: np.random.Generator) -> tuple[list[tuple[int, ...]], int]:
+    n_possible = math.comb(n_columns, order)
+    if n_possible > ENUMERABLE and limit < n_possible:
+        chosen: set[tuple[int, ...]] = set()
+        while len(chosen) < limit:  # each draw is a uniform combination; repeats are drawn again
+            chosen.add(tuple(sorted(int(c) for c in rng.choice(n_columns, size=order, replace=False))))
+        return sorted(chosen), n_possible
     every = list(combinations(range(n_columns), order))
     if len(every) <= limit:
         return every, len(every)

@@ -178,8 +178,38 @@ class _Batch:
     spearman_association: dict[int, np.ndarray]
 
 
+PAIRED_COLUMNS = 100
+"""Every pair is scored up to this many columns. A wider table's pairs are those among a seeded sample of this
+many columns (their mean pair score is an unbiased estimate of every pair's mean, and the heatmaps show those
+columns whole). 2,000 columns make 2 million pairs: scored with their bootstrap replicates they took 24 GB and
+were killed, and six 2,000 × 2,000 matrices made a 260 MB JSON."""
+MAX_PAIRS = PAIRED_COLUMNS * (PAIRED_COLUMNS - 1) // 2
+
+
+def pair_count(n: int) -> int:
+    """Pairs of ``n`` columns."""
+    return n * (n - 1) // 2
+
+
+def paired_columns(n: int) -> list[int]:
+    """The columns whose pairs are scored: all ``n``, or a sample of :data:`PAIRED_COLUMNS` seeded by ``n`` (the
+    same wherever it is asked for), in order."""
+    if n <= PAIRED_COLUMNS:
+        return list(range(n))
+    return sorted(int(c) for c in np.random.default_rng(n).choice(n, PAIRED_COLUMNS, replace=False))
+
+
 def _pairs(n: int) -> list[tuple[int, int]]:
-    return list(combinations(range(n), 2))
+    """The column pairs scored: every pair among :func:`paired_columns`."""
+    return list(combinations(paired_columns(n), 2))
+
+
+def _unscored(k: int) -> np.ndarray:
+    """An association matrix before scoring: 1 on the diagonal; a pair left out of a sample stays NaN (a gap in
+    the heatmap, not a 0 that reads as "no association")."""
+    out = np.eye(k) if pair_count(k) <= MAX_PAIRS else np.full((k, k), np.nan)
+    np.fill_diagonal(out, 1.0)
+    return out
 
 
 def _score_batch(
@@ -200,8 +230,8 @@ def _score_batch(
     pair_list = _pairs(k)
     pairs = {t: np.ones((reps, len(pair_list))) for t in others}
     spear = {t: np.full((reps, len(pair_list)), np.nan) for t in others}
-    assoc = {t: np.eye(k) for t in tables} if point else {}
-    spear_assoc = {t: np.eye(k) for t in tables} if point else {}
+    assoc = {t: _unscored(k) for t in tables} if point else {}
+    spear_assoc = {t: _unscored(k) for t in tables} if point else {}
     n_steps = k + len(pair_list)
 
     for i, col in enumerate(cols):
@@ -301,7 +331,10 @@ def _summaries(shapes: np.ndarray, pairs: np.ndarray, missing: np.ndarray) -> di
 
 
 def _matrix(names: Sequence[str], m: np.ndarray, method: str) -> AssociationMatrix:
-    return AssociationMatrix(tuple(names), tuple(tuple(float(v) for v in row) for row in m), method)
+    """The matrix over the columns whose pairs were scored (:func:`paired_columns`)."""
+    keep = paired_columns(len(names))
+    sub = m[np.ix_(keep, keep)]
+    return AssociationMatrix(tuple(names[i] for i in keep), tuple(tuple(float(v) for v in row) for row in sub), method)
 
 
 @dataclass

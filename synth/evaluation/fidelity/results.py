@@ -304,6 +304,25 @@ class FidelityResult:
         return self.scores.column_pair_trends
 
     @property
+    def pairs_total(self) -> int:
+        """Pairs of the compared columns; more than were scored when a wide table's pairs were sampled
+        (:data:`synth.evaluation.fidelity.batch.MAX_PAIRS`)."""
+        n = len(self.scores.columns)
+        return n * (n - 1) // 2
+
+    @property
+    def pairs_note(self) -> str | None:
+        """Says so when the pair scores are a sample of the pairs; None when every pair was scored."""
+        scored, total = len(self.scores.pairs), self.pairs_total
+        if scored >= total:
+            return None
+        return (
+            f"{scored:,} of the {total:,} column pairs were scored: every pair among a seeded sample of "
+            f"{len(self.association_real.columns):,} of the {len(self.scores.columns):,} columns. The pair-trend "
+            "score is their mean, and the heatmaps show those columns."
+        )
+
+    @property
     def columns(self) -> tuple[ColumnScore, ...]:
         return self.scores.columns
 

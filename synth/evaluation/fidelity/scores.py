@@ -27,7 +27,16 @@ import pandas as pd
 
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.features import thread_limit
-from synth.evaluation.fidelity.batch import _assemble, _bootstrap, _gaps, _matrix, _score_batch, _Spread
+from synth.evaluation.fidelity.batch import (
+    MAX_PAIRS,
+    _assemble,
+    _bootstrap,
+    _gaps,
+    _matrix,
+    _score_batch,
+    _Spread,
+    pair_count,
+)
 from synth.evaluation.fidelity.coding import _code, _columns_to_compare
 from synth.evaluation.fidelity.peer_sdmetrics import sdmetrics_metadata, sdmetrics_quality
 from synth.evaluation.fidelity.results import *  # noqa: F403  (the result types and metric declarations)
@@ -195,7 +204,14 @@ def _evaluate_fidelity(
 
     sd_scores: SdmetricsScores | None = None
     sd_error: str | None = None
-    if run_sdmetrics and names:
+    if run_sdmetrics and names and pair_count(len(names)) > MAX_PAIRS:
+        # sdmetrics scores every pair, with no way to sample them: at 2,000 columns its report alone ran for
+        # minutes and took every gigabyte of the machine
+        sd_error = (
+            f"not run: {len(names):,} columns make {pair_count(len(names)):,} pairs, and sdmetrics' report scores "
+            f"every one (it runs up to {MAX_PAIRS:,} pairs)"
+        )
+    elif run_sdmetrics and names:
         report(0.8, "running sdmetrics' QualityReport")
         try:
             sd_scores = sdmetrics_quality(real, synthetic, schema, max_rows=sdmetrics_max_rows, seed=seed)
