@@ -88,11 +88,25 @@ from synth.synthesizers.column_order import (
     to_gaps,
 )
 from synth.synthesizers.dp import domains as dpd
-from synth.synthesizers.dp import mechanisms
+from synth.synthesizers.dp import mechanisms, notices
 from synth.synthesizers.dp.accountant import Budget
-from synth.synthesizers.dp.encoding import DOMAIN_WEIGHTS, BinnedColumn, domain_plan, encode_categorical, encode_numeric
+from synth.synthesizers.dp.encoding import (
+    DOMAIN_WEIGHTS,
+    BinnedColumn,
+    domain_plan,
+    encode_categorical,
+    encode_numeric,
+    faint_code,
+)
 from synth.synthesizers.dp.encoding import is_bool as _is_bool
-from synth.synthesizers.dp.network import NoisyTable, conditional_cdf, count_table, learn_network, root_candidates
+from synth.synthesizers.dp.network import (
+    NoisyTable,
+    conditional_cdf,
+    count_table,
+    drop_faint_code,
+    learn_network,
+    root_candidates,
+)
 from synth.synthesizers.dp.network import candidate_parents as candidate_parents  # re-exported
 from synth.synthesizers.dp.network import configurations as configurations  # re-exported
 from synth.synthesizers.dp.network import mutual_information as mutual_information  # re-exported
@@ -232,6 +246,8 @@ class PrivBayes(Synthesizer):
                 domain.append(
                     ColumnDomain(dom.name, dom.kind, values, None, None, MISSING in col.categories, private=True)
                 )
+            elif not len(col.low):  # a date that released no value: missing in every row
+                domain.append(ColumnDomain(dom.name, dom.kind, (), None, None, True, private=True))
             else:
                 low, high = float(col.low.min()), float(col.high.max())
                 if col.kind is ColumnKind.DATETIME:
@@ -288,6 +304,11 @@ class PrivBayes(Synthesizer):
         share = float(self.domain_share) * total_weight / max(len(plans), 1)
         eps_domain = budget.spend("domains", share * eps, budget.delta) if total_weight else 0.0
         delta_column = budget.delta / max(n_private_cat, 1)
+        # The count a private label needs (every private label list weighs 1): said by the fit warning when most
+        # of a column fell into "(other)". A function of ε, δ and the public plans only.
+        self.label_threshold_ = (
+            mechanisms.threshold(eps_domain / total_weight, delta_column) if n_private_cat and total_weight else 0.0
+        )
         columns, codes_list, public = [], [], []
         for spec, plan, weight in zip(schema, plans, weights, strict=True):
             eps_column = eps_domain * weight / total_weight if total_weight else 0.0
@@ -340,6 +361,8 @@ class PrivBayes(Synthesizer):
             counts = count_table(codes, child, parents, sizes)
             scale = 1.0 / (eps_tables * shares[i])
             noisy = mechanisms.laplace(counts, scale, noise)
+            faint = faint_code(columns[child], plans[child])
+            noisy = noisy if faint is None else drop_faint_code(noisy, faint, scale)
             tables.append(NoisyTable(child, parents, conditional_cdf(noisy, PRIOR_NOISE_SCALES * scale)))
         progress(1.0, "network fitted")
         self.columns_ = tuple(columns)
@@ -381,7 +404,7 @@ class PrivBayes(Synthesizer):
         name = str(series.name)
         empty = np.zeros(0)
         if kind in dpd.CATEGORICAL:
-            cats, codes = encode_categorical(series, plan, declared, epsilon, delta, noise)
+            cats, codes = encode_categorical(series, plan, declared, epsilon, delta, noise, kind)
             return BinnedColumn(name, kind, cats, empty, empty, False, True, 0, 1, None), codes
         dom, has_missing, integer, codes, fine = encode_numeric(
             series, kind, plan, declared, epsilon, noisy_rows, int(self.bins), noise, floor=floor
@@ -439,35 +462,14 @@ class PrivBayes(Synthesizer):
         return text
 
     def collapsed_columns(self) -> dict[str, Any]:
-        """Columns whose private domain came out as one value (or only "(other)"), with that value.
-
-        At a small ε (or a small table) the noise can hide every cell of a column's range or every label: the
-        model then writes that one value in every synthetic row (an age of 0 for everybody). Computed from the
-        released domains only, so saying it costs no privacy.
-        """
-        out: dict[str, Any] = {}
-        for col in self.columns_:
-            if col.name in self.public_columns_:
-                continue
-            if col.categorical:
-                labels = [c for c in col.categories if c != MISSING]
-                if len(labels) <= 1 and (not labels or labels[0] == dpd.OTHER):
-                    out[col.name] = labels[0] if labels else None
-            elif len(col.low) and float(col.low.min()) == float(col.high.max()):
-                out[col.name] = float(col.low.min())
-        return out
+        """Columns whose private domain came out as one value (or only "(other)"), with that value (a date as a
+        Timestamp; None: missing in every row). At a small ε (or a small table) the noise can hide every cell of a
+        column's range or every label: the model then writes that one value in every synthetic row (an age of 0 for
+        everybody). Computed from the released domains only, so saying it costs no privacy."""
+        return notices.collapsed_columns(self)
 
     def fit_warnings(self) -> tuple[str, ...]:
-        collapsed = self.collapsed_columns()
-        if not collapsed:
-            return ()
-        shown = ", ".join(f"{name} (always {value!r})" for name, value in list(collapsed.items())[:8])
-        more = f" and {len(collapsed) - 8} more" if len(collapsed) > 8 else ""
-        return (
-            f"At ε = {self.epsilon:g} the privacy noise hid the whole domain of {len(collapsed)} column(s): "
-            f"{shown}{more} hold one value in every synthetic row. Raise ε, give the domains a larger budget "
-            "share, or, if a codebook makes them public knowledge, declare them public (Treat as public).",
-        )
+        return notices.fit_warnings(self)
 
     # --------------------------------------------------------------- sample
     def _derive_frame(self, body: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import synth
 from synth.schema import ColumnKind
 from synth.synthesizers.dp import domains as dpd
-from synth.synthesizers.dp import mechanisms
+from synth.synthesizers.dp import mechanisms, ranges
 from synth.synthesizers.dp.network import learn_network, root_candidates
 from synth.synthesizers.privbayes import PrivBayes
 
@@ -152,7 +152,8 @@ def test_a_second_look_is_never_followed_by_a_zoom(monkeypatch: pytest.MonkeyPat
         looks.append(len(edges))
         return next(scripted)
 
-    monkeypatch.setattr(dpd, "_kept_span", kept_span)
+    # The range search lives in dp.ranges (domains re-exports it): patched where private_range calls it.
+    monkeypatch.setattr(ranges, "_kept_span", kept_span)
     low, high = dpd.private_range(np.zeros(10), ColumnKind.CONTINUOUS, 1.0, mechanisms.private_rng(), False)
     assert (low, high) == (0.0, 1e-4)
     assert looks == [len(dpd.COARSE_EDGES), len(dpd.COARSER_EDGES)]  # the coarse grid, the second look, no zoom
