@@ -246,7 +246,7 @@ class PrivBayes(Synthesizer):
                 domain.append(
                     ColumnDomain(dom.name, dom.kind, values, None, None, MISSING in col.categories, private=True)
                 )
-            elif not len(col.low):  # a date that released no value: missing in every row
+            elif not len(col.low):  # a range that released no value: missing in every row
                 domain.append(ColumnDomain(dom.name, dom.kind, (), None, None, True, private=True))
             else:
                 low, high = float(col.low.min()), float(col.high.max())

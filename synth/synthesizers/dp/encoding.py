@@ -66,8 +66,11 @@ class BinnedColumn:
             lookup[:] = [None if c == MISSING else c for c in self.categories]
             return pd.Series(lookup[codes], dtype=object)
         missing = codes >= len(self.low)
-        if not len(self.low):  # a date whose range the noise hid released no value: missing in every row
-            return datetimes_from_units(np.full(len(codes), np.nan), missing, self.origin, self.unit, self.tz)
+        if not len(self.low):  # a range the noise hid released no value: missing in every row
+            nothing = np.full(len(codes), np.nan)
+            if self.kind is ColumnKind.DATETIME:
+                return datetimes_from_units(nothing, missing, self.origin, self.unit, self.tz)
+            return pd.Series(nothing)
         safe = np.where(missing, 0, codes)
         low, high = self.low[safe], self.high[safe]
         u = rng.random(len(codes))
@@ -116,7 +119,7 @@ def faint_code(column: BinnedColumn, plan: str) -> int | None:
     number or date whose missingness is private. None when there is none (public labels, seen missingness)."""
     if column.categorical:
         return column.categories.index(dpd.OTHER) if plan == "private" and dpd.OTHER in column.categories else None
-    if plan == "seen" or not column.has_missing or not len(column.low):  # a date with no value keeps its one code
+    if plan == "seen" or not column.has_missing or not len(column.low):  # a column with no value keeps its one code
         return None
     return len(column.low)
 
@@ -230,10 +233,10 @@ def encode_numeric(
         low, high = (float(present.min()), float(present.max())) if len(present) else (0.0, 0.0)
     else:
         span = dpd.released_range(present, kind, epsilon / 3.0, noise, integer, rows=noisy_rows)
-        if span is None and kind is ColumnKind.DATETIME and floor is None:
-            # No date clearly above the noise: writing the public guess (day 0, 1970-01-01) made the tester's exit
-            # dates precede every hire date. The column releases no value, so every row is missing (one code, the
-            # missing one, for every row: a public choice from the released "nothing").
+        if span is None and floor is None:
+            # Nothing clearly above the noise: writing the public guess (0, for a date 1970-01-01) made the tester's
+            # exit dates precede every hire date and gave everybody a salary of 0. The column releases no value, so
+            # every row is missing (the one code, missing, for every row: a public choice from the released nothing).
             none = np.zeros(0)
             return dpd.NumericDomain(0.0, 0.0, none, none), True, integer, np.zeros(len(x), dtype=np.int64), None
         low, high = span if span is not None else (0.0, 0.0)

@@ -23,7 +23,7 @@ SHARE_ROWS = 4_000
 
 def collapsed_columns(model: Any) -> dict[str, Any]:
     """Columns whose private domain came out as one value (or only "(other)"), with that value: a Timestamp for a
-    date, None for a column the model writes as missing in every row (no label, or a date with no value)."""
+    date, None for a column the model writes as missing in every row (no label, or a range with no value)."""
     out: dict[str, Any] = {}
     for col in model.columns_:
         if col.name in model.public_columns_:
@@ -46,9 +46,10 @@ def collapsed_columns(model: Any) -> dict[str, Any]:
 
 def _shown(col: Any, value: Any) -> str:
     """A collapsed column's one value in the column's own terms (a date as a date, never its day number)."""
+    if value is None and not col.categorical:
+        what = "date" if col.kind is ColumnKind.DATETIME else "value"
+        return f"{col.name} (no {what} released: missing in every row)"
     if value is None:
-        if col.kind is ColumnKind.DATETIME:
-            return f"{col.name} (no date released: missing in every row)"
         return f"{col.name} (always missing)"
     if isinstance(value, pd.Timestamp):
         text = value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
