@@ -102,9 +102,19 @@ def _kept_span(
     first = last = centre
     # Twelve years or more a cell: a gap of MAX_GAP cells would be a century and more, so one empty cell at most.
     max_gap = 1 if edges is TWELVE_YEAR_EDGES or edges is WIDE_DATE_EDGES else MAX_GAP
-    while first > 0 and kept[first] - kept[first - 1] <= max_gap:
+    zero = int(np.flatnonzero(is_zero)[0]) if zero_cell else -1
+
+    def joined(a: int, b: int) -> bool:
+        """Kept cells at positions a < b belong to one run. A gap across zero is counted from zero on each side:
+        the log grid's cells near zero are thousandths wide and sparse, so a value spread on both sides of zero
+        (y = ±0.9x) left two dozen of them under the threshold and the range kept one sign in half the fits."""
+        if b - a <= max_gap:
+            return True
+        return zero_cell and a < zero < b and zero - a <= max_gap and b - zero <= max_gap
+
+    while first > 0 and joined(kept[first - 1], kept[first]):
         first -= 1
-    while last < len(kept) - 1 and kept[last + 1] - kept[last] <= max_gap:
+    while last < len(kept) - 1 and joined(kept[last], kept[last + 1]):
         last += 1
     low, high = float(lows[kept[first]]), float(highs[kept[last]])
     return (min(low, 0.0), max(high, 0.0)) if zero_kept else (low, high)
