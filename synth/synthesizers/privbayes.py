@@ -3,7 +3,9 @@ of DataSynthesizer, with the guarantee covering the whole learned model.
 
 The model
     Every modelled column becomes a discrete attribute: categories (plus a code for missing and one for
-    "(other)"), and numbers and dates cut into at most ``bins`` bins (plus a code for missing). A Bayesian
+    "(other)", none for a yes/no column whose kind rules it out), and numbers and dates cut into at most ``bins``
+    bins (plus a code for missing; no bin when the noise hid the range: missing in every row). "(other)" and
+    a missing code whose noisy count is only noise are dropped from the tables (post-processing). A Bayesian
     network of degree ``degree`` is built greedily: starting from an attribute with the fewest codes (drawn
     among them; a function of the released domains, :func:`~synth.synthesizers.dp.network.root_candidates`), or
     from the user's ``key_column``, then a parent of every attribute whose table stays useful (a public choice
@@ -443,23 +445,7 @@ class PrivBayes(Synthesizer):
         """What this fitted model's guarantee covers, in words: the budget spent and the public columns."""
         if not self.is_fitted:
             raise SynthesizerError(f"{self.label} is not fitted yet: fit(train) first")
-        spent = "; ".join(f"{what}: ε = {e:.4g}" + (f", δ = {d:.1g}" if d else "") for what, e, d in self.ledger_)
-        delta = sum(d for _, _, d in self.ledger_)
-        text = f"({self.epsilon:g}, {delta:.1g})-differential privacy, spent on {spent}."
-        if self.public_columns_:
-            text += (
-                " Treated as public (not protected by ε): the declared or seen labels and ranges of "
-                f"{', '.join(self.public_columns_)}."
-            )
-        orders = getattr(self, "declared_orders_", ())
-        if orders:
-            listed = "; ".join(f"{earlier} ≤ {later}" for later, earlier, _ in orders)
-            text += (
-                f" Declared by you, public and never checked against the data: {listed}; every synthetic row "
-                "keeps these orders (a later column is learned as its gap from the earlier one, so its range above "
-                "is the gap's; other orders by drawing rows that break one again)."
-            )
-        return text
+        return notices.privacy_statement(self)
 
     def collapsed_columns(self) -> dict[str, Any]:
         """Columns whose private domain came out as one value (or only "(other)"), with that value (a date as a

@@ -19,8 +19,10 @@ person, the exact maximum of a salary column), so every domain here is either
     values held by at least 1/bins of the rows ("spikes", e.g. 40 hours a week), which get a bin of their
     own. Values outside the range are clipped to it.
 
-Missing values: a label like any other for categories; for numbers and dates a code of its own when the noisy
-count of missing values clearly exceeds zero (declared labels must list None to allow missing values).
+Missing values: a label like any other for categories (declared labels must list None to allow missing values);
+for private numbers and dates always a code of its own, whose mass the noisy tables decide (a code that holds only
+noise is dropped: :func:`~synth.synthesizers.dp.network.drop_faint_code`). A number or date whose range the noise
+hid releases no value and is missing in every row (:func:`~synth.synthesizers.dp.encoding.encode_numeric`).
 Dates are modelled in whole days since 1970-01-01 (a public origin and unit).
 """
 

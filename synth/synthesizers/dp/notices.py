@@ -1,4 +1,4 @@
-"""What a fitted PrivBayes model tells its user about the fit: columns the noise collapsed to one value, and
+"""What a fitted PrivBayes model tells its user: its guarantee in words, columns the noise collapsed to one value, and
 columns whose labels mostly fell into "(other)". Read from the released model only (no training data anywhere),
 so saying it costs no privacy; a model loaded from its file says the same.
 """
@@ -111,3 +111,24 @@ def fit_warnings(model: Any) -> tuple[str, ...]:
             "raise ε, or, if a codebook makes the labels public knowledge, declare them public (Treat as public)."
         )
     return tuple(out)
+
+
+def privacy_statement(model: Any) -> str:
+    """A fitted model's guarantee in words: the budget spent, the public columns, the declared orders."""
+    spent = "; ".join(f"{what}: ε = {e:.4g}" + (f", δ = {d:.1g}" if d else "") for what, e, d in model.ledger_)
+    delta = sum(d for _, _, d in model.ledger_)
+    text = f"({model.epsilon:g}, {delta:.1g})-differential privacy, spent on {spent}."
+    if model.public_columns_:
+        text += (
+            " Treated as public (not protected by ε): the declared or seen labels and ranges of "
+            f"{', '.join(model.public_columns_)}."
+        )
+    orders = getattr(model, "declared_orders_", ())
+    if orders:
+        listed = "; ".join(f"{earlier} ≤ {later}" for later, earlier, _ in orders)
+        text += (
+            f" Declared by you, public and never checked against the data: {listed}; every synthetic row "
+            "keeps these orders (a later column is learned as its gap from the earlier one, so its range above "
+            "is the gap's; other orders by drawing rows that break one again)."
+        )
+    return text
