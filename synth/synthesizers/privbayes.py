@@ -3,7 +3,9 @@ of DataSynthesizer, with the guarantee covering the whole learned model.
 
 The model
     Every modelled column becomes a discrete attribute: categories (plus a code for missing and one for
-    "(other)"), and numbers and dates cut into at most ``bins`` bins (plus a code for missing). A Bayesian
+    "(other)", none for a yes/no column whose kind rules it out), and numbers and dates cut into at most ``bins``
+    bins (plus a code for missing; no bin when the noise hid the range: missing in every row). "(other)" and
+    a missing code whose noisy count is only noise are dropped from the tables (post-processing). A Bayesian
     network of degree ``degree`` is built greedily: starting from an attribute with the fewest codes (drawn
     among them; a function of the released domains, :func:`~synth.synthesizers.dp.network.root_candidates`), or
     from the user's ``key_column``, then a parent of every attribute whose table stays useful (a public choice
@@ -88,11 +90,25 @@ from synth.synthesizers.column_order import (
     to_gaps,
 )
 from synth.synthesizers.dp import domains as dpd
-from synth.synthesizers.dp import mechanisms
+from synth.synthesizers.dp import mechanisms, notices
 from synth.synthesizers.dp.accountant import Budget
-from synth.synthesizers.dp.encoding import DOMAIN_WEIGHTS, BinnedColumn, domain_plan, encode_categorical, encode_numeric
+from synth.synthesizers.dp.encoding import (
+    DOMAIN_WEIGHTS,
+    BinnedColumn,
+    domain_plan,
+    encode_categorical,
+    encode_numeric,
+    faint_code,
+)
 from synth.synthesizers.dp.encoding import is_bool as _is_bool
-from synth.synthesizers.dp.network import NoisyTable, conditional_cdf, count_table, learn_network, root_candidates
+from synth.synthesizers.dp.network import (
+    NoisyTable,
+    conditional_cdf,
+    count_table,
+    drop_faint_code,
+    learn_network,
+    root_candidates,
+)
 from synth.synthesizers.dp.network import candidate_parents as candidate_parents  # re-exported
 from synth.synthesizers.dp.network import configurations as configurations  # re-exported
 from synth.synthesizers.dp.network import mutual_information as mutual_information  # re-exported
@@ -232,6 +248,8 @@ class PrivBayes(Synthesizer):
                 domain.append(
                     ColumnDomain(dom.name, dom.kind, values, None, None, MISSING in col.categories, private=True)
                 )
+            elif not len(col.low):  # a range that released no value: missing in every row
+                domain.append(ColumnDomain(dom.name, dom.kind, (), None, None, True, private=True))
             else:
                 low, high = float(col.low.min()), float(col.high.max())
                 if col.kind is ColumnKind.DATETIME:
@@ -288,6 +306,11 @@ class PrivBayes(Synthesizer):
         share = float(self.domain_share) * total_weight / max(len(plans), 1)
         eps_domain = budget.spend("domains", share * eps, budget.delta) if total_weight else 0.0
         delta_column = budget.delta / max(n_private_cat, 1)
+        # The count a private label needs (every private label list weighs 1): said by the fit warning when most
+        # of a column fell into "(other)". A function of ε, δ and the public plans only.
+        self.label_threshold_ = (
+            mechanisms.threshold(eps_domain / total_weight, delta_column) if n_private_cat and total_weight else 0.0
+        )
         columns, codes_list, public = [], [], []
         for spec, plan, weight in zip(schema, plans, weights, strict=True):
             eps_column = eps_domain * weight / total_weight if total_weight else 0.0
@@ -340,6 +363,8 @@ class PrivBayes(Synthesizer):
             counts = count_table(codes, child, parents, sizes)
             scale = 1.0 / (eps_tables * shares[i])
             noisy = mechanisms.laplace(counts, scale, noise)
+            faint = faint_code(columns[child], plans[child])
+            noisy = noisy if faint is None else drop_faint_code(noisy, faint, scale)
             tables.append(NoisyTable(child, parents, conditional_cdf(noisy, PRIOR_NOISE_SCALES * scale)))
         progress(1.0, "network fitted")
         self.columns_ = tuple(columns)
@@ -381,7 +406,7 @@ class PrivBayes(Synthesizer):
         name = str(series.name)
         empty = np.zeros(0)
         if kind in dpd.CATEGORICAL:
-            cats, codes = encode_categorical(series, plan, declared, epsilon, delta, noise)
+            cats, codes = encode_categorical(series, plan, declared, epsilon, delta, noise, kind)
             return BinnedColumn(name, kind, cats, empty, empty, False, True, 0, 1, None), codes
         dom, has_missing, integer, codes, fine = encode_numeric(
             series, kind, plan, declared, epsilon, noisy_rows, int(self.bins), noise, floor=floor
@@ -420,54 +445,17 @@ class PrivBayes(Synthesizer):
         """What this fitted model's guarantee covers, in words: the budget spent and the public columns."""
         if not self.is_fitted:
             raise SynthesizerError(f"{self.label} is not fitted yet: fit(train) first")
-        spent = "; ".join(f"{what}: ε = {e:.4g}" + (f", δ = {d:.1g}" if d else "") for what, e, d in self.ledger_)
-        delta = sum(d for _, _, d in self.ledger_)
-        text = f"({self.epsilon:g}, {delta:.1g})-differential privacy, spent on {spent}."
-        if self.public_columns_:
-            text += (
-                " Treated as public (not protected by ε): the declared or seen labels and ranges of "
-                f"{', '.join(self.public_columns_)}."
-            )
-        orders = getattr(self, "declared_orders_", ())
-        if orders:
-            listed = "; ".join(f"{earlier} ≤ {later}" for later, earlier, _ in orders)
-            text += (
-                f" Declared by you, public and never checked against the data: {listed}; every synthetic row "
-                "keeps these orders (a later column is learned as its gap from the earlier one, so its range above "
-                "is the gap's; other orders by drawing rows that break one again)."
-            )
-        return text
+        return notices.privacy_statement(self)
 
     def collapsed_columns(self) -> dict[str, Any]:
-        """Columns whose private domain came out as one value (or only "(other)"), with that value.
-
-        At a small ε (or a small table) the noise can hide every cell of a column's range or every label: the
-        model then writes that one value in every synthetic row (an age of 0 for everybody). Computed from the
-        released domains only, so saying it costs no privacy.
-        """
-        out: dict[str, Any] = {}
-        for col in self.columns_:
-            if col.name in self.public_columns_:
-                continue
-            if col.categorical:
-                labels = [c for c in col.categories if c != MISSING]
-                if len(labels) <= 1 and (not labels or labels[0] == dpd.OTHER):
-                    out[col.name] = labels[0] if labels else None
-            elif len(col.low) and float(col.low.min()) == float(col.high.max()):
-                out[col.name] = float(col.low.min())
-        return out
+        """Columns whose private domain came out as one value (or only "(other)"), with that value (a date as a
+        Timestamp; None: missing in every row). At a small ε (or a small table) the noise can hide every cell of a
+        column's range or every label: the model then writes that one value in every synthetic row (an age of 0 for
+        everybody). Computed from the released domains only, so saying it costs no privacy."""
+        return notices.collapsed_columns(self)
 
     def fit_warnings(self) -> tuple[str, ...]:
-        collapsed = self.collapsed_columns()
-        if not collapsed:
-            return ()
-        shown = ", ".join(f"{name} (always {value!r})" for name, value in list(collapsed.items())[:8])
-        more = f" and {len(collapsed) - 8} more" if len(collapsed) > 8 else ""
-        return (
-            f"At ε = {self.epsilon:g} the privacy noise hid the whole domain of {len(collapsed)} column(s): "
-            f"{shown}{more} hold one value in every synthetic row. Raise ε, give the domains a larger budget "
-            "share, or, if a codebook makes them public knowledge, declare them public (Treat as public).",
-        )
+        return notices.fit_warnings(self)
 
     # --------------------------------------------------------------- sample
     def _derive_frame(self, body: pd.DataFrame) -> pd.DataFrame:

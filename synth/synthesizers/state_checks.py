@@ -273,6 +273,8 @@ def check_privbayes(model: Any) -> None:
             low = check_array(c.low, f"{c.name!r}.low", kinds="fiu")
             check_array(c.high, f"{c.name!r}.high", kinds="fiu", length=len(low))
             check_int(c.unit, f"{c.name!r}.unit", 1, 2**62)
+            if not len(low) and not c.has_missing:
+                fail(f"column {c.name!r} has no bins: only a column that released no value (always missing) may")
             fine = getattr(c, "fine", None)  # files saved before fine cells have none
             if fine is not None:
                 span = float(np.max(c.high)) - float(np.min(c.low)) + 1.0 if len(low) else 0.0
@@ -282,6 +284,9 @@ def check_privbayes(model: Any) -> None:
         if c.size < 1:
             fail(f"column {c.name!r} has no codes")
         sizes.append(int(c.size))
+    threshold = getattr(model, "label_threshold_", 0.0)  # files saved before it have none
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold < float("inf"):
+        fail("the PrivBayes model's label threshold must be a finite number ≥ 0")
     tables = model.tables_
     if not isinstance(tables, tuple) or not all(isinstance(t, NoisyTable) for t in tables):
         fail("the PrivBayes model's tables are damaged")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import synth
 from synth.schema import ColumnKind
 from synth.synthesizers.dp import domains as dpd
-from synth.synthesizers.dp import mechanisms
+from synth.synthesizers.dp import mechanisms, ranges
 from synth.synthesizers.dp.network import learn_network, root_candidates
 from synth.synthesizers.privbayes import PrivBayes
 
@@ -152,7 +152,23 @@ def test_a_second_look_is_never_followed_by_a_zoom(monkeypatch: pytest.MonkeyPat
         looks.append(len(edges))
         return next(scripted)
 
-    monkeypatch.setattr(dpd, "_kept_span", kept_span)
+    # The range search lives in dp.ranges (domains re-exports it): patched where private_range calls it.
+    monkeypatch.setattr(ranges, "_kept_span", kept_span)
     low, high = dpd.private_range(np.zeros(10), ColumnKind.CONTINUOUS, 1.0, mechanisms.private_rng(), False)
     assert (low, high) == (0.0, 1e-4)
     assert looks == [len(dpd.COARSE_EDGES), len(dpd.COARSER_EDGES)]  # the coarse grid, the second look, no zoom
+
+
+def test_a_number_spread_across_zero_keeps_both_signs() -> None:
+    # y = ±0.9x + noise (test_privbayes_key's table): the log grid's near-zero cells are sparse, and the range kept
+    # only one sign in about half the fits (a coin flip that decided whether that test passed). A gap across zero
+    # is now counted from zero on each side.
+    rng = np.random.default_rng(21)
+    x = rng.normal(size=10_000)
+    y = np.where(rng.random(10_000) < 0.04, -1.0, 1.0) * 0.9 * x + rng.normal(scale=0.3, size=10_000)
+    spans = [dpd.private_range(y, ColumnKind.CONTINUOUS, 10 / 3, np.random.default_rng(s), False) for s in range(100)]
+    assert all(low < -1.0 and high > 1.0 for low, high in spans), sorted(spans)[:3]
+    # A kept cell far across zero is still not joined: positives 100-1,000 and 400 rows at -1e5 (36 cells off).
+    far = np.concatenate([rng.uniform(100, 1000, 5_000), np.full(400, -1e5)])
+    low, _ = dpd.private_range(far, ColumnKind.CONTINUOUS, 3.0, np.random.default_rng(0), False)
+    assert low >= 0.0

@@ -19,8 +19,10 @@ person, the exact maximum of a salary column), so every domain here is either
     values held by at least 1/bins of the rows ("spikes", e.g. 40 hours a week), which get a bin of their
     own. Values outside the range are clipped to it.
 
-Missing values: a label like any other for categories; for numbers and dates a code of its own when the noisy
-count of missing values clearly exceeds zero (declared labels must list None to allow missing values).
+Missing values: a label like any other for categories (declared labels must list None to allow missing values);
+for private numbers and dates always a code of its own, whose mass the noisy tables decide (a code that holds only
+noise is dropped: :func:`~synth.synthesizers.dp.network.drop_faint_code`). A number or date whose range the noise
+hid releases no value and is missing in every row (:func:`~synth.synthesizers.dp.encoding.encode_numeric`).
 Dates are modelled in whole days since 1970-01-01 (a public origin and unit).
 """
 
@@ -39,21 +41,31 @@ from synth.synthesizers.base import SynthesizerError
 from synth.synthesizers.cart import MISSING, datetime_ns
 from synth.synthesizers.dp import mechanisms
 
+# Range-finding lives in its own module; re-exported so callers and model code keep one entry point.
+from synth.synthesizers.dp.ranges import (  # noqa: F401
+    COARSE_EDGES,
+    COARSER_DATE_CELLS,
+    COARSER_EDGES,
+    DATE_EDGES,
+    FALSE_CELL_RATE,
+    MAX_GAP,
+    TWELVE_YEAR_EDGES,
+    WIDE_DATE_EDGES,
+    ZOOM_CELLS,
+    ZOOM_LEVELS,
+    _coarser,
+    _kept_span,
+    date_grid,
+    private_range,
+    released_range,
+)
+
 #: The label that stands for every category under the noisy threshold.
 OTHER = "(other)"
 #: Nanoseconds in a day: the public unit of modelled dates.
 DAY_NS = 86_400 * 10**9
-#: Chance that a threshold keeps an empty cell of a public grid (union over the grid's cells).
-FALSE_CELL_RATE = 0.01
-#: Kept cells further apart than this many grid cells are not joined into one range (see :func:`_kept_span`).
-MAX_GAP = 12
 #: Chance that a column without missing values gets a missing code (whose noisy mass would then be sampled).
 FALSE_MISSING_RATE = 1e-3
-#: Zoom levels after the coarse grid, each a noisy histogram of ZOOM_CELLS equal cells.
-ZOOM_LEVELS = 2
-#: Year cells joined into one (twelve years) for the second look at a date range that kept nothing.
-COARSER_DATE_CELLS = 12
-ZOOM_CELLS = 8
 #: Public cells of the noisy histogram whose quantiles place a number's bin edges.
 FINE_CELLS = 64
 #: Whole numbers in a range up to this many are candidates for spikes; wider ranges check only zero.
@@ -66,21 +78,6 @@ CATEGORICAL = (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 
 class PublicDomainError(SynthesizerError):
     """A declared public domain is malformed or excludes training values; the message says which and what to do."""
-
-
-def _coarse_edges() -> np.ndarray:
-    positive = 10.0 ** (np.arange(-16, 61) / 4.0)  # 1e-4 … 1e15, four cells a decade
-    return np.concatenate([-positive[::-1], [0.0], positive])
-
-
-COARSE_EDGES = _coarse_edges()
-#: Decades from 1e-4 to 1e15, both signs, and zero: the grid of a range's second look (see :func:`private_range`).
-COARSER_EDGES = np.concatenate([-(10.0 ** np.arange(15, -5, -1)), [0.0], 10.0 ** np.arange(-4, 16)])
-#: Dates: one cell per calendar year from 1900 to 2100, in days since 1970-01-01 (a range within one year is
-#: zoomed like any single coarse cell). Thirty-day cells, used before, held too few rows each to pass the
-#: threshold a grid of 2,400 cells needs: Bike Sharing's dates (8,689 rows over two years) collapsed to one day in
-#: nine fits of ten, at ε = 1 and 3 alike, and so did every date of a 4,800-row table over 2.5 years.
-DATE_EDGES = ((pd.date_range("1900-01-01", "2101-01-01", freq="YS") - pd.Timestamp("1970-01-01")).days).to_numpy(float)
 
 
 def label_key(value: Any) -> tuple[str, str]:
@@ -207,98 +204,6 @@ def check_bounds(x: np.ndarray, bounds: tuple[float, float], column: str) -> Non
             f"{high:g}); they range from {float(present.min()):g} to {float(present.max()):g} in this table. Widen "
             "the bounds, or drop or clip those rows before fitting"
         )
-
-
-def _kept_span(
-    x: np.ndarray, edges: np.ndarray, epsilon: float, rng: np.random.Generator, zero_cell: bool
-) -> tuple[float, float] | None:
-    """Noisy histogram of ``x`` over the cells between ``edges``; the span of cells above the threshold."""
-    n_cells = len(edges) - 1
-    cell = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, n_cells - 1)
-    counts = np.bincount(cell, minlength=n_cells).astype(float)
-    lows, highs = edges[:-1].copy(), edges[1:].copy()
-    if zero_cell:  # exact zero gets a cell of its own: a spike at 0 must not widen the range to ±1e-4
-        is_zero = x == 0
-        counts = np.concatenate([np.bincount(cell[~is_zero], minlength=n_cells).astype(float), [is_zero.sum()]])
-        lows, highs = np.append(lows, 0.0), np.append(highs, 0.0)
-    noisy = mechanisms.laplace(counts, 1.0 / epsilon, rng)
-    tau = math.log(len(counts) / (2.0 * FALSE_CELL_RATE)) / epsilon
-    order = np.lexsort((highs, lows))  # cells in value order (the zero cell between its neighbours)
-    lows, highs, noisy = lows[order], highs[order], noisy[order]
-    passed = noisy > tau
-    is_zero = (lows == 0) & (highs == 0)
-    zero_kept = bool((passed & is_zero).any())
-    kept = np.flatnonzero(passed & ~is_zero)
-    if not len(kept):
-        return (0.0, 0.0) if zero_kept else None
-    # The run of kept cells around the largest count, bridging gaps of up to MAX_GAP cells: a rare false
-    # positive far away (an empty cell whose noise passed the threshold) does not stretch the range. Exact
-    # zero (a spike of its own, often far from the rest on a log grid) joins whatever run is found.
-    centre = int(np.argmax(noisy[kept]))
-    first = last = centre
-    while first > 0 and kept[first] - kept[first - 1] <= MAX_GAP:
-        first -= 1
-    while last < len(kept) - 1 and kept[last + 1] - kept[last] <= MAX_GAP:
-        last += 1
-    low, high = float(lows[kept[first]]), float(highs[kept[last]])
-    return (min(low, 0.0), max(high, 0.0)) if zero_kept else (low, high)
-
-
-def private_range(
-    x: np.ndarray, kind: ColumnKind, epsilon: float, rng: np.random.Generator, integer: bool
-) -> tuple[float, float]:
-    """A DP range of the present values: the span of the public grid's cells above a noisy threshold.
-
-    The coarse grid gets two thirds of ε; the last third goes to one of two follow-ups, chosen from the released
-    span alone (so the total stays ε):
-
-    * when the span is a single coarse cell (values far from zero in a narrow band, e.g. years), up to
-      ``ZOOM_LEVELS`` zooms cut it into ``ZOOM_CELLS`` equal cells and keep the span above the threshold again
-      (zooming a wider span would only trim real but sparse tails);
-    * when no cell but exact zero passed (or none at all), a **second look** on a coarser grid (decades, or
-      twelve years: :func:`_coarser`): a tail spread thinly over many cells, none above the threshold, adds up in a
-      wide cell. Capital gain on Adult (92% zeros, the rest in cells of at most 524 rows) lost its whole
-      nonzero part in about one fit in five at ε = 3; the second look keeps at least its bulk (to 10,000).
-    """
-    eps_level = epsilon * 2.0 / 3.0
-    if kind is ColumnKind.DATETIME:
-        edges = DATE_EDGES
-        span = _kept_span(x, edges, eps_level, rng, zero_cell=False)
-    else:
-        edges = COARSE_EDGES
-        span = _kept_span(x, edges, eps_level, rng, zero_cell=True)
-    second_look = span is None or span == (0.0, 0.0)  # nothing, or only exact zero, clearly above the noise
-    if second_look:
-        wide = _kept_span(x, _coarser(edges), epsilon / 3.0, rng, zero_cell=kind is not ColumnKind.DATETIME)
-        span = wide if wide is not None else span
-    if span is None:  # nothing clearly above the noise: the most central public guess, zero (or 1970)
-        return 0.0, 0.0
-    low, high = span
-    for _ in range(0 if second_look else ZOOM_LEVELS):  # the second look spent the zooms' third
-        inside = edges[(edges > low) & (edges < high)]
-        if high <= low or len(inside) > 0:  # a span of several cells: keep it
-            break
-        clipped = np.clip(x, low, high)
-        edges = np.linspace(low, high, ZOOM_CELLS + 1)
-        inner = _kept_span(clipped, edges, epsilon / 3.0 / ZOOM_LEVELS, rng, zero_cell=False)
-        if inner is None:
-            break
-        low, high = inner
-    if kind is ColumnKind.DATETIME and high > low and high in DATE_EDGES:
-        high -= 1.0  # a year's cell ends the day before the next year starts
-    if integer:
-        low, high = float(math.ceil(low)), float(math.floor(high))
-        if low > high:
-            low = high = float(round((low + high) / 2))
-    return low, high
-
-
-def _coarser(edges: np.ndarray) -> np.ndarray:
-    """A public grid coarser than ``edges``: decades (and exact zero) for numbers, twelve-year cells for dates."""
-    if edges is DATE_EDGES:
-        out = edges[::COARSER_DATE_CELLS]
-        return out if out[-1] == edges[-1] else np.append(out, edges[-1])
-    return COARSER_EDGES
 
 
 def spikes(
