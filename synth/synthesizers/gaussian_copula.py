@@ -247,7 +247,7 @@ class GaussianCopula(Synthesizer):
             "int",
             1001,
             "How many quantiles describe each numeric column. More follow the real shape more closely; "
-            "fewer smooth it (and copy fewer rare values).",
+            "fewer smooth it. Each is read off means of at least 5 rows, however many are asked for.",
             label="Quantile knots",
             low=11,
             high=20001,
