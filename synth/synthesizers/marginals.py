@@ -11,7 +11,7 @@ are new numbers rather than copies of real ones. Each knot is read off the means
 at least ``TAIL_ROWS`` consecutive sorted values (:func:`pooled_knots`), never one order statistic: a knot that
 was one row's value in a sparse tail was stored in the file as it was and, where neighbouring knots were equal,
 drawn again and again (an HR table's 55th-highest salary came back 9 times in 2,340 rows, to the cent). The
-``TAIL_ROWS - 1`` most extreme values at each end are in no block, so an outlier moves no stored number.
+``TAIL_ROWS - 1`` most extreme values at each end are in no block; they only ever pull an end inwards.
 Categories are stored in sorted order (or along an associated number), never in order of first appearance or
 of frequency.
 """
@@ -52,8 +52,8 @@ def sorted_values(values: Iterable[object]) -> list[object]:
 
 NUMERIC_KINDS = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME)
 MIN_ORDER_ETA2 = 0.05
-#: Every stored knot and range end is read off means of at least TAIL_ROWS values, and the TAIL_ROWS - 1 most
-#: extreme values at each end (one person each) enter none of them.
+#: Every stored knot and range end is read off means of at least TAIL_ROWS values; the TAIL_ROWS - 1 most extreme
+#: values at each end (one person each) enter no block, and no range end.
 TAIL_ROWS = 5
 
 
@@ -61,15 +61,16 @@ def pooled_knots(x: np.ndarray, n_knots: int, k: int = TAIL_ROWS) -> np.ndarray:
     """At most ``n_knots`` quantile knots of the sorted values ``x`` at evenly spaced levels, read off the means of
     blocks of ``k`` or more consecutive values; empty when ``x`` has fewer than ``k`` values (nothing is kept).
 
-    The ``k - 1`` smallest and largest values are in no block (an outlier moves no knot), but their share of rows
-    is kept: each block's mean stands at the level of its middle row among all rows, the knots are interpolated
-    between those points, and the two ends are extended along the end blocks' slope. Dropping the extremes' share
-    instead moved 8 rows of a 300-row component inwards (a rating's lowest value came back at 4.0% for 6.0%), and
-    putting each mean at an evenly spaced level shifted every end by half a block. The blocks are disjoint
-    (overlapping windows would let differences of neighbouring knots solve for single rows), so every knot is
-    read off at most two blocks' means (interpolated, or extended at an end), and one row's value moves it by at
-    most half of any change (pinned in tests/unit/test_model_file_tails.py). A value held by many rows (a spike)
-    fills whole blocks and stays a knot, repeated.
+    The ``k - 1`` smallest and largest values are in no block, but their share of rows is kept: each block's mean
+    stands at the level of its middle row among all rows, the knots are interpolated between those points, and
+    the two ends are extended along the end blocks' slope, at most to the mean of the ``k`` outermost values.
+    Dropping the extremes' share instead moved 8 rows of a 300-row component inwards (a rating's lowest value
+    came back at 4.0% for 6.0%), and putting each mean at an evenly spaced level shifted every end by half a block.
+    The blocks are disjoint (overlapping windows would let differences of neighbouring knots solve for single
+    rows), so every knot is read off at most two blocks' means (interpolated, or extended at an end) or is the
+    mean of the ``k`` outermost values, and one row's value moves it by at most half of any change (pinned in
+    tests/unit/test_model_file_tails.py). A value held by many rows (a spike) fills whole blocks and stays a
+    knot, repeated.
     """
     x = np.asarray(x, dtype=np.float64)
     bounds = pooled_bounds(x, k, ordered=True)
@@ -84,15 +85,19 @@ def pooled_knots(x: np.ndarray, n_knots: int, k: int = TAIL_ROWS) -> np.ndarray:
     sizes[: len(inner) % m] += 1  # blocks differ by one row at most; each has at least k
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     means = np.add.reduceat(inner, starts) / sizes
+    # A block whose middle value at least k rows of the column hold stands at that value, not at its mean: a
+    # value held by k rows names nobody, and a block across two spikes (codes 303 and 404) then adds no knot
+    # between them (its mean, 363.4, made draws between the spikes that a lookup on the code read wrongly).
+    uniq, counts = np.unique(x, return_counts=True)
+    middle = inner[starts + sizes // 2]
+    means = np.where(counts[np.searchsorted(uniq, middle)] >= k, middle, means)
     centres = (k - 1 + starts + sizes / 2.0) / n
     low = means[0] - centres[0] * (means[1] - means[0]) / (centres[1] - centres[0])
     high = means[-1] + (1.0 - centres[-1]) * (means[-1] - means[-2]) / (centres[-1] - centres[-2])
-    # An extended end stops at the column's end value when k rows or more hold it (a rating's 1 or 5: no rounded
-    # draw beyond it, and it names nobody), else at zero when no value crosses it (no negative salaries).
-    if x[0] == x[k - 1] or x[0] >= 0.0:
-        low = max(low, x[0] if x[0] == x[k - 1] else 0.0)
-    if x[-1] == x[-k] or x[-1] <= 0.0:
-        high = min(high, x[-1] if x[-1] == x[-k] else 0.0)
+    # An extended end stops at the mean of the k outermost values, so every draw is inside the real range (no
+    # hire date before the first real one, no rating of 0, no negative salary) while an outlier can only pull an
+    # end in, never out: beyond that mean the extension, which no extreme moves, is kept.
+    low, high = max(low, float(x[:k].mean())), min(high, float(x[-k:].mean()))
     knots = np.interp(np.linspace(0.0, 1.0, m + 1), np.r_[0.0, centres, 1.0], np.r_[low, means, high])
     return np.maximum.accumulate(knots)  # sorted already; float error must not unsort them
 
@@ -158,10 +163,11 @@ QUANTILES = ArtifactItem(
     "for every numeric and date column, up to n_knots quantiles of its values (the inverse CDF the model "
     "samples from by interpolation)",
     "aggregates",
-    "Each quantile is interpolated between the means of two disjoint blocks of at least 5 consecutive sorted "
-    "values, never one row's value (one row moves it by half of its own change at most); the 4 smallest "
-    "and 4 largest values are in no block, so no column's extreme moves a stored number. A column with fewer than "
-    "5 values keeps none (it is sampled as missing).",
+    "Each quantile is interpolated between two disjoint blocks of at least 5 consecutive sorted values, each "
+    "standing at its mean, or at its middle value when at least 5 rows hold that value: never one row's value "
+    "(one row moves it by half of its own change at most); the 4 smallest "
+    "and 4 largest values are in no block, and the ends stop at the mean of the 5 outermost values, so an extreme "
+    "can only pull an end in. A column with fewer than 5 values keeps none (it is sampled as missing).",
 )
 FREQUENCIES = ArtifactItem(
     "Category frequencies",

@@ -100,11 +100,14 @@ def test_no_knot_follows_one_row_and_no_extreme_moves_any() -> None:
         nudged[i] += step
         moved = np.abs(pooled_knots(nudged, 1_001) - knots).max()
         assert moved <= 0.5 * step, (i, moved / step)
-    # The 4 most extreme rows at each end move nothing, however far they go.
-    far = x.copy()
-    far[-1], far[0] = 1e12, -1e12
-    np.testing.assert_array_equal(pooled_knots(far, 1_001), knots)
+    # However far the most extreme rows go, the knots do not follow: an outlier's size is nowhere.
+    far, farther = x.copy(), x.copy()
+    far[-1], far[0], farther[-1], farther[0] = 1e9, -1e9, 1e12, -1e12
+    np.testing.assert_array_equal(pooled_knots(far, 1_001), pooled_knots(farther, 1_001))
+    np.testing.assert_array_equal(pooled_knots(far, 1_001)[2:-2], knots[2:-2])  # the ends only pulled in before
     assert pooled_bounds(far) == pooled_bounds(x)
+    # Every draw stays inside the real range.
+    assert x[0] < knots[0] and knots[-1] < x[-1]
     assert pooled_knots(x[:4], 11).size == 0 and pooled_bounds(x[:4]) is None  # fewer than 5 rows: nothing
 
 
