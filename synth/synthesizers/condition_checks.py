@@ -252,7 +252,11 @@ def check_range(dom: ColumnDomain, cond: tuple[Any, ...], described: str) -> tup
 
 def within_bounds(dom: ColumnDomain, low: Any, high: Any, described: str) -> None:
     if dom.low is None or dom.high is None:
-        raise SynthesizerError(f"cannot sample with {described}: {dom.name} has no values {where_known(dom)}")
+        # A range is kept only as means of 5 values (ColumnDomain): a column with fewer has none to compare with.
+        raise SynthesizerError(
+            f"cannot sample with {described}: {dom.name} has fewer than 5 values {where_known(dom)}, too few to keep "
+            "a range without naming single people's values"
+        )
     try:
         outside = (high is not None and high < dom.low) or (low is not None and low > dom.high)
     except TypeError as exc:
@@ -261,7 +265,7 @@ def within_bounds(dom: ColumnDomain, low: Any, high: Any, described: str) -> Non
         trimmed = (
             ""
             if dom.private
-            else " (the range leaves out the few most extreme values at each end: they are single people's)"
+            else " (each end is the mean of 5 values inside the 4 most extreme: no single person's value is kept)"
         )
         raise SynthesizerError(
             f"cannot sample with {described}: {dom.name} ranges from {dom.low!r} to {dom.high!r} {where_known(dom)}"

@@ -17,6 +17,7 @@ from synth.synthesizers.column_order import frame_anchors, frame_number_orders, 
 from synth.synthesizers.derived import EXACT_RULES_PARAM, RULES_ARTIFACT, DerivedRule, apply_rules, rules_of
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.errors import SynthesizerError
+from synth.synthesizers.gap_dates import finish_gap_dates, gap_units, redraw_out_of_range
 from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.marginals import (
     FREQUENCIES,
@@ -247,7 +248,7 @@ class GaussianCopula(Synthesizer):
             "int",
             1001,
             "How many quantiles describe each numeric column. More follow the real shape more closely; "
-            "fewer smooth it (and copy fewer rare values).",
+            "fewer smooth it. Each is read off means of at least 5 rows, however many are asked for.",
             label="Quantile knots",
             low=11,
             high=20001,
@@ -324,8 +325,8 @@ class GaussianCopula(Synthesizer):
         ArtifactItem(
             "Orders",
             "for a date never before (or after) an earlier date column on any training row: that column and the "
-            "direction (the date's quantiles above are then those of its gap in days from that column); the same "
-            "for a number and an earlier number",
+            "direction (the date's quantiles above are then those of its gap in days from that column, and its "
+            "grain, e.g. whole days, is kept); the same for a number and an earlier number",
             "structure",
             "Kept only when values paired at random would break the order on at least 1% of pairs; the gaps' "
             "quantiles are limited like any number's.",
@@ -343,6 +344,7 @@ class GaussianCopula(Synthesizer):
 
     rules_: tuple[DerivedRule, ...]
     date_gaps_: tuple[tuple[str, str, float], ...]
+    date_units_: tuple[tuple[str, int], ...]
     number_orders_: tuple[tuple[str, str, float], ...]
     stratify_by_: tuple[str, ...]
     rare_flag_: tuple[str, object] | None
@@ -379,6 +381,8 @@ class GaussianCopula(Synthesizer):
         rules = find_rules(data, schema, threshold) if self.exact_rules else ()
         skip = {r.output for r in rules}
         self.date_gaps_ = frame_anchors(data, schema, skip)
+        # A gap date's grain, so it comes back as the column holds it (dates, not clock times).
+        self.date_units_ = gap_units(data, self.date_gaps_)
         # A number never above (or below) an earlier one on any training row: sampled rows that break it are
         # drawn again (synth.synthesizers.column_order.keep_orders).
         self.number_orders_ = frame_number_orders(data, schema, skip)
@@ -413,8 +417,17 @@ class GaussianCopula(Synthesizer):
         # shape nothing else) but are recomputed from their inputs in every sample (synth.synthesizers.derived).
         self.rules_ = rules
 
+    def _gap_ranges(self) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
+        """Each gap date's range: its column domain (a file's smoothed ends, never one row's date)."""
+        later = {g[0] for g in getattr(self, "date_gaps_", ())}
+        return {d.name: (d.low, d.high) for d in getattr(self, "domain_", ()) if d.name in later}
+
     def _derive_frame(self, body: pd.DataFrame) -> pd.DataFrame:
-        body = from_gaps(body, getattr(self, "date_gaps_", ()))  # files saved before date gaps have none
+        gaps = getattr(self, "date_gaps_", ())  # files saved before date gaps have none
+        body = from_gaps(body, gaps)
+        # Files saved before date units have none: their gap dates keep the old unrounded, unclipped values.
+        if hasattr(self, "date_units_"):
+            body = finish_gap_dates(body, gaps, dict(self.date_units_), self._gap_ranges())
         # Rules read the values as they will be shown (amounts in cents), so a sum stays exact after conform.
         return apply_rules(round_recorded(body, self.schema_), rules_of(self))
 
@@ -424,6 +437,18 @@ class GaussianCopula(Synthesizer):
         return keep_orders(body, orders, lambda m: self._draw_rows(m, rng, lambda *_: None))
 
     def _draw_rows(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
+        frame = self._draw_components(n, rng, progress)
+        if hasattr(self, "date_units_"):  # rows whose gap date falls outside its range are drawn again
+            gaps = getattr(self, "date_gaps_", ())
+
+            def quiet(m: int) -> pd.DataFrame:
+                return self._draw_components(m, rng, lambda *_: None)
+
+            frame = redraw_out_of_range(frame, gaps, self._gap_ranges(), quiet)
+        return self._derive_frame(frame)
+
+    def _draw_components(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
+        """``n`` rows from the mixture, as modelled (gap dates still gaps)."""
         shares = np.array([c.share for c in self.components_])
         counts = rng.multinomial(n, shares / shares.sum())
         # Each component writes its rows at random positions of preallocated columns: the mixture comes out
@@ -437,4 +462,4 @@ class GaussianCopula(Synthesizer):
                 if name not in columns:
                     columns[name] = np.empty(n, dtype=values.dtype)
                 columns[name][rows] = values
-        return self._derive_frame(pd.DataFrame(columns, copy=False))
+        return pd.DataFrame(columns, copy=False)

@@ -57,7 +57,8 @@ COMMON_ITEMS: tuple[ArtifactItem, ...] = (
         "whether values were missing",
         "aggregates",
         "Labels are sorted (never in order of appearance) and each is held by at least min_category_rows "
-        "training rows, or is the '(other)' bucket; ranges stop at the 5th smallest and 5th largest value.",
+        "training rows, or is the '(other)' bucket; each end of a range is the mean of the 5 values inside the 4 "
+        "most extreme (no range for a column with fewer than 5 values), never one row's value.",
     ),
     ArtifactItem(
         "Generated columns",

@@ -229,6 +229,13 @@ def check_copula(model: Any) -> None:
     numbers = {c.name for c in schema if c.kind.is_numeric}
     if not named_orders(getattr(model, "date_gaps_", ()), dates):
         fail("the copula's date gaps must name two date columns of its schema and a sign of 1 or -1")
+    gapped = {g[0] for g in getattr(model, "date_gaps_", ())}
+    units = getattr(model, "date_units_", ())
+    if not isinstance(units, tuple) or not all(
+        isinstance(u, tuple) and len(u) == 2 and u[0] in gapped and isinstance(u[1], int) and 1 <= u[1] <= 2**62
+        for u in units
+    ):
+        fail("the copula's date units must name its gap dates, each with a whole number of nanoseconds")
     if not named_orders(getattr(model, "number_orders_", ()), numbers):
         fail("the copula's number orders must name two number columns of its schema and a sign of 1 or -1")
     components = model.components_

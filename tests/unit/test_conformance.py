@@ -28,6 +28,7 @@ from synth.schema import ColumnKind
 from synth.synthesizers import get
 from synth.synthesizers.base import Param, Synthesizer, largest_remainder
 from synth.synthesizers.dp.domains import OTHER
+from synth.synthesizers.marginals import pooled_bounds
 from synth.synthesizers.peers import PeerError
 from synth.synthesizers.registry import is_peer
 
@@ -282,8 +283,12 @@ def test_impossible_conditions_fail_at_once_with_the_reason(name: str, fitted: d
     start = time.perf_counter()
     with pytest.raises(synth.SynthesizerError, match="'purple' never occurs in colour"):
         model.sample(10, conditions={"colour": "purple"})
-    # The range shown is trimmed at the 5th smallest and largest age: the real extremes are not kept.
-    with pytest.raises(synth.SynthesizerError, match=r"age ranges from 1\d"):
+    # The range shown runs between the means of the 5th to 9th smallest and largest ages (19.6 and 88.4, whole
+    # numbers rounded): the real extremes (18 and 90) are not kept, nor any one person's age. The DP network's
+    # range is its own, released under its guarantee.
+    with pytest.raises(
+        synth.SynthesizerError, match=r"age ranges from (20\.0 to 88\.0|18\.0 to 90\.0 in the model's di)"
+    ):
         model.sample(10, conditions={"age": (200, 300)})
     with pytest.raises(synth.SynthesizerError, match="whole numbers"):
         model.sample(10, conditions={"age": 30.5})
@@ -697,9 +702,13 @@ def test_any_condition_on_a_seen_value_is_met_or_refused_with_the_draw_count(
         message = str(exc)
         if "never occurs" in message:  # a rare category: learned only as "(other)"
             assert spec.kind is ColumnKind.CATEGORICAL and (frame[spec.name] == value).sum() < 5, message
-        elif "ranges from" in message:  # beyond the range kept (trimmed at the 5th smallest / largest value)
-            ordered = np.sort(frame[spec.name].dropna().to_numpy())
-            assert value < ordered[min(4, len(ordered) - 1)] or value > ordered[max(len(ordered) - 5, 0)], message
+        elif "ranges from" in message:  # beyond the range kept (means of 5 values inside the 4 most extreme)
+            dom = model._domain(spec.name)
+            assert value < dom.low or value > dom.high, message
+            if spec.kind is ColumnKind.CONTINUOUS:
+                assert (dom.low, dom.high) == pooled_bounds(frame[spec.name].to_numpy(dtype=float)), message
+        elif "fewer than 5 values" in message:  # no range is kept: its ends would be one person's values
+            assert frame[spec.name].notna().sum() < 5, message
         else:
             assert "draws matched" in message
         return

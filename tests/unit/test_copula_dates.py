@@ -1,0 +1,88 @@
+"""The Gaussian copula's gap dates come out as the column holds them: on its grain and within its range.
+
+An HR table's exit_date (a date after hire_date on every row, so drawn as its gap in days from it) came back as
+"2023-08-15 16:08:51.472380160" and up to 2030-02-01 where the latest real exit was 2026-11-30 (see
+:mod:`synth.synthesizers.gap_dates`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import synth
+from synth.synthesizers.base import load_model
+from synth.synthesizers.persist import ModelFileError
+from tests.unit.crafting import replaced_after
+
+LAST_EXIT = pd.Timestamp("2026-11-30")
+
+
+def staff(n: int = 2_000, seed: int = 0, *, text: bool = False, hours: bool = False) -> pd.DataFrame:
+    """Hires over 2005–2024; about a quarter of them left, never after LAST_EXIT (an exit is never in the future),
+    so late hires have short tenures: a hire drawn late plus a tenure drawn long lands past the last real exit."""
+    rng = np.random.default_rng(seed)
+    hire = pd.Timestamp("2005-01-01") + pd.to_timedelta(rng.integers(0, 7_000, n), unit="D")
+    if hours:
+        hire = hire + pd.to_timedelta(rng.integers(8, 18, n), unit="h")
+    exit_ = pd.Series(hire + pd.to_timedelta(rng.gamma(2.0, 900.0, n).astype(int), unit="D"))
+    exit_[(exit_ > LAST_EXIT) | (rng.random(n) > 0.4)] = pd.NaT
+    frame = pd.DataFrame({"hire_date": hire, "exit_date": exit_, "department": rng.choice(["IT", "Ops"], n)})
+    if text:  # as from a CSV upload: dates as text, read back with the recorded format
+        for column in ("hire_date", "exit_date"):
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d").where(frame[column].notna(), None)
+    return frame
+
+
+def _dates(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series).dropna()
+
+
+@pytest.mark.parametrize("text", [False, True], ids=["xlsx-dates", "csv-text"])
+def test_gap_dates_come_out_as_dates_within_the_column_range(text: bool) -> None:
+    table = staff(text=text)
+    model = synth.create("gaussian_copula", random_state=0).fit(table)
+    assert ("exit_date", "hire_date", 1.0) in model.date_gaps_  # drawn as a gap: the case under test
+    syn = model.sample(20_000, seed=1)
+    exits = _dates(syn["exit_date"])
+    assert len(exits) > 3_000
+    assert (exits == exits.dt.normalize()).all(), exits[exits != exits.dt.normalize()].head()
+    if text:  # text written at the column's recorded format, never with a clock time
+        assert syn["exit_date"].dropna().str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    real = _dates(table["exit_date"])
+    dom = model._domain("exit_date")
+    assert real.min() < dom.low and dom.high < real.max()  # the range's ends are not the real extremes
+    assert exits.min() >= dom.low and exits.max() <= dom.high <= LAST_EXIT
+    both = syn.dropna(subset=["exit_date"])
+    assert (pd.to_datetime(both["exit_date"]) >= pd.to_datetime(both["hire_date"])).all()
+    # The range is kept by drawing rows again, not by clipping: no pile of exits on its last day.
+    assert (exits == dom.high).mean() < 0.002
+
+
+def test_a_gap_date_keeps_a_grain_finer_than_days() -> None:
+    table = staff(hours=True)
+    table["exit_date"] = table["exit_date"] + pd.to_timedelta(np.where(table.index % 2 == 0, 9, 17), unit="h")
+    model = synth.create("gaussian_copula", random_state=0).fit(table)
+    assert ("exit_date", "hire_date", 1.0) in model.date_gaps_
+    assert dict(model.date_units_) == {"exit_date": 3_600 * 10**9}
+    exits = _dates(model.sample(5_000, seed=2)["exit_date"])
+    assert (exits == exits.dt.floor("h")).all() and (exits != exits.dt.normalize()).any()
+
+
+def test_a_saved_model_samples_the_same_and_a_crafted_unit_is_refused(tmp_path: Path) -> None:
+    model = synth.create("gaussian_copula", random_state=0).fit(staff())
+    path = tmp_path / "m.synth"
+    model.save(path)
+    pd.testing.assert_frame_equal(load_model(path).sample(500, seed=3), model.sample(500, seed=3))
+    crafted = replaced_after(path, tmp_path / "crafted.synth", "date_units_", '"exit_date"', '"department"')
+    with pytest.raises(ModelFileError, match="date units"):
+        load_model(crafted)
+
+
+def test_a_file_saved_before_date_units_still_samples() -> None:
+    model = synth.create("gaussian_copula", random_state=0).fit(staff())
+    del model.date_units_  # as loaded from an older file: dates left as they were drawn
+    assert _dates(model.sample(500, seed=3)["exit_date"]).notna().all()
