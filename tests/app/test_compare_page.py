@@ -113,11 +113,11 @@ def test_headline_cards_charts_and_column_search() -> None:
 
 def test_ml_checks_follow_the_chosen_target() -> None:
     at = open_section(compare_page(), "ML checks")
-    assert metric(at, "Detection AUC") == "—" and metric(at, "TSTR vs TRTR") == "—", "on request only"
+    assert metric(at, "Full detection AUC") == "—" and metric(at, "TSTR vs TRTR") == "—", "on request only"
     assert at.selectbox(key="ml_target").value == "income", "default: the class named like an outcome"
     at.toggle(key="ml_checks").set_value(True).run()
     assert not at.exception
-    assert 0.5 <= float(metric(at, "Detection AUC")) <= 1.0
+    assert 0.5 <= float(metric(at, "Full detection AUC")) <= 1.0
     tstr, trtr = (float(v.replace(MINUS, "-")) for v in metric(at, "TSTR vs TRTR (ROC AUC)").split(" vs "))
     assert 0.5 < tstr <= 1.0 and 0.8 < trtr <= 1.0
     assert metric(at, "Same conclusions").endswith("%")

@@ -467,3 +467,22 @@ def test_accuracy_draws_its_triples_of_a_wide_table_without_listing_them() -> No
     assert all(0 <= a < b < c < 2000 for a, b, c in combos)
     small, n = _combos(20, 3, 100, np.random.default_rng(0))
     assert n == 1140 and len(small) == 100  # below the listing limit: drawn from the list, as before
+
+
+def test_a_bucketed_column_is_never_summed_up_as_differing_no_more_than_fresh_data() -> None:
+    """The headline called job_title distinguishable (8.6% '(other)') while its diagnosis ended "yet fresh real
+    data differs as much": the shape score reads the bucket as one more category, as fresh data's unseen tail."""
+    rng = np.random.default_rng(0)
+    codes = np.array([f"{x:05d}" for x in range(3_000)])
+    train = pd.DataFrame({"postcode": rng.choice(codes, 2_000), "n": rng.integers(0, 9, 2_000)})
+    holdout = pd.DataFrame({"postcode": rng.choice(codes, 1_000), "n": rng.integers(0, 9, 1_000)})
+    syn = train.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    counts = train["postcode"].value_counts()
+    syn["postcode"] = syn["postcode"].where(syn["postcode"].map(counts) >= 2, "(other)")
+    schema = synth.infer_schema(train).with_column("postcode", kind=ColumnKind.CATEGORICAL)
+    fidelity = evaluate_fidelity(train, syn, holdout=holdout, schema=schema, n_bootstrap=30, run_sdmetrics=False)
+    gap = fidelity.gap("postcode")
+    assert gap is not None and (gap.is_real is False or gap.difference >= 0)  # the score sees no more than noise
+    (column,) = diagnose(train, syn, schema=schema, fidelity=fidelity, columns=["postcode"])
+    assert column.findings[0].check == "bucket"
+    assert "differs as much" not in column.summary and "placeholder" in column.summary
