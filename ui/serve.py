@@ -7,10 +7,11 @@ import sys
 
 
 def main() -> None:
-    import synth  # noqa: F401  (loaded once per process; every session's script then finds it loaded)
-    import ui.cached  # noqa: F401
-    import ui.state  # noqa: F401
     from streamlit.web import cli
+
+    import synth  # noqa: F401  (loaded once per process; every session's script then finds it loaded)
+    import ui.cached
+    import ui.state  # noqa: F401
 
     sys.argv = ["streamlit", "run", "app.py", *sys.argv[1:]]
     sys.exit(cli.main())
