@@ -69,6 +69,16 @@ def _short(value: Any) -> str:
     return text if len(text) <= 30 else text[:27] + "..."
 
 
+def _distinct_short(values: list[Any]) -> list[str]:
+    """Each value shortened as :func:`_short`, unless that makes two of them read alike ("Top performer,
+    promotion ca..." twice): those keep their ends ("Top performer, pr...Ref E-966312") or, failing that, all."""
+    first = [_short(v) for v in values]
+    ends = [
+        s if first.count(s) == 1 else str(v)[:17] + "..." + str(v)[-13:] for s, v in zip(first, values, strict=True)
+    ]
+    return [str(v) if ends.count(s) > 1 else s for s, v in zip(ends, values, strict=True)]
+
+
 @dataclass
 class _Column:
     """Per-column counts computed once: factorised codes (missing as its own code) and level counts."""
@@ -413,7 +423,9 @@ def _category_checks(name: str, col: _Column, n_present: int, rare_rows: int) ->
             )
         )
     if len(rare) and levels > 1:
-        examples = ", ".join(f"{_short(col.uniques[i])} ({counts[i]})" for i in rare[np.argsort(counts[rare])][:3])
+        shown = rare[np.argsort(counts[rare])][:3]
+        names = _distinct_short([col.uniques[i] for i in shown])
+        examples = ", ".join(f"{text} ({counts[i]})" for text, i in zip(names, shown, strict=True))
         out.append(
             Finding(
                 "warning",
