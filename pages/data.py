@@ -7,6 +7,7 @@ import streamlit as st
 
 import synth
 from synth.evaluation.results import percent
+from synth.generated import REGENERATION_SUMMARY
 from synth.io import DEFAULT_MISSING_VALUES
 from synth.schema import KIND_LABELS, ColumnKind
 from ui import cached, intake, state
@@ -105,9 +106,10 @@ st.dataframe(ds.df.head(200), width="stretch", height=260, key=f"preview_{ds.id}
 
 st.subheader("Column kinds")
 st.caption(
-    "How each column is modelled, and why. Change a kind if the guess is wrong. Identifiers and personal "
-    "data (PII) are never learned: they are regenerated in the same format. Mark what an attacker would want "
-    "to learn (**sensitive**) and what they may already know (**quasi-identifier**) for the privacy checks."
+    "How each column is modelled, and why. Change a kind if the guess is wrong. "
+    + REGENERATION_SUMMARY
+    + " Mark what an attacker would want to learn (**sensitive**) and what they may already know "
+    "(**quasi-identifier**) for the privacy checks."
 )
 missing, distinct = cached.column_stats(ds.id, ds.df)
 kind_options = [KIND_LABELS[k] for k in ColumnKind]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from synth.evaluation.results import number
-from synth.report.demo import anonymous_names, spot_the_synthetic
+from synth.report.demo import anonymise_text, anonymous_names, spot_the_synthetic
 from ui import guards, state
 from ui.text import md
 
@@ -40,6 +40,8 @@ label = top[0].selectbox(
     key="demo_run",
 )
 anonymise = top[1].toggle("Anonymise column names on screen", value=True, key="demo_anonymise")
+# One mapping for every column name the page shows: the game's header and every sentence.
+names = anonymous_names([str(c) for c in ds.df.columns]) if anonymise else {}
 run = next(r for r in scored if r.label == label)
 ev = run.evaluation
 assert ev is not None and run.synthetic is not None
@@ -72,21 +74,23 @@ card(
 )
 light = {"green": "🟢 low", "amber": "🟠 some", "red": "🔴 high", "grey": "⚪ n/a"}[ev.privacy_level]
 card(cards[3], light, "privacy risk: do synthetic rows reveal the people in the training data?")
-st.markdown(f"#### {md(result.reason)}")
+st.markdown(f"#### {md(anonymise_text(result.reason, names))}")
 
 # ----------------------------------------------------------------------------- the game
 st.header("Spot the synthetic row")
 st.caption(
     "Half of these rows are real people from the holdout, half are synthetic. The room guesses which are "
-    "synthetic; then reveal. The game shows real rows: play it only with a table you may show in this room."
+    "synthetic; then reveal. Identifiers and personal data of real rows are replaced by synthetic ones, but the "
+    "other values are real: play it only with a table you may show in this room."
 )
 allowed = st.checkbox("I may show real rows of this table in this room", value=False, key="demo_real_ok")
 if not allowed:
     st.stop()
 game_seed = st.number_input("Round", min_value=0, value=0, step=1, key="demo_round", help="A new round draws new rows.")
-game = spot_the_synthetic(ds.holdout, run.synthetic, n=10, seed=int(game_seed))
-names = anonymous_names([c for c in game.rows.columns if c != "row"]) if anonymise else {}
-st.dataframe(game.rows.rename(columns=names).astype(str), hide_index=True, width="stretch", key="demo_rows")
+# Identifiers and personal data are regenerated, never learned: a real row shows a synthetic row's there.
+generated = [c.name for c in ds.schema if not c.kind.is_modelled]
+game = spot_the_synthetic(ds.holdout, run.synthetic, n=10, seed=int(game_seed), generated=generated)
+st.dataframe(game.shown.rename(columns=names), hide_index=True, width="stretch", key="demo_rows")
 guess = st.multiselect(
     "The room thinks these rows are synthetic",
     options=list(range(1, len(game.rows) + 1)),

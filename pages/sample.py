@@ -87,7 +87,7 @@ if syn is not None:
     st.download_button(
         "Download the synthetic table (CSV)",
         data=cached.csv_bytes(syn.id, syn.df),
-        file_name=f"synthetic_{fit.name}_seed{syn.seed}.csv",
+        file_name=f"synthetic_{fit.name}_seed{syn.seed}{conditions.file_suffix(syn.note)}.csv",
         mime="text/csv",
         type="primary",
     )

@@ -1,8 +1,11 @@
 """Columns that are generated, never learned value by value: identifiers, PII, free text and constants.
 
 Identifiers are regenerated in the real format (literal where all real values agree, e.g. the ``C`` of
-``C10090342``) and stay unique. PII is replaced by realistic fake values: seeded pools of names, streets and
-phone formats from Faker, combined and re-numbered with numpy, so a million values take about a second.
+``C10090342``), of the same width where the format can hold enough new values
+(:mod:`synth.generated_shapes`), unique, or as repeated as the real key (``distinct`` of ``rows`` present
+values), with the real missing share. PII is replaced by realistic fake values: seeded pools of names, streets and
+phone formats from Faker, combined and re-numbered with numpy, so a million values take about a second; phone
+numbers and PII of unknown type are drawn in the real values' own layout.
 
 No real identifier or PII value can reach the synthetic table, and a model file holds nothing that tests
 whether a value was real: generated values are disjoint from real ones *by construction*, so nothing about
@@ -10,8 +13,10 @@ the real values (no value, no hash) needs to be kept to avoid them:
 
 * numeric keys start at the next power of ten above the largest real key (the file keeps that power of
   ten, never the largest key);
-* text keys and PII of unknown type get one more digit than the real format holds, widened at fit time
-  until no real value has that shape (the file keeps only the template);
+* text keys, phone numbers and PII of unknown type keep the real format's width and end in slot characters
+  no real value ends in (the file keeps the template and a few unused endings); where those cannot hold
+  enough values, they get one more digit than the real format holds, widened at fit time until no real value
+  has that shape (the file keeps only the template);
 * e-mails use the reserved ``example.com`` / ``.org`` / ``.net`` domains (RFC 2606), phone numbers the
   fictional ``555-0100``–``555-0199`` lines, IP addresses the documentation ranges (RFC 5737), social
   security numbers the never-issued ``9xx-01..49-xxxx`` block;
@@ -73,6 +78,13 @@ from synth.generated_pii import clashes_with_fakes as clashes_with_fakes
 from synth.generated_pii import fake_text as fake_text
 from synth.generated_pii import fake_values as fake_values
 from synth.generated_pii import unused_email_domains as unused_email_domains
+from synth.generated_shapes import (
+    fill_same_width,
+    repeat_pool,
+    repeated_count,
+    same_width_capacity,
+    same_width_format,
+)
 from synth.schema import ColumnKind, Schema
 
 PII_PROVIDERS: dict[str, str] = {
@@ -88,8 +100,18 @@ PII_PROVIDERS: dict[str, str] = {
 }
 """PII types (``ColumnSpec.pii_type``) → the Faker provider whose kind of value replaces them."""
 
+#: What regeneration keeps of identifier and PII columns, in the words the Data page shows.
+REGENERATION_SUMMARY = (
+    "Identifiers and personal data (PII) are never learned: they are regenerated, never equal to a real value. "
+    "Keys, phone numbers and PII of unknown type keep the real values' character pattern and width with random "
+    "digits and letters (one more digit only when that pattern cannot hold enough new values); every generated "
+    "column keeps its share of missing values (to 1%), and a key repeated across rows (a manager's id) repeats "
+    "about as many distinct values. E-mails move to reserved example domains; names and addresses come from "
+    "English (US) lists, so their language or locale is not kept."
+)
+
 #: Generated columns' missing rates are stored rounded to this step.
-MISSING_RATE_STEP = 0.05
+MISSING_RATE_STEP = 0.01
 #: A constant column's value is kept only when at least this many rows hold it (else it is left missing).
 MIN_CONSTANT_ROWS = 5
 
@@ -145,6 +167,11 @@ class GeneratedColumns:
                 else:
                     detail["numeric"] = False
                     detail["template"] = disjoint_template(present)
+                    detail["same_width"] = same_width_format(present)
+                distinct = int(present.nunique())
+                if len(present) and distinct < 0.95 * len(present):  # a key repeated across rows (manager_id)
+                    detail["distinct"] = distinct
+                    detail["rows"] = len(present)
             elif spec.kind is ColumnKind.PII:
                 detail["pii_type"] = spec.pii_type
                 detail["provider"] = PII_PROVIDERS.get(spec.pii_type or "", "pystr")
@@ -153,6 +180,11 @@ class GeneratedColumns:
                     detail["domains"] = unused_email_domains(present)
                 elif spec.pii_type not in _FAKERS or clashes_with_fakes(spec.pii_type, present):
                     detail["template"] = disjoint_template(present)
+                if spec.pii_type == "phone" or spec.pii_type not in _FAKERS:
+                    # The real layout ("+49 690 412 9249"), ending in endings no real value has.
+                    shaped = same_width_format(present)
+                    if shaped is not None and (spec.pii_type != "phone" or _phone_like(shaped)):
+                        detail["same_width"] = shaped
             elif spec.kind is ColumnKind.TEXT:
                 lengths = present.astype(str).str.len()
                 detail["max_chars"] = int(max(20, min(400, lengths.median() if len(lengths) else 80)))
@@ -160,13 +192,18 @@ class GeneratedColumns:
         return cls(tuple(plans))
 
     def sample(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
-        """``n`` rows of the generated columns, with missing values at the stored rates (not for identifiers)."""
+        """``n`` rows of the generated columns, with missing values at the stored rates."""
         out: dict[str, Any] = {}
         for plan in self.plans:
-            values = self._values(plan, n, rng)
-            if plan.missing_rate > 0 and plan.kind is not ColumnKind.IDENTIFIER:
-                values = pd.Series(values, dtype=object)
-                values[rng.random(n) < plan.missing_rate] = None
+            if plan.kind is ColumnKind.IDENTIFIER:
+                missing = rng.random(n) < plan.missing_rate if plan.missing_rate > 0 else np.zeros(n, dtype=bool)
+                present = self._identifiers(plan, int(n - missing.sum()), rng)
+                values = pd.Series(present) if not missing.any() else _spread(present, missing)
+            else:
+                values = self._values(plan, n, rng)
+                if plan.missing_rate > 0:
+                    values = pd.Series(values, dtype=object)
+                    values[rng.random(n) < plan.missing_rate] = None
             out[plan.name] = values
         return pd.DataFrame(out, index=pd.RangeIndex(n))
 
@@ -180,8 +217,8 @@ class GeneratedColumns:
 
         out: dict[str, np.ndarray] = {}
         for plan in self.plans:
-            if plan.kind is not ColumnKind.IDENTIFIER:
-                continue
+            if plan.kind is not ColumnKind.IDENTIFIER or "distinct" in plan.detail:
+                continue  # a repeated key is drawn by each block, as repeated as the real one
             if plan.detail["numeric"]:
                 start = plan.detail["start"] + first_row
                 out[plan.name] = np.arange(start, start + n, dtype=np.int64)
@@ -190,14 +227,27 @@ class GeneratedColumns:
         return out
 
     @staticmethod
+    def _identifiers(plan: _Plan, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` keys: unique, or, for a key the real rows repeat, about as many distinct ones as they hold."""
+        distinct = plan.detail.get("distinct")
+        k = n if distinct is None else repeated_count(int(distinct), int(plan.detail["rows"]), n)
+        if plan.detail["numeric"]:
+            # New keys from a power of ten above every real key: unique, and none of them a real key.
+            pool = np.arange(plan.detail["start"], plan.detail["start"] + k, dtype=np.int64)
+        else:
+            shaped = plan.detail.get("same_width")
+            if shaped is not None and same_width_capacity(shaped) >= 4.0 * k:
+                pool = _unique_fresh(
+                    lambda m: fill_same_width(shaped, m, rng), k, _avoid(plan), unique=True, what="identifiers"
+                )
+            else:
+                pool = fresh_identifiers(plan.detail["template"], _avoid(plan), k, rng)
+        return pool if k == n else repeat_pool(pool, n, rng)
+
+    @staticmethod
     def _values(plan: _Plan, n: int, rng: np.random.Generator) -> Any:
         if plan.kind is ColumnKind.CONSTANT:
             return pd.Series([plan.detail["value"]] * n, dtype=object)
-        if plan.kind is ColumnKind.IDENTIFIER:
-            if plan.detail["numeric"]:
-                # New keys from a power of ten above every real key: unique, and none of them a real key.
-                return np.arange(plan.detail["start"], plan.detail["start"] + n, dtype=np.int64)
-            return fresh_identifiers(plan.detail["template"], _avoid(plan), n, rng)
         if plan.kind is ColumnKind.PII:
             return fake_values(
                 plan.detail.get("pii_type"),
@@ -206,8 +256,24 @@ class GeneratedColumns:
                 _avoid(plan),
                 plan.detail.get("template"),
                 domains=plan.detail.get("domains"),
+                same_width=plan.detail.get("same_width"),
             )
         return fake_text(n, rng, plan.detail["max_chars"])
+
+
+def _phone_like(shaped: dict[str, Any]) -> bool:
+    """A layout with room for a phone number (at least seven digits)."""
+    return sum(1 for is_slot, ch in _parse_template(shaped["template"]) if is_slot and ch == "9") >= 7
+
+
+def _spread(present: np.ndarray, missing: np.ndarray) -> pd.Series:
+    """``present`` values in the rows not ``missing``, None in the others (numbers become floats with NaN)."""
+    if np.issubdtype(np.asarray(present).dtype, np.number):
+        out = np.full(len(missing), np.nan)
+    else:
+        out = np.full(len(missing), None, dtype=object)
+    out[~missing] = present
+    return pd.Series(out)
 
 
 def _avoid(plan: _Plan) -> np.ndarray:

@@ -216,6 +216,7 @@ def fake_values(
     avoid: np.ndarray | None = None,
     template: str | None = None,
     domains: Any = None,
+    same_width: dict[str, Any] | None = None,
 ) -> np.ndarray:
     """``n`` realistic fake values of a kind of personal data.
 
@@ -234,11 +235,18 @@ def fake_values(
         template: the real values' format, for unknown PII types and for types whose real values lie in the
             fakes' own space (:func:`clashes_with_fakes`).
         domains: the e-mail domains to use (:func:`unused_email_domains`); the first three reserved ones if None.
+        same_width: the real values' own layout with endings no real value has
+            (:func:`synth.generated_shapes.same_width_format`): phone numbers and values of unknown type are
+            drawn in it, same width and character pattern as the real ones.
 
     Returns:
         An object array of strings.
     """
     hashes = np.zeros(0, dtype=np.uint64) if avoid is None else avoid
+    if same_width is not None:
+        from synth.generated_shapes import fill_same_width
+
+        return _unique_fresh(lambda k: fill_same_width(same_width, k, rng), n, hashes, unique=False, what="values")
     maker = _FAKERS.get(pii_type or "")
     if pii_type == "phone" and template and _capacity(_parse_template(template)) >= 1e7:
         maker = None  # phone numbers in the real column's own layout (e.g. "+44 9999 999999")

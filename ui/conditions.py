@@ -7,6 +7,8 @@ an impossible condition can only come from combining conditions, which the synth
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from typing import Any
 
 import pandas as pd
@@ -133,3 +135,15 @@ def describe(conditions: dict[str, Any], rebalance: dict[str, dict[Any, float]] 
         (column, shares), *_ = rebalance.items()
         parts.append(f"{column} rebalanced to " + ", ".join(f"{k} {v:.0%}" for k, v in shares.items()))
     return "; ".join(parts)
+
+
+def file_suffix(note: str) -> str:
+    """The sampling conditions (:func:`describe`) as a file-name part: a table drawn with 50% complaints is not
+    downloaded under the same name as the plain one ("_complaint_filed_rebalanced_to_yes_50pct_no_50pct")."""
+    if not note:
+        return ""
+    text = note.replace("%", "pct").replace("≤", " le ").replace("!=", " ne ").replace("=", " eq ")
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_.")
+    if len(slug) > 80:  # long conditions: a readable start and a digest of the whole
+        slug = slug[:70].rstrip("_") + "_" + hashlib.sha256(note.encode()).hexdigest()[:8]
+    return "_" + slug

@@ -51,12 +51,19 @@ def _coded_hint(ds: state.Dataset, *, flags: bool = True) -> str:
     if not coded:
         return ""
     one = len(coded) == 1
+    # Each column's own count ("performance_rating holds 5"), not the range the rule allows ("2–12").
+    counts = [str(ds.train[c].nunique()) for c in coded]
     return (
-        f" {md(', '.join(coded))} hold{'s' if one else ''} 2–{MAX_LEVELS} distinct whole numbers "
+        f" {_listed([md(c) for c in coded])} hold{'s' if one else ''} {_listed(counts)} distinct whole numbers "
         f"({'codes or 0/1 flags' if flags else 'codes'}) "
         f"and {'is' if one else 'are'} modelled as numbers: set the kind to categorical or boolean on **Data** to "
         f"choose {'it' if one else 'them'} here."
     )
+
+
+def _listed(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _share(x: float) -> str:

@@ -32,8 +32,13 @@ def _fake_promise(pii_type: str | None) -> str:
     """What the fakes of a PII type promise, in the audit's words (see :mod:`synth.generated_pii`)."""
     if pii_type in ("name", "first_name", "last_name", "address"):
         return (
-            " (drawn from Faker's public lists, so a fake may share a common name or street with a real person by "
-            "chance, as any 'John Smith' would)"
+            " (drawn from Faker's public English (US) lists: the real values' language or locale is not kept, and "
+            "a fake may share a common name or street with a real person by chance, as any 'John Smith' would)"
+        )
+    if pii_type == "phone":
+        return (
+            " and none equal to a real one (the real numbers' own layout and width with random digits, ending in "
+            "digits no real number ends in; fictional 555-01xx lines when the layout is too short for a phone)"
         )
     if pii_type == "card":
         return " (random Luhn-valid numbers: a chance match with a real card is about 1 in 10¹⁵ per pair)"
@@ -62,6 +67,16 @@ def _rows(k: int) -> str:
 def _short(value: Any) -> str:
     text = str(value)
     return text if len(text) <= 30 else text[:27] + "..."
+
+
+def _distinct_short(values: list[Any]) -> list[str]:
+    """Each value shortened as :func:`_short`, unless that makes two of them read alike ("Top performer,
+    promotion ca..." twice): those keep their ends ("Top performer, pr...Ref E-966312") or, failing that, all."""
+    first = [_short(v) for v in values]
+    ends = [
+        s if first.count(s) == 1 else str(v)[:17] + "..." + str(v)[-13:] for s, v in zip(first, values, strict=True)
+    ]
+    return [str(v) if ends.count(s) > 1 else s for s, v in zip(ends, values, strict=True)]
 
 
 @dataclass
@@ -207,8 +222,10 @@ def _column_checks(series: pd.Series, spec: Any, col: _Column | None, n_rows: in
                 (name,),
                 "Identifier",
                 f"{name} is a key, judged by its values whatever its name ({spec.reason}); it is regenerated in "
-                "the same format with one more digit, unique, never equal to a real key, and no real key (nor a "
-                "hash of one) is kept in a model file",
+                "the real keys' character pattern and width (one more digit only when that pattern cannot hold "
+                "enough new keys), never equal to a real key, with the real share of missing keys, unique or, for "
+                "a key repeated across rows, about as many distinct keys; no real key (nor a hash of one) is kept "
+                "in a model file",
                 "Nothing to do. If it carries information shared by many rows (a product line, a region code), "
                 "change its kind to categorical on the Data page: values held by fewer than 5 rows are then "
                 "learned only as '(other)'.",
@@ -406,7 +423,9 @@ def _category_checks(name: str, col: _Column, n_present: int, rare_rows: int) ->
             )
         )
     if len(rare) and levels > 1:
-        examples = ", ".join(f"{_short(col.uniques[i])} ({counts[i]})" for i in rare[np.argsort(counts[rare])][:3])
+        shown = rare[np.argsort(counts[rare])][:3]
+        names = _distinct_short([col.uniques[i] for i in shown])
+        examples = ", ".join(f"{text} ({counts[i]})" for text, i in zip(names, shown, strict=True))
         out.append(
             Finding(
                 "warning",

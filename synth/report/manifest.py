@@ -53,13 +53,26 @@ def csv_sha256(df: pd.DataFrame) -> str:
     return hashlib.sha256(df.to_csv(index=False).encode("utf-8")).hexdigest()
 
 
+def _version(name: str) -> str:
+    """The installed version of ``name``, a distribution or an import name (``synth`` is installed as the
+    distribution ``synth-explorer``: looked up by its import name it read "not installed")."""
+    candidates = [name, *metadata.packages_distributions().get(name, [])]
+    for candidate in candidates:
+        try:
+            return metadata.version(candidate)
+        except metadata.PackageNotFoundError:
+            continue
+    if name == "synth":  # run from a source tree that was never installed
+        from synth import __version__
+
+        return f"{__version__} (not installed)"
+    return "not installed"
+
+
 def package_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
+        out[name] = _version(name)
     return out
 
 

@@ -84,7 +84,8 @@ def draw_block(model: Synthesizer, spec: SampleSpec, block: int) -> pd.DataFrame
     )
     ids = model.generated_.block_identifiers(first, size, int(spec.n_rows), identifier_key(spec.seed))
     for name, values in ids.items():
-        df[name] = pd.Series(values, index=df.index).astype(df[name].dtype)
+        keys = pd.Series(values, index=df.index)
+        df[name] = keys.where(df[name].notna()).astype(df[name].dtype)  # the block's missing keys stay missing
     return df
 
 

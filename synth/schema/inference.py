@@ -216,11 +216,15 @@ def integer_date_format(name: str, values: np.ndarray, sample: np.ndarray) -> tu
     return None
 
 
-def _outward(x: float, up: bool) -> float:
-    """``x`` rounded away from the inside of a range to two significant digits (17,379 → 18,000 going up)."""
+def _outward(x: float, up: bool, width: float = float("inf")) -> float:
+    """``x`` rounded away from the inside of a range to two significant digits (17,379 → 18,000 going up), or to
+    the power of ten of the range's ``width`` when that is finer (years 1958–2002: 1950 and 2010, not 1900 and
+    2100)."""
     if x == 0 or not np.isfinite(x):
         return x
     step = 10.0 ** (np.floor(np.log10(abs(x))) - 1)
+    if 0 < width < np.inf:
+        step = min(step, 10.0 ** np.floor(np.log10(width)))
     return float((np.ceil if up else np.floor)(x / step) * step)
 
 
@@ -230,10 +234,16 @@ def _range_text(lo: float, hi: float, integral: bool) -> str:
     The reason is stored with the schema in model files; the exact extremes (one person's value each, or the
     largest real key) are not.
     """
-    lo, hi = _outward(lo, up=False), _outward(hi, up=True)
-    if integral:
-        return f"about {int(lo):,} … {int(hi):,}"
-    return f"about {lo:,.2g} … {hi:,.2g}"
+    width = hi - lo
+    lo, hi = _outward(lo, up=False, width=width), _outward(hi, up=True, width=width)
+    short = lo >= 1_000 and hi < 10_000  # four digits at both ends (years): no thousands separator
+
+    def written(x: float) -> str:
+        if integral or abs(x) >= 1_000:
+            return f"{x:.0f}" if short else f"{x:,.0f}"
+        return f"{x:.3g}"  # already two significant digits: 0.0023, 0.5, 12
+
+    return f"about {written(lo)} … {written(hi)}"
 
 
 def infer_column(series: pd.Series, *, sample_size: int = SAMPLE_SIZE, seed: int = 0) -> ColumnSpec:

@@ -4,6 +4,7 @@ Demo mode plays the game."""
 
 from __future__ import annotations
 
+import importlib
 import json
 
 import pandas as pd
@@ -227,3 +228,45 @@ def test_report_pdf_is_printed_on_request_and_a_missing_printer_loses_nothing(
     assert not at.exception, at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[-1] == "Report (PDF)" and len(labels) == 5
+
+
+def test_demo_game_shows_no_real_personal_data_and_hides_every_column_name(
+    part: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The HR walk: real rows showed real e-mails and ids beside example.org ones (won at a glance, and real
+    people's data shown to a room), and with anonymised names on the headline still named 'job_title'."""
+    race = importlib.import_module("synth.report.race")  # (synth.report.race is also a function's name)
+
+    people = part.head(1000).copy()
+    people.insert(0, "staff_id", [f"E-{i:06d}" for i in range(100_000, 101_000)])
+    people.insert(1, "work_email", [f"person{i}@acme-corp.eu" for i in range(1000)])
+    at = start()
+    upload(at, "people.csv", people.to_csv(index=False).encode("utf-8"))
+    kinds = {c.name: c.kind.value for c in at.session_state["dataset"].schema}
+    assert kinds["staff_id"] == "identifier" and kinds["work_email"] == "pii", kinds
+    goto(at, "race")
+    at.multiselect(key="race_synths").set_value(["independent"])
+    at.button(key="race_start").click().run()
+    job = at.session_state["race_job"]
+    assert job is not None and job.wait(600)
+    at.run()
+    at.run()
+    real_recommend = race.recommend
+
+    def naming(*args: object, **kwargs: object) -> tuple[str, str]:
+        pick, reason = real_recommend(*args, **kwargs)  # type: ignore[arg-type]
+        return pick, reason + " workclass: 8.5% of synthetic rows hold '(other)'; marital-status too"
+
+    monkeypatch.setattr(race, "recommend", naming)
+    goto(at, "demo")
+    headline = next(m.value for m in at.markdown if m.value.startswith("#### "))
+    assert "Column" in headline
+    for name in people.columns:
+        assert name not in headline, (name, headline)
+    at.checkbox(key="demo_real_ok").check().run()
+    for round_ in range(3):
+        at.number_input(key="demo_round").set_value(round_).run()
+        rows = next(d.value for d in at.dataframe if "row" in d.value.columns)
+        shown = set(rows.astype(str).to_numpy().ravel())
+        assert not shown & set(people["work_email"]) and not shown & set(people["staff_id"])
+        assert not any("acme-corp" in v for v in shown)

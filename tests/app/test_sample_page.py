@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+import streamlit as st
+
 from tests.app.helpers import fit, goto, start
 
 
@@ -66,3 +69,24 @@ def test_a_model_that_learns_dependence_gets_no_such_note() -> None:
     at.multiselect(key="cond_sex_values").set_value(["Female"]).run()
     assert not at.exception
     assert not [c.value for c in at.caption if "Inside the segment" in c.value]
+
+
+def test_a_rebalanced_table_downloads_under_its_own_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The HR walk: a table drawn with 50% complaints got the same file name as the plain one."""
+    names: list[str] = []
+    real_button = st.download_button
+
+    def recording(*args: object, **kwargs: object) -> bool:
+        names.append(str(kwargs.get("file_name", "")))
+        return real_button(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(st, "download_button", recording)
+    at = _sample_page("independent")
+    at.button(key="sample_button").click().run()
+    plain = [n for n in names if n.startswith("synthetic_")][-1]
+    at.selectbox(key="rebal_column").set_value("income").run()
+    at.button(key="sample_button").click().run()
+    rebalanced = [n for n in names if n.startswith("synthetic_")][-1]
+    assert plain == "synthetic_independent_seed1.csv", plain
+    assert rebalanced.startswith("synthetic_independent_seed1_income_rebalanced_to_"), rebalanced
+    assert rebalanced.endswith("50pct.csv")

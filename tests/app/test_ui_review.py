@@ -173,7 +173,7 @@ def test_one_coded_column_is_named_in_the_singular() -> None:
         schema=schema, train=pd.DataFrame({"fraud": [0, 1] * 50, "channel": ["a", "b", "c", "d"] * 25})
     )
     hint = _coded_hint(ds)  # type: ignore[arg-type]
-    assert hint.strip().startswith("fraud holds 2–12 distinct whole numbers") and " is modelled as numbers" in hint
+    assert hint.strip().startswith("fraud holds 2 distinct whole numbers") and " is modelled as numbers" in hint
     assert "choose it here" in hint
 
 

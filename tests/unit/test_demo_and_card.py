@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -9,7 +12,7 @@ from hypothesis import strategies as st
 
 import synth
 from synth.report.card import model_contents
-from synth.report.demo import anonymous_names, spot_the_synthetic
+from synth.report.demo import anonymise_text, anonymous_names, spot_the_synthetic
 from synth.report.race import Contender, RunResult
 
 
@@ -61,3 +64,64 @@ def test_model_contents_use_the_synthesizers_inventory_when_it_has_one(fitted: s
         del fitted.artifact_inventory  # type: ignore[attr-defined]
     external = RunResult(Contender("external"), "other tool", "ok")
     assert "made outside synth" in model_contents(external)[0]
+
+
+def _hr_tables(n: int = 200) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame(
+        {
+            "employee_id": [f"E-{i:06d}" for i in range(n)],
+            "work_email": [f"person{i}@acme-corp.eu" for i in range(n)],
+            "hire_date": pd.to_datetime("2010-01-01") + pd.to_timedelta(rng.integers(0, 5000, n), unit="D"),
+            "salary": np.round(rng.normal(60_000, 9_000, n), 2),
+            "birth_year": rng.integers(1960, 2003, n),
+            "comment": ["Ref E-000017 top performer"] + ["fine"] * (n - 1),
+        }
+    )
+    real.loc[::7, "hire_date"] = pd.NaT
+    syn = pd.DataFrame(
+        {
+            "employee_id": [f"E-{i:06d}" for i in range(900_000, 900_000 + n)],
+            "work_email": [f"fake{i}@example.org" for i in range(n)],
+            "hire_date": pd.to_datetime("2010-01-01") + pd.to_timedelta(rng.uniform(0, 5000, n), unit="D"),
+            "salary": rng.normal(60_000, 9_000, n),
+            "birth_year": rng.integers(1960, 2003, n).astype(float),
+            "comment": ["fine"] * (n - 2) + ["(other)"] * 2,
+        }
+    )
+    syn.loc[::5, "hire_date"] = pd.NaT
+    return real, syn
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_game_rows_show_no_real_personal_data_and_are_written_alike(seed: int) -> None:
+    """The HR walk: real rows showed real e-mails, 6-digit ids and plain dates, synthetic rows example.org
+    addresses and timestamps: won at a glance, and real people's data shown to a room."""
+    real, syn = _hr_tables()
+    game = spot_the_synthetic(real, syn, n=10, seed=seed, generated=["employee_id", "work_email"])
+    shown = game.shown
+    assert list(shown.columns) == ["row", *real.columns] and len(shown) == 10
+    cells = set(shown.to_numpy().ravel())
+    assert not cells & set(real["employee_id"]) and not cells & set(real["work_email"])
+    assert set(shown["work_email"]) <= set(syn["work_email"]), "a real row shows a synthetic row's e-mail"
+    assert not cells & {"Ref E-000017 top performer"}, "a real category the synthetic rows never hold"
+    assert all(re.fullmatch(r"(\d{4}-\d\d-\d\d)?", v) for v in shown["hire_date"]), shown["hire_date"].tolist()
+    assert all(re.fullmatch(r"\d+\.\d\d", v) for v in shown["salary"]), shown["salary"].tolist()
+    assert all(re.fullmatch(r"(19|20)\d\d", v) for v in shown["birth_year"]), shown["birth_year"].tolist()
+    assert not any(v in ("NaT", "nan", "None") for v in cells)
+    synthetic_rows = shown[list(game.is_synthetic)]
+    assert set(synthetic_rows["employee_id"]) <= set(syn["employee_id"])
+
+
+def test_game_without_enough_synthetic_rows_hides_personal_data_on_both_sides() -> None:
+    real, syn = _hr_tables()
+    game = spot_the_synthetic(real, syn.head(6), n=10, seed=0, generated=["work_email"])
+    assert set(game.shown["work_email"]) == {"•••"}
+
+
+def test_anonymised_text_names_no_column() -> None:
+    names = anonymous_names(["age", "age_group", "job_title", "marital-status"])
+    text = "job_title: 8.5% hold '(other)'; age_group and age differ; marital-status too; an agenda, page 2"
+    out = anonymise_text(text, names)
+    assert out == "Column C: 8.5% hold '(other)'; Column B and Column A differ; Column D too; an agenda, page 2"
+    assert anonymise_text(text, {}) == text

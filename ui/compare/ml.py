@@ -6,6 +6,8 @@ request, in a fragment: turning them on does not rerun the rest of the page.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -14,10 +16,26 @@ from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.results import number
 from synth.evaluation.utility.efficacy_table import EFFICACY_COLUMNS, NUMBER_COLUMNS, efficacy_rows
 from synth.evaluation.utility.targets import coded_target_note
-from synth.evaluation.utility.tstr import UtilityError, candidate_targets
+from synth.evaluation.utility.tstr import ModelScore, UtilityError, candidate_targets
 from ui import cached, charts, state
 from ui.compare.headline import fmt, noise_color
 from ui.text import md, metric_delta
+
+
+def utility_card(head: ModelScore) -> tuple[Literal["normal", "inverse", "off"], str]:
+    """The TSTR card's delta colour and caption. Two scores no better than the trivial model (ROC AUC 0.447 vs
+    0.368 beside a trivial 0.5) have a gap that is neither good nor bad: grey, and the caption says why."""
+    if head.both_trivial:
+        trivial = "chance" if head.metric == "roc_auc" else "the trivial model"
+        return "off", (
+            f"both no better than {trivial} ({number(head.baseline)}): neither table teaches this target, so the "
+            "gap says nothing"
+        )
+    color = noise_color(head.gap_is_real, lower_is_better=head.goal == "minimize")
+    if not head.difference_interval:
+        return color, ""
+    judged = {True: "beyond noise", False: "within noise", None: "too few rows of a class to judge"}
+    return color, f"gap 95%: {head.difference_interval.format()} · {judged[head.gap_is_real]}"
 
 
 @st.fragment
@@ -92,16 +110,16 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
     if utility is not None:
         head = utility.headline
         metric_name = {"roc_auc": "ROC AUC", "accuracy": "accuracy", "r2": "R²"}[head.metric]
+        color, caption = utility_card(head)
         cols[1].metric(
             f"TSTR vs TRTR ({metric_name})",
             f"{number(head.tstr)} vs {number(head.trtr)}",
             **metric_delta(head.difference),
-            delta_color=noise_color(head.gap_is_real),
+            delta_color=color,
             help=f"Boosted trees predicting {target} on the real holdout, trained on synthetic (TSTR) or real (TRTR).",
         )
-        if head.difference_interval:
-            judged = {True: "beyond noise", False: "within noise", None: "too few rows of a class to judge"}
-            cols[1].caption(f"gap 95%: {head.difference_interval.format()} · {judged[head.gap_is_real]}")
+        if caption:
+            cols[1].caption(caption)
     elif "utility" in ml_errors:
         cols[1].metric("TSTR vs TRTR", "—")
         cols[1].caption("See the message under ML efficacy.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from synth import plots
-from synth.evaluation.fidelity.segments import SegmentError, parse_conditions
+from synth.evaluation.fidelity.segments import SegmentError, example_segment, parse_conditions
 from synth.synthesizers.conditional import segment_note
 from ui import cached, charts, state
 from ui.compare.headline import fmt, noise_color
@@ -17,19 +17,22 @@ SEGMENT_GAPS = (("Column shapes", "column_shapes"), ("Column pair trends", "colu
 def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
     st.subheader("Inside a subgroup")
 
+    # The example is built from this table's own columns (an HR table has no "sex" nor "age").
+    example = example_segment(ds.train, ds.schema) or "column = value"
+
     @st.fragment
     def subgroup() -> None:
         text = st.text_input(
             "Segment",
             key="segment_filter",
             persist_state="page",  # kept while another section is open
-            placeholder="sex = Female and age < 30",
+            placeholder=example,
             help="Conditions joined by “and”: =, !=, <, <=, >, >=, in (a, b), not in (a, b), is missing, "
             "is not missing. "
             "Values with spaces go in quotes.",
         )
         if not text.strip():
-            st.caption("Type a segment such as `sex = Female and age < 30` to recompute the comparison inside it.")
+            st.caption(f"Type a segment such as {md(example)} to recompute the comparison inside it.")
             return
         try:
             conditions = parse_conditions(text, list(ds.train.columns))

@@ -194,6 +194,31 @@ def parse_conditions(text: str, columns: Sequence[str]) -> tuple[Condition, ...]
 # ----------------------------------------------------------------------------- applying
 
 
+def example_segment(df: pd.DataFrame, schema: Schema) -> str:
+    """A segment of the table's own columns to show as an example ("department = IT and salary < 61000"): its
+    most common category of the first class column and the rounded median of the first number column; empty
+    when the table has neither."""
+    parts = []
+    for spec in schema:
+        if spec.kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN) and spec.name in df:
+            common = df[spec.name].dropna().astype(str).value_counts()
+            if len(common) > 1:
+                value = str(common.index[0])
+                written = value if re.fullmatch(r"[\w.-]+", value) else repr(value)  # quoted: "'Legal Affairs'"
+                parts.append(f"{spec.name} = {written}")
+                break
+    for spec in schema:
+        if spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE) and spec.name in df:
+            values = pd.to_numeric(df[spec.name], errors="coerce").dropna()
+            if values.nunique() > 1:
+                median = float(values.median())
+                step = 10.0 ** (np.floor(np.log10(abs(median))) - 1) if median else 1.0
+                rounded = round(median / step) * step
+                parts.append(f"{spec.name} < {rounded:.0f}" if abs(rounded) >= 1 else f"{spec.name} < {rounded:g}")
+                break
+    return " and ".join(parts)
+
+
 def _as_number(value: Any, column: str, kind: ColumnKind) -> float:
     if kind is ColumnKind.DATETIME:
         try:

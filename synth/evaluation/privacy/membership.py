@@ -134,6 +134,13 @@ class MembershipResult:
     n_synthetic: int = 0
     notes: tuple[str, ...] = field(default=())
 
+    def ran(self) -> str:
+        """Which attacks ran, counted as the verdict counts them ("3 attacks ran: …"), and which did not."""
+        n = len(self.attacks)
+        text = f"{n} attack{'s' if n != 1 else ''} ran: " + "; ".join(a.label for a in self.attacks) + "."
+        skipped = "; ".join(reason.split(":", 1)[0] for reason in self.not_run)
+        return text + (f" Not run: {skipped} (reasons below)." if skipped else "")
+
     @property
     def headline(self) -> MembershipAttack | None:
         """The attack with the highest AUC (the worst case for privacy)."""

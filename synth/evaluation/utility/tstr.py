@@ -105,6 +105,17 @@ class ModelScore:
         return self.difference_interval.excludes(0.0)
 
     @property
+    def both_trivial(self) -> bool:
+        """Whether neither TSTR nor TRTR beats the trivial model (0.5 for ROC AUC): each at or past its
+        baseline, or its interval reaching it. A gap between two such scores says nothing about the data."""
+
+        def trivial(value: float, interval: Interval | None) -> bool:
+            edge = value if interval is None else (interval.low if self.goal == "maximize" else interval.high)
+            return edge <= self.baseline if self.goal == "maximize" else edge >= self.baseline
+
+        return trivial(self.tstr, self.tstr_interval) and trivial(self.trtr, self.trtr_interval)
+
+    @property
     def ratio(self) -> float:
         """TSTR / TRTR (for a maximised metric; 1 = synthetic data teaches as well as real data)."""
         return self.tstr / self.trtr if self.trtr else float("nan")

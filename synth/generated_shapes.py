@@ -1,0 +1,145 @@
+"""Same-width formats: fresh values with exactly the real values' character pattern, never a real value.
+
+A format learned from real values (:func:`synth.generated_formats._template`, e.g. ``E-999999`` for
+``E-000123``) is kept as it is; disjointness comes from its last few slots instead of an extra digit. The
+format is that of the most common layout (:func:`synth.generated_formats._shape`; "+49 690 412 9249" gives
+``+99 999 999 9999``). Fitting looks at the last ``tail`` slot characters of every real value of the format's
+width and keeps up to :data:`MAX_SUFFIXES` endings that *no* real value has (drawn at random among the free
+ones, never all of them, so the file does not spell out which endings are taken). Every generated value ends
+in one of them, so it cannot equal a real value, and its other slots are random. A model file keeps the
+template and those unused endings: nothing that is part of a real value.
+
+When the kept endings and the other slots cannot hold enough distinct values (a dense format, a huge sample),
+callers fall back to :func:`synth.generated_formats.disjoint_template` (one more digit).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth.generated_formats import (
+    _ALPHABETS,
+    MIN_TEMPLATE_VALUES,
+    _parse_template,
+    _sample_text,
+    _shape,
+    _shape_template,
+    _template,
+)
+
+#: Unused endings a fit keeps (at most): generated values end in one of them.
+MAX_SUFFIXES = 64
+#: Endings drawn to look for unused ones (the space of endings is sampled, not enumerated, when larger).
+_CANDIDATES = 4_096
+#: Widest space of endings searched.
+_MAX_TAIL_SPACE = 10**7
+
+
+def _slots(parts: list[tuple[bool, str]]) -> list[int]:
+    return [i for i, (is_slot, _) in enumerate(parts) if is_slot]
+
+
+def _endings(text: pd.Series, positions: list[int]) -> set[str]:
+    """The characters of ``text`` (all of one width) at ``positions``, joined, as a set."""
+    if len(text) == 0:
+        return set()
+    joined = text.str[positions[0]]
+    for i in positions[1:]:
+        joined = joined + text.str[i]
+    return set(joined)
+
+
+def _candidates(alphabets: list[str], rng: np.random.Generator) -> list[str]:
+    space = math.prod(len(a) for a in alphabets)
+    if space <= _CANDIDATES:
+        out = [""]
+        for alphabet in alphabets:
+            out = [o + c for o in out for c in alphabet]
+        return out
+    picks = [np.array(list(a))[rng.integers(0, len(a), _CANDIDATES)] for a in alphabets]
+    return sorted({"".join(chars) for chars in zip(*picks, strict=True)})
+
+
+def same_width_format(present: pd.Series) -> dict[str, Any] | None:
+    """The real values' format and up to :data:`MAX_SUFFIXES` endings no real value has, or None.
+
+    Returns ``{"template", "tail", "suffixes"}``: ``tail`` slots at the end of ``template`` take one of
+    ``suffixes``. None when the format has fewer than two slots or no ending is free.
+    """
+    text = present.dropna().astype(str)
+    sample = _sample_text(text)
+    if not sample:
+        return None
+    shapes = pd.Series([_shape(v) for v in sample])
+    sample = [v for v, s in zip(sample, shapes, strict=True) if s == shapes.mode().iloc[0]]  # the usual layout
+    base = _template(sample) if len(set(sample)) >= MIN_TEMPLATE_VALUES else _shape_template(sample)
+    parts = _parse_template(base)
+    slots = _slots(parts)
+    same = text[text.str.len() == len(parts)]
+    rng = np.random.default_rng(0)
+    best: tuple[float, int, list[str]] | None = None
+    for tail in range(1, len(slots)):  # at least one slot stays fully random
+        positions = slots[-tail:]
+        alphabets = [_ALPHABETS[parts[i][1]] for i in positions]
+        if math.prod(len(a) for a in alphabets) > _MAX_TAIL_SPACE:
+            break
+        used = _endings(same, positions)
+        free = [c for c in _candidates(alphabets, rng) if c not in used]
+        if not free:
+            continue
+        kept = sorted(rng.choice(free, size=min(MAX_SUFFIXES, len(free)), replace=False).tolist())
+        rest = math.prod(len(_ALPHABETS[parts[i][1]]) for i in slots[:-tail])
+        capacity = float(len(kept)) * rest
+        if best is None or capacity > best[0]:
+            best = (capacity, tail, kept)
+    if best is None:
+        return None
+    return {"template": base, "tail": best[1], "suffixes": best[2]}
+
+
+def same_width_capacity(fmt: dict[str, Any]) -> float:
+    """How many distinct values the format can produce."""
+    parts = _parse_template(fmt["template"])
+    slots = _slots(parts)[: -int(fmt["tail"])]
+    return float(len(fmt["suffixes"])) * math.prod(len(_ALPHABETS[parts[i][1]]) for i in slots)
+
+
+def fill_same_width(fmt: dict[str, Any], n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` random values of the format, each ending in one of its unused endings (object array of str)."""
+    parts = _parse_template(fmt["template"])
+    width = len(parts)
+    chars = np.empty((n, width), dtype="<U1")
+    for i, (is_slot, ch) in enumerate(parts):
+        if is_slot:
+            pool = np.array(list(_ALPHABETS[ch]), dtype="<U1")
+            chars[:, i] = pool[rng.integers(0, len(pool), n)]
+        else:
+            chars[:, i] = ch
+    tail = int(fmt["tail"])
+    endings = np.array([list(s) for s in fmt["suffixes"]], dtype="<U1").reshape(-1, tail)
+    chars[:, _slots(parts)[-tail:]] = endings[rng.integers(0, len(endings), n)]
+    return np.ascontiguousarray(chars).view(f"<U{width}").ravel().astype(object)
+
+
+def repeated_count(distinct: int, rows: int, n: int) -> int:
+    """Distinct values for ``n`` rows of a column whose ``rows`` real values hold ``distinct`` distinct ones.
+
+    ``n`` rows drawn from a table like the real one: each value's ``rows / distinct`` rows are all left out
+    with probability ``(1 - n / rows) ** (rows / distinct)``; beyond the real size the count grows in step.
+    """
+    if n <= 0 or rows <= 0 or distinct <= 0:
+        return min(max(n, 0), 1)
+    if n >= rows:
+        return max(1, min(n, round(distinct * n / rows)))
+    return max(1, min(n, round(distinct * (1.0 - (1.0 - n / rows) ** (rows / distinct)))))
+
+
+def repeat_pool(pool: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` values using every value of ``pool`` at least once (``n >= len(pool)``), shuffled."""
+    extra = pool[rng.integers(0, len(pool), n - len(pool))] if n > len(pool) else pool[:0]
+    out = np.concatenate([pool[:n], extra])
+    return out[rng.permutation(len(out))]

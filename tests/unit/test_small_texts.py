@@ -1,0 +1,158 @@
+"""Small text and number defects found walking the dashboard on a messy HR table (walk A)."""
+
+from __future__ import annotations
+
+import pytest
+
+from synth.evaluation.results import Interval
+from synth.evaluation.utility.tstr import ModelScore
+
+
+def _score(tstr: float, trtr: float, low: float | None = None, baseline: float = 0.5) -> ModelScore:
+    gap = tstr - trtr
+    return ModelScore(
+        model="HistGradientBoosting",
+        metric="roc_auc",
+        goal="maximize",
+        trtr=trtr,
+        tstr=tstr,
+        difference=gap,
+        trtr_interval=None if low is None else Interval(trtr - 0.03, trtr + 0.03),
+        tstr_interval=None if low is None else Interval(low, tstr + 0.03),
+        difference_interval=Interval(gap - 0.02, gap + 0.02),
+        baseline=baseline,
+    )
+
+
+def test_a_gap_between_two_worse_than_chance_scores_is_not_shown_as_good() -> None:
+    from ui.compare.ml import utility_card
+
+    color, caption = utility_card(_score(0.447, 0.368))  # the HR walk: green "↑+0.079" below a trivial 0.5
+    assert color == "off" and "no better than chance" in caption and "0.500" in caption
+    color, caption = utility_card(_score(0.52, 0.45, low=0.48))  # TSTR's interval reaches 0.5: no better either
+    assert color == "off" and "no better than chance" in caption
+    color, caption = utility_card(_score(0.84, 0.80))  # real scores: the gap is judged as before
+    assert color == "normal" and caption.startswith("gap 95%") and "beyond noise" in caption
+
+
+@pytest.mark.parametrize(("tstr", "trtr", "expected"), [(0.447, 0.368, True), (0.7, 0.4, False), (0.5, 0.5, True)])
+def test_both_trivial(tstr: float, trtr: float, expected: bool) -> None:
+    assert _score(tstr, trtr).both_trivial is expected
+
+
+def test_the_coded_column_hint_states_each_columns_own_count() -> None:
+    """The HR walk: "performance_rating holds 2–12 distinct whole numbers" (it holds 5)."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    import synth
+    from ui.rare_events import _coded_hint
+
+    train = pd.DataFrame({"performance_rating": [1, 2, 3, 4, 5] * 40, "season": [1, 2, 3, 4] * 50})
+    ds = SimpleNamespace(schema=synth.infer_schema(train), train=train)
+    hint = _coded_hint(ds)  # type: ignore[arg-type]
+    assert "performance_rating and season hold 5 and 4 distinct whole numbers" in hint, hint
+    assert "2–12" not in hint
+    one = SimpleNamespace(schema=synth.infer_schema(train[["season"]]), train=train[["season"]])
+    assert "season holds 4 distinct whole numbers" in _coded_hint(one)  # type: ignore[arg-type]
+
+
+def test_a_year_range_reads_as_years() -> None:
+    """The HR walk: birth_year 1958–2002 was described as "about 1,900 … 2,100"."""
+    import pandas as pd
+
+    from synth.schema.inference import infer_column
+
+    years = pd.Series([1958, 2002] + [1960 + i % 40 for i in range(300)], name="birth_year")
+    reason = infer_column(years).reason
+    assert "about 1950 … 2010" in reason, reason
+    salary = pd.Series([20_787.07, 148_226.24] + [50_000.5 + i for i in range(300)], name="salary")
+    assert "about 20,000 … 150,000" in infer_column(salary).reason  # wide ranges: two significant digits, as before
+
+
+def test_rare_category_examples_never_read_alike() -> None:
+    """The HR walk: "Top performer, promotion ca... (1)" listed twice (two comments cut to the same 27 chars)."""
+    import pandas as pd
+
+    import synth
+    from synth.audit import audit
+
+    comments = ["Top performer, promotion candidate Ref E-966312", "Top performer, promotion candidate Ref E-284501"]
+    df = pd.DataFrame({"comment": comments + ["Needs mentoring"] * 100 + ["fine"] * 100, "x": range(202)})
+    found = next(f for f in audit(df, synth.infer_schema(df)).findings if f.code == "rare_categories")
+    examples = found.detail.split("e.g. ")[1]
+    assert "E-966312 (1)" in examples and "E-284501 (1)" in examples, examples
+
+
+def test_the_segment_example_uses_the_tables_own_columns() -> None:
+    """The HR walk: the Subgroups placeholder read "sex = Female and age < 30" on a table with neither column."""
+    import pandas as pd
+
+    import synth
+    from synth.evaluation.fidelity.segments import example_segment, parse_conditions, segment_mask
+
+    df = pd.DataFrame(
+        {
+            "department": ["IT", "HR", "IT", "Legal Affairs"] * 50,
+            "job title": ["Senior R&D Lead"] * 200,
+            "salary": [40_000.5, 61_234.0, 80_000.0, 55_000.0] * 50,
+        }
+    )
+    schema = synth.infer_schema(df)
+    example = example_segment(df, schema)
+    assert example == "department = IT and salary < 58000", example
+    conditions = parse_conditions(example, list(df.columns))
+    assert {c.column for c in conditions} == {"department", "salary"}
+    assert segment_mask(df, conditions, schema).sum() == 50  # the IT rows at 40,000.5
+    spaced = df.assign(department=["Legal Affairs", "Legal Affairs", "IT", "HR"] * 50)
+    quoted = example_segment(spaced, schema)
+    assert quoted.startswith("department = 'Legal Affairs' and "), quoted
+    assert segment_mask(spaced, parse_conditions(quoted, list(df.columns)), schema).sum() == 50
+    assert example_segment(df[["job title"]], synth.infer_schema(df[["job title"]])) == ""
+
+
+def test_the_membership_caption_counts_the_attacks_the_verdict_counts() -> None:
+    """The HR walk: the Membership caption said "Four ways" while the verdict said "strongest of 3 attacks"."""
+    import numpy as np
+    import pandas as pd
+
+    import synth
+    from synth.evaluation.privacy.membership import membership_inference
+    from synth.evaluation.privacy.verdict import _membership_verdict
+
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"x": rng.normal(size=900), "y": rng.integers(0, 5, 900).astype(str)})
+    train, holdout = table.iloc[:600].reset_index(drop=True), table.iloc[600:].reset_index(drop=True)
+    syn = train.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    mia = membership_inference(train, syn, holdout=holdout, schema=synth.infer_schema(table))
+    ran = mia.ran()
+    n = len(mia.attacks)
+    assert ran.startswith(f"{n} attacks ran: ") and all(a.label in ran for a in mia.attacks)
+    assert f"strongest of {n} attacks" in _membership_verdict(mia, (0.55, 0.6)).value
+    assert "Shadow model" in ran.split("Not run:")[1] and "Targeted check" in ran, ran  # no synthesizer, tiny holdout
+    with open("pages/privacy.py", encoding="utf-8") as page:
+        assert "Four ways" not in page.read()
+
+
+def test_the_manifest_finds_synth_by_its_distribution_name() -> None:
+    """The HR walk: the manifest listed "synth": "not installed" although synth-explorer is installed."""
+    from importlib import metadata
+
+    from synth.report.manifest import package_versions
+
+    versions = package_versions()
+    assert versions["synth"] == metadata.version("synth-explorer")
+    assert versions["numpy"] == metadata.version("numpy")
+    assert versions["scikit-learn"] == metadata.version("scikit-learn")
+
+
+def test_a_conditioned_table_gets_its_own_file_name() -> None:
+    from ui.conditions import describe, file_suffix
+
+    note = describe({}, {"complaint_filed": {"yes": 0.5, "no": 0.5}})
+    assert file_suffix(note) == "_complaint_filed_rebalanced_to_yes_50pct_no_50pct"
+    assert file_suffix("") == ""
+    assert file_suffix(describe({"sex": "Female", "age": (30, 40)}, None)) == "_sex_eq_Female_30_le_age_le_40"
+    long = describe({f"column_{i}": "some value" for i in range(20)}, None)
+    assert len(file_suffix(long)) <= 81 and file_suffix(long) != file_suffix(long.replace("19", "18"))
