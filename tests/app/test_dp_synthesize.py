@@ -24,7 +24,7 @@ def test_a_domain_lost_to_the_noise_is_a_warning_on_the_page() -> None:
     at = start()
     at = fit(at, "privbayes")  # ε = 1: capital gain and loss (zero for 9 in 10 people) come out all zero
     (warning,) = [w.value for w in at.warning if "privacy noise hid" in w.value]
-    assert "capital_gain (always 0.0)" in warning and "age" not in warning
+    assert "capital_gain (always 0)" in warning and "age" not in warning
     at.number_input(key="param_privbayes_epsilon").set_value(3.0)
     at.button(key="fit_button").click().run()
     assert not [w for w in at.warning if "privacy noise hid" in w.value], "at ε = 3 every domain is learned"
@@ -65,4 +65,6 @@ def test_declared_orders_are_offered_for_the_dp_network_and_kept_in_samples() ->
     assert "never checked against the data: signup ≤ last_order" in captions
     sample(at)
     syn = at.session_state["synthetic"].df
-    assert (pd.to_datetime(syn["signup"]) <= pd.to_datetime(syn["last_order"])).all()
+    first, then = pd.to_datetime(syn["signup"]), pd.to_datetime(syn["last_order"])
+    both = first.notna() & then.notna()  # a private date may come out missing now and then (its missing code)
+    assert both.mean() > 0.9 and (first[both] <= then[both]).all()
