@@ -46,6 +46,7 @@ from synth.synthesizers.conditions import (
     largest_remainder,
 )
 from synth.synthesizers.errors import SynthesizerError
+from synth.synthesizers.input_checks import check_finite_numbers
 from synth.synthesizers.inventory import ArtifactItem, artifact_inventory
 from synth.synthesizers.loading import load_model
 from synth.synthesizers.marginals import sorted_values, trimmed_bounds
@@ -240,6 +241,7 @@ class Synthesizer(ABC):
         df = hidden
         report(0.0, "preparing columns")
         data = coerce_to_schema(df, schema)
+        check_finite_numbers(data, schema)  # inf and overflowing ranges: one rule for every synthesizer
         schema = self._output_schema(data, schema)
         rng = np.random.default_rng(self.random_state)
         generated = GeneratedColumns.fit(data, schema)
