@@ -73,3 +73,28 @@ def test_the_cli_reports_an_infinite_csv_value_as_a_user_error(tmp_path: Path) -
     code = main(["fit", str(path), "-s", "gaussian_copula", "-o", str(tmp_path / "m.synth")])
     assert code not in (0, 70)
     assert not (tmp_path / "m.synth").exists()
+
+
+@pytest.mark.parametrize("big", [1e300, 1e15, np.inf])
+def test_a_numeric_identifier_too_large_for_new_keys_is_refused_at_fit(big: float, tmp_path: Path) -> None:
+    """Keys up to 3e302 once fitted and saved a model whose new keys (from 1e303) no 64-bit number holds: the file
+    was then refused on load as damaged. An infinite key stopped the fit with an OverflowError."""
+    table = _table([float(i) for i in range(299)] + [big])
+    schema = synth.Schema((synth.ColumnSpec("a", ColumnKind.IDENTIFIER), synth.ColumnSpec("b", ColumnKind.DISCRETE)))
+    with pytest.raises(synth.SynthesizerError, match=r"column 'a' .*row\(s\) 300\b"):
+        make("cart").fit(table, schema)
+
+
+@pytest.mark.parametrize(("keys", "start"), [(np.arange(300) * 10**15, 10**18), (np.arange(300) * 1e12, 1e15)])
+def test_the_largest_numeric_identifier_keys_are_still_regenerated(
+    keys: np.ndarray, start: float, tmp_path: Path
+) -> None:
+    """Whole-number keys up to 2.99e17 (new keys from 1e18) and float keys up to 2.99e14 (from 1e15)."""
+    table = _table(list(keys))
+    assert table["a"].dtype == keys.dtype
+    if keys.dtype.kind == "i":
+        table.loc[len(table) - 1, "a"] = 10**18 - 1_000  # near the largest whole-number key allowed
+    schema = synth.Schema((synth.ColumnSpec("a", ColumnKind.IDENTIFIER), synth.ColumnSpec("b", ColumnKind.DISCRETE)))
+    make("cart").fit(table, schema).save(tmp_path / "m.synth")
+    generated = synth.load_model(tmp_path / "m.synth").sample(1_000, seed=0)["a"]
+    assert generated.is_unique and generated.min() >= start
