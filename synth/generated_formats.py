@@ -234,17 +234,32 @@ def disjoint_template(present: pd.Series) -> str:
     """A template of the real values' format that no real value can match: one or more extra digits.
 
     The real format is learned from a sample (literal characters only from at least
-    :data:`MIN_TEMPLATE_VALUES` distinct values); digit slots are appended until no real value (all of them
-    are checked) has the extended shape, so a generated value can never equal a real one, even after the
-    model is saved and loaded with nothing about the real values kept.
+    :data:`MIN_TEMPLATE_VALUES` distinct values); digit slots are added until no real value (all of them are
+    checked) has the extended shape, so a generated value can never equal a real one, even after the model is
+    saved and loaded with nothing about the real values kept. The digits go into the format's last run of digit
+    slots (see :func:`_one_more_digit`), so literal characters after it stay last: JSON text such as
+    ``[1, 2, 918]`` (a list column read from Parquet or JSON) becomes ``[1, 2, 9180]``, still JSON, where
+    appending gave ``[1, 2, 918]9``.
     """
     sample = _sample_text(present)
     base = _template(sample) if len(set(sample)) >= MIN_TEMPLATE_VALUES else _shape_template(sample)
     real = present.astype(str).to_numpy(dtype=object)
-    template = base
+    parts = _parse_template(base)
     for _ in range(_MAX_EXTRA_DIGITS):
-        template += "9"
-        pattern = _regex(_parse_template(template))
+        parts = _one_more_digit(parts)
+        pattern = _regex(parts)
         if not any(pattern.fullmatch(v) for v in real):
-            return template
-    return template + "-9"  # six extra digits still taken: a separator no value of that width has after it
+            return _render(parts)
+    return _render(parts) + "-9"  # six extra digits still taken: a separator no value of that width has after it
+
+
+def _one_more_digit(parts: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
+    """One more digit slot, right after the last digit slot (at the end when the format has none)."""
+    digits = [i for i, (is_slot, ch) in enumerate(parts) if is_slot and ch == "9"]
+    at = digits[-1] + 1 if digits else len(parts)
+    return [*parts[:at], (True, "9"), *parts[at:]]
+
+
+def _render(parts: list[tuple[bool, str]]) -> str:
+    """A parsed template written back (literal slot characters and backslashes escaped)."""
+    return "".join(ch if is_slot or ch not in "9AaXx*\\" else "\\" + ch for is_slot, ch in parts)

@@ -61,6 +61,11 @@ def _read_json(data: bytes, opts: ReadOptions, *, jsonl: bool) -> tuple[pa.Table
         frame = pd.DataFrame({str(k): v for k, v in doc.items()})
     elif any(isinstance(v, dict) for r in records[:1000] for v in r.values()):
         frame = pd.json_normalize(records)
+        # A record whose nested object is null keeps the parent's name as a column of its own, missing
+        # everywhere (the other records filled parent.field columns): the fields already say it is missing.
+        names = [str(c) for c in frame.columns]
+        parents = [c for c in names if any(o.startswith(f"{c}.") for o in names) and frame[c].isna().all()]
+        frame = frame.drop(columns=parents)
     else:
         frame = pd.DataFrame.from_records(records)
     del records, doc

@@ -53,6 +53,7 @@ def _read_checked(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str]]:
     drop = [c for c in meta.get("index_columns", []) if isinstance(c, str) and c.startswith("__index_level_")]
     if drop:
         table = table.drop_columns(drop)
+    table = _flatten_structs(table)
     names = [str(n) for n in table.column_names]
     columns = []
     for col in table.columns:
@@ -116,6 +117,15 @@ def _decoded_bytes(array: pa.Array) -> int:
     if isinstance(array, pa.StructArray):
         return sum(_decoded_bytes(array.field(i)) for i in range(typ.num_fields))
     return 0
+
+
+def _flatten_structs(table: pa.Table) -> pa.Table:
+    """Struct columns as one column per field, named ``parent.field`` (``user.addr.city`` for structs in
+    structs), as the JSON reader flattens nested records (``pandas.json_normalize``): a row whose struct is
+    missing is missing in every field. Lists and maps stay whole (JSON text, as in a JSON file)."""
+    while any(pa.types.is_struct(t) and t.num_fields for t in table.schema.types):
+        table = table.flatten()
+    return table
 
 
 def _nested_as_json(col: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -46,6 +46,8 @@ from synth.synthesizers.conditions import (
     largest_remainder,
 )
 from synth.synthesizers.errors import SynthesizerError
+from synth.synthesizers.estimator import accepting_deep, check_deep, init_param_names, set_params
+from synth.synthesizers.input_checks import check_finite_numbers
 from synth.synthesizers.inventory import ArtifactItem, artifact_inventory
 from synth.synthesizers.loading import load_model
 from synth.synthesizers.marginals import datetime_unit, pooled_bounds, sorted_values
@@ -159,6 +161,8 @@ class Synthesizer(ABC):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "get_params" in cls.__dict__:  # an override written as get_params(self) still takes deep=
+            cls.get_params = accepting_deep(cls.__dict__["get_params"])  # type: ignore[method-assign]
         if cls.guarantee is None and all(p.name != MIN_CATEGORY_ROWS.name for p in cls.params):
             cls.params = (*cls.params, MIN_CATEGORY_ROWS)
 
@@ -211,8 +215,19 @@ class Synthesizer(ABC):
         ``artifacts``."""
         return artifact_inventory(cls)
 
-    def get_params(self) -> dict[str, Any]:
-        return {"random_state": self.random_state, **{p.name: getattr(self, p.name) for p in self.params}}
+    def get_params(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """``get_params(deep=True)``: the constructor's arguments as set (scikit-learn's protocol,
+        :mod:`synth.synthesizers.estimator`): ``random_state``, the declared parameters, and any keyword a
+        subclass's ``__init__`` adds. ``deep`` changes nothing (no parameter holds an estimator); any other
+        argument is a TypeError. (Typed loosely so overrides written as ``get_params(self)`` still type-check.)"""
+        check_deep(args, kwargs)
+        declared = {"random_state": self.random_state, **{p.name: getattr(self, p.name) for p in self.params}}
+        return {**declared, **{k: getattr(self, k) for k in init_param_names(type(self)) if k not in declared}}
+
+    def set_params(self, **params: Any) -> Synthesizer:
+        """Set parameters by name (checked as a fit checks them) and return ``self``; never fits. A fitted
+        synthesizer whose settings change forgets its fit (see :mod:`synth.synthesizers.estimator`)."""
+        return set_params(self, params)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
@@ -263,6 +278,7 @@ class Synthesizer(ABC):
         df = hidden
         report(0.0, "preparing columns")
         data = coerce_to_schema(df, schema)
+        check_finite_numbers(data, schema)  # inf and overflowing ranges: one rule for every synthesizer
         schema = self._output_schema(data, schema)
         rng = np.random.default_rng(self.random_state)
         generated = GeneratedColumns.fit(data, schema)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from synth.synthesizers.errors import SynthesizerError
 from synth.synthesizers.persist import ModelFileError
@@ -274,6 +275,12 @@ def check_privbayes(model: Any) -> None:
     columns = model.columns_
     if not isinstance(columns, tuple) or not all(isinstance(c, BinnedColumn) for c in columns):
         fail("the PrivBayes model's columns are damaged")
+    # A column drawn as a gap released the gap's range, not its own: its bins are checked against nothing more.
+    gapped = {later for later, _, _ in gaps}
+    domain = getattr(model, "domain_", ())
+    released = (
+        {d.name: d for d in domain if getattr(d, "name", None) not in gapped} if isinstance(domain, tuple) else {}
+    )
     sizes = []
     for c in columns:
         if not c.categorical:
@@ -282,11 +289,18 @@ def check_privbayes(model: Any) -> None:
             check_int(c.unit, f"{c.name!r}.unit", 1, 2**62)
             if not len(low) and not c.has_missing:
                 fail(f"column {c.name!r} has no bins: only a column that released no value (always missing) may")
+            check_bin_edges(c, released.get(c.name))
             fine = getattr(c, "fine", None)  # files saved before fine cells have none
             if fine is not None:
                 span = float(np.max(c.high)) - float(np.min(c.low)) + 1.0 if len(low) else 0.0
                 weights = check_array(fine, f"{c.name!r}.fine", kinds="f", ndim=1)
-                if not c.integer or len(weights) != span or not np.all(np.isfinite(weights)) or np.any(weights < 0):
+                if (
+                    not c.integer
+                    or len(weights) != span
+                    or not np.all(np.isfinite(weights))
+                    or np.any(weights < 0)
+                    or np.any(weights > 1.0 + 1e-9)
+                ):
                     fail(f"column {c.name!r} has fine weights that do not cover its whole numbers")
         if c.size < 1:
             fail(f"column {c.name!r} has no codes")
@@ -307,9 +321,46 @@ def check_privbayes(model: Any) -> None:
         cum = check_array(table.cumulative, f"table {k}", kinds="f", ndim=2)
         if cum.shape != (configs, sizes[child]):
             fail(f"table {k} has shape {cum.shape}, expected ({configs}, {sizes[child]})")
-        if not np.all(np.isfinite(cum)) or np.any(np.diff(cum, axis=1) < -1e-9) or not np.allclose(cum[:, -1], 1.0):
+        finite = bool(np.all(np.isfinite(cum)))
+        in_unit = finite and bool(np.all((cum >= -1e-9) & (cum <= 1.0 + 1e-9)))
+        if not in_unit or np.any(np.diff(cum, axis=1) < -1e-9) or not np.allclose(cum[:, -1], 1.0):
             fail(f"table {k} does not hold cumulative probabilities")
         drawn.add(child)
+
+
+def check_bin_edges(column: Any, released: Any) -> None:
+    """A number or date column's bins as a fit makes them: finite edges, each bin's ``low`` at most its ``high``,
+    bins sorted by ``low``, a range whose width is a finite number (so drawing within a bin never overflows), dates
+    inside the datetime range, and the bins inside the range the model
+    released for the column (``domain_``, which a fit sets to the bins' own ends)."""
+    from synth.schema import ColumnKind
+
+    name = f"column {column.name!r}"
+    low = np.asarray(column.low, dtype=np.float64)
+    high = np.asarray(column.high, dtype=np.float64)
+    if not len(low):
+        return
+    if not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
+        fail(f"{name} has bin edges that are not finite numbers")
+    if np.any(low > high) or np.any(np.diff(low) < 0):
+        fail(f"{name} has bins whose edges are out of order")
+    lo, hi = float(low.min()), float(high.max())
+    with np.errstate(over="ignore"):
+        if not np.isfinite(hi - lo):
+            fail(f"{name} has bins spanning a range too wide for floating-point numbers")
+    ends: tuple[Any, Any] = (lo, hi)
+    if column.kind is ColumnKind.DATETIME:
+        ns = [check_int(column.origin, f"{name}.origin", -(2**63), 2**63 - 1) + int(v) * int(column.unit) for v in ends]
+        if not all(-(2**63) < v < 2**63 for v in ns):
+            fail(f"{name} has date bins outside the dates a computer can hold")
+        ends = (pd.Timestamp(ns[0]), pd.Timestamp(ns[1]))
+    if released is not None:
+        try:
+            inside = bool(released.low <= ends[0]) and bool(ends[1] <= released.high)
+        except (TypeError, ValueError):
+            inside = False
+        if not inside:
+            fail(f"{name} has bins outside the range the model released for it")
 
 
 def check_rules(model: Any) -> None:

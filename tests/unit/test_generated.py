@@ -131,6 +131,24 @@ def test_text_keys_get_a_shape_no_real_key_has_and_nothing_of_them_is_kept() -> 
     assert all(re.fullmatch(r"CUST\d{7}", v) for v in ids[:1000]), ids[:3].tolist()
 
 
+@pytest.mark.parametrize(
+    ("values", "shape"),
+    [
+        ([f"[1, 2, {i}]" for i in range(100, 999)], r"\[1, 2, \d{4}\]"),
+        ([f'{{"a": {i}, "b": "q"}}' for i in range(100, 999)], r'\{"a": \d{4}, "b": "q"\}'),
+        ([f"INV-{i:04d}/A" for i in range(3_000)], r"INV-\d{5}/A"),
+    ],
+)
+def test_extra_digits_go_into_the_last_number_so_trailing_characters_stay_last(values: list[str], shape: str) -> None:
+    """JSON text (a list column) keeps its closing bracket: '[1, 2, 9180]', not '[1, 2, 918]9'."""
+    real = pd.Series(values, name="k")
+    ids = GeneratedColumns.fit(real.to_frame(), Schema((ColumnSpec("k", ColumnKind.IDENTIFIER),))).sample(
+        2_000, np.random.default_rng(0)
+    )["k"]
+    assert ids.is_unique and not set(ids) & set(values)
+    assert all(re.fullmatch(shape, v) for v in ids), ids[:3].tolist()
+
+
 def test_one_persons_value_never_becomes_the_format() -> None:
     real = pd.Series(["ZQX-4417-KLM"] + [None] * 9, name="secret")
     template = disjoint_template(real.dropna())

@@ -384,6 +384,60 @@ def test_nested_json_is_flattened_and_lists_become_text() -> None:
     assert df["a.b"].tolist() == [1, 2] and df["tags"].tolist() == ['["p", "q"]', "[]"]
 
 
+def _nested_records(n: int) -> list[dict]:  # type: ignore[type-arg]
+    return [
+        {
+            "id": i,
+            "user": None if i == 2 else {"addr": {"city": f"P{i % 2}", "zip": i}, "age": 30 + i % 40},
+            "lst": [1, 2, i],
+            "tags": ["x", "y"][: 1 + i % 2],
+        }
+        for i in range(n)
+    ]
+
+
+def test_nested_parquet_is_read_like_the_same_records_as_json(tmp_path: Path) -> None:
+    """Structs flattened to parent.field columns, lists as JSON text: the columns and values the JSON reader gives
+    for the same records. Before, a struct column became JSON text and was synthesized as an identifier."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    records = _nested_records(300)
+    pq.write_table(pa.Table.from_pylist(records), tmp_path / "nested.parquet")
+    from_parquet = read_table(tmp_path / "nested.parquet")
+    from_json = read_table(json.dumps(records).encode(), name="nested.json")
+    assert list(from_parquet.columns) == ["id", "user.addr.city", "user.addr.zip", "user.age", "lst", "tags"]
+    assert sorted(from_parquet.columns) == sorted(from_json.columns)
+    pd.testing.assert_frame_equal(from_parquet, from_json[from_parquet.columns], check_dtype=False)
+    assert from_parquet["user.age"].isna().tolist() == [i == 2 for i in range(300)]  # a missing struct: every field
+    assert from_parquet["lst"].iloc[7] == "[1, 2, 7]" and json.loads(from_parquet["tags"].iloc[1]) == ["x", "y"]
+
+
+@pytest.mark.parametrize("name", ["nested.parquet", "nested.json"])
+def test_synthetic_list_keys_keep_their_closing_bracket_and_struct_fields_are_kept(name: str, tmp_path: Path) -> None:
+    """Sampled values once read '[1, 2, 918]9' and '{"a": 918, "b": "q"}9': neither JSON nor refused. Now a
+    struct's fields are columns of their own and a generated list key keeps its closing bracket last (its number
+    may start with a 0, which JSON's grammar refuses: the key is compared as text, not parsed)."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    records = _nested_records(300)
+    path = tmp_path / name
+    if name.endswith(".parquet"):
+        pq.write_table(pa.Table.from_pylist(records), path)
+    else:
+        path.write_text(json.dumps(records))
+    syn = synth.create("cart").fit(read_table(path)).sample(300, seed=1)
+    assert all(isinstance(json.loads(v), list) for v in syn["tags"])  # learned as categories: real lists
+    assert syn["lst"].str.fullmatch(r"\[1, 2, \d{4}\]").all(), syn["lst"].head().tolist()
+    assert not syn["lst"].isin([json.dumps(r["lst"]) for r in records]).any()  # generated keys: never a real one
+    assert set(syn["user.addr.city"].dropna()) <= {"P0", "P1"}
+
+
 def test_gzip_and_file_like_uploads(tmp_path: Path) -> None:
     raw = b"a,b\n1,x\n2,y\n"
     assert read_table(gzip.compress(raw), name="t.csv.gz")["a"].tolist() == [1, 2]

@@ -13,6 +13,7 @@ import resource
 import signal
 import subprocess
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -153,6 +154,90 @@ def test_other_models_with_shuffled_array_shapes_are_refused(name: str, table: p
     evil = mf.write(tmp_path / "evil.synth", manifest, arrays)
     with pytest.raises(synth.ModelFileError):
         synth.load_model(evil)
+
+
+# ----------------------------------------------------------------------------- PrivBayes bin edges
+@pytest.fixture(scope="module")
+def privbayes_file(table: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("models") / "privbayes.synth"
+    synth.create("privbayes", epsilon=20, random_state=0).fit(table).save(path)
+    return path
+
+
+def _edges(manifest: dict, arrays: dict[str, np.ndarray], column: str) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+    col = next(c for c in mf.dataclasses_named(manifest, "BinnedColumn") if c["name"] == column)
+    return arrays[mf.array_key(col, "low")], arrays[mf.array_key(col, "high")]
+
+
+def _released(manifest: dict, column: str) -> dict:  # type: ignore[type-arg]
+    return next(d for d in mf.dataclasses_named(manifest["fitted"]["domain"], "ColumnDomain") if d["name"] == column)
+
+
+def _set_at(which: int, index: int, value: float):  # type: ignore[no-untyped-def]
+    def edit(manifest: dict, low: np.ndarray, high: np.ndarray, column: str) -> None:  # type: ignore[type-arg]
+        (low, high)[which][index] = value
+
+    return edit
+
+
+def _wide(manifest: dict, low: np.ndarray, high: np.ndarray, column: str) -> None:  # type: ignore[type-arg]
+    """Ends at ±1e308, the released range moved with them: every edge finite and in order, but a draw from a bin
+    of width 2e308 overflows."""
+    low[0], high[-1] = -1e308, 1e308
+    _released(manifest, column).update(low=-1e308, high=1e308)
+
+
+@pytest.mark.parametrize(
+    ("column", "edit", "message"),
+    [
+        ("income", _set_at(0, 4, 1e300), "out of order"),
+        ("income", _set_at(1, -1, np.inf), "not finite"),
+        ("age", _set_at(0, 0, np.nan), "not finite"),
+        ("age", _set_at(1, -1, -np.inf), "not finite"),
+        ("income", _set_at(1, -1, 1e300), "outside the range the model released"),
+        ("age", _set_at(0, 0, -5.0), "outside the range the model released"),
+        ("when", _set_at(1, -1, 30_000.0), "outside the range the model released"),
+        ("when", _set_at(1, -1, 1e15), "outside the dates"),
+        ("income", _wide, "too wide"),
+    ],
+)
+def test_privbayes_bin_edges_are_checked(privbayes_file: Path, tmp_path: Path, column: str, edit, message: str) -> None:  # type: ignore[no-untyped-def]
+    """Edges set by hand to 1e300, inf or NaN used to load and sample inf, 1e300 or a whole column of NaN."""
+    manifest, arrays = mf.read(privbayes_file)
+    edit(manifest, *_edges(manifest, arrays, column), column)
+    evil = mf.write(tmp_path / "evil.synth", manifest, arrays)
+    with pytest.raises(synth.ModelFileError, match=f"{column}.*{message}"):
+        synth.load_model(evil)
+
+
+def test_a_valid_privbayes_file_samples_inside_its_bins(privbayes_file: Path) -> None:
+    syn = synth.load_model(privbayes_file).sample(500, seed=1)
+    manifest, arrays = mf.read(privbayes_file)
+    for column in ("age", "income"):
+        low, high = _edges(manifest, arrays, column)
+        assert low.min() <= syn[column].min() and syn[column].max() <= high.max()
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -1e300, 1e300])
+def test_any_float_of_a_privbayes_file_set_to_an_extreme_is_refused_or_harmless(
+    privbayes_file: Path, tmp_path: Path, value: float
+) -> None:
+    """Every float array's first and last entry in turn: the file is refused with ModelFileError, or it loads and
+    draws finite values with no numpy warning (the tester's random mutation leaked overflow warnings)."""
+    manifest, arrays = mf.read(privbayes_file)
+    for key in [k for k, a in arrays.items() if a.dtype.kind == "f" and a.size]:
+        for index in (0, -1):
+            changed = {k: a.copy() for k, a in arrays.items()}
+            changed[key].reshape(-1)[index] = value
+            evil = mf.write(tmp_path / f"evil_{key}_{index}.synth", manifest, changed)
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                try:
+                    syn = synth.load_model(evil).sample(300, seed=0)
+                except synth.ModelFileError:
+                    continue
+            numbers = syn.select_dtypes("number")
+            assert np.isfinite(numbers.to_numpy(dtype=float)[numbers.notna().to_numpy()]).all(), (key, index)
 
 
 # ----------------------------------------------------------------------------- size bombs
