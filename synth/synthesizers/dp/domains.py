@@ -49,6 +49,7 @@ from synth.synthesizers.dp.ranges import (  # noqa: F401
     DATE_EDGES,
     FALSE_CELL_RATE,
     MAX_GAP,
+    SMALL_SPAN,
     TWELVE_YEAR_EDGES,
     WIDE_DATE_EDGES,
     ZOOM_CELLS,
@@ -58,6 +59,7 @@ from synth.synthesizers.dp.ranges import (  # noqa: F401
     date_grid,
     private_range,
     released_range,
+    tightened,
 )
 
 #: The label that stands for every category under the noisy threshold.
@@ -97,6 +99,9 @@ class NumericDomain:
     high: float
     bins_low: np.ndarray
     bins_high: np.ndarray
+    #: A private range whose ends no finer look could place: released as whole cells of the public grid, so its
+    #: values may run past the real ones (said by the fit warning, :func:`~synth.synthesizers.dp.notices.fit_warnings`).
+    coarse: bool = False
 
 
 def normalise_public(public_domains: Mapping[str, Any] | None, schema: Schema) -> dict[str, Any]:
@@ -246,6 +251,48 @@ def spikes_from(candidates: np.ndarray, noisy: np.ndarray, n_rows: float, n_bins
         return candidates
     tau = max(n_rows / n_bins, math.log(len(candidates) / (2.0 * FALSE_CELL_RATE)) / epsilon)
     return candidates[noisy > tau]
+
+
+def whole_counts(
+    x: np.ndarray, low: float, high: float, epsilon: float, rng: np.random.Generator, floor: float | None = None
+) -> tuple[float, float, np.ndarray, np.ndarray, bool]:
+    """A small whole-number range made exact where the noise allows: noisy counts of every whole number in a public
+    window, the released span ``[low, high]`` widened by its own width on each side (not below ``floor``), ε-DP.
+
+    The coarse grid's cells are wide near the values of hours, months and weekdays ([5.6, 10), [10, 17.8), [17.8,
+    31.6)) and need a threshold set for 155 cells, so Bike Sharing's ``hr`` (0–23) was released as 6–31 at ε = 1:
+    hours 0–5 were drawn as 6 and a sixth of the rows got hours 24–31. A window of a few dozen values needs a far
+    lower threshold, and it gets the column's whole remaining ε (the same counts give its spikes, bin edges and fine
+    cells: :func:`count_edges`, :func:`fine_cells`). The range becomes the outermost values whose noisy count passes
+    the window's threshold (:func:`~synth.synthesizers.dp.ranges.tightened`). When none passes (or one alone), the
+    released span stays and is marked coarse. Returns the range, the candidates in it and their noisy counts, and
+    whether it is coarse.
+    """
+    width = high - low + 1.0
+    start = low - width if floor is None else max(low - width, min(floor, low))
+    window, noisy = value_counts(x, start, high + width, epsilon, rng)
+    span = tightened(window, noisy, epsilon)
+    # One value passing where the released span holds several is the noise thinning a spread column (Bike Sharing's
+    # month at ε = 0.3), not a constant: the span stays, marked coarse, rather than one value for every row.
+    coarse = span is None or (span[0] == span[1] and high > low)
+    low, high = (low, high) if coarse or span is None else span
+    inside = (window >= low) & (window <= high)
+    return low, high, window[inside], noisy[inside], coarse
+
+
+def count_edges(
+    candidates: np.ndarray, noisy: np.ndarray, heavy: np.ndarray, k: int, epsilon: float
+) -> np.ndarray | None:
+    """``k + 1`` bin edges at the quantiles of released per-value noisy counts (the spikes' values left out; counts
+    under twice the noise scale taken as empty, as in :func:`quantile_edges`): post-processing. None: no mass."""
+    mass = np.where((noisy > 2.0 / epsilon) & ~np.isin(candidates, heavy), noisy, 0.0)
+    if len(candidates) < 2 or mass.sum() <= 0:
+        return None
+    cdf = np.concatenate([[0.0], np.cumsum(mass) / mass.sum()])
+    cells = np.append(candidates, candidates[-1] + 1.0)  # value v is the cell [v, v + 1)
+    edges = np.interp(np.linspace(0.0, 1.0, k + 1), cdf, cells)
+    edges[0], edges[-1] = candidates[0], candidates[-1]
+    return np.unique(edges)
 
 
 def fine_cells(domain: NumericDomain, candidates: np.ndarray, noisy: np.ndarray, scale: float) -> np.ndarray | None:
