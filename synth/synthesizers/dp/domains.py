@@ -59,6 +59,7 @@ from synth.synthesizers.dp.ranges import (  # noqa: F401
     date_grid,
     private_range,
     released_range,
+    released_span,
     tightened,
 )
 

@@ -227,6 +227,7 @@ def encode_numeric(
     from the spikes' released noisy counts: no budget of their own). ``floor``: a public lower bound of the values
     (a declared order's gap is never below 0); a private range is extended down to it."""
     x = dpd.model_units(series, kind)
+    coarse = False
     integer = kind in (ColumnKind.DISCRETE, ColumnKind.DATETIME)
     present = x[~np.isnan(x)]
     n_missing = int(np.isnan(x).sum())
@@ -236,7 +237,11 @@ def encode_numeric(
     elif plan == "seen":
         low, high = (float(present.min()), float(present.max())) if len(present) else (0.0, 0.0)
     else:
-        span = dpd.released_range(present, kind, epsilon / 3.0, noise, integer, rows=noisy_rows)
+        span, coarse = dpd.released_span(present, kind, epsilon / 3.0, noise, integer, rows=noisy_rows)
+        # Said only of whole numbers and dates (years, hours, day counts: the values a user can tell are impossible);
+        # a fractional column's log-grid cells end near its real ends in relative terms, and its thin tails would
+        # make the warning name almost every such column.
+        coarse = coarse and integer
         if span is None and floor is None:
             # Nothing clearly above the noise: writing the public guess (0, for a date 1970-01-01) made the tester's
             # exit dates precede every hire date and gave everybody a salary of 0. The column releases no value, so
@@ -256,7 +261,6 @@ def encode_numeric(
     # A small private whole-number range spends all of the rest on per-value counts in a window around it, which
     # place its ends exactly and give its spikes, bin edges and fine cells (post-processing): see whole_counts.
     counted = plan == "private" and kind is ColumnKind.DISCRETE and high - low + 1 <= dpd.SMALL_SPAN
-    coarse = False
     if counted:
         low, high, candidates, noisy, coarse = dpd.whole_counts(present, low, high, rest, noise, floor)
         eps_spikes = rest
