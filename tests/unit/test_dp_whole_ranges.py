@@ -13,7 +13,7 @@ import pytest
 from synth.schema import ColumnKind
 from synth.synthesizers.base import load_model
 from synth.synthesizers.dp import domains as dpd
-from synth.synthesizers.dp import mechanisms
+from synth.synthesizers.dp import mechanisms, ranges
 from synth.synthesizers.dp.encoding import encode_numeric
 from synth.synthesizers.dp.ranges import tightened
 from synth.synthesizers.privbayes import PrivBayes
@@ -174,3 +174,44 @@ def test_a_model_file_whose_coarse_flag_is_not_true_or_false_is_refused(bike: pd
     )
     with pytest.raises(ModelFileError, match="coarse"):
         model._check_state()
+
+
+def test_hours_too_faint_to_pass_one_by_one_are_not_cut_off_in_bulk() -> None:
+    # Bike Sharing's training split at ε = 1: an hour's count passes the window's threshold only now and then.
+    # Cutting to the run of hours that did pass drew hr 0..17 (hours 18–23, a quarter of the rows, as 17).
+    x = np.repeat(np.arange(24.0), 600)
+    for seed in range(30):
+        low, high, _, _, coarse = dpd.whole_counts(x, 6.0, 31.0, 0.0167, np.random.default_rng(seed))
+        # An end moves in only past a run holding under a quarter of the span's mean rows per value, with a margin
+        # for the noise: at most the last hour's rows go with the eight empty values above it.
+        assert high >= 22.0, (seed, low, high)
+        assert coarse or high <= 23.0, (seed, low, high)  # beyond the real hours only when said
+
+
+def test_the_end_cells_of_a_wide_span_move_in_past_what_is_clearly_empty() -> None:
+    rng = np.random.default_rng(0)
+    short = rng.uniform(0.5, 23.0, 20_000)  # ends inside the coarse cells [0.316, 0.562) and [17.8, 31.6)
+    full = rng.uniform(0.5, 31.0, 20_000)  # reaches the top cell's edge
+    for seed in range(10):
+        (low, high), coarse = ranges.released_span(
+            short, ColumnKind.CONTINUOUS, 5.0, np.random.default_rng(seed), False
+        )
+        # Was 31.62, the coarse cell's edge; a sub-cell holding a sliver of rows (22.97–23) may go with its run.
+        assert 22.9 <= high < 25.0 and not coarse, (low, high)
+        (_, high), _ = ranges.released_span(full, ColumnKind.CONTINUOUS, 5.0, np.random.default_rng(seed), False)
+        assert high >= 31.0  # real rows up to the edge: nothing cut
+
+
+def test_a_far_cell_the_noise_kept_is_not_confirmed_by_rows_piled_into_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The coarse look kept one empty cell far from the data (a 1% event per look). Its zoom clipped every real row
+    # into its first sub-cell, which then passed: weekday was released as 1,778,279,411–1,799,904,382, unflagged.
+    real = ranges._kept_span
+    far = (
+        float(ranges.COARSE_EDGES[ranges.COARSE_EDGES > 1e9][0]),
+        float(ranges.COARSE_EDGES[ranges.COARSE_EDGES > 1e9][1]),
+    )
+    calls = iter([far])
+    monkeypatch.setattr(ranges, "_kept_span", lambda *a, **k: next(calls, None) or real(*a, **k))
+    x = np.random.default_rng(0).integers(0, 7, 17_000).astype(float)
+    span, coarse = ranges.released_span(x, ColumnKind.DISCRETE, 5.0, np.random.default_rng(0), True)
+    assert coarse and span is not None and span[0] >= far[0] - 1  # said, not confirmed

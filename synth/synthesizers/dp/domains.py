@@ -56,6 +56,7 @@ from synth.synthesizers.dp.ranges import (  # noqa: F401
     ZOOM_LEVELS,
     _coarser,
     _kept_span,
+    clearly_empty,
     date_grid,
     private_range,
     released_range,
@@ -264,21 +265,34 @@ def whole_counts(
     31.6)) and need a threshold set for 155 cells, so Bike Sharing's ``hr`` (0–23) was released as 6–31 at ε = 1:
     hours 0–5 were drawn as 6 and a sixth of the rows got hours 24–31. A window of a few dozen values needs a far
     lower threshold, and it gets the column's whole remaining ε (the same counts give its spikes, bin edges and fine
-    cells: :func:`count_edges`, :func:`fine_cells`). The range becomes the outermost values whose noisy count passes
-    the window's threshold (:func:`~synth.synthesizers.dp.ranges.tightened`). When none passes (or one alone), the
-    released span stays and is marked coarse. Returns the range, the candidates in it and their noisy counts, and
-    whether it is coarse.
+    cells: :func:`count_edges`, :func:`fine_cells`). The range becomes the run of values whose noisy count passes
+    the window's threshold (:func:`~synth.synthesizers.dp.ranges.tightened`), an end moving in only past values
+    that are clearly empty (:func:`~synth.synthesizers.dp.ranges.clearly_empty`). Where none passes (or one alone)
+    or an end cannot move, the released end stays and the range is marked coarse. Returns the range, the
+    candidates in it and their noisy counts, and whether it is coarse.
     """
     width = high - low + 1.0
     start = low - width if floor is None else max(low - width, min(floor, low))
     window, noisy = value_counts(x, start, high + width, epsilon, rng)
-    span = tightened(window, noisy, epsilon)
+    run = tightened(window, noisy, epsilon)
     # One value passing where the released span holds several is the noise thinning a spread column (Bike Sharing's
     # month at ε = 0.3), not a constant: the span stays, marked coarse, rather than one value for every row.
-    coarse = span is None or (span[0] == span[1] and high > low)
-    low, high = (low, high) if coarse or span is None else span
+    if run is None or (run[0] == run[1] and high > low):
+        inside = (window >= low) & (window <= high)
+        return low, high, window[inside], noisy[inside], True
+    # An end moves out to the run, or in to it only past values that are clearly empty: values too faint to pass
+    # one by one but there together (an hour of Bike Sharing's training split, 360 rows, at ε = 1) are not cut
+    # off; that end then stays where it was released, and the range is coarse.
+    in_span = (window >= low) & (window <= high)
+    density = float(np.clip(noisy[in_span], 0.0, None).mean())
+    cut_low = (window >= low) & (window < run[0])
+    cut_high = (window > run[1]) & (window <= high)
+    placed_low = run[0] <= low or clearly_empty(noisy[cut_low], epsilon, density)
+    placed_high = run[1] >= high or clearly_empty(noisy[cut_high], epsilon, density)
+    low = run[0] if placed_low else low
+    high = run[1] if placed_high else high
     inside = (window >= low) & (window <= high)
-    return low, high, window[inside], noisy[inside], coarse
+    return low, high, window[inside], noisy[inside], not (placed_low and placed_high)
 
 
 def count_edges(
