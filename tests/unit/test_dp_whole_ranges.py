@@ -215,3 +215,23 @@ def test_a_far_cell_the_noise_kept_is_not_confirmed_by_rows_piled_into_it(monkey
     x = np.random.default_rng(0).integers(0, 7, 17_000).astype(float)
     span, coarse = ranges.released_span(x, ColumnKind.DISCRETE, 5.0, np.random.default_rng(0), True)
     assert coarse and span is not None and span[0] >= far[0] - 1  # said, not confirmed
+
+
+def test_a_value_lifted_past_the_threshold_beyond_a_clearly_empty_gap_is_not_joined() -> None:
+    window = np.arange(-7.0, 22.0)
+    counts = np.where((window >= 0) & (window <= 6), 2_500.0, 0.0)
+    counts[window == 14] = 2_500.0  # an empty weekday 14 the noise lifted: joined, the range was 0..14, unsaid
+    run = tightened(window, counts, 1.0)
+    assert run == (0.0, 14.0)
+    assert dpd._joined_run(window, counts, run, 1.0, density=2_500.0) == (0.0, 6.0)
+    faint = counts.copy()
+    faint[(window > 6) & (window < 14)] = 2_000.0  # real values too faint to pass one by one: the run stays whole
+    assert dpd._joined_run(window, faint, run, 1.0, density=2_300.0) == (0.0, 14.0)
+
+
+def test_an_end_no_value_placed_moves_in_past_what_is_clearly_empty_but_never_out() -> None:
+    window = np.arange(-20.0, 58.0)
+    counts = np.where((window >= 0) & (window <= 23), 362.0, 0.0)  # an hour's rows, too few to pass alone at ε ≈ 0.017
+    high = dpd._trimmed_end(window, counts, 31.0, 1, 0.0167, density=250.0)
+    assert 22.0 <= high < 31.0  # 24–31 hold nothing: cut (at most the faint last hour with them; still coarse)
+    assert dpd._trimmed_end(window, counts, 6.0, 0, 0.0167, density=250.0) == 6.0  # never out past the release

@@ -14,7 +14,10 @@ person, the exact maximum of a salary column), so every domain here is either
     no order carries information either;
   - numbers and dates: a noisy histogram over a public grid (log-spaced, a cell for exact zero; dates in
     calendar years) whose cells above a noisy threshold give a range (a range inside one coarse cell, such as
-    years, is refined by noisy histograms of eight equal cells inside it); then noisy counts of the whole
+    years, is refined by noisy histograms of eight equal cells inside it; a range of several cells has its two
+    end cells cut finer; a whole-number range of up to ``SMALL_SPAN`` values is placed by noisy per-value counts
+    in a window around it, :func:`whole_counts`; what no finer look could place is flagged
+    :attr:`NumericDomain.coarse` and named by the fit warning); then noisy counts of the whole
     numbers (and zero) in that range find the
     values held by at least 1/bins of the rows ("spikes", e.g. 40 hours a week), which get a bin of their
     own. Values outside the range are clipped to it.
@@ -28,6 +31,7 @@ Dates are modelled in whole days since 1970-01-01 (a public origin and unit).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,12 +56,14 @@ from synth.synthesizers.dp.ranges import (  # noqa: F401
     SMALL_SPAN,
     TWELVE_YEAR_EDGES,
     WIDE_DATE_EDGES,
+    WINDOW_FALSE_RATE,
     ZOOM_CELLS,
     ZOOM_LEVELS,
     _coarser,
     _kept_span,
     clearly_empty,
     date_grid,
+    full_margin,
     private_range,
     released_range,
     released_span,
@@ -274,25 +280,67 @@ def whole_counts(
     width = high - low + 1.0
     start = low - width if floor is None else max(low - width, min(floor, low))
     window, noisy = value_counts(x, start, high + width, epsilon, rng)
-    run = tightened(window, noisy, epsilon)
-    # One value passing where the released span holds several is the noise thinning a spread column (Bike Sharing's
-    # month at ε = 0.3), not a constant: the span stays, marked coarse, rather than one value for every row.
-    if run is None or (run[0] == run[1] and high > low):
-        inside = (window >= low) & (window <= high)
-        return low, high, window[inside], noisy[inside], True
-    # An end moves out to the run, or in to it only past values that are clearly empty: values too faint to pass
-    # one by one but there together (an hour of Bike Sharing's training split, 360 rows, at ε = 1) are not cut
-    # off; that end then stays where it was released, and the range is coarse.
     in_span = (window >= low) & (window <= high)
     density = float(np.clip(noisy[in_span], 0.0, None).mean())
-    cut_low = (window >= low) & (window < run[0])
-    cut_high = (window > run[1]) & (window <= high)
-    placed_low = run[0] <= low or clearly_empty(noisy[cut_low], epsilon, density)
-    placed_high = run[1] >= high or clearly_empty(noisy[cut_high], epsilon, density)
-    low = run[0] if placed_low else low
-    high = run[1] if placed_high else high
+    run = _joined_run(window, noisy, tightened(window, noisy, epsilon), epsilon, density)
+    ends, placed = [low, high], [False, False]
+    # One value passing where the released span holds several is the noise thinning a spread column (Bike Sharing's
+    # month at ε = 0.3), not a constant: no end is taken from it.
+    if run is not None and not (run[0] == run[1] and high > low):
+        # An end moves out to the run, or in to it only past values that are clearly empty: values too faint to
+        # pass one by one but there together are not cut off.
+        placed[0] = run[0] <= low or clearly_empty(noisy[(window >= low) & (window < run[0])], epsilon, density)
+        placed[1] = run[1] >= high or clearly_empty(noisy[(window > run[1]) & (window <= high)], epsilon, density)
+        ends = [run[0] if placed[0] else low, run[1] if placed[1] else high]
+    for end in (0, 1):  # an end the run did not place: in past what is clearly empty, still said to be coarse
+        if not placed[end]:
+            ends[end] = _trimmed_end(window, noisy, ends[end], end, epsilon, density)
+    if ends[0] > ends[1]:  # the ends passed each other: nothing clearly placed, the released span stays
+        ends, placed = [low, high], [False, False]
+    low, high = ends
     inside = (window >= low) & (window <= high)
-    return low, high, window[inside], noisy[inside], not (placed_low and placed_high)
+    return low, high, window[inside], noisy[inside], not all(placed)
+
+
+def _joined_run(
+    window: np.ndarray, noisy: np.ndarray, run: tuple[float, float] | None, epsilon: float, density: float
+) -> tuple[float, float] | None:
+    """The part of ``run`` around its largest count, split at every gap between passing values that is clearly
+    empty (:func:`~synth.synthesizers.dp.ranges.clearly_empty`): an empty value the noise lifted past the threshold
+    a few values off (weekday 14 beside 0–6) is not joined to the data, while gaps of faint real values are."""
+    if run is None:
+        return None
+    inside = (window >= run[0]) & (window <= run[1])
+    values, counts = window[inside], noisy[inside]
+    passing = np.flatnonzero(counts > math.log(len(window) / (2.0 * WINDOW_FALSE_RATE)) / epsilon)
+    centre = int(np.argmax(counts))
+    first, last = passing.min(), passing.max()
+    for a, b in itertools.pairwise(passing):
+        if b - a > 1 and clearly_empty(counts[a + 1 : b], epsilon, density):
+            if b <= centre:
+                first = b
+            elif a >= centre:
+                last = a
+                break
+    return float(values[first]), float(values[last])
+
+
+def _trimmed_end(
+    window: np.ndarray, noisy: np.ndarray, released: float, end: int, epsilon: float, density: float
+) -> float:
+    """An end no passing value placed, moved in past the longest outer run of the window that is clearly empty
+    (:func:`~synth.synthesizers.dp.ranges.clearly_empty`) and whose inner quarter is not clearly full (so a faint
+    real value at its inner end is not swallowed by the empty values outside it); never out past ``released``.
+    Post-processing. The end stays unplaced (the range is said to be coarse): where such a cut stops is where the
+    noise happened to rise, not evidence of rows."""
+    order = np.arange(len(window)) if end == 0 else np.arange(len(window))[::-1]
+    outward = noisy[order]
+    for m in range(len(outward) - 1, 0, -1):
+        inner = outward[m - math.ceil(m / 4) : m]
+        if clearly_empty(outward[:m], epsilon, density) and inner.sum() < full_margin(len(inner), epsilon):
+            first = float(window[order[m]])  # the outermost value not cut off
+            return max(first, released) if end == 0 else min(first, released)
+    return released
 
 
 def count_edges(

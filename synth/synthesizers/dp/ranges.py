@@ -108,6 +108,12 @@ def clearly_empty(noisy: np.ndarray, epsilon: float, density: float) -> bool:
     return bool(m) and float(noisy.sum()) + TAIL_SCALES * math.sqrt(2.0 * m) / epsilon < EMPTY_SHARE * m * density
 
 
+def full_margin(m: int, epsilon: float) -> float:
+    """TAIL_SCALES standard deviations of Laplace noise (scale 1/ε) summed over ``m`` counts: released counts whose
+    sum passes it are clearly **full** (rows are there)."""
+    return TAIL_SCALES * math.sqrt(2.0 * m) / epsilon
+
+
 def date_grid(rows: float | None, epsilon: float) -> np.ndarray:
     """The first public grid of a date range: years, or twelve-year cells when ``rows`` (the released noisy row
     count; None: unknown) are too few for years at ``epsilon`` (see :data:`YEAR_GRID_SHARE`)."""
