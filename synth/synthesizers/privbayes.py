@@ -411,11 +411,11 @@ class PrivBayes(Synthesizer):
         dom, has_missing, integer, codes, fine = encode_numeric(
             series, kind, plan, declared, epsilon, noisy_rows, int(self.bins), noise, floor=floor
         )
-        tz = None
-        if kind is ColumnKind.DATETIME and getattr(series.dt, "tz", None) is not None:
-            tz = str(series.dt.tz)
+        tz = str(series.dt.tz) if kind is ColumnKind.DATETIME and getattr(series.dt, "tz", None) is not None else None
         unit = dpd.DAY_NS if kind is ColumnKind.DATETIME else 1
-        column = BinnedColumn(name, kind, (), dom.bins_low, dom.bins_high, has_missing, integer, 0, unit, tz, fine)
+        column = BinnedColumn(
+            name, kind, (), dom.bins_low, dom.bins_high, has_missing, integer, 0, unit, tz, fine, dom.coarse
+        )
         return column, codes
 
     def network(self) -> list[tuple[str, list[str]]]:

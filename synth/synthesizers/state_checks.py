@@ -290,6 +290,8 @@ def check_privbayes(model: Any) -> None:
             if not len(low) and not c.has_missing:
                 fail(f"column {c.name!r} has no bins: only a column that released no value (always missing) may")
             check_bin_edges(c, released.get(c.name))
+            if not isinstance(getattr(c, "coarse", False), bool):
+                fail(f"column {c.name!r} must say whether its range is coarse with true or false")
             fine = getattr(c, "fine", None)  # files saved before fine cells have none
             if fine is not None:
                 span = float(np.max(c.high)) - float(np.min(c.low)) + 1.0 if len(low) else 0.0

@@ -208,13 +208,19 @@ def test_the_replay_attack_catches_a_leak(table: pd.DataFrame, monkeypatch: pyte
     def leaky_value_counts(x: np.ndarray, low: float, high: float, epsilon: float, rng: np.random.Generator):  # type: ignore[no-untyped-def]
         candidates, noisy = real_value_counts(x, low, high, epsilon, rng)
         pos = np.clip(np.searchsorted(candidates, x), 0, max(len(candidates) - 1, 0))
+        exact["candidates"] = candidates
         exact["counts"] = np.bincount(pos, minlength=len(candidates)).astype(float)
         return candidates, noisy
+
+    def leaky_fine(dom, c, noisy, scale):  # type: ignore[no-untyped-def]
+        # The exact counts of the candidates fine_cells is given (a small range's window is cut to its range).
+        counts = exact["counts"][np.searchsorted(exact["candidates"], c)] if len(c) else np.zeros(0)
+        return real_fine(dom, c, counts, scale)
 
     real_value_counts = dpd.value_counts
     real_fine = dpd.fine_cells
     monkeypatch.setattr(dpd, "value_counts", leaky_value_counts)
-    monkeypatch.setattr(dpd, "fine_cells", lambda dom, c, noisy, scale: real_fine(dom, c, exact["counts"], scale))
+    monkeypatch.setattr(dpd, "fine_cells", leaky_fine)
     replay = _Replay()
     monkeypatch.setattr(mechanisms, "laplace", replay.laplace_)
     monkeypatch.setattr(mechanisms, "exponential", replay.exponential_)

@@ -14,7 +14,10 @@ person, the exact maximum of a salary column), so every domain here is either
     no order carries information either;
   - numbers and dates: a noisy histogram over a public grid (log-spaced, a cell for exact zero; dates in
     calendar years) whose cells above a noisy threshold give a range (a range inside one coarse cell, such as
-    years, is refined by noisy histograms of eight equal cells inside it); then noisy counts of the whole
+    years, is refined by noisy histograms of eight equal cells inside it; a range of several cells has its two
+    end cells cut finer; a whole-number range of up to ``SMALL_SPAN`` values is placed by noisy per-value counts
+    in a window around it, :func:`whole_counts`; what no finer look could place is flagged
+    :attr:`NumericDomain.coarse` and named by the fit warning); then noisy counts of the whole
     numbers (and zero) in that range find the
     values held by at least 1/bins of the rows ("spikes", e.g. 40 hours a week), which get a bin of their
     own. Values outside the range are clipped to it.
@@ -28,6 +31,7 @@ Dates are modelled in whole days since 1970-01-01 (a public origin and unit).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,15 +53,21 @@ from synth.synthesizers.dp.ranges import (  # noqa: F401
     DATE_EDGES,
     FALSE_CELL_RATE,
     MAX_GAP,
+    SMALL_SPAN,
     TWELVE_YEAR_EDGES,
     WIDE_DATE_EDGES,
+    WINDOW_FALSE_RATE,
     ZOOM_CELLS,
     ZOOM_LEVELS,
     _coarser,
     _kept_span,
+    clearly_empty,
     date_grid,
+    full_margin,
     private_range,
     released_range,
+    released_span,
+    tightened,
 )
 
 #: The label that stands for every category under the noisy threshold.
@@ -97,6 +107,9 @@ class NumericDomain:
     high: float
     bins_low: np.ndarray
     bins_high: np.ndarray
+    #: A private range whose ends no finer look could place: released as whole cells of the public grid, so its
+    #: values may run past the real ones (said by the fit warning, :func:`~synth.synthesizers.dp.notices.fit_warnings`).
+    coarse: bool = False
 
 
 def normalise_public(public_domains: Mapping[str, Any] | None, schema: Schema) -> dict[str, Any]:
@@ -246,6 +259,103 @@ def spikes_from(candidates: np.ndarray, noisy: np.ndarray, n_rows: float, n_bins
         return candidates
     tau = max(n_rows / n_bins, math.log(len(candidates) / (2.0 * FALSE_CELL_RATE)) / epsilon)
     return candidates[noisy > tau]
+
+
+def whole_counts(
+    x: np.ndarray, low: float, high: float, epsilon: float, rng: np.random.Generator, floor: float | None = None
+) -> tuple[float, float, np.ndarray, np.ndarray, bool]:
+    """A small whole-number range made exact where the noise allows: noisy counts of every whole number in a public
+    window, the released span ``[low, high]`` widened by its own width on each side (not below ``floor``), ε-DP.
+
+    The coarse grid's cells are wide near the values of hours, months and weekdays ([5.6, 10), [10, 17.8), [17.8,
+    31.6)) and need a threshold set for 155 cells, so Bike Sharing's ``hr`` (0–23) was released as 6–31 at ε = 1:
+    hours 0–5 were drawn as 6 and a sixth of the rows got hours 24–31. A window of a few dozen values needs a far
+    lower threshold, and it gets the column's whole remaining ε (the same counts give its spikes, bin edges and fine
+    cells: :func:`count_edges`, :func:`fine_cells`). The range becomes the run of values whose noisy count passes
+    the window's threshold (:func:`~synth.synthesizers.dp.ranges.tightened`), an end moving in only past values
+    that are clearly empty (:func:`~synth.synthesizers.dp.ranges.clearly_empty`). Where none passes (or one alone)
+    or an end cannot move, the released end stays and the range is marked coarse. Returns the range, the
+    candidates in it and their noisy counts, and whether it is coarse.
+    """
+    width = high - low + 1.0
+    start = low - width if floor is None else max(low - width, min(floor, low))
+    window, noisy = value_counts(x, start, high + width, epsilon, rng)
+    in_span = (window >= low) & (window <= high)
+    density = float(np.clip(noisy[in_span], 0.0, None).mean())
+    run = _joined_run(window, noisy, tightened(window, noisy, epsilon), epsilon, density)
+    ends, placed = [low, high], [False, False]
+    # One value passing where the released span holds several is the noise thinning a spread column (Bike Sharing's
+    # month at ε = 0.3), not a constant: no end is taken from it.
+    if run is not None and not (run[0] == run[1] and high > low):
+        # An end moves out to the run, or in to it only past values that are clearly empty: values too faint to
+        # pass one by one but there together are not cut off.
+        placed[0] = run[0] <= low or clearly_empty(noisy[(window >= low) & (window < run[0])], epsilon, density)
+        placed[1] = run[1] >= high or clearly_empty(noisy[(window > run[1]) & (window <= high)], epsilon, density)
+        ends = [run[0] if placed[0] else low, run[1] if placed[1] else high]
+    for end in (0, 1):  # an end the run did not place: in past what is clearly empty, still said to be coarse
+        if not placed[end]:
+            ends[end] = _trimmed_end(window, noisy, ends[end], end, epsilon, density)
+    if ends[0] > ends[1]:  # the ends passed each other: nothing clearly placed, the released span stays
+        ends, placed = [low, high], [False, False]
+    low, high = ends
+    inside = (window >= low) & (window <= high)
+    return low, high, window[inside], noisy[inside], not all(placed)
+
+
+def _joined_run(
+    window: np.ndarray, noisy: np.ndarray, run: tuple[float, float] | None, epsilon: float, density: float
+) -> tuple[float, float] | None:
+    """The part of ``run`` around its largest count, split at every gap between passing values that is clearly
+    empty (:func:`~synth.synthesizers.dp.ranges.clearly_empty`): an empty value the noise lifted past the threshold
+    a few values off (weekday 14 beside 0–6) is not joined to the data, while gaps of faint real values are."""
+    if run is None:
+        return None
+    inside = (window >= run[0]) & (window <= run[1])
+    values, counts = window[inside], noisy[inside]
+    passing = np.flatnonzero(counts > math.log(len(window) / (2.0 * WINDOW_FALSE_RATE)) / epsilon)
+    centre = int(np.argmax(counts))
+    first, last = passing.min(), passing.max()
+    for a, b in itertools.pairwise(passing):
+        if b - a > 1 and clearly_empty(counts[a + 1 : b], epsilon, density):
+            if b <= centre:
+                first = b
+            elif a >= centre:
+                last = a
+                break
+    return float(values[first]), float(values[last])
+
+
+def _trimmed_end(
+    window: np.ndarray, noisy: np.ndarray, released: float, end: int, epsilon: float, density: float
+) -> float:
+    """An end no passing value placed, moved in past the longest outer run of the window that is clearly empty
+    (:func:`~synth.synthesizers.dp.ranges.clearly_empty`) and whose inner quarter is not clearly full (so a faint
+    real value at its inner end is not swallowed by the empty values outside it); never out past ``released``.
+    Post-processing. The end stays unplaced (the range is said to be coarse): where such a cut stops is where the
+    noise happened to rise, not evidence of rows."""
+    order = np.arange(len(window)) if end == 0 else np.arange(len(window))[::-1]
+    outward = noisy[order]
+    for m in range(len(outward) - 1, 0, -1):
+        inner = outward[m - math.ceil(m / 4) : m]
+        if clearly_empty(outward[:m], epsilon, density) and inner.sum() < full_margin(len(inner), epsilon):
+            first = float(window[order[m]])  # the outermost value not cut off
+            return max(first, released) if end == 0 else min(first, released)
+    return released
+
+
+def count_edges(
+    candidates: np.ndarray, noisy: np.ndarray, heavy: np.ndarray, k: int, epsilon: float
+) -> np.ndarray | None:
+    """``k + 1`` bin edges at the quantiles of released per-value noisy counts (the spikes' values left out; counts
+    under twice the noise scale taken as empty, as in :func:`quantile_edges`): post-processing. None: no mass."""
+    mass = np.where((noisy > 2.0 / epsilon) & ~np.isin(candidates, heavy), noisy, 0.0)
+    if len(candidates) < 2 or mass.sum() <= 0:
+        return None
+    cdf = np.concatenate([[0.0], np.cumsum(mass) / mass.sum()])
+    cells = np.append(candidates, candidates[-1] + 1.0)  # value v is the cell [v, v + 1)
+    edges = np.interp(np.linspace(0.0, 1.0, k + 1), cdf, cells)
+    edges[0], edges[-1] = candidates[0], candidates[-1]
+    return np.unique(edges)
 
 
 def fine_cells(domain: NumericDomain, candidates: np.ndarray, noisy: np.ndarray, scale: float) -> np.ndarray | None:

@@ -9,6 +9,7 @@ comes from the private generator ``noise``, in the order the fit makes it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,9 @@ class BinnedColumn:
     #: Whole numbers only: the within-bin probability of every value from low.min() to high.max() (see
     #: :func:`~synth.synthesizers.dp.domains.fine_cells`); None draws uniformly within bins (files saved before).
     fine: np.ndarray | None = None
+    #: A private range released only as whole cells of the public grid (:attr:`~synth.synthesizers.dp.domains.
+    #: NumericDomain.coarse`): the fit warning names it. False in files saved before.
+    coarse: bool = False
 
     @property
     def categorical(self) -> bool:
@@ -223,6 +227,7 @@ def encode_numeric(
     from the spikes' released noisy counts: no budget of their own). ``floor``: a public lower bound of the values
     (a declared order's gap is never below 0); a private range is extended down to it."""
     x = dpd.model_units(series, kind)
+    coarse = False
     integer = kind in (ColumnKind.DISCRETE, ColumnKind.DATETIME)
     present = x[~np.isnan(x)]
     n_missing = int(np.isnan(x).sum())
@@ -232,7 +237,11 @@ def encode_numeric(
     elif plan == "seen":
         low, high = (float(present.min()), float(present.max())) if len(present) else (0.0, 0.0)
     else:
-        span = dpd.released_range(present, kind, epsilon / 3.0, noise, integer, rows=noisy_rows)
+        span, coarse = dpd.released_span(present, kind, epsilon / 3.0, noise, integer, rows=noisy_rows)
+        # Said only of whole numbers and dates (years, hours, day counts: the values a user can tell are impossible);
+        # a fractional column's log-grid cells end near its real ends in relative terms, and its thin tails would
+        # make the warning name almost every such column.
+        coarse = coarse and integer
         if span is None and floor is None:
             # Nothing clearly above the noise: writing the public guess (0, for a date 1970-01-01) made the tester's
             # exit dates precede every hire date and gave everybody a salary of 0. The column releases no value, so
@@ -249,14 +258,24 @@ def encode_numeric(
     # rows: the tester's salary (84 missing) was never missing, its missing rows coded as its lowest bin.
     rest = epsilon * 2.0 / 3.0 if plan == "private" else epsilon
     has_missing = n_missing > 0 if plan == "seen" else True
-    clipped = np.clip(present, low, high)
-    eps_spikes = rest / 3.0
-    candidates, noisy = dpd.value_counts(clipped, low, high, eps_spikes, noise)
+    # A small private whole-number range spends all of the rest on per-value counts in a window around it, which
+    # place its ends exactly and give its spikes, bin edges and fine cells (post-processing): see whole_counts.
+    counted = plan == "private" and kind is ColumnKind.DISCRETE and high - low + 1 <= dpd.SMALL_SPAN
+    if counted:
+        low, high, candidates, noisy, coarse = dpd.whole_counts(present, low, high, rest, noise, floor)
+        eps_spikes = rest
+    else:
+        eps_spikes = rest / 3.0
+        candidates, noisy = dpd.value_counts(np.clip(present, low, high), low, high, eps_spikes, noise)
     heavy = dpd.spikes_from(candidates, noisy, noisy_rows, bins, eps_spikes)
     edges = None
     if not dpd.unit_bins(low, high, bins, integer) and high > low:
         k = max(bins - len(heavy), 1)
-        edges = dpd.quantile_edges(clipped[~np.isin(clipped, heavy)], low, high, k, rest * 2.0 / 3.0, noise)
-    dom = dpd.make_bins(low, high, heavy, bins, integer, edges)
+        if counted:
+            edges = dpd.count_edges(candidates, noisy, heavy, k, rest)
+        else:
+            clipped = np.clip(present, low, high)
+            edges = dpd.quantile_edges(clipped[~np.isin(clipped, heavy)], low, high, k, rest * 2.0 / 3.0, noise)
+    dom = dataclasses.replace(dpd.make_bins(low, high, heavy, bins, integer, edges), coarse=coarse)
     fine = dpd.fine_cells(dom, candidates, noisy, 1.0 / eps_spikes) if integer and fine_cells else None
     return dom, has_missing, integer, dpd.numeric_codes(x, dom, has_missing), fine

@@ -44,6 +44,23 @@ def collapsed_columns(model: Any) -> dict[str, Any]:
     return out
 
 
+def coarse_ranges(model: Any) -> dict[str, str]:
+    """Private ranges the noise let out only as whole cells of the public grid (not collapsed ones), each with its
+    released range in the column's own terms ("6–31"; dates as days)."""
+    collapsed = collapsed_columns(model)
+    out = {}
+    for col in model.columns_:
+        if not getattr(col, "coarse", False) or col.name in collapsed or not len(col.low):
+            continue  # files saved before the flag have none
+        ends = np.asarray([float(col.low.min()), float(col.high.max())])
+        if col.kind is ColumnKind.DATETIME:
+            days = datetimes_from_units(ends, np.zeros(2, bool), col.origin, col.unit, col.tz)
+            out[col.name] = "–".join(d.strftime("%Y-%m-%d") for d in days)
+        else:
+            out[col.name] = "–".join(f"{v:g}" for v in ends)
+    return out
+
+
 def _shown(col: Any, value: Any) -> str:
     """A collapsed column's one value in the column's own terms (a date as a date, never its day number)."""
     if value is None and not col.categorical:
@@ -98,6 +115,16 @@ def fit_warnings(model: Any) -> tuple[str, ...]:
             f"At {eps} the privacy noise hid the whole domain of {len(collapsed)} column(s): {shown}{more} hold one "
             "value in every synthetic row. Raise ε, give the domains a larger budget share, or, if a codebook makes "
             "them public knowledge, declare them public (Treat as public)."
+        )
+    coarse = coarse_ranges(model)
+    if coarse:
+        listed = "; ".join(f"{name}: range released as {span}" for name, span in coarse.items())
+        example = next(iter(coarse))
+        out.append(
+            f"At {eps} the privacy noise let {len(coarse)} range(s) be released only as whole cells of the public grid "
+            f"({listed}): synthetic values spread over the released range, which may run past the real values. "
+            f"Declare the column's range if it is public knowledge (e.g. public_domains={{{example!r}: (low, high)}}, "
+            "or Treat as public) to keep it inside, or raise ε."
         )
     buckets = bucket_shares(model)
     threshold = float(getattr(model, "label_threshold_", 0.0))  # absent from files saved before it existed
