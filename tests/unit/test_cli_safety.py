@@ -106,6 +106,7 @@ def test_evaluate_reports_the_privacy_verdict_of_a_copy_of_train(work: Path) -> 
     assert summary["privacy_level"] == "red" and summary["privacy_headline"].startswith("High risk")
     flagged = {f["criterion"]: f["level"] for f in summary["privacy_flagged"]}
     assert flagged["copies"] == flagged["membership"] == flagged["closeness"] == "red"
+    assert summary["privacy_not_measured"] == ["Singling out", "Linkability", "Inference"]  # the attacks: not run
     lines = proc.stderr.splitlines()
     assert lines[1].startswith("privacy RED: High risk") and "Do not share it" in lines[1]
     assert any(line.strip().startswith("red Copies of real rows: 100.00% of synthetic rows copy") for line in lines)
@@ -186,6 +187,18 @@ def test_excel_sheets_are_chosen_or_named(tmp_path: Path) -> None:
     proc = run("fit", "two.xlsx", "--sheet", "second", "-s", "independent", "-o", "m.synth", cwd=tmp_path)
     assert proc.returncode == 0 and "sheets" not in proc.stderr, proc.stderr
     assert synth.load_model(tmp_path / "m.synth").schema_.names == ["k", "v"]
+    evaluate = run(
+        "evaluate", "two.xlsx", "two.xlsx", "--holdout", "two.xlsx", "--sheet", "second", "--synthetic-sheet", "1",
+        "--holdout-sheet", "second", "--no-privacy", "-o", "e.json", cwd=tmp_path,
+    )  # fmt: skip
+    assert evaluate.returncode == 0 and "sheets" not in evaluate.stderr, evaluate.stderr
+    assert json.loads((tmp_path / "e.json").read_text())["inputs"]["synthetic"]["rows_used"] == 40
+    unnamed = run("evaluate", "two.xlsx", "two.xlsx", "--sheet", "1", "--no-privacy", "-o", "u.json", cwd=tmp_path)
+    assert unnamed.returncode == console.BAD_INPUT and unnamed.stderr.splitlines() == [  # it read the first sheet
+        "warning: two.xlsx has 2 sheets ('first', 'second'); read the first, 'first'. Choose another with "
+        "--synthetic-sheet NAME",
+        "synth: error: the synthetic table lacks columns of the real one: k, v",
+    ]
     assert_user_error(run("schema", "two.xlsx", "--sheet", "third", cwd=tmp_path), 1, "its sheets are 'first'")
     pd.DataFrame({"a": range(5)}).to_csv(tmp_path / "t.csv", index=False)
     assert_user_error(run("schema", "t.csv", "--sheet", "x", cwd=tmp_path), console.USAGE, "not one")
@@ -253,3 +266,20 @@ def test_the_readme_states_the_exit_codes_the_command_line_uses() -> None:
     readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
     for code, words in ((console.TERMINATED, "terminated (SIGTERM)"), (console.HANGUP, "hung up (SIGHUP)")):
         assert f"{code} {words}" in readme and f"{code} {words}" in console.EXIT_CODES_HELP
+
+
+def test_signals_ignored_before_stay_ignored() -> None:
+    """``nohup synth sample ...`` keeps running when its terminal closes; SIGTERM still cleans up."""
+    previous_term = signal.getsignal(signal.SIGTERM)
+    previous_hup = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        with console.stop_on_signals():
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is console._stop
+            with pytest.raises(console.Stopped) as stopped:
+                signal.raise_signal(signal.SIGTERM)
+            assert stopped.value.code == console.TERMINATED and isinstance(stopped.value, KeyboardInterrupt)
+        assert signal.getsignal(signal.SIGTERM) == previous_term
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, previous_hup)
