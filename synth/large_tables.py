@@ -113,9 +113,17 @@ def _csv_sample(path: Path, k: int, seed: int) -> tuple[bytes, int]:
 
 
 def read_sample(
-    path: str | Path, max_rows: int, *, seed: int = 0, max_bytes: int = DEFAULT_MAX_BYTES
+    path: str | Path,
+    max_rows: int,
+    *,
+    seed: int = 0,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    sheet: str | int | None = None,
 ) -> tuple[pd.DataFrame, InputSample]:
     """A seeded sample of at most ``max_rows`` rows of the table at ``path``, and how it was taken.
+
+    ``sheet`` picks an Excel workbook's sheet (a name or a position from 0; default the first), as in
+    :func:`synth.read_table`.
 
     Raises:
         TableReadError: the file is missing, empty or not a table (the message says why).
@@ -127,7 +135,7 @@ def read_sample(
         raise ValueError(f"the sample must hold at least 1 row, got {max_rows}")
     size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
     if size <= max_bytes and not path.is_dir():
-        df = read_table(path, max_bytes=max_bytes, max_rows=None, sample=max_rows, seed=seed)
+        df = read_table(path, max_bytes=max_bytes, max_rows=None, sample=max_rows, seed=seed, sheet=sheet)
         info = df.attrs.get("read_info", {})
         source_rows = int(info.get("sampled_from", len(df)))
         return df, InputSample(path.name, source_rows, len(df), source_rows > len(df), seed, False)

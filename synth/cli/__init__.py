@@ -21,9 +21,12 @@ from collections.abc import Sequence
 from synth.cli import console
 from synth.cli.console import UserError
 
+SHEET_HELP = "the Excel sheet to read: its name, or its position counting from 0 (default: the first, named)"
+
 
 def _parser() -> argparse.ArgumentParser:
     from synth.cli import commands
+    from synth.cli import evaluate as evaluating
     from synth.sampling.writers import DEFAULT_CHUNK_ROWS, DEFAULT_PARTITION_ROWS
 
     parser = argparse.ArgumentParser(
@@ -41,7 +44,13 @@ def _parser() -> argparse.ArgumentParser:
         "fit", parents=[common], help="fit a synthesizer on a table and save the model", epilog=console.EXIT_CODES_HELP
     )
     fit.add_argument("data", help="the real table (CSV, TSV, Parquet, Excel, JSON; a Parquet folder)")
-    fit.add_argument("--synthesizer", "-s", default="pruned_cart", help="registered name (see synth fit --list)")
+    fit.add_argument("--sheet", help=SHEET_HELP)
+    fit.add_argument(
+        "--synthesizer",
+        "-s",
+        default="pruned_cart",
+        help=f"one of: {', '.join(_synthesizers())} (default pruned_cart)",
+    )
     fit.add_argument("--param", "-p", action="append", default=[], metavar="K=V", help="a parameter, e.g. n_knots=50")
     fit.add_argument("--schema", help="a schema JSON written by `synth schema` (edited or not)")
     fit.add_argument("--seed", type=int, default=0, help="random_state of the fit (default 0)")
@@ -78,16 +87,28 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--overwrite", action="store_true", help="replace an existing dataset folder")
     sample.set_defaults(run=commands.sample)
 
-    schema = sub.add_parser("schema", parents=[common], help="infer column kinds and write them as editable JSON")
+    schema = sub.add_parser(
+        "schema",
+        parents=[common],
+        help="infer column kinds and write them as editable JSON",
+        epilog=console.EXIT_CODES_HELP,
+    )
     schema.add_argument("data", help="the real table")
+    schema.add_argument("--sheet", help=SHEET_HELP)
     schema.add_argument("--max-rows", type=int, default=1_000_000, help="infer from a seeded sample this large")
     schema.add_argument("-o", "--output", default="-", help="the JSON file to write (default: stdout)")
     schema.set_defaults(run=commands.schema)
 
     evaluate = sub.add_parser(
-        "evaluate", parents=[common], help="score fidelity and privacy of a synthetic table against the real one"
+        "evaluate",
+        parents=[common],
+        help="score fidelity and privacy of a synthetic table against the real one",
+        epilog=console.EXIT_CODES_HELP,
     )
     evaluate.add_argument("real", help="the real (training) table")
+    evaluate.add_argument("--sheet", help="the real table's Excel sheet: name or position from 0")
+    evaluate.add_argument("--synthetic-sheet", help="the synthetic table's Excel sheet")
+    evaluate.add_argument("--holdout-sheet", help="the holdout's Excel sheet")
     evaluate.add_argument("synthetic", help="the synthetic table (a file or a dataset folder)")
     evaluate.add_argument("--holdout", help="real rows not used for fitting (makes privacy scores meaningful)")
     evaluate.add_argument("--schema", help="a schema JSON (default: inferred from the real table)")
@@ -97,17 +118,26 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--seed", type=int, default=0, help="seed of those samples")
     evaluate.add_argument("--no-privacy", action="store_true", help="skip the privacy evaluation (faster)")
     evaluate.add_argument("-o", "--output", required=True, help="report.json (or report.html when available)")
-    evaluate.set_defaults(run=commands.evaluate)
+    evaluate.set_defaults(run=evaluating.evaluate)
     return parser
+
+
+def _synthesizers() -> list[str]:
+    import synth
+
+    return list(synth.available())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (``python -m synth.cli`` and the ``synth`` script)."""
     args = _parser().parse_args(argv)
     try:
-        return int(args.run(args) or 0)
+        with console.stop_on_signals():
+            return int(args.run(args) or 0)
     except UserError as exc:
         return console.fail(str(exc), exc.code)
+    except console.Stopped as exc:
+        return console.fail(f"stopped by {exc.args[0]}; nothing was left half-written", exc.code)
     except KeyboardInterrupt:
         return console.fail("interrupted; nothing was left half-written", console.CANCELLED)
     except MemoryError:

@@ -15,6 +15,7 @@ from typing import Any
 
 from synth.cli import console
 from synth.cli.console import Progress, UserError, note
+from synth.cli.inputs import check_output, existing, read
 
 
 @contextmanager
@@ -24,6 +25,7 @@ def user_errors() -> Iterator[None]:
     from synth.io import TableReadError
     from synth.progress import Cancelled
     from synth.sampling.writers import OutputError
+    from synth.schema import SchemaMismatchError
     from synth.synthesizers import ModelFileError, SynthesizerError
 
     try:
@@ -37,7 +39,9 @@ def user_errors() -> Iterator[None]:
     except SegmentError as exc:
         raise UserError(str(exc), console.USAGE) from exc
     except SynthesizerError as exc:
-        raise UserError(str(exc), console.IMPOSSIBLE) from exc
+        # A schema that does not fit the table is a wrong input, not an impossible request.
+        code = console.BAD_INPUT if isinstance(exc.__cause__, SchemaMismatchError) else console.IMPOSSIBLE
+        raise UserError(str(exc), code) from exc
     except Cancelled as exc:
         raise UserError("cancelled; nothing was left half-written", console.CANCELLED) from exc
     except OSError as exc:
@@ -46,27 +50,12 @@ def user_errors() -> Iterator[None]:
         raise UserError(f"{exc.strerror or exc}: {exc.filename or ''}", console.OUTPUT) from exc
 
 
-def _existing(path: str, what: str) -> Path:
-    p = Path(path)
-    if not p.exists():
-        raise UserError(f"{what} {path} does not exist: check the path", console.BAD_INPUT)
-    return p
-
-
-def _read(path: str, max_rows: int, seed: int) -> tuple[Any, Any]:
-    from synth.large_tables import read_sample
-
-    if max_rows < 1:
-        raise UserError(f"--max-rows must be at least 1, got {max_rows}", console.USAGE)
-    return read_sample(_existing(path, "the table"), max_rows, seed=seed)
-
-
 def _schema(path: str | None) -> Any:
     if path is None:
         return None
     from synth.schema import Schema
 
-    text = _existing(path, "the schema").read_text(encoding="utf-8", errors="replace")
+    text = existing(path, "the schema").read_text(encoding="utf-8", errors="replace")
     try:
         return Schema.from_json(text)
     except (ValueError, KeyError, TypeError) as exc:
@@ -116,11 +105,12 @@ def fit(args: argparse.Namespace) -> int:
         raise UserError(
             f"no synthesizer named {args.synthesizer!r}; available: {', '.join(synth.available())}", console.USAGE
         )
+    check_output(args.output, [("the table", args.data), ("the schema", args.schema)])
     with user_errors():
         params = dict(_param(p) for p in args.param)
         model = synth.create(args.synthesizer, random_state=args.seed, **params)
         schema = _schema(args.schema)
-        df, info = _read(args.data, args.max_rows, args.seed)
+        df, info = read(args.data, args.max_rows, args.seed, args.sheet)
         with Progress(f"fitting {model.label}", quiet=args.quiet) as bar:
             model.fit(df, schema, progress=bar)
         # Recorded in the model file: what the model was fitted on (a sample when the input was larger).
@@ -142,10 +132,25 @@ def fit(args: argparse.Namespace) -> int:
 def sample(args: argparse.Namespace) -> int:
     import synth
     from synth.sampling import conditions_from_text, parse_rebalance, write_table
+    from synth.sampling.writers import output_format
 
     engine = "dask" if args.scheduler else args.engine
+    counts = {
+        "--rows": args.rows,
+        "--chunk-rows": args.chunk_rows,
+        "--partition-rows": args.partition_rows,
+        "--workers": args.workers,
+    }
+    for option, value in counts.items():  # wrong arguments (2), not an unwritable output (4)
+        if value is not None and value < 1:
+            raise UserError(f"{option} must be a whole number of at least 1, got {value}", console.USAGE)
     with user_errors():
-        model = synth.load_model(_existing(args.model, "the model file"))
+        dataset = output_format(args.output) == "dataset"
+    if engine == "dask" and not dataset:
+        raise UserError("the dask engine writes a partitioned dataset: end the output path with /", console.USAGE)
+    check_output(args.output, [("the model file", args.model)])
+    with user_errors():
+        model = synth.load_model(existing(args.model, "the model file"))
         conditions = conditions_from_text(args.where, model) if args.where.strip() else None
         rebalance = parse_rebalance(args.rebalance, model) if args.rebalance.strip() else None
         with Progress("sampling", quiet=args.quiet, total=args.rows) as bar:
@@ -176,8 +181,9 @@ def sample(args: argparse.Namespace) -> int:
 def schema(args: argparse.Namespace) -> int:
     import synth
 
+    check_output(args.output, [("the table", args.data)])
     with user_errors():
-        df, info = _read(args.data, args.max_rows, 0)
+        df, info = read(args.data, args.max_rows, 0, args.sheet)
         text = synth.infer_schema(df).to_json() + "\n"
         if args.output == "-":
             sys.stdout.write(text)
@@ -186,116 +192,4 @@ def schema(args: argparse.Namespace) -> int:
             note(
                 f"schema of {len(df.columns)} columns ({info.rows_used:,} rows read) → {args.output}", quiet=args.quiet
             )
-    return console.OK
-
-
-def _html_builder() -> Any:
-    """A function building the dashboard's HTML report, when this version has one (``synth.report``), else None.
-
-    The report scores the synthetic table as an external table (a race of one) and renders the same HTML the
-    Race and report page downloads.
-    """
-    try:
-        from synth.report import evaluate_external  # type: ignore[attr-defined,unused-ignore]
-        from synth.report.evaluation import EvaluationSettings  # type: ignore[import-not-found,unused-ignore]
-        from synth.report.html import build_report  # type: ignore[import-not-found,unused-ignore]
-        from synth.report.race import finish  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-
-    def build(real: Any, syn: Any, holdout: Any, schema: Any, name: str, label: str, progress: Any) -> str:
-        external = evaluate_external(real, syn, holdout, schema=schema, label=label, progress=progress)
-        result = finish([external.run], EvaluationSettings())
-        report = build_report(name=name, data=real, schema=schema, train=real, holdout=holdout, result=result)
-        return str(report.html)
-
-    return build
-
-
-def evaluate(args: argparse.Namespace) -> int:
-    import synth
-    from synth.evaluation.context import ContextError, EvaluationContext
-    from synth.evaluation.fidelity.accuracy import evaluate_accuracy
-    from synth.evaluation.fidelity.discriminator import evaluate_discriminator
-    from synth.evaluation.fidelity.headline import fidelity_headline
-    from synth.evaluation.results import to_jsonable
-    from synth.progress import scaled
-
-    html = args.output.lower().endswith((".html", ".htm"))
-    build_html = _html_builder() if html else None
-    if html and build_html is None:
-        raise UserError(
-            "this version has no HTML report (synth.report); write a JSON report instead: -o report.json",
-            console.USAGE,
-        )
-    if html and not args.holdout:
-        raise UserError(
-            "an HTML report compares against real rows held out from fitting: pass --holdout", console.USAGE
-        )
-    with user_errors():
-        real, real_info = _read(args.real, args.max_rows, args.seed)
-        syn, syn_info = _read(args.synthetic, args.max_rows, args.seed)
-        holdout, holdout_info = _read(args.holdout, args.max_rows, args.seed) if args.holdout else (None, None)
-        schema = _schema(args.schema) or synth.infer_schema(real)
-        missing = [c for c in schema.names if c not in syn.columns]
-        if missing:
-            raise UserError(
-                f"the synthetic table lacks columns of the real one: {', '.join(missing[:5])}", console.BAD_INPUT
-            )
-        if build_html is not None:
-            with Progress("building the report", quiet=args.quiet) as bar:
-                page = build_html(real, syn, holdout, schema, real_info.source, syn_info.source, bar)
-            _write_atomically(args.output, lambda p: p.write_text(page, encoding="utf-8"))
-            note(f"report on {syn_info.rows_used:,} synthetic rows → {args.output}", quiet=args.quiet)
-            return console.OK
-        # One evaluation context: the tables are coerced, coded and encoded once for every score below.
-        try:
-            context = EvaluationContext(real, syn, holdout, schema, seed=args.seed)
-        except ContextError as exc:
-            raise UserError(str(exc), console.BAD_INPUT) from exc
-        with Progress("scoring fidelity", quiet=args.quiet) as bar:
-            fidelity = synth.evaluate_fidelity(context=context, progress=bar, seed=args.seed)
-        with Progress("marginal accuracy and discriminator", quiet=args.quiet) as bar:
-            accuracy = evaluate_accuracy(context=context, seed=args.seed, progress=scaled(bar, 0.0, 0.5))
-            discriminator = evaluate_discriminator(context=context, seed=args.seed, progress=scaled(bar, 0.5, 1.0))
-        headline = fidelity_headline(accuracy, discriminator)
-        privacy = None
-        if holdout is not None and not args.no_privacy:
-            with Progress("measuring privacy", quiet=args.quiet) as bar:
-                privacy = synth.evaluate_privacy(
-                    real, syn, holdout=holdout, schema=schema, progress=bar, seed=args.seed
-                )
-        doc = {
-            "summary": {
-                "fidelity": fidelity.overall,
-                "headline": headline.sentence,
-                "fidelity_level": headline.level,
-                "accuracy": {
-                    {1: "univariate", 2: "bivariate", 3: "trivariate"}[o.order]: {
-                        "value": o.value,
-                        "ceiling": o.reference,
-                    }
-                    for o in accuracy.orders
-                },
-                "discriminator_auc": discriminator.auc,
-                "discriminator_reference_auc": discriminator.reference_auc,
-                # "holdout", or "train" without --holdout (a table that tracks its training rows then reads low)
-                "discriminator_real_rows": discriminator.real_rows,
-            },
-            "accuracy": to_jsonable(accuracy.to_dict()),
-            "discriminator": to_jsonable(discriminator.to_dict()),
-            "inputs": {
-                "real": real_info.to_dict(),
-                "synthetic": syn_info.to_dict(),
-                "holdout": holdout_info.to_dict() if holdout_info else None,
-            },
-            "fidelity": to_jsonable(fidelity.to_dict()),
-            "privacy": to_jsonable(privacy.to_dict()) if privacy is not None else None,
-            "privacy_note": None if privacy is not None else "privacy needs --holdout (and no --no-privacy)",
-        }
-        text = json.dumps(doc, indent=2, allow_nan=False, default=str)
-        _write_atomically(args.output, lambda p: p.write_text(text, encoding="utf-8"))
-    overall = getattr(fidelity, "overall", None)
-    score = f"fidelity {overall:.3f}" if isinstance(overall, float) else "fidelity scored"
-    note(f"{score} on {syn_info.rows_used:,} synthetic rows → {args.output}", quiet=args.quiet)
     return console.OK

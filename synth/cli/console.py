@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 #: Exit codes (also listed in ``synth --help``).
@@ -11,13 +14,52 @@ BAD_INPUT = 1  # a missing, unreadable or tampered input file
 USAGE = 2  # wrong arguments (argparse's own code)
 IMPOSSIBLE = 3  # a request the model cannot honour: impossible condition, bad parameter
 OUTPUT = 4  # the output cannot be written: path, permissions, full disk
-CANCELLED = 130  # Ctrl-C
+CANCELLED = 130  # Ctrl-C (SIGINT): 128 + 2
+HANGUP = 129  # SIGHUP (the terminal closed): 128 + 1
+TERMINATED = 143  # SIGTERM (kill, timeout, a scheduler): 128 + 15
 INTERNAL = 70  # a bug: the message asks for a report
 
 EXIT_CODES_HELP = (
     "exit codes: 0 done, 1 input file missing/unreadable/not a model, 2 wrong arguments, 3 impossible request "
-    "(condition, parameter), 4 output not writable or disk full, 130 interrupted"
+    "(condition, parameter), 4 output not writable or disk full, 130 interrupted (Ctrl-C), 143 terminated "
+    "(SIGTERM), 129 hung up (SIGHUP); a stopped command leaves no output behind"
 )
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is like Ctrl-C's KeyboardInterrupt, so the same clean-up runs
+    (a half-written output is removed) and ``main`` exits with 128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def code(self) -> int:
+        return 128 + self.signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    for other in (signal.SIGTERM, signal.SIGHUP):  # a second signal must not cut the clean-up short
+        signal.signal(other, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`Stopped` while the block runs (main thread only), then restore."""
+    # A signal already ignored stays ignored (``nohup synth sample ...`` keeps running when the terminal closes).
+    wanted = [s for s in (signal.SIGTERM, signal.SIGHUP) if signal.getsignal(s) is not signal.SIG_IGN]
+    try:
+        previous = {s: signal.signal(s, _stop) for s in wanted}
+    except ValueError:  # not the main thread: signals cannot be handled here
+        yield
+        return
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 class UserError(Exception):

@@ -240,6 +240,33 @@ def finish_dataset_dir(partial: Path, target: Path) -> None:
     os.replace(partial, target)
 
 
+def check_csv_space(model: Synthesizer, spec: SampleSpec, target: Path) -> None:
+    """Refuse a CSV that would not fit on its disk, before writing: its size is the rows times the bytes per row
+    of 1,024 drawn rows written as CSV (CSV is not compressed, so that estimate holds to a few percent; a margin of
+    20% keeps a table that might just fit from being refused). Parquet's compression cannot be told in advance:
+    a full disk there is reported when it happens, and the partial file removed."""
+    probe = model.sample(1024, seed=0, conditions=spec.conditions, rebalance=spec.rebalance)
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(pa.Table.from_pandas(probe, preserve_index=False), sink)
+    needed = sink.getvalue().size / max(len(probe), 1) * spec.n_rows
+    try:
+        free = shutil.disk_usage(target.parent if str(target.parent) else ".").free
+    except OSError:
+        return  # the folder is checked (and reported) when the file is opened
+    if 0.8 * needed > free:
+        raise OutputError(
+            f"{spec.n_rows:,} rows as CSV need about {_size(needed)}, but the disk holding {target} has "
+            f"{_size(free)} free: write fewer rows, write Parquet (compressed, often 5-10 times smaller), or free space"
+        )
+
+
+def _size(n_bytes: float) -> str:
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:,.1f} {unit}"
+    return f"{n_bytes / 1e3:,.1f} kB"
+
+
 def _dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.iterdir()) if path.is_dir() else path.stat().st_size
 
@@ -283,7 +310,8 @@ def write_table(
         workers: worker processes of that LocalCluster (default: one per core).
 
     Raises:
-        OutputError: the path cannot be written, the disk is full, or a dataset folder is in the way.
+        OutputError: the path cannot be written, the disk is full (a CSV that cannot fit is refused before
+            writing: :func:`check_csv_space`), or a dataset folder is in the way.
         SynthesizerError: bad rows, seed, conditions or rebalancing.
     """
     started = time.perf_counter()
@@ -342,6 +370,8 @@ def write_table(
     else:
         if target.is_dir():
             raise OutputError(f"{target} is a folder: end the path with / to write a dataset into it")
+        if fmt == "csv":
+            check_csv_space(model, spec, target)
         partial = _partial_name(target)
         try:
             if fmt == "parquet":

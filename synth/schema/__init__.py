@@ -7,7 +7,13 @@
 * :mod:`synth.schema.conformance`: reading columns as the schema says and casting synthetic output back.
 """
 
-from synth.schema.conformance import coerce_to_schema, conform, numeric_values, parse_datetimes
+from synth.schema.conformance import (
+    SchemaMismatchError,
+    coerce_to_schema,
+    conform,
+    numeric_values,
+    parse_datetimes,
+)
 from synth.schema.inference import (
     SAMPLE_SIZE,
     detect_datetime_format,
@@ -39,6 +45,7 @@ __all__ = [
     "ColumnKind",
     "ColumnSpec",
     "Schema",
+    "SchemaMismatchError",
     "coerce_to_schema",
     "conform",
     "detect_datetime_format",

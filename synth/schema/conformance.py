@@ -40,7 +40,15 @@ def parse_datetimes(values: pd.Series, datetime_format: str | None) -> pd.Series
     return parsed.dt.tz_convert(None)
 
 
-def coerce_to_schema(df: pd.DataFrame, schema: Schema) -> pd.DataFrame:
+class SchemaMismatchError(ValueError):
+    """A schema declares a column numeric or a date while most of its values do not read as such."""
+
+
+#: ``coerce_to_schema(strict=True)`` refuses a column when more than this share of its values do not parse.
+MAX_UNPARSED_SHARE = 0.5
+
+
+def coerce_to_schema(df: pd.DataFrame, schema: Schema, *, strict: bool = False) -> pd.DataFrame:
     """Give each column the storage its kind needs for modelling: datetimes parsed, numbers numeric.
 
     Booleans and categories keep their raw values (``"yes"``/``"no"`` stays as it is), so synthetic output
@@ -49,6 +57,9 @@ def coerce_to_schema(df: pd.DataFrame, schema: Schema) -> pd.DataFrame:
     Args:
         df: a table with (at least) the schema's columns.
         schema: its schema.
+        strict: raise :class:`SchemaMismatchError` when more than :data:`MAX_UNPARSED_SHARE` of a column's present
+            values do not read as its declared kind (an edited schema calling a text column ``continuous``, or a
+            number a ``datetime`` in a format it is not written in): the column would be learned as missing.
 
     Returns:
         A copy of ``df``: datetime columns as time-zone naive ``datetime64`` (read with their
@@ -61,7 +72,30 @@ def coerce_to_schema(df: pd.DataFrame, schema: Schema) -> pd.DataFrame:
             out[spec.name] = parse_datetimes(col, spec.datetime_format)
         elif spec.kind.is_numeric and not pd.api.types.is_numeric_dtype(col.dtype):
             out[spec.name] = pd.to_numeric(col, errors="coerce")
+        else:
+            continue
+        if strict:
+            _check_parsed(col, out[spec.name], spec)
     return out
+
+
+def _check_parsed(raw: pd.Series, parsed: pd.Series, spec: ColumnSpec) -> None:
+    present = raw.notna().to_numpy()
+    n = int(present.sum())
+    failed = present & parsed.isna().to_numpy()
+    n_failed = int(failed.sum())
+    if n == 0 or n_failed <= MAX_UNPARSED_SHARE * n:
+        return
+    examples = ", ".join(repr(str(v))[:40] for v in pd.unique(raw[failed])[:3])
+    if spec.kind is ColumnKind.DATETIME:
+        kind = f"datetime (format {spec.datetime_format!r})" if spec.datetime_format else "datetime"
+        what = "dates"
+    else:
+        kind, what = spec.kind.value, "numbers"
+    raise SchemaMismatchError(
+        f"the schema declares column {spec.name!r} {kind}, but {n_failed / n:.0%} of its {n:,} values do not read "
+        f"as {what} (e.g. {examples}): give it the kind `synth schema` infers (or fix its values)"
+    )
 
 
 def _numbers_like(values: pd.Series, target: Any, integer: bool) -> pd.Series:

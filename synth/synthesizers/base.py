@@ -32,7 +32,7 @@ import pandas as pd
 
 from synth.generated import MIN_CONSTANT_ROWS, GeneratedColumns
 from synth.progress import ProgressCallback, ensure, scaled
-from synth.schema import ColumnKind, Schema, coerce_to_schema, conform, infer_schema
+from synth.schema import ColumnKind, Schema, SchemaMismatchError, coerce_to_schema, conform, infer_schema
 from synth.synthesizers import conditions as _conditions
 from synth.synthesizers import persist
 from synth.synthesizers.conditions import (
@@ -261,7 +261,10 @@ class Synthesizer(ABC):
         if not isinstance(df, pd.DataFrame):
             raise SynthesizerError(f"fit needs a pandas DataFrame, got {type(df).__name__}")
         if len(df) < 2:
-            raise SynthesizerError(f"fit needs at least 2 rows, got {len(df)}")
+            raise SynthesizerError(
+                f"fit needs at least 2 rows, got {len(df)}: fit on the whole table (a model learns from many rows; "
+                "a few hundred or more is usual)"
+            )
         self.check_params(self.get_params())
         if schema is None:
             schema = infer_schema(df)
@@ -277,7 +280,10 @@ class Synthesizer(ABC):
         bucketed = bucketed_shares(df, schema, k)
         df = hidden
         report(0.0, "preparing columns")
-        data = coerce_to_schema(df, schema)
+        try:  # a text column declared a number (an edited schema) would be learned as missing, or break a fit
+            data = coerce_to_schema(df, schema, strict=True)
+        except SchemaMismatchError as exc:
+            raise SynthesizerError(str(exc)) from exc
         check_finite_numbers(data, schema)  # inf and overflowing ranges: one rule for every synthesizer
         schema = self._output_schema(data, schema)
         rng = np.random.default_rng(self.random_state)

@@ -24,8 +24,8 @@ def load_model(path: str | Path) -> Synthesizer:
     """Read a model written by :meth:`Synthesizer.save`. Loading never executes code from the file.
 
     Raises:
-        synth.synthesizers.persist.ModelFileError: the file is not a readable synth model file.
-        SynthesizerError: the file names parameters that are not valid.
+        synth.synthesizers.persist.ModelFileError: the file is not a readable synth model file, or it was altered
+            (parameters out of range included: a fit never writes them), the message saying which part.
     """
     manifest, arrays = persist.read_archive(path)
     dec = persist.Decoder(arrays)
@@ -33,6 +33,7 @@ def load_model(path: str | Path) -> Synthesizer:
         cls = registry.get(str(manifest["synthesizer"]))
     except KeyError as exc:
         raise persist.ModelFileError(f"{path} holds an unknown synthesizer {manifest.get('synthesizer')!r}") from exc
+    step = "its parameters"
     try:
         params = dec.decode(manifest["params"])
         fitted = manifest["fitted"]
@@ -40,22 +41,29 @@ def load_model(path: str | Path) -> Synthesizer:
             raise persist.ModelFileError(f"{path} is not a synth model file")
         cls.check_params(params)
         model = cls(**params)
+        step = "its schema"
         schema = dec.decode(fitted["schema"])
         if not isinstance(schema, Schema):
             raise persist.ModelFileError(f"{path} holds no schema")
         model.schema_ = schema
+        step = "its column types"
         model.reference_ = pd.DataFrame(
             {str(c): pd.Series([], dtype=persist.decode_dtype(t)) for c, t in fitted["reference"]}
         )
+        step = "its generated columns"
         model.generated_ = dec.decode(fitted["generated"])
+        step = "its column ranges"
         model.domain_ = dec.decode(fitted["domain"])
+        step = "its number of training rows"
         model.n_train_rows_ = int(fitted["n_train_rows"])
+        step = "its random generator's state"
         rng_state = dec.decode(fitted["rng"])
         if not isinstance(rng_state, dict) or rng_state.get("bit_generator") != "PCG64":
             raise persist.ModelFileError(f"{path} holds an unknown random generator")
         rng = np.random.default_rng()
         rng.bit_generator.state = rng_state
         model.rng_ = rng
+        step = "its model state"
         state = dec.decode(fitted["model"])
         if not isinstance(state, dict):
             raise persist.ModelFileError(f"{path} holds no model state")
@@ -65,12 +73,25 @@ def load_model(path: str | Path) -> Synthesizer:
         except persist.ModelFileError as exc:
             raise persist.ModelFileError(f"{path}: {exc}") from exc
         model.bucketed_ = _bucketed(getattr(model, "bucketed_", ()), schema, path)
+        step = "a test draw from the model"
         model.sample(2, seed=0)  # every array is in range: a consistent model can draw from itself
-    except (persist.ModelFileError, SynthesizerError):
+    except persist.ModelFileError:
         raise
+    except SynthesizerError as exc:  # e.g. a parameter out of range: a fit never writes one, so the file was edited
+        raise persist.ModelFileError(
+            f"{path} is damaged or was altered: {step}: not what a fit writes ({exc})"
+        ) from exc
     except Exception as exc:  # a model file is data: whatever is wrong with it is reported, never raised as is
-        raise persist.ModelFileError(f"{path} is damaged or not a synth model file: {exc!r}") from exc
+        raise persist.ModelFileError(
+            f"{path} is damaged or was altered: {step} cannot be read ({_detail(exc)})"
+        ) from exc
     return model
+
+
+def _detail(exc: BaseException) -> str:
+    """A low-level error's own words, short (its type is noise to a user: the step already says what failed)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 100 else text[:99] + "…"
 
 
 def _bucketed(value: Any, schema: Schema, path: str | Path) -> tuple[tuple[str, float], ...]:

@@ -305,7 +305,10 @@ def read_archive(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray
             f"{path} needs more memory than this process has to load.", limit="memory", value=0, maximum=0
         ) from exc
     except Exception as exc:  # zipfile, zlib, lzma, struct errors on a damaged archive: it is data, not ours
-        raise ModelFileError(f"{path} is not a synth model file or is damaged ({type(exc).__name__}: {exc})") from exc
+        detail = " ".join(str(exc).split())[:100] or type(exc).__name__
+        raise ModelFileError(
+            f"{path} is not a synth model file or is damaged: its archive cannot be read ({detail})"
+        ) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ModelFileError(f"{path} is not a synth model file")
     version = manifest.get("format_version")

@@ -254,9 +254,11 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     assert not console.Progress("x", quiet=True).enabled
 
 
-def test_dask_engine_mistakes_exit_4(work: Path) -> None:
+def test_dask_engine_mistakes(work: Path) -> None:
     base = ["sample", "model.synth", "--rows", "100"]
-    assert_user_error(run(*base, "-o", "d.parquet", "--engine", "dask", cwd=work), console.OUTPUT, "end the output")
+    # A single-file output with the dask engine is a wrong combination of arguments (2); an unreachable scheduler
+    # is where the output cannot be written (4).
+    assert_user_error(run(*base, "-o", "d.parquet", "--engine", "dask", cwd=work), console.USAGE, "end the output")
     unreachable = run(*base, "-o", "d/", "--scheduler", "tcp://127.0.0.1:1", cwd=work)
     assert_user_error(unreachable, console.OUTPUT, "cannot reach the dask scheduler")
     assert not (work / "d").exists() and not list(work.glob(".d.partial*"))

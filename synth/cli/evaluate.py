@@ -1,0 +1,213 @@
+"""``synth evaluate``: fidelity and, with a holdout, privacy of a synthetic table, written as JSON (or HTML).
+
+The summary (printed and in the JSON) carries the privacy verdict the dashboard's report shows whenever privacy
+was measured: a copy of the training rows reads "fidelity 1.000" and must never print as a clean pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from synth.cli import console
+from synth.cli.commands import _schema, _write_atomically, user_errors
+from synth.cli.console import Progress, UserError, note
+from synth.cli.inputs import check_output, read
+
+#: The fewest rows a table needs for the discriminator's cross-validated AUC.
+MIN_ROWS = 20
+
+
+def _html_builder() -> Any:
+    """A function building the dashboard's HTML report, when this version has one (``synth.report``), else None.
+
+    The report scores the synthetic table as an external table (a race of one) and renders the same HTML the
+    Race and report page downloads.
+    """
+    try:
+        from synth.report import evaluate_external  # type: ignore[attr-defined,unused-ignore]
+        from synth.report.evaluation import EvaluationSettings  # type: ignore[import-not-found,unused-ignore]
+        from synth.report.html import build_report  # type: ignore[import-not-found,unused-ignore]
+        from synth.report.race import finish  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+
+    def build(real: Any, syn: Any, holdout: Any, schema: Any, name: str, label: str, progress: Any) -> str:
+        external = evaluate_external(real, syn, holdout, schema=schema, label=label, progress=progress)
+        result = finish([external.run], EvaluationSettings())
+        report = build_report(name=name, data=real, schema=schema, train=real, holdout=holdout, result=result)
+        return str(report.html)
+
+    return build
+
+
+def _check_tables(args: argparse.Namespace, real: Any, syn: Any, holdout: Any, schema: Any) -> None:
+    """Refuse, before any score, tables the scores cannot work with (each would otherwise fail deep inside)."""
+    from synth.evaluation.privacy.common import MIN_HOLDOUT_ROWS
+    from synth.schema import SchemaMismatchError, coerce_to_schema
+
+    missing = [c for c in schema.names if c not in syn.columns]
+    if missing:
+        raise UserError(
+            f"the synthetic table lacks columns of the real one: {', '.join(missing[:5])}", console.BAD_INPUT
+        )
+    if args.schema:  # an edited schema may call a text column a number: every score would read it as missing
+        present = [c for c in schema.names if c in real.columns]
+        try:
+            coerce_to_schema(real[present], schema.select(present), strict=True)
+        except SchemaMismatchError as exc:
+            raise UserError(f"{args.schema}: {exc}", console.BAD_INPUT) from exc
+    for what, path, table in (("real", args.real, real), ("synthetic", args.synthetic, syn)):
+        if len(table) < MIN_ROWS:
+            rows = f"{len(table):,} row" + ("s" if len(table) != 1 else "")
+            raise UserError(
+                f"the {what} table {path} has only {rows}; scoring needs at least {MIN_ROWS} in each table "
+                "(a few hundred give usable intervals): evaluate larger tables",
+                console.BAD_INPUT,
+            )
+    if holdout is not None and not args.no_privacy and len(holdout) < MIN_HOLDOUT_ROWS:
+        raise UserError(
+            f"the holdout {args.holdout} has {len(holdout):,} rows; privacy needs at least {MIN_HOLDOUT_ROWS} real "
+            "rows the synthesizer never saw: hold out more rows, or pass --no-privacy",
+            console.BAD_INPUT,
+        )
+
+
+def _privacy(args: argparse.Namespace, real: Any, syn: Any, holdout: Any, schema: Any) -> tuple[Any, Any]:
+    """The privacy measures and the dashboard's verdict on them (the attacks left grey: not run here)."""
+    import synth
+    from synth.evaluation.privacy.common import PrivacyInputError
+    from synth.evaluation.privacy.rare_values import evaluate_rare_values
+    from synth.evaluation.privacy.verdict import privacy_verdict
+
+    try:
+        with Progress("measuring privacy", quiet=args.quiet) as bar:
+            privacy = synth.evaluate_privacy(real, syn, holdout=holdout, schema=schema, progress=bar, seed=args.seed)
+        rare = evaluate_rare_values(real, syn, holdout, schema=schema, columns=schema.modelled)
+    except PrivacyInputError as exc:
+        raise UserError(f"privacy cannot be measured: {exc}", console.BAD_INPUT) from exc
+    return privacy, privacy_verdict(privacy, (), rare_values=rare)
+
+
+def _verdict_summary(verdict: Any) -> dict[str, Any]:
+    flagged = [c for c in verdict.criteria if c.level in ("red", "amber")]
+    return {
+        "privacy_level": verdict.level,
+        "privacy_headline": verdict.headline,
+        "privacy_flagged": [
+            {"criterion": c.key, "label": c.label, "level": c.level, "value": c.value} for c in flagged
+        ],
+        "privacy_not_measured": [c.label for c in verdict.criteria if c.level == "grey"],
+    }
+
+
+def _print_verdict(verdict: Any, quiet: bool) -> None:
+    """The verdict's light and headline, then each criterion at the worst light; a risk prints even with -q."""
+    risky = verdict.level in ("red", "amber")
+    note(f"privacy {verdict.level.upper()}: {verdict.headline}", quiet=quiet and not risky)
+    for c in verdict.criteria:
+        if c.level == verdict.level and risky:
+            note(f"  {c.level} {c.label}: {c.value}")
+    grey = [c.label.lower() for c in verdict.criteria if c.level == "grey"]
+    if grey:
+        note(f"  not measured here: {', '.join(grey)} (the dashboard's report runs them)", quiet=quiet)
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    import synth
+    from synth.evaluation.context import ContextError, EvaluationContext
+    from synth.evaluation.fidelity.accuracy import evaluate_accuracy
+    from synth.evaluation.fidelity.discriminator import evaluate_discriminator
+    from synth.evaluation.fidelity.headline import fidelity_headline
+    from synth.evaluation.results import to_jsonable
+    from synth.progress import scaled
+
+    html = args.output.lower().endswith((".html", ".htm"))
+    build_html = _html_builder() if html else None
+    if html and build_html is None:
+        raise UserError(
+            "this version has no HTML report (synth.report); write a JSON report instead: -o report.json",
+            console.USAGE,
+        )
+    if html and not args.holdout:
+        raise UserError(
+            "an HTML report compares against real rows held out from fitting: pass --holdout", console.USAGE
+        )
+    inputs = [("the real table", args.real), ("the synthetic table", args.synthetic)]
+    check_output(args.output, [*inputs, ("the holdout", args.holdout), ("the schema", args.schema)])
+    with user_errors():
+        real, real_info = read(args.real, args.max_rows, args.seed, args.sheet)
+        syn, syn_info = read(args.synthetic, args.max_rows, args.seed, args.synthetic_sheet, "--synthetic-sheet")
+        holdout, holdout_info = (
+            read(args.holdout, args.max_rows, args.seed, args.holdout_sheet, "--holdout-sheet")
+            if args.holdout
+            else (None, None)
+        )
+        schema = _schema(args.schema) or synth.infer_schema(real)
+        _check_tables(args, real, syn, holdout, schema)
+        if build_html is not None:
+            with Progress("building the report", quiet=args.quiet) as bar:
+                page = build_html(real, syn, holdout, schema, real_info.source, syn_info.source, bar)
+            _write_atomically(args.output, lambda p: p.write_text(page, encoding="utf-8"))
+            note(f"report on {syn_info.rows_used:,} synthetic rows → {args.output}", quiet=args.quiet)
+            return console.OK
+        # One evaluation context: the tables are coerced, coded and encoded once for every score below.
+        try:
+            context = EvaluationContext(real, syn, holdout, schema, seed=args.seed)
+        except ContextError as exc:
+            raise UserError(str(exc), console.BAD_INPUT) from exc
+        if not context.compared or not context.accuracy_bins:
+            raise UserError(
+                f"no column of {args.real} can be compared: in its {len(real):,} rows every column is an identifier, "
+                "free text, personal data or constant; evaluate a table with columns that vary",
+                console.BAD_INPUT,
+            )
+        with Progress("scoring fidelity", quiet=args.quiet) as bar:
+            fidelity = synth.evaluate_fidelity(context=context, progress=bar, seed=args.seed)
+        with Progress("marginal accuracy and discriminator", quiet=args.quiet) as bar:
+            accuracy = evaluate_accuracy(context=context, seed=args.seed, progress=scaled(bar, 0.0, 0.5))
+            discriminator = evaluate_discriminator(context=context, seed=args.seed, progress=scaled(bar, 0.5, 1.0))
+        headline = fidelity_headline(accuracy, discriminator)
+        privacy = verdict = None
+        if holdout is not None and not args.no_privacy:
+            privacy, verdict = _privacy(args, real, syn, holdout, schema)
+        summary = {
+            "fidelity": fidelity.overall,
+            "headline": headline.sentence,
+            "fidelity_level": headline.level,
+            "accuracy": {
+                {1: "univariate", 2: "bivariate", 3: "trivariate"}[o.order]: {"value": o.value, "ceiling": o.reference}
+                for o in accuracy.orders
+            },
+            "discriminator_auc": discriminator.auc,
+            "discriminator_reference_auc": discriminator.reference_auc,
+            # "holdout", or "train" without --holdout (a table that tracks its training rows then reads low)
+            "discriminator_real_rows": discriminator.real_rows,
+            # The privacy verdict travels with the fidelity headline: a copy of train is "as good as real".
+            **(_verdict_summary(verdict) if verdict is not None else {"privacy_level": None}),
+        }
+        doc = {
+            "summary": summary,
+            "accuracy": to_jsonable(accuracy.to_dict()),
+            "discriminator": to_jsonable(discriminator.to_dict()),
+            "inputs": {
+                "real": real_info.to_dict(),
+                "synthetic": syn_info.to_dict(),
+                "holdout": holdout_info.to_dict() if holdout_info else None,
+            },
+            "fidelity": to_jsonable(fidelity.to_dict()),
+            "privacy": to_jsonable(privacy.to_dict()) if privacy is not None else None,
+            "privacy_verdict": verdict.to_dict() if verdict is not None else None,
+            "privacy_note": None if privacy is not None else "privacy needs --holdout (and no --no-privacy)",
+        }
+        text = json.dumps(doc, indent=2, allow_nan=False, default=str)
+        _write_atomically(args.output, lambda p: p.write_text(text, encoding="utf-8"))
+    overall = getattr(fidelity, "overall", None)
+    score = f"fidelity {overall:.3f}" if isinstance(overall, float) else "fidelity scored"
+    note(f"{score} on {syn_info.rows_used:,} synthetic rows → {args.output}: {headline.sentence}", quiet=args.quiet)
+    if verdict is not None:
+        _print_verdict(verdict, args.quiet)
+    else:
+        note("privacy not measured: pass --holdout (real rows kept out of the fit)", quiet=args.quiet)
+    return console.OK

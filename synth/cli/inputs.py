@@ -1,0 +1,83 @@
+"""The commands' inputs and outputs: tables read (with an Excel workbook's sheet named), and outputs that would
+overwrite an input refused."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from synth.cli import console
+from synth.cli.console import UserError, note
+
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def existing(path: str, what: str) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise UserError(f"{what} {path} does not exist: check the path", console.BAD_INPUT)
+    return p
+
+
+def _sheets(path: Path) -> list[str]:
+    """The worksheets of an Excel workbook; ``[]`` for any other file (only a zip's first bytes are read)."""
+    from synth.io import list_sheets
+
+    if not path.is_file():
+        return []
+    with path.open("rb") as fh:
+        if fh.read(4) != _ZIP_MAGIC:
+            return []
+    return list_sheets(path)
+
+
+def sheet_choice(path: Path, sheet: str | None, option: str = "--sheet") -> str | int | None:
+    """What to pass to ``read_table(sheet=)``: the sheet asked for (a name, or a position counted from 0), or
+    ``None`` for the first sheet. A workbook of several sheets read without ``option`` says which one was read."""
+    names = _sheets(path)
+    if sheet is None:
+        if len(names) > 1:
+            shown = ", ".join(repr(n) for n in names[:6]) + (", …" if len(names) > 6 else "")
+            note(
+                f"warning: {path.name} has {len(names)} sheets ({shown}); read the first, {names[0]!r}. "
+                f"Choose another with {option} NAME"
+            )
+        return None
+    if not names:
+        raise UserError(f"{option} picks a sheet of an Excel workbook, and {path.name} is not one", console.USAGE)
+    if sheet not in names and sheet.isdigit():
+        return int(sheet)  # a position, counted from 0 (a sheet named "2" is read by its name)
+    return sheet  # an unknown name: read_table names the sheets there are
+
+
+def read(path: str, max_rows: int, seed: int, sheet: str | None = None, option: str = "--sheet") -> tuple[Any, Any]:
+    """A seeded sample of at most ``max_rows`` rows of the table at ``path``, and how it was read."""
+    from synth.large_tables import read_sample
+
+    if max_rows < 1:
+        raise UserError(f"--max-rows must be at least 1, got {max_rows}", console.USAGE)
+    source = existing(path, "the table")
+    return read_sample(source, max_rows, seed=seed, sheet=sheet_choice(source, sheet, option))
+
+
+def check_output(output: str, inputs: Sequence[tuple[str, str | None]]) -> None:
+    """Refuse an output that is one of the inputs (``synth fit train.csv -o train.csv`` would replace the table
+    with a model) or lies inside an input folder (a Parquet dataset). ``inputs`` holds (what, path) pairs."""
+    if output == "-":
+        return
+    out = Path(output)
+    for what, path in inputs:
+        if not path or not Path(path).exists():
+            continue
+        source = Path(path)
+        same = out.exists() and os.path.samefile(out, source)
+        inside = source.is_dir() and (source.resolve() == out.resolve() or source.resolve() in out.resolve().parents)
+        if same or inside:
+            where = "is" if same else "lies inside"
+            raise UserError(
+                f"the output {output} {where} {what} {path}: writing it would destroy that input; choose another "
+                "output name",
+                console.USAGE,
+            )
