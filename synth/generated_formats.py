@@ -140,19 +140,28 @@ def _widen(parts: list[tuple[bool, str]], needed: float) -> list[tuple[bool, str
     return parts
 
 
-def _fill(parts: list[tuple[bool, str]], n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` random strings of a parsed template, as an object array (vectorised)."""
-    width = len(parts)
-    if width == 0:
-        return np.full(n, "", dtype=object)
-    chars = np.empty((n, width), dtype="<U1")
+def random_chars(parts: list[tuple[bool, str]], n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` rows of a parsed template's characters (rows × width, ``<U1``): each slot drawn from its alphabet."""
+    chars = np.empty((n, len(parts)), dtype="<U1")
     for i, (is_slot, ch) in enumerate(parts):
         if is_slot:
             pool = np.array(list(_ALPHABETS[ch]), dtype="<U1")
             chars[:, i] = pool[rng.integers(0, len(pool), n)]
         else:
             chars[:, i] = ch
-    return np.ascontiguousarray(chars).view(f"<U{width}").ravel().astype(object)
+    return chars
+
+
+def joined(chars: np.ndarray) -> np.ndarray:
+    """Rows of characters (:func:`random_chars`) as strings, an object array."""
+    return np.ascontiguousarray(chars).view(f"<U{chars.shape[1]}").ravel().astype(object)
+
+
+def _fill(parts: list[tuple[bool, str]], n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` random strings of a parsed template, as an object array (vectorised)."""
+    if not parts:
+        return np.full(n, "", dtype=object)
+    return joined(random_chars(parts, n, rng))
 
 
 def _unique_fresh(

@@ -29,6 +29,8 @@ from synth.generated_formats import (
     _shape,
     _shape_template,
     _template,
+    joined,
+    random_chars,
 )
 
 #: Unused endings a fit keeps (at most): generated values end in one of them.
@@ -111,18 +113,11 @@ def same_width_capacity(fmt: dict[str, Any]) -> float:
 def fill_same_width(fmt: dict[str, Any], n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` random values of the format, each ending in one of its unused endings (object array of str)."""
     parts = _parse_template(fmt["template"])
-    width = len(parts)
-    chars = np.empty((n, width), dtype="<U1")
-    for i, (is_slot, ch) in enumerate(parts):
-        if is_slot:
-            pool = np.array(list(_ALPHABETS[ch]), dtype="<U1")
-            chars[:, i] = pool[rng.integers(0, len(pool), n)]
-        else:
-            chars[:, i] = ch
+    chars = random_chars(parts, n, rng)
     tail = int(fmt["tail"])
     endings = np.array([list(s) for s in fmt["suffixes"]], dtype="<U1").reshape(-1, tail)
     chars[:, _slots(parts)[-tail:]] = endings[rng.integers(0, len(endings), n)]
-    return np.ascontiguousarray(chars).view(f"<U{width}").ravel().astype(object)
+    return joined(chars)
 
 
 def repeated_count(distinct: int, rows: int, n: int) -> int:
