@@ -204,14 +204,6 @@ def _pairs(n: int) -> list[tuple[int, int]]:
     return list(combinations(paired_columns(n), 2))
 
 
-def _unscored(k: int) -> np.ndarray:
-    """An association matrix before scoring: 1 on the diagonal; a pair left out of a sample stays NaN (a gap in
-    the heatmap, not a 0 that reads as "no association")."""
-    out = np.eye(k) if pair_count(k) <= MAX_PAIRS else np.full((k, k), np.nan)
-    np.fill_diagonal(out, 1.0)
-    return out
-
-
 def _score_batch(
     cols: Sequence[_Column],
     weights: Sequence[np.ndarray | None],
@@ -230,8 +222,8 @@ def _score_batch(
     pair_list = _pairs(k)
     pairs = {t: np.ones((reps, len(pair_list))) for t in others}
     spear = {t: np.full((reps, len(pair_list)), np.nan) for t in others}
-    assoc = {t: _unscored(k) for t in tables} if point else {}
-    spear_assoc = {t: _unscored(k) for t in tables} if point else {}
+    assoc = {t: np.eye(k) for t in tables} if point else {}  # _matrix keeps only the paired columns' cells
+    spear_assoc = {t: np.eye(k) for t in tables} if point else {}
     n_steps = k + len(pair_list)
 
     for i, col in enumerate(cols):
