@@ -87,24 +87,18 @@ from synth.synthesizers.cart_params import (
 )
 from synth.synthesizers.cart_sampling import CartSampling
 
-# The model's parts live in cart_steps; they are re-exported here, where other modules (and the type names
-# in saved model files) have always found them.
+# The model's parts live in cart_steps and rare_bands; they are re-exported here, where other modules (and the type
+# names in saved model files) have always found them.
 from synth.synthesizers.cart_steps import (
     _DAY_NS,
     MISSING,
     CartColumn,
     CartStep,
     FlatTree,
-    _group_bands,
-    _rare_groups,
-    _smoothed_bounds,
     datetime_ns,
     datetimes_from_units,
     join_trees,
     labels,
-    safe_decimals,
-    smoothed_draw,
-    smoothing_ranges,
     time_unit,
     tree_inputs,
 )
@@ -118,6 +112,14 @@ from synth.synthesizers.derived import (
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.fit_threads import fit_threads, run_all
 from synth.synthesizers.params import MIN_CATEGORY_ROWS
+from synth.synthesizers.rare_bands import (
+    _group_bands,
+    _rare_groups,
+    _smoothed_bounds,
+    safe_decimals,
+    smoothed_draw,
+    smoothing_ranges,
+)
 from synth.synthesizers.refinement import (
     CALIBRATION_ROWS,
     MAX_TRAINING_ROWS,

@@ -21,7 +21,7 @@ What keeps the correction from chasing noise:
   (univariate accuracy 0.994 → 0.991).
 
 It reads the training rows as the trees were fitted on them (category codes; numbers with rare values already
-replaced by a draw from their band, :func:`synth.synthesizers.cart_steps.smoothed_draw`). The model file holds each
+replaced by a draw from their band, :func:`synth.synthesizers.rare_bands.smoothed_draw`). The model file holds each
 boosted tree's splits and leaf values, and the baseline; a leaf value is a gradient step over at least
 :data:`MIN_LEAF_ROWS` rows. ``tests/unit/test_model_files.py`` scans a refined model's file for planted records.
 
