@@ -31,6 +31,7 @@ column with fewer gives only the shape: digit, letter, punctuation). Missing rat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -78,6 +79,7 @@ from synth.generated_pii import clashes_with_fakes as clashes_with_fakes
 from synth.generated_pii import fake_text as fake_text
 from synth.generated_pii import fake_values as fake_values
 from synth.generated_pii import unused_email_domains as unused_email_domains
+from synth.generated_references import find_reference, pointing_keys
 from synth.generated_shapes import (
     fill_same_width,
     repeat_pool,
@@ -106,7 +108,9 @@ REGENERATION_SUMMARY = (
     "Keys, phone numbers and PII of unknown type keep the real values' character pattern and width with random "
     "digits and letters (one more digit only when that pattern cannot hold enough new values); every generated "
     "column keeps its share of missing values (to 1%), and a key repeated across rows (a manager's id) repeats "
-    "about as many distinct values. E-mails move to reserved example domains; names and addresses come from "
+    "about as many distinct values; a key holding another key column's values (manager_id → employee_id) "
+    "points at the synthetic rows' keys as often as the real one does. E-mails move to reserved example "
+    "domains; names and addresses come from "
     "English (US) lists, so their language or locale is not kept."
 )
 
@@ -150,6 +154,7 @@ class GeneratedColumns:
         held by at least :data:`MIN_CONSTANT_ROWS` rows; never a real identifier or PII value, nor a hash of one.
         """
         plans = []
+        keys = [s.name for s in schema if s.kind is ColumnKind.IDENTIFIER]
         for spec in schema:
             if spec.kind.is_modelled:
                 continue
@@ -160,18 +165,24 @@ class GeneratedColumns:
             if spec.kind is ColumnKind.CONSTANT:
                 detail["value"] = present.iloc[0] if len(present) >= MIN_CONSTANT_ROWS else None
             elif spec.kind is ColumnKind.IDENTIFIER:
-                if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+                # New keys must equal no real value of any of the table's keys, not just their own column's: a
+                # fresh manager_id in employee_id's format could otherwise be a real employee's id.
+                others = [data[k].dropna() for k in keys if k != spec.name]
+                if _is_number(col):
                     detail["numeric"] = True
-                    largest = float(np.nanmax(present.to_numpy(dtype=float))) if len(present) else 0.0
+                    numeric = [present, *(o for o in others if _is_number(o))]
+                    largest = max((float(np.nanmax(v.to_numpy(dtype=float))) for v in numeric if len(v)), default=0.0)
                     detail["start"] = _next_power_of_ten(largest)
                 else:
+                    also = pd.concat([o.astype(str) for o in others], ignore_index=True) if others else None
                     detail["numeric"] = False
-                    detail["template"] = disjoint_template(present)
-                    detail["same_width"] = same_width_format(present)
+                    detail["template"] = disjoint_template(present, also)
+                    detail["same_width"] = same_width_format(present, also)
                 distinct = int(present.nunique())
                 if len(present) and distinct < 0.95 * len(present):  # a key repeated across rows (manager_id)
                     detail["distinct"] = distinct
                     detail["rows"] = len(present)
+                    detail.update(find_reference(spec.name, data, schema))  # manager_id → employee_id
             elif spec.kind is ColumnKind.PII:
                 detail["pii_type"] = spec.pii_type
                 detail["provider"] = PII_PROVIDERS.get(spec.pii_type or "", "pystr")
@@ -194,10 +205,22 @@ class GeneratedColumns:
     def sample(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
         """``n`` rows of the generated columns, with missing values at the stored rates."""
         out: dict[str, Any] = {}
-        for plan in self.plans:
+        pointing = {p.name for p in self.plans if self._referenced(p) is not None}
+        # Referenced keys first, so the keys pointing at them (manager_id → employee_id) can draw from them.
+        for plan in sorted(self.plans, key=lambda p: p.name in pointing):
             if plan.kind is ColumnKind.IDENTIFIER:
                 missing = rng.random(n) < plan.missing_rate if plan.missing_rate > 0 else np.zeros(n, dtype=bool)
-                present = self._identifiers(plan, int(n - missing.sum()), rng)
+                target = self._referenced(plan)
+                if target is not None:
+                    present = pointing_keys(
+                        plan.detail,
+                        pd.Series(out[target]),
+                        np.flatnonzero(~missing),
+                        partial(self._identifiers, _outside(plan), rng=rng),
+                        rng,
+                    )
+                else:
+                    present = self._identifiers(plan, int(n - missing.sum()), rng)
                 values = pd.Series(present) if not missing.any() else _spread(present, missing)
             else:
                 values = self._values(plan, n, rng)
@@ -205,7 +228,22 @@ class GeneratedColumns:
                     values = pd.Series(values, dtype=object)
                     values[rng.random(n) < plan.missing_rate] = None
             out[plan.name] = values
-        return pd.DataFrame(out, index=pd.RangeIndex(n))
+        return pd.DataFrame({p.name: out[p.name] for p in self.plans}, index=pd.RangeIndex(n))
+
+    def _referenced(self, plan: _Plan) -> str | None:
+        """The generated unique key column ``plan`` points at, if it points at one (see
+        :mod:`synth.generated_references`)."""
+        target = plan.detail.get("references")
+        if plan.kind is not ColumnKind.IDENTIFIER or "distinct" not in plan.detail or not isinstance(target, str):
+            return None
+        for other in self.plans:  # a model file naming a column that is not a generated unique key: no pointing
+            if other.name == target and other.kind is ColumnKind.IDENTIFIER and "distinct" not in other.detail:
+                return target if other.name != plan.name else None
+        return None
+
+    def pointing_at(self, name: str) -> tuple[str, ...]:
+        """The generated columns that point at the unique key column ``name``."""
+        return tuple(p.name for p in self.plans if self._referenced(p) == name)
 
     def block_identifiers(self, first_row: int, n: int, total_rows: int, key: int) -> dict[str, np.ndarray]:
         """Identifier columns of rows ``[first_row, first_row + n)`` of a ``total_rows``-row table.
@@ -259,6 +297,20 @@ class GeneratedColumns:
                 same_width=plan.detail.get("same_width"),
             )
         return fake_text(n, rng, plan.detail["max_chars"])
+
+
+def _is_number(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
+
+
+def _outside(plan: _Plan) -> _Plan:
+    """The plan of a referencing key's values that point outside the table: fresh keys, unrepeated (the caller
+    repeats the whole pool); numeric ones from ten times the key's own start, clear of the referenced column's new
+    keys (which start at their own power of ten) unless that column grows past it."""
+    detail = {k: v for k, v in plan.detail.items() if k not in ("distinct", "rows")}
+    if detail.get("numeric"):
+        detail["start"] = 10 * int(detail["start"])
+    return _Plan(plan.name, plan.kind, 0.0, detail)
 
 
 def _phone_like(shaped: dict[str, Any]) -> bool:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.generated_references import repoint
 from synth.synthesizers.base import Rebalance, Synthesizer, SynthesizerError
 
 #: Rows per canonical block. Part of the output's definition: changing it changes every table drawn.
@@ -85,7 +86,10 @@ def draw_block(model: Synthesizer, spec: SampleSpec, block: int) -> pd.DataFrame
     ids = model.generated_.block_identifiers(first, size, int(spec.n_rows), identifier_key(spec.seed))
     for name, values in ids.items():
         keys = pd.Series(values, index=df.index)
-        df[name] = keys.where(df[name].notna()).astype(df[name].dtype)  # the block's missing keys stay missing
+        renumbered = keys.where(df[name].notna()).astype(df[name].dtype)  # the block's missing keys stay missing
+        for pointing in model.generated_.pointing_at(name):  # manager_id follows its employee_id's new number
+            df[pointing] = repoint(df[pointing], df[name], renumbered)
+        df[name] = renumbered
     return df
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.schema.foreign_keys import pointing_keys
 from synth.schema.kinds import (
     EPOCH_MILLISECONDS,
     EPOCH_SECONDS,
@@ -445,7 +446,8 @@ def infer_schema(df: pd.DataFrame, *, sample_size: int = SAMPLE_SIZE, seed: int 
         A :class:`Schema` in the column order of ``df``; no column is flagged sensitive or quasi-identifier
         (see :func:`suggest_flags`).
     """
-    return Schema(tuple(infer_column(df[c], sample_size=sample_size, seed=seed) for c in df.columns))
+    specs = [infer_column(df[c], sample_size=sample_size, seed=seed) for c in df.columns]
+    return Schema(tuple(pointing_keys(df, specs)))  # manager_id → employee_id: a key, not a category
 
 
 def suggest_flags(schema: Schema) -> dict[str, tuple[bool, bool]]:

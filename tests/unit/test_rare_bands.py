@@ -24,9 +24,7 @@ def _salaries(seed: int, n: int = 3000) -> pd.DataFrame:
     salary = np.round(np.exp(rng.normal(np.log(60_000), 0.45, n)), 2)
     top = rng.random(n) < 0.01
     salary[top] *= rng.pareto(1.5, int(top.sum())) + 2
-    return pd.DataFrame(
-        {"salary": salary, "dept": rng.choice(["a", "b", "c", "d"], n), "age": rng.integers(20, 65, n)}
-    )
+    return pd.DataFrame({"salary": salary, "dept": rng.choice(["a", "b", "c", "d"], n), "age": rng.integers(20, 65, n)})
 
 
 @pytest.mark.parametrize("name", ["pruned_cart", "cart"])

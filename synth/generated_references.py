@@ -1,0 +1,125 @@
+"""Keys that point at another key of the same table (``manager_id`` → ``employee_id``), kept pointing.
+
+An HR table's ``manager_id`` holds, row after row, the ``employee_id`` of someone in the same table. Regenerated
+on its own (:mod:`synth.generated`), it would hold fresh keys that match no synthetic employee: the table would
+lose its hierarchy (who manages whom, how many reports a manager has), which is what such a column is for.
+
+At fit, a repeated key whose present values are, for at least :data:`MIN_INSIDE_SHARE` of its rows, values of a
+unique key column of the table is said to *reference* it. The model file keeps the referenced column's name, the
+share of rows pointing inside (rounded to 1%) and the share of rows pointing at their own row (rounded to 1%):
+no value. At sampling, the referencing column draws about as many distinct values as the real one holds
+(:func:`synth.generated_shapes.repeated_count`), that share of them among the synthetic keys of the referenced
+column and the rest fresh, so it points at synthetic rows exactly as often as the real one points at real rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth.generated_shapes import repeat_pool, repeated_count
+from synth.schema import ColumnKind, Schema
+
+#: A repeated key references a unique key when at least this share of its present rows hold one of its values.
+MIN_INSIDE_SHARE = 0.5
+#: Shares kept in the model file are rounded to this step.
+SHARE_STEP = 0.01
+
+
+def _comparable(values: pd.Series) -> pd.Series | None:
+    """Values as floats (numeric keys) or strings (text keys), so 1001 and 1001.0 (a key with missing) agree."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return None
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.astype(float)
+    return values.astype(str)
+
+
+def find_reference(name: str, data: pd.DataFrame, schema: Schema) -> dict[str, Any]:
+    """What generation needs to keep ``name`` pointing at the unique key column it references (empty if none)."""
+    col = _comparable(data[name])
+    if col is None:
+        return {}
+    best: tuple[str, float] | None = None
+    for spec in schema:
+        if spec.kind is not ColumnKind.IDENTIFIER or spec.name == name:
+            continue
+        target = data[spec.name].dropna()
+        keys = _comparable(target)
+        if keys is None or len(target) == 0 or target.nunique() < 0.95 * len(target):
+            continue  # only a unique key identifies a row to point at
+        if pd.api.types.is_numeric_dtype(keys.dtype) != pd.api.types.is_numeric_dtype(col.dtype):
+            continue
+        present = col[data[name].notna()]
+        share = float(present.isin(set(keys)).mean()) if len(present) else 0.0
+        if share >= MIN_INSIDE_SHARE and (best is None or share > best[1]):
+            best = (spec.name, share)
+    if best is None:
+        return {}
+    target_values = _comparable(data[best[0]])
+    assert target_values is not None
+    both = data[name].notna() & data[best[0]].notna()
+    own_row = float((col[both] == target_values[both]).sum() / max(int(data[name].notna().sum()), 1))
+    return {"references": best[0], "inside_share": _rounded(best[1]), "self_share": _rounded(own_row)}
+
+
+def _rounded(share: float) -> float:
+    return float(round(share / SHARE_STEP) * SHARE_STEP)
+
+
+def _share(value: Any) -> float:
+    """A share read from a model file: a number in [0, 1] (anything else counts as 0)."""
+    try:
+        share = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return float(np.clip(share, 0.0, 1.0)) if np.isfinite(share) else 0.0
+
+
+def pointing_keys(
+    detail: dict[str, Any],
+    targets: pd.Series,
+    present_rows: np.ndarray,
+    fresh: Callable[[int], np.ndarray],
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Values for the ``present_rows`` (positions) of a referencing column, given the referenced column's synthetic
+    values ``targets`` (one per row, missing where that row has none).
+
+    ``fresh(k)`` gives ``k`` new keys in the column's own format, for the share that points outside.
+    """
+    n = len(present_rows)
+    k = repeated_count(int(detail["distinct"]), int(detail["rows"]), n)
+    candidates = pd.unique(targets.dropna().to_numpy())
+    inside = min(len(candidates), round(k * _share(detail.get("inside_share"))))
+    chosen = candidates[rng.choice(len(candidates), inside, replace=False)] if inside else candidates[:0]
+    pool = np.concatenate([np.asarray(chosen, dtype=object), np.asarray(fresh(k - inside), dtype=object)])
+    if len(pool) == 0:
+        return pool
+    values = repeat_pool(pool, n, rng)
+    if _share(detail.get("self_share")) == 0.0 and len(pool) > 1:
+        # Nobody in the real table points at their own row (nobody manages themself): redraw those that do.
+        own = targets.to_numpy(dtype=object)[present_rows]
+        for _ in range(8):
+            same = np.flatnonzero(values == own)
+            if len(same) == 0:
+                break
+            values[same] = pool[rng.integers(0, len(pool), len(same))]
+    return values
+
+
+def repoint(values: pd.Series, old_keys: pd.Series, new_keys: pd.Series) -> pd.Series:
+    """``values`` with every value that is one of ``old_keys`` replaced by the ``new_keys`` value of its row.
+
+    For tables drawn in blocks: a block's unique keys are renumbered to be unique over the whole table, and the
+    keys that pointed at them must follow.
+    """
+    known = old_keys.notna() & new_keys.notna()
+    mapping = dict(zip(old_keys[known].tolist(), new_keys[known].tolist(), strict=True))
+    if not mapping:
+        return values
+    moved = values.map(lambda v: mapping.get(v, v) if v == v and v is not None else v)
+    return moved.astype(new_keys.dtype) if values.dtype == new_keys.dtype else moved
