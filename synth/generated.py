@@ -251,7 +251,7 @@ class GeneratedColumns:
         For tables drawn in independent blocks (:mod:`synth.sampling`): values are unique over the whole table
         whichever block or worker draws them (numeric keys by offset, formatted ones by a keyed permutation).
         """
-        from synth.sampling.identifiers import block_identifiers
+        from synth.sampling.identifiers import block_identifiers, block_same_width, same_width_capacity_exact
 
         out: dict[str, np.ndarray] = {}
         for plan in self.plans:
@@ -260,6 +260,8 @@ class GeneratedColumns:
             if plan.detail["numeric"]:
                 start = plan.detail["start"] + first_row
                 out[plan.name] = np.arange(start, start + n, dtype=np.int64)
+            elif _fits_same_width(plan, total_rows, same_width_capacity_exact):
+                out[plan.name] = block_same_width(plan.detail["same_width"], first_row, n, key)
             else:
                 out[plan.name] = block_identifiers(plan.detail["template"], _avoid(plan), first_row, n, total_rows, key)
         return out
@@ -297,6 +299,13 @@ class GeneratedColumns:
                 same_width=plan.detail.get("same_width"),
             )
         return fake_text(n, rng, plan.detail["max_chars"])
+
+
+def _fits_same_width(plan: _Plan, rows: int, capacity: Any) -> bool:
+    """Whether ``rows`` keys of ``plan`` come in the real width, by the rule :meth:`GeneratedColumns._identifiers`
+    applies (the format holds at least four values a row)."""
+    shaped = plan.detail.get("same_width")
+    return isinstance(shaped, dict) and not len(_avoid(plan)) and capacity(shaped) >= 4 * rows
 
 
 def _is_number(values: pd.Series) -> bool:

@@ -13,9 +13,12 @@ inputs ``i + t·N`` of different rows never coincide, so uniqueness survives the
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from synth.generated import _ALPHABETS, _parse_template, _seen, _widen
+from synth.generated_formats import joined
 
 #: The format is widened until it holds this many times the rows (plus the real values), so replacement
 #: inputs ``i + t·N`` up to ``t = SPREAD - 1`` stay inside the permuted range.
@@ -129,3 +132,41 @@ def block_identifiers(
             "has too few possible values. Mark the column as categorical or text instead."
         )
     return out
+
+
+def same_width_capacity_exact(fmt: dict[str, Any]) -> int:
+    """How many values a same-width format (:mod:`synth.generated_shapes`) holds, as an exact integer."""
+    parts = _parse_template(fmt["template"])
+    tail = int(fmt["tail"])
+    slots = [i for i, (is_slot, _) in enumerate(parts) if is_slot]
+    cap = len(fmt["suffixes"])
+    for i in slots[:-tail]:
+        cap *= len(_ALPHABETS[parts[i][1]])
+    return cap
+
+
+def block_same_width(fmt: dict[str, Any], first_row: int, n: int, key: int) -> np.ndarray:
+    """Identifiers of rows ``[first_row, first_row + n)`` in the real values' own width, unique over the table.
+
+    Row ``i`` gets value ``π(i)`` of the format, numbered with its unused ending fastest: every value ends in an
+    ending no real value has, so none is real, and ``π`` is a bijection, so no two rows share one. (Blocks used to
+    take the one-digit-longer template, so a streamed table's keys were a digit longer than a sampled one's.)
+    """
+    parts = _parse_template(fmt["template"])
+    tail = int(fmt["tail"])
+    slots = [i for i, (is_slot, _) in enumerate(parts) if is_slot]
+    endings = np.array([list(s) for s in fmt["suffixes"]], dtype="<U1").reshape(-1, tail)
+    perm = Permutation(min(same_width_capacity_exact(fmt), 2**64 - 1), key)
+    values = perm(np.arange(first_row, first_row + n, dtype=np.uint64))
+    chars = np.empty((n, len(parts)), dtype="<U1")
+    for i, (is_slot, ch) in enumerate(parts):
+        if not is_slot:
+            chars[:, i] = ch
+    chars[:, slots[-tail:]] = endings[(values % np.uint64(len(endings))).astype(np.int64)]
+    rest = values // np.uint64(len(endings))
+    for i in reversed(slots[:-tail]):
+        alphabet = np.array(list(_ALPHABETS[parts[i][1]]), dtype="<U1")
+        radix = np.uint64(len(alphabet))
+        chars[:, i] = alphabet[(rest % radix).astype(np.int64)]
+        rest //= radix
+    return joined(chars)

@@ -85,6 +85,26 @@ def test_identifiers_unique_across_blocks_and_never_real(
     assert not set(out["code"]) & set(table["code"])
 
 
+def test_streamed_keys_keep_the_real_width(tmp_path: Path) -> None:
+    """A streamed table's keys have the real keys' width, as a sampled table's do (blocks added a digit)."""
+    rng = np.random.default_rng(8)
+    n = 3_000
+    real = pd.DataFrame(
+        {
+            "employee": [f"E-{i:06d}" for i in rng.choice(1_000_000, n, replace=False)],
+            "grade": rng.choice(list("abc"), n),
+        }
+    )
+    model = synth.create("independent").fit(real)
+    assert model.generated_.plans[0].detail.get("same_width"), "the test needs a same-width format"
+    out = pq.read_table(_write(model, tmp_path / "w.parquet", 7_500, seed=2).path).to_pandas()
+    sampled = model.sample(2_000, seed=2)
+    assert out["employee"].str.len().eq(8).all() and sampled["employee"].str.len().eq(8).all()
+    assert out["employee"].str.fullmatch(r"E-\d{6}").all()
+    assert out["employee"].is_unique
+    assert not set(out["employee"]) & set(real["employee"])
+
+
 def test_identifier_replacement_is_exercised(table: pd.DataFrame) -> None:
     """With sequential real codes in a small widened format, raw permuted values do hit real codes."""
     from synth.sampling.identifiers import block_identifiers
