@@ -145,6 +145,26 @@ class FeatureEncoder:
         return np.hstack(parts)
 
 
+def fittable(x: np.ndarray) -> np.ndarray:
+    """A tree matrix to fit a model on, with every column that holds no value at all set to 0.
+
+    A synthetic table can hold a column missing in every row (a DP fit at a small ε whose noise hid the column's
+    whole range says so and leaves it empty), and scikit-learn's HistGradientBoosting refuses to fit on such a
+    column ("window shape cannot be larger than input array shape"): the whole TSTR or fairness check failed. A
+    constant column gives the trees nothing to split on, which is all an empty column can give, and predictions
+    on real rows then ignore that column's values.
+    """
+    x = np.asarray(x)
+    if x.ndim != 2 or x.dtype.kind != "f" or len(x) == 0:
+        return x
+    empty = np.isnan(x).all(axis=0)
+    if not empty.any():
+        return x
+    out = x.copy()
+    out[:, empty] = 0.0
+    return out
+
+
 def default_threads() -> int:
     """OpenMP threads for HistGradientBoosting: 1 unless SYNTH_ML_THREADS says otherwise.
 

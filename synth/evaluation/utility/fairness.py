@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.evaluation.features import FeatureEncoder, labels, thread_limit
+from synth.evaluation.features import FeatureEncoder, fittable, labels, thread_limit
 from synth.evaluation.results import Interval, bootstrap_weights, number, recentred_interval, to_jsonable
 from synth.evaluation.utility.augmentation import FEATURE_KINDS
 from synth.progress import ProgressCallback, ensure
@@ -403,7 +403,7 @@ def _model_fairness(
                 max_iter=200, early_stopping=len(y) >= 2000, random_state=seed, categorical_features=cats
             )
             with thread_limit(n_threads):
-                model.fit(encoder.tree_matrix(frame), y)
+                model.fit(fittable(encoder.tree_matrix(frame)), y)
                 pred = np.asarray(model.predict_proba(x_hold)[:, 1] >= 0.5)
         correct = (pred == y_hold)[:, None]
         accuracy = (w * correct).sum(axis=0) / w.sum(axis=0)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from synth.evaluation import scoring as _scoring
 from synth.evaluation.context import EvaluationContext
-from synth.evaluation.features import FeatureEncoder, thread_limit
+from synth.evaluation.features import FeatureEncoder, fittable, thread_limit
 from synth.evaluation.results import Interval, bootstrap_weights, recentred_interval, to_jsonable
 from synth.evaluation.spec import MetricSpec
 from synth.evaluation.utility.targets import (
@@ -230,11 +230,11 @@ def _fit_models(
             categorical_features=cats,
         )
         lin = LogisticRegression(max_iter=500, C=1.0)
-        return {"HistGradientBoosting": hgb.fit(x_tree, y), "LogisticRegression": lin.fit(x_lin, y)}
+        return {"HistGradientBoosting": hgb.fit(fittable(x_tree), y), "LogisticRegression": lin.fit(x_lin, y)}
     hgb_r = HistGradientBoostingRegressor(
         max_iter=200, early_stopping=early, n_iter_no_change=10, random_state=seed, categorical_features=cats
     )
-    return {"HistGradientBoosting": hgb_r.fit(x_tree, y), "Ridge": Ridge(alpha=1.0).fit(x_lin, y)}
+    return {"HistGradientBoosting": hgb_r.fit(fittable(x_tree), y), "Ridge": Ridge(alpha=1.0).fit(x_lin, y)}
 
 
 def _predict(model: Any, x: np.ndarray, task: Task, classes: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
