@@ -135,7 +135,9 @@ def evaluate(args: argparse.Namespace) -> int:
             "an HTML report compares against real rows held out from fitting: pass --holdout", console.USAGE
         )
     inputs = [("the real table", args.real), ("the synthetic table", args.synthetic)]
-    check_output(args.output, [*inputs, ("the holdout", args.holdout), ("the schema", args.schema)])
+    check_output(
+        args.output, [*inputs, ("the holdout", args.holdout), ("the schema", args.schema)], overwrite=args.overwrite
+    )
     with user_errors():
         real, real_info = read(args.real, args.max_rows, args.seed, args.sheet)
         syn, syn_info = read(args.synthetic, args.max_rows, args.seed, args.synthetic_sheet, "--synthetic-sheet")
@@ -149,7 +151,7 @@ def evaluate(args: argparse.Namespace) -> int:
         if build_html is not None:
             with Progress("building the report", quiet=args.quiet) as bar:
                 page = build_html(real, syn, holdout, schema, real_info.source, syn_info.source, bar)
-            _write_atomically(args.output, lambda p: p.write_text(page, encoding="utf-8"))
+            _write_atomically(args.output, lambda p: p.write_text(page, encoding="utf-8"), args.overwrite)
             note(f"report on {syn_info.rows_used:,} synthetic rows → {args.output}", quiet=args.quiet)
             return console.OK
         # One evaluation context: the tables are coerced, coded and encoded once for every score below.
@@ -202,7 +204,7 @@ def evaluate(args: argparse.Namespace) -> int:
             "privacy_note": None if privacy is not None else "privacy needs --holdout (and no --no-privacy)",
         }
         text = json.dumps(doc, indent=2, allow_nan=False, default=str)
-        _write_atomically(args.output, lambda p: p.write_text(text, encoding="utf-8"))
+        _write_atomically(args.output, lambda p: p.write_text(text, encoding="utf-8"), args.overwrite)
     overall = getattr(fidelity, "overall", None)
     score = f"fidelity {overall:.3f}" if isinstance(overall, float) else "fidelity scored"
     note(f"{score} on {syn_info.rows_used:,} synthetic rows → {args.output}: {headline.sentence}", quiet=args.quiet)
