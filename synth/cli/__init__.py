@@ -120,6 +120,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--seed", type=int, default=0, help="seed of those samples")
     evaluate.add_argument("--no-privacy", action="store_true", help="skip the privacy evaluation (faster)")
+    evaluate.add_argument(
+        "--no-attacks",
+        action="store_true",
+        help="skip the singling-out, linkability and inference attacks (faster; the verdict then says they were "
+        "not measured)",
+    )
     evaluate.add_argument("-o", "--output", required=True, help="report.json (or report.html when available)")
     evaluate.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     evaluate.set_defaults(run=evaluating.evaluate)

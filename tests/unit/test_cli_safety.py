@@ -162,7 +162,11 @@ def test_evaluate_reports_the_privacy_verdict_of_a_copy_of_train(work: Path) -> 
     assert summary["privacy_level"] == "red" and summary["privacy_headline"].startswith("High risk")
     flagged = {f["criterion"]: f["level"] for f in summary["privacy_flagged"]}
     assert flagged["copies"] == flagged["membership"] == flagged["closeness"] == "red"
-    assert summary["privacy_not_measured"] == ["Singling out", "Linkability", "Inference"]  # the attacks: not run
+    # The attacks run too, and a copy of train is singled out and linked through its own rows.
+    assert flagged["singling_out"] == flagged["linkability"] == "red"
+    assert summary["privacy_not_measured"] == []
+    assert summary["attacks"]["singling_out_univariate"]["risk_low"] > 0.9
+    assert summary["attacks"]["linkability"]["risk_low"] > 0.9
     lines = proc.stderr.splitlines()
     assert lines[1].startswith("privacy RED: High risk") and "Do not share it" in lines[1]
     assert any(line.strip().startswith("red Copies of real rows: 100.00% of synthetic rows copy") for line in lines)
