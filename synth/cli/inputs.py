@@ -59,7 +59,11 @@ def read(path: str, max_rows: int, seed: int, sheet: str | None = None, option: 
     if max_rows < 1:
         raise UserError(f"--max-rows must be at least 1, got {max_rows}", console.USAGE)
     source = existing(path, "the table")
-    return read_sample(source, max_rows, seed=seed, sheet=sheet_choice(source, sheet, option))
+    df, info = read_sample(source, max_rows, seed=seed, sheet=sheet_choice(source, sheet, option))
+    # What the read changed that the user must know (e.g. merged Excel cells filled), as the Data page shows it.
+    for warning in df.attrs.get("read_info", {}).get("warnings", ()):
+        note(f"warning: {warning}")
+    return df, info
 
 
 def _replaces(out: Path, dataset: bool) -> bool:
