@@ -173,7 +173,9 @@ def evaluate(args: argparse.Namespace) -> int:
             # The WP216 attacks with their main, control and baseline rates and the risk's interval.
             "attacks": attacks.to_dict() if attacks is not None else None,
             "privacy_note": None if privacy is not None else "privacy needs --holdout (and no --no-privacy)",
-            "attacks_note": None if attacks is not None else "the attacks need --holdout (and no --no-attacks)",
+            "attacks_note": None
+            if attacks is not None
+            else "the attacks need --holdout (and no --no-privacy or --no-attacks)",
         }
         text = json.dumps(doc, indent=2, allow_nan=False, default=str)
         _write_atomically(args.output, lambda p: p.write_text(text, encoding="utf-8"), args.overwrite)

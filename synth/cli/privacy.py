@@ -17,8 +17,8 @@ from typing import Any
 from synth.cli import console
 from synth.cli.console import Progress, UserError, note
 
-#: Each criterion as the verdict names it, and the attacks that measure it.
-CRITERIA_LABELS = {"singling_out": "singling out", "linkability": "linkability", "inference": "inference"}
+#: The verdict's criteria that the attacks measure (the others come from the distances and rare values).
+ATTACK_CRITERIA = frozenset(("singling_out", "linkability", "inference"))
 
 
 @dataclass(frozen=True)
@@ -120,10 +120,10 @@ def measure(args: argparse.Namespace, real: Any, syn: Any, holdout: Any, schema:
     return privacy, attacks, verdict
 
 
-def _interval(risk: Any) -> str:
+def _pct(x: float) -> str:
     from synth.evaluation.results import percent
 
-    return f"{percent(risk.value)} (95% CI {percent(risk.low)}–{percent(risk.high)})"
+    return percent(x)
 
 
 def attack_summary(attacks: Attacks | None) -> dict[str, Any]:
@@ -172,26 +172,21 @@ def print_privacy(verdict: Any, attacks: Attacks | None, quiet: bool) -> None:
         for r in attacks.results:
             if r.measured:
                 note(
-                    f"  attack {r.label}: risk {_interval(r.risk)}; success {_pct(r.main.value)} on training rows, "
-                    f"{_pct(r.control.value)} on holdout rows (control), {_pct(r.baseline.value)} at random",
+                    f"  attack {r.label}: risk {_pct(r.risk.value)} (95% CI {_pct(r.risk.low)}–{_pct(r.risk.high)}); "
+                    f"success {_pct(r.main.value)} on training rows, {_pct(r.control.value)} on holdout rows "
+                    f"(control), {_pct(r.baseline.value)} at random",
                     quiet=quiet,
                 )
             else:
                 note(f"  attack {r.label}: not measured: {r.not_run_reason}", quiet=quiet)
     keys = {c.key: c for c in verdict.criteria if c.level == "grey"}
     for key, c in keys.items():
-        if attacks is None and key in CRITERIA_LABELS:
+        if attacks is None and key in ATTACK_CRITERIA:
             why = "skipped (--no-attacks)"
         elif attacks is not None and key in attacks.not_run:
             why = attacks.not_run[key]
-        elif key in CRITERIA_LABELS:
+        elif key in ATTACK_CRITERIA:
             why = "no attack could be made"
         else:
             why = c.value
         note(f"  not measured: {c.label.lower()}: {why}", quiet=quiet)
-
-
-def _pct(x: float) -> str:
-    from synth.evaluation.results import percent
-
-    return percent(x)

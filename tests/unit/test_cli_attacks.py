@@ -98,3 +98,22 @@ def test_no_attacks_skips_them_and_says_so(fresh: Path) -> None:
     for label in ("singling out", "linkability", "inference"):
         assert f"not measured: {label}: skipped (--no-attacks)" in proc.stderr
     assert "attack Singling out" not in proc.stderr
+
+
+def test_an_attacker_model_the_attacks_cannot_use_leaves_them_unmeasured_with_the_reason(
+    fresh: Path, tmp_path: Path
+) -> None:
+    """As on the page: with only age and income, the default attacker knows age and wants income, so linkability
+    has no second column group; singling out (which needs no attacker model) still runs."""
+    for name in ("train", "fresh", "holdout"):
+        pd.read_csv(fresh / f"{name}.csv")[["age", "income"]].to_csv(tmp_path / f"{name}.csv", index=False)
+    proc = run("evaluate", "train.csv", "fresh.csv", "--holdout", "holdout.csv", "-o", "two.json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "two.json").read_text())
+    reason = doc["attacks"]["not_run"]["linkability"]
+    assert reason == doc["attacks"]["not_run"]["inference"]
+    assert reason.startswith("no attacker model the attacks can use: The linkability attack needs two non-empty")
+    assert {r["criterion"] for r in doc["attacks"]["results"]} == {"singling_out"}
+    # (real values copied is grey too here: two columns hold too few one-off values to judge)
+    assert doc["summary"]["privacy_not_measured"][-2:] == ["Linkability", "Inference"]
+    assert f"not measured: linkability: {reason}" in proc.stderr
