@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -170,7 +171,16 @@ def test_evaluate_html_is_the_dashboard_report_or_a_clear_message(work: Path) ->
         assert not (work / "r.html").exists()
     else:
         assert proc.returncode == 0, proc.stderr
-        assert (work / "r.html").read_text().lstrip().lower().startswith("<!doctype html")
+        page = (work / "r.html").read_text()
+        assert page.lstrip().lower().startswith("<!doctype html")
+        # --no-attacks leaves the report's singling-out, linkability and inference rows grey ("not measured").
+        skip = run("evaluate", "train.csv", "holdout.csv", "--holdout", "holdout.csv", "--no-attacks", "-o", "s.html",
+                   cwd=work)  # fmt: skip
+        assert skip.returncode == 0, skip.stderr
+        words = " ".join(re.sub(r"<[^>]+>", " ", (work / "s.html").read_text()).split())
+        for label in ("Singling out", "Linkability", "Inference"):
+            assert f"{label} ⚪ grey not measured" in words
+        assert "grey not measured" not in " ".join(re.sub(r"<[^>]+>", " ", page).split())
     no_holdout = run("evaluate", "train.csv", "holdout.csv", "-o", "r2.html", cwd=work)
     assert no_holdout.returncode == console.USAGE and "Traceback" not in no_holdout.stderr
 
