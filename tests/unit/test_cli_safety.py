@@ -134,6 +134,14 @@ def test_an_existing_output_is_replaced_only_with_overwrite(work: Path, tmp_path
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+def test_every_writing_command_offers_overwrite_in_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("fit", "sample", "schema", "evaluate"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        assert "--overwrite replace" in text and "an existing output without --overwrite" in text, command
+
+
 def test_an_output_that_appears_during_the_run_is_not_replaced(
     work: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
