@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from synth.cli import console
 from synth.cli.console import UserError
 
+OVERWRITE_HELP = "replace the output file if it exists (never an input: that is refused even so)"
 SHEET_HELP = "the Excel sheet to read: its name, or its position counting from 0 (default: the first, named)"
 
 
@@ -61,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         help="fit on a seeded sample of this many rows when the table is larger (default 1,000,000)",
     )
     fit.add_argument("-o", "--output", required=True, help="the model file to write (e.g. model.synth)")
+    fit.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     fit.set_defaults(run=commands.fit)
 
     sample = sub.add_parser(
@@ -84,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--engine", choices=("local", "dask"), default="local", help="where to run (default local)")
     sample.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (else a LocalCluster)")
     sample.add_argument("--workers", type=int, help="LocalCluster worker processes (default: one per core)")
-    sample.add_argument("--overwrite", action="store_true", help="replace an existing dataset folder")
+    sample.add_argument("--overwrite", action="store_true", help="replace an existing output file or dataset folder")
     sample.set_defaults(run=commands.sample)
 
     schema = sub.add_parser(
@@ -97,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--sheet", help=SHEET_HELP)
     schema.add_argument("--max-rows", type=int, default=1_000_000, help="infer from a seeded sample this large")
     schema.add_argument("-o", "--output", default="-", help="the JSON file to write (default: stdout)")
+    schema.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     schema.set_defaults(run=commands.schema)
 
     evaluate = sub.add_parser(
@@ -117,7 +120,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--seed", type=int, default=0, help="seed of those samples")
     evaluate.add_argument("--no-privacy", action="store_true", help="skip the privacy evaluation (faster)")
+    evaluate.add_argument(
+        "--no-attacks",
+        action="store_true",
+        help="skip the singling-out, linkability and inference attacks (faster; the verdict then says they were "
+        "not measured)",
+    )
     evaluate.add_argument("-o", "--output", required=True, help="report.json (or report.html when available)")
+    evaluate.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     evaluate.set_defaults(run=evaluating.evaluate)
     return parser
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from synth.cli import console
 from synth.cli.console import Progress, UserError, note
-from synth.cli.inputs import check_output, existing, read
+from synth.cli.inputs import check_output, existing, read, refuse_existing
 
 
 @contextmanager
@@ -73,8 +73,9 @@ def _param(text: str) -> tuple[str, Any]:
     return key.strip(), value
 
 
-def _write_atomically(path: str, write: Any) -> None:
-    """Write through a temporary file beside ``path`` so a failure leaves no half-written output."""
+def _write_atomically(path: str, write: Any, overwrite: bool) -> None:
+    """Write through a temporary file beside ``path`` so a failure leaves no half-written output; without
+    ``overwrite``, an output that appeared while the command ran (a fit takes minutes) is refused, not replaced."""
     target = Path(path)
     if not target.parent.exists():
         raise UserError(f"cannot write {path}: the folder {target.parent} does not exist", console.OUTPUT)
@@ -88,6 +89,7 @@ def _write_atomically(path: str, write: Any) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make the output private to this user
+        refuse_existing(path, overwrite)
         os.replace(tmp, target)
     except OSError as exc:
         reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
@@ -105,7 +107,7 @@ def fit(args: argparse.Namespace) -> int:
         raise UserError(
             f"no synthesizer named {args.synthesizer!r}; available: {', '.join(synth.available())}", console.USAGE
         )
-    check_output(args.output, [("the table", args.data), ("the schema", args.schema)])
+    check_output(args.output, [("the table", args.data), ("the schema", args.schema)], overwrite=args.overwrite)
     with user_errors():
         params = dict(_param(p) for p in args.param)
         model = synth.create(args.synthesizer, random_state=args.seed, **params)
@@ -115,7 +117,7 @@ def fit(args: argparse.Namespace) -> int:
             model.fit(df, schema, progress=bar)
         # Recorded in the model file: what the model was fitted on (a sample when the input was larger).
         model.training_input_ = info.to_dict()  # type: ignore[attr-defined]
-        _write_atomically(args.output, model.save)
+        _write_atomically(args.output, model.save, args.overwrite)
     sampled = f" (a seeded sample of {info.source_rows:,} rows, seed {info.seed})" if info.sampled else ""
     note(f"fitted {model.label} on {info.rows_used:,} rows{sampled} → {args.output}", quiet=args.quiet)
     rules = describe_rules(model)
@@ -148,7 +150,7 @@ def sample(args: argparse.Namespace) -> int:
         dataset = output_format(args.output) == "dataset"
     if engine == "dask" and not dataset:
         raise UserError("the dask engine writes a partitioned dataset: end the output path with /", console.USAGE)
-    check_output(args.output, [("the model file", args.model)])
+    check_output(args.output, [("the model file", args.model)], overwrite=args.overwrite, dataset=dataset)
     with user_errors():
         model = synth.load_model(existing(args.model, "the model file"))
         conditions = conditions_from_text(args.where, model) if args.where.strip() else None
@@ -181,14 +183,14 @@ def sample(args: argparse.Namespace) -> int:
 def schema(args: argparse.Namespace) -> int:
     import synth
 
-    check_output(args.output, [("the table", args.data)])
+    check_output(args.output, [("the table", args.data)], overwrite=args.overwrite)
     with user_errors():
         df, info = read(args.data, args.max_rows, 0, args.sheet)
         text = synth.infer_schema(df).to_json() + "\n"
         if args.output == "-":
             sys.stdout.write(text)
         else:
-            _write_atomically(args.output, lambda p: p.write_text(text, encoding="utf-8"))
+            _write_atomically(args.output, lambda p: p.write_text(text, encoding="utf-8"), args.overwrite)
             note(
                 f"schema of {len(df.columns)} columns ({info.rows_used:,} rows read) → {args.output}", quiet=args.quiet
             )

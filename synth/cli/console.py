@@ -11,7 +11,7 @@ from typing import Any, TextIO
 #: Exit codes (also listed in ``synth --help``).
 OK = 0
 BAD_INPUT = 1  # a missing, unreadable or tampered input file
-USAGE = 2  # wrong arguments (argparse's own code)
+USAGE = 2  # wrong arguments (argparse's own code), an output that is an input or exists without --overwrite
 IMPOSSIBLE = 3  # a request the model cannot honour: impossible condition, bad parameter
 OUTPUT = 4  # the output cannot be written: path, permissions, full disk
 CANCELLED = 130  # Ctrl-C (SIGINT): 128 + 2
@@ -20,7 +20,8 @@ TERMINATED = 143  # SIGTERM (kill, timeout, a scheduler): 128 + 15
 INTERNAL = 70  # a bug: the message asks for a report
 
 EXIT_CODES_HELP = (
-    "exit codes: 0 done, 1 input file missing/unreadable/not a model, 2 wrong arguments, 3 impossible request "
+    "exit codes: 0 done, 1 input file missing/unreadable/not a model, 2 wrong arguments (an output that is an input, "
+    "an existing output without --overwrite), 3 impossible request "
     "(condition, parameter), 4 output not writable or disk full, 130 interrupted (Ctrl-C), 143 terminated "
     "(SIGTERM), 129 hung up (SIGHUP); a stopped command leaves no output behind"
 )

@@ -1,7 +1,8 @@
 """``synth evaluate``: fidelity and, with a holdout, privacy of a synthetic table, written as JSON (or HTML).
 
 The summary (printed and in the JSON) carries the privacy verdict the dashboard's report shows whenever privacy
-was measured: a copy of the training rows reads "fidelity 1.000" and must never print as a clean pass.
+was measured, the WP216 attacks included (:mod:`synth.cli.privacy`; ``--no-attacks`` leaves them out): a copy of
+the training rows reads "fidelity 1.000" and must never print as a clean pass.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from synth.cli import console
 from synth.cli.commands import _schema, _write_atomically, user_errors
 from synth.cli.console import Progress, UserError, note
 from synth.cli.inputs import check_output, read
+from synth.cli.privacy import measure, print_privacy, verdict_summary
 
 #: The fewest rows a table needs for the discriminator's cross-validated AUC.
 MIN_ROWS = 20
@@ -33,9 +35,14 @@ def _html_builder() -> Any:
     except ImportError:
         return None
 
-    def build(real: Any, syn: Any, holdout: Any, schema: Any, name: str, label: str, progress: Any) -> str:
-        external = evaluate_external(real, syn, holdout, schema=schema, label=label, progress=progress)
-        result = finish([external.run], EvaluationSettings())
+    def build(
+        real: Any, syn: Any, holdout: Any, schema: Any, name: str, label: str, attacks: bool, progress: Any
+    ) -> str:
+        settings = EvaluationSettings(attacks=attacks)
+        external = evaluate_external(
+            real, syn, holdout, schema=schema, label=label, settings=settings, progress=progress
+        )
+        result = finish([external.run], settings)
         report = build_report(name=name, data=real, schema=schema, train=real, holdout=holdout, result=result)
         return str(report.html)
 
@@ -74,46 +81,6 @@ def _check_tables(args: argparse.Namespace, real: Any, syn: Any, holdout: Any, s
         )
 
 
-def _privacy(args: argparse.Namespace, real: Any, syn: Any, holdout: Any, schema: Any) -> tuple[Any, Any]:
-    """The privacy measures and the dashboard's verdict on them (the attacks left grey: not run here)."""
-    import synth
-    from synth.evaluation.privacy.common import PrivacyInputError
-    from synth.evaluation.privacy.rare_values import evaluate_rare_values
-    from synth.evaluation.privacy.verdict import privacy_verdict
-
-    try:
-        with Progress("measuring privacy", quiet=args.quiet) as bar:
-            privacy = synth.evaluate_privacy(real, syn, holdout=holdout, schema=schema, progress=bar, seed=args.seed)
-        rare = evaluate_rare_values(real, syn, holdout, schema=schema, columns=schema.modelled)
-    except PrivacyInputError as exc:
-        raise UserError(f"privacy cannot be measured: {exc}", console.BAD_INPUT) from exc
-    return privacy, privacy_verdict(privacy, (), rare_values=rare)
-
-
-def _verdict_summary(verdict: Any) -> dict[str, Any]:
-    flagged = [c for c in verdict.criteria if c.level in ("red", "amber")]
-    return {
-        "privacy_level": verdict.level,
-        "privacy_headline": verdict.headline,
-        "privacy_flagged": [
-            {"criterion": c.key, "label": c.label, "level": c.level, "value": c.value} for c in flagged
-        ],
-        "privacy_not_measured": [c.label for c in verdict.criteria if c.level == "grey"],
-    }
-
-
-def _print_verdict(verdict: Any, quiet: bool) -> None:
-    """The verdict's light and headline, then each criterion at the worst light; a risk prints even with -q."""
-    risky = verdict.level in ("red", "amber")
-    note(f"privacy {verdict.level.upper()}: {verdict.headline}", quiet=quiet and not risky)
-    for c in verdict.criteria:
-        if c.level == verdict.level and risky:
-            note(f"  {c.level} {c.label}: {c.value}")
-    grey = [c.label.lower() for c in verdict.criteria if c.level == "grey"]
-    if grey:
-        note(f"  not measured here: {', '.join(grey)} (the dashboard's report runs them)", quiet=quiet)
-
-
 def evaluate(args: argparse.Namespace) -> int:
     import synth
     from synth.evaluation.context import ContextError, EvaluationContext
@@ -135,7 +102,9 @@ def evaluate(args: argparse.Namespace) -> int:
             "an HTML report compares against real rows held out from fitting: pass --holdout", console.USAGE
         )
     inputs = [("the real table", args.real), ("the synthetic table", args.synthetic)]
-    check_output(args.output, [*inputs, ("the holdout", args.holdout), ("the schema", args.schema)])
+    check_output(
+        args.output, [*inputs, ("the holdout", args.holdout), ("the schema", args.schema)], overwrite=args.overwrite
+    )
     with user_errors():
         real, real_info = read(args.real, args.max_rows, args.seed, args.sheet)
         syn, syn_info = read(args.synthetic, args.max_rows, args.seed, args.synthetic_sheet, "--synthetic-sheet")
@@ -148,8 +117,10 @@ def evaluate(args: argparse.Namespace) -> int:
         _check_tables(args, real, syn, holdout, schema)
         if build_html is not None:
             with Progress("building the report", quiet=args.quiet) as bar:
-                page = build_html(real, syn, holdout, schema, real_info.source, syn_info.source, bar)
-            _write_atomically(args.output, lambda p: p.write_text(page, encoding="utf-8"))
+                page = build_html(
+                    real, syn, holdout, schema, real_info.source, syn_info.source, not args.no_attacks, bar
+                )
+            _write_atomically(args.output, lambda p: p.write_text(page, encoding="utf-8"), args.overwrite)
             note(f"report on {syn_info.rows_used:,} synthetic rows → {args.output}", quiet=args.quiet)
             return console.OK
         # One evaluation context: the tables are coerced, coded and encoded once for every score below.
@@ -169,9 +140,9 @@ def evaluate(args: argparse.Namespace) -> int:
             accuracy = evaluate_accuracy(context=context, seed=args.seed, progress=scaled(bar, 0.0, 0.5))
             discriminator = evaluate_discriminator(context=context, seed=args.seed, progress=scaled(bar, 0.5, 1.0))
         headline = fidelity_headline(accuracy, discriminator)
-        privacy = verdict = None
+        privacy = attacks = verdict = None
         if holdout is not None and not args.no_privacy:
-            privacy, verdict = _privacy(args, real, syn, holdout, schema)
+            privacy, attacks, verdict = measure(args, real, syn, holdout, schema)
         summary = {
             "fidelity": fidelity.overall,
             "headline": headline.sentence,
@@ -185,7 +156,7 @@ def evaluate(args: argparse.Namespace) -> int:
             # "holdout", or "train" without --holdout (a table that tracks its training rows then reads low)
             "discriminator_real_rows": discriminator.real_rows,
             # The privacy verdict travels with the fidelity headline: a copy of train is "as good as real".
-            **(_verdict_summary(verdict) if verdict is not None else {"privacy_level": None}),
+            **(verdict_summary(verdict, attacks) if verdict is not None else {"privacy_level": None}),
         }
         doc = {
             "summary": summary,
@@ -199,15 +170,20 @@ def evaluate(args: argparse.Namespace) -> int:
             "fidelity": to_jsonable(fidelity.to_dict()),
             "privacy": to_jsonable(privacy.to_dict()) if privacy is not None else None,
             "privacy_verdict": verdict.to_dict() if verdict is not None else None,
+            # The WP216 attacks with their main, control and baseline rates and the risk's interval.
+            "attacks": attacks.to_dict() if attacks is not None else None,
             "privacy_note": None if privacy is not None else "privacy needs --holdout (and no --no-privacy)",
+            "attacks_note": None
+            if attacks is not None
+            else "the attacks need --holdout (and no --no-privacy or --no-attacks)",
         }
         text = json.dumps(doc, indent=2, allow_nan=False, default=str)
-        _write_atomically(args.output, lambda p: p.write_text(text, encoding="utf-8"))
+        _write_atomically(args.output, lambda p: p.write_text(text, encoding="utf-8"), args.overwrite)
     overall = getattr(fidelity, "overall", None)
     score = f"fidelity {overall:.3f}" if isinstance(overall, float) else "fidelity scored"
     note(f"{score} on {syn_info.rows_used:,} synthetic rows → {args.output}: {headline.sentence}", quiet=args.quiet)
     if verdict is not None:
-        _print_verdict(verdict, args.quiet)
+        print_privacy(verdict, attacks, args.quiet)
     else:
         note("privacy not measured: pass --holdout (real rows kept out of the fit)", quiet=args.quiet)
     return console.OK

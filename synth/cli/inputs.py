@@ -1,5 +1,5 @@
-"""The commands' inputs and outputs: tables read (with an Excel workbook's sheet named), and outputs that would
-overwrite an input refused."""
+"""The commands' inputs and outputs: tables read (with an Excel workbook's sheet named), outputs that would
+overwrite an input refused, and existing outputs replaced only with ``--overwrite``."""
 
 from __future__ import annotations
 
@@ -59,12 +59,43 @@ def read(path: str, max_rows: int, seed: int, sheet: str | None = None, option: 
     if max_rows < 1:
         raise UserError(f"--max-rows must be at least 1, got {max_rows}", console.USAGE)
     source = existing(path, "the table")
-    return read_sample(source, max_rows, seed=seed, sheet=sheet_choice(source, sheet, option))
+    df, info = read_sample(source, max_rows, seed=seed, sheet=sheet_choice(source, sheet, option))
+    # What the read changed that the user must know (e.g. merged Excel cells filled), as the Data page shows it.
+    for warning in df.attrs.get("read_info", {}).get("warnings", ()):
+        note(f"warning: {warning}")
+    return df, info
 
 
-def check_output(output: str, inputs: Sequence[tuple[str, str | None]]) -> None:
+def _replaces(out: Path, dataset: bool) -> bool:
+    """Whether writing ``out`` would replace something there: a file, or a dataset folder's part files. (A folder
+    holding other files, or a file where a folder should be, is refused by the writer whatever ``--overwrite``.)"""
+    if not dataset:
+        return out.is_file()
+    if not out.is_dir():
+        return False
+    names = [p.name for p in out.iterdir()]
+    return bool(names) and all(n.startswith("part-") and n.endswith(".parquet") for n in names)
+
+
+def refuse_existing(output: str, overwrite: bool, dataset: bool = False) -> None:
+    """Refuse to replace an existing output unless ``--overwrite`` was given (a typo in ``-o`` must not destroy a
+    model or a report that took an hour)."""
+    if output != "-" and not overwrite and _replaces(Path(output), dataset):
+        what = "a dataset folder" if dataset else "a file"
+        raise UserError(
+            f"the output {output} already exists ({what}): pass --overwrite to replace it, or choose another "
+            "output name",
+            console.USAGE,
+        )
+
+
+def check_output(
+    output: str, inputs: Sequence[tuple[str, str | None]], *, overwrite: bool = False, dataset: bool = False
+) -> None:
     """Refuse an output that is one of the inputs (``synth fit train.csv -o train.csv`` would replace the table
-    with a model) or lies inside an input folder (a Parquet dataset). ``inputs`` holds (what, path) pairs."""
+    with a model) or lies inside an input folder (a Parquet dataset), even with ``--overwrite``; then refuse any
+    other existing output without ``--overwrite``. ``inputs`` holds (what, path) pairs; ``dataset`` says the output
+    is a Parquet dataset folder."""
     if output == "-":
         return
     out = Path(output)
@@ -81,3 +112,4 @@ def check_output(output: str, inputs: Sequence[tuple[str, str | None]]) -> None:
                 "output name",
                 console.USAGE,
             )
+    refuse_existing(output, overwrite, dataset)

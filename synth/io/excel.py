@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from synth.io.columns import _python_column
 from synth.io.errors import TableReadError, too_many_rows
+from synth.io.excel_merges import fill_merged, merged_ranges
 from synth.io.limits import EXCEL_MAX_ROWS, check, exceeded
 from synth.io.options import ReadOptions
 
@@ -71,7 +72,9 @@ def _worksheet_names(workbook: Any, label: str) -> list[str]:
     return names
 
 
-def _read_excel(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str], str]:
+def _read_excel(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str], str, dict[str, Any]]:
+    """The chosen sheet as columns, its header, its name, and what its merged cells changed (for ``read_info``:
+    merged cells in the data take their range's value, :mod:`synth.io.excel_merges`)."""
     label = opts.label
     workbook = _open_workbook(data, label, opts.max_uncompressed_bytes)
     try:
@@ -98,7 +101,10 @@ def _read_excel(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str], st
                 code="excel_sheet",
             )
         try:
-            rows = _stream_rows(workbook[chosen], opts, chosen)
+            worksheet = workbook[chosen]
+            rows = _stream_rows(worksheet, opts, chosen)
+            # Where openpyxl found the sheet's XML (read-only mode keeps no merged ranges of its own).
+            ranges = merged_ranges(data, getattr(worksheet, "_worksheet_path", None))
         except TableReadError:
             raise
         except Exception as exc:  # damaged XML inside the sheet: ParseError, KeyError, ValueError, ...
@@ -116,13 +122,14 @@ def _read_excel(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str], st
             file=label,
             code="empty",
         )
+    rows, merged = fill_merged(rows, ranges, chosen, label)
     width = max(len(r) for r in rows)
     header = [("" if v is None else str(v).strip()) for v in rows[0]] + [""] * (width - len(rows[0]))
     body = rows[1:]
     columns = [_python_column([r[i] if i < len(r) else None for r in body], opts) for i in range(width)]
     del rows, body
     table = pa.table(columns, names=[f"c{i}" for i in range(width)])
-    return table, header, chosen
+    return table, header, chosen, merged
 
 
 def _stream_rows(sheet: Any, opts: ReadOptions, chosen: str) -> list[tuple[Any, ...]]:

@@ -75,7 +75,9 @@ def read_table(
 
     The format is recognised from the content (and the file name when the content is ambiguous); a gzip
     file is decompressed first. How the file was read (format, encoding, delimiter, decimal mark, rows
-    dropped or sampled) is stored in ``df.attrs["read_info"]``.
+    dropped or sampled) is stored in ``df.attrs["read_info"]``; its ``warnings`` (a list, when there are any)
+    say what the read changed that the user should know, e.g. an Excel sheet's merged cells filled with their
+    value.
 
     Args:
         source: a path, the file's bytes, or a binary file-like object (e.g. a Streamlit upload).
@@ -335,8 +337,8 @@ def _read_bytes(box: list[bytes], opts: ReadOptions, max_bytes: int | None) -> p
     elif data.startswith(_OLE2_MAGIC):
         _raise_ole2(data, label)
     elif data.startswith(_ZIP_MAGIC):
-        table, names, sheet_name = _read_excel(data, opts)
-        info = {"format": "excel", "sheet": sheet_name}
+        table, names, sheet_name, merged = _read_excel(data, opts)
+        info = {"format": "excel", "sheet": sheet_name, **merged}
     elif suffix in _EXCEL_SUFFIXES:
         raise TableReadError(
             f"{label} is named like an Excel workbook but is not one (an .xlsx file is a zip archive). "

@@ -62,6 +62,18 @@ def test_excel_sheet_can_be_chosen() -> None:
     assert len(at.session_state["dataset"].df) == 80
 
 
+def test_merged_excel_cells_are_filled_and_said_among_the_intake_notices() -> None:
+    from tests.unit.test_io_excel_merges import EXPECTED_WARNING, staff_book
+
+    at = upload(start(), "staff.xlsx", staff_book(), "application/vnd.ms-excel")
+    ds = at.session_state["dataset"]
+    assert ds.name == "staff.xlsx" and ds.df["department"].notna().all()
+    assert [w.value for w in at.warning if "merged" in w.value] == [EXPECTED_WARNING]
+    # The caption counts what the read did; the warning's text is not repeated there.
+    (read_as,) = [c.value for c in at.caption if c.value.startswith("Read as")]
+    assert "merged cells filled 6" in read_as and "Excel shows" not in read_as
+
+
 def test_json_records_load() -> None:
     records = [{"age": 20 + i, "city": ["Oslo", "Lima"][i % 2]} for i in range(120)]
     at = upload(start(), "people.json", json.dumps(records).encode(), "application/json")

@@ -93,10 +93,74 @@ def test_an_output_that_is_an_input_is_refused(work: Path, tmp_path: Path) -> No
     (tmp_path / "data").mkdir()
     pd.read_csv(tmp_path / "train.csv").to_parquet(tmp_path / "data" / "part-0.parquet")
     assert_user_error(run("fit", "data/", "-o", "data/m.synth", cwd=tmp_path), console.USAGE, "lies inside")
-    # An existing file that is no input is replaced, as before (a dataset folder still needs --overwrite).
-    (tmp_path / "m.synth").write_text("old")
-    assert run("fit", "train.csv", "-s", "independent", "-q", "-o", "m.synth", cwd=tmp_path).returncode == 0
-    assert zipfile.is_zipfile(tmp_path / "m.synth")
+    # --overwrite lets an existing output be replaced, never an input.
+    for argv in cases[:3]:
+        proc = run(*argv, "--overwrite", cwd=tmp_path)
+        assert_user_error(proc, console.USAGE, "writing it would destroy that input")
+    assert (tmp_path / "train.csv").read_bytes() == original
+
+
+def test_an_existing_output_is_replaced_only_with_overwrite(work: Path, tmp_path: Path) -> None:
+    shutil.copy(work / "model.synth", tmp_path / "model.synth")
+    for name in ("train.csv", "holdout.csv"):
+        shutil.copy(work / name, tmp_path / name)
+    evaluate = ["evaluate", "train.csv", "holdout.csv", "--no-privacy"]
+    sample = ["sample", "model.synth", "-n", "50"]
+    commands = {  # every command that writes a file, and every kind of file it writes
+        "m.synth": ["fit", "train.csv", "-s", "independent"],
+        "s.json": ["schema", "train.csv"],
+        "e.json": evaluate,
+        "t.parquet": sample,
+        "t.csv": sample,
+    }
+    for output, argv in commands.items():
+        (tmp_path / output).write_text("precious")
+        proc = run(*argv, "-o", output, cwd=tmp_path)
+        assert_user_error(proc, console.USAGE, f"the output {output} already exists")
+        assert "--overwrite" in proc.stderr
+        assert (tmp_path / output).read_text() == "precious"
+        replaced = run(*argv, "-o", output, "--overwrite", "-q", cwd=tmp_path)
+        assert replaced.returncode == 0, replaced.stderr
+        assert (tmp_path / output).read_bytes() != b"precious"
+    assert zipfile.is_zipfile(tmp_path / "m.synth") and len(pd.read_csv(tmp_path / "t.csv")) == 50
+    assert json.loads((tmp_path / "e.json").read_text())["summary"]["fidelity"] is not None
+    # A dataset folder: the same refusal (a usage error) and the same flag.
+    assert run(*sample, "-o", "d/", cwd=tmp_path).returncode == 0
+    before = sorted(p.name for p in (tmp_path / "d").iterdir())
+    assert_user_error(run(*sample, "--seed", "9", "-o", "d/", cwd=tmp_path), console.USAGE, "--overwrite")
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == before
+    assert run(*sample, "--seed", "9", "-o", "d/", "--overwrite", cwd=tmp_path).returncode == 0
+    # Nothing half-written is left beside a refused output.
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_every_writing_command_offers_overwrite_in_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("fit", "sample", "schema", "evaluate"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        assert "--overwrite replace" in text and "an existing output without --overwrite" in text, command
+
+
+def test_an_output_that_appears_during_the_run_is_not_replaced(
+    work: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The check before the work is repeated at the rename: a fit takes minutes, and another run may have written
+    the same name meanwhile."""
+    import synth.synthesizers.base as base
+
+    target = tmp_path / "m.synth"
+    real_save = base.Synthesizer.save
+
+    def save_while_another_run_writes(self: base.Synthesizer, path: str | Path) -> None:
+        real_save(self, path)
+        target.write_text("written by another run")
+
+    monkeypatch.setattr(base.Synthesizer, "save", save_while_another_run_writes)
+    code = main(["fit", str(work / "train.csv"), "-s", "independent", "-o", str(target)])
+    assert code == console.USAGE and "already exists" in capsys.readouterr().err
+    assert target.read_text() == "written by another run"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.synth"]
 
 
 def test_evaluate_reports_the_privacy_verdict_of_a_copy_of_train(work: Path) -> None:
@@ -106,7 +170,11 @@ def test_evaluate_reports_the_privacy_verdict_of_a_copy_of_train(work: Path) -> 
     assert summary["privacy_level"] == "red" and summary["privacy_headline"].startswith("High risk")
     flagged = {f["criterion"]: f["level"] for f in summary["privacy_flagged"]}
     assert flagged["copies"] == flagged["membership"] == flagged["closeness"] == "red"
-    assert summary["privacy_not_measured"] == ["Singling out", "Linkability", "Inference"]  # the attacks: not run
+    # The attacks run too, and a copy of train is singled out and linked through its own rows.
+    assert flagged["singling_out"] == flagged["linkability"] == "red"
+    assert summary["privacy_not_measured"] == []
+    assert summary["attacks"]["singling_out_univariate"]["risk_low"] > 0.9
+    assert summary["attacks"]["linkability"]["risk_low"] > 0.9
     lines = proc.stderr.splitlines()
     assert lines[1].startswith("privacy RED: High risk") and "Do not share it" in lines[1]
     assert any(line.strip().startswith("red Copies of real rows: 100.00% of synthetic rows copy") for line in lines)

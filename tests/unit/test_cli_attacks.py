@@ -1,0 +1,119 @@
+"""`synth evaluate` runs the Privacy page's WP216 attacks (singling out, linkability, inference): the same figures
+as the page's calls for the same tables and seed, on the progress bar, printed with intervals, in the JSON and in
+the verdict; `--no-attacks` skips them and says so."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import synth
+from synth.cli import main
+from synth.evaluation.privacy.attacks import AttackerModel, default_attacker_model, evaluate_attacks
+from synth.evaluation.privacy.inputs import PrivacyInputs
+from synth.evaluation.privacy.wp216 import DEFAULT_N_ATTACKS
+from tests.conftest import SHARED_DATASETS
+from tests.unit.test_cli import run
+
+ADULT = SHARED_DATASETS / "adult.csv"
+ROWS = 800
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three disjoint seeded draws of real rows: train, a "synthetic" table of fresh people, and the holdout."""
+    if not ADULT.exists():
+        pytest.skip(f"the shared dataset {ADULT} is not present")
+    root = tmp_path_factory.mktemp("cli_attacks")
+    rows = pd.read_csv(ADULT).sample(3 * ROWS, random_state=7).reset_index(drop=True)
+    for i, name in enumerate(("train", "fresh", "holdout")):
+        rows.iloc[i * ROWS : (i + 1) * ROWS].to_csv(root / f"{name}.csv", index=False)
+    return root
+
+
+def _page_figures(root: Path) -> dict[str, float]:
+    """The attacks as the Privacy page runs them on these tables: singling out with no attacker model, then
+    linkability and inference for the page's default attacker choice, on one set of prepared tables."""
+    from ui.privacy_attacker import AttackerChoice
+
+    train, syn, holdout = (synth.read_table(root / f"{n}.csv") for n in ("train", "fresh", "holdout"))
+    schema = synth.infer_schema(train)
+    inputs = PrivacyInputs(train, holdout, syn, schema)
+    default = default_attacker_model(schema, train)
+    choice = AttackerChoice(default.known, default.secret, (), DEFAULT_N_ATTACKS, default.is_default, default.note)
+    reports = [
+        evaluate_attacks(train, syn, holdout=holdout, attacker=attacker, criteria=criteria, n_attacks=n, inputs=inputs)
+        for attacker, criteria, n in (
+            (AttackerModel((), ""), ("singling_out",), DEFAULT_N_ATTACKS),
+            (choice.attacker, ("linkability", "inference"), choice.n_attacks),
+        )
+    ]
+    return {r.name: r.risk.value for report in reports for r in report.results}
+
+
+def test_fresh_rows_read_low_risk_with_the_pages_figures_on_the_progress_bar(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(fresh)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the bar is drawn on a terminal only
+    assert main(["evaluate", "train.csv", "fresh.csv", "--holdout", "holdout.csv", "-o", "fresh.json"]) == 0
+    err = capsys.readouterr().err
+    assert "attacks: singling out, linkability, inference" in err  # the bar's label
+    doc = json.loads((fresh / "fresh.json").read_text())
+    summary, attacks = doc["summary"], doc["attacks"]
+    ran = {r["name"]: r for r in attacks["results"]}
+    assert set(ran) == {
+        "singling_out_univariate", "singling_out_multivariate", "linkability", "inference", "inference_rare",
+    }  # fmt: skip
+    # The same figures as the page's calls on the same tables and seed (0, the page's).
+    assert {name: r["risk"]["value"] for name, r in ran.items()} == _page_figures(fresh)
+    assert attacks["n_attacks"] == DEFAULT_N_ATTACKS and attacks["seed"] == 0
+    # Fresh people: nothing singled out or linked beyond what holds for people the data never saw.
+    levels = {c["key"]: c["level"] for c in doc["privacy_verdict"]["criteria"]}
+    assert levels["singling_out"] == levels["linkability"] == "green"
+    assert levels["inference"] in ("green", "amber") and summary["privacy_level"] != "red"
+    for name in ("singling_out_univariate", "singling_out_multivariate", "linkability"):
+        assert summary["attacks"][name]["risk_low"] == 0.0, summary["attacks"][name]
+    assert summary["privacy_not_measured"] == []
+    # Printed with their intervals, one line each.
+    for r in ran.values():
+        (line,) = [x for x in err.splitlines() if x.strip().startswith(f"attack {r['label']}: risk ")]
+        assert "(95% CI " in line and "on holdout rows (control)" in line
+
+
+def test_no_attacks_skips_them_and_says_so(fresh: Path) -> None:
+    proc = run(
+        "evaluate", "train.csv", "train.csv", "--holdout", "holdout.csv", "--no-attacks", "-o", "skip.json",
+        cwd=fresh,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((fresh / "skip.json").read_text())
+    assert doc["attacks"] is None and doc["summary"]["attacks"] == {}
+    assert doc["summary"]["privacy_not_measured"] == ["Singling out", "Linkability", "Inference"]
+    assert doc["summary"]["privacy_level"] == "red"  # a copy of train, judged on the rest
+    for label in ("singling out", "linkability", "inference"):
+        assert f"not measured: {label}: skipped (--no-attacks)" in proc.stderr
+    assert "attack Singling out" not in proc.stderr
+
+
+def test_an_attacker_model_the_attacks_cannot_use_leaves_them_unmeasured_with_the_reason(
+    fresh: Path, tmp_path: Path
+) -> None:
+    """As on the page: with only age and income, the default attacker knows age and wants income, so linkability
+    has no second column group; singling out (which needs no attacker model) still runs."""
+    for name in ("train", "fresh", "holdout"):
+        pd.read_csv(fresh / f"{name}.csv")[["age", "income"]].to_csv(tmp_path / f"{name}.csv", index=False)
+    proc = run("evaluate", "train.csv", "fresh.csv", "--holdout", "holdout.csv", "-o", "two.json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "two.json").read_text())
+    reason = doc["attacks"]["not_run"]["linkability"]
+    assert reason == doc["attacks"]["not_run"]["inference"]
+    assert reason.startswith("no attacker model the attacks can use: The linkability attack needs two non-empty")
+    assert {r["criterion"] for r in doc["attacks"]["results"]} == {"singling_out"}
+    # (real values copied is grey too here: two columns hold too few one-off values to judge)
+    assert doc["summary"]["privacy_not_measured"][-2:] == ["Linkability", "Inference"]
+    assert f"not measured: linkability: {reason}" in proc.stderr
