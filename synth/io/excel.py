@@ -19,6 +19,7 @@ import pyarrow as pa
 from synth.io.columns import _python_column
 from synth.io.errors import TableReadError, too_many_rows
 from synth.io.excel_merges import fill_merged, merged_ranges
+from synth.io.excel_origin import cell_name, origin_notice, shifted, table_origin, trimmed
 from synth.io.limits import EXCEL_MAX_ROWS, check, exceeded
 from synth.io.options import ReadOptions
 
@@ -122,7 +123,14 @@ def _read_excel(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str], st
             file=label,
             code="empty",
         )
+    top, left = table_origin(rows)
+    notice = origin_notice(rows, top, left, chosen, label) if top or left else None
+    if notice is not None:  # a title above the header, or an indented table: read from where it starts
+        rows, ranges = trimmed(rows, top, left), shifted(ranges, top, left)
     rows, merged = fill_merged(rows, ranges, chosen, label)
+    if notice is not None:
+        merged = {**merged, "table_starts_at": cell_name(top + 1, left + 1)}
+        merged["warnings"] = [notice, *merged.get("warnings", [])]
     width = max(len(r) for r in rows)
     header = [("" if v is None else str(v).strip()) for v in rows[0]] + [""] * (width - len(rows[0]))
     body = rows[1:]
