@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.generated_country_codes import country_codes
+
 # Re-exported so `from synth.generated import ...` keeps working after the formats and fakes moved out.
 from synth.generated_formats import _ALPHABETS as _ALPHABETS
 from synth.generated_formats import _FORMAT_SAMPLE as _FORMAT_SAMPLE
@@ -106,7 +108,8 @@ PII_PROVIDERS: dict[str, str] = {
 REGENERATION_SUMMARY = (
     "Identifiers and personal data (PII) are never learned: they are regenerated, never equal to a real value. "
     "Keys, phone numbers and PII of unknown type keep the real values' character pattern and width with random "
-    "digits and letters (one more digit only when that pattern cannot hold enough new values); every generated "
+    "digits and letters (one more digit only when that pattern cannot hold enough new values), phone numbers "
+    "their country codes by share (codes of 20 rows or more); every generated "
     "column keeps its share of missing values (to 1%), and a key repeated across rows (a manager's id) repeats "
     "about as many distinct values; a key holding another key column's values (manager_id → employee_id) "
     "points at the synthetic rows' keys as often as the real one does. E-mails move to reserved example "
@@ -195,7 +198,7 @@ class GeneratedColumns:
                     # The real layout ("+49 690 412 9249"), ending in endings no real value has.
                     shaped = same_width_format(present)
                     if shaped is not None and (spec.pii_type != "phone" or _phone_like(shaped)):
-                        detail["same_width"] = shaped
+                        detail["same_width"] = country_codes(present, shaped) if spec.pii_type == "phone" else shaped
             elif spec.kind is ColumnKind.TEXT:
                 lengths = present.astype(str).str.len()
                 detail["max_chars"] = int(max(20, min(400, lengths.median() if len(lengths) else 80)))

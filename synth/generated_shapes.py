@@ -119,6 +119,10 @@ def fill_same_width(fmt: dict[str, Any], n: int, rng: np.random.Generator) -> np
     tail = int(fmt["tail"])
     endings = np.array([list(s) for s in fmt["suffixes"]], dtype="<U1").reshape(-1, tail)
     chars[:, _slots(parts)[-tail:]] = endings[rng.integers(0, len(endings), n)]
+    if fmt.get("country_codes"):  # phone numbers: the real countries, by their shares
+        from synth.generated_country_codes import with_country_codes
+
+        return with_country_codes(joined(chars), fmt, rng)
     return joined(chars)
 
 
