@@ -66,11 +66,12 @@ def _candidates(alphabets: list[str], rng: np.random.Generator) -> list[str]:
     return sorted({"".join(chars) for chars in zip(*picks, strict=True)})
 
 
-def same_width_format(present: pd.Series) -> dict[str, Any] | None:
+def same_width_format(present: pd.Series, others: pd.Series | None = None) -> dict[str, Any] | None:
     """The real values' format and up to :data:`MAX_SUFFIXES` endings no real value has, or None.
 
     Returns ``{"template", "tail", "suffixes"}``: ``tail`` slots at the end of ``template`` take one of
-    ``suffixes``. None when the format has fewer than two slots or no ending is free.
+    ``suffixes``. None when the format has fewer than two slots or no ending is free. ``others``: real values
+    of other columns whose endings are taken too (checked, never learned from).
     """
     text = present.dropna().astype(str)
     sample = _sample_text(text)
@@ -81,7 +82,8 @@ def same_width_format(present: pd.Series) -> dict[str, Any] | None:
     base = _template(sample) if len(set(sample)) >= MIN_TEMPLATE_VALUES else _shape_template(sample)
     parts = _parse_template(base)
     slots = _slots(parts)
-    same = text[text.str.len() == len(parts)]
+    taken = text if others is None else pd.concat([text, others.dropna().astype(str)], ignore_index=True)
+    same = taken[taken.str.len() == len(parts)]
     rng = np.random.default_rng(0)
     best: tuple[float, int, list[str]] | None = None
     for tail in range(1, len(slots)):  # at least one slot stays fully random
