@@ -270,3 +270,24 @@ def test_demo_game_shows_no_real_personal_data_and_hides_every_column_name(
         shown = set(rows.astype(str).to_numpy().ravel())
         assert not shown & set(people["work_email"]) and not shown & set(people["staff_id"])
         assert not any("acme-corp" in v for v in shown)
+
+
+def test_start_race_is_disabled_while_a_race_runs(part: pd.DataFrame) -> None:
+    """Session 18 walk: the run that started a race drew "Start race" before the race existed, and only the
+    progress fragment reran after it, so the button stayed live for the whole race (a second press started a second
+    race beside the first)."""
+    at = start()
+    upload(at, "adult_part.csv", part.to_csv(index=False).encode("utf-8"))
+    goto(at, "race")
+    at.multiselect(key="race_synths").set_value(["gaussian_copula", "cart", "pruned_cart"])
+    at.button(key="race_start").click().run()
+    assert not at.exception, at.exception
+    job = at.session_state["race_job"]
+    try:
+        assert job is not None and not job.done, "the premise: the race is still running"
+        assert at.button(key="race_start").disabled
+        assert at.button(key="race_cancel").label == "Cancel"
+    finally:
+        if job is not None:
+            job.cancel()
+            job.wait(600)
