@@ -213,3 +213,19 @@ def test_attack_notes_quote_the_widened_interval_their_light_read() -> None:
     assert low == 0.0 and high > 0.15 and "widened for the 2 attacks judged" in criterion.value
     alone = _attack_verdict("singling_out", "Singling out", results[:1], (0.05, 0.15))
     assert alone.level == "amber" and "within sampling noise" not in alone.value  # one attack: the plain interval
+
+
+def test_the_verdict_says_what_its_total_counts() -> None:
+    """Session 18 walk: "27.1% of 1,527 train-only values reproduced …; 462 train-only values in all" read as if
+    the column had 462 such values, not 1,527; the total is the values reproduced over every column."""
+    train, holdout = _small(0), _small(1, 200)
+    rare = evaluate_rare_values(train, train.copy(), holdout)
+    value = privacy_verdict(synth.evaluate_privacy(train, train.copy(), holdout=holdout), rare_values=rare).get(
+        "rare_values"
+    )
+    assert value is not None
+    total = sum(c.train_reproduced for c in rare.columns)
+    assert total == rare.train_values_copied
+    expected = f"over all {len(rare.columns)} columns, {total:,} train-only values reproduced"
+    assert expected in value.value, value.value
+    assert "values in all" not in value.value

@@ -202,7 +202,7 @@ def _rare_value_verdict(result: RareValueResult | None, limits: tuple[float, flo
         f"{worst.column}: excess {_pct(worst.excess)} (95% CI {_pct(worst.low)} to {_pct(worst.high)}): "
         f"{_pct(worst.train_share)} of {worst.n_train_only:,} train-only values reproduced against "
         f"{_pct(worst.holdout_share)} of {worst.n_holdout_only:,} holdout-only ones; "
-        f"{result.train_values_copied:,} train-only values in all"
+        f"over all {len(result.columns)} columns, {result.train_values_copied:,} train-only values reproduced"
     )
     level = _level(worst.excess, limits, worst.flagged)
     if worst.excess >= limits[0] and not worst.flagged:
