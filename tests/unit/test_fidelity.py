@@ -486,3 +486,18 @@ def test_a_bucketed_column_is_never_summed_up_as_differing_no_more_than_fresh_da
     (column,) = diagnose(train, syn, schema=schema, fidelity=fidelity, columns=["postcode"])
     assert column.findings[0].check == "bucket"
     assert "differs as much" not in column.summary and "placeholder" in column.summary
+
+
+def test_large_values_in_a_diagnosis_read_as_numbers_not_exponents() -> None:
+    """Session 18 walk, an HR table's salaries (in cents): "99th percentile 1.042e+06 vs real 2.046e+05"."""
+    from synth.evaluation.fidelity.diagnosis import diagnose_column
+    from synth.schema import ColumnKind
+
+    rng = np.random.default_rng(18)
+    real = pd.Series(np.round(np.exp(rng.normal(11.0, 0.45, 3_000)), 2), name="salary")
+    syn = real.copy()
+    syn.iloc[:150] = np.round(rng.uniform(900_000.0, 1_500_000.0, 150), 2)  # a tail 5 times too long
+    findings = diagnose_column(real, syn, ColumnKind.CONTINUOUS)
+    tail = next(f for f in findings if "upper tail" in f.message)
+    assert not re.search(r"\de[+-]\d", tail.message), tail.message
+    assert re.search(r"99th percentile \d{1,3}(,\d{3})+ vs real \d{1,3}(,\d{3})+", tail.message), tail.message
