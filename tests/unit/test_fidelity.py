@@ -501,3 +501,22 @@ def test_large_values_in_a_diagnosis_read_as_numbers_not_exponents() -> None:
     tail = next(f for f in findings if "upper tail" in f.message)
     assert not re.search(r"\de[+-]\d", tail.message), tail.message
     assert re.search(r"99th percentile \d{1,3}(,\d{3})+ vs real \d{1,3}(,\d{3})+", tail.message), tail.message
+
+
+def test_a_date_condition_reads_text_dates_in_their_recorded_format() -> None:
+    """Session 18 walk: dates kept as text from a decimal-comma CSV ("23.12.2010"). A subgroup by date read each
+    table by pandas' guess from its first value: a table starting "05.06.2016" was read month first, so its rows
+    landed in the wrong segment or in none."""
+    from synth.evaluation.fidelity.segments import Condition, segment_mask
+
+    rng = np.random.default_rng(18)
+    days = pd.Timestamp("2005-01-01") + pd.to_timedelta(rng.integers(0, 7_000, 1_000), unit="D")
+    table = pd.DataFrame({"hire_date": days.strftime("%d.%m.%Y"), "team": rng.choice(["a", "b"], 1_000)})
+    table.loc[0, "hire_date"] = "23.12.2010"
+    schema = synth.infer_schema(table)
+    assert schema["hire_date"].datetime_format == "%d.%m.%Y"
+    ambiguous = table.copy()
+    ambiguous.loc[0, "hire_date"] = "05.06.2016"  # read month first when guessed from it
+    truth = pd.to_datetime(ambiguous["hire_date"], format="%d.%m.%Y") >= pd.Timestamp("2015-01-01")
+    mask = segment_mask(ambiguous, [Condition("hire_date", ">=", "2015-01-01")], schema)
+    assert (mask == truth.to_numpy()).all(), int((mask != truth.to_numpy()).sum())
