@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation.results import percent
-from synth.schema import ColumnKind, Schema
+from synth.schema import ColumnKind, Schema, parse_datetimes
 from synth.synthesizers.column_order import MIN_BREAKS, NUMBER_TOLERANCE, random_breaks
 
 #: Largest share of real rows that may break an order for it still to count as one: the share below which CART
@@ -56,10 +56,15 @@ class OrderBreaks:
     broken: float
 
 
-def _as_numbers(series: pd.Series, kind: ColumnKind) -> np.ndarray:
-    """A column as floats (dates as nanoseconds), NaN where missing or unreadable."""
+def _as_numbers(series: pd.Series, kind: ColumnKind, datetime_format: str | None = None) -> np.ndarray:
+    """A column as floats (dates as nanoseconds, text dates read in the schema's format: pandas' mixed guess read
+    "05.06.2016" month first beside "23.12.2010"), NaN where missing or unreadable."""
     if kind is ColumnKind.DATETIME:
-        dates = pd.to_datetime(series, errors="coerce", format="mixed")
+        dates = (
+            parse_datetimes(series, datetime_format)
+            if datetime_format is not None
+            else pd.to_datetime(series, errors="coerce", format="mixed")
+        )
         ns = dates.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
         return np.where(dates.isna().to_numpy(), np.nan, ns)
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
@@ -73,7 +78,7 @@ def find_orders(real: pd.DataFrame, schema: Schema, min_rows: int = 20) -> tuple
     for spec in schema:
         if spec.name not in real or spec.kind not in (*_NUMBERS, ColumnKind.DATETIME):
             continue
-        values = _as_numbers(real[spec.name], spec.kind)
+        values = _as_numbers(real[spec.name], spec.kind, spec.datetime_format)
         if len(np.unique(values[~np.isnan(values)])) < 3:
             continue
         groups[spec.kind is ColumnKind.DATETIME].append((spec.name, values))
@@ -102,8 +107,8 @@ def order_breaks(synthetic: pd.DataFrame, schema: Schema, orders: tuple[ColumnOr
     for order in orders:
         if order.low not in synthetic or order.high not in synthetic:
             continue
-        low = _as_numbers(synthetic[order.low], kinds[order.low])
-        high = _as_numbers(synthetic[order.high], kinds[order.high])
+        low = _as_numbers(synthetic[order.low], kinds[order.low], schema[order.low].datetime_format)
+        high = _as_numbers(synthetic[order.high], kinds[order.high], schema[order.high].datetime_format)
         both = ~np.isnan(low) & ~np.isnan(high)
         rows = int(both.sum())
         out.append(OrderBreaks(order, rows, float(np.mean(low[both] > high[both])) if rows else 0.0))
