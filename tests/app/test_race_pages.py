@@ -182,6 +182,10 @@ def test_demo_mode_cards_anonymised_game(part: pd.DataFrame) -> None:
     at = _raced(part, ["independent"])
     goto(at, "demo")
     assert any("demo-card" in m.value for m in at.markdown)
+    # Session 18 walk: the privacy card's light was an emoji, an empty box in a browser without an emoji font.
+    cards = [m.value for m in at.markdown if "demo-card" in m.value]
+    assert not [ch for card in cards for ch in card if ord(ch) >= 0x1F000], cards
+    assert any("privacy risk" in card and "●" in card for card in cards), cards
     # real holdout rows appear only after the presenter confirms they may be shown
     assert not any("row" in d.value.columns for d in at.dataframe)
     at.checkbox(key="demo_real_ok").check().run()

@@ -81,6 +81,17 @@ def test_every_section_is_present_with_its_charts(table: pd.DataFrame, setup: tu
     assert "{&quot;min_samples_leaf" not in page and '{"min_samples_leaf' not in page
 
 
+def test_the_report_text_has_no_emoji_a_pdf_printer_without_an_emoji_font_would_box(
+    table: pd.DataFrame, setup: tuple
+) -> None:
+    """Session 18 walk: the privacy verdict's lights were coloured-circle emoji; headless Chromium on Debian has
+    no emoji font, so the report PDF printed each as an empty box before "Low risk"."""
+    page = _report(table, setup).html  # type: ignore[attr-defined]
+    text = re.sub(r"<script.*?</script>", "", page, flags=re.S)  # plotly's own code is no text
+    assert not sorted({ch for ch in text if ord(ch) >= 0x1F000}), "emoji in the report text"
+    assert "● " in text
+
+
 def test_the_race_table_is_the_leaderboard_cell_for_cell(table: pd.DataFrame, setup: tuple) -> None:
     """The report formatted its race table itself (other digits, other columns, its own interval text) and the Race
     page showed other strings for the same run; both now print :func:`leaderboard_text`, one table per view."""

@@ -38,7 +38,12 @@ from synth.evaluation.results import percent as _pct
 from synth.evaluation.results import to_jsonable
 
 Level = Literal["green", "amber", "red", "grey"]
-LIGHTS: dict[str, str] = {"green": "🟢", "amber": "🟠", "red": "🔴", "grey": "⚪"}
+#: One character that every common font holds, coloured where the output can colour it (LIGHT_COLOURS): the
+#: coloured-circle emoji printed as an empty box in a report PDF and in Demo mode on a machine without an emoji
+#: font (headless Chromium on Debian has none). The level's word always follows it.
+LIGHTS: dict[str, str] = {"green": "●", "amber": "●", "red": "●", "grey": "○"}
+#: The lights' colours, as the HTML report's ``level-*`` classes draw them.
+LIGHT_COLOURS: dict[str, str] = {"green": "#2ca02c", "amber": "#d98200", "red": "#c62828", "grey": "#888888"}
 _ORDER = {"grey": 0, "green": 1, "amber": 2, "red": 3}
 
 
