@@ -71,7 +71,8 @@ card(
 card(
     cards[2],
     "—" if ev.tstr is None else f"{number(ev.tstr, 2)} / {number(ev.trtr, 2)}",  # R² can be negative
-    "a model trained on synthetic vs on real data, tested on real",
+    "a model trained on synthetic vs on real data, tested on real"
+    + (f" ({md(anonymise_text(ev.utility_measure, names))})" if ev.utility_measure else ""),
 )
 # A coloured circle of the text font, not an emoji (a box where the browser has no emoji font).
 level = ev.privacy_level

@@ -198,6 +198,11 @@ def test_data_card_states_source_epsilon_scores_limits_and_model_contents(table:
     assert worst in text
     cart = data_card(result.runs[0], table)
     assert cart.epsilon is None and "Differential privacy: none" in cart.to_markdown()
+    # Session 18 walk: "ML utility (TSTR vs TRTR): 0.237 vs 0.263" named neither the score nor the target.
+    scored = next(r for r in result.runs if r.evaluation is not None and r.evaluation.utility is not None)
+    utility = next(line for line in data_card(scored, table).to_markdown().splitlines() if "ML utility" in line)
+    target = scored.evaluation.utility.target  # type: ignore[union-attr]
+    assert f"predicting {target}" in utility and ("accuracy" in utility or "AUC" in utility or "R²" in utility)
 
 
 def test_manifest_reproduces_every_table_byte_for_byte_and_the_scores(table: pd.DataFrame, setup: tuple) -> None:
