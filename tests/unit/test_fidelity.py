@@ -520,3 +520,29 @@ def test_a_date_condition_reads_text_dates_in_their_recorded_format() -> None:
     truth = pd.to_datetime(ambiguous["hire_date"], format="%d.%m.%Y") >= pd.Timestamp("2015-01-01")
     mask = segment_mask(ambiguous, [Condition("hire_date", ">=", "2015-01-01")], schema)
     assert (mask == truth.to_numpy()).all(), int((mask != truth.to_numpy()).sum())
+
+
+def test_text_dates_score_as_the_same_dates_stored_as_dates() -> None:
+    """Session 18 walk: the same HR table from its .xlsx (dates) and its decimal-comma CSV (text "23.12.2010")
+    gave different pair trends for every pair with a date: the coding read text dates by pandas' mixed guess,
+    month first where the day allowed it."""
+    from synth.evaluation.fidelity.scores import evaluate_fidelity
+
+    rng = np.random.default_rng(18)
+
+    def table(n: int) -> pd.DataFrame:
+        days = pd.Timestamp("2005-01-01") + pd.to_timedelta(rng.integers(0, 7_000, n), unit="D")
+        amount = rng.gamma(2.0, 100.0, n).round(2) + (days.year.to_numpy() - 2000) * 10.0
+        return pd.DataFrame({"hire_date": days, "amount": amount, "team": rng.choice(["a", "b", "c"], n)})
+
+    real, synthetic = table(1_500), table(1_500)
+    real.loc[0, "hire_date"] = pd.Timestamp("2010-12-23")
+    synthetic.loc[0, "hire_date"] = pd.Timestamp("2016-06-05")
+    as_text = [t.assign(hire_date=t["hire_date"].dt.strftime("%d.%m.%Y")) for t in (real, synthetic)]
+    dated = evaluate_fidelity(real, synthetic, schema=synth.infer_schema(real), n_bootstrap=0)
+    text_schema = synth.infer_schema(as_text[0])
+    assert text_schema["hire_date"].datetime_format == "%d.%m.%Y"
+    texted = evaluate_fidelity(as_text[0], as_text[1], schema=text_schema, n_bootstrap=0)
+    pairs = {(p.column_a, p.column_b): p.score for p in dated.scores.pairs}
+    assert {(p.column_a, p.column_b): p.score for p in texted.scores.pairs} == pytest.approx(pairs)
+    assert texted.scores.overall == pytest.approx(dated.scores.overall)
