@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from synth.evaluation.privacy.verdict import LIGHT_COLOURS, LIGHTS
 from synth.evaluation.results import number
 from synth.report.demo import anonymise_text, anonymous_names, spot_the_synthetic
 from ui import guards, state
@@ -70,9 +71,13 @@ card(
 card(
     cards[2],
     "—" if ev.tstr is None else f"{number(ev.tstr, 2)} / {number(ev.trtr, 2)}",  # R² can be negative
-    "a model trained on synthetic vs on real data, tested on real",
+    "a model trained on synthetic vs on real data, tested on real"
+    + (f" ({md(anonymise_text(ev.utility_measure, names))})" if ev.utility_measure else ""),
 )
-light = {"green": "🟢 low", "amber": "🟠 some", "red": "🔴 high", "grey": "⚪ n/a"}[ev.privacy_level]
+# A coloured circle of the text font, not an emoji (a box where the browser has no emoji font).
+level = ev.privacy_level
+word = {"green": "low", "amber": "some", "red": "high", "grey": "n/a"}[level]
+light = f"<span style='color:{LIGHT_COLOURS[level]}'>{LIGHTS[level]}</span> {word}"
 card(cards[3], light, "privacy risk: do synthetic rows reveal the people in the training data?")
 st.markdown(f"#### {md(anonymise_text(result.reason, names))}")
 

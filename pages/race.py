@@ -85,7 +85,9 @@ if cols[0].button(
         sample_seed=int(seed),
         settings=cached.RACE_SETTINGS,
     )
-    running = True
+    # Drawn again at once, with "Start race" disabled: this run drew it live, and only the progress fragment
+    # reruns while the race runs, so it stayed live for the whole race and a second press started a second race.
+    st.rerun()
 if running and cols[1].button("Cancel", key="race_cancel"):
     st.session_state["race_job"].cancel()
 

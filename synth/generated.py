@@ -20,6 +20,9 @@ the real values (no value, no hash) needs to be kept to avoid them:
 * e-mails use the reserved ``example.com`` / ``.org`` / ``.net`` domains (RFC 2606), phone numbers the
   fictional ``555-0100``–``555-0199`` lines, IP addresses the documentation ranges (RFC 5737), social
   security numbers the never-issued ``9xx-01..49-xxxx`` block;
+* every key column's values avoid the real values of every other key column too (numeric keys start above the
+  largest of them all), and a PII column's those of the other PII columns of its type: a generated manager_id is
+  never a real employee_id;
 * names, addresses and card numbers are drawn from Faker's lists and random digits with no input from the
   real column, so a coincidence with a real value (a common name) says nothing about the data.
 
@@ -89,7 +92,7 @@ from synth.generated_shapes import (
     same_width_capacity,
     same_width_format,
 )
-from synth.schema import ColumnKind, Schema
+from synth.schema import ColumnKind, ColumnSpec, Schema
 
 PII_PROVIDERS: dict[str, str] = {
     "email": "email",
@@ -157,30 +160,29 @@ class GeneratedColumns:
         held by at least :data:`MIN_CONSTANT_ROWS` rows; never a real identifier or PII value, nor a hash of one.
         """
         plans = []
-        keys = [s.name for s in schema if s.kind is ColumnKind.IDENTIFIER]
+        peers = _peer_values(data, schema)
         for spec in schema:
             if spec.kind.is_modelled:
                 continue
             col = data[spec.name]
+            # The real values of the other key columns (or PII columns of this type): a generated manager_id must
+            # not be a real employee_id either (session 18: 63 of an HR table's synthetic managers were).
+            others = peers.get(_peer_group(spec, col) or "")
             missing = _rounded_rate(float(col.isna().mean()))
             present = col.dropna()
             detail: dict[str, Any] = {}
             if spec.kind is ColumnKind.CONSTANT:
                 detail["value"] = present.iloc[0] if len(present) >= MIN_CONSTANT_ROWS else None
             elif spec.kind is ColumnKind.IDENTIFIER:
-                # New keys must equal no real value of any of the table's keys, not just their own column's: a
-                # fresh manager_id in employee_id's format could otherwise be a real employee's id.
-                others = [data[k].dropna() for k in keys if k != spec.name]
                 if _is_number(col):
                     detail["numeric"] = True
-                    numeric = [present, *(o for o in others if _is_number(o))]
-                    largest = max((float(np.nanmax(v.to_numpy(dtype=float))) for v in numeric if len(v)), default=0.0)
+                    keys = present if others is None else others
+                    largest = float(np.nanmax(keys.to_numpy(dtype=float))) if len(keys) else 0.0
                     detail["start"] = _next_power_of_ten(largest)
                 else:
-                    also = pd.concat([o.astype(str) for o in others], ignore_index=True) if others else None
                     detail["numeric"] = False
-                    detail["template"] = disjoint_template(present, also)
-                    detail["same_width"] = same_width_format(present, also)
+                    detail["template"] = disjoint_template(present, others)
+                    detail["same_width"] = same_width_format(present, others)
                 distinct = int(present.nunique())
                 if len(present) and distinct < 0.95 * len(present):  # a key repeated across rows (manager_id)
                     detail["distinct"] = distinct
@@ -193,10 +195,10 @@ class GeneratedColumns:
                     # Public reserved names, not real values: the ones the real addresses do not use.
                     detail["domains"] = unused_email_domains(present)
                 elif spec.pii_type not in _FAKERS or clashes_with_fakes(spec.pii_type, present):
-                    detail["template"] = disjoint_template(present)
+                    detail["template"] = disjoint_template(present, others)
                 if spec.pii_type == "phone" or spec.pii_type not in _FAKERS:
                     # The real layout ("+49 690 412 9249"), ending in endings no real value has.
-                    shaped = same_width_format(present)
+                    shaped = same_width_format(present, others)
                     if shaped is not None and (spec.pii_type != "phone" or _phone_like(shaped)):
                         detail["same_width"] = country_codes(present, shaped) if spec.pii_type == "phone" else shaped
             elif spec.kind is ColumnKind.TEXT:
@@ -323,6 +325,30 @@ def _outside(plan: _Plan) -> _Plan:
     if detail.get("numeric"):
         detail["start"] = 10 * int(detail["start"])
     return _Plan(plan.name, plan.kind, 0.0, detail)
+
+
+def _peer_group(spec: ColumnSpec, col: pd.Series) -> str | None:
+    """Which columns' real values a generated column must avoid besides its own: numeric keys, text keys, or the
+    PII columns of its type (a second phone column); None for the rest."""
+    if spec.kind is ColumnKind.IDENTIFIER:
+        numeric = pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)
+        return "numeric keys" if numeric else "text keys"
+    if spec.kind is ColumnKind.PII:
+        return f"pii:{spec.pii_type}"
+    return None
+
+
+def _peer_values(data: pd.DataFrame, schema: Schema) -> dict[str, pd.Series]:
+    """For each group of :func:`_peer_group` with two or more columns, the present real values of them all."""
+    groups: dict[str, list[pd.Series]] = {}
+    for spec in schema:
+        if spec.kind.is_modelled or spec.name not in data:
+            continue
+        group = _peer_group(spec, data[spec.name])
+        if group is not None:
+            present = data[spec.name].dropna()
+            groups.setdefault(group, []).append(present if group == "numeric keys" else present.astype(str))
+    return {group: pd.concat(columns, ignore_index=True) for group, columns in groups.items() if len(columns) > 1}
 
 
 def _phone_like(shaped: dict[str, Any]) -> bool:

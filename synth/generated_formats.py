@@ -239,7 +239,7 @@ def _regex(parts: list[tuple[bool, str]]) -> re.Pattern[str]:
     return re.compile("".join(pieces))
 
 
-def disjoint_template(present: pd.Series, also: pd.Series | None = None) -> str:
+def disjoint_template(present: pd.Series, others: pd.Series | None = None) -> str:
     """A template of the real values' format that no real value can match: one or more extra digits.
 
     The real format is learned from a sample (literal characters only from at least
@@ -248,14 +248,12 @@ def disjoint_template(present: pd.Series, also: pd.Series | None = None) -> str:
     saved and loaded with nothing about the real values kept. The digits go into the format's last run of digit
     slots (see :func:`_one_more_digit`), so literal characters after it stay last: JSON text such as
     ``[1, 2, 918]`` (a list column read from Parquet or JSON) becomes ``[1, 2, 9180]``, still JSON, where
-    appending gave ``[1, 2, 918]9``. ``also``: real values of other columns the generated ones must not equal
-    either (the table's other keys: a fresh manager_id must not be a real employee_id).
+    appending gave ``[1, 2, 918]9``. ``others``: real values of other columns the generated ones must not equal
+    either (a manager_id's values are employee IDs); they are checked, never learned from.
     """
     sample = _sample_text(present)
     base = _template(sample) if len(set(sample)) >= MIN_TEMPLATE_VALUES else _shape_template(sample)
-    real = present.astype(str).to_numpy(dtype=object)
-    if also is not None and len(also):
-        real = np.concatenate([real, also.dropna().astype(str).to_numpy(dtype=object)])
+    real = (present if others is None else pd.concat([present, others])).astype(str).to_numpy(dtype=object)
     parts = _parse_template(base)
     for _ in range(_MAX_EXTRA_DIGITS):
         parts = _one_more_digit(parts)

@@ -247,8 +247,9 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
         return
     for warning in result.warnings:
         st.warning(md(warning))
-    if not result.warnings:
-        st.success("No synthetic table amplifies a gap between groups beyond noise.")
+    if result.summary:
+        # Green only when the models could have shown a gap too: on outcome rates alone it is a note.
+        (st.success if not result.notes else st.info)(md(result.summary))
     charts.plotly_chart(group_rates_figure(result), key="fair_chart")
     gaps = ", ".join(
         f"{name} {percent(gap)} ({percent(iv.low)}–{percent(iv.high)})" for name, gap, iv in result.outcome_gaps

@@ -333,8 +333,10 @@ class EvaluationContext:
             for name in self.compared:
                 kind = self.schema[name].kind
                 if kind in NUMERIC_KINDS:
+                    # The coerced tables: text dates read in the schema's format ("23.12.2010"), not each table
+                    # by pandas' guess from its first value (a synthetic "05.06.2016" was read month first).
                     codes, n, names = _bin_numeric(
-                        [numeric_values(self.table(r)[name], kind) for r in self.roles], ACCURACY_BINS
+                        [numeric_values(self.coerced(r)[name], kind) for r in self.roles], ACCURACY_BINS
                     )
                     buckets: tuple[str, ...] = ()
                 else:

@@ -171,7 +171,8 @@ class DataCard:
             f"fresh real data: {fmt(s.get('discriminator_reference'))}",
             f"- Quality, sdmetrics-style (column shapes and pair trends): {quality}",
             f"- Pair trends: {fmt(s.get('pair_trends'))}",
-            f"- ML utility (TSTR vs TRTR): {fmt(s.get('tstr'))} vs {fmt(s.get('trtr'))}"
+            f"- ML utility (TSTR vs TRTR{', ' + literal(s['utility_measure']) if s.get('utility_measure') else ''}): "
+            f"{fmt(s.get('tstr'))} vs {fmt(s.get('trtr'))}"
             + "".join(f"; {literal(note)}" for note in self.score_notes),
             f"- Privacy verdict: {s.get('privacy_level', 'grey')}; "
             f"worst measured risk {fmt(s.get('privacy_risk'), True)}",

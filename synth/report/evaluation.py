@@ -222,6 +222,16 @@ class TableEvaluation:
         return None if self.utility is None else float(self.utility.headline.tstr)
 
     @property
+    def utility_measure(self) -> str | None:
+        """What TSTR and TRTR measure, in words: "accuracy predicting department" (a card printed "0.237 vs 0.263"
+        with neither the score nor the target named)."""
+        if self.utility is None:
+            return None
+        words = {"roc_auc": "ROC AUC", "accuracy": "accuracy", "r2": "R²"}
+        metric = self.utility.primary_metric
+        return f"{words.get(metric, metric)} predicting {self.utility.target}"
+
+    @property
     def trtr(self) -> float | None:
         return None if self.utility is None else float(self.utility.headline.trtr)
 
@@ -312,6 +322,7 @@ class TableEvaluation:
                 "detection_auc": self.detection_auc,
                 "tstr": self.tstr,
                 "trtr": self.trtr,
+                "utility_measure": self.utility_measure,
                 "closeness": self.closeness,
                 "closeness_excess": self.closeness_excess,
                 "membership_auc": self.membership_auc,

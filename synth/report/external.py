@@ -224,11 +224,15 @@ def _scored_row(
     **row: Any,
 ) -> ExternalResult:
     """Align ``synthetic`` to the real columns, score it, and build its race row once (``row``: the row's other
-    fields, such as the model and its timings)."""
+    fields, such as the model and its timings). A model's own sample is conformed to the schema the model wrote
+    it with (``model.schema_``): CART keeps some numbers' draws unrounded where rounding them to the recorded
+    decimals could give back real rare values, and rounding them here scored another table than the one sampled,
+    downloaded and compared."""
     schema = schema or infer_schema(train)
     report = ensure(progress)
     report(0.0, "checking columns")
-    aligned, check = check_columns(train, synthetic, schema)
+    written = getattr(row.get("model"), "schema_", None)
+    aligned, check = check_columns(train, synthetic, written if isinstance(written, Schema) else schema)
     cols = list(check.evaluated)
     evaluation = evaluate_table(
         train[cols],

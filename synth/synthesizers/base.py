@@ -314,6 +314,27 @@ class Synthesizer(ABC):
         Report progress regularly (at least once per column) so a cancel is prompt.
         """
 
+    def unrounded_note(self, schema: Schema) -> str | None:
+        """One sentence naming the columns this model writes with more decimals than ``schema`` records (CART keeps
+        a column's draws unrounded where rounding them could give back real rare values), or None. An HR table's
+        bonus_pct, recorded in hundredths, came out as 8.825768935862698 with nothing on the page saying why."""
+        written = getattr(self, "schema_", None)
+        if written is None:
+            return None
+        names = [
+            f"{c.name} ({c.decimals} decimal{'s' if c.decimals != 1 else ''})"
+            for c in schema
+            if c.decimals is not None and c.name in written.names and written[c.name].decimals is None
+        ]
+        if not names:
+            return None
+        return (
+            f"{', '.join(names)}: the real values are recorded at these decimals; synthetic values drawn near rare "
+            "real ones keep more. "
+            f"{self.label} draws such a column from bands around rare real values, and rounded to the real "
+            "decimals a draw would often land exactly on one of them."
+        )
+
     def fit_warnings(self) -> tuple[str, ...]:
         """What a user should know about this fit before trusting its samples (e.g. columns a DP model could
         not learn at its ε, columns mostly learned as the rare-category bucket), one sentence each; empty when there

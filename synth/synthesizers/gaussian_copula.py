@@ -13,7 +13,14 @@ from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.schema.conformance import round_recorded
 from synth.synthesizers.base import Param, Synthesizer, register_state
-from synth.synthesizers.column_order import frame_anchors, frame_number_orders, from_gaps, keep_orders, to_gaps
+from synth.synthesizers.column_order import (
+    frame_anchors,
+    frame_number_orders,
+    frame_redrawn_date_orders,
+    from_gaps,
+    keep_orders,
+    to_gaps,
+)
 from synth.synthesizers.derived import EXACT_RULES_PARAM, RULES_ARTIFACT, DerivedRule, apply_rules, rules_of
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.errors import SynthesizerError
@@ -385,7 +392,12 @@ class GaussianCopula(Synthesizer):
         self.date_units_ = gap_units(data, self.date_gaps_)
         # A number never above (or below) an earlier one on any training row: sampled rows that break it are
         # drawn again (synth.synthesizers.column_order.keep_orders).
-        self.number_orders_ = frame_number_orders(data, schema, skip)
+        # A date whose earlier date has missing values cannot be a gap: its order is kept the numbers' way.
+        gapped = {later for later, _, _ in self.date_gaps_}
+        self.number_orders_ = (
+            *frame_number_orders(data, schema, skip),
+            *frame_redrawn_date_orders(data, schema, skip, gapped),
+        )
         data, schema = to_gaps(data, schema, self.date_gaps_)
         min_rows = int(self.min_stratum_rows)
         by = self._stratify_columns(data, schema, rng)

@@ -237,8 +237,12 @@ def check_copula(model: Any) -> None:
         for u in units
     ):
         fail("the copula's date units must name its gap dates, each with a whole number of nanoseconds")
-    if not named_orders(getattr(model, "number_orders_", ()), numbers):
-        fail("the copula's number orders must name two number columns of its schema and a sign of 1 or -1")
+    redrawn = getattr(model, "number_orders_", ())  # numbers, and dates after a date with missing values
+    if not named_orders(redrawn, None) or not all({o[0], o[1]} <= numbers or {o[0], o[1]} <= dates for o in redrawn):
+        fail(
+            "the copula's number orders must name two number columns (or two date columns) of its schema and a "
+            "sign of 1 or -1"
+        )
     components = model.components_
     if not isinstance(components, tuple) or not components:
         fail("the copula has no components")

@@ -182,6 +182,10 @@ def test_demo_mode_cards_anonymised_game(part: pd.DataFrame) -> None:
     at = _raced(part, ["independent"])
     goto(at, "demo")
     assert any("demo-card" in m.value for m in at.markdown)
+    # Session 18 walk: the privacy card's light was an emoji, an empty box in a browser without an emoji font.
+    cards = [m.value for m in at.markdown if "demo-card" in m.value]
+    assert not [ch for card in cards for ch in card if ord(ch) >= 0x1F000], cards
+    assert any("privacy risk" in card and "●" in card for card in cards), cards
     # real holdout rows appear only after the presenter confirms they may be shown
     assert not any("row" in d.value.columns for d in at.dataframe)
     at.checkbox(key="demo_real_ok").check().run()
@@ -270,3 +274,24 @@ def test_demo_game_shows_no_real_personal_data_and_hides_every_column_name(
         shown = set(rows.astype(str).to_numpy().ravel())
         assert not shown & set(people["work_email"]) and not shown & set(people["staff_id"])
         assert not any("acme-corp" in v for v in shown)
+
+
+def test_start_race_is_disabled_while_a_race_runs(part: pd.DataFrame) -> None:
+    """Session 18 walk: the run that started a race drew "Start race" before the race existed, and only the
+    progress fragment reran after it, so the button stayed live for the whole race (a second press started a second
+    race beside the first)."""
+    at = start()
+    upload(at, "adult_part.csv", part.to_csv(index=False).encode("utf-8"))
+    goto(at, "race")
+    at.multiselect(key="race_synths").set_value(["gaussian_copula", "cart", "pruned_cart"])
+    at.button(key="race_start").click().run()
+    assert not at.exception, at.exception
+    job = at.session_state["race_job"]
+    try:
+        assert job is not None and not job.done, "the premise: the race is still running"
+        assert at.button(key="race_start").disabled
+        assert at.button(key="race_cancel").label == "Cancel"
+    finally:
+        if job is not None:
+            job.cancel()
+            job.wait(600)

@@ -90,3 +90,34 @@ def test_a_rebalanced_table_downloads_under_its_own_name(monkeypatch: pytest.Mon
     assert plain == "synthetic_independent_seed1.csv", plain
     assert rebalanced.startswith("synthetic_independent_seed1_income_rebalanced_to_"), rebalanced
     assert rebalanced.endswith("50pct.csv")
+
+
+def test_a_column_written_with_more_decimals_than_recorded_says_why() -> None:
+    """Session 18 walk: an HR table's bonus_pct is recorded in hundredths; Pruned CART's sample held
+    8.825768935862698 (its draws stay unrounded where rounding could give back real rare values) and the page
+    said nothing about it."""
+    import numpy as np
+    import pandas as pd
+
+    from tests.app.helpers import sample, upload
+
+    rng = np.random.default_rng(18)
+    n = 1_500
+    table = pd.DataFrame(
+        {
+            "bonus_pct": np.round(rng.gamma(2.0, 3.0, n), 2),
+            "department": rng.choice(["Sales", "R&D", "HR", "IT"], n),
+            "rating": np.round(rng.normal(3.4, 0.8, n), 1),
+        }
+    )
+    at = start()
+    upload(at, "bonus.csv", table.to_csv(index=False).encode())
+    fit(at, "pruned_cart")
+    sample(at)
+    assert (
+        at.session_state["synthetic"].df["bonus_pct"].round(2).ne(at.session_state["synthetic"].df["bonus_pct"]).any()
+    )
+    notes = [c.value for c in at.caption if "More decimals than the real columns" in c.value]
+    assert len(notes) == 1 and "bonus_pct (2 decimals)" in notes[0], [c.value for c in at.caption]
+    department = "department (" not in notes[0]
+    assert department, "a column without recorded decimals is not named"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -93,3 +94,32 @@ def test_the_current_run_becomes_one_reproducible_race_row(
     again = row.contender
     refit = synth.create(again.name, random_state=again.random_state, **again.params).fit(train, schema)
     pd.testing.assert_frame_equal(refit.sample(len(holdout), seed=7), syn)
+
+
+def test_the_current_run_is_scored_as_sampled_not_rounded_again() -> None:
+    """HR table (session 18): Pruned CART keeps bonus_pct's draws unrounded (rounded to the recorded cents they
+    could land on real rare values: ``cart_steps.safe_decimals``), but the report re-conformed its sample to the
+    user's schema, cents and all: it scored another table than the one sampled (discriminator AUC 0.566 in the
+    report, 0.585 on Compare) and its card's CSV SHA-256 did not match the downloaded file."""
+    from synth.report.external import evaluate_run
+    from synth.report.manifest import csv_sha256
+
+    rng = np.random.default_rng(18)
+    n = 1_500
+    real = pd.DataFrame(
+        {
+            "bonus_pct": np.round(rng.gamma(2.0, 3.0, n), 2),
+            "department": rng.choice(["Sales", "R&D", "HR", "IT"], n),
+            "rating": np.round(rng.normal(3.4, 0.8, n), 1),
+        }
+    )
+    schema = synth.infer_schema(real)
+    assert schema["bonus_pct"].decimals == 2
+    train, holdout = synth.split(real, holdout=0.2, seed=0)
+    model = synth.create("pruned_cart", random_state=0).fit(train, schema)
+    assert model.schema_["bonus_pct"].decimals is None, "the premise: this model keeps the draws unrounded"
+    syn = model.sample(len(train), seed=1)
+    result = evaluate_run(train, holdout, model, syn, sample_seed=1, schema=schema, settings=LIGHT)
+    assert result.run.synthetic is not None
+    pd.testing.assert_frame_equal(result.run.synthetic, syn)
+    assert csv_sha256(result.run.synthetic) == csv_sha256(syn)

@@ -164,3 +164,25 @@ def test_the_outcome_rate_chart_labels_low_rates_with_decimals() -> None:
     fig = group_rates_figure(result)
     assert max(r.outcome_interval.high for r in result.rows) < 0.05
     assert fig.layout.yaxis.tickformat in (".1%", ".2%")
+
+
+def test_no_amplification_on_outcome_rates_alone_says_what_it_rests_on() -> None:
+    """Session 18 walk: a 1% complaint flag; both models predicted "no complaint" for every holdout row, and the
+    page said in green "No synthetic table amplifies a gap between groups beyond noise"."""
+    rng = np.random.default_rng(18)
+
+    def table(n: int) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "department": rng.choice(["Sales", "R&D", "IT"], n),
+                "complaint": (rng.random(n) < 0.01).astype(int),
+                "rating": rng.normal(3.4, 0.8, n).round(1),
+            }
+        )
+
+    train, holdout, syn = table(2_400), table(600), table(2_400)
+    result = evaluate_fairness(train, holdout, syn, sensitive="department", outcome="complaint", positive=1)
+    assert not result.warnings and result.notes
+    assert result.summary is not None
+    assert "outcome rates alone" in result.summary and "the models say nothing here" in result.summary
+    assert f"{int(train['complaint'].sum()):,} training rows have complaint = 1" in result.summary

@@ -486,3 +486,63 @@ def test_a_bucketed_column_is_never_summed_up_as_differing_no_more_than_fresh_da
     (column,) = diagnose(train, syn, schema=schema, fidelity=fidelity, columns=["postcode"])
     assert column.findings[0].check == "bucket"
     assert "differs as much" not in column.summary and "placeholder" in column.summary
+
+
+def test_large_values_in_a_diagnosis_read_as_numbers_not_exponents() -> None:
+    """Session 18 walk, an HR table's salaries (in cents): "99th percentile 1.042e+06 vs real 2.046e+05"."""
+    from synth.evaluation.fidelity.diagnosis import diagnose_column
+    from synth.schema import ColumnKind
+
+    rng = np.random.default_rng(18)
+    real = pd.Series(np.round(np.exp(rng.normal(11.0, 0.45, 3_000)), 2), name="salary")
+    syn = real.copy()
+    syn.iloc[:150] = np.round(rng.uniform(900_000.0, 1_500_000.0, 150), 2)  # a tail 5 times too long
+    findings = diagnose_column(real, syn, ColumnKind.CONTINUOUS)
+    tail = next(f for f in findings if "upper tail" in f.message)
+    assert not re.search(r"\de[+-]\d", tail.message), tail.message
+    assert re.search(r"99th percentile \d{1,3}(,\d{3})+ vs real \d{1,3}(,\d{3})+", tail.message), tail.message
+
+
+def test_a_date_condition_reads_text_dates_in_their_recorded_format() -> None:
+    """Session 18 walk: dates kept as text from a decimal-comma CSV ("23.12.2010"). A subgroup by date read each
+    table by pandas' guess from its first value: a table starting "05.06.2016" was read month first, so its rows
+    landed in the wrong segment or in none."""
+    from synth.evaluation.fidelity.segments import Condition, segment_mask
+
+    rng = np.random.default_rng(18)
+    days = pd.Timestamp("2005-01-01") + pd.to_timedelta(rng.integers(0, 7_000, 1_000), unit="D")
+    table = pd.DataFrame({"hire_date": days.strftime("%d.%m.%Y"), "team": rng.choice(["a", "b"], 1_000)})
+    table.loc[0, "hire_date"] = "23.12.2010"
+    schema = synth.infer_schema(table)
+    assert schema["hire_date"].datetime_format == "%d.%m.%Y"
+    ambiguous = table.copy()
+    ambiguous.loc[0, "hire_date"] = "05.06.2016"  # read month first when guessed from it
+    truth = pd.to_datetime(ambiguous["hire_date"], format="%d.%m.%Y") >= pd.Timestamp("2015-01-01")
+    mask = segment_mask(ambiguous, [Condition("hire_date", ">=", "2015-01-01")], schema)
+    assert (mask == truth.to_numpy()).all(), int((mask != truth.to_numpy()).sum())
+
+
+def test_text_dates_score_as_the_same_dates_stored_as_dates() -> None:
+    """Session 18 walk: the same HR table from its .xlsx (dates) and its decimal-comma CSV (text "23.12.2010")
+    gave different pair trends for every pair with a date: the coding read text dates by pandas' mixed guess,
+    month first where the day allowed it."""
+    from synth.evaluation.fidelity.scores import evaluate_fidelity
+
+    rng = np.random.default_rng(18)
+
+    def table(n: int) -> pd.DataFrame:
+        days = pd.Timestamp("2005-01-01") + pd.to_timedelta(rng.integers(0, 7_000, n), unit="D")
+        amount = rng.gamma(2.0, 100.0, n).round(2) + (days.year.to_numpy() - 2000) * 10.0
+        return pd.DataFrame({"hire_date": days, "amount": amount, "team": rng.choice(["a", "b", "c"], n)})
+
+    real, synthetic = table(1_500), table(1_500)
+    real.loc[0, "hire_date"] = pd.Timestamp("2010-12-23")
+    synthetic.loc[0, "hire_date"] = pd.Timestamp("2016-06-05")
+    as_text = [t.assign(hire_date=t["hire_date"].dt.strftime("%d.%m.%Y")) for t in (real, synthetic)]
+    dated = evaluate_fidelity(real, synthetic, schema=synth.infer_schema(real), n_bootstrap=0)
+    text_schema = synth.infer_schema(as_text[0])
+    assert text_schema["hire_date"].datetime_format == "%d.%m.%Y"
+    texted = evaluate_fidelity(as_text[0], as_text[1], schema=text_schema, n_bootstrap=0)
+    pairs = {(p.column_a, p.column_b): p.score for p in dated.scores.pairs}
+    assert {(p.column_a, p.column_b): p.score for p in texted.scores.pairs} == pytest.approx(pairs)
+    assert texted.scores.overall == pytest.approx(dated.scores.overall)

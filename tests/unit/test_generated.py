@@ -238,3 +238,30 @@ def test_old_plans_with_a_set_of_real_values_still_sample() -> None:
     plan = _Plan("code", ColumnKind.IDENTIFIER, 0.0, {"numeric": False, "template": "A9", "avoid": frozenset({"A1"})})
     out = GeneratedColumns((plan,)).sample(200, np.random.default_rng(0))
     assert "A1" not in set(out["code"]) and out["code"].is_unique
+
+
+def test_a_key_never_takes_the_value_of_another_key_column() -> None:
+    """HR table (session 18): manager_id holds 200 of the employee IDs; its generated values kept clear of the real
+    manager IDs but not of the employees' own, so 63 synthetic managers were real employee IDs. Every key column's
+    values are now generated clear of every key column's real values (text and numeric keys alike)."""
+    rng = np.random.default_rng(18)
+    n = 3_000
+    employees = np.array([f"E{100_000 + i:06d}" for i in rng.permutation(n)], dtype=object)
+    numbers = rng.permutation(np.arange(1, n + 1))
+    real = pd.DataFrame(
+        {
+            "employee_id": employees,
+            "manager_id": rng.choice(employees[:200], n),
+            "customer_no": numbers,
+            "referrer_no": rng.choice(numbers[numbers < 900], n),
+        }
+    )
+    schema = Schema(tuple(ColumnSpec(c, ColumnKind.IDENTIFIER) for c in real.columns))
+    out = GeneratedColumns.fit(real, schema).sample(n, np.random.default_rng(1))
+    real_text = set(real["employee_id"]) | set(real["manager_id"])
+    real_numbers = set(real["customer_no"]) | set(real["referrer_no"])
+    assert not set(out["manager_id"]) & real_text, sorted(set(out["manager_id"]) & real_text)[:5]
+    assert not set(out["employee_id"]) & real_text
+    assert not set(out["referrer_no"]) & real_numbers, sorted(set(out["referrer_no"]) & real_numbers)[:5]
+    assert not set(out["customer_no"]) & real_numbers
+    assert all(re.fullmatch(r"E\d{6,7}", v) for v in out["manager_id"]), out["manager_id"][:3].tolist()

@@ -287,3 +287,24 @@ def test_conditioned_and_rebalanced_rows_keep_a_number_order(name: str) -> None:
         assert len(syn) == 1_000
         assert (syn["households"] <= syn["people"]).all()
         assert (syn["bedrooms"] <= syn["rooms"]).all()
+
+
+def test_orders_of_text_dates_are_read_in_their_recorded_format() -> None:
+    """Session 18 walk: an HR table read from a decimal-comma CSV keeps its dates as text ("23.12.2010"). The order
+    check read them with pandas' mixed-format guess, month first where the day allowed it, so hire ≤ exit seemed
+    broken on real rows and Compare said the table keeps no order at all."""
+    from synth.evaluation.fidelity.orders import evaluate_orders
+
+    rng = np.random.default_rng(18)
+    n = 1_500
+    hire = pd.Series(pd.Timestamp("2005-01-01") + pd.to_timedelta(rng.integers(0, 7_000, n), unit="D"))
+    leave = pd.Series(hire + pd.to_timedelta(rng.integers(30, 4_000, n), unit="D")).where(rng.random(n) < 0.3)
+    table = pd.DataFrame({"hire_date": hire.dt.strftime("%d.%m.%Y"), "exit_date": leave.dt.strftime("%d.%m.%Y")})
+    schema = synth.infer_schema(table)
+    assert schema["hire_date"].datetime_format == "%d.%m.%Y"
+    swapped = table.copy()
+    swapped.loc[:99, ["hire_date", "exit_date"]] = table.loc[:99, ["exit_date", "hire_date"]].to_numpy()
+    found = {(b.order.low, b.order.high): b.broken for b in evaluate_orders(table, swapped, schema)}
+    present = swapped["hire_date"].notna() & swapped["exit_date"].notna()
+    both = present[:100].sum() / present.sum()  # the swapped rows with both dates break it, and no other
+    assert found == {("hire_date", "exit_date"): pytest.approx(both)}, found

@@ -213,3 +213,41 @@ def test_attack_notes_quote_the_widened_interval_their_light_read() -> None:
     assert low == 0.0 and high > 0.15 and "widened for the 2 attacks judged" in criterion.value
     alone = _attack_verdict("singling_out", "Singling out", results[:1], (0.05, 0.15))
     assert alone.level == "amber" and "within sampling noise" not in alone.value  # one attack: the plain interval
+
+
+def test_the_verdict_says_what_its_total_counts() -> None:
+    """Session 18 walk: "27.1% of 1,527 train-only values reproduced …; 462 train-only values in all" read as if
+    the column had 462 such values, not 1,527; the total is the values reproduced over every column."""
+    train, holdout = _small(0), _small(1, 200)
+    rare = evaluate_rare_values(train, train.copy(), holdout)
+    value = privacy_verdict(synth.evaluate_privacy(train, train.copy(), holdout=holdout), rare_values=rare).get(
+        "rare_values"
+    )
+    assert value is not None
+    total = sum(c.train_reproduced for c in rare.columns)
+    assert total == rare.train_values_copied
+    expected = f"over all {len(rare.columns)} columns, {total:,} train-only values reproduced"
+    assert expected in value.value, value.value
+    assert "values in all" not in value.value
+
+
+def test_text_dates_are_matched_as_the_dates_they_are() -> None:
+    """Session 18 walk: dates kept as text from a decimal-comma CSV ("23.12.2010"). Each table was parsed by
+    pandas' guess from its first value; a synthetic table starting "05.06.2016" was read month first, its
+    13th-to-31st days failed to parse and its keys fell back to text, so no copied date could match a real one."""
+    rng = np.random.default_rng(18)
+
+    def dates(n: int) -> pd.Series:
+        days = pd.Timestamp("2005-01-01") + pd.to_timedelta(rng.integers(0, 20_000, n), unit="D")
+        return pd.Series(days.strftime("%d.%m.%Y"))
+
+    train = pd.DataFrame({"hire_date": dates(1_000)})
+    train.loc[0, "hire_date"] = "23.12.2010"
+    holdout = pd.DataFrame({"hire_date": dates(300)})
+    holdout.loc[0, "hire_date"] = "24.12.2010"
+    copy = train.copy()
+    copy.loc[0, "hire_date"], copy.loc[1, "hire_date"] = "05.06.2016", copy.loc[0, "hire_date"]
+    schema = synth.infer_schema(train)
+    assert schema["hire_date"].datetime_format == "%d.%m.%Y"
+    column = evaluate_rare_values(train, copy, holdout, schema=schema).get("hire_date")
+    assert column.train_share > 0.95, column

@@ -81,6 +81,17 @@ def test_every_section_is_present_with_its_charts(table: pd.DataFrame, setup: tu
     assert "{&quot;min_samples_leaf" not in page and '{"min_samples_leaf' not in page
 
 
+def test_the_report_text_has_no_emoji_a_pdf_printer_without_an_emoji_font_would_box(
+    table: pd.DataFrame, setup: tuple
+) -> None:
+    """Session 18 walk: the privacy verdict's lights were coloured-circle emoji; headless Chromium on Debian has
+    no emoji font, so the report PDF printed each as an empty box before "Low risk"."""
+    page = _report(table, setup).html  # type: ignore[attr-defined]
+    text = re.sub(r"<script.*?</script>", "", page, flags=re.S)  # plotly's own code is no text
+    assert not sorted({ch for ch in text if ord(ch) >= 0x1F000}), "emoji in the report text"
+    assert "● " in text
+
+
 def test_the_race_table_is_the_leaderboard_cell_for_cell(table: pd.DataFrame, setup: tuple) -> None:
     """The report formatted its race table itself (other digits, other columns, its own interval text) and the Race
     page showed other strings for the same run; both now print :func:`leaderboard_text`, one table per view."""
@@ -187,6 +198,11 @@ def test_data_card_states_source_epsilon_scores_limits_and_model_contents(table:
     assert worst in text
     cart = data_card(result.runs[0], table)
     assert cart.epsilon is None and "Differential privacy: none" in cart.to_markdown()
+    # Session 18 walk: "ML utility (TSTR vs TRTR): 0.237 vs 0.263" named neither the score nor the target.
+    scored = next(r for r in result.runs if r.evaluation is not None and r.evaluation.utility is not None)
+    utility = next(line for line in data_card(scored, table).to_markdown().splitlines() if "ML utility" in line)
+    target = scored.evaluation.utility.target  # type: ignore[union-attr]
+    assert f"predicting {target}" in utility and ("accuracy" in utility or "AUC" in utility or "R²" in utility)
 
 
 def test_manifest_reproduces_every_table_byte_for_byte_and_the_scores(table: pd.DataFrame, setup: tuple) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from synth.evaluation.features import labels
 from synth.evaluation.fidelity.results import N_BINS, NUMERIC_KINDS
-from synth.schema import ColumnKind, Schema
+from synth.schema import ColumnKind, Schema, parse_datetimes
 
 # ----------------------------------------------------------------------------- coding
 
@@ -46,11 +46,14 @@ class _Column:
         )
 
 
-def _as_float(series: pd.Series, kind: ColumnKind) -> np.ndarray:
-    """Numbers as floats, datetimes as nanoseconds (parsed as :func:`synth.schema.coerce_to_schema` does)."""
+def _as_float(series: pd.Series, kind: ColumnKind, datetime_format: str | None = None) -> np.ndarray:
+    """Numbers as floats, datetimes as nanoseconds (parsed as :func:`synth.schema.coerce_to_schema` does: text in
+    the schema's date format, where pandas' mixed guess read "05.06.2016" month first beside "23.12.2010")."""
     if kind is ColumnKind.DATETIME:
         if pd.api.types.is_datetime64_any_dtype(series):
             dt = series
+        elif datetime_format is not None:
+            dt = parse_datetimes(series, datetime_format)
         elif pd.api.types.is_numeric_dtype(series):
             dt = pd.to_datetime(series, errors="coerce", unit="s")
         else:
@@ -89,10 +92,10 @@ def _category_codes(series: Sequence[pd.Series]) -> tuple[list[np.ndarray], int]
     return list(np.split(codes, splits)), n + 1
 
 
-def _code_column(series: Sequence[pd.Series], kind: ColumnKind) -> _Column:
+def _code_column(series: Sequence[pd.Series], kind: ColumnKind, datetime_format: str | None = None) -> _Column:
     name = str(series[0].name)
     if kind in NUMERIC_KINDS:
-        values = [_as_float(s, kind) for s in series]
+        values = [_as_float(s, kind, datetime_format) for s in series]
         real = values[0][np.isfinite(values[0])]
         lo, hi = (float(real.min()), float(real.max())) if len(real) else (0.0, 1.0)
         width = (hi - lo) / N_BINS if hi > lo else 1.0
@@ -115,4 +118,4 @@ def _columns_to_compare(real: pd.DataFrame, schema: Schema) -> list[str]:
 
 def _code(frames: Sequence[pd.DataFrame], schema: Schema, names: Sequence[str]) -> list[_Column]:
     """Code every compared column of every table (columns are read in place: no copy of a large table)."""
-    return [_code_column([f[n] for f in frames], schema[n].kind) for n in names]
+    return [_code_column([f[n] for f in frames], schema[n].kind, schema[n].datetime_format) for n in names]

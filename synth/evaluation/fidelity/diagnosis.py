@@ -15,6 +15,7 @@ so they agree with the charts.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -119,7 +120,12 @@ def _num(x: float, kind: ColumnKind) -> str:
     ("the spike at −5"; a hyphen read as a dash in the sentence)."""
     if kind is ColumnKind.DATETIME:
         return str(pd.Timestamp(int(x)).date())
-    text = f"{int(x):,}" if float(x).is_integer() else f"{x:,.4g}"
+    if float(x).is_integer():
+        text = f"{int(x):,}"
+    elif abs(x) >= 1e4:  # four significant digits, written out: "1,042,000", not "1.042e+06" (salaries in cents)
+        text = f"{round(x, 3 - math.floor(math.log10(abs(x)))):,.0f}"
+    else:
+        text = f"{x:,.4g}"
     return text.replace("-", MINUS)
 
 

@@ -21,7 +21,7 @@ from synth.evaluation.features import labels
 from synth.evaluation.fidelity.scores import FidelityResult, evaluate_fidelity
 from synth.evaluation.results import to_jsonable
 from synth.progress import ProgressCallback
-from synth.schema import ColumnKind, Schema, infer_schema, numeric_values
+from synth.schema import ColumnKind, Schema, infer_schema, numeric_values, parse_datetimes
 
 Op = Literal["=", "!=", "<", "<=", ">", ">=", "in", "not in", "is missing", "is not missing"]
 OPS: tuple[str, ...] = ("=", "!=", "<", "<=", ">", ">=", "in", "not in", "is missing", "is not missing")
@@ -257,6 +257,8 @@ def condition_mask(df: pd.DataFrame, condition: Condition, schema: Schema) -> np
     if c.op == "is not missing":
         return ~missing
     if kind in NUMERIC_KINDS:
+        if kind is ColumnKind.DATETIME:  # text dates in their recorded format, not pandas' guess from the first one
+            series = parse_datetimes(series, schema[c.column].datetime_format)
         x = numeric_values(series, kind)
         if c.op in ("in", "not in"):
             wanted = np.array([_as_number(v, c.column, kind) for v in c.value])

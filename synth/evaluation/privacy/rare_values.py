@@ -29,7 +29,7 @@ from scipy.stats import norm
 
 from synth.evaluation.privacy.common import PrivacyInputError
 from synth.evaluation.results import percent, to_jsonable
-from synth.schema import ColumnKind, Schema, infer_schema
+from synth.schema import ColumnKind, Schema, infer_schema, parse_datetimes
 
 #: Two-sided level of every interval.
 CONFIDENCE = 0.95
@@ -135,15 +135,20 @@ def excess_interval(k1: int, n1: int, k2: int, n2: int, confidence: float = CONF
     return max(-1.0, low), min(1.0, high)
 
 
-def _keys(series: pd.Series, kind: ColumnKind) -> pd.Series:
-    """Comparable keys of non-missing values: floats for numbers, nanoseconds for dates, else text."""
+def _keys(series: pd.Series, kind: ColumnKind, datetime_format: str | None = None) -> pd.Series:
+    """Comparable keys of non-missing values: floats for numbers, nanoseconds for dates (text dates read in the
+    schema's format: by pandas' guess from each table's first value, a synthetic "05.06.2016" was read month first,
+    its other dates failed and fell back to text, and a copy of train matched no training date), else text."""
     present = series.dropna()
     if kind.is_numeric or (pd.api.types.is_numeric_dtype(present.dtype) and not pd.api.types.is_bool_dtype(present)):
         numbers = pd.to_numeric(present, errors="coerce")
         if numbers.notna().all():
             return numbers.astype(float)
     if kind is ColumnKind.DATETIME or pd.api.types.is_datetime64_any_dtype(present.dtype):
-        stamps = pd.to_datetime(present, errors="coerce")
+        if datetime_format is not None and not pd.api.types.is_datetime64_any_dtype(present.dtype):
+            stamps = parse_datetimes(present, datetime_format)
+        else:
+            stamps = pd.to_datetime(present, errors="coerce")
         if stamps.notna().all():
             if getattr(stamps.dt, "tz", None) is not None:
                 stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
@@ -194,10 +199,11 @@ def evaluate_rare_values(
         )
     schema = schema if schema is not None else infer_schema(train[names])
     kinds = {c.name: c.kind for c in schema}
+    formats = {c.name: c.datetime_format for c in schema}
     raw: list[tuple[str, int, int, int, int, tuple[str, ...]]] = []
     for name in names:
         kind = kinds.get(name, ColumnKind.CATEGORICAL)
-        t, h, s = (_keys(frame[name], kind) for frame in (train, holdout, synthetic))
+        t, h, s = (_keys(frame[name], kind, formats.get(name)) for frame in (train, holdout, synthetic))
         t_single, h_single = _singletons(t), _singletons(h)
         train_only = t_single[~t_single.isin(h)]
         holdout_only = h_single[~h_single.isin(t)]

@@ -38,7 +38,12 @@ from synth.evaluation.results import percent as _pct
 from synth.evaluation.results import to_jsonable
 
 Level = Literal["green", "amber", "red", "grey"]
-LIGHTS: dict[str, str] = {"green": "🟢", "amber": "🟠", "red": "🔴", "grey": "⚪"}
+#: One character that every common font holds, coloured where the output can colour it (LIGHT_COLOURS): the
+#: coloured-circle emoji printed as an empty box in a report PDF and in Demo mode on a machine without an emoji
+#: font (headless Chromium on Debian has none). The level's word always follows it.
+LIGHTS: dict[str, str] = {"green": "●", "amber": "●", "red": "●", "grey": "○"}
+#: The lights' colours, as the HTML report's ``level-*`` classes draw them.
+LIGHT_COLOURS: dict[str, str] = {"green": "#2ca02c", "amber": "#d98200", "red": "#c62828", "grey": "#888888"}
 _ORDER = {"grey": 0, "green": 1, "amber": 2, "red": 3}
 
 
@@ -202,7 +207,7 @@ def _rare_value_verdict(result: RareValueResult | None, limits: tuple[float, flo
         f"{worst.column}: excess {_pct(worst.excess)} (95% CI {_pct(worst.low)} to {_pct(worst.high)}): "
         f"{_pct(worst.train_share)} of {worst.n_train_only:,} train-only values reproduced against "
         f"{_pct(worst.holdout_share)} of {worst.n_holdout_only:,} holdout-only ones; "
-        f"{result.train_values_copied:,} train-only values in all"
+        f"over all {len(result.columns)} columns, {result.train_values_copied:,} train-only values reproduced"
     )
     level = _level(worst.excess, limits, worst.flagged)
     if worst.excess >= limits[0] and not worst.flagged:

@@ -102,6 +102,26 @@ class FairnessResult:
     def to_dict(self) -> dict[str, Any]:
         return dict(to_jsonable(self))
 
+    @property
+    def summary(self) -> str | None:
+        """The sentence for a comparison that found no amplification, saying what it rests on; None when it found
+        one (``warnings`` say which). Session 18 walk: a 1% complaint flag, both models predicting "no complaint"
+        for every holdout row, and the page said in green "No synthetic table amplifies a gap between groups beyond
+        noise", though only the outcome rates of 26 training rows had been compared."""
+        if self.warnings:
+            return None
+        text = "No synthetic table amplifies a gap between groups beyond noise"
+        if self.models and all(m.one_prediction for m in self.models):
+            real = next(((gap, iv) for name, gap, iv in self.outcome_gaps if name == "real"), None)
+            favourable = sum(r.n * r.outcome_rate for r in self.rows if r.table == "real")
+            gap = "" if real is None else f" (real gap {real[0]:.1%}, 95% {real[1].low:.1%}–{real[1].high:.1%})"
+            return (
+                f"{text} in the outcome rates alone{gap}: the models say nothing here (each predicts one outcome for "
+                f"every holdout row), and {round(favourable):,} training rows have {self.outcome} = "
+                f"{self.positive!r}."
+            )
+        return f"{text}."
+
     def table(self) -> pd.DataFrame:
         """Group rows as a frame: one row per (table, group)."""
         return pd.DataFrame([to_jsonable(r) for r in self.rows])
