@@ -108,12 +108,14 @@ def tstr_auc(synthetic: pd.DataFrame, holdout: pd.DataFrame, train: pd.DataFrame
     x, y = features(synthetic)
     if len(np.unique(y)) < 2:
         return float("nan")
-    # A column missing in every synthetic row (a DP fit at small ε that hid its whole range) gives the trees nothing
-    # to split on; scikit-learn refuses an all-missing column, so it is made constant (as synth's own TSTR does).
+    # A column missing in every synthetic row (a DP fit at small ε that hid its whole range, or a category column
+    # that is one label no real row has) gives the trees nothing to split on, and scikit-learn refuses an
+    # all-missing column: it is left out of both sides (synth's own TSTR makes it constant, to the same effect).
     empty = [c for c in x.columns if x[c].isna().all()]
-    x[empty] = 0.0
+    x = x.drop(columns=empty)
     model = HistGradientBoostingClassifier(categorical_features="from_dtype", random_state=0).fit(x, y)
     x_hold, y_hold = features(holdout)
+    x_hold = x_hold.drop(columns=empty)
     return float(roc_auc_score(y_hold, model.predict_proba(x_hold)[:, 1]))
 
 
