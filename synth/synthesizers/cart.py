@@ -103,7 +103,7 @@ from synth.synthesizers.cart_steps import (
     tree_inputs,
 )
 from synth.synthesizers.category_splits import category_ranks
-from synth.synthesizers.column_order import anchor_base, find_anchors, in_units_of
+from synth.synthesizers.column_order import anchor_base, find_anchors, frame_redrawn_date_orders, in_units_of
 from synth.synthesizers.derived import (
     EXACT_RULES_PARAM,
     DerivedRule,
@@ -323,6 +323,11 @@ class SequentialCART(CartSampling, Synthesizer):
             # threshold is then never the midpoint between a kept value and a rare one (which would give it away).
             x[:, j] = v if col.categorical else smoothed_draw(v, smooth, rng)
         anchors = find_anchors(columns, values, {r.output for r in rules})
+        # A date after an earlier date that is sometimes missing has no gap to be drawn as (a gap needs its anchor
+        # on every row): such orders are kept on whole rows, drawing the rows that break one again (the copula's
+        # way). An HR table's exit date broke its hire date (missing on 3% of rows) on 4% of Pruned CART's rows.
+        gapped = {columns[j].name for j, a in anchors.items() if columns[j].kind is ColumnKind.DATETIME}
+        self.date_orders_ = frame_redrawn_date_orders(data, schema, {r.output for r in rules}, gapped)
         numbers = [j for j, c in enumerate(columns) if c.kind.is_numeric]
         # Binned predictors (Pruned CART's predictor_bins) are binned per slot: residual predictors are not offered.
         offered = getattr(self, "residual_splits", False) and not self._binned_predictors()

@@ -14,7 +14,7 @@ from synth.progress import ProgressCallback
 from synth.schema import ColumnKind
 from synth.synthesizers.base import Condition, column_mask, describe_conditions, draw_matching
 from synth.synthesizers.cart_steps import CartColumn, CartStep
-from synth.synthesizers.column_order import anchor_base, in_units_of, redraw_out_of_order
+from synth.synthesizers.column_order import anchor_base, in_units_of, keep_orders, redraw_out_of_order
 from synth.synthesizers.derived import DerivedRule, derive_codes, rules_of
 from synth.synthesizers.refinement import Refiner, refined_rows
 
@@ -29,7 +29,10 @@ class CartSampling:
     max_condition_draws: ClassVar[int]
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
-        return self._generate(n, rng, progress, None)
+        body = self._generate(n, rng, progress, None)
+        # Dates after a date with missing values: rows that break such an order are drawn again (column_order).
+        orders = getattr(self, "date_orders_", ())  # files saved before these orders have none
+        return keep_orders(body, orders, lambda m: self._generate(m, rng, lambda *_: None, None))
 
     def _sample_given(
         self,

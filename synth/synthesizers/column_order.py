@@ -291,7 +291,11 @@ def keep_orders(
 def model_orders(model: object) -> tuple[tuple[str, str, float], ...]:
     """The orders (later, earlier, sign) a model keeps by dropping or redrawing whole rows: the copula's number
     orders and the DP network's declared ones. Conditioned candidates that break one are not the model's rows."""
-    return (*getattr(model, "number_orders_", ()), *getattr(model, "declared_orders_", ()))
+    return (
+        *getattr(model, "number_orders_", ()),
+        *getattr(model, "declared_orders_", ()),
+        *getattr(model, "date_orders_", ()),  # CART: dates after a date with missing values
+    )
 
 
 def _nanoseconds(series: pd.Series) -> np.ndarray:
@@ -354,7 +358,12 @@ def _step_orders(model: object) -> Iterator[tuple[str, str, float]]:
 def kept_orders(model: object) -> tuple[tuple[str, str], ...]:
     """(lower, higher) column names of every order a fitted model keeps: CART's anchored steps, the copula's
     date gaps and number orders; () for models that keep none."""
-    found = (*_step_orders(model), *getattr(model, "date_gaps_", ()), *getattr(model, "number_orders_", ()))
+    found = (
+        *_step_orders(model),
+        *getattr(model, "date_gaps_", ()),
+        *getattr(model, "number_orders_", ()),
+        *getattr(model, "date_orders_", ()),
+    )
     return tuple((earlier, later) if sign > 0 else (later, earlier) for later, earlier, sign in found)
 
 

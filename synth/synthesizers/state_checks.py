@@ -125,6 +125,7 @@ def check_step(step: CartStep, columns: tuple[CartColumn, ...], name: str) -> No
 
 def check_cart(model: SequentialCART) -> None:
     """The whole CART state: columns, then every step against the columns and its tree."""
+    from synth.schema import ColumnKind
     from synth.synthesizers.cart import CartColumn, CartStep, FlatTree
 
     columns = model.columns_
@@ -150,6 +151,9 @@ def check_cart(model: SequentialCART) -> None:
         check_refiner(refiner, len(columns))
     if not isinstance(getattr(model, "refine_skipped_", False), bool):
         fail("the CART model's refine_skipped_ is not true or false")
+    dates = {c.name for c in columns if c.kind is ColumnKind.DATETIME}
+    if not named_orders(getattr(model, "date_orders_", ()), dates):
+        fail("the CART model's date orders must name two date columns it draws and a sign of 1 or -1")
 
 
 def check_refiner(refiner: Any, n_features: int) -> None:

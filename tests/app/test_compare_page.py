@@ -430,7 +430,8 @@ def test_a_gap_that_rounds_to_zero_has_no_arrow() -> None:
 
 def test_a_broken_order_from_a_start_date_with_missing_values_names_them_and_who_keeps_it() -> None:
     """Session 18 walk: an HR table's hire_date missing on 2.5% of rows; Pruned CART broke hire ≤ exit on 4% of
-    its rows, and the warning said "CART, Pruned CART and the Gaussian copula keep such orders themselves"."""
+    its rows, and the warning said "CART, Pruned CART and the Gaussian copula keep such orders themselves". Now
+    they all do (test_copula_dates.py), so the warning, shown for a model that draws the dates apart, says so."""
     rng = np.random.default_rng(18)
     n = 1_500
     hire = pd.Series(pd.Timestamp("2005-01-01") + pd.to_timedelta(rng.integers(0, 7_000, n), unit="D"))
@@ -450,6 +451,5 @@ def test_a_broken_order_from_a_start_date_with_missing_values_names_them_and_who
     open_section(goto(at, "compare"), "Associations")
     warnings = [w.value for w in at.warning if "orders break more often" in w.value]
     assert len(warnings) == 1, [w.value for w in at.warning]
-    assert "keep such orders themselves" not in warnings[0]
-    assert "hire_date on " in warnings[0] and "only from a column that is never missing" in warnings[0]
-    assert "the Gaussian copula keeps it" in warnings[0]
+    # Since CART draws the rows that break a date order again too (test_copula_dates.py), all three keep it.
+    assert "CART, Pruned CART and the Gaussian copula keep such orders themselves" in warnings[0]

@@ -131,27 +131,21 @@ def broken_beyond_real(found: OrderBreaks, slack: float = 0.001) -> bool:
 def order_remedy(order: ColumnOrder, real: pd.DataFrame, schema: Schema) -> str:
     """Which synthesizers keep ``order`` on this table, in a sentence for the warning of a broken one.
 
-    Sequential CART and Pruned CART draw the later column against an anchor that must be present on every row
-    (:func:`synth.synthesizers.column_order.find_anchors`); the Gaussian copula draws a later date after an
-    anchor with missing values again until it keeps the order, a number only after a complete one. An HR table's
-    hire_date missing on 2.5% of rows: Pruned CART broke hire ≤ exit on 4% of its rows while the warning said it
-    keeps such orders."""
+    Sequential CART and Pruned CART draw a later column as its gap from an anchor present on every row
+    (:func:`synth.synthesizers.column_order.find_anchors`); a later *date* after a date with missing values they
+    and the Gaussian copula draw again until the row keeps the order (an HR table's hire_date missing on 2.5% of
+    rows had Pruned CART break hire ≤ exit on 4% of its rows while the warning said it keeps such orders). A
+    number after a number with missing values is kept by none of them."""
     missing = {c: float(real[c].isna().mean()) if c in real else 0.0 for c in (order.low, order.high)}
-    if min(missing.values()) == 0.0:
+    dates = all(c in schema.names and schema[c].kind is ColumnKind.DATETIME for c in missing)
+    if min(missing.values()) == 0.0 or dates:
         return (
             "CART, Pruned CART and the Gaussian copula keep such orders themselves; the DP network keeps the orders "
             "you declare on the Synthesize page; a model that draws the columns apart keeps none."
         )
     shares = " and ".join(f"{name} on {percent(share, 1)}" for name, share in missing.items())
-    dates = all(c in schema.names and schema[c].kind is ColumnKind.DATETIME for c in missing)
-    copula = (
-        "the Gaussian copula keeps it (it draws the rows that break it again), and so does the DP network when you "
-        "declare the order on the Synthesize page"
-        if dates
-        else "the DP network keeps it when you declare the order on the Synthesize page"
-    )
     return (
-        "Sequential CART and Pruned CART keep an order only from a column that is never missing, and both of these "
-        f"have missing values ({shares} of the training rows): {copula}; or fill in the missing values before "
-        "fitting."
+        "Sequential CART, Pruned CART and the Gaussian copula keep an order between numbers only from a column that "
+        f"is never missing, and both of these have missing values ({shares} of the training rows): the DP network "
+        "keeps it when you declare the order on the Synthesize page; or fill in the missing values before fitting."
     )
