@@ -33,6 +33,7 @@ from synth.schema.pii import (
     detect_code_identifier,
     detect_pii,
     singleton_share,
+    with_legend,
 )
 
 #: A constant's value is named in its reason only when at least this many rows hold it.
@@ -153,8 +154,8 @@ def _pattern_of(values: list[str]) -> str:
             out.append("@")
         else:
             out.append("?")
-    text = "".join(out)
-    return text if len(same) == len(values) else f"{text} (most values)"
+    text = with_legend("".join(out))
+    return text if len(same) == len(values) else f"{text}, most values"
 
 
 def detect_datetime_format(values: pd.Series) -> tuple[str, float, bool] | None:

@@ -292,6 +292,17 @@ def singleton_share(present: pd.Series) -> float:
 
 
 def pattern_hint(values: list[str]) -> str:
-    """A value's shape with every digit shown as ``#`` and every letter as ``@``, e.g. ``@@@@#####``."""
+    """A value's shape with every digit shown as ``#`` and every letter as ``@``, e.g. ``@@@@#####``, with the
+    legend a reader needs (an analyst met "@######" in a reason on the Data page with nothing to read it by)."""
     sample = sorted(values, key=len)[len(values) // 2]
-    return re.sub(r"[A-Za-z]", "@", re.sub(r"\d", "#", sample))
+    return with_legend(re.sub(r"[A-Za-z]", "@", re.sub(r"\d", "#", sample)))
+
+
+def with_legend(pattern: str) -> str:
+    """``pattern`` followed by what its placeholders stand for: ``E######`` → ``E######, where # is a digit``."""
+    marks = (("#", "# is a digit"), ("@", "@ a letter"), ("?", "? any character"))
+    legend = [text for mark, text in marks if mark in pattern]
+    if not legend:
+        return pattern
+    said = legend[0] if len(legend) == 1 else ", ".join(legend[:-1]) + " and " + legend[-1]
+    return f"{pattern}, where {said}"

@@ -141,6 +141,7 @@ def test_identifiers() -> None:
     codes = kind_of([f"T{i:08d}" for i in range(1234, 1334)])
     assert codes.kind is ColumnKind.IDENTIFIER
     assert "100.0% of values are unique strings shaped like T0000" in codes.reason
+    assert "T00001###, where # is a digit" in codes.reason, "a pattern's placeholders are explained"
 
 
 def _faker_values(method: str, n: int = 200) -> list[str]:
