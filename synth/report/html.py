@@ -126,6 +126,20 @@ class Report:
         return json.dumps(self.data, indent=2, allow_nan=False)
 
 
+def rows_table(frame: pd.DataFrame) -> str:
+    """A few rows as an HTML table with every missing value written "—" (pandas writes NaN, NaT or None by the
+    column's type: one HR report's rows showed all three) and dates without a midnight clock time."""
+    shown = frame.copy()
+    for name in shown.columns:
+        column = shown[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            present = column.dropna()
+            whole_days = bool((present == present.dt.normalize()).all())
+            shown[name] = column.dt.strftime("%Y-%m-%d" if whole_days else "%Y-%m-%d %H:%M:%S")
+    shown = shown.astype(object).mask(frame.isna().to_numpy(), "—")
+    return shown.to_html(index=False, border=0) + "<p class='muted'>— a missing value.</p>"
+
+
 def _not_copies(synthetic: pd.DataFrame, train: pd.DataFrame, limit: int = 1000) -> pd.DataFrame:
     """Synthetic rows (of the first ``limit``) equal to no training row: a copied row would be a real row printed."""
     cols = [c for c in synthetic.columns if c in train.columns]
@@ -261,11 +275,9 @@ def build_report(
     rows_html = ""
     if run is not None and run.synthetic is not None:
         shown = _not_copies(run.synthetic, train).head(5)
-        rows_html += "<h3>Synthetic rows (5 that copy no training row)</h3>" + shown.to_html(index=False, border=0)
+        rows_html += "<h3>Synthetic rows (5 that copy no training row)</h3>" + rows_table(shown)
     if options.include_real_rows:
-        rows_html += "<h3>Real training rows (5, shown because asked for)</h3>" + train.head(5).to_html(
-            index=False, border=0
-        )
+        rows_html += "<h3>Real training rows (5, shown because asked for)</h3>" + rows_table(train.head(5))
     else:
         rows_html += "<p>Real rows are not printed (turn on “include real rows” to show a few).</p>"
     sections["rows"] = rows_html

@@ -333,3 +333,19 @@ def test_no_report_axis_states_an_extreme_value_its_blank_bar_hides() -> None:
     assert not [v for v in numbers if 2 * tenth < v < 3_000_000], "an axis reaches the extreme salary"
     for text in (report.html, json.dumps(report.data)):
         assert "1530000" not in text and "1,530,000" not in text and "1.53e+06" not in text
+
+
+def test_report_rows_write_every_missing_value_alike() -> None:
+    """An HR report's rows showed NaT, None and NaN for missing dates, texts and numbers."""
+    from synth.report.html import rows_table
+
+    frame = pd.DataFrame(
+        {
+            "hired": pd.to_datetime(["2020-01-03", None, "2021-05-06"]),
+            "note": ["ok", None, "late"],
+            "salary": [51000.5, 48000.0, float("nan")],
+        }
+    )
+    html = rows_table(frame)
+    assert not any(token in html for token in ("NaT", "None", "NaN", "00:00:00"))
+    assert html.count("<td>—</td>") == 3 and "2020-01-03" in html and "51000.5" in html
