@@ -18,8 +18,8 @@ import pyarrow as pa
 
 from synth.io.columns import _python_column
 from synth.io.errors import TableReadError, too_many_rows
-from synth.io.excel_merges import fill_merged, merged_ranges
-from synth.io.excel_origin import cell_name, origin_notice, shifted, table_origin, trimmed
+from synth.io.excel_merges import cell_name, fill_merged, merged_ranges
+from synth.io.excel_origin import origin_notice, shifted, table_origin, trimmed
 from synth.io.limits import EXCEL_MAX_ROWS, check, exceeded
 from synth.io.options import ReadOptions
 

@@ -94,16 +94,18 @@ def merged_ranges(data: bytes, part: str | None) -> list[Range]:
     return sorted((r for r in map(_parse_ref, handler.refs) if r is not None), key=lambda r: (r[1], r[0]))
 
 
-def _name(rng: Range) -> str:
-    def cell(col: int, row: int) -> str:
-        letters = ""
-        while col:
-            col, rest = divmod(col - 1, 26)
-            letters = chr(ord("A") + rest) + letters
-        return f"{letters}{row}"
+def cell_name(row: int, column: int) -> str:
+    """Excel's name of a cell, 1-based: (3, 2) → "B3"."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row}"
 
+
+def _name(rng: Range) -> str:
     c1, r1, c2, r2 = rng
-    return cell(c1, r1) + ("" if (c1, r1) == (c2, r2) else f":{cell(c2, r2)}")
+    return cell_name(r1, c1) + ("" if (c1, r1) == (c2, r2) else f":{cell_name(r2, c2)}")
 
 
 def _listed(ranges: Sequence[Range]) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from synth.io.excel_merges import Range
+from synth.io.excel_merges import Range, cell_name
 
 #: Title rows quoted in the notice (at most this many characters each).
 _QUOTE_CHARS = 60
@@ -52,15 +52,6 @@ def shifted(ranges: Sequence[Range], top: int, left: int) -> list[Range]:
             continue
         out.append((max(c1 - left, 1), max(r1 - top, 1), c2 - left, r2 - top))
     return out
-
-
-def cell_name(row: int, column: int) -> str:
-    """Excel's name of a cell, 1-based: (3, 2) → "B3"."""
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return f"{letters}{row}"
 
 
 def origin_notice(rows: Sequence[Sequence[Any]], top: int, left: int, sheet: str, label: str) -> str:

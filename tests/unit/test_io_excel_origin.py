@@ -9,7 +9,8 @@ from typing import Any
 import openpyxl
 
 import synth
-from synth.io.excel_origin import cell_name, table_origin
+from synth.io.excel_merges import cell_name
+from synth.io.excel_origin import table_origin
 
 
 def _book(rows: list[list[Any]], merges: tuple[str, ...] = ()) -> bytes:
