@@ -138,6 +138,17 @@ def fill_merged(rows: list[Any], ranges: Sequence[Range], sheet: str, label: str
         c1, r1, c2, r2 = rng
         if c1 > width or r1 > len(rows):
             continue  # outside the table read
+        if r1 == 1 and r2 > 1 and len(rows) > 1 and c1 <= width:
+            # A header merged down over the next row (a two-row header): that row is header to the reader, and
+            # read as data its cells under the merge would be missing values without a word.
+            raise TableReadError(
+                f"sheet {sheet!r} of {label} has a header over more than one row ({_name(rng)} is merged from the "
+                "header row down): only one header row is read, so the row under it would be taken as data with "
+                "cells missing. Unmerge the header cells in Excel and give each column one name in a single header "
+                "row, then upload the file again.",
+                file=label,
+                code="excel_merged_header",
+            )
         if r1 == 1:
             _check_header_range(rows, rng, width, sheet, label)
             continue

@@ -56,3 +56,20 @@ def test_origin_rules() -> None:
     assert table_origin([("title",), (), (None, "a", "b"), (None, 1, 2)]) == (2, 1)
     assert table_origin([("a", "b"), (1,)]) == (0, 0)  # a data row with one value stays data
     assert cell_name(3, 2) == "B3" and cell_name(1, 27) == "AA1"
+
+
+def test_a_header_over_two_rows_is_refused_by_name() -> None:
+    """A two-row header (a name merged down over the next row, sub-names beside it) read as one header row took
+    the second header row as data, its merged cells missing without a word."""
+    import pytest
+
+    from synth.io import TableReadError
+
+    rows: list[list[Any]] = [
+        ["name", "pay", None],
+        [None, "base", "bonus"],
+        ["Ann", 51000, 2000],
+        ["Bob", 48000, 1500],
+    ]
+    with pytest.raises(TableReadError, match=r"header over more than one row \(A1:A2"):
+        synth.read_table(_book(rows, merges=("A1:A2", "B1:C1")), name="pay.xlsx")
