@@ -1,4 +1,7 @@
-"""Cached wrappers around pure synth functions.
+"""Cached wrappers around pure synth functions: reading and checking a table, the Compare page's scores (built in
+the background on the run's context), ML utility, the record inspector and downloads. The rare-events panels'
+wrappers are in :mod:`ui.cached_rare_events`, the Race and Report pages' in :mod:`ui.cached_race`; all are
+importable from here, and :func:`clear_user_data` clears every one of them.
 
 ``st.cache_data`` for results, never ``st.cache_resource`` (a fitted model or users' tables must not be shared
 between sessions): prepared tables live on the session's evaluation context (:mod:`ui.state`).
@@ -10,10 +13,8 @@ million rows to find a cached result.
 from __future__ import annotations
 
 import gzip
-import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -36,22 +37,24 @@ from synth.evaluation.privacy.inspector import inspect_record as synth_inspect_r
 from synth.evaluation.utility import targets
 from synth.evaluation.utility.glm import GlmComparison, compare_glm
 from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
-from synth.progress import ProgressCallback
-from synth.report import EvaluationSettings, ExternalResult, RaceResult
+from ui import cached_race, cached_rare_events
 from ui.background import inline
+from ui.cache_policy import CACHE_TTL, USER_DATA_TTL
+from ui.cache_policy import max_upload_bytes as max_upload_bytes  # re-exported
+from ui.cached_race import RACE_SETTINGS as RACE_SETTINGS  # re-exported
+from ui.cached_race import evaluate_external as evaluate_external  # re-exported
+from ui.cached_race import evaluate_run as evaluate_run  # re-exported
+from ui.cached_race import read_external as read_external  # re-exported
+from ui.cached_race import report as report  # re-exported
+from ui.cached_rare_events import augmentation as augmentation  # re-exported
+from ui.cached_rare_events import coverage as coverage  # re-exported
+from ui.cached_rare_events import fairness as fairness  # re-exported
 from ui.compare import prepare
-from ui.progress import StreamlitProgress
-
-T = TypeVar("T")
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 if TYPE_CHECKING:
     from ui.intake import ReadOptions
 
-# Cached results hold users' data (uploads, their schemas, scores, inspected records): they expire after this
-# many seconds (SYNTH_CACHE_TTL_SECONDS, default one hour) so nothing stays in server memory indefinitely.
-USER_DATA_TTL = int(os.environ.get("SYNTH_CACHE_TTL_SECONDS", "3600"))
-CACHE_TTL = USER_DATA_TTL
 # Bootstrap replicates for the page's quality intervals: half the library default (200) and half its cost, so the
 # first render stays fast; the headline accuracy has its own jackknife intervals.
 PAGE_BOOTSTRAP = 100
@@ -59,14 +62,7 @@ PAGE_BOOTSTRAP = 100
 # library's bootstrap_rows; point scores use every row). A third less work on the demo table; the page says so.
 PAGE_BOOTSTRAP_ROWS = 10_000
 DEMO_FILE = ASSETS / "adult.csv.gz"
-#: How the race and external tables are scored on the pages (the light settings; see benchmarks/bench_race.py).
-RACE_SETTINGS = EvaluationSettings()
 DEMO_NAME = "UCI Adult (demo)"
-
-
-def max_upload_bytes() -> int:
-    """The upload limit in bytes: SYNTH_MAX_UPLOAD_MB, default 500 (server.maxUploadSize in .streamlit/config.toml)."""
-    return int(float(os.environ.get("SYNTH_MAX_UPLOAD_MB", "500")) * 1024 * 1024)
 
 
 @st.cache_data(show_spinner="Loading the demo table…")
@@ -278,19 +274,6 @@ def segment(
     return evaluate_segment(_train, _synthetic, _conditions, holdout=_holdout, schema=schema, run_sdmetrics=False)
 
 
-def _with_progress(label: str, call: Callable[[ProgressCallback], T]) -> T:
-    """Run ``call`` with a progress bar created here, inside the cached function, and removed when it ends.
-
-    A cached function may only draw elements it creates itself (they are replayed, here as an emptied bar, on a
-    cache hit); a bar made by the page would break the replay.
-    """
-    bar = StreamlitProgress(label)
-    try:
-        return call(bar)
-    finally:
-        bar.bar.empty()
-
-
 # The Privacy page's checks run in its background worker (ui/privacy_checks.py), their results kept per session
 # and run; only the record inspector (one row, well under a second) is cached here.
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Finding the nearest real rows…", max_entries=64)
@@ -321,176 +304,6 @@ def column_stats(key: str, _df: pd.DataFrame) -> tuple[dict[str, float], dict[st
     return {c: float(_df[c].isna().mean()) for c in _df.columns}, {c: int(_df[c].nunique()) for c in _df.columns}
 
 
-# ----------------------------------------------------------------------------- rare events (conditions, bias)
-@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=64)
-def coverage(key: str, _train: pd.DataFrame, conditions: dict, schema: synth.Schema) -> synth.Coverage:
-    """How many training rows the conditions cover (``key`` identifies the dataset)."""
-    return synth.condition_coverage(_train, conditions, schema)
-
-
-@st.cache_data(
-    ttl=USER_DATA_TTL,
-    show_spinner="Training the same classifier with and without added rows…",
-    show_time=True,
-    max_entries=16,
-)
-def augmentation(
-    key: str,
-    _train: pd.DataFrame,
-    _holdout: pd.DataFrame,
-    _model: synth.Synthesizer,
-    schema: synth.Schema,
-    target: str,
-    positive: object,
-    shares: tuple[float, ...],
-    precision: float,
-) -> synth.AugmentationResult:
-    """Real vs real + synthetic rows of one class, against duplicates and SMOTE (``key``: dataset and model)."""
-    return synth.evaluate_augmentation(
-        _train, _holdout, _model, target=target, positive=positive, schema=schema, shares=shares, precision=precision
-    )
-
-
-@st.cache_data(
-    ttl=USER_DATA_TTL, show_spinner="Sampling, training on each table and judging on the real holdout…", show_time=True
-)
-def fairness(
-    key: str,
-    _train: pd.DataFrame,
-    _holdout: pd.DataFrame,
-    _model: synth.Synthesizer,
-    schema: synth.Schema,
-    sensitive: str,
-    outcome: str,
-    positive: object,
-    mode: str,
-) -> tuple[synth.FairnessResult, pd.DataFrame | None]:
-    """Fairness of the model's plain sample and (unless ``mode`` is "none") of a balanced one, side by side."""
-    n = len(_train)
-    tables = {"synthetic": _model.sample(n, seed=1)}
-    balanced = None
-    if mode != "none":
-        balanced = synth.balance_groups(
-            _model,
-            n,
-            group=sensitive,
-            outcome=outcome,
-            mode=mode,  # type: ignore[arg-type]
-            reference=_train,
-            seed=2,
-        )
-        tables["balanced"] = balanced
-    result = synth.evaluate_fairness(
-        _train, _holdout, tables, sensitive=sensitive, outcome=outcome, positive=positive, schema=schema
-    )
-    return result, balanced
-
-
-# ----------------------------------------------------------------------------- race and report (issue 13)
-@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Reading the synthetic table…", max_entries=4)
-def read_external(data: bytes, name: str) -> pd.DataFrame:
-    """A synthetic table made by another tool, read like any upload (same size limit)."""
-    return synth.read_table(data, name=name, max_bytes=max_upload_bytes())
-
-
-@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
-def evaluate_external(
-    key: str, label: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
-) -> ExternalResult:
-    """Column checks and every score of an uploaded synthetic table (``key``: table, split and upload)."""
-    return _with_progress(
-        f"Scoring {label}",
-        lambda bar: synth.evaluate_external(
-            _train, _synthetic, _holdout, schema=schema, label=label, settings=RACE_SETTINGS, progress=bar
-        ),
-    )
-
-
-def evaluate_run(
-    key: str,
-    label: str,
-    _train: pd.DataFrame,
-    _holdout: pd.DataFrame,
-    _model: synth.Synthesizer,
-    _synthetic: pd.DataFrame,
-    sample_seed: int,
-    fit_seconds: float,
-    sample_seconds: float,
-    schema: synth.Schema,
-) -> ExternalResult:
-    """Every score of the session's current run as a race row (``key``: table, split, model and sample).
-
-    Not cached: the row keeps the fitted model, and the session holds the result (never a cache of models)."""
-    from synth.report import evaluate_run as score_run
-
-    return _with_progress(
-        f"Scoring {label}",
-        lambda bar: score_run(
-            _train,
-            _holdout,
-            _model,
-            _synthetic,
-            sample_seed=sample_seed,
-            schema=schema,
-            label=label,
-            fit_seconds=fit_seconds,
-            sample_seconds=sample_seconds,
-            settings=RACE_SETTINGS,
-            progress=bar,
-        ),
-    )
-
-
-@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Writing the report…", max_entries=8)
-def report(
-    key: str,
-    focus: str,
-    k: int,
-    include_real_rows: bool,
-    intended_use: str,
-    name: str,
-    _data: pd.DataFrame,
-    _train: pd.DataFrame,
-    _holdout: pd.DataFrame,
-    schema: synth.Schema,
-    _result: RaceResult,
-    _audit: AuditReport | None,
-    split_holdout: float,
-    split_seed: int,
-) -> tuple[bytes, bytes, bytes, bytes]:
-    """HTML report, JSON of every metric, data card (Markdown) and run manifest (JSON) as download bytes.
-
-    ``key`` identifies the race (and so ``_result``); the options are hashed.
-    """
-    from synth.report.card import data_card
-    from synth.report.html import ReportOptions, build_report
-    from synth.report.manifest import build_manifest, manifest_json
-
-    manifest = build_manifest(_data, schema, _result, holdout=split_holdout, split_seed=split_seed, name=name)
-    run = _result.run(focus)
-    card = data_card(
-        run, _data, name=name, split=f"{1 - split_holdout:.0%} train, seed {split_seed}", intended_use=intended_use
-    )
-    built = build_report(
-        name=name,
-        data=_data,
-        schema=schema,
-        train=_train,
-        holdout=_holdout,
-        result=_result,
-        audit=_audit,
-        focus=focus,
-        options=ReportOptions(k=k, include_real_rows=include_real_rows),
-        extra={"card": card.to_dict(), "manifest": manifest},
-    )
-    return (
-        built.html.encode("utf-8"),
-        built.json_text().encode("utf-8"),
-        card.to_markdown().encode("utf-8"),
-        manifest_json(manifest).encode("utf-8"),
-    )
-
-
 def clear_user_data() -> None:
     """Drop every cached result that holds users' data (all but the bundled demo table).
 
@@ -501,7 +314,13 @@ def clear_user_data() -> None:
         wrapper.clear()
 
 
-# Every cached wrapper of this module except the demo table (found, not listed, so a new wrapper can't be missed).
+# Every cached wrapper of this module and of the modules split from it, except the demo table (found, not listed,
+# so a new wrapper can't be missed even when it is not re-exported here).
 USER_DATA_CACHES = tuple(
-    f for name, f in list(globals().items()) if type(f) is type(demo_table) and name != "demo_table"
+    dict.fromkeys(
+        f
+        for module in (globals(), vars(cached_race), vars(cached_rare_events))
+        for name, f in list(module.items())
+        if type(f) is type(demo_table) and name != "demo_table"
+    )
 )

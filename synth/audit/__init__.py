@@ -17,18 +17,11 @@ from typing import Any
 import pandas as pd
 
 from synth.audit.calibration import estimate_fit, load_calibration, many_valued_numbers
-from synth.audit.checks import (
-    _Column,
-    _column_checks,
-    _dependencies,
-    _dependency_findings,
-    _factorize,
-    _names,
-    _pct,
-    _table_checks,
-)
+from synth.audit.checks import _column_checks, _table_checks
 from synth.audit.coarser_codes import coarser_codes
 from synth.audit.findings import _ORDER, RARE_ROWS, AuditReport, Finding, FitEstimate
+from synth.audit.levels import _Column, _dependencies, _dependency_findings, _factorize
+from synth.audit.wording import _names, _pct
 from synth.schema import ColumnKind, Schema, suggest_flags
 
 # ------------------------------------------------------------------------------------------------- audit

@@ -88,8 +88,7 @@ def distribution_figure(
     missing = ""
     if dist.numeric and (dist.missing_real or dist.missing_synthetic):
         missing = f" · missing: real {dist.missing_real:.1%}, synthetic {dist.missing_synthetic:.1%}"
-    folded = dist.numeric and len(labels) > 1 and labels[-1].startswith("≥")
-    beyond = " · end bars hold every value beyond" if folded else ""
+    beyond = " · end bars hold every value beyond" if dist.folded_bins else ""  # the flag: a category may read "≥ 50K"
     return layout(fig, title, name + missing + beyond, "share of rows")
 
 

@@ -14,6 +14,10 @@ Conditions and rebalancing
     Checked and drawn by :mod:`synth.synthesizers.conditions`; each model's exact conditional sampler lives in
     :mod:`synth.synthesizers.conditional`.
 
+Column domains
+    What each column held in training (values, range, missingness), kept to refuse impossible conditions at once:
+    :class:`ColumnDomain`, in :mod:`synth.synthesizers.column_domain`.
+
 Saving
     ``model.save(path)`` writes a zip with a JSON manifest and a numpy ``.npz`` (no pickle);
     :func:`load_model` reads it back and the loaded model samples exactly what the saved one would have.
@@ -23,18 +27,18 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from synth.generated import MIN_CONSTANT_ROWS, GeneratedColumns
+from synth.generated import GeneratedColumns
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.schema import ColumnKind, Schema, SchemaMismatchError, coerce_to_schema, conform, infer_schema
 from synth.synthesizers import conditions as _conditions
 from synth.synthesizers import persist
+from synth.synthesizers.column_domain import ColumnDomain
 from synth.synthesizers.conditions import (
     Condition,
     Rebalance,
@@ -50,7 +54,6 @@ from synth.synthesizers.estimator import accepting_deep, check_deep, init_param_
 from synth.synthesizers.input_checks import check_finite_numbers
 from synth.synthesizers.inventory import ArtifactItem, artifact_inventory
 from synth.synthesizers.loading import load_model
-from synth.synthesizers.marginals import datetime_unit, pooled_bounds, sorted_values
 from synth.synthesizers.params import MIN_CATEGORY_ROWS, Param
 from synth.synthesizers.rare_categories import (
     RareCategoryError,
@@ -59,80 +62,10 @@ from synth.synthesizers.rare_categories import (
     hide_rare_categories,
 )
 
-_NUMERIC = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
 # Learned attributes owned by the base; every other public attribute ending in "_" is the model's state.
 _BASE_STATE = frozenset({"schema_", "reference_", "generated_", "n_train_rows_", "rng_", "domain_"})
 
-
-@dataclass(frozen=True)
-class ColumnDomain:
-    """What one column held in the training data: enough to reject impossible conditions at once.
-
-    Attributes:
-        name: column name.
-        kind: column kind.
-        values: categorical, boolean and constant columns: the values seen (missing excluded), sorted (never
-            in order of first appearance, which would give away training row 0).
-        low / high: numeric columns: the range of the values, each end the mean of ``TAIL_ROWS`` values inside
-            the ``TAIL_ROWS - 1`` most extreme (:func:`~synth.synthesizers.marginals.pooled_bounds`: neither end is
-            one person's value, and no extreme moves it); datetimes as ``pd.Timestamp``; None with fewer than
-            ``TAIL_ROWS`` values.
-        has_missing: whether any value was missing.
-        private: the domain was released under differential privacy (noisy ranges, categories kept by a
-            noisy count) rather than read off the data: messages then speak of the model's private domain,
-            since claiming "the training data" holds or lacks a value would be wrong both ways.
-    """
-
-    name: str
-    kind: ColumnKind
-    values: tuple[Any, ...]
-    low: Any
-    high: Any
-    has_missing: bool
-    private: bool = False
-
-    @classmethod
-    def fit(cls, series: pd.Series, kind: ColumnKind) -> ColumnDomain:
-        present = series.dropna()
-        has_missing = bool(len(present) < len(series))
-        name = str(series.name)
-        if kind in _NUMERIC and len(present):
-            bounds = pooled_bounds(present.to_numpy(dtype=float))
-            if bounds is None:
-                return cls(name, kind, (), None, None, has_missing)
-            if kind is ColumnKind.DISCRETE:  # whole numbers: a mean rounded as a model's draw would be
-                bounds = (float(np.round(bounds[0])), float(np.round(bounds[1])))
-            return cls(name, kind, (), bounds[0], bounds[1], has_missing)
-        if kind is ColumnKind.DATETIME and len(present):
-            dates = pd.to_datetime(present)
-            tz = getattr(dates.dt, "tz", None)
-            utc = dates if tz is None else dates.dt.tz_convert("UTC").dt.tz_localize(None)
-            ns = utc.astype("datetime64[ns]").to_numpy().view(np.int64)
-            bounds = pooled_bounds(ns.astype(float))
-            if bounds is None:
-                return cls(name, kind, (), None, None, has_missing)
-            # Means on the dates' own grain (a date-only column's range in dates), rounded inwards.
-            unit = datetime_unit(ns)
-            low_ns, high_ns = np.ceil(bounds[0] / unit) * unit, bounds[1] // unit * unit
-            if low_ns > high_ns:  # one mean off the grain: its nearest grain step, both ends
-                low_ns = high_ns = np.round(bounds[0] / unit) * unit
-            low, high = _timestamp(low_ns, tz), _timestamp(high_ns, tz)
-            return cls(name, kind, (), low, high, has_missing)
-        if kind is ColumnKind.CONSTANT and len(present) < MIN_CONSTANT_ROWS:
-            return cls(name, kind, (), None, None, has_missing)
-        if kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.CONSTANT):
-            return cls(name, kind, tuple(sorted_values(pd.unique(present))), None, None, has_missing)
-        return cls(name, kind, (), None, None, has_missing)
-
-
-def _timestamp(ns: float, tz: Any) -> pd.Timestamp:
-    """A mean of datetimes (nanoseconds since the epoch, UTC) as a timestamp in the column's zone."""
-    stamp = pd.Timestamp(round(ns), unit="ns")
-    return stamp if tz is None else stamp.tz_localize("UTC").tz_convert(tz)
-
-
 register_state = persist.register_state_type
-register_state(ColumnDomain)
 
 
 class Synthesizer(ABC):

@@ -12,9 +12,10 @@ The model
     that costs no budget), each step adds one (attribute, parent set) pair chosen by the exponential mechanism
     with the L1 dependence n · R(X, Π) (``structure_score``; or n · I(X; Π)) as score. Then the joint counts of every
     attribute with its parents get Laplace noise; the noisy counts, clipped at zero and shrunk towards the
-    child's overall distribution, are the conditional probability tables. Sampling is ancestral, every row drawn
-    independently; ``draws="balanced"`` (the default until session 9) rounds each parent configuration's expected
-    counts systematically instead, which lowers sampling noise but makes the rows dependent, so held-out checks
+    child's overall distribution, are the conditional probability tables. Sampling is ancestral
+    (:mod:`synth.synthesizers.dp.sampling`), every row drawn independently; ``draws="balanced"`` (the default
+    until session 9) rounds each parent configuration's expected counts systematically instead, which lowers
+    sampling noise but makes the rows dependent, so held-out checks
     read such a table as less distinguishable than its rows are (dashboard discriminator at ε = 3 on 1,000 rows:
     0.768 against 0.786 for a 1,000-row subsample of a ten times larger balanced draw; independent draws 0.813 /
     0.814). A numeric bin becomes a value drawn within the bin: uniformly, or for whole numbers
@@ -62,7 +63,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -72,20 +73,14 @@ from synth.progress import ProgressCallback, scaled
 from synth.schema import ColumnKind, Schema
 from synth.synthesizers.base import (
     ColumnDomain,
-    Condition,
     Synthesizer,
     SynthesizerError,
-    column_mask,
-    describe_conditions,
-    draw_matching,
     register_state,
 )
 from synth.synthesizers.cart import MISSING, datetimes_from_units
 from synth.synthesizers.column_order import (
     check_declared_orders,
     declared_gaps,
-    from_gaps,
-    keep_orders,
     shift_dates,
     to_gaps,
 )
@@ -114,6 +109,7 @@ from synth.synthesizers.dp.network import configurations as configurations  # re
 from synth.synthesizers.dp.network import mutual_information as mutual_information  # re-exported
 from synth.synthesizers.dp.options import ARTIFACTS, PARAMS
 from synth.synthesizers.dp.options import PUBLIC_DOMAIN_CHOICES as PUBLIC_DOMAIN_CHOICES  # re-exported
+from synth.synthesizers.dp.sampling import NetworkSampling
 from synth.synthesizers.params import column_names
 from synth.synthesizers.registry import register
 
@@ -130,7 +126,7 @@ register_state(BinnedColumn, NoisyTable)
 
 
 @register
-class PrivBayes(Synthesizer):
+class PrivBayes(NetworkSampling, Synthesizer):
     """PrivBayes: a degree-k Bayesian network whose every learned part is released under differential privacy."""
 
     name = "privbayes"
@@ -213,9 +209,6 @@ class PrivBayes(Synthesizer):
                 "declared_orders lists (lower, higher) pairs of column names, e.g. [('signup', 'last_order')]"
             )
         super().check_params(rest)
-
-    def get_params(self) -> dict[str, Any]:
-        return {**super().get_params(), "public_domains": self.public_domains, "declared_orders": self.declared_orders}
 
     def _check_state(self) -> None:
         from synth.synthesizers.state_checks import (
@@ -456,72 +449,3 @@ class PrivBayes(Synthesizer):
 
     def fit_warnings(self) -> tuple[str, ...]:
         return notices.fit_warnings(self)
-
-    # --------------------------------------------------------------- sample
-    def _derive_frame(self, body: pd.DataFrame) -> pd.DataFrame:
-        return from_gaps(body, getattr(self, "order_gaps_", ()))  # files saved before declared orders have none
-
-    def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
-        return self._rows(n, rng, progress, None)
-
-    def _rows(
-        self,
-        n: int,
-        rng: np.random.Generator,
-        progress: ProgressCallback,
-        roots: Callable[[int], np.ndarray] | None,
-    ) -> pd.DataFrame:
-        """``n`` rows with their gaps turned back into columns; ``roots(m)``, when given, draws the first column's
-        codes of ``m`` rows. Declared orders not drawn as gaps cut the model's distribution to the rows that keep
-        them (rows that break one are drawn again): post-processing of the released model, no budget."""
-
-        def draw(m: int, report: ProgressCallback) -> pd.DataFrame:
-            return self._derive_frame(self._generate(m, rng, report, None if roots is None else roots(m)))
-
-        return keep_orders(draw(n, progress), getattr(self, "declared_orders_", ()), lambda m: draw(m, lambda *_: None))
-
-    def _sample_given(
-        self,
-        n: int,
-        rng: np.random.Generator,
-        progress: ProgressCallback,
-        conditions: Mapping[str, Condition],
-    ) -> pd.DataFrame:
-        if not self.tables_:
-            return self._sample(n, rng, progress)
-        root = self.tables_[0]
-        column = self.columns_[root.child]
-        if column.name not in conditions or not column.categorical:
-            return self._sample(n, rng, progress)
-        # A categorical root is conditioned exactly: its codes are drawn from its table restricted to the
-        # allowed labels, and every other column then follows from the network as usual.
-        cond = conditions[column.name]
-        allowed = column_mask(column.decode(np.arange(column.size), rng), cond)
-        sizes = tuple(c.size for c in self.columns_)
-
-        def roots(m: int) -> np.ndarray:
-            return draw_matching(
-                m,
-                lambda k: root.draw(np.zeros((k, len(sizes)), dtype=np.int64), sizes, rng),
-                lambda codes: allowed[codes],
-                self.max_condition_draws,
-                describe_conditions({column.name: cond}),
-            )
-
-        return self._rows(n, rng, progress, roots)
-
-    def _generate(
-        self, n: int, rng: np.random.Generator, progress: ProgressCallback, first: np.ndarray | None
-    ) -> pd.DataFrame:
-        sizes = tuple(c.size for c in self.columns_)
-        codes = np.zeros((n, len(sizes)), dtype=np.int64, order="F")  # column by column: contiguous
-        for i, table in enumerate(self.tables_):
-            progress(0.8 * i / len(self.tables_), f"drawing {self.columns_[table.child].name}")
-            if i == 0 and first is not None:
-                codes[:, table.child] = first
-            else:
-                draw = table.draw_balanced if self.draws == "balanced" else table.draw
-                codes[:, table.child] = draw(codes, sizes, rng)
-        progress(0.8, "turning bins into values")
-        out = {c.name: c.decode(codes[:, j], rng) for j, c in enumerate(self.columns_)}
-        return pd.DataFrame(out, copy=False)

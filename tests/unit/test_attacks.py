@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import synth
+from synth.evaluation.privacy import singling_control, wp216
 from synth.evaluation.privacy.attacks import (
     AttackerModel,
     AttackerModelError,
@@ -29,6 +30,8 @@ from synth.evaluation.privacy.singling_out import (
     Queries,
     _prepare,
     _subset_singletons,
+    control_error,
+    control_estimate,
     control_successes_at,
     match_counts,
     multivariate_queries,
@@ -446,3 +449,64 @@ def test_the_singling_out_control_interval_is_as_wide_as_its_estimate_moves(adul
         moved = float(np.std([r.control.value for r in results], ddof=1))
         stated = float(np.mean([r.control.error for r in results])) / 1.96
         assert stated > 0.5 * moved, (mode, stated, moved)
+
+
+def _known_weight_matches() -> np.ndarray:
+    """1,000 predicates of log-uniform weights (2e-5 to 5e-4) matched against 2,000 control rows (seeded)."""
+    rng = np.random.default_rng(0)
+    w = np.exp(rng.uniform(np.log(2e-5), np.log(5e-4), 1000))
+    return rng.random((len(w), 2000)) < w[:, None]
+
+
+@pytest.mark.parametrize(
+    ("method", "expected", "error"),
+    # computed by the code before the interval reused the estimate's fit (session 18): the figures must not move
+    [("calibrated", 375.76230970430146, 59.02644296343984), ("npmle", 261.21098131847987, 8.433780740920719)],
+)
+def test_the_control_interval_reuses_the_estimates_fit_and_its_figures_do_not_move(
+    method: str, expected: float, error: float
+) -> None:
+    matches = _known_weight_matches()
+    estimate = control_estimate(matches, 8000, np.random.default_rng(1), method)
+    assert estimate.fitted is not None
+    assert control_successes_at(matches, 8000, np.random.default_rng(1), method) == (estimate.expected, estimate.note)
+    refitted = control_error(matches, 8000, np.random.default_rng(2), method)
+    reused = control_error(matches, 8000, np.random.default_rng(2), method, fitted=estimate.fitted)
+    assert reused == refitted  # exactly: the refit reached the very same distribution
+    assert estimate.expected == pytest.approx(expected, rel=1e-9, abs=0)
+    assert reused == pytest.approx(error, rel=1e-9, abs=0)
+
+
+def test_singling_out_fits_the_whole_controls_weights_once_and_reads_as_before(
+    split_small: tuple[pd.DataFrame, pd.DataFrame], schema: synth.Schema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The control's interval started by fitting the whole control's weight distribution again (up to 5,000 EM
+    steps, ~0.15 s per mode) although its estimate had just fitted it; it now starts from that fit. Same figures."""
+    train, holdout = split_small
+    rng = np.random.default_rng(0)
+    shuffled = pd.DataFrame({c: train[c].to_numpy()[rng.permutation(len(train))] for c in train.columns})
+    fits: list[tuple[int, bool]] = []
+    npmle_fit = singling_control._npmle_fit
+
+    def counted(counts: np.ndarray, n_control: int, *args: object, **kwargs: object) -> tuple[float, np.ndarray]:
+        fits.append((n_control, (args[1] if len(args) > 1 else kwargs.get("start")) is None))
+        return npmle_fit(counts, n_control, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(singling_control, "_npmle_fit", counted)
+    error = wp216.control_error
+
+    def refitting(*args: object, fitted: object = None, **kwargs: object) -> float:
+        return error(*args, **kwargs)  # type: ignore[arg-type]
+
+    for mode in ("univariate", "multivariate"):
+        fits.clear()
+        new = singling_out(train, shuffled, holdout=holdout, schema=schema, mode=mode, n_attacks=300, seed=0)
+        whole = max(n for n, _ in fits)
+        assert sum(1 for n, scratch in fits if n == whole and scratch) == 1, mode
+        with monkeypatch.context() as old_path:  # the interval as it was: fitting the whole control again
+            old_path.setattr(wp216, "control_error", refitting)
+            fits.clear()
+            old = singling_out(train, shuffled, holdout=holdout, schema=schema, mode=mode, n_attacks=300, seed=0)
+            assert sum(1 for n, scratch in fits if n == whole and scratch) == 2, mode
+        assert new.control.n_success > 0 and new.control.error > 0
+        assert new == old, mode

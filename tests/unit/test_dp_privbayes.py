@@ -189,6 +189,11 @@ def test_declared_bounds_shape_the_bins_and_are_kept(table: pd.DataFrame) -> Non
         ({"age": ["x", "y", "z"]}, r"\(low, high\) pair"),
         ({"colour": "red"}, "list of its labels"),
         ({"age": (5, 1)}, "low ≤ high"),
+        # Beyond what a fit accepts in the data (±1e38): the bounds once became bins and samples past it.
+        ({"age": (0, 1e39)}, r"bounds of 'age' reach beyond ±1e\+38 .*rescale.*leave 'age' out of public_domains"),
+        ({"age": (-1e39, 50)}, r"bounds of 'age' reach beyond ±1e\+38"),
+        ({"age": (0, float("inf"))}, r"'age' must be two finite values.*leave 'age' out of public_domains"),
+        ({"age": (float("nan"), 50)}, r"'age' must be two finite values.*declare the range"),
     ],
 )
 def test_a_bad_declared_domain_is_a_clear_error_and_loses_nothing(

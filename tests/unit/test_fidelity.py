@@ -420,6 +420,30 @@ def test_a_numeric_axis_never_ends_at_one_persons_value() -> None:
     assert edge not in set(pay) and edge % dist.width == pytest.approx(0, abs=1e-6)
 
 
+def test_folded_end_bins_are_flagged_and_a_category_that_reads_like_one_is_not() -> None:
+    """The figure told folded end bins by their labels ("≥ y"): the distribution now says which bins are folded,
+    so a category called "≥ 50K" (or any label) never reads as one."""
+    from dataclasses import replace
+
+    from synth.evaluation.fidelity.distributions import ColumnDistribution
+    from synth.plots.fidelity import distribution_figure
+
+    def note(dist: ColumnDistribution) -> bool:
+        return "end bars hold every value beyond" in distribution_figure(dist).layout.xaxis.title.text
+
+    train, holdout = synth.split(_salaries(), 0.25, seed=0)
+    (folded, _) = column_distributions(train, train, holdout, tail_rows=10)
+    assert folded.folded_bins == (0, len(folded.labels) - 1) and note(folded)
+    (spanned, _) = column_distributions(train, train, holdout, tail_rows=0)  # the axis spans every value
+    assert spanned.folded_bins == () and not note(spanned)
+    assert not note(replace(spanned, labels=(*spanned.labels[:-1], "≥ 400,000")))  # the flag decides, not the label
+    income = pd.DataFrame({"income": ["< 50K"] * 70 + ["≥ 50K"] * 30})
+    schema = Schema((ColumnSpec("income", ColumnKind.CATEGORICAL),))
+    (category,) = column_distributions(income, income.iloc[::-1], schema=schema)
+    assert category.labels == ("< 50K", "≥ 50K") and category.folded_bins == () and not note(category)
+    assert category.to_dict()["folded_bins"] == [] and folded.to_dict()["folded_bins"] == [0, len(folded.labels) - 1]
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     values=st.lists(st.floats(-1e9, 1e9, allow_nan=False), min_size=1, max_size=300),

@@ -39,6 +39,10 @@ class ColumnDistribution:
             numeric bins, see ``missing_*``; categories show them as ``(missing)``).
         n_real / n_synthetic / n_holdout: rows in each table.
         missing_real / missing_synthetic / missing_holdout: share of missing values.
+        folded_bins: positions of the bins that also hold every value beyond the axis (the first and the last
+            numeric bin, labelled "≤ x" / "< x" and "≥ y", when a value lay beyond it; see ``tail_rows`` of
+            :func:`column_distributions`); empty otherwise and for categories. Read this, never the labels: a
+            category may well be called "≥ 50K".
     """
 
     column: str
@@ -55,6 +59,7 @@ class ColumnDistribution:
     missing_real: float
     missing_synthetic: float
     missing_holdout: float | None
+    folded_bins: tuple[int, ...] = ()
 
     @property
     def numeric(self) -> bool:
@@ -237,6 +242,7 @@ def column_distributions(
                 counts, _ = np.histogram(inside, bins=edges)
                 shares.append(tuple((counts / max(len(v), 1)).tolist()))
             labels = _bin_labels(centers, edges, kind, beyond)
+            ends = (0, len(labels) - 1) if beyond and len(labels) > 1 else ()  # as _bin_labels marks them
             width = float(edges[1] - edges[0])
             center_t = tuple(float(c) for c in centers)
         else:
@@ -248,7 +254,7 @@ def column_distributions(
             for lab in labelled:
                 folded = lab.where(lab.isin(seen), bucket or "")
                 shares.append(tuple(folded.value_counts(normalize=True).reindex(labels, fill_value=0.0).tolist()))
-            width, center_t = 0.0, ()
+            width, center_t, ends = 0.0, (), ()
         out.append(
             ColumnDistribution(
                 column=name,
@@ -265,6 +271,7 @@ def column_distributions(
                 missing_real=missing[0],
                 missing_synthetic=missing[1],
                 missing_holdout=missing[2] if len(missing) > 2 else None,
+                folded_bins=ends,
             )
         )
     return tuple(out)

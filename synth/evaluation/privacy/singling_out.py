@@ -458,6 +458,7 @@ def random_queries(
 from synth.evaluation.privacy.singling_control import (  # noqa: E402
     WEIGHT_GRID,
     control_error,
+    control_estimate,
     control_successes_at,
 )
 
@@ -466,6 +467,7 @@ __all__ = [
     "Queries",
     "QueryEncoder",
     "control_error",
+    "control_estimate",
     "control_successes_at",
     "match_counts",
     "match_matrix",

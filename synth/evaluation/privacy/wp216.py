@@ -28,7 +28,7 @@ from synth.evaluation.privacy.neighbors import (
 from synth.evaluation.privacy.singling_out import (
     QueryEncoder,
     control_error,
-    control_successes_at,
+    control_estimate,
     match_counts,
     match_matrix,
     multivariate_queries,
@@ -139,9 +139,13 @@ def singling_out(
     main_hits = match_counts(real, queries) == 1
     report(0.65, "counting predicates on holdout rows")
     control_matches = match_matrix(control, queries)
-    n_control, correction = control_successes_at(control_matches, real.shape[1], rng, size_correction)
-    # its own stream: the bootstrap leaves every other draw of the attack as it was
-    control_se = control_error(control_matches, real.shape[1], np.random.default_rng([seed, 1]), size_correction)
+    estimate = control_estimate(control_matches, real.shape[1], rng, size_correction)
+    n_control, correction = estimate.expected, estimate.note
+    # its own stream: the bootstrap leaves every other draw of the attack as it was; it starts from the estimate's
+    # fitted weight distribution rather than fitting it again
+    control_se = control_error(
+        control_matches, real.shape[1], np.random.default_rng([seed, 1]), size_correction, fitted=estimate.fitted
+    )
     report(0.85, "random baseline predicates")
     base = random_queries(syn, numeric, n, arity, rng)
     n_base = int((match_counts(real, base) == 1).sum()) if n else 0

@@ -69,6 +69,7 @@ from synth.synthesizers.dp.ranges import (  # noqa: F401
     released_span,
     tightened,
 )
+from synth.synthesizers.input_checks import MAX_MAGNITUDE
 
 #: The label that stands for every category under the noisy threshold.
 OTHER = "(other)"
@@ -140,9 +141,20 @@ def normalise_public(public_domains: Mapping[str, Any] | None, schema: Schema) -
                     f"the public domain of {column!r} is a (low, high) pair of bounds, got {domain!r}"
                 )
             low, high = (_model_units(pd.Series([v]), kind)[0] for v in domain)
+            learned = f"or leave {column!r} out of public_domains to have its range learned privately"
             if not (math.isfinite(low) and math.isfinite(high)) or low > high:
                 raise PublicDomainError(
-                    f"the public bounds of {column!r} must be two finite values, low ≤ high, got {domain!r}"
+                    f"the public bounds of {column!r} must be two finite values, low ≤ high, got {domain!r}: "
+                    f"declare the range its values can take (e.g. (0, 120) for an age), {learned}"
+                )
+            # The rule a fit applies to the data (input_checks): a declared range past it became bins and sampled
+            # values that overflow, in a model whose own samples no synthesizer could then learn.
+            if max(abs(low), abs(high)) > MAX_MAGNITUDE:
+                raise PublicDomainError(
+                    f"the public bounds of {column!r} reach beyond ±{MAX_MAGNITUDE:.0e} (got {domain!r}): numbers "
+                    "that large overflow a synthesizer's arithmetic, so a fit refuses them in the data as well. "
+                    f"Declare the range the values can really take (rescale the column if they are that large), "
+                    f"{learned}"
                 )
             out[column] = (low, high)
         else:

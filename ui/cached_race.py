@@ -1,0 +1,139 @@
+"""Cached wrappers of the Race and Report pages: scoring an uploaded or the session's synthetic table as a race row,
+and writing the report (how long results live: :mod:`ui.cache_policy`; Forget my data clears them: :mod:`ui.cached`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import pandas as pd
+import streamlit as st
+
+import synth
+from synth.audit import AuditReport
+from synth.progress import ProgressCallback
+from synth.report import EvaluationSettings, ExternalResult, RaceResult
+from ui.cache_policy import USER_DATA_TTL, max_upload_bytes
+from ui.progress import StreamlitProgress
+
+T = TypeVar("T")
+
+#: How the race and external tables are scored on the pages (the light settings; see benchmarks/bench_race.py).
+RACE_SETTINGS = EvaluationSettings()
+
+
+def _with_progress(label: str, call: Callable[[ProgressCallback], T]) -> T:
+    """Run ``call`` with a progress bar created here, inside the cached function, and removed when it ends.
+
+    A cached function may only draw elements it creates itself (they are replayed, here as an emptied bar, on a
+    cache hit); a bar made by the page would break the replay.
+    """
+    bar = StreamlitProgress(label)
+    try:
+        return call(bar)
+    finally:
+        bar.bar.empty()
+
+
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Reading the synthetic table…", max_entries=4)
+def read_external(data: bytes, name: str) -> pd.DataFrame:
+    """A synthetic table made by another tool, read like any upload (same size limit)."""
+    return synth.read_table(data, name=name, max_bytes=max_upload_bytes())
+
+
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
+def evaluate_external(
+    key: str, label: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
+) -> ExternalResult:
+    """Column checks and every score of an uploaded synthetic table (``key``: table, split and upload)."""
+    return _with_progress(
+        f"Scoring {label}",
+        lambda bar: synth.evaluate_external(
+            _train, _synthetic, _holdout, schema=schema, label=label, settings=RACE_SETTINGS, progress=bar
+        ),
+    )
+
+
+def evaluate_run(
+    key: str,
+    label: str,
+    _train: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    _model: synth.Synthesizer,
+    _synthetic: pd.DataFrame,
+    sample_seed: int,
+    fit_seconds: float,
+    sample_seconds: float,
+    schema: synth.Schema,
+) -> ExternalResult:
+    """Every score of the session's current run as a race row (``key``: table, split, model and sample).
+
+    Not cached: the row keeps the fitted model, and the session holds the result (never a cache of models)."""
+    from synth.report import evaluate_run as score_run
+
+    return _with_progress(
+        f"Scoring {label}",
+        lambda bar: score_run(
+            _train,
+            _holdout,
+            _model,
+            _synthetic,
+            sample_seed=sample_seed,
+            schema=schema,
+            label=label,
+            fit_seconds=fit_seconds,
+            sample_seconds=sample_seconds,
+            settings=RACE_SETTINGS,
+            progress=bar,
+        ),
+    )
+
+
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Writing the report…", max_entries=8)
+def report(
+    key: str,
+    focus: str,
+    k: int,
+    include_real_rows: bool,
+    intended_use: str,
+    name: str,
+    _data: pd.DataFrame,
+    _train: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    schema: synth.Schema,
+    _result: RaceResult,
+    _audit: AuditReport | None,
+    split_holdout: float,
+    split_seed: int,
+) -> tuple[bytes, bytes, bytes, bytes]:
+    """HTML report, JSON of every metric, data card (Markdown) and run manifest (JSON) as download bytes.
+
+    ``key`` identifies the race (and so ``_result``); the options are hashed.
+    """
+    from synth.report.card import data_card
+    from synth.report.html import ReportOptions, build_report
+    from synth.report.manifest import build_manifest, manifest_json
+
+    manifest = build_manifest(_data, schema, _result, holdout=split_holdout, split_seed=split_seed, name=name)
+    run = _result.run(focus)
+    card = data_card(
+        run, _data, name=name, split=f"{1 - split_holdout:.0%} train, seed {split_seed}", intended_use=intended_use
+    )
+    built = build_report(
+        name=name,
+        data=_data,
+        schema=schema,
+        train=_train,
+        holdout=_holdout,
+        result=_result,
+        audit=_audit,
+        focus=focus,
+        options=ReportOptions(k=k, include_real_rows=include_real_rows),
+        extra={"card": card.to_dict(), "manifest": manifest},
+    )
+    return (
+        built.html.encode("utf-8"),
+        built.json_text().encode("utf-8"),
+        card.to_markdown().encode("utf-8"),
+        manifest_json(manifest).encode("utf-8"),
+    )
