@@ -18,6 +18,7 @@ import pytest
 
 import synth
 from synth.cli import console, main
+from synth.evaluation.privacy.verdict import LIGHTS
 
 ROWS = 800
 
@@ -180,7 +181,7 @@ def test_evaluate_html_is_the_dashboard_report_or_a_clear_message(work: Path) ->
         assert skip.returncode == 0, skip.stderr
         words = " ".join(re.sub(r"<[^>]+>", " ", (work / "s.html").read_text()).split())
         for label in ("Singling out", "Linkability", "Inference"):
-            assert f"{label} ⚪ grey not measured" in words
+            assert f"{label} {LIGHTS['grey']} grey not measured" in words
         assert "grey not measured" not in " ".join(re.sub(r"<[^>]+>", " ", page).split())
     no_holdout = run("evaluate", "train.csv", "holdout.csv", "-o", "r2.html", cwd=work)
     assert no_holdout.returncode == console.USAGE and "Traceback" not in no_holdout.stderr
