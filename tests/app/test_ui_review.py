@@ -151,7 +151,13 @@ def test_demo_fidelity_is_the_race_fidelity_not_sdmetrics_quality(monkeypatch: p
     from ui import state
 
     evaluation = SimpleNamespace(
-        honest_fidelity=0.962, quality=0.972, discriminator_auc=0.53, tstr=0.8, trtr=0.81, privacy_level="green"
+        honest_fidelity=0.962,
+        quality=0.972,
+        discriminator_auc=0.53,
+        tstr=0.8,
+        trtr=0.81,
+        utility_measure="AUC predicting season",
+        privacy_level="green",
     )
     run = SimpleNamespace(label="Pruned CART", evaluation=evaluation, synthetic=pd.DataFrame({"a": [1]}))
     race = SimpleNamespace(runs=[run], recommended="Pruned CART", reason="Pruned CART is recommended: fidelity 0.96")
