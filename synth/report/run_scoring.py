@@ -1,0 +1,231 @@
+"""Scoring one synthetic table into a :class:`~synth.report.evaluation.TableEvaluation`: every fidelity, utility
+and privacy part the report and the Race read, each failing on its own (a part that raises is ``None`` with its
+message), with progress and cancellation. :mod:`synth.report.evaluation` holds the settings and the result and
+re-exports these entry points.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from synth.evaluation.context import EvaluationContext
+from synth.evaluation.fidelity.accuracy import evaluate_accuracy
+from synth.evaluation.fidelity.detection import evaluate_detection
+from synth.evaluation.fidelity.discriminator import evaluate_discriminator
+from synth.evaluation.fidelity.scores import evaluate_fidelity
+from synth.evaluation.privacy.attacks import evaluate_attacks
+from synth.evaluation.privacy.distances import PrivacyInputs, evaluate_privacy
+from synth.evaluation.privacy.rare_values import evaluate_rare_values
+from synth.evaluation.privacy.verdict import privacy_verdict
+from synth.evaluation.reference import RealReference
+from synth.evaluation.utility.tstr import default_target, evaluate_utility
+from synth.progress import Cancelled, ProgressCallback, ensure, scaled
+from synth.report.evaluation import EvaluationSettings, TableEvaluation
+from synth.schema import Schema, infer_schema
+
+
+def evaluate_table(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    holdout: pd.DataFrame,
+    *,
+    schema: Schema | None = None,
+    settings: EvaluationSettings | None = None,
+    progress: ProgressCallback | None = None,
+    reference: RealReference | None = None,
+) -> TableEvaluation:
+    """Score ``synthetic`` against the real ``train`` it imitates and the ``holdout`` it never saw.
+
+    Builds the :class:`EvaluationContext` and calls :func:`evaluate_context` (prefer that when a context exists).
+
+    Args:
+        train / synthetic / holdout: the three tables, with the schema's columns.
+        schema: column kinds and attacker flags (inferred from ``train`` when omitted).
+        settings: which parts to run and how thoroughly.
+        progress: called with (fraction, message); raising :class:`synth.Cancelled` stops the evaluation.
+        reference: real-only results shared with other tables scored against the same train and holdout.
+
+    Returns:
+        A :class:`TableEvaluation`; a part that raised is ``None`` with its message in ``errors``.
+    """
+    settings = settings or EvaluationSettings()
+    if reference is not None:
+        schema = schema or reference.schema
+    schema = schema or infer_schema(train)
+    context = EvaluationContext(train, synthetic, holdout, schema, seed=settings.seed, reference=reference)
+    return evaluate_context(context, settings=settings, progress=progress)
+
+
+def evaluate_context(
+    context: EvaluationContext,
+    *,
+    settings: EvaluationSettings | None = None,
+    progress: ProgressCallback | None = None,
+) -> TableEvaluation:
+    """Score the synthetic table of ``context`` against its real train and holdout.
+
+    Args:
+        context: the tables, prepared once (give it a :class:`RealReference` to share real-only results
+            between several synthetic tables); it needs a holdout of at least 100 rows for the privacy parts.
+        settings: which parts to run and how thoroughly (``settings.seed`` should be ``context.seed``).
+        progress: called with (fraction, message); raising :class:`synth.Cancelled` stops the evaluation.
+
+    Returns:
+        A :class:`TableEvaluation`; a part that raised is ``None`` with its message in ``errors``.
+    """
+    settings = settings or EvaluationSettings()
+    train, synthetic, holdout, schema = context.train, context.synthetic, context.holdout, context.schema
+    if holdout is None:
+        raise ValueError("evaluating a table for a race or a report needs a real holdout: split the data first")
+    report = ensure(progress)
+    errors: dict[str, str] = {}
+    seed = settings.seed
+
+    def attempt(part: str, start: float, stop: float, call: Any) -> Any:
+        report(start, f"scoring {part}")
+        try:
+            return call(scaled(progress, start, stop))
+        except Cancelled:
+            raise
+        except Exception as exc:  # one failed part must not hide the others
+            errors[part] = f"{type(exc).__name__}: {exc}"
+            return None
+
+    accuracy = discriminator = None
+    if settings.headline:
+        accuracy = attempt("accuracy", 0.0, 0.05, lambda p: evaluate_accuracy(context=context, seed=seed, progress=p))
+        discriminator = attempt(
+            "discriminator",
+            0.05,
+            0.1,
+            lambda p: evaluate_discriminator(
+                context=context, max_rows=settings.discriminator_rows, seed=seed, progress=p
+            ),
+        )
+    fidelity = attempt(
+        "fidelity",
+        0.1,
+        0.2,
+        lambda p: evaluate_fidelity(
+            context=context,
+            run_sdmetrics=settings.run_sdmetrics,
+            n_bootstrap=settings.n_bootstrap,
+            seed=seed,
+            progress=p,
+        ),
+    )
+    detection = None
+    if settings.detection:
+        detection = attempt(
+            "detection",
+            0.2,
+            0.35,
+            lambda p: evaluate_detection(
+                train,
+                synthetic,
+                holdout=holdout,
+                schema=schema,
+                max_rows=settings.detection_rows,
+                seed=seed,
+                progress=p,
+                context=context,
+            ),
+        )
+    utility = None
+    shared = [c for c in schema.modelled if c in synthetic.columns]
+    target = settings.target if settings.target in shared else default_target(schema, shared, data=train)
+    if settings.utility and target is not None:
+        utility = attempt(
+            "utility",
+            0.35,
+            0.55,
+            lambda p: evaluate_utility(
+                train,
+                synthetic,
+                holdout,
+                target=target,
+                schema=schema,
+                seed=seed,
+                max_train_rows=settings.utility_rows,
+                importance_repeats=1,
+                progress=p,
+                context=context,
+            ),
+        )
+    # One set of privacy inputs for the distance panel and the attacks; the searches among real rows come from
+    # the context (once per race when it has a shared reference).
+    inputs = attempt(
+        "privacy",
+        0.55,
+        0.56,
+        lambda p: PrivacyInputs(train, holdout, synthetic, schema, seed=seed, n_targets=settings.membership_targets),
+    )
+    privacy = attacks = None
+    if inputs is not None:
+        inputs.share_real_only(context.real_once)
+        privacy = attempt(
+            "privacy",
+            0.56,
+            0.75,
+            lambda p: evaluate_privacy(
+                train,
+                synthetic,
+                holdout=holdout,
+                schema=schema,
+                seed=seed,
+                membership_targets=settings.membership_targets,
+                progress=p,
+                inputs=inputs,
+            ),
+        )
+        if settings.attacks:
+            attacks = attempt(
+                "attacks",
+                0.75,
+                1.0,
+                lambda p: evaluate_attacks(
+                    train,
+                    synthetic,
+                    holdout=holdout,
+                    schema=schema,
+                    n_attacks=settings.n_attacks,
+                    seed=seed,
+                    progress=p,
+                    inputs=inputs,
+                ),
+            )
+    rare_values = None
+    if privacy is not None:
+        # Counting values is cheap beside the distances: without it the report's verdict and card said "Not
+        # measured: Real values copied" for a run whose Privacy page had measured it (learned columns, as there).
+        rare_values = attempt(
+            "rare values",
+            1.0,
+            1.0,
+            lambda p: evaluate_rare_values(train, synthetic, holdout, schema=schema, columns=schema.modelled),
+        )
+    verdict = None
+    if privacy is not None:
+        verdict = privacy_verdict(
+            privacy,
+            attacks.results if attacks is not None else (),
+            quasi_identifiers=attacks.attacker.known if attacks is not None else (),
+            rare_values=rare_values,
+        )
+    report(1.0, "scored")
+    return TableEvaluation(
+        fidelity=fidelity,
+        detection=detection,
+        utility=utility,
+        privacy=privacy,
+        attacks=attacks,
+        verdict=verdict,
+        columns=tuple(c for c in schema.names if c in synthetic.columns),
+        settings=settings,
+        errors=errors,
+        accuracy=accuracy,
+        discriminator=discriminator,
+        rare_values=rare_values,
+    )
