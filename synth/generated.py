@@ -256,7 +256,7 @@ class GeneratedColumns:
         For tables drawn in independent blocks (:mod:`synth.sampling`): values are unique over the whole table
         whichever block or worker draws them (numeric keys by offset, formatted ones by a keyed permutation).
         """
-        from synth.sampling.identifiers import block_identifiers, block_same_width, same_width_capacity_exact
+        from synth.sampling.identifiers import block_identifiers, block_same_width
 
         out: dict[str, np.ndarray] = {}
         for plan in self.plans:
@@ -265,7 +265,7 @@ class GeneratedColumns:
             if plan.detail["numeric"]:
                 start = plan.detail["start"] + first_row
                 out[plan.name] = np.arange(start, start + n, dtype=np.int64)
-            elif _fits_same_width(plan, total_rows, same_width_capacity_exact):
+            elif _fits_same_width(plan, total_rows):
                 out[plan.name] = block_same_width(plan.detail["same_width"], first_row, n, key)
             else:
                 out[plan.name] = block_identifiers(plan.detail["template"], _avoid(plan), first_row, n, total_rows, key)
@@ -280,8 +280,8 @@ class GeneratedColumns:
             # New keys from a power of ten above every real key: unique, and none of them a real key.
             pool = np.arange(plan.detail["start"], plan.detail["start"] + k, dtype=np.int64)
         else:
-            shaped = plan.detail.get("same_width")
-            if shaped is not None and same_width_capacity(shaped) >= 4.0 * k:
+            if _fits_same_width(plan, k):
+                shaped = plan.detail["same_width"]
                 pool = _unique_fresh(
                     lambda m: fill_same_width(shaped, m, rng), k, _avoid(plan), unique=True, what="identifiers"
                 )
@@ -306,11 +306,11 @@ class GeneratedColumns:
         return fake_text(n, rng, plan.detail["max_chars"])
 
 
-def _fits_same_width(plan: _Plan, rows: int, capacity: Any) -> bool:
-    """Whether ``rows`` keys of ``plan`` come in the real width, by the rule :meth:`GeneratedColumns._identifiers`
-    applies (the format holds at least four values a row)."""
+def _fits_same_width(plan: _Plan, rows: int) -> bool:
+    """Whether ``rows`` keys of ``plan`` come in the real width, sampled or streamed: the format holds at least
+    four values a row (else one more digit)."""
     shaped = plan.detail.get("same_width")
-    return isinstance(shaped, dict) and not len(_avoid(plan)) and capacity(shaped) >= 4 * rows
+    return isinstance(shaped, dict) and not len(_avoid(plan)) and same_width_capacity(shaped) >= 4 * rows
 
 
 def _is_number(values: pd.Series) -> bool:
@@ -331,8 +331,7 @@ def _peer_group(spec: ColumnSpec, col: pd.Series) -> str | None:
     """Which columns' real values a generated column must avoid besides its own: numeric keys, text keys, or the
     PII columns of its type (a second phone column); None for the rest."""
     if spec.kind is ColumnKind.IDENTIFIER:
-        numeric = pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)
-        return "numeric keys" if numeric else "text keys"
+        return "numeric keys" if _is_number(col) else "text keys"
     if spec.kind is ColumnKind.PII:
         return f"pii:{spec.pii_type}"
     return None

@@ -4,7 +4,7 @@ An HR table's ``manager_id`` holds, row after row, the ``employee_id`` of someon
 on its own (:mod:`synth.generated`), it would hold fresh keys that match no synthetic employee: the table would
 lose its hierarchy (who manages whom, how many reports a manager has), which is what such a column is for.
 
-At fit, a repeated key whose present values are, for at least :data:`MIN_INSIDE_SHARE` of its rows, values of a
+At fit, a repeated key whose present values are, for at least half of its rows, values of a
 unique key column of the table is said to *reference* it. The model file keeps the referenced column's name, the
 share of rows pointing inside (rounded to 1%) and the share of rows pointing at their own row (rounded to 1%):
 no value. At sampling, the referencing column draws about as many distinct values as the real one holds
@@ -22,48 +22,30 @@ import pandas as pd
 
 from synth.generated_shapes import repeat_pool, repeated_count
 from synth.schema import ColumnKind, Schema
+from synth.schema.foreign_keys import comparable, pointed_key
 
-#: A repeated key references a unique key when at least this share of its present rows hold one of its values.
-MIN_INSIDE_SHARE = 0.5
 #: Shares kept in the model file are rounded to this step.
 SHARE_STEP = 0.01
 
 
-def _comparable(values: pd.Series) -> pd.Series | None:
-    """Values as floats (numeric keys) or strings (text keys), so 1001 and 1001.0 (a key with missing) agree."""
-    if pd.api.types.is_bool_dtype(values.dtype):
-        return None
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        return values.astype(float)
-    return values.astype(str)
-
-
 def find_reference(name: str, data: pd.DataFrame, schema: Schema) -> dict[str, Any]:
-    """What generation needs to keep ``name`` pointing at the unique key column it references (empty if none)."""
-    col = _comparable(data[name])
-    if col is None:
-        return {}
-    best: tuple[str, float] | None = None
+    """What generation needs to keep ``name`` pointing at the unique key column it references (empty if none):
+    a unique key (as generation counts one: 95% distinct) holding at least
+    :data:`~synth.schema.foreign_keys.MIN_POINTING_SHARE` of its present values."""
+    unique = []
     for spec in schema:
-        if spec.kind is not ColumnKind.IDENTIFIER or spec.name == name:
-            continue
-        target = data[spec.name].dropna()
-        keys = _comparable(target)
-        if keys is None or len(target) == 0 or target.nunique() < 0.95 * len(target):
-            continue  # only a unique key identifies a row to point at
-        if pd.api.types.is_numeric_dtype(keys.dtype) != pd.api.types.is_numeric_dtype(col.dtype):
-            continue
-        present = col[data[name].notna()]
-        share = float(present.isin(set(keys)).mean()) if len(present) else 0.0
-        if share >= MIN_INSIDE_SHARE and (best is None or share > best[1]):
-            best = (spec.name, share)
-    if best is None:
+        present = data[spec.name].dropna() if spec.kind is ColumnKind.IDENTIFIER and spec.name != name else None
+        if present is not None and len(present) and present.nunique() >= 0.95 * len(present):
+            unique.append(spec.name)
+    found = pointed_key(data, name, unique)
+    if found is None:
         return {}
-    target_values = _comparable(data[best[0]])
-    assert target_values is not None
-    both = data[name].notna() & data[best[0]].notna()
-    own_row = float((col[both] == target_values[both]).sum() / max(int(data[name].notna().sum()), 1))
-    return {"references": best[0], "inside_share": _rounded(best[1]), "self_share": _rounded(own_row)}
+    key, share = found
+    mine, target = comparable(data[name]), comparable(data[key])
+    assert mine is not None and target is not None
+    both = data[name].notna() & data[key].notna()
+    own_row = float((mine[both] == target[both]).sum() / max(int(data[name].notna().sum()), 1))
+    return {"references": key, "inside_share": _rounded(share), "self_share": _rounded(own_row)}
 
 
 def _rounded(share: float) -> float:

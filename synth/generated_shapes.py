@@ -106,11 +106,11 @@ def same_width_format(present: pd.Series, others: pd.Series | None = None) -> di
     return {"template": base, "tail": best[1], "suffixes": best[2]}
 
 
-def same_width_capacity(fmt: dict[str, Any]) -> float:
-    """How many distinct values the format can produce."""
+def same_width_capacity(fmt: dict[str, Any]) -> int:
+    """How many distinct values the format can produce (exact: streamed blocks permute that many)."""
     parts = _parse_template(fmt["template"])
     slots = _slots(parts)[: -int(fmt["tail"])]
-    return float(len(fmt["suffixes"])) * math.prod(len(_ALPHABETS[parts[i][1]]) for i in slots)
+    return len(fmt["suffixes"]) * math.prod(len(_ALPHABETS[parts[i][1]]) for i in slots)
 
 
 def fill_same_width(fmt: dict[str, Any], n: int, rng: np.random.Generator) -> np.ndarray:

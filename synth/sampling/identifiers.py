@@ -19,6 +19,7 @@ import numpy as np
 
 from synth.generated import _ALPHABETS, _parse_template, _seen, _widen
 from synth.generated_formats import joined
+from synth.generated_shapes import same_width_capacity
 
 #: The format is widened until it holds this many times the rows (plus the real values), so replacement
 #: inputs ``i + t·N`` up to ``t = SPREAD - 1`` stay inside the permuted range.
@@ -68,13 +69,12 @@ class Permutation:
         return out
 
 
-def _encode(values: np.ndarray, parts: list[tuple[bool, str]]) -> np.ndarray:
-    """Integers in ``[0, capacity)`` written in the template's slots (mixed radix, last slot fastest)."""
-    n = len(values)
-    width = len(parts)
-    chars = np.empty((n, width), dtype="<U1")
+def _encode_chars(values: np.ndarray, parts: list[tuple[bool, str]]) -> np.ndarray:
+    """Integers in ``[0, capacity)`` written in the template's slots (mixed radix, last slot fastest), as rows of
+    characters (rows × width, ``<U1``)."""
+    chars = np.empty((len(values), len(parts)), dtype="<U1")
     rest = values.copy()
-    for i in range(width - 1, -1, -1):
+    for i in range(len(parts) - 1, -1, -1):
         is_slot, ch = parts[i]
         if is_slot:
             alphabet = np.array(list(_ALPHABETS[ch]), dtype="<U1")
@@ -83,7 +83,12 @@ def _encode(values: np.ndarray, parts: list[tuple[bool, str]]) -> np.ndarray:
             rest //= radix
         else:
             chars[:, i] = ch
-    return np.ascontiguousarray(chars).view(f"<U{width}").ravel().astype(object)
+    return chars
+
+
+def _encode(values: np.ndarray, parts: list[tuple[bool, str]]) -> np.ndarray:
+    """Integers in ``[0, capacity)`` written in the template's slots, as strings (object array)."""
+    return joined(_encode_chars(values, parts))
 
 
 def _capacity(parts: list[tuple[bool, str]]) -> int:
@@ -134,17 +139,6 @@ def block_identifiers(
     return out
 
 
-def same_width_capacity_exact(fmt: dict[str, Any]) -> int:
-    """How many values a same-width format (:mod:`synth.generated_shapes`) holds, as an exact integer."""
-    parts = _parse_template(fmt["template"])
-    tail = int(fmt["tail"])
-    slots = [i for i, (is_slot, _) in enumerate(parts) if is_slot]
-    cap = len(fmt["suffixes"])
-    for i in slots[:-tail]:
-        cap *= len(_ALPHABETS[parts[i][1]])
-    return cap
-
-
 def block_same_width(fmt: dict[str, Any], first_row: int, n: int, key: int) -> np.ndarray:
     """Identifiers of rows ``[first_row, first_row + n)`` in the real values' own width, unique over the table.
 
@@ -153,20 +147,13 @@ def block_same_width(fmt: dict[str, Any], first_row: int, n: int, key: int) -> n
     take the one-digit-longer template, so a streamed table's keys were a digit longer than a sampled one's.)
     """
     parts = _parse_template(fmt["template"])
-    tail = int(fmt["tail"])
-    slots = [i for i, (is_slot, _) in enumerate(parts) if is_slot]
-    endings = np.array([list(s) for s in fmt["suffixes"]], dtype="<U1").reshape(-1, tail)
-    perm = Permutation(min(same_width_capacity_exact(fmt), 2**64 - 1), key)
+    tail = [i for i, (is_slot, _) in enumerate(parts) if is_slot][-int(fmt["tail"]) :]
+    endings = np.array([list(s) for s in fmt["suffixes"]], dtype="<U1").reshape(-1, len(tail))
+    perm = Permutation(min(same_width_capacity(fmt), 2**64 - 1), key)
     values = perm(np.arange(first_row, first_row + n, dtype=np.uint64))
-    chars = np.empty((n, len(parts)), dtype="<U1")
-    for i, (is_slot, ch) in enumerate(parts):
-        if not is_slot:
-            chars[:, i] = ch
-    chars[:, slots[-tail:]] = endings[(values % np.uint64(len(endings))).astype(np.int64)]
-    rest = values // np.uint64(len(endings))
-    for i in reversed(slots[:-tail]):
-        alphabet = np.array(list(_ALPHABETS[parts[i][1]]), dtype="<U1")
-        radix = np.uint64(len(alphabet))
-        chars[:, i] = alphabet[(rest % radix).astype(np.int64)]
-        rest //= radix
+    radix = np.uint64(len(endings))
+    # The other slots take the quotient; the ending's slots are filled from the remainder.
+    head = [(False, " ") if i in tail else part for i, part in enumerate(parts)]
+    chars = _encode_chars(values // radix, head)
+    chars[:, tail] = endings[(values % radix).astype(np.int64)]
     return joined(chars)

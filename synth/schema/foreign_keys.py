@@ -24,7 +24,7 @@ _KEY_LIKE = re.compile(r"(^id$|_id$|^id_|Id$|ID$|_key$|_no$|_number$|_ref$|^ref_
 _CANDIDATES = (ColumnKind.CATEGORICAL, ColumnKind.DISCRETE, ColumnKind.CONTINUOUS)
 
 
-def pointing_keys(df: pd.DataFrame, specs: list[ColumnSpec]) -> list[ColumnSpec]:
+def with_pointing_keys(df: pd.DataFrame, specs: list[ColumnSpec]) -> list[ColumnSpec]:
     """``specs`` with each column that points at a unique key column of ``df`` made an identifier, saying why."""
     keys = [
         s.name
@@ -57,16 +57,31 @@ def _pointed_at(df: pd.DataFrame, spec: ColumnSpec, keys: list[str]) -> tuple[st
         return None  # ages, counts and years fall inside a run of numeric keys by chance
     if not numeric and not _KEY_LIKE.search(spec.name) and present.nunique() < MIN_DISTINCT:
         return None
+    return pointed_key(df, spec.name, [k for k in keys if k != spec.name])
+
+
+def comparable(values: pd.Series) -> pd.Series | None:
+    """Values as floats (numeric keys) or strings (text keys), so 1001 and 1001.0 (a key with missing) agree; None
+    for yes/no values."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return None
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.astype(float)
+    return values.astype(str)
+
+
+def pointed_key(df: pd.DataFrame, name: str, keys: list[str]) -> tuple[str, float] | None:
+    """The column of ``keys`` holding the largest share of ``name``'s present values, with that share, when it is
+    at least :data:`MIN_POINTING_SHARE` (schema inference and :mod:`synth.generated_references` both ask)."""
+    mine = comparable(df[name].dropna())
+    if mine is None or mine.empty:
+        return None
     best: tuple[str, float] | None = None
     for key in keys:
-        if key == spec.name:
+        target = comparable(df[key].dropna())
+        if target is None or pd.api.types.is_numeric_dtype(target.dtype) != pd.api.types.is_numeric_dtype(mine.dtype):
             continue
-        target = df[key].dropna()
-        if pd.api.types.is_numeric_dtype(target.dtype) != numeric:
-            continue
-        values = set(target.astype(float)) if numeric else set(target.astype(str))
-        mine = present.astype(float) if numeric else present.astype(str)
-        share = float(mine.isin(values).mean())
+        share = float(mine.isin(set(target)).mean())
         if share >= MIN_POINTING_SHARE and (best is None or share > best[1]):
             best = (key, share)
     return best

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.schema.foreign_keys import pointing_keys
+from synth.schema.foreign_keys import with_pointing_keys
 from synth.schema.kinds import (
     EPOCH_MILLISECONDS,
     EPOCH_SECONDS,
@@ -448,7 +448,7 @@ def infer_schema(df: pd.DataFrame, *, sample_size: int = SAMPLE_SIZE, seed: int 
         (see :func:`suggest_flags`).
     """
     specs = [infer_column(df[c], sample_size=sample_size, seed=seed) for c in df.columns]
-    return Schema(tuple(pointing_keys(df, specs)))  # manager_id → employee_id: a key, not a category
+    return Schema(tuple(with_pointing_keys(df, specs)))  # manager_id → employee_id: a key, not a category
 
 
 def suggest_flags(schema: Schema) -> dict[str, tuple[bool, bool]]:

@@ -322,12 +322,13 @@ class SequentialCART(CartSampling, Synthesizer):
             # Trees split on predictors with rare numbers already smoothed, as synthetic rows will hold them: a
             # threshold is then never the midpoint between a kept value and a rare one (which would give it away).
             x[:, j] = v if col.categorical else smoothed_draw(v, smooth, rng)
-        anchors = find_anchors(columns, values, {r.output for r in rules})
+        written = {r.output for r in rules}  # columns an exact rule writes: no order is drawn for them
+        anchors = find_anchors(columns, values, written)
         # A date after an earlier date that is sometimes missing has no gap to be drawn as (a gap needs its anchor
         # on every row): such orders are kept on whole rows, drawing the rows that break one again (the copula's
         # way). An HR table's exit date broke its hire date (missing on 3% of rows) on 4% of Pruned CART's rows.
-        gapped = {columns[j].name for j, a in anchors.items() if columns[j].kind is ColumnKind.DATETIME}
-        self.date_orders_ = frame_redrawn_date_orders(data, schema, {r.output for r in rules}, gapped)
+        gapped = {columns[j].name for j in anchors if columns[j].kind is ColumnKind.DATETIME}
+        self.date_orders_ = frame_redrawn_date_orders(data, schema, written, gapped)
         numbers = [j for j, c in enumerate(columns) if c.kind.is_numeric]
         # Binned predictors (Pruned CART's predictor_bins) are binned per slot: residual predictors are not offered.
         offered = getattr(self, "residual_splits", False) and not self._binned_predictors()
