@@ -110,16 +110,16 @@ def pool_rows(rare_rows: int, smooth_below: int) -> int:
 NEAR_UNIQUE_RARE_ROWS = 2_000
 
 
-def _rare_groups(rare: np.ndarray, counts: np.ndarray, smooth_below: int, first: int | None = None) -> np.ndarray:
+def _rare_groups(rare: np.ndarray, counts: np.ndarray, pool: int, first: int | None = None) -> np.ndarray:
     """Group id of each distinct value (-1 for common ones): runs of rare values in groups of enough rows.
 
-    A run between two common values is cut into groups of at least ``smooth_below`` rows; a short remainder
-    joins the group before it in the same run. Groups are contiguous, numbered in value order.
+    A run between two common values is cut into groups of at least ``pool`` rows (:func:`pool_rows`); a short
+    remainder joins the group before it in the same run. Groups are contiguous, numbered in value order.
 
-    With ``first`` smaller than ``smooth_below`` (a near-unique column's pool, see :func:`pool_rows`), a run that
+    With ``first`` smaller than ``pool`` (a near-unique column's pool, larger than ``smooth_below``), a run that
     reaches the column's end is cut from that end in groups of ``first``, twice that, four times… rows until
-    they reach ``smooth_below`` (see :func:`tail_sizes`); a run reaching both ends is cut from each end towards
-    its middle row.
+    they reach ``pool`` (see :func:`tail_sizes`); a run reaching both ends is cut from each end towards its
+    middle row.
     """
     group = np.full(len(rare), -1, dtype=np.int64)
     lengths: list[int] = []  # distinct values in each group, in value order
@@ -134,19 +134,18 @@ def _rare_groups(rare: np.ndarray, counts: np.ndarray, smooth_below: int, first:
             j += 1
         rows = counts[i:j]
         low_end, high_end = i == 0, j == k
-        if first is None or first >= smooth_below or not (low_end or high_end):
-            lengths += _cut(rows, smooth_below, smooth_below)
+        if first is None or first >= pool or not (low_end or high_end):
+            lengths += _cut(rows, pool, pool)
         elif low_end and high_end:
-            middle = (
-                int(np.searchsorted(np.cumsum(rows), rows.sum() / 2.0)) + 1
-            )  # the row midpoint's value ends the lower half
-            lower = _cut(rows[:middle], first, smooth_below)
-            upper = _cut(rows[middle:][::-1], first, smooth_below)[::-1]
+            # The value holding the run's middle row ends the lower half.
+            middle = int(np.searchsorted(np.cumsum(rows), rows.sum() / 2.0)) + 1
+            lower = _cut(rows[:middle], first, pool)
+            upper = _cut(rows[middle:][::-1], first, pool)[::-1]
             lengths += _joined_halves(lower, upper, rows, first)
         elif low_end:
-            lengths += _cut(rows, first, smooth_below)
+            lengths += _cut(rows, first, pool)
         else:
-            lengths += _cut(rows[::-1], first, smooth_below)[::-1]
+            lengths += _cut(rows[::-1], first, pool)[::-1]
         i = j
     members = np.flatnonzero(rare)
     group[members] = np.repeat(np.arange(len(lengths)), lengths)
