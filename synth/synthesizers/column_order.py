@@ -108,16 +108,20 @@ def _best_anchor(
     """The candidate whose order ``later`` keeps on every row where it is present (all but a ``tolerance`` share
     of them) and which constrains it most (the highest share of independent pairs that would break it, at least
     :data:`MIN_BREAKS`), with the order's sign; None when none qualifies. ``later`` has NaN where missing; each
-    candidate is in the same unit, complete."""
+    candidate is in the same unit, NaN where missing (then judged on the rows where both are present)."""
     present = ~np.isnan(later)
     if present.sum() < 2:
         return None
     best: tuple[float, K, float] | None = None
     for key, earlier in candidates:
-        gap = later[present] - earlier[present]
+        known = ~np.isnan(earlier)
+        both = present & known
+        if both.sum() < 2:
+            continue
+        gap = later[both] - earlier[both]
         for sign in (1.0, -1.0):
             if np.mean(sign * gap < 0) <= tolerance:
-                breaks = random_breaks(sign * later[present], sign * earlier, rng)
+                breaks = random_breaks(sign * later[present], sign * earlier[known], rng)
                 if breaks >= MIN_BREAKS and (best is None or breaks > best[0]):
                     best = (breaks, key, sign)
     return None if best is None else (best[1], best[2])
@@ -197,22 +201,11 @@ def frame_redrawn_date_orders(
     for j, later in enumerate(dates):
         if later in gapped:
             continue
-        present = ~np.isnan(values[later])
-        best: tuple[float, str, float] | None = None
-        for earlier in dates[:j]:
-            anchor = values[earlier]
-            known = ~np.isnan(anchor)
-            both = present & known
-            if known.all() or both.sum() < 2:
-                continue  # a complete anchor is a gap's (frame_anchors), or none qualified
-            gap = values[later][both] - anchor[both]
-            for sign in (1.0, -1.0):
-                if np.all(sign * gap >= 0):
-                    breaks = random_breaks(sign * values[later][present], sign * anchor[known], rng)
-                    if breaks >= MIN_BREAKS and (best is None or breaks > best[0]):
-                        best = (breaks, earlier, sign)
-        if best is not None:
-            out.append((later, best[1], best[2]))
+        # A complete earlier date is a gap's anchor (frame_anchors); these are the ones with missing values.
+        incomplete = ((e, values[e]) for e in dates[:j] if np.isnan(values[e]).any())
+        found = _best_anchor(values[later], incomplete, rng)
+        if found is not None:
+            out.append((later, *found))
     return tuple(out)
 
 
