@@ -252,7 +252,10 @@ if st.session_state["cut_note"]:
     dropped = " The fitted model was discarded: fit again on **Synthesize**." if had_model else ""
     st.success(f"**{md(column)}** now holds its first {length} characters in every row.{dropped}")
 if report.estimates:
-    st.caption("Estimated fit time and extra memory on this table (calibrated in benchmarks/ on a 2-core machine):")
+    st.caption(
+        "Estimated fit time (CPU time on one core; a busy machine takes longer, CART's parallel trees less) and extra "
+        "memory on this table, calibrated in benchmarks/calibrate_fit.py:"
+    )
     st.dataframe(
         pd.DataFrame(
             {

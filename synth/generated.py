@@ -317,6 +317,16 @@ def _is_number(values: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
 
 
+def reads_every_value(spec: ColumnSpec, values: pd.Series) -> bool:
+    """Whether :meth:`GeneratedColumns.fit` reads every value of this column to learn its format and the endings
+    no real value has (text keys, phone numbers, PII of a type without a faker): the generated columns whose fit
+    grows with the rows, as names and e-mails drawn from Faker barely do. The fit-time estimate counts them
+    (:func:`synth.audit.calibration.fit_shape`)."""
+    if spec.kind is ColumnKind.IDENTIFIER:
+        return not _is_number(values)
+    return spec.kind is ColumnKind.PII and (spec.pii_type == "phone" or spec.pii_type not in _FAKERS)
+
+
 def _outside(plan: _Plan) -> _Plan:
     """The plan of a referencing key's values that point outside the table: fresh keys, unrepeated (the caller
     repeats the whole pool); numeric ones from ten times the key's own start, clear of the referenced column's new

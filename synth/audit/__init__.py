@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from synth.audit.calibration import estimate_fit, load_calibration, many_valued_numbers
+from synth.audit.calibration import FitShape, estimate_fit, fit_shape, load_calibration
 from synth.audit.checks import _column_checks, _table_checks
 from synth.audit.coarser_codes import coarser_codes
 from synth.audit.findings import _ORDER, RARE_ROWS, AuditReport, Finding, FitEstimate
@@ -138,9 +138,8 @@ def audit(
                     "suggested_quasi_identifiers",
                 )
             )
-    modelled = [s for s in specs if s.kind.is_modelled]
-    numbers = many_valued_numbers(df, Schema(tuple(modelled)))
-    estimates = estimate_fit(n_rows, len(modelled), synthesizers, calibration, n_numeric=numbers)
+    shape = fit_shape(df, Schema(tuple(specs)))
+    estimates = estimate_fit(shape.rows, shape.columns, synthesizers, calibration, shape=shape)
     findings.sort(key=lambda f: _ORDER[f.severity])
     return AuditReport(
         n_rows=n_rows,
@@ -154,4 +153,13 @@ def audit(
     )
 
 
-__all__ = ["AuditReport", "Finding", "FitEstimate", "audit", "estimate_fit", "load_calibration"]
+__all__ = [
+    "AuditReport",
+    "Finding",
+    "FitEstimate",
+    "FitShape",
+    "audit",
+    "estimate_fit",
+    "fit_shape",
+    "load_calibration",
+]

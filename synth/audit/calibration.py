@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from synth.audit.findings import CALIBRATION_PATH, FitEstimate
-from synth.schema import Schema
+from synth.schema import ColumnKind, Schema
 
 # ------------------------------------------------------------------------------------------- calibration
 
@@ -27,27 +28,70 @@ def load_calibration() -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+@dataclass(frozen=True)
+class FitShape:
+    """What a fit's cost depends on, counted on the table (:func:`fit_shape`); None: unknown, taken as typical.
+
+    Attributes:
+        rows: rows to fit on.
+        columns: modelled columns.
+        numbers: modelled numbers and dates with more than :data:`MANY_VALUES` distinct values.
+        generated: generated columns whose fit reads every value (:func:`synth.generated.reads_every_value`).
+        labels: distinct labels of the modelled categorical and boolean columns, summed.
+        strata: levels of the category with most levels among those the Gaussian copula may fit one copula per
+            level of (2 to ``MAX_STRATA_LEVELS``), at least 1.
+        text_dates: modelled dates written as text in a format other than ISO 8601's year-month-day, which every
+            fit parses value by value (``2011-01-01`` takes pandas' fast path; ``23.12.2010`` does not).
+    """
+
+    rows: float
+    columns: float
+    numbers: float | None = None
+    generated: float = 0.0
+    labels: float | None = None
+    strata: float | None = None
+    text_dates: float = 0.0
+
+    def features(self) -> tuple[float, float, float, float, float, float, float]:
+        """The seven quantities the terms take powers of, unknowns filled with Adult's shares."""
+        columns = float(self.columns)
+        return (
+            float(self.rows),
+            columns,
+            float(self.numbers) if self.numbers is not None else TYPICAL_NUMERIC_SHARE * columns,
+            float(self.generated),
+            float(self.labels) if self.labels is not None else TYPICAL_LABELS_PER_COLUMN * columns,
+            float(self.strata) if self.strata is not None else TYPICAL_STRATA,
+            float(self.text_dates),
+        )
+
+
 def estimate_fit(
-    n_rows: int,
-    n_columns: int,
+    n_rows: float,
+    n_columns: float,
     synthesizers: Iterable[str] | None = None,
     calibration: Mapping[str, Any] | None = None,
     n_numeric: int | None = None,
+    *,
+    shape: FitShape | None = None,
 ) -> tuple[FitEstimate, ...]:
-    """Expected fit time and peak memory of synthesizers on a table of ``n_rows`` × ``n_columns``.
+    """Expected fit time (CPU seconds on one core) and peak memory of synthesizers on a table of
+    ``n_rows`` × ``n_columns``.
 
-    The model is a sum of non-negative terms in rows, columns and numeric columns (:data:`TERMS`: a constant,
-    rows·columns, rows·columns², rows·columns³, columns³, columns⁴, rows·numbers and rows·columns·numbers), for
-    seconds and for peak MB, with coefficients per synthesizer measured by ``benchmarks/calibrate_fit.py`` on
-    subsamples of UCI Adult and on generated tables of 10, 30 and 60 columns. The higher powers are what width
-    costs: a sequential tree reads every earlier column, and the DP network's search for parents grows with about
-    the fourth power of the width; a model linear in cells (the calibration before session 13) put a 4,000-row
-    table of 80 columns at 0.9 s for Pruned CART and 0.1 s for the DP network, which took 12 s and 33 s. The
-    numeric terms are what a number with many values costs over a category: a tree on it tries a split between each
-    pair of its values (a number with a few values, an hour or a month, is a class like a category). Without them,
-    California Housing (nine many-valued numbers of ten columns) was put at 0.8 s for Pruned CART, which took 2.8 s:
-    Adult, four of fifteen, had set the price of a cell. A calibration without ``terms`` (``a + b·rows·columns``)
-    still reads.
+    The model is a sum of non-negative terms (:data:`TERMS`) in rows, columns, numeric columns, generated columns
+    that are read value by value, category labels, copula strata and dates written as text, for seconds and for
+    peak MB, with coefficients per synthesizer measured by ``benchmarks/calibrate_fit.py`` on subsamples of UCI Adult,
+    generated wide tables of 10, 30 and 60 columns and generated customer tables with and without text keys, phone
+    numbers and many-label categories. The higher powers of the width are what width costs: a sequential tree reads
+    every earlier column, and the DP network's search for parents grows with about the fourth power of the width.
+    The numeric terms are what a number with many values costs over a category: a tree on it tries a split between
+    each pair of its values. The generated terms are what the fit of a text key or a phone number costs (its
+    format and the endings no real value has are learned from every value): left out until session 19, an HR
+    table of five such columns was put at 0.04 s for the Gaussian copula, which took 0.23 s. The label and strata
+    terms are what categories cost beyond their column: the copula fits one copula per level of its mixture
+    column and lays every label out along a number. Dates written as text (``23.12.2010``) are parsed value by value
+    before every fit. A calibration whose terms have fewer powers (or no ``terms``:
+    ``a + b·rows·columns``) still reads: the missing powers are 0.
 
     Args:
         n_rows: rows to fit on.
@@ -55,7 +99,9 @@ def estimate_fit(
         synthesizers: names (default: every registered synthesizer).
         calibration: coefficients (default: :func:`load_calibration`).
         n_numeric: how many of the modelled columns are numbers with many values (:func:`many_valued_numbers`);
-            unknown (None): taken as :data:`TYPICAL_NUMERIC_SHARE` of them.
+            unknown (None): taken as :data:`TYPICAL_NUMERIC_SHARE` of them. Ignored when ``shape`` is given.
+        shape: everything the terms count (:func:`fit_shape`); its rows and columns replace ``n_rows`` and
+            ``n_columns``.
 
     Returns:
         One estimate per synthesizer, in the order given.
@@ -64,8 +110,10 @@ def estimate_fit(
         from synth.synthesizers import available
 
         synthesizers = available()
+    if shape is None:
+        shape = FitShape(n_rows, n_columns, n_numeric)
     table = (calibration if calibration is not None else load_calibration()).get("synthesizers", {})
-    cells = float(n_rows) * float(n_columns)
+    cells = float(shape.rows) * float(shape.columns)
     out = []
     for name in synthesizers:
         coef = table.get(name)
@@ -77,49 +125,115 @@ def estimate_fit(
         widest = float(coef.get("max_columns", 0))
         if largest and cells > 2 * largest:
             note = f"extrapolated from tables of up to {largest:,.0f} cells"
-        elif widest and n_columns > 1.5 * widest:
+        elif widest and shape.columns > 1.5 * widest:
             note = f"extrapolated from tables of up to {widest:,.0f} columns"
         terms = coef.get("terms")
-        seconds = fit_cost(coef["seconds"], n_rows, n_columns, terms, n_numeric)
-        out.append(FitEstimate(name, seconds, fit_cost(coef["peak_mb"], n_rows, n_columns, terms, n_numeric), note))
+        seconds = shape_cost(coef["seconds"], shape, terms)
+        out.append(FitEstimate(name, seconds, shape_cost(coef["peak_mb"], shape, terms), note))
     return tuple(out)
 
 
-#: The terms of the cost model, as (power of rows, power of columns, power of numeric columns): a constant, cells,
-#: cells times the width and its square (sequential trees read every earlier column), the width alone to the third
-#: and fourth power (the DP network's search for parents, which counts over a sample of rows: its cost barely
-#: grows with them), and rows times the numbers, alone and times the width (a tree on a number with many values
-#: tries a split between each pair of them; a category has a handful).
-TERMS: tuple[tuple[int, int, int], ...] = (
-    (0, 0, 0),
-    (1, 1, 0),
-    (1, 2, 0),
-    (1, 3, 0),
-    (0, 3, 0),
-    (0, 4, 0),
-    (1, 0, 1),
-    (1, 1, 1),
+#: The terms of the cost model, as powers of (rows, columns, numbers, generated, labels, strata, text dates): a
+#: constant, cells, cells times the width and its square (sequential trees read every earlier column), the width alone
+#: to the third and fourth power (the DP network's search for parents, which counts over a sample of rows: its cost
+#: barely grows with them), rows times the numbers, alone and times the width (a tree on a number with many values tries
+#: a split between each pair of them; a category has a handful), rows times the generated columns read value by value
+#: and those columns alone (a format is learned from a sample of them), the labels alone and times the rows (each label
+#: is laid out along a number, and a tree predicting a category counts every label at every split), the strata times the
+#: width (one copula, a marginal per column, per level of the mixture column), and rows times the dates written as text
+#: in a non-ISO format (parsed value by value before every fit).
+TERMS: tuple[tuple[int, ...], ...] = (
+    (0, 0, 0, 0, 0, 0, 0),
+    (1, 1, 0, 0, 0, 0, 0),
+    (1, 2, 0, 0, 0, 0, 0),
+    (1, 3, 0, 0, 0, 0, 0),
+    (0, 3, 0, 0, 0, 0, 0),
+    (0, 4, 0, 0, 0, 0, 0),
+    (1, 0, 1, 0, 0, 0, 0),
+    (1, 1, 1, 0, 0, 0, 0),
+    (1, 0, 0, 1, 0, 0, 0),
+    (0, 0, 0, 1, 0, 0, 0),
+    (0, 0, 0, 0, 1, 0, 0),
+    (1, 0, 0, 0, 1, 0, 0),
+    (0, 1, 0, 0, 0, 1, 0),
+    (1, 0, 0, 0, 0, 0, 1),
 )
 #: The share of many-valued numbers among the columns when the caller does not say (Adult's: 4 of 15).
 TYPICAL_NUMERIC_SHARE = 0.27
+#: Labels per modelled column when the caller does not say (Adult's: 100 labels over 15 columns).
+TYPICAL_LABELS_PER_COLUMN = 6.7
+#: Strata when the caller does not say (Adult's: education's 16 levels).
+TYPICAL_STRATA = 16.0
 #: A number with more distinct values than this is "many-valued": CART's ``classify_up_to``, above which a number
 #: gets a regression tree instead of a class per value.
 MANY_VALUES = 32
 _COUNT_ROWS = 20_000
+#: Dates written in this format (and longer ones starting with it) parse on pandas' fast path.
+ISO_DATE = "%Y-%m-%d"
 
 
-def many_valued_numbers(df: pd.DataFrame, schema: Schema) -> int:
-    """How many modelled columns are numbers (continuous or whole) with more than :data:`MANY_VALUES` distinct
-    values, counted on a seeded sample of at most 20,000 rows (enough to see 33 values; the count is for an
-    estimate)."""
-    names = [c.name for c in schema if c.kind.is_numeric and c.kind.is_modelled and c.name in df.columns]
-    if not names:
-        return 0
+def _sample(df: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """``df[names]``, or a seeded sample of :data:`_COUNT_ROWS` of its rows (the counts are for an estimate)."""
     rows = df[names]
     if len(rows) > _COUNT_ROWS:
         pick = np.sort(np.random.default_rng(0).choice(len(rows), size=_COUNT_ROWS, replace=False))
         rows = rows.iloc[pick]
+    return rows
+
+
+def many_valued_numbers(df: pd.DataFrame, schema: Schema) -> int:
+    """How many modelled columns are numbers (continuous or whole) or dates with more than :data:`MANY_VALUES`
+    distinct values, counted on a seeded sample of at most 20,000 rows (enough to see 33 values; the count is for
+    an estimate). A date is one: the trees split it as a number."""
+    names = [
+        c.name
+        for c in schema
+        if (c.kind.is_numeric or c.kind is ColumnKind.DATETIME) and c.kind.is_modelled and c.name in df.columns
+    ]
+    if not names:
+        return 0
+    rows = _sample(df, names)
     return sum(int(rows[name].nunique(dropna=True) > MANY_VALUES) for name in names)
+
+
+def fit_shape(df: pd.DataFrame, schema: Schema) -> FitShape:
+    """Count on ``df`` what :data:`TERMS` need (:class:`FitShape`): labels and strata on a seeded sample of at most
+    20,000 rows, as :func:`many_valued_numbers` counts; dates as text are those not yet parsed (numbers are epoch
+    seconds, parsed in one step)."""
+    from synth.generated import reads_every_value
+    from synth.synthesizers.gaussian_copula import MAX_STRATA_LEVELS
+
+    specs = [s for s in schema if s.name in df.columns]
+    modelled = [s for s in specs if s.kind.is_modelled]
+    generated = sum(int(reads_every_value(s, df[s.name])) for s in specs if not s.kind.is_modelled)
+    labelled = [s.name for s in modelled if s.kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)]
+    counts = [int(n) for n in _sample(df, labelled).nunique(dropna=True)] if labelled else []
+    strata = max([n for n in counts if 2 <= n <= MAX_STRATA_LEVELS], default=1)
+    numbers = many_valued_numbers(df, Schema(tuple(modelled)))
+    text_dates = sum(
+        int(not _is_datetime(df[s.name]) and not str(s.datetime_format or "").startswith(ISO_DATE))
+        for s in modelled
+        if s.kind is ColumnKind.DATETIME
+    )
+    return FitShape(len(df), len(modelled), numbers, generated, sum(counts), strata, text_dates)
+
+
+def _is_datetime(values: pd.Series) -> bool:
+    return pd.api.types.is_datetime64_any_dtype(values.dtype) or pd.api.types.is_numeric_dtype(values.dtype)
+
+
+def shape_cost(coefficients: Sequence[float], shape: FitShape, terms: Sequence[Sequence[int]] | None = None) -> float:
+    """``Σ coefficient · Π feature^power`` over ``terms`` (powers of :meth:`FitShape.features`, missing ones 0; by
+    default the first ``len(coefficients)`` of a constant, then rows·columns^k for k = 1, 2, …, as calibrations
+    before the width terms were written), at least 0."""
+    if terms is None:
+        terms = [(0, 0)] + [(1, k) for k in range(1, len(coefficients))]
+    features = shape.features()
+    total = 0.0
+    for coef, term in zip(coefficients, terms, strict=False):
+        powers = (*term, *(0,) * len(features))[: len(features)]
+        total += float(coef) * float(np.prod([f**p for f, p in zip(features, powers, strict=True)]))
+    return max(0.0, total)
 
 
 def fit_cost(
@@ -129,14 +243,6 @@ def fit_cost(
     terms: Sequence[Sequence[int]] | None = None,
     n_numeric: float | None = None,
 ) -> float:
-    """``Σ coefficient · rows^p · columns^q · numbers^r`` over ``terms`` ((p, q) or (p, q, r); by default the
-    first ``len(coefficients)`` of a constant, then rows·columns^k for k = 1, 2, …, as calibrations before the
-    width terms were written), at least 0. ``n_numeric`` unknown: :data:`TYPICAL_NUMERIC_SHARE` of the columns."""
-    if terms is None:
-        terms = [(0, 0)] + [(1, k) for k in range(1, len(coefficients))]
-    numbers = float(n_numeric) if n_numeric is not None else TYPICAL_NUMERIC_SHARE * float(n_columns)
-    total = 0.0
-    for coef, term in zip(coefficients, terms, strict=False):
-        p, q, r = (*term, 0)[:3]
-        total += float(coef) * float(n_rows) ** p * float(n_columns) ** q * numbers**r
-    return max(0.0, total)
+    """:func:`shape_cost` on a table of ``n_rows`` × ``n_columns`` with ``n_numeric`` many-valued numbers (unknown:
+    :data:`TYPICAL_NUMERIC_SHARE` of the columns), no generated columns and Adult's labels and strata per column."""
+    return shape_cost(coefficients, FitShape(n_rows, n_columns, n_numeric), terms)

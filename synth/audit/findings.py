@@ -58,7 +58,8 @@ class FitEstimate:
 
     Attributes:
         synthesizer: registered name.
-        seconds: expected fit time on the calibration machine; None when not calibrated.
+        seconds: expected fit time, as CPU seconds on one core of the calibration machine (CART's trees grown
+            side by side take less wall time; a loaded machine more); None when not calibrated.
         peak_mb: expected peak memory used by the fit beyond the table itself, in MB; None when not
             calibrated.
         note: how far to trust it (e.g. extrapolated beyond the calibrated sizes).
