@@ -137,3 +137,38 @@ def test_keeping_orders_leaves_the_missing_values_where_they_were(
     assert not out_of_order(after, orders).any()
     pd.testing.assert_frame_equal(after[kept], before[kept])
     pd.testing.assert_frame_equal(after[["low", "high"]].isna(), before[["low", "high"]].isna())
+
+
+def test_rows_left_out_of_order_after_the_last_round_are_set_to_their_bound() -> None:
+    """A model whose every row breaks the order: after ORDER_REDRAWS rounds the later number is set to the earlier
+    one (its bound), and a row with either number missing is left as drawn."""
+    from synth.synthesizers.column_order import ORDER_REDRAWS, keep_orders
+
+    calls = []
+
+    def draw(m: int) -> pd.DataFrame:
+        calls.append(m)
+        return pd.DataFrame({"low": np.full(m, 5.0), "high": np.full(m, 1.0)})
+
+    body = pd.DataFrame({"low": [5.0, 5.0, np.nan, 2.0], "high": [1.0, np.nan, 1.0, 3.0]})
+    after = keep_orders(body.copy(), (("high", "low", 1.0),), draw)
+    assert len(calls) == ORDER_REDRAWS
+    expected = pd.DataFrame({"low": [5.0, 5.0, np.nan, 2.0], "high": [5.0, np.nan, 1.0, 3.0]})
+    pd.testing.assert_frame_equal(after, expected)
+
+
+def test_cart_looks_for_the_order_in_its_visit_order() -> None:
+    """CART's anchors are the complete columns it visits first; an order whose column with missing values is
+    visited first has no anchor and is kept on rows. Here the table lists the complete ``high`` first but CART
+    visits the incomplete ``low`` first (more distinct values): searched in table order, ``low`` would be the later
+    column, its only earlier one complete, and the order kept by nobody."""
+    rng = np.random.default_rng(7)
+    n = 3_000
+    low = rng.uniform(0, 100, n)
+    frame = pd.DataFrame({"high": np.ceil(low + rng.gamma(2.0, 10.0, n)), "low": low})
+    frame.loc[rng.random(n) < 0.1, "low"] = np.nan
+    model = synth.create("cart", random_state=0, visit_order="most_values").fit(frame)
+    assert [c.name for c in model.columns_] == ["low", "high"]
+    assert model.number_orders_ == (("high", "low", 1.0),)
+    syn = model.sample(20_000, seed=1)
+    assert not (syn["low"] > syn["high"]).any()
