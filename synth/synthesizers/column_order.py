@@ -24,6 +24,10 @@ Only pairs the order actually constrains count: if values drawn independently fr
 on fewer than :data:`MIN_BREAKS` of pairs (every end date after every start date anyway, every weight above every
 age), nothing is gained. For a date the model file then holds gaps instead of dates, banded like any number
 (``smooth_below``); for either, the fact that the order held on every training row.
+
+An anchor must be present on every row. An order whose earlier date or number has missing values (sessions 18 and
+19) is found on the rows where both are present and kept on whole rows: a sampled row that breaks it is replaced by
+a fresh one with the same columns missing (:func:`keep_orders`).
 """
 
 from __future__ import annotations
@@ -368,9 +372,10 @@ def keep_orders(
 
 def model_orders(model: object) -> tuple[tuple[str, str, float], ...]:
     """The orders (later, earlier, sign) a model keeps by dropping or redrawing whole rows: the copula's number
-    orders and the DP network's declared ones. Conditioned candidates that break one are not the model's rows."""
+    orders, CART's orders from a date or number with missing values, and the DP network's declared ones.
+    Conditioned candidates that break one are not the model's rows."""
     return (
-        *getattr(model, "number_orders_", ()),
+        *getattr(model, "number_orders_", ()),  # the copula's; CART's after a number with missing values
         *getattr(model, "declared_orders_", ()),
         *getattr(model, "date_orders_", ()),  # CART: dates after a date with missing values
     )
@@ -435,7 +440,7 @@ def _step_orders(model: object) -> Iterator[tuple[str, str, float]]:
 
 def kept_orders(model: object) -> tuple[tuple[str, str], ...]:
     """(lower, higher) column names of every order a fitted model keeps: CART's anchored steps, the copula's
-    date gaps and number orders; () for models that keep none."""
+    date gaps, both models' orders kept on whole rows; () for models that keep none."""
     found = (
         *_step_orders(model),
         *getattr(model, "date_gaps_", ()),
@@ -464,72 +469,3 @@ def unplanned_columns(model: object) -> frozenset[str]:
     filtering the rows, as for a column an exact rule computes."""
     found = (*_step_orders(model), *getattr(model, "date_gaps_", ()), *getattr(model, "order_gaps_", ()))
     return frozenset(later for later, _, _ in found)
-
-
-def check_declared_orders(
-    declared: Sequence[Sequence[str]] | None, schema: Schema
-) -> tuple[tuple[str, str, float], ...]:
-    """Orders the user declares (``(lower, higher)`` column pairs, public knowledge such as "an order is never
-    before its signup") as (later, earlier, 1.0) for :func:`keep_orders`. Only the schema is read: two different
-    date columns or two different number columns of it.
-
-    Raises:
-        SynthesizerError: a pair names a column the table lacks, the same column twice, or columns of other
-            kinds, with the pair and the columns that may be paired.
-    """
-    from synth.synthesizers.errors import SynthesizerError
-
-    out: list[tuple[str, str, float]] = []
-    kinds = {c.name: c.kind for c in schema}
-    for pair in declared or ():
-        low, high = (str(c) for c in pair)
-        missing = [c for c in (low, high) if c not in kinds]
-        if missing:
-            raise SynthesizerError(f"the declared order {low} ≤ {high} names {', '.join(missing)}, not in the table")
-        both_dates = kinds[low] is ColumnKind.DATETIME and kinds[high] is ColumnKind.DATETIME
-        both_numbers = kinds[low].is_numeric and kinds[high].is_numeric
-        if low == high or not (both_dates or both_numbers):
-            dates = [c.name for c in schema if c.kind is ColumnKind.DATETIME]
-            numbers = [c.name for c in schema if c.kind.is_numeric]
-            raise SynthesizerError(
-                f"the declared order {low} ≤ {high} must join two different dates or two different numbers "
-                f"(dates: {', '.join(dates) or 'none'}; numbers: {', '.join(numbers) or 'none'})"
-            )
-        out.append((high, low, 1.0))
-    return tuple(out)
-
-
-def declarable_orders(schema: Schema) -> list[tuple[str, str]]:
-    """Every (lower, higher) pair a user may declare: two different dates or two different numbers of the schema,
-    both ways. Read from the schema only, so offering them reveals nothing about the rows."""
-    groups = (
-        [c.name for c in schema if c.kind is ColumnKind.DATETIME],
-        [c.name for c in schema if c.kind.is_numeric],
-    )
-    return [(a, b) for names in groups for a in names for b in names if a != b]
-
-
-def declared_gaps(declared: Sequence[tuple[str, str, float]], schema: Schema) -> tuple[tuple[str, str, float], ...]:
-    """The declared orders a model can draw as gaps (:func:`to_gaps`): dates with dates, numbers with numbers of
-    the same kind; each later column once, anchors first (a chain signup ≤ renewal ≤ end restores renewal before
-    end). The rest are kept by redrawing rows."""
-    kinds = {c.name: c.kind for c in schema}
-
-    def gappable(later: str, earlier: str) -> bool:
-        # Dates with dates; numbers of one kind (a whole number from a fractional one would need rounding that
-        # could cross the bound).
-        pair = (kinds.get(later), kinds.get(earlier))
-        return pair in ((ColumnKind.DATETIME,) * 2, (ColumnKind.DISCRETE,) * 2, (ColumnKind.CONTINUOUS,) * 2)
-
-    chosen: dict[str, tuple[str, str, float]] = {}
-    for later, earlier, sign in (o for o in declared if gappable(o[0], o[1])):
-        chosen.setdefault(later, (later, earlier, sign))
-    ordered: list[tuple[str, str, float]] = []
-    pending = list(chosen.values())
-    while pending:
-        ready = [g for g in pending if g[1] not in {p[0] for p in pending}]
-        if not ready:  # a cycle (a ≤ b ≤ a): those stay with redrawing
-            break
-        ordered.extend(ready)
-        pending = [g for g in pending if g not in ready]
-    return tuple(ordered)

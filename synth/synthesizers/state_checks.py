@@ -269,7 +269,7 @@ def check_copula(model: Any) -> None:
 def check_privbayes(model: Any) -> None:
     """Columns with a positive number of codes; each table's parents drawn before it, its shape the product of
     the parents' sizes by the child's size, its rows cumulative probabilities ending at 1."""
-    from synth.synthesizers.column_order import check_declared_orders, declared_gaps
+    from synth.synthesizers.declared_orders import check_declared_orders, declared_gaps
     from synth.synthesizers.privbayes import BinnedColumn, NoisyTable
 
     orders = getattr(model, "declared_orders_", ())
