@@ -10,7 +10,7 @@ import streamlit as st
 
 from synth.schema import Schema
 from synth.synthesizers.base import Param
-from synth.synthesizers.column_order import declarable_orders
+from synth.synthesizers.declared_orders import declarable_orders
 
 
 def param_widget(param: Param, key: str, columns: Sequence[str] = ()) -> Any:

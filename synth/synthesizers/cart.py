@@ -103,7 +103,7 @@ from synth.synthesizers.cart_steps import (
     tree_inputs,
 )
 from synth.synthesizers.category_splits import category_ranks
-from synth.synthesizers.column_order import anchor_base, find_anchors, frame_redrawn_date_orders, in_units_of
+from synth.synthesizers.column_order import anchor_base, find_anchors, in_units_of, redrawn_orders
 from synth.synthesizers.derived import (
     EXACT_RULES_PARAM,
     DerivedRule,
@@ -324,11 +324,9 @@ class SequentialCART(CartSampling, Synthesizer):
             x[:, j] = v if col.categorical else smoothed_draw(v, smooth, rng)
         written = {r.output for r in rules}  # columns an exact rule writes: no order is drawn for them
         anchors = find_anchors(columns, values, written)
-        # A date after an earlier date that is sometimes missing has no gap to be drawn as (a gap needs its anchor
-        # on every row): such orders are kept on whole rows, drawing the rows that break one again (the copula's
-        # way). An HR table's exit date broke its hire date (missing on 3% of rows) on 4% of Pruned CART's rows.
-        gapped = {columns[j].name for j in anchors if columns[j].kind is ColumnKind.DATETIME}
-        self.date_orders_ = frame_redrawn_date_orders(data, schema, written, gapped)
+        # An order whose earlier column is sometimes missing has no anchor (an anchor is present on every row): it
+        # is kept on whole rows, drawing the rows that break it again (the copula's way).
+        self.date_orders_, self.number_orders_ = redrawn_orders(data, schema, written, columns, anchors)
         numbers = [j for j, c in enumerate(columns) if c.kind.is_numeric]
         # Binned predictors (Pruned CART's predictor_bins) are binned per slot: residual predictors are not offered.
         offered = getattr(self, "residual_splits", False) and not self._binned_predictors()

@@ -30,8 +30,9 @@ class CartSampling:
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         body = self._generate(n, rng, progress, None)
-        # Dates after a date with missing values: rows that break such an order are drawn again (column_order).
-        orders = getattr(self, "date_orders_", ())  # files saved before these orders have none
+        # Dates after a date with missing values, numbers after a number with missing values: rows that break such
+        # an order are drawn again (column_order.keep_orders). Files saved before these orders have none.
+        orders = (*getattr(self, "date_orders_", ()), *getattr(self, "number_orders_", ()))
         return keep_orders(body, orders, lambda m: self._generate(m, rng, lambda *_: None, None))
 
     def _sample_given(

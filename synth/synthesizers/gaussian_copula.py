@@ -17,6 +17,7 @@ from synth.synthesizers.column_order import (
     frame_anchors,
     frame_number_orders,
     frame_redrawn_date_orders,
+    frame_redrawn_number_orders,
     from_gaps,
     keep_orders,
     to_gaps,
@@ -392,10 +393,14 @@ class GaussianCopula(Synthesizer):
         self.date_units_ = gap_units(data, self.date_gaps_)
         # A number never above (or below) an earlier one on any training row: sampled rows that break it are
         # drawn again (synth.synthesizers.column_order.keep_orders).
-        # A date whose earlier date has missing values cannot be a gap: its order is kept the numbers' way.
+        # A number whose earlier number has missing values is kept the same way, judged on the rows where both are
+        # present (a number already bounded by a complete one keeps that one bound). A date whose earlier date has
+        # missing values cannot be a gap: its order is kept the numbers' way too.
         gapped = {later for later, _, _ in self.date_gaps_}
+        complete = frame_number_orders(data, schema, skip)
         self.number_orders_ = (
-            *frame_number_orders(data, schema, skip),
+            *complete,
+            *frame_redrawn_number_orders(data, schema, skip, {later for later, _, _ in complete}),
             *frame_redrawn_date_orders(data, schema, skip, gapped),
         )
         data, schema = to_gaps(data, schema, self.date_gaps_)

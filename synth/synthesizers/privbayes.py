@@ -78,12 +78,8 @@ from synth.synthesizers.base import (
     register_state,
 )
 from synth.synthesizers.cart import MISSING, datetimes_from_units
-from synth.synthesizers.column_order import (
-    check_declared_orders,
-    declared_gaps,
-    shift_dates,
-    to_gaps,
-)
+from synth.synthesizers.column_order import shift_dates, to_gaps
+from synth.synthesizers.declared_orders import check_declared_orders, declared_gaps
 from synth.synthesizers.dp import domains as dpd
 from synth.synthesizers.dp import mechanisms, notices
 from synth.synthesizers.dp.accountant import Budget

@@ -154,6 +154,9 @@ def check_cart(model: SequentialCART) -> None:
     dates = {c.name for c in columns if c.kind is ColumnKind.DATETIME}
     if not named_orders(getattr(model, "date_orders_", ()), dates):
         fail("the CART model's date orders must name two date columns it draws and a sign of 1 or -1")
+    numbers = {c.name for c in columns if c.kind.is_numeric}
+    if not named_orders(getattr(model, "number_orders_", ()), numbers):
+        fail("the CART model's number orders must name two number columns it draws and a sign of 1 or -1")
 
 
 def check_refiner(refiner: Any, n_features: int) -> None:
@@ -266,7 +269,7 @@ def check_copula(model: Any) -> None:
 def check_privbayes(model: Any) -> None:
     """Columns with a positive number of codes; each table's parents drawn before it, its shape the product of
     the parents' sizes by the child's size, its rows cumulative probabilities ending at 1."""
-    from synth.synthesizers.column_order import check_declared_orders, declared_gaps
+    from synth.synthesizers.declared_orders import check_declared_orders, declared_gaps
     from synth.synthesizers.privbayes import BinnedColumn, NoisyTable
 
     orders = getattr(model, "declared_orders_", ())

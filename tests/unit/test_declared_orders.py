@@ -12,7 +12,7 @@ import pytest
 
 import synth
 from synth.synthesizers.base import load_model
-from synth.synthesizers.column_order import declarable_orders
+from synth.synthesizers.declared_orders import declarable_orders
 from synth.synthesizers.persist import ModelFileError
 
 ORDERS = [("signup", "last_order"), ("trial_start", "signup"), ("households", "people")]

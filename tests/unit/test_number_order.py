@@ -308,24 +308,3 @@ def test_orders_of_text_dates_are_read_in_their_recorded_format() -> None:
     present = swapped["hire_date"].notna() & swapped["exit_date"].notna()
     both = present[:100].sum() / present.sum()  # the swapped rows with both dates break it, and no other
     assert found == {("hire_date", "exit_date"): pytest.approx(both)}, found
-
-
-def test_the_remedy_names_who_keeps_an_order_from_columns_with_missing_values() -> None:
-    """Dates after a date with missing values: CART, Pruned CART and the copula draw breaking rows again. Numbers
-    whose columns both have missing values: none of them keeps the order, and the sentence says so."""
-    from synth.evaluation.fidelity.orders import ColumnOrder, order_remedy
-
-    rng = np.random.default_rng(0)
-    n = 200
-    low = rng.normal(10, 2, n)
-    frame = pd.DataFrame({"low": low, "high": low + rng.gamma(2, 1, n)})
-    frame.loc[:9, "low"] = np.nan
-    frame.loc[10:19, "high"] = np.nan
-    order = ColumnOrder("low", "high", 0.0, 0.4)
-    numbers = order_remedy(order, frame, synth.infer_schema(frame))
-    assert "between numbers only from a column that is never missing" in numbers and "low on 5.0%" in numbers
-    dates = frame.assign(
-        low=pd.Timestamp("2020-01-01") + pd.to_timedelta(frame["low"] * 30, unit="D"),
-        high=pd.Timestamp("2020-01-01") + pd.to_timedelta(frame["high"] * 30, unit="D"),
-    )
-    assert "keep such orders themselves" in order_remedy(order, dates, synth.infer_schema(dates))

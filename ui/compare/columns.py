@@ -7,7 +7,7 @@ import streamlit as st
 from synth import plots
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
-from synth.evaluation.fidelity.orders import broken_beyond_real, order_remedy
+from synth.evaluation.fidelity.orders import ORDER_REMEDY, broken_beyond_real
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.results import number
 from ui import cached, charts, figures, state
@@ -194,8 +194,7 @@ def order_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> 
         st.warning(
             f"{len(broken)} of {len(found)} orders break more often in the synthetic rows than in the real ones: "
             f"{worst.broken:.1%} of synthetic rows have {md(worst.order.low)} above {md(worst.order.high)}, against "
-            f"{worst.order.real_breaks:.2%} of real rows. Such rows are impossible on their face. "
-            + md(order_remedy(worst.order, ds.train, ds.schema))
+            f"{worst.order.real_breaks:.2%} of real rows. Such rows are impossible on their face. " + md(ORDER_REMEDY)
         )
     else:
         which = "the real table's one order" if len(found) == 1 else f"all {len(found)} orders of the real table"

@@ -1,0 +1,80 @@
+"""Orders the user declares for the DP network (public knowledge such as "an order is never before its signup"):
+checked against the schema alone, offered from it, and the ones a model can draw as gaps
+(:func:`synth.synthesizers.column_order.to_gaps`); the rest are kept by drawing rows again
+(:func:`synth.synthesizers.column_order.keep_orders`). Moved out of :mod:`synth.synthesizers.column_order`, which
+finds the orders models learn from the rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from synth.schema import ColumnKind, Schema
+
+
+def check_declared_orders(
+    declared: Sequence[Sequence[str]] | None, schema: Schema
+) -> tuple[tuple[str, str, float], ...]:
+    """Orders the user declares (``(lower, higher)`` column pairs, public knowledge such as "an order is never
+    before its signup") as (later, earlier, 1.0) for :func:`keep_orders`. Only the schema is read: two different
+    date columns or two different number columns of it.
+
+    Raises:
+        SynthesizerError: a pair names a column the table lacks, the same column twice, or columns of other
+            kinds, with the pair and the columns that may be paired.
+    """
+    from synth.synthesizers.errors import SynthesizerError
+
+    out: list[tuple[str, str, float]] = []
+    kinds = {c.name: c.kind for c in schema}
+    for pair in declared or ():
+        low, high = (str(c) for c in pair)
+        missing = [c for c in (low, high) if c not in kinds]
+        if missing:
+            raise SynthesizerError(f"the declared order {low} ≤ {high} names {', '.join(missing)}, not in the table")
+        both_dates = kinds[low] is ColumnKind.DATETIME and kinds[high] is ColumnKind.DATETIME
+        both_numbers = kinds[low].is_numeric and kinds[high].is_numeric
+        if low == high or not (both_dates or both_numbers):
+            dates = [c.name for c in schema if c.kind is ColumnKind.DATETIME]
+            numbers = [c.name for c in schema if c.kind.is_numeric]
+            raise SynthesizerError(
+                f"the declared order {low} ≤ {high} must join two different dates or two different numbers "
+                f"(dates: {', '.join(dates) or 'none'}; numbers: {', '.join(numbers) or 'none'})"
+            )
+        out.append((high, low, 1.0))
+    return tuple(out)
+
+
+def declarable_orders(schema: Schema) -> list[tuple[str, str]]:
+    """Every (lower, higher) pair a user may declare: two different dates or two different numbers of the schema,
+    both ways. Read from the schema only, so offering them reveals nothing about the rows."""
+    groups = (
+        [c.name for c in schema if c.kind is ColumnKind.DATETIME],
+        [c.name for c in schema if c.kind.is_numeric],
+    )
+    return [(a, b) for names in groups for a in names for b in names if a != b]
+
+
+def declared_gaps(declared: Sequence[tuple[str, str, float]], schema: Schema) -> tuple[tuple[str, str, float], ...]:
+    """The declared orders a model can draw as gaps (:func:`to_gaps`): dates with dates, numbers with numbers of
+    the same kind; each later column once, anchors first (a chain signup ≤ renewal ≤ end restores renewal before
+    end). The rest are kept by redrawing rows."""
+    kinds = {c.name: c.kind for c in schema}
+
+    def gappable(later: str, earlier: str) -> bool:
+        # Dates with dates; numbers of one kind (a whole number from a fractional one would need rounding that
+        # could cross the bound).
+        pair = (kinds.get(later), kinds.get(earlier))
+        return pair in ((ColumnKind.DATETIME,) * 2, (ColumnKind.DISCRETE,) * 2, (ColumnKind.CONTINUOUS,) * 2)
+
+    chosen: dict[str, tuple[str, str, float]] = {}
+    for later, earlier, sign in (o for o in declared if gappable(o[0], o[1])):
+        chosen.setdefault(later, (later, earlier, sign))
+    ordered: list[tuple[str, str, float]] = []
+    pending = list(chosen.values())
+    while pending:
+        ready = [g for g in pending if g[1] not in {p[0] for p in pending}]
+        if not ready:  # a cycle (a ≤ b ≤ a): those stay with redrawing
+            break
+        ordered.extend(ready)
+        pending = [g for g in pending if g not in ready]
+    return tuple(ordered)
