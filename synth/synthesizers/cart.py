@@ -9,8 +9,8 @@ non-linear relationships are kept without any distributional assumption.
 
 Missing values are modelled like any column: categories keep missing as a category of their own; a numeric
 or datetime column with missing values first gets a missing indicator (a classifier on the earlier columns)
-and then its value (a regressor fitted on the rows where it is present). Trees route missing predictor
-values natively.
+and then its value (a regressor fitted on the rows where it is present). A predictor's missing values are
+split off like its lowest value, into leaves of their own (``cart_steps.missing_as_lowest``).
 
 Privacy knobs. ``min_samples_leaf`` is the smallest number of training rows a leaf may hold: every drawn
 value comes from a pool of at least that many real rows. Numeric values that occur fewer than ``smooth_below``
@@ -99,6 +99,8 @@ from synth.synthesizers.cart_steps import (
     datetimes_from_units,
     join_trees,
     labels,
+    missing_as_lowest,
+    missing_kept_low,
     time_unit,
     tree_inputs,
 )
@@ -479,13 +481,14 @@ class SequentialCART(CartSampling, Synthesizer):
         """The tree that predicts ``y`` from the predictors ``xs`` (``x``: every predictor column, all rows)."""
         leaf_size = int(self.min_samples_leaf)
         model: DecisionTreeClassifier | DecisionTreeRegressor
+        filled, lows = missing_as_lowest(xs)
         if classifier:
             model = DecisionTreeClassifier(min_samples_leaf=leaf_size, random_state=seed)
-            model.fit(xs, y.astype(np.int64))
+            model.fit(filled, y.astype(np.int64))
         else:
             model = DecisionTreeRegressor(min_samples_leaf=leaf_size, random_state=seed)
-            model.fit(xs, y)
-        return FlatTree.from_sklearn(model.tree_)
+            model.fit(filled, y)
+        return missing_kept_low(FlatTree.from_sklearn(model.tree_), lows)
 
 
 def _seed(rng: np.random.Generator) -> int:

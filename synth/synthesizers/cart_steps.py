@@ -343,3 +343,43 @@ def datetimes_from_units(values: np.ndarray, missing: np.ndarray, origin: int, u
     if tz is not None:
         out = out.dt.tz_localize("UTC").dt.tz_convert(tz)
     return out
+
+
+def missing_as_lowest(xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Predictors with every missing value replaced by a number below the column's present values, and those lows.
+
+    scikit-learn's trees route missing values natively, but a node whose present values of a predictor are all
+    equal treats that predictor as constant and never splits its missing rows off: in a Pruned CART tree on binned
+    predictors the 263 rows of a 3,200-row table without a start reading shared one leaf with 376 rows of one
+    reading bin, and the end reading drawn for a row without a start came from that bin's narrow range. Below
+    every present value, a missing value is split off like the lowest value; :func:`missing_kept_low` turns the
+    tree back into one that reads NaN.
+    """
+    xs = np.asarray(xs)
+    missing = np.isnan(xs)
+    if not missing.any():
+        return xs, np.full(xs.shape[1], -np.inf)
+    present = np.where(missing, np.inf, xs)
+    lows = present.min(axis=0).astype(np.float64)
+    lows[~np.isfinite(lows)] = 0.0  # a column missing on every row: no split on it either way
+    below = lows - np.maximum(1.0, np.abs(lows))  # a float32 gap even for a large low such as a date's units
+    return np.where(missing, below.astype(xs.dtype), xs), lows
+
+
+def missing_kept_low(tree: FlatTree, lows: np.ndarray) -> FlatTree:
+    """``tree``, fitted on :func:`missing_as_lowest`'s predictors, reading NaN: missing values go left at every
+    split, and a split between the stand-in and the present values keeps every present value right (threshold
+    −inf), so the file holds no trace of where the stand-in was put."""
+    inner = tree.children_left >= 0
+    threshold = tree.threshold.copy()
+    feature = np.maximum(tree.feature, 0)
+    threshold[inner & (threshold < lows[feature])] = -np.inf
+    return FlatTree(
+        tree.children_left,
+        tree.children_right,
+        tree.feature,
+        threshold,
+        np.ones(tree.node_count, dtype=np.uint8),
+        tree.n_features,
+        tree.max_depth,
+    )

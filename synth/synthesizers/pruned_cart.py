@@ -101,6 +101,7 @@ from synth.synthesizers.cart_params import (
     residual_splits_param,
     split_first_param,
 )
+from synth.synthesizers.cart_steps import missing_as_lowest, missing_kept_low
 from synth.synthesizers.derived import EXACT_RULES_PARAM
 from synth.synthesizers.registry import register
 
@@ -251,6 +252,7 @@ class PrunedCART(SequentialCART):
         """CART's tree, pruned by cost complexity and fitted on binned predictors; donors are stored as CART does."""
         leaf_size = int(self.min_samples_leaf)
         binned, edges = self._binned(xs, x)
+        binned, lows = missing_as_lowest(binned)
         # A noise split's gain, in sklearn's impurity-per-leaf units (weighted by the share of rows), shrinks like
         # 1/rows: prune_per_row scales the threshold with the rows this tree sees.
         prune = float(self.prune_per_row) / len(y) if self.prune_per_row > 0 else float(self.prune)
@@ -264,22 +266,22 @@ class PrunedCART(SequentialCART):
             model = DecisionTreeRegressor(min_samples_leaf=leaf_size, ccp_alpha=alpha, random_state=seed)
             model.fit(binned, y)
             if local > 0:
-                return compact(raw_thresholds(model.tree_, edges), locally_pruned(model.tree_, local))
-        return raw_thresholds(model.tree_, edges)
+                flat = missing_kept_low(FlatTree.from_sklearn(model.tree_), lows)
+                return compact(raw_thresholds(flat, edges), locally_pruned(model.tree_, local))
+        return raw_thresholds(missing_kept_low(FlatTree.from_sklearn(model.tree_), lows), edges)
 
 
-def raw_thresholds(tree: object, edges: list[np.ndarray | None]) -> FlatTree:
+def raw_thresholds(flat: FlatTree, edges: list[np.ndarray | None]) -> FlatTree:
     """A tree fitted on bin numbers, as a tree on raw values: each threshold becomes its bin edge.
 
     A bin number is ``searchsorted(edges, x, "left")``, the count of edges below ``x``; a split between bins
     ``m`` and ``m + 1`` (sklearn's threshold ``t`` with ``floor(t) = m``) sends ``x`` left exactly when
     ``x <= edges[m]``.
     """
-    flat = FlatTree.from_sklearn(tree)
     thresholds = flat.threshold.copy()
     for node in np.flatnonzero(flat.children_left >= 0):
         e = edges[int(flat.feature[node])]
-        # An infinite threshold is sklearn's "present left, missing right" split: no bin to map.
+        # −inf splits missing values from present ones (missing_kept_low): no bin to map.
         if e is not None and np.isfinite(thresholds[node]):
             thresholds[node] = float(e[int(np.floor(thresholds[node]))])
     # A new FlatTree: the compiled sklearn tree still holds the bin-number thresholds, so it is rebuilt from arrays.

@@ -109,6 +109,7 @@ def test_is_a_cart_and_round_trips(tmp_path, train: pd.DataFrame) -> None:
 def test_thresholds_on_bins_route_raw_values_like_the_binned_tree() -> None:
     from sklearn.tree import DecisionTreeRegressor
 
+    from synth.synthesizers.cart_steps import FlatTree, missing_as_lowest, missing_kept_low
     from synth.synthesizers.pruned_cart import raw_thresholds
 
     rng = np.random.default_rng(5)
@@ -123,14 +124,15 @@ def test_thresholds_on_bins_route_raw_values_like_the_binned_tree() -> None:
     binned = x.copy()
     binned[:, 0] = np.searchsorted(edges[0], x[:, 0], side="left")
     binned[np.isnan(x[:, 0]), 0] = np.nan
-    tree = DecisionTreeRegressor(min_samples_leaf=20, random_state=0).fit(binned, y).tree_
+    filled, lows = missing_as_lowest(binned)
+    tree = DecisionTreeRegressor(min_samples_leaf=20, random_state=0).fit(filled, y).tree_
     fresh = np.column_stack([rng.lognormal(3, 1, 5000), rng.integers(0, 5, 5000)]).astype(np.float32)
     fresh[:100, 0] = np.nan
     fresh[100:200, 0] = edges[0][rng.integers(0, len(edges[0]), 100)]  # values exactly on an edge
     fresh_binned = fresh.copy()
     fresh_binned[:, 0] = np.searchsorted(edges[0], fresh[:, 0], side="left")
-    fresh_binned[:100, 0] = np.nan
-    flat = raw_thresholds(tree, edges)
+    fresh_binned[:100, 0] = lows[0] - 1  # below every bin, as the missing values the tree was fitted on
+    flat = raw_thresholds(missing_kept_low(FlatTree.from_sklearn(tree), lows), edges)
     np.testing.assert_array_equal(flat.apply(fresh), tree.apply(fresh_binned))
     np.testing.assert_array_equal(flat.route(fresh), tree.apply(fresh_binned))
 
