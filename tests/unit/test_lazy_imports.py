@@ -24,8 +24,7 @@ HEAVY = ("sklearn", "scipy.stats", "scipy.special", "scipy.sparse", "plotly", "s
 
 
 def loaded_after(code: str, cwd: Path | None = None) -> list[str]:
-    """The modules of HEAVY (and, for ``import synth`` alone, of numpy and pandas) a fresh interpreter has loaded
-    after running ``code``."""
+    """Which of HEAVY, numpy, pandas and scipy a fresh interpreter has loaded after running ``code``."""
     probe = (
         f"{code}\n"
         "import json, sys\n"
@@ -53,7 +52,12 @@ def cli(*args: str) -> str:
 
 
 def test_import_synth_imports_no_library_at_all() -> None:
-    assert loaded_after("import synth") == []
+    code = (
+        "import sys, synth\n"
+        "top = {m.split('.')[0] for m in sys.modules if not m.startswith('_')}\n"
+        "assert top - set(sys.stdlib_module_names) == {'synth'}, sorted(top - set(sys.stdlib_module_names))\n"
+    )
+    assert loaded_after(code) == []
 
 
 def test_the_synthesizer_registry_imports_no_sklearn_or_scipy() -> None:
@@ -61,7 +65,9 @@ def test_the_synthesizer_registry_imports_no_sklearn_or_scipy() -> None:
     assert not set(loaded) & {*HEAVY, "scipy"}, loaded
 
 
-@pytest.mark.parametrize("args", [("--help",), ("fit", "--help"), ("sample", "--help"), ("evaluate", "--help")])
+@pytest.mark.parametrize(
+    "args", [("--help",), ("fit", "--help"), ("sample", "--help"), ("schema", "--help"), ("evaluate", "--help")]
+)
 def test_command_line_help_imports_no_heavy_library(args: tuple[str, ...]) -> None:
     loaded = loaded_after(cli(*args))
     assert not set(loaded) & {*HEAVY, "scipy"}, loaded
