@@ -9,9 +9,15 @@ import sys
 def main() -> None:
     from streamlit.web import cli
 
-    import synth  # noqa: F401  (loaded once per process; every session's script then finds it loaded)
+    import synth
     import ui.cached
     import ui.state  # noqa: F401
+
+    # synth's names are imported on first use, and CART imports scikit-learn's trees when it grows one (so the
+    # command line starts fast): load them all now, once per process, and every session's script finds them loaded.
+    for name in synth.__all__:
+        getattr(synth, name)
+    import sklearn.tree  # noqa: F401
 
     sys.argv = ["streamlit", "run", "app.py", *sys.argv[1:]]
     sys.exit(cli.main())

@@ -68,7 +68,6 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from synth.progress import ProgressCallback
 from synth.schema import ColumnKind, Schema
@@ -479,6 +478,8 @@ class SequentialCART(CartSampling, Synthesizer):
 
     def _grow_tree(self, xs: np.ndarray, x: np.ndarray, y: np.ndarray, *, classifier: bool, seed: int) -> FlatTree:
         """The tree that predicts ``y`` from the predictors ``xs`` (``x``: every predictor column, all rows)."""
+        from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor  # here: sklearn takes ~0.4 s to import
+
         leaf_size = int(self.min_samples_leaf)
         model: DecisionTreeClassifier | DecisionTreeRegressor
         filled, lows = missing_as_lowest(xs)

@@ -7,7 +7,6 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr, ndtri
 
 from synth.progress import ProgressCallback
 from synth.schema import Schema
@@ -219,6 +218,8 @@ def fit_copula(
     orders: dict[str, dict[object, float]] | None,
 ) -> tuple[Marginals, np.ndarray]:
     """Marginals and the Cholesky factor of the normal-score correlation of one group of rows."""
+    from scipy.special import ndtri  # here and in sampling: scipy.special takes ~0.3 s to import
+
     marginals = Marginals.fit(data, schema, n_knots=n_knots, orders=orders)
     z = ndtri(np.clip(marginals.to_uniform(data, rng), 1e-6, 1 - 1e-6))
     d = z.shape[1]
@@ -466,6 +467,8 @@ class GaussianCopula(Synthesizer):
 
     def _draw_components(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         """``n`` rows from the mixture, as modelled (gap dates still gaps)."""
+        from scipy.special import ndtr
+
         shares = np.array([c.share for c in self.components_])
         counts = rng.multinomial(n, shares / shares.sum())
         # Each component writes its rows at random positions of preallocated columns: the mixture comes out

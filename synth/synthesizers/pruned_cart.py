@@ -87,7 +87,6 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from synth.progress import ProgressCallback
 from synth.schema import Schema
@@ -250,6 +249,8 @@ class PrunedCART(SequentialCART):
 
     def _grow_tree(self, xs: np.ndarray, x: np.ndarray, y: np.ndarray, *, classifier: bool, seed: int) -> FlatTree:
         """CART's tree, pruned by cost complexity and fitted on binned predictors; donors are stored as CART does."""
+        from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor  # here: sklearn takes ~0.4 s to import
+
         leaf_size = int(self.min_samples_leaf)
         binned, edges = self._binned(xs, x)
         binned, lows = missing_as_lowest(binned)

@@ -337,6 +337,14 @@ def test_control_size_correction_beats_raw_and_anonymeter(weights: tuple[str, fl
     assert abs(calibrated - truth) < abs(raw - truth)
 
 
+@pytest.mark.parametrize("method", ["calibrated", "npmle", "anonymeter"])
+def test_control_successes_at_returns_a_plain_float(method: str) -> None:
+    """Every method's expected successes are a Python float (the calibrated one was a numpy float: its scaling
+    is a numpy power)."""
+    expected, _ = control_successes_at(_known_weight_matches(), 8000, np.random.default_rng(1), method)
+    assert type(expected) is float
+
+
 def test_calibrated_size_correction_removes_the_bias_on_fresh_real_rows(adult: pd.DataFrame) -> None:
     """Fresh real rows as the synthetic table know nothing about train: across splits the univariate
     singling-out excess averages near 0 with the calibrated correction, while plain npmle runs high."""

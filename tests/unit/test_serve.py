@@ -16,7 +16,8 @@ import json, sys
 from streamlit.web import cli
 def probe():
     wanted = ("synth", "ui.cached", "ui.state", "sklearn.tree", "scipy.stats")
-    print(json.dumps({"argv": sys.argv, "loaded": [m for m in wanted if m in sys.modules]}))
+    lazy = sorted(set(sys.modules["synth"]._MODULE_OF.values()) - set(sys.modules))  # synth's names, not yet loaded
+    print(json.dumps({"argv": sys.argv, "loaded": [m for m in wanted if m in sys.modules], "lazy": lazy}))
     return 0
 cli.main = probe
 sys.argv = ["serve", "--server.port", "8765", "--server.headless", "true"]
@@ -31,3 +32,4 @@ def test_serve_loads_the_dashboards_libraries_then_runs_the_app_with_the_given_o
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["argv"] == ["streamlit", "run", "app.py", "--server.port", "8765", "--server.headless", "true"]
     assert seen["loaded"] == ["synth", "ui.cached", "ui.state", "sklearn.tree", "scipy.stats"]
+    assert seen["lazy"] == []

@@ -12,16 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from synth.evaluation.features import labels
-from synth.evaluation.fidelity.scores import FidelityResult, evaluate_fidelity
 from synth.evaluation.results import to_jsonable
 from synth.progress import ProgressCallback
 from synth.schema import ColumnKind, Schema, infer_schema, numeric_values, parse_datetimes
+
+if TYPE_CHECKING:
+    from synth.evaluation.fidelity.scores import FidelityResult
 
 Op = Literal["=", "!=", "<", "<=", ">", ">=", "in", "not in", "is missing", "is not missing"]
 OPS: tuple[str, ...] = ("=", "!=", "<", "<=", ">", ">=", "in", "not in", "is missing", "is not missing")
@@ -323,6 +325,9 @@ def evaluate_segment(
     Raises:
         SegmentError: a condition does not fit its column.
     """
+    # Here, not at the top: parsing conditions (synth sample --where) should not load the scorers and scipy.sparse.
+    from synth.evaluation.fidelity.scores import evaluate_fidelity
+
     schema = schema or infer_schema(real)
     conditions = tuple(conditions)
     m_real = segment_mask(real, conditions, schema)

@@ -97,7 +97,7 @@ def control_successes_at(
 ) -> tuple[float, str]:
     """:func:`control_estimate`'s expected successes and note (without the fitted distribution)."""
     estimate = control_estimate(control_matches, n_target, rng, method)
-    return estimate.expected, estimate.note
+    return float(estimate.expected), estimate.note  # a plain float: `calibrated` scales by a numpy power
 
 
 def control_estimate(
