@@ -94,6 +94,7 @@ from synth.synthesizers.cart_steps import (
     CartColumn,
     CartStep,
     FlatTree,
+    anchored_step,
     datetime_ns,
     datetimes_from_units,
     join_trees,
@@ -360,7 +361,7 @@ class SequentialCART(CartSampling, Synthesizer):
             few = len(np.unique(y[present])) <= int(self.classify_up_to)
             fit = partial(self._step, x, j, y[present], rows, classifier=few, seed=_seed(rng), numeric=True)
             if anchor is not None:
-                fit = partial(_anchored, fit, anchor.anchor, anchor.sign)
+                fit = partial(anchored_step, fit, anchor.anchor, anchor.sign)
             tasks.append((col.name, fit))
         steps = run_all(tasks, fit_threads(n, d), progress, 0.0, share)
         del self._residuals
@@ -495,8 +496,3 @@ class SequentialCART(CartSampling, Synthesizer):
 def _seed(rng: np.random.Generator) -> int:
     """A seed for one tree (drawn in step order before any tree is grown) or for the refiner's classifier."""
     return int(rng.integers(0, 2**31 - 1))
-
-
-def _anchored(fit: Callable[[], CartStep], anchor: int, sign: float) -> CartStep:
-    """The step ``fit`` grows, kept on its side of an earlier column (synth.synthesizers.column_order)."""
-    return replace(fit(), anchor=anchor, sign=sign)

@@ -7,7 +7,8 @@ values (labels, datetimes); rare numbers are pooled into shared bands by :mod:`s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -383,3 +384,8 @@ def missing_kept_low(tree: FlatTree, lows: np.ndarray) -> FlatTree:
         tree.n_features,
         tree.max_depth,
     )
+
+
+def anchored_step(fit: Callable[[], CartStep], anchor: int, sign: float) -> CartStep:
+    """The step ``fit`` grows, kept on its side of an earlier column (synth.synthesizers.column_order)."""
+    return replace(fit(), anchor=anchor, sign=sign)
