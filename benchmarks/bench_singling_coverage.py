@@ -56,9 +56,9 @@ def _bank() -> pd.DataFrame:
 
 CASES: dict[str, dict[str, Any]] = {
     # train / holdout sizes; synthetic = "fresh" (the remaining real rows) or a synthesizer fitted on train
-    "adult_fresh": {"load": load_adult, "train": 16_000, "holdout": 4_000, "synthetic": "fresh", "repeats": 100},
+    "adult_fresh": {"load": load_adult, "train": 16_000, "holdout": 4_000, "synthetic": "fresh", "repeats": 60},
     "bank_fresh": {"load": _bank, "train": 2_000, "holdout": 500, "synthetic": "fresh", "repeats": 100},
-    "adult_pruned_cart": {"load": load_adult, "holdout_share": 0.2, "synthetic": "pruned_cart", "repeats": 40},
+    "adult_pruned_cart": {"load": load_adult, "holdout_share": 0.2, "synthetic": "pruned_cart", "repeats": 30},
 }
 
 

@@ -80,7 +80,7 @@ class ControlEstimate:
         expected: the expected successes at the train size.
         note: the correction in words.
         fitted: the weight distribution fitted to the whole control's match counts (``npmle`` and ``calibrated``;
-            None when nothing was extrapolated): :func:`control_error` starts its replicates from it instead of
+            None when nothing was extrapolated): :func:`singling_error` starts its replicates from it instead of
             fitting it again.
     """
 
