@@ -30,11 +30,12 @@ from synth.evaluation.privacy.singling_out import (
     Queries,
     _prepare,
     _subset_singletons,
-    control_error,
     control_estimate,
     control_successes_at,
     match_counts,
+    match_matrix,
     multivariate_queries,
+    singling_error,
     univariate_queries,
 )
 from synth.schema import ColumnKind
@@ -300,6 +301,10 @@ def test_drawn_predicates_single_out_one_synthetic_row(table: tuple[np.ndarray, 
     assert (match_counts(values, queries) == 1).all()
     uni = univariate_queries(values, numeric)
     assert (match_counts(values, uni) == 1).all()
+    # each predicate names the synthetic row it singles out (the risk's bootstrap resamples those rows)
+    for q in (queries, uni):
+        assert q.source is not None and len(q.source) == len(q)
+        assert match_matrix(values, q)[np.arange(len(q)), q.source].all()
 
 
 @pytest.mark.parametrize(
@@ -468,21 +473,24 @@ def _known_weight_matches() -> np.ndarray:
 
 @pytest.mark.parametrize(
     ("method", "expected", "error"),
-    # computed by the code before the interval reused the estimate's fit (session 18): the figures must not move
+    # computed by control_error before the interval reused the estimate's fit (session 18). With every predicate
+    # its own cluster, singling_error draws the same predicates and halvings as control_error did, so the control's
+    # error is the same figure, now as a share of the 1,000 predicates
     [("calibrated", 375.76230970430146, 59.02644296343984), ("npmle", 261.21098131847987, 8.433780740920719)],
 )
 def test_the_control_interval_reuses_the_estimates_fit_and_its_figures_do_not_move(
     method: str, expected: float, error: float
 ) -> None:
     matches = _known_weight_matches()
+    hits = np.zeros(len(matches), dtype=bool)
     estimate = control_estimate(matches, 8000, np.random.default_rng(1), method)
     assert estimate.fitted is not None
     assert control_successes_at(matches, 8000, np.random.default_rng(1), method) == (estimate.expected, estimate.note)
-    refitted = control_error(matches, 8000, np.random.default_rng(2), method)
-    reused = control_error(matches, 8000, np.random.default_rng(2), method, fitted=estimate.fitted)
+    refitted = singling_error(hits, matches, 8000, np.random.default_rng(2), method)
+    reused = singling_error(hits, matches, 8000, np.random.default_rng(2), method, fitted=estimate.fitted)
     assert reused == refitted  # exactly: the refit reached the very same distribution
     assert estimate.expected == pytest.approx(expected, rel=1e-9, abs=0)
-    assert reused == pytest.approx(error, rel=1e-9, abs=0)
+    assert reused.control * len(matches) == pytest.approx(error, rel=1e-9, abs=0)
 
 
 def test_singling_out_fits_the_whole_controls_weights_once_and_reads_as_before(
@@ -501,9 +509,9 @@ def test_singling_out_fits_the_whole_controls_weights_once_and_reads_as_before(
         return npmle_fit(counts, n_control, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(singling_control, "_npmle_fit", counted)
-    error = wp216.control_error
+    error = wp216.singling_error
 
-    def refitting(*args: object, fitted: object = None, **kwargs: object) -> float:
+    def refitting(*args: object, fitted: object = None, **kwargs: object) -> singling_control.SinglingError:
         return error(*args, **kwargs)  # type: ignore[arg-type]
 
     for mode in ("univariate", "multivariate"):
@@ -512,7 +520,7 @@ def test_singling_out_fits_the_whole_controls_weights_once_and_reads_as_before(
         whole = max(n for n, _ in fits)
         assert sum(1 for n, scratch in fits if n == whole and scratch) == 1, mode
         with monkeypatch.context() as old_path:  # the interval as it was: fitting the whole control again
-            old_path.setattr(wp216, "control_error", refitting)
+            old_path.setattr(wp216, "singling_error", refitting)
             fits.clear()
             old = singling_out(train, shuffled, holdout=holdout, schema=schema, mode=mode, n_attacks=300, seed=0)
             assert sum(1 for n, scratch in fits if n == whole and scratch) == 2, mode

@@ -127,16 +127,19 @@ def _result(
     n_baseline: tuple[float, int],
     confidence: float,
     control_se: float = 0.0,
+    excess_se: float = 0.0,
     **extra: Any,
 ) -> AttackResult:
-    """``control_se``: the standard error of an estimated control count (singling out's extrapolation to the
-    train size, :func:`~synth.evaluation.privacy.singling_control.control_error`); the control's interval is
-    at least that wide, so the risk's interval carries it."""
+    """``control_se`` / ``excess_se``: standard errors, as shares of the attacks, of an estimated control rate and of
+    the excess over it (singling out's control extrapolated to the train size, bootstrapped with the main attack
+    by :func:`~synth.evaluation.privacy.singling_control.singling_error`). The control's interval is at least
+    ``control_se`` wide; the risk's is ``excess_se`` wide, and at least as wide as the two binomial intervals make it
+    (for a handful of successes the bootstrap sees too little to vary)."""
     main = success_rate(*n_main, level=confidence)
     control = success_rate(*n_control, level=confidence)
+    binomial = residual_risk(main, control) if main.n_total and control.n_total else None
     if control_se > 0 and control.n_total:
-        error = max(control.error, _probit(confidence) * control_se / control.n_total)
-        control = replace(control, error=error)
+        control = replace(control, error=max(control.error, _probit(confidence) * control_se))
     baseline = success_rate(*n_baseline, level=confidence)
     warnings = list(extra.pop("warnings", ()))
     if main.n_total and baseline.value >= main.value:
@@ -151,7 +154,19 @@ def _result(
         main=main,
         control=control,
         baseline=baseline,
-        risk=residual_risk(main, control) if main.n_total and control.n_total else Risk(0.0, 0.0, 0.0, 0.0),
+        risk=_risk(main, control, binomial, _probit(confidence) * excess_se),
         warnings=tuple(warnings),
         **extra,
     )
+
+
+def _risk(main: Rate, control: Rate, binomial: Risk | None, bootstrap: float) -> Risk:
+    """The excess of ``main`` over ``control``: with a bootstrapped half-width, that or the ``binomial`` one (from
+    the plain binomial rates, whichever is wider) around the excess; without, the error propagated from both rates."""
+    if binomial is None:
+        return Risk(0.0, 0.0, 0.0, 0.0)
+    if bootstrap <= 0:
+        return residual_risk(main, control)
+    error = max(bootstrap, binomial.error)
+    clip = lambda x: min(max(x, 0.0), 1.0)  # noqa: E731
+    return replace(binomial, low=clip(binomial.excess - error), high=clip(binomial.excess + error), error=error)

@@ -90,17 +90,24 @@ class QueryEncoder:
 
 @dataclass(frozen=True)
 class Queries:
-    """A batch of conjunctive predicates of equal arity: column, operator and value per condition."""
+    """A batch of conjunctive predicates of equal arity: column, operator and value per condition.
+
+    ``source``: for predicates built from a synthetic table, the synthetic row each one singles out (None for
+    random predicates). Predicates from one row rise and fall together from one draw of the table to the next,
+    so the risk's bootstrap resamples rows, not predicates.
+    """
 
     cols: np.ndarray  # (Q, m) int
     ops: np.ndarray  # (Q, m) int
     vals: np.ndarray  # (Q, m) float
+    source: np.ndarray | None = None  # (Q,) int
 
     def __len__(self) -> int:
         return len(self.cols)
 
     def take(self, rows: np.ndarray) -> Queries:
-        return Queries(self.cols[rows], self.ops[rows], self.vals[rows])
+        source = None if self.source is None else self.source[rows]
+        return Queries(self.cols[rows], self.ops[rows], self.vals[rows], source)
 
     def describe(self, i: int, encoder: QueryEncoder) -> str:
         return " and ".join(
@@ -215,7 +222,7 @@ def univariate_queries(values: np.ndarray, numeric: np.ndarray) -> Queries:
     A value seen once, a single missing value, and the minimum (``<=``) / maximum (``>=``) of a number when
     only one row holds it: each matches exactly one synthetic row by construction, so nothing is counted.
     """
-    cols, ops, vals = [], [], []
+    cols, ops, vals, source = [], [], [], []
     for j in range(values.shape[0]):
         x = values[j]
         missing = np.isnan(x)
@@ -223,24 +230,28 @@ def univariate_queries(values: np.ndarray, numeric: np.ndarray) -> Queries:
             cols.append(j)
             ops.append(ISNULL)
             vals.append(np.nan)
-        present = x[~missing]
-        if not len(present):
+            source.append(int(np.flatnonzero(missing)[0]))
+        present_at = np.flatnonzero(~missing)
+        if not len(present_at):
             continue
-        uniq, counts = np.unique(present, return_counts=True)
+        uniq, first, counts = np.unique(x[present_at], return_index=True, return_counts=True)
         if numeric[j]:
             for end, op in ((0, LE), (-1, GE)):
                 if counts[end] == 1:
                     cols.append(j)
                     ops.append(op)
                     vals.append(float(uniq[end]))
-        rare = uniq[counts == 1]
-        cols += [j] * len(rare)
-        ops += [EQ] * len(rare)
-        vals += rare.tolist()
+                    source.append(int(present_at[first[end]]))
+        once = counts == 1
+        cols += [j] * int(once.sum())
+        ops += [EQ] * int(once.sum())
+        vals += uniq[once].tolist()
+        source += present_at[first[once]].tolist()
     return Queries(
         np.array(cols, dtype=np.int64).reshape(-1, 1),
         np.array(ops, dtype=np.int64).reshape(-1, 1),
         np.array(vals, dtype=float).reshape(-1, 1),
+        np.array(source, dtype=np.int64),
     )
 
 
@@ -423,7 +434,7 @@ def multivariate_queries(
 def _record_queries(cols: _Columns, rows: np.ndarray, qcols: np.ndarray) -> Queries:
     vals = cols.values[qcols, rows[:, None]] if len(rows) else np.zeros(qcols.shape)
     ops = _record_ops(vals, cols.medians, cols.numeric, qcols) if len(rows) else np.zeros(qcols.shape, np.int64)
-    return Queries(qcols.astype(np.int64), ops.astype(np.int64), np.asarray(vals, dtype=float))
+    return Queries(qcols.astype(np.int64), ops.astype(np.int64), np.asarray(vals, dtype=float), rows.astype(np.int64))
 
 
 # ------------------------------------------------------------------------------------------------- baseline
@@ -457,22 +468,24 @@ def random_queries(
 # The control correction lives in its own module; these names stay importable from here.
 from synth.evaluation.privacy.singling_control import (  # noqa: E402
     WEIGHT_GRID,
-    control_error,
+    SinglingError,
     control_estimate,
     control_successes_at,
+    singling_error,
 )
 
 __all__ = [
     "WEIGHT_GRID",
     "Queries",
     "QueryEncoder",
-    "control_error",
+    "SinglingError",
     "control_estimate",
     "control_successes_at",
     "match_counts",
     "match_matrix",
     "multivariate_queries",
     "random_queries",
+    "singling_error",
     "unique_columns",
     "univariate_queries",
 ]

@@ -27,12 +27,12 @@ from synth.evaluation.privacy.neighbors import (
 )
 from synth.evaluation.privacy.singling_out import (
     QueryEncoder,
-    control_error,
     control_estimate,
     match_counts,
     match_matrix,
     multivariate_queries,
     random_queries,
+    singling_error,
     unique_columns,
     univariate_queries,
 )
@@ -143,8 +143,14 @@ def singling_out(
     n_control, correction = estimate.expected, estimate.note
     # its own stream: the bootstrap leaves every other draw of the attack as it was; it starts from the estimate's
     # fitted weight distribution rather than fitting it again
-    control_se = control_error(
-        control_matches, real.shape[1], np.random.default_rng([seed, 1]), size_correction, fitted=estimate.fitted
+    errors = singling_error(
+        main_hits,
+        control_matches,
+        real.shape[1],
+        np.random.default_rng([seed, 1]),
+        size_correction,
+        fitted=estimate.fitted,
+        clusters=queries.source,
     )
     report(0.85, "random baseline predicates")
     base = random_queries(syn, numeric, n, arity, rng)
@@ -166,7 +172,8 @@ def singling_out(
         (min(n_control, float(n)), n),
         (float(n_base), n),
         confidence,
-        control_se=control_se,
+        control_se=errors.control,
+        excess_se=errors.excess,
         columns=encoder.columns,
         detail=detail,
         examples=examples,

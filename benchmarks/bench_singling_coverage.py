@@ -1,0 +1,179 @@
+"""Does the singling-out risk's 95% interval say how far the risk moves when the whole run is repeated?
+
+The interval claims to cover the excess risk a synthesizer's output carries for a table drawn like this one: the
+average over repeats of the whole run. Each repeat here re-draws what a user's repeat would re-draw — which real
+rows are train and which are holdout, the synthetic table, and the attack's seed — and runs the univariate and
+the 3-column attack as the Privacy page does (2,000 predicates, the calibrated control). Per case and mode it
+prints
+
+* ``sd``: the standard deviation of the unclipped excess ``(main − control) / (1 − control)`` over the repeats;
+* ``stated``: the mean stated standard error, the interval's half-width / 1.96;
+* ``ratio``: stated / sd (1 when the interval is as wide as the estimate moves);
+* ``cover``: the share of intervals that hold the mean excess over the repeats (the Monte-Carlo stand-in for
+  the expected risk), with its binomial Monte-Carlo error;
+* ``cover 0``: for fresh real rows, whose true excess is 0, the share that hold 0.
+
+Cases: fresh real rows as the synthetic table (they never saw train, so the true excess is 0) on Adult (16,000
+train, 4,000 holdout: the control extrapolated over two doublings, as on the demo's 80/20 split) and on the
+smaller bank-marketing table (2,000 / 500); and Pruned CART fitted on each repeat's train (Adult, 80/20).
+
+Usage::
+
+    .venv/bin/python -m benchmarks.bench_singling_coverage                 # all cases, writes the JSON
+    .venv/bin/python -m benchmarks.bench_singling_coverage --repeats 40 --cases adult_fresh
+"""
+
+from __future__ import annotations
+
+import os
+
+THREADS = os.environ.get("SYNTH_BENCH_THREADS", "1")
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_var] = THREADS
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
+from benchmarks.common import ADULT, load_adult, machine, write_results  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "singling_coverage.json"
+MODES = ("univariate", "multivariate")
+
+
+def _bank() -> pd.DataFrame:
+    import synth
+
+    return synth.read_table(ADULT.parent / "bank_marketing.csv")
+
+
+CASES: dict[str, dict[str, Any]] = {
+    # train / holdout sizes; synthetic = "fresh" (the remaining real rows) or a synthesizer fitted on train
+    "adult_fresh": {"load": load_adult, "train": 16_000, "holdout": 4_000, "synthetic": "fresh", "repeats": 60},
+    "bank_fresh": {"load": _bank, "train": 2_000, "holdout": 500, "synthetic": "fresh", "repeats": 100},
+    "adult_pruned_cart": {"load": load_adult, "holdout_share": 0.2, "synthetic": "pruned_cart", "repeats": 30},
+}
+
+
+def _tables(case: dict[str, Any], table: pd.DataFrame, schema: Any, rep: int) -> tuple[pd.DataFrame, ...]:
+    """One repeat's train, holdout and synthetic tables: a fresh shuffle of the real rows, a fresh synthetic draw."""
+    import synth
+
+    order = np.random.default_rng([rep, 7]).permutation(len(table))
+    if case["synthetic"] == "fresh":
+        n_train, n_hold = case["train"], case["holdout"]
+        train = table.iloc[order[:n_train]].reset_index(drop=True)
+        holdout = table.iloc[order[n_train : n_train + n_hold]].reset_index(drop=True)
+        syn = table.iloc[order[n_train + n_hold :]].reset_index(drop=True)
+        return train, holdout, syn
+    n_hold = round(len(table) * case["holdout_share"])
+    holdout = table.iloc[order[:n_hold]].reset_index(drop=True)
+    train = table.iloc[order[n_hold:]].reset_index(drop=True)
+    model = synth.create(case["synthetic"], random_state=rep)
+    model.fit(train, schema)
+    return train, holdout, model.sample(len(train), seed=rep + 1)
+
+
+def run_case(name: str, repeats: int) -> dict[str, Any]:
+    import synth
+    from synth.evaluation.privacy.inputs import PrivacyInputs
+    from synth.evaluation.privacy.wp216 import singling_out
+
+    case = CASES[name]
+    table = case["load"]()
+    schema = synth.infer_schema(table)
+    runs: dict[str, list[dict[str, float]]] = {m: [] for m in MODES}
+    seconds: dict[str, list[float]] = {m: [] for m in MODES}
+    for rep in range(repeats):
+        train, holdout, syn = _tables(case, table, schema, rep)
+        inputs = PrivacyInputs(train, holdout, syn, schema)
+        for mode in MODES:
+            start = time.perf_counter()
+            r = singling_out(train, syn, holdout=holdout, schema=schema, mode=mode, seed=rep, inputs=inputs)  # type: ignore[arg-type]
+            seconds[mode].append(time.perf_counter() - start)
+            runs[mode].append(
+                {
+                    "excess": r.risk.excess,
+                    "error": r.risk.error,
+                    "main": r.main.value,
+                    "main_error": r.main.error,
+                    "control": r.control.value,
+                    "control_error": r.control.error,
+                    "n": r.n_attacks,
+                }
+            )
+    out: dict[str, Any] = {"repeats": repeats, "case": {k: v for k, v in case.items() if k != "load"}}
+    for mode in MODES:
+        out[mode] = summarise(runs[mode], fresh=case["synthetic"] == "fresh")
+        out[mode]["seconds_median"] = float(np.median(seconds[mode]))
+        out[mode]["runs"] = runs[mode]
+    return out
+
+
+def summarise(runs: list[dict[str, float]], fresh: bool) -> dict[str, Any]:
+    """The spread of the estimates against the stated errors, and how often the intervals hold the reference."""
+    excess = np.array([r["excess"] for r in runs])
+    error = np.array([r["error"] for r in runs])
+    z = 1.959963984540054
+    sd = float(np.std(excess, ddof=1))
+    stated = float(np.mean(error)) / z
+    mean = float(np.mean(excess))
+    cover = float(np.mean(np.abs(excess - mean) <= error))
+    summary = {
+        "mean_excess": mean,
+        "sd": sd,
+        "stated_se": stated,
+        "ratio": stated / sd if sd > 0 else float("nan"),
+        "cover_mean": cover,
+        "cover_mean_mc_error": float(np.sqrt(0.95 * 0.05 / len(runs))),
+        "main_sd": float(np.std([r["main"] for r in runs], ddof=1)),
+        "main_stated": float(np.mean([r["main_error"] for r in runs])) / z,
+        "control_sd": float(np.std([r["control"] for r in runs], ddof=1)),
+        "control_stated": float(np.mean([r["control_error"] for r in runs])) / z,
+        "n_mean": float(np.mean([r["n"] for r in runs])),
+    }
+    if fresh:
+        summary["cover_zero"] = float(np.mean(np.abs(excess) <= error))
+    return summary
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cases", nargs="+", default=list(CASES), choices=list(CASES))
+    parser.add_argument("--repeats", type=int, default=None, help="repeats per case (default: the case's own)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    results: dict[str, Any] = {}
+    head = f"{'case':<18} {'mode':<12} {'mean':>7} {'sd':>7} {'stated':>7} {'ratio':>6} {'cover':>11} {'cover 0':>7}"
+    print(head)
+    for name in args.cases:
+        results[name] = run_case(name, args.repeats or CASES[name]["repeats"])
+        for mode in MODES:
+            s = results[name][mode]
+            zero = f"{s['cover_zero']:.2f}" if "cover_zero" in s else "—"
+            print(
+                f"{name:<18} {mode:<12} {s['mean_excess']:>7.4f} {s['sd']:>7.4f} {s['stated_se']:>7.4f} "
+                f"{s['ratio']:>6.2f} {s['cover_mean']:>5.2f}±{s['cover_mean_mc_error']:.2f} {zero:>7}",
+                flush=True,
+            )
+            print(
+                f"{'':<18} {'':<12} main sd {s['main_sd']:.4f} stated {s['main_stated']:.4f}; control sd "
+                f"{s['control_sd']:.4f} stated {s['control_stated']:.4f}; {s['n_mean']:.0f} predicates, "
+                f"{s['seconds_median']:.2f} s",
+                flush=True,
+            )
+    command = " ".join(["python -m benchmarks.bench_singling_coverage", *(sys.argv[1:] if argv is None else argv)])
+    payload = {"machine": machine(), "command": command, "results": results}
+    write_results(args.out, payload)
+    return payload
+
+
+if __name__ == "__main__":
+    main()
