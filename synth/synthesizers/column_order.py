@@ -207,7 +207,7 @@ def _redrawn_orders(
 
 
 def frame_redrawn_date_orders(
-    data: pd.DataFrame, schema: Schema, skip: set[str], gapped: set[str]
+    data: pd.DataFrame, schema: Schema, skip: set[str], gapped: set[str], order: Sequence[str] | None = None
 ) -> tuple[tuple[str, str, float], ...]:
     """Date orders a gap cannot keep because the earlier date has missing values (a gap needs its anchor on every
     row): (later, earlier, sign) for each date not drawn as a gap that is never before (sign 1) or after (sign -1)
@@ -215,8 +215,10 @@ def frame_redrawn_date_orders(
     paired dates would break it on at least :data:`MIN_BREAKS`. Models that draw whole rows keep them as they keep
     numbers' orders, by drawing the rows that break one again (:func:`keep_orders`); a row with either date
     missing breaks none. An HR table's exit date after a hire date missing on 2% of rows broke on 5% of the
-    Gaussian copula's rows without it."""
-    dates = [c.name for c in schema if c.kind is ColumnKind.DATETIME and c.name not in skip and c.name in data]
+    Gaussian copula's rows without it. "Earlier" is ``order`` (CART's visit order), else the table's."""
+    kinds = {c.name: c.kind for c in schema}
+    names = [c.name for c in schema] if order is None else list(order)
+    dates = [n for n in names if kinds.get(n) is ColumnKind.DATETIME and n not in skip and n in data]
     return _redrawn_orders(dates, {name: _nanoseconds(data[name]) for name in dates}, gapped, 0.0)
 
 
@@ -250,7 +252,7 @@ def redrawn_orders(
     bounded = {columns[j].name for j in anchors if columns[j].kind is not ColumnKind.DATETIME}
     visited = [c.name for c in columns]  # anchors come from complete columns visited before; these from the rest
     return (
-        frame_redrawn_date_orders(data, schema, skip, gapped),
+        frame_redrawn_date_orders(data, schema, skip, gapped, visited),
         frame_redrawn_number_orders(data, schema, skip, bounded, visited),
     )
 

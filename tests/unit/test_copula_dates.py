@@ -133,3 +133,24 @@ def test_cart_keeps_an_order_from_a_start_date_with_missing_values(name: str, tm
     )
     with pytest.raises(ModelFileError, match="date orders"):
         load_model(crafted)
+
+
+def test_cart_finds_a_date_order_in_its_visit_order() -> None:
+    """A complete date visited after a date with missing values has no anchor (the earlier one is not complete).
+    Searched in table order the incomplete ``hire_date`` is the later date and its only earlier one is complete, so
+    nobody kept the order: 0.8% of the synthetic rows with both dates left before they were hired. CART searches
+    in its visit order, as for numbers."""
+    rng = np.random.default_rng(19)
+    n = 3_000
+    hire = pd.Timestamp("2010-01-01") + pd.to_timedelta(rng.integers(0, 4_000, n), unit="D")
+    exit_ = (hire + pd.to_timedelta(rng.integers(30, 900, n), unit="D")).to_period("M").to_timestamp("M")
+    frame = pd.DataFrame({"exit_date": exit_, "hire_date": hire})  # exit_date: month ends, fewer values
+    frame.loc[rng.random(n) < 0.1, "hire_date"] = pd.NaT
+    assert (frame["hire_date"].dropna() <= frame["exit_date"][frame["hire_date"].notna()]).all()
+    model = synth.create("cart", random_state=0, visit_order="most_values").fit(frame)
+    assert [c.name for c in model.columns_] == ["hire_date", "exit_date"]
+    assert model.date_orders_ == (("exit_date", "hire_date", 1.0),)
+    syn = model.sample(20_000, seed=1)
+    both = syn.dropna()
+    assert len(both) > 15_000 and not (both["hire_date"] > both["exit_date"]).any()
+    assert syn["hire_date"].isna().mean() == pytest.approx(0.1, abs=0.015)
