@@ -315,6 +315,26 @@ def _matched(wanted: np.ndarray, offered: np.ndarray) -> tuple[np.ndarray, np.nd
     return np.concatenate(into_wanted), np.concatenate(into_offered)
 
 
+def order_kept_weights(body: pd.DataFrame, weights: np.ndarray, orders: Sequence[tuple[str, str, float]]) -> np.ndarray:
+    """Importance weights of conditioned candidates cut to the rows that keep the ``orders``, as :func:`keep_orders`
+    cuts unconditioned rows: 0 for a row that breaks one, and within each pattern of missing order columns the
+    other rows' weights scaled so the pattern keeps its drawn weight. Dropping the breaking rows alone raised every
+    missing share (only rows with both columns present can break): the copula conditioned on role = manager drew
+    end_km missing on 11.3% of rows against the 10% it draws unconditioned."""
+    bad = out_of_order(body, orders)
+    out = np.where(bad, 0.0, np.asarray(weights, dtype=np.float64))
+    if not bad.any():
+        return out
+    named = list(dict.fromkeys(c for later, earlier, _ in orders for c in (later, earlier)))
+    pattern = _missing_pattern(body, named)
+    for code in np.unique(pattern[bad]):
+        group = pattern == code
+        kept = out[group].sum()
+        if kept > 0:
+            out[group] *= float(np.sum(weights[group])) / kept
+    return out
+
+
 def keep_orders(
     body: pd.DataFrame, orders: Sequence[tuple[str, str, float]], draw: Callable[[int], pd.DataFrame]
 ) -> pd.DataFrame:

@@ -130,7 +130,7 @@ def sample_conditioned(
     unconditioned rows are drawn and filtered (bounded rejection). Either way every kept row is checked
     against the conditions on its final, user-facing values.
     """
-    from synth.synthesizers.column_order import model_orders, out_of_order, unplanned_columns
+    from synth.synthesizers.column_order import model_orders, order_kept_weights, unplanned_columns
     from synth.synthesizers.conditional import exact_sampler
     from synth.synthesizers.derived import derived_columns
 
@@ -164,8 +164,7 @@ def sample_conditioned(
             body, weights = sampler(model, size, rng, drawn_conditions)
             body = model._derive_frame(body)
             if row_orders:  # rows that break an order the model keeps are not rows it draws
-                inside = ~out_of_order(body, row_orders)
-                body, weights, size = body[inside].reset_index(drop=True), weights[inside], int(inside.sum())
+                weights = order_kept_weights(body, weights, row_orders)
             top = max(top, float(weights.max(initial=0.0)))
             body = body[rng.random(size) * top < weights] if top > 0 else body.iloc[:0]
         else:

@@ -172,3 +172,21 @@ def test_cart_looks_for_the_order_in_its_visit_order() -> None:
     assert model.number_orders_ == (("high", "low", 1.0),)
     syn = model.sample(20_000, seed=1)
     assert not (syn["low"] > syn["high"]).any()
+
+
+@pytest.mark.parametrize("name", ["cart", "gaussian_copula"])
+def test_conditioned_rows_keep_the_orders_and_the_missing_shares(name: str, table: pd.DataFrame) -> None:
+    """Conditioned candidates that broke an order were dropped, and only rows with both columns present can break
+    one, so every missing share rose: the copula conditioned on role = manager drew end_km missing on 11.3% of
+    rows against the 10% it draws unconditioned. Their weights are now cut as the unconditioned redraw cuts rows
+    (column_order.order_kept_weights): the missing shares under a condition are those of the model's own rows
+    with that value."""
+    model = synth.create(name, random_state=0).fit(table)
+    free = model.sample(200_000, seed=1)
+    expected = free.loc[free["role"] == "manager", "end_km"].isna().mean()
+    conditioned = model.sample(30_000, seed=2, conditions={"role": "manager"})
+    assert (conditioned["role"] == "manager").all()
+    both = conditioned[["start_km", "end_km"]].dropna()
+    assert not (both["start_km"] > both["end_km"]).any()
+    # 30,000 rows at ~10%: a standard error of 0.0017 (before: 0.013 above on the copula)
+    assert conditioned["end_km"].isna().mean() == pytest.approx(expected, abs=0.006)
