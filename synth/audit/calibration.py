@@ -234,15 +234,3 @@ def shape_cost(coefficients: Sequence[float], shape: FitShape, terms: Sequence[S
         powers = (*term, *(0,) * len(features))[: len(features)]
         total += float(coef) * float(np.prod([f**p for f, p in zip(features, powers, strict=True)]))
     return max(0.0, total)
-
-
-def fit_cost(
-    coefficients: Sequence[float],
-    n_rows: float,
-    n_columns: float,
-    terms: Sequence[Sequence[int]] | None = None,
-    n_numeric: float | None = None,
-) -> float:
-    """:func:`shape_cost` on a table of ``n_rows`` × ``n_columns`` with ``n_numeric`` many-valued numbers (unknown:
-    :data:`TYPICAL_NUMERIC_SHARE` of the columns), no generated columns and Adult's labels and strata per column."""
-    return shape_cost(coefficients, FitShape(n_rows, n_columns, n_numeric), terms)

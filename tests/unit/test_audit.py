@@ -180,11 +180,11 @@ def test_fit_estimates_pay_for_width_as_the_fits_do() -> None:
     columns at 0.9 s for Pruned CART and 0.1 s for the DP network, which took 12 s and 33 s on the calibration
     machine. The shipped coefficients must now charge more than twice as much for twice the width at the same
     cells per row for those three, and say when a table is wider than any they were measured on."""
-    from synth.audit.calibration import fit_cost
+    from synth.audit.calibration import FitShape, shape_cost
 
-    assert fit_cost([0.5, 2.0], 10, 3) == 0.5 + 2.0 * 30  # a two-coefficient calibration still reads
-    assert fit_cost([0.0, 0.0, 1.0, 1.0], 2, 3) == 2 * 9 + 2 * 27
-    assert fit_cost([-5.0, 0.0], 1, 1) == 0.0
+    assert shape_cost([0.5, 2.0], FitShape(10, 3)) == 0.5 + 2.0 * 30  # a two-coefficient calibration still reads
+    assert shape_cost([0.0, 0.0, 1.0, 1.0], FitShape(2, 3)) == 2 * 9 + 2 * 27
+    assert shape_cost([-5.0, 0.0], FitShape(1, 1)) == 0.0
     calibration = load_calibration()
     for name in ("cart", "pruned_cart", "privbayes"):
         narrow, wide = estimate_fit(4_000, 40, [name]) + estimate_fit(4_000, 80, [name])

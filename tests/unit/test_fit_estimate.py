@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import synth
 from synth.audit import FitShape, audit, estimate_fit, fit_shape, load_calibration
-from synth.audit.calibration import TERMS, fit_cost, shape_cost
+from synth.audit.calibration import TERMS, shape_cost
 from synth.generated import reads_every_value
 from synth.schema import ColumnKind, infer_schema
 
@@ -160,7 +160,7 @@ def test_the_estimate_never_falls_when_a_count_grows(base: tuple[float, ...], wh
 
 def test_older_calibrations_still_read() -> None:
     """Terms of fewer powers (the session-14 file: rows, columns, numbers) leave the others at power 0."""
-    assert fit_cost([1.0, 2.0], 10, 3, [(0, 0, 0), (1, 0, 1)], n_numeric=2) == 1.0 + 2.0 * 10 * 2
+    assert shape_cost([1.0, 2.0], FitShape(10, 3, 2), [(0, 0, 0), (1, 0, 1)]) == 1.0 + 2.0 * 10 * 2
     shape = FitShape(10, 3, 2, generated=5, labels=7, strata=4, text_dates=1)
     assert shape_cost([1.0, 2.0], shape, [(0, 0, 0), (1, 0, 1)]) == 1.0 + 2.0 * 10 * 2
     assert shape_cost([1.0], shape, [ROWS_GENERATED]) == 50 and shape_cost([1.0], shape, [COLUMNS_STRATA]) == 12
