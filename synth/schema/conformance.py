@@ -7,7 +7,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.schema.kinds import EPOCH_MILLISECONDS, EPOCH_SECONDS, ISO8601, ColumnKind, ColumnSpec, Schema
+from synth.schema.kinds import (
+    EPOCH_MILLISECONDS,
+    EPOCH_SECONDS,
+    ISO8601,
+    OFFSET_COLON,
+    ColumnKind,
+    ColumnSpec,
+    Schema,
+)
 
 
 def parse_datetimes(values: pd.Series, datetime_format: str | None) -> pd.Series:
@@ -36,7 +44,8 @@ def parse_datetimes(values: pd.Series, datetime_format: str | None) -> pd.Series
         return pd.to_datetime(text, format=datetime_format, errors="coerce")
     text = values.astype("string").str.strip()
     guess = datetime_format in (None, EPOCH_SECONDS, EPOCH_MILLISECONDS)
-    parsed = pd.to_datetime(text, errors="coerce", format="mixed" if guess else datetime_format, utc=True)
+    fmt = "mixed" if guess else str(datetime_format).replace(OFFSET_COLON, "%z")  # %z reads +01:00 too
+    parsed = pd.to_datetime(text, errors="coerce", format=fmt, utc=True)
     return parsed.dt.tz_convert(None)
 
 
@@ -142,7 +151,15 @@ def _datetimes_like(values: pd.Series, spec: ColumnSpec, target: Any) -> pd.Seri
         valid = values.dropna()
         has_time = bool(len(valid)) and bool((valid != valid.dt.normalize()).any())
         fmt = "%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d"
-    text = values.dt.strftime(fmt).astype(object)
+    if "%z" in fmt or OFFSET_COLON in fmt:
+        # Instants are kept in UTC (parse_datetimes), so they go back labelled +00:00 rather than as naive times
+        # a reader would take for local ones; the layout (T, seconds, colon in the offset) stays the real one's.
+        values = values.dt.tz_localize("UTC") if values.dt.tz is None else values.dt.tz_convert("UTC")
+        text = values.dt.strftime(fmt.replace(OFFSET_COLON, "%z")).astype(object)
+        if OFFSET_COLON in fmt:
+            text = text.str.replace(r"([+-]\d\d)(\d\d)$", r"\1:\2", regex=True)
+    else:
+        text = values.dt.strftime(fmt).astype(object)
     text[values.isna()] = None
     if isinstance(target, pd.StringDtype):
         return text.astype(target)

@@ -21,6 +21,7 @@ from synth.schema.kinds import (
     EPOCH_SECONDS,
     ISO8601,
     MAX_DECIMALS,
+    OFFSET_COLON,
     ColumnKind,
     ColumnSpec,
     Schema,
@@ -61,6 +62,13 @@ _DATE_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d %H:%M:%S.%f",
     "%Y-%m-%dT%H:%M:%S.%f",
     "%Y-%m-%dT%H:%M:%SZ",
+    # A UTC offset (+0100 or +01:00; a colon is recorded as %:z, see synth.schema.kinds.OFFSET_COLON): read as
+    # instants in UTC and written back with the offset +00:00 in the same layout, so no time shifts silently.
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+    "%Y-%m-%d %H:%M:%S.%f%z",
+    "%Y-%m-%dT%H:%M%z",
     "%Y/%m/%d",
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
@@ -129,8 +137,10 @@ def _describe_format(fmt: str) -> str:
         "%b": "Mon",
         "%B": "Month",
         "%p": "AM/PM",
+        "%z": "±hhmm",
+        OFFSET_COLON: "±hh:mm",
     }
-    return re.sub(r"%[a-zA-Z]", lambda m: table.get(m.group(0), m.group(0)), fmt)
+    return re.sub(r"%:?[a-zA-Z]", lambda m: table.get(m.group(0), m.group(0)), fmt)
 
 
 def _pattern_of(values: list[str]) -> str:
@@ -189,6 +199,8 @@ def detect_datetime_format(values: pd.Series) -> tuple[str, float, bool] | None:
     if best is None:
         return None
     fmt, share = best
+    if fmt.endswith("%z") and text.str.contains(r"[+-]\d\d:\d\d$").mean() >= 0.5:
+        fmt = fmt[:-2] + OFFSET_COLON  # %z reads both; writing back needs to know which the column used
     twin = _DAY_MONTH_TWINS.get(fmt)
     ambiguous = twin is not None and shares.get(twin, 0.0) >= share
     return fmt, share, ambiguous

@@ -67,6 +67,10 @@ EPOCH_SECONDS = "epoch_s"
 EPOCH_MILLISECONDS = "epoch_ms"
 #: ``datetime_format`` for text in mixed ISO 8601 forms (``2024-01-31`` and ``2024-01-31 10:00`` together).
 ISO8601 = "ISO8601"
+#: In a ``datetime_format``, a UTC offset written with a colon (``+01:00``; ``%z`` is ``+0100``). Python's
+#: ``strftime`` has no such directive before 3.12 and pandas' parser none at all, so it is translated both ways
+#: (:func:`synth.schema.conformance.parse_datetimes` and the write-back).
+OFFSET_COLON = "%:z"
 
 
 #: The most decimal places a column is rounded to (values recorded more finely are left as drawn).

@@ -34,7 +34,11 @@ SINGLETON_SHARE = 0.5
 #: ... judged only on columns with at least this many non-missing values.
 MIN_SINGLETON_ROWS = 20
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Letters of any script on either side of the @ (RFC 6531 addresses such as josé.garcía@correo.es, and
+# internationalised domains): an ASCII-only pattern left a customer table's e-mails a learned category, and a
+# customer's real address in 18% of the synthetic rows. \w is Unicode-aware for str patterns; a top-level domain
+# is letters, or an A-label (xn--p1ai).
+EMAIL = re.compile(r"[\w.%+'’-]+@[\w-]+(\.[\w-]+)*\.([^\W\d_]{2,}|xn--[a-z0-9-]+)")
 IPV4 = re.compile(r"(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}")
 IPV6 = re.compile(r"[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}")
 SSN = re.compile(r"\d{3}-\d{2}-\d{4}")
