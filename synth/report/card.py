@@ -174,8 +174,15 @@ class DataCard:
             f"- ML utility (TSTR vs TRTR{', ' + literal(s['utility_measure']) if s.get('utility_measure') else ''}): "
             f"{fmt(s.get('tstr'))} vs {fmt(s.get('trtr'))}"
             + "".join(f"; {literal(note)}" for note in self.score_notes),
-            f"- Privacy verdict: {s.get('privacy_level', 'grey')}; "
-            f"worst measured risk {fmt(s.get('privacy_risk'), True)}",
+            f"- Privacy verdict: {s.get('privacy_level', 'grey')}"
+            + (f", set by {literal(', '.join(s['privacy_set_by']).lower())}" if s.get("privacy_set_by") else "")
+            + f"; highest risk estimate over every check {fmt(s.get('privacy_risk'), True)}"
+            + (
+                f" (95% range {percent(s['privacy_risk_interval'][0])}–{percent(s['privacy_risk_interval'][1])}; "
+                "a check whose interval includes no risk does not move the verdict)"
+                if s.get("privacy_risk_interval") and s.get("privacy_risk") is not None
+                else ""
+            ),
             "",
             "## Known limitations",
             *[f"- {literal(x)}" for x in self.limitations],

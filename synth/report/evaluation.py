@@ -284,6 +284,15 @@ class TableEvaluation:
         return (max(p[1] for p in parts), min(max(p[2] for p in parts), 1.0))
 
     @property
+    def privacy_set_by(self) -> list[str]:
+        """The criteria whose light is the verdict's (amber or red): what a reader should look at. The highest
+        :attr:`privacy_risk` can come from a check the verdict reads as noise (inference of a 0.6% class: 36%,
+        95% interval 0–100%) and said nothing about why a card read amber."""
+        if self.verdict is None or self.verdict.level not in ("amber", "red"):
+            return []
+        return [c.label for c in self.verdict.criteria if c.level == self.verdict.level]
+
+    @property
     def privacy_level(self) -> str:
         return "grey" if self.verdict is None else self.verdict.level
 
@@ -328,6 +337,7 @@ class TableEvaluation:
                 "privacy_risk": self.privacy_risk,
                 "privacy_risk_interval": self.privacy_risk_interval,
                 "privacy_level": self.privacy_level,
+                "privacy_set_by": self.privacy_set_by,
             }
         )
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import synth
 from synth.evaluation.fidelity.distributions import column_distributions
+from synth.evaluation.results import percent
 from synth.report import Contender, EvaluationSettings, RaceResult, race
 from synth.report.card import data_card
 from synth.report.html import SECTIONS, ReportOptions, build_report
@@ -203,6 +204,24 @@ def test_data_card_states_source_epsilon_scores_limits_and_model_contents(table:
     utility = next(line for line in data_card(scored, table).to_markdown().splitlines() if "ML utility" in line)
     target = scored.evaluation.utility.target  # type: ignore[union-attr]
     assert f"predicting {target}" in utility and ("accuracy" in utility or "AUC" in utility or "R²" in utility)
+
+
+def test_the_card_names_the_checks_that_set_the_privacy_verdict(table: pd.DataFrame, setup: tuple) -> None:
+    # Session 20 walk: "Privacy verdict: amber; worst measured risk 36.1%" quoted an inference risk whose interval
+    # ran 0-100% (read as noise, green) and said nothing of the singling-out risk of 12.4% that made it amber.
+    _, _, _, result = setup
+    lines = []
+    for run in result.runs:
+        verdict = run.evaluation.verdict  # type: ignore[union-attr]
+        line = next(x for x in data_card(run, table).to_markdown().splitlines() if x.startswith("- Privacy verdict"))
+        lines.append(line)
+        assert line.startswith(f"- Privacy verdict: {verdict.level}")
+        head = line.split(";")[0]
+        named = set(head.split(", set by ", 1)[1].split(", ")) if ", set by " in head else set()
+        assert named == {c.label.lower() for c in verdict.criteria if c.level == verdict.level != "green"}, line
+        low, high = run.evaluation.privacy_risk_interval  # type: ignore[union-attr]
+        assert f"95% range {percent(low)}–{percent(high)}" in line, line
+    assert any("set by" in x for x in lines), "the memorising CART must not pass green"
 
 
 def test_manifest_reproduces_every_table_byte_for_byte_and_the_scores(table: pd.DataFrame, setup: tuple) -> None:
