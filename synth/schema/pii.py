@@ -29,6 +29,10 @@ PII_SHARE = 0.5
 CODE_SHARE = 0.5
 #: ... when they take at least this many distinct values (``Q1``…``Q4`` or 12 product lines are categories).
 MIN_CODE_LEVELS = 20
+#: ... unless one code holds at least this share of the values: a code a tenth of the rows share is a group (a
+#: product category, a store), not a key to one person. A walk's 200 product categories (``cat-001``, a third of
+#: the rows on the most common) were regenerated as fresh keys such as ``cat-8517``, their distribution lost.
+CODE_GROUP_SHARE = 0.1
 #: A text column where at least this share of the non-missing values occur exactly once is an identifier.
 SINGLETON_SHARE = 0.5
 #: ... judged only on columns with at least this many non-missing values.
@@ -279,7 +283,7 @@ def detect_code_identifier(values: list[str], n_unique: int) -> str | None:
     if not values or n_unique < MIN_CODE_LEVELS:
         return None
     share = share_matching(values, CODE)
-    if share < CODE_SHARE:
+    if share < CODE_SHARE or pd.Series(values).value_counts(normalize=True).iloc[0] >= CODE_GROUP_SHARE:
         return None
     return (
         f"{share:.0%} of sampled values are codes (letters, then digits, e.g. {pattern_hint(values)}) in "

@@ -473,6 +473,12 @@ def test_codes_are_identifiers_at_any_uniqueness_and_mostly_unique_columns_too()
     assert kind_of(quarters, "q").kind is ColumnKind.CATEGORICAL, "few levels: categories, not keys"
     lines = _repeated([f"SKU{i:03d}" for i in range(12)])
     assert kind_of(lines, "p").kind is ColumnKind.CATEGORICAL, "a dozen product lines are categories"
+    technicians = [f"T{v:03d}" for v in np.random.default_rng(2).integers(0, 60, 4000)]
+    assert kind_of(technicians, "tech").kind is ColumnKind.IDENTIFIER, "60 people sharing the work evenly: keys"
+    # 200 product categories, a third of the rows on the most common: a group, not a key to one person.
+    zipf = np.random.default_rng(3).zipf(1.4, 5000) % 200
+    spec = kind_of([f"cat-{v:03d}" for v in zipf], "category")
+    assert spec.kind is ColumnKind.CATEGORICAL, spec.reason
     rng = np.random.default_rng(1)
     mostly_once = [f"{i}-{w}" for i, w in enumerate(rng.choice(["alpha", "beta"], 300))] + ["shared"] * 100
     spec = kind_of(mostly_once, "z")
