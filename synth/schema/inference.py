@@ -308,7 +308,10 @@ def infer_column(series: pd.Series, *, sample_size: int = SAMPLE_SIZE, seed: int
 
 
 def _constant(name: str, dtype: str, present: pd.Series, missing: int, n: int) -> ColumnSpec:
-    shown = repr(present.iloc[0])
+    value = present.iloc[0]
+    # A numpy scalar's repr ("np.float64(1.0)") is Python, not the value a reader sees in their table.
+    value = value.item() if isinstance(value, np.generic) else value
+    shown = repr(value) if isinstance(value, str) else str(value)
     shown = shown if len(shown) <= 40 else shown[:37] + "..."
     if len(present) < MIN_CONSTANT_ROWS:  # one or a few people's value: not written into the reason
         shown = f"held by {len(present)} row{'s' if len(present) > 1 else ''}"

@@ -186,6 +186,10 @@ def test_text_constant_boolean_and_codes() -> None:
     sentences = [f"This is comment number {i} about the delivery, which was late again." for i in range(100)]
     assert kind_of(sentences).kind is ColumnKind.TEXT
     assert kind_of(["x"] * 10).kind is ColumnKind.CONSTANT
+    # The value as the table shows it: a JSON field present on a seventh of the rows read "np.float64(1.0)".
+    assert kind_of([1.0, None] * 10).reason.startswith("a single value (1.0) in every row that has a value")
+    assert kind_of(["x"] * 10).reason == "a single value ('x') in every row"
+    assert kind_of(pd.Series([7] * 10, dtype="int64")).reason == "a single value (7) in every row"
     assert kind_of([None] * 10).reason == "every value is missing"
     assert kind_of(["yes", "no", "no", None]).kind is ColumnKind.BOOLEAN
     assert kind_of([True, False, None, True]).kind is ColumnKind.BOOLEAN
