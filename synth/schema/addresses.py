@@ -1,0 +1,117 @@
+"""Street addresses by content, in the layouts of many countries.
+
+A street address is a house number and a street-type word in either order: ``742 Evergreen Terrace`` and
+``5, rue Bazin``, but also ``Hauptstraße 12``, ``Beratlaan 76``, ``Calle de Juan Vidal 56``, ``Via Roma, 9``,
+``ul. Klonowa 876`` or ``Rua Bruno da Luz, 576``, where the number comes last or the street type is glued to the
+name. Only the first layout was recognised before: a German, Dutch, Spanish, Italian, Polish or Portuguese
+customer table's addresses were learned as a category, and an address five customers shared came back as it is.
+Addresses in Chinese, Japanese and Korean are recognised by their own markers (丁目, 番地, 路…号, 로/길 + number).
+
+The street-type words are a curated list, not Faker's locale lists: those also hold street *names* and common
+words ("Green", "Park", "Hill", "Mall") that would make product or place columns look like addresses.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Street-type words that stand alone (lower case, abbreviations with their dot), one line per language group.
+_WORDS = """
+st st. street ave ave. avenue rd rd. road blvd blvd. boulevard ln lane dr dr. drive ct court way pl place ter
+terrace cir circle hwy highway pkwy parkway sq square trl trail close crescent apt apt. suite unit mews row grove
+gardens alley walk flat studio h.no. ganj nagar marg chowk
+straße strasse str. weg gasse platz allee ring damm ufer chaussee whg. stiege
+straat laan plein gracht kade singel dreef gade gatan gata vej vägen väg veien vei gate torget katu tie kuja
+rue av. bd chemin allée impasse quai route cours passage voie bât.
+calle c/ avenida avda avda. paseo plaza camino carrera carretera ronda travesía glorieta pasaje callejón calzada
+andador peatonal privada cerrada circuito retorno prolongación diagonal transversal cl. cr. dg. tr. diag.
+piso depto dpto dpto. interior int. puerta bloque portal escalera carrer passeig plaça avinguda
+rua travessa praça largo estrada alameda rodovia beco ladeira pátio colônia conjunto chácara condomínio quadra
+loteamento apto apto. andar bloco lote
+via viale piazza corso strada vicolo piazzale lungomare contrada scala interno
+ul. ulica al. aleja plac os. osiedle ulice náměstí nám. třída nábřeží námestie put cesta trg obala
+bulevardul calea aleea șoseaua soseaua nr. nr no. nº n° № bl. sc. ap. et.
+utca út u. tér körút köz sokak sok. sk. cadde caddesi cd. mahallesi mah. bulvarı sokağı küç. küçəsi prospekti
+döngəsi
+οδός οδ. λεωφόρος λεωφ. πλατεία πάροδος
+ул. улица пр. проспект пер. переулок шоссе наб. набережная бульвар площадь вулиця вул. провулок площа сквер буд.
+кв. просп. пров.
+شارع طريق حي نهج زنقة دوار خیابان کوچه بلوار تقاطع רחוב
+jalan jl. jln lorong gang gg. đường phố ngõ hẻm ถนน ซอย ถ. ซ. ქ. ქუჩა indlela ithafa isitaladi নং রোড
+"""
+
+#: Street-type words that stand alone.
+STREET_WORDS: frozenset[str] = frozenset(_WORDS.split())
+
+# Street types written glued to the street's name (Hauptstraße, Beratlaan, Vesterbrogade, Mannerheimintie).
+_GLUED = """
+straße strasse str. weg gasse platz allee ring damm ufer chaussee steig pfad straat laan plein gracht kade singel
+dreef steeg dijk baan gade gatan gata vej vägen veien gaten stræde torget stigen gränd katu tie kuja polku bulevardi
+"""
+
+#: Street types glued to the name.
+GLUED_SUFFIXES: tuple[str, ...] = tuple(_GLUED.split())
+
+#: Letters a glued name must have before its suffix ("Ring" or "Weg" alone are words, "Benthinring" a street).
+_GLUED_STEM = 3
+
+#: A house number: 12, 12a, 27/63, 86-64, 3bis.
+_HOUSE_NUMBER = re.compile(r"(n[º°o.]\s?|№\s?)?\d{1,5}[^\W\d_]{0,3}([/-]\d{1,5}[^\W\d_]?)?\.?", re.IGNORECASE)
+_TOKENS = re.compile(r"[\s,;]+")
+_CJK = re.compile(r"\d+\s*丁目|\d+\s*番地?|\d+\s*[号號]|(로|길|가|거리)\s*\d+")
+#: Thai street types written glued before the name (ถ.ไม้แดง).
+_GLUED_PREFIXES = ("ถ.", "ถนน", "ซ.", "ซอย")
+#: The loose layout (a name and a house number, nothing else: "Lidická 12", "Amundsenholtet 647", "אילניה 87") is
+#: how Czech, Greek, Hebrew, Norwegian or Armenian addresses read, with no street-type word at all. A few such
+#: values are labels ("Room 101"), so the layout counts only in a column where most values have it, with many
+#: distinct streets and house numbers.
+LOOSE_SHARE = 0.8
+LOOSE_DISTINCT = 50
+
+
+def is_street_address(value: str) -> bool:
+    """Whether ``value`` reads as a street address: a house number and a street-type word (apart or glued to the
+    name), in either order, or a Chinese, Japanese or Korean address marker."""
+    if _CJK.search(value):
+        return True
+    tokens = [t for t in _TOKENS.split(value.strip()) if t]
+    if len(tokens) < 2 or not any(_HOUSE_NUMBER.fullmatch(t) for t in tokens):
+        return False
+    for token in tokens:
+        word = token.lower()
+        if word.startswith(_GLUED_PREFIXES):
+            return True
+        if word in STREET_WORDS or word.rstrip(".") in STREET_WORDS:
+            return True
+        glued = any(word.endswith(s) and len(word) - len(s) >= _GLUED_STEM for s in GLUED_SUFFIXES)
+        if glued and word.rstrip(".").replace("-", "").isalpha():  # Hans-Dieter-Schulz-Gasse, Hauptstr.
+            return True
+    return False
+
+
+def name_and_number(value: str) -> tuple[str, str] | None:
+    """(street, house number) when ``value`` is a name and a house number and nothing else, before any comma or
+    with the number alone after the first one ("Pátio Bruno da Luz, 576"); else None."""
+    parts = [p.strip() for p in value.split(",")]
+    words = parts[0].split()
+    if len(parts) > 1 and len(words) >= 1 and _HOUSE_NUMBER.fullmatch(parts[1]):
+        words = [*words, parts[1]]
+    if len(words) < 2:
+        return None
+    for number, name in ((words[-1], words[:-1]), (words[0], words[1:])):
+        if _HOUSE_NUMBER.fullmatch(number) and all(any(c.isalpha() for c in w) for w in name):
+            return " ".join(name), number
+    return None
+
+
+def address_share(values: list[str]) -> float:
+    """Share of ``values`` that read as street addresses: :func:`is_street_address`, or the loose layout of
+    :func:`name_and_number` where a column holds mostly that, with many distinct names and numbers."""
+    if not values:
+        return 0.0
+    strict = sum(1 for v in values if is_street_address(v)) / len(values)
+    loose = [found for v in values if (found := name_and_number(v)) is not None]
+    streets, numbers = {name for name, _ in loose}, {number for _, number in loose}
+    if len(loose) >= LOOSE_SHARE * len(values) and min(len(streets), len(numbers)) >= LOOSE_DISTINCT:
+        return max(strict, len(loose) / len(values))
+    return strict

@@ -1,0 +1,95 @@
+"""Street addresses are personal data in the layouts of many countries, not only "742 Evergreen Terrace"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from faker import Faker
+
+import synth
+from synth.schema import ColumnKind, infer_schema
+from synth.schema.addresses import is_street_address
+
+#: Faker locales whose street addresses carry a street-type word or a house-number layout we read (a German,
+#: Dutch, Spanish, Italian, Polish or Portuguese table's addresses were all learned as a category before).
+LOCALES = [
+    "en_US", "en_GB", "en_AU", "de_DE", "de_AT", "nl_NL", "fr_FR", "es_ES", "es_MX", "es_CO", "it_IT", "pt_BR",
+    "pt_PT", "pl_PL", "cs_CZ", "sk_SK", "ro_RO", "hu_HU", "hr_HR", "da_DK", "sv_SE", "no_NO", "fi_FI", "el_GR",
+    "uk_UA", "he_IL", "th_TH", "id_ID", "ko_KR", "ja_JP", "zh_TW",
+]  # fmt: skip
+
+
+def _households(values: list[str], rows: int = 1500, seed: int = 0) -> np.ndarray:
+    """Addresses repeated as households are: several rows each, none unique enough to count as a key."""
+    return np.random.default_rng(seed).choice(values, rows)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_street_addresses_of_many_countries_are_personal_data(locale: str) -> None:
+    fake = Faker(locale)
+    fake.seed_instance(0)
+    streets = [fake.street_address().replace("\n", ", ") for _ in range(300)]
+    full = [fake.address().replace("\n", ", ") for _ in range(300)]
+    schema = infer_schema(pd.DataFrame({"street": _households(streets), "address": _households(full, seed=1)}))
+    for column in ("street", "address"):
+        spec = schema[column]
+        assert spec.kind is ColumnKind.PII and spec.pii_type == "address", (locale, column, spec.reason)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Hauptstraße 12",
+        "Hans-Dieter-Schulz-Gasse 3a",
+        "Müllerstr. 5",
+        "Keizersgracht 123",
+        "Vesterbrogade 4, 1620 København",
+        "Mannerheimintie 20 B",
+        "5, rue de Rivoli",
+        "Calle de Alcalá 48, 3º",
+        "Via Roma, 9",
+        "ul. Marszałkowska 10/12",
+        "Rua Augusta, 274",
+        "Szolnoki utca 248.",
+        "ถ.สุขุมวิท 21",
+        "東京都千代田区千代田1丁目1番",
+        "建国路88号",
+        "테헤란로 152",
+    ],
+)
+def test_one_address_in_each_layout_reads_as_one(value: str) -> None:
+    assert is_street_address(value)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["Sales Manager", "Tech Support", "Craft Repair", "Machine Op", "Prof Specialty"],
+        ["Green Tea 250", "Green Tea 500", "Black Tea 250", "Espresso 1000", "Latte 350"],
+        ["Room 101", "Room 102", "Gate 12", "Level 3", "Platform 9"],
+        ["Model 3", "Model S", "Model X", "Model Y"],
+        ["Firefox 115", "Chrome 120", "Safari 17", "Edge 119"],
+    ],
+)
+def test_labels_with_numbers_stay_categories(values: list[str]) -> None:
+    spec = infer_schema(pd.DataFrame({"label": _households(values, rows=600)}))["label"]
+    assert spec.kind is ColumnKind.CATEGORICAL, spec.reason
+
+
+def test_no_real_german_address_reaches_a_synthetic_row_or_the_model_file(tmp_path: Path) -> None:
+    fake = Faker("de_DE")
+    fake.seed_instance(4)
+    streets = [fake.street_address() for _ in range(200)]  # 200 households, a dozen orders each
+    rng = np.random.default_rng(4)
+    real = pd.DataFrame({"address": rng.choice(streets, 2400), "total": np.round(rng.gamma(2.0, 40.0, 2400), 2)})
+    schema = synth.infer_schema(real)
+    assert schema["address"].kind is ColumnKind.PII, schema["address"].reason
+    model = synth.create("pruned_cart", random_state=0).fit(real, schema)
+    fake_rows = model.sample(2400, seed=1)
+    assert not fake_rows["address"].isin(set(streets)).any()
+    model.save(tmp_path / "m.synth")
+    blob = (tmp_path / "m.synth").read_bytes()
+    assert not any(street.encode() in blob for street in streets)
