@@ -49,9 +49,11 @@ IPV4 = re.compile(r"(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}"
 IPV6 = re.compile(r"[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}")
 SSN = re.compile(r"\d{3}-\d{2}-\d{4}")
 CARD = re.compile(r"\d{4}([ -]?\d{3,4}){2,3}([ -]?\d{1,4})?")
-PHONE = re.compile(r"\+?[\d().\- ]{7,24}(\s*(x|ext\.?)\s*\d{1,6})?", re.IGNORECASE)
+# A country code may sit in brackets, "(+57) 318 483 39 69", and Hungarian or German numbers split the area code
+# with a slash, "06-66/048 7647" (dates, which a slash would also fit, are recognised before personal data).
+PHONE = re.compile(r"(\(?\+)?[\d().\-/ ]{7,24}(\s*(x|ext\.?)\s*\d{1,6})?", re.IGNORECASE)
 CODE = re.compile(r"[A-Za-z]{1,8}[-_]?\d{3,}")
-_PHONE_PUNCT = re.compile(r"[+()\-. ]")
+_PHONE_PUNCT = re.compile(r"[+()\-./ ]")
 # Words of letters in any script ("Chloé", "Müller", "O'Brien"): [^\W\d_] is a letter; capitals are checked apart
 # (_capitalised), as Python's re has no class for upper-case letters beyond ASCII.
 _LETTERS = r"[^\W\d_][^\W\d_'’\-]+"
@@ -186,7 +188,9 @@ def card_share(values: list[str]) -> float:
 def _phone_share(name: str, values: list[str]) -> float:
     hits = 0
     for v in values:
-        if PHONE.fullmatch(v):
+        # A slash alone ("2024/000123") is an invoice or file number's; beside a space, dash or bracket it splits
+        # an area code ("92/411 5781").
+        if PHONE.fullmatch(v) and ("/" not in v or re.search(r"[ ()+\-]", v)):
             digits = sum(ch.isdigit() for ch in re.split(r"(?i)x|ext", v)[0])
             if 7 <= digits <= 15 and (_PHONE_PUNCT.search(v) or _PHONE_NAME.search(name)):
                 hits += 1

@@ -1,4 +1,5 @@
-"""Street addresses are personal data in the layouts of many countries, not only "742 Evergreen Terrace"."""
+"""Street addresses and phone numbers are personal data in the layouts of many countries, not only "742 Evergreen
+Terrace" and "(555) 010-4477"."""
 
 from __future__ import annotations
 
@@ -93,3 +94,23 @@ def test_no_real_german_address_reaches_a_synthetic_row_or_the_model_file(tmp_pa
     model.save(tmp_path / "m.synth")
     blob = (tmp_path / "m.synth").read_bytes()
     assert not any(street.encode() in blob for street in streets)
+
+
+#: Locales whose Faker phone numbers carry punctuation (bare digit strings count only in a column named like a
+#: phone: a bare 11-digit number is as much an account number).
+PHONE_LOCALES = ["es_CO", "hu_HU", "de_DE", "fr_FR", "en_GB", "pt_BR", "ja_JP", "pl_PL", "nl_NL", "es_ES", "ru_RU"]
+
+
+@pytest.mark.parametrize("locale", PHONE_LOCALES)
+def test_phone_numbers_of_many_countries_are_personal_data(locale: str) -> None:
+    # "(+57) 318 483 39 69" (a bracketed country code) and "06-66/048 7647" (a slashed area code) were categories.
+    fake = Faker(locale)
+    fake.seed_instance(0)
+    numbers = [fake.phone_number() for _ in range(300)]
+    spec = infer_schema(pd.DataFrame({"contact": _households(numbers)}))["contact"]
+    assert spec.kind is ColumnKind.PII and spec.pii_type == "phone", (locale, spec.reason)
+
+
+def test_slashed_file_numbers_are_not_phone_numbers() -> None:
+    invoices = [f"2024/{i:06d}" for i in range(800)]
+    assert infer_schema(pd.DataFrame({"invoice": invoices}))["invoice"].kind is ColumnKind.IDENTIFIER
