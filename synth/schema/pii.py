@@ -53,6 +53,11 @@ CARD = re.compile(r"\d{4}([ -]?\d{3,4}){2,3}([ -]?\d{1,4})?")
 # with a slash, "06-66/048 7647" (dates, which a slash would also fit, are recognised before personal data).
 PHONE = re.compile(r"(\(?\+)?[\d().\-/ ]{7,24}(\s*(x|ext\.?)\s*\d{1,6})?", re.IGNORECASE)
 CODE = re.compile(r"[A-Za-z]{1,8}[-_]?\d{3,}")
+# Account and document numbers written in groups: a spaced IBAN "DE20 2482 8917 7329 5931 87", a National Insurance
+# number "QQ 12 34 56 C", "AB-123-456": letters and digits joined by spaces, dots, dashes or slashes, with at least
+# five digits. Such columns repeated per household were learned as categories, and a number five rows shared came
+# back as it was.
+GROUPED_CODE = re.compile(r"(?=(?:\D*\d){5})[A-Za-z0-9]+(?:[ .\-/][A-Za-z0-9]+)+")
 _PHONE_PUNCT = re.compile(r"[+()\-./ ]")
 # Words of letters in any script ("Chloé", "Müller", "O'Brien"): [^\W\d_] is a letter; capitals are checked apart
 # (_capitalised), as Python's re has no class for upper-case letters beyond ASCII.
@@ -293,11 +298,11 @@ def detect_code_identifier(values: list[str], n_unique: int) -> str | None:
     """
     if not values or n_unique < MIN_CODE_LEVELS:
         return None
-    share = share_matching(values, CODE)
+    share = max(share_matching(values, CODE), share_matching(values, GROUPED_CODE))
     if share < CODE_SHARE or pd.Series(values).value_counts(normalize=True).iloc[0] >= CODE_GROUP_SHARE:
         return None
     return (
-        f"{share:.0%} of sampled values are codes (letters, then digits, e.g. {pattern_hint(values)}) in "
+        f"{share:.0%} of sampled values are codes (letters and digits, e.g. {pattern_hint(values)}) in "
         f"{n_unique:,} distinct values: a key to a person or account, whatever its uniqueness"
     )
 
