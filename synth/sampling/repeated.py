@@ -73,7 +73,7 @@ def repeated_block(
     target_name = generated._referenced(plan)
     target = next((p for p in generated.plans if p.name == target_name), None)
     inside = 0 if target is None else min(total_rows, round(k * _share(plan.detail.get("inside_share"))))
-    pointed = Permutation(total_rows, _column_key(key, plan.name, 2))
+    pointed = Permutation(total_rows, _column_key(key, plan.name, 2))  # member m < inside points at row ρ(m)
     if target is not None and inside and k > 1 and _share(plan.detail.get("self_share")) == 0.0:
         # Nobody in the real table points at their own row: a row drawn to do so takes the next member.
         own = np.arange(first_row, first_row + n, dtype=np.uint64)

@@ -8,6 +8,7 @@ instead of 22. Now the key of row ``i`` depends only on ``i``, the table's size 
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -147,4 +148,17 @@ def test_a_dataset_written_in_parts_has_the_one_file_keys(
     pd.testing.assert_series_equal(
         pd.concat([pq.read_table(f).to_pandas()["customer_id"] for f in files], ignore_index=True), keys
     )
+    assert keys.nunique() == pytest.approx(model.sample(2_600, seed=4)["customer_id"].nunique(), abs=3)
+
+
+@pytest.mark.skipif(not importlib.util.find_spec("distributed"), reason="dask.distributed is not installed")
+def test_dask_workers_draw_the_one_block_keys(case: tuple[pd.DataFrame, synth.Synthesizer], tmp_path: Path) -> None:
+    """Two Dask worker processes, each drawing its own files' blocks from the saved model, give the key column of
+    one local block of the whole table."""
+    _, model = case
+    out = write_table(
+        model, tmp_path / "d/", 2_600, seed=4, block_rows=300, partition_rows=700, engine="dask", workers=2
+    )
+    keys = pq.read_table(out.path).to_pandas()["customer_id"]
+    pd.testing.assert_series_equal(keys, _streamed(model, 2_600, 2_600, seed=4)["customer_id"])
     assert keys.nunique() == pytest.approx(model.sample(2_600, seed=4)["customer_id"].nunique(), abs=3)
