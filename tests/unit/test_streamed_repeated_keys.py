@@ -162,3 +162,16 @@ def test_dask_workers_draw_the_one_block_keys(case: tuple[pd.DataFrame, synth.Sy
     keys = pq.read_table(out.path).to_pandas()["customer_id"]
     pd.testing.assert_series_equal(keys, _streamed(model, 2_600, 2_600, seed=4)["customer_id"])
     assert keys.nunique() == pytest.approx(model.sample(2_600, seed=4)["customer_id"].nunique(), abs=3)
+
+
+def test_two_repeated_keys_of_one_format_get_pools_of_their_own() -> None:
+    """Buyers and sellers written alike (C123456) are different people: each column's pool is keyed by its name."""
+    rng = np.random.default_rng(3)
+    ids = np.array([f"C{v:06d}" for v in rng.choice(10**6, 400, replace=False)], dtype=object)
+    real = pd.DataFrame({"buyer": ids[rng.integers(0, 200, 3_000)], "seller": ids[200 + rng.integers(0, 200, 3_000)]})
+    model = synth.create("independent").fit(real)
+    plans = model.generated_.plans
+    assert all("distinct" in p.detail for p in plans) and plans[0].detail["template"] == plans[1].detail["template"]
+    out = _streamed(model, 3_000, 500)
+    assert out["buyer"].nunique() == pytest.approx(200, abs=3) and out["seller"].nunique() == pytest.approx(200, abs=3)
+    assert len(set(out["buyer"]) & set(out["seller"])) <= 5, "a buyer's key is a seller's"
