@@ -246,30 +246,30 @@ class GeneratedColumns:
                 return target if other.name != plan.name else None
         return None
 
-    def pointing_at(self, name: str) -> tuple[str, ...]:
-        """The generated columns that point at the unique key column ``name``."""
-        return tuple(p.name for p in self.plans if self._referenced(p) == name)
-
     def block_identifiers(self, first_row: int, n: int, total_rows: int, key: int) -> dict[str, np.ndarray]:
         """Identifier columns of rows ``[first_row, first_row + n)`` of a ``total_rows``-row table.
 
         For tables drawn in independent blocks (:mod:`synth.sampling`): values are unique over the whole table
         whichever block or worker draws them (numeric keys by offset, formatted ones by a keyed permutation).
+        Repeated keys come from :meth:`block_repeated`.
         """
-        from synth.sampling.identifiers import block_identifiers, block_same_width
+        rows = np.arange(first_row, first_row + n, dtype=np.uint64)
+        return {
+            plan.name: keys_at(plan, rows, total_rows, key)
+            for plan in self.plans
+            if plan.kind is ColumnKind.IDENTIFIER and "distinct" not in plan.detail
+        }
 
-        out: dict[str, np.ndarray] = {}
-        for plan in self.plans:
-            if plan.kind is not ColumnKind.IDENTIFIER or "distinct" in plan.detail:
-                continue  # a repeated key is drawn by each block, as repeated as the real one
-            if plan.detail["numeric"]:
-                start = plan.detail["start"] + first_row
-                out[plan.name] = np.arange(start, start + n, dtype=np.int64)
-            elif _fits_same_width(plan, total_rows):
-                out[plan.name] = block_same_width(plan.detail["same_width"], first_row, n, key)
-            else:
-                out[plan.name] = block_identifiers(plan.detail["template"], _avoid(plan), first_row, n, total_rows, key)
-        return out
+    def block_repeated(self, first_row: int, n: int, total_rows: int, key: int) -> dict[str, np.ndarray]:
+        """Repeated key columns (manager_id, customer_id) of rows ``[first_row, first_row + n)``: each column's
+        values (None where missing), drawn from one pool for the whole table (:mod:`synth.sampling.repeated`)."""
+        from synth.sampling.repeated import repeated_block
+
+        return {
+            plan.name: repeated_block(self, plan, first_row, n, total_rows, key)
+            for plan in self.plans
+            if plan.kind is ColumnKind.IDENTIFIER and "distinct" in plan.detail
+        }
 
     @staticmethod
     def _identifiers(plan: _Plan, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -304,6 +304,18 @@ class GeneratedColumns:
                 same_width=plan.detail.get("same_width"),
             )
         return fake_text(n, rng, plan.detail["max_chars"])
+
+
+def keys_at(plan: _Plan, rows: np.ndarray, count: int, key: int) -> np.ndarray:
+    """The keys of positions ``rows`` among ``count`` unique keys of ``plan`` under permutation key ``key``: row
+    ``i`` of a streamed table gets ``keys_at(plan, [i], total_rows, key)`` whichever block draws it."""
+    from synth.sampling.identifiers import identifiers_at, same_width_at
+
+    if plan.detail["numeric"]:
+        return np.asarray(rows, dtype=np.int64) + np.int64(plan.detail["start"])
+    if _fits_same_width(plan, count):
+        return same_width_at(plan.detail["same_width"], rows, key)
+    return identifiers_at(plan.detail["template"], _avoid(plan), rows, count, key)
 
 
 def _fits_same_width(plan: _Plan, rows: int) -> bool:

@@ -91,17 +91,3 @@ def pointing_keys(
                 break
             values[same] = pool[rng.integers(0, len(pool), len(same))]
     return values
-
-
-def repoint(values: pd.Series, old_keys: pd.Series, new_keys: pd.Series) -> pd.Series:
-    """``values`` with every value that is one of ``old_keys`` replaced by the ``new_keys`` value of its row.
-
-    For tables drawn in blocks: a block's unique keys are renumbered to be unique over the whole table, and the
-    keys that pointed at them must follow.
-    """
-    known = old_keys.notna() & new_keys.notna()
-    mapping = dict(zip(old_keys[known].tolist(), new_keys[known].tolist(), strict=True))
-    if not mapping:
-        return values
-    moved = values.map(lambda v: mapping.get(v, v) if v == v and v is not None else v)
-    return moved.astype(new_keys.dtype) if values.dtype == new_keys.dtype else moved

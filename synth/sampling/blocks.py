@@ -7,9 +7,11 @@ only ways of slicing that sequence; a block that straddles two of them is drawn 
 re-seeded.
 
 Identifier columns are replaced per block by values unique over the whole table
-(:meth:`GeneratedColumns.block_identifiers`). Conditions and rebalancing apply inside every block; rebalanced
-shares are therefore exact within each block (largest-remainder rounding per block, under one row per value
-per block of difference from the shares asked for).
+(:meth:`GeneratedColumns.block_identifiers`), and repeated keys by draws from one pool for the whole table
+(:mod:`synth.sampling.repeated`), so a streamed table holds as many distinct customers as one sample of its
+size. Conditions and rebalancing apply inside every block; rebalanced shares are therefore exact within each
+block (largest-remainder rounding per block, under one row per value per block of difference from the shares
+asked for).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.generated_references import repoint
+from synth.schema.conformance import _values_like
 from synth.synthesizers.base import Rebalance, Synthesizer, SynthesizerError
 
 #: Rows per canonical block. Part of the output's definition: changing it changes every table drawn.
@@ -83,13 +85,16 @@ def draw_block(model: Synthesizer, spec: SampleSpec, block: int) -> pd.DataFrame
         conditions=spec.conditions or None,
         rebalance=spec.rebalance or None,
     )
-    ids = model.generated_.block_identifiers(first, size, int(spec.n_rows), identifier_key(spec.seed))
+    key = identifier_key(spec.seed)
+    ids = model.generated_.block_identifiers(first, size, int(spec.n_rows), key)
     for name, values in ids.items():
         keys = pd.Series(values, index=df.index)
-        renumbered = keys.where(df[name].notna()).astype(df[name].dtype)  # the block's missing keys stay missing
-        for pointing in model.generated_.pointing_at(name):  # manager_id follows its employee_id's new number
-            df[pointing] = repoint(df[pointing], df[name], renumbered)
-        df[name] = renumbered
+        df[name] = keys.where(df[name].notna()).astype(df[name].dtype)  # the block's missing keys stay missing
+    # Repeated keys replace the block's own draw (its pool was the block's, not the table's), missing values too.
+    for name, values in model.generated_.block_repeated(first, size, int(spec.n_rows), key).items():
+        reference = model.reference_
+        dtype = reference[name].dtype if reference is not None and name in reference.columns else df[name].dtype
+        df[name] = _values_like(pd.Series(values, index=df.index), dtype)  # the real column's dtype, as conform
     return df
 
 

@@ -114,6 +114,13 @@ def block_identifiers(
 
     Returns:
         An object array of ``n`` strings.
+    """
+    return identifiers_at(template, avoid, np.arange(first_row, first_row + n, dtype=np.uint64), total_rows, key)
+
+
+def identifiers_at(template: str, avoid: np.ndarray, rows: np.ndarray, total_rows: int, key: int) -> np.ndarray:
+    """The identifiers of the rows at positions ``rows`` (each in ``[0, total_rows)``): what
+    :func:`block_identifiers` gives those rows, for positions in any order (a repeated key's pool members).
 
     Raises:
         ValueError: a row found only real identifiers among its ``SPREAD`` candidates (the format barely
@@ -122,7 +129,7 @@ def block_identifiers(
     parts = _widen(_parse_template(template), float(SPREAD) * (total_rows + len(avoid)))
     capacity = _capacity(parts)
     perm = Permutation(min(capacity, 2**64 - 1), key)
-    rows = np.arange(first_row, first_row + n, dtype=np.uint64)
+    rows = np.asarray(rows, dtype=np.uint64)
     out = _encode(perm(rows), parts)
     bad = np.flatnonzero(_seen(out, avoid))
     for t in range(1, SPREAD):
@@ -146,11 +153,16 @@ def block_same_width(fmt: dict[str, Any], first_row: int, n: int, key: int) -> n
     ending no real value has, so none is real, and ``π`` is a bijection, so no two rows share one. (Blocks used to
     take the one-digit-longer template, so a streamed table's keys were a digit longer than a sampled one's.)
     """
+    return same_width_at(fmt, np.arange(first_row, first_row + n, dtype=np.uint64), key)
+
+
+def same_width_at(fmt: dict[str, Any], rows: np.ndarray, key: int) -> np.ndarray:
+    """What :func:`block_same_width` gives the rows at positions ``rows``, for positions in any order."""
     parts = _parse_template(fmt["template"])
     tail = [i for i, (is_slot, _) in enumerate(parts) if is_slot][-int(fmt["tail"]) :]
     endings = np.array([list(s) for s in fmt["suffixes"]], dtype="<U1").reshape(-1, len(tail))
     perm = Permutation(min(same_width_capacity(fmt), 2**64 - 1), key)
-    values = perm(np.arange(first_row, first_row + n, dtype=np.uint64))
+    values = perm(np.asarray(rows, dtype=np.uint64))
     radix = np.uint64(len(endings))
     # The other slots take the quotient; the ending's slots are filled from the remainder.
     head = [(False, " ") if i in tail else part for i, part in enumerate(parts)]

@@ -67,10 +67,19 @@ def test_the_pointing_survives_a_model_file_and_block_sampling(tmp_path: Path) -
     text = " ".join(p.read_text(errors="ignore") for p in tmp_path.rglob("*") if p.is_file())
     assert not [v for v in real["employee_id"] if v in text], "the model file holds a real key"
 
-    # Each block is a table of its own: its managers are among its employees, renumbered with them.
-    blocks = pd.concat(list(iter_rows(loaded, SampleSpec(6000, 5, block_rows=2000))), ignore_index=True)
-    assert blocks["employee_id"].is_unique, "keys are unique over the whole table, across blocks"
-    _check_pointing(real, blocks, scale=3.0)
+    # One pool of managers for the whole streamed table, at any block size: three times the rows, three times the
+    # managers (blocks of 400 used to hold five times the real table's managers in a table of its size).
+    for n, block_rows, scale in ((6000, 2000, 3.0), (2000, 400, 1.0), (6000, 700, 3.0)):
+        blocks = pd.concat(list(iter_rows(loaded, SampleSpec(n, 5, block_rows=block_rows))), ignore_index=True)
+        assert blocks["employee_id"].is_unique, "keys are unique over the whole table, across blocks"
+        _check_pointing(real, blocks, scale=scale)
+
+
+def test_numeric_managers_point_at_streamed_employees() -> None:
+    real = _staff(3, numeric=True)
+    model = synth.create("independent").fit(real)
+    blocks = pd.concat(list(iter_rows(model, SampleSpec(2000, 2, block_rows=300))), ignore_index=True)
+    _check_pointing(real, blocks)
 
 
 def test_a_crafted_reference_is_ignored(tmp_path: Path) -> None:

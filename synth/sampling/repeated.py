@@ -1,0 +1,96 @@
+"""Repeated keys (customer_id, manager_id) drawn from one pool for a whole streamed table, whichever block draws a row.
+
+A single :meth:`Synthesizer.sample` of ``n`` rows gives a repeated key a pool of
+``k = repeated_count(distinct, rows, present)`` fresh keys, uses each once and the other ``present - k`` rows at
+random (:func:`synth.generated_shapes.repeat_pool`). Blocks drawing their own pools held far too many keys in total:
+five blocks of 700 rows from a table of 3,500 rows and 159 customers held 787 customers, not 159.
+
+Here row ``i`` of an ``N``-row table looks at ``j = π(i)``, a keyed permutation of ``[0, N)`` shared by every block:
+
+* ``j ≥ N - M`` (``M = round(N · missing rate)``): the row's key is missing;
+* ``j < k``: pool member ``j`` (so every member has a row);
+* otherwise member ``h(j) mod k`` for a keyed 64-bit hash ``h`` (the other rows, at random).
+
+That is the single sample's layout for the whole table (with exactly ``M`` missing rows rather than about ``M``),
+and it depends on nothing but the row's position, ``N`` and the run seed: the same table at any block size, file
+layout or number of workers. Member ``m`` is the ``m``-th of ``k`` keys in the column's format under a keyed
+permutation (:func:`synth.generated.keys_at`), fresh and never real as a sampled key is. A key pointing at another
+key of the table (``manager_id`` → ``employee_id``) takes its first ``round(k · inside share)`` members from the
+referenced column's keys at rows ``ρ(m)`` (another permutation of ``[0, N)``); a row that would point at its own
+row, when no real row does, moves to the next member.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from synth.generated_references import _share
+from synth.generated_shapes import repeated_count
+from synth.sampling.identifiers import Permutation, _mix
+
+if TYPE_CHECKING:
+    from synth.generated import GeneratedColumns, _Plan
+
+
+def _column_key(key: int, name: str, purpose: int) -> int:
+    """A key of its own for one column and purpose, so two columns of one format get different pools."""
+    words = [int(key) & 0xFFFFFFFFFFFFFFFF, zlib.crc32(name.encode("utf-8")), purpose]
+    return int(np.random.SeedSequence(words).generate_state(1, dtype=np.uint64)[0])
+
+
+def pool_size(distinct: int, rows: int, total_rows: int, missing_rate: float) -> tuple[int, int]:
+    """``(present, k)``: rows holding a key in a ``total_rows``-row table, and the distinct keys they hold."""
+    present = total_rows - min(total_rows, round(total_rows * missing_rate))
+    return present, repeated_count(distinct, rows, present) if present else 0
+
+
+def members(first_row: int, n: int, total_rows: int, present: int, k: int, key: int) -> np.ndarray:
+    """Pool member (``0 … k-1``) of rows ``[first_row, first_row + n)``, ``-1`` where the key is missing."""
+    j = Permutation(total_rows, key)(np.arange(first_row, first_row + n, dtype=np.uint64))
+    out = np.full(n, -1, dtype=np.int64)
+    if k < 1:
+        return out
+    with np.errstate(over="ignore"):
+        extra = (_mix(j ^ np.uint64(_column_key(key, "", 1))) % np.uint64(k)).astype(np.int64)
+    out[:] = np.where(j < np.uint64(k), j.astype(np.int64), extra)
+    out[j >= np.uint64(present)] = -1
+    return out
+
+
+def repeated_block(
+    generated: GeneratedColumns, plan: _Plan, first_row: int, n: int, total_rows: int, key: int
+) -> np.ndarray:
+    """The values (object array, None where missing) of repeated key ``plan`` for rows ``[first_row, first_row + n)``
+    of a ``total_rows``-row table whose run has identifier key ``key``."""
+    from synth.generated import _outside, keys_at
+
+    present, k = pool_size(int(plan.detail["distinct"]), int(plan.detail["rows"]), total_rows, plan.missing_rate)
+    member = members(first_row, n, total_rows, present, k, _column_key(key, plan.name, 0))
+    missing = member < 0
+    target_name = generated._referenced(plan)
+    target = next((p for p in generated.plans if p.name == target_name), None)
+    inside = 0 if target is None else min(total_rows, round(k * _share(plan.detail.get("inside_share"))))
+    pointed = Permutation(total_rows, _column_key(key, plan.name, 2))  # member m < inside points at row ρ(m)
+    if target is not None and inside and k > 1 and _share(plan.detail.get("self_share")) == 0.0:
+        # Nobody in the real table points at their own row: a row drawn to do so takes the next member.
+        own = np.arange(first_row, first_row + n, dtype=np.uint64)
+        inner = np.flatnonzero(~missing & (member < inside))
+        selfish = inner[pointed(member[inner].astype(np.uint64)) == own[inner]]
+        member[selfish] = (member[selfish] + 1) % k
+    values = np.full(n, None, dtype=object)
+    used, where = np.unique(member[~missing], return_inverse=True)
+    keys = np.empty(len(used), dtype=object)
+    is_inside = used < inside
+    if target is not None and is_inside.any():
+        # The referenced column's streamed key at row ρ(m): the key that row holds, whichever block draws it.
+        rows = pointed(used[is_inside].astype(np.uint64))
+        keys[is_inside] = keys_at(target, rows, total_rows, key)
+    fresh_plan = plan if target is None else _outside(plan)
+    fresh = (used[~is_inside] - inside).astype(np.uint64)
+    if len(fresh):
+        keys[~is_inside] = keys_at(fresh_plan, fresh, k - inside, _column_key(key, plan.name, 3))
+    values[~missing] = keys[where]
+    return values
