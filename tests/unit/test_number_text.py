@@ -165,6 +165,22 @@ def test_real_to_coerce_to_conform_gives_the_real_values_back(
         assert schema["amount"].kind.is_numeric
 
 
+@settings(max_examples=50, deadline=None)
+@given(fmt=_FORMATS, units=_CENTS)
+def test_any_decorated_layout_is_found_from_its_values(fmt: NumberFormat, units: list[int]) -> None:
+    """A column in any layout that writes more than bare digits, holding a large value and a negative one, is read
+    as numbers in a layout that writes every value exactly as the column does."""
+    assert fmt.decimals is not None
+    if not (fmt.prefix or fmt.suffix or fmt.thousands or fmt.decimal == ","):
+        return  # bare digits stay text (codes)
+    scale = 10**fmt.decimals
+    whole = [*units, 123_456_789 * scale + (scale - 1), -98_765 * scale - 1, 7]
+    text = format_numbers(pd.Series(whole, dtype="float64") / scale, fmt, fmt.decimals).rename("amount")
+    spec = infer_column(text)
+    assert spec.number_format is not None, spec.reason
+    assert format_numbers(parse_numbers(text, spec.number_format), spec.number_format, fmt.decimals).equals(text)
+
+
 def test_synthetic_numbers_go_back_rounded_in_the_real_layout() -> None:
     fmt = NumberFormat("", " €", ".", ",", 2, "()")
     spec = ColumnSpec("amount", ColumnKind.CONTINUOUS, number_format=fmt, decimals=2)
