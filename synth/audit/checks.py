@@ -20,6 +20,7 @@ from synth.schema import (
     ColumnKind,
     integer_date_format,
     parse_datetimes,
+    read_numbers,
 )
 from synth.schema.pii import pii_shares
 
@@ -199,7 +200,7 @@ def _column_checks(series: pd.Series, spec: Any, col: _Column | None, n_rows: in
             )
         )
     if kind.is_numeric and not pd.api.types.is_numeric_dtype(series.dtype) and len(sample):
-        bad = float(pd.to_numeric(sample, errors="coerce").isna().mean())
+        bad = float(read_numbers(sample, spec).isna().mean())  # "$1,234.50" in its number_format
         if bad > 0.05:
             out.append(
                 Finding(
@@ -255,6 +256,8 @@ def _column_checks(series: pd.Series, spec: Any, col: _Column | None, n_rows: in
                     )
                 )
         out += _skew(series, name)
+    elif kind.is_numeric and spec.number_format is not None and n_present:
+        out += _skew(read_numbers(series, spec), name)  # "$1,234.50": skewed like the numbers it holds
     if not pd.api.types.is_numeric_dtype(series.dtype) and len(sample):
         text = sample.astype(str)
         if text.str.fullmatch(r"\d+").mean() >= 0.9 and text.str.fullmatch(r"0\d+").any():

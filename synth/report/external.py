@@ -18,7 +18,7 @@ from synth.evaluation.results import to_jsonable
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.report.evaluation import EvaluationSettings, evaluate_table
 from synth.report.race import Contender, RunResult
-from synth.schema import ColumnKind, Schema, conform, infer_schema, parse_datetimes
+from synth.schema import ColumnKind, ColumnSpec, Schema, conform, infer_schema, parse_datetimes, read_numbers
 from synth.synthesizers.base import Synthesizer
 
 #: A column whose values are unreadable as the real column's kind for more than this share is left out.
@@ -108,8 +108,9 @@ class ColumnCheck:
         return to_jsonable(self)
 
 
-def _unreadable(values: pd.Series, kind: ColumnKind, datetime_format: str | None) -> tuple[float, int]:
+def _unreadable(values: pd.Series, spec: ColumnSpec) -> tuple[float, int]:
     """Share and number of non-missing values that do not read as ``kind``."""
+    kind, datetime_format = spec.kind, spec.datetime_format
     present = values.dropna()
     if len(present) == 0 or kind not in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME):
         return 0.0, 0
@@ -120,7 +121,7 @@ def _unreadable(values: pd.Series, kind: ColumnKind, datetime_format: str | None
     else:
         if pd.api.types.is_numeric_dtype(present.dtype) and not pd.api.types.is_bool_dtype(present.dtype):
             return 0.0, 0
-        parsed = pd.to_numeric(present, errors="coerce")
+        parsed = read_numbers(present, spec)  # text numbers in the column's number_format
     bad = int(parsed.isna().sum())
     return bad / len(present), bad
 
@@ -153,7 +154,7 @@ def check_columns(real: pd.DataFrame, synthetic: pd.DataFrame, schema: Schema) -
     issues = []
     for name in aligned.columns:
         spec = schema[name]
-        share, bad = _unreadable(aligned[name], spec.kind, spec.datetime_format)
+        share, bad = _unreadable(aligned[name], spec)
         if bad > 0:
             issues.append(
                 TypeIssue(name, spec.kind.value, str(aligned[name].dtype), share, bad, share > MAX_UNREADABLE)

@@ -4,6 +4,9 @@
 * :mod:`synth.schema.inference`: :func:`infer_schema` — every kind with the reason for it.
 * :mod:`synth.schema.pii`: personal data (e-mail, phone, names, SSN, card, address, IP) and identifiers
   (codes such as ``CUST00524``, mostly-unique columns) recognised by their values, whatever the column name.
+* :mod:`synth.schema.dates`: the format that reads dates written as text or numbers.
+* :mod:`synth.schema.number_text`: numbers written as text (``"$1,234.50"``, ``"12%"``): their layout, read and
+  written back.
 * :mod:`synth.schema.conformance`: reading columns as the schema says and casting synthetic output back.
 """
 
@@ -13,6 +16,7 @@ from synth.schema.conformance import (
     conform,
     numeric_values,
     parse_datetimes,
+    read_numbers,
 )
 from synth.schema.inference import (
     SAMPLE_SIZE,
@@ -33,6 +37,7 @@ from synth.schema.kinds import (
     ColumnSpec,
     Schema,
 )
+from synth.schema.number_text import NumberFormat, NumberFormatError, detect_number_format
 
 __all__ = [
     "EPOCH_MILLISECONDS",
@@ -44,15 +49,19 @@ __all__ = [
     "SAMPLE_SIZE",
     "ColumnKind",
     "ColumnSpec",
+    "NumberFormat",
+    "NumberFormatError",
     "Schema",
     "SchemaMismatchError",
     "coerce_to_schema",
     "conform",
     "detect_datetime_format",
+    "detect_number_format",
     "infer_column",
     "infer_schema",
     "integer_date_format",
     "numeric_values",
     "parse_datetimes",
+    "read_numbers",
     "suggest_flags",
 ]

@@ -16,6 +16,7 @@ from synth.schema.kinds import (
     ColumnSpec,
     Schema,
 )
+from synth.schema.number_text import format_numbers, parse_numbers
 
 
 def parse_datetimes(values: pd.Series, datetime_format: str | None) -> pd.Series:
@@ -72,7 +73,8 @@ def coerce_to_schema(df: pd.DataFrame, schema: Schema, *, strict: bool = False) 
 
     Returns:
         A copy of ``df``: datetime columns as time-zone naive ``datetime64`` (read with their
-        ``datetime_format``), numeric columns as numbers (unreadable values missing), the rest unchanged.
+        ``datetime_format``), numeric columns as numbers (text read in their ``number_format``; unreadable values
+        missing), the rest unchanged.
     """
     out = df.copy()
     for spec in schema:
@@ -80,12 +82,20 @@ def coerce_to_schema(df: pd.DataFrame, schema: Schema, *, strict: bool = False) 
         if spec.kind is ColumnKind.DATETIME and not pd.api.types.is_datetime64_any_dtype(col.dtype):
             out[spec.name] = parse_datetimes(col, spec.datetime_format)
         elif spec.kind.is_numeric and not pd.api.types.is_numeric_dtype(col.dtype):
-            out[spec.name] = pd.to_numeric(col, errors="coerce")
+            out[spec.name] = read_numbers(col, spec)
         else:
             continue
         if strict:
             _check_parsed(col, out[spec.name], spec)
     return out
+
+
+def read_numbers(values: pd.Series, spec: ColumnSpec) -> pd.Series:
+    """A numeric column as numbers: text in the column's ``number_format`` ("$1,234.50") read in it, anything else
+    read as plain numbers; what does not read becomes missing."""
+    if spec.number_format is not None and not pd.api.types.is_numeric_dtype(values.dtype):
+        return parse_numbers(values, spec.number_format)
+    return pd.to_numeric(values, errors="coerce")
 
 
 def _check_parsed(raw: pd.Series, parsed: pd.Series, spec: ColumnSpec) -> None:
@@ -101,6 +111,8 @@ def _check_parsed(raw: pd.Series, parsed: pd.Series, spec: ColumnSpec) -> None:
         what = "dates"
     else:
         kind, what = spec.kind.value, "numbers"
+        if spec.number_format is not None:
+            kind, what = f"{kind} (written like {spec.number_format.example()})", "numbers in that layout"
     raise SchemaMismatchError(
         f"the schema declares column {spec.name!r} {kind}, but {n_failed / n:.0%} of its {n:,} values do not read "
         f"as {what} (e.g. {examples}): give it the kind `synth schema` infers (or fix its values)"
@@ -227,7 +239,9 @@ def conform(synthetic: pd.DataFrame, schema: Schema, reference: pd.DataFrame | N
     Integers stay integers (nullable ``Int64`` when values are missing), numbers with fractions are rounded to the
     decimal places the real column was recorded at (``ColumnSpec.decimals``), booleans stay booleans; datetimes are
     written back the way the real column stored them (datetimes, text in the column's date format, YYYYMMDD
-    integers or Unix time); categorical columns keep the real dtype. Column order follows the schema.
+    integers or Unix time); numbers the real column wrote as text are written back in its ``number_format``
+    (``"$1,234.50"``, ``"(1,200.00)"``, ``"12%"``), rounded to its recorded decimals; categorical columns keep the
+    real dtype. Column order follows the schema.
 
     Args:
         synthetic: a synthesizer's raw output: numbers as floats, datetimes as ``datetime64``, labels as
@@ -243,7 +257,13 @@ def conform(synthetic: pd.DataFrame, schema: Schema, reference: pd.DataFrame | N
     for spec in schema:
         col = synthetic[spec.name].reset_index(drop=True)
         target = reference[spec.name].dtype if reference is not None and spec.name in reference.columns else None
-        if spec.kind is ColumnKind.DISCRETE:
+        if spec.kind.is_numeric and spec.number_format is not None and _holds_text(target):
+            # The real column wrote its numbers as text ("$1,234.50"): the synthetic ones go back the same way.
+            numbers = read_numbers(col, spec).astype("float64")
+            places = 0 if spec.kind is ColumnKind.DISCRETE else spec.decimals
+            text = format_numbers(numbers, spec.number_format, places)
+            out[spec.name] = text.astype(target) if isinstance(target, pd.StringDtype) else text
+        elif spec.kind is ColumnKind.DISCRETE:
             numbers = pd.to_numeric(col, errors="coerce").astype("float64").round()
             out[spec.name] = _numbers_like(numbers, target, integer=True)
         elif spec.kind is ColumnKind.CONTINUOUS:
@@ -255,6 +275,10 @@ def conform(synthetic: pd.DataFrame, schema: Schema, reference: pd.DataFrame | N
     # copy=False keeps one block per column: consolidating a million-row object table costs a quarter second.
     frame = pd.DataFrame(out, index=index, copy=False)
     return frame if len(out) else pd.DataFrame(index=index)
+
+
+def _holds_text(target: Any) -> bool:
+    return target is not None and (pd.api.types.is_object_dtype(target) or pd.api.types.is_string_dtype(target))
 
 
 def numeric_values(series: pd.Series, kind: ColumnKind) -> np.ndarray:

@@ -44,7 +44,7 @@ def with_pointing_keys(df: pd.DataFrame, specs: list[ColumnSpec]) -> list[Column
             f"{share:.0%} of its values are values of the key {key!r}: it points at rows of this table, so it is "
             "regenerated like a key (pointing at the synthetic rows), never learned as values"
         )
-        out.append(replace(spec, kind=ColumnKind.IDENTIFIER, reason=reason, decimals=None))
+        out.append(replace(spec, kind=ColumnKind.IDENTIFIER, reason=reason, decimals=None, number_format=None))
     return out
 
 

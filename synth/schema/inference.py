@@ -15,17 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.schema.dates import describe_format, detect_datetime_format, integer_date_format
 from synth.schema.foreign_keys import with_pointing_keys
-from synth.schema.kinds import (
-    EPOCH_MILLISECONDS,
-    EPOCH_SECONDS,
-    ISO8601,
-    MAX_DECIMALS,
-    OFFSET_COLON,
-    ColumnKind,
-    ColumnSpec,
-    Schema,
-)
+from synth.schema.kinds import ISO8601, MAX_DECIMALS, ColumnKind, ColumnSpec, Schema
+from synth.schema.number_text import describe_number_format, detect_number_format, parse_numbers
 from synth.schema.pii import (
     MIN_SINGLETON_ROWS,
     PII_SHARE,
@@ -46,70 +39,6 @@ SAMPLE_SIZE = 2_000
 _TRUE = {"true", "t", "yes", "y"}
 _FALSE = {"false", "f", "no", "n"}
 
-_DATEISH = re.compile(
-    r"\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?([ T]\d.*)?"
-    r"|\d{1,2}[ -][A-Za-z]{3,9}\.?[ -,]+\d{2,4}.*"
-    r"|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}.*"
-    r"|[A-Za-z]{3,9} \d{4}"
-)
-
-_DATE_FORMATS: tuple[str, ...] = (
-    "%Y-%m-%d",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%SZ",
-    # A UTC offset (+0100 or +01:00; a colon is recorded as %:z, see synth.schema.kinds.OFFSET_COLON): read as
-    # instants in UTC and written back with the offset +00:00 in the same layout, so no time shifts silently.
-    "%Y-%m-%dT%H:%M:%S%z",
-    "%Y-%m-%d %H:%M:%S%z",
-    "%Y-%m-%dT%H:%M:%S.%f%z",
-    "%Y-%m-%d %H:%M:%S.%f%z",
-    "%Y-%m-%dT%H:%M%z",
-    "%Y/%m/%d",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y-%m",
-    "%d/%m/%Y",
-    "%m/%d/%Y",
-    "%d/%m/%Y %H:%M",
-    "%m/%d/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %I:%M %p",
-    "%m/%d/%Y %I:%M:%S %p",
-    "%d/%m/%y",
-    "%m/%d/%y",
-    "%d.%m.%Y",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%y",
-    "%d-%m-%Y",
-    "%m-%d-%Y",
-    "%d %b %Y",
-    "%d %B %Y",
-    "%d-%b-%Y",
-    "%d-%b-%y",
-    "%b %d, %Y",
-    "%B %d, %Y",
-    "%b %d %Y",
-    "%b %Y",
-    "%B %Y",
-)
-
-#: Day-first formats and their month-first twins: when both read every value, the reason says so.
-_DAY_MONTH_TWINS = {
-    "%d/%m/%Y": "%m/%d/%Y",
-    "%d/%m/%Y %H:%M": "%m/%d/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S": "%m/%d/%Y %H:%M:%S",
-    "%d/%m/%y": "%m/%d/%y",
-    "%d-%m-%Y": "%m-%d-%Y",
-}
-
-_TIME_NAME = re.compile(r"(time|date|_at$|_on$|^ts$|_ts$|^ts_|epoch|stamp|created|updated|modified)", re.I)
 _KEY_NAME = re.compile(r"(^id$|_id$|^id_|Id$|ID$|^key$|_key$|^uuid|^guid|_no$|^number$|_number$|_num_?id)")
 _QI_NAME = re.compile(
     r"(^age$|^age_|^sex$|gender|^race$|ethnic|^zip|zipcode|postcode|postal|^dob$|birth|marital|"
@@ -120,27 +49,6 @@ _SENSITIVE_NAME = re.compile(
     r"(income|salary|wage|diagnos|disease|illness|health|religion|sexual|hiv|medical|criminal|credit_score)",
     re.I,
 )
-
-
-def _describe_format(fmt: str) -> str:
-    """``%d/%m/%Y`` → ``DD/MM/YYYY``: a date pattern in words a user recognises."""
-    table = {
-        "%Y": "YYYY",
-        "%y": "YY",
-        "%m": "MM",
-        "%d": "DD",
-        "%H": "hh",
-        "%I": "hh",
-        "%M": "mm",
-        "%S": "ss",
-        "%f": "ffffff",
-        "%b": "Mon",
-        "%B": "Month",
-        "%p": "AM/PM",
-        "%z": "±hhmm",
-        OFFSET_COLON: "±hh:mm",
-    }
-    return re.sub(r"%:?[a-zA-Z]", lambda m: table.get(m.group(0), m.group(0)), fmt)
 
 
 def _pattern_of(values: list[str]) -> str:
@@ -166,68 +74,6 @@ def _pattern_of(values: list[str]) -> str:
             out.append("?")
     text = with_legend("".join(out))
     return text if len(same) == len(values) else f"{text}, most values"
-
-
-def detect_datetime_format(values: pd.Series) -> tuple[str, float, bool] | None:
-    """Find the date format that reads text values.
-
-    Args:
-        values: non-missing text values (a sample is enough).
-
-    Returns:
-        ``(format, share parsed, ambiguous)`` for the best format reading at least 95% of the values, or
-        None. ``ambiguous`` is true when day/month and month/day orders both read every value (the day-first
-        reading is returned).
-    """
-    text = values.astype(str).str.strip()
-    if text.empty or text.str.fullmatch(_DATEISH).mean() < 0.9:
-        return None
-    best: tuple[str, float] | None = None
-    shares: dict[str, float] = {}
-    for fmt in _DATE_FORMATS:
-        parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
-        share = float(parsed.notna().mean())
-        shares[fmt] = share
-        if share >= 0.95 and (best is None or share > best[1]):
-            best = (fmt, share)
-            if share == 1.0 and fmt not in _DAY_MONTH_TWINS:
-                break
-    if best is None or best[1] < 1.0:
-        iso = float(pd.to_datetime(text, format=ISO8601, errors="coerce", utc=True).notna().mean())
-        if iso >= 0.95 and (best is None or iso > best[1]):
-            return ISO8601, iso, False
-    if best is None:
-        return None
-    fmt, share = best
-    if fmt.endswith("%z") and text.str.contains(r"[+-]\d\d:\d\d$").mean() >= 0.5:
-        fmt = fmt[:-2] + OFFSET_COLON  # %z reads both; writing back needs to know which the column used
-    twin = _DAY_MONTH_TWINS.get(fmt)
-    ambiguous = twin is not None and shares.get(twin, 0.0) >= share
-    return fmt, share, ambiguous
-
-
-def integer_date_format(name: str, values: np.ndarray, sample: np.ndarray) -> tuple[str, str] | None:
-    """Whether whole numbers are dates: YYYYMMDD, or Unix time when the column is named like a time.
-
-    Args:
-        name: the column name (Unix time is only assumed for names such as ``created_at``).
-        values: every non-missing value, as floats (for the range).
-        sample: some of them (for the YYYYMMDD calendar check).
-
-    Returns:
-        ``(datetime_format, reason)``, or None.
-    """
-    lo, hi = float(values.min()), float(values.max())
-    if lo >= 18_000_101 and hi <= 22_001_231:
-        text = pd.Series(sample.astype(np.int64)).astype(str)
-        if pd.to_datetime(text, format="%Y%m%d", errors="coerce").notna().all():
-            return "%Y%m%d", "8-digit whole numbers that all read as dates YYYYMMDD"
-    if _TIME_NAME.search(name):
-        if lo >= 315_532_800 and hi <= 4_102_444_800:
-            return EPOCH_SECONDS, "whole numbers in the range of Unix time in seconds (1980–2100), named like a time"
-        if lo >= 315_532_800_000 and hi <= 4_102_444_800_000:
-            return EPOCH_MILLISECONDS, "numbers in the range of Unix time in milliseconds, named like a time"
-    return None
 
 
 def _outward(x: float, up: bool, width: float = float("inf")) -> float:
@@ -304,7 +150,7 @@ def infer_column(series: pd.Series, *, sample_size: int = SAMPLE_SIZE, seed: int
         return spec(ColumnKind.DATETIME, "stored as dates/times")
     if pd.api.types.is_numeric_dtype(series.dtype):
         return _infer_numeric(name, dtype, present, sample, n, n_unique, spec)
-    return _infer_text(name, present, sample, n_present, n_unique, unique_share, spec)
+    return _infer_text(name, dtype, present, sample, n_present, n_unique, unique_share, spec)
 
 
 def _constant(name: str, dtype: str, present: pd.Series, missing: int, n: int) -> ColumnSpec:
@@ -391,6 +237,7 @@ def recorded_decimals(values: np.ndarray) -> int | None:
 
 def _infer_text(
     name: str,
+    dtype: str,
     present: pd.Series,
     sample: pd.Series,
     n_present: int,
@@ -410,7 +257,7 @@ def _infer_text(
         if fmt == ISO8601:
             reason = f"{share:.0%} of sampled values are ISO 8601 dates/times in mixed forms"
         else:
-            reason = f"{share:.0%} of sampled values are dates in the form {_describe_format(fmt)}"
+            reason = f"{share:.0%} of sampled values are dates in the form {describe_format(fmt)}"
         if ambiguous:
             reason += " (month/day order would read them too: change the format if they are month first)"
         return spec(ColumnKind.DATETIME, reason, datetime_format=fmt)
@@ -419,6 +266,25 @@ def _infer_text(
     if pii is not None:
         pii_type, reason = pii
         return spec(ColumnKind.PII, reason, pii_type=pii_type)
+    number = detect_number_format(text)
+    if isinstance(number, tuple):  # "$1,234.50", "12%": an amount or a rate, not a label
+        layout, share = number
+        parsed = parse_numbers(present, layout).dropna()
+        words = f"text numbers {describe_number_format(layout)}"
+        if share < 1:
+            words += f" ({1 - share:.0%} of sampled values are not, and are read as missing)"
+
+        def as_text_number(kind: ColumnKind, reason: str, **extra: Any) -> ColumnSpec:
+            if kind is ColumnKind.DATETIME:  # 8-digit or Unix-time-like amounts are still amounts here
+                return spec(ColumnKind.DISCRETE, f"{words}: whole numbers", number_format=layout)
+            if not kind.is_numeric:  # a key or a date written with separators: no layout to write it back in
+                return spec(kind, f"{words}, but {reason}", **extra)
+            return spec(kind, f"{words}: {reason}", number_format=layout, **extra)
+
+        sampled = parse_numbers(sample, layout).dropna()
+        return _infer_numeric(name, dtype, parsed, sampled, len(parsed), int(parsed.nunique()), as_text_number)
+    # Numbers whose separators read two ways stay text; the reason says why, whatever kind the text gets.
+    note = f"; {number}" if isinstance(number, str) else ""
     lengths = text.str.len()
     mean_length = float(lengths.mean())
     spaced = float(text.str.contains(" ", regex=False).mean())
@@ -431,7 +297,7 @@ def _infer_text(
     if unique_share > 0.95 and n_present > 50:
         return spec(
             ColumnKind.IDENTIFIER,
-            f"{unique_share:.1%} of values are unique strings shaped like {_pattern_of(values)}",
+            f"{unique_share:.1%} of values are unique strings shaped like {_pattern_of(values)}{note}",
         )
     code = detect_code_identifier(values, n_unique)
     if code is not None:
@@ -442,9 +308,9 @@ def _infer_text(
             return spec(
                 ColumnKind.IDENTIFIER,
                 f"{once:.0%} of values occur only once (shaped like {_pattern_of(values)}): learned as they are, "
-                "they would copy single people's values",
+                f"they would copy single people's values{note}",
             )
-    reason = f"{n_unique:,} distinct values ({unique_share:.1%} unique)"
+    reason = f"{n_unique:,} distinct values ({unique_share:.1%} unique){note}"
     if text.str.fullmatch(r"0\d+").any() and text.str.fullmatch(r"\d+").all():
         reason += "; digit codes with leading zeros, kept as text"
     return spec(ColumnKind.CATEGORICAL, reason)

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from synth.schema.number_text import MAX_DECIMALS, NumberFormat, NumberFormatError
+
 
 class ColumnKind(StrEnum):
     """What a column holds, which decides how it is modelled and compared."""
@@ -73,10 +75,6 @@ ISO8601 = "ISO8601"
 OFFSET_COLON = "%:z"
 
 
-#: The most decimal places a column is rounded to (values recorded more finely are left as drawn).
-MAX_DECIMALS = 6
-
-
 @dataclass(frozen=True)
 class ColumnSpec:
     """One column of a schema.
@@ -97,6 +95,9 @@ class ColumnSpec:
         decimals: for numbers with fractions, the decimal places every real value is recorded at (2 for amounts in
             cents), at most :data:`MAX_DECIMALS`; synthetic values are rounded to them. ``None``: finer or
             irregular, left as drawn.
+        number_format: for numbers stored as text (``"$1,234.50"``, ``"12%"``), the layout they are read in and
+            written back in (:class:`~synth.schema.number_text.NumberFormat`); ``None`` for numbers stored as
+            numbers.
     """
 
     name: str
@@ -108,6 +109,7 @@ class ColumnSpec:
     pii_type: str | None = None
     datetime_format: str | None = None
     decimals: int | None = None
+    number_format: NumberFormat | None = None
 
     def __post_init__(self) -> None:
         # A schema file or a model file is input: a crafted value must not reach np.round.
@@ -119,6 +121,13 @@ class ColumnSpec:
             raise ValueError(
                 f"column {self.name!r}: decimals must be a whole number from 0 to {MAX_DECIMALS} or absent, "
                 f"not {self.decimals!r}"
+            )
+        if self.number_format is not None and (
+            not isinstance(self.number_format, NumberFormat) or not ColumnKind(self.kind).is_numeric
+        ):
+            raise NumberFormatError(
+                f"column {self.name!r}: a number format belongs to a numeric column (continuous or discrete) and must "
+                f"be a NumberFormat, not {self.number_format!r} on a {ColumnKind(self.kind).value} column"
             )
 
 
@@ -179,8 +188,8 @@ class Schema:
     def with_column(self, name: str, **changes: Any) -> Schema:
         """Return a copy with one column's fields changed (e.g. ``kind=ColumnKind.CATEGORICAL``).
 
-        Changing the kind without giving a reason records "set by the user" as the reason; a ``pii_type`` or
-        ``datetime_format`` that no longer fits the new kind is cleared.
+        Changing the kind without giving a reason records "set by the user" as the reason; a ``pii_type``,
+        ``datetime_format`` or ``number_format`` that no longer fits the new kind is cleared.
         """
         if name not in self:
             raise KeyError(name)
@@ -193,6 +202,8 @@ class Schema:
                     changes.setdefault("pii_type", None)
                 if changes["kind"] is not ColumnKind.DATETIME:
                     changes.setdefault("datetime_format", None)
+                if not changes["kind"].is_numeric:
+                    changes.setdefault("number_format", None)
         return Schema(tuple(replace(c, **changes) if c.name == name else c for c in self.columns))
 
     def select(self, names: Iterable[str]) -> Schema:
@@ -209,7 +220,9 @@ class Schema:
         """Build a schema from :meth:`to_dict` output; unknown keys are ignored.
 
         Raises:
-            ValueError: the document lacks ``columns`` or a column lacks ``name`` or a valid ``kind``.
+            ValueError: the document lacks ``columns`` or a column lacks ``name`` or a valid ``kind``; a
+                :class:`~synth.schema.number_text.NumberFormatError` when a ``number_format`` names a part outside
+                its fixed choices.
         """
         cols = data.get("columns")
         if not isinstance(cols, list):
@@ -220,6 +233,8 @@ class Schema:
                 raise ValueError("each schema column needs at least 'name' and 'kind'")
             known = {k: item[k] for k in ColumnSpec.__dataclass_fields__ if k in item}
             known["kind"] = ColumnKind(known["kind"])
+            if known.get("number_format") is not None:
+                known["number_format"] = NumberFormat.from_dict(known["number_format"])
             specs.append(ColumnSpec(**known))
         return cls(tuple(specs))
 
@@ -234,5 +249,5 @@ class Schema:
 
 
 # Model files name state types by module: keep the names they have always had.
-for _cls in (ColumnKind, ColumnSpec, Schema):
+for _cls in (ColumnKind, ColumnSpec, Schema, NumberFormat):
     _cls.__module__ = "synth.schema"

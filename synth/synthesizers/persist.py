@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from synth.generated import GeneratedColumns, _Plan
-from synth.schema import ColumnKind, ColumnSpec, Schema
+from synth.schema import ColumnKind, ColumnSpec, NumberFormat, Schema
 from synth.synthesizers.marginals import CategoricalMarginal, ColumnMarginal, Marginals, NumericMarginal
 
 FORMAT = "synth-model"
@@ -99,6 +99,7 @@ def register_state_type(*classes: type) -> None:
 register_state_type(
     Schema,
     ColumnSpec,
+    NumberFormat,
     GeneratedColumns,
     _Plan,
     Marginals,

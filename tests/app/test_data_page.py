@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import Workbook
@@ -199,3 +200,22 @@ def test_a_code_column_mostly_rare_is_offered_its_prefix_and_the_fit_no_longer_w
     at = fit(at, "pruned_cart")
     assert not any("postcode: " in w.value for w in at.warning)
     assert not any(e.proto.label.startswith("Cut ") for e in at.get("page_link"))
+
+
+def test_prices_and_rates_written_as_text_are_shown_as_numbers_with_their_layout() -> None:
+    rng = np.random.default_rng(20)
+    price = np.round(np.exp(rng.normal(3.2, 0.8, 300)), 2)
+    frame = pd.DataFrame(
+        {
+            "unit_price": [f"${p:,.2f}" for p in price],
+            "discount": [f"{d}%" for d in rng.choice([0, 5, 10, 15, 25], 300)],
+            "city": rng.choice(["Oslo", "Lima", "Pune"], 300),
+        }
+    )
+    at = upload(start(), "orders.csv", _csv(frame))
+    schema = at.session_state["dataset"].schema
+    assert schema["unit_price"].kind.value == "continuous" and schema["discount"].kind.value == "discrete"
+    reasons = " ".join(m.value for m in at.markdown)
+    assert "**unit_price** — text numbers written like \\$12.50" in reasons  # markdown escapes the $
+    assert "**discount** — text numbers written like 12%, kept as written (12% is 12)" in reasons
+    assert "do not read as numbers" not in reasons  # the audit reads them in their layout too

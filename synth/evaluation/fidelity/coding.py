@@ -10,7 +10,8 @@ import pandas as pd
 
 from synth.evaluation.features import labels
 from synth.evaluation.fidelity.results import N_BINS, NUMERIC_KINDS
-from synth.schema import ColumnKind, Schema, parse_datetimes
+from synth.schema import ColumnKind, NumberFormat, Schema, parse_datetimes
+from synth.schema.number_text import parse_numbers
 
 # ----------------------------------------------------------------------------- coding
 
@@ -46,7 +47,9 @@ class _Column:
         )
 
 
-def _as_float(series: pd.Series, kind: ColumnKind, datetime_format: str | None = None) -> np.ndarray:
+def _as_float(
+    series: pd.Series, kind: ColumnKind, datetime_format: str | None = None, number_format: NumberFormat | None = None
+) -> np.ndarray:
     """Numbers as floats, datetimes as nanoseconds (parsed as :func:`synth.schema.coerce_to_schema` does: text in
     the schema's date format, where pandas' mixed guess read "05.06.2016" month first beside "23.12.2010")."""
     if kind is ColumnKind.DATETIME:
@@ -61,6 +64,8 @@ def _as_float(series: pd.Series, kind: ColumnKind, datetime_format: str | None =
         out = dt.astype("int64").to_numpy().astype(float)
         out[dt.isna().to_numpy()] = np.nan
         return out
+    if number_format is not None and not pd.api.types.is_numeric_dtype(series.dtype):
+        return parse_numbers(series, number_format).to_numpy(dtype=float)  # "$1,234.50" in its layout
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
 
 
@@ -92,10 +97,15 @@ def _category_codes(series: Sequence[pd.Series]) -> tuple[list[np.ndarray], int]
     return list(np.split(codes, splits)), n + 1
 
 
-def _code_column(series: Sequence[pd.Series], kind: ColumnKind, datetime_format: str | None = None) -> _Column:
+def _code_column(
+    series: Sequence[pd.Series],
+    kind: ColumnKind,
+    datetime_format: str | None = None,
+    number_format: NumberFormat | None = None,
+) -> _Column:
     name = str(series[0].name)
     if kind in NUMERIC_KINDS:
-        values = [_as_float(s, kind, datetime_format) for s in series]
+        values = [_as_float(s, kind, datetime_format, number_format) for s in series]
         real = values[0][np.isfinite(values[0])]
         lo, hi = (float(real.min()), float(real.max())) if len(real) else (0.0, 1.0)
         width = (hi - lo) / N_BINS if hi > lo else 1.0
@@ -118,4 +128,7 @@ def _columns_to_compare(real: pd.DataFrame, schema: Schema) -> list[str]:
 
 def _code(frames: Sequence[pd.DataFrame], schema: Schema, names: Sequence[str]) -> list[_Column]:
     """Code every compared column of every table (columns are read in place: no copy of a large table)."""
-    return [_code_column([f[n] for f in frames], schema[n].kind, schema[n].datetime_format) for n in names]
+    return [
+        _code_column([f[n] for f in frames], schema[n].kind, schema[n].datetime_format, schema[n].number_format)
+        for n in names
+    ]

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from synth.schema import ColumnKind, Schema, parse_datetimes
+from synth.schema import ColumnKind, NumberFormat, Schema, parse_datetimes
+from synth.schema.number_text import parse_numbers
 from synth.synthesizers.column_order import MIN_BREAKS, NUMBER_TOLERANCE, random_breaks
 
 #: Largest share of real rows that may break an order for it still to count as one: the share below which CART
@@ -55,7 +56,9 @@ class OrderBreaks:
     broken: float
 
 
-def _as_numbers(series: pd.Series, kind: ColumnKind, datetime_format: str | None = None) -> np.ndarray:
+def _as_numbers(
+    series: pd.Series, kind: ColumnKind, datetime_format: str | None = None, number_format: NumberFormat | None = None
+) -> np.ndarray:
     """A column as floats (dates as nanoseconds, text dates read in the schema's format: pandas' mixed guess read
     "05.06.2016" month first beside "23.12.2010"), NaN where missing or unreadable."""
     if kind is ColumnKind.DATETIME:
@@ -66,6 +69,8 @@ def _as_numbers(series: pd.Series, kind: ColumnKind, datetime_format: str | None
         )
         ns = dates.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
         return np.where(dates.isna().to_numpy(), np.nan, ns)
+    if number_format is not None and not pd.api.types.is_numeric_dtype(series.dtype):
+        return parse_numbers(series, number_format).to_numpy(dtype=np.float64)  # "$1,234.50" in its layout
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
 
 
@@ -77,7 +82,7 @@ def find_orders(real: pd.DataFrame, schema: Schema, min_rows: int = 20) -> tuple
     for spec in schema:
         if spec.name not in real or spec.kind not in (*_NUMBERS, ColumnKind.DATETIME):
             continue
-        values = _as_numbers(real[spec.name], spec.kind, spec.datetime_format)
+        values = _as_numbers(real[spec.name], spec.kind, spec.datetime_format, spec.number_format)
         if len(np.unique(values[~np.isnan(values)])) < 3:
             continue
         groups[spec.kind is ColumnKind.DATETIME].append((spec.name, values))
@@ -106,8 +111,10 @@ def order_breaks(synthetic: pd.DataFrame, schema: Schema, orders: tuple[ColumnOr
     for order in orders:
         if order.low not in synthetic or order.high not in synthetic:
             continue
-        low = _as_numbers(synthetic[order.low], kinds[order.low], schema[order.low].datetime_format)
-        high = _as_numbers(synthetic[order.high], kinds[order.high], schema[order.high].datetime_format)
+        low, high = (
+            _as_numbers(synthetic[c], kinds[c], schema[c].datetime_format, schema[c].number_format)
+            for c in (order.low, order.high)
+        )
         both = ~np.isnan(low) & ~np.isnan(high)
         rows = int(both.sum())
         out.append(OrderBreaks(order, rows, float(np.mean(low[both] > high[both])) if rows else 0.0))

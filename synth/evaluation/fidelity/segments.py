@@ -20,7 +20,7 @@ import pandas as pd
 from synth.evaluation.features import labels
 from synth.evaluation.results import to_jsonable
 from synth.progress import ProgressCallback
-from synth.schema import ColumnKind, Schema, infer_schema, numeric_values, parse_datetimes
+from synth.schema import ColumnKind, Schema, infer_schema, numeric_values, parse_datetimes, read_numbers
 
 if TYPE_CHECKING:
     from synth.evaluation.fidelity.scores import FidelityResult
@@ -211,7 +211,7 @@ def example_segment(df: pd.DataFrame, schema: Schema) -> str:
                 break
     for spec in schema:
         if spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE) and spec.name in df:
-            values = pd.to_numeric(df[spec.name], errors="coerce").dropna()
+            values = read_numbers(df[spec.name], spec).dropna()
             if values.nunique() > 1:
                 median = float(values.median())
                 step = 10.0 ** (np.floor(np.log10(abs(median))) - 1) if median else 1.0
@@ -261,6 +261,8 @@ def condition_mask(df: pd.DataFrame, condition: Condition, schema: Schema) -> np
     if kind in NUMERIC_KINDS:
         if kind is ColumnKind.DATETIME:  # text dates in their recorded format, not pandas' guess from the first one
             series = parse_datetimes(series, schema[c.column].datetime_format)
+        elif schema[c.column].number_format is not None:  # "$1,234.50": read in its layout
+            series = read_numbers(series, schema[c.column])
         x = numeric_values(series, kind)
         if c.op in ("in", "not in"):
             wanted = np.array([_as_number(v, c.column, kind) for v in c.value])

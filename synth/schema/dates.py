@@ -1,0 +1,158 @@
+"""Dates written as text or numbers: the format that reads a column, in words a user recognises."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from synth.schema.kinds import EPOCH_MILLISECONDS, EPOCH_SECONDS, ISO8601, OFFSET_COLON
+
+_DATEISH = re.compile(
+    r"\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?([ T]\d.*)?"
+    r"|\d{1,2}[ -][A-Za-z]{3,9}\.?[ -,]+\d{2,4}.*"
+    r"|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}.*"
+    r"|[A-Za-z]{3,9} \d{4}"
+)
+
+_DATE_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%SZ",
+    # A UTC offset (+0100 or +01:00; a colon is recorded as %:z, see synth.schema.kinds.OFFSET_COLON): read as
+    # instants in UTC and written back with the offset +00:00 in the same layout, so no time shifts silently.
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+    "%Y-%m-%d %H:%M:%S.%f%z",
+    "%Y-%m-%dT%H:%M%z",
+    "%Y/%m/%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%d.%m.%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%b %Y",
+    "%B %Y",
+)
+
+#: Day-first formats and their month-first twins: when both read every value, the reason says so.
+_DAY_MONTH_TWINS = {
+    "%d/%m/%Y": "%m/%d/%Y",
+    "%d/%m/%Y %H:%M": "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S": "%m/%d/%Y %H:%M:%S",
+    "%d/%m/%y": "%m/%d/%y",
+    "%d-%m-%Y": "%m-%d-%Y",
+}
+
+_TIME_NAME = re.compile(r"(time|date|_at$|_on$|^ts$|_ts$|^ts_|epoch|stamp|created|updated|modified)", re.I)
+
+
+def describe_format(fmt: str) -> str:
+    """``%d/%m/%Y`` → ``DD/MM/YYYY``: a date pattern in words a user recognises."""
+    table = {
+        "%Y": "YYYY",
+        "%y": "YY",
+        "%m": "MM",
+        "%d": "DD",
+        "%H": "hh",
+        "%I": "hh",
+        "%M": "mm",
+        "%S": "ss",
+        "%f": "ffffff",
+        "%b": "Mon",
+        "%B": "Month",
+        "%p": "AM/PM",
+        "%z": "±hhmm",
+        OFFSET_COLON: "±hh:mm",
+    }
+    return re.sub(r"%:?[a-zA-Z]", lambda m: table.get(m.group(0), m.group(0)), fmt)
+
+
+def detect_datetime_format(values: pd.Series) -> tuple[str, float, bool] | None:
+    """Find the date format that reads text values.
+
+    Args:
+        values: non-missing text values (a sample is enough).
+
+    Returns:
+        ``(format, share parsed, ambiguous)`` for the best format reading at least 95% of the values, or
+        None. ``ambiguous`` is true when day/month and month/day orders both read every value (the day-first
+        reading is returned).
+    """
+    text = values.astype(str).str.strip()
+    if text.empty or text.str.fullmatch(_DATEISH).mean() < 0.9:
+        return None
+    best: tuple[str, float] | None = None
+    shares: dict[str, float] = {}
+    for fmt in _DATE_FORMATS:
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
+        share = float(parsed.notna().mean())
+        shares[fmt] = share
+        if share >= 0.95 and (best is None or share > best[1]):
+            best = (fmt, share)
+            if share == 1.0 and fmt not in _DAY_MONTH_TWINS:
+                break
+    if best is None or best[1] < 1.0:
+        iso = float(pd.to_datetime(text, format=ISO8601, errors="coerce", utc=True).notna().mean())
+        if iso >= 0.95 and (best is None or iso > best[1]):
+            return ISO8601, iso, False
+    if best is None:
+        return None
+    fmt, share = best
+    if fmt.endswith("%z") and text.str.contains(r"[+-]\d\d:\d\d$").mean() >= 0.5:
+        fmt = fmt[:-2] + OFFSET_COLON  # %z reads both; writing back needs to know which the column used
+    twin = _DAY_MONTH_TWINS.get(fmt)
+    ambiguous = twin is not None and shares.get(twin, 0.0) >= share
+    return fmt, share, ambiguous
+
+
+def integer_date_format(name: str, values: np.ndarray, sample: np.ndarray) -> tuple[str, str] | None:
+    """Whether whole numbers are dates: YYYYMMDD, or Unix time when the column is named like a time.
+
+    Args:
+        name: the column name (Unix time is only assumed for names such as ``created_at``).
+        values: every non-missing value, as floats (for the range).
+        sample: some of them (for the YYYYMMDD calendar check).
+
+    Returns:
+        ``(datetime_format, reason)``, or None.
+    """
+    lo, hi = float(values.min()), float(values.max())
+    if lo >= 18_000_101 and hi <= 22_001_231:
+        text = pd.Series(sample.astype(np.int64)).astype(str)
+        if pd.to_datetime(text, format="%Y%m%d", errors="coerce").notna().all():
+            return "%Y%m%d", "8-digit whole numbers that all read as dates YYYYMMDD"
+    if _TIME_NAME.search(name):
+        if lo >= 315_532_800 and hi <= 4_102_444_800:
+            return EPOCH_SECONDS, "whole numbers in the range of Unix time in seconds (1980–2100), named like a time"
+        if lo >= 315_532_800_000 and hi <= 4_102_444_800_000:
+            return EPOCH_MILLISECONDS, "numbers in the range of Unix time in milliseconds, named like a time"
+    return None
