@@ -161,3 +161,32 @@ def test_an_order_the_others_imply_changes_no_row(name: str) -> None:
     full = model.sample(5_000, seed=1)
     setattr(model, field, tuple(o for o in getattr(model, field) if o != implied))
     pd.testing.assert_frame_equal(model.sample(5_000, seed=1), full)
+
+
+def _deliveries(n: int = 2_000, seed: int = 20) -> pd.DataFrame:
+    """Orders with a start, a deadline 10–120 days later and a delivery between them (all dates complete), and a
+    note of their size."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D")
+    span = rng.integers(10, 121, n)
+    delivery = start + pd.to_timedelta(np.round(rng.beta(2.0, 2.0, n) * span), unit="D")
+    deadline = start + pd.to_timedelta(span, unit="D")
+    return pd.DataFrame(
+        {
+            "size": rng.choice(["small", "large"], n),
+            "start": start.strftime("%Y-%m-%d"),
+            "deadline": deadline.strftime("%Y-%m-%d"),
+            "delivery": delivery.strftime("%Y-%m-%d"),
+        }
+    )
+
+
+@pytest.mark.parametrize("name", ["cart", "pruned_cart", "gaussian_copula"])
+def test_a_date_between_two_dates_keeps_both(name: str) -> None:
+    """A delivery between its start and its deadline: the one drawn as a gap from one of them keeps the other
+    bound too (before, a date drawn as a gap kept no other order)."""
+    table = _deliveries()
+    model = synth.create(name, random_state=0).fit(table)
+    syn = model.sample(10_000, seed=1)
+    start, deadline, delivery = (pd.to_datetime(syn[c]) for c in ("start", "deadline", "delivery"))
+    assert (start <= delivery).all() and (delivery <= deadline).all()
