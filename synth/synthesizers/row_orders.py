@@ -39,10 +39,11 @@ Order = tuple[str, str, float]
 def _every_order(
     names: Sequence[str], values: dict[str, np.ndarray], kept: set[frozenset[str]], tolerance: float
 ) -> tuple[Order, ...]:
-    """Every (later, earlier, sign) among ``names`` (later after earlier in their order) that holds
-    (:func:`_holds`), but for the pairs in ``kept`` (an anchor or a gap keeps those). A pair equal on (nearly)
-    every row holds both ways and is kept both ways. The rule is an anchor's (:func:`order_strength`): at most a
-    ``tolerance`` share of the rows with both present break it, and random pairs would on :data:`MIN_BREAKS`."""
+    """Every (later, earlier, sign) among ``names`` (later after earlier in their order) that holds, but for the
+    pairs in ``kept`` (an anchor or a gap keeps those). The rule is an anchor's (:func:`order_strength`): at most a
+    ``tolerance`` share of the rows with both present break it, and random pairs would on
+    :data:`~synth.synthesizers.column_order.MIN_BREAKS`. A pair equal on (nearly) every row holds both ways and is
+    kept both ways."""
     out: list[Order] = []
     for j, later in enumerate(names):
         for earlier in names[:j]:

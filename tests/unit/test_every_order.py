@@ -190,3 +190,17 @@ def test_a_date_between_two_dates_keeps_both(name: str) -> None:
     syn = model.sample(10_000, seed=1)
     start, deadline, delivery = (pd.to_datetime(syn[c]) for c in ("start", "deadline", "delivery"))
     assert (start <= delivery).all() and (delivery <= deadline).all()
+
+
+def test_a_pair_equal_on_every_row_is_kept_both_ways_unless_an_anchor_keeps_it() -> None:
+    from synth.synthesizers.row_orders import frame_redrawn_number_orders
+
+    rng = np.random.default_rng(0)
+    a = np.round(rng.uniform(0, 100, 500), 1)
+    frame = pd.DataFrame({"a": a, "b": a, "noise": rng.uniform(0, 100, 500)})
+    schema = synth.infer_schema(frame)
+    found = frame_redrawn_number_orders(frame, schema, set(), set())
+    assert {("b", "a", 1.0), ("b", "a", -1.0)} <= set(found)
+    assert not [o for o in found if "noise" in o[:2]]  # an order that does not hold is not kept
+    kept = frame_redrawn_number_orders(frame, schema, set(), {frozenset(("a", "b"))})
+    assert not [o for o in kept if {o[0], o[1]} == {"a", "b"}]
