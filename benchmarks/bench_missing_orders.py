@@ -5,7 +5,11 @@ The table (:func:`postings`, seeded) has job postings whose salary range and tri
 wherever both are present the lower never exceeds the higher. Each synthesizer is fitted on it (seed 0) and asked
 for ``--rows`` rows (seed 1): printed per order, the share of synthetic rows with both present that break it, the
 missing shares (real / synthetic), and the sampling speed (best of ``--repeats``, by wall clock and by CPU time);
-then the same speeds on Adult (no such pair), which the change must leave alone::
+then the same speeds on Adult (no such pair), which the change must leave alone. Then a second seeded table
+(:func:`bounds`, session 20) where a number holds more than one order: a value between a complete floor and a
+complete ceiling, a total at least each of two complete parts, and an end at least a complete start and at least a
+middle reading with missing values; printed per order, the share of synthetic rows with both present that break it
+(``bounds_breaks``)::
 
     .venv/bin/python -m benchmarks.bench_missing_orders                    # a million rows each
     .venv/bin/python -m benchmarks.bench_missing_orders --rows 100000 --only cart
@@ -26,6 +30,17 @@ import pandas as pd
 
 SYNTHESIZERS = ("cart", "pruned_cart", "gaussian_copula")
 ORDERS = (("salary_min", "salary_max"), ("start_km", "end_km"))
+#: (lower, higher) pairs of :func:`bounds`: every one holds on each of its rows with both present.
+BOUNDS_ORDERS = (
+    ("floor", "price"),
+    ("price", "ceiling"),
+    ("floor", "ceiling"),
+    ("part_a", "total"),
+    ("part_b", "total"),
+    ("start", "middle"),
+    ("middle", "end"),
+    ("start", "end"),
+)
 
 
 def postings(n: int = 5_000, seed: int = 0) -> pd.DataFrame:
@@ -44,10 +59,32 @@ def postings(n: int = 5_000, seed: int = 0) -> pd.DataFrame:
     return frame
 
 
-def breaks(frame: pd.DataFrame) -> dict[str, float]:
+def bounds(n: int = 5_000, seed: int = 0) -> pd.DataFrame:
+    """Numbers that each hold two orders: a price between its floor and its ceiling (all complete), a total at
+    least each of two parts (complete), and an end at least its start (complete) and its middle reading (missing
+    on 10% of rows). Before session 20 each of price, total and end kept only one of its bounds."""
+    rng = np.random.default_rng(seed)
+    floor = np.round(rng.uniform(10, 100, n), 1)
+    ceiling = np.round(floor + rng.gamma(2.0, 20.0, n), 1)
+    price = np.round(floor + (ceiling - floor) * rng.beta(2.0, 2.0, n), 1)
+    part_a = np.round(rng.gamma(3.0, 10.0, n), 1)
+    part_b = np.round(rng.gamma(3.0, 10.0, n), 1)
+    total = np.round(np.maximum(part_a, part_b) + rng.gamma(1.5, 8.0, n), 1)
+    start = np.round(rng.uniform(0, 500, n), 1)
+    middle = np.round(start + rng.gamma(2.0, 20.0, n), 1)
+    end = np.round(middle + rng.gamma(2.0, 20.0, n), 1)
+    frame = pd.DataFrame(
+        {"floor": floor, "ceiling": ceiling, "price": price, "part_a": part_a, "part_b": part_b, "total": total}
+    )
+    frame = frame.assign(start=start, middle=middle, end=end)
+    frame.loc[rng.random(n) < 0.10, "middle"] = np.nan
+    return frame
+
+
+def breaks(frame: pd.DataFrame, orders: tuple[tuple[str, str], ...] = ORDERS) -> dict[str, float]:
     """Per order, the share of rows with both present where the lower is above the higher."""
     out = {}
-    for low, high in ORDERS:
+    for low, high in orders:
         both = frame[low].notna() & frame[high].notna()
         out[f"{low} ≤ {high}"] = float((frame.loc[both, low] > frame.loc[both, high]).mean())
     return out
@@ -76,6 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "missing_orders.json"))
     args = parser.parse_args(argv)
     table = postings()
+    two_bounds = bounds()
     adult = load_adult()
     results: dict[str, Any] = {"rows": args.rows, "load": Path("/proc/loadavg").read_text().split()[:3]}
     for name in args.only:
@@ -91,9 +129,13 @@ def main(argv: list[str] | None = None) -> None:
             "rows_per_cpu_s": cpu_speed,
             "adult_rows_per_s": adult_speed,
             "adult_rows_per_cpu_s": adult_cpu,
+            "bounds_breaks": breaks(
+                synth.create(name, random_state=0).fit(two_bounds).sample(args.rows, seed=1), BOUNDS_ORDERS
+            ),
         }
         print(name, json.dumps(results[name]), flush=True)
     results["real_breaks"] = breaks(table)
+    results["real_bounds_breaks"] = breaks(two_bounds, BOUNDS_ORDERS)
     Path(args.out).write_text(json.dumps(results, indent=2))
 
 

@@ -105,7 +105,7 @@ from synth.synthesizers.cart_steps import (
     tree_inputs,
 )
 from synth.synthesizers.category_splits import category_ranks
-from synth.synthesizers.column_order import anchor_base, find_anchors, in_units_of, redrawn_orders
+from synth.synthesizers.column_order import anchor_base, find_anchors, in_units_of
 from synth.synthesizers.derived import (
     EXACT_RULES_PARAM,
     DerivedRule,
@@ -136,6 +136,7 @@ from synth.synthesizers.residual_features import (
     residuals_before,
     used_residuals,
 )
+from synth.synthesizers.row_orders import redrawn_orders
 
 __all__ = [
     "CLASSIFY_PARAM",
@@ -326,8 +327,9 @@ class SequentialCART(CartSampling, Synthesizer):
             x[:, j] = v if col.categorical else smoothed_draw(v, smooth, rng)
         written = {r.output for r in rules}  # columns an exact rule writes: no order is drawn for them
         anchors = find_anchors(columns, values, written)
-        # An order whose earlier column is sometimes missing has no anchor (an anchor is present on every row): it
-        # is kept on whole rows, drawing the rows that break it again (the copula's way).
+        # An anchor keeps one bound, from a column present on every row; every other order that holds (a second
+        # bound, or one whose earlier column is sometimes missing) is kept on whole rows, drawing the rows that
+        # break it again (the copula's way).
         self.date_orders_, self.number_orders_ = redrawn_orders(data, schema, written, columns, anchors)
         numbers = [j for j, c in enumerate(columns) if c.kind.is_numeric]
         # Binned predictors (Pruned CART's predictor_bins) are binned per slot: residual predictors are not offered.

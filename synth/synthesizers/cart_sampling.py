@@ -14,9 +14,10 @@ from synth.progress import ProgressCallback
 from synth.schema import ColumnKind
 from synth.synthesizers.base import Condition, column_mask, describe_conditions, draw_matching
 from synth.synthesizers.cart_steps import CartColumn, CartStep
-from synth.synthesizers.column_order import anchor_base, in_units_of, keep_orders, redraw_out_of_order
+from synth.synthesizers.column_order import anchor_base, in_units_of, redraw_out_of_order
 from synth.synthesizers.derived import DerivedRule, derive_codes, rules_of
 from synth.synthesizers.refinement import Refiner, refined_rows
+from synth.synthesizers.row_orders import keep_orders
 
 
 class CartSampling:
@@ -31,7 +32,7 @@ class CartSampling:
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         body = self._generate(n, rng, progress, None)
         # Dates after a date with missing values, numbers after a number with missing values: rows that break such
-        # an order are drawn again (column_order.keep_orders). Files saved before these orders have none.
+        # an order are drawn again (row_orders.keep_orders). Files saved before these orders have none.
         orders = (*getattr(self, "date_orders_", ()), *getattr(self, "number_orders_", ()))
         return keep_orders(body, orders, lambda m: self._generate(m, rng, lambda *_: None, None))
 

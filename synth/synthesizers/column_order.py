@@ -25,9 +25,10 @@ on fewer than :data:`MIN_BREAKS` of pairs (every end date after every start date
 age), nothing is gained. For a date the model file then holds gaps instead of dates, banded like any number
 (``smooth_below``); for either, the fact that the order held on every training row.
 
-An anchor must be present on every row. An order whose earlier date or number has missing values (sessions 18 and
-19) is found on the rows where both are present and kept on whole rows: a sampled row that breaks it is replaced by
-a fresh one with the same columns missing (:func:`keep_orders`).
+An anchor must be present on every row, and keeps one bound. Every other order that holds on the training rows
+(one whose earlier date or number has missing values, sessions 18 and 19; a second bound of a column that already
+has an anchor, session 20) is kept on whole rows: a sampled row that breaks one is replaced by a fresh one with the
+same columns missing (:mod:`synth.synthesizers.row_orders`).
 """
 
 from __future__ import annotations
@@ -113,22 +114,27 @@ def _best_anchor(
     of them) and which constrains it most (the highest share of independent pairs that would break it, at least
     :data:`MIN_BREAKS`), with the order's sign; None when none qualifies. ``later`` has NaN where missing; each
     candidate is in the same unit, NaN where missing (then judged on the rows where both are present)."""
-    present = ~np.isnan(later)
-    if present.sum() < 2:
-        return None
     best: tuple[float, K, float] | None = None
     for key, earlier in candidates:
-        known = ~np.isnan(earlier)
-        both = present & known
-        if both.sum() < 2:
-            continue
-        gap = later[both] - earlier[both]
         for sign in (1.0, -1.0):
-            if np.mean(sign * gap < 0) <= tolerance:
-                breaks = random_breaks(sign * later[present], sign * earlier[known], rng)
-                if breaks >= MIN_BREAKS and (best is None or breaks > best[0]):
-                    best = (breaks, key, sign)
+            breaks = order_strength(later, earlier, sign, rng, tolerance)
+            if breaks is not None and (best is None or breaks > best[0]):
+                best = (breaks, key, sign)
     return None if best is None else (best[1], best[2])
+
+
+def order_strength(
+    later: np.ndarray, earlier: np.ndarray, sign: float, rng: np.random.Generator, tolerance: float = 0.0
+) -> float | None:
+    """When ``later`` keeps sign × (later − earlier) ≥ 0 on all but a ``tolerance`` share of the rows where both
+    are present (at least two), the share of independently paired values that would break it (how much it
+    constrains), if that is at least :data:`MIN_BREAKS`; else None. NaN is missing."""
+    present, known = ~np.isnan(later), ~np.isnan(earlier)
+    both = present & known
+    if present.sum() < 2 or both.sum() < 2 or np.mean(sign * (later[both] - earlier[both]) < 0) > tolerance:
+        return None
+    breaks = random_breaks(sign * later[present], sign * earlier[known], rng)
+    return breaks if breaks >= MIN_BREAKS else None
 
 
 def _family(column: CartColumn, values: np.ndarray) -> str | None:
@@ -188,75 +194,6 @@ def frame_anchors(data: pd.DataFrame, schema: Schema, skip: set[str]) -> tuple[t
     return _table_orders(dates, {name: _nanoseconds(data[name]) for name in dates}, 0.0)
 
 
-def _redrawn_orders(
-    names: Sequence[str], values: dict[str, np.ndarray], kept: set[str], tolerance: float
-) -> tuple[tuple[str, str, float], ...]:
-    """For each of ``names`` in order not in ``kept``, the earlier one *with missing values* it is never below
-    (sign 1) or above (sign -1) on the rows where both are present (all but a ``tolerance`` share), the most
-    constraining (:func:`_best_anchor`): (later, earlier, sign). A complete earlier column is an anchor's job."""
-    rng = np.random.default_rng(0)
-    out: list[tuple[str, str, float]] = []
-    for j, later in enumerate(names):
-        if later in kept:
-            continue
-        incomplete = ((e, values[e]) for e in names[:j] if np.isnan(values[e]).any())
-        found = _best_anchor(values[later], incomplete, rng, tolerance)
-        if found is not None:
-            out.append((later, *found))
-    return tuple(out)
-
-
-def frame_redrawn_date_orders(
-    data: pd.DataFrame, schema: Schema, skip: set[str], gapped: set[str], order: Sequence[str] | None = None
-) -> tuple[tuple[str, str, float], ...]:
-    """Date orders a gap cannot keep because the earlier date has missing values (a gap needs its anchor on every
-    row): (later, earlier, sign) for each date not drawn as a gap that is never before (sign 1) or after (sign -1)
-    an earlier date of the table with missing values, on every row where both are present, where independently
-    paired dates would break it on at least :data:`MIN_BREAKS`. Models that draw whole rows keep them as they keep
-    numbers' orders, by drawing the rows that break one again (:func:`keep_orders`); a row with either date
-    missing breaks none. An HR table's exit date after a hire date missing on 2% of rows broke on 5% of the
-    Gaussian copula's rows without it. "Earlier" is ``order`` (CART's visit order), else the table's."""
-    kinds = {c.name: c.kind for c in schema}
-    names = [c.name for c in schema] if order is None else list(order)
-    dates = [n for n in names if kinds.get(n) is ColumnKind.DATETIME and n not in skip and n in data]
-    return _redrawn_orders(dates, {name: _nanoseconds(data[name]) for name in dates}, gapped, 0.0)
-
-
-def frame_redrawn_number_orders(
-    data: pd.DataFrame, schema: Schema, skip: set[str], kept: set[str], order: Sequence[str] | None = None
-) -> tuple[tuple[str, str, float], ...]:
-    """The same for numbers (three or more distinct values): (later, earlier, sign) for each number not in
-    ``kept`` (those already bounded by a complete column) that is never below (sign 1) or above (sign -1) an
-    earlier number with missing values on all but :data:`NUMBER_TOLERANCE` of the rows where both are present,
-    where randomly paired values would break it on at least :data:`MIN_BREAKS`. "Earlier" is ``order`` (CART's
-    visit order, whose anchors are the complete columns visited before), else the table's. Kept by drawing the
-    rows that break one again (:func:`keep_orders`); a row with either number missing breaks none. A job table's
-    salary_min ≤ salary_max (8% and 12% missing) broke on 0.2–1.0% of the rows of CART, Pruned CART and the
-    copula without it, its start_km ≤ end_km on 2.0–14% (``python -m benchmarks.bench_missing_orders``)."""
-    kinds = {c.name: c.kind for c in schema}
-    names = [c.name for c in schema] if order is None else list(order)
-    numbers = [n for n in names if n in kinds and kinds[n].is_numeric and n not in skip and n in data]
-    values = {n: pd.to_numeric(data[n], errors="coerce").to_numpy(dtype=np.float64) for n in numbers}
-    numbers = [n for n in numbers if len(np.unique(values[n][~np.isnan(values[n])])) >= 3]
-    return _redrawn_orders(numbers, values, kept, NUMBER_TOLERANCE)
-
-
-def redrawn_orders(
-    data: pd.DataFrame, schema: Schema, skip: set[str], columns: Sequence[CartColumn], anchors: dict[int, Anchor]
-) -> tuple[tuple[tuple[str, str, float], ...], tuple[tuple[str, str, float], ...]]:
-    """CART's orders an anchor cannot keep because the earlier column has missing values, (dates, numbers), kept
-    on whole rows (:func:`keep_orders`). A date drawn as a gap, or a number bounded by a complete anchor, keeps
-    that one bound. An HR table's exit date broke its hire date (missing on 3% of rows) on 4% of Pruned CART's
-    rows without them."""
-    gapped = {columns[j].name for j in anchors if columns[j].kind is ColumnKind.DATETIME}
-    bounded = {columns[j].name for j in anchors if columns[j].kind is not ColumnKind.DATETIME}
-    visited = [c.name for c in columns]  # anchors come from complete columns visited before; these from the rest
-    return (
-        frame_redrawn_date_orders(data, schema, skip, gapped, visited),
-        frame_redrawn_number_orders(data, schema, skip, bounded, visited),
-    )
-
-
 def frame_number_orders(data: pd.DataFrame, schema: Schema, skip: set[str]) -> tuple[tuple[str, str, float], ...]:
     """The number rule on a table, for models that draw whole rows (the Gaussian copula): (later, earlier, sign)
     for each number (three or more distinct values) that is never below (sign 1) or above (sign -1) an earlier
@@ -265,141 +202,6 @@ def frame_number_orders(data: pd.DataFrame, schema: Schema, skip: set[str]) -> t
     values = {name: pd.to_numeric(data[name], errors="coerce").to_numpy(dtype=np.float64) for name in numbers}
     numbers = [name for name in numbers if len(np.unique(values[name][~np.isnan(values[name])])) >= 3]
     return _table_orders(numbers, values, NUMBER_TOLERANCE)
-
-
-def _as_values(series: pd.Series) -> tuple[np.ndarray, bool]:
-    """A column as floats (dates, as datetimes or as text, in nanoseconds), NaN where missing, and whether it
-    holds dates."""
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64), False
-    dates = series if pd.api.types.is_datetime64_any_dtype(series) else pd.to_datetime(series, errors="coerce")
-    ns = dates.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
-    return np.where(dates.isna().to_numpy(), np.nan, ns), True
-
-
-def _bounds(body: pd.DataFrame, later: str, earlier: str, sign: float) -> tuple[np.ndarray, np.ndarray, bool]:
-    """The later column's values, its bound from the earlier one (rounded towards it for whole numbers), and
-    whether they are dates."""
-    value, dates = _as_values(body[later])
-    whole = not dates and bool(np.all(np.isnan(value) | (value == np.round(value))))
-    bound, _ = _as_values(body[earlier])
-    return value, anchor_base(bound, sign, whole), dates
-
-
-def out_of_order(body: pd.DataFrame, orders: Sequence[tuple[str, str, float]]) -> np.ndarray:
-    """Rows of ``body`` that break any of the ``orders`` (later, earlier, sign); a missing value breaks none."""
-    bad = np.zeros(len(body), dtype=bool)
-    for later, earlier, sign in orders:
-        value, bound, _ = _bounds(body, later, earlier, sign)
-        bad |= sign * (value - bound) < 0
-    return bad
-
-
-def _missing_pattern(frame: pd.DataFrame, orders: Sequence[tuple[str, str, float]]) -> np.ndarray:
-    """Per row, which columns of the ``orders`` are missing, as one whole number (a bit per column)."""
-    names = dict.fromkeys(c for later, earlier, _ in orders for c in (later, earlier))
-    code = np.zeros(len(frame), dtype=np.int64)
-    for k, name in enumerate(names):
-        code |= frame[name].isna().to_numpy().astype(np.int64) << k
-    return code
-
-
-def _matched(wanted: np.ndarray, offered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions (into ``wanted``, into ``offered``) pairing each wanted code with an offered row of the same
-    code, as many as both sides have."""
-    into_wanted, into_offered = [], []
-    for code in np.unique(wanted):
-        w, o = np.flatnonzero(wanted == code), np.flatnonzero(offered == code)
-        k = min(len(w), len(o))
-        into_wanted.append(w[:k])
-        into_offered.append(o[:k])
-    return np.concatenate(into_wanted), np.concatenate(into_offered)
-
-
-def order_kept_weights(body: pd.DataFrame, weights: np.ndarray, orders: Sequence[tuple[str, str, float]]) -> np.ndarray:
-    """Importance weights of conditioned candidates cut to the rows that keep the ``orders``, as :func:`keep_orders`
-    cuts unconditioned rows: 0 for a row that breaks one, and within each pattern of missing order columns the
-    other rows' weights scaled so the pattern keeps its drawn weight. Dropping the breaking rows alone raised every
-    missing share (only rows with both columns present can break): the copula conditioned on role = manager drew
-    end_km missing on 11.3% of rows against the 10% it draws unconditioned."""
-    bad = out_of_order(body, orders)
-    out = np.where(bad, 0.0, np.asarray(weights, dtype=np.float64))
-    if not bad.any():
-        return out
-    pattern = _missing_pattern(body, orders)
-    for code in np.unique(pattern[bad]):
-        group = pattern == code
-        kept = out[group].sum()
-        if kept > 0:
-            out[group] *= float(np.sum(weights[group])) / kept
-    return out
-
-
-def keep_orders(
-    body: pd.DataFrame, orders: Sequence[tuple[str, str, float]], draw: Callable[[int], pd.DataFrame]
-) -> pd.DataFrame:
-    """``body`` with every row that breaks one of the ``orders`` replaced by a fresh row from ``draw`` that keeps
-    them and has the same columns of the orders missing (up to :data:`ORDER_REDRAWS` rounds: the model's
-    distribution cut to the rows that keep them, its share of missing values untouched), then what is still out
-    of order set to its bound (a date to the earlier date itself).
-
-    Only a row with both columns of an order present can break it, so replacing it by any fresh row would raise
-    every missing share: the copula's end_km, missing on 10% of a job table's rows and below start_km on 14% of
-    its rows with both, came back missing on 11.4%."""
-    if not orders:
-        return body
-    bad = np.flatnonzero(out_of_order(body, orders))
-    wanted = _missing_pattern(body, orders)[bad]
-    # A filled row keeps the orders (it was chosen for it), so only the rows still unfilled are looked at again,
-    # and every column is written once at the end: 1M copula rows with 11% to redraw sampled 25% slower when each
-    # round checked and rewrote the whole table.
-    patches: list[tuple[np.ndarray, pd.DataFrame]] = []
-    rate = 1.0  # the share of drawn rows that could take a place last round: the next round draws for it
-    for _ in range(ORDER_REDRAWS):
-        if not len(bad):
-            break
-        fresh = draw(int(np.ceil(len(bad) / rate)))
-        kept = np.flatnonzero(~out_of_order(fresh, orders))
-        at, take = _matched(wanted, _missing_pattern(fresh, orders)[kept])
-        rate = max(len(at) / len(fresh), 0.05) if len(fresh) else 1.0
-        patches.append((bad[at], fresh.iloc[kept[take]]))
-        left = np.ones(len(bad), dtype=bool)
-        left[at] = False
-        bad, wanted = bad[left], wanted[left]
-    if patches:
-        for name in body.columns:
-            column = body[name].to_numpy(copy=True)
-            for rows, part in patches:
-                column[rows] = part[name].to_numpy()
-            body[name] = column
-    if not len(bad):
-        return body
-    # Clipping one column can break a chained order (a signup moved up past its last order): pass again until
-    # none breaks; orders only ever move a value towards its bound, so a chain settles within len(orders) passes.
-    for _ in range(len(orders) + 1):
-        changed = False
-        for later, earlier, sign in orders:
-            value, bound, dates = _bounds(body, later, earlier, sign)
-            wrong = sign * (value - bound) < 0
-            if wrong.any():
-                column = body[later].to_numpy(copy=True)
-                column[wrong] = body[earlier].to_numpy()[wrong] if dates else bound[wrong]
-                body[later] = column
-                changed = True
-        if not changed:
-            break
-    return body
-
-
-def model_orders(model: object) -> tuple[tuple[str, str, float], ...]:
-    """The orders (later, earlier, sign) a model keeps by dropping or redrawing whole rows: the copula's number
-    orders, CART's orders from a date or number with missing values, and the DP network's declared ones.
-    Conditioned candidates that break one are not the model's rows."""
-    return (
-        *getattr(model, "number_orders_", ()),  # the copula's; CART's after a number with missing values
-        *getattr(model, "declared_orders_", ()),
-        *getattr(model, "date_orders_", ()),  # CART: dates after a date with missing values
-    )
 
 
 def _nanoseconds(series: pd.Series) -> np.ndarray:

@@ -130,9 +130,10 @@ def sample_conditioned(
     unconditioned rows are drawn and filtered (bounded rejection). Either way every kept row is checked
     against the conditions on its final, user-facing values.
     """
-    from synth.synthesizers.column_order import model_orders, order_kept_weights, unplanned_columns
+    from synth.synthesizers.column_order import unplanned_columns
     from synth.synthesizers.conditional import exact_sampler
     from synth.synthesizers.derived import derived_columns
+    from synth.synthesizers.row_orders import model_orders, order_kept_weights
 
     schema = model.schema_
     modelled = schema.modelled

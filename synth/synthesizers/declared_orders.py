@@ -1,7 +1,7 @@
 """Orders the user declares for the DP network (public knowledge such as "an order is never before its signup"):
 checked against the schema alone, offered from it, and the ones a model can draw as gaps
 (:func:`synth.synthesizers.column_order.to_gaps`); the rest are kept by drawing rows again
-(:func:`synth.synthesizers.column_order.keep_orders`). Moved out of :mod:`synth.synthesizers.column_order`, which
+(:func:`synth.synthesizers.row_orders.keep_orders`). Moved out of :mod:`synth.synthesizers.column_order`, which
 finds the orders models learn from the rows."""
 
 from __future__ import annotations

@@ -12,15 +12,7 @@ from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.schema.conformance import round_recorded
 from synth.synthesizers.base import Param, Synthesizer, register_state
-from synth.synthesizers.column_order import (
-    frame_anchors,
-    frame_number_orders,
-    frame_redrawn_date_orders,
-    frame_redrawn_number_orders,
-    from_gaps,
-    keep_orders,
-    to_gaps,
-)
+from synth.synthesizers.column_order import frame_anchors, frame_number_orders, from_gaps, to_gaps
 from synth.synthesizers.derived import EXACT_RULES_PARAM, RULES_ARTIFACT, DerivedRule, apply_rules, rules_of
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.errors import SynthesizerError
@@ -37,6 +29,12 @@ from synth.synthesizers.marginals import (
 )
 from synth.synthesizers.params import column_names
 from synth.synthesizers.registry import register
+from synth.synthesizers.row_orders import (
+    frame_redrawn_date_orders,
+    frame_redrawn_number_orders,
+    keep_orders,
+    pairs,
+)
 
 
 def nearest_correlation(matrix: np.ndarray, floor: float = 1e-6) -> np.ndarray:
@@ -393,16 +391,15 @@ class GaussianCopula(Synthesizer):
         # A gap date's grain, so it comes back as the column holds it (dates, not clock times).
         self.date_units_ = gap_units(data, self.date_gaps_)
         # A number never above (or below) an earlier one on any training row: sampled rows that break it are
-        # drawn again (synth.synthesizers.column_order.keep_orders).
-        # A number whose earlier number has missing values is kept the same way, judged on the rows where both are
-        # present (a number already bounded by a complete one keeps that one bound). A date whose earlier date has
-        # missing values cannot be a gap: its order is kept the numbers' way too.
-        gapped = {later for later, _, _ in self.date_gaps_}
+        # drawn again (synth.synthesizers.row_orders.keep_orders).
+        # Every other order that holds is kept the same way: a number's second bound, and an order whose earlier
+        # number has missing values, judged on the rows where both are present. A date's orders other than its gap
+        # (one whose earlier date has missing values cannot be a gap) are kept the numbers' way too.
         complete = frame_number_orders(data, schema, skip)
         self.number_orders_ = (
             *complete,
-            *frame_redrawn_number_orders(data, schema, skip, {later for later, _, _ in complete}),
-            *frame_redrawn_date_orders(data, schema, skip, gapped),
+            *frame_redrawn_number_orders(data, schema, skip, pairs(complete)),
+            *frame_redrawn_date_orders(data, schema, skip, pairs(self.date_gaps_)),
         )
         data, schema = to_gaps(data, schema, self.date_gaps_)
         min_rows = int(self.min_stratum_rows)

@@ -1,7 +1,7 @@
 """An order between two numbers that both have missing values (salary_min ≤ salary_max, start_km ≤ end_km) is kept
 by CART, Pruned CART and the Gaussian copula: found at fit on the rows where both are present, stored in the model
 (``number_orders_``, checked when a file is loaded), and kept at sampling by drawing the rows that break it again
-(:func:`synth.synthesizers.column_order.keep_orders`). Before, an anchor had to be present on every row, so
+(:func:`synth.synthesizers.row_orders.keep_orders`). Before, an anchor had to be present on every row, so
 nothing kept it: 0.2–1.0% of the synthetic rows broke the salary range and 2–14% the trip readings."""
 
 from __future__ import annotations
@@ -94,17 +94,6 @@ def test_without_the_rule_the_order_breaks(name: str, table: pd.DataFrame, monke
     assert (syn["start_km"] > syn["end_km"]).mean() > 0.002
 
 
-def test_a_number_with_a_complete_bound_keeps_that_one(table: pd.DataFrame) -> None:
-    """A number already bounded by a column present on every row (CART's anchor, the copula's complete order)
-    keeps that one bound: no second order is added for it."""
-    frame = table.assign(salary_cap=table["salary_max"].fillna(table["salary_min"]).fillna(50_000.0) + 1_000.0)
-    frame = frame[["salary_cap", "role", "salary_min", "salary_max", "start_km", "end_km"]]
-    for name in ("cart", "gaussian_copula"):
-        model = synth.create(name, random_state=0).fit(frame)
-        laters = [later for later, _, _ in model.number_orders_]
-        assert len(laters) == len(set(laters)), model.number_orders_
-
-
 @settings(max_examples=60, deadline=None)
 @given(
     n=st.integers(1, 60),
@@ -118,7 +107,7 @@ def test_keeping_orders_leaves_the_missing_values_where_they_were(
     """For any table and any model: afterwards no row breaks the order, every row that kept it is untouched, and
     each row keeps which of the two columns it has missing (a redrawn row comes from a fresh row with the same
     ones missing; what the rounds leave is set to its bound, never to missing)."""
-    from synth.synthesizers.column_order import keep_orders, out_of_order
+    from synth.synthesizers.row_orders import keep_orders, out_of_order
 
     rng = np.random.default_rng(seed)
 
@@ -142,7 +131,8 @@ def test_keeping_orders_leaves_the_missing_values_where_they_were(
 def test_rows_left_out_of_order_after_the_last_round_are_set_to_their_bound() -> None:
     """A model whose every row breaks the order: after ORDER_REDRAWS rounds the later number is set to the earlier
     one (its bound), and a row with either number missing is left as drawn."""
-    from synth.synthesizers.column_order import ORDER_REDRAWS, keep_orders
+    from synth.synthesizers.column_order import ORDER_REDRAWS
+    from synth.synthesizers.row_orders import keep_orders
 
     calls = []
 
@@ -179,7 +169,7 @@ def test_conditioned_rows_keep_the_orders_and_the_missing_shares(name: str, tabl
     """Conditioned candidates that broke an order were dropped, and only rows with both columns present can break
     one, so every missing share rose: the copula conditioned on role = manager drew end_km missing on 11.3% of
     rows against the 10% it draws unconditioned. Their weights are now cut as the unconditioned redraw cuts rows
-    (column_order.order_kept_weights): the missing shares under a condition are those of the model's own rows
+    (row_orders.order_kept_weights): the missing shares under a condition are those of the model's own rows
     with that value."""
     model = synth.create(name, random_state=0).fit(table)
     free = model.sample(200_000, seed=1)

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from synth.progress import ProgressCallback
-from synth.synthesizers.column_order import from_gaps, keep_orders
+from synth.synthesizers.column_order import from_gaps
 from synth.synthesizers.conditions import Condition, column_mask, describe_conditions, draw_matching
 from synth.synthesizers.dp.encoding import BinnedColumn
 from synth.synthesizers.dp.network import NoisyTable
+from synth.synthesizers.row_orders import keep_orders
 
 
 class NetworkSampling:

@@ -1,0 +1,253 @@
+"""Orders kept on whole rows: every order between two dates or two numbers that holds on the training rows and
+that no anchor keeps in the tree draw (:mod:`synth.synthesizers.column_order`), found at fit and kept at sample
+time by drawing the rows that break one again (:func:`keep_orders`).
+
+An anchor keeps one bound of one column, and only from a column present on every row. Until session 19 an order
+whose earlier column has missing values had no keeper; until session 20 a column kept at most one order: a number
+already bounded by a complete column dropped its orders with the rest, and of several candidates only the most
+constraining was kept. A price between a complete floor and a complete ceiling then fell below its floor on 3.6% of
+CART's rows (the copula: 9.2%), a total at least each of two parts fell below the second on 1.3% (11%), an end at
+least a complete start and a middle reading with missing values fell below the middle on 3.4% (10%)
+(``python -m benchmarks.bench_missing_orders``, its ``bounds`` table). Now every order that holds is kept: the
+anchor's bound in the tree draw as before, each other one here. A row with either column of an order missing
+breaks none.
+
+Moved out of :mod:`synth.synthesizers.column_order` in session 20, which keeps the anchors and the gaps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from synth.schema import ColumnKind, Schema
+from synth.synthesizers.cart_steps import CartColumn
+from synth.synthesizers.column_order import (
+    NUMBER_TOLERANCE,
+    ORDER_REDRAWS,
+    Anchor,
+    _nanoseconds,
+    anchor_base,
+    order_strength,
+)
+
+Order = tuple[str, str, float]
+
+
+def _every_order(
+    names: Sequence[str], values: dict[str, np.ndarray], kept: set[frozenset[str]], tolerance: float
+) -> tuple[Order, ...]:
+    """Every (later, earlier, sign) among ``names`` (later after earlier in their order) that holds, but for the
+    pairs in ``kept`` (an anchor or a gap keeps those). The rule is an anchor's (:func:`order_strength`): at most a
+    ``tolerance`` share of the rows with both present break it, and random pairs would on
+    :data:`~synth.synthesizers.column_order.MIN_BREAKS`. A pair equal on (nearly) every row holds both ways and is
+    kept both ways."""
+    out: list[Order] = []
+    for j, later in enumerate(names):
+        for earlier in names[:j]:
+            if frozenset((later, earlier)) in kept:
+                continue
+            for sign in (1.0, -1.0):
+                # Random pairs from a generator of their own per pair: whether one order counts never depends on
+                # which were tried before it.
+                rng = np.random.default_rng(0)
+                if order_strength(values[later], values[earlier], sign, rng, tolerance) is not None:
+                    out.append((later, earlier, sign))
+    return tuple(out)
+
+
+def pairs(orders: Sequence[Order]) -> set[frozenset[str]]:
+    """The column pairs of ``orders``, either way round."""
+    return {frozenset((later, earlier)) for later, earlier, _ in orders}
+
+
+def frame_redrawn_date_orders(
+    data: pd.DataFrame,
+    schema: Schema,
+    skip: set[str],
+    kept: set[frozenset[str]],
+    order: Sequence[str] | None = None,
+) -> tuple[Order, ...]:
+    """Every date order a gap does not keep: (later, earlier, sign) for each pair of dates (not in ``kept``, the
+    pairs drawn as gaps) where the later is never before (sign 1) or after (sign -1) the earlier on a row where
+    both are present, and independently paired dates would break it on at least :data:`MIN_BREAKS`. A gap needs
+    its anchor on every row and keeps one order per date; the rest are kept on whole rows (:func:`keep_orders`).
+    An HR table's exit date after a hire date missing on 2% of rows broke on 5% of the Gaussian copula's rows
+    without it. "Earlier" is ``order`` (CART's visit order), else the table's."""
+    kinds = {c.name: c.kind for c in schema}
+    names = [c.name for c in schema] if order is None else list(order)
+    dates = [n for n in names if kinds.get(n) is ColumnKind.DATETIME and n not in skip and n in data]
+    return _every_order(dates, {name: _nanoseconds(data[name]) for name in dates}, kept, 0.0)
+
+
+def frame_redrawn_number_orders(
+    data: pd.DataFrame,
+    schema: Schema,
+    skip: set[str],
+    kept: set[frozenset[str]],
+    order: Sequence[str] | None = None,
+) -> tuple[Order, ...]:
+    """The same for numbers (three or more distinct values): every (later, earlier, sign) not in ``kept`` (the
+    pairs an anchor keeps) where the later is never below (sign 1) or above (sign -1) the earlier on all but
+    :data:`NUMBER_TOLERANCE` of the rows where both are present, and randomly paired values would break it on at
+    least :data:`MIN_BREAKS`. A job table's salary_min ≤ salary_max (8% and 12% missing) broke on 0.2–1.0% of the
+    rows of CART, Pruned CART and the copula without it, its start_km ≤ end_km on 2.0–14%
+    (``python -m benchmarks.bench_missing_orders``)."""
+    kinds = {c.name: c.kind for c in schema}
+    names = [c.name for c in schema] if order is None else list(order)
+    numbers = [n for n in names if n in kinds and kinds[n].is_numeric and n not in skip and n in data]
+    values = {n: pd.to_numeric(data[n], errors="coerce").to_numpy(dtype=np.float64) for n in numbers}
+    numbers = [n for n in numbers if len(np.unique(values[n][~np.isnan(values[n])])) >= 3]
+    return _every_order(numbers, values, kept, NUMBER_TOLERANCE)
+
+
+def redrawn_orders(
+    data: pd.DataFrame, schema: Schema, skip: set[str], columns: Sequence[CartColumn], anchors: dict[int, Anchor]
+) -> tuple[tuple[Order, ...], tuple[Order, ...]]:
+    """CART's orders no anchor keeps, (dates, numbers), kept on whole rows (:func:`keep_orders`): every order that
+    holds between two of its dates or two of its numbers, searched in its visit order, but for each column's
+    pair with its anchor (drawn as a gap or redrawn in its leaf). An HR table's exit date broke its hire date
+    (missing on 3% of rows) on 4% of Pruned CART's rows without them."""
+    kept = {frozenset((columns[j].name, columns[a.anchor].name)) for j, a in anchors.items()}
+    visited = [c.name for c in columns]
+    return (
+        frame_redrawn_date_orders(data, schema, skip, kept, visited),
+        frame_redrawn_number_orders(data, schema, skip, kept, visited),
+    )
+
+
+def _as_values(series: pd.Series) -> tuple[np.ndarray, bool]:
+    """A column as floats (dates, as datetimes or as text, in nanoseconds), NaN where missing, and whether it
+    holds dates."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64), False
+    dates = series if pd.api.types.is_datetime64_any_dtype(series) else pd.to_datetime(series, errors="coerce")
+    ns = dates.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
+    return np.where(dates.isna().to_numpy(), np.nan, ns), True
+
+
+def _bounds(body: pd.DataFrame, later: str, earlier: str, sign: float) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The later column's values, its bound from the earlier one (rounded towards it for whole numbers), and
+    whether they are dates."""
+    value, dates = _as_values(body[later])
+    whole = not dates and bool(np.all(np.isnan(value) | (value == np.round(value))))
+    bound, _ = _as_values(body[earlier])
+    return value, anchor_base(bound, sign, whole), dates
+
+
+def out_of_order(body: pd.DataFrame, orders: Sequence[tuple[str, str, float]]) -> np.ndarray:
+    """Rows of ``body`` that break any of the ``orders`` (later, earlier, sign); a missing value breaks none."""
+    bad = np.zeros(len(body), dtype=bool)
+    for later, earlier, sign in orders:
+        value, bound, _ = _bounds(body, later, earlier, sign)
+        bad |= sign * (value - bound) < 0
+    return bad
+
+
+def _missing_pattern(frame: pd.DataFrame, orders: Sequence[tuple[str, str, float]]) -> np.ndarray:
+    """Per row, which columns of the ``orders`` are missing, as one whole number (a bit per column)."""
+    names = dict.fromkeys(c for later, earlier, _ in orders for c in (later, earlier))
+    code = np.zeros(len(frame), dtype=np.int64)
+    for k, name in enumerate(names):
+        code |= frame[name].isna().to_numpy().astype(np.int64) << k
+    return code
+
+
+def _matched(wanted: np.ndarray, offered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (into ``wanted``, into ``offered``) pairing each wanted code with an offered row of the same
+    code, as many as both sides have."""
+    into_wanted, into_offered = [], []
+    for code in np.unique(wanted):
+        w, o = np.flatnonzero(wanted == code), np.flatnonzero(offered == code)
+        k = min(len(w), len(o))
+        into_wanted.append(w[:k])
+        into_offered.append(o[:k])
+    return np.concatenate(into_wanted), np.concatenate(into_offered)
+
+
+def order_kept_weights(body: pd.DataFrame, weights: np.ndarray, orders: Sequence[tuple[str, str, float]]) -> np.ndarray:
+    """Importance weights of conditioned candidates cut to the rows that keep the ``orders``, as :func:`keep_orders`
+    cuts unconditioned rows: 0 for a row that breaks one, and within each pattern of missing order columns the
+    other rows' weights scaled so the pattern keeps its drawn weight. Dropping the breaking rows alone raised every
+    missing share (only rows with both columns present can break): the copula conditioned on role = manager drew
+    end_km missing on 11.3% of rows against the 10% it draws unconditioned."""
+    bad = out_of_order(body, orders)
+    out = np.where(bad, 0.0, np.asarray(weights, dtype=np.float64))
+    if not bad.any():
+        return out
+    pattern = _missing_pattern(body, orders)
+    for code in np.unique(pattern[bad]):
+        group = pattern == code
+        kept = out[group].sum()
+        if kept > 0:
+            out[group] *= float(np.sum(weights[group])) / kept
+    return out
+
+
+def keep_orders(
+    body: pd.DataFrame, orders: Sequence[tuple[str, str, float]], draw: Callable[[int], pd.DataFrame]
+) -> pd.DataFrame:
+    """``body`` with every row that breaks one of the ``orders`` replaced by a fresh row from ``draw`` that keeps
+    them and has the same columns of the orders missing (up to :data:`ORDER_REDRAWS` rounds: the model's
+    distribution cut to the rows that keep them, its share of missing values untouched), then what is still out
+    of order set to its bound (a date to the earlier date itself).
+
+    Only a row with both columns of an order present can break it, so replacing it by any fresh row would raise
+    every missing share: the copula's end_km, missing on 10% of a job table's rows and below start_km on 14% of
+    its rows with both, came back missing on 11.4%."""
+    if not orders:
+        return body
+    bad = np.flatnonzero(out_of_order(body, orders))
+    wanted = _missing_pattern(body, orders)[bad]
+    # A filled row keeps the orders (it was chosen for it), so only the rows still unfilled are looked at again,
+    # and every column is written once at the end: 1M copula rows with 11% to redraw sampled 25% slower when each
+    # round checked and rewrote the whole table.
+    patches: list[tuple[np.ndarray, pd.DataFrame]] = []
+    rate = 1.0  # the share of drawn rows that could take a place last round: the next round draws for it
+    for _ in range(ORDER_REDRAWS):
+        if not len(bad):
+            break
+        fresh = draw(int(np.ceil(len(bad) / rate)))
+        kept = np.flatnonzero(~out_of_order(fresh, orders))
+        at, take = _matched(wanted, _missing_pattern(fresh, orders)[kept])
+        rate = max(len(at) / len(fresh), 0.05) if len(fresh) else 1.0
+        patches.append((bad[at], fresh.iloc[kept[take]]))
+        left = np.ones(len(bad), dtype=bool)
+        left[at] = False
+        bad, wanted = bad[left], wanted[left]
+    if patches:
+        for name in body.columns:
+            column = body[name].to_numpy(copy=True)
+            for rows, part in patches:
+                column[rows] = part[name].to_numpy()
+            body[name] = column
+    if not len(bad):
+        return body
+    # Clipping one column can break a chained order (a signup moved up past its last order): pass again until
+    # none breaks; orders only ever move a value towards its bound, so a chain settles within len(orders) passes.
+    for _ in range(len(orders) + 1):
+        changed = False
+        for later, earlier, sign in orders:
+            value, bound, dates = _bounds(body, later, earlier, sign)
+            wrong = sign * (value - bound) < 0
+            if wrong.any():
+                column = body[later].to_numpy(copy=True)
+                column[wrong] = body[earlier].to_numpy()[wrong] if dates else bound[wrong]
+                body[later] = column
+                changed = True
+        if not changed:
+            break
+    return body
+
+
+def model_orders(model: object) -> tuple[tuple[str, str, float], ...]:
+    """The orders (later, earlier, sign) a model keeps by dropping or redrawing whole rows: the copula's number
+    orders, CART's orders from a date or number with missing values, and the DP network's declared ones.
+    Conditioned candidates that break one are not the model's rows."""
+    return (
+        *getattr(model, "number_orders_", ()),  # the copula's; CART's after a number with missing values
+        *getattr(model, "declared_orders_", ()),
+        *getattr(model, "date_orders_", ()),  # CART: dates after a date with missing values
+    )
