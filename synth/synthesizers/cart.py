@@ -347,7 +347,7 @@ class SequentialCART(CartSampling, Synthesizer):
             anchor = anchors.get(j)
             if anchor is not None and col.kind is ColumnKind.DATETIME:  # drawn as a gap from its earlier date
                 earlier = in_units_of(values[anchor.anchor], columns[anchor.anchor], col)
-                y = anchor.sign * (y - anchor_base(earlier, anchor.sign, col.integer))
+                y = anchor.sign * (y - anchor_base(earlier, anchor.sign, col.integer, date=True))
             if col.categorical:
                 tasks.append((col.name, partial(self._step, x, j, y, None, classifier=True, seed=_seed(rng))))
                 continue

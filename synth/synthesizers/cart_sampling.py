@@ -98,7 +98,7 @@ class CartSampling:
         if step.anchor < 0:
             return self._finish_values(drawn, col)
         earlier = in_units_of(values[step.anchor], self.columns_[step.anchor], col)
-        start = anchor_base(earlier, step.sign, col.integer)
+        start = anchor_base(earlier, step.sign, col.integer, date=col.kind is ColumnKind.DATETIME)
         if col.kind is ColumnKind.DATETIME:
             drawn = start + step.sign * drawn
         v = self._finish_values(drawn, col)

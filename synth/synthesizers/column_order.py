@@ -74,15 +74,33 @@ def in_units_of(values: np.ndarray, source: CartColumn, target: CartColumn) -> n
     return (ns - float(target.origin)) / float(target.unit)
 
 
-def anchor_base(earlier: np.ndarray, sign: float, whole: bool) -> np.ndarray:
+def anchor_base(earlier: np.ndarray, sign: float, whole: bool, date: bool = False) -> np.ndarray:
     """What a later column's gap is counted from: its anchor's values (in the later column's units), rounded up
     (sign 1: the later value is never below) or down (sign -1) to a whole unit when the later column is whole, so
-    a whole gap keeps both the order and the grain. Values within float error of a whole unit count as whole."""
+    a whole gap keeps both the order and the grain. Values within float error of a whole unit count as whole.
+
+    A date (``date``) is a span, not a point: a delivery dated 5 March is not before an order at 10:00 on 5 March,
+    so a later date is counted from its earlier date *floored* to its own unit, whichever the sign (a day-grain
+    date never after an earlier time is never after that time's day either). Rounded up, a shop's same-day
+    deliveries read as breaking the order, which was then kept by no model: 7.6% of Pruned CART's rows and 21% of
+    the copula's had a delivery day before its order."""
     if not whole:
         return earlier
     near = np.round(earlier)
     exact = np.isclose(earlier, near, rtol=0.0, atol=1e-6)
-    return np.where(exact, near, np.ceil(earlier) if sign > 0 else np.floor(earlier))
+    return np.where(exact, near, np.floor(earlier) if date or sign < 0 else np.ceil(earlier))
+
+
+def whole_days(values: np.ndarray) -> bool:
+    """Whether every present value (nanoseconds, NaN missing) is a whole day, at least one being present."""
+    present = values[~np.isnan(values)]
+    return bool(len(present)) and not np.any(present % _DAY_NS)
+
+
+def day_floor(later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
+    """``earlier`` (nanoseconds, NaN missing) as a later date column is compared with it: floored to the day when
+    every present later value is a whole day (a date beside a time: :func:`anchor_base` for tables)."""
+    return np.floor(earlier / _DAY_NS) * _DAY_NS if whole_days(later) else earlier
 
 
 def redraw_out_of_order(
@@ -161,7 +179,9 @@ def find_anchors(columns: Sequence[CartColumn], values: Sequence[np.ndarray], sk
         for i in ordered:
             if i >= j or family[i] != family[j] or np.isnan(values[i]).any():
                 continue
-            yield i, in_units_of(values[i], columns[i], columns[j])
+            earlier = in_units_of(values[i], columns[i], columns[j])
+            # a date is judged at its own grain, as it is drawn (anchor_base): the earlier date floored to its unit
+            yield i, anchor_base(earlier, 1.0, True, date=True) if family[j] == "date" else earlier
 
     out: dict[int, Anchor] = {}
     for j in ordered:
@@ -172,14 +192,19 @@ def find_anchors(columns: Sequence[CartColumn], values: Sequence[np.ndarray], sk
 
 
 def _table_orders(
-    names: Sequence[str], values: dict[str, np.ndarray], tolerance: float
+    names: Sequence[str], values: dict[str, np.ndarray], tolerance: float, grain: bool = False
 ) -> tuple[tuple[str, str, float], ...]:
     """For each of ``names`` in order, the earlier complete one it is never below (sign 1) or above (sign -1), the
-    most constraining (:func:`_best_anchor`): (later, earlier, sign)."""
+    most constraining (:func:`_best_anchor`): (later, earlier, sign). ``grain``: dates, judged at the later one's
+    day grain (:func:`day_floor`)."""
     rng = np.random.default_rng(0)
     out: list[tuple[str, str, float]] = []
     for j, name in enumerate(names):
-        complete = ((e, values[e]) for e in names[:j] if not np.isnan(values[e]).any())
+        complete = (
+            (e, day_floor(values[name], values[e]) if grain else values[e])
+            for e in names[:j]
+            if not np.isnan(values[e]).any()
+        )
         found = _best_anchor(values[name], complete, rng, tolerance)
         if found is not None:
             out.append((name, *found))
@@ -191,7 +216,7 @@ def frame_anchors(data: pd.DataFrame, schema: Schema, skip: set[str]) -> tuple[t
     for each date column that never precedes (sign 1) or follows (sign -1) an earlier date column of the table,
     in table order, where independently paired dates would break the order on at least :data:`MIN_BREAKS`."""
     dates = [c.name for c in schema if c.kind is ColumnKind.DATETIME and c.name not in skip and c.name in data]
-    return _table_orders(dates, {name: _nanoseconds(data[name]) for name in dates}, 0.0)
+    return _table_orders(dates, {name: _nanoseconds(data[name]) for name in dates}, 0.0, grain=True)
 
 
 def frame_number_orders(data: pd.DataFrame, schema: Schema, skip: set[str]) -> tuple[tuple[str, str, float], ...]:
@@ -211,7 +236,7 @@ def _nanoseconds(series: pd.Series) -> np.ndarray:
 
 
 def to_gaps(
-    data: pd.DataFrame, schema: Schema, anchors: Sequence[tuple[str, str, float]]
+    data: pd.DataFrame, schema: Schema, anchors: Sequence[tuple[str, str, float]], grain: bool = False
 ) -> tuple[pd.DataFrame, Schema]:
     """The table with each later column replaced by its gap from its anchor: a date by its gap in days (its kind
     made a number), a number by the difference (its kind kept)."""
@@ -219,7 +244,11 @@ def to_gaps(
     kinds = {c.name: c.kind for c in schema}
     for later, earlier, sign in anchors:
         if kinds[later] is ColumnKind.DATETIME:
-            out[later] = sign * (_nanoseconds(data[later]) - _nanoseconds(data[earlier])) / _DAY_NS
+            high, low = _nanoseconds(data[later]), _nanoseconds(data[earlier])
+            # ``grain``: a date after a time counts from the time's day, as the order was found (day_floor): a
+            # same-day delivery is a gap of 0 days, not of minus ten hours (clipped to 0, then rounded to the next
+            # day for an afternoon order); from_gaps adds it back to that day (its ``days`` argument)
+            out[later] = sign * (high - (day_floor(high, low) if grain else low)) / _DAY_NS
             schema = schema.with_column(later, kind=ColumnKind.CONTINUOUS)
         else:
             high, low = (pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=np.float64) for c in (later, earlier))
@@ -227,14 +256,20 @@ def to_gaps(
     return out, schema
 
 
-def from_gaps(body: pd.DataFrame, anchors: Sequence[tuple[str, str, float]]) -> pd.DataFrame:
-    """Columns back from their gaps (in table order, so a chain of anchors resolves), never out of order."""
+def from_gaps(
+    body: pd.DataFrame, anchors: Sequence[tuple[str, str, float]], days: frozenset[str] = frozenset()
+) -> pd.DataFrame:
+    """Columns back from their gaps (in table order, so a chain of anchors resolves), never out of order. A date in
+    ``days`` (a whole-day date whose gap :func:`to_gaps` counted from its anchor's day) is added to that day."""
     for later, earlier, sign in anchors:
         gap = pd.to_numeric(body[later], errors="coerce").clip(lower=0.0)
         if pd.api.types.is_numeric_dtype(body[earlier]) and not pd.api.types.is_bool_dtype(body[earlier]):
             body[later] = pd.to_numeric(body[earlier], errors="coerce") + sign * gap
             continue
-        body[later] = shift_dates(pd.to_datetime(body[earlier]), sign * gap.to_numpy(dtype=np.float64))
+        start = pd.to_datetime(body[earlier])
+        if later in days:
+            start = start.dt.floor("D")
+        body[later] = shift_dates(start, sign * gap.to_numpy(dtype=np.float64))
     return body
 
 

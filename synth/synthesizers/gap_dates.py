@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from synth.synthesizers.cart_steps import datetime_ns
+from synth.synthesizers.cart_steps import _DAY_NS, datetime_ns
 from synth.synthesizers.column_order import ORDER_REDRAWS, from_gaps
 from synth.synthesizers.marginals import datetime_unit
 
@@ -65,7 +65,11 @@ def out_of_range(body: pd.DataFrame, gaps: Sequence[Gap], ranges: Mapping[str, R
 
 
 def finish_gap_dates(
-    body: pd.DataFrame, gaps: Sequence[Gap], units: Mapping[str, int], ranges: Mapping[str, Range]
+    body: pd.DataFrame,
+    gaps: Sequence[Gap],
+    units: Mapping[str, int],
+    ranges: Mapping[str, Range],
+    days: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """Each gap date (added back to its anchor) on its grain and clipped to its range, never past its anchor.
 
@@ -79,6 +83,8 @@ def finish_gap_dates(
         low, high = _bounds(ranges, later)
         value = np.clip(np.round(ns / unit) * unit, low, high)
         anchor = _ns(body[earlier])
+        if later in days:  # a whole-day date keeps its order with the anchor's day (column_order.anchor_base)
+            anchor = np.floor(anchor / _DAY_NS) * _DAY_NS
         # The bound's own grain step, rounded away from the anchor: the order holds and the grain too.
         step = (np.ceil(anchor / unit) if sign > 0 else np.floor(anchor / unit)) * unit
         wrong = sign * (value - anchor) < 0
@@ -94,7 +100,11 @@ def finish_gap_dates(
 
 
 def redraw_out_of_range(
-    frame: pd.DataFrame, gaps: Sequence[Gap], ranges: Mapping[str, Range], draw: Callable[[int], pd.DataFrame]
+    frame: pd.DataFrame,
+    gaps: Sequence[Gap],
+    ranges: Mapping[str, Range],
+    draw: Callable[[int], pd.DataFrame],
+    days: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """``frame`` (dates still as gaps) with every row whose gap date lands outside its range replaced by a fresh
     row from ``draw``, up to :data:`ORDER_REDRAWS` rounds; the rest is left for :func:`finish_gap_dates`."""
@@ -102,7 +112,7 @@ def redraw_out_of_range(
         return frame
     columns = list(dict.fromkeys(c for later, earlier, _ in gaps for c in (later, earlier)))
     for _ in range(ORDER_REDRAWS):
-        bad = np.flatnonzero(out_of_range(from_gaps(frame[columns].copy(), gaps), gaps, ranges))
+        bad = np.flatnonzero(out_of_range(from_gaps(frame[columns].copy(), gaps, days), gaps, ranges))
         if not len(bad):
             break
         fresh = draw(len(bad))

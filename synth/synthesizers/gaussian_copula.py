@@ -12,7 +12,14 @@ from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.schema.conformance import round_recorded
 from synth.synthesizers.base import Param, Synthesizer, register_state
-from synth.synthesizers.column_order import frame_anchors, frame_number_orders, from_gaps, to_gaps
+from synth.synthesizers.column_order import (
+    _nanoseconds,
+    frame_anchors,
+    frame_number_orders,
+    from_gaps,
+    to_gaps,
+    whole_days,
+)
 from synth.synthesizers.derived import EXACT_RULES_PARAM, RULES_ARTIFACT, DerivedRule, apply_rules, rules_of
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.errors import SynthesizerError
@@ -352,6 +359,7 @@ class GaussianCopula(Synthesizer):
     rules_: tuple[DerivedRule, ...]
     date_gaps_: tuple[tuple[str, str, float], ...]
     date_units_: tuple[tuple[str, int], ...]
+    gap_days_: tuple[str, ...]
     number_orders_: tuple[tuple[str, str, float], ...]
     stratify_by_: tuple[str, ...]
     rare_flag_: tuple[str, object] | None
@@ -390,6 +398,8 @@ class GaussianCopula(Synthesizer):
         self.date_gaps_ = frame_anchors(data, schema, skip)
         # A gap date's grain, so it comes back as the column holds it (dates, not clock times).
         self.date_units_ = gap_units(data, self.date_gaps_)
+        # Whole-day gap dates count from their anchor's day (a same-day delivery is a gap of 0): to_gaps(grain=True)
+        self.gap_days_ = tuple(g[0] for g in self.date_gaps_ if whole_days(_nanoseconds(data[g[0]])))
         # A number never above (or below) an earlier one on any training row: sampled rows that break it are
         # drawn again (synth.synthesizers.row_orders.keep_orders).
         # Every other order that holds is kept the same way: a number's second bound, and an order whose earlier
@@ -401,7 +411,7 @@ class GaussianCopula(Synthesizer):
             *frame_redrawn_number_orders(data, schema, skip, pairs(complete)),
             *frame_redrawn_date_orders(data, schema, skip, pairs(self.date_gaps_)),
         )
-        data, schema = to_gaps(data, schema, self.date_gaps_)
+        data, schema = to_gaps(data, schema, self.date_gaps_, grain=True)
         min_rows = int(self.min_stratum_rows)
         by = self._stratify_columns(data, schema, rng)
         flag = find_rare_flag(data, schema, min_rows) if self.rare_flags else None
@@ -437,12 +447,17 @@ class GaussianCopula(Synthesizer):
         later = {g[0] for g in getattr(self, "date_gaps_", ())}
         return {d.name: (d.low, d.high) for d in getattr(self, "domain_", ()) if d.name in later}
 
+    def _day_gaps(self) -> frozenset[str]:
+        """Whole-day gap dates counted from their anchor's day (fits since session 20, ``gap_days_``; earlier files
+        counted every gap from the anchor's time and sample as they did)."""
+        return frozenset(getattr(self, "gap_days_", ()))
+
     def _derive_frame(self, body: pd.DataFrame) -> pd.DataFrame:
         gaps = getattr(self, "date_gaps_", ())  # files saved before date gaps have none
-        body = from_gaps(body, gaps)
+        body = from_gaps(body, gaps, self._day_gaps())
         # Files saved before date units have none: their gap dates keep the old unrounded, unclipped values.
         if hasattr(self, "date_units_"):
-            body = finish_gap_dates(body, gaps, dict(self.date_units_), self._gap_ranges())
+            body = finish_gap_dates(body, gaps, dict(self.date_units_), self._gap_ranges(), self._day_gaps())
         # Rules read the values as they will be shown (amounts in cents), so a sum stays exact after conform.
         return apply_rules(round_recorded(body, self.schema_), rules_of(self))
 
@@ -459,7 +474,7 @@ class GaussianCopula(Synthesizer):
             def quiet(m: int) -> pd.DataFrame:
                 return self._draw_components(m, rng, lambda *_: None)
 
-            frame = redraw_out_of_range(frame, gaps, self._gap_ranges(), quiet)
+            frame = redraw_out_of_range(frame, gaps, self._gap_ranges(), quiet, self._day_gaps())
         return self._derive_frame(frame)
 
     def _draw_components(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from synth.synthesizers.column_order import (
     Anchor,
     _nanoseconds,
     anchor_base,
+    day_floor,
     order_strength,
 )
 
@@ -37,7 +38,11 @@ Order = tuple[str, str, float]
 
 
 def _every_order(
-    names: Sequence[str], values: dict[str, np.ndarray], kept: set[frozenset[str]], tolerance: float
+    names: Sequence[str],
+    values: dict[str, np.ndarray],
+    kept: set[frozenset[str]],
+    tolerance: float,
+    grain: bool = False,
 ) -> tuple[Order, ...]:
     """Every (later, earlier, sign) among ``names`` (later after earlier in their order) that holds, but for the
     pairs in ``kept`` (an anchor or a gap keeps those). The rule is an anchor's (:func:`order_strength`): at most a
@@ -53,7 +58,10 @@ def _every_order(
                 # Random pairs from a generator of their own per pair: whether one order counts never depends on
                 # which were tried before it.
                 rng = np.random.default_rng(0)
-                if order_strength(values[later], values[earlier], sign, rng, tolerance) is not None:
+                high, low = (values[later], values[earlier]) if sign > 0 else (values[earlier], values[later])
+                if grain:  # dates at the upper one's grain (column_order.day_floor)
+                    low = day_floor(high, low)
+                if order_strength(high, low, 1.0, rng, tolerance) is not None:
                     out.append((later, earlier, sign))
     return tuple(out)
 
@@ -79,7 +87,7 @@ def frame_redrawn_date_orders(
     kinds = {c.name: c.kind for c in schema}
     names = [c.name for c in schema] if order is None else list(order)
     dates = [n for n in names if kinds.get(n) is ColumnKind.DATETIME and n not in skip and n in data]
-    return _every_order(dates, {name: _nanoseconds(data[name]) for name in dates}, kept, 0.0)
+    return _every_order(dates, {name: _nanoseconds(data[name]) for name in dates}, kept, 0.0, grain=True)
 
 
 def frame_redrawn_number_orders(
@@ -134,6 +142,8 @@ def _bounds(body: pd.DataFrame, later: str, earlier: str, sign: float) -> tuple[
     value, dates = _as_values(body[later])
     whole = not dates and bool(np.all(np.isnan(value) | (value == np.round(value))))
     bound, _ = _as_values(body[earlier])
+    if dates:  # at the upper date's grain: a day is not before a time on that day (column_order.anchor_base)
+        return (value, day_floor(value, bound), dates) if sign > 0 else (day_floor(bound, value), bound, dates)
     return value, anchor_base(bound, sign, whole), dates
 
 

@@ -244,6 +244,9 @@ def check_copula(model: Any) -> None:
         for u in units
     ):
         fail("the copula's date units must name its gap dates, each with a whole number of nanoseconds")
+    days = getattr(model, "gap_days_", ())
+    if not isinstance(days, tuple) or not all(isinstance(d, str) and d in gapped for d in days):
+        fail("the copula's whole-day gap dates must name its gap dates")
     redrawn = getattr(model, "number_orders_", ())  # numbers, and dates after a date with missing values
     if not named_orders(redrawn, None) or not all({o[0], o[1]} <= numbers or {o[0], o[1]} <= dates for o in redrawn):
         fail(

@@ -23,7 +23,7 @@ import pandas as pd
 
 from synth.schema import ColumnKind, NumberFormat, Schema, parse_datetimes
 from synth.schema.number_text import parse_numbers
-from synth.synthesizers.column_order import MIN_BREAKS, NUMBER_TOLERANCE, random_breaks
+from synth.synthesizers.column_order import MIN_BREAKS, NUMBER_TOLERANCE, day_floor, random_breaks
 
 #: Largest share of real rows that may break an order for it still to count as one: the share below which CART
 #: and the copula keep a number's order (one constant, so the page never lists an order the models could keep
@@ -88,13 +88,15 @@ def find_orders(real: pd.DataFrame, schema: Schema, min_rows: int = 20) -> tuple
         groups[spec.kind is ColumnKind.DATETIME].append((spec.name, values))
     rng = np.random.default_rng(0)
     found: list[ColumnOrder] = []
-    for columns in groups.values():
+    for is_date, columns in groups.items():
         for i, (name_a, a) in enumerate(columns):
             for name_b, b in columns[i + 1 :]:
                 both = ~np.isnan(a) & ~np.isnan(b)
                 if both.sum() < min_rows:
                     continue
                 for low, high, lo, hi in ((name_a, name_b, a, b), (name_b, name_a, b, a)):
+                    if is_date:  # at the upper date's grain: a delivery day is not before that day's order
+                        lo = day_floor(hi, lo)
                     share = float(np.mean(lo[both] > hi[both]))
                     if share <= MAX_REAL_BREAKS:
                         breaks = random_breaks(hi[~np.isnan(hi)], lo[~np.isnan(lo)], rng)
@@ -115,6 +117,8 @@ def order_breaks(synthetic: pd.DataFrame, schema: Schema, orders: tuple[ColumnOr
             _as_numbers(synthetic[c], kinds[c], schema[c].datetime_format, schema[c].number_format)
             for c in (order.low, order.high)
         )
+        if kinds[order.high] is ColumnKind.DATETIME:
+            low = day_floor(high, low)
         both = ~np.isnan(low) & ~np.isnan(high)
         rows = int(both.sum())
         out.append(OrderBreaks(order, rows, float(np.mean(low[both] > high[both])) if rows else 0.0))
