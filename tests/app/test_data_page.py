@@ -199,3 +199,15 @@ def test_a_code_column_mostly_rare_is_offered_its_prefix_and_the_fit_no_longer_w
     at = fit(at, "pruned_cart")
     assert not any("postcode: " in w.value for w in at.warning)
     assert not any(e.proto.label.startswith("Cut ") for e in at.get("page_link"))
+
+
+def test_the_estimates_caption_states_the_peak_factor_the_calibration_pinned() -> None:
+    """The caption's factor is :data:`PEAK_FACTOR`, which ``tests/unit/test_peak_estimate.py`` checks every stored
+    measurement against; the table beside it shows each synthesizer's peak in MB."""
+    from synth.audit.calibration import PEAK_FACTOR
+
+    at = start()
+    (caption,) = [c.value for c in at.caption if c.value.startswith("Estimated fit time")]
+    assert f"within {PEAK_FACTOR:g}× of the peak measured on every calibration and check table" in caption
+    (table,) = [d.value for d in at.dataframe if "peak memory" in d.value.columns]
+    assert all(v.endswith(" MB") for v in table["peak memory"])
