@@ -1,8 +1,8 @@
 """Peak memory of one fit, measured in a fresh process per measurement (``benchmarks/calibrate_fit.py --memory``).
 
 What is measured is what the product reports (:mod:`synth.report.memory`): the growth of the process's resident
-memory while the fit runs, not :mod:`tracemalloc`'s count of Python and numpy allocations (which misses the memory
-scikit-learn's trees take with C ``malloc``). Two things made the session-19 figures a poor target (r² −0.09 to
+memory while the fit runs, not :mod:`tracemalloc`'s count of Python and numpy allocations (the product cannot
+trace: see :mod:`synth.report.memory`). Two things made the session-19 figures a poor target (r² −0.09 to
 0.99):
 
 * the fits ran one after another in one process, after the table was built and a warm-up fit, so a fit reused the
@@ -11,8 +11,8 @@ scikit-learn's trees take with C ``malloc``). Two things made the session-19 fig
 * each figure was one measurement.
 
 Here every measurement is a fresh process that builds the table, fits on its first 60 and 1,000 rows (lazy
-imports: CART imports its thread pool's modules only from 200 rows, 27 MB that a warm-up on 60 rows left to the
-measured fit and a dashboard pays once; caches), collects garbage and hands the allocator's free memory back to
+imports: CART imports its thread pool's modules only from 200 rows, code a warm-up on 60 rows left to the
+measured fit and a dashboard loads once; caches), collects garbage and hands the allocator's free memory back to
 the system (glibc's ``malloc_trim``) before it resets the peak (``VmHWM``, through ``/proc/self/clear_refs``) and
 fits once: the growth is then the memory the fit itself needs beyond the table and the libraries, whatever ran
 before it. Each point is measured :data:`REPEATS` times (separate processes) and the median kept. In a

@@ -108,7 +108,40 @@ def test_the_session_19_estimate_missed_by_more_than_twice_on_84_of_160_fits() -
     assert round(ratio(bike["session19_peak_mb"], bike["peak_mb"]), 2) == 0.09
     # Why: those peaks were read after earlier fits in one process, which left freed memory to reuse.
     old = json.loads((MEMORY.parent / "calibration.json").read_text())
-    assert sum(r["peak_mb"] == 0 for g in ("runs", "checks") for rs in old[g].values() for r in rs) == 26
+    peaks = [r["peak_mb"] for g in ("runs", "checks") for rs in old[g].values() for r in rs]
+    assert sum(v == 0 for v in peaks) == 26 and sum(v < 0.5 for v in peaks) == 51
+    (then,) = [r for r in old["runs"]["privbayes"] if r["table"] == "adult:130244:5"]
+    (now,) = [p for p in stored["runs"]["privbayes"] if p["table"] == "adult:130244:5"]
+    assert then["peak_mb"] == 0 and 34 <= now["peak_mb"] < 35
+
+
+_WARM_UP = """
+import sys
+import synth
+from benchmarks.fit_tables import table
+df = table("adult:2000:5")
+schema = synth.infer_schema(df)
+seen = []
+for rows in (60, 200, 1_000, 2_000):
+    synth.create("cart", random_state=0).fit(df.iloc[:rows], schema)
+    seen.append(set(sys.modules))
+print(len(seen[1] - seen[0]), len(seen[3] - seen[2]))
+"""
+
+
+def test_the_warm_up_on_1000_rows_leaves_no_import_to_the_measured_fit() -> None:
+    """benchmarks/fit_memory.py's reason for its second warm-up: CART imports modules from 200 rows on that a fit on
+    60 rows does not, and after a fit on 1,000 rows a fit on 2,000 imports none."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "SYNTH_FIT_THREADS": "1", "PYTHONPATH": str(root)}
+    argv = [sys.executable, "-c", _WARM_UP]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True, cwd=root, env=env)
+    after_60, after_1000 = (int(v) for v in out.stdout.split())
+    assert after_60 > 0 and after_1000 == 0
 
 
 def test_the_ratio_counts_anything_under_the_floor_as_the_floor() -> None:
