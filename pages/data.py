@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import synth
+from synth.audit.calibration import PEAK_FACTOR
 from synth.evaluation.results import percent
 from synth.generated import REGENERATION_SUMMARY
 from synth.io import DEFAULT_MISSING_VALUES
@@ -254,7 +255,8 @@ if st.session_state["cut_note"]:
 if report.estimates:
     st.caption(
         "Estimated fit time (CPU time on one core; a busy machine takes longer, CART's parallel trees less) and extra "
-        "memory on this table, calibrated in benchmarks/calibrate_fit.py:"
+        f"memory on this table (within {PEAK_FACTOR:g}× of the peak measured on every calibration and check table), "
+        "calibrated in benchmarks/calibrate_fit.py:"
     )
     st.dataframe(
         pd.DataFrame(

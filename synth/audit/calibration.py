@@ -90,8 +90,10 @@ def estimate_fit(
     table of five such columns was put at 0.04 s for the Gaussian copula, which took 0.23 s. The label and strata
     terms are what categories cost beyond their column: the copula fits one copula per level of its mixture
     column and lays every label out along a number. Dates written as text (``23.12.2010``) are parsed value by value
-    before every fit. A calibration whose terms have fewer powers (or no ``terms``:
-    ``a + b·rows·columns``) still reads: the missing powers are 0.
+    before every fit. Peak memory has its own terms (:data:`MEMORY_TERMS`, a calibration's ``peak_terms``; before
+    session 20 the time's): the growth of resident memory a fit needs beyond the table and the libraries, measured
+    by ``benchmarks/calibrate_fit.py --memory`` in a fresh process per measurement. A calibration whose terms have
+    fewer powers (or no ``terms``: ``a + b·rows·columns``) still reads: the missing powers are 0.
 
     Args:
         n_rows: rows to fit on.
@@ -129,7 +131,8 @@ def estimate_fit(
             note = f"extrapolated from tables of up to {widest:,.0f} columns"
         terms = coef.get("terms")
         seconds = shape_cost(coef["seconds"], shape, terms)
-        out.append(FitEstimate(name, seconds, shape_cost(coef["peak_mb"], shape, terms), note))
+        peak = shape_cost(coef["peak_mb"], shape, coef.get("peak_terms", terms))
+        out.append(FitEstimate(name, seconds, peak, note))
     return tuple(out)
 
 
@@ -158,6 +161,31 @@ TERMS: tuple[tuple[int, ...], ...] = (
     (0, 1, 0, 0, 0, 1, 0),
     (1, 0, 0, 0, 0, 0, 1),
 )
+#: The terms of the peak-memory model (session 20), as :data:`TERMS`, each a candidate for what a fit holds at its
+#: peak; the calibration keeps, per synthesizer, those its measurements need (coefficients >= 0): a constant; rows
+#: alone (an index, a weight or a draw per row); cells (the encoded table); cells times the width (the DP network's
+#: peak grows so: without the term it was put at 0.66 of the measured peak on 6,000 × 60); rows times the numbers,
+#: the labels, the generated columns read value by value and the dates written as text (an array or a string per
+#: value of each); the width squared, and times the strata (a matrix over the columns, per copula); the width to
+#: the third and fourth power (the DP network's search for parents); the labels alone.
+MEMORY_TERMS: tuple[tuple[int, ...], ...] = (
+    (0, 0, 0, 0, 0, 0, 0),
+    (1, 0, 0, 0, 0, 0, 0),
+    (1, 1, 0, 0, 0, 0, 0),
+    (1, 2, 0, 0, 0, 0, 0),
+    (1, 0, 1, 0, 0, 0, 0),
+    (1, 0, 0, 0, 1, 0, 0),
+    (1, 0, 0, 1, 0, 0, 0),
+    (1, 0, 0, 0, 0, 0, 1),
+    (0, 2, 0, 0, 0, 0, 0),
+    (0, 2, 0, 0, 0, 1, 0),
+    (0, 3, 0, 0, 0, 0, 0),
+    (0, 4, 0, 0, 0, 0, 0),
+    (0, 0, 0, 0, 1, 0, 0),
+)
+#: The factor the peak-memory estimate is within of every fit it was calibrated and checked on (each at least 1 MB;
+#: ``benchmarks/results/calibration_memory.json``, pinned by ``tests/unit/test_peak_estimate.py``).
+PEAK_FACTOR = 1.5
 #: The share of many-valued numbers among the columns when the caller does not say (Adult's: 4 of 15).
 TYPICAL_NUMERIC_SHARE = 0.27
 #: Labels per modelled column when the caller does not say (Adult's: 100 labels over 15 columns).

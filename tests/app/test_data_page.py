@@ -219,3 +219,15 @@ def test_prices_and_rates_written_as_text_are_shown_as_numbers_with_their_layout
     assert "**unit_price** — text numbers written like \\$12.50" in reasons  # markdown escapes the $
     assert "**discount** — text numbers written like 12%, kept as written (12% is 12)" in reasons
     assert "do not read as numbers" not in reasons  # the audit reads them in their layout too
+
+
+def test_the_estimates_caption_states_the_peak_factor_the_calibration_pinned() -> None:
+    """The caption's factor is :data:`PEAK_FACTOR`, which ``tests/unit/test_peak_estimate.py`` checks every stored
+    measurement against; the table beside it shows each synthesizer's peak in MB."""
+    from synth.audit.calibration import PEAK_FACTOR
+
+    at = start()
+    (caption,) = [c.value for c in at.caption if c.value.startswith("Estimated fit time")]
+    assert f"within {PEAK_FACTOR:g}× of the peak measured on every calibration and check table" in caption
+    (table,) = [d.value for d in at.dataframe if "peak memory" in d.value.columns]
+    assert all(v.endswith(" MB") for v in table["peak memory"])
