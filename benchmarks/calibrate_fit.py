@@ -135,12 +135,15 @@ print(json.dumps({"shape": dataclasses.asdict(shape), "fits": fits}))
 """
 
 
-def measure(spec: str, names: list[str], repeats: int = REPEATS) -> dict[str, Any]:
-    """Fit each of ``names`` on the table ``spec`` in one fresh single-threaded subprocess; its shape and fits."""
+def measure(spec: str, names: list[str], repeats: int = REPEATS, root: Path = ROOT) -> dict[str, Any]:
+    """Fit each of ``names`` on the table ``spec`` in one fresh single-threaded subprocess; its shape and fits.
+
+    ``root``: the source tree whose ``synth`` and ``benchmarks`` the subprocess imports (another checkout, to time
+    a change against the code before it: ``benchmarks/bench_fit_tables.py``)."""
     env = {**os.environ, **SINGLE_THREAD}
     import subprocess
 
-    argv = [sys.executable, "-c", _CHILD, str(ROOT), spec, ",".join(names), str(repeats), str(LONG_FIT)]
+    argv = [sys.executable, "-c", _CHILD, str(root), spec, ",".join(names), str(repeats), str(LONG_FIT)]
     proc = subprocess.run(argv, capture_output=True, text=True, check=False, cwd=ROOT, env=env)
     if proc.returncode != 0:
         raise RuntimeError(f"fits on {spec} failed:\n{proc.stderr[-2000:]}")

@@ -255,10 +255,12 @@ def disjoint_template(present: pd.Series, others: pd.Series | None = None) -> st
     base = _template(sample) if len(set(sample)) >= MIN_TEMPLATE_VALUES else _shape_template(sample)
     real = (present if others is None else pd.concat([present, others])).astype(str).to_numpy(dtype=object)
     parts = _parse_template(base)
+    lengths = np.fromiter(map(len, real), dtype=np.int64, count=len(real))
     for _ in range(_MAX_EXTRA_DIGITS):
         parts = _one_more_digit(parts)
         pattern = _regex(parts)
-        if not any(pattern.fullmatch(v) for v in real):
+        # Every piece of the pattern is one character: only values of the template's width can match.
+        if not any(pattern.fullmatch(v) for v in real[lengths == len(parts)]):
             return _render(parts)
     return _render(parts) + "-9"  # six extra digits still taken: a separator no value of that width has after it
 

@@ -45,14 +45,38 @@ def _slots(parts: list[tuple[bool, str]]) -> list[int]:
     return [i for i, (is_slot, _) in enumerate(parts) if is_slot]
 
 
-def _endings(text: pd.Series, positions: list[int]) -> set[str]:
-    """The characters of ``text`` (all of one width) at ``positions``, joined, as a set."""
-    if len(text) == 0:
-        return set()
-    joined = text.str[positions[0]]
-    for i in positions[1:]:
-        joined = joined + text.str[i]
-    return set(joined)
+def _char_codes(text: pd.Series, width: int) -> np.ndarray:
+    """The code points of ``text`` (all of ``width`` characters) as an ``(n, width)`` array.
+
+    One copy in numpy: picking each ending character with ``.str[i]`` looped in Python over every value, for
+    every tail length tried, and was most of the fit of a table with a text key or a phone number."""
+    if width == 0:  # numpy has no zero-width string type ("<U0" reads as "<U1")
+        return np.zeros((len(text), 0), dtype=np.uint32)
+    return np.array(text.tolist(), dtype=f"<U{width}").view(np.uint32).reshape(-1, width)
+
+
+def _ending_keys(codes: np.ndarray, alphabets: list[str]) -> np.ndarray:
+    """Each row of ``codes`` (the ending characters' code points) as one integer, each character's index in its
+    alphabet a digit of base ``len(alphabet)``; rows with a character outside its alphabet are dropped, as no
+    candidate (made of the alphabets' characters) can equal them."""
+    key = np.zeros(len(codes), dtype=np.int64)
+    inside = np.ones(len(codes), dtype=bool)
+    for column, alphabet in enumerate(alphabets):
+        index = np.full(128, -1, dtype=np.int64)  # the alphabets are ASCII letters and digits, never 127 (DEL),
+        index[[ord(c) for c in alphabet]] = np.arange(len(alphabet))  # so code points from 127 up are outside
+        at = index[np.minimum(codes[:, column], 127)]
+        inside &= at >= 0
+        key = key * len(alphabet) + at
+    return key[inside]
+
+
+def _free(candidates: list[str], codes: np.ndarray, alphabets: list[str]) -> list[str]:
+    """The ``candidates`` (in their order) that no row of ``codes`` (the real endings' code points) spells."""
+    if not candidates:
+        return []
+    wanted = np.array(candidates, dtype=f"<U{len(alphabets)}").view(np.uint32).reshape(-1, len(alphabets))
+    taken = np.isin(_ending_keys(wanted, alphabets), _ending_keys(codes, alphabets))
+    return [c for c, t in zip(candidates, taken.tolist(), strict=True) if not t]
 
 
 def _candidates(alphabets: list[str], rng: np.random.Generator) -> list[str]:
@@ -63,7 +87,9 @@ def _candidates(alphabets: list[str], rng: np.random.Generator) -> list[str]:
             out = [o + c for o in out for c in alphabet]
         return out
     picks = [np.array(list(a))[rng.integers(0, len(a), _CANDIDATES)] for a in alphabets]
-    return sorted({"".join(chars) for chars in zip(*picks, strict=True)})
+    # Sorted distinct endings: numpy orders equal-width strings by code point, as sorted() does.
+    joined = np.ascontiguousarray(np.stack(picks, axis=1)).view(f"<U{len(alphabets)}").ravel()
+    return np.unique(joined).tolist()
 
 
 def same_width_format(present: pd.Series, others: pd.Series | None = None) -> dict[str, Any] | None:
@@ -84,7 +110,8 @@ def same_width_format(present: pd.Series, others: pd.Series | None = None) -> di
     parts = _parse_template(base)
     slots = _slots(parts)
     taken = text if others is None else pd.concat([text, others.dropna().astype(str)], ignore_index=True)
-    same = taken[taken.str.len() == len(parts)]
+    same = taken[np.fromiter(map(len, taken), dtype=np.int64, count=len(taken)) == len(parts)]
+    codes = _char_codes(same, len(parts))
     rng = np.random.default_rng(0)
     best: tuple[float, int, list[str]] | None = None
     for tail in range(1, len(slots)):  # at least one slot stays fully random
@@ -92,8 +119,7 @@ def same_width_format(present: pd.Series, others: pd.Series | None = None) -> di
         alphabets = [_ALPHABETS[parts[i][1]] for i in positions]
         if math.prod(len(a) for a in alphabets) > _MAX_TAIL_SPACE:
             break
-        used = _endings(same, positions)
-        free = [c for c in _candidates(alphabets, rng) if c not in used]
+        free = _free(_candidates(alphabets, rng), codes[:, positions], alphabets)
         if not free:
             continue
         kept = sorted(rng.choice(free, size=min(MAX_SUFFIXES, len(free)), replace=False).tolist())
