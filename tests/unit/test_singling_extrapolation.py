@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 
 import synth
+from synth.evaluation.privacy import singling_control
+from synth.evaluation.privacy.common import PrivacyInputError
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.singling_control import control_estimate
 from synth.evaluation.privacy.singling_out import (
@@ -21,6 +23,7 @@ from synth.evaluation.privacy.singling_out import (
     multivariate_queries,
     univariate_queries,
 )
+from synth.evaluation.privacy.wp216 import singling_out
 
 N_TRAIN, N_HOLDOUT, SEEDS, LEAK = 16_000, 4_000, 8, 0.1
 
@@ -103,7 +106,37 @@ def test_a_tenth_of_train_rows_among_fresh_rows_reads_clearly_positive(
 def test_a_copy_of_train_reads_a_risk_near_one(adult: pd.DataFrame, mode: str) -> None:
     table = adult.sample(2500, random_state=3).reset_index(drop=True)
     train, holdout = table.iloc[:2000].reset_index(drop=True), table.iloc[2000:].reset_index(drop=True)
-    from synth.evaluation.privacy.wp216 import singling_out
-
     result = singling_out(train, train.copy(), holdout=holdout, mode=mode, seed=0)  # type: ignore[arg-type]
     assert result.risk.excess > 0.95 and result.risk.low > 0.9, result.risk
+
+
+def test_an_unknown_size_correction_is_refused_with_the_choices(adult_small: pd.DataFrame) -> None:
+    train, holdout = adult_small.iloc[:2000], adult_small.iloc[2000:]
+    with pytest.raises(PrivacyInputError, match="beta, calibrated, npmle, anonymeter"):
+        singling_out(train, train, holdout=holdout, size_correction="betta")  # type: ignore[arg-type]
+
+
+def test_the_beta_controls_error_is_the_wider_of_the_bootstrap_and_the_holdout_jackknife(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Predicates of 60 synthetic rows, eight to a row, on 500 holdout and 2,000 train people drawn alike."""
+    rng = np.random.default_rng(0)
+    w = np.exp(rng.uniform(np.log(1e-4), np.log(5e-3), 60))
+    matches = np.repeat(rng.random((60, 500)) < w[:, None], 8, axis=0)
+    hits = np.repeat(rng.binomial(2000, w) == 1, 8)
+    clusters = np.repeat(np.arange(60), 8)
+    jackknives: list[tuple[float, float]] = []
+    original = singling_control._holdout_jackknife
+
+    def spy(*args: object) -> tuple[float, float]:
+        jackknives.append(original(*args))  # type: ignore[arg-type]
+        return jackknives[-1]
+
+    monkeypatch.setattr(singling_control, "_holdout_jackknife", spy)
+    both = singling_control.singling_error(hits, matches, 2000, np.random.default_rng(1), "beta", clusters=clusters)
+    monkeypatch.setattr(singling_control, "_holdout_jackknife", lambda *args: (0.0, 0.0))
+    boot = singling_control.singling_error(hits, matches, 2000, np.random.default_rng(1), "beta", clusters=clusters)
+    (people_control, people_excess) = jackknives[0]
+    assert people_excess > 0 and boot.excess > 0
+    assert both.excess == pytest.approx(max(boot.excess, np.sqrt(people_excess)))
+    assert both.control == pytest.approx(max(boot.control, np.sqrt(people_control)))
