@@ -11,16 +11,21 @@ prints
 * ``ratio``: stated / sd (1 when the interval is as wide as the estimate moves);
 * ``cover``: the share of intervals that hold the mean excess over the repeats (the Monte-Carlo stand-in for
   the expected risk), with its binomial Monte-Carlo error;
-* ``cover 0``: for fresh real rows, whose true excess is 0, the share that hold 0.
+* ``cover 0``: for fresh real rows, whose true excess is 0, the share that hold 0;
+* ``mean ± se``: the mean excess over the repeats and its standard error — for fresh real rows it must be 0 within
+  about two standard errors (the extrapolated control neither high nor low), for the leaks clearly above 0.
 
 Cases: fresh real rows as the synthetic table (they never saw train, so the true excess is 0) on Adult (16,000
 train, 4,000 holdout: the control extrapolated over two doublings, as on the demo's 80/20 split) and on the
-smaller bank-marketing table (2,000 / 500); and Pruned CART fitted on each repeat's train (Adult, 80/20).
+smaller bank-marketing table (2,000 / 500); and Pruned CART fitted on each repeat's train (Adult, 80/20). Leaks
+on bank marketing (2,000 / 500): a copy of train as the synthetic table, and the fresh rows with a tenth of them
+replaced by train rows.
 
 Usage::
 
     .venv/bin/python -m benchmarks.bench_singling_coverage                 # all cases, writes the JSON
     .venv/bin/python -m benchmarks.bench_singling_coverage --repeats 40 --cases adult_fresh
+    .venv/bin/python -m benchmarks.bench_singling_coverage --size-correction calibrated   # the old control
 """
 
 from __future__ import annotations
@@ -59,6 +64,8 @@ CASES: dict[str, dict[str, Any]] = {
     "adult_fresh": {"load": load_adult, "train": 16_000, "holdout": 4_000, "synthetic": "fresh", "repeats": 60},
     "bank_fresh": {"load": _bank, "train": 2_000, "holdout": 500, "synthetic": "fresh", "repeats": 100},
     "adult_pruned_cart": {"load": load_adult, "holdout_share": 0.2, "synthetic": "pruned_cart", "repeats": 30},
+    "bank_copy": {"load": _bank, "train": 2_000, "holdout": 500, "synthetic": "copy", "repeats": 20},
+    "bank_leak10": {"load": _bank, "train": 2_000, "holdout": 500, "synthetic": "fresh", "leak": 0.1, "repeats": 40},
 }
 
 
@@ -67,11 +74,17 @@ def _tables(case: dict[str, Any], table: pd.DataFrame, schema: Any, rep: int) ->
     import synth
 
     order = np.random.default_rng([rep, 7]).permutation(len(table))
-    if case["synthetic"] == "fresh":
+    if case["synthetic"] in ("fresh", "copy"):
         n_train, n_hold = case["train"], case["holdout"]
         train = table.iloc[order[:n_train]].reset_index(drop=True)
         holdout = table.iloc[order[n_train : n_train + n_hold]].reset_index(drop=True)
+        if case["synthetic"] == "copy":
+            return train, holdout, train.copy()
         syn = table.iloc[order[n_train + n_hold :]].reset_index(drop=True)
+        if case.get("leak"):  # a share of the fresh rows replaced by train rows, copied verbatim
+            n_leak = round(len(syn) * case["leak"])
+            leaked = train.iloc[np.random.default_rng([rep, 8]).choice(n_train, n_leak, replace=False)]
+            syn = pd.concat([syn.iloc[n_leak:], leaked], ignore_index=True)
         return train, holdout, syn
     n_hold = round(len(table) * case["holdout_share"])
     holdout = table.iloc[order[:n_hold]].reset_index(drop=True)
@@ -81,7 +94,7 @@ def _tables(case: dict[str, Any], table: pd.DataFrame, schema: Any, rep: int) ->
     return train, holdout, model.sample(len(train), seed=rep + 1)
 
 
-def run_case(name: str, repeats: int) -> dict[str, Any]:
+def run_case(name: str, repeats: int, size_correction: str = "beta") -> dict[str, Any]:
     import synth
     from synth.evaluation.privacy.inputs import PrivacyInputs
     from synth.evaluation.privacy.wp216 import singling_out
@@ -96,7 +109,16 @@ def run_case(name: str, repeats: int) -> dict[str, Any]:
         inputs = PrivacyInputs(train, holdout, syn, schema)
         for mode in MODES:
             start = time.perf_counter()
-            r = singling_out(train, syn, holdout=holdout, schema=schema, mode=mode, seed=rep, inputs=inputs)  # type: ignore[arg-type]
+            r = singling_out(
+                train,
+                syn,
+                holdout=holdout,
+                schema=schema,
+                mode=mode,  # type: ignore[arg-type]
+                seed=rep,
+                inputs=inputs,
+                size_correction=size_correction,  # type: ignore[arg-type]
+            )
             seconds[mode].append(time.perf_counter() - start)
             runs[mode].append(
                 {
@@ -111,7 +133,7 @@ def run_case(name: str, repeats: int) -> dict[str, Any]:
             )
     out: dict[str, Any] = {"repeats": repeats, "case": {k: v for k, v in case.items() if k != "load"}}
     for mode in MODES:
-        out[mode] = summarise(runs[mode], fresh=case["synthetic"] == "fresh")
+        out[mode] = summarise(runs[mode], fresh=case["synthetic"] == "fresh" and not case.get("leak"))
         out[mode]["seconds_median"] = float(np.median(seconds[mode]))
         out[mode]["runs"] = runs[mode]
     return out
@@ -128,6 +150,7 @@ def summarise(runs: list[dict[str, float]], fresh: bool) -> dict[str, Any]:
     cover = float(np.mean(np.abs(excess - mean) <= error))
     summary = {
         "mean_excess": mean,
+        "mean_excess_se": sd / np.sqrt(len(runs)),
         "sd": sd,
         "stated_se": stated,
         "ratio": stated / sd if sd > 0 else float("nan"),
@@ -149,17 +172,23 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--cases", nargs="+", default=list(CASES), choices=list(CASES))
     parser.add_argument("--repeats", type=int, default=None, help="repeats per case (default: the case's own)")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--size-correction", default="beta", choices=["beta", "calibrated", "npmle"], help="the control's correction"
+    )
     args = parser.parse_args(argv)
     results: dict[str, Any] = {}
-    head = f"{'case':<18} {'mode':<12} {'mean':>7} {'sd':>7} {'stated':>7} {'ratio':>6} {'cover':>11} {'cover 0':>7}"
+    head = (
+        f"{'case':<18} {'mode':<12} {'mean ± se':>16} {'sd':>7} {'stated':>7} {'ratio':>6} {'cover':>11} {'cover 0':>7}"
+    )
     print(head)
     for name in args.cases:
-        results[name] = run_case(name, args.repeats or CASES[name]["repeats"])
+        results[name] = run_case(name, args.repeats or CASES[name]["repeats"], args.size_correction)
         for mode in MODES:
             s = results[name][mode]
             zero = f"{s['cover_zero']:.2f}" if "cover_zero" in s else "—"
             print(
-                f"{name:<18} {mode:<12} {s['mean_excess']:>7.4f} {s['sd']:>7.4f} {s['stated_se']:>7.4f} "
+                f"{name:<18} {mode:<12} {s['mean_excess']:>+8.4f} ± {s['mean_excess_se']:.4f} {s['sd']:>7.4f} "
+                f"{s['stated_se']:>7.4f} "
                 f"{s['ratio']:>6.2f} {s['cover_mean']:>5.2f}±{s['cover_mean_mc_error']:.2f} {zero:>7}",
                 flush=True,
             )

@@ -84,14 +84,20 @@ def test_a_copy_of_train_is_high_risk_on_every_attack(
 
 
 def test_fresh_real_data_shows_no_excess_risk(adult: pd.DataFrame, schema: synth.Schema) -> None:
-    """Real rows the model never saw, used as the synthetic table (as large as train): every risk is noise."""
+    """Real rows the model never saw, used as the synthetic table (as large as train): every risk is noise.
+
+    Singling out's risks are held to less than 0.1 only: on one split its 95% intervals exclude 0 now and then, as
+    95% intervals do (its 3-column risk read +0.055, 0.011–0.099, with the beta control at this seed; over 16 such
+    splits it averaged −0.007 ± 0.009). Its mean over splits is pinned in ``test_singling_extrapolation.py``."""
     table = adult.sample(6000, random_state=0).reset_index(drop=True)
     rest, holdout = synth.split(table, 0.2, seed=0)
     train, fresh = synth.split(rest, 0.5, seed=0)
     report = evaluate_attacks(train, fresh, holdout=holdout, schema=schema, n_attacks=1000, seed=0)
     for r in report.results:
-        assert not r.risk.significant, (r.name, r.risk)
         assert r.risk.value < 0.1, (r.name, r.risk)
+        if r.criterion == "singling_out":
+            continue
+        assert not r.risk.significant, (r.name, r.risk)
         assert r.risk.low == 0.0
     mia = membership_inference(train, fresh, holdout=holdout, schema=schema)
     assert mia.auc.low < 0.5 < mia.auc.high
@@ -342,7 +348,7 @@ def test_control_size_correction_beats_raw_and_anonymeter(weights: tuple[str, fl
     assert abs(calibrated - truth) < abs(raw - truth)
 
 
-@pytest.mark.parametrize("method", ["calibrated", "npmle", "anonymeter"])
+@pytest.mark.parametrize("method", ["beta", "calibrated", "npmle", "anonymeter"])
 def test_control_successes_at_returns_a_plain_float(method: str) -> None:
     """Every method's expected successes are a Python float (the calibrated one was a numpy float: its scaling
     is a numpy power)."""
@@ -497,7 +503,8 @@ def test_singling_out_fits_the_whole_controls_weights_once_and_reads_as_before(
     split_small: tuple[pd.DataFrame, pd.DataFrame], schema: synth.Schema, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The control's interval started by fitting the whole control's weight distribution again (up to 5,000 EM
-    steps, ~0.15 s per mode) although its estimate had just fitted it; it now starts from that fit. Same figures."""
+    steps, ~0.15 s per mode) although its estimate had just fitted it; it now starts from that fit. Same figures.
+    (The EM control, ``npmle``; the default ``beta`` hands its fitted parameters on the same way.)"""
     train, holdout = split_small
     rng = np.random.default_rng(0)
     shuffled = pd.DataFrame({c: train[c].to_numpy()[rng.permutation(len(train))] for c in train.columns})
@@ -516,13 +523,24 @@ def test_singling_out_fits_the_whole_controls_weights_once_and_reads_as_before(
 
     for mode in ("univariate", "multivariate"):
         fits.clear()
-        new = singling_out(train, shuffled, holdout=holdout, schema=schema, mode=mode, n_attacks=300, seed=0)
+        new = singling_out(
+            train, shuffled, holdout=holdout, schema=schema, mode=mode, n_attacks=300, seed=0, size_correction="npmle"
+        )
         whole = max(n for n, _ in fits)
         assert sum(1 for n, scratch in fits if n == whole and scratch) == 1, mode
         with monkeypatch.context() as old_path:  # the interval as it was: fitting the whole control again
             old_path.setattr(wp216, "singling_error", refitting)
             fits.clear()
-            old = singling_out(train, shuffled, holdout=holdout, schema=schema, mode=mode, n_attacks=300, seed=0)
+            old = singling_out(
+                train,
+                shuffled,
+                holdout=holdout,
+                schema=schema,
+                mode=mode,
+                n_attacks=300,
+                seed=0,
+                size_correction="npmle",
+            )
             assert sum(1 for n, scratch in fits if n == whole and scratch) == 2, mode
         assert new.control.n_success > 0 and new.control.error > 0
         assert new == old, mode

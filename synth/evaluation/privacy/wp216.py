@@ -25,6 +25,7 @@ from synth.evaluation.privacy.neighbors import (
     paired_gower_distances,
     row_hashes,
 )
+from synth.evaluation.privacy.singling_control import METHODS
 from synth.evaluation.privacy.singling_out import (
     QueryEncoder,
     control_estimate,
@@ -66,7 +67,7 @@ def singling_out(
     columns: Sequence[str] | None = None,
     n_attacks: int = DEFAULT_N_ATTACKS,
     n_cols: int = 3,
-    size_correction: Literal["calibrated", "npmle", "anonymeter"] = "calibrated",
+    size_correction: Literal["beta", "calibrated", "npmle", "anonymeter"] = "beta",
     seed: int = 0,
     confidence: float = 0.95,
     progress: ProgressCallback | None = None,
@@ -76,7 +77,7 @@ def singling_out(
 
     Tables are de-duplicated over the columns first (as anonymeter does). The predicates that single out a
     synthetic row are counted on train (main) and holdout (control); the control count is scaled to what a
-    holdout as large as train would give (see :func:`~synth.evaluation.privacy.singling_out.control_successes_at`).
+    holdout as large as train would give (see :func:`~synth.evaluation.privacy.singling_control.control_estimate`).
     The baseline uses random predicates.
 
     Args:
@@ -88,8 +89,9 @@ def singling_out(
         columns: the columns predicates may use; every learned column when omitted (anonymeter's default).
         n_attacks: predicates to use (fewer when fewer single out a synthetic row).
         n_cols: conditions per multivariate predicate.
-        size_correction: how the control count is scaled to the train size: ``calibrated`` (default: empirical
-            Bayes, its bias measured on the holdout's halves and undone), ``npmle`` (empirical Bayes alone) or
+        size_correction: how the control count is scaled to the train size: ``beta`` (default: empirical Bayes
+            with a beta distribution of predicate weights), ``calibrated`` (empirical Bayes without a shape, its
+            bias measured on the holdout's halves and undone), ``npmle`` (empirical Bayes without a shape) or
             ``anonymeter`` (anonymeter's fitted curve, for comparison with it).
         seed: seed of every random choice.
         confidence: level of the intervals.
@@ -100,10 +102,13 @@ def singling_out(
         An :class:`AttackResult` named ``singling_out_<mode>``.
 
     Raises:
-        PrivacyInputError: for a holdout of fewer than 100 rows or columns that are not shared.
+        PrivacyInputError: for a holdout of fewer than 100 rows, columns that are not shared, or an unknown mode or
+            size correction.
     """
     if mode not in ("univariate", "multivariate"):
         raise PrivacyInputError(f"singling-out mode must be 'univariate' or 'multivariate', not {mode!r}")
+    if size_correction not in METHODS:
+        raise PrivacyInputError(f"size_correction must be one of {', '.join(METHODS)}, not {size_correction!r}")
     report = ensure(progress)
     inputs = _shared(train, synthetic, holdout, schema, inputs)
     rng = np.random.default_rng(seed)
