@@ -257,7 +257,11 @@ class Synthesizer(ABC):
         names = [
             f"{c.name} ({c.decimals} decimal{'s' if c.decimals != 1 else ''})"
             for c in schema
-            if c.decimals is not None and c.name in written.names and written[c.name].decimals is None
+            if c.decimals is not None
+            and c.name in written.names
+            and written[c.name].decimals is None
+            # text in a layout of fixed places ("$12.34") is written at them (synth.schema.conformance.conform)
+            and (c.number_format is None or c.number_format.decimals is None)
         ]
         if not names:
             return None
