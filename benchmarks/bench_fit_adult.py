@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import ROOT, machine, write_results
+from benchmarks.common import ROOT, machine, tree_commit, write_results
 
 _CHILD = r"""
 import json, os, sys, time
@@ -58,11 +58,6 @@ def fits(tree: Path, name: str, repeats: int, fit_threads: str | None) -> dict[s
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
-def _commit(tree: Path) -> str:
-    proc = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    return proc.stdout.strip()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tree", action="append", type=Path, help="a source tree to time (default: this one)")
@@ -86,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'tree':<40}{'commit':>9}{'best CPU s':>12}{'best wall s':>13}")
     for tree in trees:
         cpu, wall = min(runs[str(tree)]["cpu"]), min(runs[str(tree)]["wall"])
-        rows.append({"tree": str(tree), "commit": _commit(tree), "cpu_s": cpu, "wall_s": wall, **runs[str(tree)]})
-        print(f"{tree!s:<40}{_commit(tree):>9}{cpu:>12.3f}{wall:>13.3f}")
+        rows.append({"tree": str(tree), "commit": tree_commit(tree), "cpu_s": cpu, "wall_s": wall, **runs[str(tree)]})
+        print(f"{tree!s:<40}{tree_commit(tree):>9}{cpu:>12.3f}{wall:>13.3f}")
     print(f"load average at the end: {end['load_average']:.2f}")
     payload = {
         "what": f"{args.name} fit on Adult's training split (synth.split seed 0), best of all fits per tree",

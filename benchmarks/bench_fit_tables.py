@@ -16,22 +16,15 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from benchmarks.calibrate_fit import measure
-from benchmarks.common import ROOT, machine, write_results
+from benchmarks.common import ROOT, machine, tree_commit, write_results
 
 #: Customer tables with and without the generated columns read value by value (a text key, a text account
 #: reference, a phone number), and the messy HR table (text keys, phones).
 TABLES = ("customers:24000:1:600", "customers:24000:0:600", "customers:8000:1:20", "hr:3000")
-
-
-def _commit(tree: Path) -> str:
-    proc = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(["git", "-C", str(tree), "status", "--porcelain", "--", "synth"], capture_output=True)
-    return proc.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,10 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     end = machine()
     print(f"load average at the end: {end['load_average']:.2f}")
     for i, tree in enumerate(trees):
-        print(f"tree {i + 1}: {tree} ({_commit(tree)})")
+        print(f"tree {i + 1}: {tree} ({tree_commit(tree)})")
     payload = {
         "what": "best CPU seconds of a single-threaded fit (benchmarks.calibrate_fit.measure), trees alternated",
-        "trees": {str(t): _commit(t) for t in trees},
+        "trees": {str(t): tree_commit(t) for t in trees},
         "repeats": args.repeats,
         "rounds": args.rounds,
         "threads": "one (SYNTH_FIT_THREADS=1, BLAS threads 1)",

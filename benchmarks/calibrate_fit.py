@@ -55,6 +55,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
+from benchmarks.common import SINGLE_THREAD  # noqa: E402
 from synth.audit.calibration import TERMS, FitShape, shape_cost  # noqa: E402
 
 OUT_PACKAGE = ROOT / "synth" / "calibration.json"
@@ -82,13 +83,6 @@ HOLDOUT_TABLES = (
 REPEATS = 2
 #: A fit longer than this (CPU seconds) is not repeated.
 LONG_FIT = 10.0
-#: One core: CPU time is then what the fit costs, and the shared machine's other work does not enter it.
-SINGLE_THREAD = {
-    "SYNTH_FIT_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-}
 
 _CHILD = r"""
 import dataclasses, gc, json, resource, sys, time

@@ -45,6 +45,23 @@ def synthesizer_spec(spec: str) -> tuple[str, dict[str, Any]]:
     return name, dict(_param(p) for p in pairs.split(",") if p)
 
 
+#: One core for a measured fit: CPU time is then what the fit costs, and CART's trees grown side by side would each
+#: hold their predictors (calibrate_fit.py, fit_memory.py).
+SINGLE_THREAD = {
+    "SYNTH_FIT_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
+
+
+def tree_commit(tree: Path) -> str:
+    """A source tree's short commit, with ``+changes`` when its ``synth`` folder differs from it."""
+    proc = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(tree), "status", "--porcelain", "--", "synth"], capture_output=True)
+    return proc.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+
+
 def machine() -> dict[str, Any]:
     """What the figures were measured on: CPUs, the load average at the end, the time."""
     import os

@@ -32,17 +32,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
+from benchmarks.common import SINGLE_THREAD  # noqa: E402
 from synth.audit.calibration import MEMORY_TERMS, FitShape, shape_cost  # noqa: E402
 
 #: Separate processes per point; the median is kept.
 REPEATS = 2
-#: One thread (as the fit-time calibration): CART's trees grown side by side would each hold their predictors.
-SINGLE_THREAD = {
-    "SYNTH_FIT_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-}
 
 _CHILD = r"""
 import ctypes, dataclasses, gc, json, sys
