@@ -100,7 +100,12 @@ def whole_days(values: np.ndarray) -> bool:
 def day_floor(later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
     """``earlier`` (nanoseconds, NaN missing) as a later date column is compared with it: floored to the day when
     every present later value is a whole day (a date beside a time: :func:`anchor_base` for tables)."""
-    return np.floor(earlier / _DAY_NS) * _DAY_NS if whole_days(later) else earlier
+    return floor_days(earlier) if whole_days(later) else earlier
+
+
+def floor_days(ns: np.ndarray) -> np.ndarray:
+    """Nanoseconds (NaN missing) floored to the start of their day."""
+    return np.floor(ns / _DAY_NS) * _DAY_NS
 
 
 def redraw_out_of_order(
@@ -236,19 +241,23 @@ def _nanoseconds(series: pd.Series) -> np.ndarray:
 
 
 def to_gaps(
-    data: pd.DataFrame, schema: Schema, anchors: Sequence[tuple[str, str, float]], grain: bool = False
+    data: pd.DataFrame,
+    schema: Schema,
+    anchors: Sequence[tuple[str, str, float]],
+    days: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, Schema]:
     """The table with each later column replaced by its gap from its anchor: a date by its gap in days (its kind
-    made a number), a number by the difference (its kind kept)."""
+    made a number), a number by the difference (its kind kept). A date in ``days`` (whole days, after a time)
+    counts from its anchor's day, as :func:`from_gaps` adds it back."""
     out = data.copy()
     kinds = {c.name: c.kind for c in schema}
     for later, earlier, sign in anchors:
         if kinds[later] is ColumnKind.DATETIME:
             high, low = _nanoseconds(data[later]), _nanoseconds(data[earlier])
-            # ``grain``: a date after a time counts from the time's day, as the order was found (day_floor): a
+            # a whole-day date after a time counts from the time's day, as the order was found (day_floor): a
             # same-day delivery is a gap of 0 days, not of minus ten hours (clipped to 0, then rounded to the next
-            # day for an afternoon order); from_gaps adds it back to that day (its ``days`` argument)
-            out[later] = sign * (high - (day_floor(high, low) if grain else low)) / _DAY_NS
+            # day for an afternoon order)
+            out[later] = sign * (high - (floor_days(low) if later in days else low)) / _DAY_NS
             schema = schema.with_column(later, kind=ColumnKind.CONTINUOUS)
         else:
             high, low = (pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=np.float64) for c in (later, earlier))

@@ -25,8 +25,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from synth.synthesizers.cart_steps import _DAY_NS, datetime_ns
-from synth.synthesizers.column_order import ORDER_REDRAWS, from_gaps
+from synth.synthesizers.cart_steps import datetime_ns
+from synth.synthesizers.column_order import ORDER_REDRAWS, floor_days, from_gaps
 from synth.synthesizers.marginals import datetime_unit
 
 Gap = tuple[str, str, float]
@@ -84,7 +84,7 @@ def finish_gap_dates(
         value = np.clip(np.round(ns / unit) * unit, low, high)
         anchor = _ns(body[earlier])
         if later in days:  # a whole-day date keeps its order with the anchor's day (column_order.anchor_base)
-            anchor = np.floor(anchor / _DAY_NS) * _DAY_NS
+            anchor = floor_days(anchor)
         # The bound's own grain step, rounded away from the anchor: the order holds and the grain too.
         step = (np.ceil(anchor / unit) if sign > 0 else np.floor(anchor / unit)) * unit
         wrong = sign * (value - anchor) < 0

@@ -398,7 +398,7 @@ class GaussianCopula(Synthesizer):
         self.date_gaps_ = frame_anchors(data, schema, skip)
         # A gap date's grain, so it comes back as the column holds it (dates, not clock times).
         self.date_units_ = gap_units(data, self.date_gaps_)
-        # Whole-day gap dates count from their anchor's day (a same-day delivery is a gap of 0): to_gaps(grain=True)
+        # Whole-day gap dates count from their anchor's day (a same-day delivery is a gap of 0): to_gaps, from_gaps
         self.gap_days_ = tuple(g[0] for g in self.date_gaps_ if whole_days(_nanoseconds(data[g[0]])))
         # A number never above (or below) an earlier one on any training row: sampled rows that break it are
         # drawn again (synth.synthesizers.row_orders.keep_orders).
@@ -411,7 +411,7 @@ class GaussianCopula(Synthesizer):
             *frame_redrawn_number_orders(data, schema, skip, pairs(complete)),
             *frame_redrawn_date_orders(data, schema, skip, pairs(self.date_gaps_)),
         )
-        data, schema = to_gaps(data, schema, self.date_gaps_, grain=True)
+        data, schema = to_gaps(data, schema, self.date_gaps_, self._day_gaps())
         min_rows = int(self.min_stratum_rows)
         by = self._stratify_columns(data, schema, rng)
         flag = find_rare_flag(data, schema, min_rows) if self.rare_flags else None
