@@ -24,12 +24,14 @@ import synth
 from synth.schema import Schema, coerce_to_schema, conform, infer_column
 
 
-def _orders(n: int = 5_000, seed: int = 20) -> pd.DataFrame:
+def orders(n: int = 5_000, seed: int = 20, express: bool = False) -> pd.DataFrame:
+    """The shape of a shop export: price as "$12.34", discount as "25%", total as a number (and, with
+    ``express``, a yes/no column drawn after them; tests/unit/test_number_text.py uses it)."""
     rng = np.random.default_rng(seed)
     qty = rng.poisson(1.5, n) + 1
     price = np.round(np.exp(rng.normal(3.2, 0.8, n)), 2)
     disc = rng.choice([0, 5, 10, 15, 25], n, p=[0.6, 0.15, 0.12, 0.08, 0.05])
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "quantity": qty,
             "unit_price": [f"${p:,.2f}" for p in price],
@@ -37,6 +39,9 @@ def _orders(n: int = 5_000, seed: int = 20) -> pd.DataFrame:
             "total": np.round(qty * price * (1 - disc / 100), 2),
         }
     )
+    if express:
+        frame["express"] = rng.choice(["yes", "no"], n)
+    return frame
 
 
 def _million() -> None:
@@ -62,7 +67,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--only", nargs="*", default=["gaussian_copula", "pruned_cart"])
     parser.add_argument("--million", action="store_true", help="also time a million-value column")
     args = parser.parse_args(argv)
-    real = synth.read_table(args.csv) if args.csv else _orders()
+    real = synth.read_table(args.csv) if args.csv else orders()
     schema = synth.infer_schema(real)
     numbers = coerce_to_schema(real, schema)
     columns = [c for c in ("unit_price", "discount") if c in real.columns]

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import synth
+from benchmarks.bench_number_text import orders
 from synth.evaluation.fidelity.distributions import column_distributions
 from synth.schema import (
     ColumnKind,
@@ -238,20 +239,8 @@ def test_a_schema_file_keeps_the_format_and_refuses_it_on_a_non_numeric_column()
 
 
 def _orders(n: int = 3_000, seed: int = 20) -> pd.DataFrame:
-    """The shape of a shop export: price as "$12.34", discount as "25%", total as a number."""
-    rng = np.random.default_rng(seed)
-    qty = rng.poisson(1.5, n) + 1
-    price = np.round(np.exp(rng.normal(3.2, 0.8, n)), 2)
-    disc = rng.choice([0, 5, 10, 15, 25], n, p=[0.6, 0.15, 0.12, 0.08, 0.05])
-    return pd.DataFrame(
-        {
-            "quantity": qty,
-            "unit_price": [f"${p:,.2f}" for p in price],
-            "discount": [f"{d}%" for d in disc],
-            "total": np.round(qty * price * (1 - disc / 100), 2),
-            "express": rng.choice(["yes", "no"], n),
-        }
-    )
+    """The shape of a shop export: price as "$12.34", discount as "25%", total as a number, express yes/no."""
+    return orders(n, seed, express=True)
 
 
 def test_a_model_file_keeps_the_layout_and_refuses_a_crafted_one(tmp_path: Path) -> None:
