@@ -126,6 +126,10 @@ def test_account_and_document_numbers_in_groups_are_keys() -> None:
     british = Faker("en_GB")
     british.seed_instance(0)
     insurance = [british.ssn() for _ in range(200)]
-    schema = infer_schema(pd.DataFrame({"iban": _households(spaced), "nino": _households(insurance, seed=1)}))
+    real = pd.DataFrame({"iban": _households(spaced), "nino": _households(insurance, seed=1)})
+    schema = infer_schema(real)
     for column in ("iban", "nino"):
         assert schema[column].kind is ColumnKind.IDENTIFIER, (column, schema[column].reason)
+    fake = synth.create("gaussian_copula", random_state=0).fit(real, schema).sample(len(real), seed=1)
+    assert not fake["iban"].isin(set(spaced)).any() and not fake["nino"].isin(set(insurance)).any()
+    assert fake["iban"].str.fullmatch(r"DE\d\d( \d{4}){4} \d\d").all(), "in the real pattern"
