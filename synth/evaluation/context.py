@@ -30,6 +30,7 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 import pandas as pd
 
+from synth.evaluation.date_parts import WEEKDAYS, DatePart, patterned_parts
 from synth.evaluation.features import FeatureEncoder, labels, stratified_sample
 from synth.evaluation.once import build_once
 from synth.evaluation.reference import RealReference
@@ -326,7 +327,8 @@ class EvaluationContext:
 
     @property
     def accuracy_bins(self) -> tuple[BinnedColumn, ...]:
-        """Every compared column in mostlyai-qa-style bins: 10 real-quantile bins or the 10 top categories."""
+        """Every compared column in mostlyai-qa-style bins: 10 real-quantile bins or the 10 top categories; then
+        each of :attr:`date_parts` (time of day in 10 real-quantile bins, the 7 weekdays)."""
 
         def build() -> tuple[BinnedColumn, ...]:
             out = []
@@ -342,14 +344,32 @@ class EvaluationContext:
                 else:
                     codes, n, names, buckets = _bin_categories([self.table(r)[name] for r in self.roles], ACCURACY_BINS)
                 out.append(BinnedColumn(name, tuple(codes), n, names, buckets))
+            for part in self.date_parts:  # hours and weekdays a timestamp's own bins do not see
+                values = [part.values(self.coerced(r)[part.column]) for r in self.roles]
+                if part.numeric:
+                    codes, n, names = _bin_numeric(values, ACCURACY_BINS)
+                else:
+                    codes = [np.where(np.isfinite(v), np.nan_to_num(v), 7).astype(np.intp) for v in values]
+                    n, names = 8, (*WEEKDAYS, "(missing)")
+                out.append(BinnedColumn(part.name, tuple(codes), n, names))
             return tuple(out)
 
         return self.once("accuracy_bins", build)
 
     @property
+    def date_parts(self) -> tuple[DatePart, ...]:
+        """Times of day and weekdays of the compared timestamp columns with a pattern in the real training rows,
+        compared as columns of their own (:mod:`synth.evaluation.date_parts`)."""
+        return self.real_once("date_parts", lambda: patterned_parts(self.coerced("train"), self.schema, self.compared))
+
+    @property
     def encoder(self) -> FeatureEncoder:
-        """The classifier feature encoding, fitted once on the real training table."""
-        return self.real_once("encoder", lambda: FeatureEncoder.fit(self.coerced("train"), self.schema, self.compared))
+        """The classifier feature encoding, fitted once on the real training table, with the timestamps' patterned
+        parts as features of their own."""
+        return self.real_once(
+            "encoder",
+            lambda: FeatureEncoder.fit(self.coerced("train"), self.schema, self.compared, parts=self.date_parts),
+        )
 
     def sample_rows(self, role: Role, size: int, *, salt: int = 0) -> np.ndarray:
         """A seeded sample of row positions of one table (all rows when it is small enough), shared by metrics."""

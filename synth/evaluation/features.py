@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from synth.evaluation.date_parts import DatePart
 from synth.schema import ColumnKind, Schema, numeric_values
 from synth.synthesizers.rare_categories import BUCKET_LABELS
 
@@ -54,6 +55,9 @@ class FeatureEncoder:
         categories: for categorical features, the kept real categories.
         centre / scale: for numeric features, the real mean and standard deviation.
         has_missing: for numeric features, whether the linear encoding has a missing indicator.
+        parts: parts of timestamp features (time of day, day of week) encoded after the columns as numbers of
+            their own (:mod:`synth.evaluation.date_parts`), with their real mean and standard deviation in
+            ``part_centre`` / ``part_scale``.
     """
 
     columns: tuple[str, ...]
@@ -62,10 +66,24 @@ class FeatureEncoder:
     centre: tuple[float, ...]
     scale: tuple[float, ...]
     has_missing: tuple[bool, ...]
+    parts: tuple[DatePart, ...] = ()
+    part_centre: tuple[float, ...] = ()
+    part_scale: tuple[float, ...] = ()
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """The name of every column of :meth:`tree_matrix`: the columns, then the parts."""
+        return (*self.columns, *(p.name for p in self.parts))
 
     @classmethod
     def fit(
-        cls, df: pd.DataFrame, schema: Schema, features: Sequence[str], *, max_categories: int = MAX_CATEGORIES
+        cls,
+        df: pd.DataFrame,
+        schema: Schema,
+        features: Sequence[str],
+        *,
+        max_categories: int = MAX_CATEGORIES,
+        parts: Sequence[DatePart] = (),
     ) -> FeatureEncoder:
         kinds: list[ColumnKind] = []
         cats: list[tuple[str, ...]] = []
@@ -78,8 +96,9 @@ class FeatureEncoder:
             if kind in NUMERIC_KINDS:
                 x = numeric_values(df[name], kind)
                 finite = x[np.isfinite(x)]
-                centre.append(float(finite.mean()) if len(finite) else 0.0)
-                scale.append(float(finite.std()) if len(finite) and finite.std() > 0 else 1.0)
+                c, sd = _centre_scale(finite)
+                centre.append(c)
+                scale.append(sd)
                 has_missing.append(bool(len(finite) < len(x)))
                 cats.append(())
             else:
@@ -91,12 +110,25 @@ class FeatureEncoder:
                 centre.append(0.0)
                 scale.append(1.0)
                 has_missing.append(bool(df[name].isna().any()))
-        return cls(tuple(features), tuple(kinds), tuple(cats), tuple(centre), tuple(scale), tuple(has_missing))
+        own_parts = tuple(p for p in parts if p.column in features)
+        part_values = [p.values(df[p.column]) for p in own_parts]
+        part_stats = [_centre_scale(v[np.isfinite(v)]) for v in part_values]
+        return cls(
+            tuple(features),
+            tuple(kinds),
+            tuple(cats),
+            tuple(centre),
+            tuple(scale),
+            tuple(has_missing),
+            own_parts,
+            tuple(c for c, _ in part_stats),
+            tuple(s for _, s in part_stats),
+        )
 
     @property
     def categorical_mask(self) -> np.ndarray:
-        """Which columns of :meth:`tree_matrix` are categorical codes."""
-        return np.array([k not in NUMERIC_KINDS for k in self.kinds], dtype=bool)
+        """Which columns of :meth:`tree_matrix` are categorical codes (never a part: weekdays are 0–6 in order)."""
+        return np.array([k not in NUMERIC_KINDS for k in self.kinds] + [False] * len(self.parts), dtype=bool)
 
     def _codes(self, series: pd.Series, j: int) -> np.ndarray:
         """Category codes: kept categories 0..k-1, "(other)" k, missing k+1."""
@@ -110,9 +142,11 @@ class FeatureEncoder:
 
     def tree_matrix(self, df: pd.DataFrame) -> np.ndarray:
         """Features for tree models: floats with NaN for missing numbers, integer codes for categories."""
-        out = np.empty((len(df), len(self.columns)), dtype=np.float64)
+        out = np.empty((len(df), len(self.columns) + len(self.parts)), dtype=np.float64)
         for j, (name, kind) in enumerate(zip(self.columns, self.kinds, strict=True)):
             out[:, j] = numeric_values(df[name], kind) if kind in NUMERIC_KINDS else self._codes(df[name], j)
+        for j, part in enumerate(self.parts, start=len(self.columns)):
+            out[:, j] = part.values(df[part.column])
         return out
 
     def linear_blocks(self) -> list[tuple[str, int]]:
@@ -123,6 +157,7 @@ class FeatureEncoder:
                 out.append((name, 1 + int(self.has_missing[j])))
             else:
                 out.append((name, len(self.categories[j]) + 2))
+        out.extend((p.name, 1) for p in self.parts)  # missing timestamps: the column's own indicator says so
         return out
 
     def linear_matrix(self, df: pd.DataFrame) -> np.ndarray:
@@ -140,9 +175,20 @@ class FeatureEncoder:
                 onehot = np.zeros((len(df), len(self.categories[j]) + 2))
                 onehot[np.arange(len(df)), codes] = 1.0
                 parts.append(onehot)
+        for part, centre, scale in zip(self.parts, self.part_centre, self.part_scale, strict=True):
+            x = (part.values(df[part.column]) - centre) / scale
+            parts.append(np.where(np.isfinite(x), x, 0.0)[:, None])
         if not parts:
             return np.zeros((len(df), 0))
         return np.hstack(parts)
+
+
+def _centre_scale(finite: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation of a number's finite real values (0 and 1 when there are none)."""
+    if not len(finite):
+        return 0.0, 1.0
+    sd = float(finite.std())
+    return float(finite.mean()), sd if sd > 0 else 1.0
 
 
 def fittable(x: np.ndarray) -> np.ndarray:

@@ -99,7 +99,13 @@ def name_and_number(value: str) -> tuple[str, str] | None:
     if len(words) < 2:
         return None
     for number, name in ((words[-1], words[:-1]), (words[0], words[1:])):
-        if _HOUSE_NUMBER.fullmatch(number) and all(any(c.isalpha() for c in w) for w in name):
+        # Every word of the name holds a letter and one is a word without digits: a UK postcode ("S24 8EX",
+        # "OL0R 7EU") has an outward code where a street's name would be and was read as 1,145 street addresses.
+        if (
+            _HOUSE_NUMBER.fullmatch(number)
+            and all(any(c.isalpha() for c in w) for w in name)
+            and any(w.isalpha() for w in name)
+        ):
             return " ".join(name), number
     return None
 

@@ -62,7 +62,18 @@ KIND_LABELS: dict[ColumnKind, str] = {
 }
 
 #: Kinds of personal data recognised; the keys of :data:`synth.generated.PII_PROVIDERS`.
-PII_TYPES: tuple[str, ...] = ("email", "phone", "name", "first_name", "last_name", "address", "ip", "card", "ssn")
+PII_TYPES: tuple[str, ...] = (
+    "email",
+    "phone",
+    "name",
+    "first_name",
+    "last_name",
+    "address",
+    "postcode",
+    "ip",
+    "card",
+    "ssn",
+)
 
 #: ``datetime_format`` values for numbers: whole seconds / milliseconds since 1970-01-01 (Unix time).
 EPOCH_SECONDS = "epoch_s"

@@ -48,6 +48,13 @@ EMAIL = re.compile(r"[\w.%+'’-]+@[\w-]+(\.[\w-]+)*\.([^\W\d_]{2,}|xn--[a-z0-9-
 IPV4 = re.compile(r"(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}")
 IPV6 = re.compile(r"[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}")
 SSN = re.compile(r"\d{3}-\d{2}-\d{4}")
+#: Postcodes in the layouts that carry letters and cannot be read as a number or a date: UK ("SW1A 1AA",
+#: "M1 1AE"), Canadian ("K1A 0B1") and Dutch ("1234 AB"). A home postcode narrows a person to a few households.
+POSTCODE = re.compile(
+    r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[1-9]\d{3} ?[A-Z]{2}", re.IGNORECASE
+)
+#: Fewer distinct postcodes than this are a few sites (offices, depots): a category, not people's homes.
+MIN_POSTCODES = 20
 CARD = re.compile(r"\d{4}([ -]?\d{3,4}){2,3}([ -]?\d{1,4})?")
 # A country code may sit in brackets, "(+57) 318 483 39 69", and Hungarian or German numbers split the area code
 # with a slash, "06-66/048 7647" (dates, which a slash would also fit, are recognised before personal data).
@@ -214,6 +221,12 @@ def _address_share(values: list[str]) -> float:
     return max(english / len(values), address_share(values))
 
 
+def _postcode_share(values: list[str]) -> float:
+    """Share of postcodes (:data:`POSTCODE`), 0 when they are fewer than :data:`MIN_POSTCODES` distinct ones."""
+    found = [v for v in values if POSTCODE.fullmatch(v)]
+    return len(found) / len(values) if values and len(set(found)) >= MIN_POSTCODES else 0.0
+
+
 def _names(values: list[str]) -> tuple[str, str] | None:
     """Personal names: full names with a known first name, or single words that are mostly known names.
 
@@ -265,6 +278,7 @@ def detect_pii(name: str, values: list[str]) -> tuple[str, str] | None:
         ("ssn", share_matching(values, SSN), "shaped like social security numbers (###-##-####)"),
         ("card", card_share(values), "13–19 digit numbers with a valid card checksum"),
         ("ip", max(share_matching(values, IPV4), share_matching(values, IPV6)), "IP addresses"),
+        ("postcode", _postcode_share(values), "postcodes (UK, Canadian or Dutch layout)"),
         ("address", _address_share(values), "street addresses (a house number and a street)"),
     ]
     for pii_type, share, what in checks:

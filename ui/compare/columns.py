@@ -7,6 +7,7 @@ import streamlit as st
 from synth import plots
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
+from synth.evaluation.fidelity.headline import lagging_parts
 from synth.evaluation.fidelity.orders import ORDER_REMEDY, broken_beyond_real
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.results import number
@@ -50,8 +51,15 @@ def distributions(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, re
     dists = {d.column: d for d in cached.run_distributions(run_key, context)}
     worst = result.worst_columns()
     diagnoses = prepare.diagnoses(context, result)
+    accuracy = cached.accuracy(run_key, context)
+    lagging = lagging_parts(accuracy)
     with st.expander("Why do the worst columns differ?", expanded=True):
-        if diagnoses and all(not d.findings for d in diagnoses):
+        for m in lagging:  # a timestamp's own score can read "nothing to fix" while its hours are all wrong
+            st.markdown(
+                f"**{md(m.columns[0])}** (accuracy {m.accuracy:.3f}, fresh real data {m.reference:.3f}): the synthetic "
+                "rows fall at other hours or on other days than the real ones; see **Times of day and weekdays** below."
+            )
+        if diagnoses and not lagging and all(not d.findings for d in diagnoses):
             pair_gap = result.gap("column_pair_trends")
             where = (
                 " The gap is in the relationships between columns: open **Associations** below."
@@ -70,6 +78,19 @@ def distributions(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, re
         f"Dots: synthetic vs train, with bootstrap 95% whiskers{bootstrap_note(syn.n_rows, len(ds.train))}. Grey "
         "ticks: the real holdout vs train — a synthetic score near the tick is as good as fresh real data."
     )
+
+    parts = prepare.part_charts(context, accuracy) if context.date_parts else []
+    if parts:
+        st.markdown("**Times of day and weekdays**")
+        st.caption(
+            "A timestamp's own chart gives each bar weeks of time: these show the hours of the day and the days of "
+            "the week where the real rows have a pattern. Accuracy is 1 − total variation distance, as in the "
+            "headline; the holdout's is what fresh real data scores."
+        )
+        grid = st.columns(2)
+        for i, fig in enumerate(parts):
+            with grid[i % 2]:
+                charts.plotly_chart(fig, key=f"part_{i}", config={"displayModeBar": False})
 
     @st.fragment
     def column_explorer() -> None:

@@ -12,6 +12,8 @@ import plotly.graph_objects as go
 
 from synth import plots
 from synth.evaluation.context import EvaluationContext
+from synth.evaluation.date_parts import DatePart, part_distribution
+from synth.evaluation.fidelity.accuracy import AccuracyResult, MarginalScore
 from synth.evaluation.fidelity.diagnosis import ColumnDiagnosis, diagnose
 from synth.evaluation.fidelity.distributions import ColumnDistribution
 from synth.evaluation.fidelity.results import ColumnScore
@@ -75,3 +77,24 @@ def columns_section(context: EvaluationContext, result: FidelityResult, dists: t
         if score.column in by_column:
             distribution(context, result, by_column, score)
     return True
+
+
+def part_charts(context: EvaluationContext, accuracy: AccuracyResult) -> list[go.Figure]:
+    """A chart per time of day or weekday with a pattern in the real rows (:attr:`EvaluationContext.date_parts`),
+    titled with its accuracy and the holdout's: a timestamp's own chart spans weeks per bar and hides them."""
+    scores = {m.columns[0]: m for m in accuracy.columns}
+    out = []
+    for part in context.date_parts:
+        score = scores.get(part.name)
+
+        def build(part: DatePart = part, score: MarginalScore | None = score) -> go.Figure:
+            dist = part_distribution(part, [context.coerced(r)[part.column] for r in context.roles])
+            return plots.distribution_figure(
+                dist,
+                score=None if score is None else score.accuracy,
+                metric="accuracy",
+                reference=None if score is None else score.reference,
+            )
+
+        out.append(figures.once(context, f"part:{part.name}", build))
+    return out

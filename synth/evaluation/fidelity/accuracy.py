@@ -109,6 +109,8 @@ class AccuracyResult:
         buckets: (column, share of synthetic rows, bucket labels) for each categorical column whose synthetic rows
             hold a generator's rare-category bucket ("(other)", mostlyai-engine's "_RARE_"), a value no real training
             row holds; largest share first.
+        parts: the names among ``columns`` that are a timestamp's time of day or weekday
+            (:mod:`synth.evaluation.date_parts`), scored like columns.
     """
 
     overall: float
@@ -124,6 +126,7 @@ class AccuracyResult:
     n_holdout_rows: int | None
     seed: int
     buckets: tuple[tuple[str, float, tuple[str, ...]], ...] = ()
+    parts: tuple[str, ...] = ()
 
     @property
     def orders(self) -> tuple[AccuracyScore, ...]:
@@ -324,6 +327,7 @@ def evaluate_accuracy(
         n_holdout_rows=n_hold_used,
         seed=seed,
         buckets=_bucket_shares(bins),
+        parts=tuple(p.name for p in context.date_parts),
     )
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from synth.evaluation import scoring as _scoring
 from synth.evaluation.context import EvaluationContext
+from synth.evaluation.date_parts import patterned_parts
 from synth.evaluation.features import FeatureEncoder, stratified_sample, thread_limit
 from synth.evaluation.fidelity.discriminator import above_reference, faces_holdout
 from synth.evaluation.results import Interval, to_jsonable
@@ -207,7 +208,15 @@ def evaluate_detection(
         raise ValueError(f"detection needs at least {2 * folds} rows in each table")
     r = coerce_to_schema(told_from[features], sub).iloc[stratified_sample(rng, len(told_from), m)]
     s = coerce_to_schema(synthetic[features], sub).iloc[stratified_sample(rng, len(synthetic), m)]
-    encoder = FeatureEncoder.fit(r, schema, features)
+    # Times of day and weekdays with a pattern in the real rows are features of their own (a timestamp's single
+    # number hides them); the training rows decide which, as for the accuracy scores.
+    parts = (
+        context.date_parts
+        if context is not None
+        else patterned_parts(coerce_to_schema(real[features], sub), sub, features)
+    )
+    encoder = FeatureEncoder.fit(r, schema, features, parts=parts)
+    names = encoder.feature_names
     both = pd.concat([r, s], ignore_index=True)
     y = np.r_[np.zeros(len(r), dtype=bool), np.ones(len(s), dtype=bool)]
     report(0.05, "real vs synthetic: boosted trees and logistic regression")
@@ -219,7 +228,7 @@ def evaluate_detection(
             encoder.categorical_mask,
             folds,
             seed,
-            features,
+            names,
             importance=True,
         )
         area = float(_scoring.auc(y, oof)[0])
@@ -237,7 +246,7 @@ def evaluate_detection(
                 both_ref = pd.concat([r2_, h], ignore_index=True)
                 y_ref = np.r_[np.zeros(len(r2_), dtype=bool), np.ones(len(h), dtype=bool)]
                 oof_ref, _, _ = _cross_validated(
-                    encoder.tree_matrix(both_ref), None, y_ref, encoder.categorical_mask, folds, seed, features, False
+                    encoder.tree_matrix(both_ref), None, y_ref, encoder.categorical_mask, folds, seed, names, False
                 )
                 area_ref = float(_scoring.auc(y_ref, oof_ref)[0])
                 return area_ref, Interval(*_scoring.hanley_mcneil(area_ref, len(h), len(r2_)))
