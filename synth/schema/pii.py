@@ -50,9 +50,7 @@ IPV6 = re.compile(r"[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}")
 SSN = re.compile(r"\d{3}-\d{2}-\d{4}")
 #: Postcodes in the layouts that carry letters and cannot be read as a number or a date: UK ("SW1A 1AA",
 #: "M1 1AE"), Canadian ("K1A 0B1") and Dutch ("1234 AB"). A home postcode narrows a person to a few households.
-POSTCODE = re.compile(
-    r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[1-9]\d{3} ?[A-Z]{2}", re.IGNORECASE
-)
+POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[1-9]\d{3} ?[A-Z]{2}", re.IGNORECASE)
 #: Fewer distinct postcodes than this are a few sites (offices, depots): a category, not people's homes.
 MIN_POSTCODES = 20
 CARD = re.compile(r"\d{4}([ -]?\d{3,4}){2,3}([ -]?\d{1,4})?")
