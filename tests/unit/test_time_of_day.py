@@ -182,8 +182,8 @@ def test_an_older_file_without_times_samples_as_before(tmp_path: Path, monkeypat
     monkeypatch.undo()
     del old.times_, old.time_orders_
     old.save(tmp_path / "old.zip")
-    manifest, _ = model_files.read(tmp_path / "old.zip")
-    assert "times_" not in manifest["fitted"]["model"]["v"]
+    manifest, arrays = model_files.read(tmp_path / "old.zip")
+    assert "times_" not in persist.Decoder(arrays).decode(manifest["fitted"]["model"])
     loaded = load_model(tmp_path / "old.zip")
     expected = old.sample(200, seed=7)
     pd.testing.assert_frame_equal(loaded.sample(200, seed=7), expected)
@@ -213,3 +213,28 @@ def test_altered_time_orders_are_refused() -> None:
     model.time_orders_ = (("end", "dept", 1.0),)
     with pytest.raises(persist.ModelFileError, match="order between times"):
         time_of_day.check_times(model)
+
+
+def test_the_inventory_names_the_time_of_day_columns() -> None:
+    names = {item.name for item in synth.create("gaussian_copula").artifact_inventory()}
+    assert "Time-of-day columns" in names
+
+
+@pytest.mark.parametrize("name", SYNTHESIZERS)
+def test_a_model_file_holds_no_rows_extreme_time_of_day(tmp_path: Path, name: str) -> None:
+    """The splits are names and a grain; the hidden column is protected as any number is: neither the earliest nor
+    the latest real time of day (each held by one row) is in the file."""
+    real = visits(400, 8, 18)
+    real.loc[0, "start"] = "2023-02-01 07:13"  # one row alone at each extreme
+    real.loc[1, "start"] = "2023-02-02 18:47"
+    real.loc[[0, 1], "end"] = real.loc[[0, 1], "start"]
+    model = synth.create(name, random_state=0).fit(real)
+    model.save(tmp_path / "m.zip")
+    manifest, arrays = model_files.read(tmp_path / "m.zip")
+    state = persist.Decoder(arrays).decode(manifest["fitted"]["model"])
+    assert state["times_"] == (("start", "start · time of day", 60), ("end", "end · time of day", 60))
+    extremes = {7 * 3600 + 13 * 60.0, 18 * 3600 + 47 * 60.0}
+    for key, values in arrays.items():
+        if values.dtype.kind == "f":
+            assert not extremes & set(values.ravel().tolist()), key
+    assert not any(str(int(x)) in str(manifest) for x in extremes)
