@@ -47,6 +47,10 @@ SUFFIX = " · time of day"
 #: Time directives of a ``strftime`` format (an hour, minutes, seconds or a full time).
 _TIME_DIRECTIVES = ("%H", "%I", "%M", "%S", "%X", "%T", "%R", "%c", "%f")
 
+#: The share of a column's present values with a time other than midnight from which it is split (models without
+#: a guarantee; a DP model reads the format alone).
+MIN_TIMED = 0.05
+
 Split = tuple[str, str, int]  # (datetime column, hidden time-of-day column, grain in seconds)
 
 
@@ -108,7 +112,10 @@ def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[p
         ns, missing = datetime_ns(series)
         seconds = (ns[~missing] % _DAY_NS) / 1e9
         # a DP model must not let a row decide whether (or at which grain) a column is split: the format does
-        grain = format_grain(spec.datetime_format) if private else data_grain(seconds) if seconds.any() else None
+        # A date with a few stray times (under MIN_TIMED of its rows) stays one number: split, its rare timed rows
+        # would fall on their day and break the rules and lookups read from the dates (a flag looked up per date).
+        timed = len(seconds) and np.mean(seconds != 0) >= MIN_TIMED
+        grain = format_grain(spec.datetime_format) if private else data_grain(seconds) if timed else None
         if grain is None:
             continue
         hidden = _hidden_name(spec.name, taken)

@@ -238,3 +238,11 @@ def test_a_model_file_holds_no_rows_extreme_time_of_day(tmp_path: Path, name: st
         if values.dtype.kind == "f":
             assert not extremes & set(values.ravel().tolist()), key
     assert not any(str(int(x)) in str(manifest) for x in extremes)
+
+
+def test_a_date_with_a_few_stray_times_stays_one_number() -> None:
+    real = visits(400, 8, 18)
+    real["start"] = real["start"].str[:10] + " 00:00"
+    real.loc[:9, "start"] = real.loc[:9, "start"].str[:10] + " 12:00"  # 2.5% of rows, under MIN_TIMED
+    model = synth.create("gaussian_copula", random_state=0).fit(real)
+    assert [s[0] for s in model.times_] == ["end"]
