@@ -61,6 +61,7 @@ from synth.synthesizers.rare_categories import (
     bucketed_shares,
     hide_rare_categories,
 )
+from synth.synthesizers.time_of_day import join_times, split_times, time_orders
 
 # Learned attributes owned by the base; every other public attribute ending in "_" is the model's state.
 _BASE_STATE = frozenset({"schema_", "reference_", "generated_", "n_train_rows_", "rng_", "domain_"})
@@ -223,8 +224,15 @@ class Synthesizer(ABC):
         generated = GeneratedColumns.fit(data, schema)
         domain = tuple(ColumnDomain.fit(data[c.name], c.kind) for c in schema)
         modelled = schema.modelled
-        model_schema = schema.select(modelled)
-        self._fit(data[modelled].reset_index(drop=True), model_schema, rng, scaled(report, 0.05, 1.0))
+        # Datetimes with a time part are learned as their day plus a hidden time of day (synth.synthesizers.
+        # time_of_day): as one number every model smoothed the hour of day to uniform.
+        model_data, model_schema, splits = split_times(
+            data[modelled].reset_index(drop=True), schema.select(modelled), private=self.guarantee is not None
+        )
+        self._fit(model_data, model_schema, rng, scaled(report, 0.05, 1.0))
+        declared = tuple(getattr(self, "declared_orders_", ())) if self.guarantee is not None else None
+        self.times_ = splits
+        self.time_orders_ = time_orders(data[modelled], schema.select(modelled), splits, declared)
         self.schema_ = schema
         self.reference_ = df.iloc[:0].copy()
         self.generated_ = generated
@@ -368,10 +376,22 @@ class Synthesizer(ABC):
 
     def _draw(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         if self.schema_.modelled:
-            body = self._sample(n, rng, scaled(progress, 0.0, 0.9))
+            body = self._model_rows(n, rng, scaled(progress, 0.0, 0.9))
         else:  # every column is generated
             body = pd.DataFrame(index=pd.RangeIndex(n))
         return self._join(body, self.generated_.sample(n, rng))
+
+    def _model_rows(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
+        """``n`` rows of the modelled columns as the user sees them: split datetimes joined again (their day plus
+        their time of day) and the rows that break an order between two timestamps drawn again."""
+        splits = getattr(self, "times_", ())  # (absent from files saved before it existed)
+        body = join_times(self._sample(n, rng, progress), splits, rng)
+        orders = getattr(self, "time_orders_", ())
+        if orders:
+            from synth.synthesizers.row_orders import keep_orders  # imports CART's steps, which import this module
+
+            body = keep_orders(body, orders, lambda m: join_times(self._sample(m, rng, lambda *_: None), splits, rng))
+        return body
 
     def _finish(self, body: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
         """Add the generated columns to conformed modelled rows and conform the whole table."""

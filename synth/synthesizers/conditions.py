@@ -134,6 +134,7 @@ def sample_conditioned(
     from synth.synthesizers.conditional import exact_sampler
     from synth.synthesizers.derived import derived_columns
     from synth.synthesizers.row_orders import model_orders, order_kept_weights
+    from synth.synthesizers.time_of_day import day_conditions, join_times
 
     schema = model.schema_
     modelled = schema.modelled
@@ -141,12 +142,14 @@ def sample_conditioned(
     if not modelled:
         return pd.DataFrame(index=pd.RangeIndex(n))
     if not checked:  # conditions on constant columns only: every row meets them
-        return model._conform_modelled(model._sample(n, rng, progress))
+        return model._conform_modelled(model._model_rows(n, rng, progress))
     # A column an exact rule computes (synth.synthesizers.derived) is not drawn by the model, and one drawn against
     # an order's anchor (synth.synthesizers.column_order) is not drawn as its own value: conditions on them are met
     # by filtering the rows (every row is checked below), the others by the exact sampler.
     computed = derived_columns(model) | unplanned_columns(model)
     row_orders = model_orders(model)  # kept on whole rows (the copula's, the DP network's declared ones)
+    splits = getattr(model, "times_", ())  # datetimes the model draws as day + time of day (time_of_day)
+    time_orders = getattr(model, "time_orders_", ())
     drawn_conditions = {c: v for c, v in checked.items() if c not in computed}
     sampler = exact_sampler(model) if drawn_conditions else None
     # Weighted candidates are cheap (no row is wasted on a condition it cannot meet): a larger budget per row.
@@ -162,14 +165,17 @@ def sample_conditioned(
         want = (n - matched) / rate * 1.1 if rate > 0 else max(2 * n, floor)
         size = int(min(max(want, floor), 2_000_000, budget - drawn))
         if sampler is not None:
-            body, weights = sampler(model, size, rng, drawn_conditions)
+            body, weights = sampler(model, size, rng, day_conditions(drawn_conditions, splits))
             body = model._derive_frame(body)
             if row_orders:  # rows that break an order the model keeps are not rows it draws
                 weights = order_kept_weights(body, weights, row_orders)
+            body = join_times(body, splits, rng)
+            if time_orders:  # nor rows whose timestamps on one day break an order (time_of_day)
+                weights = order_kept_weights(body, weights, time_orders)
             top = max(top, float(weights.max(initial=0.0)))
             body = body[rng.random(size) * top < weights] if top > 0 else body.iloc[:0]
         else:
-            body = model._sample_given(size, rng, quiet, checked)
+            body = join_times(model._sample_given(size, rng, quiet, day_conditions(checked, splits)), splits, rng)
         candidates = model._conform_modelled(body)
         drawn += size
         # Conditions are checked on the values as the user sees them (rounded, in the real dtype), read back

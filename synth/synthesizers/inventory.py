@@ -77,6 +77,14 @@ COMMON_ITEMS: tuple[ArtifactItem, ...] = (
         "One share per column, over all its rows; no category is named.",
     ),
     ArtifactItem(
+        "Time-of-day columns",
+        "for each datetime column with a time part, the name of the hidden column its time of day is learned as "
+        "(the model's own items cover what it learned of it, as of any number) and the grain the times are written "
+        "at; the pairs of datetime columns whose order held on every row",
+        "structure",
+        "Names, a whole number of seconds and column pairs: no time or date of any row.",
+    ),
+    ArtifactItem(
         "Size and sampling state",
         "the number of training rows, the parameters, and the random generator's state after fitting",
         "structure",

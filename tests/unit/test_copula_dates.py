@@ -67,7 +67,8 @@ def test_a_gap_date_keeps_a_grain_finer_than_days() -> None:
     table["exit_date"] = table["exit_date"] + pd.to_timedelta(np.where(table.index % 2 == 0, 9, 17), unit="h")
     model = synth.create("gaussian_copula", random_state=0).fit(table)
     assert ("exit_date", "hire_date", 1.0) in model.date_gaps_
-    assert dict(model.date_units_) == {"exit_date": 3_600 * 10**9}
+    # the hour is learned as a time of day beside the day (synth.synthesizers.time_of_day), no longer as a date unit
+    assert ("exit_date", "exit_date · time of day", 3_600) in model.times_
     exits = _dates(model.sample(5_000, seed=2)["exit_date"])
     assert (exits == exits.dt.floor("h")).all() and (exits != exits.dt.normalize()).any()
 
