@@ -1,8 +1,8 @@
 """Time of day and weekday of synthetic timestamps, per synthesizer (session 21).
 
-Tables (all seeded): the clinic visits (``/work/scratch/s21/walk/make_clinic.py``: visit_time between 08:00 and
+Tables (all seeded): the clinic visits (:func:`benchmarks.walk_tables.clinic`: visit_time between 08:00 and
 17:59), the same with A&E visits moved to the night (22:00–05:59, the others untouched), the shop orders
-(``/work/scratch/s20/walk/make_orders.py``: tz-offset ordered_at, shipped_at later), and the hourly bike counts
+(:func:`benchmarks.walk_tables.shop_orders`: tz-offset ordered_at, shipped_at later), and the hourly bike counts
 with dteday and hr joined into one timestamp ``ts`` (hr dropped). Each synthesizer is fitted (seed 0) on the table
 and asked for as many rows (seed 1); printed per timestamp column: the share of synthetic rows outside the real
 hours, the total variation distance (TVD) of the hour-of-day and weekday histograms, and per table its check
@@ -15,6 +15,7 @@ bikes: the mean absolute gap between real and synthetic mean counts per hour, ov
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 import time
@@ -23,14 +24,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-CLINIC = Path("/work/scratch/s21/walk/clinic.csv")
-ORDERS = Path("/work/scratch/s20/walk/orders.csv")
-BIKES = Path("/work/shared/datasets/bike_sharing_hourly.csv")
+from benchmarks import walk_tables
+from benchmarks.common import ROOT
+
+BIKES = ROOT.parent / "shared" / "datasets" / "bike_sharing_hourly.csv"
 TIMES = {"clinic": ("visit_time",), "night": ("visit_time",), "orders": ("ordered_at", "shipped_at"), "bikes": ("ts",)}
 
 
 def tables() -> dict[str, pd.DataFrame]:
-    clinic = pd.read_csv(CLINIC)
+    # through CSV, as the walks uploaded them (text timestamps, "" notes read as missing)
+    clinic = pd.read_csv(io.StringIO(walk_tables.clinic().to_csv(index=False)))
     night = clinic.copy()
     rng = np.random.default_rng(21)
     ae = night["department"].eq("A&E").to_numpy()
@@ -40,7 +43,8 @@ def tables() -> dict[str, pd.DataFrame]:
     bikes = pd.read_csv(BIKES)
     ts = pd.to_datetime(bikes["dteday"]) + pd.to_timedelta(bikes["hr"], "h")
     bikes = bikes.drop(columns=["dteday", "hr", "instant"]).assign(ts=ts.dt.strftime("%Y-%m-%d %H:%M"))
-    return {"clinic": clinic, "night": night, "orders": pd.read_csv(ORDERS), "bikes": bikes}
+    orders = pd.read_csv(io.StringIO(walk_tables.shop_orders().to_csv(index=False)))
+    return {"clinic": clinic, "night": night, "orders": orders, "bikes": bikes}
 
 
 def _times(series: pd.Series) -> pd.Series:

@@ -1,0 +1,127 @@
+"""The seeded tables of the session-20 and -21 browser walks, built here so that every figure measured on them
+can be reproduced from a clean clone (they were scripts in a scratch folder).
+
+* :func:`shop_orders`: 5,000 e-commerce orders (session 20): text money and percent, tz-aware order times, later
+  ship and delivery dates, zip codes with leading zeros, Unicode names and e-mails, a 200-level product category, a
+  rare chargeback class (about 0.5%) and missing values.
+* :func:`clinic`: 4,000 clinic visits (session 21): repeated patient ids, names, NHS-style numbers, UK phone
+  numbers and postcodes, dates of birth as DD/MM/YYYY, visit times between 08:00 and 17:59, a discharge date on or
+  after the visit's day, 12 departments, 231 diagnosis codes, costs as "£1,234.50", a rare readmission class, free
+  text and missing values.
+
+Writing them as CSV (``python -m benchmarks.walk_tables DIR``) gives the files the walks uploaded.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+def shop_orders(n: int = 5_000, seed: int = 20) -> pd.DataFrame:
+    """The session-20 shop table (``orders.csv``)."""
+    rng = np.random.default_rng(seed)
+    first = ["José", "Zoë", "Ærin", "Łukasz", "Søren", "Mårten", "Élodie", "Nguyễn", "Renée", "Björn", "Anaïs"]
+    first += ["Chloé", "Dmitri", "Oğuz", "Siobhán"]
+    last = ["García", "Müller", "Øster", "Dvořák", "Nowak", "O'Brien", "Smith", "Lê", "Ibáñez", "Kowalczyk"]
+    cust = rng.integers(0, 1800, n)
+    names = np.array([f"{first[i % 15]} {last[(i * 7) % 10]}" for i in range(1800)])
+    start = pd.Timestamp("2025-01-01", tz="Europe/Berlin")
+    ts = start + pd.to_timedelta(np.sort(rng.uniform(0, 330 * 86400, n)), unit="s")
+    cat = rng.zipf(1.4, n) % 200
+    qty = rng.poisson(1.5, n) + 1
+    price = np.round(np.exp(rng.normal(3.2, 0.8, n)), 2)
+    disc = rng.choice([0, 5, 10, 15, 25], n, p=[0.6, 0.15, 0.12, 0.08, 0.05])
+    total = np.round(qty * price * (1 - disc / 100), 2)
+    express = rng.random(n) < 0.2 + 0.3 * (total > 100)
+    ship = ts + pd.to_timedelta(np.where(express, rng.uniform(0.2, 1.5, n), rng.uniform(1, 6, n)), unit="D")
+    delivered = ship + pd.to_timedelta(rng.uniform(0.5, 4, n), unit="D")
+    zipc = np.array([f"{z:05d}" for z in rng.integers(500, 99999, n)])
+    charge = rng.random(n) < 0.004 + 0.02 * (total > 300)
+    notes = ["", "", "", "leave at door", "call before delivery", "gift – please wrap 🎁", "Rückruf erwünscht"]
+    notes = rng.choice([*notes, "fragile!!"], n)
+    df = pd.DataFrame(
+        {
+            "order_id": [f"ORD-{100000 + i}" for i in range(n)],
+            "customer": names[cust],
+            "email": [f"{names[c].split()[0].lower()}.{c}@example.org" for c in cust],
+            "ordered_at": ts.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "shipped_at": pd.Series(ship.strftime("%Y-%m-%d %H:%M")).where(rng.random(n) > 0.05),
+            "delivered_on": pd.Series(delivered.strftime("%d/%m/%Y")).where(rng.random(n) > 0.08),
+            "zip": zipc,
+            "category": [f"cat-{c:03d}" for c in cat],
+            "quantity": qty,
+            "unit_price": [f"${p:,.2f}" for p in price],
+            "discount": [f"{d}%" for d in disc],
+            "total": total,
+            "express": np.where(express, "yes", "no"),
+            "note": notes,
+            "chargeback": np.where(charge, "Y", "N"),
+        }
+    )
+    df.loc[rng.random(n) < 0.03, "quantity"] = np.nan
+    return df
+
+
+DEPARTMENTS = ["Cardiology", "A&E", "Orthopaedics", "Oncology", "Paediatrics", "Dermatology", "Neurology", "Gastro"]
+DEPARTMENTS += ["Renal", "Respiratory", "Maternity", "Ophthalmology"]
+
+
+def clinic(n: int = 4_000, patients: int = 1_300, seed: int = 21) -> pd.DataFrame:
+    """The session-21 clinic table (``clinic.csv``)."""
+    from faker import Faker
+
+    rng = np.random.default_rng(seed)
+    fk = Faker("en_GB")
+    fk.seed_instance(seed)
+    pats = pd.DataFrame(
+        {
+            "patient_id": [f"P{x:06d}" for x in rng.choice(900000, patients, replace=False) + 100000],
+            "name": [fk.name() for _ in range(patients)],
+            "nhs_number": [
+                f"{rng.integers(100, 999)} {rng.integers(100, 999)} {rng.integers(1000, 9999)}" for _ in range(patients)
+            ],
+            "phone": [fk.phone_number() for _ in range(patients)],
+            "postcode": [fk.postcode() for _ in range(patients)],
+            "date_of_birth": [
+                fk.date_of_birth(minimum_age=1, maximum_age=95).strftime("%d/%m/%Y") for _ in range(patients)
+            ],
+            "sex": rng.choice(["F", "M"], patients),
+            "smoker": rng.choice(["yes", "no", None], patients, p=[0.18, 0.7, 0.12]),
+        }
+    )
+    w = rng.pareto(1.8, patients) + 1
+    df = pats.iloc[rng.choice(patients, n, p=w / w.sum())].reset_index(drop=True)
+    df.insert(0, "visit_id", np.arange(1, n + 1) + 50000)
+    start = pd.Timestamp("2023-01-01")
+    visit = start + pd.to_timedelta(rng.integers(0, 700, n), "D") + pd.to_timedelta(rng.integers(480, 1080, n), "min")
+    shares = [0.1, 0.25, 0.1, 0.06, 0.08, 0.07, 0.05, 0.07, 0.04, 0.08, 0.06, 0.04]
+    dept = rng.choice(DEPARTMENTS, n, p=shares)
+    stay = np.where(dept == "A&E", rng.poisson(0.4, n), rng.negative_binomial(2, 0.35, n))
+    df["visit_time"] = visit.strftime("%Y-%m-%d %H:%M")
+    df["discharge_date"] = (visit.normalize() + pd.to_timedelta(stay, "D")).strftime("%Y-%m-%d")
+    df["department"] = dept
+    codes = [f"{c}{rng.integers(0, 99):02d}.{rng.integers(0, 9)}" for c in rng.choice(list("ABCDEFGIJKMNRS"), 300)]
+    weights = rng.pareto(1.0, 300) + 0.05
+    df["diagnosis"] = rng.choice(codes, n, p=weights / weights.sum())
+    df["length_of_stay"] = stay
+    cost = 180 + stay * rng.normal(900, 150, n) + (dept == "Oncology") * 2500 + rng.gamma(2, 60, n)
+    df["cost"] = [f"£{c:,.2f}" for c in cost]
+    bmi = rng.normal(27, 5, n).round(1)
+    bmi[rng.random(n) < 0.2] = np.nan
+    df["bmi"] = bmi
+    born = pd.to_datetime(df["date_of_birth"], format="%d/%m/%Y")
+    age = ((pd.Series(visit) - born).dt.days / 365.25).astype(int)
+    readmitted = rng.random(n) < 0.002 + 0.03 * (stay > 6) + 0.01 * (age > 75)
+    df["readmitted_30d"] = np.where(readmitted, "yes", "no")
+    df["notes"] = [fk.sentence(nb_words=8) if rng.random() < 0.3 else None for _ in range(n)]
+    return df
+
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
+    shop_orders().to_csv(folder / "orders.csv", index=False)
+    clinic().to_csv(folder / "clinic.csv", index=False)
