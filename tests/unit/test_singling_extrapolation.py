@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import synth
 from synth.evaluation.privacy import singling_control
@@ -101,6 +103,31 @@ def test_a_tenth_of_train_rows_among_fresh_rows_reads_clearly_positive(
     leak, se = _mean_se(result["leak"])
     assert leak > 4 * se, (leak, se)
     assert float(np.mean(result["leak"] - result["fresh"])) > 0.01, result
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    shape=st.floats(0.2, 5.0),
+    mean_matches=st.floats(0.05, 2.0),
+    n_control=st.sampled_from([250, 500, 1000]),
+    ratio=st.sampled_from([2, 4]),
+    seed=st.integers(0, 2**16),
+)
+def test_the_beta_control_predicts_the_successes_of_a_larger_table_when_weights_are_beta(
+    shape: float, mean_matches: float, n_control: int, ratio: int, seed: int
+) -> None:
+    """The beta control's premise, with a known answer: 20,000 predicates whose weights are Beta(a, b) (a from 0.2 to
+    5, from 0.05 to 2 expected matches on the control) are counted on the control; the successes it extrapolates to
+    2× or 4× the control's size are within 10% of the expected successes of the drawn weights at that size (seen
+    within 6% over 30 such draws)."""
+    rng = np.random.default_rng(seed)
+    mean = mean_matches / n_control
+    weights = rng.beta(shape, shape / mean - shape, 20_000)
+    counts = rng.binomial(n_control, weights)
+    n_target = ratio * n_control
+    truth = float((n_target * weights * (1.0 - weights) ** (n_target - 1)).sum())
+    expected, _ = singling_control._beta_fit(counts, n_control, n_target)
+    assert expected == pytest.approx(truth, rel=0.1)
 
 
 SMALL_TRAIN, SMALL_HOLDOUT, SMALL_SEEDS = 2_000, 500, 12
