@@ -8,8 +8,10 @@ size n it prints
 
 * ``observed``: the predicates' success rate (exactly one match) on n reference rows (mean of 4 subsamples);
 * ``extrapolated``: the control's rate extrapolated from the holdout to n (the holdout's own size: no model);
-* ``ratio``: extrapolated / observed, pooled over the repeats (the sums' ratio), with its standard error over
-  the repeats; above 1 the control is too high at that size, and a real leak reads that much low;
+* ``ratio``: extrapolated / observed, pooled over the repeats (the sums' ratio), with its standard error (a
+  bootstrap over the repeats); above 1 the control is too high at that size, and a real leak reads that much low;
+* ``÷ at holdout``: the ratio over the ratio at the holdout's size, where nothing is extrapolated (the holdout's
+  own draw against the reference's, 1 on average by construction): the extrapolation's own error;
 
 and per arity the mean excess ``(main − control) / (1 − control)`` at the train size ± its standard error over the
 repeats (main: the same predicates on train), which must be 0 within about two standard errors.
@@ -33,6 +35,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUME
     os.environ[_var] = THREADS
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -47,6 +50,7 @@ from benchmarks.common import ADULT, load_adult, machine, write_results  # noqa:
 
 RESULTS = ROOT / "benchmarks" / "results" / "singling_extrapolation.json"
 SUBSAMPLES = 4
+BOOTSTRAP = 2000
 
 
 def _load(name: str) -> pd.DataFrame:
@@ -120,22 +124,34 @@ def run_repeat(
     return out
 
 
-def summarise(runs: list[dict[int, dict[str, Any]]], arity: int, sizes: list[int]) -> dict[str, Any]:
-    rows = [r[arity] for r in runs]
+def summarise(runs: list[dict[str, dict[str, Any]]], arity: int, holdout: int) -> dict[str, Any]:
+    """One arity's figures from the repeats' rows as the JSON holds them (string keys)."""
+    rows = [r[str(arity)] for r in runs]
     main = np.array([r["main"] for r in rows])
     control = np.array([r["control"] for r in rows])
     excess = (main - control) / (1.0 - control)
-    per_size = {}
-    for n in sizes:
-        if n not in rows[0]["observed"]:
-            continue
+    boot = np.random.default_rng(0).integers(0, len(rows), (BOOTSTRAP, len(rows)))
+
+    def pooled(n: str) -> tuple[float, np.ndarray]:
         obs = np.array([r["observed"][n] for r in rows])
         est = np.array([r["extrapolated"][n] for r in rows])
-        ratio = float(est.sum() / obs.sum()) if obs.sum() > 0 else float("nan")
-        # the ratio of sums' standard error by the delta method over the repeats
-        resid = est - ratio * obs
-        se = float(np.std(resid, ddof=1) * np.sqrt(len(rows)) / obs.sum()) if obs.sum() > 0 else float("nan")
-        per_size[n] = {"observed": float(obs.mean()), "extrapolated": float(est.mean()), "ratio": ratio, "ratio_se": se}
+        return float(est.sum() / obs.sum()), est[boot].sum(axis=1) / obs[boot].sum(axis=1)
+
+    per_size: dict[str, dict[str, float]] = {}
+    at_holdout = pooled(str(holdout)) if str(holdout) in rows[0]["observed"] else None
+    for n in rows[0]["observed"]:
+        ratio, replicates = pooled(n)
+        per_size[n] = {
+            "observed": float(np.mean([r["observed"][n] for r in rows])),
+            "extrapolated": float(np.mean([r["extrapolated"][n] for r in rows])),
+            "ratio": ratio,
+            "ratio_se": float(np.std(replicates, ddof=1)),
+        }
+        if at_holdout is not None:
+            # the holdout's own draw moves every size's ratio alike (at its size nothing is extrapolated, and there
+            # it averages 1 over repeats by construction): divided out, what is left is the extrapolation's own error
+            per_size[n]["vs_holdout"] = ratio / at_holdout[0]
+            per_size[n]["vs_holdout_se"] = float(np.std(replicates / at_holdout[1], ddof=1))
     return {
         "mean_excess": float(excess.mean()),
         "mean_excess_se": float(np.std(excess, ddof=1) / np.sqrt(len(excess))),
@@ -144,6 +160,26 @@ def summarise(runs: list[dict[int, dict[str, Any]]], arity: int, sizes: list[int
         "predicates": float(np.mean([r["q"] for r in rows])),
         "sizes": per_size,
     }
+
+
+def print_table(results: dict[str, Any], config: dict[str, Any]) -> None:
+    print(
+        f"{config['table']}: {config['train']:,} train / {config['holdout']:,} holdout, synthetic "
+        f"{config['synthetic_rows'] or 'all other'} fresh rows, {config['repeats']} repeats, control {config['method']}"
+    )
+    print(f"{'arity':>5} {'n':>6} {'observed':>9} {'extrap.':>9} {'ratio':>14} {'÷ at holdout':>14}")
+    for a, s in results.items():
+        for n, v in s["sizes"].items():
+            mark = " (holdout)" if int(n) == config["holdout"] else (" (train)" if int(n) == config["train"] else "")
+            rel = f"{v['vs_holdout']:>7.3f} ± {v['vs_holdout_se']:.3f}" if "vs_holdout" in v else f"{'—':>15}"
+            print(
+                f"{a:>5} {n:>6} {v['observed']:>9.4f} {v['extrapolated']:>9.4f} "
+                f"{v['ratio']:>7.3f} ± {v['ratio_se']:.3f} {rel}{mark}"
+            )
+        print(
+            f"{a:>5} excess at train size {s['mean_excess']:+.4f} ± {s['mean_excess_se']:.4f} "
+            f"(main {s['main']:.4f}, control {s['control']:.4f}, {s['predicates']:.0f} predicates)"
+        )
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -158,9 +194,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--repeats", type=int, default=40)
     parser.add_argument("--method", default="beta", choices=["beta", "calibrated", "npmle"])
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--from-json", type=Path, default=None, help="re-summarise a saved run (rewrites it)")
     args = parser.parse_args(argv)
     import synth
 
+    if args.from_json:  # the figures again from a saved run's repeats, nothing measured
+        saved = json.loads(args.from_json.read_text())
+        results = {str(a): summarise(saved["runs"], a, saved["config"]["holdout"]) for a in saved["config"]["arities"]}
+        print_table(results, saved["config"])
+        saved["results"] = results
+        write_results(args.from_json, saved)
+        return dict(saved)
     n_syn = args.train if args.synthetic_rows is None else args.synthetic_rows
     table = _load(args.table)
     schema = synth.infer_schema(table)
@@ -168,35 +212,20 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     runs = []
     for rep in range(args.repeats):
         tables = fresh_split(table, args.train, args.holdout, args.reference, n_syn, rep)
-        runs.append(run_repeat(tables, schema, args.arities, args.sizes, args.method, rep))
+        repeat = run_repeat(tables, schema, args.arities, args.sizes, args.method, rep)
+        runs.append(json.loads(json.dumps({str(a): r for a, r in repeat.items()})))  # as the JSON will hold them
     seconds = time.perf_counter() - start
-    results = {str(a): summarise(runs, a, args.sizes) for a in args.arities}
-    print(
-        f"{args.table}: {args.train:,} train / {args.holdout:,} holdout, synthetic {n_syn or 'all other'} fresh rows, "
-        f"{args.repeats} repeats, control {args.method}"
-    )
-    print(f"{'arity':>5} {'n':>6} {'observed':>9} {'extrap.':>9} {'ratio':>14}")
-    for a in args.arities:
-        s = results[str(a)]
-        for n, v in s["sizes"].items():
-            mark = " (holdout)" if n == args.holdout else (" (train)" if n == args.train else "")
-            print(
-                f"{a:>5} {n:>6} {v['observed']:>9.4f} {v['extrapolated']:>9.4f} "
-                f"{v['ratio']:>7.3f} ± {v['ratio_se']:.3f}{mark}"
-            )
-        print(
-            f"{a:>5} excess at train size {s['mean_excess']:+.4f} ± {s['mean_excess_se']:.4f} "
-            f"(main {s['main']:.4f}, control {s['control']:.4f}, {s['predicates']:.0f} predicates)"
-        )
+    config = {k: v for k, v in vars(args).items() if k not in ("out", "from_json")} | {"synthetic_rows": n_syn}
+    results = {str(a): summarise(runs, a, args.holdout) for a in args.arities}
+    print_table(results, config)
     command = " ".join(["python -m benchmarks.bench_singling_extrapolation", *(sys.argv[1:] if argv is None else argv)])
-    config = {k: v for k, v in vars(args).items() if k != "out"} | {"synthetic_rows": n_syn}
     payload = {
         "machine": machine(),
         "command": command,
         "seconds": seconds,
         "config": config,
         "results": results,
-        "runs": [{str(a): r for a, r in run.items()} for run in runs],
+        "runs": runs,
     }
     write_results(args.out, payload)
     return payload
