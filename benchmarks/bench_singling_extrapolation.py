@@ -66,7 +66,10 @@ def fresh_split(
     order = np.random.default_rng([rep, 7]).permutation(len(table))
     cuts = np.cumsum([n_train, n_holdout, n_reference])
     if cuts[-1] + max(n_synthetic, 1) > len(table):
-        raise ValueError(f"{len(table):,} rows cannot hold {cuts[-1]:,} real rows and {n_synthetic:,} synthetic ones")
+        raise ValueError(
+            f"the table's {len(table):,} rows cannot hold {cuts[-1]:,} train, holdout and reference rows and "
+            f"{n_synthetic:,} synthetic ones: lower --train, --holdout, --reference or --synthetic-rows"
+        )
     parts = np.split(order, cuts)
     syn = parts[3][:n_synthetic] if n_synthetic else parts[3]
     return tuple(table.iloc[p].reset_index(drop=True) for p in (*parts[:3], syn))  # type: ignore[return-value]
@@ -89,6 +92,8 @@ def run_repeat(
     train, holdout, reference, syn_table = tables
     inputs = PrivacyInputs(train, holdout, syn_table, schema)
     syn, real, control = (inputs.query_values(w) for w in ("synthetic", "train", "holdout"))
+    # the vocabulary is the other three tables': a category only the reference holds reads as missing, so such a row
+    # can match only an ``is missing`` condition, never an ``==`` (rare: its category is in none of ~4,500+ rows)
     ref = inputs.query_encoder.transform(reference)
     ref = ref[:, unique_columns(ref)]
     numeric = inputs.query_encoder.numeric
@@ -196,6 +201,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--from-json", type=Path, default=None, help="re-summarise a saved run (rewrites it)")
     args = parser.parse_args(argv)
+    if args.repeats < 2:
+        parser.error("--repeats must be at least 2: the figures' standard errors are over the repeats")
     import synth
 
     if args.from_json:  # the figures again from a saved run's repeats, nothing measured
