@@ -197,6 +197,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--sizes", type=int, nargs="+", default=[250, 500, 1000, 2000, 4000, 7500])
     parser.add_argument("--arities", type=int, nargs="+", default=[1, 2, 3, 4])
     parser.add_argument("--repeats", type=int, default=40)
+    parser.add_argument("--first-repeat", type=int, default=0, help="seed of the first repeat (more of them, fresh)")
     parser.add_argument("--method", default="beta", choices=["beta", "calibrated", "npmle"])
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--from-json", type=Path, default=None, help="re-summarise a saved run (rewrites it)")
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     schema = synth.infer_schema(table)
     start = time.perf_counter()
     runs = []
-    for rep in range(args.repeats):
+    for rep in range(args.first_repeat, args.first_repeat + args.repeats):
         tables = fresh_split(table, args.train, args.holdout, args.reference, n_syn, rep)
         repeat = run_repeat(tables, schema, args.arities, args.sizes, args.method, rep)
         runs.append(json.loads(json.dumps({str(a): r for a, r in repeat.items()})))  # as the JSON will hold them
