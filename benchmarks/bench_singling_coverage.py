@@ -17,15 +17,18 @@ prints
 
 Cases: fresh real rows as the synthetic table (they never saw train, so the true excess is 0) on Adult (16,000
 train, 4,000 holdout: the control extrapolated over two doublings, as on the demo's 80/20 split) and on the
-smaller bank-marketing table (2,000 / 500); and Pruned CART fitted on each repeat's train (Adult, 80/20). Leaks
-on bank marketing (2,000 / 500): a copy of train as the synthetic table, and the fresh rows with a tenth of them
-replaced by train rows.
+smaller bank-marketing table (2,000 / 500), both with every remaining row as the synthetic table; on Adult cut to
+a 2,500-row table (2,000 / 500, 2,000 fresh rows as synthetic, as large as train); and Pruned CART fitted on each
+repeat's train (Adult, 80/20). Leaks on bank marketing (2,000 / 500) and on the 2,500-row Adult: a copy of train as
+the synthetic table (bank), and the fresh rows with a tenth of them replaced by train rows.
 
 Usage::
 
     .venv/bin/python -m benchmarks.bench_singling_coverage                 # all cases, writes the JSON
     .venv/bin/python -m benchmarks.bench_singling_coverage --repeats 40 --cases adult_fresh
     .venv/bin/python -m benchmarks.bench_singling_coverage --size-correction calibrated   # the old control
+    .venv/bin/python -m benchmarks.bench_singling_coverage --cases adult_small_fresh adult_small_leak10 \
+        --out benchmarks/results/singling_coverage_small.json
 """
 
 from __future__ import annotations
@@ -63,9 +66,27 @@ CASES: dict[str, dict[str, Any]] = {
     # train / holdout sizes; synthetic = "fresh" (the remaining real rows) or a synthesizer fitted on train
     "adult_fresh": {"load": load_adult, "train": 16_000, "holdout": 4_000, "synthetic": "fresh", "repeats": 60},
     "bank_fresh": {"load": _bank, "train": 2_000, "holdout": 500, "synthetic": "fresh", "repeats": 100},
+    # a 2,500-row table at 80/20, its synthetic table as large as train (as a synthesizer's output is)
+    "adult_small_fresh": {
+        "load": load_adult,
+        "train": 2_000,
+        "holdout": 500,
+        "synthetic": "fresh",
+        "synthetic_rows": 2_000,
+        "repeats": 60,
+    },
     "adult_pruned_cart": {"load": load_adult, "holdout_share": 0.2, "synthetic": "pruned_cart", "repeats": 30},
     "bank_copy": {"load": _bank, "train": 2_000, "holdout": 500, "synthetic": "copy", "repeats": 20},
     "bank_leak10": {"load": _bank, "train": 2_000, "holdout": 500, "synthetic": "fresh", "leak": 0.1, "repeats": 40},
+    "adult_small_leak10": {
+        "load": load_adult,
+        "train": 2_000,
+        "holdout": 500,
+        "synthetic": "fresh",
+        "synthetic_rows": 2_000,
+        "leak": 0.1,
+        "repeats": 40,
+    },
 }
 
 
@@ -80,7 +101,7 @@ def _tables(case: dict[str, Any], table: pd.DataFrame, schema: Any, rep: int) ->
         holdout = table.iloc[order[n_train : n_train + n_hold]].reset_index(drop=True)
         if case["synthetic"] == "copy":
             return train, holdout, train.copy()
-        syn = table.iloc[order[n_train + n_hold :]].reset_index(drop=True)
+        syn = table.iloc[order[n_train + n_hold :][: case.get("synthetic_rows")]].reset_index(drop=True)
         if case.get("leak"):  # a share of the fresh rows replaced by train rows, copied verbatim
             n_leak = round(len(syn) * case["leak"])
             leaked = train.iloc[np.random.default_rng([rep, 8]).choice(n_train, n_leak, replace=False)]
