@@ -92,6 +92,7 @@ from synth.generated_shapes import (
     same_width_capacity,
     same_width_format,
 )
+from synth.generated_spread import pool_counts, rows_per_key_spread
 from synth.schema import ColumnKind, ColumnSpec, Schema
 
 PII_PROVIDERS: dict[str, str] = {
@@ -187,6 +188,9 @@ class GeneratedColumns:
                 if len(present) and distinct < 0.95 * len(present):  # a key repeated across rows (manager_id)
                     detail["distinct"] = distinct
                     detail["rows"] = len(present)
+                    spread = rows_per_key_spread(present)  # how unevenly rows fall on keys: a few quantiles
+                    if spread is not None:
+                        detail["spread"] = spread
                     detail.update(find_reference(spec.name, data, schema))  # manager_id → employee_id
             elif spec.kind is ColumnKind.PII:
                 detail["pii_type"] = spec.pii_type
@@ -287,7 +291,7 @@ class GeneratedColumns:
                 )
             else:
                 pool = fresh_identifiers(plan.detail["template"], _avoid(plan), k, rng)
-        return pool if k == n else repeat_pool(pool, n, rng)
+        return pool if k == n else repeat_pool(pool, n, rng, pool_counts(plan.detail, k, n, rng))
 
     @staticmethod
     def _values(plan: _Plan, n: int, rng: np.random.Generator) -> Any:
