@@ -113,15 +113,17 @@ def expected_rows(spread: Any, distinct: int, rows: int, k: int, present: int) -
         return np.zeros(0)
     mean = max(rows, 1) / max(distinct, 1)
     u = (np.arange(k) + 0.5) / k
-    relative = np.exp(_log_quantiles(levels, counts, u)) / mean  # rows per key over the mean, at the real size
+    # Rows per key over the mean, at the real size; no key can expect more than all the rows (k times the mean), a
+    # bound a steep extrapolation over millions of keys would otherwise overflow.
+    relative = np.minimum(np.exp(np.minimum(_log_quantiles(levels, counts, u), 700.0)) / mean, float(k))
     tail = u > levels[-1]
     if tail.any():
         # Above the top kept level the extrapolation may promise more rows than the table has left for those keys
         # (a tail lighter than log-normal: the shop's gamma-shaped customers): shrink it towards the top level's
         # count until the sizes average 1. A tail heavier than that (more rows left over) is not stretched: the
         # spare rows go to every key in proportion (:func:`row_counts`), as the quantiles of a discrete count
-        # understate the keys between them too (the HR table's managers: 1,686 of 1,732 rows), and stretching
-        # the top keys alone gave a manager 36 reports where the most any real one has is 20.
+        # understate the keys between them too (the HR table's managers below the top level: 1,680 of 1,732
+        # rows), and stretching the top keys alone gave a manager 36 reports where the most any real one has is 20.
         top = float(counts[-1]) / mean
         excess = relative[tail] - top
         room = k - relative[~tail].sum() - top * tail.sum()

@@ -153,7 +153,7 @@ def test_rows_per_key_are_as_uneven_as_the_real_ones(name: str, real: pd.DataFra
 spreads = st.builds(
     lambda levels, counts: {"levels": sorted(levels), "counts": sorted(counts)},
     st.lists(st.sampled_from(LEVELS), min_size=2, max_size=len(LEVELS), unique=True),
-    st.lists(st.floats(1.0, 300.0), min_size=len(LEVELS), max_size=len(LEVELS)),
+    st.lists(st.one_of(st.floats(1.0, 300.0), st.floats(1.0, 1e12)), min_size=len(LEVELS), max_size=len(LEVELS)),
 ).map(lambda s: {"levels": s["levels"], "counts": s["counts"][: len(s["levels"])]})
 
 
