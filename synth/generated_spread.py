@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri
 
 #: The quantile levels of rows per key a fit may keep.
 LEVELS = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99)
@@ -94,6 +93,8 @@ def check_spreads(plans: Any) -> None:
 def _log_quantiles(levels: np.ndarray, counts: np.ndarray, u: np.ndarray) -> np.ndarray:
     """log rows per key at levels ``u``: piecewise linear in (normal score, log count) through the kept quantiles,
     continued beyond them with the slope of the nearest segment (of the whole range where that one is flat)."""
+    from scipy.special import ndtri  # here: `synth` and its command-line help import no scipy
+
     z, logs = ndtri(levels), np.log(counts)
     zu = ndtri(u)
     whole = (logs[-1] - logs[0]) / (z[-1] - z[0])
