@@ -92,6 +92,7 @@ from synth.generated_shapes import (
     same_width_capacity,
     same_width_format,
 )
+from synth.generated_spread import pool_counts, rows_per_key_spread
 from synth.schema import ColumnKind, ColumnSpec, Schema
 
 PII_PROVIDERS: dict[str, str] = {
@@ -114,7 +115,8 @@ REGENERATION_SUMMARY = (
     "digits and letters (one more digit only when that pattern cannot hold enough new values), phone numbers "
     "their country codes by share (codes of 20 rows or more); every generated "
     "column keeps its share of missing values (to 1%), and a key repeated across rows (a manager's id) repeats "
-    "about as many distinct values; a key holding another key column's values (manager_id → employee_id) "
+    "about as many distinct values, as unevenly (a few customers with many orders); a key holding another key "
+    "column's values (manager_id → employee_id) "
     "points at the synthetic rows' keys as often as the real one does. E-mails move to reserved example "
     "domains; names and addresses come from "
     "English (US) lists, so their language or locale is not kept."
@@ -187,6 +189,9 @@ class GeneratedColumns:
                 if len(present) and distinct < 0.95 * len(present):  # a key repeated across rows (manager_id)
                     detail["distinct"] = distinct
                     detail["rows"] = len(present)
+                    spread = rows_per_key_spread(present)  # how unevenly rows fall on keys: a few quantiles
+                    if spread is not None:
+                        detail["spread"] = spread
                     detail.update(find_reference(spec.name, data, schema))  # manager_id → employee_id
             elif spec.kind is ColumnKind.PII:
                 detail["pii_type"] = spec.pii_type
@@ -287,7 +292,7 @@ class GeneratedColumns:
                 )
             else:
                 pool = fresh_identifiers(plan.detail["template"], _avoid(plan), k, rng)
-        return pool if k == n else repeat_pool(pool, n, rng)
+        return pool if k == n else repeat_pool(pool, n, rng, pool_counts(plan.detail, k, n, rng))
 
     @staticmethod
     def _values(plan: _Plan, n: int, rng: np.random.Generator) -> Any:

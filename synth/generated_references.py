@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from synth.generated_shapes import repeat_pool, repeated_count
+from synth.generated_spread import pool_counts
 from synth.schema import ColumnKind, Schema
 from synth.schema.foreign_keys import comparable, pointed_key
 
@@ -81,7 +82,7 @@ def pointing_keys(
     pool = np.concatenate([np.asarray(chosen, dtype=object), np.asarray(fresh(k - inside), dtype=object)])
     if len(pool) == 0:
         return pool
-    values = repeat_pool(pool, n, rng)
+    values = repeat_pool(pool, n, rng, pool_counts(detail, len(pool), n, rng))
     if _share(detail.get("self_share")) == 0.0 and len(pool) > 1:
         # Nobody in the real table points at their own row (nobody manages themself): redraw those that do.
         own = targets.to_numpy(dtype=object)[present_rows]

@@ -166,8 +166,12 @@ def repeated_count(distinct: int, rows: int, n: int) -> int:
     return max(1, min(n, round(distinct * (1.0 - (1.0 - n / rows) ** (rows / distinct)))))
 
 
-def repeat_pool(pool: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` values using every value of ``pool`` at least once (``n >= len(pool)``), shuffled."""
+def repeat_pool(pool: np.ndarray, n: int, rng: np.random.Generator, counts: np.ndarray | None = None) -> np.ndarray:
+    """``n`` values using every value of ``pool`` at least once (``n >= len(pool)``), shuffled: ``pool[m]``
+    ``counts[m]`` times (they sum to ``n``), or, without ``counts``, the rows beyond the first at random."""
+    if counts is not None and n > len(pool):
+        out = np.repeat(pool, counts)
+        return out[rng.permutation(len(out))]
     extra = pool[rng.integers(0, len(pool), n - len(pool))] if n > len(pool) else pool[:0]
     out = np.concatenate([pool[:n], extra])
     return out[rng.permutation(len(out))]

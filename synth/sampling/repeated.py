@@ -1,15 +1,19 @@
 """Repeated keys (customer_id, manager_id) drawn from one pool for a whole streamed table, whichever block draws a row.
 
 A single :meth:`Synthesizer.sample` of ``n`` rows gives a repeated key a pool of
-``k = repeated_count(distinct, rows, present)`` fresh keys, uses each once and the other ``present - k`` rows at
-random (:func:`synth.generated_shapes.repeat_pool`). Blocks drawing their own pools held far too many keys in total:
-five blocks of 700 rows from a table of 3,500 rows and 159 customers held 787 customers, not 159.
+``k = repeated_count(distinct, rows, present)`` fresh keys, uses each once and shares the other ``present - k`` rows
+out as unevenly as the real keys' rows (:func:`synth.generated_shapes.repeat_pool`). Blocks drawing their own pools
+held far too many keys in total: five blocks of 700 rows from a table of 3,500 rows and 159 customers held 787
+customers, not 159.
 
 Here row ``i`` of an ``N``-row table looks at ``j = π(i)``, a keyed permutation of ``[0, N)`` shared by every block:
 
 * ``j ≥ N - M`` (``M = round(N · missing rate)``): the row's key is missing;
 * ``j < k``: pool member ``j`` (so every member has a row);
-* otherwise member ``h(j) mod k`` for a keyed 64-bit hash ``h`` (the other rows, at random).
+* otherwise, when the fit kept how unevenly rows fall on keys (:mod:`synth.generated_spread`), the member whose
+  running sum of rows beyond the first passes ``j - k`` (:func:`extra_rows_ends`: member ``m`` gets exactly the
+  rows of rank ``σ(m)``, as a single sample's key of that rank does); for a model file without it, member
+  ``h(j) mod k`` for a keyed 64-bit hash ``h`` (the other rows, at random).
 
 That is the single sample's layout for the whole table (with exactly ``M`` missing rows rather than about ``M``),
 and it depends on nothing but the row's position, ``N`` and the run seed: the same table at any block size, file
@@ -23,12 +27,14 @@ row, when no real row does, moves to the next member.
 from __future__ import annotations
 
 import zlib
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from synth.generated_references import _share
 from synth.generated_shapes import repeated_count
+from synth.generated_spread import check_spread, row_counts
 from synth.sampling.identifiers import Permutation, _mix
 
 if TYPE_CHECKING:
@@ -47,14 +53,39 @@ def pool_size(distinct: int, rows: int, total_rows: int, missing_rate: float) ->
     return present, repeated_count(distinct, rows, present) if present else 0
 
 
-def members(first_row: int, n: int, total_rows: int, present: int, k: int, key: int) -> np.ndarray:
-    """Pool member (``0 … k-1``) of rows ``[first_row, first_row + n)``, ``-1`` where the key is missing."""
+@lru_cache(maxsize=4)
+def extra_rows_ends(
+    levels: tuple[float, ...], counts: tuple[float, ...], distinct: int, rows: int, k: int, present: int, key: int
+) -> np.ndarray:
+    """Running sum, over members ``0 … k-1``, of their rows beyond the first: member ``m`` has the rows of rank
+    ``σ(m)`` (:func:`synth.generated_spread.row_counts`; ``σ`` a keyed permutation, so that a member's number,
+    hence its key, says nothing of its size). Cached: every block of a table asks for the same one."""
+    spread = {"levels": list(levels), "counts": list(counts)}
+    per_rank = row_counts(spread, distinct, rows, k, present)
+    ranks = Permutation(k, _column_key(key, "", 5))(np.arange(k, dtype=np.uint64)).astype(np.int64)
+    out = np.cumsum(per_rank[ranks] - 1)
+    out.flags.writeable = False  # shared by every block of the table through the cache
+    return out
+
+
+def members(
+    first_row: int, n: int, total_rows: int, present: int, k: int, key: int, ends: np.ndarray | None = None
+) -> np.ndarray:
+    """Pool member (``0 … k-1``) of rows ``[first_row, first_row + n)``, ``-1`` where the key is missing.
+
+    With ``ends`` (:func:`extra_rows_ends`), position ``j`` from ``k`` on goes to the member whose running sum
+    first passes ``j - k``: member ``m`` gets exactly ``ends[m] - ends[m - 1]`` rows beyond its first, at
+    positions fixed by ``j`` alone, so as independent of the block as the random choice without it."""
     j = Permutation(total_rows, key)(np.arange(first_row, first_row + n, dtype=np.uint64))
     out = np.full(n, -1, dtype=np.int64)
     if k < 1:
         return out
-    with np.errstate(over="ignore"):
-        extra = (_mix(j ^ np.uint64(_column_key(key, "", 1))) % np.uint64(k)).astype(np.int64)
+    if ends is None:
+        with np.errstate(over="ignore"):
+            extra = (_mix(j ^ np.uint64(_column_key(key, "", 1))) % np.uint64(k)).astype(np.int64)
+    else:
+        beyond = np.maximum(j.astype(np.int64) - k, 0)
+        extra = np.minimum(np.searchsorted(ends, beyond, side="right"), k - 1)
     out[:] = np.where(j < np.uint64(k), j.astype(np.int64), extra)
     out[j >= np.uint64(present)] = -1
     return out
@@ -67,8 +98,22 @@ def repeated_block(
     of a ``total_rows``-row table whose run has identifier key ``key``."""
     from synth.generated import _outside, keys_at
 
-    present, k = pool_size(int(plan.detail["distinct"]), int(plan.detail["rows"]), total_rows, plan.missing_rate)
-    member = members(first_row, n, total_rows, present, k, _column_key(key, plan.name, 0))
+    distinct, real_rows = int(plan.detail["distinct"]), int(plan.detail["rows"])
+    present, k = pool_size(distinct, real_rows, total_rows, plan.missing_rate)
+    spread = plan.detail.get("spread")
+    ends = None
+    if spread is not None and k > 0:
+        levels, counts = check_spread(spread)
+        ends = extra_rows_ends(
+            tuple(levels.tolist()),
+            tuple(counts.tolist()),
+            distinct,
+            real_rows,
+            k,
+            present,
+            _column_key(key, plan.name, 0),
+        )
+    member = members(first_row, n, total_rows, present, k, _column_key(key, plan.name, 0), ends)
     missing = member < 0
     target_name = generated._referenced(plan)
     target = next((p for p in generated.plans if p.name == target_name), None)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from synth.generated_spread import check_spreads
 from synth.schema import Schema
 from synth.synthesizers import persist, registry
 from synth.synthesizers.errors import SynthesizerError
@@ -53,6 +54,7 @@ def load_model(path: str | Path) -> Synthesizer:
         )
         step = "its generated columns"
         model.generated_ = dec.decode(fitted["generated"])
+        check_spreads(getattr(model.generated_, "plans", ()))  # a small test draw may not reach them
         step = "its column ranges"
         model.domain_ = dec.decode(fitted["domain"])
         step = "its number of training rows"

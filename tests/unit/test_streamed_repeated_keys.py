@@ -19,27 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import synth
+from benchmarks.bench_repeated_spread import orders
 from synth.generated_shapes import repeated_count
 from synth.sampling import SampleSpec, iter_rows, write_table
 from synth.sampling.repeated import members, pool_size
 
-
-def _orders(numeric: bool, missing: float, n: int = 3_500, customers: int = 160, seed: int = 0) -> pd.DataFrame:
-    """Orders by customers who buy unevenly (gamma-distributed shares); ``missing`` of them have no customer."""
-    rng = np.random.default_rng(seed)
-    picked = rng.choice(10**6, customers, replace=False)
-    ids: np.ndarray = picked + 10**6 if numeric else np.array([f"C{v:06d}" for v in picked], dtype=object)
-    shares = rng.gamma(2.0, 1.0, customers)
-    customer = pd.Series(ids[rng.choice(customers, n, p=shares / shares.sum())])
-    customer[rng.random(n) < missing] = None
-    return pd.DataFrame(
-        {
-            "order_id": np.arange(n) + 5_000,
-            "customer_id": customer.astype("float64") if numeric else customer,
-            "amount": rng.gamma(2.0, 30.0, n).round(2),
-            "channel": rng.choice(list("abc"), n),
-        }
-    )
+_orders = orders  # 3,500 orders by 160 customers (gamma-distributed shares): benchmarks.bench_repeated_spread
 
 
 @pytest.fixture(scope="module", params=[(False, 0.0), (True, 0.05)], ids=["text", "numeric-missing"])
