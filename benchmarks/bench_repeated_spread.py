@@ -5,10 +5,11 @@ many orders, many with one. Printed per table, for the real rows, one ``model.sa
 the same table streamed in blocks of 700 rows (:func:`synth.sampling.iter_rows`): distinct keys, rows per key
 (mean, sd, max, quantiles 50/90/99%), and, where the table has an amount, the correlation between a key's number
 of rows and its mean amount. Tables: the seeded shop orders (:func:`orders`, 3,500 orders by 160 customers with
-gamma-distributed shares), the session-18 HR table's ``manager_id`` (:func:`benchmarks.fit_tables.hr`) and, when
-given with ``--csv``, a table with its key column (the session-21 clinic visits: ``--csv clinic.csv:patient_id``)::
+gamma-distributed shares), the session-18 HR table's ``manager_id`` (:func:`benchmarks.fit_tables.hr`), the
+session-21 clinic visits' ``patient_id`` (:func:`benchmarks.walk_tables.clinic`, read back from CSV as the walk
+uploaded it) and, given with ``--csv``, any table with its key column (``--csv path:key_column[:amount_column]``)::
 
-    .venv/bin/python -m benchmarks.bench_repeated_spread --csv ../scratch/s21/walk/clinic.csv:patient_id
+    .venv/bin/python -m benchmarks.bench_repeated_spread
 """
 
 from __future__ import annotations
@@ -77,10 +78,15 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", action="append", default=[], help="path:key_column[:amount_column]")
     args = parser.parse_args(argv)
+    import io
+
     from benchmarks.fit_tables import hr
+    from benchmarks.walk_tables import clinic
 
     compare("shop orders", orders(), "customer_id", "amount")
     compare("HR staff", hr(2_000), "manager_id", "salary")
+    visits = synth.read_table(io.BytesIO(clinic().to_csv(index=False).encode()), name="clinic.csv")
+    compare("clinic visits", visits, "patient_id", "length_of_stay")
     for given in args.csv:
         path, key, *amount = given.split(":")
         compare(path, synth.read_table(path), key, amount[0] if amount else None)
