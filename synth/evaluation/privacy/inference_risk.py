@@ -2,8 +2,8 @@
 
 anonymeter's risk, ``(main − control) / (1 − control)`` on Wilson point estimates, read a synthesizer that leaks
 nothing as "high risk" on an imbalanced secret (a shop's 99.5%-"N" chargeback flag): fresh real rows used as the
-synthetic table averaged 0.47 on the people rare on the known columns, with 40% of the 95% intervals above 0
-(``python -m benchmarks.bench_inference_risk``). Three causes, each fixed here on principle:
+synthetic table averaged 0.44 on the people rare on the known columns and its light was red in 7 of 20 runs
+(``python -m benchmarks.bench_inference_risk``; ours: 0.09, never red). Three causes, each fixed here on principle:
 
 * **Wilson's centre is not the share.** It pulls a rate towards ½ by ``z²/2`` successes in ``n + z²`` attacks, so
   the smaller control set (the holdout is a quarter of train) is pulled further: 129 of 129 holdout targets right
@@ -20,8 +20,8 @@ synthetic table averaged 0.47 on the people rare on the known columns, with 40% 
   jointly), not from a first-order propagation. A secret value no holdout target has leaves its control rate
   unknown: Beta(½, ½), centred on ½, which widens the interval instead of guessing.
 
-For a balanced secret with both sets large (Adult's income) the figures agree with anonymeter's within a point; the
-anonymeter figure is kept beside ours (:attr:`AttackResult.anonymeter_risk`).
+For a balanced secret with both target sets large (Adult's income, 2,000 against 2,000) the figure stays within a
+point of anonymeter's, which is kept beside ours (:attr:`AttackResult.anonymeter_risk`).
 """
 
 from __future__ import annotations
