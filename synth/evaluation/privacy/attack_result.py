@@ -39,15 +39,19 @@ class AttackResult:
         criterion: the WP216 criterion: ``singling_out``, ``linkability`` or ``inference``.
         label: the attack in words.
         main: success rate against training rows.
-        control: success rate against holdout rows (for singling out, corrected to the train size).
+        control: success rate against holdout rows (for singling out, corrected to the train size; for inference,
+            the holdout's rate per secret value weighted as the training targets' secrets are).
         baseline: success rate of the random attack.
-        risk: excess of main over control, in [0, 1] with its interval.
+        risk: excess of main over control, in [0, 1] with its interval (for inference: of the shares, with a
+            posterior interval; see :mod:`~synth.evaluation.privacy.inference_risk`).
         columns: the columns the attack used (for linkability: group A then group B).
         secret: the inferred column (inference only).
         detail: what was done, in one or two sentences.
         examples: a few successful attacks in words (singling-out predicates); real values, show with care.
         warnings: caveats: too few predicates, a baseline as good as the attack, a failed correction.
         seed: the seed used.
+        anonymeter_risk: anonymeter's figure, ``(main − control) / (1 − control)`` on the Wilson estimates of the
+            unmatched rates with their propagated error, where ours differs from it (inference); else None.
     """
 
     name: str
@@ -63,6 +67,7 @@ class AttackResult:
     examples: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     seed: int = 0
+    anonymeter_risk: Risk | None = None
 
     @property
     def n_attacks(self) -> int:
@@ -128,18 +133,23 @@ def _result(
     confidence: float,
     control_se: float = 0.0,
     excess_se: float = 0.0,
+    matched: tuple[Rate, Rate, Risk] | None = None,
     **extra: Any,
 ) -> AttackResult:
     """``control_se`` / ``excess_se``: standard errors, as shares of the attacks, of an estimated control rate and of
     the excess over it (singling out's control extrapolated to the train size, bootstrapped with the main attack
     by :func:`~synth.evaluation.privacy.singling_control.singling_error`). The control's interval is at least
     ``control_se`` wide; the risk's is ``excess_se`` wide, and at least as wide as the two binomial intervals make it
-    (for a handful of successes the bootstrap sees too little to vary)."""
+    (for a handful of successes the bootstrap sees too little to vary). ``matched``: the main rate, control rate and
+    risk computed elsewhere (inference's secret-matched control), used as they are."""
     main = success_rate(*n_main, level=confidence)
     control = success_rate(*n_control, level=confidence)
     binomial = residual_risk(main, control) if main.n_total and control.n_total else None
     if control_se > 0 and control.n_total:
         control = replace(control, error=max(control.error, _probit(confidence) * control_se))
+    risk = _risk(main, control, binomial, _probit(confidence) * excess_se)
+    if matched is not None:
+        main, control, risk = matched
     baseline = success_rate(*n_baseline, level=confidence)
     warnings = list(extra.pop("warnings", ()))
     if main.n_total and baseline.value >= main.value:
@@ -154,7 +164,7 @@ def _result(
         main=main,
         control=control,
         baseline=baseline,
-        risk=_risk(main, control, binomial, _probit(confidence) * excess_se),
+        risk=risk,
         warnings=tuple(warnings),
         **extra,
     )

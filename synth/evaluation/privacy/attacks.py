@@ -11,7 +11,9 @@ ways:
 * **baseline** — at random: a sanity check that the attack does better than guessing.
 
 The risk is what the main attack gains over the control, ``(main − control) / (1 − control)``, with a 95%
-interval from the Wilson intervals of both rates (see :mod:`synth.evaluation.privacy.common`).
+interval from the Wilson intervals of both rates (see :mod:`synth.evaluation.privacy.common`); inference's control
+is matched to the training targets' secrets and its interval comes from posterior draws
+(:mod:`synth.evaluation.privacy.inference_risk`, anonymeter's figure kept beside it).
 
 * **Singling out** — predicates built from synthetic rows that isolate exactly one real person
   (univariate: rare values; multivariate: ``n_cols`` columns of a synthetic row).

@@ -7,7 +7,9 @@ normalised by what the control attack left to gain::
 
     risk = (main − control) / (1 − control)
 
-with the error of both rates propagated to the risk (anonymeter's ``residual_success``).
+with the error of both rates propagated to the risk (anonymeter's ``residual_success``). The inference attack
+compares shares against a control matched to its targets' secrets instead
+(:mod:`~synth.evaluation.privacy.inference_risk`).
 """
 
 from __future__ import annotations

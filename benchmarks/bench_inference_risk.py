@@ -1,0 +1,284 @@
+"""Does the inference risk read ~0 when nothing leaks and high when train does, on imbalanced and balanced secrets?
+
+Each repeat re-draws which real rows are train (T), holdout (H) and fresh (F), then builds a "synthetic" table:
+
+* ``fresh``: F, real rows the synthesizer never saw, as large as train — the true risk is 0;
+* ``copy``: train itself — the largest leak;
+* ``leak10``: F with a tenth of its rows replaced by train rows, copied verbatim;
+* a synthesizer's name (``pruned_cart``, ``cart``, ``gaussian_copula``, …): fitted on T, as many rows as T.
+
+and runs the inference attack on everyone and on the people rare on the known columns, as the Privacy page does
+(2,000 targets each). Per case it prints the mean risk ± its standard error over the repeats, the share of runs
+whose interval lies above 0 (``sig``) and the share whose inference light (both attacks, as the verdict judges them)
+is red, beside the same for anonymeter's figure (``AttackResult.anonymeter_risk``: Wilson estimates, unmatched
+control, propagated error — what the page showed before).
+
+Tables: the shop export of the session-20 walk (:func:`shop_orders`, 5,000 rows; ``chargeback`` is 99.5% "N"),
+T / H / F = 2,000 / 500 / 2,000 (the holdout a quarter of train, as on an 80/20 split), attacked by the walk's
+default attacker (``walk``: quantity, discount, express, note) and by one who also knows the order time and total
+(``strong``: every order unique, so a copy shows); Adult (the peers split's 48,842 rows), 12,000 / 3,000 / 12,000,
+secrets ``income`` (24% ">50K") and ``native-country`` (89.5% "United-States").
+
+Usage::
+
+    .venv/bin/python -m benchmarks.bench_inference_risk                       # every case, writes the JSON
+    .venv/bin/python -m benchmarks.bench_inference_risk --tables shop --repeats 40 --kinds fresh copy
+"""
+
+from __future__ import annotations
+
+import os
+
+THREADS = os.environ.get("SYNTH_BENCH_THREADS", "1")
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_var] = THREADS
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+from dataclasses import replace  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
+from benchmarks.common import machine, write_results  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "inference_risk.json"
+ADULT_PEERS = ROOT.parent / "shared" / "datasets" / "adult-peers"
+KINDS = ("fresh", "copy", "leak10", "pruned_cart", "cart", "gaussian_copula")
+
+
+def shop_orders(n: int = 5_000, seed: int = 20) -> pd.DataFrame:
+    """The session-20 walk's shop export (``make_orders.py``: the same draws in the same order, so the same rows):
+    order times, text money and percents, yes/no flags, a 200-level category, a rare ``chargeback`` flag."""
+    rng = np.random.default_rng(seed)
+    first = ["José", "Zoë", "Ærin", "Łukasz", "Søren", "Mårten", "Élodie", "Nguyễn", "Renée", "Björn", "Anaïs"]
+    first += ["Chloé", "Dmitri", "Oğuz", "Siobhán"]
+    last = ["García", "Müller", "Øster", "Dvořák", "Nowak", "O'Brien", "Smith", "Lê", "Ibáñez", "Kowalczyk"]
+    cust = rng.integers(0, 1800, n)
+    names = np.array([f"{first[i % 15]} {last[(i * 7) % 10]}" for i in range(1800)])
+    start = pd.Timestamp("2025-01-01", tz="Europe/Berlin")
+    ts = start + pd.to_timedelta(np.sort(rng.uniform(0, 330 * 86400, n)), unit="s")
+    cat = rng.zipf(1.4, n) % 200
+    qty = rng.poisson(1.5, n) + 1
+    price = np.round(np.exp(rng.normal(3.2, 0.8, n)), 2)
+    disc = rng.choice([0, 5, 10, 15, 25], n, p=[0.6, 0.15, 0.12, 0.08, 0.05])
+    total = np.round(qty * price * (1 - disc / 100), 2)
+    express = rng.random(n) < 0.2 + 0.3 * (total > 100)
+    ship = ts + pd.to_timedelta(np.where(express, rng.uniform(0.2, 1.5, n), rng.uniform(1, 6, n)), unit="D")
+    delivered = ship + pd.to_timedelta(rng.uniform(0.5, 4, n), unit="D")
+    zipc = np.array([f"{z:05d}" for z in rng.integers(500, 99999, n)])
+    charge = rng.random(n) < 0.004 + 0.02 * (total > 300)
+    notes = ["", "", "", "leave at door", "call before delivery", "gift – please wrap 🎁", "Rückruf erwünscht"]
+    note = rng.choice([*notes, "fragile!!"], n)
+    df = pd.DataFrame(
+        {
+            "order_id": [f"ORD-{100000 + i}" for i in range(n)],
+            "customer": names[cust],
+            "email": [f"{names[c].split()[0].lower()}.{c}@example.org" for c in cust],
+            "ordered_at": ts.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "shipped_at": pd.Series(ship.strftime("%Y-%m-%d %H:%M")).where(rng.random(n) > 0.05),
+            "delivered_on": pd.Series(delivered.strftime("%d/%m/%Y")).where(rng.random(n) > 0.08),
+            "zip": zipc,
+            "category": [f"cat-{c:03d}" for c in cat],
+            "quantity": qty,
+            "unit_price": [f"${p:,.2f}" for p in price],
+            "discount": [f"{d}%" for d in disc],
+            "total": total,
+            "express": np.where(express, "yes", "no"),
+            "note": note,
+            "chargeback": np.where(charge, "Y", "N"),
+        }
+    )
+    df.loc[rng.random(n) < 0.03, "quantity"] = np.nan
+    return df
+
+
+def _shop() -> pd.DataFrame:
+    """The shop table as the dashboard reads it (through a CSV, so its text columns are typed as on upload)."""
+    import io
+
+    import synth
+
+    buf = io.StringIO()
+    shop_orders().to_csv(buf, index=False)
+    return synth.read_table(buf.getvalue().encode(), name="orders.csv")
+
+
+def _adult() -> pd.DataFrame:
+    parts = [pd.read_csv(ADULT_PEERS / f"adult_{p}.csv.gz") for p in ("trn", "val")]
+    return pd.concat(parts, ignore_index=True)
+
+
+SHOP_DEFAULT = ("quantity", "discount", "express", "note")
+SHOP_STRONG = ("ordered_at", "total", "quantity", "discount", "note")
+ADULT_KNOWN = ("age", "sex", "race", "marital-status", "education")
+TABLES: dict[str, dict[str, Any]] = {
+    "shop": {
+        "load": _shop,
+        "sizes": (2_000, 500),
+        "attacks": [
+            ("chargeback", "walk", SHOP_DEFAULT),
+            ("chargeback", "strong", (*SHOP_STRONG, "express")),
+            ("express", "strong", SHOP_STRONG),
+        ],
+        "repeats": 20,
+    },
+    "adult": {
+        "load": _adult,
+        "sizes": (12_000, 3_000),
+        "attacks": [("income", "demographic", ADULT_KNOWN), ("native-country", "demographic", ADULT_KNOWN)],
+        "repeats": 6,
+    },
+}
+
+
+def make_tables(
+    table: pd.DataFrame, schema: Any, sizes: tuple[int, int], kind: str, rep: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One repeat's train, holdout and synthetic tables (see the module docstring)."""
+    import synth
+
+    n_train, n_hold = sizes
+    order = np.random.default_rng([rep, 7]).permutation(len(table))
+    train = table.iloc[order[:n_train]].reset_index(drop=True)
+    holdout = table.iloc[order[n_train : n_train + n_hold]].reset_index(drop=True)
+    if kind == "copy":
+        return train, holdout, train.copy()
+    if kind in ("fresh", "leak10"):
+        syn = table.iloc[order[n_train + n_hold : 2 * n_train + n_hold]].reset_index(drop=True)
+        if kind == "leak10":
+            n_leak = round(len(syn) * 0.1)
+            leaked = train.iloc[np.random.default_rng([rep, 8]).choice(n_train, n_leak, replace=False)]
+            syn = pd.concat([syn.iloc[n_leak:], leaked], ignore_index=True)
+        return train, holdout, syn
+    model = synth.create(kind, random_state=rep).fit(train, schema)
+    return train, holdout, model.sample(n_train, seed=rep + 1)
+
+
+def _light(results: list[Any]) -> str:
+    from synth.evaluation.privacy.verdict import Thresholds, _attack_verdict
+
+    return _attack_verdict("inference", "Inference", results, Thresholds().attack).level
+
+
+def run_case(name: str, kind: str, repeats: int) -> dict[str, Any]:
+    """Every attack of table ``name`` on synthetic tables of ``kind``, ``repeats`` times."""
+    import synth
+    from synth.evaluation.privacy.inputs import PrivacyInputs
+    from synth.evaluation.privacy.wp216 import inference
+
+    spec = TABLES[name]
+    table = spec["load"]()
+    schema = synth.infer_schema(table)
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for rep in range(repeats):
+        train, holdout, syn = make_tables(table, schema, spec["sizes"], kind, rep)
+        inputs = PrivacyInputs(train, holdout, syn, schema)
+        for secret, attacker, known in spec["attacks"]:
+            label = f"{secret} [{attacker}]"
+            pair = [
+                inference(
+                    train,
+                    syn,
+                    holdout=holdout,
+                    known=known,
+                    secret=secret,
+                    schema=schema,
+                    seed=rep,
+                    inputs=inputs,
+                    rare_only=rare,
+                )
+                for rare in (False, True)
+            ]
+            old = [replace(r, risk=r.anonymeter_risk) if r.anonymeter_risk is not None else r for r in pair]
+            for r, o in zip(pair, old, strict=True):
+                runs.setdefault(f"{label} {'rare' if r.name == 'inference_rare' else 'all'}", []).append(
+                    {
+                        "measured": r.measured,
+                        "risk": r.risk.value,
+                        "low": r.risk.low,
+                        "high": r.risk.high,
+                        "significant": r.risk.significant,
+                        "main": r.main.value,
+                        "control": r.control.value,
+                        "n_main": r.main.n_total,
+                        "n_control": r.control.n_total,
+                        "anonymeter": o.risk.value,
+                        "anonymeter_significant": o.risk.significant,
+                    }
+                )
+            runs.setdefault(f"{label} light", []).append({"ours": _light(pair), "anonymeter": _light(old)})
+    return runs
+
+
+def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    measured = [r for r in runs if r["measured"]]
+    if not measured:
+        return {"n": 0}
+    risk = np.array([r["risk"] for r in measured])
+    anon = np.array([r["anonymeter"] for r in measured])
+    return {
+        "n": len(measured),
+        "risk_mean": float(risk.mean()),
+        "risk_se": float(risk.std(ddof=1) / np.sqrt(len(risk))) if len(risk) > 1 else 0.0,
+        "significant": float(np.mean([r["significant"] for r in measured])),
+        "anonymeter_mean": float(anon.mean()),
+        "anonymeter_significant": float(np.mean([r["anonymeter_significant"] for r in measured])),
+        "n_main": float(np.mean([r["n_main"] for r in measured])),
+        "n_control": float(np.mean([r["n_control"] for r in measured])),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--tables", nargs="+", default=list(TABLES), choices=list(TABLES))
+    parser.add_argument("--kinds", nargs="+", default=list(KINDS))
+    parser.add_argument("--repeats", type=int, default=None, help="repeats per case (default: the table's own)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    results: dict[str, Any] = {}
+    print(
+        f"{'table':<6} {'synthetic':<16} {'attack':<34} {'ours: risk ± se':>16} {'sig':>5} {'red':>5}   "
+        f"{'anonymeter':>10} {'sig':>5} {'red':>5}  targets"
+    )
+    for name in args.tables:
+        for kind in args.kinds:
+            runs = run_case(name, kind, args.repeats or TABLES[name]["repeats"])
+            out: dict[str, Any] = {}
+            for key in [k for k in runs if not k.endswith(" light")]:
+                out[key] = summarise(runs[key])
+                out[key]["runs"] = runs[key]
+            for key in [k for k in runs if k.endswith(" light")]:
+                lights = runs[key]
+                out[key] = {
+                    "red": float(np.mean([x["ours"] == "red" for x in lights])),
+                    "anonymeter_red": float(np.mean([x["anonymeter"] == "red" for x in lights])),
+                    "runs": lights,
+                }
+            results[f"{name}/{kind}"] = out
+            for key, s in out.items():
+                if key.endswith(" light"):
+                    print(
+                        f"{name:<6} {kind:<16} {key:<34} {'':>16} {'':>5} {s['red']:>5.2f}   {'':>10} "
+                        f"{'':>5} {s['anonymeter_red']:>5.2f}",
+                        flush=True,
+                    )
+                elif s["n"]:
+                    print(
+                        f"{name:<6} {kind:<16} {key:<34} {s['risk_mean']:>8.3f} ± {s['risk_se']:.3f} "
+                        f"{s['significant']:>5.2f} {'':>5}   {s['anonymeter_mean']:>10.3f} "
+                        f"{s['anonymeter_significant']:>5.2f} {'':>5}  {s['n_main']:.0f}/{s['n_control']:.0f}",
+                        flush=True,
+                    )
+    command = " ".join(["python -m benchmarks.bench_inference_risk", *(sys.argv[1:] if argv is None else argv)])
+    payload = {"machine": machine(), "command": command, "results": results}
+    write_results(args.out, payload)
+    return payload
+
+
+if __name__ == "__main__":
+    main()
