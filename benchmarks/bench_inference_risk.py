@@ -13,7 +13,8 @@ whose interval lies above 0 (``sig``) and the share whose inference light (both 
 is red, beside the same for anonymeter's figure (``AttackResult.anonymeter_risk``: Wilson estimates, unmatched
 control, propagated error — what the page showed before).
 
-Tables: the shop export of the session-20 walk (:func:`shop_orders`, 5,000 rows; ``chargeback`` is 99.5% "N"),
+Tables: the shop export of the session-20 walk (:func:`benchmarks.walk_tables.shop_orders`, 5,000 rows;
+``chargeback`` is 99.5% "N"),
 T / H / F = 2,000 / 500 / 2,000 (the holdout a quarter of train, as on an 80/20 split), attacked by the walk's
 default attacker (``walk``: quantity, discount, express, note) and by one who also knows the order time and total
 (``strong``: every order unique, so a copy shows); Adult (the peers split's 48,842 rows), 12,000 / 3,000 / 12,000,
@@ -45,56 +46,11 @@ import pandas as pd  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
 from benchmarks.common import machine, write_results  # noqa: E402
+from benchmarks.walk_tables import shop_orders  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "inference_risk.json"
 ADULT_PEERS = ROOT.parent / "shared" / "datasets" / "adult-peers"
 KINDS = ("fresh", "copy", "leak10", "pruned_cart", "cart", "gaussian_copula")
-
-
-def shop_orders(n: int = 5_000, seed: int = 20) -> pd.DataFrame:
-    """The session-20 walk's shop export (``make_orders.py``: the same draws in the same order, so the same rows):
-    order times, text money and percents, yes/no flags, a 200-level category, a rare ``chargeback`` flag."""
-    rng = np.random.default_rng(seed)
-    first = ["José", "Zoë", "Ærin", "Łukasz", "Søren", "Mårten", "Élodie", "Nguyễn", "Renée", "Björn", "Anaïs"]
-    first += ["Chloé", "Dmitri", "Oğuz", "Siobhán"]
-    last = ["García", "Müller", "Øster", "Dvořák", "Nowak", "O'Brien", "Smith", "Lê", "Ibáñez", "Kowalczyk"]
-    cust = rng.integers(0, 1800, n)
-    names = np.array([f"{first[i % 15]} {last[(i * 7) % 10]}" for i in range(1800)])
-    start = pd.Timestamp("2025-01-01", tz="Europe/Berlin")
-    ts = start + pd.to_timedelta(np.sort(rng.uniform(0, 330 * 86400, n)), unit="s")
-    cat = rng.zipf(1.4, n) % 200
-    qty = rng.poisson(1.5, n) + 1
-    price = np.round(np.exp(rng.normal(3.2, 0.8, n)), 2)
-    disc = rng.choice([0, 5, 10, 15, 25], n, p=[0.6, 0.15, 0.12, 0.08, 0.05])
-    total = np.round(qty * price * (1 - disc / 100), 2)
-    express = rng.random(n) < 0.2 + 0.3 * (total > 100)
-    ship = ts + pd.to_timedelta(np.where(express, rng.uniform(0.2, 1.5, n), rng.uniform(1, 6, n)), unit="D")
-    delivered = ship + pd.to_timedelta(rng.uniform(0.5, 4, n), unit="D")
-    zipc = np.array([f"{z:05d}" for z in rng.integers(500, 99999, n)])
-    charge = rng.random(n) < 0.004 + 0.02 * (total > 300)
-    notes = ["", "", "", "leave at door", "call before delivery", "gift – please wrap 🎁", "Rückruf erwünscht"]
-    note = rng.choice([*notes, "fragile!!"], n)
-    df = pd.DataFrame(
-        {
-            "order_id": [f"ORD-{100000 + i}" for i in range(n)],
-            "customer": names[cust],
-            "email": [f"{names[c].split()[0].lower()}.{c}@example.org" for c in cust],
-            "ordered_at": ts.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "shipped_at": pd.Series(ship.strftime("%Y-%m-%d %H:%M")).where(rng.random(n) > 0.05),
-            "delivered_on": pd.Series(delivered.strftime("%d/%m/%Y")).where(rng.random(n) > 0.08),
-            "zip": zipc,
-            "category": [f"cat-{c:03d}" for c in cat],
-            "quantity": qty,
-            "unit_price": [f"${p:,.2f}" for p in price],
-            "discount": [f"{d}%" for d in disc],
-            "total": total,
-            "express": np.where(express, "yes", "no"),
-            "note": note,
-            "chargeback": np.where(charge, "Y", "N"),
-        }
-    )
-    df.loc[rng.random(n) < 0.03, "quantity"] = np.nan
-    return df
 
 
 def _shop() -> pd.DataFrame:
