@@ -415,7 +415,8 @@ class Synthesizer(ABC):
     def save(self, path: str | Path) -> None:
         """Write the fitted model to ``path``: a zip of a JSON manifest and numpy arrays, no pickle.
 
-        The file holds what the model learned from the training data; keep it as safe as the data.
+        The file holds what the model learned from the training data; keep it as safe as the data. Its bytes
+        depend only on the model: saving twice, or saving two fits made with one seed, gives the same file.
         """
         if not self.is_fitted:
             raise SynthesizerError(f"{self.label} is not fitted yet: nothing to save")
