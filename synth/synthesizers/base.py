@@ -260,8 +260,7 @@ class Synthesizer(ABC):
             if c.decimals is not None
             and c.name in written.names
             and written[c.name].decimals is None
-            # text in a layout of fixed places ("$12.34") is written at them (synth.schema.conformance.conform)
-            and (c.number_format is None or c.number_format.decimals is None)
+            and c.layout_places is None  # text in a layout of fixed places ("$12.34") is written at them
         ]
         if not names:
             return None
