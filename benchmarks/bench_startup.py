@@ -38,7 +38,7 @@ def timed(args: list[str], tree: Path) -> tuple[float, float]:
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env = {**os.environ, "PYTHONPATH": str(tree.resolve())}  # the child runs in /tmp: "." must mean here
     subprocess.run([sys.executable, *args], env=env, cwd="/tmp", capture_output=True, check=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -23,12 +23,25 @@ from synth.cli.console import UserError
 
 OVERWRITE_HELP = "replace the output file if it exists (never an input: that is refused even so)"
 SHEET_HELP = "the Excel sheet to read: its name, or its position counting from 0 (default: the first, named)"
+#: Stands in a help text for the registered synthesizers' names, filled in only when that help is shown.
+SYNTHESIZERS = "{synthesizers}"
+
+
+class _Help(argparse.HelpFormatter):
+    """Fills :data:`SYNTHESIZERS` in when a help text is shown. Listing the synthesizers imports every one of them
+    (pandas, numpy: most of a second), which ``synth --help``, the other commands' help and parsing any command's
+    arguments need not pay (``tests/unit/test_lazy_imports.py``)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = super()._get_help_string(action)
+        return text.replace(SYNTHESIZERS, ", ".join(_synthesizers())) if text and SYNTHESIZERS in text else text
 
 
 def _parser() -> argparse.ArgumentParser:
+    # Only what building the parser needs: the commands module imports the package's heavy parts where a
+    # command runs, not at the top.
     from synth.cli import commands
     from synth.cli import evaluate as evaluating
-    from synth.sampling.writers import DEFAULT_CHUNK_ROWS, DEFAULT_PARTITION_ROWS
 
     parser = argparse.ArgumentParser(
         prog="synth",
@@ -42,7 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     fit = sub.add_parser(
-        "fit", parents=[common], help="fit a synthesizer on a table and save the model", epilog=console.EXIT_CODES_HELP
+        "fit",
+        parents=[common],
+        help="fit a synthesizer on a table and save the model",
+        epilog=console.EXIT_CODES_HELP,
+        formatter_class=_Help,
     )
     fit.add_argument("data", help="the real table (CSV, TSV, Parquet, Excel, JSON; a Parquet folder)")
     fit.add_argument("--sheet", help=SHEET_HELP)
@@ -50,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         "--synthesizer",
         "-s",
         default="pruned_cart",
-        help=f"one of: {', '.join(_synthesizers())} (default pruned_cart)",
+        help=f"one of: {SYNTHESIZERS} (default pruned_cart)",
     )
     fit.add_argument("--param", "-p", action="append", default=[], metavar="K=V", help="a parameter, e.g. n_knots=50")
     fit.add_argument("--schema", help="a schema JSON written by `synth schema` (edited or not)")
@@ -75,12 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--rows", "-n", type=int, required=True, help="number of rows (memory does not grow with it)")
     sample.add_argument("--seed", type=int, default=0, help="run seed: same seed, same rows (default 0)")
     sample.add_argument("-o", "--output", required=True, help="out.parquet, out.csv, or out_dir/ (a dataset)")
-    sample.add_argument(
-        "--chunk-rows", type=int, default=DEFAULT_CHUNK_ROWS, help="rows per Parquet row group (rows are the same)"
-    )
-    sample.add_argument(
-        "--partition-rows", type=int, default=DEFAULT_PARTITION_ROWS, help="rows per file of a dataset folder"
-    )
+    # No default here: write_table's own (synth.sampling.writers) applies, and the parser need not import it.
+    sample.add_argument("--chunk-rows", type=int, help="rows per Parquet row group (rows are the same)")
+    sample.add_argument("--partition-rows", type=int, help="rows per file of a dataset folder")
     sample.add_argument("--where", default="", help="conditions, e.g. 'state = \"OH\" and age >= 30'")
     sample.add_argument("--rebalance", default="", help="column=value:share,..., e.g. 'income=>50K:0.5,<=50K:0.5'")
     sample.add_argument("--engine", choices=("local", "dask"), default="local", help="where to run (default local)")

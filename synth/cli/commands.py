@@ -132,10 +132,6 @@ def fit(args: argparse.Namespace) -> int:
 
 
 def sample(args: argparse.Namespace) -> int:
-    import synth
-    from synth.sampling import conditions_from_text, parse_rebalance, write_table
-    from synth.sampling.writers import output_format
-
     engine = "dask" if args.scheduler else args.engine
     counts = {
         "--rows": args.rows,
@@ -146,6 +142,15 @@ def sample(args: argparse.Namespace) -> int:
     for option, value in counts.items():  # wrong arguments (2), not an unwritable output (4)
         if value is not None and value < 1:
             raise UserError(f"{option} must be a whole number of at least 1, got {value}", console.USAGE)
+    # Imported once the arguments are known good: a wrong count is reported without loading pandas.
+    import synth
+    from synth.sampling import conditions_from_text, parse_rebalance, write_table
+    from synth.sampling.writers import output_format
+
+    # Sizes not given take write_table's defaults (the parser leaves them None).
+    sizes = {
+        k: v for k, v in (("chunk_rows", args.chunk_rows), ("partition_rows", args.partition_rows)) if v is not None
+    }
     with user_errors():
         dataset = output_format(args.output) == "dataset"
     if engine == "dask" and not dataset:
@@ -163,8 +168,7 @@ def sample(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 conditions=conditions,
                 rebalance=rebalance,
-                chunk_rows=args.chunk_rows,
-                partition_rows=args.partition_rows,
+                **sizes,
                 overwrite=args.overwrite,
                 progress=bar,
                 engine=engine,

@@ -8,12 +8,15 @@ customer table's addresses were learned as a category, and an address five custo
 Addresses in Chinese, Japanese and Korean are recognised by their own markers (丁目, 番地, 路…号, 로/길 + number).
 
 The street-type words are a curated list, not Faker's locale lists: those also hold street *names* and common
-words ("Green", "Park", "Hill", "Mall") that would make product or place columns look like addresses.
+words ("Green", "Park", "Hill", "Mall") that would make product or place columns look like addresses. Faker's
+English suffixes ("742 Evergreen Coves", "12 Oak Knoll") count in one layout only: after a house number that
+opens the value (:func:`english_suffixes`).
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Street-type words that stand alone (lower case, abbreviations with their dot), one line per language group.
 _WORDS = """
@@ -67,12 +70,30 @@ _GLUED_PREFIXES = ("ถ.", "ถนน", "ซ.", "ซอย")
 #: distinct streets and house numbers.
 LOOSE_SHARE = 0.8
 LOOSE_DISTINCT = 50
+#: A house number opening the value ("742 Evergreen", "12-14, Coves", "221B Baker"): the only place an English
+#: suffix from Faker's wider lists counts, as "Green Tea 250" or "Park 3" must not read as addresses.
+_NUMBER_FIRST = re.compile(r"\d{1,6}[A-Za-z]?([-/]\d+[A-Za-z]?)?,? +[A-Za-z0-9]")
+
+
+@lru_cache(maxsize=1)
+def english_suffixes() -> frozenset[str]:
+    """Faker's US, Australian and British street suffixes ("Coves", "Crossing", "Knoll"), lower-cased, with the
+    curated :data:`STREET_WORDS`. Read only after a leading house number (see :func:`is_street_address`)."""
+    from faker.providers.address.en_AU import Provider as AustralianProvider
+    from faker.providers.address.en_GB import Provider as BritishProvider
+    from faker.providers.address.en_US import Provider as AmericanProvider
+
+    english = (*AmericanProvider.street_suffixes, *AustralianProvider.street_suffixes, *BritishProvider.street_suffixes)
+    return STREET_WORDS | frozenset(str(s).lower() for s in english)
 
 
 def is_street_address(value: str) -> bool:
     """Whether ``value`` reads as a street address: a house number and a street-type word (apart or glued to the
-    name), in either order, or a Chinese, Japanese or Korean address marker."""
+    name), in either order; a leading house number and an English street suffix (:func:`english_suffixes`); or a
+    Chinese, Japanese or Korean address marker."""
     if _CJK.search(value):
+        return True
+    if _NUMBER_FIRST.match(value) and any(w.strip(".,").lower() in english_suffixes() for w in value.split()[1:]):
         return True
     tokens = [t for t in _TOKENS.split(value.strip()) if t]
     if len(tokens) < 2 or not any(_HOUSE_NUMBER.fullmatch(t) for t in tokens):

@@ -266,7 +266,7 @@ def conform(synthetic: pd.DataFrame, schema: Schema, reference: pd.DataFrame | N
             # test, tests/unit/test_number_text.py), so the layout costs no measured privacy.
             places = 0 if spec.kind is ColumnKind.DISCRETE else spec.decimals
             if places is None:
-                places = spec.number_format.decimals
+                places = spec.layout_places
             text = format_numbers(numbers, spec.number_format, places)
             out[spec.name] = text.astype(target) if isinstance(target, pd.StringDtype) else text
         elif spec.kind is ColumnKind.DISCRETE:

@@ -141,6 +141,16 @@ class ColumnSpec:
                 f"be a NumberFormat, not {self.number_format!r} on a {ColumnKind(self.kind).value} column"
             )
 
+    @property
+    def layout_places(self) -> int | None:
+        """The decimal places this column's text layout writes every value at (``"$12.34"``: 2), or None: numbers
+        not stored as text, or a layout whose places vary.
+
+        Synthetic text is written at these places even where a model kept its draws finer than the recorded
+        decimals (``"$26.55081"`` is no price): ``conform`` writes it so, and ``Synthesizer.unrounded_note`` has
+        nothing to say about such a column."""
+        return None if self.number_format is None else self.number_format.decimals
+
 
 @dataclass(frozen=True)
 class Schema:

@@ -70,68 +70,17 @@ _LETTERS = r"[^\W\d_][^\W\d_'’\-]+"
 _NAME = re.compile(rf"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? )?{_LETTERS}(?: [^\W\d_]\.?)?(?: {_LETTERS}){{1,2}}")
 _WORD = re.compile(_LETTERS)
 _TITLES = frozenset(["mr", "mrs", "ms", "miss", "dr", "prof"])
-_ADDRESS_START = re.compile(r"\d{1,6}[A-Za-z]?([-/]\d+[A-Za-z]?)?,? +[A-Za-z0-9]")
 _PHONE_NAME = re.compile(r"(phone|tel|mobile|cell|fax)", re.I)
-
-_STREET_WORDS = frozenset(
-    [
-        "st",
-        "street",
-        "ave",
-        "avenue",
-        "rd",
-        "road",
-        "blvd",
-        "boulevard",
-        "ln",
-        "lane",
-        "dr",
-        "drive",
-        "ct",
-        "court",
-        "way",
-        "pl",
-        "place",
-        "ter",
-        "terrace",
-        "cir",
-        "circle",
-        "hwy",
-        "highway",
-        "pkwy",
-        "parkway",
-        "sq",
-        "square",
-        "trl",
-        "trail",
-        "close",
-        "crescent",
-        "apt",
-        "suite",
-        "unit",
-        "straße",
-        "strasse",
-        "rue",
-        "via",
-        "calle",
-    ]
-)
 
 
 @lru_cache(maxsize=1)
-def person_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """First names, last names (Faker's en_US lists) and street suffixes (US, Australian, British), lower-cased."""
-    from faker.providers.address.en_US import Provider as AddressProvider
+def person_words() -> tuple[frozenset[str], frozenset[str]]:
+    """First names and last names (Faker's en_US lists), lower-cased."""
     from faker.providers.person.en_US import Provider as PersonProvider
 
     firsts = frozenset(str(n).lower() for n in PersonProvider.first_names)
     lasts = frozenset(str(n).lower() for n in PersonProvider.last_names)
-    from faker.providers.address.en_AU import Provider as AustralianProvider
-    from faker.providers.address.en_GB import Provider as BritishProvider
-
-    english = (*AddressProvider.street_suffixes, *AustralianProvider.street_suffixes, *BritishProvider.street_suffixes)
-    streets = _STREET_WORDS | frozenset(str(s).lower() for s in english)
-    return firsts, lasts, streets
+    return firsts, lasts
 
 
 @lru_cache(maxsize=1)
@@ -207,18 +156,6 @@ def _phone_share(name: str, values: list[str]) -> float:
     return hits / len(values) if values else 0.0
 
 
-def _address_share(values: list[str]) -> float:
-    """Share of street addresses: a number then an English street word (Faker's en_US suffixes, "Coves"), or any
-    layout :func:`synth.schema.addresses.is_street_address` reads (``Hauptstraße 12``, ``Via Roma, 9``)."""
-    _, _, streets = person_words()
-    if not values:
-        return 0.0
-    english = sum(
-        1 for v in values if _ADDRESS_START.match(v) and {w.strip(".,").lower() for w in v.split()[1:]} & streets
-    )
-    return max(english / len(values), address_share(values))
-
-
 def _postcode_share(values: list[str]) -> float:
     """Share of postcodes (:data:`POSTCODE`), 0 when they are fewer than :data:`MIN_POSTCODES` distinct ones."""
     found = [v for v in values if POSTCODE.fullmatch(v)]
@@ -231,7 +168,7 @@ def _names(values: list[str]) -> tuple[str, str] | None:
     Judged on rows *and* on distinct values, so one common word that happens to be a surname ("White" in a
     race column) does not make a column of names, while a handful of real names repeated many times does.
     """
-    firsts, lasts, _ = person_words()
+    firsts, lasts = person_words()
     world_firsts, world_lasts = world_names()
     distinct = sorted(set(values))
 
@@ -277,7 +214,7 @@ def detect_pii(name: str, values: list[str]) -> tuple[str, str] | None:
         ("card", card_share(values), "13–19 digit numbers with a valid card checksum"),
         ("ip", max(share_matching(values, IPV4), share_matching(values, IPV6)), "IP addresses"),
         ("postcode", _postcode_share(values), "postcodes (UK, Canadian or Dutch layout)"),
-        ("address", _address_share(values), "street addresses (a house number and a street)"),
+        ("address", address_share(values), "street addresses (a house number and a street)"),
     ]
     for pii_type, share, what in checks:
         if share >= PII_SHARE:

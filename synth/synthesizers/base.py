@@ -268,8 +268,7 @@ class Synthesizer(ABC):
             if c.decimals is not None
             and c.name in written.names
             and written[c.name].decimals is None
-            # text in a layout of fixed places ("$12.34") is written at them (synth.schema.conformance.conform)
-            and (c.number_format is None or c.number_format.decimals is None)
+            and c.layout_places is None  # text in a layout of fixed places ("$12.34") is written at them
         ]
         if not names:
             return None
@@ -435,7 +434,8 @@ class Synthesizer(ABC):
     def save(self, path: str | Path) -> None:
         """Write the fitted model to ``path``: a zip of a JSON manifest and numpy arrays, no pickle.
 
-        The file holds what the model learned from the training data; keep it as safe as the data.
+        The file holds what the model learned from the training data; keep it as safe as the data. Its bytes
+        depend only on the model: saving twice, or saving two fits made with one seed, gives the same file.
         """
         if not self.is_fitted:
             raise SynthesizerError(f"{self.label} is not fitted yet: nothing to save")

@@ -152,12 +152,29 @@ def order_strength(
     """When ``later`` keeps sign × (later − earlier) ≥ 0 on all but a ``tolerance`` share of the rows where both
     are present (at least two), the share of independently paired values that would break it (how much it
     constrains), if that is at least :data:`MIN_BREAKS`; else None. NaN is missing."""
+    shares = order_shares(later, earlier, sign, rng, tolerance)
+    return None if shares is None or shares[1] < MIN_BREAKS else shares[1]
+
+
+def order_shares(
+    later: np.ndarray,
+    earlier: np.ndarray,
+    sign: float,
+    rng: np.random.Generator,
+    tolerance: float = 0.0,
+    min_rows: int = 2,
+) -> tuple[float, float] | None:
+    """(share of the rows with both present that break sign × (later − earlier) ≥ 0, share of independently paired
+    values that would) when the first is at most ``tolerance`` on at least ``min_rows`` rows (and two); else None,
+    and no pairs are drawn. NaN is missing."""
     present, known = ~np.isnan(later), ~np.isnan(earlier)
     both = present & known
-    if present.sum() < 2 or both.sum() < 2 or np.mean(sign * (later[both] - earlier[both]) < 0) > tolerance:
+    if present.sum() < 2 or both.sum() < max(min_rows, 2):
         return None
-    breaks = random_breaks(sign * later[present], sign * earlier[known], rng)
-    return breaks if breaks >= MIN_BREAKS else None
+    broken = float(np.mean(sign * (later[both] - earlier[both]) < 0))
+    if broken > tolerance:
+        return None
+    return broken, random_breaks(sign * later[present], sign * earlier[known], rng)
 
 
 def _family(column: CartColumn, values: np.ndarray) -> str | None:

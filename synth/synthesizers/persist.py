@@ -13,6 +13,9 @@ timestamps, :class:`~synth.schema.ColumnKind` values, and frozen dataclasses of 
 import. A model file holds what the model learned from the training data (category labels, and for CART the
 training values it draws from), so treat it as carefully as the data itself.
 
+The bytes depend only on the model (no time stamps, sets in one canonical order), so saving the
+same model twice gives the same file; files written before that (with time stamps) load as before.
+
 A model file is also untrusted input: :func:`read_archive` bounds the manifest (``MAX_MANIFEST_BYTES``,
 ``MAX_JSON_DEPTH``) and checks every array's header (allowed dtypes, declared shape against
 ``MAX_ARRAY_BYTES``) before reading its data; :func:`synth.load_model` then has each synthesizer check its state
@@ -57,6 +60,9 @@ _NPZ_OVERHEAD = 16 * 1024 * 1024  # zip and .npy headers around the array bytes
 _MAX_NPY_HEADER = 10_000
 _MAX_ITEMSIZE = 1024 * 1024
 _ARRAY_KINDS = "biufcmMUS"  # numbers, booleans, datetimes, fixed-width text: never objects or raw bytes
+
+#: Every member's time stamp: the earliest a zip can hold, so saving the same model twice gives the same bytes.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 _TYPES: dict[str, type] = {}
 
@@ -140,7 +146,10 @@ class Encoder:
             return [self.encode(v) for v in value]
         if isinstance(value, frozenset | set):
             tag = "frozenset" if isinstance(value, frozenset) else "set"
-            return {"$": tag, "v": [self.encode(v) for v in value]}
+            # A set's iteration order depends on insertion history and, for strings, on the process's hash seed:
+            # written in a canonical order, equal sets give equal bytes. (Loading builds a set, so order is free.)
+            items = sorted((self.encode(v) for v in value), key=lambda item: json.dumps(item, sort_keys=True))
+            return {"$": tag, "v": items}
         if isinstance(value, dict):
             return {"$": "dict", "v": [[self.encode(k), self.encode(v)] for k, v in value.items()]}
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -261,14 +270,29 @@ def write_archive(path: str | Path, manifest: Mapping[str, Any], arrays: Mapping
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as npz:  # the .npz layout, written with pickling switched off
         for key, array in arrays.items():
-            with npz.open(f"{key}.npy", "w") as member:
+            with npz.open(_member(f"{key}.npy", zipfile.ZIP_STORED), "w") as member:
                 np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+    # Keys stay in the order the code writes them (fixed: dict literals, dataclass fields; data dicts are lists of
+    # pairs, whose order is state), which tests that craft a manifest read.
     text = json.dumps(manifest, allow_nan=False, separators=(",", ":"))
     tmp = target.with_name(target.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(MANIFEST, text)
-        zf.writestr(ARRAYS, buffer.getvalue())
+    with zipfile.ZipFile(tmp, "w") as zf:
+        zf.writestr(_member(MANIFEST, zipfile.ZIP_DEFLATED), text)
+        zf.writestr(_member(ARRAYS, zipfile.ZIP_DEFLATED), buffer.getvalue())
     tmp.replace(target)
+
+
+def _member(name: str, compression: int) -> zipfile.ZipInfo:
+    """A zip member header that depends only on ``name``: the same model gives the same bytes.
+
+    ``ZipFile.writestr`` with a bare name stamps the wall-clock time (and ``ZipInfo`` the host's system), so
+    two saves of one model differed; the zip epoch, Unix and ``rw-------`` are fixed instead.
+    """
+    info = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
+    info.compress_type = compression
+    info.create_system = 3  # Unix, whichever system writes the file
+    info.external_attr = 0o600 << 16
+    return info
 
 
 def read_archive(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

@@ -17,12 +17,14 @@ Moved out of :mod:`synth.synthesizers.column_order` in session 20, which keeps t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
+from synth.synthesizers import column_order
 from synth.synthesizers.cart_steps import CartColumn
 from synth.synthesizers.column_order import (
     NUMBER_TOLERANCE,
@@ -31,7 +33,7 @@ from synth.synthesizers.column_order import (
     _nanoseconds,
     anchor_base,
     day_floor,
-    order_strength,
+    order_shares,
 )
 
 Order = tuple[str, str, float]
@@ -44,25 +46,61 @@ def _every_order(
     tolerance: float,
     grain: bool = False,
 ) -> tuple[Order, ...]:
-    """Every (later, earlier, sign) among ``names`` (later after earlier in their order) that holds, but for the
-    pairs in ``kept`` (an anchor or a gap keeps those). The rule is an anchor's (:func:`order_strength`): at most a
-    ``tolerance`` share of the rows with both present break it, and random pairs would on
-    :data:`~synth.synthesizers.column_order.MIN_BREAKS`. A pair equal on (nearly) every row holds both ways and is
-    kept both ways."""
-    out: list[Order] = []
+    """Every (later, earlier, sign) among ``names`` that holds (:func:`search_orders`), but for the pairs in
+    ``kept`` (an anchor or a gap keeps those); a pair equal on (nearly) every row is kept both ways."""
+    return tuple((o.later, o.earlier, o.sign) for o in search_orders(names, values, tolerance, grain=grain, kept=kept))
+
+
+@dataclass(frozen=True)
+class FoundOrder:
+    """sign × (``later`` − ``earlier``) ≥ 0 on (nearly) every row where both are present."""
+
+    later: str
+    earlier: str
+    sign: float
+    #: share of the rows with both present that break it
+    real_breaks: float
+    #: share of independently paired values that would break it (how much it constrains)
+    random_breaks: float
+
+
+def search_orders(
+    names: Sequence[str],
+    values: Mapping[str, np.ndarray],
+    tolerance: float,
+    *,
+    grain: bool = False,
+    kept: Collection[frozenset[str]] = frozenset(),
+    min_rows: int = 2,
+    both_ways: bool = True,
+) -> tuple[FoundOrder, ...]:
+    """Every order between two of ``names`` (later after earlier in their order, each pair once, but for the pairs
+    in ``kept``) that holds and constrains: at most a ``tolerance`` share of the (at least ``min_rows``) rows with
+    both present break it, and random pairs would on :data:`~synth.synthesizers.column_order.MIN_BREAKS`. The
+    models' search and Compare's (:func:`synth.evaluation.fidelity.orders.find_orders`) are this one.
+
+    ``values``: floats (dates in nanoseconds), NaN missing. ``grain``: dates, compared at the upper one's grain
+    (:func:`~synth.synthesizers.column_order.day_floor`: a delivery day is not before that day's order).
+    ``both_ways``: a pair equal on (nearly) every row holds both ways; the models keep both orders, Compare lists
+    the pair once (the first way that holds, sign 1, decides, whether or not it constrains)."""
+    out: list[FoundOrder] = []
     for j, later in enumerate(names):
         for earlier in names[:j]:
             if frozenset((later, earlier)) in kept:
                 continue
             for sign in (1.0, -1.0):
+                high, low = (values[later], values[earlier]) if sign > 0 else (values[earlier], values[later])
+                if grain:
+                    low = day_floor(high, low)
                 # Random pairs from a generator of their own per pair: whether one order counts never depends on
                 # which were tried before it.
-                rng = np.random.default_rng(0)
-                high, low = (values[later], values[earlier]) if sign > 0 else (values[earlier], values[later])
-                if grain:  # dates at the upper one's grain (column_order.day_floor)
-                    low = day_floor(high, low)
-                if order_strength(high, low, 1.0, rng, tolerance) is not None:
-                    out.append((later, earlier, sign))
+                shares = order_shares(high, low, 1.0, np.random.default_rng(0), tolerance, min_rows)
+                if shares is None:
+                    continue
+                if shares[1] >= column_order.MIN_BREAKS:  # read at call time, as order_strength reads it
+                    out.append(FoundOrder(later, earlier, sign, *shares))
+                if not both_ways:
+                    break
     return tuple(out)
 
 

@@ -12,7 +12,7 @@ from faker import Faker
 
 import synth
 from synth.schema import ColumnKind, infer_schema
-from synth.schema.addresses import is_street_address
+from synth.schema.addresses import address_share, is_street_address
 
 #: Faker locales whose street addresses carry a street-type word or a house-number layout we read (a German,
 #: Dutch, Spanish, Italian, Polish or Portuguese table's addresses were all learned as a category before).
@@ -59,10 +59,25 @@ def test_street_addresses_of_many_countries_are_personal_data(locale: str) -> No
         "東京都千代田区千代田1丁目1番",
         "建国路88号",
         "테헤란로 152",
+        "742 Evergreen Coves",  # Faker's English suffixes, after a leading house number
+        "12 Oak Knoll Apt. 3",
+        "123456 Main Street",
     ],
 )
 def test_one_address_in_each_layout_reads_as_one(value: str) -> None:
     assert is_street_address(value)
+
+
+@pytest.mark.parametrize("value", ["Knoll 12", "Crossing 7", "Green Tea 250", "Park 3"])
+def test_an_english_suffix_counts_only_after_a_leading_house_number(value: str) -> None:
+    assert not is_street_address(value)
+
+
+def test_one_detector_counts_every_layout_in_a_column() -> None:
+    """A column of English addresses of Faker's wider suffixes and German ones is all addresses: each value counts
+    once if any layout reads it (two detectors' shares used to be compared, 0.5 each here)."""
+    values = ["742 Evergreen Coves", "88 Miller Knoll", "Hauptstraße 12", "Beratlaan 76"] * 10
+    assert address_share(values) == 1.0
 
 
 @pytest.mark.parametrize(

@@ -204,3 +204,27 @@ def test_a_pair_equal_on_every_row_is_kept_both_ways_unless_an_anchor_keeps_it()
     assert not [o for o in found if "noise" in o[:2]]  # an order that does not hold is not kept
     kept = frame_redrawn_number_orders(frame, schema, set(), {frozenset(("a", "b"))})
     assert not [o for o in kept if {o[0], o[1]} == {"a", "b"}]
+
+
+def test_compare_and_the_models_find_an_order_by_one_search() -> None:
+    """Compare's finder and the models' are one search (``row_orders.search_orders``): the same pairs, and each
+    pair judged on random pairs of its own, so an order's constraint share does not depend on which columns were
+    tried before it (Compare's finder shared one generator across pairs: with over 5,000 rows the share moved with
+    the columns before it). A pair equal on every row is one order for Compare and kept both ways by the models."""
+    from synth.evaluation.fidelity.orders import find_orders
+    from synth.synthesizers.row_orders import frame_redrawn_number_orders
+
+    rng = np.random.default_rng(4)
+    n = 6_000
+    start = rng.normal(100.0, 20.0, n)
+    table = pd.DataFrame(
+        {"noise": rng.normal(0.0, 1.0, n), "start": start, "end": start + rng.exponential(5.0, n), "same": start}
+    )
+    schema = synth.infer_schema(table)
+    found = {(o.low, o.high): o for o in find_orders(table, schema)}
+    alone = {(o.low, o.high): o for o in find_orders(table[["start", "end"]], schema)}
+    assert set(found) == {("start", "end"), ("same", "end"), ("start", "same")}
+    assert found["start", "end"] == alone["start", "end"]  # noise's pairs, tried first, change nothing
+    models = frame_redrawn_number_orders(table, schema, set(), set())
+    assert {(later, earlier) for later, earlier, _ in models} == {("end", "start"), ("same", "start"), ("same", "end")}
+    assert [sign for later, earlier, sign in models if (later, earlier) == ("same", "start")] == [1.0, -1.0]

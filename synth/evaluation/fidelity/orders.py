@@ -7,10 +7,10 @@ on its face. An analyst sees it at once, and a discriminator learns it.
 An order counts only when it holds and constrains: ``a ≤ b`` on all but at most :data:`MAX_REAL_BREAKS` of the real
 rows where both are present (California Housing's households exceed its population on 3 blocks of 20,640: the
 synthetic table is then held to the real share, not to zero), and values of the two columns paired at random
-would break it on at least :data:`MIN_BREAKS` of pairs (the models' own rule, from
-:mod:`synth.synthesizers.column_order`). Without that test every
-pair of columns on different scales (a weight in the hundreds of thousands, an age under 100) would be an
-"order" that nothing could break. Dates are compared with dates, numbers with numbers; booleans and columns
+would break it on at least :data:`~synth.synthesizers.column_order.MIN_BREAKS` of pairs (the models' own rule and
+search, :func:`synth.synthesizers.row_orders.search_orders`). Without that test every pair of columns on
+different scales (a weight in the hundreds of thousands, an age under 100) would be an "order" that nothing could
+break. Dates are compared with dates, numbers with numbers; booleans and columns
 with fewer than three distinct values are left out (a 0/1 flag "below" another proves nothing).
 """
 
@@ -23,7 +23,8 @@ import pandas as pd
 
 from synth.schema import ColumnKind, NumberFormat, Schema, parse_datetimes
 from synth.schema.number_text import parse_numbers
-from synth.synthesizers.column_order import MIN_BREAKS, NUMBER_TOLERANCE, day_floor, random_breaks
+from synth.synthesizers.column_order import NUMBER_TOLERANCE, day_floor
+from synth.synthesizers.row_orders import search_orders
 
 #: Largest share of real rows that may break an order for it still to count as one: the share below which CART
 #: and the copula keep a number's order (one constant, so the page never lists an order the models could keep
@@ -77,32 +78,26 @@ def _as_numbers(
 def find_orders(real: pd.DataFrame, schema: Schema, min_rows: int = 20) -> tuple[ColumnOrder, ...]:
     """Every order ``low ≤ high`` between two date columns or two number columns that holds on all but
     :data:`MAX_REAL_BREAKS` of the real rows where both are present (at least ``min_rows`` such rows) and
-    constrains (:data:`MIN_BREAKS`)."""
-    groups: dict[bool, list[tuple[str, np.ndarray]]] = {True: [], False: []}
+    constrains (:data:`~synth.synthesizers.column_order.MIN_BREAKS`): the models' search,
+    :func:`synth.synthesizers.row_orders.search_orders`."""
+    groups: dict[bool, dict[str, np.ndarray]] = {True: {}, False: {}}
     for spec in schema:
         if spec.name not in real or spec.kind not in (*_NUMBERS, ColumnKind.DATETIME):
             continue
         values = _as_numbers(real[spec.name], spec.kind, spec.datetime_format, spec.number_format)
         if len(np.unique(values[~np.isnan(values)])) < 3:
             continue
-        groups[spec.kind is ColumnKind.DATETIME].append((spec.name, values))
-    rng = np.random.default_rng(0)
+        groups[spec.kind is ColumnKind.DATETIME][spec.name] = values
     found: list[ColumnOrder] = []
     for is_date, columns in groups.items():
-        for i, (name_a, a) in enumerate(columns):
-            for name_b, b in columns[i + 1 :]:
-                both = ~np.isnan(a) & ~np.isnan(b)
-                if both.sum() < min_rows:
-                    continue
-                for low, high, lo, hi in ((name_a, name_b, a, b), (name_b, name_a, b, a)):
-                    if is_date:  # at the upper date's grain: a delivery day is not before that day's order
-                        lo = day_floor(hi, lo)
-                    share = float(np.mean(lo[both] > hi[both]))
-                    if share <= MAX_REAL_BREAKS:
-                        breaks = random_breaks(hi[~np.isnan(hi)], lo[~np.isnan(lo)], rng)
-                        if breaks >= MIN_BREAKS:
-                            found.append(ColumnOrder(low, high, share, breaks))
-                        break  # equal on (nearly) every row is one order, not two
+        names = list(columns)
+        # The models' search (synth.synthesizers.row_orders), each pair listed once: equal on (nearly) every row is
+        # one order, not two. Listed pair by pair in the table's order, the earlier column's pairs first.
+        position = {name: k for k, name in enumerate(names)}
+        orders = search_orders(names, columns, MAX_REAL_BREAKS, grain=is_date, min_rows=min_rows, both_ways=False)
+        for o in sorted(orders, key=lambda o: (position[o.earlier], position[o.later])):
+            low, high = (o.earlier, o.later) if o.sign > 0 else (o.later, o.earlier)
+            found.append(ColumnOrder(low, high, o.real_breaks, o.random_breaks))
     return tuple(found)
 
 
