@@ -121,11 +121,42 @@ def _light(results: list[Any]) -> str:
     return _attack_verdict("inference", "Inference", results, Thresholds().attack).level
 
 
+def attack_pair(
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    syn: pd.DataFrame,
+    schema: Any,
+    secret: str,
+    known: tuple[str, ...],
+    seed: int,
+    inputs: Any = None,
+) -> list[Any]:
+    """The inference attack on ``secret`` over every target, then over the targets rare on the known columns
+    (``inputs``: the tables' shared :class:`~synth.evaluation.privacy.inputs.PrivacyInputs`, built when None)."""
+    from synth.evaluation.privacy.inputs import PrivacyInputs
+    from synth.evaluation.privacy.wp216 import inference
+
+    inputs = inputs or PrivacyInputs(train, holdout, syn, schema)
+    return [
+        inference(
+            train,
+            syn,
+            holdout=holdout,
+            known=known,
+            secret=secret,
+            schema=schema,
+            seed=seed,
+            inputs=inputs,
+            rare_only=rare,
+        )
+        for rare in (False, True)
+    ]
+
+
 def run_case(name: str, kind: str, repeats: int) -> dict[str, Any]:
     """Every attack of table ``name`` on synthetic tables of ``kind``, ``repeats`` times."""
     import synth
     from synth.evaluation.privacy.inputs import PrivacyInputs
-    from synth.evaluation.privacy.wp216 import inference
 
     spec = TABLES[name]
     table = spec["load"]()
@@ -136,20 +167,7 @@ def run_case(name: str, kind: str, repeats: int) -> dict[str, Any]:
         inputs = PrivacyInputs(train, holdout, syn, schema)
         for secret, attacker, known in spec["attacks"]:
             label = f"{secret} [{attacker}]"
-            pair = [
-                inference(
-                    train,
-                    syn,
-                    holdout=holdout,
-                    known=known,
-                    secret=secret,
-                    schema=schema,
-                    seed=rep,
-                    inputs=inputs,
-                    rare_only=rare,
-                )
-                for rare in (False, True)
-            ]
+            pair = attack_pair(train, holdout, syn, schema, secret, known, rep, inputs)
             old = [replace(r, risk=r.anonymeter_risk) if r.anonymeter_risk is not None else r for r in pair]
             for r, o in zip(pair, old, strict=True):
                 runs.setdefault(f"{label} {'rare' if r.name == 'inference_rare' else 'all'}", []).append(

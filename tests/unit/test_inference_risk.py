@@ -13,10 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import synth
-from benchmarks.bench_inference_risk import SHOP_DEFAULT, SHOP_STRONG, _shop, make_tables
+from benchmarks.bench_inference_risk import SHOP_DEFAULT, SHOP_STRONG, _shop, attack_pair, make_tables
 from synth.evaluation.privacy.common import residual_risk, success_rate
 from synth.evaluation.privacy.inference_risk import UNKNOWN_RATE, matched_risk, secret_classes
-from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.verdict import Thresholds, _attack_verdict
 from synth.evaluation.privacy.wp216 import inference
 from synth.schema import ColumnKind
@@ -129,21 +128,7 @@ def shop() -> tuple[pd.DataFrame, synth.Schema]:
 def _pair(shop: tuple[pd.DataFrame, synth.Schema], kind: str, rep: int, secret: str, known: tuple[str, ...]) -> list:
     table, schema = shop
     train, holdout, syn = make_tables(table, schema, (2_000, 500), kind, rep)
-    inputs = PrivacyInputs(train, holdout, syn, schema)
-    return [
-        inference(
-            train,
-            syn,
-            holdout=holdout,
-            known=known,
-            secret=secret,
-            schema=schema,
-            seed=rep,
-            inputs=inputs,
-            rare_only=rare,
-        )
-        for rare in (False, True)
-    ]
+    return attack_pair(train, holdout, syn, schema, secret, known, rep)
 
 
 def _light(results: list) -> str:
