@@ -14,7 +14,9 @@ the real values (no value, no hash) needs to be kept to avoid them:
 * numeric keys start at the next power of ten above the largest real key (the file keeps that power of
   ten, never the largest key);
 * text keys, phone numbers and PII of unknown type keep the real format's width and end in slot characters
-  no real value ends in (the file keeps the template and a few unused endings); where those cannot hold
+  no real value ends in (the file keeps the template and some unused endings); text keys that fill their format
+  (``ORD-100000`` … ``ORD-104999``) continue above the largest real key's rank rounded up to one significant
+  digit (``ORD-105000`` on; the file keeps that bound, :mod:`synth.generated_above`); where neither can hold
   enough values, they get one more digit than the real format holds, widened at fit time until no real value
   has that shape (the file keeps only the template);
 * e-mails use the reserved ``example.com`` / ``.org`` / ``.net`` domains (RFC 2606), phone numbers the
@@ -40,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.generated_above import above_at, above_format, fits_above
 from synth.generated_country_codes import country_codes
 
 # Re-exported so `from synth.generated import ...` keeps working after the formats and fakes moved out.
@@ -86,7 +89,6 @@ from synth.generated_pii import fake_values as fake_values
 from synth.generated_pii import unused_email_domains as unused_email_domains
 from synth.generated_references import find_reference, pointing_keys
 from synth.generated_shapes import (
-    fill_same_width,
     repeat_pool,
     repeated_count,
     same_width_capacity,
@@ -111,7 +113,8 @@ PII_PROVIDERS: dict[str, str] = {
 REGENERATION_SUMMARY = (
     "Identifiers and personal data (PII) are never learned: they are regenerated, never equal to a real value. "
     "Keys, phone numbers and PII of unknown type keep the real values' character pattern and width with random "
-    "digits and letters (one more digit only when that pattern cannot hold enough new values), phone numbers "
+    "digits and letters, keys that fill their pattern continue above the largest real one (ORD-105000 after "
+    "ORD-104999; one more digit only when that pattern cannot hold enough new values), phone numbers "
     "their country codes by share (codes of 20 rows or more); every generated "
     "column keeps its share of missing values (to 1%), and a key repeated across rows (a manager's id) repeats "
     "about as many distinct values; a key holding another key column's values (manager_id → employee_id) "
@@ -183,6 +186,7 @@ class GeneratedColumns:
                     detail["numeric"] = False
                     detail["template"] = disjoint_template(present, others)
                     detail["same_width"] = same_width_format(present, others)
+                    detail["above"] = above_format(present, others)
                 distinct = int(present.nunique())
                 if len(present) and distinct < 0.95 * len(present):  # a key repeated across rows (manager_id)
                     detail["distinct"] = distinct
@@ -280,11 +284,14 @@ class GeneratedColumns:
             # New keys from a power of ten above every real key: unique, and none of them a real key.
             pool = np.arange(plan.detail["start"], plan.detail["start"] + k, dtype=np.int64)
         else:
+            # The schemes keys_at streams, in its order, so a sample and a streamed table get the same width.
             if _fits_same_width(plan, k):
-                shaped = plan.detail["same_width"]
-                pool = _unique_fresh(
-                    lambda m: fill_same_width(shaped, m, rng), k, _avoid(plan), unique=True, what="identifiers"
-                )
+                from synth.sampling.identifiers import same_width_at
+
+                key = int(rng.integers(0, 2**63))  # a random bijection: k distinct values, each ending unused
+                pool = same_width_at(plan.detail["same_width"], np.arange(k, dtype=np.uint64), key)
+            elif _fits_above(plan, k):
+                pool = above_at(plan.detail["above"], np.arange(k, dtype=np.uint64), k)
             else:
                 pool = fresh_identifiers(plan.detail["template"], _avoid(plan), k, rng)
         return pool if k == n else repeat_pool(pool, n, rng)
@@ -315,14 +322,23 @@ def keys_at(plan: _Plan, rows: np.ndarray, count: int, key: int) -> np.ndarray:
         return np.asarray(rows, dtype=np.int64) + np.int64(plan.detail["start"])
     if _fits_same_width(plan, count):
         return same_width_at(plan.detail["same_width"], rows, key)
+    if _fits_above(plan, count):
+        return above_at(plan.detail["above"], rows, count)
     return identifiers_at(plan.detail["template"], _avoid(plan), rows, count, key)
 
 
 def _fits_same_width(plan: _Plan, rows: int) -> bool:
-    """Whether ``rows`` keys of ``plan`` come in the real width, sampled or streamed: the format holds at least
-    four values a row (else one more digit)."""
+    """Whether ``rows`` keys of ``plan`` come in the real width with unused endings, sampled or streamed: both
+    draw them through a keyed permutation of the format's values, so it must hold one value a row."""
     shaped = plan.detail.get("same_width")
-    return isinstance(shaped, dict) and not len(_avoid(plan)) and same_width_capacity(shaped) >= 4 * rows
+    return isinstance(shaped, dict) and not len(_avoid(plan)) and same_width_capacity(shaped) >= rows
+
+
+def _fits_above(plan: _Plan, rows: int) -> bool:
+    """Whether ``rows`` keys of ``plan`` fit in the real width above the rounded bound of the real keys
+    (:mod:`synth.generated_above`; else one more digit)."""
+    above = plan.detail.get("above")
+    return isinstance(above, dict) and not len(_avoid(plan)) and fits_above(above, rows)
 
 
 def _is_number(values: pd.Series) -> bool:

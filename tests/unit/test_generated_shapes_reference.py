@@ -87,8 +87,10 @@ def reference_same_width_format(present: pd.Series, others: pd.Series | None = N
         free = [c for c in _reference_candidates(alphabets, rng) if c not in used]
         if not free:
             continue
-        kept = sorted(rng.choice(free, size=min(shapes.MAX_SUFFIXES, len(free)), replace=False).tolist())
         rest = math.prod(len(_ALPHABETS[parts[i][1]]) for i in slots[:-tail])
+        # Session 21: a dense format keeps more endings (shapes.kept_endings, pinned in test_generated_above.py).
+        size = shapes.kept_endings(len(free), len(text), rest)
+        kept = sorted(rng.choice(free, size=size, replace=False).tolist())
         capacity = float(len(kept)) * rest
         if best is None or capacity > best[0]:
             best = (capacity, tail, kept)
