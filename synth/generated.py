@@ -24,7 +24,8 @@ the real values (no value, no hash) needs to be kept to avoid them:
   security numbers the never-issued ``9xx-01..49-xxxx`` block;
 * every key column's values avoid the real values of every other key column too (numeric keys start above the
   largest of them all), and a PII column's those of the other PII columns of its type: a generated manager_id is
-  never a real employee_id;
+  never a real employee_id; numeric key columns that share no real value share no generated one either (each its
+  own range above that start, :mod:`synth.generated_lanes`), while columns that share real values may share them;
 * names, addresses and card numbers are drawn from Faker's lists and random digits with no input from the
   real column, so a coincidence with a real value (a common name) says nothing about the data.
 
@@ -65,6 +66,7 @@ from synth.generated_formats import _widen as _widen
 from synth.generated_formats import disjoint_template as disjoint_template
 from synth.generated_formats import fresh_identifiers as fresh_identifiers
 from synth.generated_formats import hash_values as hash_values
+from synth.generated_lanes import lane_offset, numeric_key_lanes
 from synth.generated_pii import _FAKERS as _FAKERS
 from synth.generated_pii import _PHONE_FORMATS as _PHONE_FORMATS
 from synth.generated_pii import _TEST_NETS as _TEST_NETS
@@ -209,6 +211,13 @@ class GeneratedColumns:
                 lengths = present.astype(str).str.len()
                 detail["max_chars"] = int(max(20, min(400, lengths.median() if len(lengths) else 80)))
             plans.append(_Plan(spec.name, spec.kind, missing, detail))
+        numeric = [p.name for p in plans if p.kind is ColumnKind.IDENTIFIER and p.detail.get("numeric")]
+        lanes = numeric_key_lanes(data, numeric) if len(numeric) > 1 else {}
+        # Disjoint real key columns get disjoint generated ones (synth.generated_lanes); lane 0 is stored as nothing.
+        plans = [
+            _Plan(p.name, p.kind, p.missing_rate, {**p.detail, "lane": lanes[p.name]}) if lanes.get(p.name) else p
+            for p in plans
+        ]
         return cls(tuple(plans))
 
     def sample(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -216,7 +225,7 @@ class GeneratedColumns:
         out: dict[str, Any] = {}
         pointing = {p.name for p in self.plans if self._referenced(p) is not None}
         # Referenced keys first, so the keys pointing at them (manager_id → employee_id) can draw from them.
-        for plan in sorted(self.plans, key=lambda p: p.name in pointing):
+        for plan in sorted(self.in_lanes(n).plans, key=lambda p: p.name in pointing):
             if plan.kind is ColumnKind.IDENTIFIER:
                 missing = rng.random(n) < plan.missing_rate if plan.missing_rate > 0 else np.zeros(n, dtype=bool)
                 target = self._referenced(plan)
@@ -239,6 +248,20 @@ class GeneratedColumns:
             out[plan.name] = values
         return pd.DataFrame({p.name: out[p.name] for p in self.plans}, index=pd.RangeIndex(n))
 
+    def in_lanes(self, rows: int) -> GeneratedColumns:
+        """These columns for a ``rows``-row table, each numeric key's start moved up to its lane
+        (:mod:`synth.generated_lanes`): what a sample and every block of a streamed table of ``rows`` rows draw."""
+        if not any(p.detail.get("lane") for p in self.plans):
+            return self
+        return GeneratedColumns(
+            tuple(
+                _Plan(p.name, p.kind, p.missing_rate, {**p.detail, "start": p.detail["start"] + offset})
+                if (offset := lane_offset(int(p.detail.get("lane") or 0), rows)) and p.detail.get("numeric")
+                else p
+                for p in self.plans
+            )
+        )
+
     def _referenced(self, plan: _Plan) -> str | None:
         """The generated unique key column ``plan`` points at, if it points at one (see
         :mod:`synth.generated_references`)."""
@@ -260,7 +283,7 @@ class GeneratedColumns:
         rows = np.arange(first_row, first_row + n, dtype=np.uint64)
         return {
             plan.name: keys_at(plan, rows, total_rows, key)
-            for plan in self.plans
+            for plan in self.in_lanes(total_rows).plans
             if plan.kind is ColumnKind.IDENTIFIER and "distinct" not in plan.detail
         }
 
@@ -269,9 +292,10 @@ class GeneratedColumns:
         values (None where missing), drawn from one pool for the whole table (:mod:`synth.sampling.repeated`)."""
         from synth.sampling.repeated import repeated_block
 
+        laned = self.in_lanes(total_rows)
         return {
-            plan.name: repeated_block(self, plan, first_row, n, total_rows, key)
-            for plan in self.plans
+            plan.name: repeated_block(laned, plan, first_row, n, total_rows, key)
+            for plan in laned.plans
             if plan.kind is ColumnKind.IDENTIFIER and "distinct" in plan.detail
         }
 
