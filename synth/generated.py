@@ -95,6 +95,7 @@ from synth.generated_shapes import (
     repeated_count,
     same_width_capacity,
     same_width_format,
+    usual_template,
 )
 from synth.schema import ColumnKind, ColumnSpec, Schema
 
@@ -187,8 +188,9 @@ class GeneratedColumns:
                 else:
                     detail["numeric"] = False
                     detail["template"] = disjoint_template(present, others)
-                    detail["same_width"] = same_width_format(present, others)
-                    detail["above"] = above_format(present, others)
+                    base = usual_template(present.astype(str))  # once for both same-width schemes
+                    detail["same_width"] = same_width_format(present, others, base)
+                    detail["above"] = above_format(present, others, base)
                 distinct = int(present.nunique())
                 if len(present) and distinct < 0.95 * len(present):  # a key repeated across rows (manager_id)
                     detail["distinct"] = distinct

@@ -51,12 +51,13 @@ def _space(parts: list[tuple[bool, str]]) -> int:
     return math.prod(len(_ALPHABETS[ch]) for is_slot, ch in parts if is_slot)
 
 
-def above_format(present: pd.Series, others: pd.Series | None = None) -> dict[str, Any] | None:
+def above_format(present: pd.Series, others: pd.Series | None = None, base: str | None = None) -> dict[str, Any] | None:
     """``{"template", "starts"}``: the usual layout's template and, for each of its :func:`_variants`, the rounded
     bound above every real value's rank (``others``' values count too: a generated key is no real key of another
-    column), or None when the template has no slot or too many values to rank."""
+    column), or None when the template has no slot or too many values to rank. ``base``: that template, when the
+    caller has it."""
     text = present.dropna().astype(str)
-    base = usual_template(text)
+    base = usual_template(text) if base is None else base
     if base is None:
         return None
     taken = text if others is None else pd.concat([text, others.dropna().astype(str)], ignore_index=True)

@@ -37,8 +37,11 @@ from synth.generated_formats import (
 
 #: Unused endings a fit keeps (at most): generated values end in one of them.
 MAX_SUFFIXES = 64
-#: Endings drawn to look for unused ones (the space of endings is sampled, not enumerated, when larger).
-_CANDIDATES = 16_384
+#: Endings drawn to look for unused ones, when the space of endings is larger than :data:`_ENUMERATED`.
+_CANDIDATES = 4_096
+#: Spaces of endings up to this size are enumerated: every unused 4-digit ending of a dense format (5-digit zip
+#: codes) is found, where 4,096 drawn endings found half of them and too few to keep the real width.
+_ENUMERATED = 16_384
 #: Widest space of endings searched.
 _MAX_TAIL_SPACE = 10**7
 
@@ -83,7 +86,7 @@ def _free(candidates: list[str], codes: np.ndarray, alphabets: list[str]) -> lis
 
 def _candidates(alphabets: list[str], rng: np.random.Generator) -> list[str]:
     space = math.prod(len(a) for a in alphabets)
-    if space <= _CANDIDATES:
+    if space <= _ENUMERATED:
         out = [""]
         for alphabet in alphabets:
             out = [o + c for o in out for c in alphabet]
@@ -94,15 +97,18 @@ def _candidates(alphabets: list[str], rng: np.random.Generator) -> list[str]:
     return np.unique(joined).tolist()
 
 
-def same_width_format(present: pd.Series, others: pd.Series | None = None) -> dict[str, Any] | None:
+def same_width_format(
+    present: pd.Series, others: pd.Series | None = None, base: str | None = None
+) -> dict[str, Any] | None:
     """The real values' format and endings no real value has (:func:`kept_endings` of them), or None.
 
     Returns ``{"template", "tail", "suffixes"}``: ``tail`` slots at the end of ``template`` take one of
     ``suffixes``. None when the format has fewer than two slots or no ending is free. ``others``: real values
-    of other columns whose endings are taken too (checked, never learned from).
+    of other columns whose endings are taken too (checked, never learned from). ``base``: the template of the
+    usual layout, when the caller has it (:func:`usual_template`).
     """
     text = present.dropna().astype(str)
-    base = usual_template(text)
+    base = usual_template(text) if base is None else base
     if base is None:
         return None
     parts = _parse_template(base)

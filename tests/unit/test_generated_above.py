@@ -136,3 +136,14 @@ def test_the_width_changes_only_where_the_room_above_runs_out(n: int) -> None:
     out = _fit(real).sample(n, np.random.default_rng(0))["k"]
     assert not set(out) & set(real) and out.is_unique
     assert set(out.str.len()) == ({4} if n <= 100 else {5})
+
+
+def test_the_model_file_inventory_states_the_bound_and_the_rounding() -> None:
+    """The Synthesize page's inventory: the bound's rounding is the one pinned above, the missing rates' the stored
+    step (it said 5% while fits rounded to 1%)."""
+    from synth.generated import MISSING_RATE_STEP
+    from synth.synthesizers.inventory import COMMON_ITEMS
+
+    item = next(i for i in COMMON_ITEMS if i.name == "Generated columns")
+    assert f"rounded to {MISSING_RATE_STEP:.0%}" in item.protection
+    assert "rounded up to one significant digit" in item.protection and "bound" in item.content

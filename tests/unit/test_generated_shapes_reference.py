@@ -53,7 +53,7 @@ def _reference_endings(text: pd.Series, positions: list[int]) -> set[str]:
 
 def _reference_candidates(alphabets: list[str], rng: np.random.Generator) -> list[str]:
     space = math.prod(len(a) for a in alphabets)
-    if space <= shapes._CANDIDATES:
+    if space <= shapes._ENUMERATED:  # session 21: was _CANDIDATES, for both
         out = [""]
         for alphabet in alphabets:
             out = [o + c for o in out for c in alphabet]
@@ -62,8 +62,11 @@ def _reference_candidates(alphabets: list[str], rng: np.random.Generator) -> lis
     return sorted({"".join(chars) for chars in zip(*picks, strict=True)})
 
 
-def reference_same_width_format(present: pd.Series, others: pd.Series | None = None) -> dict[str, Any] | None:
-    """``same_width_format`` as it was before session 20."""
+def reference_same_width_format(
+    present: pd.Series, others: pd.Series | None = None, base: str | None = None
+) -> dict[str, Any] | None:
+    """``same_width_format`` as it was before session 20 (``base``, the caller's template since session 21, is
+    ignored: the reference learns the same template itself)."""
     text = present.dropna().astype(str)
     sample = _sample_text(text)
     if not sample:
