@@ -66,7 +66,7 @@ from synth.generated_formats import _widen as _widen
 from synth.generated_formats import disjoint_template as disjoint_template
 from synth.generated_formats import fresh_identifiers as fresh_identifiers
 from synth.generated_formats import hash_values as hash_values
-from synth.generated_lanes import lane_offset, numeric_key_lanes
+from synth.generated_lanes import in_lane, key_lanes
 from synth.generated_pii import _FAKERS as _FAKERS
 from synth.generated_pii import _PHONE_FORMATS as _PHONE_FORMATS
 from synth.generated_pii import _TEST_NETS as _TEST_NETS
@@ -213,8 +213,10 @@ class GeneratedColumns:
                 lengths = present.astype(str).str.len()
                 detail["max_chars"] = int(max(20, min(400, lengths.median() if len(lengths) else 80)))
             plans.append(_Plan(spec.name, spec.kind, missing, detail))
-        numeric = [p.name for p in plans if p.kind is ColumnKind.IDENTIFIER and p.detail.get("numeric")]
-        lanes = numeric_key_lanes(data, numeric) if len(numeric) > 1 else {}
+        lanes: dict[str, int] = {}
+        for numeric in (True, False):
+            names = [p.name for p in plans if p.kind is ColumnKind.IDENTIFIER and p.detail.get("numeric") is numeric]
+            lanes.update(key_lanes(data, names, numeric) if len(names) > 1 else {})
         # Disjoint real key columns get disjoint generated ones (synth.generated_lanes); lane 0 is stored as nothing.
         plans = [
             _Plan(p.name, p.kind, p.missing_rate, {**p.detail, "lane": lanes[p.name]}) if lanes.get(p.name) else p
@@ -251,17 +253,12 @@ class GeneratedColumns:
         return pd.DataFrame({p.name: out[p.name] for p in self.plans}, index=pd.RangeIndex(n))
 
     def in_lanes(self, rows: int) -> GeneratedColumns:
-        """These columns for a ``rows``-row table, each numeric key's start moved up to its lane
-        (:mod:`synth.generated_lanes`): what a sample and every block of a streamed table of ``rows`` rows draw."""
+        """These columns for a ``rows``-row table, each key moved to its lane (:mod:`synth.generated_lanes`): what a
+        sample and every block of a streamed table of ``rows`` rows draw."""
         if not any(p.detail.get("lane") for p in self.plans):
             return self
         return GeneratedColumns(
-            tuple(
-                _Plan(p.name, p.kind, p.missing_rate, {**p.detail, "start": p.detail["start"] + offset})
-                if (offset := lane_offset(int(p.detail.get("lane") or 0), rows)) and p.detail.get("numeric")
-                else p
-                for p in self.plans
-            )
+            tuple(_Plan(p.name, p.kind, p.missing_rate, in_lane(p.detail, rows)) for p in self.plans)
         )
 
     def _referenced(self, plan: _Plan) -> str | None:

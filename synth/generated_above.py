@@ -79,10 +79,12 @@ def above_format(present: pd.Series, others: pd.Series | None = None, base: str 
 
 
 def _variant(fmt: dict[str, Any], count: int) -> tuple[list[tuple[bool, str]], int] | None:
-    """The first variant (fewest literal digits made slots) with room for ``count`` keys above its bound."""
+    """The first variant (fewest literal digits made slots) with room for ``count`` keys above its bound (and the
+    column's lane ``offset``, :func:`synth.generated_lanes.in_lane`), and the rank its first key takes."""
+    offset = int(fmt.get("offset", 0))
     for parts, start in zip(_variants(_parse_template(fmt["template"])), fmt["starts"], strict=False):
-        if _space(parts) - int(start) >= count:
-            return parts, int(start)
+        if _space(parts) - int(start) - offset >= count:
+            return parts, int(start) + offset
     return None
 
 

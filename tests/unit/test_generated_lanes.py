@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import synth
 from synth.generated import GeneratedColumns
-from synth.generated_lanes import numeric_key_lanes
+from synth.generated_lanes import key_lanes
 from synth.sampling import SampleSpec, iter_rows
 from synth.schema import ColumnKind, ColumnSpec, Schema
 
@@ -105,7 +105,7 @@ def test_key_columns_share_values_only_where_the_real_ones_do(
 def test_lanes_are_the_groups_of_columns_linked_by_shared_values(values: list[list[int]]) -> None:
     names = [f"c{i}" for i in range(len(values))]
     frame = pd.DataFrame({n: pd.Series(v, dtype=float) for n, v in zip(names, values, strict=True)})
-    lanes = numeric_key_lanes(frame, names)
+    lanes = key_lanes(frame, names)
     for i, a in enumerate(names):
         for j, b in enumerate(names):
             if set(values[i]) & set(values[j]):
@@ -120,3 +120,28 @@ def test_lanes_are_the_groups_of_columns_linked_by_shared_values(values: list[li
                 if set(m) & linked:
                     linked |= set(m)
         assert all(set(m) <= linked for m in members), "every column of a lane is linked to its first"
+
+
+@pytest.mark.parametrize("n", [1, 1_500, 4_000])
+def test_text_key_columns_of_one_format_continue_above_the_real_ones_in_lanes_of_their_own(n: int) -> None:
+    """Two text key columns of one format (E100000 … E101499 and E101500 … E102999: disjoint) both counted up from
+    the bound above them all (E103000), so every generated b was a generated a; the second lane counts from the
+    power of ten above the table's rows further up."""
+    real = pd.DataFrame(
+        {"a": [f"E{100_000 + i}" for i in range(1_500)], "b": [f"E{101_500 + i}" for i in range(1_500)]}
+    )
+    schema = Schema((ColumnSpec("a", ColumnKind.IDENTIFIER), ColumnSpec("b", ColumnKind.IDENTIFIER)))
+    generated = GeneratedColumns.fit(real, schema)
+    sampled = generated.sample(n, np.random.default_rng(0))
+    streamed = pd.DataFrame(
+        {
+            c: np.concatenate([generated.block_identifiers(a, min(700, n - a), n, 3)[c] for a in range(0, n, 700)])
+            for c in "ab"
+        }
+    )
+    for out in (sampled, streamed):
+        assert not set(out["a"]) & set(out["b"]) and not (set(out["a"]) | set(out["b"])) & set(real.stack())
+        assert out["a"].str.len().eq(7).all() and out["b"].str.len().eq(7).all(), "both in the real width"
+    # Sharing one real value puts them in one lane again: the real relation, not a rule against overlap.
+    real.loc[0, "b"] = real.loc[0, "a"]
+    assert "lane" not in GeneratedColumns.fit(real, schema).plans[1].detail
