@@ -14,7 +14,9 @@ the real values (no value, no hash) needs to be kept to avoid them:
 * numeric keys start at the next power of ten above the largest real key (the file keeps that power of
   ten, never the largest key);
 * text keys, phone numbers and PII of unknown type keep the real format's width and end in slot characters
-  no real value ends in (the file keeps the template and a few unused endings); where those cannot hold
+  no real value ends in (the file keeps the template and some unused endings); text keys that fill their format
+  (``ORD-100000`` … ``ORD-104999``) continue above the largest real key's rank rounded up to one significant
+  digit (``ORD-105000`` on; the file keeps that bound, :mod:`synth.generated_above`); where neither can hold
   enough values, they get one more digit than the real format holds, widened at fit time until no real value
   has that shape (the file keeps only the template);
 * e-mails use the reserved ``example.com`` / ``.org`` / ``.net`` domains (RFC 2606), phone numbers the
@@ -22,7 +24,8 @@ the real values (no value, no hash) needs to be kept to avoid them:
   security numbers the never-issued ``9xx-01..49-xxxx`` block;
 * every key column's values avoid the real values of every other key column too (numeric keys start above the
   largest of them all), and a PII column's those of the other PII columns of its type: a generated manager_id is
-  never a real employee_id;
+  never a real employee_id; numeric key columns that share no real value share no generated one either (each its
+  own range above that start, :mod:`synth.generated_lanes`), while columns that share real values may share them;
 * names, addresses and card numbers are drawn from Faker's lists and random digits with no input from the
   real column, so a coincidence with a real value (a common name) says nothing about the data.
 
@@ -40,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.generated_above import above_at, above_format, fits_above
 from synth.generated_country_codes import country_codes
 
 # Re-exported so `from synth.generated import ...` keeps working after the formats and fakes moved out.
@@ -62,6 +66,7 @@ from synth.generated_formats import _widen as _widen
 from synth.generated_formats import disjoint_template as disjoint_template
 from synth.generated_formats import fresh_identifiers as fresh_identifiers
 from synth.generated_formats import hash_values as hash_values
+from synth.generated_lanes import in_lane, key_lanes
 from synth.generated_pii import _FAKERS as _FAKERS
 from synth.generated_pii import _PHONE_FORMATS as _PHONE_FORMATS
 from synth.generated_pii import _TEST_NETS as _TEST_NETS
@@ -86,11 +91,11 @@ from synth.generated_pii import fake_values as fake_values
 from synth.generated_pii import unused_email_domains as unused_email_domains
 from synth.generated_references import find_reference, pointing_keys
 from synth.generated_shapes import (
-    fill_same_width,
     repeat_pool,
     repeated_count,
     same_width_capacity,
     same_width_format,
+    usual_template,
 )
 from synth.generated_spread import pool_counts, rows_per_key_spread
 from synth.schema import ColumnKind, ColumnSpec, Schema
@@ -112,7 +117,8 @@ PII_PROVIDERS: dict[str, str] = {
 REGENERATION_SUMMARY = (
     "Identifiers and personal data (PII) are never learned: they are regenerated, never equal to a real value. "
     "Keys, phone numbers and PII of unknown type keep the real values' character pattern and width with random "
-    "digits and letters (one more digit only when that pattern cannot hold enough new values), phone numbers "
+    "digits and letters, keys that fill their pattern continue above the largest real one (ORD-105000 after "
+    "ORD-104999; one more digit only when that pattern cannot hold enough new values), phone numbers "
     "their country codes by share (codes of 20 rows or more); every generated "
     "column keeps its share of missing values (to 1%), and a key repeated across rows (a manager's id) repeats "
     "about as many distinct values, as unevenly (a few customers with many orders); a key holding another key "
@@ -184,7 +190,9 @@ class GeneratedColumns:
                 else:
                     detail["numeric"] = False
                     detail["template"] = disjoint_template(present, others)
-                    detail["same_width"] = same_width_format(present, others)
+                    base = usual_template(present.astype(str))  # once for both same-width schemes
+                    detail["same_width"] = same_width_format(present, others, base)
+                    detail["above"] = above_format(present, others, base)
                 distinct = int(present.nunique())
                 if len(present) and distinct < 0.95 * len(present):  # a key repeated across rows (manager_id)
                     detail["distinct"] = distinct
@@ -210,6 +218,15 @@ class GeneratedColumns:
                 lengths = present.astype(str).str.len()
                 detail["max_chars"] = int(max(20, min(400, lengths.median() if len(lengths) else 80)))
             plans.append(_Plan(spec.name, spec.kind, missing, detail))
+        lanes: dict[str, int] = {}
+        for numeric in (True, False):
+            names = [p.name for p in plans if p.kind is ColumnKind.IDENTIFIER and p.detail.get("numeric") is numeric]
+            lanes.update(key_lanes(data, names, numeric) if len(names) > 1 else {})
+        # Disjoint real key columns get disjoint generated ones (synth.generated_lanes); lane 0 is stored as nothing.
+        plans = [
+            _Plan(p.name, p.kind, p.missing_rate, {**p.detail, "lane": lanes[p.name]}) if lanes.get(p.name) else p
+            for p in plans
+        ]
         return cls(tuple(plans))
 
     def sample(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -217,7 +234,7 @@ class GeneratedColumns:
         out: dict[str, Any] = {}
         pointing = {p.name for p in self.plans if self._referenced(p) is not None}
         # Referenced keys first, so the keys pointing at them (manager_id → employee_id) can draw from them.
-        for plan in sorted(self.plans, key=lambda p: p.name in pointing):
+        for plan in sorted(self.in_lanes(n).plans, key=lambda p: p.name in pointing):
             if plan.kind is ColumnKind.IDENTIFIER:
                 missing = rng.random(n) < plan.missing_rate if plan.missing_rate > 0 else np.zeros(n, dtype=bool)
                 target = self._referenced(plan)
@@ -240,6 +257,15 @@ class GeneratedColumns:
             out[plan.name] = values
         return pd.DataFrame({p.name: out[p.name] for p in self.plans}, index=pd.RangeIndex(n))
 
+    def in_lanes(self, rows: int) -> GeneratedColumns:
+        """These columns for a ``rows``-row table, each key moved to its lane (:mod:`synth.generated_lanes`): what a
+        sample and every block of a streamed table of ``rows`` rows draw."""
+        if not any(p.detail.get("lane") for p in self.plans):
+            return self
+        return GeneratedColumns(
+            tuple(_Plan(p.name, p.kind, p.missing_rate, in_lane(p.detail, rows)) for p in self.plans)
+        )
+
     def _referenced(self, plan: _Plan) -> str | None:
         """The generated unique key column ``plan`` points at, if it points at one (see
         :mod:`synth.generated_references`)."""
@@ -261,7 +287,7 @@ class GeneratedColumns:
         rows = np.arange(first_row, first_row + n, dtype=np.uint64)
         return {
             plan.name: keys_at(plan, rows, total_rows, key)
-            for plan in self.plans
+            for plan in self.in_lanes(total_rows).plans
             if plan.kind is ColumnKind.IDENTIFIER and "distinct" not in plan.detail
         }
 
@@ -270,9 +296,10 @@ class GeneratedColumns:
         values (None where missing), drawn from one pool for the whole table (:mod:`synth.sampling.repeated`)."""
         from synth.sampling.repeated import repeated_block
 
+        laned = self.in_lanes(total_rows)
         return {
-            plan.name: repeated_block(self, plan, first_row, n, total_rows, key)
-            for plan in self.plans
+            plan.name: repeated_block(laned, plan, first_row, n, total_rows, key)
+            for plan in laned.plans
             if plan.kind is ColumnKind.IDENTIFIER and "distinct" in plan.detail
         }
 
@@ -285,11 +312,14 @@ class GeneratedColumns:
             # New keys from a power of ten above every real key: unique, and none of them a real key.
             pool = np.arange(plan.detail["start"], plan.detail["start"] + k, dtype=np.int64)
         else:
+            # The schemes keys_at streams, in its order, so a sample and a streamed table get the same width.
             if _fits_same_width(plan, k):
-                shaped = plan.detail["same_width"]
-                pool = _unique_fresh(
-                    lambda m: fill_same_width(shaped, m, rng), k, _avoid(plan), unique=True, what="identifiers"
-                )
+                from synth.sampling.identifiers import same_width_at
+
+                key = int(rng.integers(0, 2**63))  # a random bijection: k distinct values, each ending unused
+                pool = same_width_at(plan.detail["same_width"], np.arange(k, dtype=np.uint64), key)
+            elif _fits_above(plan, k):
+                pool = above_at(plan.detail["above"], np.arange(k, dtype=np.uint64), k)
             else:
                 pool = fresh_identifiers(plan.detail["template"], _avoid(plan), k, rng)
         return pool if k == n else repeat_pool(pool, n, rng, pool_counts(plan.detail, k, n, rng))
@@ -320,14 +350,23 @@ def keys_at(plan: _Plan, rows: np.ndarray, count: int, key: int) -> np.ndarray:
         return np.asarray(rows, dtype=np.int64) + np.int64(plan.detail["start"])
     if _fits_same_width(plan, count):
         return same_width_at(plan.detail["same_width"], rows, key)
+    if _fits_above(plan, count):
+        return above_at(plan.detail["above"], rows, count)
     return identifiers_at(plan.detail["template"], _avoid(plan), rows, count, key)
 
 
 def _fits_same_width(plan: _Plan, rows: int) -> bool:
-    """Whether ``rows`` keys of ``plan`` come in the real width, sampled or streamed: the format holds at least
-    four values a row (else one more digit)."""
+    """Whether ``rows`` keys of ``plan`` come in the real width with unused endings, sampled or streamed: both
+    draw them through a keyed permutation of the format's values, so it must hold one value a row."""
     shaped = plan.detail.get("same_width")
-    return isinstance(shaped, dict) and not len(_avoid(plan)) and same_width_capacity(shaped) >= 4 * rows
+    return isinstance(shaped, dict) and not len(_avoid(plan)) and same_width_capacity(shaped) >= rows
+
+
+def _fits_above(plan: _Plan, rows: int) -> bool:
+    """Whether ``rows`` keys of ``plan`` fit in the real width above the rounded bound of the real keys
+    (:mod:`synth.generated_above`; else one more digit)."""
+    above = plan.detail.get("above")
+    return isinstance(above, dict) and not len(_avoid(plan)) and fits_above(above, rows)
 
 
 def _is_number(values: pd.Series) -> bool:

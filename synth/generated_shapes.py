@@ -4,13 +4,15 @@ A format learned from real values (:func:`synth.generated_formats._template`, e.
 ``E-000123``) is kept as it is; disjointness comes from its last few slots instead of an extra digit. The
 format is that of the most common layout (:func:`synth.generated_formats._shape`; "+49 690 412 9249" gives
 ``+99 999 999 9999``). Fitting looks at the last ``tail`` slot characters of every real value of the format's
-width and keeps up to :data:`MAX_SUFFIXES` endings that *no* real value has (drawn at random among the free
-ones, never all of them, so the file does not spell out which endings are taken). Every generated value ends
-in one of them, so it cannot equal a real value, and its other slots are random. A model file keeps the
-template and those unused endings: nothing that is part of a real value.
+width and keeps :data:`MAX_SUFFIXES` endings that *no* real value has, or for a dense format as many as twice the
+real rows need (:func:`kept_endings`), drawn at random among the free ones and never all of them (at most half of
+those found once there are more than :data:`MAX_SUFFIXES`), so the file does not spell out which endings are
+taken. Every generated value ends in one of them, so it cannot equal a real value, and its other slots are random.
+A model file keeps the template and those unused endings: nothing that is part of a real value.
 
 When the kept endings and the other slots cannot hold enough distinct values (a dense format, a huge sample),
-callers fall back to :func:`synth.generated_formats.disjoint_template` (one more digit).
+callers continue above the real keys (:mod:`synth.generated_above`), and where that cannot hold them either, fall
+back to :func:`synth.generated_formats.disjoint_template` (one more digit).
 """
 
 from __future__ import annotations
@@ -35,8 +37,11 @@ from synth.generated_formats import (
 
 #: Unused endings a fit keeps (at most): generated values end in one of them.
 MAX_SUFFIXES = 64
-#: Endings drawn to look for unused ones (the space of endings is sampled, not enumerated, when larger).
+#: Endings drawn to look for unused ones, when the space of endings is larger than :data:`_ENUMERATED`.
 _CANDIDATES = 4_096
+#: Spaces of endings up to this size are enumerated: every unused 4-digit ending of a dense format (5-digit zip
+#: codes) is found, where 4,096 drawn endings found half of them and too few to keep the real width.
+_ENUMERATED = 16_384
 #: Widest space of endings searched.
 _MAX_TAIL_SPACE = 10**7
 
@@ -81,7 +86,7 @@ def _free(candidates: list[str], codes: np.ndarray, alphabets: list[str]) -> lis
 
 def _candidates(alphabets: list[str], rng: np.random.Generator) -> list[str]:
     space = math.prod(len(a) for a in alphabets)
-    if space <= _CANDIDATES:
+    if space <= _ENUMERATED:
         out = [""]
         for alphabet in alphabets:
             out = [o + c for o in out for c in alphabet]
@@ -92,21 +97,20 @@ def _candidates(alphabets: list[str], rng: np.random.Generator) -> list[str]:
     return np.unique(joined).tolist()
 
 
-def same_width_format(present: pd.Series, others: pd.Series | None = None) -> dict[str, Any] | None:
-    """The real values' format and up to :data:`MAX_SUFFIXES` endings no real value has, or None.
+def same_width_format(
+    present: pd.Series, others: pd.Series | None = None, base: str | None = None
+) -> dict[str, Any] | None:
+    """The real values' format and endings no real value has (:func:`kept_endings` of them), or None.
 
     Returns ``{"template", "tail", "suffixes"}``: ``tail`` slots at the end of ``template`` take one of
     ``suffixes``. None when the format has fewer than two slots or no ending is free. ``others``: real values
-    of other columns whose endings are taken too (checked, never learned from).
+    of other columns whose endings are taken too (checked, never learned from). ``base``: the template of the
+    usual layout, when the caller has it (:func:`usual_template`).
     """
     text = present.dropna().astype(str)
-    sample = _sample_text(text)
-    if not sample:
+    base = usual_template(text) if base is None else base
+    if base is None:
         return None
-    shapes = pd.Series([_shape(v) for v in sample])
-    usual = shapes.mode().iloc[0]  # once: taken per value, it was 90% of a fit on a table with a phone column
-    sample = [v for v, s in zip(sample, shapes, strict=True) if s == usual]  # the usual layout
-    base = _template(sample) if len(set(sample)) >= MIN_TEMPLATE_VALUES else _shape_template(sample)
     parts = _parse_template(base)
     slots = _slots(parts)
     taken = text if others is None else pd.concat([text, others.dropna().astype(str)], ignore_index=True)
@@ -122,14 +126,36 @@ def same_width_format(present: pd.Series, others: pd.Series | None = None) -> di
         free = _free(_candidates(alphabets, rng), codes[:, positions], alphabets)
         if not free:
             continue
-        kept = sorted(rng.choice(free, size=min(MAX_SUFFIXES, len(free)), replace=False).tolist())
         rest = math.prod(len(_ALPHABETS[parts[i][1]]) for i in slots[:-tail])
+        kept = sorted(rng.choice(free, size=kept_endings(len(free), len(text), rest), replace=False).tolist())
         capacity = float(len(kept)) * rest
         if best is None or capacity > best[0]:
             best = (capacity, tail, kept)
     if best is None:
         return None
     return {"template": base, "tail": best[1], "suffixes": best[2]}
+
+
+def usual_template(text: pd.Series) -> str | None:
+    """The template of the most common layout among a sample of ``text`` (None for no values): literal characters
+    learned from at least :data:`MIN_TEMPLATE_VALUES` distinct values, else the shape only."""
+    sample = _sample_text(text)
+    if not sample:
+        return None
+    shapes = pd.Series([_shape(v) for v in sample])
+    usual = shapes.mode().iloc[0]  # once: taken per value, it was 90% of a fit on a table with a phone column
+    sample = [v for v, s in zip(sample, shapes, strict=True) if s == usual]  # the usual layout
+    return _template(sample) if len(set(sample)) >= MIN_TEMPLATE_VALUES else _shape_template(sample)
+
+
+def kept_endings(free: int, rows: int, rest: int) -> int:
+    """How many of ``free`` unused endings a fit keeps, for ``rows`` real values and ``rest`` values of the other
+    slots per ending: :data:`MAX_SUFFIXES`, or for a dense format (5-digit zip codes: 4,000 of 100,000 used) as
+    many as twice the real rows need, but never more than half of those found, so the file never lists every
+    unused ending. (The synthetic keys themselves show about as many values that are not real.)"""
+    if free <= MAX_SUFFIXES:
+        return free
+    return max(MAX_SUFFIXES, min(free // 2, -(-2 * rows // max(rest, 1))))
 
 
 def same_width_capacity(fmt: dict[str, Any]) -> int:

@@ -21,8 +21,9 @@ from synth.generated import _ALPHABETS, _parse_template, _seen, _widen
 from synth.generated_formats import joined
 from synth.generated_shapes import same_width_capacity
 
-#: The format is widened until it holds this many times the rows (plus the real values), so replacement
-#: inputs ``i + t·N`` up to ``t = SPREAD - 1`` stay inside the permuted range.
+#: With real hashes to avoid (files from before disjointness by construction), the format is widened until it
+#: holds this many times the rows (plus the real values), so replacement inputs ``i + t·N`` up to
+#: ``t = SPREAD - 1`` stay inside the permuted range.
 SPREAD = 16
 _ROUNDS = 4
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -126,7 +127,10 @@ def identifiers_at(template: str, avoid: np.ndarray, rows: np.ndarray, total_row
         ValueError: a row found only real identifiers among its ``SPREAD`` candidates (the format barely
             exceeds the real values; mark the column as categorical or text).
     """
-    parts = _widen(_parse_template(template), float(SPREAD) * (total_rows + len(avoid)))
+    # Replacements (``i + t·N``) are needed only for an older file's real hashes; without them the format is
+    # widened as a sample's is (four values a row), so a streamed table's keys are as wide as a sampled one's.
+    spread = SPREAD if len(avoid) else 4
+    parts = _widen(_parse_template(template), float(spread) * (total_rows + len(avoid)))
     capacity = _capacity(parts)
     perm = Permutation(min(capacity, 2**64 - 1), key)
     rows = np.asarray(rows, dtype=np.uint64)

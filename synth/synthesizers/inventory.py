@@ -62,11 +62,13 @@ COMMON_ITEMS: tuple[ArtifactItem, ...] = (
     ),
     ArtifactItem(
         "Generated columns",
-        "for identifier, personal-data, free-text and constant columns: a format template, the missing rate, "
-        "the first new numeric key, the typical text length and the constant",
+        "for identifier, personal-data, free-text and constant columns: a format template with endings no real "
+        "value has, the bound new sequential text keys continue from, the missing rate, the first new numeric "
+        "key and its column's lane, the typical text length and the constant",
         "structure",
-        "No real value and no hash of one: templates are widened until no real value matches them, numeric "
-        "keys start at the power of ten above the largest real key, missing rates are rounded to 5%, a "
+        "No real value and no hash of one: templates are widened until no real value matches them, new "
+        "sequential text keys continue from the largest real key rounded up to one significant digit, numeric "
+        "keys start at the power of ten above the largest real key, missing rates are rounded to 1%, a "
         "constant is kept only when at least 5 rows hold it.",
     ),
     ArtifactItem(

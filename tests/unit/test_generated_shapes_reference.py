@@ -53,7 +53,7 @@ def _reference_endings(text: pd.Series, positions: list[int]) -> set[str]:
 
 def _reference_candidates(alphabets: list[str], rng: np.random.Generator) -> list[str]:
     space = math.prod(len(a) for a in alphabets)
-    if space <= shapes._CANDIDATES:
+    if space <= shapes._ENUMERATED:  # session 21: was _CANDIDATES, for both
         out = [""]
         for alphabet in alphabets:
             out = [o + c for o in out for c in alphabet]
@@ -62,8 +62,11 @@ def _reference_candidates(alphabets: list[str], rng: np.random.Generator) -> lis
     return sorted({"".join(chars) for chars in zip(*picks, strict=True)})
 
 
-def reference_same_width_format(present: pd.Series, others: pd.Series | None = None) -> dict[str, Any] | None:
-    """``same_width_format`` as it was before session 20."""
+def reference_same_width_format(
+    present: pd.Series, others: pd.Series | None = None, base: str | None = None
+) -> dict[str, Any] | None:
+    """``same_width_format`` as it was before session 20 (``base``, the caller's template since session 21, is
+    ignored: the reference learns the same template itself)."""
     text = present.dropna().astype(str)
     sample = _sample_text(text)
     if not sample:
@@ -87,8 +90,10 @@ def reference_same_width_format(present: pd.Series, others: pd.Series | None = N
         free = [c for c in _reference_candidates(alphabets, rng) if c not in used]
         if not free:
             continue
-        kept = sorted(rng.choice(free, size=min(shapes.MAX_SUFFIXES, len(free)), replace=False).tolist())
         rest = math.prod(len(_ALPHABETS[parts[i][1]]) for i in slots[:-tail])
+        # Session 21: a dense format keeps more endings (shapes.kept_endings, pinned in test_generated_above.py).
+        size = shapes.kept_endings(len(free), len(text), rest)
+        kept = sorted(rng.choice(free, size=size, replace=False).tolist())
         capacity = float(len(kept)) * rest
         if best is None or capacity > best[0]:
             best = (capacity, tail, kept)

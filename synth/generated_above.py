@@ -1,0 +1,105 @@
+"""Same-width keys for dense formats: continue above a rounded bound of the real keys, as numeric keys do.
+
+Sequential text keys fill their format: ``ORD-100000`` … ``ORD-104999`` use every ending of every width of the
+format ``ORD-109999``, so no ending is free (:mod:`synth.generated_shapes`) and the keys used to get one more digit
+(``ORD-1021506``). Read as numbers, the format's slots (mixed radix, first slot most significant) leave everything
+above the largest real key free: fitting keeps that key's rank rounded *up* to one significant digit (rank 4,999 →
+5,000), and new keys take the ranks from there on, in order (``ORD-105000``, ``ORD-105001``, …), so none is real.
+A model file keeps the template and that rounded bound: nothing closer to a real key than the numeric keys' power
+of ten. When the ranks above the bound cannot hold the keys asked for, callers widen the format by one digit
+(:func:`synth.generated_formats.disjoint_template`), keeping its literal prefix.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth.generated_formats import _ALPHABETS, _parse_template
+from synth.generated_shapes import _char_codes, _ending_keys, usual_template
+
+#: Widest format whose ranks are computed (they are int64; a wider format is sparse, where endings work).
+_MAX_SPACE = 2**62
+
+
+def round_up(rank: int) -> int:
+    """``rank`` rounded up to one significant digit (17,380 → 20,000; 5,000 stays 5,000): the bound kept."""
+    if rank <= 0:
+        return 0
+    step = 10 ** (len(str(rank)) - 1)
+    return -(-rank // step) * step
+
+
+def _variants(parts: list[tuple[bool, str]]) -> list[list[tuple[bool, str]]]:
+    """The template, then with the literal digits of its last number made slots one by one from the right
+    (``ORD-109999``, ``ORD-199999``, ``ORD-999999``): the same width with room for more keys. Only that number's:
+    the ``1, 2`` of ``[1, 2, 918]`` (a list column) are other numbers and stay as they are."""
+    out = [list(parts)]
+    last = max((i for i, (is_slot, ch) in enumerate(parts) if is_slot and ch == "9"), default=-1)
+    i = last - 1
+    while i >= 0 and parts[i][1].isdigit():  # a digit slot ("9") or a literal digit: the same number
+        if not parts[i][0]:
+            out.append([*out[-1][:i], (True, "9"), *out[-1][i + 1 :]])
+        i -= 1
+    return out
+
+
+def _space(parts: list[tuple[bool, str]]) -> int:
+    return math.prod(len(_ALPHABETS[ch]) for is_slot, ch in parts if is_slot)
+
+
+def above_format(present: pd.Series, others: pd.Series | None = None, base: str | None = None) -> dict[str, Any] | None:
+    """``{"template", "starts"}``: the usual layout's template and, for each of its :func:`_variants`, the rounded
+    bound above every real value's rank (``others``' values count too: a generated key is no real key of another
+    column), or None when the template has no slot or too many values to rank. ``base``: that template, when the
+    caller has it."""
+    text = present.dropna().astype(str)
+    base = usual_template(text) if base is None else base
+    if base is None:
+        return None
+    taken = text if others is None else pd.concat([text, others.dropna().astype(str)], ignore_index=True)
+    width = len(_parse_template(base))
+    codes = _char_codes(taken[np.fromiter(map(len, taken), dtype=np.int64, count=len(taken)) == width], width)
+    starts = []
+    for parts in _variants(_parse_template(base)):
+        slots = [i for i, (is_slot, _) in enumerate(parts) if is_slot]
+        if not slots or _space(parts) > _MAX_SPACE:
+            break
+        # Only values with the variant's literal characters can equal one of its keys; the others do not bound it.
+        literal = np.ones(len(codes), dtype=bool)
+        for i, (is_slot, ch) in enumerate(parts):
+            if not is_slot:
+                literal &= codes[:, i] == ord(ch)
+        ranks = _ending_keys(codes[literal][:, slots], [_ALPHABETS[parts[i][1]] for i in slots])
+        starts.append(round_up(int(ranks.max()) + 1) if len(ranks) else 0)
+    return {"template": base, "starts": starts} if starts else None
+
+
+def _variant(fmt: dict[str, Any], count: int) -> tuple[list[tuple[bool, str]], int] | None:
+    """The first variant (fewest literal digits made slots) with room for ``count`` keys above its bound (and the
+    column's lane ``offset``, :func:`synth.generated_lanes.in_lane`), and the rank its first key takes."""
+    offset = int(fmt.get("offset", 0))
+    for parts, start in zip(_variants(_parse_template(fmt["template"])), fmt["starts"], strict=False):
+        if _space(parts) - int(start) - offset >= count:
+            return parts, int(start) + offset
+    return None
+
+
+def fits_above(fmt: dict[str, Any], count: int) -> bool:
+    """Whether ``count`` keys fit in the real width above the bound of some variant of the format."""
+    return _variant(fmt, count) is not None
+
+
+def above_at(fmt: dict[str, Any], rows: np.ndarray, count: int) -> np.ndarray:
+    """The keys of positions ``rows`` (each below ``count``, which :func:`fits_above`): rank ``start + row`` of the
+    first variant with room for ``count``, so a sample and a streamed table of ``count`` keys agree."""
+    from synth.sampling.identifiers import _encode  # the sampling package imports synth.generated
+
+    found = _variant(fmt, count)
+    if found is None:
+        raise ValueError(f"{count:,} keys do not fit above the real keys in the format {fmt['template']!r}")
+    parts, start = found
+    return _encode(np.asarray(rows, dtype=np.uint64) + np.uint64(start), parts)
