@@ -9,7 +9,9 @@ No timing: the figures do not depend on the machine.
 
 Usage::
 
-    .venv/bin/python -m benchmarks.bench_key_shapes [--csv /work/scratch/s20/walk/orders.csv]
+    .venv/bin/python -m benchmarks.bench_key_shapes [--csv orders.csv]
+
+(``python -m benchmarks.walk_tables DIR`` writes the session-20 walk's ``orders.csv``.)
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import synth
 from synth.generated import GeneratedColumns
 from synth.generated_formats import _shape
 
-BIKE = Path("/work/shared/datasets/bike_sharing_hourly.csv")
+BIKE = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "bike_sharing_hourly.csv"
 
 
 def shop(n: int = 5_000, seed: int = 20, customer_low: int = 0) -> pd.DataFrame:
