@@ -15,6 +15,7 @@ from synth.synthesizers.base import load_model
 from synth.synthesizers.dp import domains as dpd
 from synth.synthesizers.dp import mechanisms, ranges
 from synth.synthesizers.dp.encoding import encode_numeric
+from synth.synthesizers.dp.notices import released_number
 from synth.synthesizers.dp.ranges import tightened
 from synth.synthesizers.privbayes import PrivBayes
 
@@ -102,7 +103,8 @@ def test_a_range_left_coarse_by_the_noise_is_said_with_its_released_span(
         if hr.coarse:
             said += 1
             (warning,) = warned
-            assert f"hr: range released as {hr.low.min():g}–{hr.high.max():g}" in warning
+            span = f"{released_number(hr.low.min())}–{released_number(hr.high.max())}"
+            assert f"hr: range released as {span}" in warning
             assert "public_domains={'" in warning and "ε = 0.3" in warning
         else:
             assert not warned
@@ -118,6 +120,15 @@ def test_a_range_left_coarse_by_the_noise_is_said_with_its_released_span(
     path = tmp_path / "coarse.synth"
     model.save(path)
     assert load_model(path).fit_warnings() == model.fit_warnings()
+
+
+def test_released_numbers_carry_true_minus_signs() -> None:
+    # A CI run's noise released a range as "-3.16228e+06–-1.77828e+06": hyphens in the race table's cells, which use
+    # U+2212 throughout (test_report's leaderboard check failed on that draw).
+    assert released_number(-3162280.0) == "\u22123.16228e+06"
+    assert released_number(1e-05) == "1e\u221205"
+    assert released_number(23.0) == "23"
+    assert "-" not in released_number(-0.5)
 
 
 def test_tightened_takes_the_run_around_the_largest_count_and_skips_a_far_false_value() -> None:

@@ -57,8 +57,14 @@ def coarse_ranges(model: Any) -> dict[str, str]:
             days = datetimes_from_units(ends, np.zeros(2, bool), col.origin, col.unit, col.tz)
             out[col.name] = "–".join(d.strftime("%Y-%m-%d") for d in days)
         else:
-            out[col.name] = "–".join(f"{v:g}" for v in ends)
+            out[col.name] = "–".join(released_number(v) for v in ends)
     return out
+
+
+def released_number(value: float) -> str:
+    """A released number as the pages print numbers: ``%g`` with a true minus sign. A noisy range released as
+    "-3.16228e+06–-1.77828e+06" put hyphens in the race's table, whose cells use U+2212 throughout."""
+    return f"{value:g}".replace("-", "\u2212")
 
 
 def _shown(col: Any, value: Any) -> str:
@@ -71,7 +77,9 @@ def _shown(col: Any, value: Any) -> str:
     if isinstance(value, pd.Timestamp):
         text = value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
         return f"{col.name} (always {text})"
-    return f"{col.name} (always {value:g})" if isinstance(value, float) else f"{col.name} (always {value!r})"
+    if isinstance(value, float):
+        return f"{col.name} (always {released_number(value)})"
+    return f"{col.name} (always {value!r})"
 
 
 def code_shares(model: Any, rows: int = SHARE_ROWS) -> np.ndarray:
