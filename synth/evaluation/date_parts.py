@@ -25,10 +25,10 @@ import pandas as pd
 
 from synth.evaluation.fidelity.distributions import ColumnDistribution
 from synth.schema import ColumnKind, Schema, numeric_values
+from synth.schema.dates import DAY_NS
 
 Part = Literal["time of day", "day of week"]
 PARTS: tuple[Part, ...] = ("time of day", "day of week")
-DAY_NS = 86_400 * 10**9
 #: A part is compared when the real spread over hours or weekdays is uneven beyond this chance (chi-square).
 PATTERN_P = 1e-3
 #: A column "has times" when at least this share of its real values is not at midnight.

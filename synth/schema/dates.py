@@ -9,6 +9,9 @@ import pandas as pd
 
 from synth.schema.kinds import EPOCH_MILLISECONDS, EPOCH_SECONDS, ISO8601, OFFSET_COLON
 
+#: Nanoseconds in a day: datetimes are held as nanoseconds since the epoch (UTC) wherever they are numbers.
+DAY_NS = 86_400 * 10**9
+
 _DATEISH = re.compile(
     r"\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?([ T]\d.*)?"
     r"|\d{1,2}[ -][A-Za-z]{3,9}\.?[ -,]+\d{2,4}.*"

@@ -89,7 +89,6 @@ from synth.synthesizers.cart_sampling import CartSampling
 # The model's parts live in cart_steps and rare_bands; they are re-exported here, where other modules (and the type
 # names in saved model files) have always found them.
 from synth.synthesizers.cart_steps import (
-    _DAY_NS,
     MISSING,
     CartColumn,
     CartStep,
@@ -142,7 +141,6 @@ __all__ = [
     "CLASSIFY_PARAM",
     "DRAWS_PARAM",
     "MISSING",
-    "_DAY_NS",
     "CartColumn",
     "CartStep",
     "FlatTree",

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind
+from synth.schema.dates import DAY_NS
 from synth.synthesizers.base import register_state
 from synth.synthesizers.category_splits import recoded
 from synth.synthesizers.marginals import sorted_values
@@ -22,7 +23,6 @@ from synth.synthesizers.rare_bands import _smoothed_bounds
 from synth.synthesizers.residual_features import Residual, with_residuals
 
 MISSING = "__synth_missing__"
-_DAY_NS = 86_400 * 10**9
 
 
 @dataclass(frozen=True)
@@ -333,7 +333,7 @@ def time_unit(offsets: np.ndarray) -> int:
     Days stay days, 15-minute slots stay 15-minute slots, Mondays stay Mondays.
     """
     grain = int(np.gcd.reduce(offsets)) if len(offsets) else 0
-    return grain if grain > 0 else _DAY_NS
+    return grain if grain > 0 else DAY_NS
 
 
 def datetimes_from_units(values: np.ndarray, missing: np.ndarray, origin: int, unit: int, tz: str | None) -> pd.Series:

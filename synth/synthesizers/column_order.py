@@ -41,7 +41,8 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
-from synth.synthesizers.cart_steps import _DAY_NS, CartColumn, datetime_ns
+from synth.schema.dates import DAY_NS
+from synth.synthesizers.cart_steps import CartColumn, datetime_ns
 
 K = TypeVar("K")
 
@@ -94,7 +95,7 @@ def anchor_base(earlier: np.ndarray, sign: float, whole: bool, date: bool = Fals
 def whole_days(values: np.ndarray) -> bool:
     """Whether every present value (nanoseconds, NaN missing) is a whole day, at least one being present."""
     present = values[~np.isnan(values)]
-    return bool(len(present)) and not np.any(present % _DAY_NS)
+    return bool(len(present)) and not np.any(present % DAY_NS)
 
 
 def day_floor(later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
@@ -105,7 +106,7 @@ def day_floor(later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
 
 def floor_days(ns: np.ndarray) -> np.ndarray:
     """Nanoseconds (NaN missing) floored to the start of their day."""
-    return np.floor(ns / _DAY_NS) * _DAY_NS
+    return np.floor(ns / DAY_NS) * DAY_NS
 
 
 def redraw_out_of_order(
@@ -274,7 +275,7 @@ def to_gaps(
             # a whole-day date after a time counts from the time's day, as the order was found (day_floor): a
             # same-day delivery is a gap of 0 days, not of minus ten hours (clipped to 0, then rounded to the next
             # day for an afternoon order)
-            out[later] = sign * (high - (floor_days(low) if later in days else low)) / _DAY_NS
+            out[later] = sign * (high - (floor_days(low) if later in days else low)) / DAY_NS
             schema = schema.with_column(later, kind=ColumnKind.CONTINUOUS)
         else:
             high, low = (pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=np.float64) for c in (later, earlier))
@@ -306,7 +307,7 @@ def shift_dates(start: pd.Series, days: np.ndarray) -> pd.Series:
     ns = start.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
     missing = start.isna().to_numpy() | np.isnan(days)
     # ±9.2e18 ns (years 1678 to 2261): inside int64 even after float rounding, which ±Timestamp.max is not.
-    total = np.clip(ns + np.nan_to_num(days) * _DAY_NS, -9.2e18, 9.2e18)
+    total = np.clip(ns + np.nan_to_num(days) * DAY_NS, -9.2e18, 9.2e18)
     out = pd.Series(total.astype(np.int64).view("datetime64[ns]"), index=start.index)
     if getattr(start.dt, "tz", None) is not None:
         out = out.dt.tz_localize("UTC").dt.tz_convert(start.dt.tz)

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
+from synth.schema.dates import DAY_NS
 from synth.synthesizers.inventory import ArtifactItem
 
 _MISSING = "__synth_missing__"
@@ -255,7 +256,7 @@ class NumericMarginal:
 
 
 def datetime_unit(ns: np.ndarray) -> int:
-    for unit in (86_400 * 10**9, 3_600 * 10**9, 60 * 10**9, 10**9, 10**6, 10**3):
+    for unit in (DAY_NS, 3_600 * 10**9, 60 * 10**9, 10**9, 10**6, 10**3):
         if len(ns) and np.all(ns % unit == 0):
             return unit
     return 1

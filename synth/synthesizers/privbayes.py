@@ -71,6 +71,7 @@ import pandas as pd
 
 from synth.progress import ProgressCallback, scaled
 from synth.schema import ColumnKind, Schema
+from synth.schema.dates import DAY_NS
 from synth.synthesizers.base import (
     ColumnDomain,
     Synthesizer,
@@ -401,7 +402,7 @@ class PrivBayes(NetworkSampling, Synthesizer):
             series, kind, plan, declared, epsilon, noisy_rows, int(self.bins), noise, floor=floor
         )
         tz = str(series.dt.tz) if kind is ColumnKind.DATETIME and getattr(series.dt, "tz", None) is not None else None
-        unit = dpd.DAY_NS if kind is ColumnKind.DATETIME else 1
+        unit = DAY_NS if kind is ColumnKind.DATETIME else 1
         column = BinnedColumn(
             name, kind, (), dom.bins_low, dom.bins_high, has_missing, integer, 0, unit, tz, fine, dom.coarse
         )

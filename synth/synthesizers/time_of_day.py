@@ -38,10 +38,10 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, ColumnSpec, Schema
+from synth.schema.dates import DAY_NS
 from synth.synthesizers.persist import ModelFileError
 
 DAY_S = 86_400
-_DAY_NS = DAY_S * 10**9
 #: The hidden column's name: the datetime's, then this (a number is appended should the table already hold it).
 SUFFIX = " · time of day"
 #: Time directives of a ``strftime`` format (an hour, minutes, seconds or a full time).
@@ -110,7 +110,7 @@ def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[p
         if spec.kind is not ColumnKind.DATETIME:
             continue
         ns, missing = datetime_ns(series)
-        seconds = (ns[~missing] % _DAY_NS) / 1e9
+        seconds = (ns[~missing] % DAY_NS) / 1e9
         # a DP model must not let a row decide whether (or at which grain) a column is split: the format does
         # A date with a few stray times (under MIN_TIMED of its rows) stays one number: split, its rare timed rows
         # would fall on their day and break the rules and lookups read from the dates (a flag looked up per date).
@@ -120,12 +120,12 @@ def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[p
             continue
         hidden = _hidden_name(spec.name, taken)
         taken.add(hidden)
-        day = ns - ns % _DAY_NS
+        day = ns - ns % DAY_NS
         dt = pd.Series(np.where(missing, 0, day).view("datetime64[ns]"), index=series.index).where(~missing)
         if isinstance(series.dtype, pd.DatetimeTZDtype):
             dt = dt.dt.tz_localize("UTC").dt.tz_convert(series.dtype.tz)
         columns[spec.name] = dt
-        columns[hidden] = pd.Series(np.where(missing, np.nan, (ns % _DAY_NS) / 1e9), index=series.index)
+        columns[hidden] = pd.Series(np.where(missing, np.nan, (ns % DAY_NS) / 1e9), index=series.index)
         specs.append(ColumnSpec(hidden, ColumnKind.CONTINUOUS, "time of day of " + spec.name, dtype="float64"))
         splits.append((spec.name, hidden, int(grain)))
     if not splits:
@@ -149,7 +149,7 @@ def join_times(body: pd.DataFrame, splits: Sequence[Split], rng: np.random.Gener
         drawn = seconds[~np.isnan(seconds)]
         if lost.any():
             seconds[lost] = rng.choice(drawn, int(lost.sum())) if len(drawn) else 0.0
-        total = ns - ns % _DAY_NS + np.nan_to_num(seconds).astype(np.int64) * 10**9
+        total = ns - ns % DAY_NS + np.nan_to_num(seconds).astype(np.int64) * 10**9
         out = pd.Series(np.where(missing, 0, total).view("datetime64[ns]"), index=body.index).where(~missing)
         zone = body[name].dtype
         if isinstance(zone, pd.DatetimeTZDtype):
@@ -163,7 +163,7 @@ def _floor_day(value: Any) -> Any:
     if not isinstance(value, pd.Timestamp) or value is pd.NaT:
         return value
     utc = value.tz_convert("UTC").tz_localize(None) if value.tz is not None else value
-    day = pd.Timestamp(utc.value - utc.value % _DAY_NS)
+    day = pd.Timestamp(utc.value - utc.value % DAY_NS)
     return day.tz_localize("UTC").tz_convert(value.tz) if value.tz is not None else day
 
 

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
+from synth.schema.dates import DAY_NS
 from synth.synthesizers.base import SynthesizerError
 from synth.synthesizers.cart import MISSING, datetime_ns
 from synth.synthesizers.dp import mechanisms
@@ -74,7 +75,6 @@ from synth.synthesizers.input_checks import MAX_MAGNITUDE
 #: The label that stands for every category under the noisy threshold.
 OTHER = "(other)"
 #: Nanoseconds in a day: the public unit of modelled dates.
-DAY_NS = 86_400 * 10**9
 #: Chance that a column without missing values gets a missing code (whose noisy mass would then be sampled).
 FALSE_MISSING_RATE = 1e-3
 #: Public cells of the noisy histogram whose quantiles place a number's bin edges.

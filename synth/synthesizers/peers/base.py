@@ -38,12 +38,12 @@ import pandas as pd
 
 from synth.progress import Cancelled, ProgressCallback
 from synth.schema import ColumnKind, Schema
+from synth.schema.dates import DAY_NS
 from synth.synthesizers.base import Synthesizer
 from synth.synthesizers.errors import SynthesizerError
 from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.marginals import sorted_values
 
-_DAY_NS = 86_400 * 10**9
 _SECOND_NS = 10**9
 #: Seeds handed to a library are drawn below this (torch and numpy's legacy seeding take 32-bit seeds).
 _SEED_BOUND = 2**31 - 1
@@ -187,7 +187,7 @@ class PeerCodec:
                 ns = _datetime_ns(series)
                 present = ns[~np.isnan(ns)]
                 whole = present.astype(np.int64) if len(present) else np.zeros(0, np.int64)
-                unit = _DAY_NS if np.all(whole % _DAY_NS == 0) else _SECOND_NS if np.all(whole % _SECOND_NS == 0) else 1
+                unit = DAY_NS if np.all(whole % DAY_NS == 0) else _SECOND_NS if np.all(whole % _SECOND_NS == 0) else 1
                 values = whole // unit
                 low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 0.0)
                 specs.append(PeerColumn(spec.name, spec.kind, unit_ns=unit, low=low, high=high))
