@@ -80,8 +80,6 @@ def part_of(ns: np.ndarray, part: Part) -> np.ndarray:
 def _uneven(counts: np.ndarray) -> bool:
     from scipy.stats import chisquare
 
-    if counts.sum() < MIN_VALUES:
-        return False
     return bool(chisquare(counts).pvalue < PATTERN_P)
 
 
