@@ -26,8 +26,10 @@ the real values (no value, no hash) needs to be kept to avoid them:
   largest of them all), and a PII column's those of the other PII columns of its type: a generated manager_id is
   never a real employee_id; numeric key columns that share no real value share no generated one either (each its
   own range above that start, :mod:`synth.generated_lanes`), while columns that share real values may share them;
-* names, addresses and card numbers are drawn from Faker's lists and random digits with no input from the
-  real column, so a coincidence with a real value (a common name) says nothing about the data.
+* names, addresses and card numbers are drawn from Faker's lists and random digits; the only input from the
+  real column is which of Faker's locales its names or addresses belong to, with their shares (locales of 20 rows
+  or more, :mod:`synth.generated_locales`), so a coincidence with a real value (a common name) says nothing
+  about the data.
 
 A format's literal characters are learned only from at least :data:`MIN_TEMPLATE_VALUES` distinct values (a
 column with fewer gives only the shape: digit, letter, punctuation). Missing rates are stored rounded to
@@ -67,6 +69,7 @@ from synth.generated_formats import disjoint_template as disjoint_template
 from synth.generated_formats import fresh_identifiers as fresh_identifiers
 from synth.generated_formats import hash_values as hash_values
 from synth.generated_lanes import in_lane, key_lanes
+from synth.generated_locales import locale_shares
 from synth.generated_pii import _FAKERS as _FAKERS
 from synth.generated_pii import _PHONE_FORMATS as _PHONE_FORMATS
 from synth.generated_pii import _TEST_NETS as _TEST_NETS
@@ -124,8 +127,8 @@ REGENERATION_SUMMARY = (
     "about as many distinct values, as unevenly (a few customers with many orders); a key holding another key "
     "column's values (manager_id → employee_id) "
     "points at the synthetic rows' keys as often as the real one does. E-mails move to reserved example "
-    "domains; names and addresses come from "
-    "English (US) lists, so their language or locale is not kept."
+    "domains; names and addresses come from Faker's lists of the real values' locales by share (each locale of "
+    "20 rows or more: German names stay German), or English (US) lists when the locale is unknown or mixed."
 )
 
 #: Generated columns' missing rates are stored rounded to this step.
@@ -204,6 +207,9 @@ class GeneratedColumns:
             elif spec.kind is ColumnKind.PII:
                 detail["pii_type"] = spec.pii_type
                 detail["provider"] = PII_PROVIDERS.get(spec.pii_type or "", "pystr")
+                shares = locale_shares(spec.pii_type, present)  # names' and addresses' locales, not values
+                if shares:
+                    detail["locales"] = shares
                 if spec.pii_type == "email":
                     # Public reserved names, not real values: the ones the real addresses do not use.
                     detail["domains"] = unused_email_domains(present)
@@ -337,6 +343,7 @@ class GeneratedColumns:
                 plan.detail.get("template"),
                 domains=plan.detail.get("domains"),
                 same_width=plan.detail.get("same_width"),
+                locales=plan.detail.get("locales"),
             )
         return fake_text(n, rng, plan.detail["max_chars"])
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from synth.generated_formats import _capacity, _fill, _parse_template, _seen, _unique_fresh
+from synth.generated_locales import local_addresses, local_names, stored_locales
 
 #: Size of the seeded pools of Faker values that fake values are combined from.
 POOL_SIZE = 2_000
@@ -217,6 +218,7 @@ def fake_values(
     template: str | None = None,
     domains: Any = None,
     same_width: dict[str, Any] | None = None,
+    locales: Any = None,
 ) -> np.ndarray:
     """``n`` realistic fake values of a kind of personal data.
 
@@ -238,6 +240,8 @@ def fake_values(
         same_width: the real values' own layout with endings no real value has
             (:func:`synth.generated_shapes.same_width_format`): phone numbers and values of unknown type are
             drawn in it, same width and character pattern as the real ones.
+        locales: Faker locales and their shares (:func:`synth.generated_locales.locale_shares`): names and street
+            addresses come from those locales' lists by share; from en_US when None or not valid.
 
     Returns:
         An object array of strings.
@@ -248,6 +252,12 @@ def fake_values(
 
         return _unique_fresh(lambda k: fill_same_width(same_width, k, rng), n, hashes, unique=False, what="values")
     maker = _FAKERS.get(pii_type or "")
+    kept = stored_locales(locales, pii_type) if not len(hashes) and not template else None
+    if kept is not None:
+        codes, probs = kept
+        if pii_type == "address":
+            return local_addresses(codes, probs, n, rng)
+        return local_names(str(pii_type), codes, probs, n, rng)
     if pii_type == "phone" and template and _capacity(_parse_template(template)) >= 1e7:
         maker = None  # phone numbers in the real column's own layout (e.g. "+44 9999 999999")
     if template and pii_type in ("ip", "ssn"):

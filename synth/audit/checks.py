@@ -31,8 +31,9 @@ def _fake_promise(pii_type: str | None) -> str:
     """What the fakes of a PII type promise, in the audit's words (see :mod:`synth.generated_pii`)."""
     if pii_type in ("name", "first_name", "last_name", "address"):
         return (
-            " (drawn from Faker's public English (US) lists: the real values' language or locale is not kept, and "
-            "a fake may share a common name or street with a real person by chance, as any 'John Smith' would)"
+            " (drawn from Faker's public lists of the real values' locales, each locale held by 20 rows or more by "
+            "its share, or English (US) lists when the locale is unknown or mixed; a fake may share a common name "
+            "or street with a real person by chance, as any 'John Smith' would)"
         )
     if pii_type == "phone":
         return (

@@ -1,0 +1,434 @@
+"""Names and street addresses keep their locale: a German customer table gets German names and streets back.
+
+Fakes were drawn from Faker's en_US lists whatever the real values were: a German table got "John Smith, 123 Main
+Street", a UK clinic US names. Fitting now measures which of Faker's locales each real value belongs to and keeps
+each locale that at least :data:`MIN_LOCALE_ROWS` rows belong to, with its share of rows rounded to 1%: the rule
+phone country codes follow (:mod:`synth.generated_country_codes`). A locale is not personal data (a locale many rows
+share says a language, as a category would), and the model file keeps nothing else: no name, street or word.
+
+How a value's locale is measured: a name's first and last words (in the locale's order: family name first in
+Japanese and Hungarian) are looked up in every locale's weighted lists, a street address's words and layout (house
+number first or last) in a vocabulary of 150 seeded Faker addresses of every locale; a mixture of locales is fitted
+to a seeded sample of up to :data:`SAMPLE_VALUES` values (a few EM steps) and each value goes to its most likely
+locale. Locales are not merged into language families: Faker's English lists differ in ways a user sees (en_GB's
+"Flat 17, Janet Meadows" and British surnames, en_IN's Indian names, en_US's "08063 Swanson Pines"), so each keeps its
+own lists; locales whose lists are identical (de and de_DE, en_US and en_CA addresses, fr_CA and fr_QC names) count as
+one. The language-only name lists "en" and "es" are left out: "es" holds two names, and "en" is en_US's wider,
+unweighted list, which would split an American table in two.
+
+When more than half the sampled values belong to no locale, or no locale holds :data:`MIN_LOCALE_ROWS` rows, or only
+en_US does, nothing is stored and fakes come from en_US as before. Names written without a space (Chinese, Korean)
+cannot be split into first and last names and are never measured.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: A locale is kept only when at least this many rows belong to it (as phone country codes).
+MIN_LOCALE_ROWS = 20
+#: Shares are stored rounded to this step.
+SHARE_STEP = 0.01
+#: At most this many values (a seeded sample) are read to measure locales.
+SAMPLE_VALUES = 5_000
+#: Types whose fakes follow the real locale.
+LOCALE_TYPES = ("name", "first_name", "last_name", "address")
+#: Faker street addresses per locale that the address vocabulary is made of.
+_VOCAB_SAMPLE = 150
+#: Likelihood of a word a locale's lists do not hold (so one unknown word does not rule a locale out).
+_FLOOR = 1e-7
+#: Name lists left out (see the module docstring), and lists too short to draw from.
+_SKIPPED = frozenset(["en", "es"])
+_MIN_LIST = 8
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _weighted(attr: Any) -> tuple[np.ndarray, np.ndarray]:
+    from synth.generated_pii import _weighted as weighted
+
+    return weighted(attr)
+
+
+def _preference(code: str) -> tuple[bool, str]:
+    """Sort key putting a language's home locale first (de_DE, es_ES, en_US), so that of two locales whose lists a
+    value fits equally (es_ES and es_CA share their family names) it goes to the home one."""
+    language, _, country = code.partition("_")
+    return (code != "en_US" and country != language.upper(), code)
+
+
+@dataclass(frozen=True)
+class NameLists:
+    """One locale's name lists as Faker writes them: (first names, last names) per gender, and the layout."""
+
+    pairs: tuple[tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]], ...]
+    last_first: bool  # family name first (ja_JP, hu_HU)
+    sep: str  # "" where names are written without a space (zh_CN, ko_KR)
+    two_last: float  # share of names with two family names (es_ES "Carmen Ruiz García")
+    joiner: str  # between two family names: " " or "-"
+
+
+def _lists(provider: Any, kind: str) -> list[Any]:
+    """The provider's own lists of first or last names (not the base provider's "John", "Jane", "Doe")."""
+    from faker.providers.person import Provider as Base
+
+    return [
+        value
+        for a in dir(provider)
+        if f"{kind}_names" in a  # first_names_female, male_last_names, unisex_last_names …
+        and isinstance(value := getattr(provider, a), dict | list | tuple)
+        and value is not getattr(Base, a, None)
+    ]
+
+
+def _main_list(provider: Any, kind: str, every: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The weighted list ``first_names`` / ``last_names`` when the locale has its own, else all its names alike."""
+    own = _lists(provider, kind)
+    main: Any = getattr(provider, f"{kind}_names", None)
+    if any(main is value for value in own) and len(main) >= _MIN_LIST:
+        return _weighted(main)
+    return _weighted(sorted(every))
+
+
+def _layout(templates: list[str]) -> tuple[bool, str, float, str]:
+    """From a locale's name formats: family name first (past a title), no space between names, share of two
+    family names and what joins them (es_ES "Ruiz García", de_DE "Linke-Klemt")."""
+
+    def share(test: Any) -> float:
+        return sum(1 for t in templates if test(t)) / len(templates) if templates else 0.0
+
+    last_first = share(lambda t: re.sub(r"^\s*(\{\{prefix\w*\}\}\s*)?", "", t).startswith("{{last_name")) > 0.5
+    sep = "" if share(lambda t: "}}{{" in t) > 0.5 else " "
+    hyphen = share(lambda t: "}}-{{last_name" in t) > share(lambda t: "}} {{last_name" in t)
+    return last_first, sep, share(lambda t: t.count("last_name") >= 2), "-" if hyphen else " "
+
+
+@lru_cache(maxsize=1)
+def name_locales() -> dict[str, NameLists]:
+    """Every Faker locale with name lists of its own (see the module docstring), one per set of identical lists."""
+    import faker.providers.person as person
+
+    out: dict[str, NameLists] = {}
+    seen: set[tuple[frozenset[str], frozenset[str]]] = set()
+    for module in sorted(pkgutil.iter_modules(person.__path__), key=lambda m: _preference(m.name)):
+        if module.name in _SKIPPED:
+            continue
+        try:
+            provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        except (ImportError, AttributeError):
+            continue
+        firsts, lasts = _lists(provider, "first"), _lists(provider, "last")
+        every_first = frozenset(str(w) for names in firsts for w in names)
+        every_last = frozenset(str(w) for names in lasts for w in names)
+        if len(every_first) < _MIN_LIST or len(every_last) < _MIN_LIST or (every_first, every_last) in seen:
+            continue
+        seen.add((every_first, every_last))
+        gendered = all(hasattr(provider, f"{k}_names_{g}") for k in ("first", "last") for g in ("male", "female"))
+        if gendered:  # Novák / Nováková, Иванов / Иванова: a man's first name with a man's family name
+            pairs = tuple(
+                (_weighted(getattr(provider, f"first_names_{g}")), _weighted(getattr(provider, f"last_names_{g}")))
+                for g in ("male", "female")
+            )
+        else:
+            pairs = ((_main_list(provider, "first", every_first), _main_list(provider, "last", every_last)),)
+        templates = [
+            str(t)
+            for a in dir(provider)
+            if a.startswith("formats")
+            for t in (getattr(provider, a) or ())
+            if isinstance(getattr(provider, a), dict | list | tuple) and "{{" in str(t)
+        ]
+        last_first, sep, two_last, joiner = _layout(templates)
+        out[module.name] = NameLists(pairs, last_first, sep, two_last, joiner)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _name_index() -> tuple[tuple[str, ...], dict[str, np.ndarray], dict[str, np.ndarray], frozenset[str]]:
+    """Locales, word → probability under each locale's first-name / last-name lists, and every title or suffix."""
+    import faker.providers.person as person
+
+    locales = tuple(code for code, lists in name_locales().items() if lists.sep)
+    index: dict[str, dict[str, np.ndarray]] = {"first": {}, "last": {}}
+    for j, code in enumerate(locales):
+        pairs = name_locales()[code].pairs
+        for k, kind in enumerate(("first", "last")):
+            for pair in pairs:
+                words, probs = pair[k]
+                for word, p in zip(words, probs, strict=True):
+                    row = index[kind].setdefault(str(word).lower(), np.zeros(len(locales)))
+                    row[j] = max(row[j], p / len(pairs))
+    titles: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        try:
+            provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        except (ImportError, AttributeError):
+            continue
+        for attr in dir(provider):
+            if attr.startswith(("prefixes", "suffixes")) and isinstance(getattr(provider, attr), dict | list | tuple):
+                titles.update(str(t).lower().strip(".") for t in getattr(provider, attr))
+    return locales, index["first"], index["last"], frozenset(titles)
+
+
+def _street_pool(code: str, size: int, seed: int) -> list[str]:
+    """``size`` seeded Faker street addresses of a locale, on one line, from a generator holding only the
+    locale's person and address providers: building a whole ``Faker(code)`` for each of 60 locales took 4.7 s of a
+    first fit under load, this 0.7 s. Locales whose addresses need more providers get the whole ``Faker``."""
+    from faker.generator import Generator
+
+    try:
+        faker: Any = Generator()
+        language = code.split("_")[0]
+        for kind in ("person", "address"):
+            for name in (code, f"{language}_{language.upper()}", "en_US"):  # de's streets take de_DE's names
+                try:
+                    module = importlib.import_module(f"faker.providers.{kind}.{name}")
+                    break
+                except ImportError:
+                    continue
+            faker.add_provider(module.Provider(faker))
+        faker.seed_instance(seed)
+        values = [faker.street_address() for _ in range(size)]
+    except AttributeError:  # a formatter of another provider ("plant_name" in en_PH)
+        from faker import Faker
+
+        faker = Faker(code)
+        faker.seed_instance(seed)
+        values = [faker.street_address() for _ in range(size)]
+    return [" ".join(v.replace("\n", ", ").split()) for v in values]
+
+
+def _address_tokens(value: str) -> list[str]:
+    """A value's words, lower-cased, and its layout: house number first, last or absent."""
+    text = value.strip()
+    layout = "#first" if text[:1].isdigit() else "#last" if text[-1:].isdigit() else "#none"
+    return [*_WORDS.findall(text.lower()), layout]
+
+
+def _suffixes(code: str) -> list[str]:
+    """The locale's street-type words (Faker's ``street_suffixes``, ``street_prefixes`` …), lower-cased."""
+    provider = importlib.import_module(f"faker.providers.address.{code}").Provider
+    words: list[str] = []
+    for attr in dir(provider):
+        value = getattr(provider, attr)
+        if attr.startswith("street_") and isinstance(value, dict | list | tuple):
+            words += [w for item in value for w in _WORDS.findall(str(item).lower())]
+    return words
+
+
+@lru_cache(maxsize=1)
+def _address_index() -> tuple[tuple[str, ...], dict[str, np.ndarray], tuple[str, ...]]:
+    """Locales with street addresses of their own, token → frequency in each one's seeded sample (the locale's
+    street-type words and names count as seen once), and the street-type words longest first, for glued names
+    ("Lucasboulevard", "Hauptstraße")."""
+    import faker.providers.address as address
+
+    pools: dict[str, list[str]] = {}
+    codes = sorted((m.name for m in pkgutil.iter_modules(address.__path__)), key=_preference)
+    for code in codes:
+        if "_" not in code and (code == "en" or f"{code}_{code.upper()}" in codes):
+            continue  # Faker's "de", "es", "th" and "en" are de_DE, es_ES, th_TH and en_US
+        try:
+            pool = _street_pool(code, _VOCAB_SAMPLE, 0)
+        except (ImportError, AttributeError):
+            continue
+        if all(other != pool for other in pools.values()):  # en_CA's are en_US's
+            pools[code] = pool
+    locales = tuple(pools)
+    index: dict[str, np.ndarray] = {}
+    glued: set[str] = set()
+    for j, code in enumerate(locales):
+        counts: dict[str, int] = {}
+        for token in (t for v in pools[code] for t in set(_address_tokens(v))):
+            counts[token] = counts.get(token, 0) + 1
+        extra = _suffixes(code)
+        glued.update(w for w in extra if len(w) >= 3)
+        names = name_locales().get(code)
+        if names is not None:
+            extra += [str(w).lower() for pair in names.pairs for words in pair for w in words[0]]
+        for token in extra:
+            counts[token] = max(counts.get(token, 0), 1)
+        for token, count in counts.items():
+            index.setdefault(str(token), np.zeros(len(locales)))[j] = count / len(pools[code])
+    return locales, index, tuple(sorted(glued, key=len, reverse=True))
+
+
+def _lookup(token: str, index: dict[str, np.ndarray], glued: tuple[str, ...]) -> list[np.ndarray]:
+    """The token's frequencies; for an unknown word ending in a street type, the type's and the stem's ("Kevin" +
+    "ring": a Dutch first name makes Kevinring Dutch, where "ring" alone is German as much)."""
+    if token in index:
+        return [index[token]]
+    suffix = next((s for s in glued if token.endswith(s) and len(token) - len(s) >= 3), None)
+    if suffix is None:
+        return []
+    stem = token[: -len(suffix)].strip("-")
+    return [index[suffix], *([index[stem]] if stem in index else [])]
+
+
+def _initial(word: str) -> bool:
+    core = word.strip(".,")
+    return len(core) <= 1 and core.isascii()
+
+
+def _name_likelihoods(pii_type: str, values: list[str]) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    locales, firsts, lasts, titles = _name_index()
+    zero = np.zeros(len(locales))
+    lik = np.zeros((len(values), len(locales)))
+    known = np.zeros(len(values), dtype=bool)
+    for i, value in enumerate(values):
+        # Initials ("J.") and titles say nothing of a locale; a one-character Japanese first name (舞) does.
+        words = [w for w in value.lower().split() if not _initial(w) and w.strip(".,") not in titles]
+        if pii_type in ("first_name", "last_name"):
+            p = (firsts if pii_type == "first_name" else lasts).get(words[0] if len(words) == 1 else "", zero)
+            known[i], lik[i] = p.any(), np.maximum(p, _FLOOR)
+            continue
+        if len(words) < 2:
+            continue
+        # Every ordered pair of words: "Sato Yui", "Ivanov Ivan Petrovich", "Dr. Molnárné Szabó Mónika" put the
+        # family name first, second or last; the locale's best pair counts.
+        best = np.zeros(len(locales))
+        for a, first in enumerate(words[:4]):
+            for b, last in enumerate(words[:4]):
+                if a != b:
+                    p_first, p_last = firsts.get(first, zero), lasts.get(last, zero)
+                    known[i] |= bool(p_first.any() or p_last.any())
+                    best = np.maximum(best, np.maximum(p_first, _FLOOR) * np.maximum(p_last, _FLOOR))
+        lik[i] = best
+    return locales, lik, known
+
+
+def _address_likelihoods(values: list[str]) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    locales, index, glued = _address_index()
+    lik = np.zeros((len(values), len(locales)))
+    known = np.zeros(len(values), dtype=bool)
+    for i, value in enumerate(values):
+        tokens = _address_tokens(value)
+        found = [_lookup(t, index, glued) for t in tokens]
+        rows = [r for rows in found for r in rows]
+        known[i] = any(found[:-1])  # a word, not the layout alone
+        log = np.sum([np.log(np.maximum(r, _FLOOR)) for r in rows], axis=0) if rows else np.zeros(len(locales))
+        lik[i] = np.exp(log - log.max())
+    return locales, lik, known
+
+
+def _assign(lik: np.ndarray, steps: int = 20) -> np.ndarray:
+    """Each row's most likely locale under a mixture of locales fitted by a few EM steps (rows × locales)."""
+    weights = np.full(lik.shape[1], 1.0 / lik.shape[1])
+    for _ in range(steps):
+        post = lik * weights
+        post /= post.sum(axis=1, keepdims=True)
+        weights = post.mean(axis=0)
+    return np.asarray(np.argmax(lik * weights, axis=1))
+
+
+def locale_shares(pii_type: str | None, present: pd.Series) -> dict[str, float] | None:
+    """Faker locales of a name / address column's values, each held by at least :data:`MIN_LOCALE_ROWS` rows,
+    with its share of rows rounded to :data:`SHARE_STEP`; None when the values' locale is unknown, mixed beyond
+    the threshold, or en_US alone (fakes come from en_US then, as before)."""
+    if pii_type not in LOCALE_TYPES:
+        return None
+    text = present.dropna().astype(str)
+    if len(text) > SAMPLE_VALUES:
+        text = text.sample(SAMPLE_VALUES, random_state=0)
+    counts = text.value_counts()
+    if counts.empty:
+        return None
+    values = [str(v) for v in counts.index]
+    if pii_type == "address":
+        locales, lik, known = _address_likelihoods(values)
+    else:
+        locales, lik, known = _name_likelihoods(pii_type, values)
+    weights = counts.to_numpy(dtype=float)
+    if weights[known].sum() <= 0.5 * weights.sum():
+        return None
+    scale = len(present.dropna()) / len(text)  # a sample's counts, scaled to the column's rows
+    rows = np.bincount(_assign(lik[known]), weights=weights[known], minlength=len(locales)) * scale
+    kept = {code: r for code, r in zip(locales, rows, strict=True) if r >= MIN_LOCALE_ROWS}
+    total = sum(kept.values())
+    shares = {code: float(round(r / total / SHARE_STEP) * SHARE_STEP) for code, r in kept.items()}
+    shares = {code: s for code, s in shares.items() if s > 0}
+    return None if not shares or set(shares) == {"en_US"} else shares
+
+
+def stored_locales(stored: Any, pii_type: str | None) -> tuple[list[str], np.ndarray] | None:
+    """Locale codes and their probabilities from a model file's ``locales``, or None when they are not a mapping
+    of known locales to finite non-negative shares (a model file is input)."""
+    if not isinstance(stored, dict) or not stored or pii_type not in LOCALE_TYPES:
+        return None
+    known = _address_locales() if pii_type == "address" else name_locales()
+    codes = [c for c in stored if isinstance(c, str) and c in known]
+    try:
+        weights = np.array([float(stored[c]) for c in codes])
+    except (TypeError, ValueError):
+        return None
+    if len(codes) != len(stored) or not np.isfinite(weights).all() or (weights < 0).any() or weights.sum() <= 0:
+        return None
+    return codes, weights / weights.sum()
+
+
+@lru_cache(maxsize=1)
+def _address_locales() -> frozenset[str]:
+    import faker.providers.address as address
+
+    return frozenset(m.name for m in pkgutil.iter_modules(address.__path__))
+
+
+def _by_share(codes: list[str], probs: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    return rng.choice(len(codes), size=n, p=probs)
+
+
+def local_names(pii_type: str, codes: list[str], probs: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` names (or first / last names) from the locales' weighted lists, each locale for its share of rows."""
+    from synth.generated_pii import _choice, _join
+
+    out = np.empty(n, dtype=object)
+    which = _by_share(codes, probs, n, rng)
+    for j, code in enumerate(codes):
+        rows = np.flatnonzero(which == j)
+        if len(rows) == 0:
+            continue
+        lists = name_locales()[code]
+        gender = rng.integers(0, len(lists.pairs), len(rows))
+        for g, (firsts, lasts) in enumerate(lists.pairs):
+            part = rows[gender == g]
+            k = len(part)
+            if pii_type != "name":
+                out[part] = _choice(firsts if pii_type == "first_name" else lasts, k, rng)
+                continue
+            first, last = _choice(firsts, k, rng), _choice(lasts, k, rng)
+            second = _choice(lasts, k, rng)
+            last = np.where(rng.random(k) < lists.two_last, _join(last, lists.joiner, second), last)
+            out[part] = _join(last, lists.sep, first) if lists.last_first else _join(first, lists.sep, last)
+    return out
+
+
+def local_addresses(codes: list[str], probs: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` street addresses from a seeded pool of each locale's Faker addresses, re-numbered: the first house
+    number of each gets random digits of its width."""
+    from synth.generated_pii import POOL_SIZE, _join
+
+    out = np.empty(n, dtype=object)
+    which = _by_share(codes, probs, n, rng)
+    for j, code in enumerate(codes):
+        rows = np.flatnonzero(which == j)
+        if len(rows) == 0:
+            continue
+        pool = pd.Series(sorted(set(_street_pool(code, POOL_SIZE, int(rng.integers(0, 2**31 - 1))))))
+        parts = pool.str.extract(r"^(.*?)([0-9]+)(.*)$")
+        plain = parts[1].isna()
+        head = parts[0].where(~plain, pool).to_numpy(dtype=object)
+        width = parts[1].fillna("").str.len().to_numpy()
+        tail = parts[2].fillna("").to_numpy(dtype=object)
+        pick = rng.integers(0, len(pool), len(rows))
+        top = 10.0 ** width[pick]
+        number = pd.Series(np.maximum(1, (rng.random(len(rows)) * top).astype(np.int64))).astype(str)
+        number[width[pick] == 0] = ""
+        out[rows] = _join(head[pick], number, tail[pick])
+    return out
