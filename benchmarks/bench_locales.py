@@ -76,10 +76,12 @@ def speed(n: int = 1_000_000) -> None:
         mixes = (("en_US (before)", None), ("de_DE", {"de_DE": 1.0}), ("en_GB+en_IN", {"en_GB": 0.6, "en_IN": 0.4}))
         for label, locales in mixes:
             fake_values(pii_type, 1_000, np.random.default_rng(0), locales=locales)  # imports and caches
-            start = time.perf_counter()
-            fake_values(pii_type, n, np.random.default_rng(0), locales=locales)
-            seconds = time.perf_counter() - start
-            print(f"{pii_type:8s} {label:15s} {n:,} in {seconds:.2f} s = {n / seconds:,.0f} rows/s")
+            times = []
+            for _ in range(3):  # best of three: the machine is shared
+                start = time.perf_counter()
+                fake_values(pii_type, n, np.random.default_rng(0), locales=locales)
+                times.append(time.perf_counter() - start)
+            print(f"{pii_type:8s} {label:15s} {n:,} in {min(times):.2f} s = {n / min(times):,.0f} rows/s (best of 3)")
 
 
 def main() -> int:

@@ -403,15 +403,17 @@ def local_names(pii_type: str, codes: list[str], probs: np.ndarray, n: int, rng:
                 out[part] = _choice(firsts if pii_type == "first_name" else lasts, k, rng)
                 continue
             first, last = _choice(firsts, k, rng), _choice(lasts, k, rng)
-            second = _choice(lasts, k, rng)
-            last = np.where(rng.random(k) < lists.two_last, _join(last, lists.joiner, second), last)
+            two = np.flatnonzero(rng.random(k) < lists.two_last)  # joined only where drawn: joins cost most
+            if len(two):
+                last[two] = _join(last[two], lists.joiner, _choice(lasts, len(two), rng))
             out[part] = _join(last, lists.sep, first) if lists.last_first else _join(first, lists.sep, last)
     return out
 
 
 def local_addresses(codes: list[str], probs: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` street addresses from a seeded pool of each locale's Faker addresses, re-numbered: the first house
-    number of each gets random digits of its width."""
+    """``n`` street addresses from a seeded pool of each locale's Faker addresses, re-numbered: every number in
+    them (house, flat, "7/6") gets random digits of its width, so a fake equals a real address only where street
+    and every number agree by chance."""
     from synth.generated_pii import POOL_SIZE, _join
 
     out = np.empty(n, dtype=object)
@@ -420,15 +422,22 @@ def local_addresses(codes: list[str], probs: np.ndarray, n: int, rng: np.random.
         rows = np.flatnonzero(which == j)
         if len(rows) == 0:
             continue
-        pool = pd.Series(sorted(set(_street_pool(code, POOL_SIZE, int(rng.integers(0, 2**31 - 1))))))
-        parts = pool.str.extract(r"^(.*?)([0-9]+)(.*)$")
-        plain = parts[1].isna()
-        head = parts[0].where(~plain, pool).to_numpy(dtype=object)
-        width = parts[1].fillna("").str.len().to_numpy()
-        tail = parts[2].fillna("").to_numpy(dtype=object)
-        pick = rng.integers(0, len(pool), len(rows))
-        top = 10.0 ** width[pick]
-        number = pd.Series(np.maximum(1, (rng.random(len(rows)) * top).astype(np.int64))).astype(str)
-        number[width[pick] == 0] = ""
-        out[rows] = _join(head[pick], number, tail[pick])
+        pool = sorted(set(_street_pool(code, POOL_SIZE, int(rng.integers(0, 2**31 - 1)))))
+        split = [re.split(r"([0-9]+)", v) for v in pool]  # text, number, text, number, …, text
+        width = max(len(parts) for parts in split)
+        table = np.array([parts + [""] * (width - len(parts)) for parts in split], dtype=object)
+        widths = np.vectorize(len, otypes=[int])(table)  # once per pool entry, not per row
+        picked = rng.integers(0, len(pool), len(rows))
+        pieces: list[Any] = []
+        for k in range(width):
+            if k % 2 == 0:
+                pieces.append(table[picked, k])
+                continue
+            digits = widths[picked, k]
+            numbered = np.flatnonzero(digits > 0)  # the later numbers ("Piso 2") are in few rows: draw only those
+            drawn = np.maximum(1, (rng.random(len(numbered)) * 10.0 ** digits[numbered]).astype(np.int64))
+            part = np.full(len(rows), "", dtype=object)
+            part[numbered] = drawn.astype(str).astype(object)
+            pieces.append(part)
+        out[rows] = _join(*pieces)
     return out

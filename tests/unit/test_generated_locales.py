@@ -144,7 +144,9 @@ def test_no_real_name_or_address_reaches_the_rows_or_the_model_file(tmp_path: Pa
     rows = model.sample(5_000, seed=1)
     text = " ".join(rows["name"].astype(str)) + " " + " ".join(rows["address"].astype(str))
     assert "Quorvinel" not in text and "Zabrowetzki" not in text and "Xylophor" not in text
-    assert not rows["address"].isin(set(streets)).any()
+    # The other real streets are Faker's own de_DE ones, the very space the fakes come from: street and every
+    # number may agree by chance (the audit says so), rarely: every number of a drawn address is redrawn.
+    assert rows["address"].isin(set(streets)).mean() < 0.001
     assert not rows["name"].isin(set(greek)).any()  # the 19 Greek rows fall back: no Greek name at all
     model.save(tmp_path / "m.synth")
     blob = _unpacked(tmp_path / "m.synth")
@@ -194,3 +196,11 @@ def test_kept_locales_are_those_of_20_rows_or_more(counts: dict[str, int], seed:
     total = sum(n for n in counts.values() if n >= MIN_LOCALE_ROWS)
     for code, share in kept.items():
         assert share == pytest.approx(counts[code] / total, abs=0.011)
+
+
+def test_japanese_names_are_measured_but_the_schema_reads_them_as_a_category() -> None:
+    # The README's stated limit: CJK words have no capitals, so detection leaves Japanese names a category; once
+    # marked as names they come back Japanese (test_names_come_back_in_the_real_locale[ja_JP]).
+    names = _column("ja_JP", "name", 300)
+    assert synth.infer_schema(names.to_frame())["name"].kind is not ColumnKind.PII
+    assert _fit(names).plans[0].detail["locales"] == {"ja_JP": 1.0}
