@@ -206,12 +206,12 @@ def _infer_numeric(
                 )
             if _KEY_NAME.search(name):
                 return spec(ColumnKind.IDENTIFIER, "every value is a unique whole number and the name says key/id")
-        grain = recorded_grain(values[finite])
-        nearest = "" if grain is None else f", recorded to the nearest {10**-grain:,}"
+        zeros = recorded_grain(values[finite])
+        nearest = "" if zeros is None else f", recorded to the nearest {10**-zeros:,}"
         return spec(
             ColumnKind.DISCRETE,
             f"whole numbers only ({n_unique:,} distinct values, {_range_text(lo, hi, True)}{nearest})",
-            decimals=grain,
+            decimals=zeros,
         )
     places = recorded_decimals(values[finite])
     grain = "" if places is None else f", recorded to {places} decimal place{'s' if places != 1 else ''}"
