@@ -8,6 +8,10 @@ can be reproduced from a clean clone (they were scripts in a scratch folder).
   numbers and postcodes, dates of birth as DD/MM/YYYY, visit times between 08:00 and 17:59, a discharge date on or
   after the visit's day, 12 departments, 231 diagnosis codes, costs as "£1,234.50", a rare readmission class, free
   text and missing values.
+* :func:`hr`: 3,000 employees (session 22): version-4 UUIDs, names and work e-mails, IBANs, dates of birth as
+  DD.MM.YYYY, office coordinates around three cities (missing for remote staff), salaries as "€72,100.00" (all to
+  the nearest 100), bonuses as "7.5%", booleans as True/False and Yes/No, a rating with missing values, a rare
+  leaver class (1.3%) with its termination date, private IP addresses and free-text notes.
 
 Writing them as CSV (``python -m benchmarks.walk_tables DIR``) gives the files the walks uploaded.
 """
@@ -121,7 +125,76 @@ def clinic(n: int = 4_000, patients: int = 1_300, seed: int = 21) -> pd.DataFram
     return df
 
 
+def hr(n: int = 3_000, seed: int = 7) -> pd.DataFrame:
+    """The session-22 HR table (``hr.csv``)."""
+    import uuid
+
+    from faker import Faker
+
+    rng = np.random.default_rng(seed)
+    fk = Faker("en_GB")
+    fk.seed_instance(seed)
+    offices = {"Berlin": (52.52, 13.405), "Madrid": (40.4168, -3.7038), "London": (51.5072, -0.1276)}
+    offices["Remote"] = (np.nan, np.nan)
+    office = rng.choice(list(offices), n, p=[0.4, 0.25, 0.25, 0.1])
+    depts = ["Engineering", "Sales", "Finance", "HR", "Legal", "Support", "Marketing", "Ops"]
+    dept = rng.choice(depts, n, p=[0.3, 0.2, 0.1, 0.05, 0.03, 0.15, 0.1, 0.07])
+    level = rng.choice([1, 2, 3, 4, 5, 6], n, p=[0.25, 0.3, 0.2, 0.15, 0.07, 0.03])
+    gender = rng.choice(["F", "M", "X"], n, p=[0.45, 0.53, 0.02])
+    age = np.clip((22 + level * 4 + rng.normal(0, 6, n)).round(), 20, 67).astype(int)
+    base = dict(zip(depts, [60000, 45000, 55000, 42000, 70000, 35000, 47000, 40000], strict=True))
+    salary = np.array([base[d] for d in dept]) * (1 + 0.22 * (level - 1)) * np.where(gender == "F", 0.95, 1.0)
+    salary = (salary * rng.lognormal(0, 0.08, n) / 100).round() * 100
+    bonus = np.where(np.isin(dept, ["Sales"]), rng.uniform(5, 20, n), rng.uniform(0, 8, n)).round(1)
+    hire = pd.Timestamp("2012-01-01") + pd.to_timedelta(rng.integers(0, 365 * 12, n), unit="D")
+    leaver = rng.random(n) < 0.012
+    term = pd.Series(pd.NaT, index=range(n))
+    term[leaver] = hire[leaver] + pd.to_timedelta(rng.integers(60, 900, leaver.sum()), unit="D")
+    lat = np.array([offices[o][0] for o in office]) + rng.normal(0, 0.03, n)
+    lon = np.array([offices[o][1] for o in office]) + rng.normal(0, 0.05, n)
+    rating = rng.choice(["Below", "Meets", "Exceeds", "Outstanding"], n, p=[0.1, 0.6, 0.25, 0.05])
+    names = [fk.name() for _ in range(n)]
+    born = pd.Timestamp("2025-01-01")
+    df = pd.DataFrame(
+        {
+            "employee_uuid": [
+                str(uuid.UUID(int=int(rng.integers(0, 2**62)) << 64 | int(rng.integers(0, 2**62)), version=4))
+                for _ in range(n)
+            ],
+            "full_name": names,
+            "work_email": [nm.lower().replace(" ", ".").replace("'", "") + "@acme-corp.de" for nm in names],
+            "iban": [fk.iban() for _ in range(n)],
+            "date_of_birth": [
+                (born - pd.Timedelta(days=int(a * 365.25 + rng.integers(0, 365)))).strftime("%d.%m.%Y") for a in age
+            ],
+            "gender": gender,
+            "office": office,
+            "office_lat": np.round(lat, 5),
+            "office_lon": np.round(lon, 5),
+            "department": dept,
+            "level": [f"L{v}" for v in level],
+            "hire_date": hire.strftime("%Y-%m-%d"),
+            "termination_date": term.dt.strftime("%Y-%m-%d"),
+            "salary_eur": [f"€{v:,.2f}" for v in salary],
+            "bonus_pct": [f"{b}%" for b in bonus],
+            "remote_ok": np.where(office == "Remote", True, rng.random(n) < 0.3),
+            "is_manager": np.where(level >= 4, "Yes", "No"),
+            "rating": rating,
+            "left_company": leaver.astype(int),
+            "commute_km": np.where(office == "Remote", 0, rng.lognormal(2.3, 0.8, n).round(1)),
+            "last_login_ip": [fk.ipv4_private() for _ in range(n)],
+            "manager_notes": [
+                fk.sentence(nb_words=int(rng.integers(4, 12))) if rng.random() < 0.6 else None for _ in range(n)
+            ],
+        }
+    )
+    df.loc[rng.random(n) < 0.04, "commute_km"] = np.nan
+    df.loc[rng.random(n) < 0.02, "rating"] = None
+    return df
+
+
 if __name__ == "__main__":
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
     shop_orders().to_csv(folder / "orders.csv", index=False)
     clinic().to_csv(folder / "clinic.csv", index=False)
+    hr().to_csv(folder / "hr.csv", index=False)

@@ -31,6 +31,26 @@ def _shape(value: str) -> str:
     return re.sub(r"[a-z]", "a", re.sub(r"[A-Z]", "A", re.sub(r"\d", "9", value)))
 
 
+def _layouts(values: list[str]) -> list[str]:
+    """Each value's layout (:func:`_shape`), or, where no layout is the usual one, a coarser one that makes it so.
+
+    A UUID's, a hash's or a random token's letters fall at random places, so letter-or-digit shapes differed value
+    by value and the "usual" layout was one value's ("aaa99a9aa9…"): generated tokens then kept that value's
+    letters and digits in its places. Read with hex digits (then letters and digits) as one class, the values
+    share one layout, and :func:`_template` gives each place its class (``\\h``, ``x``, ``*``).
+    """
+    shapes = [_shape(v) for v in values]
+    if not values or pd.Series(shapes).value_counts().iloc[0] >= _USUAL_LAYOUT_SHARE * len(values):
+        return shapes
+    for chars in _COARSER_CLASSES:
+        coarse = ["".join("\x01" if c in chars else c for c in v) for v in values]  # \x01: one of ``chars``
+        if pd.Series(coarse).value_counts().iloc[0] >= _USUAL_LAYOUT_SHARE * len(values) and not any(
+            c.isalnum() for c in set("".join(coarse))
+        ):
+            return coarse
+    return shapes
+
+
 def hash_values(values: Any) -> np.ndarray:
     """Sorted unique 64-bit hashes of values as text, for an in-memory ``avoid`` set (never stored in a file)."""
     text = pd.Series(values, dtype=object).dropna().astype(str).to_numpy(dtype=object)
@@ -50,6 +70,9 @@ def _seen(values: np.ndarray, hashes: np.ndarray) -> np.ndarray:
 
 #: The format of an identifier column with no value to learn one from.
 _DEFAULT_TEMPLATE = "A99999999"
+#: A layout is the usual one when it holds at least this share of the values; coarser classes are tried only when
+#: no letter-or-digit layout is.
+_USUAL_LAYOUT_SHARE = 0.9
 
 
 def _positions(values: list[str]) -> list[set[str]]:
@@ -64,21 +87,25 @@ def _positions(values: list[str]) -> list[set[str]]:
 def _template(values: list[str]) -> str:
     """The format of identifiers: a literal character where every sampled value agrees, else a slot.
 
-    Slots: ``9`` digit, ``A`` upper-case letter, ``a`` lower-case letter, ``X`` upper-case letter or digit,
-    ``x`` lower-case letter or digit, ``*`` any letter or digit. Literal slot characters are escaped with a
-    backslash.
+    Slots: ``9`` digit, ``A`` upper-case letter, ``a`` lower-case letter, ``\\h`` / ``\\H`` hexadecimal digit
+    (lower / upper case: UUIDs and hashes, whose letters are only a–f), ``X`` upper-case letter or digit, ``x``
+    lower-case letter or digit, ``*`` any letter or digit. Literal slot characters are escaped with a backslash.
     """
     out = []
     for chars in _positions(values):
         if len(chars) == 1:
             ch = next(iter(chars))
-            out.append("\\" + ch if ch in "9AaXx*\\" else ch)
+            out.append("\\" + ch if ch in _ESCAPED_LITERALS else ch)
         elif all(c.isdigit() for c in chars):
             out.append("9")
         elif all(c.isupper() for c in chars):
             out.append("A")
         elif all(c.islower() for c in chars):
             out.append("a")
+        elif chars <= _HEX_LOWER:
+            out.append("\\h")
+        elif chars <= _HEX_UPPER:
+            out.append("\\H")
         elif all(c.isupper() or c.isdigit() for c in chars):
             out.append("X")
         elif all(c.islower() or c.isdigit() for c in chars):
@@ -90,6 +117,8 @@ def _template(values: list[str]) -> str:
 
 _ALPHABETS = {
     "9": string.digits,
+    "h": string.digits + "abcdef",
+    "H": string.digits + "ABCDEF",
     "A": string.ascii_uppercase,
     "a": string.ascii_lowercase,
     "X": string.ascii_uppercase + string.digits,
@@ -98,18 +127,37 @@ _ALPHABETS = {
 }
 
 
+#: Slots written as one character in a template.
+_BARE_SLOTS = "9AaXx*"
+#: Slots written after a backslash (``\\h``: a hexadecimal digit): templates written before they existed escaped
+#: only the bare slot characters and the backslash, so ``\\h`` never occurs in them and a bare ``h`` stays literal.
+_ESCAPED_SLOTS = "hH"
+#: Literal characters a template must escape.
+_ESCAPED_LITERALS = _BARE_SLOTS + "\\"
+_HEX_LOWER = frozenset(_ALPHABETS["h"])
+_HEX_UPPER = frozenset(_ALPHABETS["H"])
+#: Coarser character classes tried, in order, for values with no usual layout (:func:`_layouts`).
+_COARSER_CLASSES = (
+    _HEX_LOWER,
+    _HEX_UPPER,
+    frozenset(_ALPHABETS["x"]),
+    frozenset(_ALPHABETS["X"]),
+    frozenset(_ALPHABETS["*"]),
+)
+
+
 def _parse_template(template: str) -> list[tuple[bool, str]]:
     """``(is_slot, char)`` per position of a template."""
     out: list[tuple[bool, str]] = []
     escaped = False
     for ch in template:
         if escaped:
-            out.append((False, ch))
+            out.append((ch in _ESCAPED_SLOTS, ch))
             escaped = False
         elif ch == "\\":
             escaped = True
         else:
-            out.append((ch in _ALPHABETS, ch))
+            out.append((ch in _BARE_SLOTS, ch))
     return out
 
 
@@ -225,7 +273,7 @@ def _shape_template(values: list[str]) -> str:
             out.append("a")
         elif all(c.isalnum() for c in chars):
             out.append("*")
-        elif len(chars) == 1 and next(iter(chars)) not in "9AaXx*\\":
+        elif len(chars) == 1 and next(iter(chars)) not in _ESCAPED_LITERALS:
             out.append(next(iter(chars)))
         else:
             out.append("*")
@@ -234,7 +282,16 @@ def _shape_template(values: list[str]) -> str:
 
 def _regex(parts: list[tuple[bool, str]]) -> re.Pattern[str]:
     """What a parsed template can produce once every literal digit is a slot too (as :func:`_widen` may do)."""
-    classes = {"9": r"\d", "A": "[A-Z]", "a": "[a-z]", "X": "[A-Z0-9]", "x": "[a-z0-9]", "*": "[A-Za-z0-9]"}
+    classes = {
+        "9": r"\d",
+        "h": "[0-9a-f]",
+        "H": "[0-9A-F]",
+        "A": "[A-Z]",
+        "a": "[a-z]",
+        "X": "[A-Z0-9]",
+        "x": "[a-z0-9]",
+        "*": "[A-Za-z0-9]",
+    }
     pieces = [classes[ch] if is_slot else (r"\d" if ch.isdigit() else re.escape(ch)) for is_slot, ch in parts]
     return re.compile("".join(pieces))
 
@@ -274,4 +331,7 @@ def _one_more_digit(parts: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
 
 def _render(parts: list[tuple[bool, str]]) -> str:
     """A parsed template written back (literal slot characters and backslashes escaped)."""
-    return "".join(ch if is_slot or ch not in "9AaXx*\\" else "\\" + ch for is_slot, ch in parts)
+    return "".join(
+        ("\\" + ch if ch in _ESCAPED_SLOTS else ch) if is_slot else ("\\" + ch if ch in _ESCAPED_LITERALS else ch)
+        for is_slot, ch in parts
+    )

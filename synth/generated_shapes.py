@@ -26,9 +26,9 @@ import pandas as pd
 from synth.generated_formats import (
     _ALPHABETS,
     MIN_TEMPLATE_VALUES,
+    _layouts,
     _parse_template,
     _sample_text,
-    _shape,
     _shape_template,
     _template,
     joined,
@@ -142,7 +142,7 @@ def usual_template(text: pd.Series) -> str | None:
     sample = _sample_text(text)
     if not sample:
         return None
-    shapes = pd.Series([_shape(v) for v in sample])
+    shapes = pd.Series(_layouts(sample))
     usual = shapes.mode().iloc[0]  # once: taken per value, it was 90% of a fit on a table with a phone column
     sample = [v for v, s in zip(sample, shapes, strict=True) if s == usual]  # the usual layout
     return _template(sample) if len(set(sample)) >= MIN_TEMPLATE_VALUES else _shape_template(sample)

@@ -19,7 +19,6 @@ import numpy as np
 
 from synth.generated import _ALPHABETS, _parse_template, _seen, _widen
 from synth.generated_formats import joined
-from synth.generated_shapes import same_width_capacity
 
 #: With real hashes to avoid (files from before disjointness by construction), the format is widened until it
 #: holds this many times the rows (plus the real values), so replacement inputs ``i + t·N`` up to
@@ -27,6 +26,11 @@ from synth.generated_shapes import same_width_capacity
 SPREAD = 16
 _ROUNDS = 4
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+#: The most values a :class:`Permutation` numbers.
+_PERMUTABLE = 2**64 - 1
+#: Stands in, while encoding, for a slot :func:`_fill_high` fills (never a slot or template character: a control
+#: character no alphabet holds).
+_HIGH = "\x00"
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -92,12 +96,47 @@ def _encode(values: np.ndarray, parts: list[tuple[bool, str]]) -> np.ndarray:
     return joined(_encode_chars(values, parts))
 
 
-def _capacity(parts: list[tuple[bool, str]]) -> int:
-    cap = 1
-    for is_slot, ch in parts:
-        if is_slot:
-            cap *= len(_ALPHABETS[ch])
-    return cap
+def _permuted(parts: list[tuple[bool, str]], first: int = 1) -> tuple[list[tuple[bool, str]], int]:
+    """The slots a 64-bit permutation can number and their count of values (times ``first``, the values of
+    slots numbered before them): the longest run of last slots whose values fit under 2**64. The other slots come
+    back as literal placeholders, filled by :func:`_fill_high`.
+
+    A UUID or a 32-character hash holds 2**128 values; numbering all of them from a 64-bit permutation left every
+    leading slot at its alphabet's first character ("00000000-0000-0138-…"). Only the permuted slots need to
+    be distinct between rows; the leading ones are drawn from a keyed hash, so they look as random as real ones.
+    """
+    size, out = int(first), list(parts)
+    full = True
+    for i in range(len(parts) - 1, -1, -1):
+        is_slot, ch = parts[i]
+        if not is_slot:
+            continue
+        radix = len(_ALPHABETS[ch])
+        if full and size * radix <= _PERMUTABLE:
+            size *= radix
+        else:
+            full = False
+            out[i] = (False, _HIGH)
+    return out, size
+
+
+def _fill_high(chars: np.ndarray, parts: list[tuple[bool, str]], seeds: np.ndarray, key: int) -> np.ndarray:
+    """``chars`` with the placeholder slots :func:`_permuted` left filled from a keyed hash of ``seeds`` (the
+    permutation's inputs: one per row, so a streamed row gets the same characters whichever block draws it)."""
+    salts = np.random.SeedSequence([int(key), 1]).generate_state(len(parts), dtype=np.uint64)
+    seeds = np.asarray(seeds, dtype=np.uint64)
+    for i, (is_slot, ch) in enumerate(parts):
+        if is_slot and (chars[:, i] == _HIGH).any():
+            alphabet = np.array(list(_ALPHABETS[ch]), dtype="<U1")
+            chars[:, i] = alphabet[(_mix(seeds ^ salts[i]) % np.uint64(len(alphabet))).astype(np.int64)]
+    return chars
+
+
+def _encode_wide(
+    values: np.ndarray, parts: list[tuple[bool, str]], permuted: list[tuple[bool, str]], seeds: np.ndarray, key: int
+) -> np.ndarray:
+    """Permuted integers written in ``permuted``'s slots, the others from :func:`_fill_high`, as strings."""
+    return joined(_fill_high(_encode_chars(values, permuted), parts, seeds, key))
 
 
 def block_identifiers(
@@ -131,15 +170,16 @@ def identifiers_at(template: str, avoid: np.ndarray, rows: np.ndarray, total_row
     # widened as a sample's is (four values a row), so a streamed table's keys are as wide as a sampled one's.
     spread = SPREAD if len(avoid) else 4
     parts = _widen(_parse_template(template), float(spread) * (total_rows + len(avoid)))
-    capacity = _capacity(parts)
-    perm = Permutation(min(capacity, 2**64 - 1), key)
+    permuted, size = _permuted(parts)
+    perm = Permutation(size, key)
     rows = np.asarray(rows, dtype=np.uint64)
-    out = _encode(perm(rows), parts)
+    out = _encode_wide(perm(rows), parts, permuted, rows, key)
     bad = np.flatnonzero(_seen(out, avoid))
     for t in range(1, SPREAD):
         if len(bad) == 0:
             return out
-        candidates = _encode(perm(rows[bad] + np.uint64(t * total_rows)), parts)
+        inputs = rows[bad] + np.uint64(t * total_rows)
+        candidates = _encode_wide(perm(inputs), parts, permuted, inputs, key)
         out[bad] = candidates
         bad = bad[_seen(candidates, avoid)]
     if len(bad):
@@ -165,11 +205,12 @@ def same_width_at(fmt: dict[str, Any], rows: np.ndarray, key: int) -> np.ndarray
     parts = _parse_template(fmt["template"])
     tail = [i for i, (is_slot, _) in enumerate(parts) if is_slot][-int(fmt["tail"]) :]
     endings = np.array([list(s) for s in fmt["suffixes"]], dtype="<U1").reshape(-1, len(tail))
-    perm = Permutation(min(same_width_capacity(fmt), 2**64 - 1), key)
-    values = perm(np.asarray(rows, dtype=np.uint64))
-    radix = np.uint64(len(endings))
     # The other slots take the quotient; the ending's slots are filled from the remainder.
     head = [(False, " ") if i in tail else part for i, part in enumerate(parts)]
-    chars = _encode_chars(values // radix, head)
+    permuted, size = _permuted(head, len(endings))
+    rows = np.asarray(rows, dtype=np.uint64)
+    values = Permutation(size, key)(rows)
+    radix = np.uint64(len(endings))
+    chars = _fill_high(_encode_chars(values // radix, permuted), head, rows, key)
     chars[:, tail] = endings[(values % radix).astype(np.int64)]
     return joined(chars)

@@ -218,12 +218,25 @@ def round_recorded(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
     out = frame
     for name in frame.columns:
         spec = specs.get(str(name))
-        if spec is None or spec.kind is not ColumnKind.CONTINUOUS or spec.decimals is None:
+        if spec is None or spec.decimals is None or not _rounds(spec):
             continue
         if out is frame:
             out = frame.copy(deep=False)
         out[name] = _as_recorded(frame[name], spec)
     return out
+
+
+def _rounds(spec: ColumnSpec) -> bool:
+    """Whether ``spec``'s recorded decimals round its values: numbers with fractions, and whole numbers recorded
+    to tens, hundreds, … (negative decimals)."""
+    return spec.kind is ColumnKind.CONTINUOUS or (
+        spec.kind is ColumnKind.DISCRETE and spec.decimals is not None and spec.decimals < 0
+    )
+
+
+def whole_places(spec: ColumnSpec) -> int:
+    """The places a whole-number column is rounded to: its grain (-2: hundreds) if recorded, else units."""
+    return spec.decimals if spec.decimals is not None and spec.decimals < 0 else 0
 
 
 def _as_recorded(values: pd.Series, spec: ColumnSpec) -> pd.Series:
@@ -264,13 +277,15 @@ def conform(synthetic: pd.DataFrame, schema: Schema, reference: pd.DataFrame | N
             # model kept its draws finer (CART near rare values, decimals None): "$26.55081" is no price. Rounded
             # prices reproduce a training-only rare price no more often than a holdout-only one (the rare-value
             # test, tests/unit/test_number_text.py), so the layout costs no measured privacy.
-            places = 0 if spec.kind is ColumnKind.DISCRETE else spec.decimals
+            places = whole_places(spec) if spec.kind is ColumnKind.DISCRETE else spec.decimals
             if places is None:
                 places = spec.layout_places
+            if places is not None and places < 0:  # recorded to hundreds: "€72,100.00", never "€72,113.00"
+                numbers, places = numbers.round(places), 0
             text = format_numbers(numbers, spec.number_format, places)
             out[spec.name] = text.astype(target) if isinstance(target, pd.StringDtype) else text
         elif spec.kind is ColumnKind.DISCRETE:
-            numbers = pd.to_numeric(col, errors="coerce").astype("float64").round()
+            numbers = pd.to_numeric(col, errors="coerce").astype("float64").round(whole_places(spec))
             out[spec.name] = _numbers_like(numbers, target, integer=True)
         elif spec.kind is ColumnKind.CONTINUOUS:
             out[spec.name] = _numbers_like(_as_recorded(col, spec), target, integer=False)

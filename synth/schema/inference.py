@@ -17,7 +17,7 @@ import pandas as pd
 
 from synth.schema.dates import describe_format, detect_datetime_format, integer_date_format
 from synth.schema.foreign_keys import with_pointing_keys
-from synth.schema.kinds import ISO8601, MAX_DECIMALS, ColumnKind, ColumnSpec, Schema
+from synth.schema.kinds import ISO8601, MAX_DECIMALS, MIN_DECIMALS, ColumnKind, ColumnSpec, Schema
 from synth.schema.number_text import describe_number_format, detect_number_format, parse_numbers
 from synth.schema.pii import (
     MIN_SINGLETON_ROWS,
@@ -35,6 +35,8 @@ MIN_CONSTANT_ROWS = 5
 
 #: Values above this many rows are checked for patterns on a seeded random sample.
 SAMPLE_SIZE = 2_000
+#: Distinct non-zero values a column of whole numbers needs before a grain (tens, hundreds) is read from them.
+MIN_GRAIN_VALUES = 5
 
 _TRUE = {"true", "t", "yes", "y"}
 _FALSE = {"false", "f", "no", "n"}
@@ -204,9 +206,12 @@ def _infer_numeric(
                 )
             if _KEY_NAME.search(name):
                 return spec(ColumnKind.IDENTIFIER, "every value is a unique whole number and the name says key/id")
+        zeros = recorded_grain(values[finite])
+        nearest = "" if zeros is None else f", recorded to the nearest {10**-zeros:,}"
         return spec(
             ColumnKind.DISCRETE,
-            f"whole numbers only ({n_unique:,} distinct values, {_range_text(lo, hi, True)})",
+            f"whole numbers only ({n_unique:,} distinct values, {_range_text(lo, hi, True)}{nearest})",
+            decimals=zeros,
         )
     places = recorded_decimals(values[finite])
     grain = "" if places is None else f", recorded to {places} decimal place{'s' if places != 1 else ''}"
@@ -215,6 +220,26 @@ def _infer_numeric(
         f"numbers with fractions ({n_unique:,} distinct, {_range_text(lo, hi, False)}{grain})",
         decimals=places,
     )
+
+
+def recorded_grain(values: np.ndarray) -> int | None:
+    """For whole numbers all recorded to tens, hundreds, … (salaries to the nearest 100, house values to the
+    nearest 100): minus the most zeros every value ends in (-2), down to :data:`MIN_DECIMALS`; else None.
+
+    Synthetic values are rounded to it as to recorded decimals: a salary of 57,732 beside real ones that all end
+    in 00 is a tell. It needs :data:`MIN_GRAIN_VALUES` distinct non-zero values, so a column of a few round codes
+    (a year of 2000 and 2010) says nothing about a grain.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    nonzero = np.unique(values[np.isfinite(values) & (values != 0)])
+    if len(nonzero) < MIN_GRAIN_VALUES or np.abs(nonzero).max() >= 2.0**53:  # beyond 2**53 floats skip integers
+        return None
+    grain = None
+    for zeros in range(1, -MIN_DECIMALS + 1):
+        if np.any(np.fmod(nonzero, 10.0**zeros) != 0):
+            break
+        grain = -zeros
+    return grain
 
 
 def recorded_decimals(values: np.ndarray) -> int | None:

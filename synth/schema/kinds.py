@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from synth.schema.number_text import MAX_DECIMALS, NumberFormat, NumberFormatError
+from synth.schema.number_text import MAX_DECIMALS, MIN_DECIMALS, NumberFormat, NumberFormatError
 
 
 class ColumnKind(StrEnum):
@@ -104,8 +104,10 @@ class ColumnSpec:
             :data:`EPOCH_SECONDS`, :data:`EPOCH_MILLISECONDS` or :data:`ISO8601`; ``None`` to let pandas guess.
             Synthetic values are written back in the same form.
         decimals: for numbers with fractions, the decimal places every real value is recorded at (2 for amounts in
-            cents), at most :data:`MAX_DECIMALS`; synthetic values are rounded to them. ``None``: finer or
-            irregular, left as drawn.
+            cents), at most :data:`MAX_DECIMALS`; for whole numbers all recorded to tens, hundreds, … (salaries to
+            the nearest 100), minus the number of zeros (-2), at least :data:`MIN_DECIMALS`. Synthetic values are
+            rounded to them (``numpy.round``'s convention). ``None``: finer or irregular, left as drawn (whole
+            numbers: to the unit).
         number_format: for numbers stored as text (``"$1,234.50"``, ``"12%"``), the layout they are read in and
             written back in (:class:`~synth.schema.number_text.NumberFormat`); ``None`` for numbers stored as
             numbers.
@@ -127,10 +129,11 @@ class ColumnSpec:
         if self.decimals is not None and (
             isinstance(self.decimals, bool)
             or not isinstance(self.decimals, int)
-            or not 0 <= self.decimals <= MAX_DECIMALS
+            or not MIN_DECIMALS <= self.decimals <= MAX_DECIMALS
         ):
             raise ValueError(
-                f"column {self.name!r}: decimals must be a whole number from 0 to {MAX_DECIMALS} or absent, "
+                f"column {self.name!r}: decimals must be a whole number from {MIN_DECIMALS} to {MAX_DECIMALS} or "
+                "absent, "
                 f"not {self.decimals!r}"
             )
         if self.number_format is not None and (

@@ -22,6 +22,8 @@ import pyarrow.compute as pc
 
 #: The most decimal places a column is rounded to (values recorded more finely are left as drawn).
 MAX_DECIMALS = 6
+#: The coarsest grain of whole numbers kept: ``ColumnSpec.decimals`` of -6 rounds to the nearest million.
+MIN_DECIMALS = -6
 
 #: Currency symbols a prefix or suffix may hold.
 CURRENCY_SYMBOLS: tuple[str, ...] = (

@@ -263,7 +263,11 @@ class Synthesizer(ABC):
         if written is None:
             return None
         names = [
-            f"{c.name} ({c.decimals} decimal{'s' if c.decimals != 1 else ''})"
+            (
+                f"{c.name} (to the nearest {10**-c.decimals:,})"
+                if c.decimals < 0
+                else f"{c.name} ({c.decimals} decimal{'s' if c.decimals != 1 else ''})"
+            )
             for c in schema
             if c.decimals is not None
             and c.name in written.names
@@ -273,10 +277,10 @@ class Synthesizer(ABC):
         if not names:
             return None
         return (
-            f"{', '.join(names)}: the real values are recorded at these decimals; synthetic values drawn near rare "
+            f"{', '.join(names)}: the real values are recorded at this precision; synthetic values drawn near rare "
             "real ones keep more. "
             f"{self.label} draws such a column from bands around rare real values, and rounded to the real "
-            "decimals a draw would often land exactly on one of them."
+            "precision a draw would often land exactly on one of them."
         )
 
     def fit_warnings(self) -> tuple[str, ...]:

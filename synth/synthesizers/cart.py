@@ -272,7 +272,7 @@ class SequentialCART(CartSampling, Synthesizer):
         dropped = {
             spec.name
             for spec in schema
-            if spec.kind is ColumnKind.CONTINUOUS
+            if (spec.kind is ColumnKind.CONTINUOUS or spec.kind is ColumnKind.DISCRETE)
             and spec.decimals is not None
             and spec.name in data.columns
             and safe_decimals(data[spec.name].to_numpy(dtype=float), spec.decimals, smooth) is None

@@ -75,7 +75,8 @@ class CartSampling:
         decimals they were recorded at (before any rule reads them: a sum of amounts in cents stays exact), all
         within the column's smoothed range."""
         if col.integer and not col.categorical:
-            values = np.round(values)
+            places = self._recorded_decimals(col.name)  # whole numbers recorded to hundreds: negative
+            values = np.round(values, places if places is not None and places < 0 else 0)
         elif col.kind is ColumnKind.CONTINUOUS:
             places = self._recorded_decimals(col.name)
             if places is not None:

@@ -35,7 +35,6 @@ from synth.generated_formats import (
     _regex,
     _render,
     _sample_text,
-    _shape,
     _shape_template,
     _template,
 )
@@ -71,7 +70,7 @@ def reference_same_width_format(
     sample = _sample_text(text)
     if not sample:
         return None
-    shaped = pd.Series([_shape(v) for v in sample])
+    shaped = pd.Series(formats._layouts(sample))  # session 22: hex digits one class for UUIDs (was _shape)
     usual = shaped.mode().iloc[0]
     sample = [v for v, s in zip(sample, shaped, strict=True) if s == usual]
     base = _template(sample) if len(set(sample)) >= MIN_TEMPLATE_VALUES else _shape_template(sample)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import synth
 from synth.schema import ColumnKind, ColumnSpec, Schema
 from synth.schema.inference import recorded_decimals
-from synth.schema.kinds import MAX_DECIMALS
+from synth.schema.kinds import MAX_DECIMALS, MIN_DECIMALS
 
 
 @settings(max_examples=200, deadline=None)
@@ -107,7 +107,7 @@ def test_decimals_in_a_schema_file_are_checked_and_old_files_still_read() -> Non
     assert old["x"].decimals is None
     spec = ColumnSpec("x", ColumnKind.CONTINUOUS, decimals=2)
     assert Schema.from_json(Schema((spec,)).to_json())["x"].decimals == 2
-    for crafted in (-1, MAX_DECIMALS + 1, 10**9, 1.5, "2", True):
+    for crafted in (MIN_DECIMALS - 1, MAX_DECIMALS + 1, 10**9, 1.5, "2", True):  # -1 … -6: a grain (tens …)
         document = {"columns": [{"name": "x", "kind": "continuous", "decimals": crafted}]}
         with pytest.raises(ValueError, match="decimals"):
             Schema.from_json(json.dumps(document))
