@@ -155,7 +155,7 @@ def _name_index() -> tuple[tuple[str, ...], dict[str, np.ndarray], dict[str, np.
     """Locales, word → probability under each locale's first-name / last-name lists, and every title or suffix."""
     import faker.providers.person as person
 
-    locales = tuple(code for code, lists in name_locales().items() if lists.sep)
+    locales = tuple(name_locales())  # joined names (zh_CN "梁鑫", ko_KR "홍정훈") are split by _name_likelihoods
     index: dict[str, dict[str, np.ndarray]] = {"first": {}, "last": {}}
     for j, code in enumerate(locales):
         pairs = name_locales()[code].pairs
@@ -272,6 +272,11 @@ def _lookup(token: str, index: dict[str, np.ndarray], glued: tuple[str, ...]) ->
     return [index[suffix], *([index[stem]] if stem in index else [])]
 
 
+def _caseless(ch: str) -> bool:
+    """A letter of a script without capitals (Chinese, Japanese, Korean …)."""
+    return ch.isalpha() and ch.upper() == ch.lower()
+
+
 def _initial(word: str) -> bool:
     core = word.strip(".,")
     return len(core) <= 1 and core.isascii()
@@ -289,17 +294,21 @@ def _name_likelihoods(pii_type: str, values: list[str]) -> tuple[tuple[str, ...]
             p = (firsts if pii_type == "first_name" else lasts).get(words[0] if len(words) == 1 else "", zero)
             known[i], lik[i] = p.any(), np.maximum(p, _FLOOR)
             continue
-        if len(words) < 2:
+        if len(words) == 1 and 2 <= len(words[0]) <= 4 and all(_caseless(ch) for ch in words[0]):
+            # Chinese and Korean write the family name (one or two characters) and the given name without a space:
+            # "梁鑫", "홍정훈"; every split is a candidate (given name, family name).
+            pairs = [(words[0][k:], words[0][:k]) for k in (1, 2) if k < len(words[0])]
+        else:
+            # Every ordered pair of words: "Sato Yui", "Ivanov Ivan Petrovich", "Dr. Molnárné Szabó Mónika" put the
+            # family name first, second or last; the locale's best pair counts.
+            pairs = [(f, s) for a, f in enumerate(words[:4]) for b, s in enumerate(words[:4]) if a != b]
+        if not pairs:
             continue
-        # Every ordered pair of words: "Sato Yui", "Ivanov Ivan Petrovich", "Dr. Molnárné Szabó Mónika" put the
-        # family name first, second or last; the locale's best pair counts.
         best = np.zeros(len(locales))
-        for a, first in enumerate(words[:4]):
-            for b, last in enumerate(words[:4]):
-                if a != b:
-                    p_first, p_last = firsts.get(first, zero), lasts.get(last, zero)
-                    known[i] |= bool(p_first.any() or p_last.any())
-                    best = np.maximum(best, np.maximum(p_first, _FLOOR) * np.maximum(p_last, _FLOOR))
+        for first, last in pairs:
+            p_first, p_last = firsts.get(first, zero), lasts.get(last, zero)
+            known[i] |= bool(p_first.any() or p_last.any())
+            best = np.maximum(best, np.maximum(p_first, _FLOOR) * np.maximum(p_last, _FLOOR))
         lik[i] = best
     return locales, lik, known
 

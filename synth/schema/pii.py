@@ -112,9 +112,25 @@ def world_names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(firsts), frozenset(lasts)
 
 
+def _caseless(ch: str) -> bool:
+    """A letter of a script without capitals (Chinese, Japanese, Korean, Arabic, Thai …)."""
+    return ch.isalpha() and ch.upper() == ch.lower()
+
+
 def _capitalised(value: str) -> bool:
-    """Every word starts with a capital letter, in any script."""
-    return all(word[:1].isupper() for word in value.split())
+    """Every word starts with a capital letter, in any script, or with a letter of a script that has none."""
+    return all(word[:1].isupper() or _caseless(word[:1]) for word in value.split())
+
+
+def _caseless_name(value: str, firsts: frozenset[str], lasts: frozenset[str]) -> bool:
+    """A family name then a given name in a script without capitals, with a space or without ("鈴木 晃", "홍정훈",
+    "梁鑫"); a given name may be one character, which the name shape of cased scripts does not allow."""
+    words = value.split()
+    if len(words) == 2 and all(all(_caseless(ch) for ch in w) for w in words):
+        return words[0] in lasts and words[1] in firsts
+    if len(words) != 1 or not 2 <= len(value) <= 4 or not all(_caseless(ch) for ch in value):
+        return False
+    return any(value[:k] in lasts and value[k:] in firsts for k in (1, 2) if k < len(value))
 
 
 def share_matching(values: list[str], pattern: re.Pattern[str]) -> float:
@@ -180,12 +196,20 @@ def _names(values: list[str]) -> tuple[str, str] | None:
         if given in firsts or (len(words) > 2 and words[1] in firsts):
             return True
         # Any locale's first name, then any locale's last name: "Chloé García", "Farid Haddad".
-        return given in world_firsts and words[-1] in world_lasts
+        if given in world_firsts and words[-1] in world_lasts:
+            return True
+        # The family name first, as Japanese, Chinese, Korean and Hungarian write it, and Russian before a
+        # patronymic: "木村 陽一", "Сазонов Арсений Дмитриевич". These were read as categories (Japanese, Korean):
+        # learned, real names came back.
+        return words[0] in world_lasts and words[1] in world_firsts
 
-    full_rows = sum(1 for v in values if known_full(v)) / len(values)
-    full_distinct = [v for v in distinct if known_full(v)]
+    def known(v: str) -> bool:
+        return known_full(v) or _caseless_name(v, world_firsts, world_lasts)
+
+    full_rows = sum(1 for v in values if known(v)) / len(values)
+    full_distinct = [v for v in distinct if known(v)]
     if full_rows >= PII_SHARE and len(full_distinct) >= max(3, PII_SHARE * len(distinct)):
-        return "name", f"{full_rows:.0%} of sampled values are personal names (a known first name, then a last name)"
+        return "name", f"{full_rows:.0%} of sampled values are personal names (a known first and last name)"
     words = [v for v in distinct if _WORD.fullmatch(v) and _capitalised(v)]
     first_distinct = [v for v in words if v.lower() in firsts]
     last_distinct = [v for v in words if v.lower() in lasts]

@@ -198,9 +198,14 @@ def test_kept_locales_are_those_of_20_rows_or_more(counts: dict[str, int], seed:
         assert share == pytest.approx(counts[code] / total, abs=0.011)
 
 
-def test_japanese_names_are_measured_but_the_schema_reads_them_as_a_category() -> None:
-    # The README's stated limit: CJK words have no capitals, so detection leaves Japanese names a category; once
-    # marked as names they come back Japanese (test_names_come_back_in_the_real_locale[ja_JP]).
-    names = _column("ja_JP", "name", 300)
-    assert synth.infer_schema(names.to_frame())["name"].kind is not ColumnKind.PII
-    assert _fit(names).plans[0].detail["locales"] == {"ja_JP": 1.0}
+@pytest.mark.parametrize(("locale", "joined"), [("ja_JP", False), ("zh_CN", True), ("zh_TW", True), ("ko_KR", True)])
+def test_chinese_japanese_and_korean_names_are_names_and_come_back_in_their_locale(locale: str, joined: bool) -> None:
+    """Session 22: the schema reads them as names (they were categories or keys: no capitals, family name first,
+    Chinese and Korean without a space), and a name written without a space is split to measure its locale."""
+    names = _column(locale, "name", 300)
+    assert synth.infer_schema(names.to_frame())["name"].pii_type == "name"
+    plan = _fit(names).plans[0]
+    assert plan.detail["locales"] == {locale: 1.0}
+    out = GeneratedColumns((plan,)).sample(500, np.random.default_rng(0))["name"]
+    assert out.str.contains(" ").mean() == (0.0 if joined else 1.0)
+    assert not out.str.contains(r"[A-Za-z]").any()

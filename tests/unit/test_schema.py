@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import zipfile
 from datetime import timedelta, timezone
 from pathlib import Path
 
@@ -442,6 +444,56 @@ def test_names_from_anywhere_are_personal_data_even_repeated(locale: str) -> Non
     people = [f"{faker.first_name()} {faker.last_name()}" for _ in range(40)]
     spec = kind_of(_repeated(people), "who")
     assert spec.kind is ColumnKind.PII and spec.pii_type == "name", (locale, people[:5], spec.reason)
+
+
+@pytest.mark.parametrize("locale", ["ja_JP", "zh_CN", "zh_TW", "ko_KR", "ru_RU", "uk_UA"])
+def test_names_written_family_name_first_or_without_a_space_are_personal_data(locale: str) -> None:
+    """A session-22 check found Japanese ("木村 陽一") and Korean ("홍정훈") names read as categories — learned, so
+    real names came back — and Russian ones ("Сазонов Арсений Дмитриевич") as keys: the family name comes first,
+    and Chinese, Japanese and Korean have no capitals (Chinese and Korean names are written without a space)."""
+    from faker import Faker
+
+    faker = Faker(locale)
+    faker.seed_instance(0)
+    people = [faker.name() for _ in range(40)]
+    spec = kind_of(_repeated(people), "who")
+    assert spec.kind is ColumnKind.PII and spec.pii_type == "name", (locale, people[:5], spec.reason)
+
+
+def test_japanese_names_never_reach_a_model_file_or_a_sample(tmp_path: Path) -> None:
+    """Regenerated names come from Faker's lists, so a common real name may recur by chance; a name outside them
+    (a rare family name) never does, and the model file holds no real name at all."""
+    from faker import Faker
+
+    faker = Faker("ja_JP")
+    faker.seed_instance(1)
+    rare = ["勅使河原", "五百旗頭", "小鳥遊", "一尺八寸", "四月一日", "東海林"]
+    common = [faker.name() for _ in range(40)]
+    invented = [f"{family} {faker.first_name()}" for family in rare for _ in range(4)]
+    rng = np.random.default_rng(1)
+    real = pd.DataFrame({"name": rng.choice(common + invented, 1_200), "visits": rng.integers(1, 9, 1_200)})
+    assert synth.infer_schema(real)["name"].pii_type == "name"
+    model = synth.create("cart", random_state=0).fit(real)
+    out = model.sample(3_000, seed=0)["name"].dropna()
+    assert not out.str.split().str[0].isin(rare).any()
+    model.save(tmp_path / "m.synth")
+    with zipfile.ZipFile(tmp_path / "m.synth") as archive:
+        stored = b"".join(archive.read(n) for n in archive.namelist())
+    for person in common + invented:
+        for text in (person, *person.split()):
+            if text in rare or text == person:
+                assert text.encode() not in stored and json.dumps(text)[1:-1].encode() not in stored, text
+
+
+def test_place_names_in_scripts_without_capitals_are_not_names() -> None:
+    lists = {
+        "city_ja": ["東京", "大阪", "京都", "横浜", "名古屋", "札幌", "神戸", "福岡"],
+        "city_ko": ["서울", "부산", "인천", "대구", "대전", "광주", "울산", "수원"],
+        "city_zh": ["北京", "上海", "广州", "深圳", "成都", "杭州", "武汉", "西安"],
+        "goods_zh": ["电子产品", "服装", "食品", "家具", "图书", "玩具", "化妆品", "运动"],
+    }
+    for name, values in lists.items():
+        assert kind_of(_repeated(values), name).kind is ColumnKind.CATEGORICAL, name
 
 
 def test_the_reviewed_table_of_names_is_personal_data() -> None:
