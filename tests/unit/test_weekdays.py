@@ -239,3 +239,23 @@ def test_an_unbounded_move_is_at_most_three_days() -> None:
     got = weekdays.join_weekdays(body, _model(None, None), np.random.default_rng(0))["d"]
     assert (got.dt.dayofweek == [weekdays.WEEKDAYS.index(w) for w in wanted]).all()
     assert (got - drawn).abs().max() <= pd.Timedelta(days=3)
+
+
+def test_the_hidden_weekdays_cost_no_domain_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seven labels are public: the other columns' domains get the ε they got without the hidden columns."""
+    real = clinic(400)
+    after = synth.create("privbayes", random_state=0).fit(real)
+    _no_weekdays(monkeypatch)
+    before = synth.create("privbayes", random_state=0).fit(real)
+    spent = [{what: e for what, e, _ in m.ledger_}["domains"] for m in (before, after)]
+    assert spent[0] == pytest.approx(spent[1])
+
+
+def test_an_offset_timestamp_has_its_utc_weekday() -> None:
+    """As the time-of-day split, the weekday is the UTC day's: Saturday 00:30 at +01:00 is Friday 23:30 UTC."""
+    at = pd.Series(pd.to_datetime(["2025-03-01T00:30:00+0100"] * 60 + ["2025-04-02T12:00:00+0100"], utc=True))
+    frame = pd.DataFrame({"at": at})
+    schema = synth.infer_schema(frame)
+    data, _, weeks = weekdays.split_weekdays(frame, schema, private=True)
+    assert weeks == (("at", "at · day of week"),)
+    assert data["at · day of week"].iloc[0] == "Fri"
