@@ -133,7 +133,7 @@ def sample_conditioned(
     from synth.synthesizers.column_order import unplanned_columns
     from synth.synthesizers.conditional import exact_sampler
     from synth.synthesizers.derived import derived_columns
-    from synth.synthesizers.row_orders import model_orders, order_kept_weights
+    from synth.synthesizers.row_orders import model_orders, order_kept_weights, out_of_order
     from synth.synthesizers.time_of_day import day_conditions
     from synth.synthesizers.weekdays import join_parts
 
@@ -178,6 +178,8 @@ def sample_conditioned(
         else:
             drawn_days = model._sample_given(size, rng, quiet, day_conditions(checked, splits))
             body = join_parts(model, drawn_days, rng, checked)
+            if time_orders:  # a date moved to its weekday can break an order the model's gap kept (weekdays)
+                body = body[~out_of_order(body, time_orders)]
         candidates = model._conform_modelled(body)
         drawn += size
         # Conditions are checked on the values as the user sees them (rounded, in the real dtype), read back
