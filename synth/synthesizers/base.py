@@ -61,7 +61,8 @@ from synth.synthesizers.rare_categories import (
     bucketed_shares,
     hide_rare_categories,
 )
-from synth.synthesizers.time_of_day import join_times, split_times, time_orders
+from synth.synthesizers.time_of_day import split_times, time_orders
+from synth.synthesizers.weekdays import join_parts, split_weekdays
 
 # Learned attributes owned by the base; every other public attribute ending in "_" is the model's state.
 _BASE_STATE = frozenset({"schema_", "reference_", "generated_", "n_train_rows_", "rng_", "domain_"})
@@ -225,14 +226,19 @@ class Synthesizer(ABC):
         domain = tuple(ColumnDomain.fit(data[c.name], c.kind) for c in schema)
         modelled = schema.modelled
         # Datetimes with a time part are learned as their day plus a hidden time of day (synth.synthesizers.
-        # time_of_day): as one number every model smoothed the hour of day to uniform.
+        # time_of_day): as one number every model smoothed the hour of day to uniform; patterned weekdays get a
+        # hidden day of week (synth.synthesizers.weekdays) for the same reason.
+        private = self.guarantee is not None
         model_data, model_schema, splits = split_times(
-            data[modelled].reset_index(drop=True), schema.select(modelled), private=self.guarantee is not None
+            data[modelled].reset_index(drop=True), schema.select(modelled), private=private
         )
+        model_data, model_schema, weeks = split_weekdays(model_data, model_schema, private=private)
         self._fit(model_data, model_schema, rng, scaled(report, 0.05, 1.0))
-        declared = tuple(getattr(self, "declared_orders_", ())) if self.guarantee is not None else None
+        declared = tuple(getattr(self, "declared_orders_", ())) if private else None
         self.times_ = splits
-        self.time_orders_ = time_orders(data[modelled], schema.select(modelled), splits, declared)
+        self.weekdays_ = weeks
+        moved = {s[0] for s in splits} | {w[0] for w in weeks}
+        self.time_orders_ = time_orders(data[modelled], schema.select(modelled), moved, declared)
         self.schema_ = schema
         self.reference_ = df.iloc[:0].copy()
         self.generated_ = generated
@@ -385,15 +391,15 @@ class Synthesizer(ABC):
         return self._join(body, self.generated_.sample(n, rng))
 
     def _model_rows(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
-        """``n`` rows of the modelled columns as the user sees them: split datetimes joined again (their day plus
-        their time of day) and the rows that break an order between two timestamps drawn again."""
-        splits = getattr(self, "times_", ())  # (absent from files saved before it existed)
-        body = join_times(self._sample(n, rng, progress), splits, rng)
-        orders = getattr(self, "time_orders_", ())
+        """``n`` rows of the modelled columns as the user sees them: dates moved to their drawn weekday, split
+        datetimes joined again (their day plus their time of day) and the rows that break an order between two
+        timestamps drawn again."""
+        body = join_parts(self, self._sample(n, rng, progress), rng)
+        orders = getattr(self, "time_orders_", ())  # (absent from files saved before it existed)
         if orders:
             from synth.synthesizers.row_orders import keep_orders  # imports CART's steps, which import this module
 
-            body = keep_orders(body, orders, lambda m: join_times(self._sample(m, rng, lambda *_: None), splits, rng))
+            body = keep_orders(body, orders, lambda m: join_parts(self, self._sample(m, rng, lambda *_: None), rng))
         return body
 
     def _finish(self, body: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:

@@ -133,8 +133,9 @@ def sample_conditioned(
     from synth.synthesizers.column_order import unplanned_columns
     from synth.synthesizers.conditional import exact_sampler
     from synth.synthesizers.derived import derived_columns
-    from synth.synthesizers.row_orders import model_orders, order_kept_weights
-    from synth.synthesizers.time_of_day import day_conditions, join_times
+    from synth.synthesizers.row_orders import model_orders, order_kept_weights, out_of_order
+    from synth.synthesizers.time_of_day import day_conditions
+    from synth.synthesizers.weekdays import join_parts
 
     schema = model.schema_
     modelled = schema.modelled
@@ -169,13 +170,16 @@ def sample_conditioned(
             body = model._derive_frame(body)
             if row_orders:  # rows that break an order the model keeps are not rows it draws
                 weights = order_kept_weights(body, weights, row_orders)
-            body = join_times(body, splits, rng)
+            body = join_parts(model, body, rng, checked)  # (weekdays moved within the conditions' ranges)
             if time_orders:  # nor rows whose timestamps on one day break an order (time_of_day)
                 weights = order_kept_weights(body, weights, time_orders)
             top = max(top, float(weights.max(initial=0.0)))
             body = body[rng.random(size) * top < weights] if top > 0 else body.iloc[:0]
         else:
-            body = join_times(model._sample_given(size, rng, quiet, day_conditions(checked, splits)), splits, rng)
+            drawn_days = model._sample_given(size, rng, quiet, day_conditions(checked, splits))
+            body = join_parts(model, drawn_days, rng, checked)
+            if time_orders:  # a date moved to its weekday can break an order the model's gap kept (weekdays)
+                body = body[~out_of_order(body, time_orders)]
         candidates = model._conform_modelled(body)
         drawn += size
         # Conditions are checked on the values as the user sees them (rounded, in the real dtype), read back

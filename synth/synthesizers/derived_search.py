@@ -29,6 +29,7 @@ import pandas as pd
 
 from synth.schema import ColumnKind, Schema
 from synth.synthesizers.derived import PARTS, DerivedRule, date_part, table_lookup, topological
+from synth.synthesizers.weekdays import is_hidden
 
 #: A relabelling or lookup is kept when the chi-square test of independence gives p below this.
 P_DEPENDENT = 1e-6
@@ -261,6 +262,8 @@ def find_rules(
     cols = []
     for spec in schema:
         if spec.name not in data.columns or spec.kind not in (*_NUMERIC, *_LABELS, ColumnKind.DATETIME):
+            continue
+        if is_hidden(spec):  # a date's hidden weekday is a weekday rule of it; computed, it would be drawn in vain
             continue
         col = _Column(spec.name, spec.kind, data[spec.name])
         if col.k >= 2 and not col.missing:

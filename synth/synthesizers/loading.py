@@ -17,6 +17,7 @@ from synth.schema import Schema
 from synth.synthesizers import persist, registry
 from synth.synthesizers.errors import SynthesizerError
 from synth.synthesizers.time_of_day import check_times
+from synth.synthesizers.weekdays import check_weekdays
 
 if TYPE_CHECKING:  # base imports this module; the class is found through the registry at run time
     from synth.synthesizers.base import Synthesizer
@@ -73,6 +74,7 @@ def load_model(path: str | Path) -> Synthesizer:
         model._set_state(state)
         try:
             check_times(model)
+            check_weekdays(model)
             model._check_state()  # before anything compiled (a tree, a solver) touches the arrays
         except persist.ModelFileError as exc:
             raise persist.ModelFileError(f"{path}: {exc}") from exc

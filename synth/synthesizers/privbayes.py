@@ -35,6 +35,9 @@ Privacy: what is covered
       below 2 for every table (:func:`~synth.synthesizers.dp.mechanisms.l1_dependence_sensitivity`), that of
       n · I(X; Π) below ln(N + 1) + 1 for tables up to N = 10⁹ rows (:func:`~synth.synthesizers.dp.mechanisms.
       mi_count_sensitivity`);
+    * a date's hidden day of week (:mod:`synth.synthesizers.weekdays`): every date gets one, whatever the rows
+      hold (the schema decides), with its seven labels and missing as a public domain that reads no row (no
+      labels budget, no δ); its counts are in the tables below, noisy like any column's;
     * the root: drawn among the attributes with the fewest codes, read from the released domains (post-processing,
       no budget; :func:`~synth.synthesizers.dp.network.root_candidates`);
     * the fine cells of whole-number columns: a function of the spikes' noisy per-value counts, already
@@ -109,6 +112,7 @@ from synth.synthesizers.dp.options import PUBLIC_DOMAIN_CHOICES as PUBLIC_DOMAIN
 from synth.synthesizers.dp.sampling import NetworkSampling
 from synth.synthesizers.params import column_names
 from synth.synthesizers.registry import register
+from synth.synthesizers.weekdays import WEEKDAYS, is_hidden
 
 #: Each parent configuration's noisy counts are shrunk towards the child's overall distribution by this many
 #: Laplace scales of pseudo-rows (post-processing, no budget): a configuration where the noise left one cell alone no
@@ -251,8 +255,12 @@ class PrivBayes(NetworkSampling, Synthesizer):
         # An inferred schema's reasons quote the data ("two values that read as yes/no (no, yes)", shares of
         # rows): the file keeps the kinds and dtypes (public input) but not the reasons.
         self.schema_ = Schema(tuple(dataclasses.replace(c, reason="") for c in self.schema_))
-        for name, col in released.items():
-            if col.categorical and isinstance(self.reference_[name].dtype, pd.CategoricalDtype):
+        for name, col in released.items():  # (a hidden column, synth.synthesizers.weekdays, has no real dtype)
+            if (
+                col.categorical
+                and name in self.reference_
+                and isinstance(self.reference_[name].dtype, pd.CategoricalDtype)
+            ):
                 self.reference_[name] = self.reference_[name].astype(object)
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
@@ -270,6 +278,9 @@ class PrivBayes(NetworkSampling, Synthesizer):
         # A declared public range of a date drawn as a gap is a range of dates, not of the gap: the gap's range is
         # learned privately (the date's range is then the anchor's moved by it; see _gapped_domains).
         declared_public = {k: v for k, v in (self.public_domains or {}).items() if k not in gapped}
+        # A date's hidden weekday (synth.synthesizers.weekdays) has seven fixed labels: public, read from no row.
+        weekdays = {s.name for s in schema if is_hidden(s)}
+        declared_public.update({name: [*WEEKDAYS, None] for name in weekdays})
         declared = dpd.normalise_public(declared_public, schema)
         eps = float(self.epsilon)
         n_private_cat = sum(
@@ -293,7 +304,8 @@ class PrivBayes(NetworkSampling, Synthesizer):
             for spec, plan in zip(schema, plans, strict=True)
         ]
         total_weight = sum(weights)
-        share = float(self.domain_share) * total_weight / max(len(plans), 1)
+        # (A hidden weekday never has a private domain: counted here, it would thin every other column's share.)
+        share = float(self.domain_share) * total_weight / max(len(plans) - len(weekdays), 1)
         eps_domain = budget.spend("domains", share * eps, budget.delta) if total_weight else 0.0
         delta_column = budget.delta / max(n_private_cat, 1)
         # The count a private label needs (every private label list weighs 1): said by the fit warning when most
@@ -321,7 +333,7 @@ class PrivBayes(NetworkSampling, Synthesizer):
             )
             columns.append(column)
             codes_list.append(codes)
-            if plan != "private":  # declared, or (public_domain=...) the labels / range seen treated as public
+            if plan != "private" and spec.name not in weekdays:  # declared, or the labels / range seen
                 public.append(spec.name)
         codes = np.column_stack(codes_list) if codes_list else np.zeros((len(data), 0), dtype=np.int64)
         sizes = tuple(c.size for c in columns)

@@ -17,7 +17,8 @@ Orders
     The model keeps the orders between days (a later date drawn as a gap, or kept on whole rows); two timestamps of
     one row on the same day (a start and an end minutes apart) are kept in order by the base, which redraws the rows
     that break an order the real rows held (:func:`time_orders`, kept with
-    :func:`synth.synthesizers.row_orders.keep_orders`).
+    :func:`synth.synthesizers.row_orders.keep_orders`). The same is done for dates moved to a drawn weekday
+    (:mod:`synth.synthesizers.weekdays`).
 
 Differential privacy
     Which columns are split must not depend on any row: for a model with a guarantee it is read from the schema
@@ -31,7 +32,7 @@ Model files
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -186,14 +187,14 @@ def day_conditions(conditions: Mapping[str, Any], splits: Sequence[Split]) -> di
 
 
 def time_orders(
-    data: pd.DataFrame, schema: Schema, splits: Sequence[Split], declared: Sequence[tuple[str, str, float]] | None
+    data: pd.DataFrame, schema: Schema, split: Collection[str], declared: Sequence[tuple[str, str, float]] | None
 ) -> tuple[tuple[str, str, float], ...]:
-    """The orders between two datetimes, one of them split, that the base keeps on whole rows (the model keeps
-    them between days only): every such order the real rows hold (:func:`~synth.synthesizers.row_orders.
+    """The orders between two datetimes, one of them in ``split`` (split into day and time, or moved to a drawn
+    weekday: :mod:`synth.synthesizers.weekdays`), that the base keeps on whole rows (the model keeps them between
+    the days it draws only): every such order the real rows hold (:func:`~synth.synthesizers.row_orders.
     frame_redrawn_date_orders`), or for a model with a guarantee (``declared`` not None) only the declared ones."""
     from synth.synthesizers.row_orders import frame_redrawn_date_orders
 
-    split = {s[0] for s in splits}
     if not split:
         return ()
     if declared is not None:
