@@ -1,7 +1,8 @@
 """Generated keys against the real ones: the share in the real width and pattern, and key columns sharing values.
 
-For a shop table (``--csv``, default a seeded one with ``ORD-100000`` … order ids, 5-digit zip codes and a repeated
-numeric customer id) and Bike Sharing's ``instant``: each text or numeric key is fitted on the training rows of
+For a shop table (``--csv``, default a seeded one with ``ORD-100000`` … order ids, 5-digit zip codes, numeric order
+numbers and a repeated numeric customer id), the walk's clinic table (``--clinic``: numeric visit ids 50,001 …,
+repeated patient ids ``P919543``) and Bike Sharing's ``instant``: each text or numeric key is fitted on the training rows of
 ``synth.split(df, holdout=0.2, seed=0)``, sampled at that size and streamed in blocks of 997, and the share of
 generated values with a real value's width and character pattern printed, with whether any equals a real key.
 Then the customer ids that are also order ids, for customers disjoint from the orders and overlapping them.
@@ -9,9 +10,9 @@ No timing: the figures do not depend on the machine.
 
 Usage::
 
-    .venv/bin/python -m benchmarks.bench_key_shapes [--csv orders.csv]
+    .venv/bin/python -m benchmarks.bench_key_shapes [--csv orders.csv] [--clinic clinic.csv]
 
-(``python -m benchmarks.walk_tables DIR`` writes the session-20 walk's ``orders.csv``.)
+(``python -m benchmarks.walk_tables DIR`` writes the session-20 and -21 walks' ``orders.csv`` and ``clinic.csv``.)
 """
 
 from __future__ import annotations
@@ -91,9 +92,14 @@ def overlap() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, help="a shop table with order_id and zip (default: a seeded one)")
+    parser.add_argument("--clinic", type=Path, help="the walk's clinic table (numeric visit_id, text patient_id)")
     args = parser.parse_args(argv)
     table = synth.read_table(args.csv) if args.csv else shop()
-    shapes(table, ["order_id", "zip"], args.csv.name if args.csv else "shop")
+    # The seeded shop's numeric keys too: unique order numbers 100,000 … and repeated customer ids 0 … 1,799.
+    numeric = [name for name in ("order_no", "customer_id") if name in table.columns]
+    shapes(table, ["order_id", "zip", *numeric], args.csv.name if args.csv else "shop")
+    if args.clinic:
+        shapes(synth.read_table(args.clinic), ["visit_id", "patient_id"], args.clinic.name)
     if BIKE.exists():
         shapes(synth.read_table(BIKE), ["instant"], BIKE.name)
     overlap()
