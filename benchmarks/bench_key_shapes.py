@@ -2,8 +2,8 @@
 
 For a shop table (``--csv``, default a seeded one with ``ORD-100000`` … order ids, 5-digit zip codes, numeric order
 numbers and a repeated numeric customer id), the walk's clinic table (``--clinic``: numeric visit ids 50,001 …,
-repeated patient ids ``P919543``) and Bike Sharing's ``instant``: each text or numeric key is fitted on the training rows of
-``synth.split(df, holdout=0.2, seed=0)``, sampled at that size and streamed in blocks of 997, and the share of
+repeated patient ids ``P919543``) and Bike Sharing's ``instant``: each text or numeric key is fitted on the training
+rows of ``synth.split(df, holdout=0.2, seed=0)``, sampled at that size and streamed in blocks of 997, and the share of
 generated values with a real value's width and character pattern printed, with whether any equals a real key.
 Then the customer ids that are also order ids, for customers disjoint from the orders and overlapping them.
 No timing: the figures do not depend on the machine.
