@@ -286,12 +286,12 @@ class GeneratedColumns:
         """Identifier columns of rows ``[first_row, first_row + n)`` of a ``total_rows``-row table.
 
         For tables drawn in independent blocks (:mod:`synth.sampling`): values are unique over the whole table
-        whichever block or worker draws them (numeric keys by offset, formatted ones by a keyed permutation).
-        Repeated keys come from :meth:`block_repeated`.
+        whichever block or worker draws them (numeric keys by offset, formatted ones by a keyed permutation, keyed
+        by the column too: :func:`streamed_keys_at`). Repeated keys come from :meth:`block_repeated`.
         """
         rows = np.arange(first_row, first_row + n, dtype=np.uint64)
         return {
-            plan.name: keys_at(plan, rows, total_rows, key)
+            plan.name: streamed_keys_at(plan, rows, total_rows, key)
             for plan in self.in_lanes(total_rows).plans
             if plan.kind is ColumnKind.IDENTIFIER and "distinct" not in plan.detail
         }
@@ -348,7 +348,8 @@ class GeneratedColumns:
 
 def keys_at(plan: _Plan, rows: np.ndarray, count: int, key: int) -> np.ndarray:
     """The keys of positions ``rows`` among ``count`` unique keys of ``plan`` under permutation key ``key``: row
-    ``i`` of a streamed table gets ``keys_at(plan, [i], total_rows, key)`` whichever block draws it."""
+    ``i`` of a streamed table gets ``keys_at(plan, [i], total_rows, key)`` whichever block draws it, ``key`` the
+    column's own (:func:`streamed_keys_at`)."""
     from synth.sampling.identifiers import identifiers_at, same_width_at
 
     if plan.detail["numeric"]:
@@ -358,6 +359,15 @@ def keys_at(plan: _Plan, rows: np.ndarray, count: int, key: int) -> np.ndarray:
     if _fits_above(plan, count):
         return above_at(plan.detail["above"], rows, count)
     return identifiers_at(plan.detail["template"], _avoid(plan), rows, count, key)
+
+
+def streamed_keys_at(plan: _Plan, rows: np.ndarray, total_rows: int, key: int) -> np.ndarray:
+    """The keys of unique key column ``plan`` at positions ``rows`` of a streamed ``total_rows``-row table whose
+    identifier key is ``key``: :func:`keys_at` under the column's own key, so two columns of one format do not hold
+    the same key in every row (a single sample draws each column with a key of its own too)."""
+    from synth.sampling.identifiers import column_key
+
+    return keys_at(plan, rows, total_rows, column_key(key, plan.name))
 
 
 def _fits_same_width(plan: _Plan, rows: int) -> bool:
