@@ -153,10 +153,12 @@ def _rounded_rate(rate: float) -> float:
 
 def _numeric_start(keys: pd.Series) -> int:
     """Where new numeric keys start: :func:`synth.generated_above.start_above` the largest real key (1 for none);
-    the largest real key is not kept. Keys below 0 count as -1: new keys start at 10 above every one of them."""
+    the largest real key is not kept. A largest key below 0 counts as -1: new keys start at 10."""
     if not len(keys):
         return 1
-    return start_above(max(math.floor(float(np.nanmax(keys.to_numpy(dtype=float)))), -1))
+    # Whole numbers exactly (a float holds 1e18 - 1,000 only to 128), others rounded down.
+    largest = int(keys.max()) if pd.api.types.is_integer_dtype(keys.dtype) else math.floor(float(keys.max()))
+    return start_above(max(largest, -1))
 
 
 @dataclass(frozen=True)

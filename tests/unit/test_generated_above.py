@@ -219,3 +219,13 @@ def test_numeric_keys_of_the_walk_tables_keep_their_width(keys: np.ndarray, star
     out = generated.sample(len(keys), np.random.default_rng(0))["k"]
     assert generated.plans[0].detail["start"] == start == out.min()
     assert set(out.astype(str).str.len()) == {len(str(keys.max()))} and not set(out) & set(keys)
+
+
+def test_numeric_keys_below_zero_or_missing_start_at_ten_or_one() -> None:
+    """The edges of the numeric start (``synth.generated._numeric_start``): negative keys count as -1, none as 1."""
+    negative = GeneratedColumns.fit(pd.DataFrame({"k": [-30, -4, -7]}), _KEY)
+    missing = GeneratedColumns.fit(pd.DataFrame({"k": [np.nan, np.nan]}), _KEY)
+    assert negative.plans[0].detail["start"] == 10 and missing.plans[0].detail["start"] == 1
+    # 2e17 - 2 as a float is 2e17 (floats that large are 32 apart), whose start would be 2.1e17.
+    exact = GeneratedColumns.fit(pd.DataFrame({"k": np.array([5, 2 * 10**17 - 2], dtype=np.int64)}), _KEY)
+    assert exact.plans[0].detail["start"] == 2 * 10**17, "whole numbers read exactly, not as floats"
