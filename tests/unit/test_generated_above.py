@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synth.generated import GeneratedColumns, keys_at
+from synth.generated import REGENERATION_SUMMARY, GeneratedColumns, keys_at
 from synth.generated_above import start_above
 from synth.generated_shapes import MAX_SUFFIXES, kept_endings, same_width_capacity
 from synth.schema import ColumnKind, ColumnSpec, Schema
@@ -59,6 +59,7 @@ def test_shop_order_ids_continue_above_the_real_ones_in_their_width() -> None:
     assert single.is_unique and not set(single) & set(real)
     assert all(re.fullmatch(r"ORD-10[5-9]\d{3}", v) for v in single), single[:3].tolist()
     assert min(single) == "ORD-105100"
+    assert "ORD-105100 after ORD-104999" in REGENERATION_SUMMARY  # the Data page's example
     # More keys than ORD-105100 … ORD-109999 hold: the literal 0 becomes a slot, still ten characters.
     more = generated.sample(20_000, np.random.default_rng(0))["k"]
     assert more.is_unique and not set(more) & set(real) and all(re.fullmatch(r"ORD-1\d{5}", v) for v in more)
@@ -219,6 +220,7 @@ def test_numeric_keys_of_the_walk_tables_keep_their_width(keys: np.ndarray, star
     out = generated.sample(len(keys), np.random.default_rng(0))["k"]
     assert generated.plans[0].detail["start"] == start == out.min()
     assert set(out.astype(str).str.len()) == {len(str(keys.max()))} and not set(out) & set(keys)
+    assert "55000 after 54000" in REGENERATION_SUMMARY and start_above(54_000) == 55_000  # the Data page's example
 
 
 def test_numeric_keys_below_zero_or_missing_start_at_ten_or_one() -> None:
