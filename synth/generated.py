@@ -11,12 +11,14 @@ No real identifier or PII value can reach the synthetic table, and a model file 
 whether a value was real: generated values are disjoint from real ones *by construction*, so nothing about
 the real values (no value, no hash) needs to be kept to avoid them:
 
-* numeric keys start at the next power of ten above the largest real key (the file keeps that power of
-  ten, never the largest key);
+* numeric keys start above the largest real key rounded to two significant digits, in the real width where that
+  holds them (visit ids 50,001 … 54,000 continue from 55,000; :func:`synth.generated_above.start_above`): the
+  file keeps that start, which is never the largest key nor the one after it;
 * text keys, phone numbers and PII of unknown type keep the real format's width and end in slot characters
-  no real value ends in (the file keeps the template and some unused endings); text keys that fill their format
-  (``ORD-100000`` … ``ORD-104999``) continue above the largest real key's rank rounded up to one significant
-  digit (``ORD-105000`` on; the file keeps that bound, :mod:`synth.generated_above`); where neither can hold
+  no real value ends in (the file keeps the template and some unused endings: as many as a sample of the real
+  size needs); text keys that fill their format
+  (``ORD-100000`` … ``ORD-104999``) continue above the largest real key's rank by the same rule
+  (``ORD-105100`` on; the file keeps that start, :mod:`synth.generated_above`); where neither can hold
   enough values, they get one more digit than the real format holds, widened at fit time until no real value
   has that shape (the file keeps only the template);
 * e-mails use the reserved ``example.com`` / ``.org`` / ``.net`` domains (RFC 2606), phone numbers the
@@ -38,6 +40,7 @@ column with fewer gives only the shape: digit, letter, punctuation). Missing rat
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -45,7 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.generated_above import above_at, above_format, fits_above
+from synth.generated_above import above_at, above_format, fits_above, start_above
 from synth.generated_country_codes import country_codes
 
 # Re-exported so `from synth.generated import ...` keeps working after the formats and fakes moved out.
@@ -94,6 +97,7 @@ from synth.generated_pii import fake_values as fake_values
 from synth.generated_pii import unused_email_domains as unused_email_domains
 from synth.generated_references import find_reference, pointing_keys
 from synth.generated_shapes import (
+    UNIQUE_SHARE,
     repeat_pool,
     repeated_count,
     same_width_capacity,
@@ -120,8 +124,9 @@ PII_PROVIDERS: dict[str, str] = {
 REGENERATION_SUMMARY = (
     "Identifiers and personal data (PII) are never learned: they are regenerated, never equal to a real value. "
     "Keys, phone numbers and PII of unknown type keep the real values' character pattern and width with random "
-    "digits and letters, keys that fill their pattern continue above the largest real one (ORD-105000 after "
-    "ORD-104999; one more digit only when that pattern cannot hold enough new values), phone numbers "
+    "digits and letters, keys that fill their pattern, and number keys, continue above the largest real one rounded "
+    "to two significant digits (ORD-105100 after ORD-104999, 55000 after 54000; one more digit only when the "
+    "real width cannot hold enough new values), phone numbers "
     "their country codes by share (codes of 20 rows or more); every generated "
     "column keeps its share of missing values (to 1%), and a key repeated across rows (a manager's id) repeats "
     "about as many distinct values, as unevenly (a few customers with many orders); a key holding another key "
@@ -149,11 +154,14 @@ def _rounded_rate(rate: float) -> float:
     return float(round(rate / MISSING_RATE_STEP) * MISSING_RATE_STEP)
 
 
-def _next_power_of_ten(largest: float) -> int:
-    """The first power of ten above ``largest``: new keys start there (the largest real key is not kept)."""
-    if largest < 1:
+def _numeric_start(keys: pd.Series) -> int:
+    """Where new numeric keys start: :func:`synth.generated_above.start_above` the largest real key (1 for none);
+    the largest real key is not kept. A largest key below 0 counts as -1: new keys start at 10."""
+    if not len(keys):
         return 1
-    return int(10 ** len(str(int(largest))))
+    # Whole numbers exactly (a float holds 1e18 - 1,000 only to 128), others rounded down.
+    largest = int(keys.max()) if pd.api.types.is_integer_dtype(keys.dtype) else math.floor(float(keys.max()))
+    return start_above(max(largest, -1))
 
 
 @dataclass(frozen=True)
@@ -167,8 +175,9 @@ class GeneratedColumns:
         """Learn, for each identifier / PII / text / constant column, only what generation needs.
 
         That is the missing rate (rounded to :data:`MISSING_RATE_STEP`), a format template that no real value
-        matches, the power of ten above the largest numeric key, the typical length of text, and a constant
-        held by at least :data:`MIN_CONSTANT_ROWS` rows; never a real identifier or PII value, nor a hash of one.
+        matches, the first new numeric key (above the largest real one, rounded), the typical length of text, and a
+        constant held by at least :data:`MIN_CONSTANT_ROWS` rows; never a real identifier or PII value, nor a hash of
+        one.
         """
         plans = []
         peers = _peer_values(data, schema)
@@ -187,9 +196,7 @@ class GeneratedColumns:
             elif spec.kind is ColumnKind.IDENTIFIER:
                 if _is_number(col):
                     detail["numeric"] = True
-                    keys = present if others is None else others
-                    largest = float(np.nanmax(keys.to_numpy(dtype=float))) if len(keys) else 0.0
-                    detail["start"] = _next_power_of_ten(largest)
+                    detail["start"] = _numeric_start(present if others is None else others.dropna())
                 else:
                     detail["numeric"] = False
                     detail["template"] = disjoint_template(present, others)
@@ -197,7 +204,7 @@ class GeneratedColumns:
                     detail["same_width"] = same_width_format(present, others, base)
                     detail["above"] = above_format(present, others, base)
                 distinct = int(present.nunique())
-                if len(present) and distinct < 0.95 * len(present):  # a key repeated across rows (manager_id)
+                if len(present) and distinct < UNIQUE_SHARE * len(present):  # a key repeated across rows (manager_id)
                     detail["distinct"] = distinct
                     detail["rows"] = len(present)
                     spread = rows_per_key_spread(present)  # how unevenly rows fall on keys: a few quantiles
@@ -287,12 +294,12 @@ class GeneratedColumns:
         """Identifier columns of rows ``[first_row, first_row + n)`` of a ``total_rows``-row table.
 
         For tables drawn in independent blocks (:mod:`synth.sampling`): values are unique over the whole table
-        whichever block or worker draws them (numeric keys by offset, formatted ones by a keyed permutation).
-        Repeated keys come from :meth:`block_repeated`.
+        whichever block or worker draws them (numeric keys by offset, formatted ones by a keyed permutation, keyed
+        by the column too: :func:`streamed_keys_at`). Repeated keys come from :meth:`block_repeated`.
         """
         rows = np.arange(first_row, first_row + n, dtype=np.uint64)
         return {
-            plan.name: keys_at(plan, rows, total_rows, key)
+            plan.name: streamed_keys_at(plan, rows, total_rows, key)
             for plan in self.in_lanes(total_rows).plans
             if plan.kind is ColumnKind.IDENTIFIER and "distinct" not in plan.detail
         }
@@ -315,7 +322,7 @@ class GeneratedColumns:
         distinct = plan.detail.get("distinct")
         k = n if distinct is None else repeated_count(int(distinct), int(plan.detail["rows"]), n)
         if plan.detail["numeric"]:
-            # New keys from a power of ten above every real key: unique, and none of them a real key.
+            # New keys from a rounded bound above every real key: unique, and none of them a real key.
             pool = np.arange(plan.detail["start"], plan.detail["start"] + k, dtype=np.int64)
         else:
             # The schemes keys_at streams, in its order, so a sample and a streamed table get the same width.
@@ -350,7 +357,8 @@ class GeneratedColumns:
 
 def keys_at(plan: _Plan, rows: np.ndarray, count: int, key: int) -> np.ndarray:
     """The keys of positions ``rows`` among ``count`` unique keys of ``plan`` under permutation key ``key``: row
-    ``i`` of a streamed table gets ``keys_at(plan, [i], total_rows, key)`` whichever block draws it."""
+    ``i`` of a streamed table gets ``keys_at(plan, [i], total_rows, key)`` whichever block draws it, ``key`` the
+    column's own (:func:`streamed_keys_at`)."""
     from synth.sampling.identifiers import identifiers_at, same_width_at
 
     if plan.detail["numeric"]:
@@ -360,6 +368,15 @@ def keys_at(plan: _Plan, rows: np.ndarray, count: int, key: int) -> np.ndarray:
     if _fits_above(plan, count):
         return above_at(plan.detail["above"], rows, count)
     return identifiers_at(plan.detail["template"], _avoid(plan), rows, count, key)
+
+
+def streamed_keys_at(plan: _Plan, rows: np.ndarray, total_rows: int, key: int) -> np.ndarray:
+    """The keys of unique key column ``plan`` at positions ``rows`` of a streamed ``total_rows``-row table whose
+    identifier key is ``key``: :func:`keys_at` under the column's own key, so two columns of one format do not hold
+    the same key in every row (a single sample draws each column with a key of its own too)."""
+    from synth.sampling.identifiers import column_key
+
+    return keys_at(plan, rows, total_rows, column_key(key, plan.name))
 
 
 def _fits_same_width(plan: _Plan, rows: int) -> bool:
@@ -393,7 +410,8 @@ def reads_every_value(spec: ColumnSpec, values: pd.Series) -> bool:
 def _outside(plan: _Plan) -> _Plan:
     """The plan of a referencing key's values that point outside the table: fresh keys, unrepeated (the caller
     repeats the whole pool); numeric ones from ten times the key's own start, clear of the referenced column's new
-    keys (which start at their own power of ten) unless that column grows past it."""
+    keys (from the same start: both start above every numeric key column's real keys) unless that column grows past
+    it."""
     detail = {k: v for k, v in plan.detail.items() if k not in ("distinct", "rows")}
     if detail.get("numeric"):
         detail["start"] = 10 * int(detail["start"])

@@ -1,13 +1,20 @@
-"""Same-width keys for dense formats: continue above a rounded bound of the real keys, as numeric keys do.
+"""Keys above a rounded bound of the real keys, in the real width: numeric keys, and text keys of dense formats.
+
+One rule for both (:func:`start_above`): new keys start at the first multiple of a step above the largest real key
+plus one, the step keeping two significant digits of it (at least 10): visit ids 50,001 … 54,000 continue from
+55,000, Bike Sharing's ``instant`` 1 … 17,379 from 18,000, keeping five digits where the power of ten above the
+largest (100,000, before session 22) added one. The start is always at least two above the largest real key, so it
+is never that key nor the one after it: the file tells the largest real key to two significant digits (a start of
+55,000: somewhere from 53,999 to 54,998), not the key.
 
 Sequential text keys fill their format: ``ORD-100000`` … ``ORD-104999`` use every ending of every width of the
 format ``ORD-109999``, so no ending is free (:mod:`synth.generated_shapes`) and the keys used to get one more digit
 (``ORD-1021506``). Read as numbers, the format's slots (mixed radix, first slot most significant) leave everything
-above the largest real key free: fitting keeps that key's rank rounded *up* to one significant digit (rank 4,999 →
-5,000), and new keys take the ranks from there on, in order (``ORD-105000``, ``ORD-105001``, …), so none is real.
-A model file keeps the template and that rounded bound: nothing closer to a real key than the numeric keys' power
-of ten. When the ranks above the bound cannot hold the keys asked for, callers widen the format by one digit
-(:func:`synth.generated_formats.disjoint_template`), keeping its literal prefix.
+above the largest real key free: fitting keeps :func:`start_above` of that key's rank (4,999 → 5,100), and new keys
+take the ranks from there on, in order (``ORD-105100``, ``ORD-105101``, …), so none is real. A model file keeps the
+template and that start, as it keeps a numeric key's. When the ranks above it cannot hold the keys asked for,
+callers widen the format by one digit (:func:`synth.generated_formats.disjoint_template`), keeping its literal
+prefix.
 """
 
 from __future__ import annotations
@@ -25,12 +32,18 @@ from synth.generated_shapes import _char_codes, _ending_keys, usual_template
 _MAX_SPACE = 2**62
 
 
-def round_up(rank: int) -> int:
-    """``rank`` rounded up to one significant digit (17,380 → 20,000; 5,000 stays 5,000): the bound kept."""
-    if rank <= 0:
-        return 0
-    step = 10 ** (len(str(rank)) - 1)
-    return -(-rank // step) * step
+def start_above(largest: int) -> int:
+    """The first new key above the real keys, the largest of which is ``largest`` (a whole number ≥ -1): the
+    multiple of ``step`` after ``largest + 1``, ``step`` a power of ten leaving two significant digits of
+    ``largest + 1`` (at least 10). 54,000 → 55,000; 17,379 → 18,000; 4,999 → 5,100; 49 → 60.
+
+    Never ``largest`` nor ``largest + 1``, which would name the largest real key; the start tells only the
+    ``step``-wide range it is in (``start - step - 1`` … ``start - 2``)."""
+    if largest < -1:
+        raise ValueError(f"the largest real key must be at least -1 here, got {largest}")
+    after = int(largest) + 1
+    step = max(10, 10 ** (len(str(after)) - 2))
+    return (after // step + 1) * step
 
 
 def _variants(parts: list[tuple[bool, str]]) -> list[list[tuple[bool, str]]]:
@@ -52,10 +65,10 @@ def _space(parts: list[tuple[bool, str]]) -> int:
 
 
 def above_format(present: pd.Series, others: pd.Series | None = None, base: str | None = None) -> dict[str, Any] | None:
-    """``{"template", "starts"}``: the usual layout's template and, for each of its :func:`_variants`, the rounded
-    bound above every real value's rank (``others``' values count too: a generated key is no real key of another
-    column), or None when the template has no slot or too many values to rank. ``base``: that template, when the
-    caller has it."""
+    """``{"template", "starts"}``: the usual layout's template and, for each of its :func:`_variants`, the first
+    rank of new keys, :func:`start_above` the largest real value's rank (``others``' values count too: a generated
+    key is no real key of another column), or None when the template has no slot or too many values to rank.
+    ``base``: that template, when the caller has it."""
     text = present.dropna().astype(str)
     base = usual_template(text) if base is None else base
     if base is None:
@@ -74,12 +87,12 @@ def above_format(present: pd.Series, others: pd.Series | None = None, base: str 
             if not is_slot:
                 literal &= codes[:, i] == ord(ch)
         ranks = _ending_keys(codes[literal][:, slots], [_ALPHABETS[parts[i][1]] for i in slots])
-        starts.append(round_up(int(ranks.max()) + 1) if len(ranks) else 0)
+        starts.append(start_above(int(ranks.max())) if len(ranks) else 0)
     return {"template": base, "starts": starts} if starts else None
 
 
 def _variant(fmt: dict[str, Any], count: int) -> tuple[list[tuple[bool, str]], int] | None:
-    """The first variant (fewest literal digits made slots) with room for ``count`` keys above its bound (and the
+    """The first variant (fewest literal digits made slots) with room for ``count`` keys from its start (and the
     column's lane ``offset``, :func:`synth.generated_lanes.in_lane`), and the rank its first key takes."""
     offset = int(fmt.get("offset", 0))
     for parts, start in zip(_variants(_parse_template(fmt["template"])), fmt["starts"], strict=False):
@@ -89,7 +102,7 @@ def _variant(fmt: dict[str, Any], count: int) -> tuple[list[tuple[bool, str]], i
 
 
 def fits_above(fmt: dict[str, Any], count: int) -> bool:
-    """Whether ``count`` keys fit in the real width above the bound of some variant of the format."""
+    """Whether ``count`` keys fit in the real width from the start of some variant of the format."""
     return _variant(fmt, count) is not None
 
 

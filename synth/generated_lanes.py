@@ -1,7 +1,7 @@
 """Numeric key columns keep the real relation between their values: disjoint real columns stay disjoint.
 
-Every numeric key column starts at the power of ten above the largest real key of them all
-(:mod:`synth.generated`), so a repeated ``customer_id`` and a unique ``order_id`` both started at 1,000,000: some
+Every numeric key column starts above the largest real key of them all (:mod:`synth.generated`; the power of ten
+above it before session 22), so a repeated ``customer_id`` and a unique ``order_id`` both started at 1,000,000: some
 synthetic customer ids were order ids, and a join on the wrong column "worked" where the real one finds nothing.
 Fitting now puts the columns in *lanes*: columns whose real values share a value (``manager_id`` in
 ``employee_id``) share a lane, and overlap as before; the others get lanes of their own. An ``n``-row table moves

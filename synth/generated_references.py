@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.generated_shapes import repeat_pool, repeated_count
+from synth.generated_shapes import UNIQUE_SHARE, repeat_pool, repeated_count
 from synth.generated_spread import pool_counts
 from synth.schema import ColumnKind, Schema
 from synth.schema.foreign_keys import comparable, pointed_key
@@ -36,7 +36,7 @@ def find_reference(name: str, data: pd.DataFrame, schema: Schema) -> dict[str, A
     unique = []
     for spec in schema:
         present = data[spec.name].dropna() if spec.kind is ColumnKind.IDENTIFIER and spec.name != name else None
-        if present is not None and len(present) and present.nunique() >= 0.95 * len(present):
+        if present is not None and len(present) and present.nunique() >= UNIQUE_SHARE * len(present):
             unique.append(spec.name)
     found = pointed_key(data, name, unique)
     if found is None:

@@ -4,11 +4,11 @@ A format learned from real values (:func:`synth.generated_formats._template`, e.
 ``E-000123``) is kept as it is; disjointness comes from its last few slots instead of an extra digit. The
 format is that of the most common layout (:func:`synth.generated_formats._shape`; "+49 690 412 9249" gives
 ``+99 999 999 9999``). Fitting looks at the last ``tail`` slot characters of every real value of the format's
-width and keeps :data:`MAX_SUFFIXES` endings that *no* real value has, or for a dense format as many as twice the
-real rows need (:func:`kept_endings`), drawn at random among the free ones and never all of them (at most half of
-those found once there are more than :data:`MAX_SUFFIXES`), so the file does not spell out which endings are
-taken. Every generated value ends in one of them, so it cannot equal a real value, and its other slots are random.
-A model file keeps the template and those unused endings: nothing that is part of a real value.
+width and keeps :data:`MAX_SUFFIXES` endings that *no* real value has, or for a dense format as many as a sample of
+the real size needs (:func:`kept_endings`, :func:`keys_needed`), drawn at random among the free ones and never all of
+them (at most half of those found once there are more than :data:`MAX_SUFFIXES`), so the file does not spell out
+which endings are taken. Every generated value ends in one of them, so it cannot equal a real value, and its other
+slots are random. A model file keeps the template and those unused endings: nothing that is part of a real value.
 
 When the kept endings and the other slots cannot hold enough distinct values (a dense format, a huge sample),
 callers continue above the real keys (:mod:`synth.generated_above`), and where that cannot hold them either, fall
@@ -35,8 +35,11 @@ from synth.generated_formats import (
     random_chars,
 )
 
-#: Unused endings a fit keeps (at most): generated values end in one of them.
+#: Unused endings a fit keeps (at most, unless a dense format needs more): generated values end in one of them.
 MAX_SUFFIXES = 64
+#: A key column whose distinct values are at least this share of its present values is unique (a new key a row);
+#: with fewer it is repeated (``manager_id``), and a sample draws about as many distinct keys as it holds.
+UNIQUE_SHARE = 0.95
 #: Endings drawn to look for unused ones, when the space of endings is larger than :data:`_ENUMERATED`.
 _CANDIDATES = 4_096
 #: Spaces of endings up to this size are enumerated: every unused 4-digit ending of a dense format (5-digit zip
@@ -116,6 +119,7 @@ def same_width_format(
     taken = text if others is None else pd.concat([text, others.dropna().astype(str)], ignore_index=True)
     same = taken[np.fromiter(map(len, taken), dtype=np.int64, count=len(taken)) == len(parts)]
     codes = _char_codes(same, len(parts))
+    needed = keys_needed(text)
     rng = np.random.default_rng(0)
     best: tuple[float, int, list[str]] | None = None
     for tail in range(1, len(slots)):  # at least one slot stays fully random
@@ -127,7 +131,7 @@ def same_width_format(
         if not free:
             continue
         rest = math.prod(len(_ALPHABETS[parts[i][1]]) for i in slots[:-tail])
-        kept = sorted(rng.choice(free, size=kept_endings(len(free), len(text), rest), replace=False).tolist())
+        kept = sorted(rng.choice(free, size=kept_endings(len(free), needed, rest), replace=False).tolist())
         capacity = float(len(kept)) * rest
         if best is None or capacity > best[0]:
             best = (capacity, tail, kept)
@@ -148,14 +152,25 @@ def usual_template(text: pd.Series) -> str | None:
     return _template(sample) if len(set(sample)) >= MIN_TEMPLATE_VALUES else _shape_template(sample)
 
 
-def kept_endings(free: int, rows: int, rest: int) -> int:
-    """How many of ``free`` unused endings a fit keeps, for ``rows`` real values and ``rest`` values of the other
-    slots per ending: :data:`MAX_SUFFIXES`, or for a dense format (5-digit zip codes: 4,000 of 100,000 used) as
-    many as twice the real rows need, but never more than half of those found, so the file never lists every
-    unused ending. (The synthetic keys themselves show about as many values that are not real.)"""
+def keys_needed(text: pd.Series) -> int:
+    """The distinct keys a sample of the real size draws from a column of these present values: one a row for a
+    unique key, the real distinct count for a repeated one (:data:`UNIQUE_SHARE`)."""
+    distinct = int(text.nunique())
+    return len(text) if distinct >= UNIQUE_SHARE * len(text) else distinct
+
+
+def kept_endings(free: int, needed: int, rest: int) -> int:
+    """How many of ``free`` unused endings a fit keeps, for ``needed`` keys (:func:`keys_needed`) and ``rest``
+    values of the other slots per ending: :data:`MAX_SUFFIXES`, or for a dense format (5-digit zip codes: 4,000 of
+    100,000 used) as many as ``needed`` keys take, but never more than half of those found, so the file never lists
+    every unused ending.
+
+    Each kept ending says "no real value ends so", so the file keeps no more than a sample of the real size shows:
+    its keys use about every kept ending. (Before session 22 a fit kept room for twice the real rows, 800 endings
+    for the walk's 4,000 zip codes; a larger sample now gets one more digit.)"""
     if free <= MAX_SUFFIXES:
         return free
-    return max(MAX_SUFFIXES, min(free // 2, -(-2 * rows // max(rest, 1))))
+    return max(MAX_SUFFIXES, min(free // 2, -(-needed // max(rest, 1))))
 
 
 def same_width_capacity(fmt: dict[str, Any]) -> int:

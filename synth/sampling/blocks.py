@@ -69,7 +69,8 @@ def block_seed(seed: int, block: int) -> int:
 
 
 def identifier_key(seed: int) -> int:
-    """The key of the identifier permutation: one per run, shared by every block (the root of the run's seeds)."""
+    """The key of the identifier permutations: one per run, shared by every block (the root of the run's seeds); each
+    key column's own derives from it and the column's name (:func:`synth.sampling.identifiers.column_key`)."""
     return int(np.random.SeedSequence(int(seed)).generate_state(1, dtype=np.uint64)[0])
 
 

@@ -3,7 +3,8 @@
 A block cannot see the identifiers other blocks made, so drawing them at random and removing duplicates (what a
 single :meth:`Synthesizer.sample` call does) would repeat values across blocks. Instead row ``i`` of the table
 gets ``π(i)`` where ``π`` is a keyed permutation of every value the identifier's format can hold: distinct rows
-get distinct values by construction, whichever worker draws them, and the values still look random.
+get distinct values by construction, whichever worker draws them, and the values still look random. Each column
+has a key of its own, drawn from the run's and its name (:func:`column_key`), so two columns of one format differ.
 
 ``π`` is a four-round Feistel network on the smallest even power of two covering the format's capacity, made a
 permutation of ``[0, capacity)`` by cycle walking. A value that equals a real identifier (compared through the
@@ -72,6 +73,18 @@ class Permutation:
             out[outside] = self._encrypt(out[outside])
             outside = outside[out[outside] >= np.uint64(self.size)]
         return out
+
+
+def column_key(key: int, name: str, purpose: int = 4) -> int:
+    """A permutation key of its own for column ``name`` (and ``purpose``) of the table whose key is ``key``.
+
+    Two unique key columns of one format and kept endings drew through the table's one key and held the same value
+    in every row of a streamed table (session 22); a single sample draws each column with a key of its own."""
+    # The whole name as one number (a leading 1 keeps "a" and "a\0" apart): a 32-bit hash of it let two names
+    # collide.
+    name_number = int.from_bytes(b"\x01" + str(name).encode("utf-8", "surrogatepass"), "big")
+    words = [int(key) & 0xFFFFFFFFFFFFFFFF, name_number, int(purpose)]
+    return int(np.random.SeedSequence(words).generate_state(1, dtype=np.uint64)[0])
 
 
 def _encode_chars(values: np.ndarray, parts: list[tuple[bool, str]]) -> np.ndarray:

@@ -26,7 +26,6 @@ row, when no real row does, moves to the next member.
 
 from __future__ import annotations
 
-import zlib
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -36,15 +35,10 @@ from synth.generated_references import _share
 from synth.generated_shapes import repeated_count
 from synth.generated_spread import check_spread, row_counts
 from synth.sampling.identifiers import Permutation, _mix
+from synth.sampling.identifiers import column_key as _column_key  # one per column and purpose: pools of their own
 
 if TYPE_CHECKING:
     from synth.generated import GeneratedColumns, _Plan
-
-
-def _column_key(key: int, name: str, purpose: int) -> int:
-    """A key of its own for one column and purpose, so two columns of one format get different pools."""
-    words = [int(key) & 0xFFFFFFFFFFFFFFFF, zlib.crc32(name.encode("utf-8")), purpose]
-    return int(np.random.SeedSequence(words).generate_state(1, dtype=np.uint64)[0])
 
 
 def pool_size(distinct: int, rows: int, total_rows: int, missing_rate: float) -> tuple[int, int]:
@@ -96,7 +90,7 @@ def repeated_block(
 ) -> np.ndarray:
     """The values (object array, None where missing) of repeated key ``plan`` for rows ``[first_row, first_row + n)``
     of a ``total_rows``-row table whose run has identifier key ``key``."""
-    from synth.generated import _outside, keys_at
+    from synth.generated import _outside, keys_at, streamed_keys_at
 
     distinct, real_rows = int(plan.detail["distinct"]), int(plan.detail["rows"])
     present, k = pool_size(distinct, real_rows, total_rows, plan.missing_rate)
@@ -132,7 +126,7 @@ def repeated_block(
     if target is not None and is_inside.any():
         # The referenced column's streamed key at row ρ(m): the key that row holds, whichever block draws it.
         rows = pointed(used[is_inside].astype(np.uint64))
-        keys[is_inside] = keys_at(target, rows, total_rows, key)
+        keys[is_inside] = streamed_keys_at(target, rows, total_rows, key)
     fresh_plan = plan if target is None else _outside(plan)
     fresh = (used[~is_inside] - inside).astype(np.uint64)
     if len(fresh):

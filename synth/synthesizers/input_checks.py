@@ -22,11 +22,12 @@ from synth.synthesizers.errors import SynthesizerError
 #: 1.8e308) the width of a column's range, or a tree's split, overflows.
 MAX_MAGNITUDE = 1e38
 
-#: Numeric identifiers are regenerated as 64-bit whole numbers from the power of ten above the largest real key:
-#: keys from 1e18 on would start at 1e19, past the largest such number (9.2e18).
+#: Numeric identifiers are regenerated as 64-bit whole numbers from above the largest real key (rounded to two
+#: significant digits; the power of ten above it before session 22, when these limits were set), and keys pointing
+#: outside their table from ten times that: from keys of 1e18 on, past the largest such number (9.2e18).
 MAX_KEY = 1e18
-#: The same for keys stored as floats (a column with missing keys): from 1e15 on, new keys (from 1e16) would pass
-#: 2**53, past which a float no longer tells consecutive whole numbers apart.
+#: The same for keys stored as floats (a column with missing keys): from 1e15 on, new keys (pointing outside: ten
+#: times their start) would pass 2**53, past which a float no longer tells consecutive whole numbers apart.
 MAX_FLOAT_KEY = 1e15
 
 #: How many row numbers a message lists before "and N more".
@@ -69,7 +70,7 @@ def check_finite_numbers(data: pd.DataFrame, schema: Schema) -> None:
             if len(beyond):
                 raise SynthesizerError(
                     f"column {spec.name!r} is an identifier whose numbers reach {limit:.0e} (row(s) "
-                    f"{_rows(beyond)}, data rows counted from 1): new keys start at the next power of ten above "
+                    f"{_rows(beyond)}, data rows counted from 1): new keys start above "
                     f"the largest, beyond what {holder}. Store the keys as text (e.g. with a letter prefix) or "
                     "remove the column."
                 )

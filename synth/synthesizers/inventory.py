@@ -67,8 +67,8 @@ COMMON_ITEMS: tuple[ArtifactItem, ...] = (
         "key and its column's lane, the typical text length and the constant",
         "structure",
         "No real value and no hash of one: templates are widened until no real value matches them, new "
-        "sequential text keys continue from the largest real key rounded up to one significant digit, numeric "
-        "keys start at the power of ten above the largest real key, missing rates are rounded to 1%, a "
+        "sequential text keys and numeric keys start above the largest real key rounded to two significant "
+        "digits (never that key nor the next one), missing rates are rounded to 1%, a "
         "constant is kept only when at least 5 rows hold it.",
     ),
     ArtifactItem(

@@ -220,11 +220,12 @@ def test_generated_columns_fit_and_sample() -> None:
     plans = {p.name: p for p in generated.plans}
     assert "avoid" not in plans["code"].detail, "nothing of the real keys is kept, not even hashes"
     assert "K" not in str(plans["email"].detail)
-    assert plans["key"].detail["start"] == 1_000, "a power of ten, not the largest real key"
+    # Keys 1 … 400: new keys from 410, the largest rounded to two significant digits (not 401, which names it).
+    assert plans["key"].detail["start"] == 410, "above the largest real key, rounded"
     rate = real["email"].isna().mean()
     assert plans["email"].missing_rate == pytest.approx(round(rate, 2)) != rate, "rounded to 1%, not exact"
     out = generated.sample(5_000, np.random.default_rng(1))
-    assert out["key"].min() == 1_000 and out["key"].is_unique
+    assert out["key"].min() == 410 and out["key"].is_unique
     assert out["code"].is_unique and not set(out["code"]) & set(real["code"])
     assert out["email"].isna().mean() == pytest.approx(real["email"].isna().mean(), abs=0.06)
     assert not set(out["email"].dropna()) & set(real["email"].dropna())

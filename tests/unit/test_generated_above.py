@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synth.generated import GeneratedColumns, keys_at
-from synth.generated_above import round_up
+from synth.generated import REGENERATION_SUMMARY, GeneratedColumns, keys_at
+from synth.generated_above import start_above
 from synth.generated_shapes import MAX_SUFFIXES, kept_endings, same_width_capacity
 from synth.schema import ColumnKind, ColumnSpec, Schema
 
@@ -31,24 +31,36 @@ def _streamed(generated: GeneratedColumns, n: int, block: int, key: int = 3) -> 
     return np.concatenate(parts)
 
 
-@given(st.integers(1, 10**15))
-def test_the_bound_is_rounded_up_to_one_significant_digit(rank: int) -> None:
-    bound = round_up(rank)
-    step = 10 ** (len(str(rank)) - 1)
-    assert rank <= bound < rank + step and bound % step == 0
-    assert len(str(bound).rstrip("0")) == 1, "one significant digit"
+@given(st.integers(-1, 10**18))
+def test_the_start_is_above_the_largest_key_rounded_to_two_significant_digits(largest: int) -> None:
+    """The start is never the largest real key nor the one after it (which would name the largest), and tells it
+    only to two significant digits: every largest key of its step-wide range gives the same start."""
+    start = start_above(largest)
+    step = max(10, 10 ** (len(str(largest + 1)) - 2))
+    assert largest + 2 <= start <= largest + 1 + step and start % step == 0
+    assert len(str(start).rstrip("0")) <= 2, "two significant digits"
+    low = (largest + 1) // step * step - 1  # the smallest largest key of the range
+    assert start_above(low) == start_above(low + step - 1) == start, "the whole range gives one start"
+
+
+def test_the_start_rule_examples() -> None:
+    """The figures the docstrings and README quote: the clinic's visit ids, Bike Sharing's instant, ORD-104999."""
+    assert [start_above(k) for k in (54_000, 17_379, 4_999, 49, 0)] == [55_000, 18_000, 5_100, 60, 10]
+    with pytest.raises(ValueError, match="at least -1"):
+        start_above(-2)
 
 
 def test_shop_order_ids_continue_above_the_real_ones_in_their_width() -> None:
     real = [f"ORD-{100000 + i}" for i in range(5_000)]
     generated = _fit(real)
     above = generated.plans[0].detail["above"]
-    assert above["starts"][0] == round_up(4_999 + 1), "the rank of ORD-104999 in ORD-109999, rounded up"
+    assert above["starts"][0] == start_above(4_999) == 5_100, "the rank of ORD-104999 in ORD-109999, rounded up"
     single = generated.sample(4_000, np.random.default_rng(0))["k"]
     assert single.is_unique and not set(single) & set(real)
     assert all(re.fullmatch(r"ORD-10[5-9]\d{3}", v) for v in single), single[:3].tolist()
-    assert min(single) == "ORD-105000"
-    # More keys than ORD-105000 … ORD-109999 hold: the literal 0 becomes a slot, still ten characters.
+    assert min(single) == "ORD-105100"
+    assert "ORD-105100 after ORD-104999" in REGENERATION_SUMMARY  # the Data page's example
+    # More keys than ORD-105100 … ORD-109999 hold: the literal 0 becomes a slot, still ten characters.
     more = generated.sample(20_000, np.random.default_rng(0))["k"]
     assert more.is_unique and not set(more) & set(real) and all(re.fullmatch(r"ORD-1\d{5}", v) for v in more)
 
@@ -65,21 +77,37 @@ def test_dense_zip_codes_keep_five_digits_and_are_never_real() -> None:
     real = [f"{z:05d}" for z in np.random.default_rng(20).integers(500, 99_999, 5_000)]
     generated = _fit(real)
     shaped = generated.plans[0].detail["same_width"]
-    assert same_width_capacity(shaped) >= 2 * len(real) and len(shaped["suffixes"]) > MAX_SUFFIXES
+    # Room for a sample of the real size and no more: 500 endings of ten zip codes each (1,000 before session 22).
+    assert len(shaped["suffixes"]) == 500 > MAX_SUFFIXES and same_width_capacity(shaped) == len(real)
     for out in (generated.sample(5_000, np.random.default_rng(2))["k"], pd.Series(_streamed(generated, 5_000, 777))):
         assert out.is_unique and not set(out) & set(real)
         assert all(re.fullmatch(r"\d{5}", v) for v in out)
-    # Twice the real rows is what the kept endings hold; beyond, one more digit (stated in the README).
-    wide = generated.sample(3 * len(real), np.random.default_rng(2))["k"]
+        # The file lists no unused ending that a sample of the real size does not show anyway.
+        assert set(out.str[-int(shaped["tail"]) :]) == set(shaped["suffixes"])
+    # Beyond the real rows, one more digit (stated in the README).
+    wide = generated.sample(2 * len(real), np.random.default_rng(2))["k"]
     assert wide.is_unique and not set(wide) & set(real) and wide.str.len().gt(5).all()
 
 
-@given(free=st.integers(0, 10**6), rows=st.integers(0, 10**6), rest=st.integers(1, 10**4))
-def test_a_fit_keeps_enough_endings_but_never_every_free_one(free: int, rows: int, rest: int) -> None:
-    kept = kept_endings(free, rows, rest)
+def test_a_repeated_dense_key_keeps_endings_for_its_distinct_values_only() -> None:
+    """A repeated key draws about as many distinct keys as it holds, so that is all the kept endings make room for."""
+    codes = [f"{z:05d}" for z in np.random.default_rng(21).integers(500, 99_999, 4_000)]
+    real = pd.Series(codes * 2, name="k")  # each twice: repeated
+    plan = GeneratedColumns.fit(real.to_frame(), _KEY).plans[0]
+    needed = plan.detail["distinct"]
+    # Endings of four digits, ten zip codes each: room for the distinct codes, not for every row (800 endings).
+    assert len(plan.detail["same_width"]["suffixes"]) == -(-needed // 10) < len(real) // 10
+    out = GeneratedColumns((plan,)).sample(len(real), np.random.default_rng(0))["k"]
+    assert not set(out) & set(codes) and all(re.fullmatch(r"\d{5}", v) for v in out)
+
+
+@given(free=st.integers(0, 10**6), needed=st.integers(0, 10**6), rest=st.integers(1, 10**4))
+def test_a_fit_keeps_enough_endings_but_never_every_free_one(free: int, needed: int, rest: int) -> None:
+    kept = kept_endings(free, needed, rest)
     assert kept == free if free <= MAX_SUFFIXES else MAX_SUFFIXES <= kept <= max(MAX_SUFFIXES, free // 2) < free
     if free > MAX_SUFFIXES:
-        assert kept * rest >= min(2 * rows, (free // 2) * rest), "room for twice the real rows when half allows it"
+        assert kept * rest >= min(needed, (free // 2) * rest), "room for the keys needed when half allows it"
+        assert kept <= max(MAX_SUFFIXES, -(-needed // rest)), "and no more: no ending a sample does not need"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -96,7 +124,7 @@ def test_sequential_keys_keep_their_width_whenever_it_holds_them_above_the_real_
     prefix: str, width: int, lo_share: float, density: float, n: int, block: int, seed: int
 ) -> None:
     """For any prefix, width and density: never a real key; the real width whenever the numbers above the largest
-    real one (rounded up to one significant digit) hold the keys; else one more digit; sampled and streamed alike."""
+    real one (rounded to two significant digits) hold the keys; else one more digit; sampled and streamed alike."""
     space = 10**width
     lo = int(lo_share * space)
     numbers = np.arange(lo, space)
@@ -107,7 +135,7 @@ def test_sequential_keys_keep_their_width_whenever_it_holds_them_above_the_real_
     n = min(n, space * 10 // 4)  # one more digit holds them (else a separator and more digits)
     block = max(block, -(-n // 50))  # at most 50 blocks: one-row blocks of a short table, not of 2,500 rows
     generated = _fit(real)
-    fits = space - round_up(int(numbers[used].max()) + 1) >= n
+    fits = space - start_above(int(numbers[used].max())) >= n
     single = generated.sample(n, np.random.default_rng(seed))["k"]
     streamed = pd.Series(_streamed(generated, n, block))
     widths = set()
@@ -120,22 +148,22 @@ def test_sequential_keys_keep_their_width_whenever_it_holds_them_above_the_real_
 
 
 def test_repeated_text_keys_in_a_dense_format_keep_their_width_too() -> None:
-    real = pd.Series([f"C{i % 500:03d}" for i in range(3_000)], name="k")  # C000 … C499, each six times
+    real = pd.Series([f"C{i % 450:03d}" for i in range(3_000)], name="k")  # C000 … C449, six or seven times
     generated = GeneratedColumns.fit(real.to_frame(), _KEY)
     plan = generated.plans[0]
     assert "distinct" in plan.detail, "a repeated key"
     single = generated.sample(3_000, np.random.default_rng(0))["k"]
     pool = pd.Series(keys_at(plan, np.arange(single.nunique(), dtype=np.uint64), single.nunique(), 5))
     for out in (single, pool):
-        assert not set(out) & set(real) and all(re.fullmatch(r"C[5-9]\d\d", v) for v in out), out[:3].tolist()
+        assert not set(out) & set(real) and all(re.fullmatch(r"C(4[6-9]|[5-9]\d)\d", v) for v in out), out[:3].tolist()
 
 
-@pytest.mark.parametrize("n", [1, 99, 100, 101])
+@pytest.mark.parametrize("n", [1, 89, 90, 91])
 def test_the_width_changes_only_where_the_room_above_runs_out(n: int) -> None:
-    real = [f"K{i:03d}" for i in range(900)]  # K000 … K899: K900 … K999 are free
+    real = [f"K{i:03d}" for i in range(900)]  # K000 … K899: K910 … K999 are above the start (910)
     out = _fit(real).sample(n, np.random.default_rng(0))["k"]
     assert not set(out) & set(real) and out.is_unique
-    assert set(out.str.len()) == ({4} if n <= 100 else {5})
+    assert set(out.str.len()) == ({4} if n <= 90 else {5})
 
 
 def test_the_model_file_inventory_states_the_bound_and_the_rounding() -> None:
@@ -146,4 +174,60 @@ def test_the_model_file_inventory_states_the_bound_and_the_rounding() -> None:
 
     item = next(i for i in COMMON_ITEMS if i.name == "Generated columns")
     assert f"rounded to {MISSING_RATE_STEP:.0%}" in item.protection
-    assert "rounded up to one significant digit" in item.protection and "bound" in item.content
+    assert "rounded to two significant digits" in item.protection and "bound" in item.content
+    assert "(never that key nor the next one)" in item.protection
+    # The claims themselves: two significant digits, and neither the largest key nor the next (for all keys: above).
+    assert [start_above(k) for k in (54_000, 4_999)] == [55_000, 5_100]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    keys=st.lists(st.integers(0, 10**12), min_size=1, max_size=200, unique=True),
+    floats=st.booleans(),
+    n=st.integers(1, 500),
+    block=st.integers(1, 500),
+)
+def test_numeric_keys_start_above_a_rounded_bound_never_naming_the_largest_key(
+    keys: list[int], floats: bool, n: int, block: int
+) -> None:
+    """An attack on the stored start: it is never the largest real key nor the one after it (either would name
+    the largest key); every new key is above every real one, unique, sampled and streamed alike, and in the width
+    of the largest real key whenever the numbers from the start hold the keys (Bike Sharing's 1 … 17,379 came back
+    from 100,000 before session 22)."""
+    column = pd.Series(keys, name="k", dtype=float if floats else np.int64)
+    if floats:  # a key column with a missing value is stored as floats
+        column = pd.concat([column, pd.Series([np.nan], name="k")], ignore_index=True)
+    generated = GeneratedColumns.fit(column.to_frame(), _KEY)
+    start, largest = generated.plans[0].detail["start"], max(keys)
+    assert start not in (largest, largest + 1) and start >= largest + 2
+    single = generated.sample(n, np.random.default_rng(0))["k"].dropna().astype(np.int64)
+    streamed = pd.Series(_streamed(generated, n, block))
+    assert (streamed == np.arange(start, start + n)).all()
+    for out in (single, streamed):
+        assert out.is_unique and out.min() > largest
+        if start + n <= 10 ** len(str(largest)):
+            assert set(out.astype(str).str.len()) == {len(str(largest))}, "the real width"
+
+
+@pytest.mark.parametrize(
+    ("keys", "start"),
+    [(np.arange(50_001, 54_001), 55_000), (np.arange(1, 17_380), 18_000), (np.arange(100_000, 105_000), 110_000)],
+)
+def test_numeric_keys_of_the_walk_tables_keep_their_width(keys: np.ndarray, start: int) -> None:
+    """The clinic's visit ids, Bike Sharing's instant and the shop's order numbers (README figures): a sample of the
+    real size keeps the largest real key's width."""
+    generated = GeneratedColumns.fit(pd.DataFrame({"k": keys}), _KEY)
+    out = generated.sample(len(keys), np.random.default_rng(0))["k"]
+    assert generated.plans[0].detail["start"] == start == out.min()
+    assert set(out.astype(str).str.len()) == {len(str(keys.max()))} and not set(out) & set(keys)
+    assert "55000 after 54000" in REGENERATION_SUMMARY and start_above(54_000) == 55_000  # the Data page's example
+
+
+def test_numeric_keys_below_zero_or_missing_start_at_ten_or_one() -> None:
+    """The edges of the numeric start (``synth.generated._numeric_start``): negative keys count as -1, none as 1."""
+    negative = GeneratedColumns.fit(pd.DataFrame({"k": [-30, -4, -7]}), _KEY)
+    missing = GeneratedColumns.fit(pd.DataFrame({"k": [np.nan, np.nan]}), _KEY)
+    assert negative.plans[0].detail["start"] == 10 and missing.plans[0].detail["start"] == 1
+    # 2e17 - 2 as a float is 2e17 (floats that large are 32 apart), whose start would be 2.1e17.
+    exact = GeneratedColumns.fit(pd.DataFrame({"k": np.array([5, 2 * 10**17 - 2], dtype=np.int64)}), _KEY)
+    assert exact.plans[0].detail["start"] == 2 * 10**17, "whole numbers read exactly, not as floats"

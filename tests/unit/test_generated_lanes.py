@@ -125,8 +125,8 @@ def test_lanes_are_the_groups_of_columns_linked_by_shared_values(values: list[li
 @pytest.mark.parametrize("n", [1, 1_500, 4_000])
 def test_text_key_columns_of_one_format_continue_above_the_real_ones_in_lanes_of_their_own(n: int) -> None:
     """Two text key columns of one format (E100000 … E101499 and E101500 … E102999: disjoint) both counted up from
-    the bound above them all (E103000), so every generated b was a generated a; the second lane counts from the
-    power of ten above the table's rows further up."""
+    the bound above them all (E103000; E103100 since session 22), so every generated b was a generated a; the second
+    lane counts from the power of ten above the table's rows further up (E113100 for 1,500 rows: README)."""
     real = pd.DataFrame(
         {"a": [f"E{100_000 + i}" for i in range(1_500)], "b": [f"E{101_500 + i}" for i in range(1_500)]}
     )
@@ -139,6 +139,8 @@ def test_text_key_columns_of_one_format_continue_above_the_real_ones_in_lanes_of
             for c in "ab"
         }
     )
+    if n == 1_500:
+        assert (sampled["a"].min(), sampled["b"].min()) == ("E103100", "E113100")
     for out in (sampled, streamed):
         assert not set(out["a"]) & set(out["b"]) and not (set(out["a"]) | set(out["b"])) & set(real.stack())
         assert out["a"].str.len().eq(7).all() and out["b"].str.len().eq(7).all(), "both in the real width"

@@ -90,8 +90,9 @@ def reference_same_width_format(
         if not free:
             continue
         rest = math.prod(len(_ALPHABETS[parts[i][1]]) for i in slots[:-tail])
-        # Session 21: a dense format keeps more endings (shapes.kept_endings, pinned in test_generated_above.py).
-        size = shapes.kept_endings(len(free), len(text), rest)
+        # Session 21: a dense format keeps more endings (shapes.kept_endings, pinned in test_generated_above.py);
+        # session 22: as many as a sample of the real size needs (shapes.keys_needed).
+        size = shapes.kept_endings(len(free), shapes.keys_needed(text), rest)
         kept = sorted(rng.choice(free, size=size, replace=False).tolist())
         capacity = float(len(kept)) * rest
         if best is None or capacity > best[0]:
