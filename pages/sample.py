@@ -88,7 +88,7 @@ if syn is not None:
     note_of = getattr(made_by.model, "unrounded_note", None) if made_by is not None else None  # peers have none
     unrounded = note_of(ds.schema) if callable(note_of) else None
     if unrounded:
-        st.caption(f":material/info: **More decimals than the real columns:** {md(unrounded)}")
+        st.caption(f":material/info: **Finer than the real columns:** {md(unrounded)}")
     st.download_button(
         "Download the synthetic table (CSV)",
         data=cached.csv_bytes(syn.id, syn.df),

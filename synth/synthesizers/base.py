@@ -278,7 +278,8 @@ class Synthesizer(ABC):
             if c.decimals is not None
             and c.name in written.names
             and written[c.name].decimals is None
-            and c.layout_places is None  # text in a layout of fixed places ("$12.34") is written at them
+            # Text in a layout of fixed places ("$12.34") is written at them; a grain of hundreds is not kept by it.
+            and (c.layout_places is None or c.decimals < 0)
         ]
         if not names:
             return None

@@ -117,7 +117,7 @@ def test_a_column_written_with_more_decimals_than_recorded_says_why() -> None:
     assert (
         at.session_state["synthetic"].df["bonus_pct"].round(2).ne(at.session_state["synthetic"].df["bonus_pct"]).any()
     )
-    notes = [c.value for c in at.caption if "More decimals than the real columns" in c.value]
+    notes = [c.value for c in at.caption if "Finer than the real columns" in c.value]
     assert len(notes) == 1 and "bonus_pct (2 decimals)" in notes[0], [c.value for c in at.caption]
     department = "department (" not in notes[0]
     assert department, "a column without recorded decimals is not named"
