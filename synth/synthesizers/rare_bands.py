@@ -39,7 +39,7 @@ def smoothing_ranges(values: np.ndarray, smooth_below: int) -> tuple[np.ndarray,
     if not rare.any():
         return values.copy(), np.zeros(len(values))
     pool = pool_rows(int(counts[rare].sum()), smooth_below)
-    cuts = gap_cuts(uniq, counts, rare, max(pool, GAP_WINDOW_PER_SMOOTH * smooth_below), smooth_below)
+    cuts = gap_cuts(uniq, counts, rare, GAP_WINDOW_PER_SMOOTH * smooth_below, smooth_below)
     group = _rare_groups(rare, counts, pool, first=smooth_below, cuts=cuts)
     lo, hi = _group_bands(uniq, rare, group, cuts)
     low, high = uniq.copy(), uniq.copy()
@@ -143,22 +143,23 @@ def gap_cuts(uniq: np.ndarray, counts: np.ndarray, rare: np.ndarray, window: int
     if k < 3 or not rare.any():
         return cut
     gap = np.diff(uniq.astype(np.float64))
-    # Spacings between two rare values; NaN across a common value, so a window's median reads its own run.
-    spacing = np.where(rare[:-1] & rare[1:], gap, np.nan)
-    w = max(int(window) - 1, 1)
-    padded = np.r_[np.full(w, np.nan), spacing, np.full(w, np.nan)]
-    views = np.lib.stride_tricks.sliding_window_view(padded, w)
-    i = np.arange(k - 1)
-    left = _nan_median(views[i])  # spacings i - w … i - 1
-    right = _nan_median(views[i + 1 + w])  # spacings i + 1 … i + w
-    # Rows each side holds in its run, up to the gap.
-    before = np.r_[0, np.cumsum(counts)]
+    # Each value's run of rare values: a side's window reads only its own run's spacings.
     starts = np.flatnonzero(rare & ~np.r_[False, rare[:-1]])
     ends = np.flatnonzero(rare & ~np.r_[rare[1:], False])
     run_start = np.zeros(k, dtype=np.int64)
     run_end = np.zeros(k, dtype=np.int64)
     for a, b in zip(starts, ends, strict=True):
         run_start[a : b + 1], run_end[a : b + 1] = a, b
+    w = max(int(window) - 1, 1)
+    padded = np.r_[np.full(w, np.nan), gap, np.full(w, np.nan)]
+    views = np.lib.stride_tricks.sliding_window_view(padded, w)
+    i = np.arange(k - 1)
+    offset = np.arange(w)
+    left_at = i[:, None] - w + offset  # spacings i - w … i - 1 (spacing j lies between values j and j + 1)
+    right_at = i[:, None] + 1 + offset  # spacings i + 1 … i + w
+    left = _nan_median(np.where(left_at >= run_start[i][:, None], views[i], np.nan))
+    right = _nan_median(np.where(right_at < run_end[i + 1][:, None], views[i + 1 + w], np.nan))
+    before = np.r_[0, np.cumsum(counts)]  # rows before each distinct value
     left_ok = ~rare[i] | ((before[i + 1] - before[run_start[i]] >= least) & (i > run_start[i]))
     right_ok = ~rare[i + 1] | ((before[run_end[i + 1] + 1] - before[i + 1] >= least) & (run_end[i + 1] > i + 1))
     crowd = np.fmax(np.where(rare[i], left, 0.0), np.where(rare[i + 1], right, 0.0))

@@ -255,3 +255,17 @@ def test_no_rare_value_is_solved_even_knowing_which_two_values_each_end_halves(s
     # A value is solved exactly when every solution of the system agrees on it: its row of the null space is zero.
     free = scipy.linalg.null_space(system)
     assert (np.abs(free).max(axis=1) > 1e-9).all(), "a rare value is solved from the band ends"
+
+
+def test_a_gap_is_judged_by_the_spacings_of_its_own_run() -> None:
+    """Adult's capital gains within one subtree of Pruned CART: a run of three rare values (12 rows) between two
+    common ones. Read with the closely spaced rare values of an earlier run, its median spacing was small enough to
+    cut the band off the common 27,828; within its own run (3,084 and 112 apart) the gap of 2,592 is no gap."""
+    dense = np.arange(1000.0, 1040.0)  # 40 rare values one apart, in an earlier run
+    uniq = np.r_[dense, 20051.0, 22040.0, 25124.0, 25236.0, 27828.0]
+    counts = np.r_[np.ones(40, dtype=np.int64), 31, 1, 3, 8, 31]
+    rare = counts < 10
+    cuts = gap_cuts(uniq, counts, rare, 40, 10)
+    assert not cuts[40:].any(), "the three values' band reaches the common values around them, as before"
+    # The earlier run is crowded: its band stops short of the common 20,051, 19,000 beyond its last value.
+    assert cuts[39] and not cuts[:39].any()
