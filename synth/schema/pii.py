@@ -2,7 +2,8 @@
 
 A column is personal data when about half of its (sampled, non-missing) values are shaped like one kind of
 it: e-mail addresses, phone numbers, personal names (full names opening on a first name from Faker's en_US lists,
-or on a first name and closing on a last name from any of its 86 locales; single first or last names from the
+or on a first name and closing on a last name from any of its 86 locales, or the family name first as Chinese,
+Japanese, Korean and Russian write it, with or without a space; single first or last names from the
 en_US lists; with no uniqueness gate: a column of a few names repeated is still names), social security or
 card numbers (card numbers must pass the Luhn check), street addresses or IP addresses. A column name only
 ever *lowers* the bar a little (a column called ``phone`` may hold bare digit strings); no name is needed.
@@ -66,8 +67,39 @@ GROUPED_CODE = re.compile(r"(?=(?:\D*\d){5})[A-Za-z0-9]+(?:[ .\-/][A-Za-z0-9]+)+
 _PHONE_PUNCT = re.compile(r"[+()\-./ ]")
 # Words of letters in any script ("Chloé", "Müller", "O'Brien"): [^\W\d_] is a letter; capitals are checked apart
 # (_capitalised), as Python's re has no class for upper-case letters beyond ASCII.
-_LETTERS = r"[^\W\d_][^\W\d_'’\-]+"
-_NAME = re.compile(rf"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? )?{_LETTERS}(?: [^\W\d_]\.?)?(?: {_LETTERS}){{1,2}}")
+# Indic and Thai vowel signs are marks, not letters, to Python's re (\w): "मोहना" failed the name shape, and
+# Hindi and Thai names were read as keys. Their blocks count as letters after a word's first letter.
+_MARKS = "\u0900-\u0dff\u0e00-\u0e7f"
+# A hyphen or apostrophe joins letters inside a word ("Wieloch-Bolnbach", "O'Brien").
+_LETTERS = rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}]|['’\-](?=[^\W\d_]))+"
+# Family-name particles written in lower case ("van der Ploeg", "de Souza"): they need no capital and may add a
+# fourth word ("Naud van der Ploeg" read as a key when Dutch names fell under half).
+_PARTICLES = frozenset(
+    [
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "del",
+        "della",
+        "la",
+        "le",
+        "ten",
+        "ter",
+        "zu",
+        "bin",
+        "al",
+        "el",
+    ]
+)
+_NAME = re.compile(rf"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? )?{_LETTERS}(?: [^\W\d_]\.?)?(?: {_LETTERS}){{1,3}}")
 _WORD = re.compile(_LETTERS)
 _TITLES = frozenset(["mr", "mrs", "ms", "miss", "dr", "prof"])
 _PHONE_NAME = re.compile(r"(phone|tel|mobile|cell|fax)", re.I)
@@ -112,14 +144,40 @@ def world_names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(firsts), frozenset(lasts)
 
 
+@lru_cache(maxsize=1)
+def world_titles() -> frozenset[str]:
+    """Every locale's titles before a name ("herr", "sr", "आदरसूचक"), lower-cased: Hindi names often open on one,
+    and without it a column of them fell under half known names."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as person
+
+    titles: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        try:
+            provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        except (ImportError, AttributeError):
+            continue
+        for attr in dir(provider):
+            if attr.startswith("prefixes") and isinstance(getattr(provider, attr), dict | list | tuple):
+                titles.update(str(t).lower().strip(".") for t in getattr(provider, attr))
+    return frozenset(t for t in titles if t)
+
+
 def _caseless(ch: str) -> bool:
     """A letter of a script without capitals (Chinese, Japanese, Korean, Arabic, Thai …)."""
     return ch.isalpha() and ch.upper() == ch.lower()
 
 
 def _capitalised(value: str) -> bool:
-    """Every word starts with a capital letter, in any script, or with a letter of a script that has none."""
-    return all(word[:1].isupper() or _caseless(word[:1]) for word in value.split())
+    """Every word starts with a capital letter, in any script, or with a letter of a script that has none; a
+    family-name particle ("van", "de") may be lower case where a capitalised word follows it."""
+    words = value.split()
+    return bool(words) and all(
+        word[:1].isupper() or _caseless(word[:1]) or (word in _PARTICLES and i + 1 < len(words) and i > 0)
+        for i, word in enumerate(words)
+    )
 
 
 def _caseless_name(value: str, firsts: frozenset[str], lasts: frozenset[str]) -> bool:
@@ -192,11 +250,12 @@ def _names(values: list[str]) -> tuple[str, str] | None:
         if not _NAME.fullmatch(v) or not _capitalised(v):
             return False
         words = [w.strip(".").lower() for w in v.split()]
-        given = words[1] if len(words) > 2 and words[0] in _TITLES else words[0]
+        given = words[1] if len(words) > 2 and (words[0] in _TITLES or words[0] in world_titles()) else words[0]
         if given in firsts or (len(words) > 2 and words[1] in firsts):
             return True
         # Any locale's first name, then any locale's last name: "Chloé García", "Farid Haddad".
-        if given in world_firsts and words[-1] in world_lasts:
+        # A double-barrelled family name counts by its parts ("Wieloch-Bolnbach": each a German family name).
+        if given in world_firsts and any(part in world_lasts for part in words[-1].split("-")):
             return True
         # The family name first, as Japanese, Chinese, Korean and Hungarian write it, and Russian before a
         # patronymic: "木村 陽一", "Сазонов Арсений Дмитриевич". These were read as categories (Japanese, Korean):
