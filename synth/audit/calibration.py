@@ -229,7 +229,7 @@ def fit_shape(df: pd.DataFrame, schema: Schema) -> FitShape:
     20,000 rows, as :func:`many_valued_numbers` counts; dates as text are those not yet parsed (numbers are epoch
     seconds, parsed in one step)."""
     from synth.generated import reads_every_value
-    from synth.synthesizers.gaussian_copula import MAX_STRATA_LEVELS
+    from synth.synthesizers.copula_strata import MAX_STRATA_LEVELS
 
     specs = [s for s in schema if s.name in df.columns]
     modelled = [s for s in specs if s.kind.is_modelled]

@@ -7,20 +7,9 @@ their intervals (the same-size real holdout is the ceiling: what fresh real data
 published numbers, never used to rank), pair trends, detection AUC, TSTR vs TRTR, closeness, membership attack,
 the three attack risks, rare values copied, fit and sample seconds and peak memory.
 
-The Pareto front keeps the runs no other run beats on both fidelity and privacy risk. Fidelity is
-:attr:`TableEvaluation.honest_fidelity`: the weaker of trivariate accuracy as a share of the holdout's and
-``1 − 2·(discriminator AUC − its reference)`` (1 = as good as fresh real data; both must agree, as in the
-headline verdict). Privacy risk is :attr:`TableEvaluation.privacy_risk` (lower is better). The pick, among the
-front, weighs risk the way the privacy verdict does (its lights already account for each measure's interval):
-
-1. a red privacy verdict is passed over while any run on the front is not red (sharing it is unsafe);
-2. a run the discriminator clearly detects (beyond noise and AUC ≥ 0.6) is passed over while any remaining run
-   on the front is not clearly detected, however high its sdmetrics-style quality;
-3. then the mildest privacy light (green, amber, unmeasured), then the highest fidelity.
-
-The sentence says why, in those terms. All real-only work (the TRTR models, the real-vs-real references, the
-holdout's neighbours in train) is computed once per race: every run's evaluation context shares one
-:class:`~synth.evaluation.reference.RealReference`.
+The Pareto front of fidelity and privacy risk and the recommended pick are :mod:`synth.report.race_pick`'s.
+All real-only work (the TRTR models, the real-vs-real references, the holdout's neighbours in train) is computed
+once per race: every run's evaluation context shares one :class:`~synth.evaluation.reference.RealReference`.
 
 Peak memory is the growth of the process's resident memory during fit and sample, sampled every 20 ms
 (:mod:`synth.report.memory`; not :mod:`tracemalloc`, whose start and stop crashed the process beside other
@@ -38,19 +27,17 @@ import pandas as pd
 
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.reference import RealReference
-from synth.evaluation.results import number, to_jsonable
+from synth.evaluation.results import to_jsonable
 from synth.progress import Cancelled, ProgressCallback, ensure, scaled
 from synth.report.evaluation import EvaluationSettings, TableEvaluation, evaluate_context
 from synth.report.memory import peak_memory
+from synth.report.race_pick import FIDELITY_AXIS, pareto_front, recommend
 from synth.schema import Schema, infer_schema
 from synth.synthesizers import create
 from synth.synthesizers.base import Synthesizer
-from synth.synthesizers.rare_categories import BUCKET_LABELS
 from synth.synthesizers.registry import available, get, is_peer
 
 Status = Literal["ok", "failed"]
-_LEVEL_ORDER = {"green": 0, "amber": 1, "grey": 2, "red": 3}
-_LIGHT = {"green": "a green", "amber": "an amber", "red": "a red", "grey": "an unmeasured"}
 
 
 class RaceError(ValueError):
@@ -229,114 +216,6 @@ class RaceResult:
             "fidelity_axis": FIDELITY_AXIS,
             "settings": self.settings.to_dict(),
         }
-
-
-FIDELITY_AXIS = (
-    "fidelity = the weaker of trivariate accuracy ÷ the real holdout's and 1 − 2·(discriminator AUC − its "
-    "real-vs-real reference); 1 = as good as fresh real data"
-)
-
-
-def pareto_front(points: Mapping[str, tuple[float, float]]) -> list[str]:
-    """Labels whose (fidelity, risk) no other point beats: another is at least as good on both and better on one.
-
-    Args:
-        points: label → (fidelity, higher is better; risk, lower is better).
-    """
-    front = []
-    for label, (q, r) in points.items():
-        dominated = any(
-            (q2 >= q and r2 <= r) and (q2 > q or r2 < r) for other, (q2, r2) in points.items() if other != label
-        )
-        if not dominated:
-            front.append(label)
-    return front
-
-
-def recommend(runs: Sequence[RunResult], front: Sequence[str]) -> tuple[str, str]:
-    """The recommended run and why, in one sentence (the rules are in the module docstring)."""
-    scored = [
-        r for r in runs if r.label in front and r.evaluation is not None and r.evaluation.honest_fidelity is not None
-    ]
-    if not scored:
-        return "", "No run finished with the fidelity headline and privacy scores, so there is nothing to recommend."
-
-    def ev(r: RunResult) -> TableEvaluation:
-        assert r.evaluation is not None
-        return r.evaluation
-
-    candidates = scored
-    passed_over: list[str] = []
-    if any(ev(r).privacy_level != "red" for r in candidates):
-        passed_over += [f"{r.label} (red privacy verdict)" for r in candidates if ev(r).privacy_level == "red"]
-        candidates = [r for r in candidates if ev(r).privacy_level != "red"]
-    if any(not ev(r).clearly_detected for r in candidates):
-        passed_over += [
-            f"{r.label} (a classifier detects it: AUC {ev(r).discriminator_auc:.2f})"
-            for r in candidates
-            if ev(r).clearly_detected
-        ]
-        candidates = [r for r in candidates if not ev(r).clearly_detected]
-    best_level = min((ev(r).privacy_level for r in candidates), key=lambda lv: _LEVEL_ORDER.get(lv, 2))
-    pick = max((r for r in candidates if ev(r).privacy_level == best_level), key=lambda r: ev(r).honest_fidelity or 0.0)
-    e = ev(pick)
-    most_faithful = (e.honest_fidelity or 0.0) >= max(ev(r).honest_fidelity or 0.0 for r in scored)
-    reason = f"{pick.label} is recommended: {_fidelity_words(e, most_faithful)}, with {_privacy_words(e)}"
-    if passed_over:
-        reason += "; passed over on the front: " + ", ".join(passed_over)
-    if e.privacy_level == "red":
-        reason += "; but every run on the front is flagged red: do not share any of them as they are"
-    return pick.label, reason + "."
-
-
-def _fidelity_words(e: TableEvaluation, most_faithful: bool = True) -> str:
-    """The headline in words: top-order accuracy against the ceiling, and the discriminator. ``most_faithful``:
-    no run on the front has a higher fidelity (else the pick was made after more faithful runs were passed over)."""
-    assert e.accuracy is not None and e.discriminator is not None
-    top = e.accuracy.orders[-1]
-    name = {1: "univariate", 2: "bivariate", 3: "trivariate"}[top.order]
-    # The verdict reads the paired difference from the holdout (both tables scored on the same column groups), not
-    # the table's own interval: "0.938, 95% CI 0.935–0.941 vs 0.942" beside "as good as fresh real data" read as a
-    # contradiction when the difference's own interval held 0. So the sentence gives the difference and its interval.
-    gap, gap_iv = getattr(top, "gap", None), getattr(top, "gap_interval", None)
-    if gap is not None and gap_iv is not None:
-        noise = "beyond noise" if gap_iv.high < 0 else "within noise"
-        # Four decimals: an interval end of +0.0002 printed as "+0.000" could not be told from one just below 0.
-        iv = f", a difference of {number(gap, 4, signed=True)} with 95% CI {gap_iv.format(4, signed=True)}, {noise}"
-    elif top.interval is not None:
-        iv = f", 95% CI {top.interval.format()}"
-    else:
-        iv = ""
-    d = e.discriminator
-    ref = f" against {d.reference_auc:.2f} for fresh real data" if d.reference_auc is not None else ""
-    rank = "the most faithful of the front" if most_faithful else "the most faithful run left on the front"
-    lead = {
-        "as_good_as_real": "as good as fresh real data",
-        "close": "close to fresh real data",
-        "distinguishable": f"{rank}, though distinguishable from real data",
-    }.get(e.fidelity_level, rank)
-    # A column the fit learned mostly as the rare-category bucket is the likeliest reason a run is told apart (a
-    # bucketed postcode made every run of a race "distinguishable" with no word on why): named first by the headline.
-    head = e.fidelity_headline
-    bucket = next((r for r in head.reasons if any(repr(b) in r for b in BUCKET_LABELS)), None) if head else None
-    return (
-        f"{lead} ({name} accuracy {top.value:.3f} vs {top.reference:.3f} for the real holdout{iv}; "
-        f"discriminator AUC {d.auc:.2f}{ref}; fidelity {e.honest_fidelity:.2f}{'; ' + bucket if bucket else ''})"
-    )
-
-
-def _privacy_words(e: TableEvaluation) -> str:
-    """The privacy light in words, naming the flagged criteria with their measured value and interval."""
-    level = e.privacy_level
-    if e.verdict is None:
-        return "an unmeasured privacy verdict"
-    flagged = [c for c in e.verdict.criteria if c.level == level and level in ("amber", "red")]
-    if not flagged:
-        return f"{_LIGHT[level]} privacy verdict (no measured risk beyond sampling noise at the stated thresholds)"
-    # The measured value up to its first bracket's end: the figure, its yardstick and its interval.
-    values = [c.value.split(")")[0] + ")" if ")" in c.value else c.value for c in flagged[:2]]
-    what = "; ".join(f"{c.label.lower()}: {v}" for c, v in zip(flagged, values, strict=False))
-    return f"{_LIGHT[level]} privacy verdict ({what})"
 
 
 def unique_labels(contenders: Sequence[Contender]) -> list[str]:

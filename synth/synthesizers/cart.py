@@ -76,6 +76,7 @@ from synth.synthesizers.base import (
     Synthesizer,
 )
 from synth.synthesizers.cart_artifacts import CART_ARTIFACTS
+from synth.synthesizers.cart_growing import CartGrowing, tree_seed
 from synth.synthesizers.cart_params import (
     CLASSIFY_PARAM,
     DRAWS_PARAM,
@@ -96,14 +97,9 @@ from synth.synthesizers.cart_steps import (
     anchored_step,
     datetime_ns,
     datetimes_from_units,
-    join_trees,
     labels,
-    missing_as_lowest,
-    missing_kept_low,
     time_unit,
-    tree_inputs,
 )
-from synth.synthesizers.category_splits import category_ranks
 from synth.synthesizers.column_order import anchor_base, find_anchors, in_units_of
 from synth.synthesizers.derived import (
     EXACT_RULES_PARAM,
@@ -129,12 +125,7 @@ from synth.synthesizers.refinement import (
     fit_refiner,
 )
 from synth.synthesizers.registry import register
-from synth.synthesizers.residual_features import (
-    Residual,
-    find_residuals,
-    residuals_before,
-    used_residuals,
-)
+from synth.synthesizers.residual_features import find_residuals
 from synth.synthesizers.row_orders import redrawn_orders
 
 __all__ = [
@@ -159,7 +150,7 @@ __all__ = [
 
 
 @register
-class SequentialCART(CartSampling, Synthesizer):
+class SequentialCART(CartSampling, CartGrowing, Synthesizer):
     """Sequential decision trees with donor sampling (synthpop's ``cart`` method)."""
 
     name = "cart"
@@ -347,19 +338,19 @@ class SequentialCART(CartSampling, Synthesizer):
                 earlier = in_units_of(values[anchor.anchor], columns[anchor.anchor], col)
                 y = anchor.sign * (y - anchor_base(earlier, anchor.sign, col.integer, date=True))
             if col.categorical:
-                tasks.append((col.name, partial(self._step, x, j, y, None, classifier=True, seed=_seed(rng))))
+                tasks.append((col.name, partial(self._step, x, j, y, None, classifier=True, seed=tree_seed(rng))))
                 continue
             missing = np.isnan(y)
             if missing.any():
                 flags = missing.astype(float)
-                fit = partial(self._step, x, j, flags, None, classifier=True, missing=True, seed=_seed(rng))
+                fit = partial(self._step, x, j, flags, None, classifier=True, missing=True, seed=tree_seed(rng))
                 tasks.append((col.name, fit))
             present = ~missing
             if not present.any():
                 continue
             rows = None if present.all() else np.flatnonzero(present)
             few = len(np.unique(y[present])) <= int(self.classify_up_to)
-            fit = partial(self._step, x, j, y[present], rows, classifier=few, seed=_seed(rng), numeric=True)
+            fit = partial(self._step, x, j, y[present], rows, classifier=few, seed=tree_seed(rng), numeric=True)
             if anchor is not None:
                 fit = partial(anchored_step, fit, anchor.anchor, anchor.sign)
             tasks.append((col.name, fit))
@@ -374,59 +365,10 @@ class SequentialCART(CartSampling, Synthesizer):
             real = x if n <= MAX_TRAINING_ROWS else x[np.sort(rng.choice(n, MAX_TRAINING_ROWS, replace=False))]
             _, drawn = self._draw_rows(CALIBRATION_ROWS * len(real), rng, lambda *_: None, None)
             try:
-                self.refiner_ = fit_refiner(real, drawn, _seed(rng))
+                self.refiner_ = fit_refiner(real, drawn, tree_seed(rng))
             except RefinerUnavailable:
                 self.refine_skipped_ = True  # rows are drawn from the trees alone; fit_warnings says so
         progress(1.0, "trees and classifier fitted" if refining else "trees fitted")
-
-    def _step(
-        self,
-        x: np.ndarray,
-        j: int,
-        y: np.ndarray,
-        rows: np.ndarray | None,
-        *,
-        classifier: bool,
-        seed: int,
-        missing: bool = False,
-        numeric: bool = False,
-    ) -> CartStep:
-        leaf_size = int(self.min_samples_leaf)
-        recodes: tuple[tuple[int, np.ndarray], ...] = ()
-        residuals: tuple[Residual, ...] = ()
-        if j == 0 or len(y) < 2 * leaf_size or np.all(y == y[0]):
-            tree = None
-            leaf = np.zeros(len(y), dtype=np.int64)
-            node_count = 1
-        else:
-            xs = x[:, :j] if rows is None else x[rows, :j]
-            # A number with few values is a class per value: a classification tree follows how its whole
-            # distribution shifts, where a regression tree sees only the mean (a weekday's mean is the same on
-            # working days and at weekends).
-            target = np.unique(y, return_inverse=True)[1] if classifier and numeric else y
-            # Binned predictors (predictor_bins) are binned by their codes: category orders are not combined with them.
-            grouped = getattr(self, "category_splits", False) and not self._binned_predictors()
-            recodes = self._category_recodes(xs, target, classifier) if grouped else ()
-            residuals = residuals_before(getattr(self, "_residuals", ()), j)
-            xs = tree_inputs(np.asarray(xs, dtype=np.float32), recodes, residuals)
-            tree = self._grow_split_tree(xs, x, target, classifier=classifier, seed=seed)
-            leaf = tree.apply(xs)
-            tree, residuals = used_residuals(tree, j, residuals)  # leaf ids stay: only feature numbers change
-            node_count = tree.node_count
-        offsets = np.zeros(node_count + 1, dtype=np.int64)
-        offsets[1:] = np.cumsum(np.bincount(leaf, minlength=node_count))
-        values = y.astype(np.float64)
-        widths = None
-        if numeric:
-            values, widths = smoothing_ranges(y, int(self.smooth_below))
-        # Donors grouped by leaf and sorted by value within it: the file keeps no trace of the training rows'
-        # order (a stable sort by leaf alone would list each leaf's rows as they came, row 0 first).
-        keys = (values, leaf) if widths is None else (widths, values, leaf)
-        by_leaf = np.lexsort(keys)
-        donors = values[by_leaf]
-        if widths is not None:
-            widths = widths[by_leaf]
-        return CartStep(j, missing, tree, offsets, donors, widths, recodes=recodes, residuals=residuals)
 
     def fit_warnings(self) -> tuple[str, ...]:
         if getattr(self, "refine_skipped_", False) is True:  # (absent from files saved before it existed)
@@ -436,63 +378,3 @@ class SequentialCART(CartSampling, Synthesizer):
                 *super().fit_warnings(),
             )
         return super().fit_warnings()
-
-    def _binned_predictors(self) -> bool:
-        """Whether trees read predictors through quantile bins (Pruned CART's predictor_bins), which are cut per slot
-        on raw values: neither category orders nor residual predictors fit them."""
-        return bool(int(getattr(self, "predictor_bins", 0)))
-
-    def _category_recodes(self, xs: np.ndarray, y: np.ndarray, classifier: bool) -> tuple[tuple[int, np.ndarray], ...]:
-        """(slot, place of each code) for every category predictor of three or more labels this tree may group
-        (synth.synthesizers.category_splits); a two-valued first column, which split_first roots trees in, is
-        never recoded."""
-        out = []
-        for slot in range(xs.shape[1]):
-            col = self.columns_[slot]
-            if not col.categorical:
-                continue
-            ranks = category_ranks(xs[:, slot], len(col.categories), y, classifier=classifier)
-            if ranks is not None:
-                out.append((slot, ranks))
-        return tuple(out)
-
-    def _grow_split_tree(
-        self, xs: np.ndarray, x: np.ndarray, y: np.ndarray, *, classifier: bool, seed: int
-    ) -> FlatTree:
-        """The tree for ``y``; with ``split_first``, one tree per value of a two-valued first column under a root
-        split on it, so every later column keeps its own distribution given the first (the outcome, by default)."""
-        first = xs[:, 0]
-        values = np.unique(first[~np.isnan(first)])
-        leaf_size = int(self.min_samples_leaf)
-        if not self.split_first or len(values) != 2 or np.isnan(first).any():
-            return self._grow_tree(xs, x, y, classifier=classifier, seed=seed)
-        low = first == values[0]
-        if min(int(low.sum()), int((~low).sum())) < leaf_size:
-            return self._grow_tree(xs, x, y, classifier=classifier, seed=seed)
-        parts: list[FlatTree | None] = []
-        for side in (low, ~low):
-            if len(np.unique(y[side])) < 2 or side.sum() < 2 * leaf_size:
-                parts.append(None)
-            else:
-                parts.append(self._grow_tree(xs[side], x, y[side], classifier=classifier, seed=seed))
-        return join_trees(0, float((values[0] + values[1]) / 2.0), parts[0], parts[1], xs.shape[1])
-
-    def _grow_tree(self, xs: np.ndarray, x: np.ndarray, y: np.ndarray, *, classifier: bool, seed: int) -> FlatTree:
-        """The tree that predicts ``y`` from the predictors ``xs`` (``x``: every predictor column, all rows)."""
-        from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor  # here: sklearn takes ~0.4 s to import
-
-        leaf_size = int(self.min_samples_leaf)
-        model: DecisionTreeClassifier | DecisionTreeRegressor
-        filled, lows = missing_as_lowest(xs)
-        if classifier:
-            model = DecisionTreeClassifier(min_samples_leaf=leaf_size, random_state=seed)
-            model.fit(filled, y.astype(np.int64))
-        else:
-            model = DecisionTreeRegressor(min_samples_leaf=leaf_size, random_state=seed)
-            model.fit(filled, y)
-        return missing_kept_low(FlatTree.from_sklearn(model.tree_), lows)
-
-
-def _seed(rng: np.random.Generator) -> int:
-    """A seed for one tree (drawn in step order before any tree is grown) or for the refiner's classifier."""
-    return int(rng.integers(0, 2**31 - 1))

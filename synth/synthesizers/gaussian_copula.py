@@ -20,6 +20,7 @@ from synth.synthesizers.column_order import (
     to_gaps,
     whole_days,
 )
+from synth.synthesizers.copula_strata import choose_stratum_column, find_rare_flag, stratum_groups
 from synth.synthesizers.derived import EXACT_RULES_PARAM, RULES_ARTIFACT, DerivedRule, apply_rules, rules_of
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.errors import SynthesizerError
@@ -32,7 +33,6 @@ from synth.synthesizers.marginals import (
     QUANTILES,
     Marginals,
     category_orders,
-    sorted_values,
 )
 from synth.synthesizers.params import column_names
 from synth.synthesizers.registry import register
@@ -64,13 +64,6 @@ def pairwise_correlation(z: np.ndarray) -> np.ndarray:
     return corr
 
 
-MAX_STRATA_LEVELS = 30
-MIN_STRATIFY_INFORMATION = 0.1
-DETERMINED = 0.9
-ASSOCIATION_SAMPLE = 5000
-RARE_FLAG_SHARE = 0.1
-MIN_FLAG_DISTINCTNESS = 0.15
-FLAG_SAMPLE_ROWS = 200_000
 STRATIFY_MODES = ("auto", "none")
 
 
@@ -84,133 +77,6 @@ class CopulaComponent:
 
 
 register_state(CopulaComponent)
-
-
-def _codes(series: pd.Series, numeric: bool, bins: int = 10) -> np.ndarray:
-    if numeric:
-        x = pd.to_numeric(series, errors="coerce") if not pd.api.types.is_datetime64_any_dtype(series) else series
-        ranks = pd.Series(x).rank(method="dense", na_option="keep")
-        binned = pd.qcut(ranks, q=bins, labels=False, duplicates="drop")
-        return np.asarray(binned.fillna(-1).to_numpy(dtype=float) + 1, dtype=np.int64)
-    labels, _ = pd.factorize(series.astype(object).where(series.notna(), "__na__"))
-    return np.asarray(labels, dtype=np.int64)
-
-
-def _mutual_information(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
-    """Mutual information of two code arrays and the entropy of each, in nats."""
-    na, nb = int(a.max()) + 1, int(b.max()) + 1
-    joint = np.bincount(a * nb + b, minlength=na * nb).reshape(na, nb).astype(float)
-    p = joint / joint.sum()
-    pa, pb = p.sum(axis=1), p.sum(axis=0)
-    nz = p > 0
-    mi = float((p[nz] * np.log(p[nz] / np.outer(pa, pb)[nz])).sum())
-
-    def entropy(q: np.ndarray) -> float:
-        q = q[q > 0]
-        return float(-(q * np.log(q)).sum())
-
-    return mi, entropy(pa), entropy(pb)
-
-
-def choose_stratum_column(data: pd.DataFrame, schema: Schema, min_rows: int, rng: np.random.Generator) -> str | None:
-    """The categorical column that tells most about the others, if it is worth splitting on.
-
-    Score: the sum of its mutual information with every other column (numbers in 10 quantile bins), leaving out
-    partners it nearly determines or is determined by (normalised MI ≥ ``DETERMINED``): category ordering already
-    carries those, and splitting on them helps little. Measured on Adult, this ranks the columns as the quality
-    gain of splitting does (relationship, then marital_status). A candidate has 2 to ``MAX_STRATA_LEVELS`` levels,
-    at least two of them with ``min_rows`` rows, and a score of at least ``MIN_STRATIFY_INFORMATION``.
-    """
-    rows = rng.choice(len(data), size=min(len(data), ASSOCIATION_SAMPLE), replace=False)
-    sample = data.iloc[np.sort(rows)]
-    codes = {s.name: _codes(sample[s.name], s.kind in NUMERIC_KINDS) for s in schema}
-    best: tuple[float, str] | None = None
-    for spec in schema:
-        if spec.kind in NUMERIC_KINDS:
-            continue
-        counts = data[spec.name].value_counts(dropna=False)
-        if not 2 <= len(counts) <= MAX_STRATA_LEVELS or int((counts >= min_rows).sum()) < 2:
-            continue
-        score = 0.0
-        for other in schema:
-            if other.name == spec.name:
-                continue
-            mi, h_a, h_b = _mutual_information(codes[spec.name], codes[other.name])
-            if min(h_a, h_b) > 0 and mi / min(h_a, h_b) < DETERMINED:
-                score += mi
-        if score >= MIN_STRATIFY_INFORMATION and (best is None or score > best[0]):
-            best = (score, spec.name)
-    return None if best is None else best[1]
-
-
-def _total_variation(codes: np.ndarray, inside: np.ndarray) -> float:
-    """Total variation distance between the code distributions of the rows inside and outside a group."""
-    k = int(codes.max()) + 1
-    p = np.bincount(codes[inside], minlength=k) / max(int(inside.sum()), 1)
-    q = np.bincount(codes[~inside], minlength=k) / max(int((~inside).sum()), 1)
-    return float(0.5 * np.abs(p - q).sum())
-
-
-def find_rare_flag(data: pd.DataFrame, schema: Schema, min_rows: int) -> tuple[str, object] | None:
-    """The rare value of a two-valued column (fraud, default, failure) whose rows differ most from the rest.
-
-    A candidate's rarer value holds at most ``RARE_FLAG_SHARE`` of the rows and at least ``min_rows``; its
-    distinctness is the mean total variation distance, over the other columns (numbers in 10 quantile bins),
-    between its rows and the others. Pooled with the common rows, such a segment is one corner of a Gaussian
-    that the common rows shape: on the transactions table the fraud rows' own amounts, hours and channels are
-    lost (shapes 0.80 inside the segment against 0.88 for the holdout). With a component of its own, it keeps
-    them. Distinctness must reach ``MIN_FLAG_DISTINCTNESS``, several times what a flag drawn at random gets
-    from sampling noise alone (about 0.06 at 400 rows), so a flag that tells nothing does not split the model.
-    """
-    best: tuple[float, str, object] | None = None
-    codes: dict[str, np.ndarray] = {}
-    for spec in schema:
-        if spec.kind in NUMERIC_KINDS:
-            continue
-        labels = data[spec.name].astype(object).where(data[spec.name].notna(), "__synth_missing__")
-        counts = labels.value_counts()
-        if len(counts) != 2 or not min_rows <= int(counts.iloc[-1]) <= RARE_FLAG_SHARE * len(data):
-            continue
-        # Distinctness from every step-th row of a large table (no random draw: the fit's stream is untouched).
-        step = -(-len(data) // FLAG_SAMPLE_ROWS)
-        if not codes:
-            codes = {s.name: _codes(data[s.name].iloc[::step], s.kind in NUMERIC_KINDS) for s in schema}
-        value = counts.index[-1]
-        inside = (labels.iloc[::step] == value).to_numpy()
-        others = [_total_variation(codes[o.name], inside) for o in schema if o.name != spec.name]
-        score = float(np.mean(others)) if others else 0.0
-        if score >= MIN_FLAG_DISTINCTNESS and (best is None or score > best[0]):
-            best = (score, spec.name, None if value == "__synth_missing__" else value)
-    return None if best is None else (best[1], best[2])
-
-
-def stratum_groups(
-    data: pd.DataFrame, by: tuple[str, ...], flag: tuple[str, object] | None, min_rows: int
-) -> list[np.ndarray]:
-    """Row indices per component: one per combination of levels of the ``by`` columns with ``min_rows`` rows
-    (smaller ones pooled), in sorted order of level, then the rare flag's rows (taken out of the others) last."""
-    flagged = np.zeros(len(data), dtype=bool)
-    if flag is not None:
-        column, value = flag
-        flagged = (data[column].isna() if value is None else data[column] == value).to_numpy()
-    if not by:
-        groups = [np.flatnonzero(~flagged)]
-    else:
-        parts = [data[c].astype(object).where(data[c].notna(), "__synth_missing__") for c in by]
-        if len(parts) == 1:
-            labels = parts[0]
-        else:  # one label per combination; a separator no label holds keeps them apart
-            text = [p.astype(str) for p in parts]
-            labels = pd.Series(["\x1f".join(t) for t in zip(*text, strict=True)], index=data.index, dtype=object)
-        counts = labels[~flagged].value_counts()
-        big = set(counts.index[counts >= min_rows])
-        keyed = labels.where(labels.isin(big), "__synth_pooled__")
-        # Components in sorted order of their level, not by size: the file lists no ranking of counts.
-        levels = sorted_values(keyed[~flagged].unique())
-        groups = [np.flatnonzero((keyed == level).to_numpy() & ~flagged) for level in levels]
-    if flag is not None:
-        groups.append(np.flatnonzero(flagged))
-    return [g for g in groups if len(g)]
 
 
 def fit_copula(

@@ -136,10 +136,10 @@ def test_the_baselines_note_is_true_its_segment_is_the_whole_tables_marginals(fl
 
 
 def test_a_large_table_judges_its_flag_on_every_step_th_row(flagged: pd.DataFrame, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from synth.synthesizers import gaussian_copula
+    from synth.synthesizers import copula_strata
 
     whole = synth.create("gaussian_copula", stratify="none").fit(flagged)
-    monkeypatch.setattr(gaussian_copula, "FLAG_SAMPLE_ROWS", 2_000)  # every 5th row of 10,000
+    monkeypatch.setattr(copula_strata, "FLAG_SAMPLE_ROWS", 2_000)  # every 5th row of 10,000
     strided = synth.create("gaussian_copula", stratify="none").fit(flagged)
     assert strided.rare_flag_ == whole.rare_flag_ == ("flag", True)
     pd.testing.assert_frame_equal(whole.sample(500, seed=1), strided.sample(500, seed=1))

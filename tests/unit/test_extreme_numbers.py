@@ -16,7 +16,7 @@ import pytest
 
 import synth
 from synth.schema import ColumnKind
-from tests.unit.test_conformance import NAMES, make
+from tests.unit.conformance.contract import NAMES, make
 
 
 def _table(a: list[float]) -> pd.DataFrame:

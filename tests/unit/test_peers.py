@@ -26,7 +26,7 @@ from synth.synthesizers import registry
 from synth.synthesizers.peers import argn, sdv_peers
 from synth.synthesizers.peers.base import PeerCodec, PeerError, version_tuple
 from tests.peer_fakes import FakeCTGAN, FakeEngine, FakeSDVSynthesizer, install_fake_engine, install_fake_sdv
-from tests.unit.test_conformance import mixed_table
+from tests.unit.conformance.contract import mixed_table
 
 SDV_NAMES = ("sdv_gaussian_copula", "sdv_ctgan", "sdv_tvae")
 HEAVY = ("torch", "sdv", "ctgan", "copulas", "rdt", "mostlyai.engine", "transformers")

@@ -156,7 +156,7 @@ def test_a_refiner_that_splits_on_missing_values_is_saved_and_read_back(tmp_path
 def test_refined_rows_keep_conditions_orders_and_seeds() -> None:
     # Refinement redraws rows: a redrawn row must still meet its condition (on the first visited column and on a
     # later one), keep the orders plain rows keep, and the same seed must give the same rows.
-    from tests.unit.test_conformance import ordered_table
+    from tests.unit.conformance.contract import ordered_table
 
     table = ordered_table()
     model = synth.create("pruned_cart", refine=True, random_state=0).fit(table)

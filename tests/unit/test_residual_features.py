@@ -126,9 +126,9 @@ def test_a_tree_keeps_only_the_residuals_it_splits_on_and_samples_the_same(monke
     assert sum(len(s.residuals) for s in model.steps_) < sum(
         min(len([r for r in model_residuals(table) if r.i < s.column and r.k < s.column]), 8) for s in model.steps_
     ), "some offered residuals went unused and were dropped"
-    from synth.synthesizers import cart
+    from synth.synthesizers import cart_growing
 
-    monkeypatch.setattr(cart, "used_residuals", lambda tree, column, residuals: (tree, residuals))
+    monkeypatch.setattr(cart_growing, "used_residuals", lambda tree, column, residuals: (tree, residuals))
     unreduced = synth.create("pruned_cart", random_state=0, visit_order="table").fit(table)
     pd.testing.assert_frame_equal(model.sample(2_000, seed=1), unreduced.sample(2_000, seed=1))
 

@@ -1,0 +1,1 @@
+"""The synthesizer contract, checked for every registered synthesizer (see contract.py)."""
