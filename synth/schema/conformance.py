@@ -11,6 +11,7 @@ from synth.schema.kinds import (
     EPOCH_MILLISECONDS,
     EPOCH_SECONDS,
     ISO8601,
+    MIXED_FORMATS,
     OFFSET_COLON,
     ColumnKind,
     ColumnSpec,
@@ -44,6 +45,13 @@ def parse_datetimes(values: pd.Series, datetime_format: str | None) -> pd.Series
         text = numbers.round().astype("Int64").astype("string")
         return pd.to_datetime(text, format=datetime_format, errors="coerce")
     text = values.astype("string").str.strip()
+    if datetime_format is not None and MIXED_FORMATS in datetime_format:
+        # Dates written two ways: each value read by the first format that reads it.
+        parts = [parse_datetimes(text, part) for part in datetime_format.split(MIXED_FORMATS)]
+        out = parts[0]
+        for part in parts[1:]:
+            out = out.fillna(part)
+        return out
     guess = datetime_format in (None, EPOCH_SECONDS, EPOCH_MILLISECONDS)
     fmt = "mixed" if guess else str(datetime_format).replace(OFFSET_COLON, "%z")  # %z reads +01:00 too
     parsed = pd.to_datetime(text, errors="coerce", format=fmt, utc=True)
@@ -143,6 +151,8 @@ def _numbers_like(values: pd.Series, target: Any, integer: bool) -> pd.Series:
 def _datetimes_like(values: pd.Series, spec: ColumnSpec, target: Any) -> pd.Series:
     """Datetimes written back the way the real column stored them (text in its format, YYYYMMDD, epoch)."""
     fmt = spec.datetime_format
+    if fmt is not None and MIXED_FORMATS in fmt:  # dates the real column wrote two ways: written the commoner way
+        fmt = fmt.split(MIXED_FORMATS)[0]
     if target is None or pd.api.types.is_datetime64_any_dtype(target):
         if target is None:
             return values

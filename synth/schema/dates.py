@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from synth.schema.kinds import EPOCH_MILLISECONDS, EPOCH_SECONDS, ISO8601, OFFSET_COLON
+from synth.schema.kinds import EPOCH_MILLISECONDS, EPOCH_SECONDS, ISO8601, MIXED_FORMATS, OFFSET_COLON
 
 #: Nanoseconds in a day: datetimes are held as nanoseconds since the epoch (UTC) wherever they are numbers.
 DAY_NS = 86_400 * 10**9
@@ -96,6 +96,8 @@ def describe_format(fmt: str) -> str:
         "%z": "±hhmm",
         OFFSET_COLON: "±hh:mm",
     }
+    if MIXED_FORMATS in fmt:
+        return " or ".join(describe_format(part) for part in fmt.split(MIXED_FORMATS))
     return re.sub(r"%:?[a-zA-Z]", lambda m: table.get(m.group(0), m.group(0)), fmt)
 
 
@@ -128,13 +130,42 @@ def detect_datetime_format(values: pd.Series) -> tuple[str, float, bool] | None:
         if iso >= 0.95 and (best is None or iso > best[1]):
             return ISO8601, iso, False
     if best is None:
-        return None
+        return _two_formats(text, shares)
     fmt, share = best
     if fmt.endswith("%z") and text.str.contains(r"[+-]\d\d:\d\d$").mean() >= 0.5:
         fmt = fmt[:-2] + OFFSET_COLON  # %z reads both; writing back needs to know which the column used
     twin = _DAY_MONTH_TWINS.get(fmt)
     ambiguous = twin is not None and shares.get(twin, 0.0) >= share
     return fmt, share, ambiguous
+
+
+#: A second format joins the first only when it reads at least this share of the values the first does not.
+MIN_SECOND_FORMAT_SHARE = 0.02
+
+
+def _two_formats(text: pd.Series, shares: dict[str, float]) -> tuple[str, float, bool] | None:
+    """Two formats that together read at least 95% of ``text`` (an export that wrote most dates as 2024-01-31
+    and some as 31/01/2024), joined by :data:`MIXED_FORMATS`, the commoner first; or None.
+
+    Such a column read as no date at all, and its dates' dashes then made it a column of phone numbers."""
+    ranked = sorted(shares, key=lambda f: -shares[f])
+    if not ranked or shares[ranked[0]] < 0.5:
+        return None
+    first = ranked[0]
+    read = pd.to_datetime(text, format=first, errors="coerce", utc=True).notna()
+    best: tuple[str, float] | None = None
+    for second in ranked[1:]:
+        if shares[second] < MIN_SECOND_FORMAT_SHARE or second == _DAY_MONTH_TWINS.get(first):
+            continue
+        union = float((read | pd.to_datetime(text, format=second, errors="coerce", utc=True).notna()).mean())
+        if union - shares[first] >= MIN_SECOND_FORMAT_SHARE and (best is None or union > best[1]):
+            best = (second, union)
+    if best is None or best[1] < 0.95:
+        return None
+    second, union = best
+    twin = _DAY_MONTH_TWINS.get(second)
+    ambiguous = twin is not None and shares.get(twin, 0.0) >= shares[second]
+    return f"{first}{MIXED_FORMATS}{second}", union, ambiguous
 
 
 def integer_date_format(name: str, values: np.ndarray, sample: np.ndarray) -> tuple[str, str] | None:

@@ -84,6 +84,9 @@ ISO8601 = "ISO8601"
 #: ``strftime`` has no such directive before 3.12 and pandas' parser none at all, so it is translated both ways
 #: (:func:`synth.schema.conformance.parse_datetimes` and the write-back).
 OFFSET_COLON = "%:z"
+#: Joins the formats of a column whose dates are written two ways ("2024-01-31" in most rows, "31/01/2024" in
+#: some): each value is read with the first format that reads it; synthetic dates are written in the first.
+MIXED_FORMATS = " || "
 
 
 @dataclass(frozen=True)

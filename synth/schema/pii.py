@@ -218,9 +218,18 @@ def card_share(values: list[str]) -> float:
     return hits / len(values) if values else 0.0
 
 
+#: Dates with dashes, slashes or dots ("2024-01-31", "31/01/2024", "01.31.2024"): never phone numbers.
+_DATE_LIKE = re.compile(
+    r"\s*(?:(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d\d)\s*"
+)
+
+
 def _phone_share(name: str, values: list[str]) -> float:
     hits = 0
     for v in values:
+        if _DATE_LIKE.fullmatch(v):  # a date column in mixed formats read as phone numbers (dashes, 8 digits)
+            continue
         # A slash alone ("2024/000123") is an invoice or file number's; beside a space, dash or bracket it splits
         # an area code ("92/411 5781").
         if PHONE.fullmatch(v) and ("/" not in v or re.search(r"[ ()+\-]", v)):

@@ -578,3 +578,34 @@ def test_a_column_mostly_of_emails_is_personal_data_whatever_else_it_holds(
     values = [f"p{i}.q{i % 7}@corp{i % 3}.org" for i in range(k)] + [filler] * (n - k)
     spec = kind_of(list(np.random.default_rng(0).permutation(values)), name)
     assert spec.kind is ColumnKind.PII and spec.pii_type == "email", spec.reason
+
+
+def test_dates_written_two_ways_are_dates_not_phone_numbers() -> None:
+    """A session-22 walk: a ticket export wrote 80% of its dates as 2023-05-14 and 20% as 14/05/2023; no single
+    format read 95% of them, and the dashes made the column personal data (phone numbers), regenerated as
+    603-555-0189. Now two formats join; each value reads by the first that reads it; synthetic dates are written
+    the commoner way."""
+    rng = np.random.default_rng(4)
+    days = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, 1_500), unit="D")
+    second = rng.random(1_500) < 0.2
+    text = [d.strftime("%d/%m/%Y") if s else d.strftime("%Y-%m-%d") for d, s in zip(days, second, strict=True)]
+    real = pd.DataFrame({"opened": text, "queue": rng.choice(["a", "b"], 1_500)})
+    spec = synth.infer_schema(real)["opened"]
+    assert spec.kind is ColumnKind.DATETIME and spec.datetime_format == "%Y-%m-%d || %d/%m/%Y", spec
+    assert "YYYY-MM-DD or DD/MM/YYYY" in spec.reason
+    parsed = coerce_to_schema(real, synth.infer_schema(real))["opened"]
+    assert parsed.notna().all() and (parsed.to_numpy() == days.to_numpy()).all(), "every value read, both ways"
+    out = synth.create("gaussian_copula", random_state=0).fit(real).sample(500, seed=0)["opened"]
+    assert out.str.fullmatch(r"20\d\d-\d\d-\d\d").all()
+    assert pd.to_datetime(out).between("2023-01-01", "2024-12-31").all()
+
+
+@pytest.mark.parametrize("fmt", ["%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d"])
+def test_a_column_of_dates_in_any_layout_is_never_phone_numbers(fmt: str) -> None:
+    rng = np.random.default_rng(5)
+    days = pd.Timestamp("1990-01-01") + pd.to_timedelta(rng.integers(0, 12_000, 400), unit="D")
+    # Four layouts at once: no two formats read 95%, so the column is no date, and still no phone number.
+    layouts = [fmt, "%Y%m%d", "%d %b %Y", "%B %d, %Y"]
+    text = [d.strftime(layouts[i % 4] if i % 3 else fmt) for i, d in enumerate(days)]
+    assert kind_of(text, "when").pii_type != "phone"
+    assert kind_of([d.strftime(fmt) for d in days], "called").kind is ColumnKind.DATETIME
