@@ -47,6 +47,8 @@ N_DRAWS = 4000
 """Posterior draws behind the interval: its quantiles move by well under a point between seeds."""
 VALUE_BANDS = 10
 """A numeric secret is matched by value band: the training table's deciles of it."""
+FAMILY_TESTS = 4
+"""Bonferroni-adjusted bounds are kept for up to this many tests (inference runs on everyone and on the rare: 2)."""
 UNKNOWN_RATE = 0.5
 """The control rate taken for a secret value no holdout target has: the mean of the Jeffreys prior Beta(½, ½)."""
 
@@ -206,7 +208,14 @@ def matched_risk(
     main_draws = _jeffreys(rng, k_m, n_m.astype(float), draws) @ weight
     control_draws = _jeffreys(rng, k_c, n_c, draws) @ weight
     tail = (1.0 - level) / 2.0
-    q_low, q_high = np.quantile(_ratio(main_draws, control_draws), [tail, 1.0 - tail])
+    ratios = _ratio(main_draws, control_draws)
+    q_low, q_high = np.quantile(ratios, [tail, 1.0 - tail])
+    # the bounds at the Bonferroni-adjusted level for 1…FAMILY_TESTS tests, from the same draws: what the verdict
+    # judges by when it weighs inference on everyone and on the rare together (Risk.interval)
+    family = tuple(
+        (float(lo), float(hi))
+        for lo, hi in (np.quantile(ratios, [tail / m, 1.0 - tail / m]) for m in range(1, FAMILY_TESTS + 1))
+    )
 
     def rate(share: float, sample: np.ndarray, n: int) -> Rate:
         low, high = np.quantile(sample, [tail, 1.0 - tail])
@@ -222,5 +231,6 @@ def matched_risk(
         excess=excess,
         error=max(excess - float(q_low), 0.0),
         level=level,
+        family=family,
     )
     return MatchedRisk(rate(main_share, main_draws, n_main), rate(control_share, control_draws, n_control), risk)
