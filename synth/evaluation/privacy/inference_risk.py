@@ -3,7 +3,7 @@
 anonymeter's risk, ``(main − control) / (1 − control)`` on Wilson point estimates, read a synthesizer that leaks
 nothing as "high risk" on an imbalanced secret (a shop's 99.5%-"N" chargeback flag): fresh real rows used as the
 synthetic table averaged 0.44 on the people rare on the known columns and its light was red in 7 of 20 runs
-(``python -m benchmarks.bench_inference_risk``; ours: 0.09, never red). Three causes, each fixed here on principle:
+(``python -m benchmarks.bench_inference_risk``; ours: 0.06, never red). Three causes, each fixed here on principle:
 
 * **Wilson's centre is not the share.** It pulls a rate towards ½ by ``z²/2`` successes in ``n + z²`` attacks, so
   the smaller control set (the holdout is a quarter of train) is pulled further: 129 of 129 holdout targets right
