@@ -481,7 +481,8 @@ def _known_weight_matches() -> np.ndarray:
     ("method", "expected", "error"),
     # computed by control_error before the interval reused the estimate's fit (session 18). With every predicate
     # its own cluster, singling_error draws the same predicates and halvings as control_error did, so the control's
-    # error is the same figure, now as a share of the 1,000 predicates
+    # error is the same figure, now as a share of the 1,000 predicates; at the 20 replicates it then drew (the default
+    # is 60 since session 22)
     [("calibrated", 375.76230970430146, 59.02644296343984), ("npmle", 261.21098131847987, 8.433780740920719)],
 )
 def test_the_control_interval_reuses_the_estimates_fit_and_its_figures_do_not_move(
@@ -492,8 +493,8 @@ def test_the_control_interval_reuses_the_estimates_fit_and_its_figures_do_not_mo
     estimate = control_estimate(matches, 8000, np.random.default_rng(1), method)
     assert estimate.fitted is not None
     assert control_successes_at(matches, 8000, np.random.default_rng(1), method) == (estimate.expected, estimate.note)
-    refitted = singling_error(hits, matches, 8000, np.random.default_rng(2), method)
-    reused = singling_error(hits, matches, 8000, np.random.default_rng(2), method, fitted=estimate.fitted)
+    refitted = singling_error(hits, matches, 8000, np.random.default_rng(2), method, n_boot=20)
+    reused = singling_error(hits, matches, 8000, np.random.default_rng(2), method, n_boot=20, fitted=estimate.fitted)
     assert reused == refitted  # exactly: the refit reached the very same distribution
     assert estimate.expected == pytest.approx(expected, rel=1e-9, abs=0)
     assert reused.control * len(matches) == pytest.approx(error, rel=1e-9, abs=0)

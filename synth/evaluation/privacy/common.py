@@ -158,8 +158,12 @@ class Risk:
         low / high: the confidence interval, clipped to [0, 1].
         excess: the unclipped excess ``(main − control) / (1 − control)``, bounded to [−1, 1]; negative when the
             attack did better on the control rows.
-        error: half-width of the interval around ``excess`` (propagated from both rates).
+        error: half-width of the interval around ``excess`` (propagated from both rates; for inference the
+            distance down to the lower bound).
         level: confidence level.
+        family: where the interval is not ``excess ± error`` (inference's posterior quantiles), the unclipped
+            (lower, upper) bounds of the excess at the Bonferroni-adjusted level for 1, 2, … tests, from the same
+            draws as ``low`` / ``high``; empty when ``excess ± error`` widened by the normal quantiles' ratio is it.
     """
 
     value: float
@@ -168,11 +172,29 @@ class Risk:
     excess: float
     error: float = 0.0
     level: float = 0.95
+    family: tuple[tuple[float, float], ...] = ()
+
+    def interval(self, tests: int = 1) -> tuple[float, float]:
+        """The unclipped interval of the excess at ``level`` Bonferroni-adjusted for ``tests`` tests — the one the
+        privacy verdict judges by. A posterior's is its own quantiles (the normal quantiles' ratio widened
+        inference's lower half-width on both sides as if it were symmetric and normal, which near a control of 1 it
+        is not); beyond the tests :attr:`family` holds, or without it, ``excess ± error`` widened."""
+        if 1 <= tests <= len(self.family):
+            return self.family[tests - 1]
+        widen = bonferroni_widening(tests, self.level)
+        return self.excess - widen * self.error, self.excess + widen * self.error
 
     @property
     def significant(self) -> bool:
         """Whether the whole interval lies above zero: the attack does better on training rows beyond noise."""
-        return self.excess - self.error > 0
+        return self.interval()[0] > 0
+
+
+def bonferroni_widening(m: int, level: float = 0.95) -> float:
+    """How much wider a normal ``level`` interval gets at the Bonferroni-adjusted level for ``m`` tests."""
+    if m <= 1:
+        return 1.0
+    return float(stats.norm.ppf(1 - (1 - level) / (2 * m)) / stats.norm.ppf(1 - (1 - level) / 2))
 
 
 def residual_risk(main: Rate, control: Rate) -> Risk:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation.privacy.common import PrivacyInputError, Tables, check_holdout, prepare_tables
+from synth.evaluation.privacy.inference_risk import guess_shares
 from synth.evaluation.privacy.neighbors import (
     GowerEncoder,
     GowerRows,
@@ -210,6 +211,22 @@ class PrivacyInputs:
             ("gower_nearest", which, cols, k, rows.tobytes()),
             lambda: gower_neighbors(self.gower(which, cols).take(rows), self.gower("synthetic", cols), k),
         )
+
+    def guess_shares(
+        self, which: Which, known: Sequence[str], rows: np.ndarray, secret: str, span: float, tolerance: float
+    ) -> np.ndarray:
+        """Per row ``rows`` of ``which``: the chance the inference attack guesses its ``secret`` right from the
+        synthetic rows nearest on ``known`` (:func:`~synth.evaluation.privacy.inference_risk.guess_shares`), kept."""
+        cols, rows = tuple(known), np.asarray(rows, dtype=np.int64)
+        t = self.tables
+
+        def compute() -> np.ndarray:
+            truths = self.table(which)[secret].iloc[rows].reset_index(drop=True)
+            syn_secret = t.synthetic[secret].reset_index(drop=True)
+            targets, syn = self.gower(which, cols).take(rows), self.gower("synthetic", cols)
+            return guess_shares(targets, syn, syn_secret, truths, self.kinds[secret], span, tolerance)
+
+        return self._once(("guess_shares", which, cols, secret, span, tolerance, rows.tobytes()), compute)
 
     @property
     def query_encoder(self) -> QueryEncoder:

@@ -23,7 +23,11 @@ SMOOTHING = 0.05
 """Width (in powers of ten of w) of the Gaussian kernel that smooths the weight distribution at each EM step."""
 
 
-BOOTSTRAP_REPLICATES = 20
+BOOTSTRAP_REPLICATES = 60
+"""Replicates of the bootstrap over synthetic rows. The stated error is the wider of two estimated errors (this and
+the holdout jackknife's), and the wider of two noisy estimates runs high: with 20 replicates and 10 jackknife groups
+the 3-column interval of a 2,000 / 500 table stated 1.44× the spread of the risk over repeats (98% coverage), with
+60 and 20 1.35× (97%) at +0.1 CPU-s per attack (``benchmarks/bench_singling_coverage.py``)."""
 REPLICATE_ITERATIONS = 300
 """A replicate's fit starts at the full fit's distribution, so it needs far fewer EM steps than the 5,000 a fit
 from scratch may take (each step ~30 µs; a replicate is three fits with the calibration's halves)."""
@@ -112,7 +116,10 @@ def _beta_fit(
     3-column success rate of 2,000 fresh rows within 0.3% ± 1.6% (40 splits,
     ``benchmarks/bench_singling_extrapolation.py``: the excess −0.004 ± 0.006; an offline −0.036 over 10 splits in
     session 20 did not reproduce). For rare values it ran low further out, from the same 500-row holdouts: 0.89 of the
-    observed rate at 8×, 0.78 at 15× (a control too low reads an excess where there is none)."""
+    observed rate at 8×, 0.78 at 15× (a control too low reads an excess where there is none) — for the predicates of
+    a 2,000-row synthetic table scored on larger samples. With the synthetic table as large as the target it reads
+    0.99–1.01 at 8× (fresh rows: excess −0.003 ± 0.003 over 80 splits); with half as many synthetic rows +0.020, and
+    the attack warns (:func:`~synth.evaluation.privacy.wp216.singling_out`)."""
     from scipy import optimize, stats
 
     values, weights = np.unique(counts, return_counts=True)
@@ -323,8 +330,8 @@ def singling_error(
 
     For ``beta`` the holdout people are resampled too, by a jackknife (:func:`_holdout_jackknife`), and the wider
     of the two errors is stated: with the bootstrap alone the 3-column risk's interval stated 0.80–0.85 of its
-    spread over repeats (83% and 93% coverage on bank marketing and Adult); with the wider of the two, 1.09–1.36
-    (95–97%).
+    spread over repeats (83% and 93% coverage on bank marketing and Adult); with the wider of the two, 1.03–1.35
+    (97–100%) on Adult and bank marketing, 1.05 and 1.35 (88% and 97%) on a 2,000 / 500 cut of Adult.
 
     Args:
         main_hits: (Q,) whether each predicate singles out a training row.
@@ -384,7 +391,8 @@ def singling_error(
     return SinglingError(float(np.sqrt(control_var)), float(np.sqrt(excess_var)))
 
 
-JACKKNIFE_GROUPS = 10
+JACKKNIFE_GROUPS = 20
+"""Groups of holdout people the jackknife leaves out in turn (see :data:`BOOTSTRAP_REPLICATES` for why 20, not 10)."""
 
 
 def _holdout_jackknife(

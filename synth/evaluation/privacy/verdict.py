@@ -28,8 +28,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from scipy import stats
-
 from synth.evaluation.privacy.attacks import AttackResult
 from synth.evaluation.privacy.distances import PrivacyResult
 from synth.evaluation.privacy.membership import FPRS, MembershipResult, min_non_members
@@ -140,13 +138,6 @@ def closeness_level(distances: PrivacyResult, thresholds: Thresholds | None = No
     return _level(distances.dcr_share_full_excess, limits, distances.dcr_share_full_excess_interval[0] > 0)
 
 
-def _bonferroni_widening(m: int, level: float = 0.95) -> float:
-    """How much wider a ``level`` interval gets at the Bonferroni-adjusted level for ``m`` tests."""
-    if m <= 1:
-        return 1.0
-    return float(stats.norm.ppf(1 - (1 - level) / (2 * m)) / stats.norm.ppf(1 - (1 - level) / 2))
-
-
 def _attack_verdict(
     key: str, label: str, results: Sequence[AttackResult], limits: tuple[float, float]
 ) -> CriterionVerdict:
@@ -155,18 +146,18 @@ def _attack_verdict(
         return CriterionVerdict(key, label, "grey", "not measured", _limits(limits), "This attack was not run.")
     # Several attacks per criterion (univariate and multivariate singling out; inference on everyone and on
     # the rare) are several chances of a false alarm: each is judged on its interval widened to a
-    # Bonferroni-adjusted level, so the criterion's false-alarm rate stays at 5%.
-    widen = _bonferroni_widening(len(measured))
+    # Bonferroni-adjusted level, so the criterion's false-alarm rate stays at 5%. The interval is the metric's
+    # own at that level (Risk.interval): inference's posterior quantiles, not its lower half-width widened as if
+    # symmetric and normal.
+    tests = len(measured)
 
     def significant_(r: AttackResult) -> bool:
-        return r.risk.excess - widen * r.risk.error > 0
+        return r.risk.interval(tests)[0] > 0
 
     worst = max(measured, key=lambda r: (significant_(r), r.risk.value))
     significant = significant_(worst)
-    widened = (
-        f"{_pct(max(worst.risk.excess - widen * worst.risk.error, 0.0))}–"
-        f"{_pct(min(max(worst.risk.excess + widen * worst.risk.error, 0.0), 1.0))}, which includes no risk"
-    )
+    low, high = worst.risk.interval(tests)
+    widened = f"{_pct(max(low, 0.0))}–{_pct(min(max(high, 0.0), 1.0))}, which includes no risk"
     value = (
         f"risk {_pct(worst.risk.value)} (95% CI {_pct(worst.risk.low)}–{_pct(worst.risk.high)}); success "
         f"{_pct(worst.main.value)} on training rows, {_pct(worst.control.value)} on holdout rows (control), "
