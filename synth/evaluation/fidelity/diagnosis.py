@@ -415,9 +415,11 @@ def diagnose_pairs(fidelity: FidelityResult, *, top: int = 5) -> tuple[PairDiagn
     }
     out = []
     for p in fidelity.worst_pairs()[:top]:
-        out.append(
-            PairDiagnosis(p.column_a, p.column_b, p.score, _pair_message(p, measure_names), SUGGESTIONS["association"])
-        )
+        message = _pair_message(p, measure_names)
+        fresh = fidelity.holdout_pair_score(p.column_a, p.column_b)
+        if fresh is not None:
+            message += f"; fresh real data scores {fresh:.3f}"
+        out.append(PairDiagnosis(p.column_a, p.column_b, p.score, message, SUGGESTIONS["association"]))
     return tuple(out)
 
 
