@@ -297,3 +297,31 @@ def test_local_pruning_keeps_a_total_and_drops_noise() -> None:
     assert local_error < 0.75 * wide_error, (local_error, wide_error)
     assert local_leaves["total"] > 1.5 * wide_leaves["total"], (local_leaves, wide_leaves)
     assert local_leaves["noise"] < wide_leaves["noise"] / 2, (local_leaves, wide_leaves)
+
+
+def test_a_rare_outcome_keeps_the_columns_that_depend_on_it() -> None:
+    """Session 22's HR walk: 25 leavers in 2,400 training rows, a termination date exactly for them. The outcome
+    side was under min_samples_leaf (40), so split_first skipped it and no tree could isolate it: 24 of 25
+    synthetic termination dates went to people who had not left. A rare side of at least smooth_below rows now
+    gets its own leaf."""
+    rng = np.random.default_rng(22)
+    n = 2_400
+    left = rng.random(n) < 25 / n
+    hired = pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 3_000, n), unit="D")
+    ended = pd.Series(pd.NaT, index=range(n))
+    ended[left] = hired[left] + pd.to_timedelta(rng.integers(60, 900, int(left.sum())), unit="D")
+    real = pd.DataFrame(
+        {
+            "hired": hired,
+            "ended": ended,
+            "salary": rng.lognormal(10.8, 0.3, n).round(),
+            "team": rng.choice(["a", "b", "c", "d"], n),
+            "left": left.astype(int),
+        }
+    )
+    assert 10 <= left.sum() < 40, "the premise: a rare side under min_samples_leaf"
+    model = synth.create("pruned_cart", random_state=0).fit(real)
+    out = model.sample(4_800, seed=1)
+    has_end = out["ended"].notna()
+    assert out["left"].eq(1).sum() > 0
+    assert (has_end == out["left"].eq(1)).mean() >= 0.99, pd.crosstab(has_end, out["left"])
