@@ -26,12 +26,15 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from synth.schema.pii import caseless_letter, faker_titles, person_providers
 
 #: A locale is kept only when at least this many rows belong to it (as phone country codes).
 MIN_LOCALE_ROWS = 20
@@ -113,16 +116,10 @@ def _layout(templates: list[str]) -> tuple[bool, str, float, str]:
 @lru_cache(maxsize=1)
 def name_locales() -> dict[str, NameLists]:
     """Every Faker locale with name lists of its own (see the module docstring), one per set of identical lists."""
-    import faker.providers.person as person
-
     out: dict[str, NameLists] = {}
     seen: set[tuple[frozenset[str], frozenset[str]]] = set()
-    for module in sorted(pkgutil.iter_modules(person.__path__), key=lambda m: _preference(m.name)):
-        if module.name in _SKIPPED:
-            continue
-        try:
-            provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
-        except (ImportError, AttributeError):
+    for code, provider in sorted(person_providers(), key=lambda p: _preference(p[0])):
+        if code in _SKIPPED:
             continue
         firsts, lasts = _lists(provider, "first"), _lists(provider, "last")
         every_first = frozenset(str(w) for names in firsts for w in names)
@@ -146,15 +143,13 @@ def name_locales() -> dict[str, NameLists]:
             if isinstance(getattr(provider, a), dict | list | tuple) and "{{" in str(t)
         ]
         last_first, sep, two_last, joiner = _layout(templates)
-        out[module.name] = NameLists(pairs, last_first, sep, two_last, joiner)
+        out[code] = NameLists(pairs, last_first, sep, two_last, joiner)
     return out
 
 
 @lru_cache(maxsize=1)
 def _name_index() -> tuple[tuple[str, ...], dict[str, np.ndarray], dict[str, np.ndarray], frozenset[str]]:
     """Locales, word → probability under each locale's first-name / last-name lists, and every title or suffix."""
-    import faker.providers.person as person
-
     locales = tuple(name_locales())  # joined names (zh_CN "梁鑫", ko_KR "홍정훈") are split by _name_likelihoods
     index: dict[str, dict[str, np.ndarray]] = {"first": {}, "last": {}}
     for j, code in enumerate(locales):
@@ -165,16 +160,7 @@ def _name_index() -> tuple[tuple[str, ...], dict[str, np.ndarray], dict[str, np.
                 for word, p in zip(words, probs, strict=True):
                     row = index[kind].setdefault(str(word).lower(), np.zeros(len(locales)))
                     row[j] = max(row[j], p / len(pairs))
-    titles: set[str] = set()
-    for module in pkgutil.iter_modules(person.__path__):
-        try:
-            provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
-        except (ImportError, AttributeError):
-            continue
-        for attr in dir(provider):
-            if attr.startswith(("prefixes", "suffixes")) and isinstance(getattr(provider, attr), dict | list | tuple):
-                titles.update(str(t).lower().strip(".") for t in getattr(provider, attr))
-    return locales, index["first"], index["last"], frozenset(titles)
+    return locales, index["first"], index["last"], faker_titles(("prefixes", "suffixes"))
 
 
 def _street_pool(code: str, size: int, seed: int) -> list[str]:
@@ -272,11 +258,6 @@ def _lookup(token: str, index: dict[str, np.ndarray], glued: tuple[str, ...]) ->
     return [index[suffix], *([index[stem]] if stem in index else [])]
 
 
-def _caseless(ch: str) -> bool:
-    """A letter of a script without capitals (Chinese, Japanese, Korean …)."""
-    return ch.isalpha() and ch.upper() == ch.lower()
-
-
 def _initial(word: str) -> bool:
     core = word.strip(".,")
     return len(core) <= 1 and core.isascii()
@@ -294,7 +275,7 @@ def _name_likelihoods(pii_type: str, values: list[str]) -> tuple[tuple[str, ...]
             p = (firsts if pii_type == "first_name" else lasts).get(words[0] if len(words) == 1 else "", zero)
             known[i], lik[i] = p.any(), np.maximum(p, _FLOOR)
             continue
-        if len(words) == 1 and 2 <= len(words[0]) <= 4 and all(_caseless(ch) for ch in words[0]):
+        if len(words) == 1 and 2 <= len(words[0]) <= 4 and all(caseless_letter(ch) for ch in words[0]):
             # Chinese and Korean write the family name (one or two characters) and the given name without a space:
             # "梁鑫", "홍정훈"; every split is a candidate (given name, family name).
             pairs = [(words[0][k:], words[0][:k]) for k in (1, 2) if k < len(words[0])]
@@ -393,16 +374,23 @@ def _by_share(codes: list[str], probs: np.ndarray, n: int, rng: np.random.Genera
     return rng.choice(len(codes), size=n, p=probs)
 
 
+def _locale_rows(
+    codes: list[str], probs: np.ndarray, n: int, rng: np.random.Generator
+) -> Iterator[tuple[str, np.ndarray]]:
+    """Each locale with the rows (of ``n``) it fakes, drawn by share; locales that drew no row are left out."""
+    which = _by_share(codes, probs, n, rng)
+    for j, code in enumerate(codes):
+        rows = np.flatnonzero(which == j)
+        if len(rows):
+            yield code, rows
+
+
 def local_names(pii_type: str, codes: list[str], probs: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` names (or first / last names) from the locales' weighted lists, each locale for its share of rows."""
     from synth.generated_pii import _choice, _join
 
     out = np.empty(n, dtype=object)
-    which = _by_share(codes, probs, n, rng)
-    for j, code in enumerate(codes):
-        rows = np.flatnonzero(which == j)
-        if len(rows) == 0:
-            continue
+    for code, rows in _locale_rows(codes, probs, n, rng):
         lists = name_locales()[code]
         gender = rng.integers(0, len(lists.pairs), len(rows))
         for g, (firsts, lasts) in enumerate(lists.pairs):
@@ -426,11 +414,7 @@ def local_addresses(codes: list[str], probs: np.ndarray, n: int, rng: np.random.
     from synth.generated_pii import POOL_SIZE, _join
 
     out = np.empty(n, dtype=object)
-    which = _by_share(codes, probs, n, rng)
-    for j, code in enumerate(codes):
-        rows = np.flatnonzero(which == j)
-        if len(rows) == 0:
-            continue
+    for code, rows in _locale_rows(codes, probs, n, rng):
         pool = sorted(set(_street_pool(code, POOL_SIZE, int(rng.integers(0, 2**31 - 1)))))
         split = [re.split(r"([0-9]+)", v) for v in pool]  # text, number, text, number, …, text
         width = max(len(parts) for parts in split)

@@ -244,9 +244,10 @@ def _rounds(spec: ColumnSpec) -> bool:
     )
 
 
-def whole_places(spec: ColumnSpec) -> int:
-    """The places a whole-number column is rounded to: its grain (-2: hundreds) if recorded, else units."""
-    return spec.decimals if spec.decimals is not None and spec.decimals < 0 else 0
+def whole_places(decimals: int | None) -> int:
+    """The places a whole-number column with recorded ``decimals`` is rounded to: its grain (-2: hundreds) if
+    recorded, else units."""
+    return decimals if decimals is not None and decimals < 0 else 0
 
 
 def _as_recorded(values: pd.Series, spec: ColumnSpec) -> pd.Series:
@@ -287,7 +288,7 @@ def conform(synthetic: pd.DataFrame, schema: Schema, reference: pd.DataFrame | N
             # model kept its draws finer (CART near rare values, decimals None): "$26.55081" is no price. Rounded
             # prices reproduce a training-only rare price no more often than a holdout-only one (the rare-value
             # test, tests/unit/test_number_text.py), so the layout costs no measured privacy.
-            places = whole_places(spec) if spec.kind is ColumnKind.DISCRETE else spec.decimals
+            places = whole_places(spec.decimals) if spec.kind is ColumnKind.DISCRETE else spec.decimals
             if places is None:
                 places = spec.layout_places
             if places is not None and places < 0:  # recorded to hundreds: "€72,100.00", never "€72,113.00"
@@ -295,7 +296,7 @@ def conform(synthetic: pd.DataFrame, schema: Schema, reference: pd.DataFrame | N
             text = format_numbers(numbers, spec.number_format, places)
             out[spec.name] = text.astype(target) if isinstance(target, pd.StringDtype) else text
         elif spec.kind is ColumnKind.DISCRETE:
-            numbers = pd.to_numeric(col, errors="coerce").astype("float64").round(whole_places(spec))
+            numbers = pd.to_numeric(col, errors="coerce").astype("float64").round(whole_places(spec.decimals))
             out[spec.name] = _numbers_like(numbers, target, integer=True)
         elif spec.kind is ColumnKind.CONTINUOUS:
             out[spec.name] = _numbers_like(_as_recorded(col, spec), target, integer=False)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
@@ -116,23 +117,43 @@ def person_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def world_names() -> tuple[frozenset[str], frozenset[str]]:
-    """First and last names of every locale Faker ships (86 of them: Chloé, Farid, Priya, Tariq, Müller, García,
-    Nguyen …), lower-cased. Read for full names only ("Priya Haddad"), whose two capitalised words make a chance
-    match rare; a column of single words is judged on the en_US lists (:func:`person_words`), because across all
-    locales "May", "June", "Summer", "Male" and "Unknown" are first names too."""
+def person_providers() -> tuple[tuple[str, Any], ...]:
+    """Every locale's Faker person provider that imports, as (locale code, provider class), in module order: the
+    name lists and titles read here and by :mod:`synth.generated_locales` come from these."""
     import importlib
     import pkgutil
 
     import faker.providers.person as person
 
-    firsts: set[str] = set()
-    lasts: set[str] = set()
+    out = []
     for module in pkgutil.iter_modules(person.__path__):
         try:
-            provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+            out.append((module.name, importlib.import_module(f"{person.__name__}.{module.name}").Provider))
         except (ImportError, AttributeError):  # a locale that fails to import costs only its names
             continue
+    return tuple(out)
+
+
+def faker_titles(kinds: tuple[str, ...]) -> frozenset[str]:
+    """Every locale's words of the provider lists named ``kinds…`` ("prefixes": Herr, Sr., आदरसूचक; "suffixes":
+    MBA), lower-cased without their dots."""
+    titles: set[str] = set()
+    for _, provider in person_providers():
+        for attr in dir(provider):
+            if attr.startswith(kinds) and isinstance(getattr(provider, attr), dict | list | tuple):
+                titles.update(str(t).lower().strip(".") for t in getattr(provider, attr))
+    return frozenset(titles)
+
+
+@lru_cache(maxsize=1)
+def world_names() -> tuple[frozenset[str], frozenset[str]]:
+    """First and last names of every locale Faker ships (86 of them: Chloé, Farid, Priya, Tariq, Müller, García,
+    Nguyen …), lower-cased. Read for full names only ("Priya Haddad"), whose two capitalised words make a chance
+    match rare; a column of single words is judged on the en_US lists (:func:`person_words`), because across all
+    locales "May", "June", "Summer", "Male" and "Unknown" are first names too."""
+    firsts: set[str] = set()
+    lasts: set[str] = set()
+    for _, provider in person_providers():
         # first_names, first_names_female, male_last_names, unisex_last_names …: locales name their lists freely.
         for attr in dir(provider):
             into = firsts if "first_names" in attr else lasts if "last_names" in attr else None
@@ -148,24 +169,10 @@ def world_names() -> tuple[frozenset[str], frozenset[str]]:
 def world_titles() -> frozenset[str]:
     """Every locale's titles before a name ("herr", "sr", "आदरसूचक"), lower-cased: Hindi names often open on one,
     and without it a column of them fell under half known names."""
-    import importlib
-    import pkgutil
-
-    import faker.providers.person as person
-
-    titles: set[str] = set()
-    for module in pkgutil.iter_modules(person.__path__):
-        try:
-            provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
-        except (ImportError, AttributeError):
-            continue
-        for attr in dir(provider):
-            if attr.startswith("prefixes") and isinstance(getattr(provider, attr), dict | list | tuple):
-                titles.update(str(t).lower().strip(".") for t in getattr(provider, attr))
-    return frozenset(t for t in titles if t)
+    return frozenset(t for t in faker_titles(("prefixes",)) if t)
 
 
-def _caseless(ch: str) -> bool:
+def caseless_letter(ch: str) -> bool:
     """A letter of a script without capitals (Chinese, Japanese, Korean, Arabic, Thai …)."""
     return ch.isalpha() and ch.upper() == ch.lower()
 
@@ -175,7 +182,7 @@ def _capitalised(value: str) -> bool:
     family-name particle ("van", "de") may be lower case where a capitalised word follows it."""
     words = value.split()
     return bool(words) and all(
-        word[:1].isupper() or _caseless(word[:1]) or (word in _PARTICLES and i + 1 < len(words) and i > 0)
+        word[:1].isupper() or caseless_letter(word[:1]) or (word in _PARTICLES and i + 1 < len(words) and i > 0)
         for i, word in enumerate(words)
     )
 
@@ -184,9 +191,9 @@ def _caseless_name(value: str, firsts: frozenset[str], lasts: frozenset[str]) ->
     """A family name then a given name in a script without capitals, with a space or without ("鈴木 晃", "홍정훈",
     "梁鑫"); a given name may be one character, which the name shape of cased scripts does not allow."""
     words = value.split()
-    if len(words) == 2 and all(all(_caseless(ch) for ch in w) for w in words):
+    if len(words) == 2 and all(all(caseless_letter(ch) for ch in w) for w in words):
         return words[0] in lasts and words[1] in firsts
-    if len(words) != 1 or not 2 <= len(value) <= 4 or not all(_caseless(ch) for ch in value):
+    if len(words) != 1 or not 2 <= len(value) <= 4 or not all(caseless_letter(ch) for ch in value):
         return False
     return any(value[:k] in lasts and value[k:] in firsts for k in (1, 2) if k < len(value))
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from synth.progress import ProgressCallback
 from synth.schema import ColumnKind
+from synth.schema.conformance import whole_places
 from synth.synthesizers.base import Condition, column_mask, describe_conditions, draw_matching
 from synth.synthesizers.cart_steps import CartColumn, CartStep
 from synth.synthesizers.column_order import anchor_base, in_units_of, redraw_out_of_order
@@ -75,8 +76,7 @@ class CartSampling:
         decimals they were recorded at (before any rule reads them: a sum of amounts in cents stays exact), all
         within the column's smoothed range."""
         if col.integer and not col.categorical:
-            places = self._recorded_decimals(col.name)  # whole numbers recorded to hundreds: negative
-            values = np.round(values, places if places is not None and places < 0 else 0)
+            values = np.round(values, whole_places(self._recorded_decimals(col.name)))  # hundreds: -2
         elif col.kind is ColumnKind.CONTINUOUS:
             places = self._recorded_decimals(col.name)
             if places is not None:
