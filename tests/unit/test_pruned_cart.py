@@ -325,3 +325,13 @@ def test_a_rare_outcome_keeps_the_columns_that_depend_on_it() -> None:
     has_end = out["ended"].notna()
     assert out["left"].eq(1).sum() > 0
     assert (has_end == out["left"].eq(1)).mean() >= 0.99, pd.crosstab(has_end, out["left"])
+    # The rare side's own leaf pools its 25 rows: no synthetic leaver is a copy of a real one, and the rare-value
+    # membership test finds no excess of training values over fresh ones.
+    leavers = real[real["left"].eq(1)]
+    copies = out[out["left"].eq(1)].merge(leavers, how="inner", on=list(real.columns))
+    assert copies.empty
+    fresh = real.sample(frac=1.0, random_state=1)  # fit on one half, the other half is the fresh rows
+    train, holdout = fresh.iloc[: n // 2], fresh.iloc[n // 2 :]
+    half = synth.create("pruned_cart", random_state=0).fit(train)
+    rare = synth.evaluate_rare_values(train, half.sample(len(train), seed=2), holdout, schema=half.schema_)
+    assert rare.pooled_low <= 0.0 and not rare.flagged, (rare.pooled_excess, rare.flagged)
