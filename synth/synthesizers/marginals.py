@@ -185,6 +185,14 @@ MISSING_RATES = ArtifactItem(
 )
 
 
+def _utc(values: pd.Series) -> pd.Series:
+    """Datetimes as naive UTC (a table handed over with zone-aware datetimes: a zone-aware series cannot be cast to
+    nanoseconds directly); the zone is put back when the sample is conformed to the schema."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert("UTC").dt.tz_localize(None)
+    return values
+
+
 @dataclass(frozen=True)
 class NumericMarginal:
     """Empirical quantile function of the observed (non-missing) values."""
@@ -199,7 +207,7 @@ class NumericMarginal:
         is_dt = kind is ColumnKind.DATETIME
         present = values.dropna()
         if is_dt:
-            ns = present.astype("datetime64[ns]").astype("int64").to_numpy()
+            ns = _utc(present).astype("datetime64[ns]").astype("int64").to_numpy()
             unit = datetime_unit(ns)
             x = ns.astype(float)
         else:
@@ -212,7 +220,7 @@ class NumericMarginal:
     def to_uniform(self, values: pd.Series, rng: np.random.Generator) -> np.ndarray:
         """Randomised probability integral transform: ties spread uniformly over their CDF step."""
         if self.is_datetime:
-            x = values.astype("datetime64[ns]").astype("int64").to_numpy().astype(float)
+            x = _utc(values).astype("datetime64[ns]").astype("int64").to_numpy().astype(float)
         else:
             x = values.to_numpy(dtype=float)
         k = len(self.knots)
