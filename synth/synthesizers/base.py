@@ -39,6 +39,7 @@ from synth.schema import ColumnKind, Schema, SchemaMismatchError, coerce_to_sche
 from synth.synthesizers import conditions as _conditions
 from synth.synthesizers import persist
 from synth.synthesizers.column_domain import ColumnDomain
+from synth.synthesizers.compositions import find_compositions, rounded_as
 from synth.synthesizers.conditions import (
     Condition,
     Rebalance,
@@ -49,6 +50,7 @@ from synth.synthesizers.conditions import (
     is_missing,
     largest_remainder,
 )
+from synth.synthesizers.elapsed import find_elapsed
 from synth.synthesizers.errors import SynthesizerError
 from synth.synthesizers.estimator import accepting_deep, check_deep, init_param_names, set_params
 from synth.synthesizers.input_checks import check_finite_numbers
@@ -220,7 +222,12 @@ class Synthesizer(ABC):
         except SchemaMismatchError as exc:
             raise SynthesizerError(str(exc)) from exc
         check_finite_numbers(data, schema)  # inf and overflowing ranges: one rule for every synthesizer
+        # Number columns that add up to one total on every row are scaled to it after each draw (compositions);
+        # found first, so that no exact rule computes one of them (a lookup would undo the scaling).
+        ruled = bool(getattr(self, "exact_rules", False)) and self.guarantee is None
+        self.compositions_ = find_compositions(data[schema.modelled], schema.select(schema.modelled)) if ruled else ()
         schema = self._output_schema(data, schema)
+        self.compositions_ = rounded_as(self.compositions_, schema)
         rng = np.random.default_rng(self.random_state)
         generated = GeneratedColumns.fit(data, schema)
         domain = tuple(ColumnDomain.fit(data[c.name], c.kind) for c in schema)
@@ -229,6 +236,10 @@ class Synthesizer(ABC):
         # time_of_day): as one number every model smoothed the hour of day to uniform; patterned weekdays get a
         # hidden day of week (synth.synthesizers.weekdays) for the same reason.
         private = self.guarantee is not None
+        # An end date that is a start plus a duration on every row is computed from them after each draw
+        # (synth.synthesizers.elapsed); found on whole timestamps, before they are split.
+        found = find_elapsed(data[modelled], schema.select(modelled)) if ruled else ((), ())
+        self.elapsed_, self.elapsed_followers_ = found
         model_data, model_schema, splits = split_times(
             data[modelled].reset_index(drop=True), schema.select(modelled), private=private
         )

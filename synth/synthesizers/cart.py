@@ -101,6 +101,7 @@ from synth.synthesizers.cart_steps import (
     time_unit,
 )
 from synth.synthesizers.column_order import anchor_base, find_anchors, in_units_of
+from synth.synthesizers.compositions import composed_columns
 from synth.synthesizers.derived import (
     EXACT_RULES_PARAM,
     DerivedRule,
@@ -271,7 +272,12 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         # The rules are found here, once (the fit reuses them): a sum whose input keeps its precision must keep
         # its own, or rounding it would break the sum by half a grid step.
         modelled = schema.modelled
-        rules = find_rules(data[modelled], schema.select(modelled), *self.rule_thresholds()) if self.exact_rules else ()
+        shares = composed_columns(self)
+        rules = (
+            find_rules(data[modelled], schema.select(modelled), *self.rule_thresholds(), keep=shares)
+            if self.exact_rules
+            else ()
+        )
         self._found_rules = rules
         for rule in rules:
             if dropped.intersection(rule.inputs):
@@ -296,7 +302,7 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         rules = (
             found
             if found is not None
-            else find_rules(data, schema, *self.rule_thresholds())
+            else find_rules(data, schema, *self.rule_thresholds(), keep=composed_columns(self))
             if self.exact_rules
             else ()
         )

@@ -21,6 +21,9 @@ Rules (one frozen dataclass, :class:`DerivedRule`, saved in the model file):
   number between two kept ones) takes the nearest key's output; a lookup with such values is kept only when that
   gives every training row its own output.
 * ``sum``: ``output = a + b``.
+* ``elapsed``: a date that is an earlier date plus a number of days, hours, minutes, seconds or milliseconds
+  (``submitted = started + duration_s`` seconds). These are the base's rules, not a model's: they are applied to
+  whole timestamps once a model's days and times of day are joined (:mod:`synth.synthesizers.elapsed`).
 
 Rules are listed so that every rule's inputs are either modelled or computed by an earlier rule.
 """
@@ -38,26 +41,31 @@ from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.params import Param
 from synth.synthesizers.persist import register_state_type as register_state
 
+#: The kinds a model's ``rules_`` may hold; ``elapsed`` rules are the base's (``elapsed_``, applied to whole
+#: timestamps after a model's day and time of day are joined: :mod:`synth.synthesizers.elapsed`).
 KINDS = ("date_part", "lookup", "sum")
 #: Date parts, each an integer array of a datetime column (pandas' ``.dt`` accessors; weekday: Monday = 0;
 #: monthday: 100 × month + day, the calendar date whatever the year, for seasons).
 PARTS = ("year", "quarter", "month", "day", "weekday", "dayofyear", "monthday", "hour")
+#: The units of an ``elapsed`` rule's number, in nanoseconds.
+UNITS = {"day": 86_400_000_000_000, "hour": 3_600_000_000_000, "minute": 60_000_000_000, "second": 1_000_000_000}
+UNITS["millisecond"] = 1_000_000
 
 EXACT_RULES_PARAM = Param(
     "exact_rules",
     "bool",
     True,
     "Find columns that are an exact function of others on every training row (a date's year, month or weekday, "
-    "a flag looked up from a date, a total of two parts) and compute them from their inputs instead of modelling "
-    "them, so no synthetic row breaks the rule. A lookup lists only input values held by "
-    "enough rows to be stored at all.",
+    "a flag looked up from a date, a total of two parts, an end date that is a start plus a duration) and compute "
+    "them from their inputs instead of modelling them, so no synthetic row breaks the rule. A lookup lists only "
+    "input values held by enough rows to be stored at all.",
     label="Exact derived columns",
 )
 
 RULES_ARTIFACT = ArtifactItem(
     "Exact rules",
     "columns computed from others: a date part and its offset or relabelling table, a lookup table from one "
-    "column's values to another's, the two parts of a sum",
+    "column's values to another's, the two parts of a sum, a start date and a duration's column and unit",
     "values",
     "A rule holds on every training row and passes a test that chance cannot explain it; a relabelling or lookup "
     "table lists only values held by at least min_category_rows training rows (and, in CART, smooth_below): no "
@@ -71,10 +79,12 @@ class DerivedRule:
     """One column computed from others (see the module docstring).
 
     Attributes:
-        kind: ``"date_part"``, ``"lookup"`` or ``"sum"``.
+        kind: ``"date_part"``, ``"lookup"``, ``"sum"`` or ``"elapsed"``.
         output: the computed column.
-        inputs: its inputs (one for a date part or a lookup, two for a sum).
-        part: date parts: one of :data:`PARTS`; empty otherwise.
+        inputs: its inputs (one for a date part or a lookup, two for a sum, the earlier date and the number for an
+            elapsed date).
+        part: date parts: one of :data:`PARTS`; elapsed dates: the number's unit, one of :data:`UNITS`; empty
+            otherwise.
         offset: date parts without a table: ``output = part + offset``.
         keys / values: a relabelling of a date part or a lookup table: ``output = values[i]`` where the input is
             ``keys[i]``; keys sorted.
@@ -95,6 +105,8 @@ class DerivedRule:
         """The rule in words, e.g. ``yr = year of dteday − 2011``."""
         if self.kind == "sum":
             return f"{self.output} = {self.inputs[0]} + {self.inputs[1]}"
+        if self.kind == "elapsed":
+            return f"{self.output} = {self.inputs[0]} + {self.inputs[1]} {self.part}s"
         if self.kind == "lookup":
             if self.partial:
                 return (
@@ -131,6 +143,12 @@ def date_part(series: pd.Series, part: str) -> np.ndarray:
         return (dt.dt.month * 100 + dt.dt.day).to_numpy(dtype=float, na_value=np.nan)
     got = getattr(dt.dt, part)
     return got.to_numpy(dtype=float, na_value=np.nan)
+
+
+def elapsed(start: pd.Series, amount: pd.Series, unit: str) -> pd.Series:
+    """``start`` plus ``amount`` of ``unit`` (whole nanoseconds; missing where either is missing)."""
+    ns = pd.to_numeric(amount.reset_index(drop=True), errors="coerce").to_numpy(dtype=float) * UNITS[unit]
+    return _datetimes(start.reset_index(drop=True)) + pd.to_timedelta(np.round(ns), unit="ns")
 
 
 def key_array(values: Sequence[Any] | pd.Series) -> np.ndarray | None:
@@ -176,6 +194,8 @@ def compute(rule: DerivedRule, inputs: Mapping[str, pd.Series]) -> pd.Series:
     if rule.kind == "sum":
         a, b = (pd.to_numeric(inputs[c], errors="coerce").to_numpy(dtype=float) for c in rule.inputs)
         return pd.Series(a + b)
+    if rule.kind == "elapsed":
+        return elapsed(inputs[rule.inputs[0]], inputs[rule.inputs[1]], rule.part)
     source = inputs[rule.inputs[0]]
     if rule.kind == "date_part":
         part = date_part(source, rule.part)
@@ -221,13 +241,18 @@ def rules_of(model: Any) -> tuple[DerivedRule, ...]:
 
 
 def derived_columns(model: Any) -> frozenset[str]:
-    """Every column a rule computes (on some rows or all)."""
-    return frozenset(r.output for r in rules_of(model))
+    """Every column a rule computes (on some rows or all), end dates computed from a start and a duration
+    included."""
+    from synth.synthesizers.elapsed import elapsed_of
+
+    return frozenset(r.output for r in (*rules_of(model), *elapsed_of(model)))
 
 
 def describe_rules(model: Any) -> str | None:
     """One sentence listing the model's exact rules, or None when it has none."""
-    rules = rules_of(model)
+    from synth.synthesizers.elapsed import elapsed_of
+
+    rules = (*rules_of(model), *elapsed_of(model))
     if not rules:
         return None
     listed = "; ".join(r.describe() for r in rules)

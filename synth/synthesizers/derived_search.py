@@ -10,7 +10,8 @@ A rule is kept only when it holds on *every* training row, and only when chance 
   holds it, so a rare value is never written into the file and the rule still holds on every training row. When
   the nearest value is wrong for some of them, the lookup is *partial*: it computes the rows whose value is listed
   (at least half of them) and leaves the others to the model;
-* an offset date part or a sum (``c = a + b``) must be too unlikely to hold by chance: under independence a row
+* an offset date part, a sum (``c = a + b``) or an elapsed date (``end = start + duration`` in one unit,
+  :mod:`synth.synthesizers.elapsed`) must be too unlikely to hold by chance: under independence a row
   satisfies it with probability at most the share of the output's most common value, so the rule must hold on
   enough rows that this share to the power of the rows is below :data:`CHANCE`.
 
@@ -22,13 +23,14 @@ whose fingerprints add up.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
-from synth.synthesizers.derived import PARTS, DerivedRule, date_part, table_lookup, topological
+from synth.synthesizers.derived import PARTS, UNITS, DerivedRule, date_part, key_array, table_lookup, topological
 from synth.synthesizers.weekdays import is_hidden
 
 #: A relabelling or lookup is kept when the chi-square test of independence gives p below this.
@@ -195,6 +197,34 @@ def sum_rules(cols: list[_Column]) -> dict[str, list[DerivedRule]]:
     return out
 
 
+def elapsed_rules(cols: list[_Column]) -> dict[str, list[DerivedRule]]:
+    """``later = earlier + number × unit`` for each pair of dates and each number that holds on every row."""
+    out: dict[str, list[DerivedRule]] = {}
+    dates = [c for c in cols if c.kind is ColumnKind.DATETIME]
+    numeric = [c for c in cols if c.numeric]
+    if len(dates) < 2 or not numeric:
+        return out
+    n = len(dates[0].codes)
+    ns = {c.name: key_array(c.series) for c in dates}
+    full = np.column_stack([c.values for c in numeric])
+    rows = _screen(n)
+    for later in dates:
+        if later.top_share**n >= CHANCE:
+            continue
+        for earlier in dates:
+            if earlier is later:
+                continue
+            gap = ns[later.name] - ns[earlier.name]  # type: ignore[operator]
+            for unit, size in UNITS.items():
+                amount = gap / size
+                near = np.flatnonzero(np.abs(full[rows] - amount[rows, None]).max(axis=0) <= 1e-6)
+                for j in near:
+                    if np.all(np.abs(full[:, j] * size - gap) <= 0.5):  # to the nanosecond on every row
+                        rule = DerivedRule("elapsed", later.name, (earlier.name, numeric[j].name), part=unit)
+                        out.setdefault(later.name, []).append(rule)
+    return out
+
+
 def lookup_rules(cols: list[_Column], threshold: int, number_threshold: int) -> dict[str, list[DerivedRule]]:
     out: dict[str, list[DerivedRule]] = {}
     n = len(cols[0].codes)
@@ -247,7 +277,11 @@ def lookup_rules(cols: list[_Column], threshold: int, number_threshold: int) -> 
 
 
 def find_rules(
-    data: pd.DataFrame, schema: Schema, threshold: int, number_threshold: int | None = None
+    data: pd.DataFrame,
+    schema: Schema,
+    threshold: int,
+    number_threshold: int | None = None,
+    keep: Collection[str] = (),
 ) -> tuple[DerivedRule, ...]:
     """The exact rules of ``data``: for each column in table order the first rule that holds (date parts, then
     sums, then lookups on the input with fewest values) whose inputs do not depend on the column (no cycles).
@@ -255,7 +289,8 @@ def find_rules(
 
     ``threshold``: the fewest rows that must hold a label before a table may list it (the model's
     ``min_category_rows``); ``number_threshold``: the same for numbers and dates (CART's ``smooth_below`` when
-    higher; ``threshold`` when None)."""
+    higher; ``threshold`` when None); ``keep``: columns no rule may compute (shares scaled to their total,
+    :mod:`synth.synthesizers.compositions`)."""
     n = len(data)
     if n < MIN_ROWS:
         return ()
@@ -278,7 +313,7 @@ def find_rules(
     accepted: list[DerivedRule] = []
     needs: dict[str, set[str]] = {}  # every column a derived column is computed from, transitively
     for col in cols:
-        for rule in found.get(col.name, []):
+        for rule in found.get(col.name, []) if col.name not in keep else []:
             inputs = set(rule.inputs)
             for c in rule.inputs:
                 inputs |= needs.get(c, set())

@@ -20,6 +20,7 @@ from synth.synthesizers.column_order import (
     to_gaps,
     whole_days,
 )
+from synth.synthesizers.compositions import composed_columns
 from synth.synthesizers.copula_strata import choose_stratum_column, find_rare_flag, stratum_groups
 from synth.synthesizers.derived import EXACT_RULES_PARAM, RULES_ARTIFACT, DerivedRule, apply_rules, rules_of
 from synth.synthesizers.derived_search import find_rules
@@ -259,7 +260,7 @@ class GaussianCopula(Synthesizer):
         # Exact rules are found on the table as it is; a date that never precedes an earlier one is then modelled
         # as its gap from it (synth.synthesizers.column_order), so the order holds in every sample.
         threshold = int(getattr(self, "min_category_rows", 1))
-        rules = find_rules(data, schema, threshold) if self.exact_rules else ()
+        rules = find_rules(data, schema, threshold, keep=composed_columns(self)) if self.exact_rules else ()
         skip = {r.output for r in rules}
         self.date_gaps_ = frame_anchors(data, schema, skip)
         # A gap date's grain, so it comes back as the column holds it (dates, not clock times).

@@ -15,6 +15,8 @@ import pandas as pd
 from synth.generated_spread import check_spreads
 from synth.schema import Schema
 from synth.synthesizers import persist, registry
+from synth.synthesizers.compositions import check_compositions
+from synth.synthesizers.elapsed import check_elapsed
 from synth.synthesizers.errors import SynthesizerError
 from synth.synthesizers.time_of_day import check_times
 from synth.synthesizers.weekdays import check_weekdays
@@ -74,6 +76,8 @@ def load_model(path: str | Path) -> Synthesizer:
         model._set_state(state)
         try:
             check_times(model)
+            check_elapsed(model)
+            check_compositions(model)
             check_weekdays(model)
             model._check_state()  # before anything compiled (a tree, a solver) touches the arrays
         except persist.ModelFileError as exc:

@@ -229,7 +229,13 @@ def join_parts(
     model: Any, body: pd.DataFrame, rng: np.random.Generator, conditions: Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
     """Model rows as the user's columns: each date moved to its drawn weekday (:func:`join_weekdays`), then each
-    split datetime's day and time of day added together (:func:`synth.synthesizers.time_of_day.join_times`)."""
+    split datetime's day and time of day added together (:func:`synth.synthesizers.time_of_day.join_times`), then
+    shares scaled to their total (:func:`synth.synthesizers.compositions.apply_compositions`; columns a condition
+    holds keep their value) and each end date computed from its start and duration
+    (:func:`synth.synthesizers.elapsed.apply_elapsed`)."""
+    from synth.synthesizers.compositions import apply_compositions
+    from synth.synthesizers.elapsed import apply_elapsed
     from synth.synthesizers.time_of_day import join_times
 
-    return join_times(join_weekdays(body, model, rng, conditions), getattr(model, "times_", ()), rng)
+    joined = join_times(join_weekdays(body, model, rng, conditions), getattr(model, "times_", ()), rng)
+    return apply_elapsed(apply_compositions(joined, model, fixed=conditions or ()), model)
