@@ -223,6 +223,7 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
     columns_: tuple[CartColumn, ...]
     steps_: tuple[CartStep, ...]
     rules_: tuple[DerivedRule, ...]
+    grain_bands_: tuple[tuple[str, int], ...]
     refiner_: Refiner | None
     refine_skipped_: bool
 
@@ -279,6 +280,13 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
             else ()
         )
         self._found_rules = rules
+        # A whole number recorded to tens, hundreds, … is rounded instead to its bands' cells of many real rows
+        # (grain_cells): the salaries' grid comes back where no single rare salary can.
+        self.grain_bands_ = tuple(
+            (s.name, int(s.decimals))
+            for s in schema
+            if s.name in dropped and s.kind is ColumnKind.DISCRETE and s.decimals is not None and s.decimals < 0
+        )
         for rule in rules:
             if dropped.intersection(rule.inputs):
                 dropped.add(rule.output)

@@ -17,6 +17,7 @@ from synth.synthesizers.base import Condition, column_mask, describe_conditions,
 from synth.synthesizers.cart_steps import CartColumn, CartStep
 from synth.synthesizers.column_order import anchor_base, in_units_of, redraw_out_of_order
 from synth.synthesizers.derived import DerivedRule, derive_codes, rules_of
+from synth.synthesizers.grain_cells import grain_cells, round_to_cells
 from synth.synthesizers.refinement import Refiner, refined_rows
 from synth.synthesizers.row_orders import keep_orders
 
@@ -67,14 +68,18 @@ class CartSampling:
             if step.missing:
                 missing = drawn > 0.5
             else:
-                values = self._finish_values(drawn, self.columns_[0])
+                values = self._finish_values(drawn, self.columns_[0], step)
         values[missing] = np.nan
         return values
 
-    def _finish_values(self, values: np.ndarray, col: CartColumn) -> np.ndarray:
+    def _finish_values(self, values: np.ndarray, col: CartColumn, step: CartStep | None = None) -> np.ndarray:
         """Drawn values as the column holds them: whole numbers rounded, numbers with fractions rounded to the
         decimals they were recorded at (before any rule reads them: a sum of amounts in cents stays exact), all
-        within the column's smoothed range."""
+        within the column's smoothed range. A whole number whose grain the rare-value guard refused is rounded to its
+        band's cells of many real rows (:mod:`synth.synthesizers.grain_cells`) when ``step`` drew it."""
+        grain = dict(getattr(self, "grain_bands_", ())).get(col.name)  # (absent from files saved before it)
+        if grain is not None and step is not None and step.widths is not None:
+            values = round_to_cells(values, grain_cells(step.donors, step.widths, grain), grain)
         if col.integer and not col.categorical:
             values = np.round(values, whole_places(self._recorded_decimals(col.name)))  # hundreds: -2
         elif col.kind is ColumnKind.CONTINUOUS:
@@ -97,15 +102,15 @@ class CartSampling:
         the step's anchor (a date's gap added to it; a number's rows on the wrong side drawn again, then clipped)."""
         col = self.columns_[step.column]
         if step.anchor < 0:
-            return self._finish_values(drawn, col)
+            return self._finish_values(drawn, col, step)
         earlier = in_units_of(values[step.anchor], self.columns_[step.anchor], col)
         start = anchor_base(earlier, step.sign, col.integer, date=col.kind is ColumnKind.DATETIME)
         if col.kind is ColumnKind.DATETIME:
             drawn = start + step.sign * drawn
-        v = self._finish_values(drawn, col)
+        v = self._finish_values(drawn, col, step if col.kind is not ColumnKind.DATETIME else None)
         if col.kind is not ColumnKind.DATETIME:
             v = redraw_out_of_order(
-                lambda rows: self._finish_values(step.draw(rows, len(rows), rng), col), x, v, start, step.sign
+                lambda rows: self._finish_values(step.draw(rows, len(rows), rng), col, step), x, v, start, step.sign
             )
         # the clip to this column's range must not undo the order
         return np.maximum(v, start) if step.sign > 0 else np.minimum(v, start)

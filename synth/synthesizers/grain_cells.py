@@ -1,0 +1,86 @@
+"""Whole numbers recorded to a grain (salaries to the nearest 100) drawn from CART's pooled bands, rounded to a grid of
+cells that each hold many real values.
+
+Rounding a draw from a band to the column's own grain is refused where grid values are scarce
+(:func:`synth.synthesizers.rare_bands.safe_decimals`): a band of 50 rare salaries over 25 grid values lands on real
+values, and bands sit where the training rows crowd, so train-only salaries came back more often than fresh ones.
+Measured on seeded lognormal salaries (1,000 training rows, bands of 5, 40 seeds): rounding to 100 gave a
+rare-value excess of +0.033 (standard error 0.006); keeping the draws unrounded gives exactly 0 but left 97% of
+Pruned CART's HR salaries off the 100 grid, a tell visible at a glance.
+
+Here a band's draws are rounded instead to a coarser grid, a multiple of the grain (100, 200, 500, 1,000, …): the
+smallest cell that holds at least :data:`ROWS_PER_CELL` real rows, counted over the band and
+:data:`WINDOW_BANDS` bands on each side of it, and only to the cell points inside the band (a band's draws never
+round onto the column's extreme, which lies outside its band). A point drawn is then one that about five real rows
+share, and with as many synthetic rows as real ones almost every cell point is drawn, whether or not a real person
+holds it. Why the window: a cell fitted to one band is finer where the training rows happen to crowd, which puts
+more cell points there; read over five bands, the excess fell to +0.005 (standard error 0.003) in the same
+simulation (``tests/unit/test_grain_cells.py`` pins both). A band with no cell point inside it keeps its draws
+unrounded, as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: The fewest real rows each cell point of a band's grid stands for (counted over the band's window).
+ROWS_PER_CELL = 5
+#: Bands on each side of a band whose rows and widths choose its cell.
+WINDOW_BANDS = 2
+#: Cells are these multiples of the grain times a power of ten: round numbers, as recorded numbers are.
+NICE_MULTIPLES = (1, 2, 5)
+
+
+@dataclass(frozen=True)
+class GrainCells:
+    """The bands of one CART step's donors (sorted by their low end) and each band's cell points."""
+
+    low: np.ndarray
+    high: np.ndarray
+    cell: np.ndarray
+    first: np.ndarray  # the lowest cell point inside each band (above ``last`` when it holds none)
+    last: np.ndarray
+
+
+def grain_cells(donors: np.ndarray, widths: np.ndarray, grain: int) -> GrainCells:
+    """The cell grid of each band among a step's donors (``donors``: band low ends, ``widths`` > 0 for bands), for a
+    column recorded to ``grain`` (negative decimals: -2 for hundreds)."""
+    step = 10.0**-grain
+    banded = widths > 0
+    bands, rows = np.unique(np.c_[donors[banded], widths[banded]], axis=0, return_counts=True)
+    low, width = bands[:, 0], bands[:, 1]
+    near_rows, near_width = _window_sum(rows.astype(np.float64)), _window_sum(width)
+    need = np.maximum(ROWS_PER_CELL * near_width / np.maximum(near_rows, 1.0), step)
+    power = step * 10.0 ** np.floor(np.log10(need / step) + 1e-9)
+    choices = power[:, None] * np.array([*NICE_MULTIPLES, 10], dtype=np.float64)[None, :]
+    cell = np.where(choices >= need[:, None] * (1 - 1e-9), choices, np.inf).min(axis=1)
+    high = low + width
+    first = np.ceil(low / cell - 1e-9) * cell
+    last = np.floor(high / cell + 1e-9) * cell
+    return GrainCells(low, high, cell, first, last)
+
+
+def round_to_cells(values: np.ndarray, cells: GrainCells, grain: int) -> np.ndarray:
+    """``values`` drawn from the bands of ``cells`` rounded to their band's nearest cell point inside it; values
+    already on the grain (a point donor: a real value many rows share) and values in a band without a cell point
+    are returned as they are."""
+    out = np.asarray(values, dtype=np.float64).copy()
+    if len(cells.low) == 0:
+        return out
+    on_grain = np.round(out, grain) == out
+    band = np.clip(np.searchsorted(cells.low, out, side="right") - 1, 0, len(cells.low) - 1)
+    inside = ~on_grain & ~np.isnan(out) & (out >= cells.low[band]) & (out <= cells.high[band])
+    inside &= cells.first[band] <= cells.last[band]
+    b = band[inside]
+    rounded = np.round(out[inside] / cells.cell[b]) * cells.cell[b]
+    out[inside] = np.clip(rounded, cells.first[b], cells.last[b])
+    return out
+
+
+def _window_sum(a: np.ndarray) -> np.ndarray:
+    """Each entry's sum with up to :data:`WINDOW_BANDS` neighbours on each side (fewer at the ends)."""
+    total = np.r_[0.0, np.cumsum(a)]
+    at = np.arange(len(a))
+    return total[np.minimum(at + WINDOW_BANDS + 1, len(a))] - total[np.maximum(at - WINDOW_BANDS, 0)]
