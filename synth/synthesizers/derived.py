@@ -65,12 +65,14 @@ EXACT_RULES_PARAM = Param(
 RULES_ARTIFACT = ArtifactItem(
     "Exact rules",
     "columns computed from others: a date part and its offset or relabelling table, a lookup table from one "
-    "column's values to another's, the two parts of a sum, a start date and a duration's column and unit",
+    "column's values to another's, the two parts of a sum, a start date and a duration's column and unit, the "
+    "columns of shares and the total they add up to",
     "values",
     "A rule holds on every training row and passes a test that chance cannot explain it; a relabelling or lookup "
     "table lists only values held by at least min_category_rows training rows (and, in CART, smooth_below): no "
     "value the model would not store anyway. A rarer input value is left out of the table (it takes the nearest "
-    "listed value's output, which the rule checks on every training row).",
+    "listed value's output, which the rule checks on every training row). A total of shares is the same on every "
+    "training row, so it is no row's own value.",
 )
 
 
@@ -249,18 +251,23 @@ def derived_columns(model: Any) -> frozenset[str]:
 
 
 def describe_rules(model: Any) -> str | None:
-    """One sentence listing the model's exact rules, or None when it has none."""
+    """The model's exact rules and column totals in words, or None when it has neither."""
+    from synth.synthesizers.compositions import compositions_of
     from synth.synthesizers.elapsed import elapsed_of
 
     rules = (*rules_of(model), *elapsed_of(model))
-    if not rules:
+    totals = compositions_of(model)
+    parts = []
+    if rules:
+        listed = "; ".join(r.describe() for r in rules)
+        many = "s are" if len(rules) > 1 else " is"
+        parts.append(f"{len(rules)} column{many} computed from other columns, as on every training row: {listed}.")
+    if totals:
+        listed = "; ".join(f"{' + '.join(columns)} = {total:g}" for columns, total, _ in totals)
+        parts.append(f"Shares add up to the same total on every training row, and are scaled to it: {listed}.")
+    if not parts:
         return None
-    listed = "; ".join(r.describe() for r in rules)
-    many = "s are" if len(rules) > 1 else " is"
-    return (
-        f"{len(rules)} column{many} computed from other columns, as on every training row: {listed}. "
-        "Every synthetic row satisfies these rules."
-    )
+    return " ".join(parts) + " Every synthetic row satisfies these rules."
 
 
 def order_with_rules(order: Sequence[str], rules: Sequence[DerivedRule]) -> list[str]:

@@ -119,6 +119,15 @@ def test_a_condition_on_a_share_is_met_and_the_others_share_the_rest() -> None:
     assert syn["pct_family"].between(30, 40).all() and (syn[SHARES].sum(axis=1) == 100).all()
 
 
+def test_the_totals_are_described_with_the_rules() -> None:
+    from synth.synthesizers.derived import describe_rules
+
+    text = describe_rules(synth.create("gaussian_copula", random_state=0).fit(_survey(600, 7)))
+    assert text is not None
+    assert "pct_work + pct_family + pct_leisure + pct_other = 100" in text and "stocks + bonds = 1" in text
+    assert "work_and_family = pct_work + pct_family" in text
+
+
 def test_models_with_a_privacy_guarantee_find_none() -> None:
     assert synth.create("privbayes", random_state=0).fit(_survey(600, 5)).compositions_ == ()
 
