@@ -25,12 +25,16 @@ PAGES = [
 ]
 
 
+def _by(column: str | None) -> str:
+    return f" by {md(column)}" if column else ""
+
+
 def show_status() -> None:
     """The walk so far, drawn after the page ran so it includes what this run just did."""
     ds, fit, syn = state.dataset(), state.fitted(), state.synthetic()
     lines = [
         f"**Table:** {md(ds.name)} — {len(ds.df):,} rows" if ds else "**Table:** none",
-        f"**Split:** {len(ds.train):,} train / {len(ds.holdout):,} holdout" if ds else "",
+        f"**Split:** {len(ds.train):,} train / {len(ds.holdout):,} holdout{_by(ds.split_by)}" if ds else "",
         f"**Model:** {md(fit.label)}" if fit else "**Model:** not fitted yet",
         f"**Synthetic:** {syn.n_rows:,} rows (seed {syn.seed})" if syn else "**Synthetic:** not sampled yet",
     ]

@@ -284,10 +284,31 @@ with left:
     )
 with right:
     split_seed = st.number_input("Split seed", min_value=0, max_value=2**31 - 1, value=ds.split_seed, step=1)
-if (holdout_pct / 100, int(split_seed)) != (ds.holdout_share, ds.split_seed):
+people = {e.column: e for e in cached.entity_candidates(ds.df, ds.schema)}
+choices = [None, *people, *([ds.split_by] if ds.split_by and ds.split_by not in people else [])]
+picked = st.selectbox(
+    "Keep each person's rows together",
+    range(len(choices)),  # positions: a column may be named anything, the first choice is no column
+    index=choices.index(ds.split_by),
+    format_func=lambda i: "no: every row is its own person" if choices[i] is None else f"by {choices[i]}",
+    help="When rows repeat a person (a patient's visits, a customer's orders), the holdout takes each person's rows "
+    "whole, so no one in it was seen in training: split by row, their other rows sit in train, and the holdout is "
+    "no yardstick of people the model never saw. Suggested from identifier and personal-data columns that repeat.",
+)
+split_by = choices[picked]
+if split_by is not None and split_by in people:
+    st.caption(people[split_by].describe() + ".")
+elif split_by is None and people:
+    first = next(iter(people.values()))
+    st.warning(
+        f"{first.column} repeats ({first.people:,} values, {first.rows_per_person:.1f} rows each): split by row, "
+        "the holdout holds rows of people seen in training, and privacy scores compare against them. Choose "
+        f"**by {first.column}** unless each row really is a different person."
+    )
+if (holdout_pct / 100, int(split_seed), split_by) != (ds.holdout_share, ds.split_seed, ds.split_by):
     had_model = state.fitted() is not None
     try:
-        ds = state.set_split(holdout_pct / 100, int(split_seed))
+        ds = state.set_split(holdout_pct / 100, int(split_seed), split_by)
     except ValueError as exc:
         st.error(f"Cannot split this table that way: {md(exc)}. Choose a smaller holdout share.")
     else:

@@ -126,6 +126,7 @@ html, data_json, card_md, manifest = cached.report(
     audit,
     ds.holdout_share,
     ds.split_seed,
+    ds.split_by,
 )
 stem = re.sub(r"[^A-Za-z0-9]+", "_", ds.name).strip("_") or "table"
 cols = st.columns(4)

@@ -37,6 +37,8 @@ from synth.evaluation.privacy.inspector import inspect_record as synth_inspect_r
 from synth.evaluation.utility import targets
 from synth.evaluation.utility.glm import GlmComparison, compare_glm
 from synth.evaluation.utility.tstr import UtilityResult, evaluate_utility
+from synth.schema.entities import Entity
+from synth.schema.entities import entity_candidates as _entity_candidates
 from ui import cached_race, cached_rare_events
 from ui.background import inline
 from ui.cache_policy import CACHE_TTL, USER_DATA_TTL
@@ -110,8 +112,13 @@ def infer_schema(df: pd.DataFrame) -> synth.Schema:
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
-def split(df: pd.DataFrame, holdout: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return synth.split(df, holdout=holdout, seed=seed)
+def split(df: pd.DataFrame, holdout: float, seed: int, by: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return synth.split(df, holdout=holdout, seed=seed, by=by)
+
+
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
+def entity_candidates(df: pd.DataFrame, schema: synth.Schema) -> tuple[Entity, ...]:
+    return _entity_candidates(df, schema)
 
 
 def _page_fidelity(context: EvaluationContext) -> FidelityResult:

@@ -105,6 +105,7 @@ def report(
     _audit: AuditReport | None,
     split_holdout: float,
     split_seed: int,
+    split_by: str | None = None,
 ) -> tuple[bytes, bytes, bytes, bytes]:
     """HTML report, JSON of every metric, data card (Markdown) and run manifest (JSON) as download bytes.
 
@@ -114,10 +115,16 @@ def report(
     from synth.report.html import ReportOptions, build_report
     from synth.report.manifest import build_manifest, manifest_json
 
-    manifest = build_manifest(_data, schema, _result, holdout=split_holdout, split_seed=split_seed, name=name)
+    manifest = build_manifest(
+        _data, schema, _result, holdout=split_holdout, split_seed=split_seed, split_by=split_by, name=name
+    )
     run = _result.run(focus)
     card = data_card(
-        run, _data, name=name, split=f"{1 - split_holdout:.0%} train, seed {split_seed}", intended_use=intended_use
+        run,
+        _data,
+        name=name,
+        split=f"{1 - split_holdout:.0%} train, seed {split_seed}" + (f", whole {split_by} values" if split_by else ""),
+        intended_use=intended_use,
     )
     built = build_report(
         name=name,

@@ -46,11 +46,12 @@ class Dataset:
     holdout_share: float = DEFAULT_HOLDOUT
     split_seed: int = DEFAULT_SPLIT_SEED
     id: str = field(default_factory=_new_id)
+    split_by: str | None = None  # the column naming whose row each row is: its values go whole to one side
 
     @property
     def key(self) -> str:
         """Identifies the table, schema and split: cached results are keyed by it."""
-        return f"{self.id}:{self.holdout_share}:{self.split_seed}:{hash(self.schema)}"
+        return f"{self.id}:{self.holdout_share}:{self.split_seed}:{self.split_by}:{hash(self.schema)}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,8 +145,11 @@ def set_table(name: str, df: pd.DataFrame, *, table_id: str | None = None) -> Da
     ``table_id``: a fixed id for a table every session loads the same (the demo), so that what is cached for it
     (the pre-flight audit) is computed once per server, not once per visitor; an upload gets a fresh id."""
     schema = cached.infer_schema(df)
-    train, holdout = cached.split(df, DEFAULT_HOLDOUT, DEFAULT_SPLIT_SEED)
-    ds = Dataset(name=name, df=df, schema=schema, train=train, holdout=holdout, id=table_id or _new_id())
+    # Rows that repeat a person (a patient's visits) are split by person: the holdout is people never seen.
+    people = cached.entity_candidates(df, schema)
+    by = people[0].column if people else None
+    train, holdout = cached.split(df, DEFAULT_HOLDOUT, DEFAULT_SPLIT_SEED, by)
+    ds = Dataset(name=name, df=df, schema=schema, train=train, holdout=holdout, id=table_id or _new_id(), split_by=by)
     st.session_state["dataset"] = ds
     _discard_derived()
     return ds
@@ -157,21 +161,22 @@ def cut_to_prefix(offer: CoarserCode) -> Dataset:
     ds = dataset()
     assert ds is not None
     df, schema = apply_offer(ds.df, ds.schema, offer)
-    train, holdout = cached.split(df, ds.holdout_share, ds.split_seed)
+    train, holdout = cached.split(df, ds.holdout_share, ds.split_seed, ds.split_by)
     name = f"{ds.name} ({offer.column}: first {offer.length} characters)"
-    new = Dataset(name, df, schema, train, holdout, ds.holdout_share, ds.split_seed, _new_id())
+    new = Dataset(name, df, schema, train, holdout, ds.holdout_share, ds.split_seed, _new_id(), ds.split_by)
     st.session_state["dataset"] = new
     _discard_derived()
     return new
 
 
-def set_split(holdout_share: float, seed: int) -> Dataset:
+def set_split(holdout_share: float, seed: int, by: str | None = None) -> Dataset:
+    """Split the table anew (``by``: the column whose values go whole to one side; None: by row)."""
     ds = dataset()
     assert ds is not None
-    if (holdout_share, seed) == (ds.holdout_share, ds.split_seed):
+    if (holdout_share, seed, by) == (ds.holdout_share, ds.split_seed, ds.split_by):
         return ds
-    train, holdout = cached.split(ds.df, holdout_share, seed)
-    new = replace(ds, train=train, holdout=holdout, holdout_share=holdout_share, split_seed=seed)
+    train, holdout = cached.split(ds.df, holdout_share, seed, by)
+    new = replace(ds, train=train, holdout=holdout, holdout_share=holdout_share, split_seed=seed, split_by=by)
     st.session_state["dataset"] = new
     _discard_derived()
     return new

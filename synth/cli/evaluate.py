@@ -115,6 +115,12 @@ def evaluate(args: argparse.Namespace) -> int:
         )
         schema = _schema(args.schema) or synth.infer_schema(real)
         _check_tables(args, real, syn, holdout, schema)
+        if holdout is not None:  # a holdout of people seen in training is no yardstick of unseen ones: say so
+            from synth.evaluation.privacy.inputs import shared_people
+
+            shared = shared_people(real, holdout, schema)
+            if shared is not None:
+                note(f"warning: {shared}")
         if build_html is not None:
             with Progress("building the report", quiet=args.quiet) as bar:
                 page = build_html(

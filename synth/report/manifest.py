@@ -83,9 +83,10 @@ def build_manifest(
     *,
     holdout: float,
     split_seed: int,
+    split_by: str | None = None,
     name: str = "",
 ) -> dict[str, Any]:
-    """The manifest of a race (or of a single run, as a race of one) on ``data`` split with (holdout, seed).
+    """The manifest of a race (or of a single run, as a race of one) on ``data`` split with (holdout, seed, by).
 
     Runs of external tables are listed with their fingerprint but cannot be reproduced (no model made them), and
     neither can differentially private fits: their noise comes from fresh OS entropy and is never saved, so a
@@ -121,7 +122,7 @@ def build_manifest(
         "format_version": FORMAT_VERSION,
         "data": {"name": name, **table_fingerprint(data), "column_names": [str(c) for c in data.columns]},
         "schema": schema.to_dict(),
-        "split": {"holdout": holdout, "seed": split_seed},
+        "split": {"holdout": holdout, "seed": split_seed, "by": split_by},
         "evaluation": result.settings.to_dict(),
         "runs": runs,
         "packages": package_versions(),
@@ -205,7 +206,10 @@ def reproduce(
             + ". Load the original table."
         )
     schema = Schema.from_dict(m["schema"])
-    train, holdout = split(data, holdout=float(m["split"]["holdout"]), seed=int(m["split"]["seed"]))
+    by = m["split"].get("by")  # manifests written before person splits have none: split by row, as they were
+    train, holdout = split(
+        data, holdout=float(m["split"]["holdout"]), seed=int(m["split"]["seed"]), by=None if by is None else str(by)
+    )
     settings = EvaluationSettings(**m["evaluation"])
     entries = [r for r in m["runs"] if r.get("reproducible", True) and r.get("status") == "ok"]
     contenders = [Contender(r["synthesizer"], dict(r["params"]), r["label"], int(r["random_state"])) for r in entries]

@@ -231,3 +231,22 @@ def test_the_estimates_caption_states_the_peak_factor_the_calibration_pinned() -
     assert f"within {PEAK_FACTOR:g}× of the peak measured on every calibration and check table" in caption
     (table,) = [d.value for d in at.dataframe if "peak memory" in d.value.columns]
     assert all(v.endswith(" MB") for v in table["peak memory"])
+
+
+def test_a_table_of_repeated_patients_is_split_by_patient_and_says_so() -> None:
+    """The holdout must be people the model never saw: the clinic's 4,000 visits of 1,145 patients are split by
+    patient_id by default (no patient on both sides), the page says why, and choosing a row split warns."""
+    from benchmarks.walk_tables import clinic
+
+    at = upload(start(), "clinic.csv", clinic().to_csv(index=False).encode())
+    ds = at.session_state["dataset"]
+    assert ds.split_by == "patient_id"
+    assert not set(ds.train["patient_id"]) & set(ds.holdout["patient_id"])
+    box = next(s for s in at.selectbox if s.label == "Keep each person's rows together")
+    assert box.value == 1 and box.options[1] == "by patient_id"
+    assert any("no one in it was seen in training" in c.value for c in at.caption)
+    box.select_index(0).run()
+    assert not at.exception, at.exception
+    ds = at.session_state["dataset"]
+    assert ds.split_by is None and set(ds.train["patient_id"]) & set(ds.holdout["patient_id"])
+    assert any("holds rows of people seen in training" in w.value for w in at.warning)

@@ -277,3 +277,22 @@ def test_dask_engine_mistakes(work: Path) -> None:
     unreachable = run(*base, "-o", "d/", "--scheduler", "tcp://127.0.0.1:1", cwd=work)
     assert_user_error(unreachable, console.OUTPUT, "cannot reach the dask scheduler")
     assert not (work / "d").exists() and not list(work.glob(".d.partial*"))
+
+
+def test_evaluate_warns_when_the_holdout_holds_people_seen_in_training(tmp_path: Path) -> None:
+    """A clinic's visits split by row: most holdout visits are of patients with visits in train, so the holdout is
+    no yardstick of unseen people; evaluate says so (and stays quiet on a split by patient)."""
+    import synth
+    from benchmarks.walk_tables import clinic
+
+    frame = clinic(n=1200, patients=400)
+    for by, warned in ((None, True), ("patient_id", False)):
+        train, holdout = synth.split(frame, 0.25, 0, by=by)
+        train.to_csv(tmp_path / "train.csv", index=False)
+        holdout.to_csv(tmp_path / "holdout.csv", index=False)
+        proc = run(
+            "evaluate", "train.csv", "holdout.csv", "--holdout", "holdout.csv", "--no-attacks", "-o", f"r{by}.json",
+            cwd=tmp_path,
+        )  # fmt: skip
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+        assert ("belong to a patient_id that also has rows in train" in proc.stderr) is warned, proc.stderr

@@ -113,6 +113,9 @@ class PrivacyInputs:
                 f"Column(s) {', '.join(repr(c) for c in empty)} have no values in the training table; they are "
                 "left out (a column of missing values says nothing about anyone)."
             )
+        shared = shared_people(train, holdout, self.schema)
+        if shared is not None:
+            notes.append(shared)
         keep = [c for c in modelled if c not in lacking and c not in empty]
         empty_synthetic = _empty_columns(synthetic, keep)
         if empty_synthetic:
@@ -399,3 +402,29 @@ class PrivacyInputs:
             value = shared_once(f"privacy:{key}:{','.join(self.columns)}:{self.seed}", build)
             with self._lock:
                 self._cache.setdefault(key, value)
+
+
+#: A holdout whose rows share a person with train on more than this share is said to hold people seen in training.
+SHARED_PEOPLE_SHARE = 0.05
+
+
+def shared_people(train: pd.DataFrame, holdout: pd.DataFrame, schema: Schema) -> str | None:
+    """A note when holdout rows belong to people with rows in train (the column naming whose row each row is:
+    :func:`synth.schema.entities.entity_column`): every measure here compares the synthetic rows' closeness to the
+    training people with the holdout's, which is no yardstick of unseen people if they were seen."""
+    from synth.schema.entities import entity_column
+
+    entity = entity_column(pd.concat([train, holdout], ignore_index=True), schema)
+    if entity is None or entity.column not in holdout.columns:
+        return None
+    seen = set(train[entity.column].dropna().astype(str))
+    values = holdout[entity.column].dropna().astype(str)
+    share = float(values.isin(seen).sum() / max(len(holdout), 1))
+    if share <= SHARED_PEOPLE_SHARE:
+        return None
+    return (
+        f"{share:.0%} of the holdout's rows belong to a {entity.column} that also has rows in train: the holdout holds "
+        f"people the model saw, so it understates what fresh people look like and every measure here compares "
+        f"against them. Split by {entity.column} (Data page: keep each person's rows together; "
+        f"synth.split(table, by={entity.column!r}))."
+    )
