@@ -223,7 +223,9 @@ class GeneratedColumns:
                 if spec.pii_type == "email":
                     # Public reserved names, not real values: the ones the real addresses do not use.
                     detail["domains"] = unused_email_domains(present)
-                    follow = pattern_shares(data, spec.name, {s.name: s.pii_type for s in schema if s.pii_type})
+                    follow = pattern_shares(
+                        data, spec.name, {s.name: s.pii_type for s in schema if s.kind is spec.kind}
+                    )
                     if follow is not None:  # how local parts follow the row's name: pattern names and shares
                         detail["email_names"] = follow
                 elif spec.pii_type not in _FAKERS or clashes_with_fakes(spec.pii_type, present):
