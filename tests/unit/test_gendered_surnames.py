@@ -69,7 +69,9 @@ def test_icelandic_names_end_in_son_or_dottir_by_gender() -> None:
 
 
 # Locales whose Faker lists split family names by gender: each pair keeps a woman's names with a woman's.
-@pytest.mark.parametrize("code", ["ru_RU", "cs_CZ", "lv_LV", "sk_SK", "uk_UA", "bg_BG", "el_GR", "pl_PL", "lt_LT"])
+@pytest.mark.parametrize(
+    "code", ["ru_RU", "cs_CZ", "lv_LV", "sk_SK", "uk_UA", "bg_BG", "el_GR", "mk_MK", "az_AZ", "pl_PL", "lt_LT", "is_IS"]
+)
 def test_every_gendered_locale_pairs_women_with_women(code: str) -> None:
     lists = name_locales()[code]
     assert len(lists.pairs) == 2
