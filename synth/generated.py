@@ -50,6 +50,7 @@ import pandas as pd
 
 from synth.generated_above import above_at, above_format, fits_above, start_above
 from synth.generated_country_codes import country_codes
+from synth.generated_emails import following_names, pattern_shares
 
 # Re-exported so `from synth.generated import ...` keeps working after the formats and fakes moved out.
 from synth.generated_formats import _ALPHABETS as _ALPHABETS
@@ -132,7 +133,9 @@ REGENERATION_SUMMARY = (
     "about as many distinct values, as unevenly (a few customers with many orders); a key holding another key "
     "column's values (manager_id → employee_id) "
     "points at the synthetic rows' keys as often as the real one does. E-mails move to reserved example "
-    "domains; names and addresses come from Faker's lists of the real values' locales by share (each locale of "
+    "domains, the part before the @ made from the row's generated name where the real ones follow their row's "
+    "name (anna.schmidt, aschmidt12: each pattern of 20 rows or more by its share); names and addresses come "
+    "from Faker's lists of the real values' locales by share (each locale of "
     "20 rows or more: German names stay German), or English (US) lists when the locale is unknown or mixed."
 )
 
@@ -220,6 +223,11 @@ class GeneratedColumns:
                 if spec.pii_type == "email":
                     # Public reserved names, not real values: the ones the real addresses do not use.
                     detail["domains"] = unused_email_domains(present)
+                    follow = pattern_shares(
+                        data, spec.name, {s.name: s.pii_type for s in schema if s.kind is spec.kind}
+                    )
+                    if follow is not None:  # how local parts follow the row's name: pattern names and shares
+                        detail["email_names"] = follow
                 elif spec.pii_type not in _FAKERS or clashes_with_fakes(spec.pii_type, present):
                     detail["template"] = disjoint_template(present, others)
                 if spec.pii_type == "phone" or spec.pii_type not in _FAKERS:
@@ -246,8 +254,9 @@ class GeneratedColumns:
         """``n`` rows of the generated columns, with missing values at the stored rates."""
         out: dict[str, Any] = {}
         pointing = {p.name for p in self.plans if self._referenced(p) is not None}
-        # Referenced keys first, so the keys pointing at them (manager_id → employee_id) can draw from them.
-        for plan in sorted(self.in_lanes(n).plans, key=lambda p: p.name in pointing):
+        # Referenced keys first, so the keys pointing at them (manager_id → employee_id) can draw from them, and
+        # names before the e-mails made from them.
+        for plan in sorted(self.in_lanes(n).plans, key=lambda p: (p.name in pointing, "email_names" in p.detail)):
             if plan.kind is ColumnKind.IDENTIFIER:
                 missing = rng.random(n) < plan.missing_rate if plan.missing_rate > 0 else np.zeros(n, dtype=bool)
                 target = self._referenced(plan)
@@ -264,6 +273,8 @@ class GeneratedColumns:
                 values = pd.Series(present) if not missing.any() else _spread(present, missing)
             else:
                 values = self._values(plan, n, rng)
+                if plan.kind is ColumnKind.PII:  # e-mails made from the row's generated name, where the real ones are
+                    values = following_names(plan.detail, values, out, rng)
                 if plan.missing_rate > 0:
                     values = pd.Series(values, dtype=object)
                     values[rng.random(n) < plan.missing_rate] = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -91,11 +92,15 @@ def _template(values: list[str]) -> str:
     (lower / upper case: UUIDs and hashes, whose letters are only a–f), ``X`` upper-case letter or digit, ``x``
     lower-case letter or digit, ``*`` any letter or digit. Literal slot characters are escaped with a backslash.
     """
-    out = []
+    out: list[str] = []
     for chars in _positions(values):
-        if len(chars) == 1:
+        if len(chars) == 1 and not (_is_mark(next(iter(chars))) and not _literal_letter(out)):
             ch = next(iter(chars))
             out.append("\\" + ch if ch in _ESCAPED_LITERALS else ch)
+        elif all(_is_mark(c) for c in chars):
+            # Vowel signs and other combining marks belong to the letter before them ("मोहना", "สมนึก"): after a
+            # slot, a literal mark sat on an ASCII letter ("Wु"); it takes that slot's class instead.
+            out.append(out[-1] if out and len(out[-1]) == 1 and out[-1] in _BARE_SLOTS else "*")
         elif all(c.isdigit() for c in chars):
             out.append("9")
         elif all(c.isupper() for c in chars):
@@ -113,6 +118,17 @@ def _template(values: list[str]) -> str:
         else:
             out.append("*")
     return "".join(out) or _DEFAULT_TEMPLATE
+
+
+def _is_mark(ch: str) -> bool:
+    """A combining mark (Unicode category M: Devanagari and Thai vowel signs, accents written apart)."""
+    return unicodedata.category(ch).startswith("M")
+
+
+def _literal_letter(out: list[str]) -> bool:
+    """Whether a template being built ends on a literal letter or mark, which a literal mark may follow."""
+    last = out[-1] if out else ""
+    return len(last) == 1 and last not in _BARE_SLOTS and (last.isalpha() or _is_mark(last))
 
 
 _ALPHABETS = {
@@ -271,7 +287,7 @@ def _shape_template(values: list[str]) -> str:
             out.append("A")
         elif all(c.islower() for c in chars):
             out.append("a")
-        elif all(c.isalnum() for c in chars):
+        elif all(c.isalnum() or _is_mark(c) for c in chars):  # a combining mark is part of its letter
             out.append("*")
         elif len(chars) == 1 and next(iter(chars)) not in _ESCAPED_LITERALS:
             out.append(next(iter(chars)))

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.gendered_surnames import gendered_lists
 from synth.schema.pii import caseless_letter, faker_titles, person_providers
 
 #: A locale is kept only when at least this many rows belong to it (as phone country codes).
@@ -128,7 +129,10 @@ def name_locales() -> dict[str, NameLists]:
             continue
         seen.add((every_first, every_last))
         gendered = all(hasattr(provider, f"{k}_names_{g}") for k in ("first", "last") for g in ("male", "female"))
-        if gendered:  # Novák / Nováková, Иванов / Иванова: a man's first name with a man's family name
+        derived = gendered_lists(code, provider)  # pl_PL Kowalska, lt_LT Kazlauskienė, is_IS Jónsdóttir
+        if derived is not None:
+            pairs = tuple((_weighted(firsts), _weighted(lasts)) for firsts, lasts in derived)
+        elif gendered:  # Novák / Nováková, Иванов / Иванова: a man's first name with a man's family name
             pairs = tuple(
                 (_weighted(getattr(provider, f"first_names_{g}")), _weighted(getattr(provider, f"last_names_{g}")))
                 for g in ("male", "female")

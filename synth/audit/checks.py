@@ -40,6 +40,12 @@ def _fake_promise(pii_type: str | None) -> str:
             " and none equal to a real one (the real numbers' own layout and width with random digits, ending in "
             "digits no real number ends in; fictional 555-01xx lines when the layout is too short for a phone)"
         )
+    if pii_type == "email":
+        return (
+            " and none equal to a real one (reserved e-mail domains the real column does not use; where the real "
+            "addresses follow their row's name, the part before the @ is made from the row's generated name in the "
+            "real patterns' shares, e.g. anna.schmidt: the model file keeps only those pattern names and shares)"
+        )
     if pii_type == "card":
         return " (random Luhn-valid numbers: a chance match with a real card is about 1 in 10¹⁵ per pair)"
     return (

@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from synth.gendered_surnames import every_gendered_surname
 from synth.schema.addresses import address_share
 
 #: Share of sampled non-missing values that must look like one kind of personal data.
@@ -162,6 +163,8 @@ def world_names() -> tuple[frozenset[str], frozenset[str]]:
             names = getattr(provider, attr, ())
             if isinstance(names, dict | list | tuple | set | frozenset):  # (some locales weight names in a dict)
                 into.update(str(n).lower() for n in names)
+    # Women's family names Faker's lists do not spell: Kowalska, Kazlauskienė, Jónsdóttir.
+    lasts.update(every_gendered_surname(person_providers()))
     return frozenset(firsts), frozenset(lasts)
 
 
