@@ -15,10 +15,10 @@ the real values (no value, no hash) needs to be kept to avoid them:
   holds them (visit ids 50,001 … 54,000 continue from 55,000; :func:`synth.generated_above.start_above`): the
   file keeps that start, which is never the largest key nor the one after it;
 * text keys, phone numbers and PII of unknown type keep the real format's width and end in slot characters
-  no real value ends in (the file keeps the template and some unused endings: as many as a sample of the real
-  size needs); text keys that fill their format
-  (``ORD-100000`` … ``ORD-104999``) continue above the largest real key's rank by the same rule
-  (``ORD-105100`` on; the file keeps that start, :mod:`synth.generated_above`); where neither can hold
+  no real value ends in (the file keeps the template and some unused endings: as many as a sample of ten times
+  the real size needs, never more than two thirds of those found, :func:`synth.generated_shapes.kept_endings`);
+  text keys that fill their format (``ORD-100000`` … ``ORD-104999``) continue above the largest real key's rank
+  by the same rule (``ORD-105100`` on; the file keeps that start, :mod:`synth.generated_above`); where neither can hold
   enough values, they get one more digit than the real format holds, widened at fit time until no real value
   has that shape (the file keeps only the template);
 * e-mails use the reserved ``example.com`` / ``.org`` / ``.net`` domains (RFC 2606), phone numbers the
