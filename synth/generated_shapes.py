@@ -109,14 +109,16 @@ def _candidates(alphabets: list[str], rng: np.random.Generator) -> list[str]:
 
 
 def same_width_format(
-    present: pd.Series, others: pd.Series | None = None, base: str | None = None
+    present: pd.Series, others: pd.Series | None = None, base: str | None = None, needed: int | None = None
 ) -> dict[str, Any] | None:
     """The real values' format and endings no real value has (:func:`kept_endings` of them), or None.
 
     Returns ``{"template", "tail", "suffixes"}``: ``tail`` slots at the end of ``template`` take one of
     ``suffixes``. None when the format has fewer than two slots or no ending is free. ``others``: real values
     of other columns whose endings are taken too (checked, never learned from). ``base``: the template of the
-    usual layout, when the caller has it (:func:`usual_template`).
+    usual layout, when the caller has it (:func:`usual_template`). ``needed``: the keys to make room for, when not
+    :func:`keys_needed` of ``present`` (key columns of one format in lanes of their own share one format,
+    :mod:`synth.generated_lanes`).
     """
     text = present.dropna().astype(str)
     base = usual_template(text) if base is None else base
@@ -127,7 +129,7 @@ def same_width_format(
     taken = text if others is None else pd.concat([text, others.dropna().astype(str)], ignore_index=True)
     same = taken[np.fromiter(map(len, taken), dtype=np.int64, count=len(taken)) == len(parts)]
     codes = _char_codes(same, len(parts))
-    needed = keys_needed(text)
+    needed = keys_needed(text) if needed is None else int(needed)
     rng = np.random.default_rng(0)
     best: tuple[float, int, list[str]] | None = None
     for tail in range(1, len(slots)):  # at least one slot stays fully random
@@ -183,10 +185,18 @@ def kept_endings(free: int, needed: int, rest: int) -> int:
 
 
 def same_width_capacity(fmt: dict[str, Any]) -> int:
-    """How many distinct values the format can produce (exact: streamed blocks permute that many)."""
+    """How many distinct values the format can produce (exact: streamed blocks permute that many); of a format
+    shared by ``L`` lanes (``fmt["apart"] = [r, L]``, :func:`synth.generated_lanes.apart`), one lane's share."""
     parts = _parse_template(fmt["template"])
     slots = _slots(parts)[: -int(fmt["tail"])]
-    return len(fmt["suffixes"]) * math.prod(len(_ALPHABETS[parts[i][1]]) for i in slots)
+    whole = len(fmt["suffixes"]) * math.prod(len(_ALPHABETS[parts[i][1]]) for i in slots)
+    return whole // lane_count(fmt)
+
+
+def lane_count(detail: dict[str, Any]) -> int:
+    """How many lanes share ``detail``'s values (``detail["apart"] = [r, L]``: lane ``r`` of ``L``), 1 without."""
+    apart = detail.get("apart")
+    return int(apart[1]) if apart else 1
 
 
 def fill_same_width(fmt: dict[str, Any], n: int, rng: np.random.Generator) -> np.ndarray:
