@@ -15,10 +15,10 @@ the real values (no value, no hash) needs to be kept to avoid them:
   holds them (visit ids 50,001 … 54,000 continue from 55,000; :func:`synth.generated_above.start_above`): the
   file keeps that start, which is never the largest key nor the one after it;
 * text keys, phone numbers and PII of unknown type keep the real format's width and end in slot characters
-  no real value ends in (the file keeps the template and some unused endings: as many as a sample of the real
-  size needs); text keys that fill their format
-  (``ORD-100000`` … ``ORD-104999``) continue above the largest real key's rank by the same rule
-  (``ORD-105100`` on; the file keeps that start, :mod:`synth.generated_above`); where neither can hold
+  no real value ends in (the file keeps the template and some unused endings: as many as a sample of ten times
+  the real size needs, never more than two thirds of those found, :func:`synth.generated_shapes.kept_endings`);
+  text keys that fill their format (``ORD-100000`` … ``ORD-104999``) continue above the largest real key's rank
+  by the same rule (``ORD-105100`` on; the file keeps that start, :mod:`synth.generated_above`); where neither can hold
   enough values, they get one more digit than the real format holds, widened at fit time until no real value
   has that shape (the file keeps only the template);
 * e-mails use the reserved ``example.com`` / ``.org`` / ``.net`` domains (RFC 2606), phone numbers the
@@ -26,8 +26,9 @@ the real values (no value, no hash) needs to be kept to avoid them:
   security numbers the never-issued ``9xx-01..49-xxxx`` block;
 * every key column's values avoid the real values of every other key column too (numeric keys start above the
   largest of them all), and a PII column's those of the other PII columns of its type: a generated manager_id is
-  never a real employee_id; numeric key columns that share no real value share no generated one either (each its
-  own range above that start, :mod:`synth.generated_lanes`), while columns that share real values may share them;
+  never a real employee_id; key columns that share no real value share no generated one either (numeric ones each
+  their own range above that start, text ones of one layout each their own share of its values,
+  :mod:`synth.generated_lanes`), while columns that share real values may share them;
 * names, addresses and card numbers are drawn from Faker's lists and random digits; the only input from the
   real column is which of Faker's locales its names or addresses belong to, with their shares (locales of 20 rows
   or more, :mod:`synth.generated_locales`), so a coincidence with a real value (a common name) says nothing
@@ -41,6 +42,7 @@ column with fewer gives only the shape: digit, letter, punctuation). Missing rat
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -72,7 +74,7 @@ from synth.generated_formats import _widen as _widen
 from synth.generated_formats import disjoint_template as disjoint_template
 from synth.generated_formats import fresh_identifiers as fresh_identifiers
 from synth.generated_formats import hash_values as hash_values
-from synth.generated_lanes import in_lane, key_lanes
+from synth.generated_lanes import apart, in_lane, key_lanes, most_keys, share_endings
 from synth.generated_locales import locale_shares
 from synth.generated_pii import _FAKERS as _FAKERS
 from synth.generated_pii import _PHONE_FORMATS as _PHONE_FORMATS
@@ -243,6 +245,10 @@ class GeneratedColumns:
         for numeric in (True, False):
             names = [p.name for p in plans if p.kind is ColumnKind.IDENTIFIER and p.detail.get("numeric") is numeric]
             lanes.update(key_lanes(data, names, numeric) if len(names) > 1 else {})
+        text_keys = {
+            p.name: p.detail for p in plans if p.kind is ColumnKind.IDENTIFIER and p.detail.get("numeric") is False
+        }
+        share_endings(data, text_keys, lanes, peers.get("text keys"))  # one format for the lanes of one layout
         # Disjoint real key columns get disjoint generated ones (synth.generated_lanes); lane 0 is stored as nothing.
         plans = [
             _Plan(p.name, p.kind, p.missing_rate, {**p.detail, "lane": lanes[p.name]}) if lanes.get(p.name) else p
@@ -286,8 +292,16 @@ class GeneratedColumns:
         sample and every block of a streamed table of ``rows`` rows draw."""
         if not any(p.detail.get("lane") for p in self.plans):
             return self
+        keys = [i for i, p in enumerate(self.plans) if p.kind is ColumnKind.IDENTIFIER]
+        moved = [in_lane(p.detail, rows) for p in self.plans]
+        # Text keys of one layout in lanes of their own: one scheme, each lane its own values (synth.generated_lanes).
+        fits = (_fits_same_width, _fits_above)
+        laned = apart(
+            [moved[i] for i in keys], [most_keys(self.plans[i].detail, rows) for i in keys], *map(_on_detail, fits)
+        )
+        moved = [dict(zip(keys, laned, strict=True)).get(i, d) for i, d in enumerate(moved)]
         return GeneratedColumns(
-            tuple(_Plan(p.name, p.kind, p.missing_rate, in_lane(p.detail, rows)) for p in self.plans)
+            tuple(_Plan(p.name, p.kind, p.missing_rate, moved[i]) for i, p in enumerate(self.plans))
         )
 
     def _referenced(self, plan: _Plan) -> str | None:
@@ -344,6 +358,11 @@ class GeneratedColumns:
                 pool = same_width_at(plan.detail["same_width"], np.arange(k, dtype=np.uint64), key)
             elif _fits_above(plan, k):
                 pool = above_at(plan.detail["above"], np.arange(k, dtype=np.uint64), k)
+            elif plan.detail.get("apart"):  # one residue of a format other lanes share (synth.generated_lanes)
+                from synth.sampling.identifiers import identifiers_at
+
+                key = int(rng.integers(0, 2**63))
+                pool = identifiers_at(plan.detail["template"], _avoid(plan), np.arange(k), k, key, plan.detail["apart"])
             else:
                 pool = fresh_identifiers(plan.detail["template"], _avoid(plan), k, rng)
         return pool if k == n else repeat_pool(pool, n, rng, pool_counts(plan.detail, k, n, rng))
@@ -378,7 +397,7 @@ def keys_at(plan: _Plan, rows: np.ndarray, count: int, key: int) -> np.ndarray:
         return same_width_at(plan.detail["same_width"], rows, key)
     if _fits_above(plan, count):
         return above_at(plan.detail["above"], rows, count)
-    return identifiers_at(plan.detail["template"], _avoid(plan), rows, count, key)
+    return identifiers_at(plan.detail["template"], _avoid(plan), rows, count, key, plan.detail.get("apart"))
 
 
 def streamed_keys_at(plan: _Plan, rows: np.ndarray, total_rows: int, key: int) -> np.ndarray:
@@ -388,6 +407,11 @@ def streamed_keys_at(plan: _Plan, rows: np.ndarray, total_rows: int, key: int) -
     from synth.sampling.identifiers import column_key
 
     return keys_at(plan, rows, total_rows, column_key(key, plan.name))
+
+
+def _on_detail(fits: Callable[[_Plan, int], bool]) -> Callable[[dict[str, Any], int], bool]:
+    """A key plan's test, on its detail alone."""
+    return lambda detail, count: fits(_Plan("", ColumnKind.IDENTIFIER, 0.0, detail), count)
 
 
 def _fits_same_width(plan: _Plan, rows: int) -> bool:

@@ -93,10 +93,15 @@ def above_format(present: pd.Series, others: pd.Series | None = None, base: str 
 
 def _variant(fmt: dict[str, Any], count: int) -> tuple[list[tuple[bool, str]], int] | None:
     """The first variant (fewest literal digits made slots) with room for ``count`` keys from its start (and the
-    column's lane ``offset``, :func:`synth.generated_lanes.in_lane`), and the rank its first key takes."""
+    column's lane ``offset``, :func:`synth.generated_lanes.in_lane`), and the rank its first key takes.
+
+    ``fmt["room"]``: ranks every column of the format needs above the start (:func:`synth.generated_lanes.apart`),
+    so that key columns of one format in lanes of their own take one variant: in different variants a lane's keys
+    could reach the ranks of another's (``ORD-10…`` are ranks of ``ORD-1…`` too)."""
     offset = int(fmt.get("offset", 0))
+    needed = max(offset + count, int(fmt.get("room", 0)))
     for parts, start in zip(_variants(_parse_template(fmt["template"])), fmt["starts"], strict=False):
-        if _space(parts) - int(start) - offset >= count:
+        if _space(parts) - int(start) >= needed:
             return parts, int(start) + offset
     return None
 

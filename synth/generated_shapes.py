@@ -5,10 +5,11 @@ A format learned from real values (:func:`synth.generated_formats._template`, e.
 format is that of the most common layout (:func:`synth.generated_formats._shape`; "+49 690 412 9249" gives
 ``+99 999 999 9999``). Fitting looks at the last ``tail`` slot characters of every real value of the format's
 width and keeps :data:`MAX_SUFFIXES` endings that *no* real value has, or for a dense format as many as a sample of
-the real size needs (:func:`kept_endings`, :func:`keys_needed`), drawn at random among the free ones and never all of
-them (at most half of those found once there are more than :data:`MAX_SUFFIXES`), so the file does not spell out
-which endings are taken. Every generated value ends in one of them, so it cannot equal a real value, and its other
-slots are random. A model file keeps the template and those unused endings: nothing that is part of a real value.
+:data:`ROOM_TIMES` times the real size needs (:func:`kept_endings`, :func:`keys_needed`), drawn at random among the
+free ones and never all of them (at most :data:`MAX_LISTED_SHARE` of those found once there are more than
+:data:`MAX_SUFFIXES`), so the file does not spell out which endings are taken. Every generated value ends in one of
+them, so it cannot equal a real value, and its other slots are random. A model file keeps the template and those
+unused endings: nothing that is part of a real value.
 
 When the kept endings and the other slots cannot hold enough distinct values (a dense format, a huge sample),
 callers continue above the real keys (:mod:`synth.generated_above`), and where that cannot hold them either, fall
@@ -37,6 +38,13 @@ from synth.generated_formats import (
 
 #: Unused endings a fit keeps (at most, unless a dense format needs more): generated values end in one of them.
 MAX_SUFFIXES = 64
+#: A fit keeps unused endings for samples up to this many times the real rows (:func:`kept_endings`): a zip code
+#: column keeps five digits in a sample of 10× the training rows where its unused endings allow it.
+ROOM_TIMES = 10
+#: The largest share of the unused endings found that a fit keeps: the others stay unlisted, so an ending the file
+#: does not list may be free or taken (with half, the cap before session 23, the walk's zip codes kept five digits
+#: up to 8.4× the training rows; with two thirds up to 11×).
+MAX_LISTED_SHARE = 2 / 3
 #: A key column whose distinct values are at least this share of its present values is unique (a new key a row);
 #: with fewer it is repeated (``manager_id``), and a sample draws about as many distinct keys as it holds.
 UNIQUE_SHARE = 0.95
@@ -101,14 +109,16 @@ def _candidates(alphabets: list[str], rng: np.random.Generator) -> list[str]:
 
 
 def same_width_format(
-    present: pd.Series, others: pd.Series | None = None, base: str | None = None
+    present: pd.Series, others: pd.Series | None = None, base: str | None = None, needed: int | None = None
 ) -> dict[str, Any] | None:
     """The real values' format and endings no real value has (:func:`kept_endings` of them), or None.
 
     Returns ``{"template", "tail", "suffixes"}``: ``tail`` slots at the end of ``template`` take one of
     ``suffixes``. None when the format has fewer than two slots or no ending is free. ``others``: real values
     of other columns whose endings are taken too (checked, never learned from). ``base``: the template of the
-    usual layout, when the caller has it (:func:`usual_template`).
+    usual layout, when the caller has it (:func:`usual_template`). ``needed``: the keys to make room for, when not
+    :func:`keys_needed` of ``present`` (key columns of one format in lanes of their own share one format,
+    :mod:`synth.generated_lanes`).
     """
     text = present.dropna().astype(str)
     base = usual_template(text) if base is None else base
@@ -119,7 +129,7 @@ def same_width_format(
     taken = text if others is None else pd.concat([text, others.dropna().astype(str)], ignore_index=True)
     same = taken[np.fromiter(map(len, taken), dtype=np.int64, count=len(taken)) == len(parts)]
     codes = _char_codes(same, len(parts))
-    needed = keys_needed(text)
+    needed = keys_needed(text) if needed is None else int(needed)
     rng = np.random.default_rng(0)
     best: tuple[float, int, list[str]] | None = None
     for tail in range(1, len(slots)):  # at least one slot stays fully random
@@ -162,22 +172,31 @@ def keys_needed(text: pd.Series) -> int:
 def kept_endings(free: int, needed: int, rest: int) -> int:
     """How many of ``free`` unused endings a fit keeps, for ``needed`` keys (:func:`keys_needed`) and ``rest``
     values of the other slots per ending: :data:`MAX_SUFFIXES`, or for a dense format (5-digit zip codes: 4,000 of
-    100,000 used) as many as ``needed`` keys take, but never more than half of those found, so the file never lists
-    every unused ending.
+    100,000 used) as many as :data:`ROOM_TIMES` × ``needed`` keys take, but never more than
+    :data:`MAX_LISTED_SHARE` of those found, so the file never lists every unused ending.
 
-    Each kept ending says "no real value ends so", so the file keeps no more than a sample of the real size shows:
-    its keys use about every kept ending. (Before session 22 a fit kept room for twice the real rows, 800 endings
-    for the walk's 4,000 zip codes; a larger sample now gets one more digit.)"""
+    Each kept ending says "no real value ends so", so the file keeps no more than a sample of
+    :data:`ROOM_TIMES` × the real size shows: its keys use about every kept ending. (Session 22 kept room for a
+    sample of the real size only, 400 endings for the walk's 4,000 zip codes, so a larger sample got 6-digit zip
+    codes; session 21 kept room for twice the real rows.)"""
     if free <= MAX_SUFFIXES:
         return free
-    return max(MAX_SUFFIXES, min(free // 2, -(-needed // max(rest, 1))))
+    return max(MAX_SUFFIXES, min(int(free * MAX_LISTED_SHARE), -(-ROOM_TIMES * needed // max(rest, 1))))
 
 
 def same_width_capacity(fmt: dict[str, Any]) -> int:
-    """How many distinct values the format can produce (exact: streamed blocks permute that many)."""
+    """How many distinct values the format can produce (exact: streamed blocks permute that many); of a format
+    shared by ``L`` lanes (``fmt["apart"] = [r, L]``, :func:`synth.generated_lanes.apart`), one lane's share."""
     parts = _parse_template(fmt["template"])
     slots = _slots(parts)[: -int(fmt["tail"])]
-    return len(fmt["suffixes"]) * math.prod(len(_ALPHABETS[parts[i][1]]) for i in slots)
+    whole = len(fmt["suffixes"]) * math.prod(len(_ALPHABETS[parts[i][1]]) for i in slots)
+    return whole // lane_count(fmt)
+
+
+def lane_count(detail: dict[str, Any]) -> int:
+    """How many lanes share ``detail``'s values (``detail["apart"] = [r, L]``: lane ``r`` of ``L``), 1 without."""
+    apart = detail.get("apart")
+    return int(apart[1]) if apart else 1
 
 
 def fill_same_width(fmt: dict[str, Any], n: int, rng: np.random.Generator) -> np.ndarray:

@@ -171,9 +171,24 @@ def block_identifiers(
     return identifiers_at(template, avoid, np.arange(first_row, first_row + n, dtype=np.uint64), total_rows, key)
 
 
-def identifiers_at(template: str, avoid: np.ndarray, rows: np.ndarray, total_rows: int, key: int) -> np.ndarray:
+def _in_lane(inputs: np.ndarray, size: int, key: int, apart: Any = None) -> np.ndarray:
+    """``π(inputs)`` for a keyed permutation ``π`` of ``[0, size)``; for lane ``r`` of ``L`` sharing the format
+    (``apart = [r, L]``, :func:`synth.generated_lanes.apart`), ``π(inputs) · L + r`` with ``π`` a permutation of
+    ``[0, size // L)``: each lane its own residue, so two lanes never draw one value (each column is still keyed by
+    its own ``key``: nothing is shared between columns but the format)."""
+    if not apart:
+        return Permutation(size, key)(inputs)
+    lane, lanes = int(apart[0]), int(apart[1])
+    # max(…, 1): a table of no rows draws nothing, whatever the share.
+    return Permutation(max(size // lanes, 1), key)(inputs) * np.uint64(lanes) + np.uint64(lane)
+
+
+def identifiers_at(
+    template: str, avoid: np.ndarray, rows: np.ndarray, total_rows: int, key: int, apart: Any = None
+) -> np.ndarray:
     """The identifiers of the rows at positions ``rows`` (each in ``[0, total_rows)``): what
     :func:`block_identifiers` gives those rows, for positions in any order (a repeated key's pool members).
+    ``apart``: ``[r, L]`` for lane ``r`` of ``L`` key columns sharing the template (:func:`_in_lane`).
 
     Raises:
         ValueError: a row found only real identifiers among its ``SPREAD`` candidates (the format barely
@@ -182,17 +197,18 @@ def identifiers_at(template: str, avoid: np.ndarray, rows: np.ndarray, total_row
     # Replacements (``i + t·N``) are needed only for an older file's real hashes; without them the format is
     # widened as a sample's is (four values a row), so a streamed table's keys are as wide as a sampled one's.
     spread = SPREAD if len(avoid) else 4
-    parts = _widen(_parse_template(template), float(spread) * (total_rows + len(avoid)))
+    # L lanes share the format: each takes one residue of its values, so it must hold L times as many.
+    lanes = int(apart[1]) if apart else 1
+    parts = _widen(_parse_template(template), float(spread) * (total_rows + len(avoid)) * lanes)
     permuted, size = _permuted(parts)
-    perm = Permutation(size, key)
     rows = np.asarray(rows, dtype=np.uint64)
-    out = _encode_wide(perm(rows), parts, permuted, rows, key)
+    out = _encode_wide(_in_lane(rows, size, key, apart), parts, permuted, rows, key)
     bad = np.flatnonzero(_seen(out, avoid))
     for t in range(1, SPREAD):
         if len(bad) == 0:
             return out
         inputs = rows[bad] + np.uint64(t * total_rows)
-        candidates = _encode_wide(perm(inputs), parts, permuted, inputs, key)
+        candidates = _encode_wide(_in_lane(inputs, size, key, apart), parts, permuted, inputs, key)
         out[bad] = candidates
         bad = bad[_seen(candidates, avoid)]
     if len(bad):
@@ -222,7 +238,7 @@ def same_width_at(fmt: dict[str, Any], rows: np.ndarray, key: int) -> np.ndarray
     head = [(False, " ") if i in tail else part for i, part in enumerate(parts)]
     permuted, size = _permuted(head, len(endings))
     rows = np.asarray(rows, dtype=np.uint64)
-    values = Permutation(size, key)(rows)
+    values = _in_lane(rows, size, key, fmt.get("apart"))
     radix = np.uint64(len(endings))
     chars = _fill_high(_encode_chars(values // radix, permuted), head, rows, key)
     chars[:, tail] = endings[(values % radix).astype(np.int64)]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from synth.generated import REGENERATION_SUMMARY, GeneratedColumns, keys_at
 from synth.generated_above import start_above
-from synth.generated_shapes import MAX_SUFFIXES, kept_endings, same_width_capacity
+from synth.generated_shapes import MAX_LISTED_SHARE, MAX_SUFFIXES, ROOM_TIMES, kept_endings, same_width_capacity
 from synth.schema import ColumnKind, ColumnSpec, Schema
 
 _KEY = Schema((ColumnSpec("k", ColumnKind.IDENTIFIER),))
@@ -77,16 +77,37 @@ def test_dense_zip_codes_keep_five_digits_and_are_never_real() -> None:
     real = [f"{z:05d}" for z in np.random.default_rng(20).integers(500, 99_999, 5_000)]
     generated = _fit(real)
     shaped = generated.plans[0].detail["same_width"]
-    # Room for a sample of the real size and no more: 500 endings of ten zip codes each (1,000 before session 22).
-    assert len(shaped["suffixes"]) == 500 > MAX_SUFFIXES and same_width_capacity(shaped) == len(real)
-    for out in (generated.sample(5_000, np.random.default_rng(2))["k"], pd.Series(_streamed(generated, 5_000, 777))):
-        assert out.is_unique and not set(out) & set(real)
-        assert all(re.fullmatch(r"\d{5}", v) for v in out)
-        # The file lists no unused ending that a sample of the real size does not show anyway.
-        assert set(out.str[-int(shaped["tail"]) :]) == set(shaped["suffixes"])
-    # Beyond the real rows, one more digit (stated in the README).
-    wide = generated.sample(2 * len(real), np.random.default_rng(2))["k"]
+    # 5,000 of 100,000 zip codes leave 6,076 4-digit endings free, of which two thirds (4,050) are kept, ten zip
+    # codes each: room for 8.1× the real rows, where ten times would need 5,000 endings (500 before session 23).
+    free = 10**4 - len({z[-4:] for z in real})
+    kept = int(free * MAX_LISTED_SHARE)
+    assert len(shaped["suffixes"]) == kept < ROOM_TIMES * len(real) // 10 and shaped["tail"] == 4
+    room = same_width_capacity(shaped)
+    assert room == 10 * kept
+    for n in (len(real), room):
+        for out in (generated.sample(n, np.random.default_rng(2))["k"], pd.Series(_streamed(generated, n, 7_777))):
+            assert out.is_unique and not set(out) & set(real)
+            assert out.str.fullmatch(r"\d{5}").all()
+    # Beyond what the kept endings hold, one more digit (stated in the README).
+    wide = generated.sample(room + 1, np.random.default_rng(2))["k"]
     assert wide.is_unique and not set(wide) & set(real) and wide.str.len().gt(5).all()
+
+
+@pytest.mark.parametrize("times", [1, 3, 10])
+def test_the_walks_zip_codes_keep_five_digits_up_to_ten_times_the_training_rows(times: int) -> None:
+    """The walk's orders.csv: 4,000 training zip codes (``benchmarks.walk_tables``) came back with six digits in any
+    sample beyond 4,000 rows (session 22); a fit now keeps endings for :data:`ROOM_TIMES` × the rows."""
+    real = [f"{z:05d}" for z in np.random.default_rng(7).integers(500, 99_999, 4_000)]
+    generated = _fit(real)
+    shaped = generated.plans[0].detail["same_width"]
+    assert ROOM_TIMES == 10 and len(shaped["suffixes"]) == 4_000, "ten times the 400 endings 4,000 rows need"
+    n = times * len(real)
+    for out in (generated.sample(n, np.random.default_rng(2))["k"], pd.Series(_streamed(generated, n, 9_973))):
+        assert out.is_unique and not set(out) & set(real)
+        assert out.str.fullmatch(r"\d{5}").all(), "the real width"
+        if times == ROOM_TIMES:
+            # The file lists no unused ending that a sample of ten times the real rows does not show anyway.
+            assert set(out.str[-4:]) == set(shaped["suffixes"])
 
 
 def test_a_repeated_dense_key_keeps_endings_for_its_distinct_values_only() -> None:
@@ -95,8 +116,8 @@ def test_a_repeated_dense_key_keeps_endings_for_its_distinct_values_only() -> No
     real = pd.Series(codes * 2, name="k")  # each twice: repeated
     plan = GeneratedColumns.fit(real.to_frame(), _KEY).plans[0]
     needed = plan.detail["distinct"]
-    # Endings of four digits, ten zip codes each: room for the distinct codes, not for every row (800 endings).
-    assert len(plan.detail["same_width"]["suffixes"]) == -(-needed // 10) < len(real) // 10
+    # Endings of four digits, ten zip codes each: room for ten times the distinct codes, not for ten times every row.
+    assert len(plan.detail["same_width"]["suffixes"]) == -(-ROOM_TIMES * needed // 10) < ROOM_TIMES * len(real) // 10
     out = GeneratedColumns((plan,)).sample(len(real), np.random.default_rng(0))["k"]
     assert not set(out) & set(codes) and all(re.fullmatch(r"\d{5}", v) for v in out)
 
@@ -104,10 +125,12 @@ def test_a_repeated_dense_key_keeps_endings_for_its_distinct_values_only() -> No
 @given(free=st.integers(0, 10**6), needed=st.integers(0, 10**6), rest=st.integers(1, 10**4))
 def test_a_fit_keeps_enough_endings_but_never_every_free_one(free: int, needed: int, rest: int) -> None:
     kept = kept_endings(free, needed, rest)
-    assert kept == free if free <= MAX_SUFFIXES else MAX_SUFFIXES <= kept <= max(MAX_SUFFIXES, free // 2) < free
+    cap = int(free * MAX_LISTED_SHARE)
+    assert kept == free if free <= MAX_SUFFIXES else MAX_SUFFIXES <= kept <= max(MAX_SUFFIXES, cap) < free
     if free > MAX_SUFFIXES:
-        assert kept * rest >= min(needed, (free // 2) * rest), "room for the keys needed when half allows it"
-        assert kept <= max(MAX_SUFFIXES, -(-needed // rest)), "and no more: no ending a sample does not need"
+        wanted = ROOM_TIMES * needed
+        assert kept * rest >= min(wanted, cap * rest), "room for ten times the keys needed when the cap allows it"
+        assert kept <= max(MAX_SUFFIXES, -(-wanted // rest)), "and no more: no ending such a sample does not need"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
