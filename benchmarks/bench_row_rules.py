@@ -47,12 +47,19 @@ def stays(n: int = 3_000, seed: int = 23) -> pd.DataFrame:
     )
 
 
-TABLES = {"survey": ("started", "submitted", "duration_s", "s"), "stays": ("admitted", "discharged", "stay_days", "D")}
+TABLES = {
+    "survey": ("started", "submitted", "duration_s", "s"),
+    "stays": ("admitted", "discharged", "stay_days", "D"),
+    "clinic": ("visit_time", "discharge_date", "length_of_stay", "D"),  # days from the visit's day
+}
 
 
 def _checks(table: str, frame: pd.DataFrame) -> dict[str, float | None]:
     start, end, amount, unit = TABLES[table]
-    gap = (pd.to_datetime(frame[end]) - pd.to_datetime(frame[start])) / pd.Timedelta(1, unit=unit)
+    begin = pd.to_datetime(frame[start])
+    if table == "clinic":
+        begin = begin.dt.normalize()
+    gap = (pd.to_datetime(frame[end]) - begin) / pd.Timedelta(1, unit=unit)
     out: dict[str, float | None] = {
         "end_is_start_plus_duration": round(float(np.mean(gap == frame[amount])), 4),
         "median_gap": round(float(gap.median()), 1),
@@ -68,10 +75,10 @@ def measure(only: list[str]) -> list[dict[str, object]]:
     import synth
     import synth.synthesizers.base as base
 
-    frames = {"survey": walk_tables.survey(), "stays": stays()}
+    frames = {"survey": walk_tables.survey(), "stays": stays(), "clinic": walk_tables.clinic()}
     rows: list[dict[str, object]] = []
     for table, frame in frames.items():
-        train, holdout = synth.split(frame, holdout=0.2, seed=0)
+        train, holdout = synth.split(frame, holdout=0.2, seed=0, by="patient_id" if table == "clinic" else None)
         rows.append({"table": table, "model": "real (train)", "when": "", **_checks(table, train)})
         for name in only:
             for when in ("before", "after"):

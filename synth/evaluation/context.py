@@ -383,6 +383,23 @@ class EvaluationContext:
             return self.real_once(f"rows:{role}:{size}:{salt}", build)
         return self.once(f"rows:{role}:{size}:{salt}", build)
 
+    @property
+    def people(self) -> str | None:
+        """The column naming whose row each real row is (a patient's visits), or None
+        (:mod:`synth.evaluation.people`)."""
+        from synth.evaluation.people import people_column
+
+        return self.real_once("people", lambda: people_column(self.train, self.holdout, self.schema))
+
+    def people_labels(self, role: Role, size: int, *, salt: int = 0) -> np.ndarray | None:
+        """The person of each row of :meth:`sample_rows` (``role``, ``size``, ``salt``), for classifier folds that
+        keep a person's rows together; None for synthetic rows or when each real row is its own person."""
+        from synth.evaluation.people import person_labels
+
+        if role == "synthetic" or self.people is None:
+            return None
+        return person_labels(self.table(role), self.sample_rows(role, size, salt=salt), self.people, role)
+
     def tree_matrix(self, role: Role, size: int, *, salt: int = 0) -> np.ndarray:
         """Classifier features (numbers, category codes) for a seeded sample of ``size`` rows of one table."""
 

@@ -50,6 +50,9 @@ PARTS = ("year", "quarter", "month", "day", "weekday", "dayofyear", "monthday", 
 #: The units of an ``elapsed`` rule's number, in nanoseconds.
 UNITS = {"day": 86_400_000_000_000, "hour": 3_600_000_000_000, "minute": 60_000_000_000, "second": 1_000_000_000}
 UNITS["millisecond"] = 1_000_000
+#: Whole days counted from the earlier timestamp's day (a discharge date = the admission's day + the stay in days).
+CALENDAR_DAY = "calendar_day"
+UNITS[CALENDAR_DAY] = UNITS["day"]
 
 EXACT_RULES_PARAM = Param(
     "exact_rules",
@@ -108,6 +111,8 @@ class DerivedRule:
         if self.kind == "sum":
             return f"{self.output} = {self.inputs[0]} + {self.inputs[1]}"
         if self.kind == "elapsed":
+            if self.part == CALENDAR_DAY:
+                return f"{self.output} = the day of {self.inputs[0]} + {self.inputs[1]} days"
             return f"{self.output} = {self.inputs[0]} + {self.inputs[1]} {self.part}s"
         if self.kind == "lookup":
             if self.partial:
@@ -150,7 +155,10 @@ def date_part(series: pd.Series, part: str) -> np.ndarray:
 def elapsed(start: pd.Series, amount: pd.Series, unit: str) -> pd.Series:
     """``start`` plus ``amount`` of ``unit`` (whole nanoseconds; missing where either is missing)."""
     ns = pd.to_numeric(amount.reset_index(drop=True), errors="coerce").to_numpy(dtype=float) * UNITS[unit]
-    return _datetimes(start.reset_index(drop=True)) + pd.to_timedelta(np.round(ns), unit="ns")
+    begin = _datetimes(start.reset_index(drop=True))
+    if unit == CALENDAR_DAY:
+        begin = begin.dt.normalize()
+    return begin + pd.to_timedelta(np.round(ns), unit="ns")
 
 
 def key_array(values: Sequence[Any] | pd.Series) -> np.ndarray | None:

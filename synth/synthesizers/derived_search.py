@@ -30,7 +30,16 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
-from synth.synthesizers.derived import PARTS, UNITS, DerivedRule, date_part, key_array, table_lookup, topological
+from synth.synthesizers.derived import (
+    CALENDAR_DAY,
+    PARTS,
+    UNITS,
+    DerivedRule,
+    date_part,
+    key_array,
+    table_lookup,
+    topological,
+)
 from synth.synthesizers.weekdays import is_hidden
 
 #: A relabelling or lookup is kept when the chi-square test of independence gives p below this.
@@ -215,7 +224,11 @@ def elapsed_rules(cols: list[_Column]) -> dict[str, list[DerivedRule]]:
             if earlier is later:
                 continue
             gap = ns[later.name] - ns[earlier.name]  # type: ignore[operator]
-            for unit, size in UNITS.items():
+            gaps = {unit: gap for unit in UNITS}
+            if _day_count(later, earlier, ns):  # a date counted in days from a timestamp's day: a stay in days
+                gaps[CALENDAR_DAY] = ns[later.name] - _floor_day(ns[earlier.name])  # type: ignore[operator,arg-type]
+            for unit, gap in gaps.items():
+                size = UNITS[unit]
                 amount = gap / size
                 near = np.flatnonzero(np.abs(full[rows] - amount[rows, None]).max(axis=0) <= 1e-6)
                 for j in near:
@@ -223,6 +236,18 @@ def elapsed_rules(cols: list[_Column]) -> dict[str, list[DerivedRule]]:
                         rule = DerivedRule("elapsed", later.name, (earlier.name, numeric[j].name), part=unit)
                         out.setdefault(later.name, []).append(rule)
     return out
+
+
+def _floor_day(ns: np.ndarray) -> np.ndarray:
+    return ns - np.mod(ns, UNITS["day"])
+
+
+def _day_count(later: _Column, earlier: _Column, ns: dict[str, np.ndarray | None]) -> bool:
+    """Whether ``later`` holds dates only and ``earlier`` times of day, neither with a time zone (a wall-clock day)."""
+    a, b = ns[later.name], ns[earlier.name]
+    if a is None or b is None or any(getattr(c.series.dtype, "tz", None) is not None for c in (later, earlier)):
+        return False
+    return bool(np.all(np.mod(a, UNITS["day"]) == 0)) and bool(np.any(np.mod(b, UNITS["day"]) != 0))
 
 
 def lookup_rules(cols: list[_Column], threshold: int, number_threshold: int) -> dict[str, list[DerivedRule]]:

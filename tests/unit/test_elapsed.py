@@ -205,3 +205,25 @@ def test_an_altered_rule_is_refused_on_load(change, message: str, tmp_path: Path
     _edit(tmp_path / "m.synth", tmp_path / "bad.synth", lambda state, _: change(state))
     with pytest.raises(ModelFileError, match=message):
         synth.load_model(tmp_path / "bad.synth")
+
+
+def test_a_date_counted_in_days_from_a_timestamps_day_is_found_and_met() -> None:
+    """A discharge date written as a date, the admission as a timestamp, the stay in days from the admission's day
+    (the walk's clinic): the exact gap is not whole days, the calendar one is."""
+    rng = np.random.default_rng(11)
+    n = 1200
+    admitted = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365 * 24 * 60, n), unit="min")
+    stay = rng.geometric(0.3, n) - 1
+    table = pd.DataFrame(
+        {
+            "admitted": admitted.strftime("%Y-%m-%d %H:%M"),
+            "stay": stay,
+            "discharged": (admitted.normalize() + pd.to_timedelta(stay, unit="D")).strftime("%Y-%m-%d"),
+            "ward": rng.choice(["A", "B"], n),
+        }
+    )
+    assert _found(table)[0] == {"discharged": "discharged = the day of admitted + stay days"}
+    for name in RULED:
+        syn = synth.create(name, random_state=0).fit(table).sample(1500, seed=2)
+        day = pd.to_datetime(syn["admitted"]).dt.normalize()
+        assert ((pd.to_datetime(syn["discharged"]) - day).dt.days == syn["stay"]).all(), name

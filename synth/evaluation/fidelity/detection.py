@@ -21,6 +21,7 @@ from synth.evaluation.context import EvaluationContext
 from synth.evaluation.date_parts import patterned_parts
 from synth.evaluation.features import FeatureEncoder, stratified_sample, thread_limit
 from synth.evaluation.fidelity.discriminator import above_reference, faces_holdout
+from synth.evaluation.people import people_column, person_labels
 from synth.evaluation.results import Interval, to_jsonable
 from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure
@@ -131,15 +132,21 @@ def _cross_validated(
     seed: int,
     features: Sequence[str],
     importance: bool,
+    groups: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None, tuple[FeatureWeight, ...]]:
+    """Out-of-fold probabilities of ``y``; ``groups``: each row's person, whose rows then share a fold
+    (:mod:`synth.evaluation.people`), None: folds of rows."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
     oof = np.zeros(len(y))
     oof_lin = np.zeros(len(y)) if x_lin is not None else None
     weights: tuple[FeatureWeight, ...] = ()
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for k, (fit_rows, test_rows) in enumerate(splitter.split(x_tree, y)):
+    if groups is None:
+        splits = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(x_tree, y)
+    else:
+        splits = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(x_tree, y, groups)
+    for k, (fit_rows, test_rows) in enumerate(splits):
         model = _hgb(seed, mask, len(fit_rows)).fit(x_tree[fit_rows], y[fit_rows])
         oof[test_rows] = model.predict_proba(x_tree[test_rows])[:, 1]
         if x_lin is not None and oof_lin is not None:
@@ -206,8 +213,11 @@ def evaluate_detection(
     m = min(max_rows, len(told_from), len(synthetic))
     if m < 2 * folds:
         raise ValueError(f"detection needs at least {2 * folds} rows in each table")
-    r = coerce_to_schema(told_from[features], sub).iloc[stratified_sample(rng, len(told_from), m)]
+    r_rows = stratified_sample(rng, len(told_from), m)
+    r = coerce_to_schema(told_from[features], sub).iloc[r_rows]
     s = coerce_to_schema(synthetic[features], sub).iloc[stratified_sample(rng, len(synthetic), m)]
+    # A person's rows (a patient's visits) share a fold: split apart, the trees would recognise the person.
+    person = context.people if context is not None else people_column(real, holdout, schema)
     # Times of day and weekdays with a pattern in the real rows are features of their own (a timestamp's single
     # number hides them); the training rows decide which, as for the accuracy scores.
     parts = (
@@ -221,6 +231,10 @@ def evaluate_detection(
     y = np.r_[np.zeros(len(r), dtype=bool), np.ones(len(s), dtype=bool)]
     report(0.05, "real vs synthetic: boosted trees and logistic regression")
     with thread_limit(n_threads):
+        groups = None
+        if person is not None:
+            own = np.array([f"synthetic:{i}" for i in range(len(s))], dtype=object)
+            groups = np.r_[person_labels(told_from, r_rows, person, "real"), own]
         oof, oof_lin, weights = _cross_validated(
             encoder.tree_matrix(both),
             encoder.linear_matrix(both),
@@ -230,6 +244,7 @@ def evaluate_detection(
             seed,
             names,
             importance=True,
+            groups=groups,
         )
         area = float(_scoring.auc(y, oof)[0])
         area_lin = float(_scoring.auc(y, oof_lin)[0]) if oof_lin is not None else float("nan")
@@ -241,12 +256,30 @@ def evaluate_detection(
             ref_holdout = holdout
 
             def reference() -> tuple[float, Interval]:
-                r2_ = coerce_to_schema(real[features], sub).iloc[stratified_sample(rng, len(real), m_ref)]
-                h = coerce_to_schema(ref_holdout[features], sub).iloc[stratified_sample(rng, len(ref_holdout), m_ref)]
+                rows_r = stratified_sample(rng, len(real), m_ref)
+                rows_h = stratified_sample(rng, len(ref_holdout), m_ref)
+                r2_ = coerce_to_schema(real[features], sub).iloc[rows_r]
+                h = coerce_to_schema(ref_holdout[features], sub).iloc[rows_h]
                 both_ref = pd.concat([r2_, h], ignore_index=True)
                 y_ref = np.r_[np.zeros(len(r2_), dtype=bool), np.ones(len(h), dtype=bool)]
+                groups_ref = (
+                    None
+                    if person is None
+                    else np.r_[
+                        person_labels(real, rows_r, person, "train"),
+                        person_labels(ref_holdout, rows_h, person, "holdout"),
+                    ]
+                )
                 oof_ref, _, _ = _cross_validated(
-                    encoder.tree_matrix(both_ref), None, y_ref, encoder.categorical_mask, folds, seed, names, False
+                    encoder.tree_matrix(both_ref),
+                    None,
+                    y_ref,
+                    encoder.categorical_mask,
+                    folds,
+                    seed,
+                    names,
+                    False,
+                    groups=groups_ref,
                 )
                 area_ref = float(_scoring.auc(y_ref, oof_ref)[0])
                 return area_ref, Interval(*_scoring.hanley_mcneil(area_ref, len(h), len(r2_)))

@@ -118,13 +118,30 @@ class DiscriminatorResult:
         return out
 
 
-def _auc(x_a: np.ndarray, x_b: np.ndarray, mask: np.ndarray, seed: int) -> tuple[float, Interval, int]:
+def _auc(
+    x_a: np.ndarray,
+    x_b: np.ndarray,
+    mask: np.ndarray,
+    seed: int,
+    people: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
+) -> tuple[float, Interval, int]:
+    """The AUC of boosted trees telling ``x_b`` rows from ``x_a`` rows, learned on 70% of each and scored on the
+    rest. ``people``: each side's person per row (None: each row its own); a person's rows are then all scored
+    or all learned from (:mod:`synth.evaluation.people`)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.model_selection import train_test_split
 
+    from synth.evaluation.people import grouped_test_rows
+
     x = np.vstack([x_a, x_b])
     y = np.r_[np.zeros(len(x_a), dtype=bool), np.ones(len(x_b), dtype=bool)]
-    x_fit, x_test, y_fit, y_test = train_test_split(x, y, test_size=TEST_SHARE, stratify=y, random_state=seed)
+    if people[0] is None and people[1] is None:
+        x_fit, x_test, y_fit, y_test = train_test_split(x, y, test_size=TEST_SHARE, stratify=y, random_state=seed)
+    else:
+        own = [np.array([f"{side}:row:{i}" for i in range(len(m))], dtype=object) for side, m in enumerate((x_a, x_b))]
+        groups = np.r_[people[0] if people[0] is not None else own[0], people[1] if people[1] is not None else own[1]]
+        test = grouped_test_rows(y, groups, TEST_SHARE, seed)
+        x_fit, x_test, y_fit, y_test = x[~test], x[test], y[~test], y[test]
     model = HistGradientBoostingClassifier(
         max_iter=60,
         learning_rate=0.15,
@@ -184,7 +201,11 @@ def evaluate_discriminator(
     report(0.1, "real vs synthetic")
     with thread_limit(n_threads):
         auc, interval, n_scored = _auc(
-            context.tree_matrix(real_rows, m), context.tree_matrix("synthetic", m), mask, seed
+            context.tree_matrix(real_rows, m),
+            context.tree_matrix("synthetic", m),
+            mask,
+            seed,
+            (context.people_labels(real_rows, m), None),
         )
         ref_auc: float | None = None
         ref_interval: Interval | None = None
@@ -197,7 +218,11 @@ def evaluate_discriminator(
             ref_auc, ref_interval, _ = context.real_once(
                 f"discriminator_reference:{m_ref}:{seed}",
                 lambda: _auc(
-                    context.tree_matrix("train", m_ref, salt=1), context.tree_matrix("holdout", m_ref), mask, seed
+                    context.tree_matrix("train", m_ref, salt=1),
+                    context.tree_matrix("holdout", m_ref),
+                    mask,
+                    seed,
+                    (context.people_labels("train", m_ref, salt=1), context.people_labels("holdout", m_ref)),
                 ),
             )
     report(1.0, "done")

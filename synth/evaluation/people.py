@@ -1,0 +1,57 @@
+"""Classifier folds that keep each person's rows together.
+
+A discriminator learns on some rows and is scored on others. When the real rows repeat a person (a patient's visits
+share the date of birth, the postcode, the sex), a row split puts a patient's visits on both sides: the boosted
+trees learn the patient's values on one side and recognise them on the other, so real rows are told apart by
+memory, not by anything a synthetic row lacks. On the walk's clinic table (4,000 visits of 1,145 patients, the
+holdout split by patient) the reference, train against the holdout, read AUC 0.68 where two samples of fresh
+people should read 0.5, and every synthetic table read as much above it. Kept together, a person's rows are all
+scored or all learned from.
+
+The person is the column :func:`synth.schema.entities.entity_column` names on the real rows; synthetic rows are
+each their own (a generated id names no one).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from synth.schema import Schema
+
+
+def people_column(train: pd.DataFrame, holdout: pd.DataFrame | None, schema: Schema) -> str | None:
+    """The column naming whose row each real row is, or None when each row is its own person."""
+    from synth.schema.entities import entity_column
+
+    real = train if holdout is None else pd.concat([train, holdout], ignore_index=True)
+    found = entity_column(real, schema)
+    return found.column if found is not None else None
+
+
+def person_labels(table: pd.DataFrame, rows: np.ndarray, column: str | None, tag: str) -> np.ndarray:
+    """A label per sampled row: its person (``tag`` keeps two tables' people apart), or the row itself where the
+    table has no such column or the value is missing."""
+    positions = np.asarray(rows)
+    own = np.array([f"{tag}:row:{i}" for i in positions], dtype=object)
+    if column is None or column not in table.columns:
+        return own
+    values = table[column].iloc[positions]
+    present = values.notna().to_numpy()
+    named = np.array([f"{tag}:{v}" for v in values.astype(str)], dtype=object)
+    return np.where(present, named, own)
+
+
+def grouped_test_rows(y: np.ndarray, groups: np.ndarray, share: float, seed: int) -> np.ndarray:
+    """A mask of the rows to score: in each class, whole people in a seeded order until about ``share`` of its
+    rows (as a stratified row split takes ``share`` of each class)."""
+    from synth.split import _held_people
+
+    test = np.zeros(len(y), dtype=bool)
+    for k, label in enumerate(np.unique(y)):
+        rows = np.flatnonzero(y == label)
+        target = max(1, round(share * len(rows)))
+        frame = pd.DataFrame({"person": groups[rows]})
+        rng = np.random.default_rng([seed, k])
+        test[rows] = _held_people(frame, "person", min(target, len(rows) - 1), rng)
+    return test
