@@ -82,8 +82,9 @@ def grain_cells(donors: np.ndarray, widths: np.ndarray, grain: int) -> GrainCell
 def round_to_cells(values: np.ndarray, cells: GrainCells, grain: int) -> np.ndarray:
     """``values`` drawn from the bands of ``cells`` rounded to their band's nearest cell point inside it (outside it
     for a band narrower than its cell), written at the grain's decimals; values already on the grain (a point
-    donor: a real value many rows share) are returned as they are, as are draws where the bands' whole range holds
-    no point of the cell."""
+    donor: a real value many rows share) are written at the grain's decimals too (a float-noise neighbour such as
+    -3.5611300000000004 would be written with more), and draws where the bands' whole range holds no point of the
+    cell are returned as they are."""
     out = np.asarray(values, dtype=np.float64).copy()
     if len(cells.low) == 0:
         return out
@@ -97,6 +98,7 @@ def round_to_cells(values: np.ndarray, cells: GrainCells, grain: int) -> np.ndar
     # A cell of 0.0005 is no exact binary fraction: its multiples are written back at the grain's decimals (0.61,
     # not 0.6100000000000001). A cell point is a multiple of the grain, so this moves it by float noise only.
     out[inside] = np.round(rounded, grain)
+    out[on_grain] = np.round(out[on_grain], grain)
     return out
 
 
