@@ -83,7 +83,7 @@ def test_a_value_on_the_grain_up_to_float_noise_is_written_at_the_grain() -> Non
     neighbour that round_to_cells took for a value on the grain and returned as it was."""
     rng = np.random.default_rng(0)
     values = np.round(rng.normal(-3.5, 0.05, 400), 5)
-    low, width, cells = _bands(values, 5, 5)
+    *_, cells = _bands(values, 5, 5)
     noisy = np.array([-3.5611300000000004, np.nextafter(0.6089, 1.0), np.nan])
     out = round_to_cells(noisy, cells, 5)
     assert [repr(float(x)) for x in out[:2]] == ["-3.56113", "0.6089"] and np.isnan(out[2])
