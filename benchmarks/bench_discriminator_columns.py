@@ -15,22 +15,22 @@ Usage::
 
 from __future__ import annotations
 
-import os
+import sys
+from pathlib import Path
 
-THREADS = os.environ.get("SYNTH_BENCH_THREADS", "1")
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
-    os.environ[_var] = THREADS
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
+import benchmarks.threads  # noqa: E402, F401  (first: BLAS reads its thread count when numpy loads)
+
+# isort: split
 
 import argparse  # noqa: E402
 import json  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def encode(frame: pd.DataFrame, schema: Any) -> tuple[pd.DataFrame, list[bool]]:

@@ -35,21 +35,23 @@ mostlyai-qa columns are left empty and the run says so.
 
 from __future__ import annotations
 
-import os
+import sys
+from pathlib import Path
 
-THREADS = os.environ.get("SYNTH_BENCH_THREADS", "1")
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
-    os.environ[_var] = THREADS
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
+from benchmarks.threads import THREADS  # noqa: E402  (first: BLAS reads its thread count when numpy loads)
+
+# isort: split
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import platform  # noqa: E402
 import subprocess  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
-from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -57,7 +59,6 @@ import pandas as pd  # noqa: E402
 
 from benchmarks.common import synthesizer_spec  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "datasets"
 PEERS_DIR = SHARED / "adult-peers"
 PUBLISHED = ("synthpop", "mostly", "tabularargn", "ctgan", "tvae", "gaussian_copula")

@@ -26,21 +26,23 @@ Writes ``results/tstr_reference.json`` (``--out`` to change). TSTR and TRTR are 
 
 from __future__ import annotations
 
-import os
+import sys
+from pathlib import Path
 
-THREADS = os.environ.get("SYNTH_BENCH_THREADS", "1")
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
-    os.environ[_var] = THREADS
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
+from benchmarks.threads import THREADS  # noqa: E402  (first: BLAS reads its thread count when numpy loads)
+
+# isort: split
 
 import argparse  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from benchmarks.bench_frontier import ROOT, load, utility  # noqa: E402
+from benchmarks.bench_frontier import load, utility  # noqa: E402
 from benchmarks.common import machine, write_results  # noqa: E402
 
 FOLDS = 5

@@ -209,7 +209,7 @@ if schema_file is not None and schema_file.file_id != st.session_state.get("last
             st.rerun()
 
 st.subheader("Before fitting")
-report = cached.audit(ds.key, ds.df, ds.schema)
+report = cached.audit(ds.key, ds.df, ds.schema, ds.train)
 counts = [
     f"{len(report.errors)} problem{'s' if len(report.errors) != 1 else ''} to fix" if report.errors else "",
     f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}" if report.warnings else "",
@@ -252,25 +252,6 @@ if st.session_state["cut_note"]:
     st.session_state["cut_note"] = None
     dropped = " The fitted model was discarded: fit again on **Synthesize**." if had_model else ""
     st.success(f"**{md(column)}** now holds its first {length} characters in every row.{dropped}")
-if report.estimates:
-    st.caption(
-        "Estimated fit time (CPU time on one core; a busy machine takes longer, CART's parallel trees less) and extra "
-        f"memory on this table (within {PEAK_FACTOR:g}× of the peak measured on every calibration and check table), "
-        "calibrated in benchmarks/calibrate_fit.py:"
-    )
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "synthesizer": [synth.synthesizers.get(e.synthesizer).label for e in report.estimates],
-                "fit time": [duration(e.seconds) for e in report.estimates],
-                "peak memory": [f"{e.peak_mb:,.0f} MB" if e.peak_mb is not None else "—" for e in report.estimates],
-                "note": [e.note for e in report.estimates],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-
 st.subheader("Train / holdout split")
 left, right = st.columns(2)
 with left:
@@ -317,4 +298,25 @@ if (holdout_pct / 100, int(split_seed), split_by) != (ds.holdout_share, ds.split
 c1, c2 = st.columns(2)
 c1.metric("Train rows", f"{len(ds.train):,}")
 c2.metric("Holdout rows", f"{len(ds.holdout):,}")
+# After the split: the estimate is for the rows the fit will see, and must follow a split changed on this run.
+estimates = cached.audit(ds.key, ds.df, ds.schema, ds.train).estimates
+if estimates:
+    st.caption(
+        f"Estimated fit time on the {len(ds.train):,} train rows (CPU time on one core; a busy machine takes longer, "
+        "CART's parallel trees less) and extra memory (within "
+        f"{PEAK_FACTOR:g}× of the peak measured on every calibration and check table), "
+        "calibrated in benchmarks/calibrate_fit.py:"
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "synthesizer": [synth.synthesizers.get(e.synthesizer).label for e in estimates],
+                "fit time": [duration(e.seconds) for e in estimates],
+                "peak memory": [f"{e.peak_mb:,.0f} MB" if e.peak_mb is not None else "—" for e in estimates],
+                "note": [e.note for e in estimates],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 st.page_link("pages/synthesize.py", label="Next: fit a synthesizer", icon=":material/model_training:")

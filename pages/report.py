@@ -110,7 +110,7 @@ st.caption(
     + ("real rows **are included** because you asked." if include_real else "no real row is printed.")
 )
 
-audit = cached.audit(ds.key, ds.df, ds.schema)
+audit = cached.audit(ds.key, ds.df, ds.schema, ds.train)
 html, data_json, card_md, manifest = cached.report(
     state.current_race_key(),
     focus,

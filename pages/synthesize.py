@@ -163,7 +163,7 @@ if models:
         for warning in current.model.fit_warnings():
             st.warning(md(warning), icon=":material/warning:")
         bucketed = {column for column, _ in getattr(current.model, "bucketed_", ())}
-        offers = [o for o in cached.audit(ds.key, ds.df, ds.schema).coarser_codes if o.column in bucketed]
+        offers = [o for o in cached.audit(ds.key, ds.df, ds.schema, ds.train).coarser_codes if o.column in bucketed]
         if offers:  # the fix the warning asks for is one click on Data
             st.page_link(
                 "pages/data.py",

@@ -102,8 +102,10 @@ def sheets(data: bytes, name: str) -> list[str]:
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Checking the table before fitting…", max_entries=8)
-def audit(key: str, _df: pd.DataFrame, schema: synth.Schema) -> AuditReport:
-    return synth.audit(_df, schema)
+def audit(key: str, _df: pd.DataFrame, schema: synth.Schema, _train: pd.DataFrame) -> AuditReport:
+    """Findings on the whole table, fit estimates on the train split (what the fit sees); ``key``, the dataset's,
+    names the split."""
+    return synth.audit(_df, schema, fit_rows=_train)
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)

@@ -122,10 +122,12 @@ def name_and_number(value: str) -> tuple[str, str] | None:
     for number, name in ((words[-1], words[:-1]), (words[0], words[1:])):
         # Every word of the name holds a letter and one is a word without digits: a UK postcode ("S24 8EX",
         # "OL0R 7EU") has an outward code where a street's name would be and was read as 1,145 street addresses.
+        # "Without digits", not str.isalpha: a Devanagari or Tamil word's vowel signs are marks, not letters, and
+        # isalpha lost the street addresses of hi_IN, mr_IN, ta_IN ("82 शशी सिन्हा") from session 21 to 23.
         if (
             _HOUSE_NUMBER.fullmatch(number)
             and all(any(c.isalpha() for c in w) for w in name)
-            and any(w.isalpha() for w in name)
+            and any(not any(c.isdigit() for c in w) for w in name)
         ):
             return " ".join(name), number
     return None

@@ -117,9 +117,11 @@ def detect_datetime_format(values: pd.Series) -> tuple[str, float, bool] | None:
         return None
     best: tuple[str, float] | None = None
     shares: dict[str, float] = {}
+    # Which values each format read: a column no single format reads is tried as two, from these masks.
+    read: dict[str, np.ndarray] = {}
     for fmt in _DATE_FORMATS:
-        parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
-        share = float(parsed.notna().mean())
+        read[fmt] = pd.to_datetime(text, format=fmt, errors="coerce", utc=True).notna().to_numpy()
+        share = float(read[fmt].mean())
         shares[fmt] = share
         if share >= 0.95 and (best is None or share > best[1]):
             best = (fmt, share)
@@ -130,7 +132,7 @@ def detect_datetime_format(values: pd.Series) -> tuple[str, float, bool] | None:
         if iso >= 0.95 and (best is None or iso > best[1]):
             return ISO8601, iso, False
     if best is None:
-        return _two_formats(text, shares)
+        return _two_formats(read, shares)
     fmt, share = best
     if fmt.endswith("%z") and text.str.contains(r"[+-]\d\d:\d\d$").mean() >= 0.5:
         fmt = fmt[:-2] + OFFSET_COLON  # %z reads both; writing back needs to know which the column used
@@ -143,21 +145,22 @@ def detect_datetime_format(values: pd.Series) -> tuple[str, float, bool] | None:
 MIN_SECOND_FORMAT_SHARE = 0.02
 
 
-def _two_formats(text: pd.Series, shares: dict[str, float]) -> tuple[str, float, bool] | None:
-    """Two formats that together read at least 95% of ``text`` (an export that wrote most dates as 2024-01-31
+def _two_formats(read: dict[str, np.ndarray], shares: dict[str, float]) -> tuple[str, float, bool] | None:
+    """Two formats that together read at least 95% of the values (an export that wrote most dates as 2024-01-31
     and some as 31/01/2024), joined by :data:`MIXED_FORMATS`, the commoner first; or None.
 
-    Such a column read as no date at all, and its dates' dashes then made it a column of phone numbers."""
+    ``read`` holds, per format, which values it parsed (the masks :func:`detect_datetime_format` already made), so
+    no format is parsed twice. Such a column read as no date at all, and its dates' dashes then made it a column of
+    phone numbers."""
     ranked = sorted(shares, key=lambda f: -shares[f])
     if not ranked or shares[ranked[0]] < 0.5:
         return None
     first = ranked[0]
-    read = pd.to_datetime(text, format=first, errors="coerce", utc=True).notna()
     best: tuple[str, float] | None = None
     for second in ranked[1:]:
         if shares[second] < MIN_SECOND_FORMAT_SHARE or second == _DAY_MONTH_TWINS.get(first):
             continue
-        union = float((read | pd.to_datetime(text, format=second, errors="coerce", utc=True).notna()).mean())
+        union = float((read[first] | read[second]).mean())
         if union - shares[first] >= MIN_SECOND_FORMAT_SHARE and (best is None or union > best[1]):
             best = (second, union)
     if best is None or best[1] < 0.95:

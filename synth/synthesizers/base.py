@@ -27,8 +27,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,12 +49,12 @@ from synth.synthesizers.conditions import (
     is_missing,
     largest_remainder,
 )
+from synth.synthesizers.declared_params import DeclaredParams
 from synth.synthesizers.elapsed import find_elapsed
 from synth.synthesizers.errors import SynthesizerError
-from synth.synthesizers.estimator import accepting_deep, check_deep, init_param_names, set_params
 from synth.synthesizers.input_checks import check_finite_numbers
-from synth.synthesizers.inventory import ArtifactItem, artifact_inventory
 from synth.synthesizers.loading import load_model
+from synth.synthesizers.model_file import ModelFile
 from synth.synthesizers.params import MIN_CATEGORY_ROWS, Param
 from synth.synthesizers.rare_categories import (
     RareCategoryError,
@@ -66,110 +65,21 @@ from synth.synthesizers.rare_categories import (
 from synth.synthesizers.time_of_day import split_times, time_orders
 from synth.synthesizers.weekdays import join_parts, split_weekdays
 
-# Learned attributes owned by the base; every other public attribute ending in "_" is the model's state.
-_BASE_STATE = frozenset({"schema_", "reference_", "generated_", "n_train_rows_", "rng_", "domain_"})
-
 register_state = persist.register_state_type
 
 
-class Synthesizer(ABC):
-    """Base class of every synthesizer.
+class Synthesizer(DeclaredParams, ModelFile, ABC):
+    """Base class of every synthesizer: the fit and the sample every model shares.
 
-    Class attributes:
-        name: registry key.
-        label: name shown to users.
-        description: one or two sentences on what the model does and when to use it.
-        params: the declared parameter space (widgets are generated from it).
-        main_params: the names of the parameters an analyst is expected to set (the rest are shown as advanced);
-            None: all of them.
-        guarantee: a formal privacy guarantee in plain words, or None when the model gives none.
+    Its declared attributes and parameters are :class:`~synth.synthesizers.declared_params.DeclaredParams`'s;
+    its learned state and model file :class:`~synth.synthesizers.model_file.ModelFile`'s.
     """
-
-    name: ClassVar[str]
-    label: ClassVar[str]
-    description: ClassVar[str]
-    params: ClassVar[tuple[Param, ...]] = ()
-    main_params: ClassVar[tuple[str, ...] | None] = None
-    guarantee: ClassVar[str | None] = None
-
-    #: Rejection sampling for conditions draws at least this many candidate rows before giving up (and up
-    #: to ten per requested row when more rows are asked for).
-    max_condition_draws: ClassVar[int] = 200_000
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "get_params" in cls.__dict__:  # an override written as get_params(self) still takes deep=
-            cls.get_params = accepting_deep(cls.__dict__["get_params"])  # type: ignore[method-assign]
-        if cls.guarantee is None and all(p.name != MIN_CATEGORY_ROWS.name for p in cls.params):
-            cls.params = (*cls.params, MIN_CATEGORY_ROWS)
+        cls._complete_declaration()
 
-    @classmethod
-    def split_params(cls) -> tuple[tuple[Param, ...], tuple[Param, ...]]:
-        """(main, advanced): the declared parameters an analyst is expected to set, and the rest, in declared
-        order (pages show the second group folded)."""
-        if cls.main_params is None:
-            return cls.params, ()
-        main = tuple(p for p in cls.params if p.name in cls.main_params)
-        return main, tuple(p for p in cls.params if p.name not in cls.main_params)
-
-    @classmethod
-    def changed_params(cls, params: Mapping[str, Any]) -> dict[str, Any]:
-        """The declared parameters in ``params`` whose value differs from their default, in declared order
-        (``random_state`` and names the model does not declare are left out): what a list of fitted models
-        shows, where every setting printed ran past the page with nothing to tell two models apart."""
-        return {p.name: params[p.name] for p in cls.params if p.name in params and params[p.name] != p.default}
-
-    def __init__(self, *, random_state: int | None = 0, **params: Any) -> None:
-        declared = {p.name: p for p in self.params}
-        unknown = set(params) - set(declared)
-        if unknown:
-            raise TypeError(f"{type(self).__name__} got unknown parameters: {', '.join(sorted(unknown))}")
-        self.random_state = random_state
-        for p in self.params:
-            setattr(self, p.name, params.get(p.name, p.default))
-
-    @classmethod
-    def check_params(cls, params: Mapping[str, Any]) -> None:
-        """Raise :class:`SynthesizerError` if any parameter is unknown or out of its declared range."""
-        declared = {p.name: p for p in cls.params}
-        for key, value in params.items():
-            if key == "random_state":
-                if value is not None and (
-                    isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0
-                ):
-                    raise SynthesizerError(f"random_state must be a whole number ≥ 0 or None, got {value!r}")
-                continue
-            if key not in declared:
-                raise SynthesizerError(
-                    f"{cls.label} has no parameter {key!r}; it takes {', '.join(declared) or 'none'}"
-                )
-            declared[key].check(value)
-
-    @classmethod
-    def artifact_inventory(cls) -> tuple[ArtifactItem, ...]:
-        """What a saved model of this class holds that came from the real data (see
-        :mod:`synth.synthesizers.inventory`): the items every file holds, then the synthesizer's own
-        ``artifacts``."""
-        return artifact_inventory(cls)
-
-    def get_params(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """``get_params(deep=True)``: the constructor's arguments as set (scikit-learn's protocol,
-        :mod:`synth.synthesizers.estimator`): ``random_state``, the declared parameters, and any keyword a
-        subclass's ``__init__`` adds. ``deep`` changes nothing (no parameter holds an estimator); any other
-        argument is a TypeError. (Typed loosely so overrides written as ``get_params(self)`` still type-check.)"""
-        check_deep(args, kwargs)
-        declared = {"random_state": self.random_state, **{p.name: getattr(self, p.name) for p in self.params}}
-        return {**declared, **{k: getattr(self, k) for k in init_param_names(type(self)) if k not in declared}}
-
-    def set_params(self, **params: Any) -> Synthesizer:
-        """Set parameters by name (checked as a fit checks them) and return ``self``; never fits. A fitted
-        synthesizer whose settings change forgets its fit (see :mod:`synth.synthesizers.estimator`)."""
-        return set_params(self, params)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
-
+    # ------------------------------------------------------------------ fit
     # ------------------------------------------------------------------ fit
     def fit(
         self, df: pd.DataFrame, schema: Schema | None = None, *, progress: ProgressCallback | None = None
@@ -432,54 +342,6 @@ class Synthesizer(ABC):
             if dom.name == column:
                 return dom
         raise KeyError(column)
-
-    # ---------------------------------------------------------- save / load
-    def _get_state(self) -> dict[str, Any]:
-        """The model's own learned state: every public attribute ending in ``_`` the base does not own."""
-        return {
-            k: v for k, v in vars(self).items() if k.endswith("_") and not k.startswith("_") and k not in _BASE_STATE
-        }
-
-    def _set_state(self, state: Mapping[str, Any]) -> None:
-        for key, value in state.items():
-            if not (isinstance(key, str) and key.endswith("_") and not key.startswith("_")):
-                raise persist.ModelFileError(f"the model file names a bad attribute {key!r}")
-            setattr(self, key, value)
-
-    def _check_state(self) -> None:
-        """Called by :func:`load_model` after ``_set_state``: raise ``ModelFileError`` for state a fit could not
-        have produced. Models whose state reaches compiled code without bounds checks must override it."""
-        return None
-
-    def save(self, path: str | Path) -> None:
-        """Write the fitted model to ``path``: a zip of a JSON manifest and numpy arrays, no pickle.
-
-        The file holds what the model learned from the training data; keep it as safe as the data. Its bytes
-        depend only on the model: saving twice, or saving two fits made with one seed, gives the same file.
-        """
-        if not self.is_fitted:
-            raise SynthesizerError(f"{self.label} is not fitted yet: nothing to save")
-        from synth import __version__
-
-        enc = persist.Encoder()
-        fitted = {
-            "schema": enc.encode(self.schema_),
-            "reference": [[str(c), persist.encode_dtype(t)] for c, t in self.reference_.dtypes.items()],
-            "generated": enc.encode(self.generated_),
-            "domain": enc.encode(self.domain_),
-            "n_train_rows": int(self.n_train_rows_),
-            "rng": enc.encode(self.rng_.bit_generator.state),
-            "model": enc.encode(self._get_state()),
-        }
-        manifest = {
-            "format": persist.FORMAT,
-            "format_version": persist.FORMAT_VERSION,
-            "synth_version": __version__,
-            "synthesizer": self.name,
-            "params": enc.encode(self.get_params()),
-            "fitted": fitted,
-        }
-        persist.write_archive(path, manifest, enc.arrays)
 
 
 __all__ = [

@@ -485,3 +485,26 @@ def test_times_of_day_and_weekdays_with_a_pattern_get_charts_of_their_own() -> N
     assert titles[1].startswith("visit_time · day of week — accuracy")
     hours = figures[0]["data"][1]  # the synthetic bars, one per hour of the day
     assert hours["name"] == "synthetic" and len(hours["x"]) == 24
+
+
+def test_the_pair_explorer_opens_on_a_pair_enough_rows_hold_together() -> None:
+    """A column present in 4% of rows (an HR table's termination date) tied to another in the real table and not in
+    the synthetic one scores worst with each partner; the explorer opened on such a pair, an almost empty heatmap.
+    It opens on the worst pair 100+ rows (and 5%) hold together; the lost relationships say how many rows each
+    stands on and name the pairs left out."""
+    from tests.unit.test_pair_support import sparse_tables
+    from ui.state import SyntheticTable
+
+    real, fake = sparse_tables()
+    at = upload(start(), "sparse.csv", real.to_csv(index=False).encode())
+    ds = at.session_state["dataset"]
+    run = SyntheticTable("hand-made", "hand-made", len(fake), 0, fake, 0.0, ds.key)
+    at.session_state["synthetic"] = run
+    at.session_state["synthetic_runs"] = (run,)
+    at = open_section(goto(at, "compare"), "Associations")
+    pair = {at.selectbox(key="pair_a").value, at.selectbox(key="pair_b").value}
+    assert "z" not in pair and len(pair) == 2, pair
+    lost = [m.value for m in at.markdown if m.value.startswith("- ") and "hold both values" in m.value]
+    assert lost and not any("z ×" in m or "× z" in m for m in lost)
+    assert all(f"of {len(ds.train):,} real rows hold both values" in m for m in lost)
+    assert any(c.value.startswith("3 pairs left out: fewer than 100 of the") for c in at.caption)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import Workbook
+from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import goto, start, upload
 
@@ -250,3 +251,30 @@ def test_a_table_of_repeated_patients_is_split_by_patient_and_says_so() -> None:
     ds = at.session_state["dataset"]
     assert ds.split_by is None and set(ds.train["patient_id"]) & set(ds.holdout["patient_id"])
     assert any("holds rows of people seen in training" in w.value for w in at.warning)
+
+
+def _estimates_shown(at: AppTest) -> tuple[str, pd.DataFrame]:
+    (caption,) = [c.value for c in at.caption if c.value.startswith("Estimated fit time")]
+    (table,) = [d.value for d in at.dataframe if "fit time" in d.value.columns]
+    return caption, table
+
+
+def test_the_fit_estimate_is_on_the_train_rows_and_follows_the_split() -> None:
+    """The fit sees the train split, so the estimate is made on it (it was made on the whole table, a quarter more
+    rows at the default 20% holdout); a holdout changed on this run shows the new train's estimate at once."""
+    import synth
+    from ui.text import duration
+
+    at = start()
+    for holdout in (None, 50):
+        if holdout is not None:
+            next(s for s in at.slider if s.label == "Holdout share (%)").set_value(holdout).run()
+            assert not at.exception, at.exception
+        ds = at.session_state["dataset"]
+        assert holdout is None or ds.holdout_share == holdout / 100
+        caption, table = _estimates_shown(at)
+        assert f"on the {len(ds.train):,} train rows" in caption
+        expected = synth.audit(ds.train, ds.schema).estimates
+        assert list(table["fit time"]) == [duration(e.seconds) for e in expected]
+        whole = synth.audit(ds.df, ds.schema).estimates
+        assert list(table["fit time"]) != [duration(e.seconds) for e in whole], "premise: the rows count"

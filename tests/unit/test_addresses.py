@@ -19,7 +19,7 @@ from synth.schema.addresses import address_share, is_street_address
 LOCALES = [
     "en_US", "en_GB", "en_AU", "de_DE", "de_AT", "nl_NL", "fr_FR", "es_ES", "es_MX", "es_CO", "it_IT", "pt_BR",
     "pt_PT", "pl_PL", "cs_CZ", "sk_SK", "ro_RO", "hu_HU", "hr_HR", "da_DK", "sv_SE", "no_NO", "fi_FI", "el_GR",
-    "uk_UA", "he_IL", "th_TH", "id_ID", "ko_KR", "ja_JP", "zh_TW",
+    "uk_UA", "he_IL", "th_TH", "id_ID", "ko_KR", "ja_JP", "zh_TW", "hi_IN", "mr_IN", "ta_IN",
 ]  # fmt: skip
 
 
@@ -148,3 +148,33 @@ def test_account_and_document_numbers_in_groups_are_keys() -> None:
     fake = synth.create("gaussian_copula", random_state=0).fit(real, schema).sample(len(real), seed=1)
     assert not fake["iban"].isin(set(spaced)).any() and not fake["nino"].isin(set(insurance)).any()
     assert fake["iban"].str.fullmatch(r"DE\d\d( \d{4}){4} \d\d").all(), "in the real pattern"
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        ("82 शशी सिन्हा", ("शशी सिन्हा", "82")),  # Devanagari vowel signs are marks: str.isalpha is False
+        ("4049 தங்கபாப்பா", ("தங்கபாப்பா", "4049")),
+        ("Lidická 12", ("Lidická", "12")),
+        ("S24 8EX", None),  # a UK postcode: its outward code has digits where a street's name would be
+        ("OL0R 7EU", None),
+    ],
+)
+def test_a_name_and_a_number_in_any_script_but_not_a_postcode(value: str, read: tuple[str, str] | None) -> None:
+    from synth.schema.addresses import name_and_number
+
+    assert name_and_number(value) == read
+
+
+def test_the_readme_count_of_locales_whose_addresses_are_found() -> None:
+    """README (session 23): 61 of Faker 40.63.0's 67 locales with their own address provider are found by
+    ``benchmarks/bench_addresses.py``, the six missed named there."""
+    import faker
+
+    from benchmarks.bench_addresses import measure
+
+    if faker.VERSION != "40.63.0":
+        pytest.skip(f"the README counts Faker 40.63.0's locales; this is {faker.VERSION}")
+    result = measure()
+    assert (result["found"], result["locales"]) == (61, 67)
+    assert sorted(result["missed"]) == ["az_AZ", "es_CL", "fa_IR", "hy_AM", "ne_NP", "zh_CN"]

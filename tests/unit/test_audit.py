@@ -174,6 +174,21 @@ def test_fit_estimates_grow_with_the_table() -> None:
     assert unknown == (FitEstimate("not_a_synthesizer", None, None, unknown[0].note),) and unknown[0].note
 
 
+def test_fit_estimates_are_made_on_the_rows_the_fit_sees(adult: pd.DataFrame) -> None:
+    """``fit_rows`` (the train split, as the Data page passes it): the estimates are those of the train table alone,
+    lower than the whole table's, while the findings still describe the whole table."""
+    schema = infer_schema(adult)
+    train, _ = synth.split(adult, holdout=0.2, seed=0)
+    on_train = audit(adult, schema, fit_rows=train)
+    whole = audit(adult, schema)
+    assert on_train.estimates == audit(train, schema).estimates
+    for split_estimate, whole_estimate in zip(on_train.estimates, whole.estimates, strict=True):
+        assert split_estimate.seconds is not None and whole_estimate.seconds is not None
+        assert split_estimate.seconds < whole_estimate.seconds
+    assert on_train.n_rows == len(adult) and on_train.findings == whole.findings
+    assert audit(adult, schema, synthesizers=()).estimates == ()
+
+
 def test_fit_estimates_pay_for_width_as_the_fits_do() -> None:
     """A sequential tree reads every earlier column and the DP network searches parents among them, so their fits
     grow faster than the cells; the calibration before session 13 was linear in cells and put 4,000 rows × 80

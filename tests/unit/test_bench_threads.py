@@ -4,6 +4,7 @@ unset), whether run as a module (``python -m benchmarks.bench_x``) or by path (`
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BENCHES = ["bench_inference_risk", "bench_singling_extrapolation", "bench_singling_coverage"]
+BENCHES = [
+    "bench_inference_risk",
+    "bench_singling_extrapolation",
+    "bench_singling_coverage",
+    "bench_discriminator_columns",
+    "bench_discriminator_sides",
+    "bench_frontier",
+    "bench_synthesizers",
+    "bench_tstr_reference",
+]
 # The BLAS thread count numpy's libraries settled on, once the code before it has run (--help exits at parse time).
 BLAS_THREADS = """
 import runpy, sys
@@ -55,3 +65,11 @@ def test_a_bench_run_as_a_module_has_one_blas_thread(bench: str) -> None:
         f"try:\n    runpy.run_module('benchmarks.{bench}', run_name='__main__')\nexcept SystemExit:\n    pass"
     )
     assert _blas_threads(run_as_main) == "1"
+
+
+def test_no_bench_sets_its_own_thread_variables() -> None:
+    # threads.py is the one place a benchmark's process sets them: a copied preamble drifts from it unseen.
+    own = re.compile(r"^\s*os\.environ\[_var\] = ", re.M)
+    benches = [p for p in (ROOT / "benchmarks").glob("*.py") if p.name != "threads.py"]
+    copies = [p.name for p in benches if own.search(p.read_text())]
+    assert copies == []

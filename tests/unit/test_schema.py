@@ -609,3 +609,48 @@ def test_a_column_of_dates_in_any_layout_is_never_phone_numbers(fmt: str) -> Non
     text = [d.strftime(layouts[i % 4] if i % 3 else fmt) for i, d in enumerate(days)]
     assert kind_of(text, "when").pii_type != "phone"
     assert kind_of([d.strftime(fmt) for d in days], "called").kind is ColumnKind.DATETIME
+
+
+def test_two_formats_parse_each_format_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_two_formats`` joins the masks the single-format pass made: each format is parsed once, plus ISO 8601."""
+    from synth.schema import dates
+
+    rng = np.random.default_rng(4)
+    days = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, 300), unit="D")
+    text = pd.Series([d.strftime("%d/%m/%Y" if i % 5 == 0 else "%Y-%m-%d") for i, d in enumerate(days)])
+    calls: list[str] = []
+    real_to_datetime = pd.to_datetime
+
+    def counting(arg: object, *args: object, format: str | None = None, **kwargs: object) -> object:
+        calls.append(str(format))
+        return real_to_datetime(arg, *args, format=format, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(dates.pd, "to_datetime", counting)
+    found = dates.detect_datetime_format(text)
+    assert found is not None and found[0] == "%Y-%m-%d || %d/%m/%Y"
+    assert sorted(calls) == sorted([*dates._DATE_FORMATS, "ISO8601"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    first=st.sampled_from(["%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d"]),
+    second=st.sampled_from(["%d/%m/%Y", "%d %b %Y", "%B %d, %Y"]),
+    share=st.floats(0.06, 0.45),
+    seed=st.integers(0, 2**16),
+)
+def test_two_formats_read_what_either_reads(first: str, second: str, share: float, seed: int) -> None:
+    """For any two layouts mixed (the second on 6-45% of the values, so neither alone reads 95%), the commoner
+    comes first and the joined share is the share of values either format reads, computed here from scratch."""
+    from synth.schema import dates
+
+    rng = np.random.default_rng(seed)
+    days = pd.Timestamp("1995-01-01") + pd.to_timedelta(rng.integers(0, 9_000, 200), unit="D")
+    minority = np.zeros(200, dtype=bool)
+    minority[rng.permutation(200)[: round(share * 200)]] = True
+    text = pd.Series([d.strftime(second if m else first) for d, m in zip(days, minority, strict=True)])
+    either = pd.Series(False, index=text.index)
+    for fmt in (first, second):
+        either |= pd.to_datetime(text, format=fmt, errors="coerce", utc=True).notna()
+    found = dates.detect_datetime_format(text)
+    assert found is not None and found[0] == f"{first}{dates.MIXED_FORMATS}{second}"
+    assert found[1] == pytest.approx(float(either.mean()))

@@ -9,6 +9,7 @@ from synth.evaluation.context import EvaluationContext
 from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
 from synth.evaluation.fidelity.headline import lagging_parts
 from synth.evaluation.fidelity.orders import ORDER_REMEDY, broken_beyond_real
+from synth.evaluation.fidelity.pair_support import rank_pairs
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.results import number
 from ui import cached, charts, figures, state
@@ -161,17 +162,21 @@ def associations(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, res
             lambda: plots.association_heatmaps(result.association_real, result.association_synthetic),
         )
     charts.plotly_chart(heat, key="association_heatmaps")
-    worst_pairs = result.worst_pairs()
+    # Pairs whose columns are rarely present together are judged on a handful of rows: left out of the ranking and
+    # of the explorer's first pair (an HR table opened on office_lat × termination_date, 23 rows in common).
+    ranked = context.extension("pairs:ranked", lambda c: rank_pairs(result, c.train))
     with st.expander("Which relationships are lost?"):
-        for pd_ in diagnose_pairs(result, top=5):
+        for pd_ in diagnose_pairs(result, top=5, real=context.train):
             st.markdown(f"- {md(pd_.message)}")
+        if ranked.note():
+            st.caption(md(ranked.note()))
         st.caption(f"Try: {SUGGESTIONS['association']}")
     order_checks(run_key, ds, syn)
 
     @st.fragment
     def pair_explorer() -> None:
         st.markdown("**Pair explorer**")
-        first = worst_pairs[0] if worst_pairs else None
+        first = ranked.first
         left, right = st.columns(2)
         a = left.selectbox(
             "Column", modelled, index=modelled.index(first.column_a) if first else 0, key="pair_a", persist_state="page"

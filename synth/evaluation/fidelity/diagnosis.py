@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.evaluation.fidelity.pair_support import rank_pairs
 from synth.evaluation.fidelity.scores import FidelityResult, PairScore, compare_tables
 from synth.evaluation.results import MINUS, percent, to_jsonable
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
@@ -113,6 +114,7 @@ class PairDiagnosis:
     score: float
     message: str
     suggestion: str
+    rows_in_common: int | None = None
 
 
 def _num(x: float, kind: ColumnKind) -> str:
@@ -397,12 +399,17 @@ def diagnose(
     return tuple(out)
 
 
-def diagnose_pairs(fidelity: FidelityResult, *, top: int = 5) -> tuple[PairDiagnosis, ...]:
+def diagnose_pairs(
+    fidelity: FidelityResult, *, top: int = 5, real: pd.DataFrame | None = None
+) -> tuple[PairDiagnosis, ...]:
     """The pairs whose relationship is kept worst, in words.
 
     Args:
         fidelity: a fidelity result.
         top: how many pairs.
+        real: the real table scored (train): each message then says how many of its rows hold both values, and
+            pairs too few rows hold together are left out (:mod:`synth.evaluation.fidelity.pair_support`; its
+            :meth:`~synth.evaluation.fidelity.pair_support.RankedPairs.note` names them).
 
     Returns:
         One :class:`PairDiagnosis` per pair, worst first.
@@ -413,13 +420,17 @@ def diagnose_pairs(fidelity: FidelityResult, *, top: int = 5) -> tuple[PairDiagn
         "CorrelationRatio": "correlation ratio η",
         "CramersV": "Cramér's V",
     }
+    ranked = rank_pairs(fidelity, real) if real is not None else None
     out = []
-    for p in fidelity.worst_pairs()[:top]:
+    for p in (ranked.ranked if ranked is not None else fidelity.worst_pairs())[:top]:
         message = _pair_message(p, measure_names)
         fresh = fidelity.holdout_pair_score(p.column_a, p.column_b)
         if fresh is not None:
             message += f"; fresh real data scores {fresh:.3f}"
-        out.append(PairDiagnosis(p.column_a, p.column_b, p.score, message, SUGGESTIONS["association"]))
+        rows = ranked.rows(p) if ranked is not None else None
+        if ranked is not None:
+            message += f"; {rows:,} of {ranked.n_rows:,} real rows hold both values"
+        out.append(PairDiagnosis(p.column_a, p.column_b, p.score, message, SUGGESTIONS["association"], rows))
     return tuple(out)
 
 

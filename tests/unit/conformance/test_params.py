@@ -111,3 +111,17 @@ def test_sample_arguments_are_validated(name: str, fitted: dict, real: pd.DataFr
         fitted[name].sample(10, seed=-3)
     with pytest.raises(synth.SynthesizerError, match="at least 2 rows"):
         make(name).fit(real.head(1))
+
+
+def test_the_rare_category_setting_is_added_to_each_synthesizer_not_to_the_base() -> None:
+    """The declaration is completed per subclass of Synthesizer (DeclaredParams._complete_declaration, called from
+    Synthesizer.__init_subclass__): the abstract base keeps no parameter, every model without a formal guarantee
+    gets ``min_category_rows`` once, and one with a guarantee (its own rare-value rule) does not."""
+    from synth.synthesizers.base import Synthesizer
+    from synth.synthesizers.params import MIN_CATEGORY_ROWS
+
+    assert Synthesizer.params == ()
+    for name in synth.available():
+        cls = get(name)
+        names = [p.name for p in cls.params]
+        assert names.count(MIN_CATEGORY_ROWS.name) == (1 if cls.guarantee is None else 0), name
