@@ -31,6 +31,7 @@ from synth.evaluation.privacy.neighbors import (
     paired_gower_distances,
     row_hashes,
 )
+from synth.evaluation.privacy.singling_beta import strata_of
 from synth.evaluation.privacy.singling_control import METHODS
 from synth.evaluation.privacy.singling_out import (
     QueryEncoder,
@@ -160,7 +161,9 @@ def singling_out(
     main_hits = match_counts(real, queries) == 1
     report(0.65, "counting predicates on holdout rows")
     control_matches = match_matrix(control, queries)
-    estimate = control_estimate(control_matches, real.shape[1], rng, size_correction)
+    # rare values of different columns differ in weight by orders of magnitude: a beta of their own per column
+    strata = strata_of(queries.cols[:, 0]) if mode == "univariate" else None
+    estimate = control_estimate(control_matches, real.shape[1], rng, size_correction, strata)
     n_control, correction = estimate.expected, estimate.note
     # its own stream: the bootstrap leaves every other draw of the attack as it was; it starts from the estimate's
     # fitted weight distribution rather than fitting it again
@@ -172,6 +175,8 @@ def singling_out(
         size_correction,
         fitted=estimate.fitted,
         clusters=queries.source,
+        strata=strata,
+        level=confidence,
     )
     report(0.85, "random baseline predicates")
     base = random_queries(syn, numeric, n, arity, rng)
