@@ -142,7 +142,7 @@ def _tables(case: dict[str, Any], table: pd.DataFrame, schema: Any, rep: int) ->
     return train, holdout, model.sample(len(train), seed=rep + 1)
 
 
-def run_case(name: str, repeats: int, size_correction: str = "beta") -> dict[str, Any]:
+def run_case(name: str, repeats: int, size_correction: str = "beta", modes: tuple[str, ...] = MODES) -> dict[str, Any]:
     import synth
     from synth.evaluation.privacy.inputs import PrivacyInputs
     from synth.evaluation.privacy.wp216 import singling_out
@@ -150,12 +150,12 @@ def run_case(name: str, repeats: int, size_correction: str = "beta") -> dict[str
     case = CASES[name]
     table = case["load"]()
     schema = synth.infer_schema(table)
-    runs: dict[str, list[dict[str, float]]] = {m: [] for m in MODES}
-    seconds: dict[str, list[float]] = {m: [] for m in MODES}
+    runs: dict[str, list[dict[str, float]]] = {m: [] for m in modes}
+    seconds: dict[str, list[float]] = {m: [] for m in modes}
     for rep in range(repeats):
         train, holdout, syn = _tables(case, table, schema, rep)
         inputs = PrivacyInputs(train, holdout, syn, schema)
-        for mode in MODES:
+        for mode in modes:
             start = time.perf_counter()
             r = singling_out(
                 train,
@@ -183,7 +183,7 @@ def run_case(name: str, repeats: int, size_correction: str = "beta") -> dict[str
                 }
             )
     out: dict[str, Any] = {"repeats": repeats, "case": {k: v for k, v in case.items() if k != "load"}}
-    for mode in MODES:
+    for mode in modes:
         out[mode] = summarise(runs[mode], fresh=case["synthetic"] == "fresh" and not case.get("leak"))
         out[mode]["seconds_median"] = float(np.median(seconds[mode]))
         out[mode]["runs"] = runs[mode]
@@ -233,6 +233,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         help="cases, or a suite of them (calibration: the small and medium tables)",
     )
     parser.add_argument("--repeats", type=int, default=None, help="repeats per case (default: the case's own)")
+    parser.add_argument("--modes", nargs="+", default=list(MODES), choices=list(MODES))
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--size-correction", default="beta", choices=["beta", "calibrated", "npmle"], help="the control's correction"
@@ -246,8 +247,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     )
     print(head)
     for name in args.cases:
-        results[name] = run_case(name, args.repeats or CASES[name]["repeats"], args.size_correction)
-        for mode in MODES:
+        results[name] = run_case(name, args.repeats or CASES[name]["repeats"], args.size_correction, tuple(args.modes))
+        for mode in args.modes:
             s = results[name][mode]
             zero = f"{s['cover_zero']:.2f}" if "cover_zero" in s else "—"
             print(

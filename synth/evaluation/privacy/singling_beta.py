@@ -84,11 +84,12 @@ def strata_of(columns: np.ndarray, minimum: int = MIN_STRATUM) -> np.ndarray:
     Why: rare values of different columns have weights of different scales, and one beta cannot hold them all. On
     Adult cut to 2,000 / 500 nearly all rare-value predicates are ``fnlwgt == x`` (weights near 1 / 30,000); the few
     on capital gain, hours or country match hundreds of times as often. One beta fitted to both over-predicted the
-    ``fnlwgt`` ones at the train size by 11% and under-predicted the others by 60% (30 splits,
-    ``benchmarks/bench_singling_coverage.py``'s session-23 notes in the README), and where the counts happened to
-    hold a few more 2s than 1s it ran to its bound (a = 0.05) and read the control ~25% low, with a bootstrap that
-    no longer moved. A stratum of fewer than ``minimum`` predicates holds too few matches to pin a beta's two
-    parameters, so those columns are pooled."""
+    ``fnlwgt`` ones at the train size by 11% and under-predicted the others by 60% (30 splits against 2,000 fresh
+    rows, an offline probe in session 23; the README's singling-out section), and where the counts happened to hold
+    a few more 2s than 1s it ran to its bound (a = 0.05) and read the control ~25% low, with a bootstrap that no
+    longer moved. On a known two-scale mixture one beta for all predicted 10% too many, one per column within 5%
+    (``tests/unit/test_singling_strata.py``). A stratum of fewer than ``minimum`` predicates holds too few matches to
+    pin a beta's two parameters, so those columns are pooled."""
     columns = np.asarray(columns)
     labels, sizes = np.unique(columns, return_counts=True)
     return np.where(np.isin(columns, labels[sizes >= minimum]), columns, -1).astype(np.int64)

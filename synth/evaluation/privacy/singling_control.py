@@ -277,7 +277,10 @@ def singling_error(
     For ``beta`` the holdout people are resampled too, by a jackknife (:func:`_holdout_jackknife`), and the wider
     of the two errors is stated: with the bootstrap alone the 3-column risk's interval stated 0.80–0.85 of its
     spread over repeats (83% and 93% coverage on bank marketing and Adult); with the wider of the two, 1.03–1.35
-    (97–100%) on Adult and bank marketing, 1.05 and 1.35 (88% and 97%) on a 2,000 / 500 cut of Adult.
+    (97–100%) on Adult and bank marketing, 1.05 and 1.35 (88% and 97%) on a 2,000 / 500 cut of Adult. Both refit the
+    beta, and where it sits at a bound they stay there; so the error is at least the range the likelihood allows
+    (:func:`~synth.evaluation.privacy.singling_beta.profile_half_width`): with rare values fitted per column, 88% →
+    95% on that cut (``benchmarks/bench_singling_coverage.py``, session 23).
 
     Args:
         main_hits: (Q,) whether each predicate singles out a training row.
