@@ -61,6 +61,17 @@ def _bank() -> pd.DataFrame:
     return synth.read_table(ADULT.parent / "bank_marketing.csv")
 
 
+def _sized(train: int, holdout: int) -> dict[str, Any]:
+    return {
+        "load": load_adult,
+        "train": train,
+        "holdout": holdout,
+        "synthetic": "fresh",
+        "synthetic_rows": train,
+        "repeats": 120,
+    }
+
+
 CASES: dict[str, dict[str, Any]] = {
     # train / holdout sizes; synthetic = "fresh" (the remaining real rows) or a synthesizer fitted on train
     "adult_fresh": {"load": load_adult, "train": 16_000, "holdout": 4_000, "synthetic": "fresh", "repeats": 60},
@@ -86,6 +97,23 @@ CASES: dict[str, dict[str, Any]] = {
         "leak": 0.1,
         "repeats": 40,
     },
+    # the calibration suite (--cases calibration): small tables of 500 and 1,000 rows and a medium one of 10,000, each
+    # at 80/20 with a synthetic table as large as train, fresh (true excess 0) and with a tenth of it copied from train
+    "adult_500_fresh": {**_sized(400, 100)},
+    "adult_1000_fresh": {**_sized(800, 200)},
+    "adult_1000_leak10": {**_sized(800, 200), "leak": 0.1},
+    "adult_10000_fresh": {**_sized(8_000, 2_000), "repeats": 60},
+    "adult_10000_leak10": {**_sized(8_000, 2_000), "leak": 0.1, "repeats": 60},
+}
+SUITES = {
+    "calibration": [
+        "adult_500_fresh",
+        "adult_1000_fresh",
+        "adult_1000_leak10",
+        "adult_small_fresh",
+        "adult_10000_fresh",
+        "adult_10000_leak10",
+    ]
 }
 
 
@@ -114,7 +142,7 @@ def _tables(case: dict[str, Any], table: pd.DataFrame, schema: Any, rep: int) ->
     return train, holdout, model.sample(len(train), seed=rep + 1)
 
 
-def run_case(name: str, repeats: int, size_correction: str = "beta") -> dict[str, Any]:
+def run_case(name: str, repeats: int, size_correction: str = "beta", modes: tuple[str, ...] = MODES) -> dict[str, Any]:
     import synth
     from synth.evaluation.privacy.inputs import PrivacyInputs
     from synth.evaluation.privacy.wp216 import singling_out
@@ -122,12 +150,12 @@ def run_case(name: str, repeats: int, size_correction: str = "beta") -> dict[str
     case = CASES[name]
     table = case["load"]()
     schema = synth.infer_schema(table)
-    runs: dict[str, list[dict[str, float]]] = {m: [] for m in MODES}
-    seconds: dict[str, list[float]] = {m: [] for m in MODES}
+    runs: dict[str, list[dict[str, float]]] = {m: [] for m in modes}
+    seconds: dict[str, list[float]] = {m: [] for m in modes}
     for rep in range(repeats):
         train, holdout, syn = _tables(case, table, schema, rep)
         inputs = PrivacyInputs(train, holdout, syn, schema)
-        for mode in MODES:
+        for mode in modes:
             start = time.perf_counter()
             r = singling_out(
                 train,
@@ -140,10 +168,13 @@ def run_case(name: str, repeats: int, size_correction: str = "beta") -> dict[str
                 size_correction=size_correction,  # type: ignore[arg-type]
             )
             seconds[mode].append(time.perf_counter() - start)
+            lower, upper = r.risk.interval()
             runs[mode].append(
                 {
                     "excess": r.risk.excess,
                     "error": r.risk.error,
+                    "lower": lower,
+                    "upper": upper,
                     "main": r.main.value,
                     "main_error": r.main.error,
                     "control": r.control.value,
@@ -152,7 +183,7 @@ def run_case(name: str, repeats: int, size_correction: str = "beta") -> dict[str
                 }
             )
     out: dict[str, Any] = {"repeats": repeats, "case": {k: v for k, v in case.items() if k != "load"}}
-    for mode in MODES:
+    for mode in modes:
         out[mode] = summarise(runs[mode], fresh=case["synthetic"] == "fresh" and not case.get("leak"))
         out[mode]["seconds_median"] = float(np.median(seconds[mode]))
         out[mode]["runs"] = runs[mode]
@@ -162,13 +193,18 @@ def run_case(name: str, repeats: int, size_correction: str = "beta") -> dict[str
 def summarise(runs: list[dict[str, float]], fresh: bool) -> dict[str, Any]:
     """The spread of the estimates against the stated errors, and how often the intervals hold the reference."""
     excess = np.array([r["excess"] for r in runs])
-    error = np.array([r["error"] for r in runs])
+    # the interval as stated (it may be lopsided); runs saved before it was recorded: excess ± error
+    lower = np.array([r.get("lower", r["excess"] - r["error"]) for r in runs])
+    upper = np.array([r.get("upper", r["excess"] + r["error"]) for r in runs])
     z = 1.959963984540054
     sd = float(np.std(excess, ddof=1))
-    stated = float(np.mean(error)) / z
+    stated = float(np.mean(upper - lower)) / (2 * z)
     mean = float(np.mean(excess))
-    cover = float(np.mean(np.abs(excess - mean) <= error))
+    cover = float(np.mean((lower <= mean) & (mean <= upper)))
     summary = {
+        "width": float(np.mean(upper - lower)),
+        "miss_low": float(np.mean(upper < mean)),
+        "miss_high": float(np.mean(lower > mean)),
         "mean_excess": mean,
         "mean_excess_se": sd / np.sqrt(len(runs)),
         "sd": sd,
@@ -183,33 +219,43 @@ def summarise(runs: list[dict[str, float]], fresh: bool) -> dict[str, Any]:
         "n_mean": float(np.mean([r["n"] for r in runs])),
     }
     if fresh:
-        summary["cover_zero"] = float(np.mean(np.abs(excess) <= error))
+        summary["cover_zero"] = float(np.mean((lower <= 0) & (upper >= 0)))
     return summary
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cases", nargs="+", default=list(CASES), choices=list(CASES))
+    parser.add_argument(
+        "--cases",
+        nargs="+",
+        default=[c for c in CASES if not any(c in suite for suite in SUITES.values())],
+        choices=[*CASES, *SUITES],
+        help="cases, or a suite of them (calibration: the small and medium tables)",
+    )
     parser.add_argument("--repeats", type=int, default=None, help="repeats per case (default: the case's own)")
+    parser.add_argument("--modes", nargs="+", default=list(MODES), choices=list(MODES))
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--size-correction", default="beta", choices=["beta", "calibrated", "npmle"], help="the control's correction"
     )
     args = parser.parse_args(argv)
+    args.cases = [c for name in args.cases for c in SUITES.get(name, [name])]
     results: dict[str, Any] = {}
     head = (
-        f"{'case':<18} {'mode':<12} {'mean ± se':>16} {'sd':>7} {'stated':>7} {'ratio':>6} {'cover':>11} {'cover 0':>7}"
+        f"{'case':<18} {'mode':<12} {'mean ± se':>16} {'sd':>7} {'stated':>7} {'ratio':>6} {'cover':>11} "
+        f"{'cover 0':>7} {'width':>7} {'miss lo/hi':>10}"
     )
     print(head)
     for name in args.cases:
-        results[name] = run_case(name, args.repeats or CASES[name]["repeats"], args.size_correction)
-        for mode in MODES:
+        results[name] = run_case(name, args.repeats or CASES[name]["repeats"], args.size_correction, tuple(args.modes))
+        for mode in args.modes:
             s = results[name][mode]
             zero = f"{s['cover_zero']:.2f}" if "cover_zero" in s else "—"
             print(
                 f"{name:<18} {mode:<12} {s['mean_excess']:>+8.4f} ± {s['mean_excess_se']:.4f} {s['sd']:>7.4f} "
                 f"{s['stated_se']:>7.4f} "
-                f"{s['ratio']:>6.2f} {s['cover_mean']:>5.2f}±{s['cover_mean_mc_error']:.2f} {zero:>7}",
+                f"{s['ratio']:>6.2f} {s['cover_mean']:>5.2f}±{s['cover_mean_mc_error']:.2f} {zero:>7} "
+                f"{s['width']:>7.4f} {s['miss_low']:>4.2f}/{s['miss_high']:.2f}",
                 flush=True,
             )
             print(

@@ -75,10 +75,17 @@ def fresh_split(
 
 
 def run_repeat(
-    tables: tuple[pd.DataFrame, ...], schema: Any, arities: list[int], sizes: list[int], method: str, rep: int
+    tables: tuple[pd.DataFrame, ...],
+    schema: Any,
+    arities: list[int],
+    sizes: list[int],
+    method: str,
+    rep: int,
+    stratify: bool = True,
 ) -> dict[int, dict[str, Any]]:
     """Per arity: main's rate on train, and the observed and extrapolated rates at each size."""
     from synth.evaluation.privacy.inputs import PrivacyInputs
+    from synth.evaluation.privacy.singling_beta import strata_of
     from synth.evaluation.privacy.singling_control import control_estimate
     from synth.evaluation.privacy.singling_out import (
         match_counts,
@@ -102,13 +109,15 @@ def run_repeat(
         if arity == 1:
             pool = univariate_queries(syn, numeric)
             queries = pool.take(rng.permutation(len(pool))[:2000])
+            strata = strata_of(queries.cols[:, 0]) if stratify else None  # as the attack fits rare values
         else:
+            strata = None
             queries, _ = multivariate_queries(syn, numeric, 2000, arity, rng)
         q = len(queries)
         main = float((match_counts(real, queries) == 1).mean())
         matches = match_matrix(control, queries)
         ref_matches = match_matrix(ref, queries)
-        at_train = control_estimate(matches, real.shape[1], np.random.default_rng(rep), method).expected
+        at_train = control_estimate(matches, real.shape[1], np.random.default_rng(rep), method, strata).expected
         row: dict[str, Any] = {"q": q, "main": main, "control": min(at_train, q) / q}
         row |= {"observed": {}, "extrapolated": {}}
         for n in sizes:
@@ -123,7 +132,8 @@ def run_repeat(
                     ]
                 )
             )
-            row["extrapolated"][n] = control_estimate(matches, n, np.random.default_rng(rep), method).expected / q
+            at_n = control_estimate(matches, n, np.random.default_rng(rep), method, strata)
+            row["extrapolated"][n] = at_n.expected / q
         out[arity] = row
     return out
 
@@ -198,6 +208,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--repeats", type=int, default=40)
     parser.add_argument("--first-repeat", type=int, default=0, help="seed of the first repeat (more of them, fresh)")
     parser.add_argument("--method", default="beta", choices=["beta", "calibrated", "npmle"])
+    parser.add_argument(
+        "--pooled", action="store_true", help="one beta for all rare values (as before session 23), not one per column"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--from-json", type=Path, default=None, help="re-summarise a saved run (rewrites it)")
     args = parser.parse_args(argv)
@@ -219,7 +232,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     runs = []
     for rep in range(args.first_repeat, args.first_repeat + args.repeats):
         tables = fresh_split(table, args.train, args.holdout, args.reference, n_syn, rep)
-        repeat = run_repeat(tables, schema, args.arities, args.sizes, args.method, rep)
+        repeat = run_repeat(tables, schema, args.arities, args.sizes, args.method, rep, not args.pooled)
         runs.append(json.loads(json.dumps({str(a): r for a, r in repeat.items()})))  # as the JSON will hold them
     seconds = time.perf_counter() - start
     config = {k: v for k, v in vars(args).items() if k not in ("out", "from_json")} | {"synthetic_rows": n_syn}

@@ -9,8 +9,6 @@ larger samples of fresh rows, per arity.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -207,11 +205,13 @@ def test_the_beta_controls_error_is_the_wider_of_the_bootstrap_and_the_holdout_j
     assert both.control == pytest.approx(max(boot.control, np.sqrt(people_control)))
 
 
-def test_rare_values_control_reads_low_for_a_synthetic_table_smaller_than_train_and_the_attack_says_so(
+def test_rare_values_control_holds_for_a_synthetic_table_smaller_than_train_and_the_attack_does_not_warn(
     adult: pd.DataFrame,
 ) -> None:
-    """The warning's claim: with 2,000 fresh rows as the synthetic table of a 4,000-row train (500 holdout), the
-    rare-value control reads low (fresh rows read an excess above 0, 60 splits); with 4,000 fresh rows it does not."""
+    """With 2,000 fresh rows as the synthetic table of a 4,000-row train (500 holdout), the rare-value control reads
+    fresh rows at an excess of 0 within noise (60 splits), as with 4,000 fresh rows. One beta for all rare values
+    (before session 23) read more than 2.5 standard errors above 0 on these same splits — this test asserted so
+    then — and the attack warned; one per column (strata_of) does not read low."""
     from benchmarks.bench_singling_extrapolation import fresh_split, run_repeat
 
     schema = synth.infer_schema(adult)
@@ -222,15 +222,9 @@ def test_rare_values_control_reads_low_for_a_synthetic_table_smaller_than_train_
             row = run_repeat(tables, schema, [1], [], "beta", rep)[1]
             excess[n_syn].append((row["main"] - row["control"]) / (1 - row["control"]))
     small, same = np.array(excess[2000]), np.array(excess[4000])
-    assert small.mean() > 2.5 * small.std(ddof=1) / np.sqrt(len(small)), small.mean()
+    assert abs(small.mean()) < 2.5 * small.std(ddof=1) / np.sqrt(len(small)), small.mean()
     assert abs(same.mean()) < 3 * same.std(ddof=1) / np.sqrt(len(same)), same.mean()
-    assert small.mean() - same.mean() > 0.01, (small.mean(), same.mean())
+    assert abs(small.mean() - same.mean()) < 0.01, (small.mean(), same.mean())
     train, holdout, _, fresh = fresh_split(adult, 4000, 500, 0, 2000, 0)
-    warned = singling_out(train, fresh, holdout=holdout, mode="univariate", seed=0)
-    said = [re.search(r"fewer distinct rows \(([\d,]+)\) than train \(([\d,]+)\)", w) for w in warned.warnings]
-    counts = [(int(m[1].replace(",", "")), int(m[2].replace(",", ""))) for m in said if m]
-    assert len(counts) == 1 and 1990 <= counts[0][0] <= 2000 and 3990 <= counts[0][1] <= 4000, warned.warnings
-    _, _, _, fresh_big = fresh_split(adult, 4000, 500, 0, 4000, 0)
-    for mode in ("univariate", "multivariate"):
-        quiet = singling_out(train, fresh_big, holdout=holdout, mode=mode, seed=0)  # type: ignore[arg-type]
-        assert not any("fewer distinct rows" in w for w in quiet.warnings), quiet.warnings
+    result = singling_out(train, fresh, holdout=holdout, mode="univariate", seed=0)
+    assert not any("fewer distinct rows" in w for w in result.warnings), result.warnings

@@ -11,14 +11,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from synth.evaluation.privacy.singling_beta import (  # noqa: F401  (_beta_fit: the tests read it from here)
+    WEIGHT_GRID,
+    _beta_fit,
+    beta_expected,
+    profile_half_width,
+)
+
 
 def _so_integral(n: np.ndarray | float, w_min: float, w_max: float) -> np.ndarray | float:
     """∫ P(w, n) dw over [w_min, w_max], P(w, n) = n·w·(1 − w)^(n−1): chance a query of weight w singles out."""
     return ((n * w_min + 1) * (1 - w_min) ** n - (n * w_max + 1) * (1 - w_max) ** n) / (n + 1)
 
 
-WEIGHT_GRID = np.logspace(-9.0, 0.0, 361)[:-1]
-"""Support of the predicate-weight distribution fitted by :func:`_weight_distribution` (w = 1 excluded)."""
 SMOOTHING = 0.05
 """Width (in powers of ten of w) of the Gaussian kernel that smooths the weight distribution at each EM step."""
 
@@ -78,71 +83,6 @@ def _weight_distribution(
     return values, post, prior
 
 
-BETA_START = (0.0, 1.6)
-"""Where the beta prior's fit starts: log a = 0 (a = 1, a flat density near w = 0) and log(b / n_control) = 1.6 (a
-mean weight of about 1 / (5 n_control)), near what fresh real rows fitted on Adult and bank marketing."""
-BETA_BOUNDS = ((np.log(0.05), np.log(50.0)), (np.log(1e-3), np.log(1e6)))
-"""Bounds of log a and log(b / n_control): shapes from a spike at w = 0 to a narrow bump, means from 1000 / n_control
-to 1e-6 / n_control."""
-
-
-def _beta_prior(params: np.ndarray, n_control: int) -> np.ndarray:
-    """The Beta(a, b) distribution of predicate weights put on :data:`WEIGHT_GRID` (a log grid: each point's mass is
-    the density times w), ``params`` = (log a, log(b / n_control))."""
-    a, b = np.exp(params[0]), np.exp(params[1]) * n_control
-    log_mass = a * np.log(WEIGHT_GRID) + (b - 1.0) * np.log1p(-WEIGHT_GRID)
-    mass = np.exp(log_mass - log_mass.max())
-    return np.asarray(mass / mass.sum())
-
-
-def _beta_fit(
-    counts: np.ndarray, n_control: int, n_target: int, start: np.ndarray | None = None
-) -> tuple[float, np.ndarray]:
-    """Expected successes at ``n_target`` rows from the match ``counts`` among ``n_control`` rows, with the weights'
-    distribution a beta fitted by maximum likelihood (the counts beta-binomial), and the fitted (log a, log(b /
-    n_control)) (a replicate's fit starts from it).
-
-    Why a beta and not the nonparametric fit: weights far below 1 / n_control all give 0 matches, so the counts
-    cannot say how the predicates matching no control row split between "almost never" and "just below 1 /
-    n_control" — the part that singles out a 4× larger table. The nonparametric maximum likelihood answers "almost
-    never" (it explains zeros best), so it ran low: fresh real rows read a univariate risk of +0.04 on Adult and bank
-    marketing (train 4× the holdout). Its self-check on the holdout's halves overcorrected (−0.02 to −0.07): the bias
-    at half the holdout is not the bias at the holdout's size. A beta's density near 0 is w^(a − 1), one smooth
-    power that the counts 1, 2, 3… pin down and that carries on below 1 / n_control; on the same fresh rows it
-    predicted the successes of every larger sample within 5% from half the holdout or more (the benchmark's
-    fresh-row splits, scored offline in session 20; the benchmark itself reads the mean excess,
-    ``benchmarks/bench_singling_coverage.py``). It is an assumption all the same, right (within the draw's noise) when
-    the weights are a beta. On Adult cut to 2,000 / 500 with a synthetic table as large as train, it predicted the
-    3-column success rate of 2,000 fresh rows within 0.3% ± 1.6% (40 splits,
-    ``benchmarks/bench_singling_extrapolation.py``: the excess −0.004 ± 0.006; an offline −0.036 over 10 splits in
-    session 20 did not reproduce). For rare values it ran low further out, from the same 500-row holdouts: 0.89 of the
-    observed rate at 8×, 0.78 at 15× (a control too low reads an excess where there is none) — for the predicates of
-    a 2,000-row synthetic table scored on larger samples. With the synthetic table as large as the target it reads
-    0.99–1.01 at 8× (fresh rows: excess −0.003 ± 0.003 over 80 splits); with half as many synthetic rows +0.020, and
-    the attack warns (:func:`~synth.evaluation.privacy.wp216.singling_out`)."""
-    from scipy import optimize, stats
-
-    values, weights = np.unique(counts, return_counts=True)
-    log_lik = stats.binom.logpmf(values[:, None], n_control, WEIGHT_GRID[None, :])
-    shift = log_lik.max(axis=1, keepdims=True)
-    lik = np.exp(log_lik - shift)
-
-    def loss(params: np.ndarray) -> float:
-        return float(-(weights * np.log(lik @ _beta_prior(params, n_control) + 1e-300)).sum())
-
-    x0 = np.array(BETA_START if start is None else start, dtype=float)
-    # Nelder-Mead: two parameters, ~100 evaluations of ~20 µs; L-BFGS-B's Fortran step alone took ~9 ms a call here
-    fit = optimize.minimize(
-        loss, x0, method="Nelder-Mead", bounds=BETA_BOUNDS, options={"xatol": 1e-4, "fatol": 1e-7, "maxiter": 2000}
-    )
-    prior = _beta_prior(fit.x, n_control)
-    post = lik * prior
-    post /= post.sum(axis=1, keepdims=True)
-    p_target = n_target * WEIGHT_GRID * np.exp((n_target - 1) * np.log1p(-WEIGHT_GRID))
-    per_value = post @ p_target
-    return float(per_value[np.searchsorted(values, counts)].sum()), np.asarray(fit.x, dtype=float)
-
-
 @dataclass(frozen=True)
 class ControlEstimate:
     """:func:`control_estimate`'s answer.
@@ -168,9 +108,10 @@ def control_successes_at(
     n_target: int,
     rng: np.random.Generator,
     method: str = "beta",
+    strata: np.ndarray | None = None,
 ) -> tuple[float, str]:
     """:func:`control_estimate`'s expected successes and note (without the fitted distribution)."""
-    estimate = control_estimate(control_matches, n_target, rng, method)
+    estimate = control_estimate(control_matches, n_target, rng, method, strata)
     return float(estimate.expected), estimate.note  # a plain float: `calibrated` scales by a numpy power
 
 
@@ -179,6 +120,7 @@ def control_estimate(
     n_target: int,
     rng: np.random.Generator,
     method: str = "beta",
+    strata: np.ndarray | None = None,
 ) -> ControlEstimate:
     """The control attack's expected successes had the control table been as large as the train table.
 
@@ -212,11 +154,13 @@ def control_estimate(
         n_target: size of the (de-duplicated) train table.
         rng: random generator (subsamples of the ``anonymeter`` method).
         method: ``beta``, ``calibrated``, ``npmle`` or ``anonymeter``.
+        strata: (Q,) for ``beta``, each predicate's stratum (:func:`~synth.evaluation.privacy.singling_beta.strata_of`):
+            a beta is fitted to each and their expected successes summed; None, one beta for all.
 
     Returns:
         The expected number of successes (predicates singling out exactly one person) at ``n_target``, a
         sentence describing the correction, and what was fitted: (``npmle``, ``calibrated``) the weight
-        distribution, (``beta``) the beta's (log a, log(b / n_control)).
+        distribution, (``beta``) each stratum's (log a, log(b / n_control)), a row per stratum.
 
     Raises:
         ValueError: for an unknown ``method``.
@@ -232,7 +176,7 @@ def control_estimate(
         factor, note = _anonymeter_factor(control_matches, n_target, rng)
         return ControlEstimate(raw * factor, note)
     if method == "beta":
-        expected, fitted = _beta_fit(counts, n_control, n_target)
+        expected, fitted = beta_expected(counts, strata, n_control, n_target)
     else:
         expected, fitted = _npmle_fit(counts, n_control, n_target)
     note = ""
@@ -311,6 +255,8 @@ def singling_error(
     max_iter: int = REPLICATE_ITERATIONS,
     fitted: np.ndarray | None = None,
     clusters: np.ndarray | None = None,
+    strata: np.ndarray | None = None,
+    level: float = 0.95,
 ) -> SinglingError:
     """Standard errors of the singling-out control rate and risk, by one bootstrap over synthetic rows.
 
@@ -331,7 +277,10 @@ def singling_error(
     For ``beta`` the holdout people are resampled too, by a jackknife (:func:`_holdout_jackknife`), and the wider
     of the two errors is stated: with the bootstrap alone the 3-column risk's interval stated 0.80–0.85 of its
     spread over repeats (83% and 93% coverage on bank marketing and Adult); with the wider of the two, 1.03–1.35
-    (97–100%) on Adult and bank marketing, 1.05 and 1.35 (88% and 97%) on a 2,000 / 500 cut of Adult.
+    (97–100%) on Adult and bank marketing, 1.05 and 1.35 (88% and 97%) on a 2,000 / 500 cut of Adult. Both refit the
+    beta, and where it sits at a bound they stay there; so the error is at least the range the likelihood allows
+    (:func:`~synth.evaluation.privacy.singling_beta.profile_half_width`): with rare values fitted per column, 88% →
+    95% on that cut (``benchmarks/bench_singling_coverage.py``, session 23).
 
     Args:
         main_hits: (Q,) whether each predicate singles out a training row.
@@ -346,6 +295,8 @@ def singling_error(
             (:attr:`ControlEstimate.fitted`); fitted again (for the EM methods up to 5,000 steps, ~0.15 s) when
             omitted.
         clusters: (Q,) the synthetic row each predicate came from.
+        strata: (Q,) for ``beta``, the strata :func:`control_estimate` fitted (each replicate fits them again).
+        level: the interval's level (for ``beta``, the level of the profile likelihood's range).
 
     Returns:
         The two standard errors; both 0 for a control as large as train (no extrapolation, a count: the binomial
@@ -357,8 +308,13 @@ def singling_error(
     if n_control == n_target or not q or n_control == 0 or method not in ("beta", "npmle", "calibrated") or n_boot < 2:
         return SinglingError(0.0, 0.0)
     doublings = np.log2(n_target / n_control)
-    fit = _beta_fit if method == "beta" else _npmle_fit
-    full = fitted if fitted is not None else fit(counts, n_control, n_target)[1]
+    labels = np.unique(strata) if strata is not None else None
+    if fitted is not None:
+        full = fitted
+    elif method == "beta":
+        full = beta_expected(counts, strata, n_control, n_target)[1]
+    else:
+        full = _npmle_fit(counts, n_control, n_target)[1]
     order, starts, sizes = _cluster_rows(np.arange(q) if clusters is None else np.asarray(clusters))
     hits = np.asarray(main_hits, dtype=bool)
     halves: np.ndarray | None = None
@@ -370,7 +326,8 @@ def singling_error(
         within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         rows = order[np.repeat(starts[pick], lengths) + within]
         if method == "beta":
-            expected, _ = _beta_fit(counts[rows], n_control, n_target, full)
+            sub_strata = None if strata is None else strata[rows]
+            expected, _ = beta_expected(counts[rows], sub_strata, n_control, n_target, full, labels)
         else:
             expected, _ = _npmle_fit(counts[rows], n_control, n_target, full, max_iter)
         if method == "calibrated" and n_control >= 200:
@@ -386,8 +343,21 @@ def singling_error(
     if method == "beta":
         # the wider of the two, not their sum: the bootstrap's fingerprints already move with much of the holdout's
         # draw (summed they stated 1.5× the spread), and the jackknife alone leaves out which synthetic rows came
-        people_control, people_excess = _holdout_jackknife(hits, control_matches, counts, n_target, full, rng)
+        people_control, people_excess = _holdout_jackknife(hits, control_matches, counts, n_target, full, rng, strata)
         control_var, excess_var = max(control_var, people_control), max(excess_var, people_excess)
+        # and at least the range the likelihood allows (profile_half_width says why), as a standard error, with
+        # main's binomial error beside it in the excess
+        from scipy import stats
+
+        z = float(stats.norm.ppf(0.5 * (1.0 + level)))
+        full_expected, _ = beta_expected(counts, strata, n_control, n_target, full, labels)
+        control_se = profile_half_width(counts, strata, n_control, n_target, level) / z / q
+        control = min(full_expected, q) / q
+        main = float(hits.mean())
+        room = max(1.0 - control, 1e-12)
+        main_var = main * (1.0 - main) / q
+        profile_excess_var = main_var / room**2 + (control_se * (1.0 - main) / room**2) ** 2
+        control_var, excess_var = max(control_var, control_se**2), max(excess_var, profile_excess_var)
     return SinglingError(float(np.sqrt(control_var)), float(np.sqrt(excess_var)))
 
 
@@ -402,6 +372,7 @@ def _holdout_jackknife(
     n_target: int,
     start: np.ndarray,
     rng: np.random.Generator,
+    strata: np.ndarray | None = None,
 ) -> tuple[float, float]:
     """Variances of the beta-extrapolated control rate and of the excess over the holdout people (a delete-a-group
     jackknife, :data:`JACKKNIFE_GROUPS` random groups), for :func:`singling_error` to add to its bootstrap's.
@@ -417,7 +388,7 @@ def _holdout_jackknife(
     controls, excesses = [], []
     for group in groups:
         kept = counts - control_matches[:, group].sum(axis=1)
-        expected, _ = _beta_fit(kept, n_control - len(group), n_target, start)
+        expected, _ = beta_expected(kept, strata, n_control - len(group), n_target, start)
         control = min(expected, q) / q
         controls.append(control)
         excesses.append((main - control) / (1.0 - control) if control < 1.0 else 0.0)
