@@ -234,6 +234,7 @@ class Synthesizer(ABC):
         )
         model_data, model_schema, weeks = split_weekdays(model_data, model_schema, private=private)
         self._fit(model_data, model_schema, rng, scaled(report, 0.05, 1.0))
+        weeks = self._kept_weeks(weeks)
         declared = tuple(getattr(self, "declared_orders_", ())) if private else None
         self.times_ = splits
         self.weekdays_ = weeks
@@ -253,6 +254,10 @@ class Synthesizer(ABC):
         """The schema the model keeps and its samples are conformed to: the given one, unless a synthesizer must
         not round some column to its recorded decimals (CART: :func:`synth.synthesizers.cart_steps.safe_decimals`)."""
         return schema
+
+    def _kept_weeks(self, weeks: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        """The hidden weekdays the fitted model learned (all those given to :meth:`_fit`, unless it dropped some)."""
+        return weeks
 
     @abstractmethod
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:

@@ -35,9 +35,11 @@ Privacy: what is covered
       below 2 for every table (:func:`~synth.synthesizers.dp.mechanisms.l1_dependence_sensitivity`), that of
       n · I(X; Π) below ln(N + 1) + 1 for tables up to N = 10⁹ rows (:func:`~synth.synthesizers.dp.mechanisms.
       mi_count_sensitivity`);
-    * a date's hidden day of week (:mod:`synth.synthesizers.weekdays`): every date gets one, whatever the rows
-      hold (the schema decides), with its seven labels and missing as a public domain that reads no row (no
-      labels budget, no δ); its counts are in the tables below, noisy like any column's;
+    * a date's hidden day of week (:mod:`synth.synthesizers.weekdays`): every date is a candidate (the schema
+      decides), and keeps the column when a noisy test of its seven weekday counts finds a pattern
+      (:mod:`synth.synthesizers.dp.patterns`: ``WEEKDAY_TEST_SHARE`` of ε, "weekday tests" in the ledger, only
+      when the table has dates); the seven labels and missing are a public domain that reads no row (no labels
+      budget, no δ); its counts are in the tables below, noisy like any column's;
     * the root: drawn among the attributes with the fewest codes, read from the released domains (post-processing,
       no budget; :func:`~synth.synthesizers.dp.network.root_candidates`);
     * the fine cells of whole-number columns: a function of the spikes' noisy per-value counts, already
@@ -85,7 +87,7 @@ from synth.synthesizers.cart import MISSING, datetimes_from_units
 from synth.synthesizers.column_order import shift_dates, to_gaps
 from synth.synthesizers.declared_orders import check_declared_orders, declared_gaps
 from synth.synthesizers.dp import domains as dpd
-from synth.synthesizers.dp import mechanisms, notices
+from synth.synthesizers.dp import mechanisms, notices, patterns
 from synth.synthesizers.dp.accountant import Budget
 from synth.synthesizers.dp.encoding import (
     DOMAIN_WEIGHTS,
@@ -293,6 +295,12 @@ class PrivBayes(NetworkSampling, Synthesizer):
         )
         budget = Budget(eps, self.delta if n_private_cat else 0.0)
         noisy_rows = max(2.0, mechanisms.noisy_count(len(data), budget.spend("row count", COUNT_SHARE * eps), noise))
+        if weekdays:  # a date keeps its hidden weekday only when a noisy test of its weekdays finds a pattern
+            hidden = [s.name for s in schema if s.name in weekdays]
+            eps_week = budget.spend("weekday tests", patterns.WEEKDAY_TEST_SHARE * eps)
+            flat = weekdays - patterns.patterned_weekdays(data, hidden, WEEKDAYS, eps_week, noise)
+            data, schema = data.drop(columns=sorted(flat)), schema.select(n for n in schema.names if n not in flat)
+            weekdays -= flat
 
         progress(0.02, "private domains")
         plans = [self._domain_plan(spec, declared) for spec in schema]
@@ -375,6 +383,11 @@ class PrivBayes(NetworkSampling, Synthesizer):
         self.noisy_rows_ = noisy_rows
         self.ledger_ = budget.ledger()
         self.public_columns_ = tuple(public)
+
+    def _kept_weeks(self, weeks: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        """The dates whose hidden weekday passed the noisy test in :meth:`_fit` (those among the network's)."""
+        names = {c.name for c in self.columns_}
+        return tuple(w for w in weeks if w[1] in names)
 
     def _key_index(self, schema: Schema) -> int | None:
         """The position of ``key_column`` among the modelled columns (None for 'none'); a clear error otherwise."""

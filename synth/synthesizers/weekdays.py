@@ -26,10 +26,13 @@ Orders
     rows by :func:`synth.synthesizers.row_orders.keep_orders`, which draws the rows that break one again.
 
 Differential privacy
-    Which columns get a hidden weekday must not depend on any row: for a model with a guarantee every date and
-    datetime column gets one (the schema alone decides), and its seven labels are fixed, declared public without
-    reading the data (no labels budget, no δ); the counts the network learns of it are noisy like any table's,
-    inside the accounted ε. Orders between moved dates are only the declared ones.
+    Which columns get a hidden weekday must not depend on any row without noise: for a model with a guarantee every
+    date and datetime column is offered one (the schema alone decides), and the model keeps it only where a noisy
+    test of the date's seven weekday counts finds a pattern (:mod:`synth.synthesizers.dp.patterns`, a small
+    accounted share of ε): with a hidden weekday on every date, a table whose weekdays are uniform only spread its
+    tables' ε over more columns. The seven labels are fixed, declared public without reading the data (no labels
+    budget, no δ); the counts the network learns of it are noisy like any table's, inside the accounted ε. Orders
+    between moved dates are only the declared ones.
 
 Model files
     ``weekdays_`` (column, hidden column) is the model's state; files saved before it existed have none and sample
@@ -87,7 +90,8 @@ def split_weekdays(
     data: pd.DataFrame, schema: Schema, *, private: bool
 ) -> tuple[pd.DataFrame, Schema, tuple[Week, ...]]:
     """The modelled ``data`` and ``schema`` with a hidden day-of-week column after each date whose weekdays are
-    patterned (``private``, a model with a guarantee: after every date, whatever the rows hold), and the pairs."""
+    patterned (``private``, a model with a guarantee: after every date, whatever the rows hold; the model's own noisy
+    test then drops those it finds uniform), and the pairs."""
     chosen = set(schema.names_of(ColumnKind.DATETIME) if private else patterned_dates(data, schema))
     if not chosen:
         return data, schema, ()
