@@ -84,9 +84,10 @@ COMMON_ITEMS: tuple[ArtifactItem, ...] = (
         "(the model's own items cover what it learned of it, as of any number) and the grain the times are written "
         "at; for each date whose real weekdays are patterned (for a DP model: whose noisy weekday counts were), "
         "the name of its hidden day-of-week column (learned as any category of seven fixed labels); the pairs of "
-        "datetime columns whose order held on every row",
+        "datetime columns whose order held on every row; for a column written at one UTC offset or stored with a "
+        "time zone, that offset or zone (its times of day are learned on that local clock)",
         "structure",
-        "Names, a whole number of seconds and column pairs: no time or date of any row. A DP model's choice of "
+        "Names, whole numbers of seconds and column pairs: no time or date of any row. A DP model's choice of "
         "dates is covered by ε (the 'weekday tests' of its ledger).",
     ),
     ArtifactItem(

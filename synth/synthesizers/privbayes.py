@@ -61,7 +61,9 @@ Privacy: what is not covered
     known anyway (a codebook), and ε does not protect them. Identifier, PII, free-text and constant columns
     are never learned by the network; the shared base regenerates them from their format, missing rate and
     (for constants) value, which are outside ε. The schema (column names, kinds and dtypes) is public input;
-    the file drops the reasons an inferred schema gives, which quote the data.
+    the file drops the reasons an inferred schema gives, which quote the data. So is the one UTC offset a datetime
+    column is written at (or its time zone), read like its format: the clock the file was written on, not a value
+    of any row (:mod:`synth.synthesizers.time_of_day`).
 """
 
 from __future__ import annotations
@@ -114,6 +116,7 @@ from synth.synthesizers.dp.options import PUBLIC_DOMAIN_CHOICES as PUBLIC_DOMAIN
 from synth.synthesizers.dp.sampling import NetworkSampling
 from synth.synthesizers.params import column_names
 from synth.synthesizers.registry import register
+from synth.synthesizers.time_of_day import from_local
 from synth.synthesizers.weekdays import WEEKDAYS, is_hidden
 
 #: Each parent configuration's noisy counts are shrunk towards the child's overall distribution by this many
@@ -250,6 +253,7 @@ class PrivBayes(NetworkSampling, Synthesizer):
                 low, high = float(col.low.min()), float(col.high.max())
                 if col.kind is ColumnKind.DATETIME:
                     ends = datetimes_from_units(np.asarray([low, high]), np.zeros(2, bool), col.origin, col.unit, None)
+                    ends = from_local(pd.DataFrame({dom.name: ends}), self.time_zones_)[dom.name]  # a local clock
                     low, high = ends.iloc[0], ends.iloc[1]
                 domain.append(ColumnDomain(dom.name, dom.kind, (), low, high, col.has_missing, private=True))
         self.domain_ = self._gapped_domains(tuple(domain))

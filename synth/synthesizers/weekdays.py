@@ -124,6 +124,7 @@ def _day_bounds(model: Any, conditions: Mapping[str, Any]) -> dict[str, tuple[fl
     condition's range; None where a condition lists values (a move could leave them: the day is kept)."""
     out: dict[str, tuple[float, float] | None] = {}
     domains = {d.name: d for d in getattr(model, "domain_", ())}
+    zones = getattr(model, "time_zones_", {})
     for name, _ in getattr(model, "weekdays_", ()):
         dom = domains.get(name)
         ends = [getattr(dom, "low", None), getattr(dom, "high", None)]
@@ -133,7 +134,7 @@ def _day_bounds(model: Any, conditions: Mapping[str, Any]) -> dict[str, tuple[fl
             continue
         low, high = -np.inf, np.inf
         for i, value in enumerate([*ends, *(cond or (None, None))]):
-            day = _utc_day(value)
+            day = _utc_day(value, zones.get(name))
             if day is None:
                 continue
             low, high = (max(low, day), high) if i % 2 == 0 else (low, min(high, day))
@@ -141,12 +142,15 @@ def _day_bounds(model: Any, conditions: Mapping[str, Any]) -> dict[str, tuple[fl
     return out
 
 
-def _utc_day(value: Any) -> float | None:
+def _utc_day(value: Any, zone: Any = None) -> float | None:
+    """The day (since the epoch) of a timestamp: its UTC day, or its day on a column's local clock (``zone``)."""
+    from synth.synthesizers.time_of_day import _on_clock
+
     if value is None or value is pd.NaT or not isinstance(value, pd.Timestamp | np.datetime64 | str):
         return None
     ts = pd.Timestamp(value)
     utc = ts.tz_convert("UTC").tz_localize(None) if ts.tz is not None else ts
-    return float(utc.value // DAY_NS)
+    return float(_on_clock(utc, zone).value // DAY_NS)
 
 
 def join_weekdays(
@@ -234,6 +238,7 @@ def join_parts(
 ) -> pd.DataFrame:
     """Model rows as the user's columns: each date moved to its drawn weekday (:func:`join_weekdays`), then each
     split datetime's day and time of day added together (:func:`synth.synthesizers.time_of_day.join_times`)."""
-    from synth.synthesizers.time_of_day import join_times
+    from synth.synthesizers.time_of_day import from_local, join_times
 
-    return join_times(join_weekdays(body, model, rng, conditions), getattr(model, "times_", ()), rng)
+    joined = join_times(join_weekdays(body, model, rng, conditions), getattr(model, "times_", ()), rng)
+    return from_local(joined, getattr(model, "time_zones_", {}))  # (columns on a local clock back to UTC)
