@@ -62,7 +62,7 @@ from synth.synthesizers.rare_categories import (
     bucketed_shares,
     hide_rare_categories,
 )
-from synth.synthesizers.time_of_day import split_times, time_orders
+from synth.synthesizers.time_of_day import column_zones, split_times, time_orders, to_local, write_local
 from synth.synthesizers.weekdays import join_parts, split_weekdays
 
 register_state = persist.register_state_type
@@ -150,13 +150,15 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         # (synth.synthesizers.elapsed); found on whole timestamps, before they are split.
         found = find_elapsed(data[modelled], schema.select(modelled)) if ruled else ((), ())
         self.elapsed_, self.elapsed_followers_ = found
+        zones = column_zones(df[modelled], schema.select(modelled))  # offsets: read on their local clock
         model_data, model_schema, splits = split_times(
-            data[modelled].reset_index(drop=True), schema.select(modelled), private=private
+            to_local(data[modelled].reset_index(drop=True), zones), schema.select(modelled), private=private
         )
         model_data, model_schema, weeks = split_weekdays(model_data, model_schema, private=private)
         self._fit(model_data, model_schema, rng, scaled(report, 0.05, 1.0))
+        weeks = self._kept_weeks(weeks)
         declared = tuple(getattr(self, "declared_orders_", ())) if private else None
-        self.times_ = splits
+        self.times_, self.time_zones_ = splits, zones
         self.weekdays_ = weeks
         moved = {s[0] for s in splits} | {w[0] for w in weeks}
         self.time_orders_ = time_orders(data[modelled], schema.select(modelled), moved, declared)
@@ -174,6 +176,10 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         """The schema the model keeps and its samples are conformed to: the given one, unless a synthesizer must
         not round some column to its recorded decimals (CART: :func:`synth.synthesizers.cart_steps.safe_decimals`)."""
         return schema
+
+    def _kept_weeks(self, weeks: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        """The hidden weekdays the fitted model learned (all those given to :meth:`_fit`, unless it dropped some)."""
+        return weeks
 
     @abstractmethod
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
@@ -331,10 +337,11 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         columns = {c: body[c].to_numpy() for c in body.columns}
         columns.update({c: extra[c].to_numpy() for c in extra.columns})
         full = pd.DataFrame(columns, index=pd.RangeIndex(len(body)), copy=False)
-        return conform(full, self.schema_, self.reference_)
+        return write_local(conform(full, self.schema_, self.reference_), self.schema_, getattr(self, "time_zones_", {}))
 
     def _conform_modelled(self, body: pd.DataFrame) -> pd.DataFrame:
-        return conform(body.reset_index(drop=True), self.schema_.select(self.schema_.modelled), self.reference_)
+        out = conform(body.reset_index(drop=True), self.schema_.select(self.schema_.modelled), self.reference_)
+        return write_local(out, self.schema_, getattr(self, "time_zones_", {}))
 
     # ----------------------------------------------------------- conditions
     def _domain(self, column: str) -> ColumnDomain:

@@ -151,6 +151,7 @@ def sample_conditioned(
     row_orders = model_orders(model)  # kept on whole rows (the copula's, the DP network's declared ones)
     splits = getattr(model, "times_", ())  # datetimes the model draws as day + time of day (time_of_day)
     time_orders = getattr(model, "time_orders_", ())
+    zones = getattr(model, "time_zones_", {})  # columns the model draws on their local clock (time_of_day)
     drawn_conditions = {c: v for c, v in checked.items() if c not in computed}
     sampler = exact_sampler(model) if drawn_conditions else None
     # Weighted candidates are cheap (no row is wasted on a condition it cannot meet): a larger budget per row.
@@ -166,7 +167,7 @@ def sample_conditioned(
         want = (n - matched) / rate * 1.1 if rate > 0 else max(2 * n, floor)
         size = int(min(max(want, floor), 2_000_000, budget - drawn))
         if sampler is not None:
-            body, weights = sampler(model, size, rng, day_conditions(drawn_conditions, splits))
+            body, weights = sampler(model, size, rng, day_conditions(drawn_conditions, splits, zones))
             body = model._derive_frame(body)
             if row_orders:  # rows that break an order the model keeps are not rows it draws
                 weights = order_kept_weights(body, weights, row_orders)
@@ -176,7 +177,7 @@ def sample_conditioned(
             top = max(top, float(weights.max(initial=0.0)))
             body = body[rng.random(size) * top < weights] if top > 0 else body.iloc[:0]
         else:
-            drawn_days = model._sample_given(size, rng, quiet, day_conditions(checked, splits))
+            drawn_days = model._sample_given(size, rng, quiet, day_conditions(checked, splits, zones))
             body = join_parts(model, drawn_days, rng, checked)
             if time_orders:  # a date moved to its weekday can break an order the model's gap kept (weekdays)
                 body = body[~out_of_order(body, time_orders)]

@@ -82,11 +82,13 @@ COMMON_ITEMS: tuple[ArtifactItem, ...] = (
         "Time-of-day columns",
         "for each datetime column with a time part, the name of the hidden column its time of day is learned as "
         "(the model's own items cover what it learned of it, as of any number) and the grain the times are written "
-        "at; for each date whose real weekdays are patterned (every date for a DP model), the name of its hidden "
-        "day-of-week column (learned as any category of seven fixed labels); the pairs of datetime columns whose "
-        "order held on every row",
+        "at; for each date whose real weekdays are patterned (for a DP model: whose noisy weekday counts were), "
+        "the name of its hidden day-of-week column (learned as any category of seven fixed labels); the pairs of "
+        "datetime columns whose order held on every row; for a column written at one UTC offset or stored with a "
+        "time zone, that offset or zone (its times of day are learned on that local clock)",
         "structure",
-        "Names, a whole number of seconds and column pairs: no time or date of any row.",
+        "Names, whole numbers of seconds and column pairs: no time or date of any row. A DP model's choice of "
+        "dates is covered by ε (the 'weekday tests' of its ledger).",
     ),
     ArtifactItem(
         "Size and sampling state",

@@ -35,9 +35,11 @@ Privacy: what is covered
       below 2 for every table (:func:`~synth.synthesizers.dp.mechanisms.l1_dependence_sensitivity`), that of
       n · I(X; Π) below ln(N + 1) + 1 for tables up to N = 10⁹ rows (:func:`~synth.synthesizers.dp.mechanisms.
       mi_count_sensitivity`);
-    * a date's hidden day of week (:mod:`synth.synthesizers.weekdays`): every date gets one, whatever the rows
-      hold (the schema decides), with its seven labels and missing as a public domain that reads no row (no
-      labels budget, no δ); its counts are in the tables below, noisy like any column's;
+    * a date's hidden day of week (:mod:`synth.synthesizers.weekdays`): every date is a candidate (the schema
+      decides), and keeps the column when a noisy test of its seven weekday counts finds a pattern
+      (:mod:`synth.synthesizers.dp.patterns`: ``WEEKDAY_TEST_SHARE`` of ε, "weekday tests" in the ledger, only
+      when the table has dates); the seven labels and missing are a public domain that reads no row (no labels
+      budget, no δ); its counts are in the tables below, noisy like any column's;
     * the root: drawn among the attributes with the fewest codes, read from the released domains (post-processing,
       no budget; :func:`~synth.synthesizers.dp.network.root_candidates`);
     * the fine cells of whole-number columns: a function of the spikes' noisy per-value counts, already
@@ -59,7 +61,9 @@ Privacy: what is not covered
     known anyway (a codebook), and ε does not protect them. Identifier, PII, free-text and constant columns
     are never learned by the network; the shared base regenerates them from their format, missing rate and
     (for constants) value, which are outside ε. The schema (column names, kinds and dtypes) is public input;
-    the file drops the reasons an inferred schema gives, which quote the data.
+    the file drops the reasons an inferred schema gives, which quote the data. So is the one UTC offset a datetime
+    column is written at (or its time zone), read like its format: the clock the file was written on, not a value
+    of any row (:mod:`synth.synthesizers.time_of_day`).
 """
 
 from __future__ import annotations
@@ -85,7 +89,7 @@ from synth.synthesizers.cart import MISSING, datetimes_from_units
 from synth.synthesizers.column_order import shift_dates, to_gaps
 from synth.synthesizers.declared_orders import check_declared_orders, declared_gaps
 from synth.synthesizers.dp import domains as dpd
-from synth.synthesizers.dp import mechanisms, notices
+from synth.synthesizers.dp import mechanisms, notices, patterns
 from synth.synthesizers.dp.accountant import Budget
 from synth.synthesizers.dp.encoding import (
     DOMAIN_WEIGHTS,
@@ -112,6 +116,7 @@ from synth.synthesizers.dp.options import PUBLIC_DOMAIN_CHOICES as PUBLIC_DOMAIN
 from synth.synthesizers.dp.sampling import NetworkSampling
 from synth.synthesizers.params import column_names
 from synth.synthesizers.registry import register
+from synth.synthesizers.time_of_day import from_local
 from synth.synthesizers.weekdays import WEEKDAYS, is_hidden
 
 #: Each parent configuration's noisy counts are shrunk towards the child's overall distribution by this many
@@ -248,6 +253,7 @@ class PrivBayes(NetworkSampling, Synthesizer):
                 low, high = float(col.low.min()), float(col.high.max())
                 if col.kind is ColumnKind.DATETIME:
                     ends = datetimes_from_units(np.asarray([low, high]), np.zeros(2, bool), col.origin, col.unit, None)
+                    ends = from_local(pd.DataFrame({dom.name: ends}), self.time_zones_)[dom.name]  # a local clock
                     low, high = ends.iloc[0], ends.iloc[1]
                 domain.append(ColumnDomain(dom.name, dom.kind, (), low, high, col.has_missing, private=True))
         self.domain_ = self._gapped_domains(tuple(domain))
@@ -293,6 +299,12 @@ class PrivBayes(NetworkSampling, Synthesizer):
         )
         budget = Budget(eps, self.delta if n_private_cat else 0.0)
         noisy_rows = max(2.0, mechanisms.noisy_count(len(data), budget.spend("row count", COUNT_SHARE * eps), noise))
+        if weekdays:  # a date keeps its hidden weekday only when a noisy test of its weekdays finds a pattern
+            hidden = [s.name for s in schema if s.name in weekdays]
+            eps_week = budget.spend("weekday tests", patterns.WEEKDAY_TEST_SHARE * eps)
+            flat = weekdays - patterns.patterned_weekdays(data, hidden, WEEKDAYS, eps_week, noise)
+            data, schema = data.drop(columns=sorted(flat)), schema.select(n for n in schema.names if n not in flat)
+            weekdays -= flat
 
         progress(0.02, "private domains")
         plans = [self._domain_plan(spec, declared) for spec in schema]
@@ -375,6 +387,11 @@ class PrivBayes(NetworkSampling, Synthesizer):
         self.noisy_rows_ = noisy_rows
         self.ledger_ = budget.ledger()
         self.public_columns_ = tuple(public)
+
+    def _kept_weeks(self, weeks: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        """The dates whose hidden weekday passed the noisy test in :meth:`_fit` (those among the network's)."""
+        names = {c.name for c in self.columns_}
+        return tuple(w for w in weeks if w[1] in names)
 
     def _key_index(self, schema: Schema) -> int | None:
         """The position of ``key_column`` among the modelled columns (None for 'none'); a clear error otherwise."""

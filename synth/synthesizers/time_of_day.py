@@ -20,18 +20,32 @@ Orders
     :func:`synth.synthesizers.row_orders.keep_orders`). The same is done for dates moved to a drawn weekday
     (:mod:`synth.synthesizers.weekdays`).
 
+Local clocks
+    A timestamp written with a UTC offset (``2025-03-01T09:30:00+02:00``) is read as its UTC instant, so a clinic
+    open 09:00–17:00 at +02:00 looked open 07:00–15:00, its days ended at 02:00 local and its output was written at
+    +00:00. A column whose present values all carry one offset, or that is stored as zone-aware datetimes (each row
+    keeps its own offset, summer and winter), is modelled on its local wall clock instead (:func:`column_zones`,
+    :func:`to_local`): the day and the time of day (and the weekday, :mod:`synth.synthesizers.weekdays`) are the
+    local ones. Drawn rows go back to UTC instants (:func:`from_local`), and text is written at the column's offset
+    (:func:`write_local`). A column with several offsets in text (summer and winter time written as +01:00 and
+    +02:00) has no one local clock to read it on and stays in UTC, as before.
+
 Differential privacy
     Which columns are split must not depend on any row: for a model with a guarantee it is read from the schema
     alone (a datetime format with an hour, or Unix time), and the grain from the format; the hidden column is one
     more column of the model, learned inside its accounted budget. Orders between timestamps are only those declared.
+    A column's offset is treated as part of its format (public input, as the format is): it is the clock the file
+    was written on, not a value of any row.
 
 Model files
-    ``times_`` (column, hidden column, grain in seconds) and ``time_orders_`` are the model's state; files saved
-    before they existed have neither and sample as they did (:func:`check_times` validates them on load).
+    ``times_`` (column, hidden column, grain in seconds), ``time_orders_`` and ``time_zones_`` (column: offset in
+    seconds east of UTC, or a time zone's name) are the model's state; files saved before they existed have none and
+    sample as they did (:func:`check_times` validates them on load).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -40,6 +54,7 @@ import pandas as pd
 
 from synth.schema import ColumnKind, ColumnSpec, Schema
 from synth.schema.dates import DAY_NS
+from synth.schema.kinds import OFFSET_COLON
 from synth.synthesizers.persist import ModelFileError
 
 DAY_S = 86_400
@@ -53,6 +68,108 @@ _TIME_DIRECTIVES = ("%H", "%I", "%M", "%S", "%X", "%T", "%R", "%c", "%f")
 MIN_TIMED = 0.05
 
 Split = tuple[str, str, int]  # (datetime column, hidden time-of-day column, grain in seconds)
+Zone = int | str  # a fixed offset in seconds east of UTC, or a time zone's name (each row its own offset)
+
+#: A UTC offset ending a timestamp (``+02:00`` or ``+0200``).
+_OFFSET = r"([+-])(\d\d):?(\d\d)$"
+#: The widest offset a model file may hold (offsets in use reach ±14:00).
+MAX_OFFSET_S = 18 * 3600
+
+
+def column_zones(raw: pd.DataFrame, schema: Schema) -> dict[str, Zone]:
+    """The local clock of each datetime column of ``raw`` (the table as given, before parsing) that has one: the
+    one offset every present value of a text column with an offset in its format is written at, or the time zone of
+    a column stored as zone-aware datetimes. UTC, several offsets or none: left out (modelled in UTC)."""
+    out: dict[str, Zone] = {}
+    for spec in schema:
+        if spec.kind is not ColumnKind.DATETIME or spec.name not in raw.columns:
+            continue
+        series = raw[spec.name]
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            zone = str(series.dtype.tz)
+            if zone != "UTC" and _readable_zone(zone):
+                out[spec.name] = zone
+            continue
+        fmt = spec.datetime_format or ""
+        if "%z" not in fmt and OFFSET_COLON not in fmt:
+            continue
+        found = series.dropna().astype(str).str.strip().str.extract(_OFFSET)
+        if not len(found) or found.isna().any().any():
+            continue
+        sign = np.where(found[0] == "-", -1, 1)
+        offsets = np.unique(sign * (found[1].astype(int) * 3600 + found[2].astype(int) * 60))
+        if len(offsets) == 1 and offsets[0] != 0 and abs(int(offsets[0])) <= MAX_OFFSET_S:
+            out[spec.name] = int(offsets[0])
+    return out
+
+
+def _readable_zone(zone: str) -> bool:
+    try:
+        pd.DatetimeTZDtype(tz=zone)
+    except Exception:  # a zone pandas cannot name again (a bare fixed offset object): modelled in UTC
+        return False
+    return True
+
+
+def to_local(data: pd.DataFrame, zones: Mapping[str, Zone]) -> pd.DataFrame:
+    """``data`` (naive UTC datetimes, as parsed) with each column of ``zones`` on its local wall clock (naive)."""
+    todo = [c for c in zones if c in data.columns]
+    if not todo:
+        return data
+    data = data.copy()
+    for name in todo:
+        zone, values = zones[name], _naive_utc(data[name])
+        if isinstance(zone, int):
+            data[name] = values + pd.Timedelta(seconds=zone)
+        else:
+            data[name] = values.dt.tz_localize("UTC").dt.tz_convert(zone).dt.tz_localize(None)
+    return data
+
+
+def _naive_utc(series: pd.Series) -> pd.Series:
+    values = pd.to_datetime(series)
+    return values.dt.tz_convert("UTC").dt.tz_localize(None) if isinstance(values.dtype, pd.DatetimeTZDtype) else values
+
+
+def from_local(body: pd.DataFrame, zones: Mapping[str, Zone]) -> pd.DataFrame:
+    """Model rows with each column of ``zones`` back from its local wall clock to naive UTC. A wall-clock time a
+    zone skips (spring forward) moves forward; one it repeats (fall back) is read as standard time."""
+    todo = [c for c in zones if c in body.columns]
+    if not todo:
+        return body
+    body = body.copy()
+    for name in todo:
+        zone, values = zones[name], pd.to_datetime(body[name])
+        if isinstance(values.dtype, pd.DatetimeTZDtype):  # (a wall clock is naive; this is an instant already)
+            continue
+        if isinstance(zone, int):
+            body[name] = values - pd.Timedelta(seconds=zone)
+        else:
+            standard = np.zeros(len(values), dtype=bool)
+            aware = values.dt.tz_localize(zone, ambiguous=standard, nonexistent="shift_forward")
+            body[name] = aware.dt.tz_convert("UTC").dt.tz_localize(None)
+    return body
+
+
+def write_local(frame: pd.DataFrame, schema: Schema, zones: Mapping[str, Zone]) -> pd.DataFrame:
+    """Conformed output with each text column at a fixed offset written at that offset (``09:30:00+02:00``, not
+    ``07:30:00+00:00``): the same instant on the real column's clock. Zone-aware columns are converted to their
+    zone by :func:`synth.schema.conformance.conform` already."""
+    from synth.schema.conformance import parse_datetimes
+
+    todo = [c for c, z in zones.items() if isinstance(z, int) and c in frame.columns]
+    for name in todo:
+        fmt = str(schema[name].datetime_format)
+        if pd.api.types.is_datetime64_any_dtype(frame[name].dtype) or pd.api.types.is_numeric_dtype(frame[name].dtype):
+            continue  # (a real column stored as datetimes or numbers is not written as text)
+        utc = parse_datetimes(frame[name], fmt)
+        clock = dt.timezone(dt.timedelta(seconds=int(zones[name])))
+        text = utc.dt.tz_localize("UTC").dt.tz_convert(clock).dt.strftime(fmt.replace(OFFSET_COLON, "%z"))
+        if OFFSET_COLON in fmt:
+            text = text.str.replace(r"([+-]\d\d)(\d\d)$", r"\1:\2", regex=True)
+        text = text.astype(object).where(utc.notna(), None)
+        frame[name] = text.astype(frame[name].dtype) if isinstance(frame[name].dtype, pd.StringDtype) else text
+    return frame
 
 
 def datetime_ns(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -168,21 +285,41 @@ def _floor_day(value: Any) -> Any:
     return day.tz_localize("UTC").tz_convert(value.tz) if value.tz is not None else day
 
 
-def day_conditions(conditions: Mapping[str, Any], splits: Sequence[Split]) -> dict[str, Any]:
-    """Conditions on split datetimes as conditions on their days, for a model's exact sampler (which draws days):
-    a timestamp becomes its day, a range the range of its days. The rows drawn are then checked against the
-    conditions on their joined values, so the time of day is filtered there."""
+def _on_clock(value: Any, zone: Zone | None) -> Any:
+    """A condition's timestamp on a column's local wall clock (naive), as :func:`to_local` puts the column."""
+    if zone is None or not isinstance(value, pd.Timestamp) or value is pd.NaT:
+        return value
+    utc = value.tz_convert("UTC").tz_localize(None) if value.tz is not None else value
+    if isinstance(zone, int):
+        return utc + pd.Timedelta(seconds=zone)
+    return utc.tz_localize("UTC").tz_convert(zone).tz_localize(None)
+
+
+def day_conditions(
+    conditions: Mapping[str, Any], splits: Sequence[Split], zones: Mapping[str, Zone] | None = None
+) -> dict[str, Any]:
+    """Conditions as the model sees its columns, for its exact sampler: on a column with a local clock (``zones``)
+    on that clock, and on split datetimes as conditions on their days (which the model draws): a timestamp becomes
+    its day, a range the range of its days. The rows drawn are then checked against the conditions on their joined
+    values, so the time of day is filtered there."""
     split = {s[0] for s in splits}
+    zones = zones or {}
     out: dict[str, Any] = {}
     for column, condition in conditions.items():
-        if column not in split:
+        zone = zones.get(column)
+
+        def day(v: Any, zone: Zone | None = zone, column: str = column) -> Any:
+            local = _on_clock(v, zone)
+            return _floor_day(local) if column in split else local
+
+        if column not in split and zone is None:
             out[column] = condition
         elif isinstance(condition, tuple):
-            out[column] = tuple(_floor_day(v) for v in condition)
+            out[column] = tuple(day(v) for v in condition)
         elif isinstance(condition, list):
-            out[column] = list(dict.fromkeys(_floor_day(v) for v in condition))
+            out[column] = list(dict.fromkeys(day(v) for v in condition))
         else:
-            out[column] = _floor_day(condition)
+            out[column] = day(condition)
     return out
 
 
@@ -232,6 +369,17 @@ def check_times(model: Any) -> None:
         if not ok:
             raise ModelFileError(f"the model file is damaged or was altered: a bad time-of-day column {item!r}")
         seen.update((name, hidden))
+    zones = getattr(model, "time_zones_", {})
+    if not isinstance(zones, dict) or not all(
+        name in schema.modelled
+        and schema[name].kind is ColumnKind.DATETIME
+        and (
+            (isinstance(zone, int) and not isinstance(zone, bool) and 0 < abs(zone) <= MAX_OFFSET_S)
+            or (isinstance(zone, str) and _readable_zone(zone))
+        )
+        for name, zone in (zones.items() if isinstance(zones, dict) else ())
+    ):
+        raise ModelFileError(f"the model file is damaged or was altered: a bad local clock in {zones!r}")
     dates = set(schema.names_of(ColumnKind.DATETIME))
     for order in orders:
         if not (

@@ -26,10 +26,13 @@ Orders
     rows by :func:`synth.synthesizers.row_orders.keep_orders`, which draws the rows that break one again.
 
 Differential privacy
-    Which columns get a hidden weekday must not depend on any row: for a model with a guarantee every date and
-    datetime column gets one (the schema alone decides), and its seven labels are fixed, declared public without
-    reading the data (no labels budget, no δ); the counts the network learns of it are noisy like any table's,
-    inside the accounted ε. Orders between moved dates are only the declared ones.
+    Which columns get a hidden weekday must not depend on any row without noise: for a model with a guarantee every
+    date and datetime column is offered one (the schema alone decides), and the model keeps it only where a noisy
+    test of the date's seven weekday counts finds a pattern (:mod:`synth.synthesizers.dp.patterns`, a small
+    accounted share of ε): with a hidden weekday on every date, a table whose weekdays are uniform only spread its
+    tables' ε over more columns. The seven labels are fixed, declared public without reading the data (no labels
+    budget, no δ); the counts the network learns of it are noisy like any table's, inside the accounted ε. Orders
+    between moved dates are only the declared ones.
 
 Model files
     ``weekdays_`` (column, hidden column) is the model's state; files saved before it existed have none and sample
@@ -87,7 +90,8 @@ def split_weekdays(
     data: pd.DataFrame, schema: Schema, *, private: bool
 ) -> tuple[pd.DataFrame, Schema, tuple[Week, ...]]:
     """The modelled ``data`` and ``schema`` with a hidden day-of-week column after each date whose weekdays are
-    patterned (``private``, a model with a guarantee: after every date, whatever the rows hold), and the pairs."""
+    patterned (``private``, a model with a guarantee: after every date, whatever the rows hold; the model's own noisy
+    test then drops those it finds uniform), and the pairs."""
     chosen = set(schema.names_of(ColumnKind.DATETIME) if private else patterned_dates(data, schema))
     if not chosen:
         return data, schema, ()
@@ -120,6 +124,7 @@ def _day_bounds(model: Any, conditions: Mapping[str, Any]) -> dict[str, tuple[fl
     condition's range; None where a condition lists values (a move could leave them: the day is kept)."""
     out: dict[str, tuple[float, float] | None] = {}
     domains = {d.name: d for d in getattr(model, "domain_", ())}
+    zones = getattr(model, "time_zones_", {})
     for name, _ in getattr(model, "weekdays_", ()):
         dom = domains.get(name)
         ends = [getattr(dom, "low", None), getattr(dom, "high", None)]
@@ -129,7 +134,7 @@ def _day_bounds(model: Any, conditions: Mapping[str, Any]) -> dict[str, tuple[fl
             continue
         low, high = -np.inf, np.inf
         for i, value in enumerate([*ends, *(cond or (None, None))]):
-            day = _utc_day(value)
+            day = _utc_day(value, zones.get(name))
             if day is None:
                 continue
             low, high = (max(low, day), high) if i % 2 == 0 else (low, min(high, day))
@@ -137,12 +142,15 @@ def _day_bounds(model: Any, conditions: Mapping[str, Any]) -> dict[str, tuple[fl
     return out
 
 
-def _utc_day(value: Any) -> float | None:
+def _utc_day(value: Any, zone: Any = None) -> float | None:
+    """The day (since the epoch) of a timestamp: its UTC day, or its day on a column's local clock (``zone``)."""
+    from synth.synthesizers.time_of_day import _on_clock
+
     if value is None or value is pd.NaT or not isinstance(value, pd.Timestamp | np.datetime64 | str):
         return None
     ts = pd.Timestamp(value)
     utc = ts.tz_convert("UTC").tz_localize(None) if ts.tz is not None else ts
-    return float(utc.value // DAY_NS)
+    return float(_on_clock(utc, zone).value // DAY_NS)
 
 
 def join_weekdays(
@@ -229,13 +237,14 @@ def join_parts(
     model: Any, body: pd.DataFrame, rng: np.random.Generator, conditions: Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
     """Model rows as the user's columns: each date moved to its drawn weekday (:func:`join_weekdays`), then each
-    split datetime's day and time of day added together (:func:`synth.synthesizers.time_of_day.join_times`), then
-    shares scaled to their total (:func:`synth.synthesizers.compositions.apply_compositions`; columns a condition
-    holds keep their value) and each end date computed from its start and duration
-    (:func:`synth.synthesizers.elapsed.apply_elapsed`)."""
+    split datetime's day and time of day added together (:func:`synth.synthesizers.time_of_day.join_times`) and
+    put back on its real clock, then shares scaled to their total
+    (:func:`synth.synthesizers.compositions.apply_compositions`; columns a condition holds keep their value) and each
+    end date computed from its start and duration (:func:`synth.synthesizers.elapsed.apply_elapsed`)."""
     from synth.synthesizers.compositions import apply_compositions
     from synth.synthesizers.elapsed import apply_elapsed
-    from synth.synthesizers.time_of_day import join_times
+    from synth.synthesizers.time_of_day import from_local, join_times
 
     joined = join_times(join_weekdays(body, model, rng, conditions), getattr(model, "times_", ()), rng)
+    joined = from_local(joined, getattr(model, "time_zones_", {}))  # (columns on a local clock back to UTC)
     return apply_elapsed(apply_compositions(joined, model, fixed=conditions or ()), model)

@@ -159,7 +159,13 @@ def test_the_ledger_adds_up_to_epsilon_and_delta_is_zero_when_labels_are_public(
     private = PrivBayes(epsilon=2.0).fit(table)
     assert sum(e for _, e, _ in private.ledger_) == pytest.approx(2.0)
     assert sum(d for _, _, d in private.ledger_) == pytest.approx(PrivBayes.delta)
-    assert {w for w, _, _ in private.ledger_} == {"row count", "domains", "structure", "tables"}
+    assert {w for w, _, _ in private.ledger_} == {
+        "row count",
+        "weekday tests",
+        "domains",
+        "structure",
+        "tables",
+    }  # "when"
     declared = {"colour": ["blue", "green", "red", CANARY_LABEL], "size": ["S", "M", "L"]}
     public = PrivBayes(epsilon=2.0, public_domains=declared).fit(table)
     assert sum(d for _, _, d in public.ledger_) == 0.0

@@ -105,15 +105,54 @@ def test_a_start_and_an_end_minutes_apart_stay_in_order(name: str) -> None:
     assert ("end", "start", 1.0) in model.time_orders_
 
 
+# The DP network releases a date's range by noisy histograms (synth.synthesizers.dp.ranges), and a condition outside
+# the released range is refused (SynthesizerError, as it should be). On this table at ε = 1 the range of ``start``
+# gets about 0.022 of ε (0.4 of ε over six private domains, a third of that for the range); its first look (17
+# twelve-year cells at two thirds of that: threshold ln(17/0.02)/ε₁ ≈ 455 rows, Laplace scale 1/ε₁ ≈ 67) keeps
+# the 600 rows with a margin of only 2.1 scales, so the whole range is lost in about one fit in twenty (12 of 200
+# noise streams; test_the_private_date_range_here_is_lost_by_chance). A larger ε does not give a margin either: at
+# ε = 20 the zooms into cells of 45 and 28 days (about 91 and 57 rows each, threshold 81) drop end cells and missed
+# March in 94 of 200 streams. Declaring the range public (a user may) takes it out of the noise: the claim here is
+# that the sampler meets a condition on times, which then holds in every fit (200 of 200 streams).
+PUBLIC_DAYS = {"public_domains": {"start": ("2023-01-01", "2023-12-31")}}
+
+
 @pytest.mark.parametrize("name", SYNTHESIZERS)
 def test_a_condition_on_a_range_of_times_holds(name: str) -> None:
     real = visits(600, 8, 18)
-    model = synth.create(name, random_state=0).fit(real)
+    model = synth.create(name, random_state=0, **(PUBLIC_DAYS if synth.create(name).guarantee else {})).fit(real)
     low, high = pd.Timestamp("2023-03-01 10:00"), pd.Timestamp("2023-03-20 12:30")
     out = model.sample(50, seed=4, conditions={"start": (low, high)})
     times = _times(out["start"])
     assert times.between(low, high).all()
     assert (times.dt.floor("D") > low.floor("D")).any() or (times.dt.hour >= 10).all()
+
+
+def test_the_private_date_range_here_is_lost_by_chance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Why the condition test declares its date range public for DP models: at ε = 1 the first look at the range of
+    ``start`` keeps its 600 rows by under three Laplace scales (a loss in more than 2% of fits), and the declared
+    range spends no look on it at all."""
+    from synth.synthesizers.dp import ranges
+
+    looks: list[tuple[np.ndarray, np.ndarray, float]] = []
+    kept_span = ranges._kept_span
+
+    def spy(x: np.ndarray, edges: np.ndarray, epsilon: float, rng: np.random.Generator, zero_cell: bool) -> object:
+        if edges is ranges.TWELVE_YEAR_EDGES or edges is ranges.DATE_EDGES:
+            looks.append((x, edges, epsilon))
+        return kept_span(x, edges, epsilon, rng, zero_cell=zero_cell)
+
+    monkeypatch.setattr(ranges, "_kept_span", spy)
+    real = visits(600, 8, 18)
+    synth.create("privbayes", random_state=0).fit(real)
+    x, edges, eps = looks[0]  # start's first look (end's comes after it)
+    busiest = np.histogram(x, edges)[0].max()
+    margin = (busiest - ranges._threshold(len(edges) - 1, eps)) * eps  # in Laplace scales
+    assert busiest == 600 and 0 < margin < 3, margin  # 2.14: a loss in 5.9% of first looks
+    assert 0.5 * np.exp(-margin) > 0.02
+    looks.clear()
+    synth.create("privbayes", random_state=0, **PUBLIC_DAYS).fit(real)
+    assert len(looks) == 1  # end's only
 
 
 def test_a_condition_within_one_day_holds() -> None:
@@ -174,13 +213,13 @@ def test_saved_models_sample_what_they_did(tmp_path: Path) -> None:
 
 
 def test_an_older_file_without_times_samples_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A file saved before the split (a datetime learned as one number) has no times_ or time_orders_: it loads
-    and samples what the model drew when it was saved."""
+    """A file saved before the split (a datetime learned as one number) has no times_, time_orders_ or
+    time_zones_: it loads and samples what the model drew when it was saved."""
     real = visits(300, 8, 18)
     monkeypatch.setattr("synth.synthesizers.base.split_times", lambda data, schema, private: (data, schema, ()))
     old = synth.create("gaussian_copula", random_state=0).fit(real)
     monkeypatch.undo()
-    del old.times_, old.time_orders_
+    del old.times_, old.time_orders_, old.time_zones_
     old.save(tmp_path / "old.zip")
     manifest, arrays = model_files.read(tmp_path / "old.zip")
     assert "times_" not in persist.Decoder(arrays).decode(manifest["fitted"]["model"])
@@ -246,3 +285,92 @@ def test_a_date_with_a_few_stray_times_stays_one_number() -> None:
     real.loc[:9, "start"] = real.loc[:9, "start"].str[:10] + " 12:00"  # 2.5% of rows, under MIN_TIMED
     model = synth.create("gaussian_copula", random_state=0).fit(real)
     assert [s[0] for s in model.times_] == ["end"]
+
+
+def _clinic_at(offset: str, n: int = 600, seed: int = 0) -> pd.DataFrame:
+    """Visits 09:00–16:59 on the local clock, written at one UTC offset (``+02:00``)."""
+    rng = np.random.default_rng(seed)
+    day = pd.Timestamp("2025-03-03") + pd.to_timedelta(rng.integers(0, 200, n), "D")
+    local = day + pd.to_timedelta(rng.integers(9 * 60, 17 * 60, n), "min")
+    return pd.DataFrame({"at": pd.Series(local).dt.strftime("%Y-%m-%dT%H:%M:%S") + offset, "x": rng.normal(size=n)})
+
+
+@pytest.mark.parametrize("name", SYNTHESIZERS)
+def test_a_column_at_one_offset_keeps_its_local_hours(name: str) -> None:
+    """Before, the times were taken and written in UTC: the +02:00 clinic came out 07:00–14:59 at +00:00."""
+    real = _clinic_at("+02:00")
+    model = synth.create(name, random_state=0).fit(real)
+    assert model.time_zones_ == {"at": 7200}
+    out = model.sample(500, seed=1)
+    assert out["at"].str.endswith("+02:00").all()
+    hours = out["at"].str[11:13].astype(int)
+    assert hours.between(9, 16).mean() >= (1.0 if model.guarantee is None else 0.9), hours.value_counts()
+    instants = pd.to_datetime(out["at"], utc=True)  # the same instants: 07:00–14:59 UTC
+    assert instants.dt.hour.between(7, 14).mean() >= (1.0 if model.guarantee is None else 0.9)
+
+
+@pytest.mark.parametrize("name", EXACT_RANGE)
+def test_a_zone_aware_column_keeps_each_rows_local_hours_across_summer_time(name: str) -> None:
+    """Datetimes stored with a zone keep their own offset per row: 09:00–16:59 in Berlin in winter (+01:00) and in
+    summer (+02:00). Taken in UTC, a winter day could get a summer time and come out at 18:xx (CART, Pruned CART:
+    99.8% and 99.1% inside), and the copula and the independent model could not fit the column at all."""
+    rng = np.random.default_rng(1)
+    n = 1500
+    day = pd.Timestamp("2025-01-06") + pd.to_timedelta(rng.integers(0, 300, n), "D")
+    local = (day + pd.to_timedelta(rng.integers(9 * 60, 17 * 60, n), "min")).tz_localize("Europe/Berlin")
+    real = pd.DataFrame({"at": local, "x": rng.normal(size=n)})
+    model = synth.create(name, random_state=0).fit(real)
+    assert model.time_zones_ == {"at": "Europe/Berlin"}
+    out = model.sample(3000, seed=2)
+    assert str(out["at"].dt.tz) == "Europe/Berlin"
+    assert out["at"].dt.hour.between(9, 16).all(), out["at"].dt.hour.value_counts()
+    both = set(out["at"].map(lambda t: t.utcoffset().total_seconds()))
+    assert both == {3600.0, 7200.0}  # winter and summer rows alike
+
+
+@settings(max_examples=40, deadline=None)
+@given(quarters=st.integers(-14 * 4, 14 * 4).filter(bool), colon=st.booleans(), seed=st.integers(0, 2**16))
+def test_one_offset_is_read_and_the_instants_go_back_unchanged(quarters: int, colon: bool, seed: int) -> None:
+    seconds = quarters * 15 * 60
+    sign, whole = "+" if seconds > 0 else "-", abs(seconds)
+    written = f"{sign}{whole // 3600:02d}{':' if colon else ''}{whole % 3600 // 60:02d}"
+    real = _clinic_at(written, 40, seed)
+    schema = synth.infer_schema(real)
+    zones = time_of_day.column_zones(real, schema)
+    assert zones == {"at": seconds}
+    utc = pd.to_datetime(real["at"], utc=True).dt.tz_localize(None).to_frame()
+    local = time_of_day.to_local(utc, zones)
+    assert (local["at"].dt.strftime("%Y-%m-%dT%H:%M:%S") == real["at"].str[:19]).all()  # the written wall clock
+    pd.testing.assert_frame_equal(time_of_day.from_local(local, zones), utc)
+
+
+def test_several_offsets_or_utc_keep_the_column_in_utc() -> None:
+    mixed = _clinic_at("+01:00")
+    mixed.loc[:9, "at"] = mixed.loc[:9, "at"].str[:19] + "+02:00"
+    for table in (mixed, _clinic_at("+00:00"), _clinic_at("Z").assign(at=lambda d: d["at"].str[:19] + "+0000")):
+        assert time_of_day.column_zones(table, synth.infer_schema(table)) == {}
+
+
+@pytest.mark.parametrize("bad", [{"start": 10**6}, {"dept": 3600}, {"start": "Not/AZone"}, {"start": True}, "x"])
+def test_altered_local_clocks_are_refused(bad: object) -> None:
+    model = synth.create("gaussian_copula", random_state=0).fit(visits(200, 8, 18))
+    model.time_zones_ = bad  # type: ignore[assignment]
+    with pytest.raises(persist.ModelFileError, match="local clock"):
+        time_of_day.check_times(model)
+
+
+def test_a_saved_model_at_an_offset_samples_what_it_did(tmp_path: Path) -> None:
+    model = synth.create("pruned_cart", random_state=0).fit(_clinic_at("-05:30"))
+    model.save(tmp_path / "m.zip")
+    loaded = load_model(tmp_path / "m.zip")
+    assert loaded.time_zones_ == {"at": -19800}
+    pd.testing.assert_frame_equal(loaded.sample(100, seed=1), model.sample(100, seed=1))
+
+
+def test_a_condition_at_an_offset_holds_on_the_instants() -> None:
+    """A condition's naive timestamps are UTC instants, as before (the column is parsed to UTC)."""
+    model = synth.create("gaussian_copula", random_state=0).fit(_clinic_at("+02:00"))
+    low, high = pd.Timestamp("2025-04-01 08:00"), pd.Timestamp("2025-04-03 09:00")
+    out = model.sample(30, seed=3, conditions={"at": (low, high)})
+    instants = pd.to_datetime(out["at"], utc=True).dt.tz_localize(None)
+    assert instants.between(low, high).all() and out["at"].str.endswith("+02:00").all()

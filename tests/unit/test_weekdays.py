@@ -102,18 +102,18 @@ def test_uniform_weekdays_get_no_hidden_column(name: str, monkeypatch: pytest.Mo
     pd.testing.assert_frame_equal(model.sample(300, seed=2), before.sample(300, seed=2))
 
 
-def test_a_private_model_decides_from_the_schema_alone() -> None:
-    """Whether a DP model adds the hidden column must not depend on any row: every date gets one, patterned or
-    not, and its seven labels are public without a δ (no private label list in this table)."""
+def test_a_private_model_offers_every_date_and_keeps_the_patterned_ones() -> None:
+    """Which dates a DP model may give a hidden weekday is the schema's choice (every date, whatever the rows hold);
+    which keep it is a noisy test inside the budget (synth.synthesizers.dp.patterns, tests/unit/test_dp_patterns.py).
+    Its seven labels are public without a δ (no private label list in this table)."""
     real = clinic(300).drop(columns="dept")
     schema = synth.infer_schema(real)
-    uniform = clinic(300, closed=False).drop(columns="dept")
-    a = synth.create("privbayes", random_state=0).fit(real, schema)
-    b = synth.create("privbayes", random_state=0).fit(uniform, schema)
     both = (("visit", "visit · day of week"), ("discharge", "discharge · day of week"))
-    assert a.weekdays_ == b.weekdays_ == both
-    assert sum(d for _, _, d in a.ledger_) == 0
-    assert "day of week" not in a.privacy_statement()
+    for table in (real, clinic(300, closed=False).drop(columns="dept")):
+        assert weekdays.split_weekdays(table, schema, private=True)[2] == both
+    model = synth.create("privbayes", random_state=0).fit(clinic(2000).drop(columns="dept"), schema)
+    assert both[0] in model.weekdays_
+    assert sum(d for _, _, d in model.ledger_) == 0
 
 
 @pytest.mark.parametrize("name", SYNTHESIZERS)
