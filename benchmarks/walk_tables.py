@@ -12,11 +12,9 @@ can be reproduced from a clean clone (they were scripts in a scratch folder).
   DD.MM.YYYY, office coordinates around three cities (missing for remote staff), salaries as "€72,100.00" (all to
   the nearest 100), bonuses as "7.5%", booleans as True/False and Yes/No, a rating with missing values, a rare
   leaver class (1.3%) with its termination date, private IP addresses and free-text notes.
-
-* :func:`survey`: 2,500 survey responses (session 23): respondent ids, start and submit times with the duration in
-  seconds between them, age bands, 18 countries, a Likert answer, a 0–10 score, a yes/no question whose follow-ups
-  are asked only on yes (skip logic: missing otherwise), a time split in whole percent adding up to 100, free-text
-  comments, a survey weight and a rare speeder flag (0.6%) on the shortest durations.
+* :func:`survey`: 2,500 survey responses (session 23), byte for byte the walk's ``survey.csv``: Likert answers, an
+  app rating and frequency only for app users, four time shares summing to 100, a weight, and a rare speeder flag
+  (0.6%) whose rows alone took under 60 seconds.
 
 Writing them as CSV (``python -m benchmarks.walk_tables DIR``) gives the files the walks uploaded.
 """
@@ -199,46 +197,58 @@ def hr(n: int = 3_000, seed: int = 7) -> pd.DataFrame:
 
 
 def survey(n: int = 2_500, seed: int = 23) -> pd.DataFrame:
-    """The session-23 survey table (``survey.csv``)."""
+    """The session-23 survey table (``survey.csv``): Likert answers, a 0-10 score with missing values, an app rating
+    and frequency only for app users, four time shares summing to 100, start and submit times, a survey weight and
+    a rare speeder flag (about 0.6%) whose rows have a short ``duration_s`` (20-59 s against a median of ~500)."""
     rng = np.random.default_rng(seed)
     likert = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
     bands = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
-    countries = ["UK", "US", "DE", "FR", "ES", "IT", "NL", "SE", "PL", "IE", "PT", "BE", "AT", "DK", "FI", "NO", "CZ"]
-    weights = np.array([30, 25, 10, 8, 6, 5, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0.6, 0.4])
-    satisfied = np.clip(np.round(rng.normal(3.6, 1.0, n)), 1, 5).astype(int)
-    score = np.clip(np.round(satisfied * 2 + rng.normal(0, 1.5, n)), 0, 10)
-    app = rng.random(n) < 0.55
-    split = rng.dirichlet([3, 2, 1.5, 1], n) * 100  # whole percent by largest remainder: every row adds up to 100
-    shares = np.floor(split).astype(int)
-    order = np.argsort(-(split - shares), axis=1)
-    rest = 100 - shares.sum(axis=1)
-    for k in range(4):
-        shares[np.arange(n), order[:, k]] += (k < rest).astype(int)
+    age_band = rng.choice(bands, n, p=[0.12, 0.24, 0.22, 0.18, 0.14, 0.10])
+    countries = ["UK", "US", "DE", "FR", "ES", "IT", "NL", "SE", "PL", "IE", "PT", "BE", "AT", "DK", "FI", "NO"]
+    countries += ["CZ", "GR"]
+    shares = np.array([30, 25, 10, 8, 6, 5, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0.6, 0.4]) / 100
+    country = rng.choice(countries, n, p=shares)
+    sat = np.clip(np.round(rng.normal(3.6, 1.0, n)), 1, 5).astype(int)
+    nps = np.clip(np.round(sat * 2 + rng.normal(0, 1.5, n)), 0, 10).astype(int)
+    uses_app = rng.random(n) < 0.55
+    app_rating = np.where(uses_app, np.clip(np.round(rng.normal(3.8, 0.9, n)), 1, 5), np.nan)
+    app_freq = np.where(uses_app, rng.choice(["Daily", "Weekly", "Monthly"], n, p=[0.4, 0.45, 0.15]), None)
+    alloc = np.round(rng.dirichlet([3, 2, 1.5, 1], n) * 100).astype(int)
+    alloc[:, 3] = 100 - alloc[:, :3].sum(1)
+    alloc[:, 0] += np.minimum(alloc[:, 3], 0)  # rounding overshot 100: the work share gives the point back
+    alloc[:, 3] = np.maximum(alloc[:, 3], 0)
     started = pd.Timestamp("2026-03-02 08:00") + pd.to_timedelta(np.sort(rng.uniform(0, 21 * 86400, n)), unit="s")
-    speeder = rng.random(n) < 0.006
-    duration = np.where(speeder, rng.integers(20, 60, n), np.round(np.exp(rng.normal(6.2, 0.6, n)))).astype(int)
+    dur = np.round(np.exp(rng.normal(6.2, 0.6, n))).astype(int)
+    flag = rng.random(n) < 0.006
+    dur = np.where(flag, rng.integers(20, 60, n), dur)
+    submitted = started + pd.to_timedelta(dur, unit="s")
+    comments = ["", "", "", "Great service", "App keeps crashing", "Too expensive", "Support was slow"]
+    comments = rng.choice([*comments, "Love the new features!", "n/a"], n)
+    comments[comments == "n/a"] = ""  # read as missing: the walk's file holds it blank
+    weight = np.round(rng.lognormal(0, 0.3, n), 4)
     df = pd.DataFrame(
         {
-            "respondent_id": [f"R{1_000_000 + i * 7}" for i in range(n)],
+            "respondent_id": [f"R{1000000 + i * 7}" for i in range(n)],
             "started": started.strftime("%Y-%m-%d %H:%M:%S"),
-            "submitted": (started + pd.to_timedelta(duration, unit="s")).strftime("%Y-%m-%d %H:%M:%S"),
-            "duration_s": duration,
-            "age_band": rng.choice(bands, n, p=[0.12, 0.24, 0.22, 0.18, 0.14, 0.10]),
-            "country": rng.choice([*countries, "GR"], n, p=weights / weights.sum()),
-            "q1_satisfied": [likert[s - 1] for s in satisfied],
-            "q2_recommend_0_10": np.where(rng.random(n) < 0.04, np.nan, score),
-            "q3_uses_app": np.where(app, "Yes", "No"),
-            "q4_app_rating": np.where(app, np.clip(np.round(rng.normal(3.8, 0.9, n)), 1, 5), np.nan),
-            "q5_app_frequency": np.where(app, rng.choice(["Daily", "Weekly", "Monthly"], n, p=[0.4, 0.45, 0.15]), None),
-            "pct_work": shares[:, 0],
-            "pct_family": shares[:, 1],
-            "pct_leisure": shares[:, 2],
-            "pct_other": shares[:, 3],
-            "comment": rng.choice(["", "", "", "Great service", "App keeps crashing", "Too expensive", "n/a"], n),
-            "weight": np.round(rng.lognormal(0, 0.3, n), 4),
-            "speeder_flag": speeder.astype(int),
+            "submitted": submitted.strftime("%Y-%m-%d %H:%M:%S"),
+            "duration_s": dur,
+            "age_band": age_band,
+            "country": country,
+            "q1_satisfied": [likert[s - 1] for s in sat],
+            "q2_recommend_0_10": nps,
+            "q3_uses_app": np.where(uses_app, "Yes", "No"),
+            "q4_app_rating": app_rating,
+            "q5_app_frequency": app_freq,
+            "pct_work": alloc[:, 0],
+            "pct_family": alloc[:, 1],
+            "pct_leisure": alloc[:, 2],
+            "pct_other": alloc[:, 3],
+            "comment": comments,
+            "weight": weight,
+            "speeder_flag": np.where(flag, 1, 0),
         }
     )
+    df.loc[rng.random(n) < 0.04, "q2_recommend_0_10"] = np.nan
     return df
 
 

@@ -13,7 +13,10 @@ and then its value (a regressor fitted on the rows where it is present). A predi
 split off like its lowest value, into leaves of their own (``cart_steps.missing_as_lowest``).
 
 Privacy knobs. ``min_samples_leaf`` is the smallest number of training rows a leaf may hold: every drawn
-value comes from a pool of at least that many real rows. Numeric values that occur fewer than ``smooth_below``
+value comes from a pool of at least that many real rows, but for a rare value of the two-valued first column (at
+least ``smooth_below`` rows, fewer than ``min_samples_leaf``; session 23), whose rows are one leaf in every tree:
+below the leaf size no split could isolate it, and the columns that depend on it (a leaver's termination date, a
+speeder's short duration) went to the common value's rows. Numeric values that occur fewer than ``smooth_below``
 times in the training column (outliers, near-unique values such as weights or amounts) are not kept: rare
 values are pooled into groups of at least ``smooth_below`` rows, and a donor from a group gives a uniform draw
 on the group's shared band (see :func:`smoothing_ranges`). What is guaranteed: the model file holds no rare
@@ -169,8 +172,9 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
             40,
             "Privacy knob: the fewest training rows a tree leaf may hold. Every synthetic value is drawn from "
             "a leaf of at least this many real rows, so larger leaves blur individuals more (and follow the "
-            "data less closely). synthpop's default is 5; 40 kept synthetic rows no closer to the training "
-            "rows than fresh real rows are, on UCI Adult.",
+            "data less closely); the one exception is a rare value of the first visited column (fewer rows than "
+            "this, at least 'Smooth values rarer than'), whose rows form one leaf of their own. synthpop's default "
+            "is 5; 40 kept synthetic rows no closer to the training rows than fresh real rows are, on UCI Adult.",
             label="Minimum rows per leaf",
             low=1,
             high=100_000,

@@ -102,24 +102,55 @@ class CartGrowing:
         self, xs: np.ndarray, x: np.ndarray, y: np.ndarray, *, classifier: bool, seed: int
     ) -> FlatTree:
         """The tree for ``y``; with ``split_first``, one tree per value of a two-valued first column under a root
-        split on it, so every later column keeps its own distribution given the first (the outcome, by default)."""
+        split on it, so every later column keeps its own distribution given the first (the outcome, by default).
+        Without it, only a rare value of that column (:meth:`_rare_side`) is split off, as one leaf."""
         first = xs[:, 0]
         values = np.unique(first[~np.isnan(first)])
         leaf_size = int(self.min_samples_leaf)
-        if not self.split_first or len(values) != 2 or np.isnan(first).any():
+        if len(values) != 2 or np.isnan(first).any():
             return self._grow_tree(xs, x, y, classifier=classifier, seed=seed)
         low = first == values[0]
+        rare = min(int(low.sum()), int((~low).sum()))
         # A rare value of the first column (25 leavers in 2,400 rows) gets its own side too, as one leaf of all its
         # rows: below min_samples_leaf it could never be a leaf, so every later column lost its tie to it (leavers'
         # termination dates went to non-leavers: 24 of 25). Under smooth_below rows it still does not split.
-        if min(int(low.sum()), int((~low).sum())) < max(int(self.smooth_below), 2):
+        if rare < max(int(self.smooth_below), 2):
             return self._grow_tree(xs, x, y, classifier=classifier, seed=seed)
+        if not self.split_first:
+            if rare >= leaf_size:  # a greedy split may single it out, as plain CART always could
+                return self._grow_tree(xs, x, y, classifier=classifier, seed=seed)
+            return self._rare_side(xs, x, y, low, int(low.sum()) == rare, values, classifier=classifier, seed=seed)
         parts: list[FlatTree | None] = []
         for side in (low, ~low):
             if len(np.unique(y[side])) < 2 or side.sum() < 2 * leaf_size:
                 parts.append(None)
             else:
                 parts.append(self._grow_tree(xs[side], x, y[side], classifier=classifier, seed=seed))
+        return join_trees(0, float((values[0] + values[1]) / 2.0), parts[0], parts[1], xs.shape[1])
+
+    def _rare_side(
+        self,
+        xs: np.ndarray,
+        x: np.ndarray,
+        y: np.ndarray,
+        low: np.ndarray,
+        low_rare: bool,
+        values: np.ndarray,
+        *,
+        classifier: bool,
+        seed: int,
+    ) -> FlatTree:
+        """Plain CART's tree when one of the first column's two ``values`` (the lower, rows ``low``, if
+        ``low_rare``) has too few rows to be a leaf (at least smooth_below, under min_samples_leaf): a root split on
+        it, its rows one leaf, the other value's rows the tree CART grows. Split_first's rare side, without the
+        split for common values: on the seeded HR table CART's 22 synthetic leavers had no termination date and 32
+        stayers had one, on the survey 1 of 13 speeders was fast; now 22 of 22 and none, 12 of 13
+        (benchmarks/rare_side.py, README "Session 23")."""
+        common = ~low if low_rare else low
+        grown = None
+        if len(np.unique(y[common])) >= 2 and common.sum() >= 2 * int(self.min_samples_leaf):
+            grown = self._grow_tree(xs[common], x, y[common], classifier=classifier, seed=seed)
+        parts = (None, grown) if low_rare else (grown, None)
         return join_trees(0, float((values[0] + values[1]) / 2.0), parts[0], parts[1], xs.shape[1])
 
     def _grow_tree(self, xs: np.ndarray, x: np.ndarray, y: np.ndarray, *, classifier: bool, seed: int) -> FlatTree:

@@ -28,7 +28,9 @@ def split_first_param(default: bool) -> Param:
         "Every tree first splits on the first visited column when it has two values (by default the table's last "
         "two-valued column, usually its outcome), and grows one subtree per value. Each later column then keeps "
         "its own distribution given the outcome, even where other columns would win every split: a model trained "
-        "on the synthetic table predicts the outcome as well as one trained on real rows.",
+        "on the synthetic table predicts the outcome as well as one trained on real rows. Off, only a value of it "
+        "with fewer rows than 'Minimum rows per leaf' (and at least 'Smooth values rarer than') is split off, as "
+        "one leaf.",
         label="Split every tree on the first column",
     )
 

@@ -115,6 +115,16 @@ class CartSampling:
         # the clip to this column's range must not undo the order
         return np.maximum(v, start) if step.sign > 0 else np.minimum(v, start)
 
+    def _beyond_range(self, step: CartStep, values: list[np.ndarray]) -> np.ndarray | bool:
+        """Rows whose anchor bound lies past the far end of the step's column range (False when it has no anchor):
+        no value in the range keeps the order there, and the order wins the clip (:meth:`_step_values`)."""
+        if step.anchor < 0:
+            return False
+        col = self.columns_[step.column]
+        earlier = in_units_of(values[step.anchor], self.columns_[step.anchor], col)
+        start = anchor_base(earlier, step.sign, col.integer, date=col.kind is ColumnKind.DATETIME)
+        return start > col.high if step.sign > 0 else start < col.low
+
     def _generate(
         self, n: int, rng: np.random.Generator, progress: ProgressCallback, first: np.ndarray | None
     ) -> pd.DataFrame:
@@ -177,7 +187,11 @@ class CartSampling:
         v = self._step_values(step, drawn, values, x, rng)
         mask = missing[j]
         if mask is not None:
-            v[mask] = np.nan
+            # An anchor beyond the column's range leaves no value that keeps both the order and the range (an
+            # 8-row table's float <= int, held on the 6 rows with the float: ints of 27 came only with it missing,
+            # and the float, clipped to its bound, came out as 27.0 below its least 27.35). The training rows
+            # said what such an anchor goes with: this column missing.
+            v[mask | self._beyond_range(step, values)] = np.nan
         values[j] = v
         x[:, j] = v
 

@@ -10,7 +10,10 @@ Numbers keep their order too (session 10), another way: when a number is never a
 earlier-visited number on the training rows (all but :data:`NUMBER_TOLERANCE` of them), CART draws it from its
 own leaf as before, and the rows that land on the wrong side of that number are drawn again from the same leaf
 (:func:`redraw_out_of_order`, up to :data:`ORDER_REDRAWS` rounds; what is left is set to the bound): the leaf's
-distribution cut at the bound.
+distribution cut at the bound. Where the bound lies beyond the column's own range, no value keeps both; a column
+with missing values is then left missing there, as its training rows with such an anchor had it (session 23: an
+8-row table's float came out as 27.0, below its least value 27.35, set to a whole-number bound that only rows
+without the float held).
 Drawing a number as a gap, as dates are, was measured first and lost fidelity: California Housing's households
 (about a third of the population) came back as the population minus a gap twice their size, with twice their
 relative error (accuracy 0.930 → 0.920, discriminator AUC 0.64 → 0.69). Drawn from their own donors,

@@ -131,7 +131,8 @@ class PrunedCART(SequentialCART):
             "int",
             40,
             "The fewest training rows a tree leaf may hold. Every synthetic value is drawn from a leaf of at "
-            "least this many real rows.",
+            "least this many real rows, but for a rare value of the first visited column (fewer rows than this, at "
+            "least 'Smooth values rarer than'), whose rows form one leaf of their own.",
             label="Minimum rows per leaf",
             low=1,
             high=100_000,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from collections.abc import Callable
@@ -13,6 +14,19 @@ def read_model(path: Path) -> tuple[dict[str, Any], bytes]:
     """A saved model's manifest (parsed) and its arrays (raw)."""
     with zipfile.ZipFile(path) as zf:
         return json.loads(zf.read("manifest.json")), zf.read("arrays.npz")
+
+
+def unpacked(path: Path) -> bytes:
+    """Every member of a model file (a zip holding JSON and a zip of arrays), uncompressed: what a reader sees."""
+    out = b""
+    with zipfile.ZipFile(path) as outer:
+        for member in outer.namelist():
+            data = outer.read(member)
+            if data[:2] == b"PK":
+                with zipfile.ZipFile(io.BytesIO(data)) as inner:
+                    data = b"".join(inner.read(m) for m in inner.namelist())
+            out += data
+    return out
 
 
 def write_model(path: Path, manifest: dict[str, Any], arrays: bytes) -> Path:

@@ -3,9 +3,7 @@ aschmidt@, anna_schmidt12@), and learn nothing else: no name, address or real do
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +26,7 @@ from synth.generated_emails import (
 )
 from synth.generated_pii import RESERVED_EMAIL_DOMAINS
 from synth.schema import ColumnKind, ColumnSpec, Schema
+from tests.unit.crafting import unpacked
 
 SCHEMA = Schema(
     (
@@ -140,18 +139,6 @@ def test_a_table_without_names_draws_as_before() -> None:
     assert list(out) == list(expected)
 
 
-def _unpacked(path: Path) -> bytes:
-    out = b""
-    with zipfile.ZipFile(path) as outer:
-        for member in outer.namelist():
-            data = outer.read(member)
-            if data[:2] == b"PK":
-                with zipfile.ZipFile(io.BytesIO(data)) as inner:
-                    data = b"".join(inner.read(m) for m in inner.namelist())
-            out += data
-    return out
-
-
 def test_no_real_name_address_or_domain_reaches_the_rows_or_the_model_file(tmp_path: Path) -> None:
     # Attack: invented names (in none of Faker's lists) whose addresses follow them, at real and rare domains.
     rng = np.random.default_rng(9)
@@ -173,7 +160,7 @@ def test_no_real_name_address_or_domain_reaches_the_rows_or_the_model_file(tmp_p
     assert not rows["email"].isin(set(emails)).any()
     assert set(rows["email"].str.rsplit("@", n=1).str[1]) <= set(RESERVED_EMAIL_DOMAINS)
     model.save(tmp_path / "m.synth")
-    blob = _unpacked(tmp_path / "m.synth").lower()
+    blob = unpacked(tmp_path / "m.synth").lower()
     for word in ["quorv", "zabrow", "tzki", "corp-quorvinel", "gmail", "zz-rare", *[e.split("@")[0] for e in emails]]:
         assert word.encode() not in blob, word
     assert b"{first}.{last}" in blob  # what the file does say: the pattern's name and share

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +16,7 @@ from synth.audit.checks import _fake_promise
 from synth.generated import REGENERATION_SUMMARY, GeneratedColumns, fake_values
 from synth.generated_locales import MIN_LOCALE_ROWS, name_locales
 from synth.schema import ColumnKind, ColumnSpec, Schema
+from tests.unit.crafting import unpacked
 
 
 def _column(code: str, kind: str, n: int, seed: int = 0) -> pd.Series:
@@ -109,19 +108,6 @@ def test_american_and_unknown_names_fall_back_to_the_en_us_lists_unchanged() -> 
         assert list(out) == list(fake_values("name", 500, np.random.default_rng(6)))
 
 
-def _unpacked(path: Path) -> bytes:
-    """Every member of a model file (a zip holding JSON and a zip of arrays), uncompressed: what a reader sees."""
-    out = b""
-    with zipfile.ZipFile(path) as outer:
-        for member in outer.namelist():
-            data = outer.read(member)
-            if data[:2] == b"PK":
-                with zipfile.ZipFile(io.BytesIO(data)) as inner:
-                    data = b"".join(inner.read(m) for m in inner.namelist())
-            out += data
-    return out
-
-
 def test_no_real_name_or_address_reaches_the_rows_or_the_model_file(tmp_path: Path) -> None:
     # Attack: real names and streets made of words in none of Faker's lists, mixed into a German table, and a
     # 19-row Greek minority; the file may say "de_DE" and nothing else of the values.
@@ -149,7 +135,7 @@ def test_no_real_name_or_address_reaches_the_rows_or_the_model_file(tmp_path: Pa
     assert rows["address"].isin(set(streets)).mean() < 0.001
     assert not rows["name"].isin(set(greek)).any()  # the 19 Greek rows fall back: no Greek name at all
     model.save(tmp_path / "m.synth")
-    blob = _unpacked(tmp_path / "m.synth")
+    blob = unpacked(tmp_path / "m.synth")
     words = {
         w for v in [*names, *streets] for w in str(v).replace(",", " ").split() if len(w) > 3 and not w[0].isdigit()
     }
