@@ -56,6 +56,11 @@ def run_all(
             progress(start + share * k / max(total, 1), f"fitting a tree for {name} ({k + 1} of {total})")
             out.append(task())
         return out
+    # The trees import scikit-learn's tree module on first use (it takes ~0.4 s, paid by a fit only). Imported
+    # here first: threads importing one module at once can meet Python's import-lock deadlock check, which raised
+    # _DeadlockError on a fresh process's first fit (session 23).
+    import sklearn.tree  # noqa: F401
+
     results: dict[int, T] = {}
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="synth-fit")
     try:
