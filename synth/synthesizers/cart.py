@@ -408,7 +408,7 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         if not names:
             return None
         return (
-            f"{', '.join(names)}: where rare real values crowd the recorded steps, {self.label} rounds synthetic "
-            "values to round steps coarser than recorded, and never to more decimals than recorded: rounded to the "
-            "real precision there, a draw would land on a rare real value more often than on a fresh one."
+            f"{', '.join(names)}: where real values are rare, {self.label} rounds synthetic values to round steps "
+            "coarser than recorded, each shared by several real rows, and never to more decimals than recorded: "
+            "rounded to the real precision, a draw would often land exactly on a rare real value."
         )

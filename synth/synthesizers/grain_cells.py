@@ -9,27 +9,22 @@ rare-value excess of +0.033 (standard error 0.006); keeping the draws unrounded 
 Pruned CART's HR salaries off the 100 grid, and a weight recorded to 4 decimals came back as 0.6088968404679254:
 tells visible at a glance.
 
-Here each band's draws are rounded instead to the finest round cell, a multiple of the grain (100, 200, 500, 1,000,
-…; for 4 decimals 0.0001, 0.0002, 0.0005, 0.001, …), at which they are not expected to land on training values
-measurably more often than on fresh ones, and to the cell points inside the band (a band's draws never round onto the
-column's extreme, which lies outside its band). The expectation: a band of ``k`` real rows is a k-nearest-neighbour
-density, about 1/k too dense around its own rows, and with ``u`` real rows per grain point a rounded draw hits a given
-point with chance about ``u * exp(-u)`` (a train-sized sample), so train-only values come back about
-``(u / k) * exp(-u * c)`` more often than holdout-only ones on a cell of ``c`` grain points. Rounding to the grain
-itself measured as predicted on 40 seeded columns each: salaries to 100 (1,000 training rows, bands of 5) +0.033
-(predicted +0.038), weights to 4 decimals +0.021 (+0.017), prices in cents +0.004 on 4,000 rows (+0.003; bands of
-63) and +0.021 on 1,000 (+0.025; bands of 5). The cell is the finest keeping the prediction under
-:data:`MAX_EXCESS`, with ``u`` and ``k`` read over the band and :data:`WINDOW_BANDS` bands on each side (a cell
-fitted to one band is finer where the training rows happen to crowd). So what decides is how crowded the grain is
-and how few rows a band pools: prices in cents pooled 63 to a band stay at cents (the shop walk: 1.1% whole
-dollars, as the real 1.1%), salaries to 100 pooled 5 to a band, nearly every point a real salary, come back on 200s
-and 500s. (Session 23 first asked every cell point to stand for 5 real rows: that coarsened cents too, 22% of the
-shop's prices whole dollars.) No written value has more decimals than the real ones.
+Here a band's draws are rounded instead to a coarser grid, a multiple of the grain (100, 200, 500, 1,000, …; for 4
+decimals 0.0001, 0.0002, 0.0005, 0.001, …): the smallest cell that holds at least :data:`ROWS_PER_CELL` real rows,
+counted over the band and :data:`WINDOW_BANDS` bands on each side of it, and to the cell points inside the band
+(a band's draws never round onto the column's extreme, which lies outside its band). A point drawn is then one that
+about five real rows share, and with as many synthetic rows as real ones almost every cell point is drawn, whether
+or not a real person holds it. A near-unique column's cells are far coarser than its grain (weights to 4 decimals
+come back as 0.61, 0.615): no written value has more decimals than the real ones, which is the point. Why the
+window: a cell fitted to one band is finer where the training rows happen to crowd, which puts more cell points
+there; read over five bands, the excess fell to +0.006 (standard error 0.003) in the same simulation.
 
 A band narrower than its cell (one with no cell point inside) rounds its draws to the nearest point of its cell
-outside it instead, within the bands' whole range (never past the outermost bands' ends): its draws stay on a grid
-fixed in advance, not one fitted to where the band's training rows lie. ``tests/unit/test_grain_cells.py`` pins
-these figures.
+outside it instead, within the bands' whole range (never past the outermost bands' ends). Not to a finer cell that
+fits inside: that cell's points lie where the band's training rows crowd, and on seeded weights recorded to 4
+decimals (1,000 training rows, 40 seeds) it brought train-only weights back +0.005 more often than holdout-only ones
+(standard error 0.001), where the cell's own fixed grid kept +0.002 (standard error 0.001) and rounding to the
+grain itself gave +0.021 (standard error 0.002). ``tests/unit/test_grain_cells.py`` pins these figures.
 """
 
 from __future__ import annotations
@@ -38,9 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: The largest excess of train-only over holdout-only values a band's rounded draws are expected to bring back:
-#: on 40 seeded salary and weight columns the cells measured +0.008 and +0.002 (standard errors 0.003 and 0.001).
-MAX_EXCESS = 0.003
+#: The fewest real rows each cell point of a band's grid stands for (counted over the band's window).
+ROWS_PER_CELL = 5
 #: Bands on each side of a band whose rows and widths choose its cell.
 WINDOW_BANDS = 2
 #: Cells are these multiples of the grain times a power of ten: round numbers, as recorded numbers are.
@@ -69,14 +63,7 @@ def grain_cells(donors: np.ndarray, widths: np.ndarray, grain: int) -> GrainCell
     bands, rows = np.unique(np.c_[donors[banded], widths[banded]], axis=0, return_counts=True)
     low, width = bands[:, 0], bands[:, 1]
     near_rows, near_width = _window_sum(rows.astype(np.float64)), _window_sum(width)
-    near_bands = _window_sum(np.ones(len(rows)))
-    # Real rows per grain point over the window (u) and rows per band (k): rounded to a cell of c grain points, a
-    # band's draws are expected to bring train-only values back about (u / k) * exp(-u * c) more often than fresh
-    # ones; the finest cell keeping that under MAX_EXCESS (the grain itself where u / k already is).
-    u = near_rows * step / np.maximum(near_width, 1e-300)
-    k = near_rows / near_bands
-    points = np.log(np.maximum(u / (k * MAX_EXCESS), 1.0)) / np.maximum(u, 1e-300)
-    need = np.maximum(points, 1.0) * step
+    need = np.maximum(ROWS_PER_CELL * near_width / np.maximum(near_rows, 1.0), step)
     power = step * 10.0 ** np.floor(np.log10(need / step) + 1e-9)
     choices = power[:, None] * np.array([*NICE_MULTIPLES, 10], dtype=np.float64)[None, :]
     cell = np.where(choices >= need[:, None] * (1 - 1e-9), choices, np.inf).min(axis=1)
