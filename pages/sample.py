@@ -89,10 +89,6 @@ if syn is not None:
     unrounded = note_of(ds.schema) if callable(note_of) else None
     if unrounded:
         st.caption(f":material/info: **Finer than the real columns:** {md(unrounded)}")
-    coarse_of = getattr(made_by.model, "coarsened_note", None) if made_by is not None else None  # CART's only
-    coarsened = coarse_of(ds.schema) if callable(coarse_of) else None
-    if coarsened:
-        st.caption(f":material/info: **Coarser than the real columns near rare values:** {md(coarsened)}")
     st.download_button(
         "Download the synthetic table (CSV)",
         data=cached.csv_bytes(syn.id, syn.df),

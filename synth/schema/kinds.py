@@ -148,16 +148,6 @@ class ColumnSpec:
             )
 
     @property
-    def precision_text(self) -> str:
-        """The column's name with the precision it is recorded at, for notes: "salary (to the nearest 100)",
-        "weight (4 decimals)"; the name alone without recorded decimals."""
-        if self.decimals is None:
-            return self.name
-        if self.decimals < 0:
-            return f"{self.name} (to the nearest {10**-self.decimals:,})"
-        return f"{self.name} ({self.decimals} decimal{'s' if self.decimals != 1 else ''})"
-
-    @property
     def layout_places(self) -> int | None:
         """The decimal places this column's text layout writes every value at (``"$12.34"``: 2), or None: numbers
         not stored as text, or a layout whose places vary.

@@ -195,14 +195,16 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         written = getattr(self, "schema_", None)
         if written is None:
             return None
-        cells = dict(getattr(self, "grain_bands_", ()))  # CART's columns rounded to coarser cells (never finer)
         names = [
-            c.precision_text
+            (
+                f"{c.name} (to the nearest {10**-c.decimals:,})"
+                if c.decimals < 0
+                else f"{c.name} ({c.decimals} decimal{'s' if c.decimals != 1 else ''})"
+            )
             for c in schema
             if c.decimals is not None
             and c.name in written.names
             and written[c.name].decimals is None
-            and c.name not in cells
             # Text in a layout of fixed places ("$12.34") is written at them; a grain of hundreds is not kept by it.
             and (c.layout_places is None or c.decimals < 0)
         ]

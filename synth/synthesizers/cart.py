@@ -284,15 +284,12 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
             else ()
         )
         self._found_rules = rules
-        # Such a column is rounded instead to its bands' cells of many real rows (grain_cells): salaries come back
-        # on their grid of 100, weights recorded to 4 decimals at no more than 4, where no single rare value can.
-        # Prices written as "$12.34" too: text numbers are drawn as the same numbers would be. A column an exact
-        # rule computes is not drawn, so never rounded to cells.
-        computed = {r.output for r in rules if not r.partial}
+        # A whole number recorded to tens, hundreds, … is rounded instead to its bands' cells of many real rows
+        # (grain_cells): the salaries' grid comes back where no single rare salary can.
         self.grain_bands_ = tuple(
             (s.name, int(s.decimals))
             for s in schema
-            if s.name in dropped and s.name not in computed and s.decimals is not None
+            if s.name in dropped and s.kind is ColumnKind.DISCRETE and s.decimals is not None and s.decimals < 0
         )
         for rule in rules:
             if dropped.intersection(rule.inputs):
@@ -399,16 +396,3 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
                 *super().fit_warnings(),
             )
         return super().fit_warnings()
-
-    def coarsened_note(self, schema: Schema) -> str | None:
-        """One sentence naming the columns whose draws near rare values this model rounds to steps coarser than
-        ``schema`` records (:mod:`synth.synthesizers.grain_cells`), or None."""
-        cells = dict(getattr(self, "grain_bands_", ()))  # (absent from files saved before session 23)
-        names = [c.precision_text for c in schema if c.name in cells and c.decimals is not None]
-        if not names:
-            return None
-        return (
-            f"{', '.join(names)}: where real values are rare, {self.label} rounds synthetic values to round steps "
-            "coarser than recorded, each shared by several real rows, and never to more decimals than recorded: "
-            "rounded to the real precision, a draw would often land exactly on a rare real value."
-        )

@@ -1,30 +1,22 @@
-"""Numbers recorded to a grain (salaries to the nearest 100, survey weights to 4 decimals) drawn from CART's pooled
-bands, rounded to a grid of cells that each hold many real values.
+"""Whole numbers recorded to a grain (salaries to the nearest 100) drawn from CART's pooled bands, rounded to a grid of
+cells that each hold many real values.
 
 Rounding a draw from a band to the column's own grain is refused where grid values are scarce
 (:func:`synth.synthesizers.rare_bands.safe_decimals`): a band of 50 rare salaries over 25 grid values lands on real
 values, and bands sit where the training rows crowd, so train-only salaries came back more often than fresh ones.
 Measured on seeded lognormal salaries (1,000 training rows, bands of 5, 40 seeds): rounding to 100 gave a
 rare-value excess of +0.033 (standard error 0.006); keeping the draws unrounded gives exactly 0 but left 97% of
-Pruned CART's HR salaries off the 100 grid, and a weight recorded to 4 decimals came back as 0.6088968404679254:
-tells visible at a glance.
+Pruned CART's HR salaries off the 100 grid, a tell visible at a glance.
 
-Here a band's draws are rounded instead to a coarser grid, a multiple of the grain (100, 200, 500, 1,000, …; for 4
-decimals 0.0001, 0.0002, 0.0005, 0.001, …): the smallest cell that holds at least :data:`ROWS_PER_CELL` real rows,
-counted over the band and :data:`WINDOW_BANDS` bands on each side of it, and to the cell points inside the band
-(a band's draws never round onto the column's extreme, which lies outside its band). A point drawn is then one that
-about five real rows share, and with as many synthetic rows as real ones almost every cell point is drawn, whether
-or not a real person holds it. A near-unique column's cells are far coarser than its grain (weights to 4 decimals
-come back as 0.61, 0.615): no written value has more decimals than the real ones, which is the point. Why the
-window: a cell fitted to one band is finer where the training rows happen to crowd, which puts more cell points
-there; read over five bands, the excess fell to +0.006 (standard error 0.003) in the same simulation.
-
-A band narrower than its cell (one with no cell point inside) rounds its draws to the nearest point of its cell
-outside it instead, within the bands' whole range (never past the outermost bands' ends). Not to a finer cell that
-fits inside: that cell's points lie where the band's training rows crowd, and on seeded weights recorded to 4
-decimals (1,000 training rows, 40 seeds) it brought train-only weights back +0.005 more often than holdout-only ones
-(standard error 0.001), where the cell's own fixed grid kept +0.002 (standard error 0.001) and rounding to the
-grain itself gave +0.021 (standard error 0.002). ``tests/unit/test_grain_cells.py`` pins these figures.
+Here a band's draws are rounded instead to a coarser grid, a multiple of the grain (100, 200, 500, 1,000, …): the
+smallest cell that holds at least :data:`ROWS_PER_CELL` real rows, counted over the band and
+:data:`WINDOW_BANDS` bands on each side of it, and only to the cell points inside the band (a band's draws never
+round onto the column's extreme, which lies outside its band). A point drawn is then one that about five real rows
+share, and with as many synthetic rows as real ones almost every cell point is drawn, whether or not a real person
+holds it. Why the window: a cell fitted to one band is finer where the training rows happen to crowd, which puts
+more cell points there; read over five bands, the excess fell to +0.005 (standard error 0.003) in the same
+simulation (``tests/unit/test_grain_cells.py`` pins both). A band with no cell point inside it keeps its draws
+unrounded, as before.
 """
 
 from __future__ import annotations
@@ -48,16 +40,13 @@ class GrainCells:
     low: np.ndarray
     high: np.ndarray
     cell: np.ndarray
-    # The lowest and highest cell point a band's draws round to: inside the band, or, for a band holding none, in
-    # the bands' whole range (above ``last`` only when even that holds none).
-    first: np.ndarray
+    first: np.ndarray  # the lowest cell point inside each band (above ``last`` when it holds none)
     last: np.ndarray
 
 
 def grain_cells(donors: np.ndarray, widths: np.ndarray, grain: int) -> GrainCells:
     """The cell grid of each band among a step's donors (``donors``: band low ends, ``widths`` > 0 for bands), for a
-    column recorded to ``grain`` decimals (4 for weights in ten-thousandths; negative for whole numbers: -2 for
-    hundreds)."""
+    column recorded to ``grain`` (negative decimals: -2 for hundreds)."""
     step = 10.0**-grain
     banded = widths > 0
     bands, rows = np.unique(np.c_[donors[banded], widths[banded]], axis=0, return_counts=True)
@@ -70,35 +59,23 @@ def grain_cells(donors: np.ndarray, widths: np.ndarray, grain: int) -> GrainCell
     high = low + width
     first = np.ceil(low / cell - 1e-9) * cell
     last = np.floor(high / cell + 1e-9) * cell
-    # A band narrower than its cell rounds to the cell's nearest point outside it (on the cell's fixed grid, not one
-    # fitted to where the band's training rows lie), never past the outermost bands' ends.
-    empty = first > last
-    if empty.any():
-        first[empty] = np.ceil(low.min() / cell[empty] - 1e-9) * cell[empty]
-        last[empty] = np.floor(high.max() / cell[empty] + 1e-9) * cell[empty]
     return GrainCells(low, high, cell, first, last)
 
 
 def round_to_cells(values: np.ndarray, cells: GrainCells, grain: int) -> np.ndarray:
-    """``values`` drawn from the bands of ``cells`` rounded to their band's nearest cell point inside it (outside it
-    for a band narrower than its cell), written at the grain's decimals; values already on the grain (a point
-    donor: a real value many rows share) are written at the grain's decimals too (a float-noise neighbour such as
-    -3.5611300000000004 would be written with more), and draws where the bands' whole range holds no point of the
-    cell are returned as they are."""
+    """``values`` drawn from the bands of ``cells`` rounded to their band's nearest cell point inside it; values
+    already on the grain (a point donor: a real value many rows share) and values in a band without a cell point
+    are returned as they are."""
     out = np.asarray(values, dtype=np.float64).copy()
     if len(cells.low) == 0:
         return out
-    # On the grain up to float noise (0.6089 read from text, times 10**4, is 6089.000000000001): a real value.
-    on_grain = np.abs(np.round(out, grain) - out) <= 1e-6 * 10.0**-grain
+    on_grain = np.round(out, grain) == out
     band = np.clip(np.searchsorted(cells.low, out, side="right") - 1, 0, len(cells.low) - 1)
     inside = ~on_grain & ~np.isnan(out) & (out >= cells.low[band]) & (out <= cells.high[band])
     inside &= cells.first[band] <= cells.last[band]
     b = band[inside]
-    rounded = np.clip(np.round(out[inside] / cells.cell[b]) * cells.cell[b], cells.first[b], cells.last[b])
-    # A cell of 0.0005 is no exact binary fraction: its multiples are written back at the grain's decimals (0.61,
-    # not 0.6100000000000001). A cell point is a multiple of the grain, so this moves it by float noise only.
-    out[inside] = np.round(rounded, grain)
-    out[on_grain] = np.round(out[on_grain], grain)
+    rounded = np.round(out[inside] / cells.cell[b]) * cells.cell[b]
+    out[inside] = np.clip(rounded, cells.first[b], cells.last[b])
     return out
 
 

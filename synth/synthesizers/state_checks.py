@@ -126,7 +126,7 @@ def check_step(step: CartStep, columns: tuple[CartColumn, ...], name: str) -> No
 def check_cart(model: SequentialCART) -> None:
     """The whole CART state: columns, then every step against the columns and its tree."""
     from synth.schema import ColumnKind
-    from synth.schema.number_text import MAX_DECIMALS, MIN_DECIMALS
+    from synth.schema.number_text import MIN_DECIMALS
     from synth.synthesizers.cart import CartColumn, CartStep, FlatTree
 
     columns = model.columns_
@@ -153,19 +153,12 @@ def check_cart(model: SequentialCART) -> None:
     if not isinstance(getattr(model, "refine_skipped_", False), bool):
         fail("the CART model's refine_skipped_ is not true or false")
     grains = getattr(model, "grain_bands_", ())  # files saved before session 23 have none
-    numbers = {c.name for c in columns if c.kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)}
+    whole = {c.name for c in columns if c.integer and not c.categorical}
     if not isinstance(grains, tuple) or not all(
-        isinstance(g, tuple)
-        and len(g) == 2
-        and g[0] in numbers
-        and type(g[1]) is int
-        and MIN_DECIMALS <= g[1] <= MAX_DECIMALS
+        isinstance(g, tuple) and len(g) == 2 and g[0] in whole and type(g[1]) is int and MIN_DECIMALS <= g[1] <= -1
         for g in grains
     ):
-        fail(
-            "the CART model's grain bands must name number columns it draws, with grains (decimals) "
-            f"{MIN_DECIMALS} to {MAX_DECIMALS}"
-        )
+        fail(f"the CART model's grain bands must name whole-number columns it draws, with grains {MIN_DECIMALS} to -1")
     dates = {c.name for c in columns if c.kind is ColumnKind.DATETIME}
     if not named_orders(getattr(model, "date_orders_", ()), dates):
         fail("the CART model's date orders must name two date columns it draws and a sign of 1 or -1")

@@ -275,9 +275,7 @@ def test_orders_come_back_as_numbers_in_the_real_layout(name: str) -> None:
         assert np.allclose(numbers[column], as_numbers[column], rtol=0, atol=0.005 + 1e-9)  # to the cent
         r_real = truth[column].corr(truth["total"])
         r_syn = numbers[column].corr(numbers["total"])
-        # Pruned CART's price-total correlation: 0.81 real, 0.653 synthetic (9 fits and samples: 0.62 to 0.68;
-        # before prices near rare ones were rounded to cells, session 23: 0.658, 0.63 to 0.69).
-        assert abs(r_syn - r_real) < 0.2, (column, r_real, r_syn)
+        assert abs(r_syn - r_real) < 0.15, (column, r_real, r_syn)
     shown = {d.column: d for d in column_distributions(real, out, schema=schema)}
     assert shown["unit_price"].kind is ColumnKind.CONTINUOUS and shown["discount"].kind is ColumnKind.DISCRETE
     assert len(shown["unit_price"].labels) > 10 and all("$" not in label for label in shown["unit_price"].labels)
@@ -332,11 +330,11 @@ def test_text_numbers_are_checked_scored_and_segmented_as_the_numbers_they_hold(
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_prices_written_in_their_layout_copy_no_training_only_rare_price(seed: int) -> None:
-    """Pruned CART rounds draws near rare prices to cells that several real prices share (``grain_cells``), written
-    at the layout's two places: an attack on that claim counts the training-only rare prices the synthetic table
-    holds against the holdout-only ones (the Privacy page's "real values copied"). Here, seeds 0-2: 5.3% / 5.8% /
-    4.7% against 4.6% / 5.6% / 5.8% (every interval holding 0; drawn finer and written at the cents, 32.9% / 33.1%
-    / 32.0% against 34.1% / 32.2% / 33.6%); a copy of train reads 100% with its interval from 99.4%."""
+    """Writing Pruned CART's finer draws at the layout's two places puts them on the cent grid, where real prices
+    are: an attack on that claim counts the training-only rare prices the synthetic table holds against the
+    holdout-only ones (the Privacy page's "real values copied"). Here, seeds 0-2: 32.9% / 33.1% / 32.0% against
+    34.1% / 32.2% / 33.6% (every interval holding 0); a copy of train reads 100% with its interval from 99.4%. On
+    the session-20 walk's shop table: excess +0.3 to +1.4 points, every interval holding 0."""
     from synth.evaluation.privacy.rare_values import evaluate_rare_values
 
     real = _orders(5_000, seed=seed)
@@ -351,5 +349,5 @@ def test_prices_written_in_their_layout_copy_no_training_only_rare_price(seed: i
     (price,) = [
         c for c in evaluate_rare_values(train, fake, holdout, schema=schema).columns if c.column == "unit_price"
     ]
-    assert price.train_share > 0.03 and price.n_train_only > 1_000, "the attack must find rare prices to judge"
+    assert price.train_share > 0.05, "the attack must find rare prices to judge"
     assert price.low <= 0.0 and price.excess < 0.03, (price.train_share, price.holdout_share, price.low)
