@@ -135,7 +135,9 @@ def apply_compositions(body: pd.DataFrame, model: Any, fixed: Collection[str] = 
             if free[k]:
                 body[name] = pd.Series(scaled[:, k], index=body.index).astype(body[name].dtype, errors="ignore")
                 moved.add(name)
-    return _rules_again(body, model, moved)
+    from synth.synthesizers.weekdays import rules_again
+
+    return rules_again(body, model, moved)
 
 
 def _scaled(x: np.ndarray, free: np.ndarray, total: float) -> np.ndarray:
@@ -167,12 +169,6 @@ def _rounded(x: np.ndarray, free: np.ndarray, total: float, decimals: int) -> np
     bump = rank < np.where(ok, left, 0)[:, None]
     out[:, free] = np.where(ok[:, None], np.round((floor + bump) * step, max(decimals, 0)), x[:, free])
     return out
-
-
-def _rules_again(body: pd.DataFrame, model: Any, moved: set[str]) -> pd.DataFrame:
-    from synth.synthesizers.weekdays import _rules_again as again
-
-    return again(body, model, moved)
 
 
 def check_compositions(model: Any) -> None:

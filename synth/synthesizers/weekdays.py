@@ -192,11 +192,11 @@ def join_weekdays(
             out = out.dt.tz_localize("UTC").dt.tz_convert(zone.tz)
         body[name] = out
         body[hidden] = pd.Series(np.asarray(WEEKDAYS, dtype=object)[weekday_index(moved)], index=body.index)
-    body = _rules_again(body, model, {n for w in weeks for n in w})
+    body = rules_again(body, model, {n for w in weeks for n in w})
     return body.drop(columns=[w[1] for w in weeks])
 
 
-def _rules_again(body: pd.DataFrame, model: Any, moved: set[str]) -> pd.DataFrame:
+def rules_again(body: pd.DataFrame, model: Any, moved: set[str]) -> pd.DataFrame:
     """``body`` with every exact rule that reads a moved column (or a rule's output that does) computed again."""
     from synth.synthesizers.derived import apply_rules, rules_of
 
