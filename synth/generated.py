@@ -393,4 +393,4 @@ def _peer_values(data: pd.DataFrame, schema: Schema) -> dict[str, pd.Series]:
 
 def _phone_like(shaped: dict[str, Any]) -> bool:
     """A layout with room for a phone number (at least seven digits)."""
-    return sum(1 for is_slot, ch in _parse_template(shaped["template"]) if is_slot and ch == "9") >= 7
+    return sum(1 for is_slot, ch in _parse_template(shaped["template"]) if is_slot and ch in "9N") >= 7
