@@ -42,15 +42,14 @@ column with fewer gives only the shape: digit, letter, punctuation). Missing rat
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from synth.generated_above import above_at, above_format, fits_above, start_above
+from synth.generated_above import above_format, start_above
 from synth.generated_country_codes import country_codes
 from synth.generated_emails import following_names, pattern_shares
 
@@ -74,6 +73,13 @@ from synth.generated_formats import _widen as _widen
 from synth.generated_formats import disjoint_template as disjoint_template
 from synth.generated_formats import fresh_identifiers as fresh_identifiers
 from synth.generated_formats import hash_values as hash_values
+
+# _Plan is saved in model files as synth.generated._Plan; keys_at and the rest are imported from here too.
+from synth.generated_keys import _avoid, _fits_above, _fits_same_width, _on_detail, _spread, draw_keys
+from synth.generated_keys import _outside as _outside
+from synth.generated_keys import _Plan as _Plan
+from synth.generated_keys import keys_at as keys_at
+from synth.generated_keys import streamed_keys_at as streamed_keys_at
 from synth.generated_lanes import apart, in_lane, key_lanes, most_keys, share_endings
 from synth.generated_locales import locale_shares
 from synth.generated_pii import _FAKERS as _FAKERS
@@ -101,13 +107,10 @@ from synth.generated_pii import unused_email_domains as unused_email_domains
 from synth.generated_references import find_reference, pointing_keys
 from synth.generated_shapes import (
     UNIQUE_SHARE,
-    repeat_pool,
-    repeated_count,
-    same_width_capacity,
     same_width_format,
     usual_template,
 )
-from synth.generated_spread import pool_counts, rows_per_key_spread
+from synth.generated_spread import rows_per_key_spread
 from synth.schema import ColumnKind, ColumnSpec, Schema
 
 PII_PROVIDERS: dict[str, str] = {
@@ -145,14 +148,6 @@ REGENERATION_SUMMARY = (
 MISSING_RATE_STEP = 0.01
 #: A constant column's value is kept only when at least this many rows hold it (else it is left missing).
 MIN_CONSTANT_ROWS = 5
-
-
-@dataclass(frozen=True)
-class _Plan:
-    name: str
-    kind: ColumnKind
-    missing_rate: float
-    detail: dict[str, Any] = field(default_factory=dict)
 
 
 def _rounded_rate(rate: float) -> float:
@@ -271,11 +266,11 @@ class GeneratedColumns:
                         plan.detail,
                         pd.Series(out[target]),
                         np.flatnonzero(~missing),
-                        partial(self._identifiers, _outside(plan), rng=rng),
+                        partial(draw_keys, _outside(plan), rng=rng),
                         rng,
                     )
                 else:
-                    present = self._identifiers(plan, int(n - missing.sum()), rng)
+                    present = draw_keys(plan, int(n - missing.sum()), rng)
                 values = pd.Series(present) if not missing.any() else _spread(present, missing)
             else:
                 values = self._values(plan, n, rng)
@@ -342,32 +337,6 @@ class GeneratedColumns:
         }
 
     @staticmethod
-    def _identifiers(plan: _Plan, n: int, rng: np.random.Generator) -> np.ndarray:
-        """``n`` keys: unique, or, for a key the real rows repeat, about as many distinct ones as they hold."""
-        distinct = plan.detail.get("distinct")
-        k = n if distinct is None else repeated_count(int(distinct), int(plan.detail["rows"]), n)
-        if plan.detail["numeric"]:
-            # New keys from a rounded bound above every real key: unique, and none of them a real key.
-            pool = np.arange(plan.detail["start"], plan.detail["start"] + k, dtype=np.int64)
-        else:
-            # The schemes keys_at streams, in its order, so a sample and a streamed table get the same width.
-            if _fits_same_width(plan, k):
-                from synth.sampling.identifiers import same_width_at
-
-                key = int(rng.integers(0, 2**63))  # a random bijection: k distinct values, each ending unused
-                pool = same_width_at(plan.detail["same_width"], np.arange(k, dtype=np.uint64), key)
-            elif _fits_above(plan, k):
-                pool = above_at(plan.detail["above"], np.arange(k, dtype=np.uint64), k)
-            elif plan.detail.get("apart"):  # one residue of a format other lanes share (synth.generated_lanes)
-                from synth.sampling.identifiers import identifiers_at
-
-                key = int(rng.integers(0, 2**63))
-                pool = identifiers_at(plan.detail["template"], _avoid(plan), np.arange(k), k, key, plan.detail["apart"])
-            else:
-                pool = fresh_identifiers(plan.detail["template"], _avoid(plan), k, rng)
-        return pool if k == n else repeat_pool(pool, n, rng, pool_counts(plan.detail, k, n, rng))
-
-    @staticmethod
     def _values(plan: _Plan, n: int, rng: np.random.Generator) -> Any:
         if plan.kind is ColumnKind.CONSTANT:
             return pd.Series([plan.detail["value"]] * n, dtype=object)
@@ -385,49 +354,6 @@ class GeneratedColumns:
         return fake_text(n, rng, plan.detail["max_chars"])
 
 
-def keys_at(plan: _Plan, rows: np.ndarray, count: int, key: int) -> np.ndarray:
-    """The keys of positions ``rows`` among ``count`` unique keys of ``plan`` under permutation key ``key``: row
-    ``i`` of a streamed table gets ``keys_at(plan, [i], total_rows, key)`` whichever block draws it, ``key`` the
-    column's own (:func:`streamed_keys_at`)."""
-    from synth.sampling.identifiers import identifiers_at, same_width_at
-
-    if plan.detail["numeric"]:
-        return np.asarray(rows, dtype=np.int64) + np.int64(plan.detail["start"])
-    if _fits_same_width(plan, count):
-        return same_width_at(plan.detail["same_width"], rows, key)
-    if _fits_above(plan, count):
-        return above_at(plan.detail["above"], rows, count)
-    return identifiers_at(plan.detail["template"], _avoid(plan), rows, count, key, plan.detail.get("apart"))
-
-
-def streamed_keys_at(plan: _Plan, rows: np.ndarray, total_rows: int, key: int) -> np.ndarray:
-    """The keys of unique key column ``plan`` at positions ``rows`` of a streamed ``total_rows``-row table whose
-    identifier key is ``key``: :func:`keys_at` under the column's own key, so two columns of one format do not hold
-    the same key in every row (a single sample draws each column with a key of its own too)."""
-    from synth.sampling.identifiers import column_key
-
-    return keys_at(plan, rows, total_rows, column_key(key, plan.name))
-
-
-def _on_detail(fits: Callable[[_Plan, int], bool]) -> Callable[[dict[str, Any], int], bool]:
-    """A key plan's test, on its detail alone."""
-    return lambda detail, count: fits(_Plan("", ColumnKind.IDENTIFIER, 0.0, detail), count)
-
-
-def _fits_same_width(plan: _Plan, rows: int) -> bool:
-    """Whether ``rows`` keys of ``plan`` come in the real width with unused endings, sampled or streamed: both
-    draw them through a keyed permutation of the format's values, so it must hold one value a row."""
-    shaped = plan.detail.get("same_width")
-    return isinstance(shaped, dict) and not len(_avoid(plan)) and same_width_capacity(shaped) >= rows
-
-
-def _fits_above(plan: _Plan, rows: int) -> bool:
-    """Whether ``rows`` keys of ``plan`` fit in the real width above the rounded bound of the real keys
-    (:mod:`synth.generated_above`; else one more digit)."""
-    above = plan.detail.get("above")
-    return isinstance(above, dict) and not len(_avoid(plan)) and fits_above(above, rows)
-
-
 def _is_number(values: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
 
@@ -440,17 +366,6 @@ def reads_every_value(spec: ColumnSpec, values: pd.Series) -> bool:
     if spec.kind is ColumnKind.IDENTIFIER:
         return not _is_number(values)
     return spec.kind is ColumnKind.PII and (spec.pii_type == "phone" or spec.pii_type not in _FAKERS)
-
-
-def _outside(plan: _Plan) -> _Plan:
-    """The plan of a referencing key's values that point outside the table: fresh keys, unrepeated (the caller
-    repeats the whole pool); numeric ones from ten times the key's own start, clear of the referenced column's new
-    keys (from the same start: both start above every numeric key column's real keys) unless that column grows past
-    it."""
-    detail = {k: v for k, v in plan.detail.items() if k not in ("distinct", "rows")}
-    if detail.get("numeric"):
-        detail["start"] = 10 * int(detail["start"])
-    return _Plan(plan.name, plan.kind, 0.0, detail)
 
 
 def _peer_group(spec: ColumnSpec, col: pd.Series) -> str | None:
@@ -478,24 +393,4 @@ def _peer_values(data: pd.DataFrame, schema: Schema) -> dict[str, pd.Series]:
 
 def _phone_like(shaped: dict[str, Any]) -> bool:
     """A layout with room for a phone number (at least seven digits)."""
-    return sum(1 for is_slot, ch in _parse_template(shaped["template"]) if is_slot and ch == "9") >= 7
-
-
-def _spread(present: np.ndarray, missing: np.ndarray) -> pd.Series:
-    """``present`` values in the rows not ``missing``, None in the others (numbers become floats with NaN)."""
-    if np.issubdtype(np.asarray(present).dtype, np.number):
-        out = np.full(len(missing), np.nan)
-    else:
-        out = np.full(len(missing), None, dtype=object)
-    out[~missing] = present
-    return pd.Series(out)
-
-
-def _avoid(plan: _Plan) -> np.ndarray:
-    """Hashes of real values kept by files written before generation became disjoint by construction."""
-    avoid = plan.detail.get("avoid")
-    if isinstance(avoid, np.ndarray):
-        return avoid
-    if avoid:  # a set of real values, as an older fit stored them
-        return hash_values(list(avoid))
-    return np.zeros(0, dtype=np.uint64)
+    return sum(1 for is_slot, ch in _parse_template(shaped["template"]) if is_slot and ch in "9N") >= 7

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.generated_formats import _parse_template
+
 #: A country code is kept only when at least this many rows hold it.
 MIN_CODE_ROWS = 20
 #: Shares are stored rounded to this step.
@@ -31,8 +33,10 @@ _STORED_CODE = re.compile(r"^\+\d{1,3}$")
 
 def _code_group(template: str) -> int:
     """Length of the layout's leading ``+99`` group (plus and digit slots), or 0 when it does not start so."""
-    match = re.match(r"^\+9{1,3}(?=[ \-.(])", template)
-    return len(match.group(0)) if match else 0
+    parts = _parse_template(template)
+    digits = next((i for i, (is_slot, ch) in enumerate(parts[1:], 1) if not (is_slot and ch in "9N")), 0) - 1
+    opens = parts[:1] == [(False, "+")] and 1 <= digits <= 3 and parts[digits + 1] in [(False, c) for c in " -.("]
+    return digits + 1 if opens else 0
 
 
 def country_codes(present: pd.Series, shaped: dict[str, Any]) -> dict[str, Any]:

@@ -101,12 +101,19 @@ def _template(values: list[str]) -> str:
             # Vowel signs and other combining marks belong to the letter before them ("मोहना", "สมนึก"): after a
             # slot, a literal mark sat on an ASCII letter ("Wु"); it takes that slot's class instead.
             out.append(out[-1] if out and len(out[-1]) == 1 and out[-1] in _BARE_SLOTS else "*")
+        elif chars <= _NONZERO and not _after_digit(out):
+            # A number no real value starts with 0 (ORD-176864): its keys did not start with 0 either (ORD-076864).
+            out.append("\\N")
         elif all(c.isdigit() for c in chars):
             out.append("9")
         elif all(c.isupper() for c in chars):
             out.append("A")
         elif all(c.islower() for c in chars):
             out.append("a")
+        elif chars <= _VARIANT_LOWER:  # a UUID's variant nibble, 8, 9, a or b: a random hex digit is no UUID's
+            out.append("\\v")
+        elif chars <= _VARIANT_UPPER:
+            out.append("\\V")
         elif chars <= _HEX_LOWER:
             out.append("\\h")
         elif chars <= _HEX_UPPER:
@@ -118,6 +125,11 @@ def _template(values: list[str]) -> str:
         else:
             out.append("*")
     return "".join(out) or _DEFAULT_TEMPLATE
+
+
+def _after_digit(out: list[str]) -> bool:
+    """Whether a template being built ends on a digit (a slot or a literal): the next digit is not a number's first."""
+    return bool(out) and (out[-1] == "\\N" or out[-1][-1].isdigit())
 
 
 def _is_mark(ch: str) -> bool:
@@ -140,6 +152,9 @@ _ALPHABETS = {
     "X": string.ascii_uppercase + string.digits,
     "x": string.ascii_lowercase + string.digits,
     "*": string.ascii_letters + string.digits,
+    "N": string.digits[1:],  # a number's first digit where no real value writes a 0 there
+    "v": "89ab",  # a version-4 UUID's variant nibble (RFC 4122: 10xx)
+    "V": "89AB",
 }
 
 
@@ -147,11 +162,14 @@ _ALPHABETS = {
 _BARE_SLOTS = "9AaXx*"
 #: Slots written after a backslash (``\\h``: a hexadecimal digit): templates written before they existed escaped
 #: only the bare slot characters and the backslash, so ``\\h`` never occurs in them and a bare ``h`` stays literal.
-_ESCAPED_SLOTS = "hH"
+_ESCAPED_SLOTS = "hHNvV"
 #: Literal characters a template must escape.
 _ESCAPED_LITERALS = _BARE_SLOTS + "\\"
 _HEX_LOWER = frozenset(_ALPHABETS["h"])
 _HEX_UPPER = frozenset(_ALPHABETS["H"])
+_NONZERO = frozenset(_ALPHABETS["N"])
+_VARIANT_LOWER = frozenset(_ALPHABETS["v"])
+_VARIANT_UPPER = frozenset(_ALPHABETS["V"])
 #: Coarser character classes tried, in order, for values with no usual layout (:func:`_layouts`).
 _COARSER_CLASSES = (
     _HEX_LOWER,
@@ -186,7 +204,8 @@ def _capacity(parts: list[tuple[bool, str]]) -> float:
 
 
 def _widen(parts: list[tuple[bool, str]], needed: float) -> list[tuple[bool, str]]:
-    """Turn literal digits into slots (right to left), then append digits, until ``needed`` values fit.
+    """Turn literal digits into slots (right to left), then first digits 1-9 (``\\N``) into any digit, then append
+    digits, until ``needed`` values fit.
 
     Literal letters (prefixes such as the ``C`` of ``C10090342``) are kept: they carry the format.
     """
@@ -196,6 +215,11 @@ def _widen(parts: list[tuple[bool, str]], needed: float) -> list[tuple[bool, str
             return parts
         is_slot, ch = parts[i]
         if not is_slot and ch in string.digits:
+            parts[i] = (True, "9")
+    for i in range(len(parts) - 1, -1, -1):  # then a number's first digit may be 0 too, before a digit more
+        if _capacity(parts) >= needed:
+            return parts
+        if parts[i] == (True, "N"):
             parts[i] = (True, "9")
     if _capacity(parts) < needed:
         parts.append((False, "-"))
@@ -307,6 +331,9 @@ def _regex(parts: list[tuple[bool, str]]) -> re.Pattern[str]:
         "X": "[A-Z0-9]",
         "x": "[a-z0-9]",
         "*": "[A-Za-z0-9]",
+        "N": r"\d",  # _widen may make it any digit
+        "v": "[89ab]",
+        "V": "[89AB]",
     }
     pieces = [classes[ch] if is_slot else (r"\d" if ch.isdigit() else re.escape(ch)) for is_slot, ch in parts]
     return re.compile("".join(pieces))

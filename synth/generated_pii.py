@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -110,10 +111,19 @@ def clashes_with_fakes(pii_type: str | None, present: pd.Series) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _lower_name_lists() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """:func:`_name_lists` in lower case, with the same weights: a few thousand names lowered once, not every drawn
+    one; the same draws give the same addresses."""
+    (firsts, first_probs), (lasts, last_probs) = _name_lists()
+    lower = [np.array([w.lower() for w in words], dtype=object) for words in (firsts, lasts)]
+    return (lower[0], first_probs), (lower[1], last_probs)
+
+
 def _fake_emails(n: int, rng: np.random.Generator, domains: Any = RESERVED_EMAIL_DOMAINS[:3]) -> np.ndarray:
-    firsts, lasts = _name_lists()
-    first = pd.Series(_choice(firsts, n, rng)).str.lower()
-    last = pd.Series(_choice(lasts, n, rng)).str.lower()
+    firsts, lasts = _lower_name_lists()
+    first = _choice(firsts, n, rng)
+    last = _choice(lasts, n, rng)
     sep = np.array([".", "_", ""], dtype=object)[rng.integers(0, 3, n)]
     number = pd.Series(rng.integers(1, 10_000, n)).astype(str)
     number[rng.random(n) < 0.4] = ""

@@ -18,7 +18,7 @@ Here row ``i`` of an ``N``-row table looks at ``j = π(i)``, a keyed permutation
 That is the single sample's layout for the whole table (with exactly ``M`` missing rows rather than about ``M``),
 and it depends on nothing but the row's position, ``N`` and the run seed: the same table at any block size, file
 layout or number of workers. Member ``m`` is the ``m``-th of ``k`` keys in the column's format under a keyed
-permutation (:func:`synth.generated.keys_at`), fresh and never real as a sampled key is. A key pointing at another
+permutation (:func:`synth.generated_keys.keys_at`), fresh and never real as a sampled key is. A key pointing at another
 key of the table (``manager_id`` → ``employee_id``) takes its first ``round(k · inside share)`` members from the
 referenced column's keys at rows ``ρ(m)`` (another permutation of ``[0, N)``); a row that would point at its own
 row, when no real row does, moves to the next member.
@@ -90,7 +90,7 @@ def repeated_block(
 ) -> np.ndarray:
     """The values (object array, None where missing) of repeated key ``plan`` for rows ``[first_row, first_row + n)``
     of a ``total_rows``-row table whose run has identifier key ``key``."""
-    from synth.generated import _outside, keys_at, streamed_keys_at
+    from synth.generated_keys import _outside, keys_at, streamed_keys_at
 
     distinct, real_rows = int(plan.detail["distinct"]), int(plan.detail["rows"])
     present, k = pool_size(distinct, real_rows, total_rows, plan.missing_rate)

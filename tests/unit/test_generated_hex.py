@@ -22,7 +22,8 @@ import synth
 from synth.generated_formats import _parse_template, _render
 from synth.sampling import write_table
 
-UUID4 = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}"
+#: A version-4 UUID: the version nibble 4 and the variant nibble 8, 9, a or b (RFC 4122), as every real one has.
+UUID4 = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 
 
 def _uuids(n: int, seed: int) -> list[str]:
@@ -108,8 +109,9 @@ def test_prefixed_codes_keep_their_letter_classes() -> None:
     assert out.str.fullmatch(r"[A-Z]-\d{6}").all()
 
 
-_SLOTS = st.sampled_from(["9", "A", "a", "X", "x", "*", "\\h", "\\H"])
-_LITERALS = st.sampled_from([*"-_.:/ #bBcChHgq0123456789", "\\9", "\\A", "\\a", "\\X", "\\x", "\\*", "\\\\"])
+_SLOT_PIECES = ["9", "A", "a", "X", "x", "*", "\\h", "\\H", "\\N", "\\v", "\\V"]
+_SLOTS = st.sampled_from(_SLOT_PIECES)
+_LITERALS = st.sampled_from([*"-_.:/ #bBcChHgqNnvV0123456789", "\\9", "\\A", "\\a", "\\X", "\\x", "\\*", "\\\\"])
 
 
 @settings(max_examples=200, deadline=None)
@@ -122,7 +124,7 @@ def test_templates_read_back_as_written(pieces: list[str]) -> None:
     assert _render(parts) == template
     assert len(parts) == len(pieces)
     for piece, (is_slot, ch) in zip(pieces, parts, strict=True):
-        assert is_slot == (piece in {"9", "A", "a", "X", "x", "*", "\\h", "\\H"})
+        assert is_slot == (piece in _SLOT_PIECES)
         assert ch == piece[-1]
 
 
@@ -135,3 +137,8 @@ def test_an_older_template_with_the_letter_h_keeps_it() -> None:
         (True, "9"),
         (True, "9"),
     ]
+
+
+def test_an_older_template_with_the_letters_n_and_v_keeps_them() -> None:
+    # Templates written before the \N (first digit 1-9) and \v / \V (UUID variant) slots existed never escape N or v.
+    assert _parse_template("NV-v9") == [(False, "N"), (False, "V"), (False, "-"), (False, "v"), (True, "9")]
