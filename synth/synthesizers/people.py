@@ -156,26 +156,26 @@ def hold_people(
     held = [c for c in people.held if c in frame.columns and c not in keep]
     if not len(rows) or not (held or people.distinct):
         return frame
-    out = frame.copy()
+    out = frame.copy(deep=False)  # held columns are replaced whole: the others need no copy
     if people.distinct:  # personal data names the person: rows are shared out among k people as the real ones are
         k = repeated_count(people.distinct, people.rows, len(rows))
         detail = {"distinct": people.distinct, "rows": people.rows, "spread": people.spread}
         member = repeat_pool(np.arange(k), len(rows), rng, pool_counts(detail, k, len(rows), rng))
-        out[people.entity] = _taken(entity, rows, member)
+        out[people.entity] = entity.take(_first_rows(len(frame), rows, member)).set_axis(entity.index)
     # Grouped by the value itself: two people drawn the same e-mail are one person, with one name.
-    member = pd.factorize(out[people.entity].to_numpy()[rows])[0]
+    source = _first_rows(len(frame), rows, pd.factorize(out[people.entity].to_numpy()[rows])[0])
     for name in held:
-        out[name] = _taken(frame[name], rows, member)
+        out[name] = frame[name].take(source).set_axis(frame.index)  # the dtype kept
     return out
 
 
-def _taken(values: pd.Series, rows: np.ndarray, member: np.ndarray) -> pd.Series:
-    """``values`` with each of ``rows`` replaced by the value at the first of the rows of its ``member`` (rows are
-    drawn independently, so that is a random one of theirs); the dtype kept."""
+def _first_rows(n: int, rows: np.ndarray, member: np.ndarray) -> np.ndarray:
+    """For each of ``n`` rows, the row its values come from: for ``rows``, the first row of its ``member`` (rows are
+    drawn independently, so that is a random one of theirs); every other row, itself."""
     _, at, person = np.unique(member, return_index=True, return_inverse=True)
-    source = np.arange(len(values))
+    source = np.arange(n)
     source[rows] = rows[at[person]]
-    return values.take(source).set_axis(values.index)
+    return source
 
 
 def check_people(model: Any) -> None:
