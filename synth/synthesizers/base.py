@@ -57,7 +57,7 @@ from synth.synthesizers.input_checks import check_finite_numbers
 from synth.synthesizers.inventory import ArtifactItem, artifact_inventory
 from synth.synthesizers.loading import load_model
 from synth.synthesizers.params import MIN_CATEGORY_ROWS, Param
-from synth.synthesizers.people import People, find_people, hold_people
+from synth.synthesizers.people import find_people, hold_people
 from synth.synthesizers.rare_categories import (
     RareCategoryError,
     bucket_warning,
@@ -71,7 +71,6 @@ from synth.synthesizers.weekdays import join_parts, split_weekdays
 _BASE_STATE = frozenset({"schema_", "reference_", "generated_", "n_train_rows_", "rng_", "domain_"})
 
 register_state = persist.register_state_type
-register_state(People)
 
 
 class Synthesizer(ABC):
@@ -252,7 +251,7 @@ class Synthesizer(ABC):
         self.weekdays_ = weeks
         moved = {s[0] for s in splits} | {w[0] for w in weeks}
         self.time_orders_ = time_orders(data[modelled], schema.select(modelled), moved, declared)
-        self.people_ = find_people(data, schema, self)  # after every rule and order: it leaves their columns alone
+        self.people_ = find_people(data, schema, self)  # after every rule and order: it holds their columns only whole
         self.schema_ = schema
         self.reference_ = df.iloc[:0].copy()
         self.generated_ = generated

@@ -37,6 +37,7 @@ from synth.generated_shapes import repeat_pool, repeated_count
 from synth.generated_spread import check_spread, pool_counts, rows_per_key_spread
 from synth.schema.entities import entity_column
 from synth.schema.kinds import ColumnKind, Schema
+from synth.synthesizers import persist
 
 if TYPE_CHECKING:
     from synth.synthesizers.base import Synthesizer
@@ -69,6 +70,9 @@ class People:
     @property
     def held(self) -> tuple[str, ...]:
         return self.generated + self.modelled
+
+
+persist.register_state_type(People)  # saved in model files; loading builds only registered types
 
 
 def rule_groups(model: Synthesizer) -> list[frozenset[str]]:
@@ -178,35 +182,57 @@ def _first_rows(n: int, rows: np.ndarray, member: np.ndarray) -> np.ndarray:
     return source
 
 
+def describe_people(model: Any) -> str | None:
+    """What the model holds per synthetic person, in words (the Synthesize page), or None when it holds nothing."""
+    people = getattr(model, "people_", None)
+    if people is None:
+        return None
+    parts = []
+    if people.generated:
+        parts.append(f"the generated {', '.join(people.generated)}")
+    if people.modelled:
+        parts.append(f"the drawn {', '.join(people.modelled)}")
+    repeats = (
+        f"{people.entity} repeats across rows as the real one does ({people.distinct:,} values on {people.rows:,} "
+        "rows), and "
+        if people.distinct
+        else ""
+    )
+    if not parts:
+        return f"{repeats.removesuffix(', and ')}."
+    return (
+        f"{repeats}rows of one {people.entity} share {' and '.join(parts)}, as at least {HOLD_SHARE:.0%} of the real "
+        f"people's rows do (each person's first row gives them)."
+    )
+
+
 def check_people(model: Any) -> None:
     """Raise :class:`~synth.synthesizers.persist.ModelFileError` for a ``people_`` a fit could not have written."""
-    from synth.synthesizers.persist import ModelFileError
-
     people = getattr(model, "people_", None)
     if people is None:
         return
     if not isinstance(people, People):
-        raise ModelFileError("its person columns are not what a fit writes")
+        raise persist.ModelFileError("its person columns are not what a fit writes")
     schema = model.schema_
     kinds = {s.name: s.kind for s in schema}
     if model.guarantee is not None:
-        raise ModelFileError(f"{model.label} keeps no person columns: it reads nothing of them from the rows")
+        raise persist.ModelFileError(f"{model.label} keeps no person columns: it reads nothing of them from the rows")
     if kinds.get(people.entity) not in (ColumnKind.IDENTIFIER, ColumnKind.PII):
-        raise ModelFileError(f"its person column {people.entity!r} is not a generated column of its schema")
+        raise persist.ModelFileError(f"its person column {people.entity!r} is not a generated column of its schema")
     for name in people.generated:
         if kinds.get(name) is not ColumnKind.PII or name == people.entity:
-            raise ModelFileError(f"its held personal data {name!r} is not a personal-data column of its schema")
+            raise persist.ModelFileError(f"its held personal data {name!r} is not a personal-data column of its schema")
     for name in people.modelled:
         kind = kinds.get(name)
         if kind is None or not kind.is_modelled:
-            raise ModelFileError(f"its held column {name!r} is not a modelled column of its schema")
+            raise persist.ModelFileError(f"its held column {name!r} is not a modelled column of its schema")
     counts = (people.distinct, people.rows)
     if any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in counts) or people.distinct > people.rows:
-        raise ModelFileError("its person column's counts are not what a fit writes")
+        raise persist.ModelFileError("its person column's counts are not what a fit writes")
     if (people.distinct > 0) != (kinds[people.entity] is ColumnKind.PII):
-        raise ModelFileError("its person column's counts are not what a fit writes")
+        raise persist.ModelFileError("its person column's counts are not what a fit writes")
     if people.spread is not None:
         try:
             check_spread(people.spread)
         except Exception as exc:
-            raise ModelFileError(f"its person column's spread is not what a fit writes ({exc})") from exc
+            raise persist.ModelFileError(f"its person column's spread is not what a fit writes ({exc})") from exc

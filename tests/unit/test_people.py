@@ -18,7 +18,8 @@ import synth
 from benchmarks import walk_tables
 from synth.generated_shapes import repeated_count
 from synth.sampling import SampleSpec, iter_rows
-from synth.synthesizers.people import HOLD_SHARE, People, constant_columns, hold_people
+from synth.synthesizers.inventory import COMMON_ITEMS
+from synth.synthesizers.people import HOLD_SHARE, People, constant_columns, describe_people, hold_people
 from synth.synthesizers.persist import ModelFileError
 from tests import model_files as mf
 
@@ -149,6 +150,18 @@ def test_a_clinic_patient_is_one_person_across_their_visits(
         clinic_cart.people_ = people
 
 
+def test_the_synthesize_page_sentence_names_what_is_held(clinic_cart: synth.Synthesizer) -> None:
+    said = describe_people(clinic_cart)
+    assert said is not None and "rows of one patient_id share" in said and "at least 99%" in said
+    assert "the generated name, nhs_number, phone, postcode" in said
+    assert "the drawn date_of_birth, sex, smoker" in said
+    shop = synth.create("independent", random_state=0).fit(walk_tables.shop_orders(n=1_000))
+    said = describe_people(shop)
+    assert said is not None and said.startswith("email repeats across rows as the real one does")
+    assert f"({shop.people_.distinct:,} values on {shop.people_.rows:,} rows)" in said
+    assert describe_people(synth.create("independent")) is None
+
+
 def test_conditions_and_rebalanced_shares_still_hold(clinic_cart: synth.Synthesizer) -> None:
     held = clinic_cart.people_.held
     syn = clinic_cart.sample(600, seed=2, conditions={"sex": "F", "smoker": ["no"]})
@@ -216,6 +229,8 @@ def test_the_model_file_holds_no_real_person_value_and_loads_the_same(
         assert not leaked, (column, leaked[:3])
     stored = next(mf.dataclasses_named(manifest, "People"))
     assert set(stored) <= {"entity", "generated", "modelled", "distinct", "rows", "spread"}
+    item = next(i for i in COMMON_ITEMS if i.name == "Person columns")  # what the Synthesize page lists
+    assert "no value of any row" in item.protection and "at least 99%" in item.content and HOLD_SHARE == 0.99
     loaded = synth.load_model(path)
     pd.testing.assert_frame_equal(loaded.sample(300, seed=5), clinic_cart.sample(300, seed=5))
 
