@@ -13,6 +13,7 @@ from synth.schema import KIND_LABELS
 from synth.synthesizers import get
 from synth.synthesizers.column_order import describe_orders
 from synth.synthesizers.derived import describe_rules
+from synth.synthesizers.people import describe_people
 from ui import cached, guards, model_files, state
 from ui.params import declared_orders_widget, param_widget
 from ui.progress import StreamlitProgress
@@ -173,6 +174,9 @@ if models:
         rules = describe_rules(current.model)
         if rules:  # columns computed from others (exact rules): every synthetic row satisfies them
             st.caption(f":material/function: **Exact rules:** {md(rules)}")
+        people = describe_people(current.model)
+        if people:  # one synthetic person, one set of person-level values (synth.synthesizers.people)
+            st.caption(f":material/person: **One person per id:** {md(people)}")
         orders = describe_orders(current.model)
         if orders:  # a later date or number drawn so it never passes an earlier one (synth.synthesizers.column_order)
             st.caption(f":material/swap_vert: **Orders kept:** {md(orders)}")

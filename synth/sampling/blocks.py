@@ -25,6 +25,7 @@ import pandas as pd
 
 from synth.schema.conformance import _values_like
 from synth.synthesizers.base import Rebalance, Synthesizer, SynthesizerError
+from synth.synthesizers.people import hold_people
 
 #: Rows per canonical block. Part of the output's definition: changing it changes every table drawn.
 BLOCK_ROWS = 65_536
@@ -92,11 +93,25 @@ def draw_block(model: Synthesizer, spec: SampleSpec, block: int) -> pd.DataFrame
         keys = pd.Series(values, index=df.index)
         df[name] = keys.where(df[name].notna()).astype(df[name].dtype)  # the block's missing keys stay missing
     # Repeated keys replace the block's own draw (its pool was the block's, not the table's), missing values too.
-    for name, values in model.generated_.block_repeated(first, size, int(spec.n_rows), key).items():
+    repeated = model.generated_.block_repeated(first, size, int(spec.n_rows), key)
+    for name, values in repeated.items():
         reference = model.reference_
         dtype = reference[name].dtype if reference is not None and name in reference.columns else df[name].dtype
         df[name] = _values_like(pd.Series(values, index=df.index), dtype)  # the real column's dtype, as conform
+    people = getattr(model, "people_", None)
+    if people is not None and not people.distinct and people.entity in repeated:
+        # The ids are now the table's, not the block's own: rows of one of them share person-level values again
+        # (an id held by rows of two blocks may still differ between them). A repeated id needs no draw.
+        df = hold_people(df, people, np.random.default_rng(0), _rebalanced(spec.rebalance))
     return df
+
+
+def _rebalanced(rebalance: Rebalance | None) -> tuple[str, ...]:
+    """The columns a rebalancing names (a joint one names a tuple of them)."""
+    names: list[str] = []
+    for key in rebalance or {}:
+        names.extend(key if isinstance(key, tuple) else (key,))
+    return tuple(names)
 
 
 def iter_rows(model: Synthesizer, spec: SampleSpec, start: int = 0, stop: int | None = None) -> Iterator[pd.DataFrame]:

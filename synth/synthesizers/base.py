@@ -56,6 +56,7 @@ from synth.synthesizers.input_checks import check_finite_numbers
 from synth.synthesizers.loading import load_model
 from synth.synthesizers.model_file import ModelFile
 from synth.synthesizers.params import MIN_CATEGORY_ROWS, Param
+from synth.synthesizers.people import find_people, hold_people
 from synth.synthesizers.rare_categories import (
     RareCategoryError,
     bucket_warning,
@@ -162,6 +163,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         self.weekdays_ = weeks
         moved = {s[0] for s in splits} | {w[0] for w in weeks}
         self.time_orders_ = time_orders(data[modelled], schema.select(modelled), moved, declared)
+        self.people_ = find_people(data, schema, self)  # after every rule and order: it holds their columns only whole
         self.schema_ = schema
         self.reference_ = df.iloc[:0].copy()
         self.generated_ = generated
@@ -316,7 +318,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
             body = self._model_rows(n, rng, scaled(progress, 0.0, 0.9))
         else:  # every column is generated
             body = pd.DataFrame(index=pd.RangeIndex(n))
-        return self._join(body, self.generated_.sample(n, rng))
+        return self._join(body, self.generated_.sample(n, rng), rng)
 
     def _model_rows(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         """``n`` rows of the modelled columns as the user sees them: dates moved to their drawn weekday, split
@@ -330,16 +332,21 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
             body = keep_orders(body, orders, lambda m: join_parts(self, self._sample(m, rng, lambda *_: None), rng))
         return body
 
-    def _finish(self, body: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-        """Add the generated columns to conformed modelled rows and conform the whole table."""
-        return self._join(body, self.generated_.sample(len(body), rng))
+    def _finish(self, body: pd.DataFrame, rng: np.random.Generator, keep: Sequence[str] = ()) -> pd.DataFrame:
+        """Add the generated columns to conformed modelled rows and conform the whole table (``keep``: rebalanced
+        columns, never held per person)."""
+        return self._join(body, self.generated_.sample(len(body), rng), rng, keep)
 
-    def _join(self, body: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
+    def _join(
+        self, body: pd.DataFrame, extra: pd.DataFrame, rng: np.random.Generator, keep: Sequence[str] = ()
+    ) -> pd.DataFrame:
         # Columns side by side without copying or consolidating them (a real cost at a million rows).
         columns = {c: body[c].to_numpy() for c in body.columns}
         columns.update({c: extra[c].to_numpy() for c in extra.columns})
         full = pd.DataFrame(columns, index=pd.RangeIndex(len(body)), copy=False)
-        return write_local(conform(full, self.schema_, self.reference_), self.schema_, getattr(self, "time_zones_", {}))
+        # One synthetic person, one set of person-level values (absent from files saved before it existed).
+        held = hold_people(conform(full, self.schema_, self.reference_), getattr(self, "people_", None), rng, keep)
+        return write_local(held, self.schema_, getattr(self, "time_zones_", {}))
 
     def _conform_modelled(self, body: pd.DataFrame) -> pd.DataFrame:
         out = conform(body.reset_index(drop=True), self.schema_.select(self.schema_.modelled), self.reference_)

@@ -240,7 +240,7 @@ def sample_rebalanced(
         done += int(count)
     body = pd.concat(parts, ignore_index=True)
     body = body.iloc[rng.permutation(len(body))].reset_index(drop=True)
-    return model._finish(body, rng)
+    return model._finish(body, rng, plan.columns)  # a rebalanced column keeps its exact shares: not held per person
 
 
 # ----------------------------------------------------------------------------- helpers

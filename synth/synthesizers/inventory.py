@@ -91,6 +91,15 @@ COMMON_ITEMS: tuple[ArtifactItem, ...] = (
         "dates is covered by ε (the 'weekday tests' of its ledger).",
     ),
     ArtifactItem(
+        "Person columns",
+        "for a table whose rows repeat a person (a patient_id, a customer's e-mail), that column's name and the "
+        "names of the columns at least 99% of the real people's rows hold one value in; for a person named by "
+        "personal data, its numbers of distinct values and of rows and a few quantiles of rows per person",
+        "structure",
+        "Names and counts, as a repeated key keeps them: no value of any row; a model with a privacy guarantee "
+        "keeps none.",
+    ),
+    ArtifactItem(
         "Size and sampling state",
         "the number of training rows, the parameters, and the random generator's state after fitting",
         "structure",

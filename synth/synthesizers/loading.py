@@ -18,6 +18,7 @@ from synth.synthesizers import persist, registry
 from synth.synthesizers.compositions import check_compositions
 from synth.synthesizers.elapsed import check_elapsed
 from synth.synthesizers.errors import SynthesizerError
+from synth.synthesizers.people import check_people
 from synth.synthesizers.time_of_day import check_times
 from synth.synthesizers.weekdays import check_weekdays
 
@@ -79,6 +80,7 @@ def load_model(path: str | Path) -> Synthesizer:
             check_elapsed(model)
             check_compositions(model)
             check_weekdays(model)
+            check_people(model)
             model._check_state()  # before anything compiled (a tree, a solver) touches the arrays
         except persist.ModelFileError as exc:
             raise persist.ModelFileError(f"{path}: {exc}") from exc

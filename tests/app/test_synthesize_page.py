@@ -194,3 +194,13 @@ def test_fitted_models_show_the_seed_and_only_the_settings_changed_from_the_defa
     table = next(d.value for d in at.dataframe if "fit time (s)" in d.value.columns).set_index("model")
     assert table.loc["Independent marginals", "settings"] == "seed 0; defaults"
     assert table.loc["Sequential CART", "settings"] == "seed 0; min_samples_leaf = 20"
+
+
+def test_what_one_synthetic_person_shares_is_said_under_the_model() -> None:
+    from benchmarks import walk_tables
+
+    table = walk_tables.clinic(n=600, patients=150)[["patient_id", "sex", "department"]]
+    at = upload(start(), "visits.csv", table.to_csv(index=False).encode())
+    fit(at, "independent")
+    shown = [c.value for c in at.caption if "One person per id" in c.value]
+    assert len(shown) == 1 and "rows of one patient_id share the drawn sex" in shown[0], [c.value for c in at.caption]
