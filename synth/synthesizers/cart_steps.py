@@ -18,6 +18,7 @@ from synth.schema import ColumnKind
 from synth.schema.dates import DAY_NS
 from synth.synthesizers.base import register_state
 from synth.synthesizers.category_splits import recoded
+from synth.synthesizers.instants import datetime_ns
 from synth.synthesizers.marginals import sorted_values
 from synth.synthesizers.rare_bands import _smoothed_bounds
 from synth.synthesizers.residual_features import Residual, with_residuals
@@ -315,16 +316,6 @@ def balanced_uniforms(groups: np.ndarray, rng: np.random.Generator) -> np.ndarra
 def labels(series: pd.Series) -> pd.Series:
     """Values as labels, missing as the :data:`MISSING` category."""
     return series.astype(object).where(series.notna(), MISSING)
-
-
-def datetime_ns(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Nanoseconds since the epoch (UTC for aware values) and the missing mask."""
-    dt = pd.to_datetime(series, errors="coerce")
-    if getattr(dt.dt, "tz", None) is not None:
-        dt = dt.dt.tz_convert("UTC").dt.tz_localize(None)
-    missing = dt.isna().to_numpy()
-    ns = dt.astype("datetime64[ns]").to_numpy().view(np.int64)
-    return ns, missing
 
 
 def time_unit(offsets: np.ndarray) -> int:

@@ -45,7 +45,8 @@ import pandas as pd
 
 from synth.schema import ColumnKind, Schema
 from synth.schema.dates import DAY_NS
-from synth.synthesizers.cart_steps import CartColumn, datetime_ns
+from synth.synthesizers.cart_steps import CartColumn
+from synth.synthesizers.instants import float_ns
 
 K = TypeVar("K")
 
@@ -242,7 +243,7 @@ def frame_anchors(data: pd.DataFrame, schema: Schema, skip: set[str]) -> tuple[t
     for each date column that never precedes (sign 1) or follows (sign -1) an earlier date column of the table,
     in table order, where independently paired dates would break the order on at least :data:`MIN_BREAKS`."""
     dates = [c.name for c in schema if c.kind is ColumnKind.DATETIME and c.name not in skip and c.name in data]
-    return _table_orders(dates, {name: _nanoseconds(data[name]) for name in dates}, 0.0, grain=True)
+    return _table_orders(dates, {name: float_ns(data[name]) for name in dates}, 0.0, grain=True)
 
 
 def frame_number_orders(data: pd.DataFrame, schema: Schema, skip: set[str]) -> tuple[tuple[str, str, float], ...]:
@@ -253,12 +254,6 @@ def frame_number_orders(data: pd.DataFrame, schema: Schema, skip: set[str]) -> t
     values = {name: pd.to_numeric(data[name], errors="coerce").to_numpy(dtype=np.float64) for name in numbers}
     numbers = [name for name in numbers if len(np.unique(values[name][~np.isnan(values[name])])) >= 3]
     return _table_orders(numbers, values, NUMBER_TOLERANCE)
-
-
-def _nanoseconds(series: pd.Series) -> np.ndarray:
-    """A date column as float nanoseconds since the epoch, NaN where missing."""
-    ns, missing = datetime_ns(series)
-    return np.where(missing, np.nan, ns.astype(np.float64))
 
 
 def to_gaps(
@@ -274,7 +269,7 @@ def to_gaps(
     kinds = {c.name: c.kind for c in schema}
     for later, earlier, sign in anchors:
         if kinds[later] is ColumnKind.DATETIME:
-            high, low = _nanoseconds(data[later]), _nanoseconds(data[earlier])
+            high, low = float_ns(data[later]), float_ns(data[earlier])
             # a whole-day date after a time counts from the time's day, as the order was found (day_floor): a
             # same-day delivery is a gap of 0 days, not of minus ten hours (clipped to 0, then rounded to the next
             # day for an afternoon order)

@@ -39,6 +39,7 @@ import pandas as pd
 
 from synth.schema import ColumnKind, Schema
 from synth.synthesizers.derived import UNITS, DerivedRule, elapsed
+from synth.synthesizers.instants import datetime_ns, float_ns
 from synth.synthesizers.persist import ModelFileError
 
 #: Tables with fewer rows are not searched (as for the other exact rules).
@@ -84,14 +85,11 @@ def find_elapsed(data: pd.DataFrame, schema: Schema) -> tuple[tuple[DerivedRule,
 
 
 def _followers(data: pd.DataFrame, schema: Schema, rules: tuple[DerivedRule, ...]) -> tuple[tuple[str, str], ...]:
-    from synth.synthesizers.cart_steps import datetime_ns
-
     computed = {r.output for r in rules}
     dates = [c.name for c in schema if c.kind is ColumnKind.DATETIME and c.name in data.columns]
     ns = {}
     for name in dates:
-        values, missing = datetime_ns(data[name])
-        ns[name] = np.where(missing, np.nan, values.astype(np.float64))
+        ns[name] = float_ns(data[name])
     out = []
     for rule in rules:
         end = ns[rule.output]
@@ -126,7 +124,7 @@ def apply_elapsed(body: pd.DataFrame, model: Any) -> pd.DataFrame:
         zone = drawn.dtype
         if isinstance(zone, pd.DatetimeTZDtype) and getattr(got.dt, "tz", None) is not None:
             got = got.dt.tz_convert(zone.tz)
-        shift = _ns(got) - _ns(drawn)
+        shift = float_ns(got) - float_ns(drawn)
         body[rule.output] = got
         for end, name in followers:
             if end == rule.output and name in body.columns:
@@ -134,18 +132,9 @@ def apply_elapsed(body: pd.DataFrame, model: Any) -> pd.DataFrame:
     return body
 
 
-def _ns(series: pd.Series) -> np.ndarray:
-    from synth.synthesizers.cart_steps import datetime_ns
-
-    values, missing = datetime_ns(series)
-    return np.where(missing, np.nan, values.astype(np.float64))
-
-
 def _moved(series: pd.Series, shift: np.ndarray) -> pd.Series:
     """``series`` (datetimes) moved by ``shift`` nanoseconds (rows without a shift unmoved); a column whose values
     are all whole days (in UTC) moves by whole days, rounded up."""
-    from synth.synthesizers.cart_steps import datetime_ns
-
     values, missing = datetime_ns(series)
     shift = np.nan_to_num(shift)
     present = values[~missing]

@@ -25,8 +25,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from synth.synthesizers.cart_steps import datetime_ns
 from synth.synthesizers.column_order import ORDER_REDRAWS, floor_days, from_gaps
+from synth.synthesizers.instants import datetime_ns, float_ns
 from synth.synthesizers.marginals import datetime_unit
 
 Gap = tuple[str, str, float]
@@ -42,11 +42,6 @@ def gap_units(data: pd.DataFrame, gaps: Sequence[Gap]) -> tuple[tuple[str, int],
     return tuple(units)
 
 
-def _ns(series: pd.Series) -> np.ndarray:
-    ns, missing = datetime_ns(series)
-    return np.where(missing, np.nan, ns.astype(np.float64))
-
-
 def _bounds(ranges: Mapping[str, Range], name: str) -> tuple[float, float]:
     low, high = ranges.get(name, (None, None))
     if low is None or high is None:
@@ -59,7 +54,7 @@ def out_of_range(body: pd.DataFrame, gaps: Sequence[Gap], ranges: Mapping[str, R
     bad = np.zeros(len(body), dtype=bool)
     for later, _, _ in gaps:
         low, high = _bounds(ranges, later)
-        ns = _ns(body[later])
+        ns = float_ns(body[later])
         bad |= (ns < low) | (ns > high)
     return bad
 
@@ -78,11 +73,11 @@ def finish_gap_dates(
     as :func:`from_gaps` resolves them, so a chained date reads its anchor already finished.
     """
     for later, earlier, sign in gaps:
-        ns = _ns(body[later])
+        ns = float_ns(body[later])
         unit = float(units.get(later, 1))
         low, high = _bounds(ranges, later)
         value = np.clip(np.round(ns / unit) * unit, low, high)
-        anchor = _ns(body[earlier])
+        anchor = float_ns(body[earlier])
         if later in days:  # a whole-day date keeps its order with the anchor's day (column_order.anchor_base)
             anchor = floor_days(anchor)
         # The bound's own grain step, rounded away from the anchor: the order holds and the grain too.

@@ -13,7 +13,6 @@ from synth.schema import Schema
 from synth.schema.conformance import round_recorded
 from synth.synthesizers.base import Param, Synthesizer, register_state
 from synth.synthesizers.column_order import (
-    _nanoseconds,
     frame_anchors,
     frame_number_orders,
     from_gaps,
@@ -26,6 +25,7 @@ from synth.synthesizers.derived import EXACT_RULES_PARAM, RULES_ARTIFACT, Derive
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.errors import SynthesizerError
 from synth.synthesizers.gap_dates import finish_gap_dates, gap_units, redraw_out_of_range
+from synth.synthesizers.instants import float_ns
 from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.marginals import (
     FREQUENCIES,
@@ -266,7 +266,7 @@ class GaussianCopula(Synthesizer):
         # A gap date's grain, so it comes back as the column holds it (dates, not clock times).
         self.date_units_ = gap_units(data, self.date_gaps_)
         # Whole-day gap dates count from their anchor's day (a same-day delivery is a gap of 0): to_gaps, from_gaps
-        self.gap_days_ = tuple(g[0] for g in self.date_gaps_ if whole_days(_nanoseconds(data[g[0]])))
+        self.gap_days_ = tuple(g[0] for g in self.date_gaps_ if whole_days(float_ns(data[g[0]])))
         # A number never above (or below) an earlier one on any training row: sampled rows that break it are
         # drawn again (synth.synthesizers.row_orders.keep_orders).
         # Every other order that holds is kept the same way: a number's second bound, and an order whose earlier

@@ -30,11 +30,11 @@ from synth.synthesizers.column_order import (
     NUMBER_TOLERANCE,
     ORDER_REDRAWS,
     Anchor,
-    _nanoseconds,
     anchor_base,
     day_floor,
     order_shares,
 )
+from synth.synthesizers.instants import float_ns
 
 Order = tuple[str, str, float]
 
@@ -125,7 +125,7 @@ def frame_redrawn_date_orders(
     kinds = {c.name: c.kind for c in schema}
     names = [c.name for c in schema] if order is None else list(order)
     dates = [n for n in names if kinds.get(n) is ColumnKind.DATETIME and n not in skip and n in data]
-    return _every_order(dates, {name: _nanoseconds(data[name]) for name in dates}, kept, 0.0, grain=True)
+    return _every_order(dates, {name: float_ns(data[name]) for name in dates}, kept, 0.0, grain=True)
 
 
 def frame_redrawn_number_orders(

@@ -55,6 +55,7 @@ import pandas as pd
 from synth.schema import ColumnKind, ColumnSpec, Schema
 from synth.schema.dates import DAY_NS
 from synth.schema.kinds import OFFSET_COLON
+from synth.synthesizers.instants import datetime_ns
 from synth.synthesizers.persist import ModelFileError
 
 DAY_S = 86_400
@@ -170,18 +171,6 @@ def write_local(frame: pd.DataFrame, schema: Schema, zones: Mapping[str, Zone]) 
         text = text.astype(object).where(utc.notna(), None)
         frame[name] = text.astype(frame[name].dtype) if isinstance(frame[name].dtype, pd.StringDtype) else text
     return frame
-
-
-def datetime_ns(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Datetimes as nanoseconds since the epoch (UTC; 0 where missing) and the missing mask (as
-    :func:`synth.synthesizers.cart_steps.datetime_ns`, which imports the base this module is imported by)."""
-    dt = pd.to_datetime(series, errors="coerce")
-    if isinstance(dt.dtype, pd.DatetimeTZDtype):
-        dt = dt.dt.tz_convert("UTC").dt.tz_localize(None)
-    missing = dt.isna().to_numpy()
-    ns = dt.astype("datetime64[ns]").to_numpy().view(np.int64).copy()
-    ns[missing] = 0
-    return ns, missing
 
 
 def format_grain(fmt: str | None) -> int | None:

@@ -49,8 +49,8 @@ import pandas as pd
 
 from synth.schema import ColumnKind, ColumnSpec, Schema
 from synth.schema.dates import DAY_NS
+from synth.synthesizers.instants import datetime_ns
 from synth.synthesizers.persist import ModelFileError
-from synth.synthesizers.time_of_day import datetime_ns
 
 #: The hidden column's name: the date's, then this (a number is appended should the table already hold it).
 SUFFIX = " · day of week"

@@ -36,6 +36,15 @@ def write_model(path: Path, manifest: dict[str, Any], arrays: bytes) -> Path:
     return path
 
 
+def edit_state(path: Path, out: Path, change: Callable[[dict[str, Any], dict[str, Any]], None]) -> Path:
+    """A copy of the model file at ``path``, written to ``out``, after ``change(state, manifest)``: ``state`` maps
+    the fitted model's attribute names to their saved values (change them in place), ``manifest`` is the whole
+    parsed manifest (to drop or add attributes)."""
+    manifest, arrays = read_model(path)
+    change(dict(manifest["fitted"]["model"]["v"]), manifest)
+    return write_model(out, manifest, arrays)
+
+
 def each_state(value: Any, type_name: str, change: Callable[[dict[str, Any]], None]) -> None:
     """Call ``change`` on the fields of every saved dataclass of class ``type_name`` in ``value`` (a manifest or
     part of one)."""

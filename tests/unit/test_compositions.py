@@ -5,8 +5,6 @@ found by a model with a privacy guarantee."""
 
 from __future__ import annotations
 
-import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +18,7 @@ import synth
 from synth.schema import coerce_to_schema
 from synth.synthesizers.compositions import _rounded, _scaled, find_compositions
 from synth.synthesizers.persist import ModelFileError
+from tests.unit.crafting import edit_state
 
 RULED = ("cart", "pruned_cart", "gaussian_copula")
 SHARES = ["pct_work", "pct_family", "pct_leisure", "pct_other"]
@@ -146,25 +145,15 @@ def test_scaled_and_rounded_shares_add_up_to_the_total(x: np.ndarray, total: flo
     assert np.allclose(out * 10**decimals, np.round(out * 10**decimals), atol=1e-6)
 
 
-def _edit(path: Path, out: Path, change) -> None:  # type: ignore[no-untyped-def]
-    with zipfile.ZipFile(path) as archive:
-        manifest = json.loads(archive.read("manifest.json"))
-        arrays_ = archive.read("arrays.npz")
-    change(dict(manifest["fitted"]["model"]["v"]))
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("manifest.json", json.dumps(manifest))
-        archive.writestr("arrays.npz", arrays_)
-
-
 def test_a_loaded_model_samples_the_same_and_an_altered_total_is_refused(tmp_path: Path) -> None:
     model = synth.create("cart", random_state=0).fit(_survey(600, 6))
     model.save(tmp_path / "m.synth")
     again = synth.load_model(tmp_path / "m.synth")
     pd.testing.assert_frame_equal(model.sample(300, seed=4), again.sample(300, seed=4))
 
-    def alter(state: dict) -> None:  # type: ignore[type-arg]
+    def alter(state: dict, manifest: dict) -> None:  # type: ignore[type-arg]
         state["compositions_"]["v"][0]["v"][0]["v"] = ["pct_work", "region"]
 
-    _edit(tmp_path / "m.synth", tmp_path / "bad.synth", alter)
+    edit_state(tmp_path / "m.synth", tmp_path / "bad.synth", alter)
     with pytest.raises(ModelFileError, match="column total 0"):
         synth.load_model(tmp_path / "bad.synth")

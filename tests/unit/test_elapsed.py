@@ -6,8 +6,6 @@ privacy guarantee."""
 from __future__ import annotations
 
 import dataclasses
-import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +19,7 @@ from synth.schema import coerce_to_schema
 from synth.synthesizers.derived import UNITS, describe_rules
 from synth.synthesizers.elapsed import find_elapsed
 from synth.synthesizers.persist import ModelFileError
+from tests.unit.crafting import edit_state
 
 RULED = ("cart", "pruned_cart", "gaussian_copula")
 
@@ -152,16 +151,6 @@ def test_the_rules_are_described_with_the_others() -> None:
     assert text is not None and "call_end = call_start + call_minutes minutes" in text
 
 
-def _edit(path: Path, out: Path, change) -> None:  # type: ignore[no-untyped-def]
-    with zipfile.ZipFile(path) as archive:
-        manifest = json.loads(archive.read("manifest.json"))
-        arrays = archive.read("arrays.npz")
-    change(dict(manifest["fitted"]["model"]["v"]), manifest)
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("manifest.json", json.dumps(manifest))
-        archive.writestr("arrays.npz", arrays)
-
-
 @pytest.mark.parametrize("name", RULED)
 def test_a_loaded_model_samples_the_same_and_its_rules_hold_no_value(name: str, tmp_path: Path) -> None:
     table = _stays(800, 8)
@@ -185,7 +174,7 @@ def test_a_file_saved_before_elapsed_rules_still_loads(tmp_path: Path) -> None:
         drop = ("elapsed_", "elapsed_followers_")
         manifest["fitted"]["model"]["v"] = [kv for kv in manifest["fitted"]["model"]["v"] if kv[0] not in drop]
 
-    _edit(tmp_path / "new.synth", tmp_path / "old.synth", strip)
+    edit_state(tmp_path / "new.synth", tmp_path / "old.synth", strip)
     old = synth.load_model(tmp_path / "old.synth")
     assert not hasattr(old, "elapsed_")
     assert len(old.sample(50, seed=0)) == 50
@@ -202,7 +191,7 @@ def test_a_file_saved_before_elapsed_rules_still_loads(tmp_path: Path) -> None:
 def test_an_altered_rule_is_refused_on_load(change, message: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     model = synth.create("cart", random_state=0).fit(_stays(600, 10))
     model.save(tmp_path / "m.synth")
-    _edit(tmp_path / "m.synth", tmp_path / "bad.synth", lambda state, _: change(state))
+    edit_state(tmp_path / "m.synth", tmp_path / "bad.synth", lambda state, _: change(state))
     with pytest.raises(ModelFileError, match=message):
         synth.load_model(tmp_path / "bad.synth")
 

@@ -43,7 +43,7 @@ import pandas as pd
 from synth.schema import ColumnKind, Schema
 from synth.schema.dates import DAY_NS
 from synth.synthesizers.base import SynthesizerError
-from synth.synthesizers.cart import MISSING, datetime_ns
+from synth.synthesizers.cart import MISSING
 from synth.synthesizers.dp import mechanisms
 
 # Range-finding lives in its own module; re-exported so callers and model code keep one entry point.
@@ -71,6 +71,7 @@ from synth.synthesizers.dp.ranges import (  # noqa: F401
     tightened,
 )
 from synth.synthesizers.input_checks import MAX_MAGNITUDE
+from synth.synthesizers.instants import datetime_ns
 
 #: The label that stands for every category under the noisy threshold.
 OTHER = "(other)"
