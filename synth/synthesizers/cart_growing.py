@@ -18,7 +18,7 @@ from synth.synthesizers.cart_steps import (
     tree_inputs,
 )
 from synth.synthesizers.category_splits import category_ranks
-from synth.synthesizers.rare_bands import smoothing_ranges
+from synth.synthesizers.rare_bands import smoothing_ranges, within_leaves
 from synth.synthesizers.residual_features import Residual, residuals_before, used_residuals
 
 
@@ -41,7 +41,11 @@ class CartGrowing:
         seed: int,
         missing: bool = False,
         numeric: bool = False,
+        leaf_bands: bool = False,
     ) -> CartStep:
+        """One step: its tree and its donors grouped by leaf. ``leaf_bands``: a number whose values are common but
+        whose rows are near-unique with the columns before it (a timestamp's time of day beside its day) is pooled
+        within each leaf as well (:func:`synth.synthesizers.rare_bands.within_leaves`)."""
         leaf_size = int(self.min_samples_leaf)
         recodes: tuple[tuple[int, np.ndarray], ...] = ()
         residuals: tuple[Residual, ...] = ()
@@ -69,7 +73,8 @@ class CartGrowing:
         values = y.astype(np.float64)
         widths = None
         if numeric:
-            values, widths = smoothing_ranges(y, int(self.smooth_below))
+            smooth = int(self.smooth_below)
+            values, widths = within_leaves(y, leaf, smooth) if leaf_bands else smoothing_ranges(y, smooth)
         # Donors grouped by leaf and sorted by value within it: the file keeps no trace of the training rows'
         # order (a stable sort by leaf alone would list each leaf's rows as they came, row 0 first).
         keys = (values, leaf) if widths is None else (widths, values, leaf)

@@ -49,6 +49,36 @@ def smoothing_ranges(values: np.ndarray, smooth_below: int) -> tuple[np.ndarray,
     return low[inverse].astype(np.float64), width[inverse].astype(np.float64)
 
 
+def within_leaves(values: np.ndarray, leaf: np.ndarray, smooth_below: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's draw range as :func:`smoothing_ranges` gives it, with the common values that a leaf (``leaf``:
+    each row's) holds fewer than ``smooth_below`` times pooled too, inside the leaf, by the same rule.
+
+    For a column whose values are common but whose rows are near-unique together with an earlier column: a
+    timestamp's time of day (:mod:`synth.synthesizers.time_of_day`), 09:37 on some fifteen rows, its day on five,
+    the two together on one. A tree that splits on the day (or on anything that locates a row) leaves few donors
+    per leaf, and a donor's exact time drawn for a synthetic row of its own day is a real visit again: plain
+    CART on the clinic table reproduced train-only visit times 2.0–3.9 points more often than holdout-only ones.
+    Pooled within its leaf, the time is drawn from a band that at least ``smooth_below`` of the leaf's donors
+    share, as a rare value of the column is. Values the column-level rule banded already keep their band: a band
+    end computed here is only ever a common value of the column or the midpoint of two (a rare value in such an
+    end, beside the chain of midpoints the column's bands store, could be solved for).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    low, width = smoothing_ranges(values, smooth_below)
+    if smooth_below <= 1 or len(values) == 0:
+        return low, width
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    common = counts[inverse.ravel()] >= smooth_below
+    order = np.argsort(leaf, kind="stable")
+    ends = np.flatnonzero(np.diff(leaf[order])) + 1
+    for rows in np.split(order, ends):
+        kept = rows[common[rows]]
+        # A leaf whose common values are all one value keeps it as a point (a band of one value has no ends).
+        if len(np.unique(values[kept])) > 1:
+            low[kept], width[kept] = smoothing_ranges(values[kept], smooth_below)
+    return low, width
+
+
 def smoothed_draw(values: np.ndarray, smooth_below: int, rng: np.random.Generator) -> np.ndarray:
     """``values`` with every rare one replaced by a uniform draw on its band (see :func:`smoothing_ranges`)."""
     out = values.astype(np.float64).copy()
