@@ -21,6 +21,11 @@ from synth.synthesizers.category_splits import category_ranks
 from synth.synthesizers.rare_bands import smoothing_ranges, within_leaves
 from synth.synthesizers.residual_features import Residual, residuals_before, used_residuals
 
+#: The widest band of times of day pooled within a leaf (:func:`synth.synthesizers.rare_bands.leaf_groups`), in
+#: seconds: wide enough that a band of five visits at a clinic's minute grain holds some 60 grid times, narrow enough
+#: not to bridge the hours a clinic is shut.
+LEAF_REACH_S = 3_600.0
+
 
 class CartGrowing:
     """Growing one step of a sequential CART model (its ``columns_`` and settings)."""
@@ -74,7 +79,10 @@ class CartGrowing:
         widths = None
         if numeric:
             smooth = int(self.smooth_below)
-            values, widths = within_leaves(y, leaf, smooth) if leaf_bands else smoothing_ranges(y, smooth)
+            if leaf_bands:  # a time of day, in seconds: its groups reach over an hour at most
+                values, widths = within_leaves(y, leaf, smooth, LEAF_REACH_S)
+            else:
+                values, widths = smoothing_ranges(y, smooth)
         # Donors grouped by leaf and sorted by value within it: the file keeps no trace of the training rows'
         # order (a stable sort by leaf alone would list each leaf's rows as they came, row 0 first).
         keys = (values, leaf) if widths is None else (widths, values, leaf)

@@ -70,6 +70,22 @@ def test_the_visit_times_keep_their_hours_and_weekdays() -> None:
     assert tvd(real.dt.weekday, syn.dt.weekday, 7) < 0.05
 
 
+def test_pooled_times_never_bridge_the_hours_a_clinic_is_shut() -> None:
+    # A&E visits moved to 22:00-05:59, the rest at 08:00-17:59: leaves of the time tree hold both, and a band
+    # reaching from one to the other (over LEAF_REACH_S) would put visits at 06-07 or 18-21 h.
+    df = walk_tables.clinic()
+    rng = np.random.default_rng(21)
+    ae = df["department"].eq("A&E").to_numpy()
+    day = pd.to_datetime(df.loc[ae, "visit_time"]).dt.normalize()
+    minutes = (rng.integers(22 * 60, 30 * 60, int(ae.sum())) % (24 * 60)).astype("int64")
+    df.loc[ae, "visit_time"] = (day + pd.to_timedelta(minutes, "min")).dt.strftime("%Y-%m-%d %H:%M").to_numpy()
+    syn = synth.create("cart", random_state=0).fit(df).sample(len(df), seed=1)
+    hours = pd.to_datetime(syn["visit_time"]).dt.hour
+    assert not hours.isin([6, 7, 18, 19, 20, 21]).any(), hours.value_counts().sort_index().to_dict()
+    night = hours[syn["department"].eq("A&E")]
+    assert ((night >= 22) | (night < 6)).mean() > 0.95
+
+
 def test_the_time_of_day_column_is_told_from_other_numbers() -> None:
     df = pd.DataFrame({"at": ["2024-01-01 09:30", "2024-01-02 10:45", None], "x": [1.0, 2.0, 3.0]})
     _, schema, splits = split_times(df.assign(at=pd.to_datetime(df["at"])), synth.infer_schema(df), private=False)
@@ -80,42 +96,46 @@ def test_the_time_of_day_column_is_told_from_other_numbers() -> None:
 
 
 @st.composite
-def leaves(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, int]:
+def leaves(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, int, float]:
     n = draw(st.integers(1, 300))
     distinct = draw(st.integers(1, 40))
     values = np.array(draw(st.lists(st.integers(0, distinct - 1), min_size=n, max_size=n)), dtype=float) * 60.0
     leaf = np.array(draw(st.lists(st.integers(0, 6), min_size=n, max_size=n)))
-    return values, leaf, draw(st.integers(0, 8))
+    return values, leaf, draw(st.integers(0, 8)), float(draw(st.integers(0, 20)) * 60)
 
 
 @settings(max_examples=200, deadline=None)
 @given(leaves())
-def test_within_leaves_pools_every_value_its_leaf_holds_rarely(case: tuple[np.ndarray, np.ndarray, int]) -> None:
-    values, leaf, smooth = case
-    low, width = within_leaves(values, leaf, smooth)
+def test_within_leaves_pools_every_value_its_leaf_holds_rarely(case: tuple[np.ndarray, np.ndarray, int, float]) -> None:
+    values, leaf, smooth, reach = case
+    low, width = within_leaves(values, leaf, smooth, reach)
     column_low, column_width = smoothing_ranges(values, smooth)
-    assert np.all(np.isfinite(low)) and np.all(width >= 0)
     uniq, counts = np.unique(values, return_counts=True)
-    common = dict(zip(uniq.tolist(), (counts >= smooth).tolist(), strict=True))
-    is_common = np.array([common[v] for v in values.tolist()])
+    is_common = np.isin(values, uniq[counts >= smooth])
+    assert np.all(np.isfinite(low[is_common])) and np.all(width >= 0)
     if smooth <= 1:
         assert np.array_equal(low, values) and not width.any()
         return
     # Values rare in the column keep the column's band: nothing here reads them.
-    assert np.array_equal(low[~is_common], column_low[~is_common])
+    assert np.array_equal(low[~is_common], column_low[~is_common], equal_nan=True)
     assert np.array_equal(width[~is_common], column_width[~is_common])
-    midpoints = {(a + b) / 2.0 for a in uniq[counts >= smooth] for b in uniq[counts >= smooth]}
     for k in np.unique(leaf):
         here = (leaf == k) & is_common
         held, times = np.unique(values[here], return_counts=True)
+        pooled = held[times < smooth]
         for v, c in zip(held, times, strict=True):
             rows = here & (values == v)
-            if c >= smooth or len(held) == 1:
-                # Held by enough of the leaf's donors (or the leaf's one common value): a point.
+            if c >= smooth:  # held by enough of the leaf's donors: a point
                 assert np.all(low[rows] == v) and not width[rows].any()
-            else:
-                # Rarely held: never given back as itself alone, but drawn from a band whose ends are common values
-                # of the column or midpoints of two, never a rare value or anything solved from one.
-                assert width[rows].any() or not np.all(low[rows] == v)
-                assert set(low[rows].tolist()) <= midpoints
-                assert set((low[rows] + width[rows]).tolist()) <= midpoints
+                continue
+            # Rarely held: drawn from a band that holds the value, ends at two values the leaf pools (common values
+            # of the column: no rare value, nor anything solved from one), and spans no more than ``reach``.
+            assert np.all(low[rows] <= v) and np.all(low[rows] + width[rows] >= v)
+            assert set(low[rows].tolist()) <= set(pooled.tolist())
+            assert set((low[rows] + width[rows]).tolist()) <= set(pooled.tolist())
+            assert np.all(width[rows] <= reach)
+            # Pooled with its neighbours: the band holds every pooled value it spans, so a band of one value is a
+            # value with no other within reach, or the only one left.
+            inside = pooled[(pooled >= low[rows][0]) & (pooled <= low[rows][0] + width[rows][0])]
+            share = int(np.sum(here & (low == low[rows][0]) & (width == width[rows][0])))
+            assert share >= min(smooth, int(times[np.isin(held, inside)].sum()))
