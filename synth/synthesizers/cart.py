@@ -131,6 +131,7 @@ from synth.synthesizers.refinement import (
 from synth.synthesizers.registry import register
 from synth.synthesizers.residual_features import find_residuals
 from synth.synthesizers.row_orders import redrawn_orders
+from synth.synthesizers.time_of_day import is_time_of_day
 
 __all__ = [
     "CLASSIFY_PARAM",
@@ -333,6 +334,9 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
             # threshold is then never the midpoint between a kept value and a rare one (which would give it away).
             x[:, j] = v if col.categorical else smoothed_draw(v, smooth, rng)
         written = {r.output for r in rules}  # columns an exact rule writes: no order is drawn for them
+        # A timestamp's time of day is common on its own and near-unique beside its day: its donors are pooled
+        # within their leaves too (rare_bands.within_leaves), or a leaf narrow in days gave back real visits.
+        timed = {spec.name for spec in schema if is_time_of_day(spec)}
         anchors = find_anchors(columns, values, written)
         # An anchor keeps one bound, from a column present on every row; every other order that holds (a second
         # bound, or one whose earlier column is sometimes missing) is kept on whole rows, drawing the rows that
@@ -368,7 +372,10 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
                 continue
             rows = None if present.all() else np.flatnonzero(present)
             few = len(np.unique(y[present])) <= int(self.classify_up_to)
-            fit = partial(self._step, x, j, y[present], rows, classifier=few, seed=tree_seed(rng), numeric=True)
+            banded = col.name in timed
+            fit = partial(
+                self._step, x, j, y[present], rows, classifier=few, seed=tree_seed(rng), numeric=True, leaf_bands=banded
+            )
             if anchor is not None:
                 fit = partial(anchored_step, fit, anchor.anchor, anchor.sign)
             tasks.append((col.name, fit))

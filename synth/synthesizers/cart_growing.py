@@ -18,8 +18,13 @@ from synth.synthesizers.cart_steps import (
     tree_inputs,
 )
 from synth.synthesizers.category_splits import category_ranks
-from synth.synthesizers.rare_bands import smoothing_ranges
+from synth.synthesizers.rare_bands import smoothing_ranges, within_leaves
 from synth.synthesizers.residual_features import Residual, residuals_before, used_residuals
+
+#: The widest band of times of day pooled within a leaf (:func:`synth.synthesizers.rare_bands.leaf_groups`), in
+#: seconds: wide enough that a band of five visits at a clinic's minute grain holds some 60 grid times, narrow enough
+#: not to bridge the hours a clinic is shut.
+LEAF_REACH_S = 3_600.0
 
 
 class CartGrowing:
@@ -41,7 +46,11 @@ class CartGrowing:
         seed: int,
         missing: bool = False,
         numeric: bool = False,
+        leaf_bands: bool = False,
     ) -> CartStep:
+        """One step: its tree and its donors grouped by leaf. ``leaf_bands``: a number whose values are common but
+        whose rows are near-unique with the columns before it (a timestamp's time of day beside its day) is pooled
+        within each leaf as well (:func:`synth.synthesizers.rare_bands.within_leaves`)."""
         leaf_size = int(self.min_samples_leaf)
         recodes: tuple[tuple[int, np.ndarray], ...] = ()
         residuals: tuple[Residual, ...] = ()
@@ -69,7 +78,11 @@ class CartGrowing:
         values = y.astype(np.float64)
         widths = None
         if numeric:
-            values, widths = smoothing_ranges(y, int(self.smooth_below))
+            smooth = int(self.smooth_below)
+            if leaf_bands:  # a time of day, in seconds: its groups reach over an hour at most
+                values, widths = within_leaves(y, leaf, smooth, LEAF_REACH_S)
+            else:
+                values, widths = smoothing_ranges(y, smooth)
         # Donors grouped by leaf and sorted by value within it: the file keeps no trace of the training rows'
         # order (a stable sort by leaf alone would list each leaf's rows as they came, row 0 first).
         keys = (values, leaf) if widths is None else (widths, values, leaf)

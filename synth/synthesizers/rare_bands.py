@@ -49,6 +49,58 @@ def smoothing_ranges(values: np.ndarray, smooth_below: int) -> tuple[np.ndarray,
     return low[inverse].astype(np.float64), width[inverse].astype(np.float64)
 
 
+def within_leaves(
+    values: np.ndarray, leaf: np.ndarray, smooth_below: int, reach: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's draw range as :func:`smoothing_ranges` gives it, with the common values that a leaf (``leaf``:
+    each row's) holds fewer than ``smooth_below`` times pooled too, inside the leaf (:func:`leaf_groups`).
+
+    For a column whose values are common but whose rows are near-unique together with an earlier column: a
+    timestamp's time of day (:mod:`synth.synthesizers.time_of_day`), 09:37 on some fifteen rows, its day on five,
+    the two together on one. A tree that splits on the day (or on anything that locates a row) leaves few donors
+    per leaf, and a donor's exact time drawn for a synthetic row of its own day is a real visit again: plain
+    CART on the clinic table reproduced train-only visit times 2.0–3.9 points more often than holdout-only ones.
+    Values the column-level rule banded keep their band; a band made here ends at two of its own values, common
+    values of the column, so it names no rare value (nor anything one could be solved from).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    low, width = smoothing_ranges(values, smooth_below)
+    if smooth_below <= 1 or len(values) == 0:
+        return low, width
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    common = counts[inverse.ravel()] >= smooth_below
+    order = np.argsort(leaf, kind="stable")
+    ends = np.flatnonzero(np.diff(leaf[order])) + 1
+    for rows in np.split(order, ends):
+        kept = rows[common[rows]]
+        if len(kept) > 1:
+            low[kept], width[kept] = leaf_groups(values[kept], smooth_below, reach)
+    return low, width
+
+
+def leaf_groups(values: np.ndarray, smooth_below: int, reach: float) -> tuple[np.ndarray, np.ndarray]:
+    """One leaf's values as (low end, width): a value the leaf holds ``smooth_below`` times or more is a point; the
+    rarer ones, in value order, are pooled in groups of ``smooth_below`` rows, each drawn uniformly between its own
+    least and greatest value. A group never spans more than ``reach``: a band across an empty stretch put draws where
+    no real value is (A&E visits at 22:00–05:59 pooled with day visits at 08:00–17:59 of the same leaf: 5% of a
+    clinic's synthetic visits at hours it never opened), so a group closes early there, and a value left alone stays
+    a point."""
+    uniq, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    lo, hi = uniq.copy(), uniq.copy()
+    rare = np.flatnonzero(counts < smooth_below)
+    i = 0
+    while i < len(rare):
+        j, rows = i, 0
+        while j < len(rare) and rows < smooth_below and uniq[rare[j]] - uniq[rare[i]] <= reach:
+            rows += int(counts[rare[j]])
+            j += 1
+        members = rare[i:j]
+        lo[members], hi[members] = uniq[members[0]], uniq[members[-1]]
+        i = j
+    return lo[inverse], (hi - lo)[inverse]
+
+
 def smoothed_draw(values: np.ndarray, smooth_below: int, rng: np.random.Generator) -> np.ndarray:
     """``values`` with every rare one replaced by a uniform draw on its band (see :func:`smoothing_ranges`)."""
     out = values.astype(np.float64).copy()

@@ -61,6 +61,7 @@ from synth.synthesizers.persist import ModelFileError
 DAY_S = 86_400
 #: The hidden column's name: the datetime's, then this (a number is appended should the table already hold it).
 SUFFIX = " · time of day"
+_REASON = "time of day of "
 #: Time directives of a ``strftime`` format (an hour, minutes, seconds or a full time).
 _TIME_DIRECTIVES = ("%H", "%I", "%M", "%S", "%X", "%T", "%R", "%c", "%f")
 
@@ -195,6 +196,11 @@ def data_grain(seconds: np.ndarray) -> int:
     return int(np.gcd.reduce(np.append(whole.astype(np.int64), 3600)))
 
 
+def is_time_of_day(spec: ColumnSpec) -> bool:
+    """Whether ``spec`` is a hidden time-of-day column :func:`split_times` added."""
+    return spec.kind is ColumnKind.CONTINUOUS and spec.reason.startswith(_REASON) and SUFFIX in spec.name
+
+
 def _hidden_name(name: str, taken: set[str]) -> str:
     hidden, k = name + SUFFIX, 2
     while hidden in taken:
@@ -233,7 +239,7 @@ def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[p
             dt = dt.dt.tz_localize("UTC").dt.tz_convert(series.dtype.tz)
         columns[spec.name] = dt
         columns[hidden] = pd.Series(np.where(missing, np.nan, (ns % DAY_NS) / 1e9), index=series.index)
-        specs.append(ColumnSpec(hidden, ColumnKind.CONTINUOUS, "time of day of " + spec.name, dtype="float64"))
+        specs.append(ColumnSpec(hidden, ColumnKind.CONTINUOUS, _REASON + spec.name, dtype="float64"))
         splits.append((spec.name, hidden, int(grain)))
     if not splits:
         return data, schema, ()
