@@ -218,3 +218,23 @@ def test_synth_evaluate_prints_and_writes_membership_over_rows_and_people(
     (rows_line,) = [x for x in err.splitlines() if "membership over rows (a member is a training row)" in x]
     (people_line,) = [x for x in err.splitlines() if "membership over people (a member is a patient_id" in x]
     assert f"AUC {people['auc']:.3f}" in people_line and f"AUC {membership['rows']['auc']:.3f}" in rows_line
+
+
+def test_the_report_states_membership_over_people_beside_the_rows(table) -> None:  # type: ignore[no-untyped-def]
+    from synth.evaluation.privacy.distances import evaluate_privacy
+    from synth.report.evaluation import EvaluationSettings, TableEvaluation
+    from synth.report.sections import _Figures, _privacy_section
+
+    train, holdout, fresh = table
+    ids = train["patient_id"].unique()
+    copied = train[train["patient_id"].isin(np.random.default_rng(0).choice(ids, len(ids) // 2, replace=False))]
+    synthetic = _fill(train, copied, fresh)
+    inputs = PrivacyInputs(train, holdout, synthetic, SCHEMA, seed=0)
+    privacy = evaluate_privacy(train, synthetic, holdout=holdout, inputs=inputs)
+    ev = TableEvaluation(None, None, None, privacy, None, None, tuple(SCHEMA.names), EvaluationSettings())
+    people = privacy.membership.people if privacy.membership else None
+    assert people is not None and people.headline is not None
+    assert ev.headline()["membership_auc_people"] == people.headline.auc.value > 0.65
+    html = _privacy_section(ev, _Figures())
+    assert "<b>Membership over people</b> (a member is a patient_id with any row in training" in html
+    assert f"AUC {people.headline.auc.value:.3f}" in html
