@@ -146,6 +146,8 @@ def membership(mia: MembershipResult) -> None:
     head = mia.headline
     if head is None:
         return
+    if mia.people is not None:  # both are shown: say which figures count rows
+        st.markdown("#### Over rows")
     c = st.columns(3)
     c[0].metric(
         "Membership inference AUC",
@@ -206,6 +208,11 @@ def membership(mia: MembershipResult) -> None:
     for a in mia.attacks:
         with st.expander(f"{a.label}: how it was measured"):
             st.markdown(a.detail)
+    if mia.people is not None:
+        from ui.privacy_people import membership_people
+
+        st.markdown("#### Over people")
+        membership_people(mia.people)
     for note in mia.not_run:
         st.info(md(note))
 

@@ -364,12 +364,13 @@ def privacy_spec(run: SyntheticTable) -> SynthesizerSpec | None:
     return None if model is None else (model.model.name, tuple(sorted(model.model.get_params().items())))
 
 
-def _inputs_on(ctx: EvaluationContext, synthesizer: SynthesizerSpec | None) -> PrivacyInputs:
-    """The run's privacy inputs, kept on its context (shared by the page and the head start)."""
+def _inputs_on(ctx: EvaluationContext, synthesizer: SynthesizerSpec | None, person: str | None) -> PrivacyInputs:
+    """The run's privacy inputs, kept on its context (shared by the page and the head start). ``person`` is the
+    column the table was split by (membership is then also scored over people); None lets the inputs find one."""
     spec = None if synthesizer is None else (synthesizer[0], dict(synthesizer[1]))
     return ctx.extension(
-        f"privacy_inputs:{synthesizer!r}",
-        lambda c: PrivacyInputs(c.train, _holdout_of(c), c.synthetic, c.schema, synthesizer=spec),
+        f"privacy_inputs:{synthesizer!r}:{person!r}",
+        lambda c: PrivacyInputs(c.train, _holdout_of(c), c.synthetic, c.schema, synthesizer=spec, person_column=person),
     )
 
 
@@ -385,7 +386,7 @@ def privacy_inputs(ds: Dataset, run: SyntheticTable, synthesizer: SynthesizerSpe
     between users), go when the run goes or the user forgets their data, and are shared by every privacy section.
     """
     with st.spinner("Preparing the tables for the privacy checks…"):
-        return _inputs_on(evaluation_context(ds, run), synthesizer)
+        return _inputs_on(evaluation_context(ds, run), synthesizer, ds.split_by)
 
 
 def privacy_job(ds: Dataset, run: SyntheticTable, synthesizer: SynthesizerSpec | None = None) -> PrivacyJob:
@@ -413,7 +414,7 @@ def prefetch_privacy(ds: Dataset, run: SyntheticTable, first: Callable[[PrivacyJ
     synthesizer = privacy_spec(run)
 
     def head_start(c: EvaluationContext) -> bool:
-        inputs = _inputs_on(c, synthesizer)  # first: tables that cannot be prepared start no job
+        inputs = _inputs_on(c, synthesizer, ds.split_by)  # first: tables that cannot be prepared start no job
         first(_job_on(c, synthesizer), inputs)
         return True
 

@@ -15,7 +15,7 @@ from synth.cli import console
 from synth.cli.commands import _schema, _write_atomically, user_errors
 from synth.cli.console import Progress, UserError, note
 from synth.cli.inputs import check_output, read
-from synth.cli.privacy import measure, print_privacy, verdict_summary
+from synth.cli.privacy import measure, membership_summary, print_privacy, verdict_summary
 
 #: The fewest rows a table needs for the discriminator's cross-validated AUC.
 MIN_ROWS = 20
@@ -163,6 +163,8 @@ def evaluate(args: argparse.Namespace) -> int:
             "discriminator_real_rows": discriminator.real_rows,
             # The privacy verdict travels with the fidelity headline: a copy of train is "as good as real".
             **(verdict_summary(verdict, attacks) if verdict is not None else {"privacy_level": None}),
+            # The strongest membership attack over rows and, with a person column, over people.
+            "membership": membership_summary(privacy),
         }
         doc = {
             "summary": summary,
@@ -189,7 +191,7 @@ def evaluate(args: argparse.Namespace) -> int:
     score = f"fidelity {overall:.3f}" if isinstance(overall, float) else "fidelity scored"
     note(f"{score} on {syn_info.rows_used:,} synthetic rows → {args.output}: {headline.sentence}", quiet=args.quiet)
     if verdict is not None:
-        print_privacy(verdict, attacks, args.quiet)
+        print_privacy(verdict, attacks, args.quiet, privacy)
     else:
         note("privacy not measured: pass --holdout (real rows kept out of the fit)", quiet=args.quiet)
     return console.OK

@@ -160,14 +160,69 @@ def verdict_summary(verdict: Any, attacks: Attacks | None) -> dict[str, Any]:
     }
 
 
-def print_privacy(verdict: Any, attacks: Attacks | None, quiet: bool) -> None:
-    """The verdict's light and headline, each criterion at the worst light (a risk prints even with -q), then each
-    attack's risk with its interval, and what was not measured and why."""
+def membership_summary(privacy: Any) -> dict[str, Any] | None:
+    """The strongest membership attack over rows and, when a column names whose row each row is, over people."""
+    mia = None if privacy is None else privacy.membership
+    if mia is None or mia.headline is None:
+        return None
+    row = mia.headline
+    out: dict[str, Any] = {
+        "rows": {"label": row.label, "auc": row.auc.value, "auc_low": row.auc.low, "auc_high": row.auc.high},
+        "people": None,
+        "people_not_run": next((w for w in mia.not_run if w.startswith("Membership over people")), None),
+    }
+    people = mia.people
+    if people is not None and people.headline is not None:
+        head = people.headline
+        out["people"] = {
+            "column": people.column,
+            "label": head.label,
+            "auc": head.auc.value,
+            "auc_low": head.auc_boot_low,
+            "auc_high": head.auc_boot_high,
+            "advantage": head.advantage,
+            "advantage_low": head.advantage_low,
+            "advantage_high": head.advantage_high,
+            "members": people.n_members,
+            "non_members": people.n_non_members,
+        }
+    return out
+
+
+def print_membership(privacy: Any, quiet: bool) -> None:
+    """The strongest membership attack over rows, then over people (a person is all their rows), each named."""
+    summary = membership_summary(privacy)
+    if summary is None:
+        return
+    row = summary["rows"]
+    note(
+        f"  membership over rows (a member is a training row): AUC {row['auc']:.3f} (95% CI {row['auc_low']:.3f}–"
+        f"{row['auc_high']:.3f}; 0.5 = no signal), {row['label']}",
+        quiet=quiet,
+    )
+    people = summary["people"]
+    if people is not None:
+        note(
+            f"  membership over people (a member is a {people['column']} with any row in training): AUC "
+            f"{people['auc']:.3f} (95% CI {people['auc_low']:.3f}–{people['auc_high']:.3f}, people resampled), "
+            f"advantage {people['advantage']:.3f}, {people['label']}; {people['members']:,} training vs "
+            f"{people['non_members']:,} holdout people",
+            quiet=quiet,
+        )
+    elif summary["people_not_run"] is not None:
+        note(f"  {summary['people_not_run']}", quiet=quiet)
+
+
+def print_privacy(verdict: Any, attacks: Attacks | None, quiet: bool, privacy: Any = None) -> None:
+    """The verdict's light and headline, each criterion at the worst light (a risk prints even with -q), the
+    membership attacks over rows and over people, then each attack's risk with its interval, and what was not
+    measured and why."""
     risky = verdict.level in ("red", "amber")
     note(f"privacy {verdict.level.upper()}: {verdict.headline}", quiet=quiet and not risky)
     for c in verdict.criteria:
         if c.level == verdict.level and risky:
             note(f"  {c.level} {c.label}: {c.value}")
+    print_membership(privacy, quiet)
     if attacks is not None:
         for r in attacks.results:
             if r.measured:

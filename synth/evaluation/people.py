@@ -9,10 +9,13 @@ people should read 0.5, and every synthetic table read as much above it. Kept to
 scored or all learned from.
 
 The person is the column :func:`synth.schema.entities.entity_column` names on the real rows; synthetic rows are
-each their own (a generated id names no one).
+each their own (a generated id names no one). :func:`person_rows` gives the privacy measures the same person as
+codes shared by train and holdout (:mod:`synth.evaluation.privacy.people_membership`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -55,3 +58,52 @@ def grouped_test_rows(y: np.ndarray, groups: np.ndarray, share: float, seed: int
         rng = np.random.default_rng([seed, k])
         test[rows] = _held_people(frame, "person", min(target, len(rows) - 1), rng)
     return test
+
+
+@dataclass(frozen=True)
+class PersonRows:
+    """Whose row each real row is.
+
+    Attributes:
+        column: the person column.
+        train / holdout: a person code per row (shared codes: one person in both tables has one code); a row whose
+            person is missing is its own person.
+    """
+
+    column: str
+    train: np.ndarray
+    holdout: np.ndarray
+
+    @property
+    def n_people_train(self) -> int:
+        return len(np.unique(self.train))
+
+
+def person_rows(
+    train: pd.DataFrame, holdout: pd.DataFrame, schema: Schema, column: str | None = None
+) -> PersonRows | None:
+    """The person of every train and holdout row: ``column`` when given, else the one
+    :func:`~synth.schema.entities.entity_column` finds; None when each row is its own person.
+
+    Raises:
+        PrivacyInputError: for a ``column`` that train or the holdout lacks.
+    """
+    if column is None:
+        column = people_column(train, holdout, schema)
+        if column is None:
+            return None
+    missing = [name for name, t in (("train", train), ("holdout", holdout)) if column not in t.columns]
+    if missing:
+        from synth.evaluation.privacy.common import PrivacyInputError
+
+        raise PrivacyInputError(
+            f"The person column {column!r} is not in the {' and '.join(missing)} table; pass a column both have "
+            "(the one the table was split by), or none to find it."
+        )
+    values = pd.concat([train[column], holdout[column]], ignore_index=True)
+    present = values.notna().to_numpy()
+    codes = np.empty(len(values), dtype=np.int64)
+    found, names = pd.factorize(values[present].astype(str))
+    codes[present] = found
+    codes[~present] = len(names) + np.arange(int((~present).sum()))  # each missing person is only itself
+    return PersonRows(column, codes[: len(train)], codes[len(train) :])

@@ -245,6 +245,13 @@ class TableEvaluation:
         return None if mia is None else float(mia.auc.value)
 
     @property
+    def membership_auc_people(self) -> float | None:
+        """The strongest membership attack's AUC over people, when a column names whose row each row is."""
+        mia = None if self.privacy is None else self.privacy.membership
+        head = None if mia is None or mia.people is None else mia.people.headline
+        return None if head is None else float(head.auc.value)
+
+    @property
     def membership_tpr_low_fpr(self) -> float | None:
         """The membership attack's TPR at a low FPR, when the privacy package reports it."""
         mia = None if self.privacy is None else self.privacy.membership
@@ -329,6 +336,7 @@ class TableEvaluation:
                 "closeness": self.closeness,
                 "closeness_excess": self.closeness_excess,
                 "membership_auc": self.membership_auc,
+                "membership_auc_people": self.membership_auc_people,
                 "membership_tpr_low_fpr": self.membership_tpr_low_fpr,
                 "singling_out_risk": self.attack_risk("singling_out"),
                 "linkability_risk": self.attack_risk("linkability"),

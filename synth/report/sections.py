@@ -227,6 +227,16 @@ def _privacy_section(ev: TableEvaluation, fig: _Figures) -> str:
             f"<p><b>Membership inference:</b> AUC {_num(a.value)} (95% CI {_num(a.low)}–{_num(a.high)}; 0.5 = no "
             f"signal)" + (f"; TPR at low FPR {_num(tpr, pct=True)}" if tpr is not None else "") + ".</p>"
         )
+        people = p.membership.people
+        head = None if people is None else people.headline
+        if people is not None and head is not None:
+            # Beside the row figure, which counts a person with many rows many times: what GDPR asks.
+            parts.append(
+                f"<p><b>Membership over people</b> (a member is a {_e(people.column)} with any row in training; the "
+                f"figure above counts rows): AUC {_num(head.auc.value)} (95% CI {_num(head.auc_boot_low)}–"
+                f"{_num(head.auc_boot_high)}, people resampled), advantage {_num(head.advantage)}, "
+                f"{_e(head.label)}; {people.n_members:,} training vs {people.n_non_members:,} holdout people.</p>"
+            )
     if ev.attacks is not None:
         rows = _attacks_rows(ev.attacks.results)
         known = ", ".join(ev.attacks.attacker.known)

@@ -75,7 +75,9 @@ def test_verdict_distances_attacks_and_sdmetrics_are_shown(part: pd.DataFrame) -
     assert "Closer to train than to holdout" in [m.label for m in at.metric]
     specs = {c.proto.spec and json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")}
     assert "Distance to the closest training row" in specs
-    assert "Membership inference AUC" in [m.label for m in open_section(at, "Membership").metric]
+    labels = [m.label for m in open_section(at, "Membership").metric]
+    assert "Membership inference AUC" in labels
+    assert "Membership AUC over people" not in labels  # no person column: every figure is about rows
     labels = [m.label for m in open_section(at, "Attacks").metric]
     for label in (
         "DCRBaselineProtection (sdmetrics)",

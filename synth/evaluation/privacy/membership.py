@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,9 @@ from synth.evaluation.results import to_jsonable
 from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.schema import Schema
+
+if TYPE_CHECKING:
+    from synth.evaluation.privacy.people_membership import PersonMembership
 
 MEMBERSHIP_AUC = MetricSpec(
     "MembershipInferenceAUC",
@@ -118,6 +121,8 @@ class MembershipResult:
         not_run: attacks that could not run, with the reason (e.g. no synthesizer to refit for shadows).
         n_reference: holdout rows held by the attacker as reference data (never targets).
         n_synthetic: synthetic rows searched (all of them).
+        people: the same evidence scored over people (:mod:`~synth.evaluation.privacy.people_membership`), when a
+            column names whose row each real row is; None otherwise (then every figure here is about rows).
     """
 
     auc: AUC
@@ -133,6 +138,7 @@ class MembershipResult:
     n_reference: int = 0
     n_synthetic: int = 0
     notes: tuple[str, ...] = field(default=())
+    people: PersonMembership | None = None
 
     def ran(self) -> str:
         """Which attacks ran, counted as the verdict counts them ("3 attacks ran: …"), and which did not."""
@@ -160,6 +166,7 @@ class MembershipResult:
                 t = head.tpr(f)
                 out["headline"][f"tpr_at_{f:g}"] = None if t is None else t.tpr
                 out["headline"][f"tpr_at_{f:g}_note"] = head.tpr_unavailable(f)
+        out["people"] = None if self.people is None else self.people.to_dict()
         return out
 
 
@@ -328,6 +335,16 @@ def membership_inference(
     for a, pos, neg in attacks:
         adjusted = auc_with_interval(pos, neg, adjusted_level)
         final.append(dataclasses.replace(a, auc_adjusted_low=adjusted.low, auc_adjusted_high=adjusted.high))
+    people = None
+    if inputs.people is not None:
+        from synth.evaluation.privacy.common import PrivacyInputError
+        from synth.evaluation.privacy.people_membership import person_membership
+
+        report(0.95, f"scoring membership over people (by {inputs.people.column})")
+        try:
+            people = person_membership(inputs, seed=seed, confidence=confidence)
+        except PrivacyInputError as exc:
+            not_run.append(f"Membership over people: {exc}")
     report(1.0, "done")
     d_m, d_n = syn_m[sample, 0], syn_n[:, 0]
     return MembershipResult(
@@ -344,4 +361,5 @@ def membership_inference(
         n_reference=len(ref_rows),
         n_synthetic=n_syn,
         notes=inputs.notes,
+        people=people,
     )

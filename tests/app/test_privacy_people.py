@@ -1,0 +1,43 @@
+"""AppTest: on a table where a person has many rows, the Privacy page's Membership section shows the figures over
+people beside the row-level ones, says which is which, and catches a synthetic table that copies training people."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from tests.app.helpers import fit, goto, sample, start, upload
+from tests.app.test_privacy_page import open_section
+from tests.unit.test_people_membership import visits
+
+
+def test_membership_over_people_is_shown_beside_the_rows_and_catches_copied_people() -> None:
+    at = start()
+    upload(at, "visits.csv", visits(400, 5, seed=1).to_csv(index=False).encode("utf-8"))
+    ds = at.session_state["dataset"]
+    assert ds.split_by == "patient_id"
+    fit(at, "gaussian_copula")
+    sample(at)
+    goto(at, "privacy")
+    ds, syn = at.session_state["dataset"], at.session_state["synthetic"]
+    # Half the training people copied whole, the rest of the rows fresh people of the same population.
+    ids = ds.train["patient_id"].unique()
+    copied = ds.train[ds.train["patient_id"].isin(np.random.default_rng(0).choice(ids, len(ids) // 2, replace=False))]
+    fresh = visits(400, 5, seed=2, first=10**5).sample(len(ds.train) - len(copied), random_state=0)
+    table = pd.concat([copied, fresh], ignore_index=True)
+    at.session_state["synthetic"] = dataclasses.replace(syn, df=table, n_rows=len(table), id="copied-people")
+    at.run()
+    assert not at.exception, at.exception
+    open_section(at, "Membership")
+    labels = [m.label for m in at.metric]
+    assert "Membership inference AUC" in labels and "Membership AUC over people" in labels
+    over_people = next(m for m in at.metric if m.label == "Membership AUC over people")
+    assert float(over_people.value) > 0.65
+    words = " ".join(m.value for m in at.markdown)
+    assert "**Row level** (above): a member is one training row" in words
+    assert "**Person level** (here): a member is a person — a patient_id with any row in training" in words
+    assert "#### Over rows" in words and "#### Over people" in words
+    table_people = next(d.value for d in at.dataframe if "attack (per person)" in d.value.columns)
+    assert len(table_people) == 4 and (table_people["people (non-members)"] >= 10).all()

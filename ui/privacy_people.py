@@ -1,0 +1,73 @@
+"""The Privacy page's membership figures over people, drawn beside the row-level ones when a column names whose
+row each real row is (:mod:`synth.evaluation.privacy.people_membership`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from synth.evaluation.privacy.people_membership import PersonMembership
+from synth.evaluation.results import percent as pct
+from ui.text import md
+
+ROWS_WORDS = (
+    "**Row level** (above): a member is one training row; a person with many rows counts many times, and one copied "
+    "row among their visits hardly moves the figure."
+)
+
+
+def people_words(people: PersonMembership) -> str:
+    """What the person-level figures answer, in plain words (markdown; the column name escaped)."""
+    return (
+        f"**Person level** (here): a member is a person — a {md(people.column)} with any row in training — scored "
+        "by all their rows together. This is the question data-protection law asks: could an attacker tell that this "
+        "person was in the training data?"
+    )
+
+
+def membership_people(people: PersonMembership) -> None:
+    """The person-level headline (highest AUC, named), its advantage, and a table of the four aggregations."""
+    head = people.headline
+    if head is None:
+        return
+    st.markdown(ROWS_WORDS + "\n\n" + people_words(people))
+    c = st.columns(2)
+    c[0].metric(
+        "Membership AUC over people",
+        f"{head.auc.value:.3f}",
+        delta=f"{head.label}; 95% CI {head.auc_boot_low:.3f}–{head.auc_boot_high:.3f} (people resampled); "
+        "0.5 = no signal",
+        delta_color="off",
+        delta_arrow="off",  # a description beside the number, not a change
+        help="The strongest of the person-level attacks below (highest AUC), over training people and holdout people "
+        "the synthesizer never saw.",
+    )
+    c[1].metric(
+        "Membership advantage over people",
+        f"{head.advantage:.3f}",
+        delta=f"2·(AUC − 0.5); 95% CI {head.advantage_low:.3f}–{head.advantage_high:.3f}; 0 = no signal",
+        delta_color="off",
+        delta_arrow="off",
+        help="How much better than a coin the strongest person-level attack tells members from non-members.",
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "attack (per person)": [a.label for a in people.attacks],
+                "AUC": [f"{a.auc.value:.3f}" for a in people.attacks],
+                "95% CI (bootstrap over people)": [
+                    f"{a.auc_boot_low:.3f}–{a.auc_boot_high:.3f}" for a in people.attacks
+                ],
+                "advantage": [f"{a.advantage:.3f}" for a in people.attacks],
+                "TPR at 10% FPR": [
+                    "n/a" if (t := a.tpr(0.1)) is None else f"{pct(t.tpr)} ({pct(t.low)}–{pct(t.high)})"
+                    for a in people.attacks
+                ],
+                "people (members)": [a.n_members for a in people.attacks],
+                "people (non-members)": [a.n_non_members for a in people.attacks],
+            }
+        ),
+        hide_index=True,
+        key="membership_people_table",
+    )
+    st.caption(md(people.describe()) + ".")
