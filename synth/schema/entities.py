@@ -11,10 +11,12 @@ What counts
     e-mail address, a social security or card number, a phone number, a name), that repeats (at most 95% of its
     present values distinct), is not a key pointing at another key of the table (a ``manager_id`` names someone
     else), holds at least :data:`MIN_PEOPLE` values, no value on more than :data:`MAX_PERSON_SHARE` of the rows
-    and at most :data:`MAX_ROWS_PER_PERSON` rows per value on average (a ``store_id`` is no person). Identifiers
-    come before personal data, and among them a name that says person (patient, customer, user, ...) first, then
+    and at most :data:`MAX_ROWS_PER_PERSON` rows per value on average (a ``store_id`` is no person), and whose
+    name does not say place (a ``zip`` or ``postcode`` read as a key names where, not who). An identifier whose name
+    says person (patient, customer, user, ...) comes first, then personal data, then other identifiers, each in
     table order: a ``patient_id`` before the ``nhs_number`` that repeats with it, an e-mail before a name two
-    customers may share.
+    customers may share, and before a code that repeats by chance (50,000 shop orders: a key-like ``zip`` repeated
+    on 21% of rows, 1.3 rows a value, and was picked over the e-mail that names the customer, session 24).
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ _PERSON_WORDS = re.compile(
     r"applicant|borrower|policy|guest|donor|participant|subject|household|cardholder|passenger|resident|voter|"
     r"visitor|buyer|owner|learner|consumer|individual|case)",
     re.IGNORECASE,
+)
+#: Names of codes for a place, never a person, however they repeat.
+_PLACE_WORDS = re.compile(
+    r"(?:^|[^a-z])(zip|zipcode|zip_code|postal|postcode|post_code|plz|pincode|pin_code|cep)(?:$|[^a-z])", re.IGNORECASE
 )
 
 
@@ -77,8 +83,9 @@ def entity_candidates(df: pd.DataFrame, schema: Schema) -> tuple[Entity, ...]:
     for position, spec in enumerate(schema):
         if spec.name not in df.columns:
             continue
-        if spec.kind is ColumnKind.IDENTIFIER:
-            rank = 0
+        worded = _PERSON_WORDS.search(spec.name) is not None
+        if spec.kind is ColumnKind.IDENTIFIER and not _PLACE_WORDS.search(spec.name):
+            rank = 0 if worded else 1 + len(PERSON_PII)
         elif spec.kind is ColumnKind.PII and spec.pii_type in PERSON_PII:
             rank = 1 + PERSON_PII.index(spec.pii_type)
         else:
@@ -94,8 +101,7 @@ def entity_candidates(df: pd.DataFrame, schema: Schema) -> tuple[Entity, ...]:
             continue
         if spec.kind is ColumnKind.IDENTIFIER and find_reference(spec.name, df, schema):
             continue  # a manager_id points at another row's person
-        worded = 0 if _PERSON_WORDS.search(spec.name) else 1
-        found.append(((rank, worded, position), Entity(spec.name, people, len(present))))
+        found.append(((rank, 0 if worded else 1, position), Entity(spec.name, people, len(present))))
     return tuple(entity for _, entity in sorted(found, key=lambda item: item[0]))
 
 
