@@ -25,6 +25,11 @@ def people_words(people: PersonMembership) -> str:
     )
 
 
+def _signed(x: float) -> str:
+    """Three decimals with a true minus sign (a hyphen reads as a dash in "−0.001–0.248")."""
+    return f"{x:.3f}".replace("-", "−")
+
+
 def membership_people(people: PersonMembership) -> None:
     """The person-level headline (highest AUC, named), its advantage, and a table of the four aggregations."""
     head = people.headline
@@ -44,8 +49,8 @@ def membership_people(people: PersonMembership) -> None:
     )
     c[1].metric(
         "Membership advantage over people",
-        f"{head.advantage:.3f}",
-        delta=f"2·(AUC − 0.5); 95% CI {head.advantage_low:.3f}–{head.advantage_high:.3f}; 0 = no signal",
+        _signed(head.advantage),
+        delta=f"2·(AUC − 0.5); 95% CI {_signed(head.advantage_low)}–{_signed(head.advantage_high)}; 0 = no signal",
         delta_color="off",
         delta_arrow="off",
         help="How much better than a coin the strongest person-level attack tells members from non-members.",
@@ -58,7 +63,7 @@ def membership_people(people: PersonMembership) -> None:
                 "95% CI (bootstrap over people)": [
                     f"{a.auc_boot_low:.3f}–{a.auc_boot_high:.3f}" for a in people.attacks
                 ],
-                "advantage": [f"{a.advantage:.3f}" for a in people.attacks],
+                "advantage": [_signed(a.advantage) for a in people.attacks],
                 "TPR at 10% FPR": [
                     "n/a" if (t := a.tpr(0.1)) is None else f"{pct(t.tpr)} ({pct(t.low)}–{pct(t.high)})"
                     for a in people.attacks
