@@ -40,6 +40,11 @@ Privacy: what is covered
       (:mod:`synth.synthesizers.dp.patterns`: ``WEEKDAY_TEST_SHARE`` of ε, "weekday tests" in the ledger, only
       when the table has dates); the seven labels and missing are a public domain that reads no row (no labels
       budget, no δ); its counts are in the tables below, noisy like any column's;
+    * a datetime whose format does not say whether it holds times (stored as datetimes, zone-aware or not): a
+      noisy test of four disjoint counts (midnight, whole hours, whole minutes, finer) keeps its hidden time of day
+      and chooses its grain (:func:`~synth.synthesizers.dp.patterns.timed_grains`: ``TIME_TEST_SHARE`` of ε,
+      "time-of-day tests" in the ledger, only when the schema has such a column); the kept time of day is one more
+      column of the tables below;
     * the root: drawn among the attributes with the fewest codes, read from the released domains (post-processing,
       no budget; :func:`~synth.synthesizers.dp.network.root_candidates`);
     * the fine cells of whole-number columns: a function of the spikes' noisy per-value counts, already
@@ -116,7 +121,7 @@ from synth.synthesizers.dp.options import PUBLIC_DOMAIN_CHOICES as PUBLIC_DOMAIN
 from synth.synthesizers.dp.sampling import NetworkSampling
 from synth.synthesizers.params import column_names
 from synth.synthesizers.registry import register
-from synth.synthesizers.time_of_day import from_local
+from synth.synthesizers.time_of_day import Split, from_local, is_untested
 from synth.synthesizers.weekdays import WEEKDAYS, is_hidden
 
 #: Each parent configuration's noisy counts are shrunk towards the child's overall distribution by this many
@@ -305,6 +310,15 @@ class PrivBayes(NetworkSampling, Synthesizer):
             flat = weekdays - patterns.patterned_weekdays(data, hidden, WEEKDAYS, eps_week, noise)
             data, schema = data.drop(columns=sorted(flat)), schema.select(n for n in schema.names if n not in flat)
             weekdays -= flat
+        # A datetime whose format does not say whether it holds times came split into its day and a candidate time
+        # of day: a noisy test keeps the time (and chooses its grain) or drops it, inside the budget.
+        untested = [s.name for s in schema if is_untested(s)]
+        self._time_grains: dict[str, int | None] = {}
+        if untested:
+            eps_time = budget.spend("time-of-day tests", patterns.TIME_TEST_SHARE * eps)
+            self._time_grains = patterns.timed_grains(data, untested, eps_time, noise)
+            flat = {name for name, grain in self._time_grains.items() if grain is None}
+            data, schema = data.drop(columns=sorted(flat)), schema.select(n for n in schema.names if n not in flat)
 
         progress(0.02, "private domains")
         plans = [self._domain_plan(spec, declared) for spec in schema]
@@ -387,6 +401,12 @@ class PrivBayes(NetworkSampling, Synthesizer):
         self.noisy_rows_ = noisy_rows
         self.ledger_ = budget.ledger()
         self.public_columns_ = tuple(public)
+
+    def _kept_times(self, splits: tuple[Split, ...]) -> tuple[Split, ...]:
+        """The time-of-day splits :meth:`_fit` kept, each candidate's at the grain its noisy test chose."""
+        grains = self.__dict__.pop("_time_grains", {})  # (never saved: a leading underscore)
+        kept = tuple((n, h, grains.get(h, g)) for n, h, g in splits if grains.get(h, g) is not None)
+        return tuple((n, h, int(g)) for n, h, g in kept)
 
     def _kept_weeks(self, weeks: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
         """The dates whose hidden weekday passed the noisy test in :meth:`_fit` (those among the network's)."""

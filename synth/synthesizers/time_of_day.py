@@ -33,7 +33,10 @@ Local clocks
 Differential privacy
     Which columns are split must not depend on any row: for a model with a guarantee it is read from the schema
     alone (a datetime format with an hour, or Unix time), and the grain from the format; the hidden column is one
-    more column of the model, learned inside its accounted budget. Orders between timestamps are only those declared.
+    more column of the model, learned inside its accounted budget. A column whose format cannot say (stored as
+    datetimes, zone-aware or not; ISO 8601 in mixed forms) comes split as a candidate (:func:`is_untested`): the
+    DP model keeps or drops its time of day and chooses its grain by a noisy test inside its budget
+    (:func:`synth.synthesizers.dp.patterns.timed_grains`). Orders between timestamps are only those declared.
     A column's offset is treated as part of its format (public input, as the format is): it is the clock the file
     was written on, not a value of any row.
 
@@ -54,7 +57,7 @@ import pandas as pd
 
 from synth.schema import ColumnKind, ColumnSpec, Schema
 from synth.schema.dates import DAY_NS
-from synth.schema.kinds import OFFSET_COLON
+from synth.schema.kinds import ISO8601, OFFSET_COLON
 from synth.synthesizers.persist import ModelFileError
 
 DAY_S = 86_400
@@ -62,6 +65,9 @@ DAY_S = 86_400
 SUFFIX = " · time of day"
 #: Time directives of a ``strftime`` format (an hour, minutes, seconds or a full time).
 _TIME_DIRECTIVES = ("%H", "%I", "%M", "%S", "%X", "%T", "%R", "%c", "%f")
+
+#: Starts the reason of a hidden column whose split a DP model still has to test (:func:`is_untested`).
+UNTESTED = "candidate: "
 
 #: The share of a column's present values with a time other than midnight from which it is split (models without
 #: a guarantee; a DP model reads the format alone).
@@ -213,6 +219,17 @@ def _hidden_name(name: str, taken: set[str]) -> str:
     return hidden
 
 
+def untested_format(fmt: str | None) -> bool:
+    """Whether a datetime column's format leaves open whether it holds times of day: none (stored as datetimes)
+    or ISO 8601 in mixed forms."""
+    return fmt is None or fmt == ISO8601
+
+
+def is_untested(spec: ColumnSpec) -> bool:
+    """Whether ``spec`` is a hidden time of day :func:`split_times` added for a DP model to test (see there)."""
+    return spec.kind is ColumnKind.CONTINUOUS and spec.reason.startswith(UNTESTED + "time of day of ")
+
+
 def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[pd.DataFrame, Schema, tuple[Split, ...]]:
     """The modelled ``data`` and ``schema`` with each datetime that has a time part as its day plus a hidden column
     of seconds since midnight (UTC) right after it, and the splits made. ``private`` (a model with a guarantee):
@@ -234,6 +251,12 @@ def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[p
         # would fall on their day and break the rules and lookups read from the dates (a flag looked up per date).
         timed = len(seconds) and np.mean(seconds != 0) >= MIN_TIMED
         grain = format_grain(spec.datetime_format) if private else data_grain(seconds) if timed else None
+        # A column stored as datetimes (or ISO 8601 text in mixed forms) has no format that says whether it holds
+        # times: a DP model gets it as a candidate, which the model's own noisy test keeps or drops (and whose
+        # grain it chooses) inside its budget (synth.synthesizers.dp.patterns.timed_grains). Leaving it whole lost
+        # every time of day: the DP network bins dates by the day, so a zone-aware column came back at midnight.
+        candidate = private and grain is None and untested_format(spec.datetime_format)
+        grain = 1 if candidate else grain
         if grain is None:
             continue
         hidden = _hidden_name(spec.name, taken)
@@ -244,7 +267,8 @@ def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[p
             dt = dt.dt.tz_localize("UTC").dt.tz_convert(series.dtype.tz)
         columns[spec.name] = dt
         columns[hidden] = pd.Series(np.where(missing, np.nan, (ns % DAY_NS) / 1e9), index=series.index)
-        specs.append(ColumnSpec(hidden, ColumnKind.CONTINUOUS, "time of day of " + spec.name, dtype="float64"))
+        reason = (UNTESTED if candidate else "") + "time of day of " + spec.name
+        specs.append(ColumnSpec(hidden, ColumnKind.CONTINUOUS, reason, dtype="float64"))
         splits.append((spec.name, hidden, int(grain)))
     if not splits:
         return data, schema, ()
