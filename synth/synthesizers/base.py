@@ -65,6 +65,7 @@ from synth.synthesizers.rare_categories import (
 )
 from synth.synthesizers.time_of_day import (
     Split,
+    Zone,
     column_zones,
     split_times,
     time_orders,
@@ -158,7 +159,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         # (synth.synthesizers.elapsed); found on whole timestamps, before they are split.
         found = find_elapsed(data[modelled], schema.select(modelled)) if ruled else ((), ())
         self.elapsed_, self.elapsed_followers_ = found
-        zones = column_zones(df[modelled], schema.select(modelled))  # offsets: read on their local clock
+        zones = self._local_clocks(df[modelled], schema.select(modelled))  # offsets: read on their local clock
         model_data, model_schema, splits = split_times(
             to_local(data[modelled].reset_index(drop=True), zones), schema.select(modelled), private=private
         )
@@ -186,6 +187,11 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         """The schema the model keeps and its samples are conformed to: the given one, unless a synthesizer must
         not round some column to its recorded decimals (CART: :func:`synth.synthesizers.cart_steps.safe_decimals`)."""
         return schema
+
+    def _local_clocks(self, raw: pd.DataFrame, schema: Schema) -> dict[str, Zone]:
+        """The local clock each datetime column is modelled on (:func:`~synth.synthesizers.time_of_day.column_zones`;
+        a DP model chooses text columns' offsets by its own mechanism)."""
+        return column_zones(raw, schema)
 
     def _kept_times(self, splits: tuple[Split, ...]) -> tuple[Split, ...]:
         """The time-of-day splits the fitted model learned, at its grains (all those given to :meth:`_fit`, unless

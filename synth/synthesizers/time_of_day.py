@@ -37,8 +37,9 @@ Differential privacy
     datetimes, zone-aware or not; ISO 8601 in mixed forms) comes split as a candidate (:func:`is_untested`): the
     DP model keeps or drops its time of day and chooses its grain by a noisy test inside its budget
     (:func:`synth.synthesizers.dp.patterns.timed_grains`). Orders between timestamps are only those declared.
-    A column's offset is treated as part of its format (public input, as the format is): it is the clock the file
-    was written on, not a value of any row.
+    A zone-aware column's zone is its dtype (schema, public). A text column's offset is a value of its rows: a DP
+    model chooses it by the exponential mechanism inside its budget (``pick`` of :func:`column_zones`,
+    :mod:`synth.synthesizers.dp.clocks`), never as the one offset every row shares.
 
 Model files
     ``times_`` (column, hidden column, grain in seconds), ``time_orders_`` and ``time_zones_`` (column: offset in
@@ -49,7 +50,7 @@ Model files
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -82,10 +83,12 @@ _OFFSET = r"([+-])(\d\d):?(\d\d)$"
 MAX_OFFSET_S = 18 * 3600
 
 
-def column_zones(raw: pd.DataFrame, schema: Schema) -> dict[str, Zone]:
+def column_zones(raw: pd.DataFrame, schema: Schema, pick: Callable[[np.ndarray], int] | None = None) -> dict[str, Zone]:
     """The local clock of each datetime column of ``raw`` (the table as given, before parsing) that has one: the
     one offset every present value of a text column with an offset in its format is written at, or the time zone of
-    a column stored as zone-aware datetimes. UTC, several offsets or none: left out (modelled in UTC)."""
+    a column stored as zone-aware datetimes (its dtype: schema, public). UTC, several offsets or none: left out
+    (modelled in UTC). ``pick`` (a DP model) chooses a text column's offset from the offsets its values are written
+    at instead (0: UTC), by its own mechanism: :func:`synth.synthesizers.dp.clocks.noisy_offset`."""
     out: dict[str, Zone] = {}
     for spec in schema:
         if spec.kind is not ColumnKind.DATETIME or spec.name not in raw.columns:
@@ -96,17 +99,33 @@ def column_zones(raw: pd.DataFrame, schema: Schema) -> dict[str, Zone]:
             if zone != "UTC" and _readable_zone(zone):
                 out[spec.name] = zone
             continue
-        fmt = spec.datetime_format or ""
-        if "%z" not in fmt and OFFSET_COLON not in fmt:
+        if not writes_offset(spec):
             continue
-        found = series.dropna().astype(str).str.strip().str.extract(_OFFSET)
-        if not len(found) or found.isna().any().any():
+        offsets, every = written_offsets(series)
+        if pick is not None:
+            offset = int(pick(offsets))
+        elif every and len(offsets) and len(np.unique(offsets)) == 1:
+            offset = int(offsets[0])
+        else:
             continue
-        sign = np.where(found[0] == "-", -1, 1)
-        offsets = np.unique(sign * (found[1].astype(int) * 3600 + found[2].astype(int) * 60))
-        if len(offsets) == 1 and offsets[0] != 0 and abs(int(offsets[0])) <= MAX_OFFSET_S:
-            out[spec.name] = int(offsets[0])
+        if offset != 0 and abs(offset) <= MAX_OFFSET_S:
+            out[spec.name] = offset
     return out
+
+
+def writes_offset(spec: ColumnSpec) -> bool:
+    """Whether ``spec`` is a datetime column written as text with a UTC offset (its format says so)."""
+    fmt = spec.datetime_format or ""
+    return spec.kind is ColumnKind.DATETIME and ("%z" in fmt or OFFSET_COLON in fmt)
+
+
+def written_offsets(series: pd.Series) -> tuple[np.ndarray, bool]:
+    """The UTC offset (seconds east) of each present value of a text column that ends in one, and whether every
+    present value does."""
+    found = series.dropna().astype(str).str.strip().str.extract(_OFFSET).dropna()
+    sign = np.where(found[0] == "-", -1, 1)
+    offsets = sign * (found[1].astype(int).to_numpy() * 3600 + found[2].astype(int).to_numpy() * 60)
+    return np.asarray(offsets, dtype=np.int64), len(found) == int(series.notna().sum())
 
 
 def _readable_zone(zone: str) -> bool:
@@ -228,6 +247,11 @@ def untested_format(fmt: str | None) -> bool:
 def is_untested(spec: ColumnSpec) -> bool:
     """Whether ``spec`` is a hidden time of day :func:`split_times` added for a DP model to test (see there)."""
     return spec.kind is ColumnKind.CONTINUOUS and spec.reason.startswith(UNTESTED + "time of day of ")
+
+
+def is_time_of_day(spec: ColumnSpec) -> bool:
+    """Whether ``spec`` is a hidden time-of-day column :func:`split_times` added."""
+    return spec.kind is ColumnKind.CONTINUOUS and SUFFIX in spec.name and "time of day of " in spec.reason
 
 
 def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[pd.DataFrame, Schema, tuple[Split, ...]]:
