@@ -46,7 +46,8 @@ Privacy: what is covered
       noisy test of four disjoint counts (midnight, whole hours, whole minutes, finer) keeps its hidden time of day
       and chooses its grain (:func:`~synth.synthesizers.dp.patterns.timed_grains`: ``TIME_TEST_SHARE`` of ε,
       "time-of-day tests" in the ledger, only when the schema has such a column); the kept time of day is one more
-      column of the tables below;
+      column of the tables below, its range [0, 86,400) seconds public (it reads no row; its bins and spikes are
+      bought like any declared range's);
     * the root: drawn among the attributes with the fewest codes, read from the released domains (post-processing,
       no budget; :func:`~synth.synthesizers.dp.network.root_candidates`);
     * the fine cells of whole-number columns: a function of the spikes' noisy per-value counts, already
@@ -429,7 +430,9 @@ class PrivBayes(NetworkSampling, Synthesizer):
         from the rows; its ε is entered in the ledger by :meth:`_fit`."""
         written = [s.name for s in schema if s.name in raw.columns and writes_offset(s)]
         self._offsets_epsilon = clocks.OFFSET_SHARE * float(self.epsilon) if written else 0.0
-        each, noise = self._offsets_epsilon / max(len(written), 1), mechanisms.private_rng()
+        if not written:  # (no generator drawn: the fit's only one is _fit's)
+            return column_zones(raw, schema)
+        each, noise = self._offsets_epsilon / len(written), mechanisms.private_rng()
         return column_zones(raw, schema, pick=lambda offsets: clocks.noisy_offset(offsets, each, noise))
 
     def _kept_times(self, splits: tuple[Split, ...]) -> tuple[Split, ...]:
