@@ -63,7 +63,15 @@ from synth.synthesizers.rare_categories import (
     bucketed_shares,
     hide_rare_categories,
 )
-from synth.synthesizers.time_of_day import column_zones, split_times, time_orders, to_local, write_local
+from synth.synthesizers.time_of_day import (
+    Split,
+    Zone,
+    column_zones,
+    split_times,
+    time_orders,
+    to_local,
+    write_local,
+)
 from synth.synthesizers.weekdays import join_parts, split_weekdays
 
 register_state = persist.register_state_type
@@ -151,13 +159,14 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         # (synth.synthesizers.elapsed); found on whole timestamps, before they are split.
         found = find_elapsed(data[modelled], schema.select(modelled)) if ruled else ((), ())
         self.elapsed_, self.elapsed_followers_ = found
-        zones = column_zones(df[modelled], schema.select(modelled))  # offsets: read on their local clock
+        zones = self._local_clocks(df[modelled], schema.select(modelled))  # offsets: read on their local clock
         model_data, model_schema, splits = split_times(
             to_local(data[modelled].reset_index(drop=True), zones), schema.select(modelled), private=private
         )
         model_data, model_schema, weeks = split_weekdays(model_data, model_schema, private=private)
         self._fit(model_data, model_schema, rng, scaled(report, 0.05, 1.0))
         weeks = self._kept_weeks(weeks)
+        splits = self._kept_times(splits)
         declared = tuple(getattr(self, "declared_orders_", ())) if private else None
         self.times_, self.time_zones_ = splits, zones
         self.weekdays_ = weeks
@@ -178,6 +187,16 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         """The schema the model keeps and its samples are conformed to: the given one, unless a synthesizer must
         not round some column to its recorded decimals (CART: :func:`synth.synthesizers.cart_steps.safe_decimals`)."""
         return schema
+
+    def _local_clocks(self, raw: pd.DataFrame, schema: Schema) -> dict[str, Zone]:
+        """The local clock each datetime column is modelled on (:func:`~synth.synthesizers.time_of_day.column_zones`;
+        a DP model chooses text columns' offsets by its own mechanism)."""
+        return column_zones(raw, schema)
+
+    def _kept_times(self, splits: tuple[Split, ...]) -> tuple[Split, ...]:
+        """The time-of-day splits the fitted model learned, at its grains (all those given to :meth:`_fit`, unless
+        it tested some: a DP model, :mod:`synth.synthesizers.dp.patterns`)."""
+        return splits
 
     def _kept_weeks(self, weeks: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
         """The hidden weekdays the fitted model learned (all those given to :meth:`_fit`, unless it dropped some)."""

@@ -27,6 +27,8 @@ Privacy: what is covered
     modelled columns is released by a DP mechanism or is public by the user's declaration:
 
     * the number of rows: Laplace noise (2% of ε); the saved row count is the noisy one;
+    * the UTC offset of each text datetime column written with one: the exponential mechanism over a public grid
+      of offsets (:mod:`synth.synthesizers.dp.clocks`, ``OFFSET_SHARE`` of ε, only when the schema has one);
     * the domains (category labels, numeric and date ranges, spikes, bins): declared public, or bought with
       ``domain_share`` of ε (see :mod:`synth.synthesizers.dp.domains`); labels under a noisy threshold become
       "(other)", which makes the label lists (ε, δ)-DP with δ = :attr:`PrivBayes.delta` (δ = 0 when every
@@ -40,6 +42,12 @@ Privacy: what is covered
       (:mod:`synth.synthesizers.dp.patterns`: ``WEEKDAY_TEST_SHARE`` of ε, "weekday tests" in the ledger, only
       when the table has dates); the seven labels and missing are a public domain that reads no row (no labels
       budget, no δ); its counts are in the tables below, noisy like any column's;
+    * a datetime whose format does not say whether it holds times (stored as datetimes, zone-aware or not): a
+      noisy test of four disjoint counts (midnight, whole hours, whole minutes, finer) keeps its hidden time of day
+      and chooses its grain (:func:`~synth.synthesizers.dp.patterns.timed_grains`: ``TIME_TEST_SHARE`` of ε,
+      "time-of-day tests" in the ledger, only when the schema has such a column); the kept time of day is one more
+      column of the tables below, its range [0, 86,400) seconds public (it reads no row; its bins and spikes are
+      bought like any declared range's);
     * the root: drawn among the attributes with the fewest codes, read from the released domains (post-processing,
       no budget; :func:`~synth.synthesizers.dp.network.root_candidates`);
     * the fine cells of whole-number columns: a function of the spikes' noisy per-value counts, already
@@ -61,9 +69,10 @@ Privacy: what is not covered
     known anyway (a codebook), and ε does not protect them. Identifier, PII, free-text and constant columns
     are never learned by the network; the shared base regenerates them from their format, missing rate and
     (for constants) value, which are outside ε. The schema (column names, kinds and dtypes) is public input;
-    the file drops the reasons an inferred schema gives, which quote the data. So is the one UTC offset a datetime
-    column is written at (or its time zone), read like its format: the clock the file was written on, not a value
-    of any row (:mod:`synth.synthesizers.time_of_day`).
+    the file drops the reasons an inferred schema gives, which quote the data. So is the time zone of a column
+    stored as zone-aware datetimes (its dtype). The UTC offset a text column is read and written at is not read
+    from the rows: the exponential mechanism chooses it (:mod:`synth.synthesizers.dp.clocks`, "UTC offsets" in the
+    ledger).
 """
 
 from __future__ import annotations
@@ -88,8 +97,8 @@ from synth.synthesizers.base import (
 from synth.synthesizers.cart import MISSING, datetimes_from_units
 from synth.synthesizers.column_order import shift_dates, to_gaps
 from synth.synthesizers.declared_orders import check_declared_orders, declared_gaps
+from synth.synthesizers.dp import clocks, mechanisms, notices, patterns
 from synth.synthesizers.dp import domains as dpd
-from synth.synthesizers.dp import mechanisms, notices, patterns
 from synth.synthesizers.dp.accountant import Budget
 from synth.synthesizers.dp.encoding import (
     DOMAIN_WEIGHTS,
@@ -116,7 +125,16 @@ from synth.synthesizers.dp.options import PUBLIC_DOMAIN_CHOICES as PUBLIC_DOMAIN
 from synth.synthesizers.dp.sampling import NetworkSampling
 from synth.synthesizers.params import column_names
 from synth.synthesizers.registry import register
-from synth.synthesizers.time_of_day import from_local
+from synth.synthesizers.time_of_day import (
+    DAY_S,
+    Split,
+    Zone,
+    column_zones,
+    from_local,
+    is_time_of_day,
+    is_untested,
+    writes_offset,
+)
 from synth.synthesizers.weekdays import WEEKDAYS, is_hidden
 
 #: Each parent configuration's noisy counts are shrunk towards the child's overall distribution by this many
@@ -158,7 +176,8 @@ class PrivBayes(NetworkSampling, Synthesizer):
         "choose. The noise comes from fresh OS entropy, never from the seed, and is never saved. Not covered: "
         "what you declare public (with 'Treat as public', the labels and ranges seen in the data; the orders you "
         "declare, which are never checked against the data), and the identifier, personal-data, free-text and "
-        "constant columns, which are regenerated from their format."
+        "constant columns, which are regenerated from their format. The UTC offset a text date column is written at is "
+        "chosen under the same ε (among every quarter hour), never read from the rows."
     )
     artifacts = ARTIFACTS
     params = PARAMS
@@ -287,6 +306,11 @@ class PrivBayes(NetworkSampling, Synthesizer):
         # A date's hidden weekday (synth.synthesizers.weekdays) has seven fixed labels: public, read from no row.
         weekdays = {s.name for s in schema if is_hidden(s)}
         declared_public.update({name: [*WEEKDAYS, None] for name in weekdays})
+        # A hidden time of day (synth.synthesizers.time_of_day) lies in [0, 86,400) seconds whatever the rows hold: a
+        # public range that reads no row. Left private, its noisy range was lost in most ε = 1 fits of a 600-row
+        # clinic (every time at 00:00), and an end whose time was lost came out before its start.
+        clocks_of_day = {s.name for s in schema if is_time_of_day(s)}
+        declared_public.update({name: (0.0, float(DAY_S)) for name in clocks_of_day if name not in declared_public})
         declared = dpd.normalise_public(declared_public, schema)
         eps = float(self.epsilon)
         n_private_cat = sum(
@@ -299,12 +323,24 @@ class PrivBayes(NetworkSampling, Synthesizer):
         )
         budget = Budget(eps, self.delta if n_private_cat else 0.0)
         noisy_rows = max(2.0, mechanisms.noisy_count(len(data), budget.spend("row count", COUNT_SHARE * eps), noise))
+        offsets_epsilon = self.__dict__.pop("_offsets_epsilon", 0.0)  # spent by _local_clocks, before this
+        if offsets_epsilon:
+            budget.spend("UTC offsets", offsets_epsilon)
         if weekdays:  # a date keeps its hidden weekday only when a noisy test of its weekdays finds a pattern
             hidden = [s.name for s in schema if s.name in weekdays]
             eps_week = budget.spend("weekday tests", patterns.WEEKDAY_TEST_SHARE * eps)
             flat = weekdays - patterns.patterned_weekdays(data, hidden, WEEKDAYS, eps_week, noise)
             data, schema = data.drop(columns=sorted(flat)), schema.select(n for n in schema.names if n not in flat)
             weekdays -= flat
+        # A datetime whose format does not say whether it holds times came split into its day and a candidate time
+        # of day: a noisy test keeps the time (and chooses its grain) or drops it, inside the budget.
+        untested = [s.name for s in schema if is_untested(s)]
+        self._time_grains: dict[str, int | None] = {}
+        if untested:
+            eps_time = budget.spend("time-of-day tests", patterns.TIME_TEST_SHARE * eps)
+            self._time_grains = patterns.timed_grains(data, untested, eps_time, noise)
+            flat = {name for name, grain in self._time_grains.items() if grain is None}
+            data, schema = data.drop(columns=sorted(flat)), schema.select(n for n in schema.names if n not in flat)
 
         progress(0.02, "private domains")
         plans = [self._domain_plan(spec, declared) for spec in schema]
@@ -345,7 +381,7 @@ class PrivBayes(NetworkSampling, Synthesizer):
             )
             columns.append(column)
             codes_list.append(codes)
-            if plan != "private" and spec.name not in weekdays:  # declared, or the labels / range seen
+            if plan != "private" and spec.name not in weekdays | clocks_of_day:  # declared, or the labels / range seen
                 public.append(spec.name)
         codes = np.column_stack(codes_list) if codes_list else np.zeros((len(data), 0), dtype=np.int64)
         sizes = tuple(c.size for c in columns)
@@ -387,6 +423,23 @@ class PrivBayes(NetworkSampling, Synthesizer):
         self.noisy_rows_ = noisy_rows
         self.ledger_ = budget.ledger()
         self.public_columns_ = tuple(public)
+
+    def _local_clocks(self, raw: pd.DataFrame, schema: Schema) -> dict[str, Zone]:
+        """Zone-aware columns keep their zone (their dtype: schema, public); a text column written with offsets is
+        read on one chosen by the exponential mechanism (:mod:`synth.synthesizers.dp.clocks`), never on one read
+        from the rows; its ε is entered in the ledger by :meth:`_fit`."""
+        written = [s.name for s in schema if s.name in raw.columns and writes_offset(s)]
+        self._offsets_epsilon = clocks.OFFSET_SHARE * float(self.epsilon) if written else 0.0
+        if not written:  # (no generator drawn: the fit's only one is _fit's)
+            return column_zones(raw, schema)
+        each, noise = self._offsets_epsilon / len(written), mechanisms.private_rng()
+        return column_zones(raw, schema, pick=lambda offsets: clocks.noisy_offset(offsets, each, noise))
+
+    def _kept_times(self, splits: tuple[Split, ...]) -> tuple[Split, ...]:
+        """The time-of-day splits :meth:`_fit` kept, each candidate's at the grain its noisy test chose."""
+        grains = self.__dict__.pop("_time_grains", {})  # (never saved: a leading underscore)
+        kept = tuple((n, h, grains.get(h, g)) for n, h, g in splits if grains.get(h, g) is not None)
+        return tuple((n, h, int(g)) for n, h, g in kept)
 
     def _kept_weeks(self, weeks: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
         """The dates whose hidden weekday passed the noisy test in :meth:`_fit` (those among the network's)."""

@@ -303,6 +303,8 @@ def check_privbayes(model: Any) -> None:
     released = (
         {d.name: d for d in domain if getattr(d, "name", None) not in gapped} if isinstance(domain, tuple) else {}
     )
+    zones = getattr(model, "time_zones_", {})  # (checked by check_times before this runs)
+    released = {k: _on_local_clock(d, zones[k]) if k in zones else d for k, d in released.items()}
     sizes = []
     for c in columns:
         if not c.categorical:
@@ -350,6 +352,20 @@ def check_privbayes(model: Any) -> None:
         if not in_unit or np.any(np.diff(cum, axis=1) < -1e-9) or not np.allclose(cum[:, -1], 1.0):
             fail(f"table {k} does not hold cumulative probabilities")
         drawn.add(child)
+
+
+def _on_local_clock(dom: Any, zone: Any) -> Any:
+    """A released date range (UTC instants, as a fit writes it) on the column's local clock, as its bins are, an
+    hour wider each side for the wall-clock hour a zone skips in spring; as it was where it cannot be moved."""
+    from types import SimpleNamespace
+
+    from synth.synthesizers.time_of_day import to_local
+
+    try:
+        ends = to_local(pd.DataFrame({"d": pd.to_datetime([dom.low, dom.high])}), {"d": zone})["d"]
+    except (TypeError, ValueError, OverflowError):
+        return dom
+    return SimpleNamespace(low=ends.iloc[0] - pd.Timedelta(hours=1), high=ends.iloc[1] + pd.Timedelta(hours=1))
 
 
 def check_bin_edges(column: Any, released: Any) -> None:

@@ -33,9 +33,13 @@ Local clocks
 Differential privacy
     Which columns are split must not depend on any row: for a model with a guarantee it is read from the schema
     alone (a datetime format with an hour, or Unix time), and the grain from the format; the hidden column is one
-    more column of the model, learned inside its accounted budget. Orders between timestamps are only those declared.
-    A column's offset is treated as part of its format (public input, as the format is): it is the clock the file
-    was written on, not a value of any row.
+    more column of the model, learned inside its accounted budget. A column whose format cannot say (stored as
+    datetimes, zone-aware or not; ISO 8601 in mixed forms) comes split as a candidate (:func:`is_untested`): the
+    DP model keeps or drops its time of day and chooses its grain by a noisy test inside its budget
+    (:func:`synth.synthesizers.dp.patterns.timed_grains`). Orders between timestamps are only those declared.
+    A zone-aware column's zone is its dtype (schema, public). A text column's offset is a value of its rows: a DP
+    model chooses it by the exponential mechanism inside its budget (``pick`` of :func:`column_zones`,
+    :mod:`synth.synthesizers.dp.clocks`), never as the one offset every row shares.
 
 Model files
     ``times_`` (column, hidden column, grain in seconds), ``time_orders_`` and ``time_zones_`` (column: offset in
@@ -46,7 +50,7 @@ Model files
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -54,7 +58,7 @@ import pandas as pd
 
 from synth.schema import ColumnKind, ColumnSpec, Schema
 from synth.schema.dates import DAY_NS
-from synth.schema.kinds import OFFSET_COLON
+from synth.schema.kinds import ISO8601, OFFSET_COLON
 from synth.synthesizers.instants import datetime_ns
 from synth.synthesizers.persist import ModelFileError
 
@@ -64,6 +68,9 @@ SUFFIX = " · time of day"
 _REASON = "time of day of "
 #: Time directives of a ``strftime`` format (an hour, minutes, seconds or a full time).
 _TIME_DIRECTIVES = ("%H", "%I", "%M", "%S", "%X", "%T", "%R", "%c", "%f")
+
+#: Starts the reason of a hidden column whose split a DP model still has to test (:func:`is_untested`).
+UNTESTED = "candidate: "
 
 #: The share of a column's present values with a time other than midnight from which it is split (models without
 #: a guarantee; a DP model reads the format alone).
@@ -78,10 +85,12 @@ _OFFSET = r"([+-])(\d\d):?(\d\d)$"
 MAX_OFFSET_S = 18 * 3600
 
 
-def column_zones(raw: pd.DataFrame, schema: Schema) -> dict[str, Zone]:
+def column_zones(raw: pd.DataFrame, schema: Schema, pick: Callable[[np.ndarray], int] | None = None) -> dict[str, Zone]:
     """The local clock of each datetime column of ``raw`` (the table as given, before parsing) that has one: the
     one offset every present value of a text column with an offset in its format is written at, or the time zone of
-    a column stored as zone-aware datetimes. UTC, several offsets or none: left out (modelled in UTC)."""
+    a column stored as zone-aware datetimes (its dtype: schema, public). UTC, several offsets or none: left out
+    (modelled in UTC). ``pick`` (a DP model) chooses a text column's offset from the offsets its values are written
+    at instead (0: UTC), by its own mechanism: :func:`synth.synthesizers.dp.clocks.noisy_offset`."""
     out: dict[str, Zone] = {}
     for spec in schema:
         if spec.kind is not ColumnKind.DATETIME or spec.name not in raw.columns:
@@ -92,17 +101,33 @@ def column_zones(raw: pd.DataFrame, schema: Schema) -> dict[str, Zone]:
             if zone != "UTC" and _readable_zone(zone):
                 out[spec.name] = zone
             continue
-        fmt = spec.datetime_format or ""
-        if "%z" not in fmt and OFFSET_COLON not in fmt:
+        if not writes_offset(spec):
             continue
-        found = series.dropna().astype(str).str.strip().str.extract(_OFFSET)
-        if not len(found) or found.isna().any().any():
+        offsets, every = written_offsets(series)
+        if pick is not None:
+            offset = int(pick(offsets))
+        elif every and len(offsets) and len(np.unique(offsets)) == 1:
+            offset = int(offsets[0])
+        else:
             continue
-        sign = np.where(found[0] == "-", -1, 1)
-        offsets = np.unique(sign * (found[1].astype(int) * 3600 + found[2].astype(int) * 60))
-        if len(offsets) == 1 and offsets[0] != 0 and abs(int(offsets[0])) <= MAX_OFFSET_S:
-            out[spec.name] = int(offsets[0])
+        if offset != 0 and abs(offset) <= MAX_OFFSET_S:
+            out[spec.name] = offset
     return out
+
+
+def writes_offset(spec: ColumnSpec) -> bool:
+    """Whether ``spec`` is a datetime column written as text with a UTC offset (its format says so)."""
+    fmt = spec.datetime_format or ""
+    return spec.kind is ColumnKind.DATETIME and ("%z" in fmt or OFFSET_COLON in fmt)
+
+
+def written_offsets(series: pd.Series) -> tuple[np.ndarray, bool]:
+    """The UTC offset (seconds east) of each present value of a text column that ends in one, and whether every
+    present value does."""
+    found = series.dropna().astype(str).str.strip().str.extract(_OFFSET).dropna()
+    sign = np.where(found[0] == "-", -1, 1)
+    offsets = sign * (found[1].astype(int).to_numpy() * 3600 + found[2].astype(int).to_numpy() * 60)
+    return np.asarray(offsets, dtype=np.int64), len(found) == int(series.notna().sum())
 
 
 def _readable_zone(zone: str) -> bool:
@@ -196,16 +221,27 @@ def data_grain(seconds: np.ndarray) -> int:
     return int(np.gcd.reduce(np.append(whole.astype(np.int64), 3600)))
 
 
-def is_time_of_day(spec: ColumnSpec) -> bool:
-    """Whether ``spec`` is a hidden time-of-day column :func:`split_times` added."""
-    return spec.kind is ColumnKind.CONTINUOUS and spec.reason.startswith(_REASON) and SUFFIX in spec.name
-
-
 def _hidden_name(name: str, taken: set[str]) -> str:
     hidden, k = name + SUFFIX, 2
     while hidden in taken:
         hidden, k = f"{name}{SUFFIX} {k}", k + 1
     return hidden
+
+
+def untested_format(fmt: str | None) -> bool:
+    """Whether a datetime column's format leaves open whether it holds times of day: none (stored as datetimes)
+    or ISO 8601 in mixed forms."""
+    return fmt is None or fmt == ISO8601
+
+
+def is_untested(spec: ColumnSpec) -> bool:
+    """Whether ``spec`` is a hidden time of day :func:`split_times` added for a DP model to test (see there)."""
+    return spec.kind is ColumnKind.CONTINUOUS and spec.reason.startswith(UNTESTED + _REASON)
+
+
+def is_time_of_day(spec: ColumnSpec) -> bool:
+    """Whether ``spec`` is a hidden time-of-day column :func:`split_times` added."""
+    return spec.kind is ColumnKind.CONTINUOUS and SUFFIX in spec.name and _REASON in spec.reason
 
 
 def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[pd.DataFrame, Schema, tuple[Split, ...]]:
@@ -229,6 +265,12 @@ def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[p
         # would fall on their day and break the rules and lookups read from the dates (a flag looked up per date).
         timed = len(seconds) and np.mean(seconds != 0) >= MIN_TIMED
         grain = format_grain(spec.datetime_format) if private else data_grain(seconds) if timed else None
+        # A column stored as datetimes (or ISO 8601 text in mixed forms) has no format that says whether it holds
+        # times: a DP model gets it as a candidate, which the model's own noisy test keeps or drops (and whose
+        # grain it chooses) inside its budget (synth.synthesizers.dp.patterns.timed_grains). Leaving it whole lost
+        # every time of day: the DP network bins dates by the day, so a zone-aware column came back at midnight.
+        candidate = private and grain is None and untested_format(spec.datetime_format)
+        grain = 1 if candidate else grain
         if grain is None:
             continue
         hidden = _hidden_name(spec.name, taken)
@@ -239,7 +281,8 @@ def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[p
             dt = dt.dt.tz_localize("UTC").dt.tz_convert(series.dtype.tz)
         columns[spec.name] = dt
         columns[hidden] = pd.Series(np.where(missing, np.nan, (ns % DAY_NS) / 1e9), index=series.index)
-        specs.append(ColumnSpec(hidden, ColumnKind.CONTINUOUS, _REASON + spec.name, dtype="float64"))
+        reason = (UNTESTED if candidate else "") + _REASON + spec.name
+        specs.append(ColumnSpec(hidden, ColumnKind.CONTINUOUS, reason, dtype="float64"))
         splits.append((spec.name, hidden, int(grain)))
     if not splits:
         return data, schema, ()

@@ -162,10 +162,11 @@ def test_the_ledger_adds_up_to_epsilon_and_delta_is_zero_when_labels_are_public(
     assert {w for w, _, _ in private.ledger_} == {
         "row count",
         "weekday tests",
+        "time-of-day tests",
         "domains",
         "structure",
         "tables",
-    }  # "when"
+    }  # "when", stored as datetimes: its format cannot say whether it holds times, so the rows are tested
     declared = {"colour": ["blue", "green", "red", CANARY_LABEL], "size": ["S", "M", "L"]}
     public = PrivBayes(epsilon=2.0, public_domains=declared).fit(table)
     assert sum(d for _, _, d in public.ledger_) == 0.0

@@ -22,6 +22,12 @@ from synth.synthesizers.cart import MISSING, datetimes_from_units, labels
 from synth.synthesizers.dp import domains as dpd
 
 #: Relative domain cost of a column by how its domain is obtained (see :func:`domain_plan`).
+#: The share of a private number's domain ε spent on its range (the rest: spikes and bin edges).
+RANGE_SHARE = 1.0 / 3.0
+#: The same for a date. Two thirds (session 24, ``benchmarks/bench_dp_birth_ranges.py``, 20 fits at ε = 1) widened the
+#: HR table's birth-date range (real rows inside: 0.53 → 0.83 on average) but lost the clinic's (0.53 → 0.02): with
+#: more ε its first look moves to year cells, which dates spread over 95 years cannot fill. Not the default.
+DATE_RANGE_SHARE = 1.0 / 3.0
 DOMAIN_WEIGHTS = {"private": 1.0, "bounds": 0.5, "seen": 0.5, "public": 0.0}
 
 
@@ -237,7 +243,8 @@ def encode_numeric(
     elif plan == "seen":
         low, high = (float(present.min()), float(present.max())) if len(present) else (0.0, 0.0)
     else:
-        span, coarse = dpd.released_span(present, kind, epsilon / 3.0, noise, integer, rows=noisy_rows)
+        share = DATE_RANGE_SHARE if kind is ColumnKind.DATETIME else RANGE_SHARE
+        span, coarse = dpd.released_span(present, kind, epsilon * share, noise, integer, rows=noisy_rows)
         # Said only of whole numbers and dates (years, hours, day counts: the values a user can tell are impossible);
         # a fractional column's log-grid cells end near its real ends in relative terms, and its thin tails would
         # make the warning name almost every such column.
@@ -256,7 +263,7 @@ def encode_numeric(
     # noisy tables then say whether missing values are more than noise (see network.drop_faint_code). Deciding it
     # here from one count at a sixth of the rest (ε ≈ 0.004 at ε = 1 on a dozen columns) needed ~1,700 missing
     # rows: the tester's salary (84 missing) was never missing, its missing rows coded as its lowest bin.
-    rest = epsilon * 2.0 / 3.0 if plan == "private" else epsilon
+    rest = epsilon * (1.0 - share) if plan == "private" else epsilon
     has_missing = n_missing > 0 if plan == "seen" else True
     # A small private whole-number range spends all of the rest on per-value counts in a window around it, which
     # place its ends exactly and give its spikes, bin edges and fine cells (post-processing): see whole_counts.

@@ -27,19 +27,31 @@ def laplace(values: np.ndarray, scale: float, rng: np.random.Generator) -> np.nd
     return values + rng.laplace(0.0, scale, values.shape)
 
 
-def exponential(scores: np.ndarray, epsilon: float, sensitivity: float, rng: np.random.Generator) -> int:
+def exponential(
+    scores: np.ndarray, epsilon: float, sensitivity: float, rng: np.random.Generator, *, monotone: bool = False
+) -> int:
     """The exponential mechanism: index i drawn with probability ∝ exp(ε · score_i / (2 Δ)).
 
-    ε-DP when every score changes by at most ``sensitivity`` (Δ) between neighbouring tables.
+    ε-DP when every score changes by at most ``sensitivity`` (Δ) between neighbouring tables. With ``monotone``
+    (the scores of neighbouring tables all move the same way, as counts do when a row is added or removed) the
+    factor 2 goes: exp(ε · score_i / Δ) is ε-DP too (McSherry & Talwar 2007; Dwork & Roth 2014, §3.4), since the
+    normaliser then moves the same way as the chosen score and cannot add to its change.
     """
     scores = np.asarray(scores, dtype=float)
     if len(scores) == 0:
         raise ValueError("the exponential mechanism needs at least one candidate")
     if epsilon <= 0:
         return int(rng.integers(len(scores)))  # no budget: a uniform choice reveals nothing
-    logits = epsilon * scores / (2.0 * sensitivity)
+    return int(rng.choice(len(scores), p=exponential_probabilities(scores, epsilon, sensitivity, monotone=monotone)))
+
+
+def exponential_probabilities(
+    scores: np.ndarray, epsilon: float, sensitivity: float, *, monotone: bool = False
+) -> np.ndarray:
+    """The probability :func:`exponential` draws each index with (ε > 0)."""
+    logits = epsilon * np.asarray(scores, dtype=float) / ((1.0 if monotone else 2.0) * sensitivity)
     weights = np.exp(logits - logits.max())
-    return int(rng.choice(len(scores), p=weights / weights.sum()))
+    return weights / weights.sum()
 
 
 def threshold(epsilon: float, delta: float) -> float:
