@@ -201,6 +201,12 @@ def is_time_of_day(spec: ColumnSpec) -> bool:
     return spec.kind is ColumnKind.CONTINUOUS and spec.reason.startswith(_REASON) and SUFFIX in spec.name
 
 
+def split_days(schema: Schema) -> dict[str, str]:
+    """Each hidden time-of-day column of a model's schema with the datetime column :func:`split_times` split it
+    from (which now holds its days alone)."""
+    return {spec.name: spec.reason[len(_REASON) :] for spec in schema if is_time_of_day(spec)}
+
+
 def _hidden_name(name: str, taken: set[str]) -> str:
     hidden, k = name + SUFFIX, 2
     while hidden in taken:
