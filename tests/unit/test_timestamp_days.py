@@ -8,6 +8,9 @@ now moved on its own weekday by up to DAY_WEEKS weeks when drawn (synth.synthesi
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,7 +20,9 @@ from hypothesis import strategies as st
 import synth
 from benchmarks.bench_timestamp_values import tables
 from synth.synthesizers.cart_growing import DAY_WEEKS
+from synth.synthesizers.persist import ModelFileError
 from synth.synthesizers.rare_bands import weekly_moves
+from tests.unit.crafting import each_state, edit_state
 
 SEEDS = range(3)
 #: The mean excess of `ts` over SEEDS that the test allows, per model. Its floor is not 0: the independent
@@ -47,17 +52,45 @@ def test_cart_gives_back_no_more_train_only_bike_hours_than_holdout_ones(name: s
 def test_the_day_step_moves_days_by_whole_weeks_and_keeps_their_weekday() -> None:
     # 60 working days, eight visits each at random minutes: every day is common, so its donors are the days as they
     # are, and only the move by whole weeks takes a drawn day elsewhere.
-    rng = np.random.default_rng(3)
-    days = pd.bdate_range("2024-01-01", periods=60).repeat(8)
-    minutes = rng.integers(8 * 60, 18 * 60, len(days))
-    at = days + pd.to_timedelta(minutes, "min")
-    df = pd.DataFrame({"at": at.strftime("%Y-%m-%d %H:%M"), "load": rng.normal(size=len(days)).round(2)})
-    model = synth.create("cart", random_state=0).fit(df)
+    model = synth.create("cart", random_state=0).fit(_weekday_visits())
+    days = pd.bdate_range("2024-01-01", periods=60)
     drawn = pd.to_datetime(model.sample(4000, seed=1)["at"])
     assert drawn.dt.dayofweek.lt(5).all()  # a Tuesday stays a Tuesday: no weekend appears
     assert drawn.dt.normalize().between(days.min(), days.max()).all()
     step = next(s for s in model.steps_ if model.columns_[s.column].name == "at" and not s.missing)
     assert (step.lattice, step.weeks) == (7.0, DAY_WEEKS)  # the day's unit is one day here
+
+
+def _weekday_visits() -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    days = pd.bdate_range("2024-01-01", periods=60).repeat(8)
+    at = days + pd.to_timedelta(rng.integers(8 * 60, 18 * 60, len(days)), "min")
+    return pd.DataFrame({"at": at.strftime("%Y-%m-%d %H:%M"), "load": rng.normal(size=len(days)).round(2)})
+
+
+def test_a_saved_model_moves_its_days_as_the_fitted_one(tmp_path: Path) -> None:
+    model = synth.create("cart", random_state=0).fit(_weekday_visits())
+    model.save(tmp_path / "m.synth")
+    pd.testing.assert_frame_equal(model.sample(500, seed=2), synth.load_model(tmp_path / "m.synth").sample(500, seed=2))
+
+    def old(state: dict[str, Any], manifest: dict[str, Any]) -> None:  # a file saved before the days were moved
+        each_state(manifest, "CartStep", lambda fields: [fields.pop(k, None) for k in ("lattice", "weeks")])
+
+    edit_state(tmp_path / "m.synth", tmp_path / "old.synth", old)
+    before = synth.load_model(tmp_path / "old.synth")
+    assert all(s.lattice == 0 and s.weeks == 0 for s in before.steps_)
+    assert len(before.sample(50, seed=0)) == 50
+
+
+def test_a_tampered_lattice_is_refused_on_load(tmp_path: Path) -> None:
+    synth.create("cart", random_state=0).fit(_weekday_visits()).save(tmp_path / "m.synth")
+
+    def bad(state: dict[str, Any], manifest: dict[str, Any]) -> None:
+        each_state(manifest, "CartStep", lambda fields: fields.update(lattice=-7.0))
+
+    edit_state(tmp_path / "m.synth", tmp_path / "bad.synth", bad)
+    with pytest.raises(ModelFileError, match="lattice must be a finite number"):
+        synth.load_model(tmp_path / "bad.synth")
 
 
 @st.composite
