@@ -102,6 +102,7 @@ from synth.synthesizers.cart_steps import (
     datetimes_from_units,
     labels,
     time_unit,
+    week_units,
 )
 from synth.synthesizers.column_order import anchor_base, find_anchors, in_units_of
 from synth.synthesizers.compositions import composed_columns
@@ -131,7 +132,7 @@ from synth.synthesizers.refinement import (
 from synth.synthesizers.registry import register
 from synth.synthesizers.residual_features import find_residuals
 from synth.synthesizers.row_orders import redrawn_orders
-from synth.synthesizers.time_of_day import is_time_of_day
+from synth.synthesizers.time_of_day import is_time_of_day, split_days
 
 __all__ = [
     "CLASSIFY_PARAM",
@@ -337,7 +338,13 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         # A timestamp's time of day is common on its own and near-unique beside its day: its donors are pooled
         # within their leaves too (rare_bands.within_leaves), or a leaf narrow in days gave back real visits.
         timed = {spec.name for spec in schema if is_time_of_day(spec)}
+        # Its day is drawn on its own weekday some weeks from its donor's (rare_bands.weekly_moves): the day's leaf and
+        # the time's leaf, each near-unique, otherwise gave back their own rows' (day, hour) pairs (bike hours).
+        names = [c.name for c in columns]
+        days = [names.index(day) for day in split_days(schema).values() if day in names]
         anchors = find_anchors(columns, values, written)
+        # (an anchored day's donors are gaps from its anchor: it is drawn as before)
+        weeks = {k: week_units(columns[k]) for k in days if k not in anchors}
         # An anchor keeps one bound, from a column present on every row; every other order that holds (a second
         # bound, or one whose earlier column is sometimes missing) is kept on whole rows, drawing the rows that
         # break it again (the copula's way).
@@ -373,8 +380,18 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
             rows = None if present.all() else np.flatnonzero(present)
             few = len(np.unique(y[present])) <= int(self.classify_up_to)
             banded = col.name in timed
+            week = weeks.get(j, 0.0)
             fit = partial(
-                self._step, x, j, y[present], rows, classifier=few, seed=tree_seed(rng), numeric=True, leaf_bands=banded
+                self._step,
+                x,
+                j,
+                y[present],
+                rows,
+                classifier=few,
+                seed=tree_seed(rng),
+                numeric=True,
+                leaf_bands=banded,
+                week=week,
             )
             if anchor is not None:
                 fit = partial(anchored_step, fit, anchor.anchor, anchor.sign)

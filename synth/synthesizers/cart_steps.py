@@ -20,7 +20,7 @@ from synth.synthesizers.base import register_state
 from synth.synthesizers.category_splits import recoded
 from synth.synthesizers.instants import datetime_ns
 from synth.synthesizers.marginals import sorted_values
-from synth.synthesizers.rare_bands import _smoothed_bounds
+from synth.synthesizers.rare_bands import _smoothed_bounds, weekly_moves
 from synth.synthesizers.residual_features import Residual, with_residuals
 
 MISSING = "__synth_missing__"
@@ -206,6 +206,11 @@ class CartStep:
             reads in an order of its own (:mod:`synth.synthesizers.category_splits`).
         residuals: extra predictors after the slots, one per pair of correlated numbers
             (:mod:`synth.synthesizers.residual_features`); the tree's features past ``column`` are these.
+        lattice: above 0, a drawn value is then moved by a whole number of ``lattice`` steps, up to ``weeks``
+            of them either way (the window slid inwards at the ends of the step's donors' range, so up to twice as
+            many one way there): a timestamp's day moved by whole weeks
+            (:func:`synth.synthesizers.rare_bands.weekly_moves`). 0 in files saved before it existed.
+        weeks: how many steps of ``lattice`` at most.
     """
 
     column: int
@@ -218,6 +223,8 @@ class CartStep:
     sign: float = 1.0
     recodes: tuple[tuple[int, np.ndarray], ...] = ()
     residuals: tuple[Residual, ...] = ()
+    lattice: float = 0.0
+    weeks: int = 0
 
     def predictors(self, x: np.ndarray) -> np.ndarray:
         """The slots this step's tree reads, category codes in its own order where it has one, then its residual
@@ -243,6 +250,9 @@ class CartStep:
         values = self.donors[idx]
         if self.widths is not None:
             values = values + rng.random(n) * self.widths[idx]
+        if float(self.lattice) > 0 and int(self.weeks) > 0:
+            top = self.donors if self.widths is None else self.donors + self.widths
+            values = weekly_moves(values, float(self.donors.min()), float(top.max()), self.lattice, self.weeks, rng)
         return values
 
 
@@ -325,6 +335,13 @@ def time_unit(offsets: np.ndarray) -> int:
     """
     grain = int(np.gcd.reduce(offsets)) if len(offsets) else 0
     return grain if grain > 0 else DAY_NS
+
+
+def week_units(col: CartColumn) -> float:
+    """A week in a datetime column's units (whole units only; else 0: its days cannot be moved by whole weeks)."""
+    if col.kind is not ColumnKind.DATETIME or col.categorical or (7 * DAY_NS) % int(col.unit):
+        return 0.0
+    return float(7 * DAY_NS // int(col.unit))
 
 
 def datetimes_from_units(values: np.ndarray, missing: np.ndarray, origin: int, unit: int, tz: str | None) -> pd.Series:

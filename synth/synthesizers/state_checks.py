@@ -101,6 +101,8 @@ def check_step(step: CartStep, columns: tuple[CartColumn, ...], name: str) -> No
             fail(f"{name}.widths must be finite and ≥ 0")
     if not np.all(np.isfinite(donors)):
         fail(f"{name}.donors hold a value that is not a finite number")
+    if not (np.isfinite(float(step.lattice)) and float(step.lattice) >= 0) or not 0 <= int(step.weeks) <= 520:
+        fail(f"{name}.lattice must be a finite number ≥ 0 and {name}.weeks a count of steps from 0 to 520")
     from synth.schema import ColumnKind
 
     check_recodes(step.recodes, columns, j, name)

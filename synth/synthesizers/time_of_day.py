@@ -221,6 +221,12 @@ def data_grain(seconds: np.ndarray) -> int:
     return int(np.gcd.reduce(np.append(whole.astype(np.int64), 3600)))
 
 
+def split_days(schema: Schema) -> dict[str, str]:
+    """Each hidden time-of-day column of a model's schema with the datetime column :func:`split_times` split it
+    from (which now holds its days alone)."""
+    return {spec.name: spec.reason.split(_REASON, 1)[1] for spec in schema if is_time_of_day(spec)}
+
+
 def _hidden_name(name: str, taken: set[str]) -> str:
     hidden, k = name + SUFFIX, 2
     while hidden in taken:
