@@ -41,3 +41,23 @@ def test_membership_over_people_is_shown_beside_the_rows_and_catches_copied_peop
     assert "#### Over rows" in words and "#### Over people" in words
     table_people = next(d.value for d in at.dataframe if "attack (per person)" in d.value.columns)
     assert len(table_people) == 4 and (table_people["people (non-members)"] >= 10).all()
+
+
+def test_the_verdict_names_the_person_level_when_it_trips_membership() -> None:
+    """One visit of every training person copied (1 row in 5): the verdict's membership light is set over people,
+    and its words lead with that level."""
+    at = start()
+    upload(at, "visits.csv", visits(400, 5, seed=1).to_csv(index=False).encode("utf-8"))
+    fit(at, "gaussian_copula")
+    sample(at)
+    goto(at, "privacy")
+    ds, syn = at.session_state["dataset"], at.session_state["synthetic"]
+    one_each = ds.train.groupby("patient_id").head(1)
+    fresh = visits(400, 5, seed=2, first=10**5).sample(len(ds.train) - len(one_each), random_state=0)
+    table = pd.concat([one_each, fresh], ignore_index=True)
+    at.session_state["synthetic"] = dataclasses.replace(syn, df=table, n_rows=len(table), id="one-visit-each")
+    at.run()
+    assert not at.exception, at.exception
+    (line,) = [m.value for m in at.markdown if "-badge[" in m.value and "**Membership inference**" in m.value]
+    assert "**Membership inference** — over people: " in line and "; over rows: " in line, line
+    assert ":green-badge[" not in line, line

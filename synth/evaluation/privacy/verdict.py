@@ -6,8 +6,10 @@ can disagree with them. A criterion is **green** below its first threshold, **am
 attacks) leaves green only when its 95% interval also excludes "no risk" — a deviation within sampling noise
 is not flagged, while a large but uncertain risk is. Where a criterion is measured by several attacks (the
 membership attacks, both singling-out modes, inference on everyone and on the rare), the interval is
-Bonferroni-adjusted for their number, so trying more attacks does not raise more false alarms. The overall
-light is the worst one.
+Bonferroni-adjusted for their number, so trying more attacks does not raise more false alarms. Where a column
+names whose row each real row is, membership is judged over rows *and* over people (was this person in the
+training data? :mod:`~synth.evaluation.privacy.people_membership`), the adjustment covering every attack of both
+levels, and the value says which level tripped ("over people: …"). The overall light is the worst one.
 
 ==================  ====================================================================  =======  =======
 criterion           measure                                                               amber    red
@@ -15,7 +17,7 @@ criterion           measure                                                     
 copies              synthetic rate of exact (or unique-person) copies minus the holdout's  ≥ 0.1%   ≥ 1%
 real values copied  share of train-only rare values reproduced minus the holdout-only's   ≥ 2%     ≥ 10%
 closeness           full-train DCR share above its ideal, as a share of the way to 100%   ≥ 10%    ≥ 50%
-membership          highest ROC AUC over the membership attacks                           ≥ 0.55   ≥ 0.65
+membership          highest ROC AUC over the membership attacks (rows; people if known)   ≥ 0.55   ≥ 0.65
 singling out        risk (main over control), worse of univariate and multivariate         ≥ 5%     ≥ 15%
 linkability         risk                                                                  ≥ 5%     ≥ 15%
 inference           risk                                                                  ≥ 5%     ≥ 15%
@@ -29,8 +31,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from synth.evaluation.privacy.attacks import AttackResult
+from synth.evaluation.privacy.common import bonferroni_widening
 from synth.evaluation.privacy.distances import PrivacyResult
-from synth.evaluation.privacy.membership import FPRS, MembershipResult, min_non_members
+from synth.evaluation.privacy.membership import FPRS, MembershipAttack, MembershipResult, min_non_members
+from synth.evaluation.privacy.people_membership import PersonMembership
 from synth.evaluation.privacy.rare_values import RareValueResult
 from synth.evaluation.results import percent as _pct
 from synth.evaluation.results import to_jsonable
@@ -207,26 +211,35 @@ def _rare_value_verdict(result: RareValueResult | None, limits: tuple[float, flo
     return CriterionVerdict(key, label, level, value, threshold, explanation)
 
 
-def _membership_verdict(mia: MembershipResult, limits: tuple[float, float]) -> CriterionVerdict:
-    """The strongest membership attack (highest AUC), significant when its Bonferroni-adjusted interval
-    excludes 0.5 (trying several attacks must not raise false alarms)."""
+def _family_low(attack: MembershipAttack, tests: int) -> float:
+    """The AUC's lower bound at 95% Bonferroni-adjusted for ``tests`` tests. DeLong's interval is normal and
+    symmetric, so its 95% half-width scales by the ratio of the quantiles; a bound clipped at 0 stays below 0.5
+    after widening, as the unclipped one would (no AUC under 0.5 is significant)."""
+    auc = attack.auc
+    return auc.value - (auc.value - auc.low) * bonferroni_widening(tests, auc.level)
+
+
+def _tprs(head: MembershipAttack) -> str:
+    shown = [
+        f"TPR {_pct(t.tpr)} at {_pct(t.fpr, 0)} FPR (95% CI {_pct(t.low)}–{_pct(t.high)})" for t in head.tpr_at_fpr
+    ]
+    missing = [
+        f"TPR at {_pct(f, 0)} FPR n/a (needs ≥ {min_non_members(f):,} non-members)" for f in FPRS if head.tpr(f) is None
+    ]
+    return "; ".join([*shown, *missing])
+
+
+def _over_rows(mia: MembershipResult, limits: tuple[float, float], tests: int, what: str) -> tuple[Level, str]:
+    """The row-level light and words: the strongest row attack, significant when its interval, adjusted for the
+    ``tests`` attacks judged (``what``), excludes 0.5."""
     head = mia.headline
     if head is None:  # a result from before the attacks were recorded: the distance attack only
         auc, n_m, n_n, name, low = mia.auc, mia.n_members, mia.n_non_members, "", mia.auc.low
     else:
-        auc, n_m, n_n, name, low = head.auc, head.n_members, head.n_non_members, head.label, head.auc_adjusted_low
+        low = head.auc_adjusted_low if tests == len(mia.attacks) else _family_low(head, tests)
+        auc, n_m, n_n, name = head.auc, head.n_members, head.n_non_members, head.label
     significant = low > 0.5
-    tprs = "; ".join(
-        f"TPR {_pct(t.tpr)} at {_pct(t.fpr, 0)} FPR (95% CI {_pct(t.low)}–{_pct(t.high)})"
-        for t in (head.tpr_at_fpr if head is not None else ())
-    )
-    if head is not None:
-        missing = [
-            f"TPR at {_pct(f, 0)} FPR n/a (needs ≥ {min_non_members(f):,} non-members)"
-            for f in FPRS
-            if head.tpr(f) is None
-        ]
-        tprs = "; ".join([tprs, *missing] if tprs else missing)
+    tprs = _tprs(head) if head is not None else ""
     value = (
         (f"{name}: " if name else "")
         + f"AUC {auc.value:.3f} (95% CI {auc.low:.3f}–{auc.high:.3f}; 0.5 = no signal) over {n_m:,} training and "
@@ -234,19 +247,66 @@ def _membership_verdict(mia: MembershipResult, limits: tuple[float, float]) -> C
         + (f"; {tprs}" if tprs else "")
         + (f"; strongest of {len(mia.attacks)} attacks" if len(mia.attacks) > 1 else "")
         + (
-            _noise_note(len(mia.attacks), "attacks", f"from {low:.3f} up, which includes 0.5 (no signal)")
+            _noise_note(tests, what, f"from {max(low, 0.0):.3f} up, which includes 0.5 (no signal)")
             if auc.value >= limits[0] and not significant
             else ""
         )
     )
+    return _level(auc.value, limits, significant), value
+
+
+def _over_people(people: PersonMembership, limits: tuple[float, float], tests: int, what: str) -> tuple[Level, str]:
+    """The person-level light and words: the strongest attack over people, judged as the row attacks are, on an
+    interval adjusted for every attack judged (rows and people)."""
+    head = people.headline
+    assert head is not None  # the caller judges people only when an attack over people ran
+    low = _family_low(head, tests)
+    significant = low > 0.5
+    value = (
+        f"{head.label}: AUC {head.auc.value:.3f} (95% CI {head.auc.low:.3f}–{head.auc.high:.3f}; 0.5 = no signal) "
+        f"over {head.n_members:,} training and {head.n_non_members:,} holdout people (a person is a "
+        f"{people.column} with all their rows); advantage {head.advantage:.3f}; {_tprs(head)}"
+        + (f"; strongest of {len(people.attacks)} attacks over people" if len(people.attacks) > 1 else "")
+        + (
+            _noise_note(tests, what, f"from {max(low, 0.0):.3f} up, which includes 0.5 (no signal)")
+            if head.auc.value >= limits[0] and not significant
+            else ""
+        )
+    )
+    return _level(head.auc.value, limits, significant), value
+
+
+def _membership_verdict(mia: MembershipResult, limits: tuple[float, float]) -> CriterionVerdict:
+    """The strongest membership attack (highest AUC), significant when its Bonferroni-adjusted interval
+    excludes 0.5 (trying several attacks must not raise false alarms). With a person column the attacks over
+    people are judged too, and the family the adjustment covers is every attack judged, rows and people: the
+    data-protection question is whether a *person* was in training, which one copied visit in eight answers while
+    the row-level AUC barely moves."""
+    explanation = (
+        "How well an attacker tells whether a real person was in the training data, by the strongest of the "
+        "attacks run (distance, density ratio, shadow model, the most isolated rows)."
+    )
+    threshold = f"on the highest AUC: {_limits(limits, 'num')}"
+    people = mia.people
+    if people is None or people.headline is None:
+        level, value = _over_rows(mia, limits, len(mia.attacks), "attacks")
+        return CriterionVerdict("membership", "Membership inference", level, value, threshold, explanation)
+    tests = len(mia.attacks) + len(people.attacks)
+    what = f"attacks ({len(mia.attacks)} over rows, {len(people.attacks)} over people)"
+    row_level, row_value = _over_rows(mia, limits, tests, what)
+    person_level, person_value = _over_people(people, limits, tests, what)
+    # The level that set the light leads, named, so "over people: …" is the reason when only people trip it.
+    parts = [f"over rows: {row_value}", f"over people: {person_value}"]
+    if _ORDER[person_level] > _ORDER[row_level]:
+        parts.reverse()
     return CriterionVerdict(
         "membership",
         "Membership inference",
-        _level(auc.value, limits, significant),
-        value,
-        f"on the highest AUC: {_limits(limits, 'num')}",
-        "How well an attacker tells whether a real person was in the training data, by the strongest of the "
-        "attacks run (distance, density ratio, shadow model, the most isolated rows).",
+        max(row_level, person_level, key=lambda lv: _ORDER[lv]),
+        "; ".join(parts),
+        f"on the highest AUC, over rows and over people: {_limits(limits, 'num')}",
+        explanation + f" Over people, a member is a {people.column} with any row in training, scored by their "
+        "best row and by the mean over their rows: one copied visit names the person.",
     )
 
 
