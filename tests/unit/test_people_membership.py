@@ -6,6 +6,7 @@ changes."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -197,20 +198,29 @@ def test_a_person_scores_their_best_row_and_their_mean_whatever_the_row_order(pe
     assert np.all(best >= mean - 1e-12)
 
 
+def evaluate_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copy: Callable[[pd.DataFrame], pd.DataFrame]
+) -> list[str]:
+    """Train, holdout (split by patient) and a synthetic table of ``copy(train)`` filled up with fresh people,
+    written as CSV in ``tmp_path`` (the working directory from then on): the ``synth evaluate`` arguments for them."""
+    train, holdout = synth.split(visits(300, 6, seed=1), 0.3, seed=0, by="patient_id")
+    synthetic = _fill(train, copy(train), visits(300, 6, seed=2, first=10**5))
+    for name, frame in (("train", train), ("holdout", holdout), ("syn", synthetic)):
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    return ["evaluate", "train.csv", "syn.csv", "--holdout", "holdout.csv", "--no-attacks", "-o", "out.json"]
+
+
 def test_synth_evaluate_prints_and_writes_membership_over_rows_and_people(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from synth.cli import main
 
-    train, holdout = synth.split(visits(300, 6, seed=1), 0.3, seed=0, by="patient_id")
-    ids = train["patient_id"].unique()
-    copied = train[train["patient_id"].isin(np.random.default_rng(0).choice(ids, len(ids) // 2, replace=False))]
-    synthetic = _fill(train, copied, visits(300, 6, seed=2, first=10**5))
-    for name, frame in (("train", train), ("holdout", holdout), ("syn", synthetic)):
-        frame.to_csv(tmp_path / f"{name}.csv", index=False)
-    monkeypatch.chdir(tmp_path)
-    args = ["evaluate", "train.csv", "syn.csv", "--holdout", "holdout.csv", "--no-attacks", "-o", "out.json"]
-    assert main(args) == 0
+    def half_the_people(train: pd.DataFrame) -> pd.DataFrame:
+        ids = train["patient_id"].unique()
+        return train[train["patient_id"].isin(np.random.default_rng(0).choice(ids, len(ids) // 2, replace=False))]
+
+    assert main(evaluate_copies(tmp_path, monkeypatch, half_the_people)) == 0
     err = capsys.readouterr().err
     membership = json.loads((tmp_path / "out.json").read_text())["summary"]["membership"]
     people = membership["people"]

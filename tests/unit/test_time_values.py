@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import synth
 from benchmarks import walk_tables
+from benchmarks.bench_time_of_day import night_clinic
 from synth.synthesizers.rare_bands import smoothing_ranges, within_leaves
 from synth.synthesizers.time_of_day import SUFFIX, is_time_of_day, split_times
 
@@ -73,12 +74,7 @@ def test_the_visit_times_keep_their_hours_and_weekdays() -> None:
 def test_pooled_times_never_bridge_the_hours_a_clinic_is_shut() -> None:
     # A&E visits moved to 22:00-05:59, the rest at 08:00-17:59: leaves of the time tree hold both, and a band
     # reaching from one to the other (over LEAF_REACH_S) would put visits at 06-07 or 18-21 h.
-    df = walk_tables.clinic()
-    rng = np.random.default_rng(21)
-    ae = df["department"].eq("A&E").to_numpy()
-    day = pd.to_datetime(df.loc[ae, "visit_time"]).dt.normalize()
-    minutes = (rng.integers(22 * 60, 30 * 60, int(ae.sum())) % (24 * 60)).astype("int64")
-    df.loc[ae, "visit_time"] = (day + pd.to_timedelta(minutes, "min")).dt.strftime("%Y-%m-%d %H:%M").to_numpy()
+    df = night_clinic(walk_tables.clinic())
     syn = synth.create("cart", random_state=0).fit(df).sample(len(df), seed=1)
     hours = pd.to_datetime(syn["visit_time"]).dt.hour
     assert not hours.isin([6, 7, 18, 19, 20, 21]).any(), hours.value_counts().sort_index().to_dict()

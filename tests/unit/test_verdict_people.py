@@ -23,7 +23,7 @@ from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.membership import MembershipAttack, MembershipResult
 from synth.evaluation.privacy.people_membership import PersonAttack, PersonMembership
 from synth.evaluation.privacy.verdict import Thresholds, _family_low, _membership_verdict, privacy_verdict
-from tests.unit.test_people_membership import SCHEMA, _fill, visits
+from tests.unit.test_people_membership import SCHEMA, _fill, evaluate_copies, visits
 
 ORDER = {"grey": 0, "green": 1, "amber": 2, "red": 3}
 
@@ -162,14 +162,8 @@ def test_synth_evaluate_gives_the_person_level_reason(
 ) -> None:
     from synth.cli import main
 
-    train, holdout = synth.split(visits(300, 6, seed=1), 0.3, seed=0, by="patient_id")
-    one_each = train.groupby("patient_id").head(1)  # one visit in six of every training person
-    synthetic = _fill(train, one_each, visits(300, 6, seed=2, first=10**5))
-    for name, frame in (("train", train), ("holdout", holdout), ("syn", synthetic)):
-        frame.to_csv(tmp_path / f"{name}.csv", index=False)
-    monkeypatch.chdir(tmp_path)
-    args = ["evaluate", "train.csv", "syn.csv", "--holdout", "holdout.csv", "--no-attacks", "-o", "out.json"]
-    assert main(args) == 0
+    # one visit in six of every training person
+    assert main(evaluate_copies(tmp_path, monkeypatch, lambda train: train.groupby("patient_id").head(1))) == 0
     err = capsys.readouterr().err
     out = json.loads((tmp_path / "out.json").read_text())
     membership = next(c for c in out["privacy_verdict"]["criteria"] if c["key"] == "membership")
