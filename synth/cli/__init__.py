@@ -130,6 +130,13 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--holdout", help="real rows not used for fitting (makes privacy scores meaningful)")
     evaluate.add_argument("--schema", help="a schema JSON (default: inferred from the real table)")
     evaluate.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="the column naming whose row each real row is (the one the holdout was split by, e.g. patient_id): "
+        "membership is then also judged over people and classifier folds keep a person's rows together "
+        "(default: found from the table)",
+    )
+    evaluate.add_argument(
         "--max-rows", type=int, default=100_000, help="score seeded samples of at most this many rows per table"
     )
     evaluate.add_argument("--seed", type=int, default=0, help="seed of those samples")

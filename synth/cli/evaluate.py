@@ -73,6 +73,19 @@ def _check_tables(args: argparse.Namespace, real: Any, syn: Any, holdout: Any, s
                 "(a few hundred give usable intervals): evaluate larger tables",
                 console.BAD_INPUT,
             )
+    if args.by is not None:
+        lacking = [
+            path
+            for path, table in ((args.real, real), (args.holdout, holdout))
+            if table is not None and args.by not in table.columns
+        ]
+        if lacking:
+            names = ", ".join(map(str, list(real.columns)[:8])) + (", …" if real.shape[1] > 8 else "")
+            raise UserError(
+                f"--by {args.by}: no such column in {' and '.join(lacking)}; name the column that says whose row "
+                f"each row is (columns: {names})",
+                console.BAD_INPUT,
+            )
     if holdout is not None and not args.no_privacy and len(holdout) < MIN_HOLDOUT_ROWS:
         raise UserError(
             f"the holdout {args.holdout} has {len(holdout):,} rows; privacy needs at least {MIN_HOLDOUT_ROWS} real "
@@ -97,6 +110,12 @@ def evaluate(args: argparse.Namespace) -> int:
             "this version has no HTML report (synth.report); write a JSON report instead: -o report.json",
             console.USAGE,
         )
+    if html and args.by:
+        raise UserError(
+            "the HTML report finds the person column itself and cannot take --by yet: leave --by out, or write a "
+            "JSON report (-o report.json) to name the column",
+            console.USAGE,
+        )
     if html and not args.holdout:
         raise UserError(
             "an HTML report compares against real rows held out from fitting: pass --holdout", console.USAGE
@@ -118,7 +137,7 @@ def evaluate(args: argparse.Namespace) -> int:
         if holdout is not None:  # a holdout of people seen in training is no yardstick of unseen ones: say so
             from synth.evaluation.privacy.inputs import shared_people
 
-            shared = shared_people(real, holdout, schema)
+            shared = shared_people(real, holdout, schema, args.by)
             if shared is not None:
                 note(f"warning: {shared}")
         if build_html is not None:
@@ -131,7 +150,7 @@ def evaluate(args: argparse.Namespace) -> int:
             return console.OK
         # One evaluation context: the tables are coerced, coded and encoded once for every score below.
         try:
-            context = EvaluationContext(real, syn, holdout, schema, seed=args.seed)
+            context = EvaluationContext(real, syn, holdout, schema, seed=args.seed, person_column=args.by)
         except ContextError as exc:
             raise UserError(str(exc), console.BAD_INPUT) from exc
         if not context.compared or not context.accuracy_bins:

@@ -161,6 +161,7 @@ class EvaluationContext:
         *,
         seed: int = 0,
         reference: RealReference | None = None,
+        person_column: str | None = None,
     ) -> None:
         if len(train) == 0 or len(synthetic) == 0:
             raise ContextError("both the real and the synthetic table need at least one row")
@@ -175,6 +176,7 @@ class EvaluationContext:
         self.synthetic = synthetic
         self.holdout = holdout if holdout is not None and len(holdout) else None
         self.seed = seed
+        self.person_column = person_column  # whose row each real row is, when the caller knows (the split's column)
         self.prepared: Counter[str] = Counter()
         self.reference = reference
         self._given_schema = schema if schema is not None or reference is None else reference.schema
@@ -385,10 +387,12 @@ class EvaluationContext:
 
     @property
     def people(self) -> str | None:
-        """The column naming whose row each real row is (a patient's visits), or None
-        (:mod:`synth.evaluation.people`)."""
+        """The column naming whose row each real row is (a patient's visits): the one given, else the one
+        :mod:`synth.evaluation.people` finds, or None."""
         from synth.evaluation.people import people_column
 
+        if self.person_column is not None:
+            return self.person_column
         return self.real_once("people", lambda: people_column(self.train, self.holdout, self.schema))
 
     def people_labels(self, role: Role, size: int, *, salt: int = 0) -> np.ndarray | None:

@@ -37,6 +37,20 @@ def test_the_reference_of_fresh_patients_reads_as_one_population(
     assert rows.reference_auc is not None and rows.reference_auc > 0.62, rows.reference_auc  # the leak, pinned
 
 
+def test_a_person_column_given_to_the_context_keeps_a_patient_in_one_fold(
+    visits: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[type-arg]
+    """``synth evaluate --by``: the column named by the caller is used when the finder sees none."""
+    from synth.evaluation.context import EvaluationContext
+
+    train, holdout, schema = visits
+    monkeypatch.setattr(people, "people_column", lambda *_: None)  # the finder sees no person
+    context = EvaluationContext(train, holdout, holdout, schema, person_column="patient_id")
+    given = evaluate_discriminator(context=context)
+    assert context.people == "patient_id"
+    assert given.reference_auc is not None and given.reference_auc < 0.57, given.reference_auc
+
+
 def test_detection_keeps_a_patients_visits_in_one_fold(visits: tuple, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[type-arg]
     train, holdout, schema = visits
     kept = detection.evaluate_detection(train, train.sample(800, random_state=0), holdout=holdout, schema=schema)

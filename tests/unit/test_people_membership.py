@@ -248,3 +248,43 @@ def test_the_report_states_membership_over_people_beside_the_rows(table) -> None
     html = _privacy_section(ev, _Figures())
     assert "<b>Membership over people</b> (a member is a patient_id with any row in training" in html
     assert f"AUC {people.headline.auc.value:.3f}" in html
+
+
+def _households(tmp_path: Path) -> None:
+    """The CSVs :func:`evaluate_copies` wrote, their person named by a plain number column (``household``) that no
+    finder reads as a person: only ``--by`` can say whose row each row is."""
+    for name in ("train", "holdout", "syn"):
+        frame = pd.read_csv(tmp_path / f"{name}.csv")
+        frame["household"] = frame.pop("patient_id").str[1:].astype(int)
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+
+
+def test_synth_evaluate_by_names_the_person_the_finder_cannot_see(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from synth.cli import main
+
+    def half_the_people(train: pd.DataFrame) -> pd.DataFrame:
+        ids = train["patient_id"].unique()
+        return train[train["patient_id"].isin(np.random.default_rng(0).choice(ids, len(ids) // 2, replace=False))]
+
+    args = evaluate_copies(tmp_path, monkeypatch, half_the_people)
+    _households(tmp_path)
+    assert main([*args, "--overwrite"]) == 0  # found alone: no person, so no person-level figure
+    assert json.loads((tmp_path / "out.json").read_text())["summary"]["membership"]["people"] is None
+    assert main([*args, "--overwrite", "--by", "household"]) == 0
+    people = json.loads((tmp_path / "out.json").read_text())["summary"]["membership"]["people"]
+    assert people["column"] == "household" and people["auc"] > 0.65
+    assert "membership over people (a member is a household" in capsys.readouterr().err
+
+
+def test_synth_evaluate_by_a_column_the_tables_lack_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from synth.cli import main
+
+    args = evaluate_copies(tmp_path, monkeypatch, lambda train: train.head(0))
+    assert main([*args, "--by", "patient"]) != 0
+    err = capsys.readouterr().err
+    assert "--by patient: no such column in train.csv and holdout.csv" in err and "patient_id" in err
+    assert not (tmp_path / "out.json").exists()
