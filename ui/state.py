@@ -313,7 +313,10 @@ def evaluation_context(ds: Dataset, run: SyntheticTable) -> EvaluationContext:
     key = f"{ds.key}|{run.id}"
     ctx = store.get(key)
     if ctx is None:
-        ctx = EvaluationContext(ds.train, run.df, ds.holdout, ds.schema, reference=real_reference(ds))
+        # The person the split kept whole is the one the classifier folds keep together (else the finder's).
+        ctx = EvaluationContext(
+            ds.train, run.df, ds.holdout, ds.schema, reference=real_reference(ds), person_column=ds.split_by
+        )
         live = {f"{ds.key}|{r.id}" for r in synthetic_runs()}
         for old in [k for k in store if k not in live]:
             store.pop(old).close()  # its background checks stop and let go of the run's tables
