@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from synth.evaluation.privacy.people_membership import PersonMembership
+from synth.evaluation.results import number
 from synth.evaluation.results import percent as pct
 from ui.text import md
 
@@ -23,11 +24,6 @@ def people_words(people: PersonMembership) -> str:
         "by all their rows together. This is the question data-protection law asks: could an attacker tell that this "
         "person was in the training data?"
     )
-
-
-def _signed(x: float) -> str:
-    """Three decimals with a true minus sign (a hyphen reads as a dash in "−0.001–0.248")."""
-    return f"{x:.3f}".replace("-", "−")
 
 
 def membership_people(people: PersonMembership) -> None:
@@ -49,8 +45,8 @@ def membership_people(people: PersonMembership) -> None:
     )
     c[1].metric(
         "Membership advantage over people",
-        _signed(head.advantage),
-        delta=f"2·(AUC − 0.5); 95% CI {_signed(head.advantage_low)}–{_signed(head.advantage_high)}; 0 = no signal",
+        number(head.advantage),
+        delta=f"2·(AUC − 0.5); 95% CI {number(head.advantage_low)}–{number(head.advantage_high)}; 0 = no signal",
         delta_color="off",
         delta_arrow="off",
         help="How much better than a coin the strongest person-level attack tells members from non-members.",
@@ -63,7 +59,7 @@ def membership_people(people: PersonMembership) -> None:
                 "95% CI (bootstrap over people)": [
                     f"{a.auc_boot_low:.3f}–{a.auc_boot_high:.3f}" for a in people.attacks
                 ],
-                "advantage": [_signed(a.advantage) for a in people.attacks],
+                "advantage": [number(a.advantage) for a in people.attacks],
                 "TPR at 10% FPR": [
                     "n/a" if (t := a.tpr(0.1)) is None else f"{pct(t.tpr)} ({pct(t.low)}–{pct(t.high)})"
                     for a in people.attacks

@@ -102,7 +102,7 @@ def measure(args: argparse.Namespace, real: Any, syn: Any, holdout: Any, schema:
 
     try:
         # One set of prepared tables (encoders, neighbour searches) for the distances and every attack.
-        inputs = PrivacyInputs(real, holdout, syn, schema, seed=args.seed, person_column=getattr(args, "by", None))
+        inputs = PrivacyInputs(real, holdout, syn, schema, seed=args.seed, person_column=args.by)
         with Progress("measuring privacy", quiet=args.quiet) as bar:
             privacy = synth.evaluate_privacy(
                 real, syn, holdout=holdout, schema=schema, progress=bar, seed=args.seed, inputs=inputs

@@ -438,8 +438,7 @@ class PrivBayes(NetworkSampling, Synthesizer):
     def _kept_times(self, splits: tuple[Split, ...]) -> tuple[Split, ...]:
         """The time-of-day splits :meth:`_fit` kept, each candidate's at the grain its noisy test chose."""
         grains = self.__dict__.pop("_time_grains", {})  # (never saved: a leading underscore)
-        kept = tuple((n, h, grains.get(h, g)) for n, h, g in splits if grains.get(h, g) is not None)
-        return tuple((n, h, int(g)) for n, h, g in kept)
+        return tuple((n, h, int(grain)) for n, h, g in splits if (grain := grains.get(h, g)) is not None)
 
     def _kept_weeks(self, weeks: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
         """The dates whose hidden weekday passed the noisy test in :meth:`_fit` (those among the network's)."""

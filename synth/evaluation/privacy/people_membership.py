@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from synth.evaluation.people import PersonRows
 from synth.evaluation.privacy.common import AUC, PrivacyInputError, auc_with_interval
@@ -132,15 +131,10 @@ class PersonMembership:
 
 
 # ------------------------------------------------------------------------------------------------ statistics
-def _auc(pos: np.ndarray, neg: np.ndarray) -> float:
-    ranks = stats.rankdata(np.concatenate([pos, neg]))
-    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
-
-
 def _bootstrap(pos: np.ndarray, neg: np.ndarray, seed: int) -> tuple[float, float]:
     """95% percentile interval of the AUC, people resampled within each side."""
     rng = np.random.default_rng([seed, 23])
-    aucs = [_auc(rng.choice(pos, len(pos)), rng.choice(neg, len(neg))) for _ in range(N_BOOTSTRAP)]
+    aucs = [auc_with_interval(rng.choice(pos, len(pos)), rng.choice(neg, len(neg))).value for _ in range(N_BOOTSTRAP)]
     low, high = np.quantile(aucs, [0.025, 0.975])
     return float(low), float(high)
 

@@ -21,13 +21,13 @@ from synth.schema import ColumnKind
 from synth.synthesizers.cart import MISSING, datetimes_from_units, labels
 from synth.synthesizers.dp import domains as dpd
 
-#: Relative domain cost of a column by how its domain is obtained (see :func:`domain_plan`).
 #: The share of a private number's domain ε spent on its range (the rest: spikes and bin edges).
 RANGE_SHARE = 1.0 / 3.0
 #: The same for a date. Two thirds (session 24, ``benchmarks/bench_dp_birth_ranges.py``, 20 fits at ε = 1) widened the
 #: HR table's birth-date range (real rows inside: 0.53 → 0.83 on average) but lost the clinic's (0.53 → 0.02): with
 #: more ε its first look moves to year cells, which dates spread over 95 years cannot fill. Not the default.
 DATE_RANGE_SHARE = 1.0 / 3.0
+#: Relative domain cost of a column by how its domain is obtained (see :func:`domain_plan`).
 DOMAIN_WEIGHTS = {"private": 1.0, "bounds": 0.5, "seen": 0.5, "public": 0.0}
 
 
