@@ -35,7 +35,8 @@ def _measure(train: pd.DataFrame, holdout: pd.DataFrame, syn: pd.DataFrame, sche
     from synth.evaluation.privacy.membership import membership_inference
     from synth.evaluation.privacy.people_membership import person_membership
 
-    # The column the table was split by, as the Privacy page passes it (found alone, the shop's pick is `zip`).
+    # The column the table was split by, as the Privacy page passes it (found alone it is the same since session 24;
+    # before, the 50k shop table's pick was a chance-repeating `zip`).
     inputs = PrivacyInputs(train, holdout, syn, schema, seed=0, person_column=by)
     start = time.perf_counter()
     inputs.encoded("train"), inputs.encoded("holdout"), inputs.encoded("synthetic")
