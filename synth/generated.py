@@ -5,7 +5,8 @@ Identifiers are regenerated in the real format (literal where all real values ag
 (:mod:`synth.generated_shapes`), unique, or as repeated as the real key (``distinct`` of ``rows`` present
 values), with the real missing share. PII is replaced by realistic fake values: seeded pools of names, streets and
 phone formats from Faker, combined and re-numbered with numpy, so a million values take about a second; phone
-numbers and PII of unknown type are drawn in the real values' own layout.
+numbers and PII of unknown type are drawn in the real values' own layouts, each by its share
+(:mod:`synth.generated_layouts`).
 
 No real identifier or PII value can reach the synthetic table, and a model file holds nothing that tests
 whether a value was real: generated values are disjoint from real ones *by construction*, so nothing about
@@ -81,6 +82,7 @@ from synth.generated_keys import _Plan as _Plan
 from synth.generated_keys import keys_at as keys_at
 from synth.generated_keys import streamed_keys_at as streamed_keys_at
 from synth.generated_lanes import apart, in_lane, key_lanes, most_keys, share_endings
+from synth.generated_layouts import layout_formats
 from synth.generated_locales import locale_shares
 from synth.generated_pii import _FAKERS as _FAKERS
 from synth.generated_pii import _PHONE_FORMATS as _PHONE_FORMATS
@@ -228,10 +230,15 @@ class GeneratedColumns:
                 elif spec.pii_type not in _FAKERS or clashes_with_fakes(spec.pii_type, present):
                     detail["template"] = disjoint_template(present, others)
                 if spec.pii_type == "phone" or spec.pii_type not in _FAKERS:
-                    # The real layout ("+49 690 412 9249"), ending in endings no real value has.
+                    # The real layout ("+49 690 412 9249"), ending in endings no real value has; and the column's
+                    # other common layouts with their shares ("(0191) 496 0182" beside "+441314960513").
                     shaped = same_width_format(present, others)
-                    if shaped is not None and (spec.pii_type != "phone" or _phone_like(shaped)):
-                        detail["same_width"] = country_codes(present, shaped) if spec.pii_type == "phone" else shaped
+                    finish = partial(_finished_layout, spec.pii_type, present)
+                    usual, layouts = layout_formats(present, others, shaped, finish) if shaped else (None, [])
+                    if usual is not None:
+                        detail["same_width"] = usual
+                    if usual is not None and layouts:
+                        detail["layouts"] = layouts
             elif spec.kind is ColumnKind.TEXT:
                 lengths = present.astype(str).str.len()
                 detail["max_chars"] = int(max(20, min(400, lengths.median() if len(lengths) else 80)))
@@ -349,6 +356,7 @@ class GeneratedColumns:
                 plan.detail.get("template"),
                 domains=plan.detail.get("domains"),
                 same_width=plan.detail.get("same_width"),
+                layouts=plan.detail.get("layouts"),
                 locales=plan.detail.get("locales"),
             )
         return fake_text(n, rng, plan.detail["max_chars"])
@@ -389,6 +397,16 @@ def _peer_values(data: pd.DataFrame, schema: Schema) -> dict[str, pd.Series]:
             present = data[spec.name].dropna()
             groups.setdefault(group, []).append(present if group == "numeric keys" else present.astype(str))
     return {group: pd.concat(columns, ignore_index=True) for group, columns in groups.items() if len(columns) > 1}
+
+
+def _finished_layout(
+    pii_type: str | None, present: pd.Series, own: pd.Series | None, shaped: dict[str, Any]
+) -> dict[str, Any] | None:
+    """A layout's same-width format as stored: a phone number's with its country codes (learned from ``own``, the
+    layout's values, or from all of ``present``), None for a layout with no room for a phone number."""
+    if pii_type != "phone":
+        return shaped
+    return country_codes(present, shaped, own) if _phone_like(shaped) else None
 
 
 def _phone_like(shaped: dict[str, Any]) -> bool:

@@ -39,17 +39,20 @@ def _code_group(template: str) -> int:
     return digits + 1 if opens else 0
 
 
-def country_codes(present: pd.Series, shaped: dict[str, Any]) -> dict[str, Any]:
+def country_codes(present: pd.Series, shaped: dict[str, Any], own: pd.Series | None = None) -> dict[str, Any]:
     """``shaped`` with the real country codes and shares, and endings that no real value ends in at any width.
 
+    ``own``: the values of ``shaped``'s layout, whose codes are learned (a column of several layouts,
+    :mod:`synth.generated_layouts`); all of ``present`` when None. Endings are checked against all of ``present``.
     Unchanged when the layout does not open on a random code, when most values do not start with one, or when
     no code is held by :data:`MIN_CODE_ROWS` rows.
     """
     if not _code_group(str(shaped.get("template", ""))):
         return shaped
     text = present.dropna().astype(str).str.strip()
-    codes = text.str.extract(_CODE, expand=False)
-    if len(text) == 0 or codes.notna().mean() < 0.9:
+    learned = text if own is None else own.dropna().astype(str).str.strip()
+    codes = learned.str.extract(_CODE, expand=False)
+    if len(learned) == 0 or codes.notna().mean() < 0.9:
         return shaped
     counts = codes.dropna().value_counts()
     kept = counts[counts >= MIN_CODE_ROWS]

@@ -229,6 +229,7 @@ def fake_values(
     domains: Any = None,
     same_width: dict[str, Any] | None = None,
     locales: Any = None,
+    layouts: Any = None,
 ) -> np.ndarray:
     """``n`` realistic fake values of a kind of personal data.
 
@@ -250,6 +251,8 @@ def fake_values(
         same_width: the real values' own layout with endings no real value has
             (:func:`synth.generated_shapes.same_width_format`): phone numbers and values of unknown type are
             drawn in it, same width and character pattern as the real ones.
+        layouts: the column's other common layouts and their shares, beside ``same_width``
+            (:func:`synth.generated_layouts.layout_formats`): each value is drawn in one of them by share.
         locales: Faker locales and their shares (:func:`synth.generated_locales.locale_shares`): names and street
             addresses come from those locales' lists by share; from en_US when None or not valid.
 
@@ -258,9 +261,11 @@ def fake_values(
     """
     hashes = np.zeros(0, dtype=np.uint64) if avoid is None else avoid
     if same_width is not None:
-        from synth.generated_shapes import fill_same_width
+        from synth.generated_layouts import fill_layouts
 
-        return _unique_fresh(lambda k: fill_same_width(same_width, k, rng), n, hashes, unique=False, what="values")
+        return _unique_fresh(
+            lambda k: fill_layouts(same_width, layouts, k, rng), n, hashes, unique=False, what="values"
+        )
     maker = _FAKERS.get(pii_type or "")
     kept = stored_locales(locales, pii_type) if not len(hashes) and not template else None
     if kept is not None:

@@ -9,6 +9,7 @@ import pytest
 
 import synth
 from synth.generated_country_codes import MIN_CODE_ROWS, with_country_codes
+from synth.generated_formats import _parse_template
 
 
 def _phones(n: int = 3000, seed: int = 0) -> pd.DataFrame:
@@ -44,10 +45,19 @@ def test_no_generated_number_is_real_whatever_its_codes_length(
     real, model = fitted
     syn = model.sample(50_000, seed=2)["phone"]
     assert not set(syn) & set(real["phone"])
-    # The guarantee, not luck: no generated number ends as any real number ends (a +1 number is shorter than the
-    # layout's, so endings checked only at the layout's width would not cover it).
-    tail = int(model.generated_.plans[0].detail["same_width"]["tail"])
-    assert not set(syn.str[-tail:]) & set(real["phone"].str[-tail:])
+    # The guarantee, not luck: no generated number ends as a real number of its width ends. The +1 numbers are a
+    # layout of their own (synth.generated_layouts), with codes of its own width; the usual layout's codes are its
+    # own values' (+49, +33, +44), so no code changes a number's width.
+    detail = model.generated_.plans[0].detail
+    formats = [detail["same_width"], *(f for _, f in detail["layouts"][1:])]
+    assert [len(_parse_template(f["template"])) for f in formats] == [16, 15]
+    real_text = real["phone"].astype(str)
+    for fmt in formats:
+        width, tail = len(_parse_template(fmt["template"])), int(fmt["tail"])
+        mine = syn[syn.str.len() == width]
+        assert len(mine) > 1000 and mine.str[-tail:].isin(fmt["suffixes"]).all()
+        assert not set(mine.str[-tail:]) & set(real_text[real_text.str.len() == width].str[-tail:])
+    assert set(syn.str.len()) == {16, 15}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,166 @@
+"""Every common layout of a column, not only the usual one: phone numbers and postcodes keep their mix of layouts.
+
+Why
+    A phone column written by many hands holds many layouts: the clinic walk's patients' numbers come as
+    ``+441314960513``, ``02074960054``, ``(0191) 496 0182``, ``+44(0)121 496 0271`` and eight more, none of them on
+    more than 13% of the rows. Drawn in the usual layout alone (:func:`synth.generated_shapes.same_width_format`),
+    every synthetic number was ``+44…`` with twelve digits; the UK postcodes of six layouts (``A9 9AA`` …
+    ``AA9A 9AA``) all came out ``AA9 9AA``. A dashboard, a parser or a test suite fed the synthetic table then never
+    meets the layouts the real one holds.
+
+What a fit keeps (:func:`layout_formats`)
+    Each layout (:func:`synth.generated_formats._layouts`) that at least :data:`MIN_LAYOUT_SHARE` of a sample of the
+    values and about :data:`MIN_LAYOUT_ROWS` rows hold, with at least
+    :data:`~synth.generated_formats.MIN_TEMPLATE_VALUES` distinct values in the sample (so its literal characters,
+    where all of them agree, are never one person's), up to :data:`MAX_LAYOUTS`: its same-width format (template
+    and endings no real value of its width has, exactly as for the usual layout), and its share of rows rounded to
+    :data:`SHARE_STEP`. Rarer layouts are not kept; their rows are drawn among the kept ones. A layout's share says
+    how a column is written, as a category's share would: nothing that names a value.
+
+At sample (:func:`fill_layouts`)
+    Each row draws a layout by share and a value in it; as for one layout, every value ends in an ending no real
+    value of its width has, so none is real.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth.generated_formats import MIN_TEMPLATE_VALUES, _layouts, _parse_template, _sample_text, _template
+from synth.generated_shapes import fill_same_width, keys_needed, same_width_format
+
+#: A layout is kept when at least this share of the sampled values has it.
+MIN_LAYOUT_SHARE = 0.02
+#: ... and about this many rows of the whole column (the share of the sample times the present values).
+MIN_LAYOUT_ROWS = 20
+#: At most this many layouts are kept, the most common first.
+MAX_LAYOUTS = 32
+#: Shares are stored rounded to this step.
+SHARE_STEP = 0.01
+
+
+def layout_formats(
+    present: pd.Series,
+    others: pd.Series | None,
+    usual: dict[str, Any],
+    finish: Callable[[pd.Series | None, dict[str, Any]], dict[str, Any] | None],
+) -> tuple[dict[str, Any] | None, list[list[Any]]]:
+    """The usual layout's format as stored, and the column's other common layouts, each as ``[share, format]``,
+    after the usual one's share: ``[[share of usual], [share, format], ...]`` (an empty list when the usual layout
+    is the only common one).
+
+    ``usual``: the same-width format of the usual layout (:func:`synth.generated_shapes.same_width_format`).
+    ``finish``: called with a layout's own values (None: all of them, when the usual layout is the only one kept)
+    and its same-width format, returns the format as stored (a phone's country codes, learned from the values
+    given) or None to drop it (a layout with no room for a phone number; the usual one: no format at all).
+    ``others``: real values of other columns of the type, whose endings are taken too.
+    """
+    alone = finish(None, usual)
+    if alone is None:
+        return None, []
+    text = present.dropna().astype(str)
+    sample = _sample_text(text)
+    if not sample:
+        return alone, []
+    shapes = pd.Series(_layouts(sample))
+    counts = shapes.value_counts()
+    usual_template = str(usual.get("template", ""))
+    # Each layout's endings are checked against the real values of its width only: grouped by width once, and the
+    # keys to make room for are the layout's share of the column's (a fit reads a 200,000-row column once a layout).
+    widths = pd.Series(np.fromiter(map(len, text), dtype=np.int64, count=len(text)), index=text.index)
+    taken: pd.Series = pd.Series(dtype=object) if others is None else others.dropna().astype(str)
+    other_widths = np.fromiter(map(len, taken), dtype=np.int64, count=len(taken))
+    needed = keys_needed(text)
+    kept: list[tuple[float, dict[str, Any]]] = []
+    usual_share, usual_values = 0.0, list[str]()
+    for shape, count in counts.items():
+        share = count / len(sample)
+        if share < MIN_LAYOUT_SHARE or share * len(text) < MIN_LAYOUT_ROWS:
+            break  # value_counts is sorted: every later layout is rarer
+        values = [v for v, s in zip(sample, shapes, strict=True) if s == shape]
+        if len(set(values)) < MIN_TEMPLATE_VALUES:
+            continue
+        template = _template(values)
+        if template == usual_template:
+            usual_share, usual_values = share, values
+            continue
+        if len(kept) >= MAX_LAYOUTS - 1:
+            continue
+        width = len(_parse_template(template))
+        same_others = None if others is None else pd.Series(taken.to_numpy()[other_widths == width], dtype=object)
+        room = max(1, math.ceil(share * needed))
+        shaped = same_width_format(text[widths.to_numpy() == width], same_others, template, needed=room)
+        own = pd.Series(values, dtype=object)
+        stored = finish(own, shaped) if shaped is not None else None
+        if stored is not None:
+            kept.append((share, stored))
+    if not kept or usual_share == 0.0:
+        return alone, []
+    # Beside other layouts, the usual one's country codes are its own values' (a +1 layout beside a +49 one: the
+    # +1 numbers counted in both made +1 twice as common as it is).
+    stored = finish(pd.Series(usual_values, dtype=object), usual)
+    if stored is None:
+        return alone, []
+    shares = _rounded([usual_share, *(s for s, _ in kept)])
+    return stored, [[shares[0]], *([s, f] for s, (_, f) in zip(shares[1:], kept, strict=True) if s > 0)]
+
+
+def _rounded(shares: list[float]) -> list[float]:
+    """``shares`` over their sum, rounded to :data:`SHARE_STEP`."""
+    total = sum(shares)
+    return [float(round(s / total / SHARE_STEP) * SHARE_STEP) for s in shares]
+
+
+def fill_layouts(usual: dict[str, Any], layouts: Any, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` values, each row in a layout drawn by its share (``layouts`` as :func:`layout_formats` stores them),
+    or all in ``usual`` when ``layouts`` is not a valid list (a model file is input)."""
+    stored = _stored(layouts)
+    if stored is None:
+        return fill_same_width(usual, n, rng)
+    weights, formats = stored
+    formats = [usual, *formats]
+    pick = rng.choice(len(formats), n, p=weights / weights.sum())
+    out = np.empty(n, dtype=object)
+    for i, fmt in enumerate(formats):
+        rows = np.flatnonzero(pick == i)
+        if len(rows):
+            out[rows] = fill_same_width(fmt, len(rows), rng)
+    return out
+
+
+def _stored(layouts: Any) -> tuple[np.ndarray, list[dict[str, Any]]] | None:
+    """The shares (the usual layout's first) and the other formats of stored ``layouts``, or None when they are not
+    a list as :func:`layout_formats` writes it: a share a finite number from 0 to 1, a format a dict with a template,
+    a whole tail of at least 1 and endings of that many characters."""
+    if not isinstance(layouts, list) or len(layouts) < 2 or len(layouts) > MAX_LAYOUTS:
+        return None
+    if not isinstance(layouts[0], list) or len(layouts[0]) != 1:
+        return None
+    entries = [layouts[0][0]]
+    formats = []
+    for entry in layouts[1:]:
+        if not isinstance(entry, list) or len(entry) != 2 or not _valid_format(entry[1]):
+            return None
+        entries.append(entry[0])
+        formats.append(entry[1])
+    if not all(isinstance(s, int | float) and not isinstance(s, bool) and math.isfinite(s) for s in entries):
+        return None
+    weights = np.array(entries, dtype=np.float64)
+    if (weights < 0).any() or (weights > 1).any() or weights.sum() <= 0:
+        return None
+    return weights, formats
+
+
+def _valid_format(fmt: Any) -> bool:
+    if not isinstance(fmt, dict) or not isinstance(fmt.get("template"), str):
+        return False
+    tail, suffixes = fmt.get("tail"), fmt.get("suffixes")
+    if not isinstance(tail, int) or isinstance(tail, bool) or tail < 1 or not isinstance(suffixes, list):
+        return False
+    slots = sum(1 for is_slot, _ in _parse_template(fmt["template"]) if is_slot)
+    return slots >= tail and bool(suffixes) and all(isinstance(s, str) and len(s) == tail for s in suffixes)
