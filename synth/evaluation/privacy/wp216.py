@@ -44,6 +44,7 @@ from synth.evaluation.privacy.singling_out import (
     unique_columns,
     univariate_queries,
 )
+from synth.evaluation.privacy.singling_people import people_counts, people_matrix
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema
 
@@ -120,15 +121,18 @@ def singling_out(
     inputs = _shared(train, synthetic, holdout, schema, inputs)
     rng = np.random.default_rng(seed)
     report(0.05, "encoding tables")
+    people = inputs.people
+    t = inputs.tables
     if columns is None:
         encoder = inputs.query_encoder
         syn, real, control = (inputs.query_values(w) for w in ("synthetic", "train", "holdout"))
     else:
         cols = inputs.check_columns(columns)
-        t = inputs.tables
         encoder = QueryEncoder.fit([t.synthetic, t.train, t.holdout], cols, inputs.kinds)
         syn, real, control = (encoder.transform(f) for f in (t.synthetic, t.train, t.holdout))
         syn, real, control = (v[:, unique_columns(v)] for v in (syn, real, control))
+    if people is not None:  # every row, each with its person (synth.evaluation.privacy.singling_people)
+        real, control = encoder.transform(t.train), encoder.transform(t.holdout)
     numeric = encoder.numeric
     warnings: list[str] = []
     report(0.15, f"building {mode} predicates from synthetic rows")
@@ -150,20 +154,28 @@ def singling_out(
     # No warning for a synthetic table smaller than train any more: with one beta per column the rare-value control
     # of 2,000 fresh rows against 4,000 train reads +0.000 ± 0.003 (it read +0.020 with one beta for all; session 23,
     # tests/unit/test_singling_extrapolation.py).
-    report(0.5, "counting predicates on training rows")
-    main_hits = match_counts(real, queries) == 1
-    report(0.65, "counting predicates on holdout rows")
-    control_matches = match_matrix(control, queries)
+    unit = "rows" if people is None else "people"
+    report(0.5, f"counting predicates on training {unit}")
+    if people is None:
+        main_hits = match_counts(real, queries) == 1
+        n_target, n_held = real.shape[1], control.shape[1]
+    else:
+        main_hits = people_counts(real, queries, people.train) == 1
+        n_target, n_held = people.n_people_train, len(np.unique(people.holdout))
+    report(0.65, f"counting predicates on holdout {unit}")
+    control_matches = (
+        match_matrix(control, queries) if people is None else people_matrix(control, queries, people.holdout)
+    )
     # rare values of different columns differ in weight by orders of magnitude: a beta of their own per column
     strata = strata_of(queries.cols[:, 0]) if mode == "univariate" else None
-    estimate = control_estimate(control_matches, real.shape[1], rng, size_correction, strata)
+    estimate = control_estimate(control_matches, n_target, rng, size_correction, strata)
     n_control, correction = estimate.expected, estimate.note
     # its own stream: the bootstrap leaves every other draw of the attack as it was; it starts from the estimate's
     # fitted weight distribution rather than fitting it again
     errors = singling_error(
         main_hits,
         control_matches,
-        real.shape[1],
+        n_target,
         np.random.default_rng([seed, 1]),
         size_correction,
         fitted=estimate.fitted,
@@ -173,15 +185,22 @@ def singling_out(
     )
     report(0.85, "random baseline predicates")
     base = random_queries(syn, numeric, n, arity, rng)
-    n_base = int((match_counts(real, base) == 1).sum()) if n else 0
+    base_counts = match_counts(real, base) if people is None else people_counts(real, base, people.train)
+    n_base = int((base_counts == 1).sum()) if n else 0
     examples = tuple(queries.describe(int(i), encoder) for i in np.flatnonzero(main_hits)[:5])
     report(1.0, "done")
     label = "Singling out (univariate)" if mode == "univariate" else f"Singling out ({arity} columns)"
     detail = (
         f"{n:,} predicates drawn from {n_pool:,} that isolate one synthetic row "
         f"({'rare values' if mode == 'univariate' else f'{arity} columns of a synthetic row'}); each is a success "
-        f"when it isolates exactly one of {real.shape[1]:,} distinct training rows (main) or of "
-        f"{control.shape[1]:,} distinct holdout rows (control: {correction})."
+        + (
+            f"when it isolates exactly one of {n_target:,} distinct training rows (main) or of "
+            f"{n_held:,} distinct holdout rows (control: {correction})."
+            if people is None
+            else f"when the rows it matches are all one person's, exactly one of {n_target:,} training people (main) "
+            f"or of {n_held:,} holdout people (control: {correction}); a person is a {people.column} with all "
+            "their rows."
+        )
     )
     return _result(
         f"singling_out_{mode}",
