@@ -79,7 +79,7 @@ from synth.synthesizers.base import (
     Synthesizer,
 )
 from synth.synthesizers.cart_artifacts import CART_ARTIFACTS
-from synth.synthesizers.cart_growing import CartGrowing, tree_seed
+from synth.synthesizers.cart_growing import DENSE_DAYS, CartGrowing, tree_seed
 from synth.synthesizers.cart_params import (
     CLASSIFY_PARAM,
     DRAWS_PARAM,
@@ -118,6 +118,7 @@ from synth.synthesizers.rare_bands import (
     _group_bands,
     _rare_groups,
     _smoothed_bounds,
+    day_time_density,
     safe_decimals,
     smoothed_draw,
     smoothing_ranges,
@@ -338,13 +339,18 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         # A timestamp's time of day is common on its own and near-unique beside its day: its donors are pooled
         # within their leaves too (rare_bands.within_leaves), or a leaf narrow in days gave back real visits.
         timed = {spec.name for spec in schema if is_time_of_day(spec)}
-        # Its day is drawn on its own weekday some weeks from its donor's (rare_bands.weekly_moves): the day's leaf and
-        # the time's leaf, each near-unique, otherwise gave back their own rows' (day, hour) pairs (bike hours).
+        # Its day is drawn on its own weekday some weeks from its donor's (rare_bands.weekly_moves) where its rows fill
+        # their days' clocks (rare_bands.day_time_density): the day's leaf and the time's leaf, each near-unique, then
+        # gave back their own rows' (day, hour) pairs (bike hours). Elsewhere days keep what is tied to their dates.
         names = [c.name for c in columns]
-        days = [names.index(day) for day in split_days(schema).values() if day in names]
+        days = {names.index(d): names.index(t) for t, d in split_days(schema).items() if d in names and t in names}
         anchors = find_anchors(columns, values, written)
         # (an anchored day's donors are gaps from its anchor: it is drawn as before)
-        weeks = {k: week_units(columns[k]) for k in days if k not in anchors}
+        weeks = {
+            k: week_units(columns[k])
+            for k, t in days.items()
+            if k not in anchors and day_time_density(values[k], values[t]) >= DENSE_DAYS
+        }
         # An anchor keeps one bound, from a column present on every row; every other order that holds (a second
         # bound, or one whose earlier column is sometimes missing) is kept on whole rows, drawing the rows that
         # break it again (the copula's way).

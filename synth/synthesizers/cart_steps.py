@@ -209,7 +209,9 @@ class CartStep:
         lattice: above 0, a drawn value is then moved by a whole number of ``lattice`` steps, up to ``weeks``
             of them either way (the window slid inwards at the ends of the step's donors' range, so up to twice as
             many one way there): a timestamp's day moved by whole weeks
-            (:func:`synth.synthesizers.rare_bands.weekly_moves`). 0 in files saved before it existed.
+            (:func:`synth.synthesizers.rare_bands.weekly_moves`), decided at fit; 0 where the day's rows are sparse
+            on their clock (:func:`synth.synthesizers.rare_bands.day_time_density`) and in files saved before it
+            existed.
         weeks: how many steps of ``lattice`` at most.
     """
 

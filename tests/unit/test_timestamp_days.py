@@ -3,11 +3,14 @@
 Every hour of the bike table's two years is one row, so the training and holdout hours interleave. CART's day leaf
 and time-of-day leaf each drew from some 50 training rows, and a synthetic row's (day, hour) landed on the pairs those
 rows held: plain and Pruned CART reproduced train-only hours 6–11 points more often than holdout-only ones. The day is
-now moved on its own weekday by up to DAY_WEEKS weeks when drawn (synth.synthesizers.rare_bands.weekly_moves).
+now moved on its own weekday by up to DAY_WEEKS weeks when drawn (synth.synthesizers.rare_bands.weekly_moves), where
+the rows fill their days' clocks (session 25: rare_bands.day_time_density at least DENSE_DAYS); a table whose rows
+are sparse on the clock keeps its days as they are, and what is tied to their dates.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +22,9 @@ from hypothesis import strategies as st
 
 import synth
 from benchmarks.bench_timestamp_values import tables
-from synth.synthesizers.cart_growing import DAY_WEEKS
+from synth.synthesizers.cart_growing import DAY_WEEKS, DENSE_DAYS
 from synth.synthesizers.persist import ModelFileError
-from synth.synthesizers.rare_bands import weekly_moves
+from synth.synthesizers.rare_bands import day_time_density, weekly_moves
 from tests.unit.crafting import each_state, edit_state
 
 SEEDS = range(3)
@@ -50,8 +53,8 @@ def test_cart_gives_back_no_more_train_only_bike_hours_than_holdout_ones(name: s
 
 
 def test_the_day_step_moves_days_by_whole_weeks_and_keeps_their_weekday() -> None:
-    # 60 working days, eight visits each at random minutes: every day is common, so its donors are the days as they
-    # are, and only the move by whole weeks takes a drawn day elsewhere.
+    # 60 working days, one reading each hour from 08:00 to 17:00: every day is common, so its donors are the days as
+    # they are, and only the move by whole weeks takes a drawn day elsewhere.
     model = synth.create("cart", random_state=0).fit(_weekday_visits())
     days = pd.bdate_range("2024-01-01", periods=60)
     drawn = pd.to_datetime(model.sample(4000, seed=1)["at"])
@@ -62,10 +65,46 @@ def test_the_day_step_moves_days_by_whole_weeks_and_keeps_their_weekday() -> Non
 
 
 def _weekday_visits() -> pd.DataFrame:
+    """Hourly readings of 60 working days, each (day, hour) one row, as the bike counts' hours are."""
     rng = np.random.default_rng(3)
-    days = pd.bdate_range("2024-01-01", periods=60).repeat(8)
-    at = days + pd.to_timedelta(rng.integers(8 * 60, 18 * 60, len(days)), "min")
+    days = pd.bdate_range("2024-01-01", periods=60).repeat(10)
+    at = days + pd.to_timedelta(np.tile(np.arange(8, 18), 60), "h")
     return pd.DataFrame({"at": at.strftime("%Y-%m-%d %H:%M"), "load": rng.normal(size=len(days)).round(2)})
+
+
+#: The eight dates of :func:`_holiday_visits` most of whose visits are flagged.
+HOLIDAYS = pd.date_range("2024-01-01", periods=120)[[3, 17, 30, 45, 58, 76, 90, 111]]
+
+
+def _holiday_visits() -> pd.DataFrame:
+    """120 days of 40 visits each, stamped to the second (a day's visits fill few of its clock's seconds), and a
+    ``holiday`` flag on most visits of eight dates and a few others (so no exact rule computes it from the date):
+    the only two-valued column, CART draws it first and the day given it."""
+    rng = np.random.default_rng(5)
+    days = pd.date_range("2024-01-01", periods=120).repeat(40)
+    at = days + pd.to_timedelta(rng.integers(8 * 3600, 20 * 3600, len(days)), "s")
+    flag = np.where(days.isin(HOLIDAYS), rng.random(len(days)) < 0.95, rng.random(len(days)) < 0.005)
+    return pd.DataFrame(
+        {
+            "at": at.strftime("%Y-%m-%d %H:%M:%S"),
+            "cost": rng.gamma(2.0, 50.0, len(days)).round(2),
+            "holiday": np.where(flag, "yes", "no"),
+        }
+    )
+
+
+def test_days_sparse_on_their_clock_are_not_moved_and_keep_their_dates() -> None:
+    # Each visit's (day, second) is its own, but a day's 40 visits fill 40 of its 43,200 seconds: a day and a time
+    # drawn each from a leaf seldom make anyone's visit, so the days are drawn as they are. 95% of the real flagged
+    # visits are on the eight dates and as many of CART's; with the days moved by up to four weeks, 33% were.
+    real = _holiday_visits()
+    model = synth.create("cart", random_state=0).fit(real)
+    step = next(s for s in model.steps_ if model.columns_[s.column].name == "at" and not s.missing)
+    assert (step.lattice, step.weeks) == (0.0, 0)
+    syn = model.sample(3000, seed=1)
+    days = pd.to_datetime(syn.loc[syn["holiday"].eq("yes"), "at"]).dt.normalize()
+    assert len(days) > 100
+    assert days.isin(HOLIDAYS).mean() > 0.85, days.isin(HOLIDAYS).mean()
 
 
 def test_a_saved_model_moves_its_days_as_the_fitted_one(tmp_path: Path) -> None:
@@ -128,3 +167,32 @@ def test_weekly_moves_stay_on_the_weekday_within_the_weeks_and_the_column(
 def test_missing_days_stay_missing() -> None:
     out = weekly_moves(np.array([np.nan, 14.0]), 0.0, 70.0, 7.0, 2, np.random.default_rng(0))
     assert np.isnan(out[0]) and (out[1] - 14.0) % 7 == 0
+
+
+def test_day_time_density_counts_the_pairs_one_row_holds_per_slot_of_the_clock() -> None:
+    hours = np.arange(24) * 3600.0
+    days = np.repeat(np.arange(30.0), 24)
+    assert day_time_density(days, np.tile(hours, 30)) == 1.0  # every (day, hour) one row: the bike counts
+    # The same pairs held by three rows each (shifts): no pair is anyone's alone.
+    assert day_time_density(np.repeat(days, 3), np.repeat(np.tile(hours, 30), 3)) == 0.0
+    # Six rows a day on a clock of 600 minutes (08:00-17:59): the clinic at the minute, under DENSE_DAYS.
+    rng = np.random.default_rng(0)
+    minutes = np.concatenate([rng.choice(600, 6, replace=False) for _ in range(100)]) * 60.0 + 8 * 3600
+    minutes[:2] = 8 * 3600, 17 * 3600 + 59 * 60  # (the clock's ends)
+    clinic = day_time_density(np.repeat(np.arange(100.0), 6), minutes)
+    assert clinic < DENSE_DAYS
+    assert clinic == pytest.approx(6 / 600, abs=0.001)
+    assert day_time_density(np.array([np.nan, 1.0]), np.array([3600.0, np.nan])) == 0.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.sampled_from([0, 1800, 3600, 7200, 5400])), min_size=1, max_size=40))
+def test_day_time_density_is_the_chance_a_day_and_a_clock_slot_make_one_rows_pair(rows: list[tuple[int, int]]) -> None:
+    days = np.array([r[0] for r in rows], dtype=float)
+    times = np.array([r[1] for r in rows], dtype=float)
+    grain = float(np.gcd.reduce(np.append(times.astype(np.int64), 3600)))
+    slots = np.arange(times.min(), times.max() + 1, grain)
+    pairs = Counter(zip(days.tolist(), times.tolist(), strict=True))
+    # brute force: every row's day with every slot of the clock, counted where exactly one row holds the pair
+    hits = [sum(pairs.get((d, t), 0) == 1 for t in slots) for d in days]
+    assert day_time_density(days, times) == pytest.approx(np.mean(hits) / len(slots))
