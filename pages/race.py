@@ -84,6 +84,7 @@ if cols[0].button(
         n_rows=int(n_rows),
         sample_seed=int(seed),
         settings=cached.RACE_SETTINGS,
+        person_column=ds.split_by,
     )
     # Drawn again at once, with "Start race" disabled: this run drew it live, and only the progress fragment
     # reruns while the race runs, so it stayed live for the whole race and a second press started a second race.

@@ -64,6 +64,7 @@ if current and fit is not None and syn is not None:
             fit.fit_seconds,
             syn.sample_seconds,
             ds.schema,
+            ds.split_by,
         )
         state.add_external(label, row)
         st.rerun()

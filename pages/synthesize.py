@@ -94,7 +94,8 @@ else:
             progress = StreamlitProgress(f"Fitting {cls.label}")
             try:
                 model = synth.create(name, random_state=seed, **settings[name])
-                model.fit(ds.train, ds.schema, progress=progress)
+                # The Data page's person: the model holds the people the split and the privacy checks take.
+                model.fit(ds.train, ds.schema, progress=progress, person_column=ds.split_by)
             except (synth.SynthesizerError, ValueError) as exc:
                 st.error(f"**{cls.label} could not be fitted:** {md(exc)}. Models fitted before are kept.")
                 continue

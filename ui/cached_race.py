@@ -43,13 +43,27 @@ def read_external(data: bytes, name: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
 def evaluate_external(
-    key: str, label: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, _holdout: pd.DataFrame, schema: synth.Schema
+    key: str,
+    label: str,
+    _train: pd.DataFrame,
+    _synthetic: pd.DataFrame,
+    _holdout: pd.DataFrame,
+    schema: synth.Schema,
+    person_column: str | None = None,
 ) -> ExternalResult:
-    """Column checks and every score of an uploaded synthetic table (``key``: table, split and upload)."""
+    """Column checks and every score of an uploaded synthetic table (``key``: table, split and upload;
+    ``person_column``: the split's)."""
     return _with_progress(
         f"Scoring {label}",
         lambda bar: synth.evaluate_external(
-            _train, _synthetic, _holdout, schema=schema, label=label, settings=RACE_SETTINGS, progress=bar
+            _train,
+            _synthetic,
+            _holdout,
+            schema=schema,
+            label=label,
+            settings=RACE_SETTINGS,
+            progress=bar,
+            person_column=person_column,
         ),
     )
 
@@ -65,8 +79,10 @@ def evaluate_run(
     fit_seconds: float,
     sample_seconds: float,
     schema: synth.Schema,
+    person_column: str | None = None,
 ) -> ExternalResult:
-    """Every score of the session's current run as a race row (``key``: table, split, model and sample).
+    """Every score of the session's current run as a race row (``key``: table, split, model and sample;
+    ``person_column``: the split's, which the fit was told).
 
     Not cached: the row keeps the fitted model, and the session holds the result (never a cache of models)."""
     from synth.report import evaluate_run as score_run
@@ -85,6 +101,7 @@ def evaluate_run(
             sample_seconds=sample_seconds,
             settings=RACE_SETTINGS,
             progress=bar,
+            person_column=person_column,
         ),
     )
 

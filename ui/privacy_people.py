@@ -6,9 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from synth.evaluation.privacy.people_membership import PersonMembership
+from synth.evaluation.privacy.people_membership import PEOPLE_COLUMNS, PersonMembership, people_rows
 from synth.evaluation.results import number
-from synth.evaluation.results import percent as pct
 from ui.text import md
 
 ROWS_WORDS = (
@@ -52,22 +51,7 @@ def membership_people(people: PersonMembership) -> None:
         help="How much better than a coin the strongest person-level attack tells members from non-members.",
     )
     st.dataframe(
-        pd.DataFrame(
-            {
-                "attack (per person)": [a.label for a in people.attacks],
-                "AUC": [f"{a.auc.value:.3f}" for a in people.attacks],
-                "95% CI (bootstrap over people)": [
-                    f"{a.auc_boot_low:.3f}–{a.auc_boot_high:.3f}" for a in people.attacks
-                ],
-                "advantage": [number(a.advantage) for a in people.attacks],
-                "TPR at 10% FPR": [
-                    "n/a" if (t := a.tpr(0.1)) is None else f"{pct(t.tpr)} ({pct(t.low)}–{pct(t.high)})"
-                    for a in people.attacks
-                ],
-                "people (members)": [a.n_members for a in people.attacks],
-                "people (non-members)": [a.n_non_members for a in people.attacks],
-            }
-        ),
+        pd.DataFrame(people_rows(people), columns=list(PEOPLE_COLUMNS)),
         hide_index=True,
         key="membership_people_table",
     )

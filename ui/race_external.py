@@ -32,7 +32,7 @@ def render(ds: state.Dataset) -> None:
         try:
             frame = cached.read_external(upload.getvalue(), upload.name)
             result = cached.evaluate_external(
-                f"{ds.key}|{upload.file_id}", upload.name, ds.train, frame, ds.holdout, ds.schema
+                f"{ds.key}|{upload.file_id}", upload.name, ds.train, frame, ds.holdout, ds.schema, ds.split_by
             )
             state.add_external(upload.name, result)
             st.session_state["external_error"] = None

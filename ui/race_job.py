@@ -82,6 +82,7 @@ class RaceJob:
         n_rows: int,
         sample_seed: int,
         settings: EvaluationSettings,
+        person_column: str | None,
     ) -> None:
         try:
             self.result = synth.race(
@@ -94,6 +95,7 @@ class RaceJob:
                 settings=settings,
                 run_progress=self._progress_for,
                 on_result=self._on_result,
+                person_column=person_column,
             )
         except synth.Cancelled:
             self.cancelled = True
@@ -113,15 +115,17 @@ def start(
     n_rows: int,
     sample_seed: int,
     settings: EvaluationSettings,
+    person_column: str | None = None,
 ) -> RaceJob:
-    """Start ``synth.race`` in a daemon thread and return its job."""
+    """Start ``synth.race`` in a daemon thread and return its job (``person_column``: the split's, None for
+    none: every fit holds its people)."""
     from synth.report.race import unique_labels
 
     labels = unique_labels(contenders)
     job = RaceJob(dataset_key=dataset_key, runs=[RunProgress(label) for label in labels])
     job._thread = threading.Thread(
         target=job._run,
-        args=(train, holdout, list(contenders), schema, n_rows, sample_seed, settings),
+        args=(train, holdout, list(contenders), schema, n_rows, sample_seed, settings, person_column),
         name="synth-race",
         daemon=True,
     )

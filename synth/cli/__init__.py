@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     fit.add_argument("--param", "-p", action="append", default=[], metavar="K=V", help="a parameter, e.g. n_knots=50")
     fit.add_argument("--schema", help="a schema JSON written by `synth schema` (edited or not)")
+    fit.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="the column naming whose row each row is (an identifier or personal data, e.g. patient_id; the one the "
+        "holdout is split by): rows of one synthetic person share what each real person's rows hold constant "
+        "(default: found from the table)",
+    )
     fit.add_argument("--seed", type=int, default=0, help="random_state of the fit (default 0)")
     fit.add_argument(
         "--max-rows",

@@ -102,6 +102,7 @@ def fit(args: argparse.Namespace) -> int:
     import synth
     from synth.synthesizers.column_order import describe_orders
     from synth.synthesizers.derived import describe_rules
+    from synth.synthesizers.people import FIND_PERSON, describe_people
 
     if args.synthesizer not in synth.available():
         raise UserError(
@@ -113,8 +114,16 @@ def fit(args: argparse.Namespace) -> int:
         model = synth.create(args.synthesizer, random_state=args.seed, **params)
         schema = _schema(args.schema)
         df, info = read(args.data, args.max_rows, args.seed, args.sheet)
+        if args.by is not None and args.by not in df.columns:  # a wrong input, as evaluate --by says it
+            names = ", ".join(map(str, list(df.columns)[:8])) + (", …" if df.shape[1] > 8 else "")
+            raise UserError(
+                f"--by {args.by}: no such column in {args.data}; name the column that says whose row each row is "
+                f"(columns: {names})",
+                console.BAD_INPUT,
+            )
+        person = FIND_PERSON if args.by is None else args.by  # left out: the fit finds it
         with Progress(f"fitting {model.label}", quiet=args.quiet) as bar:
-            model.fit(df, schema, progress=bar)
+            model.fit(df, schema, progress=bar, person_column=person)
         # Recorded in the model file: what the model was fitted on (a sample when the input was larger).
         model.training_input_ = info.to_dict()  # type: ignore[attr-defined]
         _write_atomically(args.output, model.save, args.overwrite)
@@ -126,6 +135,9 @@ def fit(args: argparse.Namespace) -> int:
     orders = describe_orders(model)
     if orders:  # and the orders between columns every synthetic row keeps
         note(orders, quiet=args.quiet)
+    people = describe_people(model)
+    if people:  # and what one synthetic person's rows share
+        note(people, quiet=args.quiet)
     for warning in model.fit_warnings():  # shown even with --quiet: the samples will carry it
         note(f"warning: {warning}")
     return console.OK

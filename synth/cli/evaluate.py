@@ -36,11 +36,26 @@ def _html_builder() -> Any:
         return None
 
     def build(
-        real: Any, syn: Any, holdout: Any, schema: Any, name: str, label: str, attacks: bool, progress: Any
+        real: Any,
+        syn: Any,
+        holdout: Any,
+        schema: Any,
+        name: str,
+        label: str,
+        attacks: bool,
+        progress: Any,
+        person_column: str | None,
     ) -> str:
         settings = EvaluationSettings(attacks=attacks)
         external = evaluate_external(
-            real, syn, holdout, schema=schema, label=label, settings=settings, progress=progress
+            real,
+            syn,
+            holdout,
+            schema=schema,
+            label=label,
+            settings=settings,
+            progress=progress,
+            person_column=person_column,
         )
         result = finish([external.run], settings)
         report = build_report(name=name, data=real, schema=schema, train=real, holdout=holdout, result=result)
@@ -110,12 +125,6 @@ def evaluate(args: argparse.Namespace) -> int:
             "this version has no HTML report (synth.report); write a JSON report instead: -o report.json",
             console.USAGE,
         )
-    if html and args.by:
-        raise UserError(
-            "the HTML report finds the person column itself and cannot take --by yet: leave --by out, or write a "
-            "JSON report (-o report.json) to name the column",
-            console.USAGE,
-        )
     if html and not args.holdout:
         raise UserError(
             "an HTML report compares against real rows held out from fitting: pass --holdout", console.USAGE
@@ -143,7 +152,7 @@ def evaluate(args: argparse.Namespace) -> int:
         if build_html is not None:
             with Progress("building the report", quiet=args.quiet) as bar:
                 page = build_html(
-                    real, syn, holdout, schema, real_info.source, syn_info.source, not args.no_attacks, bar
+                    real, syn, holdout, schema, real_info.source, syn_info.source, not args.no_attacks, bar, args.by
                 )
             _write_atomically(args.output, lambda p: p.write_text(page, encoding="utf-8"), args.overwrite)
             note(f"report on {syn_info.rows_used:,} synthetic rows → {args.output}", quiet=args.quiet)

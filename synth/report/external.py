@@ -194,6 +194,7 @@ def evaluate_external(
     label: str = "External table",
     settings: EvaluationSettings | None = None,
     progress: ProgressCallback | None = None,
+    person_column: str | None = None,
 ) -> ExternalResult:
     """Check and score a synthetic table made elsewhere, as a race row of its own.
 
@@ -204,12 +205,21 @@ def evaluate_external(
         schema: the real table's schema (inferred from ``train`` when omitted).
         label: the row's name in the leaderboard (e.g. the file name).
         settings: how thoroughly to score.
+        person_column: the column naming whose row each real row is (the one the table was split by): membership
+            is also scored over its people, whether or not the other tool wrote the column; found when omitted.
 
     Raises:
         ExternalTableError: the tables share no column, or the synthetic table is empty.
     """
     return _scored_row(
-        train, synthetic, holdout, schema, Contender(EXTERNAL, {}, label=label), settings=settings, progress=progress
+        train,
+        synthetic,
+        holdout,
+        schema,
+        Contender(EXTERNAL, {}, label=label),
+        settings=settings,
+        progress=progress,
+        person_column=person_column,
     )
 
 
@@ -222,6 +232,7 @@ def _scored_row(
     *,
     settings: EvaluationSettings | None,
     progress: ProgressCallback | None,
+    person_column: str | None = None,
     **row: Any,
 ) -> ExternalResult:
     """Align ``synthetic`` to the real columns, score it, and build its race row once (``row``: the row's other
@@ -235,13 +246,16 @@ def _scored_row(
     written = getattr(row.get("model"), "schema_", None)
     aligned, check = check_columns(train, synthetic, written if isinstance(written, Schema) else schema)
     cols = list(check.evaluated)
+    # The person is read from the real rows alone: kept on them when the synthetic table lacks the column.
+    real = [*cols, person_column] if person_column is not None and person_column not in cols else cols
     evaluation = evaluate_table(
-        train[cols],
+        train[real],
         aligned,
-        holdout[cols],
+        holdout[real],
         schema=schema.select(cols),
         settings=settings,
         progress=scaled(progress, 0.05, 1.0),
+        person_column=person_column,
     )
     run = RunResult(
         contender, contender.display, "ok", n_rows=len(aligned), evaluation=evaluation, synthetic=aligned, **row
@@ -262,6 +276,7 @@ def evaluate_run(
     sample_seconds: float | None = None,
     settings: EvaluationSettings | None = None,
     progress: ProgressCallback | None = None,
+    person_column: str | None = None,
 ) -> ExternalResult:
     """Score a model fitted and sampled outside a race (the dashboard's current run) as a race row of its own.
 
@@ -273,6 +288,7 @@ def evaluate_run(
         model: the fitted synthesizer.
         synthetic: what it sampled, with ``sample_seed``.
         label: the row's name (the model's label when empty).
+        person_column: the column naming whose row each real row is (the one the split and the fit took).
     """
     params = {k: v for k, v in model.get_params().items() if k != "random_state"}
     seed = model.get_params().get("random_state")
@@ -287,6 +303,7 @@ def evaluate_run(
         contender,
         settings=settings,
         progress=progress,
+        person_column=person_column,
         fit_seconds=fit_seconds,
         sample_seconds=sample_seconds,
         sample_seed=int(sample_seed),

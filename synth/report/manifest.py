@@ -30,6 +30,7 @@ from synth.report.evaluation import EvaluationSettings
 from synth.report.race import Contender, RaceResult, RunResult, race
 from synth.schema import Schema
 from synth.split import split
+from synth.synthesizers.people import FIND_PERSON, PersonColumn
 
 FORMAT = "synth-run-manifest"
 FORMAT_VERSION = 1
@@ -86,7 +87,8 @@ def build_manifest(
     split_by: str | None = None,
     name: str = "",
 ) -> dict[str, Any]:
-    """The manifest of a race (or of a single run, as a race of one) on ``data`` split with (holdout, seed, by).
+    """The manifest of a race (or of a single run, as a race of one) on ``data`` split with (holdout, seed, by),
+    each run fitted with ``person_column=by`` (as the dashboard fits them; None: no person held).
 
     Runs of external tables are listed with their fingerprint but cannot be reproduced (no model made them), and
     neither can differentially private fits: their noise comes from fresh OS entropy and is never saved, so a
@@ -122,7 +124,8 @@ def build_manifest(
         "format_version": FORMAT_VERSION,
         "data": {"name": name, **table_fingerprint(data), "column_names": [str(c) for c in data.columns]},
         "schema": schema.to_dict(),
-        "split": {"holdout": holdout, "seed": split_seed, "by": split_by},
+        # fits_by: the runs' fits were told the split's column (None: no person); older manifests' fits found it.
+        "split": {"holdout": holdout, "seed": split_seed, "by": split_by, "fits_by": True},
         "evaluation": result.settings.to_dict(),
         "runs": runs,
         "packages": package_versions(),
@@ -206,10 +209,10 @@ def reproduce(
             + ". Load the original table."
         )
     schema = Schema.from_dict(m["schema"])
-    by = m["split"].get("by")  # manifests written before person splits have none: split by row, as they were
-    train, holdout = split(
-        data, holdout=float(m["split"]["holdout"]), seed=int(m["split"]["seed"]), by=None if by is None else str(by)
-    )
+    found = m["split"].get("by")  # manifests written before person splits have none: split by row, as they were
+    by = None if found is None else str(found)
+    train, holdout = split(data, holdout=float(m["split"]["holdout"]), seed=int(m["split"]["seed"]), by=by)
+    person: PersonColumn = by if m["split"].get("fits_by") else FIND_PERSON
     settings = EvaluationSettings(**m["evaluation"])
     entries = [r for r in m["runs"] if r.get("reproducible", True) and r.get("status") == "ok"]
     contenders = [Contender(r["synthesizer"], dict(r["params"]), r["label"], int(r["random_state"])) for r in entries]
@@ -227,6 +230,7 @@ def reproduce(
             settings=settings,
             progress=progress,
             reference=reference,
+            person_column=person,
         )
         runs.extend(one.runs)
     from synth.report.race import finish

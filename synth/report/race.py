@@ -35,6 +35,7 @@ from synth.report.race_pick import FIDELITY_AXIS, pareto_front, recommend
 from synth.schema import Schema, infer_schema
 from synth.synthesizers import create
 from synth.synthesizers.base import Synthesizer
+from synth.synthesizers.people import FIND_PERSON, PersonColumn
 from synth.synthesizers.registry import available, get, is_peer
 
 Status = Literal["ok", "failed"]
@@ -229,7 +230,13 @@ def unique_labels(contenders: Sequence[Contender]) -> list[str]:
 
 
 def _fit_and_sample(
-    contender: Contender, train: pd.DataFrame, schema: Schema, n_rows: int, seed: int, progress: ProgressCallback
+    contender: Contender,
+    train: pd.DataFrame,
+    schema: Schema,
+    n_rows: int,
+    seed: int,
+    progress: ProgressCallback,
+    person_column: PersonColumn = FIND_PERSON,
 ) -> tuple[Synthesizer, pd.DataFrame, float, float, float | None]:
     """Fit and sample one contender, timing each and measuring peak memory across both.
 
@@ -239,7 +246,7 @@ def _fit_and_sample(
     with peak_memory() as peak:
         model = create(contender.name, random_state=contender.random_state, **dict(contender.params))
         t0 = time.perf_counter()
-        model.fit(train, schema, progress=scaled(progress, 0.0, 0.8))
+        model.fit(train, schema, progress=scaled(progress, 0.0, 0.8), person_column=person_column)
         fit_s = time.perf_counter() - t0
         t0 = time.perf_counter()
         syn = model.sample(n_rows, seed=seed, progress=scaled(progress, 0.8, 1.0))
@@ -261,6 +268,7 @@ def race(
     run_progress: Callable[[int, str], ProgressCallback] | None = None,
     on_result: Callable[[RunResult], None] | None = None,
     reference: RealReference | None = None,
+    person_column: PersonColumn = FIND_PERSON,
 ) -> RaceResult:
     """Fit, sample and score every contender on the same split.
 
@@ -277,6 +285,9 @@ def race(
         on_result: called with each :class:`RunResult` as soon as it is ready (a UI shows partial results).
         reference: real-only results to share with other races on the same tables (e.g. reproducing a
             manifest run by run); used when it holds these very tables, schema and seed, else a new one is made.
+        person_column: the column naming whose row each row is, as the split took it (the Data page's choice):
+            every fit holds its people (``Synthesizer.fit``'s argument; None holds none) and every score's privacy
+            checks attack them. Left out, each fit finds the column itself and so do the scores.
 
     Returns:
         A :class:`RaceResult`. A :class:`synth.Cancelled` raised by a progress callback stops the race.
@@ -312,7 +323,7 @@ def race(
                 _own(fraction, message)
             overall(_a + (_b - _a) * fraction, f"{_name}: {message}")
 
-        result = _run_one(contender, label, reference, n_rows, sample_seed, settings, report)
+        result = _run_one(contender, label, reference, n_rows, sample_seed, settings, report, person_column)
         runs.append(result)
         if on_result is not None:
             on_result(result)
@@ -342,11 +353,12 @@ def _run_one(
     sample_seed: int,
     settings: EvaluationSettings,
     report: ProgressCallback,
+    person_column: PersonColumn = FIND_PERSON,
 ) -> RunResult:
     train, schema = reference.train, reference.schema
     try:
         model, syn, fit_s, sample_s, peak = _fit_and_sample(
-            contender, train, schema, n_rows, sample_seed, scaled(report, 0.0, 0.4)
+            contender, train, schema, n_rows, sample_seed, scaled(report, 0.0, 0.4), person_column
         )
     except Cancelled:
         raise
@@ -354,7 +366,11 @@ def _run_one(
         report(1.0, "failed")
         return RunResult(contender, label, "failed", error=f"{type(exc).__name__}: {exc}", sample_seed=sample_seed)
     try:
-        context = EvaluationContext(train, syn, reference.holdout, schema, seed=settings.seed, reference=reference)
+        # The scores take a named column; told none, they find one as the Privacy page does (its person_column).
+        person = person_column if isinstance(person_column, str) else None
+        context = EvaluationContext(
+            train, syn, reference.holdout, schema, seed=settings.seed, reference=reference, person_column=person
+        )
     except Cancelled:
         raise
     except Exception as exc:  # e.g. a sample that lacks columns: its row says so and the race goes on

@@ -35,6 +35,7 @@ def evaluate_table(
     settings: EvaluationSettings | None = None,
     progress: ProgressCallback | None = None,
     reference: RealReference | None = None,
+    person_column: str | None = None,
 ) -> TableEvaluation:
     """Score ``synthetic`` against the real ``train`` it imitates and the ``holdout`` it never saw.
 
@@ -46,6 +47,8 @@ def evaluate_table(
         settings: which parts to run and how thoroughly.
         progress: called with (fraction, message); raising :class:`synth.Cancelled` stops the evaluation.
         reference: real-only results shared with other tables scored against the same train and holdout.
+        person_column: the column naming whose row each real row is (the one the table was split by); found by
+            :func:`~synth.schema.entities.entity_column` when omitted. Membership is then also scored over people.
 
     Returns:
         A :class:`TableEvaluation`; a part that raised is ``None`` with its message in ``errors``.
@@ -54,7 +57,9 @@ def evaluate_table(
     if reference is not None:
         schema = schema or reference.schema
     schema = schema or infer_schema(train)
-    context = EvaluationContext(train, synthetic, holdout, schema, seed=settings.seed, reference=reference)
+    context = EvaluationContext(
+        train, synthetic, holdout, schema, seed=settings.seed, reference=reference, person_column=person_column
+    )
     return evaluate_context(context, settings=settings, progress=progress)
 
 
@@ -160,7 +165,15 @@ def evaluate_context(
         "privacy",
         0.55,
         0.56,
-        lambda p: PrivacyInputs(train, holdout, synthetic, schema, seed=seed, n_targets=settings.membership_targets),
+        lambda p: PrivacyInputs(
+            train,
+            holdout,
+            synthetic,
+            schema,
+            seed=seed,
+            n_targets=settings.membership_targets,
+            person_column=context.person_column,
+        ),
     )
     privacy = attacks = None
     if inputs is not None:

@@ -17,6 +17,7 @@ import plotly.io as pio
 
 from synth.evaluation.fidelity.distributions import TAIL_ROWS, column_distributions
 from synth.evaluation.privacy.attack_result import AttackResult
+from synth.evaluation.privacy.people_membership import PEOPLE_COLUMNS, PersonMembership, people_rows
 from synth.evaluation.results import number, percent, with_interval
 from synth.evaluation.utility.efficacy_table import EFFICACY_COLUMNS, efficacy_rows
 from synth.plots.fidelity import association_heatmaps, distribution_figure, score_bars
@@ -228,15 +229,8 @@ def _privacy_section(ev: TableEvaluation, fig: _Figures) -> str:
             f"signal)" + (f"; TPR at low FPR {_num(tpr, pct=True)}" if tpr is not None else "") + ".</p>"
         )
         people = p.membership.people
-        head = None if people is None else people.headline
-        if people is not None and head is not None:
-            # Beside the row figure, which counts a person with many rows many times: what GDPR asks.
-            parts.append(
-                f"<p><b>Membership over people</b> (a member is a {_e(people.column)} with any row in training; the "
-                f"figure above counts rows): AUC {_num(head.auc.value)} (95% CI {_num(head.auc_boot_low)}–"
-                f"{_num(head.auc_boot_high)}, people resampled), advantage {_num(head.advantage)}, "
-                f"{_e(head.label)}; {people.n_members:,} training vs {people.n_non_members:,} holdout people.</p>"
-            )
+        if people is not None and people.headline is not None:
+            parts.append(_people_membership(people))
     if ev.attacks is not None:
         rows = _attacks_rows(ev.attacks.results)
         known = ", ".join(ev.attacks.attacker.known)
@@ -246,6 +240,30 @@ def _privacy_section(ev: TableEvaluation, fig: _Figures) -> str:
             fig(attack_risks(ev.attacks.results)),
         ]
     return "\n".join(parts)
+
+
+def _people_membership(people: PersonMembership) -> str:
+    """The Privacy page's person-level membership: the strongest attack, its advantage, the four aggregations and
+    who was scored (:mod:`ui.privacy_people` draws the same figures)."""
+    head = people.headline
+    assert head is not None
+    # Beside the row figure, which counts a person with many rows many times: what GDPR asks.
+    return "\n".join(
+        [
+            f"<p><b>Membership over people</b> (a member is a {_e(people.column)} with any row in training, scored "
+            "by all their rows together; the figure above counts rows): could an attacker tell that this person was "
+            f"in the training data? Strongest attack: AUC {_num(head.auc.value)} (95% CI "
+            f"{_num(head.auc_boot_low)}–{_num(head.auc_boot_high)}, people resampled; 0.5 = no signal), advantage "
+            f"{_num(head.advantage)} (95% CI {_num(head.advantage_low)}–{_num(head.advantage_high)}; 0 = no "
+            f"signal), {_e(head.label)}; {people.n_members:,} training vs {people.n_non_members:,} holdout "
+            "people.</p>",
+            _table(
+                PEOPLE_COLUMNS,
+                [[f"{v:,}" if isinstance(v, int) else v for v in row.values()] for row in people_rows(people)],
+            ),
+            f'<p class="muted">{_e(people.describe())}.</p>',
+        ]
+    )
 
 
 def _attacks_rows(results: Sequence[AttackResult]) -> list[list[str]]:

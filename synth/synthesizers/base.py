@@ -56,7 +56,7 @@ from synth.synthesizers.input_checks import check_finite_numbers
 from synth.synthesizers.loading import load_model
 from synth.synthesizers.model_file import ModelFile
 from synth.synthesizers.params import MIN_CATEGORY_ROWS, Param
-from synth.synthesizers.people import find_people, hold_people
+from synth.synthesizers.people import FIND_PERSON, PersonColumn, check_person_column, find_people, hold_people
 from synth.synthesizers.rare_categories import (
     RareCategoryError,
     bucket_warning,
@@ -89,9 +89,13 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         cls._complete_declaration()
 
     # ------------------------------------------------------------------ fit
-    # ------------------------------------------------------------------ fit
     def fit(
-        self, df: pd.DataFrame, schema: Schema | None = None, *, progress: ProgressCallback | None = None
+        self,
+        df: pd.DataFrame,
+        schema: Schema | None = None,
+        *,
+        progress: ProgressCallback | None = None,
+        person_column: PersonColumn = FIND_PERSON,
     ) -> Synthesizer:
         """Learn the table ``df``.
 
@@ -101,19 +105,35 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
             progress: called with (fraction, message) as fitting advances; may raise
                 :class:`synth.Cancelled` to stop. Whatever stops a fit (cancel or error) leaves the
                 synthesizer exactly as it was before.
+            person_column: the column naming whose row each row is (a ``patient_id`` over a patient's visits):
+                rows of one synthetic person then share what each real person's rows hold constant
+                (:mod:`synth.synthesizers.people`). None: each row is its own person, nothing is held. Left out,
+                the fit finds the column itself (:func:`synth.schema.entities.entity_column`). Pass the column the
+                table was split by (``synth.split(by=)``, the Data page's choice) and given to the privacy
+                checks (``EvaluationContext(person_column=)``), so the model holds the same people they attack.
+                An argument of the fit, not a field of the schema, for the same reason as scikit-learn's
+                ``groups``: it says how rows group, not what a column holds, and it belongs with the split and
+                the evaluation, which take it the same way; schema files stay the column kinds the Data page
+                edits. A model with a privacy guarantee reads nothing of it from the rows.
 
         Returns:
             ``self``, fitted.
+
+        Raises:
+            SynthesizerError: a ``person_column`` the table lacks, or of a kind that names no person (only an
+                identifier or personal data does), before anything is learned.
         """
         snapshot = dict(vars(self))
         try:
-            return self._fit_all(df, schema, ensure(progress))
+            return self._fit_all(df, schema, ensure(progress), person_column)
         except BaseException:
             vars(self).clear()
             vars(self).update(snapshot)
             raise
 
-    def _fit_all(self, df: pd.DataFrame, schema: Schema | None, report: ProgressCallback) -> Synthesizer:
+    def _fit_all(
+        self, df: pd.DataFrame, schema: Schema | None, report: ProgressCallback, person_column: PersonColumn
+    ) -> Synthesizer:
         if not isinstance(df, pd.DataFrame):
             raise SynthesizerError(f"fit needs a pandas DataFrame, got {type(df).__name__}")
         if len(df) < 2:
@@ -127,6 +147,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         missing = [c for c in schema.names if c not in df.columns]
         if missing:
             raise SynthesizerError(f"the schema names columns the table lacks: {', '.join(missing)}")
+        check_person_column(person_column, schema)  # before any work: a wrong column is known at once
         df = df[schema.names]
         k = int(getattr(self, MIN_CATEGORY_ROWS.name, 1))
         try:  # rare categories become "(other)" before anything is learned (k = 1 keeps them)
@@ -172,7 +193,8 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         self.weekdays_ = weeks
         moved = {s[0] for s in splits} | {w[0] for w in weeks}
         self.time_orders_ = time_orders(data[modelled], schema.select(modelled), moved, declared)
-        self.people_ = find_people(data, schema, self)  # after every rule and order: it holds their columns only whole
+        # After every rule and order: it holds their columns only whole.
+        self.people_ = find_people(data, schema, self, person_column)
         self.schema_ = schema
         self.reference_ = df.iloc[:0].copy()
         self.generated_ = generated

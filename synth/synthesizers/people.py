@@ -8,7 +8,9 @@ Why
     likewise, and its e-mail, the customer itself, never repeated at all: 3,997 addresses on 4,000 orders).
 
 At fit (:func:`find_people`)
-    The column naming the person (:func:`synth.schema.entities.entity_column`), and the names of the columns at
+    The column naming the person: the one the fit is told (``fit(person_column=...)``: the column the Data page
+    splits by, so the model holds the people the privacy checks attack), else the one
+    :func:`synth.schema.entities.entity_column` finds; told none, no person. Then the names of the columns at
     least :data:`HOLD_SHARE` of the real people with two or more rows hold one value in (missing counts as a value):
     generated personal data and modelled columns; of the columns an exact rule, end date, composition or order
     between two dates ties together, only those held whole (``sex`` looked up from ``date_of_birth``: both taken
@@ -28,7 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -38,6 +41,7 @@ from synth.generated_spread import check_spread, pool_counts, rows_per_key_sprea
 from synth.schema.entities import entity_column
 from synth.schema.kinds import ColumnKind, Schema
 from synth.synthesizers import persist
+from synth.synthesizers.errors import SynthesizerError
 
 if TYPE_CHECKING:
     from synth.synthesizers.base import Synthesizer
@@ -46,6 +50,18 @@ if TYPE_CHECKING:
 HOLD_SHARE = 0.99
 #: At least this many real people must have two or more rows for a column to be judged at all.
 MIN_REPEATED_PEOPLE = 20
+#: Kinds of column that can name a person: the generated ones, which a fit never learns and can repeat per person.
+PERSON_KINDS = (ColumnKind.IDENTIFIER, ColumnKind.PII)
+
+
+class _Find(Enum):
+    FIND = "find"
+
+
+#: ``person_column`` when the caller does not say: the fit finds the column itself (None says "no person").
+FIND_PERSON: Final = _Find.FIND
+#: What a fit is told of the person: a column's name, None (each row is its own person), or :data:`FIND_PERSON`.
+PersonColumn: TypeAlias = str | Literal[_Find.FIND] | None
 
 
 @dataclass(frozen=True)
@@ -119,29 +135,56 @@ def constant_columns(data: pd.DataFrame, entity: str, columns: list[str]) -> tup
     return tuple(out)
 
 
-def find_people(data: pd.DataFrame, schema: Schema, model: Synthesizer) -> People | None:
+def check_person_column(person_column: PersonColumn, schema: Schema) -> None:
+    """Raise :class:`SynthesizerError` for a ``person_column`` a fit on ``schema``'s table cannot hold people by: a
+    column the table lacks, or one of a kind that names no person. Only identifiers and personal data do (a
+    modelled column is drawn row by row; :func:`~synth.schema.entities.entity_column` offers no other kind); told
+    by the user, one the finder passes over (a key-like ``zip``, a column repeating on too few rows) is taken."""
+    if not isinstance(person_column, str):
+        return
+    if person_column not in schema.names:
+        shown = ", ".join(schema.names[:8]) + (", …" if len(schema.names) > 8 else "")
+        raise SynthesizerError(
+            f"the person column {person_column!r} is not a column of the table (columns: {shown}): name the column "
+            "that says whose row each row is, or none"
+        )
+    kind = schema[person_column].kind
+    if kind not in PERSON_KINDS:
+        raise SynthesizerError(
+            f"the person column {person_column!r} is a {kind.value} column, which names no person: only an "
+            "identifier or personal data can (the model regenerates those, and can repeat one per person); mark it "
+            "as an identifier in the schema, or name another column"
+        )
+
+
+def find_people(
+    data: pd.DataFrame, schema: Schema, model: Synthesizer, person_column: PersonColumn = FIND_PERSON
+) -> People | None:
     """What :func:`hold_people` needs, learned from the training ``data`` (see the module docstring); None for a
-    model with a privacy guarantee, a table without a person column, or one whose people hold nothing constant."""
+    model with a privacy guarantee, a table without a person column (or told none), or one whose people hold
+    nothing constant. ``person_column`` is checked by :func:`check_person_column` before the fit."""
     if model.guarantee is not None:  # the rows are read outside any privacy budget: a DP model reads none of this
         return None
-    found = entity_column(data, schema)
-    if found is None:
+    if person_column is FIND_PERSON:
+        found = entity_column(data, schema)
+        person_column = None if found is None else found.column
+    if person_column is None or not data[person_column].notna().any():  # no one named: each row is its own person
         return None
     candidates = [
         s.name
         for s in schema
-        if s.name != found.column and s.name in data.columns and (s.kind is ColumnKind.PII or s.kind.is_modelled)
+        if s.name != person_column and s.name in data.columns and (s.kind is ColumnKind.PII or s.kind.is_modelled)
     ]
-    held = _whole_groups(constant_columns(data, found.column, candidates), rule_groups(model))
-    entity = schema[found.column]
+    held = _whole_groups(constant_columns(data, person_column, candidates), rule_groups(model))
+    entity = schema[person_column]
     repeats: dict[str, Any] = {}
     if entity.kind is ColumnKind.PII:  # personal data is drawn once a row: the fit keeps how it repeats
-        present = data[found.column].dropna().astype(str)
+        present = data[person_column].dropna().astype(str)
         repeats = {"distinct": int(present.nunique()), "rows": len(present), "spread": rows_per_key_spread(present)}
     if not held and not repeats:
         return None
     return People(
-        found.column,
+        person_column,
         tuple(c for c in held if schema[c].kind is ColumnKind.PII),
         tuple(c for c in held if schema[c].kind.is_modelled),
         **repeats,
@@ -217,7 +260,7 @@ def check_people(model: Any) -> None:
     kinds = {s.name: s.kind for s in schema}
     if model.guarantee is not None:
         raise persist.ModelFileError(f"{model.label} keeps no person columns: it reads nothing of them from the rows")
-    if kinds.get(people.entity) not in (ColumnKind.IDENTIFIER, ColumnKind.PII):
+    if kinds.get(people.entity) not in PERSON_KINDS:
         raise persist.ModelFileError(f"its person column {people.entity!r} is not a generated column of its schema")
     for name in people.generated:
         if kinds.get(name) is not ColumnKind.PII or name == people.entity:

@@ -124,6 +124,7 @@ from synth.synthesizers.dp.options import ARTIFACTS, PARAMS
 from synth.synthesizers.dp.options import PUBLIC_DOMAIN_CHOICES as PUBLIC_DOMAIN_CHOICES  # re-exported
 from synth.synthesizers.dp.sampling import NetworkSampling
 from synth.synthesizers.params import column_names
+from synth.synthesizers.people import FIND_PERSON, PersonColumn
 from synth.synthesizers.registry import register
 from synth.synthesizers.time_of_day import (
     DAY_S,
@@ -244,10 +245,16 @@ class PrivBayes(NetworkSampling, Synthesizer):
 
     # ------------------------------------------------------------------ fit
     def fit(
-        self, df: pd.DataFrame, schema: Schema | None = None, *, progress: ProgressCallback | None = None
+        self,
+        df: pd.DataFrame,
+        schema: Schema | None = None,
+        *,
+        progress: ProgressCallback | None = None,
+        person_column: PersonColumn = FIND_PERSON,
     ) -> PrivBayes:
-        """Learn ``df`` under (ε, δ)-DP (see the module docstring); the base's exact domains are replaced."""
-        super().fit(df, schema, progress=progress)
+        """Learn ``df`` under (ε, δ)-DP (see the module docstring); the base's exact domains are replaced. The
+        person column is checked like any fit's, and no person is held: it would be read outside the budget."""
+        super().fit(df, schema, progress=progress, person_column=person_column)
         self._release_private_metadata()
         return self
 

@@ -61,6 +61,29 @@ def test_race_shows_every_run_the_front_and_the_pick(part: pd.DataFrame) -> None
     assert any(trace.get("name") == "Pareto front" for trace in spec["data"])
 
 
+def test_every_run_holds_and_is_scored_by_the_people_the_data_page_keeps_together() -> None:
+    """Household_id picked on the Data page over the finder's patient_id: each raced fit holds the households and
+    the run's privacy scores attack them."""
+    from tests.unit.test_person_column import households
+
+    at = upload(start(), "visits.csv", households(n=3_000, patients=600, homes=150).to_csv(index=False).encode())
+    box = next(s for s in at.selectbox if s.label == "Keep each person's rows together")
+    box.select_index(box.options.index("by household_id")).run()
+    assert at.session_state["dataset"].split_by == "household_id"
+    goto(at, "race")
+    at.multiselect(key="race_synths").set_value(["independent"])
+    at.button(key="race_start").click().run()
+    job = at.session_state["race_job"]
+    assert job is not None and job.wait(600)
+    at.run()
+    at.run()
+    assert not at.exception, at.exception
+    (run,) = at.session_state["race"].result.runs
+    assert run.ok and run.model.people_ is not None and run.model.people_.entity == "household_id"
+    membership = run.evaluation.privacy.membership
+    assert membership.people is not None and membership.people.column == "household_id"
+
+
 def test_a_bad_setting_is_explained_and_the_race_cannot_start(part: pd.DataFrame) -> None:
     at = start()
     goto(at, "race")

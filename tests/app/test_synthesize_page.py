@@ -204,3 +204,29 @@ def test_what_one_synthetic_person_shares_is_said_under_the_model() -> None:
     fit(at, "independent")
     shown = [c.value for c in at.caption if "One person per id" in c.value]
     assert len(shown) == 1 and "rows of one patient_id share the drawn sex" in shown[0], [c.value for c in at.caption]
+
+
+def test_the_fit_holds_the_people_the_data_page_keeps_together() -> None:
+    """Two notions of person in one table: the finder's patient_id, and household_id picked on the Data page. The
+    fit holds the households (their region), and told no person on the Data page it holds nothing."""
+    from tests.unit.test_person_column import households
+
+    at = upload(start(), "visits.csv", households().to_csv(index=False).encode())
+    assert at.session_state["dataset"].split_by == "patient_id"  # the finder's suggestion
+    box = next(s for s in at.selectbox if s.label == "Keep each person's rows together")
+    box.select_index(box.options.index("by household_id")).run()
+    assert not at.exception, at.exception
+    assert at.session_state["dataset"].split_by == "household_id"
+    fit(at, "independent")
+    people = at.session_state["fitted"].model.people_
+    assert people is not None and people.entity == "household_id" and people.modelled == ("region",)
+    shown = [c.value for c in at.caption if "One person per id" in c.value]
+    assert len(shown) == 1 and "rows of one household_id share the drawn region" in shown[0], shown
+    goto(at, "data")
+    box = next(s for s in at.selectbox if s.label == "Keep each person's rows together")
+    box.select_index(0).run()  # "no: every row is its own person"
+    assert not at.exception, at.exception
+    assert at.session_state["dataset"].split_by is None
+    fit(at, "independent")
+    assert at.session_state["fitted"].model.people_ is None
+    assert not [c.value for c in at.caption if "One person per id" in c.value]

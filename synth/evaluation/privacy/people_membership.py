@@ -46,7 +46,7 @@ from synth.evaluation.privacy.membership import (
     roc_summary,
 )
 from synth.evaluation.privacy.neighbors import euclidean_neighbors
-from synth.evaluation.results import to_jsonable
+from synth.evaluation.results import number, percent, to_jsonable
 
 if TYPE_CHECKING:
     from synth.evaluation.privacy.inputs import PrivacyInputs
@@ -128,6 +128,38 @@ class PersonMembership:
             else {"name": head.name, "label": head.label, "auc": head.auc.value, "advantage": head.advantage}
         )
         return out
+
+
+#: The table of the person-level attacks, in order: what the Privacy page and the HTML report print.
+PEOPLE_COLUMNS = (
+    "attack (per person)",
+    "AUC",
+    "95% CI (bootstrap over people)",
+    "advantage",
+    "TPR at 10% FPR",
+    "people (members)",
+    "people (non-members)",
+)
+
+
+def people_rows(people: PersonMembership) -> list[dict[str, str | int]]:
+    """One row per person-level attack, under :data:`PEOPLE_COLUMNS`: the figures as text (true minus signs, from
+    :func:`~synth.evaluation.results.number`), the counts of people as numbers. The page and the report print the
+    same cells."""
+    rows: list[dict[str, str | int]] = []
+    for a in people.attacks:
+        tpr = a.tpr(0.1)
+        cells: tuple[str | int, ...] = (
+            a.label,
+            number(a.auc.value),
+            f"{number(a.auc_boot_low)}–{number(a.auc_boot_high)}",
+            number(a.advantage),
+            "n/a" if tpr is None else f"{percent(tpr.tpr)} ({percent(tpr.low)}–{percent(tpr.high)})",
+            a.n_members,
+            a.n_non_members,
+        )
+        rows.append(dict(zip(PEOPLE_COLUMNS, cells, strict=True)))
+    return rows
 
 
 # ------------------------------------------------------------------------------------------------ statistics
