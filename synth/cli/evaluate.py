@@ -21,6 +21,13 @@ from synth.cli.privacy import measure, membership_summary, print_privacy, verdic
 MIN_ROWS = 20
 
 
+def _person(by: str | None) -> Any:
+    """``--by``'s column, or, left out, :data:`~synth.schema.entities.FIND_PERSON` (the evaluation finds one)."""
+    from synth.schema.entities import FIND_PERSON
+
+    return FIND_PERSON if by is None else by
+
+
 def _html_builder() -> Any:
     """A function building the dashboard's HTML report, when this version has one (``synth.report``), else None.
 
@@ -44,7 +51,7 @@ def _html_builder() -> Any:
         label: str,
         attacks: bool,
         progress: Any,
-        person_column: str | None,
+        person_column: Any,
     ) -> str:
         settings = EvaluationSettings(attacks=attacks)
         external = evaluate_external(
@@ -152,14 +159,22 @@ def evaluate(args: argparse.Namespace) -> int:
         if build_html is not None:
             with Progress("building the report", quiet=args.quiet) as bar:
                 page = build_html(
-                    real, syn, holdout, schema, real_info.source, syn_info.source, not args.no_attacks, bar, args.by
+                    real,
+                    syn,
+                    holdout,
+                    schema,
+                    real_info.source,
+                    syn_info.source,
+                    not args.no_attacks,
+                    bar,
+                    _person(args.by),
                 )
             _write_atomically(args.output, lambda p: p.write_text(page, encoding="utf-8"), args.overwrite)
             note(f"report on {syn_info.rows_used:,} synthetic rows → {args.output}", quiet=args.quiet)
             return console.OK
         # One evaluation context: the tables are coerced, coded and encoded once for every score below.
         try:
-            context = EvaluationContext(real, syn, holdout, schema, seed=args.seed, person_column=args.by)
+            context = EvaluationContext(real, syn, holdout, schema, seed=args.seed, person_column=_person(args.by))
         except ContextError as exc:
             raise UserError(str(exc), console.BAD_INPUT) from exc
         if not context.compared or not context.accuracy_bins:

@@ -99,10 +99,13 @@ def measure(args: argparse.Namespace, real: Any, syn: Any, holdout: Any, schema:
     from synth.evaluation.privacy.inputs import PrivacyInputs
     from synth.evaluation.privacy.rare_values import evaluate_rare_values
     from synth.evaluation.privacy.verdict import privacy_verdict
+    from synth.schema.entities import FIND_PERSON
 
     try:
         # One set of prepared tables (encoders, neighbour searches) for the distances and every attack.
-        inputs = PrivacyInputs(real, holdout, syn, schema, seed=args.seed, person_column=args.by)
+        inputs = PrivacyInputs(
+            real, holdout, syn, schema, seed=args.seed, person_column=FIND_PERSON if args.by is None else args.by
+        )
         with Progress("measuring privacy", quiet=args.quiet) as bar:
             privacy = synth.evaluate_privacy(
                 real, syn, holdout=holdout, schema=schema, progress=bar, seed=args.seed, inputs=inputs

@@ -35,6 +35,7 @@ from synth.evaluation.features import FeatureEncoder, labels, stratified_sample
 from synth.evaluation.once import build_once
 from synth.evaluation.reference import RealReference
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
+from synth.schema.entities import FIND_PERSON, PersonColumn
 from synth.synthesizers.rare_categories import BUCKET_LABELS
 
 T = TypeVar("T")
@@ -161,7 +162,7 @@ class EvaluationContext:
         *,
         seed: int = 0,
         reference: RealReference | None = None,
-        person_column: str | None = None,
+        person_column: PersonColumn = FIND_PERSON,
     ) -> None:
         if len(train) == 0 or len(synthetic) == 0:
             raise ContextError("both the real and the synthetic table need at least one row")
@@ -176,7 +177,8 @@ class EvaluationContext:
         self.synthetic = synthetic
         self.holdout = holdout if holdout is not None and len(holdout) else None
         self.seed = seed
-        self.person_column = person_column  # whose row each real row is, when the caller knows (the split's column)
+        # whose row each real row is, when the caller knows (the split's column; None: each row its own person)
+        self.person_column = person_column
         self.prepared: Counter[str] = Counter()
         self.reference = reference
         self._given_schema = schema if schema is not None or reference is None else reference.schema
@@ -387,11 +389,11 @@ class EvaluationContext:
 
     @property
     def people(self) -> str | None:
-        """The column naming whose row each real row is (a patient's visits): the one given, else the one
-        :mod:`synth.evaluation.people` finds, or None."""
+        """The column naming whose row each real row is (a patient's visits): the one given, None when told none,
+        else the one :mod:`synth.evaluation.people` finds, or None."""
         from synth.evaluation.people import people_column
 
-        if self.person_column is not None:
+        if self.person_column is not FIND_PERSON:
             return self.person_column
         return self.real_once("people", lambda: people_column(self.train, self.holdout, self.schema))
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import Schema
+from synth.schema.entities import FIND_PERSON, PersonColumn
 
 
 def people_column(train: pd.DataFrame, holdout: pd.DataFrame | None, schema: Schema) -> str | None:
@@ -80,18 +81,19 @@ class PersonRows:
 
 
 def person_rows(
-    train: pd.DataFrame, holdout: pd.DataFrame, schema: Schema, column: str | None = None
+    train: pd.DataFrame, holdout: pd.DataFrame, schema: Schema, column: PersonColumn = FIND_PERSON
 ) -> PersonRows | None:
-    """The person of every train and holdout row: ``column`` when given, else the one
-    :func:`~synth.schema.entities.entity_column` finds; None when each row is its own person.
+    """The person of every train and holdout row: ``column`` when named, the one
+    :func:`~synth.schema.entities.entity_column` finds for :data:`~synth.schema.entities.FIND_PERSON`; None when
+    each row is its own person (told None, or none found).
 
     Raises:
         PrivacyInputError: for a ``column`` that train or the holdout lacks.
     """
-    if column is None:
+    if column is FIND_PERSON:
         column = people_column(train, holdout, schema)
-        if column is None:
-            return None
+    if column is None:
+        return None
     missing = [name for name, t in (("train", train), ("holdout", holdout)) if column not in t.columns]
     if missing:
         from synth.evaluation.privacy.common import PrivacyInputError

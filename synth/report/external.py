@@ -19,6 +19,7 @@ from synth.progress import ProgressCallback, ensure, scaled
 from synth.report.evaluation import EvaluationSettings, evaluate_table
 from synth.report.race import Contender, RunResult
 from synth.schema import ColumnKind, ColumnSpec, Schema, conform, infer_schema, parse_datetimes, read_numbers
+from synth.schema.entities import FIND_PERSON, PersonColumn
 from synth.synthesizers.base import Synthesizer
 
 #: A column whose values are unreadable as the real column's kind for more than this share is left out.
@@ -194,7 +195,7 @@ def evaluate_external(
     label: str = "External table",
     settings: EvaluationSettings | None = None,
     progress: ProgressCallback | None = None,
-    person_column: str | None = None,
+    person_column: PersonColumn = FIND_PERSON,
 ) -> ExternalResult:
     """Check and score a synthetic table made elsewhere, as a race row of its own.
 
@@ -232,7 +233,7 @@ def _scored_row(
     *,
     settings: EvaluationSettings | None,
     progress: ProgressCallback | None,
-    person_column: str | None = None,
+    person_column: PersonColumn = FIND_PERSON,
     **row: Any,
 ) -> ExternalResult:
     """Align ``synthetic`` to the real columns, score it, and build its race row once (``row``: the row's other
@@ -247,7 +248,7 @@ def _scored_row(
     aligned, check = check_columns(train, synthetic, written if isinstance(written, Schema) else schema)
     cols = list(check.evaluated)
     # The person is read from the real rows alone: kept on them when the synthetic table lacks the column.
-    real = [*cols, person_column] if person_column is not None and person_column not in cols else cols
+    real = [*cols, person_column] if isinstance(person_column, str) and person_column not in cols else cols
     evaluation = evaluate_table(
         train[real],
         aligned,
@@ -276,7 +277,7 @@ def evaluate_run(
     sample_seconds: float | None = None,
     settings: EvaluationSettings | None = None,
     progress: ProgressCallback | None = None,
-    person_column: str | None = None,
+    person_column: PersonColumn = FIND_PERSON,
 ) -> ExternalResult:
     """Score a model fitted and sampled outside a race (the dashboard's current run) as a race row of its own.
 

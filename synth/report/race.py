@@ -366,10 +366,9 @@ def _run_one(
         report(1.0, "failed")
         return RunResult(contender, label, "failed", error=f"{type(exc).__name__}: {exc}", sample_seed=sample_seed)
     try:
-        # The scores take a named column; told none, they find one as the Privacy page does (its person_column).
-        person = person_column if isinstance(person_column, str) else None
+        # The scores take the person the fit was told (the Data page's choice: None, each row its own person).
         context = EvaluationContext(
-            train, syn, reference.holdout, schema, seed=settings.seed, reference=reference, person_column=person
+            train, syn, reference.holdout, schema, seed=settings.seed, reference=reference, person_column=person_column
         )
     except Cancelled:
         raise

@@ -24,6 +24,7 @@ from synth.evaluation.utility.tstr import default_target, evaluate_utility
 from synth.progress import Cancelled, ProgressCallback, ensure, scaled
 from synth.report.evaluation import EvaluationSettings, TableEvaluation
 from synth.schema import Schema, infer_schema
+from synth.schema.entities import FIND_PERSON, PersonColumn
 
 
 def evaluate_table(
@@ -35,7 +36,7 @@ def evaluate_table(
     settings: EvaluationSettings | None = None,
     progress: ProgressCallback | None = None,
     reference: RealReference | None = None,
-    person_column: str | None = None,
+    person_column: PersonColumn = FIND_PERSON,
 ) -> TableEvaluation:
     """Score ``synthetic`` against the real ``train`` it imitates and the ``holdout`` it never saw.
 
@@ -48,7 +49,8 @@ def evaluate_table(
         progress: called with (fraction, message); raising :class:`synth.Cancelled` stops the evaluation.
         reference: real-only results shared with other tables scored against the same train and holdout.
         person_column: the column naming whose row each real row is (the one the table was split by); found by
-            :func:`~synth.schema.entities.entity_column` when omitted. Membership is then also scored over people.
+            :func:`~synth.schema.entities.entity_column` when omitted; None: each row is its own person. Membership
+            is then also scored over people, and singling out counts people.
 
     Returns:
         A :class:`TableEvaluation`; a part that raised is ``None`` with its message in ``errors``.

@@ -23,10 +23,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import Enum
+from typing import Final, Literal, TypeAlias
 
 import pandas as pd
 
 from synth.schema.kinds import ColumnKind, Schema
+
+
+class _Find(Enum):
+    FIND = "find"
+
+
+#: ``person_column`` when the caller does not say: the column naming the person is found (:func:`entity_column`);
+#: None says "no person" (each row is its own), as the Data page's "no" does.
+FIND_PERSON: Final = _Find.FIND
+#: What a fit or an evaluation is told of the person: a column's name, None (each row is its own person), or
+#: :data:`FIND_PERSON`.
+PersonColumn: TypeAlias = str | Literal[_Find.FIND] | None
 
 #: A person needs at least this many distinct values to be split on.
 MIN_PEOPLE = 20

@@ -30,14 +30,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from enum import Enum
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from synth.generated_shapes import repeat_pool, repeated_count
 from synth.generated_spread import check_spread, pool_counts, rows_per_key_spread
+from synth.schema.entities import FIND_PERSON as FIND_PERSON
+from synth.schema.entities import PersonColumn as PersonColumn
 from synth.schema.entities import entity_column
 from synth.schema.kinds import ColumnKind, Schema
 from synth.synthesizers import persist
@@ -52,16 +53,6 @@ HOLD_SHARE = 0.99
 MIN_REPEATED_PEOPLE = 20
 #: Kinds of column that can name a person: the generated ones, which a fit never learns and can repeat per person.
 PERSON_KINDS = (ColumnKind.IDENTIFIER, ColumnKind.PII)
-
-
-class _Find(Enum):
-    FIND = "find"
-
-
-#: ``person_column`` when the caller does not say: the fit finds the column itself (None says "no person").
-FIND_PERSON: Final = _Find.FIND
-#: What a fit is told of the person: a column's name, None (each row is its own person), or :data:`FIND_PERSON`.
-PersonColumn: TypeAlias = str | Literal[_Find.FIND] | None
 
 
 @dataclass(frozen=True)

@@ -119,3 +119,19 @@ def test_a_person_matches_when_any_of_their_rows_does(data: st.DataObject, n_row
     rows = match_matrix(values, queries)
     expected = np.array([[rows[q, codes == c].any() for c in np.unique(codes)] for q in range(n_queries)])
     assert np.array_equal(people_matrix(values, queries, codes), expected)
+
+
+def test_told_no_person_each_row_is_its_own_and_left_out_one_is_found(
+    tables: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, synth.Schema],
+) -> None:
+    """The Data page's "no person" reaches the privacy measures (they found the finder's column anyway), and the
+    scores, as the fit (tests/unit/test_person_column.py); an API call that says nothing still finds one."""
+    train, holdout, fresh, schema = tables
+    found = PrivacyInputs(train, holdout, fresh, schema).people
+    assert found is not None and found.column == "patient_id"
+    assert PrivacyInputs(train, holdout, fresh, schema, person_column=None).people is None
+    assert synth.EvaluationContext(train, fresh, holdout, schema).people == "patient_id"
+    assert synth.EvaluationContext(train, fresh, holdout, schema, person_column=None).people is None
+    told_none = PrivacyInputs(train, holdout, _leak(train, fresh), schema, person_column=None)
+    result = singling_out(train, fresh, holdout=holdout, schema=schema, mode="univariate", inputs=told_none)
+    assert "distinct training rows" in result.detail

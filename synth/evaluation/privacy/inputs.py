@@ -42,6 +42,7 @@ from synth.evaluation.privacy.neighbors import (
 )
 from synth.evaluation.privacy.singling_out import QueryEncoder, unique_columns
 from synth.schema import ColumnKind, Schema, infer_schema
+from synth.schema.entities import FIND_PERSON, PersonColumn
 
 Which = Literal["train", "holdout", "synthetic"]
 T = TypeVar("T")
@@ -69,8 +70,10 @@ class PrivacyInputs:
             attack (``synth.create(name, **params)`` refits it); None leaves that attack out.
         n_targets: training members scored by the membership attacks.
         person_column: the column naming whose row each real row is (the dataset's ``split_by``); found by
-            :func:`~synth.schema.entities.entity_column` when omitted. With one, membership is also scored over
-            people (:mod:`~synth.evaluation.privacy.people_membership`).
+            :func:`~synth.schema.entities.entity_column` when omitted; None: each row is its own person (the Data
+            page's "no"). With one, membership is also scored over people
+            (:mod:`~synth.evaluation.privacy.people_membership`) and singling out counts people
+            (:mod:`~synth.evaluation.privacy.singling_people`).
 
     Raises:
         PrivacyInputError: for a holdout under 100 rows, an empty synthetic table, or no learned column shared
@@ -87,7 +90,7 @@ class PrivacyInputs:
         seed: int = 0,
         synthesizer: tuple[str, dict[str, Any]] | None = None,
         n_targets: int = DEFAULT_TARGETS,
-        person_column: str | None = None,
+        person_column: PersonColumn = FIND_PERSON,
     ) -> None:
         check_holdout(holdout)
         if len(synthetic) == 0:
