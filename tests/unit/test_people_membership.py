@@ -121,6 +121,51 @@ def test_one_copied_visit_per_person_is_missed_by_rows_and_caught_over_people(ta
     assert row is not None and best.auc.value - row.auc.value > 0.05
 
 
+def test_the_person_level_reads_the_row_levels_distances_to_the_synthetic_rows(  # type: ignore[no-untyped-def]
+    table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each real row's distance to the synthetic rows is searched once (PrivacyInputs.to_synthetic), for the
+    row-level and the person-level attacks alike, and the person-level figures are those of its own search."""
+    import synth.evaluation.privacy.people_membership as people_module
+
+    train, holdout, fresh = table
+    ids = train["patient_id"].unique()
+    some = np.random.default_rng(1).choice(ids, len(ids) // 5, replace=False)
+    synthetic = _fill(train, train[train["patient_id"].isin(some)].groupby("patient_id").head(1), fresh)
+    inputs = PrivacyInputs(train, holdout, synthetic, SCHEMA, seed=0)
+    asked: dict[str, list[np.ndarray]] = {"train": [], "holdout": []}
+    to_synthetic, search = PrivacyInputs.to_synthetic, people_module.euclidean_neighbors
+
+    def recording(self: PrivacyInputs, which: str, rows: np.ndarray) -> np.ndarray:
+        asked[which].append(np.asarray(rows))
+        return to_synthetic(self, which, rows)  # type: ignore[arg-type]
+
+    searched_synthetic: list[bool] = []
+
+    def counting(queries: np.ndarray, reference: np.ndarray, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        searched_synthetic.append(reference is inputs.encoded("synthetic"))
+        return search(queries, reference, k)
+
+    monkeypatch.setattr(PrivacyInputs, "to_synthetic", recording)
+    monkeypatch.setattr(people_module, "euclidean_neighbors", counting)
+    result = membership_inference(train, synthetic, holdout=holdout, inputs=inputs, shadow=False)
+    assert result.people is not None
+    # rows first, then people: each level asked for train and holdout rows once
+    assert [len(v) for v in asked.values()] == [2, 2]
+    # the person level searched its reference rows itself, never the synthetic table
+    assert searched_synthetic and not any(searched_synthetic)
+    # no row searched twice, and the levels' rows overlap (else there would be nothing to share)
+    distinct = sum(len(np.unique(np.concatenate(rows))) for rows in asked.values())
+    assert inputs.runs["to_synthetic_rows"] == distinct < sum(len(r) for rows in asked.values() for r in rows)
+    # the person level's distances are those its own one-neighbour search of its rows gave before
+    for which, (_, people_rows) in asked.items():
+        own = search(inputs.encoded(which)[people_rows], inputs.encoded("synthetic"), 1)[0][:, 0]  # type: ignore[arg-type]
+        np.testing.assert_array_equal(to_synthetic(inputs, which, people_rows)[:, 0], own)  # type: ignore[arg-type]
+    # and its figures are those of inputs that never ran the row-level attacks
+    alone = person_membership(PrivacyInputs(train, holdout, synthetic, SCHEMA, seed=0))
+    assert result.people.to_dict() == alone.to_dict()
+
+
 def test_without_a_person_column_the_row_attacks_are_as_before(table) -> None:  # type: ignore[no-untyped-def]
     train, holdout, fresh = table
     synthetic = fresh.sample(len(train), random_state=3)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -193,13 +193,15 @@ def person_membership(
     n_rows = np.flatnonzero(np.isin(rows.holdout, non_members))
     ref_rows = np.flatnonzero(np.isin(rows.holdout, reference))
 
-    def evidence(x: Any) -> tuple[np.ndarray, np.ndarray]:
-        d_syn = euclidean_neighbors(x, inputs.encoded("synthetic"), 1)[0][:, 0]
-        d_ref = euclidean_neighbors(x, inputs.encoded("holdout")[ref_rows], 1)[0][:, 0]
+    def evidence(which: Literal["train", "holdout"], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # the distances to the synthetic rows are the row-level attacks' (searched once per row); the reference
+        # rows here are fresh people only, so the distances to them are this level's own
+        d_syn = inputs.to_synthetic(which, rows)[:, 0]
+        d_ref = euclidean_neighbors(inputs.encoded(which)[rows], inputs.encoded("holdout")[ref_rows], 1)[0][:, 0]
         return -d_syn, density_ratio_scores(d_syn, d_ref)
 
-    m_dist, m_ratio = evidence(inputs.encoded("train")[m_rows])
-    n_dist, n_ratio = evidence(inputs.encoded("holdout")[n_rows])
+    m_dist, m_ratio = evidence("train", m_rows)
+    n_dist, n_ratio = evidence("holdout", n_rows)
     labels = {"distance": "Distance to the closest synthetic row", "density_ratio": "Density ratio (DOMIAS)"}
     found: list[tuple[PersonAttack, np.ndarray, np.ndarray]] = []
     for name, (m_score, n_score) in {"distance": (m_dist, n_dist), "density_ratio": (m_ratio, n_ratio)}.items():
