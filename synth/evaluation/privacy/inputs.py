@@ -318,6 +318,8 @@ class PrivacyInputs:
         With a person column the split takes each holdout person whole: split by row, a non-member's other visits
         sat among the reference rows, its nearest reference row was its own person, and the density-ratio attack
         read AUC 0.535 ± 0.010 for fresh people as the synthetic table (8 visits each, 8 seeds) instead of 0.5.
+        The person-level attacks take these halves too, without the people who have rows in train
+        (:mod:`~synth.evaluation.privacy.people_membership`).
         """
 
         def compute() -> tuple[np.ndarray, np.ndarray]:
