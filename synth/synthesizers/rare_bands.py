@@ -247,7 +247,8 @@ def gap_cuts(uniq: np.ndarray, counts: np.ndarray, rare: np.ndarray, window: int
     gaps was cut (window 20; at 20 times the median, 18 were), where comparing a gap with the whole span of the
     5 values beside it cut 2%.
     A side of fewer than ``least`` rows (``smooth_below``: a lone outlier, a handful of values) is never cut off:
-    it stays pooled with its neighbours as before, so every band still pools enough rows.
+    it stays pooled with its neighbours as before, so every band still pools enough rows; nor is a stretch that
+    short closed off between two cut gaps (:func:`_uncut_short_stretches`).
     """
     k = len(uniq)
     cut = np.zeros(max(k - 1, 0), dtype=bool)
@@ -275,7 +276,27 @@ def gap_cuts(uniq: np.ndarray, counts: np.ndarray, rare: np.ndarray, window: int
     right_ok = ~rare[i + 1] | ((before[run_end[i + 1] + 1] - before[i + 1] >= least) & (run_end[i + 1] > i + 1))
     crowd = np.fmax(np.where(rare[i], left, 0.0), np.where(rare[i + 1], right, 0.0))
     cut[:] = (rare[i] | rare[i + 1]) & left_ok & right_ok & (gap > GAP_TIMES_SPACING * np.nan_to_num(crowd, nan=np.inf))
-    return cut
+    return _uncut_short_stretches(cut, gap, rare, before, least)
+
+
+def _uncut_short_stretches(
+    cut: np.ndarray, gap: np.ndarray, rare: np.ndarray, before: np.ndarray, least: int
+) -> np.ndarray:
+    """``cut`` without the cuts that would leave a stretch of rare values between two cut gaps with fewer than
+    ``least`` rows: of its two gaps the narrower stays uncut, so the stretch pools with its nearer neighbours.
+
+    Each gap's sides are judged on their whole run of rare values (:func:`gap_cuts`), so two cut gaps could close a
+    lone value off between them (an outlier halfway between two crowded clusters): a group of one value with no
+    neighbour to end its band on, whose band came out NaN."""
+    common_before = np.r_[0, np.cumsum(~rare)]
+    while True:
+        at = np.flatnonzero(cut)
+        a, b = at[:-1], at[1:]  # consecutive cuts: the values a + 1 … b lie between them
+        short = (common_before[b + 1] == common_before[a + 1]) & (before[b + 1] - before[a + 1] < least)
+        if not short.any():
+            return cut
+        k = int(np.argmax(short))
+        cut[a[k] if gap[a[k]] <= gap[b[k]] else b[k]] = False
 
 
 def _nan_median(rows: np.ndarray) -> np.ndarray:

@@ -49,6 +49,7 @@ Model files
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
@@ -224,7 +225,34 @@ def data_grain(seconds: np.ndarray) -> int:
 def split_days(schema: Schema) -> dict[str, str]:
     """Each hidden time-of-day column of a model's schema with the datetime column :func:`split_times` split it
     from (which now holds its days alone)."""
-    return {spec.name: spec.reason.split(_REASON, 1)[1] for spec in schema if is_time_of_day(spec)}
+    return {spec.name: day for spec in schema if (day := split_day(spec)) is not None}
+
+
+def _reason(day: str, *, candidate: bool) -> str:
+    """The reason of the hidden time of day split from the column ``day``: the one place it is written
+    (:func:`split_day` reads it)."""
+    return (UNTESTED if candidate else "") + _REASON + day
+
+
+def split_day(spec: ColumnSpec) -> str | None:
+    """The datetime column the hidden time-of-day column ``spec`` was split from, or None for any other column.
+
+    Read from the reason :func:`_reason` wrote: whatever follows its fixed start, so a column whose own name holds
+    that text ("time of day of x", " · time of day") maps back to itself. The column's name must be the one
+    :func:`split_times` gives that column's time of day (:func:`_hidden_name`), so a reason naming some other
+    column is not read as a link to it. Only a schema :func:`split_times` built is read (at fit): a model file
+    keeps the link in ``times_``, which :func:`check_times` validates."""
+    if spec.kind is not ColumnKind.CONTINUOUS:
+        return None
+    reason = spec.reason.removeprefix(UNTESTED)
+    if not reason.startswith(_REASON):
+        return None
+    day = reason[len(_REASON) :]
+    stem = day + SUFFIX
+    number = spec.name.removeprefix(stem + " ")  # "x · time of day 2" when the table held "x · time of day"
+    if spec.name == stem or (number != spec.name and number.isascii() and number.isdigit()):
+        return day
+    return None
 
 
 def _hidden_name(name: str, taken: set[str]) -> str:
@@ -242,12 +270,12 @@ def untested_format(fmt: str | None) -> bool:
 
 def is_untested(spec: ColumnSpec) -> bool:
     """Whether ``spec`` is a hidden time of day :func:`split_times` added for a DP model to test (see there)."""
-    return spec.kind is ColumnKind.CONTINUOUS and spec.reason.startswith(UNTESTED + _REASON)
+    return is_time_of_day(spec) and spec.reason.startswith(UNTESTED)
 
 
 def is_time_of_day(spec: ColumnSpec) -> bool:
     """Whether ``spec`` is a hidden time-of-day column :func:`split_times` added."""
-    return spec.kind is ColumnKind.CONTINUOUS and SUFFIX in spec.name and _REASON in spec.reason
+    return split_day(spec) is not None
 
 
 def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[pd.DataFrame, Schema, tuple[Split, ...]]:
@@ -255,13 +283,16 @@ def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[p
     of seconds since midnight (UTC) right after it, and the splits made. ``private`` (a model with a guarantee):
     which columns and which grain come from the schema's formats alone, never from the rows."""
     taken = set(schema.names)
+    # A column of the given schema whose name and reason read as a hidden time of day (a schema edited or crafted
+    # to) is not one: the model's schema keeps it without its reason, so only the columns split here read as such.
+    posing = {spec.name for spec in schema if is_time_of_day(spec)}
     columns: dict[str, Any] = {}
     specs: list[ColumnSpec] = []
     splits: list[Split] = []
     for spec in schema:
         series = data[spec.name]
         columns[spec.name] = series
-        specs.append(spec)
+        specs.append(dataclasses.replace(spec, reason="") if spec.name in posing else spec)
         if spec.kind is not ColumnKind.DATETIME:
             continue
         ns, missing = datetime_ns(series)
@@ -287,11 +318,12 @@ def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[p
             dt = dt.dt.tz_localize("UTC").dt.tz_convert(series.dtype.tz)
         columns[spec.name] = dt
         columns[hidden] = pd.Series(np.where(missing, np.nan, (ns % DAY_NS) / 1e9), index=series.index)
-        reason = (UNTESTED if candidate else "") + _REASON + spec.name
-        specs.append(ColumnSpec(hidden, ColumnKind.CONTINUOUS, reason, dtype="float64"))
+        specs.append(
+            ColumnSpec(hidden, ColumnKind.CONTINUOUS, _reason(spec.name, candidate=candidate), dtype="float64")
+        )
         splits.append((spec.name, hidden, int(grain)))
     if not splits:
-        return data, schema, ()
+        return data, Schema(tuple(specs)) if posing else schema, ()
     return pd.DataFrame(columns, index=data.index), Schema(tuple(specs)), tuple(splits)
 
 

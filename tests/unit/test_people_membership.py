@@ -121,6 +121,51 @@ def test_one_copied_visit_per_person_is_missed_by_rows_and_caught_over_people(ta
     assert row is not None and best.auc.value - row.auc.value > 0.05
 
 
+def test_the_person_level_reads_the_row_levels_distances_to_the_synthetic_rows(  # type: ignore[no-untyped-def]
+    table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each real row's distance to the synthetic rows is searched once (PrivacyInputs.to_synthetic), for the
+    row-level and the person-level attacks alike, and the person-level figures are those of its own search."""
+    import synth.evaluation.privacy.people_membership as people_module
+
+    train, holdout, fresh = table
+    ids = train["patient_id"].unique()
+    some = np.random.default_rng(1).choice(ids, len(ids) // 5, replace=False)
+    synthetic = _fill(train, train[train["patient_id"].isin(some)].groupby("patient_id").head(1), fresh)
+    inputs = PrivacyInputs(train, holdout, synthetic, SCHEMA, seed=0)
+    asked: dict[str, list[np.ndarray]] = {"train": [], "holdout": []}
+    to_synthetic, search = PrivacyInputs.to_synthetic, people_module.euclidean_neighbors
+
+    def recording(self: PrivacyInputs, which: str, rows: np.ndarray) -> np.ndarray:
+        asked[which].append(np.asarray(rows))
+        return to_synthetic(self, which, rows)  # type: ignore[arg-type]
+
+    searched_synthetic: list[bool] = []
+
+    def counting(queries: np.ndarray, reference: np.ndarray, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        searched_synthetic.append(reference is inputs.encoded("synthetic"))
+        return search(queries, reference, k)
+
+    monkeypatch.setattr(PrivacyInputs, "to_synthetic", recording)
+    monkeypatch.setattr(people_module, "euclidean_neighbors", counting)
+    result = membership_inference(train, synthetic, holdout=holdout, inputs=inputs, shadow=False)
+    assert result.people is not None
+    # rows first, then people: each level asked for train and holdout rows once
+    assert [len(v) for v in asked.values()] == [2, 2]
+    # the person level never searched the synthetic table itself (nor, its holdout split by person, the reference)
+    assert not any(searched_synthetic)
+    # no row searched twice, and the levels' rows overlap (else there would be nothing to share)
+    distinct = sum(len(np.unique(np.concatenate(rows))) for rows in asked.values())
+    assert inputs.runs["to_synthetic_rows"] == distinct < sum(len(r) for rows in asked.values() for r in rows)
+    # the person level's distances are those its own one-neighbour search of its rows gave before
+    for which, (_, people_rows) in asked.items():
+        own = search(inputs.encoded(which)[people_rows], inputs.encoded("synthetic"), 1)[0][:, 0]  # type: ignore[arg-type]
+        np.testing.assert_array_equal(to_synthetic(inputs, which, people_rows)[:, 0], own)  # type: ignore[arg-type]
+    # and its figures are those of inputs that never ran the row-level attacks
+    alone = person_membership(PrivacyInputs(train, holdout, synthetic, SCHEMA, seed=0))
+    assert result.people.to_dict() == alone.to_dict()
+
+
 def test_without_a_person_column_the_row_attacks_are_as_before(table) -> None:  # type: ignore[no-untyped-def]
     train, holdout, fresh = table
     synthetic = fresh.sample(len(train), random_state=3)
@@ -142,6 +187,46 @@ def test_with_a_person_column_the_row_halves_keep_each_person_whole(table) -> No
     assert not set(holdout["patient_id"].iloc[reference]) & set(holdout["patient_id"].iloc[targets])
     assert sorted([*reference, *targets]) == list(range(len(holdout)))
     assert abs(len(reference) - len(targets)) <= 0.1 * len(holdout)
+
+
+@pytest.mark.parametrize("by", ["patient_id", None])
+def test_one_holdout_split_serves_rows_and_people(by: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The person level takes the row level's holdout halves (PrivacyInputs.holdout_halves), dropping the people
+    with rows in train: split by person, the attacker holds the same reference rows at both levels and the person
+    level searches nothing of its own; split by row, it searches its reference of fresh people."""
+    import synth.evaluation.privacy.people_membership as people_module
+
+    train, holdout = synth.split(visits(2000, 2, seed=5), 0.3, seed=0, by=by)
+    synthetic = visits(2000, 2, seed=6, first=10**5).sample(len(train), random_state=0)
+    inputs = PrivacyInputs(train, holdout, synthetic, SCHEMA, seed=3)
+    search, searched = people_module.euclidean_neighbors, []
+
+    def counting(queries: np.ndarray, reference: np.ndarray, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        searched.append(reference.shape[0])
+        return search(queries, reference, k)
+
+    monkeypatch.setattr(people_module, "euclidean_neighbors", counting)
+    people = person_membership(inputs, seed=0, n_targets=500)
+    ref_rows, non_rows = inputs.holdout_halves
+    seen = set(train["patient_id"])
+    ref_people = set(holdout["patient_id"].iloc[ref_rows]) - seen
+    non_people = set(holdout["patient_id"].iloc[non_rows]) - seen
+    assert (people.n_reference, people.n_non_members) == (len(ref_people), len(non_people))
+    assert people.n_seen == len(set(holdout["patient_id"]) & seen)
+    assert people.non_member_rows == holdout["patient_id"].isin(non_people).sum()
+    if by is None:  # seen people among the row level's reference rows: a reference of fresh people, searched here
+        assert people.n_seen > 0 and searched == [holdout["patient_id"].isin(ref_people).sum()] * 2
+        return
+    assert people.n_seen == 0 and searched == []
+    # the distances read from the row level's isolation search (every training row, every non-member row) are
+    # those a search of the scored rows alone gives
+    d_train, d_non = inputs.isolation()
+    assert inputs.people is not None
+    m_rows = np.flatnonzero(np.isin(inputs.people.train, people_module._members(inputs.people, 500, 0)))
+    assert people.member_rows == len(m_rows) < len(train)
+    x_ref = inputs.encoded("holdout")[ref_rows]
+    np.testing.assert_array_equal(d_train[m_rows], search(inputs.encoded("train")[m_rows], x_ref, 1)[0][:, 0])
+    np.testing.assert_array_equal(d_non, search(inputs.encoded("holdout")[non_rows], x_ref, 1)[0][:, 0])
 
 
 def test_a_row_split_holdout_leaves_too_few_fresh_people_and_says_so() -> None:

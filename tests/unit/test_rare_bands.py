@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.linalg
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import synth
@@ -269,3 +269,53 @@ def test_a_gap_is_judged_by_the_spacings_of_its_own_run() -> None:
     assert not cuts[40:].any(), "the three values' band reaches the common values around them, as before"
     # The earlier run is crowded: its band stops short of the common 20,051, 19,000 beyond its last value.
     assert cuts[39] and not cuts[:39].any()
+
+
+# ----------------------------------------------------------------------------------- every band, every input
+def _clustered(draw: st.DrawFn) -> tuple[np.ndarray, int]:
+    """A small column: a few clusters (values 0.01 apart, some repeated) far apart from each other, lone values
+    among them, and a smooth_below."""
+    smooth_below = draw(st.integers(2, 4))
+    centres = draw(st.lists(st.integers(0, 6), min_size=1, max_size=4))
+    values: list[float] = []
+    for c in centres:
+        offsets = draw(st.lists(st.integers(0, 6), min_size=1, max_size=8))
+        values += [c * 100.0 + o * 0.01 for o in offsets]
+    return np.asarray(values), smooth_below
+
+
+clustered = st.composite(_clustered)
+
+
+@settings(max_examples=300, deadline=None)
+@example(drawn=(np.r_[np.arange(4) * 0.01, 50.0, 100 + np.arange(4) * 0.01], 2))  # a lone value between two gaps
+@example(drawn=(np.r_[1.0, 1.0, 1.0, 5.0, 9.0, 9.0, 9.0], 3))  # one rare value among common ones
+@given(drawn=clustered())
+def test_every_value_gets_a_finite_band_that_holds_it_or_is_its_groups(drawn: tuple[np.ndarray, int]) -> None:
+    """For any column of two values or more: low and width are finite, width ≥ 0, a common value is a point on
+    itself, every band lies within the column's range, and a rare value lies in its band or is an outermost value
+    of its group (the rare values sharing its band), whose band ends at a tail or a gap short of it."""
+    values, smooth_below = drawn
+    uniq, counts = np.unique(values, return_counts=True)
+    low, width = smoothing_ranges(values, smooth_below)
+    if len(uniq) == 1:
+        # one value in the whole column: a common one is kept, a rare one has nothing to pool with (nothing kept)
+        assert np.isnan(low).all() == (counts[0] < smooth_below) and (width == 0).all()
+        return
+    assert np.isfinite(low).all() and np.isfinite(width).all() and (width >= 0).all(), (low, width)
+    high = low + width
+    assert low.min() >= values.min() and high.max() <= values.max()
+    rare = np.isin(values, uniq[counts < smooth_below])
+    assert np.array_equal(low[~rare], values[~rare]) and (width[~rare] == 0).all()
+    for i in np.flatnonzero(rare):
+        mates = values[rare & (low == low[i]) & (width == width[i])]
+        v = values[i]
+        assert low[i] <= v <= high[i] or (v < low[i] and v == mates.min()) or (v > high[i] and v == mates.max())
+
+
+def test_a_lone_value_between_two_cut_gaps_pools_with_its_nearer_cluster() -> None:
+    """Both its gaps were cut (each side judged on its whole run), leaving 50 in a group of one with no end: NaN."""
+    values = np.r_[np.arange(4) * 0.01, 50.0, 100 + np.arange(4) * 0.01]
+    low, width = smoothing_ranges(values, 2)
+    assert (low[4], width[4]) == (low[3], width[3])  # 49.97 from the left cluster, 50 from the right one
+    assert low[5:].min() >= 100.0, "the right cluster's gap stays cut"

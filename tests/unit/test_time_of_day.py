@@ -374,3 +374,67 @@ def test_a_condition_at_an_offset_holds_on_the_instants() -> None:
     out = model.sample(30, seed=3, conditions={"at": (low, high)})
     instants = pd.to_datetime(out["at"], utc=True).dt.tz_localize(None)
     assert instants.between(low, high).all() and out["at"].str.endswith("+02:00").all()
+
+
+# ------------------------------------------------------------------------------------ the hidden column's link
+#: Names holding the text of a hidden column's reason or name.
+ODD_NAMES = (
+    "time of day of x",
+    "x · time of day",
+    "candidate: time of day of x",
+    "time of day of ",
+    " · time of day 2",
+    "a · time of day · time of day",
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(name=st.one_of(st.sampled_from(ODD_NAMES), st.text(min_size=1, max_size=20)), held=st.booleans())
+@pytest.mark.parametrize("private", [False, True])
+def test_a_hidden_time_of_day_reads_back_its_column_whatever_the_names(private: bool, name: str, held: bool) -> None:
+    """The datetime column is read back from its hidden column's reason (time_of_day.split_day): a column named
+    with the reason's own text, the suffix or "candidate: " maps back to itself. A column of the table holding the
+    hidden column's first name, even with the reason split_times would write (a crafted schema), is no time of day:
+    the hidden column takes the next name and is the only one that maps to the datetime."""
+    from synth.schema import ColumnKind, ColumnSpec, Schema
+
+    frame = {name: pd.to_datetime(pd.Series(["2024-01-01 10:30", "2024-01-02 11:45", None] * 4))}
+    specs = [ColumnSpec(name, ColumnKind.DATETIME, "")]
+    decoy = name + time_of_day.SUFFIX
+    if held:
+        frame[decoy] = pd.Series(np.arange(12.0))
+        specs.append(ColumnSpec(decoy, ColumnKind.CONTINUOUS, "time of day of " + name))
+    _, schema, splits = time_of_day.split_times(pd.DataFrame(frame), Schema(tuple(specs)), private=private)
+    ((day, hidden, _),) = splits
+    assert day == name and hidden == decoy + (" 2" if held else "")
+    assert time_of_day.split_days(schema) == {hidden: name}
+    # a private model gets a column whose format cannot say whether it holds times as a candidate
+    assert [s.name for s in schema if time_of_day.is_untested(s)] == ([hidden] if private else [])
+
+
+def test_a_reason_naming_another_column_is_no_link() -> None:
+    from synth.schema import ColumnKind, ColumnSpec
+
+    def day(name: str, reason: str) -> str | None:
+        return time_of_day.split_day(ColumnSpec(name, ColumnKind.CONTINUOUS, reason))
+
+    assert day("b · time of day", "time of day of b") == day("b · time of day 3", "candidate: time of day of b") == "b"
+    assert day("a · time of day", "time of day of b") is None  # read as "b"'s time of day before
+    assert day("b · time of day x", "time of day of b") is None
+    assert day("b · time of day", "see: time of day of b") is None
+    assert day("b", "time of day of b") is None
+    assert time_of_day.split_day(ColumnSpec("b · time of day", ColumnKind.DISCRETE, "time of day of b")) is None
+
+
+def test_a_column_named_like_a_hidden_one_keeps_its_hours_through_a_model_file(tmp_path: Path) -> None:
+    """End to end, with the datetime named with the reason's text and the table holding its hidden column's name."""
+    odd = "candidate: time of day of start"
+    real = visits(400, 8, 18).rename(columns={"start": odd})
+    real[odd + time_of_day.SUFFIX] = real["cost"]
+    model = synth.create("cart", random_state=0).fit(real)
+    assert model.times_[0] == (odd, odd + time_of_day.SUFFIX + " 2", 60)
+    model.save(tmp_path / "m.zip")
+    out = load_model(tmp_path / "m.zip").sample(500, seed=1)
+    pd.testing.assert_frame_equal(out, model.sample(500, seed=1))
+    assert _times(out[odd]).dt.hour.between(8, 17).all()
+    assert list(out.columns) == list(real.columns)

@@ -20,7 +20,7 @@ import synth
 from synth.evaluation.privacy.common import AUC, auc_with_interval
 from synth.evaluation.privacy.distances import PrivacyResult, evaluate_privacy
 from synth.evaluation.privacy.inputs import PrivacyInputs
-from synth.evaluation.privacy.membership import MembershipAttack, MembershipResult
+from synth.evaluation.privacy.membership import MembershipAttack, MembershipResult, TprAtFpr
 from synth.evaluation.privacy.people_membership import PersonAttack, PersonMembership
 from synth.evaluation.privacy.verdict import Thresholds, _family_low, _membership_verdict, privacy_verdict
 from tests.unit.test_people_membership import SCHEMA, _fill, evaluate_copies, visits
@@ -169,3 +169,57 @@ def test_synth_evaluate_gives_the_person_level_reason(
     membership = next(c for c in out["privacy_verdict"]["criteria"] if c["key"] == "membership")
     assert membership["level"] in ("amber", "red") and membership["value"].startswith("over people: ")
     assert f"  {membership['level']} Membership inference: over people: " in err, err
+
+
+# ------------------------------------------------------------------------------------------------ the exact words
+def _with_tprs(attack: MembershipAttack) -> MembershipAttack:
+    """The attack with a TPR at 10% FPR only (1% needs more non-members than it has)."""
+    return dataclasses.replace(attack, tpr_at_fpr=(TprAtFpr(0.1, 0.25, 0.2, 0.3),))
+
+
+def test_the_membership_words_are_pinned() -> None:
+    """The row-level and person-level words, written out in full: the two levels share their tail (AUC with its
+    interval, the TPRs, "strongest of N attacks", the noise note), and refactoring that tail must not move a word."""
+    limits = Thresholds().membership
+    rows = [
+        _with_tprs(_attack(MembershipAttack, "Distance", 0.6, 0.075)),
+        _attack(MembershipAttack, "Shadow", 0.52, 0.05),
+    ]
+    mia = MembershipResult(rows[0].auc, 200, 200, 0.1, 0.1, 0.0, 0.0, attacks=tuple(rows))
+    tprs = "TPR 25.0% at 10% FPR (95% CI 20.0%–30.0%); TPR at 1% FPR n/a (needs ≥ 100 non-members)"
+    rows_only = _membership_verdict(mia, limits)
+    assert (rows_only.level, rows_only.value) == (
+        "amber",
+        f"Distance: AUC 0.600 (95% CI 0.525–0.675; 0.5 = no signal) over 200 training and 200 holdout rows; {tprs}; "
+        "strongest of 2 attacks",
+    )
+    one = _membership_verdict(dataclasses.replace(mia, attacks=(rows[1],)), limits)
+    assert (one.level, one.value) == (
+        "green",
+        "Shadow: AUC 0.520 (95% CI 0.470–0.570; 0.5 = no signal) over 200 training and 200 holdout rows; "
+        "TPR at 1% FPR n/a (needs ≥ 100 non-members); TPR at 10% FPR n/a (needs ≥ 10 non-members)",
+    )
+    legacy = _membership_verdict(dataclasses.replace(mia, auc=AUC(0.58, 0.49, 0.67), attacks=()), limits)
+    assert (legacy.level, legacy.value) == (
+        "green",
+        "AUC 0.580 (95% CI 0.490–0.670; 0.5 = no signal) over 200 training and 200 holdout rows"
+        " (within sampling noise: its 95% interval includes no risk)",
+    )
+    # the rows' head is beyond noise for the 4 attacks judged (adjusted low 0.504), the people's head within it (0.498)
+    best = dataclasses.replace(_attack(PersonAttack, "Best row", 0.6, 0.08), n_members=100, n_non_members=90)
+    people = [_with_tprs(dataclasses.replace(best, advantage=0.2)), _attack(PersonAttack, "Mean", 0.5, 0.05)]
+    group = PersonMembership("patient_id", tuple(people), 100, 90, 90, 400, 360, 0, 300)  # type: ignore[arg-type]
+    both = _membership_verdict(dataclasses.replace(mia, people=group), limits)
+    noise = (
+        " (within sampling noise: widened for the 4 attacks (2 over rows, 2 over people) judged, its 95% interval is "
+        "{} up, which includes 0.5 (no signal))"
+    )
+    low = f"from {_family_low(people[0], 4):.3f}"
+    assert low == "from 0.498"
+    assert (both.level, both.value) == (
+        "amber",
+        f"over rows: Distance: AUC 0.600 (95% CI 0.525–0.675; 0.5 = no signal) over 200 training and 200 holdout "
+        f"rows; {tprs}; strongest of 2 attacks; over people: Best row: AUC 0.600 (95% CI "
+        "0.520–0.680; 0.5 = no signal) over 100 training and 90 holdout people (a person is a patient_id with all "
+        f"their rows); advantage 0.200; {tprs}; strongest of 2 attacks over people" + noise.format(low),
+    )

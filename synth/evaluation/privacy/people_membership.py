@@ -16,7 +16,8 @@ What peers do
 What is done here
     The person is the column :func:`synth.schema.entities.entity_column` finds (or the dataset's ``split_by``).
     Holdout people with rows in train are left out (they are members, not fresh people); the fresh holdout people
-    are split, seeded and whole, into the attacker's reference people and the non-member people; training people
+    keep the side the row-level attacks' seeded split gave them, whole: the attacker's reference people or the
+    non-member people (one split for both levels, so one attacker holds one reference set); training people
     are sampled whole until about ``n_targets`` rows. Every row of a scored person gets the row-level scores
     (closeness to the synthetic table; the DOMIAS density ratio against the reference rows), and each person is
     scored by the **best** of their rows (the one nearest a synthetic row: a single copied visit names the person)
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -178,13 +179,19 @@ def by_person(scores: np.ndarray, people: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 # ------------------------------------------------------------------------------------------------ the attack
-def _halves(rows: PersonRows, seed: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Fresh holdout people (none with rows in train), split seeded and whole into reference and non-members."""
-    held = np.unique(rows.holdout)
-    fresh = np.setdiff1d(held, np.unique(rows.train))
-    order = np.random.default_rng([seed, 21]).permutation(fresh)
-    half = len(order) // 2
-    return np.sort(order[:half]), np.sort(order[half:]), len(held) - len(fresh)
+def _halves(inputs: PrivacyInputs, rows: PersonRows) -> tuple[np.ndarray, np.ndarray, int]:
+    """The fresh holdout people (none with rows in train) on each side of the row-level split
+    (:attr:`~synth.evaluation.privacy.inputs.PrivacyInputs.holdout_halves`, which keeps each person whole): the
+    attacker's reference people and the non-members, and how many holdout people were left out as seen.
+
+    One split serves both levels, with seen people dropped here only: over rows a seen person's holdout row is a
+    row the model never saw, over people that person is a member. Without seen people the attacker holds the same
+    reference rows at both levels."""
+    ref_rows, non_rows = inputs.holdout_halves
+    seen = np.unique(rows.train)
+    reference = np.setdiff1d(rows.holdout[ref_rows], seen)
+    non_members = np.setdiff1d(rows.holdout[non_rows], seen)
+    return reference, non_members, len(np.intersect1d(rows.holdout, seen))
 
 
 def _members(rows: PersonRows, n_targets: int, seed: int) -> np.ndarray:
@@ -202,7 +209,8 @@ def person_membership(
 
     Args:
         inputs: the prepared tables, with :attr:`~synth.evaluation.privacy.inputs.PrivacyInputs.people` set.
-        seed: seed of the people samples and the bootstrap.
+        seed: seed of the training people's sample and the bootstrap (the holdout's halves are the row level's,
+            seeded by ``inputs.seed``).
         n_targets: training rows scored, whole people (``inputs.n_targets`` when omitted).
         confidence: level of the DeLong interval.
 
@@ -213,7 +221,7 @@ def person_membership(
     rows = inputs.people
     if rows is None:
         raise PrivacyInputError("No person column is known, so membership cannot be scored over people.")
-    reference, non_members, n_seen = _halves(rows, seed)
+    reference, non_members, n_seen = _halves(inputs, rows)
     if len(non_members) < MIN_PEOPLE or len(reference) < MIN_PEOPLE:
         raise PrivacyInputError(
             f"only {len(reference) + len(non_members)} holdout people have no rows in train (at least "
@@ -224,14 +232,26 @@ def person_membership(
     m_rows = np.flatnonzero(np.isin(rows.train, members))
     n_rows = np.flatnonzero(np.isin(rows.holdout, non_members))
     ref_rows = np.flatnonzero(np.isin(rows.holdout, reference))
+    row_reference, row_non_members = inputs.holdout_halves
+    if np.array_equal(ref_rows, row_reference):
+        # the row level's reference rows: their distances to every training row and every non-member row are
+        # searched already (isolation), and this level's non-member rows are among the row level's
+        d_train, d_non = inputs.isolation()
+        d_ref = {"train": d_train[m_rows], "holdout": d_non[np.searchsorted(row_non_members, n_rows)]}
+    else:  # seen people among the row level's reference rows, left out here: a reference of this level's own
+        x_ref = inputs.encoded("holdout")[ref_rows]
+        d_ref = {
+            "train": euclidean_neighbors(inputs.encoded("train")[m_rows], x_ref, 1)[0][:, 0],
+            "holdout": euclidean_neighbors(inputs.encoded("holdout")[n_rows], x_ref, 1)[0][:, 0],
+        }
 
-    def evidence(x: Any) -> tuple[np.ndarray, np.ndarray]:
-        d_syn = euclidean_neighbors(x, inputs.encoded("synthetic"), 1)[0][:, 0]
-        d_ref = euclidean_neighbors(x, inputs.encoded("holdout")[ref_rows], 1)[0][:, 0]
-        return -d_syn, density_ratio_scores(d_syn, d_ref)
+    def evidence(which: Literal["train", "holdout"], scored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # the distances to the synthetic rows are the row-level attacks' (each real row searched once)
+        d_syn = inputs.to_synthetic(which, scored)[:, 0]
+        return -d_syn, density_ratio_scores(d_syn, d_ref[which])
 
-    m_dist, m_ratio = evidence(inputs.encoded("train")[m_rows])
-    n_dist, n_ratio = evidence(inputs.encoded("holdout")[n_rows])
+    m_dist, m_ratio = evidence("train", m_rows)
+    n_dist, n_ratio = evidence("holdout", n_rows)
     labels = {"distance": "Distance to the closest synthetic row", "density_ratio": "Density ratio (DOMIAS)"}
     found: list[tuple[PersonAttack, np.ndarray, np.ndarray]] = []
     for name, (m_score, n_score) in {"distance": (m_dist, n_dist), "density_ratio": (m_ratio, n_ratio)}.items():

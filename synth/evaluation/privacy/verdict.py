@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from synth.evaluation.privacy.attacks import AttackResult
-from synth.evaluation.privacy.common import bonferroni_widening
+from synth.evaluation.privacy.common import AUC, bonferroni_widening
 from synth.evaluation.privacy.distances import PrivacyResult
 from synth.evaluation.privacy.membership import FPRS, MembershipAttack, MembershipResult, min_non_members
 from synth.evaluation.privacy.people_membership import PersonMembership
@@ -229,30 +229,50 @@ def _tprs(head: MembershipAttack) -> str:
     return "; ".join([*shown, *missing])
 
 
+def _judged_auc(
+    name: str,
+    auc: AUC,
+    low: float,
+    scored: str,
+    details: Sequence[str],
+    strongest: str,
+    limits: tuple[float, float],
+    tests: int,
+    what: str,
+) -> tuple[Level, str]:
+    """The light and words both levels share: the attack's ``name`` (none for a result from before attacks were
+    named), its AUC with the 95% interval over the ``scored`` targets, the level's ``details``, ``strongest``
+    ("strongest of N attacks", empty for one) and the noise note. Significant when ``low``, the AUC's bound
+    adjusted for the ``tests`` attacks judged (``what``), exceeds 0.5."""
+    significant = low > 0.5
+    value = "; ".join(
+        [
+            (f"{name}: " if name else "")
+            + f"AUC {auc.value:.3f} (95% CI {auc.low:.3f}–{auc.high:.3f}; 0.5 = no signal) over {scored}",
+            *(part for part in (*details, strongest) if part),
+        ]
+    )
+    if auc.value >= limits[0] and not significant:
+        value += _noise_note(tests, what, f"from {max(low, 0.0):.3f} up, which includes 0.5 (no signal)")
+    return _level(auc.value, limits, significant), value
+
+
+def _strongest(n: int, attacks: str) -> str:
+    """ "strongest of N attacks" when several ran; nothing for one."""
+    return f"strongest of {n} {attacks}" if n > 1 else ""
+
+
 def _over_rows(mia: MembershipResult, limits: tuple[float, float], tests: int, what: str) -> tuple[Level, str]:
     """The row-level light and words: the strongest row attack, significant when its interval, adjusted for the
     ``tests`` attacks judged (``what``), excludes 0.5."""
     head = mia.headline
+    strongest = _strongest(len(mia.attacks), "attacks")
     if head is None:  # a result from before the attacks were recorded: the distance attack only
-        auc, n_m, n_n, name, low = mia.auc, mia.n_members, mia.n_non_members, "", mia.auc.low
-    else:
-        low = head.auc_adjusted_low if tests == len(mia.attacks) else _family_low(head, tests)
-        auc, n_m, n_n, name = head.auc, head.n_members, head.n_non_members, head.label
-    significant = low > 0.5
-    tprs = _tprs(head) if head is not None else ""
-    value = (
-        (f"{name}: " if name else "")
-        + f"AUC {auc.value:.3f} (95% CI {auc.low:.3f}–{auc.high:.3f}; 0.5 = no signal) over {n_m:,} training and "
-        f"{n_n:,} holdout rows"
-        + (f"; {tprs}" if tprs else "")
-        + (f"; strongest of {len(mia.attacks)} attacks" if len(mia.attacks) > 1 else "")
-        + (
-            _noise_note(tests, what, f"from {max(low, 0.0):.3f} up, which includes 0.5 (no signal)")
-            if auc.value >= limits[0] and not significant
-            else ""
-        )
-    )
-    return _level(auc.value, limits, significant), value
+        scored = f"{mia.n_members:,} training and {mia.n_non_members:,} holdout rows"
+        return _judged_auc("", mia.auc, mia.auc.low, scored, (), strongest, limits, tests, what)
+    low = head.auc_adjusted_low if tests == len(mia.attacks) else _family_low(head, tests)
+    scored = f"{head.n_members:,} training and {head.n_non_members:,} holdout rows"
+    return _judged_auc(head.label, head.auc, low, scored, [_tprs(head)], strongest, limits, tests, what)
 
 
 def _over_people(people: PersonMembership, limits: tuple[float, float], tests: int, what: str) -> tuple[Level, str]:
@@ -260,20 +280,14 @@ def _over_people(people: PersonMembership, limits: tuple[float, float], tests: i
     interval adjusted for every attack judged (rows and people)."""
     head = people.headline
     assert head is not None  # the caller judges people only when an attack over people ran
-    low = _family_low(head, tests)
-    significant = low > 0.5
-    value = (
-        f"{head.label}: AUC {head.auc.value:.3f} (95% CI {head.auc.low:.3f}–{head.auc.high:.3f}; 0.5 = no signal) "
-        f"over {head.n_members:,} training and {head.n_non_members:,} holdout people (a person is a "
-        f"{people.column} with all their rows); advantage {head.advantage:.3f}; {_tprs(head)}"
-        + (f"; strongest of {len(people.attacks)} attacks over people" if len(people.attacks) > 1 else "")
-        + (
-            _noise_note(tests, what, f"from {max(low, 0.0):.3f} up, which includes 0.5 (no signal)")
-            if head.auc.value >= limits[0] and not significant
-            else ""
-        )
+    scored = (
+        f"{head.n_members:,} training and {head.n_non_members:,} holdout people (a person is a {people.column} with "
+        "all their rows)"
     )
-    return _level(head.auc.value, limits, significant), value
+    details = [f"advantage {head.advantage:.3f}", _tprs(head)]
+    strongest = _strongest(len(people.attacks), "attacks over people")
+    low = _family_low(head, tests)
+    return _judged_auc(head.label, head.auc, low, scored, details, strongest, limits, tests, what)
 
 
 def _membership_verdict(mia: MembershipResult, limits: tuple[float, float]) -> CriterionVerdict:
