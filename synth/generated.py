@@ -132,7 +132,8 @@ PII_PROVIDERS: dict[str, str] = {
 REGENERATION_SUMMARY = (
     "Identifiers and personal data (PII) are never learned: they are regenerated, never equal to a real value. "
     "Keys, phone numbers and PII of unknown type keep the real values' character pattern and width with random "
-    "digits and letters, keys that fill their pattern, and number keys, continue above the largest real one rounded "
+    "digits and letters (phone numbers and postcodes in each of their common layouts, by share: layouts of 2% and 20 "
+    "rows or more), keys that fill their pattern, and number keys, continue above the largest real one rounded "
     "to two significant digits (ORD-105100 after ORD-104999, 55000 after 54000; one more digit only when the "
     "real width cannot hold enough new values), phone numbers "
     "their country codes by share (codes of 20 rows or more); every generated "

@@ -187,3 +187,11 @@ def test_no_generated_value_is_real_for_any_mix_of_layouts(layouts: list[str], n
     assert len(plan.detail.get("layouts", [])) <= MAX_LAYOUTS
     syn = generated.sample(3 * n, np.random.default_rng(seed + 1))["phone"]
     assert not set(syn) & set(real["phone"])
+
+
+def test_the_data_page_says_what_is_kept() -> None:
+    from synth.generated import REGENERATION_SUMMARY
+    from synth.generated_layouts import MIN_LAYOUT_SHARE
+
+    assert (MIN_LAYOUT_SHARE, MIN_LAYOUT_ROWS) == (0.02, 20)
+    assert "layouts of 2% and 20 rows or more" in REGENERATION_SUMMARY
