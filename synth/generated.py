@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.generated_above import above_format, start_above
+from synth.generated_above import above_format, prefers_above, start_above
 from synth.generated_country_codes import country_codes
 from synth.generated_emails import following_names, pattern_shares
 
@@ -108,7 +108,9 @@ from synth.generated_pii import fake_values as fake_values
 from synth.generated_pii import unused_email_domains as unused_email_domains
 from synth.generated_references import find_reference, pointing_keys
 from synth.generated_shapes import (
+    ROOM_TIMES,
     UNIQUE_SHARE,
+    keys_needed,
     same_width_format,
     usual_template,
 )
@@ -206,6 +208,8 @@ class GeneratedColumns:
                     base = usual_template(present.astype(str))  # once for both same-width schemes
                     detail["same_width"] = same_width_format(present, others, base)
                     detail["above"] = above_format(present, others, base)
+                    if prefers_above(present, base, detail["above"], ROOM_TIMES * keys_needed(present)):
+                        detail["same_width"] = None  # keys numbered in order continue above them (see there)
                 distinct = int(present.nunique())
                 if len(present) and distinct < UNIQUE_SHARE * len(present):  # a key repeated across rows (manager_id)
                     detail["distinct"] = distinct

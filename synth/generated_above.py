@@ -74,21 +74,65 @@ def above_format(present: pd.Series, others: pd.Series | None = None, base: str 
     if base is None:
         return None
     taken = text if others is None else pd.concat([text, others.dropna().astype(str)], ignore_index=True)
-    width = len(_parse_template(base))
-    codes = _char_codes(taken[np.fromiter(map(len, taken), dtype=np.int64, count=len(taken)) == width], width)
+    codes = _codes_of(taken, base)
     starts = []
     for parts in _variants(_parse_template(base)):
-        slots = [i for i, (is_slot, _) in enumerate(parts) if is_slot]
-        if not slots or _space(parts) > _MAX_SPACE:
+        ranks = _ranks(codes, parts)
+        if ranks is None:
             break
-        # Only values with the variant's literal characters can equal one of its keys; the others do not bound it.
-        literal = np.ones(len(codes), dtype=bool)
-        for i, (is_slot, ch) in enumerate(parts):
-            if not is_slot:
-                literal &= codes[:, i] == ord(ch)
-        ranks = _ending_keys(codes[literal][:, slots], [_ALPHABETS[parts[i][1]] for i in slots])
         starts.append(start_above(int(ranks.max())) if len(ranks) else 0)
     return {"template": base, "starts": starts} if starts else None
+
+
+def _codes_of(text: pd.Series, base: str) -> np.ndarray:
+    """The code points of the values of ``text`` as wide as the template ``base``."""
+    width = len(_parse_template(base))
+    return _char_codes(text[np.fromiter(map(len, text), dtype=np.int64, count=len(text)) == width], width)
+
+
+def _ranks(codes: np.ndarray, parts: list[tuple[bool, str]]) -> np.ndarray | None:
+    """The ranks (mixed radix, first slot most significant) of the values whose code points are ``codes`` in the
+    variant ``parts``; only values with the variant's literal characters can equal one of its keys, the others do
+    not count. None when the variant has no slot or too many values to rank."""
+    slots = [i for i, (is_slot, _) in enumerate(parts) if is_slot]
+    if not slots or _space(parts) > _MAX_SPACE:
+        return None
+    literal = np.ones(len(codes), dtype=bool)
+    for i, (is_slot, ch) in enumerate(parts):
+        if not is_slot:
+            literal &= codes[:, i] == ord(ch)
+    return _ending_keys(codes[literal][:, slots], [_ALPHABETS[parts[i][1]] for i in slots])
+
+
+def rank_density(present: pd.Series, base: str) -> float:
+    """The share of the ranks between the smallest and the largest real key (in the template ``base``) that real
+    keys hold: 1/7 for ``R1000000``, ``R1000007``, ``R1000014``, …; about 0 for random keys in a wide format.
+
+    Keys drawn among those ranks (:mod:`synth.generated_shapes`' unused endings) land on real keys the fit never
+    saw about this often: a held-out respondent's, a customer added later (see :func:`prefers_above`)."""
+    ranks = _ranks(_codes_of(present.dropna().astype(str), base), _parse_template(base))
+    if ranks is None or len(ranks) < 2:
+        return 0.0
+    return float(len(np.unique(ranks)) / (int(ranks.max()) - int(ranks.min()) + 1))
+
+
+#: Real keys holding at least this share of the ranks between their smallest and largest one are drawn above them
+#: (:func:`prefers_above`): drawn between, one in a thousand of them would be a real key the fit never saw.
+DENSE_RANKS = 0.001
+
+
+def prefers_above(present: pd.Series, base: str | None, fmt: dict[str, Any] | None, needed: int) -> bool:
+    """Whether a text key column's new keys should continue above the real ones rather than end in unused endings
+    among them: its keys fill their range densely (:data:`DENSE_RANKS`, :func:`rank_density`) and ``needed`` keys
+    fit above them in the real width (``fmt``: :func:`above_format`'s).
+
+    Why: unused endings avoid the real keys the fit saw, not those it did not. A survey's ``R1000000``,
+    ``R1000007``, … (every seventh number) split 80/20 gave 11 of 2,000 synthetic respondents a held-out
+    respondent's id (session 25's walk): real ids in the synthetic table, though none from training. Above the
+    largest key, none is a held-out or a later key of a table numbered in order."""
+    if base is None or fmt is None or not fits_above(fmt, needed):
+        return False
+    return rank_density(present, base) >= DENSE_RANKS
 
 
 def _variant(fmt: dict[str, Any], count: int) -> tuple[list[tuple[bool, str]], int] | None:
