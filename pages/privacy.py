@@ -140,7 +140,7 @@ if attacker_error is None:
         privacy_checks.submit_attacks(job, inputs, chosen.attacker, ("linkability", "inference"), n_attacks)
     )
 if section == "Attacks":
-    privacy_sections.attacks_intro()
+    privacy_sections.attacks_intro(None if inputs.people is None else inputs.people.column)
 attack_results: list[AttackResult] = []
 collected: list[str] = []  # the tasks whose results are in attack_results (one read each: see above)
 for task in attack_tasks:

@@ -11,13 +11,23 @@ from synth.evaluation.privacy.attacks import AttackResult
 from ui import privacy_checks, privacy_panels
 from ui.privacy_checks import Raw, shown
 from ui.privacy_job import PrivacyJob
+from ui.text import md
 
 
-def attacks_intro() -> None:
+def attacks_intro(person: str | None = None) -> None:
+    """The section's words; ``person``: the person column the attacks count people by, None when they count rows."""
     st.subheader("Attacks, with their control and baseline")
+    unit = "rows" if person is None else "people"
+    people = (
+        ""
+        if person is None
+        else f"A person is a {md(person)}: singling out counts the people a predicate matches on any of their rows, "
+        "linkability and inference attack each person once, through one of their rows drawn at random. "
+    )
     st.caption(
-        "Each attack uses only the synthetic table and runs three ways: against training rows (**main**), against "
-        "holdout rows the model never saw (**control**) and at random (**baseline**). The **risk** is what the main "
+        f"Each attack uses only the synthetic table and runs three ways: against training {unit} (**main**), against "
+        f"holdout {unit} the model never saw (**control**) and at random (**baseline**). {people}"
+        "The **risk** is what the main "
         "attack gains over the control, (main − control) / (1 − control), with a 95% interval — the framework of "
         "Giomi et al. (PoPETs 2023), as in anonymeter. For inference the control is the holdout's success per "
         'secret value, weighted as the training people\'s secrets are, so a rare secret value (a 99%-"no" flag) '

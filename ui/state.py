@@ -369,7 +369,7 @@ def privacy_spec(run: SyntheticTable) -> SynthesizerSpec | None:
 
 def _inputs_on(ctx: EvaluationContext, synthesizer: SynthesizerSpec | None, person: str | None) -> PrivacyInputs:
     """The run's privacy inputs, kept on its context (shared by the page and the head start). ``person`` is the
-    column the table was split by (membership is then also scored over people, singling out counts people); None:
+    column the table was split by (membership is then also scored over people, the WP216 attacks count people); None:
     each row is its own person (the Data page's "no")."""
     spec = None if synthesizer is None else (synthesizer[0], dict(synthesizer[1]))
     return ctx.extension(

@@ -95,16 +95,23 @@ def nndr_histogram(nndr_synthetic: Sequence[float], nndr_holdout: Sequence[float
     )
 
 
+def _unit(results: Sequence[AttackResult]) -> str:
+    """What the attacks' rates count: people when every attack counts people (a person column), else rows."""
+    return "people" if results and all(r.unit == "people" for r in results) else "rows"
+
+
 def attack_rates(results: Sequence[AttackResult]) -> go.Figure:
-    """Success of each attack against training rows (main), holdout rows (control) and at random (baseline).
+    """Success of each attack against training rows (main), holdout rows (control) and at random (baseline); training
+    and holdout people when the attacks count people.
 
     The risk is the gap between the first two bars; the third shows what guessing achieves.
     """
     labels = [r.label for r in results]
+    unit = _unit(results)
     fig = go.Figure()
     for name, part, color in (
-        ("training rows (main)", "main", SYNTH_COLOR),
-        ("holdout rows (control)", "control", HOLDOUT_COLOR),
+        (f"training {unit} (main)", "main", SYNTH_COLOR),
+        (f"holdout {unit} (control)", "control", HOLDOUT_COLOR),
         ("random (baseline)", "baseline", BASELINE_COLOR),
     ):
         rates = [getattr(r, part) for r in results]
@@ -165,7 +172,8 @@ def attack_risks(results: Sequence[AttackResult], thresholds: tuple[float, float
         (thresholds[1], 1, "red"),
     ):
         fig.add_vrect(x0=x0, x1=x1, fillcolor=RISK_COLORS[color], opacity=0.08, line_width=0)
-    fig = layout(fig, "Privacy risk: excess of the attack on training rows over holdout rows", "risk (95% CI)", "")
+    unit = _unit(results)
+    fig = layout(fig, f"Privacy risk: excess of the attack on training {unit} over holdout {unit}", "risk (95% CI)", "")
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
     fig.update_layout(height=80 + 45 * max(len(results), 1))
     return fig

@@ -1,5 +1,6 @@
 """AppTest: on a table where a person has many rows, the Privacy page's Membership section shows the figures over
-people beside the row-level ones, says which is which, and catches a synthetic table that copies training people."""
+people beside the row-level ones, says which is which, and catches a synthetic table that copies training people; the
+Attacks section and the verdict say the attacks count people."""
 
 from __future__ import annotations
 
@@ -61,3 +62,9 @@ def test_the_verdict_names_the_person_level_when_it_trips_membership() -> None:
     (line,) = [m.value for m in at.markdown if "-badge[" in m.value and "**Membership inference**" in m.value]
     assert "**Membership inference** — over people: " in line and "; over rows: " in line, line
     assert ":green-badge[" not in line, line
+    # the attacks count people too, and their section and the verdict say so
+    (inference,) = [m.value for m in at.markdown if "-badge[" in m.value and "**Inference**" in m.value]
+    assert "on training people" in inference and "on holdout people (control)" in inference, inference
+    open_section(at, "Attacks")
+    intro = next(c.value for c in at.caption if "runs three ways" in c.value)
+    assert "against training people (**main**)" in intro and "A person is a patient_id:" in intro, intro

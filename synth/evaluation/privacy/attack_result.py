@@ -32,7 +32,8 @@ INFERENCE_RISK = MetricSpec(
 
 @dataclass(frozen=True)
 class AttackResult:
-    """One attack, run against training rows (main), holdout rows (control) and at random (baseline).
+    """One attack, run against training rows (main), holdout rows (control) and at random (baseline); with a person
+    column, against training and holdout people.
 
     Attributes:
         name: ``singling_out_univariate``, ``singling_out_multivariate``, ``linkability`` or ``inference``.
@@ -52,6 +53,8 @@ class AttackResult:
         seed: the seed used.
         anonymeter_risk: anonymeter's figure, ``(main − control) / (1 − control)`` on the Wilson estimates of the
             unmatched rates with their propagated error, where ours differs from it (inference); else None.
+        person: the person column when the rates count people (:mod:`~synth.evaluation.privacy.singling_people`,
+            :mod:`~synth.evaluation.privacy.attack_people`); None when they count rows.
     """
 
     name: str
@@ -68,6 +71,12 @@ class AttackResult:
     warnings: tuple[str, ...] = ()
     seed: int = 0
     anonymeter_risk: Risk | None = None
+    person: str | None = None
+
+    @property
+    def unit(self) -> str:
+        """What the rates count: ``"people"`` or ``"rows"``."""
+        return "rows" if self.person is None else "people"
 
     @property
     def n_attacks(self) -> int:
@@ -88,7 +97,7 @@ class AttackResult:
         if self.warnings:
             return self.warnings[0]
         side = "training" if self.main.n_total == 0 else "holdout"
-        return f"No attack could be made on {side} rows."
+        return f"No attack could be made on {side} {self.unit}."
 
     @property
     def beats_baseline(self) -> bool:
@@ -99,6 +108,8 @@ class AttackResult:
         for part in ("main", "control", "baseline"):
             rate: Rate = getattr(self, part)
             out[part].update(low=rate.low, high=rate.high, observed=rate.observed)
+        if self.person is None:  # counted over rows: written as before people were counted
+            del out["person"]
         return out
 
 

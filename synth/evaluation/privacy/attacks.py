@@ -13,7 +13,9 @@ ways:
 The risk is what the main attack gains over the control, ``(main − control) / (1 − control)``, with a 95%
 interval from the Wilson intervals of both rates (see :mod:`synth.evaluation.privacy.common`); inference's control
 is matched to the training targets' secrets and its interval comes from posterior draws
-(:mod:`synth.evaluation.privacy.inference_risk`, anonymeter's figure kept beside it).
+(:mod:`synth.evaluation.privacy.inference_risk`, anonymeter's figure kept beside it). With a person column
+(:class:`~synth.evaluation.privacy.inputs.PrivacyInputs` ``person_column``) main and control count people, not rows:
+:mod:`~synth.evaluation.privacy.singling_people` and :mod:`~synth.evaluation.privacy.attack_people`.
 
 * **Singling out** — predicates built from synthetic rows that isolate exactly one real person
   (univariate: rare values; multivariate: ``n_cols`` columns of a synthetic row).

@@ -74,8 +74,8 @@ class PrivacyInputs:
         person_column: the column naming whose row each real row is (the dataset's ``split_by``); found by
             :func:`~synth.schema.entities.entity_column` when omitted; None: each row is its own person (the Data
             page's "no"). With one, membership is also scored over people
-            (:mod:`~synth.evaluation.privacy.people_membership`) and singling out counts people
-            (:mod:`~synth.evaluation.privacy.singling_people`).
+            (:mod:`~synth.evaluation.privacy.people_membership`), and singling out, linkability and inference count
+            people (:mod:`~synth.evaluation.privacy.singling_people`, :mod:`~synth.evaluation.privacy.attack_people`).
 
     Raises:
         PrivacyInputError: for a holdout under 100 rows, an empty synthetic table, or no learned column shared

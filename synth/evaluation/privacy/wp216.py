@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from synth.evaluation.privacy.attack_people import attack_targets, targets_in_words
 from synth.evaluation.privacy.attack_result import AttackResult, _result
 from synth.evaluation.privacy.attacker import AttackerModel, AttackerModelError
 from synth.evaluation.privacy.common import PrivacyInputError, residual_risk, success_rate
@@ -217,14 +218,11 @@ def singling_out(
         examples=examples,
         warnings=tuple(warnings),
         seed=seed,
+        person=None if people is None else people.column,
     )
 
 
 # -------------------------------------------------------------------------------------------- linkability
-def _targets(n_rows: int, n_attacks: int, rng: np.random.Generator) -> np.ndarray:
-    return np.sort(rng.choice(n_rows, size=min(n_attacks, n_rows), replace=False))
-
-
 def _links(idx_a: np.ndarray, idx_b: np.ndarray) -> np.ndarray:
     """Whether the neighbour sets of each row's two halves share a synthetic row."""
     return np.asarray((idx_a[:, :, None] == idx_b[:, None, :]).any(axis=(1, 2)))
@@ -273,8 +271,9 @@ def linkability(
     Each target's columns are split into group A and group B; the attack finds the nearest synthetic rows
     (Gower distance) of each half and succeeds when the two share a row — counting rows tied at the nearest
     distance, which the attacker sees too (anonymeter keeps only the first of them, so a copy of train hid
-    among its look-alikes on common known values). Targets are training rows (main)
-    and holdout rows (control); the baseline links random synthetic rows.
+    among its look-alikes on common known values). Targets are training rows (main) and holdout rows (control), or
+    with a person column (``inputs.people``) training and holdout people, each through one of their rows
+    (:mod:`~synth.evaluation.privacy.attack_people`); the baseline links random synthetic rows.
 
     Args:
         train: the table the synthesizer was fitted on.
@@ -283,7 +282,7 @@ def linkability(
         columns_a: the first column group (e.g. the quasi-identifiers).
         columns_b: the second column group, disjoint from the first.
         schema: column kinds (inferred from ``train`` when omitted).
-        n_attacks: targets per run (capped by the rows available).
+        n_attacks: targets per run (capped by the rows, or the people, available).
         n_neighbors: nearest synthetic rows considered per half (anonymeter's default: 1).
         seed: seed of the target samples and the baseline.
         confidence: level of the intervals.
@@ -308,10 +307,11 @@ def linkability(
     rng = np.random.default_rng(seed)
     syn_a, syn_b = inputs.gower("synthetic", a), inputs.gower("synthetic", b)
     k = max(1, min(n_neighbors, len(t.synthetic)))
-    counts = []
+    people, counts = inputs.people, []
+    unit = "rows" if people is None else "people"
     for step, (label, which) in enumerate((("training", "train"), ("holdout", "holdout"))):
-        rows = _targets(len(inputs.table(which)), n_attacks, rng)  # type: ignore[arg-type]
-        report(0.1 + 0.4 * step, f"linking {len(rows):,} {label} rows through synthetic neighbours")
+        rows = attack_targets(people, which, len(inputs.table(which)), n_attacks, rng)  # type: ignore[arg-type]
+        report(0.1 + 0.4 * step, f"linking {len(rows):,} {label} {unit} through synthetic neighbours")
         target_a, target_b = inputs.gower(which, a).take(rows), inputs.gower(which, b).take(rows)  # type: ignore[arg-type]
         dist_a, idx_a = inputs.gower_nearest(which, a, rows, k)  # type: ignore[arg-type]
         dist_b, idx_b = inputs.gower_nearest(which, b, rows, k)  # type: ignore[arg-type]
@@ -324,10 +324,9 @@ def linkability(
     n_base = float(_links(rand_a, rand_b).sum())
     report(1.0, "done")
     detail = (
-        f"{n_main:,} training and {counts[1][1]:,} holdout people split into [{', '.join(a)}] and "
-        f"[{', '.join(b)}]; a success when both halves have the same nearest synthetic row (rows tied at the "
-        "nearest distance count)"
-        f"{'' if k == 1 else f' among their {k} nearest'}."
+        f"{n_main:,} training and {counts[1][1]:,} holdout people{targets_in_words(people)} split into "
+        f"[{', '.join(a)}] and [{', '.join(b)}]; a success when both halves have the same nearest synthetic row (rows "
+        f"tied at the nearest distance count){'' if k == 1 else f' among their {k} nearest'}."
     )
     return _result(
         "linkability",
@@ -340,6 +339,7 @@ def linkability(
         columns=(*a, *b),
         detail=detail,
         seed=seed,
+        person=None if people is None else people.column,
     )
 
 
@@ -368,7 +368,8 @@ def inference(
     the first of them made the risk depend on the synthetic rows' order). A guess is right when it equals the
     secret (categories) or is within ``tolerance`` of it relative to the guess (numbers; for datetimes, of the real
     range). The baseline guesses a random synthetic value of the secret for each training target — a guess from the
-    marginal distribution, paired with the targets by position.
+    marginal distribution, paired with the targets by position. With a person column (``inputs.people``) the targets
+    are people, each through one of their rows (:mod:`~synth.evaluation.privacy.attack_people`).
 
     The risk differs from anonymeter's (kept as :attr:`AttackResult.anonymeter_risk`): main is the share of training
     targets guessed right, control the holdout's share per secret value (per decile band for numbers) weighted as the
@@ -383,7 +384,7 @@ def inference(
         known: the quasi-identifiers the attacker knows.
         secret: the column the attacker wants to learn.
         schema: column kinds (inferred from ``train`` when omitted).
-        n_attacks: targets per run (capped by the rows available).
+        n_attacks: targets per run (capped by the rows, or the people, available).
         tolerance: relative tolerance for numeric secrets.
         seed: seed of the target samples and the baseline.
         confidence: level of the intervals.
@@ -412,7 +413,7 @@ def inference(
     real_secret = numeric_values(t.train[secret], kind) if kind in NUMERIC_KINDS else np.zeros(1)
     finite = real_secret[np.isfinite(real_secret)]
     span = float(finite.max() - finite.min()) if len(finite) else 1.0
-    counts = []
+    people, counts = inputs.people, []
     outcomes: list[tuple[np.ndarray, pd.Series]] = []
     if rare_only:
         syn_combos, syn_counts = np.unique(row_hashes(t.synthetic, known, inputs.kinds), return_counts=True)
@@ -422,12 +423,12 @@ def inference(
             mine = row_hashes(table, known, inputs.kinds)
             pos = np.minimum(np.searchsorted(syn_combos, mine), len(syn_combos) - 1)
             in_syn = np.where(syn_combos[pos] == mine, syn_counts[pos], 0)
-            eligible = np.flatnonzero(in_syn <= RARE_IN_SYNTHETIC)
-            rows = eligible[_targets(len(eligible), n_attacks, rng)]
+            eligible = np.flatnonzero(in_syn <= RARE_IN_SYNTHETIC)  # for people: a person with such a row
+            rows = attack_targets(people, which, len(table), n_attacks, rng, eligible)
         else:
-            rows = _targets(len(table), n_attacks, rng)
-        target = table.iloc[rows]
-        report(0.1 + 0.4 * step, f"guessing '{secret}' of {len(rows):,} {label} rows from their nearest synthetic row")
+            rows = attack_targets(people, which, len(table), n_attacks, rng)
+        target, unit = table.iloc[rows], "rows" if people is None else "people"
+        report(0.1 + 0.4 * step, f"guessing '{secret}' of {len(rows):,} {label} {unit} from the nearest synthetic row")
         truths = target[secret].reset_index(drop=True)
         right_share = inputs.guess_shares(which, known, rows, secret, span, tolerance)  # type: ignore[arg-type]
         counts.append((float(right_share.sum()), len(rows)))
@@ -450,6 +451,7 @@ def inference(
             detail=warning,
             warnings=(warning,),
             seed=seed,
+            person=None if people is None else people.column,
         )
     labels = {} if kind in NUMERIC_KINDS else {v: float(i) for i, v in enumerate(as_labels(syn_secret).unique())}
     guesses = encode_secret(syn_secret, kind, labels)[rng.integers(0, len(syn_secret), len(truths_main))]
@@ -468,10 +470,11 @@ def inference(
     )
     who = f" whose known values occur in at most {RARE_IN_SYNTHETIC} synthetic rows" if rare_only else ""
     detail = (
-        f"{counts[0][1]:,} training and {counts[1][1]:,} holdout people{who}: the attacker knows "
-        f"[{', '.join(known)}] and guesses '{secret}' from the nearest synthetic row; a guess counts when "
-        f"{rule}. The control is the holdout's success per secret value{' band' if kind in NUMERIC_KINDS else ''}, "
-        "weighted as the training people's secrets are. The baseline guesses a random synthetic value."
+        f"{counts[0][1]:,} training and {counts[1][1]:,} holdout people{who}{targets_in_words(people, rare_only)}: "
+        f"the attacker knows [{', '.join(known)}] and guesses '{secret}' from the nearest synthetic row; a guess "
+        f"counts when {rule}. The control is the holdout's success per secret "
+        f"value{' band' if kind in NUMERIC_KINDS else ''}, weighted as the training people's secrets are. The baseline "
+        "guesses a random synthetic value."
     )
     return _result(
         "inference_rare" if rare_only else "inference",
@@ -486,6 +489,7 @@ def inference(
         detail=detail,
         seed=seed,
         matched=(matched.main, matched.control, matched.risk),
+        person=None if people is None else people.column,
         anonymeter_risk=residual_risk(
             success_rate(*counts[0], level=confidence), success_rate(*counts[1], level=confidence)
         ),
