@@ -119,22 +119,27 @@ def person_words() -> tuple[frozenset[str], frozenset[str]]:
     return firsts, lasts
 
 
-@lru_cache(maxsize=1)
-def person_providers() -> tuple[tuple[str, Any], ...]:
-    """Every locale's Faker person provider that imports, as (locale code, provider class), in module order: the
-    name lists and titles read here and by :mod:`synth.generated_locales` come from these."""
+@lru_cache(maxsize=4)
+def faker_providers(kind: str) -> tuple[tuple[str, Any], ...]:
+    """Every locale's Faker provider of ``kind`` ("person", "address") that imports, as (locale code, provider
+    class), in module order."""
     import importlib
     import pkgutil
 
-    import faker.providers.person as person
-
+    package = importlib.import_module(f"faker.providers.{kind}")
     out = []
-    for module in pkgutil.iter_modules(person.__path__):
+    for module in pkgutil.iter_modules(package.__path__):
         try:
-            out.append((module.name, importlib.import_module(f"{person.__name__}.{module.name}").Provider))
-        except (ImportError, AttributeError):  # a locale that fails to import costs only its names
+            out.append((module.name, importlib.import_module(f"{package.__name__}.{module.name}").Provider))
+        except (ImportError, AttributeError):  # a locale that fails to import costs only its lists
             continue
     return tuple(out)
+
+
+def person_providers() -> tuple[tuple[str, Any], ...]:
+    """Every locale's Faker person provider (:func:`faker_providers`): the name lists and titles read here and by
+    :mod:`synth.generated_locales` come from these."""
+    return faker_providers("person")
 
 
 def faker_titles(kinds: tuple[str, ...]) -> frozenset[str]:
