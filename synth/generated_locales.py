@@ -53,6 +53,9 @@ _FLOOR = 1e-7
 _SKIPPED = frozenset(["en", "es"])
 _MIN_LIST = 8
 _WORDS = re.compile(r"[^\W\d_]+")
+#: Han characters and kana: Chinese and Japanese streets are written without spaces ("王路Y座", "潮州路"), so each
+#: character is a word of its own; as one run "王路y座" was a word no vocabulary holds and zh_CN was never measured.
+_CJK_CHARACTER = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def _weighted(attr: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -195,11 +198,22 @@ def _street_pool(code: str, size: int, seed: int) -> list[str]:
     return [" ".join(v.replace("\n", ", ").split()) for v in values]
 
 
+def _words(text: str) -> list[str]:
+    """Lower-cased words of ``text``; a word with Han characters or kana is its characters, without the letters
+    glued to them: the building letter of "王路Y座" says nothing of a locale, and as a word "y" would have drawn
+    Czech addresses ("Lhota u Příbramě") to zh_CN."""
+    words: list[str] = []
+    for word in _WORDS.findall(text.lower()):
+        characters = _CJK_CHARACTER.findall(word)
+        words += characters or [word]
+    return words
+
+
 def _address_tokens(value: str) -> list[str]:
     """A value's words, lower-cased, and its layout: house number first, last or absent."""
     text = value.strip()
     layout = "#first" if text[:1].isdigit() else "#last" if text[-1:].isdigit() else "#none"
-    return [*_WORDS.findall(text.lower()), layout]
+    return [*_words(text), layout]
 
 
 def _suffixes(code: str) -> list[str]:
@@ -209,7 +223,7 @@ def _suffixes(code: str) -> list[str]:
     for attr in dir(provider):
         value = getattr(provider, attr)
         if attr.startswith("street_") and isinstance(value, dict | list | tuple):
-            words += [w for item in value for w in _WORDS.findall(str(item).lower())]
+            words += [w for item in value for w in _words(str(item))]
     return words
 
 

@@ -72,8 +72,10 @@ _PHONE_PUNCT = re.compile(r"[+()\-./ ]")
 # Indic and Thai vowel signs are marks, not letters, to Python's re (\w): "मोहना" failed the name shape, and
 # Hindi and Thai names were read as keys. Their blocks count as letters after a word's first letter.
 _MARKS = "\u0900-\u0dff\u0e00-\u0e7f"
-# A hyphen or apostrophe joins letters inside a word ("Wieloch-Bolnbach", "O'Brien").
-_LETTERS = rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}]|['’\-](?=[^\W\d_]))+"
+# A hyphen or apostrophe joins letters inside a word ("Wieloch-Bolnbach", "O'Brien"). The alternatives share no
+# character: a Thai letter matched both "a letter" and "the Thai block", so a Thai value that was not a name was
+# tried every way round (2^n) before failing, and one column of 300 Thai company names took 75-160 s to read.
+_LETTERS = rf"[^\W\d_](?:[^\W\d_{_MARKS}]|[{_MARKS}]|['’\-](?=[^\W\d_]))+"
 # Family-name particles written in lower case ("van der Ploeg", "de Souza"): they need no capital and may add a
 # fourth word ("Naud van der Ploeg" read as a key when Dutch names fell under half).
 _PARTICLES = frozenset(
@@ -117,22 +119,27 @@ def person_words() -> tuple[frozenset[str], frozenset[str]]:
     return firsts, lasts
 
 
-@lru_cache(maxsize=1)
-def person_providers() -> tuple[tuple[str, Any], ...]:
-    """Every locale's Faker person provider that imports, as (locale code, provider class), in module order: the
-    name lists and titles read here and by :mod:`synth.generated_locales` come from these."""
+@lru_cache(maxsize=4)
+def faker_providers(kind: str) -> tuple[tuple[str, Any], ...]:
+    """Every locale's Faker provider of ``kind`` ("person", "address") that imports, as (locale code, provider
+    class), in module order."""
     import importlib
     import pkgutil
 
-    import faker.providers.person as person
-
+    package = importlib.import_module(f"faker.providers.{kind}")
     out = []
-    for module in pkgutil.iter_modules(person.__path__):
+    for module in pkgutil.iter_modules(package.__path__):
         try:
-            out.append((module.name, importlib.import_module(f"{person.__name__}.{module.name}").Provider))
-        except (ImportError, AttributeError):  # a locale that fails to import costs only its names
+            out.append((module.name, importlib.import_module(f"{package.__name__}.{module.name}").Provider))
+        except (ImportError, AttributeError):  # a locale that fails to import costs only its lists
             continue
     return tuple(out)
+
+
+def person_providers() -> tuple[tuple[str, Any], ...]:
+    """Every locale's Faker person provider (:func:`faker_providers`): the name lists and titles read here and by
+    :mod:`synth.generated_locales` come from these."""
+    return faker_providers("person")
 
 
 def faker_titles(kinds: tuple[str, ...]) -> frozenset[str]:
