@@ -22,6 +22,7 @@ from synth.evaluation.privacy.neighbors import MixedEncoder, euclidean_neighbors
 from synth.evaluation.privacy.peer_sdmetrics import sdmetrics_privacy
 from synth.evaluation.privacy.rare_values import evaluate_rare_values
 from synth.evaluation.privacy.verdict import privacy_verdict
+from synth.plots.privacy import RISK_COLORS
 
 LINK_A = ("age", "sex", "race", "marital_status", "native_country", "education", "workclass")
 LINK_B = ("fnlwgt", "occupation", "relationship", "capital_gain", "capital_loss", "hours_per_week", "education_num")
@@ -260,3 +261,19 @@ def test_a_percentage_in_the_verdict_never_reads_minus_zero(x: float) -> None:
     assert abs(number - x * 100) <= 0.05 + 1e-9
     signed = _pct(x, signed=True)  # the rare-values table's excess and its interval
     assert "-" not in signed and signed[0] in "+\u2212" and signed[1:] == text.lstrip("\u2212")
+
+
+def test_a_risk_within_noise_is_grey_and_a_significant_one_takes_its_band() -> None:
+    """A red bar stood beside the verdict's green "within sampling noise" (an inference risk of 56%, 95% CI 0–89%,
+    session 25's walk): only a risk whose interval excludes no risk takes its band's colour."""
+    from dataclasses import replace
+
+    train = pd.DataFrame({"a": np.arange(300) % 7, "b": np.arange(300) % 5, "c": np.arange(300) % 3})
+    holdout = train.sample(150, random_state=0).reset_index(drop=True)
+    report = evaluate_attacks(train, train, holdout=holdout, criteria=("singling_out",), n_attacks=50)
+    base = report.results[0]
+    noisy = replace(base, risk=replace(base.risk, value=0.56, low=0.0, high=0.89))
+    caught = replace(base, risk=replace(base.risk, value=0.56, low=0.2, high=0.89))
+    mild = replace(base, risk=replace(base.risk, value=0.08, low=0.01, high=0.15))
+    colors = list(plots.attack_risks([noisy, caught, mild]).data[0].marker.color)
+    assert colors == [RISK_COLORS["noise"], RISK_COLORS["red"], RISK_COLORS["amber"]]
