@@ -597,3 +597,17 @@ def test_lost_relationships_are_those_fresh_real_data_keeps() -> None:
     assert {worst.column_a, worst.column_b} == {"a", "b"}
     message = diagnose_pairs(result, top=1)[0].message
     assert message.startswith("a × b") and "fresh real data scores" in message
+
+
+def test_a_score_above_the_holdouts_is_never_called_better_than_fresh_data() -> None:
+    """A segment's 180 holdout rows against 747 synthetic ones read "better than fresh real data, beyond noise" on
+    every walk table (session 25): above the holdout says closeness to train or a smaller holdout, not quality."""
+    from synth.evaluation.fidelity.results import ScoreGap
+    from synth.evaluation.results import Interval
+
+    above = ScoreGap("column_shapes", "summary", 0.9, 0.85, 0.05, Interval(0.02, 0.08)).verdict()
+    assert "better" not in above and "closer to the training rows" in above and "by chance" in above
+    below = ScoreGap("column_shapes", "summary", 0.8, 0.85, -0.05, Interval(-0.08, -0.02)).verdict()
+    assert below.endswith("worse than fresh real data, beyond noise")
+    noise = ScoreGap("column_shapes", "summary", 0.86, 0.85, 0.01, Interval(-0.02, 0.04)).verdict()
+    assert noise.endswith("within sampling noise")
