@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.generated_formats import MIN_TEMPLATE_VALUES, _layouts, _parse_template, _sample_text, _template
+from synth.generated_formats import _ALPHABETS, MIN_TEMPLATE_VALUES, _layouts, _parse_template, _sample_text, _template
 from synth.generated_shapes import fill_same_width, keys_needed, same_width_format
 
 #: A layout is kept when at least this share of the sampled values has it.
@@ -94,11 +94,17 @@ def layout_formats(
         width = len(_parse_template(template))
         same_others = None if others is None else pd.Series(taken.to_numpy()[other_widths == width], dtype=object)
         room = max(1, math.ceil(share * needed))
-        shaped = same_width_format(text[widths.to_numpy() == width], same_others, template, needed=room)
+        used = used_chars(template, values)
+        same_text = text[widths.to_numpy() == width]
+        shaped = same_width_format(same_text, same_others, template, needed=room, allowed=used)
+        if shaped is None and used:  # no ending of the characters used is free: any character, as before
+            shaped = same_width_format(same_text, same_others, template, needed=room)
         own = pd.Series(values, dtype=object)
         stored = finish(own, shaped) if shaped is not None else None
         if stored is not None:
             kept.append((share, stored))
+    usual = _in_used_chars(usual, usual_values, text, others)
+    alone = finish(None, usual) or alone
     if not kept or usual_share == 0.0:
         return alone, []
     # Beside other layouts, the usual one's country codes are its own values' (a +1 layout beside a +49 one: the
@@ -108,6 +114,49 @@ def layout_formats(
         return alone, []
     shares = _rounded([usual_share, *(s for s, _ in kept)])
     return stored, [[shares[0]], *([s, f] for s, (_, f) in zip(shares[1:], kept, strict=True) if s > 0)]
+
+
+#: A character counts as used at a place of a layout when at least this many distinct values hold it there.
+MIN_CHAR_VALUES = 5
+
+
+def used_chars(template: str, values: list[str]) -> dict[int, str]:
+    """For each slot of ``template`` whose real ``values`` (the layout's, a sample) use only some characters of its
+    alphabet there, those characters, by position.
+
+    A UK postcode's inward letters are never C, I, K, M, O or V, an area's first letter never Q, V or X; a UK
+    number's first digit after its 0 is 1, 2, 3, 8 or 9: drawn from every letter and digit, synthetic postcodes
+    read ``PH1 6II`` and numbers ``(0081) 2280962`` (session 25's walk). A character counts only when at least
+    :data:`MIN_CHAR_VALUES` distinct values hold it at that place, so no one value's character is kept."""
+    parts = _parse_template(template)
+    same = sorted({v for v in values if len(v) == len(parts)})
+    if len(same) < MIN_TEMPLATE_VALUES:
+        return {}
+    codes = np.array(same, dtype=f"<U{len(parts)}").view(np.uint32).reshape(len(same), len(parts))
+    used: dict[int, str] = {}
+    for position, (is_slot, ch) in enumerate(parts):
+        if not is_slot:
+            continue
+        alphabet = _ALPHABETS[ch]
+        chars, counts = np.unique(codes[:, position], return_counts=True)
+        held = {chr(int(c)) for c, k in zip(chars, counts, strict=True) if k >= MIN_CHAR_VALUES}
+        allowed = "".join(c for c in alphabet if c in held)
+        if allowed and len(allowed) < len(alphabet):
+            used[position] = allowed
+    return used
+
+
+def _in_used_chars(
+    usual: dict[str, Any], values: list[str], text: pd.Series, others: pd.Series | None
+) -> dict[str, Any]:
+    """The usual layout's format again, its endings and slots of the characters its real values use
+    (:func:`used_chars`); as it was when they use every character, or when no such ending is free."""
+    used = used_chars(str(usual["template"]), values)
+    if not used:
+        return usual
+    needed = keys_needed(text)
+    again = same_width_format(text, others, str(usual["template"]), needed=needed, allowed=used)
+    return again if again is not None else usual
 
 
 def _rounded(shares: list[float]) -> list[float]:

@@ -109,7 +109,11 @@ def _candidates(alphabets: list[str], rng: np.random.Generator) -> list[str]:
 
 
 def same_width_format(
-    present: pd.Series, others: pd.Series | None = None, base: str | None = None, needed: int | None = None
+    present: pd.Series,
+    others: pd.Series | None = None,
+    base: str | None = None,
+    needed: int | None = None,
+    allowed: dict[int, str] | None = None,
 ) -> dict[str, Any] | None:
     """The real values' format and endings no real value has (:func:`kept_endings` of them), or None.
 
@@ -118,7 +122,9 @@ def same_width_format(
     of other columns whose endings are taken too (checked, never learned from). ``base``: the template of the
     usual layout, when the caller has it (:func:`usual_template`). ``needed``: the keys to make room for, when not
     :func:`keys_needed` of ``present`` (key columns of one format in lanes of their own share one format,
-    :mod:`synth.generated_lanes`).
+    :mod:`synth.generated_lanes`). ``allowed``: for some slots (by position), the only characters endings may use
+    there (:func:`synth.generated_layouts.used_chars`: a postcode's last letter is never one of C, I, K, M, O, V,
+    so endings of unused last letters were all of them); stored as ``slot_chars`` for the other slots.
     """
     text = present.dropna().astype(str)
     base = usual_template(text) if base is None else base
@@ -132,22 +138,31 @@ def same_width_format(
     needed = keys_needed(text) if needed is None else int(needed)
     rng = np.random.default_rng(0)
     best: tuple[float, int, list[str]] | None = None
+    allowed = allowed or {}
+
+    def alphabet(i: int) -> str:
+        return allowed.get(i) or _ALPHABETS[parts[i][1]]
+
     for tail in range(1, len(slots)):  # at least one slot stays fully random
         positions = slots[-tail:]
-        alphabets = [_ALPHABETS[parts[i][1]] for i in positions]
+        alphabets = [alphabet(i) for i in positions]
         if math.prod(len(a) for a in alphabets) > _MAX_TAIL_SPACE:
             break
         free = _free(_candidates(alphabets, rng), codes[:, positions], alphabets)
         if not free:
             continue
-        rest = math.prod(len(_ALPHABETS[parts[i][1]]) for i in slots[:-tail])
+        rest = math.prod(len(alphabet(i)) for i in slots[:-tail])
         kept = sorted(rng.choice(free, size=kept_endings(len(free), needed, rest), replace=False).tolist())
         capacity = float(len(kept)) * rest
         if best is None or capacity > best[0]:
             best = (capacity, tail, kept)
     if best is None:
         return None
-    return {"template": base, "tail": best[1], "suffixes": best[2]}
+    out: dict[str, Any] = {"template": base, "tail": best[1], "suffixes": best[2]}
+    chars = [[i, allowed[i]] for i in sorted(allowed) if i in slots[: -best[1]]]
+    if chars:
+        out["slot_chars"] = chars
+    return out
 
 
 def usual_template(text: pd.Series) -> str | None:
@@ -203,6 +218,9 @@ def fill_same_width(fmt: dict[str, Any], n: int, rng: np.random.Generator) -> np
     """``n`` random values of the format, each ending in one of its unused endings (object array of str)."""
     parts = _parse_template(fmt["template"])
     chars = random_chars(parts, n, rng)
+    for position, allowed in stored_slot_chars(fmt, parts):  # the characters real values use there (PII layouts)
+        pool = np.array(list(allowed), dtype="<U1")
+        chars[:, position] = pool[rng.integers(0, len(pool), n)]
     tail = int(fmt["tail"])
     endings = np.array([list(s) for s in fmt["suffixes"]], dtype="<U1").reshape(-1, tail)
     chars[:, _slots(parts)[-tail:]] = endings[rng.integers(0, len(endings), n)]
@@ -211,6 +229,29 @@ def fill_same_width(fmt: dict[str, Any], n: int, rng: np.random.Generator) -> np
 
         return with_country_codes(joined(chars), fmt, rng)
     return joined(chars)
+
+
+def stored_slot_chars(fmt: dict[str, Any], parts: list[tuple[bool, str]]) -> list[tuple[int, str]]:
+    """``fmt["slot_chars"]`` (:func:`synth.generated_layouts.slot_chars`) as ``(position, characters)`` pairs, each
+    a slot of ``parts`` before the endings with characters of its alphabet; none when the stored list is not such
+    a list (a model file is input)."""
+    stored = fmt.get("slot_chars")
+    if not isinstance(stored, list):
+        return []
+    free = set(_slots(parts)[: -int(fmt["tail"])] if int(fmt["tail"]) else _slots(parts))
+    out = []
+    for entry in stored:
+        if not (
+            isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], int) and isinstance(entry[1], str)
+        ):
+            return []
+        position, allowed = entry
+        if isinstance(position, bool) or position not in free or not allowed:
+            return []
+        if not set(allowed) <= set(_ALPHABETS[parts[position][1]]):
+            return []
+        out.append((position, allowed))
+    return out
 
 
 def repeated_count(distinct: int, rows: int, n: int) -> int:

@@ -195,3 +195,44 @@ def test_the_data_page_says_what_is_kept() -> None:
 
     assert (MIN_LAYOUT_SHARE, MIN_LAYOUT_ROWS) == (0.02, 20)
     assert "layouts of 2% and 20 rows or more" in REGENERATION_SUMMARY
+
+
+def test_each_place_keeps_the_characters_real_values_use_there(fitted: tuple[pd.DataFrame, synth.Synthesizer]) -> None:
+    """UK postcodes' inward letters avoid C, I, K, M, O and V; drawn from every letter (and the unused last letters
+    as endings: exactly those six), synthetic postcodes read "PH1 6II" (session 25's walk)."""
+    real, model = fitted
+    syn = model.sample(20_000, seed=4)
+    for column in ("postcode", "phone"):
+        r, s = real[column].astype(str), syn[column].astype(str)
+        for shape in _shares(r).index[:4]:
+            mine, theirs = s[s.map(_shape) == shape], r[r.map(_shape) == shape]
+            assert len(mine) and len(theirs)
+            for position in range(len(shape)):
+                extra = set(mine.str[position]) - set(theirs.str[position])
+                assert not extra, (column, shape, position, sorted(extra))
+
+
+def test_a_character_few_values_hold_at_a_place_is_never_drawn_there() -> None:
+    from synth.generated_layouts import MIN_CHAR_VALUES, used_chars
+
+    rng = np.random.default_rng(6)
+    values = [f"{'ABCDE'[k]}{rng.integers(100, 1000)}" for k in rng.integers(0, 5, 400)]
+    values += [f"Z{rng.integers(100, 1000)}" for _ in range(MIN_CHAR_VALUES - 1)]  # one place's rare letter
+    assert used_chars("A999", values)[0] == "ABCDE"
+    real = pd.DataFrame({"code": values})
+    schema = synth.Schema((synth.ColumnSpec("code", synth.ColumnKind.PII, pii_type="postcode"),))
+    syn = GeneratedColumns.fit(real, schema).sample(5_000, np.random.default_rng(7))["code"]
+    assert set(syn.str[0]) == set("ABCDE")
+    assert not set(syn) & set(values)
+
+
+@pytest.mark.parametrize(
+    "slot_chars",
+    ["AB", [[0]], [["0", "AB"]], [[True, "AB"]], [[9, "AB"]], [[3, "AB"]], [[0, ""]], [[0, "a"]], [[4, "AB"]]],
+)
+def test_crafted_slot_characters_leave_every_character(slot_chars: Any) -> None:
+    from synth.generated_shapes import fill_same_width
+
+    fmt = {"template": "AA9 9AA", "tail": 2, "suffixes": ["QQ"], "slot_chars": slot_chars}
+    out = pd.Series(fill_same_width(fmt, 3_000, np.random.default_rng(0)))
+    assert out.str.endswith("QQ").all() and len(set(out.str[0])) > 20
