@@ -106,7 +106,9 @@ def test_a_sparse_free_text_last_column_falls_back_to_an_earlier_class() -> None
 )
 def test_the_last_categorical_column_must_look_like_a_class(last: list[str | None], why: str) -> None:
     n = len(last)
-    table = pd.DataFrame({"plan": ["basic", "pro"] * (n // 2), "spend": np.arange(n, dtype=float), "last": last})
+    # plan drawn at random: alternating as the last column does, the two gave each other away (given_away)
+    plan = np.random.default_rng(n).choice(["basic", "pro"], n)
+    table = pd.DataFrame({"plan": plan, "spend": np.arange(n, dtype=float), "last": last})
     schema = schema_of(plan=ColumnKind.CATEGORICAL, spend=ColumnKind.CONTINUOUS, last=ColumnKind.CATEGORICAL)
     assert default_target(schema, data=table) == "plan", why
     fine = table.assign(last=["a", "b"] * (n // 2))
@@ -129,7 +131,9 @@ def test_the_last_categorical_column_must_look_like_a_class(last: list[str | Non
 )
 def test_a_class_named_like_an_outcome_wins(name: str, outcome: bool) -> None:
     n = 200
-    table = pd.DataFrame({name: [0, 1] * (n // 2), "region": ["north", "south"] * (n // 2), "spend": np.arange(n)})
+    # region drawn at random: alternating as the flag does, each gave the other away (given_away)
+    region = np.random.default_rng(n).choice(["north", "south"], n)
+    table = pd.DataFrame({name: [0, 1] * (n // 2), "region": region, "spend": np.arange(n)})
     schema = synth.infer_schema(table)
     assert default_target(schema, data=table) == (name if outcome else "region")
 
@@ -258,3 +262,30 @@ def test_a_report_predicts_the_flag_an_analyst_means() -> None:
         result = evaluate_table(train, train.copy(), holdout, schema=schema, settings=light)
     assert result.utility is not None, result.errors
     assert result.utility.target == "fraud" and result.utility.task == "classification"
+
+
+def test_a_class_another_column_gives_away_is_not_the_default_target() -> None:
+    """The survey walk table's q3_uses_app is "Yes" exactly where q5_app_frequency is filled in: as the default
+    target every ML score read 1.000 (session 25's walk). By a category's value or a column's missingness."""
+    from benchmarks.walk_tables import survey
+    from synth.evaluation.utility.targets import default_target, given_away
+
+    table = survey()
+    schema = synth.infer_schema(table)
+    assert given_away(table, "q3_uses_app", schema) in ("q4_app_rating", "q5_app_frequency")  # asked of app users
+    assert default_target(schema, None, table) not in (None, "q3_uses_app")
+
+    rng = np.random.default_rng(0)
+    plan = rng.choice(["basic", "plus", "pro"], 400)
+    frame = pd.DataFrame(
+        {
+            "plan": plan,
+            "tier": np.where(plan == "basic", "free", "paid"),  # fixed by the plan
+            "x": rng.normal(size=400),
+            "churn": rng.choice(["yes", "no"], 400),  # an outcome no column fixes
+        }
+    )
+    frame_schema = synth.infer_schema(frame)
+    assert given_away(frame, "tier", frame_schema) == "plan"
+    assert given_away(frame, "churn", frame_schema) is None
+    assert default_target(frame_schema, None, frame) == "churn"

@@ -106,7 +106,42 @@ def default_target(
         [c for c in specs if c.kind.is_numeric],
         specs,
     )
+    for tier in tiers:
+        # A class another column gives away is a poor default: every score reads 1.000 and says nothing.
+        kept = [c for c in tier if data is None or c not in classes or given_away(data, c.name, schema) is None]
+        if kept:
+            return kept[-1].name
     return next((tier[-1].name for tier in tiers if tier), None)
+
+
+def given_away(data: pd.DataFrame, target: str, schema: Schema) -> str | None:
+    """Another column that fixes ``target`` on every training row, by its value (a category of at most
+    :data:`CLASS_LEVELS` labels) or by whether it is missing, with at least two groups of ten rows each; None when
+    none does.
+
+    The survey walk table's ``q3_uses_app`` is "Yes" exactly where ``q5_app_frequency`` is filled in: chosen as the
+    default target, every ML score read 1.000 and "same conclusions" rested on one coefficient (session 25's walk).
+    """
+    if target not in data.columns:
+        return None
+    y = data[target]
+    known = y.notna().to_numpy()
+    if known.sum() < 2 or y[known].nunique() < 2:
+        return None
+    codes = pd.factorize(y[known])[0]
+    for spec in schema:
+        if spec.name == target or spec.name not in data.columns or not spec.kind.is_modelled:
+            continue
+        x = data[spec.name][known]
+        groupings: list[np.ndarray] = [x.isna().to_numpy()]
+        if spec.kind in CLASS_KINDS and x.nunique() <= CLASS_LEVELS[1]:
+            groupings.append(pd.factorize(x, use_na_sentinel=False)[0])
+        for groups in groupings:
+            frame = pd.DataFrame({"g": groups, "y": codes})
+            sizes = frame.groupby("g")["y"].agg(["nunique", "size"])
+            if len(sizes) >= 2 and (sizes["nunique"] == 1).all() and (sizes["size"] >= 10).all():
+                return spec.name
+    return None
 
 
 def coded_target_note(schema: Schema, train: pd.DataFrame, target: str, max_levels: int = 12) -> str | None:
