@@ -182,7 +182,9 @@ class DataCard:
                 "a check whose interval includes no risk does not move the verdict)"
                 if s.get("privacy_risk_interval") and s.get("privacy_risk") is not None
                 else ""
-            ),
+            )
+            + (f", {literal(s['privacy_risk_note'])}" if s.get("privacy_risk_note") else "")
+            + (f". Privacy measured by {literal(s['privacy_source'])}" if s.get("privacy_source") else ""),
             "",
             "## Known limitations",
             *[f"- {literal(x)}" for x in self.limitations],
