@@ -90,6 +90,10 @@ class EvaluationSettings:
         return to_jsonable(self)
 
 
+SCREENING = "screening"
+"""How :attr:`TableEvaluation.privacy_source` starts for privacy scored on a race's subsample (not the run's
+verdict: the Privacy page's, in full, is)."""
+
 RISK_PARTS = {
     "closeness": "closeness excess",
     "membership": "membership advantage, 2·(AUC − 0.5) over rows",
@@ -336,6 +340,11 @@ class TableEvaluation:
         return [c.label for c in self.verdict.criteria if c.level == self.verdict.level]
 
     @property
+    def privacy_screening(self) -> bool:
+        """Whether the privacy parts are a race's screening on a subsample rather than the Privacy page's own."""
+        return self.privacy_source.startswith(SCREENING)
+
+    @property
     def privacy_level(self) -> str:
         return "grey" if self.verdict is None else self.verdict.level
 
@@ -384,6 +393,7 @@ class TableEvaluation:
                 "privacy_set_by": self.privacy_set_by,
                 "privacy_risk_note": self.privacy_risk_note,
                 "privacy_source": self.privacy_source,
+                "privacy_screening": self.privacy_screening,
             }
         )
 

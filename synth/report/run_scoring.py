@@ -24,7 +24,7 @@ from synth.evaluation.privacy.verdict import Verdict, privacy_verdict
 from synth.evaluation.reference import RealReference
 from synth.evaluation.utility.tstr import default_target, evaluate_utility
 from synth.progress import Cancelled, ProgressCallback, ensure, scaled
-from synth.report.evaluation import EvaluationSettings, TableEvaluation
+from synth.report.evaluation import SCREENING, EvaluationSettings, TableEvaluation
 from synth.schema import Schema, infer_schema
 from synth.schema.entities import FIND_PERSON, PersonColumn
 
@@ -256,7 +256,7 @@ def screening_source(settings: EvaluationSettings) -> str:
     differ from the Privacy page's on the same run (a report read amber at AUC 0.588 over 156 training people where
     the page read green at 0.545 over 1,316)."""
     return (
-        f"screening: membership attacks on about {settings.membership_targets:,} training rows, seed "
+        f"{SCREENING}: membership attacks on about {settings.membership_targets:,} training rows, seed "
         f"{settings.seed}, no shadow-model attack, the default attacker model; the Privacy page scores the run in "
         "full and its verdict is the run's"
     )
