@@ -10,15 +10,13 @@ verdict on top fills in last. Finished results stay with the run: coming back to
 
 from __future__ import annotations
 
-import dataclasses
 import time
 
 import streamlit as st
 
-from synth.evaluation.privacy.attacks import AttackerModel, AttackResult
+from synth.evaluation.privacy.attacks import AttackResult
 from synth.evaluation.privacy.common import PrivacyInputError
 from synth.evaluation.privacy.inputs import PrivacyInputs
-from synth.evaluation.privacy.verdict import privacy_verdict
 from ui import guards, privacy_attacker, privacy_checks, privacy_panels, privacy_sections, state
 from ui.privacy_checks import done, shown
 from ui.privacy_inspector import inspector
@@ -134,11 +132,7 @@ if section == "Membership":
 learned = [c for c in ds.schema.modelled if c in syn.df.columns]
 chosen, attacker_error = privacy_attacker.choice(ds, learned, show=section == "Attacks")
 known, secret, n_attacks = list(chosen.known), chosen.secret, chosen.n_attacks
-attack_tasks = [privacy_checks.submit_attacks(job, inputs, AttackerModel((), ""), ("singling_out",), n_attacks)]
-if attacker_error is None:
-    attack_tasks.append(
-        privacy_checks.submit_attacks(job, inputs, chosen.attacker, ("linkability", "inference"), n_attacks)
-    )
+attack_tasks = privacy_checks.submit_verdict_attacks(job, inputs, chosen.attacker, n_attacks, attacker_error)
 if section == "Attacks":
     privacy_sections.attacks_intro(None if inputs.people is None else inputs.people.column)
 attack_results: list[AttackResult] = []
@@ -177,16 +171,8 @@ with verdict_box:
     if not complete:
         privacy_checks.poll(job, finished_at_start, watched)
     else:
-        verdict = job.memo(
-            ("verdict", *(t.name for t in attack_tasks), tuple(known)),
-            lambda: privacy_verdict(
-                dataclasses.replace(result, membership=mia),
-                attack_results,
-                model=spec[0] if spec is not None else None,
-                quasi_identifiers=known,
-                rare_values=rare,
-            ),
-        )
+        model = spec[0] if spec is not None else None
+        verdict = privacy_checks.verdict_of(job, model, attack_tasks, known, result, mia, rare, attack_results)
         privacy_panels.verdict(verdict)
         if job.pending():  # e.g. sdmetrics, asked for after the rest
             privacy_checks.poll(job, finished_at_start, watched)

@@ -10,7 +10,7 @@ import streamlit as st
 import synth
 from synth.report.card import DEFAULT_USE
 from synth.report.manifest import ManifestError
-from ui import cached, guards, report_pdf, state
+from ui import cached, guards, report_pdf, report_privacy, state
 from ui.text import md
 
 st.title("Report")
@@ -53,6 +53,8 @@ if current and fit is not None and syn is not None:
     label = f"{fit.label} · seed {syn.seed} (current run)"
     listed = {r.label for r in (result.runs if result is not None else ())}
     if label not in listed and st.button(f"Add the current run to the report: {label}", key="report_current_run"):
+        # Its privacy is the Privacy page's (the same checks, reused when done), not a screening of its own.
+        measured = report_privacy.page_privacy(ds, syn)
         row = cached.evaluate_run(
             f"{ds.key}|{fit.id}|{syn.id}",
             label,
@@ -65,8 +67,9 @@ if current and fit is not None and syn is not None:
             syn.sample_seconds,
             ds.schema,
             ds.split_by,
+            privacy=measured is None,
         )
-        state.add_external(label, row)
+        state.add_external(label, row if measured is None else report_privacy.with_page_privacy(row, measured))
         st.rerun()
 if result is None:
     st.info(

@@ -3,6 +3,7 @@ and writing the report (how long results live: :mod:`ui.cache_policy`; Forget my
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -80,9 +81,11 @@ def evaluate_run(
     sample_seconds: float,
     schema: synth.Schema,
     person_column: str | None = None,
+    privacy: bool = True,
 ) -> ExternalResult:
     """Every score of the session's current run as a race row (``key``: table, split, model and sample;
-    ``person_column``: the split's, which the fit was told).
+    ``person_column``: the split's, which the fit was told; ``privacy`` False: no privacy parts, for a caller that
+    brings the Privacy page's own, :mod:`ui.report_privacy`).
 
     Not cached: the row keeps the fitted model, and the session holds the result (never a cache of models)."""
     from synth.report import evaluate_run as score_run
@@ -99,7 +102,7 @@ def evaluate_run(
             label=label,
             fit_seconds=fit_seconds,
             sample_seconds=sample_seconds,
-            settings=RACE_SETTINGS,
+            settings=RACE_SETTINGS if privacy else dataclasses.replace(RACE_SETTINGS, privacy=False),
             progress=bar,
             person_column=person_column,
         ),

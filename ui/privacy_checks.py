@@ -8,6 +8,7 @@ result once it is in; :func:`poll` is the fragment that reruns the page when a r
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -15,12 +16,13 @@ import pandas as pd
 import streamlit as st
 
 import synth
-from synth.evaluation.privacy.attacks import AttackerModel, AttackReport, Criterion, evaluate_attacks
-from synth.evaluation.privacy.distances import closeness_share, count_copies
+from synth.evaluation.privacy.attacks import AttackerModel, AttackReport, AttackResult, Criterion, evaluate_attacks
+from synth.evaluation.privacy.distances import PrivacyResult, closeness_share, count_copies
 from synth.evaluation.privacy.inputs import PrivacyInputs
-from synth.evaluation.privacy.membership import membership_inference
+from synth.evaluation.privacy.membership import MembershipResult, membership_inference
 from synth.evaluation.privacy.peer_sdmetrics import sdmetrics_privacy
-from synth.evaluation.privacy.rare_values import evaluate_rare_values
+from synth.evaluation.privacy.rare_values import RareValueResult, evaluate_rare_values
+from synth.evaluation.privacy.verdict import Verdict, privacy_verdict
 from ui.privacy_job import PrivacyJob, Task
 from ui.text import md
 
@@ -88,6 +90,42 @@ def submit_attacks(
         )
 
     return job.submit(f"attacks|{attacker!r}|{criteria}|{n_attacks}", f"Running {names} attacks", run)
+
+
+def submit_verdict_attacks(
+    job: PrivacyJob, inputs: PrivacyInputs, attacker: AttackerModel, n_attacks: int, attacker_error: str | None
+) -> list[Task]:
+    """The attacks the verdict reads: singling out (no attacker model), and linkability and inference for the
+    user's attacker model when it is valid (the Privacy page and the report's scoring of the run ask for the same
+    tasks, so each finds the other's results)."""
+    tasks = [submit_attacks(job, inputs, AttackerModel((), ""), ("singling_out",), n_attacks)]
+    if attacker_error is None:
+        tasks.append(submit_attacks(job, inputs, attacker, ("linkability", "inference"), n_attacks))
+    return tasks
+
+
+def verdict_of(
+    job: PrivacyJob,
+    model: str | None,
+    attack_tasks: list[Task],
+    known: list[str],
+    distances: PrivacyResult,
+    membership: MembershipResult | None,
+    rare: RareValueResult | None,
+    attack_results: list[AttackResult],
+) -> Verdict:
+    """The run's verdict from its finished checks, built once per run and attacker model and kept on the job: the
+    Privacy page draws it and the report of the same run reads the same object."""
+    return job.memo(
+        ("verdict", *(t.name for t in attack_tasks), tuple(known)),
+        lambda: privacy_verdict(
+            dataclasses.replace(distances, membership=membership),
+            attack_results,
+            model=model,
+            quasi_identifiers=known,
+            rare_values=rare,
+        ),
+    )
 
 
 def submit_sdmetrics(job: PrivacyJob, raw: Raw, schema: synth.Schema, known: tuple[str, ...], secret: str) -> Task:

@@ -174,7 +174,9 @@ class DataCard:
             f"- ML utility (TSTR vs TRTR{', ' + literal(s['utility_measure']) if s.get('utility_measure') else ''}): "
             f"{fmt(s.get('tstr'))} vs {fmt(s.get('trtr'))}"
             + "".join(f"; {literal(note)}" for note in self.score_notes),
-            f"- Privacy verdict: {s.get('privacy_level', 'grey')}"
+            # A race's screening verdict is named as one: it is not the verdict the Privacy page gives the run.
+            f"- Privacy verdict{' (screening on a subsample)' if s.get('privacy_screening') else ''}: "
+            f"{s.get('privacy_level', 'grey')}"
             + (f", set by {literal(', '.join(s['privacy_set_by']).lower())}" if s.get("privacy_set_by") else "")
             + f"; highest risk estimate over every check {fmt(s.get('privacy_risk'), True)}"
             + (
@@ -182,7 +184,9 @@ class DataCard:
                 "a check whose interval includes no risk does not move the verdict)"
                 if s.get("privacy_risk_interval") and s.get("privacy_risk") is not None
                 else ""
-            ),
+            )
+            + (f", {literal(s['privacy_risk_note'])}" if s.get("privacy_risk_note") else "")
+            + (f". Privacy measured by {literal(s['privacy_source'])}" if s.get("privacy_source") else ""),
             "",
             "## Known limitations",
             *[f"- {literal(x)}" for x in self.limitations],

@@ -57,7 +57,9 @@ class EvaluationSettings:
         discriminator_rows: rows per class of the fast discriminator.
         n_bootstrap: bootstrap replicates of the fidelity intervals.
         run_sdmetrics: also run sdmetrics' QualityReport (slower; for comparison with published numbers).
-        detection / utility / attacks: run these parts at all. ``detection`` is the full cross-validated detection
+        detection / utility / privacy / attacks: run these parts at all (``privacy`` off: the distances,
+            membership, attacks, rare values and verdict are left out, for a caller that brings the Privacy page's
+            own, :func:`~synth.report.run_scoring.with_privacy`). ``detection`` is the full cross-validated detection
             (boosted trees and a linear model, 3 folds, the columns that give the rows away); it is off by default
             because the discriminator of the headline already measures detection (the same boosted trees on one
             split, with its real-vs-real reference) at a third of the cost.
@@ -77,6 +79,7 @@ class EvaluationSettings:
     detection: bool = False
     utility: bool = True
     attacks: bool = True
+    privacy: bool = True
     n_attacks: int = DEFAULT_N_ATTACKS  # as the Privacy page: the same table reads the same risk on both
     membership_targets: int = 500
     detection_rows: int = 2000
@@ -87,23 +90,39 @@ class EvaluationSettings:
         return to_jsonable(self)
 
 
-def _risk_parts(privacy: Any, attacks: Any) -> list[tuple[float, float, float]]:
-    """(value, low, high) of each part of the privacy risk, one list for the risk and its range: closeness excess
-    (its Wilson interval), membership advantage ``2·(AUC − 0.5)`` (DeLong), and per WP216 criterion the worst
-    measured attack (highest value, highest ends); each clipped at 0."""
-    parts: list[tuple[float, float, float]] = []
+SCREENING = "screening"
+"""How :attr:`TableEvaluation.privacy_source` starts for privacy scored on a race's subsample (not the run's
+verdict: the Privacy page's, in full, is)."""
+
+RISK_PARTS = {
+    "closeness": "closeness excess",
+    "membership": "membership advantage, 2·(AUC − 0.5) over rows",
+    "singling_out": "singling out",
+    "linkability": "linkability",
+    "inference": "inference",
+}
+"""Each part of :attr:`TableEvaluation.privacy_risk` in words, by the key of the verdict's criterion that judges it."""
+
+
+def _risk_parts(privacy: Any, attacks: Any) -> list[tuple[str, float, float, float]]:
+    """(verdict criterion, value, low, high) of each part of the privacy risk, one list for the risk and its range:
+    closeness excess (its Wilson interval), membership advantage ``2·(AUC − 0.5)`` (DeLong), and per WP216
+    criterion the worst measured attack (highest value, highest ends); each clipped at 0."""
+    parts: list[tuple[str, float, float, float]] = []
     if privacy is not None:
         low, high = privacy.dcr_share_full_excess_interval
-        parts.append((max(float(privacy.dcr_share_full_excess), 0.0), max(low, 0.0), max(high, 0.0)))
+        parts.append(("closeness", max(float(privacy.dcr_share_full_excess), 0.0), max(low, 0.0), max(high, 0.0)))
         mia = privacy.membership
         if mia is not None:
             value, low, high = (max(2 * (float(a) - 0.5), 0.0) for a in (mia.auc.value, mia.auc.low, mia.auc.high))
-            parts.append((value, low, high))
+            parts.append(("membership", value, low, high))
     if attacks is not None:
         for criterion in ("singling_out", "linkability", "inference"):
             risks = [r.risk for r in attacks.results if r.criterion == criterion and r.measured]
             if risks:
-                parts.append((max(r.value for r in risks), max(r.low for r in risks), max(r.high for r in risks)))
+                parts.append(
+                    (criterion, max(r.value for r in risks), max(r.low for r in risks), max(r.high for r in risks))
+                )
     return parts
 
 
@@ -128,6 +147,8 @@ class TableEvaluation:
         errors: part → why it failed.
         columns: the columns evaluated.
         settings: how it was run.
+        privacy_source: how the privacy parts were measured, in words (a screening subsample, or the Privacy
+            page's own checks of the run): a verdict on a subsample is not the one the Privacy page shows.
     """
 
     fidelity: FidelityResult | None
@@ -142,6 +163,7 @@ class TableEvaluation:
     accuracy: AccuracyResult | None = None
     discriminator: DiscriminatorResult | None = None
     rare_values: RareValueResult | None = None
+    privacy_source: str = ""
 
     # ---------------------------------------------------------------- the honest headline (as on Compare)
     @property
@@ -278,7 +300,7 @@ class TableEvaluation:
         """One number for the privacy-vs-fidelity chart: the worst of closeness excess, membership advantage
         ``2·(AUC − 0.5)`` and the three attack risks (0 = no measured leak, 1 = total)."""
         parts = _risk_parts(self.privacy, self.attacks)
-        return max(p[0] for p in parts) if parts else None
+        return max(p[1] for p in parts) if parts else None
 
     @property
     def privacy_risk_interval(self) -> tuple[float, float] | None:
@@ -288,7 +310,25 @@ class TableEvaluation:
         parts = _risk_parts(self.privacy, self.attacks)
         if not parts:
             return None
-        return (max(p[1] for p in parts), min(max(p[2] for p in parts), 1.0))
+        return (max(p[2] for p in parts), min(max(p[3] for p in parts), 1.0))
+
+    @property
+    def privacy_risk_note(self) -> str:
+        """Which check :attr:`privacy_risk` comes from and how the verdict judged that check, in words.
+
+        The figure is the largest of parts the verdict judges each at its own thresholds, on its own measure: a
+        card read "green; highest risk 8.6% (95% range 1.0%–16.1%)" with nothing saying that the 8.6% was the
+        membership advantage of an AUC of 0.543, under the 0.55 amber line (the Privacy page shows the AUC and
+        that line, not the 8.6%)."""
+        parts = _risk_parts(self.privacy, self.attacks)
+        if not parts:
+            return ""
+        key = max(parts, key=lambda p: p[1])[0]
+        note = f"from {RISK_PARTS[key]}"
+        judged = None if self.verdict is None else self.verdict.get(key)
+        if judged is not None:
+            note += f", which the verdict reads {judged.level} (thresholds: {judged.threshold})"
+        return note
 
     @property
     def privacy_set_by(self) -> list[str]:
@@ -298,6 +338,11 @@ class TableEvaluation:
         if self.verdict is None or self.verdict.level not in ("amber", "red"):
             return []
         return [c.label for c in self.verdict.criteria if c.level == self.verdict.level]
+
+    @property
+    def privacy_screening(self) -> bool:
+        """Whether the privacy parts are a race's screening on a subsample rather than the Privacy page's own."""
+        return self.privacy_source.startswith(SCREENING)
 
     @property
     def privacy_level(self) -> str:
@@ -346,6 +391,9 @@ class TableEvaluation:
                 "privacy_risk_interval": self.privacy_risk_interval,
                 "privacy_level": self.privacy_level,
                 "privacy_set_by": self.privacy_set_by,
+                "privacy_risk_note": self.privacy_risk_note,
+                "privacy_source": self.privacy_source,
+                "privacy_screening": self.privacy_screening,
             }
         )
 

@@ -6,6 +6,7 @@ re-exports these entry points.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -15,14 +16,15 @@ from synth.evaluation.fidelity.accuracy import evaluate_accuracy
 from synth.evaluation.fidelity.detection import evaluate_detection
 from synth.evaluation.fidelity.discriminator import evaluate_discriminator
 from synth.evaluation.fidelity.scores import evaluate_fidelity
+from synth.evaluation.privacy.attack_result import AttackReport
 from synth.evaluation.privacy.attacks import evaluate_attacks
-from synth.evaluation.privacy.distances import PrivacyInputs, evaluate_privacy
-from synth.evaluation.privacy.rare_values import evaluate_rare_values
-from synth.evaluation.privacy.verdict import privacy_verdict
+from synth.evaluation.privacy.distances import PrivacyInputs, PrivacyResult, evaluate_privacy
+from synth.evaluation.privacy.rare_values import RareValueResult, evaluate_rare_values
+from synth.evaluation.privacy.verdict import Verdict, privacy_verdict
 from synth.evaluation.reference import RealReference
 from synth.evaluation.utility.tstr import default_target, evaluate_utility
 from synth.progress import Cancelled, ProgressCallback, ensure, scaled
-from synth.report.evaluation import EvaluationSettings, TableEvaluation
+from synth.report.evaluation import SCREENING, EvaluationSettings, TableEvaluation
 from synth.schema import Schema, infer_schema
 from synth.schema.entities import FIND_PERSON, PersonColumn
 
@@ -163,20 +165,22 @@ def evaluate_context(
         )
     # One set of privacy inputs for the distance panel and the attacks; the searches among real rows come from
     # the context (once per race when it has a shared reference).
-    inputs = attempt(
-        "privacy",
-        0.55,
-        0.56,
-        lambda p: PrivacyInputs(
-            train,
-            holdout,
-            synthetic,
-            schema,
-            seed=seed,
-            n_targets=settings.membership_targets,
-            person_column=context.person_column,
-        ),
-    )
+    inputs = None
+    if settings.privacy:
+        inputs = attempt(
+            "privacy",
+            0.55,
+            0.56,
+            lambda p: PrivacyInputs(
+                train,
+                holdout,
+                synthetic,
+                schema,
+                seed=seed,
+                n_targets=settings.membership_targets,
+                person_column=context.person_column,
+            ),
+        )
     privacy = attacks = None
     if inputs is not None:
         inputs.share_real_only(context.real_once)
@@ -243,4 +247,40 @@ def evaluate_context(
         accuracy=accuracy,
         discriminator=discriminator,
         rare_values=rare_values,
+        privacy_source=screening_source(settings) if verdict is not None else "",
+    )
+
+
+def screening_source(settings: EvaluationSettings) -> str:
+    """How a race scores privacy, in words: membership on a seeded subsample and no shadow model, so its light can
+    differ from the Privacy page's on the same run (a report read amber at AUC 0.588 over 156 training people where
+    the page read green at 0.545 over 1,316)."""
+    return (
+        f"{SCREENING}: membership attacks on about {settings.membership_targets:,} training rows, seed "
+        f"{settings.seed}, no shadow-model attack, the default attacker model; the Privacy page scores the run in "
+        "full and its verdict is the run's"
+    )
+
+
+def with_privacy(
+    evaluation: TableEvaluation,
+    *,
+    privacy: PrivacyResult,
+    attacks: AttackReport | None,
+    rare_values: RareValueResult | None,
+    verdict: Verdict,
+    source: str,
+) -> TableEvaluation:
+    """``evaluation`` with privacy parts measured elsewhere (the Privacy page's checks of the same run) in place of
+    its own, and ``source`` saying where they come from: the report then shows the verdict, membership AUC and
+    risks the page shows, not a second measurement on a subsample."""
+    errors = {k: v for k, v in evaluation.errors.items() if k not in ("privacy", "attacks", "rare values")}
+    return replace(
+        evaluation,
+        privacy=privacy,
+        attacks=attacks,
+        rare_values=rare_values,
+        verdict=verdict,
+        errors=errors,
+        privacy_source=source,
     )

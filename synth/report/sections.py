@@ -215,6 +215,7 @@ def _privacy_section(ev: TableEvaluation, fig: _Figures) -> str:
     if p is None:
         return f"<p>Privacy could not be measured: {_e(ev.errors.get('privacy', 'not run'))}</p>"
     parts = [
+        f'<p class="muted">Measured by {_e(ev.privacy_source)}.</p>' if ev.privacy_source else "",
         f"<p>{p.exact_copies:,} synthetic rows copy a training row exactly ({_num(p.exact_copy_rate, pct=True)}; "
         f"the holdout copies {_num(p.holdout_exact_copy_rate, pct=True)} by coincidence). "
         f"{_num(p.dcr_share_full, pct=True)} of synthetic rows are closer to train than to the holdout "
@@ -288,6 +289,8 @@ def _verdict_section(result: RaceResult, ev: TableEvaluation | None) -> str:
     if ev is not None and ev.verdict is not None:
         v = ev.verdict
         parts.append(f'<p class="level-{v.level}"><b>{v.light} {_e(v.headline)}</b></p>')
+        if ev.privacy_source:
+            parts.append(f'<p class="muted">Privacy measured by {_e(ev.privacy_source)}.</p>')
         parts.append(
             _table(
                 ["criterion", "light", "measured", "thresholds"],

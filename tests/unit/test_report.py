@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import math
@@ -18,8 +19,11 @@ from synth.evaluation.fidelity.distributions import column_distributions
 from synth.evaluation.results import percent
 from synth.report import Contender, EvaluationSettings, RaceResult, race
 from synth.report.card import data_card
+from synth.report.evaluation import RISK_PARTS
 from synth.report.html import SECTIONS, ReportOptions, build_report
 from synth.report.manifest import ManifestError, build_manifest, csv_sha256, reproduce, table_fingerprint
+from synth.report.markdown import literal
+from synth.report.run_scoring import with_privacy
 from synth.report.suppression import folded_label, suppress
 
 FAST = EvaluationSettings(n_bootstrap=20, n_attacks=100, membership_targets=200, utility_rows=1500, detection_rows=800)
@@ -217,13 +221,60 @@ def test_the_card_names_the_checks_that_set_the_privacy_verdict(table: pd.DataFr
         verdict = run.evaluation.verdict  # type: ignore[union-attr]
         line = next(x for x in data_card(run, table).to_markdown().splitlines() if x.startswith("- Privacy verdict"))
         lines.append(line)
-        assert line.startswith(f"- Privacy verdict: {verdict.level}")
+        # A race scores privacy on a subsample: its verdict says so (session 25: the report's amber beside the
+        # Privacy page's green, for the same run).
+        assert line.startswith(f"- Privacy verdict (screening on a subsample): {verdict.level}"), line
+        assert run.evaluation.privacy_screening and "Privacy measured by screening: " in line, line  # type: ignore[union-attr]
         head = line.split(";")[0]
         named = set(head.split(", set by ", 1)[1].split(", ")) if ", set by " in head else set()
         assert named == {c.label.lower() for c in verdict.criteria if c.level == verdict.level != "green"}, line
         low, high = run.evaluation.privacy_risk_interval  # type: ignore[union-attr]
         assert f"95% range {percent(low)}–{percent(high)}" in line, line
     assert any("set by" in x for x in lines), "the memorising CART must not pass green"
+
+
+def test_the_highest_risk_names_its_check_and_how_the_verdict_read_it(table: pd.DataFrame, setup: tuple) -> None:
+    # Session 25 walk: a green card read "highest risk 8.6% (95% range 1.0%-16.1%)", an interval without 0, with
+    # nothing saying it was the membership advantage of an AUC under the 0.55 amber line.
+    _, _, _, result = setup
+    for run in result.runs:
+        ev = run.evaluation
+        parts = {"closeness": ev.closeness_excess, "membership": 2 * (ev.membership_auc - 0.5)}
+        parts |= {c: ev.attack_risk(c) for c in ("singling_out", "linkability", "inference")}
+        worst = max((k for k, v in parts.items() if v is not None), key=lambda k: max(parts[k], 0.0))
+        assert max(max(v, 0.0) for v in parts.values() if v is not None) == pytest.approx(ev.privacy_risk)
+        judged = ev.verdict.get(worst)
+        assert ev.privacy_risk_note == (
+            f"from {RISK_PARTS[worst]}, which the verdict reads {judged.level} (thresholds: {judged.threshold})"
+        )
+        line = next(x for x in data_card(run, table).to_markdown().splitlines() if x.startswith("- Privacy verdict"))
+        assert literal(ev.privacy_risk_note) in line, line  # escaped for Markdown, as every quoted text
+
+
+def test_privacy_measured_elsewhere_replaces_the_screening_and_says_where_it_comes_from(
+    table: pd.DataFrame, setup: tuple
+) -> None:
+    _, _, _, result = setup
+    cart, dp = result.runs[0].evaluation, result.runs[1].evaluation
+    assert cart.verdict.level != dp.verdict.level, "the test needs two different verdicts"
+    moved = with_privacy(
+        cart,
+        privacy=dp.privacy,
+        attacks=dp.attacks,
+        rare_values=dp.rare_values,
+        verdict=dp.verdict,
+        source="the Privacy page's checks of this run",
+    )
+    assert moved.privacy_level == dp.verdict.level and moved.membership_auc == dp.membership_auc
+    assert moved.privacy_risk == dp.privacy_risk and not moved.privacy_screening
+    assert moved.fidelity is cart.fidelity and moved.accuracy is cart.accuracy
+    line = next(
+        x
+        for x in data_card(dataclasses.replace(result.runs[0], evaluation=moved), table).to_markdown().splitlines()
+        if x.startswith("- Privacy verdict")
+    )
+    assert line.startswith(f"- Privacy verdict: {dp.verdict.level}") and "the Privacy page's checks" in line, line
+    assert "screening" not in line, line
 
 
 def test_manifest_reproduces_every_table_byte_for_byte_and_the_scores(table: pd.DataFrame, setup: tuple) -> None:
