@@ -38,6 +38,17 @@ def _raced(part: pd.DataFrame, synths: list[str], leaves: str = "") -> AppTest:
     return at
 
 
+def _race_independent(at: AppTest) -> None:
+    """Race the independent synthesizer alone from the Race page and wait for it to finish."""
+    goto(at, "race")
+    at.multiselect(key="race_synths").set_value(["independent"])
+    at.button(key="race_start").click().run()
+    job = at.session_state["race_job"]
+    assert job is not None and job.wait(600)
+    at.run()
+    at.run()
+
+
 def test_race_shows_every_run_the_front_and_the_pick(part: pd.DataFrame) -> None:
     at = _raced(part, ["independent"], leaves="1, 200")
     board = next(d.value for d in at.dataframe if "detection AUC" in d.value.columns)
@@ -70,13 +81,7 @@ def test_every_run_holds_and_is_scored_by_the_people_the_data_page_keeps_togethe
     box = next(s for s in at.selectbox if s.label == "Keep each person's rows together")
     box.select_index(box.options.index("by household_id")).run()
     assert at.session_state["dataset"].split_by == "household_id"
-    goto(at, "race")
-    at.multiselect(key="race_synths").set_value(["independent"])
-    at.button(key="race_start").click().run()
-    job = at.session_state["race_job"]
-    assert job is not None and job.wait(600)
-    at.run()
-    at.run()
+    _race_independent(at)
     assert not at.exception, at.exception
     (run,) = at.session_state["race"].result.runs
     assert run.ok and run.model.people_ is not None and run.model.people_.entity == "household_id"
@@ -271,13 +276,7 @@ def test_demo_game_shows_no_real_personal_data_and_hides_every_column_name(
     upload(at, "people.csv", people.to_csv(index=False).encode("utf-8"))
     kinds = {c.name: c.kind.value for c in at.session_state["dataset"].schema}
     assert kinds["staff_id"] == "identifier" and kinds["work_email"] == "pii", kinds
-    goto(at, "race")
-    at.multiselect(key="race_synths").set_value(["independent"])
-    at.button(key="race_start").click().run()
-    job = at.session_state["race_job"]
-    assert job is not None and job.wait(600)
-    at.run()
-    at.run()
+    _race_independent(at)
     real_recommend = race.recommend
 
     def naming(*args: object, **kwargs: object) -> tuple[str, str]:
