@@ -15,7 +15,7 @@ A rule is kept only when it holds on *every* training row, and only when chance 
   bound below, over the rows past the first of each pair). Only columns of at most :data:`PAIR_VALUES` values are
   keys, only the :data:`PAIR_SOURCES` of them with fewest values are paired, and C must come after both in the
   table (of three columns each a function of the other two, ``weekday``, ``holiday`` and ``workingday``, the last
-  is computed): at most 120 pairs, each checked on a sample of rows before the whole table. A column with a
+  is computed): at most 496 pairs, each checked on a sample of rows before the whole table. A column with a
   one-column rule gets none; a two-column lookup wins over a partial one-column lookup, which leaves rows modelled;
 * an offset date part, a sum (``c = a + b``) or an elapsed date (``end = start + duration`` in one unit,
   :mod:`synth.synthesizers.elapsed`) must be too unlikely to hold by chance: under independence a row
@@ -62,8 +62,9 @@ PARTIAL_SHARE = 0.5
 MIN_ROWS = 20
 #: A two-column lookup reads columns (labels, flags, whole numbers) of at most this many values ...
 PAIR_VALUES = 12
-#: ... and pairs only this many of them, those with fewest values (120 pairs at most; 0: no two-column lookups).
-PAIR_SOURCES = 16
+#: ... and pairs only this many of them, those with fewest values (496 pairs at most: 0.02 s more on 40 such columns
+#: × 20,000 rows; 0: no two-column lookups).
+PAIR_SOURCES = 32
 
 _NUMERIC = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
 _LABELS = (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
