@@ -186,9 +186,14 @@ def test_the_search_finds_one_pair_among_40_few_valued_columns() -> None:
     assert [(r.output, r.inputs) for r in rules] == [("out", ("k3", "k8"))]
 
 
+def _pay(holiday: Any, shift: Any) -> np.ndarray:
+    return np.where((np.asarray(holiday) == "yes") | (np.asarray(shift) == "night"), "double", "normal")
+
+
 def _partly_dated(seed: int) -> pd.DataFrame:
     """Days, a few of them rare and flagged unlike their neighbours: the holiday is a *partial* lookup of the day,
-    the weekday a part of it, and the working day a function of the two (of the day too, but only partially)."""
+    the weekday a part of it, and the working day a function of the two (of the day too, but only partially); the
+    pay a function of the holiday and a shift drawn on its own."""
     rng = np.random.default_rng(seed)
     common = pd.date_range("2022-01-03", periods=70, freq="D")
     rare = common[4::9] + pd.Timedelta(hours=12)  # between two common days: never listed
@@ -198,6 +203,8 @@ def _partly_dated(seed: int) -> pd.DataFrame:
     table = pd.DataFrame(
         {"day": days, "weekday": weekday, "holiday": holiday, "workingday": _working(weekday, holiday)}
     )
+    table["shift"] = rng.choice(["day", "night"], len(table))
+    table["pay"] = _pay(table["holiday"], table["shift"])
     table["temp"] = rng.normal(15, 8, len(table)).round(1)
     return table.sample(frac=1.0, random_state=seed).reset_index(drop=True)
 
@@ -205,15 +212,19 @@ def _partly_dated(seed: int) -> pd.DataFrame:
 @pytest.mark.parametrize("name", RULED)
 def test_a_two_column_lookup_reads_a_partly_computed_column(name: str) -> None:
     """``holiday`` is computed only on the days its table lists (the model draws it on the rare ones); the working
-    day reads it as finally written, so every row keeps the rule, and CART computes it after the day is drawn."""
+    day and the pay read it as finally written, so every row keeps their rules: CART computes them after the day is
+    drawn, though the pay's inputs (two two-valued columns) are visited before it."""
     model = synth.create(name, random_state=0).fit(_partly_dated(6))
     rules = {r.output: r for r in rules_of(model)}
     assert rules["holiday"].partial and rules["holiday"].inputs == ("day",)
     assert rules["workingday"].inputs == ("holiday", "weekday") and not rules["workingday"].partial
     syn = model.sample(3000, seed=1)
+    assert rules["pay"].inputs == ("holiday", "shift")
     assert (syn["workingday"] == _working(syn["weekday"], syn["holiday"])).all()
+    assert (syn["pay"] == _pay(syn["holiday"], syn["shift"])).all()
     if name != "gaussian_copula":
         where = {c.name: j for j, c in enumerate(model.columns_)}
+        assert max(where["holiday"], where["shift"]) < where["day"] < where["pay"]
         assert where["workingday"] > max(where["day"], where["holiday"], where["weekday"])
 
 
