@@ -372,12 +372,16 @@ def pair_rules(
         and int((c.counts >= _least(c, threshold, number_threshold)).sum()) >= 2
     ]
     sources = sorted(sorted(few, key=lambda c: c.k)[:PAIR_SOURCES], key=lambda c: place[c.name])
+    if len(sources) < 2:
+        return out
+    most = int(np.prod(sorted(c.k for c in sources)[-2:]))  # the most pairs of values two sources hold
+    # (an output chance could fix on every pair is dropped here: the bound of _pair_rule, with the most pairs)
     outputs = [
         c
         for c in cols
-        if c.kind is not ColumnKind.DATETIME and c.name not in settled and c.top_share ** (n - PAIR_VALUES**2) < CHANCE
+        if c.kind is not ColumnKind.DATETIME and c.name not in settled and c.top_share ** (n - most) < CHANCE
     ]
-    if len(sources) < 2 or not outputs:
+    if not outputs:
         return out
     rows = _screen(n)
     codes = np.column_stack([c.codes for c in outputs])

@@ -149,12 +149,17 @@ def test_no_rule_is_found_among_independent_few_valued_columns(seed: int, n: int
     assert _rules(table, threshold=1) == {}
 
 
-def test_a_function_of_pairs_held_by_one_row_each_is_not_a_rule() -> None:
-    """40 rows, each its own pair of two 8-valued columns: any third column is 'a function' of the pair."""
-    rng = np.random.default_rng(5)
-    pair = rng.choice(64, 40, replace=False)
-    table = pd.DataFrame({"a": pair // 8, "b": [f"b{v}" for v in pair % 8], "c": rng.choice(["x", "y"], 40)})
-    assert _rules(table, threshold=1) == {}
+@pytest.mark.parametrize(("rows", "found"), [(3, False), (12, True)])
+def test_a_function_of_a_pair_needs_enough_rows_to_rule_out_chance(rows: int, found: bool) -> None:
+    """A random table from 16 pairs of values to a flag, each pair held by ``rows`` rows: with 3 (48 rows, 32 past
+    the first of their pair) an independent flag would match it with probability above the chance bound, so it is
+    no rule; with 12 it is one."""
+    rng = np.random.default_rng(9)
+    table_of = rng.choice(["x", "y"], 16)
+    pair = np.repeat(np.arange(16), rows)
+    table = pd.DataFrame({"a": pair // 4, "b": [f"b{v}" for v in pair % 4], "c": table_of[pair]})
+    table = table.sample(frac=1.0, random_state=9).reset_index(drop=True)
+    assert ("c" in _rules(table, threshold=1)) is found
 
 
 def test_a_rule_broken_on_one_row_is_not_found() -> None:
