@@ -62,8 +62,8 @@ PARTIAL_SHARE = 0.5
 MIN_ROWS = 20
 #: A two-column lookup reads columns (labels, flags, whole numbers) of at most this many values ...
 PAIR_VALUES = 12
-#: ... and pairs only this many of them, those with fewest values (496 pairs at most: 0.02 s more on 40 such columns
-#: × 20,000 rows; 0: no two-column lookups).
+#: ... and pairs only this many of them, those with fewest values (496 pairs at most: 0.02–0.06 s more on 40 such
+#: columns × 20,000 rows; 0: no two-column lookups).
 PAIR_SOURCES = 32
 
 _NUMERIC = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)

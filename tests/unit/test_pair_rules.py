@@ -180,7 +180,7 @@ def test_a_one_column_rule_is_preferred_and_columns_of_many_values_are_no_keys()
 
 
 def test_the_search_finds_one_pair_among_40_few_valued_columns() -> None:
-    """40 few-valued columns × 20,000 rows (the pair search adds about 0.03 s here; timed in
+    """40 few-valued columns × 20,000 rows (the pair search adds 0.02–0.06 s here; timed in
     benchmarks/bench_pair_rules.py, never here): the one true two-column rule and no false one."""
     rng = np.random.default_rng(0)
     n = 20_000
