@@ -235,7 +235,8 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
     refine_skipped_: bool
 
     def _check_state(self) -> None:
-        from synth.synthesizers.state_checks import check_cart, check_rules  # the tree arrays reach compiled code
+        from synth.synthesizers.rule_checks import check_rules
+        from synth.synthesizers.state_checks import check_cart  # the tree arrays reach compiled code
 
         check_cart(self)
         check_rules(self)

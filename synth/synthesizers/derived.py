@@ -20,6 +20,14 @@ Rules (one frozen dataclass, :class:`DerivedRule`, saved in the model file):
   the file that the model would not have written anyway. A value not in the table (a rarer date, a smoothed
   number between two kept ones) takes the nearest key's output; a lookup with such values is kept only when that
   gives every training row its own output.
+
+  A lookup may read two columns, each of few values (``workingday`` from ``weekday`` and ``holiday``, a function
+  of neither alone): ``keys`` are then pairs of their values, each held by at least the threshold's rows (for a
+  label and a number, the higher of the two thresholds). A pair the table does not list (too rare to store, or
+  never seen in training) takes its first value's most common output among the listed pairs (ties: the first
+  listed), the first value itself matched as a one-column lookup matches (nearest for numbers); the search keeps
+  the order of the two columns for which that gives every training row its own output (a holiday's rare weekdays
+  take the output of the holidays the table lists), and never a partial one.
 * ``sum``: ``output = a + b``.
 * ``elapsed``: a date that is an earlier date plus a number of days, hours, minutes, seconds or milliseconds
   (``submitted = started + duration_s`` seconds). These are the base's rules, not a model's: they are applied to
@@ -30,6 +38,7 @@ Rules are listed so that every rule's inputs are either modelled or computed by 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,22 +68,23 @@ EXACT_RULES_PARAM = Param(
     "bool",
     True,
     "Find columns that are an exact function of others on every training row (a date's year, month or weekday, "
-    "a flag looked up from a date, a total of two parts, an end date that is a start plus a duration) and compute "
-    "them from their inputs instead of modelling them, so no synthetic row breaks the rule. A lookup lists only "
-    "input values held by enough rows to be stored at all.",
+    "a flag looked up from a date or from two other columns, a total of two parts, an end date that is a start "
+    "plus a duration) and compute them from their inputs instead of modelling them, so no synthetic row breaks the "
+    "rule. A lookup lists only input values held by enough rows to be stored at all.",
     label="Exact derived columns",
 )
 
 RULES_ARTIFACT = ArtifactItem(
     "Exact rules",
     "columns computed from others: a date part and its offset or relabelling table, a lookup table from one "
-    "column's values to another's, the two parts of a sum, a start date and a duration's column and unit, the "
-    "columns of shares and the total they add up to",
+    "column's values (or two columns' pairs of values) to another's, the two parts of a sum, a start date and a "
+    "duration's column and unit, the columns of shares and the total they add up to",
     "values",
     "A rule holds on every training row and passes a test that chance cannot explain it; a relabelling or lookup "
-    "table lists only values held by at least min_category_rows training rows (and, in CART, smooth_below): no "
-    "value the model would not store anyway. A rarer input value is left out of the table (it takes the nearest "
-    "listed value's output, which the rule checks on every training row). A total of shares is the same on every "
+    "table lists only values (or pairs of values) held by at least min_category_rows training rows (and, in CART, "
+    "smooth_below): no value the model would not store anyway. A rarer input value is left out of the table (it "
+    "takes the nearest listed value's output, a rarer pair its first value's most common listed output, which the "
+    "rule checks on every training row). A total of shares is the same on every "
     "training row, so it is no row's own value.",
 )
 
@@ -86,13 +96,14 @@ class DerivedRule:
     Attributes:
         kind: ``"date_part"``, ``"lookup"``, ``"sum"`` or ``"elapsed"``.
         output: the computed column.
-        inputs: its inputs (one for a date part or a lookup, two for a sum, the earlier date and the number for an
-            elapsed date).
+        inputs: its inputs (one for a date part, one or two for a lookup, two for a sum, the earlier date and the
+            number for an elapsed date).
         part: date parts: one of :data:`PARTS`; elapsed dates: the number's unit, one of :data:`UNITS`; empty
             otherwise.
         offset: date parts without a table: ``output = part + offset``.
         keys / values: a relabelling of a date part or a lookup table: ``output = values[i]`` where the input is
-            ``keys[i]``; keys sorted.
+            ``keys[i]``; keys sorted (a two-column lookup's keys are pairs, sorted by the first value then the
+            second).
         partial: a lookup that lists only the input's common values: rows whose input is listed are computed, the
             others keep the value the model draws (CART still fits a tree for the column).
     """
@@ -115,6 +126,9 @@ class DerivedRule:
                 return f"{self.output} = the day of {self.inputs[0]} + {self.inputs[1]} days"
             return f"{self.output} = {self.inputs[0]} + {self.inputs[1]} {self.part}s"
         if self.kind == "lookup":
+            if len(self.inputs) == 2:
+                pairs = f"{len(self.keys):,} pairs of values"
+                return f"{self.output} = a lookup of {self.inputs[0]} and {self.inputs[1]} ({pairs})"
             if self.partial:
                 return (
                     f"{self.output} = a lookup of {self.inputs[0]} where it is one of {len(self.keys):,} common "
@@ -199,6 +213,51 @@ def table_lookup(source: pd.Series, keys: Sequence[Any], values: Sequence[Any]) 
     return out_values[idx]
 
 
+def _positions(source: pd.Series, listed: Sequence[Any]) -> np.ndarray:
+    """Each value's position in ``listed`` (distinct values), -1 where it is not listed: numbers and dates compared as
+    numbers (a drawn 1.0 is the listed 1), labels as they are."""
+    k = key_array(listed)
+    x = key_array(source) if k is not None else None
+    if k is not None and x is not None:
+        order = np.argsort(k, kind="stable")
+        ks = k[order]
+        pos = np.clip(np.searchsorted(ks, x), 0, len(ks) - 1)
+        return np.where(ks[pos] == x, order[pos], -1)
+    index = {key: i for i, key in enumerate(listed)}
+    return np.array([index.get(v, -1) for v in source.astype(object).tolist()], dtype=np.intp)
+
+
+def pair_defaults(keys: Sequence[Any], values: Sequence[Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """A two-column lookup's first values and, for each, the output most of its listed pairs give (ties: the first
+    listed): the output of a pair the table does not list."""
+    outputs: dict[Any, list[Any]] = {}
+    for (first, _), value in zip(keys, values, strict=True):
+        outputs.setdefault(first, []).append(value)
+    return tuple(outputs), tuple(Counter(got).most_common(1)[0][0] for got in outputs.values())
+
+
+def pair_lookup(first: pd.Series, second: pd.Series, keys: Sequence[Any], values: Sequence[Any]) -> np.ndarray:
+    """``values[i]`` for each row whose two values are the pair ``keys[i]``; a pair not listed takes its first
+    value's default (:func:`pair_defaults`, matched by :func:`table_lookup`: the nearest listed number)."""
+    first, second = first.reset_index(drop=True), second.reset_index(drop=True)
+    firsts = list(dict.fromkeys(k[0] for k in keys))
+    seconds = list(dict.fromkeys(k[1] for k in keys))
+    cell = np.full((len(firsts), len(seconds)), -1, dtype=np.intp)
+    where_a, where_b = {v: i for i, v in enumerate(firsts)}, {v: i for i, v in enumerate(seconds)}
+    for i, (x, y) in enumerate(keys):
+        cell[where_a[x], where_b[y]] = i
+    a, b = _positions(first, firsts), _positions(second, seconds)
+    hit = np.where((a >= 0) & (b >= 0), cell[np.maximum(a, 0), np.maximum(b, 0)], -1)
+    listed = np.empty(len(values), dtype=object)
+    listed[:] = list(values)
+    out = np.empty(len(hit), dtype=object)
+    found = hit >= 0
+    out[found] = listed[hit[found]]
+    if not found.all():
+        out[~found] = table_lookup(first[~found], *pair_defaults(keys, values))
+    return out
+
+
 def compute(rule: DerivedRule, inputs: Mapping[str, pd.Series]) -> pd.Series:
     """The rule's output for rows whose inputs are ``inputs`` (user-facing values: numbers, datetimes, labels)."""
     if rule.kind == "sum":
@@ -206,6 +265,9 @@ def compute(rule: DerivedRule, inputs: Mapping[str, pd.Series]) -> pd.Series:
         return pd.Series(a + b)
     if rule.kind == "elapsed":
         return elapsed(inputs[rule.inputs[0]], inputs[rule.inputs[1]], rule.part)
+    if rule.kind == "lookup" and len(rule.inputs) == 2:
+        first, second = (inputs[c] for c in rule.inputs)
+        return pd.Series(pair_lookup(first, second, rule.keys, rule.values), dtype=object)
     source = inputs[rule.inputs[0]]
     if rule.kind == "date_part":
         part = date_part(source, rule.part)
@@ -281,13 +343,22 @@ def describe_rules(model: Any) -> str | None:
 def order_with_rules(order: Sequence[str], rules: Sequence[DerivedRule]) -> list[str]:
     """``order`` with each derived column moved to just after the last of its inputs (rules in their order). A
     partially computed column keeps its place (and its tree): it is overwritten where listed once its input is
-    drawn, and the columns drawn between see the tree's draw (which, in training, equals the rule's value)."""
+    drawn, and the columns drawn between see the tree's draw (which, in training, equals the rule's value). A rule
+    reading it comes after that input too, so it reads the column overwritten (:func:`reads`)."""
     whole = [r for r in rules if not r.partial]
     out = [c for c in order if c not in {r.output for r in whole}]
     for rule in whole:
-        last = max(out.index(c) for c in rule.inputs)
+        last = max(out.index(c) for c in reads(rule, rules))
         out.insert(last + 1, rule.output)
     return out
+
+
+def reads(rule: DerivedRule, rules: Sequence[DerivedRule]) -> set[str]:
+    """The columns ``rule`` must come after: its inputs, and the input of each partly computed one (the
+    ``weekday`` and ``holiday`` of ``workingday``'s two-column lookup, and the date ``holiday`` is partly looked up
+    from)."""
+    partial = {r.output: r.inputs for r in rules if r.partial}
+    return {*rule.inputs, *(c for i in rule.inputs for c in partial.get(i, ()))}
 
 
 def topological(rules: Sequence[DerivedRule]) -> tuple[DerivedRule, ...]:

@@ -250,7 +250,8 @@ class GaussianCopula(Synthesizer):
 
     def _check_state(self) -> None:
         # A loaded file's arrays are checked before sampling reads them.
-        from synth.synthesizers.state_checks import check_copula, check_rules
+        from synth.synthesizers.rule_checks import check_rules
+        from synth.synthesizers.state_checks import check_copula
 
         check_copula(self)
         check_rules(self)

@@ -405,62 +405,6 @@ def check_bin_edges(column: Any, released: Any) -> None:
             fail(f"{name} has bins outside the range the model released for it")
 
 
-def check_rules(model: Any) -> None:
-    """Exact rules (:mod:`synth.synthesizers.derived`): known kinds on modelled columns of the right kinds, each
-    output computed once and from columns drawn or computed before it, tables of matching keys and values. In CART,
-    a computed column has no tree and is visited after its inputs. Files saved before rules have none."""
-    from synth.schema import ColumnKind
-    from synth.synthesizers.derived import KINDS, PARTS, DerivedRule
-
-    rules = getattr(model, "rules_", ())
-    if not isinstance(rules, tuple) or not all(isinstance(r, DerivedRule) for r in rules):
-        fail("the exact rules are not rules")
-    kinds = {c.name: c.kind for c in model.schema_ if c.name in model.schema_.modelled}
-    numeric = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
-    outputs = {r.output for r in rules}
-    done: set[str] = set()
-    for k, rule in enumerate(rules):
-        name = f"rule {k}"
-        if rule.kind not in KINDS or not isinstance(rule.inputs, tuple):
-            fail(f"{name} has an unknown kind {rule.kind!r}")
-        if rule.output not in kinds or not all(isinstance(c, str) and c in kinds for c in rule.inputs):
-            fail(f"{name} names a column the model does not draw")
-        if rule.output in done or rule.output in rule.inputs:
-            fail(f"{name} computes {rule.output!r} a second time or from itself")
-        if any(c in outputs and c not in done for c in rule.inputs):
-            fail(f"{name} reads a computed column before it is computed")
-        if not isinstance(rule.keys, tuple) or not isinstance(rule.values, tuple) or len(rule.keys) != len(rule.values):
-            fail(f"{name} has a table whose keys and values differ in number")
-        if not isinstance(rule.offset, float | int) or not np.isfinite(rule.offset):
-            fail(f"{name} has an offset that is not a finite number")
-        if rule.kind == "sum" and (len(rule.inputs) != 2 or any(kinds[c] not in numeric for c in rule.inputs)):
-            fail(f"{name} adds columns that are not two numbers")
-        if rule.kind != "sum" and len(rule.inputs) != 1:
-            fail(f"{name} reads {len(rule.inputs)} columns, expected one")
-        if rule.kind == "date_part" and (rule.part not in PARTS or kinds[rule.inputs[0]] is not ColumnKind.DATETIME):
-            fail(f"{name} takes an unknown part {rule.part!r} or a part of a column that is not a date")
-        if rule.kind == "lookup" and not rule.keys:
-            fail(f"{name} is a lookup without a table")
-        if not isinstance(rule.partial, bool) or (rule.partial and rule.kind != "lookup"):
-            fail(f"{name} is partial but not a lookup")
-        done.add(rule.output)
-    columns = getattr(model, "columns_", None)
-    if columns is None or not rules:
-        return
-    where = {c.name: j for j, c in enumerate(columns)}
-    for rule in rules:
-        if rule.output not in where or any(c not in where for c in rule.inputs):
-            fail(f"rule for {rule.output!r} names a column the model does not draw")
-        if not rule.partial and any(where[c] >= where[rule.output] for c in rule.inputs):
-            fail(f"the computed column {rule.output!r} is visited before its inputs")
-    whole = {r.output for r in rules if not r.partial}
-    if any(columns[s.column].name in whole for s in model.steps_):
-        fail("a computed column also has a tree")
-    partial = {r.output for r in rules if r.partial}
-    if not partial <= {columns[s.column].name for s in model.steps_}:
-        fail("a partly computed column has no tree for the rows its lookup does not list")
-
-
 def check_recodes(recodes: Any, columns: Sequence[Any], j: int, name: str) -> None:
     """Each category order: an earlier category slot, named once, and a permutation of its codes' places (a code
     past the array, or two codes at one place, would misroute rows or read out of bounds)."""
