@@ -63,6 +63,7 @@ from synth.synthesizers.rare_categories import (
     bucketed_shares,
     hide_rare_categories,
 )
+from synth.synthesizers.row_offsets import offset_shares, to_row_clocks, write_row_offsets
 from synth.synthesizers.time_of_day import (
     Split,
     Zone,
@@ -181,15 +182,18 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         found = find_elapsed(data[modelled], schema.select(modelled)) if ruled else ((), ())
         self.elapsed_, self.elapsed_followers_ = found
         zones = self._local_clocks(df[modelled], schema.select(modelled))  # offsets: read on their local clock
-        model_data, model_schema, splits = split_times(
-            to_local(data[modelled].reset_index(drop=True), zones), schema.select(modelled), private=private
-        )
+        # Several offsets (winter and summer time): each row on its own wall clock, offsets drawn again at sample
+        # time with their shares (synth.synthesizers.row_offsets; never under a guarantee: the shares are the rows').
+        shares = {} if private else offset_shares(df[modelled], schema.select(modelled), zones)
+        clocks = to_row_clocks(data[modelled].reset_index(drop=True), df[modelled].reset_index(drop=True), shares)
+        local = to_local(clocks, zones)
+        model_data, model_schema, splits = split_times(local, schema.select(modelled), private=private)
         model_data, model_schema, weeks = split_weekdays(model_data, model_schema, private=private)
         self._fit(model_data, model_schema, rng, scaled(report, 0.05, 1.0))
         weeks = self._kept_weeks(weeks)
         splits = self._kept_times(splits)
         declared = tuple(getattr(self, "declared_orders_", ())) if private else None
-        self.times_, self.time_zones_ = splits, zones
+        self.times_, self.time_zones_, self.time_offsets_ = splits, zones, shares
         self.weekdays_ = weeks
         moved = {s[0] for s in splits} | {w[0] for w in weeks}
         self.time_orders_ = time_orders(data[modelled], schema.select(modelled), moved, declared)
@@ -387,7 +391,8 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         full = pd.DataFrame(columns, index=pd.RangeIndex(len(body)), copy=False)
         # One synthetic person, one set of person-level values (absent from files saved before it existed).
         held = hold_people(conform(full, self.schema_, self.reference_), getattr(self, "people_", None), rng, keep)
-        return write_local(held, self.schema_, getattr(self, "time_zones_", {}))
+        held = write_local(held, self.schema_, getattr(self, "time_zones_", {}))
+        return write_row_offsets(held, self.schema_, getattr(self, "time_offsets_", {}), rng)
 
     def _conform_modelled(self, body: pd.DataFrame) -> pd.DataFrame:
         out = conform(body.reset_index(drop=True), self.schema_.select(self.schema_.modelled), self.reference_)

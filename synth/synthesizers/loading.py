@@ -19,6 +19,7 @@ from synth.synthesizers.compositions import check_compositions
 from synth.synthesizers.elapsed import check_elapsed
 from synth.synthesizers.errors import SynthesizerError
 from synth.synthesizers.people import check_people
+from synth.synthesizers.row_offsets import check_row_offsets
 from synth.synthesizers.time_of_day import check_times
 from synth.synthesizers.weekdays import check_weekdays
 
@@ -77,6 +78,7 @@ def load_model(path: str | Path) -> Synthesizer:
         model._set_state(state)
         try:
             check_times(model)
+            check_row_offsets(model)
             check_elapsed(model)
             check_compositions(model)
             check_weekdays(model)

@@ -28,7 +28,7 @@ Local clocks
     :func:`to_local`): the day and the time of day (and the weekday, :mod:`synth.synthesizers.weekdays`) are the
     local ones. Drawn rows go back to UTC instants (:func:`from_local`), and text is written at the column's offset
     (:func:`write_local`). A column with several offsets in text (summer and winter time written as +01:00 and
-    +02:00) has no one local clock to read it on and stays in UTC, as before.
+    +02:00) has no one local clock: each row is read on its own (:mod:`synth.synthesizers.row_offsets`).
 
 Differential privacy
     Which columns are split must not depend on any row: for a model with a guarantee it is read from the schema

@@ -16,8 +16,8 @@ How
     equally between the columns whose format writes an offset ("UTC offsets" in the ledger; nothing without them).
     The offset held by n rows more than any other wins with probability at least 1 − 144·e^(−ε_o·n): at ε = 1 and
     one such column (ε_o = 0.05), n = 200 rows miss in under 1% of fits. A column with several offsets (summer and
-    winter time) gets its most common one's clock, where a model without a guarantee keeps it in UTC: the instants
-    are the same either way.
+    winter time) gets its most common one's clock, where a model without a guarantee reads each row on its own
+    (:mod:`synth.synthesizers.row_offsets`, shares read from the rows): the instants are the same either way.
 """
 
 from __future__ import annotations
