@@ -203,7 +203,9 @@ def test_attack_notes_quote_the_widened_interval_their_light_read() -> None:
     def attack(label: str, excess: float, error: float) -> SimpleNamespace:
         risk = Risk(max(excess, 0.0), max(excess - error, 0.0), min(excess + error, 1.0), excess, error)
         rate = Rate(0.5, 0.05, 50, 100)
-        return SimpleNamespace(measured=True, risk=risk, main=rate, control=rate, baseline=rate, label=label)
+        return SimpleNamespace(
+            measured=True, risk=risk, main=rate, control=rate, baseline=rate, label=label, unit="rows"
+        )
 
     # Plain interval 1%–15% clears 0; widened for two attacks (×1.14) it starts below 0.
     results = [attack("univariate", 0.08, 0.07), attack("multivariate", 0.0, 0.05)]
