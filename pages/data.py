@@ -305,7 +305,7 @@ if estimates:
         f"Estimated fit time on the {len(ds.train):,} train rows (CPU time on one core; a busy machine takes longer, "
         "CART's parallel trees less) and extra memory (within "
         f"{PEAK_FACTOR:g}× of the peak measured on every calibration and check table), "
-        "calibrated in benchmarks/calibrate_fit.py:"
+        "scaled from fits timed and measured on sample tables of several sizes:"
     )
     st.dataframe(
         pd.DataFrame(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 import synth
+from synth.evaluation.people import a_person
 from synth.evaluation.privacy.attacks import AttackResult
 from ui import privacy_checks, privacy_panels
 from ui.privacy_checks import Raw, shown
@@ -21,8 +22,8 @@ def attacks_intro(person: str | None = None) -> None:
     people = (
         ""
         if person is None
-        else f"A person is a {md(person)}: singling out counts the people a predicate matches on any of their rows, "
-        "linkability and inference attack each person once, through one of their rows drawn at random. "
+        else f"A person is {md(a_person(person))}: singling out counts the people a predicate matches on any of "
+        "their rows, linkability and inference attack each person once, through one of their rows drawn at random. "
     )
     st.caption(
         f"Each attack uses only the synthetic table and runs three ways: against training {unit} (**main**), against "

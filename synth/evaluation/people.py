@@ -24,6 +24,12 @@ from synth.schema import Schema
 from synth.schema.entities import FIND_PERSON, PersonColumn
 
 
+def a_person(column: str) -> str:
+    """What one person is, in words that read for any person column: "one value of email with all its rows" (the
+    session-25 walk read "a person is a email")."""
+    return f"one value of {column} with all its rows"
+
+
 def people_column(train: pd.DataFrame, holdout: pd.DataFrame | None, schema: Schema) -> str | None:
     """The column naming whose row each real row is, or None when each row is its own person."""
     from synth.schema.entities import entity_column

@@ -230,6 +230,9 @@ def test_the_estimates_caption_states_the_peak_factor_the_calibration_pinned() -
     at = start()
     (caption,) = [c.value for c in at.caption if c.value.startswith("Estimated fit time")]
     assert f"within {PEAK_FACTOR:g}× of the peak measured on every calibration and check table" in caption
+    # In user words: the session-25 walk read "calibrated in benchmarks/calibrate_fit.py", a file users never see.
+    assert caption.endswith("scaled from fits timed and measured on sample tables of several sizes:"), caption
+    assert ".py" not in caption and "benchmarks" not in caption
     (table,) = [d.value for d in at.dataframe if "peak memory" in d.value.columns]
     assert all(v.endswith(" MB") for v in table["peak memory"])
 

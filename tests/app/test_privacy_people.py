@@ -67,4 +67,7 @@ def test_the_verdict_names_the_person_level_when_it_trips_membership() -> None:
     assert "on training people" in inference and "on holdout people (control)" in inference, inference
     open_section(at, "Attacks")
     intro = next(c.value for c in at.caption if "runs three ways" in c.value)
-    assert "against training people (**main**)" in intro and "A person is a patient_id:" in intro, intro
+    assert (
+        "against training people (**main**)" in intro
+        and "A person is one value of patient_id with all its rows:" in intro
+    ), intro

@@ -86,7 +86,7 @@ def test_one_copied_visit_of_each_training_patient_is_caught_over_people(tables:
         assert (person.main.n_total, person.control.n_total) == expected and min(expected) > 500, person.name
         assert (row.main.n_total, row.control.n_total) == (2000, 2000)
         assert f"{expected[0]:,} training and {expected[1]:,} holdout people" in person.detail
-        assert "(a person is a patient_id, attacked once" in person.detail
+        assert "(a person is one value of patient_id with all its rows, attacked once" in person.detail
         assert person.person == "patient_id" and person.to_dict()["person"] == "patient_id"
     link, cost = over_people[0], over_people[1]
     # a patient with one visit is always given away, one with six in one visit of six: rows weighted the latter six
@@ -177,3 +177,13 @@ def test_targets_are_distinct_people_one_candidate_row_each(data: st.DataObject,
     assert len(np.unique(codes[rows])) == len(rows) == min(n_attacks, len(eligible))  # each person at most once
     every = person_targets(codes, n_rows, np.random.default_rng(2))  # enough attacks: every person, once
     assert np.array_equal(np.sort(codes[every]), np.unique(codes))
+
+
+@pytest.mark.parametrize("column", ["email", "patient_id", "IBAN"])
+def test_a_person_reads_for_any_column_name(column: str) -> None:
+    """The session-25 walk read "a person is a email" on the Privacy page and in the report."""
+    from synth.evaluation.people import a_person
+
+    words = f"a person is {a_person(column)}"
+    assert words == f"a person is one value of {column} with all its rows"
+    assert f"a {column}" not in words and f"an {column}" not in words

@@ -611,3 +611,32 @@ def test_a_score_above_the_holdouts_is_never_called_better_than_fresh_data() -> 
     assert below.endswith("worse than fresh real data, beyond noise")
     noise = ScoreGap("column_shapes", "summary", 0.86, 0.85, 0.01, Interval(-0.02, 0.04)).verdict()
     assert noise.endswith("within sampling noise")
+
+
+def test_a_date_columns_spread_reads_as_a_duration_not_a_date() -> None:
+    """The session-25 walk read "termination_date … interquartile range 1976-01-17 vs real 1974-06-11": the spread,
+    nanoseconds since 1970, printed as a date."""
+    rng = np.random.default_rng(4)
+    start = pd.Timestamp("2015-01-01")
+    real = pd.Series(start + pd.to_timedelta(rng.uniform(0, 12 * 365.25, 2_000), unit="D"), name="termination_date")
+    syn = pd.Series(start + pd.to_timedelta(rng.uniform(0, 5 * 365.25, 2_000), unit="D"), name="termination_date")
+    spread = next(f for f in diagnose_column(real, syn, ColumnKind.DATETIME) if f.check == "spread")
+    quoted = re.search(r"interquartile range (.*) vs real (.*)$", spread.message)
+    assert quoted is not None, spread.message
+    syn_years, real_years = (float(re.fullmatch(r"([\d.]+) years", q).group(1)) for q in quoted.groups())  # type: ignore[union-attr]
+    assert abs(real_years - 6.0) < 0.4 and abs(syn_years - 2.5) < 0.2, spread.message
+    # Shorter spreads in shorter units, never as dates.
+    hours = pd.Series(start + pd.to_timedelta(rng.uniform(0, 40, 2_000), unit="h"), name="t")
+    narrow = pd.Series(start + pd.to_timedelta(rng.uniform(0, 4, 2_000), unit="h"), name="t")
+    message = next(f for f in diagnose_column(hours, narrow, ColumnKind.DATETIME) if f.check == "spread").message
+    assert re.search(r"range [\d.]+ hours vs real [\d.]+ hours$", message), message
+
+
+@pytest.mark.parametrize("lost", [1, 3])
+def test_lost_categories_read_for_any_column_name(lost: int) -> None:
+    """A column named "category" read "3 real category categories never appear"."""
+    real = pd.Series(["a", "b", "c", "d", "e"] * 200, name="category")
+    syn = real.replace({x: "a" for x in "bcde"[:lost]})
+    message = next(f for f in diagnose_column(real, syn, ColumnKind.CATEGORICAL) if f.check == "lost").message
+    words = "1 real category of category never appears" if lost == 1 else "3 real categories of category never appear"
+    assert message.startswith(words + " in synthetic"), message

@@ -220,6 +220,6 @@ def test_the_membership_words_are_pinned() -> None:
         "amber",
         f"over rows: Distance: AUC 0.600 (95% CI 0.525–0.675; 0.5 = no signal) over 200 training and 200 holdout "
         f"rows; {tprs}; strongest of 2 attacks; over people: Best row: AUC 0.600 (95% CI "
-        "0.520–0.680; 0.5 = no signal) over 100 training and 90 holdout people (a person is a patient_id with all "
-        f"their rows); advantage 0.200; {tprs}; strongest of 2 attacks over people" + noise.format(low),
+        "0.520–0.680; 0.5 = no signal) over 100 training and 90 holdout people (a person is one value of patient_id "
+        f"with all its rows); advantage 0.200; {tprs}; strongest of 2 attacks over people" + noise.format(low),
     )

@@ -131,6 +131,18 @@ def _num(x: float, kind: ColumnKind) -> str:
     return text.replace("-", MINUS)
 
 
+def _spread(x: float, kind: ColumnKind) -> str:
+    """A distance between two values of the column: for dates a duration ("6.1 years"), never a date (a walk read
+    "termination_date … interquartile range 1976-01-17", the spread printed as nanoseconds after 1970)."""
+    if kind is not ColumnKind.DATETIME:
+        return _num(x, kind)
+    days = x / 86_400e9
+    for size, unit in ((365.25, "years"), (1.0, "days"), (1 / 24, "hours"), (1 / 1_440, "minutes")):
+        if days >= 2 * size:
+            return f"{days / size:,.1f} {unit}"
+    return f"{days * 86_400:,.1f} seconds"
+
+
 def _missing_finding(name: str, real: pd.Series, syn: pd.Series) -> Finding | None:
     mr, ms = float(real.isna().mean()), float(syn.isna().mean()) if len(syn) else 0.0
     if abs(mr - ms) < MIN_MISSING_GAP:
@@ -212,8 +224,8 @@ def _numeric_findings(name: str, kind: ColumnKind, real: pd.Series, syn: pd.Seri
         out.append(
             Finding(
                 "spread",
-                f"synthetic {name} is {wider}: interquartile range {_num(float(iqr_s), kind)} vs real "
-                f"{_num(float(iqr_r), kind)}",
+                f"synthetic {name} is {wider}: interquartile range {_spread(float(iqr_s), kind)} vs real "
+                f"{_spread(float(iqr_r), kind)}",
                 min(abs(np.log(max(iqr_s, 1e-12) / iqr_r)) / 4, 1.0),
                 SUGGESTIONS["spread"],
             )
@@ -280,8 +292,9 @@ def _category_findings(name: str, real: pd.Series, syn: pd.Series) -> list[Findi
         out.append(
             Finding(
                 "lost",
-                f"{len(lost)} real {name} categor{'y' if len(lost) == 1 else 'ies'} never appear in synthetic "
-                f"({examples}; {percent(share)} of real rows)",
+                # "of {name}": a column named category read "real category categories never appear".
+                f"{len(lost)} real categor{'y' if len(lost) == 1 else 'ies'} of {name} never "
+                f"appear{'s' if len(lost) == 1 else ''} in synthetic ({examples}; {percent(share)} of real rows)",
                 max(share, 0.005),
                 SUGGESTIONS["bucket" if bucket else "lost"],
             )

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synth.evaluation.people import PersonRows
+from synth.evaluation.people import PersonRows, a_person
 
 
 def row_targets(n_rows: int, n_attacks: int, rng: np.random.Generator) -> np.ndarray:
@@ -90,4 +90,4 @@ def targets_in_words(people: PersonRows | None, rare: bool = False) -> str:
     if people is None:
         return ""
     rows = "one of those rows" if rare else "one of their rows"
-    return f" (a person is a {people.column}, attacked once, through {rows} drawn at random)"
+    return f" (a person is {a_person(people.column)}, attacked once, through {rows} drawn at random)"

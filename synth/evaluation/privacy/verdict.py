@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from synth.evaluation.people import a_person
 from synth.evaluation.privacy.attacks import AttackResult
 from synth.evaluation.privacy.common import AUC, bonferroni_widening
 from synth.evaluation.privacy.distances import PrivacyResult
@@ -282,8 +283,7 @@ def _over_people(people: PersonMembership, limits: tuple[float, float], tests: i
     head = people.headline
     assert head is not None  # the caller judges people only when an attack over people ran
     scored = (
-        f"{head.n_members:,} training and {head.n_non_members:,} holdout people (a person is a {people.column} with "
-        "all their rows)"
+        f"{head.n_members:,} training and {head.n_non_members:,} holdout people (a person is {a_person(people.column)})"
     )
     details = [f"advantage {head.advantage:.3f}", _tprs(head)]
     strongest = _strongest(len(people.attacks), "attacks over people")

@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from synth.evaluation.people import a_person
 from synth.evaluation.privacy.attack_people import attack_targets, targets_in_words
 from synth.evaluation.privacy.attack_result import AttackResult, _result
 from synth.evaluation.privacy.attacker import AttackerModel, AttackerModelError
@@ -199,8 +200,7 @@ def singling_out(
             f"{n_held:,} distinct holdout rows (control: {correction})."
             if people is None
             else f"when the rows it matches are all one person's, exactly one of {n_target:,} training people (main) "
-            f"or of {n_held:,} holdout people (control: {correction}); a person is a {people.column} with all "
-            "their rows."
+            f"or of {n_held:,} holdout people (control: {correction}); a person is {a_person(people.column)}."
         )
     )
     return _result(
