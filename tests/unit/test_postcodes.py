@@ -14,7 +14,11 @@ from synth.schema import ColumnKind, infer_schema
 from synth.schema.addresses import name_and_number
 from synth.schema.pii import POSTCODE
 
-LAYOUTS = {"en_GB": r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}", "en_CA": r"[A-Z]\d[A-Z] ?\d[A-Z]\d", "nl_NL": r"\d{4} [A-Z]{2}"}
+LAYOUTS = {
+    "en_GB": r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}",
+    "en_CA": r"[A-Z]\d[A-Z] ?\d[A-Z]\d",
+    "nl_NL": r"\d{4} ?[A-Z]{2}",
+}
 
 
 def _patients(locale: str, n: int = 2400, homes: int = 600, seed: int = 0) -> tuple[pd.DataFrame, list[str]]:
@@ -38,6 +42,10 @@ def test_postcodes_are_personal_data_and_come_back_fake_in_their_layout(locale: 
     assert not out.isin(set(codes)).any()
     assert out.str.fullmatch(LAYOUTS[locale]).all(), out[~out.str.fullmatch(LAYOUTS[locale])].head().tolist()
     assert out.nunique() > 100  # many homes, as the real column has
+    # Faker writes Canadian and Dutch codes with and without the space: both come back, by share (session 25;
+    # the usual layout alone came back before, synth/generated_layouts.py)
+    spaced = (pd.Series(codes).str.contains(" ").mean(), out.str.contains(" ").mean())
+    assert spaced[1] == pytest.approx(spaced[0], abs=0.05), spaced
     model.save(tmp_path / "m.synth")
     blob = (tmp_path / "m.synth").read_bytes()
     assert not any(code.encode() in blob for code in codes)
