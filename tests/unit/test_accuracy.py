@@ -271,6 +271,11 @@ def test_an_auc_under_chance_beyond_its_interval_is_called_luck_not_quality() ->
     assert not under.distinguishable and "under 0.5 only by chance" in under.verdict()
     straddling = result(0.48, 0.45, 0.51)
     assert "by chance" not in straddling.verdict() and "cannot tell" in straddling.verdict()
+    # Above chance but within noise of fresh data (the hr walk table's 0.58, 0.52-0.64, against 0.51): not
+    # "cannot tell", which read as a contradiction beside an interval above 0.5.
+    above = DiscriminatorResult(0.58, Interval(0.52, 0.64), 0.51, Interval(0.45, 0.57), 2_400, 1_440, 0)
+    assert not above.distinguishable
+    assert "cannot tell" not in above.verdict() and "within noise of what it does with fresh" in above.verdict()
 
 
 def test_the_discriminator_tells_synthetic_rows_from_the_holdout_not_from_the_rows_they_were_fitted_on() -> None:

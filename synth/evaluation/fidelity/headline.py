@@ -93,7 +93,7 @@ def fidelity_headline(accuracy: AccuracyResult, discriminator: DiscriminatorResu
         return FidelityHeadline(
             "as_good_as_real",
             "As good as fresh real data: every marginal check is within noise of the holdout and a classifier "
-            "cannot tell synthetic from real rows.",
+            "tells synthetic rows from real ones no better than fresh real rows, within noise.",
             (),
         )
     clear = (
