@@ -256,16 +256,19 @@ def test_privacy_measured_elsewhere_replaces_the_screening_and_says_where_it_com
 ) -> None:
     _, _, _, result = setup
     cart, dp = result.runs[0].evaluation, result.runs[1].evaluation
-    assert cart.verdict.level != dp.verdict.level, "the test needs two different verdicts"
+    # The verdict moved in reads another light than the row's own (the two runs' verdicts read alike on one CI
+    # run and apart on another: the light is set here, not left to them).
+    other = next(level for level in ("green", "amber", "red") if level != cart.verdict.level)
+    verdict = dataclasses.replace(dp.verdict, level=other)
     moved = with_privacy(
         cart,
         privacy=dp.privacy,
         attacks=dp.attacks,
         rare_values=dp.rare_values,
-        verdict=dp.verdict,
+        verdict=verdict,
         source="the Privacy page's checks of this run",
     )
-    assert moved.privacy_level == dp.verdict.level and moved.membership_auc == dp.membership_auc
+    assert moved.privacy_level == other != cart.privacy_level and moved.membership_auc == dp.membership_auc
     assert moved.privacy_risk == dp.privacy_risk and not moved.privacy_screening
     assert moved.fidelity is cart.fidelity and moved.accuracy is cart.accuracy
     line = next(
@@ -273,7 +276,7 @@ def test_privacy_measured_elsewhere_replaces_the_screening_and_says_where_it_com
         for x in data_card(dataclasses.replace(result.runs[0], evaluation=moved), table).to_markdown().splitlines()
         if x.startswith("- Privacy verdict")
     )
-    assert line.startswith(f"- Privacy verdict: {dp.verdict.level}") and "the Privacy page's checks" in line, line
+    assert line.startswith(f"- Privacy verdict: {other}") and "the Privacy page's checks" in line, line
     assert "screening" not in line, line
 
 
