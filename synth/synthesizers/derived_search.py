@@ -48,7 +48,7 @@ from synth.synthesizers.derived import (
     table_lookup,
     topological,
 )
-from synth.synthesizers.weekdays import is_hidden
+from synth.synthesizers.weekdays import is_hidden_weekday
 
 #: A relabelling or lookup is kept when the chi-square test of independence gives p below this.
 P_DEPENDENT = 1e-6
@@ -431,7 +431,7 @@ def find_rules(
     for spec in schema:
         if spec.name not in data.columns or spec.kind not in (*_NUMERIC, *_LABELS, ColumnKind.DATETIME):
             continue
-        if is_hidden(spec):  # a date's hidden weekday is a weekday rule of it; computed, it would be drawn in vain
+        if is_hidden_weekday(spec):  # a date's hidden weekday is a weekday rule of it; computed, drawn in vain
             continue
         col = _Column(spec.name, spec.kind, data[spec.name])
         if col.k >= 2 and not col.missing:

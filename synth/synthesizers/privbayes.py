@@ -136,7 +136,7 @@ from synth.synthesizers.time_of_day import (
     is_untested,
     writes_offset,
 )
-from synth.synthesizers.weekdays import WEEKDAYS, is_hidden
+from synth.synthesizers.weekdays import WEEKDAYS, is_hidden_weekday
 
 #: Each parent configuration's noisy counts are shrunk towards the child's overall distribution by this many
 #: Laplace scales of pseudo-rows (post-processing, no budget): a configuration where the noise left one cell alone no
@@ -311,7 +311,7 @@ class PrivBayes(NetworkSampling, Synthesizer):
         # learned privately (the date's range is then the anchor's moved by it; see _gapped_domains).
         declared_public = {k: v for k, v in (self.public_domains or {}).items() if k not in gapped}
         # A date's hidden weekday (synth.synthesizers.weekdays) has seven fixed labels: public, read from no row.
-        weekdays = {s.name for s in schema if is_hidden(s)}
+        weekdays = {s.name for s in schema if is_hidden_weekday(s)}
         declared_public.update({name: [*WEEKDAYS, None] for name in weekdays})
         # A hidden time of day (synth.synthesizers.time_of_day) lies in [0, 86,400) seconds whatever the rows hold: a
         # public range that reads no row. Left private, its noisy range was lost in most ε = 1 fits of a 600-row

@@ -313,10 +313,10 @@ def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[p
         hidden = _hidden_name(spec.name, taken)
         taken.add(hidden)
         day = ns - ns % DAY_NS
-        dt = pd.Series(np.where(missing, 0, day).view("datetime64[ns]"), index=series.index).where(~missing)
+        days = pd.Series(np.where(missing, 0, day).view("datetime64[ns]"), index=series.index).where(~missing)
         if isinstance(series.dtype, pd.DatetimeTZDtype):
-            dt = dt.dt.tz_localize("UTC").dt.tz_convert(series.dtype.tz)
-        columns[spec.name] = dt
+            days = days.dt.tz_localize("UTC").dt.tz_convert(series.dtype.tz)
+        columns[spec.name] = days
         columns[hidden] = pd.Series(np.where(missing, np.nan, (ns % DAY_NS) / 1e9), index=series.index)
         specs.append(
             ColumnSpec(hidden, ColumnKind.CONTINUOUS, _reason(spec.name, candidate=candidate), dtype="float64")

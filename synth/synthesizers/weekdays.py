@@ -17,7 +17,7 @@ How
     the one a week the other way when the nearest would leave the column's range or a condition's range; it
     stays where it is when neither fits. The hidden column is then dropped, and exact rules reading the date
     (:mod:`synth.synthesizers.derived`: a weekday or month column computed from it) are computed again from the
-    moved day. Exact rules never compute the hidden column itself (:func:`is_hidden`): a weekday read off the
+    moved day. Exact rules never compute the hidden column itself (:func:`is_hidden_weekday`): a weekday read off the
     drawn day would only give the drawn day back.
 
 Orders
@@ -61,8 +61,11 @@ _REASON = "day of week of "
 Week = tuple[str, str]  # (date column, hidden day-of-week column)
 
 
-def is_hidden(spec: ColumnSpec) -> bool:
-    """Whether ``spec`` is a hidden day-of-week column :func:`split_weekdays` added (exact rules skip it)."""
+def is_hidden_weekday(spec: ColumnSpec) -> bool:
+    """Whether ``spec`` is a day-of-week column :func:`split_weekdays` added after a date, not one of the user's
+    columns: a category whose name holds :data:`SUFFIX` and whose reason is the one the split writes. Readers treat
+    it as the date's weekday, not as data: exact rules never compute it (a weekday read off the drawn day only gives
+    the drawn day back) and the DP network gives it the seven public labels, read from no row."""
     return spec.kind is ColumnKind.CATEGORICAL and spec.reason.startswith(_REASON) and SUFFIX in spec.name
 
 
