@@ -237,9 +237,8 @@ class GeneratedColumns:
                 if spec.pii_type == "phone" or spec.pii_type not in _FAKERS:
                     # The real layout ("+49 690 412 9249"), ending in endings no real value has; and the column's
                     # other common layouts with their shares ("(0191) 496 0182" beside "+441314960513").
-                    shaped = same_width_format(present, others)
                     finish = partial(_finished_layout, spec.pii_type, present)
-                    usual, layouts = layout_formats(present, others, shaped, finish) if shaped else (None, [])
+                    usual, layouts = layout_formats(present, others, finish)
                     if usual is not None:
                         detail["same_width"] = usual
                     if usual is not None and layouts:

@@ -31,7 +31,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.generated_formats import _ALPHABETS, MIN_TEMPLATE_VALUES, _layouts, _parse_template, _sample_text, _template
+from synth.generated_formats import (
+    _ALPHABETS,
+    MIN_TEMPLATE_VALUES,
+    _layouts,
+    _parse_template,
+    _sample_text,
+    _shape_template,
+    _template,
+)
 from synth.generated_shapes import fill_same_width, keys_needed, same_width_format
 
 #: A layout is kept when at least this share of the sampled values has it.
@@ -47,64 +55,57 @@ SHARE_STEP = 0.01
 def layout_formats(
     present: pd.Series,
     others: pd.Series | None,
-    usual: dict[str, Any],
     finish: Callable[[pd.Series | None, dict[str, Any]], dict[str, Any] | None],
 ) -> tuple[dict[str, Any] | None, list[list[Any]]]:
-    """The usual layout's format as stored, and the column's other common layouts, each as ``[share, format]``,
-    after the usual one's share: ``[[share of usual], [share, format], ...]`` (an empty list when the usual layout
-    is the only common one).
+    """The usual layout's format as stored (None: no format at all), and the column's other common layouts, each as
+    ``[share, format]``, after the usual one's share: ``[[share of usual], [share, format], ...]`` (an empty list when
+    the usual layout is the only common one).
 
-    ``usual``: the same-width format of the usual layout (:func:`synth.generated_shapes.same_width_format`).
-    ``finish``: called with a layout's own values (None: all of them, when the usual layout is the only one kept)
-    and its same-width format, returns the format as stored (a phone's country codes, learned from the values
-    given) or None to drop it (a layout with no room for a phone number; the usual one: no format at all).
-    ``others``: real values of other columns of the type, whose endings are taken too.
+    Every layout's format, the usual one's included, is searched once (:func:`_layout_format`: same-width endings
+    of the characters its values use). ``finish``: called with a layout's own values (None: all of them, when the
+    usual layout is the only one kept) and its same-width format, returns the format as stored (a phone's country
+    codes, learned from the values given) or None to drop it (a layout with no room for a phone number; the usual
+    one: no format at all). ``others``: real values of other columns of the type, whose endings are taken too.
     """
-    alone = finish(None, usual)
-    if alone is None:
-        return None, []
     text = present.dropna().astype(str)
     sample = _sample_text(text)
     if not sample:
-        return alone, []
+        return None, []
     shapes = pd.Series(_layouts(sample))
     counts = shapes.value_counts()
-    usual_template = str(usual.get("template", ""))
-    # Each layout's endings are checked against the real values of its width only: grouped by width once, and the
-    # keys to make room for are the layout's share of the column's (a fit reads a 200,000-row column once a layout).
-    widths = pd.Series(np.fromiter(map(len, text), dtype=np.int64, count=len(text)), index=text.index)
-    taken: pd.Series = pd.Series(dtype=object) if others is None else others.dropna().astype(str)
-    other_widths = np.fromiter(map(len, taken), dtype=np.int64, count=len(taken))
-    needed = keys_needed(text)
+    search = _LayoutSearch(text, others)
+    # The usual layout: the most common in the sample, as synth.generated_shapes.usual_template finds it (its
+    # literal characters only when enough distinct values back them). Its format makes room for every key: when
+    # the other layouts are not kept, all rows are drawn in it.
+    usual_shape = shapes.mode().iloc[0]
+    usual_values = [v for v, s in zip(sample, shapes, strict=True) if s == usual_shape]
+    common = len(set(usual_values)) >= MIN_TEMPLATE_VALUES
+    usual_template = _template(usual_values) if common else _shape_template(usual_values)
+    usual = search.format(usual_template, usual_values, search.needed)
+    alone = finish(None, usual) if usual is not None else None
+    if alone is None:
+        return None, []
+    usual_share = counts[usual_shape] / len(sample)
+    if not common or usual_share < MIN_LAYOUT_SHARE or usual_share * len(text) < MIN_LAYOUT_ROWS:
+        usual_share = 0.0  # not a common layout itself (a column of many rare layouts): drawn alone
     kept: list[tuple[float, dict[str, Any]]] = []
-    usual_share, usual_values = 0.0, list[str]()
     for shape, count in counts.items():
         share = count / len(sample)
         if share < MIN_LAYOUT_SHARE or share * len(text) < MIN_LAYOUT_ROWS:
             break  # value_counts is sorted: every later layout is rarer
+        if shape == usual_shape or len(kept) >= MAX_LAYOUTS - 1:
+            continue
         values = [v for v, s in zip(sample, shapes, strict=True) if s == shape]
         if len(set(values)) < MIN_TEMPLATE_VALUES:
             continue
         template = _template(values)
         if template == usual_template:
-            usual_share, usual_values = share, values
             continue
-        if len(kept) >= MAX_LAYOUTS - 1:
-            continue
-        width = len(_parse_template(template))
-        same_others = None if others is None else pd.Series(taken.to_numpy()[other_widths == width], dtype=object)
-        room = max(1, math.ceil(share * needed))
-        used = used_chars(template, values)
-        same_text = text[widths.to_numpy() == width]
-        shaped = same_width_format(same_text, same_others, template, needed=room, allowed=used)
-        if shaped is None and used:  # no ending of the characters used is free: any character, as before
-            shaped = same_width_format(same_text, same_others, template, needed=room)
-        own = pd.Series(values, dtype=object)
-        stored = finish(own, shaped) if shaped is not None else None
+        # The keys to make room for are the layout's share of the column's.
+        shaped = search.format(template, values, max(1, math.ceil(share * search.needed)))
+        stored = finish(pd.Series(values, dtype=object), shaped) if shaped is not None else None
         if stored is not None:
             kept.append((share, stored))
-    usual = _in_used_chars(usual, usual_values, text, others)
-    alone = finish(None, usual) or alone
     if not kept or usual_share == 0.0:
         return alone, []
     # Beside other layouts, the usual one's country codes are its own values' (a +1 layout beside a +49 one: the
@@ -114,6 +115,35 @@ def layout_formats(
         return alone, []
     shares = _rounded([usual_share, *(s for s, _ in kept)])
     return stored, [[shares[0]], *([s, f] for s, (_, f) in zip(shares[1:], kept, strict=True) if s > 0)]
+
+
+class _LayoutSearch:
+    """The real values one column's layouts are searched against, grouped by width once: each layout's endings are
+    checked against the real values of its width only (a fit reads a 200,000-row column once a layout)."""
+
+    def __init__(self, text: pd.Series, others: pd.Series | None) -> None:
+        self.text = text
+        self.widths = np.fromiter(map(len, text), dtype=np.int64, count=len(text))
+        self.others = None if others is None else others.dropna().astype(str)
+        self.other_widths = (
+            None if self.others is None else np.fromiter(map(len, self.others), dtype=np.int64, count=len(self.others))
+        )
+        self.needed = keys_needed(text)
+
+    def format(self, template: str, values: list[str], needed: int) -> dict[str, Any] | None:
+        """The same-width format of the layout ``template`` (its sampled real ``values``), room for ``needed`` keys:
+        endings of the characters its values use (:func:`used_chars`), or of any character when none of those is
+        free; None when no ending is free at all."""
+        width = len(_parse_template(template))
+        same_text = self.text[self.widths == width]
+        same_others = None
+        if self.others is not None and self.other_widths is not None:
+            same_others = pd.Series(self.others.to_numpy()[self.other_widths == width], dtype=object)
+        used = used_chars(template, values)
+        shaped = same_width_format(same_text, same_others, template, needed=needed, allowed=used)
+        if shaped is None and used:  # no ending of the characters used is free: any character, as before
+            shaped = same_width_format(same_text, same_others, template, needed=needed)
+        return shaped
 
 
 #: A character counts as used at a place of a layout when at least this many distinct values hold it there.
@@ -144,19 +174,6 @@ def used_chars(template: str, values: list[str]) -> dict[int, str]:
         if allowed and len(allowed) < len(alphabet):
             used[position] = allowed
     return used
-
-
-def _in_used_chars(
-    usual: dict[str, Any], values: list[str], text: pd.Series, others: pd.Series | None
-) -> dict[str, Any]:
-    """The usual layout's format again, its endings and slots of the characters its real values use
-    (:func:`used_chars`); as it was when they use every character, or when no such ending is free."""
-    used = used_chars(str(usual["template"]), values)
-    if not used:
-        return usual
-    needed = keys_needed(text)
-    again = same_width_format(text, others, str(usual["template"]), needed=needed, allowed=used)
-    return again if again is not None else usual
 
 
 def _rounded(shares: list[float]) -> list[float]:

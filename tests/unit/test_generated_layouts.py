@@ -124,7 +124,7 @@ def test_a_layout_of_few_distinct_values_is_not_kept() -> None:
     present = pd.concat([usual, one], ignore_index=True)
     shaped = same_width_format(present)
     assert shaped is not None
-    assert layout_formats(present, None, shaped, lambda own, s: s) == (shaped, [])
+    assert layout_formats(present, None, lambda own, s: s) == (shaped, [])
 
 
 @pytest.mark.parametrize(
@@ -236,3 +236,32 @@ def test_crafted_slot_characters_leave_every_character(slot_chars: Any) -> None:
     fmt = {"template": "AA9 9AA", "tail": 2, "suffixes": ["QQ"], "slot_chars": slot_chars}
     out = pd.Series(fill_same_width(fmt, 3_000, np.random.default_rng(0)))
     assert out.str.endswith("QQ").all() and len(set(out.str[0])) > 20
+
+
+def test_each_layout_is_searched_once_the_usual_one_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fit searches every layout's same-width endings once, the usual layout's included: it was searched by the
+    caller with any character and then again with the characters its values use, each search a pass over the
+    column. The one search is the one with used characters, stored like every other layout's."""
+    import synth.generated as generated
+    import synth.generated_layouts as layouts
+    from synth.generated_shapes import usual_template
+
+    searched: list[str] = []
+
+    def counting(present: pd.Series, others: Any = None, base: Any = None, **kw: Any) -> Any:
+        searched.append(base if base is not None else str(usual_template(present.dropna().astype(str))))
+        return same_width_format(present, others, base, **kw)
+
+    monkeypatch.setattr(generated, "same_width_format", counting)
+    monkeypatch.setattr(layouts, "same_width_format", counting)
+    rng = np.random.default_rng(8)
+    # Postcodes of six layouts whose last letter is one of A, B, D (every other letter unused there).
+    layout = rng.choice(len(POSTCODE_LAYOUTS), 1200)
+    real = pd.DataFrame({"postcode": [_fill(POSTCODE_LAYOUTS[k], rng)[:-1] + rng.choice(list("ABD")) for k in layout]})
+    schema = synth.Schema((synth.ColumnSpec("postcode", synth.ColumnKind.PII, pii_type="postcode"),))
+    plan = GeneratedColumns.fit(real, schema).plans[0]
+    formats = [plan.detail["same_width"], *(f for _, f in plan.detail["layouts"][1:])]
+    assert len(formats) == len(POSTCODE_LAYOUTS)
+    assert sorted(searched) == sorted(f["template"] for f in formats)  # each layout once, none twice
+    for fmt in formats:  # every layout's search was the one with used characters, the usual one's too
+        assert {s[-1] for s in fmt["suffixes"]} <= set("ABD"), fmt["template"]
