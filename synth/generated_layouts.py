@@ -82,8 +82,8 @@ def layout_formats(
     common = len(set(usual_values)) >= MIN_TEMPLATE_VALUES
     usual_template = _template(usual_values) if common else _shape_template(usual_values)
     usual = search.format(usual_template, usual_values, search.needed)
-    alone = finish(None, usual) if usual is not None else None
-    if alone is None:
+    alone = None if usual is None else finish(None, usual)
+    if usual is None or alone is None:
         return None, []
     usual_share = counts[usual_shape] / len(sample)
     if not common or usual_share < MIN_LAYOUT_SHARE or usual_share * len(text) < MIN_LAYOUT_ROWS:
