@@ -78,7 +78,6 @@ Privacy: what is not covered
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -86,42 +85,25 @@ import numpy as np
 import pandas as pd
 
 from synth.progress import ProgressCallback, scaled
-from synth.schema import ColumnKind, Schema
-from synth.schema.dates import DAY_NS
-from synth.synthesizers.base import (
-    ColumnDomain,
-    Synthesizer,
-    SynthesizerError,
-    register_state,
-)
-from synth.synthesizers.cart import MISSING, datetimes_from_units
-from synth.synthesizers.column_order import shift_dates, to_gaps
+from synth.schema import Schema
+from synth.synthesizers.base import Synthesizer, SynthesizerError, register_state
+from synth.synthesizers.cart import MISSING as MISSING  # re-exported
+from synth.synthesizers.column_order import to_gaps
 from synth.synthesizers.declared_orders import check_declared_orders, declared_gaps
 from synth.synthesizers.dp import clocks, mechanisms, notices, patterns
 from synth.synthesizers.dp import domains as dpd
 from synth.synthesizers.dp.accountant import Budget
-from synth.synthesizers.dp.encoding import (
-    DOMAIN_WEIGHTS,
-    BinnedColumn,
-    domain_plan,
-    encode_categorical,
-    encode_numeric,
-    faint_code,
-)
+from synth.synthesizers.dp.encoding import DOMAIN_WEIGHTS, BinnedColumn, domain_plan, encode_column, faint_code
 from synth.synthesizers.dp.encoding import is_bool as _is_bool
-from synth.synthesizers.dp.network import (
-    NoisyTable,
-    conditional_cdf,
-    count_table,
-    drop_faint_code,
-    learn_network,
-    root_candidates,
-)
+from synth.synthesizers.dp.network import NoisyTable, learn_network, noisy_tables, root_candidates
 from synth.synthesizers.dp.network import candidate_parents as candidate_parents  # re-exported
+from synth.synthesizers.dp.network import conditional_cdf as conditional_cdf  # re-exported
 from synth.synthesizers.dp.network import configurations as configurations  # re-exported
+from synth.synthesizers.dp.network import count_table as count_table  # re-exported
 from synth.synthesizers.dp.network import mutual_information as mutual_information  # re-exported
 from synth.synthesizers.dp.options import ARTIFACTS, PARAMS
 from synth.synthesizers.dp.options import PUBLIC_DOMAIN_CHOICES as PUBLIC_DOMAIN_CHOICES  # re-exported
+from synth.synthesizers.dp.released import gapped_domains, released_domains
 from synth.synthesizers.dp.sampling import NetworkSampling
 from synth.synthesizers.params import column_names
 from synth.synthesizers.people import FIND_PERSON, PersonColumn
@@ -131,18 +113,12 @@ from synth.synthesizers.time_of_day import (
     Split,
     Zone,
     column_zones,
-    from_local,
     is_time_of_day,
     is_untested,
     writes_offset,
 )
 from synth.synthesizers.weekdays import WEEKDAYS, is_hidden_weekday
 
-#: Each parent configuration's noisy counts are shrunk towards the child's overall distribution by this many
-#: Laplace scales of pseudo-rows (post-processing, no budget): a configuration where the noise left one cell alone no
-#: longer makes that cell certain. Measured on Adult (3 fits each, 1-/2-/3-way accuracy): ε = 3 0.941 → 0.946,
-#: ε = 1 0.911 → 0.913; 1 to 10 scales score alike.
-PRIOR_NOISE_SCALES = 2.0
 #: Share of ε spent on the noisy row count.
 COUNT_SHARE = 0.02
 
@@ -262,38 +238,20 @@ class PrivBayes(NetworkSampling, Synthesizer):
         # The base reads each column's exact values, range and missingness for checking conditions, the exact
         # row count, and the real dtypes (a categorical dtype lists the real labels): replace all of it, for
         # the modelled columns, by what the DP fit released.
-        released = {c.name: c for c in self.columns_}
-        domain = []
-        for dom in self.domain_:
-            col = released.get(dom.name)
-            if col is None:
-                domain.append(dom)  # a generated column: outside ε, as the guarantee says
-            elif col.categorical:
-                values = tuple(c for c in col.categories if c != MISSING)
-                domain.append(
-                    ColumnDomain(dom.name, dom.kind, values, None, None, MISSING in col.categories, private=True)
-                )
-            elif not len(col.low):  # a range that released no value: missing in every row
-                domain.append(ColumnDomain(dom.name, dom.kind, (), None, None, True, private=True))
-            else:
-                low, high = float(col.low.min()), float(col.high.max())
-                if col.kind is ColumnKind.DATETIME:
-                    ends = datetimes_from_units(np.asarray([low, high]), np.zeros(2, bool), col.origin, col.unit, None)
-                    ends = from_local(pd.DataFrame({dom.name: ends}), self.time_zones_)[dom.name]  # a local clock
-                    low, high = ends.iloc[0], ends.iloc[1]
-                domain.append(ColumnDomain(dom.name, dom.kind, (), low, high, col.has_missing, private=True))
-        self.domain_ = self._gapped_domains(tuple(domain))
+        domain = released_domains(self.domain_, self.columns_, self.time_zones_)
+        kinds = {c.name: c.kind for c in self.schema_}
+        self.domain_ = gapped_domains(domain, kinds, getattr(self, "order_gaps_", ()))
         self.n_train_rows_ = max(2, round(self.noisy_rows_))
         # An inferred schema's reasons quote the data ("two values that read as yes/no (no, yes)", shares of
         # rows): the file keeps the kinds and dtypes (public input) but not the reasons.
         self.schema_ = Schema(tuple(dataclasses.replace(c, reason="") for c in self.schema_))
-        for name, col in released.items():  # (a hidden column, synth.synthesizers.weekdays, has no real dtype)
+        for col in self.columns_:  # (a hidden column, synth.synthesizers.weekdays, has no real dtype)
             if (
                 col.categorical
-                and name in self.reference_
-                and isinstance(self.reference_[name].dtype, pd.CategoricalDtype)
+                and col.name in self.reference_
+                and isinstance(self.reference_[col.name].dtype, pd.CategoricalDtype)
             ):
-                self.reference_[name] = self.reference_[name].astype(object)
+                self.reference_[col.name] = self.reference_[col.name].astype(object)
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         # ``rng`` (from random_state) is deliberately unused: every draw here is a DP mechanism's, from ``noise``.
@@ -375,7 +333,7 @@ class PrivBayes(NetworkSampling, Synthesizer):
             # the sparse low cells of its log grid (gaps spread evenly over 0-300 days started at 31.6 days), so a
             # gap's range is extended down to 0: public knowledge, no budget.
             floor = 0.0 if spec.name in gapped else None
-            column, codes = self._fit_column(
+            column, codes = encode_column(
                 data[spec.name],
                 spec.kind,
                 plan,
@@ -383,6 +341,7 @@ class PrivBayes(NetworkSampling, Synthesizer):
                 eps_column,
                 delta_column,
                 noisy_rows,
+                int(self.bins),
                 noise,
                 floor=floor,
             )
@@ -410,22 +369,12 @@ class PrivBayes(NetworkSampling, Synthesizer):
             str(self.structure_score),
             root_candidates(sizes, tuple(c.value_codes >= 2 for c in columns)),
         )
-        # The tables' ε split ∝ √cells (each table's own sensitivity is 1): that minimises the summed expected
-        # L1 error Σ cells_i / ε_i under Σ ε_i = ε_tables, instead of giving a 2-cell table as much as a 400-cell one.
-        cells = np.asarray([sizes[c] * math.prod(sizes[p] for p in parents) for c, parents in network], dtype=float)
-        shares = np.sqrt(cells) / np.sqrt(cells).sum() if len(cells) else cells
-        tables = []
-        for i, (child, parents) in enumerate(network):
-            progress(0.7 + 0.3 * i / max(d, 1), f"noisy table for {columns[child].name}")
-            counts = count_table(codes, child, parents, sizes)
-            scale = 1.0 / (eps_tables * shares[i])
-            noisy = mechanisms.laplace(counts, scale, noise)
-            faint = faint_code(columns[child], plans[child])
-            noisy = noisy if faint is None else drop_faint_code(noisy, faint, scale)
-            tables.append(NoisyTable(child, parents, conditional_cdf(noisy, PRIOR_NOISE_SCALES * scale)))
+        names = [c.name for c in columns]
+        faint = [faint_code(column, plan) for column, plan in zip(columns, plans, strict=True)]
+        tables = noisy_tables(codes, network, sizes, faint, eps_tables, noise, scaled(progress, 0.7, 1.0), names)
         progress(1.0, "network fitted")
         self.columns_ = tuple(columns)
-        self.tables_ = tuple(tables)
+        self.tables_ = tables
         self.noise_scale_ = noise_scale
         self.noisy_rows_ = noisy_rows
         self.ledger_ = budget.ledger()
@@ -469,55 +418,10 @@ class PrivBayes(NetworkSampling, Synthesizer):
         """How a column's domain is obtained (see :func:`~synth.synthesizers.dp.encoding.domain_plan`)."""
         return domain_plan(spec, declared, self.public_domain)
 
-    def _fit_column(
-        self,
-        series: pd.Series,
-        kind: ColumnKind,
-        plan: str,
-        declared: Any,
-        epsilon: float,
-        delta: float,
-        noisy_rows: float,
-        noise: np.random.Generator,
-        floor: float | None = None,
-    ) -> tuple[BinnedColumn, np.ndarray]:
-        name = str(series.name)
-        empty = np.zeros(0)
-        if kind in dpd.CATEGORICAL:
-            cats, codes = encode_categorical(series, plan, declared, epsilon, delta, noise, kind)
-            return BinnedColumn(name, kind, cats, empty, empty, False, True, 0, 1, None), codes
-        dom, has_missing, integer, codes, fine = encode_numeric(
-            series, kind, plan, declared, epsilon, noisy_rows, int(self.bins), noise, floor=floor
-        )
-        tz = str(series.dt.tz) if kind is ColumnKind.DATETIME and getattr(series.dt, "tz", None) is not None else None
-        unit = DAY_NS if kind is ColumnKind.DATETIME else 1
-        column = BinnedColumn(
-            name, kind, (), dom.bins_low, dom.bins_high, has_missing, integer, 0, unit, tz, fine, dom.coarse
-        )
-        return column, codes
-
     def network(self) -> list[tuple[str, list[str]]]:
         """The learned network in sampling order: (column, its parent columns)."""
         names = [c.name for c in self.columns_]
         return [(names[t.child], [names[p] for p in t.parents]) for t in self.tables_]
-
-    def _gapped_domains(self, domain: tuple[ColumnDomain, ...]) -> tuple[ColumnDomain, ...]:
-        """A column drawn as a gap released its gap's range (in days for a date): its own range is the anchor's
-        released range moved by it (post-processing), and it is missing wherever the gap or the anchor is."""
-        by_name = {d.name: d for d in domain}
-        kinds = {c.name: c.kind for c in self.schema_}
-        for later, earlier, sign in getattr(self, "order_gaps_", ()):
-            gap, start = by_name[later], by_name[earlier]
-            has_missing = gap.has_missing or start.has_missing
-            if kinds[later] is ColumnKind.DATETIME:
-                days = np.sort(np.asarray([float(gap.low), float(gap.high)]) * sign)
-                ends = shift_dates(pd.Series(pd.to_datetime([start.low, start.high])), days)
-                low, high = ends.iloc[0], ends.iloc[1]
-            else:
-                moves = sorted(float(v) * sign for v in (gap.low, gap.high))
-                low, high = float(start.low) + moves[0], float(start.high) + moves[1]
-            by_name[later] = ColumnDomain(later, kinds[later], (), low, high, has_missing, private=True)
-        return tuple(by_name[d.name] for d in domain)
 
     def privacy_statement(self) -> str:
         """What this fitted model's guarantee covers, in words: the budget spent and the public columns."""

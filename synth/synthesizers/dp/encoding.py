@@ -3,8 +3,8 @@
 A column's domain is declared public, treated as public as seen, or bought with its share of ε through the
 mechanisms of :mod:`synth.synthesizers.dp.domains` (:func:`domain_plan`, :data:`DOMAIN_WEIGHTS`). Categories
 become one code per label (:func:`encode_categorical`); numbers and dates one code per bin plus one for missing
-(:func:`encode_numeric`), held as a :class:`BinnedColumn`, which also turns codes back into values. Every draw
-comes from the private generator ``noise``, in the order the fit makes it.
+(:func:`encode_numeric`), held as a :class:`BinnedColumn` (:func:`encode_column`: either), which also turns codes
+back into values. Every draw comes from the private generator ``noise``, in the order the fit makes it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind
+from synth.schema.dates import DAY_NS
 from synth.synthesizers.cart import MISSING, datetimes_from_units, labels
 from synth.synthesizers.dp import domains as dpd
 
@@ -288,3 +289,33 @@ def encode_numeric(
     dom = dataclasses.replace(dpd.make_bins(low, high, heavy, bins, integer, edges), coarse=coarse)
     fine = dpd.fine_cells(dom, candidates, noisy, 1.0 / eps_spikes) if integer and fine_cells else None
     return dom, has_missing, integer, dpd.numeric_codes(x, dom, has_missing), fine
+
+
+def encode_column(
+    series: pd.Series,
+    kind: ColumnKind,
+    plan: str,
+    declared: Any,
+    epsilon: float,
+    delta: float,
+    noisy_rows: float,
+    bins: int,
+    noise: np.random.Generator,
+    floor: float | None = None,
+) -> tuple[BinnedColumn, np.ndarray]:
+    """One column as a :class:`BinnedColumn` and each row's code (:func:`encode_categorical` or
+    :func:`encode_numeric`, with the column's domain ε and δ); a zone-aware date keeps its zone (its dtype)."""
+    name = str(series.name)
+    empty = np.zeros(0)
+    if kind in dpd.CATEGORICAL:
+        cats, codes = encode_categorical(series, plan, declared, epsilon, delta, noise, kind)
+        return BinnedColumn(name, kind, cats, empty, empty, False, True, 0, 1, None), codes
+    dom, has_missing, integer, codes, fine = encode_numeric(
+        series, kind, plan, declared, epsilon, noisy_rows, bins, noise, floor=floor
+    )
+    tz = str(series.dt.tz) if kind is ColumnKind.DATETIME and getattr(series.dt, "tz", None) is not None else None
+    unit = DAY_NS if kind is ColumnKind.DATETIME else 1
+    column = BinnedColumn(
+        name, kind, (), dom.bins_low, dom.bins_high, has_missing, integer, 0, unit, tz, fine, dom.coarse
+    )
+    return column, codes

@@ -2,8 +2,8 @@
 
 Structure learning scores (attribute, parent set) pairs by PrivBayes' L1 dependence n · R(X, Π) (or by
 n · I(X; Π)) and picks one with the exponential mechanism (:func:`learn_network`); the tables are exact joint
-counts (:func:`count_table`) that the synthesizer noises with Laplace and turns into conditional distributions
-(:func:`conditional_cdf`, post-processing only), held and sampled by :class:`NoisyTable` (independent or balanced
+counts (:func:`count_table`) noised with Laplace and turned into conditional distributions (:func:`noisy_tables`;
+:func:`conditional_cdf`, post-processing only), held and sampled by :class:`NoisyTable` (independent or balanced
 draws). Codes are the discrete attributes of :class:`~synth.synthesizers.dp.encoding.BinnedColumn`; a parent
 configuration is the parents' codes in mixed radix (:func:`configurations`).
 """
@@ -139,6 +139,43 @@ def conditional_cdf(noisy: np.ndarray, prior_rows: float = 0.0) -> np.ndarray:
     cdf = np.cumsum(probs, axis=1)
     cdf[:, -1] = 1.0
     return cdf
+
+
+#: Each parent configuration's noisy counts are shrunk towards the child's overall distribution by this many
+#: Laplace scales of pseudo-rows (post-processing, no budget): a configuration where the noise left one cell alone no
+#: longer makes that cell certain. Measured on Adult (3 fits each, 1-/2-/3-way accuracy): ε = 3 0.941 → 0.946,
+#: ε = 1 0.911 → 0.913; 1 to 10 scales score alike.
+PRIOR_NOISE_SCALES = 2.0
+
+
+def noisy_tables(
+    codes: np.ndarray,
+    network: list[tuple[int, tuple[int, ...]]],
+    sizes: tuple[int, ...],
+    faint: list[int | None],
+    eps_tables: float,
+    noise: np.random.Generator,
+    progress: ProgressCallback,
+    names: list[str],
+) -> tuple[NoisyTable, ...]:
+    """Each (child, parents) pair of ``network`` as a :class:`NoisyTable`: its joint counts with Laplace noise, the
+    ``faint`` code of each attribute (a missing code or "(other)", None for none) dropped when only noise holds it
+    (:func:`drop_faint_code`), shrunk by :data:`PRIOR_NOISE_SCALES` (:func:`conditional_cdf`).
+
+    The tables' ε split ∝ √cells (each table's own sensitivity is 1): that minimises the summed expected L1 error
+    Σ cells_i / ε_i under Σ ε_i = ``eps_tables``, instead of giving a 2-cell table as much as a 400-cell one."""
+    cells = np.asarray([sizes[c] * math.prod(sizes[p] for p in parents) for c, parents in network], dtype=float)
+    shares = np.sqrt(cells) / np.sqrt(cells).sum() if len(cells) else cells
+    tables = []
+    for i, (child, parents) in enumerate(network):
+        progress(i / max(len(sizes), 1), f"noisy table for {names[child]}")
+        counts = count_table(codes, child, parents, sizes)
+        scale = 1.0 / (eps_tables * shares[i])
+        noisy = mechanisms.laplace(counts, scale, noise)
+        code = faint[child]
+        noisy = noisy if code is None else drop_faint_code(noisy, code, scale)
+        tables.append(NoisyTable(child, parents, conditional_cdf(noisy, PRIOR_NOISE_SCALES * scale)))
+    return tuple(tables)
 
 
 def mutual_information(x: np.ndarray, y: np.ndarray, kx: int, ky: int) -> float:
