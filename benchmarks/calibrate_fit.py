@@ -39,6 +39,7 @@ Usage::
     .venv/bin/python benchmarks/calibrate_fit.py --remeasure customers   # those tables again, the rest as stored
     .venv/bin/python benchmarks/calibrate_fit.py --memory   # peak memory alone (benchmarks/fit_memory.py), ~35 min
     .venv/bin/python benchmarks/calibrate_fit.py --memory --refit
+    .venv/bin/python benchmarks/calibrate_fit.py --layouts  # phone and postcode layout searches alone, ~2 min
 """
 
 from __future__ import annotations
@@ -204,11 +205,15 @@ def measure_all(names: list[str]) -> tuple[dict[str, list[dict[str, Any]]], dict
 
 
 def fit_cost_model(shapes: list[FitShape], y: np.ndarray) -> tuple[list[float], float]:
-    """Non-negative least squares for ``y`` on :func:`basis`, each term scaled to its largest value so that the
-    solver sees comparable columns; returns the coefficients and r² on the measurements' own scale."""
+    """Non-negative least squares for ``y`` on :func:`basis` (:func:`fit_design`)."""
+    return fit_design(basis(shapes), y)
+
+
+def fit_design(design: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
+    """Non-negative least squares for ``y`` on the columns of ``design``, each scaled to its largest value so that
+    the solver sees comparable columns; returns the coefficients and r² on the measurements' own scale."""
     from scipy.optimize import nnls
 
-    design = basis(shapes)
     scale = np.maximum(design.max(axis=0), 1e-300)
     # Relative errors matter (a 0.1 s fit off by 1 s misleads as much as a 100 s fit off by 1,000 s): each row is
     # weighted by 1 / its measured value, so the small tables are not drowned by the large ones.
@@ -246,9 +251,20 @@ def main(argv: list[str] | None = None) -> int:
         help="peak memory alone (benchmarks/fit_memory.py: a fresh process per measurement, two per point), "
         "measured or with --refit read from benchmarks/results/calibration_memory.json; the seconds stay",
     )
+    parser.add_argument(
+        "--layouts",
+        action="store_true",
+        help="the layout searches of phone and postcode columns alone (benchmarks/calibrate_layouts.py), measured "
+        "or with --refit read from benchmarks/results/calibration_layouts.json; the synthesizers' terms stay",
+    )
     args = parser.parse_args(argv)
 
     import synth
+
+    if args.layouts:
+        from benchmarks.calibrate_layouts import calibrate_layouts
+
+        return calibrate_layouts(OUT_PACKAGE, refit=args.refit, dry_run=args.dry_run)
 
     names = args.only or synth.available()
     if args.memory:
@@ -311,8 +327,9 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine,
         "synthesizers": {**existing.get("synthesizers", {}), **coefficients},
     }
-    if "peak_model" in existing:
-        document["peak_model"] = existing["peak_model"]
+    for kept in ("peak_model", "layouts"):  # written by --memory and --layouts
+        if kept in existing:
+            document[kept] = existing[kept]
     if args.dry_run:
         print(json.dumps(document, indent=2))
         return 0

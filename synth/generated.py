@@ -234,7 +234,7 @@ class GeneratedColumns:
                         detail["email_names"] = follow
                 elif spec.pii_type not in _FAKERS or clashes_with_fakes(spec.pii_type, present):
                     detail["template"] = disjoint_template(present, others)
-                if spec.pii_type == "phone" or spec.pii_type not in _FAKERS:
+                if searches_layouts(spec):
                     # The real layout ("+49 690 412 9249"), ending in endings no real value has; and the column's
                     # other common layouts with their shares ("(0191) 496 0182" beside "+441314960513").
                     finish = partial(_finished_layout, spec.pii_type, present)
@@ -377,6 +377,12 @@ def reads_every_value(spec: ColumnSpec, values: pd.Series) -> bool:
     (:func:`synth.audit.calibration.fit_shape`)."""
     if spec.kind is ColumnKind.IDENTIFIER:
         return not _is_number(values)
+    return searches_layouts(spec)
+
+
+def searches_layouts(spec: ColumnSpec) -> bool:
+    """Whether :meth:`GeneratedColumns.fit` learns this column's common layouts
+    (:func:`synth.generated_layouts.layout_formats`): phone numbers and PII of a type without a faker."""
     return spec.kind is ColumnKind.PII and (spec.pii_type == "phone" or spec.pii_type not in _FAKERS)
 
 

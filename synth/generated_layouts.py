@@ -25,7 +25,7 @@ At sample (:func:`fill_layouts`)
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -61,7 +61,7 @@ def layout_formats(
     ``[share, format]``, after the usual one's share: ``[[share of usual], [share, format], ...]`` (an empty list when
     the usual layout is the only common one).
 
-    Every layout's format, the usual one's included, is searched once (:func:`_layout_format`: same-width endings
+    Every layout's format, the usual one's included, is searched once (:meth:`_LayoutSearch.format`: same-width endings
     of the characters its values use). ``finish``: called with a layout's own values (None: all of them, when the
     usual layout is the only one kept) and its same-width format, returns the format as stored (a phone's country
     codes, learned from the values given) or None to drop it (a layout with no room for a phone number; the usual
@@ -72,7 +72,6 @@ def layout_formats(
     if not sample:
         return None, []
     shapes = pd.Series(_layouts(sample))
-    counts = shapes.value_counts()
     search = _LayoutSearch(text, others)
     # The usual layout: the most common in the sample, as synth.generated_shapes.usual_template finds it (its
     # literal characters only when enough distinct values back them). Its format makes room for every key: when
@@ -85,18 +84,13 @@ def layout_formats(
     alone = None if usual is None else finish(None, usual)
     if usual is None or alone is None:
         return None, []
-    usual_share = counts[usual_shape] / len(sample)
-    if not common or usual_share < MIN_LAYOUT_SHARE or usual_share * len(text) < MIN_LAYOUT_ROWS:
-        usual_share = 0.0  # not a common layout itself (a column of many rare layouts): drawn alone
+    usual_share = 0.0  # unless the usual layout is a common one (not in a column of many rare layouts)
     kept: list[tuple[float, dict[str, Any]]] = []
-    for shape, count in counts.items():
-        share = count / len(sample)
-        if share < MIN_LAYOUT_SHARE or share * len(text) < MIN_LAYOUT_ROWS:
-            break  # value_counts is sorted: every later layout is rarer
-        if shape == usual_shape or len(kept) >= MAX_LAYOUTS - 1:
+    for shape, share, values in _common(sample, shapes, len(text)):
+        if shape == usual_shape:
+            usual_share = share
             continue
-        values = [v for v, s in zip(sample, shapes, strict=True) if s == shape]
-        if len(set(values)) < MIN_TEMPLATE_VALUES:
+        if len(kept) >= MAX_LAYOUTS - 1:
             continue
         template = _template(values)
         if template == usual_template:
@@ -115,6 +109,33 @@ def layout_formats(
         return alone, []
     shares = _rounded([usual_share, *(s for s, _ in kept)])
     return stored, [[shares[0]], *([s, f] for s, (_, f) in zip(shares[1:], kept, strict=True) if s > 0)]
+
+
+def _common(sample: list[str], shapes: pd.Series, rows: int) -> Iterator[tuple[Any, float, list[str]]]:
+    """Each common layout of a column of ``rows`` present values, most common first, as (its shape, its share of
+    ``sample``, its values there): at least :data:`MIN_LAYOUT_SHARE` of the sample, about :data:`MIN_LAYOUT_ROWS`
+    rows and :data:`~synth.generated_formats.MIN_TEMPLATE_VALUES` distinct values."""
+    for shape, count in shapes.value_counts().items():
+        share = count / len(sample)
+        if share < MIN_LAYOUT_SHARE or share * rows < MIN_LAYOUT_ROWS:
+            return  # value_counts is sorted: every later layout is rarer
+        values = [v for v, s in zip(sample, shapes, strict=True) if s == shape]
+        if len(set(values)) >= MIN_TEMPLATE_VALUES:
+            yield shape, share, values
+
+
+def searched_layouts(present: pd.Series) -> int:
+    """How many layouts' endings :func:`layout_formats` searches at fit for these values (0 for none): the usual
+    one and every other common one, at most :data:`MAX_LAYOUTS`. Each search reads the values of its width; the
+    fit-time estimate counts them (:func:`synth.audit.calibration.fit_shape`)."""
+    text = present.dropna().astype(str)
+    sample = _sample_text(text)
+    if not sample:
+        return 0
+    shapes = pd.Series(_layouts(sample))
+    usual = shapes.mode().iloc[0]
+    others = sum(1 for shape, _, _ in _common(sample, shapes, len(text)) if shape != usual)
+    return 1 + min(others, MAX_LAYOUTS - 1)
 
 
 class _LayoutSearch:

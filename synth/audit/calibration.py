@@ -42,6 +42,9 @@ class FitShape:
             level of (2 to ``MAX_STRATA_LEVELS``), at least 1.
         text_dates: modelled dates written as text in a format other than ISO 8601's year-month-day, which every
             fit parses value by value (``2011-01-01`` takes pandas' fast path; ``23.12.2010`` does not).
+        layouts: layouts of phone numbers, postcodes and PII of unknown type whose endings a fit searches beyond
+            each column's first (:func:`synth.generated_layouts.searched_layouts`), summed over those columns: priced
+            apart from the terms (:func:`layout_seconds`).
     """
 
     rows: float
@@ -51,6 +54,7 @@ class FitShape:
     labels: float | None = None
     strata: float | None = None
     text_dates: float = 0.0
+    layouts: float = 0.0
 
     def features(self) -> tuple[float, float, float, float, float, float, float]:
         """The seven quantities the terms take powers of, unknowns filled with Adult's shares."""
@@ -93,7 +97,11 @@ def estimate_fit(
     before every fit. Peak memory has its own terms (:data:`MEMORY_TERMS`, a calibration's ``peak_terms``; before
     session 20 the time's): the growth of resident memory a fit needs beyond the table and the libraries, measured
     by ``benchmarks/calibrate_fit.py --memory`` in a fresh process per measurement. A calibration whose terms have
-    fewer powers (or no ``terms``: ``a + b·rows·columns``) still reads: the missing powers are 0.
+    fewer powers (or no ``terms``: ``a + b·rows·columns``) still reads: the missing powers are 0. The search for
+    the endings of every common layout of a phone or postcode column (:mod:`synth.generated_layouts`) is priced on
+    top, the same for every synthesizer (:func:`layout_seconds`): the terms were measured on one-layout phone
+    numbers, and the clinic walk's phone numbers (12 layouts searched beyond the first) took 0.14 s of CPU where they
+    said 0.015 s.
 
     Args:
         n_rows: rows to fit on.
@@ -114,7 +122,9 @@ def estimate_fit(
         synthesizers = available()
     if shape is None:
         shape = FitShape(n_rows, n_columns, n_numeric)
-    table = (calibration if calibration is not None else load_calibration()).get("synthesizers", {})
+    document = calibration if calibration is not None else load_calibration()
+    table = document.get("synthesizers", {})
+    layouts = layout_seconds(document.get("layouts"), shape)
     cells = float(shape.rows) * float(shape.columns)
     out = []
     for name in synthesizers:
@@ -130,10 +140,23 @@ def estimate_fit(
         elif widest and shape.columns > 1.5 * widest:
             note = f"extrapolated from tables of up to {widest:,.0f} columns"
         terms = coef.get("terms")
-        seconds = shape_cost(coef["seconds"], shape, terms)
+        seconds = shape_cost(coef["seconds"], shape, terms) + layouts
         peak = shape_cost(coef["peak_mb"], shape, coef.get("peak_terms", terms))
         out.append(FitEstimate(name, seconds, peak, note))
     return tuple(out)
+
+
+def layout_seconds(coefficients: Mapping[str, Any] | None, shape: FitShape) -> float:
+    """CPU seconds of the layout searches a fit makes beyond each column's first (:attr:`FitShape.layouts`):
+    ``a·layouts + b·rows·layouts`` with a calibration's ``layouts`` coefficients ``seconds: [a, b]`` (written by
+    ``python benchmarks/calibrate_fit.py --layouts``); 0 without them. Each search is a pass over the values of its
+    layout's width and a scan of candidate endings: a cost per layout (about 0.01 s) that grows slowly with the
+    rows."""
+    try:
+        a, b = (float(c) for c in (coefficients or {})["seconds"])
+    except (KeyError, TypeError, ValueError):
+        return 0.0
+    return max(0.0, a * shape.layouts + b * float(shape.rows) * shape.layouts)
 
 
 #: The terms of the cost model, as powers of (rows, columns, numbers, generated, labels, strata, text dates): a
@@ -227,8 +250,9 @@ def many_valued_numbers(df: pd.DataFrame, schema: Schema) -> int:
 def fit_shape(df: pd.DataFrame, schema: Schema) -> FitShape:
     """Count on ``df`` what :data:`TERMS` need (:class:`FitShape`): labels and strata on a seeded sample of at most
     20,000 rows, as :func:`many_valued_numbers` counts; dates as text are those not yet parsed (numbers are epoch
-    seconds, parsed in one step)."""
-    from synth.generated import reads_every_value
+    seconds, parsed in one step); layouts on the sample a fit reads them from."""
+    from synth.generated import reads_every_value, searches_layouts
+    from synth.generated_layouts import searched_layouts
     from synth.synthesizers.copula_strata import MAX_STRATA_LEVELS
 
     specs = [s for s in schema if s.name in df.columns]
@@ -243,7 +267,8 @@ def fit_shape(df: pd.DataFrame, schema: Schema) -> FitShape:
         for s in modelled
         if s.kind is ColumnKind.DATETIME
     )
-    return FitShape(len(df), len(modelled), numbers, generated, sum(counts), strata, text_dates)
+    layouts = sum(max(searched_layouts(df[s.name]) - 1, 0) for s in specs if searches_layouts(s))
+    return FitShape(len(df), len(modelled), numbers, generated, sum(counts), strata, text_dates, layouts)
 
 
 def _is_datetime(values: pd.Series) -> bool:
