@@ -146,11 +146,11 @@ def _bin_labels(centers: np.ndarray, edges: np.ndarray, kind: ColumnKind, folded
     folded in, the end bins say so."""
     if _whole_bins(edges, kind):  # a centre of 12 for 10–14, or 2.5 for 2–3, names no value the column holds
         ranges = [(edges[i], edges[i + 1] - 1) for i in range(len(edges) - 1)]
-        whole = [(number(a, 0), number(b, 0)) for a, b in ranges]  # 12,345, not 1.234e+04; a true minus
-        labels = [a if a == b else f"{a}–{b}" for a, b in whole]
+        held = [(number(a, 0), number(b, 0)) for a, b in ranges]  # 12345, not 1.234e+04; a true minus
+        labels = [a if a == b else f"{a}–{b}" for a, b in held]
         if folded and len(labels) > 1:
-            labels[0] = f"≤ {whole[0][1]}"
-            labels[-1] = f"≥ {whole[-1][0]}"
+            labels[0] = f"≤ {held[0][1]}"
+            labels[-1] = f"≥ {held[-1][0]}"
         return tuple(labels)
     labels = [_format_number(c, kind) for c in centers]
     if folded and len(labels) > 1:
