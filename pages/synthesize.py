@@ -176,7 +176,7 @@ if models:
         pooled_of = getattr(current.model, "pooled_note", None)  # peers pool nothing of ours
         pooled = pooled_of() if callable(pooled_of) else None
         if pooled:  # before Compare shows "(other)": where it comes from and why
-            st.caption(f":material/join: **Rare categories pooled into “(other)”:** {md(pooled)}")
+            st.caption(f":material/join: **Rare categories pooled:** {md(pooled)}")
         rules = describe_rules(current.model)
         if rules:  # columns computed from others (exact rules): every synthetic row satisfies them
             st.caption(f":material/function: **Exact rules:** {md(rules)}")
