@@ -89,6 +89,10 @@ if syn is not None:
     unrounded = note_of(ds.schema) if callable(note_of) else None
     if unrounded:
         st.caption(f":material/info: **Finer than the real columns:** {md(unrounded)}")
+    pooled_of = getattr(made_by.model, "pooled_note", None) if made_by is not None else None
+    pooled = pooled_of() if callable(pooled_of) else None
+    if pooled:  # Compare shows "(other)" bars next: say here where they come from
+        st.caption(f":material/join: **Rare categories pooled:** {md(pooled)}")
     st.download_button(
         "Download the synthetic table (CSV)",
         data=cached.csv_bytes(syn.id, syn.df),

@@ -14,6 +14,7 @@ from synth.synthesizers import get
 from synth.synthesizers.column_order import describe_orders
 from synth.synthesizers.derived import describe_rules
 from synth.synthesizers.people import describe_people
+from synth.synthesizers.rare_categories import warned_shares
 from ui import cached, guards, model_files, state
 from ui.params import declared_orders_widget, param_widget
 from ui.progress import StreamlitProgress
@@ -164,7 +165,7 @@ if models:
         st.success(f"**{current.label}** fitted in {current.fit_seconds:.2f} s on {len(ds.train):,} rows.")
         for warning in current.model.fit_warnings():
             st.warning(md(warning), icon=":material/warning:")
-        bucketed = {column for column, _ in getattr(current.model, "bucketed_", ())}
+        bucketed = {column for column, _ in warned_shares(getattr(current.model, "bucketed_", ()))}
         offers = [o for o in cached.audit(ds.key, ds.df, ds.schema, ds.train).coarser_codes if o.column in bucketed]
         if offers:  # the fix the warning asks for is one click on Data
             st.page_link(
@@ -172,6 +173,10 @@ if models:
                 label="Cut " + ", ".join(f"{o.column} to its first {o.length} characters" for o in offers) + " on Data",
                 icon=":material/content_cut:",
             )
+        pooled_of = getattr(current.model, "pooled_note", None)  # peers pool nothing of ours
+        pooled = pooled_of() if callable(pooled_of) else None
+        if pooled:  # before Compare shows "(other)": where it comes from and why
+            st.caption(f":material/join: **Rare categories pooled:** {md(pooled)}")
         rules = describe_rules(current.model)
         if rules:  # columns computed from others (exact rules): every synthetic row satisfies them
             st.caption(f":material/function: **Exact rules:** {md(rules)}")

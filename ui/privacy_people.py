@@ -32,24 +32,22 @@ def membership_people(people: PersonMembership) -> None:
         return
     st.markdown(ROWS_WORDS + "\n\n" + people_words(people))
     c = st.columns(2)
+    # The descriptions sit in captions that wrap, as on the row-level cards (a metric's delta is cut to one line).
     c[0].metric(
         "Membership AUC over people",
         f"{head.auc.value:.3f}",
-        delta=f"{head.label}; 95% CI {head.auc_boot_low:.3f}–{head.auc_boot_high:.3f} (people resampled); "
-        "0.5 = no signal",
-        delta_color="off",
-        delta_arrow="off",  # a description beside the number, not a change
         help="The strongest of the person-level attacks below (highest AUC), over training people and holdout people "
         "the synthesizer never saw.",
+    )
+    c[0].caption(
+        f"{md(head.label)}; 95% CI {head.auc_boot_low:.3f}–{head.auc_boot_high:.3f} (people resampled); 0.5 = no signal"
     )
     c[1].metric(
         "Membership advantage over people",
         number(head.advantage),
-        delta=f"2·(AUC − 0.5); 95% CI {number(head.advantage_low)}–{number(head.advantage_high)}; 0 = no signal",
-        delta_color="off",
-        delta_arrow="off",
         help="How much better than a coin the strongest person-level attack tells members from non-members.",
     )
+    c[1].caption(f"2·(AUC − 0.5); 95% CI {number(head.advantage_low)}–{number(head.advantage_high)}; 0 = no signal")
     st.dataframe(
         pd.DataFrame(people_rows(people), columns=list(PEOPLE_COLUMNS)),
         hide_index=True,

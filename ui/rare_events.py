@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import synth
-from synth.evaluation.results import number, percent, with_interval
+from synth.evaluation.results import number, percent, value_words, with_interval
 from synth.evaluation.utility.augmentation import MIN_HOLDOUT_POSITIVES, AugmentationError
 from synth.evaluation.utility.fairness import FairnessError, group_column_order
 from synth.evaluation.utility.targets import is_flag
@@ -82,7 +82,7 @@ def preset_toggle(ds: state.Dataset) -> dict[str, dict[Any, float]] | None:
     column, value, shares = found
     real = float((ds.train[column] == value).mean())
     on = st.toggle(
-        f"Rare events preset: {column} = {value!r} in half the rows (real: {real:.2%})",
+        f"Rare events preset: {column} = {value_words(value)} in half the rows (real: {real:.2%})",
         key="rare_preset",
         help="Rebalances the rarest class to 50% of the synthetic rows, every other column drawn from the model's "
         "conditional distribution given it: more examples of the rare event, e.g. to train a detector.",
@@ -136,7 +136,7 @@ def augmentation_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
     in_holdout = ds.holdout[target].value_counts()
     judged = [i for i, v in enumerate(levels[:-1]) if in_holdout.get(v, 0) >= MIN_HOLDOUT_POSITIVES]
     positive = mid.selectbox(
-        "Class to add", levels, index=judged[0] if judged else 0, key="aug_positive", format_func=repr
+        "Class to add", levels, index=judged[0] if judged else 0, key="aug_positive", format_func=value_words
     )
     real_share = float((ds.train[target] == positive).mean())
     options = [s for s in (0.05, 0.1, 0.25, 0.5) if s > real_share]
@@ -225,7 +225,7 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
     index = outcome_choices.index(default) if default in outcome_choices else len(outcome_choices) - 1
     outcome = mid.selectbox("Outcome", outcome_choices, index=index, key="fair_outcome")
     levels = list(ds.train[outcome].dropna().value_counts().index[::-1])
-    positive = right.selectbox("Favourable outcome", levels, key="fair_positive", format_func=repr)
+    positive = right.selectbox("Favourable outcome", levels, key="fair_positive", format_func=value_words)
     numeric = ds.schema[sensitive].kind not in CLASS_KINDS
     mode_options = ["none"] if numeric else list(MODES)
     mode = st.radio(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeGuard
@@ -121,6 +122,18 @@ def percent(x: float, digits: int = 1, *, signed: bool = False) -> str:
     a minus: "-0.0%" reads as a sign error. Written by :func:`number`, so NaN is "—"."""
     text = number(x * 100, digits, signed=signed)
     return text if text == "—" else text + "%"
+
+
+#: A value prose may print bare: one word of letters, digits and the marks a code or number holds inside it.
+_BARE_VALUE = re.compile(r"[-+]?[^\W_](?:[\w.+:/'-]*[^\W_])?")
+
+
+def value_words(value: object) -> str:
+    """A category or outcome as a sentence prints it: bare when it is one word ("readmitted = yes", "churn = 1"),
+    quoted only where the quotes delimit it ("'Very high'", "' no'", "''"): a sentence that read "the class 'No'"
+    made the reader wonder whether the quotes were part of the value (session 26 walk)."""
+    text = str(value)
+    return text if _BARE_VALUE.fullmatch(text) else repr(text)
 
 
 def _finite(value: object) -> TypeGuard[int | float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from synth.evaluation.results import value_words
 from synth.evaluation.utility.augmentation import AugmentationResult
 from synth.evaluation.utility.fairness import FairnessResult
 from synth.plots.common import HOLDOUT_COLOR, REAL_COLOR, SYNTH_COLOR, layout, percent_ticks
@@ -33,7 +34,7 @@ def augmentation_figure(result: AugmentationResult) -> go.Figure:
         )
     return layout(
         fig,
-        f"PR-AUC for {result.target} = {result.positive!r} on the real holdout",
+        f"PR-AUC for {result.target} = {value_words(result.positive)} on the real holdout",
         "rows of the class added",
         "PR-AUC",
     )
@@ -57,10 +58,8 @@ def group_rates_figure(result: FairnessResult) -> go.Figure:
                 "arrayminus": [r.outcome_rate - r.outcome_interval.low for r in rows],
             },
         )
-    fig = layout(
-        fig, f"Share with {result.outcome} = {result.positive!r} in each {result.sensitive} group", result.sensitive,
-        "outcome rate",
-    )  # fmt: skip
+    title = f"Share with {result.outcome} = {value_words(result.positive)} in each {result.sensitive} group"
+    fig = layout(fig, title, result.sensitive, "outcome rate")
     top = max((r.outcome_interval.high for r in result.rows), default=1.0)
     fig.update_yaxes(tickformat=percent_ticks(top))
     return fig

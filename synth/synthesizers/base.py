@@ -62,6 +62,8 @@ from synth.synthesizers.rare_categories import (
     bucket_warning,
     bucketed_shares,
     hide_rare_categories,
+    pooled_note,
+    warned_shares,
 )
 from synth.synthesizers.row_offsets import offset_shares, to_row_clocks, write_row_offsets
 from synth.synthesizers.time_of_day import (
@@ -270,7 +272,16 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         is nothing to say. Subclasses add theirs to these."""
         k = int(getattr(self, MIN_CATEGORY_ROWS.name, 1))
         # (absent from files saved before it existed)
-        return tuple(bucket_warning(column, share, k) for column, share in getattr(self, "bucketed_", ()))
+        return tuple(
+            bucket_warning(column, share, k) for column, share in warned_shares(getattr(self, "bucketed_", ()))
+        )
+
+    def pooled_note(self) -> str | None:
+        """One sentence naming the columns whose rare categories this model learned as "(other)", with the share of
+        training rows each pooled, and why (:func:`~synth.synthesizers.rare_categories.pooled_note`); None when
+        none was. Read from the fit, so the pages print the figures the model holds instead of counting again."""
+        k = int(getattr(self, MIN_CATEGORY_ROWS.name, 1))
+        return pooled_note(getattr(self, "bucketed_", ()), k)  # (absent from files saved before it existed)
 
     @abstractmethod
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:

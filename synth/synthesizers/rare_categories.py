@@ -20,6 +20,7 @@ table the base stores, and a categorical column's dtype keeps only the categorie
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -94,11 +95,13 @@ def hide_rare_categories(df: pd.DataFrame, schema: Schema, k: int) -> pd.DataFra
 
 
 def bucketed_shares(df: pd.DataFrame, schema: Schema, k: int) -> tuple[tuple[str, float], ...]:
-    """(column, share of its non-missing rows) for each categorical column whose rare categories (fewer than ``k``
-    rows) hold at least :data:`WARN_SHARE` of its rows: about as many sampled rows will hold :data:`RARE_LABEL`.
+    """(column, share of its non-missing rows) for each categorical column with rare categories (fewer than ``k``
+    rows): about as many sampled rows will hold :data:`RARE_LABEL`. Largest share first.
 
-    A postcode of a few thousand values over a few thousand rows comes out almost entirely "(other)": the fit says
-    so before anyone reads a sample (found on a claims table, 98% of synthetic postcodes).
+    Every such column is listed, so the Synthesize and Sample pages can say where "(other)" comes from before
+    Compare shows it (the clinic walk: 7.8% of diagnoses pooled, and no word of it until Compare); a share of at
+    least :data:`WARN_SHARE` is also a fit warning (:func:`warned_shares`): a postcode of a few thousand values over
+    a few thousand rows comes out almost entirely "(other)" (found on a claims table, 98% of synthetic postcodes).
     """
     out = []
     for spec in schema:
@@ -106,9 +109,27 @@ def bucketed_shares(df: pd.DataFrame, schema: Schema, k: int) -> tuple[tuple[str
             continue
         counts = df[spec.name].value_counts(dropna=True)
         share = float(counts[counts < k].sum() / counts.sum()) if counts.sum() else 0.0
-        if share >= WARN_SHARE:
+        if share > 0:
             out.append((spec.name, share))
     return tuple(sorted(out, key=lambda x: (-x[1], x[0])))
+
+
+def warned_shares(bucketed: Sequence[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
+    """The columns of :func:`bucketed_shares` whose fit warns: rare categories hold :data:`WARN_SHARE` or more."""
+    return tuple((column, share) for column, share in bucketed if share >= WARN_SHARE)
+
+
+def pooled_note(bucketed: Sequence[tuple[str, float]], k: int) -> str | None:
+    """One sentence naming the columns whose rare categories were pooled into :data:`RARE_LABEL`, with the share
+    of rows each pooled, and why; None when nothing was pooled. ``bucketed``: a fitted model's ``bucketed_``."""
+    if not bucketed:
+        return None
+    listed = ", ".join(f"{column} ({share:.1%} of training rows)" for column, share in bucketed)
+    return (
+        f"{listed}: categories held by fewer than {k} training rows are learned as one value, {RARE_LABEL!r}, and "
+        "about that share of synthetic rows holds it. A category so rare would single out the people who have it "
+        "(anyone seeing it in the synthetic table would learn that someone in the training data had it)."
+    )
 
 
 def bucket_warning(column: str, share: float, k: int) -> str:

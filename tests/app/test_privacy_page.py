@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import threading
 import time
 from typing import Any
@@ -75,9 +76,17 @@ def test_verdict_distances_attacks_and_sdmetrics_are_shown(part: pd.DataFrame) -
     assert "Closer to train than to holdout" in [m.label for m in at.metric]
     specs = {c.proto.spec and json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")}
     assert "Distance to the closest training row" in specs
-    labels = [m.label for m in open_section(at, "Membership").metric]
+    membership = open_section(at, "Membership")
+    labels = [m.label for m in membership.metric]
     assert "Membership inference AUC" in labels
     assert "Membership AUC over people" not in labels  # no person column: every figure is about rows
+    # The cards' descriptions wrap in captions: as deltas (one line, cut with an ellipsis) the browser showed
+    # "Distance to closest record; 95% CI 0.4…" (session 26 walk).
+    cards = [m for m in membership.metric if m.label.startswith(("Membership inference AUC", "Members caught"))]
+    assert len(cards) == 3 and not any(m.proto.delta for m in cards)
+    captions = [c.value for c in membership.caption]
+    assert any(re.search(r"; 95% CI 0\.\d{3}–[01]\.\d{3}; 0\.5 = no signal$", c) for c in captions), captions
+    assert sum("no signal: 1%" in c or "no signal: 10%" in c or "non-members" in c for c in captions) >= 2
     labels = [m.label for m in open_section(at, "Attacks").metric]
     for label in (
         "DCRBaselineProtection (sdmetrics)",

@@ -640,3 +640,40 @@ def test_lost_categories_read_for_any_column_name(lost: int) -> None:
     message = next(f for f in diagnose_column(real, syn, ColumnKind.CATEGORICAL) if f.check == "lost").message
     words = "1 real category of category never appears" if lost == 1 else "3 real categories of category never appear"
     assert message.startswith(words + " in synthetic"), message
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    low=st.integers(-50, 100_000),
+    span=st.integers(1, 400),
+    n=st.integers(60, 400),
+    seed=st.integers(0, 2**16),
+)
+@example(low=1, span=13, n=400, seed=21)  # the clinic walk's length_of_stay, 1–14 days: 0.25, 0.75, 1.25, …
+def test_a_pair_of_whole_number_columns_is_binned_on_whole_numbers(low: int, span: int, n: int, seed: int) -> None:
+    """The pair explorer cut a whole-number column into 30 equal bins labelled by their centres (0.25, 0.75, …;
+    half of them empty). Its bins now start on whole numbers, and each label names the whole numbers the bin holds:
+    every value lies in the bin whose label covers it, and no label holds a decimal point."""
+    rng = np.random.default_rng(seed)
+    real = pd.DataFrame({"days": rng.integers(low, low + span + 1, n), "other": rng.integers(0, 5, n)})
+    schema = Schema([ColumnSpec("days", ColumnKind.DISCRETE), ColumnSpec("other", ColumnKind.DISCRETE)])
+    view = pair_view(real, real, "days", "other", schema=schema)
+    assert view.view == "density"
+    assert not any("." in label for label in view.x_labels), view.x_labels
+
+    def covers(label: str, value: int) -> bool:
+        text = label.replace(",", "").replace("−", "-")
+        if text.startswith("≤ "):
+            return value <= int(text[2:])
+        if text.startswith("≥ "):
+            return value >= int(text[2:])
+        ends = re.fullmatch(r"(-?\d+)(?:–(-?\d+))?", text)
+        assert ends is not None, label
+        return int(ends.group(1)) <= value <= int(ends.group(2) or ends.group(1))
+
+    grid = np.array(view.real)
+    assert grid.sum() == pytest.approx(1.0)
+    counts = grid.sum(axis=0) * n  # rows per x bin
+    for i, label in enumerate(view.x_labels):
+        held = int(sum(covers(label, int(v)) for v in real["days"]))
+        assert round(counts[i]) == held, (label, counts[i], held)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from synth.evaluation.results import MINUS, Interval, number, percent
+from synth.evaluation.results import MINUS, Interval, number, percent, value_words
 from synth.evaluation.utility.efficacy_table import EFFICACY_COLUMNS, efficacy_rows
 from synth.evaluation.utility.tstr import ModelScore, UtilityResult
 
@@ -182,3 +182,26 @@ def test_a_score_with_its_interval_is_written_once_for_every_table() -> None:
     assert with_interval(0.5, Interval(float("nan"), float("nan"))) == "0.500"
     assert with_interval(float("nan"), Interval(0.1, 0.2)) == "—" and with_interval(None, None) == "—"
     assert interval_text([None, 0.2]) is None and interval_text("0.1–0.2") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [("No", "No"), ("yes", "yes"), (1, "1"), (True, "True"), (">50K", "'>50K'"), ("Very high", "'Very high'"),
+     (" no", "' no'"), ("", "''"), ("M52.2", "M52.2"), ("-1", "-1"), ("yes.", "'yes.'")],
+)  # fmt: skip
+def test_a_value_in_prose_is_quoted_only_where_the_quotes_delimit_it(value: object, text: str) -> None:
+    """The Rare events page wrote "readmitted_30d = 'No'" (session 26 walk): a one-word value reads bare."""
+    assert value_words(value) == text
+
+
+@given(st.text(max_size=12))
+def test_a_value_in_prose_reads_back_as_itself(value: str) -> None:
+    """Bare or quoted, the words name exactly the value: a bare one holds no space or edge punctuation that a
+    sentence would swallow, a quoted one is the value's own repr."""
+    import ast
+
+    text = value_words(value)
+    if text == value:
+        assert value and not any(c.isspace() for c in value) and value[-1].isalnum() and value[0] not in "'\",;"
+    else:
+        assert ast.literal_eval(text) == value

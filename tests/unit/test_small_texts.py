@@ -35,6 +35,50 @@ def test_a_gap_between_two_worse_than_chance_scores_is_not_shown_as_good() -> No
     assert color == "normal" and caption.startswith("gap 95%") and "beyond noise" in caption
 
 
+def test_a_gap_on_a_rare_class_says_how_many_rows_it_has_and_stays_grey_even_beyond_its_interval() -> None:
+    """The clinic walk: readmitted_30d's gap, 95% −0.30 to −0.07, was grey with "too few rows of a class to judge".
+    The caption now counts the class's rows; the light stays grey although the interval excludes 0 (it resamples
+    holdout rows only; other splits of that table gave gaps from −0.11 to +0.03)."""
+    import dataclasses
+
+    from synth.evaluation.utility.tstr import RareClass
+    from ui.compare.ml import utility_card
+
+    score = dataclasses.replace(
+        _score(0.577, 0.766),
+        judged=False,
+        rare_class=RareClass("yes", 24, 10),
+        difference_interval=Interval(-0.30, -0.07),
+    )
+    assert score.difference_interval is not None and score.difference_interval.excludes(0.0)
+    color, caption = utility_card(score)
+    assert color == "off" and score.gap_is_real is None
+    assert "only 10 real rows of yes in the holdout (24 in training)" in caption and "at least 30" in caption
+    color, caption = utility_card(dataclasses.replace(score, rare_class=RareClass("Very high", 12, 40)))
+    assert "only 12 real rows of 'Very high' in training (40 in the holdout)" in caption
+
+
+def test_the_rare_class_is_the_one_with_the_fewest_rows_on_either_side() -> None:
+    """A class rare in the holdout but not in training is the one named (its side decides)."""
+    import numpy as np
+    import pandas as pd
+
+    import synth
+
+    rng = np.random.default_rng(3)
+
+    def table(n: int, rare: int) -> pd.DataFrame:
+        label = np.array(["common"] * (n - rare) + ["rare"] * rare, dtype=object)
+        x = rng.normal(size=n) + (label == "rare")
+        return pd.DataFrame({"x": x.round(3), "z": rng.choice(["p", "q"], n), "label": label})
+
+    train, holdout = table(600, 40), table(300, 6)
+    result = synth.evaluate_utility(train, train.sample(frac=1, random_state=0), holdout, target="label", seed=0)
+    rare = result.headline.rare_class
+    assert rare is not None and (rare.label, rare.train_rows, rare.test_rows) == ("rare", 40, 6)
+    assert not result.headline.judged and result.headline.gap_is_real is None
+
+
 @pytest.mark.parametrize(("tstr", "trtr", "expected"), [(0.447, 0.368, True), (0.7, 0.4, False), (0.5, 0.5, True)])
 def test_both_trivial(tstr: float, trtr: float, expected: bool) -> None:
     assert _score(tstr, trtr).both_trivial is expected

@@ -97,7 +97,7 @@ def test_fairness_says_when_a_model_predicts_one_outcome_for_everyone() -> None:
         assert [m.trained_on for m in one] == ["real", "synthetic"]
         assert all(m.demographic_parity_difference == 0 and m.predicted_share == 0 for m in one)
         (note,) = result.notes  # one note for both models
-        assert note.startswith("The models trained on real and synthetic each predict outcome ≠ 'yes' for every")
+        assert note.startswith("The models trained on real and synthetic each predict outcome ≠ yes for every")
         assert "0 by construction" in note
 
 

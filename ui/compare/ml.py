@@ -34,8 +34,12 @@ def utility_card(head: ModelScore) -> tuple[Literal["normal", "inverse", "off"],
     color = noise_color(head.gap_is_real, lower_is_better=head.goal == "minimize")
     if not head.difference_interval:
         return color, ""
-    judged = {True: "beyond noise", False: "within noise", None: "too few rows of a class to judge"}
-    return color, f"gap 95%: {head.difference_interval.format()} · {judged[head.gap_is_real]}"
+    # A rare class leaves the card grey even when the interval excludes 0: the interval resamples holdout rows
+    # only, and refitting on another split moves the gap more (synth.evaluation.utility.tstr.MIN_CLASS_ROWS).
+    judged = {True: "beyond noise", False: "within noise", None: "not judged"}[head.gap_is_real]
+    if head.rare_class is not None:
+        judged = f"not judged: {head.rare_class.reason()}"
+    return color, f"gap 95%: {head.difference_interval.format()} · {judged}"
 
 
 @st.fragment

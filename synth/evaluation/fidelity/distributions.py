@@ -13,7 +13,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from synth.evaluation.results import to_jsonable
+from synth.evaluation.results import number, to_jsonable
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
@@ -134,8 +134,24 @@ def _format_number(value: float, kind: ColumnKind) -> str:
     return f"{value:,.4g}"
 
 
+def _whole_bins(edges: np.ndarray, kind: ColumnKind) -> bool:
+    """Whether ``edges`` bin a whole-number column on whole numbers (10–14, 15–19, …; one per bin: 7, 8, …)."""
+    return (
+        kind is ColumnKind.DISCRETE and len(edges) > 1 and bool(np.all(edges % 1 == 0) and np.all(np.diff(edges) >= 1))
+    )
+
+
 def _bin_labels(centers: np.ndarray, edges: np.ndarray, kind: ColumnKind, folded: bool) -> tuple[str, ...]:
-    """Each bin's label (its centre); when values beyond the axis were folded in, the end bins say so."""
+    """Each bin's label (its centre, or the whole numbers it holds: "10–14"); when values beyond the axis were
+    folded in, the end bins say so."""
+    if _whole_bins(edges, kind):  # a centre of 12 for 10–14, or 2.5 for 2–3, names no value the column holds
+        ranges = [(edges[i], edges[i + 1] - 1) for i in range(len(edges) - 1)]
+        held = [(number(a, 0), number(b, 0)) for a, b in ranges]  # 12345, not 1.234e+04; a true minus
+        labels = [a if a == b else f"{a}–{b}" for a, b in held]
+        if folded and len(labels) > 1:
+            labels[0] = f"≤ {held[0][1]}"
+            labels[-1] = f"≥ {held[-1][0]}"
+        return tuple(labels)
     labels = [_format_number(c, kind) for c in centers]
     if folded and len(labels) > 1:
         whole = bool(np.all(edges[1:] - edges[:-1] == 1) and edges[0] % 1 == 0.5)  # a bin per whole number
@@ -144,12 +160,14 @@ def _bin_labels(centers: np.ndarray, edges: np.ndarray, kind: ColumnKind, folded
     return tuple(labels)
 
 
-def _nice_step(raw: float) -> float:
-    """The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least ``raw`` (a chart axis's step)."""
+def _nice_step(raw: float, whole: bool = False) -> float:
+    """The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least ``raw`` (a chart axis's step); with
+    ``whole``, a whole number (1, 2, 5, 10, 20, 25, …): a whole-number column's bins start on whole numbers."""
     if not raw > 0 or not np.isfinite(raw):
         return 1.0
     power = 10.0 ** np.floor(np.log10(raw))
-    return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * (1 - 1e-12)))
+    steps = (m * power for m in (1, 2, 2.5, 5, 10))
+    return float(next(v for v in steps if v >= raw * (1 - 1e-12) and (not whole or v % 1 == 0)))
 
 
 def _axis_ends(real: np.ndarray, tail_rows: int) -> tuple[float, float]:
@@ -183,12 +201,17 @@ def _numeric_edges(
         edges = np.arange(lo - 0.5, hi + 1.5)  # one bin per whole number
     else:
         n_unique = len(np.unique(real[:5000])) if len(real) else 2
-        step = _nice_step((hi - lo) / min(n_bins, max(n_unique, 2))) if hi > lo else _nice_step(abs(lo) / 10 or 1)
+        raw = (hi - lo) / min(n_bins, max(n_unique, 2)) if hi > lo else abs(lo) / 10 or 1
+        step = _nice_step(raw, whole=integral)
         if kind is ColumnKind.DATETIME:
             step = max(step, 86_400e9)  # a day at least: dates' bins need not be finer
         start, stop = np.floor(lo / step) * step, np.ceil(hi / step) * step
+        if integral and stop <= hi:  # bins are [a, b): the top whole number needs a bin of its own end
+            stop += step
         edges = start + step * np.arange(max(round(float((stop - start) / step)), 1) + 1)
-    folded = bool((both < edges[0]).any() or (both > edges[-1]).any())
+    # Whole-number bins are [a, b): a value on the top edge lies beyond the last bin's label ("75–79" holding 80).
+    top = (both >= edges[-1]) if integral and edges[-1] % 1 == 0 else (both > edges[-1])
+    folded = bool((both < edges[0]).any() or top.any())
     return edges, folded
 
 
@@ -370,16 +393,12 @@ def pair_view(
         xs = [numeric_values(f[column_x], kx) for f in frames]
         ys = [numeric_values(f[column_y], ky) for f in frames]
 
-        def edges(parts: list[np.ndarray]) -> np.ndarray:
-            both = np.concatenate([p[np.isfinite(p)] for p in parts])
-            if len(both) == 0:
-                return np.linspace(0.0, 1.0, n_bins + 1)
-            lo, hi = np.quantile(both, [0.005, 0.995])
-            if hi <= lo:
-                lo, hi = float(both.min()), float(both.max()) if both.max() > both.min() else float(both.min()) + 1
-            return np.linspace(lo, hi, n_bins + 1)
-
-        ex, ey = edges(xs), edges(ys)
+        # The Compare page's bins, so a whole-number column is binned on whole numbers here too: the pair explorer
+        # cut length_of_stay (1–14 days) into 30 bins labelled 0.25, 0.75, 1.25, …, half of them empty.
+        (ex, folded_x), (ey, folded_y) = (
+            _numeric_edges(xs, kx, n_bins, TAIL_ROWS),
+            _numeric_edges(ys, ky, n_bins, TAIL_ROWS),
+        )
         grids = []
         for x, y in zip(xs, ys, strict=True):
             ok = np.isfinite(x) & np.isfinite(y)
@@ -394,8 +413,8 @@ def pair_view(
             kx,
             ky,
             "density",
-            tuple(_format_number(v, kx) for v in cx),
-            tuple(_format_number(v, ky) for v in cy),
+            _bin_labels(cx, ex, kx, folded_x),
+            _bin_labels(cy, ey, ky, folded_y),
             tuple(tuple(row) for row in grids[0].tolist()),
             tuple(tuple(row) for row in grids[1].tolist()),
             empty,

@@ -75,6 +75,25 @@ class RareValueColumn:
     adjusted_high: float | None = None
     n_judged: int = 1
 
+    @property
+    def judged_interval(self) -> tuple[float, float]:
+        """The interval ``flagged`` reads: widened for the columns judged when it was (``adjusted_*``), else the
+        plain 95% one. The verdict and the Privacy page's table both quote this one: the verdict quoted the plain
+        interval (−11.4% to 12.9%) above a table that printed the widened one (−14.7% to +15.8%) for the same
+        column, and a reader could not tell which the light had read."""
+        if self.adjusted_low is None or self.adjusted_high is None:
+            return self.low, self.high
+        return self.adjusted_low, self.adjusted_high
+
+    def interval_words(self) -> str:
+        """The judged interval with what it is: "95% CI a to b", or, widened for several columns, "95% interval
+        widened for the 3 columns judged: a to b" (signed percentages, as the table prints them)."""
+        low, high = self.judged_interval
+        ends = f"{percent(low, signed=True)} to {percent(high, signed=True)}"
+        if self.adjusted_low is None or self.n_judged <= 1:
+            return f"95% CI {ends}"
+        return f"95% interval widened for the {self.n_judged} columns judged: {ends}"
+
 
 @dataclass(frozen=True)
 class RareValueResult:
@@ -306,9 +325,7 @@ DISPLAY_COLUMNS = (
 
 
 def _excess_text(c: RareValueColumn) -> str:
-    low, high = (
-        (c.low, c.high) if c.adjusted_low is None or c.adjusted_high is None else (c.adjusted_low, c.adjusted_high)
-    )
+    low, high = c.judged_interval
     return f"{percent(c.excess, signed=True)} ({percent(low, signed=True)} to {percent(high, signed=True)})"
 
 

@@ -201,15 +201,14 @@ def _rare_value_verdict(result: RareValueResult | None, limits: tuple[float, flo
     # The excess leads: the two shares alone ("70.1% of train-only values reproduced" for a date column whose
     # few hundred days any table covers) read as a leak where the comparison shows none.
     value = (
-        f"{worst.column}: excess {_pct(worst.excess)} (95% CI {_pct(worst.low)} to {_pct(worst.high)}): "
+        f"{worst.column}: excess {_pct(worst.excess, signed=True)} ({worst.interval_words()}): "
         f"{_pct(worst.train_share)} of {worst.n_train_only:,} train-only values reproduced against "
         f"{_pct(worst.holdout_share)} of {worst.n_holdout_only:,} holdout-only ones; "
         f"over all {len(result.columns)} columns, {result.train_values_copied:,} train-only values reproduced"
     )
     level = _level(worst.excess, limits, worst.flagged)
-    if worst.excess >= limits[0] and not worst.flagged:
-        low, high = (worst.low, worst.high) if worst.adjusted_low is None else (worst.adjusted_low, worst.adjusted_high)
-        value += _noise_note(worst.n_judged, "columns", f"{_pct(low)} to {_pct(high or 0.0)}, which includes no risk")
+    if worst.excess >= limits[0] and not worst.flagged:  # the interval quoted above is the one the light read
+        value += NOISE_NOTE
     return CriterionVerdict(key, label, level, value, threshold, explanation)
 
 

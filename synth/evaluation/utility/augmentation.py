@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation.features import FeatureEncoder, labels, thread_limit
-from synth.evaluation.results import Interval, bootstrap_weights, number, to_jsonable
+from synth.evaluation.results import Interval, bootstrap_weights, number, to_jsonable, value_words
 from synth.evaluation.utility.tstr import MIN_CLASS_ROWS
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
@@ -230,7 +230,8 @@ def _synthetic_rows(
     rows = source[labels(source[target]).to_numpy(dtype=object) == str(labels(pd.Series([positive]))[0])]
     if len(rows) < k:
         raise AugmentationError(
-            f"the synthetic table holds {_rows(len(rows))} with {target} = {positive!r}; {k:,} are needed. Sample "
+            f"the synthetic table holds {_rows(len(rows))} with {target} = {value_words(positive)}; {k:,} are "
+            "needed. Sample "
             "more rows of the class (condition the sample on it) or ask for a smaller share."
         )
     return rows.iloc[:k]
@@ -285,16 +286,18 @@ def evaluate_augmentation(
     y_hold = labels(holdout_c[target]).to_numpy(dtype=object) == key
     n_pos, n_hold_pos = int(y_train.sum()), int(y_hold.sum())
     if n_pos == 0:
-        raise AugmentationError(f"no training row has {target} = {positive!r}: there is nothing to augment")
+        raise AugmentationError(f"no training row has {target} = {value_words(positive)}: there is nothing to augment")
     if n_hold_pos < MIN_HOLDOUT_POSITIVES:
         raise AugmentationError(
-            f"the holdout has {_rows(n_hold_pos)} with {target} = {positive!r}; at least {MIN_HOLDOUT_POSITIVES} are "
+            f"the holdout has {_rows(n_hold_pos)} with {target} = {value_words(positive)}; at least "
+            f"{MIN_HOLDOUT_POSITIVES} are "
             "needed to judge a model on the class. Use a larger holdout share or a larger table."
         )
     ks = sorted({int(v) for v in k}) if k is not None else shares_to_k(len(train_c), n_pos, shares)
     if not ks or any(v < 1 for v in ks):
         raise AugmentationError(
-            f"nothing to add: {target} = {positive!r} already makes up {n_pos / len(train_c):.1%} of training; ask "
+            f"nothing to add: {target} = {value_words(positive)} already makes up {n_pos / len(train_c):.1%} "
+            "of training; ask "
             "for a larger share or give k"
         )
     features = [s.name for s in schema if s.kind in FEATURE_KINDS and s.name != target]
@@ -350,7 +353,8 @@ def evaluate_augmentation(
         # synth.evaluation.utility.tstr.MIN_CLASS_ROWS: "falls behind SMOTE" on 4 holdout rows of fraud).
         helps, beyond = None, None
         verdict = (
-            f"Too few rows of {target} = {positive!r} to judge ({_rows(n_pos)} in training, {_rows(n_hold_pos)} "
+            f"Too few rows of {target} = {value_words(positive)} to judge ({_rows(n_pos)} in training, "
+            f"{_rows(n_hold_pos)} "
             f"in the holdout; at least {MIN_CLASS_ROWS} of each are needed): the table shows what each model scored, "
             "but no difference in it can be told from noise. Use a larger holdout share or a larger table."
         )
@@ -392,7 +396,7 @@ def _verdict(
     above = [a for a in synthetic if a.pr_auc_gain_interval is not None and a.pr_auc_gain_interval.low > 0]
     below = [a for a in synthetic if a.pr_auc_gain_interval is not None and a.pr_auc_gain_interval.high < 0]
     helps = True if above else (False if below else None)
-    what = f"rows with {target} = {positive!r}"
+    what = f"rows with {target} = {value_words(positive)}"
     iv = best.pr_auc_gain_interval
     assert iv is not None and best.pr_auc_gain is not None
     change = (
@@ -401,7 +405,8 @@ def _verdict(
     )
     if helps:
         text = (
-            f"Adding {_rows(best.k).replace(' row', ' synthetic row')} with {target} = {positive!r} helps the model "
+            f"Adding {_rows(best.k).replace(' row', ' synthetic row')} with {target} = "
+            f"{value_words(positive)} helps the model "
             f"on real data: {change}."
         )
     elif helps is False:

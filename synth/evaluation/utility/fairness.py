@@ -26,7 +26,14 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation.features import FeatureEncoder, fittable, labels, thread_limit
-from synth.evaluation.results import Interval, bootstrap_weights, number, recentred_interval, to_jsonable
+from synth.evaluation.results import (
+    Interval,
+    bootstrap_weights,
+    number,
+    recentred_interval,
+    to_jsonable,
+    value_words,
+)
 from synth.evaluation.utility.augmentation import FEATURE_KINDS
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
@@ -118,7 +125,7 @@ class FairnessResult:
             return (
                 f"{text} in the outcome rates alone{gap}: the models say nothing here (each predicts one outcome for "
                 f"every holdout row), and {round(favourable):,} training rows have {self.outcome} = "
-                f"{self.positive!r}."
+                f"{value_words(self.positive)}."
             )
         return f"{text}."
 
@@ -290,7 +297,7 @@ def evaluate_fairness(
     if s_kind is ColumnKind.CONSTANT:
         values = train[sensitive].dropna().unique()
         raise FairnessError(
-            f"{sensitive!r} has one group in the training data ({values[0] if len(values) else 'none'!r}): "
+            f"{sensitive!r} has one group in the training data ({value_words(values[0]) if len(values) else 'none'}): "
             "fairness compares groups, so pick a column with at least two"
         )
     if s_kind not in FEATURE_KINDS or o_kind not in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.DISCRETE):
@@ -305,13 +312,16 @@ def evaluate_fairness(
     present = [g for g in grouping.all_labels if (grouping.assign(real[sensitive]) == g).any()]
     if len(present) < 2:
         raise FairnessError(
-            f"{sensitive!r} has one group in the training data ({present[0] if present else 'none'!r}): fairness "
+            f"{sensitive!r} has one group in the training data "
+            f"({value_words(present[0]) if present else 'none'}): fairness "
             "compares groups, so pick a column with at least two"
         )
     names = tuple(present)
     key = str(labels(pd.Series([positive]))[0])
     if not (labels(real[outcome]).to_numpy(dtype=object) == key).any():
-        raise FairnessError(f"{outcome} = {positive!r} never occurs in the training data: pick a value it holds")
+        raise FairnessError(
+            f"{outcome} = {value_words(positive)} never occurs in the training data: pick a value it holds"
+        )
     rng = np.random.default_rng(seed)
     all_tables = {"real": real, **syn}
     rows: list[GroupRow] = []
@@ -343,7 +353,7 @@ def evaluate_fairness(
         if _gap_excludes_zero(diff):
             amplified.append(name)
             warnings.append(
-                f"{name} amplifies the gap in {outcome} = {positive!r} between {sensitive} groups: "
+                f"{name} amplifies the gap in {outcome} = {value_words(positive)} between {sensitive} groups: "
                 f"{gap_reps[name][0]:.1%} against {real_gap[0]:.1%} in the real data."
             )
     fitted: list[ModelFairness] = []
@@ -373,7 +383,8 @@ def evaluate_fairness(
                 else (f"The models trained on {', '.join(same[:-1])} and {same[-1]} each predict")
             )
             notes.append(
-                f"{who} {outcome} {'=' if favourable else '≠'} {positive!r} for every holdout row, so the demographic "
+                f"{who} {outcome} {'=' if favourable else '≠'} {value_words(positive)} for every holdout row, "
+                "so the demographic "
                 "parity and equalized odds differences are 0 by construction: they say nothing about fairness here "
                 "(no holdout row's predicted chance is on the other side of 50%)."
             )
