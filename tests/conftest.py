@@ -120,9 +120,9 @@ def os_entropy_rng() -> Iterator[Callable[[], np.random.Generator]]:
     yields the product's own ``private_rng`` (fresh OS entropy), for the test that checks it.
 
     A function-scoped patch alone came too late for them: pytest sets up wider fixtures first, so a module's
-    race fixture (``test_report``'s CART and PrivBayes ε=1) fitted with fresh OS entropy and its PrivBayes verdict
-    read red on one CI run and amber or green on others, the same seeds every time. In the product each fit's
-    noise comes from fresh OS entropy (never from ``random_state``, never saved).
+    race fixture (``test_report``'s CART and PrivBayes ε=1) fitted with fresh OS entropy, and its PrivBayes verdict
+    changed from one run to the next with the same seeds (four processes: red, amber, green, amber). In the
+    product each fit's noise comes from fresh OS entropy (never from ``random_state``, never saved).
     """
     from synth.synthesizers.dp import mechanisms
 

@@ -324,7 +324,7 @@ def test_the_race_is_the_same_in_every_process(setup: tuple) -> None:
     its DP noise was fresh OS entropy (the tests seeded it inside a test only, and a module's fixture is set up
     before), and BLAS summed the pair-trend bootstrap in an order set by its thread count (the last digit of the
     intervals differed between 1 and 2 threads). Two processes with other hash seeds and thread counts now give
-    every number of the fixture's race."""
+    every number of the fixture's race, to the last digit."""
     threads = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
     runs = [
         subprocess.Popen(
