@@ -6,7 +6,10 @@ import dataclasses
 import html
 import json
 import math
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -17,41 +20,74 @@ from hypothesis import strategies as st
 import synth
 from synth.evaluation.fidelity.distributions import column_distributions
 from synth.evaluation.results import percent
-from synth.report import Contender, EvaluationSettings, RaceResult, race
+from synth.report import ColumnCheck, Contender, EvaluationSettings, ExternalResult, RaceResult, race
 from synth.report.card import data_card
 from synth.report.evaluation import RISK_PARTS
 from synth.report.html import SECTIONS, ReportOptions, build_report
 from synth.report.manifest import ManifestError, build_manifest, csv_sha256, reproduce, table_fingerprint
 from synth.report.markdown import literal
-from synth.report.run_scoring import with_privacy
 from synth.report.suppression import folded_label, suppress
+from tests.conftest import ROOT
 
 FAST = EvaluationSettings(n_bootstrap=20, n_attacks=100, membership_targets=200, utility_rows=1500, detection_rows=800)
 HOLDOUT, SEED = 0.25, 3
+CONTENDERS = (Contender("cart", {"min_samples_leaf": 1, "smooth_below": 0}), Contender("privbayes", {"epsilon": 1.0}))
 
 
-@pytest.fixture(scope="module")
-def table(adult_small: pd.DataFrame) -> pd.DataFrame:
+def with_atlantis(adult_small: pd.DataFrame) -> pd.DataFrame:
     df = adult_small.copy()
     # A person alone in their country: the report must never name that country.
     df.loc[0, "native_country"] = "Atlantis"
     return df
 
 
-@pytest.fixture(scope="module")
-def setup(table: pd.DataFrame) -> tuple[synth.Schema, pd.DataFrame, pd.DataFrame, RaceResult]:
+def raced(table: pd.DataFrame) -> tuple[synth.Schema, pd.DataFrame, pd.DataFrame, RaceResult]:
+    """The report's race: CART and PrivBayes ε=1, split, fitted, sampled and scored with fixed seeds."""
     schema = synth.infer_schema(table)
     train, holdout = synth.split(table, holdout=HOLDOUT, seed=SEED)
-    result = race(
-        train,
-        holdout,
-        [Contender("cart", {"min_samples_leaf": 1, "smooth_below": 0}), Contender("privbayes", {"epsilon": 1.0})],
-        schema=schema,
-        n_rows=1200,
-        sample_seed=7,
-        settings=FAST,
-    )
+    result = race(train, holdout, list(CONTENDERS), schema=schema, n_rows=1200, sample_seed=7, settings=FAST)
     return schema, train, holdout, result
+
+
+def race_numbers(result: RaceResult) -> dict[str, object]:
+    """Every number and word of a race's results by its path (JSON's types), but the clock's (fit and sample
+    seconds, peak memory), and a hash of each synthetic table."""
+    flat: dict[str, object] = {r.label: csv_sha256(r.synthetic) for r in result.runs if r.synthetic is not None}
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k not in ("fit_seconds", "sample_seconds", "peak_mb"):
+                    walk(v, f"{path}.{k}")
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, f"{path}[{i}]")
+        else:
+            flat[path] = value
+
+    walk(json.loads(json.dumps(result.to_dict())), "")
+    return flat
+
+
+def print_race_numbers() -> None:
+    """The module's race set up as the ``setup`` fixture is (its DP noise too), its numbers printed as JSON: run in
+    a subprocess by :func:`test_the_race_is_the_same_in_every_process`."""
+    from synth.synthesizers.dp import mechanisms
+    from tests.conftest import DP_NOISE, fixture_key, read_adult, small_sample
+
+    mechanisms.private_rng = DP_NOISE
+    DP_NOISE.restart(fixture_key("setup"))
+    print(json.dumps(race_numbers(raced(with_atlantis(small_sample(read_adult())))[3])))
+
+
+@pytest.fixture(scope="module")
+def table(adult_small: pd.DataFrame) -> pd.DataFrame:
+    return with_atlantis(adult_small)
+
+
+@pytest.fixture(scope="module")
+def setup(table: pd.DataFrame) -> tuple[synth.Schema, pd.DataFrame, pd.DataFrame, RaceResult]:
+    return raced(table)
 
 
 def _report(table: pd.DataFrame, setup: tuple, **options: object) -> object:
@@ -254,30 +290,58 @@ def test_the_highest_risk_names_its_check_and_how_the_verdict_read_it(table: pd.
 def test_privacy_measured_elsewhere_replaces_the_screening_and_says_where_it_comes_from(
     table: pd.DataFrame, setup: tuple
 ) -> None:
+    """The Report page's own call (:func:`ui.report_privacy.with_page_privacy`), not a copy of it."""
+    from ui.report_privacy import PagePrivacy, with_page_privacy
+
     _, _, _, result = setup
     cart, dp = result.runs[0].evaluation, result.runs[1].evaluation
     # The verdict moved in reads another light than the row's own (the two runs' verdicts read alike on one CI
     # run and apart on another: the light is set here, not left to them).
     other = next(level for level in ("green", "amber", "red") if level != cart.verdict.level)
-    verdict = dataclasses.replace(dp.verdict, level=other)
-    moved = with_privacy(
-        cart,
-        privacy=dp.privacy,
-        attacks=dp.attacks,
-        rare_values=dp.rare_values,
-        verdict=verdict,
-        source="the Privacy page's checks of this run",
+    measured = PagePrivacy(
+        dp.privacy,
+        dp.attacks,
+        dp.rare_values,
+        dataclasses.replace(dp.verdict, level=other),
+        "the Privacy page's checks",
+    )
+    check = ColumnCheck((), (), (), (), cart.columns)
+    row = with_page_privacy(ExternalResult(check, result.runs[0]), measured)
+    moved = row.run.evaluation
+    assert (
+        row.check is check and row.run.label == result.runs[0].label and row.run.synthetic is result.runs[0].synthetic
     )
     assert moved.privacy_level == other != cart.privacy_level and moved.membership_auc == dp.membership_auc
     assert moved.privacy_risk == dp.privacy_risk and not moved.privacy_screening
     assert moved.fidelity is cart.fidelity and moved.accuracy is cart.accuracy
-    line = next(
-        x
-        for x in data_card(dataclasses.replace(result.runs[0], evaluation=moved), table).to_markdown().splitlines()
-        if x.startswith("- Privacy verdict")
-    )
+    line = next(x for x in data_card(row.run, table).to_markdown().splitlines() if x.startswith("- Privacy verdict"))
     assert line.startswith(f"- Privacy verdict: {other}") and "the Privacy page's checks" in line, line
     assert "screening" not in line, line
+
+
+def test_the_race_is_the_same_in_every_process(setup: tuple) -> None:
+    """The module's race read PrivBayes's privacy red on one CI run and not on another, the same seeds each time:
+    its DP noise was fresh OS entropy (the tests seeded it inside a test only, and a module's fixture is set up
+    before), and BLAS summed the pair-trend bootstrap in an order set by its thread count (the last digit of the
+    intervals differed between 1 and 2 threads). Two processes with other hash seeds and thread counts now give
+    every number of the fixture's race, to the last digit."""
+    threads = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", "from tests.unit.test_report import print_race_numbers as p; p()"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": seed, **dict.fromkeys(threads, seed)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for seed in ("1", "2")
+    ]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    assert all(run.returncode == 0 for run in runs), [err[-3000:] for _, err in outputs]
+    first, second = (json.loads(out.strip().splitlines()[-1]) for out, _ in outputs)
+    assert len(first) > 1000 and first == second
+    assert race_numbers(setup[3]) == first, "the fixture's race is the subprocesses'"
 
 
 def test_manifest_reproduces_every_table_byte_for_byte_and_the_scores(table: pd.DataFrame, setup: tuple) -> None:
