@@ -1,6 +1,6 @@
 """Which columns of a synthetic table hold numbers finer than any real value of the column, read from the table itself.
 
-The Sample page used to name every column whose model kept no decimals (``Synthesizer.unrounded_note``), whatever
+The Sample page used to name every column whose model kept no decimals (a ``Synthesizer.unrounded_note``), whatever
 the sample held: an HR table's salary_eur was named "to the nearest 100" while every synthetic salary was a multiple
 of 100 (CART rounds such draws to cells of many real rows). Here each synthetic value's own places are counted
 and compared with the places the real column was recorded at (``ColumnSpec.decimals``, the fewest at which every
