@@ -1,12 +1,13 @@
 """Are CART's synthetic numbers written at the real columns' decimals, without bringing rare real values back?
 
 For each browser-walk table (:mod:`benchmarks.walk_tables`: shop orders, clinic, hr, survey; ``--adult`` adds UCI
-Adult), written as CSV and read back as a user's upload is, split 80/20 with seed 0: fit CART at its defaults,
-sample a train-sized table with seed 1, and per numeric column with recorded decimals print the share of synthetic
-values with more decimals than any real value of the column (:func:`synth.sampling.unrounded.finer_columns`), the
-most places such a value has, the distinct values in train and in the sample, and the rare-value excess
-(:func:`synth.evaluate_rare_values`: train-only values drawn back minus holdout-only ones, with its interval); per
-table the fit time and the pooled excess.
+Adult), written as CSV and read back as a user's upload is, split 80/20 with seed 0: fit CART at its defaults and
+sample a train-sized table with seed 1 twice from the same model, before (band-by-band rounding off: a column
+refused its decimals keeps its draws' whole precision) and after (:mod:`synth.synthesizers.band_decimals`). Per
+numeric column with recorded decimals it prints the share of synthetic values with more decimals than any real value
+of the column (:func:`synth.sampling.unrounded.finer_columns`), the most places such a value has ("many": more than
+6), the distinct values in train and in the sample, and the rare-value excess (:func:`synth.evaluate_rare_values`:
+train-only values drawn back minus holdout-only ones); per table the fit and sampling times and the pooled excess.
 
 Usage::
 
@@ -48,19 +49,15 @@ def _tables(adult: bool) -> dict[str, Any]:
     return tables
 
 
-def measure(name: str, df: Any) -> dict[str, Any]:
+def _scored(train: Any, holdout: Any, syn: Any, schema: Any, sample_s: float) -> dict[str, Any]:
+    """One sample's figures: per numeric column with recorded decimals, the finer share, the most places, the
+    distinct values and the rare-value excess; the pooled excess and the sampling time."""
     import numpy as np
 
     import synth
     from synth.sampling.unrounded import finer_columns
     from synth.schema.conformance import read_numbers
 
-    train, holdout = synth.split(df, holdout=0.2, seed=0)
-    schema = synth.infer_schema(train)
-    start = time.perf_counter()
-    model = synth.create("cart", random_state=0).fit(train, schema)
-    fit_s = time.perf_counter() - start
-    syn = model.sample(len(train), seed=1)
     finer = {c.column: c for c in finer_columns(syn, schema)}
     rare = synth.evaluate_rare_values(train, syn, holdout, schema=schema)
     excess = {c.column: c for c in rare.columns}
@@ -85,9 +82,7 @@ def measure(name: str, df: Any) -> dict[str, Any]:
             }
         )
     return {
-        "table": name,
-        "rows": len(train),
-        "fit_s": fit_s,
+        "sample_s": sample_s,
         "pooled_excess": rare.pooled_excess,
         "pooled_low": rare.pooled_low,
         "pooled_high": rare.pooled_high,
@@ -95,19 +90,50 @@ def measure(name: str, df: Any) -> dict[str, Any]:
     }
 
 
+def measure(name: str, df: Any) -> dict[str, Any]:
+    """One table: CART fitted once, sampled as it is ("after") and with its band-by-band rounding switched off
+    ("before": the draws of a column refused its decimals kept their whole precision, as before session 26)."""
+    import synth
+
+    train, holdout = synth.split(df, holdout=0.2, seed=0)
+    schema = synth.infer_schema(train)
+    start = time.perf_counter()
+    model = synth.create("cart", random_state=0).fit(train, schema)
+    fit_s = time.perf_counter() - start
+    out: dict[str, Any] = {"table": name, "rows": len(train), "fit_s": fit_s}
+    rounded = model.band_decimals_
+    for label, places in (("before", ()), ("after", rounded)):
+        model.band_decimals_ = places
+        start = time.perf_counter()
+        syn = model.sample(len(train), seed=1)
+        out[label] = _scored(train, holdout, syn, schema, time.perf_counter() - start)
+    model.band_decimals_ = rounded
+    return out
+
+
 def _print(result: dict[str, Any]) -> None:
+    before, after = result["before"], result["after"]
     print(
-        f"\n{result['table']}: {result['rows']:,} training rows, fit {result['fit_s']:.1f} s, pooled rare-value excess "
-        f"{result['pooled_excess']:+.4f} ({result['pooled_low']:+.4f} to {result['pooled_high']:+.4f})"
+        f"\n{result['table']}: {result['rows']:,} training rows, fit {result['fit_s']:.1f} s, sample "
+        f"{before['sample_s']:.2f} s before / {after['sample_s']:.2f} s after; pooled rare-value excess "
+        f"{before['pooled_excess']:+.4f} before, {after['pooled_excess']:+.4f} after "
+        f"({after['pooled_low']:+.4f} to {after['pooled_high']:+.4f})"
     )
-    head = f"{'recorded':>9}{'finer':>8}{'places':>8}{'distinct real':>15}{'synthetic':>11}{'excess':>9}"
-    print(f"  {'column':<22}{head}")
-    for c in result["columns"]:
-        places = "-" if c["finer_share"] == 0 else ("many" if c["most_places"] is None else str(c["most_places"]))
-        excess = "-" if c["excess"] is None else f"{c['excess']:+.4f}"
+    head = f"{'recorded':>9}{'finer':>15}{'places':>12}{'distinct real':>15}{'synthetic':>14}{'excess':>18}"
+    print(f"  {'column':<16}{head}")
+    print(f"  {'':<16}{'':>9}{'before  after':>15}{'bef. after':>12}{'':>15}{'bef.  after':>14}{'before   after':>18}")
+
+    def places(c: dict[str, Any]) -> str:
+        return "-" if c["finer_share"] == 0 else ("many" if c["most_places"] is None else str(c["most_places"]))
+
+    def excess(c: dict[str, Any]) -> str:
+        return "-" if c["excess"] is None else f"{c['excess']:+.4f}"
+
+    for b, a in zip(before["columns"], after["columns"], strict=True):
         print(
-            f"  {c['column']:<22}{c['recorded']:>9}{c['finer_share']:>8.1%}{places:>8}{c['distinct_real']:>15,}"
-            f"{c['distinct_synthetic']:>11,}{excess:>9}"
+            f"  {a['column']:<16}{a['recorded']:>9}{b['finer_share']:>8.1%}{a['finer_share']:>7.1%}"
+            f"{places(b):>6}{places(a):>6}{a['distinct_real']:>15,}{b['distinct_synthetic']:>7,}"
+            f"{a['distinct_synthetic']:>7,}{excess(b):>9}{excess(a):>9}"
         )
 
 
