@@ -15,6 +15,13 @@ digits round to zeros: such a draw takes instead other extra digits, chosen by t
 draw's are independent of the rest, so the band's values stay uniform over the points off the recorded grid). A draw
 from an extra-places band is therefore never a real value, and one from a recorded-places band lands on a real rare
 one with a chance of 1 in 100 or less, as in a column that passes whole.
+
+Measured (``python -m benchmarks.bench_decimals --shared``): shop totals in cents come out at 3-4 places (before, 99.9%
+at 15-17), survey weights at 5-6 for 4, office coordinates at 6-7 for 5, California's median income at 5-6 for 4;
+distinct counts and rare-value excesses as before. Most values stay finer than the real ones: grid values per pooled
+row are the real values' local spacing in grid steps, which no band size changes. The attack on the rounding itself
+(``tests/unit/test_band_decimals.py``, 40 seeded columns of crowded cents): rounded to cents, train-only values came
+back 2.9 points more often than holdout-only ones; rounded band by band, -0.004 points.
 """
 
 from __future__ import annotations
