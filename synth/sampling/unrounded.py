@@ -99,7 +99,7 @@ def finer_note(synthetic: pd.DataFrame, schema: Schema, model: Synthesizer | Non
         if written is not None and c.column in written.names and written[c.column].decimals is None
     }
     named = "; ".join(f"{c.column} ({_share(c.share)} of values; {_real(c.recorded)})" for c in columns)
-    note = f"{named}. These synthetic values have more digits than any real value of their column."
+    note = f"{named}. These synthetic values are finer than any real value of their column."
     if guarded:
         note += (
             f" {label} keeps extra digits where rounding could recreate a rare real value: it draws such a number "
