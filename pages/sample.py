@@ -84,9 +84,9 @@ if syn is not None:
         f"in {syn.sample_seconds:.2f} s ({rate:,.0f} rows/s)." + (f" Sampled with: {syn.note}." if syn.note else "")
     )
     st.dataframe(syn.df.head(200), width="stretch", height=300, key=f"synthetic_preview_{syn.id}")
+    # Read from the sample itself: a column is named only where the table to download shows finer numbers.
     made_by = state.model_of(syn)
-    note_of = getattr(made_by.model, "unrounded_note", None) if made_by is not None else None  # peers have none
-    unrounded = note_of(ds.schema) if callable(note_of) else None
+    unrounded = cached.finer_note(f"{syn.id}:{ds.key}", syn.df, ds.schema, made_by.model if made_by else None)
     if unrounded:
         st.caption(f":material/info: **Finer than the real columns:** {md(unrounded)}")
     pooled_of = getattr(made_by.model, "pooled_note", None) if made_by is not None else None

@@ -300,6 +300,15 @@ def csv_bytes(key: str, _df: pd.DataFrame) -> bytes:
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
+def finer_note(key: str, _df: pd.DataFrame, _schema: synth.Schema, _model: synth.Synthesizer | None) -> str | None:
+    """The Sample page's note on columns whose synthetic values are finer than the real ones, read from the sample
+    once (``key``: the synthetic table's and the dataset's)."""
+    from synth.sampling.unrounded import finer_note as note
+
+    return note(_df, _schema, _model)
+
+
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
 def model_bytes(key: str, _model: synth.Synthesizer) -> bytes:
     """The saved model file, built once per fitted model (``key`` is the model's id)."""
     from ui import model_files

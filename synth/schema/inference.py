@@ -253,11 +253,38 @@ def recorded_decimals(values: np.ndarray) -> int | None:
     if not len(values):
         return None
     for places in range(MAX_DECIMALS + 1):
-        scaled = values * 10.0**places
-        slack = 1e-9 + 16 * np.finfo(np.float64).eps * np.abs(scaled)
-        if np.all(np.abs(scaled - np.round(scaled)) <= slack):
+        if np.all(exact_at(values, places)):
             return places
     return None
+
+
+def value_places(values: np.ndarray) -> np.ndarray:
+    """Each value's fewest decimal places at which it is exact, judged as :func:`recorded_decimals` judges a column
+    (negative for a grain: 72100.0 is -2, down to :data:`MIN_DECIMALS`); a value finer than :data:`MAX_DECIMALS`
+    places gets ``MAX_DECIMALS + 1``, a missing or infinite one ``MIN_DECIMALS - 1``."""
+    x = np.asarray(values, dtype=np.float64)
+    places = np.full(len(x), MAX_DECIMALS + 1, dtype=np.int64)
+    open_ = np.isfinite(x)
+    places[~open_] = MIN_DECIMALS - 1
+    for p in range(MAX_DECIMALS + 1):  # each value takes the first place at which it is exact
+        at = np.flatnonzero(open_)
+        exact = at[exact_at(x[at], p)]
+        places[exact] = p
+        open_[exact] = False
+    # Grains only for whole numbers: scaled down, a small fraction is within the slack of zero (0.000922 at -6).
+    whole = places == 0
+    for p in range(-1, MIN_DECIMALS - 1, -1):
+        whole &= exact_at(x, p)
+        places[whole] = p
+    return places
+
+
+def exact_at(values: np.ndarray, places: int) -> np.ndarray:
+    """Whether each value is exact at ``places`` decimals: values read from text are binary approximations of
+    decimals, so a few units of float rounding in the scaled value are allowed, never a real digit."""
+    scaled = values * 10.0**places
+    slack = 1e-9 + 16 * np.finfo(np.float64).eps * np.abs(scaled)
+    return np.abs(scaled - np.round(scaled)) <= slack
 
 
 def _infer_text(

@@ -153,8 +153,8 @@ class ColumnSpec:
         not stored as text, or a layout whose places vary.
 
         Synthetic text is written at these places even where a model kept its draws finer than the recorded
-        decimals (``"$26.55081"`` is no price): ``conform`` writes it so, and ``Synthesizer.unrounded_note`` has
-        nothing to say about such a column."""
+        decimals (``"$26.55081"`` is no price): ``conform`` writes it so, and the Sample page's note on finer
+        columns (:func:`synth.sampling.unrounded.finer_note`) has nothing to say about such a column."""
         return None if self.number_format is None else self.number_format.decimals
 
 

@@ -213,7 +213,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
 
     def _output_schema(self, data: pd.DataFrame, schema: Schema) -> Schema:
         """The schema the model keeps and its samples are conformed to: the given one, unless a synthesizer must
-        not round some column to its recorded decimals (CART: :func:`synth.synthesizers.cart_steps.safe_decimals`)."""
+        not round some column to its recorded decimals (CART: :func:`synth.synthesizers.rare_bands.safe_decimals`)."""
         return schema
 
     def _local_clocks(self, raw: pd.DataFrame, schema: Schema) -> dict[str, Zone]:
@@ -236,35 +236,6 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
 
         Report progress regularly (at least once per column) so a cancel is prompt.
         """
-
-    def unrounded_note(self, schema: Schema) -> str | None:
-        """One sentence naming the columns this model writes with more decimals than ``schema`` records (CART keeps
-        a column's draws unrounded where rounding them could give back real rare values), or None. An HR table's
-        bonus_pct, recorded in hundredths, came out as 8.825768935862698 with nothing on the page saying why."""
-        written = getattr(self, "schema_", None)
-        if written is None:
-            return None
-        names = [
-            (
-                f"{c.name} (to the nearest {10**-c.decimals:,})"
-                if c.decimals < 0
-                else f"{c.name} ({c.decimals} decimal{'s' if c.decimals != 1 else ''})"
-            )
-            for c in schema
-            if c.decimals is not None
-            and c.name in written.names
-            and written[c.name].decimals is None
-            # Text in a layout of fixed places ("$12.34") is written at them; a grain of hundreds is not kept by it.
-            and (c.layout_places is None or c.decimals < 0)
-        ]
-        if not names:
-            return None
-        return (
-            f"{', '.join(names)}: the real values are recorded at this precision; synthetic values drawn near rare "
-            "real ones keep more. "
-            f"{self.label} draws such a column from bands around rare real values, and rounded to the real "
-            "precision a draw would often land exactly on one of them."
-        )
 
     def fit_warnings(self) -> tuple[str, ...]:
         """What a user should know about this fit before trusting its samples (e.g. columns a DP model could

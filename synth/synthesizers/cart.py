@@ -231,6 +231,7 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
     steps_: tuple[CartStep, ...]
     rules_: tuple[DerivedRule, ...]
     grain_bands_: tuple[tuple[str, int], ...]
+    band_decimals_: tuple[tuple[str, int], ...]
     refiner_: Refiner | None
     refine_skipped_: bool
 
@@ -267,8 +268,8 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
 
     def _output_schema(self, data: pd.DataFrame, schema: Schema) -> Schema:
         """Numbers drawn from pooled bands are rounded to their recorded decimals only where that cannot bring rare
-        real values back (:func:`safe_decimals`); elsewhere the model keeps no decimals and draws keep their
-        precision."""
+        real values back (:func:`safe_decimals`); elsewhere the model keeps no decimals and rounds its draws band by
+        band (``band_decimals_``, ``grain_bands_``)."""
         smooth = int(self.smooth_below)
         dropped = {
             spec.name
@@ -294,6 +295,13 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
             (s.name, int(s.decimals))
             for s in schema
             if s.name in dropped and s.kind is ColumnKind.DISCRETE and s.decimals is not None and s.decimals < 0
+        )
+        # A number with fractions is rounded band by band (band_decimals): to its recorded decimals where a band holds
+        # enough grid values, to the fewest extra places that do elsewhere (cents too crowded get 3 decimals, not 17).
+        self.band_decimals_ = tuple(
+            (s.name, int(s.decimals))
+            for s in schema
+            if s.name in dropped and s.kind is ColumnKind.CONTINUOUS and s.decimals is not None
         )
         for rule in rules:
             if dropped.intersection(rule.inputs):

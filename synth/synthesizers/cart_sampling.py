@@ -13,6 +13,7 @@ import pandas as pd
 from synth.progress import ProgressCallback
 from synth.schema import ColumnKind
 from synth.schema.conformance import whole_places
+from synth.synthesizers.band_decimals import band_places, round_in_bands, sum_at_places
 from synth.synthesizers.base import Condition, column_mask, describe_conditions, draw_matching
 from synth.synthesizers.cart_steps import CartColumn, CartStep
 from synth.synthesizers.column_order import anchor_base, in_units_of, redraw_out_of_order
@@ -76,10 +77,14 @@ class CartSampling:
         """Drawn values as the column holds them: whole numbers rounded, numbers with fractions rounded to the
         decimals they were recorded at (before any rule reads them: a sum of amounts in cents stays exact), all
         within the column's smoothed range. A whole number whose grain the rare-value guard refused is rounded to its
-        band's cells of many real rows (:mod:`synth.synthesizers.grain_cells`) when ``step`` drew it."""
+        band's cells of many real rows (:mod:`synth.synthesizers.grain_cells`) when ``step`` drew it, a number with
+        fractions to its band's places (:mod:`synth.synthesizers.band_decimals`)."""
         grain = dict(getattr(self, "grain_bands_", ())).get(col.name)  # (absent from files saved before it)
         if grain is not None and step is not None and step.widths is not None:
             values = round_to_cells(values, grain_cells(step.donors, step.widths, grain), grain)
+        places = dict(getattr(self, "band_decimals_", ())).get(col.name)  # (absent from files saved before it)
+        if places is not None and step is not None and step.widths is not None:
+            values = round_in_bands(values, band_places(step.donors, step.widths, places), places)
         if col.integer and not col.categorical:
             values = np.round(values, whole_places(self._recorded_decimals(col.name)))  # hundreds: -2
         elif col.kind is ColumnKind.CONTINUOUS:
@@ -213,4 +218,10 @@ class CartSampling:
         """Compute column ``j`` by its rule from the (already drawn) columns it reads; it becomes a predictor. A
         partial lookup overwrites only the rows whose input it lists (the others keep their drawn value).
         ``decoded``: see :func:`synth.synthesizers.derived.derive_codes`."""
-        values[j] = x[:, j] = derive_codes(self.columns_, j, rule, values, decoded)
+        v = derive_codes(self.columns_, j, rule, values, decoded)
+        where = {col.name: i for i, col in enumerate(self.columns_)}
+        summed = [self.columns_[i] for i in (j, *(where[c] for c in rule.inputs))]
+        if rule.kind == "sum" and all(c.kind.is_numeric and not c.categorical for c in summed):
+            # Inputs rounded band by band (band_decimals) are exact at their places; their float sum is written so.
+            v = sum_at_places(v, *(values[where[c]] for c in rule.inputs))
+        values[j] = x[:, j] = v

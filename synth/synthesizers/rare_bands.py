@@ -177,7 +177,8 @@ GRID_VALUES_PER_ROW = 100
 
 def safe_decimals(values: np.ndarray, decimals: int | None, smooth_below: int) -> int | None:
     """``decimals`` when rounding draws from this column's pooled bands to them cannot make real rare values
-    reappear measurably, else None (draws keep their precision).
+    reappear measurably, else None (CART then rounds each band's draws to the fewest places that band allows:
+    :mod:`synth.synthesizers.band_decimals`, :mod:`synth.synthesizers.grain_cells`).
 
     A band pools rare values and is drawn uniformly; rounded to the column's grid, a draw lands on one of the
     band's grid values, and the real values pooled there are among them. Where grid values are scarce (California's

@@ -128,7 +128,7 @@ def check_step(step: CartStep, columns: tuple[CartColumn, ...], name: str) -> No
 def check_cart(model: SequentialCART) -> None:
     """The whole CART state: columns, then every step against the columns and its tree."""
     from synth.schema import ColumnKind
-    from synth.schema.number_text import MIN_DECIMALS
+    from synth.schema.number_text import MAX_DECIMALS, MIN_DECIMALS
     from synth.synthesizers.cart import CartColumn, CartStep, FlatTree
 
     columns = model.columns_
@@ -161,6 +161,20 @@ def check_cart(model: SequentialCART) -> None:
         for g in grains
     ):
         fail(f"the CART model's grain bands must name whole-number columns it draws, with grains {MIN_DECIMALS} to -1")
+    fractions = {c.name for c in columns if c.kind is ColumnKind.CONTINUOUS}
+    placed = getattr(model, "band_decimals_", ())  # files saved before session 26 have none
+    if not isinstance(placed, tuple) or not all(
+        isinstance(p, tuple)
+        and len(p) == 2
+        and p[0] in fractions
+        and type(p[1]) is int
+        and MIN_DECIMALS <= p[1] <= MAX_DECIMALS
+        for p in placed
+    ):
+        fail(
+            "the CART model's band decimals must name number columns it draws, with decimals "
+            f"{MIN_DECIMALS} to {MAX_DECIMALS}"
+        )
     dates = {c.name for c in columns if c.kind is ColumnKind.DATETIME}
     if not named_orders(getattr(model, "date_orders_", ()), dates):
         fail("the CART model's date orders must name two date columns it draws and a sign of 1 or -1")

@@ -95,7 +95,11 @@ def test_a_rebalanced_table_downloads_under_its_own_name(monkeypatch: pytest.Mon
 def test_a_column_written_with_more_decimals_than_recorded_says_why() -> None:
     """Session 18 walk: an HR table's bonus_pct is recorded in hundredths; Pruned CART's sample held
     8.825768935862698 (its draws stay unrounded where rounding could give back real rare values) and the page
-    said nothing about it."""
+    said nothing about it. Session 26: the note reads the sample itself, naming exactly the columns whose synthetic
+    values have more decimals than any real one, with their share (it named salaries "to the nearest 100" that
+    were all multiples of 100)."""
+    from decimal import Decimal
+
     import numpy as np
     import pandas as pd
 
@@ -108,19 +112,34 @@ def test_a_column_written_with_more_decimals_than_recorded_says_why() -> None:
             "bonus_pct": np.round(rng.gamma(2.0, 3.0, n), 2),
             "department": rng.choice(["Sales", "R&D", "HR", "IT"], n),
             "rating": np.round(rng.normal(3.4, 0.8, n), 1),
+            # Estate values over a wide range: every band holds many hundreds, so they keep their grain.
+            "estate": (rng.lognormal(18, 2.5, n) / 100).round() * 100,
         }
     )
     at = start()
     upload(at, "bonus.csv", table.to_csv(index=False).encode())
     fit(at, "pruned_cart")
     sample(at)
-    assert (
-        at.session_state["synthetic"].df["bonus_pct"].round(2).ne(at.session_state["synthetic"].df["bonus_pct"]).any()
-    )
+    df = at.session_state["synthetic"].df
+
+    def places(x: float) -> int:  # decimals as the value's shortest text shows them (72100.0: -2)
+        exponent = Decimal(repr(float(x))).normalize().as_tuple().exponent
+        return -int(exponent)
+
+    finer = {}
+    for column in ("bonus_pct", "rating", "estate"):
+        most = max(places(v) for v in table[column])
+        share = float(np.mean([places(v) > most for v in df[column].dropna()]))
+        if share > 0:
+            finer[column] = share
+    assert "bonus_pct" in finer and "estate" not in finer, finer
     notes = [c.value for c in at.caption if "Finer than the real columns" in c.value]
-    assert len(notes) == 1 and "bonus_pct (2 decimals)" in notes[0], [c.value for c in at.caption]
-    department = "department (" not in notes[0]
-    assert department, "a column without recorded decimals is not named"
+    assert len(notes) == 1, [c.value for c in at.caption]
+    for column in ("bonus_pct", "rating", "estate", "department"):
+        named = f"{column} (" in notes[0]
+        assert named == (column in finer), (column, notes[0])
+    assert f"bonus_pct ({finer['bonus_pct']:.0%} of values; real values have 2 decimals)" in notes[0], notes[0]
+    assert "keeps extra digits where rounding could recreate a rare real value" in notes[0]
 
 
 def test_rare_categories_pooled_into_other_are_named_with_their_share_before_compare() -> None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import synth
 from benchmarks.bench_number_text import orders
 from synth.evaluation.fidelity.distributions import column_distributions
+from synth.sampling.unrounded import finer_note
 from synth.schema import (
     ColumnKind,
     ColumnSpec,
@@ -344,7 +345,7 @@ def test_prices_written_in_their_layout_copy_no_training_only_rare_price(seed: i
     fake = model.sample(len(train), seed=seed + 1)
     assert fake["unit_price"].str.fullmatch(r"\$\d{1,3}(,\d{3})*\.\d{2}").all()
     # ...so the Sample page's "more decimals than the real columns" names total (a number column), not the price
-    note = model.unrounded_note(schema) or ""
+    note = finer_note(fake, schema, model) or ""
     assert "unit_price" not in note
     (price,) = [
         c for c in evaluate_rare_values(train, fake, holdout, schema=schema).columns if c.column == "unit_price"

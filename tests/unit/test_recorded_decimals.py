@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import synth
 from synth.schema import ColumnKind, ColumnSpec, Schema
-from synth.schema.inference import recorded_decimals
+from synth.schema.inference import recorded_decimals, value_places
 from synth.schema.kinds import MAX_DECIMALS, MIN_DECIMALS
 
 
@@ -35,6 +35,20 @@ def test_the_recorded_decimals_are_the_fewest_that_keep_every_value(ints: list[i
     assert np.array_equal(np.round(values, found), values), "rounding to them changes no value"
     if found > 0:
         assert not np.array_equal(np.round(values, found - 1), values), "one place fewer would"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-(10**9), 10**9), min_size=1, max_size=60), st.integers(-3, 4))
+def test_each_value_s_places_are_the_fewest_that_keep_it(ints: list[int], places: int) -> None:
+    values = np.array([float(f"{k * 10.0**-places:.{max(places, 0)}f}") for k in ints])
+    found = value_places(values)
+    assert np.all(found <= places)
+    for value, p in zip(values, found, strict=True):
+        assert recorded_decimals(np.array([value])) == max(p, 0), "a value alone is recorded at its places"
+        if value != 0 and p > MIN_DECIMALS:
+            assert np.round(value, p - 1) != value, "one place fewer would change it"
+    odd = value_places(np.array([0.000922, 72100.0, 1e-7, np.nan]))
+    assert odd.tolist() == [6, -2, MAX_DECIMALS + 1, MIN_DECIMALS - 1]
 
 
 def test_a_finer_digit_is_never_rounded_away() -> None:
@@ -100,6 +114,11 @@ def test_a_sum_keeps_its_precision_when_an_input_does() -> None:
     assert model.schema_["fine"].decimals is None and model.schema_["total"].decimals is None
     out = model.sample(2_000, seed=3)
     assert np.allclose(out["total"], out["fine"] + out["amount"], rtol=0, atol=1e-6)
+    # The fine column's draws are rounded band by band to a few extra places (band_decimals), and the sum is written
+    # at its inputs' places: no float noise (0.30000000000000004) in the file.
+    places = np.maximum(value_places(out["fine"].to_numpy()), value_places(out["amount"].to_numpy()))
+    assert places.max() <= MAX_DECIMALS
+    assert np.all(value_places(out["total"].to_numpy()) <= places)
 
 
 def test_decimals_in_a_schema_file_are_checked_and_old_files_still_read() -> None:
