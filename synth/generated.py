@@ -30,6 +30,8 @@ the real values (no value, no hash) needs to be kept to avoid them:
   never a real employee_id; key columns that share no real value share no generated one either (numeric ones each
   their own range above that start, text ones of one layout each their own share of its values,
   :mod:`synth.generated_lanes`), while columns that share real values may share them;
+* IBANs keep the real countries' layouts by share and get valid check digits (:mod:`synth.generated_ibans`): the
+  check digits are computed after the draw, and each value still ends in an ending no real IBAN has;
 * names, addresses and card numbers are drawn from Faker's lists and random digits; the only input from the
   real column is which of Faker's locales its names or addresses belong to, with their shares (locales of 20 rows
   or more, :mod:`synth.generated_locales`), so a coincidence with a real value (a common name) says nothing
@@ -76,6 +78,7 @@ from synth.generated_formats import fresh_identifiers as fresh_identifiers
 from synth.generated_formats import hash_values as hash_values
 
 # _Plan is saved in model files as synth.generated._Plan; keys_at and the rest are imported from here too.
+from synth.generated_ibans import iban_layouts
 from synth.generated_keys import _avoid, _fits_above, _fits_same_width, _on_detail, _spread, draw_keys
 from synth.generated_keys import _outside as _outside
 from synth.generated_keys import _Plan as _Plan
@@ -210,6 +213,9 @@ class GeneratedColumns:
                     detail["above"] = above_format(present, others, base)
                     if prefers_above(present, base, detail["above"], ROOM_TIMES * keys_needed(present)):
                         detail["same_width"] = None  # keys numbered in order continue above them (see there)
+                    ibans = iban_layouts(present, others)  # IBANs that pass their check, by country
+                    if ibans is not None:
+                        detail["ibans"] = ibans
                 distinct = int(present.nunique())
                 if len(present) and distinct < UNIQUE_SHARE * len(present):  # a key repeated across rows (manager_id)
                     detail["distinct"] = distinct
