@@ -23,13 +23,16 @@ the real values (no value, no hash) needs to be kept to avoid them:
   enough values, they get one more digit than the real format holds, widened at fit time until no real value
   has that shape (the file keeps only the template);
 * e-mails use the reserved ``example.com`` / ``.org`` / ``.net`` domains (RFC 2606), phone numbers the
-  fictional ``555-0100``–``555-0199`` lines, IP addresses the documentation ranges (RFC 5737), social
+  fictional ``555-0100``–``555-0199`` lines, IP addresses blocks of their kind of range that no real address is in
+  (public ones: the documentation and benchmarking ranges, RFC 5737 and 2544; IPv6 the documentation prefix), social
   security numbers the never-issued ``9xx-01..49-xxxx`` block;
 * every key column's values avoid the real values of every other key column too (numeric keys start above the
   largest of them all), and a PII column's those of the other PII columns of its type: a generated manager_id is
   never a real employee_id; key columns that share no real value share no generated one either (numeric ones each
   their own range above that start, text ones of one layout each their own share of its values,
   :mod:`synth.generated_lanes`), while columns that share real values may share them;
+* IP addresses keep the real kinds of range (private, public, IPv6) by share in blocks no real address is in, as
+  distinct as the real ones (:mod:`synth.generated_ips`);
 * IBANs keep the real countries' layouts by share and get valid check digits (:mod:`synth.generated_ibans`): the
   check digits are computed after the draw, and each value still ends in an ending no real IBAN has;
 * names, addresses and card numbers are drawn from Faker's lists and random digits; the only input from the
@@ -79,6 +82,7 @@ from synth.generated_formats import hash_values as hash_values
 
 # _Plan is saved in model files as synth.generated._Plan; keys_at and the rest are imported from here too.
 from synth.generated_ibans import iban_layouts
+from synth.generated_ips import ip_ranges
 from synth.generated_keys import _avoid, _fits_above, _fits_same_width, _on_detail, _spread, draw_keys
 from synth.generated_keys import _outside as _outside
 from synth.generated_keys import _Plan as _Plan
@@ -228,6 +232,9 @@ class GeneratedColumns:
                 detail["pii_type"] = spec.pii_type
                 detail["provider"] = PII_PROVIDERS.get(spec.pii_type or "", "pystr")
                 shares = locale_shares(spec.pii_type, present)  # names' and addresses' locales, not values
+                ranges = ip_ranges(present, others) if spec.pii_type == "ip" else None
+                if ranges is not None:  # kinds of range and blocks no real address is in
+                    detail["ip_ranges"] = ranges
                 if shares:
                     detail["locales"] = shares
                 if spec.pii_type == "email":
@@ -369,6 +376,7 @@ class GeneratedColumns:
                 same_width=plan.detail.get("same_width"),
                 layouts=plan.detail.get("layouts"),
                 locales=plan.detail.get("locales"),
+                ip_ranges=plan.detail.get("ip_ranges"),
             )
         return fake_text(n, rng, plan.detail["max_chars"])
 

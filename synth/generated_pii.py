@@ -230,6 +230,7 @@ def fake_values(
     same_width: dict[str, Any] | None = None,
     locales: Any = None,
     layouts: Any = None,
+    ip_ranges: Any = None,
 ) -> np.ndarray:
     """``n`` realistic fake values of a kind of personal data.
 
@@ -253,6 +254,9 @@ def fake_values(
             drawn in it, same width and character pattern as the real ones.
         layouts: the column's other common layouts and their shares, beside ``same_width``
             (:func:`synth.generated_layouts.layout_formats`): each value is drawn in one of them by share.
+        ip_ranges: an IP column's kinds of range, unused blocks and distinct share
+            (:func:`synth.generated_ips.ip_ranges`): addresses are drawn in them; in the documentation ranges when
+            None or not valid.
         locales: Faker locales and their shares (:func:`synth.generated_locales.locale_shares`): names and street
             addresses come from those locales' lists by share; from en_US when None or not valid.
 
@@ -260,6 +264,11 @@ def fake_values(
         An object array of strings.
     """
     hashes = np.zeros(0, dtype=np.uint64) if avoid is None else avoid
+    if pii_type == "ip" and ip_ranges is not None and not len(hashes):
+        from synth.generated_ips import fake_ips_in, stored_ip_ranges
+
+        if stored_ip_ranges(ip_ranges) is not None:
+            return fake_ips_in(ip_ranges, n, rng)
     if same_width is not None:
         from synth.generated_layouts import fill_layouts
 
