@@ -33,6 +33,8 @@ the real values (no value, no hash) needs to be kept to avoid them:
   :mod:`synth.generated_lanes`), while columns that share real values may share them;
 * IP addresses keep the real kinds of range (private, public, IPv6) by share in blocks no real address is in, as
   distinct as the real ones (:mod:`synth.generated_ips`);
+* names keep the real share of double-barrelled family names, each part from Faker's lists
+  (:mod:`synth.generated_double_names`);
 * IBANs keep the real countries' layouts by share and get valid check digits (:mod:`synth.generated_ibans`): the
   check digits are computed after the draw, and each value still ends in an ending no real IBAN has;
 * names, addresses and card numbers are drawn from Faker's lists and random digits; the only input from the
@@ -57,6 +59,7 @@ import pandas as pd
 
 from synth.generated_above import above_format, prefers_above, start_above
 from synth.generated_country_codes import country_codes
+from synth.generated_double_names import hyphenated_share
 from synth.generated_emails import following_names, pattern_shares
 
 # Re-exported so `from synth.generated import ...` keeps working after the formats and fakes moved out.
@@ -79,10 +82,10 @@ from synth.generated_formats import _widen as _widen
 from synth.generated_formats import disjoint_template as disjoint_template
 from synth.generated_formats import fresh_identifiers as fresh_identifiers
 from synth.generated_formats import hash_values as hash_values
-
-# _Plan is saved in model files as synth.generated._Plan; keys_at and the rest are imported from here too.
 from synth.generated_ibans import iban_layouts
 from synth.generated_ips import ip_ranges
+
+# _Plan is saved in model files as synth.generated._Plan; keys_at and the rest are imported from here too.
 from synth.generated_keys import _avoid, _fits_above, _fits_same_width, _on_detail, _spread, draw_keys
 from synth.generated_keys import _outside as _outside
 from synth.generated_keys import _Plan as _Plan
@@ -232,6 +235,9 @@ class GeneratedColumns:
                 detail["pii_type"] = spec.pii_type
                 detail["provider"] = PII_PROVIDERS.get(spec.pii_type or "", "pystr")
                 shares = locale_shares(spec.pii_type, present)  # names' and addresses' locales, not values
+                hyphenated = hyphenated_share(spec.pii_type, present)  # double-barrelled family names
+                if hyphenated is not None:
+                    detail["hyphenated"] = hyphenated
                 ranges = ip_ranges(present, others) if spec.pii_type == "ip" else None
                 if ranges is not None:  # kinds of range and blocks no real address is in
                     detail["ip_ranges"] = ranges
@@ -377,6 +383,7 @@ class GeneratedColumns:
                 layouts=plan.detail.get("layouts"),
                 locales=plan.detail.get("locales"),
                 ip_ranges=plan.detail.get("ip_ranges"),
+                hyphenated=plan.detail.get("hyphenated"),
             )
         return fake_text(n, rng, plan.detail["max_chars"])
 
