@@ -156,7 +156,11 @@ REGENERATION_SUMMARY = (
     "domains, the part before the @ made from the row's generated name where the real ones follow their row's "
     "name (anna.schmidt, aschmidt12: each pattern of 20 rows or more by its share); names and addresses come "
     "from Faker's lists of the real values' locales by share (each locale of "
-    "20 rows or more: German names stay German), or English (US) lists when the locale is unknown or mixed."
+    "20 rows or more: German names stay German), or English (US) lists when the locale is unknown or mixed, with "
+    "the real share of double-barrelled family names (Kaur-Reed; both parts from the lists). IBANs keep their "
+    "countries' layouts by share and get valid check digits; IP addresses keep their kinds of range (private, "
+    "public, IPv6) by share, in blocks of addresses no real one is in, about as many distinct ones as the real "
+    "column (public ones move to ranges no host has)."
 )
 
 #: Generated columns' missing rates are stored rounded to this step.
