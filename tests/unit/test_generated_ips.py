@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 from faker import Faker
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from synth.generated import GeneratedColumns
@@ -140,3 +141,32 @@ def test_crafted_ip_ranges_are_refused_and_fall_back_to_documentation_addresses(
     crafted = GeneratedColumns((type(plan)(plan.name, plan.kind, 0.0, {**plan.detail, "ip_ranges": stored}),))
     out = crafted.sample(200, np.random.default_rng(0))["ip"]
     assert out.str.match(r"(192\.0\.2|198\.51\.100|203\.0\.113)\.").all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.tuples(*[st.integers(0, 300)] * 4).map(lambda t: ".".join(map(str, t))),
+            st.ip_addresses().map(str),
+            st.text(alphabet="0123456789.:abcdef ", max_size=16),
+        ),
+        max_size=40,
+    )
+)
+@example(values=["010.1.2.3", "1.2.3", "1.2.3.4.5", "::ffff:1.2.3.4", " 8.8.8.8 ", "999.1.1.1"])
+def test_addresses_are_read_as_the_ipaddress_module_reads_them(values: list[str]) -> None:
+    from synth.generated_ips import _parse
+
+    v4, v6 = _parse(pd.Series(values, dtype=object))
+    for value, number, six in zip(values, v4, v6, strict=True):
+        try:
+            address = ipaddress.ip_address(value.strip())
+        except ValueError:
+            padded = re.fullmatch(r"\s*(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\s*", value)
+            if padded and all(int(p) <= 255 for p in padded.groups()):  # "010.1.2.3": read as 10.1.2.3, so its
+                assert number == int(ipaddress.ip_address(".".join(str(int(p)) for p in padded.groups())))
+                continue  # block counts as used (the module rejects leading zeros)
+            assert number == -1 and not six, value
+            continue
+        assert (number, six) == ((int(address), False) if address.version == 4 else (-1, True)), value
