@@ -403,7 +403,8 @@ def reads_every_value(spec: ColumnSpec, values: pd.Series) -> bool:
     (:func:`synth.audit.calibration.fit_shape`)."""
     if spec.kind is ColumnKind.IDENTIFIER:
         return not _is_number(values)
-    return spec.kind is ColumnKind.PII and (spec.pii_type == "phone" or spec.pii_type not in _FAKERS)
+    # IP columns too: the blocks no real address is in are read off every address (synth.generated_ips).
+    return spec.kind is ColumnKind.PII and (spec.pii_type in ("phone", "ip") or spec.pii_type not in _FAKERS)
 
 
 def _peer_group(spec: ColumnSpec, col: pd.Series) -> str | None:

@@ -170,3 +170,11 @@ def test_addresses_are_read_as_the_ipaddress_module_reads_them(values: list[str]
             assert number == -1 and not six, value
             continue
         assert (number, six) == ((int(address), False) if address.version == 4 else (-1, True)), value
+
+
+def test_the_fit_time_estimate_counts_an_ip_column_as_read_value_by_value() -> None:
+    from synth.generated import reads_every_value
+
+    real = _real({"10/8": 100}, 1.0, 0)
+    assert reads_every_value(_SCHEMA["ip"], real)
+    assert not reads_every_value(ColumnSpec("ip", ColumnKind.PII, pii_type="name"), real)
