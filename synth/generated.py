@@ -23,13 +23,20 @@ the real values (no value, no hash) needs to be kept to avoid them:
   enough values, they get one more digit than the real format holds, widened at fit time until no real value
   has that shape (the file keeps only the template);
 * e-mails use the reserved ``example.com`` / ``.org`` / ``.net`` domains (RFC 2606), phone numbers the
-  fictional ``555-0100``–``555-0199`` lines, IP addresses the documentation ranges (RFC 5737), social
+  fictional ``555-0100``–``555-0199`` lines, IP addresses blocks of their kind of range that no real address is in
+  (public ones: the documentation and benchmarking ranges, RFC 5737 and 2544; IPv6 the documentation prefix), social
   security numbers the never-issued ``9xx-01..49-xxxx`` block;
 * every key column's values avoid the real values of every other key column too (numeric keys start above the
   largest of them all), and a PII column's those of the other PII columns of its type: a generated manager_id is
   never a real employee_id; key columns that share no real value share no generated one either (numeric ones each
   their own range above that start, text ones of one layout each their own share of its values,
   :mod:`synth.generated_lanes`), while columns that share real values may share them;
+* IP addresses keep the real kinds of range (private, public, IPv6) by share in blocks no real address is in, as
+  distinct as the real ones (:mod:`synth.generated_ips`);
+* names keep the real share of double-barrelled family names, each part from Faker's lists
+  (:mod:`synth.generated_double_names`);
+* IBANs keep the real countries' layouts by share and get valid check digits (:mod:`synth.generated_ibans`): the
+  check digits are computed after the draw, and each value still ends in an ending no real IBAN has;
 * names, addresses and card numbers are drawn from Faker's lists and random digits; the only input from the
   real column is which of Faker's locales its names or addresses belong to, with their shares (locales of 20 rows
   or more, :mod:`synth.generated_locales`), so a coincidence with a real value (a common name) says nothing
@@ -52,6 +59,7 @@ import pandas as pd
 
 from synth.generated_above import above_format, prefers_above, start_above
 from synth.generated_country_codes import country_codes
+from synth.generated_double_names import hyphenated_share
 from synth.generated_emails import following_names, pattern_shares
 
 # Re-exported so `from synth.generated import ...` keeps working after the formats and fakes moved out.
@@ -74,6 +82,8 @@ from synth.generated_formats import _widen as _widen
 from synth.generated_formats import disjoint_template as disjoint_template
 from synth.generated_formats import fresh_identifiers as fresh_identifiers
 from synth.generated_formats import hash_values as hash_values
+from synth.generated_ibans import iban_layouts
+from synth.generated_ips import ip_ranges
 
 # _Plan is saved in model files as synth.generated._Plan; keys_at and the rest are imported from here too.
 from synth.generated_keys import _avoid, _fits_above, _fits_same_width, _on_detail, _spread, draw_keys
@@ -146,7 +156,11 @@ REGENERATION_SUMMARY = (
     "domains, the part before the @ made from the row's generated name where the real ones follow their row's "
     "name (anna.schmidt, aschmidt12: each pattern of 20 rows or more by its share); names and addresses come "
     "from Faker's lists of the real values' locales by share (each locale of "
-    "20 rows or more: German names stay German), or English (US) lists when the locale is unknown or mixed."
+    "20 rows or more: German names stay German), or English (US) lists when the locale is unknown or mixed, with "
+    "the real share of double-barrelled family names (Kaur-Reed; both parts from the lists). IBANs keep their "
+    "countries' layouts by share and get valid check digits; IP addresses keep their kinds of range (private, "
+    "public, IPv6) by share, in blocks of addresses no real one is in, about as many distinct ones as the real "
+    "column (public ones move to ranges no host has)."
 )
 
 #: Generated columns' missing rates are stored rounded to this step.
@@ -210,6 +224,9 @@ class GeneratedColumns:
                     detail["above"] = above_format(present, others, base)
                     if prefers_above(present, base, detail["above"], ROOM_TIMES * keys_needed(present)):
                         detail["same_width"] = None  # keys numbered in order continue above them (see there)
+                    ibans = iban_layouts(present, others)  # IBANs that pass their check, by country
+                    if ibans is not None:
+                        detail["ibans"] = ibans
                 distinct = int(present.nunique())
                 if len(present) and distinct < UNIQUE_SHARE * len(present):  # a key repeated across rows (manager_id)
                     detail["distinct"] = distinct
@@ -222,6 +239,12 @@ class GeneratedColumns:
                 detail["pii_type"] = spec.pii_type
                 detail["provider"] = PII_PROVIDERS.get(spec.pii_type or "", "pystr")
                 shares = locale_shares(spec.pii_type, present)  # names' and addresses' locales, not values
+                hyphenated = hyphenated_share(spec.pii_type, present)  # double-barrelled family names
+                if hyphenated is not None:
+                    detail["hyphenated"] = hyphenated
+                ranges = ip_ranges(present, others) if spec.pii_type == "ip" else None
+                if ranges is not None:  # kinds of range and blocks no real address is in
+                    detail["ip_ranges"] = ranges
                 if shares:
                     detail["locales"] = shares
                 if spec.pii_type == "email":
@@ -362,6 +385,8 @@ class GeneratedColumns:
                 same_width=plan.detail.get("same_width"),
                 layouts=plan.detail.get("layouts"),
                 locales=plan.detail.get("locales"),
+                ip_ranges=plan.detail.get("ip_ranges"),
+                hyphenated=plan.detail.get("hyphenated"),
             )
         return fake_text(n, rng, plan.detail["max_chars"])
 
@@ -377,7 +402,8 @@ def reads_every_value(spec: ColumnSpec, values: pd.Series) -> bool:
     (:func:`synth.audit.calibration.fit_shape`)."""
     if spec.kind is ColumnKind.IDENTIFIER:
         return not _is_number(values)
-    return searches_layouts(spec)
+    # IP columns too: the blocks no real address is in are read off every address (synth.generated_ips).
+    return searches_layouts(spec) or (spec.kind is ColumnKind.PII and spec.pii_type == "ip")
 
 
 def searches_layouts(spec: ColumnSpec) -> bool:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from synth.generated_above import above_at, fits_above
 from synth.generated_formats import fresh_identifiers, hash_values
+from synth.generated_ibans import fits_ibans, ibans_at
 from synth.generated_shapes import repeat_pool, repeated_count, same_width_capacity
 from synth.generated_spread import pool_counts
 from synth.schema import ColumnKind
@@ -40,7 +41,9 @@ def draw_keys(plan: _Plan, n: int, rng: np.random.Generator) -> np.ndarray:
         pool = np.arange(plan.detail["start"], plan.detail["start"] + k, dtype=np.int64)
     else:
         # The schemes keys_at streams, in its order, so a sample and a streamed table get the same width.
-        if _fits_same_width(plan, k):
+        if fits_ibans(plan.detail, k):  # IBANs in the real countries' layouts, with valid check digits
+            pool = ibans_at(plan.detail["ibans"], np.arange(k, dtype=np.uint64), int(rng.integers(0, 2**63)))
+        elif _fits_same_width(plan, k):
             from synth.sampling.identifiers import same_width_at
 
             key = int(rng.integers(0, 2**63))  # a random bijection: k distinct values, each ending unused
@@ -65,6 +68,8 @@ def keys_at(plan: _Plan, rows: np.ndarray, count: int, key: int) -> np.ndarray:
 
     if plan.detail["numeric"]:
         return np.asarray(rows, dtype=np.int64) + np.int64(plan.detail["start"])
+    if fits_ibans(plan.detail, count):
+        return ibans_at(plan.detail["ibans"], rows, key)
     if _fits_same_width(plan, count):
         return same_width_at(plan.detail["same_width"], rows, key)
     if _fits_above(plan, count):

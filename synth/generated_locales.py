@@ -28,7 +28,7 @@ import pkgutil
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -113,7 +113,11 @@ def _layout(templates: list[str]) -> tuple[bool, str, float, str]:
 
     last_first = share(lambda t: re.sub(r"^\s*(\{\{prefix\w*\}\}\s*)?", "", t).startswith("{{last_name")) > 0.5
     sep = "" if share(lambda t: "}}{{" in t) > 0.5 else " "
-    hyphen = share(lambda t: "}}-{{last_name" in t) > share(lambda t: "}} {{last_name" in t)
+    # Two family names side by side: "}} {{last_name" alone matched every "{{first_name}} {{last_name}}", so no
+    # locale joined with a hyphen (en_GB's "Kaur-Reed" came out "Kaur Reed").
+    hyphen = share(lambda t: re.search(r"last_name\w*\}\}-\{\{last_name", t)) > share(
+        lambda t: re.search(r"last_name\w*\}\} \{\{last_name", t)
+    )
     return last_first, sep, share(lambda t: t.count("last_name") >= 2), "-" if hyphen else " "
 
 
@@ -403,8 +407,18 @@ def _locale_rows(
             yield code, rows
 
 
-def local_names(pii_type: str, codes: list[str], probs: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` names (or first / last names) from the locales' weighted lists, each locale for its share of rows."""
+def local_names(
+    pii_type: str,
+    codes: list[str],
+    probs: np.ndarray,
+    n: int,
+    rng: np.random.Generator,
+    hyphenated: float | None = None,
+) -> np.ndarray:
+    """``n`` names (or first / last names) from the locales' weighted lists, each locale for its share of rows;
+    ``hyphenated``: the real share of double-barrelled family names (:mod:`synth.generated_double_names`), which
+    then replaces the locales' own hyphenated formats."""
+    from synth.generated_double_names import double_barrelled
     from synth.generated_pii import _choice, _join
 
     out = np.empty(n, dtype=object)
@@ -414,13 +428,22 @@ def local_names(pii_type: str, codes: list[str], probs: np.ndarray, n: int, rng:
         for g, (firsts, lasts) in enumerate(lists.pairs):
             part = rows[gender == g]
             k = len(part)
+            more = partial(_choice, lasts, rng=rng)
             if pii_type != "name":
-                out[part] = _choice(firsts if pii_type == "first_name" else lasts, k, rng)
+                picked = _choice(firsts if pii_type == "first_name" else lasts, k, rng)
+                if pii_type == "last_name" and hyphenated:
+                    picked = double_barrelled(picked, hyphenated, more, rng)
+                out[part] = picked
                 continue
             first, last = _choice(firsts, k, rng), _choice(lasts, k, rng)
-            two = np.flatnonzero(rng.random(k) < lists.two_last)  # joined only where drawn: joins cost most
+            two_last = lists.two_last if hyphenated is None or lists.joiner == " " else 0.0
+            drawn = rng.random(k)
+            two = np.flatnonzero(drawn < two_last)  # joined only where drawn: joins cost most
             if len(two):
                 last[two] = _join(last[two], lists.joiner, _choice(lasts, len(two), rng))
+            if hyphenated:  # the real share, beside (never on) the names the locale joins with a space
+                joined = np.flatnonzero((drawn >= two_last) & (drawn < two_last + hyphenated))
+                last[joined] = _join(last[joined], "-", more(len(joined)))
             out[part] = _join(last, lists.sep, first) if lists.last_first else _join(first, lists.sep, last)
     return out
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.generated_double_names import FAMILY_NAME_TYPES, double_barrelled, stored_hyphenated
 from synth.generated_formats import _capacity, _fill, _parse_template, _seen, _unique_fresh
 from synth.generated_locales import local_addresses, local_names, stored_locales
 
@@ -199,6 +200,13 @@ def _fake_ssns(n: int, rng: np.random.Generator) -> np.ndarray:
     )
 
 
+def _second_family_name(values: np.ndarray, share: float, rng: np.random.Generator) -> np.ndarray:
+    """``values`` (en_US names or family names, the family name last) with a second family name from Faker's list
+    after a hyphen in ``share`` of them."""
+    _, lasts = _name_lists()
+    return double_barrelled(values, share, lambda k: _choice(lasts, k, rng), rng)
+
+
 def _fake_from_pool(kind: str) -> Callable[[int, np.random.Generator], np.ndarray]:
     def draw(n: int, rng: np.random.Generator) -> np.ndarray:
         firsts, lasts = _name_lists()
@@ -230,6 +238,8 @@ def fake_values(
     same_width: dict[str, Any] | None = None,
     locales: Any = None,
     layouts: Any = None,
+    ip_ranges: Any = None,
+    hyphenated: Any = None,
 ) -> np.ndarray:
     """``n`` realistic fake values of a kind of personal data.
 
@@ -253,6 +263,12 @@ def fake_values(
             drawn in it, same width and character pattern as the real ones.
         layouts: the column's other common layouts and their shares, beside ``same_width``
             (:func:`synth.generated_layouts.layout_formats`): each value is drawn in one of them by share.
+        ip_ranges: an IP column's kinds of range, unused blocks and distinct share
+            (:func:`synth.generated_ips.ip_ranges`): addresses are drawn in them; in the documentation ranges when
+            None or not valid.
+        hyphenated: the real share of double-barrelled family names
+            (:func:`synth.generated_double_names.hyphenated_share`): names and family names get a second family
+            name after a hyphen at that share; at the locales' own when None.
         locales: Faker locales and their shares (:func:`synth.generated_locales.locale_shares`): names and street
             addresses come from those locales' lists by share; from en_US when None or not valid.
 
@@ -260,6 +276,11 @@ def fake_values(
         An object array of strings.
     """
     hashes = np.zeros(0, dtype=np.uint64) if avoid is None else avoid
+    if pii_type == "ip" and ip_ranges is not None and not len(hashes):
+        from synth.generated_ips import fake_ips_in, stored_ip_ranges
+
+        if stored_ip_ranges(ip_ranges) is not None:
+            return fake_ips_in(ip_ranges, n, rng)
     if same_width is not None:
         from synth.generated_layouts import fill_layouts
 
@@ -267,12 +288,16 @@ def fake_values(
             lambda k: fill_layouts(same_width, layouts, k, rng), n, hashes, unique=False, what="values"
         )
     maker = _FAKERS.get(pii_type or "")
+    share = stored_hyphenated(hyphenated) if pii_type in FAMILY_NAME_TYPES else None
     kept = stored_locales(locales, pii_type) if not len(hashes) and not template else None
     if kept is not None:
         codes, probs = kept
         if pii_type == "address":
             return local_addresses(codes, probs, n, rng)
-        return local_names(str(pii_type), codes, probs, n, rng)
+        return local_names(str(pii_type), codes, probs, n, rng, share)
+    if share and maker is not None:  # en_US names: the family name is the last word
+        plain = maker
+        maker = lambda k, rng: _second_family_name(plain(k, rng), share, rng)  # noqa: E731
     if pii_type == "phone" and template and _capacity(_parse_template(template)) >= 1e7:
         maker = None  # phone numbers in the real column's own layout (e.g. "+44 9999 999999")
     if template and pii_type in ("ip", "ssn"):

@@ -224,6 +224,29 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+#: An IBAN (ISO 13616) as written on paper or unspaced: a country code, two check digits and 11-30 letters or digits
+#: of the account (BBAN), in groups of four when spaced ("DE20 2482 8917 7329 5931 87").
+IBAN = re.compile(r"[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)")
+
+
+def iban_ok(value: str) -> bool:
+    """Whether ``value`` is shaped like an IBAN (:data:`IBAN`) and passes its mod-97 check (ISO 7064 MOD 97-10):
+    the account, then the country and check digits, read as a number with A = 10 … Z = 35, leaves 1."""
+    if not IBAN.fullmatch(value):
+        return False
+    plain = value.replace(" ", "")
+    if not 15 <= len(plain) <= 34:
+        return False
+    return int("".join(str(int(ch, 36)) for ch in plain[4:] + plain[:4])) % 97 == 1
+
+
+def iban_share(values: list[str]) -> float:
+    """Share of values that are IBANs with a valid check (:func:`iban_ok`). An IBAN column is an identifier (its
+    values are unique or grouped codes); generation reads this share to draw IBANs that pass the check too
+    (:mod:`synth.generated_ibans`)."""
+    return sum(1 for v in values if iban_ok(v)) / len(values) if values else 0.0
+
+
 def card_share(values: list[str]) -> float:
     """Share of values that are 13–19 digit numbers (spaces or dashes allowed) with a valid Luhn check."""
     hits = 0

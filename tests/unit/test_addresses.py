@@ -22,6 +22,7 @@ from synth.schema.addresses import (
     leading_number_suffixes,
     numberless_suffixes,
 )
+from synth.schema.pii import iban_ok
 
 #: Faker locales whose street addresses carry a street-type word or a house-number layout we read (a German,
 #: Dutch, Spanish, Italian, Polish or Portuguese table's addresses were all learned as a category before).
@@ -243,6 +244,7 @@ def test_account_and_document_numbers_in_groups_are_keys() -> None:
     fake = synth.create("gaussian_copula", random_state=0).fit(real, schema).sample(len(real), seed=1)
     assert not fake["iban"].isin(set(spaced)).any() and not fake["nino"].isin(set(insurance)).any()
     assert fake["iban"].str.fullmatch(r"DE\d\d( \d{4}){4} \d\d").all(), "in the real pattern"
+    assert fake["iban"].map(iban_ok).all(), "with valid check digits (synth.generated_ibans)"
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,27 @@ def test_streamed_keys_keep_the_real_width(tmp_path: Path) -> None:
     assert not set(out["employee"]) & set(real["employee"])
 
 
+def test_streamed_ibans_pass_their_check_are_unique_and_never_real(tmp_path: Path) -> None:
+    """Written block by block, an IBAN column keeps valid check digits, its countries and no real account, as a
+    sampled one does (:mod:`synth.generated_ibans`)."""
+    from faker import Faker
+
+    from synth.schema.pii import iban_ok
+
+    rng = np.random.default_rng(9)
+    ibans = []
+    for locale in ("de_DE", "fr_FR"):
+        faker = Faker(locale)
+        faker.seed_instance(9)
+        ibans += [faker.iban() for _ in range(1_000)]
+    real = pd.DataFrame({"iban": ibans, "grade": rng.choice(list("abc"), len(ibans))})
+    model = synth.create("independent").fit(real)
+    out = pq.read_table(_write(model, tmp_path / "i.parquet", 7_500, seed=2).path).to_pandas()["iban"]
+    assert out.is_unique and out.map(iban_ok).all()
+    assert set(out.str[:2]) == {"DE", "FR"} and abs(out.str.startswith("DE").mean() - 0.5) < 0.05
+    assert not set(out) & set(real["iban"])
+
+
 def test_identifier_replacement_is_exercised(table: pd.DataFrame) -> None:
     """With sequential real codes in a small widened format, raw permuted values do hit real codes."""
     from synth.sampling.identifiers import block_identifiers
