@@ -46,11 +46,16 @@ def _fake_promise(pii_type: str | None) -> str:
             "addresses follow their row's name, the part before the @ is made from the row's generated name in the "
             "real patterns' shares, e.g. anna.schmidt: the model file keeps only those pattern names and shares)"
         )
+    if pii_type == "ip":
+        return (
+            " and none equal to a real one (the real column's mix of private, public and IPv6 addresses, each drawn"
+            " from blocks no real address is in; public ones from documentation and benchmarking ranges)"
+        )
     if pii_type == "card":
         return " (random Luhn-valid numbers: a chance match with a real card is about 1 in 10¹⁵ per pair)"
     return (
         " and none equal to a real one (reserved e-mail domains the real column does not use, fictional phone "
-        "lines, documentation IP ranges, never-issued numbers, or a format no real value has)"
+        "lines, never-issued numbers, or a format no real value has)"
     )
 
 
