@@ -4,6 +4,8 @@ training rows and read amber where the page read green)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pandas as pd
@@ -96,3 +98,33 @@ def test_report_before_the_privacy_page_runs_its_checks_the_page_s_way(part: pd.
     # The page finds the report's checks done: nothing runs twice, and it draws the verdict the report printed.
     assert {n: t for n, t in _job(at).tasks.items() if n in tasks} == tasks
     _agree(at, reported, card)
+
+
+def test_the_add_shows_the_privacy_checks_progress_while_they_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A walk's add stood ~12 s under a spinner while the page's checks ran: the bar now moves with them."""
+    from ui.privacy_job import INLINE_ENV
+    from ui.report_privacy import wait_shown
+
+    monkeypatch.delenv(INLINE_ENV)
+    job = PrivacyJob()
+    halfway = threading.Event()
+
+    def check(bar: Any) -> int:
+        bar(0.5, "half the rows")
+        assert halfway.wait(30), "the wait never showed the check's progress"
+        return 1
+
+    job.submit("first", "Checking first", lambda bar: 1)
+    job.submit("second", "Checking second", check)
+    seen: list[tuple[float, str]] = []
+
+    def progress(fraction: float, message: str, /) -> None:
+        seen.append((fraction, message))
+        if message == "Checking second (half the rows)":
+            halfway.set()
+
+    wait_shown(job, ["first", "second"], progress, time.perf_counter() + 60)
+    assert job.get("second").status == "done"  # type: ignore[union-attr]
+    # The first check done and the second half way: three quarters of the wait, with the running check's words.
+    assert (0.75, "Checking second (half the rows)") in seen
+    assert [f for f, _ in seen] == sorted(f for f, _ in seen)

@@ -7,6 +7,9 @@ import numpy as np
 
 WEIGHT_GRID = np.logspace(-9.0, 0.0, 361)[:-1]
 """Support of the predicate-weight distributions fitted here and by the nonparametric fit (w = 1 excluded)."""
+_LOG_W, _LOG_1M_W = np.log(WEIGHT_GRID), np.log1p(-WEIGHT_GRID)
+"""log w and log(1 − w) on the grid, taken once: the beta's fit evaluates its prior ~50 times a fit and ~580 fits run
+for one table's singling-out attacks (the same values, so the same fits: 18 → 13 µs a prior)."""
 
 BETA_START = (0.0, 1.6)
 """Where the beta prior's fit starts: log a = 0 (a = 1, a flat density near w = 0) and log(b / n_control) = 1.6 (a
@@ -20,7 +23,7 @@ def _beta_prior(params: np.ndarray, n_control: int) -> np.ndarray:
     """The Beta(a, b) distribution of predicate weights put on :data:`WEIGHT_GRID` (a log grid: each point's mass is
     the density times w), ``params`` = (log a, log(b / n_control))."""
     a, b = np.exp(params[0]), np.exp(params[1]) * n_control
-    log_mass = a * np.log(WEIGHT_GRID) + (b - 1.0) * np.log1p(-WEIGHT_GRID)
+    log_mass = a * _LOG_W + (b - 1.0) * _LOG_1M_W
     mass = np.exp(log_mass - log_mass.max())
     return np.asarray(mass / mass.sum())
 
