@@ -112,9 +112,12 @@ def with_page_privacy(row: ExternalResult, measured: PagePrivacy) -> ExternalRes
 
 
 PRIVACY_SHARE = 0.6
-"""The share of the add's bar that the Privacy page's checks take when none has finished (measured on the hr and
-clinic walk tables: ~4 s of checks beside ~2–3 s of scoring, ``benchmarks/bench_privacy_time.py``); finished checks
+"""The share of the add's bar that the Privacy page's checks take when none has finished (on the hr and clinic walk
+tables they take 1.5–3× as long as the scoring after them, ``benchmarks/bench_privacy_time.py``); finished checks
 take none of it."""
+VERDICT_CHECKS = ("distances", "rare_values", "membership")
+"""The checks the verdict reads besides its two attack tasks (singling out; linkability and inference)."""
+POLL_SECONDS = 0.2
 
 
 def wait_shown(job: PrivacyJob, names: list[str], progress: ProgressCallback, deadline: float) -> None:
@@ -128,16 +131,20 @@ def wait_shown(job: PrivacyJob, names: list[str], progress: ProgressCallback, de
         time.sleep(POLL_SECONDS)
 
 
-POLL_SECONDS = 0.2
+def _checks_left(job: PrivacyJob) -> float:
+    """The share of the verdict's checks not finished yet (a head start may have queued only the first cards)."""
+    finished = [
+        n for n, t in list(job.tasks.items()) if t.finished and (n in VERDICT_CHECKS or n.startswith("attacks|"))
+    ]
+    expected = len(VERDICT_CHECKS) + 2
+    return 1.0 - min(len(finished), expected) / expected
 
 
 def current_row(ds: state.Dataset, fit: state.FittedModel, run: state.SyntheticTable, label: str) -> ExternalResult:
     """The session's current run as a report row: its privacy the Privacy page's (:func:`page_privacy`), the rest
     scored now, under one progress bar that moves through both."""
     bar = StreamlitProgress(f"Adding {label} to the report")
-    job = state.privacy_job(ds, run, state.privacy_spec(run))
-    pending = len(job.pending()) / max(len(job.tasks), 1) if job.tasks else 1.0
-    share = PRIVACY_SHARE * pending
+    share = PRIVACY_SHARE * _checks_left(state.privacy_job(ds, run, state.privacy_spec(run)))
     try:
         measured = page_privacy(ds, run, progress=scaled(bar, 0.0, share))
         row = cached.evaluate_run(

@@ -128,3 +128,17 @@ def test_the_add_shows_the_privacy_checks_progress_while_they_run(monkeypatch: p
     # The first check done and the second half way: three quarters of the wait, with the running check's words.
     assert (0.75, "Checking second (half the rows)") in seen
     assert [f for f, _ in seen] == sorted(f for f, _ in seen)
+
+
+def test_the_privacy_checks_keep_their_part_of_the_bar_until_the_verdict_s_checks_are_in() -> None:
+    """The Sample page's head start finishes the first cards only: the add still has the verdict's checks to wait
+    for, and they get their part of the bar (not a squeezed one that stalls at 0%)."""
+    from ui.report_privacy import _checks_left
+
+    job = PrivacyJob()  # the checks run as they are submitted (AppTest's inline mode)
+    for name in ("copies", "closeness"):
+        job.submit(name, name, lambda bar: 1)
+    assert _checks_left(job) == 1.0
+    for name in ("distances", "rare_values", "membership", "attacks|singling", "attacks|linkability"):
+        job.submit(name, name, lambda bar: 1)
+    assert _checks_left(job) == 0.0
