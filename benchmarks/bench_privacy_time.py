@@ -22,6 +22,7 @@ Usage::
 
     python -m benchmarks.bench_privacy_time    # hr and clinic, 3 repeats: benchmarks/results/privacy_time.json
     python -m benchmarks.bench_privacy_time --repeats 1 --tables hr
+    python -m benchmarks.bench_privacy_time --profile 40   # also cProfile one walk a table: the 40 costliest calls
 """
 
 from __future__ import annotations
@@ -192,6 +193,19 @@ def report_write(walk: Walk, row: Any) -> tuple[float, float]:
     return seconds[0], seconds[1]
 
 
+def profiled(walk: Walk, lines: int) -> None:
+    """One more walk under cProfile (slower than the timed ones), its costliest calls by cumulative and own time."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.runcall(one_walk, walk)
+    print(f"--- {walk.name}: one walk under cProfile")
+    stats = pstats.Stats(profile).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(lines)
+    stats.sort_stats("tottime").print_stats(lines)
+
+
 STEPS = (
     ("compare", "Compare's headline and fidelity (fills the session's reference)"),
     ("inputs", "privacy inputs"),
@@ -216,6 +230,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--tables", nargs="+", default=list(TABLES), choices=TABLES)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--profile", type=int, default=0, help="print this many calls of a cProfile'd walk a table")
     args = parser.parse_args(argv)
     import ui.cached  # noqa: F401  (streamlit's loggers are set up on import)
 
@@ -225,6 +240,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for name in args.tables:
         walk = prepared(name)
         runs = [one_walk(walk) for _ in range(args.repeats)]
+        if args.profile:
+            profiled(walk, args.profile)
         steps = {key: statistics.median(times[key] for times, _ in runs) for key in runs[0][0]}
         checks = runs[-1][1]
         payload["tables"][name] = {
