@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import synth
-from synth.evaluation.privacy.singling_beta import BETA_BOUNDS, WEIGHT_GRID, _beta_prior
 from synth.report import EvaluationSettings
 from synth.report.external import evaluate_run
 
@@ -117,24 +113,3 @@ def test_the_package_versions_are_read_once_a_process(monkeypatch: pytest.Monkey
     assert len(calls) <= 1  # only for "synth", which is installed under another name
     first["numpy"] = "changed"
     assert manifest.package_versions()["numpy"] == metadata.version("numpy")  # each caller gets its own copy
-
-
-def _prior_as_before(params: np.ndarray, n_control: int) -> np.ndarray:
-    """:func:`_beta_prior` as it was computed before session 26 (the logarithms taken on every call)."""
-    a, b = np.exp(params[0]), np.exp(params[1]) * n_control
-    log_mass = a * np.log(WEIGHT_GRID) + (b - 1.0) * np.log1p(-WEIGHT_GRID)
-    mass = np.exp(log_mass - log_mass.max())
-    return np.asarray(mass / mass.sum())
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    log_a=st.floats(*BETA_BOUNDS[0]),
-    log_b=st.floats(*BETA_BOUNDS[1]),
-    n_control=st.integers(100, 100_000),
-)
-def test_the_beta_prior_is_the_same_to_the_last_bit(log_a: float, log_b: float, n_control: int) -> None:
-    """The singling-out fits run the prior ~30,000 times a table; any change in its last bit could move where the
-    simplex goes and so the risk shown."""
-    params = np.array([log_a, log_b])
-    assert np.array_equal(_beta_prior(params, n_control), _prior_as_before(params, n_control))
