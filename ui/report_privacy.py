@@ -113,7 +113,7 @@ def with_page_privacy(row: ExternalResult, measured: PagePrivacy) -> ExternalRes
 
 PRIVACY_SHARE = 0.6
 """The share of the add's bar that the Privacy page's checks take when none has finished (on the hr and clinic walk
-tables they take 1.5–3× as long as the scoring after them, ``benchmarks/bench_privacy_time.py``); finished checks
+tables they take 1.5–4× as long as the scoring after them, ``benchmarks/bench_privacy_time.py``); finished checks
 take none of it."""
 VERDICT_CHECKS = ("distances", "rare_values", "membership")
 """The checks the verdict reads besides its two attack tasks (singling out; linkability and inference)."""
