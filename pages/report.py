@@ -54,22 +54,7 @@ if current and fit is not None and syn is not None:
     listed = {r.label for r in (result.runs if result is not None else ())}
     if label not in listed and st.button(f"Add the current run to the report: {label}", key="report_current_run"):
         # Its privacy is the Privacy page's (the same checks, reused when done), not a screening of its own.
-        measured = report_privacy.page_privacy(ds, syn)
-        row = cached.evaluate_run(
-            f"{ds.key}|{fit.id}|{syn.id}",
-            label,
-            ds.train,
-            ds.holdout,
-            fit.model,
-            syn.df,
-            syn.seed,
-            fit.fit_seconds,
-            syn.sample_seconds,
-            ds.schema,
-            ds.split_by,
-            privacy=measured is None,
-        )
-        state.add_external(label, row if measured is None else report_privacy.with_page_privacy(row, measured))
+        state.add_external(label, report_privacy.current_row(ds, fit, syn, label))
         st.rerun()
 if result is None:
     st.info(

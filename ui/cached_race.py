@@ -12,6 +12,7 @@ import streamlit as st
 
 import synth
 from synth.audit import AuditReport
+from synth.evaluation.reference import RealReference
 from synth.progress import ProgressCallback
 from synth.report import EvaluationSettings, ExternalResult, RaceResult
 from ui.cache_policy import USER_DATA_TTL, max_upload_bytes
@@ -82,17 +83,19 @@ def evaluate_run(
     schema: synth.Schema,
     person_column: str | None = None,
     privacy: bool = True,
+    reference: RealReference | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ExternalResult:
     """Every score of the session's current run as a race row (``key``: table, split, model and sample;
     ``person_column``: the split's, which the fit was told; ``privacy`` False: no privacy parts, for a caller that
-    brings the Privacy page's own, :mod:`ui.report_privacy`).
+    brings the Privacy page's own, :mod:`ui.report_privacy`; ``reference``: the session's real-only results of the
+    split, :func:`ui.state.real_reference`, reused; ``progress``: the caller's bar, else one of its own).
 
     Not cached: the row keeps the fitted model, and the session holds the result (never a cache of models)."""
     from synth.report import evaluate_run as score_run
 
-    return _with_progress(
-        f"Scoring {label}",
-        lambda bar: score_run(
+    def run(bar: ProgressCallback) -> ExternalResult:
+        return score_run(
             _train,
             _holdout,
             _model,
@@ -105,8 +108,10 @@ def evaluate_run(
             settings=RACE_SETTINGS if privacy else dataclasses.replace(RACE_SETTINGS, privacy=False),
             progress=bar,
             person_column=person_column,
-        ),
-    )
+            reference=reference,
+        )
+
+    return run(progress) if progress is not None else _with_progress(f"Scoring {label}", run)
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Writing the report…", max_entries=8)

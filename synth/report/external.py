@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from synth.evaluation.reference import RealReference
 from synth.evaluation.results import to_jsonable
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.report.evaluation import EvaluationSettings, evaluate_table
@@ -234,6 +235,7 @@ def _scored_row(
     settings: EvaluationSettings | None,
     progress: ProgressCallback | None,
     person_column: PersonColumn = FIND_PERSON,
+    reference: RealReference | None = None,
     **row: Any,
 ) -> ExternalResult:
     """Align ``synthetic`` to the real columns, score it, and build its race row once (``row``: the row's other
@@ -249,19 +251,34 @@ def _scored_row(
     cols = list(check.evaluated)
     # The person is read from the real rows alone: kept on them when the synthetic table lacks the column.
     real = [*cols, person_column] if isinstance(person_column, str) and person_column not in cols else cols
+    if reference is not None and _whole(reference, train, holdout, schema, real):
+        # Every real column scored: the real tables as they are (a selection is a new table, which a reference of
+        # the given ones does not cover), so their real-only results are shared.
+        real_train, real_holdout, scored_schema = train, holdout, schema
+    else:
+        real_train, real_holdout, scored_schema, reference = train[real], holdout[real], schema.select(cols), None
     evaluation = evaluate_table(
-        train[real],
+        real_train,
         aligned,
-        holdout[real],
-        schema=schema.select(cols),
+        real_holdout,
+        schema=scored_schema,
         settings=settings,
         progress=scaled(progress, 0.05, 1.0),
         person_column=person_column,
+        reference=reference,
     )
     run = RunResult(
         contender, contender.display, "ok", n_rows=len(aligned), evaluation=evaluation, synthetic=aligned, **row
     )
     return ExternalResult(check, run)
+
+
+def _whole(
+    reference: RealReference, train: pd.DataFrame, holdout: pd.DataFrame, schema: Schema, real: list[str]
+) -> bool:
+    """Whether scoring ``real`` of ``train`` and ``holdout`` is scoring the reference's own tables and schema."""
+    same_columns = list(train.columns) == real and list(holdout.columns) == real and list(schema.names) == real
+    return same_columns and reference.covers(train, holdout, schema)
 
 
 def evaluate_run(
@@ -278,6 +295,7 @@ def evaluate_run(
     settings: EvaluationSettings | None = None,
     progress: ProgressCallback | None = None,
     person_column: PersonColumn = FIND_PERSON,
+    reference: RealReference | None = None,
 ) -> ExternalResult:
     """Score a model fitted and sampled outside a race (the dashboard's current run) as a race row of its own.
 
@@ -290,6 +308,9 @@ def evaluate_run(
         synthetic: what it sampled, with ``sample_seed``.
         label: the row's name (the model's label when empty).
         person_column: the column naming whose row each real row is (the one the split and the fit took).
+        reference: the real-only results of ``train`` and ``holdout`` already computed (the session's, which
+            Compare filled): shared when every column is scored, so the TRTR models and the real-vs-real
+            references are not computed again (the same numbers: they depend on the real tables and the seed only).
     """
     params = {k: v for k, v in model.get_params().items() if k != "random_state"}
     seed = model.get_params().get("random_state")
@@ -309,4 +330,5 @@ def evaluate_run(
         sample_seconds=sample_seconds,
         sample_seed=int(sample_seed),
         model=model,
+        reference=reference,
     )

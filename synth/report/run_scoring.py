@@ -28,6 +28,9 @@ from synth.report.evaluation import SCREENING, EvaluationSettings, TableEvaluati
 from synth.schema import Schema, infer_schema
 from synth.schema.entities import FIND_PERSON, PersonColumn
 
+PRIVACY_STARTS = 0.55
+"""Where the privacy parts start on the scoring's progress bar (the parts before them end there)."""
+
 
 def evaluate_table(
     train: pd.DataFrame,
@@ -92,7 +95,12 @@ def evaluate_context(
     errors: dict[str, str] = {}
     seed = settings.seed
 
+    # Without the privacy parts (the caller brings the Privacy page's) the rest fills the bar: it stopped at 55%,
+    # then jumped to the end.
+    stretch = 1.0 if settings.privacy else 1.0 / PRIVACY_STARTS
+
     def attempt(part: str, start: float, stop: float, call: Any) -> Any:
+        start, stop = min(start * stretch, 1.0), min(stop * stretch, 1.0)
         report(start, f"scoring {part}")
         try:
             return call(scaled(progress, start, stop))
@@ -149,7 +157,7 @@ def evaluate_context(
         utility = attempt(
             "utility",
             0.35,
-            0.55,
+            PRIVACY_STARTS,
             lambda p: evaluate_utility(
                 train,
                 synthetic,
@@ -169,7 +177,7 @@ def evaluate_context(
     if settings.privacy:
         inputs = attempt(
             "privacy",
-            0.55,
+            PRIVACY_STARTS,
             0.56,
             lambda p: PrivacyInputs(
                 train,

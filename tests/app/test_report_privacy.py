@@ -4,6 +4,8 @@ training rows and read amber where the page read green)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pandas as pd
@@ -96,3 +98,47 @@ def test_report_before_the_privacy_page_runs_its_checks_the_page_s_way(part: pd.
     # The page finds the report's checks done: nothing runs twice, and it draws the verdict the report printed.
     assert {n: t for n, t in _job(at).tasks.items() if n in tasks} == tasks
     _agree(at, reported, card)
+
+
+def test_the_add_shows_the_privacy_checks_progress_while_they_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A walk's add stood ~12 s under a spinner while the page's checks ran: the bar now moves with them."""
+    from ui.privacy_job import INLINE_ENV
+    from ui.report_privacy import wait_shown
+
+    monkeypatch.delenv(INLINE_ENV)
+    job = PrivacyJob()
+    halfway = threading.Event()
+
+    def check(bar: Any) -> int:
+        bar(0.5, "half the rows")
+        assert halfway.wait(30), "the wait never showed the check's progress"
+        return 1
+
+    job.submit("first", "Checking first", lambda bar: 1)
+    job.submit("second", "Checking second", check)
+    seen: list[tuple[float, str]] = []
+
+    def progress(fraction: float, message: str, /) -> None:
+        seen.append((fraction, message))
+        if message == "Checking second (half the rows)":
+            halfway.set()
+
+    wait_shown(job, ["first", "second"], progress, time.perf_counter() + 60)
+    assert job.get("second").status == "done"  # type: ignore[union-attr]
+    # The first check done and the second half way: three quarters of the wait, with the running check's words.
+    assert (0.75, "Checking second (half the rows)") in seen
+    assert [f for f, _ in seen] == sorted(f for f, _ in seen)
+
+
+def test_the_privacy_checks_keep_their_part_of_the_bar_until_the_verdict_s_checks_are_in() -> None:
+    """The Sample page's head start finishes the first cards only: the add still has the verdict's checks to wait
+    for, and they get their part of the bar (not a squeezed one that stalls at 0%)."""
+    from ui.report_privacy import _checks_left
+
+    job = PrivacyJob()  # the checks run as they are submitted (AppTest's inline mode)
+    for name in ("copies", "closeness"):
+        job.submit(name, name, lambda bar: 1)
+    assert _checks_left(job) == 1.0
+    for name in ("distances", "rare_values", "membership", "attacks|singling", "attacks|linkability"):
+        job.submit(name, name, lambda bar: 1)
+    assert _checks_left(job) == 0.0
