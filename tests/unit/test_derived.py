@@ -217,7 +217,9 @@ def test_a_file_saved_before_rules_still_loads(name: str, tmp_path: Path) -> Non
     ("field", "value", "message"),
     [
         ("part", "century", "unknown part"),
-        ("kind", "product", "unknown kind"),
+        ("kind", "quotient", "unknown kind"),
+        ("kind", "product", "not distinct numbers"),
+        ("decimals", 2, "rounds a rule that is not a product"),
         ("output", "nowhere", "does not draw"),
         ("partial", True, "partial but not a lookup"),
     ],
