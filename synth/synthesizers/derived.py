@@ -209,6 +209,14 @@ def key_array(values: Sequence[Any] | pd.Series) -> np.ndarray | None:
     return series.to_numpy(dtype=float)
 
 
+def _sorted_search(k: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The keys' sort order, the keys sorted, and where each of ``x`` falls among them (the first key not below it,
+    the last key past them all): the search a lookup and a match of listed values share."""
+    order = np.argsort(k, kind="stable")
+    ks = k[order]
+    return order, ks, np.clip(np.searchsorted(ks, x), 0, len(ks) - 1)
+
+
 def table_lookup(source: pd.Series, keys: Sequence[Any], values: Sequence[Any]) -> np.ndarray:
     """``values[i]`` for each source value equal to ``keys[i]``; numbers and dates not in ``keys`` take the nearest
     key's value, labels not in ``keys`` the first value."""
@@ -217,9 +225,7 @@ def table_lookup(source: pd.Series, keys: Sequence[Any], values: Sequence[Any]) 
     k = key_array(keys)
     x = key_array(source) if k is not None else None
     if k is not None and x is not None:
-        order = np.argsort(k, kind="stable")
-        ks = k[order]
-        pos = np.clip(np.searchsorted(ks, x), 0, len(ks) - 1)
+        order, ks, pos = _sorted_search(k, x)
         before = np.clip(pos - 1, 0, len(ks) - 1)
         with np.errstate(invalid="ignore"):
             nearer = np.abs(x - ks[before]) < np.abs(ks[pos] - x)
@@ -236,9 +242,7 @@ def _positions(source: pd.Series, listed: Sequence[Any]) -> np.ndarray:
     k = key_array(listed)
     x = key_array(source) if k is not None else None
     if k is not None and x is not None:
-        order = np.argsort(k, kind="stable")
-        ks = k[order]
-        pos = np.clip(np.searchsorted(ks, x), 0, len(ks) - 1)
+        order, ks, pos = _sorted_search(k, x)
         return np.where(ks[pos] == x, order[pos], -1)
     index = {key: i for i, key in enumerate(listed)}
     return np.array([index.get(v, -1) for v in source.astype(object).tolist()], dtype=np.intp)
