@@ -121,6 +121,50 @@ def test_no_product_or_constant_sum_among_independent_columns(seed: int, n: int,
     assert _rules(table) == {}
 
 
+def _breaks(rule: DerivedRule, syn: pd.DataFrame) -> int:
+    """How many synthetic rows with every input present break a product (beyond its rounding) or a constant sum
+    (at all), or hold a never-negative share below 0: the rule's arithmetic written out again, not computed by it."""
+    x = [_number(syn[c]).to_numpy(dtype=float) for c in rule.inputs]
+    y = _number(syn[rule.output]).to_numpy(dtype=float)
+    have = ~np.isnan(np.column_stack(x)).any(axis=1)
+    if rule.kind == "product":
+        third = {"": 1.0, "times": x[-1], "percent_off": 1 - x[-1] / 100, "fraction_off": 1 - x[-1]}[rule.part]
+        want = x[0] * x[1] * third
+        step = 0.0 if rule.decimals is None else 0.5 * 10.0**-rule.decimals
+        bad = ~(np.abs(y - want) <= step + 1e-9 * np.maximum(1, np.abs(want)))
+    else:
+        bad = ~(np.abs(np.sum(x, axis=0) + y - rule.offset) <= 1e-9 * max(1.0, abs(rule.offset)))  # (float sums)
+        if rule.part == "nonnegative":
+            bad |= (np.column_stack([*x, y]) < 0).any(axis=1)
+    return int((bad & have).sum())
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**16),
+    name=st.sampled_from(RULED),
+    how=st.sampled_from(["", "times", "percent_off", "fraction_off"]),
+    k=st.integers(3, 5),
+    missing=st.booleans(),
+)
+def test_every_synthetic_row_satisfies_a_planted_product_and_constant_sum(
+    seed: int, name: str, how: str, k: int, missing: bool
+) -> None:
+    """A product (an input missing on 5% of rows, or none) and a constant sum of ``k`` shares in one random table:
+    every model with exact rules finds both and every synthetic row with its inputs present satisfies them."""
+    table, inputs = _planted_product(seed, 800, how, 2)
+    shares, _, _ = _planted_sum(seed + 1, 800, k, signed=False)  # (apart: no composition)
+    table = pd.concat([table, shares.rename(columns=lambda c: c.replace("n", "m"))], axis=1)
+    if missing:
+        table.loc[np.random.default_rng(seed).random(800) < 0.05, inputs[0]] = np.nan
+    model = synth.create(name, random_state=seed).fit(table)
+    rules = {r.output: r for r in rules_of(model)}
+    assert rules["out"].kind == "product" and rules["out"].partial == missing
+    assert rules[f"s{k - 1}"].kind == "constant_sum"
+    syn = model.sample(1500, seed=seed + 2)
+    assert [_breaks(r, syn) for r in rules.values()] == [0] * len(rules)
+
+
 def _real_tables() -> dict[str, pd.DataFrame]:
     tables = {"shop": shop_orders(), "clinic": clinic(), "hr": hr(), "survey": survey()}
     if (SHARED_DATASETS / "adult.csv").is_file():
@@ -165,7 +209,7 @@ def test_every_synthetic_order_keeps_its_total(name: str) -> None:
     assert rule.kind == "product" and rule.partial and rule.input_decimals == (None, 2, 0)
     syn = model.sample(3000, seed=1)
     share, rows = _shop_holds(syn)
-    assert share == 1.0 and rows > 2500
+    assert share == 1.0 and rows > 2500 and _breaks(rule, syn) == 0
     assert syn.loc[_number(syn["quantity"]).isna(), "total"].notna().all()
     without = synth.create(name, random_state=0, exact_rules=False).fit(table).sample(3000, seed=1)
     assert _shop_holds(without)[0] < 0.5
@@ -225,6 +269,17 @@ def test_a_saved_rule_samples_the_same_after_loading(tmp_path: Path) -> None:
     again = synth.load_model(tmp_path / "m.synth")
     assert rules_of(again) == rules_of(model)
     pd.testing.assert_frame_equal(model.sample(500, seed=4), again.sample(500, seed=4))
+    # a product stores column names, its factor and decimals: no training value
+    (rule,) = rules_of(again)
+    assert rule == DerivedRule(
+        "product",
+        "total",
+        ("quantity", "unit_price", "discount"),
+        part="percent_off",
+        partial=True,
+        decimals=2,
+        input_decimals=(None, 2, 0),
+    )
 
 
 @pytest.mark.parametrize(
