@@ -28,6 +28,9 @@ How they are found
     by a random projection of each column's change from the first sampled row (a subset adds up to a constant
     when its changes add up to zero): sums of subsets of up to three columns are sorted and paired by a sorted
     search (meet in the middle), so subsets of up to six columns cost about the square root of their number.
+    Measured (the least of several runs): Adult's search 0.024 s before and after; 40 number columns × 20,000 rows
+    0.035 s → 0.056 s; 300 columns (201 numbers) × 20,000 rows 0.53 s → 1.27 s, the products' all-pairs search
+    per output most of it.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ HALF_SUBSETS = 50_000
 #: A rule that holds on fewer rows than this share of the table (its inputs missing elsewhere) is not kept.
 COVERED_SHARE = 0.5
 _SCREEN_ROWS = 256
+#: Sampled rows a product's candidates are checked on one at a time, the largest outputs first, before the rest.
+_PIVOTS = 8
 _SEED = 20261206
 
 
@@ -221,19 +226,27 @@ def product_rules(cols: list[Numbers], chance: float) -> list[tuple[str, tuple[s
             rows = np.flatnonzero(~np.isnan(sample[:, i]) & (sample[:, i] != 0))
         if not len(rows):
             continue
-        pivot = rows[np.argmax(np.abs(sample[rows, i]))]
-        got = _product_at(cols, full, sample, factors, i, pivot, chance)
+        pivots = rows[np.argsort(-np.abs(sample[rows, i]), kind="stable")[:_PIVOTS]]
+        got = _product_at(cols, full, sample, factors, i, pivots, chance)
         if got is not None:
             found.append(got)
     return found
 
 
 def _product_at(
-    cols: list[Numbers], full: np.ndarray, sample: np.ndarray, factors: np.ndarray, i: int, pivot: int, chance: float
+    cols: list[Numbers],
+    full: np.ndarray,
+    sample: np.ndarray,
+    factors: np.ndarray,
+    i: int,
+    pivots: np.ndarray,
+    chance: float,
 ) -> tuple[str, tuple[str, ...], str, bool] | None:
+    """The first product giving column ``i``: every pair and third factor near it on the first pivot row (a sorted
+    search), then those that stay near it on each next pivot row, on every sampled row, on the table."""
     m = len(cols)
     out = cols[i]
-    v = sample[pivot]
+    v = sample[pivots[0]]
     o = v[i]
     tol = float(_half_step(out.decimals, np.array([o]))[0])
     a_idx, b_idx = np.triu_indices(m, k=1)
@@ -241,7 +254,7 @@ def _product_at(
     a_idx, b_idx = a_idx[keep], b_idx[keep]
     prod = v[a_idx] * v[b_idx]
     near = np.flatnonzero(np.abs(prod - o) <= tol)
-    g = factors[pivot]
+    g = factors[pivots[0]]
     order = np.argsort(g)
     sorted_g = g[order]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -250,8 +263,10 @@ def _product_at(
         low = np.searchsorted(sorted_g, need - width, side="left")
         high = np.searchsorted(sorted_g, need + width, side="right")
     hits = np.flatnonzero((prod != 0) & (high > low))
-    pair = np.repeat(hits, high[hits] - low[hits])
-    slot = order[np.concatenate([np.arange(low[p], high[p]) for p in hits])] if len(hits) else np.zeros(0, np.intp)
+    counts = high[hits] - low[hits]
+    pair = np.repeat(hits, counts)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)  # each hit's run of slots, laid end to end
+    slot = order[np.repeat(low[hits], counts) + np.arange(len(pair)) - starts]
     c, how = slot % m, slot // m
     a, b = a_idx[pair], b_idx[pair]
     ok = (c != a) & (c != b) & (c != i) & ((how != 0) | (c > b))  # (a × b × c once, with a < b < c)
@@ -259,11 +274,15 @@ def _product_at(
     b = np.concatenate([b_idx[near], b[ok]])
     c = np.concatenate([np.full(len(near), -1), c[ok]])
     how = np.concatenate([np.zeros(len(near), dtype=np.intp), how[ok]])
-    # Every candidate on every sampled row at once (a missing input or output: not checked on that row).
-    third = np.where(c >= 0, factors[:, np.maximum(c, 0) + how * m], 1.0) if len(c) else np.ones((len(sample), 0))
-    got = sample[:, a] * sample[:, b] * third
-    y = sample[:, [i]]
+    slots = np.maximum(c, 0) + how * m
     with np.errstate(invalid="ignore"):
+        for row in pivots[1:]:  # each next pivot row, one vector over the candidates left (a wide table: thousands)
+            got = sample[row, a] * sample[row, b] * np.where(c >= 0, factors[row, slots], 1.0)
+            left = np.isnan(got) | (np.abs(sample[row, i] - got) <= _half_step(out.decimals, got))
+            a, b, c, how, slots = a[left], b[left], c[left], how[left], slots[left]
+        # Every candidate left on every sampled row at once (a missing input or output: not checked on that row).
+        got = sample[:, a] * sample[:, b] * np.where(c >= 0, factors[:, slots], 1.0)
+        y = sample[:, [i]]
         fine = np.isnan(got) | np.isnan(y) | (np.abs(y - got) <= _half_step(out.decimals, got))
     keep = fine.all(axis=0)
     candidates = [
