@@ -14,7 +14,13 @@ What
       output the last of them in the table. Shares that are never negative in training (``part = "nonnegative"``)
       stay so: a synthetic row whose other shares already exceed the total has them scaled down to it (as
       :mod:`synth.synthesizers.compositions` scales a composition), its computed share is then 0
-      (:func:`keep_shares`).
+      (:func:`keep_shares`). On the survey walk table with its four shares apart, 8.8% of CART's rows (15% of the
+      copula's) were scaled so, and 11% of CART's rows had a last share of 0 (real: 3.1%): a composition, which
+      scales every share on every row, keeps their shape better and is found first where the shares are neighbours.
+
+    Inputs written as text with a number format ("$39.69", "15%") are read rounded as they are written
+    (``input_decimals``): CART keeps a price's precision where rounding could bring a rare price back, and the
+    total must be of the price the user sees.
 
     A rule whose inputs are missing on some training rows is *partial*: it computes the rows whose inputs are all
     present and leaves the others to the model, as a partial lookup does.
@@ -22,9 +28,10 @@ What
 How they are found
     On every training row where the inputs are present, with the chance bound of the sums (the output's most common
     value's share to the power of those rows below :data:`~synth.synthesizers.derived_search.CHANCE`). Products
-    are screened on one pivot row first (the sampled row with the largest output: the tightest tolerance): every
-    pair's product, and the factor a third column would need, looked up among all columns' factors by a sorted
-    search; the few candidates left are checked on the 256 sampled rows, then the table. Constant sums are screened
+    are screened on the sampled rows with the largest outputs (the tightest tolerance): on the first, every pair's
+    product, and the factor a third column would need, looked up among all columns' factors by a sorted search;
+    the candidates left are checked on each of the next seven such rows, then on the 256 sampled rows, then the
+    table. Constant sums are screened
     by a random projection of each column's change from the first sampled row (a subset adds up to a constant
     when its changes add up to zero): sums of subsets of up to three columns are sorted and paired by a sorted
     search (meet in the middle), so subsets of up to six columns cost about the square root of their number.
