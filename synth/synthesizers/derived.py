@@ -29,6 +29,11 @@ Rules (one frozen dataclass, :class:`DerivedRule`, saved in the model file):
   the order of the two columns for which that gives every training row its own output (a holiday's rare weekdays
   take the output of the holidays the table lists), and never a partial one.
 * ``sum``: ``output = a + b``.
+* ``product``: ``output = a × b``, or ``a × b × f(c)`` with ``f(c)`` one of ``c``, ``1 − c/100``, ``1 − c``
+  (``part``), rounded to the output's recorded ``decimals``; ``constant_sum``: ``output = offset − (the inputs'
+  sum)``, shares that are never negative kept so (``part = "nonnegative"``). Either is partial when an input is
+  missing on some training rows: rows with every input present are computed, the others modelled
+  (:mod:`synth.synthesizers.derived_arithmetic`).
 * ``elapsed``: a date that is an earlier date plus a number of days, hours, minutes, seconds or milliseconds
   (``submitted = started + duration_s`` seconds). These are the base's rules, not a model's: they are applied to
   whole timestamps once a model's days and times of day are joined (:mod:`synth.synthesizers.elapsed`).
@@ -46,13 +51,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.synthesizers import derived_arithmetic as arithmetic
 from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.params import Param
 from synth.synthesizers.persist import register_state_type as register_state
 
 #: The kinds a model's ``rules_`` may hold; ``elapsed`` rules are the base's (``elapsed_``, applied to whole
 #: timestamps after a model's day and time of day are joined: :mod:`synth.synthesizers.elapsed`).
-KINDS = ("date_part", "lookup", "sum")
+KINDS = ("date_part", "lookup", "sum", "product", "constant_sum")
 #: Date parts, each an integer array of a datetime column (pandas' ``.dt`` accessors; weekday: Monday = 0;
 #: monthday: 100 × month + day, the calendar date whatever the year, for seasons).
 PARTS = ("year", "quarter", "month", "day", "weekday", "dayofyear", "monthday", "hour")
@@ -68,24 +74,26 @@ EXACT_RULES_PARAM = Param(
     "bool",
     True,
     "Find columns that are an exact function of others on every training row (a date's year, month or weekday, "
-    "a flag looked up from a date or from two other columns, a total of two parts, an end date that is a start "
-    "plus a duration) and compute them from their inputs instead of modelling them, so no synthetic row breaks the "
-    "rule. A lookup lists only input values held by enough rows to be stored at all.",
+    "a flag looked up from a date or from two other columns, a total of two parts, a quantity times a price less a "
+    "discount, shares adding up to a fixed total, an end date that is a start plus a duration) and compute them "
+    "from their inputs instead of modelling them, so no synthetic row breaks the rule. A lookup lists only input "
+    "values held by enough rows to be stored at all.",
     label="Exact derived columns",
 )
 
 RULES_ARTIFACT = ArtifactItem(
     "Exact rules",
     "columns computed from others: a date part and its offset or relabelling table, a lookup table from one "
-    "column's values (or two columns' pairs of values) to another's, the two parts of a sum, a start date and a "
-    "duration's column and unit, the columns of shares and the total they add up to",
+    "column's values (or two columns' pairs of values) to another's, the two parts of a sum, the columns of a "
+    "product and the decimals it is rounded to, a start date and a duration's column and unit, the columns of "
+    "shares and the total they add up to",
     "values",
     "A rule holds on every training row and passes a test that chance cannot explain it; a relabelling or lookup "
     "table lists only values (or pairs of values) held by at least min_category_rows training rows (and, in CART, "
     "smooth_below): no value the model would not store anyway. A rarer input value is left out of the table (it "
     "takes the nearest listed value's output, a rarer pair its first value's most common listed output, which the "
-    "rule checks on every training row). A total of shares is the same on every "
-    "training row, so it is no row's own value.",
+    "rule checks on every training row). A total of shares is the same on every training row, so it is no row's "
+    "own value; a product stores its columns and the decimals its output is recorded to, no value.",
 )
 
 
@@ -94,18 +102,23 @@ class DerivedRule:
     """One column computed from others (see the module docstring).
 
     Attributes:
-        kind: ``"date_part"``, ``"lookup"``, ``"sum"`` or ``"elapsed"``.
+        kind: ``"date_part"``, ``"lookup"``, ``"sum"``, ``"product"``, ``"constant_sum"`` or ``"elapsed"``.
         output: the computed column.
-        inputs: its inputs (one for a date part, one or two for a lookup, two for a sum, the earlier date and the
-            number for an elapsed date).
-        part: date parts: one of :data:`PARTS`; elapsed dates: the number's unit, one of :data:`UNITS`; empty
-            otherwise.
-        offset: date parts without a table: ``output = part + offset``.
+        inputs: its inputs (one for a date part, one or two for a lookup, two for a sum, two or three for a product,
+            one to five for a constant sum, the earlier date and the number for an elapsed date).
+        part: date parts: one of :data:`PARTS`; elapsed dates: the number's unit, one of :data:`UNITS`; a product
+            of three: how the third enters (``derived_arithmetic.FACTORS``); a constant sum: ``"nonnegative"`` or
+            empty; empty otherwise.
+        offset: date parts without a table: ``output = part + offset``; a constant sum: the total.
         keys / values: a relabelling of a date part or a lookup table: ``output = values[i]`` where the input is
             ``keys[i]``; keys sorted (a two-column lookup's keys are pairs, sorted by the first value then the
             second).
         partial: a lookup that lists only the input's common values: rows whose input is listed are computed, the
-            others keep the value the model draws (CART still fits a tree for the column).
+            others keep the value the model draws (CART still fits a tree for the column); a product or constant
+            sum whose inputs are missing on some rows: the rows with every input present are computed.
+        decimals: a product or constant sum: the output's recorded decimals it is rounded to (None: not rounded).
+        input_decimals: a product or constant sum: the decimals each input is written to as text (a number
+            format's, None for a number), read rounded so (empty: none is text).
     """
 
     kind: str
@@ -116,9 +129,13 @@ class DerivedRule:
     keys: tuple[Any, ...] = ()
     values: tuple[Any, ...] = ()
     partial: bool = False
+    decimals: int | None = None
+    input_decimals: tuple[int | None, ...] = ()
 
     def describe(self) -> str:
         """The rule in words, e.g. ``yr = year of dteday − 2011``."""
+        if self.kind in ("product", "constant_sum"):
+            return arithmetic.describe(self)
         if self.kind == "sum":
             return f"{self.output} = {self.inputs[0]} + {self.inputs[1]}"
         if self.kind == "elapsed":
@@ -192,6 +209,14 @@ def key_array(values: Sequence[Any] | pd.Series) -> np.ndarray | None:
     return series.to_numpy(dtype=float)
 
 
+def _sorted_search(k: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The keys' sort order, the keys sorted, and where each of ``x`` falls among them (the first key not below it,
+    the last key past them all): the search a lookup and a match of listed values share."""
+    order = np.argsort(k, kind="stable")
+    ks = k[order]
+    return order, ks, np.clip(np.searchsorted(ks, x), 0, len(ks) - 1)
+
+
 def table_lookup(source: pd.Series, keys: Sequence[Any], values: Sequence[Any]) -> np.ndarray:
     """``values[i]`` for each source value equal to ``keys[i]``; numbers and dates not in ``keys`` take the nearest
     key's value, labels not in ``keys`` the first value."""
@@ -200,9 +225,7 @@ def table_lookup(source: pd.Series, keys: Sequence[Any], values: Sequence[Any]) 
     k = key_array(keys)
     x = key_array(source) if k is not None else None
     if k is not None and x is not None:
-        order = np.argsort(k, kind="stable")
-        ks = k[order]
-        pos = np.clip(np.searchsorted(ks, x), 0, len(ks) - 1)
+        order, ks, pos = _sorted_search(k, x)
         before = np.clip(pos - 1, 0, len(ks) - 1)
         with np.errstate(invalid="ignore"):
             nearer = np.abs(x - ks[before]) < np.abs(ks[pos] - x)
@@ -219,9 +242,7 @@ def _positions(source: pd.Series, listed: Sequence[Any]) -> np.ndarray:
     k = key_array(listed)
     x = key_array(source) if k is not None else None
     if k is not None and x is not None:
-        order = np.argsort(k, kind="stable")
-        ks = k[order]
-        pos = np.clip(np.searchsorted(ks, x), 0, len(ks) - 1)
+        order, ks, pos = _sorted_search(k, x)
         return np.where(ks[pos] == x, order[pos], -1)
     index = {key: i for i, key in enumerate(listed)}
     return np.array([index.get(v, -1) for v in source.astype(object).tolist()], dtype=np.intp)
@@ -263,6 +284,10 @@ def compute(rule: DerivedRule, inputs: Mapping[str, pd.Series]) -> pd.Series:
     if rule.kind == "sum":
         a, b = (pd.to_numeric(inputs[c], errors="coerce").to_numpy(dtype=float) for c in rule.inputs)
         return pd.Series(a + b)
+    if rule.kind == "product":
+        return pd.Series(arithmetic.product(rule, inputs))
+    if rule.kind == "constant_sum":
+        return pd.Series(arithmetic.constant_sum(rule, inputs))
     if rule.kind == "elapsed":
         return elapsed(inputs[rule.inputs[0]], inputs[rule.inputs[1]], rule.part)
     if rule.kind == "lookup" and len(rule.inputs) == 2:
@@ -278,9 +303,12 @@ def compute(rule: DerivedRule, inputs: Mapping[str, pd.Series]) -> pd.Series:
 
 
 def covered(rule: DerivedRule, inputs: Mapping[str, pd.Series]) -> np.ndarray | None:
-    """The rows a partial lookup computes (its input is one of the listed keys); None: every row."""
+    """The rows a partial rule computes (a lookup: its input is one of the listed keys; a product or constant sum:
+    every input is present); None: every row."""
     if not rule.partial:
         return None
+    if rule.kind in ("product", "constant_sum"):
+        return arithmetic.present(rule, inputs)
     source = inputs[rule.inputs[0]].reset_index(drop=True)
     k, x = key_array(rule.keys), key_array(source)
     if k is not None and x is not None:

@@ -48,6 +48,7 @@ from synth.synthesizers.derived import (
     table_lookup,
     topological,
 )
+from synth.synthesizers.derived_arithmetic import arithmetic_rules
 from synth.synthesizers.weekdays import is_hidden_weekday
 
 #: A relabelling or lookup is kept when the chi-square test of independence gives p below this.
@@ -416,8 +417,8 @@ def find_rules(
     keep: Collection[str] = (),
 ) -> tuple[DerivedRule, ...]:
     """The exact rules of ``data``: for each column in table order the first rule that holds (date parts, then
-    sums, then lookups on the input with fewest values, then two-column lookups, then partial lookups) whose inputs
-    do not depend on the column (no cycles).
+    sums, then lookups on the input with fewest values, then products and constant sums, then two-column lookups,
+    then partial rules) whose inputs do not depend on the column (no cycles).
     Rules are returned in an order that computes every input before its use.
 
     ``threshold``: the fewest rows that must hold a label before a table may list it (the model's
@@ -436,32 +437,34 @@ def find_rules(
         col = _Column(spec.name, spec.kind, data[spec.name])
         if col.k >= 2 and not col.missing:
             cols.append(col)
-    if len(cols) < 2:
-        return ()
     found: dict[str, list[DerivedRule]] = {}
     numbers = threshold if number_threshold is None else max(threshold, number_threshold)
-    for part in (date_part_rules(cols, threshold), sum_rules(cols), lookup_rules(cols, threshold, numbers)):
+    counted = {c.name: (c.k, c.top_share) for c in cols if c.numeric}
+    found_parts = [arithmetic_rules(data, schema, keep, counted, CHANCE)]
+    if len(cols) >= 2:
+        found_parts[:0] = [date_part_rules(cols, threshold), sum_rules(cols), lookup_rules(cols, threshold, numbers)]
+    for part in found_parts:
         for name, rules in part.items():
             found.setdefault(name, []).extend(rules)
     settled = {name for name, rules in found.items() if any(not r.partial for r in rules)}
-    for name, rules in pair_rules(cols, threshold, numbers, settled).items():
+    for name, rules in (pair_rules(cols, threshold, numbers, settled) if len(cols) >= 2 else {}).items():
         found.setdefault(name, []).extend(rules)
-    for rules in found.values():  # whole one-column rules, then two-column lookups, then partial lookups
+    for rules in found.values():  # whole one-column rules, then two-column lookups, then partial rules
         rules.sort(key=lambda r: (r.partial, r.kind == "lookup" and len(r.inputs) == 2))
     accepted: list[DerivedRule] = []
     needs: dict[str, set[str]] = {}  # every column a derived column is computed from, transitively
-    for col in cols:
-        for rule in found.get(col.name, []) if col.name not in keep else []:
+    for name in (spec.name for spec in schema if spec.name in found):  # in table order
+        for rule in found[name] if name not in keep else []:
             inputs = set(rule.inputs)
             for c in rule.inputs:
                 inputs |= needs.get(c, set())
-            if col.name in inputs:
+            if name in inputs:
                 continue  # a cycle: an input is computed from this column
             # (A rule may read a partly computed column: order_with_rules computes it after that column's input.)
             accepted.append(rule)
-            needs[col.name] = inputs
+            needs[name] = inputs
             for got in needs.values():
-                if col.name in got:
+                if name in got:
                     got |= inputs
             break
     return topological(accepted)

@@ -45,7 +45,9 @@ def check_rules(model: Any) -> None:
             fail(f"{name} has an offset that is not a finite number")
         if rule.kind == "sum" and (len(rule.inputs) != 2 or any(kinds[c] not in numeric for c in rule.inputs)):
             fail(f"{name} adds columns that are not two numbers")
-        if rule.kind == "lookup" and len(rule.inputs) == 2:
+        if rule.kind in ("product", "constant_sum"):
+            check_arithmetic(rule, kinds, name)
+        elif rule.kind == "lookup" and len(rule.inputs) == 2:
             check_pair_lookup(rule, kinds, name)
         elif rule.kind != "sum" and len(rule.inputs) != 1:
             fail(f"{name} reads {len(rule.inputs)} columns, expected one")
@@ -53,8 +55,10 @@ def check_rules(model: Any) -> None:
             fail(f"{name} takes an unknown part {rule.part!r} or a part of a column that is not a date")
         if rule.kind == "lookup" and not rule.keys:
             fail(f"{name} is a lookup without a table")
-        if not isinstance(rule.partial, bool) or (rule.partial and rule.kind != "lookup"):
-            fail(f"{name} is partial but not a lookup")
+        if not isinstance(rule.partial, bool) or (rule.partial and rule.kind in ("date_part", "sum")):
+            fail(f"{name} is partial but not a lookup, a product or a constant sum")
+        if rule.kind not in ("product", "constant_sum") and (rule.decimals is not None or rule.input_decimals):
+            fail(f"{name} rounds a rule that is not a product or a constant sum")
         done.add(rule.output)
     columns = getattr(model, "columns_", None)
     if columns is None or not rules:
@@ -72,6 +76,32 @@ def check_rules(model: Any) -> None:
     partial = {r.output for r in rules if r.partial}
     if not partial <= {columns[s.column].name for s in model.steps_}:
         fail("a partly computed column has no tree for the rows its lookup does not list")
+
+
+def check_arithmetic(rule: Any, kinds: dict[str, Any], name: str) -> None:
+    """A product (two or three different number columns, the third's factor one of ``FACTORS``) or a constant sum
+    (one to five inputs, a finite total, ``"nonnegative"`` or no part), rounded to decimals a schema may hold."""
+    from synth.schema import ColumnKind
+    from synth.synthesizers.derived_arithmetic import FACTORS, MOST_SUMMED
+
+    numeric = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
+    if len(set(rule.inputs)) != len(rule.inputs) or any(kinds[c] not in numeric for c in (*rule.inputs, rule.output)):
+        fail(f"{name} reads columns that are not distinct numbers")
+    parts = {2: ("",), 3: FACTORS}.get(len(rule.inputs), ())
+    if rule.kind == "product" and rule.part not in parts:
+        fail(f"{name} is a product of {len(rule.inputs)} columns by {rule.part!r}")
+    if rule.kind == "constant_sum" and (
+        not 1 <= len(rule.inputs) < MOST_SUMMED or rule.part not in ("", "nonnegative")
+    ):
+        fail(f"{name} is a constant sum of {len(rule.inputs) + 1} columns ({rule.part!r})")
+    places = rule.input_decimals
+    if not isinstance(places, tuple) or len(places) not in (0, len(rule.inputs)):
+        fail(f"{name} has input decimals that are not one per input")
+    for decimals in (rule.decimals, *places):
+        if decimals is not None and (
+            not isinstance(decimals, int) or isinstance(decimals, bool) or not -6 <= decimals <= 12
+        ):
+            fail(f"{name} rounds to {decimals!r} decimals")
 
 
 def check_pair_lookup(rule: Any, kinds: dict[str, Any], name: str) -> None:

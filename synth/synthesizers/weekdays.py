@@ -242,12 +242,15 @@ def join_parts(
     """Model rows as the user's columns: each date moved to its drawn weekday (:func:`join_weekdays`), then each
     split datetime's day and time of day added together (:func:`synth.synthesizers.time_of_day.join_times`) and
     put back on its real clock, then shares scaled to their total
-    (:func:`synth.synthesizers.compositions.apply_compositions`; columns a condition holds keep their value) and each
-    end date computed from its start and duration (:func:`synth.synthesizers.elapsed.apply_elapsed`)."""
+    (:func:`synth.synthesizers.compositions.apply_compositions`; columns a condition holds keep their value), the
+    shares of a constant sum rule kept from going below 0 (:func:`synth.synthesizers.derived_arithmetic.apply_shares`)
+    and each end date computed from its start and duration (:func:`synth.synthesizers.elapsed.apply_elapsed`)."""
     from synth.synthesizers.compositions import apply_compositions
+    from synth.synthesizers.derived_arithmetic import apply_shares
     from synth.synthesizers.elapsed import apply_elapsed
     from synth.synthesizers.time_of_day import from_local, join_times
 
     joined = join_times(join_weekdays(body, model, rng, conditions), getattr(model, "times_", ()), rng)
     joined = from_local(joined, getattr(model, "time_zones_", {}))  # (columns on a local clock back to UTC)
-    return apply_elapsed(apply_compositions(joined, model, fixed=conditions or ()), model)
+    fixed = conditions or ()
+    return apply_elapsed(apply_shares(apply_compositions(joined, model, fixed=fixed), model, fixed), model)

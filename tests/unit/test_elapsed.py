@@ -159,7 +159,7 @@ def test_a_loaded_model_samples_the_same_and_its_rules_hold_no_value(name: str, 
     again = synth.load_model(tmp_path / "m.synth")
     pd.testing.assert_frame_equal(model.sample(300, seed=4), again.sample(300, seed=4))
     # every field of every rule is a column name, the unit, or a default: no training date or duration
-    allowed = {*table.columns, *UNITS, "elapsed", "", 0.0, ()}
+    allowed = {*table.columns, *UNITS, "elapsed", "", 0.0, (), None}
     for rule in again.elapsed_:
         fields = [getattr(rule, f.name) for f in dataclasses.fields(rule)]
         assert all(v in allowed or (isinstance(v, tuple) and set(v) <= allowed) for v in fields), fields

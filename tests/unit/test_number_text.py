@@ -261,17 +261,19 @@ def test_a_model_file_keeps_the_layout_and_refuses_a_crafted_one(tmp_path: Path)
 @pytest.mark.parametrize("name", ["gaussian_copula", "pruned_cart"])
 def test_orders_come_back_as_numbers_in_the_real_layout(name: str) -> None:
     """Prices as "$12.34" and discounts as "25%" are modelled as the same numbers stored as numbers would be (the
-    same draws), and written back in their layout."""
+    same draws), and written back in their layout. (Without exact rules: the total's product rule reads a price
+    written as "$12.34" to the cent, as it is written, and one stored as a number as the model keeps it, so later
+    columns drawn from the total differ: tests/unit/test_arithmetic_rules.py.)"""
     real = _orders()
     schema = synth.infer_schema(real)
     assert schema["unit_price"].kind is ColumnKind.CONTINUOUS and schema["discount"].kind is ColumnKind.DISCRETE
-    out = synth.create(name, random_state=0).fit(real, schema).sample(3_000, seed=1)
+    out = synth.create(name, random_state=0, exact_rules=False).fit(real, schema).sample(3_000, seed=1)
     # Every price in the real layout, two places, also where Pruned CART keeps its draws finer near rare prices.
     assert out["unit_price"].str.fullmatch(r"\$\d{1,3}(,\d{3})*\.\d{2}").all()
     assert out["discount"].str.fullmatch(r"\d+%").all()
     numbers = coerce_to_schema(out, schema, strict=True)
     truth = coerce_to_schema(real, schema)
-    as_numbers = synth.create(name, random_state=0).fit(truth).sample(3_000, seed=1)
+    as_numbers = synth.create(name, random_state=0, exact_rules=False).fit(truth).sample(3_000, seed=1)
     for column in ("unit_price", "discount"):
         assert np.allclose(numbers[column], as_numbers[column], rtol=0, atol=0.005 + 1e-9)  # to the cent
         r_real = truth[column].corr(truth["total"])
