@@ -189,6 +189,22 @@ def parse_numbers(values: pd.Series, fmt: NumberFormat) -> pd.Series:
     return pd.Series(numbers, index=values.index, dtype="float64")
 
 
+def round_as_written(values: np.ndarray, decimals: int) -> np.ndarray:
+    """``values`` rounded as :func:`format_numbers` writes them at ``decimals`` places: by each float's exact binary
+    value (``f"{x:.2f}"``), not by numpy's scaled rounding, which differs a hair from half a step: 130.535 is
+    130.53499…, written "130.53", while ``np.round(130.535, 2)`` gives 130.54. A rule computed from a price must
+    read the price the user sees (CART's band-by-band rounding leaves many prices on such halves)."""
+    values = np.asarray(values, dtype=np.float64)
+    out = np.round(values, decimals)
+    if decimals < 0:
+        return out
+    scaled = np.abs(values) * 10.0**decimals
+    near = np.isfinite(scaled) & (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    if near.any():
+        out[near] = [float(f"{x:.{decimals}f}") for x in values[near].tolist()]
+    return out
+
+
 def format_numbers(values: pd.Series, fmt: NumberFormat, decimals: int | None = None) -> pd.Series:
     """Write numbers as text in the layout ``fmt`` (missing values stay missing).
 

@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
+from synth.schema.number_text import round_as_written
 
 #: The factors a product's third column may enter as: ``c``, ``1 − c/100`` (a percent off), ``1 − c``.
 FACTORS = ("times", "percent_off", "fraction_off")
@@ -88,7 +89,7 @@ def _numbers(inputs: Mapping[str, pd.Series], rule: Any) -> list[np.ndarray]:
     out = []
     for name, decimals in zip(rule.inputs, places, strict=True):
         x = pd.to_numeric(inputs[name].reset_index(drop=True), errors="coerce").to_numpy(dtype=float)
-        out.append(_rounded(x, decimals))
+        out.append(x if decimals is None else round_as_written(x, decimals))
     return out
 
 

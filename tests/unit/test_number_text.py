@@ -354,3 +354,21 @@ def test_prices_written_in_their_layout_copy_no_training_only_rare_price(seed: i
     ]
     assert price.train_share > 0.05, "the attack must find rare prices to judge"
     assert price.low <= 0.0 and price.excess < 0.03, (price.train_share, price.holdout_share, price.low)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.floats(-1e7, 1e7, allow_nan=False), min_size=1, max_size=20),
+    st.integers(0, 4),
+    st.integers(0, 999),
+)
+def test_numbers_are_rounded_as_they_are_written(values: list[float], decimals: int, half: int) -> None:
+    """A rule reading a price written as text must read the price the user sees: round_as_written agrees with the
+    text for every value, halves included (130.535 is written "130.53", where np.round gives 130.54)."""
+    from synth.schema.number_text import round_as_written
+
+    x = np.array([*values, half / 10 ** (decimals + 1) + 0.5 / 10**decimals, 130.535, -2.675], dtype=float)
+    got = round_as_written(x, decimals)
+    written = np.array([float(f"{v:.{decimals}f}") for v in x.tolist()])
+    assert np.array_equal(got, written)
+    assert not np.array_equal(np.round(np.array([130.535]), 2), round_as_written(np.array([130.535]), 2))
