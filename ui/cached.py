@@ -232,10 +232,19 @@ def detection(
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=32)
-def default_target(key: str, schema: synth.Schema, columns: tuple[str, ...], _train: pd.DataFrame) -> str | None:
+def default_target(
+    key: str,
+    schema: synth.Schema,
+    columns: tuple[str, ...],
+    _train: pd.DataFrame,
+    _holdout: pd.DataFrame | None = None,
+    judged: bool = False,
+) -> str | None:
     """The default ML target or outcome among ``columns``: it reads every class column's labels (0.6 s for a
-    million rows of 20 columns), once per table and set of columns rather than on every rerun of a widget."""
-    return targets.default_target(schema, columns, data=_train)
+    million rows of 20 columns), once per table and set of columns rather than on every rerun of a widget.
+    ``judged`` (the ML checks, with ``_holdout``): prefer a class whose gap can be judged (part of the cache key,
+    as the holdout itself is not hashed)."""
+    return targets.default_target(schema, columns, data=_train, holdout=_holdout if judged else None)
 
 
 @st.cache_data(

@@ -152,7 +152,9 @@ def evaluate_context(
         )
     utility = None
     shared = [c for c in schema.modelled if c in synthetic.columns]
-    target = settings.target if settings.target in shared else default_target(schema, shared, data=train)
+    target = (
+        settings.target if settings.target in shared else default_target(schema, shared, data=train, holdout=holdout)
+    )
     if settings.utility and target is not None:
         utility = attempt(
             "utility",

@@ -289,3 +289,40 @@ def test_a_class_another_column_gives_away_is_not_the_default_target() -> None:
     assert given_away(frame, "tier", frame_schema) == "plan"
     assert given_away(frame, "churn", frame_schema) is None
     assert default_target(frame_schema, None, frame) == "churn"
+
+
+def test_the_ml_default_prefers_a_class_whose_gap_can_be_judged() -> None:
+    """The session-26 walk's shop orders: the ML checks defaulted to chargeback, 18 training and 6 holdout rows of
+    Y, so every gap read "not judged" while express (a fifth of the rows) was there. Given the holdout, a class
+    with at least MIN_CLASS_ROWS rows of each label in both tables is preferred; without it (the Rare events page,
+    whose subject is a rare outcome) the last class stays the default; a column named as an outcome stays the
+    default however rare."""
+    from synth.evaluation.utility.targets import MIN_CLASS_ROWS, judged
+
+    rng = np.random.default_rng(26)
+
+    def orders(n: int) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "quantity": rng.integers(1, 6, n),
+                "express": rng.choice(["yes", "no"], n, p=[0.2, 0.8]),
+                "chargeback": rng.choice(["Y", "N"], n, p=[0.005, 0.995]),
+            }
+        )
+
+    train, holdout = orders(4_000), orders(1_000)
+    schema = synth.infer_schema(train)
+    assert (holdout["chargeback"] == "Y").sum() < MIN_CLASS_ROWS <= (holdout["express"] == "yes").sum()
+    assert default_target(schema, data=train) == "chargeback"
+    assert default_target(schema, data=train, holdout=holdout) == "express"
+    spec = {c.name: c for c in schema}
+    assert judged(spec["express"], train, holdout) and not judged(spec["chargeback"], train, holdout)
+    # Only rare classes: the last one, as before (a default is still shown, its gap said to be not judged).
+    rare_only = train.drop(columns="express")
+    assert default_target(synth.infer_schema(rare_only), data=rare_only, holdout=holdout) == "chargeback"
+    # Named as the outcome: kept.
+    named = train.rename(columns={"chargeback": "fraud"})
+    assert (
+        default_target(synth.infer_schema(named), data=named, holdout=holdout.rename(columns={"chargeback": "fraud"}))
+        == "fraud"
+    )

@@ -47,7 +47,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
     st.subheader("ML checks")
     modelled = [c.column for c in result.columns]
     targets = candidate_targets(ds.schema, modelled)
-    default = cached.default_target(ds.key, ds.schema, tuple(modelled), ds.train)
+    default = cached.default_target(ds.key, ds.schema, tuple(modelled), ds.train, ds.holdout, judged=True)
     left, right = st.columns([2, 3])
     target = left.selectbox(
         "Target for ML efficacy and “same conclusions?”",

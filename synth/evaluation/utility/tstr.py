@@ -25,6 +25,7 @@ from synth.evaluation.features import FeatureEncoder, thread_limit
 from synth.evaluation.results import Interval, bootstrap_weights, recentred_interval, to_jsonable, value_words
 from synth.evaluation.spec import MetricSpec
 from synth.evaluation.utility.targets import (
+    MIN_CLASS_ROWS,
     Task,
     UtilityError,
     _validate,
@@ -47,15 +48,6 @@ IMPORTANCE_ROWS = 4_000
 #: How every note on subsampling the training rows starts: it describes the measurement, not the synthetic table
 #: (the data card prints it beside the score, not among the limitations).
 SAMPLING_NOTE = "both models train on "
-#: A TSTR − TRTR gap is judged (beyond or within noise) only when every class has at least this many rows in the
-#: real training sample and in the holdout. The intervals resample the holdout's rows with the models fixed; with
-#: fewer rows of a class, refitting moves a score more than they say (a claims table's fraud class, 15 training
-#: and 7 holdout rows: TRTR ROC AUC 0.50, 0.63 and 0.32 on three splits, and "TSTR beats TRTR beyond noise").
-#: The interval is not trusted even when it excludes 0 (the card stays grey): on the clinic walk table (24 training
-#: and 10 holdout rows of readmitted_30d = yes) one split's gap read −0.19, 95% −0.30 to −0.07, while five other
-#: splits of the same table gave −0.11 to +0.03; the interval would have called a gap "beyond noise" that the
-#: next split does not show. A class this rare is judged by refitting on other splits, not by this interval.
-MIN_CLASS_ROWS = 30
 
 
 @dataclass(frozen=True)
