@@ -80,8 +80,9 @@ class CartSampling:
         """Drawn values as the column holds them: whole numbers rounded, numbers with fractions rounded to the
         decimals they were recorded at (before any rule reads them: a sum of amounts in cents stays exact), all
         within the column's smoothed range. A whole number whose grain the rare-value guard refused is rounded to its
-        band's cells of many real rows (:mod:`synth.synthesizers.grain_cells`) when ``step`` drew it, a number with
-        fractions to its band's places (:mod:`synth.synthesizers.band_decimals`)."""
+        band's cells of many real rows, or in a band without one to a finer grid off the grain
+        (:mod:`synth.synthesizers.grain_cells`) when ``step`` drew it, a number with fractions to its band's places
+        (:mod:`synth.synthesizers.band_decimals`)."""
         grain = dict(getattr(self, "grain_bands_", ())).get(col.name)  # (absent from files saved before it)
         if grain is not None and step is not None and step.widths is not None:
             values = round_to_cells(values, self._bands_of(step, grain_cells, grain), grain)
