@@ -183,3 +183,18 @@ def test_a_model_file_keeps_the_grain_cells(tmp_path: Path) -> None:
         again.grain_bands_ = bad
         with pytest.raises(ValueError, match="grain bands must name whole-number columns"):
             again._check_state()
+
+
+def test_a_band_too_narrow_for_other_digits_takes_its_nearest_point_off_the_grain() -> None:
+    """A band of 5 rows 10 wide around 72,300 between sparse ones (cells of 10,000: none inside it; units for its
+    grid): a draw rounded onto 72,300 whose other digits would leave the band takes a neighbour instead (before, it
+    stayed on the grain)."""
+    low = np.repeat([60_000.0, 72_295.0, 80_000.0], 5)
+    width = np.repeat([10_000.0, 10.0, 10_000.0], 5)
+    cells = grain_cells(low, width, -2)
+    assert cells.places[1] == 0 and cells.first[1] > cells.last[1]
+    drawn = 72_295.0 + np.random.default_rng(0).random(20_000) * 10.0
+    out = round_to_cells(drawn, cells, -2)
+    assert np.all((out >= 72_295) & (out <= 72_305) & (np.round(out) == out)), "units inside the band"
+    assert not np.any(out == 72_300)
+    assert {72_299.0, 72_301.0} <= set(out.tolist())
