@@ -97,7 +97,10 @@ def _rounded(x: np.ndarray, places: int, decimals: int, low: np.ndarray, high: n
     # cell - 1, so the band's draws stay uniform over the points off the recorded grid.
     offset = 1.0 + np.minimum(np.floor((scaled - whole + 0.5) * (cell - 1.0)), cell - 2.0)
     up, down = whole + offset, whole - offset
-    moved = np.where(up / 10.0**places <= high, up, np.where(down / 10.0**places >= low, down, whole))
+    # A band too narrow for either offset takes the next point off the grid inside it (a band holding any point but
+    # this one holds a neighbour), and the one below it if the band holds none: never the recorded grid.
+    near = np.where((whole + 1) / 10.0**places <= high, whole + 1, whole - 1)
+    moved = np.where(up / 10.0**places <= high, up, np.where(down / 10.0**places >= low, down, near))
     whole = np.where(on_grid, moved, whole)
     return np.round(whole / 10.0**places, places)
 

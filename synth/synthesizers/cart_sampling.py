@@ -4,8 +4,8 @@ refinement's redraws, and the first column drawn alone for a condition on it (:c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,8 @@ from synth.synthesizers.grain_cells import grain_cells, round_to_cells
 from synth.synthesizers.refinement import Refiner, refined_rows
 from synth.synthesizers.row_orders import keep_orders
 
+_Bands = TypeVar("_Bands")
+
 
 class CartSampling:
     """Sampling for a fitted sequential CART model (its ``columns_``, ``steps_`` and ``refiner_``)."""
@@ -31,6 +33,7 @@ class CartSampling:
     refiner_: Refiner | None
     draws: str
     max_condition_draws: ClassVar[int]
+    _band_memo: tuple[tuple[CartStep, ...] | None, dict[tuple[int, str, int], tuple[CartStep, Any]]]
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         body = self._generate(n, rng, progress, None)
@@ -77,14 +80,15 @@ class CartSampling:
         """Drawn values as the column holds them: whole numbers rounded, numbers with fractions rounded to the
         decimals they were recorded at (before any rule reads them: a sum of amounts in cents stays exact), all
         within the column's smoothed range. A whole number whose grain the rare-value guard refused is rounded to its
-        band's cells of many real rows (:mod:`synth.synthesizers.grain_cells`) when ``step`` drew it, a number with
-        fractions to its band's places (:mod:`synth.synthesizers.band_decimals`)."""
+        band's cells of many real rows, or in a band without one to a finer grid off the grain
+        (:mod:`synth.synthesizers.grain_cells`) when ``step`` drew it, a number with fractions to its band's places
+        (:mod:`synth.synthesizers.band_decimals`)."""
         grain = dict(getattr(self, "grain_bands_", ())).get(col.name)  # (absent from files saved before it)
         if grain is not None and step is not None and step.widths is not None:
-            values = round_to_cells(values, grain_cells(step.donors, step.widths, grain), grain)
+            values = round_to_cells(values, self._bands_of(step, grain_cells, grain), grain)
         places = dict(getattr(self, "band_decimals_", ())).get(col.name)  # (absent from files saved before it)
         if places is not None and step is not None and step.widths is not None:
-            values = round_in_bands(values, band_places(step.donors, step.widths, places), places)
+            values = round_in_bands(values, self._bands_of(step, band_places, places), places)
         if col.integer and not col.categorical:
             values = np.round(values, whole_places(self._recorded_decimals(col.name)))  # hundreds: -2
         elif col.kind is ColumnKind.CONTINUOUS:
@@ -92,6 +96,22 @@ class CartSampling:
             if places is not None:
                 values = np.round(values, places)
         return np.clip(values, col.low, col.high)
+
+    def _bands_of(self, step: CartStep, bands: Callable[[np.ndarray, np.ndarray, int], _Bands], places: int) -> _Bands:
+        """``bands(step.donors, step.widths, places)``, worked out once per step of the fitted model: a sample draws a
+        step again and again (redraws out of order, refinement, row orders), and each time sorted all its donors.
+        Kept beside the step itself, so a step that replaced it (a refit, a load) never reads it, and never saved (a
+        leading underscore: not part of the model's state)."""
+        steps = getattr(self, "steps_", None)
+        memo = vars(self).get("_band_memo")
+        if memo is None or memo[0] is not steps:  # a refit: the old steps' bands go with them
+            memo = self._band_memo = (steps, {})
+        key = (id(step), bands.__name__, places)
+        kept = memo[1].get(key)
+        if kept is None or kept[0] is not step:
+            assert step.widths is not None  # a value step of a number column
+            kept = memo[1][key] = (step, bands(step.donors, step.widths, places))
+        return kept[1]
 
     def _recorded_decimals(self, name: str) -> int | None:
         """The decimals ``name`` was recorded at: from the schema being fitted (the refiner's calibration rows are

@@ -15,8 +15,25 @@ round onto the column's extreme, which lies outside its band). A point drawn is 
 share, and with as many synthetic rows as real ones almost every cell point is drawn, whether or not a real person
 holds it. Why the window: a cell fitted to one band is finer where the training rows happen to crowd, which puts
 more cell points there; read over five bands, the excess fell to +0.005 (standard error 0.003) in the same
-simulation (``tests/unit/test_grain_cells.py`` pins both). A band with no cell point inside it keeps its draws
-unrounded, as before.
+simulation (``tests/unit/test_grain_cells.py`` pins both).
+
+A band with no cell point inside it (narrower than its cell) used to keep its draws unrounded: 12% of CART's hr
+salaries came out off the 100 grid, as 75,337 beside real ones in hundreds. Its draws are now rounded to a finer grid
+and never onto the grain, as :mod:`synth.synthesizers.band_decimals` rounds a band too narrow for its recorded
+decimals (a draw whose digits would make it a multiple of the grain takes other digits): none of them can be a real
+value, so no grid size brings one back. The grid is the coarsest power of ten finer than the grain (hundreds: tens,
+else units) that holds :data:`OFF_GRAIN_POINTS_PER_ROW` points off the grain for each real row pooled in the band.
+Powers of ten, not 50, 20 or 5: a 50 grid off the hundreds is only the values ending in 50, and a 20 grid only the
+even tens, each a pattern real numbers lack; one more digit reads as any number recorded to tens. Not
+:data:`~synth.synthesizers.rare_bands.GRID_VALUES_PER_ROW` points a row: that count bounds how often a draw lands on a
+real value, which a point off the grain never is, and it would give units in 57 of the hr walk's 58 such bands (their
+median width is 250 for 5 rows), leaving them as far off the grid to the eye as before. What two points a row keep is
+the draws apart: a band's draws are spread over twice as many points as its real rows, and ties stay rare. Measured
+on the hr walk table (``python -m benchmarks.bench_decimals --grain``, seeded CART): 11.8% of the salaries are off the
+100 grid, before 247 of them at units and 35 at tens, now all 284 at tens (distinct salaries 599 → 567 for 772
+real); Pruned CART has no such band there. The attack on the finer grids (``tests/unit/test_grain_cells.py``, 40
+seeded columns, ten samples): rounded plainly to tens, train-only salaries inside such bands came back 3.7 points
+more often than holdout-only ones; off the grain, -0.08 points.
 """
 
 from __future__ import annotations
@@ -25,23 +42,29 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from synth.synthesizers.band_decimals import BandPlaces, round_in_bands
+
 #: The fewest real rows each cell point of a band's grid stands for (counted over the band's window).
 ROWS_PER_CELL = 5
 #: Bands on each side of a band whose rows and widths choose its cell.
 WINDOW_BANDS = 2
 #: Cells are these multiples of the grain times a power of ten: round numbers, as recorded numbers are.
 NICE_MULTIPLES = (1, 2, 5)
+#: The fewest points off the grain that a finer grid holds, per real row pooled in a band with no cell point.
+OFF_GRAIN_POINTS_PER_ROW = 2
 
 
 @dataclass(frozen=True)
 class GrainCells:
-    """The bands of one CART step's donors (sorted by their low end) and each band's cell points."""
+    """The bands of one CART step's donors (sorted by their low end), each band's cell points and, for a band with
+    none, the places of its finer grid (``places``: -1 tens, 0 units; below the grain for a band with cell points)."""
 
     low: np.ndarray
     high: np.ndarray
     cell: np.ndarray
     first: np.ndarray  # the lowest cell point inside each band (above ``last`` when it holds none)
     last: np.ndarray
+    places: np.ndarray
 
 
 def grain_cells(donors: np.ndarray, widths: np.ndarray, grain: int) -> GrainCells:
@@ -49,8 +72,9 @@ def grain_cells(donors: np.ndarray, widths: np.ndarray, grain: int) -> GrainCell
     column recorded to ``grain`` (negative decimals: -2 for hundreds)."""
     step = 10.0**-grain
     banded = widths > 0
-    bands, rows = np.unique(np.c_[donors[banded], widths[banded]], axis=0, return_counts=True)
-    low, width = bands[:, 0], bands[:, 1]
+    # Bands are disjoint, so a band's low end names it: a 1-D unique, not one of (low, width) pairs (1 s on 1M donors).
+    low, at, rows = np.unique(donors[banded], return_index=True, return_counts=True)
+    width = widths[banded][at]
     near_rows, near_width = _window_sum(rows.astype(np.float64)), _window_sum(width)
     need = np.maximum(ROWS_PER_CELL * near_width / np.maximum(near_rows, 1.0), step)
     power = step * 10.0 ** np.floor(np.log10(need / step) + 1e-9)
@@ -59,13 +83,24 @@ def grain_cells(donors: np.ndarray, widths: np.ndarray, grain: int) -> GrainCell
     high = low + width
     first = np.ceil(low / cell - 1e-9) * cell
     last = np.floor(high / cell + 1e-9) * cell
-    return GrainCells(low, high, cell, first, last)
+    places = np.where(first > last, _finer_places(width, rows, grain), grain - 1)
+    return GrainCells(low, high, cell, first, last, places)
+
+
+def _finer_places(width: np.ndarray, rows: np.ndarray, grain: int) -> np.ndarray:
+    """Each band's finer grid, as places: the coarsest power of ten below the grain (``grain`` + 1 up to units) that
+    holds :data:`OFF_GRAIN_POINTS_PER_ROW` points off the grain per pooled row, else units (the column is whole)."""
+    places = np.arange(grain + 1, 1)
+    step = 10.0**-places
+    off_grain = width[:, None] / step * (1.0 - step / 10.0**-grain)
+    enough = off_grain >= OFF_GRAIN_POINTS_PER_ROW * rows[:, None] * (1 - 1e-9)
+    return places[np.where(enough.any(axis=1), enough.argmax(axis=1), len(places) - 1)]
 
 
 def round_to_cells(values: np.ndarray, cells: GrainCells, grain: int) -> np.ndarray:
-    """``values`` drawn from the bands of ``cells`` rounded to their band's nearest cell point inside it; values
-    already on the grain (a point donor: a real value many rows share) and values in a band without a cell point
-    are returned as they are."""
+    """``values`` drawn from the bands of ``cells`` rounded to their band's nearest cell point inside it, or in a band
+    without one to its finer grid, never onto the grain (:func:`synth.synthesizers.band_decimals.round_in_bands`);
+    values already on the grain (a point donor: a real value many rows share) are returned as they are."""
     out = np.asarray(values, dtype=np.float64).copy()
     if len(cells.low) == 0:
         return out
@@ -76,7 +111,8 @@ def round_to_cells(values: np.ndarray, cells: GrainCells, grain: int) -> np.ndar
     b = band[inside]
     rounded = np.round(out[inside] / cells.cell[b]) * cells.cell[b]
     out[inside] = np.clip(rounded, cells.first[b], cells.last[b])
-    return out
+    # Draws rounded to a cell point are on the grain now, so the finer grids leave them alone.
+    return round_in_bands(out, BandPlaces(cells.low, cells.high, cells.places), grain)
 
 
 def _window_sum(a: np.ndarray) -> np.ndarray:
