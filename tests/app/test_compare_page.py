@@ -149,6 +149,11 @@ def test_subgroup_filter_recomputes_and_explains_empty_segments() -> None:
     assert "segment_score_bars" in chart_keys(at)
     # The segment is judged against the holdout's noise band, in words.
     assert any("Inside the segment" in c.value and "Column pair trends: " in c.value for c in at.caption)
+    # Its synthetic rows outnumber its holdout rows: both are scored at the holdout's count, and the page says so.
+    shown = [s.value.replace("\\", "") for s in at.success if "match sex = Female" in s.value.replace("\\", "")]
+    counted = re.search(r"scored at ([\d,]+) rows each", shown[0])
+    assert counted is not None, shown
+    assert any(f"both scored at {counted.group(1)} rows" in c.value for c in at.caption)
     # The no-dependence baseline's segment is the whole table's marginals: said, not left to be misread.
     assert any("whole-table distribution" in i.value and "by design" in i.value for i in at.info)
 

@@ -355,10 +355,19 @@ def test_segment_recomputes_inside_and_reports_empty_segments(adult_small: pd.Da
         n_bootstrap=0,
         run_sdmetrics=False,
     )
-    assert seg.status == "ok" and seg.fidelity is not None
-    assert seg.fidelity.overall == pytest.approx(1.0)
+    assert seg.status == "ok" and seg.fidelity is not None and seg.fidelity.reference is not None
+    # The copy of train is scored at the holdout segment's size, as the reference is: draws of train read closer
+    # to train than fresh rows of the same count, never 1.0 as the whole copy would.
+    assert seg.fidelity.n_scored == seg.n_holdout and seg.n_holdout is not None and seg.n_holdout < seg.n_synthetic
+    assert seg.fidelity.reference.overall < seg.fidelity.overall < 1.0
+    assert f"scored at {seg.n_holdout:,} rows each" in seg.message
     assert "sex" not in [c.column for c in seg.fidelity.columns]  # fixed by the segment
     assert seg.n_real == seg.n_synthetic and seg.share_real == pytest.approx(seg.share_synthetic)
+    alone = evaluate_segment(
+        train, train, seg.conditions, schema=schema, n_bootstrap=0, run_sdmetrics=False
+    )  # without a holdout nothing is compared with a reference: the copy scores every row, 1.0
+    assert alone.fidelity is not None and alone.fidelity.overall == pytest.approx(1.0)
+    assert alone.fidelity.n_scored is None
 
     empty = evaluate_segment(train, train, [Condition("age", ">", 500)], holdout=holdout, schema=schema)
     assert empty.status == "empty" and empty.fidelity is None and "No real or synthetic rows" in empty.message
