@@ -118,3 +118,21 @@ def test_both_sides_are_scored_at_the_smaller_count(n_syn: int, n_hold: int) -> 
     for scores in (fid.scores, fid.reference):
         values = [getattr(scores, s) for s in SUMMARIES] + [c.score for c in scores.columns]
         assert all(0.0 <= v <= 1.0 for v in values), values
+
+
+def test_a_table_larger_than_the_bootstrap_sample_is_drawn_from_a_pool() -> None:
+    """Above ``bootstrap_rows`` the draws come from a seeded pool of that many rows (memory as the bootstrap's);
+    a pool no larger than the holdout is itself the one draw. Both read as the unpooled mean, within 0.01, and
+    below the whole table's score."""
+    train, syn, hold = related_table(800, 1), related_table(2_000, 2), related_table(150, 3)
+
+    def overall(**kw: int) -> float:
+        fid = evaluate_fidelity(train, syn, holdout=hold, schema=SCHEMA, run_sdmetrics=False, n_bootstrap=0, **kw)
+        assert fid.n_scored == 150
+        return fid.overall
+
+    unpooled, pooled, one_draw = overall(), overall(bootstrap_rows=600), overall(bootstrap_rows=100)
+    whole = evaluate_fidelity(train, syn, schema=SCHEMA, run_sdmetrics=False, n_bootstrap=0).overall
+    assert len({unpooled, pooled, one_draw}) == 3  # three different draws were taken
+    assert abs(pooled - unpooled) < 0.01 and abs(one_draw - unpooled) < 0.02
+    assert max(unpooled, pooled, one_draw) < whole - 0.01

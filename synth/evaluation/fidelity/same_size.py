@@ -27,9 +27,6 @@ from synth.progress import ensure
 SAME_SIZE_DRAWS = 20
 """Draws averaged: the mean's spread is about a fifth of one draw's at a 4:1 size ratio, and 20 weight columns
 cost less than a tenth of the 200 bootstrap replicates."""
-POOL_ROWS = 50_000
-"""A larger table's draws come from a seeded pool of this many of its rows, so the weights and the pair moments
-stay the size of the bootstrap's (each draw is still a uniform sample of the whole table)."""
 
 
 def scored_at(n_synthetic: int, n_holdout: int) -> int:
@@ -45,17 +42,22 @@ def score_at_size(
     *,
     seed: int,
     correlation: Correlation,
+    pool_rows: int,
 ) -> _Batch:
     """Real (table 0) against table ``table`` on seeded draws of ``size`` of its rows.
+
+    A table of more than ``pool_rows`` rows (the bootstrap's subsample size) is drawn from a seeded pool of that
+    many of its rows, so the draws' weights and pair moments take no more memory than the bootstrap's replicates;
+    a draw from the pool is still a uniform sample of the table. When the smaller table has ``pool_rows`` rows or
+    more, the pool is itself the one draw.
 
     Returns:
         A batch of one replicate per draw for ``table`` only; average it with :func:`mean_of_draws`.
     """
     rng = np.random.default_rng([seed, size, table])
     n = n_rows[table]
-    if n > POOL_ROWS:
-        # The pool is one uniform sample of the table; a draw of the pool is then a uniform sample of the table.
-        pool = np.sort(rng.choice(n, max(POOL_ROWS, size), replace=False))
+    if n > pool_rows:
+        pool = np.sort(rng.choice(n, max(pool_rows, size), replace=False))
         cols = [c.take([pool if t == table else None for t in range(len(n_rows))]) for c in cols]
         n = len(pool)
     none: list[np.ndarray | None] = [None] * len(n_rows)

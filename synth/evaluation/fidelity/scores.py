@@ -112,7 +112,8 @@ def evaluate_fidelity(
         seed: seed of the bootstrap and of any subsample.
         correlation: ``"pearson"`` (as sdmetrics) or ``"spearman"`` for the numeric pair scores.
         level: coverage of the intervals.
-        bootstrap_rows: larger tables are bootstrapped on a subsample of this many rows, the spread rescaled.
+        bootstrap_rows: larger tables are bootstrapped on a subsample of this many rows, the spread rescaled; a
+            table scored at the holdout's size is drawn from a pool of this many of its rows.
         sdmetrics_max_rows: larger synthetic tables go to sdmetrics as a seeded subsample of this many rows.
         n_threads: BLAS threads (default 1: on a busy small machine more threads are several times slower).
         context: an :class:`~synth.evaluation.context.EvaluationContext` holding the tables prepared once
@@ -192,7 +193,7 @@ def _evaluate_fidelity(
     if len(frames) == 3 and n_rows[1] != n_rows[2] and cols:
         larger, size = (1 if n_rows[1] > n_rows[2] else 2), scored_at(n_rows[1], n_rows[2])
         report(0.2, f"scoring the {'synthetic table' if larger == 1 else 'holdout'} at {size:,} rows")
-        draws = score_at_size(cols, n_rows, larger, size, seed=seed, correlation=correlation)
+        draws = score_at_size(cols, n_rows, larger, size, seed=seed, correlation=correlation, pool_rows=bootstrap_rows)
         mean_of_draws(point, draws, larger)
         scored_rows[larger] = size
     spreads: dict[int, _Spread] = {}
