@@ -80,6 +80,7 @@ def test_headline_cards_charts_and_column_search() -> None:
     assert "score_bars" in keys and not {"association_heatmaps", "pair_view"} & set(keys), "one section at a time"
     # The synthetic table has train's count, the holdout a quarter of it: the dots are scored at the ticks' size.
     assert any("Grey ticks" in c.value and "both scored at" in c.value for c in at.caption)
+    assert any("as sdmetrics defines them" in c.value and "both scored at" in c.value for c in at.caption)
     dists = [k for k in keys if k.startswith("dist_")]
     assert len(dists) == 2, "two charts at first (the worst columns); the slider shows more"
     assert any("Showing the 2 worst-matching of" in c.value for c in at.caption)
