@@ -78,6 +78,9 @@ def test_headline_cards_charts_and_column_search() -> None:
     assert 0.5 < float(metric(at, "Overall (sdmetrics)")) <= 1.0
     keys = chart_keys(at)
     assert "score_bars" in keys and not {"association_heatmaps", "pair_view"} & set(keys), "one section at a time"
+    # The synthetic table has train's count, the holdout a quarter of it: the dots are scored at the ticks' size.
+    assert any("Grey ticks" in c.value and "both scored at" in c.value for c in at.caption)
+    assert any("as sdmetrics defines them" in c.value and "both scored at" in c.value for c in at.caption)
     dists = [k for k in keys if k.startswith("dist_")]
     assert len(dists) == 2, "two charts at first (the worst columns); the slider shows more"
     assert any("Showing the 2 worst-matching of" in c.value for c in at.caption)
@@ -149,6 +152,11 @@ def test_subgroup_filter_recomputes_and_explains_empty_segments() -> None:
     assert "segment_score_bars" in chart_keys(at)
     # The segment is judged against the holdout's noise band, in words.
     assert any("Inside the segment" in c.value and "Column pair trends: " in c.value for c in at.caption)
+    # Its synthetic rows outnumber its holdout rows: both are scored at the holdout's count, and the page says so.
+    shown = [s.value.replace("\\", "") for s in at.success if "match sex = Female" in s.value.replace("\\", "")]
+    counted = re.search(r"scored at ([\d,]+) rows each", shown[0])
+    assert counted is not None, shown
+    assert any(f"both scored at {counted.group(1)} rows" in c.value for c in at.caption)
     # The no-dependence baseline's segment is the whole table's marginals: said, not left to be misread.
     assert any("whole-table distribution" in i.value and "by design" in i.value for i in at.info)
 

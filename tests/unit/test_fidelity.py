@@ -355,10 +355,19 @@ def test_segment_recomputes_inside_and_reports_empty_segments(adult_small: pd.Da
         n_bootstrap=0,
         run_sdmetrics=False,
     )
-    assert seg.status == "ok" and seg.fidelity is not None
-    assert seg.fidelity.overall == pytest.approx(1.0)
+    assert seg.status == "ok" and seg.fidelity is not None and seg.fidelity.reference is not None
+    # The copy of train is scored at the holdout segment's size, as the reference is: draws of train read closer
+    # to train than fresh rows of the same count, never 1.0 as the whole copy would.
+    assert seg.fidelity.n_scored == seg.n_holdout and seg.n_holdout is not None and seg.n_holdout < seg.n_synthetic
+    assert seg.fidelity.reference.overall < seg.fidelity.overall < 1.0
+    assert f"scored at {seg.n_holdout:,} rows each" in seg.message
     assert "sex" not in [c.column for c in seg.fidelity.columns]  # fixed by the segment
     assert seg.n_real == seg.n_synthetic and seg.share_real == pytest.approx(seg.share_synthetic)
+    alone = evaluate_segment(
+        train, train, seg.conditions, schema=schema, n_bootstrap=0, run_sdmetrics=False
+    )  # without a holdout nothing is compared with a reference: the copy scores every row, 1.0
+    assert alone.fidelity is not None and alone.fidelity.overall == pytest.approx(1.0)
+    assert alone.fidelity.n_scored is None
 
     empty = evaluate_segment(train, train, [Condition("age", ">", 500)], holdout=holdout, schema=schema)
     assert empty.status == "empty" and empty.fidelity is None and "No real or synthetic rows" in empty.message
@@ -601,12 +610,14 @@ def test_lost_relationships_are_those_fresh_real_data_keeps() -> None:
 
 def test_a_score_above_the_holdouts_is_never_called_better_than_fresh_data() -> None:
     """A segment's 180 holdout rows against 747 synthetic ones read "better than fresh real data, beyond noise" on
-    every walk table (session 25): above the holdout says closeness to train or a smaller holdout, not quality."""
+    every walk table (session 25): above the holdout says closeness to train, not quality. Since session 26 both
+    sides are scored at the same row count (test_same_size.py), so the words no longer blame the holdout's size."""
     from synth.evaluation.fidelity.results import ScoreGap
     from synth.evaluation.results import Interval
 
     above = ScoreGap("column_shapes", "summary", 0.9, 0.85, 0.05, Interval(0.02, 0.08)).verdict()
-    assert "better" not in above and "closer to the training rows" in above and "by chance" in above
+    assert "better" not in above and "closer to the training rows" in above and "by chance" not in above
+    assert "of the same row count" in above and "copied from train" in above
     below = ScoreGap("column_shapes", "summary", 0.8, 0.85, -0.05, Interval(-0.08, -0.02)).verdict()
     assert below.endswith("worse than fresh real data, beyond noise")
     noise = ScoreGap("column_shapes", "summary", 0.86, 0.85, 0.01, Interval(-0.02, 0.04)).verdict()

@@ -78,6 +78,7 @@ def distributions(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, re
     st.caption(
         f"Dots: synthetic vs train, with bootstrap 95% whiskers{bootstrap_note(syn.n_rows, len(ds.train))}. Grey "
         "ticks: the real holdout vs train — a synthetic score near the tick is as good as fresh real data."
+        + (f" {result.same_size_note}" if result.same_size_note else "")
     )
 
     parts = prepare.part_charts(context, accuracy) if context.date_parts else []

@@ -98,7 +98,7 @@ def quality_cards(result: FidelityResult) -> None:
     st.caption(
         "Column shapes and pair trends as sdmetrics defines them (KS / TV complements, correlation and contingency "
         "similarity). They average every column and pair, so weak pairs dilute a lost relationship: read them with "
-        "the accuracy and discriminator above."
+        "the accuracy and discriminator above." + (f" {result.same_size_note}" if result.same_size_note else "")
     )
     cols = st.columns(4)
     for col, label, name in (

@@ -51,6 +51,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
         st.caption(
             "Inside the segment, synthetic vs real training rows, against the real holdout rows of the same segment. "
             + ("; ".join(said) + "." if said else "Too few holdout rows in the segment for a noise band.")
+            + (f" {seg.fidelity.same_size_note}" if seg.fidelity.same_size_note else "")
         )
         source = state.model_of(syn)
         note = segment_note(source.model) if source is not None else None

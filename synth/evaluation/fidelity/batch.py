@@ -222,9 +222,10 @@ def _score_batch(
     point: bool,
     progress: ProgressCallback,
 ) -> _Batch:
-    """Score real (table 0) against each table in ``others`` under the given row weights."""
+    """Score real (table 0) against each table in ``others`` under the given row weights (None: every row once,
+    shared by every replicate, so the real side of a same-size draw is counted once)."""
     k = len(cols)
-    reps = 1 if weights[0] is None else weights[0].shape[1]
+    reps = max((w.shape[1] for w in weights if w is not None), default=1)
     tables = [0, *others]
     shapes = {t: np.ones((reps, k)) for t in others}
     missing = {t: np.ones((reps, k)) for t in others}
@@ -428,12 +429,15 @@ def _bootstrap(
     seed: int,
     correlation: Correlation,
     progress: ProgressCallback,
+    scored_rows: Sequence[int] | None = None,
 ) -> dict[int, _Spread]:
-    """Bootstrap deviations of every score of every comparison, rescaled to the full table sizes.
+    """Bootstrap deviations of every score of every comparison, rescaled to the full table sizes (or to
+    ``scored_rows``, the sizes the scores were computed at when a table was scored at the holdout's size).
 
     Every replicate resamples each table's rows independently; the real table's weights are shared by all
     comparisons of a replicate, so the difference between two comparisons has a proper (paired) spread.
     """
+    target = list(scored_rows) if scored_rows is not None else list(n_rows)
     rng = np.random.default_rng(seed)
     tables = [0, *others]
     rows: list[np.ndarray | None] = []
@@ -458,7 +462,7 @@ def _bootstrap(
     out = {}
     for t in others:
         # Rescale the subsample's spread to the full sizes: variance ∝ 1/n_real + 1/n_other.
-        scale = math.sqrt((1 / n_rows[0] + 1 / n_rows[t]) / (1 / sizes[0] + 1 / sizes[t]))
+        scale = math.sqrt((1 / target[0] + 1 / target[t]) / (1 / sizes[0] + 1 / sizes[t]))
         s_rep = _summaries(reps.shapes[t], reps.pairs[t], reps.missing[t])
         s_cen = _summaries(centre.shapes[t], centre.pairs[t], centre.missing[t])
         out[t] = _Spread(

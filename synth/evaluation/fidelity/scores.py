@@ -12,8 +12,10 @@ Scores follow the definitions of sdmetrics' QualityReport (so they read the same
   number and a category, Cramér's V for two categories.
 
 Every score is in [0, 1] and 1 is best. When a holdout is given, the same scores for holdout vs train are the
-reference: what "as good as fresh real data" looks like. Seeded bootstrap intervals go with every score and with
-every gap between the synthetic score and the reference, so a user sees whether a gap is real or noise.
+reference: what "as good as fresh real data" looks like. Both are then scored at the smaller table's row count
+(:mod:`synth.evaluation.fidelity.same_size`): the larger one's scores are the mean over seeded draws of that size.
+Seeded bootstrap intervals go with every score and with every gap between the synthetic score and the reference,
+so a user sees whether a gap is real or noise.
 
 Speed: each column is coded once (value ranks for the KS statistic, integer codes for frequency tables), and a
 bootstrap replicate is a vector of row weights, so a replicate costs weighted ``bincount`` calls on the codes
@@ -50,6 +52,7 @@ from synth.evaluation.fidelity.results import (
     ScoreGap,
     SdmetricsScores,
 )
+from synth.evaluation.fidelity.same_size import mean_of_draws, score_at_size, scored_at
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.schema import Schema, infer_schema
 
@@ -109,7 +112,8 @@ def evaluate_fidelity(
         seed: seed of the bootstrap and of any subsample.
         correlation: ``"pearson"`` (as sdmetrics) or ``"spearman"`` for the numeric pair scores.
         level: coverage of the intervals.
-        bootstrap_rows: larger tables are bootstrapped on a subsample of this many rows, the spread rescaled.
+        bootstrap_rows: larger tables are bootstrapped on a subsample of this many rows, the spread rescaled; a
+            table scored at the holdout's size is drawn from a pool of this many of its rows.
         sdmetrics_max_rows: larger synthetic tables go to sdmetrics as a seeded subsample of this many rows.
         n_threads: BLAS threads (default 1: on a busy small machine more threads are several times slower).
         context: an :class:`~synth.evaluation.context.EvaluationContext` holding the tables prepared once
@@ -183,6 +187,15 @@ def _evaluate_fidelity(
     point = _score_batch(
         cols, [None] * len(frames), others, correlation=correlation, point=True, progress=scaled(report, 0.1, 0.25)
     )
+    # The larger of synthetic and holdout is scored at the smaller's size: distances shrink as samples grow, so a
+    # larger table read better than a holdout of the same quality (same_size.py has the measurement).
+    scored_rows = list(n_rows)
+    if len(frames) == 3 and n_rows[1] != n_rows[2] and cols:
+        larger, size = (1 if n_rows[1] > n_rows[2] else 2), scored_at(n_rows[1], n_rows[2])
+        report(0.2, f"scoring the {'synthetic table' if larger == 1 else 'holdout'} at {size:,} rows")
+        draws = score_at_size(cols, n_rows, larger, size, seed=seed, correlation=correlation, pool_rows=bootstrap_rows)
+        mean_of_draws(point, draws, larger)
+        scored_rows[larger] = size
     spreads: dict[int, _Spread] = {}
     if n_bootstrap > 0 and cols:
         spreads = _bootstrap(
@@ -194,6 +207,7 @@ def _evaluate_fidelity(
             seed=seed,
             correlation=correlation,
             progress=scaled(report, 0.25, 0.75 if run_sdmetrics else 0.98),
+            scored_rows=scored_rows,
         )
     scores = _assemble(cols, point, 1, n_rows, spreads.get(1), correlation, level)
     reference = None
@@ -229,6 +243,7 @@ def _evaluate_fidelity(
         n_real=len(real),
         n_synthetic=len(synthetic),
         n_holdout=len(holdout) if holdout is not None else None,
+        n_scored=scored_at(len(synthetic), len(holdout)) if len(frames) == 3 and holdout is not None else None,
         association_holdout=_matrix(names, point.association[2], pearson_or_spearman) if len(frames) == 3 else None,
         spearman_real=_matrix(names, point.spearman_association[0], "spearman"),
         spearman_synthetic=_matrix(names, point.spearman_association[1], "spearman"),

@@ -383,4 +383,10 @@ def evaluate_segment(
         progress=progress,
         **fidelity_options,
     )
+    if fidelity.n_scored is not None and n_hold is not None:
+        # Said because the counts above differ: the scores shown beside the reference are not those of every row.
+        larger = "synthetic rows" if n_syn > n_hold else "holdout rows"
+        sizes += f"; synthetic and holdout scored at {fidelity.n_scored:,} rows each" + (
+            f" (the {larger}' scores are the mean of seeded draws of that many)" if n_syn != n_hold else ""
+        )
     return SegmentResult(status="ok", message=sizes + ".", fidelity=fidelity, **base)  # type: ignore[arg-type]
