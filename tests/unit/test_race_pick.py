@@ -40,7 +40,11 @@ def test_the_pick_is_the_undetected_run_not_the_flattering_one(copula_vs_cart: s
     assert copula is not None and cart is not None
     # The trap: the copula scores well on the averaged quality and has the milder privacy light, so the old rule
     # (mildest light, then highest quality) picked it; yet a classifier tells its rows apart.
-    assert copula.quality is not None and copula.quality > 0.95
+    # Its averaged quality reads within a point of fresh real data's (0.946 against the holdout's 0.950, scored at
+    # the holdout's row count since session 26; above 0.95 scored at every row before).
+    reference = copula.fidelity.reference
+    assert copula.quality is not None and reference is not None
+    assert copula.quality > reference.overall - 0.01
     assert _level(copula.privacy_level) < _level(cart.privacy_level)
     # (0.68 against the slice's 750 holdout rows, 0.7+ against 2,250 training rows before session 15)
     assert copula.clearly_detected and copula.discriminator_auc is not None and copula.discriminator_auc > 0.6

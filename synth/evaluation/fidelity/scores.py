@@ -185,7 +185,7 @@ def _evaluate_fidelity(
     cols = context.fidelity_codes if context is not None else _code(frames, schema, names)
     report(0.1, "scoring columns and pairs")
     point = _score_batch(
-        cols, [None] * len(frames), others, correlation=correlation, point=True, progress=scaled(report, 0.1, 0.25)
+        cols, [None] * len(frames), others, correlation=correlation, point=True, progress=scaled(report, 0.1, 0.2)
     )
     # The larger of synthetic and holdout is scored at the smaller's size: distances shrink as samples grow, so a
     # larger table read better than a holdout of the same quality (same_size.py has the measurement).
