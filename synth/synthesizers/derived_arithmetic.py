@@ -214,16 +214,21 @@ def _holds(out: Numbers, got: np.ndarray, inputs: np.ndarray, chance: float) -> 
     return not bool(have.all())
 
 
-def product_rules(cols: list[Numbers], chance: float) -> list[tuple[str, tuple[str, ...], str, bool]]:
-    """Every product that holds: (output, inputs, factor of the third input or "", partial), at most one per output
-    (two inputs before three)."""
-    m = len(cols)
-    if m < 3:
-        return []
+def _screened(cols: list[Numbers]) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """The table's rows, the whole table as one array (a column each), the rows the screens read first, and which
+    of those have every column present."""
     n = len(cols[0].values)
     full = np.column_stack([c.values for c in cols])
     sample = full[_screen(n)]
-    complete = ~np.isnan(sample).any(axis=1)
+    return n, full, sample, ~np.isnan(sample).any(axis=1)
+
+
+def product_rules(cols: list[Numbers], chance: float) -> list[tuple[str, tuple[str, ...], str, bool]]:
+    """Every product that holds: (output, inputs, factor of the third input or "", partial), at most one per output
+    (two inputs before three)."""
+    if len(cols) < 3:
+        return []
+    n, full, sample, complete = _screened(cols)
     factors = np.column_stack([factor(sample, how) for how in FACTORS])  # rows × (3 m): column j of FACTORS[h]
     found = []
     for i, out in enumerate(cols):
@@ -312,10 +317,7 @@ def constant_sum_rules(cols: list[Numbers], chance: float) -> list[tuple[str, tu
     m = len(cols)
     if m < 2:
         return []
-    n = len(cols[0].values)
-    full = np.column_stack([c.values for c in cols])
-    sample = full[_screen(n)]
-    complete = ~np.isnan(sample).any(axis=1)
+    _, full, sample, complete = _screened(cols)
     if complete.sum() < 16:  # columns with missing values leave too few whole rows: screened without them
         use = np.flatnonzero(~np.isnan(sample).any(axis=0))
         complete = np.ones(len(sample), dtype=bool)
