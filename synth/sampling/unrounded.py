@@ -9,6 +9,7 @@ real value is exact), so a column is named only when the table a user downloads 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -43,14 +44,7 @@ class FinerColumn:
         return self.finer / self.present if self.present else 0.0
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "column": self.column,
-            "recorded": self.recorded,
-            "finer": self.finer,
-            "present": self.present,
-            "share": self.share,
-            "most_places": self.most_places,
-        }
+        return {**dataclasses.asdict(self), "share": self.share}
 
 
 def finer_columns(synthetic: pd.DataFrame, schema: Schema) -> tuple[FinerColumn, ...]:

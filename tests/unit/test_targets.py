@@ -326,3 +326,32 @@ def test_the_ml_default_prefers_a_class_whose_gap_can_be_judged() -> None:
         default_target(synth.infer_schema(named), data=named, holdout=holdout.rename(columns={"chargeback": "fraud"}))
         == "fraud"
     )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    train=st.lists(st.sampled_from(["a", "b", "c", 1, 2]), max_size=120),
+    test=st.lists(st.sampled_from(["a", "b", "c", "1", 2, None]), max_size=120),
+)
+def test_the_rarest_short_class_is_the_one_class_counted_by_hand(train: list[object], test: list[object]) -> None:
+    """The ML default (targets.judged) and the TSTR card (tstr.RareClass) ask one question, whether some training
+    label has fewer than MIN_CLASS_ROWS rows in training or the test rows: for every pair of label lists the answer
+    is what counting by hand says, labels compared as text (1 and "1" are one class), missing test labels ignored,
+    and the class named has the fewest rows on its rarer side (ties to the label that sorts first)."""
+    from synth.evaluation.utility.targets import MIN_CLASS_ROWS, rarest_short_class
+
+    # Enough rows that a class can clear the bar: each list is repeated so counts cross MIN_CLASS_ROWS.
+    train, test = train * 3, test * 3
+    text_train = [str(v) for v in train]
+    text_test = [str(v) for v in test if v is not None]
+    by_hand = {label: (text_train.count(label), text_test.count(label)) for label in set(text_train)}
+    short = {label: sides for label, sides in by_hand.items() if min(sides) < MIN_CLASS_ROWS}
+    found = rarest_short_class(train, test)
+    if not short:
+        assert found is None
+        return
+    assert found is not None
+    label, train_rows, test_rows = found
+    assert (train_rows, test_rows) == by_hand[label]
+    assert min(by_hand[label]) == min(min(sides) for sides in by_hand.values())
+    assert label == min(lab for lab, sides in by_hand.items() if min(sides) == min(by_hand[label]))

@@ -84,14 +84,28 @@ def _is_class(spec: ColumnSpec, data: pd.DataFrame | None) -> bool:
     return not any("\n" in t or "\r" in t or len(t) > MAX_LABEL_CHARS for t in text)
 
 
+def rarest_short_class(train: Sequence[object], test: Sequence[object]) -> tuple[str, int, int] | None:
+    """The class of ``train`` with the fewest rows on its rarer side (training or ``test``), as (label, training
+    rows, test rows), when that side holds fewer than :data:`MIN_CLASS_ROWS`; None when every class can be judged.
+
+    Labels are compared as text (a holdout read back from CSV holds "1" where training held 1); ties go to the label
+    that sorts first, so the same tables name the same class."""
+    train_counts = pd.Series(train, dtype=object).dropna().astype(str).value_counts()
+    test_counts = pd.Series(test, dtype=object).dropna().astype(str).value_counts()
+    if train_counts.empty:
+        return None
+    sides = {label: (int(train_counts[label]), int(test_counts.get(label, 0))) for label in train_counts.index}
+    rarest = min(sides, key=lambda label: (min(sides[label]), label))
+    return (rarest, *sides[rarest]) if min(sides[rarest]) < MIN_CLASS_ROWS else None
+
+
 def judged(spec: ColumnSpec, data: pd.DataFrame, holdout: pd.DataFrame) -> bool:
     """Whether every label of the class ``spec`` (its labels in ``data``) holds :data:`MIN_CLASS_ROWS` rows of
     ``data`` and of ``holdout``, so that its TSTR − TRTR gap can be judged; a column either table lacks is not."""
     if spec.name not in data.columns or spec.name not in holdout.columns:
         return False
-    labels = data[spec.name].dropna().astype(str).unique()
-    seen = [table[spec.name].dropna().astype(str).value_counts() for table in (data, holdout)]
-    return bool(len(labels)) and all(int(c.get(label, 0)) >= MIN_CLASS_ROWS for c in seen for label in labels)
+    labels = data[spec.name].dropna()
+    return bool(len(labels)) and rarest_short_class(labels.to_numpy(), holdout[spec.name].to_numpy()) is None
 
 
 def default_target(

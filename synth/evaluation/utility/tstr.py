@@ -32,6 +32,7 @@ from synth.evaluation.utility.targets import (
     candidate_targets,
     default_target,
     prepare_target,
+    rarest_short_class,
     task_of,
 )
 
@@ -299,10 +300,9 @@ def evaluate_utility(
     classes = np.unique(y["train"]) if task == "classification" else np.array([])
     rare_class: RareClass | None = None
     if task == "classification" and len(classes):
-        sides = {c: (int(np.sum(y["train"] == c)), int(np.sum(y["test"] == c))) for c in classes}
-        rarest = min(classes, key=lambda c: (min(sides[c]), str(c)))
-        if min(sides[rarest]) < MIN_CLASS_ROWS:
-            rare_class = RareClass(str(rarest), *sides[rarest])
+        short = rarest_short_class(y["train"], y["test"])
+        if short is not None:
+            rare_class = RareClass(*short)
             notes.append(
                 f"The rarest class of {target} has {rare_class.train_rows:,} rows in the real training sample and "
                 f"{rare_class.test_rows:,} in the holdout: too few to call a TSTR − TRTR gap beyond or within noise "
