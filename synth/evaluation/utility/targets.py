@@ -84,14 +84,16 @@ def _is_class(spec: ColumnSpec, data: pd.DataFrame | None) -> bool:
     return not any("\n" in t or "\r" in t or len(t) > MAX_LABEL_CHARS for t in text)
 
 
-def rarest_short_class(train: Sequence[object], test: Sequence[object]) -> tuple[str, int, int] | None:
+def rarest_short_class(
+    train: np.ndarray | Sequence[object], test: np.ndarray | Sequence[object]
+) -> tuple[str, int, int] | None:
     """The class of ``train`` with the fewest rows on its rarer side (training or ``test``), as (label, training
     rows, test rows), when that side holds fewer than :data:`MIN_CLASS_ROWS`; None when every class can be judged.
 
     Labels are compared as text (a holdout read back from CSV holds "1" where training held 1); ties go to the label
     that sorts first, so the same tables name the same class."""
-    train_counts = pd.Series(train, dtype=object).dropna().astype(str).value_counts()
-    test_counts = pd.Series(test, dtype=object).dropna().astype(str).value_counts()
+    train_counts = pd.Series(np.asarray(train, dtype=object)).dropna().astype(str).value_counts()
+    test_counts = pd.Series(np.asarray(test, dtype=object)).dropna().astype(str).value_counts()
     if train_counts.empty:
         return None
     sides = {label: (int(train_counts[label]), int(test_counts.get(label, 0))) for label in train_counts.index}
