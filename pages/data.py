@@ -8,7 +8,7 @@ import streamlit as st
 import synth
 from synth.audit.calibration import PEAK_FACTOR
 from synth.evaluation.results import percent
-from synth.generated import REGENERATION_SUMMARY
+from synth.generated import REGENERATION_DETAILS, REGENERATION_LEAD
 from synth.io import DEFAULT_MISSING_VALUES
 from synth.schema import KIND_LABELS, ColumnKind
 from ui import cached, intake, state
@@ -113,10 +113,12 @@ st.dataframe(ds.df.head(200), width="stretch", height=260, key=f"preview_{ds.id}
 st.subheader("Column kinds")
 st.caption(
     "How each column is modelled, and why. Change a kind if the guess is wrong. "
-    + REGENERATION_SUMMARY
+    + REGENERATION_LEAD
     + " Mark what an attacker would want to learn (**sensitive**) and what they may already know "
     "(**quasi-identifier**) for the privacy checks."
 )
+with st.expander("How identifiers and personal data are regenerated"):
+    st.markdown(md(REGENERATION_DETAILS))
 missing, distinct = cached.column_stats(ds.id, ds.df)
 kind_options = [KIND_LABELS[k] for k in ColumnKind]
 label_to_kind = {KIND_LABELS[k]: k for k in ColumnKind}

@@ -140,9 +140,13 @@ PII_PROVIDERS: dict[str, str] = {
 }
 """PII types (``ColumnSpec.pii_type``) → the Faker provider whose kind of value replaces them."""
 
-#: What regeneration keeps of identifier and PII columns, in the words the Data page shows.
-REGENERATION_SUMMARY = (
-    "Identifiers and personal data (PII) are never learned: they are regenerated, never equal to a real value. "
+#: The promise, in one sentence the Data page leads with.
+REGENERATION_LEAD = (
+    "Identifiers and personal data (PII) are never learned: they are regenerated, never equal to a real value."
+)
+#: What regeneration keeps of identifier and PII columns, in the words the Data page shows under the lead (folded:
+#: as one caption of 14 lines it read as a wall of grey text above the table an analyst came to edit).
+REGENERATION_DETAILS = (
     "Keys, phone numbers and PII of unknown type keep the real values' character pattern and width with random "
     "digits and letters (phone numbers and postcodes in each of their common layouts, by share: layouts of 2% and 20 "
     "rows or more), keys that fill their pattern, and number keys, continue above the largest real one rounded "
@@ -162,6 +166,7 @@ REGENERATION_SUMMARY = (
     "public, IPv6) by share, in blocks of addresses no real one is in, about as many distinct ones as the real "
     "column (public ones move to ranges no host has)."
 )
+REGENERATION_SUMMARY = f"{REGENERATION_LEAD} {REGENERATION_DETAILS}"
 
 #: Generated columns' missing rates are stored rounded to this step.
 MISSING_RATE_STEP = 0.01

@@ -281,3 +281,19 @@ def test_the_fit_estimate_is_on_the_train_rows_and_follows_the_split() -> None:
         assert list(table["fit time"]) == [duration(e.seconds) for e in expected]
         whole = synth.audit(ds.df, ds.schema).estimates
         assert list(table["fit time"]) != [duration(e.seconds) for e in whole], "premise: the rows count"
+
+
+def test_the_regeneration_promise_leads_and_its_details_are_folded() -> None:
+    """The column-kinds caption was 14 lines of grey text above the table an analyst came to edit: the promise
+    (PII never learned, never equal to a real value) stays in it, the details move into an expander, and together
+    they still say every word the summary the tests pin says."""
+    from synth.generated import REGENERATION_DETAILS, REGENERATION_LEAD, REGENERATION_SUMMARY
+
+    at = start()
+    captions = [c.value for c in at.caption if "How each column is modelled" in c.value]
+    assert len(captions) == 1 and REGENERATION_LEAD in captions[0]
+    assert "ORD-105100" not in captions[0] and len(captions[0]) < 400
+    folded = [e for e in at.expander if e.label == "How identifiers and personal data are regenerated"]
+    assert len(folded) == 1
+    assert any("ORD-105100 after ORD-104999" in m.value for m in folded[0].markdown)
+    assert f"{REGENERATION_LEAD} {REGENERATION_DETAILS}" == REGENERATION_SUMMARY
