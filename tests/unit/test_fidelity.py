@@ -519,6 +519,29 @@ def test_a_bucketed_column_is_never_summed_up_as_differing_no_more_than_fresh_da
     (column,) = diagnose(train, syn, schema=schema, fidelity=fidelity, columns=["postcode"])
     assert column.findings[0].check == "bucket"
     assert "differs as much" not in column.summary and "placeholder" in column.summary
+    assert column.as_fresh and column.suggestion == column.findings[0].suggestion  # fresh rows hold no bucket
+
+
+def test_a_column_as_close_as_fresh_data_is_offered_nothing_to_try() -> None:
+    """The survey walk's country read "yet fresh real data differs as much" above "Try: a synthesizer that samples
+    categories from their real frequencies": a shift the holdout shows as well is noise, with nothing to fix. The
+    same shift made large is beyond noise and keeps its suggestion."""
+    rng = np.random.default_rng(27)
+    shares = [0.3, 0.25, 0.2, 0.15, 0.1]
+    countries = np.array(["UK", "US", "FR", "DE", "ES"])
+
+    def table(n: int, p: list[float]) -> pd.DataFrame:
+        return pd.DataFrame({"country": rng.choice(countries, n, p=p), "n": rng.integers(0, 9, n)})
+
+    train, holdout = table(2_000, shares), table(500, shares)
+    schema = synth.infer_schema(train)
+    for p, as_fresh in ((shares, True), ([0.1, 0.25, 0.2, 0.15, 0.3], False)):
+        syn = table(2_000, p)
+        fidelity = evaluate_fidelity(train, syn, holdout=holdout, schema=schema, n_bootstrap=30, run_sdmetrics=False)
+        (column,) = diagnose(train, syn, schema=schema, fidelity=fidelity, columns=["country"])
+        assert column.as_fresh is as_fresh and column.findings
+        assert (column.suggestion is None) is as_fresh
+        assert ("differs as much" in column.summary) is as_fresh
 
 
 def test_large_values_in_a_diagnosis_read_as_numbers_not_exponents() -> None:

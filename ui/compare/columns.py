@@ -72,8 +72,8 @@ def distributions(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, re
             st.markdown(f"**{md(d.column)}** ({d.metric} {d.score:.3f}): {md(d.summary)}")
             for f in d.findings[1:3]:
                 st.markdown(f"- {md(f.message)}")
-            if d.findings:
-                st.caption(f"Try: {md(d.findings[0].suggestion)}")
+            if d.suggestion:
+                st.caption(f"Try: {md(d.suggestion)}")
     charts.plotly_chart(prepare.score_bars(context, result), key="score_bars", config={"displayModeBar": False})
     st.caption(
         f"Dots: synthetic vs train, with bootstrap 95% whiskers{bootstrap_note(syn.n_rows, len(ds.train))}. Grey "

@@ -90,6 +90,8 @@ class ColumnDiagnosis:
         findings: reasons, most severe first.
         gap_is_real: whether the column's gap to the real holdout is beyond sampling noise (None without one).
         summary: the headline finding in words.
+        as_fresh: whether the column is as close to train as fresh real data (its gap to the holdout within noise,
+            or the synthetic side ahead).
     """
 
     column: str
@@ -99,6 +101,17 @@ class ColumnDiagnosis:
     findings: tuple[Finding, ...]
     gap_is_real: bool | None
     summary: str
+    as_fresh: bool = False
+
+    @property
+    def suggestion(self) -> str | None:
+        """What to try for the headline finding; None when nothing is to be fixed. A column as close to train as
+        fresh real data has nothing to fix even where a finding names a difference (the survey walk's country read
+        "yet fresh real data differs as much" above "Try: a synthesizer that samples categories..."), unless the
+        finding is the "(other)" bucket, which fresh rows never hold."""
+        if not self.findings or (self.as_fresh and self.findings[0].check != "bucket"):
+            return None
+        return self.findings[0].suggestion
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = to_jsonable(self)
@@ -408,7 +421,7 @@ def diagnose(
             elif noise:
                 assert gap is not None
                 summary += f" (yet fresh real data differs as much: holdout {gap.reference:.3f})"
-        out.append(ColumnDiagnosis(name, score.kind, score.metric, score.score, findings, real_gap, summary))
+        out.append(ColumnDiagnosis(name, score.kind, score.metric, score.score, findings, real_gap, summary, noise))
     return tuple(out)
 
 
