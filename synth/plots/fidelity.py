@@ -117,6 +117,10 @@ def column_distribution(
     return distribution_figure(dist, score=score, metric=metric)
 
 
+#: Up to this many columns, every one is named under each heatmap (a third of a wide page holds 30 labels on end).
+MAX_LABELLED_COLUMNS = 30
+
+
 def association_heatmaps(real: AssociationMatrix, synthetic: AssociationMatrix) -> go.Figure:
     """Real | synthetic | difference heatmaps of pairwise association.
 
@@ -152,6 +156,10 @@ def association_heatmaps(real: AssociationMatrix, synthetic: AssociationMatrix) 
             col=i,
         )
         fig.update_yaxes(autorange="reversed", row=1, col=i, showticklabels=i == 1)
+        if len(names) <= MAX_LABELLED_COLUMNS:
+            # Plotly thins a crowded category axis to every other label: the survey walk's 17 columns were named
+            # on the rows but only half of them under the panels.
+            fig.update_xaxes(dtick=1, tickangle=-90, row=1, col=i)
     fig.update_layout(
         height=max(420, 26 * len(names) + 160),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},

@@ -92,3 +92,16 @@ def test_percent_ticks_never_print_two_ticks_alike(top: float) -> None:
         labels = [f"{t * 100:.{digits}f}%" for t in ticks]
         assert len(set(labels)) == len(labels), (top, step, labels)
     assert percent_ticks(0.013) == ".1%" and percent_ticks(0.18) == ".0%" and percent_ticks(1.0) == ".0%"
+
+
+@pytest.mark.parametrize(("columns", "every_one_named"), [(17, True), (30, True), (31, False)])
+def test_the_heatmaps_name_every_column_under_each_panel_while_they_fit(columns: int, every_one_named: bool) -> None:
+    """The survey walk's 17 columns were named on the rows but only every other one under the panels (Plotly thins a
+    crowded category axis); up to 30 columns every one is named, more are left to Plotly."""
+    names = tuple(f"column_{i}" for i in range(columns))
+    matrix = AssociationMatrix(
+        names, tuple(tuple(float(i == j) for j in range(columns)) for i in range(columns)), "pearson"
+    )
+    layout = plots.association_heatmaps(matrix, matrix).to_dict()["layout"]
+    axes = [layout[k] for k in ("xaxis", "xaxis2", "xaxis3")]
+    assert all((axis.get("dtick") == 1) is every_one_named for axis in axes)
