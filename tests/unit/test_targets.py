@@ -124,6 +124,8 @@ def test_the_last_categorical_column_must_look_like_a_class(last: list[str | Non
         ("target class", True),
         ("y", True),
         ("Label", True),
+        ("q1_satisfied", True),
+        ("CustomerSatisfaction", True),
         ("workclass", False),  # one word, not "class"
         ("poutcome", False),
         ("yes_no", False),

@@ -29,12 +29,13 @@ def candidate_targets(schema: Schema, columns: Sequence[str] | None = None) -> l
 
 #: Words that make a column's name read like the outcome an analyst predicts: matched whole and case-insensitively
 #: against the name split at every non-letter-or-digit and at camelCase humps ("isFraud" → is, fraud), so
-#: "median_income" reads like one and "workclass" or "poutcome" do not.
+#: "median_income" reads like one and "workclass" or "poutcome" do not. A survey's outcome is its satisfaction (the
+#: walk's survey table predicted age_band, which nothing in it predicts, beside q1_satisfied).
 OUTCOME_WORDS = frozenset(
     {
         "target", "label", "class", "outcome", "y", "churn", "churned", "exited", "attrition", "fraud", "fraudulent",
         "default", "defaulted", "response", "survived", "income", "converted", "conversion", "clicked",
-        "readmitted", "diagnosis",
+        "readmitted", "diagnosis", "satisfied", "satisfaction",
     }
 )  # fmt: skip
 #: A class column has this many distinct labels (fewer is no contrast, more is an identifier or a measurement).
