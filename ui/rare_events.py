@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 import synth
-from synth.evaluation.results import number, percent, value_words, with_interval
+from synth.evaluation.results import number, option_words, percent, value_words, with_interval
 from synth.evaluation.utility.augmentation import MIN_HOLDOUT_POSITIVES, AugmentationError
 from synth.evaluation.utility.fairness import FairnessError, group_column_order
-from synth.evaluation.utility.targets import is_flag
+from synth.evaluation.utility.targets import favourable_first, is_flag
 from synth.plots.rare_events import augmentation_figure, group_rates_figure
 from synth.schema import ColumnKind
 from synth.synthesizers.balance import rare_event_preset
@@ -136,7 +136,7 @@ def augmentation_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
     in_holdout = ds.holdout[target].value_counts()
     judged = [i for i, v in enumerate(levels[:-1]) if in_holdout.get(v, 0) >= MIN_HOLDOUT_POSITIVES]
     positive = mid.selectbox(
-        "Class to add", levels, index=judged[0] if judged else 0, key="aug_positive", format_func=value_words
+        "Class to add", levels, index=judged[0] if judged else 0, key="aug_positive", format_func=option_words
     )
     real_share = float((ds.train[target] == positive).mean())
     options = [s for s in (0.05, 0.1, 0.25, 0.5) if s > real_share]
@@ -224,8 +224,8 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
     default = cached.default_target(ds.key, ds.schema, tuple(outcome_choices), ds.train)
     index = outcome_choices.index(default) if default in outcome_choices else len(outcome_choices) - 1
     outcome = mid.selectbox("Outcome", outcome_choices, index=index, key="fair_outcome")
-    levels = list(ds.train[outcome].dropna().value_counts().index[::-1])
-    positive = right.selectbox("Favourable outcome", levels, key="fair_positive", format_func=value_words)
+    levels = favourable_first(list(ds.train[outcome].dropna().value_counts().index[::-1]))
+    positive = right.selectbox("Favourable outcome", levels, key="fair_positive", format_func=option_words)
     numeric = ds.schema[sensitive].kind not in CLASS_KINDS
     mode_options = ["none"] if numeric else list(MODES)
     mode = st.radio(

@@ -136,6 +136,14 @@ def value_words(value: object) -> str:
     return text if _BARE_VALUE.fullmatch(text) else repr(text)
 
 
+def option_words(value: object) -> str:
+    """A category as a list of choices shows it, standing alone: bare, quoted only when its ends would not show
+    ("' no'", "''"). :func:`value_words` quotes "'Strongly agree'" to set it apart in a sentence; in a select box
+    nothing surrounds it (the survey walk's bias panel listed "'Strongly agree'" beside Agree)."""
+    text = str(value)
+    return text if text and text == text.strip() else repr(text)
+
+
 def _finite(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and math.isfinite(value)
 

@@ -213,3 +213,27 @@ def test_a_description_under_a_number_has_no_arrow() -> None:
     # An up arrow beside "holdout: 0 (0.00%)" reads as a rise; these deltas describe, they do not compare.
     none = Metric.MetricDirection.NONE
     assert {p.direction for p in deltas.values()} == {none}, [p.direction for p in deltas.values()]
+
+
+def test_the_favourable_outcome_offered_first_reads_favourable() -> None:
+    """The survey walk's bias panel offered "Strongly disagree" (the rarest label) as q1_satisfied's favourable
+    outcome: a label that reads favourable comes first, the rarest of those; "Disagree" is not "agree"."""
+    rng = np.random.default_rng(27)
+    n = 600
+    answers = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+    table = pd.DataFrame(
+        {
+            "region": rng.choice(["north", "south", "east"], n),
+            "q1_satisfied": rng.choice(answers, n, p=[0.04, 0.16, 0.3, 0.35, 0.15]),
+            "spend": rng.gamma(2.0, 40.0, n).round(2),
+        }
+    )
+    at = start()
+    upload(at, "survey.csv", table.to_csv(index=False).encode())
+    at.session_state["fitted"] = SimpleNamespace(id="x", label="stub")  # the panels stop before using the model
+    at.session_state["fitted_models"] = ()
+    goto(at, "rare_events")
+    assert at.selectbox(key="fair_outcome").value == "q1_satisfied"
+    options = at.selectbox(key="fair_positive").options
+    assert options[:2] == ["Strongly agree", "Agree"] and at.selectbox(key="fair_positive").value == "Strongly agree"
+    assert sorted(options) == sorted(answers)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from synth.evaluation.results import Interval
 from synth.evaluation.utility.tstr import ModelScore
@@ -200,3 +202,15 @@ def test_a_conditioned_table_gets_its_own_file_name() -> None:
     assert file_suffix(describe({"sex": "Female", "age": (30, 40)}, None)) == "_sex_eq_Female_30_le_age_le_40"
     long = describe({f"column_{i}": "some value" for i in range(20)}, None)
     assert len(file_suffix(long)) <= 81 and file_suffix(long) != file_suffix(long.replace("19", "18"))
+
+
+@given(st.text(max_size=20))
+def test_a_choice_stands_bare_unless_its_ends_would_not_show(text: str) -> None:
+    """A select box shows a category alone: bare ("Strongly agree", not "'Strongly agree'"), quoted only when
+    empty or padded with spaces, so two choices never look alike."""
+    from synth.evaluation.results import option_words
+
+    shown = option_words(text)
+    assert (shown == text) is (text != "" and text == text.strip())
+    assert shown == text or shown == repr(text)
+    assert option_words("Strongly agree") == "Strongly agree" and option_words(" no") == "' no'"

@@ -357,3 +357,21 @@ def test_the_rarest_short_class_is_the_one_class_counted_by_hand(train: list[obj
     assert (train_rows, test_rows) == by_hand[label]
     assert min(by_hand[label]) == min(min(sides) for sides in by_hand.values())
     assert label == min(lab for lab, sides in by_hand.items() if min(sides) == min(by_hand[label]))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.permutations(["Strongly disagree", "Disagree", "Agree", "Strongly agree", "not approved", "approved", ">50K"])
+)
+def test_favourable_labels_come_first_in_their_order_and_nothing_is_lost(levels: list[str]) -> None:
+    """Whatever the order (rarest first), the labels that read favourable lead in that order, then the others in
+    theirs; "Disagree" and "not approved" are not favourable."""
+    from synth.evaluation.utility.targets import favourable_first
+
+    out = favourable_first(levels)
+    favourable = {"Agree", "Strongly agree", "approved"}
+    assert sorted(out) == sorted(levels)
+    assert set(out[: len(favourable)]) == favourable
+    assert out[: len(favourable)] == [v for v in levels if v in favourable]
+    assert out[len(favourable) :] == [v for v in levels if v not in favourable]
+    assert favourable_first([">50K", "<=50K"]) == [">50K", "<=50K"]  # no favourable word: the rarest stays first

@@ -265,3 +265,28 @@ def _validate(y: dict[str, np.ndarray], task: Task, target: str) -> list[str]:
         if len(y["synthetic"]) == 0:
             raise UtilityError(f"every value of {target} is missing in the synthetic table")
     return notes
+
+
+#: Words that make an outcome's label read as the favourable one (matched whole, as :data:`OUTCOME_WORDS`), and
+#: words that undo it ("not approved"). The Rare events page offered a survey's "Strongly disagree" as the
+#: favourable outcome of q1_satisfied, the rarest label coming first.
+FAVOURABLE_WORDS = frozenset(
+    {
+        "yes", "true", "agree", "satisfied", "approved", "accepted", "granted", "hired", "admitted", "pass",
+        "passed", "success", "successful", "good", "excellent", "positive", "promoted", "repaid", "recommended",
+    }
+)  # fmt: skip
+UNFAVOURABLE_WORDS = frozenset({"no", "not", "never", "non", "false"})
+
+
+def favourable_first(levels: Sequence[object]) -> list[object]:
+    """``levels`` (an outcome's labels, rarest first) with the ones that read as favourable ("Strongly agree",
+    "approved", "yes") moved to the front in their order; the rest keep theirs, so an outcome with no such label
+    offers its rarest one first (Adult's >50K)."""
+
+    def reads_favourable(level: object) -> bool:
+        words = _words(str(level))
+        return bool(words & FAVOURABLE_WORDS) and not words & UNFAVOURABLE_WORDS
+
+    favourable = [level for level in levels if reads_favourable(level)]
+    return favourable + [level for level in levels if level not in favourable]
