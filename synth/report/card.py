@@ -219,7 +219,14 @@ def data_card(
     epsilon = float(params["epsilon"]) if guarantee and "epsilon" in params else None
     limitations: list[str] = []
     if ev is not None:
-        worst = ev.worst_columns(3)
+        lagging = ev.lagging_columns(3)
+        if lagging:
+            limitations.append(
+                "Columns less faithful than fresh real data (beyond sampling noise): "
+                + ", ".join(f"{c} ({number(v)} vs holdout {number(h)})" for c, v, h in lagging)
+                + " (column shape score)."
+            )
+        worst = ev.worst_columns(3) if lagging is None else []
         if worst:
             limitations.append(
                 "Least faithful columns: "

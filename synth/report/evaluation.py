@@ -354,6 +354,19 @@ class TableEvaluation:
         cols = sorted(self.fidelity.scores.columns, key=lambda c: c.score)
         return [(c.column, float(c.score)) for c in cols[:n]]
 
+    def lagging_columns(self, n: int = 3) -> list[tuple[str, float, float]] | None:
+        """Up to ``n`` columns whose shape score falls short of fresh real data's beyond sampling noise, furthest
+        first, as (column, synthetic, holdout); None when no holdout scored the columns (nothing to tell noise by).
+        The survey walk's data card listed its three lowest columns as "known limitations" while every one was
+        within noise of the holdout: a table as good as fresh data has none to list."""
+        if self.fidelity is None:
+            return None
+        gaps = [g for g in self.fidelity.gaps if g.level == "column"]
+        if not gaps:
+            return None
+        short = sorted((g for g in gaps if g.is_real and g.difference < 0), key=lambda g: (g.difference, g.name))
+        return [(g.name, float(g.synthetic), float(g.reference)) for g in short[:n]]
+
     def headline(self) -> dict[str, Any]:
         """The leaderboard numbers, JSON-ready."""
         orders = {n: self.accuracy_order(k) for k, n in ((1, "univariate"), (2, "bivariate"), (3, "trivariate"))}
