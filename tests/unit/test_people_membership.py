@@ -373,3 +373,48 @@ def test_synth_evaluate_by_a_column_the_tables_lack_is_refused(
     err = capsys.readouterr().err
     assert "--by patient: no such column in train.csv and holdout.csv" in err and "patient_id" in err
     assert not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_shadow_fits_take_whole_people_and_catch_a_memorising_model(seed: int) -> None:
+    """The shadow-model attack refitted the synthesizer on reference rows split row by row, without the person
+    column: a patient's visits fell on both sides of a shadow split and the meta-classifier learned a signal the
+    real targets (split by person) never show. On 600 people of 8 visits, a memorising CART (one row per leaf,
+    no smoothing) read AUC 0.510 (95% 0.489–0.531) at seed 0, not caught. Split by person and refitted with
+    the person column, as the real fit was, it is caught at every seed."""
+    from synth.evaluation.privacy.shadow import SHADOW_PERSON
+
+    train, holdout = synth.split(visits(600, 8, seed=10 + seed), 0.3, seed=seed, by="patient_id")
+    model = synth.create("cart", min_samples_leaf=1, smooth_below=0, random_state=seed)
+    model.fit(train, SCHEMA, person_column="patient_id")
+    syn = model.sample(len(train), seed=seed)
+    inputs = PrivacyInputs(train, holdout, syn, SCHEMA, seed=seed, synthesizer=("cart", model.get_params()))
+    attack = membership_inference(train, syn, holdout=holdout, inputs=inputs, shadow=True).get("shadow_model")
+    assert attack is not None and attack.auc.low > 0.5, attack
+    assert "whole people" in attack.detail and SHADOW_PERSON not in attack.detail
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    persons=st.lists(st.integers(0, 6), min_size=4, max_size=40),
+    seed=st.integers(0, 2**16),
+)
+def test_a_shadow_rows_nearest_other_row_is_never_its_own_persons(persons: list[int], seed: int) -> None:
+    """The distance a shadow row is scored by is to the nearest out row of another person (brute force agrees),
+    as a real non-member's nearest reference row is never its own; without people, to the nearest other row."""
+    from synth.evaluation.privacy.shadow import _nearest_other
+
+    rng = np.random.default_rng(seed)
+    codes = np.array(persons)
+    x = rng.normal(size=(len(codes), 3))
+    outside = np.sort(rng.choice(len(codes), len(codes) // 2, replace=False))
+    got = _nearest_other(x, outside, codes)
+    full = np.linalg.norm(x[:, None, :] - x[outside][None, :, :], axis=2)
+    for row in range(len(codes)):
+        others = full[row][codes[outside] != codes[row]]
+        if len(others):
+            assert got[row] == pytest.approx(others.min(), rel=1e-4, abs=1e-5)
+    plain = _nearest_other(x, outside, None)
+    for row in range(len(codes)):
+        rest = full[row][outside != row]
+        assert plain[row] == pytest.approx(rest.min(), rel=1e-4, abs=1e-5)

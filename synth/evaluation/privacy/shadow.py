@@ -22,9 +22,14 @@ from synth.evaluation.privacy.common import PrivacyInputError
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.neighbors import euclidean_neighbors
 from synth.progress import ProgressCallback, ensure
+from synth.schema import ColumnKind, ColumnSpec, Schema
 
 EPS = 1e-3
 MIN_REFERENCE = 50
+#: The person codes' column in a shadow fit's table (the real person column is not among the learned columns).
+SHADOW_PERSON = "__shadow_person__"
+#: At most this many nearest out rows are looked through for one of another person.
+MAX_OWN_ROWS = 256
 
 
 class ShadowError(PrivacyInputError):
@@ -35,6 +40,34 @@ def features(d_syn: np.ndarray, d_ref: np.ndarray) -> np.ndarray:
     """Meta-classifier features from distances to the two nearest synthetic rows and the nearest reference row."""
     l1, l2, lr = np.log(d_syn[:, 0] + EPS), np.log(d_syn[:, 1] + EPS), np.log(d_ref + EPS)
     return np.column_stack([l1, l2, lr, l1 - lr, l1 - l2, (d_syn[:, 0] == 0).astype(float)])
+
+
+def _shadow_split(n: int, persons: np.ndarray | None, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The reference rows a shadow fit trains on and the rest: half the rows, or the rows of half the people."""
+    if persons is None:
+        order = rng.permutation(n)
+        return np.sort(order[: n // 2]), np.sort(order[n // 2 :])
+    people = rng.permutation(np.unique(persons))
+    chosen = np.isin(persons, people[: len(people) // 2])
+    return np.flatnonzero(chosen), np.flatnonzero(~chosen)
+
+
+def _nearest_other(x_ref: np.ndarray, outside: np.ndarray, persons: np.ndarray | None) -> np.ndarray:
+    """Each reference row's distance to its nearest *out* row that is not itself, nor, with people, one of its own
+    person's rows: a real non-member's nearest reference row is never its own (the halves take people whole)."""
+    if persons is None:
+        d_out, i_out = euclidean_neighbors(x_ref, x_ref[outside], 2)
+        own = outside[i_out[:, 0]] == np.arange(len(x_ref))  # an out row finds itself first: skip it
+        return np.where(own, d_out[:, -1], d_out[:, 0])
+    _, rows = np.unique(persons[outside], return_counts=True)
+    # Past every row of one's own person, up to a bound: a person of more rows is rare, and the last distance looked
+    # at stands in for theirs.
+    k = min(len(outside), int(rows.max()) + 1, MAX_OWN_ROWS)
+    d_out, i_out = euclidean_neighbors(x_ref, x_ref[outside], k)
+    other = persons[outside][i_out] != persons[:, None]
+    first = np.argmax(other, axis=1)  # the nearest of another person (all are of one's own: the last one)
+    first = np.where(other.any(axis=1), first, d_out.shape[1] - 1)
+    return d_out[np.arange(len(x_ref)), first]
 
 
 def shadow_scores(
@@ -56,29 +89,37 @@ def shadow_scores(
         raise ShadowError(f"only {len(ref_rows)} reference rows; at least {MIN_REFERENCE} are needed for shadow fits")
     reference = t.holdout.iloc[ref_rows].reset_index(drop=True)
     x_ref = inputs.encoded("holdout")[ref_rows]
+    # With a person column the shadow fits take whole people, as the real fit and split did: each row its own
+    # person, a patient's visits fell on both sides of a shadow split, an out row's nearest other out row was often
+    # its own visit, and the meta-classifier learned a signal the real targets (split by person) never show.
+    persons = None if inputs.people is None else inputs.people.holdout[ref_rows]
     ratio = len(t.synthetic) / len(t.train)
     rng = np.random.default_rng([seed, 11])
     xs, ys = [], []
-    n_in = len(reference) // 2
-    n_sample = max(2, round(n_in * ratio))
+    fitted_rows, sampled_rows = [], []
     for s in range(n_shadow):
-        report(s / (n_shadow + 1), f"shadow fit {s + 1} of {n_shadow}: {name} on {n_in:,} reference rows")
-        order = rng.permutation(len(reference))
-        inside, outside = np.sort(order[:n_in]), np.sort(order[n_in:])
+        inside, outside = _shadow_split(len(reference), persons, rng)
+        n_sample = max(2, round(len(inside) * ratio))
+        report(s / (n_shadow + 1), f"shadow fit {s + 1} of {n_shadow}: {name} on {len(inside):,} reference rows")
         try:
             model = create(name, **{**params, "random_state": int(rng.integers(2**31))})
-            model.fit(reference.iloc[inside].reset_index(drop=True), t.schema)
+            frame, schema = reference.iloc[inside].reset_index(drop=True), t.schema
+            if persons is None:
+                model.fit(frame, schema, person_column=None)
+            else:
+                frame[SHADOW_PERSON] = persons[inside]
+                schema = Schema((*t.schema, ColumnSpec(SHADOW_PERSON, ColumnKind.IDENTIFIER)))
+                model.fit(frame, schema, person_column=SHADOW_PERSON)
             shadow_syn = model.sample(n_sample, seed=int(rng.integers(2**31)))
         except Exception as exc:  # any failure of a refit only disables this attack, with the reason shown
             raise ShadowError(f"refitting {name} on reference rows failed ({type(exc).__name__}: {exc})") from exc
+        fitted_rows.append(len(inside))
+        sampled_rows.append(n_sample)
         x_shadow = inputs.mixed_encoder.transform(shadow_syn[list(t.columns)], inputs.kinds)
         d_syn = euclidean_neighbors(x_ref, x_shadow, 2)[0]
         if d_syn.shape[1] == 1:
             d_syn = np.hstack([d_syn, d_syn])
-        d_out, i_out = euclidean_neighbors(x_ref, x_ref[outside], 2)
-        own = outside[i_out[:, 0]] == np.arange(len(reference))  # an out row finds itself first: skip it
-        d_ref = np.where(own, d_out[:, -1], d_out[:, 0])
-        xs.append(features(d_syn, d_ref))
+        xs.append(features(d_syn, _nearest_other(x_ref, outside, persons)))
         ys.append(np.isin(np.arange(len(reference)), inside).astype(int))
     report(n_shadow / (n_shadow + 1), "training the meta-classifier")
     meta = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
@@ -87,8 +128,10 @@ def shadow_scores(
     pos = meta.decision_function(features(*feats["members"]))
     neg = meta.decision_function(features(*feats["non_members"]))
     report(1.0, "done")
+    whole = "" if persons is None else ", whole people"
     note = (
-        f"{n_shadow} shadow fits of {name} on {n_in:,} of the attacker's reference rows each, sampled at the real "
-        f"synthetic-to-train ratio ({n_sample:,} rows); a logistic meta-classifier on distance features."
+        f"{n_shadow} shadow fits of {name} on about {round(np.mean(fitted_rows)):,} of the attacker's reference rows "
+        f"each{whole}, sampled at the real synthetic-to-train ratio (about {round(np.mean(sampled_rows)):,} rows); a "
+        "logistic meta-classifier on distance features."
     )
     return np.asarray(pos), np.asarray(neg), note
