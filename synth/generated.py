@@ -37,10 +37,13 @@ the real values (no value, no hash) needs to be kept to avoid them:
   (:mod:`synth.generated_double_names`);
 * IBANs keep the real countries' layouts by share and get valid check digits (:mod:`synth.generated_ibans`): the
   check digits are computed after the draw, and each value still ends in an ending no real IBAN has;
+* card numbers keep the real networks (Visa, Mastercard, American Express, …) and layouts ("5315 8714 8418 5833",
+  "3714 496353 98431", unspaced) by share, with issuer prefixes from the networks' public ranges, random digits and
+  a valid check digit (:mod:`synth.generated_cards`);
 * names, addresses and card numbers are drawn from Faker's lists and random digits; the only input from the
   real column is which of Faker's locales its names or addresses belong to, with their shares (locales of 20 rows
-  or more, :mod:`synth.generated_locales`), so a coincidence with a real value (a common name) says nothing
-  about the data.
+  or more, :mod:`synth.generated_locales`), and which card networks and layouts its numbers are in, so a
+  coincidence with a real value (a common name) says nothing about the data.
 
 A format's literal characters are learned only from at least :data:`MIN_TEMPLATE_VALUES` distinct values (a
 column with fewer gives only the shape: digit, letter, punctuation). Missing rates are stored rounded to
@@ -58,6 +61,7 @@ import numpy as np
 import pandas as pd
 
 from synth.generated_above import above_format, prefers_above, start_above
+from synth.generated_cards import card_layouts
 from synth.generated_country_codes import country_codes
 from synth.generated_double_names import hyphenated_share
 from synth.generated_emails import following_names, pattern_shares
@@ -164,7 +168,8 @@ REGENERATION_DETAILS = (
     "the real share of double-barrelled family names (Kaur-Reed; both parts from the lists). IBANs keep their "
     "countries' layouts by share and get valid check digits; IP addresses keep their kinds of range (private, "
     "public, IPv6) by share, in blocks of addresses no real one is in, about as many distinct ones as the real "
-    "column (public ones move to ranges no host has)."
+    "column (public ones move to ranges no host has); card numbers keep their networks and layouts by share with "
+    "valid check digits."
 )
 REGENERATION_SUMMARY = f"{REGENERATION_LEAD} {REGENERATION_DETAILS}"
 
@@ -247,6 +252,9 @@ class GeneratedColumns:
                 hyphenated = hyphenated_share(spec.pii_type, present)  # double-barrelled family names
                 if hyphenated is not None:
                     detail["hyphenated"] = hyphenated
+                cards = card_layouts(present) if spec.pii_type == "card" else None
+                if cards is not None:  # card networks and layouts by share, no digit of a number
+                    detail["cards"] = cards
                 ranges = ip_ranges(present, others) if spec.pii_type == "ip" else None
                 if ranges is not None:  # kinds of range and blocks no real address is in
                     detail["ip_ranges"] = ranges
@@ -392,6 +400,7 @@ class GeneratedColumns:
                 locales=plan.detail.get("locales"),
                 ip_ranges=plan.detail.get("ip_ranges"),
                 hyphenated=plan.detail.get("hyphenated"),
+                cards=plan.detail.get("cards"),
             )
         return fake_text(n, rng, plan.detail["max_chars"])
 

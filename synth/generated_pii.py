@@ -240,6 +240,7 @@ def fake_values(
     layouts: Any = None,
     ip_ranges: Any = None,
     hyphenated: Any = None,
+    cards: Any = None,
 ) -> np.ndarray:
     """``n`` realistic fake values of a kind of personal data.
 
@@ -269,6 +270,8 @@ def fake_values(
         hyphenated: the real share of double-barrelled family names
             (:func:`synth.generated_double_names.hyphenated_share`): names and family names get a second family
             name after a hyphen at that share; at the locales' own when None.
+        cards: a card column's networks and layouts with their shares (:func:`synth.generated_cards.card_layouts`):
+            numbers are drawn in them; 16 plain Visa digits when None or not valid.
         locales: Faker locales and their shares (:func:`synth.generated_locales.locale_shares`): names and street
             addresses come from those locales' lists by share; from en_US when None or not valid.
 
@@ -281,6 +284,11 @@ def fake_values(
 
         if stored_ip_ranges(ip_ranges) is not None:
             return fake_ips_in(ip_ranges, n, rng)
+    if pii_type == "card" and cards is not None and not len(hashes) and not template:
+        from synth.generated_cards import cards_at, stored_card_layouts
+
+        if stored_card_layouts(cards) is not None:
+            return cards_at(cards, n, rng)
     if same_width is not None:
         from synth.generated_layouts import fill_layouts
 

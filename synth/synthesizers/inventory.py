@@ -64,12 +64,17 @@ COMMON_ITEMS: tuple[ArtifactItem, ...] = (
         "Generated columns",
         "for identifier, personal-data, free-text and constant columns: a format template with endings no real "
         "value has, the bound new sequential text keys continue from, the missing rate, the first new numeric "
-        "key and its column's lane, the typical text length and the constant",
+        "key and its column's lane, the typical text length and the constant; and, as shares rounded to 1%: the "
+        "Faker locales of names and addresses, how e-mails' local parts follow the row's name, phone numbers' and "
+        "postcodes' layouts and country codes, IBAN countries' layouts, card networks and layouts, IP addresses' "
+        "kinds of range with blocks no real address is in, the share of double-barrelled family names; for a key "
+        "repeated across rows, its numbers of distinct values and rows and a few quantiles of rows per key",
         "structure",
         "No real value and no hash of one: templates are widened until no real value matches them, new "
         "sequential text keys and numeric keys start above the largest real key rounded to two significant "
         "digits (never that key nor the next one), missing rates are rounded to 1%, a "
-        "constant is kept only when at least 5 rows hold it.",
+        "constant is kept only when at least 5 rows hold it; each locale, pattern, layout, code or network kept is "
+        "one that about 20 rows or more hold, and an IP block holds no real address.",
     ),
     ArtifactItem(
         "Fit warnings",
