@@ -105,15 +105,15 @@ PER_LOCALE_SEED = 7
 def counted_as(code: str) -> str:
     """The locale ``code``'s addresses are measured as: Faker's language-only "de", "en" … are de_DE, en_US …, and
     a locale whose seeded street addresses are another's (en_CA, fil_PH) counts as that one."""
-    from synth.generated_locales import _address_index, _street_pool
+    from synth.generated_locales import _VOCAB_SAMPLE, _address_index, _street_pool
 
     if "_" not in code:
         code = "en_US" if code == "en" else f"{code}_{code.upper()}"
     locales = _address_index()[0]
     if code in locales:
         return code
-    pool = _street_pool(code, 150, 0)
-    return next((other for other in locales if _street_pool(other, 150, 0) == pool), code)
+    pool = _street_pool(code, _VOCAB_SAMPLE, 0)
+    return next((other for other in locales if _street_pool(other, _VOCAB_SAMPLE, 0) == pool), code)
 
 
 def per_locale_addresses() -> dict[str, Any]:

@@ -88,7 +88,7 @@ _NUMBER_FIRST = re.compile(r"\d{1,6}[A-Za-z]?([-/]\d+[A-Za-z]?)?,? +[^\W_]")
 LISTED_DISTINCT = 20
 #: A street written without a house number is a name and a street type: two to four words in all.
 _NUMBERLESS_WORDS = (2, 4)
-#: A street-type word and a number and nothing else ("Gate 12", "Ruta 5", "Platform 9", "12 Way") is how labels
+#: A street-type word and a number and nothing else ("Gate 12", "Ruta 5", "12 Way") is how labels
 #: read: airport gates (Norwegian "gate" is a street), bus routes (Spanish "ruta" a road). Such values count as
 #: addresses only in a column with this many distinct ones: a column of 12 gates over 2,000 rows read as 100%
 #: addresses (session 27), and its fakes were streets.
