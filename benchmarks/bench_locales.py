@@ -5,12 +5,25 @@ the schema's reading of each column, the locales a fit keeps, and the share of g
 locale is one the real column has, before (en_US lists, the fallback) and after. Then rows/s of a million names and
 addresses, en_US (before) and de_DE (after).
 
-    PYTHONPATH=. python -m benchmarks.bench_locales
+Then every locale with an address provider of its own (as :mod:`benchmarks.bench_addresses` lists them): 300 seeded
+Faker street addresses and 300 full addresses (``address()``, with city and postcode, its lines joined by ", " as a
+CSV holds them), drawn with seed 7 (the vocabulary is made with seed 0, so these are values it never saw). For each,
+the share of values whose own measured locale is the true one or one counted identical to it (de is de_DE, en_CA's
+streets are en_US's), and the largest locale a fit keeps for 1,500 rows drawn from them. Prints a table per locale
+and writes JSON (``--out``).
+
+    PYTHONPATH=. python -m benchmarks.bench_locales [--out benchmarks/results/locales.json] [--full-only]
+
+``PYTHONPATH`` pointing at another tree's ``synth`` (``git archive <commit> synth``) measures that tree.
 """
 
 from __future__ import annotations
 
+import argparse
 import time
+import warnings
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,8 +97,83 @@ def speed(n: int = 1_000_000) -> None:
             print(f"{pii_type:8s} {label:15s} {n:,} in {min(times):.2f} s = {n / min(times):,.0f} rows/s (best of 3)")
 
 
+#: Values per locale and kind, and the seed they are drawn with (the vocabulary's is 0).
+PER_LOCALE = 300
+PER_LOCALE_SEED = 7
+
+
+def counted_as(code: str) -> str:
+    """The locale ``code``'s addresses are measured as: Faker's language-only "de", "en" … are de_DE, en_US …, and
+    a locale whose seeded street addresses are another's (en_CA, fil_PH) counts as that one."""
+    from synth.generated_locales import _VOCAB_SAMPLE, _address_index, _street_pool
+
+    if "_" not in code:
+        code = "en_US" if code == "en" else f"{code}_{code.upper()}"
+    locales = _address_index()[0]
+    if code in locales:
+        return code
+    pool = _street_pool(code, _VOCAB_SAMPLE, 0)
+    return next((other for other in locales if _street_pool(other, _VOCAB_SAMPLE, 0) == pool), code)
+
+
+def per_locale_addresses() -> dict[str, Any]:
+    """Street and full addresses of every locale: the share measured right and the fit's largest locale."""
+    from faker import Faker
+
+    from benchmarks.bench_addresses import largest_locale, own_address_locales
+
+    table: dict[str, Any] = {}
+    for code in own_address_locales():
+        truth = counted_as(code)
+        row: dict[str, Any] = {"counted_as": truth}
+        for kind in ("street", "full"):
+            fake = Faker(code)
+            fake.seed_instance(PER_LOCALE_SEED)
+            draw = fake.address if kind == "full" else fake.street_address
+            values = [
+                " ".join(", ".join(line.strip() for line in draw().split("\n")).split()) for _ in range(PER_LOCALE)
+            ]
+            column = pd.Series(np.random.default_rng(1).choice(values, 1_500))
+            top = largest_locale(column)
+            row[kind] = {"right": round(float(np.mean(measured("address", values) == truth)), 4), "fit": top}
+        table[code] = row
+        print(
+            f"{code:7s} as {truth:6s} street {row['street']['right']:6.1%} fit {row['street']['fit']:6s}"
+            f"{'' if row['street']['fit'] == truth else ' WRONG':6s}   full {row['full']['right']:6.1%} "
+            f"fit {row['full']['fit']:6s}{'' if row['full']['fit'] == truth else ' WRONG'}",
+            flush=True,
+        )
+    summary: dict[str, Any] = {"locales": len(table)}
+    for kind in ("street", "full"):
+        wrong = [code for code, row in table.items() if row[kind]["fit"] != row["counted_as"]]
+        summary[kind] = {
+            "mean_right": round(float(np.mean([row[kind]["right"] for row in table.values()])), 4),
+            "fit_wrong": wrong,
+        }
+        print(
+            f"{kind:6s} addresses: mean share measured right {summary[kind]['mean_right']:.1%}; the fit's largest "
+            f"locale wrong for {len(wrong)} of {len(table)}: {', '.join(wrong) or 'none'}"
+        )
+    return {"summary": summary, "per_locale": table}
+
+
 def main() -> int:
     from benchmarks.walk_tables import clinic
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=None, help="write the per-locale table as JSON here")
+    parser.add_argument("--full-only", action="store_true", help="only the per-locale street and full addresses")
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    result = per_locale_addresses()
+    if args.out is not None:
+        import faker
+
+        from benchmarks.common import machine, write_results
+
+        write_results(args.out, {"faker": faker.VERSION, **result, "machine": machine()})
+    if args.full_only:
+        return 0
 
     for label, parts in (
         ("de_DE", {"de_DE": 2_000}),

@@ -7,14 +7,17 @@ phone country codes follow (:mod:`synth.generated_country_codes`). A locale is n
 share says a language, as a category would), and the model file keeps nothing else: no name, street or word.
 
 How a value's locale is measured: a name's first and last words (in the locale's order: family name first in
-Japanese and Hungarian) are looked up in every locale's weighted lists, a street address's words and layout (house
-number first or last) in a vocabulary of 150 seeded Faker addresses of every locale; a mixture of locales is fitted
-to a seeded sample of up to :data:`SAMPLE_VALUES` values (a few EM steps) and each value goes to its most likely
-locale. Locales are not merged into language families: Faker's English lists differ in ways a user sees (en_GB's
-"Flat 17, Janet Meadows" and British surnames, en_IN's Indian names, en_US's "08063 Swanson Pines"), so each keeps its
-own lists; locales whose lists are identical (de and de_DE, en_US and en_CA addresses, fr_CA and fr_QC names) count as
-one. The language-only name lists "en" and "es" are left out: "es" holds two names, and "en" is en_US's wider,
-unweighted list, which would split an American table in two.
+Japanese and Hungarian) are looked up in every locale's weighted lists, an address's words and layout (house number
+first or last) in a vocabulary of 150 seeded Faker street addresses and 150 whole ones (city, postcode, region) of
+every locale, where the words of its lists of street types and places count as seen once (street lines alone until
+session 27: whole Japanese addresses went to zh_TW, Swedish ones to en_BD, 8 more locales' elsewhere); a mixture of
+locales is fitted to a seeded sample of up to :data:`SAMPLE_VALUES` values (a few EM steps) and each value goes to
+its most likely locale. Fakes are street lines of those locales, for a column of whole addresses too. Locales are
+not merged into language families: Faker's English lists differ in ways a user sees (en_GB's "Flat 17, Janet
+Meadows" and British surnames, en_IN's Indian names, en_US's "08063 Swanson Pines"), so each keeps its own lists;
+locales whose lists are identical (de and de_DE, en_US and en_CA streets, fr_CA and fr_QC names) count as one. The
+language-only name lists "en" and "es" are left out: "es" holds two names, and "en" is en_US's wider, unweighted
+list, which would split an American table in two.
 
 When more than half the sampled values belong to no locale, or no locale holds :data:`MIN_LOCALE_ROWS` rows, or only
 en_US does, nothing is stored and fakes come from en_US as before. Names written without a space (Chinese, Korean)
@@ -174,10 +177,11 @@ def _name_index() -> tuple[tuple[str, ...], dict[str, np.ndarray], dict[str, np.
     return locales, index["first"], index["last"], faker_titles(("prefixes", "suffixes"))
 
 
-def _street_pool(code: str, size: int, seed: int) -> list[str]:
-    """``size`` seeded Faker street addresses of a locale, on one line, from a generator holding only the
-    locale's person and address providers: building a whole ``Faker(code)`` for each of 60 locales took 4.7 s of a
-    first fit under load, this 0.7 s. Locales whose addresses need more providers get the whole ``Faker``."""
+def _street_pool(code: str, size: int, seed: int, full: bool = False) -> list[str]:
+    """``size`` seeded Faker street addresses of a locale (``full``: whole addresses, with city and postcode), on
+    one line, from a generator holding only the locale's person and address providers: building a whole
+    ``Faker(code)`` for each of 60 locales took 4.7 s of a first fit under load, this 0.7 s. Locales whose addresses
+    need more providers get the whole ``Faker``."""
     from faker.generator import Generator
 
     try:
@@ -192,13 +196,13 @@ def _street_pool(code: str, size: int, seed: int) -> list[str]:
                     continue
             faker.add_provider(module.Provider(faker))
         faker.seed_instance(seed)
-        values = [faker.street_address() for _ in range(size)]
+        values = [faker.address() if full else faker.street_address() for _ in range(size)]
     except AttributeError:  # a formatter of another provider ("plant_name" in en_PH)
         from faker import Faker
 
         faker = Faker(code)
         faker.seed_instance(seed)
-        values = [faker.street_address() for _ in range(size)]
+        values = [faker.address() if full else faker.street_address() for _ in range(size)]
     return [" ".join(v.replace("\n", ", ").split()) for v in values]
 
 
@@ -231,33 +235,59 @@ def _suffixes(code: str) -> list[str]:
     return words
 
 
+def _place_words(code: str) -> list[str]:
+    """Words of the locale's own lists of places Faker draws whole addresses from (``cities``, ``streets``,
+    ``states``, ``prefectures``, ``towns`` …; not ``countries``, which every locale holds in some language),
+    lower-cased. 150 seeded addresses hold few of sk_SK's 2,840 towns: with whole addresses but not these lists,
+    39% of its whole addresses measured sk_SK and a fit of 200 of them stored nothing for 2 seeds of 6."""
+    provider = importlib.import_module(f"faker.providers.address.{code}").Provider
+    words: list[str] = []
+    for attr, value in vars(provider).items():
+        if attr.startswith("_") or "format" in attr or attr == "countries" or not isinstance(value, list | tuple):
+            continue
+        words += [w for item in value if isinstance(item, str) and "{" not in item for w in _words(item)]
+    return words
+
+
 @lru_cache(maxsize=1)
 def _address_index() -> tuple[tuple[str, ...], dict[str, np.ndarray], tuple[str, ...]]:
-    """Locales with street addresses of their own, token → frequency in each one's seeded sample (the locale's
-    street-type words and names count as seen once), and the street-type words longest first, for glued names
+    """Locales with street addresses of their own, token → frequency in each one's seeded samples (the locale's
+    street-type words, places and names count as seen once), and the street-type words longest first, for glued names
     ("Lucasboulevard", "Hauptstraße")."""
     import faker.providers.address as address
 
     pools: dict[str, list[str]] = {}
+    vocabulary: dict[str, list[list[str]]] = {}
     codes = sorted((m.name for m in pkgutil.iter_modules(address.__path__)), key=_preference)
     for code in codes:
         if "_" not in code and (code == "en" or f"{code}_{code.upper()}" in codes):
             continue  # Faker's "de", "es", "th" and "en" are de_DE, es_ES, th_TH and en_US
         try:
             pool = _street_pool(code, _VOCAB_SAMPLE, 0)
+            whole = _street_pool(code, _VOCAB_SAMPLE, 0, full=True)
         except (ImportError, AttributeError):
             continue
-        if all(other != pool for other in pools.values()):  # en_CA's are en_US's
-            pools[code] = pool
+        same = next((other for other, streets in pools.items() if streets == pool), None)
+        if same is None:
+            pools[code], vocabulary[code] = pool, [pool, whole]
+        else:  # en_CA's streets are en_US's: its whole addresses (provinces, postcodes) are en_US's too
+            vocabulary[same].append(whole)
     locales = tuple(pools)
     index: dict[str, np.ndarray] = {}
     glued: set[str] = set()
     for j, code in enumerate(locales):
         counts: dict[str, int] = {}
-        for token in (t for v in pools[code] for t in set(_address_tokens(v))):
-            counts[token] = counts.get(token, 0) + 1
+        for sample in vocabulary[code]:
+            # A token's count in the sample (street or whole addresses) where it is most common: averaged over
+            # the two, a street's words counted half and en_US streets ("Apt. 909") read as fr_CA's.
+            seen: dict[str, int] = {}
+            for token in (t for v in sample for t in set(_address_tokens(v))):
+                seen[token] = seen.get(token, 0) + 1
+            for token, count in seen.items():
+                counts[token] = max(counts.get(token, 0), count)
         extra = _suffixes(code)
         glued.update(w for w in extra if len(w) >= 3)
+        extra += _place_words(code)
         names = name_locales().get(code)
         if names is not None:
             extra += [str(w).lower() for pair in names.pairs for words in pair for w in words[0]]
@@ -265,7 +295,10 @@ def _address_index() -> tuple[tuple[str, ...], dict[str, np.ndarray], tuple[str,
             counts[token] = max(counts.get(token, 0), 1)
         for token, count in counts.items():
             index.setdefault(str(token), np.zeros(len(locales)))[j] = count / len(pools[code])
-    return locales, index, tuple(sorted(glued, key=len, reverse=True))
+    # Rows of one float32 table: with whole addresses and place lists the index holds 89,622 tokens (49,484 from
+    # street lines alone); memory traced after building it is 55 MB so, 76 MB in float64 (48 MB before).
+    table = np.array(list(index.values()), dtype=np.float32)
+    return locales, dict(zip(index, table, strict=True)), tuple(sorted(glued, key=len, reverse=True))
 
 
 def _lookup(token: str, index: dict[str, np.ndarray], glued: tuple[str, ...]) -> list[np.ndarray]:

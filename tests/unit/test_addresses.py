@@ -9,18 +9,20 @@ import numpy as np
 import pandas as pd
 import pytest
 from faker import Faker
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import synth
 from synth.generated_locales import locale_shares
 from synth.schema import ColumnKind, infer_schema
 from synth.schema.addresses import (
+    LABEL_DISTINCT,
     STREET_WORDS,
     address_share,
     is_street_address,
     leading_number_suffixes,
     numberless_suffixes,
+    street_word_and_number,
 )
 from synth.schema.pii import iban_ok
 
@@ -275,3 +277,49 @@ def test_the_readme_count_of_locales_whose_addresses_are_found() -> None:
     result = measure(recognise=False, negatives=False)
     assert (result["found"], result["locales"]) == (67, 67)
     assert result["missed"] == {}
+
+
+def test_gates_and_bus_routes_stay_categories_while_norwegian_and_spanish_streets_are_addresses() -> None:
+    """Session 27: "gate" (Norwegian for street) and "ruta" (Spanish for road) made a column of 12 airport gates or
+    10 bus routes over 2,000 rows read as 100% street addresses; a bare street word and number is a label unless a
+    column holds 50 distinct ones. Real streets of those languages, bare or long, still read as addresses."""
+    rng = np.random.default_rng(27)
+    gates = [f"Gate {n}" for n in ["1", "2", "3", "4", "5", "6", "7", "7A", "8", "9", "10", "12"]]
+    routes = [f"Ruta {n}" for n in [1, 2, 3, 5, 7, 8, 12, 15, 21, 33]]
+    table = pd.DataFrame({"gate": rng.choice(gates, 2_000), "route": rng.choice(routes, 2_000)})
+    for code in ("no_NO", "es_ES"):  # Faker has no nb_NO: no_NO is its Norwegian Bokmål ("Amundsenholtet 647")
+        fake = Faker(code)
+        fake.seed_instance(27)
+        table[code] = [fake.street_address() for _ in range(2_000)]
+    table["storgata"] = [f"Storgata {n}" for n in rng.integers(1, 200, 2_000)]  # one street, many house numbers
+    table["ruta_km"] = [f"Ruta {r} km {k}, Casa {c}" for r, k, c in rng.integers(1, 90, (2_000, 3))]
+    schema = infer_schema(table)
+    for column in ("gate", "route"):
+        assert schema[column].kind is ColumnKind.CATEGORICAL, (column, schema[column].reason)
+    for column in ("no_NO", "es_ES", "storgata", "ruta_km"):
+        assert schema[column].kind is ColumnKind.PII and schema[column].pii_type == "address", (
+            column,
+            schema[column].reason,
+        )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    word=st.sampled_from(sorted(STREET_WORDS)),
+    numbers=st.sets(st.integers(1, 9_999), min_size=2, max_size=LABEL_DISTINCT - 1),
+    first=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_a_street_word_and_fewer_than_50_numbers_is_a_label(
+    word: str, numbers: set[int], first: bool, seed: int
+) -> None:
+    labels = [f"{n} {word.capitalize()}" if first else f"{word.capitalize()} {n}" for n in sorted(numbers)]
+    assert all(street_word_and_number(v) for v in labels)
+    spec = infer_schema(pd.DataFrame({"label": _households(labels, rows=600, seed=seed)}))["label"]
+    assert spec.kind is ColumnKind.CATEGORICAL, spec.reason
+
+
+@pytest.mark.parametrize(("distinct", "address"), [(LABEL_DISTINCT - 1, False), (LABEL_DISTINCT, True)])
+def test_bare_street_words_and_numbers_are_addresses_from_50_distinct(distinct: int, address: bool) -> None:
+    values = [f"Calle {n}" for n in range(1, distinct + 1)]
+    assert (address_share(values * 20) >= 0.5) is address
