@@ -24,6 +24,7 @@ Usage::
 
     .venv/bin/python -m benchmarks.bench_conditions           # writes benchmarks/results/conditions.json
     .venv/bin/python -m benchmarks.bench_conditions --quick   # smaller tables, no Adult
+    .venv/bin/python -m benchmarks.bench_conditions --out benchmarks/results/conditions_s27.json
 """
 
 from __future__ import annotations
@@ -259,6 +260,7 @@ def bench_table(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="20k transactions, no Adult")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
     args = parser.parse_args()
     import synth
 
@@ -321,8 +323,8 @@ def main() -> None:
         },
     }
     print(json.dumps(summary, indent=2))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
         json.dumps(
             {
                 "machine": {
