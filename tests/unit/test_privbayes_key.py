@@ -82,9 +82,10 @@ def test_parent_sets_hold_the_key_whenever_it_fits(sizes: list[int], degree: int
 
 
 def test_the_key_stays_the_root_when_a_date_part_before_it_is_dropped(flagged: pd.DataFrame) -> None:
-    # Uniform days have no weekday pattern, so the noisy test drops the date's hidden weekday column before the
-    # network is learned: the key's position, taken before that drop, pointed past the last column (the
-    # transactions table's fraud key raised IndexError in bench_conditions).
+    # Uniform days at midnight have no weekday pattern and no time of day, so the noisy tests drop the date's hidden
+    # weekday and its candidate time of day before the network is learned: the key's position, taken before those
+    # drops, pointed past the last column (the transactions table's fraud key raised IndexError in
+    # bench_conditions once its date's candidate time of day was dropped).
     rng = np.random.default_rng(5)
     dated = flagged.assign(day=pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, len(flagged)), "D"))
     dated = dated[["day", "x", "y", "kind", "flag"]]
