@@ -307,6 +307,9 @@ class PrivBayes(NetworkSampling, Synthesizer):
             flat = {name for name, grain in self._time_grains.items() if grain is None}
             data, schema = data.drop(columns=sorted(flat)), schema.select(n for n in schema.names if n not in flat)
 
+        # The tests above may drop a date's hidden weekday or candidate time of day, so the key's position is read
+        # again from the columns left (the position taken before them pointed past the last column or at another).
+        key = self._key_index(schema)
         progress(0.02, "private domains")
         plans = [self._domain_plan(spec, declared) for spec in schema]
         # Budget weights: a private domain costs 1, a number or date with a declared or seen range only needs its

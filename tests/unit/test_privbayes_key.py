@@ -79,3 +79,17 @@ def test_parent_sets_hold_the_key_whenever_it_fits(sizes: list[int], degree: int
         if fits:
             assert parents[0] == key
             assert sizes[child] * math.prod(sizes[p] for p in parents) <= max_cells
+
+
+def test_the_key_stays_the_root_when_a_date_part_before_it_is_dropped(flagged: pd.DataFrame) -> None:
+    # Uniform days at midnight have no weekday pattern and no time of day, so the noisy tests drop the date's hidden
+    # weekday and its candidate time of day before the network is learned: the key's position, taken before those
+    # drops, pointed past the last column (the transactions table's fraud key raised IndexError in
+    # bench_conditions once its date's candidate time of day was dropped).
+    rng = np.random.default_rng(5)
+    dated = flagged.assign(day=pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, len(flagged)), "D"))
+    dated = dated[["day", "x", "y", "kind", "flag"]]
+    model = _fit(dated, epsilon=100.0, key_column="flag")
+    network = model.network()
+    assert network[0] == ("flag", [])
+    assert all(parents[0] == "flag" for _, parents in network[1:]), network
