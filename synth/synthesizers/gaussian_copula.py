@@ -12,7 +12,7 @@ from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.schema.conformance import round_recorded
 from synth.synthesizers.base import Param, Synthesizer, register_state
-from synth.synthesizers.category_ranges import CategoryRange, frame_category_ranges, model_ranges
+from synth.synthesizers.category_ranges import RANGES_ARTIFACT, CategoryRange, frame_category_ranges, model_ranges
 from synth.synthesizers.column_order import (
     frame_anchors,
     frame_number_orders,
@@ -214,6 +214,7 @@ class GaussianCopula(Synthesizer):
             "quantiles are limited like any number's.",
         ),
         RULES_ARTIFACT,
+        RANGES_ARTIFACT,
     )
 
     n_knots: int
