@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import synth
+from benchmarks.bench_category_ranges import ages
 from synth.synthesizers.category_ranges import (
     CategoryRange,
     describe_ranges,
@@ -45,16 +46,6 @@ def offices(n: int = 1_500, seed: int = 0) -> pd.DataFrame:
             "salary": rng.normal(50_000, 9_000, n).round(),
         }
     )
-
-
-def ages(n: int = 1_500, seed: int = 0) -> pd.DataFrame:
-    """Whole ages 18 to 90 and their bands, the gaps between bands one year wide; an income beside them."""
-    rng = np.random.default_rng(seed)
-    age = rng.integers(18, 91, n)
-    edges = [18, 25, 35, 45, 55, 65, 91]
-    labels = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
-    band = np.asarray(labels, dtype=object)[np.searchsorted(edges, age, side="right") - 1]
-    return pd.DataFrame({"age": age, "age_band": band, "income": (age * 900 + rng.normal(0, 8_000, n)).round()})
 
 
 def test_a_cut_is_the_coarsest_round_number_inside_the_gap() -> None:
