@@ -4,7 +4,7 @@ drawing the rows that break one again (:func:`synth.synthesizers.row_orders.keep
 
 Without it a model that draws the number and the category in separate steps mixes them: CART fitted on the hr walk
 table (offices Berlin, London, Madrid; Remote rows have no coordinates) gave 26 of 3,000 rows whose coordinates lay
-in another office's range (Pruned CART 25), even a Madrid latitude with a Berlin longitude. A user sees it at once.
+in another office's range (Pruned CART 21, the copula 1,465), even a Madrid latitude with a Berlin longitude.
 
 A rule stores the levels in the order of their ranges and the **cuts** between neighbouring ranges: the coarsest
 round number strictly inside each gap (50 between Madrid's latitudes, up to 40.50, and London's, from 51.42; 34.5
