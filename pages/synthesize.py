@@ -11,6 +11,7 @@ import synth
 from synth.report.card import params_text
 from synth.schema import KIND_LABELS
 from synth.synthesizers import get
+from synth.synthesizers.category_ranges import describe_ranges
 from synth.synthesizers.column_order import describe_orders
 from synth.synthesizers.derived import describe_rules
 from synth.synthesizers.people import describe_people
@@ -186,6 +187,9 @@ if models:
         orders = describe_orders(current.model)
         if orders:  # a later date or number drawn so it never passes an earlier one (synth.synthesizers.column_order)
             st.caption(f":material/swap_vert: **Orders kept:** {md(orders)}")
+        ranges = describe_ranges(current.model)
+        if ranges:  # a number kept inside its category's range (synth.synthesizers.category_ranges)
+            st.caption(f":material/straighten: **Ranges kept:** {md(ranges)}")
         statement = getattr(current.model, "privacy_statement", None)
         if callable(statement):  # a DP model says what its budget was spent on and what it treated as public
             st.caption(f"**What ε covers in this model:** {md(statement())}")

@@ -28,6 +28,7 @@ from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detect
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluate_discriminator
 from synth.evaluation.fidelity.distributions import ColumnDistribution, PairView, column_distributions, pair_view
 from synth.evaluation.fidelity.orders import OrderBreaks
+from synth.evaluation.fidelity.ranges import RangeBreaks, evaluate_ranges
 from synth.evaluation.fidelity.results import SdmetricsScores
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.fidelity.segments import Condition, SegmentResult, evaluate_segment
@@ -217,6 +218,11 @@ def pair(
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Looking for orders the real table keeps…", max_entries=16)
 def orders(key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: synth.Schema) -> tuple[OrderBreaks, ...]:
     return synth.evaluate_orders(_train, _synthetic, schema)
+
+
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Looking for numbers kept inside a category's range…", max_entries=16)
+def ranges(key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: synth.Schema) -> tuple[RangeBreaks, ...]:
+    return evaluate_ranges(_train, _synthetic, schema)
 
 
 @st.cache_data(

@@ -100,6 +100,7 @@ def _write_atomically(path: str, write: Any, overwrite: bool) -> None:
 
 def fit(args: argparse.Namespace) -> int:
     import synth
+    from synth.synthesizers.category_ranges import describe_ranges
     from synth.synthesizers.column_order import describe_orders
     from synth.synthesizers.derived import describe_rules
     from synth.synthesizers.people import FIND_PERSON, describe_people
@@ -135,6 +136,9 @@ def fit(args: argparse.Namespace) -> int:
     orders = describe_orders(model)
     if orders:  # and the orders between columns every synthetic row keeps
         note(orders, quiet=args.quiet)
+    ranges = describe_ranges(model)
+    if ranges:  # and the numbers kept inside their category's range
+        note(f"Ranges kept: {ranges}", quiet=args.quiet)
     people = describe_people(model)
     if people:  # and what one synthetic person's rows share
         note(people, quiet=args.quiet)

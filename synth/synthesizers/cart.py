@@ -104,6 +104,7 @@ from synth.synthesizers.cart_steps import (
     time_unit,
     week_units,
 )
+from synth.synthesizers.category_ranges import CategoryRange, frame_category_ranges
 from synth.synthesizers.column_order import anchor_base, find_anchors, in_units_of
 from synth.synthesizers.compositions import composed_columns
 from synth.synthesizers.derived import (
@@ -234,13 +235,16 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
     band_decimals_: tuple[tuple[str, int], ...]
     refiner_: Refiner | None
     refine_skipped_: bool
+    category_ranges_: tuple[CategoryRange, ...]
 
     def _check_state(self) -> None:
+        from synth.synthesizers.category_ranges import categorical_names, check_ranges
         from synth.synthesizers.rule_checks import check_rules
         from synth.synthesizers.state_checks import check_cart  # the tree arrays reach compiled code
 
         check_cart(self)
         check_rules(self)
+        check_ranges(self, {c.name for c in self.columns_ if c.kind.is_numeric}, categorical_names(self.columns_))
 
     # ------------------------------------------------------------------ fit
     def _order(self, data: pd.DataFrame, schema: Schema) -> list[str]:
@@ -364,6 +368,9 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         # bound, or one whose earlier column is sometimes missing) is kept on whole rows, drawing the rows that
         # break it again (the copula's way).
         self.date_orders_, self.number_orders_ = redrawn_orders(data, schema, written, columns, anchors)
+        # A number whose ranges never overlap between a category's levels (an office's latitude) is kept inside its
+        # row's level's range on whole rows, with the orders (synth.synthesizers.category_ranges).
+        self.category_ranges_ = frame_category_ranges(data, schema, written, self.rule_thresholds()[0])
         numbers = [j for j, c in enumerate(columns) if c.kind.is_numeric]
         # Binned predictors (Pruned CART's predictor_bins) are binned per slot: residual predictors are not offered.
         offered = getattr(self, "residual_splits", False) and not self._binned_predictors()

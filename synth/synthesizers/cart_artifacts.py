@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from synth.synthesizers.category_ranges import RANGES_ARTIFACT
 from synth.synthesizers.derived import RULES_ARTIFACT
 from synth.synthesizers.inventory import ArtifactItem
 
@@ -49,4 +50,5 @@ CART_ARTIFACTS = (
         "only when random pairs of the two columns' values would break it on at least 1% of pairs.",
     ),
     RULES_ARTIFACT,
+    RANGES_ARTIFACT,
 )

@@ -130,6 +130,7 @@ def sample_conditioned(
     unconditioned rows are drawn and filtered (bounded rejection). Either way every kept row is checked
     against the conditions on its final, user-facing values.
     """
+    from synth.synthesizers.category_ranges import model_ranges
     from synth.synthesizers.column_order import unplanned_columns
     from synth.synthesizers.conditional import exact_sampler
     from synth.synthesizers.derived import derived_columns
@@ -149,6 +150,7 @@ def sample_conditioned(
     # by filtering the rows (every row is checked below), the others by the exact sampler.
     computed = derived_columns(model) | unplanned_columns(model)
     row_orders = model_orders(model)  # kept on whole rows (the copula's, the DP network's declared ones)
+    ranges = model_ranges(model)  # numbers kept inside their category's range, the same way (category_ranges)
     splits = getattr(model, "times_", ())  # datetimes the model draws as day + time of day (time_of_day)
     time_orders = getattr(model, "time_orders_", ())
     zones = getattr(model, "time_zones_", {})  # columns the model draws on their local clock (time_of_day)
@@ -169,8 +171,8 @@ def sample_conditioned(
         if sampler is not None:
             body, weights = sampler(model, size, rng, day_conditions(drawn_conditions, splits, zones))
             body = model._derive_frame(body)
-            if row_orders:  # rows that break an order the model keeps are not rows it draws
-                weights = order_kept_weights(body, weights, row_orders)
+            if row_orders or ranges:  # rows that break an order or range the model keeps are not rows it draws
+                weights = order_kept_weights(body, weights, row_orders, ranges)
             body = join_parts(model, body, rng, checked)  # (weekdays moved within the conditions' ranges)
             if time_orders:  # nor rows whose timestamps on one day break an order (time_of_day)
                 weights = order_kept_weights(body, weights, time_orders)

@@ -12,6 +12,7 @@ from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.schema.conformance import round_recorded
 from synth.synthesizers.base import Param, Synthesizer, register_state
+from synth.synthesizers.category_ranges import RANGES_ARTIFACT, CategoryRange, frame_category_ranges, model_ranges
 from synth.synthesizers.column_order import (
     frame_anchors,
     frame_number_orders,
@@ -213,6 +214,7 @@ class GaussianCopula(Synthesizer):
             "quantiles are limited like any number's.",
         ),
         RULES_ARTIFACT,
+        RANGES_ARTIFACT,
     )
 
     n_knots: int
@@ -228,6 +230,7 @@ class GaussianCopula(Synthesizer):
     date_units_: tuple[tuple[str, int], ...]
     gap_days_: tuple[str, ...]
     number_orders_: tuple[tuple[str, str, float], ...]
+    category_ranges_: tuple[CategoryRange, ...]
     stratify_by_: tuple[str, ...]
     rare_flag_: tuple[str, object] | None
     components_: tuple[CopulaComponent, ...]
@@ -250,11 +253,15 @@ class GaussianCopula(Synthesizer):
 
     def _check_state(self) -> None:
         # A loaded file's arrays are checked before sampling reads them.
+        from synth.synthesizers.category_ranges import CATEGORIES, check_ranges
         from synth.synthesizers.rule_checks import check_rules
         from synth.synthesizers.state_checks import check_copula
 
         check_copula(self)
         check_rules(self)
+        schema = self.schema_
+        numbers = {c.name for c in schema if c.kind.is_numeric and c.name in schema.modelled}
+        check_ranges(self, numbers, {c.name for c in schema if c.kind in CATEGORIES and c.name in schema.modelled})
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         progress(0.0, "choosing the mixture column")
@@ -279,6 +286,9 @@ class GaussianCopula(Synthesizer):
             *frame_redrawn_number_orders(data, schema, skip, pairs(complete)),
             *frame_redrawn_date_orders(data, schema, skip, pairs(self.date_gaps_)),
         )
+        # A number whose ranges never overlap between a category's levels (an office's latitude) is kept inside its
+        # row's level's range the orders' way (synth.synthesizers.category_ranges).
+        self.category_ranges_ = frame_category_ranges(data, schema, skip, threshold)
         data, schema = to_gaps(data, schema, self.date_gaps_, self._day_gaps())
         min_rows = int(self.min_stratum_rows)
         by = self._stratify_columns(data, schema, rng)
@@ -331,8 +341,8 @@ class GaussianCopula(Synthesizer):
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         body = self._draw_rows(n, rng, progress)
-        orders = getattr(self, "number_orders_", ())  # files saved before number orders have none
-        return keep_orders(body, orders, lambda m: self._draw_rows(m, rng, lambda *_: None))
+        orders = getattr(self, "number_orders_", ())  # files saved before number orders (or ranges) have none
+        return keep_orders(body, orders, lambda m: self._draw_rows(m, rng, lambda *_: None), model_ranges(self))
 
     def _draw_rows(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         frame = self._draw_components(n, rng, progress)

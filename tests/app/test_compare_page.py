@@ -408,6 +408,32 @@ def test_associations_say_which_orders_of_the_real_table_the_synthetic_rows_brea
         assert len(warnings) == 1 and "households above people" in warnings[0], warnings
 
 
+@pytest.mark.parametrize(("synthesizer", "kept"), [("independent", False), ("pruned_cart", True)])
+def test_associations_list_the_numbers_kept_inside_a_category_s_range(synthesizer: str, kept: bool) -> None:
+    from tests.unit.test_category_ranges import offices
+
+    at = start()
+    upload(at, "offices.csv", offices(1_200).to_csv(index=False).encode())
+    fit(at, synthesizer)
+    sample(at)
+    open_section(goto(at, "compare"), "Associations")
+    assert any("inside a category's range" in m.value for m in at.markdown)
+    ranges = table_with(at, "range").set_index("range")
+    assert sorted(ranges.index) == [
+        "office_lat within each office's range (3 levels)",
+        "office_lon within each office's range (3 levels)",
+    ]
+    assert (ranges["real rows breaking it"] == 0).all()
+    assert (ranges["random pairs breaking it"] > 0.3).all()
+    warnings = [w.value for w in at.warning if "ranges are broken" in w.value]
+    if kept:
+        assert (ranges["synthetic rows breaking it"] == 0).all() and not warnings
+        assert any("keeps all 2 ranges" in s.value for s in at.success)
+    else:  # drawn apart, most offices get another office's coordinates
+        assert (ranges["synthetic rows breaking it"] > 0.3).all()
+        assert len(warnings) == 1 and "CART, Pruned CART and the Gaussian copula keep such ranges" in warnings[0]
+
+
 def test_the_discriminator_caption_says_whose_real_rows_it_faced() -> None:
     # Against the holdout when it has 200 rows; a smaller one leaves the training rows, which flatter a table
     # that tracks them, and the caption says so rather than passing the figure off as the usual one.

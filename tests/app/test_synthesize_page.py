@@ -164,6 +164,20 @@ def test_the_orders_a_model_keeps_are_listed_under_it() -> None:
     assert len(shown) == 1 and "households ≤ people" in shown[0], [c.value for c in at.caption]
 
 
+def test_the_ranges_a_model_keeps_are_listed_under_it() -> None:
+    from tests.unit.test_category_ranges import offices
+
+    at = upload(start(), "offices.csv", offices(800).to_csv(index=False).encode())
+    fit(at, "independent")  # keeps no range: no caption
+    assert not any("Ranges kept" in c.value for c in at.caption)
+    fit(at, "gaussian_copula")
+    shown = [c.value for c in at.caption if "Ranges kept" in c.value]
+    assert len(shown) == 1, [c.value for c in at.caption]
+    assert "office_lat and office_lon within each office's range (3 offices)" in shown[0], shown[0]
+    holds = [m.value for m in at.markdown if "**Category ranges**" in m.value]
+    assert holds, "the model file's list does not name the ranges"
+
+
 def test_the_main_settings_show_and_the_rest_fold_into_advanced() -> None:
     """Pruned CART showed fifteen settings in a row, among them 'Pruning strength', which it ignores unless
     'Pruning per row' is 0. The settings an analyst is expected to touch stay in view; the rest (defaults chosen

@@ -119,6 +119,16 @@ def test_fit_names_the_orders_every_synthetic_row_keeps(tmp_path: Path) -> None:
     assert "households ≤ people" in orders
 
 
+def test_fit_names_the_ranges_every_synthetic_row_keeps(tmp_path: Path) -> None:
+    from tests.unit.test_category_ranges import offices
+
+    offices(800).to_csv(tmp_path / "offices.csv", index=False)
+    proc = run("fit", "offices.csv", "--synthesizer", "gaussian_copula", "--seed", "0", "-o", "m.synth", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    (ranges,) = [line for line in proc.stderr.splitlines() if "Ranges kept" in line]
+    assert "office_lat and office_lon within each office's range (3 offices)" in ranges
+
+
 def test_sample_to_parquet_csv_and_dataset_gives_the_same_rows(work: Path) -> None:
     common = ["--rows", "70000", "--seed", "5", "--where", "age >= 30 and sex = Female"]
     a = run("sample", "model.synth", *common, "-o", "a.parquet", "--chunk-rows", "10000", cwd=work)

@@ -48,6 +48,8 @@ class NetworkSampling:
         def draw(m: int, report: ProgressCallback) -> pd.DataFrame:
             return self._derive_frame(self._generate(m, rng, report, None if roots is None else roots(m)))
 
+        # No category ranges (synth.synthesizers.category_ranges) here: their cuts are read from the training rows
+        # without noise, and ε covers everything this model holds; a declared order is the schema's, not the data's.
         return keep_orders(draw(n, progress), getattr(self, "declared_orders_", ()), lambda m: draw(m, lambda *_: None))
 
     def _sample_given(

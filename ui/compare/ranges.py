@@ -1,0 +1,57 @@
+"""Compare's "Numbers the real table keeps inside a category's range" table, right below the orders: an office's
+latitude inside that office's range, an age inside its band (:mod:`synth.evaluation.fidelity.ranges`)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import cached, state
+from ui.text import md
+
+#: Who keeps a range the synthetic rows break, for the warning of a broken one.
+RANGE_REMEDY = (
+    "CART, Pruned CART and the Gaussian copula keep such ranges themselves: a row whose number lies outside its "
+    "category's range is drawn again."
+)
+
+
+def range_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
+    """Numbers whose ranges never overlap between a category's levels on the real rows, and how often synthetic
+    rows put one in another level's range: a Madrid latitude beside a Berlin office is seen at once."""
+    found = cached.ranges(run_key, ds.train, syn.df, ds.schema)
+    if not found:  # nothing to say: most tables have no such number, and the orders' section already speaks
+        return
+    st.markdown("**Numbers the real table keeps inside a category's range**")
+    broken = [b for b in found if b.broken > 0]
+    if broken:
+        worst = broken[0]
+        st.warning(
+            f"{len(broken)} of {len(found)} ranges are broken by synthetic rows: {worst.broken:.1%} of synthetic "
+            f"rows have {md(worst.rule.number)} outside their {md(worst.rule.category)}'s range, which no real row "
+            "does. " + RANGE_REMEDY
+        )
+    else:
+        which = "the real table's one range" if len(found) == 1 else f"all {len(found)} ranges of the real table"
+        st.success(f"Every synthetic row keeps {which}.")
+    st.dataframe(
+        [
+            {
+                "range": f"{b.rule.number} within each {b.rule.category}'s range ({len(b.rule.levels)} levels)",
+                "real rows breaking it": 0.0,
+                "synthetic rows breaking it": b.broken,
+                "random pairs breaking it": b.random_breaks,
+            }
+            for b in found
+        ],
+        column_config={
+            name: st.column_config.NumberColumn(format="percent")
+            for name in ("real rows breaking it", "synthetic rows breaking it", "random pairs breaking it")
+        },
+        hide_index=True,
+        key="range_breaks",
+    )
+    st.caption(
+        "A range counts when every level of the category holds at least 20 real rows with the number, no two "
+        "levels' ranges overlap and values paired at random would break it on at least 1% of pairs. Rows with "
+        "either value missing are left out."
+    )
