@@ -86,6 +86,7 @@ from synth.generated_formats import _widen as _widen
 from synth.generated_formats import disjoint_template as disjoint_template
 from synth.generated_formats import fresh_identifiers as fresh_identifiers
 from synth.generated_formats import hash_values as hash_values
+from synth.generated_full_addresses import whole_addresses
 from synth.generated_ibans import iban_layouts
 from synth.generated_ips import ip_ranges
 
@@ -260,6 +261,9 @@ class GeneratedColumns:
                     detail["ip_ranges"] = ranges
                 if shares:
                     detail["locales"] = shares
+                whole = whole_addresses(spec.pii_type, present, shares)  # share of whole addresses, not values
+                if whole is not None:
+                    detail["whole_addresses"] = whole
                 if spec.pii_type == "email":
                     # Public reserved names, not real values: the ones the real addresses do not use.
                     detail["domains"] = unused_email_domains(present)
@@ -401,6 +405,7 @@ class GeneratedColumns:
                 ip_ranges=plan.detail.get("ip_ranges"),
                 hyphenated=plan.detail.get("hyphenated"),
                 cards=plan.detail.get("cards"),
+                whole_addresses=plan.detail.get("whole_addresses"),
             )
         return fake_text(n, rng, plan.detail["max_chars"])
 

@@ -1,0 +1,176 @@
+"""A column of whole addresses gets whole addresses back: "Storgata 12, 0155 Oslo", not "Storgata 12".
+
+Fakes of an address column were street lines whatever the real column held, so a column of whole addresses
+(street, postcode and city on one line, as Faker's ``address()`` writes them with its lines joined by ", ") came
+back half as long, and a parser expecting a postcode found none. Fitting now measures the share of rows written as
+whole addresses and the separator between their lines; sampling gives that share of rows whole addresses of their
+locale (:func:`synth.generated_locales.local_addresses`) and the rest street lines as before.
+
+How a value is read as whole: each locale's yardstick is the shape of the part Faker writes after the street line
+(``"{{postcode}} {{city}}"``: "0155 Oslo"; ja_JP, whose ``address()`` has no street line, the whole address), drawn
+200 times: digits as ``9`` (the postcode's width kept), a run of words as ``a`` ("North Debratown, NE 80119" is
+``a 99999``). A value whose shape ends in one of its locales' shapes is whole. Some street lines end in such a
+shape too and some whole addresses in none, so the share read is corrected by the rates measured on fresh Faker
+street lines and whole addresses of the locale (``(read - street rate) / (whole rate - street rate)``); a share of
+fewer than :data:`MIN_WHOLE_ROWS` rows is none. The model file keeps the share rounded to 1% and the separator (one
+of :data:`SEPARATORS`): no word or number of a real value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth.generated_locales import MIN_LOCALE_ROWS, SAMPLE_VALUES, SHARE_STEP
+
+#: A column's whole addresses are kept only when at least this many rows hold one (as locales are).
+MIN_WHOLE_ROWS = MIN_LOCALE_ROWS
+#: Separators between an address's lines that a model file may name: "Storgata 12, 0155 Oslo", lines, one space.
+SEPARATORS = (", ", "\n", " ")
+#: Faker addresses per locale that the yardstick and its rates are made of.
+_YARDSTICK_SAMPLE = 200
+#: A run of words (any script), with the spaces, dots, hyphens and apostrophes inside it.
+_WORD_RUN = re.compile(r"a(?:[ .'’\-]*a)*\.?")
+
+
+def _shape(value: str) -> str:
+    """Digits as ``9``, each run of words as one ``a``, commas, line breaks and spaces as one space."""
+    text = re.sub(r"[\s,;]+", " ", value).strip()
+    text = re.sub(r"[^\W\d_]", "a", re.sub(r"\d", "9", text))
+    return _WORD_RUN.sub("a", text)
+
+
+def _endings(shape: str) -> list[str]:
+    """The shape and each of its endings that starts after a space: the tails a whole address may end in."""
+    return [shape, *(shape[i + 1 :] for i, ch in enumerate(shape) if ch == " ")]
+
+
+def _address_provider(faker: Any) -> Any:
+    return next(p for p in faker.providers if type(p).__module__.startswith("faker.providers.address"))
+
+
+@lru_cache(maxsize=64)
+def _yardstick(code: str) -> tuple[frozenset[str], float, float]:
+    """A locale's tail shapes, and the shares of fresh Faker whole addresses and street lines that end in one."""
+    from faker import Faker
+
+    from synth.generated_locales import _street_pool
+
+    faker = Faker(code)
+    faker.seed_instance(0)
+    formats = list(getattr(_address_provider(faker), "address_formats", ()) or ())
+    tails = [f.replace("{{street_address}}", "") for f in formats if "{{street_address}}" in f]
+    if tails and len(tails) == len(formats):
+        shapes = {
+            _shape(faker.parse(tails[int(faker.random_int(0, len(tails) - 1))])) for _ in range(_YARDSTICK_SAMPLE)
+        }
+    else:  # ja_JP writes no street line in a whole address: the whole address is its tail
+        shapes = {_shape(v) for v in _street_pool(code, _YARDSTICK_SAMPLE, 0, full=True)}
+    shapes.discard("")
+    whole = _street_pool(code, _YARDSTICK_SAMPLE, 1, full=True)
+    streets = _street_pool(code, _YARDSTICK_SAMPLE, 1)
+    return frozenset(shapes), _read_whole(whole, shapes).mean(), _read_whole(streets, shapes).mean()
+
+
+def _read_whole(values: list[str], shapes: frozenset[str] | set[str]) -> np.ndarray:
+    return np.array([any(e in shapes for e in _endings(_shape(v))) for v in values], dtype=bool)
+
+
+def whole_addresses(
+    pii_type: str | None, present: pd.Series, locales: dict[str, float] | None
+) -> dict[str, Any] | None:
+    """The share of an address column's rows written as whole addresses, rounded to :data:`SHARE_STEP`, and the
+    separator between their lines; None for street lines (or fewer than :data:`MIN_WHOLE_ROWS` whole ones).
+    ``locales``: the column's measured locales (:func:`synth.generated_locales.locale_shares`), en_US when None."""
+    if pii_type != "address":
+        return None
+    text = present.dropna().astype(str)
+    if len(text) > SAMPLE_VALUES:
+        text = text.sample(SAMPLE_VALUES, random_state=0)
+    if text.empty:
+        return None
+    weights = locales or {"en_US": 1.0}
+    shapes: set[str] = set()
+    hit = miss = 0.0
+    for code, share in weights.items():
+        own, hit_rate, miss_rate = _yardstick(code)
+        shapes |= own
+        hit, miss = hit + share * hit_rate, miss + share * miss_rate
+    total = sum(weights.values())
+    hit, miss = hit / total, miss / total
+    read = _read_whole(text.tolist(), shapes)
+    if hit - miss <= 0.5:  # a yardstick that cannot tell the two apart says nothing
+        return None
+    share = min(1.0, max(0.0, (read.mean() - miss) / (hit - miss)))
+    share = float(round(share / SHARE_STEP) * SHARE_STEP)
+    if share * len(present.dropna()) < MIN_WHOLE_ROWS or share <= 0:
+        return None
+    return {"share": share, "sep": _separator(text[read].tolist(), list(weights))}
+
+
+def _separator(values: list[str], codes: list[str]) -> str:
+    """The separator between lines of the whole addresses ``values``: a line break where they keep theirs, ", "
+    where they hold more commas than Faker's own addresses of their locales with lines joined by a space (en_US
+    writes "Springfield, IL 62704" on one line), else a space."""
+    if not values or sum("\n" in v for v in values) > len(values) / 2:
+        return "\n"
+    commas = np.mean([v.count(",") for v in values])
+    own = np.mean([_faker_commas(code) for code in codes])
+    breaks = np.mean([_faker_breaks(code) for code in codes])
+    return ", " if breaks > 0 and commas - own >= breaks / 2 else " "
+
+
+@lru_cache(maxsize=64)
+def _faker_commas(code: str) -> float:
+    from synth.generated_locales import _street_pool
+
+    return float(np.mean([v.count(",") for v in _street_pool(code, _YARDSTICK_SAMPLE, 2, full=True, sep=" ")]))
+
+
+@lru_cache(maxsize=64)
+def _faker_breaks(code: str) -> float:
+    from synth.generated_locales import _street_pool
+
+    return float(np.mean([v.count("\n") for v in _street_pool(code, _YARDSTICK_SAMPLE, 2, full=True, sep="\n")]))
+
+
+def stored_whole(stored: Any) -> tuple[float, str] | None:
+    """The share and separator of a model file's ``whole_addresses``, or None when they are not a share in (0, 1]
+    and one of :data:`SEPARATORS` (a model file is input: street lines then, as before)."""
+    if not isinstance(stored, dict) or set(stored) != {"share", "sep"}:
+        return None
+    share, sep = stored["share"], stored["sep"]
+    if isinstance(share, bool) or not isinstance(share, int | float) or not isinstance(sep, str):
+        return None
+    if not math.isfinite(share) or not 0 < share <= 1 or sep not in SEPARATORS:
+        return None
+    return float(share), sep
+
+
+def with_whole_addresses(
+    code: str, streets: list[str], k: int, rng: np.random.Generator, whole: tuple[float, str]
+) -> np.ndarray:
+    """``k`` addresses of one locale: ``whole[0]`` of them whole (a seeded pool of Faker ``address()`` values, lines
+    joined by ``whole[1]``), the rest from the street lines ``streets``; every number re-drawn (a postcode in its
+    own width, leading zeros kept: "0155" stays four digits)."""
+    from synth.generated_locales import _street_pool
+    from synth.generated_renumbering import renumbered
+
+    share, sep = whole
+    is_whole = rng.random(k) < share
+    pool = sorted(set(_street_pool(code, _pool_size(), int(rng.integers(0, 2**31 - 1)), full=True, sep=sep)))
+    out = np.empty(k, dtype=object)
+    out[~is_whole] = renumbered(streets, int((~is_whole).sum()), rng)
+    out[is_whole] = renumbered(pool, int(is_whole.sum()), rng, keep_width=True)
+    return out
+
+
+def _pool_size() -> int:
+    from synth.generated_pii import POOL_SIZE
+
+    return POOL_SIZE
