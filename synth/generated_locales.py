@@ -496,9 +496,9 @@ def local_addresses(
 
     out = np.empty(n, dtype=object)
     for code, rows in _locale_rows(codes, probs, n, rng):
-        pool = sorted(set(_street_pool(code, POOL_SIZE, int(rng.integers(0, 2**31 - 1)))))
+        seed = int(rng.integers(0, 2**31 - 1))
         if whole is None:
-            out[rows] = renumbered(pool, len(rows), rng)
-        else:
-            out[rows] = with_whole_addresses(code, pool, len(rows), rng, whole)
+            out[rows] = renumbered(sorted(set(_street_pool(code, POOL_SIZE, seed))), len(rows), rng)
+        else:  # the street pool is made there only if a row draws a street line
+            out[rows] = with_whole_addresses(code, seed, len(rows), rng, whole)
     return out

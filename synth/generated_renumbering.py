@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 
 def renumbered(pool: list[str], k: int, rng: np.random.Generator, keep_width: bool = False) -> np.ndarray:
@@ -45,14 +44,15 @@ def renumbered(pool: list[str], k: int, rng: np.random.Generator, keep_width: bo
 
 
 def _same_width(digits: np.ndarray, zero: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Random numbers of exactly ``digits`` digits as text; zero-padded where ``zero`` (the real one began with 0),
-    else without a leading zero."""
-    digits = np.minimum(digits, 18)  # no address number is longer; 10**19 would overflow
-    low = np.where(zero | (digits == 1), 0, 10 ** (digits - 1))
-    drawn = low + (rng.random(len(digits)) * (10**digits - low)).astype(np.int64)
-    drawn = np.where(zero | (digits > 1), drawn, np.maximum(drawn, 1))
+    """Random numbers of exactly ``digits`` digits as text; a leading zero possible where ``zero`` (the real one
+    began with 0), else none. Drawn as a table of digit characters per width, as card numbers are: zero-padding
+    each number with pandas took 1.1 s of a million whole addresses' 3.9 s."""
     out = np.empty(len(digits), dtype=object)
     for w in np.unique(digits):
         at = np.flatnonzero(digits == w)
-        out[at] = pd.Series(drawn[at]).astype(str).str.zfill(int(w)).to_numpy(dtype=object)
+        table = rng.integers(0, 10, (len(at), int(w)), dtype=np.uint8)
+        first = ~zero[at]
+        table[first, 0] = rng.integers(1, 10, int(first.sum()), dtype=np.uint8)
+        text = np.ascontiguousarray(table + np.uint8(ord("0"))).view(f"S{int(w)}").ravel()
+        out[at] = text.astype(str).astype(object)
     return out

@@ -210,3 +210,13 @@ def test_no_real_word_or_number_reaches_the_plan_the_rows_or_the_model_file(tmp_
     assert b"no_NO" in blob and b"Xylophor" not in blob and b"Quorvinel" not in blob
     words = {t for t in real_tokens if not t.isdigit() and len(t) > 3}
     assert not [w for w in words if w.encode() in blob]
+
+
+@pytest.mark.parametrize("code", ["hi_IN", "bn_BD", "th_TH", "ne_NP", "ru_RU", "en_MS"])
+def test_whole_addresses_of_scripts_with_vowel_marks_and_without_a_street_line_are_read(code: str) -> None:
+    # Hindi, Bengali and Thai write vowels as combining marks ("कल्पना"): read as punctuation they made every town a
+    # shape of its own and no whole address was read; ne_NP's whole addresses have no street line to cut off, so
+    # their last words ("भक्तपुर 83016") are the yardstick.
+    whole = _fit(_addresses(code, 400, seed=9, whole=1.0)).plans[0].detail.get("whole_addresses")
+    assert whole is not None and whole["share"] >= 0.9
+    assert "whole_addresses" not in _fit(_addresses(code, 400, seed=9, whole=0.0)).plans[0].detail
