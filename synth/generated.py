@@ -42,8 +42,9 @@ the real values (no value, no hash) needs to be kept to avoid them:
   a valid check digit (:mod:`synth.generated_cards`);
 * names, addresses and card numbers are drawn from Faker's lists and random digits; the only input from the
   real column is which of Faker's locales its names or addresses belong to, with their shares (locales of 20 rows
-  or more, :mod:`synth.generated_locales`), and which card networks and layouts its numbers are in, so a
-  coincidence with a real value (a common name) says nothing about the data.
+  or more, :mod:`synth.generated_locales`), the share of addresses written whole with postcode and town and the
+  separator of their lines (:mod:`synth.generated_full_addresses`), and which card networks and layouts its numbers
+  are in, so a coincidence with a real value (a common name) says nothing about the data.
 
 A format's literal characters are learned only from at least :data:`MIN_TEMPLATE_VALUES` distinct values (a
 column with fewer gives only the shape: digit, letter, punctuation). Missing rates are stored rounded to
@@ -166,7 +167,9 @@ REGENERATION_DETAILS = (
     "name (anna.schmidt, aschmidt12: each pattern of 20 rows or more by its share); names and addresses come "
     "from Faker's lists of the real values' locales by share (each locale of "
     "20 rows or more: German names stay German), or English (US) lists when the locale is unknown or mixed, with "
-    "the real share of double-barrelled family names (Kaur-Reed; both parts from the lists). IBANs keep their "
+    "the real share of double-barrelled family names (Kaur-Reed; both parts from the lists), and a column of whole "
+    "addresses (street, postcode and town on one line) gets whole addresses at its share of rows, every number "
+    "redrawn. IBANs keep their "
     "countries' layouts by share and get valid check digits; IP addresses keep their kinds of range (private, "
     "public, IPv6) by share, in blocks of addresses no real one is in, about as many distinct ones as the real "
     "column (public ones move to ranges no host has); card numbers keep their networks and layouts by share with "

@@ -9,11 +9,15 @@ locale (:func:`synth.generated_locales.local_addresses`) and the rest street lin
 How a value is read as whole: each locale's yardstick is the shape of the part Faker writes after the street line
 (``"{{postcode}} {{city}}"``: "0155 Oslo"; ja_JP, whose ``address()`` has no street line, the whole address), drawn
 200 times: digits as ``9`` (the postcode's width kept), a run of words as ``a`` ("North Debratown, NE 80119" is
-``a 99999``). A value whose shape ends in one of its locales' shapes is whole. Some street lines end in such a
-shape too and some whole addresses in none, so the share read is corrected by the rates measured on fresh Faker
-street lines and whole addresses of the locale (``(read - street rate) / (whole rate - street rate)``); a share of
-fewer than :data:`MIN_WHOLE_ROWS` rows is none. The model file keeps the share rounded to 1% and the separator (one
-of :data:`SEPARATORS`): no word or number of a real value.
+``a 99999``), cut to its last words where those tell whole addresses from street lines better, never to a tail
+without a digit (a town alone: a street may end in one). A value whose shape ends in one of its locales' shapes is
+whole. Some street lines end in such a shape too and some whole addresses in none, so the share read is corrected
+by the rates measured on fresh Faker street lines and whole addresses of the locale (``(read - street rate) /
+(whole rate - street rate)``); a locale whose rates differ by half or less says nothing (ar_DZ and fr_DZ add a bare
+town: nothing to tell), and a share of fewer than :data:`MIN_WHOLE_ROWS` rows is none. Measured with
+``python -m benchmarks.bench_locales --whole``: within 0.003 of the real share for seven locales at five shares;
+57 of Faker's 67 address locales' whole columns read as whole, no street column. The model file keeps the share
+rounded to 1% and the separator (one of :data:`SEPARATORS`): no word or number of a real value.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ first or last) in a vocabulary of 150 seeded Faker street addresses and 150 whol
 every locale, where the words of its lists of street types and places count as seen once (street lines alone until
 session 27: whole Japanese addresses went to zh_TW, Swedish ones to en_BD, 8 more locales' elsewhere); a mixture of
 locales is fitted to a seeded sample of up to :data:`SAMPLE_VALUES` values (a few EM steps) and each value goes to
-its most likely locale. Fakes are street lines of those locales, for a column of whole addresses too. Locales are
+its most likely locale. Fakes are those locales' addresses (whole ones by share: generated_full_addresses). Locales are
 not merged into language families: Faker's English lists differ in ways a user sees (en_GB's "Flat 17, Janet
 Meadows" and British surnames, en_IN's Indian names, en_US's "08063 Swanson Pines"), so each keeps its own lists;
 locales whose lists are identical (de and de_DE, en_US and en_CA streets, fr_CA and fr_QC names) count as one. The

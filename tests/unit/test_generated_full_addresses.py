@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import synth
-from synth.generated import GeneratedColumns, fake_values
+from synth.generated import REGENERATION_SUMMARY, GeneratedColumns, fake_values
 from synth.generated_renumbering import renumbered
 from synth.schema import ColumnKind, ColumnSpec, Schema
+from synth.synthesizers.inventory import COMMON_ITEMS
 from tests.unit.crafting import replaced_after, unpacked
 
 #: The part a whole address of each locale has and its street line has not: a postcode where the locale writes one
@@ -210,6 +211,9 @@ def test_no_real_word_or_number_reaches_the_plan_the_rows_or_the_model_file(tmp_
     assert b"no_NO" in blob and b"Xylophor" not in blob and b"Quorvinel" not in blob
     words = {t for t in real_tokens if not t.isdigit() and len(t) > 3}
     assert not [w for w in words if w.encode() in blob]
+    # What the file keeps is said where a user reads what is kept: the Data page and the Synthesize inventory.
+    item = next(i for i in COMMON_ITEMS if i.name == "Generated columns")
+    assert "whole addresses" in REGENERATION_SUMMARY and "addresses written whole" in item.content
 
 
 @pytest.mark.parametrize("code", ["hi_IN", "bn_BD", "th_TH", "ne_NP", "ru_RU", "en_MS"])
