@@ -99,9 +99,11 @@ def test_the_separator_between_lines_comes_back(code: str, sep: str) -> None:
         assert (fakes.str.count(",") <= 1).all()
 
 
-def test_an_american_column_of_whole_addresses_draws_whole_en_us_addresses() -> None:
-    # No locale is kept for en_US (the fallback), and the whole addresses still come back whole.
-    plan = _fit(_addresses("en_US", 500, seed=6, whole=1.0)).plans[0]
+@pytest.mark.parametrize("code", ["en_US", "en_CA"])
+def test_an_american_column_of_whole_addresses_draws_whole_en_us_addresses(code: str) -> None:
+    # No locale is kept for en_US (the fallback) nor en_CA (its streets are en_US's), and the whole addresses
+    # still come back whole: en_US's, with a state and a ZIP code.
+    plan = _fit(_addresses(code, 500, seed=6, whole=1.0)).plans[0]
     assert "locales" not in plan.detail and plan.detail["whole_addresses"] == {"share": 1.0, "sep": ", "}
     fakes = GeneratedColumns((plan,)).sample(2_000, np.random.default_rng(4))["address"]
     assert _postcode_share("en_US", fakes) >= 0.9
