@@ -12,7 +12,13 @@ the share of values whose own measured locale is the true one or one counted ide
 streets are en_US's), and the largest locale a fit keeps for 1,500 rows drawn from them. Prints a table per locale
 and writes JSON (``--out``).
 
+Whole addresses (``--whole``, :mod:`synth.generated_full_addresses`): for columns of 600 rows of seven locales,
+a seeded share (0, 25, 50, 75, 100%) of them whole Faker addresses and the rest street lines, the share a fit reads
+against the real one, for three seeds; the same for every locale's street and whole columns; then rows/s of a
+million whole addresses beside street lines.
+
     PYTHONPATH=. python -m benchmarks.bench_locales [--out benchmarks/results/locales.json] [--full-only]
+    PYTHONPATH=. python -m benchmarks.bench_locales --whole
 
 ``PYTHONPATH`` pointing at another tree's ``synth`` (``git archive <commit> synth``) measures that tree.
 """
@@ -157,14 +163,97 @@ def per_locale_addresses() -> dict[str, Any]:
     return {"summary": summary, "per_locale": table}
 
 
+#: The locales the whole-address section mixes street and whole columns of.
+WHOLE_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "ja_JP", "no_NO", "es_ES")
+
+
+def whole_column(code: str, n: int, seed: int, share: float, sep: str = ", ") -> pd.Series:
+    """``n`` Faker addresses of a locale, a seeded ``share`` of them whole (lines joined by ``sep``)."""
+    from faker import Faker
+
+    faker = Faker(code)
+    faker.seed_instance(seed)
+    rng = np.random.default_rng(seed)
+    return pd.Series(
+        [
+            sep.join(" ".join(line.split()) for line in faker.address().split("\n") if line.strip())
+            if rng.random() < share
+            else " ".join(faker.street_address().replace("\n", ", ").split())
+            for _ in range(n)
+        ],
+        name="address",
+    )
+
+
+def read_whole(values: pd.Series) -> tuple[float, str | None]:
+    """The share of whole addresses a fit reads, and its separator."""
+    schema = Schema((ColumnSpec("address", ColumnKind.PII, pii_type="address"),))
+    stored = GeneratedColumns.fit(values.to_frame(), schema).plans[0].detail.get("whole_addresses")
+    return (0.0, None) if stored is None else (stored["share"], stored["sep"])
+
+
+def whole_addresses() -> dict[str, Any]:
+    """The share of whole addresses read against the real one, per locale and share, and over every locale."""
+    from benchmarks.bench_addresses import own_address_locales
+
+    errors: dict[str, float] = {}
+    for code in WHOLE_LOCALES:
+        worst = 0.0
+        for share in (0.0, 0.25, 0.5, 0.75, 1.0):
+            for seed in (1, 2, 3):
+                real = whole_column(code, 600, seed, share)
+                # The real share: the rows whole_column drew whole (its draws, one per row, in the same order).
+                truth = float((np.random.default_rng(seed).random(600) < share).mean())
+                read, _ = read_whole(real)
+                worst = max(worst, abs(read - truth))
+        errors[code] = round(worst, 3)
+        print(f"whole {code}: largest error of the share read over 5 shares x 3 seeds {worst:.3f}", flush=True)
+    every: dict[str, Any] = {}
+    for code in own_address_locales():
+        street, _ = read_whole(whole_column(code, 300, PER_LOCALE_SEED, 0.0))
+        whole, sep = read_whole(whole_column(code, 300, PER_LOCALE_SEED, 1.0))
+        every[code] = {"street": street, "whole": whole, "sep": sep}
+    missed = [f"{c} {r['whole']:.0%}" for c, r in every.items() if r["whole"] < 0.9]
+    false = [f"{c} {r['street']:.0%}" for c, r in every.items() if r["street"] > 0.05]
+    print(
+        f"every locale ({len(every)}): whole columns read >= 90% whole for {len(every) - len(missed)} "
+        f"(not: {', '.join(missed) or 'none'}); street columns read > 5% "
+        f"whole for {len(false)} ({', '.join(false) or 'none'})"
+    )
+    return {"largest_error": errors, "every_locale": every}
+
+
+def whole_speed(n: int = 1_000_000) -> None:
+    """Rows/s of a million addresses: street lines (as before) and whole ones, de_DE and en_US."""
+    for label, locales, whole in (
+        ("de_DE street", {"de_DE": 1.0}, None),
+        ("de_DE whole", {"de_DE": 1.0}, {"share": 1.0, "sep": ", "}),
+        ("de_DE half", {"de_DE": 1.0}, {"share": 0.5, "sep": ", "}),
+        ("en_US street", None, None),
+        ("en_US whole", None, {"share": 1.0, "sep": ", "}),
+    ):
+        fake_values("address", 1_000, np.random.default_rng(0), locales=locales, whole_addresses=whole)
+        times = []
+        for _ in range(3):  # best of three: the machine is shared
+            start = time.perf_counter()
+            fake_values("address", n, np.random.default_rng(0), locales=locales, whole_addresses=whole)
+            times.append(time.perf_counter() - start)
+        print(f"address {label:13s} {n:,} in {min(times):.2f} s = {n / min(times):,.0f} rows/s (best of 3)")
+
+
 def main() -> int:
     from benchmarks.walk_tables import clinic
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None, help="write the per-locale table as JSON here")
     parser.add_argument("--full-only", action="store_true", help="only the per-locale street and full addresses")
+    parser.add_argument("--whole", action="store_true", help="only the share of whole addresses read and its speed")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
+    if args.whole:
+        whole_addresses()
+        whole_speed()
+        return 0
     result = per_locale_addresses()
     if args.out is not None:
         import faker

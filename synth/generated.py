@@ -42,8 +42,9 @@ the real values (no value, no hash) needs to be kept to avoid them:
   a valid check digit (:mod:`synth.generated_cards`);
 * names, addresses and card numbers are drawn from Faker's lists and random digits; the only input from the
   real column is which of Faker's locales its names or addresses belong to, with their shares (locales of 20 rows
-  or more, :mod:`synth.generated_locales`), and which card networks and layouts its numbers are in, so a
-  coincidence with a real value (a common name) says nothing about the data.
+  or more, :mod:`synth.generated_locales`), the share of addresses written whole with postcode and town and the
+  separator of their lines (:mod:`synth.generated_full_addresses`), and which card networks and layouts its numbers
+  are in, so a coincidence with a real value (a common name) says nothing about the data.
 
 A format's literal characters are learned only from at least :data:`MIN_TEMPLATE_VALUES` distinct values (a
 column with fewer gives only the shape: digit, letter, punctuation). Missing rates are stored rounded to
@@ -86,6 +87,7 @@ from synth.generated_formats import _widen as _widen
 from synth.generated_formats import disjoint_template as disjoint_template
 from synth.generated_formats import fresh_identifiers as fresh_identifiers
 from synth.generated_formats import hash_values as hash_values
+from synth.generated_full_addresses import whole_addresses
 from synth.generated_ibans import iban_layouts
 from synth.generated_ips import ip_ranges
 
@@ -165,7 +167,9 @@ REGENERATION_DETAILS = (
     "name (anna.schmidt, aschmidt12: each pattern of 20 rows or more by its share); names and addresses come "
     "from Faker's lists of the real values' locales by share (each locale of "
     "20 rows or more: German names stay German), or English (US) lists when the locale is unknown or mixed, with "
-    "the real share of double-barrelled family names (Kaur-Reed; both parts from the lists). IBANs keep their "
+    "the real share of double-barrelled family names (Kaur-Reed; both parts from the lists), and a column of whole "
+    "addresses (street, postcode and town on one line) gets whole addresses at its share of rows, every number "
+    "redrawn. IBANs keep their "
     "countries' layouts by share and get valid check digits; IP addresses keep their kinds of range (private, "
     "public, IPv6) by share, in blocks of addresses no real one is in, about as many distinct ones as the real "
     "column (public ones move to ranges no host has); card numbers keep their networks and layouts by share with "
@@ -260,6 +264,9 @@ class GeneratedColumns:
                     detail["ip_ranges"] = ranges
                 if shares:
                     detail["locales"] = shares
+                whole = whole_addresses(spec.pii_type, present, shares)  # share of whole addresses, not values
+                if whole is not None:
+                    detail["whole_addresses"] = whole
                 if spec.pii_type == "email":
                     # Public reserved names, not real values: the ones the real addresses do not use.
                     detail["domains"] = unused_email_domains(present)
@@ -401,6 +408,7 @@ class GeneratedColumns:
                 ip_ranges=plan.detail.get("ip_ranges"),
                 hyphenated=plan.detail.get("hyphenated"),
                 cards=plan.detail.get("cards"),
+                whole_addresses=plan.detail.get("whole_addresses"),
             )
         return fake_text(n, rng, plan.detail["max_chars"])
 

@@ -12,7 +12,7 @@ first or last) in a vocabulary of 150 seeded Faker street addresses and 150 whol
 every locale, where the words of its lists of street types and places count as seen once (street lines alone until
 session 27: whole Japanese addresses went to zh_TW, Swedish ones to en_BD, 8 more locales' elsewhere); a mixture of
 locales is fitted to a seeded sample of up to :data:`SAMPLE_VALUES` values (a few EM steps) and each value goes to
-its most likely locale. Fakes are street lines of those locales, for a column of whole addresses too. Locales are
+its most likely locale. Fakes are those locales' addresses (whole ones by share: generated_full_addresses). Locales are
 not merged into language families: Faker's English lists differ in ways a user sees (en_GB's "Flat 17, Janet
 Meadows" and British surnames, en_IN's Indian names, en_US's "08063 Swanson Pines"), so each keeps its own lists;
 locales whose lists are identical (de and de_DE, en_US and en_CA streets, fr_CA and fr_QC names) count as one. The
@@ -177,11 +177,12 @@ def _name_index() -> tuple[tuple[str, ...], dict[str, np.ndarray], dict[str, np.
     return locales, index["first"], index["last"], faker_titles(("prefixes", "suffixes"))
 
 
-def _street_pool(code: str, size: int, seed: int, full: bool = False) -> list[str]:
+def _street_pool(code: str, size: int, seed: int, full: bool = False, sep: str | None = None) -> list[str]:
     """``size`` seeded Faker street addresses of a locale (``full``: whole addresses, with city and postcode), on
-    one line, from a generator holding only the locale's person and address providers: building a whole
-    ``Faker(code)`` for each of 60 locales took 4.7 s of a first fit under load, this 0.7 s. Locales whose addresses
-    need more providers get the whole ``Faker``."""
+    one line (``sep``: lines joined by it and each line's spaces made single; else line breaks become ", " as before),
+    from a generator holding only the locale's person and address providers: building a whole ``Faker(code)`` for
+    each of 60 locales took 4.7 s of a first fit under load, this 0.7 s. Locales whose addresses need more providers
+    get the whole ``Faker``."""
     from faker.generator import Generator
 
     try:
@@ -203,6 +204,8 @@ def _street_pool(code: str, size: int, seed: int, full: bool = False) -> list[st
         faker = Faker(code)
         faker.seed_instance(seed)
         values = [faker.address() if full else faker.street_address() for _ in range(size)]
+    if sep is not None:
+        return [sep.join(" ".join(line.split()) for line in v.split("\n") if line.strip()) for v in values]
     return [" ".join(v.replace("\n", ", ").split()) for v in values]
 
 
@@ -481,30 +484,21 @@ def local_names(
     return out
 
 
-def local_addresses(codes: list[str], probs: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` street addresses from a seeded pool of each locale's Faker addresses, re-numbered: every number in
-    them (house, flat, "7/6") gets random digits of its width, so a fake equals a real address only where street
-    and every number agree by chance."""
-    from synth.generated_pii import POOL_SIZE, _join
+def local_addresses(
+    codes: list[str], probs: np.ndarray, n: int, rng: np.random.Generator, whole: tuple[float, str] | None = None
+) -> np.ndarray:
+    """``n`` street addresses from a seeded pool of each locale's Faker addresses, re-numbered
+    (:func:`synth.generated_renumbering.renumbered`);
+    ``whole``: the share of whole addresses and their separator (:mod:`synth.generated_full_addresses`)."""
+    from synth.generated_full_addresses import with_whole_addresses
+    from synth.generated_pii import POOL_SIZE
+    from synth.generated_renumbering import renumbered
 
     out = np.empty(n, dtype=object)
     for code, rows in _locale_rows(codes, probs, n, rng):
-        pool = sorted(set(_street_pool(code, POOL_SIZE, int(rng.integers(0, 2**31 - 1)))))
-        split = [re.split(r"([0-9]+)", v) for v in pool]  # text, number, text, number, …, text
-        width = max(len(parts) for parts in split)
-        table = np.array([parts + [""] * (width - len(parts)) for parts in split], dtype=object)
-        widths = np.vectorize(len, otypes=[int])(table)  # once per pool entry, not per row
-        picked = rng.integers(0, len(pool), len(rows))
-        pieces: list[Any] = []
-        for k in range(width):
-            if k % 2 == 0:
-                pieces.append(table[picked, k])
-                continue
-            digits = widths[picked, k]
-            numbered = np.flatnonzero(digits > 0)  # the later numbers ("Piso 2") are in few rows: draw only those
-            drawn = np.maximum(1, (rng.random(len(numbered)) * 10.0 ** digits[numbered]).astype(np.int64))
-            part = np.full(len(rows), "", dtype=object)
-            part[numbered] = drawn.astype(str).astype(object)
-            pieces.append(part)
-        out[rows] = _join(*pieces)
+        seed = int(rng.integers(0, 2**31 - 1))
+        if whole is None:
+            out[rows] = renumbered(sorted(set(_street_pool(code, POOL_SIZE, seed))), len(rows), rng)
+        else:  # the street pool is made there only if a row draws a street line
+            out[rows] = with_whole_addresses(code, seed, len(rows), rng, whole)
     return out

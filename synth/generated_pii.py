@@ -18,6 +18,7 @@ import pandas as pd
 
 from synth.generated_double_names import FAMILY_NAME_TYPES, double_barrelled, stored_hyphenated
 from synth.generated_formats import _capacity, _fill, _parse_template, _seen, _unique_fresh
+from synth.generated_full_addresses import stored_whole
 from synth.generated_locales import local_addresses, local_names, stored_locales
 
 #: Size of the seeded pools of Faker values that fake values are combined from.
@@ -241,6 +242,7 @@ def fake_values(
     ip_ranges: Any = None,
     hyphenated: Any = None,
     cards: Any = None,
+    whole_addresses: Any = None,
 ) -> np.ndarray:
     """``n`` realistic fake values of a kind of personal data.
 
@@ -274,6 +276,9 @@ def fake_values(
             numbers are drawn in them; 16 plain Visa digits when None or not valid.
         locales: Faker locales and their shares (:func:`synth.generated_locales.locale_shares`): names and street
             addresses come from those locales' lists by share; from en_US when None or not valid.
+        whole_addresses: the share of an address column's rows written as whole addresses and the separator of
+            their lines (:func:`synth.generated_full_addresses.whole_addresses`): that share of rows get whole
+            addresses of their locale (en_US when ``locales`` is None); street lines alone when None or not valid.
 
     Returns:
         An object array of strings.
@@ -298,6 +303,10 @@ def fake_values(
     maker = _FAKERS.get(pii_type or "")
     share = stored_hyphenated(hyphenated) if pii_type in FAMILY_NAME_TYPES else None
     kept = stored_locales(locales, pii_type) if not len(hashes) and not template else None
+    whole = stored_whole(whole_addresses) if pii_type == "address" and not len(hashes) and not template else None
+    if whole is not None:  # whole addresses, of the kept locales or en_US's
+        codes, probs = kept or (["en_US"], np.ones(1))
+        return local_addresses(codes, probs, n, rng, whole)
     if kept is not None:
         codes, probs = kept
         if pii_type == "address":

@@ -65,8 +65,9 @@ COMMON_ITEMS: tuple[ArtifactItem, ...] = (
         "for identifier, personal-data, free-text and constant columns: a format template with endings no real "
         "value has, the bound new sequential text keys continue from, the missing rate, the first new numeric "
         "key and its column's lane, the typical text length and the constant; and, as shares rounded to 1%: the "
-        "Faker locales of names and addresses, how e-mails' local parts follow the row's name, phone numbers' and "
-        "postcodes' layouts and country codes, IBAN countries' layouts, card networks and layouts, IP addresses' "
+        "Faker locales of names and addresses, the share of addresses written whole (with their line separator), "
+        "how e-mails' local parts follow the row's name, phone numbers' and postcodes' layouts and country codes, "
+        "IBAN countries' layouts, card networks and layouts, IP addresses' "
         "kinds of range with blocks no real address is in, the share of double-barrelled family names; for a key "
         "repeated across rows, its numbers of distinct values and rows and a few quantiles of rows per key",
         "structure",
