@@ -105,7 +105,6 @@ from synth.synthesizers.cart_steps import (
     week_units,
 )
 from synth.synthesizers.category_ranges import CategoryRange, frame_category_ranges
-from synth.synthesizers.missing_together import MissingGroup, frame_missing_groups
 from synth.synthesizers.column_order import anchor_base, find_anchors, in_units_of
 from synth.synthesizers.compositions import composed_columns
 from synth.synthesizers.derived import (
@@ -115,6 +114,7 @@ from synth.synthesizers.derived import (
 )
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.fit_threads import fit_threads, run_all
+from synth.synthesizers.missing_together import MissingGroup, frame_missing_groups
 from synth.synthesizers.params import MIN_CATEGORY_ROWS
 from synth.synthesizers.rare_bands import (
     _group_bands,

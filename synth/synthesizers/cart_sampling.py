@@ -17,10 +17,10 @@ from synth.synthesizers.band_decimals import band_places, round_in_bands, sum_at
 from synth.synthesizers.base import Condition, column_mask, describe_conditions, draw_matching
 from synth.synthesizers.cart_steps import CartColumn, CartStep
 from synth.synthesizers.category_ranges import model_ranges
-from synth.synthesizers.missing_together import model_groups
 from synth.synthesizers.column_order import anchor_base, in_units_of, redraw_out_of_order
 from synth.synthesizers.derived import DerivedRule, derive_codes, rules_of
 from synth.synthesizers.grain_cells import grain_cells, round_to_cells
+from synth.synthesizers.missing_together import model_groups
 from synth.synthesizers.refinement import Refiner, refined_rows
 from synth.synthesizers.row_orders import keep_orders
 

@@ -13,7 +13,6 @@ from synth.schema import Schema
 from synth.schema.conformance import round_recorded
 from synth.synthesizers.base import Param, Synthesizer, register_state
 from synth.synthesizers.category_ranges import RANGES_ARTIFACT, CategoryRange, frame_category_ranges, model_ranges
-from synth.synthesizers.missing_together import GROUPS_ARTIFACT, MissingGroup, frame_missing_groups, model_groups
 from synth.synthesizers.column_order import (
     frame_anchors,
     frame_number_orders,
@@ -37,6 +36,7 @@ from synth.synthesizers.marginals import (
     Marginals,
     category_orders,
 )
+from synth.synthesizers.missing_together import GROUPS_ARTIFACT, MissingGroup, frame_missing_groups, model_groups
 from synth.synthesizers.params import column_names
 from synth.synthesizers.registry import register
 from synth.synthesizers.row_orders import (
