@@ -10,7 +10,9 @@ A group's first column is its **leader**. At sample time (:func:`synth.synthesiz
 same rounds as orders and category ranges) a row whose leader is missing has the others set missing: no redraw,
 so the group keeps the leader's modelled missing share. A row whose leader is present and another column missing is
 drawn again wanting every column of the group present. Rejecting such rows alone would lower the group's missing
-share wherever the model misses the dependence (the copula draws the two masks nearly independently).
+share wherever the model misses the dependence (the copula draws the two masks nearly independently). With it, of
+20,000 rows none is mixed for any of the three, each column's missing share is the leader's (hr: real 0.098, the
+copula 0.098) and sampling is as fast within noise (``python -m benchmarks.bench_missing_together``).
 
 A group names columns only: the model file holds no value for it. Each column of a group is missing on at least
 :data:`MIN_GROUP_ROWS` training rows and present on at least as many, the minimum of the other rules. The DP

@@ -336,8 +336,8 @@ def keep_orders(
     if not len(bad):
         return body
     # A group still mixed after the redraws is set missing as a whole (setting only its followers missing would
-    # leave the leader present beside them, still mixed). Rare: of 3,000 hr rows, none for any of the three models
-    # (python -m benchmarks.bench_missing_together). Its missing values break no order and no range.
+    # leave the leader present beside them, still mixed). Rare: of 20,000 hr or survey rows, none for any of the
+    # three models (python -m benchmarks.bench_missing_together). Its missing values break no order and no range.
     clear_groups(body, groups)
     # Clipping one column can break a chained order (a signup moved up past its last order): pass again until
     # none breaks; orders only ever move a value towards its bound, so a chain settles within len(orders) passes.
