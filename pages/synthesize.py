@@ -14,6 +14,7 @@ from synth.synthesizers import get
 from synth.synthesizers.category_ranges import describe_ranges
 from synth.synthesizers.column_order import describe_orders
 from synth.synthesizers.derived import describe_rules
+from synth.synthesizers.missing_together import describe_groups
 from synth.synthesizers.people import describe_people
 from synth.synthesizers.rare_categories import warned_shares
 from ui import cached, guards, model_files, state
@@ -190,6 +191,9 @@ if models:
         ranges = describe_ranges(current.model)
         if ranges:  # a number kept inside its category's range (synth.synthesizers.category_ranges)
             st.caption(f":material/straighten: **Ranges kept:** {md(ranges)}")
+        together = describe_groups(current.model)
+        if together:  # columns missing on the same rows stay so (synth.synthesizers.missing_together)
+            st.caption(f":material/join: **Missing together:** {md(together)}")
         statement = getattr(current.model, "privacy_statement", None)
         if callable(statement):  # a DP model says what its budget was spent on and what it treated as public
             st.caption(f"**What ε covers in this model:** {md(statement())}")

@@ -27,6 +27,7 @@ from synth.evaluation.fidelity.accuracy import AccuracyResult, evaluate_accuracy
 from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detection
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluate_discriminator
 from synth.evaluation.fidelity.distributions import ColumnDistribution, PairView, column_distributions, pair_view
+from synth.evaluation.fidelity.missing_groups import GroupBreaks, evaluate_missing_groups
 from synth.evaluation.fidelity.orders import OrderBreaks
 from synth.evaluation.fidelity.ranges import RangeBreaks, evaluate_ranges
 from synth.evaluation.fidelity.results import SdmetricsScores
@@ -223,6 +224,13 @@ def orders(key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: syn
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Looking for numbers kept inside a category's range…", max_entries=16)
 def ranges(key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: synth.Schema) -> tuple[RangeBreaks, ...]:
     return evaluate_ranges(_train, _synthetic, schema)
+
+
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner="Looking for columns missing on the same rows…", max_entries=16)
+def missing_groups(
+    key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: synth.Schema
+) -> tuple[GroupBreaks, ...]:
+    return evaluate_missing_groups(_train, _synthetic, schema)
 
 
 @st.cache_data(

@@ -103,6 +103,7 @@ def fit(args: argparse.Namespace) -> int:
     from synth.synthesizers.category_ranges import describe_ranges
     from synth.synthesizers.column_order import describe_orders
     from synth.synthesizers.derived import describe_rules
+    from synth.synthesizers.missing_together import describe_groups
     from synth.synthesizers.people import FIND_PERSON, describe_people
 
     if args.synthesizer not in synth.available():
@@ -139,6 +140,9 @@ def fit(args: argparse.Namespace) -> int:
     ranges = describe_ranges(model)
     if ranges:  # and the numbers kept inside their category's range
         note(f"Ranges kept: {ranges}", quiet=args.quiet)
+    together = describe_groups(model)
+    if together:  # and the columns missing on the same rows
+        note(f"Missing together: {together}", quiet=args.quiet)
     people = describe_people(model)
     if people:  # and what one synthetic person's rows share
         note(people, quiet=args.quiet)

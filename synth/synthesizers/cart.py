@@ -114,6 +114,7 @@ from synth.synthesizers.derived import (
 )
 from synth.synthesizers.derived_search import find_rules
 from synth.synthesizers.fit_threads import fit_threads, run_all
+from synth.synthesizers.missing_together import MissingGroup, frame_missing_groups
 from synth.synthesizers.params import MIN_CATEGORY_ROWS
 from synth.synthesizers.rare_bands import (
     _group_bands,
@@ -236,15 +237,18 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
     refiner_: Refiner | None
     refine_skipped_: bool
     category_ranges_: tuple[CategoryRange, ...]
+    missing_groups_: tuple[MissingGroup, ...]
 
     def _check_state(self) -> None:
         from synth.synthesizers.category_ranges import categorical_names, check_ranges
+        from synth.synthesizers.missing_together import check_groups
         from synth.synthesizers.rule_checks import check_rules
         from synth.synthesizers.state_checks import check_cart  # the tree arrays reach compiled code
 
         check_cart(self)
         check_rules(self)
         check_ranges(self, {c.name for c in self.columns_ if c.kind.is_numeric}, categorical_names(self.columns_))
+        check_groups(self, {c.name for c in self.columns_})
 
     # ------------------------------------------------------------------ fit
     def _order(self, data: pd.DataFrame, schema: Schema) -> list[str]:
@@ -371,6 +375,9 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         # A number whose ranges never overlap between a category's levels (an office's latitude) is kept inside its
         # row's level's range on whole rows, with the orders (synth.synthesizers.category_ranges).
         self.category_ranges_ = frame_category_ranges(data, schema, written, self.rule_thresholds()[0])
+        # Columns missing on exactly the same rows (a latitude and its longitude) stay missing together on whole
+        # rows, with the orders and ranges (synth.synthesizers.missing_together).
+        self.missing_groups_ = frame_missing_groups(data, schema, written)
         numbers = [j for j, c in enumerate(columns) if c.kind.is_numeric]
         # Binned predictors (Pruned CART's predictor_bins) are binned per slot: residual predictors are not offered.
         offered = getattr(self, "residual_splits", False) and not self._binned_predictors()

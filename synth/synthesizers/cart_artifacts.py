@@ -6,6 +6,7 @@ from __future__ import annotations
 from synth.synthesizers.category_ranges import RANGES_ARTIFACT
 from synth.synthesizers.derived import RULES_ARTIFACT
 from synth.synthesizers.inventory import ArtifactItem
+from synth.synthesizers.missing_together import GROUPS_ARTIFACT
 
 CART_ARTIFACTS = (
     ArtifactItem(
@@ -51,4 +52,5 @@ CART_ARTIFACTS = (
     ),
     RULES_ARTIFACT,
     RANGES_ARTIFACT,
+    GROUPS_ARTIFACT,
 )

@@ -20,6 +20,7 @@ from synth.synthesizers.category_ranges import model_ranges
 from synth.synthesizers.column_order import anchor_base, in_units_of, redraw_out_of_order
 from synth.synthesizers.derived import DerivedRule, derive_codes, rules_of
 from synth.synthesizers.grain_cells import grain_cells, round_to_cells
+from synth.synthesizers.missing_together import model_groups
 from synth.synthesizers.refinement import Refiner, refined_rows
 from synth.synthesizers.row_orders import keep_orders
 
@@ -40,10 +41,11 @@ class CartSampling:
         body = self._generate(n, rng, progress, None)
         # Dates after a date with missing values, numbers after a number with missing values: rows that break such
         # an order are drawn again (row_orders.keep_orders), with those whose number lies outside its category's
-        # range (category_ranges). Files saved before these orders or ranges have none.
+        # range (category_ranges) and those where a column of a group missing together is missing without its
+        # leader (missing_together). Files saved before these orders, ranges or groups have none.
         orders = (*getattr(self, "date_orders_", ()), *getattr(self, "number_orders_", ()))
-        ranges = model_ranges(self)
-        return keep_orders(body, orders, lambda m: self._generate(m, rng, lambda *_: None, None), ranges)
+        ranges, groups = model_ranges(self), model_groups(self)
+        return keep_orders(body, orders, lambda m: self._generate(m, rng, lambda *_: None, None), ranges, groups)
 
     def _sample_given(
         self,

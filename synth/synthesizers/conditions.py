@@ -134,6 +134,7 @@ def sample_conditioned(
     from synth.synthesizers.column_order import unplanned_columns
     from synth.synthesizers.conditional import exact_sampler
     from synth.synthesizers.derived import derived_columns
+    from synth.synthesizers.missing_together import follow_leaders, model_groups
     from synth.synthesizers.row_orders import model_orders, order_kept_weights, out_of_order
     from synth.synthesizers.time_of_day import day_conditions
     from synth.synthesizers.weekdays import join_parts
@@ -151,6 +152,7 @@ def sample_conditioned(
     computed = derived_columns(model) | unplanned_columns(model)
     row_orders = model_orders(model)  # kept on whole rows (the copula's, the DP network's declared ones)
     ranges = model_ranges(model)  # numbers kept inside their category's range, the same way (category_ranges)
+    groups = model_groups(model)  # columns missing together, the same way (missing_together)
     splits = getattr(model, "times_", ())  # datetimes the model draws as day + time of day (time_of_day)
     time_orders = getattr(model, "time_orders_", ())
     zones = getattr(model, "time_zones_", {})  # columns the model draws on their local clock (time_of_day)
@@ -171,8 +173,9 @@ def sample_conditioned(
         if sampler is not None:
             body, weights = sampler(model, size, rng, day_conditions(drawn_conditions, splits, zones))
             body = model._derive_frame(body)
-            if row_orders or ranges:  # rows that break an order or range the model keeps are not rows it draws
-                weights = order_kept_weights(body, weights, row_orders, ranges)
+            if row_orders or ranges or groups:  # rows that break an order, range or group are not rows it draws
+                follow_leaders(body, groups)  # (a group's leader missing: its followers are set missing, no redraw)
+                weights = order_kept_weights(body, weights, row_orders, ranges, groups)
             body = join_parts(model, body, rng, checked)  # (weekdays moved within the conditions' ranges)
             if time_orders:  # nor rows whose timestamps on one day break an order (time_of_day)
                 weights = order_kept_weights(body, weights, time_orders)

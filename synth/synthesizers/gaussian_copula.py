@@ -36,6 +36,7 @@ from synth.synthesizers.marginals import (
     Marginals,
     category_orders,
 )
+from synth.synthesizers.missing_together import GROUPS_ARTIFACT, MissingGroup, frame_missing_groups, model_groups
 from synth.synthesizers.params import column_names
 from synth.synthesizers.registry import register
 from synth.synthesizers.row_orders import (
@@ -215,6 +216,7 @@ class GaussianCopula(Synthesizer):
         ),
         RULES_ARTIFACT,
         RANGES_ARTIFACT,
+        GROUPS_ARTIFACT,
     )
 
     n_knots: int
@@ -231,6 +233,7 @@ class GaussianCopula(Synthesizer):
     gap_days_: tuple[str, ...]
     number_orders_: tuple[tuple[str, str, float], ...]
     category_ranges_: tuple[CategoryRange, ...]
+    missing_groups_: tuple[MissingGroup, ...]
     stratify_by_: tuple[str, ...]
     rare_flag_: tuple[str, object] | None
     components_: tuple[CopulaComponent, ...]
@@ -254,6 +257,7 @@ class GaussianCopula(Synthesizer):
     def _check_state(self) -> None:
         # A loaded file's arrays are checked before sampling reads them.
         from synth.synthesizers.category_ranges import CATEGORIES, check_ranges
+        from synth.synthesizers.missing_together import check_groups
         from synth.synthesizers.rule_checks import check_rules
         from synth.synthesizers.state_checks import check_copula
 
@@ -262,6 +266,7 @@ class GaussianCopula(Synthesizer):
         schema = self.schema_
         numbers = {c.name for c in schema if c.kind.is_numeric and c.name in schema.modelled}
         check_ranges(self, numbers, {c.name for c in schema if c.kind in CATEGORIES and c.name in schema.modelled})
+        check_groups(self, set(schema.modelled))
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         progress(0.0, "choosing the mixture column")
@@ -289,6 +294,9 @@ class GaussianCopula(Synthesizer):
         # A number whose ranges never overlap between a category's levels (an office's latitude) is kept inside its
         # row's level's range the orders' way (synth.synthesizers.category_ranges).
         self.category_ranges_ = frame_category_ranges(data, schema, skip, threshold)
+        # Columns missing on exactly the same rows stay missing together: the copula draws their masks nearly
+        # independently (458 of the hr table's 3,000 rows had a latitude without its longitude without it).
+        self.missing_groups_ = frame_missing_groups(data, schema, skip)
         data, schema = to_gaps(data, schema, self.date_gaps_, self._day_gaps())
         min_rows = int(self.min_stratum_rows)
         by = self._stratify_columns(data, schema, rng)
@@ -341,8 +349,10 @@ class GaussianCopula(Synthesizer):
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         body = self._draw_rows(n, rng, progress)
-        orders = getattr(self, "number_orders_", ())  # files saved before number orders (or ranges) have none
-        return keep_orders(body, orders, lambda m: self._draw_rows(m, rng, lambda *_: None), model_ranges(self))
+        orders = getattr(self, "number_orders_", ())  # files saved before number orders (ranges, groups) have none
+        return keep_orders(
+            body, orders, lambda m: self._draw_rows(m, rng, lambda *_: None), model_ranges(self), model_groups(self)
+        )
 
     def _draw_rows(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         frame = self._draw_components(n, rng, progress)

@@ -36,6 +36,14 @@ from synth.synthesizers.column_order import (
     order_shares,
 )
 from synth.synthesizers.instants import float_ns
+from synth.synthesizers.missing_together import (
+    MissingGroup,
+    clear_groups,
+    follow_leaders,
+    group_columns,
+    leader_of,
+    led_rows,
+)
 
 Order = tuple[str, str, float]
 #: Redrawing stops after this many rounds in a row place no row (the rows left are clipped).
@@ -197,22 +205,41 @@ def out_of_order(body: pd.DataFrame, orders: Sequence[tuple[str, str, float]]) -
     return bad
 
 
-def _breaks(body: pd.DataFrame, orders: Sequence[Order], ranges: Sequence[CategoryRange]) -> np.ndarray:
-    """Rows of ``body`` that break an order or lie outside a category's range: one test, so a row redrawn for one
-    is never taken if it breaks the other."""
+def _breaks(
+    body: pd.DataFrame,
+    orders: Sequence[Order],
+    ranges: Sequence[CategoryRange],
+    groups: Sequence[MissingGroup] = (),
+) -> np.ndarray:
+    """Rows of ``body`` that break an order, lie outside a category's range or have a group's leader present and
+    another of its columns missing (:mod:`synth.synthesizers.missing_together`): one test, so a row redrawn for one
+    is never taken if it breaks another."""
     bad = out_of_order(body, orders)
-    return bad | out_of_range(body, ranges) if ranges else bad
+    if ranges:
+        bad |= out_of_range(body, ranges)
+    return bad | led_rows(body, groups) if groups else bad
 
 
 def _missing_pattern(
-    frame: pd.DataFrame, orders: Sequence[tuple[str, str, float]], ranges: Sequence[CategoryRange] = ()
+    frame: pd.DataFrame,
+    orders: Sequence[tuple[str, str, float]],
+    ranges: Sequence[CategoryRange] = (),
+    groups: Sequence[MissingGroup] = (),
 ) -> np.ndarray:
-    """Per row, which columns of the ``orders`` and ``ranges`` are missing, as one whole number (a bit per
-    column)."""
-    names = dict.fromkeys([*(c for later, earlier, _ in orders for c in (later, earlier)), *range_columns(ranges)])
+    """Per row, which columns of the ``orders``, ``ranges`` and ``groups`` are missing, as one whole number (a bit
+    per column). A grouped column reads its leader's mask: the pattern a row keeps is the leader's for the whole
+    group (all present for a row whose leader is present and a follower missing)."""
+    names = dict.fromkeys(
+        [
+            *(c for later, earlier, _ in orders for c in (later, earlier)),
+            *range_columns(ranges),
+            *group_columns(groups),
+        ]
+    )
+    leaders = leader_of(groups)
     code = np.zeros(len(frame), dtype=np.int64)
     for k, name in enumerate(names):
-        code |= frame[name].isna().to_numpy().astype(np.int64) << k
+        code |= frame[leaders.get(name, name)].isna().to_numpy().astype(np.int64) << k
     return code
 
 
@@ -233,18 +260,20 @@ def order_kept_weights(
     weights: np.ndarray,
     orders: Sequence[tuple[str, str, float]],
     ranges: Sequence[CategoryRange] = (),
+    groups: Sequence[MissingGroup] = (),
 ) -> np.ndarray:
     """Importance weights of conditioned candidates cut to the rows that keep the ``orders`` (and ``ranges``,
-    :mod:`synth.synthesizers.category_ranges`), as :func:`keep_orders` cuts unconditioned rows: 0 for a row that
-    breaks one, and within each pattern of missing order columns the other rows' weights scaled so the pattern keeps
-    its drawn weight. Dropping the breaking rows alone raised every missing share (only rows with both columns
-    present can break): the copula conditioned on role = manager drew end_km missing on 11.3% of rows against the
-    10% it draws unconditioned."""
-    bad = _breaks(body, orders, ranges)
+    :mod:`synth.synthesizers.category_ranges`, and ``groups``, :mod:`synth.synthesizers.missing_together`), as
+    :func:`keep_orders` cuts unconditioned rows: 0 for a row that breaks one, and within each pattern of missing
+    order columns the other rows' weights scaled so the pattern keeps its drawn weight. Dropping the breaking rows
+    alone raised every missing share (only rows with both columns present can break): the copula conditioned on
+    role = manager drew end_km missing on 11.3% of rows against the 10% it draws unconditioned. A group's followers
+    must already follow their leader (:func:`~synth.synthesizers.missing_together.follow_leaders`)."""
+    bad = _breaks(body, orders, ranges, groups)
     out = np.where(bad, 0.0, np.asarray(weights, dtype=np.float64))
     if not bad.any():
         return out
-    pattern = _missing_pattern(body, orders, ranges)
+    pattern = _missing_pattern(body, orders, ranges, groups)
     for code in np.unique(pattern[bad]):
         group = pattern == code
         kept = out[group].sum()
@@ -258,20 +287,25 @@ def keep_orders(
     orders: Sequence[tuple[str, str, float]],
     draw: Callable[[int], pd.DataFrame],
     ranges: Sequence[CategoryRange] = (),
+    groups: Sequence[MissingGroup] = (),
 ) -> pd.DataFrame:
-    """``body`` with every row that breaks one of the ``orders`` or lies outside one of the category ``ranges``
-    (:mod:`synth.synthesizers.category_ranges`) replaced by a fresh row from ``draw`` that keeps them all and has
-    the same of their columns missing (up to :data:`ORDER_REDRAWS` rounds: the model's distribution cut to the rows
-    that keep them, its share of missing values untouched), then what is still out of order set to its bound (a
-    date to the earlier date itself) and a number still outside its range moved to the range's nearest end.
+    """``body`` with every row that breaks one of the ``orders``, lies outside one of the category ``ranges``
+    (:mod:`synth.synthesizers.category_ranges`) or has a missing ``group``'s leader present and another of its
+    columns missing (:mod:`synth.synthesizers.missing_together`) replaced by a fresh row from ``draw`` that keeps
+    them all and has the same of their columns missing (a group's: its leader's; up to :data:`ORDER_REDRAWS` rounds:
+    the model's distribution cut to the rows that keep them, its share of missing values untouched), then what is
+    still out of order set to its bound (a date to the earlier date itself), a number still outside its range moved
+    to the range's nearest end and a group still mixed set missing as a whole.
 
     Only a row with both columns of an order present can break it, so replacing it by any fresh row would raise
     every missing share: the copula's end_km, missing on 10% of a job table's rows and below start_km on 14% of
-    its rows with both, came back missing on 11.4%."""
-    if not orders and not ranges:
+    its rows with both, came back missing on 11.4%. A group's followers are first set missing wherever its leader
+    is (every row, drawn or redrawn), so the group keeps the leader's modelled missing share."""
+    if not orders and not ranges and not groups:
         return body
-    bad = np.flatnonzero(_breaks(body, orders, ranges))
-    wanted = _missing_pattern(body, orders, ranges)[bad]
+    follow_leaders(body, groups)
+    bad = np.flatnonzero(_breaks(body, orders, ranges, groups))
+    wanted = _missing_pattern(body, orders, ranges, groups)[bad]
     # A filled row keeps the orders (it was chosen for it), so only the rows still unfilled are looked at again,
     # and every column is written once at the end: 1M copula rows with 11% to redraw sampled 25% slower when each
     # round checked and rewrote the whole table.
@@ -284,9 +318,9 @@ def keep_orders(
             # 20,000 hr rows) found no place in twenty times their number, twice: fifty rounds of draws for them
             # halved the sampling speed (49k → 20k rows/s); they are clipped below, as after the last round.
             break
-        fresh = draw(int(np.ceil(len(bad) / rate)))
-        kept = np.flatnonzero(~_breaks(fresh, orders, ranges))
-        at, take = _matched(wanted, _missing_pattern(fresh, orders, ranges)[kept])
+        fresh = follow_leaders(draw(int(np.ceil(len(bad) / rate))), groups)
+        kept = np.flatnonzero(~_breaks(fresh, orders, ranges, groups))
+        at, take = _matched(wanted, _missing_pattern(fresh, orders, ranges, groups)[kept])
         rate = max(len(at) / len(fresh), 0.05) if len(fresh) else 1.0
         idle = 0 if len(at) else idle + 1
         patches.append((bad[at], fresh.iloc[kept[take]]))
@@ -301,6 +335,10 @@ def keep_orders(
             body[name] = column
     if not len(bad):
         return body
+    # A group still mixed after the redraws is set missing as a whole (setting only its followers missing would
+    # leave the leader present beside them, still mixed). Rare: of 20,000 hr or survey rows, none for any of the
+    # three models (python -m benchmarks.bench_missing_together). Its missing values break no order and no range.
+    clear_groups(body, groups)
     # Clipping one column can break a chained order (a signup moved up past its last order): pass again until
     # none breaks; orders only ever move a value towards its bound, so a chain settles within len(orders) passes.
     # A number still outside its category's range after the redraws is moved to the range's nearest end in the

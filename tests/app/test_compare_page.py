@@ -434,6 +434,28 @@ def test_associations_list_the_numbers_kept_inside_a_category_s_range(synthesize
         assert len(warnings) == 1 and "CART, Pruned CART and the Gaussian copula keep such ranges" in warnings[0]
 
 
+@pytest.mark.parametrize(("synthesizer", "kept"), [("independent", False), ("cart", True)])
+def test_associations_list_the_columns_missing_together(synthesizer: str, kept: bool) -> None:
+    from tests.unit.test_missing_together import coordinates
+
+    at = start()
+    upload(at, "coordinates.csv", coordinates(1_200).to_csv(index=False).encode())
+    fit(at, synthesizer)
+    sample(at)
+    open_section(goto(at, "compare"), "Associations")
+    assert any("leaves missing together" in m.value for m in at.markdown)
+    groups = table_with(at, "missing together").set_index("missing together")
+    assert list(groups.index) == ["office_lat and office_lon"]
+    assert (groups["real rows mixed"] == 0).all()
+    warnings = [w.value for w in at.warning if "groups are broken" in w.value]
+    if kept:
+        assert (groups["synthetic rows mixed"] == 0).all() and not warnings
+        assert any("keeps the real table's one group missing together" in s.value for s in at.success)
+    else:  # each column's missing values drawn on their own: about 2 × 15% × 85% of rows are mixed
+        assert (groups["synthetic rows mixed"] > 100).all()
+        assert len(warnings) == 1 and "CART, Pruned CART and the Gaussian copula keep such groups" in warnings[0]
+
+
 def test_the_discriminator_caption_says_whose_real_rows_it_faced() -> None:
     # Against the holdout when it has 200 rows; a smaller one leaves the training rows, which flatter a table
     # that tracks them, and the caption says so rather than passing the figure off as the usual one.

@@ -178,6 +178,20 @@ def test_the_ranges_a_model_keeps_are_listed_under_it() -> None:
     assert holds, "the model file's list does not name the ranges"
 
 
+def test_the_columns_a_model_keeps_missing_together_are_listed_under_it() -> None:
+    from tests.unit.test_missing_together import coordinates
+
+    at = upload(start(), "coordinates.csv", coordinates(800).to_csv(index=False).encode())
+    fit(at, "independent")  # keeps no group: no caption
+    assert not any("Missing together" in c.value for c in at.caption)
+    fit(at, "cart")
+    shown = [c.value for c in at.caption if "Missing together" in c.value]
+    assert len(shown) == 1, [c.value for c in at.caption]
+    assert "office_lat and office_lon (missing on the same rows)" in shown[0], shown[0]
+    holds = [m.value for m in at.markdown if "**Missing together**" in m.value]
+    assert holds, "the model file's list does not name the groups"
+
+
 def test_the_main_settings_show_and_the_rest_fold_into_advanced() -> None:
     """Pruned CART showed fifteen settings in a row, among them 'Pruning strength', which it ignores unless
     'Pruning per row' is 0. The settings an analyst is expected to touch stay in view; the rest (defaults chosen

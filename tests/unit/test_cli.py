@@ -127,6 +127,8 @@ def test_fit_names_the_ranges_every_synthetic_row_keeps(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     (ranges,) = [line for line in proc.stderr.splitlines() if "Ranges kept" in line]
     assert "office_lat and office_lon within each office's range (3 offices)" in ranges
+    (together,) = [line for line in proc.stderr.splitlines() if "Missing together" in line]
+    assert "office_lat and office_lon (missing on the same rows)" in together
 
 
 def test_sample_to_parquet_csv_and_dataset_gives_the_same_rows(work: Path) -> None:

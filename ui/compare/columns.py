@@ -14,6 +14,7 @@ from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.results import number
 from ui import cached, charts, figures, state
 from ui.compare import prepare
+from ui.compare.missing_groups import missing_group_checks
 from ui.compare.ranges import range_checks
 from ui.text import md
 
@@ -175,6 +176,7 @@ def associations(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, res
         st.caption(f"Try: {SUGGESTIONS['association']}")
     order_checks(run_key, ds, syn)
     range_checks(run_key, ds, syn)
+    missing_group_checks(run_key, ds, syn)
 
     @st.fragment
     def pair_explorer() -> None:

@@ -50,6 +50,8 @@ class NetworkSampling:
 
         # No category ranges (synth.synthesizers.category_ranges) here: their cuts are read from the training rows
         # without noise, and ε covers everything this model holds; a declared order is the schema's, not the data's.
+        # No missing groups (synth.synthesizers.missing_together) either, for the same reason: they are read from
+        # the training rows' missing masks without noise.
         return keep_orders(draw(n, progress), getattr(self, "declared_orders_", ()), lambda m: draw(m, lambda *_: None))
 
     def _sample_given(
