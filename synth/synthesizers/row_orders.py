@@ -342,8 +342,8 @@ def keep_orders(
     # Clipping one column can break a chained order (a signup moved up past its last order): pass again until
     # none breaks; orders only ever move a value towards its bound, so a chain settles within len(orders) passes.
     # A number still outside its category's range after the redraws is moved to the range's nearest end in the
-    # same passes. Rare: of 20,000 hr walk rows, none of CART's or the copula's, 9 of Pruned CART's (a latitude
-    # without its longitude, a missing pattern it seldom draws again; python -m benchmarks.bench_category_ranges).
+    # same passes. Rare: of 20,000 hr walk rows, none of any model's since the missing-together groups (before
+    # them, 9-24 of Pruned CART's: a latitude without its longitude; python -m benchmarks.bench_category_ranges).
     for _ in range(len(orders) + len(ranges) + 1):
         changed = clip_ranges(body, ranges)
         for later, earlier, sign in orders:
