@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 import synth
+from benchmarks.common import best_of
 from synth.synthesizers import row_orders
 from synth.synthesizers.category_ranges import frame_category_ranges, out_of_range
 
@@ -44,15 +45,6 @@ def ages(n: int = 1_500, seed: int = 0) -> pd.DataFrame:
     labels = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
     band = np.asarray(labels, dtype=object)[np.searchsorted(edges, age, side="right") - 1]
     return pd.DataFrame({"age": age, "age_band": band, "income": (age * 900 + rng.normal(0, 8_000, n)).round()})
-
-
-def _best(run: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    best, out = float("inf"), None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = run()
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def _clipped_rows() -> tuple[list[int], Callable[[], None]]:
@@ -74,7 +66,7 @@ def _clipped_rows() -> tuple[list[int], Callable[[], None]]:
 
 def measure(table: pd.DataFrame, name: str, rows: int, repeats: int, **params: Any) -> dict[str, Any]:
     schema = synth.infer_schema(table)
-    search, _ = _best(lambda: frame_category_ranges(table, schema), repeats)
+    search, _ = best_of(lambda: frame_category_ranges(table, schema), repeats)
     model = synth.create(name, random_state=0, **params)
     start = time.perf_counter()
     model.fit(table, schema)
@@ -86,9 +78,9 @@ def measure(table: pd.DataFrame, name: str, rows: int, repeats: int, **params: A
         after = model.sample(rows, seed=1)
     finally:
         restore()
-    after_s, _ = _best(lambda: model.sample(rows, seed=1), repeats)
+    after_s, _ = best_of(lambda: model.sample(rows, seed=1), repeats)
     model.category_ranges_ = ()
-    before_s, before = _best(lambda: model.sample(rows, seed=1), repeats)
+    before_s, before = best_of(lambda: model.sample(rows, seed=1), repeats)
     model.category_ranges_ = rules
     return {
         "rules": [f"{r.number} within {r.category} ({len(r.levels)} levels, cuts {list(r.cuts)})" for r in rules],

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,20 +27,12 @@ from typing import Any
 import pandas as pd
 
 import synth
+from benchmarks.common import best_of
 from synth.synthesizers import missing_together, row_orders
 from synth.synthesizers.missing_together import frame_missing_groups, mixed_rows
 
 MODELS = ("cart", "pruned_cart", "gaussian_copula")
 ADULT = Path("/work/shared/datasets/adult.csv")
-
-
-def _best(run: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    best, out = float("inf"), None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = run()
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def _cleared_rows() -> tuple[list[int], Callable[[], None]]:
@@ -70,9 +61,9 @@ def measure(table: pd.DataFrame, name: str, rows: int, repeats: int) -> dict[str
         after = model.sample(rows, seed=1)
     finally:
         restore()
-    after_s, _ = _best(lambda: model.sample(rows, seed=1), repeats)
+    after_s, _ = best_of(lambda: model.sample(rows, seed=1), repeats)
     model.missing_groups_ = ()
-    before_s, before = _best(lambda: model.sample(rows, seed=1), repeats)
+    before_s, before = best_of(lambda: model.sample(rows, seed=1), repeats)
     model.missing_groups_ = groups
     columns = missing_together.group_columns(groups)
     return {
@@ -122,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     if ADULT.exists():
         adult = pd.read_csv(ADULT)
         schema = synth.infer_schema(adult)
-        seconds, found = _best(lambda: frame_missing_groups(adult, schema), args.repeats)
+        seconds, found = best_of(lambda: frame_missing_groups(adult, schema), args.repeats)
         results["adult"] = {"groups": [" + ".join(g.columns) for g in found], "search_seconds": round(seconds, 4)}
         print(f"adult: {len(found)} groups found in {seconds:.3f} s")
     for key, r in results.items():
