@@ -191,6 +191,31 @@ def test_default_attacker_model_without_demographic_names() -> None:
     assert "low-cardinality" in model.note
 
 
+def test_the_default_secret_is_what_an_analyst_would_predict_not_the_last_text_column() -> None:
+    """The survey walk's attacks took its canned comment (missing on 44% of rows, the last categorical column) as
+    the secret beside q1_satisfied: with nothing flagged and no secret-like name, the secret is the column ML
+    efficacy would predict (a name like an outcome first), never one of the known columns."""
+    rng = np.random.default_rng(27)
+    n = 600
+    df = pd.DataFrame(
+        {
+            "age_band": rng.choice(["18-24", "25-34", "35-44"], n),
+            "country": rng.choice(["US", "UK", "DE"], n),
+            "q1_satisfied": rng.choice(["Agree", "Neutral", "Disagree"], n),
+            "visits": rng.poisson(3, n),
+            "comment": np.where(rng.random(n) < 0.44, None, rng.choice(["Too slow", "Great", "Crashes"], n)),
+        }
+    )
+    schema = synth.infer_schema(df)
+    model = default_attacker_model(schema, df)
+    assert model.secret == "q1_satisfied" and model.secret not in model.known
+    model.validate(schema, df)
+    # Flagged quasi-identifiers are never the secret, even when named like the outcome.
+    flagged = schema.with_column("q1_satisfied", quasi_identifier=True).with_column("age_band", quasi_identifier=True)
+    chosen = default_attacker_model(flagged, df)
+    assert chosen.secret not in ("q1_satisfied", "age_band") and chosen.secret not in chosen.known
+
+
 @pytest.mark.parametrize(
     ("known", "secret", "message"),
     [

@@ -11,7 +11,8 @@ import pandas as pd
 
 from synth.evaluation.privacy.common import PrivacyInputError
 from synth.evaluation.results import to_jsonable
-from synth.schema import ColumnKind, Schema
+from synth.evaluation.utility.targets import default_target
+from synth.schema import Schema
 
 
 class AttackerModelError(PrivacyInputError):
@@ -147,8 +148,8 @@ def default_attacker_model(schema: Schema, df: pd.DataFrame | None = None) -> At
 
     Known columns: the columns flagged quasi-identifier; else the demographic-looking ones (age, sex, race,
     marital status, country, postcode, ...); else the first few low-cardinality columns. Secret: the first
-    column flagged sensitive; else a target-looking one (income, salary, diagnosis, ...); else the last
-    categorical column.
+    column flagged sensitive; else a target-looking one (income, salary, diagnosis, ...); else the column ML
+    efficacy would predict by default (:func:`~synth.evaluation.utility.targets.default_target`).
 
     Args:
         schema: the table's schema (with the flags set on the Data page).
@@ -165,13 +166,12 @@ def default_attacker_model(schema: Schema, df: pd.DataFrame | None = None) -> At
         notes.append(f"secret '{secret}' is flagged sensitive")
     else:
         secret_like = [c for c in learned if _tokens(c) & _SECRET_LIKE and c not in flagged_known]
-        categorical = [
-            c
-            for c in learned
-            if schema[c].kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN) and c not in flagged_known
-        ]
         rest = [c for c in learned if c not in flagged_known] or learned
-        secret = (secret_like or categorical or rest)[-1 if not secret_like else 0]
+        # Else the column ML efficacy would predict (an outcome's name, else the last class with few values
+        # missing): the last categorical column was the survey walk's free-text comment, missing on 44% of rows,
+        # beside q1_satisfied.
+        predicted = None if secret_like else default_target(schema, rest, df)
+        secret = secret_like[0] if secret_like else predicted or rest[-1]
         notes.append(f"secret '{secret}' is a default (no column is flagged sensitive)")
     if flagged_known:
         known = [c for c in flagged_known if c != secret]
