@@ -16,6 +16,7 @@ from ui import cached, charts, figures, state
 from ui.compare import prepare
 from ui.compare.missing_groups import missing_group_checks
 from ui.compare.ranges import range_checks
+from ui.compare.rule_tables import BREAKING, kept_everywhere, rule_table
 from ui.text import md
 
 PENDING_POLL_SECONDS = 0.5
@@ -228,25 +229,15 @@ def order_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> 
             f"{worst.order.real_breaks:.2%} of real rows. Such rows are impossible on their face. " + md(ORDER_REMEDY)
         )
     else:
-        which = "the real table's one order" if len(found) == 1 else f"all {len(found)} orders of the real table"
-        st.success(f"The synthetic rows keep {which} as often as the real rows do.")
-    st.dataframe(
-        [
-            {
-                "order": f"{b.order.low} ≤ {b.order.high}",
-                "real rows breaking it": b.order.real_breaks,
-                "synthetic rows breaking it": b.broken,
-                "random pairs breaking it": b.order.random_breaks,
-            }
-            for b in found
-        ],
-        column_config={
-            name: st.column_config.NumberColumn(format="percent")
-            for name in ("real rows breaking it", "synthetic rows breaking it", "random pairs breaking it")
-        },
-        hide_index=True,
-        key="order_breaks",
-    )
+        st.success(f"The synthetic rows keep {kept_everywhere(len(found), 'order')} as often as the real rows do.")
+    rows = [
+        {
+            "order": f"{b.order.low} ≤ {b.order.high}",
+            **dict(zip(BREAKING, (b.order.real_breaks, b.broken, b.order.random_breaks), strict=True)),
+        }
+        for b in found
+    ]
+    rule_table(rows, BREAKING, "order_breaks")
     st.caption(
         "An order counts when it holds on at least 99.9% of the real training rows and values of the two columns "
         "paired at random would break it on at least 1% of pairs (so a weight in the hundreds of thousands is not "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import cached, state
+from ui.compare.rule_tables import kept_everywhere, rule_table
 from ui.text import md
 
 #: Who keeps such groups, for the warning of a broken one.
@@ -35,26 +36,18 @@ def missing_group_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTa
             + GROUP_REMEDY
         )
     else:
-        which = "the real table's one group" if len(found) == 1 else f"all {len(found)} groups of the real table"
-        st.success(f"Every synthetic row keeps {which} missing together.")
-    st.dataframe(
-        [
-            {
-                "missing together": _listed(b.group.columns),
-                "real rows missing": b.real_missing,
-                "synthetic rows missing": b.synthetic_missing,
-                "real rows mixed": 0,
-                "synthetic rows mixed": b.mixed,
-            }
-            for b in found
-        ],
-        column_config={
-            name: st.column_config.NumberColumn(format="percent")
-            for name in ("real rows missing", "synthetic rows missing")
-        },
-        hide_index=True,
-        key="missing_group_breaks",
-    )
+        st.success(f"Every synthetic row keeps {kept_everywhere(len(found), 'group')} missing together.")
+    rows = [
+        {
+            "missing together": _listed(b.group.columns),
+            "real rows missing": b.real_missing,
+            "synthetic rows missing": b.synthetic_missing,
+            "real rows mixed": 0,
+            "synthetic rows mixed": b.mixed,
+        }
+        for b in found
+    ]
+    rule_table(rows, ("real rows missing", "synthetic rows missing"), "missing_group_breaks")
     st.caption(
         "A group counts when its columns are missing on exactly the same real rows, each missing on at least 20 "
         "and present on at least 20. A mixed row has some of the group's columns missing and others present."

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import cached, state
+from ui.compare.rule_tables import BREAKING, kept_everywhere, rule_table
 from ui.text import md
 
 #: Who keeps a range the synthetic rows break, for the warning of a broken one.
@@ -31,25 +32,15 @@ def range_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> 
             "does. " + RANGE_REMEDY
         )
     else:
-        which = "the real table's one range" if len(found) == 1 else f"all {len(found)} ranges of the real table"
-        st.success(f"Every synthetic row keeps {which}.")
-    st.dataframe(
-        [
-            {
-                "range": f"{b.rule.number} within each {b.rule.category}'s range ({len(b.rule.levels)} levels)",
-                "real rows breaking it": 0.0,
-                "synthetic rows breaking it": b.broken,
-                "random pairs breaking it": b.random_breaks,
-            }
-            for b in found
-        ],
-        column_config={
-            name: st.column_config.NumberColumn(format="percent")
-            for name in ("real rows breaking it", "synthetic rows breaking it", "random pairs breaking it")
-        },
-        hide_index=True,
-        key="range_breaks",
-    )
+        st.success(f"Every synthetic row keeps {kept_everywhere(len(found), 'range')}.")
+    rows = [
+        {
+            "range": f"{b.rule.number} within each {b.rule.category}'s range ({len(b.rule.levels)} levels)",
+            **dict(zip(BREAKING, (0.0, b.broken, b.random_breaks), strict=True)),
+        }
+        for b in found
+    ]
+    rule_table(rows, BREAKING, "range_breaks")
     st.caption(
         "A range counts when every level of the category holds at least 20 real rows with the number, no two "
         "levels' ranges overlap and values paired at random would break it on at least 1% of pairs. Rows with "
