@@ -99,7 +99,8 @@ from synth.generated_keys import keys_at as keys_at
 from synth.generated_keys import streamed_keys_at as streamed_keys_at
 from synth.generated_lanes import apart, in_lane, key_lanes, most_keys, share_endings
 from synth.generated_layouts import layout_formats
-from synth.generated_locales import locale_shares
+from synth.generated_locale_levels import locale_levels
+from synth.generated_locales import locale_shares, measured_locales
 from synth.generated_pii import _FAKERS as _FAKERS
 from synth.generated_pii import _PHONE_FORMATS as _PHONE_FORMATS
 from synth.generated_pii import _TEST_NETS as _TEST_NETS
@@ -166,7 +167,8 @@ REGENERATION_DETAILS = (
     "domains, the part before the @ made from the row's generated name where the real ones follow their row's "
     "name (anna.schmidt, aschmidt12: each pattern of 20 rows or more by its share); names and addresses come "
     "from Faker's lists of the real values' locales by share (each locale of "
-    "20 rows or more: German names stay German), or English (US) lists when the locale is unknown or mixed, with "
+    "20 rows or more: German names stay German; by the row's level where a category column, a country, predicts "
+    "them), or English (US) lists when the locale is unknown or mixed, with "
     "the real share of double-barrelled family names (Kaur-Reed; both parts from the lists), and a column of whole "
     "addresses (street, postcode and town on one line) gets whole addresses at its share of rows, every number "
     "redrawn. IBANs keep their "
@@ -204,13 +206,14 @@ class GeneratedColumns:
     plans: tuple[_Plan, ...] = ()
 
     @classmethod
-    def fit(cls, data: pd.DataFrame, schema: Schema) -> GeneratedColumns:
+    def fit(cls, data: pd.DataFrame, schema: Schema, by_level: bool = True) -> GeneratedColumns:
         """Learn, for each identifier / PII / text / constant column, only what generation needs.
 
         That is the missing rate (rounded to :data:`MISSING_RATE_STEP`), a format template that no real value
         matches, the first new numeric key (above the largest real one, rounded), the typical length of text, and a
         constant held by at least :data:`MIN_CONSTANT_ROWS` rows; never a real identifier or PII value, nor a hash of
-        one.
+        one. ``by_level``: names and addresses may follow a category column's levels
+        (:mod:`synth.generated_locale_levels`); False for the DP network, whose file keeps no such table.
         """
         plans = []
         peers = _peer_values(data, schema)
@@ -252,7 +255,8 @@ class GeneratedColumns:
             elif spec.kind is ColumnKind.PII:
                 detail["pii_type"] = spec.pii_type
                 detail["provider"] = PII_PROVIDERS.get(spec.pii_type or "", "pystr")
-                shares = locale_shares(spec.pii_type, present)  # names' and addresses' locales, not values
+                measured = measured_locales(spec.pii_type, present)  # each sampled row's locale, in memory only
+                shares = locale_shares(spec.pii_type, present, measured)  # names' and addresses' locales, not values
                 hyphenated = hyphenated_share(spec.pii_type, present)  # double-barrelled family names
                 if hyphenated is not None:
                     detail["hyphenated"] = hyphenated
@@ -264,6 +268,9 @@ class GeneratedColumns:
                     detail["ip_ranges"] = ranges
                 if shares:
                     detail["locales"] = shares
+                levels = locale_levels(spec.pii_type, measured, shares, data, schema) if by_level else None
+                if levels is not None:  # a category column's name and its levels' locale shares (a country's)
+                    detail["locale_levels"] = levels
                 whole = whole_addresses(spec.pii_type, present, shares)  # share of whole addresses, not values
                 if whole is not None:
                     detail["whole_addresses"] = whole
@@ -305,8 +312,9 @@ class GeneratedColumns:
         ]
         return cls(tuple(plans))
 
-    def sample(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
-        """``n`` rows of the generated columns, with missing values at the stored rates."""
+    def sample(self, n: int, rng: np.random.Generator, body: pd.DataFrame | None = None) -> pd.DataFrame:
+        """``n`` rows of the generated columns, with missing values at the stored rates; ``body``: the ``n`` modelled
+        rows they join, whose category column names and addresses follow (:mod:`synth.generated_locale_levels`)."""
         out: dict[str, Any] = {}
         pointing = {p.name for p in self.plans if self._referenced(p) is not None}
         # Referenced keys first, so the keys pointing at them (manager_id → employee_id) can draw from them, and
@@ -327,7 +335,7 @@ class GeneratedColumns:
                     present = draw_keys(plan, int(n - missing.sum()), rng)
                 values = pd.Series(present) if not missing.any() else _spread(present, missing)
             else:
-                values = self._values(plan, n, rng)
+                values = self._values(plan, n, rng, body if body is not None and len(body) == n else None)
                 if plan.kind is ColumnKind.PII:  # e-mails made from the row's generated name, where the real ones are
                     values = following_names(plan.detail, values, out, rng)
                 if plan.missing_rate > 0:
@@ -391,7 +399,7 @@ class GeneratedColumns:
         }
 
     @staticmethod
-    def _values(plan: _Plan, n: int, rng: np.random.Generator) -> Any:
+    def _values(plan: _Plan, n: int, rng: np.random.Generator, body: pd.DataFrame | None = None) -> Any:
         if plan.kind is ColumnKind.CONSTANT:
             return pd.Series([plan.detail["value"]] * n, dtype=object)
         if plan.kind is ColumnKind.PII:
@@ -409,6 +417,8 @@ class GeneratedColumns:
                 hyphenated=plan.detail.get("hyphenated"),
                 cards=plan.detail.get("cards"),
                 whole_addresses=plan.detail.get("whole_addresses"),
+                locale_levels=plan.detail.get("locale_levels"),
+                body=body,
             )
         return fake_text(n, rng, plan.detail["max_chars"])
 

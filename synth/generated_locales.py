@@ -376,10 +376,11 @@ def _assign(lik: np.ndarray, steps: int = 20) -> np.ndarray:
     return np.asarray(np.argmax(lik * weights, axis=1))
 
 
-def locale_shares(pii_type: str | None, present: pd.Series) -> dict[str, float] | None:
-    """Faker locales of a name / address column's values, each held by at least :data:`MIN_LOCALE_ROWS` rows,
-    with its share of rows rounded to :data:`SHARE_STEP`; None when the values' locale is unknown, mixed beyond
-    the threshold, or en_US alone (fakes come from en_US then, as before)."""
+def measured_locales(pii_type: str | None, present: pd.Series) -> tuple[tuple[str, ...], pd.Series, float] | None:
+    """The locales measured, each row's locale in a seeded sample of up to :data:`SAMPLE_VALUES` of ``present``'s
+    rows (its index in the locales, -1 where its value belongs to none; indexed as ``present``) and the factor from
+    the sample's counts to the column's; None when more than half the values belong to no locale. Held in memory at
+    fit only: :func:`locale_shares` and :mod:`synth.generated_locale_levels` read it."""
     if pii_type not in LOCALE_TYPES:
         return None
     text = present.dropna().astype(str)
@@ -396,8 +397,25 @@ def locale_shares(pii_type: str | None, present: pd.Series) -> dict[str, float] 
     weights = counts.to_numpy(dtype=float)
     if weights[known].sum() <= 0.5 * weights.sum():
         return None
-    scale = len(present.dropna()) / len(text)  # a sample's counts, scaled to the column's rows
-    rows = np.bincount(_assign(lik[known]), weights=weights[known], minlength=len(locales)) * scale
+    which = np.full(len(values), -1)
+    which[known] = _assign(lik[known])
+    rows = text.map(dict(zip(values, which.tolist(), strict=True))).astype(int)
+    return locales, rows, len(present.dropna()) / len(text)  # a sample's counts, scaled to the column's rows
+
+
+def locale_shares(
+    pii_type: str | None, present: pd.Series, measured: tuple[tuple[str, ...], pd.Series, float] | None = None
+) -> dict[str, float] | None:
+    """Faker locales of a name / address column's values, each held by at least :data:`MIN_LOCALE_ROWS` rows,
+    with its share of rows rounded to :data:`SHARE_STEP`; None when the values' locale is unknown, mixed beyond
+    the threshold, or en_US alone (fakes come from en_US then, as before). ``measured``: the column's
+    :func:`measured_locales`, when the caller has it."""
+    measured = measured_locales(pii_type, present) if measured is None else measured
+    if measured is None:
+        return None
+    locales, which, scale = measured
+    known = which.to_numpy()
+    rows = np.bincount(known[known >= 0], minlength=len(locales)) * scale
     kept = {code: r for code, r in zip(locales, rows, strict=True) if r >= MIN_LOCALE_ROWS}
     total = sum(kept.values())
     shares = {code: float(round(r / total / SHARE_STEP) * SHARE_STEP) for code, r in kept.items()}
@@ -429,7 +447,13 @@ def _address_locales() -> frozenset[str]:
 
 
 def _by_share(codes: list[str], probs: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    return rng.choice(len(codes), size=n, p=probs)
+    """Each row's locale (an index in ``codes``): by the shares ``probs``, or by its own row of an ``n`` × locales
+    ``probs`` (the shares of its row's level, :mod:`synth.generated_locale_levels`)."""
+    if probs.ndim == 1:
+        return rng.choice(len(codes), size=n, p=probs)
+    bounds = np.cumsum(probs, axis=1)
+    drawn = rng.random(n)[:, None] * bounds[:, -1:]
+    return np.minimum((drawn >= bounds).sum(axis=1), len(codes) - 1)
 
 
 def _locale_rows(

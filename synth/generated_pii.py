@@ -19,6 +19,7 @@ import pandas as pd
 from synth.generated_double_names import FAMILY_NAME_TYPES, double_barrelled, stored_hyphenated
 from synth.generated_formats import _capacity, _fill, _parse_template, _seen, _unique_fresh
 from synth.generated_full_addresses import stored_whole
+from synth.generated_locale_levels import row_shares
 from synth.generated_locales import local_addresses, local_names, stored_locales
 
 #: Size of the seeded pools of Faker values that fake values are combined from.
@@ -243,6 +244,8 @@ def fake_values(
     hyphenated: Any = None,
     cards: Any = None,
     whole_addresses: Any = None,
+    locale_levels: Any = None,
+    body: pd.DataFrame | None = None,
 ) -> np.ndarray:
     """``n`` realistic fake values of a kind of personal data.
 
@@ -279,6 +282,9 @@ def fake_values(
         whole_addresses: the share of an address column's rows written as whole addresses and the separator of
             their lines (:func:`synth.generated_full_addresses.whole_addresses`): that share of rows get whole
             addresses of their locale (en_US when ``locales`` is None); street lines alone when None or not valid.
+        locale_levels: a category column and its levels' locale shares
+            (:func:`synth.generated_locale_levels.locale_levels`): each row of ``body`` (the ``n`` modelled rows)
+            draws its locale from its level's shares; from ``locales``' when None, not valid or not its level.
 
     Returns:
         An object array of strings.
@@ -304,6 +310,8 @@ def fake_values(
     share = stored_hyphenated(hyphenated) if pii_type in FAMILY_NAME_TYPES else None
     kept = stored_locales(locales, pii_type) if not len(hashes) and not template else None
     whole = stored_whole(whole_addresses) if pii_type == "address" and not len(hashes) and not template else None
+    if kept is not None:  # each row by its level's shares, where a category column says them
+        kept = kept[0], row_shares(locale_levels, kept[0], kept[1], body)
     if whole is not None:  # whole addresses, of the kept locales or en_US's
         codes, probs = kept or (["en_US"], np.ones(1))
         return local_addresses(codes, probs, n, rng, whole)

@@ -172,7 +172,8 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         schema = self._output_schema(data, schema)
         self.compositions_ = rounded_as(self.compositions_, schema)
         rng = np.random.default_rng(self.random_state)
-        generated = GeneratedColumns.fit(data, schema)
+        # Names following a category's levels: never under a guarantee (their shares are the rows', without noise).
+        generated = GeneratedColumns.fit(data, schema, by_level=self.guarantee is None)
         domain = tuple(ColumnDomain.fit(data[c.name], c.kind) for c in schema)
         modelled = schema.modelled
         # Datetimes with a time part are learned as their day plus a hidden time of day (synth.synthesizers.
@@ -345,7 +346,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
             body = self._model_rows(n, rng, scaled(progress, 0.0, 0.9))
         else:  # every column is generated
             body = pd.DataFrame(index=pd.RangeIndex(n))
-        return self._join(body, self.generated_.sample(n, rng), rng)
+        return self._join(body, self.generated_.sample(n, rng, body), rng)
 
     def _model_rows(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
         """``n`` rows of the modelled columns as the user sees them: dates moved to their drawn weekday, split
@@ -362,7 +363,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
     def _finish(self, body: pd.DataFrame, rng: np.random.Generator, keep: Sequence[str] = ()) -> pd.DataFrame:
         """Add the generated columns to conformed modelled rows and conform the whole table (``keep``: rebalanced
         columns, never held per person)."""
-        return self._join(body, self.generated_.sample(len(body), rng), rng, keep)
+        return self._join(body, self.generated_.sample(len(body), rng, body), rng, keep)
 
     def _join(
         self, body: pd.DataFrame, extra: pd.DataFrame, rng: np.random.Generator, keep: Sequence[str] = ()
