@@ -14,7 +14,7 @@ What a fit keeps (:func:`hyphenated_share`)
 
 At sample (:func:`double_barrelled`)
     That share of rows get a second family name from the same lists after a hyphen
-    (:func:`synth.generated_locales.local_names`, or :func:`double_barrelled` for en_US lists and single family
+    (:func:`synth.generated_locale_draws.local_names`, or :func:`double_barrelled` for en_US lists and single family
     names); a locale's own formats no longer add hyphenated ones, while two family names joined by a space
     (Spanish "Ruiz García") stay at the locale's share, on other rows. Both names come from Faker's lists, never
     from the real column.

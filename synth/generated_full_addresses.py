@@ -4,7 +4,7 @@ Fakes of an address column were street lines whatever the real column held, so a
 (street, postcode and city on one line, as Faker's ``address()`` writes them with its lines joined by ", ") came
 back half as long, and a parser expecting a postcode found none. Fitting now measures the share of rows written as
 whole addresses and the separator between their lines; sampling gives that share of rows whole addresses of their
-locale (:func:`synth.generated_locales.local_addresses`) and the rest street lines as before.
+locale (:func:`synth.generated_locale_draws.local_addresses`) and the rest street lines as before.
 
 How a value is read as whole: each locale's yardstick is the shape of the part Faker writes after the street line
 (``"{{postcode}} {{city}}"``: "0155 Oslo"; ja_JP, whose ``address()`` has no street line, the whole address), drawn

@@ -19,8 +19,8 @@ import pandas as pd
 from synth.generated_double_names import FAMILY_NAME_TYPES, double_barrelled, stored_hyphenated
 from synth.generated_formats import _capacity, _fill, _parse_template, _seen, _unique_fresh
 from synth.generated_full_addresses import stored_whole
+from synth.generated_locale_draws import local_addresses, local_names, stored_locales
 from synth.generated_locale_levels import row_shares
-from synth.generated_locales import local_addresses, local_names, stored_locales
 
 #: Size of the seeded pools of Faker values that fake values are combined from.
 POOL_SIZE = 2_000

@@ -19,7 +19,8 @@ from synth.gendered_surnames import (
     polish_feminine,
 )
 from synth.generated import GeneratedColumns
-from synth.generated_locales import local_names, name_locales
+from synth.generated_locale_draws import local_names
+from synth.generated_locales import name_locales
 from synth.schema import ColumnKind, ColumnSpec, Schema
 from synth.schema.pii import detect_pii, person_providers
 

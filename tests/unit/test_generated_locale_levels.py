@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 import synth
 from synth.generated import GeneratedColumns, fake_values
+from synth.generated_locale_draws import _by_share
 from synth.generated_locale_levels import row_shares
-from synth.generated_locales import _by_share, measured_locales
+from synth.generated_locales import measured_locales
 from synth.sampling.blocks import SampleSpec, iter_rows
 from synth.schema import ColumnKind, ColumnSpec, Schema
 from tests.unit.crafting import unpacked
