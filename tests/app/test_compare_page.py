@@ -149,6 +149,10 @@ def test_subgroup_filter_recomputes_and_explains_empty_segments() -> None:
     # Messages quoting user input are markdown-escaped ("<" shows as itself): compare the text as displayed.
     assert any("match sex = Female and age < 30" in s.value.replace("\\", "") for s in at.success)
     assert 0.0 < float(metric(at, "Overall quality (segment)")) <= 1.0
+    # Both segment scores stand beside the holdout's segment (the pair trends' card showed its score alone).
+    for label in ("Overall quality (segment)", "Column pair trends (segment)"):
+        card = next(m for m in at.metric if m.label == label)
+        assert "vs real holdout (" in str(card.delta), (label, card.delta)
     assert "segment_score_bars" in chart_keys(at)
     # The segment is judged against the holdout's noise band, in words.
     assert any("Inside the segment" in c.value and "Column pair trends: " in c.value for c in at.caption)

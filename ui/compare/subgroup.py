@@ -72,7 +72,15 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
             **metric_delta(seg.share_synthetic - seg.share_real, 1, f" pp vs real ({seg.share_real:.1%})", scale=100),
             delta_color="off",
         )
-        c[2].metric("Column pair trends (segment)", fmt(fid.column_pair_trends))
+        # Beside the holdout's segment as the overall score is: the caption above judged the pair trends against
+        # it while the card showed the score alone.
+        pairs = fid.gap("column_pair_trends")
+        c[2].metric(
+            "Column pair trends (segment)",
+            fmt(fid.column_pair_trends),
+            **(metric_delta(pairs.difference, 3, f" vs real holdout ({pairs.reference:.3f})") if pairs else {}),
+            delta_color=noise_color(pairs.is_real if pairs else None),
+        )
         ws = fid.worst_columns()
         seg_ref = {x.column: x.score for x in fid.reference.columns} if fid.reference else {}
         charts.plotly_chart(
