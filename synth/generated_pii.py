@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.generated_cards import luhn_digits
 from synth.generated_double_names import FAMILY_NAME_TYPES, double_barrelled, stored_hyphenated
 from synth.generated_formats import _capacity, _fill, _parse_template, _seen, _unique_fresh
 from synth.generated_full_addresses import stored_whole
@@ -183,11 +184,7 @@ def _fake_cards(n: int, rng: np.random.Generator) -> np.ndarray:
     """16-digit numbers starting with 4 (the Visa range) with a valid Luhn check digit."""
     body = rng.integers(0, 10, (n, 15))
     body[:, 0] = 4
-    doubled = body[:, ::-1][:, ::2] * 2  # every second digit from the right of the final number
-    doubled = np.where(doubled > 9, doubled - 9, doubled)
-    total = doubled.sum(axis=1) + body[:, ::-1][:, 1::2].sum(axis=1)
-    check = (10 - total % 10) % 10
-    digits = np.column_stack([body, check]).astype(np.uint8) + ord("0")
+    digits = luhn_digits(body).astype(np.uint8) + ord("0")
     return np.ascontiguousarray(digits).view("S16").ravel().astype(str).astype(object)
 
 

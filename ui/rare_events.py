@@ -17,7 +17,7 @@ from synth.plots.rare_events import augmentation_figure, group_rates_figure
 from synth.schema import ColumnKind
 from synth.synthesizers.balance import rare_event_preset
 from ui import cached, charts, state
-from ui.text import md
+from ui.text import listed, md
 
 CLASS_KINDS = (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 MAX_LEVELS = 12
@@ -54,16 +54,11 @@ def _coded_hint(ds: state.Dataset, *, flags: bool = True) -> str:
     # Each column's own count ("performance_rating holds 5"), not the range the rule allows ("2–12").
     counts = [str(ds.train[c].nunique()) for c in coded]
     return (
-        f" {_listed([md(c) for c in coded])} hold{'s' if one else ''} {_listed(counts)} distinct whole numbers "
+        f" {listed([md(c) for c in coded])} hold{'s' if one else ''} {listed(counts)} distinct whole numbers "
         f"({'codes or 0/1 flags' if flags else 'codes'}) "
         f"and {'is' if one else 'are'} modelled as numbers: set the kind to categorical or boolean on **Data** to "
         f"choose {'it' if one else 'them'} here."
     )
-
-
-def _listed(items: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _share(x: float) -> str:

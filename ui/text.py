@@ -9,6 +9,7 @@ estimate as the pages print it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from synth.report.markdown import literal as md
@@ -48,3 +49,8 @@ def metric_delta(x: float | None, digits: int = 3, suffix: str = "", *, scale: f
     """``st.metric``'s ``delta`` and ``delta_arrow`` from one :func:`signed_delta` (``**metric_delta(...)``)."""
     text, arrow = signed_delta(x, digits, suffix, scale=scale)
     return {"delta": text, "delta_arrow": arrow}
+
+
+def listed(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

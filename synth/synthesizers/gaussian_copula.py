@@ -256,17 +256,16 @@ class GaussianCopula(Synthesizer):
 
     def _check_state(self) -> None:
         # A loaded file's arrays are checked before sampling reads them.
-        from synth.synthesizers.category_ranges import CATEGORIES, check_ranges
+        from synth.synthesizers.category_ranges import categorical_names, check_ranges
         from synth.synthesizers.missing_together import check_groups
         from synth.synthesizers.rule_checks import check_rules
         from synth.synthesizers.state_checks import check_copula
 
         check_copula(self)
         check_rules(self)
-        schema = self.schema_
-        numbers = {c.name for c in schema if c.kind.is_numeric and c.name in schema.modelled}
-        check_ranges(self, numbers, {c.name for c in schema if c.kind in CATEGORIES and c.name in schema.modelled})
-        check_groups(self, set(schema.modelled))
+        drawn = [c for c in self.schema_ if c.name in self.schema_.modelled]
+        check_ranges(self, {c.name for c in drawn if c.kind.is_numeric}, categorical_names(drawn))
+        check_groups(self, {c.name for c in drawn})
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         progress(0.0, "choosing the mixture column")

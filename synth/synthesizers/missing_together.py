@@ -151,8 +151,7 @@ def clear_groups(body: pd.DataFrame, groups: Sequence[MissingGroup]) -> bool:
     missing pattern the model seldom draws); whether any was."""
     changed = False
     for group in groups:
-        masks = np.column_stack([body[c].isna().to_numpy(dtype=bool) for c in group.columns])
-        rows = masks.any(axis=1) & ~masks.all(axis=1)
+        rows = mixed_rows(body, (group,))
         if rows.any():
             for name in group.columns:
                 _set_missing(body, name, rows & ~body[name].isna().to_numpy(dtype=bool))

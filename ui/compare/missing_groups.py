@@ -7,17 +7,13 @@ import streamlit as st
 
 from ui import cached, state
 from ui.compare.rule_tables import kept_everywhere, rule_table
-from ui.text import md
+from ui.text import listed, md
 
 #: Who keeps such groups, for the warning of a broken one.
 GROUP_REMEDY = (
     "CART, Pruned CART and the Gaussian copula keep such groups themselves: a row with part of a group missing is "
     "drawn again."
 )
-
-
-def _listed(columns: tuple[str, ...]) -> str:
-    return ", ".join(columns[:-1]) + " and " + columns[-1]
 
 
 def missing_group_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
@@ -32,14 +28,14 @@ def missing_group_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTa
         worst = broken[0]
         st.warning(
             f"{len(broken)} of {len(found)} groups are broken by synthetic rows: {worst.mixed:,} synthetic rows "
-            f"({worst.broken:.1%}) have part of {md(_listed(worst.group.columns))} missing, which no real row has. "
+            f"({worst.broken:.1%}) have part of {md(listed(worst.group.columns))} missing, which no real row has. "
             + GROUP_REMEDY
         )
     else:
         st.success(f"Every synthetic row keeps {kept_everywhere(len(found), 'group')} missing together.")
     rows = [
         {
-            "missing together": _listed(b.group.columns),
+            "missing together": listed(b.group.columns),
             "real rows missing": b.real_missing,
             "synthetic rows missing": b.synthetic_missing,
             "real rows mixed": 0,
