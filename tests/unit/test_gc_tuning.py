@@ -28,8 +28,12 @@ def test_freezes_once_per_process(fresh_freeze: None) -> None:
     assert gc_tuning.freeze_imports() is True
     frozen = gc.get_freeze_count()
     assert frozen > 1000, "the imported modules' objects are moved out of the collector's way"
+    user_data = [[i] for i in range(10_000)]  # containers made after the freeze, as a user's run would
     assert gc_tuning.freeze_imports() is False
-    assert gc.get_freeze_count() == frozen, "a second call freezes nothing more (user data may exist by then)"
+    # Frozen objects can still be freed by reference counting (another thread's, or the call's own), so the
+    # count may shrink a little; a second freeze would have grown it by the 10,000 lists at least.
+    assert gc.get_freeze_count() <= frozen, "a second call freezes nothing more (user data may exist by then)"
+    assert len(user_data) == 10_000
 
 
 def test_a_cycle_made_after_the_freeze_is_still_collected(fresh_freeze: None) -> None:
