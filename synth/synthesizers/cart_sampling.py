@@ -58,14 +58,22 @@ class CartSampling:
         if first.name not in conditions:
             return self._sample(n, rng, progress)
         cond = conditions[first.name]
-        root = draw_matching(
-            n,
-            lambda m: self._draw_first(m, rng),
-            lambda v: column_mask(first.decode(v), cond),
-            self.max_condition_draws,
-            describe_conditions({first.name: cond}),
-        )
-        return self._generate(n, rng, progress, root)
+
+        def roots(m: int) -> np.ndarray:
+            return draw_matching(
+                m,
+                lambda k: self._draw_first(k, rng),
+                lambda v: column_mask(first.decode(v), cond),
+                self.max_condition_draws,
+                describe_conditions({first.name: cond}),
+            )
+
+        body = self._generate(n, rng, progress, roots(n))
+        # Rows that break an order, a range or a group are drawn again as _sample draws them, from roots that meet
+        # the condition too.
+        orders = (*getattr(self, "date_orders_", ()), *getattr(self, "number_orders_", ()))
+        redraw = lambda m: self._generate(m, rng, lambda *_: None, roots(m))  # noqa: E731
+        return keep_orders(body, orders, redraw, model_ranges(self), model_groups(self))
 
     def _draw_first(self, n: int, rng: np.random.Generator) -> np.ndarray:
         values = np.full(n, np.nan)

@@ -94,6 +94,26 @@ def test_without_the_rule_the_order_breaks(name: str, table: pd.DataFrame, monke
     assert (syn["start_km"] > syn["end_km"]).mean() > 0.002
 
 
+@pytest.mark.parametrize("name", ["cart", "pruned_cart"])
+def test_rows_drawn_for_a_condition_on_the_first_column_keep_the_order(name: str, table: pd.DataFrame) -> None:
+    """The rejection sampler's CART path (a model without an exact sampler would take it): rows drawn from roots that
+    meet a condition on the column CART draws first keep the orders as unconditioned rows do, and without the orders
+    the same draw breaks them (so the first assertion could fail)."""
+    model = synth.create(name, random_state=0).fit(table)
+    first = model.columns_[0].name
+    value = table[first].dropna().iloc[0]
+
+    def draw() -> pd.DataFrame:
+        return model._sample_given(20_000, np.random.default_rng(4), lambda *_: None, {first: value})
+
+    body = draw()
+    assert (body[first] == value).all()
+    assert not (body["start_km"] > body["end_km"]).any() and not (body["salary_min"] > body["salary_max"]).any()
+    model.number_orders_ = ()
+    unkept = draw()
+    assert (unkept["start_km"] > unkept["end_km"]).mean() > 0.002
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     n=st.integers(1, 60),
