@@ -13,7 +13,7 @@ import pandas as pd
 from synth.progress import ProgressCallback
 from synth.schema import ColumnKind
 from synth.schema.conformance import whole_places
-from synth.synthesizers.band_decimals import band_places, round_in_bands, sum_at_places
+from synth.synthesizers.band_decimals import band_places, round_in_bands, spread_crowded, sum_at_places
 from synth.synthesizers.base import Condition, column_mask, describe_conditions, draw_matching
 from synth.synthesizers.cart_steps import CartColumn, CartStep
 from synth.synthesizers.category_ranges import model_ranges
@@ -101,7 +101,11 @@ class CartSampling:
             values = round_to_cells(values, self._bands_of(step, grain_cells, grain), grain)
         places = dict(getattr(self, "band_decimals_", ())).get(col.name)  # (absent from files saved before it)
         if places is not None and step is not None and step.widths is not None:
-            values = round_in_bands(values, self._bands_of(step, band_places, places), places)
+            bands = self._bands_of(step, band_places, places)
+            if self._written_at(col.name) == places:  # "€12.34": a layout writes every draw at the recorded places
+                values = spread_crowded(values, bands, places)
+            else:
+                values = round_in_bands(values, bands, places)
         if col.integer and not col.categorical:
             values = np.round(values, whole_places(self._recorded_decimals(col.name)))  # hundreds: -2
         elif col.kind is ColumnKind.CONTINUOUS:
@@ -125,6 +129,12 @@ class CartSampling:
             assert step.widths is not None  # a value step of a number column
             kept = memo[1][key] = (step, bands(step.donors, step.widths, places))
         return kept[1]
+
+    def _written_at(self, name: str) -> int | None:
+        """The places a text layout writes every value of ``name`` at ("€12.34": 2), or None."""
+        schema = getattr(self, "_fit_schema", None) or getattr(self, "schema_", None)
+        spec = next((c for c in schema.columns if c.name == name), None) if schema is not None else None
+        return None if spec is None else spec.layout_places
 
     def _recorded_decimals(self, name: str) -> int | None:
         """The decimals ``name`` was recorded at: from the schema being fitted (the refiner's calibration rows are

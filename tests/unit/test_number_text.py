@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.stats import ks_2samp
 
 import synth
 from benchmarks.bench_number_text import orders
@@ -260,10 +261,13 @@ def test_a_model_file_keeps_the_layout_and_refuses_a_crafted_one(tmp_path: Path)
 
 @pytest.mark.parametrize("name", ["gaussian_copula", "pruned_cart"])
 def test_orders_come_back_as_numbers_in_the_real_layout(name: str) -> None:
-    """Prices as "$12.34" and discounts as "25%" are modelled as the same numbers stored as numbers would be (the
-    same draws), and written back in their layout. (Without exact rules: the total's product rule reads a price
-    written as "$12.34" to the cent, as it is written, and one stored as a number as the model keeps it, so later
-    columns drawn from the total differ: tests/unit/test_arithmetic_rules.py.)"""
+    """Prices as "$12.34" and discounts as "25%" are modelled as the same numbers stored as numbers would be, and
+    written back in their layout. (Without exact rules: the total's product rule reads a price written as "$12.34"
+    to the cent, as it is written, and one stored as a number as the model keeps it, so later columns drawn from the
+    total differ: tests/unit/test_arithmetic_rules.py.) The copula draws the same rows either way; Pruned CART draws
+    a price from a band too crowded for cents otherwise when a layout writes it at two places (spread over sixty
+    rows' worth of prices: band_decimals.spread_crowded), and the columns after it follow, so its prices are held to
+    the same distribution rather than the same rows."""
     real = _orders()
     schema = synth.infer_schema(real)
     assert schema["unit_price"].kind is ColumnKind.CONTINUOUS and schema["discount"].kind is ColumnKind.DISCRETE
@@ -275,7 +279,10 @@ def test_orders_come_back_as_numbers_in_the_real_layout(name: str) -> None:
     truth = coerce_to_schema(real, schema)
     as_numbers = synth.create(name, random_state=0, exact_rules=False).fit(truth).sample(3_000, seed=1)
     for column in ("unit_price", "discount"):
-        assert np.allclose(numbers[column], as_numbers[column], rtol=0, atol=0.005 + 1e-9)  # to the cent
+        if name == "gaussian_copula":
+            assert np.allclose(numbers[column], as_numbers[column], rtol=0, atol=0.005 + 1e-9)  # to the cent
+        else:
+            assert ks_2samp(numbers[column], as_numbers[column]).statistic < 0.04, column
         r_real = truth[column].corr(truth["total"])
         r_syn = numbers[column].corr(numbers["total"])
         assert abs(r_syn - r_real) < 0.15, (column, r_real, r_syn)
