@@ -292,8 +292,8 @@ if (holdout_pct / 100, int(split_seed), split_by) != (ds.holdout_share, ds.split
     had_model = state.fitted() is not None
     try:
         ds = state.set_split(holdout_pct / 100, int(split_seed), split_by)
-    except ValueError as exc:
-        st.error(f"Cannot split this table that way: {md(exc)}. Choose a smaller holdout share.")
+    except synth.SplitError as exc:  # its message says what to do
+        st.error(f"Cannot split this table that way: {md(exc)}")
     else:
         if had_model:
             st.warning("The split changed, so the fitted model was discarded: fit again on **Synthesize**.")

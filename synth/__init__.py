@@ -63,7 +63,7 @@ if TYPE_CHECKING:
     from synth.report.manifest import reproduce
     from synth.report.race import Contender, RaceResult, race
     from synth.schema import ColumnKind, ColumnSpec, Schema, infer_schema
-    from synth.split import split
+    from synth.split import SplitError, split
     from synth.synthesizers import ModelFileError, Param, Synthesizer, SynthesizerError, available, create, load_model
     from synth.synthesizers.balance import balance_groups, balance_mix
     from synth.synthesizers.coverage import Coverage, condition_coverage
@@ -102,7 +102,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "synth.report.manifest": ("reproduce",),
     "synth.report.race": ("Contender", "RaceResult", "race"),
     "synth.schema": ("ColumnKind", "ColumnSpec", "Schema", "infer_schema"),
-    "synth.split": ("split",),
+    "synth.split": ("split", "SplitError"),
     "synth.synthesizers": (
         "ModelFileError",
         "Param",
@@ -153,6 +153,7 @@ __all__ = [
     "Schema",
     "SegmentResult",
     "SingleColumnError",
+    "SplitError",
     "Synthesizer",
     "SynthesizerError",
     "TableReadError",

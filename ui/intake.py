@@ -75,6 +75,10 @@ def load(uploaded: Any, options: ReadOptions, *, sample: int | None = None, allo
     except synth.TableReadError as exc:
         st.session_state["data_error"] = str(exc)
     else:
-        state.set_table(uploaded.name, table)
+        try:  # the default split: a table of one or two rows cannot leave a row on each side
+            state.set_table(uploaded.name, table)
+        except synth.SplitError as exc:
+            st.session_state["data_error"] = f"{uploaded.name}: {exc}"
+            return
         st.session_state["data_error"] = None
         st.toast(f"Loaded {md(uploaded.name)}: {len(table):,} rows × {table.shape[1]} columns")

@@ -6,6 +6,11 @@ dictionary encoding lets a 1.5 KB file repeat one long string a million times (a
 and neither the page sizes nor the row count show it. So text columns are read *as dictionaries* (indices
 into the distinct values, small), the length they would have once decoded is summed from the dictionary's
 value lengths, and only then are they decoded.
+
+Two column types have no faithful pandas counterpart and are turned into what a CSV of the same table reads:
+dates and timestamps outside pandas' nanosecond range (1677 to 2262; a birth year 1500, an open end 9999-12-31)
+become their ISO text, as a CSV's such dates stay text (converted, 9999-01-01 came back as 1815-03-31); bytes
+become text when they are UTF-8, and a column of other bytes (an image, a hash) is refused naming it.
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ def _read_checked(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str]]:
         table = table.drop_columns(drop)
     table = _flatten_structs(table)
     names = [str(n) for n in table.column_names]
-    columns = []
+    columns: list[pa.ChunkedArray] = []
     for col in table.columns:
         typ = col.type
         if pa.types.is_dictionary(typ):
@@ -63,6 +68,10 @@ def _read_checked(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str]]:
             typ = col.type
         if pa.types.is_decimal(typ):
             col = pc.cast(col, pa.float64())
+        elif pa.types.is_timestamp(typ) or pa.types.is_date(typ):
+            col = _outside_nanoseconds_as_text(col)
+        elif pa.types.is_binary(typ) or pa.types.is_large_binary(typ) or pa.types.is_fixed_size_binary(typ):
+            col = _bytes_as_text(col, names[len(columns)], label)
         elif pa.types.is_nested(typ):
             col = _nested_as_json(col)
         elif pa.types.is_large_string(typ):
@@ -71,6 +80,44 @@ def _read_checked(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str]]:
             col = type_text_column(col, opts.missing_values, ".", ",")
         columns.append(col)
     return pa.table(columns, names=[f"c{i}" for i in range(len(columns))]), names
+
+
+#: Nanoseconds per unit of each Arrow time unit, and of a day (date32) and a millisecond (date64).
+_NANOSECONDS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+_INT64 = 2**63  # pandas' nanosecond timestamps hold -(2**63 - 1) ... 2**63 - 1 (the lowest value is NaT)
+
+
+def _outside_nanoseconds_as_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A date or timestamp column as it is when pandas can hold it in nanoseconds; as ISO text when it cannot.
+
+    Arrow's conversion to nanoseconds wraps around silently for dates (9999-01-01 became 1815-03-31) and refuses
+    timestamps ("would result in out of bounds timestamp"); text is what the same dates read from a CSV give."""
+    typ = col.type
+    if pa.types.is_date32(typ):
+        per_unit, raw = 86_400 * 10**9, pc.cast(col, pa.int32()).cast(pa.int64())
+    elif pa.types.is_date64(typ):
+        per_unit, raw = 10**6, pc.cast(col, pa.int64())
+    else:
+        per_unit, raw = _NANOSECONDS[typ.unit], pc.cast(col, pa.int64())
+    low, high = (v.as_py() for v in pc.min_max(raw).values())
+    if low is None or -_INT64 < low * per_unit <= high * per_unit < _INT64:
+        return col
+    return pc.cast(col, pa.string())
+
+
+def _bytes_as_text(col: pa.ChunkedArray, name: str, label: str) -> pa.ChunkedArray:
+    """Bytes as text when every value is UTF-8 (text stored as bytes by some writers); otherwise refused: raw bytes
+    are no value a synthesizer learns, and pandas' own conversion of them stopped the schema inference."""
+    try:
+        return pc.cast(pc.cast(col, pa.binary()), pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        raise TableReadError(
+            f"{label}: column {name!r} holds raw bytes that are not text (an image, a hash or an encrypted value "
+            "stored as bytes). Remove the column, or store its values as text (hexadecimal or base64), and upload "
+            "the file again.",
+            file=label,
+            code="binary_column",
+        ) from None
 
 
 def _check_metadata(handle: pq.ParquetFile, opts: ReadOptions) -> list[str]:

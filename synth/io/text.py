@@ -144,8 +144,12 @@ def _sniff_decimal(records: Sequence[Sequence[str]]) -> str:
 def _read_delimited(box: list[bytes], opts: ReadOptions, suffix: str) -> tuple[pa.Table, list[str], dict[str, Any]]:
     label = opts.label
     data = box.pop().lstrip(b"\r\n")
-    truncated = len(data) > 65536
-    sample = data[:65536].decode("utf-8", errors="ignore")
+    # The sample holds the whole header line and 64 KB after it: a header longer than 64 KB (20,000 columns) was
+    # cut, dropped as a partial record, and the file reported as having "no header row".
+    header_end = data.find(b"\n")
+    sample_size = _SAMPLE_BYTES + (header_end + 1 if header_end >= 0 else len(data))
+    truncated = len(data) > sample_size
+    sample = data[:sample_size].decode("utf-8", errors="ignore")
     if opts.delimiter is not None:
         delimiter = opts.delimiter
     elif suffix in (".tsv", ".tab"):
@@ -178,32 +182,18 @@ def _read_delimited(box: list[bytes], opts: ReadOptions, suffix: str) -> tuple[p
         return table, header, {"delimiter": delimiter, "decimal": decimal, "thousands": thousands}
 
     try:
-        table = pacsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(column_names=internal, skip_rows=1, block_size=4 << 20),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter,
-                quote_char='"',
-                double_quote=True,
-                newlines_in_values=b'"' in data,
-                ignore_empty_lines=True,
-                invalid_row_handler=on_invalid,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in internal},
-                null_values=[],
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                check_utf8=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowException) as exc:
-        raise TableReadError(
-            f"{label} could not be parsed as a {_delimiter_name(delimiter)}-separated table ({exc}). Check that "
-            "every line has the same number of fields and that quotes are balanced.",
-            file=label,
-            code="parse",
-        ) from exc
+        table = _parse(data, internal, delimiter, on_invalid)
+    except pa.ArrowInvalid as exc:
+        if "straddl" not in str(exc):
+            raise _parse_error(label, delimiter, exc) from exc
+        # A row longer than a parsing block (a 10 MB text field in a valid file): the whole text as one block.
+        bad_rows.clear()
+        try:
+            table = _parse(data, internal, delimiter, on_invalid, block_size=min(len(data) + 1, 2**31 - 1))
+        except (pa.ArrowInvalid, pa.ArrowException) as again:
+            raise _parse_error(label, delimiter, again) from again
+    except pa.ArrowException as exc:
+        raise _parse_error(label, delimiter, exc) from exc
     if bad_rows:
         raise _ragged_error(label, data, bad_rows, len(header), delimiter)
     del data
@@ -211,6 +201,43 @@ def _read_delimited(box: list[bytes], opts: ReadOptions, suffix: str) -> tuple[p
     pa.default_memory_pool().release_unused()
     info = {"delimiter": delimiter, "decimal": decimal, "thousands": thousands}
     return table, header, info
+
+
+_SAMPLE_BYTES = 65536  # text read for the delimiter and decimal mark, after the header line
+_BLOCK_BYTES = 4 << 20  # Arrow's parsing block: a row must fit in one
+
+
+def _parse(
+    data: bytes, internal: list[str], delimiter: str, on_invalid: Any, block_size: int = _BLOCK_BYTES
+) -> pa.Table:
+    return pacsv.read_csv(
+        pa.BufferReader(data),
+        read_options=pacsv.ReadOptions(column_names=internal, skip_rows=1, block_size=max(block_size, _BLOCK_BYTES)),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter,
+            quote_char='"',
+            double_quote=True,
+            newlines_in_values=b'"' in data,
+            ignore_empty_lines=True,
+            invalid_row_handler=on_invalid,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in internal},
+            null_values=[],
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            check_utf8=False,
+        ),
+    )
+
+
+def _parse_error(label: str, delimiter: str, exc: Exception) -> TableReadError:
+    return TableReadError(
+        f"{label} could not be parsed as a {_delimiter_name(delimiter)}-separated table ({exc}). Check that "
+        "every line has the same number of fields and that quotes are balanced.",
+        file=label,
+        code="parse",
+    )
 
 
 def _delimiter_name(delimiter: str) -> str:

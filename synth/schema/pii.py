@@ -331,6 +331,17 @@ def _names(values: list[str]) -> tuple[str, str] | None:
     return None
 
 
+#: No personal value of a clear shape is longer (an e-mail address is at most 254 characters, a street address a
+#: few dozen): a longer one is free text, matched by no pattern.
+MAX_PII_CHARS = 1_000
+
+
+def _bounded(values: list[str]) -> list[str]:
+    """``values`` with every one longer than :data:`MAX_PII_CHARS` as ``""``, which no pattern matches: the name
+    pattern's backtracking on one 10 MB field took over 3 GB and stopped the schema inference with a MemoryError."""
+    return [v if len(v) <= MAX_PII_CHARS else "" for v in values]
+
+
 def detect_pii(name: str, values: list[str]) -> tuple[str, str] | None:
     """``(pii_type, reason)`` when about half of the sampled text values are one kind of personal data.
 
@@ -340,6 +351,7 @@ def detect_pii(name: str, values: list[str]) -> tuple[str, str] | None:
     """
     if not values:
         return None
+    values = _bounded(values)
     checks: list[tuple[str, float, str]] = [
         ("email", share_matching(values, EMAIL), "e-mail addresses"),
         ("ssn", share_matching(values, SSN), "shaped like social security numbers (###-##-####)"),
@@ -361,6 +373,7 @@ def pii_shares(name: str, values: list[str]) -> dict[str, float]:
     """Share of ``values`` shaped like each kind of personal data that has a clear shape (names aside)."""
     if not values:
         return {}
+    values = _bounded(values)
     return {
         "email": share_matching(values, EMAIL),
         "ssn": share_matching(values, SSN),

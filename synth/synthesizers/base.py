@@ -77,6 +77,10 @@ from synth.synthesizers.time_of_day import (
 )
 from synth.synthesizers.weekdays import join_parts, split_weekdays
 
+#: The most values (rows × columns) one ``sample`` call returns as a DataFrame: 250 million, about 2 GB as numbers
+#: and several times that as text. Larger tables are written to a file in blocks (``synth.sampling.write_table``).
+MAX_SAMPLE_CELLS = 250_000_000
+
 register_state = persist.register_state_type
 
 
@@ -320,6 +324,13 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):
             raise SynthesizerError(f"the seed must be a whole number ≥ 0 or None, got {seed!r}")
         n = int(n)
+        cells = n * max(len(self.schema_.names), 1)
+        if cells > MAX_SAMPLE_CELLS:  # sample(10**12) was NumPy's MemoryError ("Unable to allocate 29.1 TiB")
+            raise SynthesizerError(
+                f"{n:,} rows of {len(self.schema_.names)} columns ({cells:,} values) are more than a table in memory "
+                f"holds here (at most {MAX_SAMPLE_CELLS:,} values): write them to a file in blocks, in bounded memory, "
+                "with synth.sampling.write_table(model, path, n_rows, seed=...), or sample fewer rows"
+            )
         conds = _conditions.check_conditions(self, _conditions.normalise_conditions(conditions))
         plan = _conditions.check_rebalance(self, rebalance, conds) if rebalance else None
         rng = self.rng_ if seed is None else np.random.default_rng(seed)

@@ -129,7 +129,9 @@ class Encoder:
         if isinstance(value, int):
             return value
         if isinstance(value, float):
-            return value if math.isfinite(value) else {"$": "float", "v": repr(value)}
+            # float(): a numpy float is a float too, and numpy 2 writes its repr as 'np.float64(inf)', which no
+            # loader reads (a column of inf and missing values, learned as a constant, saved a file load refused).
+            return value if math.isfinite(value) else {"$": "float", "v": repr(float(value))}
         if isinstance(value, np.ndarray):
             return self._array(value)
         if isinstance(value, np.generic):
@@ -177,6 +179,10 @@ class Encoder:
         return {"$": "np", "dtype": value.dtype.str, "v": self.encode(value.item())}
 
 
+#: Files saved before the encoder wrote ``repr(float(x))`` hold a numpy float's repr for a non-finite value.
+_OLD_FLOATS = {f"np.float{bits}({text})": text for bits in (16, 32, 64) for text in ("nan", "inf", "-inf")}
+
+
 class Decoder:
     """Rebuilds learned state from :class:`Encoder` output; builds only allow-listed types."""
 
@@ -195,6 +201,7 @@ class Decoder:
         if tag == "kind":
             return ColumnKind(inner)
         if tag == "float":
+            inner = _OLD_FLOATS.get(inner, inner) if isinstance(inner, str) else inner
             if inner not in ("nan", "inf", "-inf"):
                 raise ModelFileError(f"bad number in the model file: {inner!r}")
             return float(inner)

@@ -52,7 +52,9 @@ _OFFSET = r"([+-])(\d\d):?(\d\d)$"
 def row_offsets(series: pd.Series) -> np.ndarray:
     """The UTC offset (seconds east) each value of a text column is written at; NaN where missing or without one."""
     found = series.astype("string").str.strip().str.extract(_OFFSET)
-    sign = np.where(found[0] == "-", -1.0, 1.0)
+    # A missing value, or one without an offset (``Z``), extracts <NA>, whose truth np.where refused: a column
+    # written at two offsets with one empty cell stopped every fit with "boolean value of NA is ambiguous".
+    sign = np.where(found[0].eq("-").fillna(False).to_numpy(dtype=bool), -1.0, 1.0)
     hours = pd.to_numeric(found[1], errors="coerce").to_numpy(dtype=np.float64)
     minutes = pd.to_numeric(found[2], errors="coerce").to_numpy(dtype=np.float64)
     return sign * (hours * 3600 + minutes * 60)

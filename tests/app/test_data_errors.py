@@ -19,6 +19,9 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
         ("picture.csv", PNG + bytes(range(256)) * 4, "not a text table"),
         ("header_only.csv", b"a,b,c\n", "no rows"),
         ("all_missing.csv", b"a,b,c\n,,\n,,\n,,\n", "every value is missing"),
+        # A header and one or two rows read, but the default split stopped the page with a ValueError.
+        ("one_row.csv", b"a,b,c\n1,x,2.5\n", "too small to split 20% off"),
+        ("two_rows.json", b'[{"a": 1, "b": "x"}, {"a": 2, "b": "y"}]', "at least 3 rows"),
     ],
 )
 def test_bad_upload_shows_message_and_keeps_table(name: str, data: bytes, expected: str) -> None:

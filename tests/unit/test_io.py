@@ -326,6 +326,44 @@ def test_parquet_round_trip_keeps_types(tmp_path: Path) -> None:
     assert df.attrs["read_info"]["format"] == "parquet"
 
 
+def _parquet(columns: dict[str, object]) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buffer = io.BytesIO()
+    pq.write_table(pa.table(columns), buffer)
+    return buffer.getvalue()
+
+
+def test_parquet_dates_outside_pandas_nanoseconds_read_as_their_text() -> None:
+    """An open end 9999-01-01 came back as 1815-03-31 (Arrow's nanoseconds wrapped around) and a year-1 timestamp
+    stopped the read with Arrow's "out of bounds timestamp": both read as the text a CSV of them gives."""
+    import pyarrow as pa
+
+    days = np.array(["9999-01-01", "2020-05-17", "NaT"], dtype="datetime64[D]")
+    seconds = np.array(["0001-01-01T00:00:00", "2020-05-17T08:30:00", "NaT"], dtype="datetime64[s]")
+    df = read_table(
+        _parquet({"until": pa.array(days, pa.date32()), "at": pa.array(seconds), "n": [1, 2, 3]}), name="far.parquet"
+    )
+    assert df["until"].tolist()[:2] == ["9999-01-01", "2020-05-17"] and pd.isna(df["until"].iloc[2])
+    assert [v[:19] for v in df["at"].iloc[:2]] == ["0001-01-01 00:00:00", "2020-05-17 08:30:00"]  # Parquet keeps ms
+    near = read_table(_parquet({"until": pa.array(days[1:], pa.date32()), "n": [1, 2]}), name="near.parquet")
+    assert near["until"].dtype == "datetime64[ns]" and near["until"].iloc[0] == pd.Timestamp("2020-05-17")
+
+
+def test_parquet_bytes_are_text_when_utf8_and_refused_naming_the_column_otherwise() -> None:
+    """Raw bytes reached the schema inference, where pandas' decoding stopped the Data page (UnicodeDecodeError)."""
+    import pyarrow as pa
+
+    utf8 = pa.array([b"Oslo", "Zürich".encode(), None])
+    text = read_table(_parquet({"city": utf8, "n": [1, 2, 3]}), name="t.parquet")
+    assert text["city"].tolist()[:2] == ["Oslo", "Zürich"]
+    synth.infer_schema(text)
+    with pytest.raises(TableReadError, match=r"column 'photo' holds raw bytes .* Remove the column") as refused:
+        read_table(_parquet({"photo": pa.array([b"\x89PNG\xff", b"\x00\xfe"]), "n": [1, 2]}), name="p.parquet")
+    assert refused.value.code == "binary_column" and "p.parquet" in str(refused.value)
+
+
 def test_excel_sheets_can_be_listed_and_chosen(tmp_path: Path) -> None:
     data = _xlsx(
         {

@@ -203,6 +203,37 @@ def test_csv_columns_and_cells_are_capped_before_parsing() -> None:
     assert read_table(rows.encode(), name="long.csv").shape == (1_000, 2)
 
 
+def test_a_header_longer_than_the_sample_is_read_and_its_columns_counted() -> None:
+    """A header past the 64 KB read for sniffing was cut, dropped as a partial line, and a file of 20,000 columns
+    was reported as having "no header row"."""
+    wide = ",".join(f"c{i}" for i in range(20_000))
+    with pytest.raises(LimitExceededError, match="20,000 columns") as refused:
+        read_table((wide + "\n" + ",".join(["1"] * 20_000) + "\n").encode(), name="wide.csv")
+    assert refused.value.limit == "max_columns"
+    long_names = [f"measurement_{i:04d}_of_the_long_named_panel" for i in range(2_000)]  # a 90 KB header
+    body = "\n".join(",".join(str((i + j) % 7) for i in range(2_000)) for j in range(3))
+    df = read_table((",".join(long_names) + "\n" + body + "\n").encode(), name="long_names.csv")
+    assert df.shape == (3, 2_000) and list(df.columns) == long_names
+
+
+def test_a_field_longer_than_a_parsing_block_is_read() -> None:
+    """A valid CSV with one 10 MB field was refused with Arrow's "straddling object straddles two block boundaries
+    (try to increase block size?)"; read, its schema was then inferred in bounded memory (the name pattern's
+    backtracking on it took over 3 GB before long values were left out of the personal-data patterns)."""
+    data = b"id,note\n1," + b"x" * 10_000_000 + b"\n2,short\n3,brief\n"
+    df = read_table(data, name="long_field.csv")
+    assert df.shape == (3, 2) and len(df["note"].iloc[0]) == 10_000_000 and df["note"].iloc[1] == "short"
+    code = (
+        "import resource, synth\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (2_000_000_000, 2_000_000_000))\n"
+        "df = synth.read_table(b'id,note\\n1,' + b'x' * 10_000_000 + b'\\n2,short\\n3,brief\\n', name='f.csv')\n"
+        "print(synth.infer_schema(df)['note'].kind.value)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() != "pii"
+
+
 def test_a_gzip_bomb_stops_at_the_byte_limit() -> None:
     bomb = gzip.compress(b"a,b\n" + b"1,2\n" * 5_000_000)
     assert len(bomb) < 200_000

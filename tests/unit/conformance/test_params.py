@@ -109,6 +109,9 @@ def test_sample_arguments_are_validated(name: str, fitted: dict, real: pd.DataFr
             fitted[name].sample(n)
     with pytest.raises(synth.SynthesizerError, match="seed"):
         fitted[name].sample(10, seed=-3)
+    # A notebook's typo, sample(10**12), was NumPy's MemoryError ("Unable to allocate 29.1 TiB"): refused at once.
+    with pytest.raises(synth.SynthesizerError, match=r"write them to a file in blocks.*write_table"):
+        fitted[name].sample(10**12)
     with pytest.raises(synth.SynthesizerError, match="at least 2 rows"):
         make(name).fit(real.head(1))
 

@@ -121,6 +121,26 @@ def test_a_table_of_constant_columns_is_saved_and_read_back(name: str, tmp_path:
     assert (loaded.sample(20, seed=2)["level"] == 7.0).all()
 
 
+@pytest.mark.parametrize("name", SAVED_NAMES)
+def test_a_column_of_infinities_learned_as_a_constant_is_saved_and_read_back(name: str, tmp_path: Path) -> None:
+    """Found by loading a JSON file of ``NaN`` and ``Infinity``: the column is a constant (inf where present), the
+    encoder wrote numpy 2's repr of it, 'np.float64(inf)', and loading refused its own file as "bad number"."""
+    table = pd.DataFrame({"reading": [np.inf, np.nan] * 150, "site": ["a", "b", "c"] * 100})
+    model = make(name, random_state=0).fit(table)
+    model.save(tmp_path / "m.synth")
+    loaded = synth.load_model(tmp_path / "m.synth")
+    pd.testing.assert_frame_equal(loaded.sample(50, seed=1), model.sample(50, seed=1))
+
+
+def test_a_file_saved_with_numpy_reprs_of_infinity_still_loads() -> None:
+    """Files written before the fix hold 'np.float64(inf)' for a non-finite numpy float: they load as that number."""
+    for text, value in (("np.float64(inf)", np.inf), ("np.float32(-inf)", -np.inf), ("np.float64(nan)", np.nan)):
+        decoded = persist.Decoder({}).decode({"$": "float", "v": text})
+        assert decoded == value or (np.isnan(value) and np.isnan(decoded))
+    with pytest.raises(synth.ModelFileError, match="bad number"):
+        persist.Decoder({}).decode({"$": "float", "v": "np.float64(1e400)"})
+
+
 _COLUMN_TYPES = ("number", "count", "category", "postcode", "flag", "date", "constant", "spike")
 
 
