@@ -85,11 +85,41 @@ def distribution_figure(
             customdata=labels,
             hovertemplate="%{customdata}<br>holdout %{y:.2%}<extra></extra>",
         )
+    _cut_at_named_bars(fig, dist, band)
     missing = ""
     if dist.numeric and (dist.missing_real or dist.missing_synthetic):
         missing = f" · missing: real {dist.missing_real:.1%}, synthetic {dist.missing_synthetic:.1%}"
     beyond = " · end bars hold every value beyond" if dist.folded_bins else ""  # the flag: a category may read "≥ 50K"
     return layout(fig, title, name + missing + beyond, "share of rows")
+
+
+#: The fold of the categories left out is cut off above the named bars when it is this many times the tallest.
+FOLD_CUT_RATIO = 3.0
+
+
+def _cut_at_named_bars(
+    fig: go.Figure, dist: ColumnDistribution, band: tuple[tuple[float, ...], tuple[float, ...]] | None
+) -> None:
+    """Scale the axis to the named categories when the fold of the rest dwarfs them, and write the fold's shares
+    on it. The shop walk's zip codes (200): "all other categories (180)" held 85% of the rows, and the 20 named
+    bars of 0.3–1% each drew as one flat line."""
+    if not dist.folded_categories or len(dist.labels) < 2:
+        return
+    named = [*dist.real[:-1], *dist.synthetic[:-1], *(band[1][:-1] if band else ())]
+    top, fold = max(named), max(dist.real[-1], dist.synthetic[-1])
+    if top <= 0 or fold < FOLD_CUT_RATIO * top:
+        return
+    ceiling = top * 1.3
+    fig.update_yaxes(range=[0, ceiling])
+    fig.add_annotation(
+        x=dist.labels[-1],
+        y=ceiling,
+        yanchor="top",
+        xanchor="right",
+        showarrow=False,
+        text=f"cut off: real {dist.real[-1]:.0%}, synthetic {dist.synthetic[-1]:.0%} ↑",
+        font={"size": 11},
+    )
 
 
 def column_distribution(

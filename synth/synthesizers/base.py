@@ -65,7 +65,7 @@ from synth.synthesizers.rare_categories import (
     pooled_note,
     warned_shares,
 )
-from synth.synthesizers.row_offsets import offset_shares, to_row_clocks, write_row_offsets
+from synth.synthesizers.row_offsets import named_zones, offset_shares, to_row_clocks, write_row_offsets
 from synth.synthesizers.time_of_day import (
     Split,
     Zone,
@@ -191,8 +191,11 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         zones = self._local_clocks(df[modelled], schema.select(modelled))  # offsets: read on their local clock
         # Several offsets (winter and summer time): each row on its own wall clock, offsets drawn again at sample
         # time with their shares (synth.synthesizers.row_offsets; never under a guarantee: the shares are the rows').
-        shares = {} if private else offset_shares(df[modelled], schema.select(modelled), zones)
-        clocks = to_row_clocks(data[modelled].reset_index(drop=True), df[modelled].reset_index(drop=True), shares)
+        # Offsets that change where a named zone's do are written at that zone's offset of each row instead.
+        named = {} if private else named_zones(df[modelled], schema.select(modelled), zones)
+        shares = {} if private else offset_shares(df[modelled], schema.select(modelled), {**zones, **named})
+        rows = data[modelled].reset_index(drop=True)
+        clocks = to_row_clocks(rows, df[modelled].reset_index(drop=True), [*shares, *named])
         local = to_local(clocks, zones)
         model_data, model_schema, splits = split_times(local, schema.select(modelled), private=private)
         model_data, model_schema, weeks = split_weekdays(model_data, model_schema, private=private)
@@ -200,7 +203,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         weeks = self._kept_weeks(weeks)
         splits = self._kept_times(splits)
         declared = tuple(getattr(self, "declared_orders_", ())) if private else None
-        self.times_, self.time_zones_, self.time_offsets_ = splits, zones, shares
+        self.times_, self.time_zones_, self.time_offsets_, self.offset_zones_ = splits, zones, shares, named
         self.weekdays_ = weeks
         moved = {s[0] for s in splits} | {w[0] for w in weeks}
         self.time_orders_ = time_orders(data[modelled], schema.select(modelled), moved, declared)
@@ -386,7 +389,8 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         # One synthetic person, one set of person-level values (absent from files saved before it existed).
         held = hold_people(conform(full, self.schema_, self.reference_), getattr(self, "people_", None), rng, keep)
         held = write_local(held, self.schema_, getattr(self, "time_zones_", {}))
-        return write_row_offsets(held, self.schema_, getattr(self, "time_offsets_", {}), rng)
+        named = getattr(self, "offset_zones_", {})  # (absent from files saved before it existed)
+        return write_row_offsets(held, self.schema_, getattr(self, "time_offsets_", {}), rng, named)
 
     def _conform_modelled(self, body: pd.DataFrame) -> pd.DataFrame:
         out = conform(body.reset_index(drop=True), self.schema_.select(self.schema_.modelled), self.reference_)

@@ -94,11 +94,13 @@ COMMON_ITEMS: tuple[ArtifactItem, ...] = (
         "the name of its hidden day-of-week column (learned as any category of seven fixed labels); the pairs of "
         "datetime columns whose order held on every row; for a column written at one UTC offset or stored with a "
         "time zone, that offset or zone (its times of day are learned on that local clock); for a column written "
-        "at several offsets (winter and summer time), the share of its values written at each offset in each "
-        "calendar month (each row's time of day is learned on its own clock)",
+        "at several offsets (winter and summer time), the name of the time zone whose offset every row is written "
+        "at, or where no zone's is, the share of its values written at each offset in each calendar month (each "
+        "row's time of day is learned on its own clock)",
         "structure",
         "Names, whole numbers of seconds and column pairs: no time or date of any row; offsets' shares are over all "
-        "of a month's rows, and a model with a privacy guarantee keeps none. A DP model's choice of dates is "
+        "of a month's rows, a zone is one of the public time-zone database's, and a model with a privacy guarantee "
+        "keeps neither. A DP model's choice of dates is "
         "covered by ε (the 'weekday tests' of its ledger).",
     ),
     ArtifactItem(

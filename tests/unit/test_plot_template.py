@@ -105,3 +105,25 @@ def test_the_heatmaps_name_every_column_under_each_panel_while_they_fit(columns:
     layout = plots.association_heatmaps(matrix, matrix).to_dict()["layout"]
     axes = [layout[k] for k in ("xaxis", "xaxis2", "xaxis3")]
     assert all((axis.get("dtick") == 1) is every_one_named for axis in axes)
+
+
+def test_a_fold_that_dwarfs_the_named_categories_is_cut_off_and_labelled() -> None:
+    """The shop walk's zip codes (200 levels): "all other categories (180)" held 85% of the rows and its bar set the
+    axis, so the 20 named bars (0.3–1% each) drew as one flat line."""
+    rng = np.random.default_rng(0)
+    codes = [f"{z:05d}" for z in rng.integers(0, 99_999, 200)]
+    real = pd.Series(rng.choice(codes, 3000), name="zip")
+    synthetic = pd.Series(rng.choice(codes, 2400), name="zip")
+    fig = plots.column_distribution(real, synthetic, ColumnKind.CATEGORICAL, holdout=real[:600])
+    bars = [t for t in fig.data if t.type == "bar"]
+    named_top = max(max(t.y[:-1]) for t in bars)
+    fold = min(t.y[-1] for t in bars)
+    low, high = fig.layout.yaxis.range
+    assert low == 0 and named_top < high < fold, (named_top, high, fold)
+    (note,) = fig.layout.annotations
+    assert f"real {bars[0].y[-1]:.0%}" in note.text and f"synthetic {bars[1].y[-1]:.0%}" in note.text
+    # a few categories, none folded, or a fold no taller than the named bars: the axis is plotly's own
+    few = pd.Series(rng.choice(["a", "b", "c"], 500), name="x")
+    assert plots.column_distribution(few, few, ColumnKind.CATEGORICAL).layout.yaxis.range is None
+    even = pd.Series(rng.choice([f"c{i}" for i in range(21)], 3000), name="x")  # one category folded
+    assert plots.column_distribution(even, even, ColumnKind.CATEGORICAL).layout.yaxis.range is None

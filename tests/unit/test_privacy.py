@@ -21,7 +21,7 @@ from synth.evaluation.privacy.inspector import MASK, inspect_record
 from synth.evaluation.privacy.neighbors import MixedEncoder, euclidean_neighbors
 from synth.evaluation.privacy.peer_sdmetrics import sdmetrics_privacy
 from synth.evaluation.privacy.rare_values import evaluate_rare_values
-from synth.evaluation.privacy.verdict import privacy_verdict
+from synth.evaluation.privacy.verdict import CriterionVerdict, _advice, privacy_verdict
 from synth.plots.privacy import RISK_COLORS
 
 LINK_A = ("age", "sex", "race", "marital_status", "native_country", "education", "workclass")
@@ -196,6 +196,19 @@ def test_the_verdict_for_a_copy_is_red_on_every_criterion(
     advice = " ".join(verdict.advice)
     assert "min_samples_leaf" in advice and "privbayes" in advice and "quasi-identifier" in advice
     assert json.loads(json.dumps(verdict.to_dict()))["level"] == "red"
+
+
+@pytest.mark.parametrize("model", ["cart", "pruned_cart", "privbayes", None])
+def test_the_advice_is_plain_text(model: str | None) -> None:
+    """The page and the report show the advice as the text it is (markup escaped): the session-28 walk's Privacy
+    page read "Raise CART's *Minimum rows per leaf* (`min_samples_leaf`)", asterisks and backticks included."""
+    flagged = [CriterionVerdict(key, key, "amber", "", "", "") for key in ("copies", "membership", "linkability")]
+    advice = _advice(flagged, model, ("age", "sex"))
+    assert len(advice) == 4
+    for line in advice:
+        assert not set("*`") & set(line), line
+    joined = " ".join(advice)
+    assert "Minimum rows per leaf" in joined and "min_samples_leaf" in joined and "privbayes" in joined
 
 
 def test_the_verdict_for_fresh_data_is_green_and_unmeasured_criteria_are_grey(adult: pd.DataFrame) -> None:

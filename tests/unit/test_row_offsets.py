@@ -36,6 +36,23 @@ def orders(n: int = 1500, seed: int = 0) -> pd.DataFrame:
     )
 
 
+def two_shops(n: int = 1500, seed: int = 0) -> pd.DataFrame:
+    """Orders of a Berlin and a London shop in one column, each written on its own shop's clock: offsets no one
+    zone writes (+0000, +0100 and +0200 on the same days)."""
+    table = orders(n, seed)
+    london = np.random.default_rng(seed + 1).random(n) < 0.4
+    placed = pd.to_datetime(table["ordered_at"], format="%Y-%m-%dT%H:%M:%S%z", utc=True)
+    table.loc[london, "ordered_at"] = placed[london].dt.tz_convert("Europe/London").dt.strftime("%Y-%m-%dT%H:%M:%S%z")
+    return table
+
+
+def _wrong_offsets(column: pd.Series, zone: str) -> int:
+    """Values written at an offset other than ``zone``'s at their instant."""
+    instants = pd.to_datetime(column, format="%Y-%m-%dT%H:%M:%S%z", utc=True)
+    local = instants.dt.tz_convert(zone).dt.tz_localize(None) - instants.dt.tz_localize(None)
+    return int((local.dt.total_seconds().to_numpy() != row_offsets.row_offsets(column)).sum())
+
+
 def _shares(column: pd.Series) -> pd.Series:
     return column.str[-5:].value_counts(normalize=True)
 
@@ -125,10 +142,86 @@ def test_an_offset_the_real_column_never_writes_is_read_at_its_commonest() -> No
     assert broken.broken == pytest.approx(20 / len(real))
 
 
+@pytest.mark.parametrize("name", EXACT)
+def test_offsets_that_follow_a_zone_change_on_its_days(name: str) -> None:
+    """Drawn with their month's shares, March and October orders got either offset whatever their day: 85 of 2,400
+    Pruned CART orders of the session-28 walk's shop carried an offset Berlin never writes on their day (a 9 March
+    order at +02:00). Orders here fall in March and October only, where the offset changes mid-month."""
+    real = orders()
+    month = pd.to_datetime(real["ordered_at"].str[:10]).dt.month
+    real = real[month.isin([3, 4, 10, 11])].reset_index(drop=True)
+    assert _wrong_offsets(real["ordered_at"], "Europe/Berlin") == 0
+    model = synth.create(name, random_state=0).fit(real)
+    assert getattr(model, "time_offsets_", {}) == {}  # no shares: the zone's own clock
+    out = model.sample(2000, seed=5)
+    assert set(out["ordered_at"].str[-5:]) == {"+0100", "+0200"}
+    assert _wrong_offsets(out["ordered_at"], "Europe/Berlin") == 0
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    zone=st.sampled_from(
+        ["Europe/Berlin", "Europe/London", "America/New_York", "Australia/Sydney", "America/Santiago"]
+    ),
+    colon=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_the_zone_found_writes_every_real_rows_offset(zone: str, colon: bool, seed: int) -> None:
+    """Whatever zone and years the rows come from, the zone found (its name may differ: Europe/Amsterdam for
+    Berlin's rows) writes each row at the offset the row is written at."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2019-01-01", tz="UTC") + pd.to_timedelta(int(rng.integers(0, 5 * 365)), "D")
+    instants = start + pd.to_timedelta(np.sort(rng.integers(0, 2 * 365 * 86400, 400)), "s")
+    text = pd.Series(instants).dt.tz_convert(zone).dt.strftime("%Y-%m-%dT%H:%M:%S%z")
+    if colon:
+        text = text.str.replace(r"(\d\d)(\d\d)$", r"\1:\2", regex=True)
+    real = pd.DataFrame({"at": text})
+    found = row_offsets.named_zones(real, synth.infer_schema(real), {})
+    assert set(found) == {"at"}
+    assert _wrong_offsets(text, found["at"]) == 0
+
+
+def test_offsets_of_two_clocks_follow_no_zone_and_keep_their_shares() -> None:
+    real = two_shops()
+    assert row_offsets.named_zones(real, synth.infer_schema(real), {}) == {}
+    model = synth.create("cart", random_state=0).fit(real)
+    assert {o for o, _ in model.time_offsets_["ordered_at"]} == {0, 3600, 7200}
+
+
+def test_a_zone_is_kept_in_saved_models_and_altered_ones_are_refused(tmp_path: Path) -> None:
+    model = synth.create("gaussian_copula", random_state=0).fit(orders(400))
+    assert model.offset_zones_ == {"ordered_at": "Europe/Amsterdam"}  # the first name of Berlin's clock
+    model.save(tmp_path / "m.zip")
+    loaded = load_model(tmp_path / "m.zip")
+    pd.testing.assert_frame_equal(loaded.sample(200, seed=3), model.sample(200, seed=3))
+    for bad in [
+        {"ordered_at": "Mars/Olympus"},
+        {"ordered_at": 3600},
+        {"shipped_at": "Europe/Berlin"},  # a column written without offsets
+        {"total": "Europe/Berlin"},
+    ]:
+        loaded.offset_zones_ = bad
+        with pytest.raises(persist.ModelFileError, match="time zones"):
+            row_offsets.check_row_offsets(loaded)
+
+
+def test_a_time_the_zone_repeats_or_skips_is_written_as_its_clocks_write_it() -> None:
+    """02:30 on 26 October 2025 happened twice in Berlin (+0200, then +0100); 02:30 on 30 March never did."""
+    real = orders()
+    schema = synth.infer_schema(real)
+    repeated = ["2025-10-26T02:30:00+0000"] * 400
+    skipped = ["2025-03-30T02:30:00+0000"] * 10
+    frame = pd.DataFrame({"ordered_at": repeated + skipped})
+    out = row_offsets.write_row_offsets(frame, schema, {}, np.random.default_rng(0), {"ordered_at": "Europe/Berlin"})
+    assert set(out["ordered_at"][:400]) == {"2025-10-26T02:30:00+0200", "2025-10-26T02:30:00+0100"}
+    assert 0.4 < (out["ordered_at"][:400].str[-5:] == "+0200").mean() < 0.6
+    assert set(out["ordered_at"][400:]) == {"2025-03-30T03:00:00+0200"}
+
+
 def test_saved_models_keep_the_offsets_and_altered_ones_are_refused(tmp_path: Path) -> None:
-    model = synth.create("cart", random_state=0).fit(orders(400))
+    model = synth.create("cart", random_state=0).fit(two_shops(400))
     assert set(model.time_offsets_) == {"ordered_at"}
-    assert {o for o, _ in model.time_offsets_["ordered_at"]} == {3600, 7200}
+    assert {o for o, _ in model.time_offsets_["ordered_at"]} == {0, 3600, 7200}
     model.save(tmp_path / "m.zip")
     loaded = load_model(tmp_path / "m.zip")
     pd.testing.assert_frame_equal(loaded.sample(200, seed=3), model.sample(200, seed=3))
@@ -149,9 +242,11 @@ def test_saved_models_keep_the_offsets_and_altered_ones_are_refused(tmp_path: Pa
 
 
 def test_a_private_model_keeps_no_shares() -> None:
-    """The shares are counts of rows: a model with a guarantee reads one offset by its own mechanism instead."""
+    """The shares and the zone are read from the rows: a model with a guarantee reads one offset by its own
+    mechanism instead."""
     model = synth.create("privbayes", random_state=0).fit(orders(300))
     assert getattr(model, "time_offsets_", {}) == {}
+    assert isinstance(model.time_zones_["ordered_at"], int)
 
 
 @settings(max_examples=30, deadline=None)

@@ -147,7 +147,7 @@ def test_the_segment_example_uses_the_tables_own_columns() -> None:
     )
     schema = synth.infer_schema(df)
     example = example_segment(df, schema)
-    assert example == "department = IT and salary < 58000", example
+    assert example == "department = IT and salary < 60000", example  # the IT rows' median
     conditions = parse_conditions(example, list(df.columns))
     assert {c.column for c in conditions} == {"department", "salary"}
     assert segment_mask(df, conditions, schema).sum() == 50  # the IT rows at 40,000.5
@@ -156,6 +156,27 @@ def test_the_segment_example_uses_the_tables_own_columns() -> None:
     assert quoted.startswith("department = 'Legal Affairs' and "), quoted
     assert segment_mask(spaced, parse_conditions(quoted, list(df.columns)), schema).sum() == 50
     assert example_segment(df[["job title"]], synth.infer_schema(df[["job title"]])) == ""
+
+
+def test_the_segment_example_keeps_part_of_its_category() -> None:
+    """The session-28 walks: the shop's placeholder "category = cat_shoes and unit_price < 26" matched 1 real row
+    of 3,000 (the overall median price; shoes cost more), the survey's "site_id = S009 and device_ok_02 < 0" none (a
+    0/1 column's median)."""
+    import numpy as np
+    import pandas as pd
+
+    import synth
+    from synth.evaluation.fidelity.segments import example_segment, parse_conditions, segment_mask
+
+    rng = np.random.default_rng(0)
+    category = rng.choice(["shoes", "socks", "hats", "bags"], 2000, p=[0.4, 0.3, 0.2, 0.1])
+    price = np.where(category == "shoes", rng.uniform(60, 140, 2000), rng.uniform(2, 30, 2000)).round(2)
+    df = pd.DataFrame({"category": category, "ok": rng.integers(0, 2, 2000), "price": price})
+    schema = synth.infer_schema(df)
+    example = example_segment(df, schema)
+    assert example.startswith("category = shoes and price < "), example
+    kept = segment_mask(df, parse_conditions(example, list(df.columns)), schema).sum()
+    assert 0.2 * (category == "shoes").sum() <= kept <= 0.8 * (category == "shoes").sum(), (example, kept)
 
 
 def test_the_membership_caption_counts_the_attacks_the_verdict_counts() -> None:

@@ -43,6 +43,8 @@ class ColumnDistribution:
             numeric bin, labelled "≤ x" / "< x" and "≥ y", when a value lay beyond it; see ``tail_rows`` of
             :func:`column_distributions`); empty otherwise and for categories. Read this, never the labels: a
             category may well be called "≥ 50K".
+        folded_categories: whether the last label is the fold of the categories left out ("all other categories
+            (N)", :func:`fold_categories`); as above, read this, never the label.
     """
 
     column: str
@@ -60,6 +62,7 @@ class ColumnDistribution:
     missing_synthetic: float
     missing_holdout: float | None
     folded_bins: tuple[int, ...] = ()
+    folded_categories: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -253,6 +256,7 @@ def column_distributions(
     out = []
     for name in names:
         kind = schema[name].kind
+        bucket: str | None = None
         series = [f[name] for f in frames]
         missing = [float(s.isna().mean()) if len(s) else 0.0 for s in series]
         if kind in NUMERIC_KINDS:
@@ -295,6 +299,7 @@ def column_distributions(
                 missing_synthetic=missing[1],
                 missing_holdout=missing[2] if len(missing) > 2 else None,
                 folded_bins=ends,
+                folded_categories=bucket is not None,
             )
         )
     return tuple(out)

@@ -198,9 +198,14 @@ def parse_conditions(text: str, columns: Sequence[str]) -> tuple[Condition, ...]
 
 def example_segment(df: pd.DataFrame, schema: Schema) -> str:
     """A segment of the table's own columns to show as an example ("department = IT and salary < 61000"): its
-    most common category of the first class column and the rounded median of the first number column; empty
-    when the table has neither."""
+    most common category of the first class column and the rounded median of the first number column inside that
+    category that keeps a fifth to four fifths of its rows; empty when the table has neither.
+
+    The median is the category's own: the shop walk's overall median price made "category = cat_shoes and
+    unit_price < 26" (1 real row of 3,000; shoes cost more), and a 0/1 column's median made "device_ok_02 < 0" (none).
+    """
     parts = []
+    rows = np.ones(len(df), dtype=bool)
     for spec in schema:
         if spec.kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN) and spec.name in df:
             common = df[spec.name].dropna().astype(str).value_counts()
@@ -208,16 +213,18 @@ def example_segment(df: pd.DataFrame, schema: Schema) -> str:
                 value = str(common.index[0])
                 written = value if re.fullmatch(r"[\w.-]+", value) else repr(value)  # quoted: "'Legal Affairs'"
                 parts.append(f"{spec.name} = {written}")
+                rows = (df[spec.name].astype(str) == value).to_numpy() & df[spec.name].notna().to_numpy()
                 break
     for spec in schema:
         if spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE) and spec.name in df:
-            values = read_numbers(df[spec.name], spec).dropna()
+            values = read_numbers(df[spec.name], spec)[rows].dropna()
             if values.nunique() > 1:
                 median = float(values.median())
                 step = 10.0 ** (np.floor(np.log10(abs(median))) - 1) if median else 1.0
                 rounded = round(median / step) * step
-                parts.append(f"{spec.name} < {rounded:.0f}" if abs(rounded) >= 1 else f"{spec.name} < {rounded:g}")
-                break
+                if 0.2 <= float((values < rounded).mean()) <= 0.8:
+                    parts.append(f"{spec.name} < {rounded:.0f}" if abs(rounded) >= 1 else f"{spec.name} < {rounded:g}")
+                    break
     return " and ".join(parts)
 
 

@@ -428,16 +428,18 @@ def privacy_verdict(
 def _advice(
     criteria: Sequence[CriterionVerdict], model: str | None, quasi_identifiers: Sequence[str]
 ) -> tuple[str, ...]:
+    # Plain text, as every other part of the verdict: the page shows it escaped and the report as HTML, so
+    # Markdown here came out as its asterisks and backticks.
     flagged = {c.key for c in criteria if c.level in ("amber", "red")}
     advice: list[str] = []
     memorised = flagged & {"copies", "rare_values", "closeness", "membership", "singling_out"}
     if memorised:
         cart = (
-            "Raise CART's *Minimum rows per leaf* (`min_samples_leaf`) and keep *Smooth values rarer than* above 0: "
+            "Raise CART's “Minimum rows per leaf” (min_samples_leaf) and keep “Smooth values rarer than” above 0: "
             "every synthetic value then comes from a leaf of more real people and rare values are not copied."
         )
         dp = (
-            "Use the DP Bayesian network (`privbayes`): differential privacy bounds how much any one person can "
+            "Use the DP Bayesian network (privbayes): differential privacy bounds how much any one person can "
             "change the synthetic table" + (" — lower its ε for stronger protection." if model == "privbayes" else ".")
         )
         advice += [cart, dp] if model != "privbayes" else [dp, cart]
