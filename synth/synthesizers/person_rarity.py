@@ -15,14 +15,18 @@ What
     :func:`synth.schema.entities.entity_column` finds, as for holding person-level values), a value held by
     fewer than k people is rare whatever its rows (k: ``min_category_rows`` for categories, ``TAIL_ROWS`` for
     numbers and dates, as for the knots). Categories so held become "(other)" (:func:`person_codes` feeds
-    :func:`synth.synthesizers.rare_categories.hide_rare_categories`). A number or date so held on two or more
-    rows is replaced, before any model sees it, by the mean of a block of at least k people's values
-    (:func:`pool_person_values`): the values so held, one per person, in value order, cut into disjoint blocks
-    of k or more (disjoint, so no two blocks' means differ by one person's value), a block short of k people
-    filled with the nearest values of other people (which keep their own). Means are rounded to the column's
-    grid. One person's value then moves what a model sees by at most 1/k of its change, and the models' row
-    rules treat the pooled value like any other. A value on one row is left alone: every row rule already
-    treats it as rare. A model with a guarantee reads none of this: its guarantee is stated per row.
+    :func:`synth.synthesizers.rare_categories.hide_rare_categories`). A number or date so held on k or more
+    rows (the ones the row rules take for common) is replaced, before any model sees it, by the mean of a block
+    of at least k people's values (:func:`pool_person_values`): the values so held, one per person, in value
+    order, cut into disjoint blocks of k or more (disjoint, so no two blocks' means differ by one person's
+    value), a block short of k people filled with the nearest values of other people (which keep their own).
+    Means are rounded to the column's grid. One person's value then moves what a model sees by at most 1/k of
+    its change, and the models' row rules treat the pooled value like any other.
+
+    A value on fewer than k rows is left alone: every row rule at its default already treats it as rare, and
+    pooling it too broke exact rules (a customer's two orders of one product at one price: the shop walk's
+    total = quantity × unit_price rule was no longer found). A model with a guarantee reads none of this: its
+    guarantee is stated per row.
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ def people_per_value(series: pd.Series, people: np.ndarray) -> pd.Series:
 def pool_person_values(
     data: pd.DataFrame, schema: Schema, people: np.ndarray | None, k: int = TAIL_ROWS
 ) -> pd.DataFrame:
-    """``data`` with every number and date of ``schema`` held by fewer than ``k`` people on two or more rows replaced
+    """``data`` with every number and date of ``schema`` held by fewer than ``k`` people on ``k`` or more rows replaced
     by its block's mean (see the module docstring); ``data`` itself when nothing is, or no person is known."""
     if people is None:
         return data
@@ -93,7 +97,7 @@ def _pooled_column(
     pairs = pd.DataFrame({"x": x[present], "p": people[present]})
     rows = pairs["x"].value_counts()
     held = pairs.drop_duplicates().groupby("x")["p"].size()
-    rare = held.index[(held < k) & (rows.reindex(held.index) >= 2)]
+    rare = held.index[(held < k) & (rows.reindex(held.index) >= k)]
     if not len(rare):
         return None
     unique = pairs.drop_duplicates()
