@@ -57,6 +57,7 @@ from synth.synthesizers.loading import load_model
 from synth.synthesizers.model_file import ModelFile
 from synth.synthesizers.params import MIN_CATEGORY_ROWS, Param
 from synth.synthesizers.people import FIND_PERSON, PersonColumn, check_person_column, find_people, hold_people
+from synth.synthesizers.person_rarity import person_codes, person_column_of, pool_person_values
 from synth.synthesizers.rare_categories import (
     RareCategoryError,
     bucket_warning,
@@ -157,11 +158,17 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         check_person_column(person_column, schema)  # before any work: a wrong column is known at once
         df = df[schema.names]
         k = int(getattr(self, MIN_CATEGORY_ROWS.name, 1))
+        # A person's many rows never make their value common (synth.synthesizers.person_rarity); a model with a
+        # guarantee reads no person from the rows.
+        people = None
+        if self.guarantee is None:
+            person_column = person_column_of(df, schema, person_column)
+            people = person_codes(df, person_column)
         try:  # rare categories become "(other)" before anything is learned (k = 1 keeps them)
-            hidden = hide_rare_categories(df, schema, k)
+            hidden = hide_rare_categories(df, schema, k, people)
         except RareCategoryError as exc:
             raise SynthesizerError(str(exc)) from exc
-        bucketed = bucketed_shares(df, schema, k)
+        bucketed = bucketed_shares(df, schema, k, people)
         df = hidden
         report(0.0, "preparing columns")
         try:  # a text column declared a number (an edited schema) would be learned as missing, or break a fit
@@ -169,6 +176,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         except SchemaMismatchError as exc:
             raise SynthesizerError(str(exc)) from exc
         check_finite_numbers(data, schema)  # inf and overflowing ranges: one rule for every synthesizer
+        data = pool_person_values(data, schema.select(schema.modelled), people)
         # Number columns that add up to one total on every row are scaled to it after each draw (compositions);
         # found first, so that no exact rule computes one of them (a lookup would undo the scaling).
         ruled = bool(getattr(self, "exact_rules", False)) and self.guarantee is None

@@ -23,9 +23,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
+from synth.synthesizers.person_rarity import people_per_value
 
 #: What every rare category of a column becomes.
 RARE_LABEL = "(other)"
@@ -44,21 +46,24 @@ class RareCategoryError(ValueError):
     """``min_category_rows`` cannot be honoured on this table."""
 
 
-def rare_categories(series: pd.Series, k: int) -> list[Any]:
-    """The categories of ``series`` held by fewer than ``k`` rows (missing is not a category here)."""
+def rare_categories(series: pd.Series, k: int, people: np.ndarray | None = None) -> list[Any]:
+    """The categories of ``series`` held by fewer than ``k`` rows, or by fewer than ``k`` people when ``people``
+    (each row's person, :func:`synth.synthesizers.person_rarity.person_codes`) is given: one patient's rare
+    diagnosis on eight visits is still one person's. Missing is not a category here."""
     if k <= 1:
         return []
-    counts = series.value_counts(dropna=True)
+    counts = series.value_counts(dropna=True) if people is None else people_per_value(series, people)
     return counts.index[counts < k].tolist()
 
 
-def hide_rare_categories(df: pd.DataFrame, schema: Schema, k: int) -> pd.DataFrame:
+def hide_rare_categories(df: pd.DataFrame, schema: Schema, k: int, people: np.ndarray | None = None) -> pd.DataFrame:
     """``df`` with each categorical column's rare categories replaced by :data:`RARE_LABEL`.
 
     Args:
         df: the training table (the schema's columns).
         schema: its schema; only ``categorical`` columns are bucketed.
         k: categories with fewer rows than this are rare; 1 keeps every category.
+        people: each row's person, when known: categories held by fewer than ``k`` people are rare too.
 
     Returns:
         A copy (the input is never changed); identifier / PII / text columns of ``category`` dtype become
@@ -82,7 +87,7 @@ def hide_rare_categories(df: pd.DataFrame, schema: Schema, k: int) -> pd.DataFra
             continue
         if spec.kind is not ColumnKind.CATEGORICAL:
             continue
-        rare = rare_categories(col, k)
+        rare = rare_categories(col, k, people)
         if isinstance(col.dtype, pd.CategoricalDtype):
             if rare:
                 if RARE_LABEL not in col.cat.categories:
@@ -94,9 +99,12 @@ def hide_rare_categories(df: pd.DataFrame, schema: Schema, k: int) -> pd.DataFra
     return out
 
 
-def bucketed_shares(df: pd.DataFrame, schema: Schema, k: int) -> tuple[tuple[str, float], ...]:
+def bucketed_shares(
+    df: pd.DataFrame, schema: Schema, k: int, people: np.ndarray | None = None
+) -> tuple[tuple[str, float], ...]:
     """(column, share of its non-missing rows) for each categorical column with rare categories (fewer than ``k``
-    rows): about as many sampled rows will hold :data:`RARE_LABEL`. Largest share first.
+    rows, or people when ``people`` is given): about as many sampled rows will hold :data:`RARE_LABEL`. Largest
+    share first.
 
     Every such column is listed, so the Synthesize and Sample pages can say where "(other)" comes from before
     Compare shows it (the clinic walk: 7.8% of diagnoses pooled, and no word of it until Compare); a share of at
@@ -108,7 +116,8 @@ def bucketed_shares(df: pd.DataFrame, schema: Schema, k: int) -> tuple[tuple[str
         if spec.kind is not ColumnKind.CATEGORICAL or spec.name not in df.columns or k <= 1:
             continue
         counts = df[spec.name].value_counts(dropna=True)
-        share = float(counts[counts < k].sum() / counts.sum()) if counts.sum() else 0.0
+        rare = rare_categories(df[spec.name], k, people)
+        share = float(counts.loc[rare].sum() / counts.sum()) if counts.sum() else 0.0
         if share > 0:
             out.append((spec.name, share))
     return tuple(sorted(out, key=lambda x: (-x[1], x[0])))
