@@ -42,6 +42,14 @@ _TRUE = {"true", "t", "yes", "y"}
 _FALSE = {"false", "f", "no", "n"}
 
 _KEY_NAME = re.compile(r"(^id$|_id$|^id_|Id$|ID$|^key$|_key$|^uuid|^guid|_no$|^number$|_number$|_num_?id)")
+#: Names that say "this record's number" without a separator or in other cases: custno, CustomerNo, acctNr,
+#: AccountNumber, Kundennummer, policy-no (a session-28 attack's 8-digit ``custno`` was modelled as a number).
+_RECORD_NUMBER_NAME = re.compile(
+    r"(cust|customer|client|member|account|acct|order|invoice|patient|employee|emp|user|person|policy|contract|"
+    r"case|ticket|serial|record|reg|registration|kunden|mitglieds?|vertrags?|rechnungs?|auftrags?)"
+    r"[ _.-]?(no|nr|num|number|nummer|numero|id|code)$",
+    re.I,
+)
 _QI_NAME = re.compile(
     r"(^age$|^age_|^sex$|gender|^race$|ethnic|^zip|zipcode|postcode|postal|^dob$|birth|marital|"
     r"nationality|native_country|^country$|^occupation$|^education$)",
@@ -204,7 +212,7 @@ def _infer_numeric(
                     ColumnKind.IDENTIFIER,
                     f"every value is a unique whole number, a shuffled run {_range_text(lo, hi, True)}",
                 )
-            if _KEY_NAME.search(name):
+            if _KEY_NAME.search(name) or _RECORD_NUMBER_NAME.search(name):
                 return spec(ColumnKind.IDENTIFIER, "every value is a unique whole number and the name says key/id")
         zeros = recorded_grain(values[finite])
         nearest = "" if zeros is None else f", recorded to the nearest {10**-zeros:,}"

@@ -141,6 +141,10 @@ def test_identifiers() -> None:
     random_unique = np.random.default_rng(1).choice(10**9, 100, replace=False)
     assert kind_of(random_unique).kind is ColumnKind.DISCRETE
     assert infer_column(pd.Series(random_unique, name="customer_id")).kind is ColumnKind.IDENTIFIER
+    for name in ("custno", "CustomerNo", "acctNr", "AccountNumber", "Kundennummer", "policy-no", "invoice num"):
+        assert infer_column(pd.Series(random_unique, name=name)).kind is ColumnKind.IDENTIFIER, name
+    for name in ("casino", "income", "piano", "annual_amount", "uno"):  # unique whole numbers, no record's number
+        assert infer_column(pd.Series(random_unique, name=name)).kind is ColumnKind.DISCRETE, name
     codes = kind_of([f"T{i:08d}" for i in range(1234, 1334)])
     assert codes.kind is ColumnKind.IDENTIFIER
     assert "100.0% of values are unique strings shaped like T0000" in codes.reason
