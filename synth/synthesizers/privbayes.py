@@ -147,7 +147,8 @@ class PrivBayes(NetworkSampling, Synthesizer):
     max_condition_draws: ClassVar[int] = 3_000_000
     guarantee = (
         "(ε, δ)-differential privacy for the whole learned model, for tables that differ by one row added or "
-        "removed: the row count, every column's domain (category labels under a noisy threshold become "
+        "removed (a person with r rows is covered as a group of r rows: at r·ε, with a larger δ): the row count, "
+        "every column's domain (category labels under a noisy threshold become "
         "'(other)'; numeric and date ranges and bins come from noisy histograms), the network structure and "
         "every probability table. δ = 1e-6, only for category labels not declared public; ε = the epsilon you "
         "choose. The noise comes from fresh OS entropy, never from the seed, and is never saved. Not covered: "

@@ -55,6 +55,7 @@ def test_the_guarantee_says_what_is_not_covered() -> None:
     assert text is not None
     assert "(ε, δ)-differential privacy for the whole learned model" in text and "structure" in text
     assert "never from the seed" in text and "Not covered" in text and "declare public" in text
+    assert "a person with r rows is covered as a group of r rows: at r·ε" in text  # (group privacy)
 
 
 def test_the_structure_score_sensitivity_bound_holds_for_every_added_row() -> None:
