@@ -31,6 +31,8 @@ What
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -78,7 +80,79 @@ def pool_person_values(
         if pooled is not None:
             out = out.copy() if out is data else out
             out[spec.name] = pooled
+    return out if out is data else _orders_kept(data, out, schema, people)
+
+
+def _orders_kept(data: pd.DataFrame, pooled: pd.DataFrame, schema: Schema, people: np.ndarray) -> pd.DataFrame:
+    """``pooled`` with every order between two dates, or two numbers, that held on every row of ``data`` holding
+    again: a pooled value that crossed the other column is set to the person's own bound in it (their earliest
+    visit for an enrolment date, floored to the date's grain). A block mean moved an enrolment date past some of its
+    patient's visits (0.27% of rows), so enrolled ≤ visit was no longer found, nor kept. The bound is the other
+    column's value, never the pooled one's."""
+    families = (
+        [s for s in schema if s.kind is ColumnKind.DATETIME and s.name in data.columns],
+        [s for s in schema if s.kind in NUMERIC_KINDS and s.kind is not ColumnKind.DATETIME and s.name in data.columns],
+    )
+    out = pooled
+    for family in families:
+        before = {s.name: _as_floats(data[s.name], s.kind) for s in family}
+        after = {s.name: _as_floats(pooled[s.name], s.kind) for s in family}
+        changed = {n for n in after if not np.array_equal(after[n], before[n], equal_nan=True)}
+        for low in family:
+            for high in family:
+                a, b = low.name, high.name
+                if a == b or not ({a, b} & changed):
+                    continue
+                both = ~np.isnan(before[a]) & ~np.isnan(before[b])
+                if both.sum() < 2 or not (before[a][both] <= before[b][both]).all():
+                    continue
+                if a in changed:  # the lower one moved up past the person's lowest upper value
+                    bound = pd.Series(after[b]).groupby(people).transform("min").to_numpy()
+                    fix = (after[a] > bound) & ~np.isnan(bound)
+                    after[a] = np.where(fix, _to_grain(bound, data[a], low.kind, np.floor), after[a])
+                if b in changed:
+                    bound = pd.Series(after[a]).groupby(people).transform("max").to_numpy()
+                    fix = (after[b] < bound) & ~np.isnan(bound)
+                    after[b] = np.where(fix, _to_grain(bound, data[b], high.kind, np.ceil), after[b])
+        for name in changed:
+            out = out.copy() if out is pooled else out
+            out[name] = _from_floats(after[name], data[name], next(s.kind for s in family if s.name == name))
     return out
+
+
+def _as_floats(col: pd.Series, kind: ColumnKind) -> np.ndarray:
+    """Numbers as floats, dates as UTC nanoseconds (floats), missing as NaN."""
+    if kind is ColumnKind.DATETIME:
+        naive = col.dt.tz_convert("UTC").dt.tz_localize(None) if getattr(col.dtype, "tz", None) else col
+        ns = naive.to_numpy("datetime64[ns]").astype(np.int64).astype(np.float64)
+        return np.where(col.isna().to_numpy(), np.nan, ns)
+    return col.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _to_grain(x: np.ndarray, col: pd.Series, kind: ColumnKind, way: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``x`` moved (``way``: floor or ceil) onto the grid ``col``'s present values sit on: days for dates at
+    midnight, seconds for other dates, whole numbers for whole numbers; other numbers as they are."""
+    values = _as_floats(col, kind)
+    present = values[~np.isnan(values)]
+    if kind is ColumnKind.DATETIME:
+        grain: float = DAY_NS if np.all(present % DAY_NS == 0) else 1_000_000_000
+    elif len(present) and np.all(present == np.round(present)):
+        grain = 1.0
+    else:
+        return x
+    return way(x / grain) * grain
+
+
+def _from_floats(x: np.ndarray, like: pd.Series, kind: ColumnKind) -> pd.Series:
+    """Floats from :func:`_as_floats` back in ``like``'s dtype."""
+    if kind is ColumnKind.DATETIME:
+        present = ~np.isnan(x)
+        stamps = pd.Series(pd.to_datetime(np.where(present, x, 0).astype(np.int64)), index=like.index).where(present)
+        tz = getattr(like.dtype, "tz", None)
+        return stamps.dt.tz_localize("UTC").dt.tz_convert(tz) if tz is not None else stamps
+    return (
+        pd.Series(x, index=like.index).astype(like.dtype) if like.dtype.kind == "f" else pd.Series(x, index=like.index)
+    )
 
 
 def _pooled_column(

@@ -207,8 +207,9 @@ def test_rules_and_orders_keep_their_columns(clinic: pd.DataFrame) -> None:
     # enrolled is constant per patient and always before the visit: an order the sample must keep, so not held
     frame = clinic[["patient_id", "sex", "visit_time"]].copy()
     first = pd.to_datetime(frame["visit_time"]).groupby(frame["patient_id"]).transform("min")
-    # (a month start, shared by many patients: one patient's own date would be pooled with others', test_person_rarity)
-    frame["enrolled"] = (first.dt.to_period("M").dt.start_time - pd.Timedelta(days=30)).dt.strftime("%Y-%m-%d")
+    # (each patient's own date: pooled with four others' where held on 5+ visits, and kept before the visits,
+    # test_person_rarity)
+    frame["enrolled"] = (first - pd.Timedelta(days=30)).dt.strftime("%Y-%m-%d")
     model = synth.create("cart", random_state=0).fit(frame)
     assert any({"enrolled", "visit_time"} == {a, b} for a, b, _ in model.time_orders_)
     assert model.people_.modelled == ("sex",)
