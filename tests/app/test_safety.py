@@ -138,10 +138,11 @@ def test_every_cache_of_user_data_expires_and_is_cleared_by_forget() -> None:
 def test_server_defaults_listen_locally_and_hide_tracebacks() -> None:
     script = (
         "from streamlit import config; config.get_config_options(force_reparse=True); "
-        "print(config.get_option('server.address'), config.get_option('client.showErrorDetails'))"
+        "print(config.get_option('server.address'), config.get_option('client.showErrorDetails'), "
+        "config.get_option('server.fileWatcherType'))"
     )
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.split()[-2:] == ["127.0.0.1", "none"]
+    assert out.stdout.split()[-3:] == ["127.0.0.1", "none", "none"]  # (no module reloads under a running session)
     dry = subprocess.run(["make", "-n", "-W", "pyproject.toml", "run"], cwd=ROOT, capture_output=True, text=True)
     assert "--server.address 127.0.0.1" in dry.stdout, dry.stdout
     exposed = subprocess.run(["make", "-n", "run", "HOST=0.0.0.0"], cwd=ROOT, capture_output=True, text=True)
