@@ -63,6 +63,7 @@ import pandas as pd
 
 from synth.generated_above import above_format, prefers_above, start_above
 from synth.generated_cards import card_layouts
+from synth.generated_case import letter_cases, with_cases
 from synth.generated_country_codes import country_codes
 from synth.generated_double_names import hyphenated_share
 from synth.generated_emails import following_names, pattern_shares
@@ -169,7 +170,8 @@ REGENERATION_DETAILS = (
     "from Faker's lists of the real values' locales by share (each locale of "
     "20 rows or more: German names stay German; by the row's level where a category column, a country, predicts "
     "them), or English (US) lists when the locale is unknown or mixed, with "
-    "the real share of double-barrelled family names (Kaur-Reed; both parts from the lists), and a column of whole "
+    "the real share of double-barrelled family names (Kaur-Reed; both parts from the lists) and of values written in "
+    "capitals or in lower case, and a column of whole "
     "addresses (street, postcode and town on one line) gets whole addresses at its share of rows, every number "
     "redrawn. IBANs keep their "
     "countries' layouts by share and get valid check digits; IP addresses keep their kinds of range (private, "
@@ -260,6 +262,9 @@ class GeneratedColumns:
                 hyphenated = hyphenated_share(spec.pii_type, present)  # double-barrelled family names
                 if hyphenated is not None:
                     detail["hyphenated"] = hyphenated
+                cases = letter_cases(spec.pii_type, present)  # shares written in capitals / lower case
+                if cases is not None:
+                    detail["cases"] = cases
                 cards = card_layouts(present) if spec.pii_type == "card" else None
                 if cards is not None:  # card networks and layouts by share, no digit of a number
                     detail["cards"] = cards
@@ -403,7 +408,7 @@ class GeneratedColumns:
         if plan.kind is ColumnKind.CONSTANT:
             return pd.Series([plan.detail["value"]] * n, dtype=object)
         if plan.kind is ColumnKind.PII:
-            return fake_values(
+            values = fake_values(
                 plan.detail.get("pii_type"),
                 n,
                 rng,
@@ -420,6 +425,7 @@ class GeneratedColumns:
                 locale_levels=plan.detail.get("locale_levels"),
                 body=body,
             )
+            return with_cases(values, plan.detail.get("cases"), rng)  # capitals where the real column has them
         return fake_text(n, rng, plan.detail["max_chars"])
 
 
