@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.io.frame_checks import check_frame
 from synth.schema.dates import describe_format, detect_datetime_format, integer_date_format
 from synth.schema.foreign_keys import with_pointing_keys
 from synth.schema.kinds import ISO8601, MAX_DECIMALS, MIN_DECIMALS, ColumnKind, ColumnSpec, Schema
@@ -379,7 +380,12 @@ def infer_schema(df: pd.DataFrame, *, sample_size: int = SAMPLE_SIZE, seed: int 
     Returns:
         A :class:`Schema` in the column order of ``df``; no column is flagged sensitive or quasi-identifier
         (see :func:`suggest_flags`).
+
+    Raises:
+        synth.TableReadError: a table no step can read (:func:`synth.io.frame_checks.check_frame`: two columns of
+            one name, list or dict cells, complex numbers, dates beyond pandas' nanoseconds).
     """
+    check_frame(df)
     specs = [infer_column(df[c], sample_size=sample_size, seed=seed) for c in df.columns]
     return Schema(tuple(with_pointing_keys(df, specs)))  # manager_id → employee_id: a key, not a category
 
