@@ -16,7 +16,12 @@ import numpy as np
 import pandas as pd
 
 from synth.io.frame_checks import check_frame
-from synth.schema.dates import describe_format, detect_datetime_format, integer_date_format
+from synth.schema.dates import (
+    dates_beyond_timestamps,
+    describe_format,
+    detect_datetime_format,
+    integer_date_format,
+)
 from synth.schema.foreign_keys import with_pointing_keys
 from synth.schema.kinds import ISO8601, MAX_DECIMALS, MIN_DECIMALS, ColumnKind, ColumnSpec, Schema
 from synth.schema.number_text import describe_number_format, detect_number_format, parse_numbers
@@ -315,11 +320,13 @@ def _infer_text(
             reason += " (month/day order would read them too: change the format if they are month first)"
         return spec(ColumnKind.DATETIME, reason, datetime_format=fmt)
     values = text.tolist()
-    pii = detect_pii(name, values)
+    # Dates pandas cannot hold (0001-01-01, 9999-12-31) stay text, and are neither phone numbers nor amounts.
+    beyond = dates_beyond_timestamps(text)
+    pii = detect_pii(name, values) if beyond is None else None
     if pii is not None:
         pii_type, reason = pii
         return spec(ColumnKind.PII, reason, pii_type=pii_type)
-    number = detect_number_format(text)
+    number = detect_number_format(text) if beyond is None else None
     if isinstance(number, tuple):  # "$1,234.50", "12%": an amount or a rate, not a label
         layout, share = number
         parsed = parse_numbers(present, layout).dropna()
@@ -336,8 +343,9 @@ def _infer_text(
 
         sampled = parse_numbers(sample, layout).dropna()
         return _infer_numeric(name, dtype, parsed, sampled, len(parsed), int(parsed.nunique()), as_text_number)
-    # Numbers whose separators read two ways stay text; the reason says why, whatever kind the text gets.
-    note = f"; {number}" if isinstance(number, str) else ""
+    # Numbers whose separators read two ways (or dates beyond pandas') stay text; the reason says why, whatever kind
+    # the text gets.
+    note = f"; {number}" if isinstance(number, str) else (f"; {beyond}" if beyond else "")
     lengths = text.str.len()
     mean_length = float(lengths.mean())
     spaced = float(text.str.contains(" ", regex=False).mean())
@@ -352,7 +360,7 @@ def _infer_text(
             ColumnKind.IDENTIFIER,
             f"{unique_share:.1%} of values are unique strings shaped like {_pattern_of(values)}{note}",
         )
-    code = detect_code_identifier(values, n_unique)
+    code = detect_code_identifier(values, n_unique) if beyond is None else None  # ####-##-## is a date's shape
     if code is not None:
         return spec(ColumnKind.IDENTIFIER, code)
     if n_present >= MIN_SINGLETON_ROWS:
