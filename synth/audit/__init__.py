@@ -22,6 +22,7 @@ from synth.audit.coarser_codes import coarser_codes
 from synth.audit.findings import _ORDER, RARE_ROWS, AuditReport, Finding, FitEstimate
 from synth.audit.levels import _Column, _dependencies, _dependency_findings, _factorize
 from synth.audit.wording import _names, _pct
+from synth.io.frame_checks import check_frame
 from synth.schema import ColumnKind, Schema, suggest_flags
 
 # ------------------------------------------------------------------------------------------------- audit
@@ -57,7 +58,12 @@ def audit(
 
     Returns:
         The report, most severe findings first.
+
+    Raises:
+        synth.TableReadError: a table no step can read (:func:`synth.io.frame_checks.check_frame`), as
+            :func:`synth.infer_schema` refuses it.
     """
+    check_frame(df)
     findings: list[Finding] = []
     n_rows, n_cols = len(df), df.shape[1]
     absent = [c for c in schema.names if c not in df.columns]

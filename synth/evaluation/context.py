@@ -49,7 +49,64 @@ BUCKET_BIN = "(a synthesizer's rare-category bucket)"
 
 
 class ContextError(ValueError):
-    """The tables cannot be evaluated together (missing columns, no rows); the message says what to do."""
+    """The tables cannot be evaluated together (missing columns, no rows, too few rows for a score, no column a
+    score compares); the message says what to do."""
+
+
+#: Every score that compares columns says this when the schema leaves none (each column generated, not learned).
+NO_COLUMN_TO_COMPARE = (
+    "no column to compare: every column is an identifier, free text, PII or constant; give at least one column a "
+    "kind a synthesizer learns (categorical, boolean, continuous, discrete or datetime) in the schema"
+)
+#: A score called with neither its tables nor a context.
+NO_TABLES = "give the real and the synthetic table, or an evaluation context (context=EvaluationContext(...))"
+
+
+def check_rows(train: pd.DataFrame, synthetic: pd.DataFrame) -> None:
+    """Refuse a real or synthetic table without rows, saying which and what to do."""
+    if len(train) and len(synthetic):
+        return
+    if not len(synthetic):
+        todo = "sample rows from the model (a few hundred or more make the scores worth reading)"
+    else:
+        todo = "pass the table the model was fitted on"
+    which = "synthetic" if len(train) else "real"
+    raise ContextError(
+        f"both the real and the synthetic table need at least one row, and the {which} one has none: {todo}"
+    )
+
+
+def check_columns(
+    train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame | None, modelled: list[str]
+) -> None:
+    """Refuse a synthetic table or holdout lacking a ``modelled`` column of ``train``, naming them and what to do."""
+    missing = [c for c in modelled if c in train.columns and c not in synthetic.columns]
+    if missing:
+        raise ContextError(
+            f"the synthetic table lacks columns of the real one: {', '.join(map(str, missing))}; "
+            "sample again from a model fitted on this table, or evaluate the shared columns only"
+        )
+    if holdout is not None:
+        lacking = [c for c in modelled if c in train.columns and c not in holdout.columns]
+        if lacking:
+            raise ContextError(
+                f"the holdout lacks columns of the real table: {', '.join(map(str, lacking))}; pass the holdout "
+                "split from this table (synth.split), or leave the holdout out"
+            )
+
+
+def too_few_rows(score: str, minimum: int, real: tuple[str, int], synthetic_rows: int) -> ContextError:
+    """The error of a score that needs ``minimum`` rows in each table: both counts and what to do about the short
+    one. ``real``: the real rows the score reads, as (what they are called, how many)."""
+    todo = []
+    if synthetic_rows < minimum:
+        todo.append(f"sample at least {minimum} rows (a few hundred make the score worth reading)")
+    if real[1] < minimum:
+        todo.append(f"give a {real[0]} of at least {minimum} rows")
+    return ContextError(
+        f"{score} needs at least {minimum} rows in each table; the synthetic table has {synthetic_rows:,} and the "
+        f"{real[0]} {real[1]:,}: {' and '.join(todo)}"
+    )
 
 
 @dataclass(frozen=True)
@@ -164,8 +221,7 @@ class EvaluationContext:
         reference: RealReference | None = None,
         person_column: PersonColumn = FIND_PERSON,
     ) -> None:
-        if len(train) == 0 or len(synthetic) == 0:
-            raise ContextError("both the real and the synthetic table need at least one row")
+        check_rows(train, synthetic)
         if reference is not None and not reference.covers(train, holdout, schema):
             raise ContextError(
                 "the shared real reference holds other real tables (or another schema): build the context from "
@@ -188,16 +244,7 @@ class EvaluationContext:
         self._started: set[str] = set()
         self._failed: set[str] = set()  # background builds that raised (see settled)
         self._closed = False
-        missing = [c for c in self.schema.modelled if c in train.columns and c not in synthetic.columns]
-        if missing:
-            raise ContextError(
-                f"the synthetic table lacks columns of the real one: {', '.join(missing)}; "
-                "sample again from a model fitted on this table, or evaluate the shared columns only"
-            )
-        if self.holdout is not None:
-            lacking = [c for c in self.schema.modelled if c in train.columns and c not in self.holdout.columns]
-            if lacking:
-                raise ContextError(f"the holdout lacks columns of the real table: {', '.join(lacking)}")
+        check_columns(train, synthetic, self.holdout, self.schema.modelled)
 
     # -------------------------------------------------------------------------------------------- machinery
     def once(self, name: str, build: Callable[[], T]) -> T:

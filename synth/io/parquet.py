@@ -31,7 +31,8 @@ from synth.io.options import ReadOptions
 _NESTED_SLICE = 10_000  # rows of a nested column turned into JSON text at a time
 
 
-def _read_parquet(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str]]:
+def _read_parquet(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str], list[str]]:
+    """The table, its column names, and the warnings for ``read_info`` (what the read changed: dates as text)."""
     label = opts.label
     try:
         return _read_checked(data, opts)
@@ -46,7 +47,7 @@ def _read_parquet(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str]]:
         ) from exc
 
 
-def _read_checked(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str]]:
+def _read_checked(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str], list[str]]:
     label = opts.label
     probe = pq.ParquetFile(io.BytesIO(data))
     text_leaves = _check_metadata(probe, opts)
@@ -61,6 +62,7 @@ def _read_checked(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str]]:
     table = _flatten_structs(table)
     names = [str(n) for n in table.column_names]
     columns: list[pa.ChunkedArray] = []
+    warnings: list[str] = []
     for col in table.columns:
         typ = col.type
         if pa.types.is_dictionary(typ):
@@ -69,7 +71,9 @@ def _read_checked(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str]]:
         if pa.types.is_decimal(typ):
             col = pc.cast(col, pa.float64())
         elif pa.types.is_timestamp(typ) or pa.types.is_date(typ):
-            col = _outside_nanoseconds_as_text(col)
+            col, outside = _outside_nanoseconds_as_text(col)
+            if outside:
+                warnings.append(_dates_as_text_warning(names[len(columns)], outside))
         elif pa.types.is_binary(typ) or pa.types.is_large_binary(typ) or pa.types.is_fixed_size_binary(typ):
             col = _bytes_as_text(col, names[len(columns)], label)
         elif pa.types.is_nested(typ):
@@ -79,7 +83,7 @@ def _read_checked(data: bytes, opts: ReadOptions) -> tuple[pa.Table, list[str]]:
         if pa.types.is_string(col.type):
             col = type_text_column(col, opts.missing_values, ".", ",")
         columns.append(col)
-    return pa.table(columns, names=[f"c{i}" for i in range(len(columns))]), names
+    return pa.table(columns, names=[f"c{i}" for i in range(len(columns))]), names, warnings
 
 
 #: Nanoseconds per unit of each Arrow time unit, and of a day (date32) and a millisecond (date64).
@@ -87,8 +91,9 @@ _NANOSECONDS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
 _INT64 = 2**63  # pandas' nanosecond timestamps hold -(2**63 - 1) ... 2**63 - 1 (the lowest value is NaT)
 
 
-def _outside_nanoseconds_as_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A date or timestamp column as it is when pandas can hold it in nanoseconds; as ISO text when it cannot.
+def _outside_nanoseconds_as_text(col: pa.ChunkedArray) -> tuple[pa.ChunkedArray, int]:
+    """A date or timestamp column as it is when pandas can hold it in nanoseconds; as ISO text when it cannot,
+    with how many of its values pandas cannot hold (0: the column as it is).
 
     Arrow's conversion to nanoseconds wraps around silently for dates (9999-01-01 became 1815-03-31) and refuses
     timestamps ("would result in out of bounds timestamp"); text is what the same dates read from a CSV give."""
@@ -101,8 +106,21 @@ def _outside_nanoseconds_as_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
         per_unit, raw = _NANOSECONDS[typ.unit], pc.cast(col, pa.int64())
     low, high = (v.as_py() for v in pc.min_max(raw).values())
     if low is None or -_INT64 < low * per_unit <= high * per_unit < _INT64:
-        return col
-    return pc.cast(col, pa.string())
+        return col, 0
+    # The units pandas holds: -(2**63 - 1) ... 2**63 - 1 nanoseconds, in whole units of the column.
+    least, most = -((_INT64 - 1) // per_unit), (_INT64 - 1) // per_unit
+    outside = pc.sum(pc.or_(pc.less(raw, least), pc.greater(raw, most))).as_py()
+    return pc.cast(col, pa.string()), int(outside or 0)
+
+
+def _dates_as_text_warning(name: str, outside: int) -> str:
+    """What a user must know of a date column read as text: which, why, and how to have it read as dates."""
+    return (
+        f"Column {name!r} holds {outside:,} date(s) before 1677-09-21 or after 2262-04-11, beyond the dates pandas "
+        "holds, so it was read as text (as a CSV's such dates are): it is learned as categories, not as dates. If "
+        "they are placeholders (0001-01-01 for 'unknown', 9999-12-31 for 'no end'), leave those cells empty and "
+        "read the file again to have the column read as dates."
+    )
 
 
 def _bytes_as_text(col: pa.ChunkedArray, name: str, label: str) -> pa.ChunkedArray:

@@ -332,8 +332,8 @@ def _read_bytes(box: list[bytes], opts: ReadOptions, max_bytes: int | None) -> p
             code="binary",
         )
     if data.startswith(PARQUET_MAGIC) or suffix in _PARQUET_SUFFIXES:
-        info: dict[str, Any] = {"format": "parquet"}
-        table, names = _read_parquet(data, opts)
+        table, names, warnings = _read_parquet(data, opts)
+        info: dict[str, Any] = {"format": "parquet", **({"warnings": warnings} if warnings else {})}
     elif data.startswith(_OLE2_MAGIC):
         _raise_ole2(data, label)
     elif data.startswith(_ZIP_MAGIC):

@@ -15,7 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.schema.dates import describe_format, detect_datetime_format, integer_date_format
+from synth.io.frame_checks import check_frame
+from synth.schema.dates import (
+    dates_beyond_timestamps,
+    describe_format,
+    detect_datetime_format,
+    integer_date_format,
+)
 from synth.schema.foreign_keys import with_pointing_keys
 from synth.schema.kinds import ISO8601, MAX_DECIMALS, MIN_DECIMALS, ColumnKind, ColumnSpec, Schema
 from synth.schema.number_text import describe_number_format, detect_number_format, parse_numbers
@@ -322,11 +328,13 @@ def _infer_text(
             reason += " (month/day order would read them too: change the format if they are month first)"
         return spec(ColumnKind.DATETIME, reason, datetime_format=fmt)
     values = text.tolist()
-    pii = detect_pii(name, values)
+    # Dates pandas cannot hold (0001-01-01, 9999-12-31) stay text, and are neither phone numbers nor amounts.
+    beyond = dates_beyond_timestamps(text)
+    pii = detect_pii(name, values) if beyond is None else None
     if pii is not None:
         pii_type, reason = pii
         return spec(ColumnKind.PII, reason, pii_type=pii_type)
-    number = detect_number_format(text)
+    number = detect_number_format(text) if beyond is None else None
     if isinstance(number, tuple):  # "$1,234.50", "12%": an amount or a rate, not a label
         layout, share = number
         parsed = parse_numbers(present, layout).dropna()
@@ -343,8 +351,9 @@ def _infer_text(
 
         sampled = parse_numbers(sample, layout).dropna()
         return _infer_numeric(name, dtype, parsed, sampled, len(parsed), int(parsed.nunique()), as_text_number)
-    # Numbers whose separators read two ways stay text; the reason says why, whatever kind the text gets.
-    note = f"; {number}" if isinstance(number, str) else ""
+    # Numbers whose separators read two ways (or dates beyond pandas') stay text; the reason says why, whatever kind
+    # the text gets.
+    note = f"; {number}" if isinstance(number, str) else (f"; {beyond}" if beyond else "")
     lengths = text.str.len()
     mean_length = float(lengths.mean())
     spaced = float(text.str.contains(" ", regex=False).mean())
@@ -359,7 +368,7 @@ def _infer_text(
             ColumnKind.IDENTIFIER,
             f"{unique_share:.1%} of values are unique strings shaped like {_pattern_of(values)}{note}",
         )
-    code = detect_code_identifier(values, n_unique)
+    code = detect_code_identifier(values, n_unique) if beyond is None else None  # ####-##-## is a date's shape
     if code is not None:
         return spec(ColumnKind.IDENTIFIER, code)
     if n_present >= MIN_SINGLETON_ROWS:
@@ -387,7 +396,12 @@ def infer_schema(df: pd.DataFrame, *, sample_size: int = SAMPLE_SIZE, seed: int 
     Returns:
         A :class:`Schema` in the column order of ``df``; no column is flagged sensitive or quasi-identifier
         (see :func:`suggest_flags`).
+
+    Raises:
+        synth.TableReadError: a table no step can read (:func:`synth.io.frame_checks.check_frame`: two columns of
+            one name, list or dict cells, complex numbers, dates beyond pandas' nanoseconds).
     """
+    check_frame(df)
     specs = [infer_column(df[c], sample_size=sample_size, seed=seed) for c in df.columns]
     return Schema(tuple(with_pointing_keys(df, specs)))  # manager_id → employee_id: a key, not a category
 

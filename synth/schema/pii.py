@@ -258,10 +258,11 @@ def card_share(values: list[str]) -> float:
     return hits / len(values) if values else 0.0
 
 
-#: Dates with dashes, slashes or dots ("2024-01-31", "31/01/2024", "01.31.2024"): never phone numbers.
+#: Dates with dashes, slashes or dots ("2024-01-31", "31/01/2024", "01.31.2024"), in any year a date is written
+#: with (placeholders 0001-01-01 and 9999-12-31 too, which pandas keeps as text): never phone numbers.
 _DATE_LIKE = re.compile(
-    r"\s*(?:(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
-    r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d\d)\s*"
+    r"\s*(?:\d{4}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.]\d{4})\s*"
 )
 
 

@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 from synth.generated import GeneratedColumns
+from synth.io.errors import TableReadError
+from synth.io.frame_checks import check_frame
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.schema import ColumnKind, Schema, SchemaMismatchError, coerce_to_schema, conform, infer_schema
 from synth.synthesizers import conditions as _conditions
@@ -150,6 +152,10 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
                 "a few hundred or more is usual)"
             )
         self.check_params(self.get_params())
+        try:  # a notebook's frame may hold what no file gives: two columns of one name, lists, year-1 dates
+            check_frame(df, None if schema is None else set(schema.names))
+        except TableReadError as exc:
+            raise SynthesizerError(str(exc)) from exc
         if schema is None:
             schema = infer_schema(df)
         missing = [c for c in schema.names if c not in df.columns]

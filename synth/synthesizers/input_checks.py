@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from synth.io.frame_checks import row_numbers as _rows
 from synth.schema import ColumnKind, Schema
 from synth.synthesizers.errors import SynthesizerError
 
@@ -29,15 +30,6 @@ MAX_KEY = 1e18
 #: The same for keys stored as floats (a column with missing keys): from 1e15 on, new keys (pointing outside: ten
 #: times their start) would pass 2**53, past which a float no longer tells consecutive whole numbers apart.
 MAX_FLOAT_KEY = 1e15
-
-#: How many row numbers a message lists before "and N more".
-SHOWN_ROWS = 5
-
-
-def _rows(positions: np.ndarray) -> str:
-    shown = ", ".join(str(int(p) + 1) for p in positions[:SHOWN_ROWS])
-    more = len(positions) - SHOWN_ROWS
-    return shown + (f" and {more} more" if more > 0 else "")
 
 
 def check_finite_numbers(data: pd.DataFrame, schema: Schema) -> None:

@@ -42,6 +42,8 @@ from synth.synthesizers.marginals import CategoricalMarginal, ColumnMarginal, Ma
 
 FORMAT = "synth-model"
 FORMAT_VERSION = 1
+#: The first format version: no synth ever wrote a file below it, so a lower one (0, -5) is an altered file.
+MIN_FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 ARRAYS = "arrays.npz"
 # Limits on what a model file may make this process allocate. They are module attributes so a caller who
@@ -344,9 +346,16 @@ def read_archive(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ModelFileError(f"{path} is not a synth model file")
     version = manifest.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool) or version > FORMAT_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < MIN_FORMAT_VERSION:
         raise ModelFileError(
-            f"{path} was written by a newer version of synth (format {version}); this one reads up to {FORMAT_VERSION}"
+            f"{path} declares format version {version!r}, which no version of synth writes (versions are whole "
+            f"numbers from {MIN_FORMAT_VERSION}): the file was altered or is not a synth model file. Save the model "
+            "again from its fit."
+        )
+    if version > FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path} was written by a newer version of synth (format {version}); this one reads up to "
+            f"{FORMAT_VERSION}: upgrade synth to load it, or save the model again with this version"
         )
     return manifest, arrays
 

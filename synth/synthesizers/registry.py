@@ -96,7 +96,16 @@ def get(name: str) -> type[Synthesizer]:
 
 
 def create(name: str, **params: Any) -> Synthesizer:
-    """Create an unfitted synthesizer by name, with parameters checked against its declared spec."""
+    """Create an unfitted synthesizer by name, with parameters checked against its declared spec.
+
+    Raises:
+        SynthesizerError: no synthesizer has that name (the message lists the offered ones), its library is not
+            installed, or a parameter is out of range.
+    """
+    if not isinstance(name, str) or name not in _REGISTRY:  # a typo is the user's: the project's error, not KeyError
+        raise SynthesizerError(
+            f"no synthesizer named {name!r}: choose one of {', '.join(available())} (synth.available() lists them)"
+        )
     cls = get(name)
     extra = missing_extra(name)
     if extra is not None:

@@ -138,10 +138,34 @@ def test_context_refuses_tables_that_cannot_be_compared(
     tables: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
 ) -> None:
     train, holdout, schema = tables
-    with pytest.raises(ContextError, match="lacks columns of the real one: z"):
+    with pytest.raises(ContextError, match="lacks columns of the real one: z; sample again from a model fitted"):
         EvaluationContext(train, train.drop(columns=["z"]), holdout, schema)
-    with pytest.raises(ContextError, match="at least one row"):
+    with pytest.raises(ContextError, match="the holdout lacks columns of the real table: z; pass the holdout split"):
+        EvaluationContext(train, train, holdout.drop(columns=["z"]), schema)
+    with pytest.raises(ContextError, match="at least one row, and the synthetic one has none: sample rows"):
         EvaluationContext(train, train.iloc[:0], holdout, schema)
+    with pytest.raises(ContextError, match="at least one row, and the real one has none: pass the table the model"):
+        EvaluationContext(train.iloc[:0], train, holdout, schema)
+
+
+def test_scores_refuse_what_they_cannot_score_saying_what_to_do(
+    tables: tuple[pd.DataFrame, pd.DataFrame, synth.Schema],
+) -> None:
+    """A synthetic table too small for the discriminator (or detection), a schema comparing nothing, no tables at
+    all: the project's error with the remedy, never a bare ValueError."""
+    train, holdout, schema = tables
+    few = train.iloc[:12]
+    with pytest.raises(ContextError, match=r"needs at least 20 rows .*has 12 .*: sample at least 20 rows"):
+        evaluate_discriminator(train, few, holdout=holdout, schema=schema)
+    with pytest.raises(ContextError, match=r"detection needs at least 6 rows .*has 2 .*: sample at least 6 rows"):
+        synth.evaluate_detection(train, train.iloc[:2], holdout=holdout, schema=schema)
+    keys = synth.Schema(tuple(synth.ColumnSpec(c.name, ColumnKind.IDENTIFIER) for c in schema))
+    for score in (evaluate_accuracy, evaluate_discriminator, synth.evaluate_detection):
+        with pytest.raises(ContextError, match=r"no column to compare: .*give at least one column a kind"):
+            score(train, train, holdout=holdout, schema=keys)  # type: ignore[operator]
+    for score in (evaluate_accuracy, evaluate_discriminator, synth.evaluate_fidelity):
+        with pytest.raises(ContextError, match="give the real and the synthetic table, or an evaluation context"):
+            score()  # type: ignore[operator]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -233,11 +233,16 @@ def test_sdmetrics_sees_a_sample_of_a_large_table_and_its_diagnostic(adult_small
 
 
 def test_bad_input_is_a_clear_error() -> None:
+    """The words the evaluation context uses (synth.ContextError, with what to do), here too."""
     real = related_table(100, 14)
-    with pytest.raises(ValueError, match="lacks columns"):
+    with pytest.raises(synth.ContextError, match="lacks columns of the real one: c; sample again from a model"):
         quick(real, real.drop(columns="c"))
-    with pytest.raises(ValueError, match="at least one row"):
+    with pytest.raises(synth.ContextError, match="the holdout lacks columns of the real table: c; pass the holdout"):
+        quick(real, real, holdout=real.drop(columns="c"))
+    with pytest.raises(synth.ContextError, match="the synthetic one has none: sample rows from the model"):
         quick(real, real.iloc[:0])
+    with pytest.raises(synth.ContextError, match="not 'kendall': pass one of them"):
+        quick(real, real, correlation="kendall")
 
 
 # ----------------------------------------------------------------------------- diagnosis

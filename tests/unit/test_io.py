@@ -12,12 +12,15 @@ import pickle
 import re
 import zipfile
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import synth
 from synth.io import (
@@ -349,6 +352,48 @@ def test_parquet_dates_outside_pandas_nanoseconds_read_as_their_text() -> None:
     assert [v[:19] for v in df["at"].iloc[:2]] == ["0001-01-01 00:00:00", "2020-05-17 08:30:00"]  # Parquet keeps ms
     near = read_table(_parquet({"until": pa.array(days[1:], pa.date32()), "n": [1, 2]}), name="near.parquet")
     assert near["until"].dtype == "datetime64[ns]" and near["until"].iloc[0] == pd.Timestamp("2020-05-17")
+
+
+def test_parquet_dates_read_as_text_are_named_in_the_read_warnings() -> None:
+    """The read changed the column's kind (dates to text) without a word: read_info's warnings now name each such
+    column, how many of its dates pandas cannot hold, and how to have it read as dates. A column pandas holds has
+    no warning."""
+    import pyarrow as pa
+
+    days = np.array(["9999-01-01", "2020-05-17", "9999-12-31", "NaT"], dtype="datetime64[D]")
+    seconds = np.array(["0001-01-01T00:00:00", "2020-05-17T08:30:00", "NaT", "NaT"], dtype="datetime64[s]")
+    far = read_table(
+        _parquet({"until": pa.array(days, pa.date32()), "at": pa.array(seconds), "n": [1, 2, 3, 4]}), name="f.parquet"
+    )
+    warnings = far.attrs["read_info"]["warnings"]
+    assert len(warnings) == 2, warnings
+    assert warnings[0].startswith("Column 'until' holds 2 date(s) before 1677-09-21 or after 2262-04-11")
+    assert warnings[1].startswith("Column 'at' holds 1 date(s) before 1677-09-21")
+    assert all("read as text" in w and "leave those cells empty" in w for w in warnings)
+    near = read_table(_parquet({"until": pa.array(days[1:2], pa.date32()), "n": [1]}), name="near.parquet")
+    assert "warnings" not in near.attrs["read_info"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(-110_000, 110_000), min_size=1, max_size=30))
+def test_the_warning_counts_exactly_the_dates_pandas_cannot_hold(days: list[int]) -> None:
+    """Days since 1970 around pandas' limits (1677-09-21 00:12:43 and 2262-04-11 23:47:16, about ±106,750 days):
+    counted against pandas' own Timestamp.min and max, day by day."""
+    import pyarrow as pa
+
+    first = pd.Timestamp.min.ceil("D").to_pydatetime().date()  # 1677-09-22, the first whole day pandas holds
+    last = pd.Timestamp.max.floor("D").to_pydatetime().date()  # 2262-04-11
+    epoch = pd.Timestamp("1970-01-01").date()
+    outside = sum(not first <= epoch + timedelta(days=d) <= last for d in days)
+    df = read_table(
+        _parquet({"d": pa.array(days, pa.int32()).cast(pa.date32()), "n": list(range(len(days)))}), name="d.parquet"
+    )
+    warnings = df.attrs["read_info"].get("warnings", [])
+    if outside:
+        assert warnings == [warnings[0]] and warnings[0].startswith(f"Column 'd' holds {outside:,} date(s) before")
+        assert df["d"].dtype == object
+    else:
+        assert warnings == [] and df["d"].dtype == "datetime64[ns]"
 
 
 def test_parquet_bytes_are_text_when_utf8_and_refused_naming_the_column_otherwise() -> None:

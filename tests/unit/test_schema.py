@@ -641,6 +641,69 @@ def test_a_column_of_dates_in_any_layout_is_never_phone_numbers(fmt: str) -> Non
     assert kind_of([d.strftime(fmt) for d in days], "called").kind is ColumnKind.DATETIME
 
 
+def _csv_column(values: list[str]) -> pd.DataFrame:
+    """A two-column CSV read as an upload is: the dates stay text, as pandas holds none of them."""
+    rows = "".join(f"{v},{'xyz'[i % 3]}\n" for i, v in enumerate(values))
+    return synth.read_table(("when,group\n" + rows).encode(), name="t.csv")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [f"0001-0{i % 9 + 1}-01" for i in range(120)],  # placeholder-like years
+        [f"9999-12-{i % 28 + 1:02d}" for i in range(120)],
+        [["0001-01-01", "2020-05-01", "9999-12-31"][i % 3] for i in range(120)],  # placeholders among real dates
+        [f"{i % 4 + 13:02d}/0{i % 3 + 1}/1500" for i in range(120)],  # a day-first layout, year 1500
+    ],
+)
+def test_dates_pandas_cannot_hold_read_as_text_saying_why_never_as_phone_numbers(values: list[str]) -> None:
+    """Before, 0001-01-01 read as no date (pandas' timestamps end at 1677 and 2262), and its dashes made the column
+    phone numbers: personal data, every value replaced by 555-style numbers. Now it is a column of categories whose
+    reason names the dates beyond pandas' range, the audit sees no personal data in it, and a model gives its
+    values back."""
+    table = _csv_column(values)
+    spec = synth.infer_schema(table)["when"]
+    assert spec.kind is ColumnKind.CATEGORICAL and spec.pii_type is None, spec
+    assert "kept as text" in spec.reason and "before 1677-09-21 or after 2262-04-11" in spec.reason, spec.reason
+    report = synth.audit(table, synth.infer_schema(table), synthesizers=())
+    assert not [f for f in report.findings if f.code == "personal_values"], report.findings
+    sample = synth.create("independent", random_state=0).fit(table).sample(200, seed=0)
+    assert set(sample["when"]) <= set(values) | {"(other)"} and set(sample["when"]) & set(values)
+
+
+def test_unique_dates_beyond_pandas_are_an_identifier_saying_why() -> None:
+    """One date per row (a Parquet year-1 column read as text): the singleton rule holds, the reason says why."""
+    values = [(pd.Timestamp("2001-01-01") + pd.Timedelta(days=i)).strftime("0001-%m-%d") for i in range(200)]
+    spec = infer_column(pd.Series(values, name="when"))
+    assert spec.kind is ColumnKind.IDENTIFIER and "dates in the form YYYY-MM-DD, kept as text" in spec.reason
+
+
+#: Layouts of a date (year, month, day) with its year in four digits, as an export writes year 1 (strftime does not).
+_LAYOUTS = {
+    "YYYY-MM-DD": lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}",
+    "DD/MM/YYYY": lambda y, m, d: f"{d:02d}/{m:02d}/{y:04d}",
+    "YYYY/MM/DD": lambda y, m, d: f"{y:04d}/{m:02d}/{d:02d}",
+    "DD.MM.YYYY": lambda y, m, d: f"{d:02d}.{m:02d}.{y:04d}",
+    "YYYY-MM-DD hh:mm:ss": lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d} 12:{m:02d}:{d:02d}",
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    dates=st.lists(
+        st.tuples(st.integers(1, 1676) | st.integers(2263, 9999), st.integers(1, 12), st.integers(1, 28)),
+        min_size=60,
+        max_size=60,
+        unique=True,
+    ),
+    layout=st.sampled_from(sorted(_LAYOUTS)),
+)
+def test_a_column_of_dates_beyond_pandas_is_never_personal_data(dates: list[tuple[int, int, int]], layout: str) -> None:
+    values = [_LAYOUTS[layout](*date) for date in dates]
+    spec = infer_column(pd.Series(values, name="when"))
+    assert spec.kind is not ColumnKind.PII and "kept as text" in spec.reason, (spec, values[:3])
+
+
 def test_two_formats_parse_each_format_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """``_two_formats`` joins the masks the single-format pass made: each format is parsed once, plus ISO 8601."""
     from synth.schema import dates

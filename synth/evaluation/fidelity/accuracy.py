@@ -29,7 +29,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.evaluation.context import BUCKET_BIN, BinnedColumn, EvaluationContext
+from synth.evaluation.context import (
+    BUCKET_BIN,
+    NO_COLUMN_TO_COMPARE,
+    NO_TABLES,
+    BinnedColumn,
+    ContextError,
+    EvaluationContext,
+)
 from synth.evaluation.results import Interval, number, to_jsonable
 from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure
@@ -216,17 +223,16 @@ def evaluate_accuracy(
         A frozen :class:`AccuracyResult`.
 
     Raises:
-        ContextError: a table has no rows or lacks the real table's columns.
-        ValueError: no column to compare.
+        ContextError: a table has no rows or lacks the real table's columns, or no column to compare.
     """
     report = ensure(progress)
     if context is None:
         if real is None or synthetic is None:
-            raise ValueError("give the real and the synthetic table, or an evaluation context")
+            raise ContextError(NO_TABLES)
         context = EvaluationContext(real, synthetic, holdout, schema, seed=seed)
     bins = context.accuracy_bins
     if not bins:
-        raise ValueError("no column to compare: every column is an identifier, free text, PII or constant")
+        raise ContextError(NO_COLUMN_TO_COMPARE)
     report(0.05, "binning columns")
     rng = np.random.default_rng([seed, 7])
     n_train, n_syn = len(context.train), len(context.synthetic)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation import scoring as _scoring
-from synth.evaluation.context import EvaluationContext
+from synth.evaluation.context import NO_COLUMN_TO_COMPARE, ContextError, EvaluationContext, too_few_rows
 from synth.evaluation.date_parts import patterned_parts
 from synth.evaluation.features import FeatureEncoder, stratified_sample, thread_limit
 from synth.evaluation.fidelity.discriminator import above_reference, faces_holdout
@@ -199,20 +199,22 @@ def evaluate_detection(
         A :class:`DetectionResult`.
 
     Raises:
-        ValueError: no column to compare, or a table has fewer than ``2 * folds`` rows.
+        ContextError: no column to compare, or a table has fewer than ``2 * folds`` rows (the message says what to
+            do).
     """
     report = ensure(progress)
     schema = schema or infer_schema(real)
     features = [c.name for c in schema if c.kind.is_modelled and c.name in real.columns and c.name in synthetic]
     if not features:
-        raise ValueError("no column to compare: every column is an identifier, free text, PII or constant")
+        raise ContextError(NO_COLUMN_TO_COMPARE)
     sub = schema.select(features)
     rng = np.random.default_rng(seed)
     fresh = faces_holdout(holdout, features)
     told_from = holdout if fresh and holdout is not None else real
     m = min(max_rows, len(told_from), len(synthetic))
     if m < 2 * folds:
-        raise ValueError(f"detection needs at least {2 * folds} rows in each table")
+        real_rows = "holdout" if fresh and holdout is not None else "real table"
+        raise too_few_rows("detection", 2 * folds, (real_rows, len(told_from)), len(synthetic))
     r_rows = stratified_sample(rng, len(told_from), m)
     r = coerce_to_schema(told_from[features], sub).iloc[r_rows]
     s = coerce_to_schema(synthetic[features], sub).iloc[stratified_sample(rng, len(synthetic), m)]

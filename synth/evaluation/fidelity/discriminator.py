@@ -30,7 +30,14 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation import scoring as _scoring
-from synth.evaluation.context import EvaluationContext, Role
+from synth.evaluation.context import (
+    NO_COLUMN_TO_COMPARE,
+    NO_TABLES,
+    ContextError,
+    EvaluationContext,
+    Role,
+    too_few_rows,
+)
 from synth.evaluation.features import thread_limit
 from synth.evaluation.results import Interval, to_jsonable
 from synth.evaluation.spec import MetricSpec
@@ -46,6 +53,8 @@ MAX_ROWS = 4_000
 TEST_SHARE = 0.3
 #: The synthetic rows are told from the holdout's rather than the training rows' when it has this many.
 MIN_FRESH_ROWS = 200
+#: Fewer rows in either table leave too few test rows (30% of them) for an AUC worth reading: refused.
+MIN_ROWS = 20
 
 
 def faces_holdout(holdout: pd.DataFrame | None, columns: Sequence[str] = ()) -> bool:
@@ -189,21 +198,23 @@ def evaluate_discriminator(
         A frozen :class:`DiscriminatorResult`.
 
     Raises:
-        ValueError: no column to compare, or fewer than 20 rows in a table.
+        ContextError: no column to compare, or fewer than :data:`MIN_ROWS` rows in a table (the message says what
+            to do).
     """
     report = ensure(progress)
     if context is None:
         if real is None or synthetic is None:
-            raise ValueError("give the real and the synthetic table, or an evaluation context")
+            raise ContextError(NO_TABLES)
         context = EvaluationContext(real, synthetic, holdout, schema, seed=seed)
     if not context.compared:
-        raise ValueError("no column to compare: every column is an identifier, free text, PII or constant")
+        raise ContextError(NO_COLUMN_TO_COMPARE)
     fresh = faces_holdout(context.holdout)
     real_rows: Role = "holdout" if fresh else "train"
     real_table = context.holdout if fresh and context.holdout is not None else context.train
     m = min(max_rows, len(real_table), len(context.synthetic))
-    if m < 20:
-        raise ValueError("the discriminator needs at least 20 rows in each table")
+    if m < MIN_ROWS:
+        told_from = "holdout" if fresh else "real table"
+        raise too_few_rows("the discriminator", MIN_ROWS, (told_from, len(real_table)), len(context.synthetic))
     mask = context.encoder.categorical_mask
     report(0.1, "real vs synthetic")
     with thread_limit(n_threads):

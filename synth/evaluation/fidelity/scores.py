@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from synth.evaluation.context import EvaluationContext
+from synth.evaluation.context import NO_TABLES, ContextError, EvaluationContext, check_columns, check_rows
 from synth.evaluation.features import thread_limit
 from synth.evaluation.fidelity.batch import (
     MAX_PAIRS,
@@ -123,11 +123,12 @@ def evaluate_fidelity(
         A frozen :class:`FidelityResult`.
 
     Raises:
-        ValueError: the synthetic table lacks columns of the real one, or a table has no rows.
+        ContextError: the synthetic table or the holdout lacks columns of the real one, or a table has no rows
+            (the message says what to do).
     """
     if context is None:
         if real is None or synthetic is None:
-            raise ValueError("give the real and the synthetic table, or an evaluation context")
+            raise ContextError(NO_TABLES)
     else:
         real, synthetic, holdout, schema = context.train, context.synthetic, context.holdout, context.schema
     with thread_limit(n_threads):
@@ -163,17 +164,10 @@ def _evaluate_fidelity(
     sdmetrics_max_rows: int | None,
     context: EvaluationContext | None = None,
 ) -> FidelityResult:
-    missing = [c for c in schema.modelled if c in real.columns and c not in synthetic.columns]
-    if missing:
-        raise ValueError(f"the synthetic table lacks columns of the real one: {', '.join(missing)}")
-    if holdout is not None:
-        lacking = [c for c in schema.modelled if c in real.columns and c not in holdout.columns]
-        if lacking:
-            raise ValueError(f"the holdout lacks columns of the real table: {', '.join(lacking)}")
-    if len(real) == 0 or len(synthetic) == 0:
-        raise ValueError("both the real and the synthetic table need at least one row")
+    check_columns(real, synthetic, holdout, schema.modelled)
+    check_rows(real, synthetic)
     if correlation not in ("pearson", "spearman"):
-        raise ValueError(f"correlation must be 'pearson' or 'spearman', not {correlation!r}")
+        raise ContextError(f"correlation must be 'pearson' or 'spearman', not {correlation!r}: pass one of them")
     names = _columns_to_compare(real, schema)
     frames = [real, synthetic]
     if holdout is not None and len(holdout):

@@ -57,6 +57,14 @@ def test_parameters_are_validated(name: str, real: pd.DataFrame) -> None:
         synth.create(name, random_state=-1)
 
 
+@pytest.mark.parametrize("name", ["nope", "CART", "", None, ["cart"]])
+def test_an_unknown_name_is_refused_listing_the_synthesizers_offered(name: Any) -> None:
+    """A typo (or not a name at all) gets the project's error listing what can be created, not a KeyError."""
+    with pytest.raises(synth.SynthesizerError, match=r"no synthesizer named .*: choose one of") as caught:
+        synth.create(name)
+    assert all(offered in str(caught.value) for offered in synth.available())
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_scikit_learn_get_params_set_params_and_clone(name: str, fitted: dict) -> None:
     """README: synthesizers follow scikit-learn's rules. get_params(deep=...) once raised TypeError and there was

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 import zipfile
 from collections.abc import Callable
@@ -232,6 +233,26 @@ def test_loading_refuses_anything_but_a_model_file(real: pd.DataFrame, tmp_path:
     _rewrite(bad, unknown_model)
     with pytest.raises(synth.ModelFileError, match="unknown synthesizer"):
         synth.load_model(bad)
+
+    def version(value: object) -> Callable[[dict], None]:
+        def rewrite(manifest: dict) -> None:
+            manifest["format_version"] = value
+
+        return rewrite
+
+    # No synth writes a version below 1 (or one that is no whole number): such a file was altered.
+    for declared in (0, -5, "1", 1.0, True, None):
+        bad.write_bytes(good.read_bytes())
+        _rewrite(bad, version(declared))
+        with pytest.raises(synth.ModelFileError, match=rf"declares format version {re.escape(repr(declared))}, which"):
+            synth.load_model(bad)
+    bad.write_bytes(good.read_bytes())
+    _rewrite(bad, version(persist.FORMAT_VERSION + 1))
+    with pytest.raises(synth.ModelFileError, match=r"newer version of synth .*: upgrade synth to load it"):
+        synth.load_model(bad)
+    bad.write_bytes(good.read_bytes())
+    _rewrite(bad, version(persist.MIN_FORMAT_VERSION))  # the oldest version any file holds still loads
+    assert synth.load_model(bad).sample(5, seed=0).shape == (5, real.shape[1])
 
     pickled = tmp_path / "pickle.synth"
     buffer = io.BytesIO()
