@@ -103,9 +103,10 @@ def type_text_column(
     """Give a column of text values the type its values mean.
 
     Surrounding whitespace is trimmed and missing markers become nulls. The column becomes integer or float
-    when every value is a number (a dash of :data:`NUMBER_DASHES` read as missing, when ``-`` is a marker) (thousands separators and the given decimal mark understood) and none has a
-    leading zero or more than 15 digits (zip codes, account and card numbers stay text); boolean when every
-    value is ``true``/``false``; otherwise it stays text.
+    when every value is a number (thousands separators and the given decimal mark understood; a dash of
+    :data:`NUMBER_DASHES` read as missing when ``-`` is a marker) and none has a leading zero or more than 15
+    digits (zip codes, account and card numbers stay text); boolean when every value is ``true``/``false``;
+    otherwise it stays text.
 
     Args:
         values: a string array.
