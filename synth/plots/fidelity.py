@@ -17,6 +17,7 @@ from synth.evaluation.fidelity.scores import AssociationMatrix
 from synth.evaluation.results import Interval
 from synth.plots.common import HOLDOUT_COLOR, MAX_CATEGORIES, N_BINS, REAL_COLOR, SYNTH_COLOR, layout, template
 from synth.schema import ColumnKind, ColumnSpec, Schema
+from synth.schema.number_text import NumberFormat
 
 
 def distribution_figure(
@@ -147,31 +148,63 @@ def column_distribution(
     return distribution_figure(dist, score=score, metric=metric)
 
 
-#: Up to this many columns, every one is named under each heatmap (a third of a wide page holds 30 labels on end).
-MAX_LABELLED_COLUMNS = 30
+#: Up to this many columns the three heatmaps sit side by side; more are stacked, one per row, so a cell is not a
+#: sliver: the session-28 walk's 57 columns drew as 280-px-wide panels 1,640 px tall, cells 5 px wide and 26 tall.
+SIDE_BY_SIDE_COLUMNS = 15
+#: Up to this many columns, every one is named on both axes (at :data:`CELL_PX` a name has room for a 10-px font);
+#: more are left to Plotly, which names some.
+MAX_LABELLED_COLUMNS = 60
+#: The side of a cell of stacked heatmaps, in pixels.
+CELL_PX = 18
+#: Wider tables are shown on Compare as their most changed columns first (:func:`most_changed_columns`).
+FOCUS_COLUMNS = 30
 
 
-def association_heatmaps(real: AssociationMatrix, synthetic: AssociationMatrix) -> go.Figure:
-    """Real | synthetic | difference heatmaps of pairwise association.
+def most_changed_columns(real: AssociationMatrix, synthetic: AssociationMatrix, n: int = FOCUS_COLUMNS) -> list[str]:
+    """The ``n`` columns whose associations changed most (largest mean |synthetic − real| over their pairs), in the
+    matrices' own order, so neighbours stay neighbours."""
+    r = real.to_frame()
+    diff = (synthetic.to_frame().reindex(index=r.index, columns=r.columns) - r).abs().to_numpy()
+    np.fill_diagonal(diff, np.nan)
+    with np.errstate(all="ignore"):
+        change = np.nan_to_num(np.nanmean(diff, axis=1), nan=0.0) if len(r) > 1 else np.zeros(len(r))
+    top = set(np.argsort(-change, kind="stable")[:n].tolist())
+    return [name for i, name in enumerate(r.columns) if i in top]
+
+
+def association_heatmaps(
+    real: AssociationMatrix, synthetic: AssociationMatrix, columns: Sequence[str] | None = None
+) -> go.Figure:
+    """Real | synthetic | difference heatmaps of pairwise association, with square cells.
 
     Numeric pairs show Pearson r (or Spearman ρ) from −1 to 1; a number and a category the correlation ratio η,
-    two categories Cramér's V (both 0 to 1).
+    two categories Cramér's V (both 0 to 1). Up to :data:`SIDE_BY_SIDE_COLUMNS` columns the panels sit side by
+    side, beyond they are stacked; ``columns`` restricts them to those columns.
     """
     r = real.to_frame()
+    if columns is not None:
+        r = r.loc[list(columns), list(columns)]
     s = synthetic.to_frame().reindex(index=r.index, columns=r.columns)
     diff = s - r
     names = list(r.columns)
-    fig = make_subplots(
-        rows=1,
-        cols=3,
-        subplot_titles=("real", "synthetic", "difference (synthetic − real)"),
-        horizontal_spacing=0.06,
-    )
+    n = len(names)
+    stacked = n > SIDE_BY_SIDE_COLUMNS
+    titles = ("real", "synthetic", "difference (synthetic − real)")
+    longest = max((len(str(c)) for c in names), default=1)
+    labels = min(7 * longest, 220)  # room for the names under a panel, written on end
+    # Stacked: each panel CELL_PX per column, the names and the next panel's title below it.
+    height = 3 * (CELL_PX * n + labels + 50) if stacked else 360 + labels
+    if stacked:
+        fig = make_subplots(rows=3, cols=1, subplot_titles=titles, vertical_spacing=(labels + 50) / height)
+    else:
+        fig = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.06)
     hover = "%{y} × %{x}<br>%{z:.3f}<extra></extra>"
-    for i, (matrix, scale, bar_x) in enumerate(
-        ((r, "RdBu_r", None), (s, "RdBu_r", None), (diff, "PuOr_r", 1.02)),
-        start=1,
-    ):
+    for i, (matrix, scale) in enumerate(((r, "RdBu_r"), (s, "RdBu_r"), (diff, "PuOr_r")), start=1):
+        row, col = (i, 1) if stacked else (1, i)
+        if stacked:
+            bar = {"y": 1 - (i - 0.5) / 3, "len": 0.25, "thickness": 12}
+        else:
+            bar = {"x": 1.02 if i == 3 else 0.64, "len": 0.9, "thickness": 12}
         fig.add_heatmap(
             z=matrix.to_numpy(),
             x=names,
@@ -180,22 +213,37 @@ def association_heatmaps(real: AssociationMatrix, synthetic: AssociationMatrix) 
             zmin=-1.0,
             zmax=1.0,
             hovertemplate=hover,
-            showscale=i in (2, 3),
-            colorbar={"x": bar_x if bar_x else 0.64, "len": 0.9, "thickness": 12} if i in (2, 3) else None,
-            row=1,
-            col=i,
+            showscale=i in (2, 3) if not stacked else i in (1, 3),
+            colorbar=bar,
+            row=row,
+            col=col,
         )
-        fig.update_yaxes(autorange="reversed", row=1, col=i, showticklabels=i == 1)
-        if len(names) <= MAX_LABELLED_COLUMNS:
+        # Square cells: a panel's height follows its width, whatever the page's width.
+        anchor = "x" if i == 1 else f"x{i}"
+        fig.update_yaxes(
+            autorange="reversed",
+            scaleanchor=anchor,
+            constrain="domain",
+            row=row,
+            col=col,
+            showticklabels=stacked or i == 1,
+        )
+        fig.update_xaxes(constrain="domain", row=row, col=col)
+        if n <= MAX_LABELLED_COLUMNS:
             # Plotly thins a crowded category axis to every other label: the survey walk's 17 columns were named
             # on the rows but only half of them under the panels.
-            fig.update_xaxes(dtick=1, tickangle=-90, row=1, col=i)
+            fig.update_xaxes(dtick=1, tickangle=-90, tickfont={"size": 10}, row=row, col=col)
+            fig.update_yaxes(dtick=1, tickfont={"size": 10}, row=row, col=col)
     fig.update_layout(
-        height=max(420, 26 * len(names) + 160),
+        height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         template=template(),
     )
     return fig
+
+
+#: Score charts with more rows than this get their score axis above the rows too.
+TOP_AXIS_ROWS = 20
 
 
 def score_bars(
@@ -237,13 +285,29 @@ def score_bars(
     fig.update_xaxes(range=[max(0.0, min([*finite, 1.0]) - 0.05), 1.0 + 0.005])
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=max(300, 24 * len(names) + 120))
+    if len(names) > TOP_AXIS_ROWS:
+        # A long chart is read from the top, where the worst columns are: the session-28 walk's 57 rows put the
+        # only score axis 1,500 px below them. The same axis again above the rows (an invisible trace holds it).
+        fig.add_scatter(x=[None], y=[names[0]], xaxis="x2", showlegend=False, hoverinfo="skip")
+        fig.update_layout(xaxis2={"overlaying": "x", "side": "top", "matches": "x", "showgrid": False})
+        fig.update_layout(margin={"t": 100}, legend={"y": 1.0, "yanchor": "top", "yref": "container"})
+        # Rows right under the axis (Plotly pads a category axis by some rows at both ends).
+        fig.update_yaxes(autorange=False, range=[len(names) - 0.5, -0.5])
     return fig
+
+
+def unit_title(column: str, fmt: NumberFormat | None) -> str:
+    """An axis title with the unit of the column's layout: ``unit_price (€)``, ``discount (%)``."""
+    unit = (fmt.prefix + fmt.suffix).strip() if fmt is not None else ""
+    return f"{column} ({unit})" if unit else column
 
 
 def pair_figure(view: PairView) -> go.Figure:
     """A pair of columns, real beside synthetic: density heatmaps (two numbers), box plots (number × category) or
-    joint-share heatmaps with their difference (two categories). Drawn from binned counts only."""
+    joint-share heatmaps with their difference (two categories). Drawn from binned counts only. A number written in
+    a layout ("€12.34", "15%") keeps it: in its tick labels, and its unit in the axis title."""
     title = f"{view.column_y} by {view.column_x}"
+    title_x, title_y = unit_title(view.column_x, view.format_x), unit_title(view.column_y, view.format_y)
     if view.view == "box":
         fig = go.Figure()
 
@@ -270,8 +334,10 @@ def pair_figure(view: PairView) -> go.Figure:
                 marker_color=color,
                 boxpoints=False,
             )
-        fig = layout(fig, title + " (whiskers: 5th–95th percentile)", view.column_x, view.column_y)
+        fig = layout(fig, title + " (whiskers: 5th–95th percentile)", title_x, title_y)
         fig.update_layout(boxmode="group")
+        if view.format_y is not None:  # a numeric axis: Plotly writes the currency or % around its own ticks
+            fig.update_yaxes(tickprefix=view.format_y.prefix, ticksuffix=view.format_y.suffix)
         if view.kind_y is ColumnKind.DATETIME:  # precomputed boxes carry no y for plotly to guess the axis from
             fig.update_yaxes(type="date")
         return fig
@@ -292,8 +358,8 @@ def pair_figure(view: PairView) -> go.Figure:
                 row=1,
                 col=i,
             )
-            fig.update_xaxes(title_text=view.column_x, row=1, col=i)
-        fig.update_yaxes(title_text=view.column_y, row=1, col=1)
+            fig.update_xaxes(title_text=title_x, row=1, col=i)
+        fig.update_yaxes(title_text=title_y, row=1, col=1)
     else:
         fig = make_subplots(
             rows=1, cols=3, subplot_titles=("real", "synthetic", "synthetic − real"), horizontal_spacing=0.06

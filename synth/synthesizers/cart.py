@@ -84,6 +84,7 @@ from synth.synthesizers.cart_params import (
     CLASSIFY_PARAM,
     DRAWS_PARAM,
     category_splits_param,
+    linear_splits_param,
     refine_param,
     residual_splits_param,
     split_first_param,
@@ -210,6 +211,7 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         split_first_param(False),
         category_splits_param(False),
         residual_splits_param(False),
+        linear_splits_param(False),
         refine_param(False),
         CLASSIFY_PARAM,
         DRAWS_PARAM,
@@ -221,6 +223,7 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
     split_first: bool
     category_splits: bool
     residual_splits: bool
+    linear_splits: bool
     refine: bool
     classify_up_to: int
     min_samples_leaf: int
@@ -382,6 +385,10 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         # Binned predictors (Pruned CART's predictor_bins) are binned per slot: residual predictors are not offered.
         offered = getattr(self, "residual_splits", False) and not self._binned_predictors()
         self._residuals = find_residuals(x, numbers) if offered else ()
+        # Slots a linear score may read (linear_scores): numbers and two-valued categories; None when not offered.
+        scored = getattr(self, "linear_splits", False) and not self._binned_predictors()
+        kinds = [c.kind.is_numeric or (c.categorical and len(c.categories) == 2) for c in columns]
+        self._score_kinds = kinds if scored else None
         # Balanced draws share each leaf's donors out evenly; redrawing rejected rows would undo that.
         refining = bool(getattr(self, "refine", False)) and self.draws != "balanced" and n >= 2 and d >= 1
         share = 0.6 if refining else 1.0  # of the progress bar: the refiner's classifier takes the rest
@@ -426,7 +433,7 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
                 fit = partial(anchored_step, fit, anchor.anchor, anchor.sign)
             tasks.append((col.name, fit))
         steps = run_all(tasks, fit_threads(n, d), progress, 0.0, share)
-        del self._residuals
+        del self._residuals, self._score_kinds
         self.steps_ = tuple(steps)
         self.rules_ = tuple(rules)
         self.refiner_ = None

@@ -23,13 +23,15 @@ CART_ARTIFACTS = (
         "Trees",
         "for every column after the first, the split features and thresholds of its decision tree; with "
         "residual splits, the intercept and slope of each line a tree's residual predictors are measured "
-        "from; with category grouping, each tree's order of a category predictor's labels",
+        "from; with linear splits, a centre and a weight per earlier column of each weighted sum a tree splits on; "
+        "with category grouping, each tree's order of a category predictor's labels",
         "aggregates",
         "A threshold is the midpoint between two neighbouring predictor values, with at least "
         "min_samples_leaf rows on each side; rare numbers are replaced by a draw from their band before the "
         "trees are fitted, so no threshold sits next to a rare value. A line is a least-squares fit on every "
-        "complete training row; a label order comes from each label's mean over its rows, shrunk towards "
-        "the overall mean.",
+        "complete training row, a weighted sum a least-squares fit on every training row (or 20,000 of them) "
+        "kept only where it explains the column beyond chance; a label order comes from each label's mean over "
+        "its rows, shrunk towards the overall mean.",
     ),
     ArtifactItem(
         "Refiner (with refinement only)",

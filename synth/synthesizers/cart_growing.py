@@ -18,6 +18,7 @@ from synth.synthesizers.cart_steps import (
     tree_inputs,
 )
 from synth.synthesizers.category_splits import category_ranks
+from synth.synthesizers.linear_scores import LinearScore, fit_score, score_slots, with_score
 from synth.synthesizers.rare_bands import smoothing_ranges, within_leaves
 from synth.synthesizers.residual_features import Residual, residuals_before, used_residuals
 
@@ -70,6 +71,7 @@ class CartGrowing:
         leaf_size = int(self.min_samples_leaf)
         recodes: tuple[tuple[int, np.ndarray], ...] = ()
         residuals: tuple[Residual, ...] = ()
+        score: LinearScore | None = None
         if j == 0 or len(y) < 2 * leaf_size or np.all(y == y[0]):
             tree = None
             leaf = np.zeros(len(y), dtype=np.int64)
@@ -84,10 +86,21 @@ class CartGrowing:
             grouped = getattr(self, "category_splits", False) and not self._binned_predictors()
             recodes = self._category_recodes(xs, target, classifier) if grouped else ()
             residuals = residuals_before(getattr(self, "_residuals", ()), j)
+            raw = xs
             xs = tree_inputs(np.asarray(xs, dtype=np.float32), recodes, residuals)
+            # A number's value, or a two-valued category, may also be split on its least-squares score over the
+            # earlier numbers and flags (linear_scores): a tree cannot add up ten weak links one split at a time.
+            kinds = getattr(self, "_score_kinds", None)
+            if kinds is not None and not missing and (numeric or len(np.unique(y)) == 2):
+                score = fit_score(raw, target if numeric else y, score_slots(kinds, j), seed)
+                xs = with_score(xs, raw, score)
             tree = self._grow_split_tree(xs, x, target, classifier=classifier, seed=seed)
             leaf = tree.apply(xs)
-            tree, residuals = used_residuals(tree, j, residuals)  # leaf ids stay: only feature numbers change
+            # Leaf ids stay: only feature numbers change. The score, when offered, is the last extra predictor.
+            extras: tuple[Residual | LinearScore, ...] = (*residuals, score) if score is not None else residuals
+            tree, kept = used_residuals(tree, j, extras)
+            residuals = tuple(r for r in kept if isinstance(r, Residual))
+            score = next((r for r in kept if isinstance(r, LinearScore)), None)
             node_count = tree.node_count
         offsets = np.zeros(node_count + 1, dtype=np.int64)
         offsets[1:] = np.cumsum(np.bincount(leaf, minlength=node_count))
@@ -116,6 +129,7 @@ class CartGrowing:
             widths,
             recodes=recodes,
             residuals=residuals,
+            score=score,
             lattice=lattice,
             weeks=weeks,
         )

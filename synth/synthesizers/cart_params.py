@@ -60,6 +60,19 @@ def residual_splits_param(default: bool) -> Param:
     )
 
 
+def linear_splits_param(default: bool) -> Param:
+    return Param(
+        "linear_splits",
+        "bool",
+        default,
+        "Trees for numbers and two-valued columns may also split on a weighted sum of the earlier numbers and "
+        "two-valued columns (their least-squares fit to the column drawn), so a column tied a little to each of "
+        "many earlier ones (items of one questionnaire) keeps those ties: one tree cannot add them up split by "
+        "split. Not used with predictor bins.",
+        label="Split on a weighted sum of earlier columns",
+    )
+
+
 def refine_param(default: bool) -> Param:
     return Param(
         "refine",

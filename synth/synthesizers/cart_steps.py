@@ -19,6 +19,7 @@ from synth.schema.dates import DAY_NS
 from synth.synthesizers.base import register_state
 from synth.synthesizers.category_splits import recoded
 from synth.synthesizers.instants import datetime_ns
+from synth.synthesizers.linear_scores import LinearScore, with_score
 from synth.synthesizers.marginals import sorted_values
 from synth.synthesizers.rare_bands import _smoothed_bounds, weekly_moves
 from synth.synthesizers.residual_features import Residual, with_residuals
@@ -206,6 +207,8 @@ class CartStep:
             reads in an order of its own (:mod:`synth.synthesizers.category_splits`).
         residuals: extra predictors after the slots, one per pair of correlated numbers
             (:mod:`synth.synthesizers.residual_features`); the tree's features past ``column`` are these.
+        score: one more predictor after the residuals, the step's least-squares score on earlier numbers and
+            two-valued columns (:mod:`synth.synthesizers.linear_scores`); None in files saved before it existed.
         lattice: above 0, a drawn value is then moved by a whole number of ``lattice`` steps, up to ``weeks``
             of them either way (the window slid inwards at the ends of the step's donors' range, so up to twice as
             many one way there): a timestamp's day moved by whole weeks
@@ -227,11 +230,13 @@ class CartStep:
     residuals: tuple[Residual, ...] = ()
     lattice: float = 0.0
     weeks: int = 0
+    score: LinearScore | None = None
 
     def predictors(self, x: np.ndarray) -> np.ndarray:
         """The slots this step's tree reads, category codes in its own order where it has one, then its residual
-        predictors (:mod:`synth.synthesizers.residual_features`)."""
-        return tree_inputs(x[:, : self.column], self.recodes, self.residuals)
+        predictors (:mod:`synth.synthesizers.residual_features`) and its linear score
+        (:mod:`synth.synthesizers.linear_scores`)."""
+        return with_score(tree_inputs(x[:, : self.column], self.recodes, self.residuals), x, self.score)
 
     def draw(self, x: np.ndarray, n: int, rng: np.random.Generator, balanced: bool = False) -> np.ndarray:
         """Values for ``n`` rows whose earlier columns are ``x[:, :column]``.
@@ -290,7 +295,7 @@ def join_trees(
 # files say so. Keep that name (it is re-exported there) so every file written before the split still loads.
 for _cls in (FlatTree, CartColumn, CartStep):
     _cls.__module__ = "synth.synthesizers.cart"
-register_state(FlatTree, CartColumn, CartStep, Residual)
+register_state(FlatTree, CartColumn, CartStep, Residual, LinearScore)
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
 
 #: Smallest |Pearson correlation| of two numbers for their residual to be offered.
 MIN_CORRELATION = 0.7
@@ -85,9 +87,10 @@ def with_residuals(xs: np.ndarray, residuals: tuple[Residual, ...]) -> np.ndarra
     return out
 
 
-def used_residuals(tree: Any, column: int, residuals: tuple[Residual, ...]) -> tuple[Any, tuple[Residual, ...]]:
+def used_residuals(tree: Any, column: int, residuals: tuple[T, ...]) -> tuple[Any, tuple[T, ...]]:
     """``tree`` and ``residuals`` reduced to the residual predictors the tree splits on, its features renumbered:
-    a tree that uses none reads the slots as they are, and sampling copies nothing for it."""
+    a tree that uses none reads the slots as they are, and sampling copies nothing for it. Any extra predictors
+    past the slots are reduced alike (a linear score after the residuals: ``linear_scores``)."""
     if not residuals:
         return tree, residuals
     inner = tree.children_left >= 0

@@ -87,7 +87,8 @@ def check_step(step: CartStep, columns: tuple[CartColumn, ...], name: str) -> No
         nodes = 1
         leaves = np.array([0])
     else:
-        check_tree(step.tree, j + len(check_residuals(step.residuals, columns, j, name)), f"{name}.tree")
+        extras = len(check_residuals(step.residuals, columns, j, name)) + check_score(step, columns, j, name)
+        check_tree(step.tree, j + extras, f"{name}.tree")
         nodes = len(step.tree.children_left)
         leaves = np.flatnonzero(step.tree.children_left == -1)
     offsets = check_array(step.offsets, f"{name}.offsets", kinds="iu", length=nodes + 1)
@@ -453,3 +454,27 @@ def check_residuals(residuals: Any, columns: Sequence[Any], j: int, name: str) -
         if not all(isinstance(v, float) and np.isfinite(v) for v in (r.intercept, r.slope)):
             fail(f"{name}.residuals[{m}] needs a finite intercept and slope")
     return residuals
+
+
+def check_score(step: Any, columns: Sequence[Any], j: int, name: str) -> int:
+    """A step's linear score (1 predictor) or none (0): earlier number or two-valued slots, increasing, each with a
+    finite centre and weight. Files saved before scores existed have none."""
+    from synth.synthesizers.linear_scores import LinearScore
+
+    score = getattr(step, "score", None)
+    if score is None:
+        return 0
+    if not isinstance(score, LinearScore):
+        fail(f"{name}.score is not a linear score")
+    slots = check_array(score.slots, f"{name}.score.slots", kinds="iu")
+    if len(slots) < 1 or np.any(slots < 0) or np.any(slots >= j) or np.any(np.diff(slots) <= 0):
+        fail(f"{name}.score.slots must be increasing slots before the step's column")
+    for s in slots:
+        col = columns[int(s)]
+        if not (col.kind.is_numeric or (col.categorical and len(col.categories) == 2)):
+            fail(f"{name}.score reads slot {int(s)}, neither a number nor a two-valued column")
+    for part in ("centres", "weights"):
+        values = check_array(getattr(score, part), f"{name}.score.{part}", kinds="f", length=len(slots))
+        if not np.all(np.isfinite(values)):
+            fail(f"{name}.score.{part} must be finite")
+    return 1

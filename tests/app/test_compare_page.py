@@ -576,3 +576,28 @@ def test_the_pair_explorer_opens_on_a_pair_enough_rows_hold_together() -> None:
     assert lost and not any("z ×" in m or "× z" in m for m in lost)
     assert all(f"of {len(ds.train):,} real rows hold both values" in m for m in lost)
     assert any(c.value.startswith("3 pairs left out: fewer than 100 of the") for c in at.caption)
+
+
+def test_a_wide_tables_heatmaps_show_its_most_changed_columns_with_a_switch_to_all() -> None:
+    """The session-28 walk's 57 columns drew as slivers with a quarter of them named: a table wider than 30 columns
+    opens on the 30 whose associations changed most, every one named, and a switch shows all of them."""
+    rng = np.random.default_rng(28)
+    trait = rng.normal(size=600)
+    table = pd.DataFrame({f"item_{i:02d}": np.round(trait + rng.normal(size=600), 2) for i in range(40)})
+    at = start()
+    upload(at, "wide.csv", table.to_csv(index=False).encode())
+    fit(at, "independent")  # every link between the items is lost: they are all "changed"
+    sample(at)
+    open_section(goto(at, "compare"), "Associations")
+
+    def heatmap_columns() -> list[str]:
+        spec = json.loads(next(c for c in at.get("plotly_chart") if c.key == "association_heatmaps").proto.spec)
+        return list(spec["data"][0]["x"])
+
+    assert at.radio(key="assoc_columns").value == "The 30 most changed"
+    shown = heatmap_columns()
+    assert len(shown) == 30 and shown == sorted(shown), "the table's order"
+    assert any("The 30 of 40 columns whose associations changed most" in c.value for c in at.caption)
+    at.radio(key="assoc_columns").set_value("All 40").run()
+    assert not at.exception
+    assert heatmap_columns() == list(table.columns)

@@ -32,6 +32,7 @@ from synth.io import (
     read_table,
     sample_rows,
 )
+from synth.io.columns import NUMBER_DASHES
 
 DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 
@@ -248,6 +249,46 @@ def test_missing_markers_are_editable(tmp_path: Path) -> None:
     assert custom["a"].tolist() == ["NA", "x"] and custom["b"].isna().tolist() == [True, False]
     assert read_table(path, na_values=["n.a."])["b"].isna().iloc[0]
     assert "NA" in DEFAULT_MISSING_VALUES and "?" in DEFAULT_MISSING_VALUES
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    numbers=st.lists(
+        st.integers(-10_000, 10_000) | st.floats(-1e4, 1e4, allow_nan=False).map(lambda v: round(v, 2)),
+        min_size=3,
+        max_size=40,
+    ),
+    dashes=st.lists(st.sampled_from((*NUMBER_DASHES, "-")), min_size=1, max_size=5),
+    seed=st.integers(0, 2**16),
+)
+def test_dashes_in_a_number_column_read_as_missing(numbers: list[float], dashes: list[str], seed: int) -> None:
+    """The session-28 shop export's quantity held "n/a" and "—": "n/a" was read as missing, "—" kept as a value, so
+    the column stayed text (a category of seven values). Any dash among numbers is now a blank cell, wherever it
+    sits; a text column keeps its dashes, and without "-" among the markers a dash stays a value."""
+    cells = [str(v) for v in numbers]
+    places = np.random.default_rng(seed).choice(len(cells) + len(dashes), len(dashes), replace=False)
+    for place, dash in zip(sorted(places), dashes, strict=True):
+        cells.insert(int(place), dash)
+    marks = (*NUMBER_DASHES, "-")
+    words = [c if c in marks else "x" for c in cells]  # a text column beside it, holding the same dashes
+    text = "i,n,w\n" + "".join(f"{i},{c},{w}\n" for i, (c, w) in enumerate(zip(cells, words, strict=True)))
+    table = read_table(io.BytesIO(text.encode()), name="t.csv")
+    assert pd.api.types.is_numeric_dtype(table["n"])
+    assert table["n"].isna().tolist() == [c in marks for c in cells]
+    np.testing.assert_allclose(table["n"].dropna().to_numpy(), np.array(numbers, dtype=float))
+    assert set(table["w"].dropna()) - {"x"} <= set(NUMBER_DASHES)  # a text column keeps them ("-" is a marker)
+    strict = read_table(io.BytesIO(text.encode()), name="t.csv", missing_values=["NA"])
+    if set(dashes) - {"-"}:
+        assert not pd.api.types.is_numeric_dtype(strict["n"])
+
+
+def test_the_shop_exports_quantity_is_a_number_column() -> None:
+    """What the walk uploaded: quantities, "n/a" on 2% of rows and "—" on 1.5%."""
+    cells = ["1", "2", "n/a", "—", "10", "3", "—", "5"] * 20
+    text = "order,quantity\n" + "".join(f"SO-{i},{c}\n" for i, c in enumerate(cells))
+    table = read_table(io.BytesIO(text.encode()), name="shop.csv")
+    assert table["quantity"].isna().sum() == 60
+    assert synth.infer_schema(table)["quantity"].kind is synth.ColumnKind.DISCRETE
 
 
 @pytest.mark.parametrize(

@@ -57,7 +57,10 @@ def _diagonal(n: int = 4_000) -> pd.DataFrame:
 @pytest.mark.parametrize("residuals", [True, False])
 def test_a_diagonal_boundary_takes_one_split(residuals: bool) -> None:
     table = _diagonal()
-    model = synth.create("pruned_cart", random_state=0, visit_order="table", residual_splits=residuals).fit(table)
+    # Without linear scores: the class's least-squares score on u and v is the diagonal too (linear_scores).
+    model = synth.create(
+        "pruned_cart", random_state=0, visit_order="table", residual_splits=residuals, linear_splits=False
+    ).fit(table)
     step = next(s for s in model.steps_ if model.columns_[s.column].name == "side")
     leaves = int(np.sum(step.tree.children_left == -1))
     syn = model.sample(20_000, seed=1)
@@ -122,7 +125,9 @@ def test_a_tree_keeps_only_the_residuals_it_splits_on_and_samples_the_same(monke
         if step.tree is not None and step.residuals:
             inner = step.tree.children_left >= 0
             used = {int(f) for f in step.tree.feature[inner] if f >= step.column}
-            assert used == set(range(step.column, step.column + len(step.residuals)))
+            # (a linear score, when the tree keeps one, is the last extra predictor: linear_scores)
+            extras = len(step.residuals) + (step.score is not None)
+            assert used == set(range(step.column, step.column + extras))
     assert sum(len(s.residuals) for s in model.steps_) < sum(
         min(len([r for r in model_residuals(table) if r.i < s.column and r.k < s.column]), 8) for s in model.steps_
     ), "some offered residuals went unused and were dropped"

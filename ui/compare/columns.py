@@ -10,8 +10,10 @@ from synth.evaluation.fidelity.diagnosis import SUGGESTIONS, diagnose_pairs
 from synth.evaluation.fidelity.headline import lagging_parts
 from synth.evaluation.fidelity.orders import ORDER_REMEDY, broken_beyond_real
 from synth.evaluation.fidelity.pair_support import rank_pairs
+from synth.evaluation.fidelity.results import AssociationMatrix
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.results import number
+from synth.plots.fidelity import FOCUS_COLUMNS, MAX_LABELLED_COLUMNS, most_changed_columns
 from ui import cached, charts, figures, state
 from ui.compare import prepare
 from ui.compare.missing_groups import missing_group_checks
@@ -153,18 +155,18 @@ def associations(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, res
         "Cramér's V for two categories (0 to 1). The right panel shows synthetic − real: white means the relationship "
         "was kept." + (f" {result.pairs_note}" if result.pairs_note else "")
     )
-    if method == "Spearman" and result.spearman_real is not None and result.spearman_synthetic is not None:
-        heat = figures.once(
-            context,
-            "heatmaps:spearman",
-            lambda: plots.association_heatmaps(result.spearman_real, result.spearman_synthetic),  # type: ignore[arg-type]
-        )
-    else:
-        heat = figures.once(
-            context,
-            "heatmaps:default",
-            lambda: plots.association_heatmaps(result.association_real, result.association_synthetic),
-        )
+    spearman = method == "Spearman" and result.spearman_real is not None and result.spearman_synthetic is not None
+    real, synthetic = (
+        (result.spearman_real, result.spearman_synthetic)
+        if spearman
+        else (result.association_real, result.association_synthetic)
+    )
+    shown = heatmap_columns(real, synthetic)  # type: ignore[arg-type]
+    heat = figures.once(
+        context,
+        f"heatmaps:{'spearman' if spearman else 'default'}:{'all' if shown is None else 'focus'}",
+        lambda: plots.association_heatmaps(real, synthetic, shown),  # type: ignore[arg-type]
+    )
     charts.plotly_chart(heat, key="association_heatmaps")
     # Pairs whose columns are rarely present together are judged on a handful of rows: left out of the ranking and
     # of the explorer's first pair (an HR table opened on office_lat × termination_date, 23 rows in common).
@@ -207,6 +209,30 @@ def associations(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, res
             pass
 
     pair_explorer()
+
+
+def heatmap_columns(real: AssociationMatrix, synthetic: AssociationMatrix) -> list[str] | None:
+    """For a table wider than the heatmaps hold readably, the columns to show (None: all): by default the
+    :data:`~synth.plots.fidelity.FOCUS_COLUMNS` whose associations changed most, with a switch to all of them."""
+    n = len(real.columns)
+    if n <= FOCUS_COLUMNS:
+        return None
+    focus = f"The {FOCUS_COLUMNS} most changed"
+    choice = st.radio(
+        "Columns in the heatmaps",
+        [focus, f"All {n}"],
+        horizontal=True,
+        key="assoc_columns",
+        persist_state="page",
+    )
+    if choice != focus:
+        st.caption(f"All {n} columns, one panel under another; names beyond {MAX_LABELLED_COLUMNS} are thinned.")
+        return None
+    st.caption(
+        f"The {FOCUS_COLUMNS} of {n} columns whose associations changed most between real and synthetic rows (largest "
+        "mean |synthetic − real| over their pairs), in the table's order. Choose all to see every column."
+    )
+    return most_changed_columns(real, synthetic, FOCUS_COLUMNS)
 
 
 def order_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:

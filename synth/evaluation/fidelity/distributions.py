@@ -15,6 +15,7 @@ import pandas as pd
 
 from synth.evaluation.results import number, to_jsonable
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
+from synth.schema.number_text import NumberFormat, format_numbers
 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
 MAX_CATEGORIES = 20
@@ -121,6 +122,8 @@ class PairView:
     boxes_synthetic: tuple[BoxStats, ...]
     n_real: int
     n_synthetic: int
+    format_x: NumberFormat | None = None
+    format_y: NumberFormat | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = to_jsonable(self)
@@ -131,9 +134,11 @@ def _labels(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), MISSING).astype(str)
 
 
-def _format_number(value: float, kind: ColumnKind) -> str:
+def _format_number(value: float, kind: ColumnKind, fmt: NumberFormat | None = None) -> str:
     if kind is ColumnKind.DATETIME:
         return str(pd.Timestamp(int(value)).date())
+    if fmt is not None:  # the column's own layout ("€12.5", "15%"), to four significant digits as below
+        return str(format_numbers(pd.Series([float(f"{value:.4g}")]), fmt).iloc[0])
     return f"{value:,.4g}"
 
 
@@ -144,22 +149,29 @@ def _whole_bins(edges: np.ndarray, kind: ColumnKind) -> bool:
     )
 
 
-def _bin_labels(centers: np.ndarray, edges: np.ndarray, kind: ColumnKind, folded: bool) -> tuple[str, ...]:
-    """Each bin's label (its centre, or the whole numbers it holds: "10–14"); when values beyond the axis were
-    folded in, the end bins say so."""
+def _bin_labels(
+    centers: np.ndarray, edges: np.ndarray, kind: ColumnKind, folded: bool, fmt: NumberFormat | None = None
+) -> tuple[str, ...]:
+    """Each bin's label (its centre, or the whole numbers it holds: "10–14"), in the column's layout ``fmt`` when
+    it has one ("10%–14%"); when values beyond the axis were folded in, the end bins say so."""
     if _whole_bins(edges, kind):  # a centre of 12 for 10–14, or 2.5 for 2–3, names no value the column holds
         ranges = [(edges[i], edges[i + 1] - 1) for i in range(len(edges) - 1)]
-        held = [(number(a, 0), number(b, 0)) for a, b in ranges]  # 12345, not 1.234e+04; a true minus
+        if fmt is not None:
+            bounds = pd.Series([v for pair in ranges for v in pair], dtype=float)
+            written = format_numbers(bounds, fmt, 0).tolist()
+            held = list(zip(written[::2], written[1::2], strict=True))
+        else:
+            held = [(number(a, 0), number(b, 0)) for a, b in ranges]  # 12345, not 1.234e+04; a true minus
         labels = [a if a == b else f"{a}–{b}" for a, b in held]
         if folded and len(labels) > 1:
             labels[0] = f"≤ {held[0][1]}"
             labels[-1] = f"≥ {held[-1][0]}"
         return tuple(labels)
-    labels = [_format_number(c, kind) for c in centers]
+    labels = [_format_number(c, kind, fmt) for c in centers]
     if folded and len(labels) > 1:
         whole = bool(np.all(edges[1:] - edges[:-1] == 1) and edges[0] % 1 == 0.5)  # a bin per whole number
-        labels[0] = f"≤ {labels[0]}" if whole else f"< {_format_number(edges[1], kind)}"
-        labels[-1] = f"≥ {labels[-1]}" if whole else f"≥ {_format_number(edges[-2], kind)}"
+        labels[0] = f"≤ {labels[0]}" if whole else f"< {_format_number(edges[1], kind, fmt)}"
+        labels[-1] = f"≥ {labels[-1]}" if whole else f"≥ {_format_number(edges[-2], kind, fmt)}"
     return tuple(labels)
 
 
@@ -393,6 +405,8 @@ def pair_view(
         column_x, column_y, kx, ky, num_x, num_y = column_y, column_x, ky, kx, num_y, num_x
     sub = schema.select([column_x, column_y])
     frames = [coerce_to_schema(f[[column_x, column_y]], sub) for f in (real, synthetic)]
+    # A number written in a layout ("€12.34", "15%") is labelled in it: the walk's axes showed unit_price without €.
+    fmt_x, fmt_y = schema[column_x].number_format, schema[column_y].number_format
     empty: tuple[BoxStats, ...] = ()
     if num_x and num_y:
         xs = [numeric_values(f[column_x], kx) for f in frames]
@@ -418,14 +432,16 @@ def pair_view(
             kx,
             ky,
             "density",
-            _bin_labels(cx, ex, kx, folded_x),
-            _bin_labels(cy, ey, ky, folded_y),
+            _bin_labels(cx, ex, kx, folded_x, fmt_x),
+            _bin_labels(cy, ey, ky, folded_y, fmt_y),
             tuple(tuple(row) for row in grids[0].tolist()),
             tuple(tuple(row) for row in grids[1].tolist()),
             empty,
             empty,
             len(frames[0]),
             len(frames[1]),
+            fmt_x,
+            fmt_y,
         )
     codes_x, names_x = _category_codes([f[column_x] for f in frames], max_categories)
     if num_y:
@@ -444,6 +460,8 @@ def pair_view(
             _box(codes_x[1], ys[1], names_x),
             len(frames[0]),
             len(frames[1]),
+            None,
+            fmt_y,
         )
     codes_y, names_y = _category_codes([f[column_y] for f in frames], max_categories)
     grids = []
