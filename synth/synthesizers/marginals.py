@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,9 @@ import pandas as pd
 from synth.schema import ColumnKind, Schema
 from synth.schema.dates import DAY_NS
 from synth.synthesizers.inventory import ArtifactItem
+
+if TYPE_CHECKING:
+    from synth.synthesizers.knot_spread import KnotSpread
 
 _MISSING = "__synth_missing__"
 
@@ -413,8 +417,13 @@ class Marginals:
                 parts.append(col.categorical.to_uniform(series, rng))
         return np.column_stack(parts) if parts else np.empty((len(data), 0))
 
-    def decode_arrays(self, u: np.ndarray) -> dict[str, np.ndarray]:
-        """Uniform scores → one numpy array per column (float with NaN, datetime64 with NaT, object with None)."""
+    def decode_arrays(self, u: np.ndarray, spreads: Mapping[str, KnotSpread] | None = None) -> dict[str, np.ndarray]:
+        """Uniform scores → one numpy array per column (float with NaN, datetime64 with NaT, object with None).
+
+        ``spreads``: the columns whose crowded draws are spread before they are rounded to their recorded decimals
+        (:func:`synth.synthesizers.knot_spread.model_spreads`)."""
+        if spreads:  # (here: knot_spread reads CART's constants, whose modules import the model files' registry)
+            from synth.synthesizers.knot_spread import spread_knot_draws
         out: dict[str, np.ndarray] = {}
         j = 0
         eps = 1e-12
@@ -422,6 +431,8 @@ class Marginals:
         for col in self.columns:
             if col.numeric is not None:
                 x = col.numeric.from_uniform(u[:, j])
+                if spreads and col.name in spreads:
+                    x = spread_knot_draws(col.numeric.knots, u[:, j], x, spreads[col.name])
                 j += 1
                 if col.has_indicator:
                     x = np.where(u[:, j] < col.missing_rate, np.nan, x)
@@ -442,5 +453,5 @@ class Marginals:
                 j += 1
         return out
 
-    def from_uniform(self, u: np.ndarray) -> pd.DataFrame:
-        return pd.DataFrame(self.decode_arrays(u), copy=False)
+    def from_uniform(self, u: np.ndarray, spreads: Mapping[str, KnotSpread] | None = None) -> pd.DataFrame:
+        return pd.DataFrame(self.decode_arrays(u, spreads), copy=False)
