@@ -28,6 +28,7 @@ from synth.synthesizers.errors import SynthesizerError
 from synth.synthesizers.gap_dates import finish_gap_dates, gap_units, redraw_out_of_range
 from synth.synthesizers.instants import float_ns
 from synth.synthesizers.inventory import ArtifactItem
+from synth.synthesizers.knot_spread import model_spreads
 from synth.synthesizers.marginals import (
     FREQUENCIES,
     MISSING_RATES,
@@ -377,7 +378,9 @@ class GaussianCopula(Synthesizer):
         for i, (component, rows) in enumerate(zip(self.components_, positions, strict=True)):
             progress(i / len(self.components_), "drawing correlated normal scores")
             z = rng.standard_normal((len(rows), component.cholesky.shape[0])) @ component.cholesky.T
-            for name, values in component.marginals.decode_arrays(ndtr(z)).items():
+            # Crowded draws of numbers with recorded decimals are spread before they are rounded (knot_spread).
+            spreads = model_spreads(self, component.share, component.marginals)
+            for name, values in component.marginals.decode_arrays(ndtr(z), spreads).items():
                 if name not in columns:
                     columns[name] = np.empty(n, dtype=values.dtype)
                 columns[name][rows] = values

@@ -10,6 +10,7 @@ import pandas as pd
 from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.synthesizers.base import Param, Synthesizer
+from synth.synthesizers.knot_spread import model_spreads
 from synth.synthesizers.marginals import FREQUENCIES, MISSING_RATES, QUANTILES, Marginals
 from synth.synthesizers.registry import register
 
@@ -53,4 +54,6 @@ class IndependentMarginals(Synthesizer):
         self.marginals_ = Marginals.fit(data, schema, n_knots=int(self.n_knots))
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
-        return self.marginals_.from_uniform(rng.random((n, self.marginals_.width)))
+        # Crowded draws of numbers with recorded decimals are spread before they are rounded (knot_spread).
+        spreads = model_spreads(self, 1.0, self.marginals_)
+        return self.marginals_.from_uniform(rng.random((n, self.marginals_.width)), spreads)

@@ -32,6 +32,7 @@ from synth.synthesizers.conditional.intervals import (
     present_allowed,
 )
 from synth.synthesizers.conditions import Condition
+from synth.synthesizers.knot_spread import KnotSpread, model_spreads
 from synth.synthesizers.marginals import _MISSING, Marginals, NumericMarginal
 
 PILOT = 1_000
@@ -250,6 +251,21 @@ def _components(model: Any) -> list[tuple[float, Marginals, np.ndarray]]:
     return [(c.share, c.marginals, c.cholesky) for c in model.components_]
 
 
+def conditioned_spreads(spreads: dict[str, KnotSpread], fixups: list[Fixup]) -> dict[str, KnotSpread]:
+    """``spreads`` (:func:`~synth.synthesizers.knot_spread.model_spreads`) as a condition allows them: a column asked
+    for one value or a list is set to them by its fixup (no spread), one asked for a range spreads inside it, so its
+    draws meet the condition as they did (the fixup clips nothing more)."""
+    out = dict(spreads)
+    for fix in fixups:
+        if fix.column not in out:
+            continue
+        if fix.values:
+            del out[fix.column]
+        else:
+            out[fix.column] = out[fix.column].within(fix.low, fix.high)
+    return out
+
+
 def sample_weighted(
     model: Any, m: int, rng: np.random.Generator, conditions: dict[str, Condition]
 ) -> tuple[pd.DataFrame, np.ndarray]:
@@ -283,7 +299,9 @@ def sample_weighted(
         if len(rows) == 0:
             continue
         z, log_w = ghk(chol, len(rows), cons, rng)
-        decoded = marginals.decode_arrays(ndtr(z))
+        # Crowded draws of numbers with recorded decimals are spread as unconditioned ones are (knot_spread).
+        spreads = conditioned_spreads(model_spreads(model, share, marginals), fixups)
+        decoded = marginals.decode_arrays(ndtr(z), spreads)
         apply_fixups(decoded, fixups)
         log_weights[rows] = log_w + math.log(share / q)
         for name, values in decoded.items():
