@@ -95,7 +95,7 @@ if syn is not None:
         st.caption(f":material/join: **Rare categories pooled:** {md(pooled)}")
     st.download_button(
         "Download the synthetic table (CSV)",
-        data=cached.csv_bytes(syn.id, syn.df),
+        data=cached.csv_bytes(f"{syn.id}:{ds.key}", syn.df, ds.schema),
         file_name=f"synthetic_{fit.name}_seed{syn.seed}{conditions.file_suffix(syn.note)}.csv",
         mime="text/csv",
         type="primary",

@@ -318,8 +318,10 @@ def inspect_record(key: str, _inputs: PrivacyInputs, row: int, quasi_identifiers
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Preparing the CSV…", max_entries=4)
-def csv_bytes(key: str, _df: pd.DataFrame) -> bytes:
-    return _df.to_csv(index=False).encode("utf-8")
+def csv_bytes(key: str, _df: pd.DataFrame, _schema: synth.Schema | None = None) -> bytes:
+    from synth.sampling.csv_text import table_csv
+
+    return table_csv(_df, _schema)
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)

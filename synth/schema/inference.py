@@ -101,6 +101,8 @@ def _outward(x: float, up: bool, width: float = float("inf")) -> float:
     step = 10.0 ** (np.floor(np.log10(abs(x))) - 1)
     if 0 < width < np.inf:
         step = min(step, 10.0 ** np.floor(np.log10(width)))
+    if step == 0:  # a value near the smallest float: its step underflows
+        return x
     return float((np.ceil if up else np.floor)(x / step) * step)
 
 

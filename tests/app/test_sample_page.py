@@ -176,3 +176,34 @@ def test_rare_categories_pooled_into_other_are_named_with_their_share_before_com
     shown = [c.value for c in at.caption if "Rare categories pooled" in c.value]
     assert shown == notes
     assert (at.session_state["synthetic"].df["diagnosis"] == "(other)").mean() > share / 2
+
+
+def test_the_download_writes_whole_numbers_as_the_real_file_did(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Session 28 walk: a shop's quantities ("1", "3", "n/a") downloaded as "1.0", "3.0"."""
+    import io
+
+    import numpy as np
+    import pandas as pd
+
+    from tests.app.helpers import sample, upload
+
+    downloads: list[bytes] = []
+    real_button = st.download_button
+
+    def recording(*args: object, **kwargs: object) -> bool:
+        if str(kwargs.get("file_name", "")).startswith("synthetic_"):
+            downloads.append(kwargs["data"])  # type: ignore[arg-type]
+        return real_button(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(st, "download_button", recording)
+    rng = np.random.default_rng(28)
+    table = pd.DataFrame(
+        {"quantity": rng.choice(["1", "2", "3", "n/a"], 600), "shop": rng.choice(["north", "south"], 600)}
+    )
+    at = start()
+    upload(at, "shop.csv", table.to_csv(index=False).encode())
+    fit(at, "independent")
+    sample(at)
+    assert not at.exception
+    written = pd.read_csv(io.BytesIO(downloads[-1]), dtype=str, keep_default_na=False)["quantity"]
+    assert set(written) <= {"1", "2", "3", ""} and {"1", "2", "3"} <= set(written), set(written)
