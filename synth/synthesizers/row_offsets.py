@@ -44,13 +44,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from synth.schema import ColumnKind, Schema, parse_datetimes
+from synth.schema import ColumnKind, ColumnSpec, Schema, parse_datetimes
 from synth.schema.kinds import OFFSET_COLON
 from synth.synthesizers.persist import ModelFileError
 from synth.synthesizers.time_of_day import MAX_OFFSET_S, Zone, writes_offset
@@ -73,11 +73,11 @@ def row_offsets(series: pd.Series) -> np.ndarray:
     return sign * (hours * 3600 + minutes * 60)
 
 
-def offset_shares(raw: pd.DataFrame, schema: Schema, zones: Mapping[str, Zone]) -> dict[str, Shares]:
-    """The offsets each text datetime column of ``raw`` with no one local clock (not in ``zones``) is written at,
-    with their shares of its present values: only columns whose every present value carries an offset, at least
-    two distinct ones, each within ±18:00."""
-    out: dict[str, Shares] = {}
+def _offset_columns(
+    raw: pd.DataFrame, schema: Schema, zones: Mapping[str, Zone]
+) -> Iterator[tuple[ColumnSpec, pd.Series, np.ndarray, np.ndarray]]:
+    """Each text datetime column of ``raw`` with no one local clock (not in ``zones``) whose every present value
+    carries an offset: its spec, values, offsets (seconds east) and which rows are present."""
     for spec in schema:
         if spec.name in zones or spec.name not in raw.columns or not writes_offset(spec):
             continue
@@ -86,7 +86,17 @@ def offset_shares(raw: pd.DataFrame, schema: Schema, zones: Mapping[str, Zone]) 
             continue
         offsets = row_offsets(series)
         present = series.notna().to_numpy()
-        if not present.any() or np.isnan(offsets[present]).any() or np.abs(offsets[present]).max() > MAX_OFFSET_S:
+        if present.any() and not np.isnan(offsets[present]).any():
+            yield spec, series, offsets, present
+
+
+def offset_shares(raw: pd.DataFrame, schema: Schema, zones: Mapping[str, Zone]) -> dict[str, Shares]:
+    """The offsets each text datetime column of ``raw`` with no one local clock (not in ``zones``) is written at,
+    with their shares of its present values: only columns whose every present value carries an offset, at least
+    two distinct ones, each within ±18:00."""
+    out: dict[str, Shares] = {}
+    for spec, series, offsets, present in _offset_columns(raw, schema, zones):
+        if np.abs(offsets[present]).max() > MAX_OFFSET_S:
             continue
         known, counts = np.unique(offsets[present].astype(np.int64), return_counts=True)
         if len(known) < 2:
@@ -119,16 +129,9 @@ def named_zones(raw: pd.DataFrame, schema: Schema, zones: Mapping[str, Zone]) ->
     column of ``raw`` written at several offsets (not in ``zones``): its name, for the columns one zone matches on
     every present value."""
     out: dict[str, str] = {}
-    for spec in schema:
-        if spec.name in zones or spec.name not in raw.columns or not writes_offset(spec):
-            continue
-        series = raw[spec.name]
-        if pd.api.types.is_datetime64_any_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
-            continue
-        offsets = row_offsets(series)
+    for spec, series, offsets, present in _offset_columns(raw, schema, zones):
         instants = parse_datetimes(series, spec.datetime_format)
-        present = series.notna().to_numpy()
-        if not present.any() or np.isnan(offsets[present]).any() or instants[present].isna().any():
+        if instants[present].isna().any():
             continue
         found = _zone_of(instants[present].to_numpy(dtype="datetime64[ns]"), offsets[present].astype(np.int64))
         if found is not None:
