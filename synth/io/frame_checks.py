@@ -64,9 +64,20 @@ def check_frame(df: pd.DataFrame, names: Collection[Any] | None = None) -> None:
     hold anything). Rows are numbered from 1 in the order of ``df``.
 
     Raises:
-        TableReadError: naming the column, its rows and what to do; ``code`` is ``"duplicate_columns"``,
+        TableReadError: naming the column, its rows and what to do; ``code`` is ``"column_names"`` (a name that
+            is not text), ``"duplicate_columns"``,
             ``"nested_values"``, ``"complex_numbers"`` or ``"dates_out_of_range"``.
     """
+    # Column names that are not text (pd.read_csv(header=None) numbers them 0, 1, 2): the schema names columns as
+    # text, so a fit then said "the schema names columns the table lacks: 0, 1, 2" of a table that has them.
+    unnamed = [c for c in df.columns if not isinstance(c, str) and (names is None or str(c) in names)]
+    if unnamed:
+        shown = ", ".join(map(repr, unnamed[:SHOWN_ROWS])) + (" …" if len(unnamed) > SHOWN_ROWS else "")
+        raise TableReadError(
+            f"column names must be text, and {len(unnamed)} are not ({shown}). Name the columns "
+            "(df.columns = df.columns.astype(str), or read the file with its header row) and call again.",
+            code="column_names",
+        )
     counts = Counter(c for c in df.columns if names is None or c in names)
     twice = [name for name, k in counts.items() if k > 1]
     if twice:

@@ -53,6 +53,10 @@ def _hostile() -> dict[str, tuple[pd.DataFrame, str]]:
             base.assign(z=np.arange(N) * 1j),
             r"column 'z' holds 60 complex number\(s\) in row\(s\) 1, 2, 3, 4, 5 and 55 more .*real and imaginary",
         ),
+        "numbered columns": (
+            base.set_axis([0, 1], axis=1),
+            r"column names must be text, and 2 are not \(0, 1\)\. Name the columns \(df\.columns = ",
+        ),
         "year-1 dates": (
             base.assign(when=dates),
             r"column 'when' holds 2 date\(s\) before 1677-09-21 or after 2262-04-11 in row\(s\) 4, 8 .*empty",
