@@ -146,6 +146,11 @@ def test_context_refuses_tables_that_cannot_be_compared(
         EvaluationContext(train, train.iloc[:0], holdout, schema)
     with pytest.raises(ContextError, match="at least one row, and the real one has none: pass the table the model"):
         EvaluationContext(train.iloc[:0], train, holdout, schema)
+    # Detection, which takes the tables without a context, scored the shared columns without a word.
+    with pytest.raises(ContextError, match="lacks columns of the real one: z; sample again from a model fitted"):
+        synth.evaluate_detection(train, train.drop(columns=["z"]), holdout=holdout, schema=schema)
+    with pytest.raises(ContextError, match="the holdout lacks columns of the real table: z"):
+        synth.evaluate_detection(train, train, holdout=holdout.drop(columns=["z"]), schema=schema)
 
 
 def test_scores_refuse_what_they_cannot_score_saying_what_to_do(

@@ -17,7 +17,13 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation import scoring as _scoring
-from synth.evaluation.context import NO_COLUMN_TO_COMPARE, ContextError, EvaluationContext, too_few_rows
+from synth.evaluation.context import (
+    NO_COLUMN_TO_COMPARE,
+    ContextError,
+    EvaluationContext,
+    check_columns,
+    too_few_rows,
+)
 from synth.evaluation.date_parts import patterned_parts
 from synth.evaluation.features import FeatureEncoder, stratified_sample, thread_limit
 from synth.evaluation.fidelity.discriminator import above_reference, faces_holdout
@@ -204,6 +210,9 @@ def evaluate_detection(
     """
     report = ensure(progress)
     schema = schema or infer_schema(real)
+    # A synthetic table (or holdout) short of a real column was scored on the shared columns without a word: a
+    # detector that never sees the column it lacks reads it as good as fresh data.
+    check_columns(real, synthetic, holdout, [c.name for c in schema if c.kind.is_modelled])
     features = [c.name for c in schema if c.kind.is_modelled and c.name in real.columns and c.name in synthetic]
     if not features:
         raise ContextError(NO_COLUMN_TO_COMPARE)
