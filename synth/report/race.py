@@ -375,7 +375,7 @@ def _run_one(
     except Exception as exc:  # e.g. a sample that lacks columns: its row says so and the race goes on
         report(1.0, "failed")
         return RunResult(contender, label, "failed", error=f"{type(exc).__name__}: {exc}", sample_seed=sample_seed)
-    evaluation = evaluate_context(context, settings=settings, progress=scaled(report, 0.4, 1.0))
+    evaluation = evaluate_context(context, settings=settings, progress=scaled(report, 0.4, 1.0), model=contender.name)
     return RunResult(
         contender,
         label,

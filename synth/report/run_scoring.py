@@ -75,6 +75,7 @@ def evaluate_context(
     *,
     settings: EvaluationSettings | None = None,
     progress: ProgressCallback | None = None,
+    model: str | None = None,
 ) -> TableEvaluation:
     """Score the synthetic table of ``context`` against its real train and holdout.
 
@@ -83,6 +84,8 @@ def evaluate_context(
             between several synthetic tables); it needs a holdout of at least 100 rows for the privacy parts.
         settings: which parts to run and how thoroughly (``settings.seed`` should be ``context.seed``).
         progress: called with (fraction, message); raising :class:`synth.Cancelled` stops the evaluation.
+        model: the registered name of the synthesizer that made the table, when known: the verdict's advice then
+            names its own settings (a race's copula was told to raise CART's).
 
     Returns:
         A :class:`TableEvaluation`; a part that raised is ``None`` with its message in ``errors``.
@@ -240,6 +243,7 @@ def evaluate_context(
         verdict = privacy_verdict(
             privacy,
             attacks.results if attacks is not None else (),
+            model=model,
             quasi_identifiers=attacks.attacker.known if attacks is not None else (),
             rare_values=rare_values,
         )

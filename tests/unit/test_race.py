@@ -89,6 +89,14 @@ def test_a_memorising_cart_has_more_privacy_risk_than_independent_marginals(
     assert small_race.recommended in small_race.reason and small_race.reason.count(".") >= 1
 
 
+def test_a_runs_verdict_advises_its_own_synthesizers_settings(small_race: synth.report.RaceResult) -> None:
+    """The race's verdicts were judged without the model's name, so every run heard the generic advice ("Raise the
+    synthesizer's privacy settings, or fit CART …") whatever had made it."""
+    cart = small_race.runs[1].evaluation
+    assert cart is not None and cart.verdict is not None and cart.verdict.level in ("amber", "red")
+    assert any(line.startswith("Raise Sequential CART's") for line in cart.verdict.advice), cart.verdict.advice
+
+
 def test_same_seeds_give_the_same_tables_and_scores(
     split_small: tuple[pd.DataFrame, pd.DataFrame, synth.Schema], small_race: synth.report.RaceResult
 ) -> None:
