@@ -95,7 +95,7 @@ def test_no_score_without_two_varying_slots_a_varying_target_or_a_link() -> None
 
 def test_a_tree_keeps_no_score_it_never_splits_on() -> None:
     """A column unrelated to every earlier one gets no score in the file; the linked items' trees split on theirs."""
-    model = synth.create("pruned_cart", random_state=0).fit(_questionnaire())
+    model = synth.create("pruned_cart", random_state=0, linear_splits=True).fit(_questionnaire())
     names = [c.name for c in model.columns_]
     scored = {names[s.column] for s in model.steps_ if s.score is not None}
     assert "noise" not in scored
@@ -107,7 +107,7 @@ def test_a_tree_keeps_no_score_it_never_splits_on() -> None:
 
 
 def test_scores_survive_saving_and_crafted_ones_are_refused(tmp_path: Path) -> None:
-    model = synth.create("pruned_cart", random_state=0, visit_order="table").fit(_site_table())
+    model = synth.create("pruned_cart", random_state=0, visit_order="table", linear_splits=True).fit(_site_table())
     path = tmp_path / "m.synth"
     model.save(path)
     pd.testing.assert_frame_equal(load_model(path).sample(400, seed=2), model.sample(400, seed=2))
@@ -136,7 +136,7 @@ def _site_table() -> pd.DataFrame:
 
 def test_a_score_never_reads_a_many_valued_category() -> None:
     """Codes of a category with more than two labels have no order a weight could mean: no score reads them."""
-    model = synth.create("pruned_cart", random_state=0, visit_order="table").fit(_site_table())
+    model = synth.create("pruned_cart", random_state=0, visit_order="table", linear_splits=True).fit(_site_table())
     site = [c.name for c in model.columns_].index("site")
     assert any(s.score is not None for s in model.steps_)
     assert all(site not in s.score.slots for s in model.steps_ if s.score is not None)
