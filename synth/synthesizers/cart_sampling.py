@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from synth.progress import ProgressCallback
-from synth.schema import ColumnKind
+from synth.schema import ColumnKind, ColumnSpec
 from synth.schema.conformance import whole_places
 from synth.synthesizers.band_decimals import band_places, round_in_bands, spread_crowded, sum_at_places
 from synth.synthesizers.base import Condition, column_mask, describe_conditions, draw_matching
@@ -130,17 +130,20 @@ class CartSampling:
             kept = memo[1][key] = (step, bands(step.donors, step.widths, places))
         return kept[1]
 
+    def _spec(self, name: str) -> ColumnSpec | None:
+        """``name``'s spec: from the schema being fitted (the refiner's calibration rows are drawn before the fit
+        ends) or, after the fit, the model's."""
+        schema = getattr(self, "_fit_schema", None) or getattr(self, "schema_", None)
+        return next((c for c in schema.columns if c.name == name), None) if schema is not None else None
+
     def _written_at(self, name: str) -> int | None:
         """The places a text layout writes every value of ``name`` at ("€12.34": 2), or None."""
-        schema = getattr(self, "_fit_schema", None) or getattr(self, "schema_", None)
-        spec = next((c for c in schema.columns if c.name == name), None) if schema is not None else None
+        spec = self._spec(name)
         return None if spec is None else spec.layout_places
 
     def _recorded_decimals(self, name: str) -> int | None:
-        """The decimals ``name`` was recorded at: from the schema being fitted (the refiner's calibration rows are
-        drawn before the fit ends) or, after the fit, the model's."""
-        schema = getattr(self, "_fit_schema", None) or getattr(self, "schema_", None)
-        spec = next((c for c in schema.columns if c.name == name), None) if schema is not None else None
+        """The decimals ``name`` was recorded at (see :meth:`_spec`)."""
+        spec = self._spec(name)
         return None if spec is None else spec.decimals
 
     def _step_values(

@@ -135,12 +135,17 @@ def _to_grain(x: np.ndarray, col: pd.Series, kind: ColumnKind, way: Callable[[np
     values = _as_floats(col, kind)
     present = values[~np.isnan(values)]
     if kind is ColumnKind.DATETIME:
-        grain: float = DAY_NS if np.all(present % DAY_NS == 0) else 1_000_000_000
+        grain = _date_grain(present)
     elif len(present) and np.all(present == np.round(present)):
         grain = 1.0
     else:
         return x
     return way(x / grain) * grain
+
+
+def _date_grain(present: np.ndarray) -> float:
+    """The grid dates (present UTC nanoseconds) sit on: days when every one is at midnight, else seconds."""
+    return float(DAY_NS) if np.all(present % DAY_NS == 0) else 1e9
 
 
 def _from_floats(x: np.ndarray, like: pd.Series, kind: ColumnKind) -> pd.Series:
@@ -161,13 +166,7 @@ def _pooled_column(
     present = col.notna().to_numpy()
     if not present.any():
         return None
-    dates = kind is ColumnKind.DATETIME
-    tz = getattr(col.dtype, "tz", None)
-    if dates:
-        naive = col.dt.tz_convert("UTC").dt.tz_localize(None) if tz is not None else col
-        x = naive.to_numpy("datetime64[ns]").astype(np.int64).astype(np.float64)
-    else:
-        x = col.to_numpy(dtype=np.float64, na_value=np.nan)
+    x = _as_floats(col, kind)
     pairs = pd.DataFrame({"x": x[present], "p": people[present]})
     rows = pairs["x"].value_counts()
     held = pairs.drop_duplicates().groupby("x")["p"].size()
@@ -178,22 +177,15 @@ def _pooled_column(
     targets = unique[unique["x"].isin(rare)].sort_values(["x", "p"], kind="stable")
     others = unique[~unique["x"].isin(rare)]
     means = _block_means(targets["x"].to_numpy(), others["x"].to_numpy(), k)
-    if dates:
-        grain = DAY_NS if np.all(x[present] % DAY_NS == 0) else 1_000_000_000
+    if kind is ColumnKind.DATETIME:
+        grain = _date_grain(x[present])
         means = np.round(means / grain) * grain
     elif decimals is not None or kind is ColumnKind.DISCRETE:
         means = np.round(means, 0 if decimals is None else decimals)
     key = pd.MultiIndex.from_arrays([targets["x"].to_numpy(), targets["p"].to_numpy()])
     lookup = pd.Series(means, index=key)
-    row_key = pd.MultiIndex.from_arrays([x, people])
-    new = lookup.reindex(row_key).to_numpy()
-    hit = ~np.isnan(new)
-    x = np.where(hit, new, x)
-    if dates:
-        ns = np.where(present, x, 0).astype(np.int64)
-        stamps = pd.Series(pd.to_datetime(ns), index=col.index).where(present)
-        return stamps.dt.tz_localize("UTC").dt.tz_convert(tz) if tz is not None else stamps
-    return pd.Series(x, index=col.index).astype(col.dtype) if col.dtype.kind == "f" else pd.Series(x, index=col.index)
+    new = lookup.reindex(pd.MultiIndex.from_arrays([x, people])).to_numpy()
+    return _from_floats(np.where(~np.isnan(new), new, x), col, kind)
 
 
 def _block_means(values: np.ndarray, fillers: np.ndarray, k: int) -> np.ndarray:
