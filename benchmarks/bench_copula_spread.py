@@ -1,17 +1,17 @@
 """Do the Gaussian copula's and the independent marginals' rounded numbers land on training-only values more often
 than on fresh ones, with and without spreading crowded draws (:mod:`synth.synthesizers.knot_spread`)?
 
-Crowded cents (``--seeds`` seeded tables, 40 by default): 2,000 rows of lognormal(3, 0.5) spends rounded to cents beside
-a three-level shop (as ``tests/unit/test_layout_excess.py`` makes them), the first 1,000 the training rows, the rest the
-holdout; the spend as a plain float column and written "€1,234.50". Each model is fitted once per table and sampled
-1,000 rows with the table's seed twice: "before" (every draw rounded where it fell) and "after" (crowded draws spread).
-Per model and column style: the excess (training-only prices, each held once and never in the holdout, that the sample
-holds, minus holdout-only ones) with its standard error over the tables, the spend's KS distance to the holdout (beside
-train's own), the pair-trend score against the holdout (:func:`synth.evaluation.fidelity.scores.compare_tables`), and a
-finer reading of the excess: in 20,000 rows sampled with the same seed, how much more often each training-only price is
-drawn than each holdout-only one. The copula runs at its defaults (one component on these tables) and stratified by the
-shop, its shares then 80/10/10 (two components: shop a's 800 rows and the 200 others pooled; with even shops three
-overlapping components dilute the attack).
+Crowded cents (``--seeds`` seeded tables, 40 by default; :mod:`benchmarks.crowded_cents`, which the tests read too):
+2,000 rows of lognormal(3, 0.5) spends rounded to cents beside a three-level shop, the first 1,000 the training rows,
+the rest the holdout; the spend as a plain float column and written "€1,234.50". Each model is fitted once per table and
+sampled 1,000 rows with the table's seed twice: "before" (every draw rounded where it fell) and "after" (crowded draws
+spread). Per model and column style: the excess (training-only prices, each held once and never in the holdout, that the
+sample holds, minus holdout-only ones) with its standard error over the tables, the spend's KS distance to the holdout
+(beside train's own), the pair-trend score against the holdout
+(:func:`synth.evaluation.fidelity.scores.compare_tables`), and a finer reading of the excess: in 20,000 rows sampled
+with the same seed, how much more often each training-only price is drawn than each holdout-only one. The copula runs at
+its defaults (one component on these tables) and stratified by the shop, its shares then 80/10/10 (two components: shop
+a's 800 rows and the 200 others pooled; with even shops three overlapping components dilute the attack).
 
 California housing (``--shared``: /work/shared/datasets/california_housing.csv): split 80/20 with seed 0, the copula
 fitted once and sampled a train-sized table with seeds 1-3 before and after: the pooled rare-value excess over
@@ -42,6 +42,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
 from benchmarks.common import machine, tree_commit, write_results  # noqa: E402
+from benchmarks.crowded_cents import excess, hit_ratio, prices  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "copula_spread.json"
 CALIFORNIA = ROOT.parent / "shared" / "datasets" / "california_housing.csv"
@@ -66,39 +67,8 @@ def unspread() -> Iterator[None]:
         knot_spread.spread_knot_draws = spread
 
 
-def prices(n: int, seed: int, euro: bool, shops: tuple[float, ...] | None = None) -> pd.DataFrame:
-    """Crowded cents beside a shop (``shops``: the shares of its three levels, even by default): lognormal(3, 0.5)
-    spends in cents, written "€1,234.50" when ``euro``."""
-    rng = np.random.default_rng(seed)
-    spend = np.round(rng.lognormal(3, 0.5, n), 2)
-    shop = rng.choice(list("abc"), n, p=shops)
-    return pd.DataFrame({"shop": shop, "spend": [f"€{x:,.2f}" for x in spend] if euro else spend})
-
-
 def _numbers(values: pd.Series) -> np.ndarray:
     return pd.to_numeric(values.astype(str).str.replace("[€,]", "", regex=True)).to_numpy(dtype=float)
-
-
-def _once_only(train: pd.Series, holdout: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The values held once in train and never in the holdout, and the other way round."""
-    t, h = train.value_counts(), holdout.value_counts()
-    return np.setdiff1d(t[t == 1].index, h.index), np.setdiff1d(h[h == 1].index, t.index)
-
-
-def excess(train: pd.Series, holdout: pd.Series, drawn: pd.Series) -> float:
-    """Training-only values (held once, never in the holdout) the sample holds minus holdout-only ones."""
-    train_only, holdout_only = _once_only(train, holdout)
-    values = drawn.to_numpy()
-    return float(np.isin(train_only, values).mean() - np.isin(holdout_only, values).mean())
-
-
-def hit_ratio(train: pd.Series, holdout: pd.Series, drawn: pd.Series) -> float:
-    """How much more often a training-only value is drawn than a holdout-only one, per value, minus 1."""
-    train_only, holdout_only = _once_only(train, holdout)
-    counts = drawn.value_counts()
-    return float(
-        counts.reindex(train_only, fill_value=0).mean() / counts.reindex(holdout_only, fill_value=0).mean() - 1
-    )
 
 
 def crowded_cents(seeds: int) -> list[dict[str, Any]]:

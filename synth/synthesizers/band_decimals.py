@@ -118,12 +118,19 @@ def spread_crowded(values: np.ndarray, bands: BandPlaces, decimals: int) -> np.n
     if len(at):
         b = band[at]
         window = (bands.high[b] - bands.low[b]) * WINDOW_ROWS / bands.rows[b]
-        # Where in its window a draw goes is read off its own digits past the millionth of its band (a uniform
-        # draw's are uniform and independent of the rest): no generator is drawn from, so every other column gets
-        # the draws it would get were the numbers stored as numbers.
-        fine = np.modf((x[at] - bands.low[b]) / (bands.high[b] - bands.low[b]) * 1e6)[0]
+        # No generator is drawn from, so every other column gets the draws it would get were the numbers stored as
+        # numbers.
+        fine = digits_past_millionth((x[at] - bands.low[b]) / (bands.high[b] - bands.low[b]))
         out[at] = np.round(x[at] + (fine - 0.5) * window, decimals)
     return out
+
+
+def digits_past_millionth(position: np.ndarray) -> np.ndarray:
+    """Where in its window a spread draw goes, in [0, 1): the digits of ``position`` (the draw's place in its band or
+    knot interval, in units of it) past the millionth. A continuous draw's are uniform and independent of the rest,
+    so they place it without drawing from a generator: a seed gives the same table, and every other column the draws
+    it got unspread (:func:`spread_crowded`, :func:`synth.synthesizers.knot_spread.spread_knot_draws`)."""
+    return np.modf(position * 1e6)[0]
 
 
 def _rounded(x: np.ndarray, places: int, decimals: int, low: np.ndarray, high: np.ndarray) -> np.ndarray:

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from synth.schema import ColumnKind, Schema
-from synth.synthesizers.band_decimals import WINDOW_ROWS
+from synth.synthesizers.band_decimals import WINDOW_ROWS, digits_past_millionth
 from synth.synthesizers.rare_bands import GRID_VALUES_PER_ROW
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def spread_knot_draws(knots: np.ndarray, u: np.ndarray, x: np.ndarray, spread: K
     # No wider than an uncrowded interval's grid values: past that a window only blurs the shape (in a tail, sixty
     # rows span a third of the range).
     window = np.minimum(span, GRID_VALUES_PER_ROW * per_interval / 10.0**spread.decimals)
-    fine = np.modf(pos[at] * 1e6)[0]
+    fine = digits_past_millionth(pos[at])
     moved = out[at] + (fine - 0.5) * window
     # Reflected at the end knots and at a range condition's ends: mass is neither lost nor piled on an end.
     low, high = max(float(knots[0]), spread.low), min(float(knots[-1]), spread.high)

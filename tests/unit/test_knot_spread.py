@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import kstest
 
 import synth
+from benchmarks.crowded_cents import excess, hit_ratio, prices, tables
 from synth.synthesizers import knot_spread
 from synth.synthesizers.band_decimals import WINDOW_ROWS
 from synth.synthesizers.knot_spread import KnotSpread, spread_knot_draws
@@ -22,46 +22,22 @@ from synth.synthesizers.rare_bands import GRID_VALUES_PER_ROW
 SEEDS = range(40)
 
 
-def _prices(n: int, seed: int, euro: bool, shops: tuple[float, ...] | None = None) -> pd.DataFrame:
-    """Crowded cents: lognormal spends around €20 (about 3 cent values per real price where most fall) beside a
-    shop (``shops``: the three shops' shares, even by default), as a plain float column or written "€1,234.50"."""
-    rng = np.random.default_rng(seed)
-    spend = np.round(rng.lognormal(3, 0.5, n), 2)
-    shop = rng.choice(list("abc"), n, p=shops)
-    return pd.DataFrame({"shop": shop, "spend": [f"€{x:,.2f}" for x in spend] if euro else spend})
-
-
-def _tables(seed: int, euro: bool, shops: tuple[float, ...] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    real = _prices(2_000, seed, euro, shops)
-    return real.iloc[:1_000], real.iloc[1_000:]
-
-
-def _once_only(train: pd.Series, holdout: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The values held once in train and never in the holdout, and the other way round."""
-    t, h = train.value_counts(), holdout.value_counts()
-    return np.setdiff1d(t[t == 1].index, h.index), np.setdiff1d(h[h == 1].index, t.index)
-
-
 def _excess(label: str, seed: int) -> float:
     """Training-only prices a 1,000-row sample of the model ``label`` names holds minus holdout-only ones (1,000
     rows apiece, written "€1,234.50")."""
     name, params, shops = MODELS[label]
-    train, holdout = _tables(seed, True, shops)
+    train, holdout = tables(seed, True, shops)
     model = synth.create(name, random_state=seed, **params).fit(train, synth.infer_schema(train))
-    drawn = model.sample(1_000, seed=seed)["spend"].to_numpy()
-    train_only, holdout_only = _once_only(train["spend"], holdout["spend"])
-    return float(np.isin(train_only, drawn).mean() - np.isin(holdout_only, drawn).mean())
+    return excess(train["spend"], holdout["spend"], model.sample(1_000, seed=seed)["spend"])
 
 
 def _hit_ratio(label: str, seed: int, **sample: Any) -> float:
     """How much more often a training-only price is drawn than a holdout-only one, per price, in 20,000 rows (a
     plain float column): a finer reading of the same attack, where every price is drawn some eight times."""
     name, params, shops = MODELS[label]
-    train, holdout = _tables(seed, False, shops)
+    train, holdout = tables(seed, False, shops)
     model = synth.create(name, random_state=seed, **params).fit(train, synth.infer_schema(train))
-    drawn = model.sample(20_000, seed=seed, **sample)["spend"].value_counts()
-    train_only, holdout_only = _once_only(train["spend"], holdout["spend"])
-    return float(drawn.reindex(train_only, fill_value=0).mean() / drawn.reindex(holdout_only, fill_value=0).mean() - 1)
+    return hit_ratio(train["spend"], holdout["spend"], model.sample(20_000, seed=seed, **sample)["spend"])
 
 
 MODELS: dict[str, tuple[str, dict[str, Any], tuple[float, ...] | None]] = {
@@ -167,7 +143,7 @@ def test_the_spread_draws_nothing_from_the_generator() -> None:
     """A copula's sample with the spread is the unspread sample with only the crowded spends moved: every other
     column is the same, row for row, weights at 4 decimals (10,000 grid values per row: never spread) too."""
     weight = np.round(np.random.default_rng(1).uniform(0, 1_000, 1_000), 4)
-    real = _prices(1_000, 0, euro=False).assign(weight=weight)
+    real = prices(1_000, 0, euro=False).assign(weight=weight)
     model = synth.create("gaussian_copula", random_state=0).fit(real, synth.infer_schema(real))
     spread = model.sample(500, seed=4)
     original = knot_spread.spread_knot_draws
