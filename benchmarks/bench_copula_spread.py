@@ -18,7 +18,7 @@ fitted once and sampled a train-sized table with seeds 1-3 before and after: the
 the columns with recorded decimals (:func:`synth.evaluate_rare_values`), the mean KS of those columns to the
 holdout, the column-shape and pair-trend scores against the holdout, and the share of draws that were spread.
 
-Measured (session 28): see the README paragraph "Prices written in a layout, session 28" and
+Measured (session 28): see docs/privacy-model-files.md, "Prices written in a layout, session 28", and
 :mod:`synth.synthesizers.knot_spread`.
 
 Usage::

@@ -14,7 +14,7 @@ is fitted on the training half and asked for a synthetic table of the training h
 * fit seconds and sampling rows/s (200,000 rows), in a machine that may be shared: read them as measured;
 * "AUC vs hold.": the dashboard's own discriminator told from the **holdout** (mean of seeds 0–2, 4,000 rows a
   class). mostlyai-qa's faces the training rows, where a table that reproduces their sampling noise reads low (a
-  copy of train: 0.473; README "Session 15"); the holdout shares none of that noise.
+  copy of train: 0.473; docs/benchmarks/fidelity.md, session 15); the holdout shares none of that noise.
 
 The ceiling row is what a same-size fresh real sample scores: mostlyai-qa's ``accuracy_max`` (the expected
 accuracy of a holdout of the synthetic table's size), DCR share 0.5 by construction, and the share of holdout

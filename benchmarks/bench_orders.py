@@ -42,7 +42,8 @@ SYNTHESIZERS = ("cart", "pruned_cart", "gaussian_copula", "privbayes", "privbaye
 
 
 def customers(n: int = 6_000, seed: int = 0) -> pd.DataFrame:
-    """Customers whose dates follow one another (the table the README's date-order figures are measured on)."""
+    """Customers whose dates follow one another (the table the date-order figures of
+    docs/benchmarks/rules-and-orders.md are measured on)."""
     rng = np.random.default_rng(seed)
     signup = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D")
     last = signup + pd.to_timedelta(rng.integers(0, 301, n), unit="D")

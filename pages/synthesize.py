@@ -35,7 +35,7 @@ names = synth.available()
 # Offered where a parameter may name a column (the copula's mixture column, the DP network's key column).
 category_columns = [c.name for c in ds.schema if c.kind in (synth.ColumnKind.CATEGORICAL, synth.ColumnKind.BOOLEAN)]
 # The default keeps rows almost as far from the training rows as fresh rows are (DCR share 0.51 by mostlyai-qa) at
-# the highest accuracy we measured there (README, "Correction (session 9)").
+# the highest accuracy we measured there (docs/benchmarks/fidelity.md, "Independent draws").
 default = ["pruned_cart"] if "pruned_cart" in names else names[:1]
 chosen = st.multiselect(
     "Synthesizers to fit",
@@ -62,7 +62,7 @@ else:
                 settings[name] = {
                     p.name: param_widget(p, key=f"param_{name}_{p.name}", columns=category_columns) for p in main
                 }
-                if advanced:  # the defaults were chosen by measurement (README, Benchmarks): folded, not hidden
+                if advanced:  # the defaults were chosen by measurement (docs/benchmarks/): folded, not hidden
                     with st.expander(f"Advanced settings ({len(advanced)})"):
                         for p in advanced:
                             settings[name][p.name] = param_widget(

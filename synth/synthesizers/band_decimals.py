@@ -105,8 +105,8 @@ def spread_crowded(values: np.ndarray, bands: BandPlaces, decimals: int) -> np.n
     rows' values more often than on a fresh row's nearby (crowded cents: +3.2 points for CART, 30 seeds): the band's
     density is read off those rows. Spread over sixty rows' worth of values, a draw's density is read off many more,
     and the excess falls to +0.4 points for CART, +0.9 for Pruned CART (40 seeded tables, standard error 0.5; unspread
-    +3.0 and +1.5; ``tests/unit/test_layout_excess.py``) while the column's shape is kept: the window is a few grid
-    steps where values crowd."""
+    +3.0 and +2.0; ``tests/unit/test_layout_excess.py``, ``python -m benchmarks.bench_layout_excess``) while the
+    column's shape is kept: the window is a few grid steps where values crowd."""
     out = round_in_bands(values, bands, decimals)
     if len(bands.low) == 0 or bands.rows is None:
         return out

@@ -56,7 +56,7 @@ another), and every check that fits on some synthetic rows and scores on the oth
 to tell from real data than its rows are. mostlyai-qa's discriminator scored a balanced train-sized table 0.513,
 and a train-sized random subsample of a ten times larger balanced draw, whose rows are distributed exactly alike,
 0.530 (random draws: 0.525 and 0.531); the dashboard's own discriminator read 1,000 balanced rows (a race's
-default) 0.448 against 0.490 for random ones (README, "Correction (session 9)"). Balanced
+default) 0.448 against 0.490 for random ones (docs/benchmarks/fidelity.md, "Independent draws"). Balanced
 draws use more of the training values (every donor of a leaf that enough rows reach); the rare ones stay pooled in
 bands, and ``tests/unit/test_rare_values.py`` holds their reproduction to that of fresh values for both kinds of
 draw.

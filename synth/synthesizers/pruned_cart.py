@@ -1,7 +1,8 @@
 """Pruned CART: sequential CART whose trees keep only the splits that pay for themselves; the Synthesize page's
 default.
 
-It is the synthesizer on the fidelity/privacy frontier (issue 14, README "The frontier"): on MOSTLY AI's Adult
+It is the synthesizer on the fidelity/privacy frontier (issue 14; docs/benchmarks/fidelity.md,
+history.md): on MOSTLY AI's Adult
 split, mostlyai-qa scores it as accurate as a fresh real sample of the same size and finds its rows no closer to
 the training rows than fresh rows are (figures below). The planted-canary attacks of
 ``tests/unit/test_model_files.py`` run over it as over every offered synthesizer. Its rare-number pooling
@@ -30,7 +31,8 @@ This model keeps synthpop's method and changes what a leaf may be:
 * **Rare numbers** are pooled into shared bands and donors stored sorted, exactly as plain CART does, so every
   promise CART's model file and output make holds here too.
 
-Measured on MOSTLY AI's Adult split with mostlyai-qa 1.10 (benchmarks/bench_frontier.py; README, "The frontier").
+Measured on MOSTLY AI's Adult split with mostlyai-qa 1.10 (benchmarks/bench_frontier.py;
+docs/benchmarks/history.md, "The frontier").
 With synthpop's independent donor draws, pruning traded accuracy for distance along one line whatever was pruned
 and however (accuracy about 0.979 at DCR share 0.53, 0.978 at 0.518, 0.976 at 0.514; smoothing inside leaves,
 pooled leaves, honest and bagged trees, visit orders and rank-fitted regressors all landed on it). Balanced draws
@@ -67,12 +69,13 @@ a number sits from its least-squares line on a strongly correlated number
 (:mod:`synth.synthesizers.residual_features`). On California Housing, where the coast is a diagonal of latitude
 and longitude, the discriminator AUC fell from 0.644 / 0.647 to 0.604 / 0.616 and TSTR rose from 0.930 to 0.948
 (seeds 0 / 2); Adult and Bank Marketing have no such pair and score the same; on Bike Sharing the discriminator
-moved little and the DCR share rose by 0.002–0.009 (README, "Session 10").
+moved little and the DCR share rose by 0.002–0.009 (docs/benchmarks/fidelity.md, "CART's predictors and refinement").
 
 **Refinement** (``refine``, on here, off in plain CART; session 11): after the trees, a boosted classifier learns to
 tell the training rows from the model's own, and each drawn row is kept with a chance that grows with its tempered
 odds of being real, else drawn again (:mod:`synth.synthesizers.refinement`). Rows stay independent draws. Over
-nine paired runs on four tables (README, "Session 11") the discriminator AUC fell on three tables (California
+nine paired runs on four tables (docs/benchmarks/fidelity.md, "CART's predictors and refinement") the
+discriminator AUC fell on three tables (California
 Housing 0.611 / 0.616 → 0.563 / 0.564, Bike Sharing 0.593 / 0.594 → 0.552 / 0.557, Adult 0.525 / 0.517 / 0.516 →
 0.513 / 0.511 / 0.513; Bank Marketing unchanged), accuracy rose on seven of nine, and the DCR share moved by −0.003
 to +0.009 (mean +0.001); sampling slowed from 360,000–1,170,000 rows per second to 80,000–490,000. Not used with

@@ -25,7 +25,8 @@ replaced by a draw from their band, :func:`synth.synthesizers.rare_bands.smoothe
 boosted tree's splits and leaf values, and the baseline; a leaf value is a gradient step over at least
 :data:`MIN_LEAF_ROWS` rows. ``tests/unit/test_model_files.py`` scans a refined model's file for planted records.
 
-Measured (README, "Session 11"): the discriminator AUC falls on Adult, California Housing (0.61 → 0.56) and Bike
+Measured (docs/benchmarks/fidelity.md, "CART's predictors and refinement"): the discriminator AUC falls on
+Adult, California Housing (0.61 → 0.56) and Bike
 Sharing, not on Bank Marketing; accuracy moves by −0.0001 to +0.007, and sampling draws one to three rows per row kept.
 """
 

@@ -167,7 +167,8 @@ def strata_of(columns: np.ndarray, minimum: int = MIN_STRATUM) -> np.ndarray:
     Adult cut to 2,000 / 500 nearly all rare-value predicates are ``fnlwgt == x`` (weights near 1 / 30,000); the few
     on capital gain, hours or country match hundreds of times as often. One beta fitted to both over-predicted the
     ``fnlwgt`` ones at the train size by 11% and under-predicted the others by 60% (30 splits against 2,000 fresh
-    rows, an offline probe in session 23; the README's singling-out section), and where the counts happened to hold
+    rows, an offline probe in session 23; docs/benchmarks/privacy.md, "Singling-out control and interval"), and
+    where the counts happened to hold
     a few more 2s than 1s it ran to its bound (a = 0.05) and read the control ~25% low, with a bootstrap that no
     longer moved. On a known two-scale mixture one beta for all predicted 10% too many, one per column within 5%
     (``tests/unit/test_singling_strata.py``). A stratum of fewer than ``minimum`` predicates holds too few matches to
