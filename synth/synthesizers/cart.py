@@ -24,7 +24,8 @@ value nor anything it can be solved from, the column's extremes are not kept, an
 happens to equal a rare real one (rounding to the grid can land on it) is no more likely than any other
 value of its gap. That last point is measured, not assumed: the rare-value membership test
 (:mod:`synth.evaluation.privacy.rare_values`) at the defaults finds no excess of train-only rare values over
-holdout-only ones on UCI Adult and California housing (``tests/unit/test_rare_values.py``).
+holdout-only ones on UCI Adult and California housing (``tests/unit/test_rare_values.py``). When the fit knows the
+person behind each row, leaves and the rare side count people, not rows (:mod:`synth.synthesizers.person_leaves`).
 
 Visit order. By default the two-valued columns come first (an outcome such as ``income``, or ``sex``), then
 the rest in table order: every later column is then drawn given them, and the synthetic table's own
@@ -177,9 +178,10 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
             "int",
             40,
             "Privacy knob: the fewest training rows a tree leaf may hold. Every synthetic value is drawn from "
-            "a leaf of at least this many real rows, so larger leaves blur individuals more (and follow the "
-            "data less closely); the one exception is a rare value of the first visited column (fewer rows than "
-            "this, at least 'Smooth values rarer than'), whose rows form one leaf of their own. synthpop's default "
+            "a leaf of at least this many real rows (people, when the table has a person column), so larger "
+            "leaves blur individuals more (and follow the data less closely); the one exception is a rare value of "
+            "the first visited column (fewer rows than this, at least 'Smooth values rarer than'), whose rows form "
+            "one leaf of their own. synthpop's default "
             "is 5; 40 kept synthetic rows no closer to the training rows than fresh real rows are, on UCI Adult.",
             label="Minimum rows per leaf",
             low=1,

@@ -220,7 +220,8 @@ class CartGrowing:
         it, its rows one leaf, the other value's rows the tree CART grows. Split_first's rare side, without the
         split for common values: on the seeded HR table CART's 22 synthetic leavers had no termination date and 32
         stayers had one, on the survey 1 of 13 speeders was fast; now 22 of 22 and none, 12 of 13
-        (benchmarks/rare_side.py, README "Session 23")."""
+        (benchmarks/rare_side.py, README "Session 23"). ``grow``: :meth:`_grown` with this step's settings;
+        ``people``: each row's person, or None."""
         common = ~low if low_rare else low
         grown = None
         if len(np.unique(y[common])) >= 2 and common.sum() >= 2 * int(self.min_samples_leaf):

@@ -23,7 +23,11 @@ A rule is kept only when it holds on *every* training row, and only when chance 
   enough rows that this share to the power of the rows is below :data:`CHANCE`.
 
 Search is vectorised and screened on a strided sample of rows (no random draw, so a fit's random stream is
-untouched): a pair that fails on the sample is never checked on the whole table. Sums are screened by a random
+untouched): a pair that fails on the sample is never checked on the whole table.
+
+When the fit knows the person behind each row (:mod:`synth.synthesizers.person_rarity`), "held by ``threshold``
+rows" reads "held by ``threshold`` people" for every value, pair and date part a table lists: a pair of values on
+one patient's 10 visits is that patient's. Sums are screened by a random
 projection of each column (a linear fingerprint: ``f(a) + f(b) = f(a + b)``), so the triples checked are the few
 whose fingerprints add up.
 """
