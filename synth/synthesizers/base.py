@@ -183,6 +183,9 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
             raise SynthesizerError(str(exc)) from exc
         check_finite_numbers(data, schema)  # inf and overflowing ranges: one rule for every synthesizer
         data = pool_person_values(data, schema.select(schema.modelled), people)
+        # Each row's person for the fit's own region rules (leaves, pairs, levels, groups, components), which count
+        # people when it is known; never kept in the model (dropped below, and with the snapshot on a failure).
+        self._fit_people = people
         # Number columns that add up to one total on every row are scaled to it after each draw (compositions);
         # found first, so that no exact rule computes one of them (a lookup would undo the scaling).
         ruled = bool(getattr(self, "exact_rules", False)) and self.guarantee is None
@@ -230,6 +233,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         self.n_train_rows_ = len(df)
         self.rng_ = rng
         self.bucketed_ = bucketed
+        del self._fit_people
         report(1.0, "fitted")
         return self
 

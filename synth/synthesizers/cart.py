@@ -24,7 +24,8 @@ value nor anything it can be solved from, the column's extremes are not kept, an
 happens to equal a rare real one (rounding to the grid can land on it) is no more likely than any other
 value of its gap. That last point is measured, not assumed: the rare-value membership test
 (:mod:`synth.evaluation.privacy.rare_values`) at the defaults finds no excess of train-only rare values over
-holdout-only ones on UCI Adult and California housing (``tests/unit/test_rare_values.py``).
+holdout-only ones on UCI Adult and California housing (``tests/unit/test_rare_values.py``). When the fit knows the
+person behind each row, leaves and the rare side count people, not rows (:mod:`synth.synthesizers.person_leaves`).
 
 Visit order. By default the two-valued columns come first (an outcome such as ``income``, or ``sex``), then
 the rest in table order: every later column is then drawn given them, and the synthetic table's own
@@ -177,9 +178,10 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
             "int",
             40,
             "Privacy knob: the fewest training rows a tree leaf may hold. Every synthetic value is drawn from "
-            "a leaf of at least this many real rows, so larger leaves blur individuals more (and follow the "
-            "data less closely); the one exception is a rare value of the first visited column (fewer rows than "
-            "this, at least 'Smooth values rarer than'), whose rows form one leaf of their own. synthpop's default "
+            "a leaf of at least this many real rows (people, when the table has a person column), so larger "
+            "leaves blur individuals more (and follow the data less closely); the one exception is a rare value of "
+            "the first visited column (fewer rows than this, at least 'Smooth values rarer than'), whose rows form "
+            "one leaf of their own. synthpop's default "
             "is 5; 40 kept synthetic rows no closer to the training rows than fresh real rows are, on UCI Adult.",
             label="Minimum rows per leaf",
             low=1,
@@ -294,8 +296,9 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         # its own, or rounding it would break the sum by half a grid step.
         modelled = schema.modelled
         shares = composed_columns(self)
+        people = getattr(self, "_fit_people", None)  # pairs of values counted in people (derived_search)
         rules = (
-            find_rules(data[modelled], schema.select(modelled), *self.rule_thresholds(), keep=shares)
+            find_rules(data[modelled], schema.select(modelled), *self.rule_thresholds(), keep=shares, people=people)
             if self.exact_rules
             else ()
         )
@@ -332,12 +335,13 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         # Columns an exact rule computes get no tree: they are computed from their inputs, visited right after
         # the last of them, and stay predictors of the columns after them.
         found = getattr(self, "_found_rules", None)  # (found by _output_schema on the same table)
+        people = getattr(self, "_fit_people", None)  # with a person column, every region rule counts people
         if found is not None:
             del self._found_rules
         rules = (
             found
             if found is not None
-            else find_rules(data, schema, *self.rule_thresholds(), keep=composed_columns(self))
+            else find_rules(data, schema, *self.rule_thresholds(), keep=composed_columns(self), people=people)
             if self.exact_rules
             else ()
         )
@@ -377,10 +381,10 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         self.date_orders_, self.number_orders_ = redrawn_orders(data, schema, written, columns, anchors)
         # A number whose ranges never overlap between a category's levels (an office's latitude) is kept inside its
         # row's level's range on whole rows, with the orders (synth.synthesizers.category_ranges).
-        self.category_ranges_ = frame_category_ranges(data, schema, written, self.rule_thresholds()[0])
+        self.category_ranges_ = frame_category_ranges(data, schema, written, self.rule_thresholds()[0], people=people)
         # Columns missing on exactly the same rows (a latitude and its longitude) stay missing together on whole
         # rows, with the orders and ranges (synth.synthesizers.missing_together).
-        self.missing_groups_ = frame_missing_groups(data, schema, written)
+        self.missing_groups_ = frame_missing_groups(data, schema, written, people=people)
         numbers = [j for j, c in enumerate(columns) if c.kind.is_numeric]
         # Binned predictors (Pruned CART's predictor_bins) are binned per slot: residual predictors are not offered.
         offered = getattr(self, "residual_splits", False) and not self._binned_predictors()

@@ -6,6 +6,9 @@ training values grouped by leaf. :class:`synth.synthesizers.cart.SequentialCART`
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import numpy as np
 
 from synth.synthesizers.cart_steps import (
@@ -19,6 +22,8 @@ from synth.synthesizers.cart_steps import (
 )
 from synth.synthesizers.category_splits import category_ranks
 from synth.synthesizers.linear_scores import LinearScore, fit_score, score_slots, with_score
+from synth.synthesizers.person_leaves import people_pruned
+from synth.synthesizers.person_rarity import distinct_people
 from synth.synthesizers.rare_bands import smoothing_ranges, within_leaves
 from synth.synthesizers.residual_features import Residual, residuals_before, used_residuals
 
@@ -94,7 +99,11 @@ class CartGrowing:
             if kinds is not None and not missing and (numeric or len(np.unique(y)) == 2):
                 score = fit_score(raw, target if numeric else y, score_slots(kinds, j), seed)
                 xs = with_score(xs, raw, score)
-            tree = self._grow_split_tree(xs, x, target, classifier=classifier, seed=seed)
+            # With a person column, leaves and the rare side count people (synth.synthesizers.person_leaves).
+            people = getattr(self, "_fit_people", None)
+            if people is not None and rows is not None:
+                people = people[rows]
+            tree = self._grow_split_tree(xs, x, target, classifier=classifier, seed=seed, people=people)
             leaf = tree.apply(xs)
             # Leaf ids stay: only feature numbers change. The score, when offered, is the last extra predictor.
             extras: tuple[Residual | LinearScore, ...] = (*residuals, score) if score is not None else residuals
@@ -154,59 +163,85 @@ class CartGrowing:
         return tuple(out)
 
     def _grow_split_tree(
-        self, xs: np.ndarray, x: np.ndarray, y: np.ndarray, *, classifier: bool, seed: int
+        self,
+        xs: np.ndarray,
+        x: np.ndarray,
+        y: np.ndarray,
+        *,
+        classifier: bool,
+        seed: int,
+        people: np.ndarray | None = None,
     ) -> FlatTree:
         """The tree for ``y``; with ``split_first``, one tree per value of a two-valued first column under a root
         split on it, so every later column keeps its own distribution given the first (the outcome, by default).
-        Without it, only a rare value of that column (:meth:`_rare_side`) is split off, as one leaf."""
+        Without it, only a rare value of that column (:meth:`_rare_side`) is split off, as one leaf. ``people``
+        (each row's person, when the fit knows them): the sides and the leaves are counted in people
+        (:mod:`synth.synthesizers.person_leaves`)."""
         first = xs[:, 0]
         values = np.unique(first[~np.isnan(first)])
         leaf_size = int(self.min_samples_leaf)
+        grow = partial(self._grown, x=x, people=people, classifier=classifier, seed=seed)
         if len(values) != 2 or np.isnan(first).any():
-            return self._grow_tree(xs, x, y, classifier=classifier, seed=seed)
+            return grow(xs, y)
         low = first == values[0]
-        rare = min(int(low.sum()), int((~low).sum()))
+        sizes = (int(low.sum()), int((~low).sum()))
+        if people is not None:  # one patient's 10 readmitted visits are one readmitted patient
+            sizes = (distinct_people(people[low]), distinct_people(people[~low]))
+        rare = min(sizes)
         # A rare value of the first column (25 leavers in 2,400 rows) gets its own side too, as one leaf of all its
         # rows: below min_samples_leaf it could never be a leaf, so every later column lost its tie to it (leavers'
         # termination dates went to non-leavers: 24 of 25). Under smooth_below rows it still does not split.
         if rare < max(int(self.smooth_below), 2):
-            return self._grow_tree(xs, x, y, classifier=classifier, seed=seed)
+            return grow(xs, y)
         if not self.split_first:
             if rare >= leaf_size:  # a greedy split may single it out, as plain CART always could
-                return self._grow_tree(xs, x, y, classifier=classifier, seed=seed)
-            return self._rare_side(xs, x, y, low, int(low.sum()) == rare, values, classifier=classifier, seed=seed)
+                return grow(xs, y)
+            return self._rare_side(xs, y, low, sizes[0] == rare, values, grow, people)
         parts: list[FlatTree | None] = []
         for side in (low, ~low):
             if len(np.unique(y[side])) < 2 or side.sum() < 2 * leaf_size:
                 parts.append(None)
             else:
-                parts.append(self._grow_tree(xs[side], x, y[side], classifier=classifier, seed=seed))
+                parts.append(grow(xs[side], y[side], people=None if people is None else people[side]))
         return join_trees(0, float((values[0] + values[1]) / 2.0), parts[0], parts[1], xs.shape[1])
 
     def _rare_side(
         self,
         xs: np.ndarray,
-        x: np.ndarray,
         y: np.ndarray,
         low: np.ndarray,
         low_rare: bool,
         values: np.ndarray,
-        *,
-        classifier: bool,
-        seed: int,
+        grow: Callable[..., FlatTree],
+        people: np.ndarray | None,
     ) -> FlatTree:
         """Plain CART's tree when one of the first column's two ``values`` (the lower, rows ``low``, if
         ``low_rare``) has too few rows to be a leaf (at least smooth_below, under min_samples_leaf): a root split on
         it, its rows one leaf, the other value's rows the tree CART grows. Split_first's rare side, without the
         split for common values: on the seeded HR table CART's 22 synthetic leavers had no termination date and 32
         stayers had one, on the survey 1 of 13 speeders was fast; now 22 of 22 and none, 12 of 13
-        (benchmarks/rare_side.py; docs/benchmarks/history.md, session 23)."""
+        (benchmarks/rare_side.py; docs/benchmarks/history.md, session 23). ``grow``: :meth:`_grown` with this
+        step's settings; ``people``: each row's person, or None."""
         common = ~low if low_rare else low
         grown = None
         if len(np.unique(y[common])) >= 2 and common.sum() >= 2 * int(self.min_samples_leaf):
-            grown = self._grow_tree(xs[common], x, y[common], classifier=classifier, seed=seed)
+            grown = grow(xs[common], y[common], people=None if people is None else people[common])
         parts = (None, grown) if low_rare else (grown, None)
         return join_trees(0, float((values[0] + values[1]) / 2.0), parts[0], parts[1], xs.shape[1])
+
+    def _grown(
+        self,
+        xs: np.ndarray,
+        y: np.ndarray,
+        *,
+        x: np.ndarray,
+        people: np.ndarray | None,
+        classifier: bool,
+        seed: int,
+    ) -> FlatTree:
+        """:meth:`_grow_tree`'s tree, its leaves holding ``min_samples_leaf`` people when ``people`` is given."""
+        tree = self._grow_tree(xs, x, y, classifier=classifier, seed=seed)
+        return tree if people is None else people_pruned(tree, xs, people, int(self.min_samples_leaf))
 
     def _grow_tree(self, xs: np.ndarray, x: np.ndarray, y: np.ndarray, *, classifier: bool, seed: int) -> FlatTree:
         """The tree that predicts ``y`` from the predictors ``xs`` (``x``: every predictor column, all rows)."""

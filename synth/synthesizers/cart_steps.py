@@ -291,6 +291,35 @@ def join_trees(
     )
 
 
+def compact(flat: FlatTree, cut: np.ndarray) -> FlatTree:
+    """``flat`` with every ``cut`` node made a leaf and the nodes under it dropped, renumbered parent first."""
+    order: list[int] = []
+    depth = {0: 0}
+    stack = [0]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        if flat.children_left[node] >= 0 and not cut[node]:
+            for child in (int(flat.children_right[node]), int(flat.children_left[node])):
+                depth[child] = depth[node] + 1
+                stack.append(child)
+    old = np.array(order, dtype=np.int64)
+    new_id = np.full(flat.node_count, -1, dtype=np.int64)
+    new_id[old] = np.arange(len(old))
+    inner = (flat.children_left[old] >= 0) & ~cut[old]
+    left = np.where(inner, new_id[np.maximum(flat.children_left[old], 0)], -1)
+    right = np.where(inner, new_id[np.maximum(flat.children_right[old], 0)], -1)
+    return FlatTree(
+        left,
+        right,
+        np.where(inner, flat.feature[old], -2),
+        np.where(inner, flat.threshold[old], -2.0),
+        np.where(inner, flat.missing_go_to_left[old], 0).astype(np.uint8),
+        flat.n_features,
+        max(depth[n] for n in order),
+    )
+
+
 # Model files name state types by module and class: these were defined in synth.synthesizers.cart, and saved
 # files say so. Keep that name (it is re-exported there) so every file written before the split still loads.
 for _cls in (FlatTree, CartColumn, CartStep):

@@ -33,6 +33,7 @@ import pandas as pd
 from synth.schema import ColumnKind, Schema
 from synth.synthesizers import column_order, persist
 from synth.synthesizers.inventory import ArtifactItem
+from synth.synthesizers.person_rarity import held_by
 
 #: Fewest rows (with the number present) each level of a rule holds: the minimum of the other rules.
 MIN_RANGE_ROWS = 20
@@ -127,13 +128,20 @@ class _SortedNumber:
 
 
 def _one_range(
-    number: str, category: str, x: _SortedNumber, codes: np.ndarray, labels: np.ndarray, min_rows: int
+    number: str,
+    category: str,
+    x: _SortedNumber,
+    codes: np.ndarray,
+    labels: np.ndarray,
+    min_rows: int,
+    people: np.ndarray | None = None,
 ) -> FoundRange | None:
-    """The rule of one pair (``codes``: the category's level per row, -1 missing), or None."""
+    """The rule of one pair (``codes``: the category's level per row, -1 missing), or None. ``people`` (each row's
+    person): each level must hold ``min_rows`` people, not rows."""
     run = codes[x.order]
     both = run >= 0
     run, sorted_x = run[both], x.values[both]
-    present = np.bincount(run, minlength=len(labels))
+    present = held_by(run, len(labels), None if people is None else people[x.order][both])
     held = np.flatnonzero(present)
     if len(held) < 2 or present[held].min() < min_rows:
         return None
@@ -166,12 +174,17 @@ def _one_range(
 
 
 def search_ranges(
-    categories: Mapping[str, pd.Series], numbers: Mapping[str, np.ndarray], min_rows: int = MIN_RANGE_ROWS
+    categories: Mapping[str, pd.Series],
+    numbers: Mapping[str, np.ndarray],
+    min_rows: int = MIN_RANGE_ROWS,
+    people: np.ndarray | None = None,
 ) -> tuple[FoundRange, ...]:
     """Every rule between one of ``categories`` (label columns, missing as NaN) and one of ``numbers`` (floats, NaN
     missing) that holds on every row with both present and constrains (module docstring), in the order of the
     categories, then the numbers. The models' search and Compare's are this one. Each number is sorted once and
-    each pair read in one pass along it: Adult (9 categories × 6 numbers, 32,561 rows) takes 0.06 s."""
+    each pair read in one pass along it: Adult (9 categories × 6 numbers, 32,561 rows) takes 0.06 s. ``people`` (each
+    row's person, as the models' fit knows them): a level counts its people, so one customer's 25 orders never make
+    a level's range on their own; Compare counts rows."""
     coded: list[tuple[str, np.ndarray, np.ndarray]] = []
     for name, series in categories.items():
         codes, uniques = pd.factorize(series)  # (levels are stored in the order of their ranges)
@@ -186,7 +199,7 @@ def search_ranges(
         x = _SortedNumber.of(values)
         for category, codes, labels in coded:
             if (category, number) in wanted:
-                one = _one_range(number, category, x, codes, labels, min_rows)
+                one = _one_range(number, category, x, codes, labels, min_rows, people)
                 if one is not None:
                     found[category, number] = one
     return tuple(found[p] for p in pairs if p in found)
@@ -210,12 +223,16 @@ def range_inputs(
 
 
 def frame_category_ranges(
-    data: pd.DataFrame, schema: Schema, skip: Iterable[str] = (), min_rows: int = MIN_RANGE_ROWS
+    data: pd.DataFrame,
+    schema: Schema,
+    skip: Iterable[str] = (),
+    min_rows: int = MIN_RANGE_ROWS,
+    people: np.ndarray | None = None,
 ) -> tuple[CategoryRange, ...]:
     """The rules a model keeps (``category_ranges_``): every one found on its training rows, each level held by at
-    least ``min_rows`` of them (at least :data:`MIN_RANGE_ROWS`)."""
+    least ``min_rows`` of them (at least :data:`MIN_RANGE_ROWS`), or that many people when ``people`` is given."""
     categories, numbers = range_inputs(data, schema, skip)
-    return tuple(f.rule for f in search_ranges(categories, numbers, max(int(min_rows), MIN_RANGE_ROWS)))
+    return tuple(f.rule for f in search_ranges(categories, numbers, max(int(min_rows), MIN_RANGE_ROWS), people))
 
 
 def level_codes(values: pd.Series | np.ndarray, levels: Sequence[Any]) -> np.ndarray:

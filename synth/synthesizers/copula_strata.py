@@ -11,6 +11,7 @@ import pandas as pd
 
 from synth.schema import Schema
 from synth.synthesizers.marginals import NUMERIC_KINDS, sorted_values
+from synth.synthesizers.person_rarity import people_per_value
 
 MAX_STRATA_LEVELS = 30
 MIN_STRATIFY_INFORMATION = 0.1
@@ -86,7 +87,9 @@ def _total_variation(codes: np.ndarray, inside: np.ndarray) -> float:
     return float(0.5 * np.abs(p - q).sum())
 
 
-def find_rare_flag(data: pd.DataFrame, schema: Schema, min_rows: int) -> tuple[str, object] | None:
+def find_rare_flag(
+    data: pd.DataFrame, schema: Schema, min_rows: int, people: np.ndarray | None = None
+) -> tuple[str, object] | None:
     """The rare value of a two-valued column (fraud, default, failure) whose rows differ most from the rest.
 
     A candidate's rarer value holds at most ``RARE_FLAG_SHARE`` of the rows and at least ``min_rows``; its
@@ -96,6 +99,8 @@ def find_rare_flag(data: pd.DataFrame, schema: Schema, min_rows: int) -> tuple[s
     lost (shapes 0.80 inside the segment against 0.88 for the holdout). With a component of its own, it keeps
     them. Distinctness must reach ``MIN_FLAG_DISTINCTNESS``, several times what a flag drawn at random gets
     from sampling noise alone (about 0.06 at 400 rows), so a flag that tells nothing does not split the model.
+    With ``people`` (each row's person), the rarer value must be held by ``min_rows`` people: one customer's 250
+    flagged orders would be a component of their own rows (:mod:`synth.synthesizers.person_rarity`).
     """
     best: tuple[float, str, object] | None = None
     codes: dict[str, np.ndarray] = {}
@@ -105,6 +110,8 @@ def find_rare_flag(data: pd.DataFrame, schema: Schema, min_rows: int) -> tuple[s
         labels = data[spec.name].astype(object).where(data[spec.name].notna(), "__synth_missing__")
         counts = labels.value_counts()
         if len(counts) != 2 or not min_rows <= int(counts.iloc[-1]) <= RARE_FLAG_SHARE * len(data):
+            continue
+        if people is not None and people_per_value(labels, people).get(counts.index[-1], 0) < min_rows:
             continue
         # Distinctness from every step-th row of a large table (no random draw: the fit's stream is untouched).
         step = -(-len(data) // FLAG_SAMPLE_ROWS)
@@ -120,10 +127,15 @@ def find_rare_flag(data: pd.DataFrame, schema: Schema, min_rows: int) -> tuple[s
 
 
 def stratum_groups(
-    data: pd.DataFrame, by: tuple[str, ...], flag: tuple[str, object] | None, min_rows: int
+    data: pd.DataFrame,
+    by: tuple[str, ...],
+    flag: tuple[str, object] | None,
+    min_rows: int,
+    people: np.ndarray | None = None,
 ) -> list[np.ndarray]:
-    """Row indices per component: one per combination of levels of the ``by`` columns with ``min_rows`` rows
-    (smaller ones pooled), in sorted order of level, then the rare flag's rows (taken out of the others) last."""
+    """Row indices per component: one per combination of levels of the ``by`` columns with ``min_rows`` rows, or
+    people when ``people`` is given (smaller ones pooled), in sorted order of level, then the rare flag's rows (taken
+    out of the others) last."""
     flagged = np.zeros(len(data), dtype=bool)
     if flag is not None:
         column, value = flag
@@ -137,7 +149,9 @@ def stratum_groups(
         else:  # one label per combination; a separator no label holds keeps them apart
             text = [p.astype(str) for p in parts]
             labels = pd.Series(["\x1f".join(t) for t in zip(*text, strict=True)], index=data.index, dtype=object)
-        counts = labels[~flagged].value_counts()
+        counts = (
+            labels[~flagged].value_counts() if people is None else people_per_value(labels[~flagged], people[~flagged])
+        )
         big = set(counts.index[counts >= min_rows])
         keyed = labels.where(labels.isin(big), "__synth_pooled__")
         # Components in sorted order of their level, not by size: the file lists no ranking of counts.

@@ -23,7 +23,11 @@ A rule is kept only when it holds on *every* training row, and only when chance 
   enough rows that this share to the power of the rows is below :data:`CHANCE`.
 
 Search is vectorised and screened on a strided sample of rows (no random draw, so a fit's random stream is
-untouched): a pair that fails on the sample is never checked on the whole table. Sums are screened by a random
+untouched): a pair that fails on the sample is never checked on the whole table.
+
+When the fit knows the person behind each row (:mod:`synth.synthesizers.person_rarity`), "held by ``threshold``
+rows" reads "held by ``threshold`` people" for every value, pair and date part a table lists: a pair of values on
+one patient's 10 visits is that patient's. Sums are screened by a random
 projection of each column (a linear fingerprint: ``f(a) + f(b) = f(a + b)``), so the triples checked are the few
 whose fingerprints add up.
 """
@@ -49,6 +53,7 @@ from synth.synthesizers.derived import (
     topological,
 )
 from synth.synthesizers.derived_arithmetic import arithmetic_rules
+from synth.synthesizers.person_rarity import held_by
 from synth.synthesizers.weekdays import is_hidden_weekday
 
 #: A relabelling or lookup is kept when the chi-square test of independence gives p below this.
@@ -84,6 +89,7 @@ class _Column:
         self.uniques = uniques
         self.k = len(uniques)
         self.counts = np.bincount(self.codes, minlength=self.k)
+        self.held = self.counts  # rows, or people when the fit knows them (find_rules): what a listing needs
         self.top_share = float(self.counts.max() / len(codes))
         self.numeric = kind in _NUMERIC
         self.values: np.ndarray = self.series.to_numpy(dtype=float) if self.numeric else np.zeros(0)
@@ -140,7 +146,9 @@ def _screen(n: int) -> np.ndarray:
     return np.arange(0, n, step)[:SCREEN_ROWS]
 
 
-def date_part_rules(cols: list[_Column], threshold: int) -> dict[str, list[DerivedRule]]:
+def date_part_rules(
+    cols: list[_Column], threshold: int, people: np.ndarray | None = None
+) -> dict[str, list[DerivedRule]]:
     out: dict[str, list[DerivedRule]] = {}
     n = len(cols[0].codes)
     sources = [c for c in cols if c.kind is ColumnKind.DATETIME]
@@ -169,7 +177,7 @@ def date_part_rules(cols: list[_Column], threshold: int) -> dict[str, list[Deriv
                         offset = float(np.round(off, 9))
                         rule = DerivedRule("date_part", col.name, (source.name,), part=part, offset=offset)
                         out.setdefault(col.name, []).append(rule)
-            counts = np.bincount(p_codes)
+            counts = held_by(p_codes, len(p_uniques), people)
             if counts.min() < threshold:
                 continue
             pc = p_codes.astype(np.int64)
@@ -287,7 +295,7 @@ def lookup_rules(cols: list[_Column], threshold: int, number_threshold: int) -> 
     def least(c: _Column) -> int:
         return _least(c, threshold, number_threshold)
 
-    sources = sorted((c for c in cols if c.k < n and int((c.counts >= least(c)).sum()) >= 2), key=lambda c: c.k)
+    sources = sorted((c for c in cols if c.k < n and int((c.held >= least(c)).sum()) >= 2), key=lambda c: c.k)
     for a in sources:
         fit = (ks <= a.k) & np.array([c.name != a.name for c in outputs])
         idx = np.flatnonzero(fit)
@@ -302,7 +310,7 @@ def lookup_rules(cols: list[_Column], threshold: int, number_threshold: int) -> 
             if not depends(a.codes, a.k, col.codes, col.k):
                 continue
             keys, values = _table(a, col)
-            kept = a.counts >= least(a)
+            kept = a.held >= least(a)
             if not kept.all():
                 # Values of A held by too few rows are not listed; such a row takes the nearest listed value's output
                 # (numbers and dates), and the rule stands only if that is its own output on every training row.
@@ -329,14 +337,16 @@ def _function_of(key: np.ndarray, size: int, others: np.ndarray) -> np.ndarray:
     return np.asarray((others == others[last[key]]).all(axis=0))
 
 
-def _pair_rule(a: _Column, b: _Column, col: _Column, least: int) -> DerivedRule | None:
+def _pair_rule(
+    a: _Column, b: _Column, col: _Column, least: int, people: np.ndarray | None = None
+) -> DerivedRule | None:
     """``col = f(a, b)`` as a two-column lookup, or None when chance could explain it or no order of the two columns
     gives every row whose pair is too rare to list its own output (``col`` is a function of the pair)."""
     n = len(col.codes)
     present, inverse, counts = np.unique(a.codes * b.k + b.codes, return_inverse=True, return_counts=True)
     if col.top_share ** (n - len(present)) >= CHANCE or not depends(inverse.ravel(), len(present), col.codes, col.k):
         return None
-    kept = counts >= least
+    kept = (counts if people is None else held_by(inverse.ravel(), len(present), people)) >= least
     if int(kept.sum()) < 2:
         return None
     row = np.zeros(len(present), dtype=np.intp)
@@ -358,7 +368,11 @@ def _pair_rule(a: _Column, b: _Column, col: _Column, least: int) -> DerivedRule 
 
 
 def pair_rules(
-    cols: list[_Column], threshold: int, number_threshold: int, settled: Collection[str]
+    cols: list[_Column],
+    threshold: int,
+    number_threshold: int,
+    settled: Collection[str],
+    people: np.ndarray | None = None,
 ) -> dict[str, list[DerivedRule]]:
     """Two-column lookups ``c = f(a, b)`` (see the module docstring) for columns not in ``settled`` (those with a
     one-column rule), smallest table first."""
@@ -370,7 +384,7 @@ def pair_rules(
         for c in cols
         if (c.kind in _LABELS or c.kind is ColumnKind.DISCRETE)
         and c.k <= PAIR_VALUES
-        and int((c.counts >= _least(c, threshold, number_threshold)).sum()) >= 2
+        and int((c.held >= _least(c, threshold, number_threshold)).sum()) >= 2
     ]
     sources = sorted(sorted(few, key=lambda c: c.k)[:PAIR_SOURCES], key=lambda c: place[c.name])
     if len(sources) < 2:
@@ -401,7 +415,7 @@ def pair_rules(
                 col = outputs[j]
                 alone = _function_of(a.codes, a.k, codes[:, [j]])[0] or _function_of(b.codes, b.k, codes[:, [j]])[0]
                 least = max(_least(a, threshold, number_threshold), _least(b, threshold, number_threshold))
-                rule = None if alone else _pair_rule(a, b, col, least)
+                rule = None if alone else _pair_rule(a, b, col, least, people)
                 if rule is not None:
                     found.append((size, rule))
     for _, rule in sorted(found, key=lambda got: got[0]):
@@ -415,6 +429,7 @@ def find_rules(
     threshold: int,
     number_threshold: int | None = None,
     keep: Collection[str] = (),
+    people: np.ndarray | None = None,
 ) -> tuple[DerivedRule, ...]:
     """The exact rules of ``data``: for each column in table order the first rule that holds (date parts, then
     sums, then lookups on the input with fewest values, then products and constant sums, then two-column lookups,
@@ -424,7 +439,8 @@ def find_rules(
     ``threshold``: the fewest rows that must hold a label before a table may list it (the model's
     ``min_category_rows``); ``number_threshold``: the same for numbers and dates (CART's ``smooth_below`` when
     higher; ``threshold`` when None); ``keep``: columns no rule may compute (shares scaled to their total,
-    :mod:`synth.synthesizers.compositions`)."""
+    :mod:`synth.synthesizers.compositions`); ``people``: each row's person, when the fit knows them: a value or
+    pair of values is then listed only when held by ``threshold`` people, not rows."""
     n = len(data)
     if n < MIN_ROWS:
         return ()
@@ -436,18 +452,24 @@ def find_rules(
             continue
         col = _Column(spec.name, spec.kind, data[spec.name])
         if col.k >= 2 and not col.missing:
+            if people is not None:
+                col.held = held_by(col.codes, col.k, people)
             cols.append(col)
     found: dict[str, list[DerivedRule]] = {}
     numbers = threshold if number_threshold is None else max(threshold, number_threshold)
     counted = {c.name: (c.k, c.top_share) for c in cols if c.numeric}
     found_parts = [arithmetic_rules(data, schema, keep, counted, CHANCE)]
     if len(cols) >= 2:
-        found_parts[:0] = [date_part_rules(cols, threshold), sum_rules(cols), lookup_rules(cols, threshold, numbers)]
+        found_parts[:0] = [
+            date_part_rules(cols, threshold, people),
+            sum_rules(cols),
+            lookup_rules(cols, threshold, numbers),
+        ]
     for part in found_parts:
         for name, rules in part.items():
             found.setdefault(name, []).extend(rules)
     settled = {name for name, rules in found.items() if any(not r.partial for r in rules)}
-    for name, rules in (pair_rules(cols, threshold, numbers, settled) if len(cols) >= 2 else {}).items():
+    for name, rules in (pair_rules(cols, threshold, numbers, settled, people) if len(cols) >= 2 else {}).items():
         found.setdefault(name, []).extend(rules)
     for rules in found.values():  # whole one-column rules, then two-column lookups, then partial rules
         rules.sort(key=lambda r: (r.partial, r.kind == "lookup" and len(r.inputs) == 2))

@@ -273,7 +273,9 @@ class GaussianCopula(Synthesizer):
         # Exact rules are found on the table as it is; a date that never precedes an earlier one is then modelled
         # as its gap from it (synth.synthesizers.column_order), so the order holds in every sample.
         threshold = int(getattr(self, "min_category_rows", 1))
-        rules = find_rules(data, schema, threshold, keep=composed_columns(self)) if self.exact_rules else ()
+        people = getattr(self, "_fit_people", None)  # with a person column, every region rule counts people
+        keep = composed_columns(self)
+        rules = find_rules(data, schema, threshold, keep=keep, people=people) if self.exact_rules else ()
         skip = {r.output for r in rules}
         self.date_gaps_ = frame_anchors(data, schema, skip)
         # A gap date's grain, so it comes back as the column holds it (dates, not clock times).
@@ -293,17 +295,17 @@ class GaussianCopula(Synthesizer):
         )
         # A number whose ranges never overlap between a category's levels (an office's latitude) is kept inside its
         # row's level's range the orders' way (synth.synthesizers.category_ranges).
-        self.category_ranges_ = frame_category_ranges(data, schema, skip, threshold)
+        self.category_ranges_ = frame_category_ranges(data, schema, skip, threshold, people=people)
         # Columns missing on exactly the same rows stay missing together: the copula draws their masks nearly
         # independently (458 of the hr table's 3,000 rows had a latitude without its longitude without it).
-        self.missing_groups_ = frame_missing_groups(data, schema, skip)
+        self.missing_groups_ = frame_missing_groups(data, schema, skip, people=people)
         data, schema = to_gaps(data, schema, self.date_gaps_, self._day_gaps())
         min_rows = int(self.min_stratum_rows)
         by = self._stratify_columns(data, schema, rng)
-        flag = find_rare_flag(data, schema, min_rows) if self.rare_flags else None
+        flag = find_rare_flag(data, schema, min_rows, people) if self.rare_flags else None
         if flag is not None and flag[0] in by:
             flag = None  # the stratifying column already gives the rare value its own component
-        groups = stratum_groups(data, by, flag, min_rows)
+        groups = stratum_groups(data, by, flag, min_rows, people)
         # Category orders come from all rows, so every component lays its categories out the same way.
         orders = category_orders(data, schema) if self.order_categories else None
         components = []

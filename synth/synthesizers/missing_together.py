@@ -32,6 +32,7 @@ import pandas as pd
 from synth.schema import Schema
 from synth.synthesizers import persist
 from synth.synthesizers.inventory import ArtifactItem
+from synth.synthesizers.person_rarity import distinct_people
 
 #: Fewest training rows on which a group's columns are missing, and fewest on which they are present.
 MIN_GROUP_ROWS = 20
@@ -55,17 +56,23 @@ class MissingGroup:
 persist.register_state_type(MissingGroup)  # saved in model files; loading builds only registered types
 
 
-def search_groups(data: pd.DataFrame, names: Sequence[str], min_rows: int = MIN_GROUP_ROWS) -> tuple[MissingGroup, ...]:
+def search_groups(
+    data: pd.DataFrame, names: Sequence[str], min_rows: int = MIN_GROUP_ROWS, people: np.ndarray | None = None
+) -> tuple[MissingGroup, ...]:
     """Every group of two or more of ``names`` whose missing masks are identical on every row of ``data``, each
     missing on at least ``min_rows`` rows and present on at least as many, in the order of ``names``. Each mask is
     packed to bytes and hashed once, so a wide table costs one pass per column; equal hashes are compared in full
-    before a group is formed (no group from a hash collision)."""
+    before a group is formed (no group from a hash collision). ``people`` (each row's person, as the models' fit
+    knows them): missing and present are counted in people, so one person's rows never make a group alone."""
     n = len(data)
     buckets: dict[bytes, list[tuple[str, np.ndarray]]] = {}
     for name in names:
         mask = data[name].isna().to_numpy(dtype=bool)
         missing = int(np.count_nonzero(mask))
-        if missing < min_rows or n - missing < min_rows:
+        present = n - missing
+        if people is not None:  # the same rule, in people: those with a missing row, those with a present one
+            missing, present = distinct_people(people[mask]), distinct_people(people[~mask])
+        if missing < min_rows or present < min_rows:
             continue
         packed = np.packbits(mask)
         buckets.setdefault(packed.tobytes(), []).append((name, mask))
@@ -82,14 +89,18 @@ def search_groups(data: pd.DataFrame, names: Sequence[str], min_rows: int = MIN_
 
 
 def frame_missing_groups(
-    data: pd.DataFrame, schema: Schema, skip: Iterable[str] = (), min_rows: int = MIN_GROUP_ROWS
+    data: pd.DataFrame,
+    schema: Schema,
+    skip: Iterable[str] = (),
+    min_rows: int = MIN_GROUP_ROWS,
+    people: np.ndarray | None = None,
 ) -> tuple[MissingGroup, ...]:
     """The groups a model keeps (``missing_groups_``): among its learned columns but ``skip`` (columns an exact rule
     computes: the rule writes their missing values), each missing and present on at least ``min_rows`` training rows
-    (at least :data:`MIN_GROUP_ROWS`)."""
+    (at least :data:`MIN_GROUP_ROWS`), or by that many people when ``people`` is given."""
     left = set(skip)
     names = [n for n in schema.modelled if n in data and n not in left]
-    return search_groups(data, names, max(int(min_rows), MIN_GROUP_ROWS))
+    return search_groups(data, names, max(int(min_rows), MIN_GROUP_ROWS), people)
 
 
 def model_groups(model: object) -> tuple[MissingGroup, ...]:

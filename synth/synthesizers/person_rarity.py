@@ -65,6 +65,21 @@ def people_per_value(series: pd.Series, people: np.ndarray) -> pd.Series:
     return pd.Series(people, index=series.index).groupby(series, observed=True, dropna=True).nunique()
 
 
+def held_by(codes: np.ndarray, size: int, people: np.ndarray | None) -> np.ndarray:
+    """How many rows hold each of ``size`` codes (0 … size - 1, one per row), or distinct people when ``people`` is
+    given: a value, pair or level on one customer's 10 orders is held by one customer. The region rules of the
+    models (pairs of values, category ranges' levels, CART's leaves) read it."""
+    if people is None:
+        return np.bincount(codes, minlength=size)
+    span = int(people.max()) + 1 if len(people) else 1
+    return np.bincount(np.unique(codes.astype(np.int64) * span + people) // span, minlength=size)
+
+
+def distinct_people(people: np.ndarray) -> int:
+    """How many distinct people ``people`` (codes, one per row) holds."""
+    return len(np.unique(people))
+
+
 def pool_person_values(
     data: pd.DataFrame, schema: Schema, people: np.ndarray | None, k: int = TAIL_ROWS
 ) -> pd.DataFrame:
