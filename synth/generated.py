@@ -54,6 +54,7 @@ column with fewer gives only the shape: digit, letter, punctuation). Missing rat
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -348,6 +349,16 @@ class GeneratedColumns:
                     values[rng.random(n) < plan.missing_rate] = None
             out[plan.name] = values
         return pd.DataFrame({p.name: out[p.name] for p in self.plans}, index=pd.RangeIndex(n))
+
+    def without_repeats(self, names: Collection[str]) -> GeneratedColumns:
+        """These columns with the keys ``names`` drawn unique, row by row: keys each person holds alone (a holder's
+        IBAN), whose rows take their person's first row's value (:mod:`synth.synthesizers.people`)."""
+        drop = ("distinct", "rows", "spread", "references", "inside_share", "self_share")
+        unique = [
+            _Plan(p.name, p.kind, p.missing_rate, {k: v for k, v in p.detail.items() if k not in drop})
+            for p in self.plans
+        ]
+        return GeneratedColumns(tuple(u if p.name in names else p for p, u in zip(self.plans, unique, strict=True)))
 
     def in_lanes(self, rows: int) -> GeneratedColumns:
         """These columns for a ``rows``-row table, each key moved to its lane (:mod:`synth.generated_lanes`): what a

@@ -226,6 +226,8 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         self.time_orders_ = time_orders(data[modelled], schema.select(modelled), moved, declared)
         # After every rule and order: it holds their columns only whole.
         self.people_ = find_people(data, schema, self, person_column)
+        if self.people_ is not None and self.people_.keys:  # each person's own key: one per person, none shared
+            generated = generated.without_repeats(self.people_.keys)
         self.schema_ = schema
         self.reference_ = df.iloc[:0].copy()
         self.generated_ = generated

@@ -17,6 +17,10 @@ At fit (:func:`find_people`)
     from one row, which keeps the rule; an ``enrolled`` date before each visit is left as drawn, as another row's
     value could break the order). Only names are kept, plus, for a person named by personal data (an e-mail), how
     many distinct values its rows hold and how unevenly, as a repeated key keeps them (:mod:`synth.generated_spread`).
+    Another key the people hold is held too; one that is each person's alone (a holder's IBAN: every value's rows
+    are one person's) is a *key* of the person, drawn unique row by row (``GeneratedColumns.without_repeats``) so
+    that each synthetic person's first row gives them their own (drawn as a repeated key of its own, as it was
+    before session 29, a ledger's synthetic holder had up to 40 IBANs and each IBAN several holders).
     A model with a privacy guarantee reads nothing of this from the rows: it gets none.
 
 At sample (:func:`hold_people`)
@@ -61,7 +65,8 @@ class People:
 
     Attributes:
         entity: the column naming the person (an identifier or personal data: generated, never learned).
-        generated: generated personal-data columns held per person.
+        generated: generated columns (personal data, keys) held per person.
+        keys: those of ``generated`` that are keys each person holds alone: drawn unique, so one per person.
         modelled: modelled columns held per person.
         distinct / rows / spread: for an entity of personal data only (an identifier repeats by itself): its
             distinct present values, its present rows, and how unevenly rows fall on them (None when too few).
@@ -70,6 +75,7 @@ class People:
     entity: str
     generated: tuple[str, ...] = ()
     modelled: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
     distinct: int = 0
     rows: int = 0
     spread: dict[str, list[float]] | None = None
@@ -164,9 +170,12 @@ def find_people(
     candidates = [
         s.name
         for s in schema
-        if s.name != person_column and s.name in data.columns and (s.kind is ColumnKind.PII or s.kind.is_modelled)
+        if s.name != person_column and s.name in data.columns and (s.kind in PERSON_KINDS or s.kind.is_modelled)
     ]
     held = _whole_groups(constant_columns(data, person_column, candidates), rule_groups(model))
+    keys = tuple(
+        c for c in held if schema[c].kind is ColumnKind.IDENTIFIER and constant_columns(data, c, [person_column])
+    )
     entity = schema[person_column]
     repeats: dict[str, Any] = {}
     if entity.kind is ColumnKind.PII:  # personal data is drawn once a row: the fit keeps how it repeats
@@ -176,8 +185,9 @@ def find_people(
         return None
     return People(
         person_column,
-        tuple(c for c in held if schema[c].kind is ColumnKind.PII),
+        tuple(c for c in held if schema[c].kind in PERSON_KINDS),
         tuple(c for c in held if schema[c].kind.is_modelled),
+        keys,
         **repeats,
     )
 
@@ -254,8 +264,11 @@ def check_people(model: Any) -> None:
     if kinds.get(people.entity) not in PERSON_KINDS:
         raise persist.ModelFileError(f"its person column {people.entity!r} is not a generated column of its schema")
     for name in people.generated:
-        if kinds.get(name) is not ColumnKind.PII or name == people.entity:
-            raise persist.ModelFileError(f"its held personal data {name!r} is not a personal-data column of its schema")
+        if kinds.get(name) not in PERSON_KINDS or name == people.entity:
+            raise persist.ModelFileError(f"its held column {name!r} is not a generated column of its schema")
+    for name in people.keys:
+        if name not in people.generated or kinds.get(name) is not ColumnKind.IDENTIFIER:
+            raise persist.ModelFileError(f"its person's key {name!r} is not a held identifier of its schema")
     for name in people.modelled:
         kind = kinds.get(name)
         if kind is None or not kind.is_modelled:

@@ -18,6 +18,7 @@ import synth
 from benchmarks import walk_tables
 from synth.generated_shapes import repeated_count
 from synth.sampling import SampleSpec, iter_rows
+from synth.schema.pii import iban_ok
 from synth.synthesizers.inventory import COMMON_ITEMS
 from synth.synthesizers.people import HOLD_SHARE, People, constant_columns, describe_people, hold_people
 from synth.synthesizers.persist import ModelFileError
@@ -203,6 +204,46 @@ def test_a_shop_customer_is_their_email_and_keeps_one_name_that_the_email_follow
     assert (local == ascii_first).mean() > 0.9  # e-mails still follow their row's name
 
 
+def _ledger(holders: int = 200, seed: int = 29) -> pd.DataFrame:
+    """A bank ledger: each holder's 3-20 bookings carry their one IBAN (valid check digits) and one branch code that
+    several holders share."""
+    rng = np.random.default_rng(seed)
+    accounts = [f"{int(d):010d}" for d in rng.choice(10**10, holders, replace=False)]
+    bban = ["37040044" + a for a in accounts]
+    ibans = [f"DE{98 - int(b + '131400') % 97:02d}{b}" for b in bban]
+    ibans = [" ".join(i[k : k + 4] for k in range(0, 22, 4)) for i in ibans]
+    branches = [f"BR-{b:03d}" for b in rng.integers(100, 130, holders)]  # about 7 holders per branch
+    rows = rng.integers(3, 21, holders)
+    who = np.repeat(np.arange(holders), rows)
+    return pd.DataFrame(
+        {
+            "holder_id": [f"K{100_000 + 37 * h}" for h in who],
+            "iban": [ibans[h] for h in who],
+            "branch": [branches[h] for h in who],
+            "channel": rng.choice(["card", "transfer", "direct debit"], len(who)),
+            "amount": np.round(rng.lognormal(3.3, 0.9, len(who)), 2),
+        }
+    ).sample(frac=1.0, random_state=1, ignore_index=True)
+
+
+def test_a_key_each_person_holds_alone_is_one_per_synthetic_person() -> None:
+    # The s29 ledger walk: the IBAN, a key as the holder id is, was drawn as a repeated key of its own, so a synthetic
+    # holder had up to 40 IBANs and each IBAN several holders.
+    ledger = _ledger()
+    model = synth.create("independent", random_state=0).fit(ledger, person_column="holder_id")
+    assert model.people_.generated == ("iban", "branch") and model.people_.keys == ("iban",)
+    syn = model.sample(3_000, seed=1)
+    assert _one_value_each(syn, "holder_id", ["iban", "branch"])
+    assert _one_value_each(syn, "iban", ["holder_id"])  # and each IBAN one holder's, as in the real ledger
+    assert syn["iban"].nunique() == syn["holder_id"].nunique()
+    assert syn["iban"].map(iban_ok).all() and not set(syn["iban"]) & set(ledger["iban"])
+    # A branch code several holders share stays shared: about as many codes as the real ledger has.
+    assert not _one_value_each(syn, "branch", ["holder_id"])
+    assert syn["branch"].nunique() <= 2 * ledger["branch"].nunique()
+    said = describe_people(model)
+    assert said is not None and "the generated iban, branch" in said
+
+
 def test_rules_and_orders_keep_their_columns(clinic: pd.DataFrame) -> None:
     # enrolled is constant per patient and always before the visit: an order the sample must keep, so not held
     frame = clinic[["patient_id", "sex", "visit_time"]].copy()
@@ -240,7 +281,7 @@ def test_the_model_file_holds_no_real_person_value_and_loads_the_same(
         leaked = [v for v in clinic[column].dropna().astype(str).unique() if v in text]
         assert not leaked, (column, leaked[:3])
     stored = next(mf.dataclasses_named(manifest, "People"))
-    assert set(stored) <= {"entity", "generated", "modelled", "distinct", "rows", "spread"}
+    assert set(stored) <= {"entity", "generated", "modelled", "keys", "distinct", "rows", "spread"}
     item = next(i for i in COMMON_ITEMS if i.name == "Person columns")  # what the Synthesize page lists
     assert "no value of any row" in item.protection and "at least 99%" in item.content and HOLD_SHARE == 0.99
     loaded = synth.load_model(path)
@@ -251,7 +292,8 @@ def test_the_model_file_holds_no_real_person_value_and_loads_the_same(
     ("field", "value", "message"),
     [
         ("entity", "cost", "not a generated column"),
-        ("generated", ["sex"], "not a personal-data column"),
+        ("generated", ["sex"], "not a generated column"),
+        ("keys", ["name"], "not a held identifier"),
         ("modelled", ["name"], "not a modelled column"),
         ("distinct", 5, "counts are not what a fit writes"),
     ],
