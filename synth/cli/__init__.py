@@ -154,6 +154,12 @@ def _parser() -> argparse.ArgumentParser:
         help="skip the singling-out, linkability and inference attacks (faster; the verdict then says they were "
         "not measured)",
     )
+    evaluate.add_argument(
+        "--real-examples",
+        action="store_true",
+        help="keep in the JSON the singling-out predicates that isolated one training person (they quote that "
+        "person's values, e.g. salary == 66730); left out by default, as from the dashboard's report",
+    )
     evaluate.add_argument("-o", "--output", required=True, help="report.json (or report.html when available)")
     evaluate.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     evaluate.set_defaults(run=evaluating.evaluate)

@@ -2,7 +2,9 @@
 
 The summary (printed and in the JSON) carries the privacy verdict the dashboard's report shows whenever privacy
 was measured, the WP216 attacks included (:mod:`synth.cli.privacy`; ``--no-attacks`` leaves them out): a copy of
-the training rows reads "fidelity 1.000" and must never print as a clean pass.
+the training rows reads "fidelity 1.000" and must never print as a clean pass. The JSON leaves out the attacks'
+examples (each successful singling-out predicate is one training person's values) unless ``--real-examples``
+asks for them and says so (``real_examples``).
 """
 
 from __future__ import annotations
@@ -124,6 +126,7 @@ def evaluate(args: argparse.Namespace) -> int:
     from synth.evaluation.fidelity.headline import fidelity_headline
     from synth.evaluation.results import to_jsonable
     from synth.progress import scaled
+    from synth.report.html import strip_examples
 
     html = args.output.lower().endswith((".html", ".htm"))
     build_html = _html_builder() if html else None
@@ -228,6 +231,9 @@ def evaluate(args: argparse.Namespace) -> int:
             if attacks is not None
             else "the attacks need --holdout (and no --no-privacy or --no-attacks)",
         }
+        doc["real_examples"] = bool(args.real_examples)
+        if not args.real_examples:  # a successful predicate is one real person's values: shared only when asked
+            doc = strip_examples(doc)
         text = json.dumps(doc, indent=2, allow_nan=False, default=str)
         _write_atomically(args.output, lambda p: p.write_text(text, encoding="utf-8"), args.overwrite)
     overall = getattr(fidelity, "overall", None)

@@ -41,7 +41,7 @@ from synth.report.sections import (
 )
 from synth.report.sections import _num as _num  # re-exported: it lived here
 from synth.report.suppression import DEFAULT_K
-from synth.schema import Schema
+from synth.schema import Schema, coerce_to_schema
 
 SECTIONS = (
     "summary",
@@ -140,14 +140,24 @@ def rows_table(frame: pd.DataFrame) -> str:
     return shown.to_html(index=False, border=0) + "<p class='muted'>— a missing value.</p>"
 
 
-def _not_copies(synthetic: pd.DataFrame, train: pd.DataFrame, limit: int = 1000) -> pd.DataFrame:
-    """Synthetic rows (of the first ``limit``) equal to no training row: a copied row would be a real row printed."""
-    cols = [c for c in synthetic.columns if c in train.columns]
+def _not_copies(synthetic: pd.DataFrame, train: pd.DataFrame, schema: Schema, limit: int = 1000) -> pd.DataFrame:
+    """Synthetic rows (of the first ``limit``) equal to no training row on the learned columns: a copied row would
+    be a real row printed.
+
+    Identifiers, personal data and free text are generated afresh by every synthesizer, so a row copied whole but
+    for its new id and name differed from every training row on all columns and was printed as synthetic: real
+    people's salaries, dates and departments beside a made-up name. Both tables are read through the schema
+    first, so a table read back from CSV ("63517" for 63517.0) is compared by value.
+    """
+    cols = [c for c in schema.modelled if c in synthetic.columns and c in train.columns]
     head = synthetic.head(limit)
+    if not cols:  # nothing learned to compare: every row may be a real one's
+        return head.iloc[:0]
     try:
-        seen = pd.util.hash_pandas_object(train[cols].astype(str), index=False).to_numpy()
-        mine = pd.util.hash_pandas_object(head[cols].astype(str), index=False).to_numpy()
-    except TypeError:  # unhashable cells: show none rather than risk a copy
+        sub = schema.select(cols)
+        seen = pd.util.hash_pandas_object(coerce_to_schema(train[cols], sub).astype(str), index=False).to_numpy()
+        mine = pd.util.hash_pandas_object(coerce_to_schema(head[cols], sub).astype(str), index=False).to_numpy()
+    except (TypeError, ValueError):  # unhashable or unreadable cells: show none rather than risk a copy
         return head.iloc[:0]
     return head[~np.isin(mine, seen)]
 
@@ -162,12 +172,13 @@ def _audit_json(audit: AuditReport | None, detailed: bool) -> Any:
     return out
 
 
-def _strip_examples(obj: Any) -> Any:
-    """The JSON without attack examples (singling-out predicates hold real values)."""
+def strip_examples(obj: Any) -> Any:
+    """The JSON without attack examples: the singling-out predicates that isolated one training person quote that
+    person's values ("salary == 66730"). The report and ``synth evaluate`` keep them only when asked."""
     if isinstance(obj, dict):
-        return {k: ([] if k == "examples" else _strip_examples(v)) for k, v in obj.items()}
+        return {k: ([] if k == "examples" else strip_examples(v)) for k, v in obj.items()}
     if isinstance(obj, list):
-        return [_strip_examples(v) for v in obj]
+        return [strip_examples(v) for v in obj]
     return obj
 
 
@@ -274,7 +285,7 @@ def build_report(
     sections["verdict"] = _verdict_section(result, ev)
     rows_html = ""
     if run is not None and run.synthetic is not None:
-        shown = _not_copies(run.synthetic, train).head(5)
+        shown = _not_copies(run.synthetic, train, schema).head(5)
         rows_html += "<h3>Synthetic rows (5 that copy no training row)</h3>" + rows_table(shown)
     if options.include_real_rows:
         rows_html += "<h3>Real training rows (5, shown because asked for)</h3>" + rows_table(train.head(5))
@@ -317,5 +328,5 @@ def build_report(
         **(extra or {}),
     }
     if not options.include_real_rows:
-        data_json = _strip_examples(data_json)
+        data_json = strip_examples(data_json)
     return Report(page, to_jsonable(data_json), suppressed)

@@ -20,8 +20,9 @@ from dataclasses import replace
 import numpy as np
 
 from synth.evaluation.fidelity.distributions import ColumnDistribution
+from synth.schema.shared_range import MIN_SHOWN_ROWS
 
-DEFAULT_K = 10
+DEFAULT_K = MIN_SHOWN_ROWS
 
 
 def folded_label(k: int) -> str:

@@ -35,6 +35,7 @@ from synth.schema.pii import (
     singleton_share,
     with_legend,
 )
+from synth.schema.shared_range import shared_ends
 
 #: A constant's value is named in its reason only when at least this many rows hold it.
 MIN_CONSTANT_ROWS = 5
@@ -106,11 +107,13 @@ def _outward(x: float, up: bool, width: float = float("inf")) -> float:
     return float((np.ceil if up else np.floor)(x / step) * step)
 
 
-def _range_text(lo: float, hi: float, integral: bool) -> str:
-    """A column's range in words, rounded outward to two significant digits.
+def _range_text(lo: float, hi: float, integral: bool, *, beyond: bool = False) -> str:
+    """A column's range in words, rounded outward to two significant digits; "mostly" instead of "about" when
+    ``beyond``: values lie outside ``lo`` … ``hi`` (a measured column's range is read inside its most extreme rows,
+    :func:`_shown_range`).
 
-    The reason is stored with the schema in model files; the exact extremes (one person's value each, or the
-    largest real key) are not.
+    The reason is stored with the schema in model files, the report's JSON and the run manifest; the exact
+    extremes (one person's value each, or the largest real key) are not.
     """
     width = hi - lo
     lo, hi = _outward(lo, up=False, width=width), _outward(hi, up=True, width=width)
@@ -121,7 +124,15 @@ def _range_text(lo: float, hi: float, integral: bool) -> str:
             return f"{x:.0f}" if short else f"{x:,.0f}"
         return f"{x:.3g}"  # already two significant digits: 0.0023, 0.5, 12
 
-    return f"about {written(lo)} … {written(hi)}"
+    return f"{'mostly' if beyond else 'about'} {written(lo)} … {written(hi)}"
+
+
+def _shown_range(values: np.ndarray, integral: bool) -> str:
+    """A measured column's range in words, read between the values :data:`~synth.schema.shared_range.TAIL_ROWS`
+    rows share at each end: rounded to two significant digits, the maximum still named one person's value (the
+    one salary of 9,876,543 read "about 23,000 … 9,900,000" in every shared report's JSON)."""
+    lo, hi = shared_ends(values)
+    return _range_text(lo, hi, integral, beyond=bool(values.min() < lo or values.max() > hi))
 
 
 def infer_column(series: pd.Series, *, sample_size: int = SAMPLE_SIZE, seed: int = 0) -> ColumnSpec:
@@ -226,14 +237,14 @@ def _infer_numeric(
         nearest = "" if zeros is None else f", recorded to the nearest {10**-zeros:,}"
         return spec(
             ColumnKind.DISCRETE,
-            f"whole numbers only ({n_unique:,} distinct values, {_range_text(lo, hi, True)}{nearest})",
+            f"whole numbers only ({n_unique:,} distinct values, {_shown_range(values[finite], True)}{nearest})",
             decimals=zeros,
         )
     places = recorded_decimals(values[finite])
     grain = "" if places is None else f", recorded to {places} decimal place{'s' if places != 1 else ''}"
     return spec(
         ColumnKind.CONTINUOUS,
-        f"numbers with fractions ({n_unique:,} distinct, {_range_text(lo, hi, False)}{grain})",
+        f"numbers with fractions ({n_unique:,} distinct, {_shown_range(values[finite], False)}{grain})",
         decimals=places,
     )
 

@@ -48,8 +48,9 @@ COMMON_ITEMS: tuple[ArtifactItem, ...] = (
         "Schema",
         "column names, kinds, dtypes, the attacker-model flags and the reason each kind was inferred",
         "structure",
-        "Reasons give shares and counts of distinct values; numeric ranges in them are rounded outward to two "
-        "significant digits; a constant's value is shown only when at least 5 rows hold it.",
+        "Reasons give shares and counts of distinct values; a measured column's range in them ends inside its 10 "
+        "most extreme values at each end and is rounded outward to two significant digits (a key's whole range is "
+        "given); a constant's value is shown only when at least 5 rows hold it.",
     ),
     ArtifactItem(
         "Column domains",

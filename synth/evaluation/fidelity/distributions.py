@@ -16,11 +16,11 @@ import pandas as pd
 from synth.evaluation.results import number, to_jsonable
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
 from synth.schema.number_text import NumberFormat, format_numbers
+from synth.schema.shared_range import TAIL_ROWS, shared_ends
 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
 MAX_CATEGORIES = 20
 N_BINS = 40
-TAIL_ROWS = 10  # real rows a numeric axis leaves beyond each end (see _axis_ends)
 PAIR_BINS = 30
 PAIR_CATEGORIES = 12
 OTHER = "(other)"
@@ -185,17 +185,6 @@ def _nice_step(raw: float, whole: bool = False) -> float:
     return float(next(v for v in steps if v >= raw * (1 - 1e-12) and (not whole or v % 1 == 0)))
 
 
-def _axis_ends(real: np.ndarray, tail_rows: int) -> tuple[float, float]:
-    """Where a real column's axis may end: its ``tail_rows``-th smallest and largest value.
-
-    Never the smallest or largest value itself: an axis that ends at the real maximum states one person's value
-    (the one 1.5M salary) even where the report blanks that person's bar, and squeezes every other bar into a
-    corner of the chart. Values beyond sit in the end bins."""
-    k = min(tail_rows, max(1, len(real) // 40))  # a tiny table keeps a range to draw
-    ordered = np.partition(real, (k - 1, len(real) - k))
-    return float(ordered[k - 1]), float(ordered[len(real) - k])
-
-
 def _numeric_edges(
     parts: Sequence[np.ndarray], kind: ColumnKind, n_bins: int, tail_rows: int
 ) -> tuple[np.ndarray, bool]:
@@ -203,14 +192,16 @@ def _numeric_edges(
 
     ``parts``: each table's finite-or-not values, real first (the holdout, when given, last: real too). The edges
     span the real rows (training and holdout) but for their ``tail_rows`` most extreme at each end
-    (:func:`_axis_ends`); the end bins hold every value beyond, synthetic ones too. Edges are round numbers (a step
-    of 1, 2, 2.5 or 5 times a power of ten, rounded outwards), so no edge states a real row's value and each end
-    bin holds at least ``tail_rows`` real rows."""
+    (:func:`~synth.schema.shared_range.shared_ends`: an axis that ended at the real maximum stated one person's
+    value, the one 1.5M salary, even where the report blanked that person's bar, and squeezed every other bar into a
+    corner); the end bins hold every value beyond, synthetic ones too. Edges are round numbers (a step of 1, 2, 2.5
+    or 5 times a power of ten, rounded outwards), so no edge states a real row's value and each end bin holds at
+    least ``tail_rows`` real rows."""
     finite = [p[np.isfinite(p)] for p in parts]
     both = np.concatenate(finite) if any(len(f) for f in finite) else np.zeros(1)
     real_parts = [finite[0], *finite[2:]]
     real = np.concatenate(real_parts) if any(len(f) for f in real_parts) else both
-    lo, hi = _axis_ends(real, tail_rows) if tail_rows > 0 else (float(real.min()), float(real.max()))
+    lo, hi = shared_ends(real, tail_rows) if tail_rows > 0 else (float(real.min()), float(real.max()))
     integral = kind is ColumnKind.DISCRETE and bool(np.all(np.floor(both) == both))
     if integral and hi - lo + 1 <= n_bins:
         edges = np.arange(lo - 0.5, hi + 1.5)  # one bin per whole number

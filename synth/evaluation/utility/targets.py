@@ -11,6 +11,7 @@ import pandas as pd
 
 from synth.evaluation.features import labels, numeric_values
 from synth.schema import ColumnKind, ColumnSpec, Schema
+from synth.schema.shared_range import MIN_SHOWN_ROWS
 
 MIN_TEST_ROWS = 20
 Task = Literal["classification", "regression"]
@@ -238,6 +239,19 @@ def prepare_target(
     return out_frames, out_y
 
 
+def _lost_classes(target: str, lost: Sequence[str], train: np.ndarray) -> str:
+    """The note on real classes the synthetic target lacks: a class held by fewer than
+    :data:`~synth.schema.shared_range.MIN_SHOWN_ROWS` training rows is counted, not named. The note reaches the
+    shared report and the data card, which named a department one employee alone was in."""
+    counts = pd.Series(train).value_counts()
+    named = [c for c in lost if counts.get(c, 0) >= MIN_SHOWN_ROWS]
+    rare = len(lost) - len(named)
+    parts = [", ".join(named[:5])] if named else []
+    if rare:
+        parts.append(f"{rare} class{'es' if rare > 1 else ''} of fewer than {MIN_SHOWN_ROWS} real rows")
+    return f"classes missing from the synthetic {target}: {'; '.join(parts)}"
+
+
 def _validate(y: dict[str, np.ndarray], task: Task, target: str) -> list[str]:
     notes = []
     if len(y["train"]) == 0:
@@ -258,7 +272,7 @@ def _validate(y: dict[str, np.ndarray], task: Task, target: str) -> list[str]:
             )
         lost = sorted(set(classes) - set(syn_classes))
         if lost and len(syn_classes) >= 2:
-            notes.append(f"classes missing from the synthetic {target}: {', '.join(lost[:5])}")
+            notes.append(_lost_classes(target, lost, y["train"]))
     else:
         if np.nanstd(y["train"]) == 0:
             raise UtilityError(f"{target} is constant in the real table: nothing to predict")

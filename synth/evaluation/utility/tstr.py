@@ -41,6 +41,7 @@ from synth.evaluation.utility.targets import (
 from synth.evaluation.utility.tstr_models import _fit_models, _metric_values, _permutation_importance, _predict, _ranks
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
+from synth.schema.shared_range import MIN_SHOWN_ROWS
 
 MAX_TRAIN_ROWS = 30_000
 MAX_TEST_ROWS = 20_000
@@ -77,6 +78,9 @@ class RareClass:
             f"{MIN_CLASS_ROWS} of each are needed to judge the gap"
         )
 
+
+#: How :meth:`UtilityResult.to_dict` writes a class too few real rows hold to be named.
+UNNAMED_CLASS = f"(a class under {MIN_SHOWN_ROWS} rows)"
 
 MODELLED = frozenset(
     {ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN}
@@ -176,6 +180,7 @@ class UtilityResult:
         n_train / n_synthetic / n_test: rows used.
         notes: anything the user should know (a class missing from synthetic, subsampling).
         seed: seed of the samples, models and bootstrap.
+        class_rows: the training rows of each of ``classes`` (classification), read by :meth:`to_dict`.
     """
 
     target: str
@@ -191,6 +196,7 @@ class UtilityResult:
     n_test: int
     notes: tuple[str, ...]
     seed: int
+    class_rows: tuple[int, ...] = ()
 
     @property
     def primary_metric(self) -> str:
@@ -211,7 +217,21 @@ class UtilityResult:
         return self.score("HistGradientBoosting", self.primary_metric)
 
     def to_dict(self) -> dict[str, Any]:
+        """Every field as JSON, but a class fewer than :data:`~synth.schema.shared_range.MIN_SHOWN_ROWS` training
+        rows hold is written :data:`UNNAMED_CLASS` (in ``classes``, ``positive_class`` and each score's
+        ``rare_class``): the JSON travels in the shared report, where a department one employee alone was in was
+        named three times. The result itself keeps the labels for the analyst's own Compare page."""
         out: dict[str, Any] = to_jsonable(self)
+        counted = zip(self.classes, self.class_rows, strict=True) if self.class_rows else ()
+        hidden = {c for c, n in counted if n < MIN_SHOWN_ROWS}
+        if not hidden:
+            return out
+        out["classes"] = [UNNAMED_CLASS if c in hidden else c for c in out["classes"]]
+        if out["positive_class"] in hidden:
+            out["positive_class"] = UNNAMED_CLASS
+        for score in out["scores"]:
+            if score["rare_class"] is not None and score["rare_class"]["label"] in hidden:
+                score["rare_class"]["label"] = UNNAMED_CLASS
         return out
 
 
@@ -426,6 +446,7 @@ def evaluate_utility(
         target=target,
         task=task,
         classes=tuple(str(c) for c in classes),
+        class_rows=tuple(int(np.sum(y["train"] == c)) for c in classes),
         positive_class=positive,
         scores=tuple(scores),
         importances=importances,
