@@ -22,6 +22,8 @@ Usage::
     .venv/bin/python -m benchmarks.bench_linked_items            # writes benchmarks/results/linked_items.json
     .venv/bin/python -m benchmarks.bench_linked_items --tables adult --models "Pruned CART" \
         --out benchmarks/results/linked_items_adult.json          # UCI Adult, Pruned CART with and without
+    .venv/bin/python -m benchmarks.bench_linked_items --tables adult --models CART \
+        --out benchmarks/results/linked_items_adult_cart.json     # UCI Adult, plain CART with and without
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ from benchmarks.walk_tables import hr, survey  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results" / "linked_items.json"
 SEEDS = (0, 2)
 CONFIGS: tuple[tuple[str, str, dict[str, Any]], ...] = (
-    ("Pruned CART + linear splits", "pruned_cart", {"linear_splits": True}),
     ("Pruned CART", "pruned_cart", {}),
+    ("Pruned CART, no linear splits", "pruned_cart", {"linear_splits": False}),
     ("CART", "cart", {}),
     ("CART + linear splits", "cart", {"linear_splits": True}),
     ("Gaussian copula", "gaussian_copula", {}),

@@ -10,16 +10,24 @@ the loss grew along the visit order. On the session-28 wide table (2,000 trainin
 Pruned CART's rows (0.45 between the first two items visited, 0.26-0.30 between some of the last); the copula,
 which models every pair at once, kept 0.46. One tree fitted with the items' least-squares score beside them kept
 0.50 of 0.52 for the tenth item (without it: 0.42), with fewer leaves (8 against 18). With scores Pruned CART keeps
-0.49 and plain CART 0.51, and both sit farther from their training rows (DCR share 0.541 → 0.507 and 0.531 →
-0.508, seed 0; ``benchmarks/bench_linked_items.py``).
+0.49 and plain CART 0.51, and both sit farther from their training rows (DCR share 0.541 → 0.501 and 0.531 →
+0.504, seed 0; ``benchmarks/bench_linked_items.py``). On in Pruned CART, opt-in in plain CART (on UCI Adult its
+accuracy fell from 0.9700-0.9702 to 0.9690-0.9695 on seeds 0-4, the holdout's 0.969).
 
 For the value step of every number and every two-valued category, the model fits ``y ≈ Σ w·(x − centre)`` over
 the earlier slots that are numbers or two-valued categories (missing values read as their slot's centre), by
 ridge-stabilised least squares on at most :data:`MAX_FIT_ROWS` rows, and when the fit explains more than chance
 would (:data:`MIN_F`) the tree may split on that score. A
 tree that never splits on it keeps no score (:func:`used_extras`). The file then holds, per such step, one
-centre and one weight per slot: sums over every training row (or the step's seeded sample of them), as the
-residual lines are.
+centre, one weight and one spread per slot and the score's spread: sums over every training row (or the step's
+seeded sample of them), as the residual lines are.
+
+A row that lacks slots carrying a material part of the score (:data:`MATERIAL_SHARE`) has no score (NaN), at fit
+and when drawn, so the tree routes it by its missing-value rule (with the lowest scores unless a split sets it
+apart, :func:`synth.synthesizers.cart_steps.missing_as_lowest`), as it routes the missing slot itself. Read as
+average instead, a row without a start reading had its end reading, which its start sets, drawn from the middle
+of the range: Pruned CART kept 58–70% of the real spread of those rows' end readings
+(``tests/unit/test_missing_predictors.py``); a missing-value flag among the slots did not help (65%).
 """
 
 from __future__ import annotations
@@ -42,15 +50,27 @@ MIN_F = 4.0
 #: Ridge penalty on the standardised slots, in rows: keeps the weights finite where slots are collinear (a flag
 #: and its complement) and shrinks what a few rows alone would set.
 RIDGE_ROWS = 1.0
+#: A row's score is missing when the slots it lacks could together move it by at least this share of the score's
+#: spread: ``Σ |weight|·spread`` over its missing slots (an upper bound on the spread of the part it lacks, whatever
+#: the slots' correlations) ≥ this × the score's spread. Read as its centre, such a part sets the row's score to
+#: the middle whatever the row's real value, and the tree then draws the column as for an average row. Below it,
+#: the part is small beside the score: one Likert item of ten linked through a trait carries about 0.13 of its
+#: score, so a row missing one item keeps its score, one missing three loses it; a start reading that sets an
+#: end reading carries all of its score.
+MATERIAL_SHARE = 0.25
 
 
 @dataclass(frozen=True)
 class LinearScore:
-    """``Σ weights·(x[:, slots] − centres)`` over the rows' earlier slots, a missing value counted as its centre."""
+    """``Σ weights·(x[:, slots] − centres)`` over the rows' earlier slots, a missing value counted as its centre;
+    missing (NaN) on a row whose missing slots carry a material part of it (:data:`MATERIAL_SHARE`). Files saved
+    before spreads were kept have none: every row is scored, missing values as their centre, as it was fitted."""
 
     slots: np.ndarray  # int64, increasing slot numbers before the step's column
     centres: np.ndarray  # float64, each slot's mean on the rows it was fitted on
     weights: np.ndarray  # float64, per raw unit of each slot
+    spreads: np.ndarray | None = None  # float64, each slot's standard deviation on its present fitted rows
+    spread: float = 0.0  # the score's root mean square on the fitted rows (missing slots as their centre)
 
 
 def score_slots(kinds: list[bool], column: int) -> list[int]:
@@ -86,7 +106,14 @@ def fit_score(xs: np.ndarray, y: np.ndarray, slots: list[int], seed: int) -> Lin
         return None
     weights = standard / scales[varying]
     kept = np.asarray(slots, dtype=np.int64)[varying]
-    return LinearScore(kept, centres[varying].astype(np.float64), weights.astype(np.float64))
+    # Each slot's spread on the rows that have it (a slot missing on most rows is not small where present), and
+    # the score's on every row as the tree sees it: never above Σ |weight|·spread (state_checks refuses a file
+    # where it is).
+    spreads = scales[varying] * np.sqrt(len(rows) / np.maximum(counts[varying], 1))
+    spread = float(np.sqrt(np.mean(np.einsum("ij,j->i", z, standard) ** 2)))
+    return LinearScore(
+        kept, centres[varying].astype(np.float64), weights.astype(np.float64), spreads.astype(np.float64), spread
+    )
 
 
 def _explains(z: np.ndarray, centred: np.ndarray, weights: np.ndarray) -> bool:
@@ -102,10 +129,23 @@ def _explains(z: np.ndarray, centred: np.ndarray, weights: np.ndarray) -> bool:
 
 
 def score_column(x: np.ndarray, score: LinearScore) -> np.ndarray:
-    """The score of every row of ``x`` (the slots, rows × at least the score's slots), as float32 like the slots."""
+    """The score of every row of ``x`` (the slots, rows × at least the score's slots), as float32 like the slots:
+    NaN where the row's missing slots carry a material part of it (:func:`unscored_rows`)."""
     z = np.asarray(x[:, score.slots], dtype=np.float64) - score.centres
-    z = np.where(np.isnan(z), 0.0, z)
-    return np.einsum("ij,j->i", z, score.weights).astype(np.float32)
+    missing = np.isnan(z)
+    z = np.where(missing, 0.0, z)
+    out = np.einsum("ij,j->i", z, score.weights)
+    out[unscored_rows(missing, score)] = np.nan
+    return out.astype(np.float32)
+
+
+def unscored_rows(missing: np.ndarray, score: LinearScore) -> np.ndarray:
+    """Which rows (``missing``: rows × the score's slots) lack a material part of the score (:data:`MATERIAL_SHARE`);
+    none in a file saved before spreads were kept."""
+    if score.spreads is None or not missing.any():
+        return np.zeros(len(missing), dtype=bool)
+    lost = np.einsum("ij,j->i", missing.astype(np.float64), np.abs(score.weights) * score.spreads)
+    return (lost > 0) & (lost >= MATERIAL_SHARE * float(score.spread))
 
 
 def with_score(xs: np.ndarray, x: np.ndarray, score: LinearScore | None) -> np.ndarray:

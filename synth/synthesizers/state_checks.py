@@ -458,7 +458,8 @@ def check_residuals(residuals: Any, columns: Sequence[Any], j: int, name: str) -
 
 def check_score(step: Any, columns: Sequence[Any], j: int, name: str) -> int:
     """A step's linear score (1 predictor) or none (0): earlier number or two-valued slots, increasing, each with a
-    finite centre and weight. Files saved before scores existed have none."""
+    finite centre, weight and spread, and a spread of the score its parts' can give. Files saved before scores
+    existed have none; files saved before spreads were kept have a score without them."""
     from synth.synthesizers.linear_scores import LinearScore
 
     score = getattr(step, "score", None)
@@ -477,4 +478,18 @@ def check_score(step: Any, columns: Sequence[Any], j: int, name: str) -> int:
         values = check_array(getattr(score, part), f"{name}.score.{part}", kinds="f", length=len(slots))
         if not np.all(np.isfinite(values)):
             fail(f"{name}.score.{part} must be finite")
+    spread = score.spread
+    if not isinstance(spread, float) or not np.isfinite(spread) or spread < 0:
+        fail(f"{name}.score.spread must be a finite number, never negative")
+    if score.spreads is None:  # saved before spreads were kept: every row scored, as it was fitted
+        if spread != 0.0:
+            fail(f"{name}.score has a spread without its slots' spreads")
+        return 1
+    spreads = check_array(score.spreads, f"{name}.score.spreads", kinds="f", length=len(slots))
+    if not np.all(np.isfinite(spreads)) or np.any(spreads < 0):
+        fail(f"{name}.score.spreads must be finite, never negative")
+    # A score's spread is never above the sum of its parts' (the triangle inequality on the fitted rows): a file
+    # whose spread is larger would keep rows that lack a material slot scored as average rows (linear_scores).
+    if spread > float(np.sum(np.abs(score.weights) * spreads)) * (1 + 1e-6):
+        fail(f"{name}.score.spread is larger than its weights and slots' spreads allow")
     return 1

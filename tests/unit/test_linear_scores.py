@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import synth
 from synth.synthesizers.base import load_model
-from synth.synthesizers.linear_scores import LinearScore, fit_score, score_column, with_score
+from synth.synthesizers.linear_scores import MATERIAL_SHARE, LinearScore, fit_score, score_column, with_score
 from synth.synthesizers.persist import ModelFileError
 from synth.synthesizers.state_checks import check_step
 
@@ -62,23 +62,53 @@ def test_items_linked_through_one_trait_keep_their_links(model_name: str) -> Non
     weights=st.lists(st.floats(-3, 3), min_size=3, max_size=3).filter(lambda w: max(map(abs, w)) > 0.2),
     seed=st.integers(0, 2**16),
 )
-def test_the_score_is_the_least_squares_fit_and_reads_missing_values_as_their_centre(
+def test_the_score_is_the_least_squares_fit_and_a_row_without_a_material_slot_has_none(
     weights: list[float], seed: int
 ) -> None:
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(600, 4)).astype(np.float32)
     y = x[:, :3].astype(np.float64) @ np.array(weights) + rng.normal(0, 0.1, 600)
     score = fit_score(x, y, [0, 1, 2], seed)
-    assert score is not None and list(score.slots) == [0, 1, 2]
+    assert score is not None and list(score.slots) == [0, 1, 2] and score.spreads is not None
     design = np.column_stack([np.ones(600), x[:, :3].astype(np.float64)])
     exact = np.linalg.lstsq(design, y, rcond=None)[0][1:]
     np.testing.assert_allclose(score.weights, exact, atol=0.02)  # the ridge of one row shrinks by ~1/600
+    full = (x[:, :3] - score.centres) @ score.weights
+    np.testing.assert_allclose(score.spreads, x[:, :3].astype(np.float64).std(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(score.spread, np.sqrt(np.mean(full**2)), rtol=1e-6)
     gaps = x.copy()
     gaps[::7, 1] = np.nan
+    gaps[3::7, 0] = gaps[3::7, 2] = np.nan
     column = score_column(gaps, score)
-    centred = np.where(np.isnan(gaps[:, :3]), 0.0, gaps[:, :3] - score.centres)
-    np.testing.assert_allclose(column, centred @ score.weights, rtol=1e-4, atol=1e-4)
+    centred = np.where(np.isnan(gaps[:, :3]), 0.0, gaps[:, :3] - score.centres) @ score.weights
+    parts = np.abs(score.weights) * score.spreads  # what each slot can move the score by
+    for rows, lost in ((slice(0, None, 7), parts[1]), (slice(3, None, 7), parts[0] + parts[2])):
+        # A missing part under a quarter of the score's spread reads as its centre; from a quarter on, no score.
+        if lost >= MATERIAL_SHARE * score.spread:
+            assert np.isnan(column[rows]).all()
+        else:
+            np.testing.assert_allclose(column[rows], centred[rows], rtol=1e-4, atol=1e-4)
+    whole = ~np.isnan(gaps[:, :3]).any(axis=1)
+    np.testing.assert_allclose(column[whole], centred[whole], rtol=1e-4, atol=1e-4)
+    # A file saved before spreads were kept scores every row, missing slots as their centre, as it was fitted.
+    old = LinearScore(score.slots, score.centres, score.weights)
+    np.testing.assert_allclose(score_column(gaps, old), centred, rtol=1e-4, atol=1e-4)
     assert with_score(x, x, None) is x and with_score(x, x, score).shape == (600, 5)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**16), share=st.floats(0.0, 0.9), slots=st.integers(2, 6))
+def test_a_fitted_score_is_never_wider_than_its_parts(seed: int, share: float, slots: int) -> None:
+    """The load check refuses a score whose spread its weights and slots' spreads cannot give: a fitted one, with
+    missing values anywhere, always passes it."""
+    rng = np.random.default_rng(seed)
+    x = (rng.normal(size=(500, slots)) @ rng.normal(size=(slots, slots))).astype(np.float32)
+    y = x.astype(np.float64).sum(axis=1) + rng.normal(0, 0.5, 500)
+    x[rng.random(x.shape) < share] = np.nan
+    score = fit_score(x, y, list(range(slots)), seed)
+    if score is not None:
+        assert score.spreads is not None
+        assert score.spread <= float(np.sum(np.abs(score.weights) * score.spreads)) * (1 + 1e-9)
 
 
 def test_no_score_without_two_varying_slots_a_varying_target_or_a_link() -> None:
@@ -113,7 +143,7 @@ def test_scores_survive_saving_and_crafted_ones_are_refused(tmp_path: Path) -> N
     pd.testing.assert_frame_equal(load_model(path).sample(400, seed=2), model.sample(400, seed=2))
     k, step = next((k, s) for k, s in enumerate(model.steps_) if s.score is not None)
     score = step.score
-    assert score is not None
+    assert score is not None and score.spreads is not None
     check_step(step, model.columns_, "step")  # as fitted: passes
     category = [c.name for c in model.columns_].index("site")  # six labels, the first slot
     bad = [
@@ -122,6 +152,12 @@ def test_scores_survive_saving_and_crafted_ones_are_refused(tmp_path: Path) -> N
         dataclasses.replace(score, weights=np.full(len(score.slots), np.nan)),  # not finite
         dataclasses.replace(score, centres=score.centres[:-1]),  # one centre short
         LinearScore(np.array([category], dtype=np.int64), np.zeros(1), np.ones(1)),  # a many-valued category
+        # A spread its parts cannot give: every row missing a material slot would be scored as an average row.
+        dataclasses.replace(score, spread=2 * float(np.sum(np.abs(score.weights) * score.spreads))),
+        dataclasses.replace(score, spread=float("nan")),
+        dataclasses.replace(score, spreads=-score.spreads),  # negative
+        dataclasses.replace(score, spreads=score.spreads[:-1]),  # one spread short
+        dataclasses.replace(score, spreads=None),  # a spread without the slots' spreads
     ]
     for crafted in bad:
         with pytest.raises(ModelFileError, match="score"):
