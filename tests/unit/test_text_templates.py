@@ -45,7 +45,8 @@ def _ledger(n_holders: int = 200, seed: int = 0) -> pd.DataFrame:
     channel = rng.choice(["card", "transfer"], n, p=[0.6, 0.4])
     purpose = np.empty(n, dtype=object)
     card = channel == "card"
-    purpose[card] = [f"{s} {d}" for s, d in zip(rng.choice(CARD, card.sum()), rng.integers(1000, 10000, card.sum()))]
+    shops, numbers = rng.choice(CARD, card.sum()), rng.integers(1000, 10000, card.sum())
+    purpose[card] = [f"{s} {d}" for s, d in zip(shops, numbers, strict=True)]
     kinds = rng.choice(["miete", "rechnung", "gehalt"], (~card).sum())
     purpose[~card] = [
         f"Miete {rng.choice(MONTHS)}"
@@ -102,7 +103,9 @@ def test_keys_names_and_plain_categories_are_not_templated() -> None:
     frame = pd.DataFrame(
         {
             "order": [f"ORD-{100000 + i}" for i in range(600)],  # one layout, no words: a key
-            "iban": [f"DE{rng.integers(10, 99)} {rng.integers(1000, 9999)} {rng.integers(1000, 9999)}" for _ in range(600)],
+            "iban": [
+                f"DE{rng.integers(10, 99)} {rng.integers(1000, 9999)} {rng.integers(1000, 9999)}" for _ in range(600)
+            ],
             "product": rng.choice(["iPhone 128GB", "iPhone 256GB", "Pixel 128GB"], 600),  # numbers are the name
             "who": rng.choice(["Anna Schmidt", "Lukas Meyer", "Marie Weber", "Jonas Becker"], 600),
         }
@@ -250,7 +253,8 @@ def test_a_crafted_model_file_with_a_non_template_is_refused(
     real = ledger["purpose"][ledger["purpose"].str.startswith("Rechnung")].iloc[0]
 
     def with_template(text: str) -> TextTemplates:
-        return TextTemplates(state.name, (*state.templates[:i], text, *state.templates[i + 1 :]), state.fills, state.other)
+        templates = (*state.templates[:i], text, *state.templates[i + 1 :])
+        return TextTemplates(state.name, templates, state.fills, state.other)
 
     def with_fill(fill: dict[str, object]) -> TextTemplates:
         return TextTemplates(state.name, state.templates, (*state.fills[:i], fill, *state.fills[i + 1 :]), state.other)
