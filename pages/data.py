@@ -10,7 +10,7 @@ from synth.audit.calibration import PEAK_FACTOR
 from synth.evaluation.results import percent
 from synth.generated import REGENERATION_DETAILS, REGENERATION_LEAD
 from synth.io import DEFAULT_MISSING_VALUES
-from synth.schema import KIND_LABELS, ColumnKind
+from synth.schema import kind_choices, kind_label
 from ui import cached, intake, state
 from ui.text import duration, md
 
@@ -120,12 +120,11 @@ st.caption(
 with st.expander("How identifiers and personal data are regenerated"):
     st.markdown(md(REGENERATION_DETAILS))
 missing, distinct = cached.column_stats(ds.id, ds.df)
-kind_options = [KIND_LABELS[k] for k in ColumnKind]
-label_to_kind = {KIND_LABELS[k]: k for k in ColumnKind}
+kind_options = list(kind_choices())  # the kinds, and short text read as its word patterns (a categorical's flag)
 table = pd.DataFrame(
     {
         "column": [c.name for c in ds.schema],
-        "kind": [KIND_LABELS[c.kind] for c in ds.schema],
+        "kind": [kind_label(c) for c in ds.schema],
         "sensitive": [c.sensitive for c in ds.schema],
         "quasi-identifier": [c.quasi_identifier for c in ds.schema],
         "missing": [missing[c.name] for c in ds.schema],
@@ -163,8 +162,8 @@ new_schema = ds.schema
 for row in edited.to_dict("records"):
     spec = new_schema[row["column"]]
     changes: dict[str, object] = {}
-    if label_to_kind[row["kind"]] != spec.kind:
-        changes["kind"] = label_to_kind[row["kind"]]
+    if row["kind"] != kind_label(spec):
+        changes.update(kind_choices()[row["kind"]])
     if bool(row["sensitive"]) != spec.sensitive:
         changes["sensitive"] = bool(row["sensitive"])
     if bool(row["quasi-identifier"]) != spec.quasi_identifier:

@@ -7,6 +7,8 @@
 * :mod:`synth.schema.dates`: the format that reads dates written as text or numbers.
 * :mod:`synth.schema.number_text`: numbers written as text (``"$1,234.50"``, ``"12%"``): their layout, read and
   written back.
+* :mod:`synth.schema.text_templates`: short free text whose numbers vary ("Rechnung 4711") read as its templates
+  ("Rechnung ####").
 * :mod:`synth.schema.conformance`: reading columns as the schema says and casting synthetic output back.
 """
 
@@ -33,9 +35,12 @@ from synth.schema.kinds import (
     KIND_LABELS,
     MODELLED_KINDS,
     PII_TYPES,
+    TEMPLATED_LABEL,
     ColumnKind,
     ColumnSpec,
     Schema,
+    kind_choices,
+    kind_label,
 )
 from synth.schema.number_text import NumberFormat, NumberFormatError, detect_number_format
 
@@ -47,6 +52,7 @@ __all__ = [
     "MODELLED_KINDS",
     "PII_TYPES",
     "SAMPLE_SIZE",
+    "TEMPLATED_LABEL",
     "ColumnKind",
     "ColumnSpec",
     "NumberFormat",
@@ -60,6 +66,8 @@ __all__ = [
     "infer_column",
     "infer_schema",
     "integer_date_format",
+    "kind_choices",
+    "kind_label",
     "numeric_values",
     "parse_datetimes",
     "read_numbers",

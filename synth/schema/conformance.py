@@ -18,6 +18,7 @@ from synth.schema.kinds import (
     Schema,
 )
 from synth.schema.number_text import format_numbers, parse_numbers
+from synth.schema.text_templates import templates_of
 
 
 def parse_datetimes(values: pd.Series, datetime_format: str | None) -> pd.Series:
@@ -82,7 +83,8 @@ def coerce_to_schema(df: pd.DataFrame, schema: Schema, *, strict: bool = False) 
     Returns:
         A copy of ``df``: datetime columns as time-zone naive ``datetime64`` (read with their
         ``datetime_format``), numeric columns as numbers (text read in their ``number_format``; unreadable values
-        missing), the rest unchanged.
+        missing), templated categories as their templates (:func:`synth.schema.text_templates.templates_of`), the
+        rest unchanged.
     """
     out = df.copy()
     for spec in schema:
@@ -91,6 +93,9 @@ def coerce_to_schema(df: pd.DataFrame, schema: Schema, *, strict: bool = False) 
             out[spec.name] = parse_datetimes(col, spec.datetime_format)
         elif spec.kind.is_numeric and not pd.api.types.is_numeric_dtype(col.dtype):
             out[spec.name] = read_numbers(col, spec)
+        elif spec.templated:  # "Rechnung 4711" is read as "Rechnung ####" (its digits are redrawn, never learned)
+            out[spec.name] = templates_of(col)
+            continue
         else:
             continue
         if strict:

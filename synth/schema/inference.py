@@ -36,6 +36,7 @@ from synth.schema.pii import (
     with_legend,
 )
 from synth.schema.shared_range import shared_ends
+from synth.schema.text_templates import detect_templates
 
 #: A constant's value is named in its reason only when at least this many rows hold it.
 MIN_CONSTANT_ROWS = 5
@@ -376,6 +377,10 @@ def _infer_text(
             f"long strings ({mean_length:.0f} characters on average, {spaced:.0%} with spaces, "
             f"{unique_share:.0%} unique)",
         )
+    templated = detect_templates(present, text) if beyond is None and n_present >= MIN_SINGLETON_ROWS else None
+    # A key's layout is worded at times ("DE89 3704 …"): codes stay identifiers, whatever their templates say.
+    if templated is not None and detect_code_identifier(values, n_unique) is None:
+        return spec(ColumnKind.CATEGORICAL, f"{templated}{note}", templated=True)
     if unique_share > 0.95 and n_present > 50:
         return spec(
             ColumnKind.IDENTIFIER,

@@ -61,6 +61,23 @@ KIND_LABELS: dict[ColumnKind, str] = {
     ColumnKind.CONSTANT: "constant",
 }
 
+#: The kind selector's choice for a categorical column read as its templates (``ColumnSpec.templated``): offered
+#: beside the kinds, so the Data page and a schema file carry it without a kind of its own.
+TEMPLATED_LABEL = "short text (word patterns)"
+
+
+def kind_label(spec: ColumnSpec) -> str:
+    """The kind selector's label of ``spec``: its kind's, or :data:`TEMPLATED_LABEL`."""
+    return TEMPLATED_LABEL if spec.templated else KIND_LABELS[spec.kind]
+
+
+def kind_choices() -> dict[str, dict[str, Any]]:
+    """The kind selector's labels, each with the changes it makes to a column (:meth:`Schema.with_column`)."""
+    choices: dict[str, dict[str, Any]] = {KIND_LABELS[k]: {"kind": k, "templated": False} for k in ColumnKind}
+    choices[TEMPLATED_LABEL] = {"kind": ColumnKind.CATEGORICAL, "templated": True}
+    return choices
+
+
 #: Kinds of personal data recognised; the keys of :data:`synth.generated.PII_PROVIDERS`.
 PII_TYPES: tuple[str, ...] = (
     "email",
@@ -114,6 +131,9 @@ class ColumnSpec:
         number_format: for numbers stored as text (``"$1,234.50"``, ``"12%"``), the layout they are read in and
             written back in (:class:`~synth.schema.number_text.NumberFormat`); ``None`` for numbers stored as
             numbers.
+        templated: for a categorical column of short texts whose numbers vary ("Rechnung 4711"), whether it is read
+            as its templates ("Rechnung ####", :mod:`synth.schema.text_templates`): modelled as those, and written
+            back with digits no real value of the template has. Only a categorical column can be templated.
     """
 
     name: str
@@ -126,6 +146,7 @@ class ColumnSpec:
     datetime_format: str | None = None
     decimals: int | None = None
     number_format: NumberFormat | None = None
+    templated: bool = False
 
     def __post_init__(self) -> None:
         # A schema file or a model file is input: a crafted value must not reach np.round.
@@ -145,6 +166,12 @@ class ColumnSpec:
             raise NumberFormatError(
                 f"column {self.name!r}: a number format belongs to a numeric column (continuous or discrete) and must "
                 f"be a NumberFormat, not {self.number_format!r} on a {ColumnKind(self.kind).value} column"
+            )
+        categorical = ColumnKind(self.kind) is ColumnKind.CATEGORICAL
+        if not isinstance(self.templated, bool) or (self.templated and not categorical):
+            raise ValueError(
+                f"column {self.name!r}: only a categorical column can be read as templates (templated: true or "
+                f"false), not templated={self.templated!r} on a {ColumnKind(self.kind).value} column"
             )
 
     @property
@@ -216,7 +243,7 @@ class Schema:
         """Return a copy with one column's fields changed (e.g. ``kind=ColumnKind.CATEGORICAL``).
 
         Changing the kind without giving a reason records "set by the user" as the reason; a ``pii_type``,
-        ``datetime_format`` or ``number_format`` that no longer fits the new kind is cleared.
+        ``datetime_format``, ``number_format`` or ``templated`` that no longer fits the new kind is cleared.
         """
         if name not in self:
             raise KeyError(name)
@@ -231,6 +258,8 @@ class Schema:
                     changes.setdefault("datetime_format", None)
                 if not changes["kind"].is_numeric:
                     changes.setdefault("number_format", None)
+                if changes["kind"] is not ColumnKind.CATEGORICAL:
+                    changes.setdefault("templated", False)
         return Schema(tuple(replace(c, **changes) if c.name == name else c for c in self.columns))
 
     def select(self, names: Iterable[str]) -> Schema:

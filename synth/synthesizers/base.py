@@ -69,6 +69,7 @@ from synth.synthesizers.rare_categories import (
     warned_shares,
 )
 from synth.synthesizers.row_offsets import named_zones, offset_shares, to_row_clocks, write_row_offsets
+from synth.synthesizers.text_templates import as_identifiers, fill_templates, pool_templates, with_pooled
 from synth.synthesizers.time_of_day import (
     Split,
     Zone,
@@ -170,11 +171,16 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         if self.guarantee is None:
             person_column = person_column_of(df, schema, person_column)
             people = person_codes(df, person_column)
+        else:  # short texts' templates and their shares are the rows': under a guarantee, identifiers as before
+            schema = as_identifiers(schema)
+        # Short texts as their templates ("Rechnung ####"), those held by fewer than k people pooled as "(other)";
+        # the digits are redrawn at sample time (synth.synthesizers.text_templates).
+        df, self.templates_, pooled = pool_templates(df, schema, k, people)
         try:  # rare categories become "(other)" before anything is learned (k = 1 keeps them)
             hidden = hide_rare_categories(df, schema, k, people)
         except RareCategoryError as exc:
             raise SynthesizerError(str(exc)) from exc
-        bucketed = bucketed_shares(df, schema, k, people)
+        bucketed = with_pooled(bucketed_shares(df, schema, k, people), pooled)
         df = hidden
         report(0.0, "preparing columns")
         try:  # a text column declared a number (an edited schema) would be learned as missing, or break a fit
@@ -407,7 +413,10 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         columns.update({c: extra[c].to_numpy() for c in extra.columns})
         full = pd.DataFrame(columns, index=pd.RangeIndex(len(body)), copy=False)
         # One synthetic person, one set of person-level values (absent from files saved before it existed).
-        held = hold_people(conform(full, self.schema_, self.reference_), getattr(self, "people_", None), rng, keep)
+        # Templates' digits drawn before people are held, so a person's rows hold one filled value (absent from
+        # files saved before it existed).
+        conformed = fill_templates(conform(full, self.schema_, self.reference_), getattr(self, "templates_", ()), rng)
+        held = hold_people(conformed, getattr(self, "people_", None), rng, keep)
         held = write_local(held, self.schema_, getattr(self, "time_zones_", {}))
         named = getattr(self, "offset_zones_", {})  # (absent from files saved before it existed)
         return write_row_offsets(held, self.schema_, getattr(self, "time_offsets_", {}), rng, named)

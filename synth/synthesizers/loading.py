@@ -20,6 +20,7 @@ from synth.synthesizers.elapsed import check_elapsed
 from synth.synthesizers.errors import SynthesizerError
 from synth.synthesizers.people import check_people
 from synth.synthesizers.row_offsets import check_row_offsets
+from synth.synthesizers.text_templates import check_templates
 from synth.synthesizers.time_of_day import check_times
 from synth.synthesizers.weekdays import check_weekdays
 
@@ -83,6 +84,7 @@ def load_model(path: str | Path) -> Synthesizer:
             check_compositions(model)
             check_weekdays(model)
             check_people(model)
+            check_templates(model)
             model._check_state()  # before anything compiled (a tree, a solver) touches the arrays
         except persist.ModelFileError as exc:
             raise persist.ModelFileError(f"{path}: {exc}") from exc

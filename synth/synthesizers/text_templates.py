@@ -1,0 +1,250 @@
+"""Short free text learned as its templates, written back with digits no real value has.
+
+A categorical column flagged ``templated`` (:mod:`synth.schema.text_templates`: a ledger's purpose of payment) is
+read as its templates, "Rechnung 4711" as "Rechnung #####". The shared fit of every model without a privacy
+guarantee (:meth:`synth.synthesizers.base.Synthesizer._fit_all`) then, before anything is learned:
+
+* keeps a template only when at least k people hold it (k = ``min_category_rows``; rows where the fit knows no
+  person, :func:`synth.synthesizers.rare_categories.rare_categories`), and only when its digits can be redrawn
+  (every real value of it has digits where it has placeholders, and unused endings exist); every other value
+  becomes one "(other)" (:data:`RARE_LABEL`), so a value held by one person ("Überweisung an J. Meier",
+  "Zahlung an Dr. Xaver Quandt 99812") reaches neither the model nor its file;
+* for each kept template with placeholders, a same-width format of its digits with endings no real value of that
+  template has (:func:`synth.generated_shapes.same_width_format`, the generated keys' scheme): the file keeps the
+  width, the ending length and some unused endings, nothing a real value holds;
+* for "(other)", an identifier plan learned from the pooled values, avoiding every real value of the column
+  (:class:`synth.generated_keys._Plan`): it is drawn as an identifier column is ("Seuirjityi 2518").
+
+The model learns the template column as a category, so "Miete ####" follows ``channel = transfer`` as the real rows
+do. At sample time (:func:`fill_templates`, called on the conformed rows before people are held) each placeholder
+is filled with random digits ending in one of the template's unused endings, so no synthetic value equals a real
+one: a filled value's template is its own, and its digits are none of that template's real digits. The DP network
+never gets a templated column: under its guarantee the column is regenerated as an identifier, as before
+(:func:`as_identifiers`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synth.generated_formats import disjoint_template
+from synth.generated_keys import _Plan, draw_keys
+from synth.generated_shapes import fill_same_width, same_width_format
+from synth.schema import ColumnKind, Schema
+from synth.schema.text_templates import MIN_FILLED_DIGITS, digit_positions, is_template, templates_of
+from synth.synthesizers import persist
+from synth.synthesizers.rare_categories import RARE_LABEL, rare_categories
+
+_DIGITS = frozenset("0123456789")
+#: The keys of a stored digit format (:func:`synth.generated_shapes.same_width_format` without slot characters).
+_FILL_KEYS = frozenset({"template", "tail", "suffixes"})
+#: The keys of the stored "(other)" plan (an identifier plan's, :meth:`synth.generated.GeneratedColumns.fit`).
+_OTHER_KEYS = frozenset({"numeric", "template", "same_width", "above"})
+
+
+@dataclass(frozen=True)
+class TextTemplates:
+    """What a fit keeps of one templated column.
+
+    Attributes:
+        name: the column.
+        templates: its kept templates with placeholders ("Rechnung #####"); templates without are categories the
+            model draws as they are.
+        fills: for each of ``templates``, the same-width format of its digits: ``{"template": "99999", "tail",
+            "suffixes"}``, the endings no real value of that template has.
+        other: how "(other)" is regenerated (an identifier plan), or None when no value was pooled.
+    """
+
+    name: str
+    templates: tuple[str, ...] = ()
+    fills: tuple[dict[str, Any], ...] = ()
+    other: _Plan | None = None
+
+
+persist.register_state_type(TextTemplates)  # saved in model files; loading builds only registered types
+
+
+def as_identifiers(schema: Schema) -> Schema:
+    """``schema`` with each templated column an identifier again, as a model with a privacy guarantee gets it: the
+    templates' shares and the rare rule are the rows', without noise."""
+    for spec in schema:
+        if spec.templated:
+            reason = f"{spec.reason}; regenerated as an identifier under the model's privacy guarantee"
+            schema = schema.with_column(spec.name, kind=ColumnKind.IDENTIFIER, reason=reason)
+    return schema
+
+
+def pool_templates(
+    df: pd.DataFrame, schema: Schema, k: int, people: np.ndarray | None = None
+) -> tuple[pd.DataFrame, tuple[TextTemplates, ...], tuple[tuple[str, float], ...]]:
+    """``df`` with each templated column as its kept templates, the rest "(other)"; what sampling needs of each
+    (:class:`TextTemplates`); and (column, share of its present rows pooled) for those that pooled any.
+
+    ``k``: templates held by fewer rows (people, with ``people``: each row's person) are pooled; 1 keeps every
+    template whose digits can be redrawn.
+    """
+    out = df.copy(deep=False)
+    states, shares = [], []
+    for spec in schema:
+        if not spec.templated or spec.name not in df.columns:
+            continue
+        raw = df[spec.name].astype(object)
+        templates = templates_of(raw)
+        rare = set(rare_categories(templates, k, people))
+        kept, fills, unfillable = [], [], set()
+        present = templates.notna().to_numpy()
+        for template, rows in templates[present].groupby(templates[present], sort=True).groups.items():
+            positions = digit_positions(str(template))
+            if template in rare or template == RARE_LABEL or not len(positions):
+                continue
+            fill = _digit_format(raw.loc[rows].astype(str), positions)
+            if fill is None:
+                unfillable.add(template)
+                continue
+            kept.append(str(template))
+            fills.append(fill)
+        pooled = templates.isin(rare | unfillable).to_numpy() & present
+        out[spec.name] = templates.where(~pooled, RARE_LABEL)
+        other = _other_plan(spec.name, raw[pooled], raw[present]) if pooled.any() else None
+        states.append(TextTemplates(spec.name, tuple(kept), tuple(fills), other))
+        if pooled.any():
+            shares.append((spec.name, float(pooled.sum() / present.sum())))
+    return out, tuple(states), tuple(shares)
+
+
+def with_pooled(
+    bucketed: tuple[tuple[str, float], ...], pooled: tuple[tuple[str, float], ...]
+) -> tuple[tuple[str, float], ...]:
+    """The fit's pooled shares (:func:`synth.synthesizers.rare_categories.bucketed_shares`) with each templated
+    column's own (from :func:`pool_templates`: its rare templates are "(other)" before the rare rule reads them),
+    largest first as there."""
+    if not pooled:
+        return bucketed
+    mine = dict(pooled)
+    merged = [(c, s) for c, s in bucketed if c not in mine] + list(pooled)
+    return tuple(sorted(merged, key=lambda x: (-x[1], x[0])))
+
+
+def _digit_format(values: pd.Series, positions: np.ndarray) -> dict[str, Any] | None:
+    """The same-width format of the digits ``values`` (one template's real values) hold at ``positions``, with
+    endings none of them has; None when a value holds something else there ("Ticket #4711" beside
+    "Ticket 12345": one template, a literal # where the other has a digit) or no ending is free."""
+    width = int(positions.max()) + 1
+    if values.str.len().min() < width:
+        return None
+    codes = np.array(values.tolist()).view(np.uint32).reshape(len(values), -1)[:, positions]
+    if not np.all((codes >= ord("0")) & (codes <= ord("9"))):
+        return None
+    digits = pd.Series(np.ascontiguousarray(codes).view(f"<U{len(positions)}").ravel(), dtype=object)
+    fill = same_width_format(digits, base="9" * len(positions))
+    return None if fill is None else {key: fill[key] for key in ("template", "tail", "suffixes")}
+
+
+def _other_plan(name: str, pooled: pd.Series, present: pd.Series) -> _Plan:
+    """How "(other)" is drawn: as an identifier in the pooled values' format, none of the column's real values."""
+    pooled_text, real = pooled.astype(str), present.astype(str)
+    detail = {
+        "numeric": False,
+        "template": disjoint_template(pooled_text, real),
+        "same_width": same_width_format(pooled_text, real),
+        "above": None,
+    }
+    return _Plan(name, ColumnKind.IDENTIFIER, 0.0, detail)
+
+
+def fill_templates(frame: pd.DataFrame, states: Sequence[TextTemplates], rng: np.random.Generator) -> pd.DataFrame:
+    """``frame`` (conformed rows) with each templated column's placeholders filled with digits no real value of the
+    template has, and "(other)" drawn as an identifier; templates without placeholders stay as drawn, missing values
+    missing. A drawn value with placeholders the fit kept no digits for (a model file's leaf naming one) is
+    "(other)" too: no placeholder reaches a table."""
+    if not states:
+        return frame
+    out = frame.copy(deep=False)
+    for state in states:
+        if state.name not in out.columns:
+            continue
+        values = out[state.name].to_numpy(dtype=object).copy()
+        codes = pd.Categorical(values, categories=list(state.templates)).codes
+        for j, (template, fill) in enumerate(zip(state.templates, state.fills, strict=True)):
+            rows = np.flatnonzero(codes == j)
+            if len(rows):
+                values[rows] = _filled(template, fill, len(rows), rng)
+        strays = {v for v in pd.unique(values[codes < 0]) if isinstance(v, str) and len(digit_positions(v))}
+        other = np.flatnonzero(pd.Series(values).isin({RARE_LABEL, *strays}).to_numpy() & (codes < 0))
+        if len(other) and state.other is not None:
+            values[other] = draw_keys(state.other, len(other), rng)
+        elif len(other):  # nothing was pooled at fit: a stray placeholder is left missing
+            values[other] = None
+        out[state.name] = pd.Series(values, index=out.index, dtype=object)
+    return out
+
+
+def _filled(template: str, fill: dict[str, Any], n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` copies of ``template`` with its placeholders replaced by digits drawn from ``fill``."""
+    positions = digit_positions(template)
+    digits = np.array(fill_same_width(fill, n, rng).tolist(), dtype=f"<U{len(positions)}")
+    chars = np.full(n, template, dtype=f"<U{len(template)}").view(np.uint32).reshape(n, len(template)).copy()
+    chars[:, positions] = digits.view(np.uint32).reshape(n, len(positions))
+    return np.ascontiguousarray(chars).view(f"<U{len(template)}").ravel().astype(object)
+
+
+def check_templates(model: Any) -> None:
+    """Raise :class:`~synth.synthesizers.persist.ModelFileError` for a ``templates_`` a fit could not have written:
+    each names a templated column once, each template is one (:func:`~synth.schema.text_templates.is_template`: no
+    run of digits, which would be a real number) with placeholders, and each digit format's endings are digits
+    of its width."""
+    states = getattr(model, "templates_", ())
+    if not isinstance(states, tuple):
+        raise persist.ModelFileError("its text templates are not what a fit writes")
+    templated = {spec.name for spec in model.schema_ if spec.templated}
+    seen: set[str] = set()
+    for state in states:
+        if not isinstance(state, TextTemplates) or state.name not in templated or state.name in seen:
+            raise persist.ModelFileError("its text templates name a column that is not a templated category")
+        seen.add(state.name)
+        ok = isinstance(state.templates, tuple) and isinstance(state.fills, tuple)
+        ok = ok and len(state.templates) == len(state.fills) and len(set(state.templates)) == len(state.templates)
+        for template, fill in zip(state.templates, state.fills, strict=False) if ok else ():
+            if not (is_template(template) and len(digit_positions(template)) >= MIN_FILLED_DIGITS):
+                raise persist.ModelFileError(f"{state.name}: {template!r:.80} is not a template a fit writes")
+            if not _is_fill(fill, len(digit_positions(template))):
+                raise persist.ModelFileError(f"{state.name}: the digits of {template!r:.80} are not what a fit keeps")
+        if not ok or not _is_other(state.other, state.name):
+            raise persist.ModelFileError(f"{state.name}: its text templates are not what a fit writes")
+
+
+def _is_fill(fill: Any, width: int) -> bool:
+    """A digit format :func:`_digit_format` writes for ``width`` placeholders."""
+    if not isinstance(fill, dict) or set(fill) != _FILL_KEYS or fill["template"] != "9" * width:
+        return False
+    tail, suffixes = fill["tail"], fill["suffixes"]
+    if isinstance(tail, bool) or not isinstance(tail, int) or not 1 <= tail < width:
+        return False
+    return (
+        isinstance(suffixes, list)
+        and 0 < len(suffixes) < 10**tail
+        and len(set(suffixes)) == len(suffixes)
+        and all(isinstance(s, str) and len(s) == tail and set(s) <= _DIGITS for s in suffixes)
+    )
+
+
+def _is_other(plan: Any, name: str) -> bool:
+    """None or an identifier plan :func:`_other_plan` writes for column ``name``."""
+    if plan is None:
+        return True
+    if not isinstance(plan, _Plan) or plan.name != name or plan.kind is not ColumnKind.IDENTIFIER:
+        return False
+    detail = plan.detail
+    return (
+        isinstance(detail, dict)
+        and set(detail) <= _OTHER_KEYS
+        and detail.get("numeric") is False
+        and isinstance(detail.get("template"), str)
+        and detail.get("above") is None
+        and (detail.get("same_width") is None or isinstance(detail["same_width"], dict))
+    )
