@@ -229,3 +229,29 @@ def test_a_second_table_in_the_same_session_walks_past_the_first_ones_choices() 
     assert len(at.session_state["synthetic_runs"][-1].df) == 1
     _compare(at)
     _privacy_and_report(at)
+
+
+CRAFTED = {  # what the Data page's schema upload and the Report page's manifest upload must refuse in words
+    "a list": b"[]",
+    "null": b"null",
+    # beside a text name, sorting the names to match the table's raised a TypeError
+    "a number as a name": b'{"columns": [{"name": 5, "kind": "boolean"}, {"name": "flag0", "kind": "boolean"}]}',
+    "nested thousands deep": b"[" * 100_000 + b"]" * 100_000,
+}
+
+
+@pytest.mark.parametrize("what", list(CRAFTED))
+def test_a_crafted_schema_or_manifest_file_is_refused_in_words_and_the_session_kept(what: str) -> None:
+    at = start()
+    table = TABLES["booleans"]
+    _upload(at, "kept", table, table.frame(np.random.default_rng(3)))
+    ds = at.session_state["dataset"]
+    at.file_uploader(key="schema_upload").set_value(("crafted.json", CRAFTED[what], "application/json")).run()
+    _ok(at, f"schema file holding {what}")
+    assert any("crafted.json is not a schema file" in e.value for e in at.error), _messages(at)
+    assert at.session_state["dataset"] is ds
+    goto(at, "report")
+    at.file_uploader(key="manifest_upload").set_value(("crafted.json", CRAFTED[what], "application/json")).run()
+    _ok(at, f"manifest holding {what}")
+    assert any("manifest" in e.value for e in at.error), _messages(at)
+    assert at.session_state["dataset"] is ds
