@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from synth.evaluation.date_parts import WEEKDAYS, DatePart, patterned_parts
+from synth.evaluation.errors import ContextError
 from synth.evaluation.features import FeatureEncoder, labels, stratified_sample
 from synth.evaluation.once import build_once
 from synth.evaluation.reference import RealReference
@@ -46,11 +47,6 @@ ACCURACY_BINS = 10  # as mostlyai-qa: 10 quantile bins for numbers, the 10 most 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
 #: The accuracy bin of a synthesizer's rare-category bucket, when no real training row holds that value.
 BUCKET_BIN = "(a synthesizer's rare-category bucket)"
-
-
-class ContextError(ValueError):
-    """The tables cannot be evaluated together (missing columns, no rows, too few rows for a score, no column a
-    score compares); the message says what to do."""
 
 
 #: Every score that compares columns says this when the schema leaves none (each column generated, not learned).

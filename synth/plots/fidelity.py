@@ -30,7 +30,9 @@ def distribution_figure(
     """Real vs synthetic distribution of one column, as shares of rows, with the holdout as a band.
 
     Bars: real and synthetic side by side. Grey markers with whiskers: the real holdout's share and its binomial
-    95% band — where fresh real data of the holdout's size lands, i.e. how much difference is just noise.
+    95% band — where fresh real data of the holdout's size lands, i.e. how much difference is just noise. A number
+    written in a layout ("€1,234.50") keeps it, as in :func:`pair_figure`: its hover labels are written in it, its
+    ticks carry the currency or %, and the axis title names the unit.
 
     Args:
         dist: the binned distribution.
@@ -91,7 +93,10 @@ def distribution_figure(
     if dist.numeric and (dist.missing_real or dist.missing_synthetic):
         missing = f" · missing: real {dist.missing_real:.1%}, synthetic {dist.missing_synthetic:.1%}"
     beyond = " · end bars hold every value beyond" if dist.folded_bins else ""  # the flag: a category may read "≥ 50K"
-    return layout(fig, title, name + missing + beyond, "share of rows")
+    fig = layout(fig, title, unit_title(name, dist.number_format) + missing + beyond, "share of rows")
+    if dist.number_format is not None:  # as the pair explorer: the column's currency or % around Plotly's own ticks
+        fig.update_xaxes(tickprefix=dist.number_format.prefix, ticksuffix=dist.number_format.suffix)
+    return fig
 
 
 #: The fold of the categories left out is cut off above the named bars when it is this many times the tallest.

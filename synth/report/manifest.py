@@ -151,7 +151,7 @@ def read_manifest(manifest: Mapping[str, Any] | str | bytes | Path) -> dict[str,
             if isinstance(manifest, Path) or (isinstance(manifest, str) and not manifest.lstrip().startswith("{")):
                 manifest = Path(manifest).read_text(encoding="utf-8")
             data = json.loads(manifest)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:  # RecursionError: "[[[[…" thousands deep
             raise ManifestError(f"This is not a readable run manifest ({exc}). Download it again from Report.") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ManifestError("This JSON file is not a synth run manifest (its 'format' is not synth-run-manifest).")

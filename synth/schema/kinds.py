@@ -276,10 +276,15 @@ class Schema:
         """Build a schema from :meth:`to_dict` output; unknown keys are ignored.
 
         Raises:
-            ValueError: the document lacks ``columns`` or a column lacks ``name`` or a valid ``kind``; a
-                :class:`~synth.schema.number_text.NumberFormatError` when a ``number_format`` names a part outside
-                its fixed choices.
+            ValueError: the document is not an object with a ``columns`` list, a column lacks ``name`` or a valid
+                ``kind``, or a field holds the wrong type (a name that is not text, a flag that is not true or
+                false); a :class:`~synth.schema.number_text.NumberFormatError` when a ``number_format`` names a part
+                outside its fixed choices.
         """
+        # A schema file is user input: a document of another shape got an AttributeError, a name of 5 a TypeError
+        # where the Data page sorts the names, a name that is a list an unhashable TypeError.
+        if not isinstance(data, Mapping):
+            raise ValueError(f"a schema document is a JSON object with a 'columns' list, not {type(data).__name__}")
         cols = data.get("columns")
         if not isinstance(cols, list):
             raise ValueError("a schema document needs a 'columns' list")
@@ -287,6 +292,7 @@ class Schema:
         for item in cols:
             if not isinstance(item, Mapping) or "name" not in item or "kind" not in item:
                 raise ValueError("each schema column needs at least 'name' and 'kind'")
+            _check_field_types(item)
             known = {k: item[k] for k in ColumnSpec.__dataclass_fields__ if k in item}
             known["kind"] = ColumnKind(known["kind"])
             if known.get("number_format") is not None:
@@ -300,8 +306,42 @@ class Schema:
 
     @classmethod
     def from_json(cls, text: str) -> Schema:
-        """Read a schema written by :meth:`to_json`."""
-        return cls.from_dict(json.loads(text))
+        """Read a schema written by :meth:`to_json`.
+
+        Raises:
+            ValueError: the text is not JSON, nests deeper than Python's parser goes, or is not a schema document
+                (see :meth:`from_dict`).
+        """
+        try:
+            data = json.loads(text)
+        except RecursionError as exc:  # a schema nests three levels: "[[[[…" a few thousand deep is no schema
+            raise ValueError("the document nests too deep to be a schema (a schema nests three levels)") from exc
+        return cls.from_dict(data)
+
+
+#: The text and true/false fields of a column in a schema document (name and kind are checked on their own).
+_TEXT_FIELDS = ("reason", "dtype")
+_OPTIONAL_TEXT_FIELDS = ("pii_type", "datetime_format")
+_FLAG_FIELDS = ("sensitive", "quasi_identifier")
+
+
+def _check_field_types(item: Mapping[str, Any]) -> None:
+    """Refuse a schema column whose fields hold the wrong type, naming the field and what it must be."""
+    name = item["name"]
+    if not isinstance(name, str):
+        raise ValueError(f"each schema column's 'name' must be text, not {name!r}")
+    wrong = (
+        [(key, "text") for key in _TEXT_FIELDS if key in item and not isinstance(item[key], str)]
+        + [
+            (key, "text or null")
+            for key in _OPTIONAL_TEXT_FIELDS
+            if item.get(key) is not None and not isinstance(item[key], str)
+        ]
+        + [(key, "true or false") for key in _FLAG_FIELDS if key in item and not isinstance(item[key], bool)]
+    )
+    if wrong:
+        key, must = wrong[0]
+        raise ValueError(f"column {name!r}: '{key}' must be {must}, not {item[key]!r}")
 
 
 # Model files name state types by module: keep the names they have always had.

@@ -4,6 +4,7 @@ numbers in their layout; codes that look like numbers (zip codes, versions, phon
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -288,7 +289,10 @@ def test_orders_come_back_as_numbers_in_the_real_layout(name: str) -> None:
         assert abs(r_syn - r_real) < 0.15, (column, r_real, r_syn)
     shown = {d.column: d for d in column_distributions(real, out, schema=schema)}
     assert shown["unit_price"].kind is ColumnKind.CONTINUOUS and shown["discount"].kind is ColumnKind.DISCRETE
-    assert len(shown["unit_price"].labels) > 10 and all("$" not in label for label in shown["unit_price"].labels)
+    # Binned as the numbers they are (not one bar per text), labelled in their layout as the pair explorer labels them.
+    prices = shown["unit_price"]
+    assert len(prices.labels) > 10 and prices.number_format == schema["unit_price"].number_format
+    assert all(re.fullmatch(r"(< |≥ )?\$\d[\d,]*\.\d{2}", label) for label in prices.labels), prices.labels
 
 
 def test_text_numbers_are_checked_scored_and_segmented_as_the_numbers_they_hold() -> None:

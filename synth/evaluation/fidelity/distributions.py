@@ -13,6 +13,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from synth.evaluation.errors import ContextError
 from synth.evaluation.results import number, to_jsonable
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
 from synth.schema.number_text import NumberFormat, format_numbers
@@ -46,6 +47,8 @@ class ColumnDistribution:
             category may well be called "≥ 50K".
         folded_categories: whether the last label is the fold of the categories left out ("all other categories
             (N)", :func:`fold_categories`); as above, read this, never the label.
+        number_format: the layout a numeric column is written in ("€1,234.50", "15%"), None for plain numbers;
+            ``labels`` are written in it, and a chart puts it around its ticks, as the pair explorer does.
     """
 
     column: str
@@ -64,6 +67,7 @@ class ColumnDistribution:
     missing_holdout: float | None
     folded_bins: tuple[int, ...] = ()
     folded_categories: bool = False
+    number_format: NumberFormat | None = None
 
     @property
     def numeric(self) -> bool:
@@ -249,9 +253,16 @@ def column_distributions(
 
     Returns:
         One :class:`ColumnDistribution` per column, in schema order.
+
+    Raises:
+        ContextError: a chosen column is missing from the synthetic table or the holdout.
     """
     schema = schema or infer_schema(real)
-    names = [c for c in (columns or schema.modelled) if c in real.columns and schema[c].kind.is_modelled]
+    names = [
+        c for c in (columns or schema.modelled) if c in real.columns and c in schema and schema[c].kind.is_modelled
+    ]
+    for role, table in (("synthetic", synthetic), ("holdout", holdout)):
+        _need_columns(table, names, role)
     sub = schema.select(names)
     frames = [coerce_to_schema(real[names], sub), coerce_to_schema(synthetic[names], sub)]
     if holdout is not None:
@@ -259,6 +270,7 @@ def column_distributions(
     out = []
     for name in names:
         kind = schema[name].kind
+        fmt = schema[name].number_format if kind is not ColumnKind.DATETIME else None
         bucket: str | None = None
         series = [f[name] for f in frames]
         missing = [float(s.isna().mean()) if len(s) else 0.0 for s in series]
@@ -271,7 +283,7 @@ def column_distributions(
                 inside = np.clip(v[np.isfinite(v)], edges[0], edges[-1])  # the end bins hold what lies beyond
                 counts, _ = np.histogram(inside, bins=edges)
                 shares.append(tuple((counts / max(len(v), 1)).tolist()))
-            labels = _bin_labels(centers, edges, kind, beyond)
+            labels = _bin_labels(centers, edges, kind, beyond, fmt)
             ends = (0, len(labels) - 1) if beyond and len(labels) > 1 else ()  # as _bin_labels marks them
             width = float(edges[1] - edges[0])
             center_t = tuple(float(c) for c in centers)
@@ -303,9 +315,21 @@ def column_distributions(
                 missing_holdout=missing[2] if len(missing) > 2 else None,
                 folded_bins=ends,
                 folded_categories=bucket is not None,
+                number_format=fmt if kind in NUMERIC_KINDS else None,
             )
         )
     return tuple(out)
+
+
+def _need_columns(table: pd.DataFrame | None, names: Sequence[str], role: str) -> None:
+    """Refuse a table that lacks columns a chart compares: a raw KeyError named the column and nothing else."""
+    lacking = [c for c in names if table is not None and c not in table.columns]
+    if lacking:
+        shown = ", ".join(repr(c) for c in lacking[:5]) + (f" and {len(lacking) - 5} more" if len(lacking) > 5 else "")
+        raise ContextError(
+            f"the {role} table has no column {shown}: compare a {role} table with the real table's columns "
+            "(sample it from a model fitted on this table)"
+        )
 
 
 def fold_categories(labelled: Sequence[pd.Series], max_categories: int) -> tuple[list[str], str | None]:
@@ -379,17 +403,22 @@ def pair_view(
         A :class:`PairView`.
 
     Raises:
-        KeyError: a column is not in the tables.
-        ValueError: a column is not a compared (modelled) kind, or both are the same column.
+        ContextError: a column is missing from either table or the schema, is not a compared (modelled) kind (an
+            identifier, PII, free text, a constant: an all-missing column or a date with one value is one), or
+            both are the same column. The message says which and what to pick instead.
     """
     schema = schema or infer_schema(real)
     for c in (column_x, column_y):
-        if c not in real.columns or c not in synthetic.columns:
-            raise KeyError(c)
+        if c not in schema or c not in real.columns:
+            raise ContextError(f"the real table has no column {c!r}: pick one of its compared columns")
+        _need_columns(synthetic, [c], "synthetic")
         if not schema[c].kind.is_modelled:
-            raise ValueError(f"column {c!r} is a {schema[c].kind.value} column and is not compared")
+            raise ContextError(
+                f"column {c!r} is a {schema[c].kind.value} column, which a synthesizer does not learn and Compare "
+                "does not compare: pick another column, or give it a compared kind in the schema"
+            )
     if column_x == column_y:
-        raise ValueError("pick two different columns")
+        raise ContextError(f"both columns are {column_x!r}: pick two different columns")
     kx, ky = schema[column_x].kind, schema[column_y].kind
     num_x, num_y = kx in NUMERIC_KINDS, ky in NUMERIC_KINDS
     if num_x and not num_y:  # the category goes on x
