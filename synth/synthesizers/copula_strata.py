@@ -57,6 +57,10 @@ def choose_stratum_column(data: pd.DataFrame, schema: Schema, min_rows: int, rng
     gain of splitting does (relationship, then marital_status). A candidate has 2 to ``MAX_STRATA_LEVELS`` levels,
     at least two of them with ``min_rows`` rows, and a score of at least ``MIN_STRATIFY_INFORMATION``.
     """
+    # Rows, not people, on purpose: this only names a column, from mutual information summed over the whole table;
+    # no region of anyone's rows is made here. The components that column's levels become are counted in people
+    # when the person is known (stratum_groups, whose small levels join a large one), so a column whose levels are
+    # large in rows but few people's gives fewer components, never one person's.
     rows = rng.choice(len(data), size=min(len(data), ASSOCIATION_SAMPLE), replace=False)
     sample = data.iloc[np.sort(rows)]
     codes = {s.name: _codes(sample[s.name], s.kind in NUMERIC_KINDS) for s in schema}
