@@ -74,6 +74,11 @@ class CartGrowing:
         column's units; 0: none): the day of such a timestamp, moved on its own weekday by up to :data:`DAY_WEEKS` weeks
         when drawn (:func:`synth.synthesizers.rare_bands.weekly_moves`)."""
         leaf_size = int(self.min_samples_leaf)
+        # With a person column, leaves, the rare side and a time of day's bands count people
+        # (synth.synthesizers.person_leaves, rare_bands.within_leaves).
+        people = getattr(self, "_fit_people", None)
+        if people is not None and rows is not None:
+            people = people[rows]
         recodes: tuple[tuple[int, np.ndarray], ...] = ()
         residuals: tuple[Residual, ...] = ()
         score: LinearScore | None = None
@@ -99,10 +104,6 @@ class CartGrowing:
             if kinds is not None and not missing and (numeric or len(np.unique(y)) == 2):
                 score = fit_score(raw, target if numeric else y, score_slots(kinds, j), seed)
                 xs = with_score(xs, raw, score)
-            # With a person column, leaves and the rare side count people (synth.synthesizers.person_leaves).
-            people = getattr(self, "_fit_people", None)
-            if people is not None and rows is not None:
-                people = people[rows]
             tree = self._grow_split_tree(xs, x, target, classifier=classifier, seed=seed, people=people)
             leaf = tree.apply(xs)
             # Leaf ids stay: only feature numbers change. The score, when offered, is the last extra predictor.
@@ -118,7 +119,7 @@ class CartGrowing:
         if numeric:
             smooth = int(self.smooth_below)
             if leaf_bands:  # a time of day, in seconds: its groups reach over an hour at most
-                values, widths = within_leaves(y, leaf, smooth, LEAF_REACH_S)
+                values, widths = within_leaves(y, leaf, smooth, LEAF_REACH_S, people)
             else:
                 values, widths = smoothing_ranges(y, smooth)
         # Donors grouped by leaf and sorted by value within it: the file keeps no trace of the training rows'

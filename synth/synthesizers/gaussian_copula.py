@@ -171,7 +171,8 @@ class GaussianCopula(Synthesizer):
             "min_stratum_rows",
             "int",
             200,
-            "Levels with fewer training rows share one pooled copula, so no small group is learned on its own.",
+            "Levels with fewer training rows share one pooled copula, so no small group is learned on its own; "
+            "when they are still fewer together, they join the level nearest them.",
             label="Rows per mixture component (at least)",
             low=20,
             high=1_000_000,
@@ -203,7 +204,8 @@ class GaussianCopula(Synthesizer):
             "already hold) and each component's share of rows; the quantiles and frequencies above are stored per "
             "component",
             "aggregates",
-            "A component has at least min_stratum_rows rows (smaller levels are pooled) and fewer knots when "
+            "A component has at least min_stratum_rows rows, and people when the fit knows the person (smaller "
+            "levels are pooled, or join the nearest level when too few together) and fewer knots when "
             "small; components are listed in sorted order of their level.",
         ),
         ArtifactItem(

@@ -125,10 +125,19 @@ def test_mixture_keeps_group_specific_correlations(grouped: pd.DataFrame) -> Non
 
 
 def test_small_groups_share_a_pooled_component(grouped: pd.DataFrame) -> None:
-    model = synth.create("gaussian_copula", min_stratum_rows=200).fit(grouped)
-    assert len(model.components_) == 3  # a, b, and the pooled rest (c, too small to learn alone)
+    model = synth.create("gaussian_copula", min_stratum_rows=50).fit(grouped)
+    assert len(model.components_) == 3  # a, b, and the pooled rest (c's 80 rows)
     shares = sorted(c.share for c in model.components_)
     assert shares[0] == pytest.approx((grouped["group"] == "c").mean(), abs=1e-9)
+
+
+def test_a_pooled_rest_too_small_to_learn_alone_joins_the_nearest_group(grouped: pd.DataFrame) -> None:
+    # c's 80 rows are under 200: alone they would be a copula of their own rows. Their x lies with b's.
+    model = synth.create("gaussian_copula", min_stratum_rows=200).fit(grouped)
+    assert len(model.components_) == 2
+    counts = grouped["group"].value_counts()
+    shares = sorted(c.share for c in model.components_)
+    assert shares == pytest.approx(sorted([counts["a"] / len(grouped), (counts["b"] + counts["c"]) / len(grouped)]))
     syn = model.sample(20_000, seed=1)
     assert (syn["group"] == "c").mean() == pytest.approx(0.02, abs=0.005)
 

@@ -143,3 +143,87 @@ def test_a_large_table_judges_its_flag_on_every_step_th_row(flagged: pd.DataFram
     strided = synth.create("gaussian_copula", stratify="none").fit(flagged)
     assert strided.rare_flag_ == whole.rare_flag_ == ("flag", True)
     pd.testing.assert_frame_equal(whole.sample(500, seed=1), strided.sample(500, seed=1))
+
+
+def _lone_level(seed: int = 8) -> pd.DataFrame:
+    """Orders by web and app, and 60 by fax, all of them about 900 and from region R3 (both common elsewhere)."""
+    rng = np.random.default_rng(seed)
+    n = 3000
+    channel = rng.choice(["web", "app"], n).astype(object)
+    amount = rng.gamma(2, 25, n).round(2)
+    region = rng.choice([f"R{i}" for i in range(8)], n).astype(object)
+    fax = np.arange(n) < 60
+    channel[fax], amount[fax], region[fax] = "fax", rng.normal(900, 5, 60).round(2), "R3"
+    return pd.DataFrame({"channel": channel, "amount": amount, "region": region, "x": rng.normal(size=n)})
+
+
+def test_a_lone_small_level_is_no_component_of_its_own() -> None:
+    frame = _lone_level()
+    fax = frame[frame["channel"] == "fax"]
+
+    def fax_rows(min_rows: int) -> tuple[synth.Synthesizer, pd.DataFrame]:
+        model = synth.create("gaussian_copula", stratify="channel", min_stratum_rows=min_rows, random_state=0)
+        model.fit(frame)
+        syn = model.sample(5_000, seed=1)
+        return model, syn[syn["channel"] == "fax"]
+
+    # The attack, where 60 rows may be a component: every synthetic fax row is inside the fax rows' amounts and
+    # region. Under 200 rows the same level, pooled alone, was such a component until session 29.
+    own, drawn = fax_rows(50)
+    assert min(c.share for c in own.components_) * len(frame) == pytest.approx(60)
+    inside = drawn["amount"].between(fax["amount"].min(), fax["amount"].max()) & (drawn["region"] == "R3")
+    assert len(drawn) >= 50 and inside.all()
+    folded, drawn = fax_rows(200)
+    assert min(c.share for c in folded.components_) * len(frame) >= 200
+    inside = drawn["amount"].between(fax["amount"].min(), fax["amount"].max()) & (drawn["region"] == "R3")
+    assert len(drawn) >= 50 and inside.mean() < 0.2
+    assert (folded.sample(20_000, seed=2)["channel"] == "fax").mean() == pytest.approx(0.02, abs=0.004)
+
+
+def test_one_customers_level_is_no_component_when_the_person_is_known() -> None:
+    """ "phone" is one customer's 40 orders (region R3, about 900): 40 rows, a component at 20 rows per component."""
+    frame = _lone_level().iloc[60:].reset_index(drop=True)
+    rng = np.random.default_rng(9)
+    customer = np.asarray([f"C{i:04d}" for i in rng.integers(0, 1_500, len(frame))], dtype=object)
+    phone = np.arange(len(frame)) < 40
+    frame.loc[phone, ["channel", "region"]] = ["phone", "R3"]
+    frame.loc[phone, "amount"] = rng.normal(900, 5, 40).round(2)
+    customer[phone] = "C9999"
+    frame.insert(0, "customer", customer)
+    mine = frame[phone]
+
+    def phone_rows(person: str | None) -> tuple[synth.Synthesizer, pd.DataFrame]:
+        model = synth.create("gaussian_copula", stratify="channel", min_stratum_rows=20, random_state=0)
+        model.fit(frame, person_column=person)
+        syn = model.sample(5_000, seed=1)
+        return model, syn[syn["amount"].between(mine["amount"].min(), mine["amount"].max())]
+
+    rows, near = phone_rows(None)
+    assert len(rows.components_) == 3, "the attack: counted in rows, phone is a component of its own"
+    assert len(near) >= 40 and (near["region"] == "R3").all()
+    people, near = phone_rows("customer")
+    assert len(people.components_) == 2
+    assert (near["region"] == "R3").mean() < 0.5, "the customer's amounts no longer come with their region"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 80), min_size=1, max_size=5),
+    min_rows=st.integers(2, 60),
+    per_person=st.integers(1, 6),
+    seed=st.integers(0, 1_000),
+)
+def test_every_component_holds_enough_rows_and_people(
+    sizes: list[int], min_rows: int, per_person: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    levels = np.repeat([f"L{i}" for i in range(len(sizes))], sizes)
+    people = rng.permutation(len(levels)) // per_person  # each person's rows at random levels
+    data = pd.DataFrame({"g": levels, "x": rng.normal(size=len(levels))})
+    for told in (None, people):
+        groups = stratum_groups(data, ("g",), None, min_rows, told)
+        assert sorted(np.concatenate(groups).tolist()) == list(range(len(data)))
+        if len(groups) > 1:
+            assert min(len(g) for g in groups) >= min_rows
+            if told is not None:
+                assert min(len(np.unique(told[g])) for g in groups) >= min_rows

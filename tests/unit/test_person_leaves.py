@@ -225,14 +225,75 @@ def test_a_flag_on_one_persons_rows_is_no_copula_component() -> None:
     assert find_rare_flag(frame, schema, 20) == ("chargeback", "yes"), "the attack: the flag is a component"
     people = np.asarray(person)
     assert find_rare_flag(frame, schema, 20, people) is None
-    # A stratifying column: "phone" is the customer's 40 orders, "fax" 3 customers' few; counted in rows
-    # each is a component of its own, counted in people they share the pooled one.
+    # A stratifying column: "phone" is the customer's 40 orders, "fax" 3 customers' 8; counted in rows phone is a
+    # component of its own (fax, under 20 rows, joins a large level), counted in people both are pooled, and 4
+    # people are too few for a component: they join the nearest large level.
     channel = frame["channel"].to_numpy(dtype=object)
     channel[n - 40 :] = "phone"
     channel[np.flatnonzero(np.isin(person, [1, 2, 3]))] = "fax"
     fax = np.flatnonzero(np.isin(person, [1, 2, 3]))
     frame = frame.assign(channel=channel)
     sizes = sorted(len(g) for g in stratum_groups(frame, ("channel",), None, 20))
-    assert 40 in sizes and len(fax) in sizes
-    told = sorted(len(g) for g in stratum_groups(frame, ("channel",), None, 20, people))
-    assert 40 not in told and 40 + len(fax) in told
+    assert 40 in sizes and min(sizes) >= 20
+    told = stratum_groups(frame, ("channel",), None, 20, people)
+    assert len(told) == 2 and all(len(np.unique(people[g])) >= 20 for g in told)
+    assert not any(set(g) <= set(fax) | set(range(n - 40, n)) for g in told)
+
+
+def _habitual(seed: int = 0, n_people: int = 500) -> pd.DataFrame:
+    """Visits at minutes from 08:00 to 17:59; patient 7 always comes at 09:37, which no other visit does."""
+    rng = np.random.default_rng(seed)
+    visits = rng.integers(2, 9, n_people)
+    visits[PLANTED] = 12
+    person = np.repeat(np.arange(n_people), visits)
+    n = len(person)
+    minute = rng.integers(8 * 60, 18 * 60, n)
+    minute[minute == 9 * 60 + 37] += 1
+    minute[person == PLANTED] = 9 * 60 + 37
+    start = pd.Timestamp("2023-01-02") + pd.to_timedelta(rng.integers(0, 365, n), "D")
+    return pd.DataFrame(
+        {
+            "patient_id": [f"P{i:04d}" for i in person],
+            "sex": rng.choice(["F", "M"], n_people)[person],
+            "ward": rng.choice(list("ABCD"), n),
+            "start": pd.Series(start + pd.to_timedelta(minute, "min")).dt.strftime("%Y-%m-%d %H:%M"),
+            "cost": rng.gamma(2, 80, n).round(2),
+        }
+    )
+
+
+def test_one_patients_time_of_day_is_no_point_of_a_leaf() -> None:
+    frame = _habitual()
+    at = 9 * 3600 + 37 * 60  # 09:37 in seconds, as the time of day's donors hold it
+
+    def fitted(person: str | None) -> tuple[int, int, float]:
+        model = synth.create("pruned_cart", random_state=0).fit(frame, person_column=person)
+        points = sum(
+            int(((s.donors == at) & (s.widths == 0)).sum())
+            for s in model.steps_  # type: ignore[attr-defined]
+            if s.widths is not None
+        )
+        minutes = model.sample(20_000, seed=1)["start"].str[-5:].value_counts()
+        return points, int(minutes.get("09:37", 0)), float(minutes.median())
+
+    points, hits, median = fitted(None)
+    assert points == 12 and hits >= 3 * median, "the attack: counted in rows, 09:37 is a point of a leaf"
+    points, hits, median = fitted("patient_id")
+    assert points == 0 and hits <= 1.6 * median
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), n_people=st.integers(2, 40), smooth=st.integers(2, 8))
+def test_a_time_of_day_point_is_held_by_enough_people(seed: int, n_people: int, smooth: int) -> None:
+    from synth.synthesizers.rare_bands import within_leaves
+
+    rng = np.random.default_rng(seed)
+    person = rng.integers(0, n_people, 400)
+    values = (rng.integers(0, 30, 400) * 60.0)[person % 7 + rng.integers(0, 3, 400)]  # people repeat their times
+    leaf = rng.integers(0, 4, 400)
+    low, width = within_leaves(values, leaf, smooth, 3_600.0, person)
+    assert np.all(np.isfinite(low)) and np.all(width >= 0)
+    # A point the file keeps (a range of width 0, at its low end) is a value at least ``smooth`` people hold.
+    held = pd.Series(person).groupby(values).nunique()
+    kept = np.unique(low[width == 0])
+    assert (held.reindex(kept).fillna(0) >= smooth).all(), "no value fewer people hold is kept as a point"
