@@ -317,7 +317,7 @@ def keep_orders(
         return body
     follow_leaders(body, groups)
     bad = np.flatnonzero(_breaks(body, orders, ranges, groups, zeros))
-    wanted = _missing_pattern(body, orders, ranges, groups, zeros)[bad]
+    wanted = _missing_pattern(body.iloc[bad], orders, ranges, groups, zeros)  # (row by row: only the rows to fill)
     # A filled row keeps the orders (it was chosen for it), so only the rows still unfilled are looked at again,
     # and every column is written once at the end: 1M copula rows with 11% to redraw sampled 25% slower when each
     # round checked and rewrote the whole table.
