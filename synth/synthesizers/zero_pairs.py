@@ -47,7 +47,7 @@ MIN_ZERO_ROWS = 20
 MIN_EXPECTED = 20.0
 #: A column with more values than this is not searched (a day of the month's 31 are; an amount's are not).
 MAX_ZERO_LEVELS = 50
-#: At most this many column pairs are searched, the table's first ones: Adult's 66 take 0.05 s.
+#: At most this many column pairs are searched, the table's first ones: Adult's 45 (26,049 rows) take 0.03 s.
 MAX_ZERO_COLUMN_PAIRS = 2_000
 #: At most this many pairs are stored, the most expected first.
 MAX_ZERO_PAIRS = 200
