@@ -17,6 +17,7 @@ from synth.synthesizers.derived import describe_rules
 from synth.synthesizers.missing_together import describe_groups
 from synth.synthesizers.people import describe_people
 from synth.synthesizers.rare_categories import warned_shares
+from synth.synthesizers.zero_pairs import describe_zeros
 from ui import cached, guards, model_files, state
 from ui.params import declared_orders_widget, param_widget
 from ui.progress import StreamlitProgress
@@ -194,6 +195,9 @@ if models:
         together = describe_groups(current.model)
         if together:  # columns missing on the same rows stay so (synth.synthesizers.missing_together)
             st.caption(f":material/join: **Missing together:** {md(together)}")
+        never = describe_zeros(current.model)
+        if never:  # pairs of common values no training row holds stay impossible (synth.synthesizers.zero_pairs)
+            st.caption(f":material/block: **Never together:** {md(never)}")
         statement = getattr(current.model, "privacy_statement", None)
         if callable(statement):  # a DP model says what its budget was spent on and what it treated as public
             st.caption(f"**What ε covers in this model:** {md(statement())}")

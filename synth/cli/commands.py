@@ -105,6 +105,7 @@ def fit(args: argparse.Namespace) -> int:
     from synth.synthesizers.derived import describe_rules
     from synth.synthesizers.missing_together import describe_groups
     from synth.synthesizers.people import FIND_PERSON, describe_people
+    from synth.synthesizers.zero_pairs import describe_zeros
 
     if args.synthesizer not in synth.available():
         raise UserError(
@@ -143,6 +144,9 @@ def fit(args: argparse.Namespace) -> int:
     together = describe_groups(model)
     if together:  # and the columns missing on the same rows
         note(f"Missing together: {together}", quiet=args.quiet)
+    never = describe_zeros(model)
+    if never:  # and the pairs of values no training row holds
+        note(f"Never together: {never}", quiet=args.quiet)
     people = describe_people(model)
     if people:  # and what one synthetic person's rows share
         note(people, quiet=args.quiet)

@@ -138,6 +138,7 @@ from synth.synthesizers.registry import register
 from synth.synthesizers.residual_features import find_residuals
 from synth.synthesizers.row_orders import redrawn_orders
 from synth.synthesizers.time_of_day import is_time_of_day, split_days
+from synth.synthesizers.zero_pairs import ZeroPair, frame_zero_pairs
 
 __all__ = [
     "CLASSIFY_PARAM",
@@ -245,17 +246,20 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
     refine_skipped_: bool
     category_ranges_: tuple[CategoryRange, ...]
     missing_groups_: tuple[MissingGroup, ...]
+    zero_pairs_: tuple[ZeroPair, ...]
 
     def _check_state(self) -> None:
         from synth.synthesizers.category_ranges import categorical_names, check_ranges
         from synth.synthesizers.missing_together import check_groups
         from synth.synthesizers.rule_checks import check_rules
         from synth.synthesizers.state_checks import check_cart  # the tree arrays reach compiled code
+        from synth.synthesizers.zero_pairs import check_zeros
 
         check_cart(self)
         check_rules(self)
         check_ranges(self, {c.name for c in self.columns_ if c.kind.is_numeric}, categorical_names(self.columns_))
         check_groups(self, {c.name for c in self.columns_})
+        check_zeros(self, {c.name for c in self.columns_})
 
     # ------------------------------------------------------------------ fit
     def _order(self, data: pd.DataFrame, schema: Schema) -> list[str]:
@@ -387,6 +391,10 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         # Columns missing on exactly the same rows (a latitude and its longitude) stay missing together on whole
         # rows, with the orders and ranges (synth.synthesizers.missing_together).
         self.missing_groups_ = frame_missing_groups(data, schema, written, people=people)
+        # Pairs of common values no training row holds (day 17 with month "may" on Bank Marketing) are drawn again
+        # on whole rows, with the orders, ranges and groups (synth.synthesizers.zero_pairs). A number's values are
+        # held by as many rows as a donor's (smooth_below), a label's as a category's.
+        self.zero_pairs_ = frame_zero_pairs(data, schema, written, self.rule_thresholds()[1], people=people)
         numbers = [j for j, c in enumerate(columns) if c.kind.is_numeric]
         # Binned predictors (Pruned CART's predictor_bins) are binned per slot: residual predictors are not offered.
         offered = getattr(self, "residual_splits", False) and not self._binned_predictors()

@@ -7,6 +7,7 @@ from synth.synthesizers.category_ranges import RANGES_ARTIFACT
 from synth.synthesizers.derived import RULES_ARTIFACT
 from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.missing_together import GROUPS_ARTIFACT
+from synth.synthesizers.zero_pairs import ZEROS_ARTIFACT
 
 CART_ARTIFACTS = (
     ArtifactItem(
@@ -55,4 +56,5 @@ CART_ARTIFACTS = (
     RULES_ARTIFACT,
     RANGES_ARTIFACT,
     GROUPS_ARTIFACT,
+    ZEROS_ARTIFACT,
 )

@@ -23,6 +23,7 @@ from synth.synthesizers.grain_cells import grain_cells, round_to_cells
 from synth.synthesizers.missing_together import model_groups
 from synth.synthesizers.refinement import Refiner, refined_rows
 from synth.synthesizers.row_orders import keep_orders
+from synth.synthesizers.zero_pairs import model_zeros
 
 _Bands = TypeVar("_Bands")
 
@@ -41,11 +42,13 @@ class CartSampling:
         body = self._generate(n, rng, progress, None)
         # Dates after a date with missing values, numbers after a number with missing values: rows that break such
         # an order are drawn again (row_orders.keep_orders), with those whose number lies outside its category's
-        # range (category_ranges) and those where a column of a group missing together is missing without its
-        # leader (missing_together). Files saved before these orders, ranges or groups have none.
+        # range (category_ranges), those where a column of a group missing together is missing without its
+        # leader (missing_together) and those holding a pair of values no real row holds (zero_pairs). Files saved
+        # before these orders, ranges, groups or pairs have none.
         orders = (*getattr(self, "date_orders_", ()), *getattr(self, "number_orders_", ()))
-        ranges, groups = model_ranges(self), model_groups(self)
-        return keep_orders(body, orders, lambda m: self._generate(m, rng, lambda *_: None, None), ranges, groups)
+        ranges, groups, zeros = model_ranges(self), model_groups(self), model_zeros(self)
+        redraw = lambda m: self._generate(m, rng, lambda *_: None, None)  # noqa: E731
+        return keep_orders(body, orders, redraw, ranges, groups, zeros)
 
     def _sample_given(
         self,
@@ -69,11 +72,11 @@ class CartSampling:
             )
 
         body = self._generate(n, rng, progress, roots(n))
-        # Rows that break an order, a range or a group are drawn again as _sample draws them, from roots that meet
-        # the condition too.
+        # Rows that break an order, a range, a group or a zero pair are drawn again as _sample draws them, from roots
+        # that meet the condition too.
         orders = (*getattr(self, "date_orders_", ()), *getattr(self, "number_orders_", ()))
         redraw = lambda m: self._generate(m, rng, lambda *_: None, roots(m))  # noqa: E731
-        return keep_orders(body, orders, redraw, model_ranges(self), model_groups(self))
+        return keep_orders(body, orders, redraw, model_ranges(self), model_groups(self), model_zeros(self))
 
     def _draw_first(self, n: int, rng: np.random.Generator) -> np.ndarray:
         values = np.full(n, np.nan)

@@ -138,6 +138,7 @@ def sample_conditioned(
     from synth.synthesizers.row_orders import model_orders, order_kept_weights, out_of_order
     from synth.synthesizers.time_of_day import day_conditions
     from synth.synthesizers.weekdays import join_parts
+    from synth.synthesizers.zero_pairs import model_zeros
 
     schema = model.schema_
     modelled = schema.modelled
@@ -153,6 +154,7 @@ def sample_conditioned(
     row_orders = model_orders(model)  # kept on whole rows (the copula's, the DP network's declared ones)
     ranges = model_ranges(model)  # numbers kept inside their category's range, the same way (category_ranges)
     groups = model_groups(model)  # columns missing together, the same way (missing_together)
+    zeros = model_zeros(model)  # pairs of values no real row holds, the same way (zero_pairs)
     splits = getattr(model, "times_", ())  # datetimes the model draws as day + time of day (time_of_day)
     time_orders = getattr(model, "time_orders_", ())
     zones = getattr(model, "time_zones_", {})  # columns the model draws on their local clock (time_of_day)
@@ -173,9 +175,9 @@ def sample_conditioned(
         if sampler is not None:
             body, weights = sampler(model, size, rng, day_conditions(drawn_conditions, splits, zones))
             body = model._derive_frame(body)
-            if row_orders or ranges or groups:  # rows that break an order, range or group are not rows it draws
+            if row_orders or ranges or groups or zeros:  # rows breaking an order, range, group or pair: not its rows
                 follow_leaders(body, groups)  # (a group's leader missing: its followers are set missing, no redraw)
-                weights = order_kept_weights(body, weights, row_orders, ranges, groups)
+                weights = order_kept_weights(body, weights, row_orders, ranges, groups, zeros)
             body = join_parts(model, body, rng, checked)  # (weekdays moved within the conditions' ranges)
             if time_orders:  # nor rows whose timestamps on one day break an order (time_of_day)
                 weights = order_kept_weights(body, weights, time_orders)

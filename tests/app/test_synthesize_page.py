@@ -192,6 +192,20 @@ def test_the_columns_a_model_keeps_missing_together_are_listed_under_it() -> Non
     assert holds, "the model file's list does not name the groups"
 
 
+def test_the_pairs_a_model_never_draws_are_listed_under_it() -> None:
+    from tests.unit.test_zero_pairs import planted
+
+    at = upload(start(), "households.csv", planted().to_csv(index=False).encode())
+    fit(at, "independent")  # keeps no pair: no caption
+    assert not any("Never together" in c.value for c in at.caption)
+    fit(at, "pruned_cart")
+    shown = [c.value for c in at.caption if "Never together" in c.value]
+    assert len(shown) == 1, [c.value for c in at.caption]
+    assert "role husband with sex female (never together in a training row)" in shown[0], shown[0]
+    holds = [m.value for m in at.markdown if "**Impossible pairs**" in m.value]
+    assert holds, "the model file's list does not name the pairs"
+
+
 def test_the_main_settings_show_and_the_rest_fold_into_advanced() -> None:
     """Pruned CART showed fifteen settings in a row, among them 'Pruning strength', which it ignores unless
     'Pruning per row' is 0. The settings an analyst is expected to touch stay in view; the rest (defaults chosen

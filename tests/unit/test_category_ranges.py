@@ -111,8 +111,9 @@ def test_no_synthetic_row_of_the_hr_walk_leaves_its_office_s_range(name: str, hr
     out = model.sample(3_000, seed=1)
     assert not out_of_range(out, rules).any()
     # The same model without the rule: its rows leave their office's range (the defect this keeps out). Its
-    # coordinates missing together (missing_together) are taken out too: redrawing their mixed rows moves the count.
-    model.category_ranges_ = model.missing_groups_ = ()
+    # coordinates missing together (missing_together) and its pairs no row holds (zero_pairs) are taken out too:
+    # redrawing their rows moves the count.
+    model.category_ranges_ = model.missing_groups_ = model.zero_pairs_ = ()
     before = model.sample(3_000, seed=1)
     assert out_of_range(before, rules).sum() == HR_BEFORE[name]
     # Rows are redrawn with the same missing values: the shares of missing offices and coordinates keep theirs.
