@@ -11,6 +11,7 @@ import synth
 from synth.report.card import params_text
 from synth.schema import KIND_LABELS
 from synth.synthesizers import get
+from synth.synthesizers.calendar_pairs import describe_calendar
 from synth.synthesizers.category_ranges import describe_ranges
 from synth.synthesizers.column_order import describe_orders
 from synth.synthesizers.derived import describe_rules
@@ -198,6 +199,9 @@ if models:
         never = describe_zeros(current.model)
         if never:  # pairs of common values no training row holds stay impossible (synth.synthesizers.zero_pairs)
             st.caption(f":material/block: **Never together:** {md(never)}")
+        calendar = describe_calendar(current.model)
+        if calendar:  # a day never past its month's length (synth.synthesizers.calendar_pairs)
+            st.caption(f":material/calendar_month: **Calendar:** {md(calendar)}")
         statement = getattr(current.model, "privacy_statement", None)
         if callable(statement):  # a DP model says what its budget was spent on and what it treated as public
             st.caption(f"**What ε covers in this model:** {md(statement())}")

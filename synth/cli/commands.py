@@ -100,6 +100,7 @@ def _write_atomically(path: str, write: Any, overwrite: bool) -> None:
 
 def fit(args: argparse.Namespace) -> int:
     import synth
+    from synth.synthesizers.calendar_pairs import describe_calendar
     from synth.synthesizers.category_ranges import describe_ranges
     from synth.synthesizers.column_order import describe_orders
     from synth.synthesizers.derived import describe_rules
@@ -147,6 +148,9 @@ def fit(args: argparse.Namespace) -> int:
     never = describe_zeros(model)
     if never:  # and the pairs of values no training row holds
         note(f"Never together: {never}", quiet=args.quiet)
+    calendar = describe_calendar(model)
+    if calendar:  # and a day never past its month's length
+        note(f"Calendar: {calendar}", quiet=args.quiet)
     people = describe_people(model)
     if people:  # and what one synthetic person's rows share
         note(people, quiet=args.quiet)

@@ -79,6 +79,7 @@ from synth.synthesizers.base import (
     Param,
     Synthesizer,
 )
+from synth.synthesizers.calendar_pairs import find_calendar
 from synth.synthesizers.cart_artifacts import CART_ARTIFACTS
 from synth.synthesizers.cart_growing import DENSE_DAYS, CartGrowing, tree_seed
 from synth.synthesizers.cart_params import (
@@ -127,6 +128,7 @@ from synth.synthesizers.rare_bands import (
     smoothed_draw,
     smoothing_ranges,
 )
+from synth.synthesizers.rare_categories import BUCKET_LABELS
 from synth.synthesizers.refinement import (
     CALIBRATION_ROWS,
     MAX_TRAINING_ROWS,
@@ -247,8 +249,10 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
     category_ranges_: tuple[CategoryRange, ...]
     missing_groups_: tuple[MissingGroup, ...]
     zero_pairs_: tuple[ZeroPair, ...]
+    calendar_pairs_: tuple[ZeroPair, ...]
 
     def _check_state(self) -> None:
+        from synth.synthesizers.calendar_pairs import check_calendar
         from synth.synthesizers.category_ranges import categorical_names, check_ranges
         from synth.synthesizers.missing_together import check_groups
         from synth.synthesizers.rule_checks import check_rules
@@ -260,6 +264,7 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         check_ranges(self, {c.name for c in self.columns_ if c.kind.is_numeric}, categorical_names(self.columns_))
         check_groups(self, {c.name for c in self.columns_})
         check_zeros(self, {c.name for c in self.columns_})
+        check_calendar(self, {c.name for c in self.columns_})
 
     # ------------------------------------------------------------------ fit
     def _order(self, data: pd.DataFrame, schema: Schema) -> list[str]:
@@ -395,6 +400,9 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         # on whole rows, with the orders, ranges and groups (synth.synthesizers.zero_pairs). A number's values are
         # held by as many rows as a donor's (smooth_below), a label's as a category's.
         self.zero_pairs_ = frame_zero_pairs(data, schema, written, self.rule_thresholds()[1], people=people)
+        # A day of the month past its month's length (31 jun) is drawn again the same way: the calendar is public
+        # knowledge, kept where the training rows keep it (synth.synthesizers.calendar_pairs).
+        self.calendar_pairs_ = find_calendar(data, schema, written, BUCKET_LABELS)
         numbers = [j for j, c in enumerate(columns) if c.kind.is_numeric]
         # Binned predictors (Pruned CART's predictor_bins) are binned per slot: residual predictors are not offered.
         offered = getattr(self, "residual_splits", False) and not self._binned_predictors()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from synth.synthesizers.calendar_pairs import CALENDAR_ARTIFACT
 from synth.synthesizers.category_ranges import RANGES_ARTIFACT
 from synth.synthesizers.derived import RULES_ARTIFACT
 from synth.synthesizers.inventory import ArtifactItem
@@ -57,4 +58,5 @@ CART_ARTIFACTS = (
     RANGES_ARTIFACT,
     GROUPS_ARTIFACT,
     ZEROS_ARTIFACT,
+    CALENDAR_ARTIFACT,
 )

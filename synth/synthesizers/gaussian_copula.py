@@ -12,6 +12,7 @@ from synth.progress import ProgressCallback
 from synth.schema import Schema
 from synth.schema.conformance import round_recorded
 from synth.synthesizers.base import Param, Synthesizer, register_state
+from synth.synthesizers.calendar_pairs import CALENDAR_ARTIFACT, find_calendar
 from synth.synthesizers.category_ranges import RANGES_ARTIFACT, CategoryRange, frame_category_ranges, model_ranges
 from synth.synthesizers.column_order import (
     frame_anchors,
@@ -39,6 +40,7 @@ from synth.synthesizers.marginals import (
 )
 from synth.synthesizers.missing_together import GROUPS_ARTIFACT, MissingGroup, frame_missing_groups, model_groups
 from synth.synthesizers.params import column_names
+from synth.synthesizers.rare_categories import BUCKET_LABELS
 from synth.synthesizers.registry import register
 from synth.synthesizers.row_orders import (
     frame_redrawn_date_orders,
@@ -222,6 +224,7 @@ class GaussianCopula(Synthesizer):
         RANGES_ARTIFACT,
         GROUPS_ARTIFACT,
         ZEROS_ARTIFACT,
+        CALENDAR_ARTIFACT,
     )
 
     n_knots: int
@@ -240,6 +243,7 @@ class GaussianCopula(Synthesizer):
     category_ranges_: tuple[CategoryRange, ...]
     missing_groups_: tuple[MissingGroup, ...]
     zero_pairs_: tuple[ZeroPair, ...]
+    calendar_pairs_: tuple[ZeroPair, ...]
     stratify_by_: tuple[str, ...]
     rare_flag_: tuple[str, object] | None
     components_: tuple[CopulaComponent, ...]
@@ -262,6 +266,7 @@ class GaussianCopula(Synthesizer):
 
     def _check_state(self) -> None:
         # A loaded file's arrays are checked before sampling reads them.
+        from synth.synthesizers.calendar_pairs import check_calendar
         from synth.synthesizers.category_ranges import categorical_names, check_ranges
         from synth.synthesizers.missing_together import check_groups
         from synth.synthesizers.rule_checks import check_rules
@@ -274,6 +279,7 @@ class GaussianCopula(Synthesizer):
         check_ranges(self, {c.name for c in drawn if c.kind.is_numeric}, categorical_names(drawn))
         check_groups(self, {c.name for c in drawn})
         check_zeros(self, {c.name for c in drawn})
+        check_calendar(self, {c.name for c in drawn})
 
     def _fit(self, data: pd.DataFrame, schema: Schema, rng: np.random.Generator, progress: ProgressCallback) -> None:
         progress(0.0, "choosing the mixture column")
@@ -309,6 +315,8 @@ class GaussianCopula(Synthesizer):
         # Pairs of common values no training row holds (previous = 0 with poutcome "failure"): the copula drew 501 of
         # Bank Marketing's 3,617 rows with such pairs (synth.synthesizers.zero_pairs).
         self.zero_pairs_ = frame_zero_pairs(data, schema, skip, threshold, people=people)
+        # A day of the month past its month's length (31 jun), the same way (synth.synthesizers.calendar_pairs).
+        self.calendar_pairs_ = find_calendar(data, schema, skip, BUCKET_LABELS)
         data, schema = to_gaps(data, schema, self.date_gaps_, self._day_gaps())
         min_rows = int(self.min_stratum_rows)
         by = self._stratify_columns(data, schema, rng)

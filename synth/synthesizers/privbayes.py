@@ -87,6 +87,7 @@ import pandas as pd
 from synth.progress import ProgressCallback, scaled
 from synth.schema import Schema
 from synth.synthesizers.base import Synthesizer, SynthesizerError, register_state
+from synth.synthesizers.calendar_pairs import check_calendar, public_calendar_pairs
 from synth.synthesizers.cart import MISSING as MISSING  # re-exported
 from synth.synthesizers.column_order import to_gaps
 from synth.synthesizers.declared_orders import check_declared_orders, declared_gaps
@@ -219,6 +220,7 @@ class PrivBayes(NetworkSampling, Synthesizer):
         )  # a loaded file's arrays, before sampling reads them
 
         check_privbayes(self)
+        check_calendar(self, {c.name for c in self.columns_})
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -233,6 +235,10 @@ class PrivBayes(NetworkSampling, Synthesizer):
         person column is checked like any fit's, and no person is held: it would be read outside the budget."""
         super().fit(df, schema, progress=progress, person_column=person_column)
         self._release_private_metadata()
+        # A day past its month's length (31 jun) is drawn again (synth.synthesizers.calendar_pairs): the calendar is
+        # public, the columns' roles come from the schema's names and the labels from the released domains, so this
+        # reads no row (post-processing, no budget).
+        self.calendar_pairs_ = public_calendar_pairs(self.schema_, self.domain_)
         return self
 
     def _release_private_metadata(self) -> None:

@@ -179,8 +179,10 @@ def frame_zero_pairs(
 
 
 def model_zeros(model: object) -> tuple[ZeroPair, ...]:
-    """The pairs a fitted model keeps on whole rows; () for models without them and files saved before them."""
-    return tuple(getattr(model, "zero_pairs_", ()))
+    """The pairs a fitted model keeps on whole rows, its calendar's too (a day past its month's length,
+    :mod:`synth.synthesizers.calendar_pairs`: the same rule, not learned from counts), each once; () for models
+    without them and files saved before them."""
+    return tuple(dict.fromkeys((*getattr(model, "zero_pairs_", ()), *getattr(model, "calendar_pairs_", ()))))
 
 
 def zero_columns(zeros: Sequence[ZeroPair]) -> list[str]:
@@ -251,7 +253,7 @@ def describe_zeros(model: object, shown: int = 4) -> str | None:
     """The pairs a fitted model keeps, the most expected first, e.g. "relationship Husband with marital_status
     Never-married, day 17 with month may and 3 more pairs (never together in a training row)."; None when it keeps
     none."""
-    zeros = model_zeros(model)
+    zeros = tuple(getattr(model, "zero_pairs_", ()))  # (the calendar's are said on a line of their own)
     if not zeros:
         return None
     clauses = [f"{z.first} {_words(z.first_value)} with {z.second} {_words(z.second_value)}" for z in zeros[:shown]]

@@ -54,6 +54,14 @@ ARTIFACTS = (
         "Your declaration, never checked against the data; a gap is a public function of each row, taken before "
         "any mechanism, so its bins are covered by ε like any column's.",
     ),
+    ArtifactItem(
+        "Calendar",
+        "for a column named like a day of the month and one named like a month: each (day, month label) past the "
+        "month's length (31 jun, 30 feb)",
+        "structure",
+        "Public knowledge read from the schema's names and the released month labels alone, no row read "
+        "(post-processing); February 29 is always allowed.",
+    ),
 )
 
 PARAMS = (

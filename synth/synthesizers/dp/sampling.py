@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from synth.progress import ProgressCallback
+from synth.synthesizers.calendar_pairs import model_calendar
 from synth.synthesizers.column_order import from_gaps
 from synth.synthesizers.conditions import Condition, column_mask, describe_conditions, draw_matching
 from synth.synthesizers.dp.encoding import BinnedColumn
@@ -52,7 +53,11 @@ class NetworkSampling:
         # without noise, and ε covers everything this model holds; a declared order is the schema's, not the data's.
         # No missing groups (synth.synthesizers.missing_together) either, for the same reason: they are read from
         # the training rows' missing masks without noise.
-        return keep_orders(draw(n, progress), getattr(self, "declared_orders_", ()), lambda m: draw(m, lambda *_: None))
+        # A day past its month's length (synth.synthesizers.calendar_pairs) is drawn again the same way: public
+        # knowledge and the released labels, no row read.
+        orders = getattr(self, "declared_orders_", ())
+        calendar = model_calendar(self)
+        return keep_orders(draw(n, progress), orders, lambda m: draw(m, lambda *_: None), zeros=calendar)
 
     def _sample_given(
         self,
