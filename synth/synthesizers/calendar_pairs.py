@@ -224,7 +224,7 @@ def public_calendar_pairs(schema: Schema, domain: Sequence[Any]) -> tuple[ZeroPa
         if kind in numeric:
             labelled[name] = {m: m for m in range(1, 13)}
         elif kind is ColumnKind.CATEGORICAL:
-            values = [v for v in released[name].values if month_of(v) is not None]
+            values = sorted((v for v in released[name].values if month_of(v)), key=lambda v: (month_of(v), str(v)))
             if values:
                 labelled[name] = {v: int(month_of(v) or 0) for v in values}
     out = [p for day, month in _paired(days, list(labelled)) for p in _past_length(day, month, labelled[month], True)]
@@ -276,8 +276,12 @@ def check_calendar(model: Any, names: set[str]) -> None:
         label = f"calendar_pairs_ pair {k}"
         if not all(isinstance(c, str) and c in names and c in domains for c in (p.first, p.second)):
             fail(f"{label} names a column the model does not draw")
-        if p.first == p.second or domains[p.first].kind not in numeric:
+        days = domains[p.first]
+        if p.first == p.second or days.kind not in numeric:
             fail(f"{label} has no day column of numbers")
+        # A range read off the rows lies within 1–31 for a day (a DP network's noisy one is checked below).
+        if not days.private and days.low is not None and not 1 <= float(days.low) <= float(days.high) <= 31:
+            fail(f"{label} has no day column of numbers (its range is not within 1–31)")
         month_domain = domains[p.second]
         if month_domain.kind in numeric:
             month = p.second_value if type(p.second_value) is int and 1 <= p.second_value <= 12 else None
