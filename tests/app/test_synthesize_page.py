@@ -206,6 +206,22 @@ def test_the_pairs_a_model_never_draws_are_listed_under_it() -> None:
     assert holds, "the model file's list does not name the pairs"
 
 
+def test_the_calendar_a_model_keeps_is_listed_under_it() -> None:
+    import numpy as np
+
+    from tests.unit.test_calendar_pairs import _dated
+
+    table = _dated(np.random.default_rng(10), 800, leap=False)
+    at = upload(start(), "visits.csv", table.to_csv(index=False).encode())
+    fit(at, "independent")  # keeps no calendar: no caption
+    assert not any("Calendar" in c.value for c in at.caption)
+    fit(at, "cart")
+    shown = [c.value for c in at.caption if "**Calendar:**" in c.value]
+    assert len(shown) == 1, [c.value for c in at.caption]
+    assert "day never past the length of its month in month (no 29–31 feb; no 31 apr, jun, sep, nov)" in shown[0]
+    assert any("**Calendar**" in m.value for m in at.markdown), "the model file's list does not name the calendar"
+
+
 def test_the_main_settings_show_and_the_rest_fold_into_advanced() -> None:
     """Pruned CART showed fifteen settings in a row, among them 'Pruning strength', which it ignores unless
     'Pruning per row' is 0. The settings an analyst is expected to touch stay in view; the rest (defaults chosen
