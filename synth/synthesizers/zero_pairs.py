@@ -22,7 +22,8 @@ A stored value is a label or whole number the frequencies of the model already h
 says only that two of them never meet. The DP network does not keep these rules: its ε covers everything its model
 holds, and the pairs are read from the data without noise. A calendar's impossible dates are no zero pair on a table
 as small as Bank Marketing: the 31st is held by 46 training rows, so the 31st of June is expected on 5 rows only, as
-many as the pairs the holdout does hold.
+many as the pairs the holdout does hold. They are kept as public knowledge instead
+(:mod:`synth.synthesizers.calendar_pairs`), through :func:`model_zeros`.
 """
 
 from __future__ import annotations

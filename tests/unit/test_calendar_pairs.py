@@ -309,3 +309,15 @@ def test_the_calendar_is_described_and_listed_in_the_model_file_inventory(name: 
         f"day never past the length of its month in month (no {first_feb}–31 feb; no 31 apr, jun, sep, nov)."
     )
     assert "Calendar" in [item.name for item in model.artifact_inventory()]
+
+
+@pytest.mark.parametrize("name", ["cart", "privbayes"])
+def test_a_file_saved_before_the_calendar_loads_and_samples(name: str, tmp_path: Path) -> None:
+    params = {"public_domain": "categories"} if name == "privbayes" else {}
+    model = synth.create(name, random_state=0, **params).fit(_dated(np.random.default_rng(11), 800))
+    assert model.calendar_pairs_
+    del model.calendar_pairs_
+    model.save(tmp_path / "old.synth")
+    loaded = synth.load_model(tmp_path / "old.synth")
+    assert "calendar_pairs_" not in vars(loaded) and describe_calendar(loaded) is None
+    assert len(loaded.sample(200, seed=1)) == 200
