@@ -57,7 +57,7 @@ def walk() -> dict[str, pd.DataFrame]:
 BEFORE = {
     ("hr", "cart"): 0,
     ("hr", "pruned_cart"): 4,  # (5 without linear-score splits)
-    ("hr", "gaussian_copula"): 458,
+    ("hr", "gaussian_copula"): 435,  # (458 while the 79-row level L6 was a copula component of its own)
     ("survey", "cart"): 3,
     ("survey", "pruned_cart"): 3,  # (5 without linear-score splits)
     ("survey", "gaussian_copula"): 0,
