@@ -319,11 +319,11 @@ def _templated(series: pd.Series, spec: Any, rare_rows: int) -> Finding:
         (name,),
         "Short text in word patterns",
         f"{name} is short text whose numbers vary: it is learned as its word patterns{example}, not as its "
-        f"{series.nunique():,} values. {kept.nunique():,} of its {templates.nunique():,} patterns are held by "
-        f"{rare_rows} or more rows and kept (min_category_rows; a fit that knows the person column counts people); "
-        f"the other {_pct(share)} of rows are pooled as one '(other)', drawn as regenerated text equal to no real "
-        f"value. Every run of {MIN_FILLED_DIGITS} or more digits in a kept pattern is redrawn with digits no real "
-        "value of that pattern has",
+        f"{series.nunique():,} values. {kept.nunique():,} of its {templates.nunique():,} patterns are kept: each held "
+        f"by {rare_rows} or more rows (min_category_rows; a fit that knows the person column counts people) and, where "
+        f"it has digits, with endings no real value uses. The other {_pct(share)} of rows are pooled as one "
+        f"'(other)', drawn as regenerated text equal to no real value. Every run of {MIN_FILLED_DIGITS} or more "
+        "digits in a kept pattern is redrawn with digits no real value of that pattern has",
         "Nothing to do if the synthetic table should keep these patterns. To keep none of its words, change its kind "
         "to identifier on the Data page: it is then regenerated in its values' character pattern (the DP network "
         "always does so).",
