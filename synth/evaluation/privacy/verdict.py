@@ -38,6 +38,9 @@ from synth.evaluation.privacy.distances import PrivacyResult
 from synth.evaluation.privacy.membership import FPRS, MembershipAttack, MembershipResult, min_non_members
 from synth.evaluation.privacy.people_membership import PersonMembership
 from synth.evaluation.privacy.rare_values import RareValueResult
+from synth.evaluation.privacy.verdict_advice import GENERIC_KNOB_ADVICE as GENERIC_KNOB_ADVICE  # re-exported
+from synth.evaluation.privacy.verdict_advice import KNOB_ADVICE as KNOB_ADVICE  # re-exported: it lived here
+from synth.evaluation.privacy.verdict_advice import advice
 from synth.evaluation.results import percent as _pct
 from synth.evaluation.results import to_jsonable
 
@@ -437,15 +440,15 @@ def privacy_verdict(
             "Low risk: no measured criterion shows the synthetic table revealing more about the training people "
             "than about people it never saw (at the thresholds stated)."
         )
-    advice = _advice(criteria, model, quasi_identifiers)
+    steps = _advice(criteria, model, quasi_identifiers)
     if few:
         headline += f" {_rows(distances.n_synthetic).capitalize()}: too few to judge the attacks."
-        advice = (
+        steps = (
             f"Sample at least {MIN_SYNTHETIC_ROWS} synthetic rows and rerun these checks: membership, singling out, "
             "linkability and inference are judged on tables of that size or more.",
-            *advice,
+            *steps,
         )
-    return Verdict(worst, headline, tuple(criteria), advice, th)
+    return Verdict(worst, headline, tuple(criteria), steps, th)
 
 
 def _rows(n: int) -> str:
@@ -461,69 +464,8 @@ def _too_few(criterion: CriterionVerdict, n_synthetic: int) -> CriterionVerdict:
     )
 
 
-#: What lowers memorisation, in each synthesizer's own settings (“label” (parameter), as the Synthesize page and
-#: ``synth fit --param`` name them; tests/unit/test_privacy.py checks every one against the model's parameters).
-KNOB_ADVICE = {
-    "cart": (
-        "Raise Sequential CART's “Minimum rows per leaf” (min_samples_leaf) and keep “Smooth values rarer than” "
-        "(smooth_below) above 0: every synthetic value then comes from a leaf of more real people and rare values "
-        "are not copied."
-    ),
-    "pruned_cart": (
-        "Raise Pruned CART's “Minimum rows per leaf” (min_samples_leaf) or “Pruning per row” (prune_per_row), and "
-        "keep “Smooth values rarer than” (smooth_below) above 0: every synthetic value then comes from a leaf of "
-        "more real people, fewer splits single out small groups, and rare values are not copied."
-    ),
-    "gaussian_copula": (
-        "Lower the Gaussian copula's “Quantile knots” (n_knots) and raise its “Rows per mixture component (at "
-        "least)” (min_stratum_rows) and “Hide categories rarer than” (min_category_rows): each column's shape is "
-        "then read off more rows, no small group gets a copula of its own, and rare categories are pooled."
-    ),
-    "independent": (
-        "Raise the independent marginals' “Hide categories rarer than” (min_category_rows): the model learns no "
-        "row, only each column's values, and rare categories are then pooled instead of copied."
-    ),
-}
-#: For a model without its own entry (a peer such as SDV's, or none named).
-GENERIC_KNOB_ADVICE = (
-    "Raise the synthesizer's privacy settings, or fit CART or Pruned CART with a larger “Minimum rows per leaf” "
-    "(min_samples_leaf) and “Smooth values rarer than” (smooth_below) above 0: every synthetic value then comes "
-    "from a leaf of more real people and rare values are not copied."
-)
-
-
 def _advice(
     criteria: Sequence[CriterionVerdict], model: str | None, quasi_identifiers: Sequence[str]
 ) -> tuple[str, ...]:
-    # Plain text, as every other part of the verdict: the page shows it escaped and the report as HTML, so
-    # Markdown here came out as its asterisks and backticks.
-    flagged = {c.key for c in criteria if c.level in ("amber", "red")}
-    advice: list[str] = []
-    memorised = flagged & {"copies", "rare_values", "closeness", "membership", "singling_out"}
-    if memorised:
-        dp = (
-            "Use the DP Bayesian network (privbayes): differential privacy bounds how much any one person can "
-            "change the synthetic table"
-            + (" — lower its ε (epsilon) for stronger protection." if model == "privbayes" else ".")
-        )
-        # The chosen model's own settings first: the session-28 walk's copula was told to raise CART's leaf size.
-        own = KNOB_ADVICE.get(model or "", GENERIC_KNOB_ADVICE)
-        advice += [dp] if model == "privbayes" else [own, dp]
-    if flagged & {"linkability", "inference", "singling_out"}:
-        qi = list(quasi_identifiers)
-        example = f" (e.g. {', '.join(repr(c) for c in qi[:3])})" if qi else ""
-        advice.append(
-            f"Drop or coarsen a quasi-identifier{example}: bin ages or dates into bands, group rare categories, "
-            "truncate postcodes — fewer distinct combinations leave fewer people alone in their group."
-        )
-    if flagged:
-        advice.append(
-            "Check the record inspector on the closest synthetic rows, then rerun these checks on the new "
-            "synthetic table."
-        )
-    else:
-        advice.append(
-            "No change needed at these thresholds. Keep the holdout out of every fit, and rerun the checks after "
-            "changing the model or its settings."
-        )
-    return tuple(advice)
+    """The advice on the amber and red ``criteria`` (:mod:`~synth.evaluation.privacy.verdict_advice`)."""
+    return advice({c.key for c in criteria if c.level in ("amber", "red")}, model, quasi_identifiers)
