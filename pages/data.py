@@ -95,14 +95,7 @@ if ds is None:
 st.success(f"**{md(ds.name)}** — {len(ds.df):,} rows × {ds.df.shape[1]} columns")
 info = ds.df.attrs.get("read_info") or {}
 if info:
-    shown = {
-        k: ("tab" if v == "\t" else v) for k, v in info.items() if v not in (None, "", 0, [], ()) and k != "warnings"
-    }
-    parts = [
-        f"{k.replace('_', ' ')} {v:,}" if isinstance(v, int) else f"{k.replace('_', ' ')} “{v}”"
-        for k, v in shown.items()
-    ]
-    st.caption("Read as " + " · ".join(parts))
+    st.caption(intake.read_caption(info, ds.schema))
     # What the read changed that the user must know (merged Excel cells filled with their value), as the CLI says.
     for warning in info.get("warnings") or ():
         st.warning(md(warning))

@@ -82,3 +82,33 @@ def load(uploaded: Any, options: ReadOptions, *, sample: int | None = None, allo
             return
         st.session_state["data_error"] = None
         st.toast(f"Loaded {md(uploaded.name)}: {len(table):,} rows × {table.shape[1]} columns")
+
+
+SHOWN_LAYOUT_COLUMNS = 5
+
+
+def read_caption(info: dict[str, Any], schema: synth.Schema) -> str:
+    """The Data page's "Read as …" line: the reader's choices, and the columns read in their own number layout
+    where it disagrees with the file's marks. The reader guesses one decimal mark for the file (“.” after a comma
+    delimiter), while a column written "1.234,56 €" is read in its own layout (``ColumnSpec.number_format``):
+    the line said ``decimal “.” · thousands “,”`` alone for a German ledger whose amounts were all read the other
+    way round."""
+    shown = {
+        k: ("tab" if v == "\t" else v) for k, v in info.items() if v not in (None, "", 0, [], ()) and k != "warnings"
+    }
+    parts = [
+        f"{k.replace('_', ' ')} {v:,}" if isinstance(v, int) else f"{k.replace('_', ' ')} “{v}”"
+        for k, v in shown.items()
+    ]
+    own: dict[tuple[str, str, str], list[str]] = {}
+    for spec in schema:
+        fmt = spec.number_format
+        if fmt is not None and (fmt.decimal != info.get("decimal") or fmt.thousands not in ("", info.get("thousands"))):
+            own.setdefault((fmt.decimal, fmt.thousands, fmt.example()), []).append(spec.name)
+    for (decimal, thousands, example), columns in own.items():
+        names = ", ".join(md(c) for c in columns[:SHOWN_LAYOUT_COLUMNS])
+        if len(columns) > SHOWN_LAYOUT_COLUMNS:
+            names += f" and {len(columns) - SHOWN_LAYOUT_COLUMNS:,} more"
+        marks = f"decimal “{decimal}”" + (f" thousands “{thousands}”" if thousands else "")
+        parts.append(f"{names} read in their own layout: {marks} (like {md(example)})")
+    return "Read as " + " · ".join(parts)

@@ -284,11 +284,51 @@ def _column_checks(series: pd.Series, spec: Any, col: _Column | None, n_rows: in
                     "leading_zeros",
                 )
             )
-    if col is not None and kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
+    if spec.templated and kind is ColumnKind.CATEGORICAL and n_present:
+        out.append(_templated(series, spec, rare_rows))
+    elif col is not None and kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
         out += _category_checks(name, col, n_present, rare_rows)
     if kind is ColumnKind.CATEGORICAL and len(sample):
         out += _personal_values(name, sample, rare_rows)
     return out
+
+
+def _templated(series: pd.Series, spec: Any, rare_rows: int) -> Finding:
+    """What happens to short text read as its word patterns (``ColumnSpec.templated``), in place of the level checks:
+    counted on the raw values, they called the walk ledger's purpose a high-cardinality category of 2,841 values,
+    2,747 of them rare, and suggested marking it an identifier, when the fit learns 120 patterns from it. The
+    shares are the fit's own (:func:`~synth.synthesizers.text_templates.pool_templates`, counting rows: the fit
+    counts people where a column names them)."""
+    # Imported here: the audit loads without the synthesizers until a templated column asks for them.
+    from synth.schema import Schema
+    from synth.schema.text_templates import MIN_FILLED_DIGITS, PLACEHOLDER, templates_of
+    from synth.synthesizers.rare_categories import RARE_LABEL
+    from synth.synthesizers.text_templates import pool_templates
+
+    name = spec.name
+    pooled_frame, _, pooled = pool_templates(series.to_frame(name), Schema((spec,)), rare_rows)
+    learned = pooled_frame[name].dropna()
+    kept = learned[learned != RARE_LABEL]
+    templates = templates_of(series).dropna()
+    with_digits = kept[kept.astype(str).str.contains(PLACEHOLDER, regex=False)]
+    common = (with_digits if len(with_digits) else kept).value_counts()
+    example = f" (e.g. '{common.index[0]}', {PLACEHOLDER} a digit)" if len(common) else ""
+    share = dict(pooled).get(name, 0.0)
+    return Finding(
+        "info",
+        (name,),
+        "Short text in word patterns",
+        f"{name} is short text whose numbers vary: it is learned as its word patterns{example}, not as its "
+        f"{series.nunique():,} values. {kept.nunique():,} of its {templates.nunique():,} patterns are kept: each held "
+        f"by {rare_rows} or more rows (min_category_rows; a fit that knows the person column counts people) and, where "
+        f"it has digits, with endings no real value uses. The other {_pct(share)} of rows are pooled as one "
+        f"'(other)', drawn as regenerated text equal to no real value. Every run of {MIN_FILLED_DIGITS} or more "
+        "digits in a kept pattern is redrawn with digits no real value of that pattern has",
+        "Nothing to do if the synthetic table should keep these patterns. To keep none of its words, change its kind "
+        "to identifier on the Data page: it is then regenerated in its values' character pattern (the DP network "
+        "always does so).",
+        "templated",
+    )
 
 
 #: A learned column where at least this share of sampled values is shaped like personal data gets a warning.

@@ -18,7 +18,7 @@ from synth.evaluation.utility.tstr import SAMPLING_NOTE
 from synth.report.manifest import csv_sha256, table_fingerprint
 from synth.report.markdown import literal
 from synth.report.race import RunResult
-from synth.synthesizers.inventory import ArtifactItem
+from synth.synthesizers.inventory import ArtifactItem, artifact_inventory
 from synth.synthesizers.registry import get
 
 DEFAULT_USE = (
@@ -28,15 +28,6 @@ DEFAULT_USE = (
 )
 
 # What every saved model holds besides its own learned state (see Synthesizer.save).
-_BASE_CONTENTS = (
-    "the schema (column names, kinds and flags)",
-    "each column's domain learned from the training data: category labels, and the minimum and maximum of "
-    "numbers and dates (read without noise)",
-    "the number of training rows",
-    "the random generator's state",
-)
-
-
 _DERIVED = {
     "values": "real values, as they are",
     "aggregates": "aggregates, each computed from many rows",
@@ -64,28 +55,28 @@ def training_input(run: RunResult) -> str:
 
 
 def model_contents(run: RunResult) -> list[str]:
-    """What the model file holds, in words: the synthesizer's own inventory when it offers one, else a listing
-    of its learned attributes."""
+    """What the model file holds, in words: the synthesizer's own inventory (every synthesizer declares one: the
+    items every file holds, then its own). A model whose inventory is empty gets its class's declared items (its
+    own, or "not itemised"): the card's own listing for it said the minimum and maximum of numbers were kept "read
+    without noise", which no file holds (a range's ends are means of 5 values,
+    :data:`~synth.synthesizers.inventory.COMMON_ITEMS`)."""
     model = run.model
     if model is None:
         return ["no model file: this table was made outside synth"] if run.contender.name == "external" else []
     inventory = getattr(model, "artifact_inventory", None) or getattr(model, "inventory", None)
     if callable(inventory):
         inventory = inventory()
-    if inventory:
-        items = inventory.items() if isinstance(inventory, dict) else inventory
-        out = []
-        for item in items:
-            if isinstance(item, tuple) and len(item) == 2:
-                out.append(f"{item[0]}: {item[1]}")
-            elif isinstance(item, ArtifactItem):
-                # A sentence per item: its fields printed as "name: …, content: …, derivation: …" read as a raw dict.
-                out.append(f"{item.name} — {item.content} ({_DERIVED[item.derivation]}). {item.protection}")
-            else:
-                out.append(str(item))
-        return out
-    learned = sorted(k for k in model._get_state())
-    return [*_BASE_CONTENTS, f"the model's learned state: {', '.join(learned) or 'nothing else'}"]
+    items = (inventory.items() if isinstance(inventory, dict) else inventory) or artifact_inventory(type(model))
+    out = []
+    for item in items:
+        if isinstance(item, tuple) and len(item) == 2:
+            out.append(f"{item[0]}: {item[1]}")
+        elif isinstance(item, ArtifactItem):
+            # A sentence per item: its fields printed as "name: …, content: …, derivation: …" read as a raw dict.
+            out.append(f"{item.name} — {item.content} ({_DERIVED[item.derivation]}). {item.protection}")
+        else:
+            out.append(str(item))
+    return out
 
 
 def params_text(params: dict[str, Any] | None) -> str:

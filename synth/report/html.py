@@ -140,9 +140,11 @@ def rows_table(frame: pd.DataFrame) -> str:
     return shown.to_html(index=False, border=0) + "<p class='muted'>— a missing value.</p>"
 
 
-def _not_copies(synthetic: pd.DataFrame, train: pd.DataFrame, schema: Schema, limit: int = 1000) -> pd.DataFrame:
+def _not_copies(
+    synthetic: pd.DataFrame, train: pd.DataFrame, schema: Schema, limit: int = 1000
+) -> tuple[pd.DataFrame, str]:
     """Synthetic rows (of the first ``limit``) equal to no training row on the learned columns: a copied row would
-    be a real row printed.
+    be a real row printed; and, for when there is none, why, as a sentence.
 
     Identifiers, personal data and free text are generated afresh by every synthesizer, so a row copied whole but
     for its new id and name differed from every training row on all columns and was printed as synthetic: real
@@ -151,15 +153,29 @@ def _not_copies(synthetic: pd.DataFrame, train: pd.DataFrame, schema: Schema, li
     """
     cols = [c for c in schema.modelled if c in synthetic.columns and c in train.columns]
     head = synthetic.head(limit)
+    if head.empty:
+        return head, "None: the synthetic table has no rows."
     if not cols:  # nothing learned to compare: every row may be a real one's
-        return head.iloc[:0]
+        return head.iloc[:0], "None shown: no learned column to compare with the training rows, so any may be real."
     try:
         sub = schema.select(cols)
         seen = pd.util.hash_pandas_object(coerce_to_schema(train[cols], sub).astype(str), index=False).to_numpy()
         mine = pd.util.hash_pandas_object(coerce_to_schema(head[cols], sub).astype(str), index=False).to_numpy()
     except (TypeError, ValueError):  # unhashable or unreadable cells: show none rather than risk a copy
-        return head.iloc[:0]
-    return head[~np.isin(mine, seen)]
+        return head.iloc[:0], "None shown: the rows could not be compared with the training rows."
+    # An empty table under "5 that copy no training row" read as a broken report for a fully memorised table.
+    every = "every synthetic row" if len(head) == len(synthetic) else f"each of the first {len(head):,} synthetic rows"
+    return head[~np.isin(mine, seen)], f"None: {every} copies a training row on the learned columns."
+
+
+def _synthetic_rows(synthetic: pd.DataFrame, train: pd.DataFrame, schema: Schema, n: int = 5) -> str:
+    """The rows section's synthetic rows: up to ``n`` that copy no training row, or why there are none."""
+    rows, none = _not_copies(synthetic, train, schema)
+    shown = rows.head(n)
+    if shown.empty:
+        return f"<h3>Synthetic rows that copy no training row</h3><p>{_e(none)}</p>"
+    verb = "copies" if len(shown) == 1 else "copy"
+    return f"<h3>Synthetic rows ({len(shown)} that {verb} no training row)</h3>" + rows_table(shown)
 
 
 def _audit_json(audit: AuditReport | None, detailed: bool) -> Any:
@@ -285,8 +301,7 @@ def build_report(
     sections["verdict"] = _verdict_section(result, ev)
     rows_html = ""
     if run is not None and run.synthetic is not None:
-        shown = _not_copies(run.synthetic, train, schema).head(5)
-        rows_html += "<h3>Synthetic rows (5 that copy no training row)</h3>" + rows_table(shown)
+        rows_html += _synthetic_rows(run.synthetic, train, schema)
     if options.include_real_rows:
         rows_html += "<h3>Real training rows (5, shown because asked for)</h3>" + rows_table(train.head(5))
     else:

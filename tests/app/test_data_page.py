@@ -76,6 +76,22 @@ def test_merged_excel_cells_are_filled_and_said_among_the_intake_notices() -> No
     assert "merged cells filled 6" in read_as and "Excel shows" not in read_as
 
 
+def test_the_read_caption_names_the_columns_read_in_their_own_number_layout() -> None:
+    """The reader guesses one decimal mark for a comma-delimited file (“.”); a ledger's amounts "1.234,56 €" are read
+    in their own layout, which the caption must say rather than claim the file's marks for every column."""
+    from benchmarks.ledger import ledger
+    from ui.text import md
+
+    at = upload(start(), "ledger.csv", _csv(ledger(rows=300, holders=30)))
+    (read_as,) = [c.value for c in at.caption if c.value.startswith("Read as")]
+    assert "decimal “.”" in read_as and "thousands “,”" in read_as  # the plain columns' marks, as read
+    own = f"amount, {md('balance_after')} read in their own layout: decimal “,” thousands “.” (like 1"
+    assert own in read_as, read_as
+    at = upload(start(), "people.csv", _csv(PEOPLE))
+    (read_as,) = [c.value for c in at.caption if c.value.startswith("Read as")]
+    assert "own layout" not in read_as, read_as
+
+
 def test_json_records_load() -> None:
     records = [{"age": 20 + i, "city": ["Oslo", "Lima"][i % 2]} for i in range(120)]
     at = upload(start(), "people.json", json.dumps(records).encode(), "application/json")

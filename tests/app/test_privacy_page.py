@@ -179,6 +179,26 @@ def test_a_copy_of_train_is_high_risk_everywhere_and_the_closest_rows_are_masked
     assert (closest.value.astype(str) == "•••").all().all(), "closest rows are masked by default"
 
 
+def test_one_sampled_row_leaves_the_attacks_grey_not_high_risk(part: pd.DataFrame) -> None:
+    """The session-29 walk sampled 1 synthetic row and the page said "High risk: linkability": 2,000 training and
+    500 holdout people all linked through that row. The attacks are now grey and say how many rows to sample."""
+    at = start()
+    upload(at, "adult_part.csv", part.to_csv(index=False).encode("utf-8"))
+    fit(at, "gaussian_copula")
+    goto(at, "sample")
+    at.number_input[0].set_value(1).run()
+    at.button(key="sample_button").click().run()
+    assert not at.exception and at.session_state["synthetic"].n_rows == 1
+    at = goto(at, "privacy")
+    assert not at.exception, at.exception
+    alerts = [a.value for a in (*at.error, *at.warning, *at.success, *at.info)]
+    assert not any("High risk" in a for a in alerts), alerts
+    assert any("too few to judge the attacks" in a for a in alerts), alerts
+    criteria = {c.split("**")[1]: c for c in (m.value for m in at.markdown if "-badge[" in m.value)}
+    for label in ("Membership inference", "Singling out", "Linkability", "Inference"):
+        assert "too few synthetic rows to judge: sample at least 100" in criteria[label], criteria[label]
+
+
 def _privacy_job(at: AppTest) -> PrivacyJob:
     (ctx,) = at.session_state["evaluation_contexts"].values()
     return next(v for k, v in ctx._cache.items() if k.startswith("ext:privacy_job"))

@@ -288,6 +288,30 @@ def test_wilson_rate_and_residual_match_anonymeter() -> None:
     assert (risk.low, risk.high) == pytest.approx((0.14212626810607548, 0.19085175373861557), abs=1e-12)
 
 
+@given(
+    rate=st.floats(0, 1),
+    n_main=st.integers(1, 5000),
+    n_control=st.integers(1, 5000),
+)
+def test_equal_observed_rates_are_no_risk_whatever_the_counts(rate: float, n_main: int, n_control: int) -> None:
+    """Wilson's centre pulls a rate towards 50% more for fewer attacks; centring the control at the main count keeps
+    that pull out of the excess. anonymeter's own centres read 2,000 against 500 targets, all successes, as 74.9%."""
+    main, control = success_rate(rate * n_main, n_main), success_rate(rate * n_control, n_control)
+    assert residual_risk(main, control).excess == pytest.approx(0.0, abs=1e-9)
+    every = residual_risk(success_rate(2000, 2000), success_rate(500, 500), anonymeter=True)
+    assert every.value == pytest.approx(0.749, abs=0.001) and every.interval()[0] > 0
+
+
+def test_linkability_through_one_synthetic_row_is_no_risk(adult: pd.DataFrame, schema: synth.Schema) -> None:
+    """Through a single synthetic row both halves of every person link, training and holdout alike: the session-29
+    AppTest walk sampled one row and the page said "High risk: linkability" (more training than holdout targets)."""
+    table = adult.sample(3501, random_state=4).reset_index(drop=True)
+    train, holdout, fresh = table.iloc[:3000], table.iloc[3000:3500], table.iloc[3500:]
+    r = linkability(train, fresh, holdout=holdout, columns_a=LINK_A, columns_b=LINK_B, schema=schema, seed=0)
+    assert r.main.observed == r.control.observed == 1.0 and r.main.n_total > r.control.n_total
+    assert r.risk.value == 0.0 and not r.risk.significant, r.risk
+
+
 # ------------------------------------------------------------------------------------------ vectorised internals
 def _table(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
     n = draw(st.integers(3, 30))

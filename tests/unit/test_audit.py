@@ -66,9 +66,11 @@ def test_each_problem_of_a_messy_table_is_found(messy: pd.DataFrame, messy_repor
     report = messy_report
     assert report.n_rows == len(messy) and report.n_columns == messy.shape[1]
     assert {c for _, cols, _ in findings(report, "identifier") for c in cols} == {"row_id", "ticket"}
-    assert findings(report, "high_cardinality")[0][1] == ("city",)
-    n_cities = messy["city"].nunique()
-    assert f"{n_cities:,} distinct values" in findings(report, "high_cardinality")[0][2]
+    # "city 123" is short text in word patterns ("city ###"): the audit says what the fit learns of it, and counts
+    # no raw-value cardinality against it.
+    assert [cols for _, cols, _ in findings(report, "templated")] == [("city",)]
+    (high,) = findings(report, "high_cardinality")
+    assert high[1] == ("zip",) and f"{messy['zip'].nunique():,} distinct values" in high[2]
     severity, columns, detail = findings(report, "integer_dates")[0]
     assert (severity, columns) == ("warning", ("ymd",)) and "YYYYMMDD" in detail
     assert findings(report, "leading_zeros")[0][1] == ("zip",)
@@ -281,3 +283,31 @@ def test_fit_estimates_charge_for_numbers_with_many_values() -> None:
         (cheap,) = audit(labels, synth.infer_schema(labels), synthesizers=[name]).estimates
         assert dear.seconds is not None and cheap.seconds is not None
         assert dear.seconds > 2 * cheap.seconds, (name, dear.seconds, cheap.seconds)
+
+
+# ------------------------------------------------------------------------------------- short text in patterns
+
+
+def test_short_text_in_word_patterns_says_what_the_fit_does_and_how_to_opt_out() -> None:
+    """The ledger's purpose is learned as its word patterns: the audit said "Nothing to do" (and, counting raw values,
+    called it a high-cardinality category with thousands of rare values). It must say what is kept, the share pooled
+    as "(other)" (counted here from the templates alone), that digits are redrawn, and the way out: an identifier."""
+    from benchmarks.ledger import ledger
+    from synth.schema.text_templates import templates_of
+
+    df = ledger(rows=1500, holders=120, seed=3)
+    schema = infer_schema(df)
+    assert schema["purpose"].templated
+    report = audit(df, schema, synthesizers=[])
+    codes = {f.code for f in report.for_column("purpose")}
+    assert "templated" in codes and not codes & {"high_cardinality", "rare_categories", "identifier_like"}, codes
+    (finding,) = [f for f in report.for_column("purpose") if f.code == "templated"]
+    templates = templates_of(df["purpose"]).dropna()
+    counts = templates.map(templates.value_counts())
+    pooled = float((counts < 5).mean())  # every ledger template with digits has digits to redraw
+    assert 0 < pooled < 0.5
+    assert f"The other {pooled:.1%} of rows are pooled as one '(other)'" in finding.detail, finding.detail
+    kept = int((templates.value_counts() >= 5).sum())
+    assert f"{kept:,} of its {templates.nunique():,} patterns are kept: each held by 5 or more rows" in finding.detail
+    assert "redrawn with digits no real value of that pattern has" in finding.detail
+    assert "change its kind to identifier" in finding.suggestion

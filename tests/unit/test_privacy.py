@@ -22,7 +22,7 @@ from synth.evaluation.privacy.inspector import MASK, inspect_record
 from synth.evaluation.privacy.neighbors import MixedEncoder, euclidean_neighbors
 from synth.evaluation.privacy.peer_sdmetrics import sdmetrics_privacy
 from synth.evaluation.privacy.rare_values import evaluate_rare_values
-from synth.evaluation.privacy.verdict import CriterionVerdict, _advice, privacy_verdict
+from synth.evaluation.privacy.verdict import MIN_SYNTHETIC_ROWS, CriterionVerdict, _advice, privacy_verdict
 from synth.plots.privacy import RISK_COLORS
 
 LINK_A = ("age", "sex", "race", "marital_status", "native_country", "education", "workclass")
@@ -252,6 +252,31 @@ def test_the_verdict_for_fresh_data_is_green_and_unmeasured_criteria_are_grey(ad
         "linkability",
         "inference",
     }
+
+
+@pytest.mark.parametrize("n", [1, 3, 10, 30, MIN_SYNTHETIC_ROWS])
+def test_too_few_synthetic_rows_leave_the_attacks_grey_and_a_copy_still_red(
+    split_small: tuple[pd.DataFrame, pd.DataFrame], n: int
+) -> None:
+    """The session-29 AppTest walk sampled 1 synthetic row and the page said "High risk: linkability": through a
+    handful of rows every person's nearest row is the same few, so the attacks measure the table's size. Below
+    MIN_SYNTHETIC_ROWS they are grey and say how many rows to sample; the copies still catch a copied row."""
+    train, holdout = split_small
+    copied = train.sample(n, random_state=2).reset_index(drop=True)
+    distances = synth.evaluate_privacy(train, copied, holdout=holdout)
+    attacks = evaluate_attacks(train, copied, holdout=holdout, n_attacks=300, seed=0)
+    verdict = privacy_verdict(distances, attacks.results)
+    attacked = [verdict.get(key) for key in ("membership", "singling_out", "linkability", "inference")]
+    assert verdict.get("copies").level == "red" and verdict.level == "red"  # type: ignore[union-attr]
+    if n < MIN_SYNTHETIC_ROWS:
+        for c in attacked:
+            assert c is not None and c.level == "grey", c
+            assert f"too few synthetic rows to judge: sample at least {MIN_SYNTHETIC_ROWS}" in c.value
+        assert "too few to judge the attacks" in verdict.headline
+        assert verdict.advice[0].startswith(f"Sample at least {MIN_SYNTHETIC_ROWS} synthetic rows")
+    else:
+        assert all(c is not None and c.level != "grey" for c in attacked)
+        assert "too few" not in verdict.headline and "Sample at least" not in " ".join(verdict.advice)
 
 
 # ------------------------------------------------------------------------------------------ sdmetrics, plots

@@ -402,6 +402,44 @@ def test_synthetic_rows_that_copy_a_training_row_are_not_printed(table: pd.DataF
     assert "5 that copy no training row" in page
 
 
+def test_a_fully_memorised_table_says_no_synthetic_row_is_shown_and_why(table: pd.DataFrame, setup: tuple) -> None:
+    """Every synthetic row a training row: the section said "5 that copy no training row" over an empty table."""
+    schema, train, holdout, result = setup
+    run = result.runs[0]
+    assert run.synthetic is not None
+    from dataclasses import replace
+
+    from synth.report.race import finish
+
+    memorised = train.sample(600, random_state=0)[run.synthetic.columns]
+    page = build_report(
+        name="adult",
+        data=table,
+        schema=schema,
+        train=train,
+        holdout=holdout,
+        result=finish([replace(run, synthetic=memorised.reset_index(drop=True))], result.settings),
+    ).html
+    rows = page[page.index('<section id="rows">') :]
+    rows = rows[: rows.index("</section>")]
+    assert "None: every synthetic row copies a training row on the learned columns." in rows
+    assert "that copy no training row)" not in rows and "<table" not in rows
+    cols = list(run.synthetic.columns)
+    fresh = holdout[cols].merge(train[cols].drop_duplicates(), how="left", indicator=True)
+    fresh = fresh[fresh["_merge"] == "left_only"].drop(columns="_merge").head(1)
+    fewer = pd.concat([memorised.head(40), fresh], ignore_index=True)
+    page = build_report(
+        name="adult",
+        data=table,
+        schema=schema,
+        train=train,
+        holdout=holdout,
+        result=finish([replace(run, synthetic=fewer)], result.settings),
+    ).html
+    section = page[page.index('<section id="rows">') :]
+    assert "Synthetic rows (1 that copies no training row)" in section, section[:3000]
+
+
 def test_data_card_says_when_the_model_was_fitted_on_a_sample_of_a_larger_input(
     table: pd.DataFrame, setup: tuple
 ) -> None:

@@ -491,6 +491,6 @@ def inference(
         matched=(matched.main, matched.control, matched.risk),
         person=None if people is None else people.column,
         anonymeter_risk=residual_risk(
-            success_rate(*counts[0], level=confidence), success_rate(*counts[1], level=confidence)
+            success_rate(*counts[0], level=confidence), success_rate(*counts[1], level=confidence), anonymeter=True
         ),
     )
