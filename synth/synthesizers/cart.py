@@ -39,6 +39,14 @@ predictors win every greedy split. On Bank Marketing the month a client was call
 outcome without it (a model trained on the synthetic month alone scored AUC 0.50 on real rows, 0.64 trained on
 real ones), and train-synthetic-test-real AUC rose from 0.84 to 0.89 (TRTR 0.905).
 
+Linear splits (``linear_splits``, on since session 29, as in Pruned CART): the tree of a number or a two-valued
+column may also split on its least-squares score over the earlier numbers and flags
+(:mod:`synth.synthesizers.linear_scores`), so a column tied a little to each of many earlier ones keeps those ties.
+On the session-28 wide questionnaire the Likert items' mean correlation rose from 0.35 to 0.51 (real 0.518). On
+UCI Adult accuracy fell from 0.9700-0.9702 to 0.9690-0.9695 (seeds 0-4), but fresh real rows (the holdout) score
+0.969: a table scoring above them is closer to the training rows than new data from the same source is, not
+better, and the DCR share moved towards 0.5 (docs/benchmarks/fidelity.md, "Linear-score splits").
+
 Conditions on the first visited column are met exactly and cheaply: its values are drawn (by column-level
 rejection) before the columns that depend on them. Conditions on later columns are left to the shared base's
 bounded rejection.
@@ -216,9 +224,8 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         split_first_param(False),
         category_splits_param(False),
         residual_splits_param(False),
-        # Opt-in here (on in Pruned CART): on UCI Adult plain CART's accuracy fell 0.9700-0.9702 → 0.9690-0.9695
-        # with it, seeds 0-4 (the holdout's 0.969), beyond its seed spread (benchmarks/bench_linked_items.py).
-        linear_splits_param(False),
+        # On: the accuracy it costs on Adult was above the holdout's ceiling (the module's docstring).
+        linear_splits_param(True),
         refine_param(False),
         CLASSIFY_PARAM,
         DRAWS_PARAM,

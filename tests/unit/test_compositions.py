@@ -90,9 +90,9 @@ def test_without_compositions_the_models_break_the_total(name: str, monkeypatch:
 
     monkeypatch.setattr(base, "find_compositions", lambda *_: ())
     syn = synth.create(name, random_state=0, exact_rules=False).fit(_survey(1500, 3)).sample(2000, seed=1)
-    # Pruned CART's linear-score splits read the last share off the others' sum: 64% of its rows add up, not all
-    # (without them: under half).
-    assert np.mean(syn[SHARES].sum(axis=1) == 100) < (0.75 if name == "pruned_cart" else 0.5)
+    # The CART models' linear-score splits read the last share off the others' sum: 72% of CART's rows add up and
+    # 64% of Pruned CART's, not all (without the scores 4% and 5%, the copula's 5%).
+    assert np.mean(syn[SHARES].sum(axis=1) == 100) < (0.75 if name in ("cart", "pruned_cart") else 0.5)
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
