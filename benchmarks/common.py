@@ -1,4 +1,5 @@
-"""What several benchmarks share: the Adult table, and running a measurement in a fresh child process."""
+"""What several benchmarks share: the Adult table, running a measurement in a fresh child process, and the German
+surnames the generated tables draw from."""
 
 from __future__ import annotations
 
@@ -11,6 +12,21 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+#: Common German surnames, in the order the seeded hr and ledger tables draw them (their draws depend on it).
+GERMAN_SURNAMES = [
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Koch",
+    "Richter",
+    "Klein",
+    "Wolf",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 ADULT = ROOT.parent / "shared" / "datasets" / "adult.csv"

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks.common import GERMAN_SURNAMES
+
 ROOT = Path(__file__).resolve().parent.parent
 ADULT = ROOT / "assets" / "adult.csv.gz"
 SHARED = ROOT.parent / "shared" / "datasets"
@@ -120,20 +122,7 @@ def hr(rows: int = 3_000, seed: int = 18) -> pd.DataFrame:
         "Smith",
         "Bianchi",
     ]
-    last += [
-        "Horvat",
-        "Fischer",
-        "Weber",
-        "Meyer",
-        "Wagner",
-        "Becker",
-        "Schulz",
-        "Hoffmann",
-        "Koch",
-        "Richter",
-        "Klein",
-        "Wolf",
-    ]
+    last += ["Horvat", *GERMAN_SURNAMES]
     fn, ln = rng.choice(first, n), rng.choice(last, n)
     names = [f"{a} {b}" for a, b in zip(fn, ln, strict=True)]
     emails = [

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from benchmarks.common import GERMAN_SURNAMES
+
 FIRST = [
     "Anna",
     "Lukas",
@@ -42,17 +44,7 @@ LAST = [
     "Müller",
     "Schmidt",
     "Schneider",
-    "Fischer",
-    "Weber",
-    "Meyer",
-    "Wagner",
-    "Becker",
-    "Schulz",
-    "Hoffmann",
-    "Koch",
-    "Richter",
-    "Klein",
-    "Wolf",
+    *GERMAN_SURNAMES,
     "Schröder",
     "Neumann",
     "Schwarz",
