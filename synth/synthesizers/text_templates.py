@@ -1,14 +1,15 @@
 """Short free text learned as its templates, written back with digits no real value has.
 
 A categorical column flagged ``templated`` (:mod:`synth.schema.text_templates`: a ledger's purpose of payment) is
-read as its templates, "Rechnung 4711" as "Rechnung #####". The shared fit of every model without a privacy
+read as its templates, "Rechnung 4711" as "Rechnung ####". The shared fit of every model without a privacy
 guarantee (:meth:`synth.synthesizers.base.Synthesizer._fit_all`) then, before anything is learned:
 
 * keeps a template only when at least k people hold it (k = ``min_category_rows``; rows where the fit knows no
   person, :func:`synth.synthesizers.rare_categories.rare_categories`), and only when its digits can be redrawn
-  (every real value of it has digits where it has placeholders, and unused endings exist); every other value
-  becomes one "(other)" (:data:`RARE_LABEL`), so a value held by one person ("Überweisung an J. Meier",
-  "Zahlung an Dr. Xaver Quandt 99812") reaches neither the model nor its file;
+  (:func:`synth.schema.text_templates.digit_format`, which detection asks too: every real value of it has digits
+  where it has placeholders, or every one a literal "#" there, as "Ticket #4711" does, and unused endings exist);
+  every other value becomes one "(other)" (:data:`RARE_LABEL`), so a value held by one person ("Überweisung an
+  J. Meier", "Zahlung an Dr. Xaver Quandt 99812") reaches neither the model nor its file;
 * for each kept template with placeholders, a same-width format of its digits with endings no real value of that
   template has (:func:`synth.generated_shapes.same_width_format`, the generated keys' scheme): the file keeps the
   width, the ending length and some unused endings, nothing a real value holds;
