@@ -12,12 +12,12 @@ in a few languages or covering 28 or more of the 31 days) and a month column (mo
 English, German, French, Spanish, Italian, Portuguese or Dutch, or whole numbers within 1–12 named like a month)
 give every (day, month) past the month's length as a :class:`~synth.synthesizers.zero_pairs.ZeroPair` of the
 model's ``calendar_pairs_``, read with its zero pairs by :func:`~synth.synthesizers.zero_pairs.model_zeros`: kept
-plain and conditioned by the same redraw (:func:`synth.synthesizers.row_orders.keep_orders`). CART, Pruned CART and
-the copula keep them only where every real row is a date of a leap year (a table whose rows hold "31 jun" has a
-reason of its own, or bad data the user should see again), and the 29th of February only where no real row holds
-it. The DP network keeps them from its schema's names and its released labels alone (:func:`public_calendar_pairs`:
-no row read, post-processing): the 30th and 31st of February and the 31st of the short months, never the 29th,
-which only the rows could allow or forbid.
+plain and conditioned by the same redraw (:func:`synth.synthesizers.row_orders.keep_orders`). CART, Pruned CART,
+the copula and the independent marginals keep them only where every real row is a date of a leap year (a table
+whose rows hold "31 jun" has a reason of its own, or bad data the user should see again), and the 29th of February
+only where no real row holds it. The DP network keeps them from its schema's names and its released labels alone
+(:func:`public_calendar_pairs`: no row read, post-processing): the 30th and 31st of February and the 31st of the
+short months, never the 29th, which only the rows could allow or forbid.
 """
 
 from __future__ import annotations
@@ -179,10 +179,11 @@ def _past_length(day: str, month: str, labels: Mapping[Any, int], february_29: b
 def find_calendar(
     data: pd.DataFrame, schema: Schema, skip: Iterable[str] = (), ignore: Iterable[Any] = ()
 ) -> tuple[ZeroPair, ...]:
-    """The calendar pairs of ``data`` (``calendar_pairs_`` of CART, Pruned CART and the copula): for each day
-    column and its month column (not in ``skip``, columns an exact rule computes), every (day, month label) past
-    the month's length, when every training row with both present is a date of a leap year; the 29th of February
-    only when no row holds it. ``ignore``: labels that stand for no month (the rare-category bucket)."""
+    """The calendar pairs of ``data`` (``calendar_pairs_`` of CART, Pruned CART, the copula and the independent
+    marginals): for each day column and its month column (not in ``skip``, columns an exact rule computes), every
+    (day, month label) past the month's length, when every training row with both present is a date of a leap year;
+    the 29th of February only when no row holds it. ``ignore``: labels that stand for no month (the rare-category
+    bucket)."""
     left = set(skip)
     names = [s.name for s in schema if s.name in data and s.name not in left]
     kinds = {s.name: s.kind for s in schema}

@@ -1,14 +1,15 @@
 """Short free text learned as its templates, written back with digits no real value has.
 
 A categorical column flagged ``templated`` (:mod:`synth.schema.text_templates`: a ledger's purpose of payment) is
-read as its templates, "Rechnung 4711" as "Rechnung #####". The shared fit of every model without a privacy
+read as its templates, "Rechnung 4711" as "Rechnung ####". The shared fit of every model without a privacy
 guarantee (:meth:`synth.synthesizers.base.Synthesizer._fit_all`) then, before anything is learned:
 
 * keeps a template only when at least k people hold it (k = ``min_category_rows``; rows where the fit knows no
   person, :func:`synth.synthesizers.rare_categories.rare_categories`), and only when its digits can be redrawn
-  (every real value of it has digits where it has placeholders, and unused endings exist); every other value
-  becomes one "(other)" (:data:`RARE_LABEL`), so a value held by one person ("Überweisung an J. Meier",
-  "Zahlung an Dr. Xaver Quandt 99812") reaches neither the model nor its file;
+  (:func:`synth.schema.text_templates.digit_format`, which detection asks too: every real value of it has digits
+  where it has placeholders, or every one a literal "#" there, as "Ticket #4711" does, and unused endings exist);
+  every other value becomes one "(other)" (:data:`RARE_LABEL`), so a value held by one person ("Überweisung an
+  J. Meier", "Zahlung an Dr. Xaver Quandt 99812") reaches neither the model nor its file;
 * for each kept template with placeholders, a same-width format of its digits with endings no real value of that
   template has (:func:`synth.generated_shapes.same_width_format`, the generated keys' scheme): the file keeps the
   width, the ending length and some unused endings, nothing a real value holds;
@@ -34,17 +35,27 @@ import pandas as pd
 
 from synth.generated_formats import disjoint_template
 from synth.generated_keys import _Plan, draw_keys
-from synth.generated_shapes import fill_same_width, same_width_format
+from synth.generated_shapes import UNIQUE_SHARE, fill_same_width, same_width_format
 from synth.schema import ColumnKind, Schema
-from synth.schema.text_templates import MIN_FILLED_DIGITS, digit_positions, is_template, templates_of
+from synth.schema.text_templates import (
+    MIN_FILLED_DIGITS,
+    digit_format,
+    digit_positions,
+    is_template,
+    placeholder_positions,
+    templates_of,
+)
 from synth.synthesizers import persist
 from synth.synthesizers.rare_categories import RARE_LABEL, rare_categories
 
 _DIGITS = frozenset("0123456789")
-#: The keys of a stored digit format (:func:`synth.generated_shapes.same_width_format` without slot characters).
+#: The keys of a stored digit format (:func:`synth.generated_shapes.same_width_format` without slot characters)...
 _FILL_KEYS = frozenset({"template", "tail", "suffixes"})
-#: The keys of the stored "(other)" plan (an identifier plan's, :meth:`synth.generated.GeneratedColumns.fit`).
-_OTHER_KEYS = frozenset({"numeric", "template", "same_width", "above"})
+#: ... and the one it has when some places of its template are a literal "#" ("Ticket #4711").
+_LITERAL_KEY = "literal"
+#: The keys of the stored "(other)" plan (an identifier plan's, :meth:`synth.generated.GeneratedColumns.fit`; a
+#: repeated key's count of distinct values and rows).
+_OTHER_KEYS = frozenset({"numeric", "template", "same_width", "above", "distinct", "rows"})
 
 
 @dataclass(frozen=True)
@@ -56,7 +67,9 @@ class TextTemplates:
         templates: its kept templates with placeholders ("Rechnung #####"); templates without are categories the
             model draws as they are.
         fills: for each of ``templates``, the same-width format of its digits: ``{"template": "99999", "tail",
-            "suffixes"}``, the endings no real value of that template has.
+            "suffixes"}``, the endings no real value of that template has, and ``"literal"``, the places of the
+            template that are a ``#`` of the text's own ("Ticket #4711"), when it has any
+            (:func:`synth.schema.text_templates.digit_format`).
         other: how "(other)" is regenerated (an identifier plan), or None when no value was pooled.
     """
 
@@ -99,10 +112,9 @@ def pool_templates(
         kept, fills, unfillable = [], [], set()
         present = templates.notna().to_numpy()
         for template, rows in templates[present].groupby(templates[present], sort=True).groups.items():
-            positions = digit_positions(str(template))
-            if template in rare or template == RARE_LABEL or not len(positions):
+            if template in rare or template == RARE_LABEL or not len(digit_positions(str(template))):
                 continue
-            fill = _digit_format(raw.loc[rows].astype(str), positions)
+            fill = digit_format(raw.loc[rows].astype(str), str(template))  # (detection asks the same)
             if fill is None:
                 unfillable.add(template)
                 continue
@@ -130,30 +142,21 @@ def with_pooled(
     return tuple(sorted(merged, key=lambda x: (-x[1], x[0])))
 
 
-def _digit_format(values: pd.Series, positions: np.ndarray) -> dict[str, Any] | None:
-    """The same-width format of the digits ``values`` (one template's real values) hold at ``positions``, with
-    endings none of them has; None when a value holds something else there ("Ticket #4711" beside
-    "Ticket 12345": one template, a literal # where the other has a digit) or no ending is free."""
-    width = int(positions.max()) + 1
-    if values.str.len().min() < width:
-        return None
-    codes = np.array(values.tolist()).view(np.uint32).reshape(len(values), -1)[:, positions]
-    if not np.all((codes >= ord("0")) & (codes <= ord("9"))):
-        return None
-    digits = pd.Series(np.ascontiguousarray(codes).view(f"<U{len(positions)}").ravel(), dtype=object)
-    fill = same_width_format(digits, base="9" * len(positions))
-    return None if fill is None else {key: fill[key] for key in ("template", "tail", "suffixes")}
-
-
 def _other_plan(name: str, pooled: pd.Series, present: pd.Series) -> _Plan:
-    """How "(other)" is drawn: as an identifier in the pooled values' format, none of the column's real values."""
+    """How "(other)" is drawn: as an identifier in the pooled values' format, none of the column's real values, and
+    repeated as the pooled values are (a repeated key's ``distinct`` and ``rows``, counts only). Drawn unique, the
+    ledger's 283 "(other)" rows of a 4,000-row sample needed more values than "Darlehen Rate 999" holds, and the
+    format was widened to "Darlehen Rate 636-9" on every one of them."""
     pooled_text, real = pooled.astype(str), present.astype(str)
-    detail = {
+    detail: dict[str, Any] = {
         "numeric": False,
         "template": disjoint_template(pooled_text, real),
         "same_width": same_width_format(pooled_text, real),
         "above": None,
     }
+    distinct = int(pooled_text.nunique())
+    if distinct < UNIQUE_SHARE * len(pooled_text):
+        detail.update(distinct=distinct, rows=len(pooled_text))
     return _Plan(name, ColumnKind.IDENTIFIER, 0.0, detail)
 
 
@@ -185,8 +188,9 @@ def fill_templates(frame: pd.DataFrame, states: Sequence[TextTemplates], rng: np
 
 
 def _filled(template: str, fill: dict[str, Any], n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` copies of ``template`` with its placeholders replaced by digits drawn from ``fill``."""
-    positions = digit_positions(template)
+    """``n`` copies of ``template`` with its placeholders replaced by digits drawn from ``fill`` (its literal
+    ``#`` kept)."""
+    positions = placeholder_positions(template, fill.get(_LITERAL_KEY, ()))
     digits = np.array(fill_same_width(fill, n, rng).tolist(), dtype=f"<U{len(positions)}")
     chars = np.full(n, template, dtype=f"<U{len(template)}").view(np.uint32).reshape(n, len(template)).copy()
     chars[:, positions] = digits.view(np.uint32).reshape(n, len(positions))
@@ -212,15 +216,29 @@ def check_templates(model: Any) -> None:
         for template, fill in zip(state.templates, state.fills, strict=False) if ok else ():
             if not (is_template(template) and len(digit_positions(template)) >= MIN_FILLED_DIGITS):
                 raise persist.ModelFileError(f"{state.name}: {template!r:.80} is not a template a fit writes")
-            if not _is_fill(fill, len(digit_positions(template))):
+            if not _is_fill(fill, template):
                 raise persist.ModelFileError(f"{state.name}: the digits of {template!r:.80} are not what a fit keeps")
         if not ok or not _is_other(state.other, state.name):
             raise persist.ModelFileError(f"{state.name}: its text templates are not what a fit writes")
 
 
-def _is_fill(fill: Any, width: int) -> bool:
-    """A digit format :func:`_digit_format` writes for ``width`` placeholders."""
-    if not isinstance(fill, dict) or set(fill) != _FILL_KEYS or fill["template"] != "9" * width:
+def _is_fill(fill: Any, template: str) -> bool:
+    """A digit format :func:`~synth.schema.text_templates.digit_format` writes for ``template``: its literal places,
+    if any, are places of its placeholder runs, at least :data:`MIN_FILLED_DIGITS` left for digits."""
+    if not isinstance(fill, dict) or set(fill) not in (_FILL_KEYS, _FILL_KEYS | {_LITERAL_KEY}):
+        return False
+    literal = fill.get(_LITERAL_KEY, ())
+    positions = digit_positions(template)
+    if _LITERAL_KEY in fill and not (
+        isinstance(literal, list)
+        and literal
+        and all(type(i) is int for i in literal)
+        and literal == sorted(set(literal))
+        and set(literal) <= set(positions.tolist())
+    ):
+        return False
+    width = len(positions) - len(literal)
+    if width < MIN_FILLED_DIGITS or fill["template"] != "9" * width:
         return False
     tail, suffixes = fill["tail"], fill["suffixes"]
     if isinstance(tail, bool) or not isinstance(tail, int) or not 1 <= tail < width:
@@ -247,4 +265,14 @@ def _is_other(plan: Any, name: str) -> bool:
         and isinstance(detail.get("template"), str)
         and detail.get("above") is None
         and (detail.get("same_width") is None or isinstance(detail["same_width"], dict))
+        and _is_repeat(detail)
     )
+
+
+def _is_repeat(detail: dict[str, Any]) -> bool:
+    """No repeat counts, or both as :func:`_other_plan` writes them: whole numbers, 1 ≤ distinct ≤ rows."""
+    if "distinct" not in detail and "rows" not in detail:
+        return True
+    distinct, rows = detail.get("distinct"), detail.get("rows")
+    whole = all(type(v) is int for v in (distinct, rows))
+    return whole and 1 <= int(distinct) <= int(rows)  # type: ignore[arg-type]

@@ -66,11 +66,12 @@ def test_each_problem_of_a_messy_table_is_found(messy: pd.DataFrame, messy_repor
     report = messy_report
     assert report.n_rows == len(messy) and report.n_columns == messy.shape[1]
     assert {c for _, cols, _ in findings(report, "identifier") for c in cols} == {"row_id", "ticket"}
-    # "city 123" is short text in word patterns ("city ###"): the audit says what the fit learns of it, and counts
-    # no raw-value cardinality against it.
-    assert [cols for _, cols, _ in findings(report, "templated")] == [("city",)]
-    (high,) = findings(report, "high_cardinality")
-    assert high[1] == ("zip",) and f"{messy['zip'].nunique():,} distinct values" in high[2]
+    # "city 123" is no short text in word patterns: 59% of its rows are "city ###", all of whose 900 numbers are
+    # taken, so no digits can be redrawn and a fit would pool them; detection counts what a fit keeps (35%), so the
+    # audit warns of its 1,288 values instead of promising patterns.
+    assert findings(report, "templated") == []
+    high = {cols: detail for _, cols, detail in findings(report, "high_cardinality")}
+    assert set(high) == {("city",), ("zip",)} and f"{messy['zip'].nunique():,} distinct values" in high[("zip",)]
     severity, columns, detail = findings(report, "integer_dates")[0]
     assert (severity, columns) == ("warning", ("ymd",)) and "YYYYMMDD" in detail
     assert findings(report, "leading_zeros")[0][1] == ("zip",)
