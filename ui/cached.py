@@ -140,7 +140,9 @@ def _page_discriminator(context: EvaluationContext) -> DiscriminatorResult:
 
 
 def _page_distributions(context: EvaluationContext) -> tuple[ColumnDistribution, ...]:
-    return column_distributions(context.train, context.synthetic, context.holdout, schema=context.schema)
+    return column_distributions(
+        context.train, context.synthetic, context.holdout, schema=context.schema, person_column=context.people
+    )
 
 
 def _page_columns_section(context: EvaluationContext) -> bool:
@@ -211,9 +213,16 @@ def run_distributions(key: str, _context: EvaluationContext) -> tuple[ColumnDist
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=64)
 def pair(
-    key: str, column_x: str, column_y: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: synth.Schema
+    key: str,
+    column_x: str,
+    column_y: str,
+    _train: pd.DataFrame,
+    _synthetic: pd.DataFrame,
+    schema: synth.Schema,
+    person: str | None = None,
 ) -> PairView:
-    return pair_view(_train, _synthetic, column_x, column_y, schema=schema)
+    """Two columns binned for the pair explorer; ``person`` (the split's): axes end inside the extreme people."""
+    return pair_view(_train, _synthetic, column_x, column_y, schema=schema, person_column=person)
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Looking for orders the real table keeps…", max_entries=16)

@@ -162,6 +162,7 @@ def report(
         focus=focus,
         options=ReportOptions(k=k, include_real_rows=include_real_rows),
         extra={"card": card.to_dict(), "manifest": manifest},
+        person_column=split_by,
     )
     return (
         built.html.encode("utf-8"),

@@ -21,6 +21,7 @@ from synth.audit.coarser_codes import CoarserCode, apply_offer
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.reference import RealReference
+from synth.schema.inference import with_people_ranges
 from ui import cached
 from ui.background import inline as background_inline
 from ui.privacy_job import PrivacyJob
@@ -148,6 +149,8 @@ def set_table(name: str, df: pd.DataFrame, *, table_id: str | None = None) -> Da
     # Rows that repeat a person (a patient's visits) are split by person: the holdout is people never seen.
     people = cached.entity_candidates(df, schema)
     by = people[0].column if people else None
+    if by is not None:  # the ranges the reasons state, read over people (found after the kinds)
+        schema = with_people_ranges(df, schema, by)
     train, holdout = cached.split(df, DEFAULT_HOLDOUT, DEFAULT_SPLIT_SEED, by)
     ds = Dataset(name=name, df=df, schema=schema, train=train, holdout=holdout, id=table_id or _new_id(), split_by=by)
     st.session_state["dataset"] = ds
@@ -176,7 +179,11 @@ def set_split(holdout_share: float, seed: int, by: str | None = None) -> Dataset
     if (holdout_share, seed, by) == (ds.holdout_share, ds.split_seed, ds.split_by):
         return ds
     train, holdout = cached.split(ds.df, holdout_share, seed, by)
-    new = replace(ds, train=train, holdout=holdout, holdout_share=holdout_share, split_seed=seed, split_by=by)
+    # Another person (or none): the ranges the reasons state are read over them.
+    schema = ds.schema if by == ds.split_by else with_people_ranges(ds.df, ds.schema, by)
+    new = replace(
+        ds, schema=schema, train=train, holdout=holdout, holdout_share=holdout_share, split_seed=seed, split_by=by
+    )
     st.session_state["dataset"] = new
     _discard_derived()
     return new

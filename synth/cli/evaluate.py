@@ -67,7 +67,9 @@ def _html_builder() -> Any:
             person_column=person_column,
         )
         result = finish([external.run], settings)
-        report = build_report(name=name, data=real, schema=schema, train=real, holdout=holdout, result=result)
+        report = build_report(
+            name=name, data=real, schema=schema, train=real, holdout=holdout, result=result, person_column=person_column
+        )
         return str(report.html)
 
     return build

@@ -97,17 +97,30 @@ verdict: the Privacy page's, in full, is)."""
 RISK_PARTS = {
     "closeness": "closeness excess",
     "membership": "membership advantage, 2·(AUC − 0.5) over rows",
+    "membership_people": "membership advantage, 2·(AUC − 0.5) over people",
     "singling_out": "singling out",
     "linkability": "linkability",
     "inference": "inference",
 }
-"""Each part of :attr:`TableEvaluation.privacy_risk` in words, by the key of the verdict's criterion that judges it."""
+"""Each part of :attr:`TableEvaluation.privacy_risk` in words, by the key of the verdict's criterion that judges it
+(membership over people: judged by the membership criterion too, :func:`_criterion`)."""
+
+
+def _criterion(key: str) -> str:
+    """The verdict's criterion that judges the risk part ``key``."""
+    return "membership" if key == "membership_people" else key
 
 
 def _risk_parts(privacy: Any, attacks: Any) -> list[tuple[str, float, float, float]]:
-    """(verdict criterion, value, low, high) of each part of the privacy risk, one list for the risk and its range:
-    closeness excess (its Wilson interval), membership advantage ``2·(AUC − 0.5)`` (DeLong), and per WP216
-    criterion the worst measured attack (highest value, highest ends); each clipped at 0."""
+    """(part, value, low, high) of each part of the privacy risk, one list for the risk and its range: closeness
+    excess (its Wilson interval), membership advantage ``2·(AUC − 0.5)`` (DeLong over rows; with a person column,
+    the attack over people too, its bootstrap interval), and per WP216 criterion the worst measured attack
+    (highest value, highest ends); each clipped at 0.
+
+    Over rows, a member is a row: a patient's eight visits are eight members. One visit copied of every fifth of
+    1,050 training patients read a row advantage of 0.016 and an advantage over people of 0.174 (0.092–0.242),
+    which the verdict's membership criterion judges (:mod:`synth.evaluation.privacy.verdict`); the highest risk
+    read rows alone and named the closeness excess, 1.9% (``tests/unit/test_people_ends.py``)."""
     parts: list[tuple[str, float, float, float]] = []
     if privacy is not None:
         low, high = privacy.dcr_share_full_excess_interval
@@ -116,6 +129,12 @@ def _risk_parts(privacy: Any, attacks: Any) -> list[tuple[str, float, float, flo
         if mia is not None:
             value, low, high = (max(2 * (float(a) - 0.5), 0.0) for a in (mia.auc.value, mia.auc.low, mia.auc.high))
             parts.append(("membership", value, low, high))
+            head = None if mia.people is None else mia.people.headline
+            if head is not None:
+                value, low, high = (
+                    max(float(a), 0.0) for a in (head.advantage, head.advantage_low, head.advantage_high)
+                )
+                parts.append(("membership_people", value, low, high))
     if attacks is not None:
         for criterion in ("singling_out", "linkability", "inference"):
             risks = [r.risk for r in attacks.results if r.criterion == criterion and r.measured]
@@ -325,7 +344,7 @@ class TableEvaluation:
             return ""
         key = max(parts, key=lambda p: p[1])[0]
         note = f"from {RISK_PARTS[key]}"
-        judged = None if self.verdict is None else self.verdict.get(key)
+        judged = None if self.verdict is None else self.verdict.get(_criterion(key))
         if judged is not None:
             note += f", which the verdict reads {judged.level} (thresholds: {judged.threshold})"
         return note

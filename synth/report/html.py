@@ -23,6 +23,7 @@ import pandas as pd
 from plotly.offline import get_plotlyjs
 
 from synth.audit import AuditReport
+from synth.evaluation.people import people_column
 from synth.evaluation.results import to_jsonable
 from synth.plots.race import pareto_scatter
 from synth.report.card import params_text
@@ -42,6 +43,7 @@ from synth.report.sections import (
 from synth.report.sections import _num as _num  # re-exported: it lived here
 from synth.report.suppression import DEFAULT_K
 from synth.schema import Schema, coerce_to_schema
+from synth.schema.entities import FIND_PERSON, PersonColumn
 
 SECTIONS = (
     "summary",
@@ -210,6 +212,7 @@ def build_report(
     focus: str | None = None,
     options: ReportOptions | None = None,
     extra: dict[str, Any] | None = None,
+    person_column: PersonColumn = FIND_PERSON,
 ) -> Report:
     """Write the report of a race (a single run is a race of one).
 
@@ -222,6 +225,8 @@ def build_report(
         focus: the run whose details are shown (the recommended one when omitted).
         options: suppression threshold, real rows, ...
         extra: more JSON to store beside the metrics (e.g. the manifest and the card).
+        person_column: the column naming whose row each real row is (the one the split took; None: each row its
+            own person): the charts' axes end inside the most extreme people, not rows. Found when omitted.
     """
     options = options or ReportOptions()
     fig = _Figures()
@@ -291,7 +296,9 @@ def build_report(
     suppressed = 0
     focus_note = f"<p class='muted'>Details of <b>{_e(label)}</b>.</p>"
     if ev is not None and run is not None:
-        body, suppressed = _fidelity_section(ev, run, train, holdout, schema, options, fig)
+        if person_column is FIND_PERSON:
+            person_column = people_column(train, holdout, schema)
+        body, suppressed = _fidelity_section(ev, run, train, holdout, schema, options, fig, person_column)
         sections["fidelity"] = focus_note + body
         sections["utility"] = focus_note + _utility_section(ev, fig)
         sections["privacy"] = focus_note + _privacy_section(ev, fig)

@@ -109,6 +109,7 @@ def _fidelity_section(
     schema: Schema,
     options: ReportOptions,
     fig: _Figures,
+    person_column: str | None = None,
 ) -> tuple[str, int]:
     fid = ev.fidelity
     if fid is None:
@@ -176,12 +177,15 @@ def _fidelity_section(
     if run.synthetic is not None:
         shown = [c.column for c in cols[: options.max_distributions]]
         # the axes end inside the k most extreme real values too, so no axis states an extreme a blank bar hides
+        # (people, with a person column: one person's many rows at the top are one value)
         dists = column_distributions(
-            train[shown],
+            train,
             run.synthetic[shown],
-            holdout[shown],
+            holdout,
             schema=schema.select(shown),
+            columns=shown,
             tail_rows=max(options.k, TAIL_ROWS),
+            person_column=person_column,
         )
         for dist in dists:
             safe, n = suppress(dist, options.k)

@@ -9,6 +9,7 @@ by their content (:mod:`synth.schema.pii`), whatever the column is called.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -128,12 +129,53 @@ def _range_text(lo: float, hi: float, integral: bool, *, beyond: bool = False) -
     return f"{'mostly' if beyond else 'about'} {written(lo)} … {written(hi)}"
 
 
-def _shown_range(values: np.ndarray, integral: bool) -> str:
+def _shown_range(values: np.ndarray, integral: bool, people: np.ndarray | None = None) -> str:
     """A measured column's range in words, read between the values :data:`~synth.schema.shared_range.TAIL_ROWS`
     rows share at each end: rounded to two significant digits, the maximum still named one person's value (the
-    one salary of 9,876,543 read "about 23,000 … 9,900,000" in every shared report's JSON)."""
-    lo, hi = shared_ends(values)
+    one salary of 9,876,543 read "about 23,000 … 9,900,000" in every shared report's JSON). ``people`` (each
+    value's person): that many people, not rows (:func:`~synth.schema.shared_range.shared_ends`)."""
+    lo, hi = shared_ends(values, people=people)
     return _range_text(lo, hi, integral, beyond=bool(values.min() < lo or values.max() > hi))
+
+
+#: The range a measured column's reason states (:func:`_shown_range`), as :func:`_range_text` writes it: a number
+#: ends at ")", ", ", "; " or the end, so the thousands separators of "23,000" stay inside it.
+_SHOWN_RANGE = re.compile(r"(?:about|mostly) \S+ … \S+?(?=\)|, |; |$)")
+#: The starts of the reasons :func:`_infer_numeric` gives a measured column, whole numbers first.
+_MEASURED = ("whole numbers only (", "numbers with fractions (")
+
+
+def with_people_ranges(df: pd.DataFrame, schema: Schema, person_column: str | None) -> Schema:
+    """``schema`` with the range each measured column's reason states read over people: between the values at
+    least :data:`~synth.schema.shared_range.TAIL_ROWS` people of ``person_column`` reach (None: rows, as
+    :func:`infer_schema` reads them).
+
+    The person is found after the kinds (:func:`synth.schema.entities.entity_column` reads them), so the reasons
+    are worded again once it is known, here: only the range of a reason :func:`infer_schema` wrote for a number
+    column of ``df`` (a reason the user wrote is theirs), from the column's values. One employee's 15 payslips at
+    the one top salary were the 15 largest rows: read over rows, the reason stated that salary (session 30).
+    """
+    people = None
+    if person_column is not None and person_column in df.columns:
+        people = df[person_column].to_numpy(dtype=object)
+    specs = []
+    for spec in schema:
+        column = df[spec.name] if spec.name in df.columns else None
+        measured = spec.kind in (ColumnKind.DISCRETE, ColumnKind.CONTINUOUS) and spec.reason.startswith(_MEASURED)
+        if column is None or not measured or not pd.api.types.is_numeric_dtype(column.dtype):
+            specs.append(spec)
+            continue
+        values = column.to_numpy(dtype=float)
+        finite = np.isfinite(values)
+        if not finite.any():
+            specs.append(spec)
+            continue
+        whose = None if people is None else people[finite]
+        shown = _shown_range(values[finite], spec.reason.startswith(_MEASURED[0]), whose)
+        found = _SHOWN_RANGE.search(spec.reason)
+        reason = spec.reason if found is None else spec.reason[: found.start()] + shown + spec.reason[found.end() :]
+        specs.append(dataclasses.replace(spec, reason=reason))
+    return Schema(tuple(specs))
 
 
 def infer_column(series: pd.Series, *, sample_size: int = SAMPLE_SIZE, seed: int = 0) -> ColumnSpec:
@@ -403,13 +445,17 @@ def _infer_text(
     return spec(ColumnKind.CATEGORICAL, reason)
 
 
-def infer_schema(df: pd.DataFrame, *, sample_size: int = SAMPLE_SIZE, seed: int = 0) -> Schema:
+def infer_schema(
+    df: pd.DataFrame, *, sample_size: int = SAMPLE_SIZE, seed: int = 0, person_column: str | None = None
+) -> Schema:
     """Infer the kind of every column of ``df``.
 
     Args:
         df: a table as read by :func:`synth.read_table`.
         sample_size: pattern checks look at a seeded random sample of this many values per column.
         seed: seed of those samples.
+        person_column: the column naming whose row each row is (a patient's visits), when known: the ranges
+            the reasons state are read over people (:func:`with_people_ranges`). None: over rows.
 
     Returns:
         A :class:`Schema` in the column order of ``df``; no column is flagged sensitive or quasi-identifier
@@ -421,7 +467,8 @@ def infer_schema(df: pd.DataFrame, *, sample_size: int = SAMPLE_SIZE, seed: int 
     """
     check_frame(df)
     specs = [infer_column(df[c], sample_size=sample_size, seed=seed) for c in df.columns]
-    return Schema(tuple(with_pointing_keys(df, specs)))  # manager_id → employee_id: a key, not a category
+    schema = Schema(tuple(with_pointing_keys(df, specs)))  # manager_id → employee_id: a key, not a category
+    return schema if person_column is None else with_people_ranges(df, schema, person_column)
 
 
 def suggest_flags(schema: Schema) -> dict[str, tuple[bool, bool]]:

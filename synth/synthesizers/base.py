@@ -37,6 +37,7 @@ from synth.io.errors import TableReadError
 from synth.io.frame_checks import check_frame
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.schema import ColumnKind, Schema, SchemaMismatchError, coerce_to_schema, conform, infer_schema
+from synth.schema.inference import with_people_ranges
 from synth.synthesizers import conditions as _conditions
 from synth.synthesizers import persist
 from synth.synthesizers.column_domain import ColumnDomain
@@ -157,6 +158,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
             check_frame(df, None if schema is None else set(schema.names))
         except TableReadError as exc:
             raise SynthesizerError(str(exc)) from exc
+        inferred = schema is None
         if schema is None:
             schema = infer_schema(df)
         missing = [c for c in schema.names if c not in df.columns]
@@ -171,6 +173,8 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         if self.guarantee is None:
             person_column = person_column_of(df, schema, person_column)
             people = person_codes(df, person_column)
+            if inferred and person_column is not None:  # the model's own schema: its reasons' ranges over people
+                schema = with_people_ranges(df, schema, person_column)
         else:  # short texts' templates and their shares are the rows': under a guarantee, identifiers as before
             schema = as_identifiers(schema)
         # Short texts as their templates ("Rechnung ####"), those held by fewer than k people pooled as "(other)";

@@ -79,14 +79,18 @@ def within_leaves(
     short of ``smooth_below`` people keeps its column band. Counted in rows, a patient who came at 09:37 on 12
     visits, a minute no one else's visit had, kept 09:37 as a point of Pruned CART's leaves: 100–138 of 20,000
     synthetic visits at 09:37 over four seeded tables, where the median minute had 32 (CART: 25–48). Counted in
-    people: 33–47 (CART 19–36), ``tests/unit/test_person_leaves.py``. A leaf's group still ends at two of its own
-    values, which are common in rows but may be held by fewer people.
+    people: 33–47 (CART 19–36), ``tests/unit/test_person_leaves.py``. The values a leaf pools are those the
+    column holds on ``smooth_below`` people too, so a leaf's band ends on a value that many people hold: counted
+    in rows, that patient's 09:37 (common in rows, banded by the column rule) was pooled in its leaf and ended the
+    band of 11 of CART's donors, whose low end plus width in the model file read 09:37 exactly (session 30).
     """
     values = np.asarray(values, dtype=np.float64)
     low, width = smoothing_ranges(values, smooth_below, people)
     if smooth_below <= 1 or len(values) == 0:
         return low, width
-    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    uniq, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    if people is not None:  # a value on one person's many rows keeps its column band: no leaf band ends on it
+        counts = held_by(inverse.ravel(), len(uniq), people)
     common = counts[inverse.ravel()] >= smooth_below
     order = np.argsort(leaf, kind="stable")
     ends = np.flatnonzero(np.diff(leaf[order])) + 1

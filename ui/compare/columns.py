@@ -195,7 +195,7 @@ def associations(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, res
             return
         b_default = first.column_b if first and first.column_b in others else others[0]
         b = right.selectbox("against", others, index=others.index(b_default), key="pair_b", persist_state="page")
-        view = cached.pair(run_key, a, b, ds.train, syn.df, ds.schema)
+        view = cached.pair(run_key, a, b, ds.train, syn.df, ds.schema, ds.split_by)
         fig = figures.once(context, f"pair:{a!r}:{b!r}", lambda: plots.pair_figure(view))
         charts.plotly_chart(fig, key="pair_view", config={"displayModeBar": False})
         try:

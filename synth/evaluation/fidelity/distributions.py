@@ -190,7 +190,11 @@ def _nice_step(raw: float, whole: bool = False) -> float:
 
 
 def _numeric_edges(
-    parts: Sequence[np.ndarray], kind: ColumnKind, n_bins: int, tail_rows: int
+    parts: Sequence[np.ndarray],
+    kind: ColumnKind,
+    n_bins: int,
+    tail_rows: int,
+    people: Sequence[np.ndarray] | None = None,
 ) -> tuple[np.ndarray, bool]:
     """Bin edges for one numeric column, and whether values beyond them were folded into the end bins.
 
@@ -200,12 +204,18 @@ def _numeric_edges(
     value, the one 1.5M salary, even where the report blanked that person's bar, and squeezed every other bar into a
     corner); the end bins hold every value beyond, synthetic ones too. Edges are round numbers (a step of 1, 2, 2.5
     or 5 times a power of ten, rounded outwards), so no edge states a real row's value and each end bin holds at
-    least ``tail_rows`` real rows."""
+    least ``tail_rows`` real rows. ``people`` (the person of each value of the real parts, training first): the ends
+    are shared by that many people, not rows (one employee's 15 payslips at the top salary ended the axis there)."""
     finite = [p[np.isfinite(p)] for p in parts]
     both = np.concatenate(finite) if any(len(f) for f in finite) else np.zeros(1)
     real_parts = [finite[0], *finite[2:]]
     real = np.concatenate(real_parts) if any(len(f) for f in real_parts) else both
-    lo, hi = shared_ends(real, tail_rows) if tail_rows > 0 else (float(real.min()), float(real.max()))
+    whose = None
+    if people is not None:
+        held = [parts[0], *parts[2:]]
+        whose = np.concatenate([np.asarray(w, dtype=object)[np.isfinite(p)] for w, p in zip(people, held, strict=True)])
+        whose = whose if len(whose) == len(real) else None  # (no real value: the synthetic ones span the axis)
+    lo, hi = shared_ends(real, tail_rows, whose) if tail_rows > 0 else (float(real.min()), float(real.max()))
     integral = kind is ColumnKind.DISCRETE and bool(np.all(np.floor(both) == both))
     if integral and hi - lo + 1 <= n_bins:
         edges = np.arange(lo - 0.5, hi + 1.5)  # one bin per whole number
@@ -235,6 +245,7 @@ def column_distributions(
     n_bins: int = N_BINS,
     max_categories: int = MAX_CATEGORIES,
     tail_rows: int = TAIL_ROWS,
+    person_column: str | None = None,
 ) -> tuple[ColumnDistribution, ...]:
     """Binned distributions of the modelled columns, for overlaid real | synthetic | holdout charts.
 
@@ -250,6 +261,8 @@ def column_distributions(
         tail_rows: a numeric axis ends inside the real rows' ``tail_rows`` most extreme values at each end (at most
             a 40th of the rows); the end bins, labelled "≤ x" / "≥ y", hold them and any value beyond. A report
             passes its suppression threshold. 0 spans every value.
+        person_column: the column of ``real`` and ``holdout`` naming whose row each row is (a patient's visits),
+            when known: an axis ends inside the ``tail_rows`` most extreme people, not rows.
 
     Returns:
         One :class:`ColumnDistribution` per column, in schema order.
@@ -267,6 +280,7 @@ def column_distributions(
     frames = [coerce_to_schema(real[names], sub), coerce_to_schema(synthetic[names], sub)]
     if holdout is not None:
         frames.append(coerce_to_schema(holdout[names], sub))
+    people = _real_people([real, *([] if holdout is None else [holdout])], person_column)
     out = []
     for name in names:
         kind = schema[name].kind
@@ -276,7 +290,7 @@ def column_distributions(
         missing = [float(s.isna().mean()) if len(s) else 0.0 for s in series]
         if kind in NUMERIC_KINDS:
             values = [numeric_values(s, kind) for s in series]
-            edges, beyond = _numeric_edges(values, kind, n_bins, tail_rows)
+            edges, beyond = _numeric_edges(values, kind, n_bins, tail_rows, people)
             centers = (edges[:-1] + edges[1:]) / 2
             shares = []
             for v in values:
@@ -319,6 +333,14 @@ def column_distributions(
             )
         )
     return tuple(out)
+
+
+def _real_people(tables: Sequence[pd.DataFrame], person_column: str | None) -> list[np.ndarray] | None:
+    """The person of each row of the real ``tables`` (training first), or None when no person column is known or
+    a table lacks it. One value in two tables is one person (a split by row puts a person on both sides)."""
+    if person_column is None or any(person_column not in t.columns for t in tables):
+        return None
+    return [t[person_column].to_numpy(dtype=object) for t in tables]
 
 
 def _need_columns(table: pd.DataFrame | None, names: Sequence[str], role: str) -> None:
@@ -387,6 +409,7 @@ def pair_view(
     schema: Schema | None = None,
     n_bins: int = PAIR_BINS,
     max_categories: int = PAIR_CATEGORIES,
+    person_column: str | None = None,
 ) -> PairView:
     """Bin two columns of both tables for a pair chart chosen by their kinds.
 
@@ -398,6 +421,8 @@ def pair_view(
         n_bins: bins per numeric axis of a density.
         max_categories: categories per axis; the rest fold into "all other categories (N)" (a synthesizer's
             own "(other)" value keeps its place).
+        person_column: the column of ``real`` naming whose row each row is, when known: a density's axes end
+            inside the most extreme people, not rows (:func:`column_distributions`).
 
     Returns:
         A :class:`PairView`.
@@ -434,9 +459,10 @@ def pair_view(
 
         # The Compare page's bins, so a whole-number column is binned on whole numbers here too: the pair explorer
         # cut length_of_stay (1–14 days) into 30 bins labelled 0.25, 0.75, 1.25, …, half of them empty.
+        people = _real_people([real], person_column)
         (ex, folded_x), (ey, folded_y) = (
-            _numeric_edges(xs, kx, n_bins, TAIL_ROWS),
-            _numeric_edges(ys, ky, n_bins, TAIL_ROWS),
+            _numeric_edges(xs, kx, n_bins, TAIL_ROWS, people),
+            _numeric_edges(ys, ky, n_bins, TAIL_ROWS, people),
         )
         grids = []
         for x, y in zip(xs, ys, strict=True):
