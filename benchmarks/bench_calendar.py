@@ -37,7 +37,7 @@ import pandas as pd  # noqa: E402
 from benchmarks.bench_zero_pairs import TABLES, _scores  # noqa: E402
 from benchmarks.common import machine, tree_commit, write_results  # noqa: E402
 
-MODELS = ("cart", "pruned_cart", "gaussian_copula", "privbayes")
+MODELS = ("independent", "cart", "pruned_cart", "gaussian_copula", "privbayes")
 PARAMS: dict[str, dict[str, Any]] = {"privbayes": {"epsilon": 3.0, "public_domain": "categories"}}
 RESULTS = ROOT / "benchmarks" / "results" / "calendar.json"
 #: Days in each month of a leap year.
