@@ -71,7 +71,8 @@ def large_run(n_rows: int) -> dict[str, Any]:
     """In a fresh process: sample ``n_rows`` synthetic rows, score them; time and peak memory."""
     import synth
     from synth.evaluation.fidelity.diagnosis import diagnose
-    from synth.evaluation.fidelity.distributions import column_distributions, pair_view
+    from synth.evaluation.fidelity.distributions import column_distributions
+    from synth.evaluation.fidelity.pair_views import pair_view
 
     df = load_adult()
     schema = synth.infer_schema(df)
@@ -126,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     import synth
     from synth.evaluation.fidelity.detection import evaluate_detection
     from synth.evaluation.fidelity.diagnosis import diagnose
-    from synth.evaluation.fidelity.distributions import column_distributions, pair_view
+    from synth.evaluation.fidelity.distributions import column_distributions
+    from synth.evaluation.fidelity.pair_views import pair_view
     from synth.evaluation.fidelity.scores import sdmetrics_quality
     from synth.evaluation.utility.glm import compare_glm
     from synth.evaluation.utility.tstr import evaluate_utility

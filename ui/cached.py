@@ -26,9 +26,10 @@ from synth.evaluation.fidelity import peer_sdmetrics
 from synth.evaluation.fidelity.accuracy import AccuracyResult, evaluate_accuracy
 from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detection
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluate_discriminator
-from synth.evaluation.fidelity.distributions import ColumnDistribution, PairView, column_distributions, pair_view
+from synth.evaluation.fidelity.distributions import ColumnDistribution, column_distributions
 from synth.evaluation.fidelity.missing_groups import GroupBreaks, evaluate_missing_groups
 from synth.evaluation.fidelity.orders import OrderBreaks
+from synth.evaluation.fidelity.pair_views import PairView, pair_view
 from synth.evaluation.fidelity.ranges import RangeBreaks, evaluate_ranges
 from synth.evaluation.fidelity.results import SdmetricsScores
 from synth.evaluation.fidelity.scores import FidelityResult

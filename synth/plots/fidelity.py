@@ -12,7 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from synth.evaluation.fidelity.distributions import ColumnDistribution, PairView, column_distributions
+from synth.evaluation.fidelity.distributions import ColumnDistribution, column_distributions
+from synth.evaluation.fidelity.pair_views import PairView
 from synth.evaluation.fidelity.scores import AssociationMatrix
 from synth.evaluation.results import Interval
 from synth.plots.common import HOLDOUT_COLOR, MAX_CATEGORIES, N_BINS, REAL_COLOR, SYNTH_COLOR, layout, template

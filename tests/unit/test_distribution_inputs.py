@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from synth import infer_schema
 from synth.evaluation.context import ContextError
-from synth.evaluation.fidelity.distributions import column_distributions, pair_view
+from synth.evaluation.fidelity.distributions import column_distributions
+from synth.evaluation.fidelity.pair_views import pair_view
 from synth.plots.fidelity import distribution_figure
 from synth.schema import ColumnKind
 from synth.schema.number_text import NumberFormat, format_numbers, parse_numbers

@@ -13,9 +13,8 @@ from hypothesis import strategies as st
 
 import synth
 from synth.evaluation.fidelity.diagnosis import diagnose, diagnose_column, diagnose_pairs
-from synth.evaluation.fidelity.distributions import column_distributions, pair_view
 from synth.evaluation.fidelity.scores import FIDELITY_METRICS, compare_tables, evaluate_fidelity
-from synth.evaluation.fidelity.segments import Condition, SegmentError, evaluate_segment, parse_conditions, segment_mask
+from synth.evaluation.fidelity.segments import Condition, segment_mask
 from synth.schema import ColumnKind, ColumnSpec, Schema
 
 SCHEMA = Schema(
@@ -307,174 +306,6 @@ def test_a_column_turned_into_the_rare_category_bucket_is_explained_as_such() ->
     )
 
 
-# ----------------------------------------------------------------------------- segments
-
-
-COLUMNS = ["sex", "age", "workclass", "native country"]
-
-
-def test_parse_conditions() -> None:
-    got = parse_conditions("sex = Female and age < 30", COLUMNS)
-    assert got == (Condition("sex", "=", "Female"), Condition("age", "<", 30))
-    got = parse_conditions("workclass in (Private, 'Self-emp-inc') AND native country != 'United States'", COLUMNS)
-    assert got == (
-        Condition("workclass", "in", ("Private", "Self-emp-inc")),
-        Condition("native country", "!=", "United States"),
-    )
-    assert parse_conditions("workclass is missing", COLUMNS) == (Condition("workclass", "is missing"),)
-    assert parse_conditions("  ", COLUMNS) == ()
-    for bad, words in (
-        ("height > 3", "not a column"),
-        ("age 30", "operator"),
-        ("age <", "value is missing"),
-        ("sex = 'Female", "quote"),
-        ("sex = Female and", "empty"),
-    ):
-        with pytest.raises(SegmentError, match=words):
-            parse_conditions(bad, COLUMNS)
-
-
-def test_segment_mask_types_and_errors(adult_small: pd.DataFrame) -> None:
-    schema = synth.infer_schema(adult_small)
-    mask = segment_mask(adult_small, parse_conditions("sex = Female and age < 30", list(adult_small)), schema)
-    expected = (adult_small["sex"] == "Female") & (adult_small["age"] < 30)
-    assert np.array_equal(mask, expected.to_numpy())
-    assert segment_mask(adult_small, [Condition("education_num", "in", (13, 14))], schema).sum() == int(
-        adult_small["education_num"].isin([13, 14]).sum()
-    )
-    with pytest.raises(SegmentError, match="use =, !=, in"):
-        segment_mask(adult_small, [Condition("sex", "<", "F")], schema)
-    with pytest.raises(SegmentError, match="not a number"):
-        segment_mask(adult_small, [Condition("age", ">", "old")], schema)
-
-
-def test_segment_recomputes_inside_and_reports_empty_segments(adult_small: pd.DataFrame) -> None:
-    train, holdout = synth.split(adult_small, 0.3, seed=0)
-    schema = synth.infer_schema(adult_small)
-    seg = evaluate_segment(
-        train,
-        train,
-        parse_conditions("sex = Female and age < 30", list(train)),
-        holdout=holdout,
-        schema=schema,
-        n_bootstrap=0,
-        run_sdmetrics=False,
-    )
-    assert seg.status == "ok" and seg.fidelity is not None and seg.fidelity.reference is not None
-    # The copy of train is scored at the holdout segment's size, as the reference is: draws of train read closer
-    # to train than fresh rows of the same count, never 1.0 as the whole copy would.
-    assert seg.fidelity.n_scored == seg.n_holdout and seg.n_holdout is not None and seg.n_holdout < seg.n_synthetic
-    assert seg.fidelity.reference.overall < seg.fidelity.overall < 1.0
-    assert f"scored at {seg.n_holdout:,} rows each" in seg.message
-    assert "sex" not in [c.column for c in seg.fidelity.columns]  # fixed by the segment
-    assert seg.n_real == seg.n_synthetic and seg.share_real == pytest.approx(seg.share_synthetic)
-    alone = evaluate_segment(
-        train, train, seg.conditions, schema=schema, n_bootstrap=0, run_sdmetrics=False
-    )  # without a holdout nothing is compared with a reference: the copy scores every row, 1.0
-    assert alone.fidelity is not None and alone.fidelity.overall == pytest.approx(1.0)
-    assert alone.fidelity.n_scored is None
-
-    empty = evaluate_segment(train, train, [Condition("age", ">", 500)], holdout=holdout, schema=schema)
-    assert empty.status == "empty" and empty.fidelity is None and "No real or synthetic rows" in empty.message
-    small = evaluate_segment(train, train, [Condition("age", "=", 90)], schema=schema)
-    assert small.status in ("too_small", "empty") and "rows" in small.message
-
-
-# ----------------------------------------------------------------------------- binned views
-
-
-def test_column_distributions_are_shares(adult_small: pd.DataFrame) -> None:
-    train, holdout = synth.split(adult_small, 0.3, seed=0)
-    dists = {d.column: d for d in column_distributions(train, train, holdout)}
-    sex = dists["sex"]
-    assert sum(sex.real) == pytest.approx(1.0) and sex.real == sex.synthetic and sex.holdout is not None
-    band = sex.holdout_band()
-    assert band is not None and all(lo <= h <= hi for lo, h, hi in zip(band[0], sex.holdout, band[1], strict=True))
-    age = dists["age"]
-    assert age.numeric and sum(age.real) == pytest.approx(1.0) and len(age.centers) == len(age.real)
-
-
-def test_pair_views_by_kind(adult_small: pd.DataFrame) -> None:
-    density = pair_view(adult_small, adult_small, "age", "hours_per_week")
-    assert density.view == "density" and np.sum(density.real) == pytest.approx(1.0)
-    box = pair_view(adult_small, adult_small, "age", "sex")
-    assert box.view == "box" and box.column_x == "sex" and {b.category for b in box.boxes_real} == {"Male", "Female"}
-    heat = pair_view(adult_small, adult_small, "sex", "race")
-    assert heat.view == "heatmap" and np.sum(heat.synthetic) == pytest.approx(1.0)
-    with pytest.raises(ValueError, match="two different"):
-        pair_view(adult_small, adult_small, "sex", "sex")
-
-
-def _salaries(seed: int = 0) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    pay = np.round(rng.lognormal(11, 0.35, 3000), 2)
-    pay[17] = 1_530_000.37  # one person far beyond everyone else
-    return pd.DataFrame({"salary": pay, "grade": rng.integers(1, 6, 3000)})
-
-
-def test_a_numeric_axis_never_ends_at_one_persons_value() -> None:
-    """A salary chart whose axis ran to 1.6M put every bar in its first eighth and told anyone reading the report
-    that one person earns about 1.53M, though the report blanked that person's bar."""
-    real = _salaries()
-    train, holdout = synth.split(real, 0.25, seed=0)
-    (dist, _) = column_distributions(train, train, holdout, tail_rows=10)
-    pay = np.sort(real["salary"].to_numpy())
-    top = dist.centers[-1] + dist.width / 2
-    bottom = dist.centers[0] - dist.width / 2
-    assert top < pay[-10] + dist.width and bottom > pay[9] - dist.width  # the axis stops at the 10th value
-    assert top < 400_000  # not a trace of the 1.53M
-    # the end bins hold the values beyond (nothing is lost) and at least 10 real rows each
-    assert sum(dist.real) == pytest.approx(1.0) and sum(dist.holdout or ()) == pytest.approx(1.0)
-    for end in (0, -1):
-        rows = dist.real[end] * dist.n_real + (dist.holdout or ())[end] * (dist.n_holdout or 0)
-        assert round(rows) >= 10
-    assert dist.labels[0].startswith("< ") and dist.labels[-1].startswith("≥ ")
-    # round edges, not a real value: the edge the label states is a multiple of the bin width
-    edge = float(dist.labels[-1].removeprefix("≥ ").replace(",", ""))
-    assert edge not in set(pay) and edge % dist.width == pytest.approx(0, abs=1e-6)
-
-
-def test_folded_end_bins_are_flagged_and_a_category_that_reads_like_one_is_not() -> None:
-    """The figure told folded end bins by their labels ("≥ y"): the distribution now says which bins are folded,
-    so a category called "≥ 50K" (or any label) never reads as one."""
-    from dataclasses import replace
-
-    from synth.evaluation.fidelity.distributions import ColumnDistribution
-    from synth.plots.fidelity import distribution_figure
-
-    def note(dist: ColumnDistribution) -> bool:
-        return "end bars hold every value beyond" in distribution_figure(dist).layout.xaxis.title.text
-
-    train, holdout = synth.split(_salaries(), 0.25, seed=0)
-    (folded, _) = column_distributions(train, train, holdout, tail_rows=10)
-    assert folded.folded_bins == (0, len(folded.labels) - 1) and note(folded)
-    (spanned, _) = column_distributions(train, train, holdout, tail_rows=0)  # the axis spans every value
-    assert spanned.folded_bins == () and not note(spanned)
-    assert not note(replace(spanned, labels=(*spanned.labels[:-1], "≥ 400,000")))  # the flag decides, not the label
-    income = pd.DataFrame({"income": ["< 50K"] * 70 + ["≥ 50K"] * 30})
-    schema = Schema((ColumnSpec("income", ColumnKind.CATEGORICAL),))
-    (category,) = column_distributions(income, income.iloc[::-1], schema=schema)
-    assert category.labels == ("< 50K", "≥ 50K") and category.folded_bins == () and not note(category)
-    assert category.to_dict()["folded_bins"] == [] and folded.to_dict()["folded_bins"] == [0, len(folded.labels) - 1]
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    values=st.lists(st.floats(-1e9, 1e9, allow_nan=False), min_size=1, max_size=300),
-    tail=st.integers(0, 20),
-    whole=st.booleans(),
-)
-def test_binned_shares_keep_every_value_whatever_the_extremes(values: list[float], tail: int, whole: bool) -> None:
-    col = np.round(values) if whole else np.asarray(values)
-    real = pd.DataFrame({"x": col})
-    synthetic = pd.DataFrame({"x": col[::-1] * 3})  # beyond the real range on both sides
-    kind = synth.ColumnKind.DISCRETE if whole else synth.ColumnKind.CONTINUOUS
-    schema = synth.infer_schema(real).with_column("x", kind=kind)
-    (dist,) = column_distributions(real, synthetic, schema=schema, tail_rows=tail)
-    assert sum(dist.real) == pytest.approx(1.0) and sum(dist.synthetic) == pytest.approx(1.0)
-    assert len(dist.labels) == len(dist.centers) == len(dist.real) and np.all(np.diff(dist.centers) > 0)
-
-
 def test_a_wide_tables_pairs_are_those_among_a_seeded_sample_of_columns() -> None:
     """2,000 columns make 2 million pairs: scored with their bootstrap replicates they took 24 GB and the
     evaluation was killed; sdmetrics' report, which scores every pair, alone ran for minutes."""
@@ -568,7 +399,6 @@ def test_a_date_condition_reads_text_dates_in_their_recorded_format() -> None:
     """Session 18 walk: dates kept as text from a decimal-comma CSV ("23.12.2010"). A subgroup by date read each
     table by pandas' guess from its first value: a table starting "05.06.2016" was read month first, so its rows
     landed in the wrong segment or in none."""
-    from synth.evaluation.fidelity.segments import Condition, segment_mask
 
     rng = np.random.default_rng(18)
     days = pd.Timestamp("2005-01-01") + pd.to_timedelta(rng.integers(0, 7_000, 1_000), unit="D")
@@ -679,40 +509,3 @@ def test_lost_categories_read_for_any_column_name(lost: int) -> None:
     message = next(f for f in diagnose_column(real, syn, ColumnKind.CATEGORICAL) if f.check == "lost").message
     words = "1 real category of category never appears" if lost == 1 else "3 real categories of category never appear"
     assert message.startswith(words + " in synthetic"), message
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    low=st.integers(-50, 100_000),
-    span=st.integers(1, 400),
-    n=st.integers(60, 400),
-    seed=st.integers(0, 2**16),
-)
-@example(low=1, span=13, n=400, seed=21)  # the clinic walk's length_of_stay, 1–14 days: 0.25, 0.75, 1.25, …
-def test_a_pair_of_whole_number_columns_is_binned_on_whole_numbers(low: int, span: int, n: int, seed: int) -> None:
-    """The pair explorer cut a whole-number column into 30 equal bins labelled by their centres (0.25, 0.75, …;
-    half of them empty). Its bins now start on whole numbers, and each label names the whole numbers the bin holds:
-    every value lies in the bin whose label covers it, and no label holds a decimal point."""
-    rng = np.random.default_rng(seed)
-    real = pd.DataFrame({"days": rng.integers(low, low + span + 1, n), "other": rng.integers(0, 5, n)})
-    schema = Schema([ColumnSpec("days", ColumnKind.DISCRETE), ColumnSpec("other", ColumnKind.DISCRETE)])
-    view = pair_view(real, real, "days", "other", schema=schema)
-    assert view.view == "density"
-    assert not any("." in label for label in view.x_labels), view.x_labels
-
-    def covers(label: str, value: int) -> bool:
-        text = label.replace(",", "").replace("−", "-")
-        if text.startswith("≤ "):
-            return value <= int(text[2:])
-        if text.startswith("≥ "):
-            return value >= int(text[2:])
-        ends = re.fullmatch(r"(-?\d+)(?:–(-?\d+))?", text)
-        assert ends is not None, label
-        return int(ends.group(1)) <= value <= int(ends.group(2) or ends.group(1))
-
-    grid = np.array(view.real)
-    assert grid.sum() == pytest.approx(1.0)
-    counts = grid.sum(axis=0) * n  # rows per x bin
-    for i, label in enumerate(view.x_labels):
-        held = int(sum(covers(label, int(v)) for v in real["days"]))
-        assert round(counts[i]) == held, (label, counts[i], held)

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from synth.evaluation.fidelity.distributions import pair_view
+from synth.evaluation.fidelity.pair_views import pair_view
 from synth.plots.fidelity import pair_figure
 from synth.schema import ColumnKind, ColumnSpec, Schema
 

@@ -22,7 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import synth
-from synth.evaluation.fidelity.distributions import column_distributions, pair_view
+from synth.evaluation.fidelity.distributions import column_distributions
+from synth.evaluation.fidelity.pair_views import pair_view
 from synth.schema.inference import infer_schema, with_people_ranges
 from synth.schema.shared_range import TAIL_ROWS, shared_ends
 from synth.synthesizers.rare_bands import smoothing_ranges, within_leaves

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 import synth
-from synth.evaluation.fidelity.distributions import pair_view
+from synth.evaluation.fidelity.pair_views import pair_view
 
 
 def test_pair_charts_name_their_fold_apart_from_a_synthesizers_other_value() -> None:

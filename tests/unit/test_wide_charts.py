@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from synth import plots
-from synth.evaluation.fidelity.distributions import pair_view
+from synth.evaluation.fidelity.pair_views import pair_view
 from synth.evaluation.fidelity.results import AssociationMatrix
 from synth.plots.fidelity import SIDE_BY_SIDE_COLUMNS, TOP_AXIS_ROWS, most_changed_columns
 from synth.schema import ColumnKind, ColumnSpec, Schema
