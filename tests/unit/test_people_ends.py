@@ -26,7 +26,6 @@ from synth.evaluation.fidelity.distributions import column_distributions
 from synth.evaluation.fidelity.pair_views import pair_view
 from synth.schema.inference import infer_schema, with_people_ranges
 from synth.schema.shared_range import TAIL_ROWS, shared_ends
-from synth.synthesizers.rare_bands import smoothing_ranges, within_leaves
 from tests.unit.test_person_leaves import PLANTED, _habitual
 
 TOP = 9_876_543  # the planted employee's salary, on each of their 15 payslips: no one else's comes near
@@ -151,22 +150,6 @@ def test_one_patients_time_of_day_ends_no_band_of_a_leaf(name: str, tmp_path: Pa
     assert np.float64(at).tobytes() not in raw
     minutes = model.sample(20_000, seed=1)["start"].str[-5:].value_counts()
     assert minutes.get("09:37", 0) <= minutes.quantile(0.99), "09:37 is drawn no more than its band's other minutes"
-
-
-@settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 10_000), n_people=st.integers(2, 40), smooth=st.integers(2, 8))
-def test_a_leaf_band_ends_on_values_enough_people_hold(seed: int, n_people: int, smooth: int) -> None:
-    rng = np.random.default_rng(seed)
-    person = rng.integers(0, n_people, 400)
-    values = (rng.integers(0, 30, 400) * 60.0)[person % 7 + rng.integers(0, 3, 400)]  # people repeat their times
-    leaf = rng.integers(0, 4, 400)
-    low, width = within_leaves(values, leaf, smooth, 3_600.0, person)
-    column_low, column_width = smoothing_ranges(values, smooth, person)
-    held = pd.Series(person).groupby(values).nunique()
-    # A range the leaf rule made (not the column's, counted in people) ends on two values that many people hold.
-    own = (low != column_low) | (width != column_width)
-    ends = np.unique(np.r_[low[own], low[own] + width[own]])
-    assert (held.reindex(ends).fillna(0) >= smooth).all()
 
 
 def test_the_highest_risk_reads_membership_over_people() -> None:

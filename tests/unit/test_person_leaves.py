@@ -284,8 +284,8 @@ def test_one_patients_time_of_day_is_no_point_of_a_leaf() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 10_000), n_people=st.integers(2, 40), smooth=st.integers(2, 8))
-def test_a_time_of_day_point_is_held_by_enough_people(seed: int, n_people: int, smooth: int) -> None:
-    from synth.synthesizers.rare_bands import within_leaves
+def test_time_points_and_leaf_band_ends_are_held_by_enough_people(seed: int, n_people: int, smooth: int) -> None:
+    from synth.synthesizers.rare_bands import smoothing_ranges, within_leaves
 
     rng = np.random.default_rng(seed)
     person = rng.integers(0, n_people, 400)
@@ -297,3 +297,8 @@ def test_a_time_of_day_point_is_held_by_enough_people(seed: int, n_people: int, 
     held = pd.Series(person).groupby(values).nunique()
     kept = np.unique(low[width == 0])
     assert (held.reindex(kept).fillna(0) >= smooth).all(), "no value fewer people hold is kept as a point"
+    # A range the leaf rule made (not the column's, counted in people) ends on two values that many people hold.
+    column_low, column_width = smoothing_ranges(values, smooth, person)
+    own = (low != column_low) | (width != column_width)
+    ends = np.unique(np.r_[low[own], low[own] + width[own]])
+    assert (held.reindex(ends).fillna(0) >= smooth).all(), "no leaf band ends on a value fewer people hold"
