@@ -259,6 +259,23 @@ class PrivacyInputs:
 
         return self._once(("query_values", which), compute)
 
+    def query_tables(
+        self, columns: Sequence[str] | None = None
+    ) -> tuple[QueryEncoder, np.ndarray, np.ndarray, np.ndarray]:
+        """The singling-out encoder and the synthetic, train and holdout value matrices on ``columns`` (every compared
+        column when None, shared): de-duplicated, but with a person column train's and holdout's every row, in
+        order, so each row keeps its person (:mod:`~synth.evaluation.privacy.singling_people`)."""
+        t = self.tables
+        if columns is None:
+            encoder = self.query_encoder
+            values = [self.query_values(w) for w in ("synthetic", "train", "holdout")]
+        else:
+            encoder = QueryEncoder.fit([t.synthetic, t.train, t.holdout], self.check_columns(columns), self.kinds)
+            values = [(v := encoder.transform(f))[:, unique_columns(v)] for f in (t.synthetic, t.train, t.holdout)]
+        if self.people is not None:
+            values[1:] = [encoder.transform(t.train), encoder.transform(t.holdout)]
+        return encoder, values[0], values[1], values[2]
+
     def hashes(self, which: Which) -> np.ndarray:
         """One hash per row of ``which`` over the compared columns (exact copies)."""
         return self._once(("hashes", which), lambda: row_hashes(self.table(which), self.columns, self.kinds))

@@ -34,19 +34,24 @@ from synth.evaluation.privacy.neighbors import (
     row_hashes,
 )
 from synth.evaluation.privacy.singling_beta import strata_of
-from synth.evaluation.privacy.singling_control import METHODS
 from synth.evaluation.privacy.singling_out import (
-    QueryEncoder,
     control_estimate,
     match_counts,
     match_matrix,
     multivariate_queries,
     random_queries,
     singling_error,
-    unique_columns,
     univariate_queries,
 )
 from synth.evaluation.privacy.singling_people import people_counts, people_matrix
+from synth.evaluation.privacy.singling_pooled import (
+    SIZE_CORRECTIONS,
+    control_method,
+    isolated_people,
+    pooled_control,
+    pooled_predicates,
+    small_holdout_warning,
+)
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema
 
@@ -77,7 +82,7 @@ def singling_out(
     columns: Sequence[str] | None = None,
     n_attacks: int = DEFAULT_N_ATTACKS,
     n_cols: int = 3,
-    size_correction: Literal["beta", "calibrated", "npmle", "anonymeter"] = "beta",
+    size_correction: Literal["auto", "pooled", "beta", "calibrated", "npmle", "anonymeter"] = "auto",
     seed: int = 0,
     confidence: float = 0.95,
     progress: ProgressCallback | None = None,
@@ -87,8 +92,9 @@ def singling_out(
 
     Tables are de-duplicated over the columns first (as anonymeter does). The predicates that single out a
     synthetic row are counted on train (main) and holdout (control); the control count is scaled to what a
-    holdout as large as train would give (see :func:`~synth.evaluation.privacy.singling_control.control_estimate`).
-    The baseline uses random predicates.
+    holdout as large as train would give (see :func:`~synth.evaluation.privacy.singling_control.control_estimate`),
+    or, for a holdout under 1/8 of train, read within train and holdout together
+    (:mod:`~synth.evaluation.privacy.singling_pooled`). The baseline uses random predicates.
 
     Args:
         train: the table the synthesizer was fitted on.
@@ -99,7 +105,9 @@ def singling_out(
         columns: the columns predicates may use; every learned column when omitted (anonymeter's default).
         n_attacks: predicates to use (fewer when fewer single out a synthetic row).
         n_cols: conditions per multivariate predicate.
-        size_correction: how the control count is scaled to the train size: ``beta`` (default: empirical Bayes
+        size_correction: how the control count is scaled to the train size: ``auto`` (default: ``pooled`` for a
+            holdout under 1/8 of train, else ``beta``), ``pooled`` (isolations within train and holdout together,
+            scaled by their sizes; more predicates are drawn), ``beta`` (empirical Bayes
             with a beta distribution of predicate weights), ``calibrated`` (empirical Bayes without a shape, its
             bias measured on the holdout's halves and undone), ``npmle`` (empirical Bayes without a shape) or
             ``anonymeter`` (anonymeter's fitted curve, for comparison with it).
@@ -117,35 +125,33 @@ def singling_out(
     """
     if mode not in ("univariate", "multivariate"):
         raise PrivacyInputError(f"singling-out mode must be 'univariate' or 'multivariate', not {mode!r}")
-    if size_correction not in METHODS:
-        raise PrivacyInputError(f"size_correction must be one of {', '.join(METHODS)}, not {size_correction!r}")
+    if size_correction not in SIZE_CORRECTIONS:
+        raise PrivacyInputError(
+            f"size_correction must be one of {', '.join(SIZE_CORRECTIONS)}, not {size_correction!r}"
+        )
     report = ensure(progress)
     inputs = _shared(train, synthetic, holdout, schema, inputs)
     rng = np.random.default_rng(seed)
     report(0.05, "encoding tables")
     people = inputs.people
-    t = inputs.tables
-    if columns is None:
-        encoder = inputs.query_encoder
-        syn, real, control = (inputs.query_values(w) for w in ("synthetic", "train", "holdout"))
-    else:
-        cols = inputs.check_columns(columns)
-        encoder = QueryEncoder.fit([t.synthetic, t.train, t.holdout], cols, inputs.kinds)
-        syn, real, control = (encoder.transform(f) for f in (t.synthetic, t.train, t.holdout))
-        syn, real, control = (v[:, unique_columns(v)] for v in (syn, real, control))
-    if people is not None:  # every row, each with its person (synth.evaluation.privacy.singling_people)
-        real, control = encoder.transform(t.train), encoder.transform(t.holdout)
+    encoder, syn, real, control = inputs.query_tables(columns)
     numeric = encoder.numeric
     warnings: list[str] = []
+    if people is None:
+        n_target, n_held = real.shape[1], control.shape[1]
+    else:
+        n_target, n_held = people.n_people_train, len(np.unique(people.holdout))
+    method = control_method(size_correction, n_target, n_held)
+    n_draw = pooled_predicates(n_attacks, n_target, n_held) if method == "pooled" else n_attacks
     report(0.15, f"building {mode} predicates from synthetic rows")
     if mode == "univariate":
         pool = univariate_queries(syn, numeric)
         n_pool = len(pool)
-        queries = pool.take(rng.permutation(n_pool)[:n_attacks])
+        queries = pool.take(rng.permutation(n_pool)[:n_draw])
         arity = 1
     else:
         arity = min(n_cols, len(encoder.columns))
-        queries, n_pool = multivariate_queries(syn, numeric, n_attacks, arity, rng)
+        queries, n_pool = multivariate_queries(syn, numeric, n_draw, arity, rng)
     n = len(queries)
     if n < n_attacks:
         warnings.append(
@@ -158,33 +164,35 @@ def singling_out(
     # tests/unit/test_singling_extrapolation.py).
     unit = "rows" if people is None else "people"
     report(0.5, f"counting predicates on training {unit}")
-    if people is None:
-        main_hits = match_counts(real, queries) == 1
-        n_target, n_held = real.shape[1], control.shape[1]
-    else:
-        main_hits = people_counts(real, queries, people.train) == 1
-        n_target, n_held = people.n_people_train, len(np.unique(people.holdout))
+    main_counts = match_counts(real, queries) if people is None else people_counts(real, queries, people.train)
+    main_hits = main_counts == 1
     report(0.65, f"counting predicates on holdout {unit}")
     control_matches = (
         match_matrix(control, queries) if people is None else people_matrix(control, queries, people.holdout)
     )
-    # rare values of different columns differ in weight by orders of magnitude: a beta of their own per column
-    strata = strata_of(queries.cols[:, 0]) if mode == "univariate" else None
-    estimate = control_estimate(control_matches, n_target, rng, size_correction, strata)
-    n_control, correction = estimate.expected, estimate.note
-    # its own stream: the bootstrap leaves every other draw of the attack as it was; it starts from the estimate's
-    # fitted weight distribution rather than fitting it again
-    errors = singling_error(
-        main_hits,
-        control_matches,
-        n_target,
-        np.random.default_rng([seed, 1]),
-        size_correction,
-        fitted=estimate.fitted,
-        clusters=queries.source,
-        strata=strata,
-        level=confidence,
-    )
+    if method == "pooled":  # a holdout too small to extrapolate from: train and holdout compared within their union
+        codes = None if people is None else people.train
+        pooled = pooled_control(main_counts, control_matches, n_target, isolated_people(real, queries, codes), unit)
+        n_control, correction, errors = pooled.expected, pooled.note, pooled.errors
+        warnings.append(small_holdout_warning(n_target, n_held, len(queries), n_attacks, unit))
+    else:
+        # rare values of different columns differ in weight by orders of magnitude: a beta of their own per column
+        strata = strata_of(queries.cols[:, 0]) if mode == "univariate" else None
+        estimate = control_estimate(control_matches, n_target, rng, method, strata)
+        n_control, correction = estimate.expected, estimate.note
+        # its own stream: the bootstrap leaves every other draw of the attack as it was; it starts from the
+        # estimate's fitted weight distribution rather than fitting it again
+        errors = singling_error(
+            main_hits,
+            control_matches,
+            n_target,
+            np.random.default_rng([seed, 1]),
+            method,
+            fitted=estimate.fitted,
+            clusters=queries.source,
+            strata=strata,
+            level=confidence,
+        )
     report(0.85, "random baseline predicates")
     base = random_queries(syn, numeric, n, arity, rng)
     base_counts = match_counts(real, base) if people is None else people_counts(real, base, people.train)

@@ -1,0 +1,184 @@
+"""The singling-out control for a holdout much smaller than train: train and holdout compared inside their union, by
+exchangeability, with no model of the predicates' weights (:func:`pooled_control`); and which control an attack uses
+(:func:`control_method`).
+
+Why
+    The default control (:func:`~synth.evaluation.privacy.singling_control.control_estimate`, ``beta``) extrapolates
+    the holdout's match counts to the train size through a fitted beta. A predicate that isolates one of 24,000
+    training people matches about one person in 24,000; among 600 holdout people it nearly always matches nobody, so
+    at 40× the counts cannot say how many such predicates there are and the fit is an assumption. The honest interval
+    the fit states says so: on Adult (24,000 training rows, 600 holdout rows) the control read anywhere from 8% to 36%
+    over six splits with a half-width of ±0.17 to ±0.53, and a synthetic table holding 20% copies of training rows
+    read green in all six (``benchmarks/bench_singling_holdout.py``). No correction without a model exists: the chance
+    a predicate isolates one of n_train people is a polynomial of degree n_train in its weight, and a count among
+    n_control rows has unbiased estimates only of degree n_control or less.
+
+How
+    Put train and holdout together (N people). A predicate that matches exactly one person of the union isolates a
+    training person or a holdout person; when the synthetic table knows nothing about who was trained on (the
+    question the control asks), that person is a holdout person with probability n_control / N whatever the
+    predicate's weight — the split was random. So the union's isolations of holdout people, scaled by n_train /
+    n_control, are an unbiased control for those of training people, at any size ratio. Main stays what it was (a
+    predicate isolating exactly one training person); the predicates isolating one training person that also match
+    holdout people are counted into the control as they are.
+
+    The error is the split's own: under "no leak" the holdout is a random n_control of the N people, so the
+    holdout's total of isolations has the variance of a sample drawn without replacement from the N people's
+    totals (each person's number of predicates isolating them in the union). That counts one sparse person
+    isolated by many predicates as one person, not many independent successes, and it does not vanish when the
+    holdout happens to hold no isolated person.
+
+    The precision lies in the holdout's isolations, about Q × n_control / N of Q predicates: at 40× and 2,000
+    predicates about 10, a control of ±0.065. The attack therefore draws more predicates from the synthetic table
+    when the holdout is small (:func:`pooled_predicates`), as many as give the holdout the share of a holdout a fifth
+    of the union.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from synth.evaluation.privacy.singling_control import METHODS, SinglingError
+from synth.evaluation.privacy.singling_out import Queries, match_matrix
+from synth.evaluation.privacy.singling_people import people_matrix
+
+SIZE_CORRECTIONS = ("auto", "pooled", *METHODS)
+"""The singling-out attack's controls: ``auto`` (the default: :func:`control_method`), ``pooled`` and the
+extrapolations of :func:`~synth.evaluation.privacy.singling_control.control_estimate`."""
+POOLED_RATIO = 8.0
+"""Train this many times the holdout or more: the control is :func:`pooled_control`, not the beta's extrapolation.
+The beta predicted the rare-value successes of fresh rows to 0.89 of the observed at 8× and 0.78 at 15× (a control
+too low reads an excess where there is none; :func:`~synth.evaluation.privacy.singling_beta._beta_fit`), and at 40×
+its interval spanned ±0.2 to ±0.5; at 4× (the Privacy page's 80/20 split) it is within a point and narrower than the
+pooled control on the same predicates, so it stays there."""
+POOLED_SHARE = 0.2
+"""The pooled control draws as many predicates as give the holdout the isolations a holdout of this share of the
+union would have with the attack's ``n_attacks`` predicates (:func:`pooled_predicates`)."""
+MAX_POOLED_PREDICATES = 20_000
+"""At most this many predicates for the pooled control: each is counted on every training row (on Adult, 24,000
+rows, 16,400 predicates took about 3 s per mode)."""
+
+
+def control_method(size_correction: str, n_target: int, n_control: int) -> str:
+    """The control an attack uses: ``auto`` is ``pooled`` when train is :data:`POOLED_RATIO` times the holdout or
+    more, else ``beta``; any other choice stands."""
+    if size_correction != "auto":
+        return size_correction
+    return "pooled" if n_control > 0 and n_target >= POOLED_RATIO * n_control else "beta"
+
+
+def pooled_predicates(n_attacks: int, n_target: int, n_control: int) -> int:
+    """How many predicates the pooled control draws: enough that the holdout's expected share of the union's
+    isolations, Q × n_control / N, is what ``n_attacks`` predicates give a holdout of :data:`POOLED_SHARE` of the
+    union; never fewer than ``n_attacks``, at most :data:`MAX_POOLED_PREDICATES`."""
+    union = n_target + n_control
+    wanted = math.ceil(n_attacks * POOLED_SHARE * union / max(n_control, 1))
+    return max(n_attacks, min(wanted, MAX_POOLED_PREDICATES))
+
+
+@dataclass(frozen=True)
+class PooledControl:
+    """:func:`pooled_control`'s answer.
+
+    Attributes:
+        expected: the control's successes at the train size (the holdout's isolations in the union × n_train /
+            n_control, plus the predicates isolating one training person that also match holdout people).
+        control_se: standard error of ``expected`` as a share of the predicates.
+        excess_se: standard error of the excess ``(main − control) / (1 − control)``.
+        note: the control in words.
+    """
+
+    expected: float
+    control_se: float
+    excess_se: float
+    note: str
+
+    @property
+    def errors(self) -> SinglingError:
+        """The two errors as :func:`~synth.evaluation.privacy.singling_control.singling_error` states them."""
+        return SinglingError(self.control_se, self.excess_se)
+
+
+def pooled_control(
+    train_counts: np.ndarray,
+    control_matches: np.ndarray,
+    n_target: int,
+    train_person: Callable[[np.ndarray], np.ndarray],
+    unit: str = "rows",
+) -> PooledControl:
+    """The control by exchangeability within train ∪ holdout (the module's docstring says why and how).
+
+    Args:
+        train_counts: (Q,) how many training people (or distinct rows) each predicate matches.
+        control_matches: (Q, n_control) which holdout people each predicate matches.
+        n_target: training people (or distinct rows).
+        train_person: given the positions of predicates that match exactly one training person, that person's index
+            in ``[0, n_target)`` for each (called once, on the predicates isolating a training person in the union).
+        unit: what the counts count, ``rows`` or ``people`` (for the note).
+
+    Returns:
+        The control's expected successes and its errors.
+    """
+    q, n_control = control_matches.shape
+    control_counts = control_matches.sum(axis=1)
+    if not q or not n_control or not n_target:
+        return PooledControl(0.0, 0.0, 0.0, "no control (no predicate, holdout or training row)")
+    union = n_target + n_control
+    held = (control_counts == 1) & (train_counts == 0)  # isolate one holdout person in the union
+    trained = (train_counts == 1) & (control_counts == 0)  # isolate one training person in the union
+    shared = (train_counts == 1) & (control_counts >= 1)  # isolate one training person, not in the union
+    scale = n_target / n_control
+    expected = float(held.sum()) * scale + float(shared.sum())
+    # each person's isolations in the union: the holdout's from the match matrix, train's from who is matched
+    per_holdout = control_matches[held].sum(axis=0).astype(float)
+    per_train = np.bincount(train_person(np.flatnonzero(trained)), minlength=n_target).astype(float)
+    total = per_holdout.sum() + per_train.sum()
+    mean = total / union
+    spread = ((per_holdout**2).sum() + (per_train**2).sum() - union * mean**2) / max(union - 1, 1)
+    # The union fixed, the holdout is a random n_control of its people, so the holdout's isolations H have the
+    # variance of a sample total drawn without replacement. The control is scale × H (plus what is counted as it
+    # is); main − control is (union isolations − H) − scale × H, so it moves by (1 + scale) = N / n_control per H.
+    holdout_sd = math.sqrt(n_control * (1.0 - n_control / union) * max(spread, 0.0))
+    control = min(expected, q) / q
+    room = max(1.0 - control, 1e-12)
+    one = "row" if unit == "rows" else "person"
+    note = (
+        f"pooled: among the {union:,} training and holdout {unit} together, {int(held.sum()):,} predicates isolate "
+        f"one holdout {one} and {int(trained.sum()):,} one training {one}; scaled by the sizes ({n_target:,} / "
+        f"{n_control:,}), {expected:,.0f} expected among train. The holdout is 1/{POOLED_RATIO:.0f} of train or less, "
+        "too small to extrapolate from, so the control assumes nothing about the predicates' weights"
+    )
+    return PooledControl(expected, scale * holdout_sd / q, union / n_control * holdout_sd / q / room, note)
+
+
+def isolated_people(
+    values: np.ndarray, queries: Queries, codes: np.ndarray | None = None
+) -> Callable[[np.ndarray], np.ndarray]:
+    """:func:`pooled_control`'s ``train_person``: for predicates of ``queries`` that match one training row (``codes``
+    None) or person (``codes``: each row's person), that row's or person's index, matched in blocks."""
+
+    def person_of(positions: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(positions), dtype=np.int64)
+        block = max(1, 2_000_000 // max(values.shape[1], 1))
+        for lo in range(0, len(positions), block):
+            sub = queries.take(positions[lo : lo + block])
+            matched = match_matrix(values, sub) if codes is None else people_matrix(values, sub, codes)
+            out[lo : lo + block] = matched.argmax(axis=1)
+        return out
+
+    return person_of
+
+
+def small_holdout_warning(n_target: int, n_control: int, n_predicates: int, n_attacks: int, unit: str) -> str:
+    """What the pooled control means for the reading, in words: the holdout is too small for a firm one."""
+    more = f" ({n_predicates:,} predicates instead of {n_attacks:,})" if n_predicates > n_attacks else ""
+    return (
+        f"The holdout ({n_control:,} {unit}) is 1/{POOLED_RATIO:.0f} of train ({n_target:,}) or less: too small to "
+        f"extrapolate its control to train's size, so train and holdout were compared within their union{more}. The "
+        "reading is not firm: a leak shows more faintly than against a holdout of a fifth of the table, so keep more "
+        "rows out of training on the Data page before trusting a green light."
+    )
