@@ -28,6 +28,7 @@ Usage::
     .venv/bin/python -m benchmarks.bench_frontier                       # Adult split, every synthesizer
     .venv/bin/python -m benchmarks.bench_frontier --only pruned_cart cart --published
     .venv/bin/python -m benchmarks.bench_frontier --data bank_marketing --only pruned_cart cart
+    .venv/bin/python -m benchmarks.bench_frontier --speed               # sampling speed only, 3 repeats
 
 Needs the peers venv (``benchmarks/.venv`` or ``$SYNTH_PEERS_PYTHON``) with ``mostlyai-qa``; without it the
 mostlyai-qa columns are left empty and the run says so.
@@ -276,6 +277,31 @@ def verdict(row: dict[str, Any], ceiling: dict[str, Any]) -> dict[str, bool | No
     }
 
 
+def speed_only(train: pd.DataFrame, names: list[str], repeats: int) -> int:
+    """``--speed``: each synthesizer fitted on ``train`` (as :func:`run_synthesizer` fits it) and timed sampling
+    :data:`SAMPLE_ROWS` rows (seed 100) ``repeats`` times: the median rows/s by wall clock and per CPU-second (on a
+    shared machine the CPU figure moves less with the load, printed beside it). No score is computed."""
+    import statistics
+
+    import synth
+
+    schema = synth.infer_schema(train)
+    print(f"{SAMPLE_ROWS:,} rows, median of {repeats}; {platform.node()} ({os.cpu_count()} CPUs, may be shared)")
+    print(f"{'synthesizer':<18}{'rows/s':>10}{'rows/CPU-s':>12}{'load (1 min)':>14}")
+    for name in names:
+        model = synth.create(name).fit(train, schema)
+        walls, cpus, loads = [], [], []
+        for _ in range(repeats):
+            loads.append(os.getloadavg()[0])
+            start, cpu = time.perf_counter(), time.process_time()
+            model.sample(SAMPLE_ROWS, seed=100)
+            walls.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - cpu)
+        wall, per_cpu = SAMPLE_ROWS / statistics.median(walls), SAMPLE_ROWS / statistics.median(cpus)
+        print(f"{name:<18}{wall:>10,.0f}{per_cpu:>12,.0f}{f'{min(loads):.1f}-{max(loads):.1f}':>14}", flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     import synth
 
@@ -306,7 +332,16 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="another draw: fit random_state, synthetic seed (+1) and mostlyai-qa's column groups (default: 0, 1, 0)",
     )
+    parser.add_argument(
+        "--speed",
+        action="store_true",
+        help="only fit and time sampling (--only's synthesizers, default CART, Pruned CART and the copula): "
+        "median rows/s over --repeats, by wall clock and per CPU-second; no scores, nothing written",
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="timed samples per synthesizer with --speed")
     args = parser.parse_args(argv)
+    if args.speed:
+        return speed_only(load(args.data)[0], args.only or ["cart", "pruned_cart", "gaussian_copula"], args.repeats)
     out_path = args.out or ROOT / "benchmarks" / "results" / f"frontier_{args.data}.json"
 
     train, holdout, split = load(args.data)

@@ -4,7 +4,7 @@ refinement's redraws, and the first column drawn alone for a condition on it (:c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, ClassVar, TypeVar
 
 import numpy as np
@@ -22,7 +22,7 @@ from synth.synthesizers.derived import DerivedRule, derive_codes, rules_of
 from synth.synthesizers.grain_cells import grain_cells, round_to_cells
 from synth.synthesizers.missing_together import model_groups
 from synth.synthesizers.refinement import Refiner, refined_rows
-from synth.synthesizers.row_orders import keep_orders
+from synth.synthesizers.row_orders import coded_columns, keep_orders
 from synth.synthesizers.zero_pairs import model_zeros
 
 _Bands = TypeVar("_Bands")
@@ -39,7 +39,6 @@ class CartSampling:
     _band_memo: tuple[tuple[CartStep, ...] | None, dict[tuple[int, str, int], tuple[CartStep, Any]]]
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
-        body = self._generate(n, rng, progress, None)
         # Dates after a date with missing values, numbers after a number with missing values: rows that break such
         # an order are drawn again (row_orders.keep_orders), with those whose number lies outside its category's
         # range (category_ranges), those where a column of a group missing together is missing without its
@@ -47,7 +46,10 @@ class CartSampling:
         # before these orders, ranges, groups or pairs have none.
         orders = (*getattr(self, "date_orders_", ()), *getattr(self, "number_orders_", ()))
         ranges, groups, zeros = model_ranges(self), model_groups(self), model_zeros(self)
-        redraw = lambda m: self._generate(m, rng, lambda *_: None, None)  # noqa: E731
+        # The pairs' label columns come as codes, read without hashing a label per row (coded_labels).
+        coded = coded_columns(groups, zeros)
+        body = self._generate(n, rng, progress, None, coded)
+        redraw = lambda m: self._generate(m, rng, lambda *_: None, None, coded)  # noqa: E731
         return keep_orders(body, orders, redraw, ranges, groups, zeros)
 
     def _sample_given(
@@ -71,12 +73,14 @@ class CartSampling:
                 describe_conditions({first.name: cond}),
             )
 
-        body = self._generate(n, rng, progress, roots(n))
         # Rows that break an order, a range, a group or a zero pair are drawn again as _sample draws them, from roots
         # that meet the condition too.
         orders = (*getattr(self, "date_orders_", ()), *getattr(self, "number_orders_", ()))
-        redraw = lambda m: self._generate(m, rng, lambda *_: None, roots(m))  # noqa: E731
-        return keep_orders(body, orders, redraw, model_ranges(self), model_groups(self), model_zeros(self))
+        ranges, groups, zeros = model_ranges(self), model_groups(self), model_zeros(self)
+        coded = coded_columns(groups, zeros)
+        body = self._generate(n, rng, progress, roots(n), coded)
+        redraw = lambda m: self._generate(m, rng, lambda *_: None, roots(m), coded)  # noqa: E731
+        return keep_orders(body, orders, redraw, ranges, groups, zeros)
 
     def _draw_first(self, n: int, rng: np.random.Generator) -> np.ndarray:
         values = np.full(n, np.nan)
@@ -180,8 +184,14 @@ class CartSampling:
         return start > col.high if step.sign > 0 else start < col.low
 
     def _generate(
-        self, n: int, rng: np.random.Generator, progress: ProgressCallback, first: np.ndarray | None
+        self,
+        n: int,
+        rng: np.random.Generator,
+        progress: ProgressCallback,
+        first: np.ndarray | None,
+        coded: Collection[str] = (),
     ) -> pd.DataFrame:
+        """``n`` rows, decoded; the label columns of ``coded`` as ``pd.Categorical`` (:mod:`.coded_labels`)."""
         refiner = getattr(self, "refiner_", None)
         if refiner is None:
             values, _ = self._draw_rows(n, rng, progress, first)
@@ -192,7 +202,9 @@ class CartSampling:
 
             values = refined_rows(draw, n, refiner, rng, progress)
         # copy=False: no consolidation of the object columns into one block (a slow copy of every pointer).
-        return pd.DataFrame({col.name: col.decode(values[j]) for j, col in enumerate(self.columns_)}, copy=False)
+        return pd.DataFrame(
+            {col.name: col.decode(values[j], col.name in coded) for j, col in enumerate(self.columns_)}, copy=False
+        )
 
     def _draw_rows(
         self, n: int, rng: np.random.Generator, progress: ProgressCallback, first: np.ndarray | None

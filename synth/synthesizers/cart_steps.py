@@ -18,6 +18,7 @@ from synth.schema import ColumnKind
 from synth.schema.dates import DAY_NS
 from synth.synthesizers.base import register_state
 from synth.synthesizers.category_splits import recoded
+from synth.synthesizers.coded_labels import coded_series
 from synth.synthesizers.instants import datetime_ns
 from synth.synthesizers.linear_scores import LinearScore, with_score
 from synth.synthesizers.marginals import sorted_values
@@ -166,10 +167,14 @@ class CartColumn:
             return out
         return series.to_numpy(dtype=float)
 
-    def decode(self, values: np.ndarray) -> pd.Series:
+    def decode(self, values: np.ndarray, coded: bool = False) -> pd.Series:
+        """Model values as the column's values; ``coded``: a categorical column as ``pd.Categorical``, read by the
+        row checks through its codes (:mod:`synth.synthesizers.coded_labels`)."""
         if self.categorical:
             labels = np.empty(len(self.categories), dtype=object)
             labels[:] = [None if c == MISSING else c for c in self.categories]
+            if coded:
+                return coded_series(labels, values.astype(np.intp))
             return pd.Series(labels[values.astype(np.intp)], dtype=object)
         if self.kind is ColumnKind.DATETIME:
             return datetimes_from_units(values, np.isnan(values), self.origin, self.unit, self.tz)

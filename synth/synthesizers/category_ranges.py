@@ -32,6 +32,7 @@ import pandas as pd
 
 from synth.schema import ColumnKind, Schema
 from synth.synthesizers import column_order, persist
+from synth.synthesizers.coded_labels import label_positions
 from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.person_rarity import held_by
 
@@ -236,9 +237,9 @@ def frame_category_ranges(
 
 
 def level_codes(values: pd.Series | np.ndarray, levels: Sequence[Any]) -> np.ndarray:
-    """Each value's position among ``levels`` (-1 for a missing value or another label)."""
-    index = pd.Index(list(levels), dtype=object)
-    return np.asarray(index.get_indexer(pd.Index(np.asarray(values, dtype=object), dtype=object)), dtype=np.int64)
+    """Each value's position among ``levels`` (-1 for a missing value or another label); a categorical column
+    through its categories (:mod:`synth.synthesizers.coded_labels`)."""
+    return label_positions(values, levels)
 
 
 def _values_and_limits(body: pd.DataFrame, rule: CategoryRange) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -433,7 +433,13 @@ def derive_codes(
     if decoded is not None:
         decoded.pop(j, None)
     col = columns[j]
-    v = col.encode(compute(rule, inputs))
+    if col.categorical and rule.kind == "lookup" and len(rule.inputs) == 1:
+        # The lookup reads off the codes of its few listed values instead of encoding its labels row by row (a
+        # missing-value scan and a hash lookup per row: 25 ms of 200,000 Adult rows' education); the same codes.
+        listed = col.encode(pd.Series(list(rule.values), dtype=object))
+        v = compute(replace(rule, values=tuple(listed)), inputs).to_numpy(dtype=np.float64)
+    else:
+        v = col.encode(compute(rule, inputs))
     if col.categorical:  # a value outside the column's categories cannot come from a rule; never index past them
         v = np.where(np.isnan(v), 0.0, v)
     rows = covered(rule, inputs)

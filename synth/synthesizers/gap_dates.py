@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from synth.synthesizers.coded_labels import plain_labels
 from synth.synthesizers.column_order import ORDER_REDRAWS, floor_days, from_gaps
 from synth.synthesizers.instants import datetime_ns, float_ns
 from synth.synthesizers.marginals import datetime_unit
@@ -111,8 +112,8 @@ def redraw_out_of_range(
         if not len(bad):
             break
         fresh = draw(len(bad))
-        for name in frame.columns:
-            column = frame[name].to_numpy(copy=True)
-            column[bad] = fresh[name].to_numpy()
+        for name in frame.columns:  # (a coded label column goes back to its plain labels: coded_labels)
+            column = plain_labels(frame[name])
+            column[bad] = plain_labels(fresh[name])
             frame[name] = column
     return frame

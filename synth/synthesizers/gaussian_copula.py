@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -14,6 +15,7 @@ from synth.schema.conformance import round_recorded
 from synth.synthesizers.base import Param, Synthesizer, register_state
 from synth.synthesizers.calendar_pairs import CALENDAR_ARTIFACT, find_calendar
 from synth.synthesizers.category_ranges import RANGES_ARTIFACT, CategoryRange, frame_category_ranges, model_ranges
+from synth.synthesizers.coded_labels import merged_codes
 from synth.synthesizers.column_order import (
     frame_anchors,
     frame_number_orders,
@@ -43,6 +45,7 @@ from synth.synthesizers.params import column_names
 from synth.synthesizers.rare_categories import BUCKET_LABELS
 from synth.synthesizers.registry import register
 from synth.synthesizers.row_orders import (
+    coded_columns,
     frame_redrawn_date_orders,
     frame_redrawn_number_orders,
     keep_orders,
@@ -368,24 +371,33 @@ class GaussianCopula(Synthesizer):
         return apply_rules(round_recorded(body, self.schema_), rules_of(self))
 
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
-        body = self._draw_rows(n, rng, progress)
         orders = getattr(self, "number_orders_", ())  # files saved before number orders (ranges, ...) have none
-        redraw = lambda m: self._draw_rows(m, rng, lambda *_: None)  # noqa: E731
-        return keep_orders(body, orders, redraw, model_ranges(self), model_groups(self), model_zeros(self))
+        ranges, groups, zeros = model_ranges(self), model_groups(self), model_zeros(self)
+        # The pairs' label columns come as codes, read without hashing a label per row (coded_labels); not those
+        # an exact rule reads or writes, which read labels.
+        coded = coded_columns(groups, zeros) - {c for r in rules_of(self) for c in (r.output, *r.inputs)}
+        body = self._draw_rows(n, rng, progress, coded)
+        redraw = lambda m: self._draw_rows(m, rng, lambda *_: None, coded)  # noqa: E731
+        return keep_orders(body, orders, redraw, ranges, groups, zeros)
 
-    def _draw_rows(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
-        frame = self._draw_components(n, rng, progress)
+    def _draw_rows(
+        self, n: int, rng: np.random.Generator, progress: ProgressCallback, coded: Collection[str] = ()
+    ) -> pd.DataFrame:
+        frame = self._draw_components(n, rng, progress, coded)
         if hasattr(self, "date_units_"):  # rows whose gap date falls outside its range are drawn again
             gaps = getattr(self, "date_gaps_", ())
 
             def quiet(m: int) -> pd.DataFrame:
-                return self._draw_components(m, rng, lambda *_: None)
+                return self._draw_components(m, rng, lambda *_: None, coded)
 
             frame = redraw_out_of_range(frame, gaps, self._gap_ranges(), quiet, self._day_gaps())
         return self._derive_frame(frame)
 
-    def _draw_components(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:
-        """``n`` rows from the mixture, as modelled (gap dates still gaps)."""
+    def _draw_components(
+        self, n: int, rng: np.random.Generator, progress: ProgressCallback, coded: Collection[str] = ()
+    ) -> pd.DataFrame:
+        """``n`` rows from the mixture, as modelled (gap dates still gaps); the label columns of ``coded`` as
+        ``pd.Categorical`` (:mod:`synth.synthesizers.coded_labels`)."""
         from scipy.special import ndtr
 
         shares = np.array([c.share for c in self.components_])
@@ -393,14 +405,22 @@ class GaussianCopula(Synthesizer):
         # Each component writes its rows at random positions of preallocated columns: the mixture comes out
         # shuffled without concatenating and re-indexing frames.
         positions = np.split(rng.permutation(n), np.cumsum(counts)[:-1])
-        columns: dict[str, np.ndarray] = {}
+        columns: dict[str, np.ndarray | pd.Series] = {}
+        parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}  # coded: (rows, labels, codes)
         for i, (component, rows) in enumerate(zip(self.components_, positions, strict=True)):
             progress(i / len(self.components_), "drawing correlated normal scores")
             z = rng.standard_normal((len(rows), component.cholesky.shape[0])) @ component.cholesky.T
             # Crowded draws of numbers with recorded decimals are spread before they are rounded (knot_spread).
             spreads = model_spreads(self, component.share, component.marginals)
-            for name, values in component.marginals.decode_arrays(ndtr(z), spreads).items():
+            labels = component.marginals.category_labels(coded)
+            for name, values in component.marginals.decode_arrays(ndtr(z), spreads, labels).items():
+                if name in labels:  # each component codes into its own categories: merged below
+                    columns.setdefault(name, values)  # (a place in the column order)
+                    parts.setdefault(name, []).append((rows, labels[name], values))
+                    continue
                 if name not in columns:
                     columns[name] = np.empty(n, dtype=values.dtype)
                 columns[name][rows] = values
+        for name, coded_parts in parts.items():
+            columns[name] = merged_codes(n, coded_parts)
         return pd.DataFrame(columns, copy=False)

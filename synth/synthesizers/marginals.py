@@ -22,7 +22,7 @@ of frequency.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -319,6 +319,13 @@ class CategoricalMarginal:
     def from_uniform(self, u: np.ndarray) -> np.ndarray:
         return np.minimum(np.searchsorted(self.upper, u, side="right"), len(self.categories) - 1)
 
+    def labels(self) -> np.ndarray:
+        """The categories as an object array, None for the missing one (what a code decodes to)."""
+        cats = np.array(self.categories, dtype=object)
+        # Map the missing label to None on the few categories, not on the million decoded values.
+        cats[cats == _MISSING] = None
+        return cats
+
     def decode(self, codes: np.ndarray) -> pd.Series:
         cats = np.array(self.categories, dtype=object)
         values = cats[codes]
@@ -418,11 +425,18 @@ class Marginals:
                 parts.append(col.categorical.to_uniform(series, rng))
         return np.column_stack(parts) if parts else np.empty((len(data), 0))
 
-    def decode_arrays(self, u: np.ndarray, spreads: Mapping[str, KnotSpread] | None = None) -> dict[str, np.ndarray]:
+    def category_labels(self, names: Collection[str]) -> dict[str, np.ndarray]:
+        """The labels (:meth:`CategoricalMarginal.labels`) of the categorical columns among ``names``."""
+        return {c.name: c.categorical.labels() for c in self.columns if c.categorical is not None and c.name in names}
+
+    def decode_arrays(
+        self, u: np.ndarray, spreads: Mapping[str, KnotSpread] | None = None, coded: Collection[str] = ()
+    ) -> dict[str, np.ndarray]:
         """Uniform scores → one numpy array per column (float with NaN, datetime64 with NaT, object with None).
 
         ``spreads``: the columns whose crowded draws are spread before they are rounded to their recorded decimals
-        (:func:`synth.synthesizers.knot_spread.model_spreads`)."""
+        (:func:`synth.synthesizers.knot_spread.model_spreads`). ``coded``: categorical columns given as their codes
+        into :meth:`CategoricalMarginal.labels` instead (:mod:`synth.synthesizers.coded_labels`)."""
         if spreads:  # (here: knot_spread reads CART's constants, whose modules import the model files' registry)
             from synth.synthesizers.knot_spread import spread_knot_draws
         out: dict[str, np.ndarray] = {}
@@ -447,10 +461,8 @@ class Marginals:
                     out[col.name] = x
             else:
                 assert col.categorical is not None
-                cats = np.array(col.categorical.categories, dtype=object)
-                # Map the missing label to None on the few categories, not on the million decoded values.
-                cats[cats == _MISSING] = None
-                out[col.name] = cats[col.categorical.from_uniform(u[:, j])]
+                codes = col.categorical.from_uniform(u[:, j])
+                out[col.name] = codes if col.name in coded else col.categorical.labels()[codes]
                 j += 1
         return out
 

@@ -39,6 +39,7 @@ import pandas as pd
 
 from synth.schema import ColumnKind, Schema
 from synth.synthesizers import persist
+from synth.synthesizers.coded_labels import label_positions
 from synth.synthesizers.inventory import ArtifactItem
 from synth.synthesizers.person_rarity import held_by
 
@@ -193,15 +194,14 @@ def zero_columns(zeros: Sequence[ZeroPair]) -> list[str]:
 
 def _value_codes(series: pd.Series, values: Sequence[Any]) -> np.ndarray:
     """Each row's position among ``values`` (-1 for a missing value or another one); a number column is read
-    rounded to whole numbers, as conforming writes it."""
+    rounded to whole numbers, as conforming writes it; a label column by :func:`label_positions`."""
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
         if len(numbers) == len(values):
             x = np.round(pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64))
             index = pd.Index(np.asarray(values, dtype=np.float64))
             return np.asarray(index.get_indexer(pd.Index(x)), dtype=np.int64)
-    index = pd.Index(list(values), dtype=object)
-    return np.asarray(index.get_indexer(pd.Index(np.asarray(series, dtype=object), dtype=object)), dtype=np.int64)
+    return label_positions(series, values)  # (a categorical column: through its categories, coded_labels)
 
 
 def zero_rows(body: pd.DataFrame, zeros: Sequence[ZeroPair]) -> np.ndarray:

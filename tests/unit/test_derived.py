@@ -275,9 +275,9 @@ def test_the_rules_decode_a_shared_input_once_per_draw_and_give_the_same_rows(mo
     calls = []
     original = type(date).decode
 
-    def counting(self: object, values: np.ndarray) -> pd.Series:
+    def counting(self: object, values: np.ndarray, coded: bool = False) -> pd.Series:
         calls.append(getattr(self, "name", None))
-        return original(self, values)
+        return original(self, values, coded)
 
     monkeypatch.setattr(type(date), "decode", counting)
     got = model.sample(2000, seed=3)
