@@ -210,6 +210,10 @@ def test_the_verdict_for_a_copy_is_red_on_every_criterion(
     ]
     assert {c.level for c in verdict.criteria} == {"red"}
     assert verdict.level == "red" and verdict.headline.startswith("High risk")
+    assert verdict.headline.startswith(
+        "High risk: this synthetic table reveals the people it was trained on (copies of real rows, real values "
+        "copied, closeness to training rows, membership inference, singling out, linkability and inference)."
+    ), verdict.headline
     assert all("green <" in c.threshold and "≤ red" in c.threshold for c in verdict.criteria)
     advice = " ".join(verdict.advice)
     assert "min_samples_leaf" in advice and "privbayes" in advice and "quasi-identifier" in advice

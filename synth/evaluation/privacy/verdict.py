@@ -439,16 +439,16 @@ def privacy_verdict(
         criteria = [_too_few(c, distances.n_synthetic) if c.key in ATTACK_CRITERIA else c for c in criteria]
     worst: Level = max((c.level for c in criteria), key=lambda lv: _ORDER[lv])
     flagged = [c for c in criteria if c.level == worst and worst in ("red", "amber")]
-    names = ", ".join(c.label.lower() for c in flagged)
+    names = _listed([c.label.lower() for c in flagged])
+    # The criteria named in brackets, not as the subject: "membership inference lean towards" read wrong for one.
     if worst == "red":
         headline = (
-            f"High risk: {names} show that this synthetic table reveals the people it was trained on. Do not "
-            "share it as it is."
+            f"High risk: this synthetic table reveals the people it was trained on ({names}). Do not share it as it is."
         )
     elif worst == "amber":
         headline = (
-            f"Some risk: {names} lean towards the training people. Inspect the closest rows and consider the "
-            "steps below before sharing."
+            f"Some risk: this synthetic table leans towards the training people ({names}). Inspect the closest "
+            "rows and consider the steps below before sharing."
         )
     else:
         headline = (
@@ -464,6 +464,11 @@ def privacy_verdict(
             *steps,
         )
     return Verdict(worst, headline, tuple(criteria), steps, th)
+
+
+def _listed(names: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"; empty for none."""
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
 def too_few_note(n_synthetic: int) -> str | None:
