@@ -7,6 +7,7 @@ import streamlit as st
 
 import synth
 from synth.audit.calibration import PEAK_FACTOR
+from synth.evaluation.privacy.common import PrivacyInputError, check_holdout
 from synth.evaluation.results import percent
 from synth.generated import REGENERATION_DETAILS, REGENERATION_LEAD
 from synth.io import DEFAULT_MISSING_VALUES
@@ -292,6 +293,10 @@ if (holdout_pct / 100, int(split_seed), split_by) != (ds.holdout_share, ds.split
 c1, c2 = st.columns(2)
 c1.metric("Train rows", f"{len(ds.train):,}")
 c2.metric("Holdout rows", f"{len(ds.holdout):,}")
+try:  # said here, where the share is chosen, not first on Privacy after a fit and a sample
+    check_holdout(ds.holdout, n_train=len(ds.train))
+except PrivacyInputError as exc:
+    st.warning(md(exc))
 # After the split: the estimate is for the rows the fit will see, and must follow a split changed on this run.
 estimates = cached.audit(ds.key, ds.df, ds.schema, ds.train).estimates
 if estimates:

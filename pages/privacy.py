@@ -124,6 +124,7 @@ if section == "Membership":
         "the share of members caught at 1% and 10% false alarms. "
         + ("Which ran is listed when they finish." if mia is None else mia.ran())
     )
+    privacy_sections.unjudged(syn.n_rows)
     if mia is None:
         shown(membership_task)
     else:
@@ -135,6 +136,7 @@ known, secret, n_attacks = list(chosen.known), chosen.secret, chosen.n_attacks
 attack_tasks = privacy_checks.submit_verdict_attacks(job, inputs, chosen.attacker, n_attacks, attacker_error)
 if section == "Attacks":
     privacy_sections.attacks_intro(None if inputs.people is None else inputs.people.column)
+    privacy_sections.unjudged(syn.n_rows)
 attack_results: list[AttackResult] = []
 collected: list[str] = []  # the tasks whose results are in attack_results (one read each: see above)
 for task in attack_tasks:

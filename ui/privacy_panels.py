@@ -16,16 +16,17 @@ from synth.evaluation.privacy.inspector import MASK
 from synth.evaluation.privacy.membership import MembershipAttack, MembershipResult, min_non_members
 from synth.evaluation.privacy.peer_sdmetrics import SdmetricsPrivacy
 from synth.evaluation.privacy.rare_values import MIN_VALUES, RareValueResult, excess_display, excess_table
-from synth.evaluation.privacy.verdict import Verdict, closeness_level
+from synth.evaluation.privacy.verdict import LEVEL_WORDS, Verdict, closeness_level
 from synth.evaluation.results import percent as pct
 from ui import charts
 from ui.text import md, metric_delta
 
-BADGES: dict[str, tuple[Literal["green", "orange", "red", "gray"], str]] = {
-    "green": ("green", "low risk"),
-    "amber": ("orange", "some risk"),
-    "red": ("red", "high risk"),
-    "grey": ("gray", "not measured"),
+#: Each light's badge colour; its words are synth's (``LEVEL_WORDS``, a criterion's ``words``).
+COLOURS: dict[str, Literal["green", "orange", "red", "gray"]] = {
+    "green": "green",
+    "amber": "orange",
+    "red": "red",
+    "grey": "gray",
 }
 
 
@@ -61,7 +62,7 @@ def closeness(share: ClosenessShare | None, result: PrivacyResult | None) -> Non
     c = st.columns(2)
     # Both cards take the colour of the verdict's closeness light (green within noise or below the amber line),
     # not red for any share above the ideal; grey until the full-train share, which the light reads, is in.
-    color = BADGES[closeness_level(result)][0] if result is not None else "off"
+    color = COLOURS[closeness_level(result)] if result is not None else "off"
     if result is not None:
         c[0].metric(
             "Closer to the full train than to holdout",
@@ -267,15 +268,14 @@ def masked(df: pd.DataFrame, unmask: bool) -> pd.DataFrame:
 
 
 def verdict(v: Verdict) -> None:
-    color, words = BADGES[v.level]
+    words = LEVEL_WORDS[v.level]
     st.subheader("Verdict")
     show = {"red": st.error, "amber": st.warning, "green": st.success, "grey": st.info}[v.level]
     # The headline names its level itself ("Low risk: …"): bold that lead instead of writing the level twice.
     lead, sep, rest = v.headline.partition(": ")
     show(f"**{lead}:** {rest}" if sep and lead.lower() == words else f"**{words.capitalize()}.** {v.headline}")
-    for c in v.criteria:
-        color, words = BADGES[c.level]
-        st.markdown(f":{color}-badge[{words}] **{c.label}** — {md(c.value)}")
+    for c in v.criteria:  # a grey badge says why it is grey ("too few rows"), as its text does
+        st.markdown(f":{COLOURS[c.level]}-badge[{c.words}] **{c.label}** — {md(c.value)}")
         st.caption(f"Thresholds: {c.threshold}")
     st.markdown("**What to do**\n" + "\n".join(f"- {md(a)}" for a in v.advice))
 

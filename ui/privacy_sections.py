@@ -1,4 +1,5 @@
-"""The Privacy page's Attacks section: the WP216 attacks' charts and table, and sdmetrics beside ours on request."""
+"""The Privacy page's Attacks section: the WP216 attacks' charts and table, and sdmetrics beside ours on request;
+the note under Membership and Attacks when the synthetic table is too small for the verdict to judge them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import streamlit as st
 import synth
 from synth.evaluation.people import a_person
 from synth.evaluation.privacy.attacks import AttackResult
+from synth.evaluation.privacy.verdict import too_few_note
 from ui import privacy_checks, privacy_panels
 from ui.privacy_checks import Raw, shown
 from ui.privacy_job import PrivacyJob
@@ -35,6 +37,14 @@ def attacks_intro(person: str | None = None) -> None:
         "held by more holdout than training targets does not read as a risk. Singling out uses every learned "
         "column; linkability and inference follow the attacker model above."
     )
+
+
+def unjudged(n_synthetic: int) -> None:
+    """Under Membership and Attacks: that the verdict leaves the figures below grey when the synthetic table is too
+    small to judge them (nothing from :data:`~synth.evaluation.privacy.verdict.MIN_SYNTHETIC_ROWS` rows up)."""
+    note = too_few_note(n_synthetic)
+    if note:
+        st.info(note, icon=":material/info:")
 
 
 def attacks(job: PrivacyJob, collected: Sequence[str], results: list[AttackResult]) -> None:

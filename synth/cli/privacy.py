@@ -239,6 +239,9 @@ def print_privacy(verdict: Any, attacks: Attacks | None, quiet: bool, privacy: A
                 note(f"  attack {r.label}: not measured: {r.not_run_reason}", quiet=quiet)
     keys = {c.key: c for c in verdict.criteria if c.level == "grey"}
     for key, c in keys.items():
+        if c.unjudged:  # measured, then set aside (a 60-row sample's attacks): not "no attack could be made"
+            note(f"  {c.words}: {c.label.lower()}: {c.value}", quiet=quiet)
+            continue
         if attacks is None and key in ATTACK_CRITERIA:
             why = "skipped (--no-attacks)"
         elif attacks is not None and key in attacks.not_run:

@@ -227,9 +227,13 @@ def data_card(
         if ev.verdict is not None:
             flagged = [c for c in ev.verdict.criteria if c.level in ("amber", "red")]
             limitations += [f"Privacy: {c.label} is {c.level} — {c.value}." for c in flagged]
-            unmeasured = [c.label for c in ev.verdict.criteria if c.level == "grey"]
-            if unmeasured:
-                limitations.append(f"Not measured: {', '.join(unmeasured)}.")
+            # Grey by why: "Not measured" for checks that never ran, "Too few rows" for attacks that ran on a
+            # sample too small to judge (they read "Not measured" beside a 60-row sample), with the reason.
+            grey = [c for c in ev.verdict.criteria if c.level == "grey"]
+            for words in dict.fromkeys(c.words for c in grey):
+                same = [c for c in grey if c.words == words]
+                why = f" — {same[0].value}" if same[0].unjudged else ""
+                limitations.append(f"{words.capitalize()}: {', '.join(c.label for c in same)}{why}.")
         limitations += [f"{part.capitalize()} could not be scored: {msg}" for part, msg in ev.errors.items()]
     # How ML utility was measured ("both models train on 1,940 rows…") describes the score, not a limitation of
     # the synthetic table: it goes beside the score (a missing class and the like stay limitations).

@@ -345,7 +345,9 @@ class TableEvaluation:
         key = max(parts, key=lambda p: p[1])[0]
         note = f"from {RISK_PARTS[key]}"
         judged = None if self.verdict is None else self.verdict.get(_criterion(key))
-        if judged is not None:
+        if judged is not None and judged.unjudged:  # set aside, not judged: its thresholds were never applied
+            note += f", which the verdict leaves grey: {judged.value}"
+        elif judged is not None:
             note += f", which the verdict reads {judged.level} (thresholds: {judged.threshold})"
         return note
 

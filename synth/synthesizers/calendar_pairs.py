@@ -238,8 +238,9 @@ def model_calendar(model: object) -> tuple[ZeroPair, ...]:
 
 
 def describe_calendar(model: object) -> str | None:
-    """The calendar a fitted model keeps, e.g. "day never past the length of its month in month (no 30–31 feb;
-    no 31 apr, jun, sep, nov)."; None when it keeps none."""
+    """The calendar a fitted model keeps, e.g. "day never past the last day of month (no 30–31 feb; no 31 apr,
+    jun, sep, nov)."; None when it keeps none. (Bank Marketing's columns are named day and month: "day never past
+    the length of its month in month" read in the browser as a riddle.)"""
     pairs = model_calendar(model)
     if not pairs:
         return None
@@ -253,7 +254,7 @@ def describe_calendar(model: object) -> str | None:
         for label, first_day in labels.items():
             by_first.setdefault(first_day, []).append(str(label))
         spans = "; ".join(f"no {f if f == 31 else f'{f}–31'} {', '.join(ls)}" for f, ls in sorted(by_first.items()))
-        clauses.append(f"{day} never past the length of its month in {month} ({spans})")
+        clauses.append(f"{day} never past the last day of {month} ({spans})")
     return "; ".join(clauses) + "."
 
 

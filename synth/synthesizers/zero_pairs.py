@@ -251,13 +251,14 @@ def _words(value: Any) -> str:
 
 
 def describe_zeros(model: object, shown: int = 4) -> str | None:
-    """The pairs a fitted model keeps, the most expected first, e.g. "relationship Husband with marital_status
-    Never-married, day 17 with month may and 3 more pairs (never together in a training row)."; None when it keeps
-    none."""
+    """The pairs a fitted model keeps, the most expected first, e.g. "relationship = Husband with marital_status =
+    Never-married, day = 17 with month = may and 3 more pairs (never together in a training row)."; None when it
+    keeps none. Each value follows its column's name after "=": Bank Marketing's columns are words ("previous 0
+    with poutcome failure" read in the browser as a sentence, not as two columns and their values)."""
     zeros = tuple(getattr(model, "zero_pairs_", ()))  # (the calendar's are said on a line of their own)
     if not zeros:
         return None
-    clauses = [f"{z.first} {_words(z.first_value)} with {z.second} {_words(z.second_value)}" for z in zeros[:shown]]
+    clauses = [f"{z.first} = {_words(z.first_value)} with {z.second} = {_words(z.second_value)}" for z in zeros[:shown]]
     more = len(zeros) - len(clauses)
     if more:
         listed = ", ".join(clauses) + f" and {more} more pair{'s' if more > 1 else ''}"

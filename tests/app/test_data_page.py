@@ -313,3 +313,28 @@ def test_the_regeneration_promise_leads_and_its_details_are_folded() -> None:
     assert len(folded) == 1
     assert any("ORD-105100 after ORD-104999" in m.value for m in folded[0].markdown)
     assert f"{REGENERATION_LEAD} {REGENERATION_DETAILS}" == REGENERATION_SUMMARY
+
+
+def test_a_holdout_too_small_for_privacy_is_said_at_the_split() -> None:
+    """The session-30 walk's 60-row table went through Synthesize, Sample and Compare before Privacy said its 12
+    holdout rows were too few (and to raise a share none reaches). The split says so where the share is chosen."""
+    rng = np.random.default_rng(30)
+
+    def table(n: int) -> bytes:
+        frame = pd.DataFrame({"age": rng.integers(18, 90, n), "group": rng.choice(["a", "b", "c"], n)})
+        return frame.to_csv(index=False).encode()
+
+    def said(at: AppTest) -> list[str]:
+        return [w.value for w in at.warning if "privacy checks need at least 100" in w.value]
+
+    at = start()
+    assert not said(at), "the demo table's holdout is large enough"
+    upload(at, "tiny.csv", table(60))
+    (shown,) = said(at)
+    assert "the whole table has only 60 rows" in shown and "no holdout share" in shown, shown
+    upload(at, "small.csv", table(450))
+    (shown,) = said(at)
+    assert "to at least 23%" in shown, shown
+    next(s for s in at.slider if s.label == "Holdout share (%)").set_value(25).run()
+    assert not at.exception and len(at.session_state["dataset"].holdout) >= 100
+    assert not said(at)

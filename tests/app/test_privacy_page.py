@@ -197,6 +197,17 @@ def test_one_sampled_row_leaves_the_attacks_grey_not_high_risk(part: pd.DataFram
     criteria = {c.split("**")[1]: c for c in (m.value for m in at.markdown if "-badge[" in m.value)}
     for label in ("Membership inference", "Singling out", "Linkability", "Inference"):
         assert "too few synthetic rows to judge: sample at least 100" in criteria[label], criteria[label]
+        # The badge says why it is grey: "not measured" beside a 1-row table read as a step that had not run yet.
+        assert criteria[label].startswith(":gray-badge[too few rows]"), criteria[label]
+    assert criteria["Copies of real rows"].startswith(":green-badge[low risk]"), criteria["Copies of real rows"]
+    # The sections that draw the attacks' own figures say the verdict leaves them unjudged: the browser walk of
+    # session 30 read "Singling out (univariate): risk 5.0%" under Attacks at 60 rows with nothing beside it.
+    for name in ("Membership", "Attacks"):
+        open_section(at, name)
+        notes = [i.value for i in at.info if "too few to judge" in i.value]
+        assert len(notes) == 1 and "Sample at least 100" in notes[0], [i.value for i in at.info]
+    open_section(at, "Distances")  # copies and distances are judged at any size: no such note
+    assert not any("too few to judge" in i.value for i in at.info)
 
 
 def _privacy_job(at: AppTest) -> PrivacyJob:

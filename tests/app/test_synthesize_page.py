@@ -201,7 +201,7 @@ def test_the_pairs_a_model_never_draws_are_listed_under_it() -> None:
     fit(at, "pruned_cart")
     shown = [c.value for c in at.caption if "Never together" in c.value]
     assert len(shown) == 1, [c.value for c in at.caption]
-    assert "role husband with sex female (never together in a training row)" in shown[0], shown[0]
+    assert "role = husband with sex = female (never together in a training row)" in shown[0], shown[0]
     holds = [m.value for m in at.markdown if "**Impossible pairs**" in m.value]
     assert holds, "the model file's list does not name the pairs"
 
@@ -217,7 +217,7 @@ def test_the_calendar_a_model_keeps_is_listed_under_it() -> None:
         fit(at, name)
         shown = [c.value for c in at.caption if "**Calendar:**" in c.value]
         assert len(shown) == 1, (name, [c.value for c in at.caption])
-        assert "day never past the length of its month in month (no 29–31 feb; no 31 apr, jun, sep, nov)" in shown[0]
+        assert "day never past the last day of month (no 29–31 feb; no 31 apr, jun, sep, nov)" in shown[0]
         assert any("**Calendar**" in m.value for m in at.markdown), "the model file's list does not name the calendar"
 
 

@@ -313,7 +313,7 @@ def test_the_calendar_is_described_and_listed_in_the_model_file_inventory(name: 
     model = synth.create(name, random_state=0, **params).fit(_dated(np.random.default_rng(10), 800, leap=False))
     first_feb = 30 if name == "privbayes" else 29
     assert describe_calendar(model) == (
-        f"day never past the length of its month in month (no {first_feb}–31 feb; no 31 apr, jun, sep, nov)."
+        f"day never past the last day of month (no {first_feb}–31 feb; no 31 apr, jun, sep, nov)."
     )
     assert "Calendar" in [item.name for item in model.artifact_inventory()]
 

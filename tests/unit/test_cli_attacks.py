@@ -117,3 +117,19 @@ def test_an_attacker_model_the_attacks_cannot_use_leaves_them_unmeasured_with_th
     # (real values copied is grey too here: two columns hold too few one-off values to judge)
     assert doc["summary"]["privacy_not_measured"][-2:] == ["Linkability", "Inference"]
     assert f"not measured: linkability: {reason}" in proc.stderr
+
+
+def test_a_sample_too_small_to_judge_the_attacks_says_so_not_that_no_attack_could_be_made(
+    fresh: Path, tmp_path: Path
+) -> None:
+    """60 synthetic rows: the attacks run but the verdict sets them aside. The CLI printed "not measured: membership
+    inference: no attack could be made", which was wrong on both counts."""
+    for name in ("train", "holdout"):
+        (tmp_path / f"{name}.csv").write_bytes((fresh / f"{name}.csv").read_bytes())
+    pd.read_csv(fresh / "fresh.csv").head(60).to_csv(tmp_path / "sixty.csv", index=False)
+    proc = run("evaluate", "train.csv", "sixty.csv", "--holdout", "holdout.csv", "-o", "sixty.json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "no attack could be made" not in proc.stderr, proc.stderr
+    for label in ("membership inference", "singling out", "linkability", "inference"):
+        assert f"too few rows: {label}: too few synthetic rows to judge: sample at least 100" in proc.stderr
+        assert f"not measured: {label}:" not in proc.stderr, proc.stderr

@@ -89,6 +89,23 @@ def test_small_holdout_and_empty_synthetic_are_refused(split_small: tuple[pd.Dat
         synth.evaluate_privacy(train, train.iloc[:0], holdout=holdout)
 
 
+def test_a_too_small_holdout_says_what_share_reaches_100_rows_or_that_the_table_cannot(
+    split_small: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    """The session-30 walk's 60-row table (48 train, 12 holdout) was told to "increase the holdout share", which
+    no share does: half of 60 rows is 30. A table that can hold 100 out is told the share that does."""
+    train, holdout = split_small
+    with pytest.raises(PrivacyInputError) as tiny:
+        synth.evaluate_privacy(train.iloc[:48], train.iloc[:48], holdout=holdout.iloc[:12])
+    message = str(tiny.value)
+    assert "only 60 rows" in message and "no holdout share" in message and "200 rows or more" in message, message
+    assert "Increase the holdout share" not in message
+    with pytest.raises(PrivacyInputError) as larger:
+        synth.evaluate_privacy(train.iloc[:400], train.iloc[:400], holdout=holdout.iloc[:50])
+    message = str(larger.value)
+    assert "only 50 rows" in message and "holdout share on the Data page to at least 23%" in message, message
+
+
 @st.composite
 def mixed_tables(draw: st.DrawFn) -> pd.DataFrame:
     frame = draw(
@@ -193,6 +210,10 @@ def test_the_verdict_for_a_copy_is_red_on_every_criterion(
     ]
     assert {c.level for c in verdict.criteria} == {"red"}
     assert verdict.level == "red" and verdict.headline.startswith("High risk")
+    assert verdict.headline.startswith(
+        "High risk: this synthetic table reveals the people it was trained on (copies of real rows, real values "
+        "copied, closeness to training rows, membership inference, singling out, linkability and inference)."
+    ), verdict.headline
     assert all("green <" in c.threshold and "≤ red" in c.threshold for c in verdict.criteria)
     advice = " ".join(verdict.advice)
     assert "min_samples_leaf" in advice and "privbayes" in advice and "quasi-identifier" in advice
@@ -272,10 +293,16 @@ def test_too_few_synthetic_rows_leave_the_attacks_grey_and_a_copy_still_red(
         for c in attacked:
             assert c is not None and c.level == "grey", c
             assert f"too few synthetic rows to judge: sample at least {MIN_SYNTHETIC_ROWS}" in c.value
+            assert c.words == "too few rows", c  # the badge: "not measured" read as a step that had not run
         assert "too few to judge the attacks" in verdict.headline
         assert verdict.advice[0].startswith(f"Sample at least {MIN_SYNTHETIC_ROWS} synthetic rows")
     else:
         assert all(c is not None and c.level != "grey" for c in attacked)
+        assert all(c is not None and c.words in ("low risk", "some risk", "high risk") for c in attacked)
+        unattacked = privacy_verdict(distances)  # no attack run: grey, and its badge says so
+        assert [unattacked.get(k).words for k in ("singling_out", "linkability", "inference")] == [  # type: ignore[union-attr]
+            "not measured"
+        ] * 3
         assert "too few" not in verdict.headline and "Sample at least" not in " ".join(verdict.advice)
 
 

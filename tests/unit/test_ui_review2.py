@@ -152,3 +152,47 @@ def test_the_charts_other_bucket_never_merges_with_a_synthesizers_other_value() 
     share = dict(zip(dist.labels, dist.synthetic, strict=True))
     assert share["(other)"] == 20 / 120 and share["all other categories (10)"] == 0.0
     assert dict(zip(dist.labels, dist.real, strict=True))["all other categories (10)"] == 10 / 30
+
+
+def test_a_sample_too_small_for_the_attacks_says_so_on_the_card_not_not_measured() -> None:
+    """The session-30 walk sampled 60 rows: the data card listed "Not measured: Membership inference, Singling out,
+    Linkability, Inference" (they ran; the verdict set them aside) and its highest risk came "from singling out,
+    which the verdict reads grey (thresholds: …)", thresholds it never applied."""
+    import numpy as np
+    import pandas as pd
+
+    import synth
+    from synth.report.card import data_card
+    from synth.report.evaluation import EvaluationSettings, evaluate_table
+    from synth.report.race import Contender, RunResult
+
+    rng = np.random.default_rng(0)
+    n = 800
+    table = pd.DataFrame(
+        {
+            "amount": rng.gamma(2.0, 300.0, n).round(2),
+            "size": rng.integers(0, 5_000, n),
+            "colour": rng.choice(["red", "green", "blue"], n),
+            "flag": rng.choice(["y", "n"], n),
+        }
+    )
+    train, holdout = table.iloc[:600].reset_index(drop=True), table.iloc[600:].reset_index(drop=True)
+    model = synth.create("independent").fit(train)
+    syn = model.sample(60, seed=1)
+    settings = EvaluationSettings(headline=False, utility=False, attacks=True, n_bootstrap=5)
+    ev = evaluate_table(train, syn, holdout, settings=settings)
+    assert ev.verdict is not None
+    unjudged = [c.label for c in ev.verdict.criteria if c.words == "too few rows"]
+    assert unjudged == ["Membership inference", "Singling out", "Linkability", "Inference"]
+    assert "from singling out" in ev.privacy_risk_note, "premise: the highest risk is an attack set aside"
+    assert ev.privacy_risk_note == (
+        "from singling out, which the verdict leaves grey: too few synthetic rows to judge: sample at least 100 "
+        "(only 60 synthetic rows here)"
+    )
+    run = RunResult(Contender("independent"), "Independent", "ok", n_rows=60, evaluation=ev, synthetic=syn, model=model)
+    limitations = data_card(run, table).to_markdown().split("## Known limitations")[1]
+    assert "Not measured" not in limitations
+    assert (
+        "Too few rows: Membership inference, Singling out, Linkability, Inference — too few synthetic rows to "
+        "judge: sample at least 100 (only 60 synthetic rows here)." in limitations
+    ), limitations

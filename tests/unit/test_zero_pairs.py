@@ -292,6 +292,6 @@ def test_the_dp_network_keeps_no_pair() -> None:
 @pytest.mark.parametrize("name", MODELS)
 def test_the_pairs_are_described_and_listed_in_the_model_file_inventory(name: str) -> None:
     model = synth.create(name, random_state=0).fit(planted())
-    assert describe_zeros(model) == "role husband with sex female (never together in a training row)."
+    assert describe_zeros(model) == "role = husband with sex = female (never together in a training row)."
     assert "Impossible pairs" in [item.name for item in model.artifact_inventory()]
     assert describe_zeros(synth.create(name, random_state=0).fit(planted()[["day", "amount"]])) is None

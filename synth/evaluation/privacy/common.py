@@ -32,19 +32,35 @@ class PrivacyInputError(ValueError):
     """Input a privacy measurement cannot work with; the message says what was wrong and what to do."""
 
 
-def check_holdout(holdout: pd.DataFrame | None, minimum: int = MIN_HOLDOUT_ROWS) -> None:
-    """Raise a :class:`PrivacyInputError` unless ``holdout`` has at least ``minimum`` rows."""
+def check_holdout(holdout: pd.DataFrame | None, minimum: int = MIN_HOLDOUT_ROWS, n_train: int | None = None) -> None:
+    """Raise a :class:`PrivacyInputError` unless ``holdout`` has at least ``minimum`` rows.
+
+    Given the ``n_train`` training rows, the message says which holdout share of the whole table reaches
+    ``minimum``, or that none does when that would hold out more than half of it (a 60-row table was told to
+    "increase the holdout share", which no share does: half of it is 30 rows)."""
     n = 0 if holdout is None else len(holdout)
     if n == 0:
         raise PrivacyInputError(
             "Privacy needs a holdout: real rows the synthesizer never saw. Keep a share of the table out of "
             "training on the Data page (20% is usual)."
         )
-    if n < minimum:
+    if n >= minimum:
+        return
+    need = f"The holdout has only {n} rows; privacy checks need at least {minimum} real rows the synthesizer never saw"
+    if n_train is None:
         raise PrivacyInputError(
-            f"The holdout has only {n} rows; privacy checks need at least {minimum} real rows the synthesizer "
-            "never saw to compare with. Increase the holdout share on the Data page or use a larger table."
+            f"{need} to compare with. Increase the holdout share on the Data page or use a larger table."
         )
+    total = n + n_train
+    if 2 * minimum > total:
+        raise PrivacyInputError(
+            f"{need}, and the whole table has only {total:,} rows: no holdout share leaves {minimum} for the checks "
+            f"and as many to train on. Privacy can be checked on a table of {2 * minimum} rows or more."
+        )
+    raise PrivacyInputError(
+        f"{need} to compare with. Increase the holdout share on the Data page to at least "
+        f"{math.ceil(100 * minimum / total)}% (of {total:,} rows) or use a larger table."
+    )
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ class PrivacyInputs:
         n_targets: int = DEFAULT_TARGETS,
         person_column: PersonColumn = FIND_PERSON,
     ) -> None:
-        check_holdout(holdout)
+        check_holdout(holdout, n_train=len(train))
         if len(synthetic) == 0:
             raise PrivacyInputError("The synthetic table has no rows. Sample some rows first.")
         self.runs: Counter[str] = Counter()

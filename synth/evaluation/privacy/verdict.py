@@ -51,6 +51,10 @@ Level = Literal["green", "amber", "red", "grey"]
 LIGHTS: dict[str, str] = {"green": "●", "amber": "●", "red": "●", "grey": "○"}
 #: The lights' colours, as the HTML report's ``level-*`` classes draw them.
 LIGHT_COLOURS: dict[str, str] = {"green": "#2ca02c", "amber": "#d98200", "red": "#c62828", "grey": "#888888"}
+#: Each light in words (the Privacy page's badges); a grey criterion says why when it was not simply left unmeasured
+#: (:attr:`CriterionVerdict.words`).
+LEVEL_WORDS: dict[str, str] = {"green": "low risk", "amber": "some risk", "red": "high risk", "grey": "not measured"}
+TOO_FEW_ROWS = "too few rows"
 _ORDER = {"grey": 0, "green": 1, "amber": 2, "red": 3}
 MIN_SYNTHETIC_ROWS = 100
 """Fewer synthetic rows than this leave membership, singling out, linkability and inference grey. Each attack reads a
@@ -87,6 +91,8 @@ class CriterionVerdict:
         value: the measured value in words, with its interval and yardstick.
         threshold: the thresholds, in words.
         explanation: what the value means.
+        unjudged: why a grey criterion is grey, in two or three words ("too few rows": the attacks ran on a
+            synthetic table smaller than :data:`MIN_SYNTHETIC_ROWS`); empty for one not measured at all.
     """
 
     key: str
@@ -95,10 +101,19 @@ class CriterionVerdict:
     value: str
     threshold: str
     explanation: str
+    unjudged: str = ""
 
     @property
     def light(self) -> str:
         return LIGHTS[self.level]
+
+    @property
+    def words(self) -> str:
+        """The light in words: "low risk", "some risk", "high risk", or for grey why it is grey. A 60-row sample's
+        attacks read "not measured" beside "too few synthetic rows to judge", as if a step had not run yet."""
+        if self.level == "grey" and self.unjudged:
+            return self.unjudged
+        return LEVEL_WORDS[self.level]
 
 
 @dataclass(frozen=True)
@@ -424,16 +439,16 @@ def privacy_verdict(
         criteria = [_too_few(c, distances.n_synthetic) if c.key in ATTACK_CRITERIA else c for c in criteria]
     worst: Level = max((c.level for c in criteria), key=lambda lv: _ORDER[lv])
     flagged = [c for c in criteria if c.level == worst and worst in ("red", "amber")]
-    names = ", ".join(c.label.lower() for c in flagged)
+    names = _listed([c.label.lower() for c in flagged])
+    # The criteria named in brackets, not as the subject: "membership inference lean towards" read wrong for one.
     if worst == "red":
         headline = (
-            f"High risk: {names} show that this synthetic table reveals the people it was trained on. Do not "
-            "share it as it is."
+            f"High risk: this synthetic table reveals the people it was trained on ({names}). Do not share it as it is."
         )
     elif worst == "amber":
         headline = (
-            f"Some risk: {names} lean towards the training people. Inspect the closest rows and consider the "
-            "steps below before sharing."
+            f"Some risk: this synthetic table leans towards the training people ({names}). Inspect the closest "
+            "rows and consider the steps below before sharing."
         )
     else:
         headline = (
@@ -451,6 +466,24 @@ def privacy_verdict(
     return Verdict(worst, headline, tuple(criteria), steps, th)
 
 
+def _listed(names: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"; empty for none."""
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def too_few_note(n_synthetic: int) -> str | None:
+    """Why the attacks' own figures are not judged, for the sections that draw them beside the verdict; None from
+    :data:`MIN_SYNTHETIC_ROWS` rows up. At 60 rows the Attacks section read "Singling out (univariate): risk 5.0%"
+    with nothing to say the verdict had set it aside."""
+    if n_synthetic >= MIN_SYNTHETIC_ROWS:
+        return None
+    return (
+        f"{_rows(n_synthetic).capitalize()}: too few to judge the attacks, so the verdict leaves them grey. With so "
+        "few rows one synthetic row is the nearest to crowds of real people, and the figures below measure the "
+        f"table's size more than what it reveals. Sample at least {MIN_SYNTHETIC_ROWS} synthetic rows to judge them."
+    )
+
+
 def _rows(n: int) -> str:
     return f"only {n:,} synthetic row{'' if n == 1 else 's'}"
 
@@ -461,6 +494,7 @@ def _too_few(criterion: CriterionVerdict, n_synthetic: int) -> CriterionVerdict:
         criterion,
         level="grey",
         value=f"too few synthetic rows to judge: sample at least {MIN_SYNTHETIC_ROWS} ({_rows(n_synthetic)} here)",
+        unjudged=TOO_FEW_ROWS,
     )
 
 
