@@ -57,7 +57,7 @@ its interval spanned ±0.2 to ±0.5.
 
 Below 8× the beta stays. At 80/20 and 50/50 with a synthetic table of train's size (``bench_singling_holdout
 --ratios``: Adult, Bank Marketing, visits by patient, 12 splits each) the pooled control read all 72 splits of fresh
-rows green, the beta 70 (visits at 80/20 amber twice), and the pooled control is the sharper on rare values (Adult at
+rows green, the beta 70 (visits at 80/20 amber twice), and the pooled control is the sharper on Adult's rare values (at
 80/20: a twentieth of train copied caught in 4 splits of 12, the beta 2). But it is the blunter on 3-column
 predicates: it counts isolations only, so its 3-column excess moves more between splits (bank at 80/20: SD 0.085
 against 0.045; its stated 0.057 is short of that by one split read at −0.24), and copied rows widen its own stated
