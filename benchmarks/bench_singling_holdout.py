@@ -14,10 +14,18 @@ fresh rows from adult_val, the pooled control read the 3-column excess of fresh 
 (from the whole pool: −0.006 ± 0.016 over 12), a difference between the files, which a control that assumes nothing
 about the predicates reads as it is.
 
+``--ratios`` measures the product's usual splits instead: 80/20 and 50/50 (holdout a quarter of train, or as large),
+a synthetic table of train's size (fresh rows, or 5% / 20% of them replaced by training rows), on Adult (the pooled
+halves, train 16,000), Bank Marketing (train 1,500) and a table of visits split by patient (1,600 training patients of
+8 visits, ``tests/unit/test_people_membership.py``'s ``visits``), each with the beta and the pooled control; per
+case the lights, the mean excess of each attack, its spread over the splits beside the error the attack states
+(calibration), and the seconds (results/singling_ratios.json).
+
 Usage::
 
     .venv/bin/python -m benchmarks.bench_singling_holdout                       # 6 seeds, every case, both controls
     .venv/bin/python -m benchmarks.bench_singling_holdout --seeds 3 --holdouts 600 --controls auto
+    .venv/bin/python -m benchmarks.bench_singling_holdout --ratios --seeds 8    # 80/20 and 50/50, three tables
 """
 
 from __future__ import annotations
@@ -63,15 +71,23 @@ def cut(pool: pd.DataFrame, seed: int, n_holdout: int, leak: float) -> tuple[pd.
 def run(pool: pd.DataFrame, seed: int, n_holdout: int, leak: float, control: str) -> dict[str, Any]:
     import synth
     from synth.evaluation.privacy.inputs import PrivacyInputs
+
+    train, holdout, synthetic = cut(pool, seed, n_holdout, leak)
+    return attack(PrivacyInputs(train, holdout, synthetic, synth.infer_schema(train)), seed, control)
+
+
+def attack(inputs: Any, seed: int, control: str) -> dict[str, Any]:
+    """Both singling-out attacks on ``inputs`` (a PrivacyInputs) with ``control``, and the verdict's light."""
+    from scipy import stats
+
     from synth.evaluation.privacy.verdict import Thresholds, _attack_verdict
     from synth.evaluation.privacy.wp216 import singling_out
 
-    train, holdout, synthetic = cut(pool, seed, n_holdout, leak)
-    inputs = PrivacyInputs(train, holdout, synthetic, synth.infer_schema(train))
+    t = inputs.tables
     start = time.perf_counter()
     # as evaluate_attacks runs them for the page (its defaults: 2,000 attacks, 3 columns, seed 0), with this control
     results = [
-        singling_out(train, synthetic, holdout=holdout, mode=mode, size_correction=control, inputs=inputs)  # type: ignore[arg-type]
+        singling_out(t.train, t.synthetic, holdout=t.holdout, mode=mode, size_correction=control, inputs=inputs)  # type: ignore[arg-type]
         for mode in ("univariate", "multivariate")
     ]
     seconds = time.perf_counter() - start
@@ -80,7 +96,7 @@ def run(pool: pd.DataFrame, seed: int, n_holdout: int, leak: float, control: str
         "seed": seed,
         "light": light.level,
         "seconds": round(seconds, 2),
-        "synthetic": len(synthetic),
+        "synthetic": len(t.synthetic),
     }
     for r in results:
         low, high = r.risk.interval(len(results))
@@ -90,24 +106,125 @@ def run(pool: pd.DataFrame, seed: int, n_holdout: int, leak: float, control: str
             "control": round(r.control.observed, 4),
             "risk": round(r.risk.value, 4),
             "excess": round(r.risk.excess, 4),
+            "se": round(r.risk.error / float(stats.norm.ppf(0.5 + r.risk.level / 2)), 4),
             "ci95": [round(r.risk.low, 4), round(r.risk.high, 4)],
             "judged": [round(low, 4), round(high, 4)],
         }
     return out
 
 
+# ------------------------------------------------------------------------------------------ the usual splits
+BANK = ROOT.parent / "shared" / "datasets" / "bank_marketing.csv"
+RATIO_RESULTS = ROOT / "benchmarks" / "results" / "singling_ratios.json"
+RATIO_TRAIN = {"adult": 16_000, "bank": 1_500, "visits": 1_600}
+"""Train's size per table (for visits, in patients of 8 visits): the largest at which train, a holdout as large and
+a fresh synthetic table of train's size fit in the file (Adult's 48,842 rows, Bank Marketing's 4,521)."""
+RATIOS = {"80/20": 0.25, "50/50": 1.0}
+"""The holdout's size as a share of train's."""
+RATIO_LEAKS = (0.0, 0.05, 0.2)
+VISITS = 8
+
+
+def ratio_inputs(table: str, pool: pd.DataFrame | None, seed: int, share: float, leak: float) -> Any:
+    """The PrivacyInputs of one split of ``table`` at a holdout ``share`` of train, with ``leak`` of the synthetic
+    rows replaced by training rows (for visits, under a synthetic patient's id, as a model would write them)."""
+    import synth
+    from synth.evaluation.privacy.inputs import PrivacyInputs
+
+    n_train = RATIO_TRAIN[table]
+    n_holdout = round(share * n_train)
+    rng = np.random.default_rng([seed, 31])
+    if table == "visits":
+        from tests.unit.test_people_membership import SCHEMA, visits
+
+        frame = visits(2 * n_train + n_holdout, VISITS, seed=1000 + seed)
+        person = frame.index // VISITS
+        train = frame[person < n_train].reset_index(drop=True)
+        holdout = frame[(person >= n_train) & (person < n_train + n_holdout)].reset_index(drop=True)
+        synthetic = frame[person >= n_train + n_holdout].reset_index(drop=True)
+        schema, column = SCHEMA, "patient_id"
+    else:
+        assert pool is not None
+        order = rng.permutation(len(pool))
+        train = pool.iloc[order[:n_train]].reset_index(drop=True)
+        holdout = pool.iloc[order[n_train : n_train + n_holdout]].reset_index(drop=True)
+        synthetic = pool.iloc[order[n_train + n_holdout : 2 * n_train + n_holdout]].reset_index(drop=True)
+        schema, column = synth.infer_schema(train), None
+    copies = round(leak * len(synthetic))
+    if copies:
+        picked = train.iloc[rng.choice(len(train), copies, replace=False)].copy()
+        if column is not None:
+            picked[column] = [f"S{i:06d}" for i in range(copies)]
+        synthetic = pd.concat([picked, synthetic.iloc[copies:]], ignore_index=True)
+    return PrivacyInputs(train, holdout, synthetic, schema, person_column=column)
+
+
+def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The lights of a case's splits, and per attack the mean excess, its spread over the splits and the mean error
+    the attack stated (a calibrated control states about the spread)."""
+    lights = [r["light"] for r in runs]
+    out: dict[str, Any] = {level: lights.count(level) for level in ("green", "amber", "red")}
+    for mode in ("univariate", "multivariate"):
+        excess = np.array([r[mode]["excess"] for r in runs])
+        out[mode] = {
+            "mean_excess": round(float(excess.mean()), 4),
+            "sd_over_splits": round(float(excess.std(ddof=1)), 4) if len(runs) > 1 else None,
+            "mean_stated_se": round(float(np.mean([r[mode]["se"] for r in runs])), 4),
+        }
+    out["seconds"] = round(float(np.mean([r["seconds"] for r in runs])), 2)
+    return out
+
+
+def ratios(seeds: int, controls: list[str], tables: list[str], out: Path) -> dict[str, Any]:
+    """The ``--ratios`` study (the module's docstring)."""
+    pools = {
+        "adult": pd.concat([pd.read_csv(PEERS / f"adult_{half}.csv.gz") for half in ("trn", "val")], ignore_index=True),
+        "bank": pd.read_csv(BANK),
+    }
+    cases: list[dict[str, Any]] = []
+    for table in tables:
+        for split, share in RATIOS.items():
+            for leak in RATIO_LEAKS:
+                for control in controls:
+                    runs = []
+                    for seed in range(seeds):
+                        inputs = ratio_inputs(table, pools.get(table), seed, share, leak)
+                        runs.append(attack(inputs, seed, control))
+                    case = {"table": table, "split": split, "leak": leak, "control": control, "runs": runs}
+                    case["summary"] = summary(runs)
+                    cases.append(case)
+                    s = case["summary"]
+                    uni, multi = s["univariate"], s["multivariate"]
+                    print(
+                        f"{table:<6} {split} copies {leak:>4.0%} {control:<6} green {s['green']} amber {s['amber']} "
+                        f"red {s['red']}  uni {uni['mean_excess']:+.4f} sd {uni['sd_over_splits']:.4f} se "
+                        f"{uni['mean_stated_se']:.4f}  multi {multi['mean_excess']:+.4f} sd "
+                        f"{multi['sd_over_splits']:.4f} se {multi['mean_stated_se']:.4f}  {s['seconds']:.1f}s",
+                        flush=True,
+                    )
+    payload = {"machine": machine(), "train": RATIO_TRAIN, "ratios": RATIOS, "cases": cases}
+    write_results(out, payload)
+    return payload
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=6)
     parser.add_argument("--holdouts", type=int, nargs="*", default=[600, 2_400, 24_000])
-    parser.add_argument("--controls", nargs="*", default=["beta", "auto"])
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--controls", nargs="*", help="beta, auto, pooled… (default: beta and auto; with --ratios, beta and pooled)"
+    )
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--ratios", action="store_true", help="the 80/20 and 50/50 study (the module's docstring)")
+    parser.add_argument("--tables", nargs="*", default=list(RATIO_TRAIN), help="with --ratios: which tables")
     args = parser.parse_args(argv)
+    if args.ratios:
+        return ratios(args.seeds, args.controls or ["beta", "pooled"], args.tables, args.out or RATIO_RESULTS)
     pool = pd.concat([pd.read_csv(PEERS / f"adult_{half}.csv.gz") for half in ("trn", "val")], ignore_index=True)
     cases: list[dict[str, Any]] = []
     for n_holdout in args.holdouts:
         for leak in (0.0, LEAK):
-            for control in args.controls:
+            for control in args.controls or ["beta", "auto"]:
                 runs = [run(pool, seed, n_holdout, leak, control) for seed in range(args.seeds)]
                 lights = [r["light"] for r in runs]
                 case = {"holdout": n_holdout, "leak": leak, "control": control, "runs": runs}
@@ -124,7 +241,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     )
                 print(f"  -> lights: {', '.join(lights)}", flush=True)
     payload = {"machine": machine(), "train": N_TRAIN, "synthetic": N_SYNTHETIC, "leak": LEAK, "cases": cases}
-    write_results(args.out, payload)
+    write_results(args.out or RESULTS, payload)
     return payload
 
 

@@ -17,8 +17,9 @@ import synth
 from synth.evaluation.privacy.attack_people import attack_targets, person_targets
 from synth.evaluation.privacy.attack_result import AttackResult
 from synth.evaluation.privacy.inputs import PrivacyInputs
+from synth.evaluation.privacy.linkability import linkability
 from synth.evaluation.privacy.verdict import _attack_verdict
-from synth.evaluation.privacy.wp216 import RARE_IN_SYNTHETIC, inference, linkability
+from synth.evaluation.privacy.wp216 import RARE_IN_SYNTHETIC, inference
 from synth.plots.privacy import attack_rates
 from tests.unit.test_singling_people import _visits
 

@@ -1,11 +1,11 @@
 """Linkability and inference over people: each sampled person is attacked once, through one of their rows.
 
 Why
-    The two attacks (:mod:`synth.evaluation.privacy.wp216`) drew their targets as rows. On a table of visits a
-    patient with six visits was targeted six times as often as a patient with one, and the main and control rates
-    counted each visit as an independent trial though a patient's visits share what the attack reads (date of birth,
-    sex, region): the intervals were as narrow as if every visit were another person, and the words said "people"
-    over a count of rows.
+    The two attacks (:mod:`synth.evaluation.privacy.linkability`, :mod:`synth.evaluation.privacy.wp216`) drew their
+    targets as rows. On a table of visits a patient with six visits was targeted six times as often as a patient
+    with one, and the main and control rates counted each visit as an independent trial though a patient's visits
+    share what the attack reads (date of birth, sex, region): the intervals were as narrow as if every visit were
+    another person, and the words said "people" over a count of rows.
 
 How
     With a person column (:class:`~synth.evaluation.people.PersonRows`), the targets of each side are people:

@@ -50,6 +50,7 @@ from synth.evaluation.privacy.attack_result import (
 )
 from synth.evaluation.privacy.attacker import AttackerModel, AttackerModelError, default_attacker_model
 from synth.evaluation.privacy.inputs import PrivacyInputs
+from synth.evaluation.privacy.linkability import linkability
 from synth.evaluation.privacy.membership import (
     MEMBERSHIP_AUC,
     MembershipAttack,
@@ -62,7 +63,6 @@ from synth.evaluation.privacy.wp216 import (
     INFERENCE_TOLERANCE,
     _shared,
     inference,
-    linkability,
     singling_out,
 )
 from synth.progress import ProgressCallback, scaled
