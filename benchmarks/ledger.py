@@ -5,9 +5,14 @@ e-mail on every row, booking minute and value date (0–3 days later), amounts a
 25 merchant categories of which 4 are rare (missing for transfers), a channel, a fraud flag at 0.4%, and a free-text
 ``purpose`` whose numbers vary ("Rechnung 48213", "Miete Mai", "Überweisung an Lea"): the column that
 :mod:`synth.schema.text_templates` learns as word patterns (``python -m benchmarks.bench_text_templates``).
+
+Writing it as CSV (``python -m benchmarks.ledger OUT.csv``) gives the file the walks uploaded.
 """
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -198,3 +203,16 @@ def ledger(rows: int = 4000, holders: int = 300, seed: int = 2029) -> pd.DataFra
     table["amount"] = table["amount"].map(_german)
     table["balance_after"] = table["balance_after"].map(_german)
     return table
+
+
+def main(argv: list[str]) -> Path:
+    """Write the ledger at its defaults as CSV to ``argv[0]`` (default ``ledger.csv``), its folder made first when
+    it does not exist; the path."""
+    out = Path(argv[0] if argv else "ledger.csv")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ledger().to_csv(out, index=False)
+    return out
+
+
+if __name__ == "__main__":
+    print(main(sys.argv[1:]))

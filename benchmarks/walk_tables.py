@@ -252,9 +252,18 @@ def survey(n: int = 2_500, seed: int = 23) -> pd.DataFrame:
     return df
 
 
+def main(argv: list[str]) -> list[Path]:
+    """Write the four tables as CSV into the folder ``argv[0]`` (default: here), made first when it does not exist
+    (the session 30 walk's ``python -m benchmarks.walk_tables /tmp/walk`` failed on a fresh folder); the paths."""
+    folder = Path(argv[0] if argv else ".")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, make in (("orders", shop_orders), ("clinic", clinic), ("hr", hr), ("survey", survey)):
+        make().to_csv(folder / f"{name}.csv", index=False)
+        written.append(folder / f"{name}.csv")
+    return written
+
+
 if __name__ == "__main__":
-    folder = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
-    shop_orders().to_csv(folder / "orders.csv", index=False)
-    clinic().to_csv(folder / "clinic.csv", index=False)
-    hr().to_csv(folder / "hr.csv", index=False)
-    survey().to_csv(folder / "survey.csv", index=False)
+    for path in main(sys.argv[1:]):
+        print(path)

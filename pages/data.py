@@ -13,7 +13,7 @@ from synth.generated import REGENERATION_DETAILS, REGENERATION_LEAD
 from synth.io import DEFAULT_MISSING_VALUES
 from synth.schema import kind_choices, kind_label
 from ui import cached, intake, state
-from ui.text import duration, md
+from ui.text import duration, md, megabytes
 
 EDITOR_ROW = 35  # px: Streamlit's row height in a data editor
 
@@ -311,7 +311,7 @@ if estimates:
             {
                 "synthesizer": [synth.synthesizers.get(e.synthesizer).label for e in estimates],
                 "fit time": [duration(e.seconds) for e in estimates],
-                "peak memory": [f"{e.peak_mb:,.0f} MB" if e.peak_mb is not None else "—" for e in estimates],
+                "peak memory": [megabytes(e.peak_mb) for e in estimates],
                 "note": [e.note for e in estimates],
             }
         ),

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from synth.evaluation.utility.targets import is_flag
 from synth.plots.common import REAL_COLOR, SYNTH_COLOR, layout
 from synth.schema import ColumnKind, Schema
 from ui import charts
@@ -25,6 +26,12 @@ MAX_REBALANCE_LEVELS = 12
 
 def _levels(series: pd.Series) -> list[Any]:
     return list(series.dropna().value_counts().index)
+
+
+def _flag(kind: ColumnKind, series: pd.Series) -> bool:
+    """A whole-number column of 0 and 1 (fraud, churned): conditioned on and rebalanced as its two values, which
+    the models take as they are (the written values stay 0 and 1)."""
+    return kind is ColumnKind.DISCRETE and is_flag(series)
 
 
 def conditions_editor(train: pd.DataFrame, schema: Schema, key: str) -> dict[str, Any]:
@@ -40,7 +47,7 @@ def conditions_editor(train: pd.DataFrame, schema: Schema, key: str) -> dict[str
     for name in chosen:
         kind = schema[name].kind
         series = train[name]
-        if kind in CATEGORY_KINDS:
+        if kind in CATEGORY_KINDS or _flag(kind, series):  # a 0/1 flag is picked as its two values, not a range
             levels = _levels(series)
             picked = st.multiselect(f"{name} is one of", levels, default=levels[:1], key=f"{key}_{name}_values")
             if picked:
@@ -72,10 +79,13 @@ def conditions_editor(train: pd.DataFrame, schema: Schema, key: str) -> dict[str
 def rebalance_editor(train: pd.DataFrame, schema: Schema, key: str) -> dict[str, dict[Any, float]] | None:
     """Widgets for a target distribution of one categorical column; None when no rebalancing is asked for."""
     candidates = [
-        c.name for c in schema if c.kind in CATEGORY_KINDS and 1 < train[c.name].nunique() <= MAX_REBALANCE_LEVELS
+        c.name
+        for c in schema
+        if (c.kind in CATEGORY_KINDS and 1 < train[c.name].nunique() <= MAX_REBALANCE_LEVELS)
+        or _flag(c.kind, train[c.name])  # 50/50 fraud vs not, as the help says, with fraud stored as 0/1
     ]
     if not candidates:
-        st.caption(f"No categorical column with 2–{MAX_REBALANCE_LEVELS} values to rebalance.")
+        st.caption(f"No categorical column with 2–{MAX_REBALANCE_LEVELS} values, nor a 0/1 flag, to rebalance.")
         return None
     column = st.selectbox(
         "Rebalance column",

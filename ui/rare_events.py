@@ -11,7 +11,7 @@ import streamlit as st
 import synth
 from synth.evaluation.results import number, option_words, percent, value_words, with_interval
 from synth.evaluation.utility.augmentation import MIN_HOLDOUT_POSITIVES, AugmentationError
-from synth.evaluation.utility.fairness import FairnessError, group_column_order
+from synth.evaluation.utility.fairness import FairnessError, Grouping, group_column_order
 from synth.evaluation.utility.targets import favourable_first, is_flag
 from synth.plots.rare_events import augmentation_figure, group_rates_figure
 from synth.schema import ColumnKind
@@ -197,13 +197,17 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
         "equalized odds difference (0 is perfectly even; fairlearn's definitions)."
     )
     numeric_kinds = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
+    flags = {c.name for c in ds.schema if c.kind is ColumnKind.DISCRETE and is_flag(ds.train[c.name])}
+    candidates = [
+        c.name
+        for c in ds.schema
+        if (c.kind in CLASS_KINDS and ds.train[c.name].nunique() <= 30) or c.kind in numeric_kinds
+    ]
+    # A group is a category (a 0/1 flag is two groups): one leads, a number is offered after them, in bands.
     sensitive_options = group_column_order(
-        [
-            c.name
-            for c in ds.schema
-            if (c.kind in CLASS_KINDS and ds.train[c.name].nunique() <= 30) or c.kind in numeric_kinds
-        ],
-        numeric={c.name for c in ds.schema if c.kind in numeric_kinds},
+        candidates,
+        numeric={c.name for c in ds.schema if c.kind in numeric_kinds} - flags,
+        levels={c: int(ds.train[c].nunique()) for c in candidates},
     )
     outcomes = _outcome_columns(ds)
     if not sensitive_options or not outcomes:
@@ -221,7 +225,13 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
     outcome = mid.selectbox("Outcome", outcome_choices, index=index, key="fair_outcome")
     levels = favourable_first(list(ds.train[outcome].dropna().value_counts().index[::-1]))
     positive = right.selectbox("Favourable outcome", levels, key="fair_positive", format_func=option_words)
-    numeric = ds.schema[sensitive].kind not in CLASS_KINDS
+    numeric = ds.schema[sensitive].kind not in CLASS_KINDS and sensitive not in flags
+    if numeric:  # said before the run: the groups are bands of the number, not its values
+        bands = Grouping.fit(ds.train[sensitive], ds.schema[sensitive].kind).labels
+        st.caption(
+            f"{md(sensitive)} is a number: its groups are its bands at the real quartiles ({md(', '.join(bands))}). "
+            "A category (or a banded copy of the column made before upload) can also be balanced."
+        )
     mode_options = ["none"] if numeric else list(MODES)
     mode = st.radio(
         "Balance groups", mode_options, format_func=MODES.__getitem__, horizontal=True, key="fair_mode",

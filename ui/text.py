@@ -3,8 +3,8 @@
 Streamlit renders markdown in ``st.markdown``, captions, alerts, expander and widget labels: a column named
 ``[x](http://evil)`` would become a link and ``![i](http://e/i.png)`` an image fetched from another server.
 :func:`md` escapes every markdown-significant character so such a name shows as the literal text it is (the same
-escaping as the downloaded data card's, :func:`synth.report.markdown.literal`). :func:`duration` writes a time
-estimate as the pages print it.
+escaping as the downloaded data card's, :func:`synth.report.markdown.literal`). :func:`duration` and
+:func:`megabytes` write a time or memory estimate as the pages print it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from synth.report.markdown import literal as md
 
-__all__ = ["duration", "md"]
+__all__ = ["duration", "md", "megabytes"]
 
 
 def duration(seconds: float | None) -> str:
@@ -29,6 +29,16 @@ def duration(seconds: float | None) -> str:
     if seconds < 120:
         return f"{seconds:.0f} s"
     return f"{seconds / 60:.0f} min"
+
+
+def megabytes(mb: float | None) -> str:
+    """A memory estimate for a table cell: "< 1 MB" under one, then whole MB. Whole MB alone printed "0 MB" for a
+    60-row table's fits (0.005 to 0.3 MB), which read as measured nothing or as broken."""
+    if mb is None:
+        return "—"
+    if mb < 1:
+        return "< 1 MB"
+    return f"{mb:,.0f} MB"
 
 
 def signed_delta(

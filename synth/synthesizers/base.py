@@ -245,6 +245,8 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         self.n_train_rows_ = len(df)
         self.rng_ = rng
         self.bucketed_ = bucketed
+        # The column rare values were counted over, for the pooled note (None: rows were counted).
+        self.rare_people_ = person_column if people is not None else None
         del self._fit_people
         report(1.0, "fitted")
         return self
@@ -286,11 +288,14 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         )
 
     def pooled_note(self) -> str | None:
-        """One sentence naming the columns whose rare categories this model learned as "(other)", with the share of
-        training rows each pooled, and why (:func:`~synth.synthesizers.rare_categories.pooled_note`); None when
-        none was. Read from the fit, so the pages print the figures the model holds instead of counting again."""
+        """One sentence per kind of pooling naming the columns whose rare values this model pooled (categories as
+        "(other)", word patterns as made-up text), with the share of training rows each pooled, counted in rows or
+        in people as the fit counted them, and why (:func:`~synth.synthesizers.rare_categories.pooled_note`);
+        None when none was. Read from the fit, so the pages print what the model holds instead of counting again."""
         k = int(getattr(self, MIN_CATEGORY_ROWS.name, 1))
-        return pooled_note(getattr(self, "bucketed_", ()), k)  # (absent from files saved before it existed)
+        templated = {spec.name for spec in self.schema_ if spec.templated}
+        # (both absent from files saved before they existed)
+        return pooled_note(getattr(self, "bucketed_", ()), k, getattr(self, "rare_people_", None), templated)
 
     @abstractmethod
     def _sample(self, n: int, rng: np.random.Generator, progress: ProgressCallback) -> pd.DataFrame:

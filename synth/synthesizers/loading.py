@@ -89,6 +89,9 @@ def load_model(path: str | Path) -> Synthesizer:
         except persist.ModelFileError as exc:
             raise persist.ModelFileError(f"{path}: {exc}") from exc
         model.bucketed_ = _bucketed(getattr(model, "bucketed_", ()), schema, path)
+        people = getattr(model, "rare_people_", None)  # named in the pooled note: a column of the schema, or None
+        if people is not None and (not isinstance(people, str) or people not in schema.names):
+            raise persist.ModelFileError(f"{path} names the people it counted wrongly (rare_people_): {people!r:.200}")
         step = "a test draw from the model"
         model.sample(2, seed=0)  # every array is in range: a consistent model can draw from itself
     except persist.ModelFileError:

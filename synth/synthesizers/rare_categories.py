@@ -20,7 +20,7 @@ table the base stores, and a categorical column's dtype keeps only the categorie
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -128,17 +128,48 @@ def warned_shares(bucketed: Sequence[tuple[str, float]]) -> tuple[tuple[str, flo
     return tuple((column, share) for column, share in bucketed if share >= WARN_SHARE)
 
 
-def pooled_note(bucketed: Sequence[tuple[str, float]], k: int) -> str | None:
-    """One sentence naming the columns whose rare categories were pooled into :data:`RARE_LABEL`, with the share
-    of rows each pooled, and why; None when nothing was pooled. ``bucketed``: a fitted model's ``bucketed_``."""
+def pooled_note(
+    bucketed: Sequence[tuple[str, float]], k: int, person: str | None = None, templated: Collection[str] = ()
+) -> str | None:
+    """One sentence per kind of pooling naming the columns whose rare values were pooled, with the share of rows
+    each pooled, and why; None when nothing was pooled. ``bucketed``: a fitted model's ``bucketed_``.
+
+    The note says what the fit did, per column (the Bank Marketing and ledger walks read "fewer than 5 training
+    rows" and "(other)" where neither was true): ``person``, the column the fit counted people by (None: it
+    counted rows), so a category on one customer's 12 rows is still rare; ``templated``, the columns learned as
+    word patterns, whose pooled rows are written as made-up text (an identifier's draw), never as
+    :data:`RARE_LABEL`, and which also pool a pattern whose digits cannot be redrawn, however many hold it.
+    """
     if not bucketed:
         return None
-    listed = ", ".join(f"{column} ({share:.1%} of training rows)" for column, share in bucketed)
-    return (
-        f"{listed}: categories held by fewer than {k} training rows are learned as one value, {RARE_LABEL!r}, and "
-        "about that share of synthetic rows holds it. A category so rare would single out the people who have it "
-        "(anyone seeing it in the synthetic table would learn that someone in the training data had it)."
+    held = f"{k} people (counted by {person}, not by rows)" if person is not None else f"{k} training rows"
+    words = [(column, share) for column, share in bucketed if column in templated]
+    categories = [(column, share) for column, share in bucketed if column not in templated]
+    sentences = []
+    if categories:
+        sentences.append(
+            f"{_listed(categories)}: categories held by fewer than {held} are learned as one value, {RARE_LABEL!r}, "
+            "and about that share of synthetic rows holds it."
+        )
+    if words:
+        which = "whose digits cannot be redrawn"  # (k = 1 pools those alone)
+        if k > 1:
+            which = f"held by fewer than {held}, or {which},"
+        sentences.append(
+            f"{_listed(words)}: word patterns {which} are learned as one value, and about that share of synthetic "
+            "rows holds made-up text in its place (never a real value)."
+        )
+    return " ".join(
+        [
+            *sentences,
+            "A value so rare would single out the people who have it (anyone seeing it in the synthetic table would "
+            "learn that someone in the training data had it).",
+        ]
     )
+
+
+def _listed(bucketed: Sequence[tuple[str, float]]) -> str:
+    return ", ".join(f"{column} ({share:.1%} of training rows)" for column, share in bucketed)
 
 
 def bucket_warning(column: str, share: float, k: int) -> str:

@@ -299,6 +299,22 @@ def test_the_fit_estimate_is_on_the_train_rows_and_follows_the_split() -> None:
         assert list(table["fit time"]) != [duration(e.seconds) for e in whole], "premise: the rows count"
 
 
+def test_a_tiny_tables_peak_memory_reads_under_one_mb_never_zero() -> None:
+    """Session 30 walk: a 60-row table's estimates (0.005 to 0.3 MB) showed "0 MB" for every synthesizer."""
+    import synth
+
+    rng = np.random.default_rng(30)
+    tiny = pd.DataFrame({"age": rng.integers(18, 90, 60), "city": rng.choice(["Oslo", "Lima", "Pune"], 60)})
+    at = upload(start(), "tiny.csv", _csv(tiny))
+    assert not at.exception, at.exception
+    ds = at.session_state["dataset"]
+    assert ds.name == "tiny.csv"
+    _, table = _estimates_shown(at)
+    expected = synth.audit(ds.train, ds.schema).estimates
+    assert all(e.peak_mb is not None and e.peak_mb < 1 for e in expected), "premise: every estimate is under 1 MB"
+    assert list(table["peak memory"]) == ["< 1 MB"] * len(expected)
+
+
 def test_the_regeneration_promise_leads_and_its_details_are_folded() -> None:
     """The column-kinds caption was 14 lines of grey text above the table an analyst came to edit: the promise
     (PII never learned, never equal to a real value) stays in it, the details move into an expander, and together

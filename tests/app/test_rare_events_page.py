@@ -95,3 +95,79 @@ def test_a_0_1_flag_is_a_class_to_augment_and_the_rare_events_preset_without_a_c
     at.button(key="sample_button").click().run()
     assert not at.exception, at.exception
     assert (at.session_state["synthetic"].df["fraud"] == 1).sum() == 1000
+
+
+def _bank_table() -> bytes:
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(30)
+    n = 2_000
+    married = rng.choice(["married", "single", "divorced"], n, p=[0.6, 0.3, 0.1])
+    member = (rng.random(n) < 0.2).astype(int)
+    table = pd.DataFrame(
+        {
+            "age": rng.integers(18, 90, n),
+            "job": rng.choice(["admin.", "technician", "services", "retired"], n),
+            "marital": married,
+            "is_member": member,
+            "y": np.where(rng.random(n) < np.where(member == 1, 0.3, 0.1), "yes", "no"),
+        }
+    )
+    return table.to_csv(index=False).encode()
+
+
+def test_the_bias_panel_defaults_to_a_protected_category_bands_a_number_and_groups_a_flag() -> None:
+    """Session 30 walk: on Bank Marketing the sensitive column defaulted to ``age``, a number; a 0/1 flag as the
+    group was cut at its quartiles into bands that read "0–1" and "≥ 1"."""
+    from tests.app.helpers import upload
+
+    at = goto(fit(upload(start(), "bank.csv", _bank_table()), "independent"), "rare_events")
+    assert not at.exception, at.exception
+    sensitive = at.selectbox(key="fair_sensitive")
+    assert sensitive.value == "marital"
+    assert not any("is a number" in c.value for c in at.caption)
+    sensitive.set_value("age").run()
+    (said,) = [c.value for c in at.caption if "is a number" in c.value]
+    assert "bands at the real quartiles" in said and "< " in said and "≥ " in said
+    assert at.radio(key="fair_mode").options == ["no balancing (just compare)"]
+
+    at.selectbox(key="fair_sensitive").set_value("is_member").run()
+    assert not any("is a number" in c.value for c in at.caption)
+    at.selectbox(key="fair_outcome").set_value("y").run()
+    at.selectbox(key="fair_positive").set_value("yes").run()
+    at.radio(key="fair_mode").set_value("equal_groups").run()
+    at.button(key="fair_button").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    models = next(d for d in at.dataframe if "trained on" in d.value.columns)
+    assert list(models.value["trained on"]) == ["real", "synthetic", "balanced"]
+    groups = next(d for d in at.dataframe if "outcome_rate" in d.value.columns).value
+    assert set(groups["group"]) == {"0", "1"}
+    balanced = groups[groups["table"] == "balanced"].set_index("group")["share"]
+    assert all(abs(float(s.rstrip("%")) - 50) < 3 for s in balanced), balanced
+
+
+def test_a_0_1_flag_is_conditioned_on_and_rebalanced_as_its_two_values_on_the_sample_page() -> None:
+    """The Sample page's own rebalancing ("e.g. 50/50 fraud vs not") offered categories only, and a condition on a
+    0/1 flag was a range slider; the written values stay 0 and 1."""
+    from tests.app.helpers import upload
+
+    at = goto(fit(upload(start(), "flags.csv", _flag_table()), "cart"), "sample")
+    assert "fraud" in at.selectbox(key="rebal_column").options
+    at.selectbox(key="rebal_column").set_value("fraud").run()
+    assert not at.exception, at.exception
+    at.button(key="sample_button").click().run()
+    assert not at.exception, at.exception
+    df = at.session_state["synthetic"].df
+    assert set(df["fraud"].unique()) == {0, 1} and abs((df["fraud"] == 1).mean() - 0.5) < 0.01
+
+    at.selectbox(key="rebal_column").set_value("(keep the real mix)").run()
+    at.multiselect(key="cond_columns").set_value(["fraud"]).run()
+    assert not at.slider, "a flag is no range"
+    at.multiselect(key="cond_fraud_values").set_value([1]).run()
+    at.button(key="sample_button").click().run()
+    assert not at.exception, at.exception
+    df = at.session_state["synthetic"].df
+    assert (df["fraud"] == 1).all()
+    assert df["fraud"].astype(str).isin(["1"]).all()

@@ -171,3 +171,13 @@ def test_a_fit_time_estimate_under_a_tenth_of_a_second_does_not_read_zero() -> N
     assert duration(42.4) == "42 s"
     assert duration(600.0) == "10 min"
     assert duration(None) == "—"
+
+
+def test_a_memory_estimate_under_one_mb_does_not_read_zero() -> None:
+    from ui.text import megabytes
+
+    assert megabytes(0.004) == "< 1 MB"
+    assert megabytes(0.999) == "< 1 MB"
+    assert megabytes(1.4) == "1 MB"
+    assert megabytes(2_345.6) == "2,346 MB"
+    assert megabytes(None) == "—"

@@ -114,11 +114,55 @@ def test_group_columns_named_like_protected_attributes_come_first_categorical_be
 
     columns = ["age", "workclass", "education", "marital_status", "race", "sex", "hours_per_week", "income"]
     order = group_column_order(columns, numeric={"age", "hours_per_week"})
-    assert order[:4] == ["sex", "race", "age", "marital_status"]
+    # A sensitive attribute is a group: the protected categories lead, a protected number (age, in bands) after
+    # every category, an unprotected number last.
+    assert order[:3] == ["sex", "race", "marital_status"]
+    assert order[-2:] == ["age", "hours_per_week"]
     assert sorted(order) == sorted(columns)
     # Names that merely contain a protected word are not protected ("page_views", "stage", "racecar").
     assert group_column_order(["page_views", "stage", "racecar", "gender"])[0] == "gender"
     assert group_column_order(["page_views", "stage", "racecar"]) == ["page_views", "stage", "racecar"]
+
+
+def test_bank_marketings_default_group_is_marital_not_age() -> None:
+    """Session 30 walk: Bank Marketing's bias panel defaulted to ``age``, a number, ahead of ``marital``."""
+    from synth.evaluation.utility.fairness import group_column_order
+
+    columns = ["age", "job", "marital", "education", "default", "balance", "housing", "loan", "contact", "y"]
+    levels = {"job": 12, "marital": 3, "education": 4, "default": 2, "housing": 2, "loan": 2, "contact": 3, "y": 2}
+    order = group_column_order(columns, numeric={"age", "balance"}, levels=levels)
+    assert order[0] == "marital"
+    # With no protected category, the first category of 2–10 groups in table order; a 12-level job comes after
+    # every such category and after the banded age, before the unprotected number.
+    rest = group_column_order([c for c in columns if c != "marital"], numeric={"age", "balance"}, levels=levels)
+    assert rest == ["education", "default", "housing", "loan", "contact", "y", "age", "job", "balance"]
+    # A protected category of one value leads nothing: it is no group.
+    assert group_column_order(["sex", "education"], levels={"sex": 1, "education": 4})[0] == "education"
+
+
+@pytest.mark.parametrize("share", [0.05, 0.4])
+def test_a_0_1_flag_as_the_sensitive_column_is_its_two_groups(share: float) -> None:
+    """Cut at its quartiles a 5% flag was one band ("≥ 0": "has one group") and a 40% flag read "0–1" and "≥ 1"."""
+    rng = np.random.default_rng(1)
+    n = 3000
+    disabled = (rng.random(n) < share).astype(int)
+    table = pd.DataFrame(
+        {
+            "has_disability": disabled,
+            "age": rng.integers(18, 80, n),
+            "hired": (rng.random(n) < np.where(disabled == 1, 0.1, 0.3)).astype(int),
+        }
+    )
+    schema = synth.infer_schema(table)
+    assert schema["has_disability"].kind is synth.ColumnKind.DISCRETE
+    train, holdout = synth.split(table, holdout=0.3, seed=0)
+    result = evaluate_fairness(
+        train, holdout, holdout, sensitive="has_disability", outcome="hired", positive=1, schema=schema, models=False
+    )
+    assert set(result.groups) == {"0", "1"}
+    rows = {r.group: r for r in result.rows if r.table == "real"}
+    assert rows["1"].n == int(train["has_disability"].sum())
+    assert rows["1"].outcome_rate == pytest.approx(train.loc[train["has_disability"] == 1, "hired"].mean())
 
 
 def test_a_0_1_whole_number_outcome_is_compared_and_balanced_as_it_stands() -> None:

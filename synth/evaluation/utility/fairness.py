@@ -1,7 +1,7 @@
 """Bias you can see: groups and outcomes in real and synthetic data, and what a model trained on each does.
 
-For a sensitive column (sex, race; a numeric one such as age is cut into bands at the real quartiles) and a
-binary outcome (one value against the rest):
+For a sensitive column (sex, race; a numeric one such as age is cut into bands at the real quartiles, a 0/1 flag
+is its two groups) and a binary outcome (one value against the rest):
 
 * **Tables**: each group's share of the rows and its outcome rate, in the real training table and in every
   synthetic table, with bootstrap intervals; the *outcome gap* (highest minus lowest group rate) of each.
@@ -35,11 +35,15 @@ from synth.evaluation.results import (
     value_words,
 )
 from synth.evaluation.utility.augmentation import FEATURE_KINDS
+from synth.evaluation.utility.targets import is_flag
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
 
 NUMERIC = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME)
 MAX_GROUPS = 12
+#: How many distinct values a category not named like a protected attribute needs to lead the Bias panel's
+#: sensitive columns (:func:`group_column_order`): two groups at least, and few enough to read as groups.
+GROUP_LEVELS = (2, 10)
 BANDS = 4
 OTHER = "(other)"
 
@@ -147,6 +151,8 @@ class Grouping:
     @classmethod
     def fit(cls, series: pd.Series, kind: ColumnKind) -> Grouping:
         name = str(series.name)
+        if kind in NUMERIC and is_flag(series):  # a 0/1 flag (is_female, has_disability) is two groups, not bands:
+            kind = ColumnKind.CATEGORICAL  # at its quartiles, a 5% flag made one band "≥ 0" and "has one group"
         if kind in NUMERIC:
             x = numeric_values(series, kind)
             x = x[np.isfinite(x)]
@@ -189,12 +195,30 @@ def _protected_rank(name: str) -> int:
     return next((i for i, pattern in enumerate(_PROTECTED_NAMES) if pattern.search(name)), len(_PROTECTED_NAMES))
 
 
-def group_column_order(columns: Sequence[str], numeric: Collection[str] = ()) -> list[str]:
-    """Candidate group (sensitive) columns: those named like protected attributes first (sex, race, age, then
-    the rest), among equals the categorical before the ``numeric`` ones (those can only be compared in bands,
-    not balanced), table order otherwise. The Bias panel's default is then sex, not whatever column comes first."""
+def group_column_order(
+    columns: Sequence[str], numeric: Collection[str] = (), levels: Mapping[str, int] | None = None
+) -> list[str]:
+    """Candidate group (sensitive) columns, the Bias panel's default first. A sensitive attribute is a group, so
+    categories lead: those named like protected attributes (sex, race, an age band, marital status…, in that order),
+    then the other categories of :data:`GROUP_LEVELS` distinct values (``levels``: each column's count; without it
+    every category qualifies), in table order; then the ``numeric`` columns named like protected attributes (age:
+    compared in quartile bands, never balanced), then the rest in table order. Bank Marketing's default was
+    ``age``, a number, ahead of ``marital``; it is now ``marital``."""
     order = {c: i for i, c in enumerate(columns)}
-    return sorted(columns, key=lambda c: (_protected_rank(c), c in numeric, order[c]))
+
+    def tier(c: str) -> tuple[int, int, int]:
+        rank = _protected_rank(c)
+        protected = rank < len(_PROTECTED_NAMES)
+        count = None if levels is None else levels.get(c, 0)
+        if c in numeric:
+            return (2 if protected else 4, rank, order[c])
+        if protected and (count is None or count >= GROUP_LEVELS[0]):
+            return (0, rank, order[c])
+        if count is None or GROUP_LEVELS[0] <= count <= GROUP_LEVELS[1]:
+            return (1, 0, order[c])
+        return (3, 0, order[c])
+
+    return sorted(columns, key=tier)
 
 
 def band_names(edges: tuple[float, ...]) -> list[str]:
