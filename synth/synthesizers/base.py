@@ -282,9 +282,11 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         not learn at its ε, columns mostly learned as the rare-category bucket), one sentence each; empty when there
         is nothing to say. Subclasses add theirs to these."""
         k = int(getattr(self, MIN_CATEGORY_ROWS.name, 1))
-        # (absent from files saved before it existed)
+        person = getattr(self, "rare_people_", None)  # (absent, like bucketed_, from files saved before it existed)
+        templated = {spec.name for spec in self.schema_ if spec.templated}
         return tuple(
-            bucket_warning(column, share, k) for column, share in warned_shares(getattr(self, "bucketed_", ()))
+            bucket_warning(column, share, k, person, column in templated)
+            for column, share in warned_shares(getattr(self, "bucketed_", ()))
         )
 
     def pooled_note(self) -> str | None:

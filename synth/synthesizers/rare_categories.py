@@ -172,10 +172,21 @@ def _listed(bucketed: Sequence[tuple[str, float]]) -> str:
     return ", ".join(f"{column} ({share:.1%} of training rows)" for column, share in bucketed)
 
 
-def bucket_warning(column: str, share: float, k: int) -> str:
-    """The fit warning for one column of :func:`bucketed_shares`."""
+def bucket_warning(column: str, share: float, k: int, person: str | None = None, templated: bool = False) -> str:
+    """The fit warning for one column of :func:`bucketed_shares`, worded as the fit pooled it (:func:`pooled_note`):
+    counted in ``person``'s people when the fit knew one, and, for a column learned as word patterns
+    (``templated``), pooled into made-up text rather than :data:`RARE_LABEL`."""
+    held = f"{k} people (counted by {person})" if person is not None else f"{k} rows"
+    if templated:
+        return (
+            f"{column}: {share:.0%} of the training rows hold a word pattern seen in fewer than {held} or whose "
+            "digits cannot be redrawn; each is learned as one value, and about as many sampled rows will hold "
+            "made-up text in its place. Mark the column as an identifier (regenerated) if its text need not be "
+            "learned, or set min_category_rows ('Hide categories rarer than') lower (not advised: rare patterns "
+            "would be copied)."
+        )
     return (
-        f"{column}: {share:.0%} of the training rows hold a category seen in fewer than {k} rows; each is learned as "
+        f"{column}: {share:.0%} of the training rows hold a category seen in fewer than {held}; each is learned as "
         f"one bucket, {RARE_LABEL!r}, and about as many sampled rows will hold it. Keep a coarser version of the "
         "column (e.g. the first digits of a code), mark it as an identifier (regenerated), or set min_category_rows "
         "('Hide categories rarer than') to 1 (not advised: rare values would be copied)."
