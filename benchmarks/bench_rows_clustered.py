@@ -4,8 +4,8 @@ The row-level membership attacks (:mod:`synth.evaluation.privacy.membership`) sc
 has many rows, a person's rows are alike (a holder's bookings; a patient's age and region on every visit), so they are
 not independent observations and DeLong's interval over rows is too narrow. Session 30's ledger benchmark read the
 over-rows distance attack significant (AUC 0.556, adjusted lower bound 0.522) on split 0 with fresh holders as the
-synthetic table. This benchmark gives the synthetic table to *fresh people* (data the model
-never saw: every significant reading is a false alarm) over ``--splits`` split seeds of two tables:
+synthetic table. This benchmark gives the synthetic table to *fresh people* (data the model never saw: every
+significant reading is a false alarm) over ``--splits`` split seeds of two tables:
 
 * the bank ledger of :mod:`benchmarks.ledger` (300 holders of 3–40 rows, split 80/20 by ``holder_id``);
 * the visits table of ``tests/unit/test_people_membership.py`` (1,500 patients of 8 visits, split 70/30 by patient).
