@@ -9,7 +9,7 @@ TVD between train and synthetic rows (timestamps only), and the overall quality 
     .venv/bin/python -m benchmarks.bench_timestamp_values [--only cart] [--tables clinic,survey] [--seeds 3]
 
 ``--weeks`` compares instead the rules for moving a split timestamp's day by whole weeks
-(:func:`synth.synthesizers.rare_bands.weekly_moves`, session 25): never (session 23), every split day (session 24),
+(:func:`synth.synthesizers.weekly_moves.weekly_moves`, session 25): never (session 23), every split day (session 24),
 and only where the rows fill their days' clocks (:data:`synth.synthesizers.cart_growing.DENSE_DAYS`), on the bike
 hours, the clinic and the shop, CART and Pruned CART, the same seeded splits. Per timestamp: whether the day was
 moved, the rare-value excess (train-only timestamps reproduced minus holdout-only ones: the membership test of

@@ -104,7 +104,8 @@ class ReportOptions:
     """What the report shows.
 
     Attributes:
-        k: real-data cells (histogram bars, categories) under ``k`` rows are suppressed; 1 turns it off.
+        k: real-data cells (histogram bars, categories) under ``k`` rows (people, with a person column) are
+            suppressed; 1 turns it off.
         include_real_rows: print a few real training rows (and keep attack examples in the JSON). Off by default.
         max_distributions: column distributions drawn (the worst-scoring columns first).
         title: the report's title.
@@ -226,7 +227,8 @@ def build_report(
         options: suppression threshold, real rows, ...
         extra: more JSON to store beside the metrics (e.g. the manifest and the card).
         person_column: the column naming whose row each real row is (the one the split took; None: each row its
-            own person): the charts' axes end inside the most extreme people, not rows. Found when omitted.
+            own person): the charts' axes end inside the most extreme people, not rows, and a bar or category is
+            suppressed when fewer than ``options.k`` people hold it. Found when omitted.
     """
     options = options or ReportOptions()
     fig = _Figures()
@@ -234,12 +236,15 @@ def build_report(
     run = next((r for r in result.runs if r.label == label), None)
     ev = run.evaluation if run is not None else None
     fp = table_fingerprint(data)
+    if ev is not None and run is not None and person_column is FIND_PERSON:
+        person_column = people_column(train, holdout, schema)
+    counted = "rows" if person_column is None or person_column is FIND_PERSON else "people"
     sections: dict[str, str] = {}
     sections["summary"] = (
         f"<p><b>{_e(name)}</b>: {fp['rows']:,} rows × {fp['columns']} columns; trained on {len(train):,} rows, "
         f"{len(holdout):,} real rows held out as the reference. Fingerprint (SHA-256): <code>{fp['sha256']}</code>."
         "</p>"
-        f'<p class="note">Privacy-safe report: real-data histogram bars and categories under {options.k} rows are '
+        f'<p class="note">Privacy-safe report: real-data histogram bars and categories under {options.k} {counted} are '
         f"suppressed (SUPPRESSED_PLACEHOLDER cells here), and "
         + (
             "a few real rows are printed because this was asked for."
@@ -296,9 +301,8 @@ def build_report(
     suppressed = 0
     focus_note = f"<p class='muted'>Details of <b>{_e(label)}</b>.</p>"
     if ev is not None and run is not None:
-        if person_column is FIND_PERSON:
-            person_column = people_column(train, holdout, schema)
-        body, suppressed = _fidelity_section(ev, run, train, holdout, schema, options, fig, person_column)
+        person = None if person_column is FIND_PERSON else person_column  # (resolved above)
+        body, suppressed = _fidelity_section(ev, run, train, holdout, schema, options, fig, person)
         sections["fidelity"] = focus_note + body
         sections["utility"] = focus_note + _utility_section(ev, fig)
         sections["privacy"] = focus_note + _privacy_section(ev, fig)
@@ -345,7 +349,7 @@ def build_report(
         "audit": _audit_json(audit, detailed),
         "race": result.to_dict(),
         "focus": label,
-        "suppression": {"k": options.k, "suppressed_cells": suppressed},
+        "suppression": {"k": options.k, "suppressed_cells": suppressed, "counted": counted},
         "include_real_rows": options.include_real_rows,
         **(extra or {}),
     }

@@ -177,7 +177,8 @@ def _fidelity_section(
     if run.synthetic is not None:
         shown = [c.column for c in cols[: options.max_distributions]]
         # the axes end inside the k most extreme real values too, so no axis states an extreme a blank bar hides
-        # (people, with a person column: one person's many rows at the top are one value)
+        # (people, with a person column: one person's many rows at the top are one value); with one, a bar is
+        # hidden when fewer than k people hold it, however many rows they have there (suppression.suppress)
         dists = column_distributions(
             train,
             run.synthetic[shown],
@@ -186,6 +187,7 @@ def _fidelity_section(
             columns=shown,
             tail_rows=max(options.k, TAIL_ROWS),
             person_column=person_column,
+            cell_people=person_column is not None,
         )
         for dist in dists:
             safe, n = suppress(dist, options.k)

@@ -131,7 +131,6 @@ from synth.synthesizers.rare_bands import (
     _group_bands,
     _rare_groups,
     _smoothed_bounds,
-    day_time_density,
     safe_decimals,
     smoothed_draw,
     smoothing_ranges,
@@ -148,6 +147,7 @@ from synth.synthesizers.registry import register
 from synth.synthesizers.residual_features import find_residuals
 from synth.synthesizers.row_orders import redrawn_orders
 from synth.synthesizers.time_of_day import is_time_of_day, split_days
+from synth.synthesizers.weekly_moves import day_time_density
 from synth.synthesizers.zero_pairs import ZeroPair, frame_zero_pairs
 
 __all__ = [
@@ -381,9 +381,10 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         # A timestamp's time of day is common on its own and near-unique beside its day: its donors are pooled
         # within their leaves too (rare_bands.within_leaves), or a leaf narrow in days gave back real visits.
         timed = {spec.name for spec in schema if is_time_of_day(spec)}
-        # Its day is drawn on its own weekday some weeks from its donor's (rare_bands.weekly_moves) where its rows fill
-        # their days' clocks (rare_bands.day_time_density): the day's leaf and the time's leaf, each near-unique, then
-        # gave back their own rows' (day, hour) pairs (bike hours). Elsewhere days keep what is tied to their dates.
+        # Its day is drawn on its own weekday some weeks from its donor's (weekly_moves.weekly_moves) where its rows
+        # fill their days' clocks (weekly_moves.day_time_density): the day's leaf and the time's leaf, each
+        # near-unique, then gave back their own rows' (day, hour) pairs (bike hours). Elsewhere days keep what is
+        # tied to their dates.
         names = [c.name for c in columns]
         days = {names.index(d): names.index(t) for t, d in split_days(schema).items() if d in names and t in names}
         anchors = find_anchors(columns, values, written)

@@ -32,12 +32,12 @@ from synth.synthesizers.residual_features import Residual, residuals_before, use
 #: not to bridge the hours a clinic is shut.
 LEAF_REACH_S = 3_600.0
 #: How many weeks before and after its donor's a timestamp's day may be drawn (twice as many one way at the column's
-#: ends; :func:`synth.synthesizers.rare_bands.weekly_moves`): the two leaves' product then holds 2·DAY_WEEKS + 1 times
+#: ends; :func:`synth.synthesizers.weekly_moves.weekly_moves`): the two leaves' product then holds 2·DAY_WEEKS + 1 times
 #: as many (day, hour) pairs for their own rows to be among. Plain CART on the bike hours, 3 seeds, mean `ts` excess:
 #: no moves 0.072, 2 weeks 0.020, 4 weeks 0.012, 8 weeks 0.019 (quality 0.994 -> 0.992), 26 weeks 0.008 (quality 0.984:
 #: a day's season is lost); the independent synthesizer, which learns no row at all, scores 0.021.
 DAY_WEEKS = 4
-#: The least :func:`synth.synthesizers.rare_bands.day_time_density` (in the training rows) at which a split
+#: The least :func:`synth.synthesizers.weekly_moves.day_time_density` (in the training rows) at which a split
 #: timestamp's days are moved at all. Plain CART, the session-21 clinic with its visit times floored to coarser
 #: grains (5 seeds, mean `visit_time` excess without moves -> with them, by the density its 80% split holds): 0.009
 #: (the clinic at the minute) +0.004 -> +0.002 (standard error 0.003: no excess to remove); 0.018 +0.009 -> +0.001;
@@ -72,7 +72,7 @@ class CartGrowing:
         whose rows are near-unique with the columns before it (a timestamp's time of day beside its day) is pooled
         within each leaf as well (:func:`synth.synthesizers.rare_bands.within_leaves`). ``week`` (a week in the
         column's units; 0: none): the day of such a timestamp, moved on its own weekday by up to :data:`DAY_WEEKS` weeks
-        when drawn (:func:`synth.synthesizers.rare_bands.weekly_moves`)."""
+        when drawn (:func:`synth.synthesizers.weekly_moves.weekly_moves`)."""
         leaf_size = int(self.min_samples_leaf)
         # With a person column, leaves, the rare side and a time of day's bands count people
         # (synth.synthesizers.person_leaves, rare_bands.within_leaves).

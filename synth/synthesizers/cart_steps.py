@@ -22,8 +22,9 @@ from synth.synthesizers.coded_labels import coded_series
 from synth.synthesizers.instants import datetime_ns
 from synth.synthesizers.linear_scores import LinearScore, with_score
 from synth.synthesizers.marginals import sorted_values
-from synth.synthesizers.rare_bands import _smoothed_bounds, weekly_moves
+from synth.synthesizers.rare_bands import _smoothed_bounds
 from synth.synthesizers.residual_features import Residual, with_residuals
+from synth.synthesizers.weekly_moves import weekly_moves
 
 MISSING = "__synth_missing__"
 
@@ -217,8 +218,8 @@ class CartStep:
         lattice: above 0, a drawn value is then moved by a whole number of ``lattice`` steps, up to ``weeks``
             of them either way (the window slid inwards at the ends of the step's donors' range, so up to twice as
             many one way there): a timestamp's day moved by whole weeks
-            (:func:`synth.synthesizers.rare_bands.weekly_moves`), decided at fit; 0 where the day's rows are sparse
-            on their clock (:func:`synth.synthesizers.rare_bands.day_time_density`) and in files saved before it
+            (:func:`synth.synthesizers.weekly_moves.weekly_moves`), decided at fit; 0 where the day's rows are sparse
+            on their clock (:func:`synth.synthesizers.weekly_moves.day_time_density`) and in files saved before it
             existed.
         weeks: how many steps of ``lattice`` at most.
     """

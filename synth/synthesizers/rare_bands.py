@@ -11,11 +11,13 @@ band on each side stops at the midpoint of its own two outermost values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
+from synth.synthesizers.band_people import other_people_inside, run_people, span_people, value_people
 from synth.synthesizers.person_rarity import held_by
-from synth.synthesizers.time_of_day import data_grain
 
 
 def smoothing_ranges(
@@ -38,22 +40,27 @@ def smoothing_ranges(
     test of :mod:`synth.evaluation.privacy.rare_values` checks.
 
     ``people`` (each value's person, when the fit knows them): every count above is of distinct people, so one
-    person's value on many rows is rare. :func:`within_leaves` passes them: a time of day, split from its timestamp
-    inside the model, is never seen by :func:`synth.synthesizers.person_rarity.pool_person_values`.
+    person's value on many rows is rare, and one person's many rare values are one person in a group, a gap's side
+    and a band's end (:mod:`synth.synthesizers.band_people`). :func:`within_leaves` passes them: a time of day, split
+    from its timestamp inside the model, is never seen by :func:`synth.synthesizers.person_rarity.pool_person_values`.
     """
     values = np.asarray(values, dtype=np.float64)
     if smooth_below <= 1 or len(values) == 0:
         return values.copy(), np.zeros(len(values))
     uniq, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    whose = None
     if people is not None:
-        counts = held_by(inverse.ravel(), len(uniq), people)
+        counts = held_by(inverse, len(uniq), people)
     rare = counts < smooth_below
     if not rare.any():
         return values.copy(), np.zeros(len(values))
+    if people is not None:
+        whose = value_people(inverse, len(uniq), people)
     pool = pool_rows(int(counts[rare].sum()), smooth_below)
-    cuts = gap_cuts(uniq, counts, rare, GAP_WINDOW_PER_SMOOTH * smooth_below, smooth_below)
-    group = _rare_groups(rare, counts, pool, first=smooth_below, cuts=cuts)
-    lo, hi = _group_bands(uniq, rare, group, cuts)
+    cuts = gap_cuts(uniq, counts, rare, GAP_WINDOW_PER_SMOOTH * smooth_below, smooth_below, whose)
+    group = _rare_groups(rare, counts, pool, first=smooth_below, cuts=cuts, whose=whose)
+    lo, hi = _group_bands(uniq, rare, group, cuts, whose, smooth_below)
     low, high = uniq.copy(), uniq.copy()
     low[rare], high[rare] = lo[group[rare]], hi[group[rare]]
     width = np.where(rare, high - low, 0.0)
@@ -104,63 +111,6 @@ def within_leaves(
                     values[kept], smooth_below, reach, people[kept], (low[kept], width[kept])
                 )
     return low, width
-
-
-def weekly_moves(
-    days: np.ndarray, first: float, last: float, week: float, weeks: int, rng: np.random.Generator
-) -> np.ndarray:
-    """``days`` each moved by a whole number of weeks (``week``: a week in the column's units), drawn uniformly from
-    the ``weeks`` before it to the ``weeks`` after it, the window slid inwards at the column's ends (``first`` and
-    ``last``) so it keeps ``2·weeks + 1`` days where the column spans that many weeks; missing days stay missing.
-
-    For a timestamp's day beside its time of day where each (day, time) is one row: the bike counts' hours. A leaf of
-    CART's day tree holds some 50 rows of 35 days, and its time tree's leaves some 9 hours: a synthetic row's day and
-    hour, each drawn from such a leaf, land on the pairs the leaf's training rows hold (the product of the two leaves'
-    marginals, with the leaf's own rows on it), while a holdout hour between them is in no leaf. Plain and Pruned
-    CART reproduced train-only hours 6–11 points more often than holdout-only ones. A day moved by whole weeks keeps
-    its weekday (working days and weekends stay where the earlier columns put them) and its season to within ``weeks``
-    weeks (twice that at the column's ends), and the pair it forms with the hour is a training row about as often as
-    for a model that ties no column to another (tests/unit/test_timestamp_days.py). CART moves only the days of
-    timestamps whose rows fill their days' clocks (:func:`day_time_density`): a move blurs whatever is tied to a
-    date, and the bike rows flagged ``holiday`` fell on a real holiday 8.9% -> 2.7% of the time.
-    """
-    out = np.asarray(days, dtype=np.float64).copy()
-    present = ~np.isnan(out)
-    if weeks <= 0 or week <= 0 or not present.any():
-        return out
-    v = out[present]
-    before = np.maximum(np.floor((v - first) / week), 0.0)  # whole weeks back to the column's first day
-    after = np.maximum(np.floor((last - v) / week), 0.0)
-    back = np.minimum(before, weeks + np.maximum(weeks - after, 0.0))
-    ahead = np.minimum(after, weeks + np.maximum(weeks - before, 0.0))
-    span = back + ahead + 1.0
-    out[present] = v + week * (np.minimum(np.floor(rng.random(len(v)) * span), span - 1.0) - back)
-    return out
-
-
-def day_time_density(days: np.ndarray, times: np.ndarray) -> float:
-    """How densely a split timestamp's training rows cover their days' clocks: the chance that a training row's day,
-    joined to a time drawn uniformly from the column's grid (its times of day at their grain, from the earliest to
-    the latest), is a pair exactly one training row holds. Rows missing either part are left out; 0 without rows.
-
-    :func:`weekly_moves` is needed where this is high. On the bike counts every (day, hour) is one row (0.99): a day
-    and an hour drawn each from a leaf near one training row land on the pairs the leaf's rows hold, which are
-    training rows, and CART gave train-only hours back 7 points more often than holdout-only ones. Where a day's rows
-    fill few of its clock's slots (a clinic's 6.7 visits a day at the minute over ten hours: 0.011) such a pair is
-    seldom anyone's row, and moving the day only blurred what is tied to dates (a holiday flag). Pairs many rows
-    share (shifts: every (day, shift) held by dozens) are no one's alone and count nothing.
-    """
-    days, times = np.asarray(days, dtype=np.float64), np.asarray(times, dtype=np.float64)
-    both = ~(np.isnan(days) | np.isnan(times))
-    if not both.any():
-        return 0.0
-    d, t = days[both], times[both]
-    slots = (t.max() - t.min()) / data_grain(t) + 1.0
-    pairs, pair, held = np.unique(np.c_[d, t], axis=0, return_inverse=True, return_counts=True)
-    day_of_pair = np.unique(pairs[:, 0], return_inverse=True)[1].ravel()
-    alone = np.bincount(day_of_pair, weights=(held == 1).astype(float))  # each day's pairs one row holds
-    rows_day = alone[day_of_pair[np.ravel(pair)]]
-    return float(rows_day.mean() / slots)
 
 
 def leaf_groups(
@@ -284,7 +234,14 @@ GAP_WINDOW_PER_SMOOTH = 4
 GAP_TIMES_SPACING = 30
 
 
-def gap_cuts(uniq: np.ndarray, counts: np.ndarray, rare: np.ndarray, window: int, least: int) -> np.ndarray:
+def gap_cuts(
+    uniq: np.ndarray,
+    counts: np.ndarray,
+    rare: np.ndarray,
+    window: int,
+    least: int,
+    whose: list[np.ndarray] | None = None,
+) -> np.ndarray:
     """Which gaps between neighbouring distinct values (``uniq[i]`` to ``uniq[i + 1]``) end a run of rare values.
 
     A gap is cut when it is more than :data:`GAP_TIMES_SPACING` times the median spacing between the ``window``
@@ -297,7 +254,8 @@ def gap_cuts(uniq: np.ndarray, counts: np.ndarray, rare: np.ndarray, window: int
     5 values beside it cut 2%.
     A side of fewer than ``least`` rows (``smooth_below``: a lone outlier, a handful of values) is never cut off:
     it stays pooled with its neighbours as before, so every band still pools enough rows; nor is a stretch that
-    short closed off between two cut gaps (:func:`_uncut_short_stretches`).
+    short closed off between two cut gaps (:func:`_uncut_short_stretches`). With ``whose`` (each value's people)
+    both are counted in distinct people: one person's five night-time values are one person, never cut off.
     """
     k = len(uniq)
     cut = np.zeros(max(k - 1, 0), dtype=bool)
@@ -321,18 +279,32 @@ def gap_cuts(uniq: np.ndarray, counts: np.ndarray, rare: np.ndarray, window: int
     left = _nan_median(np.where(left_at >= run_start[i][:, None], views[i], np.nan))
     right = _nan_median(np.where(right_at < run_end[i + 1][:, None], views[i + 1 + w], np.nan))
     before = np.r_[0, np.cumsum(counts)]  # rows before each distinct value
-    left_ok = ~rare[i] | ((before[i + 1] - before[run_start[i]] >= least) & (i > run_start[i]))
-    right_ok = ~rare[i + 1] | ((before[run_end[i + 1] + 1] - before[i + 1] >= least) & (run_end[i + 1] > i + 1))
+    held: Callable[[np.ndarray, np.ndarray], np.ndarray]  # rows (people) of the values a … b - 1
+    if whose is None:
+        upto = before[i + 1] - before[run_start[i]]  # each side's rows: its run up to the gap, and on from it
+        onward = before[run_end[i + 1] + 1] - before[i + 1]
+        held = lambda a, b: before[b] - before[a]  # noqa: E731
+    else:
+        up, on = run_people(whose, starts, ends)
+        upto, onward = up[i], on[i + 1]
+        held = lambda a, b: span_people(whose, a, b)  # noqa: E731
+    left_ok = ~rare[i] | ((upto >= least) & (i > run_start[i]))
+    right_ok = ~rare[i + 1] | ((onward >= least) & (run_end[i + 1] > i + 1))
     crowd = np.fmax(np.where(rare[i], left, 0.0), np.where(rare[i + 1], right, 0.0))
     cut[:] = (rare[i] | rare[i + 1]) & left_ok & right_ok & (gap > GAP_TIMES_SPACING * np.nan_to_num(crowd, nan=np.inf))
-    return _uncut_short_stretches(cut, gap, rare, before, least)
+    return _uncut_short_stretches(cut, gap, rare, held, least)
 
 
 def _uncut_short_stretches(
-    cut: np.ndarray, gap: np.ndarray, rare: np.ndarray, before: np.ndarray, least: int
+    cut: np.ndarray,
+    gap: np.ndarray,
+    rare: np.ndarray,
+    held: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    least: int,
 ) -> np.ndarray:
     """``cut`` without the cuts that would leave a stretch of rare values between two cut gaps with fewer than
-    ``least`` rows: of its two gaps the narrower stays uncut, so the stretch pools with its nearer neighbours.
+    ``least`` rows (``held(a, b)``: the rows, or people, of values ``a`` … ``b - 1``): of its two gaps the narrower
+    stays uncut, so the stretch pools with its nearer neighbours.
 
     Each gap's sides are judged on their whole run of rare values (:func:`gap_cuts`), so two cut gaps could close a
     lone value off between them (an outlier halfway between two crowded clusters): a group of one value with no
@@ -341,7 +313,7 @@ def _uncut_short_stretches(
     while True:
         at = np.flatnonzero(cut)
         a, b = at[:-1], at[1:]  # consecutive cuts: the values a + 1 … b lie between them
-        short = (common_before[b + 1] == common_before[a + 1]) & (before[b + 1] - before[a + 1] < least)
+        short = (common_before[b + 1] == common_before[a + 1]) & (held(a + 1, b + 1) < least)
         if not short.any():
             return cut
         k = int(np.argmax(short))
@@ -358,7 +330,12 @@ def _nan_median(rows: np.ndarray) -> np.ndarray:
 
 
 def _rare_groups(
-    rare: np.ndarray, counts: np.ndarray, pool: int, first: int | None = None, cuts: np.ndarray | None = None
+    rare: np.ndarray,
+    counts: np.ndarray,
+    pool: int,
+    first: int | None = None,
+    cuts: np.ndarray | None = None,
+    whose: list[np.ndarray] | None = None,
 ) -> np.ndarray:
     """Group id of each distinct value (-1 for common ones): runs of rare values in groups of enough rows.
 
@@ -368,7 +345,8 @@ def _rare_groups(
     With ``first`` smaller than ``pool`` (a near-unique column's pool, larger than ``smooth_below``), a run that
     reaches the column's end is cut from that end in groups of ``first``, twice that, four times… rows until
     they reach ``pool`` (see :func:`tail_sizes`); a run reaching both ends is cut from each end towards its
-    middle row. A gap in ``cuts`` (:func:`gap_cuts`) ends a run as the column's end does.
+    middle row. A gap in ``cuts`` (:func:`gap_cuts`) ends a run as the column's end does. With ``whose`` (each
+    value's people) a group closes at ``pool`` distinct people.
     """
     cut = np.zeros(max(len(rare) - 1, 0), dtype=bool) if cuts is None else cuts
     group = np.full(len(rare), -1, dtype=np.int64)
@@ -383,19 +361,20 @@ def _rare_groups(
         while j < k and rare[j] and not cut[j - 1]:
             j += 1
         rows = counts[i:j]
+        held = None if whose is None else whose[i:j]
         low_end, high_end = i == 0 or bool(cut[i - 1]), j == k or bool(cut[j - 1])
         if first is None or first >= pool or not (low_end or high_end):
-            lengths += _cut(rows, pool, pool)
+            lengths += _cut(rows, pool, pool, held)
         elif low_end and high_end:
             # The value holding the run's middle row ends the lower half.
             middle = int(np.searchsorted(np.cumsum(rows), rows.sum() / 2.0)) + 1
-            lower = _cut(rows[:middle], first, pool)
-            upper = _cut(rows[middle:][::-1], first, pool)[::-1]
-            lengths += _joined_halves(lower, upper, rows, first)
+            lower = _cut(rows[:middle], first, pool, None if held is None else held[:middle])
+            upper = _cut(rows[middle:][::-1], first, pool, None if held is None else held[middle:][::-1])[::-1]
+            lengths += _joined_halves(lower, upper, rows, first, held)
         elif low_end:
-            lengths += _cut(rows, first, pool)
+            lengths += _cut(rows, first, pool, held)
         else:
-            lengths += _cut(rows[::-1], first, pool)[::-1]
+            lengths += _cut(rows[::-1], first, pool, None if held is None else held[::-1])[::-1]
         i = j
     members = np.flatnonzero(rare)
     group[members] = np.repeat(np.arange(len(lengths)), lengths)
@@ -420,18 +399,25 @@ def tail_sizes(first: int, pool: int) -> list[int]:
     return sizes
 
 
-def _cut(rows: np.ndarray, first: int, pool: int) -> list[int]:
+def _cut(rows: np.ndarray, first: int, pool: int, whose: list[np.ndarray] | None = None) -> list[int]:
     """Lengths (in distinct values) of consecutive groups over ``rows`` (each value's row count): the sizes of
-    :func:`tail_sizes`, then ``pool`` rows each; a short remainder joins the group before it."""
+    :func:`tail_sizes`, then ``pool`` rows each; a short remainder joins the group before it. With ``whose`` (each
+    value's people) a group's size is its distinct people."""
     sizes = tail_sizes(first, pool)
     lengths: list[int] = []
     start, total = 0, 0
+    seen: set[int] = set()
     for i, c in enumerate(rows):
-        total += int(c)
+        if whose is None:
+            total += int(c)
+        else:
+            seen.update(whose[i].tolist())
+            total = len(seen)
         target = sizes[len(lengths)] if len(lengths) < len(sizes) else pool
         if total >= target:
             lengths.append(i + 1 - start)
             start, total = i + 1, 0
+            seen = set()
     if start < len(rows):
         if lengths:
             lengths[-1] += len(rows) - start
@@ -440,11 +426,17 @@ def _cut(rows: np.ndarray, first: int, pool: int) -> list[int]:
     return lengths
 
 
-def _joined_halves(lower: list[int], upper: list[int], rows: np.ndarray, first: int) -> list[int]:
+def _joined_halves(
+    lower: list[int], upper: list[int], rows: np.ndarray, first: int, whose: list[np.ndarray] | None = None
+) -> list[int]:
     """The two halves' groups of a run that reaches both ends, with a half too short for one group (fewer than
-    ``first`` rows) folded into the other half's innermost group."""
-    lower_rows = int(rows[: sum(lower)].sum())
-    upper_rows = int(rows.sum()) - lower_rows
+    ``first`` rows, or distinct people of ``whose``) folded into the other half's innermost group."""
+    if whose is None:
+        lower_rows = int(rows[: sum(lower)].sum())
+        upper_rows = int(rows.sum()) - lower_rows
+    else:
+        split = np.array([0, sum(lower)]), np.array([sum(lower), len(whose)])
+        lower_rows, upper_rows = (int(n) for n in span_people(whose, *split))
     if upper and upper_rows < first and lower:
         return [*lower[:-1], lower[-1] + sum(upper)]
     if lower and lower_rows < first and upper:
@@ -453,13 +445,20 @@ def _joined_halves(lower: list[int], upper: list[int], rows: np.ndarray, first: 
 
 
 def _group_bands(
-    uniq: np.ndarray, rare: np.ndarray, group: np.ndarray, cuts: np.ndarray | None = None
+    uniq: np.ndarray,
+    rare: np.ndarray,
+    group: np.ndarray,
+    cuts: np.ndarray | None = None,
+    whose: list[np.ndarray] | None = None,
+    least: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each group's band ends: the common neighbour, a midpoint to a rare neighbour, or a tail end.
 
     At the column's tails, and beside a gap in ``cuts``, the end is the midpoint of the group's own two outermost
     values (a lone rare extreme falls back to its other end); a group that is the whole column and holds one value
-    gets NaN (nothing kept).
+    gets NaN (nothing kept). With ``whose`` (each value's people) the inner value of the two is the nearest one
+    that, with the outermost, two people or more hold, and a group of fewer than ``least`` people beside a common
+    value has no tail end of its own (:func:`~synth.synthesizers.band_people.other_people_inside`).
     """
     cut = np.r_[np.zeros(max(len(uniq) - 1, 0), dtype=bool) if cuts is None else cuts, False]
     k = len(uniq)
@@ -481,7 +480,11 @@ def _group_bands(
         tail = np.where(inside != edge, (x[edge] + x[i]) / 2.0, np.nan)
         return np.where(has_out, towards, tail)
 
-    lo = end(first, first - 1, np.minimum(first + 1, last))
-    hi = end(last, last + 1, np.maximum(last - 1, first))
+    inner_lo, inner_hi = np.minimum(first + 1, last), np.maximum(last - 1, first)
+    if whose is not None:
+        bounded = np.r_[False, ~cut[:-1]][first] | np.r_[~cut[:-1], False][last]  # a neighbour on either side
+        inner_lo, inner_hi = other_people_inside(whose, first, last, least, alone=~bounded)
+    lo = end(first, first - 1, inner_lo)
+    hi = end(last, last + 1, inner_hi)
     lo, hi = np.where(np.isnan(lo), hi, lo), np.where(np.isnan(hi), lo, hi)
     return lo, hi

@@ -3,8 +3,8 @@
 Every hour of the bike table's two years is one row, so the training and holdout hours interleave. CART's day leaf
 and time-of-day leaf each drew from some 50 training rows, and a synthetic row's (day, hour) landed on the pairs those
 rows held: plain and Pruned CART reproduced train-only hours 6–11 points more often than holdout-only ones. The day is
-now moved on its own weekday by up to DAY_WEEKS weeks when drawn (synth.synthesizers.rare_bands.weekly_moves), where
-the rows fill their days' clocks (session 25: rare_bands.day_time_density at least DENSE_DAYS); a table whose rows
+now moved on its own weekday by up to DAY_WEEKS weeks when drawn (synth.synthesizers.weekly_moves.weekly_moves), where
+the rows fill their days' clocks (session 25: weekly_moves.day_time_density at least DENSE_DAYS); a table whose rows
 are sparse on the clock keeps its days as they are, and what is tied to their dates.
 """
 
@@ -24,7 +24,7 @@ import synth
 from benchmarks.bench_timestamp_values import tables
 from synth.synthesizers.cart_growing import DAY_WEEKS, DENSE_DAYS
 from synth.synthesizers.persist import ModelFileError
-from synth.synthesizers.rare_bands import day_time_density, weekly_moves
+from synth.synthesizers.weekly_moves import day_time_density, weekly_moves
 from tests.unit.crafting import each_state, edit_state
 
 SEEDS = range(3)

@@ -7,7 +7,7 @@ draw as fast as a thousand. Binning is plain numpy (``bincount``, ``histogram``,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,10 @@ class ColumnDistribution:
             (N)", :func:`fold_categories`); as above, read this, never the label.
         number_format: the layout a numeric column is written in ("€1,234.50", "15%"), None for plain numbers;
             ``labels`` are written in it, and a chart puts it around its ticks, as the pair explorer does.
+        cell_people: with ``cell_people=True`` and a person column, the people of each label (codes, shared by the
+            training and holdout tables, never the column's values), for training and for the holdout (None without
+            one): what a report's suppression counts (:func:`synth.report.suppression.suppress`). Left out of
+            :meth:`to_dict` and comparisons.
     """
 
     column: str
@@ -68,6 +72,9 @@ class ColumnDistribution:
     folded_bins: tuple[int, ...] = ()
     folded_categories: bool = False
     number_format: NumberFormat | None = None
+    cell_people: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...] | None] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     @property
     def numeric(self) -> bool:
@@ -83,6 +90,7 @@ class ColumnDistribution:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = to_jsonable(self)
+        del out["cell_people"]
         return out
 
 
@@ -198,6 +206,7 @@ def column_distributions(
     max_categories: int = MAX_CATEGORIES,
     tail_rows: int = TAIL_ROWS,
     person_column: str | None = None,
+    cell_people: bool = False,
 ) -> tuple[ColumnDistribution, ...]:
     """Binned distributions of the modelled columns, for overlaid real | synthetic | holdout charts.
 
@@ -215,6 +224,8 @@ def column_distributions(
             passes its suppression threshold. 0 spans every value.
         person_column: the column of ``real`` and ``holdout`` naming whose row each row is (a patient's visits),
             when known: an axis ends inside the ``tail_rows`` most extreme people, not rows.
+        cell_people: with ``person_column``, record the people of each bar (``ColumnDistribution.cell_people``):
+            a report hides bars held by few people, not few rows.
 
     Returns:
         One :class:`ColumnDistribution` per column, in schema order.
@@ -233,6 +244,7 @@ def column_distributions(
     if holdout is not None:
         frames.append(coerce_to_schema(holdout[names], sub))
     people = _real_people([real, *([] if holdout is None else [holdout])], person_column)
+    codes = _people_codes(people) if cell_people and people is not None else None
     out = []
     for name in names:
         kind = schema[name].kind
@@ -244,11 +256,12 @@ def column_distributions(
             values = [numeric_values(s, kind) for s in series]
             edges, beyond = _numeric_edges(values, kind, n_bins, tail_rows, people)
             centers = (edges[:-1] + edges[1:]) / 2
-            shares = []
+            shares, cells = [], []
             for v in values:
-                inside = np.clip(v[np.isfinite(v)], edges[0], edges[-1])  # the end bins hold what lies beyond
-                counts, _ = np.histogram(inside, bins=edges)
+                cell = _numeric_cells(v, edges)
+                counts = np.bincount(cell[cell >= 0], minlength=len(edges) - 1)
                 shares.append(tuple((counts / max(len(v), 1)).tolist()))
+                cells.append(cell)
             labels = _bin_labels(centers, edges, kind, beyond, fmt)
             ends = (0, len(labels) - 1) if beyond and len(labels) > 1 else ()  # as _bin_labels marks them
             width = float(edges[1] - edges[0])
@@ -258,10 +271,11 @@ def column_distributions(
             top, bucket = fold_categories(labelled, max_categories)
             seen = set(top)
             labels = (*top, bucket) if bucket else tuple(top)
-            shares = []
+            shares, cells = [], []
             for lab in labelled:
                 folded = lab.where(lab.isin(seen), bucket or "")
                 shares.append(tuple(folded.value_counts(normalize=True).reindex(labels, fill_value=0.0).tolist()))
+                cells.append(pd.Categorical(folded, categories=labels).codes.astype(np.int64))
             width, center_t, ends = 0.0, (), ()
         out.append(
             ColumnDistribution(
@@ -282,9 +296,41 @@ def column_distributions(
                 folded_bins=ends,
                 folded_categories=bucket is not None,
                 number_format=fmt if kind in NUMERIC_KINDS else None,
+                cell_people=None if codes is None else _cells_people([cells[0], *cells[2:]], codes, len(labels)),
             )
         )
     return tuple(out)
+
+
+def _numeric_cells(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """The bin of each value (-1 for a missing one), as ``np.histogram`` counts them: [a, b), the last bin closed;
+    the end bins hold every value beyond the axis."""
+    cell = np.full(len(values), -1, dtype=np.int64)
+    finite = np.isfinite(values)
+    inside = np.clip(values[finite], edges[0], edges[-1])
+    cell[finite] = np.clip(np.searchsorted(edges, inside, side="right") - 1, 0, len(edges) - 2)
+    return cell
+
+
+def _people_codes(people: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Each real table's persons as codes shared by the tables; a row naming no one is a person of its own."""
+    codes = pd.factorize(pd.Series(np.concatenate(people)))[0]
+    unnamed = codes < 0
+    codes[unnamed] = codes.max(initial=-1) + 1 + np.arange(int(unnamed.sum()))
+    return np.split(codes, np.cumsum([len(p) for p in people])[:-1])
+
+
+def _cells_people(
+    cells: Sequence[np.ndarray], codes: Sequence[np.ndarray], n_cells: int
+) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...] | None]:
+    """The distinct people (codes) of each of ``n_cells`` cells, per real table (training, then the holdout)."""
+    per_table = []
+    for cell, code in zip(cells, codes, strict=True):
+        kept = cell >= 0
+        pairs = np.unique(np.c_[cell[kept], code[kept]], axis=0)
+        starts = np.searchsorted(pairs[:, 0], np.arange(n_cells + 1))
+        per_table.append(tuple(pairs[starts[i] : starts[i + 1], 1] for i in range(n_cells)))
+    return per_table[0], (per_table[1] if len(per_table) > 1 else None)
 
 
 def _real_people(tables: Sequence[pd.DataFrame], person_column: str | None) -> list[np.ndarray] | None:
