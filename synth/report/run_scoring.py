@@ -174,6 +174,8 @@ def evaluate_context(
                 importance_repeats=1,
                 progress=p,
                 context=context,
+                # A class one employee's many payslips hold is one person's: named only when enough people hold it.
+                person_column=context.people,
             ),
         )
     # One set of privacy inputs for the distance panel and the attacks; the searches among real rows come from

@@ -78,7 +78,8 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
             ml_errors["detection"] = str(exc)
         bar.progress(1 / 3, text=f"ML checks: training on real and on synthetic data to predict {target}…")
         try:
-            utility = cached.utility(run_key, target, ds.train, syn.df, ds.holdout, ds.schema)
+            person = state.evaluation_context(ds, syn).people
+            utility = cached.utility(run_key, target, ds.train, syn.df, ds.holdout, ds.schema, person)
         except UtilityError as exc:
             ml_errors["utility"] = str(exc)
         bar.progress(2 / 3, text=f"ML checks: fitting the same regression of {target} on both…")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import numpy as np
@@ -12,6 +12,7 @@ import pandas as pd
 from synth.evaluation.features import labels, numeric_values
 from synth.schema import ColumnKind, ColumnSpec, Schema
 from synth.schema.shared_range import MIN_SHOWN_ROWS
+from synth.synthesizers.person_rarity import people_per_value
 
 MIN_TEST_ROWS = 20
 Task = Literal["classification", "regression"]
@@ -239,20 +240,33 @@ def prepare_target(
     return out_frames, out_y
 
 
-def _lost_classes(target: str, lost: Sequence[str], train: np.ndarray) -> str:
+def people_per_class(values: pd.Series, people: np.ndarray) -> dict[str, int]:
+    """How many distinct people hold each class of ``values`` (the coerced target of the real training rows, one
+    person code per row: :func:`synth.synthesizers.person_rarity.person_codes`), labels as text as
+    :func:`prepare_target` writes them. One employee's 15 payslips in a grade no one else holds are 15 rows and one
+    person: the notes and the shared JSON name a class by this count when the person is known."""
+    y = labels(values)
+    keep = y.notna().to_numpy()
+    return {str(k): int(n) for k, n in people_per_value(y[keep].astype(str), people[keep]).items()}
+
+
+def _lost_classes(target: str, lost: Sequence[str], train: np.ndarray, people: Mapping[str, int] | None) -> str:
     """The note on real classes the synthetic target lacks: a class held by fewer than
-    :data:`~synth.schema.shared_range.MIN_SHOWN_ROWS` training rows is counted, not named. The note reaches the
-    shared report and the data card, which named a department one employee alone was in."""
-    counts = pd.Series(train).value_counts()
+    :data:`~synth.schema.shared_range.MIN_SHOWN_ROWS` training rows is counted, not named, or by fewer than that
+    many distinct people when ``people`` (each class's people) is given. The note reaches the shared report and the
+    data card, which named a department one employee alone was in; counted in rows, that employee's 15 payslips
+    still named their grade."""
+    counts = pd.Series(train).value_counts() if people is None else people
+    unit = "rows" if people is None else "people"
     named = [c for c in lost if counts.get(c, 0) >= MIN_SHOWN_ROWS]
     rare = len(lost) - len(named)
     parts = [", ".join(named[:5])] if named else []
     if rare:
-        parts.append(f"{rare} class{'es' if rare > 1 else ''} of fewer than {MIN_SHOWN_ROWS} real rows")
+        parts.append(f"{rare} class{'es' if rare > 1 else ''} of fewer than {MIN_SHOWN_ROWS} real {unit}")
     return f"classes missing from the synthetic {target}: {'; '.join(parts)}"
 
 
-def _validate(y: dict[str, np.ndarray], task: Task, target: str) -> list[str]:
+def _validate(y: dict[str, np.ndarray], task: Task, target: str, people: Mapping[str, int] | None = None) -> list[str]:
     notes = []
     if len(y["train"]) == 0:
         raise UtilityError(f"every value of {target} is missing in the real table: pick another target")
@@ -272,7 +286,7 @@ def _validate(y: dict[str, np.ndarray], task: Task, target: str) -> list[str]:
             )
         lost = sorted(set(classes) - set(syn_classes))
         if lost and len(syn_classes) >= 2:
-            notes.append(_lost_classes(target, lost, y["train"]))
+            notes.append(_lost_classes(target, lost, y["train"], people))
     else:
         if np.nanstd(y["train"]) == 0:
             raise UtilityError(f"{target} is constant in the real table: nothing to predict")

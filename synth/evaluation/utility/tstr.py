@@ -31,6 +31,7 @@ from synth.evaluation.utility.targets import (
     _validate,
     candidate_targets,
     default_target,
+    people_per_class,
     prepare_target,
     rarest_short_class,
     task_of,
@@ -42,6 +43,7 @@ from synth.evaluation.utility.tstr_models import _fit_models, _metric_values, _p
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
 from synth.schema.shared_range import MIN_SHOWN_ROWS
+from synth.synthesizers.person_rarity import person_codes
 
 MAX_TRAIN_ROWS = 30_000
 MAX_TEST_ROWS = 20_000
@@ -79,8 +81,10 @@ class RareClass:
         )
 
 
-#: How :meth:`UtilityResult.to_dict` writes a class too few real rows hold to be named.
+#: How :meth:`UtilityResult.to_dict` writes a class too few real rows hold to be named, and one too few real people
+#: hold when the person is known.
 UNNAMED_CLASS = f"(a class under {MIN_SHOWN_ROWS} rows)"
+UNNAMED_PEOPLE_CLASS = f"(a class under {MIN_SHOWN_ROWS} people)"
 
 MODELLED = frozenset(
     {ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN}
@@ -181,6 +185,8 @@ class UtilityResult:
         notes: anything the user should know (a class missing from synthetic, subsampling).
         seed: seed of the samples, models and bootstrap.
         class_rows: the training rows of each of ``classes`` (classification), read by :meth:`to_dict`.
+        class_people: the distinct people of all real training rows holding each of ``classes``, when the
+            evaluation was told the person column (empty otherwise); :meth:`to_dict` then reads it instead.
     """
 
     target: str
@@ -197,6 +203,7 @@ class UtilityResult:
     notes: tuple[str, ...]
     seed: int
     class_rows: tuple[int, ...] = ()
+    class_people: tuple[int, ...] = ()
 
     @property
     def primary_metric(self) -> str:
@@ -220,18 +227,23 @@ class UtilityResult:
         """Every field as JSON, but a class fewer than :data:`~synth.schema.shared_range.MIN_SHOWN_ROWS` training
         rows hold is written :data:`UNNAMED_CLASS` (in ``classes``, ``positive_class`` and each score's
         ``rare_class``): the JSON travels in the shared report, where a department one employee alone was in was
-        named three times. The result itself keeps the labels for the analyst's own Compare page."""
+        named three times. With ``class_people`` the count is people (written :data:`UNNAMED_PEOPLE_CLASS`): one
+        employee's 15 payslips in a grade no one else holds pass the row count. The result itself keeps the labels
+        for the analyst's own Compare page."""
         out: dict[str, Any] = to_jsonable(self)
-        counted = zip(self.classes, self.class_rows, strict=True) if self.class_rows else ()
+        held, unnamed = (
+            (self.class_people, UNNAMED_PEOPLE_CLASS) if self.class_people else (self.class_rows, UNNAMED_CLASS)
+        )
+        counted = zip(self.classes, held, strict=True) if held else ()
         hidden = {c for c, n in counted if n < MIN_SHOWN_ROWS}
         if not hidden:
             return out
-        out["classes"] = [UNNAMED_CLASS if c in hidden else c for c in out["classes"]]
+        out["classes"] = [unnamed if c in hidden else c for c in out["classes"]]
         if out["positive_class"] in hidden:
-            out["positive_class"] = UNNAMED_CLASS
+            out["positive_class"] = unnamed
         for score in out["scores"]:
             if score["rare_class"] is not None and score["rare_class"]["label"] in hidden:
-                score["rare_class"]["label"] = UNNAMED_CLASS
+                score["rare_class"]["label"] = unnamed
         return out
 
 
@@ -250,6 +262,7 @@ def evaluate_utility(
     n_threads: int | None = None,
     progress: ProgressCallback | None = None,
     context: EvaluationContext | None = None,
+    person_column: str | None = None,
 ) -> UtilityResult:
     """Train on synthetic, test on real (TSTR) against train on real, test on real (TRTR).
 
@@ -270,6 +283,9 @@ def evaluate_utility(
         progress: called with (fraction, message).
         context: the evaluation context of these tables; the TRTR models and their feature importance depend
             on the real tables only and are kept there (shared by every run of a race through its reference).
+        person_column: the column of ``real`` naming whose row each row is (the one the split took): a class is
+            then named in the notes and :meth:`UtilityResult.to_dict` only when that many distinct people hold it,
+            not rows. None: rows are counted.
 
     Returns:
         A :class:`UtilityResult`.
@@ -298,8 +314,14 @@ def evaluate_utility(
         "synthetic": coerce_to_schema(synthetic[[*features, target]], used),
         "test": coerce_to_schema(holdout[[*features, target]], used),
     }
+    people = None
+    if person_column is not None and task == "classification":
+        if person_column not in real.columns:
+            raise UtilityError(f"the person column {person_column!r} is not a column of the real table")
+        codes = person_codes(real, person_column)
+        people = None if codes is None else people_per_class(frames["train"][target], codes)
     frames, y = prepare_target(frames, target, task, kind)
-    notes = _validate(y, task, target)
+    notes = _validate(y, task, target, people)
 
     rng = np.random.default_rng(seed)
     n_fit = min(max_train_rows, len(y["train"]), len(y["synthetic"]))
@@ -447,6 +469,7 @@ def evaluate_utility(
         task=task,
         classes=tuple(str(c) for c in classes),
         class_rows=tuple(int(np.sum(y["train"] == c)) for c in classes),
+        class_people=() if people is None else tuple(people.get(str(c), 0) for c in classes),
         positive_class=positive,
         scores=tuple(scores),
         importances=importances,
