@@ -4,9 +4,8 @@ A bar or category of fewer than k real rows is hidden; one employee's 15 payslip
 15 rows, so the grade's bar was shown with its label and stated that employee's grade. Counted in people it is one
 person's bar, folded away, and the fold's own share, one person's, is blanked.
 
-The race predicts salary: the ML-utility note naming the real classes a synthetic target lacks
-(``synth/evaluation/utility/targets.py`` ``_lost_classes``) still counts rows, and would name the grade had it been
-the target (left for its own change: the utility evaluation is not told the person).
+The race predicts salary; with the grade as the target, the ML-utility note naming the real classes a synthetic
+target lacks counts people too (``tests/unit/test_utility_people.py``).
 """
 
 from __future__ import annotations
