@@ -49,6 +49,7 @@ from synth.evaluation.privacy.singling_pooled import (
     isolated_people,
     pooled_control,
     pooled_predicates,
+    pools_for_size,
     small_holdout_warning,
 )
 from synth.progress import ProgressCallback, ensure
@@ -92,7 +93,7 @@ def singling_out(
     Tables are de-duplicated over the columns first (as anonymeter does). The predicates that single out a
     synthetic row are counted on train (main) and holdout (control); the control count is scaled to what a
     holdout as large as train would give (see :func:`~synth.evaluation.privacy.singling_control.control_estimate`),
-    or, for a holdout under 1/8 of train, read within train and holdout together
+    or, for a holdout under 1/8 of train or over people, read within train and holdout together
     (:mod:`~synth.evaluation.privacy.singling_pooled`). The baseline uses random predicates.
 
     Args:
@@ -105,8 +106,8 @@ def singling_out(
         n_attacks: predicates to use (fewer when fewer single out a synthetic row).
         n_cols: conditions per multivariate predicate.
         size_correction: how the control count is scaled to the train size: ``auto`` (default: ``pooled`` for a
-            holdout under 1/8 of train, else ``beta``), ``pooled`` (isolations within train and holdout together,
-            scaled by their sizes; more predicates are drawn), ``beta`` (empirical Bayes
+            holdout under 1/8 of train or a person column, else ``beta``), ``pooled`` (isolations within train and
+            holdout together, scaled by their sizes; more predicates are drawn), ``beta`` (empirical Bayes
             with a beta distribution of predicate weights), ``calibrated`` (empirical Bayes without a shape, its
             bias measured on the holdout's halves and undone), ``npmle`` (empirical Bayes without a shape) or
             ``anonymeter`` (anonymeter's fitted curve, for comparison with it).
@@ -140,7 +141,7 @@ def singling_out(
         n_target, n_held = real.shape[1], control.shape[1]
     else:
         n_target, n_held = people.n_people_train, len(np.unique(people.holdout))
-    method = control_method(size_correction, n_target, n_held)
+    method = control_method(size_correction, n_target, n_held, people=people is not None)
     n_draw = pooled_predicates(n_attacks, n_target, n_held) if method == "pooled" else n_attacks
     report(0.15, f"building {mode} predicates from synthetic rows")
     if mode == "univariate":
@@ -173,7 +174,8 @@ def singling_out(
         codes = None if people is None else people.train
         pooled = pooled_control(main_counts, control_matches, n_target, isolated_people(real, queries, codes), unit)
         n_control, correction, errors = pooled.expected, pooled.note, pooled.errors
-        warnings.append(small_holdout_warning(n_target, n_held, len(queries), n_attacks, unit))
+        if pools_for_size(n_target, n_held):  # over people it pools at every ratio, not only for a small holdout
+            warnings.append(small_holdout_warning(n_target, n_held, len(queries), n_attacks, unit))
     else:
         # rare values of different columns differ in weight by orders of magnitude: a beta of their own per column
         strata = strata_of(queries.cols[:, 0]) if mode == "univariate" else None
