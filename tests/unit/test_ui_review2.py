@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from synth.evaluation.privacy.attack_result import _result
 from synth.evaluation.privacy.distances import PrivacyResult
 from synth.evaluation.privacy.verdict import privacy_verdict
 from synth.report.sections import _attacks_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def test_an_attack_without_holdout_targets_is_not_measured() -> None:
@@ -77,26 +82,33 @@ def test_distance_histograms_keep_the_legends_colours_and_their_axis_titles_whol
     assert not plots.dcr_histogram([0.1, 0.2], [0.1, 0.2]).layout.annotations  # nothing beyond: no note
 
 
-def test_the_data_card_reads_as_prose_and_puts_each_note_where_it_belongs() -> None:
-    import dataclasses
-
+def _card_table(flag: bool = False) -> pd.DataFrame:
+    """The data-card tests' 800-row table: an amount, a size and a colour (and a y/n flag, drawn last, so the other
+    columns are the same either way)."""
     import numpy as np
     import pandas as pd
+
+    rng = np.random.default_rng(0)
+    n = 800
+    columns = {
+        "amount": rng.gamma(2.0, 300.0, n).round(2),
+        "size": rng.integers(0, 5_000, n),
+        "colour": rng.choice(["red", "green", "blue"], n),
+    }
+    if flag:
+        columns["flag"] = rng.choice(["y", "n"], n)
+    return pd.DataFrame(columns)
+
+
+def test_the_data_card_reads_as_prose_and_puts_each_note_where_it_belongs() -> None:
+    import dataclasses
 
     import synth
     from synth.report.card import data_card
     from synth.report.evaluation import EvaluationSettings, evaluate_table
     from synth.report.race import Contender, RunResult
 
-    rng = np.random.default_rng(0)
-    n = 800
-    table = pd.DataFrame(
-        {
-            "amount": rng.gamma(2.0, 300.0, n).round(2),
-            "size": rng.integers(0, 5_000, n),
-            "colour": rng.choice(["red", "green", "blue"], n),
-        }
-    )
+    table = _card_table()
     train, holdout = table.iloc[:600].reset_index(drop=True), table.iloc[600:].reset_index(drop=True)
     model = synth.create("independent").fit(train)
     syn = model.sample(600, seed=1)
@@ -158,24 +170,13 @@ def test_a_sample_too_small_for_the_attacks_says_so_on_the_card_not_not_measured
     """The session-30 walk sampled 60 rows: the data card listed "Not measured: Membership inference, Singling out,
     Linkability, Inference" (they ran; the verdict set them aside) and its highest risk came "from singling out,
     which the verdict reads grey (thresholds: …)", thresholds it never applied."""
-    import numpy as np
-    import pandas as pd
 
     import synth
     from synth.report.card import data_card
     from synth.report.evaluation import EvaluationSettings, evaluate_table
     from synth.report.race import Contender, RunResult
 
-    rng = np.random.default_rng(0)
-    n = 800
-    table = pd.DataFrame(
-        {
-            "amount": rng.gamma(2.0, 300.0, n).round(2),
-            "size": rng.integers(0, 5_000, n),
-            "colour": rng.choice(["red", "green", "blue"], n),
-            "flag": rng.choice(["y", "n"], n),
-        }
-    )
+    table = _card_table(flag=True)
     train, holdout = table.iloc[:600].reset_index(drop=True), table.iloc[600:].reset_index(drop=True)
     model = synth.create("independent").fit(train)
     syn = model.sample(60, seed=1)
