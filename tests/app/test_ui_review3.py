@@ -96,9 +96,10 @@ def _ml_checks_page() -> None:
         }
     )
     schema = synth.infer_schema(df)
-    ds = SimpleNamespace(key="table", schema=schema, train=df, holdout=df)
+    ds = SimpleNamespace(key="table", schema=schema, train=df, holdout=df, split_by=None)
     result = SimpleNamespace(columns=[SimpleNamespace(column=c) for c in df.columns])
-    ml.render("run", ds, SimpleNamespace(df=df), result)  # type: ignore[arg-type]
+    # (the run's id and the split's person: the ML checks read the person from the run's evaluation context)
+    ml.render("run", ds, SimpleNamespace(df=df, id="run"), result)  # type: ignore[arg-type]
 
 
 def test_ml_checks_classify_a_0_1_target_and_name_the_codes_they_cannot() -> None:

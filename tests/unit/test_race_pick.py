@@ -375,7 +375,7 @@ def test_the_privacy_risk_has_a_range_that_holds_its_worst_part_and_the_chart_dr
     privacy = SimpleNamespace(
         dcr_share_full_excess=0.02,
         dcr_share_full_excess_interval=(-0.01, 0.06),
-        membership=SimpleNamespace(auc=SimpleNamespace(value=0.53, low=0.49, high=0.57)),
+        membership=SimpleNamespace(auc=SimpleNamespace(value=0.53, low=0.49, high=0.57), people=None),  # no person
     )
     ev = SimpleNamespace(privacy=privacy, attacks=attacks)
     low, high = TableEvaluation.privacy_risk_interval.fget(ev)  # type: ignore[attr-defined]
