@@ -301,8 +301,11 @@ def glm(
     _synthetic: pd.DataFrame,
     _holdout: pd.DataFrame,
     schema: synth.Schema,
+    person: str | None = None,
 ) -> GlmComparison:
-    return compare_glm(_train, _synthetic, target=target, holdout=_holdout, schema=schema)
+    """The same regression on real and synthetic data for one run and target; ``person`` (the run's context's): a
+    category fewer than 10 people hold is no term of its own."""
+    return compare_glm(_train, _synthetic, target=target, holdout=_holdout, schema=schema, person_column=person)
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Comparing inside the segment…", show_time=True, max_entries=32)

@@ -150,15 +150,57 @@ def attack_summary(attacks: Attacks | None) -> dict[str, Any]:
     return out
 
 
+def grey_reasons(verdict: Any, attacks: Attacks | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The verdict's grey criteria, each with why, in two parts: those not measured (skipped with
+    ``--no-attacks``, no attacker model the attacks can use, no attack could be made, too few values to judge)
+    and those measured but set aside (a synthetic table under
+    :data:`~synth.evaluation.privacy.verdict.MIN_SYNTHETIC_ROWS` rows: figures of its size, not of what it
+    reveals). Keyed by criterion (``singling_out``, ``membership``, ``rare_values``, ...).
+
+    An attack that never ran is not measured on a table of any size. The verdict words every attack criterion
+    of a 60-row table "too few synthetic rows to judge", run or not: with ``--no-attacks`` the JSON listed the
+    three attacks beside the measured membership as one list, and the printed lines said "too few rows" for
+    attacks that were skipped."""
+    not_measured: dict[str, str] = {}
+    set_aside: dict[str, str] = {}
+    for c in verdict.criteria:
+        if c.level != "grey":
+            continue
+        why = _why_not_run(c.key, attacks)
+        if why is not None:
+            not_measured[c.key] = why
+        elif c.unjudged:
+            set_aside[c.key] = c.value
+        else:
+            not_measured[c.key] = c.value
+    return not_measured, set_aside
+
+
+def _why_not_run(key: str, attacks: Attacks | None) -> str | None:
+    """Why the attacks of criterion ``key`` were not measured, or None when one was (or ``key`` is no attack's)."""
+    if key not in ATTACK_CRITERIA:
+        return None
+    if attacks is None:
+        return "skipped (--no-attacks)"
+    if key in attacks.not_run:
+        return str(attacks.not_run[key])
+    ran = [r for r in attacks.results if r.criterion == key]
+    if any(r.measured for r in ran):
+        return None
+    return "; ".join(f"{r.label}: {r.not_run_reason}" for r in ran) or "no attack could be made"
+
+
 def verdict_summary(verdict: Any, attacks: Attacks | None) -> dict[str, Any]:
     flagged = [c for c in verdict.criteria if c.level in ("red", "amber")]
+    not_measured, set_aside = grey_reasons(verdict, attacks)
     return {
         "privacy_level": verdict.level,
         "privacy_headline": verdict.headline,
         "privacy_flagged": [
             {"criterion": c.key, "label": c.label, "level": c.level, "value": c.value} for c in flagged
         ],
-        "privacy_not_measured": [c.label for c in verdict.criteria if c.level == "grey"],
+        "privacy_not_measured": not_measured,
+        "privacy_set_aside": set_aside,
         "attacks": attack_summary(attacks),
     }
 
@@ -237,17 +279,9 @@ def print_privacy(verdict: Any, attacks: Attacks | None, quiet: bool, privacy: A
                 )
             else:
                 note(f"  attack {r.label}: not measured: {r.not_run_reason}", quiet=quiet)
-    keys = {c.key: c for c in verdict.criteria if c.level == "grey"}
-    for key, c in keys.items():
-        if c.unjudged:  # measured, then set aside (a 60-row sample's attacks): not "no attack could be made"
-            note(f"  {c.words}: {c.label.lower()}: {c.value}", quiet=quiet)
-            continue
-        if attacks is None and key in ATTACK_CRITERIA:
-            why = "skipped (--no-attacks)"
-        elif attacks is not None and key in attacks.not_run:
-            why = attacks.not_run[key]
-        elif key in ATTACK_CRITERIA:
-            why = "no attack could be made"
-        else:
-            why = c.value
-        note(f"  not measured: {c.label.lower()}: {why}", quiet=quiet)
+    not_measured, set_aside = grey_reasons(verdict, attacks)
+    for c in verdict.criteria:
+        if c.key in set_aside:  # measured, then set aside (a 60-row sample's attacks): not "no attack could be made"
+            note(f"  {c.words}: {c.label.lower()}: {set_aside[c.key]}", quiet=quiet)
+        elif c.key in not_measured:
+            note(f"  not measured: {c.label.lower()}: {not_measured[c.key]}", quiet=quiet)

@@ -78,7 +78,7 @@ def test_fresh_rows_read_low_risk_with_the_pages_figures_on_the_progress_bar(
     assert levels["inference"] in ("green", "amber") and summary["privacy_level"] != "red"
     for name in ("singling_out_univariate", "singling_out_multivariate", "linkability"):
         assert summary["attacks"][name]["risk_low"] == 0.0, summary["attacks"][name]
-    assert summary["privacy_not_measured"] == []
+    assert summary["privacy_not_measured"] == summary["privacy_set_aside"] == {}
     # Printed with their intervals, one line each.
     for r in ran.values():
         (line,) = [x for x in err.splitlines() if x.strip().startswith(f"attack {r['label']}: risk ")]
@@ -93,7 +93,9 @@ def test_no_attacks_skips_them_and_says_so(fresh: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((fresh / "skip.json").read_text())
     assert doc["attacks"] is None and doc["summary"]["attacks"] == {}
-    assert doc["summary"]["privacy_not_measured"] == ["Singling out", "Linkability", "Inference"]
+    attacks = ("singling_out", "linkability", "inference")
+    assert doc["summary"]["privacy_not_measured"] == dict.fromkeys(attacks, "skipped (--no-attacks)")
+    assert doc["summary"]["privacy_set_aside"] == {}
     assert doc["summary"]["privacy_level"] == "red"  # a copy of train, judged on the rest
     for label in ("singling out", "linkability", "inference"):
         assert f"not measured: {label}: skipped (--no-attacks)" in proc.stderr
@@ -115,7 +117,8 @@ def test_an_attacker_model_the_attacks_cannot_use_leaves_them_unmeasured_with_th
     assert reason.startswith("no attacker model the attacks can use: The linkability attack needs two non-empty")
     assert {r["criterion"] for r in doc["attacks"]["results"]} == {"singling_out"}
     # (real values copied is grey too here: two columns hold too few one-off values to judge)
-    assert doc["summary"]["privacy_not_measured"][-2:] == ["Linkability", "Inference"]
+    not_measured = doc["summary"]["privacy_not_measured"]
+    assert not_measured["linkability"] == not_measured["inference"] == reason and "singling_out" not in not_measured
     assert f"not measured: linkability: {reason}" in proc.stderr
 
 
@@ -133,3 +136,32 @@ def test_a_sample_too_small_to_judge_the_attacks_says_so_not_that_no_attack_coul
     for label in ("membership inference", "singling out", "linkability", "inference"):
         assert f"too few rows: {label}: too few synthetic rows to judge: sample at least 100" in proc.stderr
         assert f"not measured: {label}:" not in proc.stderr, proc.stderr
+    summary = json.loads((tmp_path / "sixty.json").read_text())["summary"]
+    set_aside = summary["privacy_set_aside"]
+    assert set(set_aside) == {"membership", "singling_out", "linkability", "inference"}, summary
+    assert all(why.startswith("too few synthetic rows to judge: sample at least 100") for why in set_aside.values())
+    assert not set(set_aside) & set(summary["privacy_not_measured"])
+
+
+def test_skipped_attacks_on_a_small_sample_are_not_measured_and_membership_is_set_aside(
+    fresh: Path, tmp_path: Path
+) -> None:
+    """60 synthetic rows and --no-attacks: the verdict words every attack criterion "too few synthetic rows to
+    judge", run or not. The JSON listed the skipped attacks and the measured membership together as "not measured",
+    and the printed lines said the skipped attacks were too few rows; now each has its own reason and part."""
+    for name in ("train", "holdout"):
+        (tmp_path / f"{name}.csv").write_bytes((fresh / f"{name}.csv").read_bytes())
+    pd.read_csv(fresh / "fresh.csv").head(60).to_csv(tmp_path / "sixty.csv", index=False)
+    proc = run(
+        "evaluate", "train.csv", "sixty.csv", "--holdout", "holdout.csv", "--no-attacks", "-o", "s.json", cwd=tmp_path
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((tmp_path / "s.json").read_text())["summary"]
+    skipped = "skipped (--no-attacks)"
+    assert summary["privacy_not_measured"] == dict.fromkeys(("singling_out", "linkability", "inference"), skipped)
+    assert list(summary["privacy_set_aside"]) == ["membership"]
+    assert summary["privacy_set_aside"]["membership"].startswith("too few synthetic rows to judge")
+    for label in ("singling out", "linkability", "inference"):
+        assert f"not measured: {label}: {skipped}" in proc.stderr
+        assert f"too few rows: {label}:" not in proc.stderr, proc.stderr
+    assert "too few rows: membership inference: too few synthetic rows to judge" in proc.stderr

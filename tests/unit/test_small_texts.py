@@ -29,11 +29,11 @@ def _score(tstr: float, trtr: float, low: float | None = None, baseline: float =
 def test_a_gap_between_two_worse_than_chance_scores_is_not_shown_as_good() -> None:
     from ui.compare.ml import utility_card
 
-    color, caption = utility_card(_score(0.447, 0.368))  # the HR walk: green "↑+0.079" below a trivial 0.5
+    color, caption = utility_card(_score(0.447, 0.368), str)  # the HR walk: green "↑+0.079" below a trivial 0.5
     assert color == "off" and "no better than chance" in caption and "0.500" in caption
-    color, caption = utility_card(_score(0.52, 0.45, low=0.48))  # TSTR's interval reaches 0.5: no better either
+    color, caption = utility_card(_score(0.52, 0.45, low=0.48), str)  # TSTR's interval reaches 0.5: no better either
     assert color == "off" and "no better than chance" in caption
-    color, caption = utility_card(_score(0.84, 0.80))  # real scores: the gap is judged as before
+    color, caption = utility_card(_score(0.84, 0.80), str)  # real scores: the gap is judged as before
     assert color == "normal" and caption.startswith("gap 95%") and "beyond noise" in caption
 
 
@@ -53,10 +53,10 @@ def test_a_gap_on_a_rare_class_says_how_many_rows_it_has_and_stays_grey_even_bey
         difference_interval=Interval(-0.30, -0.07),
     )
     assert score.difference_interval is not None and score.difference_interval.excludes(0.0)
-    color, caption = utility_card(score)
+    color, caption = utility_card(score, str)
     assert color == "off" and score.gap_is_real is None
     assert "only 10 real rows of yes in the holdout (24 in training)" in caption and "at least 30" in caption
-    color, caption = utility_card(dataclasses.replace(score, rare_class=RareClass("Very high", 12, 40)))
+    color, caption = utility_card(dataclasses.replace(score, rare_class=RareClass("Very high", 12, 40)), str)
     assert "only 12 real rows of 'Very high' in training (40 in the holdout)" in caption
 
 

@@ -139,3 +139,38 @@ def test_a_lost_class_is_named_exactly_when_enough_people_hold_it(seed: int, n_p
         assert (c in listed) == (c in named[:5])
     rare = len(lost) - len(named)
     assert (f"{rare} class" in note and "real people" in note) == (rare > 0)
+
+
+def test_the_tstr_card_counts_the_rare_grade_without_naming_it(payslips: tuple) -> None:
+    """Compare's TSTR card says why a gap is not judged: "only 0 real rows of <class> in the holdout (15 in
+    training)". The planted employee's grade is the rarest class (none of their payslips is in the holdout), and
+    the card named it; told the person, it writes the class as the JSON does."""
+    from ui.compare.ml import utility_card
+
+    _, schema, train, holdout = payslips
+    syn = train.sample(frac=1.0, random_state=0).reset_index(drop=True)
+    result = evaluate_utility(
+        train, syn, holdout, target="grade", schema=schema, seed=0, n_bootstrap=20, person_column="employee_id"
+    )
+    rare = result.headline.rare_class
+    assert rare is not None and rare.label == GRADE and (rare.train_rows, rare.test_rows) == (15, 0)
+    _, caption = utility_card(result.headline, result.shown_class)
+    assert GRADE not in caption
+    assert f"only 0 real rows of {UNNAMED_PEOPLE_CLASS} in the holdout (15 in training)" in caption, caption
+    # The same card without the person names the 15 rows' grade; with 5 of them, not even that.
+    rows = evaluate_utility(train, syn, holdout, target="grade", schema=schema, seed=0, n_bootstrap=20)
+    assert GRADE in utility_card(rows.headline, rows.shown_class)[1]
+    fewer = train.drop(train.index[train["grade"] == GRADE][5:])
+    few = evaluate_utility(fewer, syn, holdout, target="grade", schema=schema, seed=0, n_bootstrap=20)
+    _, caption = utility_card(few.headline, few.shown_class)
+    assert GRADE not in caption and f"only 0 real rows of {UNNAMED_CLASS} in the holdout (5 in training)" in caption
+
+
+def test_shown_class_writes_what_to_dict_writes(payslips: tuple) -> None:
+    """One rule for the page and the JSON: every class reads in ``to_dict`` as :meth:`shown_class` writes it."""
+    _, schema, train, holdout = payslips
+    result = evaluate_utility(
+        train, train, holdout, target="grade", schema=schema, seed=0, n_bootstrap=0, person_column="employee_id"
+    )
+    assert result.to_dict()["classes"] == [result.shown_class(c) for c in result.classes]
+    assert [result.shown_class(c) == c for c in result.classes].count(False) == 1

@@ -6,6 +6,7 @@ request, in a fragment: turning them on does not rerun the rest of the page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import pandas as pd
@@ -22,9 +23,13 @@ from ui.compare.headline import fmt, noise_color
 from ui.text import md, metric_delta
 
 
-def utility_card(head: ModelScore) -> tuple[Literal["normal", "inverse", "off"], str]:
+def utility_card(
+    head: ModelScore, shown_class: Callable[[str], str]
+) -> tuple[Literal["normal", "inverse", "off"], str]:
     """The TSTR card's delta colour and caption. Two scores no better than the trivial model (ROC AUC 0.447 vs
-    0.368 beside a trivial 0.5) have a gap that is neither good nor bad: grey, and the caption says why."""
+    0.368 beside a trivial 0.5) have a gap that is neither good nor bad: grey, and the caption says why.
+    ``shown_class`` (the result's :meth:`~synth.evaluation.utility.tstr.UtilityResult.shown_class`) writes a rare
+    class: one few rows or people hold is counted, not named."""
     if head.both_trivial:
         trivial = "chance" if head.metric == "roc_auc" else "the trivial model"
         return "off", (
@@ -38,7 +43,7 @@ def utility_card(head: ModelScore) -> tuple[Literal["normal", "inverse", "off"],
     # only, and refitting on another split moves the gap more (synth.evaluation.utility.tstr.MIN_CLASS_ROWS).
     judged = {True: "beyond noise", False: "within noise", None: "not judged"}[head.gap_is_real]
     if head.rare_class is not None:
-        judged = f"not judged: {head.rare_class.reason()}"
+        judged = f"not judged: {head.rare_class.reason(shown_class(head.rare_class.label))}"
     return color, f"gap 95%: {head.difference_interval.format()} · {judged}"
 
 
@@ -77,14 +82,14 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         except ValueError as exc:
             ml_errors["detection"] = str(exc)
         bar.progress(1 / 3, text=f"ML checks: training on real and on synthetic data to predict {target}…")
+        person = state.evaluation_context(ds, syn).people
         try:
-            person = state.evaluation_context(ds, syn).people
             utility = cached.utility(run_key, target, ds.train, syn.df, ds.holdout, ds.schema, person)
         except UtilityError as exc:
             ml_errors["utility"] = str(exc)
         bar.progress(2 / 3, text=f"ML checks: fitting the same regression of {target} on both…")
         try:
-            glm = cached.glm(run_key, target, ds.train, syn.df, ds.holdout, ds.schema)
+            glm = cached.glm(run_key, target, ds.train, syn.df, ds.holdout, ds.schema, person)
         except UtilityError as exc:
             ml_errors["glm"] = str(exc)
         bar.empty()
@@ -115,7 +120,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
     if utility is not None:
         head = utility.headline
         metric_name = {"roc_auc": "ROC AUC", "accuracy": "accuracy", "r2": "R²"}[head.metric]
-        color, caption = utility_card(head)
+        color, caption = utility_card(head, utility.shown_class)
         cols[1].metric(
             f"TSTR vs TRTR ({metric_name})",
             f"{number(head.tstr)} vs {number(head.trtr)}",
@@ -153,7 +158,11 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
         st.caption(
             f"Trained on {utility.n_train:,} real rows (TRTR) or {utility.n_synthetic:,} synthetic rows (TSTR); both "
             f"tested on {utility.n_test:,} holdout rows the synthesizer never saw."
-            + (f" F1 and AUC refer to “{utility.positive_class}”." if utility.positive_class else "")
+            + (
+                f" F1 and AUC refer to “{utility.shown_class(utility.positive_class)}”."
+                if utility.positive_class
+                else ""
+            )
         )
         for note in utility.notes:
             st.info(f"Note: {md(note)}")

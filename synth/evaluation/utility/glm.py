@@ -4,7 +4,8 @@ A logistic regression (categorical, boolean or 0/1 target: P(target = positive c
 (any other numeric target) with every other modelled column as a term: numbers standardised with the real mean and
 standard deviation (so a coefficient is "per real standard deviation"), categories as indicators against the
 most frequent real category, rare categories (under 1% of real rows) pooled as "(other)" (a single rare one
-keeps its name; rare rows too few to estimate count with the reference, with a note). Terms aliased in the
+keeps its name; rare rows too few to estimate count with the reference, with a note; told the person column, a
+category fewer than 10 people hold is rare however many rows it has). Terms aliased in the
 real design (say ``education`` and ``education_num``, which encode the same thing) are dropped, as R does.
 
 Fitted with numpy: Newton–Raphson / IRLS for the logistic model, least squares for the linear one; standard
@@ -32,9 +33,12 @@ from synth.evaluation.features import NUMERIC_KINDS, labels, numeric_values, thr
 from synth.evaluation.results import to_jsonable
 from synth.evaluation.spec import MetricSpec
 from synth.evaluation.utility.glm_fit import Fit, fit, independent_columns, stable_terms
+from synth.evaluation.utility.targets import target_present
 from synth.evaluation.utility.tstr import UtilityError, prepare_target, task_of
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema
+from synth.schema.shared_range import MIN_SHOWN_ROWS
+from synth.synthesizers.person_rarity import people_per_value, person_codes
 
 RARE_SHARE = 0.01
 MIN_TERM_ROWS = 10  # real rows a category needs to get a coefficient of its own
@@ -118,7 +122,7 @@ class GlmComparison:
         return out
 
 
-def _levels(name: str, lab: pd.Series) -> tuple[list[str], str]:
+def _levels(name: str, lab: pd.Series, people: np.ndarray | None = None) -> tuple[list[str], str]:
     """A categorical column's levels, the reference (most frequent) first, and a note when rows were folded.
 
     Categories under :data:`RARE_SHARE` of the real rows (and any beyond :data:`MAX_LEVELS`) are rare. Two or more
@@ -127,18 +131,29 @@ def _levels(name: str, lab: pd.Series) -> tuple[list[str], str]:
     cannot be estimated (on the messy customer table, 4 rows pooled from three rare channels came out "(other) —
     not estimable"): they count with the reference level instead, and the note says so without naming them
     (rare values single people out).
+
+    ``people`` (each row's person code, when the fit knows the person): a category fewer than
+    :data:`~synth.schema.shared_range.MIN_SHOWN_ROWS` distinct people hold is rare too, and never named, however
+    many rows it has. One employee's 15 payslips in a grade no one else holds were 1.4% of the rows: the term
+    "grade = <their grade>" stood on the Compare page. Such a category pools into "(other)" even alone.
     """
     counts = lab.value_counts()
     n = max(int(counts.sum()), 1)
-    kept = [str(v) for v, c in counts.items() if c / n >= RARE_SHARE][: MAX_LEVELS + 1]
+    if people is None:
+        nameable = {str(v) for v in counts.index}
+    else:
+        nameable = {str(v) for v, p in people_per_value(lab, people).items() if p >= MIN_SHOWN_ROWS}
+    kept = [str(v) for v, c in counts.items() if c / n >= RARE_SHARE and str(v) in nameable][: MAX_LEVELS + 1]
     rare = counts[[str(v) not in set(kept) for v in counts.index]]
     if rare.empty:
         return kept, ""
+    if not kept:  # nothing common to count them with, or (people) no category enough people hold
+        few = people is not None and bool(counts.max() / n >= RARE_SHARE)
+        return [], f"{name} left out: no category of it is held by {MIN_SHOWN_ROWS} people" if few else ""
     rows = int(rare.sum())
     if rows >= MIN_TERM_ROWS:
-        return kept + ([str(rare.index[0])] if len(rare) == 1 else ["(other)"]), ""
-    if not kept:  # nothing common to count them with
-        return [], ""
+        alone = len(rare) == 1 and str(rare.index[0]) in nameable
+        return kept + ([str(rare.index[0])] if alone else ["(other)"]), ""
     held = f"{rows} row{'s' if rows != 1 else ''}"
     if len(kept) == 1:  # e.g. a 0/1 flag with a handful of 1s: nothing is left to compare with the reference
         return kept, (
@@ -160,7 +175,8 @@ class _Design:
     notes: tuple[str, ...] = ()  # categories too rare to estimate, counted with the reference level
 
     @classmethod
-    def fit(cls, df: pd.DataFrame, schema: Schema, features: list[str]) -> _Design:
+    def fit(cls, df: pd.DataFrame, schema: Schema, features: list[str], people: np.ndarray | None = None) -> _Design:
+        """The terms of ``df`` (real train); ``people``: each row's person code, for :func:`_levels`."""
         numeric, categorical, notes = [], [], []
         for name in features:
             kind = schema[name].kind
@@ -172,7 +188,7 @@ class _Design:
                 miss = float(np.mean(~np.isfinite(x)))
                 numeric.append((name, kind, float(finite.mean()), float(finite.std()), miss >= RARE_SHARE))
             else:
-                levels, note = _levels(name, labels(df[name]).fillna("(missing)"))
+                levels, note = _levels(name, labels(df[name]).fillna("(missing)"), people)
                 if note:
                     notes.append(note)
                 if len(levels) > 1:
@@ -284,6 +300,7 @@ def compare_glm(
     seed: int = 0,
     n_threads: int | None = None,
     progress: ProgressCallback | None = None,
+    person_column: str | None = None,
 ) -> GlmComparison:
     """Fit the same GLM on real and synthetic data; compare coefficients and their 95% intervals.
 
@@ -299,6 +316,9 @@ def compare_glm(
         seed: seed of the samples.
         n_threads: BLAS threads (default 1: on a busy small machine more threads are several times slower).
         progress: called with (fraction, message).
+        person_column: the column of ``real`` naming whose row each row is (the one the split took): a category
+            is then a term of its own ("grade = A") only when that many distinct people hold it, not rows (see
+            :func:`_levels`). None: rows are counted.
 
     Returns:
         A :class:`GlmComparison`.
@@ -307,7 +327,9 @@ def compare_glm(
         UtilityError: the target is unusable (all missing, a single class, not a column, ...).
     """
     with thread_limit(n_threads):
-        return _compare_glm(real, synthetic, target, holdout, schema, positive_class, max_rows, seed, progress)
+        return _compare_glm(
+            real, synthetic, target, holdout, schema, positive_class, max_rows, seed, progress, person_column
+        )
 
 
 def _compare_glm(
@@ -320,11 +342,15 @@ def _compare_glm(
     max_rows: int,
     seed: int,
     progress: ProgressCallback | None,
+    person_column: str | None,
 ) -> GlmComparison:
     report = ensure(progress)
     schema = schema or infer_schema(real)
     if target not in real.columns or target not in schema or target not in synthetic.columns:
         raise UtilityError(f"{target!r} is not a column of both tables")
+    if person_column is not None and person_column not in real.columns:
+        raise UtilityError(f"the person column {person_column!r} is not a column of the real table")
+    people = None if person_column is None else person_codes(real, person_column)
     task = task_of(schema, target, real[target])
     family: Literal["logistic", "linear"] = "logistic" if task == "classification" else "linear"
     features = [
@@ -338,12 +364,10 @@ def _compare_glm(
     if holdout is not None:
         tables["holdout"] = holdout
     notes: list[str] = []
-    frames, responses = prepare_target(
-        {name: coerce_to_schema(df[[*features, target]], used) for name, df in tables.items()},
-        target,
-        task,
-        schema[target].kind,
-    )
+    coerced = {name: coerce_to_schema(df[[*features, target]], used) for name, df in tables.items()}
+    if people is not None:  # the rows prepare_target keeps, each with its person
+        people = people[target_present(coerced["real"], target, task, schema[target].kind)]
+    frames, responses = prepare_target(coerced, target, task, schema[target].kind)
     if len(responses["real"]) == 0:
         raise UtilityError(f"every value of {target} is missing in the real table: pick another target")
     if len(responses["synthetic"]) == 0:
@@ -356,6 +380,8 @@ def _compare_glm(
             rows = np.sort(rng.choice(n, cap, replace=False))
             frames[name] = frames[name].iloc[rows].reset_index(drop=True)
             responses[name] = responses[name][rows]
+            if name == "real" and people is not None:
+                people = people[rows]
             if name == "synthetic":
                 notes.append(f"the synthetic table was sampled down to {cap:,} rows, the real size")
 
@@ -382,7 +408,7 @@ def _compare_glm(
         y = {k: v.astype(float) for k, v in responses.items()}
 
     report(0.1, "building the design")
-    design = _Design.fit(frames["real"], schema, features)
+    design = _Design.fit(frames["real"], schema, features, people)
     notes += design.notes
     matrices = {k: design.matrix(v) for k, v in frames.items()}
     terms = design.terms

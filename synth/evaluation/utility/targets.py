@@ -228,16 +228,22 @@ def prepare_target(
     """Drop rows without a target; return the frames and the target as text labels or floats."""
     out_frames, out_y = {}, {}
     for name, df in frames.items():
+        keep = target_present(df, target, task, kind)
         if task == "classification":
-            y = labels(df[target])
-            keep = y.notna().to_numpy()
-            out_y[name] = y[keep].to_numpy(dtype=str)
+            out_y[name] = labels(df[target])[keep].to_numpy(dtype=str)
         else:
-            x = numeric_values(df[target], kind)
-            keep = np.isfinite(x)
-            out_y[name] = x[keep]
+            out_y[name] = numeric_values(df[target], kind)[keep]
         out_frames[name] = df[keep].reset_index(drop=True)
     return out_frames, out_y
+
+
+def target_present(df: pd.DataFrame, target: str, task: Task, kind: ColumnKind) -> np.ndarray:
+    """The rows of ``df`` (coerced to the schema) :func:`prepare_target` keeps: those whose target is present, as
+    a label or a finite number. A caller that carries something per row beside the frame (each row's person)
+    keeps the same rows with it."""
+    if task == "classification":
+        return np.asarray(labels(df[target]).notna().to_numpy(), dtype=bool)
+    return np.asarray(np.isfinite(numeric_values(df[target], kind)), dtype=bool)
 
 
 def people_per_class(values: pd.Series, people: np.ndarray) -> dict[str, int]:

@@ -68,15 +68,17 @@ class RareClass:
     train_rows: int
     test_rows: int
 
-    def reason(self) -> str:
+    def reason(self, shown: str | None = None) -> str:
         """Why a gap is not judged, with the counts: "only 10 real rows of yes in the holdout (24 in training); at
-        least 30 of each are needed"."""
+        least 30 of each are needed". ``shown``: the class as it may be written
+        (:meth:`UtilityResult.shown_class`), in place of its label."""
+        what = value_words(self.label) if shown is None or shown == self.label else shown
         if self.test_rows <= self.train_rows:
             fewest, where = self.test_rows, f"in the holdout ({self.train_rows:,} in training)"
         else:
             fewest, where = self.train_rows, f"in training ({self.test_rows:,} in the holdout)"
         return (
-            f"only {fewest:,} real row{'s' if fewest != 1 else ''} of {value_words(self.label)} {where}; at least "
+            f"only {fewest:,} real row{'s' if fewest != 1 else ''} of {what} {where}; at least "
             f"{MIN_CLASS_ROWS} of each are needed to judge the gap"
         )
 
@@ -231,20 +233,25 @@ class UtilityResult:
         employee's 15 payslips in a grade no one else holds pass the row count. The result itself keeps the labels
         for the analyst's own Compare page."""
         out: dict[str, Any] = to_jsonable(self)
+        out["classes"] = [self.shown_class(c) for c in out["classes"]]
+        if out["positive_class"] is not None:
+            out["positive_class"] = self.shown_class(out["positive_class"])
+        for score in out["scores"]:
+            if score["rare_class"] is not None:
+                score["rare_class"]["label"] = self.shown_class(score["rare_class"]["label"])
+        return out
+
+    def shown_class(self, label: str) -> str:
+        """``label`` as anything shown may write it: itself, or :data:`UNNAMED_CLASS` /
+        :data:`UNNAMED_PEOPLE_CLASS` when fewer than :data:`~synth.schema.shared_range.MIN_SHOWN_ROWS` training
+        rows (people, with ``class_people``) hold it. :meth:`to_dict` writes every class so; the Compare page's
+        TSTR card wrote the rarest class's label ("only 0 real rows of 'Grade Q-17' in the holdout"), one
+        employee's grade."""
         held, unnamed = (
             (self.class_people, UNNAMED_PEOPLE_CLASS) if self.class_people else (self.class_rows, UNNAMED_CLASS)
         )
-        counted = zip(self.classes, held, strict=True) if held else ()
-        hidden = {c for c, n in counted if n < MIN_SHOWN_ROWS}
-        if not hidden:
-            return out
-        out["classes"] = [unnamed if c in hidden else c for c in out["classes"]]
-        if out["positive_class"] in hidden:
-            out["positive_class"] = unnamed
-        for score in out["scores"]:
-            if score["rare_class"] is not None and score["rare_class"]["label"] in hidden:
-                score["rare_class"]["label"] = unnamed
-        return out
+        counts = dict(zip(self.classes, held, strict=True)) if held else {}
+        return unnamed if counts.get(label, MIN_SHOWN_ROWS) < MIN_SHOWN_ROWS else label
 
 
 def evaluate_utility(
