@@ -96,3 +96,21 @@ def test_no_level_fewer_than_10_people_hold_is_named(sizes: list[int], levels: l
     for name, people in held.items():
         if people < MIN_SHOWN_ROWS:
             assert name not in note
+
+
+def test_without_a_person_a_category_under_10_rows_is_no_term() -> None:
+    """1% of a 400-row table is 4 rows: such a category was a named term ("shop = Kiosk Nord"); now it pools."""
+    rng = np.random.default_rng(3)
+    n = 400
+    shop = rng.choice(["Main", "Station", "Airport"], size=n)
+    shop[:6] = "Kiosk Nord"  # 6 rows (1.5%): kept by the 1% rule, under the 10 rows a shown value needs
+    shop[6:18] = "Harbour"  # 12 rows (3%): named
+    x = rng.normal(size=n)
+    table = pd.DataFrame({"shop": shop, "x": x, "y": (x + rng.normal(size=n) > 0).astype(int)})
+    schema = synth.infer_schema(table)
+    result = compare_glm(table, table, target="y", holdout=table, schema=schema)
+    said = _everything_said(result)
+    assert "Kiosk Nord" not in said
+    assert "shop = Harbour" in [c.term for c in result.coefficients]
+    levels, _ = _levels("shop", pd.Series(shop))
+    assert "Kiosk Nord" not in levels and "Harbour" in levels

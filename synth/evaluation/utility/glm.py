@@ -135,12 +135,13 @@ def _levels(name: str, lab: pd.Series, people: np.ndarray | None = None) -> tupl
     ``people`` (each row's person code, when the fit knows the person): a category fewer than
     :data:`~synth.schema.shared_range.MIN_SHOWN_ROWS` distinct people hold is rare too, and never named, however
     many rows it has. One employee's 15 payslips in a grade no one else holds were 1.4% of the rows: the term
-    "grade = <their grade>" stood on the Compare page. Such a category pools into "(other)" even alone.
+    "grade = <their grade>" stood on the Compare page. Such a category pools into "(other)" even alone. Without a
+    person, a category fewer than MIN_SHOWN_ROWS rows hold is not named either (1% of a 400-row table is 4 rows).
     """
     counts = lab.value_counts()
     n = max(int(counts.sum()), 1)
-    if people is None:
-        nameable = {str(v) for v in counts.index}
+    if people is None:  # a term names its category: as every output does, only one 10 rows hold
+        nameable = {str(v) for v, c in counts.items() if c >= MIN_SHOWN_ROWS}
     else:
         nameable = {str(v) for v, p in people_per_value(lab, people).items() if p >= MIN_SHOWN_ROWS}
     kept = [str(v) for v, c in counts.items() if c / n >= RARE_SHARE and str(v) in nameable][: MAX_LEVELS + 1]
@@ -148,8 +149,9 @@ def _levels(name: str, lab: pd.Series, people: np.ndarray | None = None) -> tupl
     if rare.empty:
         return kept, ""
     if not kept:  # nothing common to count them with, or (people) no category enough people hold
-        few = people is not None and bool(counts.max() / n >= RARE_SHARE)
-        return [], f"{name} left out: no category of it is held by {MIN_SHOWN_ROWS} people" if few else ""
+        few = bool(counts.max() / n >= RARE_SHARE)
+        holders = "people" if people is not None else "rows"
+        return [], f"{name} left out: no category of it is held by {MIN_SHOWN_ROWS} {holders}" if few else ""
     rows = int(rare.sum())
     if rows >= MIN_TERM_ROWS:
         alone = len(rare) == 1 and str(rare.index[0]) in nameable
