@@ -384,7 +384,9 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         # Its day is drawn on its own weekday some weeks from its donor's (weekly_moves.weekly_moves) where its rows
         # fill their days' clocks (weekly_moves.day_time_density): the day's leaf and the time's leaf, each
         # near-unique, then gave back their own rows' (day, hour) pairs (bike hours). Elsewhere days keep what is
-        # tied to their dates.
+        # tied to their dates, but not when the fit knows people: each of a person's rows adds to its day's share, and
+        # over their rows a member's days came back more often than a non-member's (ledger, booked_at alone: AUC
+        # over people 0.619 against fresh holders' 0.533; moved, 0.525).
         names = [c.name for c in columns]
         days = {names.index(d): names.index(t) for t, d in split_days(schema).items() if d in names and t in names}
         anchors = find_anchors(columns, values, written)
@@ -392,7 +394,7 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
         weeks = {
             k: week_units(columns[k])
             for k, t in days.items()
-            if k not in anchors and day_time_density(values[k], values[t]) >= DENSE_DAYS
+            if k not in anchors and (people is not None or day_time_density(values[k], values[t]) >= DENSE_DAYS)
         }
         # An anchor keeps one bound, from a column present on every row; every other order that holds (a second
         # bound, or one whose earlier column is sometimes missing) is kept on whole rows, drawing the rows that

@@ -219,8 +219,8 @@ class CartStep:
             of them either way (the window slid inwards at the ends of the step's donors' range, so up to twice as
             many one way there): a timestamp's day moved by whole weeks
             (:func:`synth.synthesizers.weekly_moves.weekly_moves`), decided at fit; 0 where the day's rows are sparse
-            on their clock (:func:`synth.synthesizers.weekly_moves.day_time_density`) and in files saved before it
-            existed.
+            on their clock (:func:`synth.synthesizers.weekly_moves.day_time_density`) and the fit knew no people,
+            and in files saved before it existed.
         weeks: how many steps of ``lattice`` at most.
     """
 

@@ -26,8 +26,10 @@ def weekly_moves(
     its weekday (working days and weekends stay where the earlier columns put them) and its season to within ``weeks``
     weeks (twice that at the column's ends), and the pair it forms with the hour is a training row about as often as
     for a model that ties no column to another (tests/unit/test_timestamp_days.py). CART moves only the days of
-    timestamps whose rows fill their days' clocks (:func:`day_time_density`): a move blurs whatever is tied to a
-    date, and the bike rows flagged ``holiday`` fell on a real holiday 8.9% -> 2.7% of the time.
+    timestamps whose rows fill their days' clocks (:func:`day_time_density`), or whose fit knows people: a move blurs
+    whatever is tied to a date, and the bike rows flagged ``holiday`` fell on a real holiday 8.9% -> 2.7% of the time;
+    but each of a person's rows adds to its day's share, and over a ledger holder's 13 bookings a member's days came
+    back more often than a non-member's (tests/unit/test_people_days.py).
     """
     out = np.asarray(days, dtype=np.float64).copy()
     present = ~np.isnan(out)
