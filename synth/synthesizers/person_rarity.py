@@ -72,12 +72,19 @@ def held_by(codes: np.ndarray, size: int, people: np.ndarray | None) -> np.ndarr
     if people is None:
         return np.bincount(codes, minlength=size)
     span = int(people.max()) + 1 if len(people) else 1
-    return np.bincount(np.unique(codes.astype(np.int64) * span + people) // span, minlength=size)
+    return np.bincount(sorted_unique(codes.astype(np.int64) * span + people) // span, minlength=size)
 
 
 def distinct_people(people: np.ndarray) -> int:
     """How many distinct people ``people`` (codes, one per row) holds."""
-    return len(np.unique(people))
+    return len(sorted_unique(np.asarray(people)))
+
+
+def sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """``np.unique(keys)`` for a flat array, by a sort: numpy 2.4's hashed unique took 0.17 s on 200,000 integer
+    keys where the sort takes 0.015 s (8 of a 200,000-row person table's 62 s CART fit, session 31)."""
+    ordered = np.sort(keys)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
 
 
 def pool_person_values(
