@@ -1,9 +1,10 @@
 """The people counts of the time-of-day bands, vectorised (session 31), give what the loops gave.
 
-:mod:`synth.synthesizers.band_people` counted distinct people with Python sets, value by value: 6.4–6.5 s of
-CPU per time column of a 200,000-row visit table's CART fit (``benchmarks/bench_band_people.py``). Its functions now sum flags over
-(value, person) pairs. The loops they replaced are kept below as the reference, and every function is compared with
-its loop on random values, people and stretches, empty values and people labelled by any integer included.
+:mod:`synth.synthesizers.band_people` counted distinct people with Python sets, value by value: 6.4–6.5 s of CPU per
+time column of a 200,000-row visit table's CART fit (``benchmarks/bench_band_people.py``). Its functions now sum
+flags over (value, person) pairs. The loops they replaced are kept below as the reference, and every function is
+compared with its loop on random values, people and stretches, empty values and people labelled by any integer
+included.
 """
 
 from __future__ import annotations
