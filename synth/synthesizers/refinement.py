@@ -113,6 +113,9 @@ def fit_refiner(real: np.ndarray, synthetic: np.ndarray, seed: int) -> Refiner:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     x = np.vstack([real, synthetic]).astype(np.float32, copy=False)
+    # A slot missing on every row (a column a person table learns as missing: person_rarity.few_people_columns)
+    # tells nothing apart, and scikit-learn's binning fails on it: it is fitted as zeros, never split on.
+    x[:, np.isnan(x).all(axis=0)] = 0.0
     y = np.r_[np.ones(len(real)), np.zeros(len(synthetic))]
     weight = np.r_[np.ones(len(real)), np.full(len(synthetic), len(real) / max(len(synthetic), 1))]
     model = HistGradientBoostingClassifier(
@@ -180,10 +183,11 @@ def refined_rows(
     for round_ in range(MAX_ROUNDS):
         values, x = draw(pending)
         kept = refiner.keep(x, rng) if round_ < MAX_ROUNDS - 1 else np.ones(len(pending), dtype=bool)
-        if out is None:
-            out = [np.empty(n, dtype=v.dtype) for v in values]
+        if out is None:  # a column no step draws (learned as missing: no values) stays empty, as unrefined
+            out = [np.empty(n if len(v) else 0, dtype=v.dtype) for v in values]
         for column, v in zip(out, values, strict=True):
-            column[pending[kept]] = v[kept]
+            if len(column):
+                column[pending[kept]] = v[kept]
         pending = pending[~kept]
         progress(
             1.0 - len(pending) / max(n, 1),
