@@ -199,9 +199,14 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         except SchemaMismatchError as exc:
             raise SynthesizerError(str(exc)) from exc
         check_finite_numbers(data, schema)  # inf and overflowing ranges: one rule for every synthesizer
-        # A number, date or constant fewer than k people hold in all is learned as missing (said by fit_warnings).
-        self.few_people_ = few_people_columns(data, schema, people)
-        data = pool_person_values(without_values(data, self.few_people_), schema.select(schema.modelled), people)
+        # A number, date or constant fewer than k people hold in all is learned as missing (said by fit_warnings);
+        # kept only when there is one, so other fits write the same file as before.
+        few = few_people_columns(data, schema, people)
+        if few:
+            self.few_people_ = few
+        else:
+            vars(self).pop("few_people_", None)
+        data = pool_person_values(without_values(data, few), schema.select(schema.modelled), people)
         # Each row's person for the fit's own region rules (leaves, pairs, levels, groups, components), which count
         # people when it is known; never kept in the model (dropped below, and with the snapshot on a failure).
         self._fit_people = people

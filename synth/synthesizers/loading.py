@@ -97,7 +97,8 @@ def load_model(path: str | Path) -> Synthesizer:
             raise persist.ModelFileError(
                 f"{path} names its columns few people hold wrongly (few_people_): {few!r:.200}"
             )
-        model.few_people_ = tuple(few)
+        if few:
+            model.few_people_ = tuple(few)
         step = "a test draw from the model"
         model.sample(2, seed=0)  # every array is in range: a consistent model can draw from itself
     except persist.ModelFileError:
