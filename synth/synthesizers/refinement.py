@@ -41,6 +41,7 @@ import numpy as np
 from synth.progress import ProgressCallback
 from synth.synthesizers.base import register_state
 from synth.synthesizers.cart_steps import FlatTree
+from synth.synthesizers.refiner_binning import batched_percentiles
 
 #: Synthetic rows the classifier sees per training row.
 CALIBRATION_ROWS = 3
@@ -133,7 +134,7 @@ def fit_refiner(real: np.ndarray, synthetic: np.ndarray, seed: int) -> Refiner:
     # SYNTH_ML_THREADS says otherwise): on a busy machine, a thread per core waits on the others.
     from synth.evaluation.features import thread_limit
 
-    with thread_limit(None):
+    with thread_limit(None), batched_percentiles():  # the same bins, found in one call per column
         model.fit(x, y, sample_weight=weight)
     try:
         read = refiner_from(model, x.shape[1])
