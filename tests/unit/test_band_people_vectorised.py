@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from synth.synthesizers import band_people
+from synth.synthesizers.person_rarity import sorted_unique
 from synth.synthesizers.rare_bands import leaf_groups
 
 # The reference: band_people and leaf_groups as they were before session 31 (rare_bands.py, band_people.py).
@@ -150,3 +151,11 @@ def test_a_leafs_groups_are_the_loops(seed: int, smooth: int, reach: float) -> N
     want = ref_leaf_groups(values, smooth, reach, people, short)
     np.testing.assert_array_equal(got[0], want[0])
     np.testing.assert_array_equal(got[1], want[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=st.lists(st.integers(-(2**62), 2**62), max_size=300), small=st.booleans())
+def test_sorted_unique_is_np_unique(keys: list[int], small: bool) -> None:
+    """The people counts (held_by, distinct_people, people_per_node, value_people) dedupe keys by a sort."""
+    array = np.array(keys, dtype=np.int64) % (7 if small else 2**62)  # many repeats, or nearly none
+    np.testing.assert_array_equal(sorted_unique(array), np.unique(array))
