@@ -8,14 +8,18 @@ without a guarantee drew it (a follow-up time on one patient's 20 visits: 113–
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import synth
+from synth.synthesizers.persist import ModelFileError
 from synth.synthesizers.person_rarity import few_people_columns, person_codes
+from tests import model_files as mf
 
 MODELS = ["cart", "pruned_cart", "gaussian_copula", "independent"]
 PLANTED = 7
@@ -89,3 +93,25 @@ def test_pruned_cart_fits_and_draws_a_column_missing_on_every_row() -> None:
     sample = synth.create("pruned_cart", random_state=0).fit(empty, schema).sample(300, seed=1)
     assert sample["review_at"].isna().all() and sample["dose"].isna().all()
     assert sample["cost"].notna().all()
+
+
+def _entries(node: Any, name: str) -> Iterator[list[Any]]:
+    """Every [name, value] pair of a manifest's encoded dicts."""
+    if isinstance(node, list):
+        if len(node) == 2 and node[0] == name:
+            yield node
+        for item in node:
+            yield from _entries(item, name)
+    elif isinstance(node, dict):
+        for item in node.values():
+            yield from _entries(item, name)
+
+
+def test_a_file_naming_a_column_it_lacks_is_refused(tmp_path: Path) -> None:
+    model = synth.create("cart", random_state=0).fit(_visits(), person_column="patient_id")
+    model.save(tmp_path / "m.synth")
+    manifest, arrays = mf.read(tmp_path / "m.synth")
+    (entry,) = _entries(manifest["fitted"]["model"], "few_people_")
+    entry[1]["v"] = ["no_such_column"]
+    with pytest.raises(ModelFileError, match="few_people_"):
+        synth.load_model(mf.write(tmp_path / "evil.synth", manifest, arrays))
