@@ -60,7 +60,14 @@ from synth.synthesizers.loading import load_model
 from synth.synthesizers.model_file import ModelFile
 from synth.synthesizers.params import MIN_CATEGORY_ROWS, Param
 from synth.synthesizers.people import FIND_PERSON, PersonColumn, check_person_column, find_people, hold_people
-from synth.synthesizers.person_rarity import person_codes, person_column_of, pool_person_values
+from synth.synthesizers.person_rarity import (
+    few_people_columns,
+    few_people_warning,
+    person_codes,
+    person_column_of,
+    pool_person_values,
+    without_values,
+)
 from synth.synthesizers.rare_categories import (
     RareCategoryError,
     bucket_warning,
@@ -192,7 +199,14 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         except SchemaMismatchError as exc:
             raise SynthesizerError(str(exc)) from exc
         check_finite_numbers(data, schema)  # inf and overflowing ranges: one rule for every synthesizer
-        data = pool_person_values(data, schema.select(schema.modelled), people)
+        # A number, date or constant fewer than k people hold in all is learned as missing (said by fit_warnings);
+        # kept only when there is one, so other fits write the same file as before.
+        few = few_people_columns(data, schema, people)
+        if few:
+            self.few_people_ = few
+        else:
+            vars(self).pop("few_people_", None)
+        data = pool_person_values(without_values(data, few), schema.select(schema.modelled), people)
         # Each row's person for the fit's own region rules (leaves, pairs, levels, groups, components), which count
         # people when it is known; never kept in the model (dropped below, and with the snapshot on a failure).
         self._fit_people = people
@@ -284,7 +298,12 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         k = int(getattr(self, MIN_CATEGORY_ROWS.name, 1))
         person = getattr(self, "rare_people_", None)  # (absent, like bucketed_, from files saved before it existed)
         templated = {spec.name for spec in self.schema_ if spec.templated}
-        return tuple(
+        few = tuple(
+            few_people_warning(column, person)
+            for column in getattr(self, "few_people_", ())  # (absent from files saved before it existed)
+            if person is not None
+        )
+        return few + tuple(
             bucket_warning(column, share, k, person, column in templated)
             for column, share in warned_shares(getattr(self, "bucketed_", ()))
         )

@@ -92,6 +92,13 @@ def load_model(path: str | Path) -> Synthesizer:
         people = getattr(model, "rare_people_", None)  # named in the pooled note: a column of the schema, or None
         if people is not None and (not isinstance(people, str) or people not in schema.names):
             raise persist.ModelFileError(f"{path} names the people it counted wrongly (rare_people_): {people!r:.200}")
+        few = getattr(model, "few_people_", ())  # columns learned as missing, named in a fit warning
+        if not isinstance(few, list | tuple) or not all(isinstance(c, str) and c in schema.names for c in few):
+            raise persist.ModelFileError(
+                f"{path} names its columns few people hold wrongly (few_people_): {few!r:.200}"
+            )
+        if few:
+            model.few_people_ = tuple(few)
         step = "a test draw from the model"
         model.sample(2, seed=0)  # every array is in range: a consistent model can draw from itself
     except persist.ModelFileError:

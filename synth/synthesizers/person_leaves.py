@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from synth.synthesizers.cart_steps import FlatTree, compact
+from synth.synthesizers.person_rarity import sorted_unique
 
 
 def people_per_node(tree: FlatTree, leaf: np.ndarray, people: np.ndarray) -> np.ndarray:
@@ -34,13 +35,14 @@ def people_per_node(tree: FlatTree, leaf: np.ndarray, people: np.ndarray) -> np.
     span = int(people.max()) + 1 if len(people) else 1
     # Every (node, person) pair once: each (leaf, person) pair, then its ancestors', deduplicated at the end (a
     # person's rows may sit in leaves of different depths under one node).
-    keys = np.unique(leaf.astype(np.int64) * span + people)
+    # (sorted_unique: numpy 2.4's hashed np.unique took 9.4 of 19 profiled seconds of a 200,000-row person fit)
+    keys = sorted_unique(leaf.astype(np.int64) * span + people)
     found = [keys]
     while len(keys):
         up = parent[keys // span]
-        keys = np.unique(up[up >= 0] * span + keys[up >= 0] % span)
+        keys = sorted_unique(up[up >= 0] * span + keys[up >= 0] % span)
         found.append(keys)
-    return np.bincount(np.unique(np.concatenate(found)) // span, minlength=count)
+    return np.bincount(sorted_unique(np.concatenate(found)) // span, minlength=count)
 
 
 def people_pruned(tree: FlatTree, xs: np.ndarray, people: np.ndarray, least: int) -> FlatTree:

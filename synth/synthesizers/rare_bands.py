@@ -14,10 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 
-from synth.synthesizers.band_people import other_people_inside, run_people, span_people, value_people
-from synth.synthesizers.person_rarity import held_by
+from synth.synthesizers.band_people import ValuePeople, other_people_inside, run_people, span_people, value_people
 
 
 def smoothing_ranges(
@@ -49,14 +47,12 @@ def smoothing_ranges(
         return values.copy(), np.zeros(len(values))
     uniq, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
     inverse = inverse.ravel()
-    whose = None
-    if people is not None:
-        counts = held_by(inverse, len(uniq), people)
+    whose = None if people is None else value_people(inverse, len(uniq), people)
+    if whose is not None:
+        counts = whose.held
     rare = counts < smooth_below
     if not rare.any():
         return values.copy(), np.zeros(len(values))
-    if people is not None:
-        whose = value_people(inverse, len(uniq), people)
     pool = pool_rows(int(counts[rare].sum()), smooth_below)
     cuts = gap_cuts(uniq, counts, rare, GAP_WINDOW_PER_SMOOTH * smooth_below, smooth_below, whose)
     group = _rare_groups(rare, counts, pool, first=smooth_below, cuts=cuts, whose=whose)
@@ -97,7 +93,7 @@ def within_leaves(
         return low, width
     uniq, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
     if people is not None:  # a value on one person's many rows keeps its column band: no leaf band ends on it
-        counts = held_by(inverse.ravel(), len(uniq), people)
+        counts = value_people(inverse, len(uniq), people).held
     common = counts[inverse.ravel()] >= smooth_below
     order = np.argsort(leaf, kind="stable")
     ends = np.flatnonzero(np.diff(leaf[order])) + 1
@@ -130,11 +126,11 @@ def leaf_groups(
     by ``reach``) keep their ranges in ``short`` (each row's (low end, width))."""
     uniq, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
     inverse = inverse.ravel()
-    held = counts if people is None else held_by(inverse, len(uniq), people)
+    # Each value's people, to count a group's distinct people (one patient's visits at 09:37 and 09:38 are one).
+    whose = None if people is None else value_people(inverse, len(uniq), people)
+    held = counts if whose is None else whose.held
     lo, hi = uniq.copy(), uniq.copy()
     rare = np.flatnonzero(held < smooth_below)
-    # Each rare value's people, to count a group's distinct people (one patient's visits at 09:37 and 09:38 are one).
-    whose = None if people is None else pd.Series(people).groupby(inverse).unique()
     i = 0
     while i < len(rare):
         j, rows = i, 0
@@ -143,7 +139,7 @@ def leaf_groups(
             if whose is None:
                 rows += int(counts[rare[j]])
             else:
-                seen.update(whose[rare[j]].tolist())
+                seen.update(whose.of(rare[j]).tolist())
                 rows = len(seen)
             j += 1
         members = rare[i:j]
@@ -240,7 +236,7 @@ def gap_cuts(
     rare: np.ndarray,
     window: int,
     least: int,
-    whose: list[np.ndarray] | None = None,
+    whose: ValuePeople | None = None,
 ) -> np.ndarray:
     """Which gaps between neighbouring distinct values (``uniq[i]`` to ``uniq[i + 1]``) end a run of rare values.
 
@@ -335,7 +331,7 @@ def _rare_groups(
     pool: int,
     first: int | None = None,
     cuts: np.ndarray | None = None,
-    whose: list[np.ndarray] | None = None,
+    whose: ValuePeople | None = None,
 ) -> np.ndarray:
     """Group id of each distinct value (-1 for common ones): runs of rare values in groups of enough rows.
 
@@ -361,7 +357,7 @@ def _rare_groups(
         while j < k and rare[j] and not cut[j - 1]:
             j += 1
         rows = counts[i:j]
-        held = None if whose is None else whose[i:j]
+        held = None if whose is None else whose.lists(i, j)
         low_end, high_end = i == 0 or bool(cut[i - 1]), j == k or bool(cut[j - 1])
         if first is None or first >= pool or not (low_end or high_end):
             lengths += _cut(rows, pool, pool, held)
@@ -435,8 +431,7 @@ def _joined_halves(
         lower_rows = int(rows[: sum(lower)].sum())
         upper_rows = int(rows.sum()) - lower_rows
     else:
-        split = np.array([0, sum(lower)]), np.array([sum(lower), len(whose)])
-        lower_rows, upper_rows = (int(n) for n in span_people(whose, *split))
+        lower_rows, upper_rows = _distinct(whose[: sum(lower)]), _distinct(whose[sum(lower) :])
     if upper and upper_rows < first and lower:
         return [*lower[:-1], lower[-1] + sum(upper)]
     if lower and lower_rows < first and upper:
@@ -444,12 +439,17 @@ def _joined_halves(
     return [*lower, *upper]
 
 
+def _distinct(whose: list[np.ndarray]) -> int:
+    """How many distinct people the values of ``whose`` (each value's people) hold together."""
+    return len(np.unique(np.concatenate(whose))) if whose else 0
+
+
 def _group_bands(
     uniq: np.ndarray,
     rare: np.ndarray,
     group: np.ndarray,
     cuts: np.ndarray | None = None,
-    whose: list[np.ndarray] | None = None,
+    whose: ValuePeople | None = None,
     least: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each group's band ends: the common neighbour, a midpoint to a rare neighbour, or a tail end.

@@ -41,6 +41,7 @@ import numpy as np
 from synth.progress import ProgressCallback
 from synth.synthesizers.base import register_state
 from synth.synthesizers.cart_steps import FlatTree
+from synth.synthesizers.refiner_binning import batched_percentiles
 
 #: Synthetic rows the classifier sees per training row.
 CALIBRATION_ROWS = 3
@@ -113,6 +114,9 @@ def fit_refiner(real: np.ndarray, synthetic: np.ndarray, seed: int) -> Refiner:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     x = np.vstack([real, synthetic]).astype(np.float32, copy=False)
+    # A slot missing on every row (a column a person table learns as missing: person_rarity.few_people_columns)
+    # tells nothing apart, and scikit-learn's binning fails on it: it is fitted as zeros, never split on.
+    x[:, np.isnan(x).all(axis=0)] = 0.0
     y = np.r_[np.ones(len(real)), np.zeros(len(synthetic))]
     weight = np.r_[np.ones(len(real)), np.full(len(synthetic), len(real) / max(len(synthetic), 1))]
     model = HistGradientBoostingClassifier(
@@ -130,7 +134,7 @@ def fit_refiner(real: np.ndarray, synthetic: np.ndarray, seed: int) -> Refiner:
     # SYNTH_ML_THREADS says otherwise): on a busy machine, a thread per core waits on the others.
     from synth.evaluation.features import thread_limit
 
-    with thread_limit(None):
+    with thread_limit(None), batched_percentiles():  # the same bins, found in one call per column
         model.fit(x, y, sample_weight=weight)
     try:
         read = refiner_from(model, x.shape[1])
@@ -180,10 +184,11 @@ def refined_rows(
     for round_ in range(MAX_ROUNDS):
         values, x = draw(pending)
         kept = refiner.keep(x, rng) if round_ < MAX_ROUNDS - 1 else np.ones(len(pending), dtype=bool)
-        if out is None:
-            out = [np.empty(n, dtype=v.dtype) for v in values]
+        if out is None:  # a column no step draws (learned as missing: no values) stays empty, as unrefined
+            out = [np.empty(n if len(v) else 0, dtype=v.dtype) for v in values]
         for column, v in zip(out, values, strict=True):
-            column[pending[kept]] = v[kept]
+            if len(column):
+                column[pending[kept]] = v[kept]
         pending = pending[~kept]
         progress(
             1.0 - len(pending) / max(n, 1),
