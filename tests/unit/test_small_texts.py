@@ -53,11 +53,15 @@ def test_a_gap_on_a_rare_class_says_how_many_rows_it_has_and_stays_grey_even_bey
         difference_interval=Interval(-0.30, -0.07),
     )
     assert score.difference_interval is not None and score.difference_interval.excludes(0.0)
-    color, caption = utility_card(score)
+    color, caption = utility_card(score, "readmitted_30d")
     assert color == "off" and score.gap_is_real is None
-    assert "only 10 real rows of yes in the holdout (24 in training)" in caption and "at least 30" in caption
-    color, caption = utility_card(dataclasses.replace(score, rare_class=RareClass("Very high", 12, 40)))
-    assert "only 12 real rows of 'Very high' in training (40 in the holdout)" in caption
+    assert "only 10 real rows with readmitted_30d = yes in the holdout (24 in training)" in caption
+    assert "at least 30" in caption
+    color, caption = utility_card(dataclasses.replace(score, rare_class=RareClass("Very high", 12, 40)), "risk")
+    assert "only 12 real rows with risk = 'Very high' in training (40 in the holdout)" in caption
+    # Session 31 ledger walk: "only 4 real rows of 1 in the holdout" read as four rows out of one.
+    color, caption = utility_card(dataclasses.replace(score, rare_class=RareClass("1", 13, 4)), "fraud")
+    assert "only 4 real rows with fraud = 1 in the holdout (13 in training)" in caption
 
 
 def test_the_rare_class_is_the_one_with_the_fewest_rows_on_either_side() -> None:

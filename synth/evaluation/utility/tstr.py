@@ -68,15 +68,17 @@ class RareClass:
     train_rows: int
     test_rows: int
 
-    def reason(self) -> str:
-        """Why a gap is not judged, with the counts: "only 10 real rows of yes in the holdout (24 in training); at
-        least 30 of each are needed"."""
+    def reason(self, target: str | None = None) -> str:
+        """Why a gap is not judged, with the counts: "only 10 real rows with churn = yes in the holdout (24 in
+        training); at least 30 of each are needed". With ``target`` the class is named with its column: the ledger
+        walk's "only 4 real rows of 1 in the holdout" read as four rows out of one."""
         if self.test_rows <= self.train_rows:
             fewest, where = self.test_rows, f"in the holdout ({self.train_rows:,} in training)"
         else:
             fewest, where = self.train_rows, f"in training ({self.test_rows:,} in the holdout)"
+        held = f"with {target} = {value_words(self.label)}" if target else f"of {value_words(self.label)}"
         return (
-            f"only {fewest:,} real row{'s' if fewest != 1 else ''} of {value_words(self.label)} {where}; at least "
+            f"only {fewest:,} real row{'s' if fewest != 1 else ''} {held} {where}; at least "
             f"{MIN_CLASS_ROWS} of each are needed to judge the gap"
         )
 
