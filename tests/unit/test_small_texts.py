@@ -224,6 +224,8 @@ def test_a_conditioned_table_gets_its_own_file_name() -> None:
 
     note = describe({}, {"complaint_filed": {"yes": 0.5, "no": 0.5}})
     assert file_suffix(note) == "_complaint_filed_rebalanced_to_yes_50pct_no_50pct"
+    # The Sample page's "Sampling with:" line for a 0/1 flag read "fraud rebalanced to 1 50%, 0 50%" (session 31).
+    assert describe({}, {"fraud": {1: 0.5, 0: 0.5}}) == "fraud rebalanced to 1: 50%, 0: 50%"
     assert file_suffix("") == ""
     assert file_suffix(describe({"sex": "Female", "age": (30, 40)}, None)) == "_sex_eq_Female_30_le_age_le_40"
     long = describe({f"column_{i}": "some value" for i in range(20)}, None)
