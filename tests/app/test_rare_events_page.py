@@ -33,7 +33,9 @@ def test_augmentation_and_bias_panels_answer_on_the_demo() -> None:
     models = next(d for d in at.dataframe if "trained on" in d.value.columns)
     assert list(models.value["trained on"]) == ["real", "synthetic", "balanced"]
     # Session 31 walk: balancing closed the gap and the panel said only what the plain synthetic table did.
-    assert any(m.value.startswith("balanced narrows the gap") for m in at.success), [m.value for m in at.success]
+    assert any(m.value.startswith("The balanced table narrows the gap") for m in at.success), [
+        m.value for m in at.success
+    ]
     assert table.value is not None, "the augmentation result stays on the page"
     assert any("PR-AUC" in m.value for m in (*at.success, *at.info, *at.error))
 

@@ -78,8 +78,9 @@ def test_a_balanced_table_that_narrows_the_gap_is_said_so_with_the_accuracy_it_c
     gaps = {name: gap for name, gap, _ in result.outcome_gaps}
     assert gaps["balanced"] < 0.02 < 0.1 < gaps["real"], "premise: balancing closed the gap"
     assert "balanced" in result.fairer and "faithful" not in result.fairer and "balanced" not in result.amplified
-    assert f"balanced narrows the gap in income = '>50K' between sex groups: {gaps['balanced']:.1%} against " in (
-        " ".join(result.improvements)
+    assert (
+        f"The balanced table narrows the gap in income = '>50K' between sex groups: {gaps['balanced']:.1%} against "
+        in (" ".join(result.improvements))
     )
     real, fair = result.models[0], next(m for m in result.models if m.trained_on == "balanced")
     assert fair.demographic_parity_difference < real.demographic_parity_difference - 0.03, "premise"
@@ -91,7 +92,7 @@ def test_a_balanced_table_that_narrows_the_gap_is_said_so_with_the_accuracy_it_c
     assert said.endswith(f"its accuracy is {fair.accuracy:.3f} against {real.accuracy:.3f}.")
     # A model that predicts "<=50K" for everyone has differences of 0 by construction: no gain to report.
     assert not any(x.startswith("A model trained on nobody rich") for x in result.improvements)
-    assert not any(x.startswith("faithful") or "trained on faithful" in x for x in result.improvements)
+    assert not any("faithful" in x for x in result.improvements)
 
 
 def test_a_numeric_sensitive_column_is_cut_into_bands(split: tuple) -> None:

@@ -314,11 +314,10 @@ def evaluate_augmentation(
 
     def train_and_score(source: str, added: np.ndarray | None, kk: int) -> None:
         nonlocal done
+        kind = {"duplicates": "duplicated"}.get(source, source)  # "13,477 duplicates rows" read wrong (session 31)
         report(
             done / steps,
-            f"training on real + {kk:,} {source} {'row' if kk == 1 else 'rows'}"
-            if kk
-            else "training on real rows only",
+            f"training on real + {kk:,} {kind} {'row' if kk == 1 else 'rows'}" if kk else "training on real rows only",
         )
         x = x_train if added is None else np.vstack([x_train, added])
         y = y_train if added is None else np.r_[y_train, np.ones(len(added), dtype=bool)]

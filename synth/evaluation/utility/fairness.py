@@ -347,7 +347,7 @@ def evaluate_fairness(
             warnings.append(f"{name} amplifies {between}: {said}")
         elif _gap_excludes_zero(-diff):
             fairer.append(name)
-            improvements.append(f"{name} narrows {between}: {said}")
+            improvements.append(f"The {name} table narrows {between}: {said}")
     fitted: list[ModelFairness] = []
     if models:
         fitted, reps = _model_fairness(
