@@ -79,6 +79,30 @@ def test_the_bias_and_augmentation_checks_draw_a_bar_of_their_steps(monkeypatch:
     assert len(augmentation) > 3 and augmentation == sorted(augmentation), augmentation
 
 
+def test_a_class_the_holdout_holds_too_few_rows_of_is_said_before_a_run() -> None:
+    """Session 31 ledger walk: "Run the augmentation check" on fraud = 1 answered only after the click that the
+    holdout had 4 such rows; the panel says it in place of the button."""
+    import numpy as np
+    import pandas as pd
+
+    from tests.app.helpers import upload
+
+    rng = np.random.default_rng(31)
+    n = 1_000
+    table = pd.DataFrame(
+        {"amount": rng.gamma(2.0, 100.0, n).round(2), "channel": rng.choice(["card", "transfer"], n)}
+    ).assign(fraud=0)
+    table.loc[rng.choice(n, 12, replace=False), "fraud"] = 1  # about 2 in a 20% holdout
+    at = goto(fit(upload(start(), "claims.csv", table.to_csv(index=False).encode()), "independent"), "rare_events")
+    ds = at.session_state["dataset"]
+    in_holdout = int((ds.holdout["fraud"] == 1).sum())
+    assert 0 < in_holdout < 5, "premise: a few fraud rows in the holdout"
+    at.selectbox(key="aug_target").set_value("fraud").run()
+    said = [i.value for i in at.info if "cannot judge this class" in i.value]
+    assert said and f"the holdout has {in_holdout} row" in said[0] and "fraud = 1" in said[0], said
+    assert not [b for b in at.button if b.key == "aug_button"], "no button for a check that cannot run"
+
+
 def test_sample_page_previews_coverage_and_offers_the_rare_events_preset() -> None:
     at = goto(fit(start(), "cart"), "sample")
     at.multiselect(key="cond_columns").set_value(["race", "sex"]).run()
