@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -203,6 +205,9 @@ def test_the_membership_caption_counts_the_attacks_the_verdict_counts() -> None:
     assert ran.startswith(f"{n} attacks ran: ") and all(a.label in ran for a in mia.attacks)
     assert f"strongest of {n} attacks" in _membership_verdict(mia, (0.55, 0.6)).value
     assert "Shadow model" in ran.split("Not run:")[1] and "Targeted check" in ran, ran  # no synthesizer, tiny holdout
+    # Session 31 clinic walk: "only 7 non-member(s) are as isolated …".
+    (targeted,) = [note for note in mia.not_run if note.startswith("Targeted check")]
+    assert "(s)" not in targeted and re.search(r"only (1 non-member is|\d+ non-members are) as isolated", targeted)
     with open("pages/privacy.py", encoding="utf-8") as page:
         assert "Four ways" not in page.read()
 
