@@ -80,19 +80,19 @@ def test_a_balanced_table_that_narrows_the_gap_is_said_so_with_the_accuracy_it_c
     assert "balanced" in result.fairer and "faithful" not in result.fairer and "balanced" not in result.amplified
     assert (
         f"The balanced table narrows the gap in income = '>50K' between sex groups: {gaps['balanced']:.1%} against "
-        in (" ".join(result.improvements))
+        in (" ".join(words for _, words in result.improvements))
     )
     real, fair = result.models[0], next(m for m in result.models if m.trained_on == "balanced")
     assert fair.demographic_parity_difference < real.demographic_parity_difference - 0.03, "premise"
-    (said,) = [x for x in result.improvements if x.startswith("A model trained on balanced is fairer")]
+    (said,) = [x for t, x in result.improvements if t == "balanced" and x.startswith("A model trained on balanced")]
     assert (
         f"its demographic parity difference is {fair.demographic_parity_difference:.3f} against "
         f"{real.demographic_parity_difference:.3f}" in said
     )
     assert said.endswith(f"its accuracy is {fair.accuracy:.3f} against {real.accuracy:.3f}.")
     # A model that predicts "<=50K" for everyone has differences of 0 by construction: no gain to report.
-    assert not any(x.startswith("A model trained on nobody rich") for x in result.improvements)
-    assert not any("faithful" in x for x in result.improvements)
+    assert not any(x.startswith("A model trained on nobody rich") for _, x in result.improvements)
+    assert not any(t == "faithful" or "faithful" in x for t, x in result.improvements)
 
 
 def test_a_numeric_sensitive_column_is_cut_into_bands(split: tuple) -> None:

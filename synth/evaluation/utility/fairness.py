@@ -95,8 +95,10 @@ class FairnessResult:
         notes: caveats in words, e.g. a model that predicts one outcome for everyone (its differences of 0 say
             nothing about fairness).
         fairer: tables that narrow a gap beyond noise (outcome gap, or the model's DPD / EOD);
-            ``improvements``: those in words, a model's with its accuracy beside the real model's (what the
-            fairness cost). A model that predicts one outcome for everyone is never called fairer.
+            ``improvements``: (table, words) for each, a model's with its accuracy beside the real model's (what
+            the fairness cost). A model that predicts one outcome for everyone is never called fairer. Whether a
+            narrower gap is good news is the reader's: a balanced table was asked for it, a plain sample that
+            narrows a real gap understates it.
     """
 
     sensitive: str
@@ -112,7 +114,7 @@ class FairnessResult:
     seed: int
     notes: tuple[str, ...] = ()
     fairer: tuple[str, ...] = ()
-    improvements: tuple[str, ...] = ()
+    improvements: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return dict(to_jsonable(self))
@@ -336,7 +338,7 @@ def evaluate_fairness(
     # brought the outcome gap from 19.8% to 0.0% and the model's parity difference from 0.172 to 0.099, and the
     # panel said only that the plain synthetic table's model was less fair.
     fairer: list[str] = []
-    improvements: list[str] = []
+    improvements: list[tuple[str, str]] = []
     real_gap = gap_reps["real"]
     for name in syn:
         diff = gap_reps[name] - real_gap
@@ -347,7 +349,7 @@ def evaluate_fairness(
             warnings.append(f"{name} amplifies {between}: {said}")
         elif _gap_excludes_zero(-diff):
             fairer.append(name)
-            improvements.append(f"The {name} table narrows {between}: {said}")
+            improvements.append((name, f"The {name} table narrows {between}: {said}"))
     fitted: list[ModelFairness] = []
     if models:
         fitted, reps = _model_fairness(
@@ -369,7 +371,7 @@ def evaluate_fairness(
             if improved:
                 if m.trained_on not in fairer:
                     fairer.append(m.trained_on)
-                improvements.append(improved)
+                improvements.append((m.trained_on, improved))
     notes = []
     for favourable in (False, True):  # one note per direction, naming every model that predicts it for all
         same = [m.trained_on for m in fitted if m.one_prediction and bool(m.predicted_share) is favourable]
