@@ -294,7 +294,7 @@ c1, c2 = st.columns(2)
 c1.metric("Train rows", f"{len(ds.train):,}")
 c2.metric("Holdout rows", f"{len(ds.holdout):,}")
 try:  # said here, where the share is chosen, not first on Privacy after a fit and a sample
-    check_holdout(ds.holdout, n_train=len(ds.train))
+    check_holdout(ds.holdout, n_train=len(ds.train), share="the holdout share above")
 except PrivacyInputError as exc:
     st.warning(md(exc))
 # After the split: the estimate is for the rows the fit will see, and must follow a split changed on this run.

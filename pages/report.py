@@ -81,22 +81,25 @@ focus = left.selectbox(
     key="report_focus",
     help="The report lists every run in its race table; fidelity, utility and privacy are detailed for this one.",
 )
+# With a person column the report counts people, not rows (synth.report.suppression): the label says so, as the
+# report's own note does (the ledger walk read "under k rows" above a report that counted holders).
+counted = f"people (by {ds.split_by})" if ds.split_by else "rows"
 k = right.number_input(
-    "Suppress real-data cells under k rows",
+    f"Suppress real-data cells under k {md(counted)}",
     min_value=1,
     max_value=1000,
     value=10,
     key="report_k",
-    help="Histogram bars and categories of the real table with fewer rows are hidden (folded into one bar); 1 "
-    "turns suppression off.",
+    help=f"Histogram bars and categories of the real table with fewer {counted.split()[0]} are hidden (folded into "
+    "one bar); 1 turns suppression off.",
 )
 include_real = st.checkbox(
     "Include a few real rows and the audit details (they quote real values)", value=False, key="report_real_rows"
 )
 intended = st.text_area("Intended use (for the data card)", value=DEFAULT_USE, key="report_use")
 st.caption(
-    f"Privacy-safe by default: real-data histogram bars and categories under {int(k)} rows are suppressed, and "
-    + ("real rows **are included** because you asked." if include_real else "no real row is printed.")
+    f"Privacy-safe by default: real-data histogram bars and categories under {int(k)} {md(counted)} are suppressed, "
+    "and " + ("real rows **are included** because you asked." if include_real else "no real row is printed.")
 )
 
 audit = cached.audit(ds.key, ds.df, ds.schema, ds.train)

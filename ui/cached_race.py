@@ -4,8 +4,6 @@ and writing the report (how long results live: :mod:`ui.cache_policy`; Forget my
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -16,25 +14,10 @@ from synth.evaluation.reference import RealReference
 from synth.progress import ProgressCallback
 from synth.report import EvaluationSettings, ExternalResult, RaceResult
 from ui.cache_policy import USER_DATA_TTL, max_upload_bytes
-from ui.progress import StreamlitProgress
-
-T = TypeVar("T")
+from ui.progress import with_progress
 
 #: How the race and external tables are scored on the pages (the light settings; see benchmarks/bench_race.py).
 RACE_SETTINGS = EvaluationSettings()
-
-
-def _with_progress(label: str, call: Callable[[ProgressCallback], T]) -> T:
-    """Run ``call`` with a progress bar created here, inside the cached function, and removed when it ends.
-
-    A cached function may only draw elements it creates itself (they are replayed, here as an emptied bar, on a
-    cache hit); a bar made by the page would break the replay.
-    """
-    bar = StreamlitProgress(label)
-    try:
-        return call(bar)
-    finally:
-        bar.bar.empty()
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Reading the synthetic table…", max_entries=4)
@@ -55,7 +38,7 @@ def evaluate_external(
 ) -> ExternalResult:
     """Column checks and every score of an uploaded synthetic table (``key``: table, split and upload;
     ``person_column``: the split's)."""
-    return _with_progress(
+    return with_progress(
         f"Scoring {label}",
         lambda bar: synth.evaluate_external(
             _train,
@@ -111,7 +94,7 @@ def evaluate_run(
             reference=reference,
         )
 
-    return run(progress) if progress is not None else _with_progress(f"Scoring {label}", run)
+    return run(progress) if progress is not None else with_progress(f"Scoring {label}", run)
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Writing the report…", max_entries=8)

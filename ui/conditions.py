@@ -143,7 +143,8 @@ def describe(conditions: dict[str, Any], rebalance: dict[str, dict[Any, float]] 
             parts.append(f"{name} = {cond}")
     if rebalance:
         (column, shares), *_ = rebalance.items()
-        parts.append(f"{column} rebalanced to " + ", ".join(f"{k} {v:.0%}" for k, v in shares.items()))
+        # "fraud rebalanced to 1: 50%, 0: 50%": without the colon a 0/1 flag read "to 1 50%, 0 50%" (session 31).
+        parts.append(f"{column} rebalanced to " + ", ".join(f"{k}: {v:.0%}" for k, v in shares.items()))
     return "; ".join(parts)
 
 

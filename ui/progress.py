@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
+
+from synth.progress import ProgressCallback
+
+T = TypeVar("T")
 
 
 def remaining_seconds(fraction: float, elapsed: float) -> float | None:
@@ -39,3 +45,16 @@ class StreamlitProgress:
 
     def done(self, message: str) -> None:
         self.bar.progress(1.0, text=f"{message} ({self.elapsed:.1f} s)")
+
+
+def with_progress(label: str, call: Callable[[ProgressCallback], T]) -> T:
+    """Run ``call`` with a progress bar created here, inside the cached function, and removed when it ends.
+
+    A cached function may only draw elements it creates itself (they are replayed, here as an emptied bar, on a
+    cache hit); a bar made by the page would break the replay.
+    """
+    bar = StreamlitProgress(label)
+    try:
+        return call(bar)
+    finally:
+        bar.bar.empty()

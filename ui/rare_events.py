@@ -10,7 +10,7 @@ import streamlit as st
 
 import synth
 from synth.evaluation.results import number, option_words, percent, value_words, with_interval
-from synth.evaluation.utility.augmentation import MIN_HOLDOUT_POSITIVES, AugmentationError
+from synth.evaluation.utility.augmentation import MIN_HOLDOUT_POSITIVES, AugmentationError, holdout_shortfall
 from synth.evaluation.utility.fairness import FairnessError, Grouping, group_column_order
 from synth.evaluation.utility.targets import favourable_first, is_flag
 from synth.plots.rare_events import augmentation_figure, group_rates_figure
@@ -143,6 +143,10 @@ def augmentation_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
         key="aug_shares",
     )
     precision = st.slider("Read recall at precision", 0.1, 0.95, 0.5, 0.05, key="aug_precision")
+    short = holdout_shortfall(int(in_holdout.get(positive, 0)), target, positive)
+    if short is not None:  # said before a run, not after a click (the ledger's fraud = 1: 4 holdout rows)
+        st.info(f"**The augmentation check cannot judge this class:** {md(short)}")
+        return
     if not shares:
         st.info("Pick at least one share above the class's real share.")
         return
@@ -252,6 +256,10 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
         return
     for warning in result.warnings:
         st.warning(md(warning))
+    for name, words in result.improvements:
+        # A balanced table that narrows a gap did what it was asked (green); the plain sample narrowing a real gap
+        # understates it, a fact to weigh (blue).
+        (st.info if name == "synthetic" else st.success)(md(words))
     if result.summary:
         # Green only when the models could have shown a gap too: on outcome rates alone it is a note.
         (st.success if not result.notes else st.info)(md(result.summary))

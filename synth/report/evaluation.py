@@ -33,9 +33,9 @@ from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.privacy.attacks import AttackReport
 from synth.evaluation.privacy.distances import PrivacyResult
 from synth.evaluation.privacy.rare_values import RareValueResult
-from synth.evaluation.privacy.verdict import Verdict
+from synth.evaluation.privacy.verdict import NOISE_LEAD, NOISE_NOTE, Verdict
 from synth.evaluation.privacy.wp216 import DEFAULT_N_ATTACKS
-from synth.evaluation.results import to_jsonable
+from synth.evaluation.results import percent, to_jsonable
 from synth.evaluation.utility.tstr import UtilityResult
 
 # Names another part of the package may give these measures (first found wins).
@@ -349,7 +349,31 @@ class TableEvaluation:
             note += f", which the verdict leaves grey: {judged.value}"
         elif judged is not None:
             note += f", which the verdict reads {judged.level} (thresholds: {judged.threshold})"
+            note += self._noise_words(key, judged.value) if judged.level == "green" else ""
         return note
+
+    def _noise_words(self, key: str, judged: str) -> str:
+        """Why the verdict reads a check green past its green line, in the verdict's own words and with the check's
+        own interval: the ledger walk's card read "highest risk 59.1% (95% range 8.6%–100.0%) … from inference,
+        which the verdict reads green", and Adult's "5.6% … reads green (thresholds: green < 5.0% …)", with
+        nothing saying that inference's own interval, 0.0%–94.7%, included no risk (the range beside it is of the
+        highest risk over every check, and did not)."""
+        # Membership's value reads rows, then people, each with its own note: the part's level is the one quoted.
+        cut = judged.find(NOISE_LEAD) if key == "membership" else judged.rfind(NOISE_LEAD)
+        if cut < 0:
+            return ""
+        depth, end = 0, len(judged)
+        for end in range(cut + 1, len(judged)):  # the note's own closing bracket ("… includes 0.5 (no signal))")
+            depth += {"(": 1, ")": -1}.get(judged[end], 0)
+            if depth == 0:
+                break
+        why = judged[cut + len(NOISE_LEAD) : end]
+        attacks = [] if self.attacks is None else self.attacks.results
+        risks = [r.risk for r in attacks if r.criterion == key and r.measured]
+        if why == NOISE_NOTE.removeprefix(NOISE_LEAD).removesuffix(")") and risks:
+            worst = max(risks, key=lambda r: r.value)
+            why = f"its own 95% interval, {percent(max(worst.low, 0.0))}–{percent(worst.high)}, includes no risk"
+        return f", within sampling noise: {why}"
 
     @property
     def privacy_set_by(self) -> list[str]:

@@ -255,7 +255,9 @@ def test_a_gap_on_a_rare_class_is_shown_without_a_noise_verdict() -> None:
     fewest = int((holdout["fraud"] == 1).sum())
     assert fewest < 30
     assert any(
-        "gap 95%" in c.value and f"only {fewest} real rows of 1 in the holdout" in c.value and "at least 30" in c.value
+        "gap 95%" in c.value
+        and f"only {fewest} real rows with fraud = 1 in the holdout" in c.value
+        and "at least 30" in c.value
         for c in at.caption
     ), [c.value for c in at.caption]
     assert any("too few to call a TSTR − TRTR gap" in i.value for i in at.info)

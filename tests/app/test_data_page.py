@@ -351,6 +351,8 @@ def test_a_holdout_too_small_for_privacy_is_said_at_the_split() -> None:
     upload(at, "small.csv", table(450))
     (shown,) = said(at)
     assert "to at least 23%" in shown, shown
+    # Session 31 walk: read under the slider, "Increase the holdout share on the Data page" sent the reader away.
+    assert "Increase the holdout share above to at least 23%" in shown and "Data page" not in shown, shown
     next(s for s in at.slider if s.label == "Holdout share (%)").set_value(25).run()
     assert not at.exception and len(at.session_state["dataset"].holdout) >= 100
     assert not said(at)

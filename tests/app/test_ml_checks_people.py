@@ -50,5 +50,5 @@ def test_the_ml_checks_name_no_grade_one_employee_holds() -> None:
     at.selectbox(key="ml_target").set_value("grade").run()
     assert not at.exception, at.exception
     shown = _everything_shown(at)
-    assert "only 0 real rows of (a class under 10 people) in the holdout (15 in training)" in shown, shown
+    assert "only 0 real rows of grade (a class under 10 people) in the holdout (15 in training)" in shown, shown
     assert GRADE not in shown

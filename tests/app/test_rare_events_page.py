@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.app.helpers import fit, goto, start
 
 
@@ -30,6 +32,10 @@ def test_augmentation_and_bias_panels_answer_on_the_demo() -> None:
     assert not at.exception, at.exception
     models = next(d for d in at.dataframe if "trained on" in d.value.columns)
     assert list(models.value["trained on"]) == ["real", "synthetic", "balanced"]
+    # Session 31 walk: balancing closed the gap and the panel said only what the plain synthetic table did.
+    assert any(m.value.startswith("The balanced table narrows the gap") for m in at.success), [
+        m.value for m in at.success
+    ]
     assert table.value is not None, "the augmentation result stays on the page"
     assert any("PR-AUC" in m.value for m in (*at.success, *at.info, *at.error))
 
@@ -40,6 +46,61 @@ def test_augmentation_and_bias_panels_answer_on_the_demo() -> None:
     female = syn.df[syn.df["sex"] == "Female"]["income"].eq(">50K").mean()
     male = syn.df[syn.df["sex"] == "Male"]["income"].eq(">50K").mean()
     assert abs(female - male) < 0.01
+
+
+def test_the_bias_and_augmentation_checks_draw_a_bar_of_their_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Session 31 walk: on Adult the augmentation check ran 32 s and the balanced comparison 9 s under a spinner and
+    a clock; each now moves a bar through its steps (sampling each table, training on each, judging)."""
+    from ui.progress import StreamlitProgress
+
+    steps: list[tuple[str, float, str]] = []
+    draw = StreamlitProgress.__call__
+
+    def recorded(self: StreamlitProgress, fraction: float, message: str, /) -> None:
+        steps.append((self.label, fraction, message))
+        draw(self, fraction, message)
+
+    monkeypatch.setattr(StreamlitProgress, "__call__", recorded)
+    at = goto(fit(start(), "independent"), "rare_events")
+    at.selectbox(key="fair_sensitive").set_value("sex").run()
+    at.selectbox(key="fair_outcome").set_value("income").run()
+    at.radio(key="fair_mode").set_value("equal_groups").run()
+    at.button(key="fair_button").click().run()
+    assert not at.exception, at.exception
+    fairness = [(f, m) for label, f, m in steps if label.startswith("Sampling, training on each table")]
+    assert [f for f, _ in fairness] == sorted(f for f, _ in fairness) and fairness[-1][0] == 1.0
+    assert any("training on balanced" in m for _, m in fairness), fairness
+    at.selectbox(key="aug_target").set_value("income").run()
+    at.selectbox(key="aug_positive").set_value(">50K").run()
+    at.multiselect(key="aug_shares").set_value([0.5]).run()
+    at.button(key="aug_button").click().run()
+    assert not at.exception, at.exception
+    augmentation = [f for label, f, _ in steps if label.startswith("Training the same classifier")]
+    assert len(augmentation) > 3 and augmentation == sorted(augmentation), augmentation
+
+
+def test_a_class_the_holdout_holds_too_few_rows_of_is_said_before_a_run() -> None:
+    """Session 31 ledger walk: "Run the augmentation check" on fraud = 1 answered only after the click that the
+    holdout had 4 such rows; the panel says it in place of the button."""
+    import numpy as np
+    import pandas as pd
+
+    from tests.app.helpers import upload
+
+    rng = np.random.default_rng(31)
+    n = 1_000
+    table = pd.DataFrame(
+        {"amount": rng.gamma(2.0, 100.0, n).round(2), "channel": rng.choice(["card", "transfer"], n)}
+    ).assign(fraud=0)
+    table.loc[rng.choice(n, 12, replace=False), "fraud"] = 1  # about 2 in a 20% holdout
+    at = goto(fit(upload(start(), "claims.csv", table.to_csv(index=False).encode()), "independent"), "rare_events")
+    ds = at.session_state["dataset"]
+    in_holdout = int((ds.holdout["fraud"] == 1).sum())
+    assert 0 < in_holdout < 5, "premise: a few fraud rows in the holdout"
+    at.selectbox(key="aug_target").set_value("fraud").run()
+    said = [i.value for i in at.info if "cannot judge this class" in i.value]
+    assert said and f"the holdout has {in_holdout} row" in said[0] and "fraud = 1" in said[0], said
+    assert not [b for b in at.button if b.key == "aug_button"], "no button for a check that cannot run"
 
 
 def test_sample_page_previews_coverage_and_offers_the_rare_events_preset() -> None:

@@ -91,10 +91,20 @@ def test_rows_that_are_not_the_class_are_called_harmful(split: tuple) -> None:
     train, holdout = split
     calm = train[~train["fraud"] & (train["channel"] != "online") & train["hour"].between(8, 20)]
     fake = calm.nsmallest(3000, "amount").assign(fraud=True)
+    steps: list[str] = []
     result = evaluate_augmentation(
-        train, holdout, fake, target="fraud", positive=True, k=[3000], n_bootstrap=60, baselines=False
+        train,
+        holdout,
+        fake,
+        target="fraud",
+        positive=True,
+        k=[3000],
+        n_bootstrap=60,
+        progress=lambda fraction, message: steps.append(message),
     )
     assert result.helps is False
+    # The bar names each step as a reader says it (the Adult walk's read "training on real + 13,477 duplicates rows").
+    assert "training on real + 3,000 duplicated rows" in steps and "training on real + 3,000 SMOTE rows" in steps
     assert "hurts" in result.verdict and "Do not train on them" in result.verdict
 
 

@@ -22,7 +22,7 @@ from synth.evaluation.fidelity.distributions import column_distributions
 from synth.evaluation.results import percent
 from synth.report import ColumnCheck, Contender, EvaluationSettings, ExternalResult, RaceResult, race
 from synth.report.card import data_card
-from synth.report.evaluation import RISK_PARTS
+from synth.report.evaluation import RISK_PARTS, TableEvaluation
 from synth.report.html import SECTIONS, ReportOptions, build_report
 from synth.report.manifest import ManifestError, build_manifest, csv_sha256, reproduce, table_fingerprint
 from synth.report.markdown import literal
@@ -286,6 +286,50 @@ def test_the_highest_risk_names_its_check_and_how_the_verdict_read_it(table: pd.
         )
         line = next(x for x in data_card(run, table).to_markdown().splitlines() if x.startswith("- Privacy verdict"))
         assert literal(ev.privacy_risk_note) in line, line  # escaped for Markdown, as every quoted text
+
+
+def test_a_highest_risk_the_verdict_reads_as_noise_quotes_its_own_interval(table: pd.DataFrame, setup: tuple) -> None:
+    """Session 31 walks: the ledger's card read "highest risk 59.1% (95% range 8.6%–100.0%) … from inference, which
+    the verdict reads green", Adult's "5.6% … reads green (thresholds: green < 5.0% …)": a figure past the green
+    line read green with nothing saying that inference's own interval (0.0%–94.7%) included no risk."""
+    from synth.evaluation.privacy.common import Risk
+    from synth.evaluation.privacy.verdict import privacy_verdict
+
+    _, _, _, result = setup
+    scored = [r.evaluation for r in result.runs if r.evaluation is not None and r.evaluation.attacks is not None]
+    ev = min(scored, key=lambda e: e.privacy_risk)  # not the memorising CART, whose copies read 100%
+    noisy = Risk(value=0.591, low=0.0, high=0.947, excess=0.591, error=0.6)  # the ledger's inference of fraud
+
+    def with_inference(count: int) -> TableEvaluation:
+        """``ev`` with ``count`` measured inference attacks, each of the noisy risk, and the verdict read again."""
+        inference = [dataclasses.replace(r, risk=noisy) for r in ev.attacks.results if r.criterion == "inference"]
+        assert len(inference) >= count, "premise: the race ran both inference attacks"
+        others = tuple(r for r in ev.attacks.results if r.criterion != "inference")
+        attacks = dataclasses.replace(ev.attacks, results=(*others, *inference[:count]))
+        verdict = privacy_verdict(
+            ev.privacy, attacks.results, quasi_identifiers=attacks.attacker.known, rare_values=ev.rare_values
+        )
+        assert verdict.get("inference").level == "green", "premise: the verdict reads the noisy risk as noise"
+        return dataclasses.replace(ev, attacks=attacks, verdict=verdict)
+
+    noisy_ev = with_inference(1)
+    assert noisy_ev.privacy_risk == pytest.approx(0.591), "premise: inference gives the highest risk"
+    assert noisy_ev.privacy_risk_note.startswith("from inference, which the verdict reads green (thresholds: ")
+    assert noisy_ev.privacy_risk_note.endswith(
+        ", within sampling noise: its own 95% interval, 0.0%–94.7%, includes no risk"
+    )
+    # Two attacks: the interval the verdict read is the widened one, quoted in the verdict's words.
+    assert with_inference(2).privacy_risk_note.endswith(
+        ", within sampling noise: widened for the 2 attacks judged, its 95% interval is 0.0%–100.0%, which "
+        "includes no risk"
+    )
+    run = next(r for r in result.runs if r.evaluation is ev)
+    line = next(
+        x
+        for x in data_card(dataclasses.replace(run, evaluation=noisy_ev), table).to_markdown().splitlines()
+        if x.startswith("- Privacy verdict")
+    )
+    assert literal(noisy_ev.privacy_risk_note) in line, line
 
 
 def test_privacy_measured_elsewhere_replaces_the_screening_and_says_where_it_comes_from(

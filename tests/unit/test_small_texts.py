@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -53,9 +55,16 @@ def test_a_gap_on_a_rare_class_says_how_many_rows_it_has_and_stays_grey_even_bey
         difference_interval=Interval(-0.30, -0.07),
     )
     assert score.difference_interval is not None and score.difference_interval.excludes(0.0)
-    color, caption = utility_card(score, str)
+    color, caption = utility_card(score, str, "readmitted_30d")
     assert color == "off" and score.gap_is_real is None
-    assert "only 10 real rows of yes in the holdout (24 in training)" in caption and "at least 30" in caption
+    assert "only 10 real rows with readmitted_30d = yes in the holdout (24 in training)" in caption
+    assert "at least 30" in caption
+    color, caption = utility_card(dataclasses.replace(score, rare_class=RareClass("Very high", 12, 40)), str, "risk")
+    assert "only 12 real rows with risk = 'Very high' in training (40 in the holdout)" in caption
+    # Session 31 ledger walk: "only 4 real rows of 1 in the holdout" read as four rows out of one.
+    color, caption = utility_card(dataclasses.replace(score, rare_class=RareClass("1", 13, 4)), str, "fraud")
+    assert "only 4 real rows with fraud = 1 in the holdout (13 in training)" in caption
+    # Without its column the class is still written on its own.
     color, caption = utility_card(dataclasses.replace(score, rare_class=RareClass("Very high", 12, 40)), str)
     assert "only 12 real rows of 'Very high' in training (40 in the holdout)" in caption
 
@@ -199,6 +208,9 @@ def test_the_membership_caption_counts_the_attacks_the_verdict_counts() -> None:
     assert ran.startswith(f"{n} attacks ran: ") and all(a.label in ran for a in mia.attacks)
     assert f"strongest of {n} attacks" in _membership_verdict(mia, (0.55, 0.6)).value
     assert "Shadow model" in ran.split("Not run:")[1] and "Targeted check" in ran, ran  # no synthesizer, tiny holdout
+    # Session 31 clinic walk: "only 7 non-member(s) are as isolated …".
+    (targeted,) = [note for note in mia.not_run if note.startswith("Targeted check")]
+    assert "(s)" not in targeted and re.search(r"only (1 non-member is|\d+ non-members are) as isolated", targeted)
     with open("pages/privacy.py", encoding="utf-8") as page:
         assert "Four ways" not in page.read()
 
@@ -220,6 +232,8 @@ def test_a_conditioned_table_gets_its_own_file_name() -> None:
 
     note = describe({}, {"complaint_filed": {"yes": 0.5, "no": 0.5}})
     assert file_suffix(note) == "_complaint_filed_rebalanced_to_yes_50pct_no_50pct"
+    # The Sample page's "Sampling with:" line for a 0/1 flag read "fraud rebalanced to 1 50%, 0 50%" (session 31).
+    assert describe({}, {"fraud": {1: 0.5, 0: 0.5}}) == "fraud rebalanced to 1: 50%, 0: 50%"
     assert file_suffix("") == ""
     assert file_suffix(describe({"sex": "Female", "age": (30, 40)}, None)) == "_sex_eq_Female_30_le_age_le_40"
     long = describe({f"column_{i}": "some value" for i in range(20)}, None)

@@ -157,6 +157,9 @@ def test_the_tstr_card_counts_the_rare_grade_without_naming_it(payslips: tuple) 
     _, caption = utility_card(result.headline, result.shown_class)
     assert GRADE not in caption
     assert f"only 0 real rows of {UNNAMED_PEOPLE_CLASS} in the holdout (15 in training)" in caption, caption
+    # Named with its column as the page names it, the class is still only counted.
+    _, caption = utility_card(result.headline, result.shown_class, "grade")
+    assert GRADE not in caption and f"of grade {UNNAMED_PEOPLE_CLASS} in the holdout" in caption, caption
     # The same card without the person names the 15 rows' grade; with 5 of them, not even that.
     rows = evaluate_utility(train, syn, holdout, target="grade", schema=schema, seed=0, n_bootstrap=20)
     assert GRADE in utility_card(rows.headline, rows.shown_class)[1]

@@ -24,12 +24,13 @@ from ui.text import md, metric_delta
 
 
 def utility_card(
-    head: ModelScore, shown_class: Callable[[str], str]
+    head: ModelScore, shown_class: Callable[[str], str], target: str | None = None
 ) -> tuple[Literal["normal", "inverse", "off"], str]:
     """The TSTR card's delta colour and caption. Two scores no better than the trivial model (ROC AUC 0.447 vs
     0.368 beside a trivial 0.5) have a gap that is neither good nor bad: grey, and the caption says why.
     ``shown_class`` (the result's :meth:`~synth.evaluation.utility.tstr.UtilityResult.shown_class`) writes a rare
-    class: one few rows or people hold is counted, not named."""
+    class: one few rows or people hold is counted, not named. A named rare class is written with its column
+    ``target`` ("fraud = 1")."""
     if head.both_trivial:
         trivial = "chance" if head.metric == "roc_auc" else "the trivial model"
         return "off", (
@@ -43,7 +44,8 @@ def utility_card(
     # only, and refitting on another split moves the gap more (synth.evaluation.utility.tstr.MIN_CLASS_ROWS).
     judged = {True: "beyond noise", False: "within noise", None: "not judged"}[head.gap_is_real]
     if head.rare_class is not None:
-        judged = f"not judged: {head.rare_class.reason(shown_class(head.rare_class.label))}"
+        rare = head.rare_class
+        judged = f"not judged: {rare.reason(shown_class(rare.label), md(target) if target else None)}"
     return color, f"gap 95%: {head.difference_interval.format()} · {judged}"
 
 
@@ -120,7 +122,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, result: F
     if utility is not None:
         head = utility.headline
         metric_name = {"roc_auc": "ROC AUC", "accuracy": "accuracy", "r2": "R²"}[head.metric]
-        color, caption = utility_card(head, utility.shown_class)
+        color, caption = utility_card(head, utility.shown_class, target)
         cols[1].metric(
             f"TSTR vs TRTR ({metric_name})",
             f"{number(head.tstr)} vs {number(head.trtr)}",

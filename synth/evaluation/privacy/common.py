@@ -32,12 +32,18 @@ class PrivacyInputError(ValueError):
     """Input a privacy measurement cannot work with; the message says what was wrong and what to do."""
 
 
-def check_holdout(holdout: pd.DataFrame | None, minimum: int = MIN_HOLDOUT_ROWS, n_train: int | None = None) -> None:
+def check_holdout(
+    holdout: pd.DataFrame | None,
+    minimum: int = MIN_HOLDOUT_ROWS,
+    n_train: int | None = None,
+    share: str = "the holdout share on the Data page",
+) -> None:
     """Raise a :class:`PrivacyInputError` unless ``holdout`` has at least ``minimum`` rows.
 
     Given the ``n_train`` training rows, the message says which holdout share of the whole table reaches
     ``minimum``, or that none does when that would hold out more than half of it (a 60-row table was told to
-    "increase the holdout share", which no share does: half of it is 30 rows)."""
+    "increase the holdout share", which no share does: half of it is 30 rows). ``share`` names the control where
+    the message is read (the Data page's own warning under its slider said "on the Data page")."""
     n = 0 if holdout is None else len(holdout)
     if n == 0:
         raise PrivacyInputError(
@@ -48,9 +54,7 @@ def check_holdout(holdout: pd.DataFrame | None, minimum: int = MIN_HOLDOUT_ROWS,
         return
     need = f"The holdout has only {n} rows; privacy checks need at least {minimum} real rows the synthesizer never saw"
     if n_train is None:
-        raise PrivacyInputError(
-            f"{need} to compare with. Increase the holdout share on the Data page or use a larger table."
-        )
+        raise PrivacyInputError(f"{need} to compare with. Increase {share} or use a larger table.")
     total = n + n_train
     if 2 * minimum > total:
         raise PrivacyInputError(
@@ -58,7 +62,7 @@ def check_holdout(holdout: pd.DataFrame | None, minimum: int = MIN_HOLDOUT_ROWS,
             f"and as many to train on. Privacy can be checked on a table of {2 * minimum} rows or more."
         )
     raise PrivacyInputError(
-        f"{need} to compare with. Increase the holdout share on the Data page to at least "
+        f"{need} to compare with. Increase {share} to at least "
         f"{math.ceil(100 * minimum / total)}% (of {total:,} rows) or use a larger table."
     )
 

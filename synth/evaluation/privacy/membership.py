@@ -391,7 +391,8 @@ def membership_inference(
             )
     else:
         not_run.append(
-            f"Targeted check: only {n_iso_non} non-member(s) are as isolated as the 1% most isolated training rows "
+            f"Targeted check: only {n_iso_non} {'non-member is' if n_iso_non == 1 else 'non-members are'} as "
+            "isolated as the 1% most isolated training rows "
             f"(at least {MIN_TARGETED} are needed to compare with); a larger holdout makes it possible."
         )
     adjusted_level = 1.0 - (1.0 - confidence) / max(len(attacks), 1)

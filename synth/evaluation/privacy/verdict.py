@@ -144,7 +144,8 @@ def _level(value: float, limits: tuple[float, float], significant: bool = True) 
     return "red" if value >= limits[1] else "amber"
 
 
-NOISE_NOTE = " (within sampling noise: its 95% interval includes no risk)"
+NOISE_LEAD = " (within sampling noise: "
+NOISE_NOTE = f"{NOISE_LEAD}its 95% interval includes no risk)"
 
 
 def _noise_note(tests: int, what: str, interval: str) -> str:
@@ -154,7 +155,7 @@ def _noise_note(tests: int, what: str, interval: str) -> str:
     itself on Bike Sharing, where the interval widened for the columns judged did include 0."""
     if tests <= 1:
         return NOISE_NOTE
-    return f" (within sampling noise: widened for the {tests} {what} judged, its 95% interval is {interval})"
+    return f"{NOISE_LEAD}widened for the {tests} {what} judged, its 95% interval is {interval})"
 
 
 def _limits(limits: tuple[float, float], fmt: str = "pct") -> str:

@@ -45,6 +45,19 @@ def _rows(n: int) -> str:
     return f"{n:,} row" if n == 1 else f"{n:,} rows"
 
 
+def holdout_shortfall(n_holdout_rows: int, target: str, positive: Any) -> str | None:
+    """Why the check cannot judge a class the holdout holds ``n_holdout_rows`` rows of (fewer than
+    :data:`MIN_HOLDOUT_POSITIVES`), in words; None when it can. The page says it before the run: the ledger walk
+    clicked "Run the augmentation check" on fraud = 1 and learnt only then that the holdout had 4 such rows."""
+    if n_holdout_rows >= MIN_HOLDOUT_POSITIVES:
+        return None
+    return (
+        f"the holdout has {_rows(n_holdout_rows)} with {target} = {value_words(positive)}; at least "
+        f"{MIN_HOLDOUT_POSITIVES} are needed to judge a model on the class. Use a larger holdout share or a larger "
+        "table."
+    )
+
+
 class AugmentationError(ValueError):
     """The augmentation experiment cannot run as asked; the message says why and what to change."""
 
@@ -287,12 +300,9 @@ def evaluate_augmentation(
     n_pos, n_hold_pos = int(y_train.sum()), int(y_hold.sum())
     if n_pos == 0:
         raise AugmentationError(f"no training row has {target} = {value_words(positive)}: there is nothing to augment")
-    if n_hold_pos < MIN_HOLDOUT_POSITIVES:
-        raise AugmentationError(
-            f"the holdout has {_rows(n_hold_pos)} with {target} = {value_words(positive)}; at least "
-            f"{MIN_HOLDOUT_POSITIVES} are "
-            "needed to judge a model on the class. Use a larger holdout share or a larger table."
-        )
+    short = holdout_shortfall(n_hold_pos, target, positive)
+    if short is not None:
+        raise AugmentationError(short)
     ks = sorted({int(v) for v in k}) if k is not None else shares_to_k(len(train_c), n_pos, shares)
     if not ks or any(v < 1 for v in ks):
         raise AugmentationError(
@@ -314,11 +324,10 @@ def evaluate_augmentation(
 
     def train_and_score(source: str, added: np.ndarray | None, kk: int) -> None:
         nonlocal done
+        kind = {"duplicates": "duplicated"}.get(source, source)  # "13,477 duplicates rows" read wrong (session 31)
         report(
             done / steps,
-            f"training on real + {kk:,} {source} {'row' if kk == 1 else 'rows'}"
-            if kk
-            else "training on real rows only",
+            f"training on real + {kk:,} {kind} {'row' if kk == 1 else 'rows'}" if kk else "training on real rows only",
         )
         x = x_train if added is None else np.vstack([x_train, added])
         y = y_train if added is None else np.r_[y_train, np.ones(len(added), dtype=bool)]

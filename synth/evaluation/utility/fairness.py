@@ -11,14 +11,14 @@ is its two groups) and a binary outcome (one value against the rest):
   as fairlearn defines them (point estimates from fairlearn; the paired bootstrap replicates from a vectorised
   version that the tests check against fairlearn).
 * **Warnings** when a synthetic table amplifies a gap beyond noise: a larger outcome gap than the real table, or
-  a model trained on it less fair on real data than the model trained on real data.
+  a model trained on it less fair on real data than the model trained on real data; **improvements**, the same
+  tests the other way round, when a table (a balanced one) narrows a gap, with the model's accuracy beside it.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,15 +35,14 @@ from synth.evaluation.results import (
     value_words,
 )
 from synth.evaluation.utility.augmentation import FEATURE_KINDS
+from synth.evaluation.utility.group_columns import GROUP_LEVELS as GROUP_LEVELS  # re-exported: it lived here
+from synth.evaluation.utility.group_columns import group_column_order as group_column_order
 from synth.evaluation.utility.targets import is_flag
 from synth.progress import ProgressCallback, ensure
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
 
 NUMERIC = (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME)
 MAX_GROUPS = 12
-#: How many distinct values a category not named like a protected attribute needs to lead the Bias panel's
-#: sensitive columns (:func:`group_column_order`): two groups at least, and few enough to read as groups.
-GROUP_LEVELS = (2, 10)
 BANDS = 4
 OTHER = "(other)"
 
@@ -95,6 +94,11 @@ class FairnessResult:
         warnings: the amplifications in words.
         notes: caveats in words, e.g. a model that predicts one outcome for everyone (its differences of 0 say
             nothing about fairness).
+        fairer: tables that narrow a gap beyond noise (outcome gap, or the model's DPD / EOD);
+            ``improvements``: (table, words) for each, a model's with its accuracy beside the real model's (what
+            the fairness cost). A model that predicts one outcome for everyone is never called fairer. Whether a
+            narrower gap is good news is the reader's: a balanced table was asked for it, a plain sample that
+            narrows a real gap understates it.
     """
 
     sensitive: str
@@ -109,6 +113,8 @@ class FairnessResult:
     n_bootstrap: int
     seed: int
     notes: tuple[str, ...] = ()
+    fairer: tuple[str, ...] = ()
+    improvements: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return dict(to_jsonable(self))
@@ -176,49 +182,6 @@ class Grouping:
     @property
     def all_labels(self) -> tuple[str, ...]:
         return self.labels if self.kind in NUMERIC else (*self.labels, OTHER)
-
-
-# Attributes anti-discrimination law and fairness audits usually protect (EU Charter art. 21, US Title VII), in
-# the order the Bias panel offers them: the most commonly audited first.
-_PROTECTED_NAMES = tuple(
-    re.compile(rf"(^|_|\b)({words})($|_|\b)", re.I)
-    for words in (
-        r"sex|gender",
-        r"race|ethnic\w*",
-        r"age",
-        r"religion|disab\w*|marital\w*|nationality|native_country|country_of_birth|pregnan\w*|orientation",
-    )
-)
-
-
-def _protected_rank(name: str) -> int:
-    return next((i for i, pattern in enumerate(_PROTECTED_NAMES) if pattern.search(name)), len(_PROTECTED_NAMES))
-
-
-def group_column_order(
-    columns: Sequence[str], numeric: Collection[str] = (), levels: Mapping[str, int] | None = None
-) -> list[str]:
-    """Candidate group (sensitive) columns, the Bias panel's default first. A sensitive attribute is a group, so
-    categories lead: those named like protected attributes (sex, race, an age band, marital status…, in that order),
-    then the other categories of :data:`GROUP_LEVELS` distinct values (``levels``: each column's count; without it
-    every category qualifies), in table order; then the ``numeric`` columns named like protected attributes (age:
-    compared in quartile bands, never balanced), then the rest in table order. Bank Marketing's default was
-    ``age``, a number, ahead of ``marital``; it is now ``marital``."""
-    order = {c: i for i, c in enumerate(columns)}
-
-    def tier(c: str) -> tuple[int, int, int]:
-        rank = _protected_rank(c)
-        protected = rank < len(_PROTECTED_NAMES)
-        count = None if levels is None else levels.get(c, 0)
-        if c in numeric:
-            return (2 if protected else 4, rank, order[c])
-        if protected and (count is None or count >= GROUP_LEVELS[0]):
-            return (0, rank, order[c])
-        if count is None or GROUP_LEVELS[0] <= count <= GROUP_LEVELS[1]:
-            return (1, 0, order[c])
-        return (3, 0, order[c])
-
-    return sorted(columns, key=tier)
 
 
 def band_names(edges: tuple[float, ...]) -> list[str]:
@@ -371,15 +334,22 @@ def evaluate_fairness(
         gap_reps[name] = spread
     warnings: list[str] = []
     amplified: list[str] = []
+    # What balancing is for, said as plainly as an amplification: the Adult walk's table balanced on sex × income
+    # brought the outcome gap from 19.8% to 0.0% and the model's parity difference from 0.172 to 0.099, and the
+    # panel said only that the plain synthetic table's model was less fair.
+    fairer: list[str] = []
+    improvements: list[tuple[str, str]] = []
     real_gap = gap_reps["real"]
     for name in syn:
         diff = gap_reps[name] - real_gap
+        between = f"the gap in {outcome} = {value_words(positive)} between {sensitive} groups"
+        said = f"{gap_reps[name][0]:.1%} against {real_gap[0]:.1%} in the real data."
         if _gap_excludes_zero(diff):
             amplified.append(name)
-            warnings.append(
-                f"{name} amplifies the gap in {outcome} = {value_words(positive)} between {sensitive} groups: "
-                f"{gap_reps[name][0]:.1%} against {real_gap[0]:.1%} in the real data."
-            )
+            warnings.append(f"{name} amplifies {between}: {said}")
+        elif _gap_excludes_zero(-diff):
+            fairer.append(name)
+            improvements.append((name, f"The {name} table narrows {between}: {said}"))
     fitted: list[ModelFairness] = []
     if models:
         fitted, reps = _model_fairness(
@@ -397,6 +367,11 @@ def evaluate_fairness(
                         f"its {label} difference is {reps[m.trained_on][j][0]:.3f} against {reps['real'][j][0]:.3f} "
                         f"({number(diff[0], signed=True)}, beyond noise)."
                     )
+            improved = _fairer_model(m, fitted[0], reps)
+            if improved:
+                if m.trained_on not in fairer:
+                    fairer.append(m.trained_on)
+                improvements.append((m.trained_on, improved))
     notes = []
     for favourable in (False, True):  # one note per direction, naming every model that predicts it for all
         same = [m.trained_on for m in fitted if m.one_prediction and bool(m.predicted_share) is favourable]
@@ -415,8 +390,32 @@ def evaluate_fairness(
     report(1.0, "fairness compared")
     return FairnessResult(
         sensitive, outcome, positive, names, tuple(rows), tuple(gaps), tuple(fitted), tuple(amplified),
-        tuple(warnings), n_bootstrap, seed, tuple(notes),
+        tuple(warnings), n_bootstrap, seed, tuple(notes), tuple(fairer), tuple(improvements),
     )  # fmt: skip
+
+
+def _fairer_model(
+    model: ModelFairness, real: ModelFairness, reps: dict[str, tuple[np.ndarray, np.ndarray]]
+) -> str | None:
+    """The sentence for a model fairer on the real holdout than the real model beyond noise (paired replicates),
+    with both accuracies; None when it is not, or when it predicts one outcome for everyone (its 0 is no gain)."""
+    if model.one_prediction:
+        return None
+    own, base = reps[model.trained_on], reps["real"]
+    narrowed = [  # the figures of the panel's table (fairlearn's), the test on the paired replicates
+        f"its {label} difference is {a:.3f} against {b:.3f} ({number(a - b, signed=True)})"
+        for label, j, a, b in (
+            ("demographic parity", 0, model.demographic_parity_difference, real.demographic_parity_difference),
+            ("equalized odds", 1, model.equalized_odds_difference, real.equalized_odds_difference),
+        )
+        if _gap_excludes_zero(base[j] - own[j])
+    ]
+    if not narrowed:
+        return None
+    return (
+        f"A model trained on {model.trained_on} is fairer on real data than one trained on real data: "
+        f"{' and '.join(narrowed)}, beyond noise; its accuracy is {model.accuracy:.3f} against {real.accuracy:.3f}."
+    )
 
 
 def _model_fairness(

@@ -68,17 +68,22 @@ class RareClass:
     train_rows: int
     test_rows: int
 
-    def reason(self, shown: str | None = None) -> str:
-        """Why a gap is not judged, with the counts: "only 10 real rows of yes in the holdout (24 in training); at
-        least 30 of each are needed". ``shown``: the class as it may be written
-        (:meth:`UtilityResult.shown_class`), in place of its label."""
-        what = value_words(self.label) if shown is None or shown == self.label else shown
+    def reason(self, shown: str | None = None, target: str | None = None) -> str:
+        """Why a gap is not judged, with the counts: "only 10 real rows with churn = yes in the holdout (24 in
+        training); at least 30 of each are needed". ``shown``: the class as it may be written
+        (:meth:`UtilityResult.shown_class`), in place of its label. With ``target`` the class is named with its
+        column: the ledger walk's "only 4 real rows of 1 in the holdout" read as four rows out of one."""
+        named = shown is None or shown == self.label
         if self.test_rows <= self.train_rows:
             fewest, where = self.test_rows, f"in the holdout ({self.train_rows:,} in training)"
         else:
             fewest, where = self.train_rows, f"in training ({self.test_rows:,} in the holdout)"
+        if not named:  # a class few rows or people hold is counted, not named
+            held = f"of {target} {shown}" if target else f"of {shown}"
+        else:
+            held = f"with {target} = {value_words(self.label)}" if target else f"of {value_words(self.label)}"
         return (
-            f"only {fewest:,} real row{'s' if fewest != 1 else ''} of {what} {where}; at least "
+            f"only {fewest:,} real row{'s' if fewest != 1 else ''} {held} {where}; at least "
             f"{MIN_CLASS_ROWS} of each are needed to judge the gap"
         )
 
