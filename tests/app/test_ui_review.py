@@ -134,7 +134,8 @@ def test_the_bias_panel_defaults_to_the_outcome_ml_efficacy_would_predict() -> N
     # Not plan, the last class column: churned reads like the outcome, and a 0/1 flag is a binary outcome.
     assert "churned" in outcome.options and "plan" in outcome.options
     assert outcome.value == "churned"
-    assert at.selectbox(key="fair_positive").options == ["1", "0"]  # rarest first, as for any outcome
+    # Not churning is the favourable outcome of churned (an adverse event), not the rarest label
+    assert at.selectbox(key="fair_positive").options == ["0", "1"]
 
 
 def test_a_rare_class_share_is_not_rounded_to_zero() -> None:

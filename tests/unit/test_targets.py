@@ -375,3 +375,23 @@ def test_favourable_labels_come_first_in_their_order_and_nothing_is_lost(levels:
     assert out[: len(favourable)] == [v for v in levels if v in favourable]
     assert out[len(favourable) :] == [v for v in levels if v not in favourable]
     assert favourable_first([">50K", "<=50K"]) == [">50K", "<=50K"]  # no favourable word: the rarest stays first
+
+
+@pytest.mark.parametrize(
+    ("outcome", "levels", "first"),
+    [
+        ("fraud", [1, 0], 0),
+        ("readmitted_30d", ["yes", "no"], "no"),
+        ("Churn", [True, False], False),
+        ("is_default", ["Y", "N"], "N"),
+        ("readmitted", ["readmitted", "not readmitted"], "not readmitted"),
+        ("approved", ["no", "yes"], "yes"),  # no adverse word: "yes" is favourable as before
+        ("income", [">50K", "<=50K"], ">50K"),
+    ],
+)
+def test_an_adverse_outcome_offers_its_absence_as_favourable(outcome: str, levels: list, first: object) -> None:
+    """The session-31 walk: the bias panel offered fraud = 1 and readmitted = yes as the favourable outcome."""
+    from synth.evaluation.utility.targets import favourable_first
+
+    out = favourable_first(levels, outcome)
+    assert out[0] == first and sorted(map(str, out)) == sorted(map(str, levels))

@@ -313,13 +313,31 @@ FAVOURABLE_WORDS = frozenset(
 UNFAVOURABLE_WORDS = frozenset({"no", "not", "never", "non", "false"})
 
 
-def favourable_first(levels: Sequence[object]) -> list[object]:
+#: Words that make an outcome column name an adverse event: its favourable label is the event's absence ("no", 0).
+#: The session-31 walk's bias panel offered readmitted = yes and fraud = 1 as the favourable outcome.
+ADVERSE_OUTCOME_WORDS = frozenset(
+    {
+        "fraud", "fraudulent", "churn", "churned", "exited", "attrition", "default", "defaulted", "readmitted",
+        "readmission", "died", "death", "deceased", "mortality", "chargeback", "complaint", "arrested", "recidivism",
+        "delinquent", "delinquency", "bankrupt", "bankruptcy", "failure", "failed",
+    }
+)  # fmt: skip
+#: Labels that say an event did not happen (matched whole, lower case) besides :data:`UNFAVOURABLE_WORDS`.
+ABSENT_LABELS = frozenset({"0", "0.0", "false", "n", "none"})
+
+
+def favourable_first(levels: Sequence[object], outcome: str | None = None) -> list[object]:
     """``levels`` (an outcome's labels, rarest first) with the ones that read as favourable ("Strongly agree",
     "approved", "yes") moved to the front in their order; the rest keep theirs, so an outcome with no such label
-    offers its rarest one first (Adult's >50K)."""
+    offers its rarest one first (Adult's >50K). When the column ``outcome`` names an adverse event (fraud, churn,
+    readmitted: :data:`ADVERSE_OUTCOME_WORDS`), the favourable labels are those saying it did not happen ("no", 0,
+    False, "not readmitted")."""
+    adverse = outcome is not None and bool(_words(outcome) & ADVERSE_OUTCOME_WORDS)
 
     def reads_favourable(level: object) -> bool:
         words = _words(str(level))
+        if adverse:
+            return str(level).strip().lower() in ABSENT_LABELS or bool(words & UNFAVOURABLE_WORDS)
         return bool(words & FAVOURABLE_WORDS) and not words & UNFAVOURABLE_WORDS
 
     favourable = [level for level in levels if reads_favourable(level)]
