@@ -13,8 +13,13 @@ guarantee (:meth:`synth.synthesizers.base.Synthesizer._fit_all`) then, before an
 * for each kept template with placeholders, a same-width format of its digits with endings no real value of that
   template has (:func:`synth.generated_shapes.same_width_format`, the generated keys' scheme): the file keeps the
   width, the ending length and some unused endings, nothing a real value holds;
-* for "(other)", an identifier plan learned from the pooled values, avoiding every real value of the column
-  (:class:`synth.generated_keys._Plan`): it is drawn as an identifier column is ("Seuirjityi 2518").
+* for "(other)", identifier plans (:class:`synth.generated_keys._Plan`) avoiding every real value of the column,
+  one for each layout k people hold among the pooled values ("Überweisung an Jonas" is "Üaaaaaaaaaa aa Aaaaa"),
+  drawn at its share with what all of its values share ("Überweisung an Xbdqe"); with no layout so held, one in
+  the pooled values' shape, no letter or digit of theirs (:func:`_other_plans`).
+
+A template whose values write a literal "#" in some rows only ("Ticket #4711" beside "Ticket 12345") is one label a
+layout (:func:`synth.schema.text_templates.layout_labels`), each counted, kept and redrawn on its own.
 
 The model learns the template column as a category, so "Miete ####" follows ``channel = transfer`` as the real rows
 do. At sample time (:func:`fill_templates`, called on the conformed rows before people are held) each placeholder
