@@ -22,7 +22,7 @@ from synth.schema import Schema
 from synth.schema.text_templates import LAYOUT_MARK, layout_labels, templates_of
 from synth.synthesizers import persist
 from synth.synthesizers.rare_categories import RARE_LABEL
-from synth.synthesizers.text_templates import TextTemplates, pool_templates
+from synth.synthesizers.text_templates import MAX_OTHER_LAYOUTS, TextTemplates, pool_templates
 
 HASHED, PLAIN = r"Ticket #\d{4}", r"Ticket \d{5}"
 #: One person's words, on six values of theirs of one width: enough distinct values to read as a format.
@@ -201,6 +201,9 @@ def test_crafted_layout_labels_and_other_layouts_are_refused(tmp_path: Path) -> 
         TextTemplates(state.name, state.templates, state.fills, None, plans, rows[1:]),  # shares of other plans
         TextTemplates(state.name, state.templates, state.fills, plans[0], plans, rows),  # two ways to draw "(other)"
         TextTemplates(state.name, state.templates, state.fills, None, (*plans[:-1], "Spende"), rows),  # not a plan
+        TextTemplates(  # more layouts than a fit keeps
+            state.name, state.templates, state.fills, None, plans * MAX_OTHER_LAYOUTS, rows * MAX_OTHER_LAYOUTS
+        ),
     ]
     for attack in attacks:
         model.templates_ = (attack,)
@@ -210,3 +213,22 @@ def test_crafted_layout_labels_and_other_layouts_are_refused(tmp_path: Path) -> 
             model.templates_ = (state,)
         with pytest.raises(persist.ModelFileError):
             synth.load_model(tmp_path / "crafted.synth")
+
+
+def test_other_keeps_the_commonest_layouts_up_to_the_cap() -> None:
+    # 110 layouts of two words ("Abc Defgh": 11 first lengths x 10 second), each on 5 to 14 rows of as many people,
+    # every value of one row: each layout is held, no value is. The 100 commonest are kept, the rarer ten left out.
+    rng = np.random.default_rng(5)
+    values, people = [], []
+    for i, (a, b) in enumerate((a, b) for a in range(2, 13) for b in range(2, 12)):
+        for j in range(5 + i % 10):
+            letters = rng.choice(list("abcdefghijklmnopqrstuvwxyz"), a + b)
+            values.append("".join(letters[:a]).title() + " " + "".join(letters[a:]).title())
+            people.append(f"P{i}-{j}")
+    table = pd.DataFrame({"purpose": values})
+    schema = Schema.from_dict({"columns": [{"name": "purpose", "kind": "categorical", "templated": True}]})
+    _, (state,), _ = pool_templates(table, schema, 5, np.array(people, dtype=object))
+    shapes = table["purpose"].map(_shape).value_counts()
+    assert len(shapes) == 110 and len(state.other_layouts) == MAX_OTHER_LAYOUTS == 100
+    assert sorted(state.other_rows, reverse=True) == list(state.other_rows)
+    assert min(state.other_rows) >= shapes.sort_values(ascending=False).iloc[99]
