@@ -8,8 +8,9 @@ payment purposes ("Rechnung 48213", "Miete Mai"), which the schema reads as shor
 table's words (digit-free tokens) the sample holds, the share of synthetic rows written in at least one real word,
 the share of rows pooled as "(other)" (patterns held by fewer than k people), the patterns kept, how many sampled
 values carry redrawn digits and how many of those equal a real value (the promise: none), and the total variation
-distance between the real and the synthetic pattern shares. Before this, the column was an identifier: no real
-word survived.
+distance between the real and the synthetic pattern shares, and the share of sampled values written in a real
+value's layout (its shape: letters, digits and the rest, place by place), of all rows and of the rows in no real
+pattern (the "(other)" ones). Before this, the column was an identifier: no real word survived.
 
 Usage::
 
@@ -28,6 +29,7 @@ import pandas as pd
 import synth
 from benchmarks.common import ROOT, machine, write_results
 from benchmarks.ledger import ledger
+from synth.generated_formats import _shape
 from synth.schema.text_templates import templates_of
 
 MODELS = ["independent", "gaussian_copula", "cart", "pruned_cart"]
@@ -52,6 +54,8 @@ def measure(table: pd.DataFrame, name: str) -> dict[str, object]:
     sample = model.sample(len(table), seed=1)["purpose"].dropna().astype(str)
     patterns = templates_of(sample)
     with_digits = sample[patterns.str.contains("###", regex=False)]
+    layouts, real_layouts = sample.map(_shape), {_shape(v) for v in real}
+    made_up = ~patterns.isin(set(templates_of(table["purpose"].dropna().astype(str))))
     return {
         "model": name,
         "real_words_kept": len({w for v in sample for w in v.split()} & words),
@@ -62,6 +66,8 @@ def measure(table: pd.DataFrame, name: str) -> dict[str, object]:
         "values_with_digits": len(with_digits),
         "real_values_among_them": int(with_digits.isin(real).sum()),
         "pattern_tvd": _tvd(templates_of(table["purpose"]), patterns),
+        "layout_match": float(layouts.isin(real_layouts).mean()),
+        "other_layout_match": float(layouts[made_up].isin(real_layouts).mean()) if made_up.any() else None,
         "fit_s": fit_s,
     }
 
@@ -75,13 +81,14 @@ def main() -> None:
     print(f"ledger: {len(table):,} rows, purpose {table['purpose'].nunique():,} distinct values")
     print(
         f"{'model':<16}{'real words':>12}{'rows w/ word':>14}{'(other)':>9}{'patterns':>10}{'digits':>8}"
-        f"{'real':>6}{'TVD':>7}{'fit s':>7}"
+        f"{'real':>6}{'TVD':>7}{'layout':>8}{'(other)':>9}{'fit s':>7}"
     )
     for r in rows:
         print(
             f"{r['model']:<16}{r['real_words_kept']:>5} of {r['real_words']:<4}{r['rows_with_a_real_word']:>14.1%}"
             f"{r['pooled_share']:>9.1%}{r['patterns_kept']:>10}{r['values_with_digits']:>8}"
-            f"{r['real_values_among_them']:>6}{r['pattern_tvd']:>7.3f}{r['fit_s']:>7.1f}"
+            f"{r['real_values_among_them']:>6}{r['pattern_tvd']:>7.3f}{r['layout_match']:>8.1%}"
+            f"{r['other_layout_match'] or 0.0:>9.1%}{r['fit_s']:>7.1f}"
         )
     write_results(args.out, {"machine": machine(), "rows": rows})
 

@@ -339,7 +339,7 @@ def _regex(parts: list[tuple[bool, str]]) -> re.Pattern[str]:
     return re.compile("".join(pieces))
 
 
-def disjoint_template(present: pd.Series, others: pd.Series | None = None) -> str:
+def disjoint_template(present: pd.Series, others: pd.Series | None = None, literal: bool | None = None) -> str:
     """A template of the real values' format that no real value can match: one or more extra digits.
 
     The real format is learned from a sample (literal characters only from at least
@@ -349,10 +349,14 @@ def disjoint_template(present: pd.Series, others: pd.Series | None = None) -> st
     slots (see :func:`_one_more_digit`), so literal characters after it stay last: JSON text such as
     ``[1, 2, 918]`` (a list column read from Parquet or JSON) becomes ``[1, 2, 9180]``, still JSON, where
     appending gave ``[1, 2, 918]9``. ``others``: real values of other columns the generated ones must not equal
-    either (a manager_id's values are employee IDs); they are checked, never learned from.
+    either (a manager_id's values are employee IDs); they are checked, never learned from. ``literal``: whether
+    characters every value agrees on are kept, when the caller knows (False: values of few people, whose shared
+    words are theirs; True: values k people hold, whatever their count); by default from
+    :data:`MIN_TEMPLATE_VALUES` distinct values.
     """
     sample = _sample_text(present)
-    base = _template(sample) if len(set(sample)) >= MIN_TEMPLATE_VALUES else _shape_template(sample)
+    literal = len(set(sample)) >= MIN_TEMPLATE_VALUES if literal is None else literal
+    base = _template(sample) if literal else _shape_template(sample)
     real = (present if others is None else pd.concat([present, others])).astype(str).to_numpy(dtype=object)
     parts = _parse_template(base)
     lengths = np.fromiter(map(len, real), dtype=np.int64, count=len(real))

@@ -52,6 +52,12 @@ MAX_TEMPLATE_LENGTH = 40.0
 MIN_WORDED_SHARE = 0.5
 #: The longest template a model file may hold.
 MAX_TEMPLATE_CHARS = 200
+#: Between a template and the letter naming one of its layouts, in the label a fit learns for a template whose
+#: values mix layouts (:func:`layout_labels`: "Ticket #####\u241fa" for "Ticket #4711", "...\u241fb" for
+#: "Ticket 12345"); never written to a table (:func:`base_template`).
+LAYOUT_MARK = "\u241f"
+#: The layouts one template may be split into (a letter each).
+MAX_LAYOUTS = 26
 
 _DIGIT_RUN = re.compile(f"[0-9]{{{MIN_FILLED_DIGITS},}}")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -105,13 +111,12 @@ def detect_templates(present: pd.Series, sample: pd.Series) -> str | None:
     if float(worded.mean()) < MIN_WORDED_SHARE or placeholder_share(text) == 0.0:
         return None
     values = present.astype(str)
-    templates = templates_of(values)
-    held = _kept_templates(values, templates)
+    held = _kept_templates(values, templates_of(values))
     kept_templates = float(held.sum() / max(len(values), 1))
     gain = kept_templates - _held_share(values)
     if kept_templates < TEMPLATE_SHARE or gain < TEMPLATE_GAIN:
         return None
-    example = next((t for t in held.index if PLACEHOLDER * MIN_FILLED_DIGITS in t), held.index[0])
+    example = base_template(next((t for t in held.index if PLACEHOLDER * MIN_FILLED_DIGITS in t), held.index[0]))
     return (
         f"short texts whose numbers vary: {kept_templates:.0%} of values are in {len(held):,} word patterns held by "
         f"{TEMPLATE_MIN_ROWS} rows or more (e.g. {example!r}, # a digit), {values.nunique():,} distinct values; "
@@ -125,11 +130,49 @@ def _held_share(values: pd.Series) -> float:
     return float(counts[counts >= TEMPLATE_MIN_ROWS].sum() / max(len(values), 1))
 
 
+def layout_labels(values: pd.Series, templates: pd.Series) -> pd.Series:
+    """``templates`` (of ``values``, as text) with each template whose values mix layouts split into one label a
+    layout: a layout is the set of its placeholder places where a value writes a literal ``#``.
+
+    "Ticket #4711" and "Ticket 12345" are both "Ticket #####", and no digit format fits both (a ``#`` where the other
+    has a digit), so the whole pattern was pooled as "(other)" though each layout alone is held by many people.
+    Split, they are "Ticket #####\u241fa" and "Ticket #####\u241fb" (:data:`LAYOUT_MARK`, a letter in the order of
+    the layouts' first rows), each counted, kept or pooled and redrawn on its own; :func:`base_template` is the
+    template again. A template of one layout, or of more than :data:`MAX_LAYOUTS`, keeps its label."""
+    out = pd.Series(templates, dtype=object, copy=True)
+    present = out.notna().to_numpy()
+    text = values.astype(str)
+    hashed = present & out.astype(str).str.contains(PLACEHOLDER * MIN_FILLED_DIGITS, regex=False).to_numpy()
+    if not hashed.any():
+        return out
+    for template, rows in out[hashed].groupby(out[hashed], sort=False).indices.items():
+        positions = digit_positions(str(template))
+        inside = text[hashed].iloc[np.asarray(rows)]
+        if not len(positions) or not inside.str.len().eq(len(str(template))).all():
+            continue
+        codes = np.array(inside.tolist(), dtype=f"<U{len(str(template))}").view(np.uint32)
+        masks = codes.reshape(len(inside), -1)[:, positions] == ord(PLACEHOLDER)
+        layouts, first, which = np.unique(masks, axis=0, return_index=True, return_inverse=True)
+        if not 1 < len(layouts) <= MAX_LAYOUTS:
+            continue
+        letters = np.empty(len(layouts), dtype=object)
+        letters[np.argsort(first, kind="stable")] = [chr(ord("a") + i) for i in range(len(layouts))]
+        out.loc[inside.index] = [f"{template}{LAYOUT_MARK}{letter}" for letter in letters[np.ravel(which)]]
+    return out
+
+
+def base_template(label: str) -> str:
+    """The template of a label :func:`layout_labels` gives (the label itself where it names no layout)."""
+    return label.split(LAYOUT_MARK, 1)[0]
+
+
 def _kept_templates(values: pd.Series, templates: pd.Series) -> pd.Series:
-    """The rows of each template a default fit keeps: held by :data:`TEMPLATE_MIN_ROWS` rows or more and, where it
-    has placeholders, with digits that can be redrawn (:func:`redrawable`, the fit's own test). Counted on held
-    templates alone, the messy walk table's ``city 123`` promised 94% of its rows in patterns and the fit pooled
-    65% into "(other)": all 900 three-digit numbers were taken, so no ending was free for ``city ###``."""
+    """The rows of each template (each layout of one that mixes them, :func:`layout_labels`) a default fit keeps:
+    held by :data:`TEMPLATE_MIN_ROWS` rows or more and, where it has placeholders, with digits that can be redrawn
+    (:func:`redrawable`, the fit's own test). Counted on held templates alone, the messy walk table's ``city 123``
+    promised 94% of its rows in patterns and the fit pooled 65% into "(other)": all 900 three-digit numbers were
+    taken, so no ending was free for ``city ###``."""
+    templates = layout_labels(values, templates)
     counts = templates.value_counts()
     held = counts[counts >= TEMPLATE_MIN_ROWS]
     placeheld = [t for t in held.index if len(digit_positions(str(t)))]
@@ -138,7 +181,7 @@ def _kept_templates(values: pd.Series, templates: pd.Series) -> pd.Series:
     inside = templates.isin(placeheld).to_numpy()
     candidates = values[inside]
     rows = candidates.groupby(templates[inside], sort=False).indices
-    stuck = [t for t in placeheld if not redrawable(candidates.iloc[np.asarray(rows[t])], str(t))]
+    stuck = [t for t in placeheld if not redrawable(candidates.iloc[np.asarray(rows[t])], base_template(str(t)))]
     return held.drop(stuck)
 
 
