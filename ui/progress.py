@@ -13,6 +13,18 @@ from synth.progress import ProgressCallback
 T = TypeVar("T")
 
 
+#: Rises of the bar an estimate of the time left needs: with a few coarse steps (the rare-events checks' three) one
+#: step's pace says nothing of the next, and the session-31 walk read "about 1 s left" with 9 s to go.
+MIN_STEPS_FOR_ESTIMATE = 5
+
+
+def timing_words(fraction: float, elapsed: float, steps: int) -> str:
+    """The bar's timing: the elapsed seconds, and the time left once the bar has risen ``steps`` >=
+    :data:`MIN_STEPS_FOR_ESTIMATE` times (a text cannot change while a step runs, so a coarse estimate goes stale)."""
+    left = remaining_seconds(fraction, elapsed) if steps >= MIN_STEPS_FOR_ESTIMATE else None
+    return f"{elapsed:.1f} s" + (f", about {left:.0f} s left" if left is not None and left >= 1 else "")
+
+
 def remaining_seconds(fraction: float, elapsed: float) -> float | None:
     """Linear estimate of the time left from the share done so far; None until there is enough to go on."""
     if fraction < 0.05 or elapsed < 0.3:
@@ -31,6 +43,8 @@ class StreamlitProgress:
         self.label = label
         self.started = time.perf_counter()
         self.bar = st.progress(0.0, text=label)
+        self.fraction = 0.0
+        self.steps = 0  # times the bar rose
 
     @property
     def elapsed(self) -> float:
@@ -38,9 +52,9 @@ class StreamlitProgress:
 
     def __call__(self, fraction: float, message: str, /) -> None:
         fraction = min(max(float(fraction), 0.0), 1.0)
-        elapsed = self.elapsed
-        left = remaining_seconds(fraction, elapsed)
-        timing = f"{elapsed:.1f} s" + (f", about {left:.0f} s left" if left is not None and left >= 1 else "")
+        if fraction > self.fraction:
+            self.fraction, self.steps = fraction, self.steps + 1
+        timing = timing_words(fraction, self.elapsed, self.steps)
         self.bar.progress(fraction, text=f"{self.label}: {message} ({timing})")
 
     def done(self, message: str) -> None:

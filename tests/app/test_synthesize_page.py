@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from tests.app.helpers import fit, goto, start, upload
-from ui.progress import remaining_seconds
+from ui.progress import MIN_STEPS_FOR_ESTIMATE, remaining_seconds, timing_words
 
 
 def test_fit_two_synthesizers_and_sample_from_either() -> None:
@@ -60,6 +60,13 @@ def test_refitting_a_synthesizer_replaces_only_its_own_model() -> None:
 )
 def test_remaining_time_estimate(fraction: float, elapsed: float, expected: float | None) -> None:
     assert remaining_seconds(fraction, elapsed) == expected
+
+
+def test_the_time_left_waits_for_enough_steps() -> None:
+    """Three coarse steps give no estimate (one step's pace says nothing of the next); a finer bar does."""
+    assert timing_words(1 / 3, 3.0, steps=1) == "3.0 s"
+    assert timing_words(2 / 3, 6.0, steps=MIN_STEPS_FOR_ESTIMATE - 1) == "6.0 s"
+    assert timing_words(0.5, 4.0, steps=MIN_STEPS_FOR_ESTIMATE) == "4.0 s, about 4 s left"
 
 
 def test_download_a_fitted_model_and_load_it_back() -> None:
