@@ -201,6 +201,13 @@ def test_the_segment_example_holds_enough_rows_to_compare() -> None:
         held = int(segment_mask(df, parse_conditions(example, list(df.columns)), schema).sum())
         # twice the floor: a synthetic table of the same size holds about as many, give or take its noise
         assert held >= 2 * MIN_SEGMENT_ROWS, (n, example, held)
+        # and a holdout a quarter its size holds enough for a reference
+        holdout = df.sample(frac=0.25, random_state=1)
+        example = example_segment(df, schema, holdout)
+        assert example, n
+        conditions = parse_conditions(example, list(df.columns))
+        assert segment_mask(df, conditions, schema).sum() >= 2 * MIN_SEGMENT_ROWS, (n, example)
+        assert segment_mask(holdout, conditions, schema).sum() >= MIN_SEGMENT_ROWS, (n, example)
     # a large table still gets a category and a number
     assert example.startswith("store = 'Region ") and " < " in example, example
 
