@@ -146,3 +146,23 @@ def test_a_pair_of_whole_number_columns_is_binned_on_whole_numbers(low: int, spa
     for i, label in enumerate(view.x_labels):
         held = int(sum(covers(label, int(v)) for v in real["days"]))
         assert round(counts[i]) == held, (label, counts[i], held)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    scale=st.sampled_from([1e4, 1e5, 1e6, 1e9]),
+    seed=st.integers(0, 10_000),
+)
+@example(scale=1e5, seed=31)
+def test_a_large_numbers_axis_writes_its_digits_not_an_exponent(scale: float, seed: int) -> None:
+    """The session-31 customers walk: the pair explorer's income axis read "1.475e+05", "< 2e+04"."""
+    rng = np.random.default_rng(seed)
+    real = pd.DataFrame({"income": rng.lognormal(0.0, 0.5, 600) * scale, "age": rng.uniform(18, 85, 600)})
+    syn = pd.DataFrame({"income": rng.lognormal(0.0, 0.5, 600) * scale, "age": rng.uniform(18, 85, 600)})
+    view = pair_view(real, syn, "age", "income", schema=synth.infer_schema(real))
+    labels = [*view.y_labels, *column_distributions(real, syn)[0].labels]
+    assert not [label for label in labels if "e+" in label or "e-" in label], labels
+    # still four significant digits: a label's digits, past its fourth, are zeros
+    for label in view.y_labels:
+        digits = re.sub(r"\D", "", label.split(".")[0]).lstrip("0")
+        assert len(digits) <= 4 or set(digits[4:]) == {"0"}, label
