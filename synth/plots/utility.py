@@ -34,7 +34,7 @@ def utility_bars(result: UtilityResult, model: str = "HistGradientBoosting") -> 
         if g
     ]
     fig = (
-        make_subplots(rows=1, cols=len(groups), column_widths=[len(g) for g in groups], horizontal_spacing=0.12)
+        make_subplots(rows=1, cols=len(groups), column_widths=[len(g) for g in groups], horizontal_spacing=0.2)
         if len(groups) > 1
         else go.Figure()
     )
@@ -77,7 +77,7 @@ def utility_bars(result: UtilityResult, model: str = "HistGradientBoosting") -> 
         )
     fig = layout(fig, f"{model} on the real holdout", "", "score")
     if len(groups) > 1:
-        fig.update_yaxes(title_text="error (lower is better)", row=1, col=2)
+        fig.update_yaxes(title_text="lower is better", row=1, col=2)
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0.0})
     fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=380)
     return fig
