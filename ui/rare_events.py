@@ -169,7 +169,7 @@ def augmentation_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
         pd.DataFrame(
             {
                 "added from": a.source,
-                "rows added": a.k,
+                "rows added": f"{a.k:,}",  # "12,862" as the chart's axis writes it (an int column printed 12862)
                 "class share": f"{a.positive_share:.1%}",
                 "PR-AUC": with_interval(a.pr_auc, a.pr_auc_interval),
                 f"recall @ {result.precision:.0%} precision": with_interval(a.recall_at_precision, a.recall_interval),

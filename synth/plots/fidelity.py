@@ -90,11 +90,17 @@ def distribution_figure(
             hovertemplate="%{customdata}<br>holdout %{y:.2%}<extra></extra>",
         )
     _cut_at_named_bars(fig, dist, band)
-    missing = ""
+    notes = []
     if dist.numeric and (dist.missing_real or dist.missing_synthetic):
-        missing = f" · missing: real {dist.missing_real:.1%}, synthetic {dist.missing_synthetic:.1%}"
-    beyond = " · end bars hold every value beyond" if dist.folded_bins else ""  # the flag: a category may read "≥ 50K"
-    fig = layout(fig, title, unit_title(name, dist.number_format) + missing + beyond, "share of rows")
+        notes.append(f"missing: real {dist.missing_real:.1%}, synthetic {dist.missing_synthetic:.1%}")
+    if dist.folded_bins:  # the flag: a category may read "≥ 50K"
+        notes.append("end bars hold every value beyond")
+    # Both notes go on a line of their own: on one line a half-width chart cut the customers walk's income title
+    # to "income · missing: real 60.1%, synthetic 62.7% · end bars hold every value b".
+    x_title = unit_title(name, dist.number_format)
+    if notes:
+        x_title += ("<br>" if len(notes) > 1 else " · ") + " · ".join(notes)
+    fig = layout(fig, title, x_title, "share of rows")
     if dist.number_format is not None:  # as the pair explorer: the column's currency or % around Plotly's own ticks
         fig.update_xaxes(tickprefix=dist.number_format.prefix, ticksuffix=dist.number_format.suffix)
     return fig

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from synth.evaluation.utility.glm import GlmComparison
 from synth.evaluation.utility.tstr import UtilityResult
@@ -13,44 +14,70 @@ from synth.plots.common import HOLDOUT_COLOR, REAL_COLOR, SYNTH_COLOR, layout
 METRIC_LABELS = {"accuracy": "accuracy", "f1": "F1", "roc_auc": "ROC AUC", "r2": "R²", "mae": "MAE"}
 
 
+ERROR_METRICS = frozenset({"mae"})  # in the target's own units, unbounded: drawn on an axis of their own
+
+
 def utility_bars(result: UtilityResult, model: str = "HistGradientBoosting") -> go.Figure:
     """Trained on real (TRTR) vs trained on synthetic (TSTR), both tested on the real holdout, per metric.
 
     Whiskers: paired bootstrap 95% intervals over holdout rows. Grey marks: a trivial model (majority class or
-    mean), the floor.
+    mean), the floor. A regression's error (MAE, in the target's units) gets a panel and an axis of its own: on the
+    bike-sharing walk one axis ran to the trivial model's MAE of 143 and R² 0.999 drew as a bar too flat to see.
     """
     scores = [s for s in result.scores if s.model == model]
-    x = [METRIC_LABELS.get(s.metric, s.metric) for s in scores]
-    fig = go.Figure()
-    for label, attr, color in (
-        ("trained on real (TRTR)", "trtr", REAL_COLOR),
-        ("trained on synthetic (TSTR)", "tstr", SYNTH_COLOR),
-    ):
-        values = [getattr(s, attr) for s in scores]
-        intervals = [getattr(s, f"{attr}_interval") for s in scores]
-        fig.add_bar(
-            x=x,
-            y=values,
-            name=label,
-            marker_color=color,
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": [(iv.high - v) if iv else 0.0 for v, iv in zip(values, intervals, strict=True)],
-                "arrayminus": [(v - iv.low) if iv else 0.0 for v, iv in zip(values, intervals, strict=True)],
-                "thickness": 1.2,
-            },
-            text=[f"{v:.3f}" for v in values],
-            textposition="outside",
+    groups = [
+        g
+        for g in (
+            [s for s in scores if s.metric not in ERROR_METRICS],
+            [s for s in scores if s.metric in ERROR_METRICS],
         )
-    fig.add_scatter(
-        x=x,
-        y=[s.baseline for s in scores],
-        mode="markers",
-        name="trivial model",
-        marker={"color": HOLDOUT_COLOR, "symbol": "line-ew-open", "size": 22, "line": {"width": 2}},
+        if g
+    ]
+    fig = (
+        make_subplots(rows=1, cols=len(groups), column_widths=[len(g) for g in groups], horizontal_spacing=0.2)
+        if len(groups) > 1
+        else go.Figure()
     )
+    for col, group in enumerate(groups, start=1):
+        x = [METRIC_LABELS.get(s.metric, s.metric) for s in group]
+        where = {"row": 1, "col": col} if len(groups) > 1 else {}
+        for label, attr, color in (
+            ("trained on real (TRTR)", "trtr", REAL_COLOR),
+            ("trained on synthetic (TSTR)", "tstr", SYNTH_COLOR),
+        ):
+            values = [getattr(s, attr) for s in group]
+            intervals = [getattr(s, f"{attr}_interval") for s in group]
+            fig.add_bar(
+                x=x,
+                y=values,
+                name=label,
+                legendgroup=label,
+                showlegend=col == 1,
+                marker_color=color,
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [(iv.high - v) if iv else 0.0 for v, iv in zip(values, intervals, strict=True)],
+                    "arrayminus": [(v - iv.low) if iv else 0.0 for v, iv in zip(values, intervals, strict=True)],
+                    "thickness": 1.2,
+                },
+                text=[f"{v:.3f}" for v in values],
+                textposition="outside",
+                **where,
+            )
+        fig.add_scatter(
+            x=x,
+            y=[s.baseline for s in group],
+            mode="markers",
+            name="trivial model",
+            legendgroup="trivial model",
+            showlegend=col == 1,
+            marker={"color": HOLDOUT_COLOR, "symbol": "line-ew-open", "size": 22, "line": {"width": 2}},
+            **where,
+        )
     fig = layout(fig, f"{model} on the real holdout", "", "score")
+    if len(groups) > 1:
+        fig.update_yaxes(title_text="lower is better", row=1, col=2)
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0.0})
     fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=380)
     return fig

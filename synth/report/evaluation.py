@@ -32,6 +32,7 @@ from synth.evaluation.fidelity.headline import CLEAR_AUC, FidelityHeadline, fide
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.privacy.attacks import AttackReport
 from synth.evaluation.privacy.distances import PrivacyResult
+from synth.evaluation.privacy.membership import FPRS
 from synth.evaluation.privacy.rare_values import RareValueResult
 from synth.evaluation.privacy.verdict import NOISE_LEAD, NOISE_NOTE, Verdict
 from synth.evaluation.privacy.wp216 import DEFAULT_N_ATTACKS
@@ -294,9 +295,17 @@ class TableEvaluation:
 
     @property
     def membership_tpr_low_fpr(self) -> float | None:
-        """The membership attack's TPR at a low FPR, when the privacy package reports it."""
+        """The strongest membership attack's TPR at the lowest FPR it was estimated at (1%), the figure the Privacy
+        verdict quotes beside its AUC; None when no attack ran or none had the non-members to set that threshold.
+
+        It looked for a field no membership result has, so every race and report printed "—" here.
+        """
         mia = None if self.privacy is None else self.privacy.membership
-        return _first_number(mia, _TPR_NAMES) if mia is not None else _first_number(self.privacy, _TPR_NAMES)
+        if mia is None:
+            return _first_number(self.privacy, _TPR_NAMES)
+        head = mia.headline
+        lowest = None if head is None else head.tpr(FPRS[0])
+        return None if lowest is None else float(lowest.tpr)
 
     @property
     def rare_values_copied(self) -> float | None:

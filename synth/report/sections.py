@@ -233,7 +233,14 @@ def _privacy_section(ev: TableEvaluation, fig: _Figures) -> str:
         tpr = ev.membership_tpr_low_fpr
         parts.append(
             f"<p><b>Membership inference:</b> AUC {_num(a.value)} (95% CI {_num(a.low)}–{_num(a.high)}; 0.5 = no "
-            f"signal)" + (f"; TPR at low FPR {_num(tpr, pct=True)}" if tpr is not None else "") + ".</p>"
+            f"signal)"
+            + (
+                f"; the strongest attack ({_e(p.membership.headline.label)}) catches {_num(tpr, pct=True)} of "
+                "members at a 1% false-positive rate"
+                if tpr is not None and p.membership.headline is not None
+                else ""
+            )
+            + ".</p>"
         )
         people = p.membership.people
         if people is not None and people.headline is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -123,6 +124,8 @@ def test_an_external_table_is_checked_and_scored(part: pd.DataFrame) -> None:
     assert 0.4 <= float(next(m.value for m in at.metric if m.label == "Detection AUC (discriminator)")) <= 1.0
     quality = float(next(m.value for m in at.metric if m.label == "Quality"))
     assert 0.8 < quality <= 1.0
+    # at most four metrics a row: seven in one cut the labels and the TSTR pair (the California walk's "0.946…")
+    assert max(_metrics_per_row(at)) <= 4, _metrics_per_row(at)
     board = next(d.value for d in at.dataframe if "detection AUC" in d.value.columns)
     assert list(board["run"].str.replace(" ★", "")) == ["synthpop.csv"]
     # fnlwgt is missing, so it is not offered to Compare as a complete run
@@ -317,3 +320,25 @@ def test_start_race_is_disabled_while_a_race_runs(part: pd.DataFrame) -> None:
         if job is not None:
             job.cancel()
             job.wait(600)
+
+
+def _metrics_per_row(at: AppTest) -> list[int]:
+    """How many columns each row of columns holding a metric has."""
+    counts: list[int] = []
+
+    def walk(node: Any) -> None:
+        children = list(getattr(node, "children", {}).values())
+        columns = [c for c in children if getattr(c, "type", None) == "column"]
+        if columns and any(_has_metric(c) for c in columns):
+            counts.append(len(columns))
+        for child in children:
+            walk(child)
+
+    walk(at._tree)
+    return counts
+
+
+def _has_metric(node: Any) -> bool:
+    return getattr(node, "type", None) == "metric" or any(
+        _has_metric(c) for c in getattr(node, "children", {}).values()
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.app.helpers import fit, goto, start
@@ -23,6 +25,9 @@ def test_augmentation_and_bias_panels_answer_on_the_demo() -> None:
     assert verdicts and "oversampling" in verdicts[0]
     table = next(d for d in at.dataframe if "added from" in d.value.columns)
     assert list(table.value["added from"]) == ["real only", "synthetic", "duplicates", "SMOTE"]
+    # the California walk's table printed "12862" beside the chart's "+12,862"
+    added = list(table.value["rows added"])
+    assert added[0] == "0" and all(re.fullmatch(r"\d{1,3}(,\d{3})+", a) for a in added[1:]), added
 
     at.selectbox(key="fair_sensitive").set_value("sex").run()
     at.selectbox(key="fair_outcome").set_value("income").run()

@@ -509,3 +509,25 @@ def test_lost_categories_read_for_any_column_name(lost: int) -> None:
     message = next(f for f in diagnose_column(real, syn, ColumnKind.CATEGORICAL) if f.check == "lost").message
     words = "1 real category of category never appears" if lost == 1 else "3 real categories of category never appear"
     assert message.startswith(words + " in synthetic"), message
+
+
+def test_lost_categories_held_by_few_real_rows_are_counted_not_named() -> None:
+    """The session-31 customers walk: Compare's "Why do the worst columns differ?" read "10 real categories of store
+    never appear in synthetic ('Tokelau Stand', 'Tuvalu Shop', 'Palau Corner'; ...)", stores held by 2 and 3 rows."""
+    rng = np.random.default_rng(31)
+    rare = {"Tokelau Stand": 3, "Tuvalu Shop": 2, "Palau Corner": 1}
+    common = list(rng.choice(["Region A", "Region B", "Region C"], 1_000))
+    real = pd.Series(common + ["Region D"] * 12 + [c for c, n in rare.items() for _ in range(n)], name="store")
+    syn = pd.Series(rng.choice(["Region A", "Region B", "Region C", "(other)"], 1_000), name="store")
+    message = next(f for f in diagnose_column(real, syn, ColumnKind.CATEGORICAL) if f.check == "lost").message
+    assert not any(c in message for c in rare), message
+    # a category 12 rows hold is still named, and the count stays whole
+    assert message.startswith(
+        "4 real categories of store never appear in synthetic ('Region D', 3 held by fewer "
+        "than 10 real rows each, not named;"
+    ), message
+    only_rare = real[~real.isin(["Region D"])]
+    message = next(f for f in diagnose_column(only_rare, syn, ColumnKind.CATEGORICAL) if f.check == "lost").message
+    assert message.startswith("3 real categories of store never appear in synthetic (each held by fewer than 10 "), (
+        message
+    )

@@ -146,3 +146,43 @@ def test_a_pair_of_whole_number_columns_is_binned_on_whole_numbers(low: int, spa
     for i, label in enumerate(view.x_labels):
         held = int(sum(covers(label, int(v)) for v in real["days"]))
         assert round(counts[i]) == held, (label, counts[i], held)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    scale=st.sampled_from([1e4, 1e5, 1e6, 1e9]),
+    seed=st.integers(0, 10_000),
+)
+@example(scale=1e5, seed=31)
+def test_a_large_numbers_axis_writes_its_digits_not_an_exponent(scale: float, seed: int) -> None:
+    """The session-31 customers walk: the pair explorer's income axis read "1.475e+05", "< 2e+04"."""
+    rng = np.random.default_rng(seed)
+    real = pd.DataFrame({"income": rng.lognormal(0.0, 0.5, 600) * scale, "age": rng.uniform(18, 85, 600)})
+    syn = pd.DataFrame({"income": rng.lognormal(0.0, 0.5, 600) * scale, "age": rng.uniform(18, 85, 600)})
+    view = pair_view(real, syn, "age", "income", schema=synth.infer_schema(real))
+    labels = [*view.y_labels, *column_distributions(real, syn)[0].labels]
+    assert not [label for label in labels if "e+" in label or "e-" in label], labels
+    # still four significant digits: a label's digits, past its fourth, are zeros
+    for label in view.y_labels:
+        digits = re.sub(r"\D", "", label.split(".")[0]).lstrip("0")
+        assert len(digits) <= 4 or set(digits[4:]) == {"0"}, label
+
+
+def test_a_distribution_titles_notes_go_on_their_own_line() -> None:
+    """The customers walk: "income · missing: real 60.1%, synthetic 62.7% · end bars hold every value beyond" ran
+    past a half-width chart and was cut at "value b". With both notes, they take a line of their own."""
+    from synth.plots.fidelity import distribution_figure
+
+    rng = np.random.default_rng(31)
+    income = rng.lognormal(10.8, 0.5, 2_000)
+    income[:4] = [1e7, 2e7, 3e7, 4e7]  # a few extreme values: the end bars fold them in
+    income[rng.random(2_000) < 0.6] = np.nan
+    real = pd.DataFrame({"income": income[:1_000]})
+    syn = pd.DataFrame({"income": income[1_000:]})
+    (dist,) = column_distributions(real, syn)
+    assert dist.folded_bins and dist.missing_real > 0.5  # the premise: both notes
+    title = distribution_figure(dist).layout.xaxis.title.text
+    first, second = title.split("<br>")
+    assert first == "income" and second.startswith("missing: real ") and second.endswith("every value beyond")
+    one = distribution_figure(column_distributions(real.fillna(1.0), syn.fillna(1.0))[0]).layout.xaxis.title.text
+    assert "<br>" not in one and one.startswith("income · "), one

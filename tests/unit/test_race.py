@@ -247,3 +247,19 @@ def test_a_race_run_reads_the_singling_out_risk_the_privacy_page_reads(
         ours, theirs = raced.get(name), page.get(name)
         assert ours is not None and theirs is not None
         assert ours.risk == theirs.risk and ours.n_attacks == theirs.n_attacks
+
+
+def test_the_membership_tpr_column_reads_the_strongest_attack(small_race: synth.report.RaceResult) -> None:
+    """The session-31 walks: "membership TPR@low FPR" printed "—" for every run of every race and report (it looked
+    for a field no membership result has), while the Privacy verdict quoted the strongest attack's TPR at 1% FPR."""
+    from synth.evaluation.privacy.membership import FPRS
+
+    for run in small_race.runs[:2]:
+        ev = run.evaluation
+        assert ev is not None and ev.privacy is not None and ev.privacy.membership is not None
+        head = ev.privacy.membership.headline
+        assert head is not None
+        lowest = head.tpr(FPRS[0])
+        assert lowest is not None, "the fixture scores enough non-members for a 1% FPR threshold"
+        assert ev.membership_tpr_low_fpr == lowest.tpr
+        assert run.row()["membership_tpr_low_fpr"] == lowest.tpr

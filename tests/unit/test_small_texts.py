@@ -150,9 +150,9 @@ def test_the_segment_example_uses_the_tables_own_columns() -> None:
 
     df = pd.DataFrame(
         {
-            "department": ["IT", "HR", "IT", "Legal Affairs"] * 50,
-            "job title": ["Senior R&D Lead"] * 200,
-            "salary": [40_000.5, 61_234.0, 80_000.0, 55_000.0] * 50,
+            "department": ["IT", "HR", "IT", "Legal Affairs"] * 100,
+            "job title": ["Senior R&D Lead"] * 400,
+            "salary": [40_000.5, 61_234.0, 80_000.0, 55_000.0] * 100,
         }
     )
     schema = synth.infer_schema(df)
@@ -160,11 +160,11 @@ def test_the_segment_example_uses_the_tables_own_columns() -> None:
     assert example == "department = IT and salary < 60000", example  # the IT rows' median
     conditions = parse_conditions(example, list(df.columns))
     assert {c.column for c in conditions} == {"department", "salary"}
-    assert segment_mask(df, conditions, schema).sum() == 50  # the IT rows at 40,000.5
-    spaced = df.assign(department=["Legal Affairs", "Legal Affairs", "IT", "HR"] * 50)
+    assert segment_mask(df, conditions, schema).sum() == 100  # the IT rows at 40,000.5
+    spaced = df.assign(department=["Legal Affairs", "Legal Affairs", "IT", "HR"] * 100)
     quoted = example_segment(spaced, schema)
     assert quoted.startswith("department = 'Legal Affairs' and "), quoted
-    assert segment_mask(spaced, parse_conditions(quoted, list(df.columns)), schema).sum() == 50
+    assert segment_mask(spaced, parse_conditions(quoted, list(df.columns)), schema).sum() == 100
     assert example_segment(df[["job title"]], synth.infer_schema(df[["job title"]])) == ""
 
 
@@ -187,6 +187,38 @@ def test_the_segment_example_keeps_part_of_its_category() -> None:
     assert example.startswith("category = shoes and price < "), example
     kept = segment_mask(df, parse_conditions(example, list(df.columns)), schema).sum()
     assert 0.2 * (category == "shoes").sum() <= kept <= 0.8 * (category == "shoes").sum(), (example, kept)
+
+
+def test_the_segment_example_holds_enough_rows_to_compare() -> None:
+    """The session-31 customers walk: 2,400 training rows over 30 stores made the placeholder "store = 'Region X' and
+    age < 47", 48 real rows, and typing it gave "Too few rows to compare (at least 50 of each are needed)"."""
+    import numpy as np
+    import pandas as pd
+
+    import synth
+    from synth.evaluation.fidelity.segments import MIN_SEGMENT_ROWS, example_segment, parse_conditions, segment_mask
+
+    rng = np.random.default_rng(31)
+    stores = [f"Region {i:02d}" for i in range(30)]
+    for n in (2_400, 600, 12_000):
+        df = pd.DataFrame(
+            {"store": rng.choice(stores, n), "age": rng.integers(18, 85, n), "spend": rng.gamma(2.0, 60.0, n).round(2)}
+        )
+        schema = synth.infer_schema(df)
+        example = example_segment(df, schema)
+        assert example, n
+        held = int(segment_mask(df, parse_conditions(example, list(df.columns)), schema).sum())
+        # twice the floor: a synthetic table of the same size holds about as many, give or take its noise
+        assert held >= 2 * MIN_SEGMENT_ROWS, (n, example, held)
+        # and a holdout a quarter its size holds enough for a reference
+        holdout = df.sample(frac=0.25, random_state=1)
+        example = example_segment(df, schema, holdout)
+        assert example, n
+        conditions = parse_conditions(example, list(df.columns))
+        assert segment_mask(df, conditions, schema).sum() >= 2 * MIN_SEGMENT_ROWS, (n, example)
+        assert segment_mask(holdout, conditions, schema).sum() >= MIN_SEGMENT_ROWS, (n, example)
+    # a large table still gets a category and a number
+    assert example.startswith("store = 'Region ") and " < " in example, example
 
 
 def test_the_membership_caption_counts_the_attacks_the_verdict_counts() -> None:

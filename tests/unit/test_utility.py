@@ -250,3 +250,48 @@ def test_weighted_auc_matches_sklearn_and_repeated_rows() -> None:
     assert weighted == pytest.approx(roc_auc_score(y[repeated], score[repeated]))
     assert _scoring.accuracy(y, y)[0] == 1.0
     assert _scoring.f1(y, ~y, True)[0] == 0.0
+
+
+def test_a_regressions_error_is_drawn_on_an_axis_of_its_own() -> None:
+    """The bike-sharing walk: R² (0.999) and MAE (the trivial model's 143) shared one axis, so the R² bars were too
+    flat to see. The error gets an axis of its own; a classifier's scores keep one."""
+    from synth.plots.utility import utility_bars
+
+    rng = np.random.default_rng(31)
+    x = rng.normal(size=1_200)
+    table = pd.DataFrame({"x": x, "z": rng.normal(size=1_200), "cnt": (150 + 140 * x).round()})
+    train, holdout = table.iloc[:900].reset_index(drop=True), table.iloc[900:].reset_index(drop=True)
+    res = evaluate_utility(train, train.copy(), holdout, target="cnt", n_bootstrap=20)
+    fig = utility_bars(res)
+    axis_of = {(t.name, x): t.yaxis or "y" for t in fig.data for x in t.x}
+    assert {x for _, x in axis_of} == {"R²", "MAE"}
+    r2_axes = {a for (_, x), a in axis_of.items() if x == "R²"}
+    mae_axes = {a for (_, x), a in axis_of.items() if x == "MAE"}
+    assert len(r2_axes) == 1 and len(mae_axes) == 1 and r2_axes != mae_axes, axis_of
+    # one legend entry per series, not one per panel
+    assert sorted(t.name for t in fig.data if t.showlegend is not False) == sorted(
+        {"trained on real (TRTR)", "trained on synthetic (TSTR)", "trivial model"}
+    )
+    table["label"] = np.where(x > 0, "high", "low")
+    table = table.drop(columns="cnt")
+    train, holdout = table.iloc[:900].reset_index(drop=True), table.iloc[900:].reset_index(drop=True)
+    classified = utility_bars(evaluate_utility(train, train.copy(), holdout, target="label", n_bootstrap=20))
+    assert {t.yaxis or "y" for t in classified.data} == {"y"}
+
+
+def test_a_target_that_is_the_sum_of_two_features_is_noted() -> None:
+    """The bike-sharing walk: cnt is casual + registered, so TSTR and TRTR both read R² 0.999 "within noise" and
+    said nothing about the synthetic table; a note now says why. A target no pair adds up to gets none."""
+    rng = np.random.default_rng(31)
+    n = 1_000
+    casual, registered = rng.poisson(30, n), rng.poisson(150, n)
+    table = pd.DataFrame(
+        {"hr": rng.integers(0, 24, n), "casual": casual, "registered": registered, "cnt": casual + registered}
+    )
+    train, holdout = table.iloc[:750].reset_index(drop=True), table.iloc[750:].reset_index(drop=True)
+    res = evaluate_utility(train, train.copy(), holdout, target="cnt", n_bootstrap=0)
+    assert any(n.startswith("cnt is casual + registered on every real training row") for n in res.notes), res.notes
+    noisy = table.assign(cnt=table["cnt"] + rng.integers(-3, 4, n))
+    train, holdout = noisy.iloc[:750].reset_index(drop=True), noisy.iloc[750:].reset_index(drop=True)
+    res = evaluate_utility(train, train.copy(), holdout, target="cnt", n_bootstrap=0)
+    assert not any("on every real training row" in n for n in res.notes), res.notes

@@ -18,7 +18,7 @@ def render(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
     st.subheader("Inside a subgroup")
 
     # The example is built from this table's own columns (an HR table has no "sex" nor "age").
-    example = example_segment(ds.train, ds.schema) or "column = value"
+    example = example_segment(ds.train, ds.schema, ds.holdout) or "column = value"
 
     @st.fragment
     def subgroup() -> None:

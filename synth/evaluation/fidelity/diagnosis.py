@@ -34,6 +34,9 @@ SPIKE_SHARE = 0.05
 MIN_SHARE_GAP = 0.02
 MIN_MISSING_GAP = 0.01
 MIN_OUT_OF_RANGE = 0.01
+# A lost category is named only when this many real rows hold it, as the report names no bar under k = 10 rows:
+# the rarer ones are exactly those the synthesizer's bucket hid, and a screenshot of Compare named them.
+MIN_NAMED_ROWS = 10
 
 SUGGESTIONS = {
     "missing": "Check that the synthesizer models missing values (as their own category or with a missing-value "
@@ -301,7 +304,14 @@ def _category_findings(name: str, real: pd.Series, syn: pd.Series) -> list[Findi
         )
     if lost:
         share = float(pr[lost].sum())
-        examples = ", ".join(f"'{c}'" for c in lost[:3])
+        counts = labels(real).value_counts()
+        named = [c for c in lost if counts[c] >= MIN_NAMED_ROWS]
+        # The customers walk: "('Tokelau Stand', 'Tuvalu Shop', 'Palau Corner'; ...)", stores of 2 and 3 rows.
+        examples = ", ".join(f"'{c}'" for c in named[:3])
+        if not named:
+            examples = f"each held by fewer than {MIN_NAMED_ROWS} real rows, not named"
+        elif len(named) < len(lost):
+            examples += f", {len(lost) - len(named)} held by fewer than {MIN_NAMED_ROWS} real rows each, not named"
         out.append(
             Finding(
                 "lost",

@@ -103,6 +103,10 @@ def _format_number(value: float, kind: ColumnKind, fmt: NumberFormat | None = No
         return str(pd.Timestamp(int(value)).date())
     if fmt is not None:  # the column's own layout ("€12.5", "15%"), to four significant digits as below
         return str(format_numbers(pd.Series([float(f"{value:.4g}")]), fmt).iloc[0])
+    if np.isfinite(value) and 1e4 <= abs(value) < 1e15:
+        # Four significant digits with every place written: ".4g" printed 147,500 as "1.475e+05" on the
+        # customers walk's income axis.
+        return f"{round(value, 3 - int(np.floor(np.log10(abs(value))))):,.0f}"
     return f"{value:,.4g}"
 
 

@@ -196,15 +196,27 @@ def parse_conditions(text: str, columns: Sequence[str]) -> tuple[Condition, ...]
 # ----------------------------------------------------------------------------- applying
 
 
-def example_segment(df: pd.DataFrame, schema: Schema) -> str:
-    """A segment of the table's own columns to show as an example ("department = IT and salary < 61000"): its
+def example_segment(df: pd.DataFrame, schema: Schema, holdout: pd.DataFrame | None = None) -> str:
+    """A segment of the table's own columns to show as an example ("department = IT and salary < 61000"): the
     most common category of the first class column and the rounded median of the first number column inside that
     category that keeps a fifth to four fifths of its rows; empty when the table has neither.
 
     The median is the category's own: the shop walk's overall median price made "category = cat_shoes and
     unit_price < 26" (1 real row of 3,000; shoes cost more), and a 0/1 column's median made "device_ok_02 < 0" (none).
+    Each condition is kept only where the segment still holds twice the rows a comparison needs
+    (``MIN_SEGMENT_ROWS``), so the synthetic table's share of it, which varies, holds enough too, and, given the
+    ``holdout``, where that many of its rows match for a reference: on a 2,400-row customers table of 30 stores the
+    example "store = 'Region X' and age < 47" held 48 real rows and was refused as "too few rows to compare", and
+    "store = 'Region X'" matched 13 of the 600 holdout rows, too few for a noise band.
     """
-    parts = []
+
+    def holds(parts: list[str]) -> bool:
+        conditions = parse_conditions(" and ".join(parts), list(df.columns))
+        if int(segment_mask(df, conditions, schema).sum()) < 2 * MIN_SEGMENT_ROWS:
+            return False
+        return holdout is None or int(segment_mask(holdout, conditions, schema).sum()) >= MIN_SEGMENT_ROWS
+
+    parts: list[str] = []
     rows = np.ones(len(df), dtype=bool)
     for spec in schema:
         if spec.kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN) and spec.name in df:
@@ -212,8 +224,9 @@ def example_segment(df: pd.DataFrame, schema: Schema) -> str:
             if len(common) > 1:
                 value = str(common.index[0])
                 written = value if re.fullmatch(r"[\w.-]+", value) else repr(value)  # quoted: "'Legal Affairs'"
-                parts.append(f"{spec.name} = {written}")
-                rows = (df[spec.name].astype(str) == value).to_numpy() & df[spec.name].notna().to_numpy()
+                if holds([f"{spec.name} = {written}"]):
+                    parts.append(f"{spec.name} = {written}")
+                    rows = (df[spec.name].astype(str) == value).to_numpy() & df[spec.name].notna().to_numpy()
                 break
     for spec in schema:
         if spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE) and spec.name in df:
@@ -222,8 +235,9 @@ def example_segment(df: pd.DataFrame, schema: Schema) -> str:
                 median = float(values.median())
                 step = 10.0 ** (np.floor(np.log10(abs(median))) - 1) if median else 1.0
                 rounded = round(median / step) * step
-                if 0.2 <= float((values < rounded).mean()) <= 0.8:
-                    parts.append(f"{spec.name} < {rounded:.0f}" if abs(rounded) >= 1 else f"{spec.name} < {rounded:g}")
+                number = f"{spec.name} < {rounded:.0f}" if abs(rounded) >= 1 else f"{spec.name} < {rounded:g}"
+                if 0.2 <= float((values < rounded).mean()) <= 0.8 and holds([*parts, number]):
+                    parts.append(number)
                     break
     return " and ".join(parts)
 

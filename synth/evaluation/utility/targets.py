@@ -342,3 +342,40 @@ def favourable_first(levels: Sequence[object], outcome: str | None = None) -> li
 
     favourable = [level for level in levels if reads_favourable(level)]
     return favourable + [level for level in levels if level not in favourable]
+
+
+def summed_target(train: pd.DataFrame, target: str, features: Sequence[str]) -> tuple[str, str] | None:
+    """Two number features whose sum is ``target`` on every training row where all three are present, or None.
+
+    Bike sharing's ``cnt`` is ``casual + registered``: trained on either table, a model reads the two and scores
+    R² 0.999, so the efficacy check says the synthetic table is perfect whatever it does with every other column.
+    A pair is reported only on at least 20 complete rows; numbers are compared to a millionth of the target's
+    scale, so a sum written with rounded parts still counts.
+    """
+    y = pd.to_numeric(train[target], errors="coerce").to_numpy(dtype=float)
+    numbers = {
+        f: pd.to_numeric(train[f], errors="coerce").to_numpy(dtype=float)
+        for f in features
+        if f in train and f != target and pd.api.types.is_numeric_dtype(train[f])
+    }
+    names = list(numbers)[:60]  # 1,770 pairs at most: a wide table's screen stays well under a second
+    tolerance = 1e-6 * max(float(np.nanmax(np.abs(y))) if np.isfinite(y).any() else 1.0, 1.0)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            total = numbers[a] + numbers[b]
+            complete = np.isfinite(total) & np.isfinite(y)
+            if complete.sum() >= 20 and bool(np.all(np.abs(total[complete] - y[complete]) <= tolerance)):
+                return a, b
+    return None
+
+
+def summed_note(train: pd.DataFrame, target: str, features: Sequence[str]) -> str | None:
+    """The efficacy note for a target :func:`summed_target` finds the sum of two features, or None."""
+    parts = summed_target(train, target, features)
+    if parts is None:
+        return None
+    return (
+        f"{target} is {parts[0]} + {parts[1]} on every real training row: a model reading those two predicts it "
+        "almost exactly from either table, so these scores say little about the rest of the synthetic table (pick "
+        "another target to test it)."
+    )
