@@ -220,9 +220,19 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
             + _coded_hint(ds, flags=False)
         )
         return
+    if len(outcomes) == 1:  # the only outcome is no default group (California's ocean_proximity was both)
+        sensitive_options = [c for c in sensitive_options if c != outcomes[0]] + [
+            c for c in sensitive_options if c == outcomes[0]
+        ]
     left, mid, right = st.columns(3)
     sensitive = left.selectbox("Sensitive column", sensitive_options, key="fair_sensitive")
-    outcome_choices = [c for c in outcomes if c != sensitive] or outcomes
+    outcome_choices = [c for c in outcomes if c != sensitive]
+    if not outcome_choices:
+        st.info(
+            f"{md(sensitive)} is the table's only categorical, boolean or 0/1 column that can be an outcome: pick "
+            "another sensitive column, or add an outcome column to the table."
+        )
+        return
     # The rule that picks ML efficacy's target: a class named like an outcome (income, fraud, churn) comes first.
     default = cached.default_target(ds.key, ds.schema, tuple(outcome_choices), ds.train)
     index = outcome_choices.index(default) if default in outcome_choices else len(outcome_choices) - 1

@@ -237,3 +237,30 @@ def test_a_0_1_flag_is_conditioned_on_and_rebalanced_as_its_two_values_on_the_sa
     df = at.session_state["synthetic"].df
     assert (df["fraud"] == 1).all()
     assert df["fraud"].astype(str).isin(["1"]).all()
+
+
+def test_the_only_outcome_column_is_not_also_the_default_group() -> None:
+    """Session 31 walk on California Housing: the one category, ocean_proximity, was both the sensitive column and
+    the outcome, with its rarest level (ISLAND, 5 rows) as the favourable one."""
+    import numpy as np
+    import pandas as pd
+
+    from tests.app.helpers import upload
+
+    rng = np.random.default_rng(0)
+    n = 600
+    table = pd.DataFrame(
+        {
+            "median_income": rng.gamma(3.0, 1.3, n).round(3),
+            "house_age": rng.integers(1, 52, n),
+            "ocean_proximity": rng.choice(["INLAND", "NEAR BAY", "<1H OCEAN"], n),
+        }
+    )
+    at = goto(fit(upload(start(), "housing.csv", table.to_csv(index=False).encode()), "independent"), "rare_events")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="fair_sensitive").value != "ocean_proximity"
+    assert at.selectbox(key="fair_outcome").value == "ocean_proximity"
+    at.selectbox(key="fair_sensitive").set_value("ocean_proximity").run()
+    assert not at.exception, at.exception
+    assert any("only categorical, boolean or 0/1 column" in i.value for i in at.info)
+    assert not [s for s in at.selectbox if s.key == "fair_outcome"]

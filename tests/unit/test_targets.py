@@ -387,6 +387,7 @@ def test_favourable_labels_come_first_in_their_order_and_nothing_is_lost(levels:
         ("readmitted", ["readmitted", "not readmitted"], "not readmitted"),
         ("approved", ["no", "yes"], "yes"),  # no adverse word: "yes" is favourable as before
         ("income", [">50K", "<=50K"], ">50K"),
+        ("status", ["fraud", "ok"], "ok"),  # a label naming an adverse event is no favourable outcome
     ],
 )
 def test_an_adverse_outcome_offers_its_absence_as_favourable(outcome: str, levels: list, first: object) -> None:

@@ -331,7 +331,7 @@ def favourable_first(levels: Sequence[object], outcome: str | None = None) -> li
     "approved", "yes") moved to the front in their order; the rest keep theirs, so an outcome with no such label
     offers its rarest one first (Adult's >50K). When the column ``outcome`` names an adverse event (fraud, churn,
     readmitted: :data:`ADVERSE_OUTCOME_WORDS`), the favourable labels are those saying it did not happen ("no", 0,
-    False, "not readmitted")."""
+    False, "not readmitted"); otherwise a label naming such an event ("fraud" of a status column) comes last."""
     adverse = outcome is not None and bool(_words(outcome) & ADVERSE_OUTCOME_WORDS)
 
     def reads_favourable(level: object) -> bool:
@@ -340,8 +340,12 @@ def favourable_first(levels: Sequence[object], outcome: str | None = None) -> li
             return str(level).strip().lower() in ABSENT_LABELS or bool(words & UNFAVOURABLE_WORDS)
         return bool(words & FAVOURABLE_WORDS) and not words & UNFAVOURABLE_WORDS
 
+    def reads_adverse(level: object) -> bool:  # "fraud" as a label of a status column is no favourable outcome
+        return not adverse and bool(_words(str(level)) & ADVERSE_OUTCOME_WORDS)
+
     favourable = [level for level in levels if reads_favourable(level)]
-    return favourable + [level for level in levels if level not in favourable]
+    last = [level for level in levels if level not in favourable and reads_adverse(level)]
+    return favourable + [level for level in levels if level not in favourable and level not in last] + last
 
 
 def summed_target(train: pd.DataFrame, target: str, features: Sequence[str]) -> tuple[str, str] | None:
