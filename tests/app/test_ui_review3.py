@@ -122,3 +122,22 @@ def test_ml_checks_classify_a_0_1_target_and_name_the_codes_they_cannot() -> Non
     assert any(m.label == "TSTR vs TRTR (R²)" for m in at.metric)
     at.selectbox(key="ml_target").set_value("age").run()
     assert not any("modelled as a number" in i.value for i in at.info)
+
+
+def test_a_risk_held_at_zero_says_the_holdout_was_guessed_more_often() -> None:
+    """Session 31 walk: an inference attack right on 7.2% of training people and 18.4% of holdout people read
+    "0.0%–0.0%" in the attack table, a measured certainty it is not."""
+    from synth.evaluation.privacy.attack_result import AttackResult
+    from synth.evaluation.privacy.common import Rate, Risk
+    from ui.privacy_panels import risk_interval_words
+
+    def result(main: float, control: float, risk: Risk) -> AttackResult:
+        return AttackResult(
+            "inference", "inference", "Inference of 'diagnosis'", Rate(main, 0.01, main * 500, 500),
+            Rate(control, 0.02, control * 125, 125), Rate(0.1, 0.01, 50, 500), risk, ("age",),
+        )  # fmt: skip
+
+    below = result(0.072, 0.184, Risk(0.0, 0.0, 0.0, excess=-0.137, error=0.05))
+    assert risk_interval_words(below) == "none: holdout guessed more often (18.4% vs 7.2%)"
+    above = result(0.30, 0.20, Risk(0.125, 0.05, 0.2, excess=0.125, error=0.075))
+    assert risk_interval_words(above) == "5.0%–20.0%"
