@@ -40,7 +40,7 @@ from synth.generated_formats import (
     _shape_template,
     _template,
 )
-from synth.generated_shapes import fill_same_width, keys_needed, same_width_format
+from synth.generated_shapes import draw_by_share, fill_same_width, keys_needed, same_width_format
 
 #: A layout is kept when at least this share of the sampled values has it.
 MIN_LAYOUT_SHARE = 0.02
@@ -210,14 +210,7 @@ def fill_layouts(usual: dict[str, Any], layouts: Any, n: int, rng: np.random.Gen
     if stored is None:
         return fill_same_width(usual, n, rng)
     weights, formats = stored
-    formats = [usual, *formats]
-    pick = rng.choice(len(formats), n, p=weights / weights.sum())
-    out = np.empty(n, dtype=object)
-    for i, fmt in enumerate(formats):
-        rows = np.flatnonzero(pick == i)
-        if len(rows):
-            out[rows] = fill_same_width(fmt, len(rows), rng)
-    return out
+    return draw_by_share([usual, *formats], weights, n, rng, fill_same_width)
 
 
 def _stored(layouts: Any) -> tuple[np.ndarray, list[dict[str, Any]]] | None:

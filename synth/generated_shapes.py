@@ -19,7 +19,8 @@ back to :func:`synth.generated_formats.disjoint_template` (one more digit).
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -212,6 +213,28 @@ def lane_count(detail: dict[str, Any]) -> int:
     """How many lanes share ``detail``'s values (``detail["apart"] = [r, L]``: lane ``r`` of ``L``), 1 without."""
     apart = detail.get("apart")
     return int(apart[1]) if apart else 1
+
+
+_Kind = TypeVar("_Kind")
+
+
+def draw_by_share(
+    kinds: Sequence[_Kind],
+    shares: Any,
+    n: int,
+    rng: np.random.Generator,
+    draw: Callable[[_Kind, int, np.random.Generator], np.ndarray],
+) -> np.ndarray:
+    """``n`` values, each row's kind (a layout, a plan) drawn by its share, then every kind's rows drawn together
+    by ``draw(kind, count, rng)``, in the order of ``kinds``."""
+    shares = np.asarray(shares, dtype=np.float64)
+    pick = rng.choice(len(kinds), n, p=shares / shares.sum())
+    out = np.empty(n, dtype=object)
+    for i, kind in enumerate(kinds):
+        rows = np.flatnonzero(pick == i)
+        if len(rows):
+            out[rows] = draw(kind, len(rows), rng)
+    return out
 
 
 def fill_same_width(fmt: dict[str, Any], n: int, rng: np.random.Generator) -> np.ndarray:

@@ -40,7 +40,7 @@ import pandas as pd
 
 from synth.generated_formats import _sample_text, _shape, _shape_template, _template, disjoint_template
 from synth.generated_keys import _Plan, draw_keys
-from synth.generated_shapes import UNIQUE_SHARE, fill_same_width, same_width_format
+from synth.generated_shapes import UNIQUE_SHARE, draw_by_share, fill_same_width, same_width_format
 from synth.schema import ColumnKind, Schema
 from synth.schema.text_templates import (
     LAYOUT_MARK,
@@ -239,14 +239,7 @@ def fill_templates(frame: pd.DataFrame, states: Sequence[TextTemplates], rng: np
 
 def _draw_layouts(plans: Sequence[_Plan], rows: Sequence[int], n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` "(other)" values, each row in one of the layouts ``plans`` at their shares (``rows``)."""
-    shares = np.asarray(rows, dtype=np.float64)
-    which = rng.choice(len(plans), size=n, p=shares / shares.sum())
-    out = np.empty(n, dtype=object)
-    for j, plan in enumerate(plans):
-        at = np.flatnonzero(which == j)
-        if len(at):
-            out[at] = draw_keys(plan, len(at), rng)
-    return out
+    return draw_by_share(plans, rows, n, rng, draw_keys)
 
 
 def _filled(template: str, fill: dict[str, Any], n: int, rng: np.random.Generator) -> np.ndarray:

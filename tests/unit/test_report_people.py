@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import synth
 from synth.evaluation.fidelity.distributions import column_distributions
 from synth.report import Contender, race
-from synth.report.html import ReportOptions, build_report
+from synth.report.html import Report, ReportOptions, build_report
 from synth.report.suppression import folded_label, suppress
 from tests.unit.test_report import FAST
 
@@ -69,9 +69,10 @@ def raced() -> tuple[pd.DataFrame, synth.Schema, pd.DataFrame, pd.DataFrame, obj
     return table, schema, train, holdout, result
 
 
-def _page(raced: tuple, person: str | None) -> tuple[str, dict]:
+def payslips_report(raced: tuple, person: str | None) -> Report:
+    """The payslips race's report (``raced``: table, schema, train, holdout, race result), every column drawn."""
     table, schema, train, holdout, result = raced
-    report = build_report(
+    return build_report(
         name="payslips",
         data=table,
         schema=schema,
@@ -81,6 +82,10 @@ def _page(raced: tuple, person: str | None) -> tuple[str, dict]:
         options=ReportOptions(max_distributions=20),
         person_column=person,
     )
+
+
+def _page(raced: tuple, person: str | None) -> tuple[str, dict]:
+    report = payslips_report(raced, person)
     return report.html, report.data
 
 

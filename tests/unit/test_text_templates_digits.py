@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -218,6 +219,11 @@ def test_crafted_literal_places_and_repeat_counts_are_refused(tmp_path: Path) ->
             type(plan)(plan.name, plan.kind, plan.missing_rate, {**plan.detail, "distinct": 9, "rows": 3}),
         ),  # more distinct values than rows
     ]
+    assert_each_refused(model, state, attacks, tmp_path)
+
+
+def assert_each_refused(model: Any, state: TextTemplates, attacks: list[TextTemplates], tmp_path: Path) -> None:
+    """Each crafted word-pattern state, saved in ``model``'s file in place of ``state``, is refused on load."""
     for attack in attacks:
         model.templates_ = (attack,)
         try:

@@ -20,9 +20,9 @@ import synth
 from synth.generated_formats import _shape
 from synth.schema import Schema
 from synth.schema.text_templates import LAYOUT_MARK, layout_labels, templates_of
-from synth.synthesizers import persist
 from synth.synthesizers.rare_categories import RARE_LABEL
 from synth.synthesizers.text_templates import MAX_OTHER_LAYOUTS, TextTemplates, pool_templates
+from tests.unit.test_text_templates_digits import assert_each_refused
 
 HASHED, PLAIN = r"Ticket #\d{4}", r"Ticket \d{5}"
 #: One person's words, on six values of theirs of one width: enough distinct values to read as a format.
@@ -205,14 +205,7 @@ def test_crafted_layout_labels_and_other_layouts_are_refused(tmp_path: Path) -> 
             state.name, state.templates, state.fills, None, plans * MAX_OTHER_LAYOUTS, rows * MAX_OTHER_LAYOUTS
         ),
     ]
-    for attack in attacks:
-        model.templates_ = (attack,)
-        try:
-            model.save(tmp_path / "crafted.synth")
-        finally:
-            model.templates_ = (state,)
-        with pytest.raises(persist.ModelFileError):
-            synth.load_model(tmp_path / "crafted.synth")
+    assert_each_refused(model, state, attacks, tmp_path)
 
 
 def test_other_keeps_the_commonest_layouts_up_to_the_cap() -> None:

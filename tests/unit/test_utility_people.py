@@ -22,11 +22,10 @@ from synth.evaluation.utility.targets import _validate, people_per_class
 from synth.evaluation.utility.tstr import UNNAMED_CLASS, UNNAMED_PEOPLE_CLASS, UtilityError, evaluate_utility
 from synth.report import Contender, race
 from synth.report.card import data_card
-from synth.report.html import ReportOptions, build_report
 from synth.schema.shared_range import MIN_SHOWN_ROWS
 from synth.synthesizers.person_rarity import person_codes
 from tests.unit.test_report import FAST
-from tests.unit.test_report_people import GRADE, PLANTED, _payslips
+from tests.unit.test_report_people import GRADE, PLANTED, _payslips, payslips_report
 
 
 @pytest.fixture(scope="module")
@@ -90,16 +89,7 @@ def test_the_report_and_its_card_never_name_the_grade(payslips: tuple) -> None:
     utility = run.evaluation.utility  # type: ignore[union-attr]
     assert utility is not None and GRADE in utility.classes
     assert any("1 class of fewer than 10 real people" in note for note in utility.notes), utility.notes
-    report = build_report(
-        name="payslips",
-        data=table,
-        schema=schema,
-        train=train,
-        holdout=holdout,
-        result=result,
-        options=ReportOptions(max_distributions=20),
-        person_column="employee_id",
-    )
+    report = payslips_report((table, schema, train, holdout, result), "employee_id")
     card = data_card(run, table, name="payslips", split="75% train by employee_id")
     assert "1 class of fewer than 10 real people" in report.html
     for text in (report.html, report.json_text(), card.to_markdown(), json.dumps(card.to_dict())):
