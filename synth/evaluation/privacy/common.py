@@ -306,6 +306,14 @@ def auc_with_interval(
     return AUC(value, max(value - half, 0.0), min(value + half, 1.0), level)
 
 
+def cluster_index(clusters: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, int]:
+    """The clusters of positive and of negative scores as codes 0 … k − 1 shared across both sides (one person
+    with members' and non-members' rows is one cluster), and k."""
+    m = len(clusters[0])
+    codes, index = np.unique(np.concatenate([np.asarray(clusters[0]), np.asarray(clusters[1])]), return_inverse=True)
+    return index[:m], index[m:], len(codes)
+
+
 def _clustered_variance(
     v10: np.ndarray, v01: np.ndarray, value: float, clusters: tuple[np.ndarray, np.ndarray]
 ) -> float:
@@ -314,9 +322,7 @@ def _clustered_variance(
     same for negatives and S11 their covariance within the clusters holding both (a person with rows on both
     sides). With one score per cluster S10/M and S01/N are DeLong's terms and S11 is 0."""
     m, n = len(v10), len(v01)
-    codes, index = np.unique(np.concatenate([np.asarray(clusters[0]), np.asarray(clusters[1])]), return_inverse=True)
-    k = len(codes)
-    pos_of, neg_of = index[:m], index[m:]
+    pos_of, neg_of, k = cluster_index(clusters)
     d10 = np.bincount(pos_of, weights=v10 - value, minlength=k)  # V10(X_i.) − m_i·AUC per cluster
     d01 = np.bincount(neg_of, weights=v01 - value, minlength=k)
     k10 = len(np.unique(pos_of))

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from synth.evaluation.privacy.common import AUC, auc_with_interval
+from synth.evaluation.privacy.common import AUC, auc_with_interval, cluster_index
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.results import to_jsonable
 from synth.evaluation.spec import MetricSpec
@@ -238,10 +238,7 @@ def person_bootstrap(
     splits) the distance attack's 95% interval at 10% FPR widened from 0.055 to 0.074 on average, against a TPR
     spread over splits of 0.015 (0.014 and 0.019 as standard errors); at 1% FPR from 0.022 to 0.025. A resample
     left with no member, or with fewer non-members than the FPR needs, counts as missing (NaN)."""
-    m = len(pos)
-    _, index = np.unique(np.concatenate([np.asarray(clusters[0]), np.asarray(clusters[1])]), return_inverse=True)
-    k = int(index.max()) + 1 if len(index) else 0
-    pos_of, neg_of = index[:m], index[m:]
+    pos_of, neg_of, k = cluster_index(clusters)
     out = {fpr: np.full(N_BOOTSTRAP, np.nan) for fpr in fprs}
     for b in range(N_BOOTSTRAP):
         drawn = np.bincount(rng.integers(0, k, k), minlength=k)
