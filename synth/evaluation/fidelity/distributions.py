@@ -18,6 +18,7 @@ from synth.evaluation.results import number, to_jsonable
 from synth.schema import ColumnKind, Schema, coerce_to_schema, infer_schema, numeric_values
 from synth.schema.number_text import NumberFormat, format_numbers
 from synth.schema.shared_range import TAIL_ROWS, shared_ends
+from synth.synthesizers.band_people import value_people
 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.DISCRETE, ColumnKind.DATETIME})
 MAX_CATEGORIES = 20
@@ -331,9 +332,7 @@ def _cells_people(
     per_table = []
     for cell, code in zip(cells, codes, strict=True):
         kept = cell >= 0
-        pairs = np.unique(np.c_[cell[kept], code[kept]], axis=0)
-        starts = np.searchsorted(pairs[:, 0], np.arange(n_cells + 1))
-        per_table.append(tuple(pairs[starts[i] : starts[i + 1], 1] for i in range(n_cells)))
+        per_table.append(tuple(value_people(cell[kept], n_cells, code[kept]).lists(0, n_cells)))
     return per_table[0], (per_table[1] if len(per_table) > 1 else None)
 
 

@@ -335,7 +335,9 @@ def evaluate_utility(
         people = None if codes is None else people_per_class(frames["train"][target], codes)
     frames, y = prepare_target(frames, target, task, kind)
     notes = _validate(y, task, target, people)
-    notes += [n for n in (summed_note(frames["train"], target, features) if task == "regression" else None,) if n]
+    summed = summed_note(frames["train"], target, features) if task == "regression" else None
+    if summed is not None:
+        notes.append(summed)
 
     rng = np.random.default_rng(seed)
     n_fit = min(max_train_rows, len(y["train"]), len(y["synthetic"]))
