@@ -226,4 +226,7 @@ if models:
                 for item in current.model.artifact_inventory()
             )
         )
+        absent = getattr(current.model, "absent_artifacts", None)
+        if callable(absent) and absent():  # what a file of this kind may hold, but this table gave nothing for
+            st.caption(f"Nothing of these kinds in this file (the table has none): {md(', '.join(absent()))}.")
     st.page_link("pages/sample.py", label="Next: sample a synthetic table", icon=":material/casino:")

@@ -312,4 +312,5 @@ CALENDAR_ARTIFACT = ArtifactItem(
     "structure",
     "Public knowledge, not learned from rows: kept only when every training row is a date of a leap year "
     "(February 29 forbidden only when no row holds it); month labels the frequencies above already hold.",
+    held_in=("calendar_pairs_",),
 )

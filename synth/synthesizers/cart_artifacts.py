@@ -36,13 +36,14 @@ CART_ARTIFACTS = (
         "its rows, shrunk towards the overall mean.",
     ),
     ArtifactItem(
-        "Refiner (with refinement only)",
-        "the boosted trees of a classifier telling the training rows from the model's own: split features "
-        "and thresholds, a value per leaf, a baseline",
+        "Refiner",
+        "with refinement only, the boosted trees of a classifier telling the training rows from the model's own: "
+        "split features and thresholds, a value per leaf, a baseline",
         "aggregates",
         "It reads the same predictors as the trees (rare numbers already replaced by a draw from their band); "
         "each leaf holds at least 400 rows, training and synthetic together, and its value is a gradient "
         "step over them.",
+        held_in=("refiner_",),
     ),
     ArtifactItem(
         "Column coding",

@@ -355,4 +355,5 @@ RANGES_ARTIFACT = ArtifactItem(
     "paired at random would break it on at least 1% of pairs; each cut is the coarsest round number strictly inside "
     "the gap between two levels' ranges (50 between latitudes 40.5 and 51.4), never a real value or a level's "
     "smallest or largest one.",
+    held_in=("category_ranges_",),
 )

@@ -15,7 +15,7 @@ import numpy as np
 
 from synth.synthesizers.errors import SynthesizerError
 from synth.synthesizers.estimator import accepting_deep, check_deep, init_param_names, set_params
-from synth.synthesizers.inventory import ArtifactItem, artifact_inventory
+from synth.synthesizers.inventory import ArtifactItem, absent_items, held_items
 from synth.synthesizers.params import MIN_CATEGORY_ROWS, Param
 
 if TYPE_CHECKING:
@@ -97,12 +97,15 @@ class DeclaredParams:
                 )
             declared[key].check(value)
 
-    @classmethod
-    def artifact_inventory(cls) -> tuple[ArtifactItem, ...]:
-        """What a saved model of this class holds that came from the real data (see
-        :mod:`synth.synthesizers.inventory`): the items every file holds, then the synthesizer's own
-        ``artifacts``."""
-        return artifact_inventory(cls)
+    def artifact_inventory(self) -> tuple[ArtifactItem, ...]:
+        """What this model's file holds that came from the real data (see :mod:`synth.synthesizers.inventory`):
+        the items every file holds, then the synthesizer's own ``artifacts``; once fitted, only those its fit
+        filled, with its generated columns named (:func:`~synth.synthesizers.inventory.held_items`)."""
+        return held_items(self)
+
+    def absent_artifacts(self) -> tuple[str, ...]:
+        """The names of the items this class may hold that this fit left empty (none before fitting)."""
+        return absent_items(self)
 
     def get_params(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """``get_params(deep=True)``: the constructor's arguments as set (scikit-learn's protocol,

@@ -94,6 +94,7 @@ RULES_ARTIFACT = ArtifactItem(
     "takes the nearest listed value's output, a rarer pair its first value's most common listed output, which the "
     "rule checks on every training row). A total of shares is the same on every training row, so it is no row's "
     "own value; a product stores its columns and the decimals its output is recorded to, no value.",
+    held_in=("rules_", "compositions_", "elapsed_"),
 )
 
 

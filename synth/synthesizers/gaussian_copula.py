@@ -213,6 +213,7 @@ class GaussianCopula(Synthesizer):
             "A component has at least min_stratum_rows rows, and people when the fit knows the person (smaller "
             "levels are pooled, or join the nearest level when too few together) and fewer knots when "
             "small; components are listed in sorted order of their level.",
+            held_in=("stratify_by_",),
         ),
         ArtifactItem(
             "Orders",
@@ -222,6 +223,7 @@ class GaussianCopula(Synthesizer):
             "structure",
             "Kept only when values paired at random would break the order on at least 1% of pairs; the gaps' "
             "quantiles are limited like any number's.",
+            held_in=("number_orders_", "date_gaps_"),
         ),
         RULES_ARTIFACT,
         RANGES_ARTIFACT,

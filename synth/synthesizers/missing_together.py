@@ -208,4 +208,5 @@ GROUPS_ARTIFACT = ArtifactItem(
     "structure",
     "Kept only when the columns' missing values fall on the same rows on every training row, each missing on at "
     "least 20 rows and present on at least 20; column names only, no value.",
+    held_in=("missing_groups_",),
 )

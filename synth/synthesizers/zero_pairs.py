@@ -318,4 +318,5 @@ ZEROS_ARTIFACT = ArtifactItem(
     "Kept only when each value is held by at least 20 training rows (and min_category_rows; people when the fit "
     "knows the person) and the pair would be held by at least 20 rows were the columns independent; labels the "
     "frequencies above already hold, or whole numbers; at most 200 pairs, the most expected first.",
+    held_in=("zero_pairs_",),
 )

@@ -109,6 +109,10 @@ def test_the_model_file_inventory_is_visible_text_next_to_the_download() -> None
     for item in model.artifact_inventory():
         assert f"**{item.name}**" in text and item.protection in text
     assert "Donor values" in text and "min_samples_leaf" in text
+    # Adult has no key, personal data or timestamp: the list says so instead of what such a file may hold.
+    assert "**Generated columns**" not in text and "IBAN" not in text and "Faker" not in text
+    absent = "\n".join(c.value for c in at.caption if c.value.startswith("Nothing of these kinds"))
+    assert "Generated columns" in absent and "Time-of-day columns" in absent
 
 
 def test_the_copulas_mixture_column_and_the_networks_key_column_can_be_named() -> None:

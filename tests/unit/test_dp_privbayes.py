@@ -274,7 +274,7 @@ def test_every_value_lands_in_a_bin_that_holds_it_after_clipping(
 
 
 def test_the_inventory_names_every_dp_part_of_the_file() -> None:
-    names = {item.name for item in PrivBayes.artifact_inventory()}
+    names = {item.name for item in PrivBayes().artifact_inventory()}
     assert {"Noisy row count", "Private column domains", "Network and probability tables"} <= names
     assert "Model state (not itemised)" not in names
 

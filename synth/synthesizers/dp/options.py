@@ -53,6 +53,7 @@ ARTIFACTS = (
         "structure",
         "Your declaration, never checked against the data; a gap is a public function of each row, taken before "
         "any mechanism, so its bins are covered by ε like any column's.",
+        held_in=("declared_orders_",),
     ),
     ArtifactItem(
         "Calendar",
@@ -61,6 +62,7 @@ ARTIFACTS = (
         "structure",
         "Public knowledge read from the schema's names and the released month labels alone, no row read "
         "(post-processing); February 29 is always allowed.",
+        held_in=("calendar_pairs_",),
     ),
 )
 
