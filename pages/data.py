@@ -146,7 +146,7 @@ edited = st.data_editor(
             help="Quasi-identifier: a column an attacker may already know about a person (age, postcode).",
         ),
         "missing": st.column_config.ProgressColumn("missing", min_value=0.0, max_value=1.0, format="percent", width=90),
-        "distinct": st.column_config.NumberColumn("distinct", width=75),
+        "distinct": st.column_config.NumberColumn("distinct", width=75, format="localized"),  # 32,561 not 32561
         "why": st.column_config.TextColumn("why", width=290),
     },
 )

@@ -67,6 +67,8 @@ def test_the_column_kinds_editor_keeps_every_column_in_view_on_a_wide_table() ->
     assert list(editor.value.columns) == order
     config = json.loads(editor.proto.columns)
     assert config["column"]["pinned"]
+    # Counts in the thousands read with separators (Adult's fnlwgt: "21,648", not "21648").
+    assert config["distinct"]["type_config"]["format"] == "localized"
     # The widths add up to the page's content width at 1400 px (about 940 px): no horizontal scroll.
     assert sum(config[c]["width"] for c in editor.value.columns) <= 940
     # The reason is cut at the table's edge: the full text of every column's is one click away.
