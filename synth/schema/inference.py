@@ -50,6 +50,10 @@ MIN_GRAIN_VALUES = 5
 _TRUE = {"true", "t", "yes", "y"}
 _FALSE = {"false", "f", "no", "n"}
 
+#: Unique whole numbers are numbered rows when this many repeats would be expected of as many values drawn at random
+#: from their range (n(n-1)/2 pairs, each equal with chance 1/range): a measurement that dense repeats itself (the
+#: chance of none is about e^-10), a numbering never does.
+NUMBERING_REPEATS = 10.0
 _KEY_NAME = re.compile(r"(^id$|_id$|^id_|Id$|ID$|^key$|_key$|^uuid|^guid|_no$|^number$|_number$|_num_?id)")
 #: Names that say "this record's number" without a separator or in other cases: custno, CustomerNo, acctNr,
 #: AccountNumber, Kundennummer, policy-no (a session-28 attack's 8-digit ``custno`` was modelled as a number).
@@ -273,6 +277,14 @@ def _infer_numeric(
                 return spec(
                     ColumnKind.IDENTIFIER,
                     f"every value is a unique whole number, a shuffled run {_range_text(lo, hi, True)}",
+                )
+            if n * (n - 1) / (2 * (hi - lo + 1)) >= NUMBERING_REPEATS:
+                # Numbered rows sampled (Bike Sharing's `instant` in a random 80% split): as a number, CART drew real
+                # row numbers, and 80% of those unique in its output singled out a training row (holdout's: 20%).
+                return spec(
+                    ColumnKind.IDENTIFIER,
+                    f"every value is a unique whole number, {n:,} of them over {_range_text(lo, hi, True)}: "
+                    "numbered rows (measured values that dense would repeat)",
                 )
             if _KEY_NAME.search(name) or _RECORD_NUMBER_NAME.search(name):
                 return spec(ColumnKind.IDENTIFIER, "every value is a unique whole number and the name says key/id")

@@ -133,11 +133,28 @@ def test_integer_dates() -> None:
 # ------------------------------------------------------------------------------------ keys and PII
 
 
+@settings(max_examples=40, deadline=None)
+@given(size=st.integers(200, 4_000), kept=st.floats(0.5, 1.0), start=st.integers(-5, 10**6), seed=st.integers(0, 99))
+def test_any_shuffled_half_or_more_of_numbered_rows_is_a_key(size: int, kept: float, start: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(np.arange(start, start + size), int(size * kept), replace=False)
+    assert infer_column(pd.Series(rows, name="n")).kind is ColumnKind.IDENTIFIER
+
+
 def test_identifiers() -> None:
     assert kind_of(list(range(1, 101))).kind is ColumnKind.IDENTIFIER
     shuffled = np.random.default_rng(0).permutation(np.arange(500, 600))
     spec = kind_of(shuffled)
     assert spec.kind is ColumnKind.IDENTIFIER and "shuffled run" in spec.reason
+    # A random split of numbered rows (Bike Sharing's `instant`, 80% of 1 … 17,379 in a shuffled CSV) is neither a
+    # run nor in order; modelled as a number its real row numbers came back, singling out training rows.
+    sampled = np.random.default_rng(2).choice(np.arange(1, 2_001), 1_600, replace=False)
+    spec = infer_column(pd.Series(sampled, name="instant"))
+    assert spec.kind is ColumnKind.IDENTIFIER and "numbered rows" in spec.reason, spec.reason
+    # 200 unique values over 1 … 40,000 could be measurements (half a repeat expected at random): still numbers.
+    assert kind_of(np.random.default_rng(2).choice(np.arange(1, 40_001), 200, replace=False)).kind is (
+        ColumnKind.DISCRETE
+    )
     random_unique = np.random.default_rng(1).choice(10**9, 100, replace=False)
     assert kind_of(random_unique).kind is ColumnKind.DISCRETE
     assert infer_column(pd.Series(random_unique, name="customer_id")).kind is ColumnKind.IDENTIFIER
