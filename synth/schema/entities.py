@@ -17,7 +17,9 @@ What counts
     table order: a ``patient_id`` before the ``nhs_number`` that repeats with it, an e-mail before a name two
     customers may share, and before a code that repeats by chance (50,000 shop orders: a key-like ``zip`` repeated
     on 21% of rows, 1.3 rows a value, and was picked over the e-mail that names the customer, session 24). An account
-    ``holder_id`` says person too (a bank ledger's e-mail was offered before it, session 29).
+    ``holder_id`` says person too (a bank ledger's e-mail was offered before it, session 29). A column that a better
+    one outranks is no person when that better one differs on every row (a unique ``customer_id`` or e-mail: each
+    row is its own customer, and a repeated name is customers who share it, session 32).
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ MAX_PERSON_SHARE = 0.2
 MAX_ROWS_PER_PERSON = 50
 #: At most this share of a person column's present values are distinct (it repeats).
 MAX_DISTINCT_SHARE = 0.95
+#: A column distinct on (nearly) every row and present on this share of them names each row's person alone.
+ROW_KEY_PRESENT = 0.95
 #: Personal data that names one person, best first.
 PERSON_PII = ("email", "ssn", "card", "phone", "name")
 _PERSON_WORDS = re.compile(
@@ -95,6 +99,7 @@ def entity_candidates(df: pd.DataFrame, schema: Schema) -> tuple[Entity, ...]:
     from synth.generated_references import find_reference
 
     found: list[tuple[tuple[int, int, int], Entity]] = []
+    row_key_rank = 2 + len(PERSON_PII)  # the best rank of a column that names a person on every row alone
     for position, spec in enumerate(schema):
         if spec.name not in df.columns:
             continue
@@ -110,6 +115,8 @@ def entity_candidates(df: pd.DataFrame, schema: Schema) -> tuple[Entity, ...]:
             continue
         counts = present.astype(str).value_counts()
         people = len(counts)
+        if people > MAX_DISTINCT_SHARE * len(present) and len(present) >= ROW_KEY_PRESENT * len(df):
+            row_key_rank = min(row_key_rank, rank)
         if people < MIN_PEOPLE or people > MAX_DISTINCT_SHARE * len(present):
             continue
         if counts.iloc[0] > MAX_PERSON_SHARE * len(df) or len(present) > MAX_ROWS_PER_PERSON * people:
@@ -117,6 +124,9 @@ def entity_candidates(df: pd.DataFrame, schema: Schema) -> tuple[Entity, ...]:
         if spec.kind is ColumnKind.IDENTIFIER and find_reference(spec.name, df, schema):
             continue  # a manager_id points at another row's person
         found.append(((rank, 0 if worded else 1, position), Entity(spec.name, people, len(present))))
+    # A column that names the person better and differs on every row says each row is its own person: the session-32
+    # walk's customers table (a unique customer_id, 300 names on 3,000 rows) was split "by name", namesakes as one.
+    found = [item for item in found if item[0][0] <= row_key_rank]
     return tuple(entity for _, entity in sorted(found, key=lambda item: item[0]))
 
 
