@@ -25,7 +25,8 @@ What counts
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Final, Literal, TypeAlias
 
@@ -82,16 +83,23 @@ class Entity:
     column: str
     people: int
     rows: int
+    outranked_by: str | None = None  # a column naming the person better that differs on every row
 
     @property
     def rows_per_person(self) -> float:
         return self.rows / self.people if self.people else 0.0
 
     def describe(self) -> str:
-        return (
+        said = (
             f"{self.column} repeats ({self.people:,} values, {self.rows_per_person:.1f} rows each on average): "
             "the holdout takes each value's rows whole, so no one in it was seen in training"
         )
+        if self.outranked_by is not None:
+            said += (
+                f"; but {self.outranked_by} differs on every row, so rows sharing a {self.column} may be different "
+                "people, kept together as one"
+            )
+        return said
 
 
 def entity_candidates(df: pd.DataFrame, schema: Schema) -> tuple[Entity, ...]:
@@ -99,7 +107,7 @@ def entity_candidates(df: pd.DataFrame, schema: Schema) -> tuple[Entity, ...]:
     from synth.generated_references import find_reference
 
     found: list[tuple[tuple[int, int, int], Entity]] = []
-    row_key_rank = 2 + len(PERSON_PII)  # the best rank of a column that names a person on every row alone
+    row_key: tuple[int, str] = (2 + len(PERSON_PII), "")  # the best column naming a person on every row alone
     for position, spec in enumerate(schema):
         if spec.name not in df.columns:
             continue
@@ -116,7 +124,7 @@ def entity_candidates(df: pd.DataFrame, schema: Schema) -> tuple[Entity, ...]:
         counts = present.astype(str).value_counts()
         people = len(counts)
         if people > MAX_DISTINCT_SHARE * len(present) and len(present) >= ROW_KEY_PRESENT * len(df):
-            row_key_rank = min(row_key_rank, rank)
+            row_key = (rank, spec.name) if rank < row_key[0] else row_key
         if people < MIN_PEOPLE or people > MAX_DISTINCT_SHARE * len(present):
             continue
         if counts.iloc[0] > MAX_PERSON_SHARE * len(df) or len(present) > MAX_ROWS_PER_PERSON * people:
@@ -126,11 +134,19 @@ def entity_candidates(df: pd.DataFrame, schema: Schema) -> tuple[Entity, ...]:
         found.append(((rank, 0 if worded else 1, position), Entity(spec.name, people, len(present))))
     # A column that names the person better and differs on every row says each row is its own person: the session-32
     # walk's customers table (a unique customer_id, 300 names on 3,000 rows) was split "by name", namesakes as one.
-    found = [item for item in found if item[0][0] <= row_key_rank]
-    return tuple(entity for _, entity in sorted(found, key=lambda item: item[0]))
+    # Such a candidate stays on offer, last and never suggested (the analyst may know the names are people).
+    ranked = [
+        ((rank > row_key[0], rank, unworded, at), e if rank <= row_key[0] else replace(e, outranked_by=row_key[1]))
+        for (rank, unworded, at), e in found
+    ]
+    return tuple(entity for _, entity in sorted(ranked, key=lambda item: item[0]))
+
+
+def suggested_entity(candidates: Sequence[Entity]) -> Entity | None:
+    """The candidate to split by without being asked: the first that no better column outranks."""
+    return next((e for e in candidates if e.outranked_by is None), None)
 
 
 def entity_column(df: pd.DataFrame, schema: Schema) -> Entity | None:
     """The best column naming the person behind repeated rows, or None when each row is its own person."""
-    found = entity_candidates(df, schema)
-    return found[0] if found else None
+    return suggested_entity(entity_candidates(df, schema))

@@ -182,10 +182,14 @@ def test_a_name_customers_share_is_no_person_when_each_row_has_its_own_customer_
     )
     schema = synth.infer_schema(frame)
     assert schema["name"].pii_type == "name" and frame["name"].nunique() < 100, "premise: the name repeats"
-    assert entity_candidates(frame, schema) == ()
+    assert entity_column(frame, schema) is None
+    # still on offer, never suggested, and said why: the analyst may know the names are people
+    (name,) = entity_candidates(frame, schema)
+    assert name.column == "name" and name.outranked_by == "customer_id"
+    assert "customer_id differs on every row" in name.describe()
     # Without the per-row id the same names are still offered: nothing then says they are different people.
     without = frame.drop(columns="customer_id")
-    assert [e.column for e in entity_candidates(without, synth.infer_schema(without))] == ["name"]
+    assert entity_column(without, synth.infer_schema(without)).column == "name"  # type: ignore[union-attr]
     # A repeated customer_id still names the person before the name it repeats with.
     visits = frame.assign(customer_id=[f"C{100_000 + i // 5}" for i in range(n)])
     assert entity_column(visits, synth.infer_schema(visits)).column == "customer_id"  # type: ignore[union-attr]
