@@ -68,13 +68,13 @@ class Walk:
 
 def prepared(name: str) -> Walk:
     """The walk table read as the walk uploaded it, split and fitted with the app's defaults."""
-    from synth.schema.entities import entity_candidates
+    from synth.schema.entities import entity_candidates, suggested_entity
 
     csv = getattr(walk_tables, name)().to_csv(index=False).encode("utf-8")
     data = synth.read_table(csv, name=f"{name}.csv")
     schema = synth.infer_schema(data)
-    people = entity_candidates(data, schema)
-    by = people[0].column if people else None
+    person = suggested_entity(entity_candidates(data, schema))
+    by = person.column if person else None
     train, holdout = synth.split(data, holdout=0.2, seed=0, by=by)
     model = synth.create("cart").fit(train, schema, person_column=by)
     return Walk(name, data, schema, train, holdout, by, model, model.sample(len(train), seed=1))

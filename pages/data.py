@@ -12,6 +12,7 @@ from synth.evaluation.results import percent
 from synth.generated import REGENERATION_DETAILS, REGENERATION_LEAD
 from synth.io import DEFAULT_MISSING_VALUES
 from synth.schema import kind_choices, kind_label
+from synth.schema.entities import suggested_entity
 from ui import cached, intake, state
 from ui.text import duration, md, megabytes
 
@@ -274,8 +275,7 @@ picked = st.selectbox(
 split_by = choices[picked]
 if split_by is not None and split_by in people:
     st.caption(people[split_by].describe() + ".")
-elif split_by is None and people:
-    first = next(iter(people.values()))
+elif split_by is None and (first := suggested_entity(list(people.values()))) is not None:
     st.warning(
         f"{first.column} repeats ({first.people:,} values, {first.rows_per_person:.1f} rows each): split by row, "
         "the holdout holds rows of people seen in training, and privacy scores compare against them. Choose "

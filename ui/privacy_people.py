@@ -8,6 +8,7 @@ import streamlit as st
 
 from synth.evaluation.privacy.people_membership import PEOPLE_COLUMNS, PersonMembership, people_rows
 from synth.evaluation.results import number
+from ui.privacy_panels import COUNT_COLUMNS
 from ui.text import md
 
 ROWS_WORDS = (
@@ -52,5 +53,6 @@ def membership_people(people: PersonMembership) -> None:
         pd.DataFrame(people_rows(people), columns=list(PEOPLE_COLUMNS)),
         hide_index=True,
         key="membership_people_table",
+        column_config=COUNT_COLUMNS,
     )
     st.caption(md(people.describe()) + ".")

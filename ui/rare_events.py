@@ -237,7 +237,8 @@ def fairness_panel(ds: state.Dataset, fit: state.FittedModel) -> None:
     default = cached.default_target(ds.key, ds.schema, tuple(outcome_choices), ds.train)
     index = outcome_choices.index(default) if default in outcome_choices else len(outcome_choices) - 1
     outcome = mid.selectbox("Outcome", outcome_choices, index=index, key="fair_outcome")
-    levels = favourable_first(list(ds.train[outcome].dropna().value_counts().index[::-1]), outcome)
+    counts = ds.train[outcome].dropna().value_counts()
+    levels = favourable_first(list(counts.index[::-1]), outcome, counts=counts.to_dict())
     positive = right.selectbox("Favourable outcome", levels, key="fair_positive", format_func=option_words)
     numeric = ds.schema[sensitive].kind not in CLASS_KINDS and sensitive not in flags
     if numeric:  # said before the run: the groups are bands of the number, not its values

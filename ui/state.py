@@ -21,6 +21,7 @@ from synth.audit.coarser_codes import CoarserCode, apply_offer
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.reference import RealReference
+from synth.schema.entities import suggested_entity
 from synth.schema.inference import with_people_ranges
 from ui import cached
 from ui.background import inline as background_inline
@@ -147,8 +148,8 @@ def set_table(name: str, df: pd.DataFrame, *, table_id: str | None = None) -> Da
     (the pre-flight audit) is computed once per server, not once per visitor; an upload gets a fresh id."""
     schema = cached.infer_schema(df)
     # Rows that repeat a person (a patient's visits) are split by person: the holdout is people never seen.
-    people = cached.entity_candidates(df, schema)
-    by = people[0].column if people else None
+    person = suggested_entity(cached.entity_candidates(df, schema))
+    by = person.column if person else None
     if by is not None:  # the ranges the reasons state, read over people (found after the kinds)
         schema = with_people_ranges(df, schema, by)
     train, holdout = cached.split(df, DEFAULT_HOLDOUT, DEFAULT_SPLIT_SEED, by)

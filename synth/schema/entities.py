@@ -17,13 +17,16 @@ What counts
     table order: a ``patient_id`` before the ``nhs_number`` that repeats with it, an e-mail before a name two
     customers may share, and before a code that repeats by chance (50,000 shop orders: a key-like ``zip`` repeated
     on 21% of rows, 1.3 rows a value, and was picked over the e-mail that names the customer, session 24). An account
-    ``holder_id`` says person too (a bank ledger's e-mail was offered before it, session 29).
+    ``holder_id`` says person too (a bank ledger's e-mail was offered before it, session 29). A column that a better
+    one outranks is no person when that better one differs on every row (a unique ``customer_id`` or e-mail: each
+    row is its own customer, and a repeated name is customers who share it, session 32).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Final, Literal, TypeAlias
 
@@ -51,6 +54,8 @@ MAX_PERSON_SHARE = 0.2
 MAX_ROWS_PER_PERSON = 50
 #: At most this share of a person column's present values are distinct (it repeats).
 MAX_DISTINCT_SHARE = 0.95
+#: A column distinct on (nearly) every row and present on this share of them names each row's person alone.
+ROW_KEY_PRESENT = 0.95
 #: Personal data that names one person, best first.
 PERSON_PII = ("email", "ssn", "card", "phone", "name")
 _PERSON_WORDS = re.compile(
@@ -78,16 +83,23 @@ class Entity:
     column: str
     people: int
     rows: int
+    outranked_by: str | None = None  # a column naming the person better that differs on every row
 
     @property
     def rows_per_person(self) -> float:
         return self.rows / self.people if self.people else 0.0
 
     def describe(self) -> str:
-        return (
+        said = (
             f"{self.column} repeats ({self.people:,} values, {self.rows_per_person:.1f} rows each on average): "
             "the holdout takes each value's rows whole, so no one in it was seen in training"
         )
+        if self.outranked_by is not None:
+            said += (
+                f"; but {self.outranked_by} differs on every row, so rows sharing a {self.column} may be different "
+                "people, kept together as one"
+            )
+        return said
 
 
 def entity_candidates(df: pd.DataFrame, schema: Schema) -> tuple[Entity, ...]:
@@ -95,6 +107,7 @@ def entity_candidates(df: pd.DataFrame, schema: Schema) -> tuple[Entity, ...]:
     from synth.generated_references import find_reference
 
     found: list[tuple[tuple[int, int, int], Entity]] = []
+    row_key: tuple[int, str] = (2 + len(PERSON_PII), "")  # the best column naming a person on every row alone
     for position, spec in enumerate(schema):
         if spec.name not in df.columns:
             continue
@@ -110,6 +123,8 @@ def entity_candidates(df: pd.DataFrame, schema: Schema) -> tuple[Entity, ...]:
             continue
         counts = present.astype(str).value_counts()
         people = len(counts)
+        if people > MAX_DISTINCT_SHARE * len(present) and len(present) >= ROW_KEY_PRESENT * len(df):
+            row_key = (rank, spec.name) if rank < row_key[0] else row_key
         if people < MIN_PEOPLE or people > MAX_DISTINCT_SHARE * len(present):
             continue
         if counts.iloc[0] > MAX_PERSON_SHARE * len(df) or len(present) > MAX_ROWS_PER_PERSON * people:
@@ -117,10 +132,21 @@ def entity_candidates(df: pd.DataFrame, schema: Schema) -> tuple[Entity, ...]:
         if spec.kind is ColumnKind.IDENTIFIER and find_reference(spec.name, df, schema):
             continue  # a manager_id points at another row's person
         found.append(((rank, 0 if worded else 1, position), Entity(spec.name, people, len(present))))
-    return tuple(entity for _, entity in sorted(found, key=lambda item: item[0]))
+    # A column that names the person better and differs on every row says each row is its own person: the session-32
+    # walk's customers table (a unique customer_id, 300 names on 3,000 rows) was split "by name", namesakes as one.
+    # Such a candidate stays on offer, last and never suggested (the analyst may know the names are people).
+    ranked = [
+        ((rank > row_key[0], rank, unworded, at), e if rank <= row_key[0] else replace(e, outranked_by=row_key[1]))
+        for (rank, unworded, at), e in found
+    ]
+    return tuple(entity for _, entity in sorted(ranked, key=lambda item: item[0]))
+
+
+def suggested_entity(candidates: Sequence[Entity]) -> Entity | None:
+    """The candidate to split by without being asked: the first that no better column outranks."""
+    return next((e for e in candidates if e.outranked_by is None), None)
 
 
 def entity_column(df: pd.DataFrame, schema: Schema) -> Entity | None:
     """The best column naming the person behind repeated rows, or None when each row is its own person."""
-    found = entity_candidates(df, schema)
-    return found[0] if found else None
+    return suggested_entity(entity_candidates(df, schema))

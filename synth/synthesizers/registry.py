@@ -95,6 +95,11 @@ def get(name: str) -> type[Synthesizer]:
         raise KeyError(f"no synthesizer named {name!r}; available: {', '.join(_REGISTRY)}") from None
 
 
+def label_of(name: str) -> str:
+    """The synthesizer's label as the pages show it ("Pruned CART"), or the name itself when none is registered."""
+    return _REGISTRY[name].label if name in _REGISTRY else name
+
+
 def create(name: str, **params: Any) -> Synthesizer:
     """Create an unfitted synthesizer by name, with parameters checked against its declared spec.
 

@@ -603,3 +603,28 @@ def test_a_wide_tables_heatmaps_show_its_most_changed_columns_with_a_switch_to_a
     at.radio(key="assoc_columns").set_value("All 40").run()
     assert not at.exception
     assert heatmap_columns() == list(table.columns)
+
+
+def test_worst_columns_as_close_as_fresh_data_are_one_line_not_a_paragraph_each() -> None:
+    """Session 32 walk (Bike Sharing): under "Even the worst columns are as close to train as fresh real data" the
+    page listed five paragraphs, each "hum (KSComplement 0.982): hum is as close to train as fresh real data
+    (KSComplement 0.982, holdout 0.988): nothing to fix". One line gives the scores beside fresh data's."""
+    rng = np.random.default_rng(32)
+    n = 2_000
+    table = pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, n),
+            "income": rng.gamma(2.0, 1_500.0, n).round(2),
+            "score": rng.normal(50.0, 10.0, n).round(1),
+            "plan": rng.choice(["basic", "plus", "pro"], n, p=[0.6, 0.3, 0.1]),
+        }
+    )
+    at = start()
+    upload(at, "independent.csv", table.to_csv(index=False).encode())
+    fit(at, "independent")
+    sample(at)
+    open_section(goto(at, "compare"), "Columns")
+    assert any(s.value.startswith("Even the worst columns are as close") for s in at.success), "premise"
+    assert not [m.value for m in at.markdown if "nothing to fix" in m.value]
+    (line,) = [c.value for c in at.caption if c.value.startswith("Worst shape scores, fresh real data's in brackets: ")]
+    assert re.search(r": \w+ [01]\.\d{3} \([01]\.\d{3}\); \w+ [01]\.\d{3} \([01]\.\d{3}\)", line), line

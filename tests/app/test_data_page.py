@@ -272,6 +272,33 @@ def test_a_table_of_repeated_patients_is_split_by_patient_and_says_so() -> None:
     assert any("holds rows of people seen in training" in w.value for w in at.warning)
 
 
+def test_customers_who_share_a_name_are_split_by_row_with_the_name_still_on_offer() -> None:
+    """Session 32 walk: 3,000 customers with their own customer_id drawn from 300 names were split "by name" by
+    default. Each row is its own customer; splitting by name stays one choice away, with what it would mean."""
+    import numpy as np
+
+    rng = np.random.default_rng(32)
+    n = 1_000
+    table = pd.DataFrame(
+        {
+            "customer_id": [f"C{100_000 + i}" for i in range(n)],
+            "name": [f"{a} {b}" for a, b in zip(rng.choice(["Anna", "Ben", "Clara", "David", "Eva"], n),
+                                                 rng.choice(["Müller", "Rossi", "Nowak", "Silva", "Smith"], n),
+                                                 strict=True)],
+            "balance": rng.gamma(2, 300, n).round(2),
+        }
+    )  # fmt: skip
+    at = upload(start(), "customers.csv", table.to_csv(index=False).encode())
+    assert at.session_state["dataset"].split_by is None
+    box = next(s for s in at.selectbox if s.label == "Keep each person's rows together")
+    assert box.value == 0 and box.options == ["no: every row is its own person", "by name"]
+    assert not any("holds rows of people seen in training" in w.value for w in at.warning)
+    box.select_index(1).run()
+    assert not at.exception, at.exception
+    assert at.session_state["dataset"].split_by == "name"
+    assert any("customer_id differs on every row" in c.value for c in at.caption)
+
+
 def _estimates_shown(at: AppTest) -> tuple[str, pd.DataFrame]:
     (caption,) = [c.value for c in at.caption if c.value.startswith("Estimated fit time")]
     (table,) = [d.value for d in at.dataframe if "fit time" in d.value.columns]

@@ -97,6 +97,10 @@ def test_verdict_distances_attacks_and_sdmetrics_are_shown(part: pd.DataFrame) -
     attacks = _frame(at, "baseline (random)")
     assert len(attacks) == 5 and attacks["baseline (random)"].str.endswith("%").all()
     assert any("subsamples" in c.value for c in at.caption)
+    # Session 32 walk: seven columns ran past the page; the attack's name stays in view while the rest scrolls.
+    table = next(d for d in at.dataframe if "baseline (random)" in d.value.columns)
+    config = json.loads(table.proto.columns)
+    assert config["attack"]["pinned"] and config["attacks"]["type_config"]["format"] == "localized"
 
 
 def test_changing_the_attacker_model_reruns_the_attacks(part: pd.DataFrame) -> None:

@@ -5,6 +5,7 @@ Attacks section and the verdict say the attacks count people."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,13 @@ def test_membership_over_people_is_shown_beside_the_rows_and_catches_copied_peop
     assert "#### Over rows" in words and "#### Over people" in words
     table_people = next(d.value for d in at.dataframe if "attack (per person)" in d.value.columns)
     assert len(table_people) == 4 and (table_people["people (non-members)"] >= 10).all()
+    # Session 32 walk: the counts read "2399" beside a caption's "2,399": numbers, written with separators.
+    rows = next(d for d in at.dataframe if "members" in d.value.columns)
+    assert (rows.value["members"] >= 1_000).all(), "premise: counts with a thousands separator to write"
+    for table in (rows, next(d for d in at.dataframe if "attack (per person)" in d.value.columns)):
+        config = json.loads(table.proto.columns)
+        counts = [c for c in table.value.columns if "members" in c]
+        assert counts and all(config[c]["type_config"]["format"] == "localized" for c in counts), config
 
 
 def test_the_verdict_names_the_person_level_when_it_trips_membership() -> None:

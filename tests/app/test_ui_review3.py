@@ -143,3 +143,6 @@ def test_a_risk_held_at_zero_says_the_holdout_was_guessed_more_often() -> None:
     assert risk_interval_words(below) == "none: holdout guessed more often (18.4% vs 7.2%)"
     above = result(0.30, 0.20, Risk(0.125, 0.05, 0.2, excess=0.125, error=0.075))
     assert risk_interval_words(above) == "5.0%–20.0%"
+    # Session 32 (California): train 6.9%, holdout 26.0%, yet an interval up to 1.8% is left: both are said.
+    noisy = result(0.069, 0.26, Risk(0.0, 0.0, 0.018, excess=-0.26, error=0.1))
+    assert risk_interval_words(noisy) == "0.0%–1.8% (holdout guessed more often)"

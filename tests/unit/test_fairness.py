@@ -264,3 +264,32 @@ def test_no_amplification_on_outcome_rates_alone_says_what_it_rests_on() -> None
     assert result.summary is not None
     assert "outcome rates alone" in result.summary and "the models say nothing here" in result.summary
     assert f"{int(train['complaint'].sum()):,} training rows have complaint = 1" in result.summary
+
+
+def test_a_group_without_adverse_holdout_rows_does_not_read_as_an_odds_gap() -> None:
+    """Session 32 walk (customers, country × fraud, 0.5% fraud): both models predicted "no fraud" for every holdout
+    row, yet the table read equalized odds difference "1.000 (0.000–0.000)" beside the note that it is 0 by
+    construction. fairlearn scores a group with no fraud in the holdout at a false positive rate of 0 (the others
+    at 1); that group has no such rate, and the estimate is now the same computation as its interval."""
+    rng = np.random.default_rng(32)
+    n = 3_000
+    table = pd.DataFrame(
+        {
+            "country": rng.choice(["DE", "FR", "IT"], n, p=[0.5, 0.3, 0.2]),
+            "balance": rng.normal(100.0, 20.0, n).round(2),
+            "fraud": np.zeros(n, dtype=int),
+        }
+    )
+    train, holdout = table.iloc[:2_400].copy(), table.iloc[2_400:].copy()
+    train.loc[train.sample(12, random_state=1).index, "fraud"] = 1
+    de = holdout.index[holdout["country"] == "DE"]
+    holdout.loc[de[:3], "fraud"] = 1  # IT and FR hold no fraud in the holdout: no false positive rate there
+    result = evaluate_fairness(train, holdout, train, sensitive="country", outcome="fraud", positive=0, seed=0)
+    sf = holdout["country"].astype(str).to_numpy()
+    everyone = np.ones(len(holdout), dtype=bool)
+    assert equalized_odds_difference(holdout["fraud"].eq(0), everyone, sensitive_features=sf) == 1.0, "premise"
+    for model in result.models:
+        assert model.one_prediction and model.predicted_share == 1.0, "premise: 'no fraud' for everyone"
+        assert model.equalized_odds_difference == 0.0
+        assert model.demographic_parity_difference == 0.0
+        assert model.eod_interval.low <= model.equalized_odds_difference <= model.eod_interval.high

@@ -182,7 +182,23 @@ def test_a_distribution_titles_notes_go_on_their_own_line() -> None:
     (dist,) = column_distributions(real, syn)
     assert dist.folded_bins and dist.missing_real > 0.5  # the premise: both notes
     title = distribution_figure(dist).layout.xaxis.title.text
-    first, second = title.split("<br>")
-    assert first == "income" and second.startswith("missing: real ") and second.endswith("every value beyond")
+    # Session 32's walk: on one line under the name the two notes (70 characters) were still cut at "beyon".
+    first, second, third = title.split("<br>")
+    assert first == "income" and second.startswith("missing: real ") and third == "end bars hold every value beyond"
     one = distribution_figure(column_distributions(real.fillna(1.0), syn.fillna(1.0))[0]).layout.xaxis.title.text
     assert "<br>" not in one and one.startswith("income · "), one
+
+
+def test_a_distribution_titles_lines_fit_under_a_half_width_chart() -> None:
+    """No line of a column chart's axis title is longer than fits under a half-width chart, whatever the name."""
+    from synth.plots.fidelity import TITLE_LINE_CHARS, noted_title
+
+    walk = ["missing: real 10.1%, synthetic 9.7%", "end bars hold every value beyond"]
+    assert noted_title("transactions", walk).split("<br>") == ["transactions", *walk]
+    assert noted_title("age", walk[:1]) == "age · missing: real 10.1%, synthetic 9.7%"
+    long_name = "monthly_balance_in_euro_at_closing"
+    lines = noted_title(long_name, walk[:1]).split("<br>")
+    assert lines == [long_name, walk[0]]
+    assert noted_title("x", ["a", "b"]) == "x<br>a · b"  # short notes share a line under the name
+    for title in (noted_title("transactions", walk), noted_title(long_name, walk[:1])):
+        assert max(len(line) for line in title.split("<br>")) <= TITLE_LINE_CHARS

@@ -392,6 +392,7 @@ def test_the_shadow_fits_take_whole_people_and_catch_a_memorising_model(seed: in
     attack = membership_inference(train, syn, holdout=holdout, inputs=inputs, shadow=True).get("shadow_model")
     assert attack is not None and attack.auc.low > 0.5, attack
     assert "whole people" in attack.detail and SHADOW_PERSON not in attack.detail
+    assert "shadow fits of Sequential CART on about" in attack.detail  # its label, never the registry name "cart"
 
 
 @settings(max_examples=60, deadline=None)

@@ -163,3 +163,33 @@ def test_an_account_holder_id_names_the_person_before_their_e_mail() -> None:
     schema = synth.infer_schema(frame)
     assert schema["holder_id"].kind is synth.schema.ColumnKind.IDENTIFIER and schema["email"].pii_type == "email"
     assert [e.column for e in entity_candidates(frame, schema)] == ["holder_id", "email"]
+
+
+def test_a_name_customers_share_is_no_person_when_each_row_has_its_own_customer_id() -> None:
+    """Session 32 walk: 3,000 customers, each with their own customer_id and e-mail, drawn from 300 first and last
+    name pairs. The Data page split "by name", so namesakes went whole to one side as one person (239 training
+    "people"), and the privacy checks counted names, not customers."""
+    rng = np.random.default_rng(32)
+    n = 3_000
+    first = rng.choice(["Anna", "Ben", "Clara", "David", "Eva", "Felix", "Greta", "Hugo", "Ida", "Jonas"], n)
+    last = rng.choice(["Müller", "Schmidt", "Garcia", "Rossi", "Dubois", "Nowak", "Jensen", "Silva", "Smith"], n)
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"C{100_000 + i}" for i in range(n)],
+            "name": [f"{a} {b}" for a, b in zip(first, last, strict=True)],
+            "balance": rng.gamma(2, 300, n).round(2),
+        }
+    )
+    schema = synth.infer_schema(frame)
+    assert schema["name"].pii_type == "name" and frame["name"].nunique() < 100, "premise: the name repeats"
+    assert entity_column(frame, schema) is None
+    # still on offer, never suggested, and said why: the analyst may know the names are people
+    (name,) = entity_candidates(frame, schema)
+    assert name.column == "name" and name.outranked_by == "customer_id"
+    assert "customer_id differs on every row" in name.describe()
+    # Without the per-row id the same names are still offered: nothing then says they are different people.
+    without = frame.drop(columns="customer_id")
+    assert entity_column(without, synth.infer_schema(without)).column == "name"  # type: ignore[union-attr]
+    # A repeated customer_id still names the person before the name it repeats with.
+    visits = frame.assign(customer_id=[f"C{100_000 + i // 5}" for i in range(n)])
+    assert entity_column(visits, synth.infer_schema(visits)).column == "customer_id"  # type: ignore[union-attr]

@@ -396,3 +396,19 @@ def test_an_adverse_outcome_offers_its_absence_as_favourable(outcome: str, level
 
     out = favourable_first(levels, outcome)
     assert out[0] == first and sorted(map(str, out)) == sorted(map(str, levels))
+
+
+def test_a_label_few_rows_hold_is_not_offered_first_unless_a_word_favours_it() -> None:
+    """Session 32 walk (California): the bias panel's favourable outcome defaulted to ocean_proximity = ISLAND,
+    4 of 16,512 training rows: every group's rate was 0.0x%, noise."""
+    from synth.evaluation.utility.targets import MIN_FAVOURABLE_ROWS, favourable_first
+
+    counts = {"ISLAND": 4, "NEAR BAY": 1_830, "NEAR OCEAN": 2_100, "INLAND": 5_200, "<1H OCEAN": 7_300}
+    rarest_first = sorted(counts, key=counts.__getitem__)
+    assert favourable_first(rarest_first)[0] == "ISLAND"  # without counts: as before
+    out = favourable_first(rarest_first, "ocean_proximity", counts=counts)
+    assert out == ["NEAR BAY", "NEAR OCEAN", "INLAND", "<1H OCEAN", "ISLAND"]
+    # a word still decides: a rare "approved" and an adverse column's absence lead whatever their counts
+    assert favourable_first(["approved", "pending"], counts={"approved": 3, "pending": 900})[0] == "approved"
+    assert favourable_first([1, 0], "fraud", counts={1: 12, 0: 2_388}) == [0, 1]
+    assert favourable_first([">50K", "<=50K"], counts={">50K": MIN_FAVOURABLE_ROWS, "<=50K": 900})[0] == ">50K"

@@ -343,8 +343,9 @@ def membership_inference(
     not_run: list[str] = []
     if shadow and inputs.synthesizer is not None:
         from synth.evaluation.privacy.shadow import ShadowError, shadow_scores
+        from synth.synthesizers.registry import label_of
 
-        report(0.3, f"refitting {inputs.synthesizer[0]} on reference data ({n_shadow} shadow fits)")
+        report(0.3, f"refitting {label_of(inputs.synthesizer[0])} on reference data ({n_shadow} shadow fits)")
         try:
             pos, neg, note = shadow_scores(inputs, n_shadow, seed, scaled(progress, 0.3, 0.9))
             scores["shadow_model"] = (pos, neg)

@@ -78,11 +78,12 @@ def shadow_scores(
     Raises:
         ShadowError: when the synthesizer cannot be created or refitted, or the reference data is too small.
     """
-    from synth.synthesizers.registry import create
+    from synth.synthesizers.registry import create, label_of
 
     report = ensure(progress)
     assert inputs.synthesizer is not None
     name, params = inputs.synthesizer
+    label = label_of(name)  # what the pages call it: the California walk's bar read "shadow fit 2 of 4: pruned_cart"
     t = inputs.tables
     ref_rows, _ = inputs.holdout_halves
     if len(ref_rows) < MIN_REFERENCE:
@@ -100,7 +101,7 @@ def shadow_scores(
     for s in range(n_shadow):
         inside, outside = _shadow_split(len(reference), persons, rng)
         n_sample = max(2, round(len(inside) * ratio))
-        report(s / (n_shadow + 1), f"shadow fit {s + 1} of {n_shadow}: {name} on {len(inside):,} reference rows")
+        report(s / (n_shadow + 1), f"shadow fit {s + 1} of {n_shadow}: {label} on {len(inside):,} reference rows")
         try:
             model = create(name, **{**params, "random_state": int(rng.integers(2**31))})
             frame, schema = reference.iloc[inside].reset_index(drop=True), t.schema
@@ -112,7 +113,7 @@ def shadow_scores(
                 model.fit(frame, schema, person_column=SHADOW_PERSON)
             shadow_syn = model.sample(n_sample, seed=int(rng.integers(2**31)))
         except Exception as exc:  # any failure of a refit only disables this attack, with the reason shown
-            raise ShadowError(f"refitting {name} on reference rows failed ({type(exc).__name__}: {exc})") from exc
+            raise ShadowError(f"refitting {label} on reference rows failed ({type(exc).__name__}: {exc})") from exc
         fitted_rows.append(len(inside))
         sampled_rows.append(n_sample)
         x_shadow = inputs.mixed_encoder.transform(shadow_syn[list(t.columns)], inputs.kinds)
@@ -130,7 +131,7 @@ def shadow_scores(
     report(1.0, "done")
     whole = "" if persons is None else ", whole people"
     note = (
-        f"{n_shadow} shadow fits of {name} on about {round(np.mean(fitted_rows)):,} of the attacker's reference rows "
+        f"{n_shadow} shadow fits of {label} on about {round(np.mean(fitted_rows)):,} of the attacker's reference rows "
         f"each{whole}, sampled at the real synthetic-to-train ratio (about {round(np.mean(sampled_rows)):,} rows); a "
         "logistic meta-classifier on distance features."
     )

@@ -326,13 +326,24 @@ ADVERSE_OUTCOME_WORDS = frozenset(
 ABSENT_LABELS = frozenset({"0", "0.0", "false", "n", "none"})
 
 
-def favourable_first(levels: Sequence[object], outcome: str | None = None) -> list[object]:
+#: Training rows a label needs to be offered first as the favourable outcome when nothing favours it by name: the
+#: session-32 walk's California panel compared ocean_proximity = ISLAND (4 of 16,512 rows), shares of 0.03%.
+MIN_FAVOURABLE_ROWS = 30
+
+
+def favourable_first(
+    levels: Sequence[object], outcome: str | None = None, counts: Mapping[object, int] | None = None
+) -> list[object]:
     """``levels`` (an outcome's labels, rarest first) with the ones that read as favourable ("Strongly agree",
     "approved", "yes") moved to the front in their order; the rest keep theirs, so an outcome with no such label
     offers its rarest one first (Adult's >50K). When the column ``outcome`` names an adverse event (fraud, churn,
     readmitted: :data:`ADVERSE_OUTCOME_WORDS`), the favourable labels are those saying it did not happen ("no", 0,
-    False, "not readmitted"); otherwise a label naming such an event ("fraud" of a status column) comes last."""
+    False, "not readmitted"); otherwise a label naming such an event ("fraud" of a status column) comes last.
+    With ``counts`` (training rows per label), a label no word favours that fewer than :data:`MIN_FAVOURABLE_ROWS`
+    rows hold goes after the other such labels: groups' rates of it are noise."""
     adverse = outcome is not None and bool(_words(outcome) & ADVERSE_OUTCOME_WORDS)
+    if counts is not None:
+        levels = sorted(levels, key=lambda level: counts.get(level, 0) < MIN_FAVOURABLE_ROWS)  # stable: order kept
 
     def reads_favourable(level: object) -> bool:
         words = _words(str(level))
