@@ -172,9 +172,15 @@ def _kept_templates(values: pd.Series, templates: pd.Series) -> pd.Series:
     (:func:`redrawable`, the fit's own test). Counted on held templates alone, the messy walk table's ``city 123``
     promised 94% of its rows in patterns and the fit pooled 65% into "(other)": all 900 three-digit numbers were
     taken, so no ending was free for ``city ###``."""
-    templates = layout_labels(values, templates)
+    # The fit's own rule (imported here: the fit imports this module): a pattern is kept whole at 4k rows, a rarer
+    # one drawn from its frame (synth.synthesizers.template_frames); k is TEMPLATE_MIN_ROWS.
+    from synth.synthesizers.template_frames import compose_tail, whole_people
+
+    templates, frames = compose_tail(layout_labels(values, templates), TEMPLATE_MIN_ROWS, None)
+    framed = {label for label, _, _ in frames}
     counts = templates.value_counts()
-    held = counts[counts >= TEMPLATE_MIN_ROWS]
+    whole = counts >= whole_people(TEMPLATE_MIN_ROWS)
+    held = counts[whole | (counts.index.isin(framed) & (counts >= TEMPLATE_MIN_ROWS))]
     placeheld = [t for t in held.index if len(digit_positions(str(t)))]
     if not placeheld:
         return held
