@@ -303,13 +303,15 @@ def _templated(series: pd.Series, spec: Any, rare_rows: int) -> Finding:
     from synth.schema import Schema
     from synth.schema.text_templates import MIN_FILLED_DIGITS, PLACEHOLDER, templates_of
     from synth.synthesizers.rare_categories import RARE_LABEL
+    from synth.synthesizers.template_frames import SLOT, whole_people
     from synth.synthesizers.text_templates import pool_templates
 
     name = spec.name
-    pooled_frame, _, pooled = pool_templates(series.to_frame(name), Schema((spec,)), rare_rows)
+    pooled_frame, (state,), pooled = pool_templates(series.to_frame(name), Schema((spec,)), rare_rows)
     learned = pooled_frame[name].dropna()
     kept = learned[learned != RARE_LABEL]
     templates = templates_of(series).dropna()
+    framed = f", {len(state.frames):,} drawn from frames such as '{state.frames[0][0]}'" if state.frames else ""
     with_digits = kept[kept.astype(str).str.contains(PLACEHOLDER, regex=False)]
     common = (with_digits if len(with_digits) else kept).value_counts()
     example = f" (e.g. '{common.index[0]}', {PLACEHOLDER} a digit)" if len(common) else ""
@@ -319,9 +321,11 @@ def _templated(series: pd.Series, spec: Any, rare_rows: int) -> Finding:
         (name,),
         "Short text in word patterns",
         f"{name} is short text whose numbers vary: it is learned as its word patterns{example}, not as its "
-        f"{series.nunique():,} values. {kept.nunique():,} of its {templates.nunique():,} patterns are kept: each held "
-        f"by {rare_rows} or more rows (min_category_rows; a fit that knows the person column counts people) and, where "
-        f"it has digits, with endings no real value uses. The other {_pct(share)} of rows are pooled as one "
+        f"{series.nunique():,} values. {templates[kept.index].nunique():,} of its {templates.nunique():,} patterns are "
+        f"kept: held whole by {whole_people(rare_rows)} or more rows (4 × min_category_rows; a fit that knows the "
+        f"person column counts people) and, where it has digits, with endings no real value uses, or drawn from a "
+        f"frame, the pattern with one word open ({SLOT}), and the words that many hold in that place{framed}. The "
+        f"other {_pct(share)} of rows are pooled as one "
         f"'(other)', drawn as regenerated text equal to no real value. Every run of {MIN_FILLED_DIGITS} or more "
         "digits in a kept pattern is redrawn with digits no real value of that pattern has",
         "Nothing to do if the synthetic table should keep these patterns. To keep none of its words, change its kind "

@@ -35,10 +35,11 @@ from synth.generated_shapes import same_width_format
 MIN_FILLED_DIGITS = 3
 #: What a placeholder digit is written as in a template.
 PLACEHOLDER = "#"
-#: Rows a template needs to count as held, in detection: the default ``min_category_rows``, so that what
-#: detection counts is what a default fit keeps (the fit counts people where it knows them).
+#: The k of detection: the default ``min_category_rows``, so that what detection counts is what a default fit keeps
+#: (whole at 4k rows, or drawn from a frame: :mod:`synth.synthesizers.template_frames`; the fit counts people where
+#: it knows them).
 TEMPLATE_MIN_ROWS = 5
-#: Detection: at least this share of present rows is in a template held by :data:`TEMPLATE_MIN_ROWS` rows or more.
+#: Detection: at least this share of present rows is in a template a fit keeps (k = :data:`TEMPLATE_MIN_ROWS`).
 TEMPLATE_SHARE = 0.5
 #: Detection: templates keep at least this many more rows (a share) than the raw values do: a column of product
 #: names whose numbers are part of the name ("iPhone 128GB" held by many) stays a plain category.
@@ -98,9 +99,9 @@ def detect_templates(present: pd.Series, sample: pd.Series) -> str | None:
 
     Short (at most :data:`MAX_TEMPLATE_WORDS` words and :data:`MAX_TEMPLATE_LENGTH` characters on average in
     ``sample``), worded (:data:`MIN_WORDED_SHARE` of ``sample`` with a space and a word), and templates that
-    help: at least :data:`TEMPLATE_SHARE` of all rows in templates held by :data:`TEMPLATE_MIN_ROWS` rows or more,
-    :data:`TEMPLATE_GAIN` more than the raw values keep. Personal data is found before this (a column of names or
-    e-mails stays PII).
+    help: at least :data:`TEMPLATE_SHARE` of all rows in templates a fit keeps (:func:`_kept_templates`),
+    :data:`TEMPLATE_GAIN` more than the raw values held by :data:`TEMPLATE_MIN_ROWS` rows keep. Personal data is
+    found before this (a column of names or e-mails stays PII).
     """
     text = sample.astype(str).str.strip()
     if not len(text) or float(text.str.len().mean()) > MAX_TEMPLATE_LENGTH:
@@ -116,11 +117,13 @@ def detect_templates(present: pd.Series, sample: pd.Series) -> str | None:
     gain = kept_templates - _held_share(values)
     if kept_templates < TEMPLATE_SHARE or gain < TEMPLATE_GAIN:
         return None
+    from synth.synthesizers.template_frames import whole_people  # (imported here: the fit imports this module)
+
     example = base_template(next((t for t in held.index if PLACEHOLDER * MIN_FILLED_DIGITS in t), held.index[0]))
     return (
         f"short texts whose numbers vary: {kept_templates:.0%} of values are in {len(held):,} word patterns held by "
-        f"{TEMPLATE_MIN_ROWS} rows or more (e.g. {example!r}, # a digit), {values.nunique():,} distinct values; "
-        "learned as their patterns, numbers redrawn"
+        f"{whole_people(TEMPLATE_MIN_ROWS)} rows or more or drawn from a frame (e.g. {example!r}, # a digit), "
+        f"{values.nunique():,} distinct values; learned as their patterns, numbers redrawn"
     )
 
 
@@ -168,13 +171,20 @@ def base_template(label: str) -> str:
 
 def _kept_templates(values: pd.Series, templates: pd.Series) -> pd.Series:
     """The rows of each template (each layout of one that mixes them, :func:`layout_labels`) a default fit keeps:
-    held by :data:`TEMPLATE_MIN_ROWS` rows or more and, where it has placeholders, with digits that can be redrawn
-    (:func:`redrawable`, the fit's own test). Counted on held templates alone, the messy walk table's ``city 123``
-    promised 94% of its rows in patterns and the fit pooled 65% into "(other)": all 900 three-digit numbers were
-    taken, so no ending was free for ``city ###``."""
-    templates = layout_labels(values, templates)
+    held by 4 × :data:`TEMPLATE_MIN_ROWS` rows or more, or the rows of a frame a rarer one is drawn from
+    (:func:`synth.synthesizers.template_frames.compose_tail`), and, where it has placeholders, with digits that can
+    be redrawn (:func:`redrawable`, the fit's own test). Counted on held templates alone, the messy walk table's
+    ``city 123`` promised 94% of its rows in patterns and the fit pooled 65% into "(other)": all 900 three-digit
+    numbers were taken, so no ending was free for ``city ###``."""
+    # The fit's own rule (imported here: the fit imports this module): a pattern is kept whole at 4k rows, a rarer
+    # one drawn from its frame (synth.synthesizers.template_frames); k is TEMPLATE_MIN_ROWS.
+    from synth.synthesizers.template_frames import compose_tail, whole_people
+
+    templates, frames = compose_tail(layout_labels(values, templates), TEMPLATE_MIN_ROWS, None)
+    framed = {label for label, _, _ in frames}
     counts = templates.value_counts()
-    held = counts[counts >= TEMPLATE_MIN_ROWS]
+    whole = counts >= whole_people(TEMPLATE_MIN_ROWS)
+    held = counts[whole | (counts.index.isin(framed) & (counts >= TEMPLATE_MIN_ROWS))]
     placeheld = [t for t in held.index if len(digit_positions(str(t)))]
     if not placeheld:
         return held

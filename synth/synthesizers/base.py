@@ -77,6 +77,7 @@ from synth.synthesizers.rare_categories import (
     warned_shares,
 )
 from synth.synthesizers.row_offsets import named_zones, offset_shares, to_row_clocks, write_row_offsets
+from synth.synthesizers.template_frames import frame_conditions, pin_frames
 from synth.synthesizers.text_templates import as_identifiers, fill_templates, pool_templates, with_pooled
 from synth.synthesizers.time_of_day import (
     Split,
@@ -390,7 +391,11 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
                 f"holds here (at most {MAX_SAMPLE_CELLS:,} values): write them to a file in blocks, in bounded memory, "
                 "with synth.sampling.write_table(model, path, n_rows, seed=...), or sample fewer rows"
             )
-        conds = _conditions.check_conditions(self, _conditions.normalise_conditions(conditions))
+        # A pattern drawn from its frame ("Miete Mai" from "Miete \u2420") is asked for as its frame, the word pinned.
+        asked, pinned = frame_conditions(
+            getattr(self, "templates_", ()), _conditions.normalise_conditions(conditions), self._domain
+        )
+        conds = _conditions.check_conditions(self, asked)
         plan = _conditions.check_rebalance(self, rebalance, conds) if rebalance else None
         rng = self.rng_ if seed is None else np.random.default_rng(seed)
         before = rng.bit_generator.state if seed is None else None
@@ -398,10 +403,10 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         try:
             report(0.0, f"sampling {n:,} rows")
             if plan is not None:
-                out = _conditions.sample_rebalanced(self, n, conds, plan, rng, report)
+                out = _conditions.sample_rebalanced(self, n, conds, plan, rng, report, pinned)
             elif conds:
                 body = _conditions.sample_conditioned(self, n, conds, rng, scaled(report, 0.0, 0.95))
-                out = self._finish(body, rng)
+                out = self._finish(pin_frames(body, pinned, rng), rng)
             else:
                 out = self._draw(n, rng, report)
             report(1.0, f"sampled {n:,} rows")

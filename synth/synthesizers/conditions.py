@@ -67,6 +67,7 @@ from synth.synthesizers.condition_checks import (
     within_bounds,
 )
 from synth.synthesizers.errors import SynthesizerError
+from synth.synthesizers.template_frames import Pinned, pin_frames
 
 if TYPE_CHECKING:
     from synth.synthesizers.base import Synthesizer
@@ -234,8 +235,11 @@ def sample_rebalanced(
     plan: RebalancePlan,
     rng: np.random.Generator,
     progress: ProgressCallback,
+    pinned: Pinned | None = None,
 ) -> pd.DataFrame:
-    """``n`` full rows with the plan's shares, each group drawn conditionally on its cell, shuffled together."""
+    """``n`` full rows with the plan's shares, each group drawn conditionally on its cell, shuffled together
+    (``pinned``: the words of frames asked for by a composed pattern, :func:`~synth.synthesizers.template_frames.
+    frame_conditions`)."""
     counts = largest_remainder(plan.shares, n)
     parts = []
     done = 0
@@ -247,6 +251,7 @@ def sample_rebalanced(
         done += int(count)
     body = pd.concat(parts, ignore_index=True)
     body = body.iloc[rng.permutation(len(body))].reset_index(drop=True)
+    body = pin_frames(body, pinned or {}, rng)
     return model._finish(body, rng, plan.columns)  # a rebalanced column keeps its exact shares: not held per person
 
 

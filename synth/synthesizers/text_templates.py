@@ -55,6 +55,7 @@ from synth.schema.text_templates import (
 )
 from synth.synthesizers import persist
 from synth.synthesizers.rare_categories import RARE_LABEL, rare_categories
+from synth.synthesizers.template_frames import SLOT, Frame, compose_tail, fill_frames, whole_people
 
 _DIGITS = frozenset("0123456789")
 #: The keys of a stored digit format (:func:`synth.generated_shapes.same_width_format` without slot characters)...
@@ -85,6 +86,8 @@ class TextTemplates:
             no value was pooled or ``other_layouts`` draw it.
         other_layouts: the layouts "(other)" is drawn in when the pooled values have layouts held by k people
             (:func:`_other_plans`), an identifier plan each; ``other_rows``: the pooled rows of each, the shares.
+        frames: the frames rarer patterns are drawn from (:mod:`synth.synthesizers.template_frames`): each a label
+            with one slot ("Miete \u2420"), the words of its slot and the people holding each.
     """
 
     name: str
@@ -93,6 +96,7 @@ class TextTemplates:
     other: _Plan | None = None
     other_layouts: tuple[_Plan, ...] = ()
     other_rows: tuple[int, ...] = ()
+    frames: tuple[Frame, ...] = ()
 
 
 persist.register_state_type(TextTemplates)  # saved in model files; loading builds only registered types
@@ -115,7 +119,9 @@ def pool_templates(
     (:class:`TextTemplates`); and (column, share of its present rows pooled) for those that pooled any.
 
     ``k``: templates held by fewer rows (people, with ``people``: each row's person) are pooled; 1 keeps every
-    template whose digits can be redrawn.
+    template whose digits can be redrawn. A template is kept whole when :func:`~synth.synthesizers.template_frames.
+    whole_people` (4k) hold it; a rarer one is drawn from its frame where it has one
+    (:func:`~synth.synthesizers.template_frames.compose_tail`), pooled otherwise.
     """
     out = df.copy(deep=False)
     states, shares = [], []
@@ -123,8 +129,13 @@ def pool_templates(
         if not spec.templated or spec.name not in df.columns:
             continue
         raw = df[spec.name].astype(object)
-        templates = layout_labels(raw.astype(str), templates_of(raw))
-        rare = set(rare_categories(templates, k, people))
+        templates, frames = compose_tail(layout_labels(raw.astype(str), templates_of(raw)), k, people)
+        framed = {label for label, _, _ in frames}
+        # Frames are held through their parts; as categories they keep the rare rule's k like any other value.
+        rare = (set(rare_categories(templates, whole_people(k), people)) - framed) | (
+            framed & set(rare_categories(templates, k, people))
+        )
+        frames = tuple(f for f in frames if f[0] not in rare)
         kept, fills, unfillable = [], [], set()
         present = templates.notna().to_numpy()
         for template, rows in templates[present].groupby(templates[present], sort=True).groups.items():
@@ -139,7 +150,7 @@ def pool_templates(
         pooled = templates.isin(rare | unfillable).to_numpy() & present
         out[spec.name] = templates.where(~pooled, RARE_LABEL)
         other, layouts, rows_of = _other_plans(spec.name, raw[pooled], raw[present], k, _people_at(people, pooled))
-        states.append(TextTemplates(spec.name, tuple(kept), tuple(fills), other, layouts, rows_of))
+        states.append(TextTemplates(spec.name, tuple(kept), tuple(fills), other, layouts, rows_of, frames))
         if pooled.any():
             shares.append((spec.name, float(pooled.sum() / present.sum())))
     return out, tuple(states), tuple(shares)
@@ -225,6 +236,7 @@ def fill_templates(frame: pd.DataFrame, states: Sequence[TextTemplates], rng: np
             rows = np.flatnonzero(codes == j)
             if len(rows):
                 values[rows] = _filled(template, fill, len(rows), rng)
+        fill_frames(values, state.frames, rng)  # (before the strays: a frame's label holds no placeholder)
         strays = {v for v in pd.unique(values[codes < 0]) if isinstance(v, str) and len(digit_positions(v))}
         other = np.flatnonzero(pd.Series(values).isin({RARE_LABEL, *strays}).to_numpy() & (codes < 0))
         if len(other) and state.other_layouts:
@@ -274,8 +286,34 @@ def check_templates(model: Any) -> None:
                 raise persist.ModelFileError(f"{state.name}: {template!r:.80} is not a template a fit writes")
             if not _is_fill(fill, template):
                 raise persist.ModelFileError(f"{state.name}: the digits of {template!r:.80} are not what a fit keeps")
-        if not ok or not _is_other(state.other, state.name) or not _are_layouts(state):
+        if not ok or not _is_other(state.other, state.name) or not _are_layouts(state) or not _are_frames(state):
             raise persist.ModelFileError(f"{state.name}: its text templates are not what a fit writes")
+
+
+def _are_frames(state: TextTemplates) -> bool:
+    """Frames as :func:`~synth.synthesizers.template_frames.compose_tail` writes them: distinct labels with one
+    slot and no placeholder, none a kept template; each with words (no slot, no run of digits) and whole counts."""
+    frames = state.frames
+    if not isinstance(frames, tuple):
+        return False
+    labels = [f[0] if isinstance(f, tuple) and len(f) == 3 else None for f in frames]
+    if len(set(labels)) != len(labels) or set(labels) & set(state.templates):
+        return False
+    return all(_is_frame(frame) for frame in frames)
+
+
+def _is_frame(frame: Any) -> bool:
+    if not (isinstance(frame, tuple) and len(frame) == 3):
+        return False
+    label, words, counts = frame
+    if not (is_template(label) and label.count(SLOT) == 1 and not len(digit_positions(label))):
+        return False
+    if LAYOUT_MARK in label or not (isinstance(words, tuple) and isinstance(counts, tuple)):
+        return False
+    if not words or len(words) != len(counts) or len(set(words)) != len(words):
+        return False
+    plain = all(isinstance(w, str) and SLOT not in w and (w == "" or is_template(w)) for w in words)
+    return plain and all(type(c) is int and c >= 1 for c in counts)
 
 
 def _is_label(label: Any) -> bool:

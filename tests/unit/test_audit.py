@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -295,6 +296,7 @@ def test_short_text_in_word_patterns_says_what_the_fit_does_and_how_to_opt_out()
     as "(other)" (counted here from the templates alone), that digits are redrawn, and the way out: an identifier."""
     from benchmarks.ledger import ledger
     from synth.schema.text_templates import templates_of
+    from synth.synthesizers.text_templates import pool_templates
 
     df = ledger(rows=1500, holders=120, seed=3)
     schema = infer_schema(df)
@@ -305,10 +307,17 @@ def test_short_text_in_word_patterns_says_what_the_fit_does_and_how_to_opt_out()
     (finding,) = [f for f in report.for_column("purpose") if f.code == "templated"]
     templates = templates_of(df["purpose"]).dropna()
     counts = templates.map(templates.value_counts())
-    pooled = float((counts < 5).mean())  # every ledger template with digits has digits to redraw
-    assert 0 < pooled < 0.5
-    assert f"The other {pooled:.1%} of rows are pooled as one '(other)'" in finding.detail, finding.detail
-    kept = int((templates.value_counts() >= 5).sum())
-    assert f"{kept:,} of its {templates.nunique():,} patterns are kept: each held by 5 or more rows" in finding.detail
+    # The fit's own share (rows counted, k = 5): kept whole at 20 rows, patterns of a word and a month drawn from
+    # frames ("Miete \u2420"); the names and instalments, which no frame writes, are pooled.
+    _, _, fitted = pool_templates(df[["purpose"]], schema.select(["purpose"]), 5)
+    shown = re.search(r"The other ([0-9.]+)% of rows are pooled as one '\(other\)'", finding.detail)
+    assert shown is not None and shown.group(1) == f"{100 * dict(fitted)['purpose']:.1f}", finding.detail
+    unframed = templates.str.startswith(("Überweisung an ", "Darlehen Rate ")) & (counts < 20)
+    assert 0.05 < unframed.mean() <= dict(fitted)["purpose"] < 0.5
+    whole = int(templates[counts >= 20].nunique())
+    kept = re.search(r"([0-9,]+) of its ([0-9,]+) patterns are kept: held whole by 20 or more rows", finding.detail)
+    assert kept is not None and int(kept.group(2).replace(",", "")) == templates.nunique()
+    assert whole + 40 <= int(kept.group(1).replace(",", "")) < templates.nunique()  # (the months' patterns too)
+    assert "drawn from frames such as 'Beitrag \u2420'" in finding.detail, finding.detail
     assert "redrawn with digits no real value of that pattern has" in finding.detail
     assert "change its kind to identifier" in finding.suggestion

@@ -149,14 +149,17 @@ def test_a_planted_unique_text_reaches_no_model_file_and_no_sample(
 
 
 def test_a_template_held_by_fewer_than_k_people_never_appears(ledger: pd.DataFrame, schema: Schema) -> None:
-    # Counted in rows, the lone holder's six rows would keep the template (k = 5): counted in people, one.
+    # Kept when every value is (k = 1); at k = 5 the lone holder's six rows are one person, and a pattern is kept
+    # whole only when 4k people hold it (synth.synthesizers.template_frames), 20 rows without people.
+    _, states, kept_all = pool_templates(ledger, schema, 1, None)
+    assert "Spende Tierheim Wuffel ####" in states[0].templates and not kept_all
     _, states, pooled = pool_templates(ledger, schema, 5, None)
-    assert "Spende Tierheim Wuffel ####" in states[0].templates
+    assert "Spende Tierheim Wuffel ####" not in states[0].templates
     model = synth.create("cart", random_state=0).fit(ledger, schema)
     assert "Spende Tierheim Wuffel ####" not in model.templates_[0].templates
     assert templates_of(model.sample(20_000, seed=4)["purpose"]).str.startswith("Spende").sum() == 0
     assert dict(model.bucketed_)["purpose"] == pytest.approx(7 / len(ledger))  # the lone six and the planted one
-    assert dict(pooled)["purpose"] == pytest.approx(1 / len(ledger))
+    assert dict(pooled)["purpose"] == pytest.approx(7 / len(ledger))
 
 
 @pytest.mark.parametrize("name", NON_DP)

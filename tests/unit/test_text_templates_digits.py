@@ -135,7 +135,8 @@ def test_a_hash_reference_is_learned_and_redrawn_with_its_hash() -> None:
     assert spec.templated, spec
     _, (state,), pooled = pool_templates(table, Schema((spec,)), 5)
     # Before, "Ticket #####" (a "#" and four placeholders) could not be filled and half the rows were "(other)".
-    assert dict(pooled) == {} and "Ticket #####" in state.templates
+    # (Counted in rows here: only the lone customer's six are pooled, fewer than the 4k rows a whole pattern needs.)
+    assert dict(pooled) == pytest.approx({"purpose": 6 / len(table)}) and "Ticket #####" in state.templates
     assert state.fills[state.templates.index("Ticket #####")]["literal"] == [7]
     real = set(values)
     real_digits = {(t, d) for t, d in zip(templates_of(values), values.str.replace(r"\D", "", regex=True), strict=True)}
