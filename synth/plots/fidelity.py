@@ -94,7 +94,7 @@ def distribution_figure(
     if dist.numeric and (dist.missing_real or dist.missing_synthetic):
         notes.append(f"missing: real {dist.missing_real:.1%}, synthetic {dist.missing_synthetic:.1%}")
     if dist.folded_bins:  # the flag: a category may read "≥ 50K"
-        notes.append("end bars hold every value beyond")
+        notes.append("end bars hold every value beyond them")  # not only their own bin's
     fig = layout(fig, title, noted_title(unit_title(name, dist.number_format), notes), "share of rows")
     if dist.number_format is not None:  # as the pair explorer: the column's currency or % around Plotly's own ticks
         fig.update_xaxes(tickprefix=dist.number_format.prefix, ticksuffix=dist.number_format.suffix)

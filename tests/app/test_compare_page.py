@@ -628,3 +628,33 @@ def test_worst_columns_as_close_as_fresh_data_are_one_line_not_a_paragraph_each(
     assert not [m.value for m in at.markdown if "nothing to fix" in m.value]
     (line,) = [c.value for c in at.caption if c.value.startswith("Worst shape scores, fresh real data's in brackets: ")]
     assert re.search(r": \w+ [01]\.\d{3} \([01]\.\d{3}\); \w+ [01]\.\d{3} \([01]\.\d{3}\)", line), line
+
+
+def test_a_column_as_close_as_fresh_data_beside_a_finding_says_so_once() -> None:
+    """Session 32 walk: with a finding on one column, each other listed column still read "X (KSComplement 0.959): X
+    is as close to train as fresh real data (KSComplement 0.959, holdout 0.981): nothing to fix", its score twice."""
+    rng = np.random.default_rng(32)
+    n = 2_000
+    table = pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, n),
+            "income": rng.gamma(2.0, 1_500.0, n).round(2),
+            "score": rng.normal(50.0, 10.0, n).round(1),
+        }
+    )
+    at = start()
+    upload(at, "independent.csv", table.to_csv(index=False).encode())
+    fit(at, "independent")
+    sample(at)
+    syn = at.session_state["synthetic_runs"][-1]
+    syn.df["income"] = syn.df["income"] * 3  # one column the synthetic table gets plainly wrong
+    open_section(goto(at, "compare"), "Columns")
+    assert not at.exception
+    lines = [m.value for m in at.markdown if m.value.startswith(("**age**", "**score**", "**income**"))]
+    assert any(line.startswith("**income**") for line in lines), lines
+    fresh = [line for line in lines if "as close to train as fresh real data" in line]
+    assert fresh, ("premise: another column is as close as fresh data", lines)
+    for line in fresh:
+        assert "nothing to fix" not in line and re.fullmatch(
+            r"\*\*\w+\*\* \(\w+ [01]\.\d{3}, fresh real data [01]\.\d{3}\): as close to train as fresh real data", line
+        ), line

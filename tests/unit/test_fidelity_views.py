@@ -79,7 +79,7 @@ def test_folded_end_bins_are_flagged_and_a_category_that_reads_like_one_is_not()
     from synth.plots.fidelity import distribution_figure
 
     def note(dist: ColumnDistribution) -> bool:
-        return "end bars hold every value beyond" in distribution_figure(dist).layout.xaxis.title.text
+        return "end bars hold every value beyond them" in distribution_figure(dist).layout.xaxis.title.text
 
     train, holdout = synth.split(_salaries(), 0.25, seed=0)
     (folded, _) = column_distributions(train, train, holdout, tail_rows=10)
@@ -184,7 +184,9 @@ def test_a_distribution_titles_notes_go_on_their_own_line() -> None:
     title = distribution_figure(dist).layout.xaxis.title.text
     # Session 32's walk: on one line under the name the two notes (70 characters) were still cut at "beyon".
     first, second, third = title.split("<br>")
-    assert first == "income" and second.startswith("missing: real ") and third == "end bars hold every value beyond"
+    assert (
+        first == "income" and second.startswith("missing: real ") and third == "end bars hold every value beyond them"
+    )
     one = distribution_figure(column_distributions(real.fillna(1.0), syn.fillna(1.0))[0]).layout.xaxis.title.text
     assert "<br>" not in one and one.startswith("income · "), one
 
@@ -193,7 +195,7 @@ def test_a_distribution_titles_lines_fit_under_a_half_width_chart() -> None:
     """No line of a column chart's axis title is longer than fits under a half-width chart, whatever the name."""
     from synth.plots.fidelity import TITLE_LINE_CHARS, noted_title
 
-    walk = ["missing: real 10.1%, synthetic 9.7%", "end bars hold every value beyond"]
+    walk = ["missing: real 10.1%, synthetic 9.7%", "end bars hold every value beyond them"]
     assert noted_title("transactions", walk).split("<br>") == ["transactions", *walk]
     assert noted_title("age", walk[:1]) == "age · missing: real 10.1%, synthetic 9.7%"
     long_name = "monthly_balance_in_euro_at_closing"

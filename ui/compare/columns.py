@@ -87,6 +87,13 @@ def distributions(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, re
                 + "."
             )
         for d in () if as_fresh else diagnoses:
+            gap = result.gap(d.column)
+            if d.as_fresh and not d.findings and gap is not None:  # its summary repeats the name and the score
+                st.markdown(
+                    f"**{md(d.column)}** ({d.metric} {d.score:.3f}, fresh real data {gap.reference:.3f}): as close "
+                    "to train as fresh real data"
+                )
+                continue
             st.markdown(f"**{md(d.column)}** ({d.metric} {d.score:.3f}): {md(d.summary)}")
             for f in d.findings[1:3]:
                 st.markdown(f"- {md(f.message)}")
