@@ -605,24 +605,29 @@ def test_a_wide_tables_heatmaps_show_its_most_changed_columns_with_a_switch_to_a
     assert heatmap_columns() == list(table.columns)
 
 
+def _independent_sample(plan: bool) -> AppTest:
+    """Three numbers (and a plan) of 2,000 rows, fitted with the independent marginals and sampled: every column's
+    shape as close as fresh data's."""
+    rng = np.random.default_rng(32)
+    n = 2_000
+    columns = {
+        "age": rng.integers(18, 80, n),
+        "income": rng.gamma(2.0, 1_500.0, n).round(2),
+        "score": rng.normal(50.0, 10.0, n).round(1),
+    }
+    if plan:
+        columns["plan"] = rng.choice(["basic", "plus", "pro"], n, p=[0.6, 0.3, 0.1])
+    at = start()
+    upload(at, "independent.csv", pd.DataFrame(columns).to_csv(index=False).encode())
+    fit(at, "independent")
+    return sample(at)
+
+
 def test_worst_columns_as_close_as_fresh_data_are_one_line_not_a_paragraph_each() -> None:
     """Session 32 walk (Bike Sharing): under "Even the worst columns are as close to train as fresh real data" the
     page listed five paragraphs, each "hum (KSComplement 0.982): hum is as close to train as fresh real data
     (KSComplement 0.982, holdout 0.988): nothing to fix". One line gives the scores beside fresh data's."""
-    rng = np.random.default_rng(32)
-    n = 2_000
-    table = pd.DataFrame(
-        {
-            "age": rng.integers(18, 80, n),
-            "income": rng.gamma(2.0, 1_500.0, n).round(2),
-            "score": rng.normal(50.0, 10.0, n).round(1),
-            "plan": rng.choice(["basic", "plus", "pro"], n, p=[0.6, 0.3, 0.1]),
-        }
-    )
-    at = start()
-    upload(at, "independent.csv", table.to_csv(index=False).encode())
-    fit(at, "independent")
-    sample(at)
+    at = _independent_sample(plan=True)
     open_section(goto(at, "compare"), "Columns")
     assert any(s.value.startswith("Even the worst columns are as close") for s in at.success), "premise"
     assert not [m.value for m in at.markdown if "nothing to fix" in m.value]
@@ -633,19 +638,7 @@ def test_worst_columns_as_close_as_fresh_data_are_one_line_not_a_paragraph_each(
 def test_a_column_as_close_as_fresh_data_beside_a_finding_says_so_once() -> None:
     """Session 32 walk: with a finding on one column, each other listed column still read "X (KSComplement 0.959): X
     is as close to train as fresh real data (KSComplement 0.959, holdout 0.981): nothing to fix", its score twice."""
-    rng = np.random.default_rng(32)
-    n = 2_000
-    table = pd.DataFrame(
-        {
-            "age": rng.integers(18, 80, n),
-            "income": rng.gamma(2.0, 1_500.0, n).round(2),
-            "score": rng.normal(50.0, 10.0, n).round(1),
-        }
-    )
-    at = start()
-    upload(at, "independent.csv", table.to_csv(index=False).encode())
-    fit(at, "independent")
-    sample(at)
+    at = _independent_sample(plan=False)
     syn = at.session_state["synthetic_runs"][-1]
     syn.df["income"] = syn.df["income"] * 3  # one column the synthetic table gets plainly wrong
     open_section(goto(at, "compare"), "Columns")
