@@ -273,8 +273,8 @@ def print_privacy(verdict: Any, attacks: Attacks | None, quiet: bool, privacy: A
             if r.measured:
                 note(
                     f"  attack {r.label}: risk {_pct(r.risk.value)} (95% CI {_pct(r.risk.low)}–{_pct(r.risk.high)}); "
-                    f"success {_pct(r.main.value)} on training rows, {_pct(r.control.value)} on holdout rows "
-                    f"(control), {_pct(r.baseline.value)} at random",
+                    f"success {_pct(r.main.observed)} on training {r.unit}, {_pct(r.control.observed)} on holdout "
+                    f"{r.unit} (control), {_pct(r.baseline.observed)} at random",
                     quiet=quiet,
                 )
             else:

@@ -116,16 +116,20 @@ def attack_rates(results: Sequence[AttackResult]) -> go.Figure:
         (f"holdout {unit} (control)", "control", HOLDOUT_COLOR),
         ("random (baseline)", "baseline", BASELINE_COLOR),
     ):
-        rates = [getattr(r, part) for r in results]
+        rates = [getattr(r, part) if r.measured else None for r in results]
+        # Bars at the observed shares, as the table writes them and the risk's sign follows; whiskers to the Wilson
+        # interval's ends (which always hold the observed share).
         fig.add_bar(
             y=labels,
-            x=[x.value if r.measured else None for x, r in zip(rates, results, strict=True)],
+            x=[None if x is None else x.observed for x in rates],
             orientation="h",
             name=name,
             marker_color=color,
             error_x={
                 "type": "data",
-                "array": [x.error if r.measured else None for x, r in zip(rates, results, strict=True)],
+                "symmetric": False,
+                "array": [None if x is None else max(x.high - x.observed, 0.0) for x in rates],
+                "arrayminus": [None if x is None else max(x.observed - x.low, 0.0) for x in rates],
                 "visible": True,
             },
         )

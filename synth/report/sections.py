@@ -285,9 +285,9 @@ def _attacks_rows(results: Sequence[AttackResult]) -> list[list[str]]:
     return [
         [
             r.label,
-            _num(r.main.value, pct=True),
-            _num(r.control.value, pct=True),
-            _num(r.baseline.value, pct=True),
+            _num(r.main.observed, pct=True),  # observed shares: the risk's sign follows them, not Wilson centres
+            _num(r.control.observed, pct=True),
+            _num(r.baseline.observed, pct=True),
             f"{_num(r.risk.value, pct=True)} ({_num(r.risk.low, pct=True)}–{_num(r.risk.high, pct=True)})",
         ]
         if r.measured

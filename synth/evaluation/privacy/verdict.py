@@ -196,9 +196,8 @@ def _attack_verdict(
     widened = f"{_pct(max(low, 0.0))}–{_pct(min(max(high, 0.0), 1.0))}, which includes no risk"
     value = (
         f"risk {_pct(worst.risk.value)} (95% CI {_pct(worst.risk.low)}–{_pct(worst.risk.high)}); success "
-        f"{_pct(worst.main.value)} on training {worst.unit}, {_pct(worst.control.value)} on holdout {worst.unit} "
-        "(control), "
-        f"{_pct(worst.baseline.value)} at random (baseline)"
+        f"{_pct(worst.main.observed)} on training {worst.unit}, {_pct(worst.control.observed)} on holdout "
+        f"{worst.unit} (control), {_pct(worst.baseline.observed)} at random (baseline)"
     )
     if len(measured) > 1:
         value = f"{worst.label}: {value}"
