@@ -179,10 +179,10 @@ else:
 charts.plotly_chart(pareto_scatter(result), key="race_pareto", width="stretch")
 st.caption(
     "Privacy risk is the worst of: closeness above its ideal, membership advantage 2·(AUC − 0.5), and the three "
-    "attack risks; its whiskers span a 95% range (each part's own interval), so two runs whose whiskers overlap "
-    "are not told apart by this sample. The front holds the runs no other run beats on both fidelity and privacy "
-    "risk (point values). Peak MB is "
-    "how much the process's resident memory grew during fit and sample (read every 20 ms). Membership TPR at "
-    "low FPR and rare values copied show “—” until the privacy checks report them."
+    "attack risks (an attack no better than guessing at random is left out); its whiskers span a 95% range (each "
+    "part's own interval), so two runs whose whiskers overlap are not told apart by this sample. The front holds the "
+    "runs no other run beats on both fidelity and privacy risk (point values). Peak MB is how much the process's "
+    "resident memory grew during fit and sample (read every 20 ms). Membership TPR at low FPR and rare values copied "
+    "show “—” until the privacy checks report them."
 )
 st.page_link("pages/report.py", label="Write the report", icon=":material/description:")

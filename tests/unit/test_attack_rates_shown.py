@@ -59,3 +59,37 @@ def test_the_shown_order_never_contradicts_the_risks_sign(
         assert (result.risk.excess > 0) == (shown_main > shown_control), (verdict.value, result.risk)
     if result.risk.excess < 0:
         assert "holdout guessed more often" in risk_interval_words(result)
+
+
+def test_an_attack_no_better_than_guessing_is_left_out_of_the_highest_risk() -> None:
+    """The session-32 walk's customers: inference of a 0.5% fraud flag read "risk 21.2% (95% CI 0.0%–69.3%); success
+    99.3% on training rows, 99.1% on holdout rows, 99.3% at random", and the 21.2% became the run's highest risk on
+    the race chart and the card. It is left out, and the note says so."""
+    from synth.evaluation.privacy.attacker import AttackerModel
+    from synth.evaluation.privacy.attacks import AttackReport
+    from synth.report.evaluation import EvaluationSettings, TableEvaluation
+
+    fraud = _result(
+        "inference", "inference", "Inference of 'fraud'", (993, 1000), (991, 1000), (993, 1000), 0.95, columns=("age",)
+    )
+    singling = _result(
+        "singling_out_multivariate", "singling_out", "Singling out (3 columns)", (259, 1000), (226, 1000),
+        (35, 1000), 0.95, columns=("age", "country", "segment"),
+    )  # fmt: skip
+    assert fraud.risk.value > singling.risk.value + 0.1 and not fraud.beats_baseline, "premise"
+    report = AttackReport(AttackerModel(("age",), "fraud"), (fraud, singling), 1000, 0)
+    ev = TableEvaluation(None, None, None, None, report, None, ("age", "fraud"), EvaluationSettings())
+    assert ev.privacy_risk == singling.risk.value
+    low, high = ev.privacy_risk_interval or (None, None)
+    assert (low, high) == (singling.risk.low, singling.risk.high)
+    assert ev.privacy_risk_note.startswith("from singling out; left out, as no better than guessing at random: ")
+    assert "Inference of 'fraud' (risk " in ev.privacy_risk_note and "99.3% at random)" in ev.privacy_risk_note
+    # An attack that beats its baseline still counts, however noisy.
+    sharper = _result(
+        "inference", "inference", "Inference of 'fraud'", (996, 1000), (991, 1000), (993, 1000), 0.95, columns=("age",)
+    )
+    counted = TableEvaluation(
+        None, None, None, None, AttackReport(AttackerModel(("age",), "fraud"), (sharper, singling), 1000, 0), None,
+        ("age", "fraud"), EvaluationSettings(),
+    )  # fmt: skip
+    assert counted.privacy_risk == max(sharper.risk.value, singling.risk.value) and sharper.beats_baseline

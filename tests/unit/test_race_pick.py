@@ -367,9 +367,10 @@ def test_the_privacy_risk_has_a_range_that_holds_its_worst_part_and_the_chart_dr
 
     attacks = SimpleNamespace(
         results=[
-            SimpleNamespace(criterion="singling_out", measured=True, risk=risk(0.22, 0.05, 0.40)),
-            SimpleNamespace(criterion="inference", measured=True, risk=risk(0.08, 0.0, 0.15)),
-            SimpleNamespace(criterion="linkability", measured=False, risk=risk(0.9, 0.8, 1.0)),  # not measured
+            SimpleNamespace(criterion="singling_out", measured=True, beats_baseline=True, risk=risk(0.22, 0.05, 0.40)),
+            SimpleNamespace(criterion="inference", measured=True, beats_baseline=True, risk=risk(0.08, 0.0, 0.15)),
+            # not measured
+            SimpleNamespace(criterion="linkability", measured=False, beats_baseline=True, risk=risk(0.9, 0.8, 1.0)),
         ]
     )
     privacy = SimpleNamespace(
