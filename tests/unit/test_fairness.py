@@ -244,6 +244,35 @@ def test_the_outcome_rate_chart_labels_low_rates_with_decimals() -> None:
     assert fig.layout.yaxis.tickformat in (".1%", ".2%")
 
 
+def test_a_near_universal_favourable_outcome_is_charted_as_its_rare_rest() -> None:
+    """Session 32 walk: with fraud = 0 favourable (99.5% of rows) every bar of "Share with fraud = 0" stood near
+    100%, and the groups' differences in fraud could not be seen. The chart shows the share with fraud ≠ 0."""
+    from synth.plots.rare_events import group_rates_figure
+
+    rng = np.random.default_rng(32)
+
+    def table(n: int) -> pd.DataFrame:
+        group = rng.choice(["a", "b"], n)
+        return pd.DataFrame(
+            {"group": group, "fraud": (rng.random(n) < np.where(group == "a", 0.005, 0.03)).astype(int)}
+        )
+
+    train, holdout, syn = table(6_000), table(2_000), table(6_000)
+    result = evaluate_fairness(train, holdout, syn, sensitive="group", outcome="fraud", positive=0, models=False)
+    fig = group_rates_figure(result)
+    assert fig.layout.title.text.startswith("Share with fraud ≠ 0 in each group group")
+    for trace in fig.data:
+        rows = [r for r in result.rows if r.table == trace.name]
+        for bar, row, up, down in zip(trace.y, rows, trace.error_y.array, trace.error_y.arrayminus, strict=True):
+            assert bar == pytest.approx(1 - row.outcome_rate) and bar < 0.06
+            assert bar + up == pytest.approx(1 - row.outcome_interval.low)
+            assert bar - down == pytest.approx(1 - row.outcome_interval.high)
+        assert trace.y[1] > trace.y[0] + 0.01, "group b's fraud shows above a's"
+    # A favourable value held by most but not nearly all rows is charted as it stands.
+    result = evaluate_fairness(train, holdout, syn, sensitive="group", outcome="fraud", positive=1, models=False)
+    assert group_rates_figure(result).layout.title.text.startswith("Share with fraud = 1")
+
+
 def test_no_amplification_on_outcome_rates_alone_says_what_it_rests_on() -> None:
     """Session 18 walk: a 1% complaint flag; both models predicted "no complaint" for every holdout row, and the
     page said in green "No synthetic table amplifies a gap between groups beyond noise"."""
