@@ -475,9 +475,9 @@ def test_the_discriminator_caption_says_whose_real_rows_it_faced() -> None:
 
     big, small = page(2_000), page(600)  # holdouts of 400 and 120 rows
     caption = [c.value for c in big.caption if "95%" in c.value and "rows" in c.value and "synthetic and" in c.value]
-    assert caption and "400 synthetic and holdout rows" in caption[0], caption
+    assert caption and "400 synthetic and 400 holdout rows" in caption[0], caption
     caption = [c.value for c in small.caption if "synthetic and" in c.value]
-    assert caption and "training (holdout too small) rows" in caption[0], caption
+    assert caption and "480 synthetic and 480 training rows (holdout too small)" in caption[0], caption
 
 
 def test_a_gap_that_rounds_to_zero_has_no_arrow() -> None:

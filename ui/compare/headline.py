@@ -85,10 +85,13 @@ def accuracy_cards(accuracy: AccuracyResult, discriminator: DiscriminatorResult 
             "sampling noise would score under 0.5 and look better than fresh data.",
         )
         ref = f" · fresh real data {discriminator.reference_auc:.2f}" if discriminator.reference_auc is not None else ""
-        against = "holdout" if discriminator.real_rows == "holdout" else "training (holdout too small)"
-        cols[4].caption(
-            f"95%: {discriminator.interval.format(2)}{ref} · {discriminator.n_per_class:,} synthetic and {against} rows"
+        # The count on both sides ("4,000 synthetic and holdout rows" read as 4,000 in all, and as the whole holdout
+        # of 4,128, to the session-32 walk): each side is a seeded sample of this many rows.
+        n = f"{discriminator.n_per_class:,}"
+        against = (
+            f"{n} holdout rows" if discriminator.real_rows == "holdout" else f"{n} training rows (holdout too small)"
         )
+        cols[4].caption(f"95%: {discriminator.interval.format(2)}{ref} · {n} synthetic and {against}")
     else:
         cols[4].metric("Discriminator AUC", "—")
         cols[4].caption(f"Not run: {md(error)}")
