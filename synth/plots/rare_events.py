@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from synth.evaluation.results import value_words
 from synth.evaluation.utility.augmentation import AugmentationResult
-from synth.evaluation.utility.fairness import FairnessResult
+from synth.evaluation.utility.fairness import FairnessResult, GroupRow
 from synth.plots.common import HOLDOUT_COLOR, REAL_COLOR, SYNTH_COLOR, layout, percent_ticks
 
 SOURCE_COLORS = {"real only": REAL_COLOR, "synthetic": SYNTH_COLOR, "duplicates": HOLDOUT_COLOR, "SMOTE": "#2ca02c"}
@@ -52,30 +52,30 @@ def group_rates_figure(result: FairnessResult) -> go.Figure:
     rates = [r.outcome_rate for r in result.rows]
     flip = bool(rates) and float(np.mean(rates)) > FLIP_SHARE
 
-    def shown(rate: float) -> float:
-        return 1.0 - rate if flip else rate
+    def shown(row: GroupRow) -> tuple[float, float, float]:
+        """A row's rate and its interval's low and high ends as drawn (flipped, the ends swap)."""
+        rate, iv = row.outcome_rate, row.outcome_interval
+        return (1.0 - rate, 1.0 - iv.high, 1.0 - iv.low) if flip else (rate, iv.low, iv.high)
 
     fig = go.Figure()
     tables = list(dict.fromkeys(r.table for r in result.rows))
     for i, table in enumerate(tables):
-        rows = [r for r in result.rows if r.table == table]
-        lows = [shown(r.outcome_interval.high if flip else r.outcome_interval.low) for r in rows]
-        highs = [shown(r.outcome_interval.low if flip else r.outcome_interval.high) for r in rows]
+        bars = [shown(r) for r in result.rows if r.table == table]
         fig.add_bar(
-            x=[r.group for r in rows],
-            y=[shown(r.outcome_rate) for r in rows],
+            x=[r.group for r in result.rows if r.table == table],
+            y=[rate for rate, _, _ in bars],
             name=table,
             marker_color=TABLE_COLORS[i % len(TABLE_COLORS)],
             error_y={
                 "type": "data",
                 "symmetric": False,
-                "array": [high - shown(r.outcome_rate) for r, high in zip(rows, highs, strict=True)],
-                "arrayminus": [shown(r.outcome_rate) - low for r, low in zip(rows, lows, strict=True)],
+                "array": [high - rate for rate, _, high in bars],
+                "arrayminus": [rate - low for rate, low, _ in bars],
             },
         )
     sign = "≠" if flip else "="
     title = f"Share with {result.outcome} {sign} {value_words(result.positive)} in each {result.sensitive} group"
     fig = layout(fig, title, result.sensitive, "outcome rate")
-    top = max((shown(r.outcome_interval.low if flip else r.outcome_interval.high) for r in result.rows), default=1.0)
+    top = max((shown(r)[2] for r in result.rows), default=1.0)
     fig.update_yaxes(tickformat=percent_ticks(top))
     return fig

@@ -138,13 +138,18 @@ def _risk_parts(privacy: Any, attacks: Any) -> list[tuple[str, float, float, flo
                 parts.append(("membership_people", value, low, high))
     if attacks is not None:
         for criterion in ("singling_out", "linkability", "inference"):
-            # An attack no better than guessing at random is left out (:func:`guessing_attacks`).
-            risks = [r.risk for r in attacks.results if r.criterion == criterion and r.measured and r.beats_baseline]
+            risks = _counted_risks(attacks.results, criterion)
             if risks:
                 parts.append(
                     (criterion, max(r.value for r in risks), max(r.low for r in risks), max(r.high for r in risks))
                 )
     return parts
+
+
+def _counted_risks(results: Any, criterion: str) -> list[Any]:
+    """The risks of ``criterion``'s measured attacks that the highest privacy risk counts: all but those no better
+    than guessing at random (:func:`guessing_attacks`)."""
+    return [r.risk for r in results if r.criterion == criterion and r.measured and r.beats_baseline]
 
 
 def guessing_attacks(attacks: Any) -> list[Any]:
@@ -400,7 +405,7 @@ class TableEvaluation:
                 break
         why = judged[cut + len(NOISE_LEAD) : end]
         attacks = [] if self.attacks is None else self.attacks.results
-        risks = [r.risk for r in attacks if r.criterion == key and r.measured and r.beats_baseline]
+        risks = _counted_risks(attacks, key)
         if why == NOISE_NOTE.removeprefix(NOISE_LEAD).removesuffix(")") and risks:
             worst = max(risks, key=lambda r: r.value)
             why = f"its own 95% interval, {percent(max(worst.low, 0.0))}–{percent(worst.high)}, includes no risk"
