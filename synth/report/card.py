@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from synth.evaluation.results import Interval, number, percent, to_jsonable
+from synth.evaluation.utility.rare_class import gap_words
 from synth.evaluation.utility.tstr import SAMPLING_NOTE
 from synth.report.manifest import csv_sha256, table_fingerprint
 from synth.report.markdown import literal
@@ -240,6 +241,11 @@ def data_card(
     notes = list(ev.utility.notes) if ev is not None and ev.utility is not None else []
     score_notes = [n for n in notes if n.startswith(SAMPLING_NOTE)]
     limitations += [n for n in notes if n not in score_notes]
+    if ev is not None and ev.utility is not None:
+        # The two scores alone read as a gap in either table's favour, also where neither beats chance or a class
+        # is too rare to judge it: the judgement goes beside them, as the Compare page's card gives it.
+        judged = gap_words(ev.utility.headline, ev.utility.shown_class, ev.utility.target)
+        score_notes = ([judged] if judged else []) + score_notes
     if not limitations:
         limitations.append("None found at the thresholds used.")
     fp = table_fingerprint(data)

@@ -20,6 +20,8 @@ from synth.evaluation.privacy.attack_result import AttackResult
 from synth.evaluation.privacy.people_membership import PEOPLE_COLUMNS, PersonMembership, people_rows
 from synth.evaluation.results import number, percent, with_interval
 from synth.evaluation.utility.efficacy_table import EFFICACY_COLUMNS, efficacy_rows
+from synth.evaluation.utility.rare_class import gap_words
+from synth.evaluation.utility.tstr import UtilityResult
 from synth.plots.fidelity import association_heatmaps, distribution_figure, score_bars
 from synth.plots.privacy import attack_risks, dcr_histogram
 from synth.plots.safety import escape_figure_text
@@ -209,11 +211,21 @@ def _utility_section(ev: TableEvaluation, fig: _Figures) -> str:
             f"<p>Models trained on synthetic rows (TSTR) and on real training rows (TRTR) predict "
             f"<b>{_e(u.target)}</b> on the real holdout. A TSTR close to TRTR means the synthetic table teaches "
             f"what the real one does. Top-5 feature overlap: {_num(u.top_overlap, pct=True)}.</p>",
+            _headline_gap(u),
             _table(EFFICACY_COLUMNS, rows),
             f"<ul>{notes}</ul>" if notes else "",
             fig(utility_bars(u)),
         ]
     )
+
+
+def _headline_gap(u: UtilityResult) -> str:
+    """The headline score's gap judged in words (:func:`gap_words`), or nothing without an interval."""
+    head = u.headline
+    words = gap_words(head, u.shown_class, u.target)
+    if not words:
+        return ""
+    return f"<p>Headline ({_e(head.model)}, {_e(head.metric)}): {_e(words)}.</p>"
 
 
 def _privacy_section(ev: TableEvaluation, fig: _Figures) -> str:

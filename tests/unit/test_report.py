@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import synth
 from synth.evaluation.fidelity.distributions import column_distributions
 from synth.evaluation.results import percent
+from synth.evaluation.utility.rare_class import gap_words
 from synth.report import ColumnCheck, Contender, EvaluationSettings, ExternalResult, RaceResult, race
 from synth.report.card import data_card
 from synth.report.evaluation import RISK_PARTS, TableEvaluation
@@ -120,6 +121,15 @@ def test_every_section_is_present_with_its_charts(table: pd.DataFrame, setup: tu
     # settings as a reader writes them, as on the data card (the race table printed '{"min_samples_leaf": 1, ...}')
     assert "min_samples_leaf = 1, smooth_below = 0" in page and "epsilon = 1.0" in page
     assert "{&quot;min_samples_leaf" not in page and '{"min_samples_leaf' not in page
+    # The utility section judges the headline gap in words, not two bare scores (session 33's walk).
+    judged = [
+        f"Headline ({u.headline.model}, {u.headline.metric}): "
+        + html.escape(gap_words(u.headline, u.shown_class, u.target))
+        + "."
+        for u in (r.evaluation.utility for r in setup[3].runs if r.evaluation is not None)
+        if u is not None
+    ]
+    assert any(j in page for j in judged), judged
 
 
 def test_the_report_text_has_no_emoji_a_pdf_printer_without_an_emoji_font_would_box(
@@ -247,6 +257,11 @@ def test_data_card_states_source_epsilon_scores_limits_and_model_contents(table:
     utility = next(line for line in data_card(scored, table).to_markdown().splitlines() if "ML utility" in line)
     target = scored.evaluation.utility.target  # type: ignore[union-attr]
     assert f"predicting {target}" in utility and ("accuracy" in utility or "AUC" in utility or "R²" in utility)
+    # Session 33 walk: "ROC AUC predicting fraud: 0.426 vs 0.322" (4 holdout rows of fraud = 1, both below chance)
+    # read as a gap in the synthetic table's favour: the card judges the gap as the Compare page's card does.
+    u = scored.evaluation.utility  # type: ignore[union-attr]
+    judged = gap_words(u.headline, u.shown_class, u.target)
+    assert judged and f"{u.headline.tstr:.3f} vs {u.headline.trtr:.3f}; {judged}" in utility, utility
 
 
 def test_the_card_names_the_checks_that_set_the_privacy_verdict(table: pd.DataFrame, setup: tuple) -> None:

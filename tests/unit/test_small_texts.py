@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -282,3 +283,19 @@ def test_a_choice_stands_bare_unless_its_ends_would_not_show(text: str) -> None:
     assert (shown == text) is (text != "" and text == text.strip())
     assert shown == text or shown == repr(text)
     assert option_words("Strongly agree") == "Strongly agree" and option_words(" no") == "' no'"
+
+
+def test_the_gap_is_judged_in_the_same_words_wherever_it_is_shown() -> None:
+    """The data card and the HTML report printed "0.426 vs 0.322" for two below-chance scores on a 0.5% class; they
+    now quote :func:`gap_words`, which the Compare page's card shows too."""
+    from synth.evaluation.utility.rare_class import RareClass, gap_words
+    from ui.compare.ml import utility_card
+
+    trivial = _score(0.426, 0.322)
+    assert "gap says nothing" in gap_words(trivial) and "no better than chance (0.500)" in gap_words(trivial)
+    rare = dataclasses.replace(_score(0.84, 0.70), judged=False, rare_class=RareClass("1", 12, 4))
+    words = gap_words(rare, target="fraud")
+    assert "not judged: only 4 real rows with fraud = 1 in the holdout (12 in training)" in words, words
+    assert words.startswith("gap 95%: 0.120–0.160 · not judged")
+    for score in (trivial, rare, _score(0.84, 0.80)):
+        assert utility_card(score, str, "fraud")[1] == gap_words(score, str, "fraud")

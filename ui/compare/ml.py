@@ -16,6 +16,7 @@ from synth import plots
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.results import number
 from synth.evaluation.utility.efficacy_table import EFFICACY_COLUMNS, NUMBER_COLUMNS, efficacy_rows
+from synth.evaluation.utility.rare_class import gap_words
 from synth.evaluation.utility.targets import coded_target_note
 from synth.evaluation.utility.tstr import ModelScore, UtilityError, candidate_targets
 from ui import cached, charts, state
@@ -31,22 +32,10 @@ def utility_card(
     ``shown_class`` (the result's :meth:`~synth.evaluation.utility.tstr.UtilityResult.shown_class`) writes a rare
     class: one few rows or people hold is counted, not named. A named rare class is written with its column
     ``target`` ("fraud = 1")."""
+    words = gap_words(head, shown_class, md(target) if target else None)
     if head.both_trivial:
-        trivial = "chance" if head.metric == "roc_auc" else "the trivial model"
-        return "off", (
-            f"both no better than {trivial} ({number(head.baseline)}): neither table teaches this target, so the "
-            "gap says nothing"
-        )
-    color = noise_color(head.gap_is_real, lower_is_better=head.goal == "minimize")
-    if not head.difference_interval:
-        return color, ""
-    # A rare class leaves the card grey even when the interval excludes 0: the interval resamples holdout rows
-    # only, and refitting on another split moves the gap more (synth.evaluation.utility.tstr.MIN_CLASS_ROWS).
-    judged = {True: "beyond noise", False: "within noise", None: "not judged"}[head.gap_is_real]
-    if head.rare_class is not None:
-        rare = head.rare_class
-        judged = f"not judged: {rare.reason(shown_class(rare.label), md(target) if target else None)}"
-    return color, f"gap 95%: {head.difference_interval.format()} · {judged}"
+        return "off", words
+    return noise_color(head.gap_is_real, lower_is_better=head.goal == "minimize"), words
 
 
 @st.fragment

@@ -1,16 +1,23 @@
-"""A class too few real rows (or people) hold for TSTR's gap to be judged, and how such a class is written.
+"""A class too few real rows (or people) hold for TSTR's gap to be judged, how such a class is written, and how
+the gap itself is judged in words.
 
 Kept apart from :mod:`synth.evaluation.utility.tstr`, which scores; this module only words: the TSTR card and the
-shared outputs name a class only when enough rows (people, when the person is known) hold it.
+shared outputs name a class only when enough rows (people, when the person is known) hold it, and the Compare
+page's card, the data card and the HTML report judge the gap in the same words (:func:`gap_words`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from synth.evaluation.results import value_words
+from synth.evaluation.results import number, value_words
 from synth.evaluation.utility.targets import MIN_CLASS_ROWS
 from synth.schema.shared_range import MIN_SHOWN_ROWS
+
+if TYPE_CHECKING:
+    from synth.evaluation.utility.tstr import ModelScore
 
 
 @dataclass(frozen=True)
@@ -51,3 +58,29 @@ class RareClass:
 #: hold when the person is known.
 UNNAMED_CLASS = f"(a class under {MIN_SHOWN_ROWS} rows)"
 UNNAMED_PEOPLE_CLASS = f"(a class under {MIN_SHOWN_ROWS} people)"
+
+
+def gap_words(score: ModelScore, shown_class: Callable[[str], str] = str, target: str | None = None) -> str:
+    """The TSTR − TRTR gap of ``score`` judged in words: "gap 95%: −0.021–0.006 · within noise", "… · not
+    judged: only 4 real rows with fraud = 1 in the holdout …", or, when neither score beats the trivial model
+    ("both no better than chance (0.500): neither table teaches this target, so the gap says nothing"); empty
+    without an interval. ``shown_class`` (:meth:`UtilityResult.shown_class`) writes a rare class: one few rows or
+    people hold is counted, not named; ``target`` names a rare class with its column ("fraud = 1").
+
+    A report printed "ROC AUC predicting fraud: 0.426 vs 0.322" for a holdout with 4 rows of fraud = 1: two
+    scores below chance, read as a gap of 0.1 in the synthetic table's favour."""
+    if score.both_trivial:
+        trivial = "chance" if score.metric == "roc_auc" else "the trivial model"
+        return (
+            f"both no better than {trivial} ({number(score.baseline)}): neither table teaches this target, so the "
+            "gap says nothing"
+        )
+    if not score.difference_interval:
+        return ""
+    # A rare class leaves the gap unjudged even when the interval excludes 0: the interval resamples holdout rows
+    # only, and refitting on another split moves the gap more (MIN_CLASS_ROWS).
+    judged = {True: "beyond noise", False: "within noise", None: "not judged"}[score.gap_is_real]
+    if score.rare_class is not None:
+        rare = score.rare_class
+        judged = f"not judged: {rare.reason(shown_class(rare.label), target)}"
+    return f"gap 95%: {score.difference_interval.format()} · {judged}"
