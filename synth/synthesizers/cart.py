@@ -81,7 +81,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from synth.progress import ProgressCallback
+from synth.progress import ProgressCallback, scaled
 from synth.schema import ColumnKind, Schema
 from synth.synthesizers.base import (
     Param,
@@ -475,7 +475,7 @@ class SequentialCART(CartSampling, CartGrowing, Synthesizer):
             real = x if n <= MAX_TRAINING_ROWS else x[np.sort(rng.choice(n, MAX_TRAINING_ROWS, replace=False))]
             _, drawn = self._draw_rows(CALIBRATION_ROWS * len(real), rng, lambda *_: None, None)
             try:
-                self.refiner_ = fit_refiner(real, drawn, tree_seed(rng))
+                self.refiner_ = fit_refiner(real, drawn, tree_seed(rng), scaled(progress, share, 1.0))
             except RefinerUnavailable:
                 self.refine_skipped_ = True  # rows are drawn from the trees alone; fit_warnings says so
         progress(1.0, "trees and classifier fitted" if refining else "trees fitted")

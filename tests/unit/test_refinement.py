@@ -177,9 +177,9 @@ def test_the_classifier_sees_a_bounded_sample_of_a_large_table(monkeypatch: pyte
 
     seen: list[tuple[int, int]] = []
 
-    def spy(real: np.ndarray, synthetic: np.ndarray, seed: int) -> Refiner:
+    def spy(real: np.ndarray, synthetic: np.ndarray, seed: int, progress: Any = None) -> Refiner:
         seen.append((len(real), len(synthetic)))
-        return fit_refiner(real, synthetic, seed)
+        return fit_refiner(real, synthetic, seed, progress)
 
     monkeypatch.setattr(cart, "MAX_TRAINING_ROWS", 300)
     monkeypatch.setattr(cart, "fit_refiner", spy)
