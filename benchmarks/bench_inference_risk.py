@@ -115,9 +115,9 @@ def make_tables(
 
 
 def _light(results: list[Any]) -> str:
-    from synth.evaluation.privacy.verdict import Thresholds, _attack_verdict
+    from synth.evaluation.privacy.verdict_criteria import Thresholds, attack_verdict
 
-    return _attack_verdict("inference", "Inference", results, Thresholds().attack).level
+    return attack_verdict("inference", "Inference", results, Thresholds().attack).level
 
 
 def attack_pair(

@@ -84,7 +84,7 @@ def over_rows(
     """The row-level attacks and their light, as the verdict reads them with the people known."""
     from synth.evaluation.privacy.inputs import PrivacyInputs
     from synth.evaluation.privacy.membership import membership_inference
-    from synth.evaluation.privacy.verdict import Thresholds, _over_rows
+    from synth.evaluation.privacy.verdict_criteria import Thresholds, _over_rows
 
     inputs = PrivacyInputs(train, holdout, syn, schema, seed=0, person_column=person)
     mia = membership_inference(train, syn, holdout=holdout, inputs=inputs, shadow=False)

@@ -80,7 +80,7 @@ def attack(inputs: Any, seed: int, control: str) -> dict[str, Any]:
     """Both singling-out attacks on ``inputs`` (a PrivacyInputs) with ``control``, and the verdict's light."""
     from scipy import stats
 
-    from synth.evaluation.privacy.verdict import Thresholds, _attack_verdict
+    from synth.evaluation.privacy.verdict_criteria import Thresholds, attack_verdict
     from synth.evaluation.privacy.wp216 import singling_out
 
     t = inputs.tables
@@ -91,7 +91,7 @@ def attack(inputs: Any, seed: int, control: str) -> dict[str, Any]:
         for mode in ("univariate", "multivariate")
     ]
     seconds = time.perf_counter() - start
-    light = _attack_verdict("singling_out", "Singling out", results, Thresholds().attack)
+    light = attack_verdict("singling_out", "Singling out", results, Thresholds().attack)
     out: dict[str, Any] = {
         "seed": seed,
         "light": light.level,

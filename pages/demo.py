@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from synth.evaluation.privacy.verdict import LIGHT_COLOURS, LIGHTS
+from synth.evaluation.privacy.verdict_criteria import LIGHT_COLOURS, LIGHTS
 from synth.evaluation.results import number
 from synth.report.demo import anonymise_text, anonymous_names, spot_the_synthetic
 from ui import guards, state

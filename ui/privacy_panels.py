@@ -16,7 +16,8 @@ from synth.evaluation.privacy.inspector import MASK
 from synth.evaluation.privacy.membership import MembershipAttack, MembershipResult, min_non_members
 from synth.evaluation.privacy.peer_sdmetrics import SdmetricsPrivacy
 from synth.evaluation.privacy.rare_values import MIN_VALUES, RareValueResult, excess_display, excess_table
-from synth.evaluation.privacy.verdict import LEVEL_WORDS, Verdict, closeness_level
+from synth.evaluation.privacy.verdict import Verdict
+from synth.evaluation.privacy.verdict_criteria import LEVEL_WORDS, closeness_level
 from synth.evaluation.results import percent as pct
 from ui import charts
 from ui.text import md, metric_delta

@@ -22,7 +22,7 @@ from synth.evaluation.context import EvaluationContext
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.reference import RealReference
 from synth.schema.entities import suggested_entity
-from synth.schema.inference import with_people_ranges
+from synth.schema.number_kinds import with_people_ranges
 from ui import cached
 from ui.background import inline as background_inline
 from ui.privacy_job import PrivacyJob

@@ -18,8 +18,8 @@ import pandas as pd
 
 from synth.schema import Schema
 from synth.schema.conformance import read_numbers
-from synth.schema.inference import value_places
 from synth.schema.number_text import MAX_DECIMALS
+from synth.schema.recorded_places import value_places
 
 if TYPE_CHECKING:
     from synth.synthesizers.base import Synthesizer

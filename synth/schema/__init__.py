@@ -1,7 +1,9 @@
 """Column kinds, their inference (personal data and identifiers found by content), and output conformance.
 
 * :mod:`synth.schema.kinds`: :class:`ColumnKind`, :class:`ColumnSpec` and the editable :class:`Schema`.
-* :mod:`synth.schema.inference`: :func:`infer_schema` — every kind with the reason for it.
+* :mod:`synth.schema.inference`: :func:`infer_schema` — every kind with the reason for it; a number column's kind
+  and the range its reason states in :mod:`synth.schema.number_kinds`, the places it was recorded at in
+  :mod:`synth.schema.recorded_places`.
 * :mod:`synth.schema.pii`: personal data (e-mail, phone, names, SSN, card, address, IP) and identifiers
   (codes such as ``CUST00524``, mostly-unique columns) recognised by their values, whatever the column name.
 * :mod:`synth.schema.dates`: the format that reads dates written as text or numbers.
@@ -20,14 +22,8 @@ from synth.schema.conformance import (
     parse_datetimes,
     read_numbers,
 )
-from synth.schema.inference import (
-    SAMPLE_SIZE,
-    detect_datetime_format,
-    infer_column,
-    infer_schema,
-    integer_date_format,
-    suggest_flags,
-)
+from synth.schema.dates import detect_datetime_format, integer_date_format
+from synth.schema.inference import SAMPLE_SIZE, infer_column, infer_schema, suggest_flags
 from synth.schema.kinds import (
     EPOCH_MILLISECONDS,
     EPOCH_SECONDS,

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from synth.schema.inference import exact_at, value_places
 from synth.schema.number_text import MAX_DECIMALS, MIN_DECIMALS
+from synth.schema.recorded_places import exact_at, value_places
 from synth.synthesizers.rare_bands import GRID_VALUES_PER_ROW
 
 #: The most extra places a band may need; a band narrower still keeps its draws' precision (none was seen: it would

@@ -37,7 +37,7 @@ from synth.io.errors import TableReadError
 from synth.io.frame_checks import check_frame
 from synth.progress import ProgressCallback, ensure, scaled
 from synth.schema import ColumnKind, Schema, SchemaMismatchError, coerce_to_schema, conform, infer_schema
-from synth.schema.inference import with_people_ranges
+from synth.schema.number_kinds import with_people_ranges
 from synth.synthesizers import conditions as _conditions
 from synth.synthesizers import persist
 from synth.synthesizers.column_domain import ColumnDomain

@@ -22,7 +22,8 @@ from tests.app.helpers import goto, start, upload
 
 
 def _verdict_page() -> None:
-    from synth.evaluation.privacy.verdict import CriterionVerdict, Verdict
+    from synth.evaluation.privacy.verdict import Verdict
+    from synth.evaluation.privacy.verdict_criteria import CriterionVerdict
     from ui import privacy_panels
 
     criterion = CriterionVerdict("copies", "Copies of real rows", "green", "0.00% of synthetic rows", "t", "e")

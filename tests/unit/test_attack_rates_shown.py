@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from synth.evaluation.privacy.attack_result import AttackResult, _result
-from synth.evaluation.privacy.verdict import _attack_verdict
+from synth.evaluation.privacy.verdict_criteria import attack_verdict
 from synth.plots.privacy import attack_rates
 from ui.privacy_panels import risk_interval_words
 
@@ -35,7 +35,7 @@ def test_the_walks_linkability_reads_train_above_holdout_beside_its_positive_ris
     # 9 of 600 training people linked, 1 of 130 holdout people: Wilson centres 1.8% and 2.2%, observed 1.5% and 0.8%.
     result = _linkability((9, 600), (1, 130))
     assert result.risk.excess > 0 and result.main.value < result.control.value, "premise: the centres flip"
-    verdict = _attack_verdict("linkability", "Linkability", [result], (0.05, 0.2))
+    verdict = attack_verdict("linkability", "Linkability", [result], (0.05, 0.2))
     assert _shown_rates(verdict.value) == (1.5, 0.8), verdict.value
     main_bar, control_bar, _ = attack_rates([result]).data
     assert main_bar.x[0] > control_bar.x[0], "the bars show the same order as the text"
@@ -53,7 +53,7 @@ def test_the_shown_order_never_contradicts_the_risks_sign(
     n_main: int, n_control: int, main_share: float, control_share: float
 ) -> None:
     result = _linkability((round(main_share * n_main), n_main), (round(control_share * n_control), n_control))
-    verdict = _attack_verdict("linkability", "Linkability", [result], (0.05, 0.2))
+    verdict = attack_verdict("linkability", "Linkability", [result], (0.05, 0.2))
     shown_main, shown_control = _shown_rates(verdict.value)
     if shown_main != shown_control:  # (equal once rounded to 0.1%: no order is shown)
         assert (result.risk.excess > 0) == (shown_main > shown_control), (verdict.value, result.risk)

@@ -18,7 +18,7 @@ from synth.evaluation.privacy.attack_people import attack_targets, person_target
 from synth.evaluation.privacy.attack_result import AttackResult
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.linkability import linkability
-from synth.evaluation.privacy.verdict import _attack_verdict
+from synth.evaluation.privacy.verdict_criteria import attack_verdict
 from synth.evaluation.privacy.wp216 import RARE_IN_SYNTHETIC, inference
 from synth.plots.privacy import attack_rates
 from tests.unit.test_singling_people import _visits
@@ -95,9 +95,9 @@ def test_one_copied_visit_of_each_training_patient_is_caught_over_people(tables:
     assert cost.risk.value > over_rows[1].risk.value + 0.05, (cost.risk, over_rows[1].risk)
     assert link.risk.value > over_rows[0].risk.value + 0.05, (link.risk, over_rows[0].risk)
     # the words count people too
-    judged = _attack_verdict("inference", "Inference", [cost], (0.05, 0.15))
+    judged = attack_verdict("inference", "Inference", [cost], (0.05, 0.15))
     assert judged.level == "red" and "on training people" in judged.value and "holdout people" in judged.value
-    rows_judged = _attack_verdict("inference", "Inference", [over_rows[1]], (0.05, 0.15))
+    rows_judged = attack_verdict("inference", "Inference", [over_rows[1]], (0.05, 0.15))
     assert "on training rows" in rows_judged.value
     legend = [trace.name for trace in attack_rates(over_people).data]
     assert legend[:2] == ["training people (main)", "holdout people (control)"]

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import synth
-from synth.schema.inference import value_places
+from synth.schema.recorded_places import value_places
 from synth.synthesizers.band_decimals import MAX_EXTRA_PLACES, band_places, round_in_bands, sum_at_places
 from synth.synthesizers.rare_bands import GRID_VALUES_PER_ROW, smoothing_ranges
 

@@ -18,7 +18,7 @@ import pytest
 
 import synth
 from synth.cli import console, main
-from synth.evaluation.privacy.verdict import LIGHTS
+from synth.evaluation.privacy.verdict_criteria import LIGHTS
 
 ROWS = 800
 

@@ -16,7 +16,7 @@ import synth
 from benchmarks.bench_inference_risk import SHOP_DEFAULT, SHOP_STRONG, _shop, attack_pair, make_tables
 from synth.evaluation.privacy.common import residual_risk, success_rate
 from synth.evaluation.privacy.inference_risk import UNKNOWN_RATE, matched_risk, secret_classes
-from synth.evaluation.privacy.verdict import Thresholds, _attack_verdict
+from synth.evaluation.privacy.verdict_criteria import Thresholds, attack_verdict
 from synth.evaluation.privacy.wp216 import inference
 from synth.schema import ColumnKind
 
@@ -133,7 +133,7 @@ def _pair(shop: tuple[pd.DataFrame, synth.Schema], kind: str, rep: int, secret: 
 
 
 def _light(results: list) -> str:
-    return _attack_verdict("inference", "Inference", results, Thresholds().attack).level
+    return attack_verdict("inference", "Inference", results, Thresholds().attack).level
 
 
 def test_fresh_rows_on_a_99_percent_secret_stay_off_red_where_anonymeter_s_figure_went_red(
@@ -286,6 +286,6 @@ def test_the_verdict_judges_inference_by_the_interval_the_metric_reports() -> No
     assert risk.excess == 1.0 and risk.excess - bonferroni_widening(2) * risk.error > 0  # the old reading: red
     low, high = risk.interval(2)
     assert low < 0 < high
-    verdict = _attack_verdict("inference", "Inference", [strong, none], Thresholds().attack)  # type: ignore[list-item]
+    verdict = attack_verdict("inference", "Inference", [strong, none], Thresholds().attack)  # type: ignore[list-item]
     assert verdict.level == "green"
     assert f"its 95% interval is 0.0%–{100 * min(high, 1.0):.1f}%" in verdict.value

@@ -17,7 +17,7 @@ from benchmarks.ledger import ledger
 from synth.evaluation.privacy.common import auc_with_interval
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.membership import MembershipResult, membership_inference
-from synth.evaluation.privacy.verdict import Thresholds, _over_people, _over_rows
+from synth.evaluation.privacy.verdict_criteria import Thresholds, _over_people, _over_rows
 from synth.schema import Schema
 
 SPLITS = range(12)

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 import synth
 from synth.evaluation.fidelity.distributions import column_distributions
 from synth.evaluation.fidelity.pair_views import pair_view
-from synth.schema.inference import infer_schema, with_people_ranges
+from synth.schema.inference import infer_schema
+from synth.schema.number_kinds import with_people_ranges
 from synth.schema.shared_range import TAIL_ROWS, shared_ends
 from tests.unit.test_person_leaves import PLANTED, _habitual
 
@@ -155,11 +156,12 @@ def test_one_patients_time_of_day_ends_no_band_of_a_leaf(name: str, tmp_path: Pa
 def test_the_highest_risk_reads_membership_over_people() -> None:
     """One visit copied of every fifth patient: each copied row is one member in 40 rows, within the noise of every
     row attack, while the attack over people tells those patients apart. The report's highest risk read rows alone
-    (:func:`synth.report.evaluation._risk_parts`), a smaller figure than the verdict judged."""
+    (:func:`synth.report.privacy_risk._risk_parts`), a smaller figure than the verdict judged."""
     from synth.evaluation.privacy.distances import evaluate_privacy
     from synth.evaluation.privacy.inputs import PrivacyInputs
     from synth.evaluation.privacy.verdict import privacy_verdict
-    from synth.report.evaluation import RISK_PARTS, EvaluationSettings, TableEvaluation
+    from synth.report.evaluation import EvaluationSettings, TableEvaluation
+    from synth.report.privacy_risk import RISK_PARTS
     from tests.unit.test_people_membership import SCHEMA, _fill, visits
 
     train, holdout = synth.split(visits(1500, 8, seed=1), 0.3, seed=0, by="patient_id")

@@ -22,7 +22,8 @@ from synth.evaluation.privacy.inspector import MASK, inspect_record
 from synth.evaluation.privacy.neighbors import MixedEncoder, euclidean_neighbors
 from synth.evaluation.privacy.peer_sdmetrics import sdmetrics_privacy
 from synth.evaluation.privacy.rare_values import evaluate_rare_values
-from synth.evaluation.privacy.verdict import MIN_SYNTHETIC_ROWS, CriterionVerdict, _advice, privacy_verdict
+from synth.evaluation.privacy.verdict import MIN_SYNTHETIC_ROWS, _advice, privacy_verdict
+from synth.evaluation.privacy.verdict_criteria import CriterionVerdict
 from synth.plots.privacy import RISK_COLORS
 
 LINK_A = ("age", "sex", "race", "marital_status", "native_country", "education", "workclass")

@@ -209,7 +209,7 @@ def test_attack_notes_quote_the_widened_interval_their_light_read() -> None:
     from types import SimpleNamespace
 
     from synth.evaluation.privacy.common import Rate, Risk
-    from synth.evaluation.privacy.verdict import _attack_verdict
+    from synth.evaluation.privacy.verdict_criteria import attack_verdict
 
     def attack(label: str, excess: float, error: float) -> SimpleNamespace:
         risk = Risk(max(excess, 0.0), max(excess - error, 0.0), min(excess + error, 1.0), excess, error)
@@ -220,11 +220,11 @@ def test_attack_notes_quote_the_widened_interval_their_light_read() -> None:
 
     # Plain interval 1%–15% clears 0; widened for two attacks (×1.14) it starts below 0.
     results = [attack("univariate", 0.08, 0.07), attack("multivariate", 0.0, 0.05)]
-    criterion = _attack_verdict("singling_out", "Singling out", results, (0.05, 0.15))
+    criterion = attack_verdict("singling_out", "Singling out", results, (0.05, 0.15))
     assert criterion.level == "green" and "risk 8.0% (95% CI 1.0%–15.0%)" in criterion.value, criterion.value
     low, high = _noted_interval(criterion.value)
     assert low == 0.0 and high > 0.15 and "widened for the 2 attacks judged" in criterion.value
-    alone = _attack_verdict("singling_out", "Singling out", results[:1], (0.05, 0.15))
+    alone = attack_verdict("singling_out", "Singling out", results[:1], (0.05, 0.15))
     assert alone.level == "amber" and "within sampling noise" not in alone.value  # one attack: the plain interval
 
 

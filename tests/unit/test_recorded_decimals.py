@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 import synth
 from synth.schema import ColumnKind, ColumnSpec, Schema
-from synth.schema.inference import recorded_decimals, value_places
 from synth.schema.kinds import MAX_DECIMALS, MIN_DECIMALS
+from synth.schema.recorded_places import recorded_decimals, value_places
 
 
 @settings(max_examples=200, deadline=None)

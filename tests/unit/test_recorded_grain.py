@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 import synth
 from synth.sampling.unrounded import finer_note
 from synth.schema import ColumnKind, ColumnSpec, Schema
-from synth.schema.inference import MIN_GRAIN_VALUES, recorded_grain
 from synth.schema.number_text import MIN_DECIMALS
+from synth.schema.recorded_places import MIN_GRAIN_VALUES, recorded_grain
 
 
 @settings(max_examples=200, deadline=None)

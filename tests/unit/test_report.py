@@ -23,10 +23,11 @@ from synth.evaluation.results import percent
 from synth.evaluation.utility.rare_class import gap_words
 from synth.report import ColumnCheck, Contender, EvaluationSettings, ExternalResult, RaceResult, race
 from synth.report.card import data_card
-from synth.report.evaluation import RISK_PARTS, TableEvaluation
+from synth.report.evaluation import TableEvaluation
 from synth.report.html import SECTIONS, ReportOptions, build_report
 from synth.report.manifest import ManifestError, build_manifest, csv_sha256, reproduce, table_fingerprint
 from synth.report.markdown import literal
+from synth.report.privacy_risk import RISK_PARTS
 from synth.report.suppression import folded_label, suppress
 from tests.conftest import ROOT
 

@@ -17,7 +17,7 @@ import pytest
 from synth.evaluation.privacy.attack_result import AttackResult
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.singling_pooled import control_method
-from synth.evaluation.privacy.verdict import Thresholds, _attack_verdict
+from synth.evaluation.privacy.verdict_criteria import Thresholds, attack_verdict
 from synth.evaluation.privacy.wp216 import singling_out
 from tests.unit.test_people_membership import SCHEMA, visits
 
@@ -50,7 +50,7 @@ def _attacks(inputs: PrivacyInputs) -> tuple[str, list[AttackResult]]:
         singling_out(t.train, t.synthetic, holdout=t.holdout, mode=mode, inputs=inputs)  # type: ignore[arg-type]
         for mode in ("univariate", "multivariate")
     ]
-    return _attack_verdict("singling_out", "Singling out", results, Thresholds().attack).level, results
+    return attack_verdict("singling_out", "Singling out", results, Thresholds().attack).level, results
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from synth.evaluation.privacy.singling_pooled import (
     pooled_control,
     pooled_predicates,
 )
-from synth.evaluation.privacy.verdict import Thresholds, _attack_verdict
+from synth.evaluation.privacy.verdict_criteria import Thresholds, attack_verdict
 from synth.evaluation.privacy.wp216 import singling_out
 
 N_TRAIN, N_HOLDOUT, SEEDS = 16_000, 400, (0, 1, 2)
@@ -48,7 +48,7 @@ def _light(
         singling_out(train, synthetic, holdout=holdout, mode=mode, size_correction=size_correction, inputs=inputs)  # type: ignore[arg-type]
         for mode in ("univariate", "multivariate")
     ]
-    return _attack_verdict("singling_out", "Singling out", results, Thresholds().attack).level, results
+    return attack_verdict("singling_out", "Singling out", results, Thresholds().attack).level, results
 
 
 @pytest.mark.parametrize("seed", SEEDS)

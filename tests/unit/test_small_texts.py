@@ -229,7 +229,7 @@ def test_the_membership_caption_counts_the_attacks_the_verdict_counts() -> None:
 
     import synth
     from synth.evaluation.privacy.membership import membership_inference
-    from synth.evaluation.privacy.verdict import _membership_verdict
+    from synth.evaluation.privacy.verdict_criteria import membership_verdict
 
     rng = np.random.default_rng(0)
     table = pd.DataFrame({"x": rng.normal(size=900), "y": rng.integers(0, 5, 900).astype(str)})
@@ -239,7 +239,7 @@ def test_the_membership_caption_counts_the_attacks_the_verdict_counts() -> None:
     ran = mia.ran()
     n = len(mia.attacks)
     assert ran.startswith(f"{n} attacks ran: ") and all(a.label in ran for a in mia.attacks)
-    assert f"strongest of {n} attacks" in _membership_verdict(mia, (0.55, 0.6)).value
+    assert f"strongest of {n} attacks" in membership_verdict(mia, (0.55, 0.6)).value
     assert "Shadow model" in ran.split("Not run:")[1] and "Targeted check" in ran, ran  # no synthesizer, tiny holdout
     # Session 31 clinic walk: "only 7 non-member(s) are as isolated …".
     (targeted,) = [note for note in mia.not_run if note.startswith("Targeted check")]

@@ -1,7 +1,7 @@
-"""The privacy verdict's membership criterion over people (synth.evaluation.privacy.verdict): with a person column
-the attacks over people are judged beside the row-level ones, on intervals Bonferroni-adjusted for every attack of
-both levels; a copied visit of one person in five turns the light amber through the person level and says so, fresh
-people stay green, and without a person column the criterion is judged on the row attacks alone as before."""
+"""The privacy verdict's membership criterion over people (synth.evaluation.privacy.verdict_criteria): with a person
+column the attacks over people are judged beside the row-level ones, on intervals Bonferroni-adjusted for every
+attack of both levels; a copied visit of one person in five turns the light amber through the person level and says
+so, fresh people stay green, and without a person column the criterion is judged on the row attacks alone as before."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from synth.evaluation.privacy.distances import PrivacyResult, evaluate_privacy
 from synth.evaluation.privacy.inputs import PrivacyInputs
 from synth.evaluation.privacy.membership import MembershipAttack, MembershipResult, TprAtFpr
 from synth.evaluation.privacy.people_membership import PersonAttack, PersonMembership
-from synth.evaluation.privacy.verdict import Thresholds, _family_low, _membership_verdict, privacy_verdict
+from synth.evaluation.privacy.verdict import privacy_verdict
+from synth.evaluation.privacy.verdict_criteria import Thresholds, _family_low, membership_verdict
 from tests.unit.test_people_membership import SCHEMA, _fill, evaluate_copies, visits
 
 ORDER = {"grey": 0, "green": 1, "amber": 2, "red": 3}
@@ -138,7 +139,7 @@ def test_membership_is_judged_on_the_family_of_every_attack_and_names_the_level(
     row_head = max(range(len(rows)), key=lambda i: rows[i][0])
     if people is None:
         # no person column: judged as before, on the row headline's own adjusted bound, with no level named
-        c = _membership_verdict(mia, limits)
+        c = membership_verdict(mia, limits)
         own = row_attacks[row_head].auc_adjusted_low
         v = rows[row_head][0]
         assert c.level == ("green" if v < limits[0] or own <= 0.5 else "red" if v >= limits[1] else "amber")
@@ -146,7 +147,7 @@ def test_membership_is_judged_on_the_family_of_every_attack_and_names_the_level(
         return
     person_attacks = [_attack(PersonAttack, f"p{i}", v, h) for i, (v, h) in enumerate(people)]
     group = PersonMembership("patient_id", tuple(person_attacks), 100, 100, 100, 400, 400, 0, 300)  # type: ignore[arg-type]
-    c = _membership_verdict(dataclasses.replace(mia, people=group), limits)
+    c = membership_verdict(dataclasses.replace(mia, people=group), limits)
     tests = len(rows) + len(people)
     person_head = max(range(len(people)), key=lambda i: people[i][0])
     by_rows = _expected(*rows[row_head], tests, limits)
@@ -187,19 +188,19 @@ def test_the_membership_words_are_pinned() -> None:
     ]
     mia = MembershipResult(rows[0].auc, 200, 200, 0.1, 0.1, 0.0, 0.0, attacks=tuple(rows))
     tprs = "TPR 25.0% at 10% FPR (95% CI 20.0%–30.0%); TPR at 1% FPR n/a (needs ≥ 100 non-members)"
-    rows_only = _membership_verdict(mia, limits)
+    rows_only = membership_verdict(mia, limits)
     assert (rows_only.level, rows_only.value) == (
         "amber",
         f"Distance: AUC 0.600 (95% CI 0.525–0.675; 0.5 = no signal) over 200 training and 200 holdout rows; {tprs}; "
         "strongest of 2 attacks",
     )
-    one = _membership_verdict(dataclasses.replace(mia, attacks=(rows[1],)), limits)
+    one = membership_verdict(dataclasses.replace(mia, attacks=(rows[1],)), limits)
     assert (one.level, one.value) == (
         "green",
         "Shadow: AUC 0.520 (95% CI 0.470–0.570; 0.5 = no signal) over 200 training and 200 holdout rows; "
         "TPR at 1% FPR n/a (needs ≥ 100 non-members); TPR at 10% FPR n/a (needs ≥ 10 non-members)",
     )
-    legacy = _membership_verdict(dataclasses.replace(mia, auc=AUC(0.58, 0.49, 0.67), attacks=()), limits)
+    legacy = membership_verdict(dataclasses.replace(mia, auc=AUC(0.58, 0.49, 0.67), attacks=()), limits)
     assert (legacy.level, legacy.value) == (
         "green",
         "AUC 0.580 (95% CI 0.490–0.670; 0.5 = no signal) over 200 training and 200 holdout rows"
@@ -209,7 +210,7 @@ def test_the_membership_words_are_pinned() -> None:
     best = dataclasses.replace(_attack(PersonAttack, "Best row", 0.6, 0.08), n_members=100, n_non_members=90)
     people = [_with_tprs(dataclasses.replace(best, advantage=0.2)), _attack(PersonAttack, "Mean", 0.5, 0.05)]
     group = PersonMembership("patient_id", tuple(people), 100, 90, 90, 400, 360, 0, 300)  # type: ignore[arg-type]
-    both = _membership_verdict(dataclasses.replace(mia, people=group), limits)
+    both = membership_verdict(dataclasses.replace(mia, people=group), limits)
     noise = (
         " (within sampling noise: widened for the 4 attacks (2 over rows, 2 over people) judged, its 95% interval is "
         "{} up, which includes 0.5 (no signal))"
