@@ -3,7 +3,7 @@
 Bike Sharing's ``instant`` numbers its 17,379 rows 1 … 17,379. Shuffled and split at random (``synth.split``,
 holdout 0.2, per seed), the training rows hold 13,903 of those numbers out of order: no run, no name a key rule knows,
 but too dense to be a measurement, so the schema calls the column an identifier ("numbered rows",
-``synth.schema.inference``). Per seed, Pruned CART is fitted on the training rows twice, once with ``instant`` as the
+``synth.schema.number_kinds``). Per seed, Pruned CART is fitted on the training rows twice, once with ``instant`` as the
 schema infers it and once set to a whole number (what the schema did before session 32), and samples as many rows.
 Printed: the share of synthetic ``instant`` values that are real training row numbers, and both singling-out attacks
 as the Privacy page runs them (2,000 attacks, 3 columns, seed 0) with the verdict's light. No timing.
@@ -41,7 +41,7 @@ AS = ("inferred", "number")
 def run(table: pd.DataFrame, seed: int, how: str) -> dict[str, Any]:
     import synth
     from synth.evaluation.privacy.attacks import evaluate_attacks
-    from synth.evaluation.privacy.verdict import Thresholds, _attack_verdict
+    from synth.evaluation.privacy.verdict_criteria import Thresholds, attack_verdict
 
     shuffled = table.sample(frac=1.0, random_state=seed).reset_index(drop=True)
     train, holdout = synth.split(shuffled, holdout=0.2, seed=seed)
@@ -55,7 +55,7 @@ def run(table: pd.DataFrame, seed: int, how: str) -> dict[str, Any]:
     drawn = pd.to_numeric(synthetic["instant"], errors="coerce").dropna().astype("int64")
     report = evaluate_attacks(train, synthetic, holdout=holdout, schema=schema, criteria=("singling_out",))
     results = [r for r in report.results if r.name.startswith("singling_out")]
-    light = _attack_verdict("singling_out", "Singling out", results, Thresholds().attack)
+    light = attack_verdict("singling_out", "Singling out", results, Thresholds().attack)
     return {
         "seed": seed,
         "instant": how,
