@@ -15,12 +15,13 @@ from synth.synthesizers.calendar_pairs import describe_calendar
 from synth.synthesizers.category_ranges import describe_ranges
 from synth.synthesizers.column_order import describe_orders
 from synth.synthesizers.derived import describe_rules
+from synth.synthesizers.dp.declared_text import parse_public_domains
 from synth.synthesizers.missing_together import describe_groups
 from synth.synthesizers.people import describe_people
 from synth.synthesizers.rare_categories import warned_shares
 from synth.synthesizers.zero_pairs import describe_zeros
 from ui import cached, guards, model_files, state
-from ui.params import declared_orders_widget, param_widget
+from ui.params import declared_orders_widget, param_widget, public_domains_widget
 from ui.progress import StreamlitProgress
 from ui.text import md
 
@@ -53,6 +54,7 @@ if not chosen:
 else:
     with st.form("fit_form", border=True):
         settings: dict[str, dict[str, object]] = {}
+        public_texts: dict[str, dict[str, str]] = {}  # declared public domains as typed, parsed when the fit starts
         for tab, name in zip(st.tabs([get(n).label for n in chosen]), chosen, strict=True):
             cls = get(name)
             with tab:
@@ -72,6 +74,7 @@ else:
                             )
                 if getattr(cls, "declares_orders", False):  # a model that keeps only orders the user declares
                     settings[name]["declared_orders"] = declared_orders_widget(ds.schema, key=f"orders_{name}")
+                    public_texts[name] = public_domains_widget(ds.schema, key=f"public_{name}")
         seed = int(st.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="fit_seed"))
         submitted = st.form_submit_button(
             "Fit" if len(chosen) == 1 else f"Fit all {len(chosen)}", type="primary", key="fit_button"
@@ -98,6 +101,9 @@ else:
             cls = get(name)
             progress = StreamlitProgress(f"Fitting {cls.label}")
             try:
+                if public_texts.get(name):
+                    dtypes = {str(c): t for c, t in ds.train.dtypes.items()}
+                    settings[name]["public_domains"] = parse_public_domains(public_texts[name], ds.schema, dtypes)
                 model = synth.create(name, random_state=seed, **settings[name])
                 # The Data page's person: the model holds the people the split and the privacy checks take.
                 model.fit(ds.train, ds.schema, progress=progress, person_column=ds.split_by)

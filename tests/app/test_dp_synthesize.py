@@ -68,3 +68,58 @@ def test_declared_orders_are_offered_for_the_dp_network_and_kept_in_samples() ->
     first, then = pd.to_datetime(syn["signup"]), pd.to_datetime(syn["last_order"])
     both = first.notna() & then.notna()  # a private date may come out missing now and then (its missing code)
     assert both.mean() > 0.9 and (first[both] <= then[both]).all()
+
+
+def _answers_page() -> object:
+    from tests.app.helpers import goto, upload
+    from tests.unit.test_declared_text import answers
+
+    at = upload(start(), "answers.csv", answers().to_csv(index=False).encode())
+    goto(at, "synthesize")
+    at.multiselect(key="synthesizer_choice").set_value(["privbayes"]).run()
+    return at
+
+
+def _type(at: object, texts: dict[int, str]) -> None:
+    """Type into the public-domain editor's rows (AppTest sets an editor through its edit state)."""
+    at.session_state["public_privbayes"] = {  # type: ignore[attr-defined]
+        "edited_rows": {row: {"public domain": text} for row, text in texts.items()},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+
+
+def test_public_ranges_typed_per_column_are_declared_and_keep_those_columns() -> None:
+    from tests.app.helpers import sample
+
+    at = _answers_page()
+    (editor,) = [e for e in at.dataframe if list(e.value.columns) == ["column", "kind", "public domain"]]
+    rows = list(editor.value["column"])
+    assert rows[:2] == ["q1", "q2"] and "pct_work" in rows and (editor.value["public domain"] == "").all()
+    _type(at, {rows.index("q1"): "0–10", rows.index("pct_work"): "0 to 100"})
+    at.button(key="fit_button").click().run()
+    assert not at.exception, at.exception
+    model = at.session_state["fitted"].model
+    assert model.get_params()["public_domains"] == {"q1": (0.0, 10.0), "pct_work": (0.0, 100.0)}
+    captions = " ".join(c.value for c in at.caption)
+    assert "Treated as public (not protected by ε)" in captions and "q1" in captions
+    sample(at)
+    syn = at.session_state["synthetic"].df
+    assert syn["q1"].between(0, 10).all() and syn["pct_work"].between(0, 100).all()
+    assert syn["q2"].isna().all(), "the undeclared answer stays private: at ε = 1 its range is lost to the noise"
+
+
+def test_a_typed_range_that_is_not_one_is_an_error_and_the_page_keeps_its_models() -> None:
+    at = _answers_page()
+    at.button(key="fit_button").click().run()  # a first model, everything private
+    first = at.session_state["fitted"]
+    assert first is not None and first.model.get_params()["public_domains"] is None
+    (editor,) = [e for e in at.dataframe if list(e.value.columns) == ["column", "kind", "public domain"]]
+    _type(at, {list(editor.value["column"]).index("pct_work"): "ten to 0"})
+    at.button(key="fit_button").click().run()
+    assert not at.exception, at.exception
+    (error,) = [e.value for e in at.error]
+    assert (
+        "could not be fitted" in error and "'ten' is not a number" in error and "Models fitted before are kept" in error
+    )
+    assert at.session_state["fitted"].id == first.id and len(at.session_state["fitted_models"]) == 1
