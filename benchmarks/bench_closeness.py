@@ -119,7 +119,7 @@ def _inference(inputs: Any, attacker: Any, rule: str, name: str = "") -> dict[st
     from unittest import mock
 
     from synth.evaluation.privacy.attacks import evaluate_attacks
-    from synth.evaluation.privacy.verdict import Thresholds, _attack_verdict
+    from synth.evaluation.privacy.verdict_criteria import Thresholds, attack_verdict
 
     t = inputs.tables
     with (
@@ -132,9 +132,7 @@ def _inference(inputs: Any, attacker: Any, rule: str, name: str = "") -> dict[st
         )
     results = [r for r in report.results if r.criterion == "inference"]
     key = f"{rule}{name}"
-    out: dict[str, Any] = {
-        f"{key}_light": _attack_verdict("inference", "Inference", results, Thresholds().attack).level
-    }
+    out: dict[str, Any] = {f"{key}_light": attack_verdict("inference", "Inference", results, Thresholds().attack).level}
     for r in results:
         out.update({f"{key}_{r.name}_risk": r.risk.value, f"{key}_{r.name}_high": r.risk.high})
     return out
@@ -144,7 +142,7 @@ def run(seed: int, kind: str) -> dict[str, Any]:
     import synth
     from synth.evaluation.privacy.attacks import AttackerModel, default_attacker_model
     from synth.evaluation.privacy.inputs import PrivacyInputs
-    from synth.evaluation.privacy.verdict import closeness_level
+    from synth.evaluation.privacy.verdict_criteria import closeness_level
 
     train, holdout, syn, schema = tables(seed, kind)
     inputs = PrivacyInputs(train, holdout, syn, schema, person_column=None)

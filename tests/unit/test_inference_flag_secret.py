@@ -11,7 +11,7 @@ import pytest
 from benchmarks.bench_closeness import tables
 from synth.evaluation.privacy.inference_risk import secret_classes
 from synth.evaluation.privacy.inputs import PrivacyInputs
-from synth.evaluation.privacy.verdict import Thresholds, _attack_verdict
+from synth.evaluation.privacy.verdict_criteria import Thresholds, attack_verdict
 from synth.evaluation.privacy.wp216 import inference
 from synth.schema import ColumnKind
 
@@ -39,9 +39,7 @@ def _inference_light(seed: int, kind: str, known: tuple[str, ...]) -> tuple[str,
         inference(train, syn, holdout=holdout, known=known, secret="fraud", schema=schema, inputs=inputs, rare_only=r)
         for r in (False, True)
     ]
-    return _attack_verdict("inference", "Inference", results, Thresholds().attack).level, [
-        r.risk.value for r in results
-    ]
+    return attack_verdict("inference", "Inference", results, Thresholds().attack).level, [r.risk.value for r in results]
 
 
 @pytest.mark.parametrize(("kind", "seed"), [("fresh", 1), ("pruned_cart", 15)])
