@@ -8,6 +8,7 @@ contains.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,8 +87,26 @@ def params_text(params: dict[str, Any] | None) -> str:
     if not params:
         return "defaults"
 
+    def bound(v: Any) -> str:
+        return f"{v:g}" if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
+
+    def domain(v: Any) -> str:  # a declared range "0–120", "2020-01-01 to 2024-12-31", or labels "F/M"
+        if not isinstance(v, list | tuple):
+            return str(v)
+        if len(v) == 2 and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v):
+            return f"{bound(v[0])}–{bound(v[1])}"  # (a label list of two numbers reads as a range: as readable)
+        if len(v) == 2 and all(isinstance(x, str) and re.match(r"\d{4}-\d{2}-\d{2}", x) for x in v):
+            return f"{v[0]} to {v[1]}"
+        return "/".join("(missing)" if x is None else str(x) for x in v)
+
     def value(v: Any) -> str:
-        return ("on" if v else "off") if isinstance(v, bool) else str(v)
+        if isinstance(v, bool):
+            return "on" if v else "off"
+        if isinstance(v, dict):  # public domains: "age 0–120; sex F/M" (a raw dict printed its braces)
+            return "; ".join(f"{k} {domain(d)}" for k, d in v.items())
+        if isinstance(v, list | tuple) and v and all(isinstance(o, list | tuple) and len(o) == 2 for o in v):
+            return ", ".join(f"{a} ≤ {b}" for a, b in v)  # declared orders
+        return str(v)
 
     return ", ".join(f"{name} = {value(v)}" for name, v in params.items())
 

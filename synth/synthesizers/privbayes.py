@@ -195,6 +195,14 @@ class PrivBayes(NetworkSampling, Synthesizer):
         self.declared_orders = declared_orders
 
     @classmethod
+    def changed_params(cls, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The declared parameters changed from their defaults, and the public domains and orders when any are
+        declared: two DP models fitted with and without a declared range read "seed 0; defaults" alike."""
+        out = super().changed_params(params)
+        out.update({name: params[name] for name in ("public_domains", "declared_orders") if params.get(name)})
+        return out
+
+    @classmethod
     def check_params(cls, params: Mapping[str, Any]) -> None:
         rest = dict(params)
         declared = rest.pop("public_domains", None)

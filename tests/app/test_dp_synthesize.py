@@ -105,6 +105,9 @@ def test_public_ranges_typed_per_column_are_declared_and_keep_those_columns() ->
     assert model.get_params()["public_domains"] == {"q1": (0.0, 10.0), "pct_work": (0.0, 100.0)}
     captions = " ".join(c.value for c in at.caption)
     assert "Treated as public (not protected by ε)" in captions and "q1" in captions
+    # The fitted models' list tells a model with declared domains from one without ("seed 0; defaults" for both).
+    (fitted,) = [d.value for d in at.dataframe if "settings" in d.value.columns]
+    assert list(fitted["settings"]) == ["seed 0; public_domains = q1 0–10; pct_work 0–100"], fitted
     sample(at)
     syn = at.session_state["synthetic"].df
     assert syn["q1"].between(0, 10).all() and syn["pct_work"].between(0, 100).all()
