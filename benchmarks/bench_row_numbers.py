@@ -82,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
 
     table = synth.read_table(BIKE)
     rows = []
-    print(f"{'seed':>4} {'instant':<9} {'kind':<11} {'real row numbers':>16} {'univariate':>18} {'multivariate':>18} light")
+    print(
+        f"{'seed':>4} {'instant':<9} {'kind':<11} {'real row numbers':>16} {'univariate':>18} "
+        f"{'multivariate':>18} light"
+    )
     for seed in range(args.seeds):
         for how in AS:
             row = run(table, seed, how)
