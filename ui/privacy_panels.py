@@ -318,7 +318,8 @@ def rare_values(rare: RareValueResult, generated: Sequence[str] = ()) -> None:
         "Values that one real person alone had: seen once in train and never in the holdout (train-only), or once "
         "in the holdout and never in train (holdout-only). A model that learned patterns, not people, reproduces "
         "both shares alike; an excess whose 95% interval lies above 0 (widened for the number of columns) is "
-        f"flagged. Synthetic table: {rare.n_synthetic:,} rows for {rare.n_train:,} training rows (compare tables "
+        "flagged when an exact test of which side the reproduced values fell on agrees. Synthetic table: "
+        f"{rare.n_synthetic:,} rows for {rare.n_train:,} training rows (compare tables "
         f"of about the same size). All columns pooled: excess {pct(rare.pooled_excess)} (95% CI "
         f"{pct(rare.pooled_low)} to {pct(rare.pooled_high)}); {rare.train_values_copied:,} train-only values "
         "appear in the synthetic table."
@@ -335,7 +336,8 @@ def rare_values(rare: RareValueResult, generated: Sequence[str] = ()) -> None:
                 "verdict": st.column_config.TextColumn(
                     width=180,
                     help="Flagged when the excess's interval, widened for the number of columns judged "
-                    "(Bonferroni), lies above 0: the model reproduces values only training people had.",
+                    "(Bonferroni), lies above 0 and the exact test agrees: the model reproduces values only "
+                    "training people had.",
                 ),
                 "excess (interval judged)": st.column_config.TextColumn(
                     width=190,
