@@ -145,11 +145,11 @@ def null_size(counts: list[list[int]], interval_only: bool = False) -> float:
 def judge(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame, schema: Any) -> dict[str, Any]:
     """One run of the test and the light it gives, with each judged column's own light."""
     import synth
-    from synth.evaluation.privacy.verdict import Thresholds, _level, _rare_value_verdict
+    from synth.evaluation.privacy.verdict_criteria import Thresholds, _level, rare_value_verdict
 
     limits = Thresholds().rare_values
     result = synth.evaluate_rare_values(train, synthetic, holdout, schema=schema, columns=schema.modelled)
-    light = _rare_value_verdict(result, limits).level
+    light = rare_value_verdict(result, limits).level
     # The light as the interval alone read it, before the exact test joined (same counts, same worst-column rule).
     alone = [(c.adjusted_low is not None and c.adjusted_low > 0, c.excess) for c in result.columns if c.judged]
     worst_alone = max(alone) if alone else None

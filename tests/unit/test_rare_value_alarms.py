@@ -14,7 +14,7 @@ from scipy.stats import hypergeom
 import synth
 from benchmarks.bench_rare_value_alarms import three_way, with_train_rows
 from synth.evaluation.privacy.rare_values import evaluate_rare_values
-from synth.evaluation.privacy.verdict import Thresholds, _rare_value_verdict
+from synth.evaluation.privacy.verdict_criteria import Thresholds, rare_value_verdict
 
 BIKE = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "bike_sharing_hourly.csv"
 needs_bike = pytest.mark.skipif(not BIKE.exists(), reason="shared datasets not present")
@@ -23,7 +23,7 @@ PROMISED = 0.025  # one side of a 95% interval: the chance of a flag above 0 whe
 
 def _light(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame, schema: synth.Schema) -> str:
     result = evaluate_rare_values(train, synthetic, holdout, schema=schema, columns=schema.modelled)
-    return _rare_value_verdict(result, Thresholds().rare_values).level
+    return rare_value_verdict(result, Thresholds().rare_values).level
 
 
 def _flagged(on_train: int, on_holdout: int, n_train: int, n_holdout: int, columns: int) -> bool:
@@ -97,7 +97,7 @@ def test_bike_sharing_the_split_the_interval_alone_read_red_reads_green() -> Non
     result = evaluate_rare_values(train, sample, holdout, schema=schema, columns=schema.modelled)
     registered = result.get("registered")
     assert registered.vetoed and registered.judged_interval[0] > 0, registered
-    words = _rare_value_verdict(result, Thresholds().rare_values).value
+    words = rare_value_verdict(result, Thresholds().rare_values).value
     assert "holds all but 7 of the values seen once" in words, words
     assert "exact test p = 0.032, a flag needs below 0.0125" in words, words
     assert "interval includes no risk" not in words, words
