@@ -99,3 +99,36 @@ def test_cancel_stops_a_running_fit_and_keeps_the_model_fitted_before(page: Page
     expect(page.get_by_role("button", name="Cancel fitting")).to_be_disabled()  # nothing is fitting again
     no_exception(page)
     screenshot(page, "fit_cancelled")
+
+
+def test_a_public_range_typed_for_the_dp_network_is_declared(page: Page) -> None:
+    """The DP network's *Public ranges and labels*: a range typed in the grid reaches the fit, the model says it
+    treated that column as public, and the fitted models' list shows the declaration."""
+    settle(page)
+    goto(page, "Synthesize")
+    _pick(page, "Synthesizers to fit", "DP Bayesian network")
+    page.get_by_role("tab", name="DP Bayesian network").click()
+    page.get_by_text("Public ranges and labels (from a codebook, not from the data)").click()
+    grid = page.locator(".st-key-public_privbayes [data-testid=stDataFrame]").first
+    expect(grid).to_be_visible()
+    expect(page.locator(".st-key-public_privbayes table[role=grid]").first).to_contain_text("age")
+    box = grid.bounding_box()
+    assert box is not None
+    # The grid is a canvas: double-click the "public domain" cell of the first row (age; the header is one row
+    # high), type, and press Enter. The canvas opens its cell editor asynchronously: short pauses let each step land.
+    page.mouse.dblclick(box["x"] + box["width"] * 0.85, box["y"] + 35 * 1.5)
+    page.wait_for_timeout(500)
+    page.keyboard.type("17–90")
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Fit all 2").click()
+    settle(page)
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+    expect(
+        page.get_by_text("Treated as public (not protected by ε): the declared or seen labels and ranges of age")
+    ).to_be_visible()
+    fitted = page.get_by_test_id("stDataFrame").filter(has_text="fit time").first
+    expect(fitted.locator("table[role=grid]")).to_contain_text("public_domains = age 17–90")
+    no_exception(page)
+    screenshot(page, "dp_public_range")
