@@ -9,11 +9,17 @@ criterion's worst counted attack. Attacks no better than guessing at random are 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from synth.evaluation.privacy.verdict import Verdict
 from synth.evaluation.privacy.verdict_criteria import NOISE_LEAD, NOISE_NOTE
 from synth.evaluation.results import percent
+
+if TYPE_CHECKING:
+    from synth.evaluation.privacy.attack_result import AttackReport, AttackResult
+    from synth.evaluation.privacy.common import Risk
+    from synth.evaluation.privacy.distances import PrivacyResult
 
 RISK_PARTS = {
     "closeness": "closeness excess",
@@ -32,7 +38,7 @@ def _criterion(key: str) -> str:
     return "membership" if key == "membership_people" else key
 
 
-def _risk_parts(privacy: Any, attacks: Any) -> list[tuple[str, float, float, float]]:
+def _risk_parts(privacy: PrivacyResult | None, attacks: AttackReport | None) -> list[tuple[str, float, float, float]]:
     """(part, value, low, high) of each part of the privacy risk, one list for the risk and its range: closeness
     excess (its Wilson interval), membership advantage ``2·(AUC − 0.5)`` (DeLong over rows; with a person column,
     the attack over people too, its bootstrap interval), and per WP216 criterion the worst measured attack
@@ -66,13 +72,13 @@ def _risk_parts(privacy: Any, attacks: Any) -> list[tuple[str, float, float, flo
     return parts
 
 
-def _counted_risks(results: Any, criterion: str) -> list[Any]:
+def _counted_risks(results: Sequence[AttackResult], criterion: str) -> list[Risk]:
     """The risks of ``criterion``'s measured attacks that the highest privacy risk counts: all but those no better
     than guessing at random (:func:`guessing_attacks`)."""
     return [r.risk for r in results if r.criterion == criterion and r.measured and r.beats_baseline]
 
 
-def guessing_attacks(attacks: Any) -> list[Any]:
+def guessing_attacks(attacks: AttackReport | None) -> list[AttackResult]:
     """The measured attacks that did no better than their random baseline, which the highest privacy risk leaves
     out: their risk divides a hair's difference by the little room a near-certain secret leaves. The session-32 walk
     read inference of a 0.5% fraud flag at "risk 21.2% (95% CI 0.0%–69.3%); success 99.3% on training rows, 99.1%
@@ -81,13 +87,13 @@ def guessing_attacks(attacks: Any) -> list[Any]:
     return [] if attacks is None else [r for r in attacks.results if r.measured and not r.beats_baseline]
 
 
-def highest_risk(privacy: Any, attacks: Any) -> float | None:
+def highest_risk(privacy: PrivacyResult | None, attacks: AttackReport | None) -> float | None:
     """The worst of the parts (0 = no measured leak, 1 = total); None when no part was measured."""
     parts = _risk_parts(privacy, attacks)
     return max(p[1] for p in parts) if parts else None
 
 
-def highest_risk_interval(privacy: Any, attacks: Any) -> tuple[float, float] | None:
+def highest_risk_interval(privacy: PrivacyResult | None, attacks: AttackReport | None) -> tuple[float, float] | None:
     """A 95% range for :func:`highest_risk`: each part's own interval (Wilson for the DCR share, DeLong for the
     membership AUC, the attacks' main-vs-control intervals), and the worst of the parts lies between the highest low
     end and the highest high end. None when no part has an interval."""
@@ -97,7 +103,7 @@ def highest_risk_interval(privacy: Any, attacks: Any) -> tuple[float, float] | N
     return (max(p[2] for p in parts), min(max(p[3] for p in parts), 1.0))
 
 
-def risk_note(privacy: Any, attacks: Any, verdict: Verdict | None) -> str:
+def risk_note(privacy: PrivacyResult | None, attacks: AttackReport | None, verdict: Verdict | None) -> str:
     """Which check :func:`highest_risk` comes from and how the verdict judged that check, in words.
 
     The figure is the largest of parts the verdict judges each at its own thresholds, on its own measure: a
@@ -130,7 +136,7 @@ def risk_note(privacy: Any, attacks: Any, verdict: Verdict | None) -> str:
     return note + set_aside
 
 
-def _noise_words(attacks: Any, key: str, judged: str) -> str:
+def _noise_words(attacks: AttackReport | None, key: str, judged: str) -> str:
     """Why the verdict reads a check green past its green line, in the verdict's own words and with the check's
     own interval: the ledger walk's card read "highest risk 59.1% (95% range 8.6%–100.0%) … from inference,
     which the verdict reads green", and Adult's "5.6% … reads green (thresholds: green < 5.0% …)", with
