@@ -448,9 +448,9 @@ def test_the_refiner_never_sees_a_rare_number(
     seen: list[np.ndarray] = []
     real_fit = cart.fit_refiner
 
-    def spy(real: np.ndarray, synthetic: np.ndarray, seed: int) -> Any:
+    def spy(real: np.ndarray, synthetic: np.ndarray, seed: int, progress: Any = None) -> Any:
         seen.append(real.copy())
-        return real_fit(real, synthetic, seed)
+        return real_fit(real, synthetic, seed, progress)
 
     monkeypatch.setattr(cart, "fit_refiner", spy)
     model = synth.create("pruned_cart", random_state=0).fit(table, schema)
