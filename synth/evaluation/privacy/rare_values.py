@@ -191,9 +191,14 @@ def judged_flag(k_train: int, n_train: int, k_holdout: int, n_holdout: int, n_ju
     """Is a judged column flagged, among ``n_judged``: its interval at the Bonferroni-adjusted level lies above 0 and
     the exact test is significant at the same one-sided level."""
     adjusted = 1.0 - (1.0 - CONFIDENCE) / max(1, n_judged)
-    if excess_interval(k_train, n_train, k_holdout, n_holdout, adjusted)[0] <= 0:
-        return False
-    return exact_p(k_train, n_train, k_holdout, n_holdout) < (1.0 - adjusted) / 2
+    low = excess_interval(k_train, n_train, k_holdout, n_holdout, adjusted)[0]
+    return low > 0 and _significant(low, exact_p(k_train, n_train, k_holdout, n_holdout), adjusted)
+
+
+def _significant(adjusted_low: float, p: float, adjusted: float) -> bool:
+    """The flag's rule on its two parts, computed once by the caller: the interval at the ``adjusted`` level lies
+    above 0 and the exact test's p-value is below that level's one side."""
+    return adjusted_low > 0 and p < (1.0 - adjusted) / 2
 
 
 def _keys(series: pd.Series, kind: ColumnKind, datetime_format: str | None = None) -> pd.Series:
@@ -281,7 +286,8 @@ def evaluate_rare_values(
         is_judged = min(n_t, n_h) >= MIN_VALUES
         low, high = excess_interval(k_t, n_t, k_h, n_h)
         wide = excess_interval(k_t, n_t, k_h, n_h, adjusted) if is_judged else None
-        flagged = is_judged and judged_flag(k_t, n_t, k_h, n_h, len(judged))
+        p = exact_p(k_t, n_t, k_h, n_h) if is_judged else None
+        flagged = wide is not None and p is not None and _significant(wide[0], p, adjusted)
         p_t, p_h = (k_t / n_t if n_t else 0.0), (k_h / n_h if n_h else 0.0)
         out.append(
             RareValueColumn(
@@ -301,7 +307,7 @@ def evaluate_rare_values(
                 adjusted_low=None if wide is None else wide[0],
                 adjusted_high=None if wide is None else wide[1],
                 n_judged=len(judged),
-                exact_p=exact_p(k_t, n_t, k_h, n_h) if is_judged else None,
+                exact_p=p,
             )
         )
     n_t = sum(c.n_train_only for c in out)
