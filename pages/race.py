@@ -9,10 +9,13 @@ import streamlit as st
 
 import synth
 from synth.plots.race import pareto_scatter
-from synth.report import Contender, sweep
+from synth.report import Contender, sweep, takes_public_domains, with_public_domains
 from synth.report.leaderboard import VIEWS, cell_text, leaderboard_table, view_columns
+from synth.report.race import parsed_public_domains
+from synth.synthesizers.dp.domains import PublicDomainError
 from synth.synthesizers.registry import get, is_peer
 from ui import cached, charts, guards, race_external, race_job, state
+from ui.params import public_domains_widget
 from ui.text import md
 
 st.title("Race")
@@ -54,12 +57,6 @@ with st.expander("Several settings of one synthesizer"):
     epsilons = st.text_input(
         "DP Bayesian network — privacy budgets ε", key="race_epsilons", placeholder="e.g. 0.5, 1, 5"
     )
-left, right = st.columns(2)
-n_rows = left.number_input(
-    "Synthetic rows per run", min_value=100, max_value=1_000_000, value=len(ds.train), step=1000, key="race_rows"
-)
-seed = right.number_input("Sample seed", min_value=0, value=1, step=1, key="race_seed")
-
 contenders = [Contender(n) for n in chosen]
 sweep_error = ""
 try:
@@ -68,6 +65,23 @@ try:
 except ValueError as exc:
     sweep_error = f"Settings: {exc}. Separate values with commas, e.g. 5, 40, 200."
     st.error(sweep_error)
+if any(takes_public_domains(c.name) for c in contenders):  # the DP network, chosen or swept
+    public_texts = public_domains_widget(
+        ds.schema,
+        key="race_public_domains",
+        note="In a race every DP network run (default settings and each ε) takes them, no other synthesizer; a "
+        "declaration that is not one fails those runs in their rows, and the others still run.",
+    )
+    contenders = with_public_domains(contenders, public_texts)
+    try:  # said now, not only after the race: the DP runs would fail with this message
+        parsed_public_domains(next(c for c in contenders if takes_public_domains(c.name)), ds.train, ds.schema)
+    except PublicDomainError as exc:
+        st.warning(f"**Public ranges and labels:** {md(exc)}. The DP network's runs will fail with this message.")
+left, right = st.columns(2)
+n_rows = left.number_input(
+    "Synthetic rows per run", min_value=100, max_value=1_000_000, value=len(ds.train), step=1000, key="race_rows"
+)
+seed = right.number_input("Sample seed", min_value=0, value=1, step=1, key="race_seed")
 
 job: race_job.RaceJob | None = st.session_state.get("race_job")
 running = job is not None and not job.done

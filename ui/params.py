@@ -75,10 +75,11 @@ def declared_orders_widget(schema: Schema, key: str) -> list[tuple[str, str]]:
     return [labels[c] for c in chosen]
 
 
-def public_domains_widget(schema: Schema, key: str) -> dict[str, str]:
+def public_domains_widget(schema: Schema, key: str, note: str = "") -> dict[str, str]:
     """The public domains a user declares per column for the DP network, as text (parsed by
     :func:`synth.synthesizers.dp.declared_text.parse_public_domains` when the fit starts). Empty by default and
-    never filled from the data: a range read off the rows is not public knowledge."""
+    never filled from the data: a range read off the rows is not public knowledge. ``note`` ends the caption
+    (where the declarations go on a page that fits several models)."""
     names = declarable_columns(schema)
     if not names:
         return {}
@@ -88,7 +89,7 @@ def public_domains_widget(schema: Schema, key: str) -> dict[str, str]:
             "codebook) costs no privacy budget, and the noise cannot hide it: on a 2,000-row survey at ε = 1, 11 of "
             "17 columns came out missing or as one value with every domain private, 4 with its scales and labels "
             "declared. Leave a row empty to have its domain learned privately. Training values outside a declared "
-            "range stop the fit with a message."
+            "range stop the fit with a message." + (f" {note}" if note else "")
         )
         edited = st.data_editor(
             pd.DataFrame({"column": names, "kind": [KIND_LABELS[schema[n].kind] for n in names], "public domain": ""}),

@@ -19,6 +19,8 @@ from synth.report.race import (
     pareto_front,
     race,
     sweep,
+    takes_public_domains,
+    with_public_domains,
 )
 
 __all__ = [
@@ -40,4 +42,6 @@ __all__ = [
     "pareto_front",
     "race",
     "sweep",
+    "takes_public_domains",
+    "with_public_domains",
 ]

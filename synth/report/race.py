@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import pandas as pd
@@ -39,6 +39,8 @@ from synth.synthesizers.people import FIND_PERSON, PersonColumn
 from synth.synthesizers.registry import available, get, is_peer
 
 Status = Literal["ok", "failed"]
+#: The parameter naming the domains a user declares public (the DP network's).
+PUBLIC_DOMAINS = "public_domains"
 
 
 class RaceError(ValueError):
@@ -69,13 +71,62 @@ class Contender:
             base = get(self.name).label
         except KeyError:
             base = self.name
-        args = ", ".join(f"{k}={v}" for k, v in self.params.items())
+        args = ", ".join(f"{k}={v}" for k, v in self.params.items() if k != PUBLIC_DOMAINS)
+        declared = self.params.get(PUBLIC_DOMAINS)
+        if declared:  # named, not printed: a codebook's label lists would run the label past the board's width
+            named = list(declared)
+            more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+            args += f"{'; ' if args else ''}public domains of {', '.join(map(str, named[:3]))}{more}"
         return f"{base} ({args})" if args else base
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(
             {"name": self.name, "params": dict(self.params), "label": self.display, "random_state": self.random_state}
         )
+
+
+def takes_public_domains(name: str) -> bool:
+    """Whether the registered synthesizer ``name`` takes declared public domains (the DP network)."""
+    return bool(getattr(get(name), "declares_domains", False))
+
+
+def with_public_domains(contenders: Sequence[Contender], texts: Mapping[str, str]) -> list[Contender]:
+    """Every contender whose synthesizer takes public domains (:func:`takes_public_domains`) with ``texts``, a
+    column's public domain as a user types it ("0–10", "F, M, (missing)"), as its ``public_domains``; the others
+    unchanged, so a declaration never reaches a synthesizer that does not take one. Empty texts declare nothing.
+
+    The texts are parsed when each run starts (:func:`parsed_public_domains`), inside its own error handling: text
+    that is not a range fails the runs that took it, in their rows, and the others run.
+    """
+    declared = {column: text for column, text in texts.items() if str(text).strip()}
+    if not declared:
+        return list(contenders)
+    return [
+        replace(c, params={**c.params, PUBLIC_DOMAINS: declared}) if takes_public_domains(c.name) else c
+        for c in contenders
+    ]
+
+
+def parsed_public_domains(contender: Contender, train: pd.DataFrame, schema: Schema) -> Contender:
+    """``contender`` with the public domains it holds as text parsed as the Synthesize page parses them
+    (:func:`~synth.synthesizers.dp.declared_text.parse_public_domains`; a label typed as the training column
+    holds it, a number for a numeric column); domains already given as values are kept, a contender without text
+    is returned as it is.
+
+    Raises:
+        PublicDomainError: text that is not a range or a label list, naming the column and what to write.
+    """
+    declared = contender.params.get(PUBLIC_DOMAINS)
+    if not isinstance(declared, Mapping) or not any(isinstance(v, str) for v in declared.values()):
+        return contender
+    from synth.synthesizers.dp.declared_text import parse_public_domains
+
+    texts = {column: v for column, v in declared.items() if isinstance(v, str)}
+    parsed = parse_public_domains(texts, schema, {str(c): t for c, t in train.dtypes.items()})
+    # In the order declared; an empty text declares nothing (the parse leaves it out).
+    domains = {c: parsed[c] if c in texts else v for c, v in declared.items() if c not in texts or c in parsed}
+    params = {k: v for k, v in contender.params.items() if k != PUBLIC_DOMAINS}
+    return replace(contender, params={**params, **({PUBLIC_DOMAINS: domains} if domains else {})})
 
 
 def default_contenders() -> list[Contender]:
@@ -357,6 +408,8 @@ def _run_one(
 ) -> RunResult:
     train, schema = reference.train, reference.schema
     try:
+        # Parsed here, not before the race: a declaration that is not one fails this run in its row, not the race.
+        contender = parsed_public_domains(contender, train, schema)
         model, syn, fit_s, sample_s, peak = _fit_and_sample(
             contender, train, schema, n_rows, sample_seed, scaled(report, 0.0, 0.4), person_column
         )

@@ -181,6 +181,8 @@ class PrivBayes(NetworkSampling, Synthesizer):
 
     #: The Synthesize page offers declared orders (kept on every row, never read from the data).
     declares_orders: ClassVar[bool] = True
+    #: It takes public domains a user declares per column (``public_domains``); the Race page offers them.
+    declares_domains: ClassVar[bool] = True
 
     def __init__(
         self,

@@ -123,7 +123,8 @@ def fit_warnings(model: Any) -> tuple[str, ...]:
             f"At {eps} the privacy noise hid the whole domain of {len(collapsed)} column(s): {shown}{more} hold one "
             "value in every synthetic row. Raise ε, give the domains a larger budget share, or, if a codebook makes "
             "them public knowledge, declare them public: per column under Public ranges and labels on the "
-            "Synthesize page (public_domains= in code), or every column's seen range at once with Treat as public."
+            "Synthesize or Race page (public_domains= in code), or every column's seen range at once with Treat as "
+            "public."
         )
     coarse = coarse_ranges(model)
     if coarse:
@@ -132,8 +133,9 @@ def fit_warnings(model: Any) -> tuple[str, ...]:
         out.append(
             f"At {eps} the privacy noise let {len(coarse)} range(s) be released only as whole cells of the public grid "
             f"({listed}): synthetic values spread over the released range, which may run past the real values. "
-            f"Declare the column's range if it is public knowledge (Public ranges and labels on the Synthesize page, "
-            f"public_domains={{{example!r}: (low, high)}} in code, or Treat as public) to keep it inside, or raise ε."
+            "Declare the column's range if it is public knowledge (Public ranges and labels on the Synthesize or "
+            f"Race page, public_domains={{{example!r}: (low, high)}} in code, or Treat as public) to keep it inside, "
+            "or raise ε."
         )
     buckets = bucket_shares(model)
     threshold = float(getattr(model, "label_threshold_", 0.0))  # absent from files saved before it existed
