@@ -23,6 +23,23 @@ def _set_number(page: Page, label: str, value: int) -> None:
     settle(page)
 
 
+def _declare_first_row(page: Page, text: str) -> None:
+    """Type ``text`` as the public domain of the first row of the Race page's *Public ranges and labels* grid (a
+    canvas: double-click the cell, type, Enter; short pauses let its asynchronous cell editor land)."""
+    page.get_by_text("Public ranges and labels (from a codebook, not from the data)").click()
+    grid = page.locator(".st-key-race_public_domains [data-testid=stDataFrame]").first
+    expect(grid).to_be_visible()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.dblclick(box["x"] + box["width"] * 0.85, box["y"] + 35 * 1.5)  # the header is one row high
+    page.wait_for_timeout(500)
+    page.keyboard.type(text)
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    settle(page)
+
+
 def test_race_three_download_the_report_and_open_it_offline(page: Page, browser: object) -> None:
     settle(page)
     goto(page, "Race")
@@ -31,6 +48,7 @@ def test_race_three_download_the_report_and_open_it_offline(page: Page, browser:
         expect(chosen).to_contain_text(label)
     expect(chosen).not_to_contain_text("Independent marginals")
     _set_number(page, "Synthetic rows per run", 1000)
+    _declare_first_row(page, "17–90")  # the DP network races by default: its editor is offered, age first
     page.get_by_role("button", name="Start race").click()
     # per-run progress bars while it runs
     expect(page.get_by_test_id("stProgress").first).to_be_visible(timeout=60_000)
@@ -41,6 +59,8 @@ def test_race_three_download_the_report_and_open_it_offline(page: Page, browser:
     settle(page)
     no_exception(page)
     expect(page.locator(".st-key-race_pareto [data-testid=stPlotlyChart] .main-svg").first).to_be_visible()
+    board = page.get_by_test_id("stDataFrame").filter(has_text="trivariate").first.locator("table[role=grid]")
+    expect(board).to_contain_text("DP Bayesian network (public domains of age)")
     screenshot(page, "race_leaderboard")
 
     goto(page, "Report")
@@ -50,6 +70,7 @@ def test_race_three_download_the_report_and_open_it_offline(page: Page, browser:
     info.value.save_as(str(path))
     html = path.read_text(encoding="utf-8")
     assert '<section id="race">' in html and "<script src=" not in html
+    assert "public_domains = age 17–90" in html, "the settings table states the DP run's declared range"
 
     # Open the downloaded file with every network request refused: it must draw from itself alone.
     context = browser.new_context(viewport={"width": 1300, "height": 2000}, offline=True)  # type: ignore[attr-defined]
