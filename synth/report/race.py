@@ -73,10 +73,9 @@ class Contender:
             base = self.name
         args = ", ".join(f"{k}={v}" for k, v in self.params.items() if k != PUBLIC_DOMAINS)
         declared = self.params.get(PUBLIC_DOMAINS)
-        if declared:  # named, not printed: a codebook's label lists would run the label past the board's width
-            named = list(declared)
-            more = f" and {len(named) - 3} more" if len(named) > 3 else ""
-            args += f"{'; ' if args else ''}public domains of {', '.join(map(str, named[:3]))}{more}"
+        if declared:  # named or counted, never printed: a codebook's label lists would run past the board and chart
+            named = ", ".join(map(str, declared)) if len(declared) <= 3 else f"{len(declared)} columns"
+            args += f"{'; ' if args else ''}public domains of {named}"
         return f"{base} ({args})" if args else base
 
     def to_dict(self) -> dict[str, Any]:

@@ -30,10 +30,10 @@ def test_typed_domains_reach_every_dp_contender_and_no_other() -> None:
     assert with_public_domains(contenders, {"q1": ""}) == contenders
     others = ("cart", "pruned_cart", "gaussian_copula", "independent")
     assert takes_public_domains("privbayes") and not any(takes_public_domains(n) for n in others)
-    # The label says which DP runs declared domains, by column (not the whole codebook: the board stays readable).
+    # The label says which DP runs declared domains: the columns, or how many (never the domains: too long).
     assert declared[2].display == "DP Bayesian network (epsilon=0.5; public domains of q1, pct_work, region)"
     many = with_public_domains([Contender("privbayes")], {f"q{i}": "0–10" for i in range(1, 7)})
-    assert many[0].display == "DP Bayesian network (public domains of q1, q2, q3 and 3 more)"
+    assert many[0].display == "DP Bayesian network (public domains of 6 columns)"
 
 
 def test_text_is_parsed_as_the_synthesize_page_parses_it_and_values_are_kept() -> None:
