@@ -6,7 +6,10 @@ domains its questionnaire states declared as the Synthesize page takes them (tex
 ``synth.synthesizers.dp.declared_text.parse_public_domains``): the 0–10 and 1–5 answer scales, the four 0–100
 percentages, the answer labels of the Likert question, age band, app frequency and the 0/1 speeder flag. Printed:
 the learned columns that came out hidden (missing in every row, or one value where the real column has several)
-and univariate / bivariate accuracy against the holdout (``synth.evaluate_accuracy``). No timing.
+and univariate / bivariate accuracy against the holdout (``synth.evaluate_accuracy``), and the numbers drawn **far**
+from the data (a synthetic value an order of magnitude beyond the real range: a range the noise placed on an empty
+cell of the public grid, not one merely released in decades). The DP noise comes from fresh OS entropy, not the fit
+seed: every run draws new noise, so the means move between runs (use more seeds). No timing.
 
 Usage::
 
@@ -60,6 +63,23 @@ def hidden(train: Any, synthetic: Any, schema: Any) -> list[str]:
     return out
 
 
+def far(train: Any, synthetic: Any, schema: Any) -> list[str]:
+    """Number and date columns with a synthetic value further outside the real range than ten times the range's
+    scale (the largest of its width and its ends' magnitudes): a 0–10 answer drawn at 110 or −100 and beyond."""
+    import pandas as pd
+
+    out = []
+    for spec in schema:
+        real, drawn = train[spec.name], synthetic[spec.name]
+        if not spec.kind.is_modelled or not pd.api.types.is_numeric_dtype(real) or drawn.isna().all():
+            continue
+        low, high = float(real.min()), float(real.max())
+        scale = 10.0 * max(high - low, abs(low), abs(high), 1.0)
+        if float(drawn.min()) < low - scale or float(drawn.max()) > high + scale:
+            out.append(spec.name)
+    return out
+
+
 def run(epsilon: float, seed: int, declared: bool) -> dict[str, Any]:
     import synth
     from benchmarks.walk_tables import survey
@@ -81,6 +101,7 @@ def run(epsilon: float, seed: int, declared: bool) -> dict[str, Any]:
         "seed": seed,
         "declared": declared,
         "hidden": hidden(train, synthetic, schema),
+        "far": far(train, synthetic, schema),
         "univariate": round(acc.univariate.value, 4),
         "bivariate": round(acc.bivariate.value, 4),
     }
@@ -92,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epsilons", type=float, nargs="+", default=[1.0, 3.0])
     args = parser.parse_args(argv)
     rows = []
-    print(f"{'ε':>4} {'domains':<9} {'seed':>4} {'hidden':>6} {'1-way':>6} {'2-way':>6}  hidden columns")
+    header = f"{'ε':>4} {'domains':<9} {'seed':>4} {'hidden':>6} {'far':>4} {'1-way':>6} {'2-way':>6}"
+    print(f"{header}  hidden; far columns")
     for epsilon in args.epsilons:
         for declared in (False, True):
             for seed in range(args.seeds):
@@ -100,8 +122,9 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(row)
                 how = "codebook" if declared else "private"
                 print(
-                    f"{epsilon:>4g} {how:<9} {seed:>4} {len(row['hidden']):>6} {row['univariate']:>6.3f} "
-                    f"{row['bivariate']:>6.3f}  {', '.join(row['hidden'])}",
+                    f"{epsilon:>4g} {how:<9} {seed:>4} {len(row['hidden']):>6} {len(row['far']):>4} "
+                    f"{row['univariate']:>6.3f} {row['bivariate']:>6.3f}  {', '.join(row['hidden'])}"
+                    + (f"; far: {', '.join(row['far'])}" if row["far"] else ""),
                     flush=True,
                 )
     for epsilon in args.epsilons:
@@ -109,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             mine = [r for r in rows if r["epsilon"] == epsilon and r["declared"] == declared]
             print(
                 f"mean ε = {epsilon:g}, {'codebook' if declared else 'private'}: "
-                f"{np.mean([len(r['hidden']) for r in mine]):.1f} hidden, 1-way "
+                f"{np.mean([len(r['hidden']) for r in mine]):.1f} hidden, {sum(len(r['far']) for r in mine)} far "
+                f"in {len(mine)} fits, 1-way "
                 f"{np.mean([r['univariate'] for r in mine]):.3f}, 2-way {np.mean([r['bivariate'] for r in mine]):.3f}"
             )
     write_results(RESULTS, {"machine": machine(), "seeds": args.seeds, "rows": rows})

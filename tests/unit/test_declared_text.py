@@ -18,8 +18,8 @@ from synth.synthesizers.dp.domains import PublicDomainError
 
 
 def answers(n: int = 1_200, seed: int = 0) -> pd.DataFrame:
-    """Eight answers on a 0–10 scale, a 0–100 percentage and a region: at ε = 1 the DP network releases no range
-    for any of the numbers (each is missing in every synthetic row)."""
+    """Eight answers on a 0–10 scale, a 0–100 percentage and a region: at ε = 1 the DP network releases each
+    number's range in decades at best (1–10, 10–100), or no range (missing in every synthetic row)."""
     rng = np.random.default_rng(seed)
     out: dict[str, object] = {f"q{i}": rng.integers(0, 11, n) for i in range(1, 9)}
     out["pct_work"] = rng.integers(0, 101, n)
@@ -99,13 +99,19 @@ def _fit(declared: dict[str, str] | None, seed: int = 0) -> tuple[pd.DataFrame, 
 
 
 def test_a_declared_range_keeps_the_column_the_noise_hides_and_leaves_the_others_private() -> None:
+    def whole_scale(values: pd.Series, high: int) -> bool:
+        return bool(values.min() == 0 and values.max() == high)  # False for a column missing in every row
+
     private, _ = _fit(None)
-    assert private["q1"].isna().all() and private["pct_work"].isna().all(), "premise: ε = 1 hides every range"
+    # Premise: at ε = 1 the noise hides each range, or releases it in decades only (1–10, 10–100: the scale's low
+    # end, under the noise, lost).
+    assert not whole_scale(private["q1"], 10) and not whole_scale(private["pct_work"], 100), "premise"
     declared, model = _fit({"q1": "0–10", "pct_work": "0 to 100"})
     for name, high in (("q1", 10), ("pct_work", 100)):
         values = declared[name]
         assert values.notna().all() and values.between(0, high).all() and values.nunique() > high // 2, name
-    assert declared["q2"].isna().all(), "an undeclared column stays private (and hidden at this ε)"
+        assert whole_scale(values, high), name
+    assert not whole_scale(declared["q2"], 10), "an undeclared column stays private (and coarse or hidden at this ε)"
     assert set(model.public_columns_) >= {"q1", "pct_work"} and "q2" not in model.public_columns_  # type: ignore[attr-defined]
 
 

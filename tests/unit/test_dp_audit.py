@@ -113,6 +113,33 @@ def test_the_ranges_second_look_passes_the_audit_and_fails_it_without_noise(monk
     assert broken.epsilon_lower > EPSILON, broken
 
 
+def test_the_ranges_one_look_on_decades_passes_the_audit_and_fails_it_without_noise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rows too few for the coarse grid (a released count of 10 at ε = 1) send all of the range's ε to one look on
+    decades: its threshold is three times lower than the second look's, so a row there is worth more to guess."""
+    from synth.synthesizers.dp import domains as dpd
+    from synth.synthesizers.dp import ranges
+
+    assert ranges.one_look(10.0, EPSILON) and not ranges.one_look(100.0, EPSILON)
+    scenario = audit.range_scenario(EPSILON, rows=10.0)
+    rate = np.mean([scenario(False) for _ in range(200)])
+    assert 0.1 < rate < 0.9, "the scenario sits where one row can tip the look"
+    result = audit.run_audit(scenario, epsilon=EPSILON, trials=4 * TRIALS, calibration=2 * CALIBRATION)
+    assert result.epsilon_lower <= EPSILON, result
+    real = ranges._kept_span
+
+    def exact_decades(x: np.ndarray, edges: np.ndarray, epsilon: float, rng: np.random.Generator, zero_cell: bool):  # type: ignore[no-untyped-def]
+        assert edges is dpd.COARSER_EDGES, "the coarse grid is skipped"
+        with monkeypatch.context() as exact:
+            exact.setattr(mechanisms, "laplace", lambda values, scale, rng: np.asarray(values, dtype=float))
+            return real(x, edges, epsilon, rng, zero_cell)
+
+    monkeypatch.setattr(ranges, "_kept_span", exact_decades)
+    broken = audit.run_audit(scenario, epsilon=EPSILON, trials=4 * TRIALS, calibration=2 * CALIBRATION)
+    assert broken.epsilon_lower > EPSILON, broken
+
+
 def test_a_declared_order_learned_as_a_gap_passes_the_audit_and_a_gap_read_off_the_rows_fails_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

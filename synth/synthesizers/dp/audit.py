@@ -206,26 +206,34 @@ def fine_scenario(epsilon: float, per_value: int = 60, canary_value: int = 50) -
     return statistic
 
 
-def range_scenario(epsilon: float, zeros: int = 2000, tail: int | None = None) -> Callable[[bool], float]:
+def range_scenario(
+    epsilon: float, zeros: int = 2000, tail: int | None = None, rows: float | None = None
+) -> Callable[[bool], float]:
     """A number column's private range (:func:`~synth.synthesizers.dp.domains.private_range` at ``epsilon``):
     ``zeros`` rows at 0 and a thin tail of ``tail`` rows spread over four coarse cells of the decade 1,000–10,000
     (each under the coarse grid's threshold), so the range's second look on decades decides; the canary is one
     more tail row. The statistic is 1 when the released range reaches into the tail. By default ``tail`` is the
     second look's threshold rounded down, where one row moves the chance most.
+
+    ``rows``: the released row count the fit passes (the same in both worlds, as a released count is to the range's
+    mechanism). Under the coarse grid's threshold it sends all of ε to the one look on decades
+    (:func:`~synth.synthesizers.dp.ranges.released_span`), whose threshold is then the default ``tail``.
     """
     from synth.schema import ColumnKind
     from synth.synthesizers.dp import domains, mechanisms
 
     if tail is None:
         cells = len(domains.COARSER_EDGES)  # its cells and the cell of exact zero
-        tail = int(math.log(cells / (2.0 * domains.FALSE_CELL_RATE)) / (epsilon / 3.0))
+        share = 1.0 if rows is not None and domains.one_look(rows, epsilon) else 1.0 / 3.0
+        tail = int(math.log(cells / (2.0 * domains.FALSE_CELL_RATE)) / (epsilon * share))
     spread = np.resize(np.asarray([1000.0, 2000.0, 4000.0, 8000.0]), tail)
     without = np.concatenate([np.zeros(zeros), spread])
     with_canary = np.append(without, 8000.0)
 
     def statistic(include: bool) -> float:
         x = with_canary if include else without
-        return float(domains.private_range(x, ColumnKind.DISCRETE, epsilon, mechanisms.private_rng(), True)[1] > 0)
+        rng = mechanisms.private_rng()
+        return float(domains.private_range(x, ColumnKind.DISCRETE, epsilon, rng, True, rows)[1] > 0)
 
     return statistic
 

@@ -65,6 +65,7 @@ from synth.synthesizers.dp.ranges import (  # noqa: F401
     clearly_empty,
     date_grid,
     full_margin,
+    one_look,
     private_range,
     released_range,
     released_span,

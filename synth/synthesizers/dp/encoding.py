@@ -248,10 +248,12 @@ def encode_numeric(
     else:
         share = DATE_RANGE_SHARE if kind is ColumnKind.DATETIME else RANGE_SHARE
         span, coarse = dpd.released_span(present, kind, epsilon * share, noise, integer, rows=noisy_rows)
-        # Said only of whole numbers and dates (years, hours, day counts: the values a user can tell are impossible);
-        # a fractional column's log-grid cells end near its real ends in relative terms, and its thin tails would
-        # make the warning name almost every such column.
-        coarse = coarse and integer
+        # Said of whole numbers and dates (years, hours, day counts: the values a user can tell are impossible); of a
+        # fractional column only when its range came from decades (a 0.3–2.9 weight drawn in 1–10): the coarse
+        # grid's quarter-decade cells end near its real ends in relative terms, and its thin tails would make the
+        # warning name almost every such column.
+        decades = kind is not ColumnKind.DATETIME and dpd.one_look(noisy_rows, epsilon * share)
+        coarse = coarse and (integer or decades)
         if span is None and floor is None:
             # Nothing clearly above the noise: writing the public guess (0, for a date 1970-01-01) made the tester's
             # exit dates precede every hire date and gave everybody a salary of 0. The column releases no value, so

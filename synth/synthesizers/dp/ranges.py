@@ -76,6 +76,26 @@ def _threshold(n_cells: int, epsilon: float) -> float:
     return math.log(n_cells / (2.0 * FALSE_CELL_RATE)) / epsilon
 
 
+#: A look at a grid is taken only when the released row count reaches this share of the grid's threshold. Below it,
+#: a cell holding every row passes only when the noise adds more than half the threshold, a chance of at most
+#: ½·√(2·FALSE_CELL_RATE / cells) (0.6% on the coarse grid), no more than an empty cell's FALSE_CELL_RATE: a kept
+#: cell would as likely be noise as rows.
+PLAUSIBLE_SHARE = 0.5
+
+
+def _few(rows: float | None, edges: np.ndarray, epsilon: float, zero_cell: bool, share: float) -> bool:
+    """Whether ``rows`` (the released noisy row count; None: unknown) are under ``share`` of the threshold a cell of
+    ``edges`` must pass at ``epsilon``. Post-processing of a released count."""
+    n_cells = len(edges) - 1 + int(zero_cell)
+    return rows is not None and rows < share * _threshold(n_cells, epsilon)
+
+
+def one_look(rows: float | None, epsilon: float) -> bool:
+    """Whether a number's range at ``epsilon`` takes one look on decades with all of ε: its released ``rows`` could
+    not pass the coarse grid's threshold even all in one cell (:func:`released_span`)."""
+    return _few(rows, COARSE_EDGES, epsilon * 2.0 / 3.0, True, 1.0)
+
+
 def tightened(candidates: np.ndarray, noisy: np.ndarray, epsilon: float) -> tuple[float, float] | None:
     """The run of ``candidates`` (sorted whole numbers) whose noisy count (Laplace of scale 1/ε) passes the
     threshold around the largest count, bridging gaps of up to MAX_GAP values; None when none passes.
@@ -151,6 +171,11 @@ def _kept_span(
     first = last = centre
     # Twelve years or more a cell: a gap of MAX_GAP cells would be a century and more, so one empty cell at most.
     max_gap = 1 if edges is TWELVE_YEAR_EDGES or edges is WIDE_DATE_EDGES else MAX_GAP
+    if edges is COARSER_EDGES:
+        # Decades: MAX_GAP cells would be twelve decades. This grid's look is taken for rows too few for the coarse
+        # grid, whose real cells are few and next to each other; an empty cell kept by the noise (one look in a
+        # hundred) two decades out stretched a 0–10 answer's range to 1–10,000.
+        max_gap = 1
     zero = int(np.flatnonzero(is_zero)[0]) if zero_cell else -1
 
     def joined(a: int, b: int) -> bool:
@@ -206,21 +231,36 @@ def released_span(
       lost its whole nonzero part in about one fit in five at ε = 3; the second look keeps at least its bulk
       (to 10,000).
 
+    ``rows`` also decides which looks are worth taking (post-processing of a released count): a number whose rows
+    are fewer than the coarse grid's threshold spends all of ε on one look on the coarser grid; a look whose
+    threshold is more than twice the rows (:data:`PLAUSIBLE_SHARE`) is not taken, and without a look no range is
+    released (the column is then missing in every row, as when nothing passed).
+
     Coarse: an end no look placed finer than a cell of the grid it came from, other than zero (exact) and a
     date's calendar year (a whole year is the date grid's promise).
     """
     eps_level = epsilon * 2.0 / 3.0
-    if kind is ColumnKind.DATETIME:
-        edges = date_grid(rows, eps_level)
-        span = _kept_span(x, edges, eps_level, rng, zero_cell=False)
-    else:
-        edges = COARSE_EDGES
-        span = _kept_span(x, edges, eps_level, rng, zero_cell=True)
-    second_look = span is None or span == (0.0, 0.0)  # nothing, or only exact zero, clearly above the noise
-    if second_look:
+    zero_cell = kind is not ColumnKind.DATETIME
+    edges = date_grid(rows, eps_level) if kind is ColumnKind.DATETIME else COARSE_EDGES
+    # A number whose rows could not pass the coarse grid's threshold even all in one cell skips it: its rows are
+    # spread over several cells, none of which passes but by noise, and the looks made one range in a hundred a lone
+    # empty cell anywhere on the grid (a 0–10 survey answer, 960 rows at ε = 1 over ten columns, released as −5.6e14
+    # to −3.2e14 and sampled there) while the second look, at a third of ε, rarely found the rows. All of ε goes to
+    # one look on the coarser grid instead, where a decade gathers them (the answer's 1–10, with exact zero). Dates
+    # choose their first grid by the row count already (:func:`date_grid`).
+    if zero_cell and one_look(rows, epsilon):
         edges = _coarser(edges)
-        wide = _kept_span(x, edges, epsilon / 3.0, rng, zero_cell=kind is not ColumnKind.DATETIME)
-        span = wide if wide is not None else span
+        if _few(rows, edges, epsilon, zero_cell, PLAUSIBLE_SHARE):
+            return None, False
+        span = _kept_span(x, edges, epsilon, rng, zero_cell=zero_cell)
+        second_look = True  # no ε left for the zooms
+    else:
+        span = _kept_span(x, edges, eps_level, rng, zero_cell=zero_cell)
+        second_look = span is None or span == (0.0, 0.0)  # nothing, or only exact zero, clearly above the noise
+        if second_look and not _few(rows, _coarser(edges), epsilon / 3.0, zero_cell, PLAUSIBLE_SHARE):
+            edges = _coarser(edges)
+            wide = _kept_span(x, edges, epsilon / 3.0, rng, zero_cell=zero_cell)
+            span = wide if wide is not None else span
     if span is None:  # nothing clearly above the noise
         return None, False
     low, high = span
