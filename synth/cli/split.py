@@ -105,6 +105,7 @@ def _split(args: argparse.Namespace, formats: tuple[Any, Any]) -> tuple[int, int
     from synth.split import split as split_frame
     from synth.split_files import (
         IN_MEMORY_BYTES,
+        IN_MEMORY_CELLS,
         Person,
         held_whole,
         person_in,
@@ -121,13 +122,14 @@ def _split(args: argparse.Namespace, formats: tuple[Any, Any]) -> tuple[int, int
         try:
             df = read_whole(source, sheet)
         except TableReadError as exc:
-            if not (held_whole(exc) and streamed_format(source)):
+            if not held_whole(exc):
                 raise
     if df is None:
         if streamed_format(source) is None:
             raise UserError(
-                f"{source.name} is over the {IN_MEMORY_BYTES / 1e6:,.0f} MB split in memory, and only a CSV or "
-                "Parquet table is split by streaming: save it as CSV or Parquet and split that",
+                f"{source.name} is too large to split in memory (over {IN_MEMORY_BYTES / 1e6:,.0f} MB or "
+                f"{IN_MEMORY_CELLS:,} cells), and only an uncompressed CSV or a Parquet table is split by streaming: "
+                "save it as CSV or Parquet and split that",
                 console.BAD_INPUT,
             )
         return _stream(args, source, formats)

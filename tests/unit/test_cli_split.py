@@ -211,6 +211,17 @@ def test_a_failure_leaves_neither_part_behind(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["real.csv", "t.csv"]
     assert (tmp_path / "t.csv").read_text() == "someone else's\n"
 
+    (tmp_path / "t.csv").unlink()
+
+    def interrupted(df: pd.DataFrame, path: Path, fmt: split_files.PartFormat) -> None:
+        real_write(df, path, fmt)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(split_files, "write_part", interrupted)
+    assert split_cli(*args) == console.CANCELLED
+    assert "nothing was left half-written" in error_line(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["real.csv"]
+
 
 def test_a_csv_part_reads_back_with_the_kinds_of_the_dashboards_part(tmp_path: Path) -> None:
     """Codes with leading zeros, dates, whole numbers with missing values, decimals and flags: the CSV part read
@@ -366,6 +377,12 @@ def test_a_table_over_the_cells_held_in_memory_is_streamed(
                      str(tmp_path / "h.csv")) == 0  # fmt: skip
     assert "splitting it by streaming" in capsys.readouterr().err
     assert len(raw_lines(tmp_path / "t.csv")) + len(raw_lines(tmp_path / "h.csv")) == N + 2  # two headers
+    # A format that cannot be streamed says what to do, not which read_table argument raises the limit.
+    visits().to_json(tmp_path / "real.json", orient="records")
+    assert split_cli(str(tmp_path / "real.json"), "-o", str(tmp_path / "t2.csv"), "--holdout",
+                     str(tmp_path / "h2.csv")) == console.BAD_INPUT  # fmt: skip
+    line = error_line(capsys)
+    assert "too large to split in memory" in line and "save it as CSV or Parquet" in line and "read_table" not in line
 
 
 def test_large_tables_refused_say_what_to_do(
