@@ -165,15 +165,23 @@ def _arrow(df: pd.DataFrame, *, for_csv: bool) -> pa.Table:
     out.attrs = {}  # how the input was read is no part of the parts
     for name in out.columns:
         column = out[name]
-        if for_csv and (pd.api.types.is_datetime64_any_dtype(column.dtype)):
+        if for_csv and pd.api.types.is_datetime64_any_dtype(column.dtype):
             out[name] = _iso_text(column)
+        elif for_csv and pd.api.types.is_timedelta64_dtype(column.dtype):  # Arrow would write nanoseconds
+            out[name] = column.astype(object).astype(str).mask(column.isna().to_numpy())
     try:
         return pa.Table.from_pandas(out, preserve_index=False)
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         for name in out.columns:
             if out[name].dtype == object:
-                out[name] = out[name].map(lambda v: v if v is None or (isinstance(v, float) and v != v) else str(v))
+                out[name] = out[name].map(_text_or_missing)
         return pa.Table.from_pandas(out, preserve_index=False)
+
+
+def _text_or_missing(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return None if value is pd.NA or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
 def write_part(df: pd.DataFrame, path: Path, fmt: PartFormat) -> None:

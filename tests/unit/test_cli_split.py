@@ -268,6 +268,18 @@ def test_date_times_of_a_parquet_table_are_written_as_iso_text(tmp_path: Path) -
     assert kinds == {s.name: s.kind for s in synth.infer_schema(train)}
 
 
+def test_durations_are_written_as_text_not_nanoseconds(tmp_path: Path) -> None:
+    n = 50
+    waits = pd.Series(pd.to_timedelta(np.arange(n), unit="min")).where(np.arange(n) % 7 != 0)
+    pd.DataFrame({"wait": waits, "n": np.arange(n)}).to_parquet(tmp_path / "real.parquet")
+    assert split_cli(str(tmp_path / "real.parquet"), "-o", str(tmp_path / "t.csv"), "--holdout",
+                     str(tmp_path / "h.csv")) == 0  # fmt: skip
+    back = synth.read_table(tmp_path / "t.csv")
+    assert back["wait"].dropna().str.fullmatch(r"0 days 00:\d\d:00").all() and back["wait"].isna().any()
+    written = pd.to_timedelta(back["wait"]).set_axis(back["n"])
+    assert (written.dropna() == waits.set_axis(np.arange(n)).loc[written.dropna().index]).all()
+
+
 def test_a_text_column_of_numbers_in_one_part_reads_back_as_numbers(tmp_path: Path) -> None:
     """What the module docs say: the reader types each file's text column by its own values, so a part whose values
     of a room column all look like numbers reads them as numbers, from CSV and Parquet alike; the Parquet file
@@ -421,3 +433,10 @@ def test_the_command_runs_as_a_process(tmp_path: Path) -> None:
     again = run("real.csv", "-o", "train.csv", "--holdout", "holdout.csv", "--holdout-share", "0.5")
     assert again.returncode == console.USAGE and "Traceback" not in again.stderr
     assert again.stderr.count("\n") == 1 and "already exists" in again.stderr
+
+
+def test_a_column_arrow_cannot_type_is_written_as_text(tmp_path: Path) -> None:
+    """Numbers and words in one object column (a frame built in Python) are written as text, missing kept."""
+    df = pd.DataFrame({"m": [1, "a", None, pd.NA, np.nan, 2.5], "n": range(6)})
+    split_files.write_part(df, tmp_path / "p.parquet", "parquet")
+    assert pd.read_parquet(tmp_path / "p.parquet")["m"].tolist() == ["1", "a", None, None, None, "2.5"]
