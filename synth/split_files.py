@@ -127,7 +127,9 @@ def person_in_sample(path: Path, seed: int) -> Person:
     """The person column of a streamed split, looked for in a seeded sample of :data:`FIND_SAMPLE_ROWS` rows."""
     from synth.schema import infer_schema
 
-    sample, _ = read_sample(path, FIND_SAMPLE_ROWS, seed=seed, max_bytes=IN_MEMORY_BYTES)
+    # Sampled by streaming whatever the file's size (the same rows as read_table(sample=) picks): a file streamed for
+    # its cells would fail read_table's cells check, which counts every row before sampling.
+    sample, _ = read_sample(path, FIND_SAMPLE_ROWS, seed=seed, max_bytes=0)
     found = entity_column(sample, infer_schema(sample))
     return Person(None if found is None else found.column, found, len(sample))
 

@@ -87,8 +87,8 @@ def split(args: argparse.Namespace) -> int:
     try:
         with user_errors():
             n_train, n_holdout, person, streamed = _split(args, formats)
-    except SplitError as exc:  # the table too small, or one person: its message says what to do
-        raise UserError(str(exc), console.IMPOSSIBLE) from exc
+    except SplitError as exc:  # the table too small, or one person: an input, as evaluate's tables too small to score
+        raise UserError(str(exc), console.BAD_INPUT) from exc
     by = f"by {person.column}" if person.column is not None else "row by row"
     how = ", streamed (a seeded hash per person: not the dashboard's rows)" if streamed else ""
     note(

@@ -141,12 +141,12 @@ def test_tables_too_small_and_one_person_are_refused_with_the_splits_message(
 ) -> None:
     visits(2).to_csv(tmp_path / "two.csv", index=False)
     assert split_cli(str(tmp_path / "two.csv"), "-o", str(tmp_path / "t.csv"), "--holdout",
-                     str(tmp_path / "h.csv")) == console.IMPOSSIBLE  # fmt: skip
+                     str(tmp_path / "h.csv")) == console.BAD_INPUT  # fmt: skip
     assert "too small to split 20% off as holdout" in error_line(capsys)
     one = visits().assign(patient_id="P0001")
     one.to_csv(tmp_path / "one.csv", index=False)
     assert split_cli(str(tmp_path / "one.csv"), "--by", "patient_id", "-o", str(tmp_path / "t.csv"), "--holdout",
-                     str(tmp_path / "h.csv")) == console.IMPOSSIBLE  # fmt: skip
+                     str(tmp_path / "h.csv")) == console.BAD_INPUT  # fmt: skip
     assert "no second person to hold out" in error_line(capsys)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv", "two.csv"]
 
@@ -385,9 +385,10 @@ def test_a_table_over_the_cells_held_in_memory_is_streamed(
 ) -> None:
     monkeypatch.setattr(split_files, "IN_MEMORY_CELLS", 1_000)
     visits().to_csv(tmp_path / "real.csv", index=False)
-    assert split_cli(str(tmp_path / "real.csv"), "--by", "patient_id", "-o", str(tmp_path / "t.csv"), "--holdout",
+    assert split_cli(str(tmp_path / "real.csv"), "-o", str(tmp_path / "t.csv"), "--holdout",
                      str(tmp_path / "h.csv")) == 0  # fmt: skip
-    assert "splitting it by streaming" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "splitting it by streaming" in err and "by patient_id, found in a seeded sample" in err
     assert len(raw_lines(tmp_path / "t.csv")) + len(raw_lines(tmp_path / "h.csv")) == N + 2  # two headers
     # A format that cannot be streamed says what to do, not which read_table argument raises the limit.
     visits().to_json(tmp_path / "real.json", orient="records")
@@ -409,7 +410,7 @@ def test_large_tables_refused_say_what_to_do(
     assert "--by nurse: no such column" in error_line(capsys)
     visits().assign(patient_id="P1").to_csv(tmp_path / "one.csv", index=False)
     assert split_cli(str(tmp_path / "one.csv"), "--by", "patient_id", "-o", str(tmp_path / "t.csv"), "--holdout",
-                     str(tmp_path / "h.csv")) == console.IMPOSSIBLE  # fmt: skip
+                     str(tmp_path / "h.csv")) == console.BAD_INPUT  # fmt: skip
     # Found while streaming: after the line saying so.
     note, error = capsys.readouterr().err.strip().splitlines()
     assert "splitting it by streaming" in note and error.startswith("synth: error: ") and "too few people" in error
