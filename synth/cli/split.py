@@ -5,6 +5,7 @@ split by streaming)."""
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,9 @@ def _formats(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def _check_paths(args: argparse.Namespace) -> None:
-    if Path(args.output).resolve() == Path(args.holdout).resolve():
+    train, holdout = Path(args.output), Path(args.holdout)
+    both = train.exists() and holdout.exists()
+    if train.resolve() == holdout.resolve() or (both and os.path.samefile(train, holdout)):  # a link too
         raise UserError(
             f"-o and --holdout both name {args.output}: the train and the holdout need a file each", console.USAGE
         )

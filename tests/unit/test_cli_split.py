@@ -4,6 +4,7 @@ kinds of a CSV part read back, and a table too large to hold split by streaming 
 from __future__ import annotations
 
 import errno
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -160,12 +161,14 @@ def test_outputs_are_refused_before_any_work(tmp_path: Path, capsys: pytest.Capt
         (["-o", str(tmp_path / "a.csv"), "--holdout", str(tmp_path / "a.csv")], "need a file each"),
         (["-o", str(tmp_path / "a.csv"), "--holdout", str(real), "--overwrite"], "would destroy that input"),
         (["-o", str(tmp_path / "a.xlsx"), "--holdout", str(tmp_path / "h.csv")], "name it .csv or .parquet"),
+        (["-o", str(tmp_path / "t.csv"), "--holdout", str(tmp_path / "link.csv"), "--overwrite"], "need a file each"),
     ]
+    os.link(tmp_path / "t.csv", tmp_path / "link.csv")  # the same file under another name
     for outputs, words in cases:
         assert split_cli(str(real), *outputs) == console.USAGE
         assert words in error_line(capsys)
     assert (tmp_path / "t.csv").read_text() == "an earlier train\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["real.csv", "t.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "real.csv", "t.csv"]
     assert split_cli(str(tmp_path / "missing.csv"), "-o", str(tmp_path / "a.csv"), "--holdout",
                      str(tmp_path / "h.csv")) == console.BAD_INPUT  # fmt: skip
     assert "does not exist" in error_line(capsys)
