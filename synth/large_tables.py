@@ -75,17 +75,23 @@ def _parquet_sample(path: Path, k: int, seed: int) -> tuple[bytes, int]:
     return sink.getvalue(), n_rows
 
 
-def _csv_reader(path: Path) -> tuple[pa_csv.CSVStreamingReader, list[str], str]:
+def csv_layout(path: Path) -> tuple[list[str], str]:
+    """A CSV file's column names and delimiter, read from its first 64 KB (opening Arrow's reader would start
+    reading the file ahead)."""
     with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
         head = fh.read(65536)
     try:
         delimiter = "\t" if path.suffix.lower() == ".tsv" else csv.Sniffer().sniff(head, ",;\t|").delimiter
     except csv.Error:
         delimiter = ","
-    names = next(csv.reader(io.StringIO(head), delimiter=delimiter))
+    return next(csv.reader(io.StringIO(head), delimiter=delimiter)), delimiter
+
+
+def _csv_reader(path: Path, block_size: int = 32 << 20) -> tuple[pa_csv.CSVStreamingReader, list[str], str]:
+    names, delimiter = csv_layout(path)
     reader = pa_csv.open_csv(
         str(path),
-        read_options=pa_csv.ReadOptions(block_size=32 << 20),
+        read_options=pa_csv.ReadOptions(block_size=block_size),
         parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
         convert_options=pa_csv.ConvertOptions(
             column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False

@@ -38,12 +38,7 @@ def split(
         SplitError: ``holdout`` is not a share strictly between 0 and 1, ``seed`` is not a whole number ≥ 0, the
             table is too small to leave a row on each side, or ``by`` names no column or only one person.
     """
-    if isinstance(holdout, bool) or not isinstance(holdout, Real) or not 0.0 < float(holdout) < 1.0:
-        raise SplitError(
-            f"holdout must be a share strictly between 0 and 1 (0.2 keeps 20% of the rows out), got {holdout!r}"
-        )
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise SplitError(f"seed must be a whole number ≥ 0, got {seed!r}")
+    check_split(holdout, seed)
     n = len(df)
     n_holdout = round(n * holdout)
     if n_holdout < 1 or n - n_holdout < 1:
@@ -62,6 +57,17 @@ def split(
     else:
         held = _held_people(df, by, n_holdout, rng)
     return df[~held].reset_index(drop=True), df[held].reset_index(drop=True)
+
+
+def check_split(holdout: float, seed: int) -> None:
+    """Raise :class:`SplitError` unless ``holdout`` is a share strictly between 0 and 1 and ``seed`` a whole number
+    ≥ 0: what :func:`split` asks of them, checked by the command line before it reads a table."""
+    if isinstance(holdout, bool) or not isinstance(holdout, Real) or not 0.0 < float(holdout) < 1.0:
+        raise SplitError(
+            f"holdout must be a share strictly between 0 and 1 (0.2 keeps 20% of the rows out), got {holdout!r}"
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise SplitError(f"seed must be a whole number ≥ 0, got {seed!r}")
 
 
 def _least_rows(holdout: float) -> int:

@@ -1,5 +1,6 @@
-"""The ``synth`` command line: fit, sample (streamed, any size), schema and evaluate without a browser.
+"""The ``synth`` command line: split, fit, sample (streamed, any size), schema and evaluate without a browser.
 
+    synth split real.csv --holdout-share 0.2 --seed 0 -o train.csv --holdout holdout.csv
     synth schema adult.csv -o schema.json
     synth fit adult.csv --synthesizer gaussian_copula --schema schema.json -o model.synth
     synth sample model.synth --rows 100000000 --seed 1 -o out.parquet --where 'sex = Female' \\
@@ -42,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     # command runs, not at the top.
     from synth.cli import commands
     from synth.cli import evaluate as evaluating
+    from synth.cli import split as splitting
 
     parser = argparse.ArgumentParser(
         prog="synth",
@@ -53,6 +55,34 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    split = sub.add_parser(
+        "split",
+        parents=[common],
+        help="split a table into a train file and a holdout file, as the dashboard splits it",
+        epilog=console.EXIT_CODES_HELP,
+    )
+    split.add_argument("data", help="the real table (CSV, TSV, Parquet, Excel, JSON; a Parquet folder)")
+    split.add_argument("--sheet", help=SHEET_HELP)
+    split.add_argument(
+        "--holdout-share",
+        type=float,
+        default=0.2,
+        help="share of the rows kept out of training, strictly between 0 and 1 (default 0.2)",
+    )
+    split.add_argument("--seed", type=int, default=0, help="seed of the split: same seed, same rows (default 0)")
+    split.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="the column naming whose row each row is (e.g. patient_id): each value's rows go whole to one side, so "
+        "no one in the holdout was seen in training (default: found from the table, as the dashboard finds it)",
+    )
+    split.add_argument("-o", "--output", required=True, help="the train file to write: train.csv or train.parquet")
+    split.add_argument(
+        "--holdout", required=True, help="the holdout file to write (holdout.csv or .parquet), for evaluate --holdout"
+    )
+    split.add_argument("--overwrite", action="store_true", help="replace output files that exist (never the input)")
+    split.set_defaults(run=splitting.split)
 
     fit = sub.add_parser(
         "fit",

@@ -55,7 +55,7 @@ def work(tmp_path_factory: pytest.TempPathFactory, adult_small: pd.DataFrame) ->
 
 
 def test_help_of_every_command() -> None:
-    for argv in ([], ["fit"], ["sample"], ["schema"], ["evaluate"]):
+    for argv in ([], ["split"], ["fit"], ["sample"], ["schema"], ["evaluate"]):
         with pytest.raises(SystemExit) as stop:
             main([*argv, "--help"])
         assert stop.value.code == 0

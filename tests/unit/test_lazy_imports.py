@@ -67,7 +67,15 @@ def test_the_synthesizer_registry_imports_no_sklearn_or_scipy() -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [("--help",), ("fit", "--help"), ("sample", "--help"), ("schema", "--help"), ("evaluate", "--help")]
+    "args",
+    [
+        ("--help",),
+        ("split", "--help"),
+        ("fit", "--help"),
+        ("sample", "--help"),
+        ("schema", "--help"),
+        ("evaluate", "--help"),
+    ],
 )
 def test_command_line_help_imports_no_heavy_library(args: tuple[str, ...]) -> None:
     loaded = loaded_after(cli(*args))
@@ -78,6 +86,7 @@ def test_command_line_help_imports_no_heavy_library(args: tuple[str, ...]) -> No
     "args",
     [
         ("--help",),
+        ("split", "--help"),
         ("sample", "--help"),
         ("schema", "--help"),
         ("evaluate", "--help"),
