@@ -1,4 +1,4 @@
-"""The four commands. Each turns every user mistake into a :class:`UserError` with a one-line message."""
+"""The commands. Each turns every user mistake into a :class:`UserError` with a one-line message."""
 
 from __future__ import annotations
 
