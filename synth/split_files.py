@@ -44,8 +44,8 @@ import pyarrow.dataset as pa_ds
 import pyarrow.parquet as pq
 
 from synth.io import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MISSING_VALUES, TableReadError, read_table
-from synth.io.limits import LimitExceededError
-from synth.large_tables import _csv_reader, _is_parquet, csv_layout, read_sample
+from synth.large_tables import CSV_BLOCK_BYTES, _csv_reader, csv_layout, read_sample, stream_format
+from synth.large_tables import held_whole as held_whole  # the split's read failing only for size (cli/split.py)
 from synth.schema.entities import Entity, entity_column
 from synth.split import SplitError
 
@@ -55,11 +55,6 @@ IN_MEMORY_BYTES = DEFAULT_MAX_BYTES
 IN_MEMORY_CELLS = DEFAULT_MAX_CELLS
 #: Rows of the seeded sample a streamed split looks for the person column in (``synth fit``'s ``--max-rows``).
 FIND_SAMPLE_ROWS = 1_000_000
-#: Bytes of CSV text parsed at a time when streaming. Arrow's reader reads about 40 blocks ahead of a slower consumer
-#: (measured: 43 MB held at 1 MB blocks, 172 MB at 4 MB), so the block size bounds the memory a streamed split holds.
-CSV_BLOCK_BYTES = 4 << 20
-#: Limits whose excess a streamed split avoids (the file is never held whole).
-_STREAMED_LIMITS = ("max_bytes", "max_cells", "memory")
 
 PartFormat = Literal["csv", "parquet"]
 
@@ -88,9 +83,7 @@ def part_format(path: str | Path) -> PartFormat | None:
 def streamed_format(path: Path) -> PartFormat | None:
     """The format a file too large to hold is streamed in: Parquet (a file or a dataset folder) or CSV / TSV / TXT;
     None for any other (Excel, JSON, gzip), which is only read whole."""
-    if _is_parquet(path):
-        return "parquet"
-    return "csv" if path.suffix.lower() in (".csv", ".tsv", ".txt") else None
+    return stream_format(path)
 
 
 def too_large(path: Path) -> bool:
@@ -106,11 +99,6 @@ def read_whole(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
             cells split in memory, which a streamed split need not hold (:func:`held_whole`).
     """
     return read_table(path, max_bytes=IN_MEMORY_BYTES, max_rows=None, max_cells=IN_MEMORY_CELLS, sheet=sheet)
-
-
-def held_whole(error: TableReadError) -> bool:
-    """Whether a read failed only because the table is too large to hold, which streaming avoids."""
-    return isinstance(error, LimitExceededError) and error.limit in _STREAMED_LIMITS
 
 
 def person_in(df: pd.DataFrame, by: str | None) -> Person:

@@ -75,7 +75,8 @@ def _parser() -> argparse.ArgumentParser:
         "--by",
         metavar="COLUMN",
         help="the column naming whose row each row is (e.g. patient_id): each value's rows go whole to one side, so "
-        "no one in the holdout was seen in training (default: found from the table, as the dashboard finds it)",
+        "no one in the holdout was seen in training (default: found from the table, as the dashboard finds it; "
+        "none: every row is its own person, split row by row)",
     )
     split.add_argument("-o", "--output", required=True, help="the train file to write: train.csv or train.parquet")
     split.add_argument(
@@ -106,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="COLUMN",
         help="the column naming whose row each row is (an identifier or personal data, e.g. patient_id; the one the "
         "holdout is split by): rows of one synthetic person share what each real person's rows hold constant "
-        "(default: found from the table)",
+        "(default: found from the table; none: every row is its own person)",
     )
     fit.add_argument("--seed", type=int, default=0, help="random_state of the fit (default 0)")
     fit.add_argument(
@@ -171,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="COLUMN",
         help="the column naming whose row each real row is (the one the holdout was split by, e.g. patient_id): "
         "membership is then also judged over people and classifier folds keep a person's rows together "
-        "(default: found from the table)",
+        "(default: found from the table; none: every row is its own person)",
     )
     evaluate.add_argument(
         "--max-rows", type=int, default=100_000, help="score seeded samples of at most this many rows per table"

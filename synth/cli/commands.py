@@ -15,7 +15,7 @@ from typing import Any
 
 from synth.cli import console
 from synth.cli.console import Progress, UserError, note
-from synth.cli.inputs import check_output, existing, read, refuse_existing
+from synth.cli.inputs import BY_NONE, check_output, existing, person_option, read, refuse_existing
 
 
 @contextmanager
@@ -105,7 +105,7 @@ def fit(args: argparse.Namespace) -> int:
     from synth.synthesizers.column_order import describe_orders
     from synth.synthesizers.derived import describe_rules
     from synth.synthesizers.missing_together import describe_groups
-    from synth.synthesizers.people import FIND_PERSON, describe_people
+    from synth.synthesizers.people import describe_people
     from synth.synthesizers.zero_pairs import describe_zeros
 
     if args.synthesizer not in synth.available():
@@ -118,14 +118,14 @@ def fit(args: argparse.Namespace) -> int:
         model = synth.create(args.synthesizer, random_state=args.seed, **params)
         schema = _schema(args.schema)
         df, info = read(args.data, args.max_rows, args.seed, args.sheet)
-        if args.by is not None and args.by not in df.columns:  # a wrong input, as evaluate --by says it
+        if args.by not in (None, BY_NONE) and args.by not in df.columns:  # a wrong input, as evaluate --by says it
             names = ", ".join(map(str, list(df.columns)[:8])) + (", …" if df.shape[1] > 8 else "")
             raise UserError(
                 f"--by {args.by}: no such column in {args.data}; name the column that says whose row each row is "
                 f"(columns: {names})",
                 console.BAD_INPUT,
             )
-        person = FIND_PERSON if args.by is None else args.by  # left out: the fit finds it
+        person = person_option(args.by)  # left out: the fit finds it
         with Progress(f"fitting {model.label}", quiet=args.quiet) as bar:
             model.fit(df, schema, progress=bar, person_column=person)
         # Recorded in the model file: what the model was fitted on (a sample when the input was larger).
@@ -154,6 +154,8 @@ def fit(args: argparse.Namespace) -> int:
     people = describe_people(model)
     if people:  # and what one synthetic person's rows share
         note(people, quiet=args.quiet)
+    elif args.by == BY_NONE:  # said, as a found person is: the fit did not look for one
+        note("every row is its own person (--by none): no column's rows were kept together", quiet=args.quiet)
     for warning in model.fit_warnings():  # shown even with --quiet: the samples will carry it
         note(f"warning: {warning}")
     return console.OK

@@ -16,18 +16,11 @@ from typing import Any
 from synth.cli import console
 from synth.cli.commands import _schema, _write_atomically, user_errors
 from synth.cli.console import Progress, UserError, note
-from synth.cli.inputs import check_output, read
+from synth.cli.inputs import BY_NONE, check_output, person_option, read
 from synth.cli.privacy import measure, membership_summary, print_privacy, verdict_summary
 
 #: The fewest rows a table needs for the discriminator's cross-validated AUC.
 MIN_ROWS = 20
-
-
-def _person(by: str | None) -> Any:
-    """``--by``'s column, or, left out, :data:`~synth.schema.entities.FIND_PERSON` (the evaluation finds one)."""
-    from synth.schema.entities import FIND_PERSON
-
-    return FIND_PERSON if by is None else by
 
 
 def _html_builder() -> Any:
@@ -99,7 +92,7 @@ def _check_tables(args: argparse.Namespace, real: Any, syn: Any, holdout: Any, s
                 "(a few hundred give usable intervals): evaluate larger tables",
                 console.BAD_INPUT,
             )
-    if args.by is not None:
+    if args.by not in (None, BY_NONE):
         lacking = [
             path
             for path, table in ((args.real, real), (args.holdout, holdout))
@@ -155,7 +148,8 @@ def evaluate(args: argparse.Namespace) -> int:
         )
         schema = _schema(args.schema) or synth.infer_schema(real)
         _check_tables(args, real, syn, holdout, schema)
-        if holdout is not None:  # a holdout of people seen in training is no yardstick of unseen ones: say so
+        # A holdout of people seen in training is no yardstick of unseen ones: say so (unless rows are people).
+        if holdout is not None and args.by != BY_NONE:
             from synth.evaluation.privacy.inputs import shared_people
 
             shared = shared_people(real, holdout, schema, args.by)
@@ -172,14 +166,15 @@ def evaluate(args: argparse.Namespace) -> int:
                     syn_info.source,
                     not args.no_attacks,
                     bar,
-                    _person(args.by),
+                    person_option(args.by),
                 )
             _write_atomically(args.output, lambda p: p.write_text(page, encoding="utf-8"), args.overwrite)
             note(f"report on {syn_info.rows_used:,} synthetic rows → {args.output}", quiet=args.quiet)
             return console.OK
         # One evaluation context: the tables are coerced, coded and encoded once for every score below.
         try:
-            context = EvaluationContext(real, syn, holdout, schema, seed=args.seed, person_column=_person(args.by))
+            person = person_option(args.by)
+            context = EvaluationContext(real, syn, holdout, schema, seed=args.seed, person_column=person)
         except ContextError as exc:
             raise UserError(str(exc), console.BAD_INPUT) from exc
         if not context.compared or not context.accuracy_bins:

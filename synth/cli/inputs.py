@@ -12,6 +12,8 @@ from synth.cli import console
 from synth.cli.console import UserError, note
 
 _ZIP_MAGIC = b"PK\x03\x04"
+#: ``--by none``: no column names a person; every row is its own (the Data page's "no").
+BY_NONE = "none"
 
 
 def existing(path: str, what: str) -> Path:
@@ -54,16 +56,47 @@ def sheet_choice(path: Path, sheet: str | None, option: str = "--sheet") -> str 
 
 def read(path: str, max_rows: int, seed: int, sheet: str | None = None, option: str = "--sheet") -> tuple[Any, Any]:
     """A seeded sample of at most ``max_rows`` rows of the table at ``path``, and how it was read."""
+    from synth.io.limits import LimitExceededError
     from synth.large_tables import read_sample
 
     if max_rows < 1:
         raise UserError(f"--max-rows must be at least 1, got {max_rows}", console.USAGE)
     source = existing(path, "the table")
-    df, info = read_sample(source, max_rows, seed=seed, sheet=sheet_choice(source, sheet, option))
+    try:
+        df, info = read_sample(source, max_rows, seed=seed, sheet=sheet_choice(source, sheet, option))
+    except LimitExceededError as exc:
+        raise UserError(_too_large(exc), console.BAD_INPUT) from exc
     # What the read changed that the user must know (e.g. merged Excel cells filled), as the Data page shows it.
     for warning in df.attrs.get("read_info", {}).get("warnings", ()):
         note(f"warning: {warning}")
     return df, info
+
+
+def _too_large(error: Any) -> str:
+    """A reading limit's refusal with what to do on the command line, not the ``read_table`` argument that raises
+    it (a table larger than ``--max-rows`` is sampled: only a sample too large, or a file that cannot be sampled
+    without reading it whole, is refused)."""
+    if error.limit == "max_rows":
+        return f"{error}: lower --max-rows to at most {error.maximum:,}"
+    text = str(error).split(". Upload a smaller table", 1)[0].removesuffix(".")
+    if error.limit == "max_columns":
+        return f"{text}: save a copy holding at most {error.maximum:,} of its columns and read that"
+    if error.limit in ("max_cells", "memory", "max_uncompressed_bytes"):
+        return (
+            f"{text}: save it as CSV or Parquet, which are sampled (--max-rows rows) without being read whole, "
+            "and read that"
+        )
+    return text
+
+
+def person_option(by: str | None) -> Any:
+    """What a fit or an evaluation is told of the person for ``--by``: its column, None for ``--by none`` (every row
+    its own person), or :data:`~synth.schema.entities.FIND_PERSON` when left out (found from the table)."""
+    from synth.schema.entities import FIND_PERSON
+
+    if by is None:
+        return FIND_PERSON
+    return None if by == BY_NONE else by
 
 
 def _replaces(out: Path, dataset: bool) -> bool:

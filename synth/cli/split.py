@@ -13,7 +13,7 @@ from typing import Any
 from synth.cli import console
 from synth.cli.commands import _write_atomically, user_errors
 from synth.cli.console import UserError, note
-from synth.cli.inputs import check_output, existing, sheet_choice
+from synth.cli.inputs import BY_NONE, check_output, existing, sheet_choice
 
 
 def _write_pair(train: str, holdout: str, write: Callable[[Path, Path], None], overwrite: bool) -> None:
@@ -65,8 +65,14 @@ def _no_column(by: str, data: str, columns: list[str]) -> UserError:
     )
 
 
-def _person_note(person: Any, quiet: bool) -> None:
-    """Which column the rows were kept together by, when the table chose it (a named one is in the summary)."""
+def _person_note(person: Any, by: str | None, quiet: bool) -> None:
+    """Which column the rows were kept together by, when the table chose it (a named one is in the summary), or
+    that none was looked for (``--by none``)."""
+    if by == BY_NONE:
+        note("every row is its own person (--by none): rows split one by one", quiet=quiet)
+        return
+    if by is not None:
+        return
     where = f"a seeded sample of {person.sample_rows:,} rows" if person.sample_rows else "the table"
     if person.found is not None:
         note(f"by {person.column}, found in {where}: {person.found.describe()} (--by names another)", quiet=quiet)
@@ -138,9 +144,9 @@ def _split(args: argparse.Namespace, formats: tuple[Any, Any]) -> tuple[int, int
         return _stream(args, source, formats)
     for warning in df.attrs.get("read_info", {}).get("warnings", ()):
         note(f"warning: {warning}")
-    if args.by is not None and args.by not in df.columns:
+    if args.by not in (None, BY_NONE) and args.by not in df.columns:
         raise _no_column(args.by, args.data, list(df.columns))
-    person: Person = person_in(df, args.by)
+    person: Person = Person(None) if args.by == BY_NONE else person_in(df, args.by)
     train, holdout = split_frame(df, args.holdout_share, args.seed, by=person.column)
 
     def write(train_path: Path, holdout_path: Path) -> None:
@@ -148,8 +154,7 @@ def _split(args: argparse.Namespace, formats: tuple[Any, Any]) -> tuple[int, int
         write_part(holdout, holdout_path, formats[1])
 
     _write_pair(args.output, args.holdout, write, args.overwrite)
-    if args.by is None:
-        _person_note(person, args.quiet)
+    _person_note(person, args.by, args.quiet)
     return len(train), len(holdout), person, False
 
 
@@ -164,16 +169,15 @@ def _stream(args: argparse.Namespace, source: Path, formats: tuple[Any, Any]) ->
             f"both outputs .{fmt}",
             console.USAGE,
         )
-    if args.by is not None and args.by not in (columns := columns_of(source, fmt)):
+    if args.by not in (None, BY_NONE) and args.by not in (columns := columns_of(source, fmt)):
         raise _no_column(args.by, args.data, columns)
     note(f"{source.name} is too large to hold in memory: splitting it by streaming, every row kept", quiet=args.quiet)
-    person = Person(args.by) if args.by is not None else person_in_sample(source, args.seed)
+    person = person_in_sample(source, args.seed) if args.by is None else Person(None if args.by == BY_NONE else args.by)
     counts: list[int] = []
 
     def write(train_path: Path, holdout_path: Path) -> None:
         counts[:] = stream_split(source, fmt, train_path, holdout_path, args.holdout_share, args.seed, person.column)
 
     _write_pair(args.output, args.holdout, write, args.overwrite)
-    if args.by is None:
-        _person_note(person, args.quiet)
+    _person_note(person, args.by, args.quiet)
     return counts[0], counts[1], person, True
