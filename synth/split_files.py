@@ -112,12 +112,17 @@ def person_in(df: pd.DataFrame, by: str | None) -> Person:
 
 
 def person_in_sample(path: Path, seed: int) -> Person:
-    """The person column of a streamed split, looked for in a seeded sample of :data:`FIND_SAMPLE_ROWS` rows."""
+    """The person column of a streamed split, looked for in a seeded sample of :data:`FIND_SAMPLE_ROWS` rows (fewer
+    when that many would be over the cells a sample holds, :data:`synth.large_tables.MAX_CELLS`)."""
+    from synth import large_tables
     from synth.schema import infer_schema
 
-    # Sampled by streaming whatever the file's size (the same rows as read_table(sample=) picks): a file streamed for
-    # its cells would fail read_table's cells check, which counts every row before sampling.
-    sample, _ = read_sample(path, FIND_SAMPLE_ROWS, seed=seed, max_bytes=0)
+    fmt = streamed_format(path)
+    # A sample is held whole: of a wide table, fewer rows than FIND_SAMPLE_ROWS (a CSV's header counts as a row).
+    width = len(columns_of(path, fmt)) if fmt is not None else 1
+    rows = max(min(FIND_SAMPLE_ROWS, large_tables.MAX_CELLS // max(width, 1) - 1), 1)
+    # Sampled by streaming whatever the file's size (the same rows as read_table(sample=) picks).
+    sample, _ = read_sample(path, rows, seed=seed, max_bytes=0)
     found = entity_column(sample, infer_schema(sample))
     return Person(None if found is None else found.column, found, len(sample))
 

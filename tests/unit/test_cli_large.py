@@ -66,6 +66,18 @@ def test_a_sample_over_the_cells_names_the_max_rows_that_fit(
     assert main(["schema", "real.csv", "--max-rows", str(fits), "-o", "s.json"]) == console.OK  # the advice works
 
 
+def test_a_streamed_split_of_a_wide_table_looks_for_its_person_in_the_rows_that_fit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, few_cells: None
+) -> None:
+    """`synth split` has no --max-rows: the sample it looks for the person in holds at most the cells a sample may."""
+    monkeypatch.setattr(split_files, "IN_MEMORY_BYTES", 1_000)
+    visits().to_csv(tmp_path / "real.csv", index=False)
+    parts = ["-o", str(tmp_path / "t.csv"), "--holdout", str(tmp_path / "h.csv")]
+    assert main(["split", str(tmp_path / "real.csv"), *parts]) == console.OK
+    assert f"in a seeded sample of {CELLS // 6 - 1} rows" in capsys.readouterr().err  # 6 columns, and the header
+    assert len(synth.read_table(tmp_path / "t.csv")) + len(synth.read_table(tmp_path / "h.csv")) == N
+
+
 def test_a_format_read_only_whole_is_refused_with_what_to_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, few_cells: None
 ) -> None:
