@@ -86,7 +86,11 @@ CASES = (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=3_000_000)
+    # `python -m benchmarks --quick` passes it to every benchmark: a smaller table, written beside the full run's file.
+    parser.add_argument("--quick", action="store_true", help="200,000 rows; writes results/split_quick.json")
     args = parser.parse_args()
+    if args.quick:
+        args.rows = 200_000
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "visits.csv"
@@ -117,7 +121,8 @@ def main() -> None:
             )
             speed = big / got["seconds"]
             print(f"{label:<40} {got['seconds']:>8.1f} {got['cpu']:>8.1f} {got['peak_mb']:>9,.0f} {speed:>7.1f}")
-    write_results(RESULTS, {"rows": args.rows, "csv_mb": mb, "machine": machine(), "cases": results})
+    out = RESULTS.with_name("split_quick.json") if args.quick else RESULTS
+    write_results(out, {"rows": args.rows, "csv_mb": mb, "machine": machine(), "cases": results})
 
 
 if __name__ == "__main__":
