@@ -9,13 +9,20 @@ import streamlit as st
 
 import synth
 from synth.plots.race import pareto_scatter
-from synth.report import Contender, sweep, takes_public_domains, with_public_domains
+from synth.report import (
+    Contender,
+    sweep,
+    takes_declared_orders,
+    takes_public_domains,
+    with_declared_orders,
+    with_public_domains,
+)
 from synth.report.leaderboard import VIEWS, cell_text, leaderboard_table, view_columns
 from synth.report.race import parsed_public_domains
 from synth.synthesizers.dp.domains import PublicDomainError
 from synth.synthesizers.registry import get, is_peer
 from ui import cached, charts, guards, race_external, race_job, state
-from ui.params import public_domains_widget
+from ui.params import declared_orders_widget, public_domains_widget
 from ui.text import md
 
 st.title("Race")
@@ -65,13 +72,26 @@ try:
 except ValueError as exc:
     sweep_error = f"Settings: {exc}. Separate values with commas, e.g. 5, 40, 200."
     st.error(sweep_error)
-if any(takes_public_domains(c.name) for c in contenders):  # the DP network, chosen or swept
+if any(takes_declared_orders(c.name) for c in contenders):  # the DP network, chosen or swept
+    # Drawn from (and mirrored into) keys that are no widget's: taking the DP network out of the race and back
+    # would otherwise lose the choice (Streamlit drops the state of a widget a run does not draw).
+    orders = declared_orders_widget(
+        ds.schema,
+        key="race_declared_orders",
+        initial=st.session_state["race_orders_chosen"],
+        note="In a race every DP network run (default settings and each ε) keeps them, no other synthesizer.",
+    )
+    st.session_state["race_orders_chosen"] = tuple(orders)
+    contenders = with_declared_orders(contenders, orders)
+if any(takes_public_domains(c.name) for c in contenders):
     public_texts = public_domains_widget(
         ds.schema,
         key="race_public_domains",
         note="In a race every DP network run (default settings and each ε) takes them, no other synthesizer; a "
         "declaration that is not one fails those runs in their rows, and the others still run.",
+        initial=st.session_state["race_domains_typed"],
     )
+    st.session_state["race_domains_typed"] = public_texts
     contenders = with_public_domains(contenders, public_texts)
     try:  # said now, not only after the race: the DP runs would fail with this message
         parsed_public_domains(next(c for c in contenders if takes_public_domains(c.name)), ds.train, ds.schema)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -53,16 +53,21 @@ def param_widget(param: Param, key: str, columns: Sequence[str] = ()) -> Any:
     )
 
 
-def declared_orders_widget(schema: Schema, key: str) -> list[tuple[str, str]]:
+def declared_orders_widget(
+    schema: Schema, key: str, initial: Sequence[Sequence[str]] = (), note: str = ""
+) -> list[tuple[str, str]]:
     """The orders a user declares for a model that does not read them from the data (the DP network): every pair
-    of two dates or two numbers, from the schema only, as "lower ≤ higher"."""
+    of two dates or two numbers, from the schema only, as "lower ≤ higher". ``initial``: the pairs chosen when
+    the widget is first drawn (those the schema still offers); ``note`` ends the help."""
     pairs = declarable_orders(schema)
     if not pairs:
         return []
     labels = {f"{low} ≤ {high}": (low, high) for low, high in pairs}
+    wanted = {tuple(pair) for pair in initial}
     chosen = st.multiselect(
         "Orders every row must keep (declared, public)",
         list(labels),
+        default=[label for label, pair in labels.items() if pair in wanted],
         key=key,
         placeholder="e.g. signup ≤ last_order",
         help="Facts you know without the data, such as 'an order is never before its signup'. The DP network does "
@@ -70,16 +75,20 @@ def declared_orders_widget(schema: Schema, key: str) -> list[tuple[str, str]]:
         "checked against the data, and every synthetic row keeps them. The later column is learned as its gap "
         "from the earlier one, which ties dates together well (a customer table at ε = 3: 2-way accuracy 0.75 → "
         "0.93); for numbers the effect is mixed (Bike Sharing at ε = 3: 1-way accuracy 0.95 → 0.92). A column "
-        "is learned as its gap from the first order declared on it: pick its tightest bound first.",
+        "is learned as its gap from the first order declared on it: pick its tightest bound first."
+        + (f" {note}" if note else ""),
     )
     return [labels[c] for c in chosen]
 
 
-def public_domains_widget(schema: Schema, key: str, note: str = "") -> dict[str, str]:
+def public_domains_widget(
+    schema: Schema, key: str, note: str = "", initial: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The public domains a user declares per column for the DP network, as text (parsed by
     :func:`synth.synthesizers.dp.declared_text.parse_public_domains` when the fit starts). Empty by default and
     never filled from the data: a range read off the rows is not public knowledge. ``note`` ends the caption
-    (where the declarations go on a page that fits several models)."""
+    (where the declarations go on a page that fits several models); ``initial``: texts typed before (a column
+    the schema no longer declares is left out)."""
     names = declarable_columns(schema)
     if not names:
         return {}
@@ -92,7 +101,15 @@ def public_domains_widget(schema: Schema, key: str, note: str = "") -> dict[str,
             "outside a declared range stop the fit with a message." + (f" {note}" if note else "")
         )
         edited = st.data_editor(
-            pd.DataFrame({"column": names, "kind": [KIND_LABELS[schema[n].kind] for n in names], "public domain": ""}),
+            pd.DataFrame(
+                {
+                    "column": names,
+                    "kind": [KIND_LABELS[schema[n].kind] for n in names],
+                    # A keyed editor with fixed rows keeps its edits when only these texts change (its identity
+                    # is the table's shape), so feeding back what it returned leaves the user's edits as they are.
+                    "public domain": [str((initial or {}).get(n, "")) for n in names],
+                }
+            ),
             key=key,
             hide_index=True,
             disabled=["column", "kind"],
@@ -104,4 +121,6 @@ def public_domains_widget(schema: Schema, key: str, note: str = "") -> dict[str,
                 )
             },
         )
-    return {c: str(t) for c, t in zip(edited["column"], edited["public domain"], strict=True) if str(t).strip()}
+    # Only text declares: a cleared cell may come back as None, which str() would turn into the domain "None".
+    texts = zip(edited["column"], edited["public domain"], strict=True)
+    return {c: t for c, t in texts if isinstance(t, str) and t.strip()}

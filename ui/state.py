@@ -109,6 +109,11 @@ DEFAULTS: dict[str, Any] = {
     "external_error": None,
     "last_external_id": None,
     "reproduction": None,  # synth.report.manifest.Reproduction of an uploaded manifest
+    # What the Race page's DP declarations hold (column → typed public domain; (lower, higher) orders), kept out
+    # of the widgets' own keys: Streamlit drops a widget's state in a run that does not draw it, so taking the DP
+    # network out of the race and back lost what was typed. A new table starts them empty.
+    "race_domains_typed": {},
+    "race_orders_chosen": (),
     "last_manifest_id": None,
 }
 
@@ -156,6 +161,8 @@ def set_table(name: str, df: pd.DataFrame, *, table_id: str | None = None) -> Da
     ds = Dataset(name=name, df=df, schema=schema, train=train, holdout=holdout, id=table_id or _new_id(), split_by=by)
     st.session_state["dataset"] = ds
     _discard_derived()
+    st.session_state["race_domains_typed"] = default("race_domains_typed")  # another table's codebook
+    st.session_state["race_orders_chosen"] = default("race_orders_chosen")
     return ds
 
 

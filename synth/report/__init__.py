@@ -19,7 +19,9 @@ from synth.report.race import (
     pareto_front,
     race,
     sweep,
+    takes_declared_orders,
     takes_public_domains,
+    with_declared_orders,
     with_public_domains,
 )
 
@@ -42,6 +44,8 @@ __all__ = [
     "pareto_front",
     "race",
     "sweep",
+    "takes_declared_orders",
     "takes_public_domains",
+    "with_declared_orders",
     "with_public_domains",
 ]

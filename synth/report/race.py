@@ -41,6 +41,8 @@ from synth.synthesizers.registry import available, get, is_peer
 Status = Literal["ok", "failed"]
 #: The parameter naming the domains a user declares public (the DP network's).
 PUBLIC_DOMAINS = "public_domains"
+#: The parameter naming the orders a user declares (``(lower, higher)`` column pairs; the DP network's).
+DECLARED_ORDERS = "declared_orders"
 
 
 class RaceError(ValueError):
@@ -71,11 +73,15 @@ class Contender:
             base = get(self.name).label
         except KeyError:
             base = self.name
-        args = ", ".join(f"{k}={v}" for k, v in self.params.items() if k != PUBLIC_DOMAINS)
+        args = ", ".join(f"{k}={v}" for k, v in self.params.items() if k not in (PUBLIC_DOMAINS, DECLARED_ORDERS))
         declared = self.params.get(PUBLIC_DOMAINS)
         if declared:  # named or counted, never printed: a codebook's label lists would run past the board and chart
             named = ", ".join(map(str, declared)) if len(declared) <= 3 else f"{len(declared)} columns"
             args += f"{'; ' if args else ''}public domains of {named}"
+        orders = self.params.get(DECLARED_ORDERS)
+        if orders:  # two written out, more counted: the label stays short enough for the board and the chart
+            said = ", ".join(" ≤ ".join(map(str, pair)) for pair in orders) if len(orders) <= 2 else f"{len(orders)}"
+            args += f"{'; ' if args else ''}orders {said}"
         return f"{base} ({args})" if args else base
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,6 +108,28 @@ def with_public_domains(contenders: Sequence[Contender], texts: Mapping[str, str
         return list(contenders)
     return [
         replace(c, params={**c.params, PUBLIC_DOMAINS: declared}) if takes_public_domains(c.name) else c
+        for c in contenders
+    ]
+
+
+def takes_declared_orders(name: str) -> bool:
+    """Whether the registered synthesizer ``name`` takes declared orders (the DP network)."""
+    return bool(getattr(get(name), "declares_orders", False))
+
+
+def with_declared_orders(contenders: Sequence[Contender], orders: Sequence[Sequence[str]]) -> list[Contender]:
+    """Every contender whose synthesizer takes declared orders (:func:`takes_declared_orders`) with ``orders``,
+    ``(lower, higher)`` column pairs such as ``("signup", "last_order")``, as its ``declared_orders``; the others
+    unchanged. No orders declares nothing.
+
+    The pairs are checked against the schema by each DP run's fit, inside its own error handling: a pair that
+    names a column the table lacks, or joins a date with a number, fails the runs that took it, in their rows.
+    """
+    declared = [tuple(str(column) for column in pair) for pair in orders]  # a malformed pair fails its runs' fits
+    if not declared:
+        return list(contenders)
+    return [
+        replace(c, params={**c.params, DECLARED_ORDERS: declared}) if takes_declared_orders(c.name) else c
         for c in contenders
     ]
 

@@ -179,7 +179,7 @@ class PrivBayes(NetworkSampling, Synthesizer):
     ledger_: tuple[tuple[str, float, float], ...]
     public_columns_: tuple[str, ...]
 
-    #: The Synthesize page offers declared orders (kept on every row, never read from the data).
+    #: The Synthesize and Race pages offer declared orders (kept on every row, never read from the data).
     declares_orders: ClassVar[bool] = True
     #: It takes public domains a user declares per column (``public_domains``); the Race page offers them.
     declares_domains: ClassVar[bool] = True

@@ -1,6 +1,7 @@
-"""AppTest: the Race page takes the public ranges and labels a user declares for the DP network (the Synthesize
-page's editor), gives them to every DP run and no other, and a declaration that is not one fails the DP runs in
-their rows while the others are scored."""
+"""AppTest: the Race page takes the public ranges and labels and the orders a user declares for the DP network (the
+Synthesize page's widgets), gives them to every DP run and no other, keeps them while the DP network is taken out
+of the race and back, and a declaration that is not one fails the DP runs in their rows while the others are
+scored."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from tests.app.helpers import goto, start, upload
 from tests.unit.test_declared_text import answers
 
 EDITOR = "race_public_domains"
+ORDERS = "race_declared_orders"
 
 
 def _race_page(synths: list[str], epsilons: str = "") -> AppTest:
@@ -47,12 +49,57 @@ def _run_race(at: AppTest) -> None:
     assert not at.exception, at.exception
 
 
+def _orders_widgets(at: AppTest) -> list:
+    return [m for m in at.multiselect if m.key == ORDERS]
+
+
 def test_the_editor_is_offered_only_when_the_dp_network_races() -> None:
     at = _race_page(["cart"])
-    assert _editors(at) == []
+    assert _editors(at) == [] and _orders_widgets(at) == []
     at.text_input(key="race_epsilons").set_value("0.5, 3").run()  # the ε sweep alone brings the DP network in
     (rows,) = _editors(at)
     assert rows[:2] == ["q1", "q2"] and "pct_work" in rows and "region" in rows
+    (orders,) = _orders_widgets(at)
+    assert "q1 ≤ pct_work" in orders.options and orders.value == []
+    assert not [o for o in orders.options if "region" in o], "only numbers with numbers (dates with dates)"
+
+
+def test_declarations_survive_taking_the_dp_network_out_and_back_and_reach_every_dp_run() -> None:
+    at = _race_page(["cart", "privbayes"], epsilons="3")
+    _type(at, {"q1": "0–10"})
+    at.multiselect(key=ORDERS).set_value(["q1 ≤ pct_work"]).run()
+    at.multiselect(key="race_synths").set_value(["cart"])
+    at.text_input(key="race_epsilons").set_value("").run()
+    assert _editors(at) == [] and _orders_widgets(at) == [], "the DP network left the race"
+    # A browser's session drops the state of the widgets this run did not draw. AppTest's runner keeps it (its
+    # stale-widget cleanup needs a script-run context it lacks), so the test drops it as the browser does.
+    for key in (EDITOR, ORDERS):
+        del at.session_state[key]
+    at.multiselect(key="race_synths").set_value(["cart", "privbayes"])
+    at.text_input(key="race_epsilons").set_value("3").run()
+    editor = next(e.value for e in at.dataframe if "public domain" in e.value.columns)
+    assert dict(zip(editor["column"], editor["public domain"], strict=True))["q1"] == "0–10", "the text is back"
+    assert at.multiselect(key=ORDERS).value == ["q1 ≤ pct_work"], "the order is back"
+    _run_race(at)
+    cart, dp, swept = at.session_state["race"].result.runs
+    assert [r.status for r in (cart, dp, swept)] == ["ok", "ok", "ok"]
+    for run in (dp, swept):
+        params = run.model.get_params()
+        assert params["public_domains"] == {"q1": (0.0, 10.0)} and params["declared_orders"] == [("q1", "pct_work")]
+        syn = run.synthetic
+        both = syn["q1"].notna() & syn["pct_work"].notna()
+        assert both.mean() > 0.9 and (syn.loc[both, "q1"] <= syn.loc[both, "pct_work"]).all(), run.label
+    assert "declared_orders" not in cart.contender.params and "public_domains" not in cart.contender.params
+    assert (cart.synthetic["q1"] > cart.synthetic["pct_work"]).any(), "CART learned no order (none was given)"
+    board = next(d.value for d in at.dataframe if "detection AUC" in d.value.columns)
+    assert [r.replace(" ★", "") for r in board["run"]] == [
+        "Sequential CART",
+        "DP Bayesian network (public domains of q1; orders q1 ≤ pct_work)",
+        "DP Bayesian network (epsilon=3.0; public domains of q1; orders q1 ≤ pct_work)",
+    ]
+    # A new table starts with nothing declared: another table's codebook and orders are not this one's.
+    upload(at, "answers2.csv", answers(seed=1).to_csv(index=False).encode())
+    assert at.session_state["race_domains_typed"] == {} and at.session_state["race_orders_chosen"] == ()
 
 
 def test_a_declared_range_reaches_every_dp_run_and_not_cart() -> None:
