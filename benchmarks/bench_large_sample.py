@@ -25,20 +25,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
 from benchmarks.bench_split import visits  # noqa: E402
-from benchmarks.common import machine, run_json_child, write_results  # noqa: E402
+from benchmarks.common import CHILD_PEAK_MB, machine, run_json_child, write_results  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "large_sample.json"
 OLD_BLOCK_BYTES = 32 << 20
 
-_CHILD = r"""
-import json, resource, sys, time
-
-def peak_mb():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+_CHILD = (
+    CHILD_PEAK_MB
+    + r"""
+import json, sys, time
 
 block, args = int(sys.argv[1]), sys.argv[2:]
 t0, c0 = time.perf_counter(), time.process_time()
@@ -49,6 +44,7 @@ code = main(["-q", "schema", *args])
 assert code == 0, code
 print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "peak_mb": peak_mb()}))
 """
+)
 
 
 def main() -> None:

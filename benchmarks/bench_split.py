@@ -29,19 +29,14 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # also when run as a script path, not with -m
-from benchmarks.common import machine, run_json_child, write_results  # noqa: E402
+from benchmarks.common import CHILD_PEAK_MB, machine, run_json_child, write_results  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "split.json"
 
-_CHILD = r"""
-import json, resource, sys, time
-
-def peak_mb():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+_CHILD = (
+    CHILD_PEAK_MB
+    + r"""
+import json, sys, time
 
 streamed, args = sys.argv[1] == "streamed", sys.argv[2:]
 t0, c0 = time.perf_counter(), time.process_time()
@@ -53,6 +48,7 @@ code = main(["-q", "split", *args])
 assert code == 0, code
 print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "peak_mb": peak_mb()}))
 """
+)
 
 
 def visits(n_rows: int, seed: int = 0) -> pd.DataFrame:

@@ -119,3 +119,17 @@ def best_of(run: Callable[[], Any], repeats: int) -> tuple[float, Any]:
         out = run()
         best = min(best, time.perf_counter() - start)
     return best, out
+
+
+#: Source of ``peak_mb()`` for the code a benchmark runs in a child process (``run_json_child``): the child's own
+#: resident peak (``VmHWM``; ``ru_maxrss`` would include the parent's peak at fork time on Linux).
+CHILD_PEAK_MB = r"""
+import resource
+
+def peak_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
