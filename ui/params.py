@@ -95,8 +95,8 @@ def public_domains_widget(
     with st.expander("Public ranges and labels (from a codebook, not from the data)"):
         st.caption(
             "A range or label list you know without the data (a 0–10 answer scale, a percentage, the codes of a "
-            "codebook) costs no privacy budget, and the noise cannot hide it: on a 2,000-row survey at ε = 1, 6 of 17 "
-            "columns came out missing or as one value with every domain private (mean of 40 fits), 2 with its "
+            "codebook) costs no privacy budget, and the noise cannot hide it: on a 2,000-row survey at ε = 1, 12 of 17 "
+            "columns came out missing or as one value with every domain private (mean of 40 fits), 3 with its "
             "scales and labels declared. Leave a row empty to have its domain learned privately. Training values "
             "outside a declared range stop the fit with a message." + (f" {note}" if note else "")
         )

@@ -33,13 +33,7 @@ def test_a_domain_lost_to_the_noise_is_a_warning_on_the_page() -> None:
     at.button(key="fit_button").click().run()
     assert not at.exception, at.exception
     (warning,) = [w.value for w in at.warning if "privacy noise hid" in w.value]
-    hidden = warning.split(" hold one value")[0]
-    assert "ε = 0.1" in warning and "occupation (always '(other)')" in hidden and "Treat as public" in warning
-    # Age's rows are too few for the coarse grid at ε = 0.1: its range comes from one look on decades (10–100), its
-    # ends then placed by per-value counts; before that look it was hidden (missing in every row) at this ε.
-    assert "age" not in hidden
-    age = next(c for c in at.session_state["fitted"].model.columns_ if c.name == "age")
-    assert float(age.low.min()) >= 10 and float(age.high.max()) <= 100 and len(age.low) > 1, (age.low, age.high)
+    assert "ε = 0.1" in warning and "age" in warning.split(" hold one value")[0] and "Treat as public" in warning
     assert "Public ranges and labels" in warning, "the warning names the per-column declaration the page offers"
 
 

@@ -91,12 +91,12 @@ def _few(rows: float | None, edges: np.ndarray, epsilon: float, zero_cell: bool,
 
 
 #: A number's range takes the coarse grid only when its released rows could fill this many of the grid's cells to
-#: their threshold; fewer go to one look on decades with all of the range's ε (:func:`one_look`). A real column
-#: spans several quarter-decades, whose cells then rarely pass one by one. On the survey walk table (2,000 rows, 17
-#: columns; ``python -m benchmarks.bench_dp_declared --seeds 40``) at ε = 1 with every domain private, 1 (rows
-#: too few for even one cell) hid 11.3 columns (univariate accuracy 0.320), 2 hid 5.9 (0.565), 3 hid 6.0 (0.562);
-#: at ε = 3 all three read 1.4–1.5 hidden, 0.734–0.742.
-ONE_LOOK_CELLS = 2.0
+#: their threshold; fewer go to one look on decades with all of the range's ε (:func:`one_look`). On the survey walk
+#: table (2,000 rows, 17 columns; ``python -m benchmarks.bench_dp_declared --seeds 40``) at ε = 1, every domain
+#: private, 2 hid 6.1 columns against 1's 11.3 (univariate 0.562 against 0.320), but a column held in one
+#: quarter-decade with between one and two cells' threshold then lost its exact range to the decade: a clinic's
+#: times of day (600 rows, 09:00–16:59) came out from 01:40. Below one cell's threshold no cell can pass but by noise.
+ONE_LOOK_CELLS = 1.0
 
 
 def one_look(rows: float | None, epsilon: float) -> bool:
@@ -241,7 +241,7 @@ def released_span(
       (to 10,000).
 
     ``rows`` also decides which looks are worth taking (post-processing of a released count): a number whose rows
-    could not fill two of the coarse grid's cells to its threshold spends all of ε on one look on the coarser grid
+    could not pass the coarse grid's threshold even all in one cell spends all of ε on one look on the coarser grid
     (:data:`ONE_LOOK_CELLS`); a look whose threshold is more than twice the rows (:data:`PLAUSIBLE_SHARE`) is not
     taken, and without a look no range is released (the column is then missing in every row, as when nothing
     passed).
@@ -252,7 +252,7 @@ def released_span(
     eps_level = epsilon * 2.0 / 3.0
     zero_cell = kind is not ColumnKind.DATETIME
     edges = date_grid(rows, eps_level) if kind is ColumnKind.DATETIME else COARSE_EDGES
-    # A number whose rows could not fill two of the coarse grid's cells to the threshold (ONE_LOOK_CELLS) skips it:
+    # A number whose rows could not pass the coarse grid's threshold even all in one cell (ONE_LOOK_CELLS) skips it:
     # its rows are spread over several cells, none of which passes but by noise, and the looks made one range in a
     # hundred a lone empty cell anywhere on the grid (a 0–10 survey answer, 960 rows at ε = 1 over ten columns,
     # released as −5.6e14 to −3.2e14 and sampled there) while the second look, at a third of ε, rarely found the
