@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "e2e"
 
@@ -38,3 +38,26 @@ def screenshot(page: Page, name: str) -> Path:
     path = OUTPUT / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def type_in_first_row(page: Page, grid: Locator, text: str) -> None:
+    """Type ``text`` into the last column of the first row of the data editor ``grid`` (a canvas): double-click the
+    cell until its overlay editor (a ``textarea.gdg-input``) opens, fill it, press Enter, wait for the rerun. Fixed
+    pauses instead of waiting for the editor typed into nothing on a loaded machine (CI, twice)."""
+    expect(grid).to_be_visible()
+    settle(page)
+    editor = page.locator("textarea.gdg-input")
+    for _ in range(5):
+        box = grid.bounding_box()
+        assert box is not None
+        page.mouse.dblclick(box["x"] + box["width"] * 0.85, box["y"] + 35 * 1.5)  # the header is one row high
+        try:
+            editor.wait_for(state="visible", timeout=5_000)
+            break
+        except Exception:  # the grid had not taken the double-click yet
+            continue
+    expect(editor).to_be_visible()
+    editor.fill(text)
+    editor.press("Enter")
+    expect(editor).to_have_count(0)
+    settle(page)

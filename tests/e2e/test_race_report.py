@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import SHARED_DATASETS
-from tests.e2e.streamlit_page import OUTPUT, goto, no_exception, screenshot, settle
+from tests.e2e.streamlit_page import OUTPUT, goto, no_exception, screenshot, settle, type_in_first_row
 
 RACE_TIMEOUT = 1_500_000  # a loaded 2-core machine shared by several jobs: many minutes
 
@@ -24,20 +24,9 @@ def _set_number(page: Page, label: str, value: int) -> None:
 
 
 def _declare_first_row(page: Page, text: str) -> None:
-    """Type ``text`` as the public domain of the first row of the Race page's *Public ranges and labels* grid (a
-    canvas: double-click the cell, type, Enter; short pauses let its asynchronous cell editor land)."""
+    """Type ``text`` as the public domain of the first row of the Race page's *Public ranges and labels* grid."""
     page.get_by_text("Public ranges and labels (from a codebook, not from the data)").click()
-    grid = page.locator(".st-key-race_public_domains [data-testid=stDataFrame]").first
-    expect(grid).to_be_visible()
-    box = grid.bounding_box()
-    assert box is not None
-    page.mouse.dblclick(box["x"] + box["width"] * 0.85, box["y"] + 35 * 1.5)  # the header is one row high
-    page.wait_for_timeout(500)
-    page.keyboard.type(text)
-    page.wait_for_timeout(300)
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(500)
-    settle(page)
+    type_in_first_row(page, page.locator(".st-key-race_public_domains [data-testid=stDataFrame]").first, text)
 
 
 def test_race_three_download_the_report_and_open_it_offline(page: Page, browser: object) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from playwright.sync_api import Page, expect
 
-from tests.e2e.streamlit_page import goto, no_exception, screenshot, settle
+from tests.e2e.streamlit_page import goto, no_exception, screenshot, settle, type_in_first_row
 
 
 def _pick(page: Page, widget_label: str, option: str) -> None:
@@ -112,16 +112,7 @@ def test_a_public_range_typed_for_the_dp_network_is_declared(page: Page) -> None
     grid = page.locator(".st-key-public_privbayes [data-testid=stDataFrame]").first
     expect(grid).to_be_visible()
     expect(page.locator(".st-key-public_privbayes table[role=grid]").first).to_contain_text("age")
-    box = grid.bounding_box()
-    assert box is not None
-    # The grid is a canvas: double-click the "public domain" cell of the first row (age; the header is one row
-    # high), type, and press Enter. The canvas opens its cell editor asynchronously: short pauses let each step land.
-    page.mouse.dblclick(box["x"] + box["width"] * 0.85, box["y"] + 35 * 1.5)
-    page.wait_for_timeout(500)
-    page.keyboard.type("17–90")
-    page.wait_for_timeout(300)
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(500)
+    type_in_first_row(page, grid, "17–90")  # the "public domain" cell of the first row: age
     page.get_by_role("button", name="Fit all 2").click()
     settle(page)
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
