@@ -45,7 +45,6 @@ import pyarrow.parquet as pq
 
 from synth.io import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MISSING_VALUES, TableReadError, read_table
 from synth.large_tables import CSV_BLOCK_BYTES, _csv_reader, csv_layout, read_sample, stream_format
-from synth.large_tables import held_whole as held_whole  # the split's read failing only for size (cli/split.py)
 from synth.schema.entities import Entity, entity_column
 from synth.split import SplitError
 
@@ -80,12 +79,6 @@ def part_format(path: str | Path) -> PartFormat | None:
     return "csv" if suffix == ".csv" else "parquet" if suffix in (".parquet", ".pq") else None
 
 
-def streamed_format(path: Path) -> PartFormat | None:
-    """The format a file too large to hold is streamed in: Parquet (a file or a dataset folder) or CSV / TSV / TXT;
-    None for any other (Excel, JSON, gzip), which is only read whole."""
-    return stream_format(path)
-
-
 def too_large(path: Path) -> bool:
     """Whether ``path`` is over :data:`IN_MEMORY_BYTES` (a dataset folder always is: it is never read whole)."""
     return path.is_dir() or path.stat().st_size > IN_MEMORY_BYTES
@@ -96,7 +89,8 @@ def read_whole(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
 
     Raises:
         TableReadError: the file is not a table; :class:`LimitExceededError` (one) when it is over the bytes or
-            cells split in memory, which a streamed split need not hold (:func:`held_whole`).
+            cells split in memory, which a streamed split need not hold
+            (:func:`synth.large_tables.held_whole`).
     """
     return read_table(path, max_bytes=IN_MEMORY_BYTES, max_rows=None, max_cells=IN_MEMORY_CELLS, sheet=sheet)
 
@@ -117,7 +111,7 @@ def person_in_sample(path: Path, seed: int) -> Person:
     from synth import large_tables
     from synth.schema import infer_schema
 
-    fmt = streamed_format(path)
+    fmt = stream_format(path)
     # A sample is held whole: of a wide table, fewer rows than FIND_SAMPLE_ROWS (a CSV's header counts as a row).
     width = len(columns_of(path, fmt)) if fmt is not None else 1
     rows = max(min(FIND_SAMPLE_ROWS, large_tables.MAX_CELLS // max(width, 1) - 1), 1)

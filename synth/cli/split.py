@@ -111,18 +111,9 @@ def split(args: argparse.Namespace) -> int:
 def _split(args: argparse.Namespace, formats: tuple[Any, Any]) -> tuple[int, int, Any, bool]:
     """Read, split and write; returns the parts' row counts, the person and whether the table was streamed."""
     from synth.io import TableReadError
+    from synth.large_tables import held_whole, stream_format
     from synth.split import split as split_frame
-    from synth.split_files import (
-        IN_MEMORY_BYTES,
-        IN_MEMORY_CELLS,
-        Person,
-        held_whole,
-        person_in,
-        read_whole,
-        streamed_format,
-        too_large,
-        write_part,
-    )
+    from synth.split_files import IN_MEMORY_BYTES, IN_MEMORY_CELLS, Person, person_in, read_whole, too_large, write_part
 
     source = existing(args.data, "the table")
     sheet = sheet_choice(source, args.sheet)
@@ -134,7 +125,7 @@ def _split(args: argparse.Namespace, formats: tuple[Any, Any]) -> tuple[int, int
             if not held_whole(exc):
                 raise
     if df is None:
-        if streamed_format(source) is None:
+        if stream_format(source) is None:
             raise UserError(
                 f"{source.name} is too large to split in memory (over {IN_MEMORY_BYTES / 1e6:,.0f} MB or "
                 f"{IN_MEMORY_CELLS:,} cells), and only an uncompressed CSV or a Parquet table is split by streaming: "
@@ -159,9 +150,10 @@ def _split(args: argparse.Namespace, formats: tuple[Any, Any]) -> tuple[int, int
 
 
 def _stream(args: argparse.Namespace, source: Path, formats: tuple[Any, Any]) -> tuple[int, int, Any, bool]:
-    from synth.split_files import Person, columns_of, person_in_sample, stream_split, streamed_format
+    from synth.large_tables import stream_format
+    from synth.split_files import Person, columns_of, person_in_sample, stream_split
 
-    fmt = streamed_format(source)
+    fmt = stream_format(source)
     assert fmt is not None
     if formats != (fmt, fmt):
         raise UserError(

@@ -224,7 +224,7 @@ def range_scenario(
 
     if tail is None:
         cells = len(domains.COARSER_EDGES)  # its cells and the cell of exact zero
-        share = 1.0 if rows is not None and domains.one_look(rows, epsilon) else 1.0 / 3.0
+        share = 1.0 if domains.one_look(rows, epsilon) else 1.0 / 3.0
         tail = int(math.log(cells / (2.0 * domains.FALSE_CELL_RATE)) / (epsilon * share))
     spread = np.resize(np.asarray([1000.0, 2000.0, 4000.0, 8000.0]), tail)
     without = np.concatenate([np.zeros(zeros), spread])
