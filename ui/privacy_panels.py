@@ -17,18 +17,24 @@ from synth.evaluation.privacy.membership import MembershipAttack, MembershipResu
 from synth.evaluation.privacy.peer_sdmetrics import SdmetricsPrivacy
 from synth.evaluation.privacy.rare_values import MIN_VALUES, RareValueResult, excess_display, excess_table
 from synth.evaluation.privacy.verdict import Verdict
-from synth.evaluation.privacy.verdict_criteria import LEVEL_WORDS, closeness_level
+from synth.evaluation.privacy.verdict_criteria import LEVEL_WORDS, CriterionVerdict, closeness_level
 from synth.evaluation.results import percent as pct
 from ui import charts
 from ui.text import md, metric_delta
 
 #: Each light's badge colour; its words are synth's (``LEVEL_WORDS``, a criterion's ``words``).
-COLOURS: dict[str, Literal["green", "orange", "red", "gray"]] = {
+COLOURS: dict[str, Literal["green", "orange", "red", "gray", "blue"]] = {
     "green": "green",
     "amber": "orange",
     "red": "red",
     "grey": "gray",
 }
+
+
+def badge_colour(c: CriterionVerdict) -> Literal["green", "orange", "red", "gray", "blue"]:
+    """A criterion's badge colour: its light's, but blue for an unclear green one (past the amber line within
+    noise), whose words say it is neither low nor flagged: a green "unclear" badge would still read as safe."""
+    return "blue" if c.level == "green" and c.unsettled else COLOURS[c.level]
 
 
 def copies(result: CopyCounts) -> None:
@@ -305,7 +311,7 @@ def verdict(v: Verdict) -> None:
     lead, sep, rest = v.headline.partition(": ")
     show(f"**{lead}:** {rest}" if sep and lead.lower() == words else f"**{words.capitalize()}.** {v.headline}")
     for c in v.criteria:  # a grey badge says why it is grey ("too few rows"), as its text does
-        st.markdown(f":{COLOURS[c.level]}-badge[{c.words}] **{c.label}** — {md(c.value)}")
+        st.markdown(f":{badge_colour(c)}-badge[{c.words}] **{c.label}** — {md(c.value)}")
         st.caption(f"Thresholds: {c.threshold}")
     st.markdown("**What to do**\n" + "\n".join(f"- {md(a)}" for a in v.advice))
 

@@ -195,6 +195,7 @@ def verdict_summary(verdict: Any, attacks: Attacks | None) -> dict[str, Any]:
     not_measured, set_aside = grey_reasons(verdict, attacks)
     return {
         "privacy_level": verdict.level,
+        "privacy_unsettled": [c.key for c in verdict.unsettled],
         "privacy_headline": verdict.headline,
         "privacy_flagged": [
             {"criterion": c.key, "label": c.label, "level": c.level, "value": c.value} for c in flagged
@@ -267,6 +268,8 @@ def print_privacy(verdict: Any, attacks: Attacks | None, quiet: bool, privacy: A
     for c in verdict.criteria:
         if c.level == verdict.level and risky:
             note(f"  {c.level} {c.label}: {c.value}")
+        elif c in verdict.unsettled:
+            note(f"  {c.words} {c.label}: {c.value}", quiet=quiet)
     print_membership(privacy, quiet)
     if attacks is not None:
         for r in attacks.results:

@@ -189,6 +189,12 @@ class DataCard:
             f"- Privacy verdict{' (screening on a subsample)' if s.get('privacy_screening') else ''}: "
             f"{s.get('privacy_level', 'grey')}"
             + (f", set by {literal(', '.join(s['privacy_set_by']).lower())}" if s.get("privacy_set_by") else "")
+            + (
+                f", not settled on {literal(', '.join(s['privacy_unsettled']).lower())} (past the amber line within "
+                "sampling noise: neither shown nor ruled out)"
+                if s.get("privacy_unsettled")
+                else ""
+            )
             + f"; highest risk estimate over every check {fmt(s.get('privacy_risk'), True)}"
             + (
                 f" (95% range {percent(s['privacy_risk_interval'][0])}–{percent(s['privacy_risk_interval'][1])}; "

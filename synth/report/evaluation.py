@@ -305,6 +305,11 @@ class TableEvaluation:
         return [c.label for c in self.verdict.criteria if c.level == self.verdict.level]
 
     @property
+    def privacy_unsettled(self) -> list[str]:
+        """The criteria a green verdict names as not settled: past the amber line within noise."""
+        return [] if self.verdict is None else [c.label for c in self.verdict.unsettled]
+
+    @property
     def privacy_screening(self) -> bool:
         """Whether the privacy parts are a race's screening on a subsample rather than the Privacy page's own."""
         return self.privacy_source.startswith(SCREENING)
@@ -369,6 +374,7 @@ class TableEvaluation:
                 "privacy_risk_interval": self.privacy_risk_interval,
                 "privacy_level": self.privacy_level,
                 "privacy_set_by": self.privacy_set_by,
+                "privacy_unsettled": self.privacy_unsettled,
                 "privacy_risk_note": self.privacy_risk_note,
                 "privacy_source": self.privacy_source,
                 "privacy_screening": self.privacy_screening,

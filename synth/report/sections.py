@@ -18,6 +18,7 @@ import plotly.io as pio
 from synth.evaluation.fidelity.distributions import TAIL_ROWS, column_distributions
 from synth.evaluation.privacy.attack_result import AttackResult
 from synth.evaluation.privacy.people_membership import PEOPLE_COLUMNS, PersonMembership, people_rows
+from synth.evaluation.privacy.verdict_criteria import CriterionVerdict
 from synth.evaluation.results import number, percent, with_interval
 from synth.evaluation.utility.efficacy_table import EFFICACY_COLUMNS, efficacy_rows
 from synth.evaluation.utility.rare_class import gap_words
@@ -309,6 +310,11 @@ def _attacks_rows(results: Sequence[AttackResult]) -> list[list[str]]:
     ]
 
 
+def _light(c: CriterionVerdict) -> str:
+    """A criterion's light and level; "(unclear)" after a green one past the amber line within noise."""
+    return f"{c.light} {c.level}" + (" (unclear)" if c.unsettled and c.level == "green" else "")
+
+
 def _verdict_section(result: RaceResult, ev: TableEvaluation | None) -> str:
     parts = [f'<p class="pick">{_e(result.reason)}</p>']
     if ev is not None and ev.verdict is not None:
@@ -319,7 +325,7 @@ def _verdict_section(result: RaceResult, ev: TableEvaluation | None) -> str:
         parts.append(
             _table(
                 ["criterion", "light", "measured", "thresholds"],
-                [[c.label, f"{c.light} {c.level}", c.value, c.threshold] for c in v.criteria],
+                [[c.label, _light(c), c.value, c.threshold] for c in v.criteria],
             )
         )
         parts.append("<ul>" + "".join(f"<li>{_e(a)}</li>" for a in v.advice) + "</ul>")

@@ -38,6 +38,25 @@ def test_the_verdict_names_its_level_once() -> None:
     assert [s.value for s in at.success] == ["**Low risk:** no measured criterion shows it (at the thresholds stated)."]
 
 
+def _unsettled_verdict_page() -> None:
+    from synth.evaluation.privacy.verdict import Verdict
+    from synth.evaluation.privacy.verdict_criteria import CriterionVerdict
+    from ui import privacy_panels
+
+    criterion = CriterionVerdict(
+        "inference", "Inference", "green", "risk 17.7% (95% CI 0.0%–72.0%)", "t", "e", unsettled=True
+    )
+    privacy_panels.verdict(Verdict("green", "Low risk: none shown. Not settled: inference.", (criterion,), ()))
+
+
+def test_an_unsettled_criterion_reads_unclear_on_a_blue_badge() -> None:
+    """A green badge reading "low risk" stood beside an inference risk of 17.7% whose interval reached 72%."""
+    at = AppTest.from_function(_unsettled_verdict_page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert badges == [":blue-badge[unclear] **Inference** — risk 17.7% (95% CI 0.0%–72.0%)"]
+
+
 def _attacks_page() -> None:
     from synth.evaluation.privacy.attack_result import AttackResult
     from synth.evaluation.privacy.common import residual_risk, success_rate

@@ -83,6 +83,13 @@ def test_fresh_rows_read_low_risk_with_the_pages_figures_on_the_progress_bar(
     for r in ran.values():
         (line,) = [x for x in err.splitlines() if x.strip().startswith(f"attack {r['label']}: risk ")]
         assert "(95% CI " in line and "on holdout rows (control)" in line
+    # A criterion past the amber line within noise is listed as not settled and printed as "unclear", one line each.
+    criteria = {c["key"]: c for c in doc["privacy_verdict"]["criteria"]}
+    unsettled = [k for k, c in criteria.items() if c["unsettled"]] if summary["privacy_level"] == "green" else []
+    assert summary["privacy_unsettled"] == unsettled
+    printed = [x.strip() for x in err.splitlines() if x.strip().startswith("unclear ")]
+    assert printed == [f"unclear {criteria[k]['label']}: {criteria[k]['value']}" for k in unsettled]
+    assert ("Not settled: " in summary["privacy_headline"]) == bool(unsettled)
 
 
 def test_no_attacks_skips_them_and_says_so(fresh: Path) -> None:

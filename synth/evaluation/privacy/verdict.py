@@ -7,7 +7,12 @@ table has fewer than :data:`MIN_SYNTHETIC_ROWS` rows to judge them on. A measure
 membership, the attacks) leaves green only when its 95% interval also excludes "no risk" — a deviation within
 sampling noise is not flagged, while a large but uncertain risk is. Where a criterion is measured by several
 attacks (the membership attacks, both singling-out modes, inference on everyone and on the rare), the interval is
-Bonferroni-adjusted for their number, so trying more attacks does not raise more false alarms. Where a column
+Bonferroni-adjusted for their number, so trying more attacks does not raise more false alarms. A green light whose
+estimate lies past the amber line (kept green by its interval alone) reads **unclear**, and a green verdict names it
+as not settled: "low risk" alone would claim what a wide interval (an inference risk of 17.7%, 95% CI 0–72%, on a
+few dozen people) cannot show; the advice is then to hold out more real rows. The verdict's light stays green: fresh
+real data reads so too (on all of Adult, inference on the people rare on the known columns came out 9.3%, 95% CI
+0–22.9%), and an alarm that fresh data raises would be no alarm. Where a column
 names whose row each real row is, membership is judged over rows *and* over people (was this person in the
 training data? :mod:`~synth.evaluation.privacy.people_membership`), the adjustment covering every attack of both
 levels, and the value says which level tripped ("over people: …"). The overall light is the worst one.
@@ -40,7 +45,7 @@ from synth.evaluation.privacy.distances import PrivacyResult
 from synth.evaluation.privacy.rare_values import RareValueResult
 from synth.evaluation.privacy.verdict_advice import GENERIC_KNOB_ADVICE as GENERIC_KNOB_ADVICE  # re-exported
 from synth.evaluation.privacy.verdict_advice import KNOB_ADVICE as KNOB_ADVICE  # re-exported: it lived here
-from synth.evaluation.privacy.verdict_advice import advice
+from synth.evaluation.privacy.verdict_advice import advice, listed
 from synth.evaluation.privacy.verdict_criteria import (
     LIGHTS,
     CriterionVerdict,
@@ -85,6 +90,14 @@ class Verdict:
 
     def get(self, key: str) -> CriterionVerdict | None:
         return next((c for c in self.criteria if c.key == key), None)
+
+    @property
+    def unsettled(self) -> tuple[CriterionVerdict, ...]:
+        """The green criteria past the amber line within noise, when no light is worse than green: what the
+        "low risk" headline names as not settled."""
+        if self.level != "green":
+            return ()
+        return tuple(c for c in self.criteria if c.unsettled)
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)
@@ -132,7 +145,7 @@ def privacy_verdict(
         criteria = [_too_few(c, distances.n_synthetic) if c.key in ATTACK_CRITERIA else c for c in criteria]
     worst = worst_level(c.level for c in criteria)
     flagged = [c for c in criteria if c.level == worst and worst in ("red", "amber")]
-    names = _listed([c.label.lower() for c in flagged])
+    names = listed([c.label.lower() for c in flagged])
     # The criteria named in brackets, not as the subject: "membership inference lean towards" read wrong for one.
     if worst == "red":
         headline = (
@@ -148,6 +161,11 @@ def privacy_verdict(
             "Low risk: no measured criterion shows the synthetic table revealing more about the training people "
             "than about people it never saw (at the thresholds stated)."
         )
+        if unsettled := [c.label.lower() for c in criteria if c.unsettled]:
+            headline += (
+                f" Not settled: {listed(unsettled)}, whose estimate lies past the amber line inside an interval too "
+                "wide to rule the risk in or out; more holdout rows narrow it."
+            )
     steps = _advice(criteria, model, quasi_identifiers)
     if few:
         headline += f" {_rows(distances.n_synthetic).capitalize()}: too few to judge the attacks."
@@ -157,11 +175,6 @@ def privacy_verdict(
             *steps,
         )
     return Verdict(worst, headline, tuple(criteria), steps, th)
-
-
-def _listed(names: Sequence[str]) -> str:
-    """ "a", "a and b", "a, b and c"; empty for none."""
-    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
 def too_few_note(n_synthetic: int) -> str | None:
@@ -194,5 +207,8 @@ def _too_few(criterion: CriterionVerdict, n_synthetic: int) -> CriterionVerdict:
 def _advice(
     criteria: Sequence[CriterionVerdict], model: str | None, quasi_identifiers: Sequence[str]
 ) -> tuple[str, ...]:
-    """The advice on the amber and red ``criteria`` (:mod:`~synth.evaluation.privacy.verdict_advice`)."""
-    return advice({c.key for c in criteria if c.level in ("amber", "red")}, model, quasi_identifiers)
+    """The advice on the amber and red ``criteria`` and the unsettled green ones
+    (:mod:`~synth.evaluation.privacy.verdict_advice`)."""
+    flagged = {c.key for c in criteria if c.level in ("amber", "red")}
+    unsettled = [c.label.lower() for c in criteria if c.unsettled] if not flagged else []
+    return advice(flagged, model, quasi_identifiers, unsettled=unsettled)

@@ -37,9 +37,12 @@ GENERIC_KNOB_ADVICE = (
 )
 
 
-def advice(flagged: set[str], model: str | None, quasi_identifiers: Sequence[str]) -> tuple[str, ...]:
+def advice(
+    flagged: set[str], model: str | None, quasi_identifiers: Sequence[str], *, unsettled: Sequence[str] = ()
+) -> tuple[str, ...]:
     """What to do about the ``flagged`` criteria (keys of the amber and red ones), for ``model`` (a registry name)
-    and the attacker's ``quasi_identifiers``."""
+    and the attacker's ``quasi_identifiers``; with none flagged, about the ``unsettled`` ones (labels of the green
+    criteria past the amber line within noise), which need more real people to judge, not another model."""
     # Plain text, as every other part of the verdict: the page shows it escaped and the report as HTML, so
     # Markdown here came out as its asterisks and backticks.
     steps: list[str] = []
@@ -65,9 +68,22 @@ def advice(flagged: set[str], model: str | None, quasi_identifiers: Sequence[str
             "Check the record inspector on the closest synthetic rows, then rerun these checks on the new "
             "synthetic table."
         )
+    elif unsettled:
+        names = listed(unsettled)
+        steps.append(
+            f"Nothing is flagged, but {names} could not be judged either way: the interval is too wide. Hold out "
+            "more real rows (the Data page's “Holdout share (%)”, or synth split --holdout-share), fit again and "
+            "sample at least as many synthetic rows as training rows, then rerun these checks; until then treat "
+            f"{names} as a possible risk."
+        )
     else:
         steps.append(
             "No change needed at these thresholds. Keep the holdout out of every fit, and rerun the checks after "
             "changing the model or its settings."
         )
     return tuple(steps)
+
+
+def listed(names: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"; empty for none."""
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)

@@ -31,6 +31,9 @@ LIGHT_COLOURS: dict[str, str] = {"green": "#2ca02c", "amber": "#d98200", "red": 
 #: Each light in words (the Privacy page's badges); a grey criterion says why when it was not simply left unmeasured
 #: (:attr:`CriterionVerdict.words`).
 LEVEL_WORDS: dict[str, str] = {"green": "low risk", "amber": "some risk", "red": "high risk", "grey": "not measured"}
+#: A green criterion's words when its estimate lies past the amber line and only its interval kept it green
+#: (:attr:`CriterionVerdict.unsettled`): the measurement can neither show the risk nor rule it out.
+UNCLEAR = "unclear"
 _ORDER = {"grey": 0, "green": 1, "amber": 2, "red": 3}
 
 
@@ -64,6 +67,11 @@ class CriterionVerdict:
         unjudged: why a grey criterion is grey, in two or three words ("too few rows": the attacks ran on a
             synthetic table smaller than :data:`~synth.evaluation.privacy.verdict.MIN_SYNTHETIC_ROWS`); empty
             for one not measured at all.
+        unsettled: green only because its interval includes no risk, while its estimate lies past the amber line:
+            the data neither show the risk nor rule it out. Inference on a rare secret read "low risk" at 17.7%
+            with a 95% interval of 0–72%; such a criterion reads :data:`UNCLEAR` instead. The light stays green
+            (a deviation within sampling noise raises no alarm, or fresh real data would), but nothing calls
+            it low.
     """
 
     key: str
@@ -73,6 +81,7 @@ class CriterionVerdict:
     threshold: str
     explanation: str
     unjudged: str = ""
+    unsettled: bool = False
 
     @property
     def light(self) -> str:
@@ -80,10 +89,13 @@ class CriterionVerdict:
 
     @property
     def words(self) -> str:
-        """The light in words: "low risk", "some risk", "high risk", or for grey why it is grey. A 60-row sample's
-        attacks read "not measured" beside "too few synthetic rows to judge", as if a step had not run yet."""
+        """The light in words: "low risk", "some risk", "high risk", "unclear" for a green one past the amber line
+        within noise, or for grey why it is grey. A 60-row sample's attacks read "not measured" beside "too few
+        synthetic rows to judge", as if a step had not run yet."""
         if self.level == "grey" and self.unjudged:
             return self.unjudged
+        if self.unsettled and self.level == "green":
+            return UNCLEAR
         return LEVEL_WORDS[self.level]
 
 
@@ -92,6 +104,11 @@ def _level(value: float, limits: tuple[float, float], significant: bool = True) 
     if not significant or value < limits[0]:
         return "green"
     return "red" if value >= limits[1] else "amber"
+
+
+def _unsettled(level: Level, value: float, limits: tuple[float, float]) -> bool:
+    """Whether a light is green only by its interval: the estimate ``value`` is past the amber line."""
+    return level == "green" and value >= limits[0]
 
 
 NOISE_LEAD = " (within sampling noise: "
@@ -145,10 +162,11 @@ def closeness_verdict(distances: PrivacyResult, thresholds: Thresholds) -> Crite
     """ "Closeness to training rows": the full-train DCR share's excess over its ideal (:func:`closeness_level`)."""
     closeness = distances.dcr_share_full_excess
     low, high = distances.dcr_share_full_excess_interval
+    level = closeness_level(distances, thresholds)
     return CriterionVerdict(
         "closeness",
         "Closeness to training rows",
-        closeness_level(distances, thresholds),
+        level,
         f"{_pct(distances.dcr_share_full)} of synthetic rows are closer to train than to the holdout "
         f"(ideal {_pct(distances.dcr_share_full_expected)}, a copy of train 100%: an excess of {_pct(closeness)} "
         f"of the gap between them, 95% CI {_pct(low)} to {_pct(high)}); holdout-sized sample: "
@@ -157,6 +175,7 @@ def closeness_verdict(distances: PrivacyResult, thresholds: Thresholds) -> Crite
         f"on the excess: {_limits(thresholds.closeness)}",
         "Synthetic rows that sit nearer the training people than fresh real people do were shaped by "
         "individuals, not only by patterns.",
+        unsettled=_unsettled(level, closeness, thresholds.closeness),
     )
 
 
@@ -198,7 +217,9 @@ def attack_verdict(
     level = _level(worst.risk.value, limits, significant)
     if worst.risk.value >= limits[0] and not significant:
         value += _noise_note(len(measured), "attacks", widened)
-    return CriterionVerdict(key, label, level, value, _limits(limits), explanation)
+    return CriterionVerdict(
+        key, label, level, value, _limits(limits), explanation, unsettled=_unsettled(level, worst.risk.value, limits)
+    )
 
 
 def rare_value_verdict(result: RareValueResult | None, limits: tuple[float, float]) -> CriterionVerdict:
@@ -225,7 +246,10 @@ def rare_value_verdict(result: RareValueResult | None, limits: tuple[float, floa
     level = _level(worst.excess, limits, worst.flagged)
     if worst.excess >= limits[0] and not worst.flagged:  # the interval quoted above is the one the light read
         value += _exact_note(worst) if worst.vetoed else NOISE_NOTE
-    return CriterionVerdict(key, label, level, value, threshold, explanation)
+    # An excess the exact test finds within chance is settled: the synthetic table holds nearly every value seen
+    # once, so where the few missing ones fell says nothing of people (a date column's few hundred days).
+    unsettled = _unsettled(level, worst.excess, limits) and not worst.vetoed
+    return CriterionVerdict(key, label, level, value, threshold, explanation, unsettled=unsettled)
 
 
 def _exact_note(column: RareValueColumn) -> str:
@@ -339,9 +363,13 @@ def membership_verdict(mia: MembershipResult | None, limits: tuple[float, float]
     )
     threshold = f"on the highest AUC: {_limits(limits, 'num')}"
     people = mia.people
+    row_auc = mia.auc.value if mia.headline is None else mia.headline.auc.value
     if people is None or people.headline is None:
         level, value = _over_rows(mia, limits, len(mia.attacks), "attacks")
-        return CriterionVerdict("membership", "Membership inference", level, value, threshold, explanation)
+        unsettled = _unsettled(level, row_auc, limits)
+        return CriterionVerdict(
+            "membership", "Membership inference", level, value, threshold, explanation, unsettled=unsettled
+        )
     tests = len(mia.attacks) + len(people.attacks)
     what = f"attacks ({len(mia.attacks)} over rows, {len(people.attacks)} over people)"
     row_level, row_value = _over_rows(mia, limits, tests, what)
@@ -350,12 +378,14 @@ def membership_verdict(mia: MembershipResult | None, limits: tuple[float, float]
     parts = [f"over rows: {row_value}", f"over people: {person_value}"]
     if _ORDER[person_level] > _ORDER[row_level]:
         parts.reverse()
+    level = worst_level((row_level, person_level))
     return CriterionVerdict(
         "membership",
         "Membership inference",
-        worst_level((row_level, person_level)),
+        level,
         "; ".join(parts),
         f"on the highest AUC, over rows and over people: {_limits(limits, 'num')}",
         explanation + f" Over people, a member is a {people.column} with any row in training, scored by their "
         "best row and by the mean over their rows: one copied visit names the person.",
+        unsettled=_unsettled(level, max(row_auc, people.headline.auc.value), limits),
     )
