@@ -104,12 +104,7 @@ def with_public_domains(contenders: Sequence[Contender], texts: Mapping[str, str
     that is not a range fails the runs that took it, in their rows, and the others run.
     """
     declared = {column: text for column, text in texts.items() if str(text).strip()}
-    if not declared:
-        return list(contenders)
-    return [
-        replace(c, params={**c.params, PUBLIC_DOMAINS: declared}) if takes_public_domains(c.name) else c
-        for c in contenders
-    ]
+    return _declared(contenders, PUBLIC_DOMAINS, declared, takes_public_domains)
 
 
 def takes_declared_orders(name: str) -> bool:
@@ -126,12 +121,16 @@ def with_declared_orders(contenders: Sequence[Contender], orders: Sequence[Seque
     names a column the table lacks, or joins a date with a number, fails the runs that took it, in their rows.
     """
     declared = [tuple(str(column) for column in pair) for pair in orders]  # a malformed pair fails its runs' fits
+    return _declared(contenders, DECLARED_ORDERS, declared, takes_declared_orders)
+
+
+def _declared(
+    contenders: Sequence[Contender], param: str, declared: Any, takes: Callable[[str], bool]
+) -> list[Contender]:
+    """``contenders`` with ``declared`` as their ``param`` where ``takes(name)``; all unchanged when it is empty."""
     if not declared:
         return list(contenders)
-    return [
-        replace(c, params={**c.params, DECLARED_ORDERS: declared}) if takes_declared_orders(c.name) else c
-        for c in contenders
-    ]
+    return [replace(c, params={**c.params, param: declared}) if takes(c.name) else c for c in contenders]
 
 
 def parsed_public_domains(contender: Contender, train: pd.DataFrame, schema: Schema) -> Contender:

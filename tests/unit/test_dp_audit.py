@@ -90,25 +90,13 @@ def test_fine_cells_pass_the_audit_and_exact_fine_cells_fail_it(monkeypatch: pyt
 
 
 def test_the_ranges_second_look_passes_the_audit_and_fails_it_without_noise(monkeypatch: pytest.MonkeyPatch) -> None:
-    from synth.synthesizers.dp import domains as dpd
-    from synth.synthesizers.dp import ranges
 
     scenario = audit.range_scenario(EPSILON)
     rate = np.mean([scenario(False) for _ in range(200)])
     assert 0.1 < rate < 0.9, "the scenario sits where one row can tip the second look"
     result = audit.run_audit(scenario, epsilon=EPSILON, trials=4 * TRIALS, calibration=2 * CALIBRATION)
     assert result.epsilon_lower <= EPSILON, result
-    real = ranges._kept_span
-
-    def exact_second_look(x: np.ndarray, edges: np.ndarray, epsilon: float, rng: np.random.Generator, zero_cell: bool):  # type: ignore[no-untyped-def]
-        if edges is not dpd.COARSER_EDGES:
-            return real(x, edges, epsilon, rng, zero_cell)
-        with monkeypatch.context() as exact:  # the second look's counts without their noise, same threshold
-            exact.setattr(mechanisms, "laplace", lambda values, scale, rng: np.asarray(values, dtype=float))
-            return real(x, edges, epsilon, rng, zero_cell)
-
-    # The range search lives in dp.ranges (domains re-exports it): patched where private_range calls it.
-    monkeypatch.setattr(ranges, "_kept_span", exact_second_look)
+    _decades_without_noise(monkeypatch, coarse_too=True)
     broken = audit.run_audit(scenario, epsilon=EPSILON, trials=4 * TRIALS, calibration=2 * CALIBRATION)
     assert broken.epsilon_lower > EPSILON, broken
 
@@ -118,7 +106,6 @@ def test_the_ranges_one_look_on_decades_passes_the_audit_and_fails_it_without_no
 ) -> None:
     """Rows too few for the coarse grid (a released count of 10 at ε = 1) send all of the range's ε to one look on
     decades: its threshold is three times lower than the second look's, so a row there is worth more to guess."""
-    from synth.synthesizers.dp import domains as dpd
     from synth.synthesizers.dp import ranges
 
     assert ranges.one_look(10.0, EPSILON) and not ranges.one_look(100.0, EPSILON)
@@ -127,15 +114,7 @@ def test_the_ranges_one_look_on_decades_passes_the_audit_and_fails_it_without_no
     assert 0.1 < rate < 0.9, "the scenario sits where one row can tip the look"
     result = audit.run_audit(scenario, epsilon=EPSILON, trials=4 * TRIALS, calibration=2 * CALIBRATION)
     assert result.epsilon_lower <= EPSILON, result
-    real = ranges._kept_span
-
-    def exact_decades(x: np.ndarray, edges: np.ndarray, epsilon: float, rng: np.random.Generator, zero_cell: bool):  # type: ignore[no-untyped-def]
-        assert edges is dpd.COARSER_EDGES, "the coarse grid is skipped"
-        with monkeypatch.context() as exact:
-            exact.setattr(mechanisms, "laplace", lambda values, scale, rng: np.asarray(values, dtype=float))
-            return real(x, edges, epsilon, rng, zero_cell)
-
-    monkeypatch.setattr(ranges, "_kept_span", exact_decades)
+    _decades_without_noise(monkeypatch, coarse_too=False)
     broken = audit.run_audit(scenario, epsilon=EPSILON, trials=4 * TRIALS, calibration=2 * CALIBRATION)
     assert broken.epsilon_lower > EPSILON, broken
 
@@ -158,3 +137,23 @@ def test_a_declared_order_learned_as_a_gap_passes_the_audit_and_a_gap_read_off_t
     monkeypatch.setattr(PrivBayes, "_domain_plan", gap_range_seen)
     broken = audit.run_audit(scenario, epsilon=EPSILON, trials=TRIALS, calibration=CALIBRATION)
     assert broken.epsilon_lower > EPSILON, broken
+
+
+def _decades_without_noise(monkeypatch: pytest.MonkeyPatch, *, coarse_too: bool) -> None:
+    """The range's look on decades counted without its noise (same threshold): what an audit must catch. The coarse
+    grid's look keeps its noise when ``coarse_too``; otherwise it must not be taken at all (the one look)."""
+    from synth.synthesizers.dp import domains as dpd
+    from synth.synthesizers.dp import ranges
+
+    real = ranges._kept_span
+
+    def exact_decades(x: np.ndarray, edges: np.ndarray, epsilon: float, rng: np.random.Generator, zero_cell: bool):  # type: ignore[no-untyped-def]
+        if edges is not dpd.COARSER_EDGES:
+            assert coarse_too, "the coarse grid is skipped"
+            return real(x, edges, epsilon, rng, zero_cell)
+        with monkeypatch.context() as exact:
+            exact.setattr(mechanisms, "laplace", lambda values, scale, rng: np.asarray(values, dtype=float))
+            return real(x, edges, epsilon, rng, zero_cell)
+
+    # The range search lives in dp.ranges (domains re-exports it): patched where private_range calls it.
+    monkeypatch.setattr(ranges, "_kept_span", exact_decades)
