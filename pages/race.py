@@ -80,6 +80,7 @@ if any(takes_declared_orders(c.name) for c in contenders):  # the DP network, ch
         key="race_declared_orders",
         initial=st.session_state["race_orders_chosen"],
         note="In a race every DP network run (default settings and each ε) keeps them, no other synthesizer.",
+        train=ds.train,
     )
     st.session_state["race_orders_chosen"] = tuple(orders)
     contenders = with_declared_orders(contenders, orders)

@@ -73,7 +73,9 @@ else:
                                 p, key=f"param_{name}_{p.name}", columns=category_columns
                             )
                 if getattr(cls, "declares_orders", False):  # a model that keeps only orders the user declares
-                    settings[name]["declared_orders"] = declared_orders_widget(ds.schema, key=f"orders_{name}")
+                    settings[name]["declared_orders"] = declared_orders_widget(
+                        ds.schema, key=f"orders_{name}", train=ds.train
+                    )
                     public_texts[name] = public_domains_widget(ds.schema, key=f"public_{name}")
         seed = int(st.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="fit_seed"))
         submitted = st.form_submit_button(

@@ -126,6 +126,11 @@ def fit(args: argparse.Namespace) -> int:
                 console.BAD_INPUT,
             )
         person = person_option(args.by)  # left out: the fit finds it
+        if params.get("declared_orders"):  # read off the rows for the holder's eyes, never written into the model
+            from synth.synthesizers.declared_orders import order_breaches
+
+            for breach in order_breaches(df, params["declared_orders"], schema or synth.infer_schema(df)):
+                note(f"warning: {breach}")
         with Progress(f"fitting {model.label}", quiet=args.quiet) as bar:
             model.fit(df, schema, progress=bar, person_column=person)
         # Recorded in the model file: what the model was fitted on (a sample when the input was larger).

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+import pandas as pd
+
 from synth.schema import ColumnKind, Schema
 
 
@@ -78,3 +81,59 @@ def declared_gaps(declared: Sequence[tuple[str, str, float]], schema: Schema) ->
         ordered.extend(ready)
         pending = [g for g in pending if g not in ready]
     return tuple(ordered)
+
+
+def order_breaches(data: pd.DataFrame, declared: Sequence[Sequence[str]], schema: Schema) -> list[str]:
+    """What the data holder should hear about the declared orders before a fit, one message each: an order the
+    training rows break (how many; the reverse when most rows keep that), and a pair declared both ways.
+
+    A model keeps a declared order in every synthetic row: a date drawn as its gap from the other, the gap clipped at
+    0. An order declared the wrong way round (last_login ≤ signup) therefore drew every row with the two dates equal,
+    and nothing said so. This reads the rows, for the eyes of whoever holds them (the Synthesize and Race pages, the
+    command line): it is never written into a model, whose differential-privacy guarantee does not cover an
+    un-noised count. Pairs that name a column the table lacks, or join other kinds, are left to the fit's own check
+    (:func:`check_declared_orders`)."""
+    kinds = {c.name: c.kind for c in schema}
+    pairs = [(str(a), str(b)) for a, b in (tuple(p) for p in declared)]
+    out: list[str] = []
+    for low, high in dict.fromkeys(pairs):
+        if (high, low) in pairs and low < high:
+            out.append(
+                f"{low} ≤ {high} and {high} ≤ {low} are both declared: every synthetic row will have {low} equal to "
+                f"{high}. Keep the one that holds."
+            )
+        if low not in data.columns or high not in data.columns or low == high:
+            continue
+        kind_low, kind_high = kinds.get(low), kinds.get(high)
+        if kind_low is None or kind_high is None:
+            continue
+        both_dates = kind_low is ColumnKind.DATETIME and kind_high is ColumnKind.DATETIME
+        if not both_dates and not (kind_low.is_numeric and kind_high.is_numeric):
+            continue
+        a, b = (_order_values(data[c], both_dates) for c in (low, high))
+        both = ~(np.isnan(a) | np.isnan(b))
+        broken, kept = int((a[both] > b[both]).sum()), int((a[both] < b[both]).sum())
+        if not broken:
+            continue
+        message = (
+            f"{low} ≤ {high} is broken by {broken:,} of the {int(both.sum()):,} training rows that have both: every "
+            f"synthetic row keeps the order, so rows with {high} {'before' if both_dates else 'below'} {low} will not "
+            "appear"
+        )
+        if broken > kept:
+            message += (
+                f". Most rows have {high} ≤ {low}: declare that instead; as declared, most synthetic rows come out "
+                "with the two equal or nearly so (the later one is drawn as a gap from the other, never below 0)"
+            )
+        else:
+            message += "; fix or drop those rows if they are errors"
+        out.append(message + ".")
+    return out
+
+
+def _order_values(series: pd.Series, dates: bool) -> np.ndarray:
+    if dates:
+        from synth.synthesizers.instants import float_ns
+
+        return float_ns(series)
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)

@@ -119,6 +119,21 @@ def test_fit_names_the_orders_every_synthetic_row_keeps(tmp_path: Path) -> None:
     assert "households ≤ people" in orders
 
 
+def test_fit_warns_of_a_declared_order_the_rows_break(tmp_path: Path) -> None:
+    """The page's check on the command line: an order declared the wrong way round is named, with the one that
+    holds, even with --quiet (the model would draw the two dates equal); the order that holds says nothing."""
+    from tests.unit.test_order_breaches import customers
+
+    customers(600).to_csv(tmp_path / "customers.csv", index=False)
+    args = ("fit", "customers.csv", "--synthesizer", "privbayes", "--quiet", "-o")
+    wrong = run(*args, "w.synth", "--param", 'declared_orders=[["last_login", "signup"]]', cwd=tmp_path)
+    assert wrong.returncode == 0, wrong.stderr
+    (line,) = [x for x in wrong.stderr.splitlines() if "is broken by" in x]
+    assert line.startswith("warning: last_login ≤ signup is broken by") and "Most rows have signup ≤ last_login" in line
+    right = run(*args, "r.synth", "--param", 'declared_orders=[["signup", "last_login"]]', cwd=tmp_path)
+    assert right.returncode == 0 and "is broken by" not in right.stderr
+
+
 def test_fit_names_the_ranges_every_synthetic_row_keeps(tmp_path: Path) -> None:
     from tests.unit.test_category_ranges import offices
 
