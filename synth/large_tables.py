@@ -8,7 +8,7 @@ like any small file, so a sample types its columns exactly as a file holding onl
 
 A file within ``max_bytes`` whose whole table is over the cells read at once (``max_cells`` of
 :func:`synth.read_table`, 50 million) or over the memory it has is streamed too, when its format can be (CSV / TSV /
-TXT, Parquet): only the sample is held, as for a larger file. Other formats (Excel, JSON, compressed text) are
+TXT, gzipped or not, and Parquet): only the sample is held, as for a larger file. Other formats (Excel, JSON) are
 read whole or not at all.
 
 Which rows are chosen depends only on the number of rows and the seed: ``sorted(choice(N, k, replace=False))``
@@ -19,6 +19,7 @@ parsed in blocks of :data:`CSV_BLOCK_BYTES`, which bound the memory read ahead a
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ import pyarrow.parquet as pq
 
 from synth.io import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, TableReadError, read_table
 from synth.io.limits import LimitExceededError
+from synth.io.options import _GZIP_MAGIC
 
 #: Bytes of CSV text parsed at a time when streaming. Arrow's reader reads about 40 blocks ahead of a slower consumer
 #: (measured: 43 MB held at 1 MB blocks, 172 MB at 4 MB), so the block size bounds the memory a streamed read holds.
@@ -81,16 +83,33 @@ def _is_parquet(path: Path) -> bool:
         return fh.read(4) == b"PAR1"
 
 
+def gzipped(path: Path) -> bool:
+    """Whether ``path`` is a gzip file (by its first bytes, as :func:`synth.read_table` tells one)."""
+    if not path.is_file():
+        return False
+    with path.open("rb") as fh:
+        return fh.read(2) == _GZIP_MAGIC
+
+
+def inner_name(path: Path) -> str:
+    """The file name without a gzip file's ``.gz``: the format it holds (``sales.csv.gz`` holds a CSV)."""
+    name = path.name
+    return name[:-3] if gzipped(path) and name.lower().endswith(".gz") else name
+
+
 def stream_format(path: Path) -> StreamFormat | None:
-    """The format a table too large to hold is streamed in: Parquet (a file or a dataset folder) or CSV / TSV / TXT;
-    None for any other (Excel, JSON, gzip), which is only read whole."""
+    """The format a table too large to hold is streamed in: Parquet (a file or a dataset folder) or CSV / TSV / TXT,
+    gzipped or not (``.csv.gz``: decompressed as it is read); None for any other (Excel, JSON), which is only read
+    whole."""
     if _is_parquet(path):
         return "parquet"
-    return "csv" if path.suffix.lower() in (".csv", ".tsv", ".txt") else None
+    return "csv" if Path(inner_name(path)).suffix.lower() in (".csv", ".tsv", ".txt") else None
 
 
 def held_whole(error: TableReadError) -> bool:
     """Whether a read failed only because the table is too large to hold, which streaming avoids."""
+    if getattr(error, "code", None) == "too_large":  # a gzip file whose text is over the bytes read whole
+        return True
     return isinstance(error, LimitExceededError) and error.limit in _STREAMED_LIMITS
 
 
@@ -109,10 +128,11 @@ def _parquet_sample(path: Path, k: int, seed: int) -> tuple[bytes, int]:
 def csv_layout(path: Path) -> tuple[list[str], str]:
     """A CSV file's column names and delimiter, read from its first 64 KB (opening Arrow's reader would start
     reading the file ahead)."""
-    with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
-        head = fh.read(65536)
+    with path.open("rb") as raw, gzip.open(raw) if gzipped(path) else raw as binary:
+        head = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="").read(65536)
     try:
-        delimiter = "\t" if path.suffix.lower() == ".tsv" else csv.Sniffer().sniff(head, ",;\t|").delimiter
+        tsv = Path(inner_name(path)).suffix.lower() == ".tsv"
+        delimiter = "\t" if tsv else csv.Sniffer().sniff(head, ",;\t|").delimiter
     except csv.Error:
         delimiter = ","
     return next(csv.reader(io.StringIO(head), delimiter=delimiter)), delimiter
@@ -121,7 +141,8 @@ def csv_layout(path: Path) -> tuple[list[str], str]:
 def _csv_reader(path: Path, block_size: int = CSV_BLOCK_BYTES) -> tuple[pa_csv.CSVStreamingReader, list[str], str]:
     names, delimiter = csv_layout(path)
     reader = pa_csv.open_csv(
-        str(path),
+        # a gzipped CSV is decompressed as it is read: never held whole, compressed or not
+        pa.input_stream(str(path), compression="gzip") if gzipped(path) else str(path),
         read_options=pa_csv.ReadOptions(block_size=block_size),
         parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
         convert_options=pa_csv.ConvertOptions(
@@ -201,7 +222,7 @@ def read_sample(
         data, n_rows = _parquet_sample(path, max_rows, seed) if fmt == "parquet" else _csv_sample(path, max_rows, seed)
     except (pa.ArrowException, OSError, csv.Error, StopIteration) as exc:
         raise TableReadError(f"{path.name} could not be read as a table: {exc}", file=path.name) from exc
-    name = f"{path.stem}.parquet" if fmt == "parquet" else path.name
+    name = f"{path.stem}.parquet" if fmt == "parquet" else inner_name(path)  # the sample is plain text
     try:
         df = read_table(data, name=name, max_bytes=None, max_rows=None, max_cells=MAX_CELLS)
     except LimitExceededError as exc:

@@ -341,6 +341,19 @@ def test_a_large_csv_is_streamed_whole_people_together(
     assert back["ward"].str[0].eq("0").any() and pd.api.types.is_float_dtype(back["cost"])
 
 
+def test_a_large_gzipped_csv_is_streamed_as_the_plain_one_is(tmp_path: Path, streamed: None) -> None:
+    visits(2_000).to_csv(tmp_path / "real.csv", index=False)
+    visits(2_000).to_csv(tmp_path / "real.csv.gz", index=False, compression="gzip")
+    for name, out in (("real.csv", "p"), ("real.csv.gz", "g")):
+        args = ["-o", str(tmp_path / f"{out}_t.csv"), "--holdout", str(tmp_path / f"{out}_h.csv")]
+        assert split_cli(str(tmp_path / name), "--by", "patient_id", *args) == 0
+    assert raw_lines(tmp_path / "g_t.csv") == raw_lines(tmp_path / "p_t.csv")
+    assert (
+        raw_lines(tmp_path / "g_h.csv") == raw_lines(tmp_path / "p_h.csv")
+        and len(raw_lines(tmp_path / "g_h.csv")) > 100
+    )
+
+
 def test_a_large_table_finds_its_person_in_a_sample_or_splits_row_by_row(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], streamed: None
 ) -> None:
