@@ -131,7 +131,12 @@ def _privacy_words(e: TableEvaluation) -> str:
         return "an unmeasured privacy verdict"
     flagged = [c for c in e.verdict.criteria if c.level == level and level in ("amber", "red")]
     if not flagged:
-        return f"{_LIGHT[level]} privacy verdict (no measured risk beyond sampling noise at the stated thresholds)"
+        unsettled = ", ".join(c.lower() for c in e.privacy_unsettled)
+        # named as the Privacy page's headline names them: green, but the estimate past the amber line within noise
+        open_ = f"; not settled: {unsettled}, past the amber line inside a wide interval" if unsettled else ""
+        return (
+            f"{_LIGHT[level]} privacy verdict (no measured risk beyond sampling noise at the stated thresholds{open_})"
+        )
     # The measured value up to its first bracket's end: the figure, its yardstick and its interval.
     values = [c.value.split(")")[0] + ")" if ")" in c.value else c.value for c in flagged[:2]]
     what = "; ".join(f"{c.label.lower()}: {v}" for c, v in zip(flagged, values, strict=False))

@@ -104,3 +104,18 @@ def test_low_risk_is_only_said_when_every_estimate_is_below_the_amber_line(
     named = verdict.headline.partition("Not settled: ")[2].partition(", whose")[0]
     assert named == listed([c.label.lower() for c in verdict.unsettled])
     assert all(c.words == "unclear" for c in verdict.unsettled)
+
+
+def test_a_race_pick_names_what_its_green_verdict_left_unsettled() -> None:
+    """The race's reason said "green privacy verdict (no measured risk beyond sampling noise)" for a run whose
+    inference sat at 17.7% (95% CI 0–72%): it names the unsettled criterion as the Privacy page does."""
+    from synth.report.evaluation import EvaluationSettings, TableEvaluation
+    from synth.report.race_pick import _privacy_words
+
+    def words(attack: AttackResult) -> str:
+        verdict = privacy_verdict(_clean(), [attack])
+        return _privacy_words(TableEvaluation(None, None, None, None, None, verdict, (), EvaluationSettings()))
+
+    unsettled = words(_attack("inference", (10, 12), (7, 12)))
+    assert unsettled.startswith("a green privacy verdict") and "not settled: inference" in unsettled
+    assert "not settled" not in words(_attack("inference", (590, 1000), (580, 1000)))
