@@ -281,6 +281,9 @@ def test_the_card_names_the_checks_that_set_the_privacy_verdict(table: pd.DataFr
         head = line.split(";")[0]
         named = set(head.split(", set by ", 1)[1].split(", ")) if ", set by " in head else set()
         assert named == {c.label.lower() for c in verdict.criteria if c.level == verdict.level != "green"}, line
+        # a green one names what it left unsettled (past the amber line within noise), as the Privacy page does
+        said = head.split(", not settled on ", 1)[1].split(" (past the amber")[0] if ", not settled on " in head else ""
+        assert set(filter(None, said.split(", "))) == {c.label.lower() for c in verdict.unsettled}, line
         low, high = run.evaluation.privacy_risk_interval  # type: ignore[union-attr]
         assert f"95% range {percent(low)}–{percent(high)}" in line, line
     assert any("set by" in x for x in lines), "the memorising CART must not pass green"
