@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from synth.cli import console
 from synth.cli.console import UserError
+from synth.cli.inputs import DefaultRows
 
 OVERWRITE_HELP = "replace the output file if it exists (never an input: that is refused even so)"
 SHEET_HELP = "the Excel sheet to read: its name, or its position counting from 0 (default: the first, named)"
@@ -113,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     fit.add_argument(
         "--max-rows",
         type=int,
-        default=1_000_000,
+        default=DefaultRows(1_000_000),
         help="fit on a seeded sample of this many rows when the table is larger (default 1,000,000)",
     )
     fit.add_argument("-o", "--output", required=True, help="the model file to write (e.g. model.synth)")
@@ -149,7 +150,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("data", help="the real table")
     schema.add_argument("--sheet", help=SHEET_HELP)
-    schema.add_argument("--max-rows", type=int, default=1_000_000, help="infer from a seeded sample this large")
+    schema.add_argument(
+        "--max-rows", type=int, default=DefaultRows(1_000_000), help="infer from a seeded sample this large"
+    )
     schema.add_argument("-o", "--output", default="-", help="the JSON file to write (default: stdout)")
     schema.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     schema.set_defaults(run=commands.schema)
@@ -175,7 +178,10 @@ def _parser() -> argparse.ArgumentParser:
         "(default: found from the table; none: every row is its own person)",
     )
     evaluate.add_argument(
-        "--max-rows", type=int, default=100_000, help="score seeded samples of at most this many rows per table"
+        "--max-rows",
+        type=int,
+        default=DefaultRows(100_000),
+        help="score seeded samples of at most this many rows per table",
     )
     evaluate.add_argument("--seed", type=int, default=0, help="seed of those samples")
     evaluate.add_argument("--no-privacy", action="store_true", help="skip the privacy evaluation (faster)")

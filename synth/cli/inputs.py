@@ -54,16 +54,37 @@ def sheet_choice(path: Path, sheet: str | None, option: str = "--sheet") -> str 
     return sheet  # an unknown name: read_table names the sheets there are
 
 
+class DefaultRows(int):
+    """A command's ``--max-rows`` default, told apart from the same number typed (argparse hands a default over as
+    it is, and converts what is typed with ``int``): a sample of the default size too wide to hold is taken at the
+    size that fits, where a size the user asked for is refused with that size."""
+
+
 def read(path: str, max_rows: int, seed: int, sheet: str | None = None, option: str = "--sheet") -> tuple[Any, Any]:
-    """A seeded sample of at most ``max_rows`` rows of the table at ``path``, and how it was read."""
+    """A seeded sample of at most ``max_rows`` rows of the table at ``path``, and how it was read.
+
+    With ``max_rows`` the command's default (:class:`DefaultRows`), a table too wide for a sample of that many rows
+    (60 columns × 1,000,000 rows: over the 50,000,000 cells a sample holds) is sampled at the most rows that fit,
+    with a warning: the user asked for nothing, and "lower --max-rows to at most 833,332" only sent them to type
+    it."""
     from synth.io.limits import LimitExceededError
     from synth.large_tables import read_sample
 
     if max_rows < 1:
         raise UserError(f"--max-rows must be at least 1, got {max_rows}", console.USAGE)
     source = existing(path, "the table")
+    chosen = sheet_choice(source, sheet, option)
     try:
-        df, info = read_sample(source, max_rows, seed=seed, sheet=sheet_choice(source, sheet, option))
+        try:
+            df, info = read_sample(source, max_rows, seed=seed, sheet=chosen)
+        except LimitExceededError as exc:
+            if not (isinstance(max_rows, DefaultRows) and exc.limit == "max_rows" and exc.maximum):
+                raise
+            note(
+                f"warning: a sample of {max_rows:,} rows of {source.name} would be over the cells held at once; "
+                f"sampling {exc.maximum:,} rows instead (--max-rows sets another size)"
+            )
+            df, info = read_sample(source, int(exc.maximum), seed=seed, sheet=chosen)
     except LimitExceededError as exc:
         raise UserError(_too_large(exc), console.BAD_INPUT) from exc
     # What the read changed that the user must know (e.g. merged Excel cells filled), as the Data page shows it.

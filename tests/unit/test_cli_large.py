@@ -66,6 +66,24 @@ def test_a_sample_over_the_cells_names_the_max_rows_that_fit(
     assert main(["schema", "real.csv", "--max-rows", str(fits), "-o", "s.json"]) == console.OK  # the advice works
 
 
+def test_the_default_sample_of_a_table_too_wide_for_it_is_the_rows_that_fit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, few_cells: None
+) -> None:
+    """60 columns × 2,000,000 rows refused `synth fit` at its default --max-rows (1,000,000 rows: 60M cells) with
+    "lower --max-rows to at most 833,332": nothing had been asked for. The default now shrinks to the rows that fit,
+    saying so; a size typed is still refused with the size that fits."""
+    visits().to_csv(tmp_path / "real.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["schema", "real.csv", "--max-rows", "1000000", "-o", "asked.json"]) == console.BAD_INPUT
+    fits = int(error_line(capsys).rsplit("lower --max-rows to at most ", 1)[1].replace(",", ""))
+    assert main(["schema", "real.csv", "-o", "s.json"]) == console.OK
+    err = capsys.readouterr().err
+    assert f"sampling {fits:,} rows instead (--max-rows sets another size)" in err and f"({fits:,} rows read)" in err
+    assert main(["fit", "real.csv", "-s", "independent", "-o", "m.synth"]) == console.OK
+    assert synth.load_model(tmp_path / "m.synth").training_input_["rows_used"] == fits
+    assert f"on {fits:,} rows (a seeded sample of {N:,} rows, seed 0)" in capsys.readouterr().err
+
+
 def test_a_streamed_split_of_a_wide_table_looks_for_its_person_in_the_rows_that_fit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, few_cells: None
 ) -> None:
