@@ -119,3 +119,15 @@ def test_a_race_pick_names_what_its_green_verdict_left_unsettled() -> None:
     unsettled = words(_attack("inference", (10, 12), (7, 12)))
     assert unsettled.startswith("a green privacy verdict") and "not settled: inference" in unsettled
     assert "not settled" not in words(_attack("inference", (590, 1000), (580, 1000)))
+
+
+def test_an_attack_set_aside_on_too_few_rows_is_not_named_unsettled() -> None:
+    """On 60 synthetic rows the attacks are grey ("too few rows"): the headline says so, and does not also call them
+    not settled, which would read as if they had been judged."""
+    from dataclasses import replace
+
+    verdict = privacy_verdict(replace(_clean(), n_synthetic=60), [_attack("inference", (10, 12), (7, 12))])
+    inference = verdict.get("inference")
+    assert inference is not None and inference.level == "grey" and inference.words == "too few rows"
+    assert not inference.unsettled and verdict.unsettled == () and not _not_settled(verdict)
+    assert "too few to judge the attacks" in verdict.headline

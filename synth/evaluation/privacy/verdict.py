@@ -97,7 +97,7 @@ class Verdict:
         "low risk" headline names as not settled."""
         if self.level != "green":
             return ()
-        return tuple(c for c in self.criteria if c.unsettled)
+        return tuple(c for c in self.criteria if c.unsettled and c.level == "green")
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)
@@ -161,7 +161,7 @@ def privacy_verdict(
             "Low risk: no measured criterion shows the synthetic table revealing more about the training people "
             "than about people it never saw (at the thresholds stated)."
         )
-        if unsettled := [c.label.lower() for c in criteria if c.unsettled]:
+        if unsettled := [c.label.lower() for c in criteria if c.unsettled and c.level == "green"]:
             headline += (
                 f" Not settled: {listed(unsettled)}, whose estimate lies past the amber line inside an interval too "
                 "wide to rule the risk in or out; more holdout rows narrow it."
@@ -201,6 +201,7 @@ def _too_few(criterion: CriterionVerdict, n_synthetic: int) -> CriterionVerdict:
         level="grey",
         value=f"too few synthetic rows to judge: sample at least {MIN_SYNTHETIC_ROWS} ({_rows(n_synthetic)} here)",
         unjudged=TOO_FEW_ROWS,
+        unsettled=False,  # set aside, not judged: "too few rows" says why, and the headline says so
     )
 
 
@@ -210,5 +211,5 @@ def _advice(
     """The advice on the amber and red ``criteria`` and the unsettled green ones
     (:mod:`~synth.evaluation.privacy.verdict_advice`)."""
     flagged = {c.key for c in criteria if c.level in ("amber", "red")}
-    unsettled = [c.label.lower() for c in criteria if c.unsettled] if not flagged else []
+    unsettled = [c.label.lower() for c in criteria if c.unsettled and c.level == "green"] if not flagged else []
     return advice(flagged, model, quasi_identifiers, unsettled=unsettled)
