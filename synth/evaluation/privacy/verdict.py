@@ -162,9 +162,10 @@ def privacy_verdict(
             "than about people it never saw (at the thresholds stated)."
         )
         if unsettled := [c.label.lower() for c in criteria if c.unsettled and c.level == "green"]:
+            lies = "estimate lies" if len(unsettled) == 1 else "estimates lie"
             headline += (
-                f" Not settled: {listed(unsettled)}, whose estimate lies past the amber line inside an interval too "
-                "wide to rule the risk in or out; more holdout rows narrow it."
+                f" Not settled: {listed(unsettled)}, whose {lies} past the amber line inside an interval too wide to "
+                "rule the risk in or out; more holdout rows narrow it."
             )
     steps = _advice(criteria, model, quasi_identifiers)
     if few:
