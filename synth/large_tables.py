@@ -108,8 +108,6 @@ def stream_format(path: Path) -> StreamFormat | None:
 
 def held_whole(error: TableReadError) -> bool:
     """Whether a read failed only because the table is too large to hold, which streaming avoids."""
-    if getattr(error, "code", None) == "too_large":  # a gzip file whose text is over the bytes read whole
-        return True
     return isinstance(error, LimitExceededError) and error.limit in _STREAMED_LIMITS
 
 

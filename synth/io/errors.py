@@ -56,11 +56,18 @@ def human_size(n: int) -> str:
 
 
 def too_large(label: str, size: int, max_bytes: int, what: str = "") -> TableReadError:
-    return TableReadError(
+    """The input (or its gzip-decompressed text, ``what``) over ``max_bytes``: a :class:`LimitExceededError` naming
+    ``max_bytes``, so a caller that can stream a file too large to hold (:func:`synth.large_tables.held_whole`) tells
+    it from a file that is not a table, as it does for every other limit."""
+    from synth.io.limits import LimitExceededError  # limits imports this module
+
+    return LimitExceededError(
         f"{label} is {what}{human_size(size)}, over the upload limit of {human_size(max_bytes)}. "
         "Upload a smaller file (for example a random sample of its rows), or raise the limit.",
         file=label,
-        code="too_large",
+        limit="max_bytes",
+        value=size,
+        maximum=max_bytes,
     )
 
 
