@@ -126,11 +126,6 @@ def fit(args: argparse.Namespace) -> int:
                 console.BAD_INPUT,
             )
         person = person_option(args.by)  # left out: the fit finds it
-        if params.get("declared_orders"):  # read off the rows for the holder's eyes, never written into the model
-            from synth.synthesizers.declared_orders import order_breaches
-
-            for breach in order_breaches(df, params["declared_orders"], schema or synth.infer_schema(df)):
-                note(f"warning: {breach}")
         with Progress(f"fitting {model.label}", quiet=args.quiet) as bar:
             model.fit(df, schema, progress=bar, person_column=person)
         # Recorded in the model file: what the model was fitted on (a sample when the input was larger).
@@ -163,6 +158,12 @@ def fit(args: argparse.Namespace) -> int:
         note("every row is its own person (--by none): no column's rows were kept together", quiet=args.quiet)
     for warning in model.fit_warnings():  # shown even with --quiet: the samples will carry it
         note(f"warning: {warning}")
+    if params.get("declared_orders"):  # read off the rows for the holder's eyes, never written into the model
+        from synth.synthesizers.declared_orders import order_breaches
+
+        # the fit's own schema: inferring one here as well read a million-row sample twice
+        for breach in order_breaches(df, params["declared_orders"], model.schema_):
+            note(f"warning: {breach}")
     return console.OK
 
 

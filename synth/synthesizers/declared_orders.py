@@ -6,7 +6,8 @@ finds the orders models learn from the rows."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -34,9 +35,7 @@ def check_declared_orders(
         missing = [c for c in (low, high) if c not in kinds]
         if missing:
             raise SynthesizerError(f"the declared order {low} ≤ {high} names {', '.join(missing)}, not in the table")
-        both_dates = kinds[low] is ColumnKind.DATETIME and kinds[high] is ColumnKind.DATETIME
-        both_numbers = kinds[low].is_numeric and kinds[high].is_numeric
-        if low == high or not (both_dates or both_numbers):
+        if low == high or _pair_kind(kinds, low, high) is None:
             dates = [c.name for c in schema if c.kind is ColumnKind.DATETIME]
             numbers = [c.name for c in schema if c.kind.is_numeric]
             raise SynthesizerError(
@@ -94,7 +93,7 @@ def order_breaches(data: pd.DataFrame, declared: Sequence[Sequence[str]], schema
     un-noised count. Pairs that name a column the table lacks, or join other kinds, are left to the fit's own check
     (:func:`check_declared_orders`)."""
     kinds = {c.name: c.kind for c in schema}
-    pairs = [(str(a), str(b)) for a, b in (tuple(p) for p in declared)]
+    pairs = [(str(a), str(b)) for a, b in declared]
     out: list[str] = []
     for low, high in dict.fromkeys(pairs):
         if (high, low) in pairs and low < high:
@@ -102,14 +101,10 @@ def order_breaches(data: pd.DataFrame, declared: Sequence[Sequence[str]], schema
                 f"{low} ≤ {high} and {high} ≤ {low} are both declared: every synthetic row will have {low} equal to "
                 f"{high}. Keep the one that holds."
             )
-        if low not in data.columns or high not in data.columns or low == high:
+        pair_kind = _pair_kind(kinds, low, high)
+        if low not in data.columns or high not in data.columns or low == high or pair_kind is None:
             continue
-        kind_low, kind_high = kinds.get(low), kinds.get(high)
-        if kind_low is None or kind_high is None:
-            continue
-        both_dates = kind_low is ColumnKind.DATETIME and kind_high is ColumnKind.DATETIME
-        if not both_dates and not (kind_low.is_numeric and kind_high.is_numeric):
-            continue
+        both_dates = pair_kind == "dates"
         a, b = (_order_values(data[c], both_dates) for c in (low, high))
         both = ~(np.isnan(a) | np.isnan(b))
         broken, kept = int((a[both] > b[both]).sum()), int((a[both] < b[both]).sum())
@@ -129,6 +124,15 @@ def order_breaches(data: pd.DataFrame, declared: Sequence[Sequence[str]], schema
             message += "; fix or drop those rows if they are errors"
         out.append(message + ".")
     return out
+
+
+def _pair_kind(kinds: Mapping[str, ColumnKind], low: str, high: str) -> Literal["dates", "numbers"] | None:
+    """What a declared pair joins: two dates, two numbers, or neither (a column unknown, or of other kinds)."""
+    if low not in kinds or high not in kinds:
+        return None
+    if kinds[low] is ColumnKind.DATETIME and kinds[high] is ColumnKind.DATETIME:
+        return "dates"
+    return "numbers" if kinds[low].is_numeric and kinds[high].is_numeric else None
 
 
 def _order_values(series: pd.Series, dates: bool) -> np.ndarray:
