@@ -34,7 +34,7 @@ COLOURS: dict[str, Literal["green", "orange", "red", "gray", "blue"]] = {
 def badge_colour(c: CriterionVerdict) -> Literal["green", "orange", "red", "gray", "blue"]:
     """A criterion's badge colour: its light's, but blue for an unclear green one (past the amber line within
     noise), whose words say it is neither low nor flagged: a green "unclear" badge would still read as safe."""
-    return "blue" if c.level == "green" and c.unsettled else COLOURS[c.level]
+    return "blue" if c.unsettled else COLOURS[c.level]
 
 
 def copies(result: CopyCounts) -> None:

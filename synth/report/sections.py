@@ -312,7 +312,7 @@ def _attacks_rows(results: Sequence[AttackResult]) -> list[list[str]]:
 
 def _light(c: CriterionVerdict) -> str:
     """A criterion's light and level; "(unclear)" after a green one past the amber line within noise."""
-    return f"{c.light} {c.level}" + (" (unclear)" if c.unsettled and c.level == "green" else "")
+    return f"{c.light} {c.level}" + (" (unclear)" if c.unsettled else "")
 
 
 def _verdict_section(result: RaceResult, ev: TableEvaluation | None) -> str:

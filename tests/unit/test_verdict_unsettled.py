@@ -131,3 +131,16 @@ def test_an_attack_set_aside_on_too_few_rows_is_not_named_unsettled() -> None:
     assert inference is not None and inference.level == "grey" and inference.words == "too few rows"
     assert not inference.unsettled and verdict.unsettled == () and not _not_settled(verdict)
     assert "too few to judge the attacks" in verdict.headline
+
+
+def test_only_a_green_light_can_be_unsettled() -> None:
+    """Every reader takes the flag alone (badge, words, headline, report): a flagged or grey light carrying it would
+    read "unclear" over its own words."""
+    import pytest
+
+    from synth.evaluation.privacy.verdict_criteria import CriterionVerdict
+
+    for level in ("amber", "red", "grey"):
+        with pytest.raises(ValueError, match="only a green light"):
+            CriterionVerdict("inference", "Inference", level, "v", "t", "e", unsettled=True)  # type: ignore[arg-type]
+    assert CriterionVerdict("inference", "Inference", "green", "v", "t", "e", unsettled=True).words == "unclear"

@@ -97,7 +97,7 @@ class Verdict:
         "low risk" headline names as not settled."""
         if self.level != "green":
             return ()
-        return tuple(c for c in self.criteria if c.unsettled and c.level == "green")
+        return tuple(c for c in self.criteria if c.unsettled)
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)
@@ -161,7 +161,7 @@ def privacy_verdict(
             "Low risk: no measured criterion shows the synthetic table revealing more about the training people "
             "than about people it never saw (at the thresholds stated)."
         )
-        if unsettled := [c.label.lower() for c in criteria if c.unsettled and c.level == "green"]:
+        if unsettled := [c.label.lower() for c in criteria if c.unsettled]:
             lies = "estimate lies" if len(unsettled) == 1 else "estimates lie"
             headline += (
                 f" Not settled: {listed(unsettled)}, whose {lies} past the amber line inside an interval too wide to "
@@ -212,5 +212,5 @@ def _advice(
     """The advice on the amber and red ``criteria`` and the unsettled green ones
     (:mod:`~synth.evaluation.privacy.verdict_advice`)."""
     flagged = {c.key for c in criteria if c.level in ("amber", "red")}
-    unsettled = [c.label.lower() for c in criteria if c.unsettled and c.level == "green"] if not flagged else []
+    unsettled = [c.label.lower() for c in criteria if c.unsettled] if not flagged else []
     return advice(flagged, model, quasi_identifiers, unsettled=unsettled)

@@ -83,6 +83,11 @@ class CriterionVerdict:
     unjudged: str = ""
     unsettled: bool = False
 
+    def __post_init__(self) -> None:
+        # Every reader (words, badges, the headline, the report) takes the flag alone: it holds for green lights only.
+        if self.unsettled and self.level != "green":
+            raise ValueError(f"only a green light can be unsettled, not {self.level} ({self.key})")
+
     @property
     def light(self) -> str:
         return LIGHTS[self.level]
@@ -94,7 +99,7 @@ class CriterionVerdict:
         synthetic rows to judge", as if a step had not run yet."""
         if self.level == "grey" and self.unjudged:
             return self.unjudged
-        if self.unsettled and self.level == "green":
+        if self.unsettled:
             return UNCLEAR
         return LEVEL_WORDS[self.level]
 
