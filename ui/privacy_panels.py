@@ -23,7 +23,7 @@ from ui import charts
 from ui.text import md, metric_delta
 
 #: Each light's badge colour; its words are synth's (``LEVEL_WORDS``, a criterion's ``words``).
-COLOURS: dict[str, Literal["green", "orange", "red", "gray", "blue"]] = {
+COLOURS: dict[str, Literal["green", "orange", "red", "gray"]] = {
     "green": "green",
     "amber": "orange",
     "red": "red",
