@@ -21,7 +21,7 @@ from synth.report.leaderboard import VIEWS, cell_text, leaderboard_table, view_c
 from synth.report.race import parsed_public_domains
 from synth.synthesizers.dp.domains import PublicDomainError
 from synth.synthesizers.registry import get, is_peer
-from ui import cached, charts, guards, race_external, race_job, state
+from ui import cached, cached_race, charts, guards, race_external, race_job, state
 from ui.params import declared_orders_widget, public_domains_widget
 from ui.text import md
 
@@ -120,6 +120,9 @@ if cols[0].button(
         sample_seed=int(seed),
         settings=cached.RACE_SETTINGS,
         person_column=ds.split_by,
+        fit_estimates=cached_race.fit_seconds(
+            ds.key, ds.train, ds.schema, tuple(dict.fromkeys(c.name for c in contenders))
+        ),
     )
     # Drawn again at once, with "Start race" disabled: this run drew it live, and only the progress fragment
     # reruns while the race runs, so it stayed live for the whole race and a second press started a second race.
@@ -144,7 +147,7 @@ def race_progress() -> None:
             state.set_race(current.result)
             st.rerun(scope="app")
         return
-    st.markdown(f"**Racing {len(current.runs)} runs** · {current.elapsed:.0f} s")
+    st.markdown(f"**Racing {len(current.runs)} runs** · {current.elapsed:.0f} s · {race_job.time_left_text(current)}")
     for i, run in enumerate(current.runs):
         # Material icons rather than emoji: a browser without an emoji font draws those as empty boxes.
         icon = {"ok": ":material/check_circle:", "failed": ":material/cancel:", "running": ":material/hourglass_top:"}

@@ -27,6 +27,17 @@ def read_external(data: bytes, name: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
+def fit_seconds(
+    key: str, _train: pd.DataFrame, schema: synth.Schema, names: tuple[str, ...]
+) -> dict[str, float | None]:
+    """Calibrated fit seconds of each named synthesizer on the train split (``key``: the dataset's, naming the
+    split); None for one not calibrated (a peer). The race's time left scales them by the fits it has timed."""
+    from synth.audit import fit_estimates
+
+    return {e.synthesizer: e.seconds for e in fit_estimates(_train, schema, synthesizers=names)}
+
+
+@st.cache_data(ttl=USER_DATA_TTL, show_spinner=False, max_entries=8)
 def evaluate_external(
     key: str,
     label: str,

@@ -10,21 +10,40 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 import synth
 from synth.report import Contender, EvaluationSettings, RaceResult, RunResult
+from synth.report.race_time import FIT_SHARE, RunTime, seconds_left
 
 
-@dataclass
+@dataclass(frozen=True)
 class RunProgress:
+    """One run's bar, and its clock (``time.perf_counter`` readings) for the race's time left."""
+
     label: str
     fraction: float = 0.0
     message: str = "waiting"
     status: str = "waiting"  # waiting, running, ok, failed
+    fit_estimate: float | None = None  # calibrated fit seconds of its synthesizer on this table
+    started: float | None = None
+    scoring_from: float | None = None  # when its fit and sample ended
+    ended: float | None = None
+
+    def clock(self, now: float) -> RunTime:
+        """Its time so far, as :func:`synth.report.race_time.seconds_left` reads it."""
+        if self.started is None:
+            return RunTime("waiting", self.fit_estimate)
+        fit_end = self.scoring_from if self.scoring_from is not None else (self.ended or now)
+        fit = fit_end - self.started
+        score = (self.ended or now) - self.scoring_from if self.scoring_from is not None else 0.0
+        if self.ended is not None:
+            ok = self.status == "ok" and self.scoring_from is not None
+            return RunTime("ok" if ok else "failed", self.fit_estimate, fit, score)
+        return RunTime("scoring" if self.scoring_from is not None else "fitting", self.fit_estimate, fit, score)
 
 
 @dataclass(eq=False)
@@ -53,6 +72,11 @@ class RaceJob:
     def cancel(self) -> None:
         self._stop.set()
 
+    def seconds_left(self) -> float | None:
+        """Wall seconds the race still needs, judged from its scored runs (None until one is scored)."""
+        now = time.perf_counter()
+        return seconds_left([run.clock(now) for run in self.runs])
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the race ends (tests and the synchronous fallback); True when it did."""
         if self._thread is not None:
@@ -63,14 +87,36 @@ class RaceJob:
         def report(fraction: float, message: str, /) -> None:
             if self._stop.is_set():
                 raise synth.Cancelled()
-            status = "running" if fraction < 1.0 else self.runs[index].status
-            self.runs[index] = RunProgress(label, float(fraction), message, status)
+            now, before = time.perf_counter(), self.runs[index]
+            status = "running" if fraction < 1.0 else before.status
+            scoring_from = before.scoring_from
+            if scoring_from is None and fraction >= FIT_SHARE:
+                scoring_from = now
+            started = before.started if before.started is not None else now
+            self.runs[index] = replace(
+                before,
+                label=label,
+                fraction=float(fraction),
+                message=message,
+                status=status,
+                started=started,
+                scoring_from=scoring_from,
+            )
 
         return report
 
     def _on_result(self, run: RunResult) -> None:
         i = len(self.partial)
-        self.runs[i] = RunProgress(run.label, 1.0, run.error or "scored", run.status)
+        before = self.runs[i]
+        self.runs[i] = replace(
+            before,
+            label=run.label,
+            fraction=1.0,
+            message=run.error or "scored",
+            status=run.status,
+            started=before.started if before.started is not None else time.perf_counter(),
+            ended=time.perf_counter(),
+        )
         self.partial = (*self.partial, run)
 
     def _run(
@@ -116,13 +162,17 @@ def start(
     sample_seed: int,
     settings: EvaluationSettings,
     person_column: str | None = None,
+    fit_estimates: Mapping[str, float | None] | None = None,
 ) -> RaceJob:
     """Start ``synth.race`` in a daemon thread and return its job (``person_column``: the split's, None for
-    none: every fit holds its people)."""
+    none: every fit holds its people; ``fit_estimates``: calibrated fit seconds by synthesizer name, for the time
+    left)."""
     from synth.report.race import unique_labels
 
     labels = unique_labels(contenders)
-    job = RaceJob(dataset_key=dataset_key, runs=[RunProgress(label) for label in labels])
+    estimates = fit_estimates or {}
+    runs = [RunProgress(label, fit_estimate=estimates.get(c.name)) for label, c in zip(labels, contenders, strict=True)]
+    job = RaceJob(dataset_key=dataset_key, runs=runs)
     job._thread = threading.Thread(
         target=job._run,
         args=(train, holdout, list(contenders), schema, n_rows, sample_seed, settings, person_column),
@@ -131,3 +181,17 @@ def start(
     )
     job._thread.start()
     return job
+
+
+def time_left_text(job: RaceJob) -> str:
+    """What the page says of the time left: an estimate once a run is scored, before that why there is none."""
+    left = job.seconds_left()
+    if left is None:
+        return "time left shown once the first run is scored"
+    if left < 1:
+        return "finishing"
+    # Rounded as a person would say it: the estimate is no better than the runs it is judged from.
+    if left < 60:
+        return f"about {max(5, round(left / 5) * 5):.0f} s left"
+    minutes = left / 60
+    return f"about {minutes:.0f} min left" if minutes >= 2 else f"about {round(left / 10) * 10:.0f} s left"

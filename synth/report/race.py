@@ -32,6 +32,7 @@ from synth.progress import Cancelled, ProgressCallback, ensure, scaled
 from synth.report.evaluation import EvaluationSettings, TableEvaluation, evaluate_context
 from synth.report.memory import peak_memory
 from synth.report.race_pick import FIDELITY_AXIS, pareto_front, recommend
+from synth.report.race_time import FIT_SHARE
 from synth.schema import Schema, infer_schema
 from synth.synthesizers import create
 from synth.synthesizers.base import Synthesizer
@@ -437,7 +438,7 @@ def _run_one(
         # Parsed here, not before the race: a declaration that is not one fails this run in its row, not the race.
         contender = parsed_public_domains(contender, train, schema)
         model, syn, fit_s, sample_s, peak = _fit_and_sample(
-            contender, train, schema, n_rows, sample_seed, scaled(report, 0.0, 0.4), person_column
+            contender, train, schema, n_rows, sample_seed, scaled(report, 0.0, FIT_SHARE), person_column
         )
     except Cancelled:
         raise
@@ -454,7 +455,9 @@ def _run_one(
     except Exception as exc:  # e.g. a sample that lacks columns: its row says so and the race goes on
         report(1.0, "failed")
         return RunResult(contender, label, "failed", error=f"{type(exc).__name__}: {exc}", sample_seed=sample_seed)
-    evaluation = evaluate_context(context, settings=settings, progress=scaled(report, 0.4, 1.0), model=contender.name)
+    evaluation = evaluate_context(
+        context, settings=settings, progress=scaled(report, FIT_SHARE, 1.0), model=contender.name
+    )
     return RunResult(
         contender,
         label,

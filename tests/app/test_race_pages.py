@@ -342,3 +342,30 @@ def _has_metric(node: Any) -> bool:
     return getattr(node, "type", None) == "metric" or any(
         _has_metric(c) for c in getattr(node, "children", {}).values()
     )
+
+
+def test_a_running_race_says_how_long_it_has_left(part: pd.DataFrame) -> None:
+    """A 250,000-row race runs some 7 minutes: once a run is scored the page says about how long the rest takes
+    (judged from that run), and before that why it says nothing."""
+    import time
+
+    from ui.race_job import RaceJob, RunProgress
+
+    at = start()
+    upload(at, "adult_part.csv", part.to_csv(index=False).encode("utf-8"))
+    goto(at, "race")
+    now = time.perf_counter()
+    waiting = RaceJob("key", [RunProgress("Copula", 0.2, "fitting", "running", 1.0, started=now), RunProgress("CART")])
+    at.session_state["race_job"] = waiting
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Racing 2 runs" in m.value and "time left shown once the first run is scored" in m.value
+               for m in at.markdown)  # fmt: skip
+    # Copula fitted in 100 s (its estimate 1 s) and scored in 200 s; CART (estimate 2 s) has just started: its fit
+    # takes 2 × 100 s, its scoring 200 s, 400 s in all.
+    scored = RunProgress("Copula", 1.0, "scored", "ok", 1.0, started=now - 300, scoring_from=now - 200, ended=now)
+    fitting = RunProgress("CART", 0.01, "preparing columns", "running", 2.0, started=now)
+    at.session_state["race_job"] = RaceJob("key", [scored, fitting])
+    at.run()
+    assert not at.exception, at.exception
+    assert any("about 7 min left" in m.value for m in at.markdown), [m.value for m in at.markdown]
