@@ -14,6 +14,7 @@ from synth.synthesizers import get
 from synth.synthesizers.calendar_pairs import describe_calendar
 from synth.synthesizers.category_ranges import describe_ranges
 from synth.synthesizers.column_order import describe_orders
+from synth.synthesizers.declared_orders import order_breaches
 from synth.synthesizers.derived import describe_rules
 from synth.synthesizers.dp.declared_text import parse_public_domains
 from synth.synthesizers.missing_together import describe_groups
@@ -55,6 +56,7 @@ else:
     with st.form("fit_form", border=True):
         settings: dict[str, dict[str, object]] = {}
         public_texts: dict[str, dict[str, str]] = {}  # declared public domains as typed, parsed when the fit starts
+        declared: dict[str, tuple[tuple[str, str], ...]] = {}  # declared orders, checked against the rows at Fit
         for tab, name in zip(st.tabs([get(n).label for n in chosen]), chosen, strict=True):
             cls = get(name)
             with tab:
@@ -73,14 +75,12 @@ else:
                                 p, key=f"param_{name}_{p.name}", columns=category_columns
                             )
                 if getattr(cls, "declares_orders", False):  # a model that keeps only orders the user declares
-                    settings[name]["declared_orders"] = declared_orders_widget(
-                        ds.schema, key=f"orders_{name}", train=ds.train
-                    )
+                    declared[name] = tuple(declared_orders_widget(ds.schema, key=f"orders_{name}", train=ds.train))
+                    settings[name]["declared_orders"] = list(declared[name])
                     public_texts[name] = public_domains_widget(ds.schema, key=f"public_{name}")
         seed = int(st.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="fit_seed"))
-        submitted = st.form_submit_button(
-            "Fit" if len(chosen) == 1 else f"Fit all {len(chosen)}", type="primary", key="fit_button"
-        )
+        fit_label = "Fit" if len(chosen) == 1 else f"Fit all {len(chosen)}"
+        submitted = st.form_submit_button(fit_label, type="primary", key="fit_button")
     # Pressing this while a fit runs makes Streamlit stop the run; the fit unwinds and nothing is replaced. It is
     # drawn before the fit starts (a button drawn after it could not be pressed until the fit ended) and enabled
     # only in the run that fits: an enabled "Cancel fitting" with nothing fitting read as if a fit were running.
@@ -101,6 +101,19 @@ else:
     if submitted:
         for name in chosen:
             cls = get(name)
+            chosen_orders = declared.get(name, ())
+            # The breach is drawn under the widget, but the widget sits in a form: it is read only when Fit is
+            # pressed, so the first press with a broken order stops here instead of fitting it.
+            breaches = order_breaches(ds.train, chosen_orders, ds.schema) if chosen_orders else []
+            confirmed = st.session_state["orders_confirmed"]
+            if breaches and confirmed.get(name) != (ds.key, chosen_orders):
+                st.session_state["orders_confirmed"] = {**confirmed, name: (ds.key, chosen_orders)}
+                st.warning(
+                    f"**{cls.label} was not fitted:** the training rows break an order declared on its tab. "
+                    + " ".join(md(b) for b in breaches)
+                    + f" Change the order there, or press “{fit_label}” again to fit with the orders as declared."
+                )
+                continue
             progress = StreamlitProgress(f"Fitting {cls.label}")
             try:
                 if public_texts.get(name):

@@ -114,6 +114,9 @@ DEFAULTS: dict[str, Any] = {
     # network out of the race and back lost what was typed. A new table starts them empty.
     "race_domains_typed": {},
     "race_orders_chosen": (),
+    # Synthesize page: synthesizer name → (dataset key, declared orders) the training rows break that Fit was pressed
+    # with once already: the first press names the breach and fits nothing, a second with the same orders fits.
+    "orders_confirmed": {},
     "last_manifest_id": None,
 }
 
