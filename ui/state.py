@@ -154,6 +154,26 @@ def set_table(name: str, df: pd.DataFrame, *, table_id: str | None = None) -> Da
 
     ``table_id``: a fixed id for a table every session loads the same (the demo), so that what is cached for it
     (the pre-flight audit) is computed once per server, not once per visitor; an upload gets a fresh id."""
+    ds = new_dataset(name, df, table_id=table_id)
+    st.session_state["dataset"] = ds
+    _discard_derived()
+    st.session_state["race_domains_typed"] = default("race_domains_typed")  # another table's codebook
+    st.session_state["race_orders_chosen"] = default("race_orders_chosen")
+    return ds
+
+
+def warm_demo() -> None:
+    """Compute, into the server's caches, what the first visit's Data page reads of the demo table (its schema,
+    split, column counts and audit), so the first visitor after a start does not wait for them (``ui.serve`` calls
+    it once the server runs; every later visitor finds them cached anyway). Touches no session."""
+    ds = new_dataset(*cached.demo_table(), table_id=DEMO_ID)
+    cached.column_stats(ds.id, ds.df)
+    cached.audit(ds.key, ds.df, ds.schema, ds.train)
+
+
+def new_dataset(name: str, df: pd.DataFrame, *, table_id: str | None = None) -> Dataset:
+    """A table's :class:`Dataset` with the default split: its schema inferred, rows that repeat a person split by
+    person (the holdout is people never seen). Cached steps only; nothing is stored in the session."""
     schema = cached.infer_schema(df)
     # Rows that repeat a person (a patient's visits) are split by person: the holdout is people never seen.
     person = suggested_entity(cached.entity_candidates(df, schema))
@@ -161,12 +181,7 @@ def set_table(name: str, df: pd.DataFrame, *, table_id: str | None = None) -> Da
     if by is not None:  # the ranges the reasons state, read over people (found after the kinds)
         schema = with_people_ranges(df, schema, by)
     train, holdout = cached.split(df, DEFAULT_HOLDOUT, DEFAULT_SPLIT_SEED, by)
-    ds = Dataset(name=name, df=df, schema=schema, train=train, holdout=holdout, id=table_id or _new_id(), split_by=by)
-    st.session_state["dataset"] = ds
-    _discard_derived()
-    st.session_state["race_domains_typed"] = default("race_domains_typed")  # another table's codebook
-    st.session_state["race_orders_chosen"] = default("race_orders_chosen")
-    return ds
+    return Dataset(name=name, df=df, schema=schema, train=train, holdout=holdout, id=table_id or _new_id(), split_by=by)
 
 
 def cut_to_prefix(offer: CoarserCode) -> Dataset:
