@@ -1,4 +1,4 @@
-"""The ``synth`` command line: split, fit, sample (streamed, any size), schema and evaluate without a browser.
+"""The ``synth`` command line: split, fit, sample (streamed, any size), schema, evaluate and race without a browser.
 
     synth split real.csv --holdout-share 0.2 --seed 0 -o train.csv --holdout holdout.csv
     synth schema adult.csv -o schema.json
@@ -7,6 +7,7 @@
         --rebalance 'income=>50K:0.5,<=50K:0.5'
     synth sample model.synth --rows 1000000000 --seed 1 -o out_dir/ --engine dask --scheduler tcp://host:8786
     synth evaluate train.csv out.parquet --holdout holdout.csv -o report.json
+    synth race train.csv --holdout holdout.csv -s gaussian_copula -s cart:min_samples_leaf=40 -o race.html
 
 User mistakes end with one line on stderr and an exit code (see :mod:`synth.cli.console`), never a traceback.
 Set ``SYNTH_DEBUG=1`` to see the traceback of an unexpected error.
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     # command runs, not at the top.
     from synth.cli import commands
     from synth.cli import evaluate as evaluating
+    from synth.cli import race as racing
     from synth.cli import split as splitting
 
     parser = argparse.ArgumentParser(
@@ -200,6 +202,50 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("-o", "--output", required=True, help="report.json (or report.html when available)")
     evaluate.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     evaluate.set_defaults(run=evaluating.evaluate)
+
+    race = sub.add_parser(
+        "race",
+        parents=[common],
+        formatter_class=_Help,
+        help="fit several synthesizers on one table, score each against a holdout, pick one (the Race page)",
+        epilog=console.EXIT_CODES_HELP,
+    )
+    race.add_argument("train", help="the real rows to fit on (the train file of `synth split`)")
+    race.add_argument("--holdout", required=True, help="real rows no run is fitted on: every run is scored on them")
+    race.add_argument("--sheet", help=SHEET_HELP)
+    race.add_argument("--holdout-sheet", help="the holdout's Excel sheet")
+    race.add_argument(
+        "--synthesizer",
+        "-s",
+        action="append",
+        default=[],
+        metavar="NAME[:K=V,...]",
+        help=f"a run: one of {SYNTHESIZERS}, with settings after a colon (cart:min_samples_leaf=40); repeat for more "
+        "runs, settings of one synthesizer too (default: every synthesizer the Race page races by default)",
+    )
+    race.add_argument("--schema", help="a schema JSON written by `synth schema` (edited or not)")
+    race.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="the column naming whose row each row is (the one the holdout was split by): every fit keeps a "
+        "person's rows together and the privacy scores attack people (default: found from the table; none: every "
+        "row is its own person)",
+    )
+    race.add_argument("--rows", type=int, help="synthetic rows per run (default: as many as training rows)")
+    race.add_argument("--seed", type=int, default=1, help="the sample seed of every run, and of --max-rows samples")
+    race.add_argument(
+        "--max-rows",
+        type=int,
+        default=DefaultRows(100_000),
+        help="race on seeded samples of at most this many rows of each input (privacy compares every synthetic row "
+        "with every training row: time grows with rows squared)",
+    )
+    race.add_argument(
+        "--no-attacks", action="store_true", help="skip the singling-out, linkability and inference attacks (faster)"
+    )
+    race.add_argument("-o", "--output", required=True, help="race.json (the metrics) or race.html (the report)")
+    race.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    race.set_defaults(run=racing.race)
     return parser
 
 

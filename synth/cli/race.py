@@ -1,0 +1,147 @@
+"""``synth race``: the Race page without a browser. Several synthesizers (or settings of one) fitted on the same
+training table, each sampled with the same seed and scored against the same holdout; the leaderboard and the pick
+are printed, and the Report page's metrics JSON or HTML report written.
+
+    synth race train.csv --holdout holdout.csv -o race.html
+    synth race train.csv --holdout holdout.csv -s gaussian_copula -s cart:min_samples_leaf=40 -o race.json
+
+A run that fails (a parameter out of range, a fit out of memory) is reported in its row and the others go on, as on
+the page; the command fails (exit 3) only when no run could be scored. The JSON and HTML leave out the attacks'
+examples (a successful singling-out predicate quotes one training person's values), as the page's downloads do.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from synth.cli import console
+from synth.cli.commands import _param, _schema, _write_atomically, user_errors
+from synth.cli.console import Progress, UserError, note
+from synth.cli.inputs import BY_NONE, check_output, person_option, read
+
+#: Leaderboard columns printed, in order (the page's Fidelity tab, the privacy verdict, the fit time).
+PRINTED = ("run", "status", "trivariate (95% CI)", "detection AUC", "fidelity", "privacy", "fit s")
+
+
+def contenders(specs: list[str]) -> list[Any]:
+    """``-s`` values as race contenders: ``NAME`` or ``NAME:key=value,key=value`` (values read as JSON where they
+    are, e.g. ``cart:min_samples_leaf=40``, ``privbayes:epsilon=3``); none given: every synthesizer the Race page
+    races by default (not the independent baseline, not a peer library's)."""
+    import synth
+    from synth.report import Contender
+    from synth.synthesizers.registry import is_peer
+
+    names = synth.available()
+    if not specs:
+        return [Contender(n) for n in names if n != "independent" and not is_peer(n)]
+    out = []
+    for spec in specs:
+        name, _, rest = spec.partition(":")
+        name = name.strip()
+        if name not in names:
+            raise UserError(f"-s {spec}: no synthesizer named {name!r}; available: {', '.join(names)}", console.USAGE)
+        settings = [p for p in rest.split(",") if p.strip()]
+        bad = [p for p in settings if "=" not in p or not p.partition("=")[0].strip()]
+        if bad:
+            raise UserError(
+                f"-s {spec}: settings follow the colon as key=value, e.g. cart:min_samples_leaf=40; got {bad[0]!r}",
+                console.USAGE,
+            )
+        params = dict(_param(p) for p in settings)
+        out.append(Contender(name, params))
+    return out
+
+
+def _board_text(result: Any) -> str:
+    from synth.report.leaderboard import leaderboard_text
+
+    board = leaderboard_text(result)
+    shown = board[[c for c in PRINTED if c in board.columns]]
+    return str(shown.to_string(index=False))
+
+
+def race(args: argparse.Namespace) -> int:
+    import synth
+    from synth.evaluation.privacy.common import MIN_HOLDOUT_ROWS
+    from synth.report import EvaluationSettings
+    from synth.report.html import ReportOptions, build_report
+
+    html = args.output.lower().endswith((".html", ".htm"))
+    if not html and not args.output.lower().endswith(".json"):
+        raise UserError(f"cannot tell what to write to -o {args.output}: name it .json or .html", console.USAGE)
+    if args.rows is not None and args.rows < 1:
+        raise UserError(f"--rows must be at least 1; got {args.rows}", console.USAGE)
+    entries = contenders(args.synthesizer)
+    inputs = [("the training table", args.train), ("the holdout", args.holdout), ("the schema", args.schema)]
+    check_output(args.output, inputs, overwrite=args.overwrite)
+    with user_errors():
+        train, train_info = read(args.train, args.max_rows, args.seed, args.sheet)
+        holdout, _ = read(args.holdout, args.max_rows, args.seed, args.holdout_sheet, "--holdout-sheet")
+        schema = _schema(args.schema) or synth.infer_schema(train)
+        if len(holdout) < MIN_HOLDOUT_ROWS:
+            raise UserError(
+                f"the holdout {args.holdout} has {len(holdout):,} rows; a race scores privacy against at least "
+                f"{MIN_HOLDOUT_ROWS} real rows the synthesizers never saw: hold out more rows",
+                console.BAD_INPUT,
+            )
+        lacking = [c for c in schema.names if c in train.columns and c not in holdout.columns]
+        if lacking:
+            raise UserError(
+                f"the holdout {args.holdout} lacks columns of the training table: {', '.join(lacking[:5])}",
+                console.BAD_INPUT,
+            )
+        if args.by not in (None, BY_NONE) and args.by not in train.columns:
+            names = ", ".join(map(str, list(train.columns)[:8])) + (", …" if train.shape[1] > 8 else "")
+            raise UserError(
+                f"--by {args.by}: no such column in {args.train}; name the column that says whose row each row is "
+                f"(columns: {names})",
+                console.BAD_INPUT,
+            )
+        if args.by != BY_NONE:  # a holdout of people seen in training is no yardstick of unseen ones
+            from synth.evaluation.privacy.inputs import shared_people
+
+            shared = shared_people(train, holdout, schema, args.by)
+            if shared is not None:
+                note(f"warning: {shared}")
+        person = person_option(args.by)
+        settings = EvaluationSettings(attacks=not args.no_attacks)
+        n_rows = args.rows or len(train)
+        runs = f"{len(entries)} run" + ("s" if len(entries) != 1 else "")
+        note(f"racing {runs} on {len(train):,} training rows, {n_rows:,} synthetic rows each", quiet=args.quiet)
+        with Progress("racing", quiet=args.quiet) as bar:
+            result = synth.race(
+                train,
+                holdout,
+                entries,
+                schema=schema,
+                n_rows=n_rows,
+                sample_seed=args.seed,
+                settings=settings,
+                progress=bar,
+                person_column=person,
+            )
+        if not any(r.ok for r in result.runs):
+            errors = "; ".join(f"{r.label}: {r.error}" for r in result.runs)
+            raise UserError(f"no run could be scored ({errors})", console.IMPOSSIBLE)
+        import pandas as pd
+
+        report = build_report(
+            name=train_info.source,
+            data=pd.concat([train, holdout], ignore_index=True),  # the real table the two files were split from
+            schema=schema,
+            train=train,
+            holdout=holdout,
+            result=result,
+            options=ReportOptions(),
+            person_column=person,
+        )
+        text = report.html if html else report.json_text()
+        _write_atomically(args.output, lambda p: p.write_text(text, encoding="utf-8"), args.overwrite)
+    note(_board_text(result), quiet=args.quiet)
+    for run in result.runs:  # shown even with --quiet: a run the user asked for did not happen
+        if not run.ok:
+            note(f"warning: {run.label} failed: {run.error}")
+    note(result.reason, quiet=args.quiet)
+    note(f"→ {args.output}", quiet=args.quiet)
+    return console.OK
