@@ -243,6 +243,19 @@ def _parser() -> argparse.ArgumentParser:
     race.add_argument(
         "--no-attacks", action="store_true", help="skip the singling-out, linkability and inference attacks (faster)"
     )
+    race.add_argument(
+        "--k",
+        type=int,
+        default=10,
+        help="in the report, real-data histogram bars and categories under this many rows (people) are suppressed; "
+        "1 turns it off (default 10, the Report page's)",
+    )
+    race.add_argument(
+        "--real-rows",
+        action="store_true",
+        help="print a few real training rows in the report and keep the attacks' examples (each quotes one training "
+        "person's values) in it; left out by default, as from the Report page",
+    )
     race.add_argument("-o", "--output", required=True, help="race.json (the metrics) or race.html (the report)")
     race.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     race.set_defaults(run=racing.race)

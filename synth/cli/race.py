@@ -7,7 +7,8 @@ are printed, and the Report page's metrics JSON or HTML report written.
 
 A run that fails (a parameter out of range, a fit out of memory) is reported in its row and the others go on, as on
 the page; the command fails (exit 3) only when no run could be scored. The JSON and HTML leave out the attacks'
-examples (a successful singling-out predicate quotes one training person's values), as the page's downloads do.
+examples (a successful singling-out predicate quotes one training person's values) and real rows, as the page's
+downloads do, unless ``--real-rows`` asks for them (the output then says so: ``include_real_rows``).
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ def race(args: argparse.Namespace) -> int:
         raise UserError(f"cannot tell what to write to -o {args.output}: name it .json or .html", console.USAGE)
     if args.rows is not None and args.rows < 1:
         raise UserError(f"--rows must be at least 1; got {args.rows}", console.USAGE)
+    if args.k < 1:
+        raise UserError(f"--k must be at least 1 (1 suppresses nothing); got {args.k}", console.USAGE)
     entries = contenders(args.synthesizer)
     inputs = [("the training table", args.train), ("the holdout", args.holdout), ("the schema", args.schema)]
     check_output(args.output, inputs, overwrite=args.overwrite)
@@ -133,7 +136,7 @@ def race(args: argparse.Namespace) -> int:
             train=train,
             holdout=holdout,
             result=result,
-            options=ReportOptions(),
+            options=ReportOptions(k=args.k, include_real_rows=args.real_rows),
             person_column=person,
         )
         text = report.html if html else report.json_text()

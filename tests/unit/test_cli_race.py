@@ -66,6 +66,11 @@ def test_a_race_prints_the_board_and_the_pick_and_writes_the_reports_json_withou
     page = (files / "race.html").read_text()
     assert "<html" in page and "Sequential CART (min_samples_leaf=1)" in page
     assert not [e for e in _examples(raced[-1].to_dict()) if str(e) in page]
+    # Asked for, they are kept, and the file says so; --k 1 suppresses no bar.
+    assert main([*args, "-q", "--real-rows", "--k", "1", "-o", str(files / "asked.json")]) == 0
+    asked = json.loads((files / "asked.json").read_text())
+    assert asked["include_real_rows"] is True and _examples(asked) == _examples(raced[-1].to_dict())
+    assert asked["suppression"]["k"] == 1 and doc["suppression"]["k"] == 10
 
 
 def test_a_failing_run_is_named_in_its_row_and_the_others_are_scored(
@@ -95,6 +100,7 @@ def test_a_race_no_run_survives_fails_and_writes_nothing(files: Path) -> None:
         (["-s", "gpt"], 2, "no synthesizer named 'gpt'; available: gaussian_copula"),
         (["-s", "cart:min_samples_leaf"], 2, "settings follow the colon as key=value, e.g. cart:min_samples_leaf=40"),
         (["--rows", "0"], 2, "--rows must be at least 1"),
+        (["--k", "0"], 2, "--k must be at least 1"),
         (["--by", "badge"], 1, "--by badge: no such column in train.csv"),
     ],
 )
