@@ -129,9 +129,11 @@ def race(args: argparse.Namespace) -> int:
             raise UserError(f"no run could be scored ({errors})", console.IMPOSSIBLE)
         import pandas as pd
 
+        whole = pd.concat([train, holdout], ignore_index=True)  # the real table the two files were split from
         report = build_report(
             name=train_info.source,
-            data=pd.concat([train, holdout], ignore_index=True),  # the real table the two files were split from
+            data=whole,
+            audit=synth.audit(whole, schema, fit_rows=train),  # the Data page's pre-flight findings, as the page's
             schema=schema,
             train=train,
             holdout=holdout,

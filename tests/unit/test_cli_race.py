@@ -15,7 +15,7 @@ import synth
 from synth.cli import main
 from synth.report import RaceResult
 from tests.unit.test_cli import assert_user_error, run
-from tests.unit.test_shared_outputs import hostile_table
+from tests.unit.test_shared_outputs import CATEGORY, hostile_table, leaks
 
 ROWS = 1200
 
@@ -26,6 +26,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("cli_race")
     table = hostile_table(ROWS)
     train, holdout = synth.split(table, holdout=0.25, seed=3)
+    assert (train["department"] == CATEGORY).any(), "the planted person (alone in their department) is in training"
     train.to_csv(root / "train.csv", index=False)
     holdout.to_csv(root / "holdout.csv", index=False)
     return root
@@ -44,7 +45,8 @@ def test_a_race_prints_the_board_and_the_pick_and_writes_the_reports_json_withou
     files: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A memorising CART (one row per leaf) singles training people out by their own values: the race found such
-    predicates, and neither the JSON nor the HTML the command writes holds one."""
+    predicates, and neither the JSON nor the HTML the command writes holds one, nor any value of the planted
+    person (alone in their department, paid 9,876,543, hired in 1901) in any form a report writes it."""
     raced: list[RaceResult] = []
     real_race = synth.race
     monkeypatch.setattr(synth, "race", lambda *a, **k: raced.append(real_race(*a, **k)) or raced[-1])
@@ -59,13 +61,16 @@ def test_a_race_prints_the_board_and_the_pick_and_writes_the_reports_json_withou
     assert [r["label"] for r in doc["race"]["leaderboard"]] == [r.label for r in result.runs]
     assert doc["race"]["recommended"] == result.recommended and doc["include_real_rows"] is False
     assert doc["dataset"]["train_rows"] == 900 and doc["dataset"]["holdout_rows"] == 300
+    assert doc["audit"] is not None and doc["audit"]["n_rows"] == 1200  # the pre-flight audit, as the page's report
     found = _examples(result.to_dict())
     assert found, "the premise: the attacks singled out training people, with their values"
     assert _examples(doc) == []
+    assert not leaks((files / "race.json").read_text()), "the planted person's values are in the JSON"
     assert main([*args, "-q", "-o", str(files / "race.html")]) == 0
     page = (files / "race.html").read_text()
     assert "<html" in page and "Sequential CART (min_samples_leaf=1)" in page
     assert not [e for e in _examples(raced[-1].to_dict()) if str(e) in page]
+    assert not leaks(page.split("</script></head>", 1)[1])  # the body and its charts' data (plotly.js is the head)
     # Asked for, they are kept, and the file says so; --k 1 suppresses no bar.
     assert main([*args, "-q", "--real-rows", "--k", "1", "-o", str(files / "asked.json")]) == 0
     asked = json.loads((files / "asked.json").read_text())
