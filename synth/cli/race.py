@@ -88,6 +88,14 @@ def race(args: argparse.Namespace) -> int:
                 f"{MIN_HOLDOUT_ROWS} real rows the synthesizers never saw: hold out more rows",
                 console.BAD_INPUT,
             )
+        if args.schema:  # an edited schema may call a text column a number: said once, not in every run's row
+            from synth.schema import SchemaMismatchError, coerce_to_schema
+
+            present = [c for c in schema.names if c in train.columns]
+            try:
+                coerce_to_schema(train[present], schema.select(present), strict=True)
+            except SchemaMismatchError as exc:
+                raise UserError(f"{args.schema}: {exc}", console.BAD_INPUT) from exc
         lacking = [c for c in schema.names if c in train.columns and c not in holdout.columns]
         if lacking:
             raise UserError(

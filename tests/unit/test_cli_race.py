@@ -132,3 +132,15 @@ def test_wrong_outputs_and_inputs_end_in_one_line(files: Path, tmp_path: Path) -
     assert_user_error(proc, 1, "lacks columns of the training table: salary")
     proc = run(*base, "absent.csv", "-o", "r.json", cwd=tmp_path)
     assert_user_error(proc, 1, "absent.csv does not exist")
+
+
+def test_a_schema_declaring_text_a_number_is_refused_before_any_fit(files: Path, tmp_path: Path) -> None:
+    """As fit and evaluate refuse it: every run would otherwise fail in its row with the same message."""
+    schema = json.loads(synth.infer_schema(pd.read_csv(files / "train.csv")).to_json())
+    (spec,) = [c for c in schema["columns"] if c["name"] == "department"]
+    spec["kind"] = "continuous"
+    (tmp_path / "s.json").write_text(json.dumps(schema))
+    args = ["race", str(files / "train.csv"), "--holdout", str(files / "holdout.csv"), "--schema", "s.json"]
+    proc = run(*args, "-o", "r.json", cwd=tmp_path)
+    assert_user_error(proc, 1, "s.json: ")
+    assert "do not read as numbers" in proc.stderr and not (tmp_path / "r.json").exists()
