@@ -14,6 +14,7 @@ downloads do, unless ``--real-rows`` asks for them (the output then says so: ``i
 from __future__ import annotations
 
 import argparse
+import time
 from typing import Any
 
 from synth.cli import console
@@ -120,6 +121,7 @@ def race(args: argparse.Namespace) -> int:
         n_rows = args.rows or len(train)
         runs = f"{len(entries)} run" + ("s" if len(entries) != 1 else "")
         note(f"racing {runs} on {len(train):,} training rows, {n_rows:,} synthetic rows each", quiet=args.quiet)
+        started = time.perf_counter()
         with Progress("racing", quiet=args.quiet) as bar:
             result = synth.race(
                 train,
@@ -132,6 +134,7 @@ def race(args: argparse.Namespace) -> int:
                 progress=bar,
                 person_column=person,
             )
+        raced = time.perf_counter() - started
         if not any(r.ok for r in result.runs):
             errors = "; ".join(f"{r.label}: {r.error}" for r in result.runs)
             raise UserError(f"no run could be scored ({errors})", console.IMPOSSIBLE)
@@ -156,5 +159,5 @@ def race(args: argparse.Namespace) -> int:
         if not run.ok:
             note(f"warning: {run.label} failed: {run.error}")
     note(result.reason, quiet=args.quiet)
-    note(f"→ {args.output}", quiet=args.quiet)
+    note(f"raced in {raced:,.0f} s → {args.output}", quiet=args.quiet)
     return console.OK

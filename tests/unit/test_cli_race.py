@@ -5,6 +5,7 @@ a run that fails is named in its row while the others are scored; mistakes end i
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ def test_a_race_prints_the_board_and_the_pick_and_writes_the_reports_json_withou
     err = capsys.readouterr().err
     assert "racing 2 runs on 900 training rows, 600 synthetic rows each" in err
     assert "Gaussian copula" in err and "Sequential CART (min_samples_leaf=1)" in err and "is recommended" in err
+    assert re.search(r"raced in \d+ s → .*race\.json$", err.strip())
     doc = json.loads((files / "race.json").read_text())
     (result,) = raced
     assert [r["label"] for r in doc["race"]["leaderboard"]] == [r.label for r in result.runs]
