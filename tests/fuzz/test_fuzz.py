@@ -61,6 +61,14 @@ def test_mutated_binary_tables_load_or_raise_the_projects_error(pool: WorkerPool
     case()
 
 
+def test_every_synthesizer_of_the_default_install_has_its_model_file_fuzzed() -> None:
+    """A model file is an input a user uploads; the default synthesizer's was missing from the corpus."""
+    import synth
+    from synth.synthesizers.registry import is_peer
+
+    assert set(corpus.MODEL_NAMES) == {n for n in synth.available() if not is_peer(n)}
+
+
 @pytest.mark.parametrize("fmt", corpus.MODEL_NAMES)
 def test_mutated_model_files_load_or_raise_the_projects_error(pool: WorkerPool, fmt: str) -> None:
     @settings(FUZZ, max_examples=max(EXAMPLES // 2, 10))
