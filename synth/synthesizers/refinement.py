@@ -100,9 +100,14 @@ class Refiner:
         """The odds that each row is real, raised to ``temper`` (bounded: e^50 at most)."""
         return np.exp(np.minimum(self.temper * self.log_odds(x), 50.0))
 
+    def acceptance(self, x: np.ndarray) -> np.ndarray:
+        """Each drawn row's chance of being kept: min(odds ** temper / cap, 1). The exact conditional sampler
+        multiplies its candidates' weights by it, so conditioned rows are refined as unconditioned ones are."""
+        return np.minimum(self.tempered_odds(x) / self.cap, 1.0)
+
     def keep(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Which drawn rows to keep: each independently, with probability min(odds ** temper / cap, 1)."""
-        return rng.random(len(x)) < self.tempered_odds(x) / self.cap
+        """Which drawn rows to keep: each independently, with probability :meth:`acceptance`."""
+        return rng.random(len(x)) < self.acceptance(x)
 
 
 register_state(Refiner)

@@ -278,7 +278,7 @@ def test_a_table_without_day_and_month_samples_as_before(name: str) -> None:
         (lambda z: z.update(first="amount"), "forbids a day|no day"),
     ],
 )
-@pytest.mark.parametrize("name", ["cart", "gaussian_copula", "independent"])
+@pytest.mark.parametrize("name", ["cart", "pruned_cart", "gaussian_copula", "independent"])
 def test_an_altered_calendar_is_refused_on_load(name: str, change: Any, message: str, tmp_path: Path) -> None:
     model = synth.create(name, random_state=0).fit(_dated(np.random.default_rng(8), 800))
     assert ZeroPair("day", 31, "month", "jun") in model.calendar_pairs_

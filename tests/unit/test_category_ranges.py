@@ -235,7 +235,7 @@ def test_the_model_file_holds_no_real_value_the_rule_brought(name: str, make: An
         (lambda r: r.update(levels={"$": "tuple", "v": ["Madrid", "Madrid", "Berlin"]}), "not distinct labels"),
     ],
 )
-@pytest.mark.parametrize("name", ["cart", "gaussian_copula"])
+@pytest.mark.parametrize("name", ["cart", "pruned_cart", "gaussian_copula"])
 def test_an_altered_range_is_refused_on_load(name: str, change: Any, message: str, tmp_path: Path) -> None:
     model = synth.create(name, random_state=0).fit(offices(600))
     model.save(tmp_path / "m.synth")
@@ -249,7 +249,7 @@ def test_an_altered_range_is_refused_on_load(name: str, change: Any, message: st
         synth.load_model(tmp_path / "bad.synth")
 
 
-@pytest.mark.parametrize("name", ["cart", "gaussian_copula"])
+@pytest.mark.parametrize("name", ["cart", "pruned_cart", "gaussian_copula"])
 def test_a_file_saved_before_ranges_loads_and_samples_as_before(name: str, tmp_path: Path) -> None:
     model = synth.create(name, random_state=0).fit(offices(600))
     model.category_ranges_ = ()

@@ -77,7 +77,7 @@ def test_a_table_of_numbers_lists_no_generated_time_or_person_item(name: str, tm
                 assert value is None or len(value) == 0, (item.name, attribute, value)
 
 
-@pytest.mark.parametrize("name", ["cart", "gaussian_copula"])
+@pytest.mark.parametrize("name", ["cart", "pruned_cart", "gaussian_copula"])
 def test_generated_columns_are_named_with_what_each_keeps(name: str, tmp_path: Path) -> None:
     df = _with_people_data()
     model = synth.create(name, random_state=0).fit(df)

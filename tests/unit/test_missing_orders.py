@@ -74,7 +74,7 @@ def test_an_order_between_numbers_with_missing_values_is_kept(name: str, table: 
     pd.testing.assert_frame_equal(load_model(tmp_path / "m.synth").sample(500, seed=3), model.sample(500, seed=3))
 
 
-@pytest.mark.parametrize("name", ["cart", "gaussian_copula"])
+@pytest.mark.parametrize("name", ["cart", "pruned_cart", "gaussian_copula"])
 @pytest.mark.parametrize("swap", ['"role"', '"no_such_column"'], ids=["a-category", "not-in-the-table"])
 def test_a_crafted_number_order_is_refused(name: str, swap: str, table: pd.DataFrame, tmp_path: Path) -> None:
     model = synth.create(name, random_state=0).fit(table)
@@ -184,7 +184,7 @@ def test_cart_looks_for_the_order_in_its_visit_order() -> None:
     assert not (syn["low"] > syn["high"]).any()
 
 
-@pytest.mark.parametrize("name", ["cart", "gaussian_copula"])
+@pytest.mark.parametrize("name", ["cart", "pruned_cart", "gaussian_copula"])
 def test_conditioned_rows_keep_the_orders_and_the_missing_shares(name: str, table: pd.DataFrame) -> None:
     """Conditioned candidates that broke an order were dropped, and only rows with both columns present can break
     one, so every missing share rose: the copula conditioned on role = manager drew end_km missing on 11.3% of

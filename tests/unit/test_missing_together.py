@@ -202,7 +202,7 @@ def test_the_model_file_holds_no_real_value_the_groups_brought(name: str, tmp_pa
         (lambda g: g.update(columns=["office_lat", "office_lon"]), "fewer than two columns|not missing groups"),
     ],
 )
-@pytest.mark.parametrize("name", ["cart", "gaussian_copula"])
+@pytest.mark.parametrize("name", ["cart", "pruned_cart", "gaussian_copula"])
 def test_an_altered_group_is_refused_on_load(name: str, change: Any, message: str, tmp_path: Path) -> None:
     model = synth.create(name, random_state=0).fit(coordinates(600))
     model.save(tmp_path / "m.synth")
@@ -216,7 +216,7 @@ def test_an_altered_group_is_refused_on_load(name: str, change: Any, message: st
         synth.load_model(tmp_path / "bad.synth")
 
 
-@pytest.mark.parametrize("name", ["cart", "gaussian_copula"])
+@pytest.mark.parametrize("name", ["cart", "pruned_cart", "gaussian_copula"])
 def test_a_file_saved_before_groups_loads_and_samples_as_before(name: str, tmp_path: Path) -> None:
     model = synth.create(name, random_state=0).fit(coordinates(600))
     model.missing_groups_ = ()

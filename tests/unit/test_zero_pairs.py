@@ -238,7 +238,7 @@ def test_the_model_file_holds_only_common_values_for_the_pairs(name: str, tmp_pa
         (lambda z: z.update(second_value=True), "does not hold"),
     ],
 )
-@pytest.mark.parametrize("name", ["cart", "gaussian_copula"])
+@pytest.mark.parametrize("name", ["cart", "pruned_cart", "gaussian_copula"])
 def test_an_altered_pair_is_refused_on_load(name: str, change: Any, message: str, tmp_path: Path) -> None:
     model = synth.create(name, random_state=0).fit(planted())
     assert model.zero_pairs_

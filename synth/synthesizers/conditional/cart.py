@@ -9,6 +9,9 @@ the columns before it). Weighted rows kept in proportion to their weight are dra
 conditional distribution given the conditions: every later column sees the conditioned values through its
 tree, every earlier column is reweighted by how likely it makes them.
 
+A refined model (:mod:`synth.synthesizers.refinement`) keeps each unconditioned row with its refiner's acceptance
+probability; the candidates' weights are multiplied by it, so conditioned rows are refined alike.
+
 This needs no training data, so it works the same on a model loaded from a file. Its efficiency is the
 spread of the weights: a condition that earlier columns nearly decide (a state the first columns predict)
 costs more candidates per row, never correctness.
@@ -135,5 +138,12 @@ def sample_weighted(
         model._store(step, drawn, values, missing, x, rng)
     for _, j, rule in pending:
         model._derive(j, rule, values, x)
+    # A refined model (Pruned CART) keeps each unconditioned row with the refiner's acceptance: the same factor
+    # on the weights makes the conditioned rows draws from that refined distribution, not from the bare trees
+    # (without it, Pruned CART conditioned on role = manager drew end_km missing on 10.5% of rows, against the
+    # 10.0% of its own unconditioned managers).
+    refiner = getattr(model, "refiner_", None)
+    if refiner is not None:
+        weights *= refiner.acceptance(x)
     frame = pd.DataFrame({col.name: col.decode(values[j]) for j, col in enumerate(columns)}, copy=False)
     return frame, weights
