@@ -140,7 +140,7 @@ def test_a_hash_reference_is_learned_and_redrawn_with_its_hash() -> None:
     assert state.fills[state.templates.index("Ticket #####")]["literal"] == [7]
     real = set(values)
     real_digits = {(t, d) for t, d in zip(templates_of(values), values.str.replace(r"\D", "", regex=True), strict=True)}
-    for name in ("independent", "cart"):
+    for name in ("independent", "cart", "pruned_cart"):
         model = synth.create(name, random_state=0).fit(table, person_column="customer")
         sample = model.sample(20_000, seed=1)["purpose"]
         tickets = sample[sample.str.startswith("Ticket")]
@@ -151,7 +151,7 @@ def test_a_hash_reference_is_learned_and_redrawn_with_its_hash() -> None:
         assert dict(model.bucketed_)["purpose"] == pytest.approx(6 / len(table))  # the lone customer's rows only
 
 
-@pytest.mark.parametrize("name", ["independent", "cart", "gaussian_copula"])
+@pytest.mark.parametrize("name", ["independent", "cart", "pruned_cart", "gaussian_copula"])
 def test_a_hash_reference_of_one_person_reaches_no_file_and_no_sample(name: str, tmp_path: Path) -> None:
     table = _tickets()
     model = synth.create(name, random_state=0).fit(table, person_column="customer")

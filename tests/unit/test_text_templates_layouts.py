@@ -68,7 +68,7 @@ def test_each_layout_of_a_mixed_pattern_is_a_template_of_its_own() -> None:
     assert labels[~tickets].equals(values[~tickets].astype(object))
 
 
-@pytest.mark.parametrize("name", ["independent", "cart"])
+@pytest.mark.parametrize("name", ["independent", "cart", "pruned_cart"])
 def test_a_mixed_pattern_comes_back_in_both_layouts_at_their_shares(name: str) -> None:
     table = _mixed_tickets()
     values = table["purpose"]

@@ -139,7 +139,7 @@ def test_exact_rules_reading_the_date_are_computed_from_the_moved_day() -> None:
     real = clinic(1000)
     real["weekday"] = _days(real["visit"]).dt.dayofweek
     real["month"] = _days(real["visit"]).dt.month
-    for name in ("cart", "gaussian_copula"):
+    for name in ("cart", "pruned_cart", "gaussian_copula"):
         model = synth.create(name, random_state=0).fit(real)
         assert {r.output for r in model.rules_} >= {"weekday", "month"}
         assert not any("day of week" in r.output for r in model.rules_)
