@@ -215,7 +215,7 @@ def test_the_rare_events_preset_picks_the_rare_flag(transactions: pd.DataFrame) 
     assert rare_event_preset(transactions, ["channel"]) is None, "no class at or below 10%"
 
 
-@pytest.mark.parametrize("name", ["cart", "privbayes"])
+@pytest.mark.parametrize("name", ["cart", "pruned_cart", "privbayes"])
 def test_dates_without_a_zone_are_read_in_the_columns_zone(name: str) -> None:
     rng = np.random.default_rng(0)
     when = pd.Timestamp("2023-01-01", tz="Europe/Paris") + pd.to_timedelta(rng.integers(0, 365, 2000), unit="D")
@@ -226,7 +226,7 @@ def test_dates_without_a_zone_are_read_in_the_columns_zone(name: str) -> None:
     assert syn["when"].between(low, high).all() and syn["c"].eq("b").all()
 
 
-@pytest.mark.parametrize("name", ["cart", "privbayes"])
+@pytest.mark.parametrize("name", ["cart", "pruned_cart", "privbayes"])
 def test_an_impossible_value_is_described_by_where_the_domain_came_from(name: str) -> None:
     # A DP model's domain is learned under noise: "never in the training data" would be a false statement.
     import dataclasses
