@@ -15,7 +15,15 @@ from typing import Any
 
 from synth.cli import console
 from synth.cli.console import Progress, UserError, note
-from synth.cli.inputs import BY_NONE, check_output, existing, person_option, read, refuse_existing
+from synth.cli.inputs import (
+    BY_NONE,
+    check_output,
+    check_person_column,
+    existing,
+    person_option,
+    read,
+    refuse_existing,
+)
 
 
 @contextmanager
@@ -118,13 +126,7 @@ def fit(args: argparse.Namespace) -> int:
         model = synth.create(args.synthesizer, random_state=args.seed, **params)
         schema = _schema(args.schema)
         df, info = read(args.data, args.max_rows, args.seed, args.sheet)
-        if args.by not in (None, BY_NONE) and args.by not in df.columns:  # a wrong input, as evaluate --by says it
-            names = ", ".join(map(str, list(df.columns)[:8])) + (", …" if df.shape[1] > 8 else "")
-            raise UserError(
-                f"--by {args.by}: no such column in {args.data}; name the column that says whose row each row is "
-                f"(columns: {names})",
-                console.BAD_INPUT,
-            )
+        check_person_column(args.by, [(args.data, df)])  # a wrong input, as evaluate --by says it
         person = person_option(args.by)  # left out: the fit finds it
         with Progress(f"fitting {model.label}", quiet=args.quiet) as bar:
             model.fit(df, schema, progress=bar, person_column=person)

@@ -16,7 +16,7 @@ from typing import Any
 from synth.cli import console
 from synth.cli.commands import _schema, _write_atomically, user_errors
 from synth.cli.console import Progress, UserError, note
-from synth.cli.inputs import BY_NONE, check_output, person_option, read
+from synth.cli.inputs import BY_NONE, check_output, check_person_column, person_option, read
 from synth.cli.privacy import measure, membership_summary, print_privacy, verdict_summary
 
 #: The fewest rows a table needs for the discriminator's cross-validated AUC.
@@ -92,19 +92,7 @@ def _check_tables(args: argparse.Namespace, real: Any, syn: Any, holdout: Any, s
                 "(a few hundred give usable intervals): evaluate larger tables",
                 console.BAD_INPUT,
             )
-    if args.by not in (None, BY_NONE):
-        lacking = [
-            path
-            for path, table in ((args.real, real), (args.holdout, holdout))
-            if table is not None and args.by not in table.columns
-        ]
-        if lacking:
-            names = ", ".join(map(str, list(real.columns)[:8])) + (", …" if real.shape[1] > 8 else "")
-            raise UserError(
-                f"--by {args.by}: no such column in {' and '.join(lacking)}; name the column that says whose row "
-                f"each row is (columns: {names})",
-                console.BAD_INPUT,
-            )
+    check_person_column(args.by, [(args.real, real), (args.holdout, holdout)])
     if holdout is not None and not args.no_privacy and len(holdout) < MIN_HOLDOUT_ROWS:
         raise UserError(
             f"the holdout {args.holdout} has {len(holdout):,} rows; privacy needs at least {MIN_HOLDOUT_ROWS} real "

@@ -110,6 +110,26 @@ def _too_large(error: Any) -> str:
     return text
 
 
+def no_such_column(by: str, where: str, columns: Sequence[Any]) -> UserError:
+    """The error of a ``--by`` naming a column ``where`` (a file, or files joined by "and") lacks."""
+    names = ", ".join(map(str, list(columns)[:8])) + (", …" if len(columns) > 8 else "")
+    return UserError(
+        f"--by {by}: no such column in {where}; name the column that says whose row each row is (columns: {names})",
+        console.BAD_INPUT,
+    )
+
+
+def check_person_column(by: str | None, tables: Sequence[tuple[str, Any]]) -> None:
+    """Refuse a ``--by`` naming a column one of ``tables`` ((path, frame or None)) lacks; the columns listed are
+    the first table's. Left out or ``none``: nothing to check."""
+    if by is None or by == BY_NONE:
+        return
+    present = [(path, table) for path, table in tables if table is not None]
+    lacking = [path for path, table in present if by not in table.columns]
+    if lacking:
+        raise no_such_column(by, " and ".join(lacking), list(present[0][1].columns))
+
+
 def person_option(by: str | None) -> Any:
     """What a fit or an evaluation is told of the person for ``--by``: its column, None for ``--by none`` (every row
     its own person), or :data:`~synth.schema.entities.FIND_PERSON` when left out (found from the table)."""

@@ -20,7 +20,7 @@ from typing import Any
 from synth.cli import console
 from synth.cli.commands import _param, _schema, _write_atomically, user_errors
 from synth.cli.console import Progress, UserError, note
-from synth.cli.inputs import BY_NONE, check_output, person_option, read
+from synth.cli.inputs import BY_NONE, check_output, check_person_column, person_option, read
 
 #: Leaderboard columns printed, in order (the page's Fidelity tab, the privacy verdict, the fit time).
 PRINTED = ("run", "status", "trivariate (95% CI)", "detection AUC", "fidelity", "privacy", "fit s")
@@ -103,13 +103,7 @@ def race(args: argparse.Namespace) -> int:
                 f"the holdout {args.holdout} lacks columns of the training table: {', '.join(lacking[:5])}",
                 console.BAD_INPUT,
             )
-        if args.by not in (None, BY_NONE) and args.by not in train.columns:
-            names = ", ".join(map(str, list(train.columns)[:8])) + (", …" if train.shape[1] > 8 else "")
-            raise UserError(
-                f"--by {args.by}: no such column in {args.train}; name the column that says whose row each row is "
-                f"(columns: {names})",
-                console.BAD_INPUT,
-            )
+        check_person_column(args.by, [(args.train, train), (args.holdout, holdout)])
         if args.by != BY_NONE:  # a holdout of people seen in training is no yardstick of unseen ones
             from synth.evaluation.privacy.inputs import shared_people
 

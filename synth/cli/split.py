@@ -13,7 +13,7 @@ from typing import Any
 from synth.cli import console
 from synth.cli.commands import _write_atomically, user_errors
 from synth.cli.console import UserError, note
-from synth.cli.inputs import BY_NONE, check_output, existing, sheet_choice
+from synth.cli.inputs import BY_NONE, check_output, existing, no_such_column, sheet_choice
 
 
 def _write_pair(train: str, holdout: str, write: Callable[[Path, Path], None], overwrite: bool) -> None:
@@ -55,14 +55,6 @@ def _check_paths(args: argparse.Namespace) -> None:
         )
     for output in (args.output, args.holdout):
         check_output(output, [("the table", args.data)], overwrite=args.overwrite)
-
-
-def _no_column(by: str, data: str, columns: list[str]) -> UserError:
-    names = ", ".join(map(str, columns[:8])) + (", …" if len(columns) > 8 else "")
-    return UserError(
-        f"--by {by}: no such column in {data}; name the column that says whose row each row is (columns: {names})",
-        console.BAD_INPUT,
-    )
 
 
 def _person_note(person: Any, by: str | None, quiet: bool) -> None:
@@ -136,7 +128,7 @@ def _split(args: argparse.Namespace, formats: tuple[Any, Any]) -> tuple[int, int
     for warning in df.attrs.get("read_info", {}).get("warnings", ()):
         note(f"warning: {warning}")
     if args.by not in (None, BY_NONE) and args.by not in df.columns:
-        raise _no_column(args.by, args.data, list(df.columns))
+        raise no_such_column(args.by, args.data, list(df.columns))
     person: Person = Person(None) if args.by == BY_NONE else person_in(df, args.by)
     train, holdout = split_frame(df, args.holdout_share, args.seed, by=person.column)
 
@@ -162,7 +154,7 @@ def _stream(args: argparse.Namespace, source: Path, formats: tuple[Any, Any]) ->
             console.USAGE,
         )
     if args.by not in (None, BY_NONE) and args.by not in (columns := columns_of(source, fmt)):
-        raise _no_column(args.by, args.data, columns)
+        raise no_such_column(args.by, args.data, columns)
     note(f"{source.name} is too large to hold in memory: splitting it by streaming, every row kept", quiet=args.quiet)
     person = person_in_sample(source, args.seed) if args.by is None else Person(None if args.by == BY_NONE else args.by)
     counts: list[int] = []
