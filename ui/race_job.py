@@ -106,7 +106,7 @@ class RaceJob:
         return report
 
     def _on_result(self, run: RunResult) -> None:
-        i = len(self.partial)
+        i, now = len(self.partial), time.perf_counter()
         before = self.runs[i]
         self.runs[i] = replace(
             before,
@@ -114,8 +114,8 @@ class RaceJob:
             fraction=1.0,
             message=run.error or "scored",
             status=run.status,
-            started=before.started if before.started is not None else time.perf_counter(),
-            ended=time.perf_counter(),
+            started=before.started if before.started is not None else now,
+            ended=now,
         )
         self.partial = (*self.partial, run)
 

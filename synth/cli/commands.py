@@ -70,10 +70,25 @@ def _schema(path: str | None) -> Any:
         raise UserError(f"{path} is not a schema written by `synth schema`: {exc}", console.BAD_INPUT) from exc
 
 
-def _param(text: str) -> tuple[str, Any]:
+def _schema_read_by(path: str | None, table: Any, schema: Any) -> None:
+    """Refuse a ``--schema`` (``path``) that declares a column of ``table`` a number or a date most of whose values
+    do not read as one: every score (every fit) would read the column as missing. Nothing to check without one."""
+    if path is None:
+        return
+    from synth.schema import SchemaMismatchError, coerce_to_schema
+
+    present = [c for c in schema.names if c in table.columns]
+    try:
+        coerce_to_schema(table[present], schema.select(present), strict=True)
+    except SchemaMismatchError as exc:
+        raise UserError(f"{path}: {exc}", console.BAD_INPUT) from exc
+
+
+def _param(text: str, usage: str = "--param takes key=value, e.g. n_knots=50") -> tuple[str, Any]:
+    """``key=value``, the value read as JSON where it is one; ``usage`` opens the error of anything else."""
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():
-        raise UserError(f"--param takes key=value, e.g. n_knots=50; got {text!r}", console.USAGE)
+        raise UserError(f"{usage}; got {text!r}", console.USAGE)
     try:
         value = json.loads(raw)
     except json.JSONDecodeError:

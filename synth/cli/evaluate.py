@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from synth.cli import console
-from synth.cli.commands import _schema, _write_atomically, user_errors
+from synth.cli.commands import _schema, _schema_read_by, _write_atomically, user_errors
 from synth.cli.console import Progress, UserError, note
 from synth.cli.inputs import BY_NONE, check_output, check_person_column, person_option, read
 from synth.cli.privacy import measure, membership_summary, print_privacy, verdict_summary
@@ -71,19 +71,13 @@ def _html_builder() -> Any:
 def _check_tables(args: argparse.Namespace, real: Any, syn: Any, holdout: Any, schema: Any) -> None:
     """Refuse, before any score, tables the scores cannot work with (each would otherwise fail deep inside)."""
     from synth.evaluation.privacy.common import MIN_HOLDOUT_ROWS
-    from synth.schema import SchemaMismatchError, coerce_to_schema
 
     missing = [c for c in schema.names if c not in syn.columns]
     if missing:
         raise UserError(
             f"the synthetic table lacks columns of the real one: {', '.join(missing[:5])}", console.BAD_INPUT
         )
-    if args.schema:  # an edited schema may call a text column a number: every score would read it as missing
-        present = [c for c in schema.names if c in real.columns]
-        try:
-            coerce_to_schema(real[present], schema.select(present), strict=True)
-        except SchemaMismatchError as exc:
-            raise UserError(f"{args.schema}: {exc}", console.BAD_INPUT) from exc
+    _schema_read_by(args.schema, real, schema)  # an edited schema may call a text column a number
     for what, path, table in (("real", args.real, real), ("synthetic", args.synthetic, syn)):
         if len(table) < MIN_ROWS:
             rows = f"{len(table):,} row" + ("s" if len(table) != 1 else "")

@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from synth.cli import console
-from synth.cli.commands import _param, _schema, _write_atomically, user_errors
+from synth.cli.commands import _param, _schema, _schema_read_by, _write_atomically, user_errors
 from synth.cli.console import Progress, UserError, note
 from synth.cli.inputs import BY_NONE, check_output, check_person_column, person_option, read
 
@@ -43,14 +43,8 @@ def contenders(specs: list[str]) -> list[Any]:
         name = name.strip()
         if name not in names:
             raise UserError(f"-s {spec}: no synthesizer named {name!r}; available: {', '.join(names)}", console.USAGE)
-        settings = [p for p in rest.split(",") if p.strip()]
-        bad = [p for p in settings if "=" not in p or not p.partition("=")[0].strip()]
-        if bad:
-            raise UserError(
-                f"-s {spec}: settings follow the colon as key=value, e.g. cart:min_samples_leaf=40; got {bad[0]!r}",
-                console.USAGE,
-            )
-        params = dict(_param(p) for p in settings)
+        usage = f"-s {spec}: settings follow the colon as key=value, e.g. cart:min_samples_leaf=40"
+        params = dict(_param(p, usage) for p in rest.split(",") if p.strip())
         out.append(Contender(name, params))
     return out
 
@@ -64,6 +58,8 @@ def _board_text(result: Any) -> str:
 
 
 def race(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     import synth
     from synth.evaluation.privacy.common import MIN_HOLDOUT_ROWS
     from synth.report import EvaluationSettings
@@ -89,14 +85,7 @@ def race(args: argparse.Namespace) -> int:
                 f"{MIN_HOLDOUT_ROWS} real rows the synthesizers never saw: hold out more rows",
                 console.BAD_INPUT,
             )
-        if args.schema:  # an edited schema may call a text column a number: said once, not in every run's row
-            from synth.schema import SchemaMismatchError, coerce_to_schema
-
-            present = [c for c in schema.names if c in train.columns]
-            try:
-                coerce_to_schema(train[present], schema.select(present), strict=True)
-            except SchemaMismatchError as exc:
-                raise UserError(f"{args.schema}: {exc}", console.BAD_INPUT) from exc
+        _schema_read_by(args.schema, train, schema)  # said once, not in every run's row
         lacking = [c for c in schema.names if c in train.columns and c not in holdout.columns]
         if lacking:
             raise UserError(
@@ -132,8 +121,6 @@ def race(args: argparse.Namespace) -> int:
         if not any(r.ok for r in result.runs):
             errors = "; ".join(f"{r.label}: {r.error}" for r in result.runs)
             raise UserError(f"no run could be scored ({errors})", console.IMPOSSIBLE)
-        import pandas as pd
-
         whole = pd.concat([train, holdout], ignore_index=True)  # the real table the two files were split from
         report = build_report(
             name=train_info.source,

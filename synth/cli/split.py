@@ -13,7 +13,7 @@ from typing import Any
 from synth.cli import console
 from synth.cli.commands import _write_atomically, user_errors
 from synth.cli.console import UserError, note
-from synth.cli.inputs import BY_NONE, check_output, existing, no_such_column, sheet_choice
+from synth.cli.inputs import BY_NONE, check_output, check_person_column, existing, no_such_column, sheet_choice
 
 
 def _write_pair(train: str, holdout: str, write: Callable[[Path, Path], None], overwrite: bool) -> None:
@@ -127,8 +127,7 @@ def _split(args: argparse.Namespace, formats: tuple[Any, Any]) -> tuple[int, int
         return _stream(args, source, formats)
     for warning in df.attrs.get("read_info", {}).get("warnings", ()):
         note(f"warning: {warning}")
-    if args.by not in (None, BY_NONE) and args.by not in df.columns:
-        raise no_such_column(args.by, args.data, list(df.columns))
+    check_person_column(args.by, [(args.data, df)])
     person: Person = Person(None) if args.by == BY_NONE else person_in(df, args.by)
     train, holdout = split_frame(df, args.holdout_share, args.seed, by=person.column)
 
