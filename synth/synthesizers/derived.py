@@ -75,7 +75,8 @@ EXACT_RULES_PARAM = Param(
     True,
     "Find columns that are an exact function of others on every training row (a date's year, month or weekday, "
     "a flag looked up from a date or from two other columns, a total of two parts, a quantity times a price less a "
-    "discount, shares adding up to a fixed total, an end date that is a start plus a duration) and compute them "
+    "discount, shares adding up to a fixed total, an end date that is a start plus a duration, exact or rounded: a "
+    "stay's whole days) and compute them "
     "from their inputs instead of modelling them, so no synthetic row breaks the rule. A lookup lists only input "
     "values held by enough rows to be stored at all.",
     label="Exact derived columns",
@@ -85,8 +86,9 @@ RULES_ARTIFACT = ArtifactItem(
     "Exact rules",
     "columns computed from others: a date part and its offset or relabelling table, a lookup table from one "
     "column's values (or two columns' pairs of values) to another's, the two parts of a sum, the columns of a "
-    "product and the decimals it is rounded to, a start date and a duration's column and unit, the columns of "
-    "shares and the total they add up to",
+    "product and the decimals it is rounded to, a start date and a duration's column and unit (for a rounded "
+    "duration, how it is rounded, the decimals and the end's grain: a unit of time), the columns of shares and "
+    "the total they add up to",
     "values",
     "A rule holds on every training row and passes a test that chance cannot explain it; a relabelling or lookup "
     "table lists only values (or pairs of values) held by at least min_category_rows training rows (and, in CART, "
@@ -140,6 +142,10 @@ class DerivedRule:
         if self.kind == "sum":
             return f"{self.output} = {self.inputs[0]} + {self.inputs[1]}"
         if self.kind == "elapsed":
+            if self.part not in UNITS:  # a rounded duration (synth.synthesizers.elapsed_rounded)
+                from synth.synthesizers.elapsed_rounded import describe
+
+                return describe(self)
             if self.part == CALENDAR_DAY:
                 return f"{self.output} = the day of {self.inputs[0]} + {self.inputs[1]} days"
             return f"{self.output} = {self.inputs[0]} + {self.inputs[1]} {self.part}s"

@@ -53,6 +53,9 @@ from synth.synthesizers.derived import (
     topological,
 )
 from synth.synthesizers.derived_arithmetic import arithmetic_rules
+from synth.synthesizers.elapsed_rounded import PARTS as ROUNDED_PARTS
+from synth.synthesizers.elapsed_rounded import recorded_places, rounded_rules
+from synth.synthesizers.instants import datetime_ns
 from synth.synthesizers.person_rarity import held_by
 from synth.synthesizers.weekdays import is_hidden_weekday
 
@@ -228,8 +231,10 @@ def sum_rules(cols: list[_Column]) -> dict[str, list[DerivedRule]]:
     return out
 
 
-def elapsed_rules(cols: list[_Column]) -> dict[str, list[DerivedRule]]:
-    """``later = earlier + number × unit`` for each pair of dates and each number that holds on every row."""
+def elapsed_rules(cols: list[_Column], decimals: dict[str, int | None] | None = None) -> dict[str, list[DerivedRule]]:
+    """``later = earlier + number × unit`` for each pair of dates and each number that holds on every row, then the
+    rounded ones (``number`` = the whole units, rounded units or midnights between them:
+    :mod:`synth.synthesizers.elapsed_rounded`; ``decimals``: each number's recorded decimals)."""
     out: dict[str, list[DerivedRule]] = {}
     dates = [c for c in cols if c.kind is ColumnKind.DATETIME]
     numeric = [c for c in cols if c.numeric]
@@ -257,6 +262,18 @@ def elapsed_rules(cols: list[_Column]) -> dict[str, list[DerivedRule]]:
                     if np.all(np.abs(full[:, j] * size - gap) <= 0.5):  # to the nanosecond on every row
                         rule = DerivedRule("elapsed", later.name, (earlier.name, numeric[j].name), part=unit)
                         out.setdefault(later.name, []).append(rule)
+    whole = {c.name: datetime_ns(c.series)[0] for c in dates}
+    by_name = {c.name: c for c in numeric}
+    for later in dates:
+        for earlier in dates:
+            if earlier is later:
+                continue
+            for part, number, grain in rounded_rules(later, earlier, whole, numeric, decimals or {}, CHANCE):
+                places = recorded_places(by_name[number], decimals or {}) if ROUNDED_PARTS[part][1] == "round" else None
+                rule = DerivedRule(
+                    "elapsed", later.name, (earlier.name, number), part=part, offset=float(grain), decimals=places
+                )
+                out.setdefault(later.name, []).append(rule)
     return out
 
 

@@ -39,6 +39,7 @@ import pandas as pd
 
 from synth.schema import ColumnKind, Schema
 from synth.synthesizers.derived import UNITS, DerivedRule, elapsed
+from synth.synthesizers.elapsed_rounded import PARTS, rounded_ends, valid
 from synth.synthesizers.instants import datetime_ns, float_ns
 from synth.synthesizers.persist import ModelFileError
 
@@ -69,7 +70,7 @@ def find_elapsed(data: pd.DataFrame, schema: Schema) -> tuple[tuple[DerivedRule,
         col = _Column(spec.name, spec.kind, data[spec.name])
         if col.k >= 2 and not col.missing:
             cols.append(col)
-    found = elapsed_rules(cols)
+    found = elapsed_rules(cols, {spec.name: spec.decimals for spec in schema})
     accepted: list[DerivedRule] = []
     needs: dict[str, set[str]] = {}
     for col in cols:
@@ -119,8 +120,11 @@ def apply_elapsed(body: pd.DataFrame, model: Any) -> pd.DataFrame:
     body = body.copy()
     for rule in rules:
         start, amount = (body[c] for c in rule.inputs)
-        got = elapsed(start, amount, rule.part).set_axis(body.index)
         drawn = body[rule.output]
+        if rule.part in PARTS:  # a rounded duration: the drawn end moved into its number's cell
+            got = rounded_ends(rule, start, amount, drawn).set_axis(body.index)
+        else:
+            got = elapsed(start, amount, rule.part).set_axis(body.index)
         zone = drawn.dtype
         if isinstance(zone, pd.DatetimeTZDtype) and getattr(got.dt, "tz", None) is not None:
             got = got.dt.tz_convert(zone.tz)
@@ -161,7 +165,7 @@ def check_elapsed(model: Any) -> None:
             and isinstance(rule.inputs, tuple)
             and len(rule.inputs) == 2
             and all(isinstance(c, str) and c in kinds for c in (rule.output, *rule.inputs))
-            and rule.part in UNITS
+            and ((rule.part in UNITS and rule.offset == 0 and rule.decimals is None) or valid(rule))
             and kinds[rule.output] is ColumnKind.DATETIME
             and kinds[rule.inputs[0]] is ColumnKind.DATETIME
             and kinds[rule.inputs[1]] in (ColumnKind.CONTINUOUS, ColumnKind.DISCRETE)
@@ -171,7 +175,8 @@ def check_elapsed(model: Any) -> None:
         if not ok:
             raise ModelFileError(
                 f"the model file's elapsed-date rule {k} is not a date plus a number of days, hours, minutes, "
-                "seconds or milliseconds of columns the model draws: the file is damaged or was altered"
+                "seconds or milliseconds (exact or rounded) of columns the model draws: the file is damaged or was "
+                "altered"
             )
         done.add(rule.output)
     followers = getattr(model, "elapsed_followers_", ())
