@@ -122,7 +122,7 @@ try:
     discriminator = cached.discriminator(run_key, context)
 except ValueError as exc:
     disc_error = str(exc)
-headline.verdict(accuracy, discriminator)
+headline.verdict(accuracy, discriminator, cached.exact_rules(run_key, context))
 headline.accuracy_cards(accuracy, discriminator, disc_error)
 made_by = state.model_of(syn)
 if made_by is not None and getattr(made_by.model, "draws", None) == "balanced":

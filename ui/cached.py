@@ -27,6 +27,7 @@ from synth.evaluation.fidelity.accuracy import AccuracyResult, evaluate_accuracy
 from synth.evaluation.fidelity.detection import DetectionResult, evaluate_detection
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult, evaluate_discriminator
 from synth.evaluation.fidelity.distributions import ColumnDistribution, column_distributions
+from synth.evaluation.fidelity.exact_rules import RuleBreaks, evaluate_exact_rules
 from synth.evaluation.fidelity.missing_groups import GroupBreaks, evaluate_missing_groups
 from synth.evaluation.fidelity.orders import OrderBreaks
 from synth.evaluation.fidelity.pair_views import PairView, pair_view
@@ -140,6 +141,10 @@ def _page_discriminator(context: EvaluationContext) -> DiscriminatorResult:
     return evaluate_discriminator(context=context)
 
 
+def _page_exact_rules(context: EvaluationContext) -> tuple[RuleBreaks, ...]:
+    return evaluate_exact_rules(context=context)
+
+
 def _page_distributions(context: EvaluationContext) -> tuple[ColumnDistribution, ...]:
     return column_distributions(
         context.train, context.synthetic, context.holdout, schema=context.schema, person_column=context.people
@@ -162,7 +167,8 @@ def prefetch_compare(context: EvaluationContext) -> None:
     context.prefetch(
         "compare:accuracy",
         _page_accuracy,
-        ("compare:discriminator", _page_discriminator),  # the headline first: the page waits for these two
+        ("compare:discriminator", _page_discriminator),  # the headline first: the page waits for these three
+        ("compare:exact_rules", _page_exact_rules),
         ("compare:fidelity", _page_fidelity),  # then the sections' scores, which fill in when they land
         ("compare:distributions", _page_distributions),
         ("compare:columns_section", _page_columns_section),  # and what the first section draws
@@ -234,6 +240,12 @@ def orders(key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: syn
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Looking for numbers kept inside a category's range…", max_entries=16)
 def ranges(key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: synth.Schema) -> tuple[RangeBreaks, ...]:
     return evaluate_ranges(_train, _synthetic, schema)
+
+
+@st.cache_data(show_spinner="Looking for columns computed from others…", max_entries=16, ttl=CACHE_TTL)
+def exact_rules(key: str, _context: EvaluationContext) -> tuple[RuleBreaks, ...]:
+    """The rules every real row holds and how often the run's rows break each (the headline reads them too)."""
+    return _context.extension("compare:exact_rules", _page_exact_rules)
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Looking for columns missing on the same rows…", max_entries=16)

@@ -29,6 +29,7 @@ from typing import Any
 from synth.evaluation.fidelity.accuracy import AccuracyResult, AccuracyScore
 from synth.evaluation.fidelity.detection import DetectionResult
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult
+from synth.evaluation.fidelity.exact_rules import RuleBreaks
 from synth.evaluation.fidelity.headline import CLEAR_AUC, FidelityHeadline, fidelity_headline
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.privacy.attacks import AttackReport
@@ -121,6 +122,8 @@ class TableEvaluation:
         settings: how it was run.
         privacy_source: how the privacy parts were measured, in words (a screening subsample, or the Privacy
             page's own checks of the run): a verdict on a subsample is not the one the Privacy page shows.
+        exact_rules: the rules every real row holds and how often the synthetic rows break each (read by the
+            headline); None when not scored.
     """
 
     fidelity: FidelityResult | None
@@ -136,12 +139,15 @@ class TableEvaluation:
     discriminator: DiscriminatorResult | None = None
     rare_values: RareValueResult | None = None
     privacy_source: str = ""
+    exact_rules: tuple[RuleBreaks, ...] | None = None
 
     # ---------------------------------------------------------------- the honest headline (as on Compare)
     @property
     def fidelity_headline(self) -> FidelityHeadline | None:
         """The Compare page's verdict: "as good as fresh real data" only when accuracy and discriminator agree."""
-        return None if self.accuracy is None else fidelity_headline(self.accuracy, self.discriminator)
+        if self.accuracy is None:
+            return None
+        return fidelity_headline(self.accuracy, self.discriminator, self.exact_rules or ())
 
     @property
     def fidelity_level(self) -> str:

@@ -15,6 +15,7 @@ from synth.evaluation.context import EvaluationContext
 from synth.evaluation.fidelity.accuracy import evaluate_accuracy
 from synth.evaluation.fidelity.detection import evaluate_detection
 from synth.evaluation.fidelity.discriminator import evaluate_discriminator
+from synth.evaluation.fidelity.exact_rules import evaluate_exact_rules
 from synth.evaluation.fidelity.scores import evaluate_fidelity
 from synth.evaluation.privacy.attack_result import AttackReport
 from synth.evaluation.privacy.attacks import evaluate_attacks
@@ -113,7 +114,7 @@ def evaluate_context(
             errors[part] = f"{type(exc).__name__}: {exc}"
             return None
 
-    accuracy = discriminator = None
+    accuracy = discriminator = exact_rules = None
     if settings.headline:
         accuracy = attempt("accuracy", 0.0, 0.05, lambda p: evaluate_accuracy(context=context, seed=seed, progress=p))
         discriminator = attempt(
@@ -124,6 +125,7 @@ def evaluate_context(
                 context=context, max_rows=settings.discriminator_rows, seed=seed, progress=p
             ),
         )
+        exact_rules = attempt("exact rules", 0.1, 0.1, lambda p: evaluate_exact_rules(context=context))
     fidelity = attempt(
         "fidelity",
         0.1,
@@ -264,6 +266,7 @@ def evaluate_context(
         discriminator=discriminator,
         rare_values=rare_values,
         privacy_source=screening_source(settings) if verdict is not None else "",
+        exact_rules=exact_rules,
     )
 
 

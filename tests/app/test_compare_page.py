@@ -651,3 +651,25 @@ def test_a_column_as_close_as_fresh_data_beside_a_finding_says_so_once() -> None
         assert "nothing to fix" not in line and re.fullmatch(
             r"\*\*\w+\*\* \(\w+ [01]\.\d{3}, fresh real data [01]\.\d{3}\): as close to train as fresh real data", line
         ), line
+
+
+@pytest.mark.parametrize(("synthesizer", "kept"), [("independent", False), ("pruned_cart", True)])
+def test_associations_list_the_columns_the_real_table_computes_from_others(synthesizer: str, kept: bool) -> None:
+    from tests.unit.test_exact_rule_checks import RULES, shop
+
+    at = start()
+    upload(at, "shop.csv", shop().to_csv(index=False).encode())
+    fit(at, synthesizer)
+    sample(at)
+    open_section(goto(at, "compare"), "Associations")
+    assert any("computes from others" in m.value for m in at.markdown)
+    rules = table_with(at, "rule").set_index("rule")
+    assert set(rules.index) == RULES
+    assert (rules["real rows breaking it"] == 0).all()
+    warnings = [w.value for w in at.warning if "rules that every real row holds" in w.value]
+    if kept:  # computed from their inputs on every drawn row
+        assert (rules["synthetic rows breaking it"] == 0).all() and not warnings
+        assert any("keeps all 4 rules" in s.value for s in at.success)
+    else:  # drawn apart, each computed column disagrees with its inputs on most rows
+        assert (rules["synthetic rows breaking it"] > 0.3).all()
+        assert len(warnings) == 1 and "CART, Pruned CART and the Gaussian copula compute such columns" in warnings[0]

@@ -16,6 +16,7 @@ from synth.evaluation.results import number
 from synth.plots.fidelity import FOCUS_COLUMNS, MAX_LABELLED_COLUMNS, most_changed_columns
 from ui import cached, charts, figures, state
 from ui.compare import prepare
+from ui.compare.exact_rules import exact_rule_checks
 from ui.compare.missing_groups import missing_group_checks
 from ui.compare.ranges import range_checks
 from ui.compare.rule_tables import BREAKING, kept_everywhere, rule_table
@@ -198,6 +199,7 @@ def associations(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, res
             st.caption(md(ranked.note()))
         st.caption(f"Try: {SUGGESTIONS['association']}")
     order_checks(run_key, ds, syn)
+    exact_rule_checks(run_key, ds, syn)
     range_checks(run_key, ds, syn)
     missing_group_checks(run_key, ds, syn)
 

@@ -4,6 +4,7 @@ sdmetrics-style quality scores (with sdmetrics' own report on request)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Literal
 
 import streamlit as st
@@ -11,6 +12,7 @@ import streamlit as st
 from synth.evaluation.context import EvaluationContext
 from synth.evaluation.fidelity.accuracy import AccuracyResult
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult
+from synth.evaluation.fidelity.exact_rules import RuleBreaks
 from synth.evaluation.fidelity.headline import fidelity_headline
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.results import number
@@ -30,8 +32,10 @@ def noise_color(beyond_noise: bool | None, lower_is_better: bool = False) -> Lit
     return "inverse" if lower_is_better else "normal"
 
 
-def verdict(accuracy: AccuracyResult, discriminator: DiscriminatorResult | None) -> None:
-    head = fidelity_headline(accuracy, discriminator)
+def verdict(
+    accuracy: AccuracyResult, discriminator: DiscriminatorResult | None, rules: Sequence[RuleBreaks] = ()
+) -> None:
+    head = fidelity_headline(accuracy, discriminator, rules)
     show = {"as_good_as_real": st.success, "close": st.info, "distinguishable": st.warning, "unknown": st.info}
     show[head.level](f"**{head.sentence}**")
 

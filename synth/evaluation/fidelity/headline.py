@@ -4,19 +4,24 @@
 noise of the real holdout AND the discriminator cannot tell synthetic rows from real ones better than it tells
 the holdout from train AND no column's synthetic rows hold a generator's rare-category bucket ("(other)", or
 mostlyai-engine's "_RARE_": a value no real row holds) in 5% of rows or more AND no timestamp's time of day or weekday
-is 0.1 or more below the holdout's accuracy. A score averaged over many weak pairs
-cannot carry it alone. Under 5% (the few rows of a column's rare categories, the usual case) the bucket is left to
-the scores, which give it a bin and a classifier code of its own: a region bucketed in 1% of rows moved none of them
-beyond noise.
+is 0.1 or more below the holdout's accuracy AND no rule every real row holds (a computed column: a weekday of its
+date, a code of its label, a total of its parts, a stay's days of its dates; :mod:`synth.evaluation.fidelity.
+exact_rules`) is broken by 1% of synthetic rows or more (5%: distinguishable; a row breaking one is wrong on its
+face, and CTGAN's published Adult rows break ``education`` ↔ ``education-num`` on 42%). A score averaged over many
+weak pairs cannot carry it alone. Under 5% (the few rows of a column's rare categories, the usual case) the bucket
+is left to the scores, which give it a bin and a classifier code of its own: a region bucketed in 1% of rows moved
+none of them beyond noise.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from synth.evaluation.fidelity.accuracy import AccuracyResult, MarginalScore
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult
+from synth.evaluation.fidelity.exact_rules import RuleBreaks
 from synth.evaluation.results import percent, to_jsonable
 
 Level = Literal["as_good_as_real", "close", "distinguishable", "unknown"]
@@ -27,6 +32,8 @@ CLEAR_BUCKET = 0.1  # ... and this often, the rows are told apart by that column
 # A timestamp's time of day or weekday this far below the holdout's accuracy is named: a tenth of the rows at hours
 # or on days where fresh real data has none (fresh rows of a 3,000-row clinic table came within 0.02).
 PART_GAP = 0.1
+RULE_SHARE = 0.01  # a rule every real row holds, broken by this share of synthetic rows, is named
+CLEAR_RULE = 0.05  # ... and by this share, the rows are told apart by the rule's columns alone
 
 
 @dataclass(frozen=True)
@@ -51,12 +58,16 @@ def lagging_parts(accuracy: AccuracyResult) -> list[MarginalScore]:
     ]
 
 
-def fidelity_headline(accuracy: AccuracyResult, discriminator: DiscriminatorResult | None) -> FidelityHeadline:
+def fidelity_headline(
+    accuracy: AccuracyResult, discriminator: DiscriminatorResult | None, rules: Sequence[RuleBreaks] = ()
+) -> FidelityHeadline:
     """Say in one sentence how close the synthetic table is to fresh real data, and why.
 
     Args:
         accuracy: marginal accuracy with the holdout ceiling.
         discriminator: the fast discriminator, or None when it could not run (then the verdict says so).
+        rules: the rules every real row holds and how often the synthetic rows break each
+            (:func:`~synth.evaluation.fidelity.exact_rules.evaluate_exact_rules`); none given: not judged.
     """
     names = {1: "single columns", 2: "pairs of columns", 3: "triples of columns"}
     reasons: list[str] = []
@@ -81,6 +92,10 @@ def fidelity_headline(accuracy: AccuracyResult, discriminator: DiscriminatorResu
         for m in lagging_parts(accuracy)
     ]
     reasons[len(buckets) : len(buckets)] = parts  # after the buckets: what a chart of the column shows at once
+    broken = [b for b in rules if b.share >= RULE_SHARE]
+    reasons[:0] = [  # first: a row that breaks a rule is wrong on its face
+        f"{percent(b.share)} of synthetic rows break {b.rule}, which every real row holds" for b in broken
+    ]
     if accuracy.as_good_as_holdout is None:
         return FidelityHeadline(
             "unknown",
@@ -101,6 +116,7 @@ def fidelity_headline(accuracy: AccuracyResult, discriminator: DiscriminatorResu
         or worst_gap <= -CLEAR_GAP
         or any(share >= CLEAR_BUCKET for _, share in buckets)
         or bool(parts)
+        or any(b.share >= CLEAR_RULE for b in broken)
     )
     if clear:
         return FidelityHeadline(
