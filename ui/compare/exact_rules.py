@@ -39,7 +39,7 @@ def exact_rule_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTable
         {"rule": b.rule, "real rows breaking it": 0.0, SHARE: b.share, "synthetic rows checked": b.checked}
         for b in found
     ]
-    rule_table(rows, ("real rows breaking it", SHARE), "exact_rule_breaks")
+    rule_table(rows, ("real rows breaking it", SHARE), "exact_rule_breaks", counts=("synthetic rows checked",))
     st.caption(
         "A rule counts when it holds on every real training row and chance cannot explain it (the search the "
         "models run at fit). A synthetic row is checked when every column of the rule is present and, for a lookup, "

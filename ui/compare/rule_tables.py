@@ -12,11 +12,14 @@ import streamlit as st
 BREAKING = ("real rows breaking it", "synthetic rows breaking it", "random pairs breaking it")
 
 
-def rule_table(rows: Sequence[dict[str, Any]], percent: Sequence[str], key: str) -> None:
-    """``rows`` as a table without an index, the ``percent`` columns written as percentages."""
+def rule_table(rows: Sequence[dict[str, Any]], percent: Sequence[str], key: str, counts: Sequence[str] = ()) -> None:
+    """``rows`` as a table without an index, the ``percent`` columns written as percentages and the ``counts``
+    with thousands separators (3,200 not 3200)."""
+    config = {name: st.column_config.NumberColumn(format="percent") for name in percent}
+    config.update({name: st.column_config.NumberColumn(format="localized") for name in counts})
     st.dataframe(
         list(rows),
-        column_config={name: st.column_config.NumberColumn(format="percent") for name in percent},
+        column_config=config,
         hide_index=True,
         key=key,
     )
