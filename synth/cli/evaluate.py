@@ -100,6 +100,7 @@ def evaluate(args: argparse.Namespace) -> int:
     from synth.evaluation.context import ContextError, EvaluationContext
     from synth.evaluation.fidelity.accuracy import evaluate_accuracy
     from synth.evaluation.fidelity.discriminator import evaluate_discriminator
+    from synth.evaluation.fidelity.exact_rules import evaluate_exact_rules
     from synth.evaluation.fidelity.headline import fidelity_headline
     from synth.evaluation.results import to_jsonable
     from synth.progress import scaled
@@ -169,8 +170,9 @@ def evaluate(args: argparse.Namespace) -> int:
             fidelity = synth.evaluate_fidelity(context=context, progress=bar, seed=args.seed)
         with Progress("marginal accuracy and discriminator", quiet=args.quiet) as bar:
             accuracy = evaluate_accuracy(context=context, seed=args.seed, progress=scaled(bar, 0.0, 0.5))
-            discriminator = evaluate_discriminator(context=context, seed=args.seed, progress=scaled(bar, 0.5, 1.0))
-        headline = fidelity_headline(accuracy, discriminator)
+            discriminator = evaluate_discriminator(context=context, seed=args.seed, progress=scaled(bar, 0.5, 0.95))
+            rules = evaluate_exact_rules(context=context)  # the rules every real row holds, and their breaks
+        headline = fidelity_headline(accuracy, discriminator, rules)
         privacy = attacks = verdict = None
         if holdout is not None and not args.no_privacy:
             privacy, attacks, verdict = measure(args, real, syn, holdout, schema)
@@ -186,6 +188,8 @@ def evaluate(args: argparse.Namespace) -> int:
             "discriminator_reference_auc": discriminator.reference_auc,
             # "holdout", or "train" without --holdout (a table that tracks its training rows then reads low)
             "discriminator_real_rows": discriminator.real_rows,
+            # Rules every real row holds (a weekday of its date, a total of its parts) that synthetic rows break.
+            "rules_broken": sum(1 for b in rules if b.broken),
             # The privacy verdict travels with the fidelity headline: a copy of train is "as good as real".
             **(verdict_summary(verdict, attacks) if verdict is not None else {"privacy_level": None}),
             # The strongest membership attack over rows and, with a person column, over people.
@@ -201,6 +205,10 @@ def evaluate(args: argparse.Namespace) -> int:
                 "holdout": holdout_info.to_dict() if holdout_info else None,
             },
             "fidelity": to_jsonable(fidelity.to_dict()),
+            "exact_rules": [
+                {"rule": b.rule, "columns": list(b.columns), "checked": b.checked, "broken": b.broken, "share": b.share}
+                for b in rules
+            ],
             "privacy": to_jsonable(privacy.to_dict()) if privacy is not None else None,
             "privacy_verdict": verdict.to_dict() if verdict is not None else None,
             # The WP216 attacks with their main, control and baseline rates and the risk's interval.
@@ -220,6 +228,8 @@ def evaluate(args: argparse.Namespace) -> int:
     note(f"{score} on {syn_info.rows_used:,} synthetic rows → {args.output}: {headline.sentence}", quiet=args.quiet)
     if verdict is not None:
         print_privacy(verdict, attacks, args.quiet, privacy)
+    elif args.no_privacy:
+        note("privacy not measured (--no-privacy)", quiet=args.quiet)
     else:
         note("privacy not measured: pass --holdout (real rows kept out of the fit)", quiet=args.quiet)
     return console.OK
