@@ -104,6 +104,17 @@ def ceilings_note(result: RaceResult) -> str:
     )
 
 
+def _rules_table(ev: TableEvaluation) -> str:
+    """The rules every real row holds (a weekday of its date, a total of its parts) and how often the run's rows
+    break each: in words, no value."""
+    if not ev.exact_rules:
+        return ""
+    rows = [[b.rule, f"{b.checked:,}", f"{b.broken:,}", f"{b.share:.1%}"] for b in ev.exact_rules]
+    return "<p><b>Columns the real table computes from others</b> (rules every real training row holds):</p>" + _table(
+        ["rule", "synthetic rows checked", "breaking it", "share"], rows
+    )
+
+
 def _fidelity_section(
     ev: TableEvaluation,
     run: RunResult,
@@ -135,6 +146,7 @@ def _fidelity_section(
             f"<p><b>{_e(headline.sentence)}</b></p>"
             + _table(["accuracy (1 − TVD of binned marginals)", "synthetic (95% CI)", "real holdout", "gap"], acc_rows)
             + (f"<p><b>Discriminator:</b> {_e(disc.verdict())}.</p>" if disc is not None else "")
+            + _rules_table(ev)
         )
     rows = []
     for name, val, iv, refval in (

@@ -5,6 +5,8 @@ checked, a model with exact rules breaks none, and CTGAN's and TVAE's published 
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -177,3 +179,10 @@ def test_a_race_s_evaluation_carries_the_rules_to_its_headline() -> None:
     head = ev.fidelity_headline
     assert head is not None and head.level == "distinguishable"
     assert "of synthetic rows break" in head.reasons[0] and "which every real row holds" in head.reasons[0]
+    # the report's fidelity section lists them, escaped, with the rows checked and broken
+    from synth.report.sections import _rules_table
+
+    html = _rules_table(ev)
+    assert "Columns the real table computes from others" in html
+    for b in ev.exact_rules:
+        assert f"<td>{escape(b.rule)}</td><td>{b.checked:,}</td><td>{b.broken:,}</td>" in html
