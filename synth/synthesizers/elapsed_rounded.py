@@ -32,6 +32,7 @@ Privacy
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -177,14 +178,17 @@ def describe(rule: Any) -> str:
 
 def valid(rule: Any) -> bool:
     """Whether a loaded rule's part, grain and decimals are ones a fit could have written."""
-    if rule.part not in PARTS or not isinstance(rule.offset, float | int) or int(rule.offset) not in GRAINS:
+    grain = rule.offset
+    if rule.part not in PARTS or isinstance(grain, bool) or not isinstance(grain, float | int):
         return False
-    if float(rule.offset) != int(rule.offset):
+    if not math.isfinite(grain) or grain not in GRAINS:  # (NaN and infinities first: int() would raise)
         return False
     places = rule.decimals
     if PARTS[rule.part][1] != "round":
         return places is None
-    return isinstance(places, int) and 0 <= places <= MAX_DECIMALS and cell_width(rule.part, places) > rule.offset
+    if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= MAX_DECIMALS:
+        return False
+    return cell_width(rule.part, places) > grain
 
 
 __all__ = ["GRAINS", "PARTS", "amounts", "describe", "grain_of", "rounded_ends", "rounded_rules", "valid"]

@@ -69,6 +69,12 @@ def model_seeds() -> dict[str, bytes]:
     import synth
 
     df = _table(1, 300)
+    # A stay recorded to the minute with its whole days: the models' rounded elapsed rule is in every file too.
+    rng = np.random.default_rng(2)
+    admitted = pd.Series(pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**5, 300), unit="min"))
+    discharged = admitted + pd.to_timedelta(rng.integers(10, 6 * 1440, 300), unit="min")
+    df["admitted"], df["discharged"] = admitted.dt.strftime("%Y-%m-%d %H:%M"), discharged.dt.strftime("%Y-%m-%d %H:%M")
+    df["stay_days"] = (discharged - admitted).dt.days
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name in MODEL_NAMES:

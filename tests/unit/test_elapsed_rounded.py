@@ -216,6 +216,11 @@ def test_a_loaded_model_samples_the_same_and_its_rules_hold_no_value(name: str, 
         {"offset": -60_000_000_000.0},
         {"decimals": 40},
         {"decimals": 2, "part": "whole_day"},  # a whole count has no decimals
+        {"offset": float("nan")},
+        {"offset": float("inf")},
+        {"offset": True},
+        {"decimals": True, "part": "rounded_minute"},
+        {"decimals": 1, "part": "rounded_minute", "offset": 60_000_000_000.0},  # 6 s cells on a minute grain
     ],
 )
 def test_an_altered_rounding_is_refused_on_load(change: dict, tmp_path: Path) -> None:  # type: ignore[type-arg]
