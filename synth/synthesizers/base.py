@@ -215,6 +215,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         # found first, so that no exact rule computes one of them (a lookup would undo the scaling).
         ruled = bool(getattr(self, "exact_rules", False)) and self.guarantee is None
         self.compositions_ = find_compositions(data[schema.modelled], schema.select(schema.modelled)) if ruled else ()
+        recorded = {spec.name: spec.decimals for spec in schema}  # as the real rows write them: rules are theirs
         schema = self._output_schema(data, schema)
         self.compositions_ = rounded_as(self.compositions_, schema)
         rng = np.random.default_rng(self.random_state)
@@ -228,7 +229,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         private = self.guarantee is not None
         # An end date that is a start plus a duration on every row is computed from them after each draw
         # (synth.synthesizers.elapsed); found on whole timestamps, before they are split.
-        found = find_elapsed(data[modelled], schema.select(modelled)) if ruled else ((), ())
+        found = find_elapsed(data[modelled], schema.select(modelled), recorded) if ruled else ((), ())
         self.elapsed_, self.elapsed_followers_ = found
         zones = self._local_clocks(df[modelled], schema.select(modelled))  # offsets: read on their local clock
         # Several offsets (winter and summer time): each row on its own wall clock, offsets drawn again at sample

@@ -231,10 +231,13 @@ def sum_rules(cols: list[_Column]) -> dict[str, list[DerivedRule]]:
     return out
 
 
-def elapsed_rules(cols: list[_Column], decimals: dict[str, int | None] | None = None) -> dict[str, list[DerivedRule]]:
+def elapsed_rules(
+    cols: list[_Column], decimals: dict[str, int | None] | None = None, written: dict[str, int | None] | None = None
+) -> dict[str, list[DerivedRule]]:
     """``later = earlier + number × unit`` for each pair of dates and each number that holds on every row, then the
     rounded ones (``number`` = the whole units, rounded units or midnights between them:
-    :mod:`synth.synthesizers.elapsed_rounded`; ``decimals``: each number's recorded decimals)."""
+    :mod:`synth.synthesizers.elapsed_rounded`; ``decimals``: each number's recorded decimals, ``written``: those
+    the model writes it to, None for a number it writes unrounded, whose rule then keeps no decimals)."""
     out: dict[str, list[DerivedRule]] = {}
     dates = [c for c in cols if c.kind is ColumnKind.DATETIME]
     numeric = [c for c in cols if c.numeric]
@@ -269,7 +272,11 @@ def elapsed_rules(cols: list[_Column], decimals: dict[str, int | None] | None = 
             if earlier is later:
                 continue
             for part, number, grain in rounded_rules(later, earlier, whole, numeric, decimals or {}, CHANCE):
-                places = recorded_places(by_name[number], decimals or {}) if ROUNDED_PARTS[part][1] == "round" else None
+                places = None
+                if ROUNDED_PARTS[part][1] == "round":
+                    places = recorded_places(by_name[number], decimals or {})
+                    if written is not None and recorded_places(by_name[number], written) is None:
+                        places = None  # written unrounded: the end follows the number itself, to its grain
                 rule = DerivedRule(
                     "elapsed", later.name, (earlier.name, number), part=part, offset=float(grain), decimals=places
                 )

@@ -48,7 +48,9 @@ MIN_ROWS = 20
 DAY_NS = 86_400_000_000_000
 
 
-def find_elapsed(data: pd.DataFrame, schema: Schema) -> tuple[tuple[DerivedRule, ...], tuple[tuple[str, str], ...]]:
+def find_elapsed(
+    data: pd.DataFrame, schema: Schema, recorded: dict[str, int | None] | None = None
+) -> tuple[tuple[DerivedRule, ...], tuple[tuple[str, str], ...]]:
     """The elapsed-date rules of the modelled ``data`` and the dates that follow each computed end.
 
     Rules: for each date in table order, the first that holds; a date computed from one that is itself computed
@@ -70,7 +72,8 @@ def find_elapsed(data: pd.DataFrame, schema: Schema) -> tuple[tuple[DerivedRule,
         col = _Column(spec.name, spec.kind, data[spec.name])
         if col.k >= 2 and not col.missing:
             cols.append(col)
-    found = elapsed_rules(cols, {spec.name: spec.decimals for spec in schema})
+    written = {spec.name: spec.decimals for spec in schema}
+    found = elapsed_rules(cols, written if recorded is None else recorded, written)
     accepted: list[DerivedRule] = []
     needs: dict[str, set[str]] = {}
     for col in cols:

@@ -25,6 +25,13 @@ How
     whatever the number: a rule is only kept when the cell is at least one grain wide (wider than one for a rounded
     number, whose cell's two ends are ties a rounding may send either way, so neither is used).
 
+A number written unrounded
+    CART and Pruned CART write a fraction they pool into bands unrounded where rounding could bring rare real values
+    back (:func:`synth.synthesizers.rare_bands.safe_decimals`): the rounding the real rows hold cannot hold then. The
+    rule is still found on the real rows (their recorded decimals), kept without decimals, and the end is the start
+    plus the drawn number itself, at the end's nearest grain point ("call_end = call_start + call_minutes minutes
+    (to the second)"): the gap is within half a rounding step of the number, as on every real row.
+
 Privacy
     A rule stores three column names, the part and the end's grain (one of :data:`GRAINS`, a unit of time), and
     for a rounded number its recorded decimals: never a value.
@@ -71,6 +78,11 @@ def recorded_places(col: Any, decimals: dict[str, int | None]) -> int | None:
     if col.kind is ColumnKind.DISCRETE:
         return 0 if places is None else places
     return places if col.kind is ColumnKind.CONTINUOUS else None
+
+
+def size_of(part: str) -> int:
+    """The part's unit in nanoseconds."""
+    return PARTS[part][0]
 
 
 def cell_width(part: str, decimals: int | None) -> int:
@@ -134,7 +146,33 @@ def rounded_ends(rule: Any, start: pd.Series, amount: pd.Series, drawn: pd.Serie
     end, no_end = datetime_ns(drawn.reset_index(drop=True))
     number = pd.to_numeric(amount.reset_index(drop=True), errors="coerce").to_numpy(dtype=float)
     skip = no_start | np.isnan(number)
-    number = np.round(np.nan_to_num(number), int(decimals or 0))
+    number = np.nan_to_num(number)
+    if mode == "round" and decimals is None:  # a number written unrounded: its own time, at the nearest grain
+        own = begin + np.round(number * size).astype(np.int64)
+        moved = np.floor_divide(own + grain // 2, grain) * grain
+    else:
+        moved = _in_cells(mode, part, decimals, grain, begin, np.round(number, int(decimals or 0)), end, no_end)
+    out_ns = np.where(skip, end, moved)
+    missing = skip & no_end
+    out = pd.Series(out_ns.view("datetime64[ns]"), index=drawn.index).where(~missing)
+    zone = getattr(drawn.dtype, "tz", None)
+    if zone is not None:
+        out = out.dt.tz_localize("UTC").dt.tz_convert(zone)
+    return out
+
+
+def _in_cells(
+    mode: str,
+    part: str,
+    decimals: int | None,
+    grain: int,
+    begin: np.ndarray,
+    number: np.ndarray,
+    end: np.ndarray,
+    no_end: np.ndarray,
+) -> np.ndarray:
+    """Each drawn ``end`` moved into its number's cell, on the grain, keeping its place in the cell."""
+    size = PARTS[part][0]
     if mode == "floor":
         low = begin + np.round(number * size).astype(np.int64)
         width = np.full(len(low), size, dtype=np.int64)
@@ -152,14 +190,7 @@ def rounded_ends(rule: Any, start: pd.Series, amount: pd.Series, drawn: pd.Serie
         first = -np.floor_divide(-low, grain) * grain
         points = np.floor_divide(low + width - 1 - first, grain) + 1
     steps = np.floor_divide(np.where(no_end, first, end) - first, grain)
-    moved = np.where(points > 0, first + np.mod(steps, np.maximum(points, 1)) * grain, low)
-    out_ns = np.where(skip, end, moved)
-    missing = skip & no_end
-    out = pd.Series(out_ns.view("datetime64[ns]"), index=drawn.index).where(~missing)
-    zone = getattr(drawn.dtype, "tz", None)
-    if zone is not None:
-        out = out.dt.tz_localize("UTC").dt.tz_convert(zone)
-    return out
+    return np.where(points > 0, first + np.mod(steps, np.maximum(points, 1)) * grain, low)
 
 
 def describe(rule: Any) -> str:
@@ -171,9 +202,16 @@ def describe(rule: Any) -> str:
         return f"{later} = a time on the day {number} days after the day of {earlier}"
     if mode == "floor":
         return f"{later} = {earlier} + {number} whole {unit}s (and less than a {unit} more)"
-    places = int(rule.decimals or 0)
+    if rule.decimals is None:  # the model writes the number unrounded
+        return f"{later} = {earlier} + {number} {unit}s (to the {_grain_name(int(rule.offset))})"
+    places = int(rule.decimals)
     rounding = f"whole {unit}s" if places == 0 else f"{places} decimal{'s' if places > 1 else ''}"
     return f"{later} = {earlier} + {number} {unit}s ({number} rounded to {rounding})"
+
+
+def _grain_name(grain: int) -> str:
+    names = {DAY: "day", HOUR: "hour", MINUTE: "minute", SECOND: "second", 1_000_000: "millisecond"}
+    return names.get(grain, "microsecond" if grain == 1_000 else "nanosecond")
 
 
 def valid(rule: Any) -> bool:
@@ -186,6 +224,8 @@ def valid(rule: Any) -> bool:
     places = rule.decimals
     if PARTS[rule.part][1] != "round":
         return places is None
+    if places is None:  # a number the model writes unrounded
+        return size_of(rule.part) >= grain
     if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= MAX_DECIMALS:
         return False
     return cell_width(rule.part, places) > grain

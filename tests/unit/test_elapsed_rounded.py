@@ -101,15 +101,19 @@ def test_every_synthetic_row_keeps_its_rounding_on_its_grain(seed: int, n: int, 
     table = _visits(n, seed)
     model = synth.create(name, random_state=seed).fit(table)
     syn = model.sample(2000, seed=seed + 1)
-    # CART writes a fraction with too few grid values per pooled row unrounded (rare_bands.safe_decimals): no
-    # rounding to one decimal can then hold, and none is kept; whole counts always are
-    kept = {rule.output for rule in model.elapsed_}
-    whole = {"discharged", "shift_end"}
-    assert kept == (whole | {"call_end"} if name == "gaussian_copula" else whole)
-    ends = {"stay": "discharged", "call": "call_end", "midnights": "shift_end"}
-    for rule, missed in _misses(syn).items():
-        if ends[rule] in kept:
-            assert not missed.any(), (rule, int(missed.sum()))
+    assert {rule.output for rule in model.elapsed_} == {"discharged", "call_end", "shift_end"}
+    misses = _misses(syn)
+    for rule in ("stay", "midnights"):
+        assert not misses[rule].any(), (rule, int(misses[rule].sum()))
+    call = next(r for r in model.elapsed_ if r.output == "call_end")
+    if call.decimals is None:
+        # CART writes a fraction with too few grid values per pooled row unrounded (rare_bands.safe_decimals): no
+        # rounding to one decimal can hold, so the end is the start plus the number itself, to the second
+        gap = (pd.to_datetime(syn["call_end"]) - pd.to_datetime(syn["call_start"])).dt.total_seconds()
+        assert np.all(np.abs(gap - syn["call_minutes"] * 60) <= 0.5 + 1e-6)
+        assert name != "gaussian_copula"
+    else:
+        assert not misses["call"].any(), int(misses["call"].sum())
     discharged = pd.to_datetime(syn["discharged"])
     assert (discharged >= pd.to_datetime(syn["admitted"])).all()
     assert (pd.to_datetime(syn["shift_end"]) >= pd.to_datetime(syn["shift_start"])).all()
@@ -199,8 +203,7 @@ def test_a_loaded_model_samples_the_same_and_its_rules_hold_no_value(name: str, 
     model.save(tmp_path / "m.synth")
     again = synth.load_model(tmp_path / "m.synth")
     pd.testing.assert_frame_equal(model.sample(300, seed=4), again.sample(300, seed=4))
-    parts = {"whole_day", "midnights"} | ({"rounded_minute"} if name == "gaussian_copula" else set())
-    assert {r.part for r in again.elapsed_} == parts
+    assert {r.part for r in again.elapsed_} == {"whole_day", "rounded_minute", "midnights"}
     # every field is a column name, a part, a grain (a unit of time), a recorded decimals or a default
     allowed = {*table.columns, *PARTS, *map(float, GRAINS), "elapsed", "", 0, 1, (), None}
     for rule in again.elapsed_:
@@ -221,6 +224,7 @@ def test_a_loaded_model_samples_the_same_and_its_rules_hold_no_value(name: str, 
         {"offset": True},
         {"decimals": True, "part": "rounded_minute"},
         {"decimals": 1, "part": "rounded_minute", "offset": 60_000_000_000.0},  # 6 s cells on a minute grain
+        {"decimals": None, "part": "rounded_minute", "offset": 3_600_000_000_000.0},  # minutes on an hour grain
     ],
 )
 def test_an_altered_rounding_is_refused_on_load(change: dict, tmp_path: Path) -> None:  # type: ignore[type-arg]
@@ -231,3 +235,18 @@ def test_an_altered_rounding_is_refused_on_load(change: dict, tmp_path: Path) ->
     )
     with pytest.raises(ModelFileError, match="not a date plus a number"):
         synth.load_model(tmp_path / "bad.synth")
+
+
+def test_a_number_written_unrounded_moves_the_end_to_its_own_time() -> None:
+    """Pruned CART writes the call's minutes unrounded (too few grid values per pooled row): the rule keeps no
+    decimals, says so, and each end is the start plus the drawn minutes, at the nearest second."""
+    table = _visits(1200, 12)
+    model = synth.create("pruned_cart", random_state=0).fit(table)
+    call = next(r for r in model.elapsed_ if r.output == "call_end")
+    assert call.decimals is None  # the premise: written unrounded
+    assert call.describe() == "call_end = call_start + call_minutes minutes (to the second)"
+    syn = model.sample(2000, seed=1)
+    assert (syn["call_minutes"].round(1) != syn["call_minutes"]).mean() > 0.5
+    gap = (pd.to_datetime(syn["call_end"]) - pd.to_datetime(syn["call_start"])).dt.total_seconds()
+    assert np.all(np.abs(gap - syn["call_minutes"] * 60) <= 0.5 + 1e-6)
+    assert (pd.to_datetime(syn["call_end"]).dt.microsecond == 0).all()

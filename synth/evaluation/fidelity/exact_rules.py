@@ -130,8 +130,12 @@ def _rule_breaks(rule: object, columns: Mapping[str, pd.Series], schema: Schema)
         end, _ = datetime_ns(out)
         start, _ = datetime_ns(columns[rule.inputs[0]])
         number = pd.to_numeric(columns[rule.inputs[1]], errors="coerce").to_numpy(dtype=float)
-        got = amounts(rule.part, end, start, rule.decimals)
-        broken = ~_close(got, number, schema[rule.inputs[1]].decimals if rule.part.startswith("rounded") else 0)
+        if PARTS[rule.part][1] == "round":  # within half a rounding step of the time between the dates
+            size = PARTS[rule.part][0]
+            half = 0.5 * 10.0 ** -int(rule.decimals or 0)
+            broken = ~(np.abs((end - start) / size - number) <= half * (1 + 1e-9) + 1e-12)
+        else:  # whole units or midnights: the very count
+            broken = ~_close(amounts(rule.part, end, start, rule.decimals), number, 0)
     elif rule.kind == "elapsed":
         broken = datetime_ns(out)[0] != datetime_ns(compute(rule, columns))[0]
     else:
