@@ -76,7 +76,7 @@ EXACT_RULES_PARAM = Param(
     "Find columns that are an exact function of others on every training row (a date's year, month or weekday, "
     "a flag looked up from a date or from two other columns, a total of two parts, a quantity times a price less a "
     "discount, shares adding up to a fixed total, an end date that is a start plus a duration, exact or rounded: a "
-    "stay's whole days) and compute them "
+    "stay's whole days; a date of birth that gives an age) and compute them "
     "from their inputs instead of modelling them, so no synthetic row breaks the rule. A lookup lists only input "
     "values held by enough rows to be stored at all.",
     label="Exact derived columns",

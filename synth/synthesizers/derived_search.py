@@ -277,10 +277,11 @@ def elapsed_rules(
                     places = recorded_places(by_name[number], decimals or {})
                     if written is not None and recorded_places(by_name[number], written) is None:
                         places = None  # written unrounded: the end follows the number itself, to its grain
+                output, start = (earlier, later) if ROUNDED_PARTS[part][1] == "years" else (later, earlier)
                 rule = DerivedRule(
-                    "elapsed", later.name, (earlier.name, number), part=part, offset=float(grain), decimals=places
+                    "elapsed", output.name, (start.name, number), part=part, offset=float(grain), decimals=places
                 )
-                out.setdefault(later.name, []).append(rule)
+                out.setdefault(output.name, []).append(rule)
     return out
 
 

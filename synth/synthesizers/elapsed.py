@@ -96,6 +96,8 @@ def _followers(data: pd.DataFrame, schema: Schema, rules: tuple[DerivedRule, ...
         ns[name] = float_ns(data[name])
     out = []
     for rule in rules:
+        if rule.part == "years_before":  # a date of birth: every later date is "after" it, none follows it
+            continue
         end = ns[rule.output]
         for name in dates:
             if name in computed or name in rule.inputs:

@@ -16,6 +16,9 @@ How
     * ``rounded_<unit>``: rounded to the number's recorded decimals;
     * ``midnights``: the days between the two timestamps' days (the later never before the earlier on any row, no
       time zone: a wall-clock day),
+    * ``years_before``: an age, the whole calendar years from a date of birth to a later date (the birthday not
+      reached yet that year counting one less); here the *earlier* date is the rule's output and moves, to the year
+      the drawn age needs, keeping its drawn month, day and time (February 29 in a year without one: the 28th),
 
     and chance cannot explain it (the number's most common value, as a share of rows, to the power of the rows is
     below the search's bound). At sample time the model draws the end like any column, then it is moved into the
@@ -57,6 +60,8 @@ PARTS: dict[str, tuple[int, str]] = {
     **{f"rounded_{name}": (size, "round") for name, size in (("day", DAY), ("hour", HOUR), ("minute", MINUTE))},
     "rounded_second": (SECOND, "round"),
     "midnights": (DAY, "midnights"),
+    # an age: the whole years from a date of birth (the rule's output, moved) to a later date (its first input)
+    "years_before": (DAY, "years"),
 }
 #: The most decimals a rounded number may be recorded to.
 MAX_DECIMALS = 6
@@ -93,9 +98,25 @@ def cell_width(part: str, decimals: int | None) -> int:
     return size
 
 
+def completed_years(later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
+    """The whole calendar years from each ``earlier`` to its ``later`` (int64 nanoseconds, wall clock): an age."""
+    (ly, lmd, ltod), (ey, emd, etod) = _calendar(later), _calendar(earlier)
+    before = (lmd < emd) | ((lmd == emd) & (ltod < etod))  # the anniversary not reached yet that year
+    return (ly - ey - before).astype(float)
+
+
+def _calendar(ns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, 100 × month + day, and time of day (nanoseconds) of each instant."""
+    days = np.floor_divide(ns, DAY)
+    stamps = pd.DatetimeIndex(days.astype("datetime64[D]"))
+    return stamps.year.to_numpy(), (stamps.month * 100 + stamps.day).to_numpy(), ns - days * DAY
+
+
 def amounts(part: str, later: np.ndarray, earlier: np.ndarray, decimals: int | None) -> np.ndarray:
     """The number each row's pair of timestamps (int64 nanoseconds) gives under ``part``."""
     size, mode = PARTS[part]
+    if mode == "years":
+        return completed_years(later, earlier)
     if mode == "floor":
         return np.floor_divide(later - earlier, size).astype(float)
     if mode == "midnights":
@@ -120,18 +141,23 @@ def rounded_rules(
     for part, (_size, mode) in PARTS.items():
         if mode == "midnights" and (zoned or grain >= DAY or bool(np.any(a < b))):
             continue  # a date-only end is the exact calendar rule; a zone's days are not the wall clock's
+        if mode == "years" and (zoned or bool(np.any(a < b))):
+            continue  # an age counts forward from the earlier date, on the wall clock's calendar
         for col in numeric:
             places = recorded_places(col, decimals)
             if places is None or (mode != "round" and places):
                 continue  # a number written unrounded, or with fractions: no whole count
             if (places or 0) > MAX_DECIMALS or col.top_share ** len(a) >= chance:
                 continue
-            if cell_width(part, places) < grain or (mode == "round" and cell_width(part, places) == grain):
+            if mode != "years" and (
+                cell_width(part, places) < grain or (mode == "round" and cell_width(part, places) == grain)
+            ):
                 continue  # no point of the end's grain inside some cells
             got = amounts(part, a, b, places)
             tolerance = 1e-9 * max(1.0, float(np.nanmax(np.abs(col.values)))) if len(a) else 0.0
             if np.all(np.abs(col.values - got) <= tolerance):
-                found.append((part, col.name, grain))
+                # an age moves the date of birth (on its own grain), every other rule the later date
+                found.append((part, col.name, grain_of(b) if mode == "years" else grain))
     return found
 
 
@@ -147,7 +173,10 @@ def rounded_ends(rule: Any, start: pd.Series, amount: pd.Series, drawn: pd.Serie
     number = pd.to_numeric(amount.reset_index(drop=True), errors="coerce").to_numpy(dtype=float)
     skip = no_start | np.isnan(number)
     number = np.nan_to_num(number)
-    if mode == "round" and decimals is None:  # a number written unrounded: its own time, at the nearest grain
+    if mode == "years":  # an age: the date of birth keeps its drawn day of the year, its year follows the age
+        moved, outside = _birthdays(begin, number, end, no_end)
+        skip = skip | outside
+    elif mode == "round" and decimals is None:  # a number written unrounded: its own time, at the nearest grain
         own = begin + np.round(number * size).astype(np.int64)
         moved = np.floor_divide(own + grain // 2, grain) * grain
     else:
@@ -159,6 +188,29 @@ def rounded_ends(rule: Any, start: pd.Series, amount: pd.Series, drawn: pd.Serie
     if zone is not None:
         out = out.dt.tz_localize("UTC").dt.tz_convert(zone)
     return out
+
+
+def _birthdays(
+    reference: np.ndarray, age: np.ndarray, drawn: np.ndarray, no_drawn: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dates of birth ``age`` whole years before ``reference`` on the drawn birthday (month, day and time of day;
+    February 29 in a year without one: February 28; no drawn date: the reference's own day), and the rows whose
+    year falls outside the dates pandas can hold (left as drawn)."""
+    ry, rmd, rtod = _calendar(reference)
+    _, bmd, btod = _calendar(np.where(no_drawn, reference, drawn))
+    years = np.round(age).astype(np.int64)
+
+    def year_for(md: np.ndarray) -> np.ndarray:
+        return ry - years - ((rmd < md) | ((rmd == md) & (rtod < btod)))
+
+    y = year_for(bmd)
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    bmd = np.where((bmd == 229) & ~leap, 228, bmd)
+    y = year_for(bmd)
+    outside = (y < 1678) | (y > 2261)
+    y = np.where(outside, 2000, y)
+    stamps = pd.to_datetime(pd.DataFrame({"year": y, "month": bmd // 100, "day": bmd % 100}))
+    return stamps.to_numpy().view(np.int64) + btod, outside
 
 
 def _in_cells(
@@ -200,6 +252,8 @@ def describe(rule: Any) -> str:
     unit = rule.part.split("_", 1)[-1]
     if mode == "midnights":
         return f"{later} = a time on the day {number} days after the day of {earlier}"
+    if mode == "years":  # the output is the date of birth, the first input the later date
+        return f"{number} = whole years from {later} to {earlier} ({later}'s year follows {number})"
     if mode == "floor":
         return f"{later} = {earlier} + {number} whole {unit}s (and less than a {unit} more)"
     if rule.decimals is None:  # the model writes the number unrounded

@@ -250,3 +250,66 @@ def test_a_number_written_unrounded_moves_the_end_to_its_own_time() -> None:
     gap = (pd.to_datetime(syn["call_end"]) - pd.to_datetime(syn["call_start"])).dt.total_seconds()
     assert np.all(np.abs(gap - syn["call_minutes"] * 60) <= 0.5 + 1e-6)
     assert (pd.to_datetime(syn["call_end"]).dt.microsecond == 0).all()
+
+
+def _patients(n: int, seed: int) -> pd.DataFrame:
+    """Admissions with the patient's date of birth and their age on the admission day (whole years: the birthday
+    not reached yet that year counts one less), some born on February 29."""
+    rng = np.random.default_rng(seed)
+    dob = pd.Series(pd.Timestamp("1930-01-01") + pd.to_timedelta(rng.integers(0, 80 * 365, n), unit="D"))
+    dob[rng.choice(n, 12, replace=False)] = pd.Timestamp("1964-02-29")
+    admitted = pd.Series(pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700 * 1440, n), unit="min"))
+    reached = (admitted.dt.month * 100 + admitted.dt.day) >= (dob.dt.month * 100 + dob.dt.day)
+    age = admitted.dt.year - dob.dt.year - (~reached).astype(int)
+    return pd.DataFrame(
+        {
+            "dob": dob.dt.strftime("%Y-%m-%d"),
+            "admitted": admitted.dt.strftime("%Y-%m-%d %H:%M"),
+            "age": age,
+            "ward": rng.choice(["A", "B", "C"], n),
+            "cost": np.round(rng.lognormal(7, 0.5, n) * (1 + age / 30), 2),
+        }
+    )
+
+
+def _ages(syn: pd.DataFrame) -> np.ndarray:
+    """Each synthetic row's age on its admission day, read from its own two dates."""
+    dob, admitted = pd.to_datetime(syn["dob"]), pd.to_datetime(syn["admitted"])
+    reached = (admitted.dt.month * 100 + admitted.dt.day) >= (dob.dt.month * 100 + dob.dt.day)
+    return (admitted.dt.year - dob.dt.year - (~reached).astype(int)).to_numpy()
+
+
+@pytest.mark.parametrize("name", RULED)
+def test_an_age_follows_its_date_of_birth_and_admission(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The date of birth is moved, by whole years, to the year the drawn age needs; its day of the year, the age
+    and the age's link with the cost stay as drawn. Without the rule most rows disagree with themselves."""
+    table = _patients(2500, 0)
+    assert _found(table) == {"dob": "age = whole years from dob to admitted (dob's year follows age)"}
+    model = synth.create(name, random_state=0).fit(table)
+    syn = model.sample(3000, seed=1)
+    assert (_ages(syn) == syn["age"].to_numpy()).all()
+    months = pd.to_datetime(syn["dob"]).dt.month.value_counts(normalize=True)
+    real = pd.to_datetime(table["dob"]).dt.month.value_counts(normalize=True)
+    assert (months - real).abs().max() < 0.03
+    real_link = np.corrcoef(table["age"], np.log(table["cost"]))[0, 1]
+    assert abs(np.corrcoef(syn["age"], np.log(syn["cost"]))[0, 1] - real_link) < 0.1
+    monkeypatch.setattr(derived_search, "rounded_rules", lambda *_: [])
+    apart = synth.create(name, random_state=0).fit(table).sample(3000, seed=1)
+    assert (_ages(apart) != apart["age"].to_numpy()).mean() > 0.5
+
+
+def test_a_birthday_on_february_29_lands_on_a_real_day() -> None:
+    from synth.synthesizers.elapsed_rounded import rounded_ends
+
+    rule = DerivedRule("elapsed", "dob", ("admitted", "age"), part="years_before", offset=float(GRAINS[0]))
+    days = ["2024-03-01 09:00", "2023-02-28 09:00", "2024-02-29 10:00", "2024-06-01 00:00"]
+    admitted = pd.Series(pd.to_datetime(days))
+    age = pd.Series([30, 30, 60, 45])
+    drawn = pd.Series(pd.to_datetime(["1964-02-29", "1964-02-29", "1964-02-29", None]))
+    got = rounded_ends(rule, admitted, age, drawn)
+    assert list(got) == [
+        pd.Timestamp("1994-02-28"),  # 1994 has no February 29: the 28th, already passed on March 1
+        pd.Timestamp("1992-02-29"),  # on February 28, 2023 the 1992 birthday is not reached: 30, leap year kept
+        pd.Timestamp("1964-02-29"),  # 60 on the day itself
+        pd.Timestamp("1979-06-01"),  # no drawn date: the admission's own day
+    ]

@@ -114,7 +114,7 @@ def test_a_model_with_exact_rules_breaks_none_and_one_without_breaks_each(name: 
     schema = synth.infer_schema(train)
     syn = synth.create(name, random_state=0).fit(train, schema).sample(1_000, seed=1)
     found = evaluate_exact_rules(train, syn, schema)
-    assert {b.rule.split(" = ")[0] for b in found} == {"discharged", "call_end", "shift_end"}
+    assert {b.rule.split(" = ")[0] for b in found} == {"discharged", "call_end", "shift_end", "age"}
     for b in found:
         if name == "independent":
             assert b.share > 0.5, b
@@ -186,3 +186,16 @@ def test_a_race_s_evaluation_carries_the_rules_to_its_headline() -> None:
     assert "Columns the real table computes from others" in html
     for b in ev.exact_rules:
         assert f"<td>{escape(b.rule)}</td><td>{b.checked:,}</td><td>{b.broken:,}</td>" in html
+
+
+def test_an_age_that_disagrees_with_its_dates_is_counted() -> None:
+    from tests.unit.test_elapsed_rounded import _ages, _patients
+
+    train, fresh = _patients(1_500, 1), _patients(1_500, 2)
+    schema = synth.infer_schema(train)
+    rule = "age = whole years from dob to admitted (dob's year follows age)"
+    assert {b.rule: b.broken for b in evaluate_exact_rules(train, fresh, schema)} == {rule: 0}
+    apart = synth.create("independent", random_state=0).fit(train, schema).sample(1_500, seed=1)
+    wrong = int((_ages(apart) != apart["age"].to_numpy()).sum())
+    assert {b.rule: b.broken for b in evaluate_exact_rules(train, apart, schema)} == {rule: wrong}
+    assert wrong > 1_000

@@ -134,6 +134,8 @@ def _rule_breaks(rule: object, columns: Mapping[str, pd.Series], schema: Schema)
             size = PARTS[rule.part][0]
             half = 0.5 * 10.0 ** -int(rule.decimals or 0)
             broken = ~(np.abs((end - start) / size - number) <= half * (1 + 1e-9) + 1e-12)
+        elif PARTS[rule.part][1] == "years":  # an age: whole years from the output (a birth) to the first input
+            broken = ~_close(amounts(rule.part, start, end, None), number, 0)
         else:  # whole units or midnights: the very count
             broken = ~_close(amounts(rule.part, end, start, rule.decimals), number, 0)
     elif rule.kind == "elapsed":
