@@ -18,7 +18,6 @@ discriminator AUC (the holdout's in brackets) and the full detection's AUC::
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -26,6 +25,8 @@ from unittest import mock
 
 import numpy as np
 import pandas as pd
+
+from benchmarks.common import machine, write_results
 
 MODELS = ("gaussian_copula", "cart", "pruned_cart")
 
@@ -145,9 +146,7 @@ def main() -> None:
     rows = measure([m for m in args.only.split(",") if m], args.seeds)
     frame = pd.DataFrame(rows).drop(columns=["rules"], errors="ignore")
     print(frame.to_string(index=False))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(rows, indent=2))
-    print(f"wrote {args.out}")
+    write_results(args.out, {"machine": machine(), "seeds": args.seeds, "rows": rows})
 
 
 if __name__ == "__main__":
