@@ -171,7 +171,11 @@ def evaluate(args: argparse.Namespace) -> int:
         with Progress("marginal accuracy and discriminator", quiet=args.quiet) as bar:
             accuracy = evaluate_accuracy(context=context, seed=args.seed, progress=scaled(bar, 0.0, 0.5))
             discriminator = evaluate_discriminator(context=context, seed=args.seed, progress=scaled(bar, 0.5, 0.95))
-            rules = evaluate_exact_rules(context=context)  # the rules every real row holds, and their breaks
+            try:  # the rules every real row holds, and their breaks: a failure leaves the other scores standing
+                rules = evaluate_exact_rules(context=context)
+            except Exception as exc:
+                rules = ()
+                note(f"warning: the rules every real row holds could not be checked: {exc}")
         headline = fidelity_headline(accuracy, discriminator, rules)
         privacy = attacks = verdict = None
         if holdout is not None and not args.no_privacy:

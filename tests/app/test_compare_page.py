@@ -673,3 +673,25 @@ def test_associations_list_the_columns_the_real_table_computes_from_others(synth
     else:  # drawn apart, each computed column disagrees with its inputs on most rows
         assert (rules["synthetic rows breaking it"] > 0.3).all()
         assert len(warnings) == 1 and "CART, Pruned CART and the Gaussian copula compute such columns" in warnings[0]
+
+
+def test_a_rule_check_that_fails_leaves_the_page_standing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bad input is expected input: the rules' check raising (an unexpected table) costs the headline its rules
+    and the section its table, said in a warning; the verdict, the cards and the other checks still show."""
+    from tests.unit.test_exact_rule_checks import shop
+
+    def broken(*_: object, **__: object) -> None:
+        raise ValueError("a column the check cannot read")
+
+    monkeypatch.setattr(cached, "evaluate_exact_rules", broken)
+    at = start()
+    upload(at, "shop.csv", shop().to_csv(index=False).encode())
+    fit(at, "independent")
+    sample(at)
+    goto(at, "compare")
+    assert not at.exception
+    assert [m.label for m in at.metric][:5] == list(HEADLINE)
+    assert not any("which every real row holds" in w.value for w in at.warning)
+    open_section(at, "Associations")
+    assert any("could not be checked on this table: a column the check cannot read" in w.value for w in at.warning)
+    assert any("Orders the real table keeps" in m.value for m in at.markdown)

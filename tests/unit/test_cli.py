@@ -350,3 +350,27 @@ def test_evaluate_names_the_rules_a_synthetic_table_breaks(tmp_path: Path) -> No
     assert "of synthetic rows break" in apart["summary"]["headline"]
     fresh = json.loads((tmp_path / "fresh.json").read_text())
     assert fresh["summary"]["rules_broken"] == 0 and {r["broken"] for r in fresh["exact_rules"]} == {0}
+
+
+def test_evaluate_without_the_rules_check_still_scores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The rules' check raising leaves a warning and an empty list; every other score is written."""
+    import synth.evaluation.fidelity.exact_rules as exact_rules
+    from tests.unit.test_exact_rule_checks import shop
+
+    def broken(*_: object, **__: object) -> None:
+        raise ValueError("a column the check cannot read")
+
+    monkeypatch.setattr(exact_rules, "evaluate_exact_rules", broken)
+    shop(600, seed=1).to_csv(tmp_path / "train.csv", index=False)
+    shop(600, seed=2).to_csv(tmp_path / "other.csv", index=False)
+    out = tmp_path / "out.json"
+    code = main(["evaluate", str(tmp_path / "train.csv"), str(tmp_path / "other.csv"), "--no-privacy", "-o", str(out)])
+    assert code == console.OK
+    assert (
+        "the rules every real row holds could not be checked: a column the check cannot read" in capsys.readouterr().err
+    )
+    report = json.loads(out.read_text())
+    assert report["exact_rules"] == [] and report["summary"]["rules_broken"] == 0
+    assert 0.0 < report["summary"]["fidelity"] <= 1.0

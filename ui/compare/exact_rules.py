@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from synth.evaluation.context import EvaluationContext
+from synth.evaluation.fidelity.exact_rules import RuleBreaks
 from ui import cached, state
 from ui.compare.rule_tables import kept_everywhere, rule_table
 from ui.text import md
@@ -18,10 +20,24 @@ RULE_REMEDY = (
 SHARE = "synthetic rows breaking it"
 
 
+def exact_rule_breaks(run_key: str, context: EvaluationContext) -> tuple[RuleBreaks, ...]:
+    """The rules and their breaks, or none when the check failed (the headline goes on without them; the section
+    says why)."""
+    try:
+        return cached.exact_rules(run_key, context)
+    except Exception:  # an unexpected table: the rest of the page must still work
+        return ()
+
+
 def exact_rule_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
     """The rules every real row holds (a date's parts, a code's label, a total of its parts, an end a start plus a
     duration, shares of one total) and how many synthetic rows break each."""
-    found = cached.exact_rules(run_key, state.evaluation_context(ds, syn))
+    try:
+        found = cached.exact_rules(run_key, state.evaluation_context(ds, syn))
+    except Exception as exc:  # said, not raised: the page's other checks stand
+        st.markdown("**Columns the real table computes from others**")
+        st.warning(f"The rules every real row holds could not be checked on this table: {md(str(exc))}")
+        return
     if not found:  # nothing to say: most tables compute no column from others
         return
     st.markdown("**Columns the real table computes from others**")
