@@ -255,6 +255,14 @@ def whole_places(decimals: int | None) -> int:
     return decimals if decimals is not None and decimals < 0 else 0
 
 
+def written_places(kind: ColumnKind, decimals: int | None) -> int | None:
+    """The places a number column of ``kind`` with recorded ``decimals`` is written to: a whole-number column its
+    :func:`whole_places`, a number with fractions its decimals (None: written unrounded); None for other kinds."""
+    if kind is ColumnKind.DISCRETE:
+        return whole_places(decimals)
+    return decimals if kind is ColumnKind.CONTINUOUS else None
+
+
 def _as_recorded(values: pd.Series, spec: ColumnSpec) -> pd.Series:
     """A number-with-fractions column as floats at its recorded decimals (amounts in cents come out in cents, not
     as 28036.743798791013); unchanged precision where none was recorded."""
@@ -294,7 +302,7 @@ def conform(synthetic: pd.DataFrame, schema: Schema, reference: pd.DataFrame | N
             # a draw from a band too crowded for these places over sixty rows' worth of values first
             # (band_decimals.spread_crowded): rounded where they fell, crowded cents came back as training-only prices
             # 3.0 points more often than as holdout-only ones, spread +0.4 (tests/unit/test_layout_excess.py).
-            places = whole_places(spec.decimals) if spec.kind is ColumnKind.DISCRETE else spec.decimals
+            places = written_places(spec.kind, spec.decimals)
             if places is None:
                 places = spec.layout_places
             if places is not None and places < 0:  # recorded to hundreds: "€72,100.00", never "€72,113.00"

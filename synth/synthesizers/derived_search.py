@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
+from synth.schema.conformance import written_places
 from synth.synthesizers.derived import (
     CALENDAR_DAY,
     PARTS,
@@ -54,7 +55,7 @@ from synth.synthesizers.derived import (
 )
 from synth.synthesizers.derived_arithmetic import arithmetic_rules
 from synth.synthesizers.elapsed_rounded import PARTS as ROUNDED_PARTS
-from synth.synthesizers.elapsed_rounded import recorded_places, rounded_rules
+from synth.synthesizers.elapsed_rounded import rounded_rules
 from synth.synthesizers.instants import datetime_ns
 from synth.synthesizers.person_rarity import held_by
 from synth.synthesizers.weekdays import is_hidden_weekday
@@ -274,8 +275,9 @@ def elapsed_rules(
             for part, number, grain in rounded_rules(later, earlier, whole, numeric, decimals or {}, CHANCE):
                 places = None
                 if ROUNDED_PARTS[part][1] == "round":
-                    places = recorded_places(by_name[number], decimals or {})
-                    if written is not None and recorded_places(by_name[number], written) is None:
+                    kind = by_name[number].kind
+                    places = written_places(kind, (decimals or {}).get(number))
+                    if written is not None and written_places(kind, written.get(number)) is None:
                         places = None  # written unrounded: the end follows the number itself, to its grain
                 output, start = (earlier, later) if ROUNDED_PARTS[part][1] == "years" else (later, earlier)
                 rule = DerivedRule(

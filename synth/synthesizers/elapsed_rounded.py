@@ -48,6 +48,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.schema.conformance import written_places
+
 DAY = 86_400_000_000_000
 HOUR = 3_600_000_000_000
 MINUTE = 60_000_000_000
@@ -73,16 +75,6 @@ def grain_of(ns: np.ndarray) -> int:
         if not np.any(ns % grain):
             return grain
     return 1
-
-
-def recorded_places(col: Any, decimals: dict[str, int | None]) -> int | None:
-    """The decimals a number column is written to (whole numbers: 0), None for one written unrounded or a date."""
-    from synth.schema import ColumnKind
-
-    places = decimals.get(col.name)
-    if col.kind is ColumnKind.DISCRETE:
-        return 0 if places is None else places
-    return places if col.kind is ColumnKind.CONTINUOUS else None
 
 
 def size_of(part: str) -> int:
@@ -144,7 +136,7 @@ def rounded_rules(
         if mode == "years" and (zoned or bool(np.any(a < b))):
             continue  # an age counts forward from the earlier date, on the wall clock's calendar
         for col in numeric:
-            places = recorded_places(col, decimals)
+            places = written_places(col.kind, decimals.get(col.name))
             if places is None or (mode != "round" and places):
                 continue  # a number written unrounded, or with fractions: no whole count
             if (places or 0) > MAX_DECIMALS or col.top_share ** len(a) >= chance:
