@@ -41,20 +41,17 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, Schema
-from synth.schema.conformance import written_places
 from synth.synthesizers.derived import (
     CALENDAR_DAY,
     PARTS,
     UNITS,
     DerivedRule,
     date_part,
-    key_array,
     pair_lookup,
     table_lookup,
     topological,
 )
 from synth.synthesizers.derived_arithmetic import arithmetic_rules
-from synth.synthesizers.elapsed_rounded import PARTS as ROUNDED_PARTS
 from synth.synthesizers.elapsed_rounded import rounded_rules
 from synth.synthesizers.instants import datetime_ns
 from synth.synthesizers.person_rarity import held_by
@@ -245,7 +242,8 @@ def elapsed_rules(
     if len(dates) < 2 or not numeric:
         return out
     n = len(dates[0].codes)
-    ns = {c.name: key_array(c.series) for c in dates}
+    whole = {c.name: datetime_ns(c.series)[0] for c in dates}  # int64: the rounded rules' calendar arithmetic
+    ns = {name: values.astype(float) for name, values in whole.items()}
     full = np.column_stack([c.values for c in numeric])
     rows = _screen(n)
     for later in dates:
@@ -254,10 +252,10 @@ def elapsed_rules(
         for earlier in dates:
             if earlier is later:
                 continue
-            gap = ns[later.name] - ns[earlier.name]  # type: ignore[operator]
+            gap = ns[later.name] - ns[earlier.name]
             gaps = {unit: gap for unit in UNITS}
             if _day_count(later, earlier, ns):  # a date counted in days from a timestamp's day: a stay in days
-                gaps[CALENDAR_DAY] = ns[later.name] - _floor_day(ns[earlier.name])  # type: ignore[operator,arg-type]
+                gaps[CALENDAR_DAY] = ns[later.name] - _floor_day(ns[earlier.name])
             for unit, gap in gaps.items():
                 size = UNITS[unit]
                 amount = gap / size
@@ -266,24 +264,11 @@ def elapsed_rules(
                     if np.all(np.abs(full[:, j] * size - gap) <= 0.5):  # to the nanosecond on every row
                         rule = DerivedRule("elapsed", later.name, (earlier.name, numeric[j].name), part=unit)
                         out.setdefault(later.name, []).append(rule)
-    whole = {c.name: datetime_ns(c.series)[0] for c in dates}
-    by_name = {c.name: c for c in numeric}
     for later in dates:
         for earlier in dates:
-            if earlier is later:
-                continue
-            for part, number, grain in rounded_rules(later, earlier, whole, numeric, decimals or {}, CHANCE):
-                places = None
-                if ROUNDED_PARTS[part][1] == "round":
-                    kind = by_name[number].kind
-                    places = written_places(kind, (decimals or {}).get(number))
-                    if written is not None and written_places(kind, written.get(number)) is None:
-                        places = None  # written unrounded: the end follows the number itself, to its grain
-                output, start = (earlier, later) if ROUNDED_PARTS[part][1] == "years" else (later, earlier)
-                rule = DerivedRule(
-                    "elapsed", output.name, (start.name, number), part=part, offset=float(grain), decimals=places
-                )
-                out.setdefault(output.name, []).append(rule)
+            if earlier is not later:
+                for rule in rounded_rules(later, earlier, whole, numeric, decimals or {}, written, CHANCE):
+                    out.setdefault(rule.output, []).append(rule)
     return out
 
 
@@ -291,10 +276,10 @@ def _floor_day(ns: np.ndarray) -> np.ndarray:
     return ns - np.mod(ns, UNITS["day"])
 
 
-def _day_count(later: _Column, earlier: _Column, ns: dict[str, np.ndarray | None]) -> bool:
+def _day_count(later: _Column, earlier: _Column, ns: dict[str, np.ndarray]) -> bool:
     """Whether ``later`` holds dates only and ``earlier`` times of day, neither with a time zone (a wall-clock day)."""
     a, b = ns[later.name], ns[earlier.name]
-    if a is None or b is None or any(getattr(c.series.dtype, "tz", None) is not None for c in (later, earlier)):
+    if any(getattr(c.series.dtype, "tz", None) is not None for c in (later, earlier)):
         return False
     return bool(np.all(np.mod(a, UNITS["day"]) == 0)) and bool(np.any(np.mod(b, UNITS["day"]) != 0))
 

@@ -39,7 +39,7 @@ import pandas as pd
 
 from synth.schema import ColumnKind, Schema
 from synth.synthesizers.derived import UNITS, DerivedRule, elapsed
-from synth.synthesizers.elapsed_rounded import PARTS, rounded_ends, valid
+from synth.synthesizers.elapsed_rounded import AGE, PARTS, rounded_ends, valid
 from synth.synthesizers.instants import datetime_ns, float_ns
 from synth.synthesizers.persist import ModelFileError
 
@@ -96,7 +96,7 @@ def _followers(data: pd.DataFrame, schema: Schema, rules: tuple[DerivedRule, ...
         ns[name] = float_ns(data[name])
     out = []
     for rule in rules:
-        if rule.part == "years_before":  # a date of birth: every later date is "after" it, none follows it
+        if rule.part == AGE:  # a date of birth: every later date is "after" it, none follows it
             continue
         end = ns[rule.output]
         for name in dates:

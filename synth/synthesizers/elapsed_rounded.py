@@ -49,13 +49,14 @@ import numpy as np
 import pandas as pd
 
 from synth.schema.conformance import written_places
+from synth.synthesizers.derived import UNITS, DerivedRule
+from synth.synthesizers.instants import datetime_ns
 
-DAY = 86_400_000_000_000
-HOUR = 3_600_000_000_000
-MINUTE = 60_000_000_000
-SECOND = 1_000_000_000
+DAY, HOUR, MINUTE, SECOND = (UNITS[unit] for unit in ("day", "hour", "minute", "second"))
 #: The grains an end date may be recorded to (nanoseconds), coarsest first.
-GRAINS = (DAY, HOUR, MINUTE, SECOND, 1_000_000, 1_000, 1)
+GRAINS = (DAY, HOUR, MINUTE, SECOND, UNITS["millisecond"], 1_000, 1)
+#: The part whose output is the earlier date (a date of birth) and whose first input is the later one.
+AGE = "years_before"
 #: Each part: the unit (nanoseconds) and how the number reads the time between the dates.
 PARTS: dict[str, tuple[int, str]] = {
     **{f"whole_{name}": (size, "floor") for name, size in (("day", DAY), ("hour", HOUR), ("minute", MINUTE))},
@@ -63,7 +64,7 @@ PARTS: dict[str, tuple[int, str]] = {
     "rounded_second": (SECOND, "round"),
     "midnights": (DAY, "midnights"),
     # an age: the whole years from a date of birth (the rule's output, moved) to a later date (its first input)
-    "years_before": (DAY, "years"),
+    AGE: (DAY, "years"),
 }
 #: The most decimals a rounded number may be recorded to.
 MAX_DECIMALS = 6
@@ -75,11 +76,6 @@ def grain_of(ns: np.ndarray) -> int:
         if not np.any(ns % grain):
             return grain
     return 1
-
-
-def size_of(part: str) -> int:
-    """The part's unit in nanoseconds."""
-    return PARTS[part][0]
 
 
 def cell_width(part: str, decimals: int | None) -> int:
@@ -116,16 +112,33 @@ def amounts(part: str, later: np.ndarray, earlier: np.ndarray, decimals: int | N
     return np.round((later - earlier) / size, int(decimals or 0))
 
 
+def kept_rows(rule: DerivedRule, output: np.ndarray, start: np.ndarray, number: np.ndarray) -> np.ndarray:
+    """Which rows (the rule's output and first input as int64 nanoseconds, its number as floats) keep a rounded
+    rule as a real row does: a rounded number within half a rounding step of the time between the dates (so a
+    number written unrounded counts when its end follows it), an age or a whole count within half a unit."""
+    size, mode = PARTS[rule.part]
+    if mode == "round":
+        half = 0.5 * 10.0 ** -int(rule.decimals or 0)
+        return np.abs((output - start) / size - number) <= half * (1 + 1e-9) + 1e-12
+    later, earlier = (start, output) if mode == "years" else (output, start)  # an age's output is the birth
+    got = amounts(rule.part, later, earlier, rule.decimals)
+    # a whole count: the number as written to whole units, within half of one
+    return np.abs(got - number) <= np.maximum(1e-9 * np.maximum(1.0, np.abs(number)), 0.5 - 1e-12)
+
+
 def rounded_rules(
     later: Any,
     earlier: Any,
     ns: dict[str, np.ndarray],
     numeric: list[Any],
     decimals: dict[str, int | None],
+    written: dict[str, int | None] | None,
     chance: float,
-) -> list[tuple[str, str, int]]:
-    """``(part, number column, grain)`` for each rounded rule ``later`` and ``earlier`` (the search's columns) hold
-    with one of ``numeric`` on every row. ``ns``: each date column's int64 nanoseconds (no missing value)."""
+) -> list[DerivedRule]:
+    """Each rounded rule ``later`` and ``earlier`` (the search's columns) hold with one of ``numeric`` on every row.
+    ``ns``: each date column's int64 nanoseconds (no missing value); ``decimals``: each number's recorded decimals;
+    ``written``: those the model writes it to (None: as recorded), a number it writes unrounded keeping its rule
+    without decimals (the end then follows the number itself, to its grain)."""
     a, b = ns[later.name], ns[earlier.name]
     grain = grain_of(a)
     zoned = any(getattr(c.series.dtype, "tz", None) is not None for c in (later, earlier))
@@ -141,23 +154,29 @@ def rounded_rules(
                 continue  # a number written unrounded, or with fractions: no whole count
             if (places or 0) > MAX_DECIMALS or col.top_share ** len(a) >= chance:
                 continue
-            if mode != "years" and (
-                cell_width(part, places) < grain or (mode == "round" and cell_width(part, places) == grain)
-            ):
+            width = cell_width(part, places)
+            if mode != "years" and (width < grain or (mode == "round" and width == grain)):
                 continue  # no point of the end's grain inside some cells
             got = amounts(part, a, b, places)
             tolerance = 1e-9 * max(1.0, float(np.nanmax(np.abs(col.values)))) if len(a) else 0.0
-            if np.all(np.abs(col.values - got) <= tolerance):
-                # an age moves the date of birth (on its own grain), every other rule the later date
-                found.append((part, col.name, grain_of(b) if mode == "years" else grain))
+            if not np.all(np.abs(col.values - got) <= tolerance):
+                continue
+            stored = places if mode == "round" else None
+            if stored is not None and written is not None and written_places(col.kind, written.get(col.name)) is None:
+                stored = None  # written unrounded
+            # an age moves the date of birth (on its own grain), every other rule the later date
+            output, start, moved = (earlier, later, grain_of(b)) if mode == "years" else (later, earlier, grain)
+            found.append(
+                DerivedRule(
+                    "elapsed", output.name, (start.name, col.name), part=part, offset=float(moved), decimals=stored
+                )
+            )
     return found
 
 
 def rounded_ends(rule: Any, start: pd.Series, amount: pd.Series, drawn: pd.Series) -> pd.Series:
     """Each row's drawn end moved into the cell of ends whose rounding gives its number (see the module docstring);
     rows missing the start or the number keep the drawn end; a missing drawn end takes its cell's first point."""
-    from synth.synthesizers.instants import datetime_ns
-
     part, decimals, grain = rule.part, rule.decimals, int(rule.offset) or 1
     size, mode = PARTS[part]
     begin, no_start = datetime_ns(start.reset_index(drop=True))
@@ -271,10 +290,21 @@ def valid(rule: Any) -> bool:
     if PARTS[rule.part][1] != "round":
         return places is None
     if places is None:  # a number the model writes unrounded
-        return size_of(rule.part) >= grain
+        return PARTS[rule.part][0] >= grain
     if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= MAX_DECIMALS:
         return False
     return cell_width(rule.part, places) > grain
 
 
-__all__ = ["GRAINS", "PARTS", "amounts", "describe", "grain_of", "rounded_ends", "rounded_rules", "valid"]
+__all__ = [
+    "AGE",
+    "GRAINS",
+    "PARTS",
+    "amounts",
+    "describe",
+    "grain_of",
+    "kept_rows",
+    "rounded_ends",
+    "rounded_rules",
+    "valid",
+]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ from synth.schema.conformance import coerce_to_schema
 
 if TYPE_CHECKING:
     from synth.evaluation.context import EvaluationContext
+    from synth.synthesizers.derived import DerivedRule
 
 #: The fewest real rows that must hold a lookup's value (or pair of values) for rows holding it to be checked.
 LISTED_ROWS = 5
@@ -60,7 +61,7 @@ class RuleBreaks:
 class RealRules:
     """The rules every row of a real table holds: exact rules (computed columns) and compositions (columns, total)."""
 
-    rules: tuple[Any, ...]
+    rules: tuple[DerivedRule, ...]
     shares: tuple[tuple[tuple[str, ...], float], ...]
 
 
@@ -115,29 +116,19 @@ def evaluate_exact_rules(
     return tuple(sorted(out, key=lambda b: (-b.share, order[id(b)])))
 
 
-def _rule_breaks(rule: object, columns: Mapping[str, pd.Series], schema: Schema) -> RuleBreaks:
-    from synth.synthesizers.derived import DerivedRule, compute, key_array
-    from synth.synthesizers.elapsed_rounded import PARTS, amounts
+def _rule_breaks(rule: DerivedRule, columns: Mapping[str, pd.Series], schema: Schema) -> RuleBreaks:
+    from synth.synthesizers.derived import compute, key_array
+    from synth.synthesizers.elapsed_rounded import PARTS, kept_rows
     from synth.synthesizers.instants import datetime_ns
 
-    assert isinstance(rule, DerivedRule)
     involved = (*rule.inputs, rule.output)
     present = np.ones(len(columns[rule.output]), dtype=bool)
     for name in involved:
         present &= columns[name].notna().to_numpy()
     out = columns[rule.output]
-    if rule.kind == "elapsed" and rule.part in PARTS:
-        end, _ = datetime_ns(out)
-        start, _ = datetime_ns(columns[rule.inputs[0]])
+    if rule.kind == "elapsed" and rule.part in PARTS:  # a rounded duration or an age: its own test of a row
         number = pd.to_numeric(columns[rule.inputs[1]], errors="coerce").to_numpy(dtype=float)
-        if PARTS[rule.part][1] == "round":  # within half a rounding step of the time between the dates
-            size = PARTS[rule.part][0]
-            half = 0.5 * 10.0 ** -int(rule.decimals or 0)
-            broken = ~(np.abs((end - start) / size - number) <= half * (1 + 1e-9) + 1e-12)
-        elif PARTS[rule.part][1] == "years":  # an age: whole years from the output (a birth) to the first input
-            broken = ~_close(amounts(rule.part, start, end, None), number, 0)
-        else:  # whole units or midnights: the very count
-            broken = ~_close(amounts(rule.part, end, start, rule.decimals), number, 0)
+        broken = ~kept_rows(rule, datetime_ns(out)[0], datetime_ns(columns[rule.inputs[0]])[0], number)
     elif rule.kind == "elapsed":
         broken = datetime_ns(out)[0] != datetime_ns(compute(rule, columns))[0]
     else:
@@ -153,12 +144,11 @@ def _rule_breaks(rule: object, columns: Mapping[str, pd.Series], schema: Schema)
     return RuleBreaks(rule.describe(), involved, checked, int((broken & present).sum()))
 
 
-def _listed(rule: object, columns: Mapping[str, pd.Series]) -> np.ndarray:
+def _listed(rule: DerivedRule, columns: Mapping[str, pd.Series]) -> np.ndarray:
     """Rows whose lookup value (or pair of values) is one the rule's table lists."""
     from synth.synthesizers.derived import key_array
 
-    keys = rule.keys  # type: ignore[attr-defined]
-    inputs = rule.inputs  # type: ignore[attr-defined]
+    keys, inputs = rule.keys, rule.inputs
     if len(inputs) == 2:
         listed = {(str(a), str(b)) for a, b in keys}
         pairs = zip(columns[inputs[0]].astype(str), columns[inputs[1]].astype(str), strict=True)
