@@ -20,23 +20,28 @@ RULE_REMEDY = (
 SHARE = "synthetic rows breaking it"
 
 
-def exact_rule_breaks(run_key: str, context: EvaluationContext) -> tuple[RuleBreaks, ...]:
-    """The rules and their breaks, or none when the check failed (the headline goes on without them; the section
-    says why)."""
+def _checked(run_key: str, context: EvaluationContext) -> tuple[tuple[RuleBreaks, ...], str | None]:
+    """The rules and their breaks, or none and why when the check failed (an unexpected table: the rest of the
+    page must still work)."""
     try:
-        return cached.exact_rules(run_key, context)
-    except Exception:  # an unexpected table: the rest of the page must still work
-        return ()
+        return cached.exact_rules(run_key, context), None
+    except Exception as exc:
+        return (), str(exc)
+
+
+def exact_rule_breaks(run_key: str, context: EvaluationContext) -> tuple[RuleBreaks, ...]:
+    """The rules and their breaks for the headline, which goes on without them when the check failed (the section
+    says why)."""
+    return _checked(run_key, context)[0]
 
 
 def exact_rule_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
     """The rules every real row holds (a date's parts, a code's label, a total of its parts, an end a start plus a
     duration, shares of one total) and how many synthetic rows break each."""
-    try:
-        found = cached.exact_rules(run_key, state.evaluation_context(ds, syn))
-    except Exception as exc:  # said, not raised: the page's other checks stand
+    found, error = _checked(run_key, state.evaluation_context(ds, syn))
+    if error is not None:  # said, not raised: the page's other checks stand
         st.markdown("**Columns the real table computes from others**")
-        st.warning(f"The rules every real row holds could not be checked on this table: {md(str(exc))}")
+        st.warning(f"The rules every real row holds could not be checked on this table: {md(error)}")
         return
     if not found:  # nothing to say: most tables compute no column from others
         return
