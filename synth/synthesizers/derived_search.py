@@ -264,11 +264,8 @@ def elapsed_rules(
                     if np.all(np.abs(full[:, j] * size - gap) <= 0.5):  # to the nanosecond on every row
                         rule = DerivedRule("elapsed", later.name, (earlier.name, numeric[j].name), part=unit)
                         out.setdefault(later.name, []).append(rule)
-    for later in dates:
-        for earlier in dates:
-            if earlier is not later:
-                for rule in rounded_rules(later, earlier, whole, numeric, decimals or {}, written, CHANCE):
-                    out.setdefault(rule.output, []).append(rule)
+    for rule in rounded_rules(dates, numeric, whole, decimals or {}, written, CHANCE, rows):
+        out.setdefault(rule.output, []).append(rule)
     return out
 
 

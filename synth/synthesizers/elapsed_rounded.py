@@ -127,50 +127,64 @@ def kept_rows(rule: DerivedRule, output: np.ndarray, start: np.ndarray, number: 
 
 
 def rounded_rules(
-    later: Any,
-    earlier: Any,
-    ns: dict[str, np.ndarray],
+    dates: list[Any],
     numeric: list[Any],
+    ns: dict[str, np.ndarray],
     decimals: dict[str, int | None],
     written: dict[str, int | None] | None,
     chance: float,
+    rows: np.ndarray,
 ) -> list[DerivedRule]:
-    """Each rounded rule ``later`` and ``earlier`` (the search's columns) hold with one of ``numeric`` on every row.
+    """Each rounded rule a pair of ``dates`` (the search's columns) holds with one of ``numeric`` on every row.
     ``ns``: each date column's int64 nanoseconds (no missing value); ``decimals``: each number's recorded decimals;
     ``written``: those the model writes it to (None: as recorded), a number it writes unrounded keeping its rule
-    without decimals (the end then follows the number itself, to its grain)."""
-    a, b = ns[later.name], ns[earlier.name]
-    grain = grain_of(a)
-    zoned = any(getattr(c.series.dtype, "tz", None) is not None for c in (later, earlier))
+    without decimals (the end then follows the number itself, to its grain); ``rows``: the rows a candidate is
+    screened on before the whole table (as the exact rules' search screens)."""
+    grains = {c.name: grain_of(ns[c.name]) for c in dates}
+    wall = {c.name: getattr(c.series.dtype, "tz", None) is None for c in dates}  # no zone: a wall clock's days
+    # Each number once: the places it is recorded to and, where the model writes it unrounded, none to store.
+    places = {c.name: written_places(c.kind, decimals.get(c.name)) for c in numeric}
+    unrounded = {c.name: written is not None and written_places(c.kind, written.get(c.name)) is None for c in numeric}
+    candidates = [
+        c
+        for c in numeric
+        if (p := places[c.name]) is not None and p <= MAX_DECIMALS and c.top_share ** len(c.values) < chance
+    ]
+    tolerances = {
+        c.name: 1e-9 * max(1.0, float(np.nanmax(np.abs(c.values)))) if len(c.values) else 0.0 for c in candidates
+    }
     found = []
-    for part, (_size, mode) in PARTS.items():
-        if mode == "midnights" and (zoned or grain >= DAY or bool(np.any(a < b))):
-            continue  # a date-only end is the exact calendar rule; a zone's days are not the wall clock's
-        if mode == "years" and (zoned or bool(np.any(a < b))):
-            continue  # an age counts forward from the earlier date, on the wall clock's calendar
-        for col in numeric:
-            places = written_places(col.kind, decimals.get(col.name))
-            if places is None or (mode != "round" and places):
-                continue  # a number written unrounded, or with fractions: no whole count
-            if (places or 0) > MAX_DECIMALS or col.top_share ** len(a) >= chance:
-                continue
-            width = cell_width(part, places)
-            if mode != "years" and (width < grain or (mode == "round" and width == grain)):
-                continue  # no point of the end's grain inside some cells
-            got = amounts(part, a, b, places)
-            tolerance = 1e-9 * max(1.0, float(np.nanmax(np.abs(col.values)))) if len(a) else 0.0
-            if not np.all(np.abs(col.values - got) <= tolerance):
-                continue
-            stored = places if mode == "round" else None
-            if stored is not None and written is not None and written_places(col.kind, written.get(col.name)) is None:
-                stored = None  # written unrounded
-            # an age moves the date of birth (on its own grain), every other rule the later date
-            output, start, moved = (earlier, later, grain_of(b)) if mode == "years" else (later, earlier, grain)
-            found.append(
-                DerivedRule(
-                    "elapsed", output.name, (start.name, col.name), part=part, offset=float(moved), decimals=stored
+    for later, earlier in ((x, y) for x in dates for y in dates if x is not y):
+        a, b = ns[later.name], ns[earlier.name]
+        grain, ordered = grains[later.name], not np.any(a < b)
+        on_wall = wall[later.name] and wall[earlier.name]
+        for part, (_size, mode) in PARTS.items():
+            if mode == "midnights" and not (on_wall and grain < DAY and ordered):
+                continue  # a date-only end is the exact calendar rule; a zone's days are not the wall clock's
+            if mode == "years" and not (on_wall and ordered):
+                continue  # an age counts forward from the earlier date, on the wall clock's calendar
+            screened: dict[int | None, np.ndarray] = {}  # the part's number on the screened rows, per places
+            for col in candidates:
+                kept = places[col.name]
+                if mode != "round" and kept:
+                    continue  # a number with fractions: no whole count
+                width = cell_width(part, kept)
+                if mode != "years" and (width < grain or (mode == "round" and width == grain)):
+                    continue  # no point of the end's grain inside some cells
+                if kept not in screened:
+                    screened[kept] = amounts(part, a[rows], b[rows], kept)
+                tolerance = tolerances[col.name]
+                if not np.all(np.abs(col.values[rows] - screened[kept]) <= tolerance):
+                    continue
+                if not np.all(np.abs(col.values - amounts(part, a, b, kept)) <= tolerance):
+                    continue
+                stored = kept if mode == "round" and not unrounded[col.name] else None
+                # an age moves the date of birth (on its own grain), every other rule the later date
+                output, start = (earlier, later) if mode == "years" else (later, earlier)
+                grain_out = float(grains[output.name])
+                found.append(
+                    DerivedRule("elapsed", output.name, (start.name, col.name), part, grain_out, decimals=stored)
                 )
-            )
     return found
 
 
