@@ -106,7 +106,8 @@ def ceilings_note(result: RaceResult) -> str:
 
 def _rules_table(ev: TableEvaluation) -> str:
     """The rules every real row holds (a weekday of its date, a total of its parts) and how often the run's rows
-    break each: in words, no value."""
+    break each, in words: column names, a lookup's count of values, a date part's offset (as Synthesize lists
+    them), never a lookup's table."""
     if not ev.exact_rules:
         return ""
     rows = [[b.rule, f"{b.checked:,}", f"{b.broken:,}", f"{b.share:.1%}"] for b in ev.exact_rules]
