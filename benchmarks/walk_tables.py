@@ -15,6 +15,8 @@ can be reproduced from a clean clone (they were scripts in a scratch folder).
 * :func:`survey`: 2,500 survey responses (session 23), byte for byte the walk's ``survey.csv``: Likert answers, an
   app rating and frequency only for app users, four time shares summing to 100, a weight, and a rare speeder flag
   (0.6%) whose rows alone took under 60 seconds.
+* :func:`visits`: about 3,600 hospital visits of 1,200 patients (session 38), each visit's age computed from the
+  patient's date of birth and the admission, a cost growing with the age, ten patients with 15–30 visits.
 
 Writing them as CSV (``python -m benchmarks.walk_tables DIR``) gives the files the walks uploaded.
 """
@@ -252,13 +254,40 @@ def survey(n: int = 2_500, seed: int = 23) -> pd.DataFrame:
     return df
 
 
+def visits(patients: int = 1_200, seed: int = 0, frequent: int = 10) -> pd.DataFrame:
+    """Hospital visits of patients (session 38; about 3,600 rows): a patient id, sex and date of birth (one per
+    patient), each visit's admission to the minute, the **age** on that day (whole years: the birthday not reached
+    yet counting one less) and a cost that grows with the age; the first ``frequent`` patients visit 15–30 times, so
+    that their birth dates are held by one person on many rows (pooled before a fit learns them)."""
+    from synth.synthesizers.elapsed_rounded import completed_years
+
+    rng = np.random.default_rng(seed)
+    born = pd.Timestamp("1930-01-01") + pd.to_timedelta(rng.integers(0, 365 * 75, patients), unit="D")
+    count = rng.geometric(0.35, patients)
+    count[:frequent] = rng.integers(15, 30, frequent)
+    who = np.repeat(np.arange(patients), count)
+    admitted = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 5 * 365 * 1440, len(who)), unit="min")
+    dob = pd.DatetimeIndex(born[who])
+    age = completed_years(admitted.to_numpy().view(np.int64), dob.to_numpy().view(np.int64)).astype(int)
+    return pd.DataFrame(
+        {
+            "patient_id": [f"P{100000 + i}" for i in who],
+            "sex": rng.choice(["F", "M"], patients)[who],
+            "dob": dob.strftime("%Y-%m-%d"),
+            "admitted": admitted.strftime("%Y-%m-%d %H:%M"),
+            "age": age,
+            "cost": np.round(rng.lognormal(7, 0.5, len(who)) * (1 + age / 30), 2),
+        }
+    )
+
+
 def main(argv: list[str]) -> list[Path]:
-    """Write the four tables as CSV into the folder ``argv[0]`` (default: here), made first when it does not exist
+    """Write the five tables as CSV into the folder ``argv[0]`` (default: here), made first when it does not exist
     (the session 30 walk's ``python -m benchmarks.walk_tables /tmp/walk`` failed on a fresh folder); the paths."""
     folder = Path(argv[0] if argv else ".")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, make in (("orders", shop_orders), ("clinic", clinic), ("hr", hr), ("survey", survey)):
+    for name, make in (("orders", shop_orders), ("clinic", clinic), ("hr", hr), ("survey", survey), ("visits", visits)):
         make().to_csv(folder / f"{name}.csv", index=False)
         written.append(folder / f"{name}.csv")
     return written

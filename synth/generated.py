@@ -402,14 +402,18 @@ class GeneratedColumns:
             if plan.kind is ColumnKind.IDENTIFIER and "distinct" not in plan.detail
         }
 
-    def block_repeated(self, first_row: int, n: int, total_rows: int, key: int) -> dict[str, np.ndarray]:
+    def block_repeated(
+        self, first_row: int, n: int, total_rows: int, key: int, local: Collection[str] = ()
+    ) -> dict[str, np.ndarray]:
         """Repeated key columns (manager_id, customer_id) of rows ``[first_row, first_row + n)``: each column's
-        values (None where missing), drawn from one pool for the whole table (:mod:`synth.sampling.repeated`)."""
+        values (None where missing), drawn from one pool for the whole table (:mod:`synth.sampling.repeated`); the
+        ``local`` ones (a person column) from the block's own share of it (:func:`~synth.sampling.repeated.
+        local_members`)."""
         from synth.sampling.repeated import repeated_block
 
         laned = self.in_lanes(total_rows)
         return {
-            plan.name: repeated_block(laned, plan, first_row, n, total_rows, key)
+            plan.name: repeated_block(laned, plan, first_row, n, total_rows, key, plan.name in local)
             for plan in laned.plans
             if plan.kind is ColumnKind.IDENTIFIER and "distinct" in plan.detail
         }

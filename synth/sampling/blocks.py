@@ -25,7 +25,8 @@ import pandas as pd
 
 from synth.schema.conformance import _values_like
 from synth.synthesizers.base import Rebalance, Synthesizer, SynthesizerError
-from synth.synthesizers.people import hold_people
+from synth.synthesizers.condition_checks import normalise_conditions
+from synth.synthesizers.people import ages_among, hold_people
 
 #: Rows per canonical block. Part of the output's definition: changing it changes every table drawn.
 BLOCK_ROWS = 65_536
@@ -93,16 +94,22 @@ def draw_block(model: Synthesizer, spec: SampleSpec, block: int) -> pd.DataFrame
         keys = pd.Series(values, index=df.index)
         df[name] = keys.where(df[name].notna()).astype(df[name].dtype)  # the block's missing keys stay missing
     # Repeated keys replace the block's own draw (its pool was the block's, not the table's), missing values too.
-    repeated = model.generated_.block_repeated(first, size, int(spec.n_rows), key)
+    # A person column's people are the block's own, so that each person's rows are drawn, and held, in one block.
+    people = getattr(model, "people_", None)
+    local = (people.entity,) if people is not None and not people.distinct else ()
+    repeated = model.generated_.block_repeated(first, size, int(spec.n_rows), key, local)
     for name, values in repeated.items():
         reference = model.reference_
         dtype = reference[name].dtype if reference is not None and name in reference.columns else df[name].dtype
         df[name] = _values_like(pd.Series(values, index=df.index), dtype)  # the real column's dtype, as conform
-    people = getattr(model, "people_", None)
     if people is not None and not people.distinct and people.entity in repeated:
-        # The ids are now the table's, not the block's own: rows of one of them share person-level values again
-        # (an id held by rows of two blocks may still differ between them). A repeated id needs no draw.
-        df = hold_people(df, people, np.random.default_rng(0), _rebalanced(spec.rebalance))
+        # The ids are now the table's, not the block's own: rows of one of them share person-level values again.
+        # Every row of an id is in this block (synth.sampling.repeated.local_members; unless the table has fewer
+        # people than blocks). The rows' keys stay at their positions; the rows move to them. A repeated id needs
+        # no draw.
+        conditioned = ages_among(people, normalise_conditions(spec.conditions))
+        keep = _rebalanced(spec.rebalance) + conditioned
+        df = hold_people(df, people, np.random.default_rng(0), keep, pinned={*ids, *repeated})
     return df
 
 

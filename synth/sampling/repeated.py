@@ -85,32 +85,57 @@ def members(
     return out
 
 
+def _ends(plan: _Plan, distinct: int, k: int, present: int, key: int) -> np.ndarray | None:
+    """:func:`extra_rows_ends` of ``k`` members on ``present`` rows for a plan that kept its spread, else None."""
+    spread = plan.detail.get("spread")
+    if spread is None or k < 1:
+        return None
+    levels, counts = check_spread(spread)
+    real_rows = int(plan.detail["rows"])
+    return extra_rows_ends(tuple(levels.tolist()), tuple(counts.tolist()), distinct, real_rows, k, present, key)
+
+
+def local_members(first_row: int, n: int, total_rows: int, present: int, k: int, key: int, plan: _Plan) -> np.ndarray:
+    """Pool member (``-1`` missing) of rows ``[first_row, first_row + n)`` when the block's people are its own: a
+    person column whose people hold values across their rows (:mod:`synth.synthesizers.people`). A block is drawn on
+    its own, so a person with rows in two blocks took one set of values in each: in a million-row table written in
+    blocks of 65,536 nearly every patient with two or more visits had several names and birth dates. Here the block
+    is a table of its own rows, its share of the present rows (``P(e) − P(b)`` for rows ``[b, e)``, ``P(x) =
+    ⌊present·x/N⌋``) and of the members (``⌊k·P(e)/present⌋ − ⌊k·P(b)/present⌋``, never more than its present rows),
+    laid out as :func:`members` lays out a table; so every member's rows are in one block, every member of the
+    table's ``k`` has a row (a block with present rows and no member of its own takes its neighbour's), and the
+    missing rows number the table's. The layout then depends on the block size (as the rows themselves do)."""
+    before, through = present * first_row // total_rows, present * (first_row + n) // total_rows
+    seen = through - before  # the block's present rows
+    # Members in step with present rows: k ≤ present, so a block never has more members than present rows.
+    start = k * before // present if present else 0
+    own = (k * through // present if present else 0) - start
+    if seen and not own:  # fewer people than blocks: the block shares its neighbour's
+        start, own = min(start, k - 1), 1
+    block_key = _column_key(key, str(first_row), 6)
+    ends = _ends(plan, int(plan.detail["distinct"]), own, seen, block_key)
+    member = members(0, n, n, seen, own, block_key, ends)
+    return np.where(member < 0, -1, member + start)
+
+
 def repeated_block(
-    generated: GeneratedColumns, plan: _Plan, first_row: int, n: int, total_rows: int, key: int
+    generated: GeneratedColumns, plan: _Plan, first_row: int, n: int, total_rows: int, key: int, local: bool = False
 ) -> np.ndarray:
     """The values (object array, None where missing) of repeated key ``plan`` for rows ``[first_row, first_row + n)``
-    of a ``total_rows``-row table whose run has identifier key ``key``."""
+    of a ``total_rows``-row table whose run has identifier key ``key``; ``local``: the block's members are its own
+    (:func:`local_members`)."""
     from synth.generated_keys import _outside, keys_at, streamed_keys_at
 
     distinct, real_rows = int(plan.detail["distinct"]), int(plan.detail["rows"])
     present, k = pool_size(distinct, real_rows, total_rows, plan.missing_rate)
-    spread = plan.detail.get("spread")
-    ends = None
-    if spread is not None and k > 0:
-        levels, counts = check_spread(spread)
-        ends = extra_rows_ends(
-            tuple(levels.tolist()),
-            tuple(counts.tolist()),
-            distinct,
-            real_rows,
-            k,
-            present,
-            _column_key(key, plan.name, 0),
-        )
-    member = members(first_row, n, total_rows, present, k, _column_key(key, plan.name, 0), ends)
-    missing = member < 0
     target_name = generated._referenced(plan)
     target = next((p for p in generated.plans if p.name == target_name), None)
+    column = _column_key(key, plan.name, 0)
+    if local and target is None and n < total_rows:
+        member = local_members(first_row, n, total_rows, present, k, column, plan)
+    else:
+        member = members(first_row, n, total_rows, present, k, column, _ends(plan, distinct, k, present, column))
+    missing = member < 0
     inside = 0 if target is None else min(total_rows, round(k * _share(plan.detail.get("inside_share"))))
     pointed = Permutation(total_rows, _column_key(key, plan.name, 2))  # member m < inside points at row ρ(m)
     if target is not None and inside and k > 1 and _share(plan.detail.get("self_share")) == 0.0:

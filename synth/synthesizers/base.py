@@ -59,7 +59,14 @@ from synth.synthesizers.input_checks import check_finite_numbers
 from synth.synthesizers.loading import load_model
 from synth.synthesizers.model_file import ModelFile
 from synth.synthesizers.params import MIN_CATEGORY_ROWS, Param
-from synth.synthesizers.people import FIND_PERSON, PersonColumn, check_person_column, find_people, hold_people
+from synth.synthesizers.people import (
+    FIND_PERSON,
+    PersonColumn,
+    ages_among,
+    check_person_column,
+    find_people,
+    hold_people,
+)
 from synth.synthesizers.person_rarity import (
     few_people_columns,
     few_people_warning,
@@ -207,7 +214,8 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
             self.few_people_ = few
         else:
             vars(self).pop("few_people_", None)
-        data = pool_person_values(without_values(data, few), schema.select(schema.modelled), people)
+        unpooled = without_values(data, few)
+        data = pool_person_values(unpooled, schema.select(schema.modelled), people)
         # Each row's person for the fit's own region rules (leaves, pairs, levels, groups, components), which count
         # people when it is known; never kept in the model (dropped below, and with the snapshot on a failure).
         self._fit_people = people
@@ -228,8 +236,10 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         # hidden day of week (synth.synthesizers.weekdays) for the same reason.
         private = self.guarantee is not None
         # An end date that is a start plus a duration on every row is computed from them after each draw
-        # (synth.synthesizers.elapsed); found on whole timestamps, before they are split.
-        found = find_elapsed(data[modelled], schema.select(modelled), recorded) if ruled else ((), ())
+        # (synth.synthesizers.elapsed); found on whole timestamps, before they are split, and before a person's rare
+        # values are pooled (a block mean moves a frequent patient's date of birth off every age they had; a rule
+        # stores names, never a value).
+        found = find_elapsed(unpooled[modelled], schema.select(modelled), recorded) if ruled else ((), ())
         self.elapsed_, self.elapsed_followers_ = found
         zones = self._local_clocks(df[modelled], schema.select(modelled))  # offsets: read on their local clock
         # Several offsets (winter and summer time): each row on its own wall clock, offsets drawn again at sample
@@ -407,7 +417,9 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
                 out = _conditions.sample_rebalanced(self, n, conds, plan, rng, report, pinned)
             elif conds:
                 body = _conditions.sample_conditioned(self, n, conds, rng, scaled(report, 0.0, 0.95))
-                out = self._finish(pin_frames(body, pinned, rng), rng)
+                # A conditioned age keeps its condition: left as drawn, with its date of birth (people.ages_among).
+                fixed = ages_among(getattr(self, "people_", None), conds)
+                out = self._finish(pin_frames(body, pinned, rng), rng, fixed)
             else:
                 out = self._draw(n, rng, report)
             report(1.0, f"sampled {n:,} rows")
@@ -438,7 +450,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
 
     def _finish(self, body: pd.DataFrame, rng: np.random.Generator, keep: Sequence[str] = ()) -> pd.DataFrame:
         """Add the generated columns to conformed modelled rows and conform the whole table (``keep``: rebalanced
-        columns, never held per person)."""
+        columns and conditioned ages, never held per person nor computed again)."""
         return self._join(body, self.generated_.sample(len(body), rng, body), rng, keep)
 
     def _join(

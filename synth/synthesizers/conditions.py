@@ -67,6 +67,7 @@ from synth.synthesizers.condition_checks import (
     within_bounds,
 )
 from synth.synthesizers.errors import SynthesizerError
+from synth.synthesizers.people import ages_among
 from synth.synthesizers.template_frames import Pinned, pin_frames
 
 if TYPE_CHECKING:
@@ -252,7 +253,8 @@ def sample_rebalanced(
     body = pd.concat(parts, ignore_index=True)
     body = body.iloc[rng.permutation(len(body))].reset_index(drop=True)
     body = pin_frames(body, pinned or {}, rng)
-    return model._finish(body, rng, plan.columns)  # a rebalanced column keeps its exact shares: not held per person
+    # A rebalanced column keeps its exact shares, a conditioned age its condition: neither is held per person.
+    return model._finish(body, rng, plan.columns + ages_among(getattr(model, "people_", None), conditions))
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -124,7 +124,8 @@ COMMON_ITEMS: tuple[ArtifactItem, ...] = (
     ArtifactItem(
         "Person columns",
         "for a table whose rows repeat a person (a patient_id, a customer's e-mail), that column's name and the "
-        "names of the columns at least 99% of the real people's rows hold one value in; for a person named by "
+        "names of the columns at least 99% of the real people's rows hold one value in, and of each age computed "
+        "again from a held date of birth; for a person named by "
         "personal data, its numbers of distinct values and of rows and a few quantiles of rows per person",
         "structure",
         "Names and counts, as a repeated key keeps them: no value of any row; a model with a privacy guarantee "

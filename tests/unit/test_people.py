@@ -53,18 +53,23 @@ def test_rows_of_one_id_share_one_of_their_own_values(
     plan = People("pid", generated=("a",), modelled=("b",))
     out = hold_people(frame, plan, np.random.default_rng(seed), keep=("b",) if keep_b else ())
     assert list(out.columns) == list(frame.columns) and list(out.dtypes) == list(frame.dtypes)
-    pd.testing.assert_series_equal(out["pid"], frame["pid"])
+    # Rows are dealt to the ids by their drawn held modelled values (b): each id keeps its number of rows.
+    assert out["pid"].value_counts().to_dict() == frame["pid"].value_counts().to_dict()
     pd.testing.assert_series_equal(out["c"], frame["c"])  # not held
     if keep_b:
         pd.testing.assert_series_equal(out["b"], frame["b"])  # rebalanced: as drawn
+        pd.testing.assert_series_equal(out["pid"], frame["pid"])  # nothing to deal by
     held = ["a"] if keep_b else ["a", "b"]
     assert _one_value_each(out, "pid", held)
     lone = ids.isna().to_numpy()
     pd.testing.assert_frame_equal(out[lone], frame[lone])  # a row without an id is its own person
-    for pid, rows in frame[~lone].groupby("pid").groups.items():
+    for pid, rows in out[~lone].groupby("pid").groups.items():
         first = rows[0]  # the person's first row gives every held column, together
         for c in held:
             assert _text(out.loc[rows, c]).eq(_text(frame.loc[[first], c]).iloc[0]).all(), (pid, c)
+    if not keep_b:  # each id took one run of the rows in order of their drawn b (missing last): runs only touch
+        drawn = frame["b"].fillna(np.inf).groupby(out["pid"]).agg(["min", "max"]).sort_values(["min", "max"])
+        assert (drawn["max"].to_numpy()[:-1] <= drawn["min"].to_numpy()[1:]).all()
 
 
 @settings(max_examples=100, deadline=None)
@@ -281,7 +286,7 @@ def test_the_model_file_holds_no_real_person_value_and_loads_the_same(
         leaked = [v for v in clinic[column].dropna().astype(str).unique() if v in text]
         assert not leaked, (column, leaked[:3])
     stored = next(mf.dataclasses_named(manifest, "People"))
-    assert set(stored) <= {"entity", "generated", "modelled", "keys", "distinct", "rows", "spread"}
+    assert set(stored) <= {"entity", "generated", "modelled", "keys", "distinct", "rows", "spread", "ages"}
     item = next(i for i in COMMON_ITEMS if i.name == "Person columns")  # what the Synthesize page lists
     assert "no value of any row" in item.protection and "at least 99%" in item.content and HOLD_SHARE == 0.99
     loaded = synth.load_model(path)

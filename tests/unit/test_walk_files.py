@@ -17,10 +17,10 @@ from benchmarks import ledger, walk_tables
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_walk_tables_makes_its_folder_and_writes_the_four_tables(tmp_path: Path) -> None:
+def test_walk_tables_makes_its_folder_and_writes_the_five_tables(tmp_path: Path) -> None:
     folder = tmp_path / "not" / "yet"
     written = walk_tables.main([str(folder)])
-    assert sorted(p.name for p in written) == ["clinic.csv", "hr.csv", "orders.csv", "survey.csv"]
+    assert sorted(p.name for p in written) == ["clinic.csv", "hr.csv", "orders.csv", "survey.csv", "visits.csv"]
     survey = pd.read_csv(folder / "survey.csv")
     assert len(survey) == len(walk_tables.survey())
 
