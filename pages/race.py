@@ -19,6 +19,7 @@ from synth.report import (
 )
 from synth.report.leaderboard import VIEWS, cell_text, leaderboard_table, view_columns
 from synth.report.race import parsed_public_domains
+from synth.report.race_pick import FIDELITY_WORDS
 from synth.synthesizers.dp.domains import PublicDomainError
 from synth.synthesizers.registry import get, is_peer
 from ui import cached, cached_race, charts, guards, race_external, race_job, state
@@ -178,8 +179,7 @@ if ceilings["trivariate"] is not None:
         f"Fresh real data (the holdout, same size) gets univariate {fmt(ceilings['univariate'])}, bivariate "
         f"{fmt(ceilings['bivariate'])}, trivariate {fmt(ceilings['trivariate'])} accuracy: the ceiling of each "
         "accuracy column. Detection AUC is the discriminator's (boosted trees telling synthetic from real holdout "
-        "rows; 0.5 = they cannot). Fidelity is the weaker of trivariate accuracy ÷ its ceiling and 1 − 2·(detection "
-        "AUC − the real-vs-real AUC): 1 = as good as fresh real data. It ranks the runs; quality (sdmetrics-style) "
+        f"rows; 0.5 = they cannot). {FIDELITY_WORDS} It ranks the runs; quality (sdmetrics-style) "
         "is there for comparison with published numbers."
     )
 # The cells' text is synth's (cell_text), the same as the report's race table; the numbers stay underneath so a

@@ -1,10 +1,11 @@
 """The race's pick: the Pareto front of fidelity and privacy risk, and the recommended run with its reason.
 
 The Pareto front keeps the runs no other run beats on both fidelity and privacy risk. Fidelity is
-:attr:`TableEvaluation.honest_fidelity`: the weaker of trivariate accuracy as a share of the holdout's and
-``1 − 2·(discriminator AUC − its reference)`` (1 = as good as fresh real data; both must agree, as in the
-headline verdict). Privacy risk is :attr:`TableEvaluation.privacy_risk` (lower is better). The pick, among the
-front, weighs risk the way the privacy verdict does (its lights already account for each measure's interval):
+:attr:`TableEvaluation.honest_fidelity`: the weakest of trivariate accuracy as a share of the holdout's,
+``1 − 2·(discriminator AUC − its reference)`` and the share of rows keeping the real table's exact rule they break
+most (1 = as good as fresh real data; all must agree, as in the headline verdict). Privacy risk is
+:attr:`TableEvaluation.privacy_risk` (lower is better). The pick, among the front, weighs risk the way the privacy
+verdict does (its lights already account for each measure's interval):
 
 1. a red privacy verdict is passed over while any run on the front is not red (sharing it is unsafe);
 2. a run the discriminator clearly detects (beyond noise and AUC ≥ 0.6) is passed over while any remaining run
@@ -31,8 +32,15 @@ _LIGHT = {"green": "a green", "amber": "an amber", "red": "a red", "grey": "an u
 
 
 FIDELITY_AXIS = (
-    "fidelity = the weaker of trivariate accuracy ÷ the real holdout's and 1 − 2·(discriminator AUC − its "
-    "real-vs-real reference); 1 = as good as fresh real data"
+    "fidelity = the weakest of trivariate accuracy ÷ the real holdout's, 1 − 2·(discriminator AUC − its "
+    "real-vs-real reference) and the share of rows keeping the exact rule of the real table they break most; "
+    "1 = as good as fresh real data"
+)
+#: The same, as the race page, the report and the docs say it beside the ceilings.
+FIDELITY_WORDS = (
+    "Fidelity is the weakest of trivariate accuracy ÷ its ceiling, 1 − 2·(discriminator AUC − the real-vs-real "
+    "AUC) and the share of synthetic rows keeping the exact rule of the real table they break most (every real row "
+    "keeps it); 1 = as good as fresh real data."
 )
 
 

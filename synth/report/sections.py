@@ -30,6 +30,7 @@ from synth.plots.utility import utility_bars
 from synth.report.evaluation import TableEvaluation
 from synth.report.leaderboard import VIEWS, leaderboard_text, view_columns
 from synth.report.race import RaceResult, RunResult
+from synth.report.race_pick import FIDELITY_WORDS
 from synth.report.suppression import suppress
 from synth.schema import Schema
 
@@ -98,8 +99,7 @@ def ceilings_note(result: RaceResult) -> str:
     return (
         "<p><b>Fresh real data</b> (the real holdout against train, same size): univariate "
         f"{_num(c['univariate'])}, bivariate {_num(c['bivariate'])}, trivariate {_num(c['trivariate'])}: the "
-        "ceiling of each accuracy column. Fidelity is the weaker of trivariate accuracy ÷ its ceiling and "
-        "1 − 2·(discriminator AUC − the real-vs-real AUC); 1 = as good as fresh real data. The sdmetrics-style "
+        f"ceiling of each accuracy column. {html.escape(FIDELITY_WORDS)} The sdmetrics-style "
         "quality is shown for comparison with published numbers and does not rank the runs.</p>"
     )
 

@@ -199,3 +199,29 @@ def test_an_age_that_disagrees_with_its_dates_is_counted() -> None:
     wrong = int((_ages(apart) != apart["age"].to_numpy()).sum())
     assert {b.rule: b.broken for b in evaluate_exact_rules(train, apart, schema)} == {rule: wrong}
     assert wrong > 1_000
+
+
+def test_the_race_s_fidelity_reads_the_rules_a_table_breaks() -> None:
+    """The race ranks runs by honest fidelity: fresh real rows with the weekday wrong on 10% of them keep every
+    marginal and fool the raw-feature classifier, so without the rules they ranked as fresh data; the rule they break
+    now caps their fidelity at the share of rows keeping it."""
+    import dataclasses
+
+    from synth.report.evaluation import EvaluationSettings
+    from synth.report.run_scoring import evaluate_table
+
+    train, holdout, fresh = shop(3_000, seed=1), shop(3_000, seed=2), shop(3_000, seed=3)
+    schema = synth.infer_schema(train)
+    broken = fresh.copy()
+    rows = broken.index[:300]
+    broken.loc[rows, "weekday"] = (broken.loc[rows, "weekday"] + 1) % 7
+    settings = EvaluationSettings(privacy=False, utility=False)
+    scored = {
+        name: evaluate_table(train, rows_, holdout, schema=schema, settings=settings, person_column=None)
+        for name, rows_ in (("fresh", fresh), ("broken", broken))
+    }
+    fresh_ev, broken_ev = scored["fresh"], scored["broken"]
+    assert fresh_ev.honest_fidelity is not None and broken_ev.honest_fidelity is not None
+    assert broken_ev.honest_fidelity <= 0.9 + 1e-9 < fresh_ev.honest_fidelity
+    unruled = dataclasses.replace(broken_ev, exact_rules=None).honest_fidelity
+    assert unruled is not None and unruled > 0.9  # what the race read before: as good as the fresh rows
