@@ -30,7 +30,7 @@ from synth.evaluation.fidelity.accuracy import AccuracyResult, AccuracyScore
 from synth.evaluation.fidelity.detection import DetectionResult
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult
 from synth.evaluation.fidelity.exact_rules import RuleBreaks
-from synth.evaluation.fidelity.headline import CLEAR_AUC, FidelityHeadline, fidelity_headline
+from synth.evaluation.fidelity.headline import CLEAR_AUC, CLEAR_RULE, FidelityHeadline, fidelity_headline
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.privacy.attacks import AttackReport
 from synth.evaluation.privacy.distances import PrivacyResult
@@ -171,6 +171,18 @@ class TableEvaluation:
         return d is not None and d.distinguishable and d.auc >= CLEAR_AUC
 
     @property
+    def worst_rule(self) -> RuleBreaks | None:
+        """The exact rule every real row keeps that the synthetic rows break most (None when none was checked)."""
+        return max((b for b in self.exact_rules or () if b.checked), key=lambda b: b.share, default=None)
+
+    @property
+    def breaks_rules_clearly(self) -> bool:
+        """At least ``CLEAR_RULE`` (5%) of the synthetic rows break a rule every real row keeps: the rule's columns
+        alone tell those rows from real ones (the headline calls such a table distinguishable)."""
+        worst = self.worst_rule
+        return worst is not None and worst.share >= CLEAR_RULE
+
+    @property
     def honest_fidelity(self) -> float | None:
         """The race's fidelity axis: the weakest of three "share of fresh real data" figures (1 = as good as it).
 
@@ -195,7 +207,8 @@ class TableEvaluation:
         acc = min(top.value / top.reference, 1.0)
         ref = self.discriminator.reference_auc if self.discriminator.reference_auc is not None else 0.5
         disc = min(max(1.0 - 2.0 * max(self.discriminator.auc - max(ref, 0.5), 0.0), 0.0), 1.0)
-        rules = 1.0 - max((b.share for b in self.exact_rules or ()), default=0.0)
+        worst = self.worst_rule
+        rules = 1.0 if worst is None else 1.0 - worst.share
         return float(min(acc, disc, rules))
 
     # ---------------------------------------------------------------- headline numbers

@@ -9,7 +9,8 @@ verdict does (its lights already account for each measure's interval):
 
 1. a red privacy verdict is passed over while any run on the front is not red (sharing it is unsafe);
 2. a run the discriminator clearly detects (beyond noise and AUC ≥ 0.6) is passed over while any remaining run
-   on the front is not clearly detected, however high its sdmetrics-style quality;
+   on the front is not clearly detected, however high its sdmetrics-style quality; likewise a run whose rows break
+   an exact rule every real row keeps on 5% or more of them (the rule's columns alone tell them apart);
 3. then the mildest privacy light (green, amber, unmeasured), then the highest fidelity.
 
 The sentence says why, in those terms.
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from synth.evaluation.fidelity.headline import RULE_SHARE
 from synth.evaluation.results import number
 from synth.report.evaluation import TableEvaluation
 from synth.synthesizers.rare_categories import BUCKET_LABELS
@@ -84,6 +86,9 @@ def recommend(runs: Sequence[RunResult], front: Sequence[str]) -> tuple[str, str
             if ev(r).clearly_detected
         ]
         candidates = [r for r in candidates if not ev(r).clearly_detected]
+    if any(not ev(r).breaks_rules_clearly for r in candidates):
+        passed_over += [f"{r.label} ({_rule_words(ev(r))})" for r in candidates if ev(r).breaks_rules_clearly]
+        candidates = [r for r in candidates if not ev(r).breaks_rules_clearly]
     best_level = min((ev(r).privacy_level for r in candidates), key=lambda lv: _LEVEL_ORDER.get(lv, 2))
     pick = max((r for r in candidates if ev(r).privacy_level == best_level), key=lambda r: ev(r).honest_fidelity or 0.0)
     e = ev(pick)
@@ -94,6 +99,14 @@ def recommend(runs: Sequence[RunResult], front: Sequence[str]) -> tuple[str, str
     if e.privacy_level == "red":
         reason += "; but every run on the front is flagged red: do not share any of them as they are"
     return pick.label, reason + "."
+
+
+def _rule_words(e: TableEvaluation) -> str:
+    """The rule a run's rows break most, in words ("its rows break education = … on 42% of rows, which every real
+    row keeps")."""
+    worst = e.worst_rule
+    assert worst is not None
+    return f"its rows break {worst.rule} on {worst.share:.0%} of rows, which every real row keeps"
 
 
 def _fidelity_words(e: TableEvaluation, most_faithful: bool = True) -> str:
@@ -126,9 +139,12 @@ def _fidelity_words(e: TableEvaluation, most_faithful: bool = True) -> str:
     # bucketed postcode made every run of a race "distinguishable" with no word on why): named first by the headline.
     head = e.fidelity_headline
     bucket = next((r for r in head.reasons if any(repr(b) in r for b in BUCKET_LABELS)), None) if head else None
+    worst = e.worst_rule
+    rule = _rule_words(e) if worst is not None and worst.share >= RULE_SHARE else None
+    notes = "".join(f"; {note}" for note in (bucket, rule) if note)
     return (
         f"{lead} ({name} accuracy {top.value:.3f} vs {top.reference:.3f} for the real holdout{iv}; "
-        f"discriminator AUC {d.auc:.2f}{ref}; fidelity {e.honest_fidelity:.2f}{'; ' + bucket if bucket else ''})"
+        f"discriminator AUC {d.auc:.2f}{ref}; fidelity {e.honest_fidelity:.2f}{notes})"
     )
 
 

@@ -6,6 +6,7 @@ checked, a model with exact rules breaks none, and CTGAN's and TVAE's published 
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -201,12 +202,9 @@ def test_an_age_that_disagrees_with_its_dates_is_counted() -> None:
     assert wrong > 1_000
 
 
-def test_the_race_s_fidelity_reads_the_rules_a_table_breaks() -> None:
-    """The race ranks runs by honest fidelity: fresh real rows with the weekday wrong on 10% of them keep every
-    marginal and fool the raw-feature classifier, so without the rules they ranked as fresh data; the rule they break
-    now caps their fidelity at the share of rows keeping it."""
-    import dataclasses
-
+@pytest.fixture(scope="module")
+def fresh_and_broken() -> dict[str, Any]:
+    """Fresh real shop rows, and the same rows with the weekday wrong on 10% of them, scored as the race scores."""
     from synth.report.evaluation import EvaluationSettings
     from synth.report.run_scoring import evaluate_table
 
@@ -216,12 +214,34 @@ def test_the_race_s_fidelity_reads_the_rules_a_table_breaks() -> None:
     rows = broken.index[:300]
     broken.loc[rows, "weekday"] = (broken.loc[rows, "weekday"] + 1) % 7
     settings = EvaluationSettings(privacy=False, utility=False)
-    scored = {
-        name: evaluate_table(train, rows_, holdout, schema=schema, settings=settings, person_column=None)
-        for name, rows_ in (("fresh", fresh), ("broken", broken))
+    return {
+        name: evaluate_table(train, table, holdout, schema=schema, settings=settings, person_column=None)
+        for name, table in (("fresh", fresh), ("broken", broken))
     }
-    fresh_ev, broken_ev = scored["fresh"], scored["broken"]
+
+
+def test_the_race_s_fidelity_reads_the_rules_a_table_breaks(fresh_and_broken: dict[str, Any]) -> None:
+    """The race ranks runs by honest fidelity: fresh real rows with the weekday wrong on 10% of them keep every
+    marginal and fool the raw-feature classifier, so without the rules they ranked as fresh data; the rule they break
+    now caps their fidelity at the share of rows keeping it."""
+    import dataclasses
+
+    fresh_ev, broken_ev = fresh_and_broken["fresh"], fresh_and_broken["broken"]
     assert fresh_ev.honest_fidelity is not None and broken_ev.honest_fidelity is not None
     assert broken_ev.honest_fidelity <= 0.9 + 1e-9 < fresh_ev.honest_fidelity
     unruled = dataclasses.replace(broken_ev, exact_rules=None).honest_fidelity
     assert unruled is not None and unruled > 0.9  # what the race read before: as good as the fresh rows
+    assert broken_ev.breaks_rules_clearly and not fresh_ev.breaks_rules_clearly
+
+
+def test_the_race_passes_over_a_run_whose_rows_break_a_rule_and_says_why(fresh_and_broken: dict[str, Any]) -> None:
+    from types import SimpleNamespace
+
+    from synth.report.race import recommend
+
+    runs = [SimpleNamespace(label=name, evaluation=ev) for name, ev in fresh_and_broken.items()]
+    pick, reason = recommend(runs, ["fresh", "broken"])  # type: ignore[arg-type]
+    words = "its rows break weekday = weekday (Monday = 0) of day on 10% of rows, which every real row keeps"
+    assert pick == "fresh" and f"passed over on the front: broken ({words})" in reason
+    pick, reason = recommend(runs[1:], ["broken"])  # type: ignore[arg-type]  # alone on the front: named
+    assert pick == "broken" and words in reason
