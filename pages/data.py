@@ -27,7 +27,7 @@ st.caption(
 upload_col, demo_col = st.columns([3, 1])
 with upload_col:
     uploaded = st.file_uploader(
-        "Upload a table (CSV, TSV, TXT, Parquet, Excel .xlsx, JSON or JSON Lines)",
+        "Upload a table (CSV, TSV, TXT, Parquet, Excel .xlsx, JSON or JSON Lines; text files may be gzipped)",
         type=intake.UPLOAD_TYPES,
         key="upload",
         help=(

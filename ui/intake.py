@@ -16,7 +16,9 @@ from synth.io import DEFAULT_MISSING_VALUES
 from ui import cached, state
 from ui.text import md
 
-UPLOAD_TYPES = ["csv", "tsv", "txt", "parquet", "xlsx", "json", "jsonl"]
+#: What the Data page's uploader offers; ``gz``: any of the text formats gzipped (``adult.csv.gz``), decompressed as
+#: it is read within the same size limit (a gzipped table was refused by the widget before it reached the reader).
+UPLOAD_TYPES = ["csv", "tsv", "txt", "parquet", "xlsx", "json", "jsonl", "gz"]
 
 
 def max_rows() -> int:
