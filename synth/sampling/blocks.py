@@ -109,7 +109,7 @@ def draw_block(model: Synthesizer, spec: SampleSpec, block: int) -> pd.DataFrame
         # no draw.
         conditioned = ages_among(people, normalise_conditions(spec.conditions))
         keep = _rebalanced(spec.rebalance) + conditioned
-        df = hold_people(df, people, np.random.default_rng(0), keep, pinned={*ids, *repeated})
+        df = hold_people(df, people, np.random.default_rng(0), keep, {*ids, *repeated}, model.schema_)
     return df
 
 

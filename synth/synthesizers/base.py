@@ -464,7 +464,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         # Templates' digits drawn before people are held, so a person's rows hold one filled value (absent from
         # files saved before it existed).
         conformed = fill_templates(conform(full, self.schema_, self.reference_), getattr(self, "templates_", ()), rng)
-        held = hold_people(conformed, getattr(self, "people_", None), rng, keep)
+        held = hold_people(conformed, getattr(self, "people_", None), rng, keep, schema=self.schema_)
         held = write_local(held, self.schema_, getattr(self, "time_zones_", {}))
         named = getattr(self, "offset_zones_", {})  # (absent from files saved before it existed)
         return write_row_offsets(held, self.schema_, getattr(self, "time_offsets_", {}), rng, named)

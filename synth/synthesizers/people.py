@@ -244,12 +244,14 @@ def hold_people(
     rng: np.random.Generator,
     keep: Collection[str] = (),
     pinned: Collection[str] = (),
+    schema: Schema | None = None,
 ) -> pd.DataFrame:
     """``frame`` with each synthetic person's rows holding one row's values of the held columns (not ``keep``: the
     rebalanced ones and conditioned ages); an entity of personal data first repeated as the real one does. Rows are
     first dealt to people by their drawn person-level values (:func:`_dealt`): the entity moves, or, with ``pinned``
     (columns bound to their rows' positions: a streamed block's keys, the entity among them), every other column
-    does."""
+    does. ``schema``: the model's, to read dates and numbers written as text (``27/09/1946``, ``£1,234.50``) as
+    values; without it they are read as they are stored."""
     if people is None or people.entity not in frame.columns:
         return frame
     entity = frame[people.entity]
@@ -268,19 +270,36 @@ def hold_people(
     # Each person's rows are rows drawn with like person-level values, so that holding them changes little.
     # Grouped by the value itself: two people drawn the same e-mail are one person, with one name.
     codes = pd.factorize(out[people.entity].to_numpy()[rows])[0]
-    out, codes = _dealt(out, people.entity, codes, _deal_keys(frame, people, held, births, drawn), rows, rng, pinned)
+    modelled = [c for c in held if c in people.modelled and c not in drawn]
+    values = _values(frame, modelled, schema)
+    keys = _deal_keys(values, modelled, births)
+    out, codes = _dealt(out, people.entity, codes, keys, values, rows, rng, pinned)
     source = _first_rows(len(frame), rows, codes)
     dealt = out.copy(deep=False)
     for name in held:
         if name not in drawn:
             out[name] = dealt[name].take(source).set_axis(frame.index)  # the dtype kept
-    return hold_ages(out, people, rows, keep)
+    return hold_ages(out, people, rows, keep, schema)
 
 
-def hold_ages(frame: pd.DataFrame, people: People, rows: np.ndarray, keep: Collection[str] = ()) -> pd.DataFrame:
+def _values(frame: pd.DataFrame, names: Collection[str], schema: Schema | None) -> pd.DataFrame:
+    """``frame``'s columns ``names`` as values: dates and numbers written as text read back with the schema's
+    formats (:func:`~synth.schema.conformance.coerce_to_schema`: dates as UTC instants); as stored without one."""
+    from synth.schema.conformance import coerce_to_schema
+
+    names = [n for n in names if n in frame.columns]
+    if schema is None:
+        return frame[names]
+    return coerce_to_schema(frame[names], schema.select([n for n in names if n in schema.names]))
+
+
+def hold_ages(
+    frame: pd.DataFrame, people: People, rows: np.ndarray, keep: Collection[str] = (), schema: Schema | None = None
+) -> pd.DataFrame:
     """``frame`` (people held) with each age of ``people.ages`` computed again on ``rows`` (those naming a person)
     from the held date of birth and the row's own later date: the whole calendar years between them, as the real
-    rows hold. A row missing either date or its age keeps what was drawn; an age in ``keep`` is left as drawn."""
+    rows hold (the dates read as values with ``schema``'s formats, as the fit read them). A row missing either date
+    or its age keeps what was drawn; an age in ``keep`` is left as drawn."""
     from synth.synthesizers.elapsed_rounded import completed_years
     from synth.synthesizers.instants import datetime_ns
 
@@ -288,8 +307,9 @@ def hold_ages(frame: pd.DataFrame, people: People, rows: np.ndarray, keep: Colle
     for birth, later, age in people.ages:
         if age in keep or not {birth, later, age} <= set(frame.columns):
             continue
-        born, no_birth = datetime_ns(frame[birth])
-        seen, no_later = datetime_ns(frame[later])
+        dates = _values(frame, [birth, later], schema)
+        born, no_birth = datetime_ns(dates[birth])
+        seen, no_later = datetime_ns(dates[later])
         column = frame[age]
         if not pd.api.types.is_numeric_dtype(column):  # written with a number format: read back, it is text
             continue
@@ -303,15 +323,12 @@ def hold_ages(frame: pd.DataFrame, people: People, rows: np.ndarray, keep: Colle
     return out
 
 
-def _deal_keys(
-    frame: pd.DataFrame, people: People, held: list[str], births: list[str], drawn: Collection[str]
-) -> list[str]:
+def _deal_keys(values: pd.DataFrame, modelled: list[str], births: list[str]) -> list[str]:
     """The held modelled columns rows are dealt to people by, most significant first: categories with the fewest
     values first (a person's run of rows then seldom crosses from one to the next), then the dates of birth whose
     ages are computed, then the other numbers and dates (only the first of them can keep its rows close)."""
-    modelled = [c for c in held if c in people.modelled and c not in drawn]
-    measured = [c for c in modelled if _is_measure(frame[c])]
-    levels = sorted((c for c in modelled if c not in measured), key=lambda c: frame[c].nunique(dropna=False))
+    measured = [c for c in modelled if _is_measure(values[c])]
+    levels = sorted((c for c in modelled if c not in measured), key=lambda c: values[c].nunique(dropna=False))
     return [*levels, *births, *(c for c in measured if c not in births)]
 
 
@@ -327,22 +344,23 @@ def _dealt(
     entity: str,
     codes: np.ndarray,
     keys: list[str],
+    values: pd.DataFrame,
     rows: np.ndarray,
     rng: np.random.Generator,
     pinned: Collection[str],
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """``frame`` with its ``rows`` (those naming a person, ``codes`` their person) dealt to the people again, and the
-    rows' people then: each person, in a random order, takes one run of the rows sorted by ``keys`` (missing last), as
-    many rows as before; ``frame`` itself without keys. Rows are drawn independently, so a person's rows took one row's
-    held values and kept the rest drawn with others: a later visit's ages, costs and diagnoses went with another visit's
-    birth date and sex (a computed age lost its link with the visit's cost, 0.46 → 0.15). Dealt so, a person's rows are
-    rows drawn for people like them. The entity's values move to the rows; with ``pinned``, the rows' other values move
-    to the positions of their person instead, those columns staying put."""
+    rows' people then: each person, in a random order, takes one run of the rows sorted by ``keys`` (their ``values``;
+    missing last), as many rows as before; ``frame`` itself without keys. Rows are drawn independently, so a person's
+    rows took one row's held values and kept the rest drawn with others: a later visit's ages, costs and diagnoses went
+    with another visit's birth date and sex (a computed age lost its link with the visit's cost, 0.46 → 0.15). Dealt so,
+    a person's rows are rows drawn for people like them. The entity's values move to the rows; with ``pinned``, the
+    rows' other values move to the positions of their person instead, those columns staying put."""
     if not keys:
         return frame, codes
     counts = np.bincount(codes)
     order = rng.permutation(len(counts))
-    sorted_rows = rows[np.lexsort([_sort_key(frame[c].iloc[rows]) for c in reversed(keys)])]
+    sorted_rows = rows[np.lexsort([_sort_key(values[c].iloc[rows]) for c in reversed(keys)])]
     source = np.arange(len(frame))
     out = frame.copy(deep=False)
     if not pinned:

@@ -231,3 +231,28 @@ def test_streamed_keys_stay_at_their_positions(model: synth.Synthesizer) -> None
     assert rows["patient_id"].tolist() == np.concatenate(laid).tolist()
     assert (_ages(rows) == rows["age"].to_numpy()).all()
     assert abs(_link(rows) - _link(model.sample(2_400, seed=8))) < 0.1  # the rows moved whole, cost with age
+
+
+def test_dates_written_day_first_and_at_their_offsets_give_each_row_its_age() -> None:
+    """Birth dates written 27/09/1946 and admissions at Berlin's winter and summer offsets: held and dealt as
+    values read with the schema's formats (read month first, 05/11/1977 is May; a streamed block's admissions at
+    two offsets did not parse at all and the block failed)."""
+    table = visits(patients=700, seed=3)
+    berlin = pd.to_datetime(table["admitted"])
+    admitted = berlin.dt.tz_localize("Europe/Berlin", ambiguous=False, nonexistent="shift_forward")
+    table["admitted"] = admitted.map(lambda t: t.isoformat())
+    table["dob"] = pd.to_datetime(table["dob"]).dt.strftime("%d/%m/%Y")
+    # the age on the UTC instant, as the fit reads an offset column
+    later = admitted.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().view(np.int64)
+    table["age"] = completed_years(later, pd.to_datetime(table["dob"], dayfirst=True).to_numpy().view(np.int64))
+    model = synth.create("pruned_cart", random_state=1).fit(table)
+    assert model.people_.ages == (AGE_RULE,)
+
+    def read_ages(rows: pd.DataFrame) -> np.ndarray:
+        seen = pd.to_datetime(rows["admitted"], utc=True).dt.tz_localize(None).to_numpy().view(np.int64)
+        return completed_years(seen, pd.to_datetime(rows["dob"], format="%d/%m/%Y").to_numpy().view(np.int64))
+
+    for rows in (model.sample(2_000, seed=1), pd.concat(iter_rows(model, SampleSpec(2_000, 2, block_rows=500)))):
+        assert rows["dob"].str.fullmatch(r"\d\d/\d\d/\d{4}").all()
+        assert (read_ages(rows) == rows["age"].to_numpy()).all()
+        assert (rows.groupby("patient_id")["dob"].nunique() == 1).all()
