@@ -31,6 +31,7 @@ from synth.evaluation.fidelity.exact_rules import RuleBreaks, evaluate_exact_rul
 from synth.evaluation.fidelity.missing_groups import GroupBreaks, evaluate_missing_groups
 from synth.evaluation.fidelity.orders import OrderBreaks
 from synth.evaluation.fidelity.pair_views import PairView, pair_view
+from synth.evaluation.fidelity.person_values import PersonValues, evaluate_person_values
 from synth.evaluation.fidelity.ranges import RangeBreaks, evaluate_ranges
 from synth.evaluation.fidelity.results import SdmetricsScores
 from synth.evaluation.fidelity.scores import FidelityResult
@@ -246,6 +247,12 @@ def ranges(key: str, _train: pd.DataFrame, _synthetic: pd.DataFrame, schema: syn
 def exact_rules(key: str, _context: EvaluationContext) -> tuple[RuleBreaks, ...]:
     """The rules every real row holds and how often the run's rows break each (the headline reads them too)."""
     return _context.extension("compare:exact_rules", _page_exact_rules)
+
+
+@st.cache_data(show_spinner="Looking for values people keep across their rows…", max_entries=16, ttl=CACHE_TTL)
+def person_values(key: str, _context: EvaluationContext) -> PersonValues | None:
+    """The columns every real person keeps across their rows and how often the run's people change them."""
+    return _context.extension("compare:person_values", lambda c: evaluate_person_values(context=c))
 
 
 @st.cache_data(ttl=USER_DATA_TTL, show_spinner="Looking for columns missing on the same rows…", max_entries=16)

@@ -695,3 +695,33 @@ def test_a_rule_check_that_fails_leaves_the_page_standing(monkeypatch: pytest.Mo
     open_section(at, "Associations")
     assert any("could not be checked on this table: a column the check cannot read" in w.value for w in at.warning)
     assert any("Orders the real table keeps" in m.value for m in at.markdown)
+
+
+def test_associations_show_the_values_a_person_keeps_across_their_rows() -> None:
+    """The visit table split by patient: Pruned CART's patients keep one sex and birth date each; the same rows with
+    the birth dates shuffled between rows give most patients several, and the section says which and how often."""
+    from benchmarks.walk_tables import visits
+
+    at = start()
+    upload(at, "visits.csv", visits().to_csv(index=False).encode())
+    fit(at, "pruned_cart")
+    sample(at)
+    open_section(goto(at, "compare"), "Associations")
+    assert not at.exception
+    assert any("Values a person keeps across their rows" in m.value for m in at.markdown)
+    kept = table_with(at, "synthetic people changing it").set_index("column")
+    assert set(kept.index) == {"sex", "dob"}
+    assert (kept["synthetic people changing it"] == 0).all() and (kept["real people changing it"] <= 0.01).all()
+    assert any("keeps one value of each of the 2 columns" in s.value for s in at.success), [s.value for s in at.success]
+
+    at = start()
+    upload(at, "visits.csv", visits().to_csv(index=False).encode())
+    fit(at, "pruned_cart")
+    sample(at)
+    syn = at.session_state["synthetic_runs"][-1]
+    syn.df["dob"] = syn.df["dob"].sample(frac=1.0, random_state=0).to_numpy()  # each row another row's birth date
+    open_section(goto(at, "compare"), "Associations")
+    assert not at.exception
+    changed = table_with(at, "synthetic people changing it").set_index("column")
+    assert changed.loc["dob", "synthetic people changing it"] > 0.5
+    assert any("hold more than one dob (real: 0.0%)" in w.value for w in at.warning)

@@ -18,6 +18,7 @@ from ui import cached, charts, figures, state
 from ui.compare import prepare
 from ui.compare.exact_rules import exact_rule_checks
 from ui.compare.missing_groups import missing_group_checks
+from ui.compare.person_values import person_value_checks
 from ui.compare.ranges import range_checks
 from ui.compare.rule_tables import BREAKING, kept_everywhere, rule_table
 from ui.text import md
@@ -200,6 +201,7 @@ def associations(run_key: str, ds: state.Dataset, syn: state.SyntheticTable, res
         st.caption(f"Try: {SUGGESTIONS['association']}")
     order_checks(run_key, ds, syn)
     exact_rule_checks(run_key, ds, syn)
+    person_value_checks(run_key, ds, syn)
     range_checks(run_key, ds, syn)
     missing_group_checks(run_key, ds, syn)
 

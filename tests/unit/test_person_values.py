@@ -1,0 +1,87 @@
+"""Compare's check of the values a person keeps across their rows (synth.evaluation.fidelity.person_values): a
+model holding people keeps every one, the same model drawing rows on their own changes them for most people, fresh
+real rows keep them, and a table whose ids never repeat says so."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import synth
+from benchmarks import walk_tables
+from synth.evaluation.fidelity.person_values import evaluate_person_values
+
+
+@pytest.fixture(scope="module")
+def clinic() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return synth.split(walk_tables.clinic(n=2_000, patients=600), holdout=0.3, seed=0, by="patient_id")
+
+
+@pytest.fixture(scope="module")
+def model(clinic: tuple[pd.DataFrame, pd.DataFrame]) -> synth.Synthesizer:
+    return synth.create("cart", random_state=0).fit(clinic[0], person_column="patient_id")
+
+
+def test_a_model_holding_people_keeps_every_value_and_one_drawing_rows_alone_does_not(
+    clinic: tuple[pd.DataFrame, pd.DataFrame], model: synth.Synthesizer
+) -> None:
+    train, _ = clinic
+    held = evaluate_person_values(train, model.sample(len(train), seed=1), "patient_id")
+    assert held is not None
+    assert {c.column for c in held.columns} >= {"name", "date_of_birth", "sex", "postcode"}
+    assert all(c.real_share <= 0.01 for c in held.columns)
+    assert held.worst is not None and held.worst.synthetic_share == 0.0
+    assert held.synthetic_people > 0 and abs(held.synthetic_rows_per_person - held.real_rows_per_person) < 0.5
+    people = model.people_
+    model.people_ = None  # every row drawn on its own, as every model did before session 23
+    try:
+        apart = evaluate_person_values(train, model.sample(len(train), seed=1), "patient_id")
+    finally:
+        model.people_ = people
+    assert apart is not None and apart.worst is not None and apart.worst.synthetic_share is not None
+    assert apart.worst.synthetic_share > 0.5
+
+
+def test_fresh_real_people_keep_their_values(clinic: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    train, holdout = clinic
+    found = evaluate_person_values(train, holdout, "patient_id")
+    assert found is not None and found.worst is not None and (found.worst.synthetic_share or 0.0) <= 0.02
+
+
+def test_ids_that_never_repeat_hold_no_person_to_judge(clinic: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    train, _ = clinic
+    lone = train.assign(patient_id=[f"X{i}" for i in range(len(train))])
+    found = evaluate_person_values(train, lone, "patient_id")
+    assert found is not None and found.synthetic_people == 0 and found.synthetic_rows_per_person == 1.0
+    assert found.worst is None and all(c.synthetic_share is None for c in found.columns)
+
+
+def test_no_person_column_or_no_kept_column_gives_nothing(clinic: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    train, holdout = clinic
+    assert evaluate_person_values(train, holdout, None) is None
+    assert evaluate_person_values(train, holdout.drop(columns="patient_id"), "patient_id") is None
+    assert evaluate_person_values(train[["patient_id", "visit_id"]], holdout, "patient_id") is None
+
+
+@settings(max_examples=80, deadline=None)
+@given(sizes=st.lists(st.integers(1, 5), min_size=25, max_size=120), flips=st.integers(0, 30), seed=st.integers(0, 99))
+def test_the_share_is_the_people_whose_rows_disagree(sizes: list[int], flips: int, seed: int) -> None:
+    """For any people and any rows changed: the synthetic share is exactly the people with two or more rows one of
+    whose rows was given another value."""
+    rng = np.random.default_rng(seed)
+    ids = np.repeat(np.arange(len(sizes)), sizes)
+    real = pd.DataFrame({"pid": ids, "v": ids % 3})
+    repeated = [p for p, s in enumerate(sizes) if s > 1]
+    if len(repeated) < 20:
+        return
+    changed = rng.choice(repeated, min(flips, len(repeated)), replace=False)
+    syn = real.copy()
+    for p in changed:
+        syn.loc[np.flatnonzero(ids == p)[-1], "v"] = 7
+    found = evaluate_person_values(real, syn, "pid")
+    assert found is not None and [c.column for c in found.columns] == ["v"]
+    assert found.columns[0].real_share == 0.0
+    assert found.columns[0].synthetic_share == pytest.approx(len(changed) / len(repeated))
