@@ -10,6 +10,7 @@ asks for them and says so (``real_examples``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from typing import Any
 
@@ -102,6 +103,7 @@ def evaluate(args: argparse.Namespace) -> int:
     from synth.evaluation.fidelity.discriminator import evaluate_discriminator
     from synth.evaluation.fidelity.exact_rules import evaluate_exact_rules
     from synth.evaluation.fidelity.headline import fidelity_headline
+    from synth.evaluation.fidelity.person_values import evaluate_person_values
     from synth.evaluation.results import to_jsonable
     from synth.progress import scaled
     from synth.report.html import strip_examples
@@ -176,6 +178,11 @@ def evaluate(args: argparse.Namespace) -> int:
             except Exception as exc:
                 rules = ()
                 note(f"warning: the rules every real row holds could not be checked: {exc}")
+            try:  # the values each real person keeps across their rows (with a person column)
+                people = evaluate_person_values(context=context)
+            except Exception as exc:
+                people = None
+                note(f"warning: the values people keep across their rows could not be checked: {exc}")
         headline = fidelity_headline(accuracy, discriminator, rules)
         privacy = attacks = verdict = None
         if holdout is not None and not args.no_privacy:
@@ -194,6 +201,9 @@ def evaluate(args: argparse.Namespace) -> int:
             "discriminator_real_rows": discriminator.real_rows,
             # Rules every real row holds (a weekday of its date, a total of its parts) that synthetic rows break.
             "rules_broken": sum(1 for b in rules if b.broken),
+            # The largest share of synthetic people (two or more rows) holding two values of a column every real
+            # person keeps one of (a patient's two birth dates); None without a person column or repeated ids.
+            "people_changing": None if people is None or people.worst is None else people.worst.synthetic_share,
             # The privacy verdict travels with the fidelity headline: a copy of train is "as good as real".
             **(verdict_summary(verdict, attacks) if verdict is not None else {"privacy_level": None}),
             # The strongest membership attack over rows and, with a person column, over people.
@@ -213,6 +223,7 @@ def evaluate(args: argparse.Namespace) -> int:
                 {"rule": b.rule, "columns": list(b.columns), "checked": b.checked, "broken": b.broken, "share": b.share}
                 for b in rules
             ],
+            "person_values": to_jsonable(dataclasses.asdict(people)) if people is not None else None,
             "privacy": to_jsonable(privacy.to_dict()) if privacy is not None else None,
             "privacy_verdict": verdict.to_dict() if verdict is not None else None,
             # The WP216 attacks with their main, control and baseline rates and the risk's interval.

@@ -31,6 +31,7 @@ from synth.evaluation.fidelity.detection import DetectionResult
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult
 from synth.evaluation.fidelity.exact_rules import RuleBreaks
 from synth.evaluation.fidelity.headline import CLEAR_AUC, CLEAR_RULE, FidelityHeadline, fidelity_headline
+from synth.evaluation.fidelity.person_values import PersonValues
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.privacy.attacks import AttackReport
 from synth.evaluation.privacy.distances import PrivacyResult
@@ -124,6 +125,8 @@ class TableEvaluation:
             page's own checks of the run): a verdict on a subsample is not the one the Privacy page shows.
         exact_rules: the rules every real row holds and how often the synthetic rows break each (read by the
             headline); None when not scored.
+        person_values: the columns every real person keeps across their rows and how often the synthetic people
+            change each (:mod:`synth.evaluation.fidelity.person_values`); None without a person column.
     """
 
     fidelity: FidelityResult | None
@@ -140,6 +143,7 @@ class TableEvaluation:
     rare_values: RareValueResult | None = None
     privacy_source: str = ""
     exact_rules: tuple[RuleBreaks, ...] | None = None
+    person_values: PersonValues | None = None
 
     # ---------------------------------------------------------------- the honest headline (as on Compare)
     @property

@@ -16,6 +16,7 @@ from synth.evaluation.fidelity.accuracy import evaluate_accuracy
 from synth.evaluation.fidelity.detection import evaluate_detection
 from synth.evaluation.fidelity.discriminator import evaluate_discriminator
 from synth.evaluation.fidelity.exact_rules import evaluate_exact_rules
+from synth.evaluation.fidelity.person_values import evaluate_person_values
 from synth.evaluation.fidelity.scores import evaluate_fidelity
 from synth.evaluation.privacy.attack_result import AttackReport
 from synth.evaluation.privacy.attacks import evaluate_attacks
@@ -114,7 +115,7 @@ def evaluate_context(
             errors[part] = f"{type(exc).__name__}: {exc}"
             return None
 
-    accuracy = discriminator = exact_rules = None
+    accuracy = discriminator = exact_rules = person_values = None
     if settings.headline:
         accuracy = attempt("accuracy", 0.0, 0.05, lambda p: evaluate_accuracy(context=context, seed=seed, progress=p))
         discriminator = attempt(
@@ -126,6 +127,7 @@ def evaluate_context(
             ),
         )
         exact_rules = attempt("exact rules", 0.1, 0.1, lambda p: evaluate_exact_rules(context=context))
+        person_values = attempt("person values", 0.1, 0.1, lambda p: evaluate_person_values(context=context))
     fidelity = attempt(
         "fidelity",
         0.1,
@@ -267,6 +269,7 @@ def evaluate_context(
         rare_values=rare_values,
         privacy_source=screening_source(settings) if verdict is not None else "",
         exact_rules=exact_rules,
+        person_values=person_values,
     )
 
 

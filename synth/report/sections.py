@@ -116,6 +116,24 @@ def _rules_table(ev: TableEvaluation) -> str:
     )
 
 
+def _people_table(ev: TableEvaluation) -> str:
+    """The columns every real person keeps across their rows and how often the run's people change each (a patient
+    with two birth dates), with the rows per person on each side: column names and shares, never a value."""
+    found = ev.person_values
+    if found is None:
+        return ""
+    rows = [
+        [c.column, f"{c.real_share:.1%}", "—" if c.synthetic_share is None else f"{c.synthetic_share:.1%}"]
+        for c in found.columns
+    ]
+    return (
+        f"<p><b>Values a person keeps across their rows</b> (people with two or more rows: {found.real_people:,} "
+        f"real, {found.real_rows_per_person:.1f} rows per {_e(found.person)}; {found.synthetic_people:,} synthetic, "
+        f"{found.synthetic_rows_per_person:.1f}):</p>"
+        + _table(["column", "real people changing it", "synthetic people changing it"], rows)
+    )
+
+
 def _fidelity_section(
     ev: TableEvaluation,
     run: RunResult,
@@ -148,6 +166,7 @@ def _fidelity_section(
             + _table(["accuracy (1 − TVD of binned marginals)", "synthetic (95% CI)", "real holdout", "gap"], acc_rows)
             + (f"<p><b>Discriminator:</b> {_e(disc.verdict())}.</p>" if disc is not None else "")
             + _rules_table(ev)
+            + _people_table(ev)
         )
     rows = []
     for name, val, iv, refval in (

@@ -4,6 +4,9 @@ real rows keep them, and a table whose ids never repeat says so."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -85,3 +88,46 @@ def test_the_share_is_the_people_whose_rows_disagree(sizes: list[int], flips: in
     assert found is not None and [c.column for c in found.columns] == ["v"]
     assert found.columns[0].real_share == 0.0
     assert found.columns[0].synthetic_share == pytest.approx(len(changed) / len(repeated))
+
+
+def test_the_race_report_and_the_cli_carry_the_people_check(
+    clinic: tuple[pd.DataFrame, pd.DataFrame], model: synth.Synthesizer, tmp_path: Path
+) -> None:
+    """TableEvaluation (race, report) and `synth evaluate` read the same check: a table whose birth dates were shuffled
+    between rows shows most patients with several, in the report's fidelity section and the CLI's JSON."""
+    from synth.report.evaluation import EvaluationSettings
+    from synth.report.run_scoring import evaluate_table
+    from synth.report.sections import _people_table
+    from tests.unit.test_cli import run
+
+    train, holdout = clinic
+    syn = model.sample(len(train), seed=2)
+    syn["date_of_birth"] = syn["date_of_birth"].sample(frac=1.0, random_state=0).to_numpy()
+    settings = EvaluationSettings(privacy=False, utility=False)
+    ev = evaluate_table(train, syn, holdout, settings=settings, person_column="patient_id")
+    assert ev.person_values is not None and ev.person_values.worst is not None
+    assert ev.person_values.worst.column == "date_of_birth" and (ev.person_values.worst.synthetic_share or 0) > 0.5
+    html = _people_table(ev)
+    assert "Values a person keeps across their rows" in html and "<td>date_of_birth</td>" in html
+
+    train.to_csv(tmp_path / "train.csv", index=False)
+    holdout.to_csv(tmp_path / "holdout.csv", index=False)
+    syn.to_csv(tmp_path / "syn.csv", index=False)
+    proc = run(
+        "evaluate",
+        "train.csv",
+        "syn.csv",
+        "--holdout",
+        "holdout.csv",
+        "--no-privacy",
+        "--by",
+        "patient_id",
+        "-o",
+        "out.json",
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out.json").read_text())
+    assert doc["summary"]["people_changing"] > 0.5
+    dob = next(c for c in doc["person_values"]["columns"] if c["column"] == "date_of_birth")
+    assert dob["synthetic_share"] > 0.5 and dob["real_share"] <= 0.01
