@@ -17,6 +17,7 @@ from synth.evaluation.fidelity.scores import FidelityResult
 from ui import background, cached, guards, privacy_checks, state
 from ui.compare import columns, headline, ml, subgroup
 from ui.compare.exact_rules import exact_rule_breaks
+from ui.compare.person_values import person_value_breaks
 
 st.title("Compare")
 ds = guards.need_dataset()
@@ -123,7 +124,7 @@ try:
     discriminator = cached.discriminator(run_key, context)
 except ValueError as exc:
     disc_error = str(exc)
-headline.verdict(accuracy, discriminator, exact_rule_breaks(run_key, context))
+headline.verdict(accuracy, discriminator, exact_rule_breaks(run_key, context), person_value_breaks(run_key, context))
 headline.accuracy_cards(accuracy, discriminator, disc_error)
 made_by = state.model_of(syn)
 if made_by is not None and getattr(made_by.model, "draws", None) == "balanced":

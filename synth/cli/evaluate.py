@@ -183,7 +183,7 @@ def evaluate(args: argparse.Namespace) -> int:
             except Exception as exc:
                 people = None
                 note(f"warning: the values people keep across their rows could not be checked: {exc}")
-        headline = fidelity_headline(accuracy, discriminator, rules)
+        headline = fidelity_headline(accuracy, discriminator, rules, people)
         privacy = attacks = verdict = None
         if holdout is not None and not args.no_privacy:
             privacy, attacks, verdict = measure(args, real, syn, holdout, schema)

@@ -151,7 +151,7 @@ class TableEvaluation:
         """The Compare page's verdict: "as good as fresh real data" only when accuracy and discriminator agree."""
         if self.accuracy is None:
             return None
-        return fidelity_headline(self.accuracy, self.discriminator, self.exact_rules or ())
+        return fidelity_headline(self.accuracy, self.discriminator, self.exact_rules or (), self.person_values)
 
     @property
     def fidelity_level(self) -> str:
@@ -195,7 +195,9 @@ class TableEvaluation:
         * discriminator: ``1 − 2·(AUC − reference AUC)``, the classifier's advantage over telling the holdout
           from train, floored at 0 and capped at 1;
         * rules: the share of synthetic rows keeping the exact rule every real row keeps that they break most
-          (1 when none is broken or none was checked). Fresh real rows keep every one.
+          (1 when none is broken or none was checked), and with a person column the share of synthetic people
+          keeping the column every real person keeps across their rows that they change most. Fresh real rows keep
+          every one.
 
         The weakest one counts, as in the headline verdict (all must agree): a table that keeps every marginal
         but that a classifier spots at a glance scores low, so does one that fools a classifier but gets the 3-way
@@ -213,7 +215,9 @@ class TableEvaluation:
         disc = min(max(1.0 - 2.0 * max(self.discriminator.auc - max(ref, 0.5), 0.0), 0.0), 1.0)
         worst = self.worst_rule
         rules = 1.0 if worst is None else 1.0 - worst.share
-        return float(min(acc, disc, rules))
+        changed = None if self.person_values is None else self.person_values.worst
+        people = 1.0 - ((changed.synthetic_share or 0.0) if changed is not None else 0.0)
+        return float(min(acc, disc, rules, people))
 
     # ---------------------------------------------------------------- headline numbers
     @property

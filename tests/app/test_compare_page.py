@@ -725,3 +725,8 @@ def test_associations_show_the_values_a_person_keeps_across_their_rows() -> None
     changed = table_with(at, "synthetic people changing it").set_index("column")
     assert changed.loc["dob", "synthetic people changing it"] > 0.5
     assert any("hold more than one dob (real: 0.0%)" in w.value for w in at.warning)
+    # and the headline says so first: a patient with two birth dates is wrong on its face
+    assert any(
+        w.value.startswith("**Distinguishable from real data:") and "which every real person keeps" in w.value
+        for w in at.warning
+    ), [w.value for w in at.warning]

@@ -107,6 +107,10 @@ def test_the_race_report_and_the_cli_carry_the_people_check(
     ev = evaluate_table(train, syn, holdout, settings=settings, person_column="patient_id")
     assert ev.person_values is not None and ev.person_values.worst is not None
     assert ev.person_values.worst.column == "date_of_birth" and (ev.person_values.worst.synthetic_share or 0) > 0.5
+    head = ev.fidelity_headline
+    assert head is not None and head.level == "distinguishable"
+    assert head.reasons[0].endswith("hold more than one date_of_birth, which every real person keeps")
+    assert ev.honest_fidelity is not None and ev.honest_fidelity <= 1 - ev.person_values.worst.synthetic_share + 1e-9
     html = _people_table(ev)
     assert "Values a person keeps across their rows" in html and "<td>date_of_birth</td>" in html
 
@@ -128,6 +132,7 @@ def test_the_race_report_and_the_cli_carry_the_people_check(
     )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((tmp_path / "out.json").read_text())
-    assert doc["summary"]["people_changing"] > 0.5
+    assert doc["summary"]["people_changing"] > 0.5 and doc["summary"]["fidelity_level"] == "distinguishable"
+    assert "hold more than one date_of_birth" in doc["summary"]["headline"]
     dob = next(c for c in doc["person_values"]["columns"] if c["column"] == "date_of_birth")
     assert dob["synthetic_share"] > 0.5 and dob["real_share"] <= 0.01

@@ -14,6 +14,7 @@ from synth.evaluation.fidelity.accuracy import AccuracyResult
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult
 from synth.evaluation.fidelity.exact_rules import RuleBreaks
 from synth.evaluation.fidelity.headline import fidelity_headline
+from synth.evaluation.fidelity.person_values import PersonValues
 from synth.evaluation.fidelity.scores import FidelityResult
 from synth.evaluation.results import number
 from ui import cached
@@ -33,9 +34,12 @@ def noise_color(beyond_noise: bool | None, lower_is_better: bool = False) -> Lit
 
 
 def verdict(
-    accuracy: AccuracyResult, discriminator: DiscriminatorResult | None, rules: Sequence[RuleBreaks] = ()
+    accuracy: AccuracyResult,
+    discriminator: DiscriminatorResult | None,
+    rules: Sequence[RuleBreaks] = (),
+    people: PersonValues | None = None,
 ) -> None:
-    head = fidelity_headline(accuracy, discriminator, rules)
+    head = fidelity_headline(accuracy, discriminator, rules, people)
     show = {"as_good_as_real": st.success, "close": st.info, "distinguishable": st.warning, "unknown": st.info}
     show[head.level](f"**{head.sentence}**")
 

@@ -24,6 +24,11 @@ def _checked(run_key: str, context: EvaluationContext) -> tuple[PersonValues | N
         return None, str(exc)
 
 
+def person_value_breaks(run_key: str, context: EvaluationContext) -> PersonValues | None:
+    """The check for the headline, which goes on without it when the check failed (the section says why)."""
+    return _checked(run_key, context)[0]
+
+
 def person_value_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTable) -> None:
     """The columns every real person keeps across their rows and how often synthetic people change them."""
     found, error = _checked(run_key, state.evaluation_context(ds, syn))

@@ -7,7 +7,9 @@ mostlyai-engine's "_RARE_": a value no real row holds) in 5% of rows or more AND
 is 0.1 or more below the holdout's accuracy AND no rule every real row holds (a computed column: a weekday of its
 date, a code of its label, a total of its parts, a stay's days of its dates; :mod:`synth.evaluation.fidelity.
 exact_rules`) is broken by 1% of synthetic rows or more (5%: distinguishable; a row breaking one is wrong on its
-face, and CTGAN's published Adult rows break ``education`` ↔ ``education-num`` on 42%). A score averaged over many
+face, and CTGAN's published Adult rows break ``education`` ↔ ``education-num`` on 42%) AND, with a person column, no
+column every real person keeps across their rows (a patient's birth date) is changed by 1% of synthetic people or
+more (5%: distinguishable; :mod:`synth.evaluation.fidelity.person_values`). A score averaged over many
 weak pairs cannot carry it alone. Under 5% (the few rows of a column's rare categories, the usual case) the bucket
 is left to the scores, which give it a bin and a classifier code of its own: a region bucketed in 1% of rows moved
 none of them beyond noise.
@@ -22,6 +24,7 @@ from typing import Any, Literal
 from synth.evaluation.fidelity.accuracy import AccuracyResult, MarginalScore
 from synth.evaluation.fidelity.discriminator import DiscriminatorResult
 from synth.evaluation.fidelity.exact_rules import RuleBreaks
+from synth.evaluation.fidelity.person_values import PersonValues
 from synth.evaluation.results import percent, to_jsonable
 
 Level = Literal["as_good_as_real", "close", "distinguishable", "unknown"]
@@ -59,7 +62,10 @@ def lagging_parts(accuracy: AccuracyResult) -> list[MarginalScore]:
 
 
 def fidelity_headline(
-    accuracy: AccuracyResult, discriminator: DiscriminatorResult | None, rules: Sequence[RuleBreaks] = ()
+    accuracy: AccuracyResult,
+    discriminator: DiscriminatorResult | None,
+    rules: Sequence[RuleBreaks] = (),
+    people: PersonValues | None = None,
 ) -> FidelityHeadline:
     """Say in one sentence how close the synthetic table is to fresh real data, and why.
 
@@ -68,6 +74,9 @@ def fidelity_headline(
         discriminator: the fast discriminator, or None when it could not run (then the verdict says so).
         rules: the rules every real row holds and how often the synthetic rows break each
             (:func:`~synth.evaluation.fidelity.exact_rules.evaluate_exact_rules`); none given: not judged.
+        people: the columns every real person keeps across their rows and how often synthetic people change each
+            (:func:`~synth.evaluation.fidelity.person_values.evaluate_person_values`), judged as a rule: a patient
+            with two birth dates is wrong on its face (1% of people: named; 5%: distinguishable); None: not judged.
     """
     names = {1: "single columns", 2: "pairs of columns", 3: "triples of columns"}
     reasons: list[str] = []
@@ -93,8 +102,15 @@ def fidelity_headline(
     ]
     reasons[len(buckets) : len(buckets)] = parts  # after the buckets: what a chart of the column shows at once
     broken = [b for b in rules if b.share >= RULE_SHARE]
-    reasons[:0] = [  # first: a row that breaks a rule is wrong on its face
-        f"{percent(b.share)} of synthetic rows break {b.rule}, which every real row holds" for b in broken
+    changed = [c for c in (people.columns if people is not None else ()) if (c.synthetic_share or 0.0) >= RULE_SHARE]
+    changed.sort(key=lambda c: -(c.synthetic_share or 0.0))
+    reasons[:0] = [  # first: a row that breaks a rule is wrong on its face, and so is a person with two birth dates
+        *(f"{percent(b.share)} of synthetic rows break {b.rule}, which every real row holds" for b in broken),
+        *(
+            f"{percent(c.synthetic_share or 0.0)} of synthetic people with two or more rows hold more than one "
+            f"{c.column}, which every real person keeps"
+            for c in changed[:1]
+        ),
     ]
     if accuracy.as_good_as_holdout is None:
         return FidelityHeadline(
@@ -117,6 +133,7 @@ def fidelity_headline(
         or any(share >= CLEAR_BUCKET for _, share in buckets)
         or bool(parts)
         or any(b.share >= CLEAR_RULE for b in broken)
+        or any((c.synthetic_share or 0.0) >= CLEAR_RULE for c in changed)
     )
     if clear:
         return FidelityHeadline(
