@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks import walk_tables
+from synth.evaluation.fidelity.person_values import varying as person_varying
 
 MODELS = ("gaussian_copula", "cart", "pruned_cart")
 TABLES = {
@@ -46,14 +47,9 @@ SIDES = ("before", "random", "after")
 
 def varying(frame: pd.DataFrame, entity: str, columns: list[str]) -> dict[str, float]:
     """Per column: the share of ``entity``'s people with two or more rows whose rows hold more than one value
-    (missing counts as a value)."""
-    present = frame[frame[entity].notna()]
-    present = present[present.groupby(entity)[entity].transform("size") > 1]
-    out = {}
-    for name in columns:
-        values = present[name].astype(object).where(present[name].notna(), "<missing>").astype(str)
-        out[name] = round(float((values.groupby(present[entity]).nunique() > 1).mean()), 4)
-    return out
+    (missing counts as a value), as Compare's people check counts it."""
+    shares = person_varying(frame, entity, columns)[3]
+    return {name: round(share or 0.0, 4) for name, share in shares.items()}
 
 
 def _row(table: str, model: str, when: str, frame: pd.DataFrame, entity: str, held: list[str]) -> dict[str, object]:

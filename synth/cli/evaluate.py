@@ -204,6 +204,11 @@ def evaluate(args: argparse.Namespace) -> int:
             # The largest share of synthetic people (two or more rows) holding two values of a column every real
             # person keeps one of (a patient's two birth dates); None without a person column or repeated ids.
             "people_changing": None if people is None or people.worst is None else people.worst.synthetic_share,
+            # The shares of synthetic and real rows whose person is on another row too (a fresh id on every row
+            # loses what a per-person analysis counts); None without a person column.
+            "rows_sharing_person": None
+            if people is None
+            else {"synthetic": people.synthetic_repeated_rows, "real": people.real_repeated_rows},
             # The privacy verdict travels with the fidelity headline: a copy of train is "as good as real".
             **(verdict_summary(verdict, attacks) if verdict is not None else {"privacy_level": None}),
             # The strongest membership attack over rows and, with a person column, over people.

@@ -187,6 +187,30 @@ class TableEvaluation:
         return worst is not None and worst.share >= CLEAR_RULE
 
     @property
+    def changes_people_clearly(self) -> bool:
+        """At least ``CLEAR_RULE`` (5%) of the synthetic people with two or more rows change a column every real
+        person keeps, or the synthetic rows share their person half as often as real rows or less (a fresh id on
+        each row): grouping by the person column alone tells the tables apart (the headline: distinguishable)."""
+        found = self.person_values
+        if found is None:
+            return False
+        worst = found.worst
+        return found.repeats_clearly_lost or (worst is not None and (worst.synthetic_share or 0.0) >= CLEAR_RULE)
+
+    def people_words(self) -> str:
+        """What :attr:`changes_people_clearly` found, in words (empty when nothing)."""
+        found = self.person_values
+        if found is None:
+            return ""
+        worst = found.worst
+        if worst is not None and (worst.synthetic_share or 0.0) >= CLEAR_RULE:
+            return (
+                f"{worst.synthetic_share:.0%} of its people with two or more rows hold more than one "
+                f"{worst.column}, which every real person keeps"
+            )
+        return found.repeat_words() if found.repeats_lost else ""
+
+    @property
     def honest_fidelity(self) -> float | None:
         """The race's fidelity axis: the weakest of three "share of fresh real data" figures (1 = as good as it).
 
@@ -196,8 +220,9 @@ class TableEvaluation:
           from train, floored at 0 and capped at 1;
         * rules: the share of synthetic rows keeping the exact rule every real row keeps that they break most
           (1 when none is broken or none was checked), and with a person column the share of synthetic people
-          keeping the column every real person keeps across their rows that they change most. Fresh real rows keep
-          every one.
+          keeping the column every real person keeps across their rows that they change most (and, when the headline
+          names it, the synthetic share of rows sharing their person as a share of the real one). Fresh real rows
+          keep every one.
 
         The weakest one counts, as in the headline verdict (all must agree): a table that keeps every marginal
         but that a classifier spots at a glance scores low, so does one that fools a classifier but gets the 3-way
@@ -215,8 +240,11 @@ class TableEvaluation:
         disc = min(max(1.0 - 2.0 * max(self.discriminator.auc - max(ref, 0.5), 0.0), 0.0), 1.0)
         worst = self.worst_rule
         rules = 1.0 if worst is None else 1.0 - worst.share
-        changed = None if self.person_values is None else self.person_values.worst
+        found = self.person_values
+        changed = None if found is None else found.worst
         people = 1.0 - ((changed.synthetic_share or 0.0) if changed is not None else 0.0)
+        if found is not None and found.repeats_lost:  # named by the headline: a fresh id on most rows
+            people = min(people, found.repeats_kept)
         return float(min(acc, disc, rules, people))
 
     # ---------------------------------------------------------------- headline numbers

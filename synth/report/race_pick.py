@@ -10,7 +10,9 @@ verdict does (its lights already account for each measure's interval):
 1. a red privacy verdict is passed over while any run on the front is not red (sharing it is unsafe);
 2. a run the discriminator clearly detects (beyond noise and AUC ≥ 0.6) is passed over while any remaining run
    on the front is not clearly detected, however high its sdmetrics-style quality; likewise a run whose rows break
-   an exact rule every real row keeps on 5% or more of them (the rule's columns alone tell them apart);
+   an exact rule every real row keeps on 5% or more of them (the rule's columns alone tell them apart), and then
+   one whose people change a value every real person keeps (5% of its people with two or more rows) or whose rows
+   share their person half as often as real rows or less (grouping by the person column tells them apart);
 3. then the mildest privacy light (green, amber, unmeasured), then the highest fidelity.
 
 The sentence says why, in those terms.
@@ -90,6 +92,9 @@ def recommend(runs: Sequence[RunResult], front: Sequence[str]) -> tuple[str, str
     if any(not ev(r).breaks_rules_clearly for r in candidates):
         passed_over += [f"{r.label} ({_rule_words(ev(r))})" for r in candidates if ev(r).breaks_rules_clearly]
         candidates = [r for r in candidates if not ev(r).breaks_rules_clearly]
+    if any(not ev(r).changes_people_clearly for r in candidates):
+        passed_over += [f"{r.label} ({ev(r).people_words()})" for r in candidates if ev(r).changes_people_clearly]
+        candidates = [r for r in candidates if not ev(r).changes_people_clearly]
     best_level = min((ev(r).privacy_level for r in candidates), key=lambda lv: _LEVEL_ORDER.get(lv, 2))
     pick = max((r for r in candidates if ev(r).privacy_level == best_level), key=lambda r: ev(r).honest_fidelity or 0.0)
     e = ev(pick)
@@ -142,7 +147,7 @@ def _fidelity_words(e: TableEvaluation, most_faithful: bool = True) -> str:
     bucket = next((r for r in head.reasons if any(repr(b) in r for b in BUCKET_LABELS)), None) if head else None
     worst = e.worst_rule
     rule = _rule_words(e) if worst is not None and worst.share >= RULE_SHARE else None
-    notes = "".join(f"; {note}" for note in (bucket, rule) if note)
+    notes = "".join(f"; {note}" for note in (bucket, rule, e.people_words()) if note)
     return (
         f"{lead} ({name} accuracy {top.value:.3f} vs {top.reference:.3f} for the real holdout{iv}; "
         f"discriminator AUC {d.auc:.2f}{ref}; fidelity {e.honest_fidelity:.2f}{notes})"

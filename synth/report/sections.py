@@ -129,7 +129,8 @@ def _people_table(ev: TableEvaluation) -> str:
     return (
         f"<p><b>Values a person keeps across their rows</b> (people with two or more rows: {found.real_people:,} "
         f"real, {found.real_rows_per_person:.1f} rows per {_e(found.person)}; {found.synthetic_people:,} synthetic, "
-        f"{found.synthetic_rows_per_person:.1f}):</p>"
+        f"{found.synthetic_rows_per_person:.1f}; rows sharing their {_e(found.person)} with another row: "
+        f"{found.real_repeated_rows:.0%} real, {found.synthetic_repeated_rows:.0%} synthetic):</p>"
         + _table(["column", "real people changing it", "synthetic people changing it"], rows)
     )
 

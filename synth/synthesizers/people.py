@@ -275,10 +275,9 @@ def hold_people(
     keys = _deal_keys(values, modelled, births)
     out, codes = _dealt(out, people.entity, codes, keys, values, rows, rng, pinned)
     source = _first_rows(len(frame), rows, codes)
-    dealt = out.copy(deep=False)
-    for name in held:
+    for name in held:  # each column read before it is written: no copy needed
         if name not in drawn:
-            out[name] = dealt[name].take(source).set_axis(frame.index)  # the dtype kept
+            out[name] = out[name].take(source).set_axis(frame.index)  # the dtype kept
     return hold_ages(out, people, rows, keep, schema)
 
 

@@ -730,3 +730,20 @@ def test_associations_show_the_values_a_person_keeps_across_their_rows() -> None
         w.value.startswith("**Distinguishable from real data:") and "which every real person keeps" in w.value
         for w in at.warning
     ), [w.value for w in at.warning]
+
+    # A peer writing a fresh id on nine rows in ten: the few repeats keep their values, but a count of visits per
+    # patient reads 1; the section and the headline say so.
+    at = start()
+    upload(at, "visits.csv", visits().to_csv(index=False).encode())
+    fit(at, "pruned_cart")
+    sample(at)
+    syn = at.session_state["synthetic_runs"][-1]
+    fresh = np.random.default_rng(0).random(len(syn.df)) < 0.9
+    syn.df.loc[fresh, "patient_id"] = [f"Z{i:06d}" for i in range(int(fresh.sum()))]
+    open_section(goto(at, "compare"), "Associations")
+    assert not at.exception
+    said = [w.value for w in at.warning]
+    assert any(
+        "with another row, against" in w and w.endswith("reads differently on the synthetic table.") for w in said
+    ), said
+    assert any(w.startswith("**Distinguishable from real data:") and "share their patient" in w for w in said), said

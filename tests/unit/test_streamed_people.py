@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import synth
 from benchmarks import walk_tables
+from synth.evaluation.fidelity.person_values import varying
 from synth.generated import _Plan
 from synth.sampling import SampleSpec, iter_rows, write_table
 from synth.sampling.repeated import local_members, members, pool_size
@@ -32,10 +33,7 @@ def _streamed(model: synth.Synthesizer, n: int, block_rows: int, seed: int = 3) 
 
 def _varying(frame: pd.DataFrame, entity: str, columns: tuple[str, ...]) -> dict[str, float]:
     """Per column: the share of people with two or more rows whose rows hold more than one value."""
-    present = frame[frame[entity].notna()]
-    present = present[present.groupby(entity)[entity].transform("size") > 1]
-    text = present[list(columns)].astype(object).where(present[list(columns)].notna(), "<na>").astype(str)
-    return {c: float((text[c].groupby(present[entity]).nunique() > 1).mean()) for c in columns}
+    return {c: share or 0.0 for c, share in varying(frame, entity, columns)[3].items()}
 
 
 @pytest.fixture(scope="module")

@@ -41,6 +41,10 @@ def person_value_checks(run_key: str, ds: state.Dataset, syn: state.SyntheticTab
     st.markdown(TITLE)
     person = md(found.person)
     worst = found.worst
+    if found.repeats_lost and worst is not None:  # a peer's fresh ids on most rows: few people left to judge
+        st.warning(
+            f"{md(found.repeat_words())}: a count of rows per {person} reads differently on the synthetic table."
+        )
     if worst is None:
         st.warning(
             f"No synthetic {person} has two or more rows (real: {found.real_rows_per_person:.1f} rows per "

@@ -9,10 +9,11 @@ date, a code of its label, a total of its parts, a stay's days of its dates; :mo
 exact_rules`) is broken by 1% of synthetic rows or more (5%: distinguishable; a row breaking one is wrong on its
 face, and CTGAN's published Adult rows break ``education`` ↔ ``education-num`` on 42%) AND, with a person column, no
 column every real person keeps across their rows (a patient's birth date) is changed by 1% of synthetic people or
-more (5%: distinguishable; :mod:`synth.evaluation.fidelity.person_values`). A score averaged over many
-weak pairs cannot carry it alone. Under 5% (the few rows of a column's rare categories, the usual case) the bucket
-is left to the scores, which give it a bin and a classifier code of its own: a region bucketed in 1% of rows moved
-none of them beyond noise.
+more (5%: distinguishable; :mod:`synth.evaluation.fidelity.person_values`) AND the synthetic rows share their person
+with another row nearly as often as the real rows (0.1 less: named; half as often: distinguishable). A score
+averaged over many weak pairs cannot carry it alone. Under 5% (the few rows of a column's rare categories, the usual
+case) the bucket is left to the scores, which give it a bin and a classifier code of its own: a region bucketed in 1%
+of rows moved none of them beyond noise.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def fidelity_headline(
             (:func:`~synth.evaluation.fidelity.exact_rules.evaluate_exact_rules`); none given: not judged.
         people: the columns every real person keeps across their rows and how often synthetic people change each
             (:func:`~synth.evaluation.fidelity.person_values.evaluate_person_values`), judged as a rule: a patient
-            with two birth dates is wrong on its face (1% of people: named; 5%: distinguishable); None: not judged.
+            with two birth dates is wrong on its face (1% of people: named; 5%: distinguishable), and a synthetic
+            table whose ids repeat far less than the real ones is named too; None: not judged.
     """
     names = {1: "single columns", 2: "pairs of columns", 3: "triples of columns"}
     reasons: list[str] = []
@@ -111,6 +113,7 @@ def fidelity_headline(
             f"{c.column}, which every real person keeps"
             for c in changed[:1]
         ),
+        *([people.repeat_words()] if people is not None and people.repeats_lost else []),
     ]
     if accuracy.as_good_as_holdout is None:
         return FidelityHeadline(
@@ -134,6 +137,7 @@ def fidelity_headline(
         or bool(parts)
         or any(b.share >= CLEAR_RULE for b in broken)
         or any((c.synthetic_share or 0.0) >= CLEAR_RULE for c in changed)
+        or (people is not None and people.repeats_clearly_lost)
     )
     if clear:
         return FidelityHeadline(

@@ -16,16 +16,22 @@ What
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from synth.evaluation.results import percent
 from synth.schema import Schema
 
 if TYPE_CHECKING:
     from synth.evaluation.context import EvaluationContext
+
+
+#: A synthetic table whose rows share their person this much less often than the real rows is named by the headline.
+REPEAT_GAP = 0.1
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,36 @@ class PersonValues:
     synthetic_people: int
     synthetic_rows_per_person: float
     columns: tuple[PersonValueBreaks, ...]
+    #: the share of rows (with a person) whose person is on another row too, real and synthetic
+    real_repeated_rows: float = 0.0
+    synthetic_repeated_rows: float = 0.0
+
+    @property
+    def repeats_lost(self) -> bool:
+        """The synthetic rows share their person at least :data:`REPEAT_GAP` less often than the real rows."""
+        return self.real_repeated_rows - self.synthetic_repeated_rows >= REPEAT_GAP
+
+    @property
+    def repeats_clearly_lost(self) -> bool:
+        """Named, and at most half as many synthetic rows share their person as real rows: grouping by person
+        alone tells the tables apart."""
+        return self.repeats_lost and self.synthetic_repeated_rows <= self.real_repeated_rows / 2
+
+    @property
+    def repeats_kept(self) -> float:
+        """The synthetic share of rows sharing their person as a share of the real one, capped at 1 (1 when the real
+        rows hold no repeat)."""
+        if self.real_repeated_rows <= 0:
+            return 1.0
+        return min(1.0, self.synthetic_repeated_rows / self.real_repeated_rows)
+
+    def repeat_words(self) -> str:
+        """How often rows share their person, synthetic against real, in words."""
+        return (
+            f"{percent(self.synthetic_repeated_rows)} of synthetic rows share their {self.person} with another row, "
+            f"against {percent(self.real_repeated_rows)} of real rows ({self.real_rows_per_person:.1f} rows per real "
+            f"{self.person}, {self.synthetic_rows_per_person:.1f} per synthetic)"
+        )
 
     @property
     def worst(self) -> PersonValueBreaks | None:
@@ -85,21 +121,27 @@ def evaluate_person_values(
     kept = constant_columns(real, person_column, names)
     if not kept:
         return None
-    real_people, real_rows, real_shares = _varying(real, person_column, kept)
-    syn_people, syn_rows, syn_shares = _varying(synthetic, person_column, kept)
+    real_people, real_rows, real_repeated, real_shares = varying(real, person_column, kept)
+    syn_people, syn_rows, syn_repeated, syn_shares = varying(synthetic, person_column, kept)
     columns = tuple(PersonValueBreaks(c, real_shares[c] or 0.0, syn_shares[c] if syn_people else None) for c in kept)
-    return PersonValues(person_column, real_people, real_rows, syn_people, syn_rows, columns)
+    return PersonValues(
+        person_column, real_people, real_rows, syn_people, syn_rows, columns, real_repeated, syn_repeated
+    )
 
 
-def _varying(frame: pd.DataFrame, person: str, columns: tuple[str, ...]) -> tuple[int, float, dict[str, float | None]]:
-    """People with two or more rows, rows per person, and per column the share of those people whose rows hold more
-    than one value (missing counts as a value; None without such people)."""
+def varying(
+    frame: pd.DataFrame, person: str, columns: Sequence[str]
+) -> tuple[int, float, float, dict[str, float | None]]:
+    """People with two or more rows, rows per person, the share of rows whose person is on another row, and per
+    column the share of people with two or more rows whose rows hold more than one value (missing counts as a value;
+    None without such people). Rows without a person are left out."""
     named = frame[frame[person].notna()]
     codes = pd.factorize(named[person].to_numpy())[0]
     sizes = np.bincount(codes) if len(codes) else np.zeros(0, dtype=np.int64)
     per_person = float(len(codes) / len(sizes)) if len(sizes) else 0.0
     repeated = sizes[codes] > 1 if len(codes) else np.zeros(0, dtype=bool)
     people = int((sizes > 1).sum())
+    repeated_rows = float(repeated.mean()) if len(repeated) else 0.0
     shares: dict[str, float | None] = {}
     for name in columns:
         if not people:
@@ -108,4 +150,4 @@ def _varying(frame: pd.DataFrame, person: str, columns: tuple[str, ...]) -> tupl
         values = pd.factorize(named[name].to_numpy()[repeated], use_na_sentinel=False)[0]
         grouped = pd.Series(values).groupby(codes[repeated]).nunique()
         shares[name] = float((grouped > 1).mean())
-    return people, per_person, shares
+    return people, per_person, repeated_rows, shares
