@@ -407,7 +407,13 @@ class EvaluationContext:
     def date_parts(self) -> tuple[DatePart, ...]:
         """Times of day and weekdays of the compared timestamp columns with a pattern in the real training rows,
         compared as columns of their own (:mod:`synth.evaluation.date_parts`)."""
-        return self.real_once("date_parts", lambda: patterned_parts(self.coerced("train"), self.schema, self.compared))
+
+        def build() -> tuple[DatePart, ...]:
+            person = self.people
+            people = self.train[person] if person is not None and person in self.train.columns else None
+            return patterned_parts(self.coerced("train"), self.schema, self.compared, people)
+
+        return self.real_once("date_parts", build)
 
     @property
     def encoder(self) -> FeatureEncoder:

@@ -12,6 +12,11 @@ A part is compared only where the real column has a pattern in it: times of day 
 none), and an uneven spread over the hours or the weekdays (a chi-square test against an even spread on the real
 training rows, p < :data:`PATTERN_P`). A part without a pattern (the weekday of a date of birth) is matched by any
 generator, and scored beside the others it would only raise the averages.
+
+With a person column, each person's value counts once in that test: a customer's birth date on their 2.3 loan
+applications is one draw, not 2.3, and counted per row the weekdays of 1,390 customers' birth dates read as a
+pattern (p = 0.0003 on the walk's German loans table; p = 0.34 per person), so Compare charted a date of birth's
+weekday.
 """
 
 from __future__ import annotations
@@ -83,14 +88,21 @@ def _uneven(counts: np.ndarray) -> bool:
     return bool(chisquare(counts).pvalue < PATTERN_P)
 
 
-def patterned_parts(real: pd.DataFrame, schema: Schema, names: Sequence[str]) -> tuple[DatePart, ...]:
+def patterned_parts(
+    real: pd.DataFrame, schema: Schema, names: Sequence[str], person: str | pd.Series | None = None
+) -> tuple[DatePart, ...]:
     """The parts of the timestamp columns among ``names`` that have a pattern in the real table ``real``
-    (coerced: timestamps parsed), in column order, time of day before day of week."""
+    (coerced: timestamps parsed), in column order, time of day before day of week. ``person``: the column naming
+    whose row each row is (its name in ``real``, or its values in ``real``'s row order); each person's value of a
+    timestamp is then counted once (rows without a person each count)."""
     found: list[DatePart] = []
+    people = person if not isinstance(person, str) else real[person] if person in real.columns else None
     for name in names:
         if schema[name].kind is not ColumnKind.DATETIME or name not in real.columns:
             continue
         ns = numeric_values(real[name], ColumnKind.DATETIME)
+        if people is not None:
+            ns = _once_per_person(ns, people)
         ns = ns[np.isfinite(ns)]
         if len(ns) < MIN_VALUES:
             continue
@@ -103,6 +115,15 @@ def patterned_parts(real: pd.DataFrame, schema: Schema, names: Sequence[str]) ->
             if _uneven(np.bincount(weekdays, minlength=7)):
                 found.append(DatePart(name, "day of week"))
     return tuple(found)
+
+
+def _once_per_person(ns: np.ndarray, people: pd.Series) -> np.ndarray:
+    """``ns`` with a person's repeats of one value dropped: each (person, value) pair once, rows without a person
+    kept as they are."""
+    named = people.notna().to_numpy()
+    pairs = pd.DataFrame({"p": people.to_numpy(), "v": ns})
+    repeat = pairs.duplicated() & named
+    return ns[~repeat.to_numpy()]
 
 
 def part_distribution(part: DatePart, columns: Sequence[pd.Series]) -> ColumnDistribution:

@@ -17,6 +17,7 @@ from synth.evaluation.fidelity.detection import evaluate_detection
 from synth.evaluation.fidelity.discriminator import evaluate_discriminator
 from synth.evaluation.fidelity.headline import fidelity_headline, lagging_parts
 from synth.schema import ColumnKind
+from synth.synthesizers.people import FIND_PERSON
 
 
 def _visits(n: int, seed: int, *, hours: tuple[int, int] = (8, 18), weekdays_only: bool = True) -> pd.DataFrame:
@@ -99,6 +100,46 @@ def test_parts_without_a_pattern_or_without_times_are_not_compared() -> None:
     other = synth.infer_schema(pd.DataFrame({"n": np.arange(100)}))
     assert other["n"].kind is not ColumnKind.DATETIME
     assert patterned_parts(pd.DataFrame({"n": np.arange(100)}), other, ["n"]) == ()
+
+
+def _customers(people: int, seed: int) -> pd.DataFrame:
+    """Loan applications: each customer's one birth date (uniform over weekdays) on every application, customers born
+    on a Saturday applying four times as often; application days on weekdays only (a real pattern)."""
+    rng = np.random.default_rng(seed)
+    born = pd.Timestamp("1950-01-01") + pd.to_timedelta(rng.integers(0, 18_000, people), "D")
+    rows = np.repeat(np.arange(people), np.where(born.dayofweek == 5, 4, 1))
+    days = pd.Timestamp("2023-01-02") + pd.to_timedelta(
+        rng.integers(0, 104, len(rows)) * 7 + rng.integers(0, 5, len(rows)), "D"
+    )
+    return pd.DataFrame(
+        {
+            "customer": [f"K{p:05d}" for p in rows],
+            "born": born[rows],
+            "applied": days,
+            "amount": rng.lognormal(9, 0.8, len(rows)).round(2),
+        }
+    )
+
+
+def test_a_person_s_value_counts_once_when_looking_for_a_pattern() -> None:
+    """Counted per row, the birth dates of people who repeat read as a weekday pattern (Compare charted a date of
+    birth's weekday on a loans table); counted once per person they do not, and a real pattern stays one."""
+    table = _customers(1_500, seed=0)
+    schema = synth.infer_schema(table)
+    per_row = patterned_parts(table, schema, ["born", "applied"])
+    assert DatePart("born", "day of week") in per_row  # the trap: Saturday-born customers' repeats
+    per_person = patterned_parts(table, schema, ["born", "applied"], "customer")
+    assert per_person == (DatePart("applied", "day of week"),)
+    assert patterned_parts(table, schema, ["born", "applied"], table["customer"]) == per_person
+    # rows without a person each count: with every customer missing, the rows are read as before
+    assert patterned_parts(table, schema, ["born", "applied"], pd.Series([None] * len(table))) == per_row
+    # an evaluation context reads its person column the same way (the column found, or the one given)
+    half = len(table) // 2
+    for person in ("customer", FIND_PERSON):
+        ctx = EvaluationContext(table.iloc[:half], table.iloc[half:], schema=schema, person_column=person)
+        assert DatePart("born", "day of week") not in ctx.date_parts
+    ctx = EvaluationContext(table, table, schema=schema, person_column=None)
+    assert DatePart("born", "day of week") in ctx.date_parts
 
 
 @settings(max_examples=200, deadline=None)

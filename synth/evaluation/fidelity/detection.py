@@ -234,7 +234,12 @@ def evaluate_detection(
     parts = (
         context.date_parts
         if context is not None
-        else patterned_parts(coerce_to_schema(real[features], sub), sub, features)
+        else patterned_parts(
+            coerce_to_schema(real[features], sub),
+            sub,
+            features,
+            real[person] if person is not None and person in real.columns else None,
+        )
     )
     encoder = FeatureEncoder.fit(r, schema, features, parts=parts)
     names = encoder.feature_names
