@@ -17,6 +17,11 @@ from synth.synthesizers.dp import mechanisms
 
 #: Chance that a threshold keeps an empty cell of a public grid (union over the grid's cells).
 FALSE_CELL_RATE = 0.01
+#: Chance that an empty cell next to a kept run joins it (:func:`_kept_span`'s extension, per cell looked at). The
+#: grid's threshold guards against a false cell *anywhere* on it (154 cells); a neighbour of the run is one
+#: candidate, so its threshold is lower (ln(1/(2·rate))/ε: 3.9/ε against 8.9/ε). Post-processing of the released
+#: histogram: no ε spent.
+EXTEND_FALSE_RATE = 0.01
 #: Kept cells further apart than this many grid cells are not joined into one range (see :func:`_kept_span`).
 MAX_GAP = 12
 #: Zoom levels after the coarse grid, each a noisy histogram of ZOOM_CELLS equal cells.
@@ -199,8 +204,28 @@ def _kept_span(
         first -= 1
     while last < len(kept) - 1 and joined(kept[last], kept[last + 1]):
         last += 1
-    low, high = float(lows[kept[first]]), float(highs[kept[last]])
+    start, end = _extended(noisy, is_zero, int(kept[first]), int(kept[last]), epsilon)
+    low, high = float(lows[start]), float(highs[end])
     return (min(low, 0.0), max(high, 0.0)) if zero_kept else (low, high)
+
+
+def _extended(noisy: np.ndarray, is_zero: np.ndarray, start: int, end: int, epsilon: float) -> tuple[int, int]:
+    """The run of cells ``start``–``end`` (positions in value order) grown outwards, a cell at a time, while the next
+    cell's released count passes the neighbour threshold (:data:`EXTEND_FALSE_RATE`); exact zero's cell stops it
+    (zero joins by its own test). Post-processing of the released counts.
+
+    Why: the grid's threshold is set for a false cell anywhere on it, and at ε = 1 over a dozen columns each look has
+    ε ≈ 0.01, a threshold near 800 rows: a loan amount (3,200 rows, log-normal) kept only its central quarter-decade
+    (5,623–10,000, 28% of the rows) though its neighbours held 640 and 735 rows, and every synthetic amount fell in
+    it (univariate accuracy 0.39)."""
+    if EXTEND_FALSE_RATE <= 0:
+        return start, end
+    tau = math.log(1.0 / (2.0 * EXTEND_FALSE_RATE)) / epsilon
+    while start > 0 and not is_zero[start - 1] and noisy[start - 1] > tau:
+        start -= 1
+    while end < len(noisy) - 1 and not is_zero[end + 1] and noisy[end + 1] > tau:
+        end += 1
+    return start, end
 
 
 def private_range(
