@@ -341,7 +341,9 @@ class GeneratedColumns:
                     present = draw_keys(plan, int(n - missing.sum()), rng)
                 values = pd.Series(present) if not missing.any() else _spread(present, missing)
             else:
-                values = self._values(plan, n, rng, body if body is not None and len(body) == n else None)
+                values = self._values(
+                    plan, n, rng, body if body is not None and len(body) == n else None, self._name_locales(plan)
+                )
                 if plan.kind is ColumnKind.PII:  # e-mails made from the row's generated name, where the real ones are
                     values = following_names(plan.detail, values, out, rng)
                 if plan.missing_rate > 0:
@@ -418,8 +420,23 @@ class GeneratedColumns:
             if plan.kind is ColumnKind.IDENTIFIER and "distinct" in plan.detail
         }
 
+    def _name_locales(self, plan: _Plan) -> Any:
+        """For an e-mail column, the locales of the table's name column (its people's names: ``Annelene Heser``),
+        from which the addresses not made from their row's name take their words; None for other columns or when
+        the names are en_US (the e-mails' own lists)."""
+        if plan.kind is not ColumnKind.PII or plan.detail.get("pii_type") != "email":
+            return None
+        for other in self.plans:
+            if other.kind is ColumnKind.PII and other.detail.get("pii_type") in ("name", "first_name", "last_name"):
+                locales = other.detail.get("locales")
+                if isinstance(locales, dict) and set(locales) - {"en_US"}:
+                    return locales
+        return None
+
     @staticmethod
-    def _values(plan: _Plan, n: int, rng: np.random.Generator, body: pd.DataFrame | None = None) -> Any:
+    def _values(
+        plan: _Plan, n: int, rng: np.random.Generator, body: pd.DataFrame | None = None, name_locales: Any = None
+    ) -> Any:
         if plan.kind is ColumnKind.CONSTANT:
             return pd.Series([plan.detail["value"]] * n, dtype=object)
         if plan.kind is ColumnKind.PII:
@@ -432,7 +449,7 @@ class GeneratedColumns:
                 domains=plan.detail.get("domains"),
                 same_width=plan.detail.get("same_width"),
                 layouts=plan.detail.get("layouts"),
-                locales=plan.detail.get("locales"),
+                locales=plan.detail.get("locales") or name_locales,
                 ip_ranges=plan.detail.get("ip_ranges"),
                 hyphenated=plan.detail.get("hyphenated"),
                 cards=plan.detail.get("cards"),

@@ -135,6 +135,30 @@ def _fake_emails(n: int, rng: np.random.Generator, domains: Any = RESERVED_EMAIL
     return _join(first, sep, last, number, "@", domain)
 
 
+def _local_emails(
+    locales: tuple[list[str], np.ndarray], n: int, rng: np.random.Generator, domains: list[str]
+) -> np.ndarray:
+    """:func:`_fake_emails` with first and last names from ``locales``' lists (codes, shares), written in lower-case
+    ASCII (Zoë → zoe); a name with no letter left to write takes an en_US one."""
+    from synth.generated_emails import _ascii
+
+    codes, probs = locales
+    words = []
+    for kind in ("first_name", "last_name"):
+        drawn = local_names(kind, codes, probs, n, rng)
+        written = np.array([_ascii(str(w), hyphen=False) for w in drawn], dtype=object)
+        empty = written == ""
+        if empty.any():
+            firsts, lasts = _lower_name_lists()
+            written[empty] = _choice(firsts if kind == "first_name" else lasts, int(empty.sum()), rng)
+        words.append(written)
+    sep = np.array([".", "_", ""], dtype=object)[rng.integers(0, 3, n)]
+    number = pd.Series(rng.integers(1, 10_000, n)).astype(str)
+    number[rng.random(n) < 0.4] = ""
+    domain = np.array(domains, dtype=object)[rng.integers(0, len(domains), n)]
+    return _join(words[0], sep, words[1], number, "@", domain)
+
+
 _PHONE_FORMATS = ("{a}-{e}-{l}", "({a}) {e}-{l}", "({a}){e}-{l}", "{a}.{e}.{l}", "+1-{a}-{e}-{l}", "{a}{e}{l}")
 
 
@@ -326,6 +350,9 @@ def fake_values(
         maker = None  # the real column holds values of the fakes' space: a format none of them matches
     if pii_type == "email" and domains:
         maker = lambda k, rng: _fake_emails(k, rng, list(domains))  # noqa: E731
+    local = stored_locales(locales, "first_name") if pii_type == "email" and not len(hashes) else None
+    if local is not None:  # the words of the table's own names: a German table's "annelene.heser4@…"
+        return _local_emails(local, n, rng, list(domains or RESERVED_EMAIL_DOMAINS[:3]))
     if maker is None:
         parts = _parse_template(template or "Aaaaaaaa")
         return _unique_fresh(lambda k: _fill(parts, k, rng), n, hashes, unique=False, what="values")

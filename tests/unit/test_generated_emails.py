@@ -282,3 +282,46 @@ def test_a_word_is_transliterated_once_however_many_rows_hold_it(monkeypatch: py
     assert list(parts["first"][:4]) == ["anna", "anna", "lee", ""]
     assert len(calls) == len(set(calls))  # the mark between two rows' names is read too: once, not once per row
     assert set(calls) - {emails._ROW_BREAK} == {"Dr", "Anna", "J.", "Schmidt", "Lee"}
+
+
+def test_addresses_not_made_from_their_row_s_name_take_the_words_of_the_table_s_names() -> None:
+    """A German customer table whose e-mails do not follow their row's name (Faker de_DE's own addresses): the
+    generated ones were built from en_US names ("jose_rogers@mail.test" beside "Jaroslav Ortmann-Müller"); they now
+    take their words from the name column's locale lists, and still equal no real address (reserved domains). An
+    en_US table draws as before."""
+    from faker import Faker
+
+    from synth.generated_locales import name_locales
+
+    fake = Faker("de_DE")
+    Faker.seed(3)
+    real = pd.DataFrame({"name": [fake.name() for _ in range(1_500)], "email": [fake.email() for _ in range(1_500)]})
+    fitted = _fit(real)
+    names = next(p.detail for p in fitted.plans if p.detail.get("pii_type") == "name")
+    assert set(names["locales"]) == {"de_DE"}
+    out = fitted.sample(2_000, np.random.default_rng(1))
+    lists = name_locales()["de_DE"]
+    german = {
+        re.sub(r"[^a-z]", "", w.lower().replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss"))
+        for firsts, lasts in lists.pairs
+        for w in (*firsts[0], *lasts[0])
+    }
+    english = {w.lower() for firsts, _ in name_locales()["en_US"].pairs for w in firsts[0]} - german
+
+    def starts_with(words: set[str], address: str) -> bool:
+        local = re.sub(r"[^a-z]", "", address.split("@")[0].split(".")[0].split("_")[0])
+        return any(local.startswith(w) for w in words if len(w) >= 3)
+
+    local_german = np.mean([starts_with(german, a) for a in out["email"]])
+    local_english = np.mean([starts_with(english, a) for a in out["email"]])
+    assert local_german > 0.9 and local_english < 0.3, (local_german, local_english)
+    assert not set(out["email"]) & set(real["email"])
+    assert out["email"].str.split("@").str[1].isin(RESERVED_EMAIL_DOMAINS).all()
+    # en_US names: the e-mails' own en_US lists, the draws unchanged
+    us_fake = Faker("en_US")
+    us = pd.DataFrame(
+        {"name": [us_fake.name() for _ in range(1_000)], "email": [us_fake.email() for _ in range(1_000)]}
+    )
+    us_fitted = _fit(us)
+    plan = next(p for p in us_fitted.plans if p.detail.get("pii_type") == "email")
+    assert us_fitted._name_locales(plan) is None
