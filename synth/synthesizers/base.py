@@ -251,7 +251,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         clocks = to_row_clocks(rows, df[modelled].reset_index(drop=True), [*shares, *named])
         local = to_local(clocks, zones)
         model_data, model_schema, splits = split_times(local, schema.select(modelled), private=private)
-        model_data, model_schema, weeks = split_weekdays(model_data, model_schema, private=private)
+        model_data, model_schema, weeks = split_weekdays(model_data, model_schema, private=private, people=people)
         self._fit(model_data, model_schema, rng, scaled(report, 0.05, 1.0))
         weeks = self._kept_weeks(weeks)
         splits = self._kept_times(splits)

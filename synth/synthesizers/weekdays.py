@@ -81,21 +81,26 @@ def weekday_index(ns: np.ndarray) -> np.ndarray:
     return (np.floor_divide(ns, DAY_NS) + 3) % 7
 
 
-def patterned_dates(data: pd.DataFrame, schema: Schema) -> list[str]:
-    """The date and datetime columns of ``data`` whose weekdays Compare finds patterned."""
+def patterned_dates(data: pd.DataFrame, schema: Schema, people: np.ndarray | None = None) -> list[str]:
+    """The date and datetime columns of ``data`` whose weekdays Compare finds patterned; ``people``: each row's
+    person code (:func:`~synth.synthesizers.person_rarity.person_codes`), whose value then counts once, as Compare
+    counts it (a customer's birth date on their several applications is one draw)."""
     from synth.evaluation.date_parts import patterned_parts  # scipy's chi-square, only when a table has dates
 
     dates = schema.names_of(ColumnKind.DATETIME)
-    return [p.column for p in patterned_parts(data, schema, dates) if p.part == "day of week"] if dates else []
+    if not dates:
+        return []
+    person = None if people is None or len(people) != len(data) else pd.Series(people)
+    return [p.column for p in patterned_parts(data, schema, dates, person) if p.part == "day of week"]
 
 
 def split_weekdays(
-    data: pd.DataFrame, schema: Schema, *, private: bool
+    data: pd.DataFrame, schema: Schema, *, private: bool, people: np.ndarray | None = None
 ) -> tuple[pd.DataFrame, Schema, tuple[Week, ...]]:
     """The modelled ``data`` and ``schema`` with a hidden day-of-week column after each date whose weekdays are
     patterned (``private``, a model with a guarantee: after every date, whatever the rows hold; the model's own noisy
-    test then drops those it finds uniform), and the pairs."""
-    chosen = set(schema.names_of(ColumnKind.DATETIME) if private else patterned_dates(data, schema))
+    test then drops those it finds uniform), and the pairs. ``people``: each row's person code, for the test."""
+    chosen = set(schema.names_of(ColumnKind.DATETIME) if private else patterned_dates(data, schema, people))
     if not chosen:
         return data, schema, ()
     taken = set(schema.names)

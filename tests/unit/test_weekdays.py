@@ -259,3 +259,17 @@ def test_an_offset_timestamp_has_its_utc_weekday() -> None:
     data, _, weeks = weekdays.split_weekdays(frame, schema, private=True)
     assert weeks == (("at", "at · day of week"),)
     assert data["at · day of week"].iloc[0] == "Fri"
+
+
+def test_a_fit_counts_a_person_s_date_once_when_looking_for_weekdays() -> None:
+    """Customers born on a Saturday apply four times as often: counted per row their birth dates read as a weekday
+    pattern and the fit learned a hidden weekday for a date of birth; with the person column each customer's birth
+    date counts once, as Compare counts it, and the application days' real pattern is still learned."""
+    import synth
+    from tests.unit.test_date_parts import _customers
+
+    table = _customers(1_500, seed=0)
+    by_person = synth.create("cart", random_state=0).fit(table, person_column="customer")
+    assert [date for date, _ in by_person.weekdays_] == ["applied"]
+    by_row = synth.create("cart", random_state=0).fit(table, person_column=None)
+    assert [date for date, _ in by_row.weekdays_] == ["born", "applied"]
