@@ -17,7 +17,7 @@ import pandas as pd
 
 import synth
 from synth.report import Contender, EvaluationSettings, RaceResult, RunResult
-from synth.report.race_time import FIT_SHARE, RunTime, seconds_left
+from synth.report.race_time import FIT_SHARE, RunTime, run_time, seconds_left, time_left_words
 
 
 @dataclass(frozen=True)
@@ -35,15 +35,8 @@ class RunProgress:
 
     def clock(self, now: float) -> RunTime:
         """Its time so far, as :func:`synth.report.race_time.seconds_left` reads it."""
-        if self.started is None:
-            return RunTime("waiting", self.fit_estimate)
-        fit_end = self.scoring_from if self.scoring_from is not None else (self.ended or now)
-        fit = fit_end - self.started
-        score = (self.ended or now) - self.scoring_from if self.scoring_from is not None else 0.0
-        if self.ended is not None:
-            ok = self.status == "ok" and self.scoring_from is not None
-            return RunTime("ok" if ok else "failed", self.fit_estimate, fit, score)
-        return RunTime("scoring" if self.scoring_from is not None else "fitting", self.fit_estimate, fit, score)
+        ok = self.status == "ok"
+        return run_time(now, self.fit_estimate, self.started, self.scoring_from, self.ended, ok)
 
 
 @dataclass(eq=False)
@@ -185,13 +178,4 @@ def start(
 
 def time_left_text(job: RaceJob) -> str:
     """What the page says of the time left: an estimate once a run is scored, before that why there is none."""
-    left = job.seconds_left()
-    if left is None:
-        return "time left shown once the first run is scored"
-    if left < 1:
-        return "finishing"
-    # Rounded as a person would say it: the estimate is no better than the runs it is judged from.
-    if left < 60:
-        return f"about {max(5, round(left / 5) * 5):.0f} s left"
-    minutes = left / 60
-    return f"about {minutes:.0f} min left" if minutes >= 2 else f"about {round(left / 10) * 10:.0f} s left"
+    return time_left_words(job.seconds_left())

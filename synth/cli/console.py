@@ -84,9 +84,12 @@ class Progress:
     """A ``synth.progress`` callback drawing a tqdm bar on stderr, silent unless stderr is a terminal.
 
     With ``total`` (e.g. rows to write) the bar counts in those units; otherwise in per mille of the work.
+    ``eta=False`` leaves out tqdm's time left, for a caller whose message says it.
     """
 
-    def __init__(self, label: str, *, quiet: bool = False, total: int | None = None, unit: str = "rows") -> None:
+    def __init__(
+        self, label: str, *, quiet: bool = False, total: int | None = None, unit: str = "rows", eta: bool = True
+    ) -> None:
         self.enabled = not quiet and sys.stderr.isatty()
         self.total = total or 1000
         self.bar: Any = None
@@ -101,6 +104,8 @@ class Progress:
                 leave=False,
                 file=sys.stderr,
                 dynamic_ncols=True,
+                # eta=False: the caller says the time left in the message (a race's runs are not linear in it)
+                **({} if eta else {"bar_format": "{desc}: {percentage:3.0f}%|{bar}| {elapsed}{postfix}"}),
             )
 
     def __call__(self, fraction: float, message: str, /) -> None:

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from synth.cli import console
 from synth.cli.commands import _param, _schema, _schema_read_by, _write_atomically, user_errors
 from synth.cli.console import Progress, UserError, note
 from synth.cli.inputs import BY_NONE, check_output, check_person_column, person_option, read
+
+if TYPE_CHECKING:
+    from synth.report.race_time import RaceClock
 
 #: Leaderboard columns printed, in order (the page's Fidelity tab, the privacy verdict, the fit time).
 PRINTED = ("run", "status", "trivariate (95% CI)", "detection AUC", "fidelity", "privacy", "fit s")
@@ -55,6 +59,29 @@ def _board_text(result: Any) -> str:
     board = leaderboard_text(result)
     shown = board[[c for c in PRINTED if c in board.columns]]
     return str(shown.to_string(index=False))
+
+
+def race_clock(train: Any, schema: Any, entries: Sequence[Any]) -> RaceClock:
+    """The race's clock, each run's fit priced by its calibrated estimate (a peer's: None)."""
+    from synth.audit import fit_estimates
+    from synth.report.race_time import RaceClock
+
+    names = sorted({e.name for e in entries})
+    try:
+        estimates = {e.synthesizer: e.seconds for e in fit_estimates(train, schema, synthesizers=names)}
+    except Exception:  # an estimate is a courtesy: the race runs without it (every fit then priced alike)
+        estimates = {}
+    return RaceClock([estimates.get(e.name) for e in entries])
+
+
+def with_time_left(bar: Callable[[float, str], None], clock: RaceClock) -> Callable[[float, str], None]:
+    """The bar's callback with the time left added to its message, judged as the Race page judges it (fits differ
+    by orders of magnitude between synthesizers, so the bar's own linear estimate would mislead)."""
+
+    def report(fraction: float, message: str, /) -> None:
+        bar(fraction, f"{message} · {clock.words()}")
+
+    return report
 
 
 def race(args: argparse.Namespace) -> int:
@@ -105,7 +132,8 @@ def race(args: argparse.Namespace) -> int:
         runs = f"{len(entries)} run" + ("s" if len(entries) != 1 else "")
         note(f"racing {runs} on {len(train):,} training rows, {n_rows:,} synthetic rows each", quiet=args.quiet)
         started = time.perf_counter()
-        with Progress("racing", quiet=args.quiet) as bar:
+        clock = race_clock(train, schema, entries)
+        with Progress("racing", quiet=args.quiet, eta=False) as bar:
             result = synth.race(
                 train,
                 holdout,
@@ -114,7 +142,9 @@ def race(args: argparse.Namespace) -> int:
                 n_rows=n_rows,
                 sample_seed=args.seed,
                 settings=settings,
-                progress=bar,
+                progress=with_time_left(bar, clock),
+                run_progress=clock.progress_for,
+                on_result=clock.on_result,
                 person_column=person,
             )
         raced = time.perf_counter() - started

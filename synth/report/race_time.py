@@ -13,9 +13,10 @@ nothing about scoring, and a guess there would be the kind of figure a user lear
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 #: Share of a run's progress bar its fit and sample fill; its scoring fills the rest (:func:`synth.race`).
 FIT_SHARE = 0.4
@@ -74,3 +75,87 @@ def seconds_left(runs: Sequence[RunTime]) -> float | None:
         elif run.status == "scoring":
             left += max(score - run.score_seconds, 0.0)
     return left
+
+
+def run_time(
+    now: float,
+    fit_estimate: float | None = None,
+    started: float | None = None,
+    scoring_from: float | None = None,
+    ended: float | None = None,
+    ok: bool = False,
+) -> RunTime:
+    """One run's :class:`RunTime` from its clock readings (``time.perf_counter`` seconds): when it started, when
+    its fit and sample ended (``scoring_from``) and when it ended; ``ok``: it was scored."""
+    if started is None:
+        return RunTime("waiting", fit_estimate)
+    fit_end = scoring_from if scoring_from is not None else (ended or now)
+    fit = max(fit_end - started, 0.0)
+    score = max((ended or now) - scoring_from, 0.0) if scoring_from is not None else 0.0
+    if ended is not None:
+        return RunTime("ok" if ok and scoring_from is not None else "failed", fit_estimate, fit, score)
+    return RunTime("scoring" if scoring_from is not None else "fitting", fit_estimate, fit, score)
+
+
+def time_left_words(left: float | None) -> str:
+    """The time left as a person would say it (the estimate is no better than the runs it is judged from)."""
+    if left is None:
+        return "time left shown once the first run is scored"
+    if left < 1:
+        return "finishing"
+    if left < 60:
+        return f"about {max(5, round(left / 5) * 5):.0f} s left"
+    minutes = left / 60
+    return f"about {minutes:.0f} min left" if minutes >= 2 else f"about {round(left / 10) * 10:.0f} s left"
+
+
+class RaceClock:
+    """The clocks of a race's runs, fed by :func:`synth.race`'s ``run_progress`` and ``on_result`` hooks, for a
+    caller that shows one bar (the command line): :meth:`words` says the time left as the Race page does.
+
+    Args:
+        fit_estimates: each run's calibrated fit seconds, in race order (None: not calibrated, a peer).
+        clock: the time source (``time.perf_counter``; a test passes its own).
+    """
+
+    def __init__(self, fit_estimates: Sequence[float | None], clock: Callable[[], float] = time.perf_counter) -> None:
+        self._estimates = list(fit_estimates)
+        self._clock = clock
+        self._started: list[float | None] = [None] * len(self._estimates)
+        self._scoring: list[float | None] = [None] * len(self._estimates)
+        self._ended: list[float | None] = [None] * len(self._estimates)
+        self._ok = [False] * len(self._estimates)
+        self._done = 0
+
+    def progress_for(self, index: int, label: str) -> Callable[[float, str], None]:
+        """``run_progress``: the callback of run ``index`` (``label`` unused: the bar names the race's step); its
+        first call starts its clock, and its fraction passing :data:`FIT_SHARE` starts its scoring."""
+
+        def report(fraction: float, message: str, /) -> None:
+            now = self._clock()
+            if self._started[index] is None:
+                self._started[index] = now
+            if self._scoring[index] is None and fraction >= FIT_SHARE:
+                self._scoring[index] = now
+
+        return report
+
+    def on_result(self, run: Any) -> None:
+        """``on_result``: results come in race order; a run scored ends ok, any other failed."""
+        i, now = self._done, self._clock()
+        self._done += 1
+        if self._started[i] is None:
+            self._started[i] = now
+        self._ended[i] = now
+        self._ok[i] = bool(getattr(run, "ok", False))
+
+    def seconds_left(self) -> float | None:
+        now = self._clock()
+        runs = [
+            run_time(now, self._estimates[i], self._started[i], self._scoring[i], self._ended[i], self._ok[i])
+            for i in range(len(self._estimates))
+        ]
+        return seconds_left(runs)
+
+    def words(self) -> str:
+        return time_left_words(self.seconds_left())

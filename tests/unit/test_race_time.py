@@ -165,3 +165,41 @@ def test_the_page_says_the_time_left_as_a_person_would(
     job = RaceJob("key", [RunProgress("a")])
     monkeypatch.setattr(RaceJob, "seconds_left", lambda self: left)
     assert time_left_text(job) == text
+
+
+def test_the_command_line_clocks_a_race_as_the_page_does() -> None:
+    """`synth race` feeds the same hooks to a RaceClock: the same progress calls at the same times give the same
+    time left as the page's job, said in the same words beside the bar's message (tqdm's own estimate, linear in the
+    bar, is left out: a copula's run and a CART's differ a hundredfold)."""
+    from synth.cli.race import with_time_left
+    from synth.report.race_time import RaceClock
+
+    ticks = iter([0.0, 10.0, 30.0, 35.0, 35.0, 35.0])
+    clock = RaceClock([1.0, 2.0, None], clock=lambda: next(ticks))
+    first = clock.progress_for(0, "a")
+    first(0.0, "preparing columns")  # t=0
+    first(FIT_SHARE, "scoring accuracy")  # t=10
+
+    class Done:
+        ok = True
+
+    clock.on_result(Done())  # t=30
+    clock.progress_for(1, "b")(0.1, "fitting")  # t=35
+    assert clock.seconds_left() == pytest.approx(40.0 + 30.0)  # t=35: as the job's test above
+    shown: list[tuple[float, str]] = []
+    with_time_left(lambda f, m: shown.append((f, m)), clock)(0.4, "b: fitting")  # t=35
+    assert shown == [(0.4, "b: fitting · about 70 s left")]
+
+
+def test_the_command_line_says_why_no_time_is_given_before_a_run_is_scored() -> None:
+    from synth.report.race_time import RaceClock
+
+    ticks = itertools.count(0.0, 5.0)
+    clock = RaceClock([1.0], clock=lambda: next(ticks))
+    clock.progress_for(0, "a")(1.0, "failed")
+
+    class Failed:
+        ok = False
+
+    clock.on_result(Failed())
+    assert clock.seconds_left() is None and clock.words() == "time left shown once the first run is scored"
