@@ -191,6 +191,32 @@ def test_default_attacker_model_without_demographic_names() -> None:
     assert "low-cardinality" in model.note
 
 
+@pytest.mark.parametrize(
+    ("names", "known"),
+    [
+        # the walk's German loans table: the birth date was passed over for the term, purpose and comment
+        (["geburtsdatum", "laufzeit_monate", "zweck", "geschlecht", "plz"], ["geburtsdatum", "geschlecht", "plz"]),
+        (["date_de_naissance", "sexe", "montant", "code_postal"], ["date_de_naissance", "sexe", "code_postal"]),
+        (["fecha_nacimiento", "sexo", "importe", "edad"], ["fecha_nacimiento", "sexo", "edad"]),
+        (["geboortedatum", "geslacht", "bedrag", "woonplaats"], ["geboortedatum", "geslacht", "woonplaats"]),
+        (["Staatsangehörigkeit", "Alter", "Betrag", "Zweck"], ["Staatsangehörigkeit", "Alter"]),
+        (["BirthYear", "amount", "term", "purpose"], None),  # one demographic column: low-cardinality ones join it
+    ],
+)
+def test_demographic_columns_are_found_in_the_languages_of_the_tables(
+    names: list[str], known: list[str] | None
+) -> None:
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({name: rng.choice([f"v{i}" for i in range(30)], 400) for name in names})
+    df[names[-1]] = rng.choice(["a", "b", "c"], 400)  # low-cardinality, and a target-looking last column
+    model = default_attacker_model(synth.infer_schema(df), df)
+    if known is None:
+        assert model.known[0] == "BirthYear" and "low-cardinality" in model.note
+        return
+    assert list(model.known) == [c for c in known if c != model.secret], (model.known, model.secret)
+    assert "demographic-looking" in model.note
+
+
 def test_the_default_secret_is_what_an_analyst_would_predict_not_the_last_text_column() -> None:
     """The survey walk's attacks took its canned comment (missing on 44% of rows, the last categorical column) as
     the secret beside q1_satisfied: with nothing flagged and no secret-like name, the secret is the column ML

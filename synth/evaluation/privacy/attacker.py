@@ -41,7 +41,40 @@ _DEMOGRAPHIC = {
     "city",
     "region",
     "religion",
+    # The same in the languages of the tables users bring (a German loans table's geburtsdatum was passed over for
+    # its first low-cardinality columns): German, French, Spanish, Italian, Dutch.
+    "alter",
+    "geschlecht",
+    "plz",
+    "postleitzahl",
+    "wohnort",
+    "familienstand",
+    "nationalität",
+    "staatsangehörigkeit",
+    "sexe",
+    "âge",
+    "nationalité",
+    "pays",
+    "ville",
+    "edad",
+    "sexo",
+    "género",
+    "genero",
+    "nacionalidad",
+    "país",
+    "pais",
+    "ciudad",
+    "età",
+    "sesso",
+    "nazionalità",
+    "città",
+    "leeftijd",
+    "geslacht",
+    "woonplaats",
+    "nationaliteit",
 }
+#: Word beginnings of compound names: geburtsdatum, geburtsjahr, geboortedatum, date_de_naissance, fecha_nacimiento.
+_DEMOGRAPHIC_STEMS = ("geburt", "geboorte", "naissance", "nacimiento", "nascita", "birth")
 _SECRET_LIKE = {
     "income",
     "salary",
@@ -65,7 +98,13 @@ LOW_CARDINALITY = 20
 
 def _tokens(name: str) -> set[str]:
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
-    return {t for t in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if t}
+    return {t for t in re.split(r"[\W_]+", spaced.lower()) if t}  # letters of any script: staatsangehörigkeit
+
+
+def _demographic(name: str) -> bool:
+    """Whether a column's name reads as a demographic (age, sex, birth date, postcode, ... in six languages)."""
+    tokens = _tokens(name)
+    return bool(tokens & _DEMOGRAPHIC) or any(t.startswith(_DEMOGRAPHIC_STEMS) for t in tokens)
 
 
 @dataclass(frozen=True)
@@ -147,9 +186,10 @@ def default_attacker_model(schema: Schema, df: pd.DataFrame | None = None) -> At
     """The attacker model from the schema's flags, or sensible defaults when nothing is flagged.
 
     Known columns: the columns flagged quasi-identifier; else the demographic-looking ones (age, sex, race,
-    marital status, country, postcode, ...); else the first few low-cardinality columns. Secret: the first
-    column flagged sensitive; else a target-looking one (income, salary, diagnosis, ...); else the column ML
-    efficacy would predict by default (:func:`~synth.evaluation.utility.targets.default_target`).
+    marital status, country, postcode, ..., also in German, French, Spanish, Italian and Dutch); else the first few
+    low-cardinality columns. Secret: the first column flagged sensitive; else a target-looking one (income, salary,
+    diagnosis, ...); else the column ML efficacy would predict by default
+    (:func:`~synth.evaluation.utility.targets.default_target`).
 
     Args:
         schema: the table's schema (with the flags set on the Data page).
@@ -177,7 +217,7 @@ def default_attacker_model(schema: Schema, df: pd.DataFrame | None = None) -> At
         known = [c for c in flagged_known if c != secret]
         notes.append("known columns are the flagged quasi-identifiers")
     else:
-        known = [c for c in learned if _tokens(c) & _DEMOGRAPHIC and c != secret][:MAX_DEFAULT_KNOWN]
+        known = [c for c in learned if _demographic(c) and c != secret][:MAX_DEFAULT_KNOWN]
         if len(known) < 2:
 
             def distinct(c: str) -> int:
