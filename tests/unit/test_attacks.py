@@ -217,6 +217,17 @@ def test_demographic_columns_are_found_in_the_languages_of_the_tables(
     assert "demographic-looking" in model.note
 
 
+@pytest.mark.parametrize(
+    ("names", "secret"),
+    [(["geburtsdatum", "einkommen", "zweck"], "einkommen"), (["edad", "salario", "sexo"], "salario")],
+)
+def test_a_target_looking_secret_is_found_in_other_languages(names: list[str], secret: str) -> None:
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({name: rng.choice(["a", "b", "c"], 300) for name in names})
+    model = default_attacker_model(synth.infer_schema(df), df)
+    assert model.secret == secret and secret not in model.known
+
+
 def test_the_default_secret_is_what_an_analyst_would_predict_not_the_last_text_column() -> None:
     """The survey walk's attacks took its canned comment (missing on 44% of rows, the last categorical column) as
     the secret beside q1_satisfied: with nothing flagged and no secret-like name, the secret is the column ML

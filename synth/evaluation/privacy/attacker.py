@@ -91,6 +91,26 @@ _SECRET_LIKE = {
     "fraud",
     "churn",
     "health",
+    # German, French, Spanish, Italian, Dutch
+    "einkommen",
+    "gehalt",
+    "lohn",
+    "diagnose",
+    "krankheit",
+    "revenu",
+    "salaire",
+    "maladie",
+    "ingresos",
+    "salario",
+    "enfermedad",
+    "diagnóstico",
+    "reddito",
+    "stipendio",
+    "diagnosi",
+    "malattia",
+    "inkomen",
+    "salaris",
+    "ziekte",
 }
 MAX_DEFAULT_KNOWN = 5
 LOW_CARDINALITY = 20
