@@ -126,6 +126,11 @@ def test_the_last_categorical_column_must_look_like_a_class(last: list[str | Non
         ("Label", True),
         ("q1_satisfied", True),
         ("CustomerSatisfaction", True),
+        ("ausfall", True),  # German, French, Spanish, Italian, Dutch
+        ("Kündigung", True),
+        ("fraude", True),
+        ("impago", True),
+        ("wanbetaling", True),
         ("workclass", False),  # one word, not "class"
         ("poutcome", False),
         ("yes_no", False),
@@ -412,3 +417,21 @@ def test_a_label_few_rows_hold_is_not_offered_first_unless_a_word_favours_it() -
     assert favourable_first(["approved", "pending"], counts={"approved": 3, "pending": 900})[0] == "approved"
     assert favourable_first([1, 0], "fraud", counts={1: 12, 0: 2_388}) == [0, 1]
     assert favourable_first([">50K", "<=50K"], counts={">50K": MIN_FAVOURABLE_ROWS, "<=50K": 900})[0] == ">50K"
+
+
+@pytest.mark.parametrize(
+    ("outcome", "levels", "first"),
+    [
+        ("ausfall", ["ja", "nein"], "nein"),  # an adverse event: its absence is favourable
+        ("zufrieden", ["nein", "ja"], "ja"),
+        ("fraude", ["oui", "non"], "non"),
+        ("abandono", ["sí", "no"], "no"),
+    ],
+)
+def test_the_favourable_label_is_read_in_other_languages(outcome: str, levels: list[str], first: str) -> None:
+    """The walk's German loans table: ausfall (default) = nein is the favourable outcome of the bias panel, however
+    the rows order or count the labels."""
+    from synth.evaluation.utility.targets import favourable_first
+
+    assert favourable_first(levels, outcome, {levels[0]: 500, levels[1]: 500})[0] == first
+    assert favourable_first(levels[::-1], outcome, {levels[0]: 900, levels[1]: 100})[0] == first

@@ -38,6 +38,11 @@ OUTCOME_WORDS = frozenset(
         "target", "label", "class", "outcome", "y", "churn", "churned", "exited", "attrition", "fraud", "fraudulent",
         "default", "defaulted", "response", "survived", "income", "converted", "conversion", "clicked",
         "readmitted", "diagnosis", "satisfied", "satisfaction",
+        # German, French, Spanish, Italian, Dutch (a German loans table predicted its purpose beside ausfall)
+        "ausfall", "zahlungsausfall", "betrug", "kündigung", "ergebnis", "zielvariable", "klasse", "einkommen",
+        "diagnose", "zufrieden", "zufriedenheit", "défaut", "fraude", "résultat", "cible", "classe", "revenu",
+        "impago", "resultado", "objetivo", "clase", "ingresos", "abandono", "insolvenza", "frode", "esito",
+        "reddito", "wanbetaling", "uitkomst", "inkomen", "opzegging",
     }
 )  # fmt: skip
 #: A class column has this many distinct labels (fewer is no contrast, more is an identifier or a measurement).
@@ -67,7 +72,8 @@ def is_flag(values: pd.Series) -> bool:
 
 
 def _words(name: str) -> set[str]:
-    return {w.lower() for w in re.split(r"[^A-Za-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)) if w}
+    # Letters of any script are word letters: "kündigung" is one word, not "k" and "ndigung".
+    return {w.lower() for w in re.split(r"[\W_]+", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)) if w}
 
 
 def _is_class(spec: ColumnSpec, data: pd.DataFrame | None) -> bool:
@@ -308,9 +314,10 @@ FAVOURABLE_WORDS = frozenset(
     {
         "yes", "true", "agree", "satisfied", "approved", "accepted", "granted", "hired", "admitted", "pass",
         "passed", "success", "successful", "good", "excellent", "positive", "promoted", "repaid", "recommended",
+        "ja", "oui", "sí", "si", "wahr", "vrai",
     }
 )  # fmt: skip
-UNFAVOURABLE_WORDS = frozenset({"no", "not", "never", "non", "false"})
+UNFAVOURABLE_WORDS = frozenset({"no", "not", "never", "non", "false", "nein", "nicht", "nee", "niet", "falsch", "faux"})
 
 
 #: Words that make an outcome column name an adverse event: its favourable label is the event's absence ("no", 0).
@@ -320,6 +327,8 @@ ADVERSE_OUTCOME_WORDS = frozenset(
         "fraud", "fraudulent", "churn", "churned", "exited", "attrition", "default", "defaulted", "readmitted",
         "readmission", "died", "death", "deceased", "mortality", "chargeback", "complaint", "arrested", "recidivism",
         "delinquent", "delinquency", "bankrupt", "bankruptcy", "failure", "failed",
+        "ausfall", "zahlungsausfall", "betrug", "kündigung", "défaut", "fraude", "impago", "abandono", "insolvenza",
+        "frode", "wanbetaling", "opzegging",
     }
 )  # fmt: skip
 #: Labels that say an event did not happen (matched whole, lower case) besides :data:`UNFAVOURABLE_WORDS`.
