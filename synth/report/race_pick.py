@@ -44,7 +44,8 @@ FIDELITY_AXIS = (
 FIDELITY_WORDS = (
     "Fidelity is the weakest of trivariate accuracy ÷ its ceiling, 1 − 2·(discriminator AUC − the real-vs-real "
     "AUC) and the share of synthetic rows keeping the exact rule of the real table they break most (every real row "
-    "keeps it; likewise people keeping the values every real person keeps across their rows); 1 = as good as fresh "
+    "keeps it; likewise people keeping the values every real person keeps across their rows, and, where far fewer "
+    "synthetic rows than real ones share their person, that share as a share of the real one); 1 = as good as fresh "
     "real data."
 )
 
