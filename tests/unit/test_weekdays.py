@@ -49,7 +49,9 @@ def _days(series: pd.Series) -> pd.Series:
 
 def _no_weekdays(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fit as before this module: no hidden weekday column."""
-    monkeypatch.setattr("synth.synthesizers.base.split_weekdays", lambda data, schema, private: (data, schema, ()))
+    monkeypatch.setattr(
+        "synth.synthesizers.base.split_weekdays", lambda data, schema, private, people=None: (data, schema, ())
+    )
 
 
 @pytest.mark.parametrize("name", EXACT)
