@@ -128,6 +128,12 @@ def _fake_emails(n: int, rng: np.random.Generator, domains: Any = RESERVED_EMAIL
     firsts, lasts = _lower_name_lists()
     first = _choice(firsts, n, rng)
     last = _choice(lasts, n, rng)
+    return _addresses(first, last, rng, domains)
+
+
+def _addresses(first: np.ndarray, last: np.ndarray, rng: np.random.Generator, domains: Any) -> np.ndarray:
+    """``first`` and ``last`` joined by a random separator, with digits on 60% of them, at one of ``domains``."""
+    n = len(first)
     sep = np.array([".", "_", ""], dtype=object)[rng.integers(0, 3, n)]
     number = pd.Series(rng.integers(1, 10_000, n)).astype(str)
     number[rng.random(n) < 0.4] = ""
@@ -145,18 +151,14 @@ def _local_emails(
     codes, probs = locales
     words = []
     for kind in ("first_name", "last_name"):
-        drawn = local_names(kind, codes, probs, n, rng)
-        written = np.array([_ascii(str(w), hyphen=False) for w in drawn], dtype=object)
+        found, uniques = pd.factorize(local_names(kind, codes, probs, n, rng))  # each distinct name written once
+        written = np.array([_ascii(str(w), hyphen=False) for w in uniques], dtype=object)[found]
         empty = written == ""
         if empty.any():
             firsts, lasts = _lower_name_lists()
             written[empty] = _choice(firsts if kind == "first_name" else lasts, int(empty.sum()), rng)
         words.append(written)
-    sep = np.array([".", "_", ""], dtype=object)[rng.integers(0, 3, n)]
-    number = pd.Series(rng.integers(1, 10_000, n)).astype(str)
-    number[rng.random(n) < 0.4] = ""
-    domain = np.array(domains, dtype=object)[rng.integers(0, len(domains), n)]
-    return _join(words[0], sep, words[1], number, "@", domain)
+    return _addresses(words[0], words[1], rng, domains)
 
 
 _PHONE_FORMATS = ("{a}-{e}-{l}", "({a}) {e}-{l}", "({a}){e}-{l}", "{a}.{e}.{l}", "+1-{a}-{e}-{l}", "{a}{e}{l}")
