@@ -27,6 +27,7 @@ from synth.schema.pii import (
     MIN_SINGLETON_ROWS,
     SINGLETON_SHARE,
     detect_code_identifier,
+    detect_iban_identifier,
     detect_pii,
     singleton_share,
     with_legend,
@@ -170,6 +171,9 @@ def _infer_text(
     if pii is not None:
         pii_type, reason = pii
         return spec(ColumnKind.PII, reason, pii_type=pii_type)
+    iban = detect_iban_identifier(values) if beyond is None else None
+    if iban is not None:
+        return spec(ColumnKind.IDENTIFIER, iban)
     number = detect_number_format(text) if beyond is None else None
     if isinstance(number, tuple):  # "$1,234.50", "12%": an amount or a rate, not a label
         layout, share = number

@@ -247,6 +247,25 @@ def iban_share(values: list[str]) -> float:
     return sum(1 for v in values if iban_ok(v)) / len(values) if values else 0.0
 
 
+def detect_iban_identifier(values: list[str]) -> str | None:
+    """The reason a text column of IBANs is an identifier, or None when fewer than :data:`PII_SHARE` of the
+    sampled values are IBANs that pass their check digits.
+
+    A valid IBAN names a bank account whatever the column's repetition: a transactions export holds each account
+    on many rows, and one account can hold a tenth of them. Judged by distinct values and group shares, as other
+    codes are (:func:`detect_code_identifier`), such a column read as a category (session 40: 284 IBANs of 700
+    accounts, one on 44% of 6,000 transactions), and every IBAN held by 5 rows or more came out verbatim in the
+    synthetic table. The check digits leave 1 random code in 97 passing, so half of the values passing is no
+    chance."""
+    share = iban_share(values)
+    if share < PII_SHARE:
+        return None
+    return (
+        f"{share:.0%} of sampled values are IBANs with valid check digits: a bank account, however many rows "
+        "share it"
+    )
+
+
 def card_share(values: list[str]) -> float:
     """Share of values that are 13–19 digit numbers (spaces or dashes allowed) with a valid Luhn check."""
     hits = 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -126,3 +129,49 @@ def test_crafted_iban_layouts_are_refused(stored: object) -> None:
     assert stored_ibans(stored) is None
     with pytest.raises(ValueError):
         ibans_at(stored, np.arange(3, dtype=np.uint64), 0)
+
+
+def _accounts_table(seed: int) -> pd.DataFrame:
+    """Card transactions of 300 British and Dutch accounts: one account on about 40% of the rows, a few dozen on 5
+    rows or more (the session-40 walk's export). Neither country's IBAN reads as a code to the key rules (letters
+    after the check digits), and no account is a tenth of nothing: the rules that make codes keys did not apply."""
+    rng = np.random.default_rng(seed)
+    accounts = _real_ibans({"en_GB": 150, "nl_NL": 150}, 0.0, seed).tolist()
+    weights = 1.0 / np.arange(1, len(accounts) + 1) ** 1.6
+    picked = rng.choice(len(accounts), size=3_000, p=weights / weights.sum())
+    return pd.DataFrame(
+        {
+            "account": [accounts[i] for i in picked],
+            "amount": np.round(rng.lognormal(3.0, 0.8, 3_000), 2),
+            "category": rng.choice(["groceries", "fuel", "travel"], 3_000),
+        }
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_repeated_ibans_are_keys_and_no_real_account_reaches_a_sample_or_a_model_file(
+    seed: int, tmp_path: Path
+) -> None:
+    # Attack: an export where accounts repeat, one on most rows. Read as a category (before session 40), every IBAN on
+    # 5 rows or more was learned and sampled as it was: a real bank account in the synthetic table and the model file.
+    import synth
+    from tests.model_files import read
+
+    table = _accounts_table(seed)
+    counts = table["account"].value_counts()
+    assert counts.iloc[0] / len(table) > 0.3 and (counts >= 5).sum() >= 10, "the attack needs accounts on many rows"
+    schema = synth.infer_schema(table)
+    assert schema["account"].kind is ColumnKind.IDENTIFIER, schema["account"]
+    assert "IBANs with valid check digits" in schema["account"].reason
+    model = synth.create("pruned_cart", random_state=seed).fit(table, schema)
+    out = model.sample(len(table), seed=seed)["account"]
+    assert out.map(iban_ok).all() and not set(out) & set(counts.index)
+    assert out.value_counts().iloc[0] / len(out) > 0.2, "the busiest account keeps about its share of rows"
+    path = tmp_path / "accounts.synth"
+    model.save(path)
+    manifest, arrays = read(path)
+    held = json.dumps(manifest) + " ".join(
+        " ".join(map(str, a.ravel().tolist())) for a in arrays.values() if a.dtype.kind in "OUS"
+    )
+    plain = {v.replace(" ", "") for v in counts.index}
+    assert not [v for v in plain if v in held or v[4:] in held], "a real account number is in the model file"
