@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synth.schema.dates import readable_format, write_datetimes
 from synth.schema.kinds import (
     EPOCH_MILLISECONDS,
     EPOCH_SECONDS,
@@ -54,7 +55,7 @@ def parse_datetimes(values: pd.Series, datetime_format: str | None) -> pd.Series
             out = out.fillna(part)
         return out
     guess = datetime_format in (None, EPOCH_SECONDS, EPOCH_MILLISECONDS)
-    fmt = "mixed" if guess else str(datetime_format).replace(OFFSET_COLON, "%z")  # %z reads +01:00 too
+    fmt = "mixed" if guess else readable_format(str(datetime_format))  # %z reads +01:00 too
     parsed = pd.to_datetime(text, errors="coerce", format=fmt, utc=True)
     return parsed.dt.tz_convert(None)
 
@@ -182,11 +183,7 @@ def _datetimes_like(values: pd.Series, spec: ColumnSpec, target: Any) -> pd.Seri
         # Instants are kept in UTC (parse_datetimes), so they go back labelled +00:00 rather than as naive times
         # a reader would take for local ones; the layout (T, seconds, colon in the offset) stays the real one's.
         values = values.dt.tz_localize("UTC") if values.dt.tz is None else values.dt.tz_convert("UTC")
-        text = values.dt.strftime(fmt.replace(OFFSET_COLON, "%z")).astype(object)
-        if OFFSET_COLON in fmt:
-            text = text.str.replace(r"([+-]\d\d)(\d\d)$", r"\1:\2", regex=True)
-    else:
-        text = values.dt.strftime(fmt).astype(object)
+    text = write_datetimes(values, fmt).astype(object)
     text[values.isna()] = None
     if isinstance(target, pd.StringDtype):
         return text.astype(target)

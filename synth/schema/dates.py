@@ -8,7 +8,14 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from synth.schema.kinds import EPOCH_MILLISECONDS, EPOCH_SECONDS, ISO8601, MIXED_FORMATS, OFFSET_COLON
+from synth.schema.kinds import (
+    EPOCH_MILLISECONDS,
+    EPOCH_SECONDS,
+    FRACTION_DIGITS,
+    ISO8601,
+    MIXED_FORMATS,
+    OFFSET_COLON,
+)
 
 #: Nanoseconds in a day: datetimes are held as nanoseconds since the epoch (UTC) wherever they are numbers.
 DAY_NS = 86_400 * 10**9
@@ -29,6 +36,10 @@ _DATE_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d %H:%M:%S.%f",
     "%Y-%m-%dT%H:%M:%S.%f",
     "%Y-%m-%dT%H:%M:%SZ",
+    # UTC written as a "Z" (JavaScript's toISOString: 2025-05-04T12:18:08.830Z) stays a "Z": read by %z below, it
+    # came back as +0000.
+    "%Y-%m-%dT%H:%M:%S.%fZ",
+    "%Y-%m-%d %H:%M:%S.%fZ",
     # A UTC offset (+0100 or +01:00; a colon is recorded as %:z, see synth.schema.kinds.OFFSET_COLON): read as
     # instants in UTC and written back with the offset +00:00 in the same layout, so no time shifts silently.
     "%Y-%m-%dT%H:%M:%S%z",
@@ -99,7 +110,48 @@ def describe_format(fmt: str) -> str:
     }
     if MIXED_FORMATS in fmt:
         return " or ".join(describe_format(part) for part in fmt.split(MIXED_FORMATS))
+    fmt = FRACTION_DIGITS.sub(lambda m: "f" * int(m.group(1)), fmt)  # %3f → fff
     return re.sub(r"%:?[a-zA-Z]", lambda m: table.get(m.group(0), m.group(0)), fmt)
+
+
+def readable_format(fmt: str) -> str:
+    """A ``datetime_format`` as pandas' parser and ``strftime`` take it: a colon offset (:data:`OFFSET_COLON`) as
+    ``%z`` (which reads ``+01:00`` too) and a fraction of fixed digits (:data:`FRACTION_DIGITS`) as ``%f``."""
+    return FRACTION_DIGITS.sub("%f", fmt.replace(OFFSET_COLON, "%z"))
+
+
+def write_datetimes(values: pd.Series, fmt: str) -> pd.Series:
+    """Datetimes written as text in ``fmt``, a ``strftime`` pattern that may hold :data:`OFFSET_COLON` (``+01:00``)
+    and :data:`FRACTION_DIGITS` (``%3f``: the first three digits of the fraction of a second, truncated as a
+    clock's milliseconds are), as objects; missing values are None."""
+    digits = FRACTION_DIGITS.search(fmt)
+    plain = fmt.replace(OFFSET_COLON, "%z")
+    if digits is None:
+        text = values.dt.strftime(plain)
+    else:
+        n = int(digits.group(1))
+        # strftime writes the marker as it is; the digits are put in its place, from the nanoseconds of the second.
+        marker = "\x1f"
+        text = values.dt.strftime(FRACTION_DIGITS.sub(marker, plain))
+        ns = (values.dt.microsecond * 1_000 + values.dt.nanosecond) // 10 ** (9 - n)
+        fraction = ns.astype("Int64").astype("string").str.zfill(n)
+        parts = text.astype("string").str.split(marker, n=1, expand=True)
+        text = parts[0] + fraction + parts[1]
+    if OFFSET_COLON in fmt:
+        text = text.str.replace(r"([+-]\d\d)(\d\d)$", r"\1:\2", regex=True)
+    out = text.astype(object)
+    out[values.isna().to_numpy()] = None
+    return out
+
+
+def fraction_digits(fmt: str, text: pd.Series) -> str:
+    """``fmt`` with its ``%f`` narrowed to the digits the values write (``%3f`` for milliseconds), or as it is
+    (six digits, or no fraction). Up to nine digits (nanoseconds, which pandas holds)."""
+    if "%f" not in fmt:
+        return fmt
+    written = text.str.extract(r":\d\d[.,](\d+)", expand=False).dropna().str.len()
+    n = int(written.max()) if len(written) else 6
+    return fmt if n == 6 or not 1 <= n <= 9 else fmt.replace("%f", f"%{n}f", 1)
 
 
 def detect_datetime_format(values: pd.Series) -> tuple[str, float, bool] | None:
@@ -137,6 +189,7 @@ def detect_datetime_format(values: pd.Series) -> tuple[str, float, bool] | None:
     fmt, share = best
     if fmt.endswith("%z") and text.str.contains(r"[+-]\d\d:\d\d$").mean() >= 0.5:
         fmt = fmt[:-2] + OFFSET_COLON  # %z reads both; writing back needs to know which the column used
+    fmt = fraction_digits(fmt, text)
     twin = _DAY_MONTH_TWINS.get(fmt)
     ambiguous = twin is not None and shares.get(twin, 0.0) >= share
     return fmt, share, ambiguous

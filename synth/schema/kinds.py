@@ -7,6 +7,7 @@ it was inferred, and the attacker-model flags (sensitive, quasi-identifier). It 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
@@ -101,6 +102,11 @@ ISO8601 = "ISO8601"
 #: ``strftime`` has no such directive before 3.12 and pandas' parser none at all, so it is translated both ways
 #: (:func:`synth.schema.conformance.parse_datetimes` and the write-back).
 OFFSET_COLON = "%:z"
+#: In a ``datetime_format``, a fraction of a second written with a fixed number of digits, ``%3f`` for milliseconds
+#: (``08.830``, as JavaScript's ``toISOString`` writes them); ``%f`` writes six. Neither ``strftime`` nor pandas'
+#: parser knows it, so it is translated both ways (:func:`synth.schema.dates.readable_format`,
+#: :func:`synth.schema.dates.write_datetimes`).
+FRACTION_DIGITS = re.compile(r"%([1-9])f")
 #: Joins the formats of a column whose dates are written two ways ("2024-01-31" in most rows, "31/01/2024" in
 #: some): each value is read with the first format that reads it; synthetic dates are written in the first.
 MIXED_FORMATS = " || "

@@ -261,8 +261,7 @@ def detect_iban_identifier(values: list[str]) -> str | None:
     if share < PII_SHARE:
         return None
     return (
-        f"{share:.0%} of sampled values are IBANs with valid check digits: a bank account, however many rows "
-        "share it"
+        f"{share:.0%} of sampled values are IBANs with valid check digits: a bank account, however many rows share it"
     )
 
 

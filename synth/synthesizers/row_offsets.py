@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, ColumnSpec, Schema, parse_datetimes
+from synth.schema.dates import write_datetimes
 from synth.schema.kinds import OFFSET_COLON
 from synth.synthesizers.persist import ModelFileError
 from synth.synthesizers.time_of_day import MAX_OFFSET_S, Zone, writes_offset
@@ -214,10 +215,7 @@ def write_row_offsets(
         wall = parse_datetimes(frame[name], fmt)
         summer = u < 0.5  # a time the zone repeats: at summer or winter time, as often
         aware = wall.dt.tz_localize(zones[name], ambiguous=summer, nonexistent="shift_forward")
-        text = aware.dt.strftime(fmt.replace(OFFSET_COLON, "%z"))
-        if OFFSET_COLON in fmt:
-            text = text.str.replace(r"([+-]\d\d)(\d\d)$", r"\1:\2", regex=True)
-        out = text.astype(object).where(wall.notna(), None)
+        out = write_datetimes(aware, fmt)
         frame[name] = out.astype(frame[name].dtype) if isinstance(frame[name].dtype, pd.StringDtype) else out
     for name in todo:
         offsets = [o for o, _ in shares[name]]

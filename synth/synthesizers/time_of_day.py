@@ -58,8 +58,8 @@ import numpy as np
 import pandas as pd
 
 from synth.schema import ColumnKind, ColumnSpec, Schema
-from synth.schema.dates import DAY_NS
-from synth.schema.kinds import ISO8601, OFFSET_COLON
+from synth.schema.dates import DAY_NS, readable_format, write_datetimes
+from synth.schema.kinds import FRACTION_DIGITS, ISO8601, OFFSET_COLON
 from synth.synthesizers.instants import datetime_ns
 from synth.synthesizers.persist import ModelFileError
 
@@ -192,10 +192,7 @@ def write_local(frame: pd.DataFrame, schema: Schema, zones: Mapping[str, Zone]) 
             continue  # (a real column stored as datetimes or numbers is not written as text)
         utc = parse_datetimes(frame[name], fmt)
         clock = dt.timezone(dt.timedelta(seconds=int(zones[name])))
-        text = utc.dt.tz_localize("UTC").dt.tz_convert(clock).dt.strftime(fmt.replace(OFFSET_COLON, "%z"))
-        if OFFSET_COLON in fmt:
-            text = text.str.replace(r"([+-]\d\d)(\d\d)$", r"\1:\2", regex=True)
-        text = text.astype(object).where(utc.notna(), None)
+        text = write_datetimes(utc.dt.tz_localize("UTC").dt.tz_convert(clock), fmt)
         frame[name] = text.astype(frame[name].dtype) if isinstance(frame[name].dtype, pd.StringDtype) else text
     return frame
 
@@ -207,6 +204,7 @@ def format_grain(fmt: str | None) -> int | None:
 
     if fmt in (EPOCH_SECONDS, EPOCH_MILLISECONDS):
         return 1
+    fmt = readable_format(fmt) if fmt else fmt  # %3f (milliseconds) is a time too
     if not fmt or not any(d in fmt for d in _TIME_DIRECTIVES):
         return None
     if any(d in fmt for d in ("%S", "%X", "%T", "%c", "%f")):
@@ -327,23 +325,46 @@ def split_times(data: pd.DataFrame, schema: Schema, *, private: bool) -> tuple[p
     return pd.DataFrame(columns, index=data.index), Schema(tuple(specs)), tuple(splits)
 
 
-def join_times(body: pd.DataFrame, splits: Sequence[Split], rng: np.random.Generator) -> pd.DataFrame:
+def written_fractions(schema: Schema) -> dict[str, int]:
+    """The digits of a second each datetime column's format writes (6 for ``%f``, 3 for ``%3f``), for the columns
+    that write a fraction of a second."""
+    out: dict[str, int] = {}
+    for spec in schema:
+        fmt = spec.datetime_format or ""
+        found = FRACTION_DIGITS.search(fmt)
+        if spec.kind is ColumnKind.DATETIME and (found or "%f" in fmt):
+            out[spec.name] = int(found.group(1)) if found else 6
+    return out
+
+
+def join_times(
+    body: pd.DataFrame,
+    splits: Sequence[Split],
+    rng: np.random.Generator,
+    fractions: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
     """Model rows with each split datetime put back together (its day plus its time of day, rounded to the grain)
     and the hidden columns dropped; rows without a hidden column (already joined) are returned as they are. A row
-    whose day is present but whose time the model left missing takes the time of another drawn row."""
+    whose day is present but whose time the model left missing takes the time of another drawn row.
+
+    ``fractions``: the digits of a second a column's format writes (:func:`written_fractions`). At a grain of one
+    second such a column keeps the fraction the model drew, to those digits: rounded to the second, an export's
+    milliseconds all read ``.000`` (session 40's card transactions), a tell no real clock gives."""
     todo = [s for s in splits if s[1] in body.columns]
     if not todo:
         return body
     body = body.copy()
+    fractions = fractions or {}
     for name, hidden, grain in todo:
         ns, missing = datetime_ns(body[name])
         seconds = pd.to_numeric(body[hidden], errors="coerce").to_numpy(dtype=np.float64)
-        seconds = np.clip(np.round(seconds / grain) * grain, 0, DAY_S - grain)
+        step = 10.0 ** -min(fractions[name], 6) if grain == 1 and name in fractions else float(grain)
+        seconds = np.clip(np.round(seconds / step) * step, 0, DAY_S - step)
         lost = np.isnan(seconds) & ~missing
         drawn = seconds[~np.isnan(seconds)]
         if lost.any():
             seconds[lost] = rng.choice(drawn, int(lost.sum())) if len(drawn) else 0.0
-        total = ns - ns % DAY_NS + np.nan_to_num(seconds).astype(np.int64) * 10**9
+        total = ns - ns % DAY_NS + np.round(np.nan_to_num(seconds) * 1e6).astype(np.int64) * 10**3
         out = pd.Series(np.where(missing, 0, total).view("datetime64[ns]"), index=body.index).where(~missing)
         zone = body[name].dtype
         if isinstance(zone, pd.DatetimeTZDtype):

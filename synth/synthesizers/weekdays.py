@@ -253,9 +253,10 @@ def join_parts(
     from synth.synthesizers.compositions import apply_compositions
     from synth.synthesizers.derived_arithmetic import apply_shares
     from synth.synthesizers.elapsed import apply_elapsed
-    from synth.synthesizers.time_of_day import from_local, join_times
+    from synth.synthesizers.time_of_day import from_local, join_times, written_fractions
 
-    joined = join_times(join_weekdays(body, model, rng, conditions), getattr(model, "times_", ()), rng)
+    fractions = written_fractions(model.schema_)
+    joined = join_times(join_weekdays(body, model, rng, conditions), getattr(model, "times_", ()), rng, fractions)
     joined = from_local(joined, getattr(model, "time_zones_", {}))  # (columns on a local clock back to UTC)
     fixed = conditions or ()
     return apply_elapsed(apply_shares(apply_compositions(joined, model, fixed=fixed), model, fixed), model)
