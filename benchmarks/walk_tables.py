@@ -17,8 +17,11 @@ can be reproduced from a clean clone (they were scripts in a scratch folder).
   (0.6%) whose rows alone took under 60 seconds.
 * :func:`visits`: about 3,600 hospital visits of 1,200 patients (session 38), each visit's age computed from the
   patient's date of birth and the admission, a cost growing with the age, ten patients with 15–30 visits.
+* :func:`card_records` / :func:`card_transactions`: 6,000 card payments of 700 bank accounts as nested JSON Lines
+  records (session 40): repeated IBANs, JavaScript timestamps, a list column, a 0.3% fraud flag.
 
-Writing them as CSV (``python -m benchmarks.walk_tables DIR``) gives the files the walks uploaded.
+Writing them (``python -m benchmarks.walk_tables DIR``: CSV, the transactions as JSON Lines) gives the files the walks
+uploaded.
 """
 
 from __future__ import annotations
@@ -281,6 +284,70 @@ def visits(patients: int = 1_200, seed: int = 0, frequent: int = 10) -> pd.DataF
     )
 
 
+def card_records(n: int = 6_000, accounts: int = 700, seed: int = 40) -> list[dict[str, object]]:
+    """Card transactions as an API exports them (session 40), nested records for JSON Lines: a UUID, a time to the
+    millisecond written as JavaScript's ``toISOString`` (``2025-05-04T12:18:08.830Z``), the account (an IBAN that
+    repeats on each of its payments, its holder, e-mail, country and opening date), the amount and its currency,
+    the merchant (name, category code, city), a category, a list of tags, a rare fraud flag (about 0.3%) and a note
+    missing on 80% of rows. Accounts are as active as a gamma(0.8) draw says: most pay a few times, some often."""
+    import uuid
+
+    from faker import Faker
+
+    rng = np.random.default_rng(seed)
+    fake = Faker(["en_GB", "fr_FR", "nl_NL"])
+    Faker.seed(seed)
+    holders = []
+    for i in range(accounts):
+        locale = ("en_GB", "fr_FR", "nl_NL")[i % 3]
+        f = fake[locale]
+        opened = f.date_between("-10y", "-1y")
+        holders.append((f.iban(), f.name(), f.email(), locale[-2:], str(opened)))
+    codes = {"5411": "groceries", "5812": "restaurants", "5541": "fuel", "4111": "transport", "5999": "shopping"}
+    codes |= {"5732": "electronics", "7011": "hotels", "4511": "flights"}
+    scale = {"5411": 40, "5812": 30, "5541": 60, "4111": 5, "5999": 50, "5732": 300, "7011": 180, "4511": 350}
+    merchants = [(fake.company(), code, fake.city()) for code in codes for _ in range(12)]
+    activity = rng.gamma(0.8, 1.0, accounts)
+    notes = ["split with friends", "refund pending", "birthday gift", "work expense", "disputed"]
+    start = np.datetime64("2025-01-01T00:00:00")
+    records: list[dict[str, object]] = []
+    for _ in range(n):
+        iban, holder, email, country, opened = holders[int(rng.choice(accounts, p=activity / activity.sum()))]
+        name, code, city = merchants[int(rng.integers(len(merchants)))]
+        amount = round(float(rng.lognormal(np.log(scale[code]), 0.6)), 2)
+        fraud = bool(rng.random() < 0.003)
+        amount = round(amount * 6, 2) if fraud else amount
+        when = str(start + np.timedelta64(int(rng.integers(0, 365 * 86_400_000)), "ms")) + "Z"
+        tags = ["card"] + (["contactless"] if amount < 50 and rng.random() < 0.7 else [])
+        tags += ["abroad"] if rng.random() < 0.1 else []
+        uid = uuid.UUID(int=int(rng.integers(0, 2**62)) << 64 | int(rng.integers(0, 2**62)), version=4)
+        records.append(
+            {
+                "txn_id": str(uid),
+                "timestamp": when,
+                "account": {"iban": iban, "holder": holder, "email": email, "country": country, "opened": opened},
+                "amount": {"value": -amount, "currency": "GBP" if country == "GB" else "EUR"},
+                "merchant": {"name": name, "mcc": code, "city": city},
+                "category": codes[code],
+                "tags": tags,
+                "is_fraud": fraud,
+                "note": None if rng.random() < 0.8 else notes[int(rng.integers(len(notes)))],
+            }
+        )
+    return records
+
+
+def card_transactions(n: int = 6_000, accounts: int = 700, seed: int = 40) -> pd.DataFrame:
+    """:func:`card_records` as the reader gives them (``synth.read_table`` of the JSON Lines file: nested fields as
+    ``account.iban`` and so on, the tags as JSON text)."""
+    import json
+
+    from synth.io import read_table
+
+    lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in card_records(n, accounts, seed))
+    return read_table(lines.encode("utf-8"), name="transactions.jsonl")
+
+
 def main(argv: list[str]) -> list[Path]:
     """Write the five tables as CSV into the folder ``argv[0]`` (default: here), made first when it does not exist
     (the session 30 walk's ``python -m benchmarks.walk_tables /tmp/walk`` failed on a fresh folder); the paths."""
@@ -290,6 +357,11 @@ def main(argv: list[str]) -> list[Path]:
     for name, make in (("orders", shop_orders), ("clinic", clinic), ("hr", hr), ("survey", survey), ("visits", visits)):
         make().to_csv(folder / f"{name}.csv", index=False)
         written.append(folder / f"{name}.csv")
+    import json
+
+    with (folder / "transactions.jsonl").open("w", encoding="utf-8") as out:  # nested records, as an API exports
+        out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in card_records())
+    written.append(folder / "transactions.jsonl")
     return written
 
 

@@ -65,6 +65,7 @@ from synth.synthesizers.people import (
     ages_among,
     check_person_column,
     find_people,
+    hold_ages,
     hold_people,
 )
 from synth.synthesizers.person_rarity import (
@@ -215,7 +216,10 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         else:
             vars(self).pop("few_people_", None)
         unpooled = without_values(data, few)
-        data = pool_person_values(unpooled, schema.select(schema.modelled), people)
+        # Each person's pooled value drawn within its block's cell, from a generator of its own: the fit's main
+        # stream (and so every other draw of a seeded fit) stays as it was.
+        cells = np.random.default_rng(None if self.random_state is None else [int(self.random_state), 0x5EED])
+        data = pool_person_values(unpooled, schema.select(schema.modelled), people, rng=cells)
         # Each row's person for the fit's own region rules (leaves, pairs, levels, groups, components), which count
         # people when it is known; never kept in the model (dropped below, and with the snapshot on a failure).
         self._fit_people = people
@@ -467,7 +471,16 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         held = hold_people(conformed, getattr(self, "people_", None), rng, keep, schema=self.schema_)
         held = write_local(held, self.schema_, getattr(self, "time_zones_", {}))
         named = getattr(self, "offset_zones_", {})  # (absent from files saved before it existed)
-        return write_row_offsets(held, self.schema_, getattr(self, "time_offsets_", {}), rng, named)
+        offsets = getattr(self, "time_offsets_", {})
+        out = write_row_offsets(held, self.schema_, offsets, rng, named)
+        people = getattr(self, "people_", None)
+        if people is not None and any(later in offsets or later in named for _, later, _ in people.ages):
+            # An age counts to the instant its later date is written at, and a drawn offset or a zone's moves that
+            # instant only now: computed before, from the wall clock, an admission at 00:29 (+02:00) on the
+            # birthday, 22:29 UTC the day before, read a year too old.
+            rows = np.flatnonzero(out[people.entity].notna().to_numpy())
+            out = hold_ages(out, people, rows, keep, schema=self.schema_)
+        return out
 
     def _conform_modelled(self, body: pd.DataFrame) -> pd.DataFrame:
         out = conform(body.reset_index(drop=True), self.schema_.select(self.schema_.modelled), self.reference_)

@@ -17,12 +17,20 @@ from benchmarks import ledger, walk_tables
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_walk_tables_makes_its_folder_and_writes_the_five_tables(tmp_path: Path) -> None:
+def test_walk_tables_makes_its_folder_and_writes_the_six_tables(tmp_path: Path) -> None:
     folder = tmp_path / "not" / "yet"
     written = walk_tables.main([str(folder)])
-    assert sorted(p.name for p in written) == ["clinic.csv", "hr.csv", "orders.csv", "survey.csv", "visits.csv"]
+    names = ["clinic.csv", "hr.csv", "orders.csv", "survey.csv", "transactions.jsonl", "visits.csv"]
+    assert sorted(p.name for p in written) == names
     survey = pd.read_csv(folder / "survey.csv")
     assert len(survey) == len(walk_tables.survey())
+    # The nested records read back as the table the walk uploaded: one column per field, the times as written.
+    import synth
+
+    read = synth.read_table(folder / "transactions.jsonl")
+    pd.testing.assert_frame_equal(read, walk_tables.card_transactions())
+    assert {"account.iban", "amount.value", "merchant.mcc"} <= set(read.columns)
+    assert read["timestamp"].str.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z").all()
 
 
 def test_the_ledger_is_written_by_its_module_as_the_table_it_builds(tmp_path: Path) -> None:
