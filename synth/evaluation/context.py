@@ -448,12 +448,16 @@ class EvaluationContext:
 
     def people_labels(self, role: Role, size: int, *, salt: int = 0) -> np.ndarray | None:
         """The person of each row of :meth:`sample_rows` (``role``, ``size``, ``salt``), for classifier folds that
-        keep a person's rows together; None for synthetic rows or when each real row is its own person."""
-        from synth.evaluation.people import person_labels
+        keep a person's rows together; None when each real row is its own person. Synthetic rows are grouped by the
+        same column where the synthetic table holds it (:func:`~synth.evaluation.people.synthetic_person_labels`)."""
+        from synth.evaluation.people import person_labels, synthetic_person_labels
 
-        if role == "synthetic" or self.people is None:
+        if self.people is None:
             return None
-        return person_labels(self.table(role), self.sample_rows(role, size, salt=salt), self.people, role)
+        rows = self.sample_rows(role, size, salt=salt)
+        if role == "synthetic":
+            return synthetic_person_labels(self.synthetic, rows, self.people)
+        return person_labels(self.table(role), rows, self.people, role)
 
     def tree_matrix(self, role: Role, size: int, *, salt: int = 0) -> np.ndarray:
         """Classifier features (numbers, category codes) for a seeded sample of ``size`` rows of one table."""

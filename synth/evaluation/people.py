@@ -52,6 +52,28 @@ def person_labels(table: pd.DataFrame, rows: np.ndarray, column: str | None, tag
     return np.where(present, named, own)
 
 
+def synthetic_person_labels(table: pd.DataFrame, rows: np.ndarray, column: str | None) -> np.ndarray | None:
+    """:func:`person_labels` of a synthetic table's sampled ``rows`` by the real tables' person ``column``, for
+    classifier folds that keep a synthetic person's rows together as the real side keeps a real person's; None (each
+    row its own) where the table has no such column or one label holds more than
+    :data:`~synth.schema.entities.MAX_PERSON_SHARE` of the rows (too few people to split by).
+
+    A synthetic person holds one date of birth, one opening date on all of their rows, as a real one does. With the
+    real rows kept together by person and the synthetic ones split row by row, the trees learned "this opening date
+    is synthetic" from a synthetic account's other rows and scored it on the rest: on session 40's card transactions
+    a synthetic table as close as fresh rows read 0.60–0.62 against the holdout's 0.51, every extra point from the
+    one person-level date."""
+    from synth.schema.entities import MAX_PERSON_SHARE
+
+    if column is None or column not in table.columns:
+        return None
+    labels = person_labels(table, rows, column, "synthetic")
+    if not len(labels):
+        return None
+    _, counts = np.unique(labels.astype(str), return_counts=True)
+    return labels if counts.max() <= MAX_PERSON_SHARE * len(labels) else None
+
+
 def grouped_test_rows(y: np.ndarray, groups: np.ndarray, share: float, seed: int) -> np.ndarray:
     """A mask of the rows to score: in each class, whole people in a seeded order until about ``share`` of its
     rows (as a stratified row split takes ``share`` of each class)."""

@@ -78,20 +78,29 @@ def recommend(runs: Sequence[RunResult], front: Sequence[str]) -> tuple[str, str
         assert r.evaluation is not None
         return r.evaluation
 
+    def people_too(r: RunResult) -> str:
+        # A run passed over for an earlier reason still says how it changes the people: a classifier that keeps each
+        # person's rows together detects a table whose people hold two birth dates, and the cause is worth naming.
+        return f"; {ev(r).people_words()}" if ev(r).changes_people_clearly else ""
+
     candidates = scored
     passed_over: list[str] = []
     if any(ev(r).privacy_level != "red" for r in candidates):
-        passed_over += [f"{r.label} (red privacy verdict)" for r in candidates if ev(r).privacy_level == "red"]
+        passed_over += [
+            f"{r.label} (red privacy verdict{people_too(r)})" for r in candidates if ev(r).privacy_level == "red"
+        ]
         candidates = [r for r in candidates if ev(r).privacy_level != "red"]
     if any(not ev(r).clearly_detected for r in candidates):
         passed_over += [
-            f"{r.label} (a classifier detects it: AUC {ev(r).discriminator_auc:.2f})"
+            f"{r.label} (a classifier detects it: AUC {ev(r).discriminator_auc:.2f}{people_too(r)})"
             for r in candidates
             if ev(r).clearly_detected
         ]
         candidates = [r for r in candidates if not ev(r).clearly_detected]
     if any(not ev(r).breaks_rules_clearly for r in candidates):
-        passed_over += [f"{r.label} ({_rule_words(ev(r))})" for r in candidates if ev(r).breaks_rules_clearly]
+        passed_over += [
+            f"{r.label} ({_rule_words(ev(r))}{people_too(r)})" for r in candidates if ev(r).breaks_rules_clearly
+        ]
         candidates = [r for r in candidates if not ev(r).breaks_rules_clearly]
     if any(not ev(r).changes_people_clearly for r in candidates):
         passed_over += [f"{r.label} ({ev(r).people_words()})" for r in candidates if ev(r).changes_people_clearly]

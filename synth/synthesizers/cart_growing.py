@@ -122,7 +122,7 @@ class CartGrowing:
             if leaf_bands:  # a time of day, in seconds: its groups reach over an hour at most
                 values, widths = within_leaves(y, leaf, smooth, LEAF_REACH_S, people)
             else:
-                values, widths = smoothing_ranges(y, smooth)
+                values, widths = smoothing_ranges(y, smooth, people)
         # Donors grouped by leaf and sorted by value within it: the file keeps no trace of the training rows'
         # order (a stable sort by leaf alone would list each leaf's rows as they came, row 0 first).
         keys = (values, leaf) if widths is None else (widths, values, leaf)

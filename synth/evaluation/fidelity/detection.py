@@ -27,7 +27,7 @@ from synth.evaluation.context import (
 from synth.evaluation.date_parts import patterned_parts
 from synth.evaluation.features import FeatureEncoder, stratified_sample, thread_limit
 from synth.evaluation.fidelity.discriminator import above_reference, faces_holdout
-from synth.evaluation.people import people_column, person_labels
+from synth.evaluation.people import people_column, person_labels, synthetic_person_labels
 from synth.evaluation.results import Interval, to_jsonable
 from synth.evaluation.spec import MetricSpec
 from synth.progress import ProgressCallback, ensure
@@ -225,8 +225,9 @@ def evaluate_detection(
         real_rows = "holdout" if fresh and holdout is not None else "real table"
         raise too_few_rows("detection", 2 * folds, (real_rows, len(told_from)), len(synthetic))
     r_rows = stratified_sample(rng, len(told_from), m)
+    s_rows = stratified_sample(rng, len(synthetic), m)
     r = coerce_to_schema(told_from[features], sub).iloc[r_rows]
-    s = coerce_to_schema(synthetic[features], sub).iloc[stratified_sample(rng, len(synthetic), m)]
+    s = coerce_to_schema(synthetic[features], sub).iloc[s_rows]
     # A person's rows (a patient's visits) share a fold: split apart, the trees would recognise the person.
     person = context.people if context is not None else people_column(real, holdout, schema)
     # Times of day and weekdays with a pattern in the real rows are features of their own (a timestamp's single
@@ -249,8 +250,10 @@ def evaluate_detection(
     with thread_limit(n_threads):
         groups = None
         if person is not None:
+            # A synthetic person's rows share a fold too, as a real person's do (synthetic_person_labels).
             own = np.array([f"synthetic:{i}" for i in range(len(s))], dtype=object)
-            groups = np.r_[person_labels(told_from, r_rows, person, "real"), own]
+            grouped = synthetic_person_labels(synthetic, s_rows, person)
+            groups = np.r_[person_labels(told_from, r_rows, person, "real"), own if grouped is None else grouped]
         oof, oof_lin, weights = _cross_validated(
             encoder.tree_matrix(both),
             encoder.linear_matrix(both),

@@ -223,7 +223,7 @@ def evaluate_discriminator(
             context.tree_matrix("synthetic", m),
             mask,
             seed,
-            (context.people_labels(real_rows, m), None),
+            (context.people_labels(real_rows, m), context.people_labels("synthetic", m)),
         )
         ref_auc: float | None = None
         ref_interval: Interval | None = None
