@@ -178,3 +178,30 @@ def test_the_fit_time_estimate_counts_an_ip_column_as_read_value_by_value() -> N
     real = _real({"10/8": 100}, 1.0, 0)
     assert reads_every_value(_SCHEMA["ip"], real)
     assert not reads_every_value(ColumnSpec("ip", ColumnKind.PII, pii_type="name"), real)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seconds=st.lists(st.integers(0, 100 * 3600), min_size=60, max_size=200), colon_times=st.booleans())
+def test_durations_and_clock_times_are_not_ip_addresses(seconds: list[int], colon_times: bool) -> None:
+    """Session 40: a call centre's durations ("00:04:31") matched the IPv6 shape (hex groups and colons) and were
+    regenerated as IP addresses (198.51.100.213), the durations lost. Whatever the hours, they are not addresses; a
+    column of real IPv6 addresses still is."""
+    import synth
+    from synth.schema.pii import ip_share
+
+    written = [f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}" for s in seconds]
+    if colon_times:  # times of day without seconds: "14:35"
+        written = [f"{s // 3600 % 24:02d}:{s % 60:02d}" for s in seconds]
+    assert ip_share(written) == 0.0
+    spec = synth.infer_schema(pd.DataFrame({"duration": written}))["duration"]
+    assert spec.pii_type != "ip", spec
+
+
+def test_ipv6_addresses_are_still_found() -> None:
+    import synth
+
+    faker = Faker()
+    faker.seed_instance(3)
+    values = [faker.ipv6() for _ in range(300)] + ["2001:db8::1", "::1", "fe80::1ff:fe23:4567:890a"]
+    spec = synth.infer_schema(pd.DataFrame({"addr": values}))["addr"]
+    assert spec.kind is ColumnKind.PII and spec.pii_type == "ip", spec
