@@ -4,6 +4,10 @@
 :func:`detect_number_format` finds the one layout a column's values share (a :class:`NumberFormat`),
 :func:`parse_numbers` reads values with it and :func:`format_numbers` writes numbers back in it.
 
+Durations written on a clock face, ``"00:04:31"`` or ``"1:02:03"`` (hours, minutes and seconds), are a layout too
+(:data:`CLOCKS`): read as seconds, written back with the hours padded as the real ones were. A call centre's
+durations were a category of 766 values before (session 40), and for a while IP addresses.
+
 A layout is a closed structure: every part is checked against a fixed set of choices (currency symbols and ISO
 codes, separators, a sign style) when it is built, so a crafted schema or model file can name nothing else,
 and writing never feeds a stored string to ``%`` or ``format()``.
@@ -45,6 +49,10 @@ NEGATIVE_STYLES: tuple[str, ...] = ("-", "()")
 
 #: Share of sampled values that must read in one layout (as for dates).
 MIN_SHARE = 0.95
+#: Clock layouts of a duration ("" for none): hours padded to two digits ("00:04:31") or as the value needs
+#: ("0:04:31", "112:00:05"); minutes and seconds always two.
+CLOCKS: tuple[str, ...] = ("", "hh:mm:ss", "h:mm:ss")
+_CLOCK = r"(-?)(\d{1,5}):([0-5]\d):([0-5]\d)"
 
 _TOKENS = sorted((*CURRENCY_SYMBOLS, *CURRENCY_CODES), key=len, reverse=True)
 _TOKEN = "|".join(re.escape(t) for t in _TOKENS)
@@ -87,6 +95,8 @@ class NumberFormat:
         negative: ``"-"`` or ``"()"``.
         sign_inside: the sign sits between the currency and the digits (``"$-5.00"``, ``"$(5.00)"``) rather than
             around the whole (``"-$5.00"``, ``"($5.00)"``).
+        clock: a duration in hours, minutes and seconds (one of :data:`CLOCKS`; ``""``: none), read as seconds;
+            the other parts then keep their defaults.
     """
 
     prefix: str = ""
@@ -96,6 +106,7 @@ class NumberFormat:
     decimals: int | None = None
     negative: str = "-"
     sign_inside: bool = False
+    clock: str = ""
 
     def __post_init__(self) -> None:
         def bad(part: str, why: str) -> NumberFormatError:
@@ -122,6 +133,11 @@ class NumberFormat:
             raise bad("negative", "must be '-' or '()'")
         if not isinstance(self.sign_inside, bool):
             raise bad("sign_inside", "must be true or false")
+        if not isinstance(self.clock, str) or self.clock not in CLOCKS:
+            raise bad("clock", f"must be one of {CLOCKS!r}")
+        plain = (self.prefix, self.suffix, self.thousands, self.decimal, self.negative, self.sign_inside)
+        if self.clock and (plain != ("", "", "", ".", "-", False) or self.decimals not in (None, 0)):
+            raise bad("clock", "names a duration, whose other parts must keep their defaults")
 
     @classmethod
     def from_dict(cls, data: Any) -> NumberFormat:
@@ -137,7 +153,7 @@ class NumberFormat:
     def example(self) -> str:
         """The layout shown on 1234.5, or 12.5 without a thousands separator (not a value of any table):
         ``$1,234.50``, ``12%``."""
-        shown = 1234.5 if self.thousands else 12.5
+        shown = 4271.0 if self.clock else 1234.5 if self.thousands else 12.5  # (a clock: 01:11:11)
         return str(format_numbers(pd.Series([shown]), self, self.decimals).iloc[0])
 
 
@@ -169,8 +185,50 @@ def _arrow_text(values: pd.Series) -> pd.Series:
     return values.astype("string[pyarrow]")
 
 
+def _parse_clock(values: pd.Series) -> pd.Series:
+    """Durations ``[-]h:mm:ss`` as seconds (floats); other values NaN."""
+    parts = values.astype("string").str.strip().str.extract(f"^{_CLOCK}$")
+    hms = parts[[1, 2, 3]].astype("float64")
+    seconds = hms[1] * 3600 + hms[2] * 60 + hms[3]
+    return seconds.where(parts[0] != "-", -seconds).astype("float64").set_axis(values.index)
+
+
+def _format_clock(values: pd.Series, fmt: NumberFormat) -> pd.Series:
+    """Seconds written ``hh:mm:ss`` (or ``h:mm:ss``), rounded to the second; missing values stay missing."""
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+    finite = np.isfinite(numbers)
+    whole = np.abs(np.round(numbers[finite])).astype(np.int64)
+    hours, rest = np.divmod(whole, 3600)
+    minutes, seconds = np.divmod(rest, 60)
+    width = 2 if fmt.clock == "hh:mm:ss" else 1
+    text = (
+        pd.Series(hours).astype(str).str.zfill(width)
+        + ":"
+        + pd.Series(minutes).astype(str).str.zfill(2)
+        + ":"
+        + pd.Series(seconds).astype(str).str.zfill(2)
+    )
+    negative = np.round(numbers[finite]) < 0
+    out = np.full(len(numbers), None, dtype=object)
+    out[finite] = np.where(negative, "-" + text.to_numpy(dtype=object), text.to_numpy(dtype=object))
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _clock_layout(text: pd.Series) -> tuple[NumberFormat, float] | None:
+    """The clock layout at least :data:`MIN_SHARE` of ``text`` is written in, with that share, or None."""
+    read = text.str.fullmatch(_CLOCK)
+    share = float(read.mean())
+    if share < MIN_SHARE:
+        return None
+    hours = text[read].str.extract(r"^-?(\d+):", expand=False)
+    padded = bool((hours.str.len() >= 2).all())
+    return NumberFormat(decimals=0, clock="hh:mm:ss" if padded else "h:mm:ss"), share
+
+
 def parse_numbers(values: pd.Series, fmt: NumberFormat) -> pd.Series:
     """Read text in the layout ``fmt`` as floats; values not written so (and missing ones) become NaN."""
+    if fmt.clock:
+        return _parse_clock(values)
     text = _arrow_text(values).str.strip()
     positive, negative = _templates(fmt)
     pos = text.str.fullmatch(positive).fillna(False).to_numpy(dtype=bool)
@@ -218,6 +276,8 @@ def format_numbers(values: pd.Series, fmt: NumberFormat, decimals: int | None = 
     Returns:
         Text (object dtype) with the index of ``values``.
     """
+    if fmt.clock:
+        return _format_clock(values, fmt)
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
     finite = np.isfinite(numbers)
     grid = MAX_DECIMALS if decimals is None else decimals
@@ -299,6 +359,9 @@ def detect_number_format(values: pd.Series) -> tuple[NumberFormat, float] | str 
     text = values.astype(str).str.strip()
     if text.empty:
         return None
+    clock = _clock_layout(text)
+    if clock is not None:  # a duration "00:04:31": seconds
+        return clock
     parts = text.str.extract(f"^{_SHAPE.pattern}$").fillna("")
     shaped = parts["num"] != ""
     if shaped.mean() < MIN_SHARE:
@@ -360,6 +423,8 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 def describe_number_format(fmt: NumberFormat) -> str:
     """The layout in words: ``$1,234.50`` plus the parts a user could not see in one example."""
     words = [f"written like {fmt.example()}"]
+    if fmt.clock:
+        words.append("hours, minutes and seconds, read as seconds")
     if fmt.negative == "()":
         words.append(f"negatives in parentheses ({format_numbers(pd.Series([-5.0]), fmt).iloc[0]})")
     if fmt.suffix.strip() == "%":
