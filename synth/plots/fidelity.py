@@ -327,7 +327,10 @@ def noted_title(name: str, notes: Sequence[str]) -> str:
 
 
 def unit_title(column: str, fmt: NumberFormat | None) -> str:
-    """An axis title with the unit of the column's layout: ``unit_price (€)``, ``discount (%)``."""
+    """An axis title with the unit of the column's layout: ``unit_price (€)``, ``discount (%)``, ``duration
+    (seconds)`` for a duration written ``hh:mm:ss``."""
+    if fmt is not None and fmt.clock:
+        return f"{column} (seconds)"
     unit = (fmt.prefix + fmt.suffix).strip() if fmt is not None else ""
     return f"{column} ({unit})" if unit else column
 

@@ -105,3 +105,10 @@ def test_a_schema_and_a_model_file_keep_the_clock(tmp_path: object) -> None:
     model.save(path)
     again = synth.load_model(path).sample(50, seed=2)
     assert again["duration"].str.fullmatch(r"\d{2}:[0-5]\d:[0-5]\d").all()
+
+
+def test_charts_say_the_durations_are_in_seconds() -> None:
+    from synth.plots.fidelity import unit_title
+
+    assert unit_title("duration", PADDED) == "duration (seconds)"
+    assert unit_title("price", NumberFormat("$", "", ",", ".", 2)) == "price ($)"
