@@ -110,8 +110,9 @@ def fits_ibans(detail: dict[str, Any], count: int) -> bool:
     return stored is not None and all(same_width_capacity(f) >= count for f in stored[1])
 
 
-def ibans_at(stored: Any, rows: np.ndarray, key: int) -> np.ndarray:
-    """The IBANs at positions ``rows`` of a table under permutation key ``key`` (see the module docstring)."""
+def ibans_at(stored: Any, rows: np.ndarray, key: int, shares: np.ndarray | None = None) -> np.ndarray:
+    """The IBANs at positions ``rows`` of a table under permutation key ``key`` (see the module docstring);
+    ``shares``: each row's own layout shares (rows × layouts, :func:`iban_shares`) instead of the column's."""
     from synth.sampling.identifiers import column_key, same_width_at
 
     checked = stored_ibans(stored)
@@ -119,13 +120,55 @@ def ibans_at(stored: Any, rows: np.ndarray, key: int) -> np.ndarray:
         raise ValueError("not IBAN layouts")
     probs, formats = checked
     rows = np.asarray(rows, dtype=np.uint64)
-    which = np.searchsorted(np.cumsum(probs)[:-1], _keyed_uniform(rows, key), side="right")
+    u = _keyed_uniform(rows, key)
+    if shares is not None and shares.shape == (len(rows), len(formats)):
+        cumulative = np.cumsum(shares, axis=1)
+        which = np.minimum((cumulative <= (u * cumulative[:, -1])[:, None]).sum(axis=1), len(formats) - 1)
+    else:
+        which = np.searchsorted(np.cumsum(probs)[:-1], u, side="right")
     out = np.empty(len(rows), dtype=object)
     for j, fmt in enumerate(formats):
         at = which == j
         if at.any():
             out[at] = with_check_digits(same_width_at(fmt, rows[at], column_key(key, "iban layout", j)))
     return out
+
+
+#: IBANs of a column whose levels are read for the country they follow (a seeded sample above this many).
+LEVEL_SAMPLE = 20_000
+
+
+def iban_levels(present: pd.Series, stored: Any, data: pd.DataFrame, schema: Any) -> dict[str, Any] | None:
+    """The category column whose levels say which country's layout an IBAN takes (an account's ``country``), with
+    each level's layout shares as :func:`synth.generated_locale_levels.predicting_levels` keeps them (codes: the
+    layouts' positions in ``stored``, as text); None for a single layout or when no column predicts it.
+
+    A bank's export pairs each account's IBAN country with its holder's country: drawn by the column's shares
+    alone, two synthetic accounts in three had a British IBAN beside a French or Dutch country (session 40)."""
+    from synth.generated_locale_levels import predicting_levels
+
+    checked = stored_ibans(stored)
+    if checked is None or len(checked[1]) < 2:
+        return None
+    sample = present.dropna().astype(str)
+    if len(sample) > LEVEL_SAMPLE:
+        sample = sample.sample(LEVEL_SAMPLE, random_state=0)
+    # A value's layout: its country and width (spaced or not), as iban_layouts grouped them.
+    layouts = {(f["template"][:2], len(_parse_template(f["template"]))): j for j, f in enumerate(checked[1])}
+    which = pd.Series([layouts.get((v[:2], len(v)), -1) for v in sample], index=sample.index)
+    return predicting_levels(which[which >= 0], [str(j) for j in range(len(checked[1]))], data, schema)
+
+
+def iban_shares(detail: dict[str, Any], body: pd.DataFrame | None) -> np.ndarray | None:
+    """Each row of ``body``'s layout shares (rows × layouts) from the level it holds of the column the plan's IBANs
+    follow (:func:`iban_levels`), or None when they follow none or ``body`` says nothing of the rows."""
+    from synth.generated_locale_levels import row_shares
+
+    checked = stored_ibans(detail.get("ibans"))
+    if checked is None or body is None or "iban_levels" not in detail:
+        return None
+    shares = row_shares(detail["iban_levels"], [str(j) for j in range(len(checked[1]))], checked[0], body)
+    return shares if shares.ndim == 2 else None
 
 
 def _keyed_uniform(rows: np.ndarray, key: int) -> np.ndarray:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from synth.generated_above import above_at, fits_above
 from synth.generated_formats import fresh_identifiers, hash_values
-from synth.generated_ibans import fits_ibans, ibans_at
+from synth.generated_ibans import fits_ibans, iban_shares, ibans_at
 from synth.generated_shapes import repeat_pool, repeated_count, same_width_capacity
 from synth.generated_spread import pool_counts
 from synth.schema import ColumnKind
@@ -32,8 +32,9 @@ class _Plan:
 _Plan.__module__ = "synth.generated"  # the name model files save a plan under
 
 
-def draw_keys(plan: _Plan, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` keys: unique, or, for a key the real rows repeat, about as many distinct ones as they hold."""
+def draw_keys(plan: _Plan, n: int, rng: np.random.Generator, body: pd.DataFrame | None = None) -> np.ndarray:
+    """``n`` keys: unique, or, for a key the real rows repeat, about as many distinct ones as they hold. ``body``:
+    the ``n`` rows the keys join, whose levels unique IBANs follow (:func:`synth.generated_ibans.iban_shares`)."""
     distinct = plan.detail.get("distinct")
     k = n if distinct is None else repeated_count(int(distinct), int(plan.detail["rows"]), n)
     if plan.detail["numeric"]:
@@ -42,7 +43,8 @@ def draw_keys(plan: _Plan, n: int, rng: np.random.Generator) -> np.ndarray:
     else:
         # The schemes keys_at streams, in its order, so a sample and a streamed table get the same width.
         if fits_ibans(plan.detail, k):  # IBANs in the real countries' layouts, with valid check digits
-            pool = ibans_at(plan.detail["ibans"], np.arange(k, dtype=np.uint64), int(rng.integers(0, 2**63)))
+            shares = iban_shares(plan.detail, body) if k == n else None  # each row's country, where it follows one
+            pool = ibans_at(plan.detail["ibans"], np.arange(k, dtype=np.uint64), int(rng.integers(0, 2**63)), shares)
         elif _fits_same_width(plan, k):
             from synth.sampling.identifiers import same_width_at
 

@@ -76,7 +76,14 @@ def locale_levels(
     codes = list(shares)
     # Rows whose locale is one the column keeps, as an index in ``codes``.
     position = {locales.index(code): j for j, code in enumerate(codes)}
-    kept = which[which.isin(list(position))].map(position)
+    return predicting_levels(which[which.isin(list(position))].map(position), codes, data, schema)
+
+
+def predicting_levels(kept: pd.Series, codes: list[str], data: pd.DataFrame, schema: Schema) -> dict[str, Any] | None:
+    """The categorical or boolean modelled column of ``data`` whose levels best predict ``kept`` (per row of
+    ``data``'s index, a position in ``codes``: a locale, an IBAN's country layout), with its levels' shares of the
+    codes: ``{"column": name, "levels": {level: {code: share}}}``; None when no column's levels predict them (see
+    the module docstring)."""
     if kept.empty:
         return None
     usual = float(kept.value_counts(normalize=True).max())

@@ -469,6 +469,7 @@ class Synthesizer(DeclaredParams, ModelFile, ABC):
         # files saved before it existed).
         conformed = fill_templates(conform(full, self.schema_, self.reference_), getattr(self, "templates_", ()), rng)
         held = hold_people(conformed, getattr(self, "people_", None), rng, keep, schema=self.schema_)
+        held = self.generated_.follow_levels(held, rng)  # repeated IBANs in the country their rows hold
         held = write_local(held, self.schema_, getattr(self, "time_zones_", {}))
         named = getattr(self, "offset_zones_", {})  # (absent from files saved before it existed)
         offsets = getattr(self, "time_offsets_", {})

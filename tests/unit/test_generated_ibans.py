@@ -175,3 +175,77 @@ def test_repeated_ibans_are_keys_and_no_real_account_reaches_a_sample_or_a_model
     )
     plain = {v.replace(" ", "") for v in counts.index}
     assert not [v for v in plain if v in held or v[4:] in held], "a real account number is in the model file"
+
+
+def _customers(seed: int = 1) -> pd.DataFrame:
+    """One account a customer, each IBAN of the customer's country."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for locale, country, count in (("en_GB", "GB", 900), ("fr_FR", "FR", 700), ("nl_NL", "NL", 400)):
+        faker = Faker(locale)
+        faker.seed_instance(seed)
+        rows += [{"iban": faker.iban(), "country": country} for _ in range(count)]
+    table = pd.DataFrame(rows)
+    table["balance"] = np.round(rng.lognormal(8, 1, len(table)), 2)
+    return table.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("name", ["pruned_cart", "gaussian_copula", "independent"])
+def test_each_ibans_country_follows_the_rows_country(name: str) -> None:
+    # Session 40: drawn by the column's shares alone, two synthetic IBANs in three named another country than their
+    # row's; the model now keeps each country level's layout shares (aggregates of 20 rows or more).
+    import synth
+
+    real = _customers()
+    model = synth.create(name, random_state=0).fit(real)
+    out = model.sample(2_000, seed=1)
+    assert (out["iban"].str[:2] == out["country"]).all(), pd.crosstab(out["iban"].str[:2], out["country"])
+    assert out["iban"].map(iban_ok).all() and out["iban"].is_unique and not set(out["iban"]) & set(real["iban"])
+
+
+def test_the_dp_network_keeps_no_country_table_for_its_ibans() -> None:
+    import synth
+
+    model = synth.create("privbayes", random_state=0).fit(_customers())
+    assert all("iban_levels" not in p.detail for p in model.generated_.plans)
+
+
+def test_an_accounts_repeated_iban_follows_the_country_its_rows_hold() -> None:
+    """Card payments of accounts, the IBAN the person: each synthetic account's rows hold one country, and its IBAN
+    is drawn in that country's layout (before: any layout, by the column's shares)."""
+    import synth
+    from benchmarks.walk_tables import card_transactions
+
+    real = card_transactions(n=3_000, accounts=350)
+    model = synth.create("pruned_cart", random_state=0).fit(real, person_column="account.iban")
+    out = model.sample(3_000, seed=1)
+    assert (out["account.iban"].str[:2] == out["account.country"]).all()
+    assert out.groupby("account.iban")["account.country"].nunique().max() == 1
+    assert abs(out["account.iban"].nunique() - real["account.iban"].nunique()) <= 0.1 * real["account.iban"].nunique()
+    assert out["account.iban"].map(iban_ok).all() and not set(out["account.iban"]) & set(real["account.iban"])
+
+
+@pytest.mark.parametrize(
+    "crafted",
+    [None, "GB", {"column": "country"}, {"column": "country", "levels": {"GB": {"9": 1.0}}}, {"column": 3}],
+)
+def test_a_crafted_country_table_is_ignored(crafted: object, tmp_path: Path) -> None:
+    import synth
+    from tests.model_files import dataclasses_named, read, write
+
+    model = synth.create("pruned_cart", random_state=0).fit(_customers())
+    path = tmp_path / "m.synth"
+    model.save(path)
+    manifest, arrays = read(path)
+
+    def encoded(value: object) -> object:  # as the model file writes a dict
+        if isinstance(value, dict):
+            return {"$": "dict", "v": [[k, encoded(v)] for k, v in value.items()]}
+        return value
+
+    plan = next(p for p in dataclasses_named(manifest, "_Plan") if p["name"] == "iban")
+    items = plan["detail"]["v"]
+    at = next(i for i, (k, _) in enumerate(items) if k == "iban_levels")
+    items[at] = ["iban_levels", encoded(crafted)]
+    out = synth.load_model(write(tmp_path / "crafted.synth", manifest, arrays)).sample(300, seed=0)
+    assert out["iban"].map(iban_ok).all() and out["iban"].is_unique
