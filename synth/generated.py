@@ -90,7 +90,7 @@ from synth.generated_formats import disjoint_template as disjoint_template
 from synth.generated_formats import fresh_identifiers as fresh_identifiers
 from synth.generated_formats import hash_values as hash_values
 from synth.generated_full_addresses import whole_addresses
-from synth.generated_ibans import fits_ibans, iban_layouts, iban_levels, iban_shares, ibans_at
+from synth.generated_ibans import iban_layouts, iban_levels, repeated_ibans_by_level
 from synth.generated_ips import ip_ranges
 
 # _Plan is saved in model files as synth.generated._Plan; keys_at and the rest are imported from here too.
@@ -357,36 +357,9 @@ class GeneratedColumns:
         return pd.DataFrame({p.name: out[p.name] for p in self.plans}, index=pd.RangeIndex(n))
 
     def follow_levels(self, frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-        """``frame`` (conformed rows, people held) with each repeated IBAN key drawn again in the country layout of
-        the level its first row holds (:func:`synth.generated_ibans.iban_levels`): an account's rows hold one
-        country, and the key drawn for them, from a pool with no rows in view, took any country's layout. Each
-        distinct key gets its own new one (keyed positions: distinct, and, like every generated key, never real);
-        missing keys stay missing. ``frame`` itself when no key follows a column."""
-        todo = [
-            p
-            for p in self.plans
-            if p.kind is ColumnKind.IDENTIFIER and "distinct" in p.detail and "iban_levels" in p.detail
-        ]
-        out = frame
-        for plan in todo:
-            if plan.name not in frame.columns:
-                continue
-            values = frame[plan.name]
-            codes, uniques = pd.factorize(values, use_na_sentinel=True)
-            present = np.flatnonzero(codes >= 0)
-            if not len(uniques) or not fits_ibans(plan.detail, len(uniques)):
-                continue
-            first = present[np.unique(codes[present], return_index=True)[1]]  # each key's first row, in code order
-            shares = iban_shares(plan.detail, frame.iloc[first])
-            if shares is None:
-                continue
-            key = int(rng.integers(0, 2**63))
-            fresh = ibans_at(plan.detail["ibans"], np.arange(len(uniques), dtype=np.uint64), key, shares)
-            drawn = np.full(len(values), None, dtype=object)
-            drawn[present] = fresh[codes[present]]
-            out = out.copy(deep=False) if out is frame else out
-            out[plan.name] = pd.Series(drawn, index=frame.index, dtype=object)
-        return out
+        """``frame`` with each repeated IBAN key drawn again in its rows' country
+        (:func:`synth.generated_ibans.repeated_ibans_by_level`)."""
+        return repeated_ibans_by_level(self.plans, frame, rng)
 
     def without_repeats(self, names: Collection[str]) -> GeneratedColumns:
         """These columns with the keys ``names`` drawn unique, row by row: keys each person holds alone (a holder's

@@ -27,6 +27,7 @@ At sample (:func:`ibans_at`)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -201,3 +202,30 @@ def with_check_digits(values: np.ndarray) -> np.ndarray:
     codes[:, CHECK_PLACES[0]] = ord("0") + check // 10
     codes[:, CHECK_PLACES[1]] = ord("0") + check % 10
     return np.ascontiguousarray(codes).view(f"<U{width}").ravel().astype(object)
+
+
+def repeated_ibans_by_level(plans: Sequence[Any], frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """``frame`` (conformed rows, people held) with each repeated IBAN key of ``plans`` drawn again in the country
+    layout of the level its first row holds (:func:`iban_levels`): an account's rows hold one country, and the key
+    drawn for them, from a pool with no rows in view, took any country's layout. Each distinct key gets its own new
+    one (keyed positions: distinct, and, like every generated key, never real); missing keys stay missing. ``frame``
+    itself when no key follows a column."""
+    out = frame
+    for plan in plans:
+        detail = plan.detail
+        if "distinct" not in detail or "iban_levels" not in detail or plan.name not in frame.columns:
+            continue
+        codes, uniques = pd.factorize(frame[plan.name], use_na_sentinel=True)
+        present = np.flatnonzero(codes >= 0)
+        if not len(uniques) or not fits_ibans(detail, len(uniques)):
+            continue
+        first = present[np.unique(codes[present], return_index=True)[1]]  # each key's first row, in code order
+        shares = iban_shares(detail, frame.iloc[first])
+        if shares is None:
+            continue
+        fresh = ibans_at(detail["ibans"], np.arange(len(uniques), dtype=np.uint64), int(rng.integers(0, 2**63)), shares)
+        drawn = np.full(len(frame), None, dtype=object)
+        drawn[present] = fresh[codes[present]]
+        out = out.copy(deep=False) if out is frame else out
+        out[plan.name] = pd.Series(drawn, index=frame.index, dtype=object)
+    return out
