@@ -39,6 +39,13 @@ CURRENCY_CODES: tuple[str, ...] = (
     "HUF", "RON", "BGN", "RUB", "UAH", "TRY", "ILS", "INR", "BRL", "MXN", "ARS", "CLP", "COP", "PEN", "ZAR",
     "NGN", "KRW", "SGD", "HKD", "TWD", "THB", "IDR", "MYR", "PHP", "VND", "AED", "SAR",
 )  # fmt: skip
+#: Units of measure a suffix may hold ("1.5 kg", "30 min", "16 GB"), after the digits only: a closed list, so that a
+#: word after a number ("3 in stock") stays text. Session 40's product table wrote weights as "1.5 kg": a category of
+#: 78 values, rare ones pooled as "(other)".
+UNITS: tuple[str, ...] = (
+    "kg", "g", "mg", "lb", "lbs", "oz", "km", "m", "cm", "mm", "mi", "ft", "l", "L", "ml", "mL", "h", "hrs", "min",
+    "s", "ms", "kWh", "Wh", "W", "kW", "MW", "V", "mAh", "KB", "MB", "GB", "TB", "°C", "°F", "km/h", "mph", "px",
+)  # fmt: skip
 #: What may stand between a currency and the digits.
 GAPS: tuple[str, ...] = ("", " ", "\xa0")
 #: Thousands separators ("" for none): comma, dot, space, apostrophe (Swiss), no-break, thin and narrow spaces.
@@ -56,12 +63,13 @@ _CLOCK = r"(-?)(\d{1,5}):([0-5]\d):([0-5]\d)"
 
 _TOKENS = sorted((*CURRENCY_SYMBOLS, *CURRENCY_CODES), key=len, reverse=True)
 _TOKEN = "|".join(re.escape(t) for t in _TOKENS)
+_UNIT = "|".join(re.escape(t) for t in sorted(UNITS, key=len, reverse=True))
 _GAP = "[ \xa0]?"
 # One value taken apart: an outer sign, a prefix, an inner sign, the digits with their separators, and back out.
 _SHAPE = re.compile(
     rf"(?P<lo>[(-]?)(?P<pre>(?:{_TOKEN}){_GAP})?(?P<li>[(-]?)"
     r"(?P<num>\d(?:[\d.,' \xa0\u2009\u202f]*\d)?)"
-    rf"(?P<ri>\)?)(?P<suf>{_GAP}(?:%|{_TOKEN}))?(?P<ro>\)?)"
+    rf"(?P<ri>\)?)(?P<suf>{_GAP}(?:%|{_TOKEN}|{_UNIT}))?(?P<ro>\)?)"
 )
 
 
@@ -75,7 +83,7 @@ def _allowed_affix(text: str, *, before: bool) -> bool:
     for gap in GAPS:
         token = text[: len(text) - len(gap)] if before else text[len(gap) :]
         if (text.endswith(gap) if before else text.startswith(gap)) and (
-            token in CURRENCY_SYMBOLS or token in CURRENCY_CODES or (not before and token == "%")
+            token in CURRENCY_SYMBOLS or token in CURRENCY_CODES or (not before and (token == "%" or token in UNITS))
         ):
             return True
     return False
@@ -87,8 +95,8 @@ class NumberFormat:
 
     Attributes:
         prefix: a currency before the digits with its gap (``"$"``, ``"EUR "``), or ``""``.
-        suffix: a currency or ``%`` after the digits with its gap (``" €"``, ``"%"``), or ``""``. A percentage is
-            the number as written: ``"12%"`` reads 12, not 0.12.
+        suffix: a currency, ``%`` or a unit of measure (:data:`UNITS`) after the digits with its gap (``" €"``,
+            ``"%"``, ``" kg"``), or ``""``. A percentage is the number as written: ``"12%"`` reads 12, not 0.12.
         thousands: the thousands separator (one of :data:`THOUSANDS`; ``""``: none).
         decimal: the decimal mark, ``"."`` or ``","``.
         decimals: the decimal places every value is written with, or None when they vary (as few as each needs).
@@ -118,7 +126,7 @@ class NumberFormat:
         if not _allowed_affix(self.prefix, before=True):
             raise bad("prefix", "must be a currency symbol or ISO code, then an optional space")
         if not _allowed_affix(self.suffix, before=False):
-            raise bad("suffix", "must be an optional space, then a currency symbol, ISO code or %")
+            raise bad("suffix", "must be an optional space, then a currency symbol, ISO code, % or unit of measure")
         if self.thousands not in THOUSANDS:
             raise bad("thousands", f"must be one of {THOUSANDS!r}")
         if self.decimal not in DECIMAL_MARKS or self.decimal == self.thousands:

@@ -383,3 +383,28 @@ def test_numbers_are_rounded_as_they_are_written(values: list[float], decimals: 
     written = np.array([float(f"{v:.{decimals}f}") for v in x.tolist()])
     assert np.array_equal(got, written)
     assert not np.array_equal(np.round(np.array([130.535]), 2), round_as_written(np.array([130.535]), 2))
+
+
+@pytest.mark.parametrize(
+    ("written", "suffix", "value"),
+    [("1.5 kg", " kg", 1.5), ("30 min", " min", 30.0), ("16 GB", " GB", 16.0), ("21.5 °C", " °C", 21.5)],
+)
+def test_a_number_with_a_unit_is_a_number_written_back_with_it(written: str, suffix: str, value: float) -> None:
+    """Session 40's product table wrote weights as "1.5 kg": a category of 78 values before, rare ones "(other)"."""
+    rng = np.random.default_rng(0)
+    numbers = np.round(rng.uniform(0.1, 90, 300), 1)
+    column = pd.Series([f"{x:g}{suffix}" for x in numbers] + [written], name="m", dtype=object)
+    spec = infer_column(column)
+    assert spec.kind.is_numeric and spec.number_format is not None, spec
+    assert spec.number_format.suffix == suffix
+    assert parse_numbers(pd.Series([written]), spec.number_format).iloc[0] == value
+    assert format_numbers(pd.Series([value]), spec.number_format, spec.decimals).iloc[0] == written
+
+
+def test_a_word_after_a_number_is_no_unit() -> None:
+    assert infer_column(_column(["3 in stock", "12 in stock", "0 in stock", "7 in stock"], repeat=30)).kind not in (
+        ColumnKind.CONTINUOUS,
+        ColumnKind.DISCRETE,
+    )
+    with pytest.raises(NumberFormatError, match="unit of measure"):
+        NumberFormat("", " parsecs")
