@@ -90,7 +90,7 @@ from synth.generated_formats import disjoint_template as disjoint_template
 from synth.generated_formats import fresh_identifiers as fresh_identifiers
 from synth.generated_formats import hash_values as hash_values
 from synth.generated_full_addresses import whole_addresses
-from synth.generated_ibans import iban_layouts, iban_levels, repeated_ibans_by_level
+from synth.generated_ibans import iban_layouts, iban_levels, iban_shares, repeated_ibans_by_level
 from synth.generated_ips import ip_ranges
 
 # _Plan is saved in model files as synth.generated._Plan; keys_at and the rest are imported from here too.
@@ -399,16 +399,19 @@ class GeneratedColumns:
                 return target if other.name != plan.name else None
         return None
 
-    def block_identifiers(self, first_row: int, n: int, total_rows: int, key: int) -> dict[str, np.ndarray]:
+    def block_identifiers(
+        self, first_row: int, n: int, total_rows: int, key: int, body: pd.DataFrame | None = None
+    ) -> dict[str, np.ndarray]:
         """Identifier columns of rows ``[first_row, first_row + n)`` of a ``total_rows``-row table.
 
         For tables drawn in independent blocks (:mod:`synth.sampling`): values are unique over the whole table
         whichever block or worker draws them (numeric keys by offset, formatted ones by a keyed permutation, keyed
-        by the column too: :func:`streamed_keys_at`). Repeated keys come from :meth:`block_repeated`.
+        by the column too: :func:`streamed_keys_at`). Repeated keys come from :meth:`block_repeated`. ``body``: the
+        block's ``n`` rows, whose country IBANs follow (:func:`synth.generated_ibans.iban_shares`), as in a sample.
         """
         rows = np.arange(first_row, first_row + n, dtype=np.uint64)
         return {
-            plan.name: streamed_keys_at(plan, rows, total_rows, key)
+            plan.name: streamed_keys_at(plan, rows, total_rows, key, iban_shares(plan.detail, body))
             for plan in self.in_lanes(total_rows).plans
             if plan.kind is ColumnKind.IDENTIFIER and "distinct" not in plan.detail
         }

@@ -62,7 +62,7 @@ def draw_keys(plan: _Plan, n: int, rng: np.random.Generator, body: pd.DataFrame 
     return pool if k == n else repeat_pool(pool, n, rng, pool_counts(plan.detail, k, n, rng))
 
 
-def keys_at(plan: _Plan, rows: np.ndarray, count: int, key: int) -> np.ndarray:
+def keys_at(plan: _Plan, rows: np.ndarray, count: int, key: int, shares: np.ndarray | None = None) -> np.ndarray:
     """The keys of positions ``rows`` among ``count`` unique keys of ``plan`` under permutation key ``key``: row
     ``i`` of a streamed table gets ``keys_at(plan, [i], total_rows, key)`` whichever block draws it, ``key`` the
     column's own (:func:`streamed_keys_at`)."""
@@ -70,8 +70,8 @@ def keys_at(plan: _Plan, rows: np.ndarray, count: int, key: int) -> np.ndarray:
 
     if plan.detail["numeric"]:
         return np.asarray(rows, dtype=np.int64) + np.int64(plan.detail["start"])
-    if fits_ibans(plan.detail, count):
-        return ibans_at(plan.detail["ibans"], rows, key)
+    if fits_ibans(plan.detail, count):  # ``shares``: each row's country layouts, where the IBANs follow a column
+        return ibans_at(plan.detail["ibans"], rows, key, shares)
     if _fits_same_width(plan, count):
         return same_width_at(plan.detail["same_width"], rows, key)
     if _fits_above(plan, count):
@@ -79,13 +79,15 @@ def keys_at(plan: _Plan, rows: np.ndarray, count: int, key: int) -> np.ndarray:
     return identifiers_at(plan.detail["template"], _avoid(plan), rows, count, key, plan.detail.get("apart"))
 
 
-def streamed_keys_at(plan: _Plan, rows: np.ndarray, total_rows: int, key: int) -> np.ndarray:
+def streamed_keys_at(
+    plan: _Plan, rows: np.ndarray, total_rows: int, key: int, shares: np.ndarray | None = None
+) -> np.ndarray:
     """The keys of unique key column ``plan`` at positions ``rows`` of a streamed ``total_rows``-row table whose
     identifier key is ``key``: :func:`keys_at` under the column's own key, so two columns of one format do not hold
     the same key in every row (a single sample draws each column with a key of its own too)."""
     from synth.sampling.identifiers import column_key
 
-    return keys_at(plan, rows, total_rows, column_key(key, plan.name))
+    return keys_at(plan, rows, total_rows, column_key(key, plan.name), shares)
 
 
 def _on_detail(fits: Callable[[_Plan, int], bool]) -> Callable[[dict[str, Any], int], bool]:

@@ -89,7 +89,7 @@ def draw_block(model: Synthesizer, spec: SampleSpec, block: int) -> pd.DataFrame
         rebalance=spec.rebalance or None,
     )
     key = identifier_key(spec.seed)
-    ids = model.generated_.block_identifiers(first, size, int(spec.n_rows), key)
+    ids = model.generated_.block_identifiers(first, size, int(spec.n_rows), key, df)
     for name, values in ids.items():
         keys = pd.Series(values, index=df.index)
         df[name] = keys.where(df[name].notna()).astype(df[name].dtype)  # the block's missing keys stay missing
