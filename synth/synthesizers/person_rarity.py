@@ -28,10 +28,10 @@ What
     own means), rounded to the grid again. A cell is made of block means alone, so what a model sees still moves
     by at most about 1/k of one person's change. Left at the means, a column of person-level dates could come back
     in clumps: on session 40's card transactions (``benchmarks.walk_tables.card_transactions``, seed 3) 598
-    synthetic accounts shared 117 opening dates under Pruned CART (the real ones: about one a day of its own), and
-    a classifier told synthetic rows from fresh real ones by that column alone (AUC 0.73 against the holdout's
-    0.51); drawn within cells, 328 dates and AUC 0.60. What is left is each synthetic person taking a row's value,
-    and rows weighing each real person by their rows: a busy account's date is taken by several synthetic ones.
+    synthetic accounts shared 117 opening dates under Pruned CART (the real ones: about one a day of its own);
+    drawn within cells, 328. CART then still drew a busy account's date, common by its rows, for several synthetic
+    accounts: its bands now count people too (:func:`synth.synthesizers.rare_bands.smoothing_ranges`), 556 dates
+    (``python -m benchmarks.bench_person_dates`` for the discriminator's figures).
 
     A column whose present values fewer than k people hold in all (on k or more rows) has no block of k people to
     make: it is learned as missing, with a fit warning naming it (:func:`few_people_columns`).

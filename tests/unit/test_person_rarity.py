@@ -199,10 +199,10 @@ def test_pooled_values_are_drawn_within_their_blocks_cells_one_per_person() -> N
 @pytest.mark.parametrize("name", ["pruned_cart", "independent"])
 def test_synthetic_accounts_are_not_opened_in_clumps(name: str) -> None:
     """Session 40's card transactions (``benchmarks.walk_tables.card_transactions``, seed 3): 598 accounts, most
-    opened on a day of their own. With each pooled date at its block's mean, the synthetic accounts shared 117
-    (Pruned CART) and 207 (independent marginals) opening dates, and a classifier told synthetic rows from fresh
-    ones by that column alone (AUC 0.73 against the holdout's 0.51, split by account). Drawn within their cells:
-    328 and 422."""
+    opened on a day of their own. With each pooled date at its block's mean, the 598 synthetic accounts shared 117
+    (Pruned CART) and 207 (independent marginals) opening dates; drawn within their cells, 328 and 422; with CART's
+    bands counted in people too, 556 (Pruned CART). Split by account, a classifier had told synthetic rows from fresh
+    ones by that column alone (``python -m benchmarks.bench_person_dates``)."""
     from benchmarks.walk_tables import card_transactions
 
     table = card_transactions(seed=3)
