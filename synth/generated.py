@@ -341,7 +341,10 @@ class GeneratedColumns:
                         rng,
                     )
                 else:
-                    rows_of = body.iloc[np.flatnonzero(~missing)] if body is not None and len(body) == n else None
+                    # The rows' levels only for IBANs that follow one: slicing the body copies every modelled column.
+                    rows_of = None
+                    if "iban_levels" in plan.detail and body is not None and len(body) == n:
+                        rows_of = body.iloc[np.flatnonzero(~missing)]
                     present = draw_keys(plan, int(n - missing.sum()), rng, rows_of)
                 values = pd.Series(present) if not missing.any() else _spread(present, missing)
             else:

@@ -157,7 +157,12 @@ def iban_levels(present: pd.Series, stored: Any, data: pd.DataFrame, schema: Any
     # A value's layout: its country and width (spaced or not), as iban_layouts grouped them.
     layouts = {(f["template"][:2], len(_parse_template(f["template"]))): j for j, f in enumerate(checked[1])}
     which = pd.Series([layouts.get((v[:2], len(v)), -1) for v in sample], index=sample.index)
-    return predicting_levels(which[which >= 0], [str(j) for j in range(len(checked[1]))], data, schema)
+    return predicting_levels(which[which >= 0], _layout_codes(checked[1]), data, schema)
+
+
+def _layout_codes(formats: list[dict[str, Any]]) -> list[str]:
+    """The codes a level's shares name the layouts by: their positions in the plan's ``ibans``, as text."""
+    return [str(j) for j in range(len(formats))]
 
 
 def iban_shares(detail: dict[str, Any], body: pd.DataFrame | None) -> np.ndarray | None:
@@ -165,10 +170,12 @@ def iban_shares(detail: dict[str, Any], body: pd.DataFrame | None) -> np.ndarray
     follow (:func:`iban_levels`), or None when they follow none or ``body`` says nothing of the rows."""
     from synth.generated_locale_levels import row_shares
 
-    checked = stored_ibans(detail.get("ibans"))
-    if checked is None or body is None or "iban_levels" not in detail:
+    if body is None or "iban_levels" not in detail:
         return None
-    shares = row_shares(detail["iban_levels"], [str(j) for j in range(len(checked[1]))], checked[0], body)
+    checked = stored_ibans(detail.get("ibans"))
+    if checked is None:
+        return None
+    shares = row_shares(detail["iban_levels"], _layout_codes(checked[1]), checked[0], body)
     return shares if shares.ndim == 2 else None
 
 

@@ -183,8 +183,7 @@ def _datetimes_like(values: pd.Series, spec: ColumnSpec, target: Any) -> pd.Seri
         # Instants are kept in UTC (parse_datetimes), so they go back labelled +00:00 rather than as naive times
         # a reader would take for local ones; the layout (T, seconds, colon in the offset) stays the real one's.
         values = values.dt.tz_localize("UTC") if values.dt.tz is None else values.dt.tz_convert("UTC")
-    text = write_datetimes(values, fmt).astype(object)
-    text[values.isna()] = None
+    text = write_datetimes(values, fmt)  # (objects, missing values None)
     if isinstance(target, pd.StringDtype):
         return text.astype(target)
     return text
